@@ -1,0 +1,420 @@
+"""The offline link engine: from a SiteData to internal-link suggestions, one source page at a time.
+
+build_index prepares the shared state once (TF-IDF, top-k neighbours, the site-wide phrase index, existing
+links); analyze_page then ranks targets for one page and picks verbatim anchors under the caps. The only state
+that changes while pages are analysed is the count of new inbound links per target, which record_suggestions
+rebuilds from committed rows, so a resumed run gives exactly the rows of an uninterrupted one.
+"""
+from __future__ import annotations
+
+import fnmatch
+import math
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from anchors import KIND_LABEL, KIND_WEIGHT, Match, PhraseIndex, inbound_anchor_texts
+from candidates import TfidfModel, build_tfidf, owned_terms, page_document, pair_similarity, top_k_similar
+from textutil import (clean_title, context_around, detect_site_affixes, is_acceptable_anchor, prose_score,
+                      title_head, token_spans)
+
+RESULT_COLUMNS = ("Source", "Destination", "Anchor", "Context", "Score", "Reason", "Engine")
+ENGINE = "offline"
+NEIGHBOURS = 30            # TF-IDF neighbours kept per page (candidates without a title mention come from here)
+KEY_PHRASES_PER_PAGE = 8   # owned terms registered as anchors for each target
+OCCURRENCES_CHECKED = 6    # occurrences of one phrase weighed for "running text" before picking one
+
+
+@dataclass(frozen=True)
+class AnalysisConfig:
+    max_per_page: int = 5
+    max_inbound_per_target: int | None = None
+    exclude_patterns: tuple[str, ...] = ()   # glob or substring patterns on URLs (sources and targets)
+    candidates_per_page: int = 20
+    min_score: float = 0.0
+
+
+@dataclass
+class Candidate:
+    destination: str
+    anchor: str          # verbatim text of the source page; "" when no anchor was found (TF-IDF neighbour only)
+    context: str
+    score: float
+    reason: str
+
+
+@dataclass
+class _Option:
+    """One way to anchor a link to a target: a phrase of a given kind and its occurrences in the source."""
+    key: tuple[str, ...]     # the phrase's lowercased tokens
+    kind: str
+    matches: list[Match]
+    df: int                  # pages that mention the phrase
+    targets: int             # targets the phrase names (ambiguity)
+    strength: float = 0.0
+
+
+@dataclass
+class _Ranked:
+    """A target ranked for one source page, with its anchor options best first."""
+    target: int
+    score: float
+    similarity: float
+    options: list[_Option]
+
+
+@dataclass
+class LinkIndex:
+    """Everything analyze_page needs, built once per run by build_index."""
+    config: AnalysisConfig
+    urls: list[str]
+    texts: list[str]
+    is_target: np.ndarray
+    is_source: np.ndarray
+    model: TfidfModel
+    neighbours: np.ndarray
+    neighbour_sims: np.ndarray
+    phrases: PhraseIndex
+    phrase_df: np.ndarray
+    existing: set
+    inbound_before: np.ndarray
+    url_pos: dict = field(default_factory=dict)
+    new_inbound: np.ndarray | None = None
+    analysed: set = field(default_factory=set)
+
+
+# ---------------------------------------------------------------- building the index
+
+def matches_pattern(url: str, patterns: Iterable[str]) -> bool:
+    """Glob patterns (with * ? [) match the whole URL; other patterns match as plain substrings."""
+    for pattern in patterns:
+        pattern = pattern.strip()
+        if not pattern:
+            continue
+        if any(ch in pattern for ch in "*?[") and fnmatch.fnmatchcase(url, pattern):
+            return True
+        if pattern in url:
+            return True
+    return False
+
+
+def _column(pages: pd.DataFrame, name: str) -> list[str]:
+    """A text column as a list of str, '' for missing values."""
+    if name not in pages.columns:
+        return [""] * len(pages)
+    return ["" if pd.isna(v) else str(v) for v in pages[name].tolist()]
+
+
+def _register_phrases(index: PhraseIndex, titles: list[str], h1s: list[str], targets: np.ndarray,
+                      key_terms: list[list[tuple[str, float]]], inbound: dict) -> None:
+    """Add every target's title, head, H1, owned key phrases and inbound anchors to the phrase index."""
+    suffixes, prefixes = detect_site_affixes(titles)
+    for i in np.flatnonzero(targets):
+        i = int(i)
+        for anchor in inbound.get(i, {}):
+            index.add(anchor, i, "inbound")
+        cleaned = clean_title(titles[i], suffixes, prefixes)
+        index.add(cleaned, i, "title")
+        index.add(title_head(cleaned), i, "head")
+        h1 = clean_title(h1s[i], set(), set())
+        index.add(h1, i, "h1")
+        index.add(title_head(h1), i, "head")
+        for term, _weight in key_terms[i]:
+            index.add(term, i, "key")
+
+
+def _phrase_document_frequency(index: PhraseIndex, texts: list[str], sources: np.ndarray) -> np.ndarray:
+    """How many source pages mention each phrase (specificity: a phrase on every page names nothing)."""
+    df = np.zeros(len(index.phrases), dtype=np.int32)
+    for i in np.flatnonzero(sources):
+        words, _, _ = token_spans(texts[int(i)])
+        found = {m.phrase for m in index.scan(words)}
+        if found:
+            df[list(found)] += 1
+    return df
+
+
+def build_index(site, config: AnalysisConfig) -> LinkIndex:
+    """Prepare TF-IDF neighbours, the phrase index and existing links for `site` (a site_import.SiteData)."""
+    pages = site.pages
+    urls = _column(pages, "url")
+    titles, h1s, texts = _column(pages, "title"), _column(pages, "h1"), _column(pages, "content")
+    excluded = np.array([matches_pattern(u, config.exclude_patterns) for u in urls], dtype=bool)
+    flags = pages["is_target"] if "is_target" in pages.columns else pd.Series(True, index=pages.index)
+    is_target = flags.fillna(False).astype(bool).to_numpy() & ~excluded
+    is_source = is_target & np.array([bool(t.strip()) for t in texts], dtype=bool)
+    model = build_tfidf([page_document(t, h, c) for t, h, c in zip(titles, h1s, texts)])
+    k = max(NEIGHBOURS, config.candidates_per_page)
+    neighbours, sims = top_k_similar(model.matrix, k, is_target)
+    url_pos = {u: i for i, u in enumerate(urls)}
+    link_rows = _known_links(site.links, url_pos)
+    phrases = PhraseIndex()
+    _register_phrases(phrases, titles, h1s, is_target, owned_terms(model, KEY_PHRASES_PER_PAGE),
+                      inbound_anchor_texts(link_rows))
+    inbound_before = np.zeros(len(urls), dtype=np.int32)
+    existing = set()
+    for source, destination, _anchor in link_rows:
+        if (source, destination) not in existing:
+            existing.add((source, destination))
+            inbound_before[destination] += 1
+    return LinkIndex(config=config, urls=urls, texts=texts, is_target=is_target, is_source=is_source,
+                     model=model, neighbours=neighbours, neighbour_sims=sims, phrases=phrases,
+                     phrase_df=_phrase_document_frequency(phrases, texts, is_source), existing=existing,
+                     inbound_before=inbound_before, url_pos=url_pos,
+                     new_inbound=np.zeros(len(urls), dtype=np.int32))
+
+
+def _known_links(links: pd.DataFrame | None, url_pos: dict) -> list[tuple[int, int, str]]:
+    """Existing links between known pages as (source index, destination index, anchor); self links dropped."""
+    if links is None or len(links) == 0:
+        return []
+    anchors = _column(links, "anchor")
+    rows = []
+    for source, destination, anchor in zip(_column(links, "source"), _column(links, "destination"), anchors):
+        s, d = url_pos.get(source), url_pos.get(destination)
+        if s is not None and d is not None and s != d:
+            rows.append((s, d, anchor))
+    return rows
+
+
+# ---------------------------------------------------------------- ranking one page
+
+def source_pages(index: LinkIndex) -> list[str]:
+    """The pages to analyse, in the input's order (stable, so a resumed run replays the same sequence)."""
+    return [index.urls[i] for i in np.flatnonzero(index.is_source)]
+
+
+def _linkable(index: LinkIndex, source: int, target: int) -> bool:
+    """A target may receive a new link from source: indexable, not itself, not already linked."""
+    return bool(index.is_target[target]) and target != source and (source, target) not in index.existing
+
+
+def _specificity(pages: int, df: int) -> float:
+    """1 for a phrase only a page or two mention, falling towards 0 for one that every page mentions."""
+    pages, df = max(2, pages), max(1, df)
+    return float(min(1.0, math.log(pages / df) / math.log(pages))) if pages > df else 0.0
+
+
+def _option_strength(pages: int, option: _Option) -> float:
+    """How well one phrase names its target: kind of evidence, specificity, length, repeated mentions."""
+    length = min(1.0, 0.4 + 0.2 * len(option.key) + 0.02 * len(" ".join(option.key)))
+    repeats = min(1.0, math.log1p(len(option.matches)) / math.log(6))
+    return (0.45 * KIND_WEIGHT[option.kind] + 0.25 * _specificity(pages, option.df) + 0.1 * length
+            + 0.1 / option.targets + 0.1 * repeats)
+
+
+def _mention_options(index: LinkIndex, source: int, words: list[str]) -> dict[int, list[_Option]]:
+    """Targets named by phrases found in the source page, with every matching phrase as an option."""
+    by_pair: dict[tuple[int, int], list[Match]] = {}
+    for match in index.phrases.scan(words):
+        for target in index.phrases.phrases[match.phrase].targets:
+            if _linkable(index, source, target):
+                by_pair.setdefault((target, match.phrase), []).append(match)
+    options: dict[int, list[_Option]] = {}
+    for (target, pid), found in by_pair.items():
+        phrase = index.phrases.phrases[pid]
+        options.setdefault(target, []).append(_Option(phrase.key, phrase.targets[target], found,
+                                                      int(index.phrase_df[pid]), len(phrase.targets)))
+    return options
+
+
+def _shared_term_options(index: LinkIndex, source: int, target: int, lowered: list[str]) -> list[_Option]:
+    """For a TF-IDF neighbour with no mention: its most distinctive terms that the source also uses."""
+    matrix = index.model.matrix
+    s_lo, s_hi = matrix.indptr[source], matrix.indptr[source + 1]
+    t_lo, t_hi = matrix.indptr[target], matrix.indptr[target + 1]
+    common, s_at, t_at = np.intersect1d(matrix.indices[s_lo:s_hi], matrix.indices[t_lo:t_hi],
+                                        assume_unique=True, return_indices=True)
+    if len(common) == 0:
+        return []
+    weight = matrix.data[t_lo:t_hi][t_at] * matrix.data[s_lo:s_hi][s_at]
+    options = []
+    for pos in np.lexsort((common, -weight))[:3]:
+        term = str(index.model.terms[common[pos]])
+        if not is_acceptable_anchor(term):
+            continue
+        found = [Match(i, i + 1, -1) for i, token in enumerate(lowered) if token == term]
+        if found:
+            options.append(_Option((term,), "shared", found, int(index.model.df[common[pos]]), 1))
+    return options
+
+
+def _rank_targets(index: LinkIndex, source: int) -> tuple[list[_Ranked], list[str], list[int], list[int]]:
+    """Every target worth linking from `source`, best first, with the page's tokens and their offsets."""
+    words, starts, ends = token_spans(index.texts[source])
+    options = _mention_options(index, source, words)
+    neighbour_sim = {int(t): float(s) for t, s in zip(index.neighbours[source], index.neighbour_sims[source])
+                     if t >= 0 and _linkable(index, source, int(t))}
+    lowered = None
+    for target in neighbour_sim:
+        if target not in options:
+            lowered = lowered if lowered is not None else [w.lower() for w in words]
+            options[target] = _shared_term_options(index, source, target, lowered)
+    targets = sorted(options)
+    sims = pair_similarity(index.model.matrix, source, targets)
+    ranked, pages = [], int(index.is_source.sum())
+    for target, similarity in zip(targets, sims):
+        found = options[target]
+        for option in found:
+            option.strength = _option_strength(pages, option)
+        found.sort(key=lambda o: (-o.strength, o.key))
+        best = found[0].strength if found else 0.0
+        score = 0.55 * min(1.0, float(similarity) / 0.4) + 0.45 * best
+        ranked.append(_Ranked(target, round(min(1.0, score), 4), float(similarity), found))
+    ranked.sort(key=lambda r: (-r.score, r.target))
+    return ranked, words, starts, ends
+
+
+def _overlap_word(similarity: float) -> str:
+    if similarity >= 0.35:
+        return "strongly"
+    return "moderately" if similarity >= 0.15 else "slightly"
+
+
+def _reason(anchor: str, kind: str, similarity: float) -> str:
+    """A plain sentence a user can check: what the page says and how close the two pages are."""
+    evidence = f'The page mentions "{anchor}", {KIND_LABEL[kind]}' if anchor else "No phrase of the target " \
+        "was found in the page"
+    return f"{evidence}; topics overlap {_overlap_word(similarity)} (similarity {similarity:.2f})."
+
+
+def _pick_occurrence(text: str, option: _Option, starts: list[int], ends: list[int],
+                     taken: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The occurrence (character span) in the most running-text-like sentence that overlaps no chosen anchor."""
+    best, best_score = None, -1.0
+    for match in option.matches:
+        span = (starts[match.start], ends[match.end - 1])
+        if any(span[0] < e and s < span[1] for s, e in taken):
+            continue
+        score = prose_score(text, *span)
+        if score > best_score:
+            best, best_score = span, score
+        if best_score >= 0.99 or len(option.matches) > OCCURRENCES_CHECKED and match is option.matches[
+                OCCURRENCES_CHECKED - 1]:
+            break
+    return best
+
+
+def candidates_for(index: LinkIndex, source_url: str, k: int = 20) -> list[Candidate]:
+    """The k best targets for a page before per-page caps, each with its best anchor (or '' when none)."""
+    source = index.url_pos[source_url]
+    ranked, _words, starts, ends = _rank_targets(index, source)
+    text = index.texts[source]
+    result = []
+    for item in ranked[:k]:
+        anchor = context = ""
+        kind = "key"
+        if item.options:
+            span = _pick_occurrence(text, item.options[0], starts, ends, [])
+            anchor, context, kind = text[span[0]:span[1]], context_around(text, *span), item.options[0].kind
+        result.append(Candidate(index.urls[item.target], anchor, context, item.score,
+                                _reason(anchor, kind, item.similarity)))
+    return result
+
+
+def _under_inbound_cap(index: LinkIndex, target: int) -> bool:
+    cap = index.config.max_inbound_per_target
+    return cap is None or int(index.new_inbound[target]) < cap
+
+
+def analyze_page(index: LinkIndex, source_url: str) -> list[dict]:
+    """Suggestions for one page (RESULT_COLUMNS), best first; counts them towards each target's inbound cap."""
+    source = index.url_pos[source_url]
+    index.analysed.add(source_url)
+    if not index.is_source[source]:
+        return []
+    ranked, _words, starts, ends = _rank_targets(index, source)
+    text, config = index.texts[source], index.config
+    rows, taken, used_anchors = [], [], set()
+    for item in ranked:
+        if len(rows) >= config.max_per_page:
+            break
+        if item.score < config.min_score or not _under_inbound_cap(index, item.target):
+            continue
+        for option in item.options:
+            span = _pick_occurrence(text, option, starts, ends, taken)
+            anchor = text[span[0]:span[1]] if span else ""
+            if not span or anchor.lower() in used_anchors:
+                continue
+            taken.append(span)
+            used_anchors.add(anchor.lower())
+            index.new_inbound[item.target] += 1
+            rows.append(dict(zip(RESULT_COLUMNS, (
+                source_url, index.urls[item.target], anchor, context_around(text, *span), item.score,
+                _reason(anchor, option.kind, item.similarity), ENGINE))))
+            break
+    return rows
+
+
+# ---------------------------------------------------------------- checks, resume, summary
+
+def validate_suggestion(index: LinkIndex, source: str, destination: str, anchor: str) -> str | None:
+    """None when a suggested link obeys every rule; otherwise a plain reason why it may not be suggested."""
+    s, d = index.url_pos.get(source), index.url_pos.get(destination)
+    if s is None:
+        return f"the source page {source} is not in the crawl"
+    if d is None:
+        return f"the target page {destination} is not in the crawl"
+    if s == d:
+        return "a page cannot link to itself"
+    if not index.is_target[d]:
+        return f"the target page {destination} is not indexable or is excluded"
+    if (s, d) in index.existing:
+        return "the source page already links to the target"
+    if not _under_inbound_cap(index, d):
+        return "the target already received its maximum of new inbound links"
+    return _anchor_problem(index.texts[s], anchor)
+
+
+def _anchor_problem(text: str, anchor: str) -> str | None:
+    """Why an anchor is unusable in a page's text (too short, only stop words, absent, inside a word)."""
+    if not is_acceptable_anchor(anchor):
+        return f'the anchor "{anchor}" is shorter than 3 characters or made only of stop words'
+    start = text.find(anchor)
+    while start >= 0:
+        end = start + len(anchor)
+        if _on_word_boundaries(text, start, end):
+            return None
+        start = text.find(anchor, start + 1)
+    return f'the anchor "{anchor}" does not stand as whole words in the source page\'s text'
+
+
+def _on_word_boundaries(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_") \
+        and (text[start].isalnum() or text[start] == "_") and (text[end - 1].isalnum() or text[end - 1] == "_")
+
+
+def _rows_list(rows) -> list[dict]:
+    if rows is None:
+        return []
+    if isinstance(rows, pd.DataFrame):
+        return rows.to_dict("records")
+    return list(rows)
+
+
+def record_suggestions(index: LinkIndex, rows) -> None:
+    """Replay committed rows (after a resume) into the inbound counts, as if they had just been analysed."""
+    for row in _rows_list(rows):
+        target = index.url_pos.get(str(row.get("Destination")))
+        if target is not None:
+            index.new_inbound[target] += 1
+        index.analysed.add(str(row.get("Source")))
+
+
+def summarize(index: LinkIndex, rows) -> dict:
+    """Pages analysed, suggestions, and orphan pages (indexable, no inbound link) before and after them."""
+    rows = _rows_list(rows)
+    targets = index.is_target
+    orphans_before = targets & (index.inbound_before == 0)
+    after = orphans_before.copy()
+    for row in rows:
+        d = index.url_pos.get(str(row.get("Destination")))
+        if d is not None and index.url_pos.get(str(row.get("Source"))) != d:
+            after[d] = False
+    analysed = index.analysed | {str(r.get("Source")) for r in rows}
+    return {"pages_analysed": len(analysed), "suggestions": len(rows),
+            "orphans_before": int(orphans_before.sum()), "orphans_after": int(after.sum())}

@@ -1,0 +1,117 @@
+"""TF-IDF page vectors and a sparse, chunked top-k of the most similar pages (never a dense N×N matrix).
+
+Why chunked: a 50k-page site would need 10 GB for a dense similarity matrix; multiplying row blocks of the
+normalised matrix by its transpose and keeping only k columns per row bounds memory by the block size.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from textutil import STOP_WORDS, TOKEN_PATTERN
+
+TITLE_REPEAT = 2          # title and H1 count more than body words (sublinear tf keeps the boost moderate)
+BLOCK_CELLS = 8_000_000   # similarity cells materialised at once (rows per block × pages)
+
+
+@dataclass
+class TfidfModel:
+    """The page × term matrix (rows L2-normalised, float32) with its vocabulary and document frequencies."""
+    matrix: sp.csr_matrix
+    terms: np.ndarray          # term string per column (lowercased tokens)
+    df: np.ndarray             # document frequency per column
+
+
+def page_document(title: str, h1: str, content: str) -> str:
+    """The text one page contributes to TF-IDF, with title and H1 weighted by repetition."""
+    head = f"{title or ''} {h1 or ''} "
+    return head * TITLE_REPEAT + (content or "")
+
+
+def build_tfidf(documents: list[str]) -> TfidfModel:
+    """Fit TF-IDF over the site's own pages (sublinear tf, English stop words, terms seen in 2+ pages)."""
+    min_df = 2 if len(documents) >= 20 else 1
+    max_df = 0.5 if len(documents) >= 20 else 1.0
+    vectorizer = TfidfVectorizer(token_pattern=TOKEN_PATTERN, stop_words=sorted(STOP_WORDS), sublinear_tf=True,
+                                 min_df=min_df, max_df=max_df, dtype=np.float32)
+    try:
+        matrix = vectorizer.fit_transform(documents).tocsr()
+    except ValueError:  # every page empty or only stop words: no vocabulary at all
+        return TfidfModel(sp.csr_matrix((len(documents), 0), dtype=np.float32), np.array([], dtype=object),
+                          np.zeros(0, dtype=np.int64))
+    matrix.sort_indices()
+    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    return TfidfModel(matrix, vectorizer.get_feature_names_out(), df)
+
+
+def top_k_similar(matrix: sp.csr_matrix, k: int, allowed: np.ndarray,
+                  block_cells: int = BLOCK_CELLS) -> tuple[np.ndarray, np.ndarray]:
+    """For every row, the k most similar allowed rows (by cosine; self excluded), best first.
+
+    Returns (indices, similarities), each rows × k; slots without a positive similarity hold -1 / 0.
+    Ties break on the lower index so the result is deterministic.
+    """
+    n = matrix.shape[0]
+    k = max(0, min(k, n - 1))
+    indices = np.full((n, k), -1, dtype=np.int32)
+    sims = np.zeros((n, k), dtype=np.float32)
+    if k == 0 or matrix.shape[1] == 0:
+        return indices, sims
+    transposed = matrix.T.tocsc()
+    disallowed = ~np.asarray(allowed, dtype=bool)
+    rows_per_block = max(1, min(n, block_cells // max(n, 1)))
+    for first in range(0, n, rows_per_block):
+        last = min(n, first + rows_per_block)
+        block = (matrix[first:last] @ transposed).toarray()
+        block[:, disallowed] = 0.0
+        block[np.arange(last - first), np.arange(first, last)] = 0.0
+        _keep_top(block, k, indices[first:last], sims[first:last])
+    return indices, sims
+
+
+def _keep_top(block: np.ndarray, k: int, out_idx: np.ndarray, out_sim: np.ndarray) -> None:
+    """Write the top-k columns of each block row (argpartition, then a stable sort of those k)."""
+    part = np.argpartition(-block, k - 1, axis=1)[:, :k] if k < block.shape[1] else \
+        np.tile(np.arange(block.shape[1]), (block.shape[0], 1))
+    part.sort(axis=1)  # ascending index first, so the stable sort below breaks ties on the lower index
+    values = np.take_along_axis(block, part, axis=1)
+    order = np.argsort(-values, axis=1, kind="stable")
+    part = np.take_along_axis(part, order, axis=1)
+    values = np.take_along_axis(values, order, axis=1)
+    positive = values > 0
+    out_idx[:] = np.where(positive, part, -1)[:, :k]
+    out_sim[:] = np.where(positive, values, 0.0)[:, :k]
+
+
+def pair_similarity(matrix: sp.csr_matrix, source: int, targets: list[int]) -> np.ndarray:
+    """Cosine between one page and a few others (a small sparse product, no full row of the N×N matrix)."""
+    if not targets or matrix.shape[1] == 0:
+        return np.zeros(len(targets), dtype=np.float32)
+    return np.asarray((matrix[targets] @ matrix[source].T).toarray()).ravel()
+
+
+def owned_terms(model: TfidfModel, per_page: int, max_df_share: float = 0.05) -> list[list[tuple[str, float]]]:
+    """Distinctive terms each page 'owns': its weight is the highest of all pages, and few pages use the term.
+
+    Why: such a term (a function defined on the page, a product name) is a natural anchor for a link to it.
+    """
+    matrix = model.matrix
+    n = matrix.shape[0]
+    result: list[list[tuple[str, float]]] = [[] for _ in range(n)]
+    if matrix.nnz == 0:
+        return result
+    column_max = np.asarray(matrix.max(axis=0).toarray()).ravel()
+    df_cap = max(3, int(max_df_share * n))
+    for row in range(n):
+        lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
+        cols, vals = matrix.indices[lo:hi], matrix.data[lo:hi]
+        keep = (vals >= column_max[cols]) & (model.df[cols] <= df_cap) & (model.df[cols] >= 2)
+        if not keep.any():
+            continue
+        cols, vals = cols[keep], vals[keep]
+        best = np.lexsort((cols, -vals))[:per_page]
+        result[row] = [(str(model.terms[cols[i]]), float(vals[i])) for i in best]
+    return result

@@ -1,0 +1,146 @@
+"""Text helpers shared by the offline link engine: tokens with positions, stop words, title cleaning, contexts.
+
+One tokeniser serves both TF-IDF and anchor matching, so a phrase found by the matcher is exactly a run of
+TF-IDF terms, and an anchor always starts and ends on a word boundary of the source text.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Iterable, Sequence
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+# A token is a run of word characters, possibly joined by . - ' ’ (so "json.dumps", "built-in", "don't" are one
+# token): "json" never matches inside "json.dumps" or "jsonify".
+TOKEN_PATTERN = r"\w+(?:[.\-'’]\w+)*"
+TOKEN_RE = re.compile(TOKEN_PATTERN)
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS)
+
+# Separators between a page title and a site name, or between a title's head and its explanation.
+SUFFIX_SEPARATORS = (" — ", " – ", " | ", " - ", " :: ", " · ", " » ")
+HEAD_SEPARATORS = (" — ", " – ", " | ", " - ", ": ")
+_SECTION_NUMBER_RE = re.compile(r"^\s*(?:(?:chapter|section|part)\s+)?\d+(?:\.\d+)*\.?\s+", re.IGNORECASE)
+_CODE_LIKE_RE = re.compile(r"[_.\d]|[a-z][A-Z]")
+_SENTENCE_END_RE = re.compile(r"[.!?:;](?=\s)")
+_HAS_LETTER_RE = re.compile(r"[^\W\d_]")
+
+CONTEXT_CHARS = 200
+
+
+def tokens(text: str) -> list[str]:
+    """The tokens of a text in order (original case)."""
+    return TOKEN_RE.findall(text or "")
+
+
+def token_spans(text: str) -> tuple[list[str], list[int], list[int]]:
+    """Tokens with their start and end character offsets, so a phrase maps back to a verbatim substring."""
+    words, starts, ends = [], [], []
+    for match in TOKEN_RE.finditer(text or ""):
+        words.append(match.group())
+        starts.append(match.start())
+        ends.append(match.end())
+    return words, starts, ends
+
+
+def is_code_like(token: str) -> bool:
+    """Identifiers such as PyObject, json.dumps or sys_path are matched case-sensitively."""
+    return bool(_CODE_LIKE_RE.search(token))
+
+
+def is_acceptable_anchor(text: str) -> bool:
+    """An anchor must have 3+ characters, a letter, and at least one word that is not a stop word."""
+    text = (text or "").strip()
+    if len(text) < 3 or not _HAS_LETTER_RE.search(text):
+        return False
+    return any(word.lower() not in STOP_WORDS for word in tokens(text))
+
+
+def strip_section_number(title: str) -> str:
+    """'2.6. Control flow' -> 'Control flow'; 'Chapter 3 Setup' -> 'Setup'."""
+    return _SECTION_NUMBER_RE.sub("", title or "", count=1).strip()
+
+
+def _split_once(title: str, separators: Sequence[str], from_right: bool) -> tuple[str, str] | None:
+    """Split at the right-most (or left-most) separator found; None when there is none."""
+    best = None
+    for sep in separators:
+        pos = title.rfind(sep) if from_right else title.find(sep)
+        if pos > 0 and (best is None or (pos > best[0] if from_right else pos < best[0])):
+            best = (pos, sep)
+    if best is None:
+        return None
+    pos, sep = best
+    return title[:pos].strip(), title[pos + len(sep):].strip()
+
+
+def detect_site_affixes(titles: Iterable[str], min_share: float = 0.2, min_count: int = 3) -> tuple[set, set]:
+    """Title suffixes / prefixes shared by many pages (the site name), found from the data, never hard-coded."""
+    titles = [t for t in titles if t]
+    suffixes, prefixes = Counter(), Counter()
+    for title in titles:
+        right = _split_once(title, SUFFIX_SEPARATORS, from_right=True)
+        left = _split_once(title, SUFFIX_SEPARATORS, from_right=False)
+        if right:
+            suffixes[right[1]] += 1
+        if left:
+            prefixes[left[0]] += 1
+    threshold = max(min_count, min_share * len(titles))
+    return ({s for s, n in suffixes.items() if n >= threshold},
+            {p for p, n in prefixes.items() if n >= threshold})
+
+
+def clean_title(title: str, suffixes: set, prefixes: set) -> str:
+    """The title without the site-wide suffix/prefix and without a leading section number."""
+    title = (title or "").strip()
+    right = _split_once(title, SUFFIX_SEPARATORS, from_right=True)
+    if right and right[1] in suffixes:
+        title = right[0]
+    left = _split_once(title, SUFFIX_SEPARATORS, from_right=False)
+    if left and left[0] in prefixes:
+        title = left[1]
+    return strip_section_number(title)
+
+
+def title_head(clean: str) -> str:
+    """The part of a cleaned title before its first separator ('json — JSON encoder' -> 'json'), or ''."""
+    parts = _split_once(clean, HEAD_SEPARATORS, from_right=False)
+    return strip_section_number(parts[0]) if parts else ""
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Character bounds of the sentence holding text[start:end] (punctuation followed by space ends one)."""
+    left = 0
+    for match in _SENTENCE_END_RE.finditer(text, max(0, start - 600), start):
+        left = match.end()
+    match = _SENTENCE_END_RE.search(text, end, end + 600)
+    right = match.end() if match else min(len(text), end + 600)
+    return left, right
+
+
+def context_around(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> str:
+    """The sentence around an anchor, cut to about `width` characters on word boundaries; always holds the anchor."""
+    left, right = sentence_bounds(text, start, end)
+    if right - left > width:
+        spare = max(0, width - (end - start))
+        left = max(left, start - spare // 2)
+        right = min(right, max(end + spare // 2, left + width))
+        while left > 0 and left < start and not text[left - 1].isspace():
+            left += 1
+        while right < len(text) and right > end and not text[right].isspace():
+            right -= 1
+    snippet = text[left:right].strip()
+    prefix = "…" if left > 0 and text[left - 1] not in ".!?:; " else ""
+    suffix = "…" if right < len(text) and text[right - 1] not in ".!?" else ""
+    return f"{prefix}{snippet}{suffix}"
+
+
+def prose_score(text: str, start: int, end: int) -> float:
+    """How much an occurrence sits in running text (a sentence with stop words), not a heading or code line."""
+    left, right = sentence_bounds(text, start, end)
+    words = [w.lower() for w in tokens(text[left:right])]
+    if not words:
+        return 0.0
+    stop_share = sum(w in STOP_WORDS for w in words) / len(words)
+    long_enough = min(1.0, len(words) / 8)
+    return round(min(1.0, stop_share * 3) * long_enough, 3)
