@@ -1,0 +1,500 @@
+"""Turn an uploaded crawl (pages table, optional existing-links table) into clean, normalised frames.
+
+Accepts Screaming Frog exports ("Internal: HTML", custom extraction, "All Inlinks") and generic tables,
+matching headers by name while ignoring case, spaces, underscores, hyphens and column order. Anything odd in
+the input is either repaired and reported in an ImportReport, or refused with one SiteDataError that names
+file, row and column, so the dashboard never shows a traceback. File decoding lives in tables.py.
+
+URL rule (one rule everywhere, so pages and links meet): whitespace trimmed, fragment dropped, scheme and
+host lower-cased, default port and user info dropped, empty path -> "/", one trailing slash stripped except
+for the root path ("https://a.com/blog/" -> "https://a.com/blog", "https://a.com/" stays), query kept.
+Root-relative URLs ("/about") are resolved against the site's host when one host holds most URLs.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Iterable, Mapping
+from urllib.parse import urlsplit, urlunsplit
+
+import pandas as pd
+
+from tables import SiteDataError, read_table, source_name
+
+__all__ = ["SiteDataError", "PAGE_FIELDS", "normalize_url", "read_table", "detect_page_columns",
+           "missing_page_fields", "load_pages", "load_links", "load_site", "SiteData", "ImportReport"]
+
+PAGE_FIELDS = ("url", "title", "h1", "description", "content", "word_count",
+               "status_code", "content_type", "indexability")
+PAGE_COLUMNS = PAGE_FIELDS + ("is_target", "excluded_reason")
+LINK_COLUMNS = ("source", "destination", "anchor")
+TEXT_FIELDS = ("title", "h1", "description", "content")
+
+# Header synonyms, already in header_key() form, best first. "indexability_status" is read on top of
+# PAGE_FIELDS only to explain why a page is non-indexable (canonicalised, noindex...).
+PAGE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "url": ("address", "url", "pageurl", "page", "link", "loc", "uri", "permalink", "fullurl",
+            "landingpage", "urls", "pages"),
+    "title": ("title1", "title", "pagetitle", "metatitle", "titletag", "seotitle"),
+    "h1": ("h11", "h1", "heading", "heading1", "h1heading", "mainheading", "headline", "header"),
+    "description": ("metadescription1", "metadescription", "description", "metadesc", "summary", "excerpt"),
+    "content": ("content", "text", "body", "bodytext", "maincontent", "pagetext", "pagecontent",
+                "contenttext", "copy", "fulltext", "article"),
+    "word_count": ("wordcount", "words", "wordcount1"),
+    "status_code": ("statuscode", "httpstatuscode", "httpstatus", "responsecode", "status"),
+    "content_type": ("contenttype", "mimetype", "mime", "type"),
+    "indexability": ("indexability", "indexable"),
+    "indexability_status": ("indexabilitystatus",),
+}
+LINK_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "source": ("source", "sourceurl", "from", "fromurl", "sourcepage", "referrer", "referringpage",
+               "linkingpage"),
+    "destination": ("destination", "destinationurl", "dest", "to", "tourl", "targeturl", "linkurl", "href",
+                    "link", "target"),
+    "anchor": ("anchor", "anchortext", "linktext", "text"),
+    "type": ("type", "linktype"),
+    "position": ("linkposition", "position"),
+}
+# Screaming Frog custom extraction columns: "<extractor name> <n>", e.g. "Body 1", "Content 2", "Extractor 1 1".
+EXTRACTION_HEADER = re.compile(r"^(content|body|text|bodytext|maincontent|pagetext|copy|article|"
+                               r"extractor\d*|extraction\d*|customextraction\d*)\d+$")
+NON_INDEXABLE_VALUES = ("non-indexable", "nonindexable", "false", "no", "0", "noindex")
+NON_INDEXABLE_STATUS = r"noindex|canonicali[sz]ed"
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_EXAMPLES = 3
+
+
+@dataclass
+class ImportReport:
+    """What the import repaired, merged, dropped or wants the analyst to know."""
+    file: str
+    rows_read: int = 0
+    pages: int = 0
+    duplicates_merged: list[str] = field(default_factory=list)
+    excluded: list[tuple[str, str]] = field(default_factory=list)
+    missing_text: list[str] = field(default_factory=list)
+    dropped_rows: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    links_read: int = 0
+    links_kept: int = 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def summary_lines(self) -> list[str]:
+        """Plain sentences for the dashboard, longest lists shortened to a few examples."""
+        lines = [f"{self.file}: {self.rows_read:,} rows read, {self.pages:,} pages kept."]
+        if self.duplicates_merged:
+            lines.append(f"{len(self.duplicates_merged):,} duplicate URLs merged (the most complete row kept), "
+                         f"e.g. {_examples(self.duplicates_merged)}.")
+        if self.excluded:
+            kinds = Counter(reason.split(":")[0].split(" (")[0] for _, reason in self.excluded)
+            lines.append(f"{len(self.excluded):,} pages kept but never suggested as link targets ("
+                         + ", ".join(f"{kind}: {count}" for kind, count in kinds.most_common()) + ").")
+        if self.missing_text:
+            lines.append(f"{len(self.missing_text):,} pages have no body text (only title/H1 can be used), "
+                         f"e.g. {_examples(self.missing_text)}.")
+        if self.dropped_rows:
+            lines.append(f"{len(self.dropped_rows):,} rows dropped: "
+                         + "; ".join(f"row {row}: {reason}" for row, reason in self.dropped_rows[:_EXAMPLES])
+                         + (" ..." if len(self.dropped_rows) > _EXAMPLES else "") + ".")
+        lines.extend(self.warnings)
+        if self.links_read:
+            lines.append(f"{self.links_read:,} link rows read, {self.links_kept:,} existing links kept.")
+        return lines
+
+
+@dataclass
+class SiteData:
+    pages: pd.DataFrame
+    links: pd.DataFrame
+    report: ImportReport
+
+
+def _examples(items: list[str]) -> str:
+    return ", ".join(items[:_EXAMPLES]) + (" ..." if len(items) > _EXAMPLES else "")
+
+
+# --- URLs -------------------------------------------------------------------------------------------------
+
+def normalize_url(url: str, base_host: str | None = None) -> str:
+    """The one canonical form of a page URL (see the module docstring); SiteDataError if it is not one.
+
+    ``base_host`` ("www.a.com" or "https://www.a.com") resolves root-relative URLs such as "/about".
+    """
+    text = str(url).strip()
+    if not text or any(char.isspace() for char in text):
+        raise SiteDataError(f'"{text}" is not a URL' if text else "the URL is empty")
+    text = _absolute(text, base_host)
+    parts = urlsplit(text)
+    scheme = parts.scheme.lower()
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host = port = None
+    if scheme not in _DEFAULT_PORTS or not host:
+        raise SiteDataError(f'"{url}" is not a URL')
+    host = f"[{host}]" if ":" in host else host
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    path = parts.path or "/"
+    if len(path) > 1 and path.endswith("/"):
+        path = path.rstrip("/") or "/"
+    return urlunsplit((scheme, netloc, path, parts.query, ""))
+
+
+def _absolute(text: str, base_host: str | None) -> str:
+    """Give scheme-less forms a scheme; resolve root-relative paths against ``base_host``."""
+    if text.startswith("//"):
+        return "https:" + text
+    if text.lower().startswith("www."):
+        return "https://" + text
+    if text.startswith("/"):
+        if not base_host:
+            raise SiteDataError(f'"{text}" is a relative URL and there is no single site host to resolve it')
+        base = base_host if "://" in base_host else f"https://{base_host}"
+        return base.rstrip("/") + text
+    return text
+
+
+def _site_base(urls: Iterable[str]) -> str | None:
+    """'scheme://host' that more than half of the absolute URLs share, else None."""
+    prefixes = Counter()
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme and parts.netloc:
+            prefixes[f"{parts.scheme.lower()}://{parts.netloc.lower()}"] += 1
+    if not prefixes:
+        return None
+    prefix, count = prefixes.most_common(1)[0]
+    return prefix if count * 2 > sum(prefixes.values()) else None
+
+
+def _normalise_series(urls: pd.Series, base: str | None) -> tuple[pd.Series, pd.Series]:
+    """(normalised URL or "", error message or "") per row; each distinct URL is parsed once."""
+    outcomes: dict[str, tuple[str, str]] = {}
+    for raw in urls.unique():
+        try:
+            outcomes[raw] = (normalize_url(raw, base), "")
+        except SiteDataError as exc:
+            outcomes[raw] = ("", exc.detail)
+    normalised = urls.map(lambda raw: outcomes[raw][0])
+    errors = urls.map(lambda raw: outcomes[raw][1])
+    return normalised, errors
+
+
+def _host_warning(urls: pd.Series, what: str) -> list[str]:
+    hosts = urls.str.extract(r"^[a-z]+://([^/?#]+)", expand=False).value_counts()
+    if len(hosts) <= 1:
+        return []
+    return [f"{what} span {len(hosts)} hosts ({', '.join(hosts.index[:_EXAMPLES])}"
+            + (" ..." if len(hosts) > _EXAMPLES else "") + "); links are only suggested between listed pages."]
+
+
+# --- columns ----------------------------------------------------------------------------------------------
+
+def header_key(header) -> str:
+    """Header as compared: lower case without spaces, underscores, hyphens or dots ("H1-1" -> "h11")."""
+    return re.sub(r"[\s_\-.]+", "", str(header)).lower()
+
+
+def _detect(headers, synonyms: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """field -> first header whose key is the field's best-ranked synonym; a header serves one field only."""
+    by_key: dict[str, str] = {}
+    for header in headers:
+        by_key.setdefault(header_key(header), str(header))
+    found: dict[str, str] = {}
+    for name, keys in synonyms.items():
+        header = next((by_key[key] for key in keys if key in by_key and by_key[key] not in found.values()), None)
+        if header is not None:
+            found[name] = header
+    return found
+
+
+def detect_page_columns(headers) -> dict[str, str]:
+    """Canonical page field -> header in the file, for the fields found (plus "indexability_status")."""
+    found = _detect(headers, PAGE_SYNONYMS)
+    if "content" not in found:
+        extraction = _extraction_headers(headers, found)
+        if extraction:
+            found["content"] = extraction[0]
+    return found
+
+
+def _extraction_headers(headers, taken: Mapping[str, str]) -> list[str]:
+    used = set(taken.values())
+    return [str(h) for h in headers if EXTRACTION_HEADER.match(header_key(h)) and str(h) not in used]
+
+
+def _resolve_page_columns(headers, column_map: Mapping[str, str] | None, file: str | None) -> dict[str, str]:
+    """Detected columns with the user's choices on top; unknown fields or headers are refused by name."""
+    headers = [str(h) for h in headers]
+    chosen = {name: str(header) for name, header in (column_map or {}).items() if header}
+    for name, header in chosen.items():
+        if name not in PAGE_SYNONYMS:
+            raise SiteDataError(f'"{name}" is not a page field (expected one of {", ".join(PAGE_FIELDS)})',
+                                file=file)
+        if header not in headers:
+            raise SiteDataError("is not a column of this file", file=file, column=header)
+    detected = detect_page_columns([h for h in headers if h not in chosen.values()])
+    return {**{k: v for k, v in detected.items() if k not in chosen}, **chosen}
+
+
+def missing_page_fields(headers, column_map=None) -> list[str]:
+    """Required fields still without a column: "url", and "content" when no text column at all
+    (title, h1, description or content) is found. Unknown names in column_map count as not mapped."""
+    try:
+        columns = _resolve_page_columns(headers, column_map, None)
+    except SiteDataError:
+        columns = detect_page_columns(headers)
+    missing = [] if "url" in columns else ["url"]
+    if not any(name in columns for name in TEXT_FIELDS):
+        missing.append("content")
+    return missing
+
+
+# --- pages ------------------------------------------------------------------------------------------------
+
+class _Drops:
+    """Rows dropped during an import, with enough detail to refuse the file if nothing is left."""
+
+    def __init__(self, report: ImportReport, bad_rows: list[tuple[int, str]]):
+        self.report = report
+        self.first: SiteDataError | None = None
+        for row, reason in bad_rows:
+            self.add(row, None, reason)
+
+    def add(self, row: int, column: str | None, reason: str) -> None:
+        self.report.dropped_rows.append((row, f'column "{column}": {reason}' if column else reason))
+        if self.first is None:
+            self.first = SiteDataError(reason, file=self.report.file, row=row, column=column)
+
+    def add_many(self, rows: pd.Series, column: str) -> None:
+        for row, reason in rows.items():
+            self.add(int(row), column, reason)
+
+    def refuse_if_empty(self, frame: pd.DataFrame, what: str) -> None:
+        if not frame.empty:
+            return
+        if self.first is None:
+            raise SiteDataError(f"no {what} found in the file", file=self.report.file)
+        raise SiteDataError(f"{self.first.detail} (no usable {what} left: all "
+                            f"{len(self.report.dropped_rows):,} rows were dropped)", file=self.first.file,
+                            row=self.first.row, column=self.first.column)
+
+
+def load_pages(source, filename=None, column_map=None) -> tuple[pd.DataFrame, ImportReport]:
+    """Pages table with PAGE_COLUMNS, one row per normalised URL, and the report of what was done."""
+    name = source_name(source, filename)
+    table = read_table(source, name)
+    report = ImportReport(file=name, rows_read=len(table) + len(table.attrs.get("bad_rows", [])),
+                          warnings=list(table.attrs.get("notes", [])))
+    drops = _Drops(report, table.attrs.get("bad_rows", []))
+    columns = _resolve_page_columns(table.columns, column_map, name)
+    if "url" not in columns:
+        raise SiteDataError("no URL column found (expected a header such as Address, URL or Page); "
+                            f"headers are: {', '.join(map(str, table.columns[:12]))}", file=name)
+    pages = _page_frame(table, columns, column_map)
+    pages = _drop_folder_rows(pages, report)
+    pages = _normalise_page_urls(pages, drops, columns["url"])
+    drops.refuse_if_empty(pages, "pages")
+    pages["excluded_reason"] = _exclusion_reasons(pages)
+    pages = _merge_duplicate_pages(pages, report)
+    pages["is_target"] = pages["excluded_reason"] == ""
+    _report_pages(pages, report)
+    return pages.loc[:, list(PAGE_COLUMNS)].reset_index(drop=True), report
+
+
+def _clean_text(series: pd.Series) -> pd.Series:
+    """Whitespace runs (line breaks, tabs) folded to one space, so anchors match text reliably."""
+    return series.astype(str).map(lambda text: " ".join(text.split()))
+
+
+def _page_frame(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> pd.DataFrame:
+    """Canonical columns as cleaned strings (index still = file row); body text columns joined."""
+    empty = pd.Series("", index=table.index, dtype=object)
+    pages = pd.DataFrame({name: table[columns[name]].astype(str) if name in columns else empty
+                          for name in (*PAGE_FIELDS, "indexability_status")}, index=table.index)
+    body_headers = [columns["content"]] if "content" in columns else []
+    if body_headers and not (column_map or {}).get("content") and EXTRACTION_HEADER.match(
+            header_key(body_headers[0])):
+        body_headers = _extraction_headers(table.columns, {k: v for k, v in columns.items() if k != "content"})
+    if len(body_headers) > 1:
+        pages["content"] = table[body_headers].astype(str).agg(" ".join, axis=1)
+    for name in (*TEXT_FIELDS, "url", "content_type", "indexability", "indexability_status"):
+        pages[name] = _clean_text(pages[name])
+    pages["status_code"] = pd.to_numeric(pages["status_code"], errors="coerce").astype("Int64")
+    counted = pd.to_numeric(pages["word_count"], errors="coerce")
+    uncounted = counted.isna()
+    counted[uncounted] = pages.loc[uncounted, "content"].map(lambda text: len(text.split()))
+    pages["word_count"] = counted.astype("int64")
+    return pages
+
+
+def _drop_folder_rows(pages: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
+    """Screaming Frog's tree view adds folder rows with an empty Address: drop them, say how many."""
+    folders = pages["url"] == ""
+    if folders.any():
+        report.warnings.append(f"{int(folders.sum()):,} rows without a URL (tree-view folder rows) were skipped.")
+    return pages.loc[~folders]
+
+
+def _normalise_page_urls(pages: pd.DataFrame, drops: _Drops, url_header: str) -> pd.DataFrame:
+    base = _site_base(pages["url"].unique())
+    normalised, errors = _normalise_series(pages["url"], base)
+    bad = errors != ""
+    drops.add_many(errors[bad], url_header)
+    pages = pages.loc[~bad].copy()
+    pages["url"] = normalised[~bad]
+    drops.report.warnings.extend(_host_warning(pages["url"], "Page URLs"))
+    return pages
+
+
+def _join_reasons(first: pd.Series, second: pd.Series) -> pd.Series:
+    both = (first != "") & (second != "")
+    return (first + second).where(~both, first + "; " + second)
+
+
+def _exclusion_reasons(pages: pd.DataFrame) -> pd.Series:
+    """Why a page must not be suggested as a link target ("" when it may be)."""
+    blank = pd.Series("", index=pages.index, dtype=object)
+    content_type = pages["content_type"].str.lower()
+    not_html = (content_type != "") & ~content_type.str.contains("html", regex=False)
+    reason = blank.where(~not_html, "not HTML (" + pages["content_type"] + ")")
+    status = pages["status_code"]
+    bad_status = status.notna() & (status != 200)
+    reason = _join_reasons(reason, blank.where(~bad_status.fillna(False), "status " + status.astype(str)))
+    detail = pages["indexability_status"]
+    non_indexable = (pages["indexability"].str.lower().isin(NON_INDEXABLE_VALUES)
+                     | detail.str.lower().str.contains(NON_INDEXABLE_STATUS, regex=True))
+    label = ("non-indexable" + (": " + detail).where(detail != "", "")).where(non_indexable, "")
+    return _join_reasons(reason, label.where(~bad_status.fillna(False), ""))  # a redirect is non-indexable anyway
+
+
+def _merge_duplicate_pages(pages: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
+    """One row per URL: prefer a usable (target) row, then the most filled-in one, then the longest text."""
+    counts = pages["url"].value_counts()
+    repeated = counts[counts > 1]
+    if repeated.empty:
+        return pages
+    rank = pd.DataFrame({
+        "url": pages["url"],
+        "usable": pages["excluded_reason"] == "",
+        "filled": sum((pages[name] != "").astype(int) for name in TEXT_FIELDS),
+        "length": pages["content"].str.len(),
+    }, index=pages.index)
+    keep = (rank.sort_values(["usable", "filled", "length"], ascending=False, kind="stable")
+            .drop_duplicates("url").index)
+    report.duplicates_merged.extend(pages.loc[pages["url"].isin(repeated.index), "url"].drop_duplicates())
+    return pages.loc[pages.index.isin(keep)]
+
+
+def _report_pages(pages: pd.DataFrame, report: ImportReport) -> None:
+    report.pages = len(pages)
+    excluded = pages.loc[~pages["is_target"], ["url", "excluded_reason"]]
+    report.excluded.extend(zip(excluded["url"], excluded["excluded_reason"]))
+    report.missing_text.extend(pages.loc[pages["is_target"] & (pages["content"] == ""), "url"])
+    with_query = pages["url"].str.contains("?", regex=False)
+    if with_query.any():
+        report.warnings.append(f"{int(with_query.sum()):,} page URLs have a query string and are kept as "
+                               f"separate pages, e.g. {_examples(list(pages.loc[with_query, 'url']))}.")
+
+
+# --- links ------------------------------------------------------------------------------------------------
+
+def load_links(source, filename=None, known_urls=None) -> tuple[pd.DataFrame, ImportReport]:
+    """Existing hyperlinks (source, destination, anchor[, position]), normalised, deduplicated, no self links.
+
+    With ``known_urls`` (the normalised page URLs), links from or to other URLs are dropped and counted.
+    """
+    name = source_name(source, filename)
+    table = read_table(source, name)
+    report = ImportReport(file=name, warnings=list(table.attrs.get("notes", [])))
+    report.links_read = report.rows_read = len(table) + len(table.attrs.get("bad_rows", []))
+    drops = _Drops(report, table.attrs.get("bad_rows", []))
+    columns = _detect(table.columns, LINK_SYNONYMS)
+    missing = [f'"{part}"' for part in ("source", "destination") if part not in columns]
+    if missing:
+        raise SiteDataError(f"no {' or '.join(missing)} column found (expected headers such as Source, "
+                            f"Destination, Anchor); headers are: {', '.join(map(str, table.columns[:12]))}",
+                            file=name)
+    links = _hyperlinks_only(table, columns, report)
+    links = _normalise_link_urls(links, columns, drops, known_urls)
+    drops.refuse_if_empty(links, "links")
+    links = _filter_links(links, report, known_urls)
+    links = _merge_duplicate_links(links)
+    report.links_kept = len(links)
+    return links.reset_index(drop=True), report
+
+
+def _hyperlinks_only(table: pd.DataFrame, columns: Mapping[str, str], report: ImportReport) -> pd.DataFrame:
+    """source/destination/anchor(/position) of the rows that are hyperlinks (All Inlinks also lists
+    images, CSS, JavaScript, canonicals...)."""
+    if "type" in columns:
+        kind = table[columns["type"]].astype(str).str.strip().str.lower()
+        other = (kind != "") & (kind != "hyperlink")
+        if other.any():
+            kinds = ", ".join(table.loc[other, columns["type"]].value_counts().index[:4])
+            report.warnings.append(f"{int(other.sum()):,} non-hyperlink rows ({kinds}) were skipped.")
+            table = table.loc[~other]
+    names = [*LINK_COLUMNS, *(["position"] if "position" in columns else [])]
+    return pd.DataFrame({name: _clean_text(table[columns[name]]) if name in columns else ""
+                         for name in names}, index=table.index)
+
+
+def _normalise_link_urls(links: pd.DataFrame, columns: Mapping[str, str], drops: _Drops,
+                         known_urls) -> pd.DataFrame:
+    base = _site_base(known_urls) if known_urls is not None else None
+    base = base or _site_base(pd.concat([links["source"], links["destination"]]).unique())
+    for part in ("source", "destination"):
+        normalised, errors = _normalise_series(links[part], base)
+        bad = errors != ""
+        drops.add_many(errors[bad], columns[part])
+        links = links.loc[~bad].copy()
+        links[part] = normalised[~bad]
+    return links
+
+
+def _filter_links(links: pd.DataFrame, report: ImportReport, known_urls) -> pd.DataFrame:
+    """Drop self links and, given the page list, links from or to pages outside it (both counted)."""
+    self_links = links["source"] == links["destination"]
+    if self_links.any():
+        report.warnings.append(f"{int(self_links.sum()):,} self links (a page linking to itself) were skipped.")
+        links = links.loc[~self_links]
+    if known_urls is not None:
+        known = set(known_urls)
+        outside = ~(links["source"].isin(known) & links["destination"].isin(known))
+        if outside.any():
+            report.warnings.append(f"{int(outside.sum()):,} links from or to URLs that are not in the page "
+                                   "table were skipped.")
+            links = links.loc[~outside]
+    return links
+
+
+def _merge_duplicate_links(links: pd.DataFrame) -> pd.DataFrame:
+    """One row per (source, destination): prefer an in-content occurrence, then one with an anchor."""
+    rank = pd.DataFrame({
+        "nav": links["position"].str.lower() != "content" if "position" in links else False,
+        "no_anchor": links["anchor"] == "",
+    }, index=links.index)
+    order = rank.sort_values(["nav", "no_anchor"], kind="stable").index
+    merged = links.loc[order].drop_duplicates(["source", "destination"])
+    return merged.sort_index()
+
+
+def empty_links() -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype=object) for name in LINK_COLUMNS})
+
+
+# --- both -------------------------------------------------------------------------------------------------
+
+def load_site(pages_source, links_source=None, *, pages_name=None, links_name=None, column_map=None) -> SiteData:
+    """Pages plus (optionally) existing links, with one report covering both files."""
+    pages, report = load_pages(pages_source, pages_name, column_map)
+    if links_source is None:
+        return SiteData(pages=pages, links=empty_links(), report=report)
+    links, link_report = load_links(links_source, links_name, known_urls=pages["url"])
+    report.links_read, report.links_kept = link_report.links_read, link_report.links_kept
+    report.warnings.extend(f"{link_report.file}: {warning}" for warning in link_report.warnings)
+    report.dropped_rows.extend((row, f"{link_report.file}: {reason}") for row, reason in link_report.dropped_rows)
+    return SiteData(pages=pages, links=links, report=report)

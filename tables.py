@@ -1,0 +1,276 @@
+"""Read an uploaded table (CSV, gzipped CSV or XLSX) into a frame of strings.
+
+Kept apart from site_import.py because file decoding (encodings, delimiters, workbooks, size limits) has
+nothing to do with what the columns mean. Every failure becomes a SiteDataError naming the file, so the
+dashboard shows a sentence, never a traceback.
+
+The returned frame's index is the 1-based row in the file, the header being row 1 (for a CSV whose fields
+hold no line breaks this is the line number; for a workbook it is the spreadsheet row). Rows dropped while
+parsing are listed in ``frame.attrs["bad_rows"]`` as (row, reason); other notes (e.g. the encoding used)
+in ``frame.attrs["notes"]``.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import io
+import os
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+MAX_BYTES = 200 * 1024 * 1024   # larger files are refused: the app keeps the whole table in memory
+MAX_ROWS = 500_000              # larger tables are refused for the same reason
+DELIMITERS = (",", ";", "\t", "|")
+_BAD_ROW_MARKER = "\uffff<bad row>"
+_XLSX_MAGIC = b"PK\x03\x04"
+_XLS_MAGIC = b"\xd0\xcf\x11\xe0"
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+class SiteDataError(ValueError):
+    """The one error type for bad input files; the message names file, row and column where they apply."""
+
+    def __init__(self, message: str, file: str | None = None, row: int | None = None,
+                 column: str | None = None):
+        self.file, self.row, self.column, self.detail = file, row, column, message
+        super().__init__(self._compose())
+
+    def _compose(self) -> str:
+        where = [part for part in (self.file, self.row and f"row {self.row}",
+                                   self.column and f'column "{self.column}"') if part]
+        return f"{', '.join(where)}: {self.detail}" if where else self.detail
+
+
+def read_table(source, filename: str | None = None) -> pd.DataFrame:
+    """Return the table in ``source`` (path, bytes or file-like with .getvalue()/.read()) as strings."""
+    data, name = _read_source(source, filename)
+    data, name = _gunzip(data, name)
+    if not data.strip():
+        raise SiteDataError("the file is empty", file=name)
+    if data.startswith(_XLS_MAGIC) or name.lower().endswith(".xls"):
+        raise SiteDataError("old Excel .xls workbooks are not supported; save it as .xlsx or CSV", file=name)
+    if data.startswith(_XLSX_MAGIC) or name.lower().endswith((".xlsx", ".xlsm")):
+        frame = _read_xlsx(data, name)
+    else:
+        frame = _read_csv(data, name)
+    return _finish(frame, name)
+
+
+def source_name(source, filename: str | None = None) -> str:
+    """The name to show for ``source`` in messages: the given filename, else its own name, else a generic one."""
+    if filename:
+        return Path(str(filename)).name
+    if isinstance(source, (str, os.PathLike)):
+        return Path(source).name
+    name = getattr(source, "name", None)
+    return Path(str(name)).name if isinstance(name, (str, os.PathLike)) and name else "uploaded file"
+
+
+def _read_source(source, filename: str | None) -> tuple[bytes, str]:
+    """Bytes of the source, refusing anything over MAX_BYTES before reading it where the size is known."""
+    name = source_name(source, filename)
+    if isinstance(source, (str, os.PathLike)):
+        return _read_path(Path(source), name), name
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+    elif hasattr(source, "getvalue"):
+        data = source.getvalue()
+    elif hasattr(source, "read"):
+        data = source.read(MAX_BYTES + 1)
+    else:
+        raise SiteDataError(f"cannot read a {type(source).__name__}; give a path, bytes or an upload", file=name)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    _check_size(len(data), name)
+    return data, name
+
+
+def _read_path(path: Path, name: str) -> bytes:
+    try:
+        _check_size(path.stat().st_size, name)
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise SiteDataError("file not found", file=str(path)) from None
+    except IsADirectoryError:
+        raise SiteDataError("is a folder, not a file", file=str(path)) from None
+    except OSError as exc:
+        raise SiteDataError(f"cannot be read ({exc.strerror or exc})", file=str(path)) from None
+
+
+def _check_size(size: int, name: str) -> None:
+    if size > MAX_BYTES:
+        raise SiteDataError(f"the file is too large ({size / 1e6:.0f} MB; the limit is "
+                            f"{MAX_BYTES / 1e6:.0f} MB): export fewer columns or split the crawl", file=name)
+
+
+def _gunzip(data: bytes, name: str) -> tuple[bytes, str]:
+    """Unpack a gzipped upload (e.g. pages.csv.gz), keeping the size limit on the unpacked bytes."""
+    if not data.startswith(_GZIP_MAGIC):
+        return data, name
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as unpacked:
+            data = unpacked.read(MAX_BYTES + 1)
+    except (OSError, EOFError, zipfile.BadZipFile) as exc:
+        raise SiteDataError(f"is not a readable gzip file ({exc})", file=name) from None
+    _check_size(len(data), name)
+    return data, name
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    """Text and encoding: UTF-16 with a BOM, else UTF-8 (BOM or not), else Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _decode_as(data, "utf-16", name), "UTF-16"
+    if b"\x00" in data[:65536]:
+        raise SiteDataError("looks like a binary file, not a CSV or XLSX table", file=name)
+    try:
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        return _decode_as(data, "cp1252", name), "Windows-1252"
+
+
+def _decode_as(data: bytes, encoding: str, name: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise SiteDataError(f"is neither UTF-8 nor Windows-1252 text (byte 0x{data[exc.start]:02x} cannot be "
+                            "decoded); save it as CSV UTF-8", file=name, row=line) from None
+
+
+def _looks_binary(text: str) -> bool:
+    """Control characters other than tab/newline are rare in text and common in binary junk."""
+    sample = text[:65536]
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\r\n\f\v")
+    return controls > max(2, len(sample) // 200)
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the header line most often (comma when there is a tie or none)."""
+    header = next(csv.reader(io.StringIO(text[:65536].lstrip("\r\n"))), [""])
+    line = ",".join(header) if len(header) > 1 else (header[0] if header else "")
+    counts = {delim: (len(header) - 1 if delim == "," else line.count(delim)) for delim in DELIMITERS}
+    best = max(DELIMITERS, key=lambda delim: counts[delim])
+    return best if counts[best] > counts[","] else ","
+
+
+def _read_csv(data: bytes, name: str) -> pd.DataFrame:
+    text, encoding = _decode(data, name)
+    if _looks_binary(text):
+        raise SiteDataError("looks like a binary file, not a CSV or XLSX table", file=name)
+    delimiter = sniff_delimiter(text)
+    try:
+        frame = _parse_csv(text, delimiter)
+    except pd.errors.ParserError:
+        frame = _parse_csv_tolerant(text, delimiter)
+    except (pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
+        raise SiteDataError(f"cannot be read as a table ({exc})", file=name) from None
+    notes = [] if encoding == "UTF-8" else [f"{name} was read as {encoding} text"]
+    if delimiter != ",":
+        notes.append(f"{name} uses {'tab' if delimiter == chr(9) else repr(delimiter)} as column separator")
+    frame.attrs["notes"] = notes
+    return frame
+
+
+def _csv_options(delimiter: str) -> dict:
+    return dict(sep=delimiter, dtype=str, keep_default_na=False, skip_blank_lines=False,
+                nrows=MAX_ROWS + 1, index_col=False)
+
+
+def _parse_csv(text: str, delimiter: str) -> pd.DataFrame:
+    frame = pd.read_csv(io.StringIO(text), engine="c", **_csv_options(delimiter))
+    frame.attrs["bad_rows"] = []
+    return frame
+
+
+def _parse_csv_tolerant(text: str, delimiter: str) -> pd.DataFrame:
+    """Slower parse that keeps going past rows with too many fields, marking them so they can be reported.
+
+    The marked row stays in place, so the positions of the other rows still give their row numbers.
+    """
+    width = len(next(csv.reader(io.StringIO(text), delimiter=delimiter), []))
+
+    def mark(fields: list[str]) -> list[str]:
+        return [f"{_BAD_ROW_MARKER}{len(fields)}"] + [""] * (width - 1)
+
+    frame = pd.read_csv(io.StringIO(text), engine="python", on_bad_lines=mark, **_csv_options(delimiter))
+    first = frame.iloc[:, 0].fillna("").astype(str)
+    bad = first.str.startswith(_BAD_ROW_MARKER)
+    frame.attrs["bad_rows"] = [
+        (int(position) + 2, f"{first.iloc[position][len(_BAD_ROW_MARKER):]} fields where the header has {width}")
+        for position in bad.to_numpy().nonzero()[0]]
+    frame.loc[bad, :] = ""
+    return frame
+
+
+def _read_xlsx(data: bytes, name: str) -> pd.DataFrame:
+    """First worksheet of a workbook; the first non-empty row is the header."""
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            rows = _sheet_rows(workbook.worksheets[0])
+        finally:
+            workbook.close()
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError) as exc:
+        raise SiteDataError(f"is not a readable XLSX workbook ({exc or type(exc).__name__})", file=name) from None
+    if not rows:
+        raise SiteDataError("the first worksheet is empty", file=name)
+    header = rows[0][1]
+    width = len(header)
+    body = [(row, list(values[:width]) + [""] * (width - len(values))) for row, values in rows[1:]]
+    frame = pd.DataFrame([values for _, values in body], columns=_unique_headers(header), dtype=str)
+    frame.index = pd.Index([row for row, _ in body], dtype="int64")
+    frame.attrs.update(bad_rows=[], notes=[], indexed_by_row=True)
+    return frame
+
+
+def _sheet_rows(sheet) -> list[tuple[int, list[str]]]:
+    """(spreadsheet row, cell texts) from the header row on, trailing empty columns trimmed."""
+    rows: list[tuple[int, list[str]]] = []
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = [_cell_text(value) for value in values]
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells or rows:
+            rows.append((number, cells))
+        if len(rows) > MAX_ROWS + 1:
+            break
+    return rows
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _unique_headers(header: list[str]) -> list[str]:
+    """Blank and repeated headers get a suffix so every column can be addressed by name."""
+    seen: dict[str, int] = {}
+    names = []
+    for index, raw in enumerate(header, start=1):
+        base = raw or f"Unnamed {index}"
+        seen[base] = seen.get(base, 0) + 1
+        names.append(base if seen[base] == 1 else f"{base}.{seen[base] - 1}")
+    return names
+
+
+def _finish(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Index rows by file row, strip headers, drop blank rows and refuse over-long tables."""
+    if len(frame) > MAX_ROWS:
+        raise SiteDataError(f"the table has more than {MAX_ROWS:,} rows; split the crawl or filter it first",
+                            file=name)
+    if not frame.attrs.pop("indexed_by_row", False):
+        frame.index = pd.RangeIndex(2, len(frame) + 2)
+    frame.columns = [str(column).strip() for column in frame.columns]
+    frame = frame.fillna("")
+    blank = (frame == "").all(axis=1)
+    return frame.loc[~blank] if blank.any() else frame

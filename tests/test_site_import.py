@@ -1,0 +1,345 @@
+"""Behaviour of the site importer on realistic exports, bad files and the two bundled corpora."""
+import csv
+import gzip
+import io
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import site_import
+import tables
+from site_import import (SiteDataError, detect_page_columns, load_links, load_pages, load_site,
+                         missing_page_fields, normalize_url, read_table)
+
+REPO = Path(__file__).resolve().parents[1]
+DOCS_CORPUS = REPO.parent / "shared/corpora/python-docs-3.11"
+SF_HEADERS = ["Address", "Content Type", "Status Code", "Status", "Indexability", "Indexability Status",
+              "Title 1", "Meta Description 1", "H1-1", "Word Count", "Content"]
+INLINK_HEADERS = ["Type", "Source", "Destination", "Size (Bytes)", "Alt Text", "Anchor", "Status Code",
+                  "Status", "Follow", "Target", "Rel", "Path Type", "Link Path", "Link Position", "Link Origin"]
+
+
+def csv_bytes(header, rows, delimiter=",", encoding="utf-8") -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def sf_row(url, title="", text="", status="200", ctype="text/html; charset=utf-8", index="Indexable",
+           index_status="", h1=None, description=""):
+    words = str(len(text.split()))
+    return [url, ctype, status, "OK", index, index_status, title, description,
+            title if h1 is None else h1, words, text]
+
+
+def sf_export() -> bytes:
+    """An "Internal: HTML" export with the usual oddities of a real crawl."""
+    rows = [
+        sf_row("https://Shop.Example.com/", "Home", "Welcome to the shop for bikes and repairs."),
+        sf_row("", "", ""),                                  # tree-view folder row
+        sf_row("https://shop.example.com/bikes/", "Bikes", "Our bikes: gravel bikes and city bikes."),
+        sf_row("https://shop.example.com/bikes", "Bikes", "", description=""),   # thinner duplicate
+        sf_row("https://shop.example.com/cart", "Cart", "Your basket is empty.", index="Non-Indexable",
+               index_status="noindex"),
+        sf_row("https://shop.example.com/old-page", "", "", status="301", index="Non-Indexable",
+               index_status="Redirected"),
+        sf_row("https://shop.example.com/price-list.pdf", "", "", ctype="application/pdf"),
+        sf_row("https://shop.example.com/bikes?sort=price", "Bikes", "Sorted bikes.", index="Non-Indexable",
+               index_status="Canonicalised"),
+        sf_row("https://shop.example.com/about#team", "About us", "", h1="About"),
+    ]
+    return b"\xef\xbb\xbf" + csv_bytes(SF_HEADERS, rows)
+
+
+class FakeUpload:
+    """The two attributes of Streamlit's UploadedFile that the importer uses."""
+
+    def __init__(self, name, data):
+        self.name, self._data = name, data
+
+    def getvalue(self):
+        return self._data
+
+
+# --- Screaming Frog pages ---------------------------------------------------------------------------------
+
+def test_screaming_frog_export_with_bom_is_cleaned_and_reported():
+    pages, report = load_pages(FakeUpload("internal_html.csv", sf_export()))
+    assert list(pages.columns) == list(site_import.PAGE_COLUMNS)
+    assert pages["url"].tolist() == [
+        "https://shop.example.com/", "https://shop.example.com/bikes", "https://shop.example.com/cart",
+        "https://shop.example.com/old-page", "https://shop.example.com/price-list.pdf",
+        "https://shop.example.com/bikes?sort=price", "https://shop.example.com/about"]
+    bikes = pages.set_index("url").loc["https://shop.example.com/bikes"]
+    assert bikes["content"].startswith("Our bikes") and bool(bikes["is_target"])
+    assert report.duplicates_merged == ["https://shop.example.com/bikes"]
+    reasons = dict(report.excluded)
+    assert reasons["https://shop.example.com/cart"] == "non-indexable: noindex"
+    assert reasons["https://shop.example.com/old-page"] == "status 301"
+    assert reasons["https://shop.example.com/price-list.pdf"] == "not HTML (application/pdf)"
+    assert reasons["https://shop.example.com/bikes?sort=price"] == "non-indexable: Canonicalised"
+    assert pages.loc[~pages["is_target"], "excluded_reason"].ne("").all()
+    assert report.missing_text == ["https://shop.example.com/about"]
+    assert report.rows_read == 9 and report.pages == 7
+    assert any("tree-view" in line for line in report.warnings)
+    assert any("query string" in line for line in report.summary_lines())
+    assert report.as_dict()["file"] == "internal_html.csv"
+
+
+def test_headers_match_ignoring_case_spaces_underscores_and_order(tmp_path):
+    path = tmp_path / "crawl.csv"
+    path.write_bytes(csv_bytes(["page_content", "META_DESCRIPTION", "h1", "PAGE URL", "title"],
+                               [["Some words here", "desc", "Heading", "https://a.com/x", "Title X"]]))
+    pages, report = load_pages(path)
+    row = pages.iloc[0]
+    assert (row["url"], row["title"], row["h1"], row["description"], row["content"], row["word_count"]) == (
+        "https://a.com/x", "Title X", "Heading", "desc", "Some words here", 3)
+    assert report.file == "crawl.csv"
+
+
+def test_custom_extraction_body_columns_are_joined():
+    data = csv_bytes(["Address", "Status Code", "Body 1", "Body 2", "Title 1"],
+                     [["https://a.com/p", "200", "First part.", "Second  part.", "P"]])
+    assert detect_page_columns(["Address", "Body 1", "Body 2"])["content"] == "Body 1"
+    pages, _ = load_pages(data, "custom_extraction.csv")
+    assert pages.loc[0, "content"] == "First part. Second part."
+
+
+def test_xlsx_workbook_reports_spreadsheet_row_numbers(tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Address", "Title 1", "Status Code", "Content"])
+    sheet.append(["https://a.com/one", "One", 200, "Text one"])
+    sheet.append(["not a url", "Junk", 200, "junk"])
+    sheet.append(["https://a.com/two", "Two", 200, "Text two"])
+    path = tmp_path / "crawl.xlsx"
+    workbook.save(path)
+    pages, report = load_pages(path)
+    assert pages["url"].tolist() == ["https://a.com/one", "https://a.com/two"]
+    assert pages["status_code"].tolist() == [200, 200]
+    assert report.dropped_rows == [(3, 'column "Address": "not a url" is not a URL')]
+
+
+def test_cp1252_bytes_are_decoded_with_a_note():
+    data = csv_bytes(["URL", "Title"], [["https://a.com/cafe", "Café crème – 5 €"]], encoding="cp1252")
+    pages, report = load_pages(data, "legacy.csv")
+    assert pages.loc[0, "title"] == "Café crème – 5 €"
+    assert any("Windows-1252" in note for note in report.warnings)
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_semicolon_and_tab_separated_files(delimiter):
+    data = csv_bytes(["Address", "Title 1", "Content"], [["https://a.com/x", "X", "one, two; three"]],
+                     delimiter=delimiter)
+    pages, _ = load_pages(data, "export.csv")
+    assert pages.loc[0, "content"] == "one, two; three"
+
+
+def test_gzipped_csv_is_read():
+    data = gzip.compress(csv_bytes(["url", "title"], [["https://a.com/", "Home"]]))
+    assert read_table(data, "pages.csv.gz").to_dict("records") == [{"url": "https://a.com/", "title": "Home"}]
+
+
+def test_relative_urls_resolve_against_the_dominant_host():
+    data = csv_bytes(["url", "title"], [["https://a.com/x", "X"], ["https://a.com/y", "Y"],
+                                        ["https://b.com/z", "Z"], ["/about/", "About"]])
+    pages, report = load_pages(data, "p.csv")
+    assert "https://a.com/about" in set(pages["url"])
+    assert any("2 hosts" in line for line in report.warnings)
+
+
+def test_relative_urls_without_a_dominant_host_are_reported():
+    data = csv_bytes(["url", "title"], [["https://a.com/x", "X"], ["https://b.com/y", "Y"], ["/about", "A"]])
+    pages, report = load_pages(data, "p.csv")
+    assert len(pages) == 2
+    assert report.dropped_rows[0][0] == 4 and "relative URL" in report.dropped_rows[0][1]
+
+
+# --- URL normalisation ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw, expected", [
+    ("  HTTPS://Example.COM/Path/ ", "https://example.com/Path"),
+    ("https://example.com", "https://example.com/"),
+    ("https://example.com/", "https://example.com/"),
+    ("http://example.com:80/a", "http://example.com/a"),
+    ("https://example.com:443/a#frag", "https://example.com/a"),
+    ("https://example.com:8443/a/", "https://example.com:8443/a"),
+    ("https://example.com/a/?q=1#x", "https://example.com/a?q=1"),
+    ("//example.com/a", "https://example.com/a"),
+    ("www.example.com/a", "https://www.example.com/a"),
+    ("https://user:pw@example.com/a", "https://example.com/a"),
+])
+def test_normalize_url(raw, expected):
+    assert normalize_url(raw) == expected
+
+
+def test_normalize_url_resolves_root_relative_paths_and_refuses_non_urls():
+    assert normalize_url("/guides/x/", "shop.example.com") == "https://shop.example.com/guides/x"
+    assert normalize_url("/a", "http://shop.example.com") == "http://shop.example.com/a"
+    for bad in ("not a url", "mailto:a@b.com", "javascript:void(0)", "", "/relative", "ftp://a.com/x"):
+        with pytest.raises(SiteDataError):
+            normalize_url(bad)
+
+
+@settings(max_examples=80, deadline=None)
+@given(host=st.from_regex(r"[a-z]{1,8}\.(com|org)", fullmatch=True),
+       path=st.lists(st.from_regex(r"[A-Za-z0-9_-]{1,6}", fullmatch=True), max_size=3),
+       slash=st.booleans(), upper=st.booleans())
+def test_normalize_url_is_idempotent_and_case_insensitive_on_host(host, path, slash, upper):
+    url = f"https://{host.upper() if upper else host}/" + "/".join(path) + ("/" if slash else "")
+    once = normalize_url(url)
+    assert normalize_url(once) == once
+    assert once == normalize_url(url.replace(host.upper() if upper else host, host))
+
+
+# --- links ------------------------------------------------------------------------------------------------
+
+def inlink(kind, source, destination, anchor="", position="Content"):
+    return [kind, source, destination, "1200", "", anchor, "200", "OK", "True", "", "", "Absolute",
+            "/html/body/p/a", position, "HTML"]
+
+
+def test_all_inlinks_keeps_hyperlinks_merges_duplicates_and_drops_self_links():
+    rows = [
+        inlink("Hyperlink", "https://a.com/x", "https://a.com/y/", "", "Navigation"),
+        inlink("Hyperlink", "https://a.com/x", "https://a.com/y", "the y guide"),
+        inlink("Image", "https://a.com/x", "https://a.com/img.jpg"),
+        inlink("CSS", "https://a.com/x", "https://a.com/style.css"),
+        inlink("Hyperlink", "https://a.com/x", "https://a.com/x#top", "top"),
+        inlink("Hyperlink", "https://a.com/y", "https://a.com/", "Home", "Navigation"),
+    ]
+    links, report = load_links(csv_bytes(INLINK_HEADERS, rows), "all_inlinks.csv")
+    assert links[["source", "destination", "anchor", "position"]].values.tolist() == [
+        ["https://a.com/x", "https://a.com/y", "the y guide", "Content"],
+        ["https://a.com/y", "https://a.com/", "Home", "Navigation"]]
+    assert (report.links_read, report.links_kept) == (6, 2)
+    assert any("non-hyperlink" in w for w in report.warnings) and any("self link" in w for w in report.warnings)
+
+
+def test_generic_link_table_and_unknown_pages_filter():
+    data = csv_bytes(["from", "to", "link text"], [["https://a.com/x", "https://a.com/y", "why"],
+                                                   ["https://a.com/x", "https://other.org/", "out"]])
+    links, report = load_links(data, "links.csv", known_urls={"https://a.com/x", "https://a.com/y"})
+    assert links.values.tolist() == [["https://a.com/x", "https://a.com/y", "why"]]
+    assert any("not in the page table" in w for w in report.warnings)
+
+
+def test_load_site_combines_pages_links_and_reports(tmp_path):
+    pages = csv_bytes(["Address", "Title 1"], [["https://a.com/", "Home"], ["https://a.com/b", "B"]])
+    links = csv_bytes(["Source", "Destination", "Anchor"], [["https://a.com/", "/b", "B"], ["junk", "/b", ""]])
+    site = load_site(pages, links, pages_name="pages.csv", links_name="inlinks.csv")
+    assert site.links.values.tolist() == [["https://a.com/", "https://a.com/b", "B"]]
+    assert site.report.links_kept == 1
+    assert site.report.dropped_rows == [(3, 'inlinks.csv: column "Source": "junk" is not a URL')]
+    assert load_site(pages, pages_name="pages.csv").links.empty
+
+
+# --- bad files --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("data, expected", [
+    (b"", "empty"),
+    (b"  \r\n\r\n", "empty"),
+    (bytes(range(256)) * 8, "binary"),
+    (b"\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f" * 50, "binary"),
+    (b"Address,Title\r\nhttps://a.com/,\x81\x8d\x8f\x90\x9d\r\n", "neither UTF-8 nor Windows-1252"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, ".xls"),
+    (b"PK\x03\x04 definitely not a zip", "not a readable XLSX"),
+    (b"\x1f\x8b\x08\x00broken", "gzip"),
+])
+def test_bad_files_are_refused_with_the_file_name(data, expected):
+    with pytest.raises(SiteDataError) as caught:
+        load_pages(data, "pages.csv")
+    assert expected in str(caught.value) and str(caught.value).startswith("pages.csv")
+    assert caught.value.file == "pages.csv"
+
+
+def test_missing_file_and_no_url_column(tmp_path):
+    with pytest.raises(SiteDataError, match="file not found"):
+        load_pages(tmp_path / "nope.csv")
+    with pytest.raises(SiteDataError, match=r"pages.csv: no URL column found .*Name, Notes"):
+        load_pages(csv_bytes(["Name", "Notes"], [["x", "y"]]), "pages.csv")
+    with pytest.raises(SiteDataError, match=r'no "destination" column'):
+        load_links(csv_bytes(["Source", "Anchor"], [["https://a.com/", "x"]]), "links.csv")
+
+
+def test_garbage_rows_are_dropped_and_reported():
+    text = ("Address,Title 1,Content\r\nhttps://a.com/one,One,text\r\n"
+            "https://a.com/bad,Too,many,fields,here\r\nnot a url,Junk,junk\r\nhttps://a.com/two,Two,text\r\n")
+    pages, report = load_pages(text.encode(), "pages.csv")
+    assert pages["url"].tolist() == ["https://a.com/one", "https://a.com/two"]
+    assert report.dropped_rows == [(3, "5 fields where the header has 3"),
+                                   (4, 'column "Address": "not a url" is not a URL')]
+    assert report.rows_read == 4
+
+
+def test_nothing_usable_left_names_row_and_column():
+    data = csv_bytes(["Address", "Title 1"], [["not a url", "x"], ["still not", "y"]])
+    with pytest.raises(SiteDataError) as caught:
+        load_pages(data, "pages.csv")
+    message = str(caught.value)
+    assert message.startswith('pages.csv, row 2, column "Address": "not a url" is not a URL')
+    assert (caught.value.row, caught.value.column) == (2, "Address")
+
+
+def test_huge_files_are_refused(monkeypatch, tmp_path):
+    data = csv_bytes(["url"], [[f"https://a.com/{i}"] for i in range(10)])
+    monkeypatch.setattr(tables, "MAX_BYTES", 100)
+    path = tmp_path / "big.csv"
+    path.write_bytes(data)
+    for source in (path, data):
+        with pytest.raises(SiteDataError, match="too large"):
+            load_pages(source, "big.csv")
+    monkeypatch.setattr(tables, "MAX_BYTES", 10_000)
+    monkeypatch.setattr(tables, "MAX_ROWS", 5)
+    with pytest.raises(SiteDataError, match="more than 5 rows"):
+        load_pages(data, "big.csv")
+
+
+# --- column map -------------------------------------------------------------------------------------------
+
+def test_column_map_maps_unknown_headers():
+    headers = ["Seite", "Überschrift", "Inhalt"]
+    data = csv_bytes(headers, [["https://a.com/x", "Kopf", "Ein Text"]])
+    assert missing_page_fields(headers) == ["url", "content"]
+    assert missing_page_fields(headers, {"url": "Seite"}) == ["content"]
+    column_map = {"url": "Seite", "h1": "Überschrift", "content": "Inhalt", "title": ""}
+    assert missing_page_fields(headers, column_map) == []
+    pages, _ = load_pages(data, "seiten.csv", column_map=column_map)
+    assert pages.loc[0, ["url", "h1", "content"]].tolist() == ["https://a.com/x", "Kopf", "Ein Text"]
+    with pytest.raises(SiteDataError, match='seiten.csv, column "Missing": is not a column'):
+        load_pages(data, "seiten.csv", column_map={"url": "Missing"})
+
+
+def test_column_map_overrides_detection():
+    data = csv_bytes(["Address", "Canonical", "Title 1"], [["https://a.com/x?ref=1", "https://a.com/x", "X"]])
+    pages, _ = load_pages(data, "p.csv", column_map={"url": "Canonical"})
+    assert pages.loc[0, "url"] == "https://a.com/x"
+
+
+# --- real corpora -----------------------------------------------------------------------------------------
+
+@pytest.mark.skipif(not DOCS_CORPUS.is_dir(), reason="docs corpus not present")
+def test_docs_corpus_loads():
+    site = load_site(DOCS_CORPUS / "pages.csv.gz", DOCS_CORPUS / "links.csv.gz")
+    assert len(site.pages) == 497 and site.pages["is_target"].all()
+    assert len(site.links) == 5126
+    assert site.report.dropped_rows == [] and site.report.duplicates_merged == []
+
+
+def test_sample_site_loads_and_content_anchors_stand_in_source_text():
+    sample = REPO / "sample_data"
+    site = load_site(sample / "pages.csv", sample / "inlinks.csv")
+    assert site.pages["is_target"].sum() >= 40
+    assert len(site.report.excluded) >= 3 and site.report.duplicates_merged
+    content = site.links[site.links["position"] == "Content"]
+    assert len(content) >= 40
+    text = site.pages.set_index("url")["content"]
+    missing = [(row.source, row.anchor) for row in content.itertuples() if row.anchor not in text[row.source]]
+    assert missing == []
+    targets = set(site.pages.loc[site.pages["is_target"], "url"])
+    assert targets - set(site.links["destination"]), "the sample should leave some pages orphaned"
