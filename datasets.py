@@ -1,0 +1,123 @@
+"""The saved-upload store: the last accepted crawl survives a closed tab or a server restart.
+
+It lives in <jobs_dir>/datasets/, the one subfolder the JobManager ignores. Each dataset is a folder holding
+the pages file as accepted (headers already renamed when the user mapped columns), the optional links file and
+a small meta.json written last and atomically, so a half-written dataset is never offered back to the user.
+Only the newest few datasets are kept: jobs keep their own copy of their inputs.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+KEEP_LATEST = 5
+_META = "meta.json"
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class DatasetError(ValueError):
+    """A saved dataset is missing or unreadable; the message names it."""
+
+
+@dataclass
+class Dataset:
+    """One accepted upload: where its files are and what the validation report said about them."""
+
+    dataset_id: str
+    folder: Path
+    pages_name: str
+    pages_file: str
+    links_name: str | None = None
+    links_file: str | None = None
+    saved_at: str = ""
+    column_map: dict = field(default_factory=dict)   # canonical field -> header, when the user mapped columns
+    summary: dict = field(default_factory=dict)   # figures for the UI: pages, rows_read, links_kept...
+
+    @property
+    def pages_path(self) -> Path:
+        return self.folder / self.pages_file
+
+    @property
+    def links_path(self) -> Path | None:
+        return self.folder / self.links_file if self.links_file else None
+
+
+def default_root() -> Path:
+    """<INLINK_JOBS_DIR or ./jobs>/datasets."""
+    return Path(os.environ.get("INLINK_JOBS_DIR") or "jobs") / "datasets"
+
+
+def save_dataset(pages: bytes, pages_name: str, *, links: bytes | None = None,
+                 links_name: str | None = None, column_map: dict | None = None,
+                 summary: dict | None = None, root: Path | None = None) -> Dataset:
+    """Store an accepted upload and return it; older datasets beyond KEEP_LATEST are removed."""
+    root = Path(root or default_root())
+    dataset_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:6]
+    folder = root / dataset_id
+    folder.mkdir(parents=True, exist_ok=False)
+    dataset = Dataset(dataset_id, folder, pages_name, "pages" + _suffix(pages_name),
+                      saved_at=datetime.now(timezone.utc).isoformat(), column_map=dict(column_map or {}),
+                      summary=dict(summary or {}))
+    (folder / dataset.pages_file).write_bytes(pages)
+    if links is not None:
+        dataset.links_name = links_name or "links.csv"
+        dataset.links_file = "links" + _suffix(dataset.links_name)
+        (folder / dataset.links_file).write_bytes(links)
+    _write_meta(dataset)
+    _prune(root)
+    return dataset
+
+
+def latest_dataset(root: Path | None = None) -> Dataset | None:
+    """The newest complete dataset, or None when nothing was accepted yet."""
+    for folder in _folders_newest_first(Path(root or default_root())):
+        try:
+            return load_dataset(folder.name, root)
+        except DatasetError:
+            continue
+    return None
+
+
+def load_dataset(dataset_id: str, root: Path | None = None) -> Dataset:
+    """A dataset by id; DatasetError when it is missing or its files are gone."""
+    if not _SAFE_NAME.fullmatch(dataset_id) or dataset_id.startswith("."):
+        raise DatasetError(f"invalid dataset id {dataset_id!r}")
+    folder = Path(root or default_root()) / dataset_id
+    try:
+        meta = json.loads((folder / _META).read_text(encoding="utf-8"))
+        dataset = Dataset(folder=folder, **meta)
+    except (OSError, ValueError, TypeError) as exc:
+        raise DatasetError(f"saved dataset {dataset_id} cannot be read: {exc}") from exc
+    if not dataset.pages_path.is_file():
+        raise DatasetError(f"saved dataset {dataset_id} has lost its pages file")
+    return dataset
+
+
+def _write_meta(dataset: Dataset) -> None:
+    meta = asdict(dataset)
+    meta.pop("folder")
+    temporary = dataset.folder / (_META + ".tmp")
+    temporary.write_text(json.dumps(meta, indent=1, default=str), encoding="utf-8")
+    os.replace(temporary, dataset.folder / _META)
+
+
+def _suffix(filename: str) -> str:
+    suffix = Path(filename).suffix.lower()
+    return suffix if suffix in (".csv", ".xlsx", ".xls", ".gz") else ".csv"
+
+
+def _folders_newest_first(root: Path) -> list[Path]:
+    if not root.is_dir():
+        return []
+    return sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: p.name, reverse=True)
+
+
+def _prune(root: Path) -> None:
+    for folder in _folders_newest_first(root)[KEEP_LATEST:]:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,186 @@
+"""Upload page: take a crawl (or the sample site), show what the import made of it, and save it.
+
+Parsing is remembered per uploaded file in the session, so moving a widget does not re-read a large crawl.
+The accepted dataset goes to the dataset store (datasets.py), which survives a closed tab and a restart.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+import datasets
+import site_import
+from ui import format as fmt
+from ui.page import guard, start_page
+
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
+PREVIEW_ROWS = 50
+_PARSED = "upload_parsed"
+
+
+@dataclass
+class Upload:
+    """The files the user chose: pages (required) and existing links (optional)."""
+
+    key: str
+    pages: bytes
+    pages_name: str
+    links: bytes | None = None
+    links_name: str | None = None
+
+
+def chosen_files() -> Upload | None:
+    """The uploaded files, or the sample site after its button was pressed; None before either."""
+    left, right = st.columns(2)
+    pages_file = left.file_uploader("Pages file (CSV or XLSX)", type=["csv", "xlsx"], key="pages_file",
+                                    help="One row per page: URL, title, H1 and the page text.")
+    links_file = right.file_uploader("Existing links (optional, CSV or XLSX)", type=["csv", "xlsx"],
+                                     key="links_file", help="Source, Destination and Anchor columns.")
+    st.button("Try the sample site", icon=":material/science:", on_click=st.session_state.__setitem__,
+              args=("use_sample", True))
+    if pages_file is not None:
+        st.session_state["use_sample"] = False
+        links = (links_file.getvalue(), links_file.name) if links_file is not None else (None, None)
+        key = f"{pages_file.file_id}:{links_file.file_id if links_file is not None else ''}"
+        return Upload(key, pages_file.getvalue(), pages_file.name, *links)
+    if st.session_state.get("use_sample"):
+        return Upload("sample", (SAMPLE_DIR / "pages.csv").read_bytes(), "pages.csv",
+                      (SAMPLE_DIR / "inlinks.csv").read_bytes(), "inlinks.csv")
+    return None
+
+
+def column_map_for(upload: Upload) -> dict | None:
+    """{} when the headers are recognised; the user's mapping when not; None while fields are still unmapped."""
+    headers = [str(h) for h in site_import.read_table(upload.pages, upload.pages_name).columns]
+    missing = site_import.missing_page_fields(headers)
+    if not missing:
+        return {}
+    st.warning(f"Some columns of {upload.pages_name} were not recognised: pick the column that holds "
+               f"each of these: {', '.join(missing)}.", icon=":material/table_rows:")
+    columns = st.columns(len(missing))
+    mapping = {}
+    for column, field in zip(columns, missing):
+        choice = column.selectbox(f"Column for {field}", headers, index=None, key=f"map_{field}",
+                                  placeholder="Choose a column")
+        if choice:
+            mapping[field] = choice
+    if site_import.missing_page_fields(headers, mapping):
+        st.info("Map the columns above to see the validation report.")
+        return None
+    return mapping
+
+
+def parsed(upload: Upload, column_map: dict):
+    """(pages, page report, links report or None), remembered for this upload and mapping."""
+    memo_key = (upload.key, tuple(sorted(column_map.items())))
+    memo = st.session_state.get(_PARSED)
+    if memo and memo[0] == memo_key:
+        return memo[1]
+    pages, report = site_import.load_pages(upload.pages, upload.pages_name, column_map=column_map or None)
+    links_report = None
+    if upload.links is not None:
+        _, links_report = site_import.load_links(upload.links, upload.links_name,
+                                                 known_urls=set(pages["url"]))
+    st.session_state[_PARSED] = (memo_key, (pages, report, links_report))
+    return pages, report, links_report
+
+
+def show_report(report, links_report) -> None:
+    """The validation report: headline figures, then the details behind them."""
+    st.subheader("Validation report")
+    figures = st.columns(5)
+    figures[0].metric("Rows read", f"{report.rows_read:,}")
+    figures[1].metric("Pages kept", f"{report.pages:,}")
+    figures[2].metric("Duplicates merged", f"{len(report.duplicates_merged):,}")
+    figures[3].metric("Left out", f"{len(report.excluded) + len(report.dropped_rows):,}")
+    figures[4].metric("Missing text", f"{len(report.missing_text):,}")
+    if links_report is not None:
+        st.caption(f"Existing links: {links_report.links_kept:,} kept of {links_report.links_read:,} read "
+                   "(links to pages outside the crawl and non-hyperlinks are left out).")
+    for warning in list(report.warnings) + list(getattr(links_report, "warnings", []) or []):
+        st.warning(warning)
+    _details(report)
+
+
+def _details(report) -> None:
+    lists = [
+        ("Pages left out and why", pd.DataFrame(report.excluded, columns=["Page", "Reason"])),
+        ("Rows dropped and why", pd.DataFrame(report.dropped_rows, columns=["Row", "Reason"])),
+        ("Duplicate URLs merged", pd.DataFrame({"Page": report.duplicates_merged})),
+        ("Pages without text", pd.DataFrame({"Page": report.missing_text})),
+    ]
+    for title, frame in lists:
+        if len(frame):
+            with st.expander(f"{title} ({len(frame):,})"):
+                st.dataframe(frame, hide_index=True, width="stretch")
+
+
+def show_preview(pages: pd.DataFrame) -> None:
+    st.subheader("Preview")
+    shown = [c for c in ("url", "title", "h1", "word_count", "is_target", "excluded_reason") if c in pages]
+    st.dataframe(pages[shown].head(PREVIEW_ROWS), hide_index=True, width="stretch",
+                 column_config={"url": st.column_config.LinkColumn("URL"), "title": "Title", "h1": "H1",
+                                "word_count": "Words", "is_target": "Link target",
+                                "excluded_reason": "Left out because"})
+    if len(pages) > PREVIEW_ROWS:
+        st.caption(f"First {PREVIEW_ROWS} of {len(pages):,} pages.")
+
+
+def accept(upload: Upload, column_map: dict, report, links_report) -> None:
+    """Save the dataset so the Generate page (and a reopened tab) can use it."""
+    summary = {"pages": report.pages, "rows_read": report.rows_read,
+               "links_kept": getattr(links_report, "links_kept", None)}
+    with guard("Saving the dataset"):
+        dataset = datasets.save_dataset(upload.pages, upload.pages_name, links=upload.links,
+                                        links_name=upload.links_name, column_map=column_map, summary=summary)
+        st.session_state["dataset_saved"] = (upload.key, dataset.dataset_id)
+
+
+def current_dataset() -> None:
+    dataset = datasets.latest_dataset()
+    if dataset is None:
+        return
+    pages = dataset.summary.get("pages")
+    with st.container(border=True):
+        left, right = st.columns([3, 1], vertical_alignment="center")
+        left.markdown(f"**Current dataset:** {dataset.pages_name}"
+                      + (f" + {dataset.links_name}" if dataset.links_name else ""))
+        left.caption(f"{pages:,} pages · saved {fmt.timestamp(dataset.saved_at)}" if pages is not None
+                     else f"Saved {fmt.timestamp(dataset.saved_at)}")
+        right.page_link("pages/2_Generate_Links.py", label="Generate links", icon=":material/arrow_forward:")
+
+
+def review(upload: Upload) -> None:
+    try:
+        column_map = column_map_for(upload)
+        if column_map is None:
+            return
+        pages, report, links_report = parsed(upload, column_map)
+    except site_import.SiteDataError as exc:
+        st.error(f"This file cannot be used: {exc}", icon=":material/error:")
+        return
+    show_report(report, links_report)
+    show_preview(pages)
+    saved = (st.session_state.get("dataset_saved") or ("",))[0] == upload.key
+    st.button("Use this dataset", type="primary", icon=":material/check:", disabled=saved,
+              on_click=accept, args=(upload, column_map, report, links_report))
+    if saved:
+        st.success("Dataset saved. Next: choose the settings and start the analysis.",
+                   icon=":material/check_circle:")
+        st.page_link("pages/2_Generate_Links.py", label="Go to Generate links", icon=":material/arrow_forward:")
+
+
+start_page("Upload", ":material/upload_file:")
+st.title("Upload a crawl")
+st.caption("One row per page with its URL, title, H1 and text: a Screaming Frog *Internal: HTML* export works "
+           "as it is. Add the existing internal links (*All Inlinks*) to skip links that are already there.")
+with guard("The upload page"):
+    current_dataset()
+    chosen = chosen_files()
+    if chosen is None:
+        st.info("Upload a pages file, or try the sample site to see how it works.", icon=":material/info:")
+    else:
+        review(chosen)

@@ -1,0 +1,115 @@
+"""Jobs page: every analysis, filterable and paged; ?job=<id> opens one job (so a shared tab shows it too)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from job_manager import JobError
+from ui import format as fmt
+from ui.exports import csv_download, xlsx_download
+from ui.job_panel import job_panel
+from ui.jobs_table import PAGE_SIZE, matching_jobs, page_count, page_rows
+from ui.page import guard, plain_message, start_page
+from ui.results import results_view
+
+STATUS_CHOICES = ("all",) + tuple(fmt.STATUS_STYLE)
+
+
+def list_view(manager) -> None:
+    filters = st.columns([1, 2, 1], vertical_alignment="bottom")
+    status = filters[0].selectbox("Status", STATUS_CHOICES, key="status_filter",
+                                  format_func=lambda s: "All statuses" if s == "all" else fmt.status_label(s))
+    search = filters[1].text_input("Search", key="job_search", placeholder="File name or job id")
+    jobs = matching_jobs(manager, None if status == "all" else status, search)
+    pages = page_count(len(jobs))
+    page = filters[2].number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1,
+                                   key="jobs_page")
+    if not jobs:
+        st.info("No jobs match." if search or status != "all" else "No jobs yet: start an analysis on the "
+                "Generate links page.", icon=":material/info:")
+        return
+    table = page_rows(jobs, int(page))
+    first = (int(page) - 1) * PAGE_SIZE + 1
+    st.caption(f"{len(jobs):,} jobs · showing {first:,}–{first + len(table) - 1:,} · select a row to open it")
+    picked = st.dataframe(
+        table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+        key=f"jobs_table_{st.session_state.get('jobs_table_generation', 0)}",
+        column_config={"Progress": st.column_config.ProgressColumn("Progress", format="%.0f%%", min_value=0,
+                                                                   max_value=100),
+                       "Suggestions": st.column_config.NumberColumn("Suggestions", format="%d")})
+    rows = picked.selection.rows if picked is not None else []
+    if rows:
+        open_job(table.iloc[rows[0]]["Job"])
+    problems = manager.problems()
+    if problems:
+        st.caption(f"{len(problems)} unreadable file(s) in the jobs folder were skipped.")
+
+
+def open_job(job_id: str) -> None:
+    """Show one job; a fresh table key afterwards, so coming back does not reopen the same selection."""
+    st.session_state["jobs_table_generation"] = st.session_state.get("jobs_table_generation", 0) + 1
+    st.query_params["job"] = job_id
+    st.rerun()
+
+
+def cleanup_section(manager) -> None:
+    with st.expander("Clean up old jobs"):
+        days = st.number_input("Remove finished jobs older than (days)", min_value=0.0, value=30.0, step=1.0,
+                               key="cleanup_days")
+        if st.button("Clean up", icon=":material/cleaning_services:", key="cleanup"):
+            removed = manager.cleanup(float(days))
+            st.success(f"Removed {len(removed)} finished job(s)." if removed else "Nothing to clean up.")
+
+
+@st.dialog("Delete this job?")
+def confirm_delete(manager, job: dict) -> None:
+    st.write(f"**{fmt.file_name_of(job)}** (job `{job['job_id']}`) and its "
+             f"{int(job.get('rows_written') or 0):,} suggestions will be removed for good.")
+    left, right = st.columns(2)
+    if left.button("Delete", type="primary", icon=":material/delete:", key="confirm_delete", width="stretch"):
+        try:
+            manager.delete(job["job_id"])
+        except JobError as exc:
+            st.error(f"The job was not deleted: {plain_message(exc)}")
+            return
+        st.query_params.pop("job", None)
+        st.session_state["deleted_job"] = fmt.file_name_of(job)
+        st.rerun()
+    if right.button("Cancel", key="cancel_delete", width="stretch"):
+        st.rerun()
+
+
+def detail_view(manager, job_id: str) -> None:
+    try:
+        job = manager.get(job_id)
+    except (JobError, ValueError) as exc:
+        st.warning(f"Job {job_id} cannot be opened: {plain_message(exc)}")
+        st.button("All jobs", icon=":material/arrow_back:", on_click=st.query_params.pop, args=("job", None))
+        return
+    actions = st.columns([1, 1, 1, 1, 2], vertical_alignment="center")
+    actions[0].button("All jobs", icon=":material/arrow_back:", on_click=st.query_params.pop,
+                      args=("job", None), key="back")
+    with actions[1]:
+        csv_download(manager, job, key="detail_csv")
+    with actions[2]:
+        xlsx_download(manager, job, key="detail_xlsx")
+    if actions[3].button("Delete", icon=":material/delete:", key="delete"):
+        confirm_delete(manager, job)
+    job_panel(manager, job_id, key="detail_panel")
+    st.subheader("Results")
+    results_view(manager, job, key=f"results_{job_id}")
+
+
+manager = start_page("Jobs", ":material/work_history:")
+st.title("Jobs")
+st.caption("Every analysis, newest first. Open one to follow it, review its suggestions or download them.")
+with guard("The Jobs page"):
+    deleted = st.session_state.pop("deleted_job", None)
+    if deleted:
+        st.success(f"Deleted the job for {deleted}.", icon=":material/delete:")
+    if manager is not None:
+        requested = st.query_params.get("job")
+        if requested:
+            detail_view(manager, requested)
+        else:
+            list_view(manager)
+            cleanup_section(manager)

@@ -1,0 +1,1 @@
+"""Shared pieces of the Streamlit dashboard: the JobManager singleton, panels, formatting, exports."""

@@ -1,0 +1,88 @@
+"""Plain-language formatting of job figures, so every page shows times, rates and statuses the same way."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+ACTIVE_STATUSES = ("queued", "running", "paused")
+RESUMABLE_STATUSES = ("paused", "failed", "stopped")
+
+#: status -> (label, badge colour, material icon)
+STATUS_STYLE = {
+    "queued": ("Queued", "gray", ":material/schedule:"),
+    "running": ("Running", "blue", ":material/autorenew:"),
+    "paused": ("Paused", "orange", ":material/pause_circle:"),
+    "completed": ("Completed", "green", ":material/check_circle:"),
+    "failed": ("Failed", "red", ":material/error:"),
+    "stopped": ("Stopped", "gray", ":material/stop_circle:"),
+}
+
+
+def status_label(status: str | None) -> str:
+    """'Running', 'Completed'... for a job status (unknown ones are shown as they are)."""
+    return STATUS_STYLE.get(status or "", (str(status or "Unknown").title(), "gray", ""))[0]
+
+
+def duration(seconds: float | None) -> str:
+    """'2 h 05 min', '3 min 07 s', '42 s' or '—' when unknown."""
+    if seconds is None or seconds != seconds or seconds < 0:
+        return "—"
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if minutes:
+        return f"{minutes} min {secs:02d} s"
+    return f"{secs} s"
+
+
+def rate(per_second: float | None) -> str:
+    """Pages per minute (or per second when fast), '—' before the first page is done."""
+    if not per_second:
+        return "—"
+    if per_second >= 1:
+        return f"{per_second:,.1f} pages/s"
+    return f"{per_second * 60:,.1f} pages/min"
+
+
+def money(amount: float | None) -> str:
+    """'$0.0123' for small Gemini costs, '—' for offline jobs that cost nothing."""
+    if not amount:
+        return "—"
+    return f"${amount:,.4f}" if amount < 1 else f"${amount:,.2f}"
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """An ISO-8601 timestamp from job metadata as an aware datetime (None when missing or unreadable)."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def timestamp(value: str | None) -> str:
+    """'2026-11-22 08:30 UTC' for a metadata timestamp, '—' when missing."""
+    parsed = parse_time(value)
+    return parsed.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if parsed else "—"
+
+
+def engine_of(job: dict) -> str:
+    """The engine a job uses ('offline' or 'gemini'), read from its config."""
+    config = job.get("config") or {}
+    options = config.get("options") if isinstance(config.get("options"), dict) else config
+    return str(options.get("engine") or config.get("engine") or "offline")
+
+
+def file_name_of(job: dict) -> str:
+    """The uploaded file a job analyses, for titles and banners."""
+    config = job.get("config") or {}
+    return str(job.get("label") or config.get("pages_name") or job.get("job_id") or "analysis")
+
+
+def cost_of(job: dict) -> float:
+    """The Gemini spend recorded in a job's counters (0 for offline jobs)."""
+    counters = job.get("counters") or {}
+    return float(counters.get("cost_usd") or 0.0)

@@ -1,0 +1,51 @@
+"""The home page: what the tool does, the three steps, the job counts and the active-job banner."""
+from __future__ import annotations
+
+from collections import Counter
+
+import streamlit as st
+
+import datasets
+from ui import format as fmt
+from ui.job_panel import active_banner
+from ui.page import APP_NAME, guard, start_page
+
+STEPS = (
+    ("pages/1_Upload.py", "1 · Upload a crawl", ":material/upload_file:",
+     "A CSV or XLSX export with one row per page, or the sample site."),
+    ("pages/2_Generate_Links.py", "2 · Generate links", ":material/link:",
+     "Pick the engine and limits, then start a background analysis."),
+    ("pages/3_Jobs.py", "3 · Review the jobs", ":material/work_history:",
+     "Follow progress, filter suggestions, download CSV or Excel."),
+)
+
+
+def home_page() -> None:
+    manager = start_page("Home", ":material/hub:")
+    st.title(APP_NAME)
+    st.caption("Internal-link suggestions for every page of a site: which page to link to, with an anchor text "
+               "that already stands in the page, a score and a plain reason.")
+    with guard("The home page"):
+        if manager is not None:
+            active_banner(manager)
+        _steps()
+        if manager is not None:
+            _figures(manager)
+
+
+def _steps() -> None:
+    for column, (page, label, icon, text) in zip(st.columns(len(STEPS)), STEPS):
+        with column.container(border=True, height="stretch"):
+            st.page_link(page, label=label, icon=icon)
+            st.caption(text)
+
+
+def _figures(manager) -> None:
+    jobs = manager.list_jobs()
+    counts = Counter(job.get("status") for job in jobs)
+    dataset = datasets.latest_dataset()
+    columns = st.columns(4)
+    columns[0].metric("Current dataset", dataset.pages_name if dataset else "—")
+    columns[1].metric("Jobs", f"{len(jobs):,}")
+    columns[2].metric("Active", f"{sum(counts[s] for s in fmt.ACTIVE_STATUSES):,}")
+    columns[3].metric("Completed", f"{counts['completed']:,}")

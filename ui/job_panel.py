@@ -1,0 +1,210 @@
+"""The active-job panel: progress, controls, latest events and the tail of the results, refreshed live.
+
+The panel is a fragment that reruns every REFRESH_S seconds while its job can still change (queued, running,
+paused — a paused job may be resumed from another tab), and not at all once the job is finished. When the
+job crosses that line the whole page reruns, so the refresh switches itself on or off. Each refresh reads
+only the job's metadata, its last events and the last TAIL_ROWS result rows, whatever the job's size.
+"""
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import streamlit as st
+
+from job_manager import JobError, JobNotFound
+from ui import format as fmt
+from ui.exports import csv_download
+from ui.page import guard, plain_message
+
+REFRESH_S = 1.0
+TAIL_ROWS = 8
+EVENT_ROWS = 6
+_NOTICE = "job_panel_notice"
+
+
+def active_jobs(manager) -> list[dict]:
+    """Jobs that are queued, running or paused, newest first."""
+    return [job for job in manager.list_jobs() if job.get("status") in fmt.ACTIVE_STATUSES]
+
+
+def job_to_show(manager) -> str | None:
+    """The job a page follows: ?job=<id> when it exists, else the newest active job, else this session's last."""
+    requested = st.query_params.get("job")
+    if requested and _exists(manager, requested):
+        return requested
+    active = active_jobs(manager)
+    if active:
+        return active[0]["job_id"]
+    last = st.session_state.get("last_job")
+    return last if last and _exists(manager, last) else None
+
+
+def _exists(manager, job_id: str) -> bool:
+    try:
+        manager.get(job_id)
+    except (JobError, ValueError):
+        return False
+    return True
+
+
+def active_banner(manager) -> None:
+    """Home-page banner while a job is active: its file name and progress, refreshed live."""
+    jobs = active_jobs(manager)
+    if jobs:
+        st.fragment(_banner_body, run_every=REFRESH_S)(manager, jobs[0]["job_id"])
+
+
+def _banner_body(manager, job_id: str) -> None:
+    with guard("The active-job banner"):
+        try:
+            job = manager.get(job_id)
+        except JobNotFound:
+            st.rerun()
+        if job.get("status") not in fmt.ACTIVE_STATUSES:
+            st.rerun()
+        with st.container(border=True):
+            st.markdown(f":material/sync: **Resuming active analysis: {fmt.file_name_of(job)}** · "
+                        f"{fmt.status_label(job.get('status'))}")
+            _progress(job)
+            st.page_link("pages/2_Generate_Links.py", label="Open the live panel", icon=":material/monitoring:",
+                         query_params={"job": job_id})
+
+
+def job_panel(manager, job_id: str, *, key: str = "panel") -> None:
+    """Render the live panel for one job (refreshing only while the job can still change)."""
+    try:
+        job = manager.get(job_id)
+    except JobError as exc:
+        st.warning(f"Job {job_id} cannot be shown: {plain_message(exc)}")
+        return
+    live = job.get("status") in fmt.ACTIVE_STATUSES
+    panel = st.fragment(_panel_body, run_every=REFRESH_S if live else None)
+    panel(manager, job_id, live, key)
+
+
+def _panel_body(manager, job_id: str, live: bool, key: str) -> None:
+    with guard("The job panel"):
+        try:
+            job = manager.get(job_id)
+        except JobNotFound:
+            st.info(f"Job {job_id} was deleted.")
+            return
+        if (job.get("status") in fmt.ACTIVE_STATUSES) != live:
+            st.rerun()   # the whole page again, so the refresh switches on or off
+        with st.container(border=True):
+            _header(job)
+            _progress(job)
+            _figures(job)
+            _message(job)
+            _controls(manager, job, key)
+            _latest(manager, job)
+
+
+def _header(job: dict) -> None:
+    label, colour, icon = fmt.STATUS_STYLE.get(job.get("status"), ("Unknown", "gray", ""))
+    left, right = st.columns([4, 1], vertical_alignment="center")
+    left.markdown(f"#### {fmt.file_name_of(job)}")
+    left.caption(f"Job `{job['job_id']}` · {fmt.engine_of(job).title()} engine · "
+                 f"started {fmt.timestamp(job.get('created_at'))}")
+    with right:
+        st.badge(label, icon=icon or None, color=colour)
+
+
+def _progress(job: dict) -> None:
+    progress = job.get("progress") or {}
+    done = int(progress.get("items_done") or job.get("items_done") or 0)
+    total = int(progress.get("total_items") or job.get("total_items") or 0)
+    percent = float(progress.get("percentage") or job.get("progress_percentage") or 0.0)
+    text = (f"{done:,} of {total:,} pages · {percent:.0f}%" if total
+            else "Preparing: reading the crawl and building the link index…")
+    st.progress(min(max(percent / 100.0, 0.0), 1.0), text=text)
+
+
+def _figures(job: dict) -> None:
+    progress = job.get("progress") or {}
+    step = job.get("current_step") or "—"
+    index, steps = job.get("current_step_index"), job.get("total_steps")
+    if index is not None and steps:
+        step = f"{str(step).title()} ({int(index) + 1}/{steps})"
+    running = job.get("status") == "running"
+    columns = st.columns(5)
+    columns[0].metric("Current step", step)
+    columns[1].metric("Rate", fmt.rate(progress.get("rate_per_s")) if running else "—")
+    columns[2].metric("Time left", fmt.duration(progress.get("eta_s")) if running else "—")
+    columns[3].metric("Elapsed", fmt.duration(progress.get("elapsed_s")))
+    columns[4].metric("Suggestions", f"{int(job.get('rows_written') or 0):,}")
+
+
+def _message(job: dict) -> None:
+    status, error = job.get("status"), job.get("error") or {}
+    if status == "failed":
+        where = f" during the {job['failed_step']} step" if job.get("failed_step") else ""
+        hint = " You can resume it: it continues from its last checkpoint." if job.get("can_resume") else ""
+        st.error(f"The analysis failed{where}: {error.get('message') or 'unknown error'}.{hint}")
+    elif job.get("message") and status in ("paused", "stopped", "queued"):
+        st.info(job["message"])
+    notice = st.session_state.pop(_NOTICE, None)
+    if notice:
+        st.warning(notice)
+
+
+def _controls(manager, job: dict, key: str) -> None:
+    status, job_id = job.get("status"), job["job_id"]
+    buttons = st.columns([1, 1, 1, 3], vertical_alignment="center")
+    can_pause = status in ("queued", "running")
+    can_resume = status in fmt.RESUMABLE_STATUSES and bool(job.get("can_resume", True))
+    buttons[0].button("Pause", icon=":material/pause:", key=f"{key}_pause", disabled=not can_pause,
+                      on_click=_act, args=(manager, "pause", job_id), width="stretch")
+    buttons[1].button("Resume", icon=":material/play_arrow:", key=f"{key}_resume", disabled=not can_resume,
+                      on_click=_act, args=(manager, "resume", job_id, fmt.engine_of(job)), width="stretch")
+    buttons[2].button("Stop", icon=":material/stop:", key=f"{key}_stop",
+                      disabled=status not in fmt.ACTIVE_STATUSES,
+                      on_click=_act, args=(manager, "stop", job_id), width="stretch")
+    with buttons[3]:
+        csv_download(manager, job, key=f"{key}_csv",
+                     label="Download results so far (CSV)" if status != "completed" else "Download CSV")
+
+
+def _act(manager, action: str, job_id: str, engine: str = "offline") -> None:
+    """Button callback: pause, resume or stop; a refused action becomes a notice, not an exception."""
+    with guard(f"The {action} action"):
+        try:
+            if action == "resume":
+                manager.resume(job_id, secrets=resume_secrets(engine))
+            else:
+                getattr(manager, action)(job_id)
+        except JobError as exc:
+            st.session_state[_NOTICE] = plain_message(exc)
+
+
+def resume_secrets(engine: str) -> dict | None:
+    """The Gemini key (typed in this session, else from the environment) a resumed Gemini job needs."""
+    if engine != "gemini":
+        return None
+    import link_task
+
+    key = st.session_state.get("gemini_api_key") or os.environ.get("GEMINI_API_KEY") \
+        or os.environ.get("GOOGLE_API_KEY")
+    return {link_task.SECRET_KEY: key} if key else None
+
+
+def _latest(manager, job: dict) -> None:
+    events_column, rows_column = st.columns([2, 3])
+    with events_column:
+        st.markdown("**Latest events**")
+        events = manager.events(job["job_id"], limit=EVENT_ROWS)
+        if events:
+            frame = pd.DataFrame({"Time": [fmt.timestamp(e.get("ts"))[11:16] for e in reversed(events)],
+                                  "Event": [e.get("message") or e.get("event") for e in reversed(events)]})
+            st.dataframe(frame, hide_index=True, width="stretch")
+        else:
+            st.caption("No events yet.")
+    with rows_column:
+        st.markdown("**Latest suggestions**")
+        tail = manager.results_frame(job["job_id"], limit=TAIL_ROWS, tail=True)
+        if len(tail):
+            shown = [c for c in ("Source", "Destination", "Anchor", "Score") if c in tail.columns]
+            st.dataframe(tail[shown].iloc[::-1], hide_index=True, width="stretch")
+        else:
+            st.caption("No suggestions yet.")
