@@ -18,7 +18,7 @@ from pathlib import Path
 
 KEEP_LATEST = 5
 _META = "meta.json"
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 class DatasetError(ValueError):
@@ -86,7 +86,7 @@ def latest_dataset(root: Path | None = None) -> Dataset | None:
 
 def load_dataset(dataset_id: str, root: Path | None = None) -> Dataset:
     """A dataset by id; DatasetError when it is missing or its files are gone."""
-    if not _SAFE_NAME.fullmatch(dataset_id) or dataset_id.startswith("."):
+    if not _SAFE_ID.fullmatch(dataset_id):
         raise DatasetError(f"invalid dataset id {dataset_id!r}")
     folder = Path(root or default_root()) / dataset_id
     try:

@@ -35,7 +35,7 @@ class Upload:
 def chosen_files() -> Upload | None:
     """The uploaded files, or the sample site after its button was pressed; None before either."""
     left, right = st.columns(2)
-    pages_file = left.file_uploader("Pages file (CSV or XLSX)", type=["csv", "xlsx"], key="pages_file",
+    pages_file = left.file_uploader("Pages file (CSV or XLSX)", type=["csv", "xlsx", "gz"], key="pages_file",
                                     help="One row per page: URL, title, H1 and the page text.")
     links_file = right.file_uploader("Existing links (optional, CSV or XLSX)", type=["csv", "xlsx"],
                                      key="links_file", help="Source, Destination and Anchor columns.")

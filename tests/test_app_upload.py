@@ -1,0 +1,77 @@
+"""AppTest of the Upload page: the sample site, a normal upload, column mapping and bad files."""
+from __future__ import annotations
+
+import pytest
+
+import datasets
+from test_app_common import SAMPLE, SMALL_CRAWL, _stop_managers, assert_clean, open_page, texts  # noqa: F401
+
+
+def upload(app, content: bytes, name: str = "crawl.csv", key: str = "pages_file"):
+    app.file_uploader(key=key).upload(name, content, "text/csv")
+    return app.run()
+
+
+def metric(app, label: str) -> str:
+    return next(m.value for m in app.metric if m.label == label)
+
+
+def test_upload_shows_report_and_saves_dataset():
+    app = open_page("upload")
+    assert_clean(app)
+    upload(app, (SMALL_CRAWL + "https://example.com/roses,Rose care,Roses,duplicate row\n").encode())
+    assert_clean(app)
+    assert metric(app, "Rows read") == "5"
+    assert metric(app, "Pages kept") == "4"
+    assert metric(app, "Duplicates merged") == "1"
+    assert datasets.latest_dataset() is None
+    next(b for b in app.button if b.label == "Use this dataset").click()
+    app.run()
+    assert_clean(app)
+    assert any("Dataset saved" in s for s in texts(app.success))
+    saved = datasets.latest_dataset()
+    assert saved is not None and saved.pages_name == "crawl.csv"
+    assert saved.pages_path.read_bytes().startswith(b"Address,Title 1")
+
+
+def test_reopened_tab_shows_the_last_dataset():
+    datasets.save_dataset(SMALL_CRAWL.encode(), "kept.csv", summary={"pages": 4})
+    app = open_page("upload")
+    assert any("Current dataset:** kept.csv" in m for m in texts(app.markdown))
+
+
+@pytest.mark.skipif(not (SAMPLE / "pages.csv").is_file(), reason="sample_data/pages.csv not written yet")
+def test_sample_site_button():
+    app = open_page("upload")
+    next(b for b in app.button if b.label == "Try the sample site").click()
+    app.run()
+    assert_clean(app)
+    assert int(metric(app, "Pages kept").replace(",", "")) > 0
+    assert any("Existing links" in c for c in texts(app.caption))
+
+
+def test_bad_upload_shows_the_problem_and_nothing_breaks():
+    app = open_page("upload")
+    upload(app, b"\x00\x01\x02 not a table \xff\xfe", "broken.csv")
+    assert_clean(app)
+    errors = " ".join(texts(app.error))
+    assert "cannot be used" in errors and "broken.csv" in errors
+    assert not app.metric   # no half report
+    upload(app, SMALL_CRAWL.encode(), "good.csv")   # the page still works afterwards
+    assert metric(app, "Pages kept") == "4"
+
+
+def test_unrecognised_headers_ask_for_a_column_mapping():
+    odd = SMALL_CRAWL.replace("Address,Title 1,H1-1,Content", "Where,Name,Heading,Body")
+    app = open_page("upload")
+    upload(app, odd.encode(), "odd.csv")
+    assert_clean(app)
+    assert any("not recognised" in w for w in texts(app.warning))
+    assert not app.metric
+    for box in app.selectbox:
+        if box.key.startswith("map_"):
+            field = box.key[4:]
+            box.set_value({"url": "Where", "content": "Body", "title": "Name", "h1": "Heading"}.get(field, "Body"))
+    app.run()
+    assert_clean(app)
+    assert metric(app, "Pages kept") == "4"
