@@ -1,0 +1,314 @@
+"""The results file and the checkpoint log: the exactly-once core of the job engine.
+
+Per item the runner appends the item's rows to <id>_results.csv, then one checkpoint line to
+<id>_checkpoints.log saying "item i is done, the results file is committed up to byte N". The log,
+never a JSON counter, is the truth about what is done:
+  - on recovery the last valid checkpoint gives the committed length; any bytes past it in the
+    results file (rows of an item whose checkpoint never landed) and a torn last log line are cut;
+  - readers read the results only up to the committed length, so they never see a torn row;
+  - rows and counters (tokens, cost) are carried as running totals in every checkpoint, so the
+    last line alone answers "how many rows / how much did it cost" without a scan.
+A checkpoint line is "<crc32 hex> <json list>\n"; the CRC catches a line torn by a power cut.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import pandas as pd
+
+from jobstore import storage_error, write_all
+
+_BLOCK = 64 * 1024
+_NEEDS_QUOTES = re.compile(r'[",\r\n]|^\s|\s$').search
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
+
+
+@dataclass
+class Checkpoint:
+    index: int                 # item position in Task.items()
+    key: str                   # the item key (checked on resume: the item list must not change)
+    rows: int                  # rows this item wrote
+    rows_total: int            # rows committed up to and including this item
+    offset: int                # committed length of the results file after this item
+    counters: dict = field(default_factory=dict)        # this item's ctx.count() increments
+    counters_total: dict = field(default_factory=dict)  # running sum over the job
+    error: str | None = None   # message of the ItemError, if the item errored
+
+    def encode(self) -> bytes:
+        payload = _dumps([self.index, self.key, self.rows, self.rows_total, self.offset,
+                          self.counters, self.counters_total, self.error]).encode()
+        return b"%08x %s\n" % (zlib.crc32(payload), payload)
+
+
+def parse_checkpoint(line: bytes) -> Checkpoint | None:
+    """A checkpoint from one log line, or None when the line is torn or corrupt."""
+    try:
+        crc, payload = line.split(b" ", 1)
+        if int(crc, 16) != zlib.crc32(payload):
+            return None
+        return Checkpoint(*json.loads(payload))
+    except (ValueError, TypeError):
+        return None
+
+
+# ----------------------------------------------------------------------------- reading the log
+def _last_newline_end(f, size: int) -> int:
+    """Offset just past the last b'\\n' (bytes after it are a torn line)."""
+    pos = size
+    while pos > 0:
+        step = min(_BLOCK, pos)
+        pos -= step
+        f.seek(pos)
+        found = f.read(step).rfind(b"\n")
+        if found >= 0:
+            return pos + found + 1
+    return 0
+
+
+def _lines_reversed(f, end: int) -> Iterator[tuple[int, bytes]]:
+    """(start offset, line without its newline) of every line in [0, end), last first."""
+    pos, carry = end - 1, b""   # end - 1 is the final newline itself
+    while pos > 0:
+        step = min(_BLOCK, pos)
+        pos -= step
+        f.seek(pos)
+        buf = f.read(step) + carry
+        parts = buf.split(b"\n")
+        idx = len(buf)
+        for part in reversed(parts[1:]):
+            idx -= len(part)
+            yield pos + idx, part
+            idx -= 1
+        carry = parts[0]
+    if end > 0:
+        yield 0, carry
+
+
+def checkpoints_reversed(path: Path) -> Iterator[tuple[int, int, Checkpoint]]:
+    """(line start, line end, checkpoint) of every valid checkpoint, newest first."""
+    try:
+        f = open(path, "rb")
+    except FileNotFoundError:
+        return
+    with f:
+        end = _last_newline_end(f, os.fstat(f.fileno()).st_size)
+        for start, line in _lines_reversed(f, end):
+            record = parse_checkpoint(line)
+            if record is not None:
+                yield start, start + len(line) + 1, record
+
+
+def last_checkpoint(path: Path) -> Checkpoint | None:
+    return next((rec for _, _, rec in checkpoints_reversed(path)), None)
+
+
+def header_bytes(columns: Sequence[str]) -> bytes:
+    return format_rows([dict(zip(columns, columns))], columns, set(columns))
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+def recover_files(results: Path, checkpoints: Path, columns: Sequence[str]) -> Checkpoint | None:
+    """Cut both files back to the last checkpoint the results file really holds; return it.
+
+    Called by the one owner of a job before it writes. Afterwards results.csv ends exactly at the
+    committed length and the log ends with a complete, valid line.
+    """
+    try:
+        size = _file_size(results)
+        last, cut = None, 0
+        for _, line_end, record in checkpoints_reversed(checkpoints):
+            if record.offset <= size:
+                last, cut = record, line_end
+                break
+        if checkpoints.exists() and _file_size(checkpoints) != cut:
+            os.truncate(checkpoints, cut)
+        if last is None:
+            results.write_bytes(header_bytes(columns))
+        elif size > last.offset:
+            os.truncate(results, last.offset)
+        return last
+    except OSError as exc:
+        raise storage_error(exc, f"recover {results.name}") from exc
+
+
+# ----------------------------------------------------------------------------- writing
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    text = value if value.__class__ is str else str(value)
+    if _NEEDS_QUOTES(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def format_rows(rows: Sequence[dict], columns: Sequence[str], column_set: set) -> bytes:
+    """CSV lines for rows; a key outside `columns` is a task bug and is refused, not dropped."""
+    lines = []
+    for row in rows:
+        if not column_set.issuperset(row):
+            unknown = sorted(set(row) - column_set)
+            raise ValueError(f"row has columns {unknown} that are not in the task's result_columns")
+        lines.append(",".join([_cell(row.get(c)) for c in columns]))
+    return ("\n".join(lines) + "\n").encode() if lines else b""
+
+
+class ResultsWriter:
+    """Appends one item's rows and its checkpoint with two raw writes (plus fdatasync in 'power' mode)."""
+
+    def __init__(self, results: Path, checkpoints: Path, columns: Sequence[str],
+                 last: Checkpoint | None, durability: str = "crash"):
+        if durability not in ("crash", "power"):
+            raise ValueError(f"durability must be 'crash' or 'power', not {durability!r}")
+        self.columns = tuple(columns)
+        self._column_set = set(self.columns)
+        self._sync = durability == "power"
+        self.offset = last.offset if last else len(header_bytes(self.columns))
+        self.rows_total = last.rows_total if last else 0
+        self.counters_total = dict(last.counters_total) if last else {}
+        self.next_index = last.index + 1 if last else 0
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+        try:
+            self._results_fd = os.open(results, flags, 0o644)
+            self._log_fd = os.open(checkpoints, flags, 0o644)
+        except OSError as exc:
+            raise storage_error(exc, f"open {results.name}") from exc
+        self._log_size = os.fstat(self._log_fd).st_size
+
+    def commit(self, index: int, key: str, rows: Sequence[dict], counters: dict | None = None,
+               error: str | None = None) -> Checkpoint:
+        data = format_rows(rows, self.columns, self._column_set) if rows else b""
+        totals = self.counters_total
+        if counters:
+            totals = dict(totals)
+            for name, value in counters.items():
+                totals[name] = totals.get(name, 0) + value
+        record = Checkpoint(index, key, len(rows), self.rows_total + len(rows),
+                            self.offset + len(data), counters or {}, totals, error)
+        line = record.encode()
+        self._append(self._results_fd, data, self.offset, "append results")
+        self._append(self._log_fd, line, self._log_size, "write the checkpoint")
+        self.offset, self.rows_total, self.counters_total = record.offset, record.rows_total, totals
+        self._log_size += len(line)
+        self.next_index = index + 1
+        return record
+
+    def _append(self, fd: int, data: bytes, size_before: int, action: str) -> None:
+        if not data:
+            return
+        try:
+            write_all(fd, data)
+            if self._sync:
+                os.fdatasync(fd)
+        except OSError as exc:
+            try:                           # leave no half-written bytes behind
+                os.ftruncate(fd, size_before)
+            except OSError:
+                pass
+            raise storage_error(exc, action) from exc
+
+    def close(self) -> None:
+        for fd in (self._results_fd, self._log_fd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+# ----------------------------------------------------------------------------- reading results
+def committed_length(results: Path, checkpoints: Path) -> tuple[Checkpoint | None, int]:
+    """The last checkpoint and how many bytes of the results file a reader may read."""
+    last = last_checkpoint(checkpoints)
+    size = _file_size(results)
+    if last is not None:
+        return last, min(last.offset, size)
+    with open(results, "rb") if size else io.BytesIO() as f:
+        header = f.readline()
+    return None, len(header) if header.endswith(b"\n") else 0
+
+
+def _read_span(path: Path, start: int, end: int) -> bytes:
+    if end <= start:
+        return b""
+    with open(path, "rb") as f:
+        f.seek(start)
+        return f.read(end - start)
+
+
+def _parse(source, columns: Sequence[str] | None = None, nrows: int | None = None) -> pd.DataFrame:
+    """CSV -> frame; empty cells stay "" and numbers become numbers. `columns` = no header line."""
+    return pd.read_csv(source, header=None if columns else 0,
+                       names=list(columns) if columns else None, nrows=nrows,
+                       keep_default_na=False, na_values=[], encoding="utf-8")
+
+
+class _Bounded(io.RawIOBase):
+    """A file reader that stops at the committed length (pandas then reads only what it needs)."""
+
+    def __init__(self, path: Path, end: int):
+        self._f, self._left = open(path, "rb"), end
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self._f.readinto(memoryview(buffer)[: max(0, min(len(buffer), self._left))])
+        self._left -= n
+        return n
+
+    def close(self) -> None:
+        self._f.close()
+        super().close()
+
+
+def read_results(results: Path, checkpoints: Path, columns: Sequence[str],
+                 limit: int | None = None, tail: bool = False) -> pd.DataFrame:
+    last, end = committed_length(results, checkpoints)
+    if last is None or last.rows_total == 0 or limit == 0:
+        return pd.DataFrame(columns=list(columns))
+    if tail and limit is not None and limit < last.rows_total:
+        start = _tail_start(checkpoints, limit, len(header_bytes(columns)))
+        frame = _parse(io.BytesIO(_read_span(results, start, end)), columns)
+        return frame.tail(limit).reset_index(drop=True)
+    with io.BufferedReader(_Bounded(results, end)) as f:
+        return _parse(f, nrows=limit)
+
+
+def _tail_start(checkpoints: Path, limit: int, header_len: int) -> int:
+    """Byte offset of an item boundary with at least `limit` committed rows after it."""
+    rows = 0
+    for _, _, record in checkpoints_reversed(checkpoints):
+        if rows >= limit:
+            return record.offset
+        rows += record.rows
+    return header_len
+
+
+def neutralise_cell(text: str) -> str:
+    """A leading apostrophe stops spreadsheets from running =, +, -, @ cells as formulas."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def results_csv_bytes(results: Path, checkpoints: Path) -> bytes:
+    """The committed results as CSV (UTF-8 with BOM for spreadsheets), formula-injection safe."""
+    _, end = committed_length(results, checkpoints)
+    text = _read_span(results, 0, end).decode("utf-8", errors="replace")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for i, row in enumerate(csv.reader(io.StringIO(text, newline=""))):
+        writer.writerow(row if i == 0 else [neutralise_cell(c) for c in row])
+    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")

@@ -1,0 +1,278 @@
+"""Runs one claimed job on a background thread: steps, then items with one checkpoint each.
+
+The item loop does as little as possible (process, two raw appends, a flag check): heartbeats,
+progress in the metadata and polling for pause/stop requests from other processes are done by the
+manager's scheduler thread through snapshot()/request(), on a time basis.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Callable, Mapping, Sequence
+
+from jobresults import ResultsWriter, read_results, recover_files
+from jobstate import ItemError, JobStatus, PauseJob, StorageError, utc_now_iso
+from jobstore import JobStore
+from jobtask import Task, TaskContext
+
+_LOG = logging.getLogger("inlink.jobs")
+
+# Which request wins when several arrive before the item boundary.
+_REQUEST_RANK = {None: 0, "release": 1, "pause": 2, "stop": 3, "delete": 4, "lost": 5}
+
+
+@dataclass
+class Outcome:
+    """How a run ended: the status to write and what to tell the user."""
+    status: str                      # a JobStatus value, "deleted" or "lost" (ownership taken away)
+    message: str = ""
+    error: dict | None = None
+    failed_step: str | None = None
+    summary: dict | None = None
+    extra: dict = field(default_factory=dict)
+
+
+class _Interrupted(Exception):
+    """Internal: a pause/stop/delete request was seen between steps or items."""
+
+
+class JobRunner:
+    def __init__(self, store: JobStore, job_id: str, task: Task, token: str,
+                 secrets: Mapping[str, str] | None, durability: str,
+                 on_exit: Callable[["JobRunner", Outcome], None]):
+        self.store, self.job_id, self.task, self.token = store, job_id, task, token
+        self.durability = durability
+        self.requested: str | None = None
+        self.request_message = ""
+        self.stop_flag = threading.Event()
+        self.items_done = 0
+        self.total_items: int | None = None
+        self.rows_total = 0
+        self.counters_total: dict = {}
+        self.step_index = 0
+        self.step = task.steps[0]
+        self.last_step_done: str | None = None
+        self.last_flush = 0.0
+        self._on_exit = on_exit
+        self._secrets = dict(secrets or {})
+        self.thread = threading.Thread(target=self._main, name=f"job-{job_id}", daemon=True)
+
+    # -- control, called from other threads ----------------------------------------------------
+    def start(self) -> None:
+        self.thread.start()
+
+    def request(self, action: str, message: str = "") -> None:
+        """Ask the loop to stop at the next item boundary with this action (the strongest wins)."""
+        if _REQUEST_RANK.get(action, 0) > _REQUEST_RANK[self.requested]:
+            self.requested, self.request_message = action, message
+        self.stop_flag.set()
+
+    def cancel_request(self, action: str) -> None:
+        """Withdraw a pause that has not taken effect yet (the user pressed resume in time)."""
+        if self.requested == action:
+            self.requested = None
+            self.stop_flag.clear()
+
+    def snapshot(self) -> dict:
+        total = self.total_items
+        return {"items_done": self.items_done, "total_items": total, "rows_written": self.rows_total,
+                "counters": dict(self.counters_total), "current_step": self.step,
+                "current_step_index": self.step_index, "last_successful_step": self.last_step_done,
+                "progress_percentage": round(100.0 * self.items_done / total, 2) if total else 0.0}
+
+    # -- the run ------------------------------------------------------------------------------
+    def _main(self) -> None:
+        try:
+            outcome = self._execute()
+        except BaseException as exc:   # last resort: never let a job thread die silently
+            outcome = Outcome(JobStatus.FAILED.value, f"Internal error: {exc}",
+                              error=_error_dict(exc), failed_step=self.step)
+        self._on_exit(self, outcome)
+
+    def _log(self, event: str, message: str, **extra) -> None:
+        try:
+            self.store.add_event(self.job_id, event, message, **extra)
+        except StorageError:
+            pass    # an event lost to a full disk must not kill the job; the status says it
+
+    def _execute(self) -> Outcome:
+        meta = self.store.read_meta(self.job_id)
+        results = self.store.results_path(self.job_id)
+        checkpoints = self.store.checkpoints_path(self.job_id)
+        columns = tuple(self.task.result_columns)
+        try:
+            last = recover_files(results, checkpoints, columns)
+            writer = ResultsWriter(results, checkpoints, columns, last, self.durability)
+        except StorageError as exc:
+            return self._storage_outcome(exc)
+        self.items_done, self.rows_total = writer.next_index, writer.rows_total
+        self.counters_total = dict(writer.counters_total)
+        ctx = TaskContext(self.job_id, meta.get("config") or {}, self.store.input_dir(self.job_id),
+                          self._secrets, log=lambda m: self._log("log", m),
+                          results=lambda: read_results(results, checkpoints, columns),
+                          stop_flag=self.stop_flag)
+        try:
+            return self._run_steps(ctx, writer, last.key if last else None)
+        except _Interrupted:
+            return self._requested_outcome()
+        finally:
+            writer.close()
+
+    def _run_steps(self, ctx: TaskContext, writer: ResultsWriter, last_key: str | None) -> Outcome:
+        steps = tuple(self.task.steps)
+        for index, step in enumerate(steps[:-1]):
+            self._check_interrupt()
+            self.step_index, self.step = index, step
+            try:
+                self._log("step_started", f"Step {index + 1}/{len(steps)} '{step}' started.")
+                self.task.prepare(ctx, step)
+                self._log("step_finished", f"Step {index + 1}/{len(steps)} '{step}' finished.")
+                self.last_step_done = step
+            except PauseJob as exc:
+                return Outcome(JobStatus.PAUSED.value, str(exc) or f"Paused during step '{step}'.")
+            except StorageError as exc:
+                return self._storage_outcome(exc)
+            except Exception as exc:
+                return self._failed(step, exc, f"step '{step}'")
+        self.step_index, self.step = len(steps) - 1, steps[-1]
+        self._check_interrupt()
+        try:
+            keys = [str(k) for k in self.task.items(ctx)]
+        except Exception as exc:
+            return self._failed(self.step, exc, f"listing the items of step '{self.step}'")
+        problem = _item_list_problem(keys, writer.next_index, last_key)
+        if problem:
+            return Outcome(JobStatus.FAILED.value, problem, failed_step=self.step,
+                           error={"type": "InvalidJobOperation", "message": problem})
+        self.total_items = len(keys)
+        self._log("step_started", f"Step {len(steps)}/{len(steps)} '{self.step}' started: "
+                  f"{len(keys) - writer.next_index} of {len(keys)} items to process.")
+        outcome = self._run_items(ctx, writer, keys)
+        if outcome is not None:
+            return outcome
+        self._log("step_finished", f"Step {len(steps)}/{len(steps)} '{self.step}' finished.")
+        self.last_step_done = self.step
+        try:
+            summary = self.task.finish(ctx)
+        except Exception as exc:
+            return self._failed(self.step, exc, "finishing the job")
+        return Outcome(JobStatus.COMPLETED.value,
+                       f"Completed: {len(keys)} items, {self.rows_total} result rows.",
+                       summary=summary)
+
+    def _check_interrupt(self) -> None:
+        if self.stop_flag.is_set() and self.requested:
+            raise _Interrupted
+
+    # -- items ----------------------------------------------------------------------------------
+    def _run_items(self, ctx: TaskContext, writer: ResultsWriter, keys: Sequence[str]) -> Outcome | None:
+        """None when every item is done; otherwise how the job stopped early."""
+        self.current_index = writer.next_index
+        try:
+            if int(getattr(self.task, "concurrency", 1) or 1) > 1:
+                self._items_in_pool(ctx, writer, keys)
+            else:
+                self._items_in_order(ctx, writer, keys)
+        except _Interrupted:
+            return self._requested_outcome()
+        except PauseJob as exc:
+            message = str(exc) or f"Paused by the task at item {self.current_index + 1}."
+            return Outcome(JobStatus.PAUSED.value, message)
+        except StorageError as exc:
+            return self._storage_outcome(exc)
+        except Exception as exc:
+            where = f"item {self.current_index + 1} ({keys[self.current_index]!r})"
+            return self._failed(self.step, exc, where)
+        return None
+
+    def _process(self, ctx: TaskContext, key: str) -> tuple[list, dict, str | None]:
+        """Rows, counters and ItemError message of one item (PauseJob and bugs propagate)."""
+        try:
+            rows = self.task.process(ctx, key)
+            return (rows or []), ctx._take_counters(), None
+        except ItemError as exc:
+            return [], ctx._take_counters(), str(exc) or exc.__class__.__name__
+        except BaseException:
+            ctx._take_counters()
+            raise
+
+    def _commit(self, writer: ResultsWriter, index: int, key: str, outcome: tuple) -> None:
+        rows, counters, error = outcome
+        record = writer.commit(index, key, rows, counters, error)
+        self.rows_total, self.counters_total = record.rows_total, record.counters_total
+        self.items_done = index + 1
+        if error is not None:
+            self._log("item_error", f"Item {index + 1} ({key}) failed and was skipped: {error}",
+                      item=key)
+
+    def _items_in_order(self, ctx: TaskContext, writer: ResultsWriter, keys: Sequence[str]) -> None:
+        stop_flag, process, commit = self.stop_flag, self._process, self._commit
+        for index in range(writer.next_index, len(keys)):
+            if stop_flag.is_set():
+                self._check_interrupt()
+            self.current_index = index
+            key = keys[index]
+            commit(writer, index, key, process(ctx, key))
+
+    def _items_in_pool(self, ctx: TaskContext, writer: ResultsWriter, keys: Sequence[str]) -> None:
+        """Up to `concurrency` items in flight; results committed strictly in item order."""
+        width = int(self.task.concurrency)
+        next_index, pending = writer.next_index, deque()
+        with ThreadPoolExecutor(width, thread_name_prefix=f"job-{self.job_id}") as pool:
+            try:
+                while True:
+                    while (len(pending) < width and next_index < len(keys)
+                           and not (self.stop_flag.is_set() and self.requested)):
+                        pending.append((next_index, pool.submit(self._process, ctx, keys[next_index])))
+                        next_index += 1
+                    if not pending:
+                        break
+                    index, future = pending.popleft()
+                    self.current_index = index
+                    self._commit(writer, index, keys[index], future.result())
+            finally:
+                for _, future in pending:
+                    future.cancel()
+        self._check_interrupt()
+
+    # -- outcomes -------------------------------------------------------------------------------
+    def _requested_outcome(self) -> Outcome:
+        done = f"{self.items_done} of {self.total_items}" if self.total_items is not None \
+            else f"{self.items_done}"
+        action = self.requested
+        if action == "pause":
+            return Outcome(JobStatus.PAUSED.value, self.request_message
+                           or f"Paused by request after {done} items.")
+        if action == "stop":
+            return Outcome(JobStatus.STOPPED.value, self.request_message
+                           or f"Stopped by request after {done} items; partial results are kept.")
+        if action == "release":
+            return Outcome(JobStatus.QUEUED.value, self.request_message
+                           or f"Interrupted by a shutdown after {done} items; it resumes by itself.")
+        return Outcome(action or "lost", self.request_message)
+
+    def _storage_outcome(self, exc: StorageError) -> Outcome:
+        message = f"Paused: {exc}. Free some space or fix the folder's permissions, then resume."
+        return Outcome(JobStatus.PAUSED.value, message, error=_error_dict(exc))
+
+    def _failed(self, step: str, exc: BaseException, where: str) -> Outcome:
+        message = f"Failed in {where}: {exc.__class__.__name__}: {exc}"
+        _LOG.debug("job %s: %s", self.job_id, message, exc_info=exc)   # traceback for developers only
+        return Outcome(JobStatus.FAILED.value, message, error=_error_dict(exc), failed_step=step)
+
+
+def _error_dict(exc: BaseException) -> dict:
+    return {"type": exc.__class__.__name__, "message": str(exc)}
+
+
+def _item_list_problem(keys: Sequence[str], next_index: int, last_key: str | None) -> str | None:
+    if next_index == 0:
+        return None
+    if next_index > len(keys) or keys[next_index - 1] != last_key:
+        return (f"cannot resume: the task's item list changed since the last checkpoint "
+                f"(item {next_index} was {last_key!r})")
+    return None
+

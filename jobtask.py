@@ -1,0 +1,126 @@
+"""What a job runs: the Task base class, the context handed to it, and the registry of tasks by name.
+
+Tasks are registered by name (not pickled into the job) so that a restarted process that imports
+the same modules finds the task again and can resume the job from its checkpoint.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Callable, ClassVar, Mapping, Sequence
+
+import pandas as pd
+
+from jobstate import UnknownTask
+
+
+class TaskContext:
+    """The job as a task sees it. Built fresh for every run; `state` is rebuilt by the steps."""
+
+    def __init__(self, job_id: str, config: dict, input_dir: Path,
+                 secrets: Mapping[str, str] | None = None,
+                 log: Callable[[str], None] | None = None,
+                 results: Callable[[], pd.DataFrame] | None = None,
+                 stop_flag: threading.Event | None = None):
+        self.job_id = job_id
+        self.config = config
+        self.input_dir = Path(input_dir)
+        self.state: dict[str, Any] = {}
+        self.secrets: Mapping[str, str] = MappingProxyType(dict(secrets or {}))
+        self._log = log or (lambda message: None)
+        self._results = results or pd.DataFrame
+        self._stop_flag = stop_flag or threading.Event()
+        self._local = threading.local()   # counters of the item this thread is processing
+
+    def count(self, **increments: float) -> None:
+        """Add to the current item's counters (tokens, cost_usd...); saved with its checkpoint."""
+        counters = self._item_counters()
+        for name, value in increments.items():
+            counters[name] = counters.get(name, 0) + value
+
+    def log(self, message: str) -> None:
+        self._log(str(message))
+
+    def results_so_far(self) -> pd.DataFrame:
+        return self._results()
+
+    def should_stop(self) -> bool:
+        return self._stop_flag.is_set()
+
+    # -- used by the runner -------------------------------------------------------------------
+    def _item_counters(self) -> dict:
+        counters = getattr(self._local, "counters", None)
+        if counters is None:
+            counters = self._local.counters = {}
+        return counters
+
+    def _take_counters(self) -> dict:
+        """The counters of the item just processed on this thread, reset for the next one."""
+        counters = getattr(self._local, "counters", None)
+        self._local.counters = None
+        return counters or {}
+
+
+class Task:
+    """Subclass, set name/steps/result_columns, and register it with register_task()."""
+
+    name: ClassVar[str] = ""
+    steps: ClassVar[tuple[str, ...]] = ("process",)
+    result_columns: ClassVar[tuple[str, ...]] = ()
+    concurrency: int = 1
+
+    def prepare(self, ctx: TaskContext, step: str) -> None:
+        """Run one preparation step (every step but the last). Rerun on resume to rebuild state."""
+
+    def items(self, ctx: TaskContext) -> Sequence[str]:
+        raise NotImplementedError
+
+    def process(self, ctx: TaskContext, item: str) -> list[dict]:
+        raise NotImplementedError
+
+    def finish(self, ctx: TaskContext) -> dict | None:
+        return None
+
+
+_REGISTRY: dict[str, Task | type[Task]] = {}
+_REGISTRY_LOCK = threading.Lock()
+
+
+def register_task(task_cls_or_instance) -> Any:
+    """Register a Task class or instance under its name (usable as a class decorator)."""
+    name = getattr(task_cls_or_instance, "name", "")
+    steps = tuple(getattr(task_cls_or_instance, "steps", ()))
+    if not isinstance(name, str) or not name:
+        raise ValueError("a task needs a non-empty string `name`")
+    if not steps:
+        raise ValueError(f"task {name!r} needs at least one step (the last one iterates items)")
+    if not tuple(getattr(task_cls_or_instance, "result_columns", ())):
+        raise ValueError(f"task {name!r} needs result_columns")
+    with _REGISTRY_LOCK:
+        _REGISTRY[name] = task_cls_or_instance
+    return task_cls_or_instance
+
+
+def registered_tasks() -> dict[str, Task]:
+    with _REGISTRY_LOCK:
+        return {name: _instance(entry) for name, entry in _REGISTRY.items()}
+
+
+def _instance(entry: Task | type[Task]) -> Task:
+    return entry() if isinstance(entry, type) else entry
+
+
+def get_task(name: str) -> Task:
+    """A task ready to run a job: a fresh instance when a class was registered."""
+    with _REGISTRY_LOCK:
+        entry = _REGISTRY.get(name)
+    if entry is None:
+        known = ", ".join(sorted(_REGISTRY)) or "none"
+        raise UnknownTask(f"unknown task {name!r} (registered: {known})")
+    return _instance(entry)
+
+
+def is_registered(name: str) -> bool:
+    with _REGISTRY_LOCK:
+        return name in _REGISTRY

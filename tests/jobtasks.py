@@ -1,0 +1,104 @@
+"""Test tasks for the job engine, registered on import (the crash-test subprocess imports them too).
+
+Behaviour is driven by the job config so one task covers many cases:
+  n            number of items ("item-0000"...)
+  delay        seconds of work per item (a wait inside the task, not test synchronisation)
+  record       path of a side file; every computation of an item appends its key (recompute check)
+  fail_once    {"at": item index or step name, "marker": path}: raise RuntimeError the first time
+  pause_once   {"at": item index, "marker": path}: raise PauseJob the first time
+  item_errors  item indexes that raise ItemError every time
+  tricky       emit cells with quotes, commas, newlines and formula starts
+"""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from job_manager import ItemError, PauseJob, Task, register_task
+
+COLUMNS = ("item", "n", "text", "value")
+
+
+def item_key(i: int) -> str:
+    return f"item-{i:04d}"
+
+
+def rows_for(i: int, tricky: bool = False) -> list[dict]:
+    """0 to 3 rows per item, deterministic, so a clean run is easy to compute."""
+    rows = []
+    for j in range((i * 7 + 3) % 4):
+        text = f"row {j} of {item_key(i)}"
+        if tricky and j == 0:
+            text = ['=HYPERLINK("x")', 'say "hi", then\nleave', "+1", "@sum", "-2", " padded "][i % 6]
+        rows.append({"item": item_key(i), "n": j, "text": text, "value": i * 10 + j})
+    return rows
+
+
+def expected_rows(n: int) -> list[tuple]:
+    return [(r["item"], r["n"], r["text"], r["value"]) for i in range(n) for r in rows_for(i)]
+
+
+def _once(spec: dict | None, here) -> bool:
+    """True the first time `here` matches spec["at"] (a marker file remembers it across processes)."""
+    if not spec or spec.get("at") != here:
+        return False
+    try:
+        fd = os.open(spec["marker"], os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return False
+    os.close(fd)
+    return True
+
+
+def _record(path: str | None, key: str) -> None:
+    if path:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, f"{key}\n".encode())
+        finally:
+            os.close(fd)
+
+
+class CountingTask(Task):
+    name = "test_counting"
+    steps = ("load", "count")
+    result_columns = COLUMNS
+
+    def prepare(self, ctx, step):
+        if _once(ctx.config.get("fail_once"), step):
+            raise RuntimeError(f"step {step} broke once")
+        ctx.state["loaded"] = True
+        ctx.state["input_files"] = sorted(p.name for p in Path(ctx.input_dir).iterdir())
+
+    def items(self, ctx):
+        return [item_key(i) for i in range(int(ctx.config.get("n", 10)))]
+
+    def process(self, ctx, item):
+        config = ctx.config
+        index = int(item.split("-")[1])
+        _record(config.get("record"), item)
+        delay = float(config.get("delay", 0))
+        if delay:
+            threading.Event().wait(delay)
+        if _once(config.get("fail_once"), index):
+            raise RuntimeError(f"item {index} broke once")
+        if _once(config.get("pause_once"), index):
+            raise PauseJob("Paused: quota reached, try again later.")
+        if index in config.get("item_errors", ()):
+            raise ItemError(f"item {index} is bad")
+        rows = rows_for(index, bool(config.get("tricky")))
+        ctx.count(tokens=len(rows), cost_usd=0.5)
+        return rows
+
+    def finish(self, ctx):
+        return {"loaded": ctx.state.get("loaded", False), "inputs": ctx.state.get("input_files")}
+
+
+class PooledCountingTask(CountingTask):
+    name = "test_counting_pool"
+    concurrency = 3
+
+
+register_task(CountingTask)
+register_task(PooledCountingTask)
