@@ -1,0 +1,372 @@
+"""The Gemini engine: the offline engine proposes candidates for a page, Gemini picks and explains them.
+
+Gemini only chooses among (and words reasons for) targets the offline engine already found, and every answer
+is checked with the offline engine's own `validate_suggestion`, so the model can never put an invented anchor,
+an unknown page or a self link in the results. Transport trouble (429, 5xx, timeouts) is retried here with
+backoff that honours the server's RetryInfo; the SDK's own retry is switched off so it cannot hide those waits.
+The API key lives only inside the SDK client and in a redacting holder used to scrub error messages.
+"""
+from __future__ import annotations
+
+import os
+import random
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from google import genai
+from google.genai import errors, types
+from pydantic import BaseModel, Field, ValidationError
+
+import analyzer
+import gemini_prompt
+from gemini_settings import DEFAULT_MODEL, GeminiSettings, ModelPrice, SettingsError  # noqa: F401 (re-exported)
+from ratelimit import RateLimiter, backoff_delay, parse_duration
+
+KEY_ENV_VARS = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
+_RETRY_INFO_TYPE = "type.googleapis.com/google.rpc.RetryInfo"
+_RETRYABLE_CODES = {408, 429}
+
+
+def _transient_transport_errors() -> tuple[type[BaseException], ...]:
+    """Timeout / connection errors of whichever httpx flavour the SDK uses (httpx or its fork httpx2)."""
+    found: list[type[BaseException]] = []
+    for module_name in ("httpx", "httpx2"):
+        try:
+            module = __import__(module_name)
+        except ImportError:
+            continue
+        found += [getattr(module, name) for name in ("TimeoutException", "ConnectError", "RemoteProtocolError")
+                  if hasattr(module, name)]
+    return tuple(found)
+
+
+_TRANSPORT_ERRORS = _transient_transport_errors()
+
+
+class GeminiError(Exception):
+    """Base of the engine's errors; messages are plain sentences and never contain the API key."""
+
+    def __init__(self, message: str, counters: dict[str, float] | None = None) -> None:
+        super().__init__(message)
+        self.counters = counters or {}   # usage already spent on the page when it failed (tokens, cost_usd)
+
+
+class GeminiRequestError(GeminiError):
+    """Gemini refused the request itself (bad key, no permission, unknown model): retrying cannot help."""
+
+
+class GeminiUnavailable(GeminiError):
+    """Gemini stayed unreachable or rate limited through every retry; resuming the job later may succeed."""
+
+
+class PageAnalysisError(GeminiError):
+    """Gemini's answers for one page could not be read; the page is skipped and the job goes on."""
+
+
+class BudgetExceeded(GeminiError):
+    """The spend cap was reached before a new call; raising the budget and resuming continues the job."""
+
+
+class LinkPick(BaseModel):
+    """One link the model chose (the response schema Gemini must follow)."""
+
+    destination: str = Field(description="URL of the target page, copied exactly from the candidate list")
+    anchor: str = Field(description="Anchor text copied character for character from the source page text")
+    reason: str = Field(description="One plain sentence telling an editor why this link helps the reader")
+    score: float = Field(description="Confidence that the link is useful, from 0 to 1")
+
+
+class LinkPicks(BaseModel):
+    suggestions: list[LinkPick]
+
+
+@dataclass
+class Usage:
+    """Tokens and calls spent on one page, all attempts included (failed parses are billed too)."""
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    output_tokens: int = 0      # generated + thinking tokens, both billed at the output rate
+
+    def add(self, metadata: Any) -> None:
+        self.calls += 1
+        if metadata is None:
+            return
+        self.prompt_tokens += metadata.prompt_token_count or 0
+        self.output_tokens += (metadata.candidates_token_count or 0) + (metadata.thoughts_token_count or 0)
+
+    def cost(self, price: ModelPrice) -> float:
+        return price.cost(self.prompt_tokens, self.output_tokens)
+
+
+@dataclass
+class PageOutcome:
+    """What one page cost and produced: result rows, suggestions dropped by reason, usage and cost."""
+
+    source: str
+    rows: list[dict] = field(default_factory=list)
+    dropped: Counter = field(default_factory=Counter)
+    usage: Usage = field(default_factory=Usage)
+    cost_usd: float = 0.0
+
+    def counters(self) -> dict[str, float]:
+        """Per-item counters for the job engine (summed over the job): tokens, calls, cost, drops."""
+        return _usage_counters(self.usage, self.cost_usd) | {
+            "suggestions_dropped": sum(self.dropped.values()),
+            **{f"dropped_{reason}": n for reason, n in self.dropped.items()},
+        }
+
+
+class _Secret:
+    """Holds the key for scrubbing messages; its repr never shows it."""
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def scrub(self, text: str) -> str:
+        return text.replace(self._value, "[API key]") if self._value else text
+
+    def __repr__(self) -> str:
+        return "_Secret(***)"
+
+
+def api_key_from_env() -> str | None:
+    """GEMINI_API_KEY, then GOOGLE_API_KEY (the SDK's two names); None when neither holds a key."""
+    for name in KEY_ENV_VARS:
+        value = os.environ.get(name, "").strip()
+        if value:
+            return value
+    return None
+
+
+def make_client(api_key: str, settings: GeminiSettings) -> genai.Client:
+    """A google-genai client on the Gemini Developer API with the SDK's retry OFF (attempts=1): we retry."""
+    options = types.HttpOptions(api_version=settings.api_version, timeout=max(1, int(settings.timeout_s * 1000)),
+                                retry_options=types.HttpRetryOptions(attempts=1))
+    if settings.base_url:
+        options.base_url = settings.base_url
+    return genai.Client(vertexai=False, api_key=api_key, http_options=options)
+
+
+class GeminiEngine:
+    """Suggests links for one page at a time; safe to call from several threads at once."""
+
+    def __init__(self, api_key: str, settings: GeminiSettings | None = None, client: Any = None, *,
+                 spent_usd: float = 0.0, limiter: RateLimiter | None = None,
+                 sleep: Callable[[float], None] = time.sleep, rng: random.Random | None = None) -> None:
+        if not api_key and client is None:
+            raise GeminiRequestError("the Gemini engine needs an API key (GEMINI_API_KEY or GOOGLE_API_KEY)")
+        self.settings = settings or GeminiSettings.from_options()
+        self._secret = _Secret(api_key or "")
+        self._client = client if client is not None else make_client(api_key, self.settings)
+        self._limiter = limiter or RateLimiter(self.settings.rpm)
+        self._in_flight = threading.BoundedSemaphore(self.settings.max_in_flight)
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._spent = float(spent_usd)
+        self._spent_lock = threading.Lock()
+        self._config = types.GenerateContentConfig(
+            system_instruction=gemini_prompt.SYSTEM_INSTRUCTION, temperature=self.settings.temperature,
+            response_mime_type="application/json", response_schema=LinkPicks)
+
+    def __repr__(self) -> str:
+        return f"GeminiEngine(model={self.settings.model!r}, spent_usd={self.spent_usd:.6f})"
+
+    @property
+    def engine_name(self) -> str:
+        return f"gemini:{self.settings.model}"
+
+    @property
+    def spent_usd(self) -> float:
+        with self._spent_lock:
+            return self._spent
+
+    def suggest(self, index: Any, source_url: str) -> PageOutcome:
+        """Ask Gemini to choose among the page's candidates; keep only suggestions that pass validation."""
+        outcome = PageOutcome(source=source_url)
+        index.analysed.add(source_url)      # as analyze_page does, so summarize() counts the page
+        position = index.url_pos.get(source_url)
+        if position is None or not index.is_source[position]:
+            return outcome      # no text to place anchors in: no call, no cost
+        candidates = analyzer.candidates_for(index, source_url, k=self.settings.candidates_per_page)
+        if not candidates:
+            return outcome
+        max_links = gemini_prompt.max_per_page(index)
+        prompt = gemini_prompt.build_prompt(index, source_url, candidates, max_links,
+                                            self.settings.source_token_budget)
+        picks = self._ask_until_readable(prompt, source_url, outcome)
+        outcome.rows = self._validated_rows(index, source_url, picks, candidates, max_links, outcome.dropped)
+        return outcome
+
+    def _ask_until_readable(self, prompt: str, source_url: str, outcome: PageOutcome) -> LinkPicks:
+        """Call until an answer parses (parse_retries extra calls); charge every call's tokens."""
+        problem = ""
+        for _ in range(self.settings.parse_retries + 1):
+            try:
+                response = self._generate(prompt)
+            except GeminiError as exc:
+                exc.counters = _usage_counters(outcome.usage, outcome.cost_usd)
+                raise
+            outcome.usage.add(response.usage_metadata)
+            self._charge(outcome, self.settings.price().cost(*_tokens_of(response.usage_metadata)))
+            picks, problem = _read_picks(response)
+            if picks is not None:
+                return picks
+        raise PageAnalysisError(
+            f"Gemini's answer for {source_url} could not be read after {self.settings.parse_retries + 1} "
+            f"attempts ({problem}); the page was skipped", _usage_counters(outcome.usage, outcome.cost_usd))
+
+    def _charge(self, outcome: PageOutcome, cost: float) -> None:
+        outcome.cost_usd += cost
+        with self._spent_lock:
+            self._spent += cost
+
+    def _check_budget(self) -> None:
+        budget = self.settings.budget_usd
+        spent = self.spent_usd
+        if budget is not None and spent >= budget:
+            raise BudgetExceeded(f"the Gemini budget of ${budget:.2f} is used up (spent ${spent:.4f}); "
+                                 "raise the budget and resume the job to continue")
+
+    def _generate(self, prompt: str) -> Any:
+        """One generate_content call with our retry policy: 429/5xx/timeouts back off, other 4xx fail fast."""
+        settings = self.settings
+        for attempt in range(settings.max_retries + 1):
+            self._check_budget()
+            try:
+                with self._in_flight:
+                    self._limiter.acquire()
+                    return self._client.models.generate_content(
+                        model=settings.model, contents=prompt, config=self._config)
+            except errors.APIError as exc:
+                failure, delay = self._classify(exc, attempt)
+            except _TRANSPORT_ERRORS as exc:
+                failure = f"no answer within {settings.timeout_s:g} s ({type(exc).__name__})"
+                delay = self._backoff(attempt)
+            if attempt == settings.max_retries:
+                raise GeminiUnavailable(self._secret.scrub(
+                    f"Gemini failed {attempt + 1} times in a row (last: {failure}); "
+                    "resume the job later")) from None
+            self._sleep(delay)
+        raise AssertionError("unreachable")
+
+    def _backoff(self, attempt: int) -> float:
+        return backoff_delay(attempt, self.settings.backoff_base_s, self.settings.backoff_max_s, self._rng)
+
+    def _classify(self, exc: errors.APIError, attempt: int) -> tuple[str, float]:
+        """(what went wrong, seconds to wait) for a retryable error; raises for the ones not worth retrying."""
+        code = exc.code or 0
+        what = self._secret.scrub(f"{code} {exc.status or ''}: {exc.message or ''}".strip())
+        if code in _RETRYABLE_CODES or code >= 500:
+            server_delay = retry_delay_from(exc.details)
+            if server_delay is None:
+                return what, self._backoff(attempt)
+            if server_delay > self.settings.max_server_delay_s:
+                raise GeminiUnavailable(f"Gemini asks to wait {server_delay:g} s ({what}); the quota is "
+                                        "probably used up for now, resume the job later") from None
+            return what, server_delay
+        raise GeminiRequestError(_refusal_message(code, what, self.settings.model)) from None
+
+    def _validated_rows(self, index: Any, source: str, picks: LinkPicks, candidates: list,
+                        max_links: int, dropped: Counter) -> list[dict]:
+        """Check each pick like an offline suggestion; count the rejects by reason; keep the page cap."""
+        rows: list[dict] = []
+        by_url = {c.destination: c for c in candidates}
+        by_number = {str(n): c.destination for n, c in enumerate(candidates, start=1)}
+        for pick in sorted(picks.suggestions, key=lambda p: -p.score):
+            destination = pick.destination.strip()
+            pick = pick.model_copy(update={"destination": by_number.get(destination, destination),
+                                           "anchor": pick.anchor.strip()})
+            why = _page_level_problem(rows, pick, max_links) or \
+                analyzer.validate_suggestion(index, source, pick.destination, pick.anchor)
+            if why:
+                dropped[drop_category(why)] += 1
+                continue
+            rows.append(gemini_prompt.result_row(index, source, pick, by_url.get(pick.destination),
+                                                 self.engine_name))
+        return rows
+
+
+#: validate_suggestion answers in sentences that name pages; counters need one stable name per rule.
+_DROP_CATEGORIES = (
+    ("not in the crawl", "unknown_target"),
+    ("cannot link to itself", "self_link"),
+    ("not indexable or is excluded", "target_not_indexable"),
+    ("already links to the target", "existing_link"),
+    ("maximum of new inbound", "inbound_cap"),
+    ("made only of stop words", "weak_anchor"),
+    ("does not stand as whole words", "anchor_not_in_text"),
+    ("per-page limit", "over_page_cap"),
+    ("duplicate target", "duplicate_target"),
+    ("anchor already used", "duplicate_anchor"),
+)
+
+
+def drop_category(reason: str) -> str:
+    """A short stable name for why a suggestion was dropped ("other" for a rule this table does not know)."""
+    return next((name for phrase, name in _DROP_CATEGORIES if phrase in reason), "other")
+
+
+def retry_delay_from(details: Any) -> float | None:
+    """The google.rpc.RetryInfo retryDelay in an error body (top level or under "error"), in seconds."""
+    if isinstance(details, dict):
+        entries = details.get("details") or (details.get("error") or {}).get("details") or []
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, dict) and entry.get("@type") == _RETRY_INFO_TYPE:
+                return parse_duration(entry.get("retryDelay"))
+    return None
+
+
+def _page_level_problem(rows: list[dict], pick: LinkPick, max_links: int) -> str | None:
+    """Rules across one page's picks, which validate_suggestion (one suggestion at a time) cannot see."""
+    if len(rows) >= max_links:
+        return "over the per-page limit"
+    if any(row["Destination"] == pick.destination for row in rows):
+        return "duplicate target on this page"
+    if any(row["Anchor"].lower() == pick.anchor.lower() for row in rows):
+        return "anchor already used on this page"
+    return None
+
+
+def _read_picks(response: Any) -> tuple[LinkPicks | None, str]:
+    """The parsed answer, or None and a short description of why it could not be read."""
+    if isinstance(getattr(response, "parsed", None), LinkPicks):
+        return response.parsed, ""
+    text = _text_of(response)
+    if not text.strip():
+        return None, "empty answer"
+    try:
+        return LinkPicks.model_validate_json(text), ""
+    except ValidationError as exc:
+        return None, f"answer not in the expected JSON shape: {exc.errors()[0].get('msg', '')}"[:200]
+
+
+def _text_of(response: Any) -> str:
+    try:
+        return response.text or ""
+    except (ValueError, AttributeError):
+        return ""
+
+
+def _tokens_of(metadata: Any) -> tuple[int, int]:
+    usage = Usage()
+    usage.add(metadata)
+    return usage.prompt_tokens, usage.output_tokens
+
+
+def _usage_counters(usage: Usage, cost_usd: float) -> dict[str, float]:
+    return {"gemini_calls": usage.calls, "prompt_tokens": usage.prompt_tokens,
+            "output_tokens": usage.output_tokens, "cost_usd": round(cost_usd, 8)}
+
+
+def _refusal_message(code: int, what: str, model: str) -> str:
+    if code in (401, 403):
+        return f"Gemini refused the API key ({what}); check the key and that the Gemini API is enabled for it"
+    if code == 404:
+        return f"Gemini does not know the model {model!r} ({what}); check the model name in the settings"
+    if code == 400 and "api key" in what.lower():
+        return f"Gemini refused the API key ({what}); check the key"
+    return f"Gemini refused the request ({what})"

@@ -1,0 +1,124 @@
+"""What the Gemini engine tells the model, and how a checked pick becomes a result row.
+
+Kept apart from the transport code so the wording can be read (and changed) in one place. The page text is
+trimmed to a token budget (about 4 characters a token) because cost grows with the prompt, and the candidates
+already point at the passages that matter.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import textutil
+
+CHARS_PER_TOKEN = 4
+
+SYSTEM_INSTRUCTION = (
+    "You are an editor choosing internal links for one page of a website. You receive the page and a numbered "
+    "list of candidate target pages found by a text-similarity engine. Choose the links a reader of the page "
+    "would find genuinely useful. Rules: the anchor must be copied character for character from the page text "
+    "(same words, spelling and case; do not paraphrase); the destination must be a URL from the candidate list, "
+    "copied exactly; never link the page to itself; use each destination and each anchor at most once. "
+    "Prefer specific, descriptive anchors over generic words. The reason is one short plain sentence for a "
+    "human editor. The score is your confidence from 0 to 1. Return an empty list when nothing fits."
+)
+
+
+def max_per_page(index: Any) -> int:
+    """The per-page cap of the analysis the index was built for."""
+    return int(index.config.max_per_page)
+
+
+def build_prompt(index: Any, source_url: str, candidates: list, max_links: int, token_budget: int) -> str:
+    """The user message: the source page (trimmed), the numbered candidates, and the task."""
+    page = page_fields(index, source_url)
+    text = trim_to_tokens(page["content"], token_budget)
+    lines = [
+        "SOURCE PAGE",
+        f"URL: {source_url}",
+        f"Title: {page['title']}",
+        f"H1: {page['h1']}",
+        "Text:",
+        '"""',
+        text,
+        '"""',
+        "",
+        "CANDIDATE TARGET PAGES",
+    ]
+    for number, candidate in enumerate(candidates, start=1):
+        lines += _candidate_lines(index, number, candidate)
+    lines += ["", "TASK",
+              f"Choose at most {max_links} links for this page. Answer in JSON: "
+              '{"suggestions": [{"destination": URL, "anchor": text from the page, "reason": sentence, '
+              '"score": 0..1}]}.']
+    return "\n".join(lines)
+
+
+def _candidate_lines(index: Any, number: int, candidate: Any) -> list[str]:
+    target = page_fields(index, candidate.destination)
+    lines = [f"{number}. URL: {candidate.destination}"]
+    if target["title"] or target["h1"]:
+        lines.append(f"   Title: {target['title'] or target['h1']}")
+    if candidate.anchor:
+        lines += [f"   Suggested anchor: {json.dumps(candidate.anchor, ensure_ascii=False)}",
+                  f"   In context: {json.dumps(candidate.context, ensure_ascii=False)}"]
+    else:
+        lines.append("   Suggested anchor: none found; use a phrase of the page text only if one names this page")
+    lines.append(f"   Why the engine found it: {candidate.reason}")
+    return lines
+
+
+def trim_to_tokens(text: str, token_budget: int) -> str:
+    """The text cut to about `token_budget` tokens, on a word boundary, marked with an ellipsis when cut."""
+    text = text or ""
+    limit = token_budget * CHARS_PER_TOKEN
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit] + " …"
+
+
+def result_row(index: Any, source: str, pick: Any, candidate: Any, engine: str) -> dict:
+    """One result row with the offline engine's columns; Context is the sentence around the anchor.
+
+    When the model kept the offline engine's anchor, the engine's context is reused: it already chose the
+    occurrence that sits best in running text.
+    """
+    same_anchor = candidate is not None and candidate.anchor == pick.anchor
+    return {
+        "Source": source,
+        "Destination": pick.destination,
+        "Anchor": pick.anchor,
+        "Context": candidate.context if same_anchor else anchor_context(index, source, pick.anchor),
+        "Score": round(min(1.0, max(0.0, float(pick.score))), 3),
+        "Reason": " ".join(pick.reason.split()) or "chosen by Gemini",
+        "Engine": engine,
+    }
+
+
+def anchor_context(index: Any, source: str, anchor: str) -> str:
+    """The sentence around the anchor's first whole-word occurrence (the one validate_suggestion accepts)."""
+    text = page_fields(index, source)["content"]
+    match = re.search(rf"(?<!\w){re.escape(anchor)}(?!\w)", text) or re.search(re.escape(anchor), text)
+    if not match:
+        return ""
+    return textutil.context_around(text, match.start(), match.end())
+
+
+def page_fields(index: Any, url: str) -> dict[str, str]:
+    """Title, H1 and text of one page of the index (empty strings for what the index does not hold).
+
+    The LinkIndex keeps each page's text; titles and H1s are used when it also offers `titles` / `h1s`
+    lists aligned with `urls`.
+    """
+    position = index.url_pos.get(url)
+    if position is None:
+        return {"title": "", "h1": "", "content": ""}
+    return {"title": _aligned(index, "titles", position), "h1": _aligned(index, "h1s", position),
+            "content": index.texts[position] or ""}
+
+
+def _aligned(index: Any, name: str, position: int) -> str:
+    values = getattr(index, name, None)
+    return str(values[position] or "") if values is not None and position < len(values) else ""

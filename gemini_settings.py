@@ -1,0 +1,160 @@
+"""Configuration of the Gemini engine: model name, price table, limits and retry policy.
+
+Model names and prices change more often than code, so they live here as data that a settings file
+($INLINK_GEMINI_SETTINGS, JSON or TOML) or the environment ($INLINK_GEMINI_MODEL) can override without a
+release. Precedence, lowest first: defaults < settings file < $INLINK_GEMINI_MODEL < explicit options.
+
+Prices: USD per 1 million tokens, Gemini Developer API standard (paid) tier, text input, prompts <= 200k
+tokens; looked up on 2026-11-22 (ai.google.dev pricing as quoted by morphllm.com/gemini-api-pricing,
+openrouter.ai and vercel.com model pages). Thinking tokens are billed at the output rate.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+MODEL_ENV = "INLINK_GEMINI_MODEL"
+SETTINGS_FILE_ENV = "INLINK_GEMINI_SETTINGS"
+DEFAULT_MODEL = "gemini-3.1-flash-lite"
+
+
+@dataclass(frozen=True)
+class ModelPrice:
+    """USD per 1 million tokens: prompt (input) and generated incl. thinking (output)."""
+
+    input_per_1m: float
+    output_per_1m: float
+
+    def cost(self, input_tokens: int, output_tokens: int) -> float:
+        return (input_tokens * self.input_per_1m + output_tokens * self.output_per_1m) / 1_000_000
+
+
+DEFAULT_PRICES: dict[str, ModelPrice] = {
+    "gemini-3.1-flash-lite": ModelPrice(0.25, 1.50),
+    "gemini-3.1-flash-lite-preview": ModelPrice(0.25, 1.50),
+    "gemini-2.5-flash-lite": ModelPrice(0.10, 0.40),
+    "gemini-2.5-flash": ModelPrice(0.30, 2.50),
+    "gemini-3-flash": ModelPrice(0.50, 3.00),
+    "gemini-2.5-pro": ModelPrice(1.25, 10.00),
+    "gemini-3.1-pro": ModelPrice(2.00, 12.00),
+}
+
+
+class SettingsError(ValueError):
+    """A Gemini setting is missing or wrong; the message names the setting (and the file, if any)."""
+
+
+@dataclass(frozen=True)
+class GeminiSettings:
+    """Everything the engine needs besides the API key (which is never part of settings)."""
+
+    model: str = DEFAULT_MODEL
+    prices: Mapping[str, ModelPrice] = field(default_factory=lambda: dict(DEFAULT_PRICES))
+    rpm: int = 60                     # requests per minute, all threads of one engine together
+    max_in_flight: int = 4            # HTTP requests open at once
+    timeout_s: float = 60.0           # per HTTP request
+    max_retries: int = 5              # extra attempts after a 429 / 5xx / timeout
+    backoff_base_s: float = 1.0       # full-jitter backoff: uniform(0, min(max, base * 2**attempt))
+    backoff_max_s: float = 60.0
+    max_server_delay_s: float = 300.0  # a longer RetryInfo delay (daily quota) fails at once instead
+    parse_retries: int = 2            # extra attempts when the answer cannot be parsed
+    budget_usd: float | None = None   # no new call once this much was spent
+    temperature: float = 0.2
+    source_token_budget: int = 6000   # the source page's text is trimmed to about this many tokens
+    candidates_per_page: int = 20
+    api_version: str = "v1beta"       # the SDK 3.x defaults to v1; v1beta is where new API features land first
+    base_url: str | None = None       # tests point this at the local fake server
+
+    def __post_init__(self) -> None:
+        _check_settings(self)
+
+    def price(self) -> ModelPrice:
+        """The model's price; an unknown model is costed at the dearest known rates so budgets stay safe."""
+        if self.model in self.prices:
+            return self.prices[self.model]
+        return ModelPrice(max(p.input_per_1m for p in self.prices.values()),
+                          max(p.output_per_1m for p in self.prices.values()))
+
+    def price_known(self) -> bool:
+        return self.model in self.prices
+
+    @classmethod
+    def from_options(cls, model: str | None = None, budget_usd: float | None = None, rpm: int | None = None,
+                     settings_file: str | Path | None = None, **overrides: Any) -> "GeminiSettings":
+        """Defaults < settings file < $INLINK_GEMINI_MODEL < the options given here (None = not given)."""
+        path = settings_file or os.environ.get(SETTINGS_FILE_ENV)
+        values = read_settings_file(path) if path else {}
+        if os.environ.get(MODEL_ENV, "").strip():
+            values["model"] = os.environ[MODEL_ENV].strip()
+        given = {"model": model, "budget_usd": budget_usd, "rpm": rpm, **overrides}
+        values.update({k: v for k, v in given.items() if v is not None})
+        return cls.from_mapping(values, source=str(path) if path else "options")
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any], source: str = "settings") -> "GeminiSettings":
+        """Build settings from plain data (a parsed file or a dict); unknown keys are refused by name."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise SettingsError(f"{source}: unknown Gemini setting(s): {', '.join(unknown)}")
+        data = dict(values)
+        if "prices" in data:
+            data["prices"] = {**DEFAULT_PRICES, **_parse_prices(data["prices"], source)}
+        try:
+            return replace(cls(), **data)
+        except (TypeError, ValueError) as exc:
+            raise SettingsError(f"{source}: {exc}") from None
+
+
+def read_settings_file(path: str | Path) -> dict:
+    """A JSON or TOML settings file as a dict; a plain error names the file when it cannot be read."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
+    except (OSError, ValueError) as exc:
+        raise SettingsError(f"cannot read Gemini settings file {path}: {exc}") from None
+    if not isinstance(data, dict):
+        raise SettingsError(f"Gemini settings file {path} must hold a table/object of settings")
+    return data
+
+
+def _parse_prices(raw: Any, source: str) -> dict[str, ModelPrice]:
+    """{"model": {"input_per_1m": x, "output_per_1m": y}} or {"model": [x, y]} -> ModelPrice table."""
+    if not isinstance(raw, Mapping):
+        raise SettingsError(f"{source}: prices must map model names to input/output prices")
+    table = {}
+    for model, price in raw.items():
+        if isinstance(price, ModelPrice):
+            table[model] = price
+        elif isinstance(price, Mapping) and {"input_per_1m", "output_per_1m"} <= set(price):
+            table[model] = ModelPrice(float(price["input_per_1m"]), float(price["output_per_1m"]))
+        elif isinstance(price, (list, tuple)) and len(price) == 2:
+            table[model] = ModelPrice(float(price[0]), float(price[1]))
+        else:
+            raise SettingsError(f"{source}: price of {model!r} must be [input, output] USD per 1M tokens")
+    return table
+
+
+def _check_settings(s: GeminiSettings) -> None:
+    if not str(s.model).strip():
+        raise SettingsError("model must be a Gemini model name, e.g. " + DEFAULT_MODEL)
+    for name in ("rpm", "max_in_flight", "candidates_per_page", "source_token_budget"):
+        value = getattr(s, name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise SettingsError(f"{name} must be a whole number of at least 1, not {value!r}")
+    for name in ("max_retries", "parse_retries"):
+        value = getattr(s, name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise SettingsError(f"{name} must be a whole number of at least 0, not {value!r}")
+    for name in ("timeout_s", "backoff_base_s", "backoff_max_s", "max_server_delay_s"):
+        if not float(getattr(s, name)) > 0:
+            raise SettingsError(f"{name} must be a positive number of seconds, not {getattr(s, name)!r}")
+    if s.budget_usd is not None and not float(s.budget_usd) > 0:
+        raise SettingsError(f"budget_usd must be a positive amount of US dollars, not {s.budget_usd!r}")
+    if not s.prices:
+        raise SettingsError("the price table is empty")

@@ -1,0 +1,201 @@
+"""A local stand-in for the Gemini REST API, so tests drive the REAL google-genai client over real HTTP.
+
+It listens on 127.0.0.1 (ephemeral port), answers POST /v1beta/models/<model>:generateContent with a script of
+responses (one per call, the last one repeating), and records every request it received (path, headers, JSON
+body, arrival time) so tests can check the prompt, the model, the schema and where the API key travelled.
+"""
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Callable
+
+_PATH = re.compile(r"^/v1beta/models/(?P<model>[^/:]+):generateContent$")
+
+
+@dataclass
+class Reply:
+    """One scripted answer: an HTTP status and JSON body, optionally held back for `delay_s` first."""
+
+    status: int
+    body: dict | str
+    delay_s: float = 0.0
+    hold_until_in_flight: int = 0   # wait (at most delay_s) until this many requests are in flight
+
+
+@dataclass
+class Received:
+    """What one request looked like when it arrived."""
+
+    model: str
+    path: str
+    headers: dict
+    body: dict
+    arrived: float                  # time.monotonic() at arrival
+
+    @property
+    def prompt(self) -> str:
+        """All text parts the client sent, joined (the prompt as the model would read it)."""
+        parts = [p.get("text", "") for c in self.body.get("contents", []) for p in c.get("parts", [])]
+        return "\n".join(parts)
+
+
+def success(payload: dict | list | str, prompt_tokens: int = 1000, output_tokens: int = 200) -> Reply:
+    """A 200 answer whose single candidate's text is `payload` (JSON-encoded unless already a string)."""
+    text = payload if isinstance(payload, str) else json.dumps(payload)
+    return Reply(200, {
+        "candidates": [{"content": {"role": "model", "parts": [{"text": text}]},
+                        "finishReason": "STOP", "index": 0}],
+        "usageMetadata": {"promptTokenCount": prompt_tokens, "candidatesTokenCount": output_tokens,
+                          "totalTokenCount": prompt_tokens + output_tokens},
+        "modelVersion": "fake",
+    })
+
+
+def suggestions(*picks: tuple[str, str], score: float = 0.8, **usage) -> Reply:
+    """A 200 answer suggesting (destination, anchor) pairs in the engine's response schema."""
+    rows = [{"destination": d, "anchor": a, "reason": f"about {a}", "score": score} for d, a in picks]
+    return success({"suggestions": rows}, **usage)
+
+
+def error(status: int, message: str, api_status: str, details: list | None = None) -> Reply:
+    """A Google-style error body: {"error": {code, message, status, details}}."""
+    return Reply(status, {"error": {"code": status, "message": message, "status": api_status,
+                                    "details": details or []}})
+
+
+def rate_limited(retry_delay: str = "1s") -> Reply:
+    """429 RESOURCE_EXHAUSTED carrying a google.rpc.RetryInfo detail, as the real API sends it."""
+    return error(429, "Resource has been exhausted (e.g. check quota).", "RESOURCE_EXHAUSTED",
+                 [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": retry_delay}])
+
+
+def server_error() -> Reply:
+    return error(500, "An internal error has occurred.", "INTERNAL")
+
+
+def slow(reply: Reply, delay_s: float) -> Reply:
+    """The same answer, sent only after `delay_s` (longer than the client timeout makes a timeout)."""
+    return Reply(reply.status, reply.body, delay_s=delay_s)
+
+
+@dataclass
+class FakeGemini:
+    """The running fake: `base_url` for the client, `script` to answer with, `received` to inspect."""
+
+    script: list[Reply] = field(default_factory=list)
+    received: list[Received] = field(default_factory=list)
+    max_in_flight_seen: int = 0
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Condition()
+        self._calls = 0
+        self._in_flight = 0
+        self._closing = threading.Event()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
+                                        name="fake-gemini", daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def start(self) -> "FakeGemini":
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        self._closing.set()
+        with self._lock:
+            self._lock.notify_all()
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _next_reply(self) -> Reply:
+        with self._lock:
+            reply = self.script[min(self._calls, len(self.script) - 1)]
+            self._calls += 1
+            return reply
+
+    def _record(self, received: Received) -> None:
+        with self._lock:
+            self.received.append(received)
+            self._in_flight += 1
+            self.max_in_flight_seen = max(self.max_in_flight_seen, self._in_flight)
+            self._lock.notify_all()
+
+    def _hold(self, reply: Reply) -> None:
+        """Keep the request open: for delay_s, or until enough requests are in flight (bounded by delay_s)."""
+        deadline = time.monotonic() + reply.delay_s
+        with self._lock:
+            while not self._closing.is_set():
+                if reply.hold_until_in_flight and self._in_flight >= reply.hold_until_in_flight:
+                    return
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return
+                self._lock.wait(left)
+
+    def _done(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+            self._lock.notify_all()
+
+
+def _handler_for(fake: FakeGemini) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            match = _PATH.match(self.path.split("?", 1)[0])
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            if not match:
+                self._send(404, {"error": {"code": 404, "message": f"no route {self.path}", "status": "NOT_FOUND"}})
+                return
+            fake._record(Received(model=match["model"], path=self.path, headers=dict(self.headers),
+                                  body=json.loads(raw or b"{}"), arrived=time.monotonic()))
+            try:
+                reply = fake._next_reply()
+                fake._hold(reply)
+                self._send(reply.status, reply.body)
+            finally:
+                fake._done()
+
+        def _send(self, status: int, body: dict | str) -> None:
+            data = (body if isinstance(body, str) else json.dumps(body)).encode()
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=UTF-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass    # the client gave up (timeout test): nothing left to answer
+
+        def log_message(self, *args) -> None:
+            pass    # keep test output clean
+
+    return Handler
+
+
+def run_in_threads(work: Callable[[], object], count: int, timeout: float = 30.0) -> list:
+    """Run `work` in `count` threads at once; returns (result or exception) per thread, in start order."""
+    outcomes: list = [None] * count
+
+    def run(slot: int) -> None:
+        try:
+            outcomes[slot] = work()
+        except BaseException as exc:   # handed back to the test, which asserts on it
+            outcomes[slot] = exc
+
+    threads = [threading.Thread(target=run, args=(slot,)) for slot in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    return outcomes

@@ -1,0 +1,231 @@
+"""The Gemini engine end to end: the REAL google-genai client talking HTTP to a local fake Gemini server."""
+from __future__ import annotations
+
+import traceback
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+import analyzer
+import gemini_engine as ge
+from gemini_settings import GeminiSettings
+from tests import fake_gemini as fg
+
+KEY = "AIzaFAKE-test-key-0123456789"
+HOME, COMPOST, TOMATO, WATER, HIDDEN = (f"https://ex.com/{p}" for p in
+                                        ("", "composting", "tomato-growing", "watering", "hidden"))
+PAGES = [
+    (HOME, "Home | Ex", "Welcome", "Welcome to our garden shop. Read our guide to composting and learn about "
+                                   "tomato growing. Our watering tips help in summer.", True),
+    (COMPOST, "Composting | Ex", "Composting", "Composting turns kitchen waste into soil. Good compost feeds "
+                                               "tomato plants and helps with watering.", True),
+    (TOMATO, "Tomato growing | Ex", "Tomato growing", "Tomato growing needs sun, compost and regular watering. "
+                                                      "See composting for soil.", True),
+    (WATER, "Watering tips | Ex", "Watering tips", "Watering tips for summer: water tomato plants early. "
+                                                   "Composting keeps soil moist.", True),
+    (HIDDEN, "Hidden | Ex", "Hidden", "A hidden page about composting and watering.", False),
+]
+
+
+def build_site_index(max_per_page: int = 2, existing: tuple = ()) -> analyzer.LinkIndex:
+    """The real offline index over a five-page garden site (one page not indexable)."""
+    pages = pd.DataFrame(PAGES, columns=["url", "title", "h1", "content", "is_target"])
+    links = pd.DataFrame(list(existing), columns=["source", "destination", "anchor"])
+    site = SimpleNamespace(pages=pages, links=links)
+    return analyzer.build_index(site, analyzer.AnalysisConfig(max_per_page=max_per_page))
+
+
+@pytest.fixture
+def fake():
+    server = fg.FakeGemini().start()
+    yield server
+    server.close()
+
+
+def engine_for(fake: fg.FakeGemini, *script: fg.Reply, **overrides) -> ge.GeminiEngine:
+    """An engine on the fake with short timeouts and backoff, so the retry tests stay fast."""
+    fake.script = list(script)
+    values = dict(base_url=fake.base_url, timeout_s=2.0, backoff_base_s=0.01, backoff_max_s=0.05,
+                  max_retries=2, parse_retries=2, rpm=1000)
+    values.update(overrides)
+    return ge.GeminiEngine(KEY, GeminiSettings(**values))
+
+
+def test_success_gives_checked_rows_usage_and_cost(fake):
+    engine = engine_for(fake, fg.suggestions((WATER, "watering tips"), (TOMATO, "learn about tomato growing"),
+                                             prompt_tokens=1000, output_tokens=200))
+    outcome = engine.suggest(build_site_index(), HOME)
+
+    assert [(r["Destination"], r["Anchor"]) for r in outcome.rows] == [
+        (WATER, "watering tips"), (TOMATO, "learn about tomato growing")]
+    assert all(tuple(r) == analyzer.RESULT_COLUMNS for r in outcome.rows)
+    assert {r["Engine"] for r in outcome.rows} == {f"gemini:{engine.settings.model}"}
+    assert outcome.rows[0]["Context"] == "Our watering tips help in summer."
+    assert outcome.rows[1]["Context"] == "Read our guide to composting and learn about tomato growing."
+    assert outcome.rows[0]["Reason"] == "about watering tips" and outcome.rows[0]["Score"] == 0.8
+    price = engine.settings.price()
+    expected_cost = (1000 * price.input_per_1m + 200 * price.output_per_1m) / 1e6
+    assert outcome.cost_usd == pytest.approx(expected_cost)
+    assert outcome.counters() == {"gemini_calls": 1, "prompt_tokens": 1000, "output_tokens": 200,
+                                  "cost_usd": pytest.approx(expected_cost), "suggestions_dropped": 0}
+    assert engine.spent_usd == pytest.approx(expected_cost)
+
+
+def test_request_carries_prompt_schema_model_and_key_only_as_header(fake):
+    engine = engine_for(fake, fg.suggestions(), model="gemini-test-model")
+    engine.suggest(build_site_index(max_per_page=3), HOME)
+
+    [request] = fake.received
+    assert request.model == "gemini-test-model"
+    assert request.headers.get("x-goog-api-key") == KEY
+    assert KEY not in request.path and KEY not in str(request.body)
+    config = request.body["generationConfig"]
+    assert config["responseMimeType"] == "application/json"
+    assert "suggestions" in str(config["responseSchema"])
+    prompt = request.prompt
+    assert "Welcome to our garden shop." in prompt and "at most 3 links" in prompt
+    assert WATER in prompt and '"watering tips"' in prompt and HIDDEN not in prompt
+
+
+def test_invalid_suggestions_are_dropped_and_counted_by_reason(fake):
+    engine = engine_for(fake, fg.suggestions(
+        (WATER, "watering tips"), (TOMATO, "organic gardening"), ("https://ex.com/nope", "composting"),
+        (HOME, "garden shop"), (COMPOST, "composting"), (HIDDEN, "composting"), (WATER, "summer"),
+        (TOMATO, "tomato growing"), ("3", "help")))
+    index = build_site_index(max_per_page=2, existing=[(HOME, COMPOST, "composting")])
+    outcome = engine.suggest(index, HOME)
+
+    assert [(r["Destination"], r["Anchor"]) for r in outcome.rows] == [
+        (WATER, "watering tips"), (TOMATO, "tomato growing")]
+    assert dict(outcome.dropped) == {"anchor_not_in_text": 1, "unknown_target": 1, "self_link": 1,
+                                     "existing_link": 1, "target_not_indexable": 1, "duplicate_target": 1,
+                                     "over_page_cap": 1}
+    assert outcome.counters()["suggestions_dropped"] == 7
+    assert outcome.counters()["dropped_self_link"] == 1
+
+
+def test_weak_anchor_and_candidate_number_destination(fake):
+    candidates = analyzer.candidates_for(build_site_index(), HOME)
+    number = 1 + [c.destination for c in candidates].index(WATER)
+    engine = engine_for(fake, fg.suggestions((TOMATO, "the"), (str(number), "watering tips")))
+    outcome = engine.suggest(build_site_index(), HOME)
+    assert [(r["Destination"], r["Anchor"]) for r in outcome.rows] == [(WATER, "watering tips")]
+    assert dict(outcome.dropped) == {"weak_anchor": 1}
+
+
+def test_429_waits_the_servers_retry_delay_then_succeeds(fake):
+    engine = engine_for(fake, fg.rate_limited("1s"), fg.suggestions((WATER, "watering tips")))
+    outcome = engine.suggest(build_site_index(), HOME)
+
+    assert len(outcome.rows) == 1 and len(fake.received) == 2
+    waited = fake.received[1].arrived - fake.received[0].arrived
+    assert waited >= 1.0    # our own backoff would be <= 0.05 s: only RetryInfo explains the wait
+
+
+def test_500_then_success(fake):
+    engine = engine_for(fake, fg.server_error(), fg.suggestions((WATER, "watering tips")))
+    assert len(engine.suggest(build_site_index(), HOME).rows) == 1
+    assert len(fake.received) == 2
+
+
+def test_500_until_retries_are_exhausted_fails_clearly(fake):
+    engine = engine_for(fake, fg.server_error(), max_retries=2)
+    with pytest.raises(ge.GeminiUnavailable, match="failed 3 times.*500 INTERNAL.*resume the job later"):
+        engine.suggest(build_site_index(), HOME)
+    assert len(fake.received) == 3      # the SDK's own retry is off: exactly 1 + max_retries requests
+
+
+def test_timeout_then_success(fake):
+    engine = engine_for(fake, fg.slow(fg.suggestions(), 5.0), fg.suggestions((WATER, "watering tips")),
+                        timeout_s=0.5)
+    assert len(engine.suggest(build_site_index(), HOME).rows) == 1
+    assert len(fake.received) == 2
+
+
+def test_long_server_delay_fails_at_once_instead_of_waiting(fake):
+    engine = engine_for(fake, fg.rate_limited("3600s"), max_server_delay_s=60)
+    with pytest.raises(ge.GeminiUnavailable, match="wait 3600 s"):
+        engine.suggest(build_site_index(), HOME)
+    assert len(fake.received) == 1
+
+
+@pytest.mark.parametrize("bad_answer", ["{not json", '{"links": []}', ""])
+def test_unreadable_answer_is_retried_then_reported_as_page_error(fake, bad_answer):
+    engine = engine_for(fake, fg.success(bad_answer, prompt_tokens=100, output_tokens=10), parse_retries=2)
+    with pytest.raises(ge.PageAnalysisError, match="could not be read after 3 attempts") as caught:
+        engine.suggest(build_site_index(), HOME)
+    assert len(fake.received) == 3
+    assert caught.value.counters["gemini_calls"] == 3 and caught.value.counters["cost_usd"] > 0
+
+
+def test_unreadable_answer_then_good_one_succeeds(fake):
+    engine = engine_for(fake, fg.success("{not json"), fg.suggestions((WATER, "watering tips")))
+    outcome = engine.suggest(build_site_index(), HOME)
+    assert len(outcome.rows) == 1 and outcome.usage.calls == 2
+
+
+def test_budget_cap_stops_before_the_next_call(fake):
+    engine = engine_for(fake, fg.suggestions((WATER, "watering tips"), prompt_tokens=1000, output_tokens=200),
+                        budget_usd=0.0001)
+    index = build_site_index()
+    engine.suggest(index, HOME)                       # spends 0.00055 USD: over the cap afterwards
+    with pytest.raises(ge.BudgetExceeded, match="budget of \\$0.00 is used up"):
+        engine.suggest(index, COMPOST)
+    assert len(fake.received) == 1
+
+
+def test_budget_already_spent_on_resume_makes_no_call(fake):
+    settings = GeminiSettings(base_url=fake.base_url, budget_usd=1.0)
+    engine = ge.GeminiEngine(KEY, settings, spent_usd=1.0)
+    with pytest.raises(ge.BudgetExceeded):
+        engine.suggest(build_site_index(), HOME)
+    assert fake.received == []
+
+
+@pytest.mark.parametrize("status, api_status, message", [
+    (400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key."),
+    (403, "PERMISSION_DENIED", f"Permission denied for key {KEY}."),   # a server echoing the key
+])
+def test_refused_key_fails_fast_and_never_shows_the_key(fake, status, api_status, message):
+    engine = engine_for(fake, fg.error(status, message, api_status))
+    with pytest.raises(ge.GeminiRequestError, match="refused the API key") as caught:
+        engine.suggest(build_site_index(), HOME)
+    assert len(fake.received) == 1
+    shown = " ".join([str(caught.value), repr(caught.value), repr(engine),
+                      "".join(traceback.format_exception(caught.value))])
+    assert KEY not in shown
+
+
+def test_unknown_model_is_a_plain_request_error(fake):
+    engine = engine_for(fake, fg.error(404, "models/nope is not found", "NOT_FOUND"), model="nope")
+    with pytest.raises(ge.GeminiRequestError, match="does not know the model 'nope'"):
+        engine.suggest(build_site_index(), HOME)
+
+
+def test_page_without_candidates_or_text_makes_no_call(fake):
+    engine = engine_for(fake, fg.suggestions())
+    outcome = engine.suggest(build_site_index(), HIDDEN)     # excluded from sources: no call
+    assert outcome.rows == [] and outcome.usage.calls == 0 and fake.received == []
+
+
+def test_requests_in_flight_never_exceed_the_cap(fake):
+    hold = fg.Reply(**{**vars(fg.suggestions()), "delay_s": 0.5, "hold_until_in_flight": 3})
+    engine = engine_for(fake, hold, max_in_flight=2)
+    index = build_site_index()
+    outcomes = fg.run_in_threads(lambda: engine.suggest(index, HOME), count=4)
+    assert all(isinstance(o, ge.PageOutcome) for o in outcomes) and len(fake.received) == 4
+    assert fake.max_in_flight_seen == 2
+
+
+def test_engine_needs_a_key():
+    with pytest.raises(ge.GeminiRequestError, match="needs an API key"):
+        ge.GeminiEngine("", GeminiSettings())
+
+
+def test_api_key_from_env_prefers_gemini_then_google(monkeypatch):
+    assert ge.api_key_from_env() is None
+    monkeypatch.setenv("GOOGLE_API_KEY", "google-key")
+    assert ge.api_key_from_env() == "google-key"
+    monkeypatch.setenv("GEMINI_API_KEY", "  gemini-key ")
+    assert ge.api_key_from_env() == "gemini-key"

@@ -1,0 +1,131 @@
+"""Gemini settings (defaults, file, env, options), the RPM limiter math and the retry delay parsing."""
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+
+import pytest
+
+import gemini_engine as ge
+from gemini_settings import DEFAULT_MODEL, DEFAULT_PRICES, GeminiSettings, ModelPrice, SettingsError
+from ratelimit import RateLimiter, backoff_delay, parse_duration
+from tests.fake_gemini import run_in_threads
+
+
+class FakeClock:
+    """A clock the test moves by hand; `sleep` advances it, so waits are computed, never slept."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def test_limiter_lets_rpm_requests_through_then_waits_for_the_window():
+    clock = FakeClock()
+    limiter = RateLimiter(rpm=3, clock=clock, sleep=clock.sleep)
+    assert [limiter.acquire() for _ in range(3)] == [0, 0, 0]
+    assert limiter.acquire() == 60.0        # the 4th waits until the 1st leaves the window (t=1060)
+    clock.now += 10                         # t=1070: the starts at 1000 are out of the window
+    assert [limiter.acquire() for _ in range(2)] == [0, 0]
+    assert limiter.acquire() == 50.0        # window holds 1060, 1070, 1070: next slot at 1120
+    assert clock.slept == [60.0, 50.0]
+
+
+def test_limiter_reservations_follow_the_sliding_window():
+    clock = FakeClock()
+    limiter = RateLimiter(rpm=2, window_s=60, clock=clock, sleep=clock.sleep)
+    starts = [limiter.reserve() for _ in range(5)]      # five callers arriving together
+    assert [s - 1000 for s in starts] == [0, 0, 60, 60, 120]
+    clock.now += 500                                   # long idle: no waiting any more
+    assert limiter.reserve() == clock.now
+
+
+def test_limiter_is_thread_safe_no_slot_is_given_twice():
+    clock = FakeClock()
+    limiter = RateLimiter(rpm=5, clock=clock, sleep=lambda s: None)
+    per_thread = run_in_threads(lambda: [limiter.reserve() for _ in range(20)], count=8)
+    starts = Counter(start for batch in per_thread for start in batch)
+    assert sum(starts.values()) == 160 and set(starts.values()) == {5}      # never 6 in one instant
+    assert sorted(starts) == [1000 + 60 * j for j in range(32)]
+
+
+def test_backoff_is_full_jitter_under_an_exponential_ceiling():
+    rng = random.Random(7)
+    for attempt in range(8):
+        ceiling = min(10.0, 0.5 * 2 ** attempt)
+        delays = [backoff_delay(attempt, 0.5, 10.0, rng) for _ in range(200)]
+        assert all(0 <= d <= ceiling for d in delays)
+        assert max(delays) > 0.8 * ceiling and min(delays) < 0.2 * ceiling   # spread over the whole range
+
+
+@pytest.mark.parametrize("text, seconds", [("12s", 12.0), ("1.5s", 1.5), ("0.250s", 0.25), (" 3s ", 3.0),
+                                           ("12", None), ("s", None), (None, None), ("1m", None)])
+def test_parse_duration(text, seconds):
+    assert parse_duration(text) == seconds
+
+
+def test_retry_delay_is_found_under_error_details():
+    body = {"error": {"code": 429, "details": [
+        {"@type": "type.googleapis.com/google.rpc.QuotaFailure"},
+        {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "12s"}]}}
+    assert ge.retry_delay_from(body) == 12.0
+    assert ge.retry_delay_from({"error": {"details": []}}) is None
+    assert ge.retry_delay_from("not a dict") is None
+
+
+def test_defaults_are_a_priced_flash_lite_model():
+    settings = GeminiSettings()
+    assert settings.model == DEFAULT_MODEL and "flash-lite" in DEFAULT_MODEL
+    assert settings.price_known() and settings.price() == DEFAULT_PRICES[DEFAULT_MODEL]
+    assert settings.price().cost(1_000_000, 1_000_000) == pytest.approx(0.25 + 1.50)
+
+
+def test_unknown_model_is_costed_at_the_dearest_known_rates():
+    settings = GeminiSettings(model="gemini-99-ultra")
+    assert not settings.price_known()
+    assert settings.price() == ModelPrice(max(p.input_per_1m for p in DEFAULT_PRICES.values()),
+                                          max(p.output_per_1m for p in DEFAULT_PRICES.values()))
+
+
+def test_precedence_defaults_file_env_options(tmp_path, monkeypatch):
+    path = tmp_path / "gemini.json"
+    path.write_text(json.dumps({"model": "from-file", "rpm": 15, "prices": {"from-file": [1, 2]}}))
+    monkeypatch.setenv("INLINK_GEMINI_SETTINGS", str(path))
+    settings = GeminiSettings.from_options()
+    assert (settings.model, settings.rpm, settings.price()) == ("from-file", 15, ModelPrice(1.0, 2.0))
+    assert "gemini-2.5-flash-lite" in settings.prices            # file prices extend the default table
+    monkeypatch.setenv("INLINK_GEMINI_MODEL", "from-env")
+    assert GeminiSettings.from_options().model == "from-env"
+    chosen = GeminiSettings.from_options(model="from-options", rpm=None, budget_usd=2.5)
+    assert (chosen.model, chosen.rpm, chosen.budget_usd) == ("from-options", 15, 2.5)
+
+
+def test_toml_settings_file(tmp_path):
+    path = tmp_path / "gemini.toml"
+    path.write_text('model = "gemini-2.5-flash-lite"\nmax_in_flight = 2\n'
+                    '[prices."gemini-2.5-flash-lite"]\ninput_per_1m = 0.1\noutput_per_1m = 0.4\n')
+    settings = GeminiSettings.from_options(settings_file=path)
+    assert settings.max_in_flight == 2 and settings.price() == ModelPrice(0.1, 0.4)
+
+
+@pytest.mark.parametrize("content, message", [
+    ('{"modle": "x"}', "unknown Gemini setting.*modle"),
+    ('{"rpm": 0}', "rpm must be a whole number of at least 1"),
+    ('{"budget_usd": -1}', "budget_usd must be a positive amount"),
+    ('{"prices": {"m": "cheap"}}', "price of 'm' must be"),
+    ("{broken", "cannot read Gemini settings file"),
+])
+def test_bad_settings_file_names_the_file_and_the_setting(tmp_path, content, message):
+    path = tmp_path / "gemini.json"
+    path.write_text(content)
+    with pytest.raises(SettingsError, match=message) as caught:
+        GeminiSettings.from_options(settings_file=path)
+    assert "gemini.json" in str(caught.value) or "must be" in str(caught.value)
