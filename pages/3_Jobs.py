@@ -12,6 +12,7 @@ from ui.page import guard, plain_message, start_page
 from ui.results import results_view
 
 STATUS_CHOICES = ("all",) + tuple(fmt.STATUS_STYLE)
+_CONFIRMING = "confirm_delete_for"
 
 
 def list_view(manager) -> None:
@@ -60,21 +61,28 @@ def cleanup_section(manager) -> None:
             st.success(f"Removed {len(removed)} finished job(s)." if removed else "Nothing to clean up.")
 
 
-@st.dialog("Delete this job?")
+def forget_delete() -> None:
+    st.session_state.pop(_CONFIRMING, None)
+
+
+@st.dialog("Delete this job?", on_dismiss=forget_delete)
 def confirm_delete(manager, job: dict) -> None:
+    """Asks before deleting; stays open across reruns (tracked in the session) until confirmed or cancelled."""
     st.write(f"**{fmt.file_name_of(job)}** (job `{job['job_id']}`) and its "
              f"{int(job.get('rows_written') or 0):,} suggestions will be removed for good.")
     left, right = st.columns(2)
     if left.button("Delete", type="primary", icon=":material/delete:", key="confirm_delete", width="stretch"):
+        forget_delete()
         try:
             manager.delete(job["job_id"])
         except JobError as exc:
-            st.error(f"The job was not deleted: {plain_message(exc)}")
-            return
+            st.session_state["delete_error"] = f"The job was not deleted: {plain_message(exc)}"
+            st.rerun()
         st.query_params.pop("job", None)
         st.session_state["deleted_job"] = fmt.file_name_of(job)
         st.rerun()
     if right.button("Cancel", key="cancel_delete", width="stretch"):
+        forget_delete()
         st.rerun()
 
 
@@ -92,7 +100,12 @@ def detail_view(manager, job_id: str) -> None:
         csv_download(manager, job, key="detail_csv")
     with actions[2]:
         xlsx_download(manager, job, key="detail_xlsx")
-    if actions[3].button("Delete", icon=":material/delete:", key="delete"):
+    actions[3].button("Delete", icon=":material/delete:", key="delete", on_click=st.session_state.__setitem__,
+                      args=(_CONFIRMING, job_id))
+    error = st.session_state.pop("delete_error", None)
+    if error:
+        st.error(error)
+    if st.session_state.get(_CONFIRMING) == job_id:
         confirm_delete(manager, job)
     job_panel(manager, job_id, key="detail_panel")
     st.subheader("Results")

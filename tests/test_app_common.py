@@ -1,12 +1,16 @@
 """Helpers shared by the AppTest suites (imported by test_app_*.py), and tests of the UI's pure helpers."""
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import analyzer
+from job_manager import Task, register_task
 from ui import format as fmt
 from ui.jobs_table import page_count, page_rows
 from ui.results import filter_suggestions, orphan_figures, score_histogram
@@ -22,6 +26,52 @@ SMALL_CRAWL = (
     "https://example.com/compost,Compost guide,Making compost,Compost from kitchen waste feeds tomatoes and roses.\n"
     "https://example.com/roses,Rose care,Caring for roses,Roses like compost. Tomatoes and roses share pests.\n"
 )
+
+
+class GateTask(Task):
+    """A test task whose pages wait for GATE, so a test decides when a job is running, paused or done."""
+
+    name = "ui_test_gate"
+    steps = ("analyze",)
+    result_columns = analyzer.RESULT_COLUMNS
+    GATE = threading.Event()
+
+    def items(self, ctx):
+        return [f"https://example.com/page-{i}" for i in range(int(ctx.config.get("pages", 3)))]
+
+    def process(self, ctx, item):
+        while not self.GATE.wait(0.02) and not ctx.should_stop():
+            pass
+        return [{"Source": item, "Destination": "https://example.com/target", "Anchor": f"anchor {item[-1]}",
+                 "Context": "a sentence with the anchor", "Score": 0.25 + int(item[-1]) / 10,
+                 "Reason": "shared topic", "Engine": "offline"}]
+
+    def finish(self, ctx):
+        return {"pages_analysed": len(self.items(ctx)), "orphans_before": 3, "orphans_after": 1}
+
+
+register_task(GateTask())
+
+
+def seed_job(manager, label: str = "seed.csv", pages: int = 3, engine: str = "offline") -> str:
+    """A job of the gate task, looking like a link analysis to the UI (label, engine)."""
+    return manager.create_job(GateTask.name, inputs={}, config={"engine": engine, "pages": pages}, label=label)
+
+
+def wait_for(condition, timeout: float = 15, message: str = "condition"):
+    """Poll `condition` until it returns something truthy; fail the test after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        threading.Event().wait(0.02)
+    raise AssertionError(f"timed out after {timeout} s waiting for {message}")
+
+
+def wait_status(manager, job_id: str, *statuses: str, timeout: float = 15) -> dict:
+    return wait_for(lambda: (lambda job: job if job["status"] in statuses else None)(manager.get(job_id)),
+                    timeout, f"job {job_id} to be {'/'.join(statuses)}")
 
 
 def open_page(page: str, query: dict | None = None, timeout: float = 30) -> AppTest:
@@ -47,10 +97,12 @@ def assert_clean(app: AppTest) -> None:
 
 @pytest.fixture(autouse=True)
 def _stop_managers():
-    """Each test gets its own jobs folder, so stop the JobManagers it started when it ends."""
+    """Each test gets its own jobs folder: open the gate, then stop the JobManagers the test started."""
+    GateTask.GATE.clear()
     yield
     from ui.manager import shutdown_all
 
+    GateTask.GATE.set()
     shutdown_all(timeout=5)
 
 

@@ -23,7 +23,7 @@ def results_xlsx(manager, job_id: str) -> Callable[[], bytes]:
 
 def frame_to_xlsx(frame: pd.DataFrame, sheet: str = "Suggestions") -> bytes:
     """XLSX bytes of a table; text cells that a spreadsheet would run as a formula are neutralised."""
-    from job_manager import neutralise_cell
+    from jobresults import neutralise_cell   # the job engine's one neutraliser, shared with its CSV export
 
     safe = frame.copy()
     for column in safe.columns:

@@ -1,0 +1,114 @@
+"""AppTest of the Jobs page and the home page: listing, filters, opening a job, downloads, delete, clean-up."""
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+
+from job_manager import JobNotFound
+from test_app_common import (GateTask, _stop_managers, assert_clean, open_page, seed_job,  # noqa: F401
+                             texts, wait_status)
+from ui.exports import frame_to_xlsx, results_csv, results_xlsx
+from ui.manager import get_manager
+
+
+@pytest.fixture
+def manager():
+    return get_manager()
+
+
+def finished_job(manager, label: str, pages: int = 3) -> str:
+    GateTask.GATE.set()
+    job_id = seed_job(manager, label, pages)
+    wait_status(manager, job_id, "completed")
+    return job_id
+
+
+def table(app) -> pd.DataFrame:
+    return app.dataframe[0].value
+
+
+def test_list_filter_and_search(manager):
+    done = [finished_job(manager, f"shop-{i}.csv", pages=1) for i in range(3)]
+    GateTask.GATE.clear()
+    running = seed_job(manager, "blog.csv")
+    manager.stop(running)
+    wait_status(manager, running, "stopped")
+    app = open_page("jobs")
+    assert_clean(app)
+    assert set(table(app)["Job"]) == set(done) | {running}
+    app.selectbox(key="status_filter").set_value("stopped").run()
+    assert list(table(app)["Job"]) == [running]
+    app.selectbox(key="status_filter").set_value("all")
+    app.text_input(key="job_search").set_value("SHOP-1").run()
+    assert list(table(app)["File"]) == ["shop-1.csv"]
+    app.text_input(key="job_search").set_value("nothing like this").run()
+    assert any("No jobs match" in i for i in texts(app.info))
+
+
+def test_open_job_shows_results_charts_and_downloads(manager):
+    job_id = finished_job(manager, "garden.csv")
+    app = open_page("jobs", {"job": job_id})
+    assert_clean(app)
+    assert any("garden.csv" in m for m in texts(app.markdown))
+    labels = [d.label for d in app.get("download_button")]
+    assert "Download CSV" in labels and "Download Excel" in labels
+    suggestions = app.dataframe[-1].value
+    assert len(suggestions) == 3
+    assert any(m.label == "Orphan pages after the suggestions" and m.value == "1" for m in app.metric)
+    app.slider(key=f"results_{job_id}_min_score").set_value(0.3).run()   # scores are 0.25, 0.35, 0.45
+    assert sorted(app.dataframe[-1].value["Score"]) == [0.35, 0.45]
+    app.text_input(key=f"results_{job_id}_source").set_value("PAGE-2").run()
+    assert list(app.dataframe[-1].value["Source"]) == ["https://example.com/page-2"]
+
+
+def test_downloads_are_built_at_click_time_and_formula_safe(manager):
+    job_id = finished_job(manager, "garden.csv")
+    csv = pd.read_csv(io.BytesIO(results_csv(manager, job_id)()))
+    assert sorted(csv["Source"]) == [f"https://example.com/page-{i}" for i in range(3)]
+    workbook = pd.read_excel(io.BytesIO(results_xlsx(manager, job_id)()))
+    assert len(workbook) == 3
+    risky = pd.DataFrame({"Anchor": ["=HYPERLINK(\"http://evil\")", "plain"]})
+    assert pd.read_excel(io.BytesIO(frame_to_xlsx(risky)))["Anchor"][0].startswith("'=")
+
+
+def test_delete_asks_for_confirmation(manager):
+    job_id = finished_job(manager, "old.csv")
+    app = open_page("jobs", {"job": job_id})
+    app.button(key="delete").click().run()
+    assert_clean(app)
+    assert manager.get(job_id)   # nothing deleted before the confirmation
+    assert any("removed for good" in m for m in texts(app.markdown))
+    app.button(key="confirm_delete").click().run()
+    assert_clean(app)
+    with pytest.raises(JobNotFound):
+        manager.get(job_id)
+    assert "job" not in app.query_params
+    assert any("Deleted the job for old.csv" in s for s in texts(app.success))
+
+
+def test_cleanup_removes_finished_jobs(manager):
+    job_id = finished_job(manager, "ancient.csv", pages=1)
+    app = open_page("jobs")
+    app.number_input(key="cleanup_days").set_value(0.0)
+    app.button(key="cleanup").click().run()
+    assert_clean(app)
+    assert any("Removed 1 finished job" in s for s in texts(app.success))
+    with pytest.raises(JobNotFound):
+        manager.get(job_id)
+
+
+def test_unknown_job_in_url_is_a_message_not_a_crash(manager):
+    app = open_page("jobs", {"job": "doesnotexist"})
+    assert_clean(app)
+    assert any("cannot be opened" in w for w in texts(app.warning))
+
+
+def test_home_banner_names_the_active_job(manager):
+    job_id = seed_job(manager, "live-site.csv", pages=2)
+    wait_status(manager, job_id, "running")
+    app = open_page("home")
+    assert_clean(app)
+    assert any("Resuming active analysis: live-site.csv" in m for m in texts(app.markdown))
+    assert any(m.label == "Active" and m.value == "1" for m in app.metric)
