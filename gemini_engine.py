@@ -151,6 +151,17 @@ def make_client(api_key: str, settings: GeminiSettings) -> genai.Client:
     return genai.Client(vertexai=False, api_key=api_key, http_options=options)
 
 
+def generation_config(settings: GeminiSettings) -> types.GenerateContentConfig:
+    """Structured JSON output in the LinkPicks schema, with the settings' sampling and output limits."""
+    thinking = None
+    if settings.thinking_level:
+        thinking = types.ThinkingConfig(thinking_level=settings.thinking_level.upper())
+    return types.GenerateContentConfig(
+        system_instruction=gemini_prompt.SYSTEM_INSTRUCTION, temperature=settings.temperature,
+        max_output_tokens=settings.max_output_tokens, thinking_config=thinking,
+        response_mime_type="application/json", response_schema=LinkPicks)
+
+
 class GeminiEngine:
     """Suggests links for one page at a time; safe to call from several threads at once."""
 
@@ -168,9 +179,7 @@ class GeminiEngine:
         self._rng = rng or random.Random()
         self._spent = float(spent_usd)
         self._spent_lock = threading.Lock()
-        self._config = types.GenerateContentConfig(
-            system_instruction=gemini_prompt.SYSTEM_INSTRUCTION, temperature=self.settings.temperature,
-            response_mime_type="application/json", response_schema=LinkPicks)
+        self._config = generation_config(self.settings)
 
     def __repr__(self) -> str:
         return f"GeminiEngine(model={self.settings.model!r}, spent_usd={self.spent_usd:.6f})"

@@ -13,6 +13,7 @@ from typing import Any
 import textutil
 
 CHARS_PER_TOKEN = 4
+OPENING_WORDS = 30        # of a target page, shown when the index has no title for it
 
 SYSTEM_INSTRUCTION = (
     "You are an editor choosing internal links for one page of a website. You receive the page and a numbered "
@@ -60,6 +61,8 @@ def _candidate_lines(index: Any, number: int, candidate: Any) -> list[str]:
     lines = [f"{number}. URL: {candidate.destination}"]
     if target["title"] or target["h1"]:
         lines.append(f"   Title: {target['title'] or target['h1']}")
+    else:   # the index holds no title: the page's opening words usually say what it is about
+        lines.append(f"   Page starts: {opening_words(target['content'])}")
     if candidate.anchor:
         lines += [f"   Suggested anchor: {json.dumps(candidate.anchor, ensure_ascii=False)}",
                   f"   In context: {json.dumps(candidate.context, ensure_ascii=False)}"]
@@ -67,6 +70,12 @@ def _candidate_lines(index: Any, number: int, candidate: Any) -> list[str]:
         lines.append("   Suggested anchor: none found; use a phrase of the page text only if one names this page")
     lines.append(f"   Why the engine found it: {candidate.reason}")
     return lines
+
+
+def opening_words(text: str, count: int = OPENING_WORDS) -> str:
+    """The first `count` words of a text, with an ellipsis when there is more."""
+    words = (text or "").split()
+    return " ".join(words[:count]) + (" …" if len(words) > count else "")
 
 
 def trim_to_tokens(text: str, token_budget: int) -> str:

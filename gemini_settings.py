@@ -20,6 +20,7 @@ from typing import Any, Mapping
 MODEL_ENV = "INLINK_GEMINI_MODEL"
 SETTINGS_FILE_ENV = "INLINK_GEMINI_SETTINGS"
 DEFAULT_MODEL = "gemini-3.1-flash-lite"
+THINKING_LEVELS = ("minimal", "low", "medium", "high")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ class GeminiSettings:
     parse_retries: int = 2            # extra attempts when the answer cannot be parsed
     budget_usd: float | None = None   # no new call once this much was spent
     temperature: float = 0.2
+    max_output_tokens: int = 2048     # a handful of picks fits easily; caps the cost of a runaway answer
+    thinking_level: str | None = None  # Gemini 3 models: "minimal", "low", "medium", "high"; None = model default
     source_token_budget: int = 6000   # the source page's text is trimmed to about this many tokens
     candidates_per_page: int = 20
     api_version: str = "v1beta"       # the SDK 3.x defaults to v1; v1beta is where new API features land first
@@ -143,7 +146,10 @@ def _parse_prices(raw: Any, source: str) -> dict[str, ModelPrice]:
 def _check_settings(s: GeminiSettings) -> None:
     if not str(s.model).strip():
         raise SettingsError("model must be a Gemini model name, e.g. " + DEFAULT_MODEL)
-    for name in ("rpm", "max_in_flight", "candidates_per_page", "source_token_budget"):
+    if s.thinking_level is not None and str(s.thinking_level).lower() not in THINKING_LEVELS:
+        raise SettingsError(f"thinking_level must be one of {', '.join(THINKING_LEVELS)} or unset, "
+                            f"not {s.thinking_level!r}")
+    for name in ("rpm", "max_in_flight", "candidates_per_page", "source_token_budget", "max_output_tokens"):
         value = getattr(s, name)
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise SettingsError(f"{name} must be a whole number of at least 1, not {value!r}")

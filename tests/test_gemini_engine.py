@@ -73,7 +73,8 @@ def test_success_gives_checked_rows_usage_and_cost(fake):
 
 
 def test_request_carries_prompt_schema_model_and_key_only_as_header(fake):
-    engine = engine_for(fake, fg.suggestions(), model="gemini-test-model")
+    engine = engine_for(fake, fg.suggestions(), model="gemini-test-model", thinking_level="minimal",
+                        max_output_tokens=999)
     engine.suggest(build_site_index(max_per_page=3), HOME)
 
     [request] = fake.received
@@ -83,9 +84,12 @@ def test_request_carries_prompt_schema_model_and_key_only_as_header(fake):
     config = request.body["generationConfig"]
     assert config["responseMimeType"] == "application/json"
     assert "suggestions" in str(config["responseSchema"])
+    assert config["maxOutputTokens"] == 999 and list(config["thinkingConfig"].values()) == ["MINIMAL"]
+    assert "editor choosing internal links" in str(request.body["systemInstruction"])
     prompt = request.prompt
     assert "Welcome to our garden shop." in prompt and "at most 3 links" in prompt
     assert WATER in prompt and '"watering tips"' in prompt and HIDDEN not in prompt
+    assert "Page starts: Watering tips for summer" in prompt     # the index has no titles: opening words
 
 
 def test_invalid_suggestions_are_dropped_and_counted_by_reason(fake):
