@@ -91,19 +91,15 @@ def settings_section(manager, dataset: datasets.Dataset) -> None:
                     + (f" · {pages:,} pages" if pages is not None else ""))
         engine, engine_options, api_key = engine_settings()
         options = {**common_options(), **engine_options}
-        st.button("Start analysis", type="primary", icon=":material/rocket_launch:",
-                  on_click=lambda: guarded_start(manager, dataset, engine, options, api_key))
+        if st.button("Start analysis", type="primary", icon=":material/rocket_launch:"):
+            with guard("Starting the analysis"):   # read this run's widget values, not the last run's
+                start(manager, dataset, engine, options, api_key)
     error = st.session_state.pop("start_error", None)
     if error:
         st.error(f"The analysis could not start: {error}", icon=":material/error:")
     if st.session_state.pop("started_job", None):
         st.success("Analysis started. You can close this tab: the job runs on the server, keeps its progress "
                    "and resumes by itself after a restart.", icon=":material/cloud_done:")
-
-
-def guarded_start(*args) -> None:
-    with guard("Starting the analysis"):
-        start(*args)
 
 
 def no_dataset() -> None:

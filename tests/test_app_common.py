@@ -35,6 +35,7 @@ class GateTask(Task):
     steps = ("analyze",)
     result_columns = analyzer.RESULT_COLUMNS
     GATE = threading.Event()
+    FAIL_ONCE: set = set()   # job ids whose next page raises an unexpected error (the job fails)
 
     def items(self, ctx):
         return [f"https://example.com/page-{i}" for i in range(int(ctx.config.get("pages", 3)))]
@@ -42,6 +43,9 @@ class GateTask(Task):
     def process(self, ctx, item):
         while not self.GATE.wait(0.02) and not ctx.should_stop():
             pass
+        if ctx.job_id in self.FAIL_ONCE:
+            self.FAIL_ONCE.discard(ctx.job_id)
+            raise OSError("disk went away")
         return [{"Source": item, "Destination": "https://example.com/target", "Anchor": f"anchor {item[-1]}",
                  "Context": "a sentence with the anchor", "Score": 0.25 + int(item[-1]) / 10,
                  "Reason": "shared topic", "Engine": "offline"}]

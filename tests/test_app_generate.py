@@ -1,0 +1,104 @@
+"""AppTest of the Generate Links page: starting a job, the live panel's Pause / Resume / Stop, keys in memory."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import datasets
+from test_app_common import (SMALL_CRAWL, GateTask, _stop_managers, assert_clean, open_page,  # noqa: F401
+                             seed_job, texts, wait_status)
+from ui.manager import get_manager, jobs_dir
+
+
+@pytest.fixture
+def dataset():
+    return datasets.save_dataset(SMALL_CRAWL.encode(), "garden.csv", summary={"pages": 4})
+
+
+def click(app, label: str):
+    next(b for b in app.button if b.label == label).click()
+    return app.run()
+
+
+def test_without_a_dataset_the_page_points_to_upload():
+    app = open_page("generate")
+    assert_clean(app)
+    assert any("No dataset yet" in i for i in texts(app.info))
+    assert not [b for b in app.button if b.label == "Start analysis"]
+
+
+def test_start_creates_a_job_with_the_chosen_options(dataset):
+    app = open_page("generate")
+    app.number_input(key="max_per_page").set_value(2)
+    app.text_area(key="exclude_patterns").set_value("/roses\n")
+    click(app, "Start analysis")
+    assert_clean(app)
+    assert any("You can close this tab" in s for s in texts(app.success))
+    job_id = app.query_params["job"]
+    job = get_manager().get(job_id)
+    assert job["label"] == "garden.csv"
+    assert job["config"]["options"]["max_per_page"] == 2
+    assert job["config"]["options"]["exclude_patterns"] == ["/roses"]
+    finished = wait_status(get_manager(), job_id, "completed", "failed", timeout=30)
+    assert finished["status"] == "completed", finished.get("error")
+    app.run()
+    assert_clean(app)
+    assert any(m.label == "Suggestions" for m in app.metric)
+
+
+def test_gemini_needs_a_key_and_a_typed_key_never_reaches_disk(dataset, tmp_path, monkeypatch):
+    settings = tmp_path / "gemini.json"   # a closed loopback port: the job can never reach the internet
+    settings.write_text(json.dumps({"base_url": "http://127.0.0.1:9", "max_retries": 0, "timeout_s": 1}))
+    monkeypatch.setenv("INLINK_GEMINI_SETTINGS", str(settings))
+    app = open_page("generate")
+    app.get("button_group")[0].set_value("gemini").run()
+    click(app, "Start analysis")
+    assert any("needs an API key" in e for e in texts(app.error))
+    assert not get_manager().list_jobs()
+    secret = "AIza-typed-key-for-this-session-only"
+    app.text_input(key="gemini_api_key").set_value(secret)
+    click(app, "Start analysis")
+    assert_clean(app)
+    job_id = app.query_params["job"]
+    wait_status(get_manager(), job_id, "completed", "failed", "paused", timeout=30)
+    for path in jobs_dir().rglob("*"):
+        if path.is_file():
+            assert secret.encode() not in path.read_bytes(), path
+
+
+def test_pause_resume_stop_from_the_panel():
+    manager = get_manager()
+    job_id = seed_job(manager, "slow-site.csv", pages=3)
+    wait_status(manager, job_id, "running")
+    app = open_page("generate", {"job": job_id})
+    assert_clean(app)
+    assert any("slow-site.csv" in m for m in texts(app.markdown))
+    app.button(key="generate_panel_pause").click().run()
+    wait_status(manager, job_id, "paused")
+    app.run()
+    assert app.button(key="generate_panel_pause").disabled
+    assert not app.button(key="generate_panel_resume").disabled
+    app.button(key="generate_panel_resume").click().run()
+    wait_status(manager, job_id, "running", "queued")
+    app.button(key="generate_panel_stop").click().run()
+    wait_status(manager, job_id, "stopped")
+    app.run()
+    assert_clean(app)
+    assert app.button(key="generate_panel_stop").disabled
+
+
+def test_failed_job_shows_its_error_and_can_be_resumed():
+    manager = get_manager()
+    job_id = seed_job(manager, "flaky.csv", pages=2)
+    wait_status(manager, job_id, "running")
+    GateTask.FAIL_ONCE.add(job_id)
+    GateTask.GATE.set()
+    failed = wait_status(manager, job_id, "failed")
+    assert failed["can_resume"]
+    app = open_page("generate", {"job": job_id})
+    assert_clean(app)
+    assert any("The analysis failed" in e and "disk went away" in e for e in texts(app.error))
+    app.button(key="generate_panel_resume").click().run()
+    assert wait_status(manager, job_id, "completed")["rows_written"] == 2
+
