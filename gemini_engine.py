@@ -8,6 +8,7 @@ The API key lives only inside the SDK client and in a redacting holder used to s
 """
 from __future__ import annotations
 
+import logging
 import os
 import random
 import threading
@@ -25,6 +26,7 @@ import gemini_prompt
 from gemini_settings import DEFAULT_MODEL, GeminiSettings, ModelPrice, SettingsError  # noqa: F401 (re-exported)
 from ratelimit import RateLimiter, backoff_delay, parse_duration
 
+log = logging.getLogger(__name__)
 KEY_ENV_VARS = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
 _RETRY_INFO_TYPE = "type.googleapis.com/google.rpc.RetryInfo"
 _RETRYABLE_CODES = {408, 429}
@@ -253,12 +255,14 @@ class GeminiEngine:
             except errors.APIError as exc:
                 failure, delay = self._classify(exc, attempt)
             except _TRANSPORT_ERRORS as exc:
-                failure = f"no answer within {settings.timeout_s:g} s ({type(exc).__name__})"
+                failure = _transport_failure(exc, settings.timeout_s)
                 delay = self._backoff(attempt)
             if attempt == settings.max_retries:
                 raise GeminiUnavailable(self._secret.scrub(
                     f"Gemini failed {attempt + 1} times in a row (last: {failure}); "
                     "resume the job later")) from None
+            log.info("Gemini call failed (%s); retry %d of %d in %.2f s", self._secret.scrub(failure),
+                     attempt + 1, settings.max_retries, delay)
             self._sleep(delay)
         raise AssertionError("unreachable")
 
@@ -369,6 +373,13 @@ def _tokens_of(metadata: Any) -> tuple[int, int]:
 def _usage_counters(usage: Usage, cost_usd: float) -> dict[str, float]:
     return {"gemini_calls": usage.calls, "prompt_tokens": usage.prompt_tokens,
             "output_tokens": usage.output_tokens, "cost_usd": round(cost_usd, 8)}
+
+
+def _transport_failure(exc: BaseException, timeout_s: float) -> str:
+    name = type(exc).__name__
+    if "Timeout" in name:
+        return f"no answer within {timeout_s:g} s ({name})"
+    return f"could not reach Gemini ({name})"
 
 
 def _refusal_message(code: int, what: str, model: str) -> str:

@@ -1,6 +1,8 @@
 """The Gemini engine end to end: the REAL google-genai client talking HTTP to a local fake Gemini server."""
 from __future__ import annotations
 
+import logging
+import socket
 import traceback
 from types import SimpleNamespace
 
@@ -145,6 +147,18 @@ def test_timeout_then_success(fake):
                         timeout_s=0.5)
     assert len(engine.suggest(build_site_index(), HOME).rows) == 1
     assert len(fake.received) == 2
+
+
+def test_unreachable_server_is_retried_then_fails_clearly(caplog):
+    with socket.socket() as probe:          # a loopback port with nobody listening
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = GeminiSettings(base_url=f"http://127.0.0.1:{port}/", max_retries=1, backoff_base_s=0.01)
+    engine = ge.GeminiEngine(KEY, settings)
+    with caplog.at_level(logging.INFO, logger="gemini_engine"):
+        with pytest.raises(ge.GeminiUnavailable, match="failed 2 times.*could not reach Gemini"):
+            engine.suggest(build_site_index(), HOME)
+    assert "retry 1 of 1" in caplog.text and KEY not in caplog.text
 
 
 def test_long_server_delay_fails_at_once_instead_of_waiting(fake):
