@@ -221,8 +221,7 @@ class GeminiEngine:
             except GeminiError as exc:
                 exc.counters = _usage_counters(outcome.usage, outcome.cost_usd)
                 raise
-            outcome.usage.add(response.usage_metadata)
-            self._charge(outcome, self.settings.price().cost(*_tokens_of(response.usage_metadata)))
+            self._charge(outcome, response.usage_metadata)
             picks, problem = _read_picks(response)
             if picks is not None:
                 return picks
@@ -230,10 +229,13 @@ class GeminiEngine:
             f"Gemini's answer for {source_url} could not be read after {self.settings.parse_retries + 1} "
             f"attempts ({problem}); the page was skipped", _usage_counters(outcome.usage, outcome.cost_usd))
 
-    def _charge(self, outcome: PageOutcome, cost: float) -> None:
-        outcome.cost_usd += cost
+    def _charge(self, outcome: PageOutcome, metadata: Any) -> None:
+        """Add one answer's tokens to the page and its cost to the engine's spend (the budget's measure)."""
+        before = outcome.cost_usd
+        outcome.usage.add(metadata)
+        outcome.cost_usd = outcome.usage.cost(self.settings.price())
         with self._spent_lock:
-            self._spent += cost
+            self._spent += outcome.cost_usd - before
 
     def _check_budget(self) -> None:
         budget = self.settings.budget_usd
@@ -362,12 +364,6 @@ def _text_of(response: Any) -> str:
         return response.text or ""
     except (ValueError, AttributeError):
         return ""
-
-
-def _tokens_of(metadata: Any) -> tuple[int, int]:
-    usage = Usage()
-    usage.add(metadata)
-    return usage.prompt_tokens, usage.output_tokens
 
 
 def _usage_counters(usage: Usage, cost_usd: float) -> dict[str, float]:

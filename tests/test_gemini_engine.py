@@ -12,6 +12,7 @@ import pytest
 import analyzer
 import gemini_engine as ge
 from gemini_settings import GeminiSettings
+from ratelimit import RateLimiter
 from tests import fake_gemini as fg
 
 KEY = "AIzaFAKE-test-key-0123456789"
@@ -30,12 +31,12 @@ PAGES = [
 ]
 
 
-def build_site_index(max_per_page: int = 2, existing: tuple = ()) -> analyzer.LinkIndex:
+def build_site_index(max_per_page: int = 2, existing: tuple = (), **config) -> analyzer.LinkIndex:
     """The real offline index over a five-page garden site (one page not indexable)."""
     pages = pd.DataFrame(PAGES, columns=["url", "title", "h1", "content", "is_target"])
     links = pd.DataFrame(list(existing), columns=["source", "destination", "anchor"])
     site = SimpleNamespace(pages=pages, links=links)
-    return analyzer.build_index(site, analyzer.AnalysisConfig(max_per_page=max_per_page))
+    return analyzer.build_index(site, analyzer.AnalysisConfig(max_per_page=max_per_page, **config))
 
 
 @pytest.fixture
@@ -109,6 +110,16 @@ def test_invalid_suggestions_are_dropped_and_counted_by_reason(fake):
                                      "over_page_cap": 1}
     assert outcome.counters()["suggestions_dropped"] == 7
     assert outcome.counters()["dropped_self_link"] == 1
+
+
+def test_inbound_cap_and_repeated_anchor_are_dropped(fake):
+    index = build_site_index(max_per_page=5, max_inbound_per_target=1)
+    analyzer.record_suggestions(index, [{"Source": COMPOST, "Destination": WATER}])   # WATER is now full
+    engine = engine_for(fake, fg.suggestions((WATER, "watering tips"), (TOMATO, "tomato growing"),
+                                             (COMPOST, "Tomato Growing")))
+    outcome = engine.suggest(index, HOME)
+    assert [(r["Destination"], r["Anchor"]) for r in outcome.rows] == [(TOMATO, "tomato growing")]
+    assert dict(outcome.dropped) == {"inbound_cap": 1, "duplicate_anchor": 1}
 
 
 def test_weak_anchor_and_candidate_number_destination(fake):
@@ -234,6 +245,17 @@ def test_requests_in_flight_never_exceed_the_cap(fake):
     outcomes = fg.run_in_threads(lambda: engine.suggest(index, HOME), count=4)
     assert all(isinstance(o, ge.PageOutcome) for o in outcomes) and len(fake.received) == 4
     assert fake.max_in_flight_seen == 2
+
+
+def test_engine_paces_calls_through_its_rpm_limiter(fake):
+    waits: list[float] = []
+    limiter = RateLimiter(rpm=2, clock=lambda: 0.0, sleep=waits.append)     # time stands still
+    fake.script = [fg.suggestions()]
+    engine = ge.GeminiEngine(KEY, GeminiSettings(base_url=fake.base_url), limiter=limiter)
+    index = build_site_index()
+    for page in (HOME, COMPOST, TOMATO):
+        engine.suggest(index, page)
+    assert waits == [60.0] and len(fake.received) == 3     # the third call had to wait for the window
 
 
 def test_engine_needs_a_key():
