@@ -107,7 +107,7 @@ def detail_view(manager, job_id: str) -> None:
         st.error(error)
     if st.session_state.get(_CONFIRMING) == job_id:
         confirm_delete(manager, job)
-    job_panel(manager, job_id, key="detail_panel")
+    job_panel(manager, job_id, key="detail_panel", download=False)
     st.subheader("Results")
     results_view(manager, job, key=f"results_{job_id}")
 

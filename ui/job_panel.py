@@ -71,8 +71,11 @@ def _banner_body(manager, job_id: str) -> None:
                          query_params={"job": job_id})
 
 
-def job_panel(manager, job_id: str, *, key: str = "panel") -> None:
-    """Render the live panel for one job (refreshing only while the job can still change)."""
+def job_panel(manager, job_id: str, *, key: str = "panel", download: bool = True) -> None:
+    """Render the live panel for one job (refreshing only while the job can still change).
+
+    `download=False` leaves the CSV button out, for pages that offer their own downloads.
+    """
     try:
         job = manager.get(job_id)
     except JobError as exc:
@@ -80,10 +83,10 @@ def job_panel(manager, job_id: str, *, key: str = "panel") -> None:
         return
     live = job.get("status") in fmt.ACTIVE_STATUSES
     panel = st.fragment(_panel_body, run_every=REFRESH_S if live else None)
-    panel(manager, job_id, live, key)
+    panel(manager, job_id, live, key, download)
 
 
-def _panel_body(manager, job_id: str, live: bool, key: str) -> None:
+def _panel_body(manager, job_id: str, live: bool, key: str, download: bool) -> None:
     with guard("The job panel"):
         try:
             job = manager.get(job_id)
@@ -97,7 +100,7 @@ def _panel_body(manager, job_id: str, live: bool, key: str) -> None:
             _progress(job)
             _figures(job)
             _message(job)
-            _controls(manager, job, key)
+            _controls(manager, job, key, download)
             _latest(manager, job)
 
 
@@ -116,8 +119,10 @@ def _progress(job: dict) -> None:
     done = int(progress.get("items_done") or job.get("items_done") or 0)
     total = int(progress.get("total_items") or job.get("total_items") or 0)
     percent = float(progress.get("percentage") or job.get("progress_percentage") or 0.0)
-    text = (f"{done:,} of {total:,} pages · {percent:.0f}%" if total
-            else "Preparing: reading the crawl and building the link index…")
+    status = fmt.status_label(job.get("status"))
+    text = f"{status} · {done:,} of {total:,} pages · {percent:.0f}%"
+    if not total and job.get("status") in fmt.ACTIVE_STATUSES:
+        text = f"{status} · preparing: reading the crawl and building the link index…"
     st.progress(min(max(percent / 100.0, 0.0), 1.0), text=text)
 
 
@@ -149,7 +154,7 @@ def _message(job: dict) -> None:
         st.warning(notice)
 
 
-def _controls(manager, job: dict, key: str) -> None:
+def _controls(manager, job: dict, key: str, download: bool) -> None:
     status, job_id = job.get("status"), job["job_id"]
     buttons = st.columns([1, 1, 1, 3], vertical_alignment="center")
     can_pause = status in ("queued", "running")
@@ -161,9 +166,10 @@ def _controls(manager, job: dict, key: str) -> None:
     buttons[2].button("Stop", icon=":material/stop:", key=f"{key}_stop",
                       disabled=status not in fmt.ACTIVE_STATUSES,
                       on_click=_act, args=(manager, "stop", job_id), width="stretch")
-    with buttons[3]:
-        csv_download(manager, job, key=f"{key}_csv",
-                     label="Download results so far (CSV)" if status != "completed" else "Download CSV")
+    if download:
+        with buttons[3]:
+            csv_download(manager, job, key=f"{key}_csv",
+                         label="Download results so far (CSV)" if status != "completed" else "Download CSV")
 
 
 def _act(manager, action: str, job_id: str, engine: str = "offline") -> None:

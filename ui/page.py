@@ -14,14 +14,24 @@ from ui.manager import get_manager
 
 LOG = logging.getLogger("inlink.ui")
 APP_NAME = "InLink Prospector"
+NAVIGATION = (
+    ("streamlit_app.py", "Home", ":material/home:"),
+    ("pages/1_Upload.py", "Upload", ":material/upload_file:"),
+    ("pages/2_Generate_Links.py", "Generate links", ":material/link:"),
+    ("pages/3_Jobs.py", "Jobs", ":material/work_history:"),
+)
 
 
 def start_page(title: str, icon: str):
     """Configure the page and return the started JobManager (None, with a message shown, if it cannot start)."""
     st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=icon, layout="wide")
     with st.sidebar:
-        st.caption(f"{APP_NAME} · internal-link suggestions from a site crawl. "
-                   "Analyses run on the server: you can close this tab at any time.")
+        st.markdown(f"### :material/hub: {APP_NAME}")
+        for page, label, page_icon in NAVIGATION:
+            st.page_link(page, label=label, icon=page_icon)
+        st.divider()
+        st.caption("Internal-link suggestions from a site crawl. Analyses run on the server: "
+                   "you can close this tab at any time.")
     try:
         return get_manager()
     except Exception as exc:  # e.g. an unwritable jobs folder

@@ -1,0 +1,244 @@
+"""End to end in a real browser: the real `streamlit run` server, Debian's Chromium, the sample site.
+
+One scenario, in the order a user would live it: load the sample site, start a slowed-down analysis, close
+the tab, see it still advancing in a new tab, act in one tab and see it in another, SIGKILL the server, start
+it again and see the job resume by itself (checked through the JobManager API before any page is opened),
+then download the results and compare them with an uninterrupted foreground run.
+Set INLINK_SCREENSHOT_DIR to keep a screenshot of every page.
+"""
+from __future__ import annotations
+
+import io
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+if not Path(CHROMIUM).is_file():
+    pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "sample_data"
+RUN_SECONDS = 24          # how long the throttled analysis should take, whatever the sample's size
+WAIT_MS = 20_000
+PROGRESS = re.compile(r"(\w+) · ([\d,]+) of ([\d,]+) pages")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(condition, timeout: float, message: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        threading.Event().wait(0.05)
+    raise AssertionError(f"timed out after {timeout} s waiting for {message}")
+
+
+class Server:
+    """`python3 -m streamlit run streamlit_app.py` in its own process group, on a free loopback port."""
+
+    def __init__(self, jobs_dir: Path, log_path: Path):
+        self.jobs_dir, self.log_path = jobs_dir, log_path
+        self.process: subprocess.Popen | None = None
+        self.port = 0
+
+    def start(self) -> "Server":
+        self.port = free_port()
+        env = {**os.environ, "INLINK_JOBS_DIR": str(self.jobs_dir)}
+        command = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(self.port),
+                   "--server.headless", "true", "--server.address", "127.0.0.1"]
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+        wait_for(self._healthy, 40, f"the server on port {self.port} (log: {self.log_path})")
+        return self
+
+    def _healthy(self) -> bool:
+        assert self.process.poll() is None, self.log_path.read_text()[-3000:]
+        try:
+            with urllib.request.urlopen(f"{self.url()}_stcore/health", timeout=1) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
+    def url(self, path: str = "") -> str:
+        return f"http://127.0.0.1:{self.port}/{path}"
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, sig)
+            self.process.wait(timeout=15)
+
+    def stop(self) -> None:
+        try:
+            self.kill(signal.SIGTERM)
+        except subprocess.TimeoutExpired:
+            self.kill(signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def server(tmp_path):
+    running = Server(tmp_path / "jobs", tmp_path / "server.log")
+    yield running
+    running.stop()
+
+
+def ready(page) -> None:
+    """Wait like Streamlit's own e2e tests: connected, no script running; then no exception on the page."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]', timeout=WAIT_MS)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=WAIT_MS)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert "Traceback" not in page.inner_text('[data-testid="stMain"]')
+
+
+def open_page(browser, server: Server, path: str):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(server.url(path))
+    ready(page)
+    return page
+
+
+def shot(page, name: str) -> None:
+    folder = os.environ.get("INLINK_SCREENSHOT_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def progress(page) -> tuple[str, int, int]:
+    """(status, pages done, total) from the panel's progress bar."""
+    match = PROGRESS.search(page.locator('[data-testid="stProgress"]').first.inner_text())
+    assert match, "no progress bar text"
+    return match.group(1), int(match.group(2).replace(",", "")), int(match.group(3).replace(",", ""))
+
+
+def wait_progress(page, *, above: int = -1, status: str | None = None, timeout_ms: int = WAIT_MS) -> None:
+    """Wait until the live panel shows more than `above` pages done (and the given status)."""
+    page.wait_for_function(
+        """([above, status]) => {
+            const bar = document.querySelector('[data-testid="stProgress"]');
+            const m = bar && bar.innerText.match(/(\\w+) · ([\\d,]+) of ([\\d,]+) pages/);
+            return !!m && parseInt(m[2].replace(/,/g, '')) > above && (!status || m[1] === status);
+        }""", arg=[above, status], timeout=timeout_ms)
+
+
+def load_sample(browser, server: Server) -> None:
+    page = open_page(browser, server, "Upload")
+    page.get_by_role("button", name="Try the sample site").click()
+    page.get_by_text("Validation report").wait_for(timeout=WAIT_MS)
+    ready(page)
+    shot(page, "upload")
+    page.get_by_role("button", name="Use this dataset").click()
+    page.get_by_text("Dataset saved").wait_for(timeout=WAIT_MS)
+    page.close()
+
+
+def start_slow_job(browser, server: Server, throttle: float):
+    page = open_page(browser, server, "Generate_Links")
+    page.get_by_text("Advanced").click()
+    field = page.get_by_role("spinbutton", name="Pause after each page (seconds)")
+    field.fill(f"{throttle:.2f}")
+    field.press("Enter")
+    ready(page)
+    shot(page, "generate")
+    page.get_by_role("button", name="Start analysis").click()
+    page.get_by_text("Analysis started").wait_for(timeout=WAIT_MS)
+    job_id = re.search(r"[?&]job=([\w-]+)", page.url).group(1)
+    return page, job_id
+
+
+def sample_page_count() -> int:
+    import site_import
+
+    pages, _ = site_import.load_pages(SAMPLE / "pages.csv")
+    return int(pages["is_target"].sum()) if "is_target" in pages else len(pages)
+
+
+def expected_rows(tmp_path: Path) -> pd.DataFrame:
+    """The same analysis run in the foreground, uninterrupted."""
+    import link_task
+
+    out = tmp_path / "foreground.csv"
+    link_task.run_to_csv(SAMPLE / "pages.csv", SAMPLE / "inlinks.csv", engine="offline", options={},
+                         out_path=out)
+    return pd.read_csv(out)
+
+
+def key_columns(frame: pd.DataFrame) -> list[tuple]:
+    return sorted(map(tuple, frame[["Source", "Destination", "Anchor"]].astype(str).values.tolist()))
+
+
+@pytest.mark.skipif(not (SAMPLE / "pages.csv").is_file(), reason="sample_data not present")
+def test_job_survives_closed_tabs_and_a_killed_server(browser, server, tmp_path):
+    from job_manager import JobManager
+
+    server.start()
+    load_sample(browser, server)
+    first_tab, job_id = start_slow_job(browser, server, throttle=RUN_SECONDS / max(sample_page_count(), 1))
+    wait_progress(first_tab, above=0)
+    seen = progress(first_tab)[1]
+    first_tab.close()                                              # the tab goes away, the job does not
+
+    tab_a = open_page(browser, server, f"Generate_Links?job={job_id}")
+    wait_progress(tab_a, above=seen)
+    tab_b = open_page(browser, server, f"Jobs?job={job_id}")
+    tab_a.get_by_role("button", name="Pause").click()              # an action in one tab...
+    wait_progress(tab_b, status="Paused", timeout_ms=2_500)        # ...shows in the other within 2 s (+ slack)
+    tab_b.get_by_role("button", name="Resume").click()
+    wait_progress(tab_a, status="Running", timeout_ms=2_500)
+    shot(tab_a, "generate-running")
+    home = open_page(browser, server, "")
+    home.get_by_text("Resuming active analysis: pages.csv").wait_for(timeout=WAIT_MS)
+    shot(home, "home-active")
+    home.close()
+    tab_a.close()
+    tab_b.close()
+
+    server.kill(signal.SIGKILL)                                    # no clean shutdown, no page open
+    observer = JobManager(server.jobs_dir, autostart=False)        # reads the files; runs nothing
+    before = observer.get(job_id)["items_done"]
+    assert observer.get(job_id)["status"] == "running"             # as the killed process left it
+    server.start()
+    wait_for(lambda: observer.get(job_id)["items_done"] > before, 30, "the job to resume with no page open")
+    done = wait_for(lambda: (lambda j: j if j["status"] in ("completed", "failed") else None)(
+        observer.get(job_id)), 60, "the job to finish")
+    assert done["status"] == "completed", done.get("error")
+
+    page = open_page(browser, server, f"Jobs?job={job_id}")
+    assert progress(page)[0] == "Completed"
+    shot(page, "job-detail")
+    with page.expect_download(timeout=WAIT_MS) as download:
+        page.get_by_role("button", name="Download CSV").click()
+    rows = pd.read_csv(io.BytesIO(Path(download.value.path()).read_bytes()), encoding="utf-8-sig")
+    assert not rows.duplicated(["Source", "Destination", "Anchor"]).any()   # no page analysed twice
+    assert key_columns(rows) == key_columns(expected_rows(tmp_path))       # and none missing
+    jobs = open_page(browser, server, "Jobs")
+    shot(jobs, "jobs")
