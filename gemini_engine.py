@@ -238,6 +238,8 @@ class GeminiEngine:
             self._spent += outcome.cost_usd - before
 
     def _check_budget(self) -> None:
+        """Refuse a new call once the spend reached the cap. Calls already in flight still finish, so the
+        spend can pass the cap by at most max_in_flight answers."""
         budget = self.settings.budget_usd
         spent = self.spent_usd
         if budget is not None and spent >= budget:
