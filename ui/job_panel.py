@@ -8,6 +8,7 @@ only the job's metadata, its last events and the last TAIL_ROWS result rows, wha
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -86,13 +87,29 @@ def job_panel(manager, job_id: str, *, key: str = "panel", download: bool = True
     panel(manager, job_id, live, key, download)
 
 
+@dataclass
+class PanelData:
+    """Everything one refresh of the panel reads: bounded, whatever the size of the job."""
+
+    job: dict
+    events: list[dict]
+    tail: pd.DataFrame
+
+
+def read_panel(manager, job_id: str) -> PanelData:
+    """The job's metadata, its last EVENT_ROWS events and last TAIL_ROWS result rows (raises JobNotFound)."""
+    return PanelData(manager.get(job_id), manager.events(job_id, limit=EVENT_ROWS),
+                     manager.results_frame(job_id, limit=TAIL_ROWS, tail=True))
+
+
 def _panel_body(manager, job_id: str, live: bool, key: str, download: bool) -> None:
     with guard("The job panel"):
         try:
-            job = manager.get(job_id)
+            data = read_panel(manager, job_id)
         except JobNotFound:
             st.info(f"Job {job_id} was deleted.")
             return
+        job = data.job
         if (job.get("status") in fmt.ACTIVE_STATUSES) != live:
             st.rerun()   # the whole page again, so the refresh switches on or off
         with st.container(border=True):
@@ -101,7 +118,7 @@ def _panel_body(manager, job_id: str, live: bool, key: str, download: bool) -> N
             _figures(job)
             _message(job)
             _controls(manager, job, key, download)
-            _latest(manager, job)
+            _latest(data)
 
 
 def _header(job: dict) -> None:
@@ -195,11 +212,11 @@ def resume_secrets(engine: str) -> dict | None:
     return {link_task.SECRET_KEY: key} if key else None
 
 
-def _latest(manager, job: dict) -> None:
+def _latest(data: PanelData) -> None:
     events_column, rows_column = st.columns([2, 3])
     with events_column:
         st.markdown("**Latest events**")
-        events = manager.events(job["job_id"], limit=EVENT_ROWS)
+        events = data.events
         if events:
             frame = pd.DataFrame({"Time": [fmt.timestamp(e.get("ts"))[11:16] for e in reversed(events)],
                                   "Event": [e.get("message") or e.get("event") for e in reversed(events)]})
@@ -208,7 +225,7 @@ def _latest(manager, job: dict) -> None:
             st.caption("No events yet.")
     with rows_column:
         st.markdown("**Latest suggestions**")
-        tail = manager.results_frame(job["job_id"], limit=TAIL_ROWS, tail=True)
+        tail = data.tail
         if len(tail):
             shown = [c for c in ("Source", "Destination", "Anchor", "Score") if c in tail.columns]
             st.dataframe(tail[shown].iloc[::-1], hide_index=True, width="stretch")
