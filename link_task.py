@@ -1,0 +1,258 @@
+"""The link analysis as a durable job: the one module that knows both the job engine and the link engines.
+
+The job engine runs the task's preparation steps ("load", "index") again on every resume — they are
+deterministic and cheap next to the per-page work — and then calls `process` once per source page, in a stable
+order, checkpointing each page's rows. State that spans pages (new inbound links per target, for the
+max-inbound cap) is replayed from the committed rows on resume, so a resumed job ends with the same rows as an
+uninterrupted one.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping
+
+import pandas as pd
+
+import analyzer
+import site_import
+from job_manager import ItemError, JobManager, PauseJob, Task, TaskContext, register_task
+
+TASK_NAME = "link_analysis"
+ENGINES = ("offline", "gemini")
+SECRET_KEY = "gemini_api_key"
+
+#: Options a user may set, with their defaults. Anything else is refused, so typos do not pass silently.
+DEFAULT_OPTIONS: dict = {
+    "max_per_page": 5,
+    "max_inbound_per_target": None,
+    "exclude_patterns": [],
+    "model": None,            # Gemini model; None = the configured default
+    "budget_usd": None,       # Gemini spend after which the job pauses
+    "rpm": None,              # Gemini requests per minute; None = the configured default
+    "throttle_s": 0.0,        # pause after each page (demos and browser tests watch a job advance)
+}
+
+
+class OptionError(ValueError):
+    """An analysis option has a wrong name or value; the message says which and why."""
+
+
+def clean_options(engine: str, options: Mapping | None) -> dict:
+    """Check the engine and options a user gave and return the full option set (defaults filled in)."""
+    if engine not in ENGINES:
+        raise OptionError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
+    given = dict(options or {})
+    unknown = sorted(set(given) - set(DEFAULT_OPTIONS))
+    if unknown:
+        raise OptionError(f"unknown option(s): {', '.join(unknown)}")
+    merged = {**DEFAULT_OPTIONS, **{k: v for k, v in given.items() if v is not None}}
+    _check_positive_int(merged, "max_per_page")
+    if merged["max_inbound_per_target"] is not None:
+        _check_positive_int(merged, "max_inbound_per_target")
+    merged["exclude_patterns"] = [p.strip() for p in merged["exclude_patterns"] if str(p).strip()]
+    if float(merged["throttle_s"]) < 0:
+        raise OptionError("throttle_s must be zero or more seconds")
+    if merged["budget_usd"] is not None and float(merged["budget_usd"]) <= 0:
+        raise OptionError("budget_usd must be a positive amount of US dollars")
+    merged["engine"] = engine
+    return merged
+
+
+def _check_positive_int(options: dict, name: str) -> None:
+    value = options[name]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise OptionError(f"{name} must be a whole number of at least 1, not {value!r}")
+
+
+def analysis_config(options: Mapping) -> analyzer.AnalysisConfig:
+    """The offline engine's configuration for a set of cleaned options."""
+    return analyzer.AnalysisConfig(
+        max_per_page=options["max_per_page"],
+        max_inbound_per_target=options["max_inbound_per_target"],
+        exclude_patterns=tuple(options["exclude_patterns"]),
+    )
+
+
+@dataclass
+class PageAnalyzer:
+    """Turns one source page into suggestion rows with the chosen engine; shared by jobs and `cli.py suggest`."""
+
+    index: analyzer.LinkIndex
+    engine: str
+    gemini: object | None = None
+    counters: dict = field(default_factory=dict)
+
+    def rows_for(self, url: str, count: Callable[..., None] | None = None) -> list[dict]:
+        if self.gemini is None:
+            return analyzer.analyze_page(self.index, url)
+        return self._gemini_rows(url, count)
+
+    def _gemini_rows(self, url: str, count: Callable[..., None] | None) -> list[dict]:
+        import gemini_engine
+
+        try:
+            outcome = self.gemini.suggest(self.index, url)
+        except gemini_engine.BudgetExceeded as exc:
+            raise PauseJob(str(exc)) from None
+        except gemini_engine.PageAnalysisError as exc:
+            if count is not None:
+                count(**exc.counters)  # the tokens were spent even though the page failed
+            raise ItemError(str(exc)) from None
+        if count is not None:
+            count(**outcome.counters())
+        analyzer.record_suggestions(self.index, outcome.rows)
+        return outcome.rows
+
+
+def build_page_analyzer(site: site_import.SiteData, options: Mapping, api_key: str | None,
+                        spent_usd: float = 0.0) -> PageAnalyzer:
+    """Build the index once and attach the chosen engine; raises a plain error when Gemini has no key."""
+    index = analyzer.build_index(site, analysis_config(options))
+    if options["engine"] == "offline":
+        return PageAnalyzer(index=index, engine="offline")
+    return PageAnalyzer(index=index, engine="gemini", gemini=_gemini_engine(options, api_key, spent_usd))
+
+
+def _gemini_engine(options: Mapping, api_key: str | None, spent_usd: float):
+    import gemini_engine
+
+    key = api_key or gemini_engine.api_key_from_env()
+    if not key:
+        raise RuntimeError("the Gemini engine needs an API key: set GEMINI_API_KEY (or GOOGLE_API_KEY), "
+                           "or type the key in the dashboard, then resume the job")
+    settings = gemini_engine.GeminiSettings.from_options(
+        model=options.get("model"), budget_usd=options.get("budget_usd"), rpm=options.get("rpm"))
+    return gemini_engine.GeminiEngine(key, settings, spent_usd=spent_usd)
+
+
+class LinkAnalysisTask(Task):
+    """Load the site, build the link index, then suggest links page by page."""
+
+    name = TASK_NAME
+    steps = ("load", "index", "analyze")
+    result_columns = analyzer.RESULT_COLUMNS
+
+    def prepare(self, ctx: TaskContext, step: str) -> None:
+        if step == "load":
+            ctx.state["site"] = _load_job_site(ctx)
+        elif step == "index":
+            options = ctx.config["options"]
+            done = ctx.results_so_far()
+            page_analyzer = build_page_analyzer(ctx.state["site"], options, ctx.secrets.get(SECRET_KEY),
+                                                spent_usd=_spent_so_far(ctx))
+            analyzer.record_suggestions(page_analyzer.index, done.to_dict("records"))
+            ctx.state["pages"] = page_analyzer
+
+    def items(self, ctx: TaskContext) -> list[str]:
+        return analyzer.source_pages(ctx.state["pages"].index)
+
+    def process(self, ctx: TaskContext, item: str) -> list[dict]:
+        rows = ctx.state["pages"].rows_for(item, count=ctx.count)
+        throttle = float(ctx.config["options"].get("throttle_s") or 0)
+        if throttle:
+            time.sleep(throttle)
+        return rows
+
+    def finish(self, ctx: TaskContext) -> dict:
+        summary = analyzer.summarize(ctx.state["pages"].index, ctx.results_so_far())
+        return {**summary, "import": ctx.state["site"].report.as_dict()}
+
+
+def _spent_so_far(ctx: TaskContext) -> float:
+    """Gemini spend already committed by this job, so a resumed job keeps honouring its budget cap."""
+    counters = getattr(ctx, "counters_so_far", None)
+    return float(counters().get("cost_usd", 0.0)) if counters else 0.0
+
+
+def _load_job_site(ctx: TaskContext) -> site_import.SiteData:
+    """Load the job's own copy of its inputs (never the original upload)."""
+    files = ctx.config["files"]
+    links_name = files.get("links")
+    return site_import.load_site(
+        ctx.input_dir / files["pages"],
+        ctx.input_dir / links_name if links_name else None,
+        pages_name=files.get("pages_label") or files["pages"],
+        links_name=files.get("links_label") or links_name,
+        column_map=ctx.config.get("column_map") or None,
+    )
+
+
+register_task(LinkAnalysisTask())
+
+
+def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
+                   links: Path | bytes | None = None, links_name: str | None = None,
+                   engine: str = "offline", options: Mapping | None = None, api_key: str | None = None,
+                   label: str | None = None, column_map: Mapping | None = None) -> str:
+    """Validate the site files, then create a queued analysis job holding its own copy of them.
+
+    Raises site_import.SiteDataError for a bad file and OptionError for a bad option, before any job exists.
+    The API key (when given) is handed to the manager in memory only.
+    """
+    cleaned = clean_options(engine, options)
+    pages_bytes, links_bytes = _as_bytes(pages), _as_bytes(links) if links is not None else None
+    site_import.load_site(pages_bytes, links_bytes, pages_name=pages_name, links_name=links_name,
+                          column_map=dict(column_map or {}) or None)
+    inputs = {"pages" + _suffix(pages_name): pages_bytes}
+    files = {"pages": next(iter(inputs)), "pages_label": pages_name}
+    if links_bytes is not None:
+        stored = "links" + _suffix(links_name or "links.csv")
+        inputs[stored] = links_bytes
+        files.update(links=stored, links_label=links_name or stored)
+    config = {"engine": engine, "options": cleaned, "files": files, "column_map": dict(column_map or {})}
+    secrets = {SECRET_KEY: api_key} if api_key else None
+    return manager.create_job(TASK_NAME, inputs=inputs, config=config, label=label or pages_name,
+                              secrets=secrets)
+
+
+def _as_bytes(source: Path | str | bytes) -> bytes:
+    if isinstance(source, (bytes, bytearray)):
+        return bytes(source)
+    return Path(source).read_bytes()
+
+
+def _suffix(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    return suffix if suffix in (".csv", ".xlsx", ".tsv", ".txt") else ".csv"
+
+
+def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", options: Mapping | None = None,
+               out_path: Path, api_key: str | None = None,
+               progress: Callable[[int, int], None] | None = None) -> dict:
+    """Analyse every page in the foreground and write the suggestions CSV; returns the summary."""
+    cleaned = clean_options(engine, options)
+    site = site_import.load_site(pages, links, pages_name=Path(pages).name,
+                                 links_name=Path(links).name if links else None)
+    page_analyzer = build_page_analyzer(site, cleaned, api_key)
+    rows: list[dict] = []
+    sources = analyzer.source_pages(page_analyzer.index)
+    for done, url in enumerate(sources, 1):
+        try:
+            rows.extend(page_analyzer.rows_for(url))
+        except ItemError:
+            pass
+        if progress:
+            progress(done, len(sources))
+    frame = pd.DataFrame(rows, columns=list(analyzer.RESULT_COLUMNS))
+    Path(out_path).write_bytes(suggestions_csv(frame))
+    return analyzer.summarize(page_analyzer.index, frame)
+
+
+def suggestions_csv(frame: pd.DataFrame) -> bytes:
+    """CSV bytes of a suggestions table, safe to open in a spreadsheet."""
+    from jobresults import neutralise_cell  # one neutraliser for every export
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(frame.columns)
+    for row in frame.itertuples(index=False):
+        writer.writerow([neutralise_cell(_text(value)) for value in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _text(value) -> str:
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
