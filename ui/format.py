@@ -69,6 +69,12 @@ def timestamp(value: str | None) -> str:
     return parsed.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if parsed else "—"
 
 
+def clock(value: str | None) -> str:
+    """'08:30:12' (UTC) for a metadata timestamp, for event lists within a day."""
+    parsed = parse_time(value)
+    return parsed.astimezone(timezone.utc).strftime("%H:%M:%S") if parsed else "—"
+
+
 def engine_of(job: dict) -> str:
     """The engine a job uses ('offline' or 'gemini'), read from its config."""
     config = job.get("config") or {}

@@ -138,8 +138,9 @@ def _progress(job: dict) -> None:
     percent = float(progress.get("percentage") or job.get("progress_percentage") or 0.0)
     status = fmt.status_label(job.get("status"))
     text = f"{status} · {done:,} of {total:,} pages · {percent:.0f}%"
-    if not total and job.get("status") in fmt.ACTIVE_STATUSES:
-        text = f"{status} · preparing: reading the crawl and building the link index…"
+    if not total:
+        text = (f"{status} · preparing: reading the crawl and building the link index…"
+                if job.get("status") in fmt.ACTIVE_STATUSES else f"{status} · no pages analysed")
     st.progress(min(max(percent / 100.0, 0.0), 1.0), text=text)
 
 
@@ -218,7 +219,7 @@ def _latest(data: PanelData) -> None:
         st.markdown("**Latest events**")
         events = data.events
         if events:
-            frame = pd.DataFrame({"Time": [fmt.timestamp(e.get("ts"))[11:16] for e in reversed(events)],
+            frame = pd.DataFrame({"Time": [fmt.clock(e.get("ts")) for e in reversed(events)],
                                   "Event": [e.get("message") or e.get("event") for e in reversed(events)]})
             st.dataframe(frame, hide_index=True, width="stretch")
         else:
