@@ -124,7 +124,8 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _decode_as(data, "utf-16", name), "UTF-16"
     if b"\x00" in data[:65536]:
-        raise SiteDataError("looks like a binary file, not a CSV or XLSX table", file=name)
+        raise SiteDataError("looks like a binary file, not a CSV or XLSX table (if it is UTF-16 text "
+                            "without a byte-order mark, save it as CSV UTF-8)", file=name)
     try:
         return data.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError:
@@ -160,6 +161,7 @@ def _read_csv(data: bytes, name: str) -> pd.DataFrame:
     text, encoding = _decode(data, name)
     if _looks_binary(text):
         raise SiteDataError("looks like a binary file, not a CSV or XLSX table", file=name)
+    text, title_lines = _skip_title_line(text)
     delimiter = sniff_delimiter(text)
     try:
         frame = _parse_csv(text, delimiter)
@@ -170,8 +172,22 @@ def _read_csv(data: bytes, name: str) -> pd.DataFrame:
     notes = [] if encoding == "UTF-8" else [f"{name} was read as {encoding} text"]
     if delimiter != ",":
         notes.append(f"{name} uses {'tab' if delimiter == chr(9) else repr(delimiter)} as column separator")
-    frame.attrs["notes"] = notes
+    if title_lines:
+        frame.attrs["bad_rows"] = [(row + title_lines, reason) for row, reason in frame.attrs["bad_rows"]]
+        notes.append(f"{name}: the title line above the column names was skipped")
+    frame.attrs.update(notes=notes, header_row=1 + title_lines)
     return frame
+
+
+def _skip_title_line(text: str) -> tuple[str, int]:
+    """Older Screaming Frog exports start with a title line ("Internal - HTML") above the header."""
+    first, _, rest = text.lstrip("\r\n").partition("\n")
+    header = rest.partition("\n")[0]
+    if any(delim in first for delim in DELIMITERS) or header.lower().startswith("http"):
+        return text, 0
+    if not any(header.count(delim) >= 2 for delim in DELIMITERS):
+        return text, 0
+    return rest, 1
 
 
 def _csv_options(delimiter: str) -> dict:
@@ -269,7 +285,8 @@ def _finish(frame: pd.DataFrame, name: str) -> pd.DataFrame:
         raise SiteDataError(f"the table has more than {MAX_ROWS:,} rows; split the crawl or filter it first",
                             file=name)
     if not frame.attrs.pop("indexed_by_row", False):
-        frame.index = pd.RangeIndex(2, len(frame) + 2)
+        first = frame.attrs.pop("header_row", 1) + 1
+        frame.index = pd.RangeIndex(first, len(frame) + first)
     frame.columns = [str(column).strip() for column in frame.columns]
     frame = frame.fillna("")
     blank = (frame == "").all(axis=1)

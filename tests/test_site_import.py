@@ -343,3 +343,16 @@ def test_sample_site_loads_and_content_anchors_stand_in_source_text():
     assert missing == []
     targets = set(site.pages.loc[site.pages["is_target"], "url"])
     assert targets - set(site.links["destination"]), "the sample should leave some pages orphaned"
+
+
+def test_title_line_of_older_exports_is_skipped_and_rows_still_numbered():
+    text = ('"Internal - HTML"\r\nAddress,Title 1,Content\r\nhttps://a.com/x,X,text\r\n'
+            'https://a.com/y,Y,a,b,c\r\nhttps://a.com/z,Z,text\r\n')
+    pages, report = load_pages(text.encode(), "internal_html.csv")
+    assert pages["url"].tolist() == ["https://a.com/x", "https://a.com/z"]
+    assert report.dropped_rows == [(4, "5 fields where the header has 3")]
+
+
+def test_headerless_url_list_gets_a_plain_hint():
+    with pytest.raises(SiteDataError, match="first row holds URLs"):
+        load_pages(b"https://a.com/x,Title\r\nhttps://a.com/y,Other\r\n", "urls.csv")
