@@ -414,16 +414,8 @@ class JobManager:
             elif meta.get("requested_action"):
                 runner.request(meta["requested_action"])
             if now - runner.last_flush >= self.heartbeat_interval:
-                runner.last_flush = now
                 with contextlib.suppress(JobError, OSError):
-                    self.store.update_meta(runner.job_id, lambda m: self._heartbeat(m, runner))
-
-    def _heartbeat(self, meta: dict, runner: JobRunner) -> None:
-        if (meta.get("owner") or {}).get("token") != runner.token:
-            runner.request("lost")
-            return False
-        meta.update(runner.snapshot())
-        meta["owner"]["heartbeat"] = time.time()
+                    runner.flush()
 
     def _recover_orphans(self) -> None:
         for meta in self.store.scan():
@@ -546,19 +538,17 @@ class JobManager:
                 with self.store.job_lock(runner.job_id):
                     self.store.remove_job_files(runner.job_id)
             return
-        try:
-            meta = self.store.update_meta(runner.job_id, lambda m: self._final(m, runner, outcome))
-        except JobNotFound:
-            return
-        if meta.get("status") != outcome.status:
-            return                    # someone else owns the job now: nothing of ours to log
-        event = {"queued": "requeued"}.get(outcome.status, outcome.status)
-        extra = {"error": outcome.error} if outcome.error else {}
-        self.store.add_event(runner.job_id, event, outcome.message, **extra)
+        with contextlib.suppress(JobNotFound):
+            self.store.update_meta(runner.job_id, lambda m: self._final(m, runner, outcome))
 
     def _final(self, meta: dict, runner: JobRunner, outcome: Outcome) -> bool:
+        """Under the job's lock: the event first, then the status (a reader who sees the new
+        status also finds its event)."""
         if (meta.get("owner") or {}).get("token") != runner.token:
             return False              # someone took the job over: leave their metadata alone
+        extra = {"error": outcome.error} if outcome.error else {}
+        self.store.add_event(runner.job_id, {"queued": "requeued"}.get(outcome.status, outcome.status),
+                             outcome.message, locked=True, **extra)
         now = utc_now_iso()
         meta.update(runner.snapshot())
         self._close_session(meta)

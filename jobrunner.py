@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 
 from jobresults import ResultsWriter, read_results, recover_files
-from jobstate import ItemError, JobStatus, PauseJob, StorageError, utc_now_iso
+from jobstate import ItemError, JobNotFound, JobStatus, PauseJob, StorageError
 from jobstore import JobStore
 from jobtask import Task, TaskContext
 
@@ -83,6 +84,23 @@ class JobRunner:
                 "current_step_index": self.step_index, "last_successful_step": self.last_step_done,
                 "progress_percentage": round(100.0 * self.items_done / total, 2) if total else 0.0}
 
+    def flush(self) -> None:
+        """Write progress and heartbeat into the metadata, if this runner still owns the job."""
+        def change(meta: dict):
+            if (meta.get("owner") or {}).get("token") != self.token:
+                self.request("lost")
+                return False
+            meta.update(self.snapshot())
+            meta["owner"]["heartbeat"] = time.time()
+        self.last_flush = time.monotonic()
+        self.store.update_meta(self.job_id, change)
+
+    def _flush_quietly(self) -> None:
+        try:
+            self.flush()
+        except (JobNotFound, StorageError):
+            pass    # the heartbeat retries within a second
+
     # -- the run ------------------------------------------------------------------------------
     def _main(self) -> None:
         try:
@@ -126,6 +144,7 @@ class JobRunner:
         for index, step in enumerate(steps[:-1]):
             self._check_interrupt()
             self.step_index, self.step = index, step
+            self._flush_quietly()
             try:
                 self._log("step_started", f"Step {index + 1}/{len(steps)} '{step}' started.")
                 self.task.prepare(ctx, step)
@@ -148,6 +167,7 @@ class JobRunner:
             return Outcome(JobStatus.FAILED.value, problem, failed_step=self.step,
                            error={"type": "InvalidJobOperation", "message": problem})
         self.total_items = len(keys)
+        self._flush_quietly()
         self._log("step_started", f"Step {len(steps)}/{len(steps)} '{self.step}' started: "
                   f"{len(keys) - writer.next_index} of {len(keys)} items to process.")
         outcome = self._run_items(ctx, writer, keys)

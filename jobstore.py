@@ -214,19 +214,21 @@ class JobStore:
             return meta
 
     # -- events ---------------------------------------------------------------------------------
-    def add_event(self, job_id: str, event: str, message: str, **extra: Any) -> None:
+    def add_event(self, job_id: str, event: str, message: str, *, locked: bool = False,
+                  **extra: Any) -> None:
+        """Append one event; `locked=True` when the caller already holds the job's lock."""
         record = {"ts": utc_now_iso(), "event": event, "message": message, **extra}
         path = self.events_path(job_id)
         append_line(path, (json.dumps(record, default=str) + "\n").encode())
         with contextlib.suppress(OSError):
             if path.stat().st_size > _EVENTS_TRIM_BYTES:
-                self._trim_events(job_id)
+                with contextlib.nullcontext() if locked else self.job_lock(job_id):
+                    self._trim_events(job_id)
 
     def _trim_events(self, job_id: str) -> None:
-        with self.job_lock(job_id):
-            lines = self.events_path(job_id).read_bytes().splitlines(keepends=True)
-            if len(lines) > MAX_EVENTS:
-                atomic_write_bytes(self.events_path(job_id), b"".join(lines[-MAX_EVENTS:]))
+        lines = self.events_path(job_id).read_bytes().splitlines(keepends=True)
+        if len(lines) > MAX_EVENTS:
+            atomic_write_bytes(self.events_path(job_id), b"".join(lines[-MAX_EVENTS:]))
 
     def read_events(self, job_id: str, limit: int = 50) -> list[dict]:
         try:

@@ -1,4 +1,4 @@
-"""Test tasks for the job engine, registered on import (the crash-test subprocess imports them too).
+"""Test tasks (registered on import; the crash-test subprocess imports them too) and test helpers.
 
 Behaviour is driven by the job config so one task covers many cases:
   n            number of items ("item-0000"...)
@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
+from typing import Callable
 
 from job_manager import ItemError, PauseJob, Task, register_task
 
 COLUMNS = ("item", "n", "text", "value")
+REPO = Path(__file__).resolve().parents[1]
 
 
 def item_key(i: int) -> str:
@@ -102,3 +105,29 @@ class PooledCountingTask(CountingTask):
 
 register_task(CountingTask)
 register_task(PooledCountingTask)
+
+
+# ----------------------------------------------------------------------------- test helpers
+def wait_for(condition: Callable[[], object], timeout: float = 10.0, what: str = "condition"):
+    """Poll `condition` until it returns something truthy; fail the test after `timeout`."""
+    deadline = time.monotonic() + timeout
+    pause = threading.Event()
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        pause.wait(0.01)
+
+
+def frame_rows(frame) -> list[tuple]:
+    """Result rows as plain tuples, comparable with jobtasks.expected_rows()."""
+    return [(str(r.item), int(r.n), str(r.text), int(r.value)) for r in frame.itertuples()]
+
+
+def computed_keys(record_path) -> list[str]:
+    try:
+        return record_path.read_text().split()
+    except FileNotFoundError:
+        return []

@@ -1,0 +1,478 @@
+"""Behaviour of JobManager in one process: lifecycle, control, failures, queue, storage, listing."""
+from __future__ import annotations
+
+import errno
+import json
+import os
+import subprocess
+import time
+from collections import Counter
+
+import pytest
+
+import jobresults
+import jobstore
+from job_manager import (InvalidJobId, InvalidJobOperation, JobManager, JobNotFound, JobStatus,
+                         SecretInConfig, StorageError, UnknownTask)
+from jobtasks import computed_keys, expected_rows, frame_rows, rows_for, wait_for
+
+METADATA_KEYS = {
+    "job_id", "task", "label", "status", "created_at", "started_at", "updated_at", "completed_at",
+    "paused_at", "stopped_at", "total_items", "items_done", "progress_percentage", "current_step",
+    "current_step_index", "total_steps", "last_successful_step", "failed_step", "error",
+    "can_resume", "attempts", "owner", "rows_written", "counters", "config", "summary", "message",
+    "progress"}
+
+
+@pytest.fixture
+def jobs_dir(_isolated_jobs_dir):
+    return _isolated_jobs_dir
+
+
+@pytest.fixture
+def make_manager(jobs_dir):
+    managers = []
+
+    def make(**kwargs):
+        kwargs.setdefault("heartbeat_interval", 0.2)
+        manager = JobManager(jobs_dir, **kwargs)
+        managers.append(manager)
+        return manager
+    yield make
+    for manager in managers:
+        manager.shutdown(timeout=5)
+
+
+@pytest.fixture
+def manager(make_manager):
+    return make_manager()
+
+
+def run(manager, n=12, timeout=20, **config):
+    job_id = manager.create_job("test_counting", inputs={"pages.csv": b"url\n/a\n"},
+                                config={"n": n, **config})
+    return job_id, manager.wait(job_id, timeout)
+
+
+def pause_midway(manager, job_id, after=5):
+    """Wait until `after` items are done, pause, and return the paused job's metadata."""
+    wait_for(lambda: manager.get(job_id)["items_done"] >= after, what="progress")
+    manager.pause(job_id)
+    meta = manager.wait(job_id, 5, until=["paused"])
+    assert meta["status"] == "paused", meta
+    return meta
+
+
+def status_is(manager, job_id, status):
+    return lambda: manager.get(job_id)["status"] == status
+
+
+# ----------------------------------------------------------------------------- lifecycle
+def test_job_runs_in_background_and_reports_everything(manager, jobs_dir):
+    job_id, meta = run(manager, n=30)
+    assert meta["status"] == "completed", meta["message"]
+    assert METADATA_KEYS <= set(meta)
+    assert meta["items_done"] == meta["total_items"] == 30
+    assert meta["progress"]["percentage"] == 100.0
+    assert meta["last_successful_step"] == "count" and meta["attempts"] == 1
+    assert meta["summary"] == {"loaded": True, "inputs": ["pages.csv"]}
+    assert meta["rows_written"] == len(expected_rows(30)) == manager.results_count(job_id)
+    assert meta["counters"] == {"tokens": len(expected_rows(30)), "cost_usd": 15.0}
+    assert frame_rows(manager.results_frame(job_id)) == expected_rows(30)
+    assert (jobs_dir / f"{job_id}_input" / "pages.csv").read_bytes() == b"url\n/a\n"
+    kinds = [e["event"] for e in manager.events(job_id)]
+    assert kinds[:2] == ["created", "started"] and kinds[-1] == "completed"
+    assert all(e["ts"] and e["message"] for e in manager.events(job_id))
+
+
+def test_get_list_and_delete(manager, jobs_dir):
+    first, _ = run(manager, n=3)
+    second, _ = run(manager, n=3)
+    assert [m["job_id"] for m in manager.list_jobs()] == [second, first]
+    assert [m["job_id"] for m in manager.list_jobs("completed")] == [second, first]
+    assert manager.list_jobs("running") == []
+    manager.delete(first)
+    assert not any(p.name.startswith(first) for p in jobs_dir.iterdir())
+    with pytest.raises(JobNotFound):
+        manager.get(first)
+    assert [m["job_id"] for m in manager.list_jobs()] == [second]
+
+
+def test_resume_uses_the_jobs_own_copy_of_inputs(make_manager, tmp_path):
+    upload = tmp_path / "upload.csv"
+    upload.write_text("url\n/x\n")
+    manager = make_manager()
+    job_id = manager.create_job("test_counting", inputs={"pages.csv": upload},
+                                config={"n": 40, "delay": 0.01})
+    pause_midway(manager, job_id, after=3)
+    upload.unlink()
+    manager.resume(job_id)
+    meta = manager.wait(job_id, 20)
+    assert meta["status"] == "completed"
+    assert meta["summary"]["inputs"] == ["pages.csv"]
+
+
+# ----------------------------------------------------------------------------- pause / resume / stop
+def test_pause_acts_between_items_and_resume_never_repeats_one(manager, tmp_path):
+    record = tmp_path / "computed.txt"
+    job_id = manager.create_job("test_counting", config={"n": 60, "delay": 0.01,
+                                                        "record": str(record)})
+    meta = pause_midway(manager, job_id)
+    assert meta["can_resume"] and meta["paused_at"] and meta["owner"] is None
+    done = meta["items_done"]
+    assert 5 <= done < 60
+    assert computed_keys(record) == [f"item-{i:04d}" for i in range(done)]
+    assert frame_rows(manager.results_frame(job_id)) == expected_rows(60)[:len(frame_rows(
+        manager.results_frame(job_id)))]
+    manager.resume(job_id)
+    assert manager.wait(job_id, 20)["status"] == "completed"
+    assert Counter(computed_keys(record)) == Counter(f"item-{i:04d}" for i in range(60))
+    assert frame_rows(manager.results_frame(job_id)) == expected_rows(60)
+    assert {"paused", "resumed"} <= {e["event"] for e in manager.events(job_id)}
+
+
+def test_pause_of_a_queued_job_and_resume_withdrawing_a_pending_pause(make_manager):
+    manager = make_manager(max_running=1)
+    blocker = manager.create_job("test_counting", config={"n": 400, "delay": 0.005})
+    waiting = manager.create_job("test_counting", config={"n": 2})
+    wait_for(status_is(manager, blocker, "running"), what="blocker running")
+    manager.pause(waiting)
+    assert manager.get(waiting)["status"] == "paused"
+    manager.stop(blocker)
+    manager.wait(blocker, 5)
+    manager.resume(waiting)
+    assert manager.wait(waiting, 10)["status"] == "completed"
+
+
+def test_stop_keeps_partial_results_and_is_final(manager):
+    job_id = manager.create_job("test_counting", config={"n": 200, "delay": 0.01})
+    wait_for(lambda: manager.get(job_id)["items_done"] >= 4, what="progress")
+    manager.stop(job_id)
+    meta = manager.wait(job_id, 5)
+    assert meta["status"] == "stopped" and meta["stopped_at"] and not meta["can_resume"]
+    rows = frame_rows(manager.results_frame(job_id))
+    done = meta["items_done"]
+    assert rows == [r for r in expected_rows(done)] and 0 < done < 200
+    assert b"item-0000" in manager.results_csv(job_id)
+    with pytest.raises(InvalidJobOperation, match=f"cannot resume job {job_id}: it is stopped"):
+        manager.resume(job_id)
+
+
+# ----------------------------------------------------------------------------- failures
+def test_failed_item_records_step_and_error_then_resumes_from_that_item(manager, tmp_path):
+    record = tmp_path / "computed.txt"
+    job_id, meta = run(manager, n=20, record=str(record),
+                       fail_once={"at": 7, "marker": str(tmp_path / "m")})
+    assert meta["status"] == "failed" and meta["can_resume"]
+    assert meta["failed_step"] == "count"
+    assert meta["error"] == {"type": "RuntimeError", "message": "item 7 broke once"}
+    assert meta["items_done"] == 7 and "item 8" in meta["message"]
+    manager.resume(job_id)
+    meta = manager.wait(job_id, 20)
+    assert meta["status"] == "completed" and meta["error"] is None and meta["attempts"] == 2
+    assert frame_rows(manager.results_frame(job_id)) == expected_rows(20)
+    counts = Counter(computed_keys(record))
+    assert counts["item-0007"] == 2 and all(c == 1 for k, c in counts.items() if k != "item-0007")
+    assert "retried" in {e["event"] for e in manager.events(job_id)}
+
+
+def test_failed_preparation_step_is_reported_and_retried(manager, tmp_path):
+    job_id, meta = run(manager, n=5, fail_once={"at": "load", "marker": str(tmp_path / "m")})
+    assert meta["status"] == "failed" and meta["failed_step"] == "load"
+    assert meta["last_successful_step"] is None and meta["items_done"] == 0
+    manager.resume(job_id)
+    assert manager.wait(job_id, 10)["status"] == "completed"
+
+
+def test_task_can_pause_itself_with_a_message(manager, tmp_path):
+    job_id = manager.create_job("test_counting", config={
+        "n": 10, "pause_once": {"at": 4, "marker": str(tmp_path / "m")}})
+    meta = manager.wait(job_id, 10, until=["paused"])
+    assert meta["status"] == "paused" and meta["message"] == "Paused: quota reached, try again later."
+    assert meta["items_done"] == 4
+    manager.resume(job_id)
+    assert manager.wait(job_id, 10)["status"] == "completed"
+    assert frame_rows(manager.results_frame(job_id)) == expected_rows(10)
+
+
+def test_item_errors_are_logged_counted_done_and_the_job_goes_on(manager):
+    job_id, meta = run(manager, n=10, item_errors=[1, 6])
+    assert meta["status"] == "completed" and meta["items_done"] == 10
+    wanted = [r for i in range(10) if i not in (1, 6) for r in expected_rows(i + 1)[len(
+        expected_rows(i)):]]
+    assert frame_rows(manager.results_frame(job_id)) == wanted
+    errors = [e for e in manager.events(job_id) if e["event"] == "item_error"]
+    assert [e["item"] for e in errors] == ["item-0001", "item-0006"]
+    assert "item 6 is bad" in errors[1]["message"]
+
+
+def test_concurrent_items_commit_in_order(manager, tmp_path):
+    record = tmp_path / "computed.txt"
+    job_id = manager.create_job("test_counting_pool", config={"n": 45, "delay": 0.01,
+                                                             "record": str(record)})
+    meta = pause_midway(manager, job_id, after=6)
+    assert frame_rows(manager.results_frame(job_id)) == expected_rows(meta["items_done"])
+    manager.resume(job_id)
+    assert manager.wait(job_id, 20)["status"] == "completed"
+    assert frame_rows(manager.results_frame(job_id)) == expected_rows(45)
+    recomputed = sum(c - 1 for c in Counter(computed_keys(record)).values())
+    assert recomputed <= 3     # at most `concurrency` items were in flight at the pause
+
+
+# ----------------------------------------------------------------------------- queue and cap
+def test_cap_on_running_jobs_and_fifo_start(make_manager):
+    manager = make_manager(max_running=2)
+    ids = [manager.create_job("test_counting", config={"n": 15, "delay": 0.01}) for _ in range(4)]
+    peak = 0
+
+    def all_done():
+        nonlocal peak
+        statuses = [manager.get(j)["status"] for j in ids]
+        peak = max(peak, statuses.count("running"))
+        return all(s == "completed" for s in statuses)
+    wait_for(all_done, timeout=30, what="all jobs")
+    assert peak == 2
+    starts = [manager.get(j)["started_at"] for j in ids]
+    assert starts == sorted(starts)
+
+
+def test_cap_counts_jobs_running_in_other_managers(make_manager):
+    first = make_manager(max_running=1)
+    second = make_manager(max_running=1)
+    a = first.create_job("test_counting", config={"n": 400, "delay": 0.01})
+    wait_for(lambda: first.get(a)["status"] == "running", what="a running")
+    b = second.create_job("test_counting", config={"n": 2})
+    assert second.get(b)["status"] == "queued"
+    assert first.wait(b, 1, until=["running", "completed"])["status"] == "queued"
+    first.stop(a)
+    assert second.wait(b, 10)["status"] == "completed"
+
+
+# ----------------------------------------------------------------------------- refused operations
+def test_invalid_transitions_raise_clear_errors(manager):
+    job_id, _ = run(manager, n=2)
+    with pytest.raises(InvalidJobOperation, match=f"cannot pause job {job_id}: it is completed"):
+        manager.pause(job_id)
+    with pytest.raises(InvalidJobOperation, match="cannot resume"):
+        manager.resume(job_id)
+    with pytest.raises(InvalidJobOperation, match="cannot stop"):
+        manager.stop(job_id)
+
+
+@pytest.mark.parametrize("bad", ["../../etc/passwd", "abc", "0123456789AB", "", None, 12,
+                                 "0123456789ab/../x", "0123456789abc"])
+def test_invalid_job_ids_are_refused_before_touching_files(manager, bad):
+    for call in (manager.get, manager.pause, manager.resume, manager.stop, manager.delete,
+                 manager.events, manager.results_frame, manager.results_csv):
+        with pytest.raises(InvalidJobId):
+            call(bad)
+
+
+def test_unknown_job_and_unknown_task(manager):
+    with pytest.raises(JobNotFound, match="job 0123456789ab not found"):
+        manager.get("0123456789ab")
+    with pytest.raises(UnknownTask, match="nope"):
+        manager.create_job("nope", inputs={})
+
+
+@pytest.mark.parametrize("config", [{"api_key": "x"}, {"gemini": {"apiKey": "x"}},
+                                    {"password": "x"}, {"auth_token": "x"},
+                                    {"stages": [{"client_secret": "x"}]}])
+def test_secrets_in_config_are_refused(manager, config, jobs_dir):
+    with pytest.raises(SecretInConfig, match="secrets="):
+        manager.create_job("test_counting", config=config)
+    assert not any(p.name.endswith(".json") for p in jobs_dir.iterdir())
+
+
+def test_secrets_stay_in_memory(manager, jobs_dir):
+    job_id = manager.create_job("test_counting", config={"n": 3, "max_tokens": 100},
+                                secrets={"api_key": "sk-very-secret-123"})
+    assert manager.wait(job_id, 10)["status"] == "completed"
+    for path in jobs_dir.rglob("*"):
+        if path.is_file():
+            assert b"sk-very-secret-123" not in path.read_bytes(), path
+
+
+def test_bad_input_names_are_refused(manager):
+    with pytest.raises(InvalidJobOperation, match="plain file name"):
+        manager.create_job("test_counting", inputs={"../evil.csv": b"x"})
+    with pytest.raises(InvalidJobOperation, match="does not exist"):
+        manager.create_job("test_counting", inputs={"a.csv": "/no/such/file.csv"})
+
+
+# ----------------------------------------------------------------------------- storage failures
+def test_disk_full_while_writing_results_pauses_the_job_without_corruption(manager, monkeypatch):
+    real_write = jobresults.write_all
+    calls = {"n": 0}
+
+    def flaky(fd, data):
+        calls["n"] += 1
+        if calls["n"] == 12:
+            os.write(fd, data[: len(data) // 2])          # a torn write, then the disk is full
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+    monkeypatch.setattr(jobresults, "write_all", flaky)
+    job_id = manager.create_job("test_counting", config={"n": 30})
+    meta = manager.wait(job_id, 10, until=["paused", "failed", "completed"])
+    assert meta["status"] == "paused" and meta["can_resume"]
+    assert meta["error"]["type"] == "StorageError" and "disk is full" in meta["error"]["message"]
+    assert frame_rows(manager.results_frame(job_id)) == expected_rows(meta["items_done"])
+    monkeypatch.setattr(jobresults, "write_all", real_write)
+    manager.resume(job_id)
+    assert manager.wait(job_id, 10)["status"] == "completed"
+    assert frame_rows(manager.results_frame(job_id)) == expected_rows(30)
+
+
+def test_unwritable_folder_refuses_a_new_job_cleanly(manager, monkeypatch, jobs_dir):
+    def denied(fd, data):
+        raise OSError(errno.EACCES, "Permission denied")
+    monkeypatch.setattr(jobstore, "write_all", denied)
+    with pytest.raises(StorageError, match="permission denied"):
+        manager.create_job("test_counting", inputs={"a.csv": b"x"}, config={"n": 1})
+    assert [p.name for p in jobs_dir.iterdir() if not p.name.startswith(".")] == []
+
+
+# ----------------------------------------------------------------------------- folder hygiene
+def test_corrupt_and_foreign_files_are_reported_not_fatal(make_manager, jobs_dir):
+    manager = make_manager()
+    good, _ = run(manager, n=2)
+    (jobs_dir / "aaaaaaaaaaaa.json").write_text("{not json")
+    (jobs_dir / "bbbbbbbbbbbb.json").write_text('["a list"]')
+    (jobs_dir / "notes.txt").write_text("hello")
+    (jobs_dir / "cccccccccccc_results.csv").write_text("orphan")
+    (jobs_dir / "datasets").mkdir()
+    (jobs_dir / "datasets" / "upload.csv").write_text("x")
+    stale_tmp = jobs_dir / f".{good}.json.123_456.tmp"
+    stale_tmp.write_text("half")
+    os.utime(stale_tmp, (time.time() - 3600,) * 2)
+    assert [m["job_id"] for m in manager.list_jobs()] == [good]
+    problems = "\n".join(manager.problems())
+    for name in ("aaaaaaaaaaaa.json", "bbbbbbbbbbbb.json", "notes.txt", "cccccccccccc_results.csv"):
+        assert name in problems
+    assert "datasets" not in problems and ".tmp" not in problems
+    make_manager(autostart=False)        # a starting manager removes stale temp files
+    assert not stale_tmp.exists()
+    assert (jobs_dir / "notes.txt").exists()
+
+
+def test_listing_a_thousand_jobs(manager, jobs_dir):
+    job_id, _ = run(manager, n=1)
+    template = json.loads((jobs_dir / f"{job_id}.json").read_text())
+    for i in range(1000):
+        fake = f"{i:012x}"
+        (jobs_dir / f"{fake}.json").write_text(json.dumps(dict(template, job_id=fake)))
+    jobs = manager.list_jobs()
+    assert len(jobs) == 1001 and manager.problems() == []
+    assert len(manager.list_jobs("completed")) == 1001
+
+
+def test_cleanup_removes_only_old_finished_jobs(manager, jobs_dir):
+    old, _ = run(manager, n=1)
+    recent, _ = run(manager, n=1)
+    paused = manager.create_job("test_counting", config={"n": 400, "delay": 0.01})
+    pause_midway(manager, paused, after=1)
+    meta = json.loads((jobs_dir / f"{old}.json").read_text())
+    meta.update(completed_at="2020-01-01T00:00:00.000Z", updated_at="2020-01-01T00:00:00.000Z",
+                created_at="2020-01-01T00:00:00.000Z")
+    (jobs_dir / f"{old}.json").write_text(json.dumps(meta))
+    assert manager.cleanup(days=7) == [old]
+    assert not any(p.name.startswith(old) for p in jobs_dir.iterdir())
+    assert {m["job_id"] for m in manager.list_jobs()} == {recent, paused}
+
+
+def test_events_are_bounded(manager, monkeypatch):
+    monkeypatch.setattr(jobstore, "MAX_EVENTS", 40)
+    monkeypatch.setattr(jobstore, "_EVENTS_TRIM_BYTES", 4000)
+    job_id, meta = run(manager, n=120, item_errors=list(range(0, 120)))
+    assert meta["status"] == "completed"
+    events = manager.events(job_id, limit=1000)
+    assert len(events) <= 80
+    assert events[-1]["event"] == "completed"
+
+
+def test_results_csv_neutralises_formulas(manager):
+    job_id, _ = run(manager, n=12, tricky=True)
+    text = manager.results_csv(job_id).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and ",'+1," in text and ",'@sum," in text and ",'-2," in text
+    assert '"say ""hi"", then\nleave"' in text
+    frame = manager.results_frame(job_id)
+    assert frame.text.tolist()[0] == '=HYPERLINK("x")'   # the stored results stay verbatim
+
+
+def test_results_frame_limit_and_tail(manager):
+    job_id, _ = run(manager, n=40, tricky=True)
+    every = [(r["item"], r["n"], r["text"], r["value"]) for i in range(40)
+             for r in rows_for(i, tricky=True)]
+    assert frame_rows(manager.results_frame(job_id, limit=5)) == every[:5]
+    assert frame_rows(manager.results_frame(job_id, limit=7, tail=True)) == every[-7:]
+    assert frame_rows(manager.results_frame(job_id, limit=10_000, tail=True)) == every
+    assert manager.results_frame(job_id, limit=0).empty
+
+
+# ----------------------------------------------------------------------------- recovery
+def _dead_pid() -> int:
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    return proc.pid
+
+
+def _orphan(jobs_dir, job_id, **extra):
+    path = jobs_dir / f"{job_id}.json"
+    meta = json.loads(path.read_text())
+    meta.update(status="running", owner={"pid": _dead_pid(), "host": jobstore.HOST,
+                                         "heartbeat": time.time(), "token": "gone"}, **extra)
+    path.write_text(json.dumps(meta))
+
+
+def test_orphaned_running_job_is_recovered_by_a_new_manager(make_manager, jobs_dir):
+    first = make_manager()
+    job_id = first.create_job("test_counting", config={"n": 80, "delay": 0.005})
+    pause_midway(first, job_id)
+    first.shutdown()
+    _orphan(jobs_dir, job_id)
+    second = make_manager()
+    meta = second.wait(job_id, 20)
+    assert meta["status"] == "completed"
+    assert frame_rows(second.results_frame(job_id)) == expected_rows(80)
+    recovered = [e for e in second.events(job_id, 200) if e["event"] == "recovered"]
+    assert recovered and "Recovered after restart" in recovered[0]["message"]
+
+
+def test_repeated_crashes_without_progress_end_as_failed(make_manager, jobs_dir):
+    manager = make_manager(autostart=False, max_recoveries=2)
+    job_id = manager.create_job("test_counting", config={"n": 5})
+    _orphan(jobs_dir, job_id, recoveries=2, recovery_progress_mark=0)
+    manager.start()
+    meta = manager.wait(job_id, 5, until=["failed"])
+    assert meta["status"] == "failed" and "without progress" in meta["message"]
+    assert meta["can_resume"]
+
+
+def test_shutdown_without_pause_hands_the_job_back_to_the_queue(make_manager):
+    first = make_manager()
+    job_id = first.create_job("test_counting", config={"n": 80, "delay": 0.005})
+    wait_for(lambda: first.get(job_id)["items_done"] >= 3, what="progress")
+    first.shutdown()
+    assert first.get(job_id)["status"] == "queued"
+    second = make_manager()
+    assert second.wait(job_id, 20)["status"] == "completed"
+    assert frame_rows(second.results_frame(job_id)) == expected_rows(80)
+
+
+def test_shutdown_with_pause_pauses_running_jobs(make_manager):
+    manager = make_manager()
+    job_id = manager.create_job("test_counting", config={"n": 80, "delay": 0.005})
+    wait_for(lambda: manager.get(job_id)["items_done"] >= 3, what="progress")
+    manager.shutdown(pause=True)
+    meta = manager.get(job_id)
+    assert meta["status"] == "paused" and meta["owner"] is None
+
+
+def test_progress_while_running(manager):
+    job_id = manager.create_job("test_counting", config={"n": 300, "delay": 0.005})
+    wait_for(lambda: manager.get(job_id)["items_done"] >= 20, what="progress")
+    progress = manager.get(job_id)["progress"]
+    assert progress["total_items"] == 300 and 0 < progress["percentage"] < 100
+    assert progress["rate_per_s"] > 0 and progress["eta_s"] > 0 and progress["elapsed_s"] >= 0
+    manager.stop(job_id)
+    assert manager.wait(job_id, 5)["status"] == JobStatus.STOPPED
