@@ -1,0 +1,169 @@
+"""The link analysis as a durable job: link_task glued to the real JobManager, site importer and engines."""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import analyzer
+import link_task
+import site_import
+from job_manager import JobManager, JobStatus
+from tests import fake_gemini as fg
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_PAGES = ROOT / "sample_data" / "pages.csv"
+SAMPLE_LINKS = ROOT / "sample_data" / "inlinks.csv"
+
+
+def wait_for(condition, timeout: float = 30.0, what: str = "condition"):
+    """Poll `condition` until it returns something truthy; fail the test after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+@pytest.fixture
+def manager(tmp_path):
+    mgr = JobManager(tmp_path / "jobs", heartbeat_interval=0.2)
+    mgr.start()
+    yield mgr
+    mgr.shutdown(timeout=5)
+
+
+def start_sample(manager, **kwargs) -> str:
+    return link_task.start_analysis(manager, SAMPLE_PAGES.read_bytes(), pages_name="pages.csv",
+                                    links=SAMPLE_LINKS.read_bytes(), links_name="inlinks.csv", **kwargs)
+
+
+def test_offline_job_on_the_sample_site_gives_valid_capped_suggestions(manager):
+    job = start_sample(manager, options={"max_per_page": 3})
+    meta = manager.wait(job, timeout=60)
+    assert meta["status"] == JobStatus.COMPLETED, meta["error"]
+    rows = manager.results_frame(job)
+    assert list(rows.columns) == list(analyzer.RESULT_COLUMNS)
+    assert len(rows) > 40
+    assert rows.groupby("Source").size().max() <= 3
+    assert (rows["Source"] != rows["Destination"]).all()
+    assert set(rows["Engine"]) == {"offline"}
+    site = site_import.load_site(SAMPLE_PAGES, SAMPLE_LINKS)
+    content = site.pages.set_index("url")["content"]
+    for row in rows.itertuples():
+        assert row.Anchor in content[row.Source], (row.Source, row.Anchor)
+    existing = set(zip(site.links["source"], site.links["destination"]))
+    assert not existing & set(zip(rows["Source"], rows["Destination"]))
+    summary = meta["summary"]
+    assert summary["pages_analysed"] == meta["total_items"] == meta["items_done"]
+    assert summary["orphans_after"] <= summary["orphans_before"]
+
+
+def test_paused_and_resumed_job_equals_an_uninterrupted_run(manager):
+    options = {"max_per_page": 4, "max_inbound_per_target": 2}
+    clean = start_sample(manager, options=options)
+    manager.wait(clean, timeout=60)
+    expected = manager.results_frame(clean)
+
+    job = start_sample(manager, options={**options, "throttle_s": 0.02})
+    wait_for(lambda: manager.get(job)["items_done"] >= 5, what="five pages done")
+    manager.pause(job)
+    paused = wait_for(lambda: (m := manager.get(job))["status"] == JobStatus.PAUSED and m, what="pause")
+    assert 5 <= paused["items_done"] < paused["total_items"]
+    manager.resume(job)
+    assert manager.wait(job, timeout=60)["status"] == JobStatus.COMPLETED
+    pd.testing.assert_frame_equal(manager.results_frame(job), expected)
+    assert manager.results_frame(job)["Destination"].value_counts().max() <= 2
+
+
+def test_bad_site_file_is_refused_before_any_job_exists(manager):
+    with pytest.raises(site_import.SiteDataError) as err:
+        link_task.start_analysis(manager, b"name,colour\nfoo,red\n", pages_name="crawl.csv")
+    assert "crawl.csv" in str(err.value)
+    assert manager.list_jobs() == []
+
+
+@pytest.mark.parametrize("engine, options, message", [
+    ("magic", {}, "unknown engine"),
+    ("offline", {"max_per_page": 0}, "max_per_page"),
+    ("offline", {"max_pages": 3}, "unknown option"),
+])
+def test_bad_options_are_refused_with_their_name(manager, engine, options, message):
+    with pytest.raises(link_task.OptionError, match=message):
+        start_sample(manager, engine=engine, options=options)
+    assert manager.list_jobs() == []
+
+
+def test_run_to_csv_writes_the_same_rows_as_a_job(manager, tmp_path):
+    job = start_sample(manager)
+    manager.wait(job, timeout=60)
+    out = tmp_path / "suggestions.csv"
+    summary = link_task.run_to_csv(SAMPLE_PAGES, SAMPLE_LINKS, out_path=out)
+    written = pd.read_csv(out, encoding="utf-8-sig")
+    from_job = pd.read_csv(__import__("io").BytesIO(manager.results_csv(job)), encoding="utf-8-sig")
+    assert len(written) == len(from_job) == summary["suggestions"]
+    assert list(written["Anchor"]) == list(from_job["Anchor"])
+
+
+# -- Gemini through the real google-genai client and a local fake server -----------------------------
+
+
+@pytest.fixture
+def gemini(tmp_path, monkeypatch):
+    fake = fg.FakeGemini().start()
+    settings = tmp_path / "gemini.json"
+    settings.write_text(json.dumps({"base_url": fake.base_url, "max_retries": 1, "backoff_base_s": 0.01,
+                                    "rpm": 6000}))
+    monkeypatch.setenv("INLINK_GEMINI_SETTINGS", str(settings))
+    yield fake
+    fake.close()
+
+
+def first_candidate() -> analyzer.Candidate:
+    """The offline engine's best candidate for the first page a job analyses."""
+    site = site_import.load_site(SAMPLE_PAGES, SAMPLE_LINKS)
+    index = analyzer.build_index(site, analyzer.AnalysisConfig(max_per_page=2))
+    return analyzer.candidates_for(index, analyzer.source_pages(index)[0], k=5)[0]
+
+
+def test_gemini_job_keeps_the_key_in_memory_and_records_cost(manager, gemini, tmp_path):
+    secret = "AIza-test-key-never-on-disk"
+    first = first_candidate()
+    gemini.script = [fg.suggestions((first.destination, first.anchor), prompt_tokens=1000, output_tokens=100)]
+    job = start_sample(manager, engine="gemini", api_key=secret, options={"max_per_page": 2})
+    meta = manager.wait(job, timeout=60)
+    assert meta["status"] == JobStatus.COMPLETED, meta["error"]
+    assert meta["counters"]["gemini_calls"] >= 1
+    assert meta["counters"]["cost_usd"] > 0
+    assert all(secret in r.headers.values() for r in gemini.received)
+    assert all(secret not in json.dumps(r.body) for r in gemini.received)
+    rows = manager.results_frame(job)
+    assert rows["Engine"].str.startswith("gemini:").all()
+    # the scripted pick is kept where its anchor stands in the page and the link is new, dropped elsewhere
+    assert set(zip(rows["Destination"], rows["Anchor"])) == {(first.destination, first.anchor)}
+    assert 1 <= len(rows) < meta["total_items"]
+    assert meta["counters"]["suggestions_dropped"] >= meta["total_items"] - len(rows)
+    for path in (tmp_path / "jobs").rglob("*"):
+        if path.is_file():
+            assert secret.encode() not in path.read_bytes(), path
+
+
+def test_gemini_job_without_a_key_fails_with_a_plain_message_and_can_resume(manager, gemini):
+    job = start_sample(manager, engine="gemini")
+    meta = manager.wait(job, timeout=60)
+    assert meta["status"] == JobStatus.FAILED
+    assert "API key" in meta["error"]["message"]
+    assert meta["can_resume"]
+
+
+def test_gemini_budget_cap_pauses_the_job_with_a_message(manager, gemini):
+    gemini.script = [fg.success({"suggestions": []}, prompt_tokens=400_000, output_tokens=0)]
+    job = start_sample(manager, engine="gemini", api_key="k", options={"budget_usd": 0.15})
+    meta = wait_for(lambda: (m := manager.get(job))["status"] == JobStatus.PAUSED and m, what="budget pause")
+    assert "budget" in (meta["message"] or "").lower()
+    assert 1 <= meta["items_done"] < meta["total_items"]
