@@ -1,0 +1,157 @@
+"""cli.py as a user runs it: a separate process controlling jobs owned by this test process,
+plain one-line errors, export, cleanup and the foreground worker."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from click.testing import CliRunner
+
+import cli as cli_module
+from job_manager import JobManager
+from jobtasks import REPO, expected_rows, frame_rows, wait_for
+
+# cli.py with the test tasks registered (what a deployment does with link_task).
+CLI_WITH_TEST_TASKS = ("import sys; sys.path[:0] = [sys.argv.pop(1), sys.argv.pop(1) + '/tests'];"
+                       "import jobtasks, cli; sys.exit(cli.main(sys.argv[1:]))")
+
+
+def cli(*args, tasks=False, timeout=60):
+    if tasks:
+        command = [sys.executable, "-c", CLI_WITH_TEST_TASKS, str(REPO), str(REPO), *args]
+    else:
+        command = [sys.executable, str(REPO / "cli.py"), *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=REPO)
+
+
+def cli_here(*args):
+    """The same commands in this process (fast); the subprocess tests cover the real thing."""
+    result = CliRunner().invoke(cli_module.cli, list(args))
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), \
+        result.exception
+    return result
+
+
+@pytest.fixture
+def manager(_isolated_jobs_dir):
+    manager = JobManager(_isolated_jobs_dir, heartbeat_interval=0.2)
+    yield manager
+    manager.shutdown(timeout=5)
+
+
+def _within_a_second(manager, job_id, status):
+    """After the other process returned, the owner must act within 1 s."""
+    start = time.monotonic()
+    meta = manager.wait(job_id, 1.0, until=[status])
+    assert meta["status"] == status, f"still {meta['status']} after {time.monotonic() - start:.2f}s"
+    return meta
+
+
+@pytest.mark.slow
+def test_another_process_pauses_resumes_and_stops_a_job_we_own(manager):
+    job_id = manager.create_job("test_counting", config={"n": 3000, "delay": 0.01})
+    wait_for(lambda: manager.get(job_id)["items_done"] >= 3, what="progress")
+
+    result = cli("jobs", "pause", job_id)
+    assert result.returncode == 0, result.stderr
+    meta = _within_a_second(manager, job_id, "paused")
+    assert frame_rows(manager.results_frame(job_id)) == expected_rows(meta["items_done"])
+    paused_at_item = meta["items_done"]
+
+    assert cli("jobs", "resume", job_id).returncode == 0
+    _within_a_second(manager, job_id, "running")
+    wait_for(lambda: manager.get(job_id)["items_done"] > paused_at_item, what="progress again")
+
+    assert cli("jobs", "stop", job_id).returncode == 0
+    meta = _within_a_second(manager, job_id, "stopped")
+    assert frame_rows(manager.results_frame(job_id)) == expected_rows(meta["items_done"])
+    events = [e["event"] for e in manager.events(job_id, 100)]
+    assert events.count("paused") == 1 and "stopped" in events
+
+
+@pytest.mark.slow
+def test_another_process_deletes_a_running_job(manager, _isolated_jobs_dir):
+    job_id = manager.create_job("test_counting", config={"n": 3000, "delay": 0.01})
+    wait_for(lambda: manager.get(job_id)["items_done"] >= 2, what="progress")
+    result = cli("jobs", "delete", job_id)
+    assert result.returncode == 0, result.stderr
+    assert not any(p.name.startswith(job_id) for p in _isolated_jobs_dir.iterdir())
+    assert manager.list_jobs() == []
+
+
+def test_list_status_export_and_cleanup(manager, tmp_path, _isolated_jobs_dir):
+    job_id = manager.create_job("test_counting", config={"n": 12, "tricky": True}, label="site A")
+    assert manager.wait(job_id, 10)["status"] == "completed"
+    listing = cli_here("jobs", "list")
+    assert listing.exit_code == 0 and job_id in listing.stdout and "completed" in listing.stdout
+    assert "site A" in listing.stdout
+    assert "12/12" in cli_here("jobs", "status", job_id).stdout
+    meta = json.loads(cli_here("jobs", "status", job_id, "--json").stdout)
+    assert meta["status"] == "completed" and meta["progress"]["percentage"] == 100.0
+    out = tmp_path / "export.csv"
+    assert cli_here("jobs", "export", job_id, "--out", str(out)).exit_code == 0
+    assert "'=HYPERLINK" in out.read_text(encoding="utf-8-sig")
+    assert cli_here("jobs", "cleanup", "--days", "1").stdout.startswith("removed 0 job")
+    removed = cli_here("jobs", "cleanup", "--days", "0")
+    assert removed.exit_code == 0 and job_id in removed.stdout
+    assert manager.list_jobs() == []
+
+
+def test_an_error_is_one_line_on_stderr_without_traceback():
+    result = cli("jobs", "status", "../../etc")
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "error: invalid job id '../../etc': expected 12 lowercase hex characters"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (("jobs", "pause", "0123456789ab"), "job 0123456789ab not found"),
+    (("jobs", "delete", "zz"), "invalid job id"),
+    (("jobs", "export", "0123456789ab", "--out", "x.csv"), "not found"),
+])
+def test_errors_are_one_clear_line(args, message):
+    result = cli_here(*args)
+    assert result.exit_code == 1
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_invalid_transition_from_the_cli(manager):
+    job_id = manager.create_job("test_counting", config={"n": 1})
+    manager.wait(job_id, 10)
+    result = cli_here("jobs", "resume", job_id)
+    assert result.exit_code == 1 and f"cannot resume job {job_id}: it is completed" in result.stderr
+
+
+def test_worker_runs_queued_jobs_until_none_is_left(_isolated_jobs_dir):
+    creator = JobManager(_isolated_jobs_dir, autostart=False)
+    ids = [creator.create_job("test_counting", config={"n": 20}) for _ in range(3)]
+    result = cli("jobs", "worker", tasks=True)
+    assert result.returncode == 0, result.stderr
+    assert "no queued or running jobs left" in result.stdout
+    assert all(creator.get(j)["status"] == "completed" for j in ids)
+
+
+@pytest.mark.slow
+def test_worker_ctrl_c_pauses_running_jobs_and_exits_zero(_isolated_jobs_dir):
+    creator = JobManager(_isolated_jobs_dir, autostart=False)
+    job_id = creator.create_job("test_counting", config={"n": 3000, "delay": 0.01})
+    command = [sys.executable, "-c", CLI_WITH_TEST_TASKS, str(REPO), str(REPO), "jobs", "worker"]
+    proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=dict(os.environ))
+    try:
+        wait_for(lambda: creator.get(job_id)["items_done"] >= 2, timeout=20, what="worker progress")
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    meta = creator.get(job_id)
+    assert meta["status"] == "paused" and meta["owner"] is None
+    assert frame_rows(creator.results_frame(job_id)) == expected_rows(meta["items_done"])

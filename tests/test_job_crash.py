@@ -1,0 +1,87 @@
+"""Exactly-once under kill -9: a real worker process is SIGKILLed again and again, restarted each
+time, and the final results must equal a clean run row for row."""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+
+import pytest
+
+from job_manager import JobManager
+from jobtasks import REPO, computed_keys, expected_rows, frame_rows, wait_for
+
+# Runs (or recovers) the job until it is finished, like a restarted dashboard would.
+WORKER = """
+import sys
+sys.path[:0] = [sys.argv[1], sys.argv[1] + "/tests"]
+import jobtasks
+from job_manager import JobManager
+manager = JobManager(sys.argv[2], heartbeat_interval=0.2)
+meta = manager.wait(sys.argv[3], 120)
+manager.shutdown(timeout=5)
+sys.exit(0 if meta["status"] == "completed" else 3)
+"""
+
+KILLS = 22
+ITEMS = 400
+
+
+def _spawn(jobs_dir, job_id, log):
+    return subprocess.Popen([sys.executable, "-c", WORKER, str(REPO), str(jobs_dir), job_id],
+                            stdout=log, stderr=subprocess.STDOUT)
+
+
+def _log_lines(path) -> int:
+    try:
+        with open(path, "rb") as f:
+            return f.read().count(b"\n")
+    except FileNotFoundError:
+        return 0
+
+
+@pytest.mark.slow
+def test_results_are_exactly_once_across_repeated_kill_9(tmp_path, _isolated_jobs_dir):
+    jobs_dir = _isolated_jobs_dir
+    record = tmp_path / "computed.txt"
+    creator = JobManager(jobs_dir, autostart=False)
+    job_id = creator.create_job("test_counting", config={"n": ITEMS, "delay": 0.003,
+                                                        "record": str(record)})
+    checkpoints = jobs_dir / f"{job_id}_checkpoints.log"
+    rng = random.Random(20261122)
+    deadline = time.monotonic() + 75
+    kills = 0
+    with open(tmp_path / "worker.log", "wb") as log:
+        while kills < KILLS and time.monotonic() < deadline:
+            before = _log_lines(checkpoints)
+            if before >= ITEMS - 10:
+                break
+            target = before + rng.randint(1, 12)
+            proc = _spawn(jobs_dir, job_id, log)
+            try:
+                wait_for(lambda: _log_lines(checkpoints) >= target or proc.poll() is not None,
+                         timeout=30, what="progress of the worker")
+            finally:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait()
+            kills += 1
+        final = _spawn(jobs_dir, job_id, log)
+        assert final.wait(timeout=60) == 0, (tmp_path / "worker.log").read_text()[-3000:]
+    assert kills >= 20
+    manager = JobManager(jobs_dir, autostart=False)
+    meta = manager.get(job_id)
+    assert meta["status"] == "completed" and meta["items_done"] == ITEMS
+    assert frame_rows(manager.results_frame(job_id)) == expected_rows(ITEMS)
+    assert manager.results_count(job_id) == len(expected_rows(ITEMS)) == meta["rows_written"]
+    assert meta["counters"]["cost_usd"] == pytest.approx(0.5 * ITEMS)
+    counts = Counter(computed_keys(record))
+    assert set(counts) == {f"item-{i:04d}" for i in range(ITEMS)}
+    recomputed = sum(c - 1 for c in counts.values())
+    assert recomputed <= kills and max(counts.values()) <= 2
+    events = [e["event"] for e in manager.events(job_id, limit=500)]
+    assert events.count("recovered") >= kills - 2     # a kill before the first claim recovers nothing
+    assert not any(name.endswith(".tmp") for name in os.listdir(jobs_dir))
