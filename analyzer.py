@@ -15,15 +15,19 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from anchors import KIND_LABEL, KIND_WEIGHT, Match, PhraseIndex, inbound_anchor_texts
+from anchors import KIND_LABEL, Match, PhraseIndex, inbound_anchor_texts
 from candidates import TfidfModel, build_tfidf, owned_terms, page_document, pair_similarity, top_k_similar
 from textutil import (clean_title, context_around, detect_site_affixes, is_acceptable_anchor, prose_score,
-                      title_head, token_spans)
+                      title_head, token_spans, tokens)
 
 RESULT_COLUMNS = ("Source", "Destination", "Anchor", "Context", "Score", "Reason", "Engine")
 ENGINE = "offline"
 NEIGHBOURS = 30            # TF-IDF neighbours kept per page (candidates without a title mention come from here)
-KEY_PHRASES_PER_PAGE = 8   # owned terms registered as anchors for each target
+KEY_PHRASES_PER_PAGE = 20   # owned terms registered as anchors for each target
+# Log-odds added by each kind of anchor evidence (inbound anchors are what people already link with).
+KIND_LOGIT = {"inbound": 3.5, "title": 2.5, "h1": 2.5, "head": 2.5, "key": 0.2, "shared": 0.0}
+INEXACT_LOGIT = 0.8        # a title/H1/head/inbound phrase in other capitalisation: often the words, not the page
+SCORE_BIAS = -0.5          # centres the logistic score so a typical good suggestion lands near 0.5-0.8
 OCCURRENCES_CHECKED = 6    # occurrences of one phrase weighed for "running text" before picking one
 
 
@@ -53,6 +57,7 @@ class _Option:
     matches: list[Match]
     df: int                  # pages that mention the phrase
     targets: int             # targets the phrase names (ambiguity)
+    exact: bool = False      # spelled with the target's own capitalisation ("Built-in Functions", not "built-in functions")
     strength: float = 0.0
 
 
@@ -107,15 +112,20 @@ def _column(pages: pd.DataFrame, name: str) -> list[str]:
     return ["" if pd.isna(v) else str(v) for v in pages[name].tolist()]
 
 
-def _register_phrases(index: PhraseIndex, titles: list[str], h1s: list[str], targets: np.ndarray,
+def _clean_titles(titles: list[str]) -> list[str]:
+    """Titles without the site-wide suffix/prefix (detected from the data) and section numbers."""
+    suffixes, prefixes = detect_site_affixes(titles)
+    return [clean_title(t, suffixes, prefixes) for t in titles]
+
+
+def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[str], targets: np.ndarray,
                       key_terms: list[list[tuple[str, float]]], inbound: dict) -> None:
     """Add every target's title, head, H1, owned key phrases and inbound anchors to the phrase index."""
-    suffixes, prefixes = detect_site_affixes(titles)
     for i in np.flatnonzero(targets):
         i = int(i)
         for anchor in inbound.get(i, {}):
             index.add(anchor, i, "inbound")
-        cleaned = clean_title(titles[i], suffixes, prefixes)
+        cleaned = cleaned_titles[i]
         index.add(cleaned, i, "title")
         index.add(title_head(cleaned), i, "head")
         h1 = clean_title(h1s[i], set(), set())
@@ -129,7 +139,7 @@ def _phrase_document_frequency(index: PhraseIndex, texts: list[str], sources: np
     """How many source pages mention each phrase (specificity: a phrase on every page names nothing)."""
     df = np.zeros(len(index.phrases), dtype=np.int32)
     for i in np.flatnonzero(sources):
-        words, _, _ = token_spans(texts[int(i)])
+        words = tokens(texts[int(i)])
         found = {m.phrase for m in index.scan(words)}
         if found:
             df[list(found)] += 1
@@ -145,13 +155,15 @@ def build_index(site, config: AnalysisConfig) -> LinkIndex:
     flags = pages["is_target"] if "is_target" in pages.columns else pd.Series(True, index=pages.index)
     is_target = flags.fillna(False).astype(bool).to_numpy() & ~excluded
     is_source = is_target & np.array([bool(t.strip()) for t in texts], dtype=bool)
-    model = build_tfidf([page_document(t, h, c) for t, h, c in zip(titles, h1s, texts)])
+    cleaned = _clean_titles(titles)
+    model = build_tfidf([page_document(t, h, c) for t, h, c in zip(cleaned, h1s, texts)],
+                        [f"{t} {h}" for t, h in zip(cleaned, h1s)])
     k = max(NEIGHBOURS, config.candidates_per_page)
     neighbours, sims = top_k_similar(model.matrix, k, is_target)
     url_pos = {u: i for i, u in enumerate(urls)}
     link_rows = _known_links(site.links, url_pos)
     phrases = PhraseIndex()
-    _register_phrases(phrases, titles, h1s, is_target, owned_terms(model, KEY_PHRASES_PER_PAGE),
+    _register_phrases(phrases, cleaned, h1s, is_target, owned_terms(model, KEY_PHRASES_PER_PAGE),
                       inbound_anchor_texts(link_rows))
     inbound_before = np.zeros(len(urls), dtype=np.int32)
     existing = set()
@@ -198,70 +210,85 @@ def _specificity(pages: int, df: int) -> float:
 
 
 def _option_strength(pages: int, option: _Option) -> float:
-    """How well one phrase names its target: kind of evidence, specificity, length, repeated mentions."""
-    length = min(1.0, 0.4 + 0.2 * len(option.key) + 0.02 * len(" ".join(option.key)))
-    repeats = min(1.0, math.log1p(len(option.matches)) / math.log(6))
-    return (0.45 * KIND_WEIGHT[option.kind] + 0.25 * _specificity(pages, option.df) + 0.1 * length
-            + 0.1 / option.targets + 0.1 * repeats)
+    """Log-odds that a phrase names its target: kind of evidence, specificity, length, ambiguity."""
+    length = math.log(len(" ".join(option.key)))
+    kind = KIND_LOGIT[option.kind] if option.exact or option.kind in ("key", "shared") else INEXACT_LOGIT
+    return (kind + 3.0 * _specificity(pages, option.df) + 0.6 * length
+            - 0.5 * math.log(option.targets))
 
 
-def _mention_options(index: LinkIndex, source: int, words: list[str]) -> dict[int, list[_Option]]:
+def _link_score(similarity: float, title_similarity: float, options: list[_Option]) -> float:
+    """0-1 score: a logistic blend of topical similarity, how much the source talks about the target's title,
+    and the best anchor's evidence."""
+    if not options:
+        return 0.0
+    logit = (2.0 * math.log(similarity + 1e-3) + 0.5 * math.log(title_similarity + 1e-2) + options[0].strength
+             + SCORE_BIAS)
+    return 1.0 / (1.0 + math.exp(-logit))
+
+
+def _mention_options(index: LinkIndex, source: int, words: list[str],
+                     lowered: list[str]) -> dict[int, list[_Option]]:
     """Targets named by phrases found in the source page, with every matching phrase as an option."""
-    by_pair: dict[tuple[int, int], list[Match]] = {}
-    for match in index.phrases.scan(words):
-        for target in index.phrases.phrases[match.phrase].targets:
+    by_pair: dict[tuple[int, int, bool], list[Match]] = {}
+    phrases = index.phrases.phrases
+    for match in index.phrases.scan(words, lowered):
+        exact = tuple(words[match.start:match.end]) == phrases[match.phrase].original
+        for target in phrases[match.phrase].targets:
             if _linkable(index, source, target):
-                by_pair.setdefault((target, match.phrase), []).append(match)
+                by_pair.setdefault((target, match.phrase, exact), []).append(match)
     options: dict[int, list[_Option]] = {}
-    for (target, pid), found in by_pair.items():
-        phrase = index.phrases.phrases[pid]
+    for (target, pid, exact), found in by_pair.items():
+        phrase = phrases[pid]
         options.setdefault(target, []).append(_Option(phrase.key, phrase.targets[target], found,
-                                                      int(index.phrase_df[pid]), len(phrase.targets)))
+                                                      int(index.phrase_df[pid]), len(phrase.targets), exact))
     return options
 
 
-def _shared_term_options(index: LinkIndex, source: int, target: int, lowered: list[str]) -> list[_Option]:
-    """For a TF-IDF neighbour with no mention: its most distinctive terms that the source also uses."""
+def _shared_terms(index: LinkIndex, source: int, target: int, per_target: int = 3) -> list[tuple[str, int]]:
+    """A neighbour's most distinctive terms that the source also uses, as (term, document frequency)."""
     matrix = index.model.matrix
     s_lo, s_hi = matrix.indptr[source], matrix.indptr[source + 1]
     t_lo, t_hi = matrix.indptr[target], matrix.indptr[target + 1]
     common, s_at, t_at = np.intersect1d(matrix.indices[s_lo:s_hi], matrix.indices[t_lo:t_hi],
                                         assume_unique=True, return_indices=True)
-    if len(common) == 0:
-        return []
     weight = matrix.data[t_lo:t_hi][t_at] * matrix.data[s_lo:s_hi][s_at]
-    options = []
-    for pos in np.lexsort((common, -weight))[:3]:
-        term = str(index.model.terms[common[pos]])
-        if not is_acceptable_anchor(term):
-            continue
-        found = [Match(i, i + 1, -1) for i, token in enumerate(lowered) if token == term]
-        if found:
-            options.append(_Option((term,), "shared", found, int(index.model.df[common[pos]]), 1))
-    return options
+    terms = [(str(index.model.terms[common[pos]]), int(index.model.df[common[pos]]))
+             for pos in np.lexsort((common, -weight))[:per_target]]
+    return [(term, df) for term, df in terms if is_acceptable_anchor(term)]
 
 
-def _rank_targets(index: LinkIndex, source: int) -> tuple[list[_Ranked], list[str], list[int], list[int]]:
+def _shared_term_options(index: LinkIndex, source: int, targets: list[int],
+                         lowered: list[str]) -> dict[int, list[_Option]]:
+    """For TF-IDF neighbours with no mention: single-term anchors from their shared distinctive terms."""
+    wanted = {target: _shared_terms(index, source, target) for target in targets}
+    terms = {term for found in wanted.values() for term, _df in found}
+    positions: dict[str, list[int]] = {}
+    for i in [i for i, token in enumerate(lowered) if token in terms]:
+        positions.setdefault(lowered[i], []).append(i)
+    return {target: [_Option((term,), "shared", [Match(i, i + 1, -1) for i in positions[term]], df, 1)
+                     for term, df in found if term in positions]
+            for target, found in wanted.items()}
+
+
+def _rank_targets(index: LinkIndex, source: int) -> tuple[list[_Ranked], list[str], np.ndarray, np.ndarray]:
     """Every target worth linking from `source`, best first, with the page's tokens and their offsets."""
     words, starts, ends = token_spans(index.texts[source])
-    options = _mention_options(index, source, words)
-    neighbour_sim = {int(t): float(s) for t, s in zip(index.neighbours[source], index.neighbour_sims[source])
-                     if t >= 0 and _linkable(index, source, int(t))}
-    lowered = None
-    for target in neighbour_sim:
-        if target not in options:
-            lowered = lowered if lowered is not None else [w.lower() for w in words]
-            options[target] = _shared_term_options(index, source, target, lowered)
+    lowered = [w.lower() for w in words]
+    options = _mention_options(index, source, words, lowered)
+    unmentioned = [int(t) for t in index.neighbours[source]
+                   if t >= 0 and int(t) not in options and _linkable(index, source, int(t))]
+    options.update(_shared_term_options(index, source, unmentioned, lowered))
     targets = sorted(options)
     sims = pair_similarity(index.model.matrix, source, targets)
+    title_sims = pair_similarity(index.model.matrix, source, targets, index.model.titles)
     ranked, pages = [], int(index.is_source.sum())
-    for target, similarity in zip(targets, sims):
+    for target, similarity, title_similarity in zip(targets, sims, title_sims):
         found = options[target]
         for option in found:
             option.strength = _option_strength(pages, option)
-        found.sort(key=lambda o: (-o.strength, o.key))
-        best = found[0].strength if found else 0.0
-        score = 0.55 * min(1.0, float(similarity) / 0.4) + 0.45 * best
+        found.sort(key=lambda o: (-o.strength, o.key, not o.exact))
+        score = _link_score(float(similarity), float(title_similarity), found)
         ranked.append(_Ranked(target, round(min(1.0, score), 4), float(similarity), found))
     ranked.sort(key=lambda r: (-r.score, r.target))
     return ranked, words, starts, ends
@@ -280,21 +307,23 @@ def _reason(anchor: str, kind: str, similarity: float) -> str:
     return f"{evidence}; topics overlap {_overlap_word(similarity)} (similarity {similarity:.2f})."
 
 
-def _pick_occurrence(text: str, option: _Option, starts: list[int], ends: list[int],
+def _pick_occurrence(text: str, option: _Option, starts: np.ndarray, ends: np.ndarray,
                      taken: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """The occurrence (character span) in the most running-text-like sentence that overlaps no chosen anchor."""
-    best, best_score = None, -1.0
+    """The occurrence (character span) in the most running-text-like sentence that overlaps no chosen anchor.
+
+    Only the first few free occurrences are weighed: links belong near the first mention anyway.
+    """
+    free = []
     for match in option.matches:
-        span = (starts[match.start], ends[match.end - 1])
-        if any(span[0] < e and s < span[1] for s, e in taken):
-            continue
-        score = prose_score(text, *span)
-        if score > best_score:
-            best, best_score = span, score
-        if best_score >= 0.99 or len(option.matches) > OCCURRENCES_CHECKED and match is option.matches[
-                OCCURRENCES_CHECKED - 1]:
-            break
-    return best
+        span = (int(starts[match.start]), int(ends[match.end - 1]))
+        if not any(span[0] < end and start < span[1] for start, end in taken):
+            free.append(span)
+            if len(free) == OCCURRENCES_CHECKED:
+                break
+    if len(free) <= 1:
+        return free[0] if free else None
+    scores = [prose_score(text, *span) for span in free]
+    return free[scores.index(max(scores))]
 
 
 def candidates_for(index: LinkIndex, source_url: str, k: int = 20) -> list[Candidate]:

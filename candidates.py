@@ -23,6 +23,7 @@ class TfidfModel:
     matrix: sp.csr_matrix
     terms: np.ndarray          # term string per column (lowercased tokens)
     df: np.ndarray             # document frequency per column
+    titles: sp.csr_matrix      # each page's cleaned title + H1 alone, in the same vocabulary (for title_similarity)
 
 
 def page_document(title: str, h1: str, content: str) -> str:
@@ -31,7 +32,7 @@ def page_document(title: str, h1: str, content: str) -> str:
     return head * TITLE_REPEAT + (content or "")
 
 
-def build_tfidf(documents: list[str]) -> TfidfModel:
+def build_tfidf(documents: list[str], titles: list[str]) -> TfidfModel:
     """Fit TF-IDF over the site's own pages (sublinear tf, English stop words, terms seen in 2+ pages)."""
     min_df = 2 if len(documents) >= 20 else 1
     max_df = 0.5 if len(documents) >= 20 else 1.0
@@ -40,11 +41,11 @@ def build_tfidf(documents: list[str]) -> TfidfModel:
     try:
         matrix = vectorizer.fit_transform(documents).tocsr()
     except ValueError:  # every page empty or only stop words: no vocabulary at all
-        return TfidfModel(sp.csr_matrix((len(documents), 0), dtype=np.float32), np.array([], dtype=object),
-                          np.zeros(0, dtype=np.int64))
+        empty = sp.csr_matrix((len(documents), 0), dtype=np.float32)
+        return TfidfModel(empty, np.array([], dtype=object), np.zeros(0, dtype=np.int64), empty)
     matrix.sort_indices()
     df = np.bincount(matrix.indices, minlength=matrix.shape[1])
-    return TfidfModel(matrix, vectorizer.get_feature_names_out(), df)
+    return TfidfModel(matrix, vectorizer.get_feature_names_out(), df, vectorizer.transform(titles).tocsr())
 
 
 def top_k_similar(matrix: sp.csr_matrix, k: int, allowed: np.ndarray,
@@ -86,29 +87,55 @@ def _keep_top(block: np.ndarray, k: int, out_idx: np.ndarray, out_sim: np.ndarra
     out_sim[:] = np.where(positive, values, 0.0)[:, :k]
 
 
-def pair_similarity(matrix: sp.csr_matrix, source: int, targets: list[int]) -> np.ndarray:
-    """Cosine between one page and a few others (a small sparse product, no full row of the N×N matrix)."""
+def pair_similarity(matrix: sp.csr_matrix, source: int, targets: list[int],
+                    target_matrix: sp.csr_matrix | None = None) -> np.ndarray:
+    """Cosine between one page and a few others (a small sparse product, no full row of the N×N matrix).
+
+    With target_matrix (e.g. the title vectors), the targets' rows come from it: how much the source page
+    talks about each target's title.
+    """
     if not targets or matrix.shape[1] == 0:
         return np.zeros(len(targets), dtype=np.float32)
-    return np.asarray((matrix[targets] @ matrix[source].T).toarray()).ravel()
+    rows = (matrix if target_matrix is None else target_matrix)[targets]
+    return np.asarray((rows @ matrix[source].T).toarray()).ravel()
 
 
-def owned_terms(model: TfidfModel, per_page: int, max_df_share: float = 0.05) -> list[list[tuple[str, float]]]:
-    """Distinctive terms each page 'owns': its weight is the highest of all pages, and few pages use the term.
+def _column_top_two(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per column: the highest weight, the runner-up weight, and how many rows share the highest."""
+    csc = matrix.tocsc()
+    counts = np.diff(csc.indptr)
+    first, second, ties = (np.zeros(csc.shape[1], dtype=np.float32) for _ in range(3))
+    filled = counts > 0
+    if not filled.any():
+        return first, second, ties
+    starts = csc.indptr[:-1][filled]
+    first[filled] = np.maximum.reduceat(csc.data, starts)
+    is_top = csc.data >= np.repeat(first, counts)
+    ties[filled] = np.add.reduceat(is_top.astype(np.float32), starts)
+    second[filled] = np.maximum.reduceat(np.where(is_top, 0.0, csc.data), starts)
+    return first, second, ties
 
-    Why: such a term (a function defined on the page, a product name) is a natural anchor for a link to it.
+
+def owned_terms(model: TfidfModel, per_page: int, dominance: float = 1.3,
+                max_df_share: float = 0.3) -> list[list[tuple[str, float]]]:
+    """Distinctive terms each page 'owns': its weight clearly beats every other page's, and the term is not
+    everywhere.
+
+    Why: such a term (a function or error defined on the page, a product name) is a natural anchor for a link
+    to it, even when other pages mention it often.
     """
     matrix = model.matrix
     n = matrix.shape[0]
     result: list[list[tuple[str, float]]] = [[] for _ in range(n)]
     if matrix.nnz == 0:
         return result
-    column_max = np.asarray(matrix.max(axis=0).toarray()).ravel()
-    df_cap = max(3, int(max_df_share * n))
+    first, second, ties = _column_top_two(matrix)
+    owned_column = (ties == 1) & (first >= dominance * second) & (model.df >= 2) & \
+        (model.df <= max(3, int(max_df_share * n)))
     for row in range(n):
         lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
         cols, vals = matrix.indices[lo:hi], matrix.data[lo:hi]
-        keep = (vals >= column_max[cols]) & (model.df[cols] <= df_cap) & (model.df[cols] >= 2)
+        keep = owned_column[cols] & (vals >= first[cols])
         if not keep.any():
             continue
         cols, vals = cols[keep], vals[keep]
