@@ -1,0 +1,129 @@
+"""The results file and checkpoint log on their own: torn lines, recovery cuts, bounded readers."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import jobresults
+from jobresults import (Checkpoint, ResultsWriter, checkpoints_reversed, neutralise_cell,
+                        parse_checkpoint, read_results, recover_files, results_csv_bytes)
+
+COLUMNS = ("a", "b")
+
+
+@pytest.fixture
+def files(tmp_path):
+    return tmp_path / "r.csv", tmp_path / "c.log"
+
+
+def write_items(files, items, durability="crash"):
+    results, log = files
+    last = recover_files(results, log, COLUMNS)
+    writer = ResultsWriter(results, log, COLUMNS, last, durability)
+    for index, rows in items:
+        writer.commit(index, f"k{index}", rows, {"tokens": len(rows)})
+    writer.close()
+    return writer
+
+
+def rows_of(n):
+    return [{"a": f"x{n}-{j}", "b": j} for j in range(n % 3)]
+
+
+def test_checkpoint_line_roundtrip_and_damage():
+    record = Checkpoint(3, "k,é\n", 2, 9, 120, {"t": 1}, {"t": 5}, "bad item")
+    line = record.encode()
+    assert line.endswith(b"\n") and line.count(b"\n") == 1
+    assert parse_checkpoint(line[:-1]) == record
+    assert parse_checkpoint(line[:-6]) is None                      # torn
+    assert parse_checkpoint(line[:-2].replace(b"9", b"8", 1) + b"]") is None   # flipped bit
+
+
+def test_reverse_reading_matches_forward_reading_with_tiny_blocks(files, monkeypatch):
+    monkeypatch.setattr(jobresults, "_BLOCK", 7)
+    write_items(files, [(i, rows_of(i)) for i in range(40)])
+    with open(files[1], "ab") as f:
+        f.write(b"0000 torn")                                      # a crash mid-line
+    backwards = [rec.index for _, _, rec in checkpoints_reversed(files[1])]
+    assert backwards == list(range(39, -1, -1))
+
+
+def test_recovery_cuts_rows_without_checkpoint_and_torn_log_line(files):
+    results, log = files
+    write_items(files, [(i, rows_of(i)) for i in range(10)])
+    committed = results.stat().st_size
+    with open(results, "ab") as f:
+        f.write(b"x10-0,0\nx10-1,")                                 # rows of an uncommitted item
+    with open(log, "ab") as f:
+        f.write(b"deadbeef [10,")
+    frame = read_results(results, log, COLUMNS)                     # readers ignore both already
+    assert frame.a.tolist() == [r["a"] for i in range(10) for r in rows_of(i)]
+    last = recover_files(results, log, COLUMNS)
+    assert last.index == 9 and results.stat().st_size == committed == last.offset
+    assert log.read_bytes().endswith(b"\n")
+    write_items(files, [(10, rows_of(10))])
+    assert read_results(results, log, COLUMNS).a.tolist()[-1] == "x10-0"
+
+
+def test_recovery_rolls_back_checkpoints_the_results_file_lost(files):
+    """Power loss in crash mode: the log may claim bytes the results file never got."""
+    results, log = files
+    write_items(files, [(i, rows_of(i)) for i in range(10)])
+    keep = next(rec for _, _, rec in checkpoints_reversed(log) if rec.index == 4)
+    with open(results, "r+b") as f:
+        f.truncate(keep.offset + 3)
+    last = recover_files(results, log, COLUMNS)
+    assert last.index == 4 and results.stat().st_size == keep.offset
+    assert [rec.index for _, _, rec in checkpoints_reversed(log)][0] == 4
+
+
+def test_counters_and_rows_are_running_totals(files):
+    writer = write_items(files, [(i, rows_of(i)) for i in range(9)])
+    assert writer.rows_total == sum(len(rows_of(i)) for i in range(9))
+    assert writer.counters_total == {"tokens": writer.rows_total}
+    again = write_items(files, [(9, rows_of(9))])                   # a resumed writer goes on
+    assert again.next_index == 10 and again.rows_total == writer.rows_total
+
+
+def test_power_mode_writes_the_same_files(files, tmp_path):
+    write_items(files, [(i, rows_of(i)) for i in range(5)], durability="power")
+    other = (tmp_path / "r2.csv", tmp_path / "c2.log")
+    write_items(other, [(i, rows_of(i)) for i in range(5)])
+    assert files[0].read_bytes() == other[0].read_bytes()
+
+
+def test_unknown_columns_are_refused(files):
+    results, log = files
+    writer = ResultsWriter(results, log, COLUMNS, recover_files(results, log, COLUMNS))
+    with pytest.raises(ValueError, match=r"\['zzz'\]"):
+        writer.commit(0, "k0", [{"a": 1, "zzz": 2}])
+    writer.close()
+
+
+@pytest.mark.parametrize("cell, safe", [("=1+1", "'=1+1"), ("+1", "'+1"), ("-x", "'-x"),
+                                        ("@a", "'@a"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+                                        ("plain", "plain"), ("a=b", "a=b"), ("", "")])
+def test_neutralise_cell(cell, safe):
+    assert neutralise_cell(cell) == safe
+
+
+_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+                max_size=30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_text, _text), max_size=8))
+def test_any_text_survives_the_csv_round_trip(tmp_path_factory, cells):
+    folder = tmp_path_factory.mktemp("rt")
+    results, log = folder / "r.csv", folder / "c.log"
+    writer = ResultsWriter(results, log, COLUMNS, recover_files(results, log, COLUMNS))
+    writer.commit(0, "k", [{"a": a, "b": b} for a, b in cells])
+    writer.close()
+    text = results_csv_bytes(results, log).decode("utf-8-sig")
+    parsed = list(csv.reader(io.StringIO(text, newline="")))
+    assert parsed[0] == list(COLUMNS)
+    assert parsed[1:] == [[neutralise_cell(a), neutralise_cell(b)] for a, b in cells]
