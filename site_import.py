@@ -128,12 +128,12 @@ def normalize_url(url: str, base_host: str | None = None) -> str:
     if not text or _WHITESPACE.search(text):
         raise SiteDataError(f'"{text}" is not a URL' if text else "the URL is empty")
     text = _absolute(text, base_host)
-    parts = urlsplit(text)
-    scheme = parts.scheme.lower()
     try:
+        parts = urlsplit(text)
         host, port = parts.hostname, parts.port
-    except ValueError:
-        host = port = None
+    except ValueError:   # e.g. "http://[::1" or a port out of range
+        raise SiteDataError(f'"{url}" is not a URL') from None
+    scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS or not host:
         raise SiteDataError(f'"{url}" is not a URL')
     host = f"[{host}]" if ":" in host else host

@@ -16,6 +16,8 @@ import datetime as dt
 import gzip
 import io
 import os
+import re
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -163,31 +165,44 @@ def _read_csv(data: bytes, name: str) -> pd.DataFrame:
         raise SiteDataError("looks like a binary file, not a CSV or XLSX table", file=name)
     text, title_lines = _skip_title_line(text)
     delimiter = sniff_delimiter(text)
-    try:
-        frame = _parse_csv(text, delimiter)
-    except pd.errors.ParserError:
-        frame = _parse_csv_tolerant(text, delimiter)
-    except (pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
-        raise SiteDataError(f"cannot be read as a table ({exc})", file=name) from None
+    frame = _parse_any(text, delimiter, name, title_lines)
     notes = [] if encoding == "UTF-8" else [f"{name} was read as {encoding} text"]
     if delimiter != ",":
         notes.append(f"{name} uses {'tab' if delimiter == chr(9) else repr(delimiter)} as column separator")
     if title_lines:
         frame.attrs["bad_rows"] = [(row + title_lines, reason) for row, reason in frame.attrs["bad_rows"]]
-        notes.append(f"{name}: the title line above the column names was skipped")
+        notes.append(f"{name}: {title_lines} line(s) above the column names were skipped")
     frame.attrs.update(notes=notes, header_row=1 + title_lines)
     return frame
 
 
 def _skip_title_line(text: str) -> tuple[str, int]:
-    """Older Screaming Frog exports start with a title line ("Internal - HTML") above the header."""
-    first, _, rest = text.lstrip("\r\n").partition("\n")
+    """Text from the header line on, and how many lines came before it: blank lines, and the title line
+    ("Internal - HTML") that older Screaming Frog exports put above the header."""
+    stripped = text.lstrip("\r\n")
+    blank_lines = text[:len(text) - len(stripped)].count("\n")
+    first, _, rest = stripped.partition("\n")
     header = rest.partition("\n")[0]
-    if any(delim in first for delim in DELIMITERS) or header.lower().startswith("http"):
-        return text, 0
-    if not any(header.count(delim) >= 2 for delim in DELIMITERS):
-        return text, 0
-    return rest, 1
+    if (any(delim in first for delim in DELIMITERS) or header.lower().startswith("http")
+            or not any(header.count(delim) >= 2 for delim in DELIMITERS)):
+        return stripped, blank_lines
+    return rest, blank_lines + 1
+
+
+def _parse_any(text: str, delimiter: str, name: str, title_lines: int) -> pd.DataFrame:
+    """Fast C parse; on rows with extra fields the tolerant parse; any parser failure as a SiteDataError."""
+    try:
+        try:
+            return _parse_csv(text, delimiter)
+        except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+            if "EOF inside string" not in str(exc):
+                return _parse_csv_tolerant(text, delimiter)
+            row = re.search(r"row (\d+)", str(exc))
+            raise SiteDataError('a quoted field is never closed (a stray " character?)', file=name,
+                                row=int(row.group(1)) + 1 + title_lines if row else None) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, IndexError, csv.Error) as exc:
+        raise SiteDataError(f"cannot be read as a table ({str(exc).strip() or type(exc).__name__})",
+                            file=name) from None
 
 
 def _csv_options(delimiter: str) -> dict:
@@ -196,7 +211,9 @@ def _csv_options(delimiter: str) -> dict:
 
 
 def _parse_csv(text: str, delimiter: str) -> pd.DataFrame:
-    frame = pd.read_csv(io.StringIO(text), engine="c", **_csv_options(delimiter))
+    with warnings.catch_warnings():   # a row with one field too many is a warning here: make it an error
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        frame = pd.read_csv(io.StringIO(text), engine="c", **_csv_options(delimiter))
     frame.attrs["bad_rows"] = []
     return frame
 
@@ -206,12 +223,16 @@ def _parse_csv_tolerant(text: str, delimiter: str) -> pd.DataFrame:
 
     The marked row stays in place, so the positions of the other rows still give their row numbers.
     """
-    width = len(next(csv.reader(io.StringIO(text), delimiter=delimiter), []))
+    width = len(pd.read_csv(io.StringIO(text), sep=delimiter, nrows=0, engine="python").columns)
 
     def mark(fields: list[str]) -> list[str]:
+        if not any(fields[width:]):   # only empty extras: a trailing delimiter, not a broken row
+            return fields[:width]
         return [f"{_BAD_ROW_MARKER}{len(fields)}"] + [""] * (width - 1)
 
-    frame = pd.read_csv(io.StringIO(text), engine="python", on_bad_lines=mark, **_csv_options(delimiter))
+    with warnings.catch_warnings():   # a first row with one extra field is cut, not passed to mark()
+        warnings.simplefilter("ignore", pd.errors.ParserWarning)
+        frame = pd.read_csv(io.StringIO(text), engine="python", on_bad_lines=mark, **_csv_options(delimiter))
     first = frame.iloc[:, 0].fillna("").astype(str)
     bad = first.str.startswith(_BAD_ROW_MARKER)
     frame.attrs["bad_rows"] = [

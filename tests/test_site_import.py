@@ -356,3 +356,32 @@ def test_title_line_of_older_exports_is_skipped_and_rows_still_numbered():
 def test_headerless_url_list_gets_a_plain_hint():
     with pytest.raises(SiteDataError, match="first row holds URLs"):
         load_pages(b"https://a.com/x,Title\r\nhttps://a.com/y,Other\r\n", "urls.csv")
+
+
+def test_unclosed_quote_trailing_delimiters_and_leading_blank_lines():
+    with pytest.raises(SiteDataError, match=r'pages.csv, row 3: a quoted field is never closed'):
+        load_pages(b'Address,Title 1\r\nhttps://a.com/x,X\r\n"https://a.com/y,Y\r\n', "pages.csv")
+    pages, report = load_pages(b"Address,Title 1\r\nhttps://a.com/x,X,\r\nhttps://a.com/y,Y\r\n", "p.csv")
+    assert len(pages) == 2 and report.dropped_rows == []
+    pages, report = load_pages(b"\r\n\r\nAddress,Title 1\r\nhttps://a.com/x,X\r\nnope,Y\r\n", "p.csv")
+    assert pages["url"].tolist() == ["https://a.com/x"] and report.dropped_rows[0][0] == 5
+
+
+FUZZ_PIECES = ["https://a.com/x", "/rel", "not a url", ",", ";", "\t", '"', "\n", "\r\n", "Address", "URL",
+               "Title 1", "Body 1", "Status Code", "301", "\x00", "é", " ", "Type", "Source", "Destination",
+               "Hyperlink", "Anchor", "http://[::1", "https://a.com:99999/", "mailto:x", "//b.com", "#", "?q=1"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(pieces=st.lists(st.sampled_from(FUZZ_PIECES), max_size=40),
+       encoding=st.sampled_from(["utf-8", "utf-16", "cp1252"]))
+def test_any_input_either_loads_or_raises_site_data_error(pieces, encoding):
+    data = "".join(pieces).encode(encoding, errors="replace")
+    for loader in (load_pages, load_links):
+        try:
+            frame, report = loader(data, "fuzz.csv")
+        except SiteDataError as exc:
+            assert str(exc).startswith("fuzz.csv")
+        else:
+            assert not frame.empty or loader is load_links
+            assert report.file == "fuzz.csv"
