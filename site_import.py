@@ -291,6 +291,9 @@ def load_pages(source, filename=None, column_map=None) -> tuple[pd.DataFrame, Im
     columns = _resolve_page_columns(table.columns, column_map, name)
     if "url" not in columns:
         raise _no_url_column(table.columns, name)
+    if "content" not in columns:
+        report.warnings.append("No body text column found: pages are matched on title, H1 and description "
+                               "only. Export the page text too (e.g. a custom extraction \"Body 1\").")
     pages = _page_frame(table, columns, column_map)
     pages = _drop_folder_rows(pages, report)
     pages = _normalise_page_urls(pages, drops, columns["url"])

@@ -95,11 +95,15 @@ def test_headers_match_ignoring_case_spaces_underscores_and_order(tmp_path):
     path = tmp_path / "crawl.csv"
     path.write_bytes(csv_bytes(["page_content", "META_DESCRIPTION", "h1", "PAGE URL", "title"],
                                [["Some words here", "desc", "Heading", "https://a.com/x", "Title X"]]))
-    pages, report = load_pages(path)
+    with path.open("rb") as handle:   # an open file is read through .read() and named after its path
+        assert load_pages(handle)[1].file == "crawl.csv"
+    pages, report = load_pages(str(path))
     row = pages.iloc[0]
     assert (row["url"], row["title"], row["h1"], row["description"], row["content"], row["word_count"]) == (
         "https://a.com/x", "Title X", "Heading", "desc", "Some words here", 3)
     assert report.file == "crawl.csv"
+    _, report = load_pages(csv_bytes(["Address", "Title 1"], [["https://a.com/", "Home"]]), "p.csv")
+    assert any("No body text column" in line for line in report.summary_lines())
 
 
 def test_custom_extraction_body_columns_are_joined():
