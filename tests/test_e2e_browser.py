@@ -120,7 +120,10 @@ def shot(page, name: str) -> None:
     folder = os.environ.get("INLINK_SCREENSHOT_DIR")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+        page.set_viewport_size({"width": 1400, "height": 2400})   # the app scrolls inside, not the document
+        ready(page)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"))
+        page.set_viewport_size({"width": 1400, "height": 1000})
 
 
 def progress(page) -> tuple[str, int, int]:

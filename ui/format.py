@@ -75,6 +75,15 @@ def clock(value: str | None) -> str:
     return parsed.astimezone(timezone.utc).strftime("%H:%M:%S") if parsed else "—"
 
 
+def short_url(url: str) -> str:
+    """A URL without its scheme and host, for narrow tables and chart labels."""
+    text = str(url)
+    if "://" in text:
+        text = text.split("://", 1)[1]
+        text = "/" + text.split("/", 1)[1] if "/" in text else "/"
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
 def engine_of(job: dict) -> str:
     """The engine a job uses ('offline' or 'gemini'), read from its config."""
     config = job.get("config") or {}

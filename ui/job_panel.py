@@ -146,15 +146,13 @@ def _progress(job: dict) -> None:
 
 def _figures(job: dict) -> None:
     progress = job.get("progress") or {}
-    step = job.get("current_step") or "—"
     index, steps = job.get("current_step_index"), job.get("total_steps")
-    if index is not None and steps:
-        step = f"{str(step).title()} ({int(index) + 1}/{steps})"
-    running = job.get("status") == "running"
+    step_label = f"Step {int(index) + 1} of {steps}" if index is not None and steps else "Step"
+    step = "Done" if job.get("status") == "completed" else str(job.get("current_step") or "—").title()
     columns = st.columns(5)
-    columns[0].metric("Current step", step)
-    columns[1].metric("Rate", fmt.rate(progress.get("rate_per_s")) if running else "—")
-    columns[2].metric("Time left", fmt.duration(progress.get("eta_s")) if running else "—")
+    columns[0].metric(step_label, step)
+    columns[1].metric("Rate", fmt.rate(progress.get("rate_per_s")))
+    columns[2].metric("Time left", fmt.duration(progress.get("eta_s")) if job.get("status") == "running" else "—")
     columns[3].metric("Elapsed", fmt.duration(progress.get("elapsed_s")))
     columns[4].metric("Suggestions", f"{int(job.get('rows_written') or 0):,}")
 
@@ -177,6 +175,8 @@ def _controls(manager, job: dict, key: str, download: bool) -> None:
     buttons = st.columns([1, 1, 1, 3], vertical_alignment="center")
     can_pause = status in ("queued", "running")
     can_resume = status in fmt.RESUMABLE_STATUSES and bool(job.get("can_resume", True))
+    if not (can_pause or can_resume or status in fmt.ACTIVE_STATUSES or download):
+        return   # a finished job on a page with its own downloads: nothing to control
     buttons[0].button("Pause", icon=":material/pause:", key=f"{key}_pause", disabled=not can_pause,
                       on_click=_act, args=(manager, "pause", job_id), width="stretch")
     buttons[1].button("Resume", icon=":material/play_arrow:", key=f"{key}_resume", disabled=not can_resume,
@@ -228,7 +228,11 @@ def _latest(data: PanelData) -> None:
         st.markdown("**Latest suggestions**")
         tail = data.tail
         if len(tail):
-            shown = [c for c in ("Source", "Destination", "Anchor", "Score") if c in tail.columns]
-            st.dataframe(tail[shown].iloc[::-1], hide_index=True, width="stretch")
+            shown = tail[[c for c in ("Source", "Destination", "Anchor", "Score") if c in tail.columns]].iloc[::-1]
+            for column in ("Source", "Destination"):
+                if column in shown:
+                    shown[column] = shown[column].map(fmt.short_url)
+            st.dataframe(shown, hide_index=True, width="stretch",
+                         column_config={"Score": st.column_config.NumberColumn(format="%.2f")})
         else:
             st.caption("No suggestions yet.")

@@ -8,9 +8,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ui.format import short_url
+
 MAX_TABLE_ROWS = 2_000
 TOP_TARGETS = 15
 SCORE_BINS = 10
+_PATH = r"https?://[^/]+(/.*)?"   # links show their path; the host is the same on every row
 
 
 def filter_suggestions(frame: pd.DataFrame, source: str = "", destination: str = "",
@@ -29,7 +32,7 @@ def filter_suggestions(frame: pd.DataFrame, source: str = "", destination: str =
 def per_target(frame: pd.DataFrame, top: int = TOP_TARGETS) -> pd.DataFrame:
     """Suggestions per destination page, the most linked-to first."""
     counts = frame["Destination"].value_counts().head(top)
-    return pd.DataFrame({"Target page": counts.index.map(_short_url), "Suggestions": counts.values})
+    return pd.DataFrame({"Target page": counts.index.map(short_url), "Suggestions": counts.values})
 
 
 def score_histogram(frame: pd.DataFrame, bins: int = SCORE_BINS) -> pd.DataFrame:
@@ -86,8 +89,8 @@ def _table(frame: pd.DataFrame) -> None:
     st.dataframe(
         frame, hide_index=True, width="stretch",
         column_config={
-            "Source": st.column_config.LinkColumn("Source page", width="medium"),
-            "Destination": st.column_config.LinkColumn("Target page", width="medium"),
+            "Source": st.column_config.LinkColumn("Source page", width="medium", display_text=_PATH),
+            "Destination": st.column_config.LinkColumn("Target page", width="medium", display_text=_PATH),
             "Anchor": st.column_config.TextColumn("Anchor text"),
             "Context": st.column_config.TextColumn("Where it stands", width="large"),
             "Score": st.column_config.ProgressColumn("Score", format="%.2f", min_value=0.0,
@@ -117,12 +120,3 @@ def _charts(frame: pd.DataFrame, summary: dict | None) -> None:
     metric_column.metric("Orphan pages after the suggestions", f"{after:,}", delta=f"{after - before:,}",
                          delta_color="inverse")
     chart_column.bar_chart(orphans, x="When", y="Orphan pages", height=220)
-
-
-def _short_url(url: str) -> str:
-    """A URL without its scheme and host, for chart labels."""
-    text = str(url)
-    if "://" in text:
-        text = text.split("://", 1)[1]
-        text = "/" + text.split("/", 1)[1] if "/" in text else "/"
-    return text if len(text) <= 60 else text[:57] + "…"
