@@ -28,6 +28,7 @@ KEY_PHRASES_PER_PAGE = 20   # owned terms registered as anchors for each target
 KIND_LOGIT = {"inbound": 3.5, "title": 2.5, "h1": 2.5, "head": 2.5, "key": 0.2, "shared": 0.0}
 INEXACT_LOGIT = 0.8        # a title/H1/head/inbound phrase in other capitalisation: often the words, not the page
 SCORE_BIAS = -0.5          # centres the logistic score so a typical good suggestion lands near 0.5-0.8
+SHARED_MAX_DF = 0.1        # a shared term used by more pages than this share says nothing about one target
 OCCURRENCES_CHECKED = 6    # occurrences of one phrase weighed for "running text" before picking one
 
 
@@ -118,8 +119,15 @@ def _clean_titles(titles: list[str]) -> list[str]:
     return [clean_title(t, suffixes, prefixes) for t in titles]
 
 
-def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[str], targets: np.ndarray,
-                      key_terms: list[list[tuple[str, float]]], inbound: dict) -> None:
+def _spelling_in(text: str, term: str) -> str:
+    """How a page spells a (lowercased) TF-IDF term, so key phrases like PyObject keep their case."""
+    lowered = text.lower()
+    pos = lowered.find(term)
+    return text[pos:pos + len(term)] if pos >= 0 and len(lowered) == len(text) else term
+
+
+def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[str], texts: list[str],
+                      targets: np.ndarray, key_terms: list[list[tuple[str, float]]], inbound: dict) -> None:
     """Add every target's title, head, H1, owned key phrases and inbound anchors to the phrase index."""
     for i in np.flatnonzero(targets):
         i = int(i)
@@ -132,7 +140,7 @@ def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[s
         index.add(h1, i, "h1")
         index.add(title_head(h1), i, "head")
         for term, _weight in key_terms[i]:
-            index.add(term, i, "key")
+            index.add(_spelling_in(texts[i], term), i, "key")
 
 
 def _phrase_document_frequency(index: PhraseIndex, texts: list[str], sources: np.ndarray) -> np.ndarray:
@@ -163,7 +171,7 @@ def build_index(site, config: AnalysisConfig) -> LinkIndex:
     url_pos = {u: i for i, u in enumerate(urls)}
     link_rows = _known_links(site.links, url_pos)
     phrases = PhraseIndex()
-    _register_phrases(phrases, cleaned, h1s, is_target, owned_terms(model, KEY_PHRASES_PER_PAGE),
+    _register_phrases(phrases, cleaned, h1s, texts, is_target, owned_terms(model, KEY_PHRASES_PER_PAGE),
                       inbound_anchor_texts(link_rows))
     inbound_before = np.zeros(len(urls), dtype=np.int32)
     existing = set()
@@ -253,22 +261,33 @@ def _shared_terms(index: LinkIndex, source: int, target: int, per_target: int = 
     common, s_at, t_at = np.intersect1d(matrix.indices[s_lo:s_hi], matrix.indices[t_lo:t_hi],
                                         assume_unique=True, return_indices=True)
     weight = matrix.data[t_lo:t_hi][t_at] * matrix.data[s_lo:s_hi][s_at]
-    terms = [(str(index.model.terms[common[pos]]), int(index.model.df[common[pos]]))
-             for pos in np.lexsort((common, -weight))[:per_target]]
+    pages = matrix.shape[0]
+    distinctive = (index.model.df[common] < pages) & (index.model.df[common] <= max(2, SHARED_MAX_DF * pages))
+    order = [pos for pos in np.lexsort((common, -weight)) if distinctive[pos]][:per_target]
+    terms = [(str(index.model.terms[common[pos]]), int(index.model.df[common[pos]])) for pos in order]
     return [(term, df) for term, df in terms if is_acceptable_anchor(term)]
 
 
-def _shared_term_options(index: LinkIndex, source: int, targets: list[int],
+def _shared_term_options(index: LinkIndex, source: int, targets: list[int], words: list[str],
                          lowered: list[str]) -> dict[int, list[_Option]]:
-    """For TF-IDF neighbours with no mention: single-term anchors from their shared distinctive terms."""
+    """For TF-IDF neighbours with no mention: single-term anchors from their shared distinctive terms.
+
+    TF-IDF terms are lowercased, so an occurrence only counts when the target spells it the same way
+    (PyObject is not pyobject).
+    """
     wanted = {target: _shared_terms(index, source, target) for target in targets}
     terms = {term for found in wanted.values() for term, _df in found}
     positions: dict[str, list[int]] = {}
     for i in [i for i, token in enumerate(lowered) if token in terms]:
         positions.setdefault(lowered[i], []).append(i)
-    return {target: [_Option((term,), "shared", [Match(i, i + 1, -1) for i in positions[term]], df, 1)
-                     for term, df in found if term in positions]
-            for target, found in wanted.items()}
+    options = {}
+    for target, found in wanted.items():
+        options[target] = []
+        for term, df in found:
+            spelled = [Match(i, i + 1, -1) for i in positions.get(term, ()) if words[i] in index.texts[target]]
+            if spelled:
+                options[target].append(_Option((term,), "shared", spelled, df, 1))
+    return options
 
 
 def _rank_targets(index: LinkIndex, source: int) -> tuple[list[_Ranked], list[str], np.ndarray, np.ndarray]:
@@ -278,7 +297,7 @@ def _rank_targets(index: LinkIndex, source: int) -> tuple[list[_Ranked], list[st
     options = _mention_options(index, source, words, lowered)
     unmentioned = [int(t) for t in index.neighbours[source]
                    if t >= 0 and int(t) not in options and _linkable(index, source, int(t))]
-    options.update(_shared_term_options(index, source, unmentioned, lowered))
+    options.update(_shared_term_options(index, source, unmentioned, words, lowered))
     targets = sorted(options)
     sims = pair_similarity(index.model.matrix, source, targets)
     title_sims = pair_similarity(index.model.matrix, source, targets, index.model.titles)

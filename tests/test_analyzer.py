@@ -1,0 +1,252 @@
+"""The offline engine's rules, each on a small hand-made site."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analyzer import (RESULT_COLUMNS, AnalysisConfig, analyze_page, build_index, candidates_for,
+                      record_suggestions, source_pages, summarize, validate_suggestion)
+from site_import import PAGE_COLUMNS, ImportReport, SiteData
+from textutil import is_acceptable_anchor
+
+BASE = "https://shop.example/"
+FILLER = ("Our team reviews gear every season and writes honest notes for readers who care about comfort, "
+          "price and durability. ")
+
+
+def make_site(pages: list[dict], links: list[tuple] = ()) -> SiteData:
+    """A SiteData as site_import would build it: pages get defaults, paths become URLs under BASE."""
+    rows = []
+    for page in pages:
+        row = {"url": BASE + page["path"], "title": page.get("title", ""), "h1": page.get("h1", ""),
+               "description": "", "content": page.get("content", ""), "word_count": 0, "status_code": 200,
+               "content_type": "text/html", "indexability": "Indexable",
+               "is_target": page.get("is_target", True), "excluded_reason": page.get("excluded_reason", "")}
+        row["word_count"] = len(row["content"].split())
+        rows.append(row)
+    link_rows = [{"source": BASE + s, "destination": BASE + d, "anchor": a} for s, d, a in links]
+    return SiteData(pages=pd.DataFrame(rows, columns=list(PAGE_COLUMNS)),
+                    links=pd.DataFrame(link_rows, columns=["source", "destination", "anchor"]),
+                    report=ImportReport(file="test.csv"))
+
+
+def shoe_site(extra: list[dict] = (), links: list[tuple] = ()) -> SiteData:
+    """A small shop blog: a hub page mentions three product guides by their (branded) titles."""
+    pages = [
+        {"path": "blog/choosing-shoes", "title": "How to choose shoes | Stride Shop",
+         "content": "How to choose shoes. Before a race, read our Trail Running Shoes guide and compare it with "
+                    "the Road Running Shoes review, because trail running needs grip. Waterproof Jackets keep "
+                    "you dry when the weather turns. " + FILLER},
+        {"path": "trail", "title": "Trail Running Shoes | Stride Shop", "h1": "Trail Running Shoes",
+         "content": "Trail running shoes have deep lugs for grip on mud and rock. " + FILLER},
+        {"path": "road", "title": "Road Running Shoes | Stride Shop", "h1": "Road Running Shoes",
+         "content": "Road running shoes are light and cushioned for asphalt. " + FILLER},
+        {"path": "jackets", "title": "Waterproof Jackets | Stride Shop", "h1": "Waterproof Jackets",
+         "content": "Waterproof jackets keep rain out while letting sweat escape. " + FILLER},
+        {"path": "about", "title": "About us | Stride Shop", "content": "We are a small running shop. " + FILLER},
+    ]
+    return make_site(pages + list(extra), links)
+
+
+def suggestions(site: SiteData, config: AnalysisConfig = AnalysisConfig()) -> list[dict]:
+    index = build_index(site, config)
+    return [row for url in source_pages(index) for row in analyze_page(index, url)]
+
+
+def from_page(rows: list[dict], path: str) -> list[dict]:
+    return [row for row in rows if row["Source"] == BASE + path]
+
+
+def test_rows_have_the_result_columns_and_verbatim_anchors():
+    rows = from_page(suggestions(shoe_site()), "blog/choosing-shoes")
+    assert {row["Destination"] for row in rows} >= {BASE + "trail", BASE + "road", BASE + "jackets"}
+    for row in rows:
+        assert tuple(row) == RESULT_COLUMNS and row["Engine"] == "offline"
+        assert 0.0 <= row["Score"] <= 1.0
+        assert row["Anchor"] in row["Context"] and len(row["Context"]) <= 230
+    anchors = {row["Destination"]: row["Anchor"] for row in rows}
+    assert anchors[BASE + "trail"] == "Trail Running Shoes"   # site suffix " | Stride Shop" was removed
+
+
+def test_reason_names_the_evidence_and_the_similarity():
+    row = next(r for r in suggestions(shoe_site()) if r["Destination"] == BASE + "trail")
+    assert row["Reason"].startswith('The page mentions "Trail Running Shoes", the target\'s title')
+    assert "similarity 0." in row["Reason"]
+
+
+def test_no_self_links_even_when_a_page_names_itself():
+    rows = suggestions(shoe_site())
+    assert all(row["Source"] != row["Destination"] for row in rows)
+    assert not [r for r in from_page(rows, "trail") if r["Destination"] == BASE + "trail"]
+
+
+def test_existing_links_are_not_suggested_again():
+    site = shoe_site(links=[("blog/choosing-shoes", "trail", "trail guide")])
+    rows = from_page(suggestions(site), "blog/choosing-shoes")
+    assert BASE + "trail" not in {row["Destination"] for row in rows}
+
+
+def test_only_indexable_pages_are_targets():
+    site = shoe_site()
+    site.pages.loc[site.pages["url"] == BASE + "road", ["is_target", "excluded_reason"]] = (False, "noindex")
+    rows = suggestions(site)
+    assert BASE + "road" not in {row["Destination"] for row in rows}
+    assert BASE + "road" not in {row["Source"] for row in rows}
+
+
+def test_at_most_max_per_page_suggestions_best_first():
+    rows = from_page(suggestions(shoe_site(), AnalysisConfig(max_per_page=2)), "blog/choosing-shoes")
+    assert len(rows) == 2
+    assert rows[0]["Score"] >= rows[1]["Score"]
+
+
+def test_inbound_cap_holds_across_the_whole_run():
+    extra = [{"path": f"news/{i}", "title": f"Race report {i} | Stride Shop",
+              "content": f"Race report {i}. We wore Trail Running Shoes on the climb. " + FILLER} for i in range(4)]
+    rows = suggestions(shoe_site(extra), AnalysisConfig(max_inbound_per_target=2))
+    assert sum(row["Destination"] == BASE + "trail" for row in rows) == 2
+
+
+def test_one_anchor_and_one_link_per_destination_per_page():
+    extra = [{"path": "trail-2", "title": "Trail Running Shoes | Stride Shop",
+              "content": "Trail running shoes, second opinion. " + FILLER}]
+    rows = from_page(suggestions(shoe_site(extra)), "blog/choosing-shoes")
+    anchors = [row["Anchor"].lower() for row in rows]
+    destinations = [row["Destination"] for row in rows]
+    assert len(anchors) == len(set(anchors)) and len(destinations) == len(set(destinations))
+
+
+def test_anchors_never_overlap_in_a_page():
+    extra = [{"path": "running", "title": "Running | Stride Shop", "content": "Running basics. " + FILLER}]
+    rows = from_page(suggestions(shoe_site(extra)), "blog/choosing-shoes")
+    index = build_index(shoe_site(extra), AnalysisConfig())
+    text = index.texts[index.url_pos[BASE + "blog/choosing-shoes"]]
+    spans = []
+    for row in rows:
+        start = text.find(row["Context"].strip("…"))
+        spans.append((start + row["Context"].strip("…").find(row["Anchor"]), row["Anchor"]))
+    for (a_start, a_text), (b_start, b_text) in zip(spans, spans[1:]):
+        assert a_start + len(a_text) <= b_start or b_start + len(b_text) <= a_start
+
+
+def test_anchors_match_whole_words_only():
+    pages = [{"path": "json", "title": "json | Docs", "content": "The json module reads data. " + FILLER},
+             {"path": "flask", "title": "Flask helpers | Docs",
+              "content": "Call jsonify to answer requests; jsonify builds responses. " + FILLER}]
+    rows = suggestions(make_site(pages))
+    assert not [row for row in rows if row["Source"] == BASE + "flask"]
+
+
+def test_stop_word_and_short_anchors_are_rejected():
+    pages = [{"path": "the", "title": "The", "content": "The end. " + FILLER},
+             {"path": "go", "title": "Go", "content": "Go go go. " + FILLER},
+             {"path": "hub", "title": "Hub", "content": "The page says go and the end of it. " + FILLER}]
+    rows = suggestions(make_site(pages))
+    assert not [row for row in rows if row["Anchor"].lower() in ("the", "go")]
+    assert all(is_acceptable_anchor(row["Anchor"]) for row in rows)
+    assert not is_acceptable_anchor("The") and not is_acceptable_anchor("Go") and not is_acceptable_anchor("of the")
+
+
+def test_code_like_tokens_match_case_sensitively():
+    pages = [{"path": "pyobject", "title": "PyObject | Docs", "content": "PyObject is a struct. " + FILLER},
+             {"path": "a", "title": "Page A | Docs", "content": "Some pyobject mention in lower case. " + FILLER},
+             {"path": "b", "title": "Page B | Docs", "content": "Every value is a PyObject pointer. " + FILLER}]
+    rows = suggestions(make_site(pages))
+    assert [row["Source"] for row in rows if row["Destination"] == BASE + "pyobject"] == [BASE + "b"]
+
+
+@pytest.mark.parametrize("pattern", ["*/news/*", "news/"])
+def test_exclude_patterns_apply_to_sources_and_targets(pattern):
+    extra = [{"path": "news/1", "title": "Waterproof Jacket test | Stride Shop",
+              "content": "We tested Trail Running Shoes and Waterproof Jackets. " + FILLER}]
+    rows = suggestions(shoe_site(extra), AnalysisConfig(exclude_patterns=(pattern,)))
+    assert not [row for row in rows if "/news/" in row["Source"] or "/news/" in row["Destination"]]
+    assert from_page(rows, "blog/choosing-shoes")
+
+
+def test_title_head_and_section_numbers_give_anchors():
+    pages = [{"path": "lib/json", "title": "2.6. json — JSON encoder and decoder — Docs 1.0",
+              "content": "json. Encode objects. " + FILLER},
+             {"path": "lib/csv", "title": "2.7. csv — CSV reader — Docs 1.0", "content": "csv files. " + FILLER},
+             {"path": "lib/x", "title": "2.8. xml — XML tools — Docs 1.0", "content": "xml files. " + FILLER},
+             {"path": "guide", "title": "Guide — Docs 1.0",
+              "content": "Use the json module when you store settings on disk for later runs. " + FILLER}]
+    rows = from_page(suggestions(make_site(pages)), "guide")
+    assert [(row["Destination"], row["Anchor"]) for row in rows] == [(BASE + "lib/json", "json")]
+    assert "the head of the target's title" in rows[0]["Reason"]
+
+
+def test_inbound_anchors_of_a_target_are_anchors_elsewhere():
+    extra = [{"path": "care", "title": "Shoe care | Stride Shop",
+              "content": "Clean grippy lugs after every muddy outing and dry them slowly. " + FILLER}]
+    links = [("road", "trail", "grippy lugs"), ("jackets", "trail", "grippy lugs")]
+    rows = from_page(suggestions(shoe_site(extra, links)), "care")
+    row = next(r for r in rows if r["Destination"] == BASE + "trail")
+    assert row["Anchor"] == "grippy lugs" and "other pages already use" in row["Reason"]
+
+
+def test_prefers_an_occurrence_in_running_text():
+    pages = [{"path": "target", "title": "Trail Running Shoes | Shop", "content": "Grip lugs. " + FILLER},
+             {"path": "other", "title": "Other | Shop", "content": "Other page. " + FILLER},
+             {"path": "third", "title": "Third | Shop", "content": "Third page. " + FILLER},
+             {"path": "src", "title": "Source | Shop",
+              "content": "Trail Running Shoes. Price list. When the path is steep, the Trail Running Shoes we "
+                         "tested gave the most grip of all the pairs. " + FILLER}]
+    row = from_page(suggestions(make_site(pages)), "src")[0]
+    assert row["Context"].startswith("When the path is steep")
+
+
+def test_candidates_for_returns_ranked_targets_with_anchors():
+    index = build_index(shoe_site(), AnalysisConfig())
+    found = candidates_for(index, BASE + "blog/choosing-shoes", k=3)
+    assert 1 <= len(found) <= 3
+    assert [c.score for c in found] == sorted((c.score for c in found), reverse=True)
+    assert found[0].anchor in index.texts[index.url_pos[BASE + "blog/choosing-shoes"]]
+
+
+def test_validate_suggestion_explains_each_problem():
+    site = shoe_site(links=[("blog/choosing-shoes", "road", "road")])
+    site.pages.loc[site.pages["url"] == BASE + "about", "is_target"] = False
+    index = build_index(site, AnalysisConfig())
+    src = BASE + "blog/choosing-shoes"
+    assert validate_suggestion(index, src, BASE + "trail", "Trail Running Shoes") is None
+    assert "itself" in validate_suggestion(index, src, src, "Trail Running Shoes")
+    assert "already links" in validate_suggestion(index, src, BASE + "road", "Road Running Shoes")
+    assert "not indexable" in validate_suggestion(index, src, BASE + "about", "shop")
+    assert "not in the crawl" in validate_suggestion(index, src, BASE + "nowhere", "Trail")
+    assert "stop words" in validate_suggestion(index, src, BASE + "trail", "the")
+    assert "whole words" in validate_suggestion(index, src, BASE + "trail", "rail Running")
+    assert "whole words" in validate_suggestion(index, src, BASE + "trail", "Mountain boots")
+
+
+def test_summary_counts_orphans_before_and_after():
+    site = shoe_site(links=[("blog/choosing-shoes", "about", "about us")])
+    index = build_index(site, AnalysisConfig())
+    rows = [row for url in source_pages(index) for row in analyze_page(index, url)]
+    summary = summarize(index, pd.DataFrame(rows, columns=list(RESULT_COLUMNS)))
+    # every page but "about" lacks an inbound link; the suggestions give trail, road and jackets one
+    assert summary["orphans_before"] == 4
+    linked = {row["Destination"] for row in rows}
+    assert summary["orphans_after"] == 4 - len(linked & {BASE + p for p in ("trail", "road", "jackets",
+                                                                            "blog/choosing-shoes")})
+    assert summary["suggestions"] == len(rows) and summary["pages_analysed"] == 5
+
+
+def test_replayed_rows_give_the_same_later_rows_as_an_uninterrupted_run():
+    extra = [{"path": f"news/{i}", "title": f"Race report {i} | Stride Shop",
+              "content": f"Race report {i}. Trail Running Shoes and Road Running Shoes both did well. " + FILLER}
+             for i in range(5)]
+    config = AnalysisConfig(max_inbound_per_target=3, max_per_page=2)
+    full = build_index(shoe_site(extra), config)
+    urls = source_pages(full)
+    uninterrupted = [analyze_page(full, url) for url in urls]
+    resumed = build_index(shoe_site(extra), config)
+    record_suggestions(resumed, pd.DataFrame([r for rows in uninterrupted[:4] for r in rows]))
+    assert [analyze_page(resumed, url) for url in urls[4:]] == uninterrupted[4:]
+
+
+def test_empty_and_textless_pages_do_not_break_the_index():
+    pages = [{"path": "a", "title": "", "content": ""}, {"path": "b", "title": "B page", "content": ""}]
+    index = build_index(make_site(pages), AnalysisConfig())
+    assert source_pages(index) == []
+    assert summarize(index, [])["orphans_before"] == 2
