@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Iterable, Mapping
 from urllib.parse import urlsplit, urlunsplit
 
+import numpy as np
 import pandas as pd
 
 from tables import SiteDataError, read_table, source_name
@@ -168,17 +169,35 @@ def _site_base(urls: Iterable[str]) -> str | None:
     return counts.index[0] if counts.iloc[0] * 2 > len(prefixes) else None
 
 
+def _distinct(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes and distinct values: work done per distinct value, not per row (URLs, anchors repeat a lot)."""
+    return pd.factorize(series.astype(str), sort=False)
+
+
+def _spread(results: list, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """Per-distinct-value results laid back onto the rows (code -1, a missing value, gets "")."""
+    return pd.Series(np.array(results + [""], dtype=object)[codes], index=index, dtype=object)
+
+
+def map_distinct(series: pd.Series, function) -> pd.Series:
+    """``function`` applied once per distinct value of ``series``."""
+    codes, distinct = _distinct(series)
+    return _spread([function(value) for value in distinct], codes, series.index)
+
+
+def _try_normalize(raw: str, base: str | None) -> tuple[str, str]:
+    try:
+        return normalize_url(raw, base), ""
+    except SiteDataError as exc:
+        return "", exc.detail
+
+
 def _normalise_series(urls: pd.Series, base: str | None) -> tuple[pd.Series, pd.Series]:
     """(normalised URL or "", error message or "") per row; each distinct URL is parsed once."""
-    outcomes: dict[str, tuple[str, str]] = {}
-    for raw in urls.unique():
-        try:
-            outcomes[raw] = (normalize_url(raw, base), "")
-        except SiteDataError as exc:
-            outcomes[raw] = ("", exc.detail)
-    normalised = urls.map(lambda raw: outcomes[raw][0])
-    errors = urls.map(lambda raw: outcomes[raw][1])
-    return normalised, errors
+    codes, distinct = _distinct(urls)
+    outcomes = [_try_normalize(raw, base) for raw in distinct]
+    return (_spread([url for url, _ in outcomes], codes, urls.index),
+            _spread([error for _, error in outcomes], codes, urls.index))
 
 
 def _host_warning(urls: pd.Series, what: str) -> list[str]:
@@ -323,7 +342,7 @@ def _fold_whitespace(value: str) -> str:
 
 def _clean_text(series: pd.Series) -> pd.Series:
     """Cleaned strings, so anchors found in one file match the text of another reliably."""
-    return series.astype(str).map(_fold_whitespace)
+    return map_distinct(series, _fold_whitespace)
 
 
 def _page_frame(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> pd.DataFrame:

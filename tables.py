@@ -178,15 +178,17 @@ def _read_csv(data: bytes, name: str) -> pd.DataFrame:
 
 def _skip_title_line(text: str) -> tuple[str, int]:
     """Text from the header line on, and how many lines came before it: blank lines, and the title line
-    ("Internal - HTML") that older Screaming Frog exports put above the header."""
-    stripped = text.lstrip("\r\n")
-    blank_lines = text[:len(text) - len(stripped)].count("\n")
-    first, _, rest = stripped.partition("\n")
-    header = rest.partition("\n")[0]
-    if (any(delim in first for delim in DELIMITERS) or header.lower().startswith("http")
+    ("Internal - HTML") that older Screaming Frog exports put above the header. Works on the head of the
+    text so a large file is copied at most once."""
+    head = text[:65536]
+    start = len(head) - len(head.lstrip("\r\n"))
+    skipped = head[:start].count("\n")
+    lines = head[start:].split("\n", 2)
+    first, header = lines[0], lines[1] if len(lines) > 1 else ""
+    if not (any(delim in first for delim in DELIMITERS) or header.lower().startswith("http")
             or not any(header.count(delim) >= 2 for delim in DELIMITERS)):
-        return stripped, blank_lines
-    return rest, blank_lines + 1
+        start, skipped = start + len(first) + 1, skipped + 1
+    return (text[start:] if start else text), skipped
 
 
 def _parse_any(text: str, delimiter: str, name: str, title_lines: int) -> pd.DataFrame:
