@@ -328,6 +328,9 @@ def _no_url_column(headers, file: str) -> SiteDataError:
     if any(re.match(r"(?i)https?://", str(header)) for header in headers):
         return SiteDataError("the first row holds URLs, not column names: add a header row "
                              "(e.g. URL, Title, Content)", file=file, row=1)
+    if {"source", "destination"} <= set(_detect(headers, LINK_SYNONYMS)):
+        return SiteDataError("this looks like a links export (Source, Destination): give it as the existing "
+                             "links file, and a page export (Address, Title 1, ...) as the pages file", file=file)
     return SiteDataError("no URL column found (expected a header such as Address, URL or Page); "
                          f"headers are: {', '.join(map(str, list(headers)[:12]))}", file=file)
 
@@ -458,9 +461,11 @@ def load_links(source, filename=None, known_urls=None) -> tuple[pd.DataFrame, Im
     columns = _detect(table.columns, LINK_SYNONYMS)
     missing = [f'"{part}"' for part in ("source", "destination") if part not in columns]
     if missing:
+        hint = ("; this looks like a page export: give it as the pages file"
+                if "url" in detect_page_columns(table.columns) else "")
         raise SiteDataError(f"no {' or '.join(missing)} column found (expected headers such as Source, "
-                            f"Destination, Anchor); headers are: {', '.join(map(str, table.columns[:12]))}",
-                            file=name)
+                            f"Destination, Anchor); headers are: {', '.join(map(str, table.columns[:12]))}"
+                            + hint, file=name)
     links = _hyperlinks_only(table, columns, report)
     links = _normalise_link_urls(links, columns, drops, known_urls)
     drops.refuse_if_empty(links, "links")

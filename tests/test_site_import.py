@@ -389,3 +389,17 @@ def test_any_input_either_loads_or_raises_site_data_error(pieces, encoding):
         else:
             assert not frame.empty or loader is load_links
             assert report.file == "fuzz.csv"
+
+
+def test_swapped_files_get_a_hint():
+    with pytest.raises(SiteDataError, match="looks like a links export"):
+        load_pages(csv_bytes(INLINK_HEADERS, [inlink("Hyperlink", "https://a.com/", "https://a.com/b")]), "p.csv")
+    with pytest.raises(SiteDataError, match="looks like a page export"):
+        load_links(sf_export(), "links.csv")
+
+
+def test_very_long_page_text_survives_the_tolerant_parse():
+    long_text = "word " * 40_000   # 200 KB in one field, beyond the csv module's default field limit
+    text = f"Address,Content\r\nhttps://a.com/x,{long_text}\r\nhttps://a.com/y,a,b\r\n"
+    pages, report = load_pages(text.encode(), "p.csv")
+    assert pages.loc[0, "word_count"] == 40_000 and report.dropped_rows == [(3, "3 fields where the header has 2")]
