@@ -50,7 +50,7 @@ def read_table(source, filename: str | None = None) -> pd.DataFrame:
     """Return the table in ``source`` (path, bytes or file-like with .getvalue()/.read()) as strings."""
     data, name = _read_source(source, filename)
     data, name = _gunzip(data, name)
-    if not data.strip():
+    if not data or (data[:4096].isspace() and data.isspace()):   # no full copy of a large file
         raise SiteDataError("the file is empty", file=name)
     if data.startswith(_XLS_MAGIC) or name.lower().endswith(".xls"):
         raise SiteDataError("old Excel .xls workbooks are not supported; save it as .xlsx or CSV", file=name)
@@ -253,6 +253,7 @@ def _read_xlsx(data: bytes, name: str) -> pd.DataFrame:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
+            sheets = workbook.sheetnames
             rows = _sheet_rows(workbook.worksheets[0])
         finally:
             workbook.close()
@@ -265,7 +266,8 @@ def _read_xlsx(data: bytes, name: str) -> pd.DataFrame:
     body = [(row, list(values[:width]) + [""] * (width - len(values))) for row, values in rows[1:]]
     frame = pd.DataFrame([values for _, values in body], columns=_unique_headers(header), dtype=str)
     frame.index = pd.Index([row for row, _ in body], dtype="int64")
-    frame.attrs.update(bad_rows=[], notes=[], indexed_by_row=True)
+    notes = [f"{name}: only the first of {len(sheets)} worksheets ({sheets[0]}) was read"] if len(sheets) > 1 else []
+    frame.attrs.update(bad_rows=[], notes=notes, indexed_by_row=True)
     return frame
 
 

@@ -121,12 +121,14 @@ def test_xlsx_workbook_reports_spreadsheet_row_numbers(tmp_path):
     sheet.append(["https://a.com/one", "One", 200, "Text one"])
     sheet.append(["not a url", "Junk", 200, "junk"])
     sheet.append(["https://a.com/two", "Two", 200, "Text two"])
+    workbook.create_sheet("Notes")
     path = tmp_path / "crawl.xlsx"
     workbook.save(path)
     pages, report = load_pages(path)
     assert pages["url"].tolist() == ["https://a.com/one", "https://a.com/two"]
     assert pages["status_code"].tolist() == [200, 200]
     assert report.dropped_rows == [(3, 'column "Address": "not a url" is not a URL')]
+    assert any("first of 2 worksheets" in note for note in report.warnings)
 
 
 def test_cp1252_bytes_are_decoded_with_a_note():
