@@ -693,7 +693,8 @@ PAGES = [
               "that means for how you brew. In our series on sourcing, we explain how we choose our farms and "
               "what we pay for the coffee. And the new Kenya lot has landed: the Gatomboya is back, and it is "
               "the best we have tasted from them. If you want to meet the team, read our interview with Priya "
-              "Nair, or come to a public cupping on the first Saturday of the month.",
+              "Nair, or come to a public cupping on the first Saturday of the month. Older posts, among them our "
+              "notes on why decaf deserves better and a short guide to cupping at home, are in the archive.",
          links=[("harvest trip to Huila", "/blog/harvest-trip-to-huila"),
                 ("why we roast light", "/blog/why-we-roast-light"),
                 ("how we choose our farms", "/blog/how-we-choose-our-farms"),
