@@ -514,9 +514,17 @@ def _filter_links(links: pd.DataFrame, report: ImportReport, known_urls) -> pd.D
         outside = ~(links["source"].isin(known) & links["destination"].isin(known))
         if outside.any():
             report.warnings.append(f"{int(outside.sum()):,} links from or to URLs that are not in the page "
-                                   "table were skipped.")
+                                   "table were skipped." + _host_mismatch_hint(links, known, outside))
             links = links.loc[~outside]
     return links
+
+
+def _host_mismatch_hint(links: pd.DataFrame, known: set, outside: pd.Series) -> str:
+    """When most links miss the page table, say so if the two files name the site differently."""
+    page_base, link_base = _site_base(known), _site_base(links["source"])
+    if outside.mean() <= 0.5 or not page_base or not link_base or page_base == link_base:
+        return ""
+    return f" The pages use {page_base} but the links use {link_base}: were both exported from the same crawl?"
 
 
 def _merge_duplicate_links(links: pd.DataFrame) -> pd.DataFrame:

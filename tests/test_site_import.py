@@ -233,6 +233,8 @@ def test_generic_link_table_and_unknown_pages_filter():
     links, report = load_links(data, "links.csv", known_urls={"https://a.com/x", "https://a.com/y"})
     assert links.values.tolist() == [["https://a.com/x", "https://a.com/y", "why"]]
     assert any("not in the page table" in w for w in report.warnings)
+    _, report = load_links(data, "links.csv", known_urls={"http://www.a.com/x", "http://www.a.com/y"})
+    assert any("pages use http://www.a.com but the links use https://a.com" in w for w in report.warnings)
 
 
 def test_load_site_combines_pages_links_and_reports(tmp_path):
