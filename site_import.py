@@ -1,70 +1,36 @@
 """Turn an uploaded crawl (pages table, optional existing-links table) into clean, normalised frames.
 
-Accepts Screaming Frog exports ("Internal: HTML", custom extraction, "All Inlinks") and generic tables,
-matching headers by name while ignoring case, spaces, underscores, hyphens and column order. Anything odd in
-the input is either repaired and reported in an ImportReport, or refused with one SiteDataError that names
-file, row and column, so the dashboard never shows a traceback. File decoding lives in tables.py.
+Accepts Screaming Frog exports ("Internal: HTML", custom extraction, "All Inlinks") and generic tables.
+Anything odd in the input is either repaired and reported in an ImportReport, or refused with one
+SiteDataError that names file, row and column, so the dashboard never shows a traceback.
 
-URL rule (one rule everywhere, so pages and links meet): whitespace trimmed, fragment dropped, scheme and
-host lower-cased, default port and user info dropped, empty path -> "/", one trailing slash stripped except
-for the root path ("https://a.com/blog/" -> "https://a.com/blog", "https://a.com/" stays), query kept.
-Root-relative URLs ("/about") are resolved against the site's host when one host holds most URLs.
+The work is split by concern: tables.py reads files (encodings, delimiters, workbooks, size limits),
+site_columns.py finds which header holds which field, site_urls.py holds the one URL rule; this module
+turns rows into pages and links and keeps the public API of docs/architecture.md section 2.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from typing import Iterable, Mapping
-from urllib.parse import urlsplit, urlunsplit
+from typing import Mapping
 
-import numpy as np
 import pandas as pd
 
+from site_columns import (EXTRACTION_HEADER, LINK_SYNONYMS, PAGE_FIELDS, TEXT_FIELDS, detect,
+                          detect_page_columns, extraction_headers, header_key, missing_page_fields,
+                          resolve_page_columns)
+from site_urls import (EXAMPLES, examples, host_warning, map_distinct, normalise_series, normalize_url,
+                       site_base)
 from tables import SiteDataError, read_table, source_name
 
 __all__ = ["SiteDataError", "PAGE_FIELDS", "normalize_url", "read_table", "detect_page_columns",
            "missing_page_fields", "load_pages", "load_links", "load_site", "SiteData", "ImportReport"]
 
-PAGE_FIELDS = ("url", "title", "h1", "description", "content", "word_count",
-               "status_code", "content_type", "indexability")
 PAGE_COLUMNS = PAGE_FIELDS + ("is_target", "excluded_reason")
 LINK_COLUMNS = ("source", "destination", "anchor")
-TEXT_FIELDS = ("title", "h1", "description", "content")
-
-# Header synonyms, already in header_key() form, best first. "indexability_status" is read on top of
-# PAGE_FIELDS only to explain why a page is non-indexable (canonicalised, noindex...).
-PAGE_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "url": ("address", "url", "pageurl", "page", "link", "loc", "uri", "permalink", "fullurl",
-            "landingpage", "urls", "pages"),
-    "title": ("title1", "title", "pagetitle", "metatitle", "titletag", "seotitle"),
-    "h1": ("h11", "h1", "heading", "heading1", "h1heading", "mainheading", "headline", "header"),
-    "description": ("metadescription1", "metadescription", "description", "metadesc", "summary", "excerpt"),
-    "content": ("content", "text", "body", "bodytext", "maincontent", "pagetext", "pagecontent",
-                "contenttext", "copy", "fulltext", "article"),
-    "word_count": ("wordcount", "words", "wordcount1"),
-    "status_code": ("statuscode", "httpstatuscode", "httpstatus", "responsecode", "status"),
-    "content_type": ("contenttype", "mimetype", "mime", "type"),
-    "indexability": ("indexability", "indexable"),
-    "indexability_status": ("indexabilitystatus",),
-}
-LINK_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "source": ("source", "sourceurl", "from", "fromurl", "sourcepage", "referrer", "referringpage",
-               "linkingpage"),
-    "destination": ("destination", "destinationurl", "dest", "to", "tourl", "targeturl", "linkurl", "href",
-                    "link", "target"),
-    "anchor": ("anchor", "anchortext", "linktext", "text"),
-    "type": ("type", "linktype"),
-    "position": ("linkposition", "position"),
-}
-# Screaming Frog custom extraction columns: "<extractor name> <n>", e.g. "Body 1", "Content 2", "Extractor 1 1".
-EXTRACTION_HEADER = re.compile(r"^(content|body|text|bodytext|maincontent|pagetext|copy|article|"
-                               r"extractor\d*|extraction\d*|customextraction\d*)\d+$")
 NON_INDEXABLE_VALUES = ("non-indexable", "nonindexable", "false", "no", "0", "noindex")
 NON_INDEXABLE_STATUS = r"noindex|canonicali[sz]ed"
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-_WHITESPACE = re.compile(r"\s")
-_EXAMPLES = 3
 
 
 @dataclass
@@ -89,18 +55,18 @@ class ImportReport:
         lines = [f"{self.file}: {self.rows_read:,} rows read, {self.pages:,} pages kept."]
         if self.duplicates_merged:
             lines.append(f"{len(self.duplicates_merged):,} duplicate URLs merged (the most complete row kept), "
-                         f"e.g. {_examples(self.duplicates_merged)}.")
+                         f"e.g. {examples(self.duplicates_merged)}.")
         if self.excluded:
             kinds = Counter(reason.split(":")[0].split(" (")[0] for _, reason in self.excluded)
             lines.append(f"{len(self.excluded):,} pages kept but never suggested as link targets ("
                          + ", ".join(f"{kind}: {count}" for kind, count in kinds.most_common()) + ").")
         if self.missing_text:
             lines.append(f"{len(self.missing_text):,} pages have no body text (only title/H1 can be used), "
-                         f"e.g. {_examples(self.missing_text)}.")
+                         f"e.g. {examples(self.missing_text)}.")
         if self.dropped_rows:
             lines.append(f"{len(self.dropped_rows):,} rows dropped: "
-                         + "; ".join(f"row {row}: {reason}" for row, reason in self.dropped_rows[:_EXAMPLES])
-                         + (" ..." if len(self.dropped_rows) > _EXAMPLES else "") + ".")
+                         + "; ".join(f"row {row}: {reason}" for row, reason in self.dropped_rows[:EXAMPLES])
+                         + (" ..." if len(self.dropped_rows) > EXAMPLES else "") + ".")
         lines.extend(self.warnings)
         if self.links_read:
             lines.append(f"{self.links_read:,} link rows read, {self.links_kept:,} existing links kept.")
@@ -112,162 +78,6 @@ class SiteData:
     pages: pd.DataFrame
     links: pd.DataFrame
     report: ImportReport
-
-
-def _examples(items: list[str]) -> str:
-    return ", ".join(items[:_EXAMPLES]) + (" ..." if len(items) > _EXAMPLES else "")
-
-
-# --- URLs -------------------------------------------------------------------------------------------------
-
-def normalize_url(url: str, base_host: str | None = None) -> str:
-    """The one canonical form of a page URL (see the module docstring); SiteDataError if it is not one.
-
-    ``base_host`` ("www.a.com" or "https://www.a.com") resolves root-relative URLs such as "/about".
-    """
-    text = str(url).strip()
-    if not text or _WHITESPACE.search(text):
-        raise SiteDataError(f'"{text}" is not a URL' if text else "the URL is empty")
-    text = _absolute(text, base_host)
-    try:
-        parts = urlsplit(text)
-        host, port = parts.hostname, parts.port
-    except ValueError:   # e.g. "http://[::1" or a port out of range
-        raise SiteDataError(f'"{url}" is not a URL') from None
-    scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not host:
-        raise SiteDataError(f'"{url}" is not a URL')
-    host = f"[{host}]" if ":" in host else host
-    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
-    path = parts.path or "/"
-    if len(path) > 1 and path.endswith("/"):
-        path = path.rstrip("/") or "/"
-    return urlunsplit((scheme, netloc, path, parts.query, ""))
-
-
-def _absolute(text: str, base_host: str | None) -> str:
-    """Give scheme-less forms a scheme; resolve root-relative paths against ``base_host``."""
-    if text.startswith("//"):
-        return "https:" + text
-    if text.lower().startswith("www."):
-        return "https://" + text
-    if text.startswith("/"):
-        if not base_host:
-            raise SiteDataError(f'"{text}" is a relative URL and there is no single site host to resolve it')
-        base = base_host if "://" in base_host else f"https://{base_host}"
-        return base.rstrip("/") + text
-    return text
-
-
-def _site_base(urls: Iterable[str]) -> str | None:
-    """'scheme://host' that more than half of the absolute URLs share, else None (vectorised: 50k+ URLs)."""
-    prefixes = (pd.Series(list(urls), dtype=object).astype(str).str.strip()
-                .str.extract(r"^([A-Za-z][A-Za-z0-9+.-]*://[^/?#\s]+)", expand=False).dropna().str.lower())
-    if prefixes.empty:
-        return None
-    counts = prefixes.value_counts()
-    return counts.index[0] if counts.iloc[0] * 2 > len(prefixes) else None
-
-
-def _distinct(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Codes and distinct values: work done per distinct value, not per row (URLs, anchors repeat a lot)."""
-    return pd.factorize(series.astype(str), sort=False)
-
-
-def _spread(results: list, codes: np.ndarray, index: pd.Index) -> pd.Series:
-    """Per-distinct-value results laid back onto the rows (code -1, a missing value, gets "")."""
-    return pd.Series(np.array(results + [""], dtype=object)[codes], index=index, dtype=object)
-
-
-def map_distinct(series: pd.Series, function) -> pd.Series:
-    """``function`` applied once per distinct value of ``series``."""
-    codes, distinct = _distinct(series)
-    return _spread([function(value) for value in distinct], codes, series.index)
-
-
-def _try_normalize(raw: str, base: str | None) -> tuple[str, str]:
-    try:
-        return normalize_url(raw, base), ""
-    except SiteDataError as exc:
-        return "", exc.detail
-
-
-def _normalise_series(urls: pd.Series, base: str | None) -> tuple[pd.Series, pd.Series]:
-    """(normalised URL or "", error message or "") per row; each distinct URL is parsed once."""
-    codes, distinct = _distinct(urls)
-    outcomes = [_try_normalize(raw, base) for raw in distinct]
-    return (_spread([url for url, _ in outcomes], codes, urls.index),
-            _spread([error for _, error in outcomes], codes, urls.index))
-
-
-def _host_warning(urls: pd.Series, what: str) -> list[str]:
-    hosts = urls.str.extract(r"^[a-z]+://([^/?#]+)", expand=False).value_counts()
-    if len(hosts) <= 1:
-        return []
-    return [f"{what} span {len(hosts)} hosts ({', '.join(hosts.index[:_EXAMPLES])}"
-            + (" ..." if len(hosts) > _EXAMPLES else "") + "); links are only suggested between listed pages."]
-
-
-# --- columns ----------------------------------------------------------------------------------------------
-
-def header_key(header) -> str:
-    """Header as compared: lower case without spaces, underscores, hyphens or dots ("H1-1" -> "h11")."""
-    return re.sub(r"[\s_\-.]+", "", str(header)).lower()
-
-
-def _detect(headers, synonyms: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
-    """field -> first header whose key is the field's best-ranked synonym; a header serves one field only."""
-    by_key: dict[str, str] = {}
-    for header in headers:
-        by_key.setdefault(header_key(header), str(header))
-    found: dict[str, str] = {}
-    for name, keys in synonyms.items():
-        header = next((by_key[key] for key in keys if key in by_key and by_key[key] not in found.values()), None)
-        if header is not None:
-            found[name] = header
-    return found
-
-
-def detect_page_columns(headers) -> dict[str, str]:
-    """Canonical page field -> header in the file, for the fields found (plus "indexability_status")."""
-    found = _detect(headers, PAGE_SYNONYMS)
-    if "content" not in found:
-        extraction = _extraction_headers(headers, found)
-        if extraction:
-            found["content"] = extraction[0]
-    return found
-
-
-def _extraction_headers(headers, taken: Mapping[str, str]) -> list[str]:
-    used = set(taken.values())
-    return [str(h) for h in headers if EXTRACTION_HEADER.match(header_key(h)) and str(h) not in used]
-
-
-def _resolve_page_columns(headers, column_map: Mapping[str, str] | None, file: str | None) -> dict[str, str]:
-    """Detected columns with the user's choices on top; unknown fields or headers are refused by name."""
-    headers = [str(h) for h in headers]
-    chosen = {name: str(header) for name, header in (column_map or {}).items() if header}
-    for name, header in chosen.items():
-        if name not in PAGE_SYNONYMS:
-            raise SiteDataError(f'"{name}" is not a page field (expected one of {", ".join(PAGE_FIELDS)})',
-                                file=file)
-        if header not in headers:
-            raise SiteDataError("is not a column of this file", file=file, column=header)
-    detected = detect_page_columns([h for h in headers if h not in chosen.values()])
-    return {**{k: v for k, v in detected.items() if k not in chosen}, **chosen}
-
-
-def missing_page_fields(headers, column_map=None) -> list[str]:
-    """Required fields still without a column: "url", and "content" when no text column at all
-    (title, h1, description or content) is found. Unknown names in column_map count as not mapped."""
-    try:
-        columns = _resolve_page_columns(headers, column_map, None)
-    except SiteDataError:
-        columns = detect_page_columns(headers)
-    missing = [] if "url" in columns else ["url"]
-    if not any(name in columns for name in TEXT_FIELDS):
-        missing.append("content")
-    return missing
 
 
 # --- pages ------------------------------------------------------------------------------------------------
@@ -307,7 +117,7 @@ def load_pages(source, filename=None, column_map=None) -> tuple[pd.DataFrame, Im
     report = ImportReport(file=name, rows_read=len(table) + len(table.attrs.get("bad_rows", [])),
                           warnings=list(table.attrs.get("notes", [])))
     drops = _Drops(report, table.attrs.get("bad_rows", []))
-    columns = _resolve_page_columns(table.columns, column_map, name)
+    columns = resolve_page_columns(table.columns, column_map, name)
     if "url" not in columns:
         raise _no_url_column(table.columns, name)
     if "content" not in columns:
@@ -328,7 +138,7 @@ def _no_url_column(headers, file: str) -> SiteDataError:
     if any(re.match(r"(?i)https?://", str(header)) for header in headers):
         return SiteDataError("the first row holds URLs, not column names: add a header row "
                              "(e.g. URL, Title, Content)", file=file, row=1)
-    if {"source", "destination"} <= set(_detect(headers, LINK_SYNONYMS)):
+    if {"source", "destination"} <= set(detect(headers, LINK_SYNONYMS)):
         return SiteDataError("this looks like a links export (Source, Destination): give it as the existing "
                              "links file, and a page export (Address, Title 1, ...) as the pages file", file=file)
     return SiteDataError("no URL column found (expected a header such as Address, URL or Page); "
@@ -371,7 +181,7 @@ def _body_text(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> p
     user picked one column in column_map."""
     headers = [columns["content"]]
     if not (column_map or {}).get("content") and EXTRACTION_HEADER.match(header_key(headers[0])):
-        headers = _extraction_headers(table.columns, {k: v for k, v in columns.items() if k != "content"})
+        headers = extraction_headers(table.columns, {k: v for k, v in columns.items() if k != "content"})
     first = table[headers[0]].astype(str)
     return first.str.cat([table[header].astype(str) for header in headers[1:]], sep=" ") if len(headers) > 1 \
         else first
@@ -386,13 +196,13 @@ def _drop_folder_rows(pages: pd.DataFrame, report: ImportReport) -> pd.DataFrame
 
 
 def _normalise_page_urls(pages: pd.DataFrame, drops: _Drops, url_header: str) -> pd.DataFrame:
-    base = _site_base(pages["url"].unique())
-    normalised, errors = _normalise_series(pages["url"], base)
+    base = site_base(pages["url"].unique())
+    normalised, errors = normalise_series(pages["url"], base)
     bad = errors != ""
     drops.add_many(errors[bad], url_header)
     pages = pages.loc[~bad].copy()
     pages["url"] = normalised[~bad]
-    drops.report.warnings.extend(_host_warning(pages["url"], "Page URLs"))
+    drops.report.warnings.extend(host_warning(pages["url"], "Page URLs"))
     return pages
 
 
@@ -443,7 +253,7 @@ def _report_pages(pages: pd.DataFrame, report: ImportReport) -> None:
     with_query = pages["url"].str.contains("?", regex=False)
     if with_query.any():
         report.warnings.append(f"{int(with_query.sum()):,} page URLs have a query string and are kept as "
-                               f"separate pages, e.g. {_examples(list(pages.loc[with_query, 'url']))}.")
+                               f"separate pages, e.g. {examples(list(pages.loc[with_query, 'url']))}.")
 
 
 # --- links ------------------------------------------------------------------------------------------------
@@ -458,7 +268,7 @@ def load_links(source, filename=None, known_urls=None) -> tuple[pd.DataFrame, Im
     report = ImportReport(file=name, warnings=list(table.attrs.get("notes", [])))
     report.links_read = report.rows_read = len(table) + len(table.attrs.get("bad_rows", []))
     drops = _Drops(report, table.attrs.get("bad_rows", []))
-    columns = _detect(table.columns, LINK_SYNONYMS)
+    columns = detect(table.columns, LINK_SYNONYMS)
     missing = [f'"{part}"' for part in ("source", "destination") if part not in columns]
     if missing:
         hint = ("; this looks like a page export: give it as the pages file"
@@ -492,10 +302,10 @@ def _hyperlinks_only(table: pd.DataFrame, columns: Mapping[str, str], report: Im
 
 def _normalise_link_urls(links: pd.DataFrame, columns: Mapping[str, str], drops: _Drops,
                          known_urls) -> pd.DataFrame:
-    base = _site_base(known_urls) if known_urls is not None else None
-    base = base or _site_base(pd.concat([links["source"], links["destination"]]).unique())
+    base = site_base(known_urls) if known_urls is not None else None
+    base = base or site_base(pd.concat([links["source"], links["destination"]]).unique())
     for part in ("source", "destination"):
-        normalised, errors = _normalise_series(links[part], base)
+        normalised, errors = normalise_series(links[part], base)
         bad = errors != ""
         drops.add_many(errors[bad], columns[part])
         links = links.loc[~bad].copy()
@@ -521,7 +331,7 @@ def _filter_links(links: pd.DataFrame, report: ImportReport, known_urls) -> pd.D
 
 def _host_mismatch_hint(links: pd.DataFrame, known: set, outside: pd.Series) -> str:
     """When most links miss the page table, say so if the two files name the site differently."""
-    page_base, link_base = _site_base(known), _site_base(links["source"])
+    page_base, link_base = site_base(known), site_base(links["source"])
     if outside.mean() <= 0.5 or not page_base or not link_base or page_base == link_base:
         return ""
     return f" The pages use {page_base} but the links use {link_base}: were both exported from the same crawl?"

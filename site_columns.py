@@ -1,0 +1,104 @@
+"""Which column of an uploaded table holds which field: header synonyms, detection and the user's map.
+
+Headers are compared by header_key(): case, spaces, underscores, hyphens and dots ignored, so "H1-1",
+"h1_1" and "H1 1" are the same header; column order never matters.
+"""
+from __future__ import annotations
+
+import re
+from typing import Mapping
+
+from tables import SiteDataError
+
+PAGE_FIELDS = ("url", "title", "h1", "description", "content", "word_count",
+               "status_code", "content_type", "indexability")
+TEXT_FIELDS = ("title", "h1", "description", "content")
+
+# Header synonyms, already in header_key() form, best first. "indexability_status" is read on top of
+# PAGE_FIELDS only to explain why a page is non-indexable (canonicalised, noindex...).
+PAGE_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "url": ("address", "url", "pageurl", "page", "link", "loc", "uri", "permalink", "fullurl",
+            "landingpage", "urls", "pages"),
+    "title": ("title1", "title", "pagetitle", "metatitle", "titletag", "seotitle"),
+    "h1": ("h11", "h1", "heading", "heading1", "h1heading", "mainheading", "headline", "header"),
+    "description": ("metadescription1", "metadescription", "description", "metadesc", "summary", "excerpt"),
+    "content": ("content", "text", "body", "bodytext", "maincontent", "pagetext", "pagecontent",
+                "contenttext", "copy", "fulltext", "article"),
+    "word_count": ("wordcount", "words", "wordcount1"),
+    "status_code": ("statuscode", "httpstatuscode", "httpstatus", "responsecode", "status"),
+    "content_type": ("contenttype", "mimetype", "mime", "type"),
+    "indexability": ("indexability", "indexable"),
+    "indexability_status": ("indexabilitystatus",),
+}
+LINK_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "source": ("source", "sourceurl", "from", "fromurl", "sourcepage", "referrer", "referringpage",
+               "linkingpage"),
+    "destination": ("destination", "destinationurl", "dest", "to", "tourl", "targeturl", "linkurl", "href",
+                    "link", "target"),
+    "anchor": ("anchor", "anchortext", "linktext", "text"),
+    "type": ("type", "linktype"),
+    "position": ("linkposition", "position"),
+}
+# Screaming Frog custom extraction columns: "<extractor name> <n>", e.g. "Body 1", "Content 2", "Extractor 1 1".
+EXTRACTION_HEADER = re.compile(r"^(content|body|text|bodytext|maincontent|pagetext|copy|article|"
+                               r"extractor\d*|extraction\d*|customextraction\d*)\d+$")
+
+
+def header_key(header) -> str:
+    """Header as compared: lower case without spaces, underscores, hyphens or dots ("H1-1" -> "h11")."""
+    return re.sub(r"[\s_\-.]+", "", str(header)).lower()
+
+
+def detect(headers, synonyms: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """field -> first header whose key is the field's best-ranked synonym; a header serves one field only."""
+    by_key: dict[str, str] = {}
+    for header in headers:
+        by_key.setdefault(header_key(header), str(header))
+    found: dict[str, str] = {}
+    for name, keys in synonyms.items():
+        header = next((by_key[key] for key in keys if key in by_key and by_key[key] not in found.values()), None)
+        if header is not None:
+            found[name] = header
+    return found
+
+
+def detect_page_columns(headers) -> dict[str, str]:
+    """Canonical page field -> header in the file, for the fields found (plus "indexability_status")."""
+    found = detect(headers, PAGE_SYNONYMS)
+    if "content" not in found:
+        extraction = extraction_headers(headers, found)
+        if extraction:
+            found["content"] = extraction[0]
+    return found
+
+
+def extraction_headers(headers, taken: Mapping[str, str]) -> list[str]:
+    used = set(taken.values())
+    return [str(h) for h in headers if EXTRACTION_HEADER.match(header_key(h)) and str(h) not in used]
+
+
+def resolve_page_columns(headers, column_map: Mapping[str, str] | None, file: str | None) -> dict[str, str]:
+    """Detected columns with the user's choices on top; unknown fields or headers are refused by name."""
+    headers = [str(h) for h in headers]
+    chosen = {name: str(header) for name, header in (column_map or {}).items() if header}
+    for name, header in chosen.items():
+        if name not in PAGE_SYNONYMS:
+            raise SiteDataError(f'"{name}" is not a page field (expected one of {", ".join(PAGE_FIELDS)})',
+                                file=file)
+        if header not in headers:
+            raise SiteDataError("is not a column of this file", file=file, column=header)
+    detected = detect_page_columns([h for h in headers if h not in chosen.values()])
+    return {**{k: v for k, v in detected.items() if k not in chosen}, **chosen}
+
+
+def missing_page_fields(headers, column_map=None) -> list[str]:
+    """Required fields still without a column: "url", and "content" when no text column at all
+    (title, h1, description or content) is found. Unknown names in column_map count as not mapped."""
+    try:
+        columns = resolve_page_columns(headers, column_map, None)
+    except SiteDataError:
+        columns = detect_page_columns(headers)
+    missing = [] if "url" in columns else ["url"]
+    if not any(name in columns for name in TEXT_FIELDS):
+        missing.append("content")
+    return missing
