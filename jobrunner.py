@@ -49,10 +49,8 @@ class JobRunner:
         self.requested: str | None = None
         self.request_message = ""
         self.stop_flag = threading.Event()
-        self.items_done = 0
+        self.writer: ResultsWriter | None = None   # the truth about progress once running
         self.total_items: int | None = None
-        self.rows_total = 0
-        self.counters_total: dict = {}
         self.step_index = 0
         self.step = task.steps[0]
         self.last_step_done: str | None = None
@@ -77,10 +75,19 @@ class JobRunner:
             self.requested = None
             self.stop_flag.clear()
 
+    @property
+    def items_done(self) -> int:
+        return self.writer.next_index if self.writer else 0
+
+    @property
+    def rows_total(self) -> int:
+        return self.writer.rows_total if self.writer else 0
+
     def snapshot(self) -> dict:
         total = self.total_items
         return {"items_done": self.items_done, "total_items": total, "rows_written": self.rows_total,
-                "counters": dict(self.counters_total), "current_step": self.step,
+                "counters": dict(self.writer.counters_total) if self.writer else {},
+                "current_step": self.step,
                 "current_step_index": self.step_index, "last_successful_step": self.last_step_done,
                 "progress_percentage": round(100.0 * self.items_done / total, 2) if total else 0.0}
 
@@ -126,8 +133,7 @@ class JobRunner:
             writer = ResultsWriter(results, checkpoints, columns, last, self.durability)
         except StorageError as exc:
             return self._storage_outcome(exc)
-        self.items_done, self.rows_total = writer.next_index, writer.rows_total
-        self.counters_total = dict(writer.counters_total)
+        self.writer = writer
         ctx = TaskContext(self.job_id, meta.get("config") or {}, self.store.input_dir(self.job_id),
                           self._secrets, log=lambda m: self._log("log", m),
                           results=lambda: read_results(results, checkpoints, columns),
@@ -221,21 +227,24 @@ class JobRunner:
 
     def _commit(self, writer: ResultsWriter, index: int, key: str, outcome: tuple) -> None:
         rows, counters, error = outcome
-        record = writer.commit(index, key, rows, counters, error)
-        self.rows_total, self.counters_total = record.rows_total, record.counters_total
-        self.items_done = index + 1
+        writer.commit(index, key, rows, counters, error)
         if error is not None:
             self._log("item_error", f"Item {index + 1} ({key}) failed and was skipped: {error}",
                       item=key)
 
     def _items_in_order(self, ctx: TaskContext, writer: ResultsWriter, keys: Sequence[str]) -> None:
-        stop_flag, process, commit = self.stop_flag, self._process, self._commit
+        """The hot loop: kept flat (no per-item helper calls) for the per-item overhead target."""
+        stop_flag, process, commit = self.stop_flag, self.task.process, writer.commit
+        take_counters = ctx._take_counters
         for index in range(writer.next_index, len(keys)):
             if stop_flag.is_set():
                 self._check_interrupt()
             self.current_index = index
             key = keys[index]
-            commit(writer, index, key, process(ctx, key))
+            try:
+                commit(index, key, process(ctx, key) or (), take_counters())
+            except ItemError as exc:
+                self._commit(writer, index, key, ([], take_counters(), str(exc) or "ItemError"))
 
     def _items_in_pool(self, ctx: TaskContext, writer: ResultsWriter, keys: Sequence[str]) -> None:
         """Up to `concurrency` items in flight; results committed strictly in item order."""

@@ -302,7 +302,7 @@ def test_bad_input_names_are_refused(manager):
 
 # ----------------------------------------------------------------------------- storage failures
 def test_disk_full_while_writing_results_pauses_the_job_without_corruption(manager, monkeypatch):
-    real_write = jobresults.write_all
+    real_write = jobresults.low_level_write
     calls = {"n": 0}
 
     def flaky(fd, data):
@@ -311,13 +311,13 @@ def test_disk_full_while_writing_results_pauses_the_job_without_corruption(manag
             os.write(fd, data[: len(data) // 2])          # a torn write, then the disk is full
             raise OSError(errno.ENOSPC, "No space left on device")
         return real_write(fd, data)
-    monkeypatch.setattr(jobresults, "write_all", flaky)
+    monkeypatch.setattr(jobresults, "low_level_write", flaky)
     job_id = manager.create_job("test_counting", config={"n": 30})
     meta = manager.wait(job_id, 10, until=["paused", "failed", "completed"])
     assert meta["status"] == "paused" and meta["can_resume"]
     assert meta["error"]["type"] == "StorageError" and "disk is full" in meta["error"]["message"]
     assert frame_rows(manager.results_frame(job_id)) == expected_rows(meta["items_done"])
-    monkeypatch.setattr(jobresults, "write_all", real_write)
+    monkeypatch.setattr(jobresults, "low_level_write", real_write)
     manager.resume(job_id)
     assert manager.wait(job_id, 10)["status"] == "completed"
     assert frame_rows(manager.results_frame(job_id)) == expected_rows(30)

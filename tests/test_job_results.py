@@ -81,6 +81,20 @@ def test_recovery_rolls_back_checkpoints_the_results_file_lost(files):
     assert [rec.index for _, _, rec in checkpoints_reversed(log)][0] == 4
 
 
+def test_power_mode_redoes_result_rows_the_page_cache_lost(files):
+    """Power loss in power mode: only the log was synced, and it carries the rows to redo."""
+    results, log = files
+    write_items(files, [(i, rows_of(i)) for i in range(10)], durability="power")
+    clean = results.read_bytes()
+    keep = next(rec for _, _, rec in checkpoints_reversed(log) if rec.index == 4)
+    with open(results, "r+b") as f:
+        f.truncate(keep.offset + 3)
+    last = recover_files(results, log, COLUMNS)
+    assert last.index == 9 and results.read_bytes() == clean
+    results.write_bytes(b"")                                        # even the header is gone
+    assert recover_files(results, log, COLUMNS).index == 9 and results.read_bytes() == clean
+
+
 def test_counters_and_rows_are_running_totals(files):
     writer = write_items(files, [(i, rows_of(i)) for i in range(9)])
     assert writer.rows_total == sum(len(rows_of(i)) for i in range(9))
