@@ -47,8 +47,14 @@ class ImportReport:
     links_read: int = 0
     links_kept: int = 0
 
-    def as_dict(self) -> dict:
-        return asdict(self)
+    def as_dict(self, max_items: int | None = None) -> dict:
+        """Plain data (JSON-ready). ``max_items`` cuts each list, for job metadata that is re-read often:
+        a 50k-page crawl without body text would otherwise carry 50k URLs; "counts" keeps the full sizes."""
+        data = asdict(self)
+        data["counts"] = {key: len(value) for key, value in data.items() if isinstance(value, list)}
+        if max_items is not None:
+            data.update({key: data[key][:max_items] for key in data["counts"]})
+        return data
 
     def summary_lines(self) -> list[str]:
         """Plain sentences for the dashboard, longest lists shortened to a few examples."""

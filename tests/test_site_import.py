@@ -2,6 +2,7 @@
 import csv
 import gzip
 import io
+import json
 from pathlib import Path
 
 import openpyxl
@@ -89,6 +90,9 @@ def test_screaming_frog_export_with_bom_is_cleaned_and_reported():
     assert any("tree-view" in line for line in report.warnings)
     assert any("query string" in line for line in report.summary_lines())
     assert report.as_dict()["file"] == "internal_html.csv"
+    short = report.as_dict(max_items=1)
+    assert len(short["excluded"]) == 1 and short["counts"]["excluded"] == 4
+    json.dumps(short)   # JSON-ready for job metadata
 
 
 def test_headers_match_ignoring_case_spaces_underscores_and_order(tmp_path):
