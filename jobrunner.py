@@ -137,7 +137,7 @@ class JobRunner:
         ctx = TaskContext(self.job_id, meta.get("config") or {}, self.store.input_dir(self.job_id),
                           self._secrets, log=lambda m: self._log("log", m),
                           results=lambda: read_results(results, checkpoints, columns),
-                          stop_flag=self.stop_flag)
+                          stop_flag=self.stop_flag, counters=lambda: writer.counters_total)
         try:
             return self._run_steps(ctx, writer, last.key if last else None)
         except _Interrupted:

@@ -22,7 +22,8 @@ class TaskContext:
                  secrets: Mapping[str, str] | None = None,
                  log: Callable[[str], None] | None = None,
                  results: Callable[[], pd.DataFrame] | None = None,
-                 stop_flag: threading.Event | None = None):
+                 stop_flag: threading.Event | None = None,
+                 counters: Callable[[], dict] | None = None):
         self.job_id = job_id
         self.config = config
         self.input_dir = Path(input_dir)
@@ -31,6 +32,7 @@ class TaskContext:
         self._log = log or (lambda message: None)
         self._results = results or pd.DataFrame
         self._stop_flag = stop_flag or threading.Event()
+        self._counters = counters or dict
         self._local = threading.local()   # counters of the item this thread is processing
 
     def count(self, **increments: float) -> None:
@@ -47,6 +49,10 @@ class TaskContext:
 
     def should_stop(self) -> bool:
         return self._stop_flag.is_set()
+
+    def counters_so_far(self) -> dict:
+        """Counter totals of the committed items (e.g. cost already spent, for a budget cap)."""
+        return dict(self._counters())
 
     # -- used by the runner -------------------------------------------------------------------
     def _item_counters(self) -> dict:

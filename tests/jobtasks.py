@@ -95,7 +95,8 @@ class CountingTask(Task):
         return rows
 
     def finish(self, ctx):
-        return {"loaded": ctx.state.get("loaded", False), "inputs": ctx.state.get("input_files")}
+        return {"loaded": ctx.state.get("loaded", False), "inputs": ctx.state.get("input_files"),
+                "cost_usd": ctx.counters_so_far().get("cost_usd", 0)}
 
 
 class PooledCountingTask(CountingTask):

@@ -75,7 +75,7 @@ def test_job_runs_in_background_and_reports_everything(manager, jobs_dir):
     assert meta["items_done"] == meta["total_items"] == 30
     assert meta["progress"]["percentage"] == 100.0
     assert meta["last_successful_step"] == "count" and meta["attempts"] == 1
-    assert meta["summary"] == {"loaded": True, "inputs": ["pages.csv"]}
+    assert meta["summary"] == {"loaded": True, "inputs": ["pages.csv"], "cost_usd": 15.0}
     assert meta["rows_written"] == len(expected_rows(30)) == manager.results_count(job_id)
     assert meta["counters"] == {"tokens": len(expected_rows(30)), "cost_usd": 15.0}
     assert frame_rows(manager.results_frame(job_id)) == expected_rows(30)
