@@ -115,8 +115,9 @@ def test_durations_and_rates_read_plainly():
     assert fmt.duration(42) == "42 s"
     assert fmt.duration(187) == "3 min 07 s"
     assert fmt.duration(7500) == "2 h 05 min"
-    assert fmt.rate(0.5) == "30.0 pages/min"
-    assert fmt.rate(2) == "2.0 pages/s"
+    assert fmt.per_minute(None) == "—"
+    assert fmt.per_minute(0.5) == "30.0"
+    assert fmt.per_minute(2) == "120"
     assert fmt.money(0) == "—" and fmt.money(0.01234) == "$0.0123"
     assert fmt.timestamp("2026-11-22T08:30:00+00:00") == "2026-11-22 08:30 UTC"
 

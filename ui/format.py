@@ -22,6 +22,15 @@ def status_label(status: str | None) -> str:
     return STATUS_STYLE.get(status or "", (str(status or "Unknown").title(), "gray", ""))[0]
 
 
+def shown_status(job: dict) -> str:
+    """The status as the user should read it: 'Pausing' / 'Stopping' while a request waits for the page
+    in progress, so the click shows at once in every tab."""
+    requested = job.get("requested_action")
+    if job.get("status") == "running" and requested in ("pause", "stop"):
+        return "Pausing" if requested == "pause" else "Stopping"
+    return status_label(job.get("status"))
+
+
 def duration(seconds: float | None) -> str:
     """'2 h 05 min', '3 min 07 s', '42 s' or '—' when unknown."""
     if seconds is None or seconds != seconds or seconds < 0:
@@ -36,13 +45,12 @@ def duration(seconds: float | None) -> str:
     return f"{secs} s"
 
 
-def rate(per_second: float | None) -> str:
-    """Pages per minute (or per second when fast), '—' before the first page is done."""
+def per_minute(per_second: float | None) -> str:
+    """A rate as a short number of pages per minute ('—' before the first page), for metric tiles."""
     if not per_second:
         return "—"
-    if per_second >= 1:
-        return f"{per_second:,.1f} pages/s"
-    return f"{per_second * 60:,.1f} pages/min"
+    value = per_second * 60
+    return f"{value:,.0f}" if value >= 100 else f"{value:,.1f}"
 
 
 def money(amount: float | None) -> str:

@@ -65,8 +65,7 @@ def _banner_body(manager, job_id: str) -> None:
         if job.get("status") not in fmt.ACTIVE_STATUSES:
             st.rerun()
         with st.container(border=True):
-            st.markdown(f":material/sync: **Resuming active analysis: {fmt.file_name_of(job)}** · "
-                        f"{fmt.status_label(job.get('status'))}")
+            st.markdown(f":material/sync: **Resuming active analysis: {fmt.file_name_of(job)}**")
             _progress(job)
             st.page_link("pages/2_Generate_Links.py", label="Open the live panel", icon=":material/monitoring:",
                          query_params={"job": job_id})
@@ -122,7 +121,8 @@ def _panel_body(manager, job_id: str, live: bool, key: str, download: bool) -> N
 
 
 def _header(job: dict) -> None:
-    label, colour, icon = fmt.STATUS_STYLE.get(job.get("status"), ("Unknown", "gray", ""))
+    _, colour, icon = fmt.STATUS_STYLE.get(job.get("status"), ("Unknown", "gray", ""))
+    label = fmt.shown_status(job)
     left, right = st.columns([4, 1], vertical_alignment="center")
     left.markdown(f"#### {fmt.file_name_of(job)}")
     left.caption(f"Job `{job['job_id']}` · {fmt.engine_of(job).title()} engine · "
@@ -136,7 +136,7 @@ def _progress(job: dict) -> None:
     done = int(progress.get("items_done") or job.get("items_done") or 0)
     total = int(progress.get("total_items") or job.get("total_items") or 0)
     percent = float(progress.get("percentage") or job.get("progress_percentage") or 0.0)
-    status = fmt.status_label(job.get("status"))
+    status = fmt.shown_status(job)
     text = f"{status} · {done:,} of {total:,} pages · {percent:.0f}%"
     if not total:
         text = (f"{status} · preparing: reading the crawl and building the link index…"
@@ -151,7 +151,7 @@ def _figures(job: dict) -> None:
     step = "Done" if job.get("status") == "completed" else str(job.get("current_step") or "—").title()
     columns = st.columns(5)
     columns[0].metric(step_label, step)
-    columns[1].metric("Rate", fmt.rate(progress.get("rate_per_s")))
+    columns[1].metric("Pages per minute", fmt.per_minute(progress.get("rate_per_s")))
     columns[2].metric("Time left", fmt.duration(progress.get("eta_s")) if job.get("status") == "running" else "—")
     columns[3].metric("Elapsed", fmt.duration(progress.get("elapsed_s")))
     columns[4].metric("Suggestions", f"{int(job.get('rows_written') or 0):,}")
@@ -173,7 +173,7 @@ def _message(job: dict) -> None:
 def _controls(manager, job: dict, key: str, download: bool) -> None:
     status, job_id = job.get("status"), job["job_id"]
     buttons = st.columns([1, 1, 1, 3], vertical_alignment="center")
-    can_pause = status in ("queued", "running")
+    can_pause = status in ("queued", "running") and not job.get("requested_action")
     can_resume = status in fmt.RESUMABLE_STATUSES and bool(job.get("can_resume", True))
     if not (can_pause or can_resume or status in fmt.ACTIVE_STATUSES or download):
         return   # a finished job on a page with its own downloads: nothing to control

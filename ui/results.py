@@ -44,7 +44,7 @@ def score_histogram(frame: pd.DataFrame, bins: int = SCORE_BINS) -> pd.DataFrame
     edges = [top * i / bins for i in range(bins + 1)]
     bands = pd.cut(scores, edges, include_lowest=True)
     counts = bands.value_counts(sort=False)
-    labels = [f"{interval.left:.2f}–{interval.right:.2f}" for interval in counts.index]
+    labels = [f"{max(interval.left, 0):.1f}–{interval.right:.1f}" for interval in counts.index]
     return pd.DataFrame({"Score": labels, "Suggestions": counts.values})
 
 
@@ -105,11 +105,12 @@ def _charts(frame: pd.DataFrame, summary: dict | None) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown("**Suggestions per target page**")
-        st.bar_chart(per_target(frame), x="Target page", y="Suggestions", horizontal=True,
-                     sort="-Suggestions", height=360)
+        targets = per_target(frame)
+        st.bar_chart(targets, x="Target page", y="Suggestions", horizontal=True, sort="-Suggestions",
+                     height=max(240, 26 * len(targets)))
     with right:
         st.markdown("**Score distribution**")
-        st.bar_chart(score_histogram(frame), x="Score", y="Suggestions", height=360)
+        st.bar_chart(score_histogram(frame), x="Score", y="Suggestions", height=max(240, 26 * TOP_TARGETS))
     orphans = orphan_figures(summary)
     st.markdown("**Orphan pages before and after**")
     if orphans is None:
@@ -119,4 +120,4 @@ def _charts(frame: pd.DataFrame, summary: dict | None) -> None:
     metric_column, chart_column = st.columns([1, 2])
     metric_column.metric("Orphan pages after the suggestions", f"{after:,}", delta=f"{after - before:,}",
                          delta_color="inverse")
-    chart_column.bar_chart(orphans, x="When", y="Orphan pages", height=220)
+    chart_column.bar_chart(orphans, x="When", y="Orphan pages", horizontal=True, sort=False, height=160)
