@@ -1,7 +1,7 @@
 """Speed of the site importer: the real docs corpus, and synthetic crawls of growing size.
 
 Prints, for each case, the importer's time next to a baseline measured in the same run (a bare
-pandas.read_csv of the same bytes), and for the synthetic crawls the time per 1,000 rows, which stays flat
+pandas.read_csv or read_excel of the same bytes), and for the synthetic crawls the time per 1,000 rows, which stays flat
 when the import is linear (no quadratic work). Nothing is written to disk.
 
 Run: python3 bench/bench_import.py [--sizes 5000 50000] [--repeat 3]
@@ -64,8 +64,8 @@ def synthetic_links(rows: int, pages: int) -> bytes:
     return out.getvalue().encode()
 
 
-def report_case(label: str, rows: int, ours: float, baseline: float) -> None:
-    print(f"{label:<34} rows={rows:>8,}  import={ours:7.3f}s  read_csv={baseline:7.3f}s  "
+def report_case(label: str, rows: int, ours: float, baseline: float, baseline_name: str = "read_csv") -> None:
+    print(f"{label:<34} rows={rows:>8,}  import={ours:7.3f}s  {baseline_name}={baseline:7.3f}s  "
           f"ratio={ours / baseline:5.1f}x  per-1k-rows={1e6 * ours / rows:7.1f}ms")
 
 
@@ -96,6 +96,23 @@ def bench_synthetic(sizes: list[int], repeat: int) -> None:
         report_case(f"synthetic links ({len(data) / 1e6:.0f} MB)", size * 10, ours, baseline)
 
 
+def bench_xlsx(size: int, repeat: int) -> None:
+    """A workbook of ``size`` pages: the importer's openpyxl read-only pass against pandas.read_excel."""
+    import openpyxl
+    frame = pd.read_csv(io.BytesIO(synthetic_pages(size)), dtype=str, keep_default_na=False)
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    data = buffer.getvalue()
+    ours = best_time(lambda: load_pages(data, "pages.xlsx"), repeat)
+    baseline = best_time(lambda: pd.read_excel(io.BytesIO(data), dtype=str), repeat)
+    report_case(f"synthetic xlsx pages ({len(data) / 1e6:.1f} MB)", size, ours, baseline, "read_excel")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 50000])
@@ -103,6 +120,7 @@ def main() -> None:
     args = parser.parse_args()
     bench_corpus(args.repeat)
     bench_synthetic(args.sizes, args.repeat)
+    bench_xlsx(min(args.sizes), args.repeat)
 
 
 if __name__ == "__main__":
