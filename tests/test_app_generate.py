@@ -102,3 +102,13 @@ def test_failed_job_shows_its_error_and_can_be_resumed():
     app.button(key="generate_panel_resume").click().run()
     assert wait_status(manager, job_id, "completed")["rows_written"] == 2
 
+
+
+def test_an_unexpected_error_is_one_plain_sentence(dataset, monkeypatch):
+    def broken():
+        raise RuntimeError("the dataset store is unreadable")
+
+    monkeypatch.setattr(datasets, "latest_dataset", broken)
+    app = open_page("generate")
+    assert_clean(app)
+    assert any("ran into a problem: the dataset store is unreadable" in e for e in texts(app.error))

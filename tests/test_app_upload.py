@@ -75,3 +75,21 @@ def test_unrecognised_headers_ask_for_a_column_mapping():
     app.run()
     assert_clean(app)
     assert metric(app, "Pages kept") == "4"
+
+
+def test_xlsx_upload_and_existing_links():
+    import io
+
+    import pandas as pd
+
+    workbook = io.BytesIO()
+    pd.read_csv(io.StringIO(SMALL_CRAWL)).to_excel(workbook, index=False)
+    links = ("Source,Destination,Anchor\nhttps://example.com/,https://example.com/tomatoes,tomato guide\n"
+             "https://example.com/,https://elsewhere.org/,outside\n")
+    app = open_page("upload")
+    app.file_uploader(key="pages_file").upload("crawl.xlsx", workbook.getvalue(),
+                                               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    upload(app, links.encode(), "inlinks.csv", key="links_file")
+    assert_clean(app)
+    assert metric(app, "Pages kept") == "4"
+    assert any("Existing links: 1 kept of 2 read" in c for c in texts(app.caption))
