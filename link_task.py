@@ -159,7 +159,7 @@ class LinkAnalysisTask(Task):
 
     def finish(self, ctx: TaskContext) -> dict:
         summary = analyzer.summarize(ctx.state["pages"].index, ctx.results_so_far())
-        return {**summary, "import": ctx.state["site"].report.as_dict()}
+        return {**summary, "import": ctx.state["site"].report.as_dict(max_items=200)}
 
 
 def _spent_so_far(ctx: TaskContext) -> float:
