@@ -164,8 +164,7 @@ class LinkAnalysisTask(Task):
 
 def _spent_so_far(ctx: TaskContext) -> float:
     """Gemini spend already committed by this job, so a resumed job keeps honouring its budget cap."""
-    counters = getattr(ctx, "counters_so_far", None)
-    return float(counters().get("cost_usd", 0.0)) if counters else 0.0
+    return float(ctx.counters_so_far().get("cost_usd", 0.0))
 
 
 def _load_job_site(ctx: TaskContext) -> site_import.SiteData:
