@@ -1,12 +1,11 @@
 """Durable background jobs: the public API (see docs/architecture.md section 1).
 
-JobManager ties the pieces together:
-  jobstate.py   statuses, transitions, errors        jobstore.py   metadata, events, locks, listing
-  jobresults.py results + checkpoint log (exactly once) jobrunner.py  runs one job on a thread
-  jobtask.py    Task, TaskContext, registry
-A scheduler thread per manager starts queued jobs (FIFO, capped across processes), recovers jobs
-whose owner process died, relays pause/stop/delete requests to its runners within ~0.2 s and writes
-their progress and heartbeat about once a second.
+JobManager is the front door; the pieces behind it:
+  jobstate.py     statuses, transitions, errors      jobstore.py   metadata, events, locks, listing
+  jobresults.py   results + checkpoint log (exactly once)
+  jobtask.py      Task, TaskContext, registry        jobrunner.py  runs one job on a thread
+  jobscheduler.py the manager's thread: FIFO claims under a cross-process cap, recovery of orphans,
+                  relaying pause/stop/delete from other processes, heartbeats
 """
 from __future__ import annotations
 
@@ -15,7 +14,6 @@ import json
 import os
 import threading
 import time
-import uuid
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -23,20 +21,18 @@ import pandas as pd
 
 from jobresults import (committed_length, header_bytes, last_checkpoint, read_results,
                         results_csv_bytes)
-from jobrunner import JobRunner, Outcome
 from jobstate import (FINISHED_STATUSES, TERMINAL_STATUSES, InvalidJobId, InvalidJobOperation,
                       ItemError, JobError, JobNotFound, JobStatus, PauseJob, SecretInConfig,
                       StorageError, UnknownTask, check_transition, iso_to_epoch, new_job_id,
                       secret_keys, utc_now_iso, validate_job_id)
-from jobstore import JobStore, atomic_write_bytes, owner_alive, owner_record
-from jobtask import Task, TaskContext, get_task, is_registered, register_task, registered_tasks
+from jobscheduler import JobScheduler
+from jobstore import JobStore, atomic_write_bytes, owner_alive
+from jobtask import Task, TaskContext, get_task, register_task, registered_tasks
 
 __all__ = ["JobStatus", "TERMINAL_STATUSES", "JobError", "JobNotFound", "InvalidJobId",
            "InvalidJobOperation", "SecretInConfig", "UnknownTask", "StorageError", "ItemError",
            "PauseJob", "TaskContext", "Task", "register_task", "registered_tasks", "JobManager"]
 
-_TICK = 0.2            # control requests reach a runner within this
-_SCAN_EVERY = 0.5      # how often the folder is scanned for queued/orphaned jobs
 _DELETE_WAIT = 10.0    # how long delete() waits for another process to release a running job
 
 
@@ -101,14 +97,12 @@ class JobManager:
         self.heartbeat_interval = float(heartbeat_interval)
         self.stale_after = float(stale_after)
         self.max_recoveries = int(max_recoveries)
-        self._runners: dict[str, JobRunner] = {}
-        self._unwritten: dict[str, tuple[JobRunner, Outcome]] = {}   # final states to retry
         self._secrets: dict[str, dict] = {}
-        self._lock = threading.RLock()
         self._changed = threading.Condition()
-        self._wake = threading.Event()
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._scheduler = JobScheduler(
+            self.store, max_running=self.max_running, durability=durability,
+            heartbeat_interval=self.heartbeat_interval, stale_after=self.stale_after,
+            max_recoveries=self.max_recoveries, secrets=self._secrets, on_change=self._notify)
         self.store.clean_temp_files()
         if autostart:
             self.start()
@@ -116,30 +110,17 @@ class JobManager:
     # ================================================================ lifecycle
     def start(self) -> None:
         """Start the scheduler thread (idempotent): recovers orphans, then starts queued jobs."""
-        with self._lock:
-            if self._thread and self._thread.is_alive():
-                return
-            self._stopping.clear()
-            self._thread = threading.Thread(target=self._scheduler, name="job-scheduler", daemon=True)
-            self._thread.start()
+        self._scheduler.start()
 
     def shutdown(self, pause: bool = False, timeout: float = 10) -> None:
-        """Stop scheduling; pause this manager's running jobs, or hand them back to the queue."""
-        deadline = time.monotonic() + timeout
-        self._stopping.set()
-        self._wake.set()
-        if self._thread and self._thread is not threading.current_thread():
-            self._thread.join(max(0.0, deadline - time.monotonic()))
-        with self._lock:
-            runners = list(self._runners.values())
-        for runner in runners:
-            if pause:
-                runner.request("pause", "Paused because the app or worker shut down.")
-            else:
-                runner.request("release")
-        for runner in runners:
-            runner.thread.join(max(0.0, deadline - time.monotonic()))
-        self._retry_unwritten()
+        """Stop scheduling. This manager's running jobs stop after their current item: paused
+        (pause=True) or handed back to the queue so the next manager resumes them by itself."""
+        self._scheduler.shutdown(pause, timeout)
+        self._notify()
+
+    def _notify(self) -> None:
+        with self._changed:
+            self._changed.notify_all()
 
     # ================================================================ create / read
     def create_job(self, task: str, *, inputs: Mapping[str, str | Path | bytes] | None = None,
@@ -172,7 +153,7 @@ class JobManager:
             raise
         if secrets:
             self._secrets[job_id] = dict(secrets)
-        self._wake.set()
+        self._scheduler.wake()
         return job_id
 
     def get(self, job_id) -> dict:
@@ -241,7 +222,7 @@ class JobManager:
                 event = self._apply_now(meta, action)
             self.store.write_meta(meta)
         self.store.add_event(job_id, *event)
-        runner = self._runners.get(job_id)
+        runner = self._scheduler.runner(job_id)
         if runner is not None:
             runner.request(action)
         self._notify()
@@ -267,22 +248,23 @@ class JobManager:
             if status == JobStatus.RUNNING.value and meta.get("requested_action") == "pause":
                 meta.update(requested_action=None, message="Running (pause withdrawn).")
                 event = ("resumed", "Pause withdrawn before it took effect.")
-                runner = self._runners.get(job_id)
+                runner = self._scheduler.runner(job_id)
                 if runner is not None:
                     runner.cancel_request("pause")
             elif status == JobStatus.RUNNING.value and not owner_alive(meta.get("owner"),
                                                                        self.stale_after):
-                event = self._requeue(meta, "recovered", "its process is gone")
+                event = self._scheduler.requeue(meta, "its process is gone")
             else:
                 check_transition(job_id, status, "resume")
                 reason = "retried" if status == JobStatus.FAILED.value else "resumed"
                 meta.update(status=JobStatus.QUEUED.value, resume_reason=reason, error=None,
-                            failed_step=None, message="Queued to resume: waiting for a free slot.")
+                            failed_step=None, recoveries=0,
+                            message="Queued to resume: waiting for a free slot.")
                 event = (reason, f"{'Retry' if reason == 'retried' else 'Resume'} requested from "
                          f"item {int(meta.get('items_done') or 0) + 1}.")
             self.store.write_meta(meta)
         self.store.add_event(job_id, *event)
-        self._wake.set()
+        self._scheduler.wake()
         self._notify()
 
     def set_secrets(self, job_id, secrets: Mapping[str, str]) -> None:
@@ -306,7 +288,7 @@ class JobManager:
             meta["requested_action"] = "delete"
         with contextlib.suppress(JobNotFound):
             self.store.update_meta(job_id, ask)
-        runner = self._runners.get(job_id)
+        runner = self._scheduler.runner(job_id)
         if runner is not None:
             runner.request("delete")
             if runner.thread is not threading.current_thread():
@@ -378,192 +360,3 @@ class JobManager:
         return committed_length(self.store.results_path(job_id),
                                 self.store.checkpoints_path(job_id))[1]
 
-    # ================================================================ scheduler
-    def _notify(self) -> None:
-        with self._changed:
-            self._changed.notify_all()
-
-    def _scheduler(self) -> None:
-        next_scan = 0.0
-        while not self._stopping.is_set():
-            now = time.monotonic()
-            self._poll_runners(now)
-            self._retry_unwritten()
-            if now >= next_scan or self._wake.is_set():
-                self._wake.clear()
-                with contextlib.suppress(JobError, OSError):
-                    self._recover_orphans()
-                    self._start_queued()
-                next_scan = now + _SCAN_EVERY
-            self._wake.wait(_TICK)
-
-    def _poll_runners(self, now: float) -> None:
-        """Relay requests written by other processes; heartbeat + progress about once a second."""
-        with self._lock:
-            runners = list(self._runners.values())
-        for runner in runners:
-            try:
-                meta = self.store.read_meta(runner.job_id)
-            except (JobNotFound, ValueError):
-                runner.request("lost")
-                continue
-            except OSError:
-                continue
-            if (meta.get("owner") or {}).get("token") != runner.token:
-                runner.request("lost")
-            elif meta.get("requested_action"):
-                runner.request(meta["requested_action"])
-            if now - runner.last_flush >= self.heartbeat_interval:
-                with contextlib.suppress(JobError, OSError):
-                    runner.flush()
-
-    def _recover_orphans(self) -> None:
-        for meta in self.store.scan():
-            if meta.get("status") != JobStatus.RUNNING.value or meta["job_id"] in self._runners:
-                continue
-            if owner_alive(meta.get("owner"), self.stale_after):
-                continue
-            with contextlib.suppress(JobNotFound, ValueError):
-                with self.store.job_lock(meta["job_id"]):
-                    fresh = self.store.read_meta(meta["job_id"])
-                    if fresh.get("status") != JobStatus.RUNNING.value or \
-                            owner_alive(fresh.get("owner"), self.stale_after):
-                        continue
-                    event = self._requeue(fresh, "recovered", "the process running it is gone")
-                    self.store.write_meta(fresh)
-                self.store.add_event(meta["job_id"], *event)
-
-    def _requeue(self, meta: dict, reason: str, why: str) -> tuple[str, str]:
-        """Orphaned running job -> queued again, or failed when it keeps crashing without progress."""
-        last = last_checkpoint(self.store.checkpoints_path(meta["job_id"]))
-        done = last.index + 1 if last else 0
-        pid = (meta.get("owner") or {}).get("pid")
-        self._close_session(meta, done)
-        same_place = done <= int(meta.get("recovery_progress_mark", -1))
-        meta["recoveries"] = int(meta.get("recoveries") or 0) + 1 if same_place else 1
-        meta["recovery_progress_mark"] = done
-        if meta["recoveries"] > self.max_recoveries:
-            message = (f"Failed: it crashed {meta['recoveries']} times in a row without progress "
-                       f"(max_recoveries={self.max_recoveries}); resume it to try again.")
-            meta.update(status=JobStatus.FAILED.value, owner=None, can_resume=True,
-                        failed_step=meta.get("current_step"), message=message,
-                        error={"type": "RepeatedCrash", "message": message})
-            return "failed", message
-        meta.update(status=JobStatus.QUEUED.value, owner=None, resume_reason=reason,
-                    requested_action=None,
-                    message=f"Recovered after restart: resumes from item {done + 1}.")
-        return "recovered", (f"Recovered after restart: {why} (pid {pid}); it resumes from its "
-                             f"last checkpoint ({done} items done).")
-
-    def _close_session(self, meta: dict, items_done: int | None = None) -> None:
-        """Add the running time of the session that just ended to active_seconds."""
-        started = meta.get("run_started_epoch")
-        if started:
-            meta["active_seconds"] = float(meta.get("active_seconds") or 0) + \
-                max(0.0, time.time() - float(started))
-        meta["run_started_epoch"] = None
-        if items_done is not None:
-            meta["items_done"] = items_done
-
-    def _start_queued(self) -> None:
-        with self.store.scheduler_lock():
-            jobs = self.store.scan()
-            running = sum(1 for m in jobs if m.get("status") == JobStatus.RUNNING.value
-                          and owner_alive(m.get("owner"), self.stale_after))
-            queued = sorted((m for m in jobs if m.get("status") == JobStatus.QUEUED.value
-                             and is_registered(m.get("task", ""))),
-                            key=lambda m: str(m.get("created_at") or ""))
-            for meta in queued[: max(0, self.max_running - running)]:
-                with contextlib.suppress(JobNotFound, ValueError, UnknownTask):
-                    self._claim(meta["job_id"])
-
-    def _claim(self, job_id: str) -> None:
-        token = uuid.uuid4().hex
-        with self.store.job_lock(job_id):
-            meta = self.store.read_meta(job_id)
-            if meta.get("status") != JobStatus.QUEUED.value:
-                return
-            task = get_task(meta["task"])
-            last = last_checkpoint(self.store.checkpoints_path(job_id))
-            done = last.index + 1 if last else 0
-            first = not meta.get("attempts")
-            meta.update(status=JobStatus.RUNNING.value, owner=owner_record(token),
-                        attempts=int(meta.get("attempts") or 0) + 1, requested_action=None,
-                        started_at=meta.get("started_at") or utc_now_iso(), items_done=done,
-                        run_started_epoch=time.time(), session_items_start=done,
-                        can_resume=False, message="Running.")
-            self.store.write_meta(meta)
-            runner = JobRunner(self.store, job_id, task, token, self._secrets.get(job_id),
-                               self.durability, self._runner_exited)
-            runner.last_flush = time.monotonic()
-            with self._lock:
-                self._runners[job_id] = runner
-        if first:
-            self.store.add_event(job_id, "started", "Started.")
-        else:
-            self.store.add_event(job_id, "resumed", f"Running again from item {done + 1} "
-                                 f"(attempt {meta['attempts']}).")
-        runner.start()
-
-    # ================================================================ end of a run
-    def _runner_exited(self, runner: JobRunner, outcome: Outcome) -> None:
-        try:
-            self._write_outcome(runner, outcome)
-        except (JobError, OSError):
-            with self._lock:
-                self._unwritten[runner.job_id] = (runner, outcome)
-        with self._lock:
-            if self._runners.get(runner.job_id) is runner and runner.job_id not in self._unwritten:
-                del self._runners[runner.job_id]
-        self._wake.set()
-        self._notify()
-
-    def _retry_unwritten(self) -> None:
-        with self._lock:
-            pending = list(self._unwritten.values())
-        for runner, outcome in pending:
-            with contextlib.suppress(JobError, OSError):
-                self._write_outcome(runner, outcome)
-                with self._lock:
-                    self._unwritten.pop(runner.job_id, None)
-                    if self._runners.get(runner.job_id) is runner:
-                        del self._runners[runner.job_id]
-                self._notify()
-
-    def _write_outcome(self, runner: JobRunner, outcome: Outcome) -> None:
-        if outcome.status == "lost":
-            return
-        if outcome.status == "delete":
-            with contextlib.suppress(JobNotFound):
-                with self.store.job_lock(runner.job_id):
-                    self.store.remove_job_files(runner.job_id)
-            return
-        with contextlib.suppress(JobNotFound):
-            self.store.update_meta(runner.job_id, lambda m: self._final(m, runner, outcome))
-
-    def _final(self, meta: dict, runner: JobRunner, outcome: Outcome) -> bool:
-        """Under the job's lock: the event first, then the status (a reader who sees the new
-        status also finds its event)."""
-        if (meta.get("owner") or {}).get("token") != runner.token:
-            return False              # someone took the job over: leave their metadata alone
-        extra = {"error": outcome.error} if outcome.error else {}
-        self.store.add_event(runner.job_id, {"queued": "requeued"}.get(outcome.status, outcome.status),
-                             outcome.message, locked=True, **extra)
-        now = utc_now_iso()
-        meta.update(runner.snapshot())
-        self._close_session(meta)
-        meta.update(status=outcome.status, message=outcome.message, owner=None,
-                    requested_action=None, error=outcome.error)
-        status = JobStatus(outcome.status)
-        if status is JobStatus.COMPLETED:
-            meta.update(completed_at=now, can_resume=False, summary=outcome.summary,
-                        progress_percentage=100.0)
-        elif status is JobStatus.PAUSED:
-            meta.update(paused_at=now, can_resume=True)
-        elif status is JobStatus.STOPPED:
-            meta.update(stopped_at=now, can_resume=False)
-        elif status is JobStatus.FAILED:
-            meta.update(failed_step=outcome.failed_step, can_resume=True)
-        elif status is JobStatus.QUEUED:
-            meta.update(resume_reason="requeued")
-        return True

@@ -1,0 +1,275 @@
+"""The background half of JobManager: one thread per manager that
+
+  - claims queued jobs FIFO while fewer than max_running jobs run in the folder (all processes),
+  - takes over jobs whose owner process is gone (dead pid on this host, or a stale heartbeat),
+  - relays pause/stop/delete requests written by other processes to its runners (every 0.2 s),
+  - writes its runners' progress and heartbeat about once a second,
+  - records how each run ended (retrying if the disk refuses the write).
+"""
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+import uuid
+from typing import Callable
+
+from jobresults import last_checkpoint
+from jobrunner import JobRunner, Outcome
+from jobstate import JobError, JobNotFound, JobStatus, UnknownTask, utc_now_iso
+from jobstore import JobStore, owner_alive, owner_record
+from jobtask import get_task, is_registered
+
+TICK = 0.2            # control requests reach a runner within this
+SCAN_EVERY = 0.5      # how often the folder is scanned for queued and orphaned jobs
+_RUNNING = JobStatus.RUNNING.value
+_QUEUED = JobStatus.QUEUED.value
+
+
+def close_session(meta: dict, items_done: int | None = None) -> None:
+    """Add the running time of the session that just ended to active_seconds."""
+    started = meta.get("run_started_epoch")
+    if started:
+        meta["active_seconds"] = float(meta.get("active_seconds") or 0) + \
+            max(0.0, time.time() - float(started))
+    meta["run_started_epoch"] = None
+    if items_done is not None:
+        meta["items_done"] = items_done
+
+
+class JobScheduler:
+    def __init__(self, store: JobStore, *, max_running: int, durability: str,
+                 heartbeat_interval: float, stale_after: float, max_recoveries: int,
+                 secrets: dict[str, dict], on_change: Callable[[], None]):
+        self.store = store
+        self.max_running, self.durability = max_running, durability
+        self.heartbeat_interval, self.stale_after = heartbeat_interval, stale_after
+        self.max_recoveries = max_recoveries
+        self._secrets, self._on_change = secrets, on_change
+        self._runners: dict[str, JobRunner] = {}
+        self._unwritten: dict[str, tuple[JobRunner, Outcome]] = {}   # final states to retry
+        self._lock = threading.RLock()
+        self._wake = threading.Event()
+        self._draining = threading.Event()     # shutting down: no new claims, heartbeats go on
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # ================================================================ lifecycle
+    def start(self) -> None:
+        with self._lock:
+            if self._thread and self._thread.is_alive():
+                return
+            self._stopping.clear()
+            self._draining.clear()
+            self._thread = threading.Thread(target=self._loop, name="job-scheduler", daemon=True)
+            self._thread.start()
+
+    def shutdown(self, pause: bool, timeout: float) -> None:
+        """Runners stop after their current item (paused, or back to the queue); then the thread."""
+        deadline = time.monotonic() + timeout
+        self._draining.set()
+        runners = self.runners()
+        for runner in runners:
+            if pause:
+                runner.request("pause", "Paused because the app or worker shut down.")
+            else:
+                runner.request("release")
+        for runner in runners:
+            runner.thread.join(max(0.0, deadline - time.monotonic()))
+        self._stopping.set()
+        self._wake.set()
+        if self._thread and self._thread is not threading.current_thread():
+            self._thread.join(max(0.0, deadline - time.monotonic()))
+        self._retry_unwritten()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def runner(self, job_id: str) -> JobRunner | None:
+        return self._runners.get(job_id)
+
+    def runners(self) -> list[JobRunner]:
+        with self._lock:
+            return list(self._runners.values())
+
+    # ================================================================ the loop
+    def _loop(self) -> None:
+        next_scan = 0.0
+        while not self._stopping.is_set():
+            now = time.monotonic()
+            self._poll_runners(now)
+            self._retry_unwritten()
+            if not self._draining.is_set() and (now >= next_scan or self._wake.is_set()):
+                self._wake.clear()
+                with contextlib.suppress(JobError, OSError):
+                    self._schedule()
+                next_scan = now + SCAN_EVERY
+            self._wake.wait(TICK)
+
+    def _poll_runners(self, now: float) -> None:
+        """Relay requests written by other processes; heartbeat + progress about once a second."""
+        for runner in self.runners():
+            try:
+                meta = self.store.read_meta(runner.job_id)
+            except (JobNotFound, ValueError):
+                runner.request("lost")
+                continue
+            except OSError:
+                continue
+            if (meta.get("owner") or {}).get("token") != runner.token:
+                runner.request("lost")
+            elif meta.get("requested_action"):
+                runner.request(meta["requested_action"])
+            if now - runner.last_flush >= self.heartbeat_interval:
+                with contextlib.suppress(JobError, OSError):
+                    runner.flush()
+
+    def _schedule(self) -> None:
+        """One scan under the folder lock: recover orphans, then fill free slots FIFO."""
+        with self.store.scheduler_lock():
+            jobs = self.store.scan()
+            running, orphans = 0, []
+            for meta in jobs:
+                if meta.get("status") != _RUNNING:
+                    continue
+                if meta["job_id"] in self._runners or owner_alive(meta.get("owner"),
+                                                                  self.stale_after):
+                    running += 1
+                else:
+                    orphans.append(meta["job_id"])
+            for job_id in orphans:
+                self._recover(job_id)
+            if orphans:
+                jobs = self.store.scan()
+            queued = sorted((m for m in jobs if m.get("status") == _QUEUED
+                             and is_registered(m.get("task", ""))),
+                            key=lambda m: str(m.get("created_at") or ""))
+            for meta in queued[: max(0, self.max_running - running)]:
+                with contextlib.suppress(JobNotFound, ValueError, UnknownTask):
+                    self._claim(meta["job_id"])
+
+    # ================================================================ recovery
+    def _recover(self, job_id: str) -> None:
+        with contextlib.suppress(JobNotFound, ValueError):
+            with self.store.job_lock(job_id):
+                meta = self.store.read_meta(job_id)
+                if meta.get("status") != _RUNNING or owner_alive(meta.get("owner"),
+                                                                 self.stale_after):
+                    return
+                event = self.requeue(meta, "the process running it is gone")
+                self.store.write_meta(meta)
+            self.store.add_event(job_id, *event)
+
+    def requeue(self, meta: dict, why: str) -> tuple[str, str]:
+        """Orphaned running job -> queued again, or failed when it keeps crashing without progress.
+        Edits `meta` (the caller holds the job lock and writes it); returns the event to log."""
+        last = last_checkpoint(self.store.checkpoints_path(meta["job_id"]))
+        done = last.index + 1 if last else 0
+        pid = (meta.get("owner") or {}).get("pid")
+        close_session(meta, done)
+        same_place = done <= int(meta.get("recovery_progress_mark", -1))
+        meta["recoveries"] = int(meta.get("recoveries") or 0) + 1 if same_place else 1
+        meta["recovery_progress_mark"] = done
+        if meta["recoveries"] > self.max_recoveries:
+            message = (f"Failed: it crashed {meta['recoveries']} times in a row without progress "
+                       f"(max_recoveries={self.max_recoveries}); resume it to try again.")
+            meta.update(status=JobStatus.FAILED.value, owner=None, can_resume=True,
+                        failed_step=meta.get("current_step"), message=message,
+                        error={"type": "RepeatedCrash", "message": message})
+            return "failed", message
+        meta.update(status=_QUEUED, owner=None, resume_reason="recovered", requested_action=None,
+                    message=f"Recovered after restart: resumes from item {done + 1}.")
+        return "recovered", (f"Recovered after restart: {why} (pid {pid}); it resumes from its "
+                             f"last checkpoint ({done} items done).")
+
+    # ================================================================ starting a run
+    def _claim(self, job_id: str) -> None:
+        token = uuid.uuid4().hex
+        with self.store.job_lock(job_id):
+            meta = self.store.read_meta(job_id)
+            if meta.get("status") != _QUEUED:
+                return
+            task = get_task(meta["task"])
+            last = last_checkpoint(self.store.checkpoints_path(job_id))
+            done = last.index + 1 if last else 0
+            first = not meta.get("attempts")
+            meta.update(status=_RUNNING, owner=owner_record(token),
+                        attempts=int(meta.get("attempts") or 0) + 1, requested_action=None,
+                        started_at=meta.get("started_at") or utc_now_iso(), items_done=done,
+                        run_started_epoch=time.time(), session_items_start=done,
+                        can_resume=False, message="Running.")
+            self.store.write_meta(meta)
+            runner = JobRunner(self.store, job_id, task, token, self._secrets.get(job_id),
+                               self.durability, self._runner_exited)
+            runner.last_flush = time.monotonic()
+            with self._lock:
+                self._runners[job_id] = runner
+        if first:
+            self.store.add_event(job_id, "started", "Started.")
+        else:
+            self.store.add_event(job_id, "resumed", f"Running again from item {done + 1} "
+                                 f"(attempt {meta['attempts']}).")
+        runner.start()
+
+    # ================================================================ end of a run
+    def _runner_exited(self, runner: JobRunner, outcome: Outcome) -> None:
+        try:
+            self._write_outcome(runner, outcome)
+        except (JobError, OSError):
+            with self._lock:
+                self._unwritten[runner.job_id] = (runner, outcome)
+        with self._lock:
+            if self._runners.get(runner.job_id) is runner and runner.job_id not in self._unwritten:
+                del self._runners[runner.job_id]
+        self._wake.set()
+        self._on_change()
+
+    def _retry_unwritten(self) -> None:
+        with self._lock:
+            pending = list(self._unwritten.values())
+        for runner, outcome in pending:
+            with contextlib.suppress(JobError, OSError):
+                self._write_outcome(runner, outcome)
+                with self._lock:
+                    self._unwritten.pop(runner.job_id, None)
+                    if self._runners.get(runner.job_id) is runner:
+                        del self._runners[runner.job_id]
+                self._on_change()
+
+    def _write_outcome(self, runner: JobRunner, outcome: Outcome) -> None:
+        if outcome.status == "lost":
+            return
+        if outcome.status == "delete":
+            with contextlib.suppress(JobNotFound):
+                with self.store.job_lock(runner.job_id):
+                    self.store.remove_job_files(runner.job_id)
+            return
+        with contextlib.suppress(JobNotFound):
+            self.store.update_meta(runner.job_id, lambda m: self._final(m, runner, outcome))
+
+    def _final(self, meta: dict, runner: JobRunner, outcome: Outcome) -> bool:
+        """Under the job's lock: the event first, then the status (a reader who sees the new
+        status also finds its event)."""
+        if (meta.get("owner") or {}).get("token") != runner.token:
+            return False              # someone took the job over: leave their metadata alone
+        extra = {"error": outcome.error} if outcome.error else {}
+        self.store.add_event(runner.job_id, {"queued": "requeued"}.get(outcome.status, outcome.status),
+                             outcome.message, locked=True, **extra)
+        now = utc_now_iso()
+        meta.update(runner.snapshot())
+        close_session(meta)
+        meta.update(status=outcome.status, message=outcome.message, owner=None,
+                    requested_action=None, error=outcome.error)
+        status = JobStatus(outcome.status)
+        if status is JobStatus.COMPLETED:
+            meta.update(completed_at=now, can_resume=False, summary=outcome.summary,
+                        progress_percentage=100.0)
+        elif status is JobStatus.PAUSED:
+            meta.update(paused_at=now, can_resume=True)
+        elif status is JobStatus.STOPPED:
+            meta.update(stopped_at=now, can_resume=False)
+        elif status is JobStatus.FAILED:
+            meta.update(failed_step=outcome.failed_step, can_resume=True)
+        elif status is JobStatus.QUEUED:
+            meta.update(resume_reason="requeued")
+        return True
