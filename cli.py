@@ -174,6 +174,74 @@ def _has_work(manager: JobManager) -> bool:
     return any(m["status"] in _ACTIVE and is_registered(m["task"]) for m in manager.list_jobs())
 
 
+def _analysis_options(func):
+    """The options `jobs start` and `suggest` share, in one place."""
+    for option in reversed([
+        click.option("--links", "links", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="Existing links (Screaming Frog 'All Inlinks' or source/destination CSV)."),
+        click.option("--engine", type=click.Choice(["offline", "gemini"]), default="offline", show_default=True,
+                     help="gemini needs GEMINI_API_KEY or GOOGLE_API_KEY in the environment."),
+        click.option("--max-per-page", type=click.IntRange(min=1), default=5, show_default=True,
+                     help="At most this many suggestions per source page."),
+        click.option("--max-inbound", type=click.IntRange(min=1), default=None,
+                     help="At most this many new links to any one target page."),
+        click.option("--exclude", "exclude", multiple=True,
+                     help="URL pattern (glob like */tag/* or plain text) to leave out; repeatable."),
+        click.option("--model", default=None, help="Gemini model (default: the configured one)."),
+        click.option("--budget", "budget_usd", type=float, default=None,
+                     help="Gemini: pause the job once this many US dollars are spent."),
+    ]):
+        func = option(func)
+    return func
+
+
+def _options(max_per_page, max_inbound, exclude, model, budget_usd) -> dict:
+    return {"max_per_page": max_per_page, "max_inbound_per_target": max_inbound,
+            "exclude_patterns": list(exclude), "model": model, "budget_usd": budget_usd}
+
+
+def _link_task():
+    if link_task is None:
+        raise click.ClickException("the link analysis is not installed (link_task.py is missing)")
+    return link_task
+
+
+@jobs.command("start")
+@click.argument("pages", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_analysis_options
+@click.option("--label", default=None, help="A name for the job (default: the pages file name).")
+@click.pass_context
+def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, exclude, model, budget_usd, label):
+    """Validate a crawl and queue a link analysis of it; prints the new job id.
+
+    The dashboard's server or `cli.py jobs worker` runs the queued job.
+    """
+    task = _link_task()
+    job_id = task.start_analysis(
+        _manager(ctx), pages.read_bytes(), pages_name=pages.name,
+        links=links.read_bytes() if links else None, links_name=links.name if links else None,
+        engine=engine, options=_options(max_per_page, max_inbound, exclude, model, budget_usd), label=label)
+    click.echo(job_id)
+
+
+@cli.command("suggest")
+@click.argument("pages", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_analysis_options
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV file to write the suggestions to.")
+def suggest_cmd(pages, links, engine, max_per_page, max_inbound, exclude, model, budget_usd, out):
+    """Analyse a crawl in the foreground (no job) and write the suggestions CSV."""
+    task = _link_task()
+    with click.progressbar(length=1, label="analysing pages", file=sys.stderr) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+        summary = task.run_to_csv(pages, links, engine=engine, out_path=out, progress=progress,
+                                  options=_options(max_per_page, max_inbound, exclude, model, budget_usd))
+    click.echo(f"wrote {summary['suggestions']} suggestions for {summary['pages_analysed']} pages to {out}; "
+               f"orphan pages {summary['orphans_before']} -> {summary['orphans_after']}")
+
+
 def main(argv=None) -> int:
     try:
         return cli.main(args=argv, prog_name="cli.py", standalone_mode=False) or 0

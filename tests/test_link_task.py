@@ -167,3 +167,44 @@ def test_gemini_budget_cap_pauses_the_job_with_a_message(manager, gemini):
     meta = wait_for(lambda: (m := manager.get(job))["status"] == JobStatus.PAUSED and m, what="budget pause")
     assert "budget" in (meta["message"] or "").lower()
     assert 1 <= meta["items_done"] < meta["total_items"]
+
+
+# -- the command line over the same API ---------------------------------------------------------------
+
+
+def run_cli(*args: str, jobs_dir: Path):
+    from click.testing import CliRunner
+
+    import cli
+
+    return CliRunner().invoke(cli.cli, ["--jobs-dir", str(jobs_dir), *args], catch_exceptions=False)
+
+
+def test_cli_jobs_start_prints_the_id_of_a_queued_job(tmp_path):
+    result = run_cli("jobs", "start", str(SAMPLE_PAGES), "--links", str(SAMPLE_LINKS), "--max-per-page", "2",
+                     "--exclude", "*/blog/*", "--label", "coffee site", jobs_dir=tmp_path / "jobs")
+    assert result.exit_code == 0, result.output
+    job_id = result.output.strip()
+    meta = JobManager(tmp_path / "jobs", autostart=False).get(job_id)
+    assert meta["status"] == JobStatus.QUEUED and meta["label"] == "coffee site"
+    assert meta["config"]["options"]["exclude_patterns"] == ["*/blog/*"]
+
+
+def test_cli_suggest_writes_the_csv_and_a_summary(tmp_path):
+    out = tmp_path / "out.csv"
+    result = run_cli("suggest", str(SAMPLE_PAGES), "--links", str(SAMPLE_LINKS), "--max-per-page", "2",
+                     "--out", str(out), jobs_dir=tmp_path / "jobs")
+    assert result.exit_code == 0, result.output
+    rows = pd.read_csv(out, encoding="utf-8-sig")
+    assert 0 < len(rows) <= 2 * rows["Source"].nunique()
+    assert f"wrote {len(rows)} suggestions" in result.output
+
+
+def test_cli_suggest_on_a_bad_file_prints_one_plain_line(tmp_path):
+    bad = tmp_path / "notes.csv"
+    bad.write_text("just,some\nwords,here\n")
+    result = run_cli("suggest", str(bad), "--out", str(tmp_path / "o.csv"), jobs_dir=tmp_path / "jobs")
+    assert result.exit_code == 1
+    assert "notes.csv" in result.output and "URL" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "o.csv").exists()
