@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from anchors import KIND_LABEL, Match, PhraseIndex, inbound_anchor_texts
-from candidates import TfidfModel, build_tfidf, owned_terms, page_document, pair_similarity, top_k_similar
+from candidates import (TfidfModel, build_tfidf, owned_terms, page_document, row_dot, spread_row, top_k_similar,
+                        top_shared_terms)
 from textutil import (clean_title, context_around, detect_site_affixes, is_acceptable_anchor, prose_score,
                       title_head, token_spans, tokens)
 
@@ -28,6 +29,7 @@ KEY_PHRASES_PER_PAGE = 20   # owned terms registered as anchors for each target
 KIND_LOGIT = {"inbound": 3.5, "title": 2.5, "h1": 2.5, "head": 2.5, "key": 0.2, "shared": 0.0}
 INEXACT_LOGIT = 0.8        # a title/H1/head/inbound phrase in other capitalisation: often the words, not the page
 SCORE_BIAS = -0.5          # centres the logistic score so a typical good suggestion lands near 0.5-0.8
+SHARED_PER_TARGET = 3      # shared-term anchors tried per TF-IDF neighbour
 SHARED_MAX_DF = 0.1        # a shared term used by more pages than this share says nothing about one target
 OCCURRENCES_CHECKED = 6    # occurrences of one phrase weighed for "running text" before picking one
 
@@ -86,6 +88,7 @@ class LinkIndex:
     phrase_df: np.ndarray
     existing: set
     inbound_before: np.ndarray
+    shareable_terms: np.ndarray     # TF-IDF columns distinctive enough to serve as shared-term anchors
     url_pos: dict = field(default_factory=dict)
     new_inbound: np.ndarray | None = None
     analysed: set = field(default_factory=set)
@@ -183,6 +186,7 @@ def build_index(site, config: AnalysisConfig) -> LinkIndex:
                      model=model, neighbours=neighbours, neighbour_sims=sims, phrases=phrases,
                      phrase_df=_phrase_document_frequency(phrases, texts, is_source), existing=existing,
                      inbound_before=inbound_before, url_pos=url_pos,
+                     shareable_terms=(model.df < len(urls)) & (model.df <= max(2, SHARED_MAX_DF * len(urls))),
                      new_inbound=np.zeros(len(urls), dtype=np.int32))
 
 
@@ -253,29 +257,22 @@ def _mention_options(index: LinkIndex, source: int, words: list[str],
     return options
 
 
-def _shared_terms(index: LinkIndex, source: int, target: int, per_target: int = 3) -> list[tuple[str, int]]:
+def _shared_terms(index: LinkIndex, target: int, source_row: np.ndarray) -> list[tuple[str, int]]:
     """A neighbour's most distinctive terms that the source also uses, as (term, document frequency)."""
-    matrix = index.model.matrix
-    s_lo, s_hi = matrix.indptr[source], matrix.indptr[source + 1]
-    t_lo, t_hi = matrix.indptr[target], matrix.indptr[target + 1]
-    common, s_at, t_at = np.intersect1d(matrix.indices[s_lo:s_hi], matrix.indices[t_lo:t_hi],
-                                        assume_unique=True, return_indices=True)
-    weight = matrix.data[t_lo:t_hi][t_at] * matrix.data[s_lo:s_hi][s_at]
-    pages = matrix.shape[0]
-    distinctive = (index.model.df[common] < pages) & (index.model.df[common] <= max(2, SHARED_MAX_DF * pages))
-    order = [pos for pos in np.lexsort((common, -weight)) if distinctive[pos]][:per_target]
-    terms = [(str(index.model.terms[common[pos]]), int(index.model.df[common[pos]])) for pos in order]
-    return [(term, df) for term, df in terms if is_acceptable_anchor(term)]
+    model = index.model
+    columns = top_shared_terms(model.matrix, target, source_row, index.shareable_terms, 2 * SHARED_PER_TARGET)
+    terms = [(str(model.terms[c]), int(model.df[c])) for c in columns]
+    return [(term, df) for term, df in terms if is_acceptable_anchor(term)][:SHARED_PER_TARGET]
 
 
-def _shared_term_options(index: LinkIndex, source: int, targets: list[int], words: list[str],
+def _shared_term_options(index: LinkIndex, source_row: np.ndarray, targets: list[int], words: list[str],
                          lowered: list[str]) -> dict[int, list[_Option]]:
     """For TF-IDF neighbours with no mention: single-term anchors from their shared distinctive terms.
 
     TF-IDF terms are lowercased, so an occurrence only counts when the target spells it the same way
     (PyObject is not pyobject).
     """
-    wanted = {target: _shared_terms(index, source, target) for target in targets}
+    wanted = {target: _shared_terms(index, target, source_row) for target in targets}
     terms = {term for found in wanted.values() for term, _df in found}
     positions: dict[str, list[int]] = {}
     for i in [i for i, token in enumerate(lowered) if token in terms]:
@@ -284,7 +281,9 @@ def _shared_term_options(index: LinkIndex, source: int, targets: list[int], word
     for target, found in wanted.items():
         options[target] = []
         for term, df in found:
-            spelled = [Match(i, i + 1, -1) for i in positions.get(term, ()) if words[i] in index.texts[target]]
+            spellings = {words[i] for i in positions.get(term, ())}
+            same = {w for w in spellings if w in index.texts[target]}
+            spelled = [Match(i, i + 1, -1) for i in positions.get(term, ()) if words[i] in same]
             if spelled:
                 options[target].append(_Option((term,), "shared", spelled, df, 1))
     return options
@@ -297,12 +296,13 @@ def _rank_targets(index: LinkIndex, source: int) -> tuple[list[_Ranked], list[st
     options = _mention_options(index, source, words, lowered)
     unmentioned = [int(t) for t in index.neighbours[source]
                    if t >= 0 and int(t) not in options and _linkable(index, source, int(t))]
-    options.update(_shared_term_options(index, source, unmentioned, words, lowered))
+    source_row = spread_row(index.model.matrix, source)
+    options.update(_shared_term_options(index, source_row, unmentioned, words, lowered))
     targets = sorted(options)
-    sims = pair_similarity(index.model.matrix, source, targets)
-    title_sims = pair_similarity(index.model.matrix, source, targets, index.model.titles)
     ranked, pages = [], int(index.is_source.sum())
-    for target, similarity, title_similarity in zip(targets, sims, title_sims):
+    for target in targets:
+        similarity = row_dot(index.model.matrix, target, source_row)
+        title_similarity = row_dot(index.model.titles, target, source_row)
         found = options[target]
         for option in found:
             option.strength = _option_strength(pages, option)

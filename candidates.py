@@ -87,17 +87,31 @@ def _keep_top(block: np.ndarray, k: int, out_idx: np.ndarray, out_sim: np.ndarra
     out_sim[:] = np.where(positive, values, 0.0)[:, :k]
 
 
-def pair_similarity(matrix: sp.csr_matrix, source: int, targets: list[int],
-                    target_matrix: sp.csr_matrix | None = None) -> np.ndarray:
-    """Cosine between one page and a few others (a small sparse product, no full row of the N×N matrix).
+def spread_row(matrix: sp.csr_matrix, row: int) -> np.ndarray:
+    """One page's TF-IDF row as a dense vector over the vocabulary (calloc'd, so cheap even for big
+    vocabularies): dot products with its candidates then cost one gather each, not a sparse product."""
+    dense = np.zeros(matrix.shape[1], dtype=np.float32)
+    lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
+    dense[matrix.indices[lo:hi]] = matrix.data[lo:hi]
+    return dense
 
-    With target_matrix (e.g. the title vectors), the targets' rows come from it: how much the source page
-    talks about each target's title.
-    """
-    if not targets or matrix.shape[1] == 0:
-        return np.zeros(len(targets), dtype=np.float32)
-    rows = (matrix if target_matrix is None else target_matrix)[targets]
-    return np.asarray((rows @ matrix[source].T).toarray()).ravel()
+
+def row_dot(matrix: sp.csr_matrix, row: int, dense: np.ndarray) -> float:
+    """Dot product of one stored row with a spread row (cosine, as rows are L2-normalised)."""
+    lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
+    return float(dense[matrix.indices[lo:hi]] @ matrix.data[lo:hi])
+
+
+def top_shared_terms(matrix: sp.csr_matrix, row: int, dense: np.ndarray, allowed: np.ndarray,
+                     k: int) -> list[int]:
+    """Columns of the terms that contribute most to the similarity of `row` and the spread row, best first,
+    restricted to allowed columns (ties on the lower column)."""
+    lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
+    cols = matrix.indices[lo:hi]
+    weight = dense[cols] * matrix.data[lo:hi]
+    keep = (weight > 0) & allowed[cols]
+    cols, weight = cols[keep], weight[keep]
+    return [int(cols[i]) for i in np.lexsort((cols, -weight))[:k]]
 
 
 def _column_top_two(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

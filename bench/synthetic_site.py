@@ -1,0 +1,78 @@
+"""A seeded synthetic website for speed benchmarks: N pages of ~800 words in topic clusters.
+
+Why synthetic: the speed targets (10k and 50k pages) need sites larger than any real corpus we may ship.
+Pages share a general vocabulary (Zipf-like, with stop words), a topic vocabulary, and sentences that name
+other pages of their topic by title, so TF-IDF neighbours and title mentions behave like a real site's.
+
+Run: python3 bench/synthetic_site.py 1000 out.csv   (Screaming Frog column names)
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+STOP = ("the of and to in a is that for it as with was on be by this are or at from an which but not have "
+        "has they you we can all there more when also their will one would these other into its").split()
+SYLLABLES = ("ka ri to me lo sa fi nu de pa ve zo bi ra tu lem nor vik san del mor tal ser qui ban "
+             "dor fen gal hin jor kel lum mir nal pol rus sol tem ul var wen yor zal").split()
+PAGE_WORDS = 800
+SENTENCE_WORDS = 16
+PAGES_PER_TOPIC = 40
+
+
+def _pseudo_words(rng: np.random.Generator, count: int) -> list[str]:
+    """Distinct pronounceable words (2-4 syllables), deterministic for a seed."""
+    words, seen = [], set(STOP)
+    while len(words) < count:
+        word = "".join(rng.choice(SYLLABLES, size=int(rng.integers(2, 5))))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words
+
+
+def generate_pages(n_pages: int, seed: int = 0, words_per_page: int = PAGE_WORDS) -> pd.DataFrame:
+    """url, title, h1, content for n_pages pages (the same frame for the same arguments)."""
+    rng = np.random.default_rng(seed)
+    n_topics = max(1, n_pages // PAGES_PER_TOPIC)
+    general = STOP + _pseudo_words(rng, 20000)
+    topic_words = _pseudo_words(np.random.default_rng(seed + 1), 30 * n_topics + 3 * n_pages)
+    zipf = 1.0 / np.arange(1, len(general) + 1) ** 1.05
+    zipf /= zipf.sum()
+    topic_of = rng.integers(0, n_topics, size=n_pages)
+    members = [np.flatnonzero(topic_of == t) for t in range(n_topics)]
+    titles = [" ".join(topic_words[30 * n_topics + 3 * i: 30 * n_topics + 3 * i + 2]).title() + " "
+              + topic_words[30 * topic_of[i] + i % 30] for i in range(n_pages)]
+    rows = []
+    for i in range(n_pages):
+        topic = topic_of[i]
+        n_topic = words_per_page // 4
+        words = [general[j] for j in rng.choice(len(general), size=words_per_page - n_topic, p=zipf)]
+        words += [topic_words[30 * topic + j] for j in rng.integers(0, 30, size=n_topic)]
+        rng.shuffle(words)
+        for other in rng.choice(members[topic], size=min(4, len(members[topic])), replace=False):
+            if other != i:
+                words.insert(int(rng.integers(0, len(words))), f"read {titles[other]} for details")
+        sentences = [" ".join(words[k:k + SENTENCE_WORDS]) + "." for k in range(0, len(words), SENTENCE_WORDS)]
+        sentences = [s[0].upper() + s[1:] for s in sentences]
+        rows.append((f"https://synthetic.example/topic-{topic}/page-{i}", f"{titles[i]} | Synthetic Shop",
+                     titles[i], " ".join(sentences)))
+    return pd.DataFrame(rows, columns=["url", "title", "h1", "content"])
+
+
+def write_crawl_csv(pages: pd.DataFrame, path: Path) -> Path:
+    """The pages as a Screaming Frog 'Internal: HTML' export, for timing the real import path."""
+    export = pd.DataFrame({"Address": pages["url"], "Title 1": pages["title"], "H1-1": pages["h1"],
+                           "Meta Description 1": "", "Word Count": pages["content"].str.count(" ") + 1,
+                           "Content": pages["content"]})
+    export.to_csv(path, index=False)
+    return path
+
+
+if __name__ == "__main__":
+    size, out = int(sys.argv[1]), Path(sys.argv[2])
+    write_crawl_csv(generate_pages(size), out)
+    print(f"wrote {size} pages to {out}")
