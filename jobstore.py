@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import socket
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
@@ -140,6 +141,7 @@ class JobStore:
         except OSError as exc:
             raise storage_error(exc, f"create the jobs folder {self.root}") from exc
         self._cache: dict[str, tuple[tuple, dict]] = {}
+        self._scan_lock = threading.Lock()     # the dashboard lists while the scheduler scans
         self.last_problems: list[str] = []
 
     # -- paths --------------------------------------------------------------------------------
@@ -267,6 +269,10 @@ class JobStore:
 
         Metadata is cached by (inode, size, mtime) so a listing of 1,000 jobs costs stats, not reads.
         """
+        with self._scan_lock:
+            return self._scan()
+
+    def _scan(self) -> list[dict]:
         problems: list[str] = []
         jobs: list[dict] = []
         seen: set[str] = set()

@@ -69,6 +69,7 @@ class CountingTask(Task):
     result_columns = COLUMNS
 
     def prepare(self, ctx, step):
+        ctx.log(f"preparing {step}")
         if _once(ctx.config.get("fail_once"), step):
             raise RuntimeError(f"step {step} broke once")
         ctx.state["loaded"] = True
@@ -96,7 +97,7 @@ class CountingTask(Task):
 
     def finish(self, ctx):
         return {"loaded": ctx.state.get("loaded", False), "inputs": ctx.state.get("input_files"),
-                "cost_usd": ctx.counters_so_far().get("cost_usd", 0)}
+                "cost_usd": ctx.counters_so_far().get("cost_usd", 0), "secrets": sorted(ctx.secrets)}
 
 
 class PooledCountingTask(CountingTask):

@@ -75,14 +75,41 @@ def test_job_runs_in_background_and_reports_everything(manager, jobs_dir):
     assert meta["items_done"] == meta["total_items"] == 30
     assert meta["progress"]["percentage"] == 100.0
     assert meta["last_successful_step"] == "count" and meta["attempts"] == 1
-    assert meta["summary"] == {"loaded": True, "inputs": ["pages.csv"], "cost_usd": 15.0}
+    assert meta["summary"] == {"loaded": True, "inputs": ["pages.csv"], "cost_usd": 15.0,
+                               "secrets": []}
     assert meta["rows_written"] == len(expected_rows(30)) == manager.results_count(job_id)
     assert meta["counters"] == {"tokens": len(expected_rows(30)), "cost_usd": 15.0}
     assert frame_rows(manager.results_frame(job_id)) == expected_rows(30)
     assert (jobs_dir / f"{job_id}_input" / "pages.csv").read_bytes() == b"url\n/a\n"
+    assert "preparing load" in [e["message"] for e in manager.events(job_id)]
     kinds = [e["event"] for e in manager.events(job_id)]
     assert kinds[:2] == ["created", "started"] and kinds[-1] == "completed"
     assert all(e["ts"] and e["message"] for e in manager.events(job_id))
+
+
+def test_a_job_without_items_completes(manager):
+    job_id, meta = run(manager, n=0)
+    assert meta["status"] == "completed" and meta["total_items"] == 0
+    assert meta["progress"]["percentage"] == 100.0 and manager.results_frame(job_id).empty
+    assert list(manager.results_frame(job_id).columns) == ["item", "n", "text", "value"]
+
+
+def test_power_durability_gives_the_same_results(make_manager, jobs_dir):
+    manager = make_manager(durability="power")
+    job_id, meta = run(manager, n=25)
+    assert meta["status"] == "completed"
+    assert frame_rows(manager.results_frame(job_id)) == expected_rows(25)
+    assert b"row 1 of item-0001" in (jobs_dir / f"{job_id}_checkpoints.log").read_bytes()
+    with pytest.raises(ValueError, match="durability"):
+        JobManager(jobs_dir, durability="fast")
+
+
+def test_secrets_given_at_resume_reach_the_task(manager, tmp_path):
+    job_id = manager.create_job("test_counting", config={
+        "n": 6, "pause_once": {"at": 2, "marker": str(tmp_path / "m")}})
+    assert manager.wait(job_id, 10, until=["paused"])["status"] == "paused"
+    manager.resume(job_id, secrets={"token": "abc"})
+    assert manager.wait(job_id, 10)["summary"]["secrets"] == ["token"]
 
 
 def test_get_list_and_delete(manager, jobs_dir):
@@ -287,7 +314,7 @@ def test_secrets_in_config_are_refused(manager, config, jobs_dir):
 def test_secrets_stay_in_memory(manager, jobs_dir):
     job_id = manager.create_job("test_counting", config={"n": 3, "max_tokens": 100},
                                 secrets={"api_key": "sk-very-secret-123"})
-    assert manager.wait(job_id, 10)["status"] == "completed"
+    assert manager.wait(job_id, 10)["summary"]["secrets"] == ["api_key"]
     for path in jobs_dir.rglob("*"):
         if path.is_file():
             assert b"sk-very-secret-123" not in path.read_bytes(), path
