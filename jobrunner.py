@@ -11,7 +11,7 @@ import threading
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
 from jobresults import ResultsWriter, read_results, recover_files
@@ -28,12 +28,11 @@ _REQUEST_RANK = {None: 0, "release": 1, "pause": 2, "stop": 3, "delete": 4, "los
 @dataclass
 class Outcome:
     """How a run ended: the status to write and what to tell the user."""
-    status: str                      # a JobStatus value, "deleted" or "lost" (ownership taken away)
+    status: str                      # a JobStatus value, "delete" or "lost" (ownership taken away)
     message: str = ""
     error: dict | None = None
     failed_step: str | None = None
     summary: dict | None = None
-    extra: dict = field(default_factory=dict)
 
 
 class _Interrupted(Exception):

@@ -1,0 +1,82 @@
+"""Small pieces of the job engine: owner liveness, secret-looking keys, transitions, atomic writes."""
+from __future__ import annotations
+
+import errno
+import os
+import time
+
+import pytest
+
+import jobstore
+from jobstate import (InvalidJobOperation, JobStatus, StorageError, check_transition, looks_secret,
+                      secret_keys)
+from jobstore import JobStore, atomic_write_bytes, owner_alive, owner_record, process_start_time
+
+
+def test_owner_alive_checks_pid_start_time_and_heartbeat():
+    me = owner_record("t")
+    assert owner_alive(me, stale_after=15)
+    assert not owner_alive(None, stale_after=15)
+    assert not owner_alive(dict(me, started="1"), stale_after=15)           # pid reused
+    assert not owner_alive(dict(me, heartbeat=time.time() - 60), stale_after=15)
+    assert not owner_alive(dict(me, pid=2 ** 22 + 12345), stale_after=15)   # no such process
+    elsewhere = {"pid": 1, "host": "another-host", "token": "t"}
+    assert owner_alive(dict(elsewhere, heartbeat=time.time()), stale_after=15)
+    assert not owner_alive(dict(elsewhere, heartbeat=time.time() - 16), stale_after=15)
+    assert process_start_time(os.getpid()) == me["started"]
+
+
+@pytest.mark.parametrize("key", ["api_key", "apiKey", "API-KEY", "token", "auth_token",
+                                 "client_secret", "password", "gemini_credentials", "privateKey"])
+def test_secret_looking_keys(key):
+    assert looks_secret(key)
+
+
+@pytest.mark.parametrize("key", ["max_tokens", "max_output_tokens", "keywords", "key_phrases",
+                                 "author", "budget_usd", "monkey"])
+def test_ordinary_keys(key):
+    assert not looks_secret(key)
+
+
+def test_secret_keys_are_found_in_nested_config():
+    config = {"engine": "gemini", "options": {"model": "m", "apiKey": "x"}, "list": [{"token": 1}]}
+    assert secret_keys(config) == ["options.apiKey", "list.0.token"]
+
+
+@pytest.mark.parametrize("status, action, allowed", [
+    ("queued", "pause", True), ("running", "pause", True), ("paused", "pause", False),
+    ("paused", "resume", True), ("failed", "resume", True), ("stopped", "resume", False),
+    ("completed", "stop", False), ("paused", "stop", True), ("running", "start", False),
+])
+def test_transitions(status, action, allowed):
+    if allowed:
+        check_transition("0123456789ab", status, action)
+    else:
+        with pytest.raises(InvalidJobOperation, match=f"cannot {action} job 0123456789ab: it is "
+                                                      f"{JobStatus(status).value}"):
+            check_transition("0123456789ab", status, action)
+
+
+def test_atomic_write_leaves_old_content_and_no_temp_file_when_the_disk_is_full(tmp_path,
+                                                                               monkeypatch):
+    target = tmp_path / "0123456789ab.json"
+    atomic_write_bytes(target, b'{"old": 1}')
+
+    def full(fd, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(jobstore, "write_all", full)
+    with pytest.raises(StorageError, match="disk is full"):
+        atomic_write_bytes(target, b'{"new": 2}')
+    assert target.read_bytes() == b'{"old": 1}'
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_events_survive_a_garbled_line(tmp_path):
+    store = JobStore(tmp_path)
+    job_id = "0123456789ab"
+    store.add_event(job_id, "created", "one")
+    with open(store.events_path(job_id), "ab") as f:
+        f.write(b"{torn\n")
+    store.add_event(job_id, "started", "two")
+    assert [e["message"] for e in store.read_events(job_id)] == ["one", "two"]
+    assert store.read_events(job_id, limit=1)[0]["message"] == "two"
