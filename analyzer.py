@@ -19,7 +19,7 @@ from anchors import KIND_LABEL, Match, PhraseIndex, inbound_anchor_texts
 from candidates import (TfidfModel, build_tfidf, owned_terms, page_document, row_dot, spread_row, top_k_similar,
                         top_shared_terms)
 from textutil import (clean_title, context_around, detect_site_affixes, is_acceptable_anchor, prose_score,
-                      title_head, token_spans, tokens)
+                      lowered_tokens, title_head, token_spans)
 
 RESULT_COLUMNS = ("Source", "Destination", "Anchor", "Context", "Score", "Reason", "Engine")
 ENGINE = "offline"
@@ -122,11 +122,14 @@ def _clean_titles(titles: list[str]) -> list[str]:
     return [clean_title(t, suffixes, prefixes) for t in titles]
 
 
-def _spelling_in(text: str, term: str) -> str:
-    """How a page spells a (lowercased) TF-IDF term, so key phrases like PyObject keep their case."""
+def _spellings_in(text: str, terms: list[str]) -> list[str]:
+    """How a page spells (lowercased) TF-IDF terms, so key phrases like PyObject keep their case."""
     lowered = text.lower()
-    pos = lowered.find(term)
-    return text[pos:pos + len(term)] if pos >= 0 and len(lowered) == len(text) else term
+    spelled = []
+    for term in terms:
+        pos = lowered.find(term)
+        spelled.append(text[pos:pos + len(term)] if pos >= 0 and len(lowered) == len(text) else term)
+    return spelled
 
 
 def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[str], texts: list[str],
@@ -142,16 +145,15 @@ def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[s
         h1 = clean_title(h1s[i], set(), set())
         index.add(h1, i, "h1")
         index.add(title_head(h1), i, "head")
-        for term, _weight in key_terms[i]:
-            index.add(_spelling_in(texts[i], term), i, "key")
+        for term in _spellings_in(texts[i], [term for term, _weight in key_terms[i]]):
+            index.add(term, i, "key")
 
 
 def _phrase_document_frequency(index: PhraseIndex, texts: list[str], sources: np.ndarray) -> np.ndarray:
     """How many source pages mention each phrase (specificity: a phrase on every page names nothing)."""
     df = np.zeros(len(index.phrases), dtype=np.int32)
     for i in np.flatnonzero(sources):
-        words = tokens(texts[int(i)])
-        found = {m.phrase for m in index.scan(words)}
+        found = index.present(lowered_tokens(texts[int(i)]))
         if found:
             df[list(found)] += 1
     return df
@@ -245,10 +247,9 @@ def _mention_options(index: LinkIndex, source: int, words: list[str],
     by_pair: dict[tuple[int, int, bool], list[Match]] = {}
     phrases = index.phrases.phrases
     for match in index.phrases.scan(words, lowered):
-        exact = tuple(words[match.start:match.end]) == phrases[match.phrase].original
         for target in phrases[match.phrase].targets:
             if _linkable(index, source, target):
-                by_pair.setdefault((target, match.phrase, exact), []).append(match)
+                by_pair.setdefault((target, match.phrase, match.exact), []).append(match)
     options: dict[int, list[_Option]] = {}
     for (target, pid, exact), found in by_pair.items():
         phrase = phrases[pid]
@@ -277,22 +278,25 @@ def _shared_term_options(index: LinkIndex, source_row: np.ndarray, targets: list
     positions: dict[str, list[int]] = {}
     for i in [i for i, token in enumerate(lowered) if token in terms]:
         positions.setdefault(lowered[i], []).append(i)
+    by_spelling: dict[str, dict[str, list[Match]]] = {}
+    for term, where in positions.items():
+        for i in where:
+            by_spelling.setdefault(term, {}).setdefault(words[i], []).append(Match(i, i + 1, -1))
     options = {}
     for target, found in wanted.items():
         options[target] = []
         for term, df in found:
-            spellings = {words[i] for i in positions.get(term, ())}
-            same = {w for w in spellings if w in index.texts[target]}
-            spelled = [Match(i, i + 1, -1) for i in positions.get(term, ()) if words[i] in same]
+            spelled = [m for spelling, matches in by_spelling.get(term, {}).items()
+                       if spelling in index.texts[target] for m in matches]
             if spelled:
-                options[target].append(_Option((term,), "shared", spelled, df, 1))
+                options[target].append(_Option((term,), "shared", sorted(spelled), df, 1))
     return options
 
 
 def _rank_targets(index: LinkIndex, source: int) -> tuple[list[_Ranked], list[str], np.ndarray, np.ndarray]:
     """Every target worth linking from `source`, best first, with the page's tokens and their offsets."""
     words, starts, ends = token_spans(index.texts[source])
-    lowered = [w.lower() for w in words]
+    lowered = lowered_tokens(index.texts[source], words)
     options = _mention_options(index, source, words, lowered)
     unmentioned = [int(t) for t in index.neighbours[source]
                    if t >= 0 and int(t) not in options and _linkable(index, source, int(t))]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from textutil import is_acceptable_anchor, is_code_like, tokens
 
@@ -35,12 +35,12 @@ class Phrase:
     targets: dict[int, str] = field(default_factory=dict)   # target index -> strongest kind
 
 
-@dataclass(frozen=True)
-class Match:
-    """Tokens [start, end) of a source page spell phrase `phrase`."""
+class Match(NamedTuple):
+    """Tokens [start, end) of a source page spell phrase `phrase` (exact: with the phrase's own capitalisation)."""
     start: int
     end: int
     phrase: int
+    exact: bool = False
 
 
 class PhraseIndex:
@@ -50,6 +50,8 @@ class PhraseIndex:
         self.trie: dict = {}
         self.phrases: list[Phrase] = []
         self._ids: dict[tuple, int] = {}
+        self._single: dict[str, list[int]] = {}   # one-token phrases by their token
+        self._multi_first: set[str] = set()        # first tokens of longer phrases
 
     def add(self, text: str, target: int, kind: str) -> int | None:
         """Register `text` as an anchor for `target`; returns the phrase id, or None when it is unusable."""
@@ -68,6 +70,10 @@ class PhraseIndex:
             for token in key:
                 node = node.setdefault(token, {})
             node.setdefault(_END, []).append(pid)
+            if len(key) == 1:
+                self._single.setdefault(key[0], []).append(pid)
+            else:
+                self._multi_first.add(key[0])
         known = self.phrases[pid].targets.get(target)
         if known is None or KIND_WEIGHT[kind] > KIND_WEIGHT[known]:
             self.phrases[pid].targets[target] = kind
@@ -83,14 +89,35 @@ class PhraseIndex:
             while True:
                 for pid in node.get(_END, ()):
                     phrase = phrases[pid]
-                    if not phrase.case_sensitive or tuple(words[i:j]) == phrase.original:
-                        found.append(Match(i, j, pid))
+                    exact = words[i] == phrase.original[0] if j == i + 1 else \
+                        tuple(words[i:j]) == phrase.original
+                    if exact or not phrase.case_sensitive:
+                        found.append(Match(i, j, pid, exact))
                 if j >= n:
                     break
                 node = node.get(lowered[j])
                 if node is None:
                     break
                 j += 1
+        return found
+
+
+    def present(self, lowered: list[str]) -> set[int]:
+        """Ids of the phrases a page contains, ignoring case (for document frequencies, where speed matters
+        more than the case of code-like phrases): one-token phrases by a set intersection, longer ones by
+        walking the trie only from their first tokens."""
+        found: set[int] = set()
+        for token in self._single.keys() & set(lowered):
+            found.update(self._single[token])
+        multi_first, trie, n = self._multi_first, self.trie, len(lowered)
+        for i in [i for i, token in enumerate(lowered) if token in multi_first]:
+            node, j = trie[lowered[i]], i + 1
+            while j < n:
+                node = node.get(lowered[j])
+                if node is None:
+                    break
+                j += 1
+                found.update(node.get(_END, ()))
         return found
 
 

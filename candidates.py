@@ -131,7 +131,7 @@ def _column_top_two(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.n
 
 
 def owned_terms(model: TfidfModel, per_page: int, dominance: float = 1.3,
-                max_df_share: float = 0.3) -> list[list[tuple[str, float]]]:
+                max_df_share: float = 0.1) -> list[list[tuple[str, float]]]:
     """Distinctive terms each page 'owns': its weight clearly beats every other page's, and the term is not
     everywhere.
 

@@ -51,6 +51,18 @@ def token_spans(text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
     return words, ends - word_len, ends
 
 
+def lowered_tokens(text: str, words: list[str] | None = None) -> list[str]:
+    """The lowercased tokens of a text, aligned with tokens(text) (one C-level pass over the lowered text;
+    falls back to lowering token by token when lowering changes lengths, e.g. 'İ')."""
+    text = text or ""
+    lowered_text = text.lower()
+    if len(lowered_text) == len(text):
+        lowered = TOKEN_RE.findall(lowered_text)
+        if words is None or len(lowered) == len(words):
+            return lowered
+    return [w.lower() for w in (words if words is not None else tokens(text))]
+
+
 def is_code_like(token: str) -> bool:
     """Identifiers such as PyObject, json.dumps or sys_path are matched case-sensitively."""
     return bool(_CODE_LIKE_RE.search(token))
