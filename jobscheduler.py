@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 import uuid
@@ -20,6 +21,7 @@ from jobstate import JobError, JobNotFound, JobStatus, UnknownTask, utc_now_iso
 from jobstore import JobStore, owner_alive, owner_record
 from jobtask import get_task, is_registered
 
+_LOG = logging.getLogger("inlink.jobs")
 TICK = 0.2            # control requests reach a runner within this
 SCAN_EVERY = 0.5      # how often the folder is scanned for queued and orphaned jobs
 _RUNNING = JobStatus.RUNNING.value
@@ -97,14 +99,23 @@ class JobScheduler:
         next_scan = 0.0
         while not self._stopping.is_set():
             now = time.monotonic()
-            self._poll_runners(now)
-            self._retry_unwritten()
+            self._safely(self._poll_runners, now)
+            self._safely(self._retry_unwritten)
             if not self._draining.is_set() and (now >= next_scan or self._wake.is_set()):
                 self._wake.clear()
-                with contextlib.suppress(JobError, OSError):
-                    self._schedule()
+                self._safely(self._schedule)
                 next_scan = now + SCAN_EVERY
             self._wake.wait(TICK)
+
+    @staticmethod
+    def _safely(step: Callable, *args) -> None:
+        """One bad round (a full disk, an odd file) must not end the thread every job relies on."""
+        try:
+            step(*args)
+        except (JobError, OSError):
+            pass                      # storage trouble: the next round tries again
+        except Exception:             # a bug: keep scheduling, leave a trace for developers
+            _LOG.exception("job scheduler round failed")
 
     def _poll_runners(self, now: float) -> None:
         """Relay requests written by other processes; heartbeat + progress about once a second."""
@@ -145,7 +156,7 @@ class JobScheduler:
                              and is_registered(m.get("task", ""))),
                             key=lambda m: str(m.get("created_at") or ""))
             for meta in queued[: max(0, self.max_running - running)]:
-                with contextlib.suppress(JobNotFound, ValueError, UnknownTask):
+                with contextlib.suppress(JobNotFound, ValueError, KeyError, UnknownTask):
                     self._claim(meta["job_id"])
 
     # ================================================================ recovery
