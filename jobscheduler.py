@@ -226,9 +226,11 @@ class JobScheduler:
     def _runner_exited(self, runner: JobRunner, outcome: Outcome) -> None:
         try:
             self._write_outcome(runner, outcome)
-        except (JobError, OSError):
+        except (JobError, OSError, ValueError):      # full disk, busy lock: retried every tick
             with self._lock:
                 self._unwritten[runner.job_id] = (runner, outcome)
+        except Exception:
+            _LOG.exception("job %s: could not record how its run ended", runner.job_id)
         with self._lock:
             if self._runners.get(runner.job_id) is runner and runner.job_id not in self._unwritten:
                 del self._runners[runner.job_id]
@@ -239,7 +241,7 @@ class JobScheduler:
         with self._lock:
             pending = list(self._unwritten.values())
         for runner, outcome in pending:
-            with contextlib.suppress(JobError, OSError):
+            with contextlib.suppress(JobError, OSError, ValueError):
                 self._write_outcome(runner, outcome)
                 with self._lock:
                     self._unwritten.pop(runner.job_id, None)

@@ -5,6 +5,7 @@ import errno
 import json
 import os
 import subprocess
+import threading
 import time
 from collections import Counter
 
@@ -348,6 +349,25 @@ def test_disk_full_while_writing_results_pauses_the_job_without_corruption(manag
     manager.resume(job_id)
     assert manager.wait(job_id, 10)["status"] == "completed"
     assert frame_rows(manager.results_frame(job_id)) == expected_rows(30)
+
+
+def test_metadata_writes_refused_for_a_while_delay_the_status_but_lose_nothing(manager,
+                                                                             monkeypatch):
+    real_write, refusing = jobstore.write_all, threading.Event()
+
+    def flaky(fd, data):
+        if refusing.is_set():
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+    monkeypatch.setattr(jobstore, "write_all", flaky)
+    job_id = manager.create_job("test_counting", config={"n": 40, "delay": 0.005})
+    wait_for(lambda: manager.get(job_id)["items_done"] >= 2, what="progress")
+    refusing.set()
+    meta = wait_for(lambda: (m := manager.get(job_id))["items_done"] == 40 and m, what="all items")
+    assert meta["status"] == "running"           # the final write is waiting for space
+    refusing.clear()
+    assert manager.wait(job_id, 10)["status"] == "completed"
+    assert frame_rows(manager.results_frame(job_id)) == expected_rows(40)
 
 
 def test_unwritable_folder_refuses_a_new_job_cleanly(manager, monkeypatch, jobs_dir):
