@@ -26,8 +26,11 @@ ENGINE = "offline"
 NEIGHBOURS = 30            # TF-IDF neighbours kept per page (candidates without a title mention come from here)
 KEY_PHRASES_PER_PAGE = 20   # owned terms registered as anchors for each target
 # Log-odds added by each kind of anchor evidence (inbound anchors are what people already link with).
-KIND_LOGIT = {"inbound": 3.5, "title": 2.5, "h1": 2.5, "head": 2.5, "key": 0.2, "shared": 0.0}
-INEXACT_LOGIT = 0.8        # a title/H1/head/inbound phrase in other capitalisation: often the words, not the page
+KIND_LOGIT = {"inbound": 3.5, "title": 2.5, "h1": 2.5, "head": 2.5, "key": -0.5, "shared": 0.0}
+INEXACT_LOGIT = 1.5        # a title/H1/head/inbound phrase in other capitalisation: often the words, not the page
+# Log-linear weights of the generic signals (log cosine, log title cosine, phrase specificity, log anchor length,
+# log number of targets a phrase names).
+WEIGHTS = {"similarity": 2.0, "title_similarity": 0.5, "specificity": 3.0, "length": 0.6, "ambiguity": 0.5}
 SCORE_BIAS = -0.5          # centres the logistic score so a typical good suggestion lands near 0.5-0.8
 SHARED_PER_TARGET = 3      # shared-term anchors tried per TF-IDF neighbour
 SHARED_MAX_DF = 0.1        # a shared term used by more pages than this share says nothing about one target
@@ -227,8 +230,8 @@ def _option_strength(pages: int, option: _Option) -> float:
     """Log-odds that a phrase names its target: kind of evidence, specificity, length, ambiguity."""
     length = math.log(len(" ".join(option.key)))
     kind = KIND_LOGIT[option.kind] if option.exact or option.kind in ("key", "shared") else INEXACT_LOGIT
-    return (kind + 3.0 * _specificity(pages, option.df) + 0.6 * length
-            - 0.5 * math.log(option.targets))
+    return (kind + WEIGHTS["specificity"] * _specificity(pages, option.df) + WEIGHTS["length"] * length
+            - WEIGHTS["ambiguity"] * math.log(option.targets))
 
 
 def _link_score(similarity: float, title_similarity: float, options: list[_Option]) -> float:
@@ -236,8 +239,8 @@ def _link_score(similarity: float, title_similarity: float, options: list[_Optio
     and the best anchor's evidence."""
     if not options:
         return 0.0
-    logit = (2.0 * math.log(similarity + 1e-3) + 0.5 * math.log(title_similarity + 1e-2) + options[0].strength
-             + SCORE_BIAS)
+    logit = (WEIGHTS["similarity"] * math.log(similarity + 1e-3)
+             + WEIGHTS["title_similarity"] * math.log(title_similarity + 1e-2) + options[0].strength + SCORE_BIAS)
     return 1.0 / (1.0 + math.exp(-logit))
 
 
