@@ -53,6 +53,20 @@ def _new_metadata(job_id: str, task: Task, config: dict, label: str) -> dict:
     }
 
 
+def _checked_config(config: Mapping | None) -> dict:
+    """The config as stored: JSON-serialisable and free of anything that looks like a secret."""
+    config = dict(config or {})
+    found = secret_keys(config)
+    if found:
+        raise SecretInConfig(f"config key(s) {', '.join(found)} look like secrets: pass them as "
+                             "secrets=..., which are kept in memory only and never written")
+    try:
+        json.dumps(config)
+    except (TypeError, ValueError) as exc:
+        raise InvalidJobOperation(f"config must be JSON-serialisable: {exc}") from None
+    return config
+
+
 def compute_progress(meta: Mapping, now: float | None = None) -> dict:
     """items done/total, percentage, rate, ETA and elapsed (paused time excluded)."""
     now = time.time() if now is None else now
@@ -126,33 +140,27 @@ class JobManager:
     def create_job(self, task: str, *, inputs: Mapping[str, str | Path | bytes] | None = None,
                    config: Mapping | None = None, label: str = "",
                    secrets: Mapping[str, str] | None = None) -> str:
+        """A queued job with its own copy of `inputs` (str/Path: files to copy; bytes: content).
+        Nothing is left behind when this raises."""
         task_obj = get_task(task)
-        config = dict(config or {})
-        found = secret_keys(config)
-        if found:
-            raise SecretInConfig(f"config key(s) {', '.join(found)} look like secrets: pass them as "
-                                 "secrets=..., which are kept in memory only and never written")
-        try:
-            json.dumps(config)
-        except (TypeError, ValueError) as exc:
-            raise InvalidJobOperation(f"config must be JSON-serialisable: {exc}") from None
+        config = _checked_config(config)
         job_id = new_job_id()
         while self.store.exists(job_id):
             job_id = new_job_id()
-        meta = _new_metadata(job_id, task_obj, config, str(label or ""))
+        if secrets:                   # before the metadata exists: the scheduler may claim it at once
+            self._secrets[job_id] = dict(secrets)
         try:
             self.store.copy_inputs(job_id, inputs or {})
             atomic_write_bytes(self.store.results_path(job_id), header_bytes(task_obj.result_columns))
             with self.store.job_lock(job_id):
-                self.store.write_meta(meta)
+                self.store.write_meta(_new_metadata(job_id, task_obj, config, str(label or "")))
             self.store.add_event(job_id, "created", f"Job created for task '{task}'"
                                  + (f" ({label})." if label else "."))
         except BaseException:
+            self._secrets.pop(job_id, None)
             with contextlib.suppress(JobError, OSError):
                 self.store.remove_job_files(job_id)
             raise
-        if secrets:
-            self._secrets[job_id] = dict(secrets)
         self._scheduler.wake()
         return job_id
 
@@ -239,33 +247,37 @@ class JobManager:
         return "stopped", meta["message"]
 
     def resume(self, job_id, secrets: Mapping[str, str] | None = None) -> None:
+        """Queue a paused or failed job again (it continues after its last checkpoint); on a running
+        job whose pause has not taken effect yet, withdraw the pause."""
         validate_job_id(job_id)
         if secrets:
             self._secrets[job_id] = dict(secrets)
         with self.store.job_lock(job_id):
             meta = self._read(job_id)
-            status = meta["status"]
-            if status == JobStatus.RUNNING.value and meta.get("requested_action") == "pause":
-                meta.update(requested_action=None, message="Running (pause withdrawn).")
-                event = ("resumed", "Pause withdrawn before it took effect.")
-                runner = self._scheduler.runner(job_id)
-                if runner is not None:
-                    runner.cancel_request("pause")
-            elif status == JobStatus.RUNNING.value and not owner_alive(meta.get("owner"),
-                                                                       self.stale_after):
-                event = self._scheduler.requeue(meta, "its process is gone")
-            else:
-                check_transition(job_id, status, "resume")
-                reason = "retried" if status == JobStatus.FAILED.value else "resumed"
-                meta.update(status=JobStatus.QUEUED.value, resume_reason=reason, error=None,
-                            failed_step=None, recoveries=0,
-                            message="Queued to resume: waiting for a free slot.")
-                event = (reason, f"{'Retry' if reason == 'retried' else 'Resume'} requested from "
-                         f"item {int(meta.get('items_done') or 0) + 1}.")
+            event = self._resume_change(job_id, meta)
             self.store.write_meta(meta)
         self.store.add_event(job_id, *event)
         self._scheduler.wake()
         self._notify()
+
+    def _resume_change(self, job_id: str, meta: dict) -> tuple[str, str]:
+        status = meta["status"]
+        if status == JobStatus.RUNNING.value and meta.get("requested_action") == "pause":
+            meta.update(requested_action=None, message="Running (pause withdrawn).")
+            runner = self._scheduler.runner(job_id)
+            if runner is not None:
+                runner.cancel_request("pause")
+            return "resumed", "Pause withdrawn before it took effect."
+        if status == JobStatus.RUNNING.value and not owner_alive(meta.get("owner"),
+                                                                 self.stale_after):
+            return self._scheduler.requeue(meta, "its process is gone")
+        check_transition(job_id, status, "resume")
+        reason = "retried" if status == JobStatus.FAILED.value else "resumed"
+        meta.update(status=JobStatus.QUEUED.value, resume_reason=reason, error=None,
+                    failed_step=None, recoveries=0,
+                    message="Queued to resume: waiting for a free slot.")
+        return reason, (f"{'Retry' if reason == 'retried' else 'Resume'} requested from item "
+                        f"{int(meta.get('items_done') or 0) + 1}.")
 
     def set_secrets(self, job_id, secrets: Mapping[str, str]) -> None:
         """Secrets for the job's next run, in memory only (e.g. an API key typed after a restart)."""

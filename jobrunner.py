@@ -22,7 +22,10 @@ from jobtask import Task, TaskContext
 _LOG = logging.getLogger("inlink.jobs")
 
 # Which request wins when several arrive before the item boundary.
-_REQUEST_RANK = {None: 0, "release": 1, "pause": 2, "stop": 3, "delete": 4, "lost": 5}
+# "shutdown" is a pause asked by this process itself (metadata does not carry it, so a poll of the
+# metadata that finds no request withdraws "pause" only).
+_REQUEST_RANK = {None: 0, "release": 1, "pause": 2, "shutdown": 2, "stop": 3, "delete": 4,
+                 "lost": 5}
 
 
 @dataclass
@@ -271,7 +274,7 @@ class JobRunner:
         done = f"{self.items_done} of {self.total_items}" if self.total_items is not None \
             else f"{self.items_done}"
         action = self.requested
-        if action == "pause":
+        if action in ("pause", "shutdown"):
             return Outcome(JobStatus.PAUSED.value, self.request_message
                            or f"Paused by request after {done} items.")
         if action == "stop":

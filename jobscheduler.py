@@ -73,7 +73,7 @@ class JobScheduler:
         runners = self.runners()
         for runner in runners:
             if pause:
-                runner.request("pause", "Paused because the app or worker shut down.")
+                runner.request("shutdown", "Paused because the app or worker shut down.")
             else:
                 runner.request("release")
         for runner in runners:
@@ -131,6 +131,8 @@ class JobScheduler:
                 runner.request("lost")
             elif meta.get("requested_action"):
                 runner.request(meta["requested_action"])
+            else:
+                runner.cancel_request("pause")     # another process withdrew its pause in time
             if now - runner.last_flush >= self.heartbeat_interval:
                 with contextlib.suppress(JobError, OSError):
                     runner.flush()

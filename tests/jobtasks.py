@@ -8,6 +8,7 @@ Behaviour is driven by the job config so one task covers many cases:
   pause_once   {"at": item index, "marker": path}: raise PauseJob the first time
   item_errors  item indexes that raise ItemError every time
   tricky       emit cells with quotes, commas, newlines and formula starts
+  gate         path: every item waits until this file exists (lets a test act mid-item)
 """
 from __future__ import annotations
 
@@ -85,6 +86,8 @@ class CountingTask(Task):
         delay = float(config.get("delay", 0))
         if delay:
             threading.Event().wait(delay)
+        if config.get("gate"):
+            wait_for(lambda: os.path.exists(config["gate"]), timeout=30, what="the test's gate")
         if _once(config.get("fail_once"), index):
             raise RuntimeError(f"item {index} broke once")
         if _once(config.get("pause_once"), index):

@@ -172,6 +172,23 @@ def test_pause_of_a_queued_job_and_resume_withdrawing_a_pending_pause(make_manag
     assert manager.wait(waiting, 10)["status"] == "completed"
 
 
+def test_resume_before_the_item_ends_withdraws_the_pause(make_manager, tmp_path):
+    owner, other = make_manager(), make_manager(autostart=False)   # other: like another process
+    gate = tmp_path / "gate"
+    job_id = owner.create_job("test_counting", config={"n": 3, "gate": str(gate)})
+    wait_for(status_is(owner, job_id, "running"), what="running")
+    for manager in (owner, other):
+        manager.pause(job_id)
+        assert manager.get(job_id)["requested_action"] == "pause"
+        manager.resume(job_id)
+    runner = owner._scheduler.runner(job_id)
+    wait_for(lambda: runner.requested is None, what="the owner to see the withdrawal")
+    gate.touch()
+    meta = owner.wait(job_id, 10)
+    assert meta["status"] == "completed"
+    assert "paused" not in [e["event"] for e in owner.events(job_id, 100)]
+
+
 def test_stop_keeps_partial_results_and_is_final(manager):
     job_id = manager.create_job("test_counting", config={"n": 200, "delay": 0.01})
     wait_for(lambda: manager.get(job_id)["items_done"] >= 4, what="progress")
