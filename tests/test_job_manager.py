@@ -387,6 +387,13 @@ def test_metadata_writes_refused_for_a_while_delay_the_status_but_lose_nothing(m
     assert frame_rows(manager.results_frame(job_id)) == expected_rows(40)
 
 
+def test_a_jobs_folder_that_cannot_be_created_is_a_clear_storage_error(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    with pytest.raises(StorageError, match="could not create the jobs folder"):
+        JobManager(blocker / "jobs", autostart=False)
+
+
 def test_unwritable_folder_refuses_a_new_job_cleanly(manager, monkeypatch, jobs_dir):
     def denied(fd, data):
         raise OSError(errno.EACCES, "Permission denied")
