@@ -208,7 +208,8 @@ def test_job_survives_closed_tabs_and_a_killed_server(browser, server, tmp_path)
     wait_progress(tab_b, status="^Paus(ing|ed)$", timeout_ms=SYNC_MS)   # ...shows in the other within 2 s
     wait_progress(tab_b, status="^Paused$")
     tab_b.get_by_role("button", name="Resume").click()
-    wait_progress(tab_a, status="^Running$", timeout_ms=SYNC_MS)
+    wait_progress(tab_a, status="^(Queued|Running)$", timeout_ms=SYNC_MS)   # resumed jobs queue, then run
+    wait_progress(tab_a, status="^Running$")
     shot(tab_a, "generate-running")
     home = open_page(browser, server, "")
     home.get_by_text("Resuming active analysis: pages.csv").wait_for(timeout=WAIT_MS)
