@@ -131,6 +131,14 @@ def append_line(path: Path, data: bytes) -> None:
         raise storage_error(exc, f"append to {path.name}") from exc
 
 
+def _settled(entry: os.DirEntry) -> bool:
+    """Older than a job creation could take: a newer file may belong to a job being created."""
+    try:
+        return time.time() - entry.stat().st_mtime > _TEMP_MAX_AGE
+    except OSError:
+        return False
+
+
 class JobStore:
     """Paths, locks, metadata and events of the jobs in one folder."""
 
@@ -291,7 +299,7 @@ class JobStore:
                 continue
             job_id, suffix = match.groups()
             if suffix != ".json":
-                if job_id not in ids_with_meta and suffix != ".lock":
+                if job_id not in ids_with_meta and suffix != ".lock" and _settled(entry):
                     problems.append(f"{name}: belongs to no job (its {job_id}.json is missing)")
                 continue
             meta = self._cached_meta(entry, job_id, problems)

@@ -411,6 +411,8 @@ def test_corrupt_and_foreign_files_are_reported_not_fatal(make_manager, jobs_dir
     (jobs_dir / "bbbbbbbbbbbb.json").write_text('["a list"]')
     (jobs_dir / "notes.txt").write_text("hello")
     (jobs_dir / "cccccccccccc_results.csv").write_text("orphan")
+    os.utime(jobs_dir / "cccccccccccc_results.csv", (time.time() - 3600,) * 2)
+    (jobs_dir / "dddddddddddd_input").mkdir()            # a job being created right now: no problem
     (jobs_dir / "datasets").mkdir()
     (jobs_dir / "datasets" / "upload.csv").write_text("x")
     stale_tmp = jobs_dir / f".{good}.json.123_456.tmp"
@@ -420,7 +422,7 @@ def test_corrupt_and_foreign_files_are_reported_not_fatal(make_manager, jobs_dir
     problems = "\n".join(manager.problems())
     for name in ("aaaaaaaaaaaa.json", "bbbbbbbbbbbb.json", "notes.txt", "cccccccccccc_results.csv"):
         assert name in problems
-    assert "datasets" not in problems and ".tmp" not in problems
+    assert "datasets" not in problems and ".tmp" not in problems and "dddd" not in problems
     make_manager(autostart=False)        # a starting manager removes stale temp files
     assert not stale_tmp.exists()
     assert (jobs_dir / "notes.txt").exists()
