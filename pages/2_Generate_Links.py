@@ -14,12 +14,8 @@ import gemini_settings
 import link_task
 import site_import
 from job_manager import JobError
-from ui.job_panel import job_panel, job_to_show
+from ui.job_panel import gemini_key, job_panel, job_to_show, remember_gemini_key
 from ui.page import guard, plain_message, start_page
-
-
-def env_api_key() -> str | None:
-    return os.environ.get("GEMINI_API_KEY") or os.environ.get("GOOGLE_API_KEY")
 
 
 def engine_settings() -> tuple[str, dict, str | None]:
@@ -30,13 +26,13 @@ def engine_settings() -> tuple[str, dict, str | None]:
     if engine == "offline":
         st.caption("Scores pages by shared vocabulary and proposes phrases already in the source page.")
         return engine, {}, None
-    key = env_api_key()
-    if key:
+    if os.environ.get("GEMINI_API_KEY") or os.environ.get("GOOGLE_API_KEY"):
         st.caption("Using the API key from the GEMINI_API_KEY / GOOGLE_API_KEY environment variable.")
     else:
-        typed = st.text_input("Gemini API key", type="password", key="gemini_api_key",
-                              help="Kept in this browser session's memory only; never saved to disk.")
-        key = typed.strip() or None
+        st.text_input("Gemini API key", type="password", key="gemini_api_key",
+                      help="Kept in this browser session's memory only; never saved to disk.")
+        remember_gemini_key("gemini_api_key")
+    key = gemini_key()
     left, right = st.columns(2)
     default_model = gemini_settings.GeminiSettings.from_options().model
     models = sorted(set(gemini_settings.DEFAULT_PRICES) | {default_model})

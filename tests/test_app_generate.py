@@ -112,3 +112,18 @@ def test_an_unexpected_error_is_one_plain_sentence(dataset, monkeypatch):
     app = open_page("generate")
     assert_clean(app)
     assert any("ran into a problem: the dataset store is unreadable" in e for e in texts(app.error))
+
+
+def test_a_failed_gemini_job_asks_for_the_key_to_resume():
+    manager = get_manager()
+    job_id = seed_job(manager, "gemini-site.csv", pages=2, engine="gemini")
+    GateTask.FAIL_ONCE.add(job_id)
+    GateTask.GATE.set()
+    wait_status(manager, job_id, "failed")
+    app = open_page("jobs", {"job": job_id})
+    secret = "AIza-typed-to-resume"
+    app.text_input(key="detail_panel_gemini_key").set_value(secret).run()
+    assert_clean(app)
+    app.button(key="detail_panel_resume").click().run()
+    assert wait_status(manager, job_id, "completed")["rows_written"] == 2
+    assert all(secret.encode() not in p.read_bytes() for p in jobs_dir().rglob("*") if p.is_file())

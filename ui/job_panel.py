@@ -22,6 +22,7 @@ REFRESH_S = 1.0
 TAIL_ROWS = 8
 EVENT_ROWS = 6
 _NOTICE = "job_panel_notice"
+TYPED_KEY = "typed_gemini_key"   # session memory only
 
 
 def active_jobs(manager) -> list[dict]:
@@ -172,11 +173,15 @@ def _message(job: dict) -> None:
 
 def _controls(manager, job: dict, key: str, download: bool) -> None:
     status, job_id = job.get("status"), job["job_id"]
-    buttons = st.columns([1, 1, 1, 3], vertical_alignment="center")
     can_pause = status in ("queued", "running") and not job.get("requested_action")
     can_resume = status in fmt.RESUMABLE_STATUSES and bool(job.get("can_resume", True))
     if not (can_pause or can_resume or status in fmt.ACTIVE_STATUSES or download):
         return   # a finished job on a page with its own downloads: nothing to control
+    if can_resume and fmt.engine_of(job) == "gemini" and not gemini_key():
+        st.text_input("Gemini API key, to resume", type="password", key=f"{key}_gemini_key",
+                      help="Kept in this browser session's memory only; never saved to disk.",
+                      on_change=remember_gemini_key, args=(f"{key}_gemini_key",))
+    buttons = st.columns([1, 1, 1, 3], vertical_alignment="center")
     buttons[0].button("Pause", icon=":material/pause:", key=f"{key}_pause", disabled=not can_pause,
                       on_click=_act, args=(manager, "pause", job_id), width="stretch")
     buttons[1].button("Resume", icon=":material/play_arrow:", key=f"{key}_resume", disabled=not can_resume,
@@ -203,14 +208,24 @@ def _act(manager, action: str, job_id: str, engine: str = "offline") -> None:
 
 
 def resume_secrets(engine: str) -> dict | None:
-    """The Gemini key (typed in this session, else from the environment) a resumed Gemini job needs."""
-    if engine != "gemini":
-        return None
+    """The Gemini key a resumed Gemini job needs (typed in this session, else from the environment)."""
     import link_task
 
-    key = st.session_state.get("gemini_api_key") or os.environ.get("GEMINI_API_KEY") \
-        or os.environ.get("GOOGLE_API_KEY")
+    key = gemini_key() if engine == "gemini" else None
     return {link_task.SECRET_KEY: key} if key else None
+
+
+def gemini_key() -> str | None:
+    """The key typed in this browser session (memory only), else GEMINI_API_KEY / GOOGLE_API_KEY."""
+    return (st.session_state.get(TYPED_KEY) or os.environ.get("GEMINI_API_KEY")
+            or os.environ.get("GOOGLE_API_KEY") or None)
+
+
+def remember_gemini_key(widget_key: str) -> None:
+    """Keep a typed key for the whole session: widget values vanish when their page is left."""
+    typed = str(st.session_state.get(widget_key) or "").strip()
+    if typed:
+        st.session_state[TYPED_KEY] = typed
 
 
 def _latest(data: PanelData) -> None:
