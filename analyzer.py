@@ -16,14 +16,18 @@ import numpy as np
 import pandas as pd
 
 from anchors import KIND_LABEL, Match, PhraseIndex, inbound_anchor_texts
-from candidates import (TfidfModel, build_tfidf, owned_terms, page_document, row_dot, spread_row, top_k_similar,
-                        top_shared_terms)
+from candidates import (TfidfModel, build_tfidf, owned_terms, page_document, prune_rows, row_dot, spread_row,
+                        top_k_similar, top_shared_terms)
 from textutil import (clean_title, context_around, detect_site_affixes, is_acceptable_anchor, prose_score,
                       lowered_tokens, title_head, token_spans)
 
 RESULT_COLUMNS = ("Source", "Destination", "Anchor", "Context", "Score", "Reason", "Engine")
 ENGINE = "offline"
 NEIGHBOURS = 30            # TF-IDF neighbours kept per page (candidates without a title mention come from here)
+# Finding TF-IDF neighbours: exact on small sites; on large ones each page keeps only its heaviest terms, so the
+# search stays near-linear in pages (about NEIGHBOUR_NONZEROS terms in all, at least NEIGHBOUR_TERMS per page).
+NEIGHBOUR_NONZEROS = 5_000_000
+NEIGHBOUR_TERMS = 100
 KEY_PHRASES_PER_PAGE = 20   # owned terms registered as anchors for each target
 # Log-odds added by each kind of anchor evidence (inbound anchors are what people already link with).
 KIND_LOGIT = {"inbound": 3.5, "title": 2.5, "h1": 2.5, "head": 2.5, "key": -0.5, "shared": 0.0}
@@ -175,7 +179,8 @@ def build_index(site, config: AnalysisConfig) -> LinkIndex:
     model = build_tfidf([page_document(t, h, c) for t, h, c in zip(cleaned, h1s, texts)],
                         [f"{t} {h}" for t, h in zip(cleaned, h1s)])
     k = max(NEIGHBOURS, config.candidates_per_page)
-    neighbours, sims = top_k_similar(model.matrix, k, is_target)
+    terms_per_page = max(NEIGHBOUR_TERMS, NEIGHBOUR_NONZEROS // max(1, len(urls)))
+    neighbours, sims = top_k_similar(prune_rows(model.matrix, terms_per_page), k, is_target)
     url_pos = {u: i for i, u in enumerate(urls)}
     link_rows = _known_links(site.links, url_pos)
     phrases = PhraseIndex()

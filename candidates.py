@@ -48,6 +48,28 @@ def build_tfidf(documents: list[str], titles: list[str]) -> TfidfModel:
     return TfidfModel(matrix, vectorizer.get_feature_names_out(), df, vectorizer.transform(titles).tocsr())
 
 
+def prune_rows(matrix: sp.csr_matrix, keep: int) -> sp.csr_matrix:
+    """Each row's `keep` heaviest terms only (ties on the lower column), for finding neighbours.
+
+    Why: the cost of a sparse self-product grows with the square of each term's document frequency, so
+    common low-weight terms make it quadratic in the site size; a page's heaviest terms carry its topic.
+    Neighbours found this way are then scored with the full vectors.
+    """
+    lengths = np.diff(matrix.indptr)
+    if lengths.size == 0 or lengths.max() <= keep:
+        return matrix
+    kept = []
+    for row in np.flatnonzero(lengths > keep):
+        lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
+        order = np.lexsort((matrix.indices[lo:hi], -matrix.data[lo:hi]))[:keep]
+        kept.append(lo + order)
+    short = np.flatnonzero(lengths <= keep)
+    short_positions = [np.arange(matrix.indptr[r], matrix.indptr[r + 1]) for r in short]
+    positions = np.sort(np.concatenate(kept + short_positions))
+    rows = np.repeat(np.arange(matrix.shape[0]), lengths)[positions]
+    return sp.csr_matrix((matrix.data[positions], (rows, matrix.indices[positions])), shape=matrix.shape)
+
+
 def top_k_similar(matrix: sp.csr_matrix, k: int, allowed: np.ndarray,
                   block_cells: int = BLOCK_CELLS) -> tuple[np.ndarray, np.ndarray]:
     """For every row, the k most similar allowed rows (by cosine; self excluded), best first.
