@@ -152,10 +152,16 @@ def _figures(job: dict) -> None:
     step = "Done" if job.get("status") == "completed" else str(job.get("current_step") or "—").title()
     columns = st.columns(5)
     columns[0].metric(step_label, step)
-    columns[1].metric("Pages per minute", fmt.per_minute(progress.get("rate_per_s")))
+    columns[1].metric("Pages per minute", fmt.per_minute(_rate(progress)))
     columns[2].metric("Time left", fmt.duration(progress.get("eta_s")) if job.get("status") == "running" else "—")
     columns[3].metric("Elapsed", fmt.duration(progress.get("elapsed_s")))
     columns[4].metric("Suggestions", f"{int(job.get('rows_written') or 0):,}")
+
+
+def _rate(progress: dict) -> float | None:
+    """The engine's rate for this run, else the job's average (right after a resume the former is unknown)."""
+    elapsed, done = float(progress.get("elapsed_s") or 0), int(progress.get("items_done") or 0)
+    return progress.get("rate_per_s") or (done / elapsed if elapsed > 0 and done else None)
 
 
 def _message(job: dict) -> None:
