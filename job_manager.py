@@ -165,6 +165,7 @@ class JobManager:
         return job_id
 
     def get(self, job_id) -> dict:
+        """Metadata plus computed `progress`; a running job's counts come from its checkpoint log."""
         meta = self._read(job_id)
         if meta["status"] == JobStatus.RUNNING.value:
             self._refresh_from_checkpoint(meta)
@@ -204,14 +205,17 @@ class JobManager:
         return list(self.store.last_problems)
 
     def events(self, job_id, limit: int = 50) -> list[dict]:
+        """The last `limit` events, oldest first: {"ts", "event", "message", ...}."""
         self._read(job_id)
         return self.store.read_events(job_id, limit)
 
     # ================================================================ control
     def pause(self, job_id) -> None:
+        """Queued: paused at once. Running: pauses after the item in progress (any process)."""
         self._control(job_id, "pause")
 
     def stop(self, job_id) -> None:
+        """Final stop; a running job stops after the item in progress. Partial results stay."""
         self._control(job_id, "stop")
 
     def _control(self, job_id, action: str) -> None:
@@ -352,16 +356,20 @@ class JobManager:
         return tuple(self._read(job_id).get("result_columns") or ())
 
     def results_frame(self, job_id, limit: int | None = None, tail: bool = False) -> pd.DataFrame:
+        """Committed rows only; `limit` rows from the start, or from the end with tail=True
+        (found through the checkpoint log, so a tail never reads the whole file)."""
         columns = self._columns(job_id)
         return read_results(self.store.results_path(job_id), self.store.checkpoints_path(job_id),
                             columns, limit=limit, tail=tail)
 
     def results_count(self, job_id) -> int:
+        """Committed rows, from the last checkpoint line (no scan of the results)."""
         self._read(job_id)
         last = last_checkpoint(self.store.checkpoints_path(job_id))
         return last.rows_total if last else 0
 
     def results_csv(self, job_id) -> bytes:
+        """Committed rows as CSV for spreadsheets: UTF-8 BOM, formula-looking cells neutralised."""
         self._read(job_id)
         return results_csv_bytes(self.store.results_path(job_id),
                                  self.store.checkpoints_path(job_id))
