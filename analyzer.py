@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from anchors import KIND_LABEL, Match, PhraseIndex, inbound_anchor_texts
-from candidates import (TfidfModel, build_tfidf, owned_terms, page_document, prune_rows, row_dot, spread_row,
+from candidates import (TfidfModel, build_tfidf, kth_weights, owned_terms, page_document, prune_rows, row_dot, spread_row,
                         top_k_similar, top_shared_terms)
 from textutil import (clean_title, context_around, detect_site_affixes, is_acceptable_anchor, prose_score,
                       lowered_tokens, title_head, token_spans)
@@ -28,7 +28,7 @@ NEIGHBOURS = 30            # TF-IDF neighbours kept per page (candidates without
 # search stays near-linear in pages (about NEIGHBOUR_NONZEROS terms in all, at least NEIGHBOUR_TERMS per page).
 NEIGHBOUR_NONZEROS = 5_000_000
 NEIGHBOUR_TERMS = 100
-KEY_PHRASES_PER_PAGE = 20   # owned terms registered as anchors for each target
+KEY_PHRASES_PER_PAGE = 8   # owned terms registered as anchors for each target
 # Log-odds added by each kind of anchor evidence (inbound anchors are what people already link with).
 KIND_LOGIT = {"inbound": 3.5, "title": 2.5, "h1": 2.5, "head": 2.5, "key": -0.5, "shared": 0.0}
 INEXACT_LOGIT = 1.5        # a title/H1/head/inbound phrase in other capitalisation: often the words, not the page
@@ -37,6 +37,8 @@ INEXACT_LOGIT = 1.5        # a title/H1/head/inbound phrase in other capitalisat
 WEIGHTS = {"similarity": 2.0, "title_similarity": 0.5, "specificity": 3.0, "length": 0.6, "ambiguity": 0.5}
 SCORE_BIAS = -0.5          # centres the logistic score so a typical good suggestion lands near 0.5-0.8
 SHARED_PER_TARGET = 3      # shared-term anchors tried per TF-IDF neighbour
+CHARACTERISTIC_TERMS = 30  # a shared-term anchor must be among the target's heaviest terms ("takes" never is)
+SHARED_MIN_SIMILARITY = 0.1  # a single shared word is only offered between pages whose topics clearly overlap
 SHARED_MAX_DF = 0.1        # a shared term used by more pages than this share says nothing about one target
 OCCURRENCES_CHECKED = 6    # occurrences of one phrase weighed for "running text" before picking one
 
@@ -96,6 +98,7 @@ class LinkIndex:
     existing: set
     inbound_before: np.ndarray
     shareable_terms: np.ndarray     # TF-IDF columns distinctive enough to serve as shared-term anchors
+    characteristic_bar: np.ndarray  # per page: weight of its CHARACTERISTIC_TERMS-th heaviest term
     url_pos: dict = field(default_factory=dict)
     new_inbound: np.ndarray | None = None
     analysed: set = field(default_factory=set)
@@ -197,6 +200,7 @@ def build_index(site, config: AnalysisConfig) -> LinkIndex:
                      phrase_df=_phrase_document_frequency(phrases, texts, is_source), existing=existing,
                      inbound_before=inbound_before, url_pos=url_pos,
                      shareable_terms=(model.df < len(urls)) & (model.df <= max(2, SHARED_MAX_DF * len(urls))),
+                     characteristic_bar=kth_weights(model.matrix, CHARACTERISTIC_TERMS),
                      new_inbound=np.zeros(len(urls), dtype=np.int32))
 
 
@@ -269,7 +273,8 @@ def _mention_options(index: LinkIndex, source: int, words: list[str],
 def _shared_terms(index: LinkIndex, target: int, source_row: np.ndarray) -> list[tuple[str, int]]:
     """A neighbour's most distinctive terms that the source also uses, as (term, document frequency)."""
     model = index.model
-    columns = top_shared_terms(model.matrix, target, source_row, index.shareable_terms, 2 * SHARED_PER_TARGET)
+    columns = top_shared_terms(model.matrix, target, source_row, index.shareable_terms, 2 * SHARED_PER_TARGET,
+                               float(index.characteristic_bar[target]))
     terms = [(str(model.terms[c]), int(model.df[c])) for c in columns]
     return [(term, df) for term, df in terms if is_acceptable_anchor(term)][:SHARED_PER_TARGET]
 
@@ -315,7 +320,7 @@ def _rank_targets(index: LinkIndex, source: int) -> tuple[list[_Ranked], list[st
     for target in targets:
         similarity = row_dot(index.model.matrix, target, source_row)
         title_similarity = row_dot(index.model.titles, target, source_row)
-        found = options[target]
+        found = [o for o in options[target] if o.kind != "shared" or similarity >= SHARED_MIN_SIMILARITY]
         for option in found:
             option.strength = _option_strength(pages, option)
         found.sort(key=lambda o: (-o.strength, o.key, not o.exact))

@@ -124,14 +124,25 @@ def row_dot(matrix: sp.csr_matrix, row: int, dense: np.ndarray) -> float:
     return float(dense[matrix.indices[lo:hi]] @ matrix.data[lo:hi])
 
 
+def kth_weights(matrix: sp.csr_matrix, k: int) -> np.ndarray:
+    """Each row's k-th highest weight (its smallest weight when it has fewer terms): the bar for a row's
+    'characteristic' terms."""
+    bars = np.zeros(matrix.shape[0], dtype=np.float32)
+    for row in range(matrix.shape[0]):
+        values = matrix.data[matrix.indptr[row]:matrix.indptr[row + 1]]
+        if values.size:
+            bars[row] = values.min() if values.size <= k else -np.partition(-values, k - 1)[k - 1]
+    return bars
+
+
 def top_shared_terms(matrix: sp.csr_matrix, row: int, dense: np.ndarray, allowed: np.ndarray,
-                     k: int) -> list[int]:
+                     k: int, min_weight: float = 0.0) -> list[int]:
     """Columns of the terms that contribute most to the similarity of `row` and the spread row, best first,
-    restricted to allowed columns (ties on the lower column)."""
+    restricted to allowed columns where `row` weighs at least min_weight (ties on the lower column)."""
     lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
     cols = matrix.indices[lo:hi]
     weight = dense[cols] * matrix.data[lo:hi]
-    keep = (weight > 0) & allowed[cols]
+    keep = (weight > 0) & allowed[cols] & (matrix.data[lo:hi] >= min_weight)
     cols, weight = cols[keep], weight[keep]
     return [int(cols[i]) for i in np.lexsort((cols, -weight))[:k]]
 

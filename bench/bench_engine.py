@@ -52,8 +52,9 @@ def run_job(pages_path: str) -> dict:
 
 def measure(pages_path: Path) -> dict:
     """Run one job in a fresh interpreter and return its figures."""
-    out = subprocess.run([sys.executable, __file__, "--child", str(pages_path)], check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run([sys.executable, __file__, "--child", str(pages_path)], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"the job on {pages_path.name} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
