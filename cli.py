@@ -8,6 +8,7 @@ Errors print one line to stderr and exit non-zero; no traceback reaches the user
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import threading
@@ -31,6 +32,9 @@ class _CleanErrors(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:            # `cli.py jobs list | head`: the reader left, not an error
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except (JobError, OSError, ValueError) as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(1)

@@ -128,6 +128,21 @@ def test_invalid_transition_from_the_cli(manager):
     assert result.exit_code == 1 and f"cannot resume job {job_id}: it is completed" in result.stderr
 
 
+def test_a_reader_that_leaves_early_is_not_an_error(manager, _isolated_jobs_dir):
+    job_id = manager.create_job("test_counting", config={"n": 1})
+    manager.wait(job_id, 10)
+    template = json.loads((_isolated_jobs_dir / f"{job_id}.json").read_text())
+    for i in range(1000):                                   # more output than a pipe buffer holds
+        fake = f"{i:012x}"
+        (_isolated_jobs_dir / f"{fake}.json").write_text(json.dumps(dict(template, job_id=fake)))
+    proc = subprocess.Popen([sys.executable, str(REPO / "cli.py"), "jobs", "list"], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline()                           # like `| head -1`
+    proc.stdout.close()
+    assert proc.wait(timeout=60) == 0
+    assert proc.stderr.read() == b""
+
+
 def test_worker_runs_queued_jobs_until_none_is_left(_isolated_jobs_dir):
     creator = JobManager(_isolated_jobs_dir, autostart=False)
     ids = [creator.create_job("test_counting", config={"n": 20}) for _ in range(3)]
