@@ -148,6 +148,14 @@ class JobRunner:
             writer.close()
 
     def _run_steps(self, ctx: TaskContext, writer: ResultsWriter, last_key: str | None) -> Outcome:
+        """Every preparation step again (they rebuild ctx.state), then the items after the last
+        checkpoint, then finish()."""
+        outcome = self._prepare_steps(ctx)
+        if outcome is None:
+            outcome = self._item_step(ctx, writer, last_key)
+        return outcome
+
+    def _prepare_steps(self, ctx: TaskContext) -> Outcome | None:
         steps = tuple(self.task.steps)
         for index, step in enumerate(steps[:-1]):
             self._check_interrupt()
@@ -164,6 +172,10 @@ class JobRunner:
                 return self._storage_outcome(exc)
             except Exception as exc:
                 return self._failed(step, exc, f"step '{step}'")
+        return None
+
+    def _item_step(self, ctx: TaskContext, writer: ResultsWriter, last_key: str | None) -> Outcome:
+        steps = tuple(self.task.steps)
         self.step_index, self.step = len(steps) - 1, steps[-1]
         self._check_interrupt()
         try:
@@ -176,12 +188,13 @@ class JobRunner:
                            error={"type": "InvalidJobOperation", "message": problem})
         self.total_items = len(keys)
         self._flush_quietly()
-        self._log("step_started", f"Step {len(steps)}/{len(steps)} '{self.step}' started: "
-                  f"{len(keys) - writer.next_index} of {len(keys)} items to process.")
+        label = f"Step {len(steps)}/{len(steps)} '{self.step}'"
+        self._log("step_started", f"{label} started: {len(keys) - writer.next_index} of "
+                  f"{len(keys)} items to process.")
         outcome = self._run_items(ctx, writer, keys)
         if outcome is not None:
             return outcome
-        self._log("step_finished", f"Step {len(steps)}/{len(steps)} '{self.step}' finished.")
+        self._log("step_finished", f"{label} finished.")
         self.last_step_done = self.step
         try:
             summary = self.task.finish(ctx)
