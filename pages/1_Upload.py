@@ -37,7 +37,7 @@ def chosen_files() -> Upload | None:
     left, right = st.columns(2)
     pages_file = left.file_uploader("Pages file (CSV or XLSX)", type=["csv", "xlsx", "gz"], key="pages_file",
                                     help="One row per page: URL, title, H1 and the page text.")
-    links_file = right.file_uploader("Existing links (optional, CSV or XLSX)", type=["csv", "xlsx"],
+    links_file = right.file_uploader("Existing links (optional, CSV or XLSX)", type=["csv", "xlsx", "gz"],
                                      key="links_file", help="Source, Destination and Anchor columns.")
     st.button("Try the sample site", icon=":material/science:", on_click=st.session_state.__setitem__,
               args=("use_sample", True))
@@ -100,8 +100,9 @@ def show_report(report, links_report) -> None:
     if links_report is not None:
         st.caption(f"Existing links: {links_report.links_kept:,} kept of {links_report.links_read:,} read "
                    "(links to pages outside the crawl and non-hyperlinks are left out).")
-    for warning in list(report.warnings) + list(getattr(links_report, "warnings", []) or []):
-        st.warning(warning)
+    warnings = list(report.warnings) + list(getattr(links_report, "warnings", []) or [])
+    if warnings:
+        st.warning("\n".join(f"- {warning}" for warning in warnings), icon=":material/info:")
     _details(report)
 
 

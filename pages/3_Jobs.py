@@ -7,7 +7,8 @@ from job_manager import JobError
 from ui import format as fmt
 from ui.exports import csv_download, xlsx_download
 from ui.job_panel import job_panel
-from ui.jobs_table import PAGE_SIZE, matching_jobs, page_count, page_rows
+from ui import jobs_table
+from ui.jobs_table import matching_jobs, page_count, page_rows
 from ui.page import guard, plain_message, start_page
 from ui.results import results_view
 
@@ -22,6 +23,8 @@ def list_view(manager) -> None:
     search = filters[1].text_input("Search", key="job_search", placeholder="File name or job id")
     jobs = matching_jobs(manager, None if status == "all" else status, search)
     pages = page_count(len(jobs))
+    if st.session_state.get("jobs_page", 1) > pages:   # a narrower filter left fewer pages
+        st.session_state["jobs_page"] = pages
     page = filters[2].number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1,
                                    key="jobs_page")
     if not jobs:
@@ -29,7 +32,7 @@ def list_view(manager) -> None:
                 "Generate links page.", icon=":material/info:")
         return
     table = page_rows(jobs, int(page))
-    first = (int(page) - 1) * PAGE_SIZE + 1
+    first = (int(page) - 1) * jobs_table.PAGE_SIZE + 1
     st.caption(f"{len(jobs):,} jobs · showing {first:,}–{first + len(table) - 1:,} · select a row to open it")
     picked = st.dataframe(
         table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",

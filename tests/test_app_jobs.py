@@ -112,3 +112,16 @@ def test_home_banner_names_the_active_job(manager):
     assert_clean(app)
     assert any("Resuming active analysis: live-site.csv" in m for m in texts(app.markdown))
     assert any(m.label == "Active" and m.value == "1" for m in app.metric)
+
+
+def test_pagination_survives_a_narrower_filter(manager, monkeypatch):
+    import ui.jobs_table
+
+    monkeypatch.setattr(ui.jobs_table, "PAGE_SIZE", 2)
+    jobs = [finished_job(manager, f"site-{i}.csv", pages=1) for i in range(5)]
+    app = open_page("jobs")
+    app.number_input(key="jobs_page").set_value(3).run()
+    assert list(table(app)["Job"]) == [jobs[0]]          # newest first: the oldest is alone on page 3
+    app.text_input(key="job_search").set_value("site-4").run()
+    assert_clean(app)
+    assert list(table(app)["Job"]) == [jobs[4]]

@@ -123,6 +123,11 @@ def shot(page, name: str) -> None:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.set_viewport_size({"width": 1400, "height": 2400})   # the app scrolls inside, not the document
         ready(page)
+        try:   # tables draw their cells after the script run; an empty table never does
+            page.wait_for_function("""() => Array.from(document.querySelectorAll('[data-testid="stDataFrame"]'))
+                .every(frame => frame.querySelector('[data-testid^="glide-cell"]'))""", timeout=5_000)
+        except sync_api.TimeoutError:
+            pass
         page.screenshot(path=str(Path(folder) / f"{name}.png"))
         page.set_viewport_size({"width": 1400, "height": 1000})
 

@@ -25,12 +25,13 @@ def matching_jobs(manager, status: str | None = None, search: str = "") -> list[
             if needle in fmt.file_name_of(job).lower() or needle in str(job.get("job_id", "")).lower()]
 
 
-def page_count(total: int, size: int = PAGE_SIZE) -> int:
-    return max(1, math.ceil(total / size))
+def page_count(total: int, size: int | None = None) -> int:
+    return max(1, math.ceil(total / (size or PAGE_SIZE)))
 
 
-def page_rows(jobs: list[dict], page: int, size: int = PAGE_SIZE) -> pd.DataFrame:
+def page_rows(jobs: list[dict], page: int, size: int | None = None) -> pd.DataFrame:
     """The display table for page `page` (1-based) of the jobs."""
+    size = size or PAGE_SIZE
     page = min(max(1, page), page_count(len(jobs), size))
     chunk = jobs[(page - 1) * size: page * size]
     return pd.DataFrame([job_row(job) for job in chunk], columns=list(COLUMNS))
