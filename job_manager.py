@@ -19,8 +19,7 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
-from jobresults import (committed_length, header_bytes, last_checkpoint, read_results,
-                        results_csv_bytes)
+from jobresults import header_bytes, last_checkpoint, read_results, results_csv_bytes
 from jobstate import (FINISHED_STATUSES, TERMINAL_STATUSES, InvalidJobId, InvalidJobOperation,
                       ItemError, JobError, JobNotFound, JobStatus, PauseJob, SecretInConfig,
                       StorageError, UnknownTask, check_transition, iso_to_epoch, new_job_id,
@@ -373,10 +372,4 @@ class JobManager:
         self._read(job_id)
         return results_csv_bytes(self.store.results_path(job_id),
                                  self.store.checkpoints_path(job_id))
-
-    def committed_bytes(self, job_id) -> int:
-        """Length of the results file a reader may trust (for tests and diagnostics)."""
-        self._read(job_id)
-        return committed_length(self.store.results_path(job_id),
-                                self.store.checkpoints_path(job_id))[1]
 
