@@ -26,8 +26,8 @@ ENGINE = "offline"
 NEIGHBOURS = 30            # TF-IDF neighbours kept per page (candidates without a title mention come from here)
 # Finding TF-IDF neighbours: exact on small sites; on large ones each page keeps only its heaviest terms, so the
 # search stays near-linear in pages (about NEIGHBOUR_NONZEROS terms in all, at least NEIGHBOUR_TERMS per page).
-NEIGHBOUR_NONZEROS = 5_000_000
-NEIGHBOUR_TERMS = 100
+NEIGHBOUR_NONZEROS = 3_000_000
+NEIGHBOUR_TERMS = 50
 KEY_PHRASES_PER_PAGE = 8   # owned terms registered as anchors for each target
 # Log-odds added by each kind of anchor evidence (inbound anchors are what people already link with).
 KIND_LOGIT = {"inbound": 3.5, "title": 2.5, "h1": 2.5, "head": 2.5, "key": -0.5, "shared": 0.0}

@@ -32,6 +32,11 @@ def run_job(pages_path: str) -> dict:
     from analyzer import AnalysisConfig, analyze_page, build_index, source_pages
     from site_import import load_site
 
+    import tables
+    size = Path(pages_path).stat().st_size
+    lifted = size > tables.MAX_BYTES
+    if lifted:  # the app refuses uploads over its limit; lift it here to time the engine on the big site anyway
+        tables.MAX_BYTES = size + 1
     cpu0, t0 = time.process_time(), time.perf_counter()
     site = load_site(Path(pages_path))
     t1 = time.perf_counter()
@@ -47,7 +52,7 @@ def run_job(pages_path: str) -> dict:
     baseline = time.perf_counter() - b0
     return {"pages": len(site.pages), "suggestions": suggestions, "load_s": t1 - t0, "index_s": t2 - t1,
             "analyze_s": t3 - t2, "total_s": t3 - t0, "cpu_s": cpu, "peak_mib": peak_mib,
-            "tfidf_baseline_s": baseline}
+            "tfidf_baseline_s": baseline, "file_mb": size / 1e6, "import_limit_lifted": lifted}
 
 
 def measure(pages_path: Path) -> dict:
@@ -71,6 +76,9 @@ def report(name, figures: dict) -> None:
           f"peak={figures['peak_mib']:6.0f} MiB  = {figures['total_s'] / figures['tfidf_baseline_s']:.1f}x "
           f"a plain TF-IDF pass ({figures['tfidf_baseline_s']:.1f}s)  suggestions={figures['suggestions']}  "
           + ", ".join(verdict), flush=True)
+    if figures.get("import_limit_lifted"):
+        print(f"        note: the {figures['file_mb']:.0f} MB crawl is over the app's upload limit "
+              "(tables.MAX_BYTES); the limit was lifted for this measurement")
 
 
 def growth(results: list[tuple[int, dict]]) -> None:
