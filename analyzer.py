@@ -18,7 +18,7 @@ import pandas as pd
 from anchors import KIND_LABEL, Match, PhraseIndex, inbound_anchor_texts
 from candidates import (TfidfModel, build_tfidf, kth_weights, owned_terms, page_document, prune_rows, row_dot, spread_row,
                         top_k_similar, top_shared_terms)
-from textutil import (clean_title, context_around, detect_site_affixes, is_acceptable_anchor, prose_score,
+from textutil import (STOP_WORDS, clean_title, context_around, detect_site_affixes, is_acceptable_anchor, prose_score,
                       lowered_tokens, title_head, token_spans)
 
 RESULT_COLUMNS = ("Source", "Destination", "Anchor", "Context", "Score", "Reason", "Engine")
@@ -384,13 +384,36 @@ def _under_inbound_cap(index: LinkIndex, target: int) -> bool:
     return cap is None or int(index.new_inbound[target]) < cap
 
 
+def _widen_single_word(index: LinkIndex, text: str, target: int, span: tuple[int, int], starts: np.ndarray,
+                       ends: np.ndarray, words: list[str], taken: list[tuple[int, int]]) -> tuple[int, int]:
+    """A one-word anchor grows by its neighbour word when the target uses the same two words ("paper" ->
+    "paper filters"): a descriptive anchor tells the reader more about the target."""
+    i = int(np.searchsorted(starts, span[0]))
+    if i >= len(words) or int(starts[i]) != span[0] or int(ends[i]) != span[1]:
+        return span
+    target_text = None
+    for first, last in ((i, i + 1), (i - 1, i)):
+        if first < 0 or last >= len(words) or text[int(ends[first]):int(starts[last])] != " ":
+            continue
+        other = words[last if first == i else first]
+        if other.lower() in STOP_WORDS or not other[:1].isalpha():
+            continue
+        wider = (int(starts[first]), int(ends[last]))
+        if any(wider[0] < end and start < wider[1] for start, end in taken):
+            continue
+        target_text = target_text if target_text is not None else index.texts[target].lower()
+        if text[wider[0]:wider[1]].lower() in target_text:
+            return wider
+    return span
+
+
 def analyze_page(index: LinkIndex, source_url: str) -> list[dict]:
     """Suggestions for one page (RESULT_COLUMNS), best first; counts them towards each target's inbound cap."""
     source = index.url_pos[source_url]
     index.analysed.add(source_url)
     if not index.is_source[source]:
         return []
-    ranked, _words, starts, ends = _rank_targets(index, source)
+    ranked, words, starts, ends = _rank_targets(index, source)
     text, config = index.texts[source], index.config
     rows, taken, used_anchors = [], [], set()
     for item in ranked:
@@ -400,6 +423,8 @@ def analyze_page(index: LinkIndex, source_url: str) -> list[dict]:
             continue
         for option in item.options:
             span = _pick_occurrence(text, option, starts, ends, taken)
+            if span and option.kind in ("shared", "key"):
+                span = _widen_single_word(index, text, item.target, span, starts, ends, words, taken)
             anchor = text[span[0]:span[1]] if span else ""
             if not span or anchor.lower() in used_anchors:
                 continue

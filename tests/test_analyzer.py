@@ -250,3 +250,16 @@ def test_empty_and_textless_pages_do_not_break_the_index():
     index = build_index(make_site(pages), AnalysisConfig())
     assert source_pages(index) == []
     assert summarize(index, [])["orphans_before"] == 2
+
+
+def test_a_shared_word_grows_into_the_two_words_both_pages_use():
+    pages = [{"path": "pour-over", "title": "Pour-over guide | Cafe",
+              "content": "Rinse paper filters before brewing. Paper filters catch oils; cheap paper filters taste "
+                         "papery. Pour slowly over the bloom."},
+             {"path": "kettle", "title": "Gooseneck kettle | Cafe",
+              "content": "Our shop sells paper filters next to the kettles; the bloom rises when you pour."},
+             {"path": "tea", "title": "Green tea | Cafe", "content": "Steep green tea leaves at low heat."},
+             {"path": "mugs", "title": "Mugs | Cafe", "content": "Stoneware mugs keep drinks warm."}]
+    rows = from_page(suggestions(make_site(pages)), "kettle")
+    row = next(r for r in rows if r["Destination"] == BASE + "pour-over")
+    assert row["Anchor"] == "paper filters"
