@@ -16,12 +16,30 @@ STATUS_CHOICES = ("all",) + tuple(fmt.STATUS_STYLE)
 _CONFIRMING = "confirm_delete_for"
 
 
+LIST_REFRESH_S = 2.0
+
+
 def list_view(manager) -> None:
+    """The jobs table; it refreshes itself while any job is active, and stops once none is."""
+    live = any(job.get("status") in fmt.ACTIVE_STATUSES for job in manager.list_jobs())
+    st.fragment(list_body, run_every=LIST_REFRESH_S if live else None)(manager, live)
+
+
+def list_body(manager, live: bool) -> None:
+    with guard("The jobs list"):
+        every_job = manager.list_jobs()
+        table_section(manager, every_job)
+        if any(job.get("status") in fmt.ACTIVE_STATUSES for job in every_job) != live:
+            st.rerun()   # the whole page again, so the refresh switches on or off
+
+
+def table_section(manager, every_job: list[dict]) -> None:
+    """Filters, one page of the matching jobs, and row selection to open a job."""
     filters = st.columns([1, 2, 1], vertical_alignment="bottom")
     status = filters[0].selectbox("Status", STATUS_CHOICES, key="status_filter",
                                   format_func=lambda s: "All statuses" if s == "all" else fmt.status_label(s))
     search = filters[1].text_input("Search", key="job_search", placeholder="File name or job id")
-    jobs = matching_jobs(manager, None if status == "all" else status, search)
+    jobs = matching_jobs(every_job, None if status == "all" else status, search)
     pages = page_count(len(jobs))
     if st.session_state.get("jobs_page", 1) > pages:   # a narrower filter left fewer pages
         st.session_state["jobs_page"] = pages

@@ -15,14 +15,14 @@ PAGE_SIZE = 25
 COLUMNS = ("Job", "File", "Status", "Engine", "Progress", "Pages", "Suggestions", "Cost", "Created", "Updated")
 
 
-def matching_jobs(manager, status: str | None = None, search: str = "") -> list[dict]:
-    """Jobs (newest first) with the given status whose file name or id contains the search text."""
-    jobs = manager.list_jobs(status=status or None)
+def matching_jobs(jobs: list[dict], status: str | None = None, search: str = "") -> list[dict]:
+    """The jobs (from one listing, newest first) with the given status whose file name or id contains
+    the search text."""
     needle = search.strip().lower()
-    if not needle:
-        return jobs
     return [job for job in jobs
-            if needle in fmt.file_name_of(job).lower() or needle in str(job.get("job_id", "")).lower()]
+            if (not status or job.get("status") == status)
+            and (not needle or needle in fmt.file_name_of(job).lower()
+                 or needle in str(job.get("job_id", "")).lower())]
 
 
 def page_count(total: int, size: int | None = None) -> int:
