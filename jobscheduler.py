@@ -217,11 +217,8 @@ class JobScheduler:
             runner.last_flush = time.monotonic()
             with self._lock:
                 self._runners[job_id] = runner
-        if first:
-            self.store.add_event(job_id, "started", "Started.")
-        else:
-            self.store.add_event(job_id, "resumed", f"Running again from item {done + 1} "
-                                 f"(attempt {meta['attempts']}).")
+        self.store.add_event(job_id, "started", "Started." if first else
+                             f"Running again from item {done + 1} (attempt {meta['attempts']}).")
         runner.start()
 
     # ================================================================ end of a run
