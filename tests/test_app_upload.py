@@ -93,3 +93,14 @@ def test_xlsx_upload_and_existing_links():
     assert_clean(app)
     assert metric(app, "Pages kept") == "4"
     assert any("Existing links: 1 kept of 2 read" in c for c in texts(app.caption))
+
+
+def test_dataset_store_keeps_the_newest_and_skips_a_broken_one(tmp_path):
+    saved = [datasets.save_dataset(f"crawl {i}".encode(), f"crawl-{i}.csv", root=tmp_path)
+             for i in range(datasets.KEEP_LATEST + 2)]
+    kept = sorted(p.name for p in tmp_path.iterdir())
+    assert kept == sorted(d.dataset_id for d in saved[-datasets.KEEP_LATEST:])
+    (saved[-1].folder / "meta.json").write_text("{not json")
+    assert datasets.latest_dataset(tmp_path).pages_name == saved[-2].pages_name
+    with pytest.raises(datasets.DatasetError):
+        datasets.load_dataset("../escape", tmp_path)
