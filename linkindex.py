@@ -1,0 +1,170 @@
+"""The prepared state of one analysis run (LinkIndex) and how it is built from a SiteData.
+
+Kept apart from the ranking so each module stays small: this one knows pages, TF-IDF, phrases and existing
+links; ranking.py turns them into ranked targets for one page; analyzer.py is the public API.
+"""
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from anchors import PhraseIndex, inbound_anchor_texts
+from candidates import TfidfModel, build_tfidf, kth_weights, owned_terms, page_document, prune_rows, top_k_similar
+from textutil import clean_title, detect_site_affixes, lowered_tokens, title_head
+
+NEIGHBOURS = 30            # TF-IDF neighbours kept per page (candidates without a title mention come from here)
+# Finding TF-IDF neighbours: exact on small sites; on large ones each page keeps only its heaviest terms, so the
+# search stays near-linear in pages (about NEIGHBOUR_NONZEROS terms in all, at least NEIGHBOUR_TERMS per page).
+NEIGHBOUR_NONZEROS = 3_000_000
+NEIGHBOUR_TERMS = 50
+KEY_PHRASES_PER_PAGE = 8   # owned terms registered as anchors for each target
+CHARACTERISTIC_TERMS = 30  # a shared-term anchor must be among the target's heaviest terms ("takes" never is)
+SHARED_MAX_DF = 0.1        # a shared term used by more pages than this share says nothing about one target
+
+
+@dataclass(frozen=True)
+class AnalysisConfig:
+    max_per_page: int = 5
+    max_inbound_per_target: int | None = None
+    exclude_patterns: tuple[str, ...] = ()   # glob or substring patterns on URLs (sources and targets)
+    candidates_per_page: int = 20
+    min_score: float = 0.0
+
+
+@dataclass
+class LinkIndex:
+    """Everything analyze_page needs, built once per run by build_index."""
+    config: AnalysisConfig
+    urls: list[str]
+    texts: list[str]
+    is_target: np.ndarray
+    is_source: np.ndarray
+    model: TfidfModel
+    neighbours: np.ndarray
+    neighbour_sims: np.ndarray
+    phrases: PhraseIndex
+    phrase_df: np.ndarray
+    existing: set
+    inbound_before: np.ndarray
+    shareable_terms: np.ndarray     # TF-IDF columns distinctive enough to serve as shared-term anchors
+    characteristic_bar: np.ndarray  # per page: weight of its CHARACTERISTIC_TERMS-th heaviest term
+    url_pos: dict = field(default_factory=dict)
+    new_inbound: np.ndarray | None = None
+    analysed: set = field(default_factory=set)
+
+
+# ---------------------------------------------------------------- building the index
+
+def matches_pattern(url: str, patterns: Iterable[str]) -> bool:
+    """Glob patterns (with * ? [) match the whole URL; other patterns match as plain substrings."""
+    for pattern in patterns:
+        pattern = pattern.strip()
+        if not pattern:
+            continue
+        if any(ch in pattern for ch in "*?[") and fnmatch.fnmatchcase(url, pattern):
+            return True
+        if pattern in url:
+            return True
+    return False
+
+
+def _column(pages: pd.DataFrame, name: str) -> list[str]:
+    """A text column as a list of str, '' for missing values."""
+    if name not in pages.columns:
+        return [""] * len(pages)
+    return ["" if pd.isna(v) else str(v) for v in pages[name].tolist()]
+
+
+def _clean_titles(titles: list[str]) -> list[str]:
+    """Titles without the site-wide suffix/prefix (detected from the data) and section numbers."""
+    suffixes, prefixes = detect_site_affixes(titles)
+    return [clean_title(t, suffixes, prefixes) for t in titles]
+
+
+def _spellings_in(text: str, terms: list[str]) -> list[str]:
+    """How a page spells (lowercased) TF-IDF terms, so key phrases like PyObject keep their case."""
+    lowered = text.lower()
+    spelled = []
+    for term in terms:
+        pos = lowered.find(term)
+        spelled.append(text[pos:pos + len(term)] if pos >= 0 and len(lowered) == len(text) else term)
+    return spelled
+
+
+def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[str], texts: list[str],
+                      targets: np.ndarray, key_terms: list[list[tuple[str, float]]], inbound: dict) -> None:
+    """Add every target's title, head, H1, owned key phrases and inbound anchors to the phrase index."""
+    for i in np.flatnonzero(targets):
+        i = int(i)
+        for anchor in inbound.get(i, {}):
+            index.add(anchor, i, "inbound")
+        cleaned = cleaned_titles[i]
+        index.add(cleaned, i, "title")
+        index.add(title_head(cleaned), i, "head")
+        h1 = clean_title(h1s[i], set(), set())
+        index.add(h1, i, "h1")
+        index.add(title_head(h1), i, "head")
+        for term in _spellings_in(texts[i], [term for term, _weight in key_terms[i]]):
+            index.add(term, i, "key")
+
+
+def _phrase_document_frequency(index: PhraseIndex, texts: list[str], sources: np.ndarray) -> np.ndarray:
+    """How many source pages mention each phrase (specificity: a phrase on every page names nothing)."""
+    df = np.zeros(len(index.phrases), dtype=np.int32)
+    for i in np.flatnonzero(sources):
+        found = index.present(lowered_tokens(texts[int(i)]))
+        if found:
+            df[list(found)] += 1
+    return df
+
+
+def build_index(site, config: AnalysisConfig) -> LinkIndex:
+    """Prepare TF-IDF neighbours, the phrase index and existing links for `site` (a site_import.SiteData)."""
+    pages = site.pages
+    urls = _column(pages, "url")
+    titles, h1s, texts = _column(pages, "title"), _column(pages, "h1"), _column(pages, "content")
+    excluded = np.array([matches_pattern(u, config.exclude_patterns) for u in urls], dtype=bool)
+    flags = pages["is_target"] if "is_target" in pages.columns else pd.Series(True, index=pages.index)
+    is_target = flags.fillna(False).astype(bool).to_numpy() & ~excluded
+    is_source = is_target & np.array([bool(t.strip()) for t in texts], dtype=bool)
+    cleaned = _clean_titles(titles)
+    model = build_tfidf([page_document(t, h, c) for t, h, c in zip(cleaned, h1s, texts)],
+                        [f"{t} {h}" for t, h in zip(cleaned, h1s)])
+    k = max(NEIGHBOURS, config.candidates_per_page)
+    terms_per_page = max(NEIGHBOUR_TERMS, NEIGHBOUR_NONZEROS // max(1, len(urls)))
+    neighbours, sims = top_k_similar(prune_rows(model.matrix, terms_per_page), k, is_target)
+    url_pos = {u: i for i, u in enumerate(urls)}
+    link_rows = _known_links(site.links, url_pos)
+    phrases = PhraseIndex()
+    _register_phrases(phrases, cleaned, h1s, texts, is_target, owned_terms(model, KEY_PHRASES_PER_PAGE),
+                      inbound_anchor_texts(link_rows))
+    inbound_before = np.zeros(len(urls), dtype=np.int32)
+    existing = set()
+    for source, destination, _anchor in link_rows:
+        if (source, destination) not in existing:
+            existing.add((source, destination))
+            inbound_before[destination] += 1
+    return LinkIndex(config=config, urls=urls, texts=texts, is_target=is_target, is_source=is_source,
+                     model=model, neighbours=neighbours, neighbour_sims=sims, phrases=phrases,
+                     phrase_df=_phrase_document_frequency(phrases, texts, is_source), existing=existing,
+                     inbound_before=inbound_before, url_pos=url_pos,
+                     shareable_terms=(model.df < len(urls)) & (model.df <= max(2, SHARED_MAX_DF * len(urls))),
+                     characteristic_bar=kth_weights(model.matrix, CHARACTERISTIC_TERMS),
+                     new_inbound=np.zeros(len(urls), dtype=np.int32))
+
+
+def _known_links(links: pd.DataFrame | None, url_pos: dict) -> list[tuple[int, int, str]]:
+    """Existing links between known pages as (source index, destination index, anchor); self links dropped."""
+    if links is None or len(links) == 0:
+        return []
+    anchors = _column(links, "anchor")
+    rows = []
+    for source, destination, anchor in zip(_column(links, "source"), _column(links, "destination"), anchors):
+        s, d = url_pos.get(source), url_pos.get(destination)
+        if s is not None and d is not None and s != d:
+            rows.append((s, d, anchor))
+    return rows

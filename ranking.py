@@ -1,0 +1,198 @@
+"""Ranking one source page's targets: anchor options (mentions, shared terms), their evidence, a 0-1 score,
+and the choice of one occurrence per anchor.
+
+Why a log-linear score: each generic signal (topical similarity, how much the page talks about the target's
+title, the kind of anchor evidence, how specific the phrase is across the site) adds log-odds, so one strong
+signal can carry a link and none is ever a hard rule.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from anchors import Match
+from candidates import row_dot, spread_row, top_shared_terms
+from linkindex import LinkIndex
+from textutil import STOP_WORDS, is_acceptable_anchor, lowered_tokens, prose_score, token_spans
+
+# Log-odds added by each kind of anchor evidence (inbound anchors are what people already link with).
+KIND_LOGIT = {"inbound": 3.5, "title": 2.5, "h1": 2.5, "head": 2.5, "key": -0.5, "shared": 0.0}
+INEXACT_LOGIT = 1.5        # a title/H1/head/inbound phrase in other capitalisation: often the words, not the page
+# Log-linear weights of the generic signals (log cosine, log title cosine, phrase specificity, log anchor length,
+# log number of targets a phrase names).
+WEIGHTS = {"similarity": 2.0, "title_similarity": 0.5, "specificity": 3.0, "length": 0.6, "ambiguity": 0.5}
+SCORE_BIAS = -0.5          # centres the logistic score so a typical good suggestion lands near 0.5-0.8
+SHARED_PER_TARGET = 3      # shared-term anchors tried per TF-IDF neighbour
+SHARED_MIN_SIMILARITY = 0.1  # a single shared word is only offered between pages whose topics clearly overlap
+OCCURRENCES_CHECKED = 6    # occurrences of one phrase weighed for "running text" before picking one
+
+
+@dataclass
+class Option:
+    """One way to anchor a link to a target: a phrase of a given kind and its occurrences in the source."""
+    key: tuple[str, ...]     # the phrase's lowercased tokens
+    kind: str
+    matches: list[Match]
+    df: int                  # pages that mention the phrase
+    targets: int             # targets the phrase names (ambiguity)
+    exact: bool = False      # spelled with the target's own capitalisation ("Built-in Functions", not "built-in functions")
+    strength: float = 0.0
+
+
+@dataclass
+class Ranked:
+    """A target ranked for one source page, with its anchor options best first."""
+    target: int
+    score: float
+    similarity: float
+    options: list[Option]
+
+
+def linkable(index: LinkIndex, source: int, target: int) -> bool:
+    """A target may receive a new link from source: indexable, not itself, not already linked."""
+    return bool(index.is_target[target]) and target != source and (source, target) not in index.existing
+
+
+def _specificity(pages: int, df: int) -> float:
+    """1 for a phrase only a page or two mention, falling towards 0 for one that every page mentions."""
+    pages, df = max(2, pages), max(1, df)
+    return float(min(1.0, math.log(pages / df) / math.log(pages))) if pages > df else 0.0
+
+
+def _option_strength(pages: int, option: Option) -> float:
+    """Log-odds that a phrase names its target: kind of evidence, specificity, length, ambiguity."""
+    length = math.log(len(" ".join(option.key)))
+    kind = KIND_LOGIT[option.kind] if option.exact or option.kind in ("key", "shared") else INEXACT_LOGIT
+    return (kind + WEIGHTS["specificity"] * _specificity(pages, option.df) + WEIGHTS["length"] * length
+            - WEIGHTS["ambiguity"] * math.log(option.targets))
+
+
+def _link_score(similarity: float, title_similarity: float, options: list[Option]) -> float:
+    """0-1 score: a logistic blend of topical similarity, how much the source talks about the target's title,
+    and the best anchor's evidence."""
+    if not options:
+        return 0.0
+    logit = (WEIGHTS["similarity"] * math.log(similarity + 1e-3)
+             + WEIGHTS["title_similarity"] * math.log(title_similarity + 1e-2) + options[0].strength + SCORE_BIAS)
+    return 1.0 / (1.0 + math.exp(-logit))
+
+
+def _mention_options(index: LinkIndex, source: int, words: list[str],
+                     lowered: list[str]) -> dict[int, list[Option]]:
+    """Targets named by phrases found in the source page, with every matching phrase as an option."""
+    by_pair: dict[tuple[int, int, bool], list[Match]] = {}
+    phrases = index.phrases.phrases
+    for match in index.phrases.scan(words, lowered):
+        for target in phrases[match.phrase].targets:
+            if linkable(index, source, target):
+                by_pair.setdefault((target, match.phrase, match.exact), []).append(match)
+    options: dict[int, list[Option]] = {}
+    for (target, pid, exact), found in by_pair.items():
+        phrase = phrases[pid]
+        options.setdefault(target, []).append(Option(phrase.key, phrase.targets[target], found,
+                                                      int(index.phrase_df[pid]), len(phrase.targets), exact))
+    return options
+
+
+def _shared_terms(index: LinkIndex, target: int, source_row: np.ndarray) -> list[tuple[str, int]]:
+    """A neighbour's most distinctive terms that the source also uses, as (term, document frequency)."""
+    model = index.model
+    columns = top_shared_terms(model.matrix, target, source_row, index.shareable_terms, 2 * SHARED_PER_TARGET,
+                               float(index.characteristic_bar[target]))
+    terms = [(str(model.terms[c]), int(model.df[c])) for c in columns]
+    return [(term, df) for term, df in terms if is_acceptable_anchor(term)][:SHARED_PER_TARGET]
+
+
+def _shared_term_options(index: LinkIndex, source_row: np.ndarray, targets: list[int], words: list[str],
+                         lowered: list[str]) -> dict[int, list[Option]]:
+    """For TF-IDF neighbours with no mention: single-term anchors from their shared distinctive terms.
+
+    TF-IDF terms are lowercased, so an occurrence only counts when the target spells it the same way
+    (PyObject is not pyobject).
+    """
+    wanted = {target: _shared_terms(index, target, source_row) for target in targets}
+    terms = {term for found in wanted.values() for term, _df in found}
+    positions: dict[str, list[int]] = {}
+    for i in [i for i, token in enumerate(lowered) if token in terms]:
+        positions.setdefault(lowered[i], []).append(i)
+    by_spelling: dict[str, dict[str, list[Match]]] = {}
+    for term, where in positions.items():
+        for i in where:
+            by_spelling.setdefault(term, {}).setdefault(words[i], []).append(Match(i, i + 1, -1))
+    options = {}
+    for target, found in wanted.items():
+        options[target] = []
+        for term, df in found:
+            spelled = [m for spelling, matches in by_spelling.get(term, {}).items()
+                       if spelling in index.texts[target] for m in matches]
+            if spelled:
+                options[target].append(Option((term,), "shared", sorted(spelled), df, 1))
+    return options
+
+
+def rank_targets(index: LinkIndex, source: int) -> tuple[list[Ranked], list[str], np.ndarray, np.ndarray]:
+    """Every target worth linking from `source`, best first, with the page's tokens and their offsets."""
+    words, starts, ends = token_spans(index.texts[source])
+    lowered = lowered_tokens(index.texts[source], words)
+    options = _mention_options(index, source, words, lowered)
+    unmentioned = [int(t) for t in index.neighbours[source]
+                   if t >= 0 and int(t) not in options and linkable(index, source, int(t))]
+    source_row = spread_row(index.model.matrix, source)
+    options.update(_shared_term_options(index, source_row, unmentioned, words, lowered))
+    targets = sorted(options)
+    ranked, pages = [], int(index.is_source.sum())
+    for target in targets:
+        similarity = row_dot(index.model.matrix, target, source_row)
+        title_similarity = row_dot(index.model.titles, target, source_row)
+        found = [o for o in options[target] if o.kind != "shared" or similarity >= SHARED_MIN_SIMILARITY]
+        for option in found:
+            option.strength = _option_strength(pages, option)
+        found.sort(key=lambda o: (-o.strength, o.key, not o.exact))
+        score = _link_score(float(similarity), float(title_similarity), found)
+        ranked.append(Ranked(target, round(min(1.0, score), 4), float(similarity), found))
+    ranked.sort(key=lambda r: (-r.score, r.target))
+    return ranked, words, starts, ends
+
+
+def pick_occurrence(text: str, option: Option, starts: np.ndarray, ends: np.ndarray,
+                     taken: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The occurrence (character span) in the most running-text-like sentence that overlaps no chosen anchor.
+
+    Only the first few free occurrences are weighed: links belong near the first mention anyway.
+    """
+    free = []
+    for match in option.matches:
+        span = (int(starts[match.start]), int(ends[match.end - 1]))
+        if not any(span[0] < end and start < span[1] for start, end in taken):
+            free.append(span)
+            if len(free) == OCCURRENCES_CHECKED:
+                break
+    if len(free) <= 1:
+        return free[0] if free else None
+    scores = [prose_score(text, *span) for span in free]
+    return free[scores.index(max(scores))]
+
+
+def widen_single_word(index: LinkIndex, text: str, target: int, span: tuple[int, int], starts: np.ndarray,
+                       ends: np.ndarray, words: list[str], taken: list[tuple[int, int]]) -> tuple[int, int]:
+    """A one-word anchor grows by its neighbour word when the target uses the same two words ("paper" ->
+    "paper filters"): a descriptive anchor tells the reader more about the target."""
+    i = int(np.searchsorted(starts, span[0]))
+    if i >= len(words) or int(starts[i]) != span[0] or int(ends[i]) != span[1]:
+        return span
+    target_text = None
+    for first, last in ((i, i + 1), (i - 1, i)):
+        if first < 0 or last >= len(words) or text[int(ends[first]):int(starts[last])] != " ":
+            continue
+        other = words[last if first == i else first]
+        if other.lower() in STOP_WORDS or not other[:1].isalpha():
+            continue
+        wider = (int(starts[first]), int(ends[last]))
+        if any(wider[0] < end and start < wider[1] for start, end in taken):
+            continue
+        target_text = target_text if target_text is not None else index.texts[target].lower()
+        if text[wider[0]:wider[1]].lower() in target_text:
+            return wider
+    return span
