@@ -19,7 +19,7 @@ from textutil import clean_title, detect_site_affixes, lowered_tokens, title_hea
 NEIGHBOURS = 30            # TF-IDF neighbours kept per page (candidates without a title mention come from here)
 # Finding TF-IDF neighbours: exact on small sites; on large ones each page keeps only its heaviest terms, so the
 # search stays near-linear in pages (about NEIGHBOUR_NONZEROS terms in all, at least NEIGHBOUR_TERMS per page).
-NEIGHBOUR_NONZEROS = 3_000_000
+NEIGHBOUR_NONZEROS = 1_500_000
 NEIGHBOUR_TERMS = 50
 KEY_PHRASES_PER_PAGE = 8   # owned terms registered as anchors for each target
 CHARACTERISTIC_TERMS = 30  # a shared-term anchor must be among the target's heaviest terms ("takes" never is)
