@@ -131,7 +131,7 @@ def test_resume_uses_the_jobs_own_copy_of_inputs(make_manager, tmp_path):
     upload.write_text("url\n/x\n")
     manager = make_manager()
     job_id = manager.create_job("test_counting", inputs={"pages.csv": upload},
-                                config={"n": 40, "delay": 0.01})
+                                config={"n": 200, "delay": 0.004})
     pause_midway(manager, job_id, after=3)
     upload.unlink()
     manager.resume(job_id)
@@ -143,19 +143,18 @@ def test_resume_uses_the_jobs_own_copy_of_inputs(make_manager, tmp_path):
 # ----------------------------------------------------------------------------- pause / resume / stop
 def test_pause_acts_between_items_and_resume_never_repeats_one(manager, tmp_path):
     record = tmp_path / "computed.txt"
-    job_id = manager.create_job("test_counting", config={"n": 60, "delay": 0.01,
+    job_id = manager.create_job("test_counting", config={"n": 300, "delay": 0.004,
                                                         "record": str(record)})
     meta = pause_midway(manager, job_id)
     assert meta["can_resume"] and meta["paused_at"] and meta["owner"] is None
     done = meta["items_done"]
-    assert 5 <= done < 60
+    assert 5 <= done < 300
     assert computed_keys(record) == [f"item-{i:04d}" for i in range(done)]
-    assert frame_rows(manager.results_frame(job_id)) == expected_rows(60)[:len(frame_rows(
-        manager.results_frame(job_id)))]
+    assert frame_rows(manager.results_frame(job_id)) == expected_rows(done)
     manager.resume(job_id)
     assert manager.wait(job_id, 20)["status"] == "completed"
-    assert Counter(computed_keys(record)) == Counter(f"item-{i:04d}" for i in range(60))
-    assert frame_rows(manager.results_frame(job_id)) == expected_rows(60)
+    assert Counter(computed_keys(record)) == Counter(f"item-{i:04d}" for i in range(300))
+    assert frame_rows(manager.results_frame(job_id)) == expected_rows(300)
     assert {"paused", "resumed"} <= {e["event"] for e in manager.events(job_id)}
 
 
@@ -267,7 +266,7 @@ def test_concurrent_items_commit_in_order(manager, tmp_path):
 # ----------------------------------------------------------------------------- queue and cap
 def test_cap_on_running_jobs_and_fifo_start(make_manager):
     manager = make_manager(max_running=2)
-    ids = [manager.create_job("test_counting", config={"n": 15, "delay": 0.01}) for _ in range(4)]
+    ids = [manager.create_job("test_counting", config={"n": 30, "delay": 0.01}) for _ in range(4)]
     peak = 0
 
     def all_done():
@@ -499,14 +498,14 @@ def _orphan(jobs_dir, job_id, **extra):
 
 def test_orphaned_running_job_is_recovered_by_a_new_manager(make_manager, jobs_dir):
     first = make_manager()
-    job_id = first.create_job("test_counting", config={"n": 80, "delay": 0.005})
+    job_id = first.create_job("test_counting", config={"n": 300, "delay": 0.004})
     pause_midway(first, job_id)
     first.shutdown()
     _orphan(jobs_dir, job_id)
     second = make_manager()
     meta = second.wait(job_id, 20)
     assert meta["status"] == "completed"
-    assert frame_rows(second.results_frame(job_id)) == expected_rows(80)
+    assert frame_rows(second.results_frame(job_id)) == expected_rows(300)
     recovered = [e for e in second.events(job_id, 200) if e["event"] == "recovered"]
     assert recovered and "Recovered after restart" in recovered[0]["message"]
 
@@ -523,18 +522,18 @@ def test_repeated_crashes_without_progress_end_as_failed(make_manager, jobs_dir)
 
 def test_shutdown_without_pause_hands_the_job_back_to_the_queue(make_manager):
     first = make_manager()
-    job_id = first.create_job("test_counting", config={"n": 80, "delay": 0.005})
+    job_id = first.create_job("test_counting", config={"n": 300, "delay": 0.004})
     wait_for(lambda: first.get(job_id)["items_done"] >= 3, what="progress")
     first.shutdown()
     assert first.get(job_id)["status"] == "queued"
     second = make_manager()
     assert second.wait(job_id, 20)["status"] == "completed"
-    assert frame_rows(second.results_frame(job_id)) == expected_rows(80)
+    assert frame_rows(second.results_frame(job_id)) == expected_rows(300)
 
 
 def test_shutdown_with_pause_pauses_running_jobs(make_manager):
     manager = make_manager()
-    job_id = manager.create_job("test_counting", config={"n": 80, "delay": 0.005})
+    job_id = manager.create_job("test_counting", config={"n": 1000, "delay": 0.005})
     wait_for(lambda: manager.get(job_id)["items_done"] >= 3, what="progress")
     manager.shutdown(pause=True)
     meta = manager.get(job_id)
