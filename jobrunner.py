@@ -213,8 +213,9 @@ class JobRunner:
         """None when every item is done; otherwise how the job stopped early."""
         self.current_index = writer.next_index
         try:
-            if int(getattr(self.task, "concurrency", 1) or 1) > 1:
-                self._items_in_pool(ctx, writer, keys)
+            width = max(1, int(self.task.concurrency_for(ctx)))
+            if width > 1:
+                self._items_in_pool(ctx, writer, keys, width)
             else:
                 self._items_in_order(ctx, writer, keys)
         except _Interrupted:
@@ -261,9 +262,9 @@ class JobRunner:
             except ItemError as exc:
                 self._commit(writer, index, key, ([], take_counters(), str(exc) or "ItemError"))
 
-    def _items_in_pool(self, ctx: TaskContext, writer: ResultsWriter, keys: Sequence[str]) -> None:
-        """Up to `concurrency` items in flight; results committed strictly in item order."""
-        width = int(self.task.concurrency)
+    def _items_in_pool(self, ctx: TaskContext, writer: ResultsWriter, keys: Sequence[str],
+                       width: int) -> None:
+        """Up to `width` items in flight; results committed strictly in item order."""
         next_index, pending = writer.next_index, deque()
         with ThreadPoolExecutor(width, thread_name_prefix=f"job-{self.job_id}") as pool:
             try:

@@ -76,6 +76,11 @@ class Task:
     result_columns: ClassVar[tuple[str, ...]] = ()
     concurrency: int = 1
 
+    def concurrency_for(self, ctx: TaskContext) -> int:
+        """Items in flight for this job (after its preparation steps); a task may decide per job,
+        e.g. several remote calls at once for a paid API but one at a time for local work."""
+        return int(self.concurrency or 1)
+
     def prepare(self, ctx: TaskContext, step: str) -> None:
         """Run one preparation step (every step but the last). Rerun on resume to rebuild state."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,7 +85,7 @@ class PageAnalyzer:
     index: analyzer.LinkIndex
     engine: str
     gemini: object | None = None
-    counters: dict = field(default_factory=dict)
+    _record_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def rows_for(self, url: str, count: Callable[..., None] | None = None) -> list[dict]:
         if self.gemini is None:
@@ -104,7 +105,8 @@ class PageAnalyzer:
             raise ItemError(str(exc)) from None
         if count is not None:
             count(**outcome.counters())
-        analyzer.record_suggestions(self.index, outcome.rows)
+        with self._record_lock:  # Gemini pages run on several threads; the inbound counts are shared
+            analyzer.record_suggestions(self.index, outcome.rows)
         return outcome.rows
 
 
@@ -146,6 +148,11 @@ class LinkAnalysisTask(Task):
                                                 spent_usd=_spent_so_far(ctx))
             analyzer.record_suggestions(page_analyzer.index, done.to_dict("records"))
             ctx.state["pages"] = page_analyzer
+
+    def concurrency_for(self, ctx: TaskContext) -> int:
+        """Gemini pages run a few at a time so a job uses its quota; offline pages one by one (CPU-bound)."""
+        gemini = ctx.state["pages"].gemini
+        return gemini.settings.max_in_flight if gemini is not None else 1
 
     def items(self, ctx: TaskContext) -> list[str]:
         return analyzer.source_pages(ctx.state["pages"].index)

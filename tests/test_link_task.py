@@ -208,3 +208,16 @@ def test_cli_suggest_on_a_bad_file_prints_one_plain_line(tmp_path):
     assert "notes.csv" in result.output and "URL" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_gemini_job_keeps_several_pages_in_flight(manager, gemini):
+    answer = fg.success({"suggestions": []})
+    # the first three answers wait (at most 2 s) until three requests are open at once; the fake records the
+    # most requests it saw open together, which a job sending one page at a time would keep at 1
+    held = fg.Reply(answer.status, answer.body, delay_s=2.0, hold_until_in_flight=3)
+    gemini.script = [held, held, held, answer]
+    job = start_sample(manager, engine="gemini", api_key="k")
+    meta = manager.wait(job, timeout=60)
+    assert meta["status"] == JobStatus.COMPLETED, meta["error"]
+    assert gemini.max_in_flight_seen >= 3
+    assert meta["items_done"] == meta["total_items"]
