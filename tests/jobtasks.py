@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from pathlib import Path
-from typing import Callable
 
 from job_manager import ItemError, PauseJob, Task, register_task
+from waiting import wait_for  # noqa: F401  (re-exported for the job tests)
 
 COLUMNS = ("item", "n", "text", "value")
 REPO = Path(__file__).resolve().parents[1]
@@ -113,19 +112,6 @@ register_task(PooledCountingTask)
 
 
 # ----------------------------------------------------------------------------- test helpers
-def wait_for(condition: Callable[[], object], timeout: float = 10.0, what: str = "condition"):
-    """Poll `condition` until it returns something truthy; fail the test after `timeout`."""
-    deadline = time.monotonic() + timeout
-    pause = threading.Event()
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        pause.wait(0.01)
-
-
 def frame_rows(frame) -> list[tuple]:
     """Result rows as plain tuples, comparable with jobtasks.expected_rows()."""
     return [(str(r.item), int(r.n), str(r.text), int(r.value)) for r in frame.itertuples()]

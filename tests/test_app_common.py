@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +13,7 @@ from job_manager import Task, register_task
 from ui import format as fmt
 from ui.jobs_table import page_count, page_rows
 from ui.results import filter_suggestions, orphan_figures, score_histogram
+from waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data"
@@ -60,17 +60,6 @@ register_task(GateTask())
 def seed_job(manager, label: str = "seed.csv", pages: int = 3, engine: str = "offline") -> str:
     """A job of the gate task, looking like a link analysis to the UI (label, engine)."""
     return manager.create_job(GateTask.name, inputs={}, config={"engine": engine, "pages": pages}, label=label)
-
-
-def wait_for(condition, timeout: float = 15, message: str = "condition"):
-    """Poll `condition` until it returns something truthy; fail the test after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        threading.Event().wait(0.02)
-    raise AssertionError(f"timed out after {timeout} s waiting for {message}")
 
 
 def wait_status(manager, job_id: str, *statuses: str, timeout: float = 15) -> dict:

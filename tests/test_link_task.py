@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -13,21 +12,11 @@ import link_task
 import site_import
 from job_manager import JobManager, JobStatus
 from tests import fake_gemini as fg
+from waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_PAGES = ROOT / "sample_data" / "pages.csv"
 SAMPLE_LINKS = ROOT / "sample_data" / "inlinks.csv"
-
-
-def wait_for(condition, timeout: float = 30.0, what: str = "condition"):
-    """Poll `condition` until it returns something truthy; fail the test after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 @pytest.fixture
