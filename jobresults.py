@@ -20,7 +20,7 @@ import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import pandas as pd
 
@@ -363,8 +363,19 @@ def results_csv_bytes(results: Path, checkpoints: Path) -> bytes:
     """The committed results as CSV (UTF-8 with BOM for spreadsheets), formula-injection safe."""
     _, end = committed_length(results, checkpoints)
     text = _read_span(results, 0, end).decode("utf-8", errors="replace")
+    rows = csv.reader(io.StringIO(text, newline=""))
+    header = next(rows, [])
+    return safe_csv_bytes(header, rows)
+
+
+def safe_csv_bytes(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
+    """CSV for spreadsheets: UTF-8 with BOM, CRLF, every data cell passed through neutralise_cell.
+
+    The one CSV export of the product: job results and `cli.py suggest` both write through it.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    for i, row in enumerate(csv.reader(io.StringIO(text, newline=""))):
-        writer.writerow(row if i == 0 else [neutralise_cell(c) for c in row])
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([neutralise_cell(cell) for cell in row])
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")

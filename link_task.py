@@ -8,8 +8,6 @@ uninterrupted one.
 """
 from __future__ import annotations
 
-import csv
-import io
 import threading
 import time
 from dataclasses import dataclass, field
@@ -249,16 +247,8 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
 
 
 def suggestions_csv(frame: pd.DataFrame) -> bytes:
-    """CSV bytes of a suggestions table, safe to open in a spreadsheet."""
-    from jobresults import neutralise_cell  # one neutraliser for every export
+    """CSV bytes of a suggestions table, safe to open in a spreadsheet (the job export's own writer)."""
+    from jobresults import safe_csv_bytes
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(frame.columns)
-    for row in frame.itertuples(index=False):
-        writer.writerow([neutralise_cell(_text(value)) for value in row])
-    return buffer.getvalue().encode("utf-8")
-
-
-def _text(value) -> str:
-    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+    cells = frame.astype(object).where(frame.notna(), "")
+    return safe_csv_bytes(list(frame.columns), ([str(v) for v in row] for row in cells.itertuples(index=False)))
