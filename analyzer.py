@@ -18,7 +18,7 @@ import pandas as pd
 from anchors import KIND_LABEL
 from linkindex import AnalysisConfig, LinkIndex, build_index  # noqa: F401  (public API, see docs/architecture.md)
 from ranking import pick_occurrence, rank_targets, widen_single_word
-from textutil import context_around, is_acceptable_anchor
+from textutil import context_around, is_acceptable_anchor, names_target, starts_sentence
 
 RESULT_COLUMNS = ("Source", "Destination", "Anchor", "Context", "Score", "Reason", "Engine")
 ENGINE = "offline"
@@ -94,7 +94,7 @@ def analyze_page(index: LinkIndex, source_url: str) -> list[dict]:
             if span and option.kind in ("shared", "key"):
                 span = widen_single_word(index, text, item.target, span, starts, ends, words, taken)
             anchor = text[span[0]:span[1]] if span else ""
-            if not span or anchor.lower() in used_anchors:
+            if not span or anchor.lower() in used_anchors or not _says_enough(index, item.target, option, text, span):
                 continue
             taken.append(span)
             used_anchors.add(anchor.lower())
@@ -104,6 +104,14 @@ def analyze_page(index: LinkIndex, source_url: str) -> list[dict]:
                 _reason(anchor, option.kind, item.similarity), ENGINE))))
             break
     return rows
+
+
+def _says_enough(index: LinkIndex, target: int, option, text: str, span: tuple[int, int]) -> bool:
+    """Title, H1 and inbound anchors name the target; vocabulary-only anchors must name it too."""
+    if option.kind not in ("shared", "key"):
+        return True
+    return names_target(text[span[0]:span[1]], index.titles[target], index.h1s[target], index.urls[target],
+                        starts_sentence(text, span[0]))
 
 
 # ---------------------------------------------------------------- checks, resume, summary

@@ -116,18 +116,9 @@ def anchor_context(index: Any, source: str, anchor: str) -> str:
 
 
 def page_fields(index: Any, url: str) -> dict[str, str]:
-    """Title, H1 and text of one page of the index (empty strings for what the index does not hold).
-
-    The LinkIndex keeps each page's text; titles and H1s are used when it also offers `titles` / `h1s`
-    lists aligned with `urls`.
-    """
+    """Cleaned title, H1 and text of one page of the index (empty strings for an unknown URL)."""
     position = index.url_pos.get(url)
     if position is None:
         return {"title": "", "h1": "", "content": ""}
-    return {"title": _aligned(index, "titles", position), "h1": _aligned(index, "h1s", position),
+    return {"title": index.titles[position] or "", "h1": index.h1s[position] or "",
             "content": index.texts[position] or ""}
-
-
-def _aligned(index: Any, name: str, position: int) -> str:
-    values = getattr(index, name, None)
-    return str(values[position] or "") if values is not None and position < len(values) else ""

@@ -52,6 +52,8 @@ class LinkIndex:
     inbound_before: np.ndarray
     shareable_terms: np.ndarray     # TF-IDF columns distinctive enough to serve as shared-term anchors
     characteristic_bar: np.ndarray  # per page: weight of its CHARACTERISTIC_TERMS-th heaviest term
+    titles: list[str] = field(default_factory=list)   # cleaned titles (site-wide suffix removed), by page
+    h1s: list[str] = field(default_factory=list)
     url_pos: dict = field(default_factory=dict)
     new_inbound: np.ndarray | None = None
     analysed: set = field(default_factory=set)
@@ -151,7 +153,7 @@ def build_index(site, config: AnalysisConfig) -> LinkIndex:
     return LinkIndex(config=config, urls=urls, texts=texts, is_target=is_target, is_source=is_source,
                      model=model, neighbours=neighbours, neighbour_sims=sims, phrases=phrases,
                      phrase_df=_phrase_document_frequency(phrases, texts, is_source), existing=existing,
-                     inbound_before=inbound_before, url_pos=url_pos,
+                     inbound_before=inbound_before, url_pos=url_pos, titles=cleaned, h1s=h1s,
                      shareable_terms=(model.df < len(urls)) & (model.df <= max(2, SHARED_MAX_DF * len(urls))),
                      characteristic_bar=kth_weights(model.matrix, CHARACTERISTIC_TERMS),
                      new_inbound=np.zeros(len(urls), dtype=np.int32))

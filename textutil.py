@@ -77,6 +77,36 @@ def is_acceptable_anchor(text: str) -> bool:
     return any(word.lower() not in STOP_WORDS for word in tokens(text))
 
 
+_POSSESSIVE_RE = re.compile(r"['’]s$")
+
+
+def is_plain_word(anchor: str, starts_sentence: bool = False) -> bool:
+    """One dictionary-style word ("summer", "week's", or "Weigh" opening a sentence): no inner capital,
+    digit or code shape, so nothing marks it as a name."""
+    word = _POSSESSIVE_RE.sub("", anchor.strip())
+    if starts_sentence:
+        word = word[:1].lower() + word[1:]
+    return word.isalpha() and word.islower()
+
+
+def names_target(anchor: str, title: str, h1: str, url: str, starts_sentence: bool = False) -> bool:
+    """Whether a one-word anchor found only by shared vocabulary says where the link goes.
+
+    A plain word ("summer", "trust") links well only when the target is about it: it stands in the target's
+    title, H1 or URL. Names (Kenya, PyObject, json.dumps) and phrases of two or more words always say enough.
+    """
+    if not is_plain_word(anchor, starts_sentence):
+        return True
+    about = set(lowered_tokens(f"{title} {h1}")) | set(re.split(r"[^a-z0-9]+", url.lower()))
+    return _POSSESSIVE_RE.sub("", anchor.strip().lower()) in about
+
+
+def starts_sentence(text: str, start: int) -> bool:
+    """True when the word at `start` opens the text or a sentence (its capital then says nothing)."""
+    before = text[:start].rstrip()
+    return not before or before[-1] in ".!?:;\"'“”(["
+
+
 def strip_section_number(title: str) -> str:
     """'2.6. Control flow' -> 'Control flow'; 'Chapter 3 Setup' -> 'Setup'."""
     return _SECTION_NUMBER_RE.sub("", title or "", count=1).strip()

@@ -263,3 +263,40 @@ def test_a_shared_word_grows_into_the_two_words_both_pages_use():
     rows = from_page(suggestions(make_site(pages)), "kettle")
     row = next(r for r in rows if r["Destination"] == BASE + "pour-over")
     assert row["Anchor"] == "paper filters"
+
+
+@pytest.mark.parametrize("anchor, starts, title, url, expected", [
+    ("summer", False, "Cold Brew Guide", "https://x.example/guides/cold-brew", False),   # plain word, unrelated
+    ("week's", False, "Meet our roaster", "https://x.example/blog/roaster", False),     # possessive, still plain
+    ("Weigh", True, "Cupping at home", "https://x.example/blog/cupping", False),        # capital of a sentence
+    ("Kenya", False, "New lot has landed", "https://x.example/blog/new-lot", True),     # a name
+    ("Weigh", False, "Cupping at home", "https://x.example/blog/cupping", True),        # capital mid-sentence
+    ("PyObject", True, "Common structures", "https://x.example/c-api/structures", True),  # code shape
+    ("timer", False, "Digital Coffee Scale with Timer", "https://x.example/shop/scale", True),  # in the title
+    ("grinders", False, "Gear", "https://x.example/shop/grinders", True),              # in the URL
+    ("paper filters", False, "Gear", "https://x.example/shop/gear", True),             # two words
+])
+def test_vocabulary_only_one_word_anchor_must_name_the_target(anchor, starts, title, url, expected):
+    from textutil import names_target
+
+    assert names_target(anchor, title, "", url, starts_sentence=starts) is expected
+
+
+def test_shared_vocabulary_never_yields_a_plain_word_unrelated_to_the_target():
+    """On the sample site every one-word anchor found by shared vocabulary is a name or names its target."""
+    from pathlib import Path
+
+    from site_import import load_site
+    from textutil import is_plain_word
+
+    sample = Path(__file__).resolve().parents[1] / "sample_data"
+    site = load_site(sample / "pages.csv", sample / "inlinks.csv")
+    index = build_index(site, AnalysisConfig())
+    rows = [row for url in source_pages(index) for row in analyze_page(index, url)]
+    shared = [r for r in rows if "distinctive term" in r["Reason"] or "key phrase" in r["Reason"]]
+    assert shared, "the sample site should exercise vocabulary-only anchors"
+    for row in shared:
+        target = index.url_pos[row["Destination"]]
+        about = f"{index.titles[target]} {index.h1s[target]} {row['Destination']}".lower()
+        if is_plain_word(row["Anchor"]) and " " not in row["Anchor"]:
+            assert row["Anchor"].lower().rstrip("'s") in about, row

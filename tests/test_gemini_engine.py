@@ -92,7 +92,7 @@ def test_request_carries_prompt_schema_model_and_key_only_as_header(fake):
     prompt = request.prompt
     assert "Welcome to our garden shop." in prompt and "at most 3 links" in prompt
     assert WATER in prompt and '"watering tips"' in prompt and HIDDEN not in prompt
-    assert "Page starts: Watering tips for summer" in prompt     # the index has no titles: opening words
+    assert "Title: Watering tips" in prompt   # the target is shown by its cleaned title
 
 
 def test_invalid_suggestions_are_dropped_and_counted_by_reason(fake):
