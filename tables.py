@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-MAX_BYTES = 200 * 1024 * 1024   # larger files are refused: the app keeps the whole table in memory
+MAX_BYTES = 1_000_000_000  # larger files are refused: the app keeps the whole table in memory (~4x)
 MAX_ROWS = 500_000              # larger tables are refused for the same reason
 DELIMITERS = (",", ";", "\t", "|")
 _BAD_ROW_MARKER = "\uffff<bad row>"
