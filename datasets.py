@@ -8,13 +8,16 @@ Only the newest few datasets are kept: jobs keep their own copy of their inputs.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+
+from job_manager import default_jobs_dir
+from jobstore import atomic_write_bytes
+from tables import table_suffix
 
 KEEP_LATEST = 5
 _META = "meta.json"
@@ -50,7 +53,7 @@ class Dataset:
 
 def default_root() -> Path:
     """<INLINK_JOBS_DIR or ./jobs>/datasets."""
-    return Path(os.environ.get("INLINK_JOBS_DIR") or "jobs") / "datasets"
+    return default_jobs_dir() / "datasets"
 
 
 def save_dataset(pages: bytes, pages_name: str, *, links: bytes | None = None,
@@ -61,13 +64,13 @@ def save_dataset(pages: bytes, pages_name: str, *, links: bytes | None = None,
     dataset_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:6]
     folder = root / dataset_id
     folder.mkdir(parents=True, exist_ok=False)
-    dataset = Dataset(dataset_id, folder, pages_name, "pages" + _suffix(pages_name),
+    dataset = Dataset(dataset_id, folder, pages_name, "pages" + table_suffix(pages_name),
                       saved_at=datetime.now(timezone.utc).isoformat(), column_map=dict(column_map or {}),
                       summary=dict(summary or {}))
     (folder / dataset.pages_file).write_bytes(pages)
     if links is not None:
         dataset.links_name = links_name or "links.csv"
-        dataset.links_file = "links" + _suffix(dataset.links_name)
+        dataset.links_file = "links" + table_suffix(dataset.links_name)
         (folder / dataset.links_file).write_bytes(links)
     _write_meta(dataset)
     _prune(root)
@@ -102,14 +105,7 @@ def load_dataset(dataset_id: str, root: Path | None = None) -> Dataset:
 def _write_meta(dataset: Dataset) -> None:
     meta = asdict(dataset)
     meta.pop("folder")
-    temporary = dataset.folder / (_META + ".tmp")
-    temporary.write_text(json.dumps(meta, indent=1, default=str), encoding="utf-8")
-    os.replace(temporary, dataset.folder / _META)
-
-
-def _suffix(filename: str) -> str:
-    suffix = Path(filename).suffix.lower()
-    return suffix if suffix in (".csv", ".xlsx", ".xls", ".gz") else ".csv"
+    atomic_write_bytes(dataset.folder / _META, json.dumps(meta, indent=1, default=str).encode("utf-8"))
 
 
 def _folders_newest_first(root: Path) -> list[Path]:

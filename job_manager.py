@@ -30,7 +30,8 @@ from jobtask import Task, TaskContext, get_task, register_task, registered_tasks
 
 __all__ = ["JobStatus", "TERMINAL_STATUSES", "JobError", "JobNotFound", "InvalidJobId",
            "InvalidJobOperation", "SecretInConfig", "UnknownTask", "StorageError", "ItemError",
-           "PauseJob", "TaskContext", "Task", "register_task", "registered_tasks", "JobManager"]
+           "PauseJob", "TaskContext", "Task", "register_task", "registered_tasks", "JobManager",
+           "default_jobs_dir"]
 
 _DELETE_WAIT = 10.0    # how long delete() waits for another process to release a running job
 
@@ -64,6 +65,11 @@ def _checked_config(config: Mapping | None) -> dict:
     except (TypeError, ValueError) as exc:
         raise InvalidJobOperation(f"config must be JSON-serialisable: {exc}") from None
     return config
+
+
+def default_jobs_dir() -> Path:
+    """The data folder when none is given: $INLINK_JOBS_DIR, else ./jobs (one rule for every front end)."""
+    return Path(os.environ.get("INLINK_JOBS_DIR") or "jobs")
 
 
 def compute_progress(meta: Mapping, now: float | None = None) -> dict:
@@ -102,8 +108,7 @@ class JobManager:
                  stale_after: float = 15.0, autostart: bool = True, max_recoveries: int = 3):
         if durability not in ("crash", "power"):
             raise ValueError(f"durability must be 'crash' or 'power', not {durability!r}")
-        root = jobs_dir or os.environ.get("INLINK_JOBS_DIR") or "jobs"
-        self.store = JobStore(root)
+        self.store = JobStore(jobs_dir or default_jobs_dir())
         self.jobs_dir = self.store.root
         self.max_running = max(1, int(max_running))
         self.durability = durability

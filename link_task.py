@@ -18,6 +18,7 @@ import pandas as pd
 
 import analyzer
 import site_import
+from tables import table_suffix
 from job_manager import ItemError, JobManager, PauseJob, Task, TaskContext, register_task
 
 TASK_NAME = "link_analysis"
@@ -201,10 +202,10 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
     pages_bytes, links_bytes = _as_bytes(pages), _as_bytes(links) if links is not None else None
     site_import.load_site(pages_bytes, links_bytes, pages_name=pages_name, links_name=links_name,
                           column_map=dict(column_map or {}) or None)
-    inputs = {"pages" + _suffix(pages_name): pages_bytes}
+    inputs = {"pages" + table_suffix(pages_name): pages_bytes}
     files = {"pages": next(iter(inputs)), "pages_label": pages_name}
     if links_bytes is not None:
-        stored = "links" + _suffix(links_name or "links.csv")
+        stored = "links" + table_suffix(links_name or "links.csv")
         inputs[stored] = links_bytes
         files.update(links=stored, links_label=links_name or stored)
     config = {"engine": engine, "options": cleaned, "files": files, "column_map": dict(column_map or {})}
@@ -217,11 +218,6 @@ def _as_bytes(source: Path | str | bytes) -> bytes:
     if isinstance(source, (bytes, bytearray)):
         return bytes(source)
     return Path(source).read_bytes()
-
-
-def _suffix(name: str) -> str:
-    suffix = Path(name).suffix.lower()
-    return suffix if suffix in (".csv", ".xlsx", ".tsv", ".txt") else ".csv"
 
 
 def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", options: Mapping | None = None,

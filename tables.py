@@ -46,6 +46,18 @@ class SiteDataError(ValueError):
         return f"{', '.join(where)}: {self.detail}" if where else self.detail
 
 
+TABLE_SUFFIXES = (".csv.gz", ".tsv.gz", ".txt.gz", ".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".gz")
+
+
+def table_suffix(filename: str) -> str:
+    """The ending to keep when a stored copy of an upload is renamed (pages.csv.gz -> .csv.gz); .csv if odd.
+
+    read_table sniffs gzip and XLSX by their bytes, so the ending only keeps stored copies recognisable.
+    """
+    lowered = (filename or "").lower()
+    return next((suffix for suffix in TABLE_SUFFIXES if lowered.endswith(suffix)), ".csv")
+
+
 def read_table(source, filename: str | None = None) -> pd.DataFrame:
     """Return the table in ``source`` (path, bytes or file-like with .getvalue()/.read()) as strings."""
     data, name = _read_source(source, filename)

@@ -8,26 +8,25 @@ because tests point INLINK_JOBS_DIR at a fresh temporary folder each time, in on
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import link_task  # noqa: F401  (registers the link analysis task before any job is recovered)
+from job_manager import JobManager, default_jobs_dir
+
 LOG = logging.getLogger("inlink.ui")
 _LOCK = threading.Lock()
-_MANAGERS: dict[Path, "JobManager"] = {}
+_MANAGERS: dict[Path, JobManager] = {}
 
 
 def jobs_dir() -> Path:
     """The jobs folder this process uses: $INLINK_JOBS_DIR, else ./jobs (the JobManager's own default)."""
-    return Path(os.environ.get("INLINK_JOBS_DIR") or "jobs").resolve()
+    return default_jobs_dir().resolve()
 
 
-def get_manager():
+def get_manager() -> JobManager:
     """The started JobManager for the current jobs folder, created on first use."""
-    import link_task  # noqa: F401  (registers the link analysis task before any job is recovered)
-    from job_manager import JobManager
-
     folder = jobs_dir()
     with _LOCK:
         manager = _MANAGERS.get(folder)
