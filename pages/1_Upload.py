@@ -6,7 +6,6 @@ The accepted dataset goes to the dataset store (datasets.py), which survives a c
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -14,9 +13,9 @@ import streamlit as st
 import datasets
 import site_import
 from ui import format as fmt
+from ui import sample
 from ui.page import guard, start_page
 
-SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
 PREVIEW_ROWS = 50
 _PARSED = "upload_parsed"
 
@@ -47,8 +46,8 @@ def chosen_files() -> Upload | None:
         key = f"{pages_file.file_id}:{links_file.file_id if links_file is not None else ''}"
         return Upload(key, pages_file.getvalue(), pages_file.name, *links)
     if st.session_state.get("use_sample"):
-        return Upload("sample", (SAMPLE_DIR / "pages.csv").read_bytes(), "pages.csv",
-                      (SAMPLE_DIR / "inlinks.csv").read_bytes(), "inlinks.csv")
+        pages, links = sample.sample_files()
+        return Upload("sample", pages, sample.PAGES_NAME, links, sample.LINKS_NAME)
     return None
 
 

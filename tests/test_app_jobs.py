@@ -6,6 +6,7 @@ import io
 import pandas as pd
 import pytest
 
+import datasets
 from job_manager import JobNotFound
 from test_app_common import (GateTask, _stop_managers, assert_clean, open_page, seed_job,  # noqa: F401
                              texts, wait_status)
@@ -125,3 +126,18 @@ def test_pagination_survives_a_narrower_filter(manager, monkeypatch):
     app.text_input(key="job_search").set_value("site-4").run()
     assert_clean(app)
     assert list(table(app)["Job"]) == [jobs[4]]
+
+
+def test_one_click_on_home_runs_the_sample_site(manager):
+    app = open_page("home")
+    assert_clean(app)
+    [button] = [b for b in app.button if b.label == "Try it on the sample site"]
+    button.click().run()
+    assert_clean(app)
+    [job] = manager.list_jobs()
+    assert job["task"] == "link_analysis" and job["label"].startswith("Sample site")
+    assert app.query_params.get("job") in (job["job_id"], [job["job_id"]])
+    assert any("You can close this tab" in s for s in texts(app.success))
+    done = manager.wait(job["job_id"], timeout=60)
+    assert done["status"] == "completed" and done["rows_written"] > 0
+    assert datasets.latest_dataset().pages_name == "pages.csv"   # the sample is now the current dataset

@@ -9,6 +9,7 @@ import datasets
 from ui import format as fmt
 from ui.job_panel import active_banner
 from ui.page import APP_NAME, guard, start_page
+from ui.sample import start_sample_analysis
 
 STEPS = (
     ("pages/1_Upload.py", "1 · Upload a crawl", ":material/upload_file:",
@@ -28,9 +29,23 @@ def home_page() -> None:
     with guard("The home page"):
         if manager is not None:
             active_banner(manager)
+            _try_the_sample(manager)
         _steps()
         if manager is not None:
             _figures(manager)
+
+
+def _try_the_sample(manager) -> None:
+    """One click from a fresh install to a running analysis of the sample site."""
+    left, right = st.columns([1, 3], vertical_alignment="center")
+    clicked = left.button("Try it on the sample site", type="primary", icon=":material/science:")
+    right.caption("A small coffee-roaster site that ships with the app: it becomes the current dataset and an "
+                  "offline analysis starts at once.")
+    if clicked:
+        job_id = start_sample_analysis(manager)
+        st.session_state["last_job"] = job_id
+        st.session_state["started_job"] = job_id
+        st.switch_page("pages/2_Generate_Links.py", query_params={"job": job_id})
 
 
 def _steps() -> None:
