@@ -27,7 +27,10 @@ _ACTIVE = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
 
 
 class _CleanErrors(click.Group):
-    """Turn the engine's errors (and OS errors) into one line on stderr and exit status 1."""
+    """Turn the engine's errors (and OS errors) into one line on stderr and exit status 1.
+
+    Anything else (a remote API refusing a key, a bug) is also one line; INLINK_DEBUG=1 shows the traceback.
+    """
 
     def invoke(self, ctx):
         try:
@@ -37,6 +40,13 @@ class _CleanErrors(click.Group):
             ctx.exit(0)
         except (JobError, OSError, ValueError) as exc:
             click.echo(f"error: {exc}", err=True)
+            ctx.exit(1)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as exc:
+            if os.environ.get("INLINK_DEBUG"):
+                raise
+            click.echo(f"error: {type(exc).__name__}: {exc} (INLINK_DEBUG=1 shows the details)", err=True)
             ctx.exit(1)
 
 
@@ -244,6 +254,11 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, exclude, model,
                                   options=_options(max_per_page, max_inbound, exclude, model, budget_usd))
     click.echo(f"wrote {summary['suggestions']} suggestions for {summary['pages_analysed']} pages to {out}; "
                f"orphan pages {summary['orphans_before']} -> {summary['orphans_after']}")
+    if summary.get("page_errors"):
+        click.echo(f"note: {summary['page_errors']} page(s) were skipped because their answer could not be used",
+                   err=True)
+    if summary.get("stopped_early"):
+        click.echo(f"note: stopped early: {summary['stopped_early']}", err=True)
 
 
 def main(argv=None) -> int:

@@ -18,8 +18,8 @@ import pandas as pd
 
 import analyzer
 import site_import
-from tables import table_suffix
 from job_manager import ItemError, JobManager, PauseJob, Task, TaskContext, register_task
+from tables import table_suffix
 
 TASK_NAME = "link_analysis"
 ENGINES = ("offline", "gemini")
@@ -39,6 +39,10 @@ DEFAULT_OPTIONS: dict = {
 
 class OptionError(ValueError):
     """An analysis option has a wrong name or value; the message says which and why."""
+
+
+class MissingApiKey(OptionError):
+    """The Gemini engine was chosen but no key was given or found in the environment."""
 
 
 def clean_options(engine: str, options: Mapping | None) -> dict:
@@ -92,7 +96,7 @@ class PageAnalyzer:
         return self._gemini_rows(url, count)
 
     def _gemini_rows(self, url: str, count: Callable[..., None] | None) -> list[dict]:
-        import gemini_engine
+        import gemini_engine  # imported on demand: offline runs never load the google-genai SDK
 
         try:
             outcome = self.gemini.suggest(self.index, url)
@@ -119,11 +123,11 @@ def build_page_analyzer(site: site_import.SiteData, options: Mapping, api_key: s
 
 
 def _gemini_engine(options: Mapping, api_key: str | None, spent_usd: float):
-    import gemini_engine
+    import gemini_engine  # imported on demand: offline runs never load the google-genai SDK
 
     key = api_key or gemini_engine.api_key_from_env()
     if not key:
-        raise RuntimeError("the Gemini engine needs an API key: set GEMINI_API_KEY (or GOOGLE_API_KEY), "
+        raise MissingApiKey("the Gemini engine needs an API key: set GEMINI_API_KEY (or GOOGLE_API_KEY), "
                            "or type the key in the dashboard, then resume the job")
     settings = gemini_engine.GeminiSettings.from_options(
         model=options.get("model"), budget_usd=options.get("budget_usd"), rpm=options.get("rpm"))
@@ -223,23 +227,32 @@ def _as_bytes(source: Path | str | bytes) -> bytes:
 def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", options: Mapping | None = None,
                out_path: Path, api_key: str | None = None,
                progress: Callable[[int, int], None] | None = None) -> dict:
-    """Analyse every page in the foreground and write the suggestions CSV; returns the summary."""
+    """Analyse every page in the foreground and write the suggestions CSV; returns the summary.
+
+    Like a job, a page whose answer cannot be used is skipped (counted in `page_errors`) and a spent budget
+    ends the run early (`stopped_early` says why); what was found so far is written either way.
+    """
     cleaned = clean_options(engine, options)
     site = site_import.load_site(pages, links, pages_name=Path(pages).name,
                                  links_name=Path(links).name if links else None)
     page_analyzer = build_page_analyzer(site, cleaned, api_key)
     rows: list[dict] = []
+    page_errors, stopped_early = 0, None
     sources = analyzer.source_pages(page_analyzer.index)
     for done, url in enumerate(sources, 1):
         try:
             rows.extend(page_analyzer.rows_for(url))
         except ItemError:
-            pass
+            page_errors += 1
+        except PauseJob as exc:
+            stopped_early = str(exc)
+            break
         if progress:
             progress(done, len(sources))
     frame = pd.DataFrame(rows, columns=list(analyzer.RESULT_COLUMNS))
     Path(out_path).write_bytes(suggestions_csv(frame))
-    return analyzer.summarize(page_analyzer.index, frame)
+    summary = analyzer.summarize(page_analyzer.index, frame)
+    return {**summary, "page_errors": page_errors, "stopped_early": stopped_early}
 
 
 def suggestions_csv(frame: pd.DataFrame) -> bytes:

@@ -225,3 +225,33 @@ def test_gemini_page_with_an_unreadable_answer_is_an_item_error_and_the_job_goes
     assert len(errors) == 1 and "could not be read" in errors[0]["message"]
     assert meta["counters"]["gemini_calls"] >= meta["total_items"] + 2   # the failed page's calls are counted
     assert len(manager.results_frame(job)) >= 1                            # later pages still got suggestions
+
+
+def test_cli_suggest_with_gemini_without_a_key_is_one_plain_line(tmp_path, gemini):
+    result = run_cli("suggest", str(SAMPLE_PAGES), "--engine", "gemini", "--out", str(tmp_path / "o.csv"),
+                     jobs_dir=tmp_path / "jobs")
+    assert result.exit_code == 1
+    assert "GEMINI_API_KEY" in result.output and "Traceback" not in result.output
+
+
+def test_cli_suggest_with_gemini_stops_at_the_budget_and_keeps_what_it_found(tmp_path, gemini, monkeypatch):
+    monkeypatch.setenv("GEMINI_API_KEY", "env-key")
+    first = first_candidate()
+    gemini.script = [fg.suggestions((first.destination, first.anchor), prompt_tokens=400_000, output_tokens=0)]
+    out = tmp_path / "o.csv"
+    result = run_cli("suggest", str(SAMPLE_PAGES), "--engine", "gemini", "--budget", "0.15", "--out", str(out),
+                     jobs_dir=tmp_path / "jobs")
+    assert result.exit_code == 0, result.output
+    assert "stopped early" in result.output and "budget" in result.output.lower()
+    rows = pd.read_csv(out, encoding="utf-8-sig")
+    assert 1 <= len(rows) <= 2 and rows["Engine"].str.startswith("gemini:").all()
+
+
+def test_cli_turns_an_unexpected_error_into_one_line(tmp_path, gemini, monkeypatch):
+    monkeypatch.setenv("GEMINI_API_KEY", "env-key")
+    gemini.script = [fg.error(403, "Permission denied", "PERMISSION_DENIED")]
+    result = run_cli("suggest", str(SAMPLE_PAGES), "--engine", "gemini", "--out", str(tmp_path / "o.csv"),
+                     jobs_dir=tmp_path / "jobs")
+    assert result.exit_code == 1
+    assert result.output.count("\n") <= 2 and "Traceback" not in result.output
+    assert "env-key" not in result.output
