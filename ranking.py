@@ -21,7 +21,7 @@ from textutil import STOP_WORDS, is_acceptable_anchor, lowered_tokens, prose_sco
 KIND_LOGIT = {"inbound": 3.5, "title": 2.5, "h1": 2.5, "head": 2.5, "key": -0.5, "shared": 0.0}
 INEXACT_LOGIT = 1.5        # a title/H1/head/inbound phrase in other capitalisation: often the words, not the page
 # Log-linear weights of the generic signals (log cosine, log title cosine, phrase specificity, log anchor length,
-# log number of targets a phrase names).
+# ambiguity: minus the log of the target's share of the similarity among all the targets a phrase names).
 WEIGHTS = {"similarity": 2.0, "title_similarity": 0.5, "specificity": 3.0, "length": 0.6, "ambiguity": 0.5}
 SCORE_BIAS = -0.5          # centres the logistic score so a typical good suggestion lands near 0.5-0.8
 SHARED_PER_TARGET = 3      # shared-term anchors tried per TF-IDF neighbour
@@ -39,6 +39,7 @@ class Option:
     targets: int             # targets the phrase names (ambiguity)
     exact: bool = False      # spelled with the target's own capitalisation ("Built-in Functions", not "built-in functions")
     strength: float = 0.0
+    phrase: int = -1         # id in the site's phrase index (-1 for a shared term, which names one target)
 
 
 @dataclass
@@ -61,12 +62,29 @@ def _specificity(pages: int, df: int) -> float:
     return float(min(1.0, math.log(pages / df) / math.log(pages))) if pages > df else 0.0
 
 
-def _option_strength(pages: int, option: Option) -> float:
+def _option_strength(pages: int, option: Option, ambiguity: float) -> float:
     """Log-odds that a phrase names its target: kind of evidence, specificity, length, ambiguity."""
     length = math.log(len(" ".join(option.key)))
     kind = KIND_LOGIT[option.kind] if option.exact or option.kind in ("key", "shared") else INEXACT_LOGIT
     return (kind + WEIGHTS["specificity"] * _specificity(pages, option.df) + WEIGHTS["length"] * length
-            - WEIGHTS["ambiguity"] * math.log(option.targets))
+            - WEIGHTS["ambiguity"] * ambiguity)
+
+
+def _ambiguity(index: LinkIndex, source: int, option: Option, similarity: float, source_row: np.ndarray,
+               totals: dict[int, float]) -> float:
+    """How little a phrase naming several pages says about this target: -log of the target's share of their
+    similarity to the source (the source itself left out); log of their number when all are equally close.
+
+    Why: word-sense disambiguation by context; of two pages titled "Introduction", the reader of this page
+    most likely means the one on its own topic, so that one keeps most of the phrase's evidence.
+    `totals` caches each phrase's sum for the current source page.
+    """
+    if option.targets <= 1 or option.phrase < 0:
+        return 0.0
+    if option.phrase not in totals:
+        senses = [t for t in index.phrases.phrases[option.phrase].targets if t != source]
+        totals[option.phrase] = sum(max(1e-3, row_dot(index.model.matrix, t, source_row)) for t in senses)
+    return math.log(max(1.0, totals[option.phrase] / max(1e-3, similarity)))
 
 
 def _link_score(similarity: float, title_similarity: float, options: list[Option]) -> float:
@@ -92,7 +110,8 @@ def _mention_options(index: LinkIndex, source: int, words: list[str],
     for (target, pid, exact), found in by_pair.items():
         phrase = phrases[pid]
         options.setdefault(target, []).append(Option(phrase.key, phrase.targets[target], found,
-                                                      int(index.phrase_df[pid]), len(phrase.targets), exact))
+                                                      int(index.phrase_df[pid]), len(phrase.targets), exact,
+                                                      phrase=pid))
     return options
 
 
@@ -142,13 +161,14 @@ def rank_targets(index: LinkIndex, source: int) -> tuple[list[Ranked], list[str]
     source_row = spread_row(index.model.matrix, source)
     options.update(_shared_term_options(index, source_row, unmentioned, words, lowered))
     targets = sorted(options)
-    ranked, pages = [], int(index.is_source.sum())
+    ranked, pages, totals = [], int(index.is_source.sum()), {}
     for target in targets:
         similarity = row_dot(index.model.matrix, target, source_row)
         title_similarity = row_dot(index.model.titles, target, source_row)
         found = [o for o in options[target] if o.kind != "shared" or similarity >= SHARED_MIN_SIMILARITY]
         for option in found:
-            option.strength = _option_strength(pages, option)
+            option.strength = _option_strength(pages, option,
+                                               _ambiguity(index, source, option, float(similarity), source_row, totals))
         found.sort(key=lambda o: (-o.strength, o.key, not o.exact))
         score = _link_score(float(similarity), float(title_similarity), found)
         ranked.append(Ranked(target, round(min(1.0, score), 4), float(similarity), found))

@@ -204,6 +204,27 @@ def test_candidates_for_returns_ranked_targets_with_anchors():
     assert found[0].anchor in index.texts[index.url_pos[BASE + "blog/choosing-shoes"]]
 
 
+def test_a_title_shared_by_two_pages_counts_more_for_the_one_on_the_source_topic():
+    """Two pages titled "Care guide": the boots page's mention is evidence mainly for the boots care guide."""
+    from ranking import rank_targets
+
+    pages = [
+        {"path": "blog/boots", "title": "Waxing leather boots",
+         "content": "Leather boots crack when the leather dries out. Clean the leather boots, wax the seams and "
+                    "follow our care guide before winter. " + FILLER},
+        {"path": "boots/care", "title": "Care guide",
+         "content": "Leather boots need wax: clean the leather, wax the seams, let the boots dry. " + FILLER},
+        {"path": "sweaters/care", "title": "Care guide",
+         "content": "Wool sweaters shrink in hot water: hand wash, dry flat, store folded. " + FILLER},
+    ]
+    index = build_index(make_site(pages), AnalysisConfig())
+    ranked = {index.urls[r.target]: r for r in rank_targets(index, index.url_pos[BASE + "blog/boots"])[0]}
+    near, far = ranked[BASE + "boots/care"].options[0], ranked[BASE + "sweaters/care"].options[0]
+    assert near.key == far.key == ("care", "guide")
+    assert near.strength > far.strength
+    assert ranked[BASE + "boots/care"].score > ranked[BASE + "sweaters/care"].score
+
+
 def test_validate_suggestion_explains_each_problem():
     site = shoe_site(links=[("blog/choosing-shoes", "road", "road")])
     site.pages.loc[site.pages["url"] == BASE + "about", "is_target"] = False
