@@ -62,9 +62,11 @@ def candidates_for(index: LinkIndex, source_url: str, k: int = 20) -> list[Candi
     for item in ranked[:k]:
         anchor = context = ""
         kind = "key"
-        if item.options:
-            span = pick_occurrence(text, item.options[0], starts, ends, [])
-            anchor, context, kind = text[span[0]:span[1]], context_around(text, *span), item.options[0].kind
+        for option in item.options:   # the best anchor analyze_page would also accept
+            span = pick_occurrence(text, option, starts, ends, [])
+            if span and _says_enough(index, item.target, option, text, span):
+                anchor, context, kind = text[span[0]:span[1]], context_around(text, *span), option.kind
+                break
         result.append(Candidate(index.urls[item.target], anchor, context, item.score,
                                 _reason(anchor, kind, item.similarity)))
     return result
@@ -131,20 +133,24 @@ def validate_suggestion(index: LinkIndex, source: str, destination: str, anchor:
         return "the source page already links to the target"
     if not _under_inbound_cap(index, d):
         return "the target already received its maximum of new inbound links"
-    return _anchor_problem(index.texts[s], anchor)
+    return _anchor_problem(index, s, d, anchor)
 
 
-def _anchor_problem(text: str, anchor: str) -> str | None:
-    """Why an anchor is unusable in a page's text (too short, only stop words, absent, inside a word)."""
+def _anchor_problem(index: LinkIndex, source: int, target: int, anchor: str) -> str | None:
+    """Why an anchor is unusable (too short, only stop words, absent, inside a word, a plain word that does
+    not name the target): the same bar a model's pick must clear as the offline engine's own anchors."""
+    text = index.texts[source]
     if not is_acceptable_anchor(anchor):
         return f'the anchor "{anchor}" is shorter than 3 characters or made only of stop words'
     start = text.find(anchor)
-    while start >= 0:
-        end = start + len(anchor)
-        if _on_word_boundaries(text, start, end):
-            return None
+    while start >= 0 and not _on_word_boundaries(text, start, start + len(anchor)):
         start = text.find(anchor, start + 1)
-    return f'the anchor "{anchor}" does not stand as whole words in the source page\'s text'
+    if start < 0:
+        return f'the anchor "{anchor}" does not stand as whole words in the source page\'s text'
+    if not names_target(anchor, index.titles[target], index.h1s[target], index.urls[target],
+                        starts_sentence(text, start)):
+        return f'the one-word anchor "{anchor}" does not name the target (not in its title, H1 or URL)'
+    return None
 
 
 def _on_word_boundaries(text: str, start: int, end: int) -> bool:

@@ -315,6 +315,7 @@ _DROP_CATEGORIES = (
     ("already links to the target", "existing_link"),
     ("maximum of new inbound", "inbound_cap"),
     ("made only of stop words", "weak_anchor"),
+    ("does not name the target", "weak_anchor"),
     ("does not stand as whole words", "anchor_not_in_text"),
     ("per-page limit", "over_page_cap"),
     ("duplicate target", "duplicate_target"),

@@ -321,3 +321,20 @@ def test_shared_vocabulary_never_yields_a_plain_word_unrelated_to_the_target():
         about = f"{index.titles[target]} {index.h1s[target]} {row['Destination']}".lower()
         if is_plain_word(row["Anchor"]) and " " not in row["Anchor"]:
             assert row["Anchor"].lower().rstrip("'s") in about, row
+
+
+def test_validate_suggestion_holds_a_models_one_word_pick_to_the_same_bar():
+    index = build_index(shoe_site(), AnalysisConfig())
+    source = BASE + "blog/choosing-shoes"
+    refused = validate_suggestion(index, source, BASE + "jackets", "weather")
+    assert refused and "does not name the target" in refused
+    assert validate_suggestion(index, source, BASE + "trail", "trail") is None        # a word of its title
+    assert validate_suggestion(index, source, BASE + "jackets", "Waterproof Jackets") is None
+
+
+def test_candidates_offer_only_anchors_the_engine_itself_would_use():
+    index = build_index(shoe_site(), AnalysisConfig())
+    source = BASE + "blog/choosing-shoes"
+    for candidate in candidates_for(index, source, k=10):
+        if candidate.anchor:
+            assert validate_suggestion(index, source, candidate.destination, candidate.anchor) is None
