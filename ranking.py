@@ -37,7 +37,8 @@ class Option:
     matches: list[Match]
     df: int                  # pages that mention the phrase
     targets: int             # targets the phrase names (ambiguity)
-    exact: bool = False      # spelled with the target's own capitalisation ("Built-in Functions", not "built-in functions")
+    exact: bool = False      # spelled with the target's own capitalisation ("Built-in Functions", not
+                             # "built-in functions")
     strength: float = 0.0
     phrase: int = -1         # id in the site's phrase index (-1 for a shared term, which names one target)
 
