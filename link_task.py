@@ -168,8 +168,11 @@ class LinkAnalysisTask(Task):
         return rows
 
     def finish(self, ctx: TaskContext) -> dict:
+        """The summary; by now every item was processed, including pages a resume could not replay (the
+        ones that gave no rows before the pause), so every item counts as analysed."""
         summary = analyzer.summarize(ctx.state["pages"].index, ctx.results_so_far())
-        return {**summary, "import": ctx.state["site"].report.as_dict(max_items=200)}
+        return {**summary, "pages_analysed": len(self.items(ctx)),
+                "import": ctx.state["site"].report.as_dict(max_items=200)}
 
 
 def _spent_so_far(ctx: TaskContext) -> float:

@@ -10,7 +10,7 @@ import pytest
 import analyzer
 import link_task
 import site_import
-from job_manager import JobManager, JobStatus
+from job_manager import JobManager, JobStatus, TaskContext
 from tests import fake_gemini as fg
 from waiting import wait_for
 
@@ -68,6 +68,33 @@ def test_paused_and_resumed_job_equals_an_uninterrupted_run(manager):
     assert manager.wait(job, timeout=60)["status"] == JobStatus.COMPLETED
     pd.testing.assert_frame_equal(manager.results_frame(job), expected)
     assert manager.results_frame(job)["Destination"].value_counts().max() <= 2
+    assert manager.get(job)["summary"] == manager.get(clean)["summary"]
+
+
+def test_resume_after_pages_without_suggestions_still_counts_every_page_analysed(tmp_path):
+    """A resume replays only the committed rows, so pages that gave none leave no trace there."""
+    for sample in (SAMPLE_PAGES, SAMPLE_LINKS):
+        (tmp_path / sample.name).write_bytes(sample.read_bytes())
+    options = link_task.clean_options("offline", {"max_per_page": 4, "max_inbound_per_target": 2})
+    config = {"options": options, "files": {"pages": SAMPLE_PAGES.name, "links": SAMPLE_LINKS.name}}
+    task = link_task.LinkAnalysisTask()
+
+    def run(committed: list[dict], start: int) -> tuple[list[list[dict]], dict]:
+        """Prepare as a (resumed) job does, process the items from `start` on, and finish."""
+        rows = list(committed)
+        ctx = TaskContext("job", config, tmp_path, results=lambda: pd.DataFrame(
+            rows, columns=list(analyzer.RESULT_COLUMNS)))
+        for step in task.steps[:-1]:
+            task.prepare(ctx, step)
+        pages = [task.process(ctx, item) for item in task.items(ctx)[start:]]
+        rows += [row for page in pages for row in page]
+        return pages, task.finish(ctx)
+
+    pages, expected = run([], 0)
+    pause_after = 1 + next(n for n, rows in enumerate(pages) if not rows)
+    resumed, summary = run([row for rows in pages[:pause_after] for row in rows], pause_after)
+    assert resumed == pages[pause_after:]
+    assert summary == expected and summary["pages_analysed"] == len(pages)
 
 
 def test_bad_site_file_is_refused_before_any_job_exists(manager):
