@@ -217,9 +217,11 @@ class JobScheduler:
             runner.last_flush = time.monotonic()
             with self._lock:
                 self._runners[job_id] = runner
-        self.store.add_event(job_id, "started", "Started." if first else
-                             f"Running again from item {done + 1} (attempt {meta['attempts']}).")
-        runner.start()
+        try:
+            self.store.add_event(job_id, "started", "Started." if first else
+                                 f"Running again from item {done + 1} (attempt {meta['attempts']}).")
+        finally:                      # claimed and registered: a lost event must not strand it
+            runner.start()
 
     # ================================================================ end of a run
     def _runner_exited(self, runner: JobRunner, outcome: Outcome) -> None:

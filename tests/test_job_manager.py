@@ -386,6 +386,20 @@ def test_metadata_writes_refused_for_a_while_delay_the_status_but_lose_nothing(m
     assert frame_rows(manager.results_frame(job_id)) == expected_rows(40)
 
 
+def test_a_lost_started_event_does_not_strand_the_claimed_job(make_manager, monkeypatch):
+    manager = make_manager(autostart=False)
+    job_id = manager.create_job("test_counting", config={"n": 3})
+    real_add = manager.store.add_event
+
+    def add_event(job_id, event, message, **kwargs):
+        if event == "started":
+            raise StorageError(errno.ENOSPC, "could not append: the disk is full")
+        return real_add(job_id, event, message, **kwargs)
+    monkeypatch.setattr(manager.store, "add_event", add_event)
+    manager.start()
+    assert manager.wait(job_id, 10)["status"] == "completed"
+
+
 def test_a_jobs_folder_that_cannot_be_created_is_a_clear_storage_error(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
