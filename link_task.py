@@ -106,11 +106,25 @@ class PageAnalyzer:
             if count is not None:
                 count(**exc.counters)  # the tokens were spent even though the page failed
             raise ItemError(str(exc)) from None
+        outcome.rows = self._record_under_cap(outcome, gemini_engine.drop_category)
         if count is not None:
             count(**outcome.counters())
-        with self._record_lock:  # Gemini pages run on several threads; the inbound counts are shared
-            analyzer.record_suggestions(self.index, outcome.rows)
         return outcome.rows
+
+    def _record_under_cap(self, outcome, drop_category: Callable[[str], str]) -> list[dict]:
+        """Record a page's rows in the shared inbound counts; return the rows kept. Gemini pages run on
+        several threads and each was checked before the others were recorded, so every row is checked again
+        under the lock: another page may have filled its target's inbound cap meanwhile (counted as a drop)."""
+        kept: list[dict] = []
+        with self._record_lock:
+            for row in outcome.rows:
+                why = analyzer.validate_suggestion(self.index, outcome.source, row["Destination"], row["Anchor"])
+                if why:
+                    outcome.dropped[drop_category(why)] += 1
+                    continue
+                analyzer.record_suggestions(self.index, [row])
+                kept.append(row)
+        return kept
 
 
 def build_page_analyzer(site: site_import.SiteData, options: Mapping, api_key: str | None,

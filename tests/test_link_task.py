@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -95,6 +98,34 @@ def test_resume_after_pages_without_suggestions_still_counts_every_page_analysed
     resumed, summary = run([row for rows in pages[:pause_after] for row in rows], pause_after)
     assert resumed == pages[pause_after:]
     assert summary == expected and summary["pages_analysed"] == len(pages)
+
+
+def test_pages_in_flight_together_never_push_a_target_past_its_inbound_cap():
+    """Gemini checks a page's picks before the caller records them: pages answered at the same moment must
+    not all take the last free inbound slot of one target."""
+    import gemini_engine
+
+    site = site_import.load_site(SAMPLE_PAGES, SAMPLE_LINKS)
+    uncapped = analyzer.build_index(site, analyzer.AnalysisConfig())
+    answers = {url: analyzer.analyze_page(uncapped, url) for url in analyzer.source_pages(uncapped)}
+    target = Counter(row["Destination"] for rows in answers.values() for row in rows).most_common(1)[0][0]
+    sources = [url for url, rows in answers.items() if any(row["Destination"] == target for row in rows)][:4]
+    together = threading.Barrier(len(sources))
+
+    class CheckedThenHeld:   # every page's picks were valid when checked, before any other page was recorded
+        def suggest(self, index, url):
+            together.wait(timeout=10)
+            return gemini_engine.PageOutcome(source=url, rows=list(answers[url]))
+
+    capped = analyzer.build_index(site, analyzer.AnalysisConfig(max_inbound_per_target=1))
+    pages = link_task.PageAnalyzer(index=capped, engine="gemini", gemini=CheckedThenHeld())
+    counted: list[dict] = []
+    with ThreadPoolExecutor(len(sources)) as pool:
+        kept = [row for rows in pool.map(lambda url: pages.rows_for(url, count=lambda **c: counted.append(c)), sources)
+                for row in rows]
+    assert Counter(row["Destination"] for row in kept).most_common(1)[0][1] == 1
+    dropped = sum(c.get("dropped_inbound_cap", 0) for c in counted)
+    assert dropped >= len(sources) - 1 and len(kept) + dropped == sum(len(answers[url]) for url in sources)
 
 
 def test_bad_site_file_is_refused_before_any_job_exists(manager):
