@@ -287,11 +287,13 @@ class ResultsWriter:
 
 # ----------------------------------------------------------------------------- reading results
 def committed_length(results: Path, checkpoints: Path) -> tuple[Checkpoint | None, int]:
-    """The last checkpoint and how many bytes of the results file a reader may read."""
-    last = last_checkpoint(checkpoints)
+    """The newest checkpoint whose rows the results file holds in full, and how many bytes of it
+    a reader may read: an item boundary, never the middle of a row (after a power cut, until
+    recovery has cut the log back or redone the rows, the log may claim bytes the file lacks)."""
     size = _file_size(results)
-    if last is not None:
-        return last, min(last.offset, size)
+    for _, _, last in checkpoints_reversed(checkpoints):
+        if last.offset <= size:
+            return last, last.offset
     with open(results, "rb") if size else io.BytesIO() as f:
         header = f.readline()
     return None, len(header) if header.endswith(b"\n") else 0
@@ -337,17 +339,19 @@ def read_results(results: Path, checkpoints: Path, columns: Sequence[str],
     if last is None or last.rows_total == 0 or limit == 0:
         return pd.DataFrame(columns=list(columns))
     if tail and limit is not None and limit < last.rows_total:
-        start = _tail_start(checkpoints, limit, len(header_bytes(columns)))
+        start = _tail_start(checkpoints, limit, len(header_bytes(columns)), end)
         frame = _parse(io.BytesIO(_read_span(results, start, end)), columns)
         return frame.tail(limit).reset_index(drop=True)
     with io.BufferedReader(_Bounded(results, end)) as f:
         return _parse(f, nrows=limit)
 
 
-def _tail_start(checkpoints: Path, limit: int, header_len: int) -> int:
-    """Byte offset of an item boundary with at least `limit` committed rows after it."""
+def _tail_start(checkpoints: Path, limit: int, header_len: int, end: int) -> int:
+    """Byte offset of an item boundary with at least `limit` committed rows between it and `end`."""
     rows = 0
     for _, _, record in checkpoints_reversed(checkpoints):
+        if record.offset > end:
+            continue                             # past what the reader may read
         if rows >= limit:
             return record.offset
         rows += record.rows

@@ -81,6 +81,20 @@ def test_recovery_rolls_back_checkpoints_the_results_file_lost(files):
     assert [rec.index for _, _, rec in checkpoints_reversed(log)][0] == 4
 
 
+def test_readers_stop_at_the_last_item_the_results_file_holds_in_full(files):
+    """Before recovery (or during a redo) the log may claim bytes the results file lacks."""
+    results, log = files
+    write_items(files, [(i, rows_of(i)) for i in range(10)])
+    keep = next(rec for _, _, rec in checkpoints_reversed(log) if rec.index == 4)
+    with open(results, "r+b") as f:
+        f.truncate(keep.offset + 3)                                 # ends mid-row
+    kept = [r["a"] for i in range(5) for r in rows_of(i)]
+    assert read_results(results, log, COLUMNS).a.tolist() == kept
+    assert read_results(results, log, COLUMNS, limit=2, tail=True).a.tolist() == kept[-2:]
+    text = results_csv_bytes(results, log).decode("utf-8-sig")
+    assert [row[0] for row in csv.reader(io.StringIO(text, newline=""))][1:] == kept
+
+
 def test_power_mode_redoes_result_rows_the_page_cache_lost(files):
     """Power loss in power mode: only the log was synced, and it carries the rows to redo."""
     results, log = files
