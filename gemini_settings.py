@@ -130,17 +130,21 @@ def _parse_prices(raw: Any, source: str) -> dict[str, ModelPrice]:
     """{"model": {"input_per_1m": x, "output_per_1m": y}} or {"model": [x, y]} -> ModelPrice table."""
     if not isinstance(raw, Mapping):
         raise SettingsError(f"{source}: prices must map model names to input/output prices")
-    table = {}
-    for model, price in raw.items():
-        if isinstance(price, ModelPrice):
-            table[model] = price
-        elif isinstance(price, Mapping) and {"input_per_1m", "output_per_1m"} <= set(price):
-            table[model] = ModelPrice(float(price["input_per_1m"]), float(price["output_per_1m"]))
-        elif isinstance(price, (list, tuple)) and len(price) == 2:
-            table[model] = ModelPrice(float(price[0]), float(price[1]))
-        else:
-            raise SettingsError(f"{source}: price of {model!r} must be [input, output] USD per 1M tokens")
-    return table
+    return {model: _parse_price(model, price, source) for model, price in raw.items()}
+
+
+def _parse_price(model: str, price: Any, source: str) -> ModelPrice:
+    """One model's price; anything but two numbers is refused by model name (never a bare float() error)."""
+    if isinstance(price, ModelPrice):
+        return price
+    if isinstance(price, Mapping):
+        price = [price.get("input_per_1m"), price.get("output_per_1m")]
+    if isinstance(price, (list, tuple)) and len(price) == 2:
+        try:
+            return ModelPrice(float(price[0]), float(price[1]))
+        except (TypeError, ValueError):
+            pass
+    raise SettingsError(f"{source}: price of {model!r} must be [input, output] USD per 1M tokens")
 
 
 def _check_settings(s: GeminiSettings) -> None:

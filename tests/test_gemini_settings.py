@@ -121,6 +121,8 @@ def test_toml_settings_file(tmp_path):
     ('{"rpm": 0}', "rpm must be a whole number of at least 1"),
     ('{"budget_usd": -1}', "budget_usd must be a positive amount"),
     ('{"prices": {"m": "cheap"}}', "price of 'm' must be"),
+    ('{"prices": {"m": ["cheap", 2]}}', "price of 'm' must be"),
+    ('{"prices": {"m": {"input_per_1m": null, "output_per_1m": 2}}}', "price of 'm' must be"),
     ("{broken", "cannot read Gemini settings file"),
 ])
 def test_bad_settings_file_names_the_file_and_the_setting(tmp_path, content, message):
