@@ -136,23 +136,24 @@ def _gunzip(data: bytes, name: str) -> tuple[bytes, str]:
 def _decode(data: bytes, name: str) -> tuple[str, str]:
     """Text and encoding: UTF-16 with a BOM, else UTF-8 (BOM or not), else Windows-1252."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _decode_as(data, "utf-16", name), "UTF-16"
+        return _decode_as(data, "utf-16", name, "starts like UTF-16 text but is not valid UTF-16"), "UTF-16"
     if b"\x00" in data[:65536]:
         raise SiteDataError("looks like a binary file, not a CSV or XLSX table (if it is UTF-16 text "
                             "without a byte-order mark, save it as CSV UTF-8)", file=name)
     try:
         return data.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError:
-        return _decode_as(data, "cp1252", name), "Windows-1252"
+        return _decode_as(data, "cp1252", name, "is neither UTF-8 nor Windows-1252 text"), "Windows-1252"
 
 
-def _decode_as(data: bytes, encoding: str, name: str) -> str:
+def _decode_as(data: bytes, encoding: str, name: str, problem: str) -> str:
+    """The text in ``encoding``; else a SiteDataError saying ``problem`` and the line of the first bad byte."""
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        raise SiteDataError(f"is neither UTF-8 nor Windows-1252 text (byte 0x{data[exc.start]:02x} cannot be "
-                            "decoded); save it as CSV UTF-8", file=name, row=line) from None
+        raise SiteDataError(f"{problem} (byte 0x{data[exc.start]:02x} cannot be decoded); save it as CSV UTF-8",
+                            file=name, row=line) from None
 
 
 def _looks_binary(text: str) -> bool:

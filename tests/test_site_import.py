@@ -259,6 +259,7 @@ def test_load_site_combines_pages_links_and_reports(tmp_path):
     (bytes(range(256)) * 8, "binary"),
     (b"\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f" * 50, "binary"),
     (b"Address,Title\r\nhttps://a.com/,\x81\x8d\x8f\x90\x9d\r\n", "neither UTF-8 nor Windows-1252"),
+    ("Address,Title\r\nhttps://a.com/,".encode("utf-16") + b"\x00\xd8", "not valid UTF-16"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, ".xls"),
     (b"PK\x03\x04 definitely not a zip", "not a readable XLSX"),
     (b"\x1f\x8b\x08\x00broken", "gzip"),
