@@ -86,8 +86,7 @@ class PageAnalyzer:
     """Turns one source page into suggestion rows with the chosen engine; shared by jobs and `cli.py suggest`."""
 
     index: analyzer.LinkIndex
-    engine: str
-    gemini: object | None = None
+    gemini: object | None = None      # a GeminiEngine; None = the offline engine
     _record_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def rows_for(self, url: str, count: Callable[..., None] | None = None) -> list[dict]:
@@ -132,8 +131,8 @@ def build_page_analyzer(site: site_import.SiteData, options: Mapping, api_key: s
     """Build the index once and attach the chosen engine; raises a plain error when Gemini has no key."""
     index = analyzer.build_index(site, analysis_config(options))
     if options["engine"] == "offline":
-        return PageAnalyzer(index=index, engine="offline")
-    return PageAnalyzer(index=index, engine="gemini", gemini=_gemini_engine(options, api_key, spent_usd))
+        return PageAnalyzer(index=index)
+    return PageAnalyzer(index=index, gemini=_gemini_engine(options, api_key, spent_usd))
 
 
 def _gemini_engine(options: Mapping, api_key: str | None, spent_usd: float):

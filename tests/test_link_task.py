@@ -118,7 +118,7 @@ def test_pages_in_flight_together_never_push_a_target_past_its_inbound_cap():
             return gemini_engine.PageOutcome(source=url, rows=list(answers[url]))
 
     capped = analyzer.build_index(site, analyzer.AnalysisConfig(max_inbound_per_target=1))
-    pages = link_task.PageAnalyzer(index=capped, engine="gemini", gemini=CheckedThenHeld())
+    pages = link_task.PageAnalyzer(index=capped, gemini=CheckedThenHeld())
     counted: list[dict] = []
     with ThreadPoolExecutor(len(sources)) as pool:
         kept = [row for rows in pool.map(lambda url: pages.rows_for(url, count=lambda **c: counted.append(c)), sources)
