@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import openpyxl
-import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
