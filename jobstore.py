@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterator, Mapping
 
 import filelock
 
-from jobstate import (InvalidJobOperation, JobNotFound, StorageError, utc_now_iso,
+from jobstate import (InvalidJobOperation, JobNotFound, JobStatus, StorageError, utc_now_iso,
                       validate_job_id)
 
 MAX_EVENTS = 500
@@ -38,6 +38,7 @@ _JOB_FILE_RE = re.compile(r"([0-9a-f]{12})(\.json|\.lock|_results\.csv|_checkpoi
                           r"_events\.jsonl|_input)")
 _INPUT_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._ -]{0,200}")
 
+_STATUS_VALUES = tuple(s.value for s in JobStatus)   # a tuple: an odd (unhashable) status is no error
 HOST = socket.gethostname()
 
 
@@ -205,7 +206,8 @@ class JobStore:
         except OSError as exc:
             raise storage_error(exc, f"read {path.name}") from exc
         meta = json.loads(data)
-        if not isinstance(meta, dict) or meta.get("job_id") != job_id:
+        if (not isinstance(meta, dict) or meta.get("job_id") != job_id
+                or meta.get("status") not in _STATUS_VALUES or not isinstance(meta.get("task"), str)):
             raise ValueError("not a job metadata file")
         return meta
 

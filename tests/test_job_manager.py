@@ -422,6 +422,9 @@ def test_corrupt_and_foreign_files_are_reported_not_fatal(make_manager, jobs_dir
     good, _ = run(manager, n=2)
     (jobs_dir / "aaaaaaaaaaaa.json").write_text("{not json")
     (jobs_dir / "bbbbbbbbbbbb.json").write_text('["a list"]')
+    (jobs_dir / "eeeeeeeeeeee.json").write_text('{"job_id": "eeeeeeeeeeee"}')      # no status
+    (jobs_dir / "ffffffffffff.json").write_text('{"job_id": "ffffffffffff", "task": "x", '
+                                                '"status": ["odd"]}')
     (jobs_dir / "notes.txt").write_text("hello")
     (jobs_dir / "cccccccccccc_results.csv").write_text("orphan")
     os.utime(jobs_dir / "cccccccccccc_results.csv", (time.time() - 3600,) * 2)
@@ -433,7 +436,8 @@ def test_corrupt_and_foreign_files_are_reported_not_fatal(make_manager, jobs_dir
     os.utime(stale_tmp, (time.time() - 3600,) * 2)
     assert [m["job_id"] for m in manager.list_jobs()] == [good]
     problems = "\n".join(manager.problems())
-    for name in ("aaaaaaaaaaaa.json", "bbbbbbbbbbbb.json", "notes.txt", "cccccccccccc_results.csv"):
+    for name in ("aaaaaaaaaaaa.json", "bbbbbbbbbbbb.json", "eeeeeeeeeeee.json", "ffffffffffff.json",
+                 "notes.txt", "cccccccccccc_results.csv"):
         assert name in problems
     assert "datasets" not in problems and ".tmp" not in problems and "dddd" not in problems
     make_manager(autostart=False)        # a starting manager removes stale temp files
