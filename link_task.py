@@ -8,6 +8,7 @@ uninterrupted one.
 """
 from __future__ import annotations
 
+import math
 import threading
 import time
 from dataclasses import dataclass, field
@@ -55,13 +56,16 @@ def clean_options(engine: str, options: Mapping | None) -> dict:
         raise OptionError(f"unknown option(s): {', '.join(unknown)}")
     merged = {**DEFAULT_OPTIONS, **{k: v for k, v in given.items() if v is not None}}
     _check_positive_int(merged, "max_per_page")
-    if merged["max_inbound_per_target"] is not None:
-        _check_positive_int(merged, "max_inbound_per_target")
-    merged["exclude_patterns"] = [p.strip() for p in merged["exclude_patterns"] if str(p).strip()]
-    if float(merged["throttle_s"]) < 0:
-        raise OptionError("throttle_s must be zero or more seconds")
-    if merged["budget_usd"] is not None and float(merged["budget_usd"]) <= 0:
-        raise OptionError("budget_usd must be a positive amount of US dollars")
+    for name in ("max_inbound_per_target", "rpm"):
+        if merged[name] is not None:
+            _check_positive_int(merged, name)
+    if not isinstance(merged["exclude_patterns"], (list, tuple)):
+        raise OptionError(f"exclude_patterns must be a list of URL patterns, not {merged['exclude_patterns']!r}")
+    merged["exclude_patterns"] = [str(p).strip() for p in merged["exclude_patterns"] if str(p).strip()]
+    if not _as_number(merged["throttle_s"]) >= 0:
+        raise OptionError(f"throttle_s must be zero or more seconds, not {merged['throttle_s']!r}")
+    if merged["budget_usd"] is not None and not _as_number(merged["budget_usd"]) > 0:
+        raise OptionError(f"budget_usd must be a positive amount of US dollars, not {merged['budget_usd']!r}")
     merged["engine"] = engine
     return merged
 
@@ -70,6 +74,14 @@ def _check_positive_int(options: dict, name: str) -> None:
     value = options[name]
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise OptionError(f"{name} must be a whole number of at least 1, not {value!r}")
+
+
+def _as_number(value: object) -> float:
+    """The value as a float; NaN (which fails every bound) when it is not a number."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
 
 
 def analysis_config(options: Mapping) -> analyzer.AnalysisConfig:

@@ -139,6 +139,10 @@ def test_bad_site_file_is_refused_before_any_job_exists(manager):
     ("magic", {}, "unknown engine"),
     ("offline", {"max_per_page": 0}, "max_per_page"),
     ("offline", {"max_pages": 3}, "unknown option"),
+    ("offline", {"throttle_s": "soon"}, "throttle_s must be zero or more"),
+    ("offline", {"exclude_patterns": "/tag/"}, "exclude_patterns must be a list"),
+    ("gemini", {"budget_usd": "lots"}, "budget_usd must be a positive amount"),
+    ("gemini", {"rpm": 0}, "rpm must be a whole number"),
 ])
 def test_bad_options_are_refused_with_their_name(manager, engine, options, message):
     with pytest.raises(link_task.OptionError, match=message):
