@@ -1,6 +1,7 @@
 """Upload page: take a crawl (or the sample site), show what the import made of it, and save it.
 
-Parsing is remembered per uploaded file in the session, so moving a widget does not re-read a large crawl.
+The headers and the parse are remembered per uploaded file in the session, so moving a widget does not
+re-read a large crawl.
 The accepted dataset goes to the dataset store (datasets.py), which survives a closed tab and a restart.
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ui.page import guard, start_page
 
 PREVIEW_ROWS = 50
 _PARSED = "upload_parsed"
+_HEADERS = "upload_headers"
 
 
 @dataclass
@@ -53,7 +55,7 @@ def chosen_files() -> Upload | None:
 
 def column_map_for(upload: Upload) -> dict | None:
     """{} when the headers are recognised; the user's mapping when not; None while fields are still unmapped."""
-    headers = [str(h) for h in site_import.read_table(upload.pages, upload.pages_name).columns]
+    headers = remembered(_HEADERS, upload.key, lambda: _headers(upload))
     missing = site_import.missing_page_fields(headers)
     if not missing:
         return {}
@@ -72,18 +74,31 @@ def column_map_for(upload: Upload) -> dict | None:
     return mapping
 
 
+def remembered(slot: str, key, compute):
+    """compute()'s value, kept in the session under `slot` while `key` stays the same (one value per slot)."""
+    memo = st.session_state.get(slot)
+    if not memo or memo[0] != key:
+        memo = (key, compute())
+        st.session_state[slot] = memo
+    return memo[1]
+
+
 def parsed(upload: Upload, column_map: dict):
     """(pages, page report, links report or None), remembered for this upload and mapping."""
-    memo_key = (upload.key, tuple(sorted(column_map.items())))
-    memo = st.session_state.get(_PARSED)
-    if memo and memo[0] == memo_key:
-        return memo[1]
+    return remembered(_PARSED, (upload.key, tuple(sorted(column_map.items()))),
+                      lambda: _parse(upload, column_map))
+
+
+def _headers(upload: Upload) -> list[str]:
+    return [str(h) for h in site_import.read_table(upload.pages, upload.pages_name).columns]
+
+
+def _parse(upload: Upload, column_map: dict):
     pages, report = site_import.load_pages(upload.pages, upload.pages_name, column_map=column_map or None)
     links_report = None
     if upload.links is not None:
         _, links_report = site_import.load_links(upload.links, upload.links_name,
                                                  known_urls=set(pages["url"]))
-    st.session_state[_PARSED] = (memo_key, (pages, report, links_report))
     return pages, report, links_report
 
 

@@ -34,6 +34,23 @@ def test_upload_shows_report_and_saves_dataset():
     assert saved.pages_path.read_bytes().startswith(b"Address,Title 1")
 
 
+def test_a_rerun_does_not_read_the_crawl_again(monkeypatch):
+    import site_import
+
+    reads = []
+    real_read_table = site_import.read_table
+    monkeypatch.setattr(site_import, "read_table", lambda *args: reads.append(args[1:]) or real_read_table(*args))
+    app = open_page("upload")
+    upload(app, SMALL_CRAWL.encode())
+    assert reads
+    first = len(reads)
+    next(b for b in app.button if b.label == "Use this dataset").click()
+    app.run()
+    assert_clean(app)
+    assert any("Dataset saved" in s for s in texts(app.success))
+    assert len(reads) == first
+
+
 def test_reopened_tab_shows_the_last_dataset():
     datasets.save_dataset(SMALL_CRAWL.encode(), "kept.csv", summary={"pages": 4})
     app = open_page("upload")
