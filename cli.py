@@ -174,10 +174,12 @@ def worker_cmd(ctx: click.Context, max_running: int, durability: str) -> None:
         signal.signal(sig, lambda *_: interrupted.set())
     manager = _manager(ctx, autostart=True, max_running=max_running, durability=durability)
     click.echo(f"worker: running jobs from {manager.jobs_dir} (Ctrl-C pauses them and exits)")
-    while not interrupted.wait(0.25):
-        if not _has_work(manager):
-            break
-    manager.shutdown(pause=interrupted.is_set(), timeout=30)
+    try:
+        while not interrupted.wait(0.25):
+            if not _has_work(manager):
+                break
+    finally:                           # on an error too: running jobs go back to the queue first
+        manager.shutdown(pause=interrupted.is_set(), timeout=30)
     click.echo("worker: paused running jobs, exiting" if interrupted.is_set()
                else "worker: no queued or running jobs left")
 

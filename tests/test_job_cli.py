@@ -2,6 +2,7 @@
 plain one-line errors, export, cleanup and the foreground worker."""
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -13,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 import cli as cli_module
-from job_manager import JobManager
+from job_manager import JobManager, StorageError
 from jobtasks import REPO, expected_rows, frame_rows, wait_for
 
 # cli.py with the test tasks registered (what a deployment does with link_task).
@@ -150,6 +151,24 @@ def test_worker_runs_queued_jobs_until_none_is_left(_isolated_jobs_dir):
     assert result.returncode == 0, result.stderr
     assert "no queued or running jobs left" in result.stdout
     assert all(creator.get(j)["status"] == "completed" for j in ids)
+
+
+def test_a_worker_failing_mid_run_hands_its_jobs_back_first(_isolated_jobs_dir, monkeypatch):
+    creator = JobManager(_isolated_jobs_dir, autostart=False)
+    job_id = creator.create_job("test_counting", config={"n": 3000, "delay": 0.01})
+    monkeypatch.setattr(signal, "signal", lambda *args: None)      # keep pytest's handlers
+    real_has_work = cli_module._has_work
+
+    def has_work(manager):
+        if creator.get(job_id)["items_done"] >= 2:
+            raise StorageError(errno.EIO, "could not list the jobs folder: input/output error")
+        return real_has_work(manager)
+    monkeypatch.setattr(cli_module, "_has_work", has_work)
+    result = CliRunner().invoke(cli_module.cli, ["jobs", "worker"])
+    assert result.exit_code == 1 and "input/output error" in result.output
+    meta = creator.get(job_id)
+    assert meta["status"] == "queued" and meta["owner"] is None
+    assert frame_rows(creator.results_frame(job_id)) == expected_rows(meta["items_done"])
 
 
 @pytest.mark.slow
