@@ -260,7 +260,7 @@ class JobRunner:
             try:
                 commit(index, key, process(ctx, key) or (), take_counters())
             except ItemError as exc:
-                self._commit(writer, index, key, ([], take_counters(), str(exc) or "ItemError"))
+                self._commit(writer, index, key, ([], take_counters(), str(exc) or exc.__class__.__name__))
 
     def _items_in_pool(self, ctx: TaskContext, writer: ResultsWriter, keys: Sequence[str],
                        width: int) -> None:
