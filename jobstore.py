@@ -248,7 +248,7 @@ class JobStore:
         except FileNotFoundError:
             return []
         events = []
-        for line in lines[-max(limit, 0):] if limit else []:
+        for line in lines[-limit:] if limit > 0 else []:
             with contextlib.suppress(ValueError):
                 events.append(json.loads(line))
         return events

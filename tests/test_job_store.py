@@ -80,3 +80,4 @@ def test_events_survive_a_garbled_line(tmp_path):
     store.add_event(job_id, "started", "two")
     assert [e["message"] for e in store.read_events(job_id)] == ["one", "two"]
     assert store.read_events(job_id, limit=1)[0]["message"] == "two"
+    assert store.read_events(job_id, limit=0) == store.read_events(job_id, limit=-1) == []
