@@ -5,8 +5,6 @@ job engine keeps it in memory too, so it is never written to jobs/, logs or expo
 """
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
 import datasets
@@ -26,7 +24,9 @@ def engine_settings() -> tuple[str, dict, str | None]:
     if engine == "offline":
         st.caption("Scores pages by shared vocabulary and proposes phrases already in the source page.")
         return engine, {}, None
-    if os.environ.get("GEMINI_API_KEY") or os.environ.get("GOOGLE_API_KEY"):
+    from gemini_engine import api_key_from_env   # on demand: offline use never loads the google-genai SDK
+
+    if api_key_from_env():
         st.caption("Using the API key from the GEMINI_API_KEY / GOOGLE_API_KEY environment variable.")
     else:
         st.text_input("Gemini API key", type="password", key="gemini_api_key",

@@ -67,6 +67,16 @@ def test_gemini_needs_a_key_and_a_typed_key_never_reaches_disk(dataset, tmp_path
             assert secret.encode() not in path.read_bytes(), path
 
 
+def test_a_blank_key_variable_counts_as_no_key(dataset, monkeypatch):
+    monkeypatch.setenv("GEMINI_API_KEY", "  ")   # the engine's rule (api_key_from_env): blank is no key
+    app = open_page("generate")
+    app.get("button_group")[0].set_value("gemini").run()
+    assert app.text_input(key="gemini_api_key") is not None
+    click(app, "Start analysis")
+    assert any("needs an API key" in e for e in texts(app.error))
+    assert not get_manager().list_jobs()
+
+
 def test_pause_resume_stop_from_the_panel():
     manager = get_manager()
     job_id = seed_job(manager, "slow-site.csv", pages=3)

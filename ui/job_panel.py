@@ -7,7 +7,6 @@ only the job's metadata, its last events and the last TAIL_ROWS result rows, wha
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import pandas as pd
@@ -223,8 +222,9 @@ def resume_secrets(engine: str) -> dict | None:
 
 def gemini_key() -> str | None:
     """The key typed in this browser session (memory only), else GEMINI_API_KEY / GOOGLE_API_KEY."""
-    return (st.session_state.get(TYPED_KEY) or os.environ.get("GEMINI_API_KEY")
-            or os.environ.get("GOOGLE_API_KEY") or None)
+    from gemini_engine import api_key_from_env   # on demand: offline use never loads the google-genai SDK
+
+    return st.session_state.get(TYPED_KEY) or api_key_from_env()
 
 
 def remember_gemini_key(widget_key: str) -> None:
