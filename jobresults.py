@@ -233,10 +233,12 @@ class ResultsWriter:
         self._totals_json = _dumps(self.counters_total)
         self.next_index = last.index + 1 if last else 0
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+        self._results_fd = self._log_fd = -1
         try:
             self._results_fd = os.open(results, flags, 0o644)
             self._log_fd = os.open(checkpoints, flags, 0o644)
         except OSError as exc:
+            self.close()                   # the results file may be open already
             raise storage_error(exc, f"open {results.name}") from exc
         self._log_size = os.fstat(self._log_fd).st_size
 

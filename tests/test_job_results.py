@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 
 import pytest
 from hypothesis import given, settings
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 import jobresults
 from jobresults import (Checkpoint, ResultsWriter, checkpoints_reversed, neutralise_cell,
                         parse_checkpoint, read_results, recover_files, results_csv_bytes)
+from jobstate import StorageError
 
 COLUMNS = ("a", "b")
 
@@ -130,6 +132,14 @@ def test_unknown_columns_are_refused(files):
     with pytest.raises(ValueError, match=r"\['zzz'\]"):
         writer.commit(0, "k0", [{"a": 1, "zzz": 2}])
     writer.close()
+
+
+def test_a_writer_that_cannot_open_its_log_closes_the_results_file(files, tmp_path):
+    opened = len(os.listdir("/proc/self/fd"))
+    for _ in range(3):
+        with pytest.raises(StorageError, match="could not open"):
+            ResultsWriter(files[0], tmp_path / "missing" / "c.log", COLUMNS, None)
+    assert len(os.listdir("/proc/self/fd")) == opened
 
 
 @pytest.mark.parametrize("cell, safe", [("=1+1", "'=1+1"), ("+1", "'+1"), ("-x", "'-x"),
