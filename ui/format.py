@@ -31,6 +31,14 @@ def shown_status(job: dict) -> str:
     return status_label(job.get("status"))
 
 
+def progress_figures(job: dict) -> tuple[int, int, float]:
+    """(pages done, total pages, percentage) of a job: its computed progress, else its metadata."""
+    progress = job.get("progress") or {}
+    return (int(progress.get("items_done") or job.get("items_done") or 0),
+            int(progress.get("total_items") or job.get("total_items") or 0),
+            float(progress.get("percentage") or job.get("progress_percentage") or 0.0))
+
+
 def duration(seconds: float | None) -> str:
     """'2 h 05 min', '3 min 07 s', '42 s' or '—' when unknown."""
     if seconds is None or seconds != seconds or seconds < 0:

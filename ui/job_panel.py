@@ -132,10 +132,7 @@ def _header(job: dict) -> None:
 
 
 def _progress(job: dict) -> None:
-    progress = job.get("progress") or {}
-    done = int(progress.get("items_done") or job.get("items_done") or 0)
-    total = int(progress.get("total_items") or job.get("total_items") or 0)
-    percent = float(progress.get("percentage") or job.get("progress_percentage") or 0.0)
+    done, total, percent = fmt.progress_figures(job)
     status = fmt.shown_status(job)
     text = f"{status} · {done:,} of {total:,} pages · {percent:.0f}%"
     if not total:

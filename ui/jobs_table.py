@@ -39,15 +39,13 @@ def page_rows(jobs: list[dict], page: int, size: int | None = None) -> pd.DataFr
 
 def job_row(job: dict) -> dict:
     """One job as the Jobs table shows it."""
-    progress = job.get("progress") or {}
-    done = int(progress.get("items_done") or job.get("items_done") or 0)
-    total = int(progress.get("total_items") or job.get("total_items") or 0)
+    done, total, percent = fmt.progress_figures(job)
     return {
         "Job": job.get("job_id"),
         "File": fmt.file_name_of(job),
         "Status": fmt.status_label(job.get("status")),
         "Engine": fmt.engine_of(job).title(),
-        "Progress": float(progress.get("percentage") or job.get("progress_percentage") or 0.0),
+        "Progress": percent,
         "Pages": f"{done:,} / {total:,}" if total else "—",
         "Suggestions": int(job.get("rows_written") or 0),
         "Cost": fmt.money(fmt.cost_of(job)),
