@@ -204,7 +204,7 @@ class JobManager:
 
     def problems(self) -> list[str]:
         """Corrupt or foreign files seen by the last listing (scans now if none has run yet)."""
-        if not self.store.last_problems:
+        if self.store.last_problems is None:
             self.store.scan()
         return list(self.store.last_problems)
 

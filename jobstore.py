@@ -151,7 +151,7 @@ class JobStore:
             raise storage_error(exc, f"create the jobs folder {self.root}") from exc
         self._cache: dict[str, tuple[tuple, dict]] = {}
         self._scan_lock = threading.Lock()     # the dashboard lists while the scheduler scans
-        self.last_problems: list[str] = []
+        self.last_problems: list[str] | None = None    # None until the first scan
 
     # -- paths --------------------------------------------------------------------------------
     def path(self, job_id: str, suffix: str) -> Path:

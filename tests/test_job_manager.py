@@ -456,6 +456,15 @@ def test_listing_a_thousand_jobs(manager, jobs_dir):
     assert len(manager.list_jobs("completed")) == 1001
 
 
+def test_problems_come_from_the_last_listing_even_a_clean_one(make_manager, monkeypatch):
+    manager = make_manager(autostart=False)
+    scans, real_scan = Counter(), manager.store._scan
+    monkeypatch.setattr(manager.store, "_scan", lambda: scans.update(["scan"]) or real_scan())
+    assert manager.problems() == [] and scans["scan"] == 1         # no listing yet: scans now
+    manager.list_jobs()
+    assert manager.problems() == [] and scans["scan"] == 2         # not again after a clean one
+
+
 def test_cleanup_removes_only_old_finished_jobs(manager, jobs_dir):
     old, _ = run(manager, n=1)
     recent, _ = run(manager, n=1)
