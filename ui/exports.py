@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 import streamlit as st
+
+from ui.format import file_name_of
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -38,10 +41,6 @@ def frame_to_xlsx(frame: pd.DataFrame, sheet: str = "Suggestions") -> bytes:
 
 def download_name(job: dict, extension: str) -> str:
     """'inlinks-<file stem>-<job id>.<ext>' so several downloads never overwrite each other."""
-    from pathlib import Path
-
-    from ui.format import file_name_of
-
     stem = Path(file_name_of(job)).stem.replace(" ", "_")[:40] or "analysis"
     return f"inlinks-{stem}-{job['job_id']}.{extension}"
 
