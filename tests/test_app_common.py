@@ -119,7 +119,7 @@ def test_suggestion_filters_and_charts():
     assert list(filter_suggestions(frame, destination="/u")["Score"]) == [0.9]
     assert len(filter_suggestions(frame, min_score=0.5)) == 2
     assert score_histogram(frame)["Suggestions"].sum() == 3
-    assert orphan_figures({})is None
+    assert orphan_figures({}) is None
     assert list(orphan_figures({"orphans_before": 5, "orphans_after": 1})["Orphan pages"]) == [5, 1]
 
 
