@@ -33,14 +33,15 @@ _RETRYABLE_CODES = {408, 429}
 
 
 def _transient_transport_errors() -> tuple[type[BaseException], ...]:
-    """Timeout / connection errors of whichever httpx flavour the SDK uses (httpx or its fork httpx2)."""
+    """Timeouts, network errors (connect, read, write: a dropped connection) and broken responses, of whichever
+    httpx flavour the SDK uses (httpx or its fork httpx2): all pass with time, so they are retried."""
     found: list[type[BaseException]] = []
     for module_name in ("httpx", "httpx2"):
         try:
             module = __import__(module_name)
         except ImportError:
             continue
-        found += [getattr(module, name) for name in ("TimeoutException", "ConnectError", "RemoteProtocolError")
+        found += [getattr(module, name) for name in ("TimeoutException", "NetworkError", "RemoteProtocolError")
                   if hasattr(module, name)]
     return tuple(found)
 

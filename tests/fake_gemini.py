@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import struct
 import threading
 import time
 from dataclasses import dataclass, field
@@ -76,6 +78,14 @@ def rate_limited(retry_delay: str = "1s") -> Reply:
 
 def server_error() -> Reply:
     return error(500, "An internal error has occurred.", "INTERNAL")
+
+
+RESET = -1   # a Reply status meaning: start answering, then reset the connection (the client's read fails)
+
+
+def connection_reset() -> Reply:
+    """Headers and half a body, then a TCP reset: what a dropped connection looks like mid-answer."""
+    return Reply(RESET, "{")
 
 
 def slow(reply: Reply, delay_s: float) -> Reply:
@@ -162,7 +172,10 @@ def _handler_for(fake: FakeGemini) -> type[BaseHTTPRequestHandler]:
             try:
                 reply = fake._next_reply()
                 fake._hold(reply)
-                self._send(reply.status, reply.body)
+                if reply.status == RESET:
+                    self._reset()
+                else:
+                    self._send(reply.status, reply.body)
             finally:
                 fake._done()
 
@@ -176,6 +189,16 @@ def _handler_for(fake: FakeGemini) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(data)
             except (BrokenPipeError, ConnectionResetError):
                 pass    # the client gave up (timeout test): nothing left to answer
+
+        def _reset(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b'{"candidates": [')
+            self.wfile.flush()
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.connection.close()
 
         def log_message(self, *args) -> None:
             pass    # keep test output clean

@@ -160,6 +160,12 @@ def test_timeout_then_success(fake):
     assert len(fake.received) == 2
 
 
+def test_connection_dropped_mid_answer_is_retried(fake):
+    engine = engine_for(fake, fg.connection_reset(), fg.suggestions((WATER, "watering tips")))
+    assert len(engine.suggest(build_site_index(), HOME).rows) == 1
+    assert len(fake.received) == 2
+
+
 def test_unreachable_server_is_retried_then_fails_clearly(caplog):
     with socket.socket() as probe:          # a loopback port with nobody listening
         probe.bind(("127.0.0.1", 0))
