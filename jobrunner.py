@@ -14,6 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
+import filelock
+
 from jobresults import ResultsWriter, read_results, recover_files
 from jobstate import ItemError, JobNotFound, JobStatus, PauseJob, StorageError
 from jobstore import JobStore
@@ -112,11 +114,22 @@ class JobRunner:
 
     # -- the run ------------------------------------------------------------------------------
     def _main(self) -> None:
+        fence = self.store.writer_lock(self.job_id)
+        try:
+            fence.acquire()     # released below, in this same thread
+        except filelock.Timeout:
+            self._on_exit(self, Outcome("lost", "Another process is still writing this job."))
+            return
+        except OSError:
+            fence = None        # a folder that cannot hold the lock fails the run below, with its own message
         try:
             outcome = self._execute()
         except BaseException as exc:   # last resort: never let a job thread die silently
             outcome = Outcome(JobStatus.FAILED.value, f"Internal error: {exc}",
                               error=_error_dict(exc), failed_step=self.step)
+        finally:
+            if fence is not None:
+                fence.release()
         self._on_exit(self, outcome)
 
     def _log(self, event: str, message: str, **extra) -> None:

@@ -169,6 +169,8 @@ class JobScheduler:
                 if meta.get("status") != _RUNNING or owner_alive(meta.get("owner"),
                                                                  self.stale_after):
                     return
+                if self.store.writer_active(job_id):
+                    return    # stale heartbeat, but its writer still runs: taking over would write twice
                 event = self.requeue(meta, "the process running it is gone")
                 self.store.write_meta(meta)
             self.store.add_event(job_id, *event)

@@ -3,6 +3,7 @@
 Layout inside the jobs folder (nothing outside it is ever touched):
   <id>.json            metadata, replaced atomically (temp file in the same folder, fsync, os.replace)
   <id>.lock            filelock guarding every read-modify-write of that job's metadata
+  <id>.run.lock        held by the thread writing the job's results for its whole run (the writer fence)
   <id>_events.jsonl    append-only event log, trimmed to the last MAX_EVENTS lines
   <id>_input/          the job's own copy of its inputs
   .scheduler.lock      guards claiming a queued job, so the running-jobs cap holds across processes
@@ -34,7 +35,7 @@ RESERVED_DIRS = {"datasets"}
 SCHEDULER_LOCK = ".scheduler.lock"
 _TEMP_RE = re.compile(r"\.[0-9a-f]{12}[a-z_.]*\.[0-9]+_[0-9]+\.tmp")
 _TEMP_MAX_AGE = 60.0                  # a younger temp file may belong to a write in progress
-_JOB_FILE_RE = re.compile(r"([0-9a-f]{12})(\.json|\.lock|_results\.csv|_checkpoints\.log|"
+_JOB_FILE_RE = re.compile(r"([0-9a-f]{12})(\.json|\.lock|\.run\.lock|_results\.csv|_checkpoints\.log|"
                           r"_events\.jsonl|_input)")
 _INPUT_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._ -]{0,200}")
 
@@ -190,6 +191,24 @@ class JobStore:
     def job_lock(self, job_id: str):
         return self._locked(self.path(job_id, ".lock"), f"job {job_id}")
 
+    def writer_lock(self, job_id: str) -> filelock.FileLock:
+        """The writer fence: the runner thread holds it for the whole run and the OS drops it when the process
+        dies. A live owner whose heartbeat went stale (a suspended laptop, a long item) still holds it, so no
+        other process takes the job over and writes its results at the same time."""
+        return filelock.FileLock(str(self.path(job_id, ".run.lock")), timeout=0)
+
+    def writer_active(self, job_id: str) -> bool:
+        """Whether some thread or process holds the job's writer fence (probed: acquired and released here)."""
+        lock = self.writer_lock(job_id)
+        try:
+            lock.acquire()
+        except filelock.Timeout:
+            return True
+        except OSError:
+            return False
+        lock.release()
+        return False
+
     def scheduler_lock(self):
         return self._locked(self.root / SCHEDULER_LOCK, "the jobs folder")
 
@@ -301,7 +320,7 @@ class JobStore:
                 continue
             job_id, suffix = match.groups()
             if suffix != ".json":
-                if job_id not in ids_with_meta and suffix != ".lock" and _settled(entry):
+                if job_id not in ids_with_meta and not suffix.endswith(".lock") and _settled(entry):
                     problems.append(f"{name}: belongs to no job (its {job_id}.json is missing)")
                 continue
             meta = self._cached_meta(entry, job_id, problems)
@@ -347,8 +366,9 @@ class JobStore:
                     os.unlink(self.path(job_id, suffix))
             if self.input_dir(job_id).exists():
                 shutil.rmtree(self.input_dir(job_id))
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(self.path(job_id, ".lock"))
+            for lock in (".run.lock", ".lock"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self.path(job_id, lock))
         except OSError as exc:
             raise storage_error(exc, f"delete job {job_id}") from exc
         self._cache.pop(job_id, None)

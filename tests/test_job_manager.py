@@ -537,6 +537,27 @@ def test_orphaned_running_job_is_recovered_by_a_new_manager(make_manager, jobs_d
     assert recovered and "Recovered after restart" in recovered[0]["message"]
 
 
+def test_owner_with_a_stale_heartbeat_is_not_taken_over_while_it_still_writes(make_manager, jobs_dir):
+    """A suspended laptop wakes with every heartbeat stale: a live writer must not get a second writer."""
+    first = make_manager()
+    job_id = first.create_job("test_counting", config={"n": 40, "delay": 0.002})
+    pause_midway(first, job_id)
+    first.shutdown()
+    _orphan(jobs_dir, job_id)                     # owner looks gone: dead pid, as after a crash...
+    fence = jobstore.JobStore(jobs_dir).writer_lock(job_id)
+    fence.acquire()                               # ...but some process still holds the writer fence
+    try:
+        second = make_manager()
+        second.wait(job_id, 1.5, until=["queued", "completed"])   # several scheduler rounds pass
+        assert second.get(job_id)["status"] == "running"          # left alone: not requeued, not rerun
+        assert not [e for e in second.events(job_id, 200) if e["event"] == "recovered"]
+    finally:
+        fence.release()
+    meta = second.wait(job_id, 20)                # fence gone: recovered and finished, exactly once
+    assert meta["status"] == "completed"
+    assert frame_rows(second.results_frame(job_id)) == expected_rows(40)
+
+
 def test_repeated_crashes_without_progress_end_as_failed(make_manager, jobs_dir):
     manager = make_manager(autostart=False, max_recoveries=2)
     job_id = manager.create_job("test_counting", config={"n": 5})
