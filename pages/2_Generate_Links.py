@@ -119,4 +119,5 @@ with guard("The Generate links page"):
         if shown:
             job_panel(manager, shown, key="generate_panel")
         else:
-            st.caption("No analysis yet. Start one above; its progress appears here.")
+            st.caption("No analysis yet. Start one above; its progress appears here." if dataset is not None
+                       else "No analysis yet: once a dataset is saved, its progress appears here.")
