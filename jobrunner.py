@@ -294,7 +294,8 @@ class JobRunner:
             finally:
                 for _, future in pending:
                     future.cancel()
-        self._check_interrupt()
+        if writer.next_index < len(keys):   # every item done: finish like the one-at-a-time loop does
+            self._check_interrupt()
 
     # -- outcomes -------------------------------------------------------------------------------
     def _requested_outcome(self) -> Outcome:

@@ -596,3 +596,15 @@ def test_progress_while_running(manager):
     assert progress["rate_per_s"] > 0 and progress["eta_s"] > 0 and progress["elapsed_s"] >= 0
     manager.stop(job_id)
     assert manager.wait(job_id, 5)["status"] == JobStatus.STOPPED
+
+
+def test_pause_while_the_last_items_are_in_flight_still_completes(manager, tmp_path):
+    """With several items in flight, a pause that lands when nothing is left to start finishes the job."""
+    gate, record = tmp_path / "gate", tmp_path / "computed.txt"
+    job_id = manager.create_job("test_counting_pool", config={"n": 3, "gate": str(gate), "record": str(record)})
+    wait_for(lambda: len(computed_keys(record)) == 3, what="all three items in flight, held at the gate")
+    manager.pause(job_id)          # in this process the runner has the request when pause() returns
+    gate.touch()
+    meta = manager.wait(job_id, 20, until=["completed", "paused"])
+    assert meta["status"] == "completed" and meta["items_done"] == 3
+    assert frame_rows(manager.results_frame(job_id)) == expected_rows(3)
