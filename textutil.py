@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 from typing import Iterable, Sequence
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -93,11 +94,11 @@ def names_target(anchor: str, title: str, h1: str, url: str, starts_sentence: bo
     """Whether a one-word anchor found only by shared vocabulary says where the link goes.
 
     A plain word ("summer", "trust") links well only when the target is about it: it stands in the target's
-    title, H1 or URL. Names (Kenya, PyObject, json.dumps) and phrases of two or more words always say enough.
+    title, H1 or URL path (not the host, which every page of the site shares). Names (Kenya, PyObject, json.dumps) and phrases of two or more words always say enough.
     """
     if not is_plain_word(anchor, starts_sentence):
         return True
-    about = set(lowered_tokens(f"{title} {h1}")) | set(re.split(r"[^a-z0-9]+", url.lower()))
+    about = set(lowered_tokens(f"{title} {h1}")) | set(re.split(r"[^a-z0-9]+", urlsplit(url).path.lower()))
     return _POSSESSIVE_RE.sub("", anchor.strip().lower()) in about
 
 
