@@ -151,7 +151,8 @@ class JobScheduler:
                 else:
                     orphans.append(meta["job_id"])
             for job_id in orphans:
-                self._recover(job_id)
+                if not self._recover(job_id):
+                    running += 1          # its writer still holds it: it still takes a slot
             if orphans:
                 jobs = self.store.scan()
             queued = sorted((m for m in jobs if m.get("status") == _QUEUED
@@ -162,18 +163,21 @@ class JobScheduler:
                     self._claim(meta["job_id"])
 
     # ================================================================ recovery
-    def _recover(self, job_id: str) -> None:
+    def _recover(self, job_id: str) -> bool:
+        """Requeue a running job whose owner is gone; False when it was left alone (still owned or written)."""
         with contextlib.suppress(JobNotFound, ValueError):
             with self.store.job_lock(job_id):
                 meta = self.store.read_meta(job_id)
                 if meta.get("status") != _RUNNING or owner_alive(meta.get("owner"),
                                                                  self.stale_after):
-                    return
+                    return False
                 if self.store.writer_active(job_id):
-                    return    # stale heartbeat, but its writer still runs: taking over would write twice
+                    return False   # stale heartbeat, but its writer still runs: taking over would write twice
                 event = self.requeue(meta, "the process running it is gone")
                 self.store.write_meta(meta)
             self.store.add_event(job_id, *event)
+            return True
+        return False
 
     def requeue(self, meta: dict, why: str) -> tuple[str, str]:
         """Orphaned running job -> queued again, or failed when it keeps crashing without progress.

@@ -547,15 +547,18 @@ def test_owner_with_a_stale_heartbeat_is_not_taken_over_while_it_still_writes(ma
     fence = jobstore.JobStore(jobs_dir).writer_lock(job_id)
     fence.acquire()                               # ...but some process still holds the writer fence
     try:
-        second = make_manager()
+        second = make_manager(max_running=1)
+        other = second.create_job("test_counting", config={"n": 3})
         second.wait(job_id, 1.5, until=["queued", "completed"])   # several scheduler rounds pass
         assert second.get(job_id)["status"] == "running"          # left alone: not requeued, not rerun
         assert not [e for e in second.events(job_id, 200) if e["event"] == "recovered"]
+        assert second.get(other)["status"] == "queued"            # and it still takes the only slot
     finally:
         fence.release()
     meta = second.wait(job_id, 20)                # fence gone: recovered and finished, exactly once
     assert meta["status"] == "completed"
     assert frame_rows(second.results_frame(job_id)) == expected_rows(40)
+    assert second.wait(other, 20)["status"] == "completed"
 
 
 def test_repeated_crashes_without_progress_end_as_failed(make_manager, jobs_dir):
