@@ -8,11 +8,11 @@ live in pages/ and each starts the JobManager again (idempotently) for AppTest a
 """
 import streamlit as st
 
-from ui.manager import lifespan
-from ui.page import report_script_error
+from inlink.ui.manager import lifespan
+from inlink.ui.page import report_script_error
 
 if __name__ == "__main__":
-    from ui.home import home_page
+    from inlink.ui.home import home_page
 
     home_page()
 else:

@@ -29,10 +29,10 @@ def run_job(pages_path: str) -> dict:
     sys.path.insert(0, str(REPO))
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from analyzer import AnalysisConfig, analyze_page, build_index, source_pages
-    from site_import import load_site
+    from inlink.links.suggest import AnalysisConfig, analyze_page, build_index, source_pages
+    from inlink.site.load import load_site
 
-    import tables
+    from inlink.site import tables
     size = Path(pages_path).stat().st_size
     lifted = size > tables.MAX_BYTES
     if lifted:  # the app refuses uploads over its limit; lift it here to time the engine on the big site anyway

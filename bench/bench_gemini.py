@@ -19,10 +19,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-import analyzer  # noqa: E402
-import gemini_engine as ge  # noqa: E402
-import gemini_prompt  # noqa: E402
-from gemini_settings import DEFAULT_PRICES, GeminiSettings  # noqa: E402
+from inlink.links import suggest as analyzer  # noqa: E402
+from inlink.gemini import engine as ge  # noqa: E402
+from inlink.gemini import prompt as gemini_prompt  # noqa: E402
+from inlink.gemini.settings import DEFAULT_PRICES, GeminiSettings  # noqa: E402
 from tests import fake_gemini as fg  # noqa: E402
 
 CORPUS = REPO.parent / "shared/corpora/python-docs-3.11"
@@ -30,7 +30,7 @@ OUTPUT_TOKENS_PER_PAGE = 350     # five picks with a sentence of reason each, as
 
 
 def load_index(max_per_page: int = 5) -> analyzer.LinkIndex:
-    import site_import
+    from inlink.site import load as site_import
     site = site_import.load_site(CORPUS / "pages.csv.gz")
     return analyzer.build_index(site, analyzer.AnalysisConfig(max_per_page=max_per_page))
 

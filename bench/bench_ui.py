@@ -33,8 +33,8 @@ def timed(function, repeat: int = 5) -> float:
 
 def bulk_task(rows_per_item: int):
     """A registered task writing `rows_per_item` suggestion rows per item, as fast as the engine commits."""
-    import analyzer
-    from job_manager import Task, register_task
+    from inlink.links import suggest as analyzer
+    from inlink.jobs.manager import Task, register_task
 
     class BulkRows(Task):
         name = f"bench_bulk_{rows_per_item}"
@@ -66,7 +66,7 @@ def clone_jobs(jobs_dir: Path, job_id: str, copies: int) -> None:
     """Copy one finished job's metadata, events and results under new ids (seeding only; the UI never does this)."""
     import json
 
-    from jobstate import new_job_id
+    from inlink.jobs.state import new_job_id
 
     meta = json.loads((jobs_dir / f"{job_id}.json").read_text())
     for n in range(copies):
@@ -82,7 +82,7 @@ def clone_jobs(jobs_dir: Path, job_id: str, copies: int) -> None:
 def jobs_page_figures(manager, jobs_dir: Path, count: int) -> None:
     from streamlit.testing.v1 import AppTest
 
-    from ui.jobs_table import matching_jobs, page_rows
+    from inlink.ui.jobs_table import matching_jobs, page_rows
 
     clone_jobs(jobs_dir, finished_job(manager, rows=20, rows_per_item=20), count - 1)
     listing = timed(lambda: manager.list_jobs(), repeat=3)
@@ -104,7 +104,7 @@ def jobs_page_figures(manager, jobs_dir: Path, count: int) -> None:
 
 
 def panel_figures(manager, rows: int) -> None:
-    from ui.job_panel import read_panel
+    from inlink.ui.job_panel import read_panel
 
     small, big = finished_job(manager, rows=100, rows_per_item=100), finished_job(manager, rows=rows)
     assert manager.results_count(big) == rows, manager.results_count(big)
@@ -125,7 +125,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench_ui_") as folder:
         os.environ["INLINK_JOBS_DIR"] = str(Path(folder) / "jobs")
-        from ui.manager import get_manager, jobs_dir, shutdown_all
+        from inlink.ui.manager import get_manager, jobs_dir, shutdown_all
 
         manager = get_manager()
         try:

@@ -23,7 +23,7 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from analyzer import AnalysisConfig, analyze_page, build_index, source_pages  # noqa: E402
+from inlink.links.suggest import AnalysisConfig, analyze_page, build_index, source_pages  # noqa: E402
 
 CORPUS = REPO.parent / "shared/corpora/python-docs-3.11"
 BASELINES = [("tfidf (corpus README)", 0.357, 0.266, 0.405, "5.3%"),
@@ -32,7 +32,7 @@ BASELINES = [("tfidf (corpus README)", 0.357, 0.266, 0.405, "5.3%"),
 
 def load_corpus_site(corpus: Path = CORPUS, with_links: bool = True):
     """The corpus as a SiteData, through site_import.load_site (the product's own loader)."""
-    import site_import
+    from inlink.site import load as site_import
     links = corpus / "links.csv.gz" if with_links else None
     return site_import.load_site(corpus / "pages.csv.gz", links)
 
@@ -106,7 +106,7 @@ def main(argv=None) -> None:
 
 def sample_site_check() -> None:
     """Cold start on sample_data/ with only its navigation links given: does it find the in-content links?"""
-    import site_import
+    from inlink.site import load as site_import
     sample = REPO / "sample_data"
     site = site_import.load_site(sample / "pages.csv", sample / "inlinks.csv")
     in_content = site.links["position"].fillna("").str.lower().eq("content")

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-import datasets
-import site_import
-from ui import format as fmt
-from ui import sample
-from ui.page import guard, start_page
+from inlink import uploads as datasets
+from inlink.site import load as site_import
+from inlink.ui import format as fmt
+from inlink.ui import sample
+from inlink.ui.page import guard, start_page
 
 PREVIEW_ROWS = 50
 _PARSED = "upload_parsed"

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-import datasets
-import gemini_settings
-import link_task
-import site_import
-from job_manager import JobError
-from ui.job_panel import gemini_key, job_panel, job_to_show, remember_gemini_key
-from ui.page import guard, plain_message, start_page
+from inlink import uploads as datasets
+from inlink.gemini import settings as gemini_settings
+from inlink.tasks import analysis as link_task
+from inlink.site import load as site_import
+from inlink.jobs.manager import JobError
+from inlink.ui.job_panel import gemini_key, job_panel, job_to_show, remember_gemini_key
+from inlink.ui.page import guard, plain_message, start_page
 
 
 def engine_settings() -> tuple[str, dict, str | None]:
@@ -24,7 +24,7 @@ def engine_settings() -> tuple[str, dict, str | None]:
     if engine == "offline":
         st.caption("Scores pages by shared vocabulary and proposes phrases already in the source page.")
         return engine, {}, None
-    from gemini_engine import api_key_from_env   # on demand: offline use never loads the google-genai SDK
+    from inlink.gemini.engine import api_key_from_env   # on demand: offline use never loads the google-genai SDK
 
     if api_key_from_env():
         st.caption("Using the API key from the GEMINI_API_KEY / GOOGLE_API_KEY environment variable.")

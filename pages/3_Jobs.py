@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from job_manager import JobError
-from ui import format as fmt
-from ui.exports import csv_download, xlsx_download
-from ui.job_panel import job_panel
-from ui import jobs_table
-from ui.jobs_table import matching_jobs, page_count, page_rows
-from ui.page import guard, plain_message, start_page
-from ui.results import results_view
+from inlink.jobs.manager import JobError
+from inlink.ui import format as fmt
+from inlink.ui.exports import csv_download, xlsx_download
+from inlink.ui.job_panel import job_panel
+from inlink.ui import jobs_table
+from inlink.ui.jobs_table import matching_jobs, page_count, page_rows
+from inlink.ui.page import guard, plain_message, start_page
+from inlink.ui.results import results_view
 
 STATUS_CHOICES = ("all",) + tuple(fmt.STATUS_STYLE)
 _CONFIRMING = "confirm_delete_for"

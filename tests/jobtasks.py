@@ -16,7 +16,7 @@ import os
 import threading
 from pathlib import Path
 
-from job_manager import ItemError, PauseJob, Task, register_task
+from inlink.jobs.manager import ItemError, PauseJob, Task, register_task
 from waiting import wait_for  # noqa: F401  (re-exported for the job tests)
 
 COLUMNS = ("item", "n", "text", "value")

@@ -7,10 +7,10 @@ from urllib.parse import urlsplit
 import pandas as pd
 import pytest
 
-from analyzer import (RESULT_COLUMNS, AnalysisConfig, analyze_page, build_index, candidates_for,
+from inlink.links.suggest import (RESULT_COLUMNS, AnalysisConfig, analyze_page, build_index, candidates_for,
                       record_suggestions, source_pages, summarize, validate_suggestion)
-from site_import import PAGE_COLUMNS, ImportReport, SiteData
-from textutil import is_acceptable_anchor
+from inlink.site.load import PAGE_COLUMNS, ImportReport, SiteData
+from inlink.links.text import is_acceptable_anchor
 
 BASE = "https://shop.example/"
 FILLER = ("Our team reviews gear every season and writes honest notes for readers who care about comfort, "
@@ -209,7 +209,7 @@ def test_candidates_for_returns_ranked_targets_with_anchors():
 
 def test_a_title_shared_by_two_pages_counts_more_for_the_one_on_the_source_topic():
     """Two pages titled "Care guide": the boots page's mention is evidence mainly for the boots care guide."""
-    from ranking import rank_targets
+    from inlink.links.ranking import rank_targets
 
     pages = [
         {"path": "blog/boots", "title": "Waxing leather boots",
@@ -302,7 +302,7 @@ def test_a_shared_word_grows_into_the_two_words_both_pages_use():
     ("paper filters", False, "Gear", "https://x.example/shop/gear", True),             # two words
 ])
 def test_vocabulary_only_one_word_anchor_must_name_the_target(anchor, starts, title, url, expected):
-    from textutil import names_target
+    from inlink.links.text import names_target
 
     assert names_target(anchor, title, "", url, starts_sentence=starts) is expected
 
@@ -311,8 +311,8 @@ def test_shared_vocabulary_never_yields_a_plain_word_unrelated_to_the_target():
     """On the sample site every one-word anchor found by shared vocabulary is a name or names its target."""
     from pathlib import Path
 
-    from site_import import load_site
-    from textutil import is_plain_word
+    from inlink.site.load import load_site
+    from inlink.links.text import is_plain_word
 
     sample = Path(__file__).resolve().parents[1] / "sample_data"
     site = load_site(sample / "pages.csv", sample / "inlinks.csv")

@@ -10,8 +10,8 @@ import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analyzer import AnalysisConfig, analyze_page, build_index, source_pages
-from candidates import top_k_similar
+from inlink.links.suggest import AnalysisConfig, analyze_page, build_index, source_pages
+from inlink.links.similarity import top_k_similar
 from test_analyzer import make_site
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared/corpora/python-docs-3.11"
@@ -83,7 +83,7 @@ def test_chunked_top_k_equals_brute_force():
 
 @pytest.mark.skipif(not (CORPUS / "pages.csv.gz").exists(), reason="python-docs corpus not available")
 def test_docs_corpus_smoke_every_anchor_is_valid():
-    from site_import import load_site
+    from inlink.site.load import load_site
     site = load_site(CORPUS / "pages.csv.gz")
     index = build_index(site, AnalysisConfig())
     content = dict(zip(site.pages["url"], site.pages["content"].fillna("")))

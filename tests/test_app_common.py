@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import analyzer
-from job_manager import Task, register_task
-from ui import format as fmt
-from ui.jobs_table import page_count, page_rows
-from ui.results import filter_suggestions, orphan_figures, score_histogram
+from inlink.links import suggest as analyzer
+from inlink.jobs.manager import Task, register_task
+from inlink.ui import format as fmt
+from inlink.ui.jobs_table import page_count, page_rows
+from inlink.ui.results import filter_suggestions, orphan_figures, score_histogram
 from waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,7 +93,7 @@ def _stop_managers():
     """Each test gets its own jobs folder: open the gate, then stop the JobManagers the test started."""
     GateTask.GATE.clear()
     yield
-    from ui.manager import shutdown_all
+    from inlink.ui.manager import shutdown_all
 
     GateTask.GATE.set()
     shutdown_all(timeout=5)

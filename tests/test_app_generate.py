@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-import datasets
+from inlink import uploads as datasets
 from test_app_common import (SMALL_CRAWL, GateTask, _stop_managers, assert_clean, open_page,  # noqa: F401
                              seed_job, texts, wait_status)
-from ui.manager import get_manager, jobs_dir
+from inlink.ui.manager import get_manager, jobs_dir
 
 
 @pytest.fixture

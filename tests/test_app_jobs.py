@@ -6,12 +6,12 @@ import io
 import pandas as pd
 import pytest
 
-import datasets
-from job_manager import JobNotFound
+from inlink import uploads as datasets
+from inlink.jobs.manager import JobNotFound
 from test_app_common import (GateTask, _stop_managers, assert_clean, open_page, seed_job,  # noqa: F401
                              texts, wait_status)
-from ui.exports import frame_to_xlsx, results_csv, results_xlsx
-from ui.manager import get_manager
+from inlink.ui.exports import frame_to_xlsx, results_csv, results_xlsx
+from inlink.ui.manager import get_manager
 
 
 @pytest.fixture
@@ -116,9 +116,9 @@ def test_home_banner_names_the_active_job(manager):
 
 
 def test_pagination_survives_a_narrower_filter(manager, monkeypatch):
-    import ui.jobs_table
+    import inlink.ui.jobs_table
 
-    monkeypatch.setattr(ui.jobs_table, "PAGE_SIZE", 2)
+    monkeypatch.setattr(inlink.ui.jobs_table, "PAGE_SIZE", 2)
     jobs = [finished_job(manager, f"site-{i}.csv", pages=1) for i in range(5)]
     app = open_page("jobs")
     app.number_input(key="jobs_page").set_value(3).run()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-import datasets
+from inlink import uploads as datasets
 from test_app_common import SAMPLE, SMALL_CRAWL, _stop_managers, assert_clean, open_page, texts  # noqa: F401
 
 
@@ -35,7 +35,7 @@ def test_upload_shows_report_and_saves_dataset():
 
 
 def test_a_rerun_does_not_read_the_crawl_again(monkeypatch):
-    import site_import
+    from inlink.site import load as site_import
 
     reads = []
     real_read_table = site_import.read_table

@@ -175,7 +175,7 @@ def start_slow_job(browser, server: Server, throttle: float):
 
 
 def sample_page_count() -> int:
-    import site_import
+    from inlink.site import load as site_import
 
     pages, _ = site_import.load_pages(SAMPLE / "pages.csv")
     return int(pages["is_target"].sum()) if "is_target" in pages else len(pages)
@@ -183,7 +183,7 @@ def sample_page_count() -> int:
 
 def expected_rows(tmp_path: Path) -> pd.DataFrame:
     """The same analysis run in the foreground, uninterrupted."""
-    import link_task
+    from inlink.tasks import analysis as link_task
 
     out = tmp_path / "foreground.csv"
     link_task.run_to_csv(SAMPLE / "pages.csv", SAMPLE / "inlinks.csv", engine="offline", options={},
@@ -197,7 +197,7 @@ def key_columns(frame: pd.DataFrame) -> list[tuple]:
 
 @pytest.mark.skipif(not (SAMPLE / "pages.csv").is_file(), reason="sample_data not present")
 def test_job_survives_closed_tabs_and_a_killed_server(browser, server, tmp_path):
-    from job_manager import JobManager
+    from inlink.jobs.manager import JobManager
 
     server.start()
     load_sample(browser, server)

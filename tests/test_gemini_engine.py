@@ -9,10 +9,10 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-import analyzer
-import gemini_engine as ge
-from gemini_settings import GeminiSettings
-from ratelimit import RateLimiter
+from inlink.links import suggest as analyzer
+from inlink.gemini import engine as ge
+from inlink.gemini.settings import GeminiSettings
+from inlink.gemini.limits import RateLimiter
 from tests import fake_gemini as fg
 
 KEY = "AIzaFAKE-test-key-0123456789"
@@ -172,7 +172,7 @@ def test_unreachable_server_is_retried_then_fails_clearly(caplog):
         port = probe.getsockname()[1]
     settings = GeminiSettings(base_url=f"http://127.0.0.1:{port}/", max_retries=1, backoff_base_s=0.01)
     engine = ge.GeminiEngine(KEY, settings)
-    with caplog.at_level(logging.INFO, logger="gemini_engine"):
+    with caplog.at_level(logging.INFO, logger="inlink.gemini.engine"):
         with pytest.raises(ge.GeminiUnavailable, match="failed 2 times.*could not reach Gemini"):
             engine.suggest(build_site_index(), HOME)
     assert "retry 1 of 1" in caplog.text and KEY not in caplog.text

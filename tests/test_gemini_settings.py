@@ -7,9 +7,9 @@ from collections import Counter
 
 import pytest
 
-import gemini_engine as ge
-from gemini_settings import DEFAULT_MODEL, DEFAULT_PRICES, GeminiSettings, ModelPrice, SettingsError
-from ratelimit import RateLimiter, backoff_delay, parse_duration
+from inlink.gemini import engine as ge
+from inlink.gemini.settings import DEFAULT_MODEL, DEFAULT_PRICES, GeminiSettings, ModelPrice, SettingsError
+from inlink.gemini.limits import RateLimiter, backoff_delay, parse_duration
 from tests.fake_gemini import run_in_threads
 
 

@@ -13,8 +13,8 @@ import time
 import pytest
 from click.testing import CliRunner
 
-import cli as cli_module
-from job_manager import JobManager, StorageError
+from inlink import cli as cli_module
+from inlink.jobs.manager import JobManager, StorageError
 from jobtasks import REPO, expected_rows, frame_rows, wait_for
 
 # cli.py with the test tasks registered (what a deployment does with link_task).

@@ -12,7 +12,7 @@ from collections import Counter
 
 import pytest
 
-from job_manager import JobManager
+from inlink.jobs.manager import JobManager
 from jobtasks import REPO, computed_keys, expected_rows, frame_rows, wait_for
 
 # Runs (or recovers) the job until it is finished, like a restarted dashboard would.
@@ -20,7 +20,7 @@ WORKER = """
 import sys
 sys.path[:0] = [sys.argv[1], sys.argv[1] + "/tests"]
 import jobtasks
-from job_manager import JobManager
+from inlink.jobs.manager import JobManager
 manager = JobManager(sys.argv[2], heartbeat_interval=0.2, durability=sys.argv[4])
 meta = manager.wait(sys.argv[3], 120)
 manager.shutdown(timeout=5)

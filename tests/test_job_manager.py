@@ -11,9 +11,9 @@ from collections import Counter
 
 import pytest
 
-import jobresults
-import jobstore
-from job_manager import (InvalidJobId, InvalidJobOperation, JobManager, JobNotFound, JobStatus,
+from inlink.jobs import results as jobresults
+from inlink.jobs import store as jobstore
+from inlink.jobs.manager import (InvalidJobId, InvalidJobOperation, JobManager, JobNotFound, JobStatus,
                          SecretInConfig, StorageError, UnknownTask)
 from jobtasks import computed_keys, expected_rows, frame_rows, rows_for, wait_for
 

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import jobresults
-from jobresults import (Checkpoint, ResultsWriter, checkpoints_reversed, neutralise_cell,
+from inlink.jobs import results as jobresults
+from inlink.jobs.results import (Checkpoint, ResultsWriter, checkpoints_reversed, neutralise_cell,
                         parse_checkpoint, read_results, recover_files, results_csv_bytes)
-from jobstate import StorageError
+from inlink.jobs.state import StorageError
 
 COLUMNS = ("a", "b")
 

@@ -7,10 +7,10 @@ import time
 
 import pytest
 
-import jobstore
-from jobstate import (InvalidJobOperation, JobStatus, StorageError, check_transition, looks_secret,
+from inlink.jobs import store as jobstore
+from inlink.jobs.state import (InvalidJobOperation, JobStatus, StorageError, check_transition, looks_secret,
                       secret_keys)
-from jobstore import JobStore, atomic_write_bytes, owner_alive, owner_record, process_start_time
+from inlink.jobs.store import JobStore, atomic_write_bytes, owner_alive, owner_record, process_start_time
 
 
 def test_owner_alive_checks_pid_start_time_and_heartbeat():

@@ -10,10 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import analyzer
-import link_task
-import site_import
-from job_manager import JobManager, JobStatus, TaskContext
+from inlink.links import suggest as analyzer
+from inlink.tasks import analysis as link_task
+from inlink.site import load as site_import
+from inlink.jobs.manager import JobManager, JobStatus, TaskContext
 from tests import fake_gemini as fg
 from waiting import wait_for
 
@@ -103,7 +103,7 @@ def test_resume_after_pages_without_suggestions_still_counts_every_page_analysed
 def test_pages_in_flight_together_never_push_a_target_past_its_inbound_cap():
     """Gemini checks a page's picks before the caller records them: pages answered at the same moment must
     not all take the last free inbound slot of one target."""
-    import gemini_engine
+    from inlink.gemini import engine as gemini_engine
 
     site = site_import.load_site(SAMPLE_PAGES, SAMPLE_LINKS)
     uncapped = analyzer.build_index(site, analyzer.AnalysisConfig())
@@ -224,7 +224,7 @@ def test_gemini_budget_cap_pauses_the_job_with_a_message(manager, gemini):
 def run_cli(*args: str, jobs_dir: Path):
     from click.testing import CliRunner
 
-    import cli
+    from inlink import cli
 
     return CliRunner().invoke(cli.cli, ["--jobs-dir", str(jobs_dir), *args], catch_exceptions=False)
 

@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 from hypothesis import given, settings, strategies as st
 
-import site_import
-import tables
-from site_import import (SiteDataError, detect_page_columns, load_links, load_pages, load_site,
+from inlink.site import load as site_import
+from inlink.site import tables
+from inlink.site.load import (SiteDataError, detect_page_columns, load_links, load_pages, load_site,
                          missing_page_fields, normalize_url, read_table)
 
 REPO = Path(__file__).resolve().parents[1]

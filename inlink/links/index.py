@@ -12,9 +12,9 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from anchors import PhraseIndex, inbound_anchor_texts
-from candidates import TfidfModel, build_tfidf, kth_weights, owned_terms, page_document, prune_rows, top_k_similar
-from textutil import clean_title, detect_site_affixes, lowered_tokens, title_head
+from inlink.links.anchors import PhraseIndex, inbound_anchor_texts
+from inlink.links.similarity import TfidfModel, build_tfidf, kth_weights, owned_terms, page_document, prune_rows, top_k_similar
+from inlink.links.text import clean_title, detect_site_affixes, lowered_tokens, title_head
 
 NEIGHBOURS = 30            # TF-IDF neighbours kept per page (candidates without a title mention come from here)
 # Finding TF-IDF neighbours: exact on small sites; on large ones each page keeps only its heaviest terms, so the

@@ -11,7 +11,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from textutil import STOP_WORDS, TOKEN_PATTERN
+from inlink.links.text import STOP_WORDS, TOKEN_PATTERN
 
 TITLE_REPEAT = 2          # title and H1 count more than body words (sublinear tf keeps the boost moderate)
 BLOCK_CELLS = 8_000_000   # similarity cells materialised at once (rows per block × pages)

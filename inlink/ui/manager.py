@@ -12,8 +12,8 @@ import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import link_task  # noqa: F401  (registers the link analysis task before any job is recovered)
-from job_manager import JobManager, default_jobs_dir
+from inlink.tasks import analysis as link_task  # noqa: F401  (registers the link analysis task before any job is recovered)
+from inlink.jobs.manager import JobManager, default_jobs_dir
 
 LOG = logging.getLogger("inlink.ui")
 _LOCK = threading.Lock()

@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, NamedTuple
 
-from textutil import is_acceptable_anchor, is_code_like, tokens
+from inlink.links.text import is_acceptable_anchor, is_code_like, tokens
 
 MAX_PHRASE_TOKENS = 12
 _END = ""  # trie key that holds the phrase ids ending at a node ("" is never a token)

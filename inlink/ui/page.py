@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from ui.manager import get_manager
+from inlink.ui.manager import get_manager
 
 LOG = logging.getLogger("inlink.ui")
 APP_NAME = "InLink Prospector"

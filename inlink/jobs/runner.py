@@ -16,10 +16,10 @@ from typing import Callable, Mapping, Sequence
 
 import filelock
 
-from jobresults import ResultsWriter, read_results, recover_files
-from jobstate import ItemError, JobNotFound, JobStatus, PauseJob, StorageError
-from jobstore import JobStore
-from jobtask import Task, TaskContext
+from inlink.jobs.results import ResultsWriter, read_results, recover_files
+from inlink.jobs.state import ItemError, JobNotFound, JobStatus, PauseJob, StorageError
+from inlink.jobs.store import JobStore
+from inlink.jobs.task import Task, TaskContext
 
 _LOG = logging.getLogger("inlink.jobs")
 

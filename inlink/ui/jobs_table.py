@@ -9,7 +9,7 @@ import math
 
 import pandas as pd
 
-from ui import format as fmt
+from inlink.ui import format as fmt
 
 PAGE_SIZE = 25
 COLUMNS = ("Job", "File", "Status", "Engine", "Progress", "Pages", "Suggestions", "Cost", "Created", "Updated")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui.format import short_url
+from inlink.ui.format import short_url
 
 MAX_TABLE_ROWS = 2_000
 TOP_TARGETS = 15

@@ -17,10 +17,10 @@ from typing import Callable, Mapping
 
 import pandas as pd
 
-import analyzer
-import site_import
-from job_manager import ItemError, JobManager, PauseJob, Task, TaskContext, register_task
-from tables import table_suffix
+from inlink.links import suggest as analyzer
+from inlink.site import load as site_import
+from inlink.jobs.manager import ItemError, JobManager, PauseJob, Task, TaskContext, register_task
+from inlink.site.tables import table_suffix
 
 TASK_NAME = "link_analysis"
 ENGINES = ("offline", "gemini")
@@ -107,7 +107,7 @@ class PageAnalyzer:
         return self._gemini_rows(url, count)
 
     def _gemini_rows(self, url: str, count: Callable[..., None] | None) -> list[dict]:
-        import gemini_engine  # imported on demand: offline runs never load the google-genai SDK
+        from inlink.gemini import engine as gemini_engine  # imported on demand: offline runs never load the google-genai SDK
 
         try:
             outcome = self.gemini.suggest(self.index, url)
@@ -148,7 +148,7 @@ def build_page_analyzer(site: site_import.SiteData, options: Mapping, api_key: s
 
 
 def _gemini_engine(options: Mapping, api_key: str | None, spent_usd: float):
-    import gemini_engine  # imported on demand: offline runs never load the google-genai SDK
+    from inlink.gemini import engine as gemini_engine  # imported on demand: offline runs never load the google-genai SDK
 
     key = api_key or gemini_engine.api_key_from_env()
     if not key:
@@ -285,7 +285,7 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
 
 def suggestions_csv(frame: pd.DataFrame) -> bytes:
     """CSV bytes of a suggestions table, safe to open in a spreadsheet (the job export's own writer)."""
-    from jobresults import safe_csv_bytes
+    from inlink.jobs.results import safe_csv_bytes
 
     cells = frame.astype(object).where(frame.notna(), "")
     return safe_csv_bytes(list(frame.columns), ([str(v) for v in row] for row in cells.itertuples(index=False)))

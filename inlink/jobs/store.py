@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterator, Mapping
 
 import filelock
 
-from jobstate import (InvalidJobOperation, JobNotFound, JobStatus, StorageError, utc_now_iso,
+from inlink.jobs.state import (InvalidJobOperation, JobNotFound, JobStatus, StorageError, utc_now_iso,
                       validate_job_id)
 
 MAX_EVENTS = 500

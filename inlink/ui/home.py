@@ -5,11 +5,11 @@ from collections import Counter
 
 import streamlit as st
 
-import datasets
-from ui import format as fmt
-from ui.job_panel import active_banner
-from ui.page import APP_NAME, guard, start_page
-from ui.sample import start_sample_analysis
+from inlink import uploads as datasets
+from inlink.ui import format as fmt
+from inlink.ui.job_panel import active_banner
+from inlink.ui.page import APP_NAME, guard, start_page
+from inlink.ui.sample import start_sample_analysis
 
 STEPS = (
     ("pages/1_Upload.py", "1 · Upload a crawl", ":material/upload_file:",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Mapping
 
-from tables import SiteDataError
+from inlink.site.tables import SiteDataError
 
 PAGE_FIELDS = ("url", "title", "h1", "description", "content", "word_count",
                "status_code", "content_type", "indexability")

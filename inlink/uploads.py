@@ -15,9 +15,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from job_manager import default_jobs_dir
-from jobstore import atomic_write_bytes
-from tables import table_suffix
+from inlink.jobs.manager import default_jobs_dir
+from inlink.jobs.store import atomic_write_bytes
+from inlink.site.tables import table_suffix
 
 KEEP_LATEST = 5
 _META = "meta.json"

@@ -17,12 +17,12 @@ from typing import Mapping
 
 import pandas as pd
 
-from site_columns import (EXTRACTION_HEADER, LINK_SYNONYMS, PAGE_FIELDS, TEXT_FIELDS, detect,
+from inlink.site.columns import (EXTRACTION_HEADER, LINK_SYNONYMS, PAGE_FIELDS, TEXT_FIELDS, detect,
                           detect_page_columns, extraction_headers, header_key, missing_page_fields,
                           resolve_page_columns)
-from site_urls import (EXAMPLES, examples, host_warning, map_distinct, normalise_series, normalize_url,
+from inlink.site.urls import (EXAMPLES, examples, host_warning, map_distinct, normalise_series, normalize_url,
                        site_base)
-from tables import SiteDataError, read_table, source_name
+from inlink.site.tables import SiteDataError, read_table, source_name
 
 __all__ = ["SiteDataError", "PAGE_FIELDS", "normalize_url", "read_table", "detect_page_columns",
            "missing_page_fields", "load_pages", "load_links", "load_site", "SiteData", "ImportReport"]

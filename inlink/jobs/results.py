@@ -24,7 +24,7 @@ from typing import Iterable, Iterator, Sequence
 
 import pandas as pd
 
-from jobstore import storage_error, write_all
+from inlink.jobs.store import storage_error, write_all
 
 _BLOCK = 64 * 1024
 _NEEDS_QUOTES = re.compile(r'[",\r\n]|^\s|\s$').search

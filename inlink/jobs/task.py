@@ -12,7 +12,7 @@ from typing import Any, Callable, ClassVar, Mapping, Sequence
 
 import pandas as pd
 
-from jobstate import UnknownTask
+from inlink.jobs.state import UnknownTask
 
 
 class TaskContext:

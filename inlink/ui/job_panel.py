@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from job_manager import JobError, JobNotFound
-from ui import format as fmt
-from ui.exports import csv_download
-from ui.page import guard, plain_message
+from inlink.jobs.manager import JobError, JobNotFound
+from inlink.ui import format as fmt
+from inlink.ui.exports import csv_download
+from inlink.ui.page import guard, plain_message
 
 REFRESH_S = 1.0
 TAIL_ROWS = 8
@@ -211,7 +211,7 @@ def _act(manager, action: str, job_id: str, engine: str = "offline") -> None:
 
 def resume_secrets(engine: str) -> dict | None:
     """The Gemini key a resumed Gemini job needs (typed in this session, else from the environment)."""
-    import link_task
+    from inlink.tasks import analysis as link_task
 
     key = gemini_key() if engine == "gemini" else None
     return {link_task.SECRET_KEY: key} if key else None
@@ -219,7 +219,7 @@ def resume_secrets(engine: str) -> dict | None:
 
 def gemini_key() -> str | None:
     """The key typed in this browser session (memory only), else GEMINI_API_KEY / GOOGLE_API_KEY."""
-    from gemini_engine import api_key_from_env   # on demand: offline use never loads the google-genai SDK
+    from inlink.gemini.engine import api_key_from_env   # on demand: offline use never loads the google-genai SDK
 
     return st.session_state.get(TYPED_KEY) or api_key_from_env()
 

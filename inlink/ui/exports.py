@@ -8,7 +8,7 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
-from ui.format import file_name_of
+from inlink.ui.format import file_name_of
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,7 +26,7 @@ def results_xlsx(manager, job_id: str) -> Callable[[], bytes]:
 
 def frame_to_xlsx(frame: pd.DataFrame, sheet: str = "Suggestions") -> bytes:
     """XLSX bytes of a table; text cells that a spreadsheet would run as a formula are neutralised."""
-    from jobresults import neutralise_cell   # the job engine's one neutraliser, shared with its CSV export
+    from inlink.jobs.results import neutralise_cell   # the job engine's one neutraliser, shared with its CSV export
 
     safe = frame.copy()
     for column in safe.columns:

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import datasets
-import link_task
-import site_import
+from inlink import uploads as datasets
+from inlink.tasks import analysis as link_task
+from inlink.site import load as site_import
 
-SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
+SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_data"
 PAGES_NAME, LINKS_NAME = "pages.csv", "inlinks.csv"
 LABEL = "Sample site: Ridgeline Coffee Roasters"
 

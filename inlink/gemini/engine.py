@@ -21,10 +21,10 @@ from google import genai
 from google.genai import errors, types
 from pydantic import BaseModel, Field, ValidationError
 
-import analyzer
-import gemini_prompt
-from gemini_settings import DEFAULT_MODEL, GeminiSettings, ModelPrice, SettingsError  # noqa: F401 (re-exported)
-from ratelimit import RateLimiter, backoff_delay, parse_duration
+from inlink.links import suggest as analyzer
+from inlink.gemini import prompt as gemini_prompt
+from inlink.gemini.settings import DEFAULT_MODEL, GeminiSettings, ModelPrice, SettingsError  # noqa: F401 (re-exported)
+from inlink.gemini.limits import RateLimiter, backoff_delay, parse_duration
 
 log = logging.getLogger(__name__)
 KEY_ENV_VARS = ("GEMINI_API_KEY", "GOOGLE_API_KEY")

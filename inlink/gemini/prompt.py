@@ -10,7 +10,7 @@ import json
 import re
 from typing import Any
 
-import textutil
+from inlink.links import text as textutil
 
 CHARS_PER_TOKEN = 4
 OPENING_WORDS = 30        # of a target page, shown when the index has no title for it

@@ -15,11 +15,11 @@ import time
 import uuid
 from typing import Callable
 
-from jobresults import last_checkpoint
-from jobrunner import JobRunner, Outcome
-from jobstate import JobError, JobNotFound, JobStatus, UnknownTask, utc_now_iso
-from jobstore import JobStore, owner_alive, owner_record
-from jobtask import get_task, is_registered
+from inlink.jobs.results import last_checkpoint
+from inlink.jobs.runner import JobRunner, Outcome
+from inlink.jobs.state import JobError, JobNotFound, JobStatus, UnknownTask, utc_now_iso
+from inlink.jobs.store import JobStore, owner_alive, owner_record
+from inlink.jobs.task import get_task, is_registered
 
 _LOG = logging.getLogger("inlink.jobs")
 TICK = 0.2            # control requests reach a runner within this

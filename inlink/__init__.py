@@ -1,0 +1,1 @@
+"""InLink Prospector: internal-link suggestions from a site, as durable background jobs."""

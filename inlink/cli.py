@@ -1,0 +1,280 @@
+"""Command line over the job engine: `python3 cli.py jobs list|status|pause|resume|stop|delete|
+export|cleanup|worker`.
+
+A thin layer: every command is one JobManager call. Other modules add commands to the importable
+`cli` group (e.g. a top-level `suggest`) or to its `jobs` subgroup (e.g. `jobs start`).
+Errors print one line to stderr and exit non-zero; no traceback reaches the user.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+import click
+
+from inlink.jobs.manager import JobError, JobManager, JobStatus
+
+try:                                   # registers the "link_analysis" task when it exists
+    from inlink.tasks import analysis as link_task  # noqa: F401
+except ImportError:
+    link_task = None
+
+_ACTIVE = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
+
+
+class _CleanErrors(click.Group):
+    """Turn the engine's errors (and OS errors) into one line on stderr and exit status 1.
+
+    Anything else (a remote API refusing a key, a bug) is also one line; INLINK_DEBUG=1 shows the traceback.
+    """
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:            # `cli.py jobs list | head`: the reader left, not an error
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
+        except (JobError, OSError, ValueError) as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(1)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as exc:
+            if os.environ.get("INLINK_DEBUG"):
+                raise
+            click.echo(f"error: {type(exc).__name__}: {exc} (INLINK_DEBUG=1 shows the details)", err=True)
+            ctx.exit(1)
+
+
+def _manager(ctx: click.Context, **kwargs) -> JobManager:
+    """A manager that only reads and sends requests unless the command runs jobs itself."""
+    kwargs.setdefault("autostart", False)
+    return JobManager(ctx.obj.get("jobs_dir"), **kwargs)
+
+
+@click.group(cls=_CleanErrors)
+@click.option("--jobs-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Jobs folder (default: $INLINK_JOBS_DIR or ./jobs).")
+@click.pass_context
+def cli(ctx: click.Context, jobs_dir: Path | None) -> None:
+    """InLink Prospector command line."""
+    ctx.ensure_object(dict)
+    ctx.obj["jobs_dir"] = jobs_dir
+
+
+@cli.group(cls=_CleanErrors)
+def jobs() -> None:
+    """List, inspect and control background jobs."""
+
+
+def _progress_text(meta: dict) -> str:
+    p = meta["progress"]
+    total = "?" if p["total_items"] is None else p["total_items"]
+    return f"{p['items_done']}/{total} ({p['percentage']:.0f}%)"
+
+
+@jobs.command("list")
+@click.option("--status", type=click.Choice([s.value for s in JobStatus]), default=None)
+@click.pass_context
+def list_cmd(ctx: click.Context, status: str | None) -> None:
+    """One line per job, newest first."""
+    manager = _manager(ctx)
+    rows = manager.list_jobs(status)
+    for meta in rows:
+        click.echo(f"{meta['job_id']}  {meta['status']:<9}  {_progress_text(meta):>16}  "
+                   f"{meta['task']:<16}  {meta.get('created_at') or '':<24}  {meta.get('label') or ''}")
+    if not rows:
+        click.echo("no jobs")
+    for problem in manager.problems():
+        click.echo(f"warning: {problem}", err=True)
+
+
+@jobs.command("status")
+@click.argument("job_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the full metadata as JSON.")
+@click.pass_context
+def status_cmd(ctx: click.Context, job_id: str, as_json: bool) -> None:
+    """Status, progress and the latest events of one job."""
+    manager = _manager(ctx)
+    meta = manager.get(job_id)
+    if as_json:
+        meta = dict(meta, owner={k: v for k, v in (meta.get("owner") or {}).items() if k != "token"}
+                    or None)
+        click.echo(json.dumps(meta, indent=2, default=str))
+        return
+    p = meta["progress"]
+    click.echo(f"job {meta['job_id']} ({meta['task']}) {meta['label'] or ''}".rstrip())
+    click.echo(f"status:   {meta['status']} - {meta.get('message') or ''}")
+    click.echo(f"step:     {meta['current_step_index'] + 1}/{meta['total_steps']} "
+               f"{meta['current_step']}")
+    click.echo(f"progress: {_progress_text(meta)}, {meta['rows_written']} rows, "
+               f"elapsed {p['elapsed_s']}s" + (f", ETA {p['eta_s']}s" if p["eta_s"] else ""))
+    if meta.get("error"):
+        click.echo(f"error:    {meta['error']['type']}: {meta['error']['message']}")
+    for event in manager.events(job_id, limit=5):
+        click.echo(f"  {event['ts']}  {event['message']}")
+
+
+def _simple_command(name: str, help_text: str, done_text: str):
+    @jobs.command(name, help=help_text)
+    @click.argument("job_id")
+    @click.pass_context
+    def command(ctx: click.Context, job_id: str) -> None:
+        manager = _manager(ctx)
+        getattr(manager, name)(job_id)
+        click.echo(f"job {job_id}: {done_text}")
+    return command
+
+
+_simple_command("pause", "Pause a job (a running one pauses after its current item).", "pause sent")
+_simple_command("resume", "Queue a paused or failed job to continue where it stopped "
+                "(a worker or the dashboard runs it).", "queued to resume")
+_simple_command("stop", "Stop a job for good; its partial results stay downloadable.", "stop sent")
+_simple_command("delete", "Delete a job and all its files (stops it first if it runs).", "deleted")
+
+
+@jobs.command("export")
+@click.argument("job_id")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV file to write (formula-safe for spreadsheets).")
+@click.pass_context
+def export_cmd(ctx: click.Context, job_id: str, out: Path) -> None:
+    """Write the committed results of a job (even a running or stopped one) to a CSV file."""
+    manager = _manager(ctx)
+    data = manager.results_csv(job_id)
+    out.write_bytes(data)
+    click.echo(f"wrote {manager.results_count(job_id)} rows to {out}")
+
+
+@jobs.command("cleanup")
+@click.option("--days", type=float, required=True, help="Remove finished jobs older than this.")
+@click.pass_context
+def cleanup_cmd(ctx: click.Context, days: float) -> None:
+    """Delete completed, stopped and failed jobs older than N days."""
+    removed = _manager(ctx).cleanup(days)
+    click.echo(f"removed {len(removed)} job(s)" + (f": {' '.join(removed)}" if removed else ""))
+
+
+@jobs.command("worker")
+@click.option("--max-running", type=int, default=2, show_default=True)
+@click.option("--durability", type=click.Choice(["crash", "power"]), default="crash",
+              show_default=True)
+@click.pass_context
+def worker_cmd(ctx: click.Context, max_running: int, durability: str) -> None:
+    """Run and resume jobs in the foreground until none is queued or running.
+
+    Ctrl-C (or SIGTERM) pauses the running jobs cleanly after their current item and exits 0.
+    """
+    interrupted = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: interrupted.set())
+    manager = _manager(ctx, autostart=True, max_running=max_running, durability=durability)
+    click.echo(f"worker: running jobs from {manager.jobs_dir} (Ctrl-C pauses them and exits)")
+    try:
+        while not interrupted.wait(0.25):
+            if not _has_work(manager):
+                break
+    finally:                           # on an error too: running jobs go back to the queue first
+        manager.shutdown(pause=interrupted.is_set(), timeout=30)
+    click.echo("worker: paused running jobs, exiting" if interrupted.is_set()
+               else "worker: no queued or running jobs left")
+
+
+def _has_work(manager: JobManager) -> bool:
+    """Queued jobs this process can run, or running ones (ours, or orphans we may recover)."""
+    from inlink.jobs.task import is_registered
+    return any(m["status"] in _ACTIVE and is_registered(m["task"]) for m in manager.list_jobs())
+
+
+def _analysis_options(func):
+    """The options `jobs start` and `suggest` share, in one place."""
+    for option in reversed([
+        click.option("--links", "links", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="Existing links (Screaming Frog 'All Inlinks' or source/destination CSV)."),
+        click.option("--engine", type=click.Choice(["offline", "gemini"]), default="offline", show_default=True,
+                     help="gemini needs GEMINI_API_KEY or GOOGLE_API_KEY in the environment."),
+        click.option("--max-per-page", type=click.IntRange(min=1), default=5, show_default=True,
+                     help="At most this many suggestions per source page."),
+        click.option("--max-inbound", type=click.IntRange(min=1), default=None,
+                     help="At most this many new links to any one target page."),
+        click.option("--exclude", "exclude", multiple=True,
+                     help="URL pattern (glob like */tag/* or plain text) to leave out; repeatable."),
+        click.option("--model", default=None, help="Gemini model (default: the configured one)."),
+        click.option("--budget", "budget_usd", type=float, default=None,
+                     help="Gemini: pause the job once this many US dollars are spent."),
+    ]):
+        func = option(func)
+    return func
+
+
+def _options(max_per_page, max_inbound, exclude, model, budget_usd) -> dict:
+    return {"max_per_page": max_per_page, "max_inbound_per_target": max_inbound,
+            "exclude_patterns": list(exclude), "model": model, "budget_usd": budget_usd}
+
+
+def _link_task():
+    if link_task is None:
+        raise click.ClickException("the link analysis is not installed (link_task.py is missing)")
+    return link_task
+
+
+@jobs.command("start")
+@click.argument("pages", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_analysis_options
+@click.option("--label", default=None, help="A name for the job (default: the pages file name).")
+@click.pass_context
+def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, exclude, model, budget_usd, label):
+    """Validate a crawl and queue a link analysis of it; prints the new job id.
+
+    The dashboard's server or `cli.py jobs worker` runs the queued job.
+    """
+    task = _link_task()
+    job_id = task.start_analysis(
+        _manager(ctx), pages.read_bytes(), pages_name=pages.name,
+        links=links.read_bytes() if links else None, links_name=links.name if links else None,
+        engine=engine, options=_options(max_per_page, max_inbound, exclude, model, budget_usd), label=label)
+    click.echo(job_id)
+
+
+@cli.command("suggest")
+@click.argument("pages", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_analysis_options
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="CSV file to write the suggestions to.")
+def suggest_cmd(pages, links, engine, max_per_page, max_inbound, exclude, model, budget_usd, out):
+    """Analyse a crawl in the foreground (no job) and write the suggestions CSV."""
+    task = _link_task()
+    with click.progressbar(length=1, label="analysing pages", file=sys.stderr) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+        summary = task.run_to_csv(pages, links, engine=engine, out_path=out, progress=progress,
+                                  options=_options(max_per_page, max_inbound, exclude, model, budget_usd))
+    click.echo(f"wrote {summary['suggestions']} suggestions for {summary['pages_analysed']} pages to {out}; "
+               f"orphan pages {summary['orphans_before']} -> {summary['orphans_after']}")
+    if summary.get("page_errors"):
+        click.echo(f"note: {summary['page_errors']} page(s) were skipped because their answer could not be used",
+                   err=True)
+    if summary.get("stopped_early"):
+        click.echo(f"note: stopped early: {summary['stopped_early']}", err=True)
+
+
+def main(argv=None) -> int:
+    try:
+        return cli.main(args=argv, prog_name="cli.py", standalone_mode=False) or 0
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

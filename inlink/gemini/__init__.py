@@ -1,0 +1,1 @@
+"""The opt-in Gemini engine, through google-genai."""

@@ -1,0 +1,380 @@
+"""Durable background jobs: the public API (see docs/architecture.md section 1).
+
+JobManager is the front door; the pieces behind it:
+  jobstate.py     statuses, transitions, errors      jobstore.py   metadata, events, locks, listing
+  jobresults.py   results + checkpoint log (exactly once)
+  jobtask.py      Task, TaskContext, registry        jobrunner.py  runs one job on a thread
+  jobscheduler.py the manager's thread: FIFO claims under a cross-process cap, recovery of orphans,
+                  relaying pause/stop/delete from other processes, heartbeats
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import pandas as pd
+
+from inlink.jobs.results import header_bytes, last_checkpoint, read_results, results_csv_bytes
+from inlink.jobs.state import (FINISHED_STATUSES, TERMINAL_STATUSES, InvalidJobId, InvalidJobOperation,
+                      ItemError, JobError, JobNotFound, JobStatus, PauseJob, SecretInConfig,
+                      StorageError, UnknownTask, check_transition, iso_to_epoch, new_job_id,
+                      secret_keys, utc_now_iso, validate_job_id)
+from inlink.jobs.scheduler import JobScheduler
+from inlink.jobs.store import JobStore, atomic_write_bytes, owner_alive
+from inlink.jobs.task import Task, TaskContext, get_task, register_task, registered_tasks
+
+__all__ = ["JobStatus", "TERMINAL_STATUSES", "JobError", "JobNotFound", "InvalidJobId",
+           "InvalidJobOperation", "SecretInConfig", "UnknownTask", "StorageError", "ItemError",
+           "PauseJob", "TaskContext", "Task", "register_task", "registered_tasks", "JobManager",
+           "default_jobs_dir"]
+
+_DELETE_WAIT = 10.0    # how long delete() waits for another process to release a running job
+
+
+def _new_metadata(job_id: str, task: Task, config: dict, label: str) -> dict:
+    steps = tuple(task.steps)
+    return {
+        "job_id": job_id, "task": task.name, "label": label, "status": JobStatus.QUEUED.value,
+        "created_at": utc_now_iso(), "started_at": None, "updated_at": None, "completed_at": None,
+        "paused_at": None, "stopped_at": None, "total_items": None, "items_done": 0,
+        "progress_percentage": 0.0, "current_step": steps[0], "current_step_index": 0,
+        "total_steps": len(steps), "steps": list(steps), "last_successful_step": None,
+        "failed_step": None, "error": None, "can_resume": False, "attempts": 0, "owner": None,
+        "rows_written": 0, "counters": {}, "config": config, "summary": None,
+        "message": "Queued: waiting for a free slot.", "result_columns": list(task.result_columns),
+        "requested_action": None, "resume_reason": None, "active_seconds": 0.0,
+        "run_started_epoch": None, "session_items_start": 0, "recoveries": 0,
+        "recovery_progress_mark": -1,
+    }
+
+
+def _checked_config(config: Mapping | None) -> dict:
+    """The config as stored: JSON-serialisable and free of anything that looks like a secret."""
+    config = dict(config or {})
+    found = secret_keys(config)
+    if found:
+        raise SecretInConfig(f"config key(s) {', '.join(found)} look like secrets: pass them as "
+                             "secrets=..., which are kept in memory only and never written")
+    try:
+        json.dumps(config)
+    except (TypeError, ValueError) as exc:
+        raise InvalidJobOperation(f"config must be JSON-serialisable: {exc}") from None
+    return config
+
+
+def default_jobs_dir() -> Path:
+    """The data folder when none is given: $INLINK_JOBS_DIR, else ./jobs (one rule for every front end)."""
+    return Path(os.environ.get("INLINK_JOBS_DIR") or "jobs")
+
+
+def compute_progress(meta: Mapping, now: float | None = None) -> dict:
+    """items done/total, percentage, rate, ETA and elapsed (paused time excluded)."""
+    now = time.time() if now is None else now
+    done, total = int(meta.get("items_done") or 0), meta.get("total_items")
+    elapsed = float(meta.get("active_seconds") or 0.0)
+    rate = None
+    started = meta.get("run_started_epoch")
+    if meta.get("status") == JobStatus.RUNNING.value and started:
+        session = max(now - float(started), 0.0)
+        elapsed += session
+        session_items = done - int(meta.get("session_items_start") or 0)
+        rate = session_items / session if session > 0 and session_items > 0 else None
+    elif elapsed > 0 and done:
+        rate = done / elapsed
+    if total:
+        percentage = round(100.0 * done / total, 2)
+    else:
+        percentage = 100.0 if meta.get("status") == JobStatus.COMPLETED.value else 0.0
+    eta = (total - done) / rate if rate and total is not None and total >= done else None
+    return {"items_done": done, "total_items": total, "percentage": percentage,
+            "rate_per_s": round(rate, 3) if rate else None,
+            "eta_s": round(eta, 1) if eta is not None else None, "elapsed_s": round(elapsed, 1)}
+
+
+def _public(meta: Mapping) -> dict:
+    out = dict(meta)
+    out["progress"] = compute_progress(meta)
+    return out
+
+
+class JobManager:
+    def __init__(self, jobs_dir: str | Path | None = None, max_running: int = 2,
+                 durability: str = "crash", heartbeat_interval: float = 1.0,
+                 stale_after: float = 15.0, autostart: bool = True, max_recoveries: int = 3):
+        if durability not in ("crash", "power"):
+            raise ValueError(f"durability must be 'crash' or 'power', not {durability!r}")
+        self.store = JobStore(jobs_dir or default_jobs_dir())
+        self.jobs_dir = self.store.root
+        self.max_running = max(1, int(max_running))
+        self.durability = durability
+        self.heartbeat_interval = float(heartbeat_interval)
+        self.stale_after = float(stale_after)
+        self.max_recoveries = int(max_recoveries)
+        self._secrets: dict[str, dict] = {}
+        self._changed = threading.Condition()
+        self._scheduler = JobScheduler(
+            self.store, max_running=self.max_running, durability=durability,
+            heartbeat_interval=self.heartbeat_interval, stale_after=self.stale_after,
+            max_recoveries=self.max_recoveries, secrets=self._secrets, on_change=self._notify)
+        self.store.clean_temp_files()
+        if autostart:
+            self.start()
+
+    # ================================================================ lifecycle
+    def start(self) -> None:
+        """Start the scheduler thread (idempotent): recovers orphans, then starts queued jobs."""
+        self._scheduler.start()
+
+    def shutdown(self, pause: bool = False, timeout: float = 10) -> None:
+        """Stop scheduling. This manager's running jobs stop after their current item: paused
+        (pause=True) or handed back to the queue so the next manager resumes them by itself."""
+        self._scheduler.shutdown(pause, timeout)
+        self._notify()
+
+    def _notify(self) -> None:
+        with self._changed:
+            self._changed.notify_all()
+
+    # ================================================================ create / read
+    def create_job(self, task: str, *, inputs: Mapping[str, str | Path | bytes] | None = None,
+                   config: Mapping | None = None, label: str = "",
+                   secrets: Mapping[str, str] | None = None) -> str:
+        """A queued job with its own copy of `inputs` (str/Path: files to copy; bytes: content).
+        Nothing is left behind when this raises."""
+        task_obj = get_task(task)
+        config = _checked_config(config)
+        job_id = new_job_id()
+        while self.store.exists(job_id):
+            job_id = new_job_id()
+        if secrets:                   # before the metadata exists: the scheduler may claim it at once
+            self._secrets[job_id] = dict(secrets)
+        try:
+            self.store.copy_inputs(job_id, inputs or {})
+            atomic_write_bytes(self.store.results_path(job_id), header_bytes(task_obj.result_columns))
+            with self.store.job_lock(job_id):
+                self.store.write_meta(_new_metadata(job_id, task_obj, config, str(label or "")))
+            self.store.add_event(job_id, "created", f"Job created for task '{task}'"
+                                 + (f" ({label})." if label else "."))
+        except BaseException:
+            self._secrets.pop(job_id, None)
+            with contextlib.suppress(JobError, OSError):
+                self.store.remove_job_files(job_id)
+            raise
+        self._scheduler.wake()
+        return job_id
+
+    def get(self, job_id) -> dict:
+        """Metadata plus computed `progress`; a running job's counts come from its checkpoint log."""
+        meta = self._read(job_id)
+        if meta["status"] == JobStatus.RUNNING.value:
+            self._refresh_from_checkpoint(meta)
+        return _public(meta)
+
+    def _read(self, job_id) -> dict:
+        validate_job_id(job_id)
+        try:
+            return self.store.read_meta(job_id)
+        except ValueError as exc:
+            raise JobError(f"job {job_id}: its metadata file is corrupt ({exc})") from None
+
+    def _refresh_from_checkpoint(self, meta: dict) -> None:
+        """The checkpoint log is ahead of the (time-based) metadata: read its last line."""
+        with contextlib.suppress(OSError):
+            last = last_checkpoint(self.store.checkpoints_path(meta["job_id"]))
+            if last is not None and last.index + 1 >= int(meta.get("items_done") or 0):
+                meta.update(items_done=last.index + 1, rows_written=last.rows_total,
+                            counters=last.counters_total)
+                if meta.get("total_items"):
+                    meta["progress_percentage"] = round(100.0 * meta["items_done"]
+                                                        / meta["total_items"], 2)
+
+    def list_jobs(self, status: str | None = None) -> list[dict]:
+        """Newest first. Reads each small JSON once (cached by mtime); never scans results."""
+        jobs = self.store.scan()
+        if status is not None:
+            wanted = JobStatus(status).value
+            jobs = [m for m in jobs if m.get("status") == wanted]
+        jobs.sort(key=lambda m: str(m.get("created_at") or ""), reverse=True)
+        return [_public(m) for m in jobs]
+
+    def problems(self) -> list[str]:
+        """Corrupt or foreign files seen by the last listing (scans now if none has run yet)."""
+        if self.store.last_problems is None:
+            self.store.scan()
+        return list(self.store.last_problems)
+
+    def events(self, job_id, limit: int = 50) -> list[dict]:
+        """The last `limit` events, oldest first: {"ts", "event", "message", ...}."""
+        self._read(job_id)
+        return self.store.read_events(job_id, limit)
+
+    # ================================================================ control
+    def pause(self, job_id) -> None:
+        """Queued: paused at once. Running: pauses after the item in progress (any process)."""
+        self._control(job_id, "pause")
+
+    def stop(self, job_id) -> None:
+        """Final stop; a running job stops after the item in progress. Partial results stay."""
+        self._control(job_id, "stop")
+
+    def _control(self, job_id, action: str) -> None:
+        """Pause/stop: at once when nothing runs the job, else at the owner's next item boundary."""
+        validate_job_id(job_id)
+        with self.store.job_lock(job_id):
+            meta = self._read(job_id)
+            check_transition(job_id, meta["status"], action)
+            running = meta["status"] == JobStatus.RUNNING.value
+            if running and owner_alive(meta.get("owner"), self.stale_after):
+                meta["requested_action"] = action
+                meta["message"] = (f"{action.capitalize()} requested: takes effect after the "
+                                   "item in progress.")
+                event = (f"{action}_requested", meta["message"])
+            else:
+                event = self._apply_now(meta, action)
+            self.store.write_meta(meta)
+        self.store.add_event(job_id, *event)
+        runner = self._scheduler.runner(job_id)
+        if runner is not None:
+            runner.request(action)
+        self._notify()
+
+    def _apply_now(self, meta: dict, action: str) -> tuple[str, str]:
+        now = utc_now_iso()
+        meta.update(owner=None, requested_action=None)
+        if action == "pause":
+            meta.update(status=JobStatus.PAUSED.value, paused_at=now, can_resume=True,
+                        message="Paused by request.")
+            return "paused", "Paused by request."
+        meta.update(status=JobStatus.STOPPED.value, stopped_at=now, can_resume=False,
+                    message="Stopped by request; partial results are kept.")
+        return "stopped", meta["message"]
+
+    def resume(self, job_id, secrets: Mapping[str, str] | None = None) -> None:
+        """Queue a paused or failed job again (it continues after its last checkpoint); on a running
+        job whose pause has not taken effect yet, withdraw the pause."""
+        validate_job_id(job_id)
+        if secrets:
+            self._secrets[job_id] = dict(secrets)
+        with self.store.job_lock(job_id):
+            meta = self._read(job_id)
+            event = self._resume_change(job_id, meta)
+            self.store.write_meta(meta)
+        self.store.add_event(job_id, *event)
+        self._scheduler.wake()
+        self._notify()
+
+    def _resume_change(self, job_id: str, meta: dict) -> tuple[str, str]:
+        status = meta["status"]
+        if status == JobStatus.RUNNING.value and meta.get("requested_action") == "pause":
+            meta.update(requested_action=None, message="Running (pause withdrawn).")
+            runner = self._scheduler.runner(job_id)
+            if runner is not None:
+                runner.cancel_request("pause")
+            return "resumed", "Pause withdrawn before it took effect."
+        if status == JobStatus.RUNNING.value and not owner_alive(meta.get("owner"),
+                                                                 self.stale_after):
+            return self._scheduler.requeue(meta, "its process is gone")
+        check_transition(job_id, status, "resume")
+        reason = "retried" if status == JobStatus.FAILED.value else "resumed"
+        meta.update(status=JobStatus.QUEUED.value, resume_reason=reason, error=None,
+                    failed_step=None, recoveries=0,
+                    message="Queued to resume: waiting for a free slot.")
+        return reason, (f"{'Retry' if reason == 'retried' else 'Resume'} requested from item "
+                        f"{int(meta.get('items_done') or 0) + 1}.")
+
+    def set_secrets(self, job_id, secrets: Mapping[str, str]) -> None:
+        """Secrets for the job's next run, in memory only (e.g. an API key typed after a restart)."""
+        validate_job_id(job_id)
+        self._secrets[job_id] = dict(secrets or {})
+
+    def delete(self, job_id) -> None:
+        """Stop the job if it runs (at its next item boundary), then remove every file of it."""
+        meta = self._read(job_id)
+        if meta["status"] == JobStatus.RUNNING.value and owner_alive(meta.get("owner"),
+                                                                     self.stale_after):
+            self._delete_running(job_id)
+        with self.store.job_lock(job_id):
+            self.store.remove_job_files(job_id)
+        self._secrets.pop(job_id, None)
+        self._notify()
+
+    def _delete_running(self, job_id: str) -> None:
+        def ask(meta: dict) -> None:
+            meta["requested_action"] = "delete"
+        with contextlib.suppress(JobNotFound):
+            self.store.update_meta(job_id, ask)
+        runner = self._scheduler.runner(job_id)
+        if runner is not None:
+            runner.request("delete")
+            if runner.thread is not threading.current_thread():
+                runner.thread.join(_DELETE_WAIT)
+            return
+        deadline = time.monotonic() + _DELETE_WAIT
+        while time.monotonic() < deadline:
+            try:
+                meta = self.store.read_meta(job_id)
+            except (JobNotFound, ValueError):
+                return
+            if meta["status"] != JobStatus.RUNNING.value:
+                return
+            with self._changed:
+                self._changed.wait(0.05)
+
+    def cleanup(self, days: float) -> list[str]:
+        """Delete finished (completed, stopped, failed) jobs last updated more than `days` ago."""
+        cutoff = time.time() - float(days) * 86400
+        removed = []
+        finished = {s.value for s in FINISHED_STATUSES}
+        for meta in self.store.scan():
+            if meta.get("status") not in finished:
+                continue
+            when = max(filter(None, (iso_to_epoch(meta.get(k)) for k in
+                                     ("completed_at", "stopped_at", "updated_at", "created_at"))),
+                       default=None)
+            if when is not None and when < cutoff:
+                with contextlib.suppress(JobNotFound):
+                    self.delete(meta["job_id"])
+                    removed.append(meta["job_id"])
+        return removed
+
+    def wait(self, job_id, timeout: float, until: Iterable = TERMINAL_STATUSES) -> dict:
+        """Block until the job's status is in `until` or `timeout` passes; returns the metadata
+        either way (check its status)."""
+        wanted = {JobStatus(s).value for s in ([until] if isinstance(until, str) else until)}
+        deadline = time.monotonic() + timeout
+        while True:
+            meta = self.get(job_id)
+            left = deadline - time.monotonic()
+            if meta["status"] in wanted or left <= 0:
+                return meta
+            with self._changed:
+                self._changed.wait(min(0.05, left))
+
+    # ================================================================ results
+    def _columns(self, job_id) -> tuple[str, ...]:
+        return tuple(self._read(job_id).get("result_columns") or ())
+
+    def results_frame(self, job_id, limit: int | None = None, tail: bool = False) -> pd.DataFrame:
+        """Committed rows only; `limit` rows from the start, or from the end with tail=True
+        (found through the checkpoint log, so a tail never reads the whole file)."""
+        columns = self._columns(job_id)
+        return read_results(self.store.results_path(job_id), self.store.checkpoints_path(job_id),
+                            columns, limit=limit, tail=tail)
+
+    def results_count(self, job_id) -> int:
+        """Committed rows, from the last checkpoint line (no scan of the results)."""
+        self._read(job_id)
+        last = last_checkpoint(self.store.checkpoints_path(job_id))
+        return last.rows_total if last else 0
+
+    def results_csv(self, job_id) -> bytes:
+        """Committed rows as CSV for spreadsheets: UTF-8 BOM, formula-looking cells neutralised."""
+        self._read(job_id)
+        return results_csv_bytes(self.store.results_path(job_id),
+                                 self.store.checkpoints_path(job_id))
+
