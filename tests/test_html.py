@@ -1,0 +1,97 @@
+"""inlink.site.html: the one HTML parser behind the importer and the fetcher (text, blocks, code, links)."""
+from __future__ import annotations
+
+import gzip
+import csv
+from pathlib import Path
+
+import pytest
+
+from inlink.site.html import PROSE_KINDS, looks_like_html, parse_fragment
+
+CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
+
+
+def kinds(parsed):
+    return [(block.kind, parsed.text[block.start:block.end]) for block in parsed.blocks]
+
+
+def test_blocks_are_labelled_by_their_innermost_block_element():
+    parsed = parse_fragment("<h2>Network Settings</h2><p>Open the <em>settings</em> page.</p>"
+                            "<ul><li>First item</li><li><p>Para in item</p></li></ul>"
+                            "<dl><dt>dump(obj, fp)</dt><dd>Serialize obj.</dd></dl>"
+                            "<div><div><pre>server_name = example\nlisten 80</pre></div></div>"
+                            "<table><tr><th>Name</th><td>A cell</td></tr></table><div>Loose text</div>")
+    assert parsed.text == ("Network Settings Open the settings page. First item Para in item dump(obj, fp) "
+                           "Serialize obj. server_name = example listen 80 Name A cell Loose text")
+    assert kinds(parsed) == [("heading", "Network Settings"), ("paragraph", "Open the settings page."),
+                             ("list_item", "First item"), ("paragraph", "Para in item"),
+                             ("term", "dump(obj, fp)"), ("definition", "Serialize obj."),
+                             ("code", "server_name = example listen 80"), ("heading", "Name"),
+                             ("table_cell", "A cell"), ("text", "Loose text")]
+
+
+def test_text_inside_a_listing_stays_code_whatever_its_markup():
+    parsed = parse_fragment("<pre><span>for</span> x <p>in</p> y</pre><p>after</p>")
+    assert kinds(parsed) == [("code", "for x"), ("code", "in"), ("code", "y"), ("paragraph", "after")]
+
+
+def test_in_prose_and_block_at():
+    parsed = parse_fragment("<h1>Backup Strategies</h1><p>Read about backup strategies here.</p>")
+    heading_at = parsed.text.index("Backup")
+    prose_at = parsed.text.index("backup strategies")
+    assert not parsed.in_prose(heading_at, heading_at + 6)
+    assert parsed.in_prose(prose_at, prose_at + len("backup strategies"))
+    assert parsed.block_at(parsed.text.index(" Read")) is None          # the space between two blocks
+    assert not parsed.in_prose(prose_at, len(parsed.text) + 5)          # a span running past its block
+
+
+def test_inline_code_spans_and_links_keep_their_offsets():
+    parsed = parse_fragment('<p>Call <code>json.dumps()</code> or see <a href="/x.html" rel="Nofollow">'
+                            'the <b>guide</b></a>.</p>')
+    assert [parsed.text[s:e] for s, e in parsed.code_spans] == ["json.dumps()"]
+    (link,) = parsed.links
+    assert (link.href, link.anchor, link.rel) == ("/x.html", "the guide", "nofollow")
+    assert parsed.text[link.start:link.end] == "the guide"
+
+
+def test_scripts_styles_and_comments_carry_no_text_and_entities_are_decoded():
+    parsed = parse_fragment("<p>A&amp;B&nbsp;C<script>var x = 1;</script><style>p{}</style><!-- note --> D</p>")
+    assert parsed.text == "A&B C D"
+
+
+def test_malformed_and_empty_input():
+    assert parse_fragment("").text == "" and parse_fragment("   ").blocks == ()
+    parsed = parse_fragment("<p>unclosed <b>bold<p>next</div></span>")
+    assert parsed.text == "unclosed bold next"
+    assert {block.kind for block in parsed.blocks} <= PROSE_KINDS
+
+
+def test_looks_like_html():
+    assert looks_like_html("<p>Hello</p>") and looks_like_html("text <br/> more")
+    assert not looks_like_html("a < b and c > d") and not looks_like_html("") and not looks_like_html("plain")
+
+
+def _corpus_rows(name: str):
+    plain = CORPORA / name / "pages.csv.gz"
+    html = CORPORA / name / "pages_html.csv.gz"
+    if not (plain.is_file() and html.is_file()):
+        pytest.skip(f"{name} corpus not available")
+    csv.field_size_limit(1 << 30)
+    with gzip.open(plain, "rt", encoding="utf-8", newline="") as a, \
+            gzip.open(html, "rt", encoding="utf-8", newline="") as b:
+        yield from zip(csv.DictReader(a), csv.DictReader(b))
+
+
+@pytest.mark.parametrize("name", ["python-docs-3.11", "django-docs-3.2"])
+def test_text_equals_the_corpus_content_made_from_the_same_html(name):
+    """The corpora's Content was made from Body HTML 1 the way crawlers do; we must give the same text."""
+    checked = 0
+    for n, (plain, html) in enumerate(_corpus_rows(name)):
+        if n % 4:
+            continue
+        parsed = parse_fragment(html["Body HTML 1"])
+        assert parsed.text == plain["Content"], plain["Address"]
+        assert all(parsed.text[b.start:b.end].strip() == parsed.text[b.start:b.end] for b in parsed.blocks)
+        checked += 1
+    assert checked > 100
