@@ -1,8 +1,8 @@
 """inlink.site.html: the one HTML parser behind the importer and the fetcher (text, blocks, code, links)."""
 from __future__ import annotations
 
-import gzip
 import csv
+import gzip
 from pathlib import Path
 
 import pytest

@@ -31,11 +31,7 @@ BLOCK_KINDS = ("heading", "paragraph", "list_item", "term", "definition", "table
 PROSE_KINDS = frozenset({"paragraph", "list_item", "definition", "table_cell", "text"})
 
 # Block-level elements: each starts and ends a run of text (a space before and after it).
-_BLOCK_TAGS = frozenset("""
-    address article aside blockquote body br caption center dd details dialog dir div dl dt fieldset figcaption
-    figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html legend li main menu nav ol optgroup option p pre
-    section summary table tbody td tfoot th thead tr ul colgroup col label input button select textarea
-""".split())
+_BLOCK_TAGS = frozenset(["address", "article", "aside", "blockquote", "body", "br", "caption", "center", "dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend", "li", "main", "menu", "nav", "ol", "optgroup", "option", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "colgroup", "col", "label", "input", "button", "select", "textarea"])
 _KIND_OF_TAG = {
     **{f"h{n}": "heading" for n in range(1, 7)}, "th": "heading",
     "p": "paragraph", "blockquote": "text", "li": "list_item", "dt": "term", "dd": "definition",
@@ -48,7 +44,7 @@ _SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "head", "t
                            "math", "iframe", "object", "embed", "canvas"})
 _SPACE = re.compile(r"\s+")
 _TAG_HINT = re.compile(r"<(?:p|div|span|h[1-6]|ul|ol|li|dl|dt|dd|table|tr|td|pre|code|section|article|br|a|em|"
-                       r"strong|b|i|blockquote|main|img)\b[^<>]*>", re.I)
+                       r"strong|b|i|blockquote|main|img)\b[^<>]*>", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
