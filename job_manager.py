@@ -2,5 +2,5 @@
 
 The engine lives in `inlink.jobs`; this module only re-exports its public API (see docs/architecture.md).
 """
-from inlink.jobs.manager import *  # noqa: F401,F403
-from inlink.jobs.manager import __all__  # noqa: F401
+from inlink.jobs import *  # noqa: F403  (a re-export: the names are listed in __all__)
+from inlink.jobs import __all__ as __all__

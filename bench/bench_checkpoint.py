@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from inlink.jobs.manager import JobManager, Task, TaskContext, register_task  # noqa: E402
+from inlink.jobs import JobManager, Task, TaskContext, register_task
 
 TARGET_US = {"crash": 15.0, "power": 400.0}
 

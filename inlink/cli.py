@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from inlink.jobs.manager import JobError, JobManager, JobStatus
+from inlink.jobs import JobError, JobManager, JobStatus, is_registered
 
 try:                                   # registers the "link_analysis" task when it exists
     from inlink.tasks import analysis as link_task  # noqa: F401
@@ -186,7 +186,6 @@ def worker_cmd(ctx: click.Context, max_running: int, durability: str) -> None:
 
 def _has_work(manager: JobManager) -> bool:
     """Queued jobs this process can run, or running ones (ours, or orphans we may recover)."""
-    from inlink.jobs.task import is_registered
     return any(m["status"] in _ACTIVE and is_registered(m["task"]) for m in manager.list_jobs())
 
 

@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from inlink.jobs.manager import default_jobs_dir
-from inlink.jobs.store import atomic_write_bytes
+from inlink.fileio import atomic_write_bytes
+from inlink.jobs import default_jobs_dir
 from inlink.site.tables import table_suffix
 
 KEEP_LATEST = 5

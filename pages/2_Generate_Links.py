@@ -24,7 +24,7 @@ def engine_settings() -> tuple[str, dict, str | None]:
     if engine == "offline":
         st.caption("Scores pages by shared vocabulary and proposes phrases already in the source page.")
         return engine, {}, None
-    from inlink.gemini.engine import api_key_from_env   # on demand: offline use never loads the google-genai SDK
+    from inlink.gemini.keys import api_key_from_env   # the key lookup alone: never the google-genai SDK
 
     if api_key_from_env():
         st.caption("Using the API key from the GEMINI_API_KEY / GOOGLE_API_KEY environment variable.")

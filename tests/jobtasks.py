@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 
 from inlink.jobs.manager import ItemError, PauseJob, Task, register_task
-from waiting import wait_for  # noqa: F401  (re-exported for the job tests)
+from waiting import wait_for  # also re-exported for the job tests
 
 COLUMNS = ("item", "n", "text", "value")
 REPO = Path(__file__).resolve().parents[1]

@@ -66,7 +66,7 @@ def test_results_are_exactly_once_across_repeated_kill_9(tmp_path, _isolated_job
             target = before + rng.randint(1, 12)
             proc = _spawn(jobs_dir, job_id, log, durability)
             try:
-                wait_for(lambda: _log_lines(checkpoints) >= target or proc.poll() is not None,
+                wait_for(lambda proc=proc, target=target: _log_lines(checkpoints) >= target or proc.poll() is not None,
                          timeout=30, what="progress of the worker")
             finally:
                 proc.send_signal(signal.SIGKILL)

@@ -12,6 +12,7 @@ from collections import Counter
 import pytest
 
 from inlink.jobs import results as jobresults
+from inlink import fileio
 from inlink.jobs import store as jobstore
 from inlink.jobs.manager import (InvalidJobId, InvalidJobOperation, JobManager, JobNotFound, JobStatus,
                          SecretInConfig, StorageError, UnknownTask)
@@ -369,13 +370,13 @@ def test_disk_full_while_writing_results_pauses_the_job_without_corruption(manag
 
 def test_metadata_writes_refused_for_a_while_delay_the_status_but_lose_nothing(manager,
                                                                              monkeypatch):
-    real_write, refusing = jobstore.write_all, threading.Event()
+    real_write, refusing = fileio.write_all, threading.Event()
 
     def flaky(fd, data):
         if refusing.is_set():
             raise OSError(errno.ENOSPC, "No space left on device")
         return real_write(fd, data)
-    monkeypatch.setattr(jobstore, "write_all", flaky)
+    monkeypatch.setattr(fileio, "write_all", flaky)
     job_id = manager.create_job("test_counting", config={"n": 40, "delay": 0.005})
     wait_for(lambda: manager.get(job_id)["items_done"] >= 2, what="progress")
     refusing.set()
@@ -410,7 +411,7 @@ def test_a_jobs_folder_that_cannot_be_created_is_a_clear_storage_error(tmp_path)
 def test_unwritable_folder_refuses_a_new_job_cleanly(manager, monkeypatch, jobs_dir):
     def denied(fd, data):
         raise OSError(errno.EACCES, "Permission denied")
-    monkeypatch.setattr(jobstore, "write_all", denied)
+    monkeypatch.setattr(fileio, "write_all", denied)
     with pytest.raises(StorageError, match="permission denied"):
         manager.create_job("test_counting", inputs={"a.csv": b"x"}, config={"n": 1})
     assert [p.name for p in jobs_dir.iterdir() if not p.name.startswith(".")] == []
@@ -482,7 +483,7 @@ def test_cleanup_removes_only_old_finished_jobs(manager, jobs_dir):
 def test_events_are_bounded(manager, monkeypatch):
     monkeypatch.setattr(jobstore, "MAX_EVENTS", 40)
     monkeypatch.setattr(jobstore, "_EVENTS_TRIM_BYTES", 4000)
-    job_id, meta = run(manager, n=120, item_errors=list(range(0, 120)))
+    job_id, meta = run(manager, n=120, item_errors=list(range(120)))
     assert meta["status"] == "completed"
     events = manager.events(job_id, limit=1000)
     assert len(events) <= 80

@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from inlink.jobs import results as jobresults
-from inlink.jobs.results import (Checkpoint, ResultsWriter, checkpoints_reversed, neutralise_cell,
-                        parse_checkpoint, read_results, recover_files, results_csv_bytes)
+from inlink.exports import neutralise_cell
+from inlink.jobs.results import (Checkpoint, ResultsWriter, checkpoints_reversed, parse_checkpoint, read_results,
+                                 recover_files, results_csv_bytes)
 from inlink.jobs.state import StorageError
 
 COLUMNS = ("a", "b")

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from inlink.jobs import store as jobstore
+from inlink import fileio
 from inlink.jobs.state import (InvalidJobOperation, JobStatus, StorageError, check_transition, looks_secret,
                       secret_keys)
 from inlink.jobs.store import JobStore, atomic_write_bytes, owner_alive, owner_record, process_start_time
@@ -64,7 +64,7 @@ def test_atomic_write_leaves_old_content_and_no_temp_file_when_the_disk_is_full(
 
     def full(fd, data):
         raise OSError(errno.ENOSPC, "No space left on device")
-    monkeypatch.setattr(jobstore, "write_all", full)
+    monkeypatch.setattr(fileio, "write_all", full)
     with pytest.raises(StorageError, match="disk is full"):
         atomic_write_bytes(target, b'{"new": 2}')
     assert target.read_bytes() == b'{"old": 1}'

@@ -9,7 +9,6 @@ The API key lives only inside the SDK client and in a redacting holder used to s
 from __future__ import annotations
 
 import logging
-import os
 import random
 import threading
 import time
@@ -24,10 +23,10 @@ from pydantic import BaseModel, Field, ValidationError
 from inlink.links import suggest as analyzer
 from inlink.gemini import prompt as gemini_prompt
 from inlink.gemini.settings import DEFAULT_MODEL, GeminiSettings, ModelPrice, SettingsError  # noqa: F401 (re-exported)
+from inlink.gemini.keys import api_key_from_env as api_key_from_env  # re-exported: the engine's old home
 from inlink.gemini.limits import RateLimiter, backoff_delay, parse_duration
 
 log = logging.getLogger(__name__)
-KEY_ENV_VARS = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
 _RETRY_INFO_TYPE = "type.googleapis.com/google.rpc.RetryInfo"
 _RETRYABLE_CODES = {408, 429}
 
@@ -134,15 +133,6 @@ class _Secret:
 
     def __repr__(self) -> str:
         return "_Secret(***)"
-
-
-def api_key_from_env() -> str | None:
-    """GEMINI_API_KEY, then GOOGLE_API_KEY (the SDK's two names); None when neither holds a key."""
-    for name in KEY_ENV_VARS:
-        value = os.environ.get(name, "").strip()
-        if value:
-            return value
-    return None
 
 
 def make_client(api_key: str, settings: GeminiSettings) -> genai.Client:

@@ -26,12 +26,12 @@ from inlink.jobs.state import (FINISHED_STATUSES, TERMINAL_STATUSES, InvalidJobI
                       secret_keys, utc_now_iso, validate_job_id)
 from inlink.jobs.scheduler import JobScheduler
 from inlink.jobs.store import JobStore, atomic_write_bytes, owner_alive
-from inlink.jobs.task import Task, TaskContext, get_task, register_task, registered_tasks
+from inlink.jobs.task import Task, TaskContext, get_task, is_registered, register_task, registered_tasks
 
 __all__ = ["JobStatus", "TERMINAL_STATUSES", "JobError", "JobNotFound", "InvalidJobId",
            "InvalidJobOperation", "SecretInConfig", "UnknownTask", "StorageError", "ItemError",
-           "PauseJob", "TaskContext", "Task", "register_task", "registered_tasks", "JobManager",
-           "default_jobs_dir"]
+           "PauseJob", "TaskContext", "Task", "register_task", "registered_tasks", "is_registered",
+           "JobManager", "default_jobs_dir"]
 
 _DELETE_WAIT = 10.0    # how long delete() waits for another process to release a running job
 
@@ -156,7 +156,7 @@ class JobManager:
         try:
             self.store.copy_inputs(job_id, inputs or {})
             atomic_write_bytes(self.store.results_path(job_id), header_bytes(task_obj.result_columns))
-            with self.store.job_lock(job_id):
+            with self.store.job_lock(job_id, must_exist=False):
                 self.store.write_meta(_new_metadata(job_id, task_obj, config, str(label or "")))
             self.store.add_event(job_id, "created", f"Job created for task '{task}'"
                                  + (f" ({label})." if label else "."))
@@ -298,7 +298,7 @@ class JobManager:
         if meta["status"] == JobStatus.RUNNING.value and owner_alive(meta.get("owner"),
                                                                      self.stale_after):
             self._delete_running(job_id)
-        with self.store.job_lock(job_id):
+        with self.store.job_lock(job_id, must_exist=False):     # the owner may have removed it already
             self.store.remove_job_files(job_id)
         self._secrets.pop(job_id, None)
         self._notify()

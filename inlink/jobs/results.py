@@ -24,11 +24,12 @@ from typing import Iterable, Iterator, Sequence
 
 import pandas as pd
 
-from inlink.jobs.store import storage_error, write_all
+from inlink.exports import safe_csv_bytes
+from inlink.fileio import open_private, write_all
+from inlink.jobs.store import storage_error
 
 _BLOCK = 64 * 1024
 _NEEDS_QUOTES = re.compile(r'[",\r\n]|^\s|\s$').search
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
 _quote = json.encoder.encode_basestring          # C-accelerated JSON string quoting
 low_level_write = os.write                       # one name for tests to simulate a full disk
@@ -156,12 +157,21 @@ def recover_files(results: Path, checkpoints: Path, columns: Sequence[str]) -> C
         if checkpoints.exists() and _file_size(checkpoints) != cut:
             os.truncate(checkpoints, cut)
         if base is None:
-            results.write_bytes(header_bytes(columns))
+            _rewrite(results, header_bytes(columns))
         elif _file_size(results) > base.offset:
             os.truncate(results, base.offset)
         return base
     except OSError as exc:
         raise storage_error(exc, f"recover {results.name}") from exc
+
+
+def _rewrite(path: Path, data: bytes) -> None:
+    """Replace a file's content in place (created 0600 when missing, like every job file)."""
+    fd = open_private(path, os.O_WRONLY | os.O_TRUNC)
+    try:
+        write_all(fd, data)
+    finally:
+        os.close(fd)
 
 
 def _redo(results: Path, base: Checkpoint | None, redo: list, columns: Sequence[str]) -> int:
@@ -177,7 +187,7 @@ def _redo(results: Path, base: Checkpoint | None, redo: list, columns: Sequence[
     if not redo:
         return -1
     if base is None:
-        results.write_bytes(header_bytes(columns))
+        _rewrite(results, header_bytes(columns))
     else:
         os.truncate(results, base.offset)
     with open(results, "ab") as f:
@@ -232,11 +242,11 @@ class ResultsWriter:
         self.counters_total = dict(last.counters_total) if last else {}
         self._totals_json = _dumps(self.counters_total)
         self.next_index = last.index + 1 if last else 0
-        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+        flags = os.O_WRONLY | os.O_APPEND
         self._results_fd = self._log_fd = -1
         try:
-            self._results_fd = os.open(results, flags, 0o644)
-            self._log_fd = os.open(checkpoints, flags, 0o644)
+            self._results_fd = open_private(results, flags)
+            self._log_fd = open_private(checkpoints, flags)
         except OSError as exc:
             self.close()                   # the results file may be open already
             raise storage_error(exc, f"open {results.name}") from exc
@@ -360,11 +370,6 @@ def _tail_start(checkpoints: Path, limit: int, header_len: int, end: int) -> int
     return header_len
 
 
-def neutralise_cell(text: str) -> str:
-    """A leading apostrophe stops spreadsheets from running =, +, -, @ cells as formulas."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def results_csv_bytes(results: Path, checkpoints: Path) -> bytes:
     """The committed results as CSV (UTF-8 with BOM for spreadsheets), formula-injection safe."""
     _, end = committed_length(results, checkpoints)
@@ -372,16 +377,3 @@ def results_csv_bytes(results: Path, checkpoints: Path) -> bytes:
     rows = csv.reader(io.StringIO(text, newline=""))
     header = next(rows, [])
     return safe_csv_bytes(header, rows)
-
-
-def safe_csv_bytes(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
-    """CSV for spreadsheets: UTF-8 with BOM, CRLF, every data cell passed through neutralise_cell.
-
-    The one CSV export of the product: job results and `cli.py suggest` both write through it.
-    """
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([neutralise_cell(cell) for cell in row])
-    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")

@@ -92,8 +92,15 @@ def new_job_id() -> str:
 def validate_job_id(job_id: Any) -> str:
     """Only ids of the fixed shape reach the file system: no path can be smuggled in."""
     if not isinstance(job_id, str) or not JOB_ID_PATTERN.fullmatch(job_id):
-        raise InvalidJobId(f"invalid job id {job_id!r}: expected 12 lowercase hex characters")
+        raise InvalidJobId(f"invalid job id {shorten(job_id)}: expected 12 lowercase hex characters")
     return job_id
+
+
+def shorten(value: Any, limit: int = 20) -> str:
+    """repr() of a value for a message, cut to `limit` characters + '…' (a pasted 5,000-character id
+    must not flood the terminal)."""
+    text = repr(value)
+    return text if len(text) <= limit + 2 else text[:limit + 1] + "…"
 
 
 _SECRET_WORDS = {"token", "secret", "secrets", "password", "passwd", "pwd", "credential",

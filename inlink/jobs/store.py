@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterator, Mapping
 
 import filelock
 
+from inlink import fileio
 from inlink.jobs.state import (InvalidJobOperation, JobNotFound, JobStatus, StorageError, utc_now_iso,
                       validate_job_id)
 
@@ -96,39 +97,19 @@ def owner_alive(owner: Mapping | None, stale_after: float) -> bool:
     return time.time() - float(heartbeat) <= stale_after
 
 
-# ----------------------------------------------------------------------------- low-level writes
-def write_all(fd: int, data: bytes) -> None:
-    """os.write until every byte is out (a regular file rarely writes short, but it may)."""
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
-
-
+# ----------------------------------------------------------------------------- writes (inlink.fileio + messages)
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Readers see the old file or the new one, never half of it, even after kill -9 or power loss."""
-    tmp = path.parent / f".{path.name}.{os.getpid()}_{time.monotonic_ns() % 10**9}.tmp"
+    """fileio.atomic_write_bytes (old or new file, never half; mode 0600) with a StorageError saying what failed."""
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        try:
-            write_all(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
+        fileio.atomic_write_bytes(path, data)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
         raise storage_error(exc, f"write {path.name}") from exc
 
 
 def append_line(path: Path, data: bytes) -> None:
+    """fileio.append_line (the whole line or nothing; mode 0600) with a StorageError saying what failed."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-        try:
-            write_all(fd, data)
-        finally:
-            os.close(fd)
+        fileio.append_line(path, data)
     except OSError as exc:
         raise storage_error(exc, f"append to {path.name}") from exc
 
@@ -147,7 +128,7 @@ class JobStore:
     def __init__(self, root: str | Path):
         self.root = Path(root).resolve()
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
+            fileio.make_private_dir(self.root, exist_ok=True)
         except OSError as exc:
             raise storage_error(exc, f"create the jobs folder {self.root}") from exc
         self._cache: dict[str, tuple[tuple, dict]] = {}
@@ -176,7 +157,7 @@ class JobStore:
     # -- locks ----------------------------------------------------------------------------------
     @contextlib.contextmanager
     def _locked(self, path: Path, what: str) -> Iterator[None]:
-        lock = filelock.FileLock(str(path), timeout=LOCK_TIMEOUT)
+        lock = filelock.FileLock(str(path), timeout=LOCK_TIMEOUT, mode=fileio.FILE_MODE)
         try:
             lock.acquire()
         except filelock.Timeout as exc:
@@ -188,14 +169,32 @@ class JobStore:
         finally:
             lock.release()
 
-    def job_lock(self, job_id: str):
-        return self._locked(self.path(job_id, ".lock"), f"job {job_id}")
+    def job_lock(self, job_id: str, *, must_exist: bool = True):
+        """The lock of one job's metadata. A job that does not exist gets no lock file (JobNotFound), unless
+        `must_exist=False` (creating it); a lock file whose job vanished meanwhile is removed on release."""
+        if must_exist and not self.exists(job_id):
+            raise JobNotFound(f"job {job_id} not found")
+        return self._job_locked(job_id)
+
+    @contextlib.contextmanager
+    def _job_locked(self, job_id: str) -> Iterator[None]:
+        try:
+            with self._locked(self.path(job_id, ".lock"), f"job {job_id}"):
+                yield
+        finally:
+            if not self.exists(job_id):
+                self._remove_stale_lock(job_id)
+
+    def _remove_stale_lock(self, job_id: str) -> None:
+        """Best effort: the .lock of a job with no metadata (deleted, or never created) is litter."""
+        with contextlib.suppress(OSError):
+            os.unlink(self.path(job_id, ".lock"))
 
     def writer_lock(self, job_id: str) -> filelock.FileLock:
         """The writer fence: the runner thread holds it for the whole run and the OS drops it when the process
         dies. A live owner whose heartbeat went stale (a suspended laptop, a long item) still holds it, so no
         other process takes the job over and writes its results at the same time."""
-        return filelock.FileLock(str(self.path(job_id, ".run.lock")), timeout=0)
+        return filelock.FileLock(str(self.path(job_id, ".run.lock")), timeout=0, mode=fileio.FILE_MODE)
 
     def writer_active(self, job_id: str) -> bool:
         """Whether some thread or process holds the job's writer fence (probed: acquired and released here)."""
@@ -277,16 +276,17 @@ class JobStore:
         """Str and Path values are files to copy; bytes are the content itself."""
         folder = self.input_dir(job_id)
         try:
-            folder.mkdir()
+            fileio.make_private_dir(folder)
             for name, value in inputs.items():
                 if not isinstance(name, str) or not _INPUT_NAME_RE.fullmatch(name) or ".." in name:
                     raise InvalidJobOperation(f"invalid input name {name!r}: use a plain file name")
                 if isinstance(value, (bytes, bytearray, memoryview)):
-                    (folder / name).write_bytes(bytes(value))
+                    fileio.atomic_write_bytes(folder / name, bytes(value))
                 elif isinstance(value, (str, Path)):
                     if not Path(value).is_file():
                         raise InvalidJobOperation(f"input {name!r}: file {value} does not exist")
                     shutil.copyfile(value, folder / name)
+                    os.chmod(folder / name, fileio.FILE_MODE)
                 else:
                     raise InvalidJobOperation(f"input {name!r} must be a file path or bytes")
         except OSError as exc:
@@ -348,14 +348,18 @@ class JobStore:
         return meta
 
     def clean_temp_files(self) -> None:
-        """Remove temp files left by a write that was killed before its os.replace."""
-        now = time.time()
+        """Remove temp files left by a write that was killed before its os.replace, and the lock files of jobs
+        that no longer exist (deleted by an older version, or a crash between two unlinks)."""
         with contextlib.suppress(OSError):
-            for entry in os.scandir(self.root):
-                if _TEMP_RE.fullmatch(entry.name):
+            entries = list(os.scandir(self.root))
+            with_meta = {e.name[:-5] for e in entries if e.name.endswith(".json")}
+            for entry in entries:
+                match = _JOB_FILE_RE.fullmatch(entry.name)
+                stale_lock = (match is not None and match.group(2) in (".lock", ".run.lock")
+                              and match.group(1) not in with_meta)
+                if (stale_lock or _TEMP_RE.fullmatch(entry.name)) and _settled(entry):
                     with contextlib.suppress(OSError):
-                        if now - entry.stat().st_mtime > _TEMP_MAX_AGE:
-                            os.unlink(entry.path)
+                        os.unlink(entry.path)
 
     def remove_job_files(self, job_id: str) -> None:
         """Delete every file of a job, the metadata first so the job vanishes from listings at once."""

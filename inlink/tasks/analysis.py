@@ -19,7 +19,9 @@ import pandas as pd
 
 from inlink.links import suggest as analyzer
 from inlink.site import load as site_import
-from inlink.jobs.manager import ItemError, JobManager, PauseJob, Task, TaskContext, register_task
+from inlink.exports import frame_to_csv
+from inlink.gemini.keys import api_key_from_env
+from inlink.jobs import ItemError, JobManager, PauseJob, Task, TaskContext, register_task
 from inlink.site.tables import table_suffix
 
 TASK_NAME = "link_analysis"
@@ -148,12 +150,12 @@ def build_page_analyzer(site: site_import.SiteData, options: Mapping, api_key: s
 
 
 def _gemini_engine(options: Mapping, api_key: str | None, spent_usd: float):
-    from inlink.gemini import engine as gemini_engine  # imported on demand: offline runs never load the google-genai SDK
-
-    key = api_key or gemini_engine.api_key_from_env()
+    key = api_key or api_key_from_env()
     if not key:
         raise MissingApiKey("the Gemini engine needs an API key: set GEMINI_API_KEY (or GOOGLE_API_KEY), "
                            "or type the key in the dashboard, then resume the job")
+    from inlink.gemini import engine as gemini_engine  # imported on demand: offline runs never load the google-genai SDK
+
     settings = gemini_engine.GeminiSettings.from_options(
         model=options.get("model"), budget_usd=options.get("budget_usd"), rpm=options.get("rpm"))
     return gemini_engine.GeminiEngine(key, settings, spent_usd=spent_usd)
@@ -285,7 +287,4 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
 
 def suggestions_csv(frame: pd.DataFrame) -> bytes:
     """CSV bytes of a suggestions table, safe to open in a spreadsheet (the job export's own writer)."""
-    from inlink.jobs.results import safe_csv_bytes
-
-    cells = frame.astype(object).where(frame.notna(), "")
-    return safe_csv_bytes(list(frame.columns), ([str(v) for v in row] for row in cells.itertuples(index=False)))
+    return frame_to_csv(frame)

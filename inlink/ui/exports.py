@@ -1,17 +1,14 @@
 """Result downloads, built when the user clicks (never on every rerun: a job may hold 100,000 rows)."""
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Callable
 
-import pandas as pd
 import streamlit as st
 
+from inlink.exports import CSV_MIME, XLSX_MIME
+from inlink.exports import frame_to_xlsx as frame_to_xlsx   # the one formula-safe XLSX writer, re-exported
 from inlink.ui.format import file_name_of
-
-CSV_MIME = "text/csv"
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def results_csv(manager, job_id: str) -> Callable[[], bytes]:
@@ -22,21 +19,6 @@ def results_csv(manager, job_id: str) -> Callable[[], bytes]:
 def results_xlsx(manager, job_id: str) -> Callable[[], bytes]:
     """A zero-argument builder of the job's results as an Excel workbook, formula-injection safe."""
     return lambda: frame_to_xlsx(manager.results_frame(job_id))
-
-
-def frame_to_xlsx(frame: pd.DataFrame, sheet: str = "Suggestions") -> bytes:
-    """XLSX bytes of a table; text cells that a spreadsheet would run as a formula are neutralised."""
-    from inlink.jobs.results import neutralise_cell   # the job engine's one neutraliser, shared with its CSV export
-
-    safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(lambda value: neutralise_cell(value) if isinstance(value, str)
-                                            else value)
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        safe.to_excel(writer, sheet_name=sheet, index=False)
-    return buffer.getvalue()
 
 
 def download_name(job: dict, extension: str) -> str:

@@ -219,7 +219,7 @@ def resume_secrets(engine: str) -> dict | None:
 
 def gemini_key() -> str | None:
     """The key typed in this browser session (memory only), else GEMINI_API_KEY / GOOGLE_API_KEY."""
-    from inlink.gemini.engine import api_key_from_env   # on demand: offline use never loads the google-genai SDK
+    from inlink.gemini.keys import api_key_from_env   # the key lookup alone: never the google-genai SDK
 
     return st.session_state.get(TYPED_KEY) or api_key_from_env()
 
