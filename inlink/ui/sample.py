@@ -1,13 +1,12 @@
 """The product's own sample site (sample_data/): one click from the home page to a running analysis."""
 from __future__ import annotations
 
-from pathlib import Path
-
+from inlink import resources
 from inlink import uploads as datasets
 from inlink.tasks import analysis as link_task
 from inlink.site import load as site_import
 
-SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_data"
+SAMPLE_DIR = resources.sample_dir()     # the clone's sample_data/, or the installed copy inside the package
 PAGES_NAME, LINKS_NAME = "pages.csv", "inlinks.csv"
 LABEL = "Sample site: Ridgeline Coffee Roasters"
 
