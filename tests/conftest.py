@@ -1,5 +1,7 @@
-"""Shared pytest set-up: every test gets its own jobs folder, never the user's ./jobs."""
+"""Shared pytest set-up: every test gets its own jobs folder, never the user's ./jobs, and the one `manager`."""
 import pytest
+
+from inlink.jobs import JobManager
 
 
 @pytest.fixture(autouse=True)
@@ -10,3 +12,29 @@ def _isolated_jobs_dir(tmp_path, monkeypatch):
     monkeypatch.delenv("GEMINI_API_KEY", raising=False)
     monkeypatch.delenv("GOOGLE_API_KEY", raising=False)
     return jobs
+
+
+@pytest.fixture
+def jobs_dir(_isolated_jobs_dir):
+    return _isolated_jobs_dir
+
+
+@pytest.fixture
+def make_manager(jobs_dir):
+    """JobManagers on the test's jobs folder (a quick heartbeat), shut down after the test."""
+    managers = []
+
+    def make(**kwargs):
+        kwargs.setdefault("heartbeat_interval", 0.2)
+        manager = JobManager(jobs_dir, **kwargs)
+        managers.append(manager)
+        return manager
+    yield make
+    for manager in managers:
+        manager.shutdown(timeout=5)
+
+
+@pytest.fixture
+def manager(make_manager):
+    """A started JobManager on the test's own jobs folder."""
+    return make_manager()

@@ -38,13 +38,6 @@ def cli_here(*args):
     return result
 
 
-@pytest.fixture
-def manager(_isolated_jobs_dir):
-    manager = JobManager(_isolated_jobs_dir, heartbeat_interval=0.2)
-    yield manager
-    manager.shutdown(timeout=5)
-
-
 def _within_a_second(manager, job_id, status):
     """After the other process returned, the owner must act within 1 s."""
     start = time.monotonic()

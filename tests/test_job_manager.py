@@ -5,13 +5,11 @@ import errno
 import json
 import os
 import subprocess
-import threading
 import time
 from collections import Counter
 
 import pytest
 
-from inlink.jobs import results as jobresults
 from inlink import fileio
 from inlink.jobs import store as jobstore
 from inlink.jobs.manager import (InvalidJobId, InvalidJobOperation, JobManager, JobNotFound, JobStatus,
@@ -24,30 +22,6 @@ METADATA_KEYS = {
     "current_step_index", "total_steps", "last_successful_step", "failed_step", "error",
     "can_resume", "attempts", "owner", "rows_written", "counters", "config", "summary", "message",
     "progress"}
-
-
-@pytest.fixture
-def jobs_dir(_isolated_jobs_dir):
-    return _isolated_jobs_dir
-
-
-@pytest.fixture
-def make_manager(jobs_dir):
-    managers = []
-
-    def make(**kwargs):
-        kwargs.setdefault("heartbeat_interval", 0.2)
-        manager = JobManager(jobs_dir, **kwargs)
-        managers.append(manager)
-        return manager
-    yield make
-    for manager in managers:
-        manager.shutdown(timeout=5)
-
-
-@pytest.fixture
-def manager(make_manager):
-    return make_manager()
 
 
 def run(manager, n=12, timeout=20, **config):
@@ -346,47 +320,6 @@ def test_bad_input_names_are_refused(manager):
 
 
 # ----------------------------------------------------------------------------- storage failures
-def test_disk_full_while_writing_results_pauses_the_job_without_corruption(manager, monkeypatch):
-    real_write = jobresults.low_level_write
-    calls = {"n": 0}
-
-    def flaky(fd, data):
-        calls["n"] += 1
-        if calls["n"] == 12:
-            os.write(fd, data[: len(data) // 2])          # a torn write, then the disk is full
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_write(fd, data)
-    monkeypatch.setattr(jobresults, "low_level_write", flaky)
-    job_id = manager.create_job("test_counting", config={"n": 30})
-    meta = manager.wait(job_id, 10, until=["paused", "failed", "completed"])
-    assert meta["status"] == "paused" and meta["can_resume"]
-    assert meta["error"]["type"] == "StorageError" and "disk is full" in meta["error"]["message"]
-    assert frame_rows(manager.results_frame(job_id)) == expected_rows(meta["items_done"])
-    monkeypatch.setattr(jobresults, "low_level_write", real_write)
-    manager.resume(job_id)
-    assert manager.wait(job_id, 10)["status"] == "completed"
-    assert frame_rows(manager.results_frame(job_id)) == expected_rows(30)
-
-
-def test_metadata_writes_refused_for_a_while_delay_the_status_but_lose_nothing(manager,
-                                                                             monkeypatch):
-    real_write, refusing = fileio.write_all, threading.Event()
-
-    def flaky(fd, data):
-        if refusing.is_set():
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_write(fd, data)
-    monkeypatch.setattr(fileio, "write_all", flaky)
-    job_id = manager.create_job("test_counting", config={"n": 40, "delay": 0.005})
-    wait_for(lambda: manager.get(job_id)["items_done"] >= 2, what="progress")
-    refusing.set()
-    meta = wait_for(lambda: (m := manager.get(job_id))["items_done"] == 40 and m, what="all items")
-    assert meta["status"] == "running"           # the final write is waiting for space
-    refusing.clear()
-    assert manager.wait(job_id, 10)["status"] == "completed"
-    assert frame_rows(manager.results_frame(job_id)) == expected_rows(40)
-
-
 def test_a_lost_started_event_does_not_strand_the_claimed_job(make_manager, monkeypatch):
     manager = make_manager(autostart=False)
     job_id = manager.create_job("test_counting", config={"n": 3})

@@ -22,14 +22,6 @@ SAMPLE_PAGES = ROOT / "sample_data" / "pages.csv"
 SAMPLE_LINKS = ROOT / "sample_data" / "inlinks.csv"
 
 
-@pytest.fixture
-def manager(tmp_path):
-    mgr = JobManager(tmp_path / "jobs", heartbeat_interval=0.2)
-    mgr.start()
-    yield mgr
-    mgr.shutdown(timeout=5)
-
-
 def start_sample(manager, **kwargs) -> str:
     return link_task.start_analysis(manager, SAMPLE_PAGES.read_bytes(), pages_name="pages.csv",
                                     links=SAMPLE_LINKS.read_bytes(), links_name="inlinks.csv", **kwargs)

@@ -19,6 +19,7 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
+from inlink.jobs.record import ACTIVE_STATUSES, Job
 from inlink.jobs.results import header_bytes, last_checkpoint, read_results, results_csv_bytes
 from inlink.jobs.state import (FINISHED_STATUSES, TERMINAL_STATUSES, InvalidJobId, InvalidJobOperation,
                       ItemError, JobError, JobNotFound, JobStatus, PauseJob, SecretInConfig,
@@ -31,26 +32,16 @@ from inlink.jobs.task import Task, TaskContext, get_task, is_registered, registe
 __all__ = ["JobStatus", "TERMINAL_STATUSES", "JobError", "JobNotFound", "InvalidJobId",
            "InvalidJobOperation", "SecretInConfig", "UnknownTask", "StorageError", "ItemError",
            "PauseJob", "TaskContext", "Task", "register_task", "registered_tasks", "is_registered",
-           "JobManager", "default_jobs_dir"]
+           "JobManager", "default_jobs_dir", "Job", "ACTIVE_STATUSES"]
 
 _DELETE_WAIT = 10.0    # how long delete() waits for another process to release a running job
 
 
-def _new_metadata(job_id: str, task: Task, config: dict, label: str) -> dict:
+def _new_job(job_id: str, task: Task, config: dict, label: str) -> Job:
     steps = tuple(task.steps)
-    return {
-        "job_id": job_id, "task": task.name, "label": label, "status": JobStatus.QUEUED.value,
-        "created_at": utc_now_iso(), "started_at": None, "updated_at": None, "completed_at": None,
-        "paused_at": None, "stopped_at": None, "total_items": None, "items_done": 0,
-        "progress_percentage": 0.0, "current_step": steps[0], "current_step_index": 0,
-        "total_steps": len(steps), "steps": list(steps), "last_successful_step": None,
-        "failed_step": None, "error": None, "can_resume": False, "attempts": 0, "owner": None,
-        "rows_written": 0, "counters": {}, "config": config, "summary": None,
-        "message": "Queued: waiting for a free slot.", "result_columns": list(task.result_columns),
-        "requested_action": None, "resume_reason": None, "active_seconds": 0.0,
-        "run_started_epoch": None, "session_items_start": 0, "recoveries": 0,
-        "recovery_progress_mark": -1,
-    }
+    return Job(job_id=job_id, task=task.name, label=label, status=JobStatus.QUEUED, created_at=utc_now_iso(),
+               current_step=steps[0], total_steps=len(steps), steps=list(steps), config=config,
+               message="Queued: waiting for a free slot.", result_columns=list(task.result_columns))
 
 
 def _checked_config(config: Mapping | None) -> dict:
@@ -70,36 +61,6 @@ def _checked_config(config: Mapping | None) -> dict:
 def default_jobs_dir() -> Path:
     """The data folder when none is given: $INLINK_JOBS_DIR, else ./jobs (one rule for every front end)."""
     return Path(os.environ.get("INLINK_JOBS_DIR") or "jobs")
-
-
-def compute_progress(meta: Mapping, now: float | None = None) -> dict:
-    """items done/total, percentage, rate, ETA and elapsed (paused time excluded)."""
-    now = time.time() if now is None else now
-    done, total = int(meta.get("items_done") or 0), meta.get("total_items")
-    elapsed = float(meta.get("active_seconds") or 0.0)
-    rate = None
-    started = meta.get("run_started_epoch")
-    if meta.get("status") == JobStatus.RUNNING.value and started:
-        session = max(now - float(started), 0.0)
-        elapsed += session
-        session_items = done - int(meta.get("session_items_start") or 0)
-        rate = session_items / session if session > 0 and session_items > 0 else None
-    elif elapsed > 0 and done:
-        rate = done / elapsed
-    if total:
-        percentage = round(100.0 * done / total, 2)
-    else:
-        percentage = 100.0 if meta.get("status") == JobStatus.COMPLETED.value else 0.0
-    eta = (total - done) / rate if rate and total is not None and total >= done else None
-    return {"items_done": done, "total_items": total, "percentage": percentage,
-            "rate_per_s": round(rate, 3) if rate else None,
-            "eta_s": round(eta, 1) if eta is not None else None, "elapsed_s": round(elapsed, 1)}
-
-
-def _public(meta: Mapping) -> dict:
-    out = dict(meta)
-    out["progress"] = compute_progress(meta)
-    return out
 
 
 class JobManager:
@@ -122,6 +83,7 @@ class JobManager:
             heartbeat_interval=self.heartbeat_interval, stale_after=self.stale_after,
             max_recoveries=self.max_recoveries, secrets=self._secrets, on_change=self._notify)
         self.store.clean_temp_files()
+        self.store.ensure_reserve()
         if autostart:
             self.start()
 
@@ -157,7 +119,7 @@ class JobManager:
             self.store.copy_inputs(job_id, inputs or {})
             atomic_write_bytes(self.store.results_path(job_id), header_bytes(task_obj.result_columns))
             with self.store.job_lock(job_id, must_exist=False):
-                self.store.write_meta(_new_metadata(job_id, task_obj, config, str(label or "")))
+                self.store.write_job(_new_job(job_id, task_obj, config, str(label or "")))
             self.store.add_event(job_id, "created", f"Job created for task '{task}'"
                                  + (f" ({label})." if label else "."))
         except BaseException:
@@ -169,38 +131,50 @@ class JobManager:
         return job_id
 
     def get(self, job_id) -> dict:
-        """Metadata plus computed `progress`; a running job's counts come from its checkpoint log."""
-        meta = self._read(job_id)
-        if meta["status"] == JobStatus.RUNNING.value:
-            self._refresh_from_checkpoint(meta)
-        return _public(meta)
+        """Metadata plus computed `progress` (the dict form of job(); see docs/architecture.md)."""
+        return self.job(job_id).public()
 
-    def _read(self, job_id) -> dict:
+    def job(self, job_id) -> Job:
+        """The typed record of a job; a running job's counts come from its checkpoint log, and a status this
+        process could not write yet (a full disk) is shown as it will be written."""
+        job = self._read(job_id)
+        if job.status is JobStatus.RUNNING:
+            self._refresh_from_checkpoint(job)
+            self._scheduler.overlay_unwritten(job)
+        return job
+
+    def _read(self, job_id) -> Job:
         validate_job_id(job_id)
         try:
-            return self.store.read_meta(job_id)
+            return self.store.read_job(job_id)
         except ValueError as exc:
             raise JobError(f"job {job_id}: its metadata file is corrupt ({exc})") from None
 
-    def _refresh_from_checkpoint(self, meta: dict) -> None:
+    def _refresh_from_checkpoint(self, job: Job) -> None:
         """The checkpoint log is ahead of the (time-based) metadata: read its last line."""
         with contextlib.suppress(OSError):
-            last = last_checkpoint(self.store.checkpoints_path(meta["job_id"]))
-            if last is not None and last.index + 1 >= int(meta.get("items_done") or 0):
-                meta.update(items_done=last.index + 1, rows_written=last.rows_total,
-                            counters=last.counters_total)
-                if meta.get("total_items"):
-                    meta["progress_percentage"] = round(100.0 * meta["items_done"]
-                                                        / meta["total_items"], 2)
+            last = last_checkpoint(self.store.checkpoints_path(job.job_id))
+            if last is not None and last.index + 1 >= job.items_done:
+                job.update(items_done=last.index + 1, rows_written=last.rows_total, counters=last.counters_total)
+                if job.total_items:
+                    job.progress_percentage = round(100.0 * job.items_done / job.total_items, 2)
 
     def list_jobs(self, status: str | None = None) -> list[dict]:
-        """Newest first. Reads each small JSON once (cached by mtime); never scans results."""
+        """Newest first, as get() dicts. Reads each small JSON once (cached by mtime); never scans results."""
+        return [job.public() for job in self.jobs(status)]
+
+    def jobs(self, status: str | JobStatus | None = None) -> list[Job]:
+        """The typed records of list_jobs(), newest first."""
         jobs = self.store.scan()
         if status is not None:
-            wanted = JobStatus(status).value
-            jobs = [m for m in jobs if m.get("status") == wanted]
-        jobs.sort(key=lambda m: str(m.get("created_at") or ""), reverse=True)
-        return [_public(m) for m in jobs]
+            wanted = JobStatus(status)
+            jobs = [job for job in jobs if job.status is wanted]
+        return sorted(jobs, key=lambda job: str(job.created_at or ""), reverse=True)
+
+    def has_work(self) -> bool:
+        """Queued jobs this process can run, or running ones (its own, or orphans it may recover)."""
+        return any(job.status in (JobStatus.QUEUED, JobStatus.RUNNING) and is_registered(job.task)
+                   for job in self.jobs())
 
     def problems(self) -> list[str]:
         """Corrupt or foreign files seen by the last listing (scans now if none has run yet)."""
@@ -226,33 +200,30 @@ class JobManager:
         """Pause/stop: at once when nothing runs the job, else at the owner's next item boundary."""
         validate_job_id(job_id)
         with self.store.job_lock(job_id):
-            meta = self._read(job_id)
-            check_transition(job_id, meta["status"], action)
-            running = meta["status"] == JobStatus.RUNNING.value
-            if running and owner_alive(meta.get("owner"), self.stale_after):
-                meta["requested_action"] = action
-                meta["message"] = (f"{action.capitalize()} requested: takes effect after the "
-                                   "item in progress.")
-                event = (f"{action}_requested", meta["message"])
+            job = self._read(job_id)
+            check_transition(job_id, job.status, action)
+            if job.status is JobStatus.RUNNING and owner_alive(job.owner, self.stale_after):
+                job.requested_action = action
+                job.message = f"{action.capitalize()} requested: takes effect after the item in progress."
+                event = (f"{action}_requested", job.message)
             else:
-                event = self._apply_now(meta, action)
-            self.store.write_meta(meta)
+                event = self._apply_now(job, action)
+            self.store.write_job(job)
         self.store.add_event(job_id, *event)
         runner = self._scheduler.runner(job_id)
         if runner is not None:
             runner.request(action)
         self._notify()
 
-    def _apply_now(self, meta: dict, action: str) -> tuple[str, str]:
+    def _apply_now(self, job: Job, action: str) -> tuple[str, str]:
         now = utc_now_iso()
-        meta.update(owner=None, requested_action=None)
+        job.update(owner=None, requested_action=None)
         if action == "pause":
-            meta.update(status=JobStatus.PAUSED.value, paused_at=now, can_resume=True,
-                        message="Paused by request.")
+            job.update(status=JobStatus.PAUSED, paused_at=now, can_resume=True, message="Paused by request.")
             return "paused", "Paused by request."
-        meta.update(status=JobStatus.STOPPED.value, stopped_at=now, can_resume=False,
-                    message="Stopped by request; partial results are kept.")
-        return "stopped", meta["message"]
+        job.update(status=JobStatus.STOPPED, stopped_at=now, can_resume=False,
+                   message="Stopped by request; partial results are kept.")
+        return "stopped", job.message
 
     def resume(self, job_id, secrets: Mapping[str, str] | None = None) -> None:
         """Queue a paused or failed job again (it continues after its last checkpoint); on a running
@@ -261,31 +232,30 @@ class JobManager:
         if secrets:
             self._secrets[job_id] = dict(secrets)
         with self.store.job_lock(job_id):
-            meta = self._read(job_id)
-            event = self._resume_change(job_id, meta)
-            self.store.write_meta(meta)
+            job = self._read(job_id)
+            event = self._resume_change(job_id, job)
+            self.store.write_job(job)
+        self.store.ensure_reserve()        # space was freed: keep the ballast for the next full disk
         self.store.add_event(job_id, *event)
         self._scheduler.wake()
         self._notify()
 
-    def _resume_change(self, job_id: str, meta: dict) -> tuple[str, str]:
-        status = meta["status"]
-        if status == JobStatus.RUNNING.value and meta.get("requested_action") == "pause":
-            meta.update(requested_action=None, message="Running (pause withdrawn).")
+    def _resume_change(self, job_id: str, job: Job) -> tuple[str, str]:
+        status = job.status
+        if status is JobStatus.RUNNING and job.requested_action == "pause":
+            job.update(requested_action=None, message="Running (pause withdrawn).")
             runner = self._scheduler.runner(job_id)
             if runner is not None:
                 runner.cancel_request("pause")
             return "resumed", "Pause withdrawn before it took effect."
-        if status == JobStatus.RUNNING.value and not owner_alive(meta.get("owner"),
-                                                                 self.stale_after):
-            return self._scheduler.requeue(meta, "its process is gone")
+        if status is JobStatus.RUNNING and not owner_alive(job.owner, self.stale_after):
+            return self._scheduler.requeue(job, "its process is gone")
         check_transition(job_id, status, "resume")
-        reason = "retried" if status == JobStatus.FAILED.value else "resumed"
-        meta.update(status=JobStatus.QUEUED.value, resume_reason=reason, error=None,
-                    failed_step=None, recoveries=0,
-                    message="Queued to resume: waiting for a free slot.")
+        reason = "retried" if status is JobStatus.FAILED else "resumed"
+        job.update(status=JobStatus.QUEUED, resume_reason=reason, error=None, failed_step=None, recoveries=0,
+                   message="Queued to resume: waiting for a free slot.")
         return reason, (f"{'Retry' if reason == 'retried' else 'Resume'} requested from item "
-                        f"{int(meta.get('items_done') or 0) + 1}.")
+                        f"{job.items_done + 1}.")
 
     def set_secrets(self, job_id, secrets: Mapping[str, str]) -> None:
         """Secrets for the job's next run, in memory only (e.g. an API key typed after a restart)."""
@@ -294,9 +264,8 @@ class JobManager:
 
     def delete(self, job_id) -> None:
         """Stop the job if it runs (at its next item boundary), then remove every file of it."""
-        meta = self._read(job_id)
-        if meta["status"] == JobStatus.RUNNING.value and owner_alive(meta.get("owner"),
-                                                                     self.stale_after):
+        job = self._read(job_id)
+        if job.status is JobStatus.RUNNING and owner_alive(job.owner, self.stale_after):
             self._delete_running(job_id)
         with self.store.job_lock(job_id, must_exist=False):     # the owner may have removed it already
             self.store.remove_job_files(job_id)
@@ -304,10 +273,10 @@ class JobManager:
         self._notify()
 
     def _delete_running(self, job_id: str) -> None:
-        def ask(meta: dict) -> None:
-            meta["requested_action"] = "delete"
+        def ask(job: Job) -> None:
+            job.requested_action = "delete"
         with contextlib.suppress(JobNotFound):
-            self.store.update_meta(job_id, ask)
+            self.store.update_job(job_id, ask)
         runner = self._scheduler.runner(job_id)
         if runner is not None:
             runner.request("delete")
@@ -317,10 +286,10 @@ class JobManager:
         deadline = time.monotonic() + _DELETE_WAIT
         while time.monotonic() < deadline:
             try:
-                meta = self.store.read_meta(job_id)
+                job = self.store.read_job(job_id)
             except (JobNotFound, ValueError):
                 return
-            if meta["status"] != JobStatus.RUNNING.value:
+            if job.status is not JobStatus.RUNNING:
                 return
             with self._changed:
                 self._changed.wait(0.05)
@@ -329,35 +298,34 @@ class JobManager:
         """Delete finished (completed, stopped, failed) jobs last updated more than `days` ago."""
         cutoff = time.time() - float(days) * 86400
         removed = []
-        finished = {s.value for s in FINISHED_STATUSES}
-        for meta in self.store.scan():
-            if meta.get("status") not in finished:
+        for job in self.store.scan():
+            if job.status not in FINISHED_STATUSES:
                 continue
-            when = max(filter(None, (iso_to_epoch(meta.get(k)) for k in
-                                     ("completed_at", "stopped_at", "updated_at", "created_at"))),
+            when = max(filter(None, (iso_to_epoch(value) for value in
+                                     (job.completed_at, job.stopped_at, job.updated_at, job.created_at))),
                        default=None)
             if when is not None and when < cutoff:
                 with contextlib.suppress(JobNotFound):
-                    self.delete(meta["job_id"])
-                    removed.append(meta["job_id"])
+                    self.delete(job.job_id)
+                    removed.append(job.job_id)
         return removed
 
     def wait(self, job_id, timeout: float, until: Iterable = TERMINAL_STATUSES) -> dict:
         """Block until the job's status is in `until` or `timeout` passes; returns the metadata
         either way (check its status)."""
-        wanted = {JobStatus(s).value for s in ([until] if isinstance(until, str) else until)}
+        wanted = {JobStatus(s) for s in ([until] if isinstance(until, str) else until)}
         deadline = time.monotonic() + timeout
         while True:
-            meta = self.get(job_id)
+            job = self.job(job_id)
             left = deadline - time.monotonic()
-            if meta["status"] in wanted or left <= 0:
-                return meta
+            if job.status in wanted or left <= 0:
+                return job.public()
             with self._changed:
                 self._changed.wait(min(0.05, left))
 
     # ================================================================ results
     def _columns(self, job_id) -> tuple[str, ...]:
-        return tuple(self._read(job_id).get("result_columns") or ())
+        return tuple(self._read(job_id).result_columns or ())
 
     def results_frame(self, job_id, limit: int | None = None, tail: bool = False) -> pd.DataFrame:
         """Committed rows only; `limit` rows from the start, or from the end with tail=True

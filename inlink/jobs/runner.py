@@ -11,14 +11,15 @@ import threading
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 
 import filelock
 
+from inlink.jobs.record import Job
 from inlink.jobs.results import ResultsWriter, read_results, recover_files
 from inlink.jobs.state import ItemError, JobNotFound, JobStatus, PauseJob, StorageError
-from inlink.jobs.store import JobStore
+from inlink.jobs.store import DISK_FULL_MESSAGE, JobStore, is_disk_full
 from inlink.jobs.task import Task, TaskContext
 
 _LOG = logging.getLogger("inlink.jobs")
@@ -38,6 +39,9 @@ class Outcome:
     error: dict | None = None
     failed_step: str | None = None
     summary: dict | None = None
+    ended: float = field(default_factory=time.time)   # when the work stopped (the status may be written later)
+    disk_full: bool = False          # the run stopped because the disk is full
+    event_logged: bool = False       # its event is in the log already (a retried status write adds none)
 
 
 class _Interrupted(Exception):
@@ -61,6 +65,7 @@ class JobRunner:
         self.last_flush = 0.0
         self._on_exit = on_exit
         self._secrets = dict(secrets or {})
+        self.storage_problem: StorageError | None = None   # a failed metadata/event write: pause with it
         self.thread = threading.Thread(target=self._main, name=f"job-{job_id}", daemon=True)
 
     # -- control, called from other threads ----------------------------------------------------
@@ -73,8 +78,19 @@ class JobRunner:
             self.requested, self.request_message = action, message
         self.stop_flag.set()
 
+    def storage_failed(self, exc: StorageError) -> None:
+        """A write of this job outside the item loop failed (heartbeat metadata, an event): on a full disk the
+        job pauses at the next item boundary with the disk's message, instead of running on unseen."""
+        if not is_disk_full(exc):
+            return                       # a busy lock or a passing error: the next heartbeat retries
+        if self.storage_problem is None:
+            self.storage_problem = exc
+        self.request("pause")
+
     def cancel_request(self, action: str) -> None:
         """Withdraw a pause that has not taken effect yet (the user pressed resume in time)."""
+        if self.storage_problem is not None and action == "pause":
+            return                       # the disk, not a user, asked for this pause
         if self.requested == action:
             self.requested = None
             self.stop_flag.clear()
@@ -97,20 +113,22 @@ class JobRunner:
 
     def flush(self) -> None:
         """Write progress and heartbeat into the metadata, if this runner still owns the job."""
-        def change(meta: dict):
-            if (meta.get("owner") or {}).get("token") != self.token:
+        def change(job: Job):
+            if job.owner_token != self.token:
                 self.request("lost")
                 return False
-            meta.update(self.snapshot())
-            meta["owner"]["heartbeat"] = time.time()
+            job.update(**self.snapshot())
+            job.owner["heartbeat"] = time.time()
         self.last_flush = time.monotonic()
-        self.store.update_meta(self.job_id, change)
+        self.store.update_job(self.job_id, change)
 
     def _flush_quietly(self) -> None:
         try:
             self.flush()
-        except (JobNotFound, StorageError):
+        except JobNotFound:
             pass    # the heartbeat retries within a second
+        except StorageError as exc:
+            self.storage_failed(exc)
 
     # -- the run ------------------------------------------------------------------------------
     def _main(self) -> None:
@@ -135,11 +153,11 @@ class JobRunner:
     def _log(self, event: str, message: str, **extra) -> None:
         try:
             self.store.add_event(self.job_id, event, message, **extra)
-        except StorageError:
-            pass    # an event lost to a full disk must not kill the job; the status says it
+        except StorageError as exc:
+            self.storage_failed(exc)   # the event is lost (never half-written); a full disk pauses the job
 
     def _execute(self) -> Outcome:
-        meta = self.store.read_meta(self.job_id)
+        job = self.store.read_job(self.job_id)
         results = self.store.results_path(self.job_id)
         checkpoints = self.store.checkpoints_path(self.job_id)
         columns = tuple(self.task.result_columns)
@@ -149,7 +167,7 @@ class JobRunner:
         except StorageError as exc:
             return self._storage_outcome(exc)
         self.writer = writer
-        ctx = TaskContext(self.job_id, meta.get("config") or {}, self.store.input_dir(self.job_id),
+        ctx = TaskContext(self.job_id, job.config or {}, self.store.input_dir(self.job_id),
                           self._secrets, log=lambda m: self._log("log", m),
                           results=lambda: read_results(results, checkpoints, columns),
                           stop_flag=self.stop_flag, counters=lambda: writer.counters_total)
@@ -302,6 +320,8 @@ class JobRunner:
         done = f"{self.items_done} of {self.total_items}" if self.total_items is not None \
             else f"{self.items_done}"
         action = self.requested
+        if action == "pause" and self.storage_problem is not None:
+            return self._storage_outcome(self.storage_problem)
         if action in ("pause", "shutdown"):
             return Outcome(JobStatus.PAUSED.value, self.request_message
                            or f"Paused by request after {done} items.")
@@ -314,8 +334,11 @@ class JobRunner:
         return Outcome(action or "lost", self.request_message)
 
     def _storage_outcome(self, exc: StorageError) -> Outcome:
-        message = f"Paused: {exc}. Free some space or fix the folder's permissions, then resume."
-        return Outcome(JobStatus.PAUSED.value, message, error=_error_dict(exc))
+        if is_disk_full(exc):
+            message = f"Paused: {DISK_FULL_MESSAGE}."
+        else:
+            message = f"Paused: {exc}. Free some space or fix the folder's permissions, then resume."
+        return Outcome(JobStatus.PAUSED.value, message, error=_error_dict(exc), disk_full=is_disk_full(exc))
 
     def _failed(self, step: str, exc: BaseException, where: str) -> Outcome:
         message = f"Failed in {where}: {exc.__class__.__name__}: {exc}"

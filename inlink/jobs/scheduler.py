@@ -15,28 +15,16 @@ import time
 import uuid
 from typing import Callable
 
+from inlink.jobs.record import Job
 from inlink.jobs.results import last_checkpoint
 from inlink.jobs.runner import JobRunner, Outcome
-from inlink.jobs.state import JobError, JobNotFound, JobStatus, UnknownTask, utc_now_iso
+from inlink.jobs.state import JobError, JobNotFound, JobStatus, StorageError, UnknownTask, utc_now_iso
 from inlink.jobs.store import JobStore, owner_alive, owner_record
 from inlink.jobs.task import get_task, is_registered
 
 _LOG = logging.getLogger("inlink.jobs")
 TICK = 0.2            # control requests reach a runner within this
 SCAN_EVERY = 0.5      # how often the folder is scanned for queued and orphaned jobs
-_RUNNING = JobStatus.RUNNING.value
-_QUEUED = JobStatus.QUEUED.value
-
-
-def close_session(meta: dict, items_done: int | None = None) -> None:
-    """Add the running time of the session that just ended to active_seconds."""
-    started = meta.get("run_started_epoch")
-    if started:
-        meta["active_seconds"] = float(meta.get("active_seconds") or 0) + \
-            max(0.0, time.time() - float(started))
-    meta["run_started_epoch"] = None
-    if items_done is not None:
-        meta["items_done"] = items_done
 
 
 class JobScheduler:
@@ -121,83 +109,83 @@ class JobScheduler:
         """Relay requests written by other processes; heartbeat + progress about once a second."""
         for runner in self.runners():
             try:
-                meta = self.store.read_meta(runner.job_id)
+                job = self.store.read_job(runner.job_id)
             except (JobNotFound, ValueError):
                 runner.request("lost")
                 continue
             except OSError:
                 continue
-            if (meta.get("owner") or {}).get("token") != runner.token:
+            if job.owner_token != runner.token:
                 runner.request("lost")
-            elif meta.get("requested_action"):
-                runner.request(meta["requested_action"])
+            elif job.requested_action:
+                runner.request(job.requested_action)
             else:
                 runner.cancel_request("pause")     # another process withdrew its pause in time
             if now - runner.last_flush >= self.heartbeat_interval:
-                with contextlib.suppress(JobError, OSError):
+                try:
                     runner.flush()
+                except StorageError as exc:
+                    runner.storage_failed(exc)
+                except (JobError, OSError):
+                    pass
 
     def _schedule(self) -> None:
         """One scan under the folder lock: recover orphans, then fill free slots FIFO."""
         with self.store.scheduler_lock():
             jobs = self.store.scan()
             running, orphans = 0, []
-            for meta in jobs:
-                if meta.get("status") != _RUNNING:
+            for job in jobs:
+                if job.status is not JobStatus.RUNNING:
                     continue
-                if meta["job_id"] in self._runners or owner_alive(meta.get("owner"),
-                                                                  self.stale_after):
+                if job.job_id in self._runners or owner_alive(job.owner, self.stale_after):
                     running += 1
                 else:
-                    orphans.append(meta["job_id"])
+                    orphans.append(job.job_id)
             for job_id in orphans:
                 if not self._recover(job_id):
                     running += 1          # its writer still holds it: it still takes a slot
             if orphans:
                 jobs = self.store.scan()
-            queued = sorted((m for m in jobs if m.get("status") == _QUEUED
-                             and is_registered(m.get("task", ""))),
-                            key=lambda m: str(m.get("created_at") or ""))
-            for meta in queued[: max(0, self.max_running - running)]:
+            queued = sorted((job for job in jobs if job.status is JobStatus.QUEUED and is_registered(job.task)),
+                            key=lambda job: str(job.created_at or ""))
+            for job in queued[: max(0, self.max_running - running)]:
                 with contextlib.suppress(JobNotFound, ValueError, KeyError, UnknownTask):
-                    self._claim(meta["job_id"])
+                    self._claim(job.job_id)
 
     # ================================================================ recovery
     def _recover(self, job_id: str) -> bool:
         """Requeue a running job whose owner is gone; False when it was left alone (still owned or written)."""
         with contextlib.suppress(JobNotFound, ValueError):
             with self.store.job_lock(job_id):
-                meta = self.store.read_meta(job_id)
-                if meta.get("status") != _RUNNING or owner_alive(meta.get("owner"),
-                                                                 self.stale_after):
+                job = self.store.read_job(job_id)
+                if job.status is not JobStatus.RUNNING or owner_alive(job.owner, self.stale_after):
                     return False
                 if self.store.writer_active(job_id):
                     return False   # stale heartbeat, but its writer still runs: taking over would write twice
-                event = self.requeue(meta, "the process running it is gone")
-                self.store.write_meta(meta)
+                event = self.requeue(job, "the process running it is gone")
+                self.store.write_job(job)
             self.store.add_event(job_id, *event)
             return True
         return False
 
-    def requeue(self, meta: dict, why: str) -> tuple[str, str]:
+    def requeue(self, job: Job, why: str) -> tuple[str, str]:
         """Orphaned running job -> queued again, or failed when it keeps crashing without progress.
-        Edits `meta` (the caller holds the job lock and writes it); returns the event to log."""
-        last = last_checkpoint(self.store.checkpoints_path(meta["job_id"]))
+        Edits `job` (the caller holds the job lock and writes it); returns the event to log."""
+        last = last_checkpoint(self.store.checkpoints_path(job.job_id))
         done = last.index + 1 if last else 0
-        pid = (meta.get("owner") or {}).get("pid")
-        close_session(meta, done)
-        same_place = done <= int(meta.get("recovery_progress_mark", -1))
-        meta["recoveries"] = int(meta.get("recoveries") or 0) + 1 if same_place else 1
-        meta["recovery_progress_mark"] = done
-        if meta["recoveries"] > self.max_recoveries:
-            message = (f"Failed: it crashed {meta['recoveries']} times in a row without progress "
+        pid = (job.owner or {}).get("pid")
+        job.close_session(done, ended=(job.owner or {}).get("heartbeat"))   # its last sign of life, not now
+        same_place = done <= int(job.recovery_progress_mark if job.recovery_progress_mark is not None else -1)
+        job.recoveries = job.recoveries + 1 if same_place else 1
+        job.recovery_progress_mark = done
+        if job.recoveries > self.max_recoveries:
+            message = (f"Failed: it crashed {job.recoveries} times in a row without progress "
                        f"(max_recoveries={self.max_recoveries}); resume it to try again.")
-            meta.update(status=JobStatus.FAILED.value, owner=None, can_resume=True,
-                        failed_step=meta.get("current_step"), message=message,
-                        error={"type": "RepeatedCrash", "message": message})
+            job.update(status=JobStatus.FAILED, owner=None, can_resume=True, failed_step=job.current_step,
+                       message=message, error={"type": "RepeatedCrash", "message": message})
             return "failed", message
-        meta.update(status=_QUEUED, owner=None, resume_reason="recovered", requested_action=None,
-                    message=f"Recovered after restart: resumes from item {done + 1}.")
+        job.update(status=JobStatus.QUEUED, owner=None, resume_reason="recovered", requested_action=None,
+                   message=f"Recovered after restart: resumes from item {done + 1}.")
         return "recovered", (f"Recovered after restart: {why} (pid {pid}); it resumes from its "
                              f"last checkpoint ({done} items done).")
 
@@ -205,19 +193,18 @@ class JobScheduler:
     def _claim(self, job_id: str) -> None:
         token = uuid.uuid4().hex
         with self.store.job_lock(job_id):
-            meta = self.store.read_meta(job_id)
-            if meta.get("status") != _QUEUED:
+            job = self.store.read_job(job_id)
+            if job.status is not JobStatus.QUEUED:
                 return
-            task = get_task(meta["task"])
+            task = get_task(job.task)
             last = last_checkpoint(self.store.checkpoints_path(job_id))
             done = last.index + 1 if last else 0
-            first = not meta.get("attempts")
-            meta.update(status=_RUNNING, owner=owner_record(token),
-                        attempts=int(meta.get("attempts") or 0) + 1, requested_action=None,
-                        started_at=meta.get("started_at") or utc_now_iso(), items_done=done,
-                        run_started_epoch=time.time(), session_items_start=done,
-                        can_resume=False, message="Running.")
-            self.store.write_meta(meta)
+            first = not job.attempts
+            job.update(status=JobStatus.RUNNING, owner=owner_record(token), attempts=job.attempts + 1,
+                       requested_action=None, started_at=job.started_at or utc_now_iso(), items_done=done,
+                       run_started_epoch=time.time(), session_items_start=done, can_resume=False,
+                       message="Running.")
+            self.store.write_job(job)
             runner = JobRunner(self.store, job_id, task, token, self._secrets.get(job_id),
                                self.durability, self._runner_exited)
             runner.last_flush = time.monotonic()
@@ -225,12 +212,14 @@ class JobScheduler:
                 self._runners[job_id] = runner
         try:
             self.store.add_event(job_id, "started", "Started." if first else
-                                 f"Running again from item {done + 1} (attempt {meta['attempts']}).")
+                                 f"Running again from item {done + 1} (attempt {job.attempts}).")
         finally:                      # claimed and registered: a lost event must not strand it
             runner.start()
 
     # ================================================================ end of a run
     def _runner_exited(self, runner: JobRunner, outcome: Outcome) -> None:
+        if outcome.disk_full:
+            self.store.release_reserve()     # room for the pause's event and status
         try:
             self._write_outcome(runner, outcome)
         except (JobError, OSError, ValueError):      # full disk, busy lock: retried every tick
@@ -265,31 +254,48 @@ class JobScheduler:
                     self.store.remove_job_files(runner.job_id)
             return
         with contextlib.suppress(JobNotFound):
-            self.store.update_meta(runner.job_id, lambda m: self._final(m, runner, outcome))
+            self.store.update_job(runner.job_id, lambda job: self._final(job, runner, outcome))
 
-    def _final(self, meta: dict, runner: JobRunner, outcome: Outcome) -> bool:
+    def _final(self, job: Job, runner: JobRunner, outcome: Outcome) -> bool:
         """Under the job's lock: the event first, then the status (a reader who sees the new
-        status also finds its event)."""
-        if (meta.get("owner") or {}).get("token") != runner.token:
+        status also finds its event). The event is written once even when the status write is retried."""
+        if job.owner_token != runner.token:
             return False              # someone took the job over: leave their metadata alone
-        extra = {"error": outcome.error} if outcome.error else {}
-        self.store.add_event(runner.job_id, {"queued": "requeued"}.get(outcome.status, outcome.status),
-                             outcome.message, locked=True, **extra)
-        now = utc_now_iso()
-        meta.update(runner.snapshot())
-        close_session(meta)
-        meta.update(status=outcome.status, message=outcome.message, owner=None,
-                    requested_action=None, error=outcome.error)
-        status = JobStatus(outcome.status)
-        if status is JobStatus.COMPLETED:
-            meta.update(completed_at=now, can_resume=False, summary=outcome.summary,
-                        progress_percentage=100.0)
-        elif status is JobStatus.PAUSED:
-            meta.update(paused_at=now, can_resume=True)
-        elif status is JobStatus.STOPPED:
-            meta.update(stopped_at=now, can_resume=False)
-        elif status is JobStatus.FAILED:
-            meta.update(failed_step=outcome.failed_step, can_resume=True)
-        elif status is JobStatus.QUEUED:
-            meta.update(resume_reason="requeued")
+        if not outcome.event_logged:
+            extra = {"error": outcome.error} if outcome.error else {}
+            self.store.add_event(runner.job_id, {"queued": "requeued"}.get(outcome.status, outcome.status),
+                                 outcome.message, locked=True, **extra)
+            outcome.event_logged = True
+        _apply_outcome(job, runner, outcome)
         return True
+
+    def overlay_unwritten(self, job: Job) -> None:
+        """Show how a run of this process ended even while the disk refuses to record it (a full disk): the
+        dashboard in this process then sees the job paused at once, not "running" until space is freed."""
+        with self._lock:
+            runner, outcome = self._unwritten.get(job.job_id, (None, None))
+        if runner is not None and outcome.status in _STATUS_VALUES and job.owner_token == runner.token:
+            _apply_outcome(job, runner, outcome)
+
+
+_STATUS_VALUES = {status.value for status in JobStatus}
+
+
+def _apply_outcome(job: Job, runner: JobRunner, outcome: Outcome) -> None:
+    """The job record once a run has ended with `outcome` (status, times, progress, message)."""
+    now = utc_now_iso()
+    job.update(**runner.snapshot())
+    job.close_session(ended=outcome.ended)       # time stuck on a full disk is not working time
+    status = JobStatus(outcome.status)
+    job.update(status=status, message=outcome.message, owner=None, requested_action=None,
+               error=outcome.error)
+    if status is JobStatus.COMPLETED:
+        job.update(completed_at=now, can_resume=False, summary=outcome.summary, progress_percentage=100.0)
+    elif status is JobStatus.PAUSED:
+        job.update(paused_at=now, can_resume=True)
+    elif status is JobStatus.STOPPED:
+        job.update(stopped_at=now, can_resume=False)
+    elif status is JobStatus.FAILED:
+        job.update(failed_step=outcome.failed_step, can_resume=True)
+    elif status is JobStatus.QUEUED:
+        job.update(resume_reason="requeued")

@@ -26,6 +26,7 @@ from typing import Any, Callable, Iterator, Mapping
 import filelock
 
 from inlink import fileio
+from inlink.jobs.record import Job
 from inlink.jobs.state import (InvalidJobOperation, JobNotFound, JobStatus, StorageError, utc_now_iso,
                       validate_job_id)
 
@@ -42,6 +43,16 @@ _INPUT_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._ -]{0,200}")
 
 _STATUS_VALUES = tuple(s.value for s in JobStatus)   # a tuple: an odd (unhashable) status is no error
 HOST = socket.gethostname()
+
+
+DISK_FULL_MESSAGE = "the disk is full: free space and resume"
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+RESERVE = ".reserve"                  # ballast released on a full disk so a job's pause can still be recorded
+RESERVE_BYTES = 64 * 1024
+
+
+def is_disk_full(exc: OSError) -> bool:
+    return exc.errno in _DISK_FULL
 
 
 def storage_error(exc: OSError, action: str) -> StorageError:
@@ -131,7 +142,7 @@ class JobStore:
             fileio.make_private_dir(self.root, exist_ok=True)
         except OSError as exc:
             raise storage_error(exc, f"create the jobs folder {self.root}") from exc
-        self._cache: dict[str, tuple[tuple, dict]] = {}
+        self._cache: dict[str, tuple[tuple, Job]] = {}
         self._scan_lock = threading.Lock()     # the dashboard lists while the scheduler scans
         self.last_problems: list[str] | None = None    # None until the first scan
 
@@ -215,7 +226,8 @@ class JobStore:
     def exists(self, job_id: str) -> bool:
         return self.meta_path(job_id).exists()
 
-    def read_meta(self, job_id: str) -> dict:
+    def read_job(self, job_id: str) -> Job:
+        """The job's record; JobNotFound when it has no metadata, ValueError when the file is not a job's."""
         path = self.meta_path(job_id)
         try:
             data = path.read_bytes()
@@ -227,21 +239,24 @@ class JobStore:
         if (not isinstance(meta, dict) or meta.get("job_id") != job_id
                 or meta.get("status") not in _STATUS_VALUES or not isinstance(meta.get("task"), str)):
             raise ValueError("not a job metadata file")
-        return meta
+        try:
+            return Job.from_dict(meta)
+        except TypeError as exc:         # a field of the wrong shape in a hand-edited file
+            raise ValueError(f"not a job metadata file ({exc})") from None
 
-    def write_meta(self, meta: dict) -> None:
-        meta["updated_at"] = utc_now_iso()
-        data = json.dumps(meta, indent=1, default=str).encode()
-        atomic_write_bytes(self.meta_path(meta["job_id"]), data)
+    def write_job(self, job: Job) -> None:
+        job.updated_at = utc_now_iso()
+        data = json.dumps(job.to_dict(), indent=1, default=str).encode()
+        atomic_write_bytes(self.meta_path(job.job_id), data)
 
-    def update_meta(self, job_id: str, change: Callable[[dict], Any]) -> dict:
-        """Read-modify-write under the job's lock; `change` edits the dict in place
+    def update_job(self, job_id: str, change: Callable[[Job], Any]) -> Job:
+        """Read-modify-write under the job's lock; `change` edits the job in place
         (returning False means: leave the file as it is)."""
         with self.job_lock(job_id):
-            meta = self.read_meta(job_id)
-            if change(meta) is not False:
-                self.write_meta(meta)
-            return meta
+            job = self.read_job(job_id)
+            if change(job) is not False:
+                self.write_job(job)
+            return job
 
     # -- events ---------------------------------------------------------------------------------
     def add_event(self, job_id: str, event: str, message: str, *, locked: bool = False,
@@ -293,17 +308,17 @@ class JobStore:
             raise storage_error(exc, f"copy the inputs of job {job_id}") from exc
 
     # -- listing --------------------------------------------------------------------------------
-    def scan(self) -> list[dict]:
-        """Every readable job's metadata; unreadable or foreign entries go to last_problems.
+    def scan(self) -> list[Job]:
+        """Every readable job's record; unreadable or foreign entries go to last_problems.
 
         Metadata is cached by (inode, size, mtime) so a listing of 1,000 jobs costs stats, not reads.
         """
         with self._scan_lock:
             return self._scan()
 
-    def _scan(self) -> list[dict]:
+    def _scan(self) -> list[Job]:
         problems: list[str] = []
-        jobs: list[dict] = []
+        jobs: list[Job] = []
         seen: set[str] = set()
         try:
             entries = list(os.scandir(self.root))
@@ -312,7 +327,7 @@ class JobStore:
         ids_with_meta = {e.name[:-5] for e in entries if e.name.endswith(".json")}
         for entry in entries:
             name = entry.name
-            if name in RESERVED_DIRS or name == SCHEDULER_LOCK or _TEMP_RE.fullmatch(name):
+            if name in RESERVED_DIRS or name in (SCHEDULER_LOCK, RESERVE) or _TEMP_RE.fullmatch(name):
                 continue
             match = _JOB_FILE_RE.fullmatch(name)
             if not match:
@@ -323,29 +338,55 @@ class JobStore:
                 if job_id not in ids_with_meta and not suffix.endswith(".lock") and _settled(entry):
                     problems.append(f"{name}: belongs to no job (its {job_id}.json is missing)")
                 continue
-            meta = self._cached_meta(entry, job_id, problems)
-            if meta is not None:
+            job = self._cached_job(entry, job_id, problems)
+            if job is not None:
                 seen.add(job_id)
-                jobs.append(meta)
+                jobs.append(job)
         self._cache = {k: v for k, v in self._cache.items() if k in seen}
         self.last_problems = problems
         return jobs
 
-    def _cached_meta(self, entry: os.DirEntry, job_id: str, problems: list[str]) -> dict | None:
+    def _cached_job(self, entry: os.DirEntry, job_id: str, problems: list[str]) -> Job | None:
         try:
             st = entry.stat()
             key = (st.st_ino, st.st_size, st.st_mtime_ns)
             cached = self._cache.get(job_id)
             if cached and cached[0] == key:
                 return cached[1]
-            meta = self.read_meta(job_id)
+            job = self.read_job(job_id)
         except JobNotFound:
             return None                       # deleted between listing and reading
         except (OSError, ValueError) as exc:
             problems.append(f"{entry.name}: unreadable job metadata ({exc.__class__.__name__}: {exc})")
             return None
-        self._cache[job_id] = (key, meta)
-        return meta
+        self._cache[job_id] = (key, job)
+        return job
+
+    # -- the reserve ----------------------------------------------------------------------------
+    def ensure_reserve(self) -> None:
+        """Keep RESERVE_BYTES of the disk for the one moment it fills: the file is released then, so the job's
+        "paused: the disk is full" event and status can still be written (best effort: no space, no reserve)."""
+        path = self.root / RESERVE
+        try:
+            if path.stat().st_size >= RESERVE_BYTES:
+                return
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return
+        try:
+            fd = fileio.open_private(path, os.O_WRONLY)
+            try:
+                os.posix_fallocate(fd, 0, RESERVE_BYTES)
+            finally:
+                os.close(fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+
+    def release_reserve(self) -> None:
+        with contextlib.suppress(OSError):
+            os.unlink(self.root / RESERVE)
 
     def clean_temp_files(self) -> None:
         """Remove temp files left by a write that was killed before its os.replace, and the lock files of jobs
