@@ -1,0 +1,134 @@
+"""The job record: one typed object for what `<id>.json` holds (in the spirit of RQ's Job).
+
+The engine reads and writes typed fields instead of string keys; the file on disk keeps its JSON shape and key
+order (`to_dict`), and an older or newer file still loads (`from_dict`: missing keys take their defaults,
+unknown keys are kept in `extra` and written back).
+"""
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from inlink.jobs.state import JobStatus
+
+ACTIVE_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.PAUSED)   # a job the user may still act on
+
+
+@dataclass
+class Job:
+    job_id: str
+    task: str
+    label: str = ""
+    status: JobStatus = JobStatus.QUEUED
+    created_at: str | None = None          # ISO-8601 UTC strings (utc_now_iso) or None
+    started_at: str | None = None
+    updated_at: str | None = None
+    completed_at: str | None = None
+    paused_at: str | None = None
+    stopped_at: str | None = None
+    total_items: int | None = None
+    items_done: int = 0
+    progress_percentage: float = 0.0
+    current_step: str | None = None
+    current_step_index: int = 0
+    total_steps: int = 0
+    steps: list[str] = field(default_factory=list)
+    last_successful_step: str | None = None
+    failed_step: str | None = None
+    error: dict | None = None              # {"type", "message"}
+    can_resume: bool = False
+    attempts: int = 0
+    owner: dict | None = None              # {"pid", "host", "heartbeat", "token", "started"} while running
+    rows_written: int = 0
+    counters: dict = field(default_factory=dict)
+    config: dict = field(default_factory=dict)
+    summary: dict | None = None
+    message: str = ""                      # a plain sentence for the user, e.g. why it paused
+    result_columns: list[str] = field(default_factory=list)
+    requested_action: str | None = None    # pause/stop/delete asked by any process, applied by the owner
+    resume_reason: str | None = None
+    active_seconds: float = 0.0            # working time of the finished sessions
+    run_started_epoch: float | None = None  # start of the current session (None when not running)
+    session_items_start: int = 0
+    recoveries: int = 0                    # takeovers in a row without progress (crash-loop cap)
+    recovery_progress_mark: int = -1
+    extra: dict = field(default_factory=dict)   # keys this version does not know: kept as they are
+
+    # -- (de)serialisation --------------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Job:
+        """A Job from `<id>.json` (or get()'s dict): the status must be valid; `progress` is dropped."""
+        known = {name: data[name] for name in _FIELD_NAMES if name in data and name != "extra"}
+        known["status"] = JobStatus(data["status"])
+        for name, default in _NOT_NONE.items():
+            if known.get(name, 0) is None:
+                known[name] = default()
+        extra = {k: v for k, v in data.items() if k not in _FIELD_NAMES and k != "progress"}
+        return cls(**known, extra=extra)
+
+    def to_dict(self) -> dict:
+        """The JSON-ready dict, keys in the order the file has always had (status as its string value)."""
+        out = {name: getattr(self, name) for name in _FIELD_NAMES if name != "extra"}
+        out["status"] = self.status.value
+        out.update(self.extra)
+        return out
+
+    def update(self, **changes: Any) -> None:
+        """Set several fields at once; an unknown name is a bug, not a new key."""
+        for name, value in changes.items():
+            if name not in _FIELD_NAMES:
+                raise AttributeError(f"Job has no field {name!r}")
+            setattr(self, name, JobStatus(value) if name == "status" else value)
+
+    # -- derived figures ----------------------------------------------------------------------
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def owner_token(self) -> str | None:
+        return (self.owner or {}).get("token")
+
+    def close_session(self, items_done: int | None = None, ended: float | None = None) -> None:
+        """Add the running time of the session that just ended (at `ended`, default now) to active_seconds."""
+        if self.run_started_epoch:
+            end = time.time() if ended is None else ended
+            self.active_seconds = float(self.active_seconds or 0) + max(0.0, end - float(self.run_started_epoch))
+        self.run_started_epoch = None
+        if items_done is not None:
+            self.items_done = items_done
+
+    def progress(self, now: float | None = None) -> dict:
+        """items done/total, percentage, rate, ETA and elapsed (paused and stuck time excluded)."""
+        now = time.time() if now is None else now
+        done, total = int(self.items_done or 0), self.total_items
+        elapsed, rate = float(self.active_seconds or 0.0), None
+        if self.status is JobStatus.RUNNING and self.run_started_epoch:
+            session = max(now - float(self.run_started_epoch), 0.0)
+            elapsed += session
+            session_items = done - int(self.session_items_start or 0)
+            rate = session_items / session if session > 0 and session_items > 0 else None
+        elif elapsed > 0 and done:
+            rate = done / elapsed
+        if total:
+            percentage = round(100.0 * done / total, 2)
+        else:
+            percentage = 100.0 if self.status is JobStatus.COMPLETED else 0.0
+        eta = (total - done) / rate if rate and total is not None and total >= done else None
+        return {"items_done": done, "total_items": total, "percentage": percentage,
+                "rate_per_s": round(rate, 3) if rate else None,
+                "eta_s": round(eta, 1) if eta is not None else None, "elapsed_s": round(elapsed, 1)}
+
+    def public(self) -> dict:
+        """What JobManager.get() returns: the metadata plus the computed `progress`."""
+        return {**self.to_dict(), "progress": self.progress()}
+
+
+_FIELD_NAMES = tuple(f.name for f in dataclasses.fields(Job))
+# Fields whose null in an old or hand-edited file means "the default" (the code adds to or indexes them).
+_NOT_NONE = {"items_done": int, "attempts": int, "rows_written": int, "counters": dict, "config": dict,
+             "active_seconds": float, "session_items_start": int, "recoveries": int, "label": str,
+             "message": str, "steps": list, "result_columns": list, "current_step_index": int,
+             "total_steps": int, "progress_percentage": float, "can_resume": bool}
