@@ -11,14 +11,14 @@ from streamlit.testing.v1 import AppTest
 from inlink.links import suggest as analyzer
 from inlink.jobs.manager import Task, register_task
 from inlink.ui import format as fmt
+from inlink.ui import navigation
 from inlink.ui.jobs_table import page_count, page_rows
 from inlink.ui.results import filter_suggestions, orphan_figures, score_histogram
 from waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data"
-PAGES = {"home": None, "upload": "pages/1_Upload.py", "generate": "pages/2_Generate_Links.py",
-         "jobs": "pages/3_Jobs.py"}
+PAGES = {"home": None, "upload": navigation.UPLOAD, "generate": navigation.GENERATE, "jobs": navigation.JOBS}
 SMALL_CRAWL = (
     "Address,Title 1,H1-1,Content\n"
     "https://example.com/,Home,Welcome,Welcome to our garden shop. Read the tomato growing guide and the compost guide.\n"

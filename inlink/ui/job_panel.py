@@ -14,6 +14,7 @@ import streamlit as st
 
 from inlink.jobs.manager import JobError, JobNotFound
 from inlink.ui import format as fmt
+from inlink.ui import navigation
 from inlink.ui.exports import csv_download
 from inlink.ui.page import guard, plain_message
 
@@ -67,7 +68,7 @@ def _banner_body(manager, job_id: str) -> None:
         with st.container(border=True):
             st.markdown(f":material/sync: **Resuming active analysis: {fmt.file_name_of(job)}**")
             _progress(job)
-            st.page_link("pages/2_Generate_Links.py", label="Open the live panel", icon=":material/monitoring:",
+            st.page_link(navigation.GENERATE, label="Open the live panel", icon=":material/monitoring:",
                          query_params={"job": job_id})
 
 
