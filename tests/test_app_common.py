@@ -57,9 +57,12 @@ class GateTask(Task):
 register_task(GateTask())
 
 
-def seed_job(manager, label: str = "seed.csv", pages: int = 3, engine: str = "offline") -> str:
-    """A job of the gate task, looking like a link analysis to the UI (label, engine)."""
-    return manager.create_job(GateTask.name, inputs={}, config={"engine": engine, "pages": pages}, label=label)
+def seed_job(manager, label: str = "seed.csv", pages: int = 3, engine: str = "offline",
+             links: bool = True) -> str:
+    """A job of the gate task, looking like a link analysis to the UI (label, engine, a links file or not)."""
+    files = {"pages": "pages.csv", **({"links": "links.csv"} if links else {})}
+    return manager.create_job(GateTask.name, inputs={}, config={"engine": engine, "pages": pages, "files": files},
+                              label=label)
 
 
 def wait_status(manager, job_id: str, *statuses: str, timeout: float = 15) -> dict:

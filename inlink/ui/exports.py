@@ -8,6 +8,7 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
+from inlink.ui import review
 from inlink.ui.format import file_name_of
 
 CSV_MIME = "text/csv"
@@ -39,10 +40,10 @@ def frame_to_xlsx(frame: pd.DataFrame, sheet: str = "Suggestions") -> bytes:
     return buffer.getvalue()
 
 
-def download_name(job: dict, extension: str) -> str:
-    """'inlinks-<file stem>-<job id>.<ext>' so several downloads never overwrite each other."""
+def download_name(job: dict, extension: str, part: str = "") -> str:
+    """'inlinks-<file stem>-<job id>[-<part>].<ext>' so several downloads never overwrite each other."""
     stem = Path(file_name_of(job)).stem.replace(" ", "_")[:40] or "analysis"
-    return f"inlinks-{stem}-{job['job_id']}.{extension}"
+    return f"inlinks-{stem}-{job['job_id']}{'-' + part if part else ''}.{extension}"
 
 
 def csv_download(manager, job: dict, *, key: str, label: str = "Download CSV") -> None:
@@ -55,3 +56,20 @@ def xlsx_download(manager, job: dict, *, key: str, label: str = "Download Excel"
     """An XLSX download button whose workbook is built at click time."""
     st.download_button(label, data=results_xlsx(manager, job["job_id"]), file_name=download_name(job, "xlsx"),
                        mime=XLSX_MIME, key=key, icon=":material/table_view:", on_click="ignore")
+
+
+def accepted_downloads(manager, job: dict, *, key: str, accepted: int) -> None:
+    """CSV and Excel downloads of only the suggestions the analyst accepted (built at click time)."""
+    job_id = job["job_id"]
+    left, right, note = st.columns([1, 1, 2], vertical_alignment="center")
+    with left:
+        st.download_button("Accepted (CSV)", data=lambda: review.accepted_csv(manager, job_id),
+                           file_name=download_name(job, "csv", "accepted"), mime=CSV_MIME, key=f"{key}_accepted_csv",
+                           icon=":material/download:", on_click="ignore", disabled=not accepted, width="stretch")
+    with right:
+        st.download_button("Accepted (Excel)", data=lambda: frame_to_xlsx(review.accepted_frame(manager, job_id)),
+                           file_name=download_name(job, "xlsx", "accepted"), mime=XLSX_MIME,
+                           key=f"{key}_accepted_xlsx", icon=":material/table_view:", on_click="ignore",
+                           disabled=not accepted, width="stretch")
+    note.caption(f"Downloads of the {accepted:,} accepted suggestions." if accepted
+                 else "Accept suggestions below to download only those.")

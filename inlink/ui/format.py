@@ -97,12 +97,18 @@ def clock(value: str | None) -> str:
     return parsed.astimezone(timezone.utc).strftime("%H:%M:%S") if parsed else "—"
 
 
-def short_url(url: str) -> str:
-    """A URL without its scheme and host, for narrow tables and chart labels."""
+def url_path(url: str) -> str:
+    """A URL without its scheme and host (every page of a site shares them)."""
     text = str(url)
     if "://" in text:
         text = text.split("://", 1)[1]
         text = "/" + text.split("/", 1)[1] if "/" in text else "/"
+    return text
+
+
+def short_url(url: str) -> str:
+    """url_path() cut to 60 characters, for narrow tables and chart labels."""
+    text = url_path(url)
     return text if len(text) <= 60 else text[:57] + "…"
 
 

@@ -15,6 +15,7 @@ import streamlit as st
 from inlink.jobs.manager import JobError, JobNotFound
 from inlink.ui import format as fmt
 from inlink.ui import navigation
+from inlink.ui.cards import cards_html
 from inlink.ui.exports import csv_download
 from inlink.ui.page import guard, plain_message
 
@@ -75,7 +76,8 @@ def _banner_body(manager, job_id: str) -> None:
 def job_panel(manager, job_id: str, *, key: str = "panel", download: bool = True) -> None:
     """Render the live panel for one job (refreshing only while the job can still change).
 
-    `download=False` leaves the CSV button out, for pages that offer their own downloads.
+    `download=False` is for pages that show the results themselves: no CSV button, and the latest
+    suggestions only while the job runs.
     """
     try:
         job = manager.get(job_id)
@@ -118,7 +120,7 @@ def _panel_body(manager, job_id: str, live: bool, key: str, download: bool) -> N
             _figures(job)
             _message(job)
             _controls(manager, job, key, download)
-            _latest(data)
+            _latest(data, rows=download or job.get("status") in fmt.ACTIVE_STATUSES)
 
 
 def _header(job: dict) -> None:
@@ -232,8 +234,8 @@ def remember_gemini_key(widget_key: str) -> None:
         st.session_state[TYPED_KEY] = typed
 
 
-def _latest(data: PanelData) -> None:
-    events_column, rows_column = st.columns([2, 3])
+def _latest(data: PanelData, rows: bool = True) -> None:
+    events_column, rows_column = st.columns([2, 5]) if rows else (st.container(), None)
     with events_column:
         st.markdown("**Latest events**")
         events = data.events
@@ -243,15 +245,11 @@ def _latest(data: PanelData) -> None:
             st.dataframe(frame, hide_index=True, width="stretch")
         else:
             st.caption("No events yet.")
+    if rows_column is None:
+        return
     with rows_column:
         st.markdown("**Latest suggestions**")
-        tail = data.tail
-        if len(tail):
-            shown = tail[[c for c in ("Source", "Destination", "Anchor", "Score") if c in tail.columns]].iloc[::-1]
-            for column in ("Source", "Destination"):
-                if column in shown:
-                    shown[column] = shown[column].map(fmt.short_url)
-            st.dataframe(shown, hide_index=True, width="stretch",
-                         column_config={"Score": st.column_config.NumberColumn(format="%.2f")})
+        if len(data.tail):
+            st.html(cards_html(data.tail.iloc[::-1]))
         else:
             st.caption("No suggestions yet.")

@@ -33,8 +33,8 @@ def declared_pages() -> list:
 
 def run() -> None:
     """The router: page config, navigation, the sidebar footer, then the selected page."""
-    st.set_page_config(page_title=APP_NAME, page_icon=":material/hub:", layout="wide")
     page = st.navigation(declared_pages(), position="sidebar")
+    st.set_page_config(page_title=f"{page.title} · {APP_NAME}", page_icon=page.icon, layout="wide")
     with st.sidebar:
         st.caption("Internal-link suggestions from a site crawl. Analyses run on the server: "
                    "you can close this tab at any time.")
