@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from inlink.ui import review
+from inlink.ui import format as fmt
 from inlink.ui.format import file_name_of
 
 CSV_MIME = "text/csv"
@@ -71,5 +72,5 @@ def accepted_downloads(manager, job: dict, *, key: str, accepted: int) -> None:
                            file_name=download_name(job, "xlsx", "accepted"), mime=XLSX_MIME,
                            key=f"{key}_accepted_xlsx", icon=":material/table_view:", on_click="ignore",
                            disabled=not accepted, width="stretch")
-    note.caption(f"Downloads of the {accepted:,} accepted suggestions." if accepted
+    note.caption(f"Downloads of the {fmt.plural(accepted, 'accepted suggestion')}." if accepted
                  else "Accept suggestions below to download only those.")

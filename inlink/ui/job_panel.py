@@ -7,12 +7,14 @@ only the job's metadata, its last events and the last TAIL_ROWS result rows, wha
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
 from inlink.jobs.manager import JobError, JobNotFound
+from inlink.ui import eta
 from inlink.ui import format as fmt
 from inlink.ui import navigation
 from inlink.ui.cards import cards_html
@@ -23,6 +25,7 @@ REFRESH_S = 1.0
 TAIL_ROWS = 8
 EVENT_ROWS = 6
 _NOTICE = "job_panel_notice"
+_SAMPLES = "job_panel.progress_seen."   # + job id: (time, pages done) seen by this tab, for the time left
 TYPED_KEY = "typed_gemini_key"   # session memory only
 
 
@@ -137,7 +140,7 @@ def _header(job: dict) -> None:
 def _progress(job: dict) -> None:
     done, total, percent = fmt.progress_figures(job)
     status = fmt.shown_status(job)
-    text = f"{status} · {done:,} of {total:,} pages · {percent:.0f}%"
+    text = f"{status} · {done:,} of {fmt.plural(total, 'page')} · {percent:.0f}%"
     if not total:
         text = (f"{status} · preparing: reading the crawl and building the link index…"
                 if job.get("status") in fmt.ACTIVE_STATUSES else f"{status} · no pages analysed")
@@ -151,10 +154,25 @@ def _figures(job: dict) -> None:
     step = "Done" if job.get("status") == "completed" else str(job.get("current_step") or "—").title()
     columns = st.columns(5)
     columns[0].metric(step_label, step)
-    columns[1].metric("Pages per minute", fmt.per_minute(_rate(progress)))
-    columns[2].metric("Time left", fmt.duration(progress.get("eta_s")) if job.get("status") == "running" else "—")
+    recent, left = _recent_figures(job)
+    columns[1].metric("Pages per minute", fmt.per_minute(recent or _rate(progress)))
+    columns[2].metric("Time left", left)
     columns[3].metric("Elapsed", fmt.duration(progress.get("elapsed_s")))
     columns[4].metric("Suggestions", f"{int(job.get('rows_written') or 0):,}")
+
+
+def _recent_figures(job: dict) -> tuple[float | None, str]:
+    """(recent pages per second or None, time left as shown) from what this tab saw of the running job."""
+    slot = f"{_SAMPLES}{job['job_id']}"
+    done, total, _ = fmt.progress_figures(job)
+    if job.get("status") != "running" or not total:
+        st.session_state.pop(slot, None)     # paused or preparing time is not working time
+        return None, "—"
+    now = time.monotonic()
+    samples = eta.observe(st.session_state.get(slot, []), now, done)
+    st.session_state[slot] = samples
+    left = eta.time_left(samples, now, done, total)
+    return eta.recent_rate(samples, now), fmt.duration(left) if left is not None else "estimating…"
 
 
 def _rate(progress: dict) -> float | None:

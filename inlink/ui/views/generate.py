@@ -12,6 +12,7 @@ from inlink.gemini import settings as gemini_settings
 from inlink.tasks import analysis as link_task
 from inlink.site import load as site_import
 from inlink.jobs.manager import JobError
+from inlink.ui import format as fmt
 from inlink.ui import navigation
 from inlink.ui.job_panel import gemini_key, job_panel, job_to_show, remember_gemini_key
 from inlink.ui.page import guard, page_manager, plain_message
@@ -88,7 +89,7 @@ def settings_section(manager, dataset: datasets.Dataset) -> None:
         pages = dataset.summary.get("pages")
         st.markdown(f"**Dataset:** {dataset.pages_name}" + (f" + {dataset.links_name}" if dataset.links_name
                                                             else "")
-                    + (f" · {pages:,} pages" if pages is not None else ""))
+                    + (f" · {fmt.plural(pages, 'page')}" if pages is not None else ""))
         engine, engine_options, api_key = engine_settings()
         options = {**common_options(), **engine_options}
         if st.button("Start analysis", type="primary", icon=":material/rocket_launch:", key="generate.start"):

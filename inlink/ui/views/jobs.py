@@ -93,7 +93,7 @@ def forget_delete() -> None:
 def confirm_delete(manager, job: dict) -> None:
     """Asks before deleting; stays open across reruns (tracked in the session) until confirmed or cancelled."""
     st.write(f"**{fmt.file_name_of(job)}** (job `{job['job_id']}`) and its "
-             f"{int(job.get('rows_written') or 0):,} suggestions will be removed for good.")
+             f"{fmt.plural(int(job.get('rows_written') or 0), 'suggestion')} will be removed for good.")
     left, right = st.columns(2)
     if left.button("Delete", type="primary", icon=":material/delete:", key="jobs.confirm_delete", width="stretch"):
         forget_delete()
