@@ -11,14 +11,14 @@ from streamlit.testing.v1 import AppTest
 from inlink.links import suggest as analyzer
 from inlink.jobs.manager import Task, register_task
 from inlink.ui import format as fmt
+from inlink.ui import navigation
 from inlink.ui.jobs_table import page_count, page_rows
 from inlink.ui.results import filter_suggestions, orphan_figures, score_histogram
 from waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data"
-PAGES = {"home": None, "upload": "pages/1_Upload.py", "generate": "pages/2_Generate_Links.py",
-         "jobs": "pages/3_Jobs.py"}
+PAGES = {"home": None, "upload": navigation.UPLOAD, "generate": navigation.GENERATE, "jobs": navigation.JOBS}
 SMALL_CRAWL = (
     "Address,Title 1,H1-1,Content\n"
     "https://example.com/,Home,Welcome,Welcome to our garden shop. Read the tomato growing guide and the compost guide.\n"
@@ -57,9 +57,12 @@ class GateTask(Task):
 register_task(GateTask())
 
 
-def seed_job(manager, label: str = "seed.csv", pages: int = 3, engine: str = "offline") -> str:
-    """A job of the gate task, looking like a link analysis to the UI (label, engine)."""
-    return manager.create_job(GateTask.name, inputs={}, config={"engine": engine, "pages": pages}, label=label)
+def seed_job(manager, label: str = "seed.csv", pages: int = 3, engine: str = "offline",
+             links: bool = True) -> str:
+    """A job of the gate task, looking like a link analysis to the UI (label, engine, a links file or not)."""
+    files = {"pages": "pages.csv", **({"links": "links.csv"} if links else {})}
+    return manager.create_job(GateTask.name, inputs={}, config={"engine": engine, "pages": pages, "files": files},
+                              label=label)
 
 
 def wait_status(manager, job_id: str, *statuses: str, timeout: float = 15) -> dict:

@@ -30,8 +30,8 @@ def test_without_a_dataset_the_page_points_to_upload():
 
 def test_start_creates_a_job_with_the_chosen_options(dataset):
     app = open_page("generate")
-    app.number_input(key="max_per_page").set_value(2)
-    app.text_area(key="exclude_patterns").set_value("/roses\n")
+    app.number_input(key="generate.max_per_page").set_value(2)
+    app.text_area(key="generate.exclude_patterns").set_value("/roses\n")
     click(app, "Start analysis")
     assert_clean(app)
     assert any("You can close this tab" in s for s in texts(app.success))
@@ -57,7 +57,7 @@ def test_gemini_needs_a_key_and_a_typed_key_never_reaches_disk(dataset, tmp_path
     assert any("needs an API key" in e for e in texts(app.error))
     assert not get_manager().list_jobs()
     secret = "AIza-typed-key-for-this-session-only"
-    app.text_input(key="gemini_api_key").set_value(secret)
+    app.text_input(key="generate.gemini_api_key").set_value(secret)
     click(app, "Start analysis")
     assert_clean(app)
     job_id = app.query_params["job"]
@@ -71,7 +71,7 @@ def test_a_blank_key_variable_counts_as_no_key(dataset, monkeypatch):
     monkeypatch.setenv("GEMINI_API_KEY", "  ")   # the engine's rule (api_key_from_env): blank is no key
     app = open_page("generate")
     app.get("button_group")[0].set_value("gemini").run()
-    assert app.text_input(key="gemini_api_key") is not None
+    assert app.text_input(key="generate.gemini_api_key") is not None
     click(app, "Start analysis")
     assert any("needs an API key" in e for e in texts(app.error))
     assert not get_manager().list_jobs()
@@ -84,18 +84,18 @@ def test_pause_resume_stop_from_the_panel():
     app = open_page("generate", {"job": job_id})
     assert_clean(app)
     assert any("slow-site.csv" in m for m in texts(app.markdown))
-    app.button(key="generate_panel_pause").click().run()
+    app.button(key="generate.panel_pause").click().run()
     wait_status(manager, job_id, "paused")
     app.run()
-    assert app.button(key="generate_panel_pause").disabled
-    assert not app.button(key="generate_panel_resume").disabled
-    app.button(key="generate_panel_resume").click().run()
+    assert app.button(key="generate.panel_pause").disabled
+    assert not app.button(key="generate.panel_resume").disabled
+    app.button(key="generate.panel_resume").click().run()
     wait_status(manager, job_id, "running", "queued")
-    app.button(key="generate_panel_stop").click().run()
+    app.button(key="generate.panel_stop").click().run()
     wait_status(manager, job_id, "stopped")
     app.run()
     assert_clean(app)
-    assert app.button(key="generate_panel_stop").disabled
+    assert app.button(key="generate.panel_stop").disabled
 
 
 def test_failed_job_shows_its_error_and_can_be_resumed():
@@ -109,7 +109,7 @@ def test_failed_job_shows_its_error_and_can_be_resumed():
     app = open_page("generate", {"job": job_id})
     assert_clean(app)
     assert any("The analysis failed" in e and "disk went away" in e for e in texts(app.error))
-    app.button(key="generate_panel_resume").click().run()
+    app.button(key="generate.panel_resume").click().run()
     assert wait_status(manager, job_id, "completed")["rows_written"] == 2
 
 
@@ -132,8 +132,8 @@ def test_a_failed_gemini_job_asks_for_the_key_to_resume():
     wait_status(manager, job_id, "failed")
     app = open_page("jobs", {"job": job_id})
     secret = "AIza-typed-to-resume"
-    app.text_input(key="detail_panel_gemini_key").set_value(secret).run()
+    app.text_input(key="jobs.panel_gemini_key").set_value(secret).run()
     assert_clean(app)
-    app.button(key="detail_panel_resume").click().run()
+    app.button(key="jobs.panel_resume").click().run()
     assert wait_status(manager, job_id, "completed")["rows_written"] == 2
     assert all(secret.encode() not in p.read_bytes() for p in jobs_dir().rglob("*") if p.is_file())

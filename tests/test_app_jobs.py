@@ -39,12 +39,12 @@ def test_list_filter_and_search(manager):
     app = open_page("jobs")
     assert_clean(app)
     assert set(table(app)["Job"]) == set(done) | {running}
-    app.selectbox(key="status_filter").set_value("stopped").run()
+    app.selectbox(key="jobs.status_filter").set_value("stopped").run()
     assert list(table(app)["Job"]) == [running]
-    app.selectbox(key="status_filter").set_value("all")
-    app.text_input(key="job_search").set_value("SHOP-1").run()
+    app.selectbox(key="jobs.status_filter").set_value("all")
+    app.text_input(key="jobs.search").set_value("SHOP-1").run()
     assert list(table(app)["File"]) == ["shop-1.csv"]
-    app.text_input(key="job_search").set_value("nothing like this").run()
+    app.text_input(key="jobs.search").set_value("nothing like this").run()
     assert any("No jobs match" in i for i in texts(app.info))
 
 
@@ -58,9 +58,9 @@ def test_open_job_shows_results_charts_and_downloads(manager):
     suggestions = app.dataframe[-1].value
     assert len(suggestions) == 3
     assert any(m.label == "Orphan pages after the suggestions" and m.value == "1" for m in app.metric)
-    app.slider(key=f"results_{job_id}_min_score").set_value(0.3).run()   # scores are 0.25, 0.35, 0.45
+    app.slider(key=f"jobs.results.{job_id}_min_score").set_value(0.3).run()   # scores are 0.25, 0.35, 0.45
     assert sorted(app.dataframe[-1].value["Score"]) == [0.35, 0.45]
-    app.text_input(key=f"results_{job_id}_source").set_value("PAGE-2").run()
+    app.text_input(key=f"jobs.results.{job_id}_source").set_value("PAGE-2").run()
     assert list(app.dataframe[-1].value["Source"]) == ["https://example.com/page-2"]
 
 
@@ -77,11 +77,11 @@ def test_downloads_are_built_at_click_time_and_formula_safe(manager):
 def test_delete_asks_for_confirmation(manager):
     job_id = finished_job(manager, "old.csv")
     app = open_page("jobs", {"job": job_id})
-    app.button(key="delete").click().run()
+    app.button(key="jobs.delete").click().run()
     assert_clean(app)
     assert manager.get(job_id)   # nothing deleted before the confirmation
     assert any("removed for good" in m for m in texts(app.markdown))
-    app.button(key="confirm_delete").click().run()
+    app.button(key="jobs.confirm_delete").click().run()
     assert_clean(app)
     with pytest.raises(JobNotFound):
         manager.get(job_id)
@@ -92,8 +92,8 @@ def test_delete_asks_for_confirmation(manager):
 def test_cleanup_removes_finished_jobs(manager):
     job_id = finished_job(manager, "ancient.csv", pages=1)
     app = open_page("jobs")
-    app.number_input(key="cleanup_days").set_value(0.0)
-    app.button(key="cleanup").click().run()
+    app.number_input(key="jobs.cleanup_days").set_value(0.0)
+    app.button(key="jobs.cleanup").click().run()
     assert_clean(app)
     assert any("Removed 1 finished job" in s for s in texts(app.success))
     with pytest.raises(JobNotFound):
@@ -121,9 +121,9 @@ def test_pagination_survives_a_narrower_filter(manager, monkeypatch):
     monkeypatch.setattr(inlink.ui.jobs_table, "PAGE_SIZE", 2)
     jobs = [finished_job(manager, f"site-{i}.csv", pages=1) for i in range(5)]
     app = open_page("jobs")
-    app.number_input(key="jobs_page").set_value(3).run()
+    app.number_input(key="jobs.page").set_value(3).run()
     assert list(table(app)["Job"]) == [jobs[0]]          # newest first: the oldest is alone on page 3
-    app.text_input(key="job_search").set_value("site-4").run()
+    app.text_input(key="jobs.search").set_value("site-4").run()
     assert_clean(app)
     assert list(table(app)["Job"]) == [jobs[4]]
 

@@ -7,7 +7,7 @@ from inlink import uploads as datasets
 from test_app_common import SAMPLE, SMALL_CRAWL, _stop_managers, assert_clean, open_page, texts  # noqa: F401
 
 
-def upload(app, content: bytes, name: str = "crawl.csv", key: str = "pages_file"):
+def upload(app, content: bytes, name: str = "crawl.csv", key: str = "upload.pages_file"):
     app.file_uploader(key=key).upload(name, content, "text/csv")
     return app.run()
 
@@ -86,8 +86,8 @@ def test_unrecognised_headers_ask_for_a_column_mapping():
     assert any("not recognised" in w for w in texts(app.warning))
     assert not app.metric
     for box in app.selectbox:
-        if box.key.startswith("map_"):
-            field = box.key[4:]
+        if box.key.startswith("upload.map_"):
+            field = box.key[len("upload.map_"):]
             box.set_value({"url": "Where", "content": "Body", "title": "Name", "h1": "Heading"}.get(field, "Body"))
     app.run()
     assert_clean(app)
@@ -104,9 +104,9 @@ def test_xlsx_upload_and_existing_links():
     links = ("Source,Destination,Anchor\nhttps://example.com/,https://example.com/tomatoes,tomato guide\n"
              "https://example.com/,https://elsewhere.org/,outside\n")
     app = open_page("upload")
-    app.file_uploader(key="pages_file").upload("crawl.xlsx", workbook.getvalue(),
+    app.file_uploader(key="upload.pages_file").upload("crawl.xlsx", workbook.getvalue(),
                                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    upload(app, links.encode(), "inlinks.csv", key="links_file")
+    upload(app, links.encode(), "inlinks.csv", key="upload.links_file")
     assert_clean(app)
     assert metric(app, "Pages kept") == "4"
     assert any("Existing links: 1 kept of 2 read" in c for c in texts(app.caption))

@@ -1,9 +1,14 @@
 """End to end in a real browser: the real `streamlit run` server, Debian's Chromium, the sample site.
 
-One scenario, in the order a user would live it: load the sample site, start a slowed-down analysis, close
-the tab, see it still advancing in a new tab, act in one tab and see it in another, SIGKILL the server, start
-it again and see the job resume by itself (checked through the JobManager API before any page is opened),
-then download the results and compare them with an uninterrupted foreground run.
+One scenario, in the order a user would live it: load the sample site, start an analysis, close the tab, see
+it still advancing in a new tab, act in one tab and see it in another, SIGKILL the server, start it again and
+see the job resume by itself (checked through the JobManager API before any page is opened), then download
+the results and compare them with an uninterrupted foreground run.
+
+Nothing here races the machine: the server is started by tests/e2e_server.py, which holds the real analysis
+page by page behind a gate file (see its docstring); the test opens the gate as far as each step needs, so
+the job is still running when the test pauses it or looks for the home banner, however fast or slow the
+machine is. Every wait is on a condition (Playwright's waits, tests/waiting.py), never a sleep.
 Set INLINK_SCREENSHOT_DIR to keep a screenshot of every page.
 """
 from __future__ import annotations
@@ -21,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from e2e_server import GATE_ENV, set_gate
 from waiting import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -33,10 +39,9 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data"
-RUN_SECONDS = 24          # how long the throttled analysis should take, whatever the sample's size
-WAIT_MS = 20_000
+WAIT_MS = 30_000
+ALL_PAGES = 1_000_000     # a gate value past any page: the job runs to its end
 PROGRESS = re.compile(r"(\w+) · ([\d,]+) of ([\d,]+) pages")
-SYNC_MS = 2_000 + 500     # "an action in one tab shows in the other within 2 s", plus rendering slack
 
 
 def free_port() -> int:
@@ -46,17 +51,19 @@ def free_port() -> int:
 
 
 class Server:
-    """`python3 -m streamlit run streamlit_app.py` in its own process group, on a free loopback port."""
+    """`streamlit run streamlit_app.py` (through tests/e2e_server.py) in its own process group, on a free
+    loopback port; `gate` holds its analyses page by page."""
 
-    def __init__(self, jobs_dir: Path, log_path: Path):
-        self.jobs_dir, self.log_path = jobs_dir, log_path
+    def __init__(self, jobs_dir: Path, log_path: Path, gate: Path):
+        self.jobs_dir, self.log_path, self.gate = jobs_dir, log_path, gate
         self.process: subprocess.Popen | None = None
         self.port = 0
 
     def start(self) -> "Server":
         self.port = free_port()
-        env = {**os.environ, "INLINK_JOBS_DIR": str(self.jobs_dir)}
-        command = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(self.port),
+        env = {**os.environ, "INLINK_JOBS_DIR": str(self.jobs_dir), GATE_ENV: str(self.gate)}
+        command = [sys.executable, str(ROOT / "tests" / "e2e_server.py"), "run", "streamlit_app.py",
+                   "--server.port", str(self.port),
                    "--server.headless", "true", "--server.address", "127.0.0.1"]
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -97,7 +104,9 @@ def browser():
 
 @pytest.fixture
 def server(tmp_path):
-    running = Server(tmp_path / "jobs", tmp_path / "server.log")
+    gate = tmp_path / "gate"
+    set_gate(gate, 0)
+    running = Server(tmp_path / "jobs", tmp_path / "server.log", gate)
     yield running
     running.stop()
 
@@ -150,7 +159,7 @@ def wait_progress(page, *, above: int = -1, status: str | None = None, timeout_m
 
 
 def load_sample(browser, server: Server) -> None:
-    page = open_page(browser, server, "Upload")
+    page = open_page(browser, server, "upload")
     page.get_by_role("button", name="Try the sample site").click()
     page.get_by_text("Validation report").wait_for(timeout=WAIT_MS)
     ready(page)
@@ -160,25 +169,13 @@ def load_sample(browser, server: Server) -> None:
     page.close()
 
 
-def start_slow_job(browser, server: Server, throttle: float):
-    page = open_page(browser, server, "Generate_Links")
-    page.get_by_text("Advanced").click()
-    field = page.get_by_role("spinbutton", name="Pause after each page (seconds)")
-    field.fill(f"{throttle:.2f}")
-    field.press("Enter")
-    ready(page)
+def start_job(browser, server: Server):
+    page = open_page(browser, server, "generate_links")
     shot(page, "generate")
     page.get_by_role("button", name="Start analysis").click()
     page.get_by_text("Analysis started").wait_for(timeout=WAIT_MS)
     job_id = re.search(r"[?&]job=([\w-]+)", page.url).group(1)
     return page, job_id
-
-
-def sample_page_count() -> int:
-    from inlink.site import load as site_import
-
-    pages, _ = site_import.load_pages(SAMPLE / "pages.csv")
-    return int(pages["is_target"].sum()) if "is_target" in pages else len(pages)
 
 
 def expected_rows(tmp_path: Path) -> pd.DataFrame:
@@ -201,20 +198,21 @@ def test_job_survives_closed_tabs_and_a_killed_server(browser, server, tmp_path)
 
     server.start()
     load_sample(browser, server)
-    first_tab, job_id = start_slow_job(browser, server, throttle=RUN_SECONDS / max(sample_page_count(), 1))
-    wait_progress(first_tab, above=0)
-    seen = progress(first_tab)[1]
+    first_tab, job_id = start_job(browser, server)
+    set_gate(server.gate, 2)
+    wait_progress(first_tab, above=1)                              # pages 0 and 1 done; page 2 is held
+    assert progress(first_tab)[:2] == ("Running", 2)
     first_tab.close()                                              # the tab goes away, the job does not
 
-    tab_a = open_page(browser, server, f"Generate_Links?job={job_id}")
-    wait_progress(tab_a, above=seen)
-    tab_b = open_page(browser, server, f"Jobs?job={job_id}")
+    tab_a = open_page(browser, server, f"generate_links?job={job_id}")
+    set_gate(server.gate, 3)
+    wait_progress(tab_a, above=2)                                  # it went on with no tab open
+    tab_b = open_page(browser, server, f"jobs?job={job_id}")
     tab_a.get_by_role("button", name="Pause").click()              # an action in one tab...
-    wait_progress(tab_b, status="^Paus(ing|ed)$", timeout_ms=SYNC_MS)   # ...shows in the other within 2 s
-    wait_progress(tab_b, status="^Paused$")
+    wait_progress(tab_b, status="^Paused$")                        # ...shows in the other (page 3 let through)
+    paused_at = progress(tab_b)[1]
     tab_b.get_by_role("button", name="Resume").click()
-    wait_progress(tab_a, status="^(Queued|Running)$", timeout_ms=SYNC_MS)   # resumed jobs queue, then run
-    wait_progress(tab_a, status="^Running$")
+    wait_progress(tab_a, status="^Running$")                       # held at the gate: still running
     shot(tab_a, "generate-running")
     home = open_page(browser, server, "")
     home.get_by_text("Resuming active analysis: pages.csv").wait_for(timeout=WAIT_MS)
@@ -225,15 +223,18 @@ def test_job_survives_closed_tabs_and_a_killed_server(browser, server, tmp_path)
 
     server.kill(signal.SIGKILL)                                    # no clean shutdown, no page open
     observer = JobManager(server.jobs_dir, autostart=False)        # reads the files; runs nothing
-    before = observer.get(job_id)["items_done"]
-    assert observer.get(job_id)["status"] == "running"             # as the killed process left it
+    before = observer.get(job_id)
+    assert before["status"] == "running" and before["items_done"] == paused_at   # as the killed process left it
+    set_gate(server.gate, paused_at + 2)
     server.start()
-    wait_for(lambda: observer.get(job_id)["items_done"] > before, 30, "the job to resume with no page open")
+    wait_for(lambda: observer.get(job_id)["items_done"] == paused_at + 2, 60,
+             "the job to resume with no page open")
+    set_gate(server.gate, ALL_PAGES)
     done = wait_for(lambda: (lambda j: j if j["status"] in ("completed", "failed") else None)(
-        observer.get(job_id)), 60, "the job to finish")
+        observer.get(job_id)), 120, "the job to finish")
     assert done["status"] == "completed", done.get("error")
 
-    page = open_page(browser, server, f"Jobs?job={job_id}")
+    page = open_page(browser, server, f"jobs?job={job_id}")
     assert progress(page)[0] == "Completed"
     shot(page, "job-detail")
     with page.expect_download(timeout=WAIT_MS) as download:
@@ -241,5 +242,5 @@ def test_job_survives_closed_tabs_and_a_killed_server(browser, server, tmp_path)
     rows = pd.read_csv(io.BytesIO(Path(download.value.path()).read_bytes()), encoding="utf-8-sig")
     assert not rows.duplicated(["Source", "Destination", "Anchor"]).any()   # no page analysed twice
     assert key_columns(rows) == key_columns(expected_rows(tmp_path))       # and none missing
-    jobs = open_page(browser, server, "Jobs")
+    jobs = open_page(browser, server, "jobs")
     shot(jobs, "jobs")

@@ -20,6 +20,7 @@ from typing import Iterable, Mapping
 import pandas as pd
 
 from inlink.jobs.record import ACTIVE_STATUSES, Job
+from inlink.jobs.annotations import read_annotations, update_annotations
 from inlink.jobs.results import header_bytes, last_checkpoint, read_results, results_csv_bytes
 from inlink.jobs.state import (FINISHED_STATUSES, TERMINAL_STATUSES, InvalidJobId, InvalidJobOperation,
                       ItemError, JobError, JobNotFound, JobStatus, PauseJob, SecretInConfig,
@@ -322,6 +323,21 @@ class JobManager:
                 return job.public()
             with self._changed:
                 self._changed.wait(min(0.05, left))
+
+    # ================================================================ annotations
+    def annotations(self, job_id) -> dict:
+        """A front end's notes on the job (e.g. accepted / rejected rows); {} when none were set."""
+        self._read(job_id)
+        return read_annotations(self.store, job_id)
+
+    def set_annotation(self, job_id, key: str, value) -> None:
+        """Set one note (a JSON value; None removes it). Kept with the job, across restarts."""
+        self.set_annotations(job_id, {key: value})
+
+    def set_annotations(self, job_id, changes: Mapping[str, object]) -> dict:
+        """Set several notes in one write (None removes a key); returns all of the job's notes."""
+        self._read(job_id)          # a job that does not exist gets no lock file either
+        return update_annotations(self.store, job_id, changes)
 
     # ================================================================ results
     def _columns(self, job_id) -> tuple[str, ...]:

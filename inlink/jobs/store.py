@@ -37,8 +37,9 @@ RESERVED_DIRS = {"datasets"}
 SCHEDULER_LOCK = ".scheduler.lock"
 _TEMP_RE = re.compile(r"\.[0-9a-f]{12}[a-z_.]*\.[0-9]+_[0-9]+\.tmp")
 _TEMP_MAX_AGE = 60.0                  # a younger temp file may belong to a write in progress
+ANNOTATIONS_SUFFIX = "_annotations.json"   # a front end's notes on the job (inlink/jobs/annotations.py)
 _JOB_FILE_RE = re.compile(r"([0-9a-f]{12})(\.json|\.lock|\.run\.lock|_results\.csv|_checkpoints\.log|"
-                          r"_events\.jsonl|_input)")
+                          r"_events\.jsonl|_annotations\.json|_input)")
 _INPUT_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._ -]{0,200}")
 
 _STATUS_VALUES = tuple(s.value for s in JobStatus)   # a tuple: an odd (unhashable) status is no error
@@ -406,7 +407,7 @@ class JobStore:
         """Delete every file of a job, the metadata first so the job vanishes from listings at once."""
         validate_job_id(job_id)
         try:
-            for suffix in (".json", "_results.csv", "_checkpoints.log", "_events.jsonl"):
+            for suffix in (".json", "_results.csv", "_checkpoints.log", "_events.jsonl", ANNOTATIONS_SUFFIX):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(self.path(job_id, suffix))
             if self.input_dir(job_id).exists():

@@ -8,6 +8,8 @@ import streamlit as st
 
 from inlink.exports import CSV_MIME, XLSX_MIME
 from inlink.exports import frame_to_xlsx as frame_to_xlsx   # the one formula-safe XLSX writer, re-exported
+from inlink.ui import review
+from inlink.ui import format as fmt
 from inlink.ui.format import file_name_of
 
 
@@ -21,10 +23,10 @@ def results_xlsx(manager, job_id: str) -> Callable[[], bytes]:
     return lambda: frame_to_xlsx(manager.results_frame(job_id))
 
 
-def download_name(job: dict, extension: str) -> str:
-    """'inlinks-<file stem>-<job id>.<ext>' so several downloads never overwrite each other."""
+def download_name(job: dict, extension: str, part: str = "") -> str:
+    """'inlinks-<file stem>-<job id>[-<part>].<ext>' so several downloads never overwrite each other."""
     stem = Path(file_name_of(job)).stem.replace(" ", "_")[:40] or "analysis"
-    return f"inlinks-{stem}-{job['job_id']}.{extension}"
+    return f"inlinks-{stem}-{job['job_id']}{'-' + part if part else ''}.{extension}"
 
 
 def csv_download(manager, job: dict, *, key: str, label: str = "Download CSV") -> None:
@@ -37,3 +39,20 @@ def xlsx_download(manager, job: dict, *, key: str, label: str = "Download Excel"
     """An XLSX download button whose workbook is built at click time."""
     st.download_button(label, data=results_xlsx(manager, job["job_id"]), file_name=download_name(job, "xlsx"),
                        mime=XLSX_MIME, key=key, icon=":material/table_view:", on_click="ignore")
+
+
+def accepted_downloads(manager, job: dict, *, key: str, accepted: int) -> None:
+    """CSV and Excel downloads of only the suggestions the analyst accepted (built at click time)."""
+    job_id = job["job_id"]
+    left, right, note = st.columns([1, 1, 2], vertical_alignment="center")
+    with left:
+        st.download_button("Accepted (CSV)", data=lambda: review.accepted_csv(manager, job_id),
+                           file_name=download_name(job, "csv", "accepted"), mime=CSV_MIME, key=f"{key}_accepted_csv",
+                           icon=":material/download:", on_click="ignore", disabled=not accepted, width="stretch")
+    with right:
+        st.download_button("Accepted (Excel)", data=lambda: frame_to_xlsx(review.accepted_frame(manager, job_id)),
+                           file_name=download_name(job, "xlsx", "accepted"), mime=XLSX_MIME,
+                           key=f"{key}_accepted_xlsx", icon=":material/table_view:", on_click="ignore",
+                           disabled=not accepted, width="stretch")
+    note.caption(f"Downloads of the {fmt.plural(accepted, 'accepted suggestion')}." if accepted
+                 else "Accept suggestions below to download only those.")

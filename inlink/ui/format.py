@@ -39,6 +39,12 @@ def progress_figures(job: dict) -> tuple[int, int, float]:
             float(progress.get("percentage") or job.get("progress_percentage") or 0.0))
 
 
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 job', '2 jobs', '1,250 pages': the count with the noun that agrees with it."""
+    noun = singular if count == 1 else (plural_form or singular + "s")
+    return f"{count:,} {noun}"
+
+
 def duration(seconds: float | None) -> str:
     """'2 h 05 min', '3 min 07 s', '42 s' or '—' when unknown."""
     if seconds is None or seconds != seconds or seconds < 0:
@@ -91,12 +97,18 @@ def clock(value: str | None) -> str:
     return parsed.astimezone(timezone.utc).strftime("%H:%M:%S") if parsed else "—"
 
 
-def short_url(url: str) -> str:
-    """A URL without its scheme and host, for narrow tables and chart labels."""
+def url_path(url: str) -> str:
+    """A URL without its scheme and host (every page of a site shares them)."""
     text = str(url)
     if "://" in text:
         text = text.split("://", 1)[1]
         text = "/" + text.split("/", 1)[1] if "/" in text else "/"
+    return text
+
+
+def short_url(url: str) -> str:
+    """url_path() cut to 60 characters, for narrow tables and chart labels."""
+    text = url_path(url)
     return text if len(text) <= 60 else text[:57] + "…"
 
 

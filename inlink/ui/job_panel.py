@@ -7,13 +7,17 @@ only the job's metadata, its last events and the last TAIL_ROWS result rows, wha
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
 from inlink.jobs.manager import JobError, JobNotFound
+from inlink.ui import eta
 from inlink.ui import format as fmt
+from inlink.ui import navigation
+from inlink.ui.cards import cards_html
 from inlink.ui.exports import csv_download
 from inlink.ui.page import guard, plain_message
 
@@ -21,6 +25,7 @@ REFRESH_S = 1.0
 TAIL_ROWS = 8
 EVENT_ROWS = 6
 _NOTICE = "job_panel_notice"
+_SAMPLES = "job_panel.progress_seen."   # + job id: (time, pages done) seen by this tab, for the time left
 TYPED_KEY = "typed_gemini_key"   # session memory only
 
 
@@ -67,14 +72,15 @@ def _banner_body(manager, job_id: str) -> None:
         with st.container(border=True):
             st.markdown(f":material/sync: **Resuming active analysis: {fmt.file_name_of(job)}**")
             _progress(job)
-            st.page_link("pages/2_Generate_Links.py", label="Open the live panel", icon=":material/monitoring:",
+            st.page_link(navigation.GENERATE, label="Open the live panel", icon=":material/monitoring:",
                          query_params={"job": job_id})
 
 
 def job_panel(manager, job_id: str, *, key: str = "panel", download: bool = True) -> None:
     """Render the live panel for one job (refreshing only while the job can still change).
 
-    `download=False` leaves the CSV button out, for pages that offer their own downloads.
+    `download=False` is for pages that show the results themselves: no CSV button, and the latest
+    suggestions only while the job runs.
     """
     try:
         job = manager.get(job_id)
@@ -117,7 +123,7 @@ def _panel_body(manager, job_id: str, live: bool, key: str, download: bool) -> N
             _figures(job)
             _message(job)
             _controls(manager, job, key, download)
-            _latest(data)
+            _latest(data, rows=download or job.get("status") in fmt.ACTIVE_STATUSES)
 
 
 def _header(job: dict) -> None:
@@ -134,7 +140,7 @@ def _header(job: dict) -> None:
 def _progress(job: dict) -> None:
     done, total, percent = fmt.progress_figures(job)
     status = fmt.shown_status(job)
-    text = f"{status} · {done:,} of {total:,} pages · {percent:.0f}%"
+    text = f"{status} · {done:,} of {fmt.plural(total, 'page')} · {percent:.0f}%"
     if not total:
         text = (f"{status} · preparing: reading the crawl and building the link index…"
                 if job.get("status") in fmt.ACTIVE_STATUSES else f"{status} · no pages analysed")
@@ -148,10 +154,25 @@ def _figures(job: dict) -> None:
     step = "Done" if job.get("status") == "completed" else str(job.get("current_step") or "—").title()
     columns = st.columns(5)
     columns[0].metric(step_label, step)
-    columns[1].metric("Pages per minute", fmt.per_minute(_rate(progress)))
-    columns[2].metric("Time left", fmt.duration(progress.get("eta_s")) if job.get("status") == "running" else "—")
+    recent, left = _recent_figures(job)
+    columns[1].metric("Pages per minute", fmt.per_minute(recent or _rate(progress)))
+    columns[2].metric("Time left", left)
     columns[3].metric("Elapsed", fmt.duration(progress.get("elapsed_s")))
     columns[4].metric("Suggestions", f"{int(job.get('rows_written') or 0):,}")
+
+
+def _recent_figures(job: dict) -> tuple[float | None, str]:
+    """(recent pages per second or None, time left as shown) from what this tab saw of the running job."""
+    slot = f"{_SAMPLES}{job['job_id']}"
+    done, total, _ = fmt.progress_figures(job)
+    if job.get("status") != "running" or not total:
+        st.session_state.pop(slot, None)     # paused or preparing time is not working time
+        return None, "—"
+    now = time.monotonic()
+    samples = eta.observe(st.session_state.get(slot, []), now, done)
+    st.session_state[slot] = samples
+    left = eta.time_left(samples, now, done, total)
+    return eta.recent_rate(samples, now), fmt.duration(left) if left is not None else "estimating…"
 
 
 def _rate(progress: dict) -> float | None:
@@ -231,8 +252,8 @@ def remember_gemini_key(widget_key: str) -> None:
         st.session_state[TYPED_KEY] = typed
 
 
-def _latest(data: PanelData) -> None:
-    events_column, rows_column = st.columns([2, 3])
+def _latest(data: PanelData, rows: bool = True) -> None:
+    events_column, rows_column = st.columns([2, 5]) if rows else (st.container(), None)
     with events_column:
         st.markdown("**Latest events**")
         events = data.events
@@ -242,15 +263,11 @@ def _latest(data: PanelData) -> None:
             st.dataframe(frame, hide_index=True, width="stretch")
         else:
             st.caption("No events yet.")
+    if rows_column is None:
+        return
     with rows_column:
         st.markdown("**Latest suggestions**")
-        tail = data.tail
-        if len(tail):
-            shown = tail[[c for c in ("Source", "Destination", "Anchor", "Score") if c in tail.columns]].iloc[::-1]
-            for column in ("Source", "Destination"):
-                if column in shown:
-                    shown[column] = shown[column].map(fmt.short_url)
-            st.dataframe(shown, hide_index=True, width="stretch",
-                         column_config={"Score": st.column_config.NumberColumn(format="%.2f")})
+        if len(data.tail):
+            st.html(cards_html(data.tail.iloc[::-1]))
         else:
             st.caption("No suggestions yet.")

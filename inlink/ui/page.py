@@ -1,7 +1,8 @@
-"""What every page does first, and the error boundary that keeps tracebacks off the page.
+"""What every page does first (the shared JobManager), and the error boundary that keeps tracebacks off the page.
 
-With a pages/ folder Streamlit runs each page file on its own (the entry script only renders the home page),
-so each page calls `start_page()` itself: page config, the shared JobManager, the sidebar footer.
+The router (inlink/ui/navigation.py) sets the page config and draws the navigation; a page asks for the
+JobManager with `page_manager()`, which starts it idempotently (AppTest and plain script runs never run the
+st.App lifespan that starts it with the server).
 """
 from __future__ import annotations
 
@@ -12,26 +13,11 @@ import streamlit as st
 
 from inlink.ui.manager import get_manager
 
-LOG = logging.getLogger("inlink.ui")
-APP_NAME = "InLink Prospector"
-NAVIGATION = (
-    ("streamlit_app.py", "Home", ":material/home:"),
-    ("pages/1_Upload.py", "Upload", ":material/upload_file:"),
-    ("pages/2_Generate_Links.py", "Generate links", ":material/link:"),
-    ("pages/3_Jobs.py", "Jobs", ":material/work_history:"),
-)
+LOG = logging.getLogger(__name__)
 
 
-def start_page(title: str, icon: str):
-    """Configure the page and return the started JobManager (None, with a message shown, if it cannot start)."""
-    st.set_page_config(page_title=f"{title} · {APP_NAME}", page_icon=icon, layout="wide")
-    with st.sidebar:
-        st.markdown(f"### :material/hub: {APP_NAME}")
-        for page, label, page_icon in NAVIGATION:
-            st.page_link(page, label=label, icon=page_icon)
-        st.divider()
-        st.caption("Internal-link suggestions from a site crawl. Analyses run on the server: "
-                   "you can close this tab at any time.")
+def page_manager():
+    """The started JobManager, or None with a plain message on the page when it cannot start."""
     try:
         return get_manager()
     except Exception as exc:  # e.g. an unwritable jobs folder

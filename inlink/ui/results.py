@@ -1,24 +1,45 @@
-"""The results view of one job: filterable suggestions table and three charts.
+"""The results view of one job: filters, the review of each suggestion, a plain table and three charts.
 
-The table shows at most MAX_TABLE_ROWS filtered rows (downloads carry everything); charts are computed on the
-filtered rows so the analyst sees what the filters leave.
+The review shows REVIEW_PAGE_SIZE suggestions at a time as cards (the anchor highlighted in its context, no
+sideways scrolling) with Accept / Reject; decisions are kept with the job (inlink/ui/review.py). The table
+shows at most MAX_TABLE_ROWS filtered rows (downloads carry everything); charts are computed on the filtered
+rows so the analyst sees what the filters leave. The view is a fragment: a decision reruns it alone.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
+from inlink.ui import format as fmt
+from inlink.ui import review
+from inlink.ui.cards import card_html
+from inlink.ui.exports import accepted_downloads
 from inlink.ui.format import short_url
 
 MAX_TABLE_ROWS = 2_000
+REVIEW_PAGE_SIZE = 20
 TOP_TARGETS = 15
 SCORE_BINS = 10
 _PATH = r"https?://[^/]+(/.*)?"   # links show their path; the host is the same on every row
+SHOW = {"all": "All", "undecided": "To review", review.ACCEPTED: "Accepted", review.REJECTED: "Rejected"}
+_DECISION_LABELS = {review.ACCEPTED: "Accept", review.REJECTED: "Reject"}
 
 
-def filter_suggestions(frame: pd.DataFrame, source: str = "", destination: str = "",
-                       min_score: float = 0.0) -> pd.DataFrame:
-    """Rows whose Source / Destination contain the given text (case-insensitive) and Score ≥ min_score."""
+@dataclass
+class Filters:
+    source: str = ""
+    destination: str = ""
+    min_score: float = 0.0
+    tiers: tuple[str, ...] | None = None     # None: every row (the results have no Tier column)
+    show: str = "all"                       # a key of SHOW
+
+
+def filter_suggestions(frame: pd.DataFrame, source: str = "", destination: str = "", min_score: float = 0.0,
+                       tiers=None, decided: pd.Series | None = None, show: str = "all") -> pd.DataFrame:
+    """Rows whose Source / Destination contain the given text (case-insensitive), Score ≥ min_score, Tier in
+    `tiers` (when given and the rows have tiers) and decision matching `show` (with `decided` per row)."""
     mask = pd.Series(True, index=frame.index)
     if source:
         mask &= frame["Source"].astype(str).str.contains(source, case=False, regex=False)
@@ -26,6 +47,10 @@ def filter_suggestions(frame: pd.DataFrame, source: str = "", destination: str =
         mask &= frame["Destination"].astype(str).str.contains(destination, case=False, regex=False)
     if min_score > 0 and "Score" in frame:
         mask &= pd.to_numeric(frame["Score"], errors="coerce").fillna(0) >= min_score
+    if tiers is not None and review.has_tiers(frame):
+        mask &= frame["Tier"].astype(str).str.lower().isin(list(tiers))
+    if decided is not None and show != "all":
+        mask &= decided == ("" if show == "undecided" else show)
     return frame[mask]
 
 
@@ -48,33 +73,58 @@ def score_histogram(frame: pd.DataFrame, bins: int = SCORE_BINS) -> pd.DataFrame
     return pd.DataFrame({"Score": labels, "Suggestions": counts.values})
 
 
-def orphan_figures(summary: dict | None) -> pd.DataFrame | None:
-    """Orphan pages (no inbound internal link) before and after the suggestions, from the job's summary."""
+def links_given(job: dict) -> bool:
+    """Whether the analysis had the site's existing links (without them, orphans before are unknown)."""
+    files = (job.get("config") or {}).get("files") or {}
+    return bool(files.get("links"))
+
+
+def orphan_figures(summary: dict | None, links_known: bool = True) -> pd.DataFrame | None:
+    """Orphan pages (no inbound internal link) before and after the suggestions, from the job's summary;
+    None when unknown: before the job finishes, or when no existing links were given (every page would
+    count as an orphan before, which says nothing about the site)."""
     summary = summary or {}
-    if "orphans_before" not in summary or "orphans_after" not in summary:
+    if not links_known or "orphans_before" not in summary or "orphans_after" not in summary:
         return None
     return pd.DataFrame({"When": ["Before", "After suggestions"],
                          "Orphan pages": [int(summary["orphans_before"]), int(summary["orphans_after"])]})
 
 
 def results_view(manager, job: dict, *, key: str = "results") -> None:
-    """Filters, the suggestions table and the charts for one job."""
-    frame = manager.results_frame(job["job_id"])
+    """Filters, downloads of the accepted suggestions, the review, the table and the charts for one job."""
+    st.fragment(_results_body)(manager, job, key)
+
+
+def _results_body(manager, job: dict, key: str) -> None:
+    job_id = job["job_id"]
+    frame = manager.results_frame(job_id)
     if frame.empty:
         st.info("No suggestions yet. They appear here page by page while the analysis runs.")
         return
-    source, destination, min_score = _filters(frame, key)
-    shown = filter_suggestions(frame, source, destination, min_score)
-    st.caption(f"{len(shown):,} of {len(frame):,} suggestions match"
-               + (f" · table shows the first {MAX_TABLE_ROWS:,}" if len(shown) > MAX_TABLE_ROWS else ""))
-    table_tab, chart_tab = st.tabs([":material/table: Suggestions", ":material/bar_chart: Charts"])
+    decided = review.decision_column(frame, review.decisions(manager, job_id))
+    filters = _filters(frame, key)
+    shown = filter_suggestions(frame, filters.source, filters.destination, filters.min_score, filters.tiers,
+                               decided, filters.show)
+    _summary_line(frame, shown, decided)
+    accepted_downloads(manager, job, key=key, accepted=int((decided == review.ACCEPTED).sum()))
+    review_tab, table_tab, chart_tab = st.tabs([":material/rate_review: Review", ":material/table: Table",
+                                                ":material/bar_chart: Charts"])
+    with review_tab:
+        _review(manager, job_id, shown, decided, key)
     with table_tab:
-        _table(shown.head(MAX_TABLE_ROWS))
+        _table(shown.head(MAX_TABLE_ROWS).assign(Decision=decided[shown.index].head(MAX_TABLE_ROWS)))
     with chart_tab:
-        _charts(shown, job.get("summary"))
+        _charts(shown, job.get("summary"), links_given(job))
 
 
-def _filters(frame: pd.DataFrame, key: str) -> tuple[str, str, float]:
+def _summary_line(frame: pd.DataFrame, shown: pd.DataFrame, decided: pd.Series) -> None:
+    accepted, rejected = int((decided == review.ACCEPTED).sum()), int((decided == review.REJECTED).sum())
+    st.caption(f"{len(shown):,} of {fmt.plural(len(frame), 'suggestion')} match · {accepted:,} accepted · "
+               f"{rejected:,} rejected"
+               + (f" · the table shows the first {MAX_TABLE_ROWS:,}" if len(shown) > MAX_TABLE_ROWS else ""))
+
+
+def _filters(frame: pd.DataFrame, key: str) -> Filters:
     columns = st.columns([2, 2, 1])
     source = columns[0].text_input("Source page contains", key=f"{key}_source", placeholder="e.g. /blog/")
     destination = columns[1].text_input("Target page contains", key=f"{key}_destination",
@@ -82,7 +132,59 @@ def _filters(frame: pd.DataFrame, key: str) -> tuple[str, str, float]:
     scores = pd.to_numeric(frame["Score"], errors="coerce")
     top = float(max(scores.max(), 1.0)) if scores.notna().any() else 1.0
     min_score = columns[2].slider("Minimum score", 0.0, round(top, 2), 0.0, step=0.01, key=f"{key}_min_score")
-    return source.strip(), destination.strip(), float(min_score)
+    left, right = st.columns([2, 3])
+    tiers = None
+    if review.has_tiers(frame):
+        tiers = tuple(left.pills("Tier", review.TIERS, selection_mode="multi", default=review.DEFAULT_TIERS,
+                                 key=f"{key}_tiers", format_func=str.title) or ())
+    show = right.segmented_control("Show", tuple(SHOW), default="all", key=f"{key}_show",
+                                   format_func=SHOW.get) or "all"
+    return Filters(source.strip(), destination.strip(), float(min_score), tiers, show)
+
+
+def _review(manager, job_id: str, shown: pd.DataFrame, decided: pd.Series, key: str) -> None:
+    """One page of suggestion cards, each with Accept / Reject, and the same for the whole page at once."""
+    if shown.empty:
+        st.caption("No suggestion matches the filters.")
+        return
+    pages = max(1, -(-len(shown) // REVIEW_PAGE_SIZE))
+    if st.session_state.get(f"{key}_page", 1) > pages:   # narrower filters left fewer pages
+        st.session_state[f"{key}_page"] = pages
+    page = st.pagination(pages, key=f"{key}_page") if pages > 1 else 1
+    rows = shown.iloc[(page - 1) * REVIEW_PAGE_SIZE: page * REVIEW_PAGE_SIZE]
+    keys = review.row_keys(rows)
+    _page_actions(manager, job_id, keys, key)
+    for index, row in rows.iterrows():
+        with st.container(border=True):
+            card, decision = st.columns([5, 1.2], vertical_alignment="center")
+            card.html(card_html(row))
+            with decision:
+                _decision_widget(manager, job_id, keys[index], decided[index], key)
+
+
+def _decision_widget(manager, job_id: str, suggestion: str, current: str, key: str) -> None:
+    """Accept / Reject for one suggestion; it shows the decision stored with the job (maybe made in another
+    tab), and a click stores the new one (clicking the chosen one again clears it)."""
+    widget = f"{key}_decision_{review.short_hash(suggestion)}"
+    st.session_state[widget] = current or None
+    st.segmented_control("Decision", review.DECISIONS, key=widget, label_visibility="collapsed",
+                         format_func=_DECISION_LABELS.get, on_change=_decided,
+                         args=(manager, job_id, [suggestion], widget))
+
+
+def _decided(manager, job_id: str, suggestions: list[str], widget: str) -> None:
+    review.decide(manager, job_id, suggestions, st.session_state.get(widget))
+
+
+def _page_actions(manager, job_id: str, keys: pd.Series, key: str) -> None:
+    left, middle, right, _ = st.columns([1, 1, 1, 3])
+    for column, (label, decision, icon) in zip((left, middle, right), (
+            ("Accept these", review.ACCEPTED, ":material/done_all:"),
+            ("Reject these", review.REJECTED, ":material/remove_done:"),
+            ("Clear these", None, ":material/restart_alt:"))):
+        column.button(label, key=f"{key}_all_{decision or 'clear'}", icon=icon, width="stretch",
+                      help=f"{label.split()[0]} the {fmt.plural(len(keys), 'suggestion')} on this page.",
+                      on_click=review.decide, args=(manager, job_id, list(keys), decision))
 
 
 def _table(frame: pd.DataFrame) -> None:
@@ -96,12 +198,13 @@ def _table(frame: pd.DataFrame) -> None:
             "Score": st.column_config.ProgressColumn("Score", format="%.2f", min_value=0.0,
                                                      max_value=float(max(frame["Score"].max(), 1.0))
                                                      if len(frame) else 1.0),
+            "Confidence": st.column_config.NumberColumn("Confidence", format="%.2f"),
             "Reason": st.column_config.TextColumn("Why", width="large"),
         },
     )
 
 
-def _charts(frame: pd.DataFrame, summary: dict | None) -> None:
+def _charts(frame: pd.DataFrame, summary: dict | None, links_known: bool) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown("**Suggestions per target page**")
@@ -111,13 +214,23 @@ def _charts(frame: pd.DataFrame, summary: dict | None) -> None:
     with right:
         st.markdown("**Score distribution**")
         st.bar_chart(score_histogram(frame), x="Score", y="Suggestions", height=max(240, 26 * TOP_TARGETS))
-    orphans = orphan_figures(summary)
+    _orphans(summary, links_known)
+
+
+def _orphans(summary: dict | None, links_known: bool) -> None:
     st.markdown("**Orphan pages before and after**")
-    if orphans is None:
+    orphans = orphan_figures(summary, links_known)
+    if orphans is not None:
+        before, after = orphans["Orphan pages"]
+        metric_column, chart_column = st.columns([1, 2])
+        metric_column.metric("Orphan pages after the suggestions", f"{after:,}", delta=f"{after - before:,}",
+                             delta_color="inverse")
+        chart_column.bar_chart(orphans, x="When", y="Orphan pages", horizontal=True, sort=False, height=160)
+    elif not links_known and "orphans_after" in (summary or {}):
+        st.metric("Orphan pages before", "unknown", help="No existing links were given with this crawl, so "
+                  "which pages had inbound links before is not known.")
+        st.caption(f"After the suggestions, {fmt.plural(int(summary['orphans_after']), 'page')} would still "
+                   "have no inbound link from the suggestions. Add the site's existing links (an All Inlinks "
+                   "export) to compare with before.")
+    else:
         st.caption("Shown once the analysis has finished.")
-        return
-    before, after = orphans["Orphan pages"]
-    metric_column, chart_column = st.columns([1, 2])
-    metric_column.metric("Orphan pages after the suggestions", f"{after:,}", delta=f"{after - before:,}",
-                         delta_color="inverse")
-    chart_column.bar_chart(orphans, x="When", y="Orphan pages", horizontal=True, sort=False, height=160)

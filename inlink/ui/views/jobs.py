@@ -9,11 +9,14 @@ from inlink.ui.exports import csv_download, xlsx_download
 from inlink.ui.job_panel import job_panel
 from inlink.ui import jobs_table
 from inlink.ui.jobs_table import matching_jobs, page_count, page_rows
-from inlink.ui.page import guard, plain_message, start_page
+from inlink.ui.page import guard, page_manager, plain_message
 from inlink.ui.results import results_view
 
 STATUS_CHOICES = ("all",) + tuple(fmt.STATUS_STYLE)
-_CONFIRMING = "confirm_delete_for"
+_CONFIRMING = "jobs.confirm_delete_for"
+_DELETED = "jobs.deleted"
+_DELETE_ERROR = "jobs.delete_error"
+_TABLE_GENERATION = "jobs.table_generation"
 
 
 LIST_REFRESH_S = 2.0
@@ -36,25 +39,25 @@ def list_body(manager, live: bool) -> None:
 def table_section(manager, every_job: list[dict]) -> None:
     """Filters, one page of the matching jobs, and row selection to open a job."""
     filters = st.columns([1, 2, 1], vertical_alignment="bottom")
-    status = filters[0].selectbox("Status", STATUS_CHOICES, key="status_filter",
+    status = filters[0].selectbox("Status", STATUS_CHOICES, key="jobs.status_filter",
                                   format_func=lambda s: "All statuses" if s == "all" else fmt.status_label(s))
-    search = filters[1].text_input("Search", key="job_search", placeholder="File name or job id")
+    search = filters[1].text_input("Search", key="jobs.search", placeholder="File name or job id")
     jobs = matching_jobs(every_job, None if status == "all" else status, search)
     pages = page_count(len(jobs))
-    if st.session_state.get("jobs_page", 1) > pages:   # a narrower filter left fewer pages
-        st.session_state["jobs_page"] = pages
+    if st.session_state.get("jobs.page", 1) > pages:   # a narrower filter left fewer pages
+        st.session_state["jobs.page"] = pages
     page = filters[2].number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1,
-                                   key="jobs_page")
+                                   key="jobs.page")
     if not jobs:
         st.info("No jobs match." if search or status != "all" else "No jobs yet: start an analysis on the "
                 "Generate links page.", icon=":material/info:")
         return
     table = page_rows(jobs, int(page))
     first = (int(page) - 1) * jobs_table.PAGE_SIZE + 1
-    st.caption(f"{len(jobs):,} jobs · showing {first:,}–{first + len(table) - 1:,} · select a row to open it")
+    st.caption(f"{fmt.plural(len(jobs), 'job')} · showing {first:,}–{first + len(table) - 1:,} · select a row to open it")
     picked = st.dataframe(
         table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-        key=f"jobs_table_{st.session_state.get('jobs_table_generation', 0)}",
+        key=f"jobs.table_{st.session_state.get(_TABLE_GENERATION, 0)}",
         column_config={"Progress": st.column_config.ProgressColumn("Progress", format="%.0f%%", min_value=0,
                                                                    max_value=100),
                        "Suggestions": st.column_config.NumberColumn("Suggestions", format="%d")})
@@ -63,12 +66,12 @@ def table_section(manager, every_job: list[dict]) -> None:
         open_job(table.iloc[rows[0]]["Job"])
     problems = manager.problems()
     if problems:
-        st.caption(f"{len(problems)} unreadable file(s) in the jobs folder were skipped.")
+        st.caption(f"{fmt.plural(len(problems), 'unreadable file')} in the jobs folder {'was' if len(problems) == 1 else 'were'} skipped.")
 
 
 def open_job(job_id: str) -> None:
     """Show one job; a fresh table key afterwards, so coming back does not reopen the same selection."""
-    st.session_state["jobs_table_generation"] = st.session_state.get("jobs_table_generation", 0) + 1
+    st.session_state[_TABLE_GENERATION] = st.session_state.get(_TABLE_GENERATION, 0) + 1
     st.query_params["job"] = job_id
     st.rerun()
 
@@ -76,10 +79,10 @@ def open_job(job_id: str) -> None:
 def cleanup_section(manager) -> None:
     with st.expander("Clean up old jobs"):
         days = st.number_input("Remove finished jobs older than (days)", min_value=0.0, value=30.0, step=1.0,
-                               key="cleanup_days")
-        if st.button("Clean up", icon=":material/cleaning_services:", key="cleanup"):
+                               key="jobs.cleanup_days")
+        if st.button("Clean up", icon=":material/cleaning_services:", key="jobs.cleanup"):
             removed = manager.cleanup(float(days))
-            st.success(f"Removed {len(removed)} finished job(s)." if removed else "Nothing to clean up.")
+            st.success(f"Removed {fmt.plural(len(removed), 'finished job')}." if removed else "Nothing to clean up.")
 
 
 def forget_delete() -> None:
@@ -90,19 +93,19 @@ def forget_delete() -> None:
 def confirm_delete(manager, job: dict) -> None:
     """Asks before deleting; stays open across reruns (tracked in the session) until confirmed or cancelled."""
     st.write(f"**{fmt.file_name_of(job)}** (job `{job['job_id']}`) and its "
-             f"{int(job.get('rows_written') or 0):,} suggestions will be removed for good.")
+             f"{fmt.plural(int(job.get('rows_written') or 0), 'suggestion')} will be removed for good.")
     left, right = st.columns(2)
-    if left.button("Delete", type="primary", icon=":material/delete:", key="confirm_delete", width="stretch"):
+    if left.button("Delete", type="primary", icon=":material/delete:", key="jobs.confirm_delete", width="stretch"):
         forget_delete()
         try:
             manager.delete(job["job_id"])
         except JobError as exc:
-            st.session_state["delete_error"] = f"The job was not deleted: {plain_message(exc)}"
+            st.session_state[_DELETE_ERROR] = f"The job was not deleted: {plain_message(exc)}"
             st.rerun()
         st.query_params.pop("job", None)
-        st.session_state["deleted_job"] = fmt.file_name_of(job)
+        st.session_state[_DELETED] = fmt.file_name_of(job)
         st.rerun()
-    if right.button("Cancel", key="cancel_delete", width="stretch"):
+    if right.button("Cancel", key="jobs.cancel_delete", width="stretch"):
         forget_delete()
         st.rerun()
 
@@ -112,38 +115,44 @@ def detail_view(manager, job_id: str) -> None:
         job = manager.get(job_id)
     except (JobError, ValueError) as exc:
         st.warning(f"Job {job_id} cannot be opened: {plain_message(exc)}")
-        st.button("All jobs", icon=":material/arrow_back:", on_click=st.query_params.pop, args=("job", None))
+        st.button("All jobs", icon=":material/arrow_back:", on_click=st.query_params.pop, args=("job", None),
+                  key="jobs.back_missing")
         return
     actions = st.columns([1, 1, 1, 1, 2], vertical_alignment="center")
     actions[0].button("All jobs", icon=":material/arrow_back:", on_click=st.query_params.pop,
-                      args=("job", None), key="back")
+                      args=("job", None), key="jobs.back")
     with actions[1]:
-        csv_download(manager, job, key="detail_csv")
+        csv_download(manager, job, key="jobs.csv")
     with actions[2]:
-        xlsx_download(manager, job, key="detail_xlsx")
-    actions[3].button("Delete", icon=":material/delete:", key="delete", on_click=st.session_state.__setitem__,
+        xlsx_download(manager, job, key="jobs.xlsx")
+    actions[3].button("Delete", icon=":material/delete:", key="jobs.delete", on_click=st.session_state.__setitem__,
                       args=(_CONFIRMING, job_id))
-    error = st.session_state.pop("delete_error", None)
+    error = st.session_state.pop(_DELETE_ERROR, None)
     if error:
         st.error(error)
     if st.session_state.get(_CONFIRMING) == job_id:
         confirm_delete(manager, job)
-    job_panel(manager, job_id, key="detail_panel", download=False)
+    job_panel(manager, job_id, key="jobs.panel", download=False)
     st.subheader("Results")
-    results_view(manager, job, key=f"results_{job_id}")
+    results_view(manager, job, key=f"jobs.results.{job_id}")
 
 
-manager = start_page("Jobs", ":material/work_history:")
-st.title("Jobs")
-st.caption("Every analysis, newest first. Open one to follow it, review its suggestions or download them.")
-with guard("The Jobs page"):
-    deleted = st.session_state.pop("deleted_job", None)
-    if deleted:
-        st.success(f"Deleted the job for {deleted}.", icon=":material/delete:")
-    if manager is not None:
-        requested = st.query_params.get("job")
-        if requested:
-            detail_view(manager, requested)
-        else:
-            list_view(manager)
-            cleanup_section(manager)
+def render() -> None:
+    manager = page_manager()
+    st.title("Jobs")
+    st.caption("Every analysis, newest first. Open one to follow it, review its suggestions or download them.")
+    with guard("The Jobs page"):
+        deleted = st.session_state.pop(_DELETED, None)
+        if deleted:
+            st.success(f"Deleted the job for {deleted}.", icon=":material/delete:")
+        if manager is not None:
+            requested = st.query_params.get("job")
+            if requested:
+                detail_view(manager, requested)
+            else:
+                list_view(manager)
+                cleanup_section(manager)
+
+
+if __name__ == "__main__":   # run as a page by st.navigation
+    render()

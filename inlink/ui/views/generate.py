@@ -12,13 +12,18 @@ from inlink.gemini import settings as gemini_settings
 from inlink.tasks import analysis as link_task
 from inlink.site import load as site_import
 from inlink.jobs.manager import JobError
+from inlink.ui import format as fmt
+from inlink.ui import navigation
 from inlink.ui.job_panel import gemini_key, job_panel, job_to_show, remember_gemini_key
-from inlink.ui.page import guard, plain_message, start_page
+from inlink.ui.page import guard, page_manager, plain_message
+
+STARTED = "started_job"          # set by this page and the home page's sample button: show "Analysis started"
+_START_ERROR = "generate.start_error"
 
 
 def engine_settings() -> tuple[str, dict, str | None]:
     """(engine, engine-specific options, api key) from the engine widgets."""
-    engine = st.segmented_control("Engine", ["offline", "gemini"], default="offline", key="engine",
+    engine = st.segmented_control("Engine", ["offline", "gemini"], default="offline", key="generate.engine",
                                   format_func={"offline": "Offline (free, on this machine)",
                                                "gemini": "Gemini (Google AI, paid)"}.get) or "offline"
     if engine == "offline":
@@ -29,16 +34,16 @@ def engine_settings() -> tuple[str, dict, str | None]:
     if api_key_from_env():
         st.caption("Using the API key from the GEMINI_API_KEY / GOOGLE_API_KEY environment variable.")
     else:
-        st.text_input("Gemini API key", type="password", key="gemini_api_key",
+        st.text_input("Gemini API key", type="password", key="generate.gemini_api_key",
                       help="Kept in this browser session's memory only; never saved to disk.")
-        remember_gemini_key("gemini_api_key")
+        remember_gemini_key("generate.gemini_api_key")
     key = gemini_key()
     left, right = st.columns(2)
     default_model = gemini_settings.GeminiSettings.from_options().model
     models = sorted(set(gemini_settings.DEFAULT_PRICES) | {default_model})
     model = left.selectbox("Model", models, index=models.index(default_model), accept_new_options=True,
-                           key="model")
-    budget = right.number_input("Budget cap (US$)", min_value=0.0, value=1.0, step=0.5, key="budget_usd",
+                           key="generate.model")
+    budget = right.number_input("Budget cap (US$)", min_value=0.0, value=1.0, step=0.5, key="generate.budget_usd",
                                 help="The job pauses when its spend reaches this amount. 0 = no cap.")
     return engine, {"model": model, "budget_usd": budget or None}, key
 
@@ -47,15 +52,15 @@ def common_options() -> dict:
     """Options both engines share."""
     left, right = st.columns(2)
     per_page = left.number_input("Max suggestions per page", min_value=1, max_value=50, value=5, step=1,
-                                 key="max_per_page")
+                                 key="generate.max_per_page")
     inbound = right.number_input("Max new inbound links per target", min_value=0, max_value=10_000, value=0,
-                                 step=1, key="max_inbound", help="0 = no limit.")
-    patterns = st.text_area("Exclude URLs matching", key="exclude_patterns", height=90,
+                                 step=1, key="generate.max_inbound", help="0 = no limit.")
+    patterns = st.text_area("Exclude URLs matching", key="generate.exclude_patterns", height=90,
                             placeholder="One pattern per line, e.g. /tag/ or */page/*",
                             help="Glob patterns or plain text; matching pages are neither sources nor targets.")
     with st.expander("Advanced"):
         throttle = st.number_input("Pause after each page (seconds)", min_value=0.0, max_value=30.0, value=0.0,
-                                   step=0.1, key="throttle_s", help="Slows the job down for demonstrations.")
+                                   step=0.1, key="generate.throttle_s", help="Slows the job down for demonstrations.")
     return {"max_per_page": int(per_page), "max_inbound_per_target": int(inbound) or None,
             "exclude_patterns": [line.strip() for line in patterns.splitlines() if line.strip()],
             "throttle_s": float(throttle)}
@@ -64,7 +69,7 @@ def common_options() -> dict:
 def start(manager, dataset: datasets.Dataset, engine: str, options: dict, api_key: str | None) -> None:
     """Create the job; a bad file, option or missing key becomes a message, not an exception."""
     if engine == "gemini" and not api_key:
-        st.session_state["start_error"] = "Gemini needs an API key: type one above or choose the offline engine."
+        st.session_state[_START_ERROR] = "Gemini needs an API key: type one above or choose the offline engine."
         return
     try:
         job_id = link_task.start_analysis(
@@ -72,10 +77,10 @@ def start(manager, dataset: datasets.Dataset, engine: str, options: dict, api_ke
             links_name=dataset.links_name, engine=engine, options=options, api_key=api_key,
             column_map=dataset.column_map or None)
     except (site_import.SiteDataError, link_task.OptionError, JobError, OSError) as exc:
-        st.session_state["start_error"] = plain_message(exc)
+        st.session_state[_START_ERROR] = plain_message(exc)
         return
     st.session_state["last_job"] = job_id
-    st.session_state["started_job"] = job_id
+    st.session_state[STARTED] = job_id
     st.query_params["job"] = job_id
 
 
@@ -84,40 +89,49 @@ def settings_section(manager, dataset: datasets.Dataset) -> None:
         pages = dataset.summary.get("pages")
         st.markdown(f"**Dataset:** {dataset.pages_name}" + (f" + {dataset.links_name}" if dataset.links_name
                                                             else "")
-                    + (f" · {pages:,} pages" if pages is not None else ""))
+                    + (f" · {fmt.plural(pages, 'page')}" if pages is not None else ""))
         engine, engine_options, api_key = engine_settings()
         options = {**common_options(), **engine_options}
-        if st.button("Start analysis", type="primary", icon=":material/rocket_launch:"):
+        if st.button("Start analysis", type="primary", icon=":material/rocket_launch:", key="generate.start"):
             with guard("Starting the analysis"):   # read this run's widget values, not the last run's
                 start(manager, dataset, engine, options, api_key)
-    error = st.session_state.pop("start_error", None)
+    error = st.session_state.pop(_START_ERROR, None)
     if error:
         st.error(f"The analysis could not start: {error}", icon=":material/error:")
-    if st.session_state.pop("started_job", None):
+    if st.session_state.pop(STARTED, None):
         st.success("Analysis started. You can close this tab: the job runs on the server, keeps its progress "
                    "and resumes by itself after a restart.", icon=":material/cloud_done:")
 
 
 def no_dataset() -> None:
     st.info("No dataset yet: upload a crawl or try the sample site first.", icon=":material/info:")
-    st.page_link("pages/1_Upload.py", label="Upload a crawl", icon=":material/upload_file:")
+    st.page_link(navigation.UPLOAD, label="Upload a crawl", icon=":material/upload_file:")
 
 
-manager = start_page("Generate links", ":material/link:")
-st.title("Generate links")
-st.caption("Choose how suggestions are made, then start the analysis. It runs as a background job: "
-           "progress is saved page by page.")
-with guard("The Generate links page"):
-    dataset = datasets.latest_dataset()
-    if dataset is None:
-        no_dataset()
-    elif manager is not None:
-        settings_section(manager, dataset)
-    if manager is not None:
-        st.subheader("Analysis")
-        shown = job_to_show(manager)
-        if shown:
-            job_panel(manager, shown, key="generate_panel")
-        else:
-            st.caption("No analysis yet. Start one above; its progress appears here." if dataset is not None
-                       else "No analysis yet: once a dataset is saved, its progress appears here.")
+def render() -> None:
+    manager = page_manager()
+    st.title("Generate links")
+    st.caption("Choose how suggestions are made, then start the analysis. It runs as a background job: "
+               "progress is saved page by page.")
+    with guard("The Generate links page"):
+        dataset = datasets.latest_dataset()
+        if dataset is None:
+            no_dataset()
+        elif manager is not None:
+            settings_section(manager, dataset)
+        if manager is not None:
+            analysis_section(manager, dataset)
+
+
+def analysis_section(manager, dataset) -> None:
+    st.subheader("Analysis")
+    shown = job_to_show(manager)
+    if shown:
+        job_panel(manager, shown, key="generate.panel")
+    else:
+        st.caption("No analysis yet. Start one above; its progress appears here." if dataset is not None
+                   else "No analysis yet: once a dataset is saved, its progress appears here.")
+
+
+if __name__ == "__main__":   # run as a page by st.navigation
+    render()

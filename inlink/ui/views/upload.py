@@ -1,8 +1,10 @@
 """Upload page: take a crawl (or the sample site), show what the import made of it, and save it.
 
+The page is a list of sections in render(): the current dataset, then each way to get a dataset (today the
+file upload; another source, such as fetching the pages from the site, adds its own section there).
 The headers and the parse are remembered per uploaded file in the session, so moving a widget does not
-re-read a large crawl.
-The accepted dataset goes to the dataset store (datasets.py), which survives a closed tab and a restart.
+re-read a large crawl. The accepted dataset goes to the dataset store (inlink/uploads.py), which survives a
+closed tab and a restart.
 """
 from __future__ import annotations
 
@@ -14,12 +16,15 @@ import streamlit as st
 from inlink import uploads as datasets
 from inlink.site import load as site_import
 from inlink.ui import format as fmt
-from inlink.ui import sample
-from inlink.ui.page import guard, start_page
+from inlink.ui import navigation, sample, sheets
+from inlink.ui.page import guard, page_manager
 
 PREVIEW_ROWS = 50
-_PARSED = "upload_parsed"
-_HEADERS = "upload_headers"
+_PARSED = "upload.parsed"
+_HEADERS = "upload.headers"
+_SHEET_COPY = "upload.sheet_copy"
+_SAVED = "upload.saved"
+_USE_SAMPLE = "upload.use_sample"
 
 
 @dataclass
@@ -36,21 +41,43 @@ class Upload:
 def chosen_files() -> Upload | None:
     """The uploaded files, or the sample site after its button was pressed; None before either."""
     left, right = st.columns(2)
-    pages_file = left.file_uploader("Pages file (CSV or XLSX)", type=["csv", "xlsx", "gz"], key="pages_file",
+    pages_file = left.file_uploader("Pages file (CSV or XLSX)", type=["csv", "xlsx", "gz"], key="upload.pages_file",
                                     help="One row per page: URL, title, H1 and the page text.")
     links_file = right.file_uploader("Existing links (optional, CSV or XLSX)", type=["csv", "xlsx", "gz"],
-                                     key="links_file", help="Source, Destination and Anchor columns.")
-    st.button("Try the sample site", icon=":material/science:", on_click=st.session_state.__setitem__,
-              args=("use_sample", True))
+                                     key="upload.links_file", help="Source, Destination and Anchor columns.")
+    st.button("Try the sample site", icon=":material/science:", key="upload.sample",
+              on_click=st.session_state.__setitem__, args=(_USE_SAMPLE, True))
     if pages_file is not None:
-        st.session_state["use_sample"] = False
-        links = (links_file.getvalue(), links_file.name) if links_file is not None else (None, None)
-        key = f"{pages_file.file_id}:{links_file.file_id if links_file is not None else ''}"
-        return Upload(key, pages_file.getvalue(), pages_file.name, *links)
-    if st.session_state.get("use_sample"):
+        st.session_state[_USE_SAMPLE] = False
+        pages, pages_sheet = chosen_sheet(pages_file, "pages", left)
+        links, links_sheet = chosen_sheet(links_file, "links", right) if links_file is not None else (None, "")
+        key = (f"{pages_file.file_id}:{pages_sheet}:"
+               f"{links_file.file_id if links_file is not None else ''}:{links_sheet}")
+        return Upload(key, pages, pages_file.name, links, links_file.name if links_file is not None else None)
+    if st.session_state.get(_USE_SAMPLE):
         pages, links = sample.sample_files()
         return Upload("sample", pages, sample.PAGES_NAME, links, sample.LINKS_NAME)
     return None
+
+
+def chosen_sheet(uploaded, role: str, column) -> tuple[bytes, str]:
+    """(the file's bytes as the importer should read them, the chosen sheet's name or "").
+
+    A workbook with several sheets gets a sheet picker (the first sheet by default, as the importer reads)."""
+    data = uploaded.getvalue()
+    if not sheets.is_workbook(uploaded.name):
+        return data, ""
+    names = remembered(f"upload.sheets_{role}", uploaded.file_id, lambda: sheets.sheet_names(data))
+    if len(names) < 2:
+        return data, ""
+    sheet = column.selectbox(f"Sheet of {uploaded.name}", names, key=f"upload.{role}_sheet",
+                             help=f"This workbook has {fmt.plural(len(names), 'sheet')}: "
+                                  f"{', '.join(names)}. Pick the one that holds the {role}.")
+    column.caption(f"{fmt.plural(len(names), 'sheet')} in this workbook: {', '.join(names)}.")
+    if sheet == names[0]:
+        return data, sheet
+    copy = remembered(f"{_SHEET_COPY}_{role}", (uploaded.file_id, sheet), lambda: sheets.only_sheet(data, sheet))
+    return copy, sheet
 
 
 def column_map_for(upload: Upload) -> dict | None:
@@ -64,7 +91,7 @@ def column_map_for(upload: Upload) -> dict | None:
     columns = st.columns(len(missing))
     mapping = {}
     for column, field in zip(columns, missing):
-        choice = column.selectbox(f"Column for {field}", headers, index=None, key=f"map_{field}",
+        choice = column.selectbox(f"Column for {field}", headers, index=None, key=f"upload.map_{field}",
                                   placeholder="Choose a column")
         if choice:
             mapping[field] = choice
@@ -141,7 +168,7 @@ def show_preview(pages: pd.DataFrame) -> None:
                                 "word_count": "Words", "is_target": "Link target",
                                 "excluded_reason": "Left out because"})
     if len(pages) > PREVIEW_ROWS:
-        st.caption(f"First {PREVIEW_ROWS} of {len(pages):,} pages.")
+        st.caption(f"First {PREVIEW_ROWS} of {fmt.plural(len(pages), 'page')}.")
 
 
 def accept(upload: Upload, column_map: dict, report, links_report) -> None:
@@ -151,7 +178,7 @@ def accept(upload: Upload, column_map: dict, report, links_report) -> None:
     with guard("Saving the dataset"):
         dataset = datasets.save_dataset(upload.pages, upload.pages_name, links=upload.links,
                                         links_name=upload.links_name, column_map=column_map, summary=summary)
-        st.session_state["dataset_saved"] = (upload.key, dataset.dataset_id)
+        st.session_state[_SAVED] = (upload.key, dataset.dataset_id)
 
 
 def current_dataset() -> None:
@@ -163,9 +190,9 @@ def current_dataset() -> None:
         left, right = st.columns([3, 1], vertical_alignment="center")
         left.markdown(f"**Current dataset:** {dataset.pages_name}"
                       + (f" + {dataset.links_name}" if dataset.links_name else ""))
-        left.caption(f"{pages:,} pages · saved {fmt.timestamp(dataset.saved_at)}" if pages is not None
+        left.caption(f"{fmt.plural(pages, 'page')} · saved {fmt.timestamp(dataset.saved_at)}" if pages is not None
                      else f"Saved {fmt.timestamp(dataset.saved_at)}")
-        right.page_link("pages/2_Generate_Links.py", label="Generate links", icon=":material/arrow_forward:")
+        right.page_link(navigation.GENERATE, label="Generate links", icon=":material/arrow_forward:")
 
 
 def review(upload: Upload) -> None:
@@ -179,23 +206,34 @@ def review(upload: Upload) -> None:
         return
     show_report(report, links_report)
     show_preview(pages)
-    saved = (st.session_state.get("dataset_saved") or ("",))[0] == upload.key
-    st.button("Use this dataset", type="primary", icon=":material/check:", disabled=saved,
+    saved = (st.session_state.get(_SAVED) or ("",))[0] == upload.key
+    st.button("Use this dataset", type="primary", icon=":material/check:", disabled=saved, key="upload.use",
               on_click=accept, args=(upload, column_map, report, links_report))
     if saved:
         st.success("Dataset saved. Next: choose the settings and start the analysis.",
                    icon=":material/check_circle:")
-        st.page_link("pages/2_Generate_Links.py", label="Go to Generate links", icon=":material/arrow_forward:")
+        st.page_link(navigation.GENERATE, label="Go to Generate links", icon=":material/arrow_forward:")
 
 
-start_page("Upload", ":material/upload_file:")
-st.title("Upload a crawl")
-st.caption("One row per page with its URL, title, H1 and text: a Screaming Frog *Internal: HTML* export works "
-           "as it is. Add the existing internal links (*All Inlinks*) to skip links that are already there.")
-with guard("The upload page"):
-    current_dataset()
+def upload_section() -> None:
+    """Files from a crawler (or the sample site): validation report, preview, and Use this dataset."""
     chosen = chosen_files()
     if chosen is None:
         st.info("Upload a pages file, or try the sample site to see how it works.", icon=":material/info:")
     else:
         review(chosen)
+
+
+def render() -> None:
+    page_manager()
+    st.title("Upload a crawl")
+    st.caption("One row per page with its URL, title, H1 and text: a Screaming Frog *Internal: HTML* export "
+               "works as it is. Add the existing internal links (*All Inlinks*) to skip links that are "
+               "already there.")
+    with guard("The upload page"):
+        current_dataset()
+        upload_section()
+
+
+if __name__ == "__main__":   # run as a page by st.navigation
+    render()

@@ -7,23 +7,24 @@ import streamlit as st
 
 from inlink import uploads as datasets
 from inlink.ui import format as fmt
+from inlink.ui import navigation
 from inlink.ui.job_panel import active_banner
-from inlink.ui.page import APP_NAME, guard, start_page
+from inlink.ui.page import guard, page_manager
 from inlink.ui.sample import start_sample_analysis
 
 STEPS = (
-    ("pages/1_Upload.py", "1 · Upload a crawl", ":material/upload_file:",
+    (navigation.UPLOAD, "1 · Upload a crawl", ":material/upload_file:",
      "A CSV or XLSX export with one row per page, or the sample site."),
-    ("pages/2_Generate_Links.py", "2 · Generate links", ":material/link:",
+    (navigation.GENERATE, "2 · Generate links", ":material/link:",
      "Pick the engine and limits, then start a background analysis."),
-    ("pages/3_Jobs.py", "3 · Review the jobs", ":material/work_history:",
+    (navigation.JOBS, "3 · Review the jobs", ":material/work_history:",
      "Follow progress, filter suggestions, download CSV or Excel."),
 )
 
 
-def home_page() -> None:
-    manager = start_page("Home", ":material/hub:")
-    st.title(APP_NAME)
+def render() -> None:
+    manager = page_manager()
+    st.title(navigation.APP_NAME)
     st.caption("Internal-link suggestions for every page of a site: which page to link to, with an anchor text "
                "that already stands in the page, a score and a plain reason.")
     with guard("The home page"):
@@ -38,14 +39,14 @@ def home_page() -> None:
 def _try_the_sample(manager) -> None:
     """One click from a fresh install to a running analysis of the sample site."""
     left, right = st.columns([1, 3], vertical_alignment="center")
-    clicked = left.button("Try it on the sample site", type="primary", icon=":material/science:")
+    clicked = left.button("Try it on the sample site", type="primary", icon=":material/science:", key="home.sample")
     right.caption("A small coffee-roaster site that ships with the app: it becomes the current dataset and an "
                   "offline analysis starts at once.")
     if clicked:
         job_id = start_sample_analysis(manager)
         st.session_state["last_job"] = job_id
         st.session_state["started_job"] = job_id
-        st.switch_page("pages/2_Generate_Links.py", query_params={"job": job_id})
+        st.switch_page(navigation.GENERATE, query_params={"job": job_id})
 
 
 def _steps() -> None:
@@ -64,3 +65,7 @@ def _figures(manager) -> None:
     columns[1].metric("Jobs", f"{len(jobs):,}")
     columns[2].metric("Active", f"{sum(counts[s] for s in fmt.ACTIVE_STATUSES):,}")
     columns[3].metric("Completed", f"{counts['completed']:,}")
+
+
+if __name__ == "__main__":   # run as a page by st.navigation
+    render()

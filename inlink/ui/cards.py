@@ -1,0 +1,93 @@
+"""One suggestion as an editor reads it: Source → Destination, the Anchor highlighted in its Context, the
+Tier and the Reason, laid out to wrap (never to scroll sideways) at the dashboard's width.
+
+Rendered with st.html and escaped with html.escape: page text may hold anything (Markdown syntax, colons
+that Streamlit's Markdown would read as icons or colours, angle brackets), and escaping HTML is exact.
+"""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from inlink.ui.format import url_path
+
+TIER_COLOURS = {"high": "#1b8a3a", "medium": "#b26a00", "low": "#7a7a7a"}
+_GRID = ("display:grid;grid-template-columns:minmax(0,3fr) minmax(0,6fr) minmax(0,3fr);gap:0.9rem;"
+         "font-size:0.92rem;line-height:1.4;overflow-wrap:anywhere")
+_LABEL = "font-size:0.75rem;opacity:0.65;text-transform:uppercase;letter-spacing:0.04em"
+_MARK = "background:rgba(255,196,0,0.45);color:inherit;padding:0 0.15em;border-radius:0.2em;font-weight:600"
+
+
+def context_html(context, anchor) -> str:
+    """The context with the anchor's first occurrence marked (exact case first, then any case); an anchor
+    missing from its context is shown after it, so the editor still sees both."""
+    text, anchor = _text(context), _text(anchor)
+    at = text.find(anchor) if anchor else -1
+    if at < 0 and anchor:
+        at = text.lower().find(anchor.lower())
+    if at < 0:
+        shown = html.escape(text)
+        return shown + (f' <span style="opacity:0.7">(anchor: {_mark(anchor)})</span>' if anchor else "")
+    end = at + len(anchor)
+    return html.escape(text[:at]) + _mark(text[at:end]) + html.escape(text[end:])
+
+
+def _mark(text: str) -> str:
+    return f'<mark style="{_MARK}">{html.escape(text)}</mark>'
+
+
+def _text(value) -> str:
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+def _link(url) -> str:
+    url = _text(url)
+    safe = html.escape(url, quote=True)
+    return f'<a href="{safe}" target="_blank" rel="noopener noreferrer">{html.escape(url_path(url))}</a>'
+
+
+def tier_badge(tier) -> str:
+    tier = _text(tier).lower()
+    if not tier:
+        return ""
+    colour = TIER_COLOURS.get(tier, "#7a7a7a")
+    return (f'<span style="background:{colour};color:#fff;border-radius:0.6em;padding:0.05em 0.55em;'
+            f'font-size:0.8rem;font-weight:600">{html.escape(tier.title())}</span>')
+
+
+def _strength(row: pd.Series) -> str:
+    """'confidence 0.82' when the engine gave one, else 'score 0.35'."""
+    for column in ("Confidence", "Score"):
+        value = _number(row.get(column))
+        if value is not None:
+            return f"{column.lower()} {value:.2f}"
+    return ""
+
+
+def _number(value) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if number != number else number
+
+
+def card_html(row: pd.Series) -> str:
+    """One suggestion in three columns: the link, the anchor in its sentence, tier and reason."""
+    strength = _strength(row)
+    return (
+        f'<div style="{_GRID}">'
+        f'<div><div style="{_LABEL}">From</div>{_link(row.get("Source"))}'
+        f'<div style="{_LABEL};margin-top:0.3rem">Link to</div>{_link(row.get("Destination"))}</div>'
+        f'<div><div style="{_LABEL}">Anchor in context</div>{context_html(row.get("Context"), row.get("Anchor"))}</div>'
+        f'<div><div>{tier_badge(row.get("Tier"))} <span style="opacity:0.7;font-size:0.8rem">'
+        f'{html.escape(strength)}</span></div>'
+        f'<div style="margin-top:0.3rem">{html.escape(_text(row.get("Reason")))}</div></div>'
+        "</div>")
+
+
+def cards_html(frame: pd.DataFrame) -> str:
+    """Several suggestions, one under the other (the live panel's compact list)."""
+    rule = '<hr style="margin:0.5rem 0;opacity:0.25">'
+    return '<div data-kind="latest">' + rule.join(card_html(row) for _, row in frame.iterrows()) + "</div>"

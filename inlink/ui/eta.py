@@ -1,0 +1,45 @@
+"""Time left from a recent window of pages, as this browser tab saw them advance.
+
+The engine's rate counts from the start of the current run, which includes reading the crawl and building
+the index: right after a start or a resume it says a few pages took many seconds, and the first "time left"
+came out at minutes for a job that ended seconds later. The panel therefore keeps, per tab and job, the
+(time, pages done) it saw at each refresh, and estimates from the last WINDOW_PAGES pages or WINDOW_S
+seconds, whichever is shorter; until it has seen MIN_PAGES pages advance it says "estimating".
+"""
+from __future__ import annotations
+
+WINDOW_PAGES = 30
+WINDOW_S = 60.0
+MIN_PAGES = 2
+MAX_SAMPLES = WINDOW_PAGES + 2       # the window never needs more
+
+
+def observe(samples: list[tuple[float, int]], now: float, done: int) -> list[tuple[float, int]]:
+    """The samples with (now, done) added when the count moved; a count that went back starts afresh."""
+    if samples and done < samples[-1][1]:
+        samples = []
+    if not samples or samples[-1][1] != done:
+        samples = [*samples, (now, done)][-MAX_SAMPLES:]
+    return samples
+
+
+def recent_rate(samples: list[tuple[float, int]], now: float) -> float | None:
+    """Pages per second from the first page boundary in the window until now; None until MIN_PAGES pages
+    were seen advancing. The first sample is not a boundary (the tab does not know when that count was
+    reached), so neither preparation time nor the time before the tab opened is counted."""
+    boundaries = samples[1:]
+    if not boundaries:
+        return None
+    last_done = samples[-1][1]
+    recent = [(when, done) for when, done in boundaries
+              if now - when <= WINDOW_S and last_done - done <= WINDOW_PAGES] or boundaries[-1:]
+    start, start_done = recent[0]
+    pages, seconds = last_done - start_done, now - start
+    if pages < MIN_PAGES or seconds <= 0:
+        return None
+    return pages / seconds
+
+
+def time_left(samples: list[tuple[float, int]], now: float, done: int, total: int) -> float | None:
+    rate = recent_rate(samples, now)
+    return (total - done) / rate if rate and total >= done else None

@@ -1,0 +1,77 @@
+"""Dashboard edges: time left from a recent window, plurals, workbooks with several sheets."""
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from inlink import uploads as datasets
+from inlink.ui import eta
+from inlink.ui import format as fmt
+from inlink.ui import sheets
+from test_app_common import SMALL_CRAWL, _stop_managers, assert_clean, open_page, texts  # noqa: F401
+
+
+def seen(points):
+    samples = []
+    for when, done in points:
+        samples = eta.observe(samples, when, done)
+    return samples
+
+
+def test_time_left_ignores_preparation_and_follows_the_recent_pace():
+    # the tab opens at t=0 with 0 pages done; preparing takes 10 s; then 2 pages a second for 100 pages
+    points = [(0.0, 0)] + [(10.0 + i / 2, i) for i in range(1, 11)]
+    samples = seen(points)
+    left = eta.time_left(samples, 15.0, 10, 100)
+    assert left == 45.0                          # 90 pages at 2 per second, not at 10 pages per 15 s
+    assert eta.time_left(seen(points[:2]), 10.0, 1, 100) is None   # one page seen: still estimating
+    # the job slows down to a page every 5 s: the window follows within WINDOW_S
+    slow = points + [(15.0 + 5 * i, 10 + i) for i in range(1, 20)]
+    rate = eta.recent_rate(seen(slow), 110.0)
+    assert 0.19 < rate < 0.25
+    assert eta.observe(seen(points), 16.0, 3) == [(16.0, 3)]      # counts that go back start afresh
+
+
+def test_plurals_read_right():
+    assert fmt.plural(1, "job") == "1 job"
+    assert fmt.plural(0, "job") == "0 jobs"
+    assert fmt.plural(1250, "page") == "1,250 pages"
+    assert fmt.plural(1, "page URL") == "1 page URL"
+
+
+def workbook(**sheet_frames) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheet_frames.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+    return buffer.getvalue()
+
+
+def test_a_workbook_with_several_sheets_names_them_and_reads_the_chosen_one():
+    crawl = pd.read_csv(io.StringIO(SMALL_CRAWL))
+    data = workbook(Summary=pd.DataFrame({"Report": ["made by a crawler"]}), Pages=crawl)
+    assert sheets.sheet_names(data) == ["Summary", "Pages"]
+    app = open_page("upload")
+    app.file_uploader(key="upload.pages_file").upload(
+        "crawl.xlsx", data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").run()
+    assert_clean(app)
+    assert any("2 sheets in this workbook: Summary, Pages" in c for c in texts(app.caption))
+    app.selectbox(key="upload.pages_sheet").set_value("Pages").run()
+    assert_clean(app)
+    assert next(m.value for m in app.metric if m.label == "Pages kept") == "4"
+    app.button(key="upload.use").click().run()
+    saved = datasets.latest_dataset()
+    assert saved.pages_name == "crawl.xlsx"
+    assert sheets.sheet_names(saved.pages_path.read_bytes()) == ["Pages"]   # what the job will read
+    assert len(pd.read_excel(saved.pages_path)) == 4
+
+
+def test_one_sheet_asks_nothing():
+    app = open_page("upload")
+    app.file_uploader(key="upload.pages_file").upload(
+        "crawl.xlsx", workbook(Pages=pd.read_csv(io.StringIO(SMALL_CRAWL))),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").run()
+    assert_clean(app)
+    assert not [s for s in app.selectbox if s.key == "upload.pages_sheet"]
+    assert next(m.value for m in app.metric if m.label == "Pages kept") == "4"

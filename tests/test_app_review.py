@@ -1,0 +1,235 @@
+"""Review in the dashboard: suggestion cards, the tier filter, accept / reject kept with the job (the job
+engine's annotations), downloads of the accepted suggestions, and orphans unknown without existing links."""
+from __future__ import annotations
+
+import io
+import json
+import re
+import threading
+
+import pandas as pd
+import pytest
+
+from inlink.jobs.manager import InvalidJobOperation, JobManager, JobNotFound
+from inlink.links import suggest as analyzer
+from inlink.jobs.manager import register_task
+from inlink.ui import review
+from inlink.ui.cards import card_html, context_html
+from inlink.ui.exports import frame_to_xlsx
+from inlink.ui.manager import get_manager, shutdown_all
+from inlink.ui.results import filter_suggestions, orphan_figures
+from test_app_common import GateTask, _stop_managers, assert_clean, open_page, seed_job, texts, wait_status  # noqa: F401
+
+TIERS = ("high", "medium", "low")
+
+
+class TieredGateTask(GateTask):
+    """The gate task with the engine's Confidence and Tier columns: page i gives a row of tier TIERS[i % 3]."""
+
+    name = "ui_test_gate_tiered"
+    result_columns = tuple(analyzer.RESULT_COLUMNS) + tuple(
+        c for c in ("Confidence", "Tier") if c not in analyzer.RESULT_COLUMNS)
+
+    def process(self, ctx, item):
+        [row] = super().process(ctx, item)
+        index = int(item.rsplit("-", 1)[1])
+        return [{**row, "Anchor": f"anchor {index}", "Context": f"A sentence that holds Anchor {index} here.",
+                 "Confidence": 0.9 - index / 10, "Tier": TIERS[index % 3]}]
+
+
+register_task(TieredGateTask())
+
+
+def finished(manager, task: str = TieredGateTask.name, pages: int = 3, links: bool = True) -> str:
+    GateTask.GATE.set()
+    files = {"pages": "pages.csv", **({"links": "links.csv"} if links else {})}
+    job_id = manager.create_job(task, inputs={}, config={"engine": "offline", "pages": pages, "files": files},
+                                label="garden.csv")
+    wait_status(manager, job_id, "completed")
+    return job_id
+
+
+def results_key(job_id: str) -> str:
+    return f"jobs.results.{job_id}"
+
+
+def decision_widget(app, job_id: str, row: pd.Series):
+    key = f"{results_key(job_id)}_decision_" + review.short_hash(
+        review.suggestion_key(row["Source"], row["Destination"], row["Anchor"]))
+    return next(w for w in app.get("button_group") if w.key == key)
+
+
+def cards(app) -> list[str]:
+    """The review's cards (the live panel's list of latest suggestions is one element marked 'latest')."""
+    return [h.value for h in app.get("html") if "Anchor in context" in h.value and 'data-kind="latest"' not in h.value]
+
+
+# ----------------------------------------------------------------------------- the engine's annotations
+def test_annotations_are_kept_with_the_job_across_a_restart_and_go_with_it(tmp_path):
+    first = JobManager(tmp_path / "jobs")
+    try:
+        job_id = finished(first, GateTask.name, pages=1)
+        assert first.annotations(job_id) == {}
+        first.set_annotation(job_id, "review\ta", "accepted")
+        first.set_annotations(job_id, {"review\tb": "rejected", "note": {"any": ["json"]}})
+        first.set_annotation(job_id, "review\tb", None)             # None removes
+    finally:
+        first.shutdown()
+    second = JobManager(tmp_path / "jobs")                          # a restart: a new manager, same folder
+    try:
+        assert second.annotations(job_id) == {"review\ta": "accepted", "note": {"any": ["json"]}}
+        second.list_jobs()
+        assert second.problems() == []                              # the notes file is a known job file
+        second.delete(job_id)
+        assert not list((tmp_path / "jobs").glob(f"{job_id}*"))
+        with pytest.raises(JobNotFound):
+            second.set_annotation(job_id, "review\ta", "accepted")
+        assert not list((tmp_path / "jobs").glob(f"{job_id}*"))     # no file for a job that is gone
+    finally:
+        second.shutdown()
+
+
+def test_annotations_refuse_bad_keys_and_values_and_lose_no_concurrent_mark():
+    manager = get_manager()
+    job_id = finished(manager, GateTask.name, pages=1)
+    with pytest.raises(InvalidJobOperation):
+        manager.set_annotations(job_id, {1: "accepted"})
+    with pytest.raises(InvalidJobOperation):
+        manager.set_annotation(job_id, "k", object())
+    other = JobManager(manager.jobs_dir, autostart=False)          # as another process would
+    marks = [(m, f"k{i}") for i in range(40) for m in (manager, other)]
+    threads = [threading.Thread(target=m.set_annotation, args=(job_id, f"{key}-{id(m)}", "accepted"))
+               for m, key in marks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(manager.annotations(job_id)) == len(marks)
+
+
+# ----------------------------------------------------------------------------- pure helpers
+def test_the_anchor_is_highlighted_in_its_context_and_page_text_is_escaped():
+    def unstyled(html: str) -> str:
+        return re.sub(r' style="[^"]*"', "", html)
+
+    assert unstyled(context_html("Read the Compost guide.", "compost guide")) == (
+        "Read the <mark>Compost guide</mark>.")                        # any case; the page's own case shown
+    assert unstyled(context_html("a-b a b", "a b")) == "a-b <mark>a b</mark>"
+    risky = context_html("a <script>x</script> :red[b] *c*", "*c*")
+    assert "<script>" not in risky and "&lt;script&gt;" in risky and ">*c*</mark>" in risky
+    assert "(anchor:" in context_html("no such words", "missing")
+    html = card_html(pd.Series({"Source": "https://x/a", "Destination": "https://x/b", "Anchor": "b",
+                                "Context": "see b", "Score": 0.5, "Reason": "title <match>", "Tier": "high"}))
+    assert "High" in html and "title &lt;match&gt;" in html and 'href="https://x/b"' in html
+
+
+def test_tier_and_decision_filters():
+    frame = pd.DataFrame({"Source": ["s1", "s2", "s3"], "Destination": ["d", "d", "d"], "Anchor": ["a", "b", "c"],
+                          "Score": [0.9, 0.5, 0.1], "Tier": ["high", "medium", "low"]})
+    decided = pd.Series(["accepted", "", "rejected"], index=frame.index)
+    assert list(filter_suggestions(frame, tiers=review.DEFAULT_TIERS)["Anchor"]) == ["a", "b"]
+    assert list(filter_suggestions(frame, tiers=(), decided=decided)["Anchor"]) == []
+    assert list(filter_suggestions(frame, decided=decided, show="undecided")["Anchor"]) == ["b"]
+    assert list(filter_suggestions(frame, decided=decided, show="rejected")["Anchor"]) == ["c"]
+    no_tiers = frame.drop(columns="Tier")                           # results written before tiers existed
+    assert len(filter_suggestions(no_tiers, tiers=review.DEFAULT_TIERS)) == 3
+    assert orphan_figures({"orphans_before": 4, "orphans_after": 1}, links_known=False) is None
+
+
+# ----------------------------------------------------------------------------- the dashboard
+def test_review_filters_by_tier_and_keeps_decisions_for_every_tab_and_a_restart(manager=None):
+    manager = get_manager()
+    job_id = finished(manager, pages=6)
+    app = open_page("jobs", {"job": job_id})
+    assert_clean(app)
+    shown = cards(app)
+    assert len(shown) == 4 and not any(">Low<" in c for c in shown)      # default tiers: high and medium
+    assert all("<mark" in c for c in shown)
+    app.get("button_group")  # the tier pills are a button group too
+    pills = next(w for w in app.get("button_group") if w.key == f"{results_key(job_id)}_tiers")
+    pills.set_value(["low"]).run()
+    assert len(cards(app)) == 2 and all(">Low<" in c for c in cards(app))
+    pills = next(w for w in app.get("button_group") if w.key == f"{results_key(job_id)}_tiers")
+    pills.set_value(list(TIERS)).run()
+    frame = manager.results_frame(job_id)
+    decision_widget(app, job_id, frame.iloc[0]).set_value("accepted").run()
+    decision_widget(app, job_id, frame.iloc[3]).set_value("accepted").run()
+    decision_widget(app, job_id, frame.iloc[1]).set_value("rejected").run()
+    assert_clean(app)
+    assert sorted(review.decisions(manager, job_id).values()) == ["accepted", "accepted", "rejected"]
+
+    other_tab = open_page("jobs", {"job": job_id})                     # another tab sees them
+    assert any("2 accepted · 1 rejected" in c for c in texts(other_tab.caption))
+    decision_widget(other_tab, job_id, frame.iloc[3]).set_value(None).run()   # ...and changes one
+    app.run()
+    assert decision_widget(app, job_id, frame.iloc[3]).value is None
+
+    shutdown_all()                                                      # a restart of the server
+    manager = get_manager()
+    assert set(review.decisions(manager, job_id).values()) == {"accepted", "rejected"}
+    accepted = pd.read_csv(io.BytesIO(review.accepted_csv(manager, job_id)), encoding="utf-8-sig")
+    assert list(accepted["Anchor"]) == [frame.iloc[0]["Anchor"]]
+    assert list(accepted.columns) == list(frame.columns)               # Confidence and Tier travel too
+    full = manager.results_csv(job_id).decode("utf-8-sig").splitlines()
+    assert review.accepted_csv(manager, job_id).decode("utf-8-sig").splitlines() == [full[0], full[1]]
+    workbook = pd.read_excel(io.BytesIO(frame_to_xlsx(review.accepted_frame(manager, job_id))))
+    assert list(workbook["Anchor"]) == [frame.iloc[0]["Anchor"]]
+
+
+def test_accept_a_whole_page_and_download_buttons_follow():
+    manager = get_manager()
+    job_id = finished(manager, pages=3)
+    app = open_page("jobs", {"job": job_id})
+    buttons = {d.label: d for d in app.get("download_button")}
+    assert buttons["Accepted (CSV)"].disabled and buttons["Accepted (Excel)"].disabled
+    app.button(key=f"{results_key(job_id)}_all_accepted").click().run()
+    assert_clean(app)
+    assert len(review.decisions(manager, job_id)) == 2                  # the two cards shown (high, medium)
+    buttons = {d.label: d for d in app.get("download_button")}
+    assert not buttons["Accepted (CSV)"].disabled
+    app.get("button_group")
+    show = next(w for w in app.get("button_group") if w.key == f"{results_key(job_id)}_show")
+    show.set_value("undecided").run()
+    assert cards(app) == []                                             # low is filtered out, the rest decided
+
+
+def test_results_without_tiers_show_no_tier_filter_and_the_score():
+    manager = get_manager()
+    job_id = finished(manager, GateTask.name, pages=2)
+    app = open_page("jobs", {"job": job_id})
+    assert_clean(app)
+    assert not [w for w in app.get("button_group") if w.key == f"{results_key(job_id)}_tiers"]
+    assert len(cards(app)) == 2 and all("score 0." in c for c in cards(app))
+
+
+def test_live_panel_shows_cards_with_the_anchor_in_its_context():
+    manager = get_manager()
+    job_id = seed_job(manager, "live.csv", pages=3)
+    wait_status(manager, job_id, "running")
+    GateTask.GATE.set()
+    wait_status(manager, job_id, "completed")
+    app = open_page("generate", {"job": job_id})
+    assert_clean(app)
+    panel = [h.value for h in app.get("html") if "Anchor in context" in h.value]
+    assert panel and "<mark" in panel[0] and "anchor 2" in panel[0]
+
+
+def test_orphans_before_are_unknown_without_existing_links():
+    manager = get_manager()
+    job_id = finished(manager, GateTask.name, pages=2, links=False)
+    app = open_page("jobs", {"job": job_id})
+    assert_clean(app)
+    assert any(m.label == "Orphan pages before" and m.value == "unknown" for m in app.metric)
+    assert not any(m.label == "Orphan pages after the suggestions" for m in app.metric)
+    with_links = finished(manager, GateTask.name, pages=2, links=True)
+    app = open_page("jobs", {"job": with_links})
+    assert any(m.label == "Orphan pages after the suggestions" for m in app.metric)
+
+
+def test_annotation_file_is_plain_json_written_whole(tmp_path):
+    manager = get_manager()
+    job_id = finished(manager, GateTask.name, pages=1)
+    manager.set_annotation(job_id, "review\tx", "accepted")
+    stored = json.loads((manager.jobs_dir / f"{job_id}_annotations.json").read_text())
+    assert stored == {"review\tx": "accepted"}
+    assert not list(manager.jobs_dir.glob(".*.tmp"))
