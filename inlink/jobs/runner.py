@@ -149,6 +149,7 @@ class JobRunner:
         except StorageError as exc:
             return self._storage_outcome(exc)
         self.writer = writer
+        self.total_items = meta.get("total_items")   # the last known total, so progress shows while preparing
         ctx = TaskContext(self.job_id, meta.get("config") or {}, self.store.input_dir(self.job_id),
                           self._secrets, log=lambda m: self._log("log", m),
                           results=lambda: read_results(results, checkpoints, columns),

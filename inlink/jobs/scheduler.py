@@ -39,6 +39,14 @@ def close_session(meta: dict, items_done: int | None = None) -> None:
         meta["items_done"] = items_done
 
 
+def steps_finished(meta: dict) -> int:
+    """Preparation steps the last run finished (from the progress it flushed): a run that got further through
+    its steps than the one before made progress, even before its first item (e.g. it built and saved an index),
+    so the crash-loop cap does not count it as a crash in the same place."""
+    last, steps = meta.get("last_successful_step"), list(meta.get("steps") or ())
+    return steps.index(last) + 1 if last in steps else 0
+
+
 class JobScheduler:
     def __init__(self, store: JobStore, *, max_running: int, durability: str,
                  heartbeat_interval: float, stale_after: float, max_recoveries: int,
@@ -186,9 +194,11 @@ class JobScheduler:
         done = last.index + 1 if last else 0
         pid = (meta.get("owner") or {}).get("pid")
         close_session(meta, done)
-        same_place = done <= int(meta.get("recovery_progress_mark", -1))
+        steps = steps_finished(meta)
+        same_place = done <= int(meta.get("recovery_progress_mark", -1)) and \
+            steps <= int(meta.get("recovery_step_mark", steps))
         meta["recoveries"] = int(meta.get("recoveries") or 0) + 1 if same_place else 1
-        meta["recovery_progress_mark"] = done
+        meta["recovery_progress_mark"], meta["recovery_step_mark"] = done, steps
         if meta["recoveries"] > self.max_recoveries:
             message = (f"Failed: it crashed {meta['recoveries']} times in a row without progress "
                        f"(max_recoveries={self.max_recoveries}); resume it to try again.")
