@@ -54,6 +54,7 @@ class Job:
     session_items_start: int = 0
     recoveries: int = 0                    # takeovers in a row without progress (crash-loop cap)
     recovery_progress_mark: int = -1
+    recovery_step_mark: int | None = None   # preparation steps finished at the last recovery
     extra: dict = field(default_factory=dict)   # keys this version does not know: kept as they are
 
     # -- (de)serialisation --------------------------------------------------------------------

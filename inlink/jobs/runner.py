@@ -167,6 +167,7 @@ class JobRunner:
         except StorageError as exc:
             return self._storage_outcome(exc)
         self.writer = writer
+        self.total_items = job.total_items   # the last known total, so progress shows while preparing
         ctx = TaskContext(self.job_id, job.config or {}, self.store.input_dir(self.job_id),
                           self._secrets, log=lambda m: self._log("log", m),
                           results=lambda: read_results(results, checkpoints, columns),

@@ -27,6 +27,14 @@ TICK = 0.2            # control requests reach a runner within this
 SCAN_EVERY = 0.5      # how often the folder is scanned for queued and orphaned jobs
 
 
+def steps_finished(job: Job) -> int:
+    """Preparation steps the last run finished (from the progress it flushed): a run that got further through
+    its steps than the one before made progress, even before its first item (e.g. it built and saved an index),
+    so the crash-loop cap does not count it as a crash in the same place."""
+    last, steps = job.last_successful_step, list(job.steps or ())
+    return steps.index(last) + 1 if last in steps else 0
+
+
 class JobScheduler:
     def __init__(self, store: JobStore, *, max_running: int, durability: str,
                  heartbeat_interval: float, stale_after: float, max_recoveries: int,
@@ -175,9 +183,12 @@ class JobScheduler:
         done = last.index + 1 if last else 0
         pid = (job.owner or {}).get("pid")
         job.close_session(done, ended=(job.owner or {}).get("heartbeat"))   # its last sign of life, not now
-        same_place = done <= int(job.recovery_progress_mark if job.recovery_progress_mark is not None else -1)
+        steps = steps_finished(job)
+        progress_mark = job.recovery_progress_mark if job.recovery_progress_mark is not None else -1
+        step_mark = job.recovery_step_mark if job.recovery_step_mark is not None else steps
+        same_place = done <= int(progress_mark) and steps <= int(step_mark)
         job.recoveries = job.recoveries + 1 if same_place else 1
-        job.recovery_progress_mark = done
+        job.recovery_progress_mark, job.recovery_step_mark = done, steps
         if job.recoveries > self.max_recoveries:
             message = (f"Failed: it crashed {job.recoveries} times in a row without progress "
                        f"(max_recoveries={self.max_recoveries}); resume it to try again.")

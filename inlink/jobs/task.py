@@ -44,6 +44,13 @@ class TaskContext:
     def log(self, message: str) -> None:
         self._log(str(message))
 
+    @property
+    def state_dir(self) -> Path:
+        """A folder for state the task can rebuild but would rather not (e.g. a built index), kept between
+        runs and removed with the job. Inside the job's input folder under a name no input can take (input
+        names start with a letter or digit); the task creates it when it first saves something."""
+        return self.input_dir / ".state"
+
     def results_so_far(self) -> pd.DataFrame:
         return self._results()
 

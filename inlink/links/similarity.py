@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from inlink.links.text import STOP_WORDS, TOKEN_PATTERN
 
@@ -34,6 +33,8 @@ def page_document(title: str, h1: str, content: str) -> str:
 
 def build_tfidf(documents: list[str], titles: list[str]) -> TfidfModel:
     """Fit TF-IDF over the site's own pages (sublinear tf, English stop words, terms seen in 2+ pages)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer  # on demand: a resume restores the model, no fit
+
     min_df = 2 if len(documents) >= 20 else 1
     max_df = 0.5 if len(documents) >= 20 else 1.0
     vectorizer = TfidfVectorizer(token_pattern=TOKEN_PATTERN, stop_words=sorted(STOP_WORDS), sublinear_tf=True,

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from inlink.links.stop_words import ENGLISH_STOP_WORDS   # not sklearn's module: a resume must not import sklearn
 
 # A token is a run of word characters, possibly joined by . - ' ’ (so "json.dumps", "built-in", "don't" are one
 # token): "json" never matches inside "json.dumps" or "jsonify".

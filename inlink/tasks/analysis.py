@@ -1,10 +1,12 @@
 """The link analysis as a durable job: the one module that knows both the job engine and the link engines.
 
-The job engine runs the task's preparation steps ("load", "index") again on every resume — they are
-deterministic and cheap next to the per-page work — and then calls `process` once per source page, in a stable
-order, checkpointing each page's rows. State that spans pages (new inbound links per target, for the
-max-inbound cap) is replayed from the committed rows on resume, so a resumed job ends with the same rows as an
-uninterrupted one.
+The job engine runs the task's preparation steps ("load", "index") on every run, then calls `process` once per
+source page, in a stable order, checkpointing each page's rows. Each step saves what it built (the parsed site,
+the link index before any page was analysed) in the job's state folder, so a resume restores it in a fraction
+of a second instead of rebuilding it (saved_state.py: versioned, checksummed, rebuilt when unusable; the
+preparation is deterministic, so a rebuild gives the same state). State that spans pages (new inbound links per
+target, for the max-inbound cap) is replayed from the committed rows on resume, so a resumed job ends with the
+same rows as an uninterrupted one.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from inlink.exports import frame_to_csv
 from inlink.gemini.keys import api_key_from_env
 from inlink.jobs import ItemError, JobManager, PauseJob, Task, TaskContext, register_task
 from inlink.site.tables import table_suffix
+from inlink.tasks import saved_state
 
 TASK_NAME = "link_analysis"
 ENGINES = ("offline", "gemini")
@@ -143,7 +146,12 @@ class PageAnalyzer:
 def build_page_analyzer(site: site_import.SiteData, options: Mapping, api_key: str | None,
                         spent_usd: float = 0.0) -> PageAnalyzer:
     """Build the index once and attach the chosen engine; raises a plain error when Gemini has no key."""
-    index = analyzer.build_index(site, analysis_config(options))
+    return page_analyzer_for(analyzer.build_index(site, analysis_config(options)), options, api_key, spent_usd)
+
+
+def page_analyzer_for(index: analyzer.LinkIndex, options: Mapping, api_key: str | None,
+                      spent_usd: float = 0.0) -> PageAnalyzer:
+    """The chosen engine over a built (or restored) index; raises a plain error when Gemini has no key."""
     if options["engine"] == "offline":
         return PageAnalyzer(index=index)
     return PageAnalyzer(index=index, gemini=_gemini_engine(options, api_key, spent_usd))
@@ -170,13 +178,14 @@ class LinkAnalysisTask(Task):
 
     def prepare(self, ctx: TaskContext, step: str) -> None:
         if step == "load":
-            ctx.state["site"] = _load_job_site(ctx)
+            ctx.state["site"] = _restored_or_built(ctx, "site", lambda: _load_job_site(ctx))
         elif step == "index":
             options = ctx.config["options"]
-            done = ctx.results_so_far()
-            page_analyzer = build_page_analyzer(ctx.state["site"], options, ctx.secrets.get(SECRET_KEY),
-                                                spent_usd=_spent_so_far(ctx))
-            analyzer.record_suggestions(page_analyzer.index, done.to_dict("records"))
+            index = _restored_or_built(ctx, "index", lambda: analyzer.build_index(ctx.state["site"],
+                                                                                  analysis_config(options)))
+            page_analyzer = page_analyzer_for(index, options, ctx.secrets.get(SECRET_KEY),
+                                              spent_usd=_spent_so_far(ctx))
+            analyzer.record_suggestions(page_analyzer.index, ctx.results_so_far().to_dict("records"))
             ctx.state["pages"] = page_analyzer
 
     def concurrency_for(self, ctx: TaskContext) -> int:
@@ -200,6 +209,41 @@ class LinkAnalysisTask(Task):
         summary = analyzer.summarize(ctx.state["pages"].index, ctx.results_so_far())
         return {**summary, "pages_analysed": len(self.items(ctx)),
                 "import": ctx.state["site"].report.as_dict(max_items=200)}
+
+
+def _restored_or_built(ctx: TaskContext, name: str, build: Callable[[], object]) -> object:
+    """What a preparation step built in an earlier run of this job, else build it now and save it.
+
+    Saved before any page touches it (the index's inbound counts are replayed from the committed rows after),
+    so a restored object equals a freshly built one. A save the disk refuses only costs the next resume a
+    rebuild: the job goes on.
+    """
+    path = ctx.state_dir / f"{name}{saved_state.SUFFIX}"
+    key = _state_key(ctx)
+    restored, problem = saved_state.load(path, key)
+    if problem is None:
+        ctx.log(f"Restored the {name} saved by an earlier run.")
+        return restored
+    built = build()
+    if problem != "is missing":
+        ctx.log(f"The saved {name} {problem}: it was rebuilt.")
+    try:
+        saved_state.remove_leftovers(ctx.state_dir)
+        saved_state.save(path, built, key)
+    except OSError as exc:   # StorageError is an OSError
+        ctx.log(f"Could not save the {name} for a faster resume ({exc}); the job goes on.")
+    return built
+
+
+def _state_key(ctx: TaskContext) -> str:
+    """What the saved state was built from: the job's input files (by content) and its config."""
+    key = ctx.state.get("_state_key")
+    if key is None:
+        files = ctx.config.get("files") or {}
+        inputs = {name: saved_state.file_digest(ctx.input_dir / files[name])
+                  for name in ("pages", "links") if files.get(name)}
+        key = ctx.state["_state_key"] = saved_state.json_digest({"inputs": inputs, "config": ctx.config})
+    return key
 
 
 def _spent_so_far(ctx: TaskContext) -> float:

@@ -1,0 +1,131 @@
+"""Rebuildable state a job keeps between runs (the parsed site, the link index): versioned, checksummed files.
+
+Why: a resumed job would otherwise redo its preparation (read the crawl, fit TF-IDF, build the phrase index)
+before its first new page — seconds each time. The state is a cache, never the truth: a file that is missing,
+torn, corrupt, written by other code or for other inputs is ignored (and rebuilt by the caller), so the worst a
+bad file can cost is the time of that rebuild.
+
+One file per saved object:
+    b"INLINK-STATE\\n" + one JSON header line + the pickle payload
+The header carries the format version, the code fingerprint (the package's own sources and the library versions
+that shape the pickled objects), the caller's key (what the state was built from), and the payload's length and
+sha256. Files are written atomically (temp file, fsync, rename), so a kill -9 leaves the old file or the new one.
+pickle is safe here because the files are the job's own, written by this code inside the private jobs folder.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+from inlink.jobs.store import atomic_write_bytes
+
+MAGIC = b"INLINK-STATE\n"
+FORMAT_VERSION = 1
+SUFFIX = ".state"
+#: Packages whose sources shape what is saved: a change to any of their files invalidates every saved state.
+_SOURCE_PACKAGES = ("inlink.site", "inlink.links", "inlink.tasks")
+#: Libraries whose objects are pickled or whose results are saved (TF-IDF vocabularies, sparse matrices, frames).
+_LIBRARIES = ("numpy", "pandas", "scipy", "scikit-learn")
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """sha256 over the sources of the packages that build the state, the library versions and Python's.
+
+    Computed once per process (a few dozen small files); the library versions come from package metadata so
+    that checking a saved file never imports scikit-learn.
+    """
+    from importlib import import_module
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256(f"format {FORMAT_VERSION} python {sys.version_info[:2]}".encode())
+    for library in _LIBRARIES:
+        try:
+            digest.update(f"{library} {version(library)}\n".encode())
+        except PackageNotFoundError:
+            digest.update(f"{library} missing\n".encode())
+    for package in _SOURCE_PACKAGES:
+        folder = Path(import_module(package).__file__).parent
+        for source in sorted(folder.glob("*.py")):
+            digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """sha256 of a file's bytes (read in blocks: crawls can be large)."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def json_digest(value: object) -> str:
+    """sha256 of a JSON-ready value, keys sorted (a stable key for what a state was built from)."""
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def save(path: Path, obj: object, key: str) -> None:
+    """Pickle `obj` to `path` atomically with its header. Raises StorageError when the disk refuses."""
+    payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    header = {"format": FORMAT_VERSION, "code": code_fingerprint(), "key": key, "size": len(payload),
+              "sha256": hashlib.sha256(payload).hexdigest()}
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    atomic_write_bytes(path, MAGIC + json.dumps(header).encode() + b"\n" + payload)
+
+
+def load(path: Path, key: str) -> tuple[object | None, str | None]:
+    """(the object saved at `path` for `key`, None) or (None, why it cannot be used: missing, corrupt...)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None, "is missing"
+    except OSError as exc:
+        return None, f"cannot be read ({exc.strerror or exc})"
+    problem, payload = _check(data, key)
+    if problem:
+        return None, problem
+    try:
+        return pickle.loads(payload), None
+    except Exception as exc:  # noqa: BLE001  (any unpickling failure means: rebuild) e.g. a class renamed in a file outside the fingerprint, a library quirk
+        return None, f"cannot be unpickled ({type(exc).__name__}: {exc})"
+
+
+def _check(data: bytes, key: str) -> tuple[str | None, memoryview]:
+    """(why the file cannot be used or None, the payload)."""
+    view = memoryview(data)
+    if not data.startswith(MAGIC):
+        return "is not a saved-state file", view
+    end = data.find(b"\n", len(MAGIC))
+    try:
+        header = json.loads(data[len(MAGIC):end]) if end > 0 else None
+    except ValueError:
+        header = None
+    if not isinstance(header, dict):
+        return "has a damaged header", view
+    payload = view[end + 1:]
+    if header.get("format") != FORMAT_VERSION:
+        return f"has format {header.get('format')!r}, not {FORMAT_VERSION}", payload
+    if header.get("code") != code_fingerprint():
+        return "was written by another version of the code", payload
+    if header.get("key") != key:
+        return "was built from other inputs or options", payload
+    if header.get("size") != len(payload) or header.get("sha256") != hashlib.sha256(payload).hexdigest():
+        return "is corrupt (its checksum does not match)", payload
+    return None, payload
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Delete temp files of a save killed before its rename (the job's one writer calls this before saving)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(".") and entry.name.endswith(".tmp"):
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass

@@ -1,0 +1,352 @@
+"""Resume from saved state: the link task saves the parsed site and the built index, and a resumed job restores
+them instead of rebuilding (saved_state.py). A file that is missing, damaged or from other code is rebuilt; the
+rows are the same either way; a resumed job shows its progress while it prepares; and a run that finished a
+preparation step counts as progress for the crash-loop cap, checked with real kill -9s."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import resume_worker
+from waiting import wait_for
+
+from inlink.jobs.manager import JobManager, JobStatus, TaskContext
+from inlink.links import suggest as analyzer
+from inlink.tasks import analysis as link_task
+from inlink.tasks import saved_state
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_PAGES = ROOT / "sample_data" / "pages.csv"
+SAMPLE_LINKS = ROOT / "sample_data" / "inlinks.csv"
+OPTIONS = {"max_per_page": 4, "max_inbound_per_target": 2}
+
+
+@pytest.fixture
+def builds(monkeypatch) -> list[int]:
+    """Every call of the engine's build_index, counted (a restored index never calls it)."""
+    calls: list[int] = []
+    build = analyzer.build_index
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(analyzer, "build_index", counted)
+    return calls
+
+
+@pytest.fixture
+def job_folder(tmp_path) -> Path:
+    """A job's input folder as the job engine makes it: its own copy of the inputs."""
+    folder = tmp_path / "job_input"
+    folder.mkdir()
+    shutil.copyfile(SAMPLE_PAGES, folder / "pages.csv")
+    shutil.copyfile(SAMPLE_LINKS, folder / "links.csv")
+    return folder
+
+
+def job_config(**options) -> dict:
+    return {"options": link_task.clean_options("offline", {**OPTIONS, **options}),
+            "files": {"pages": "pages.csv", "links": "links.csv"}}
+
+
+def prepared(folder: Path, config: dict | None = None, log: list | None = None) -> TaskContext:
+    """A context after the task's preparation steps, as a (resumed) run has it before its first page."""
+    ctx = TaskContext("job", config or job_config(), folder, log=(log.append if log is not None else None),
+                      results=lambda: pd.DataFrame(columns=list(analyzer.RESULT_COLUMNS)))
+    task = link_task.LinkAnalysisTask()
+    for step in task.steps[:-1]:
+        task.prepare(ctx, step)
+    return ctx
+
+
+def all_rows(ctx: TaskContext) -> list[dict]:
+    task = link_task.LinkAnalysisTask()
+    return [row for item in task.items(ctx) for row in task.process(ctx, item)]
+
+
+def test_a_second_run_restores_the_site_and_index_instead_of_building_them(job_folder, builds):
+    first = prepared(job_folder)
+    assert len(builds) == 1
+    assert sorted(p.name for p in first.state_dir.iterdir()) == ["index.state", "site.state"]
+    log: list[str] = []
+    second = prepared(job_folder, log=log)
+    assert len(builds) == 1                      # the index was restored, not built again
+    assert any("Restored the index" in line for line in log)
+    pd.testing.assert_frame_equal(second.state["site"].pages, first.state["site"].pages)
+    assert second.state["site"].report == first.state["site"].report
+    assert all_rows(second) == all_rows(first)
+
+
+def _flip_a_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def _cut_in_half(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _other_format(path: Path) -> None:
+    data = path.read_bytes()
+    end = data.index(b"\n", len(saved_state.MAGIC))
+    header = json.loads(data[len(saved_state.MAGIC):end])
+    path.write_bytes(saved_state.MAGIC + json.dumps({**header, "format": 0}).encode() + data[end:])
+
+
+@pytest.mark.parametrize("damage, why", [
+    (_flip_a_byte, "corrupt"),
+    (_cut_in_half, "corrupt"),
+    (_other_format, "format"),
+    (Path.unlink, None),
+    (lambda path: path.write_bytes(b"\x00" * 64), "not a saved-state file"),
+])
+def test_a_missing_or_damaged_index_is_rebuilt_and_saved_again(job_folder, builds, damage, why):
+    expected = all_rows(prepared(job_folder))
+    index_file = job_folder / ".state" / "index.state"
+    damage(index_file)
+    log: list[str] = []
+    again = prepared(job_folder, log=log)
+    assert len(builds) == 2
+    if why:
+        assert any("index" in line and why in line and "rebuilt" in line for line in log), log
+    assert all_rows(again) == expected
+    prepared(job_folder)                       # the rebuilt index was saved: the next run restores it
+    assert len(builds) == 2
+
+
+def test_state_from_another_code_version_is_rebuilt(job_folder, builds, monkeypatch):
+    prepared(job_folder)
+    monkeypatch.setattr(saved_state, "code_fingerprint", lambda: "the next release")
+    log: list[str] = []
+    prepared(job_folder, log=log)
+    assert len(builds) == 2
+    assert any("another version of the code" in line for line in log)
+
+
+def test_state_built_for_other_options_or_inputs_is_not_used(job_folder, builds):
+    prepared(job_folder)
+    prepared(job_folder, job_config(max_per_page=2))
+    assert len(builds) == 2
+    (job_folder / "links.csv").write_bytes(SAMPLE_LINKS.read_bytes().replace(b"\n", b"\r\n"))
+    prepared(job_folder, job_config(max_per_page=2))
+    assert len(builds) == 3
+
+
+def test_the_code_fingerprint_follows_the_sources(tmp_path, monkeypatch):
+    """A change to any engine source file gives another fingerprint (so older state is rebuilt)."""
+    before = saved_state.code_fingerprint()
+    package = tmp_path / "fake_links"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "engine.py").write_text("VERSION = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(saved_state, "_SOURCE_PACKAGES", saved_state._SOURCE_PACKAGES + ("fake_links",))
+    saved_state.code_fingerprint.cache_clear()
+    try:
+        with_package = saved_state.code_fingerprint()
+        (package / "engine.py").write_text("VERSION = 2\n")
+        saved_state.code_fingerprint.cache_clear()
+        assert len({before, with_package, saved_state.code_fingerprint()}) == 3
+    finally:
+        saved_state.code_fingerprint.cache_clear()
+
+
+def test_a_resume_with_saved_state_does_not_import_scikit_learn(job_folder):
+    """scikit-learn costs about a second to import; only fitting TF-IDF needs it."""
+    prepared(job_folder)
+    script = ("import sys, pandas as pd\n"
+              "from inlink.jobs.manager import TaskContext\n"
+              "from inlink.tasks import analysis as t\n"
+              f"ctx = TaskContext('job', {job_config()!r}, {str(job_folder)!r}, "
+              "results=lambda: pd.DataFrame(columns=list(t.analyzer.RESULT_COLUMNS)))\n"
+              "task = t.LinkAnalysisTask()\n"
+              "[task.prepare(ctx, step) for step in task.steps[:-1]]\n"
+              "task.process(ctx, task.items(ctx)[0])\n"
+              "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sklearn'))\n")
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                         check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_stop_words_copy_equals_scikit_learns_list():
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from inlink.links.stop_words import ENGLISH_STOP_WORDS as copy
+    assert copy == ENGLISH_STOP_WORDS
+
+
+# -- through the job engine ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def manager(tmp_path):
+    mgr = JobManager(tmp_path / "jobs", heartbeat_interval=0.2)
+    yield mgr
+    mgr.shutdown(timeout=5)
+
+
+def start_sample(manager) -> str:
+    return link_task.start_analysis(manager, SAMPLE_PAGES.read_bytes(), pages_name="pages.csv",
+                                    links=SAMPLE_LINKS.read_bytes(), links_name="inlinks.csv", options=OPTIONS)
+
+
+class Gate:
+    """Holds one job's run at a chosen point until the test opens it."""
+
+    def __init__(self):
+        self.reached, self.opened = threading.Event(), threading.Event()
+
+    def hold(self) -> None:
+        self.reached.set()
+        assert self.opened.wait(30), "the test never opened the gate"
+
+
+def test_a_paused_job_resumes_from_its_saved_index_with_identical_results(manager, builds, monkeypatch):
+    clean = start_sample(manager)
+    assert manager.wait(clean, timeout=60)["status"] == JobStatus.COMPLETED
+    expected = manager.results_csv(clean)
+    assert len(builds) == 1
+
+    gate, process = Gate(), link_task.LinkAnalysisTask.process
+
+    def held(task, ctx, item):
+        if ctx.job_id == job and len(ctx.results_so_far()) > 0 and not gate.reached.is_set():
+            gate.hold()
+        return process(task, ctx, item)
+
+    monkeypatch.setattr(link_task.LinkAnalysisTask, "process", held)
+    job = start_sample(manager)
+    assert gate.reached.wait(30)
+    manager.pause(job)
+    gate.opened.set()
+    paused = wait_for(lambda: (m := manager.get(job))["status"] == JobStatus.PAUSED and m, what="the pause")
+    assert 0 < paused["items_done"] < paused["total_items"]
+    assert len(builds) == 2
+    manager.resume(job)
+    assert manager.wait(job, timeout=60)["status"] == JobStatus.COMPLETED
+    assert len(builds) == 2                     # the resumed run restored the index
+    assert manager.results_csv(job) == expected
+    assert manager.get(job)["summary"] == manager.get(clean)["summary"]
+    assert any("Restored the index" in e["message"] for e in manager.events(job, limit=500))
+
+
+def test_a_resuming_job_shows_its_pages_done_while_it_prepares(manager, monkeypatch):
+    gate, pause_at = Gate(), threading.Event()
+    load, process = saved_state.load, link_task.LinkAnalysisTask.process
+
+    def paused_after_a_few(task, ctx, item):
+        rows = process(task, ctx, item)
+        if len(ctx.results_so_far()) + len(rows) > 0:
+            pause_at.set()
+        return rows
+
+    def held_load(*args, **kwargs):
+        if pause_at.is_set() and manager.get(job)["status"] == JobStatus.RUNNING and not gate.opened.is_set():
+            gate.hold()
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(link_task.LinkAnalysisTask, "process", paused_after_a_few)
+    monkeypatch.setattr(saved_state, "load", held_load)
+    job = start_sample(manager)
+    assert pause_at.wait(30)
+    manager.pause(job)
+    paused = wait_for(lambda: (m := manager.get(job))["status"] == JobStatus.PAUSED and m, what="the pause")
+    manager.resume(job)
+    assert gate.reached.wait(30)
+    try:
+        preparing = wait_for(lambda: (m := manager.get(job))["current_step"] == "load" and m, what="a flush")
+        assert preparing["status"] == JobStatus.RUNNING
+        assert preparing["progress"]["items_done"] == paused["items_done"] > 0
+        assert preparing["progress"]["total_items"] == paused["total_items"]
+        assert preparing["progress"]["percentage"] == paused["progress"]["percentage"] > 0
+    finally:
+        gate.opened.set()
+    assert manager.wait(job, timeout=60)["status"] == JobStatus.COMPLETED
+
+
+# -- the crash-loop cap under real kill -9 -------------------------------------------------------------------
+
+
+def run_killed_at(jobs_dir: Path, job_id: str, holds: list[str], tmp_path: Path) -> None:
+    """One worker process per hold point: it runs the job until it reaches that point, then gets SIGKILL."""
+    reached = tmp_path / "reached"
+    with open(tmp_path / "worker.log", "ab") as log:
+        for point in holds:
+            reached.unlink(missing_ok=True)
+            proc = spawn(jobs_dir, job_id, log, tmp_path, hold=point, reached=reached)
+            try:
+                wait_for(lambda proc=proc: reached.exists() or proc.poll() is not None, timeout=60,
+                         what=f"the worker reaching {point}")
+                assert proc.poll() is None, (tmp_path / "worker.log").read_text()[-3000:]
+            finally:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait()
+
+
+def spawn(jobs_dir: Path, job_id: str, log, tmp_path: Path, **env) -> subprocess.Popen:
+    variables = {"INLINK_TEST_RECORD": str(tmp_path / "builds.txt"),
+                 **{f"INLINK_TEST_{name.upper()}": str(value) for name, value in env.items()}}
+    return subprocess.Popen([sys.executable, resume_worker.__file__, str(jobs_dir), job_id],
+                            stdout=log, stderr=subprocess.STDOUT, env={**_base_env(), **variables})
+
+
+def _base_env() -> dict:
+    return {k: v for k, v in os.environ.items() if not k.startswith("INLINK_TEST_")}
+
+
+def final_run(jobs_dir: Path, job_id: str, tmp_path: Path) -> int:
+    with open(tmp_path / "worker.log", "ab") as log:
+        return spawn(jobs_dir, job_id, log, tmp_path).wait(timeout=120)
+
+
+@pytest.mark.slow
+def test_runs_killed_after_finishing_a_new_step_each_are_not_a_crash_loop(_isolated_jobs_dir, tmp_path):
+    """Four kills in a row without an item done, but each run finished one more step: the job is healthy."""
+    manager = JobManager(_isolated_jobs_dir, autostart=False)
+    job_id = manager.create_job("test_stepped")
+    run_killed_at(_isolated_jobs_dir, job_id, ["step-two", "step-three", "step-four", "step-five"], tmp_path)
+    assert manager.get(job_id)["status"] == JobStatus.RUNNING          # orphaned, not failed
+    assert final_run(_isolated_jobs_dir, job_id, tmp_path) == 0
+    meta = manager.get(job_id)
+    assert meta["status"] == JobStatus.COMPLETED and meta["items_done"] == 2
+    assert sum(e["event"] == "recovered" for e in manager.events(job_id, limit=500)) == 4
+
+
+@pytest.mark.slow
+def test_runs_killed_again_and_again_in_the_same_step_still_fail_the_job(_isolated_jobs_dir, tmp_path):
+    manager = JobManager(_isolated_jobs_dir, autostart=False)
+    job_id = manager.create_job("test_stepped")
+    run_killed_at(_isolated_jobs_dir, job_id, ["step-three"] * 4, tmp_path)
+    assert final_run(_isolated_jobs_dir, job_id, tmp_path) == 3
+    meta = manager.get(job_id)
+    assert meta["status"] == JobStatus.FAILED and meta["error"]["type"] == "RepeatedCrash"
+    assert meta["can_resume"]
+
+
+@pytest.mark.slow
+def test_link_job_killed_while_it_builds_and_uses_its_index_completes_with_identical_rows(
+        _isolated_jobs_dir, tmp_path):
+    """Run 1 is killed inside the index build (the site is saved), run 2 after building and saving the
+    index, runs 3 and 4 before their first page (they restore the index): four kills, no page done, and
+    the job still completes, with the rows of an uninterrupted run and the index built once."""
+    manager = JobManager(_isolated_jobs_dir, autostart=False)
+    job_id = start_sample(manager)
+    run_killed_at(_isolated_jobs_dir, job_id, ["index", "item", "item", "item"], tmp_path)
+    assert (tmp_path / "builds.txt").read_text().split() == ["build", "build"]   # run 1 (held) and run 2
+    assert final_run(_isolated_jobs_dir, job_id, tmp_path) == 0, (tmp_path / "worker.log").read_text()[-3000:]
+    assert (tmp_path / "builds.txt").read_text().split() == ["build", "build"]
+    assert manager.get(job_id)["status"] == JobStatus.COMPLETED
+    clean = tmp_path / "clean.csv"
+    link_task.run_to_csv(SAMPLE_PAGES, SAMPLE_LINKS, options=OPTIONS, out_path=clean)
+    assert manager.results_csv(job_id) == clean.read_bytes()
