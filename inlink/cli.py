@@ -1,9 +1,10 @@
-"""Command line over the job engine: `python3 cli.py jobs list|status|pause|resume|stop|delete|
-export|cleanup|worker`.
+"""Command line over the job engine: `inlink ui|suggest`, `inlink jobs list|status|start|pause|resume|stop|delete|
+export|cleanup|worker` (`python3 cli.py ...` in a clone).
 
-A thin layer: every command is one JobManager call. Other modules add commands to the importable
-`cli` group (e.g. a top-level `suggest`) or to its `jobs` subgroup (e.g. `jobs start`).
-Errors print one line to stderr and exit non-zero; no traceback reaches the user.
+A thin layer: every command is one JobManager or link-task call. Other modules add commands to the importable
+`cli` group or to its `jobs` subgroup. Errors print one line to stderr and exit non-zero; no traceback reaches the
+user. Starts fast: the link engine (scikit-learn, pandas) and the Gemini SDK are imported only by the commands
+that analyse (`suggest`, `jobs start`, `jobs worker`), never by `--help`, `jobs list` or `jobs status`.
 """
 from __future__ import annotations
 
@@ -16,14 +17,8 @@ from pathlib import Path
 
 import click
 
-from inlink.jobs import JobError, JobManager, JobStatus, is_registered
-
-try:                                   # registers the "link_analysis" task when it exists
-    from inlink.tasks import analysis as link_task  # noqa: F401
-except ImportError:
-    link_task = None
-
-_ACTIVE = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
+from inlink import resources
+from inlink.jobs import Job, JobError, JobManager, JobStatus
 
 
 class _CleanErrors(click.Group):
@@ -71,8 +66,8 @@ def jobs() -> None:
     """List, inspect and control background jobs."""
 
 
-def _progress_text(meta: dict) -> str:
-    p = meta["progress"]
+def _progress_text(job: Job) -> str:
+    p = job.progress()
     total = "?" if p["total_items"] is None else p["total_items"]
     return f"{p['items_done']}/{total} ({p['percentage']:.0f}%)"
 
@@ -83,10 +78,10 @@ def _progress_text(meta: dict) -> str:
 def list_cmd(ctx: click.Context, status: str | None) -> None:
     """One line per job, newest first."""
     manager = _manager(ctx)
-    rows = manager.list_jobs(status)
-    for meta in rows:
-        click.echo(f"{meta['job_id']}  {meta['status']:<9}  {_progress_text(meta):>16}  "
-                   f"{meta['task']:<16}  {meta.get('created_at') or '':<24}  {meta.get('label') or ''}")
+    rows = manager.jobs(status)
+    for job in rows:
+        click.echo(f"{job.job_id}  {job.status.value:<9}  {_progress_text(job):>16}  "
+                   f"{job.task:<16}  {job.created_at or '':<24}  {job.label or ''}")
     if not rows:
         click.echo("no jobs")
     for problem in manager.problems():
@@ -100,21 +95,19 @@ def list_cmd(ctx: click.Context, status: str | None) -> None:
 def status_cmd(ctx: click.Context, job_id: str, as_json: bool) -> None:
     """Status, progress and the latest events of one job."""
     manager = _manager(ctx)
-    meta = manager.get(job_id)
+    job = manager.job(job_id)
     if as_json:
-        meta = dict(meta, owner={k: v for k, v in (meta.get("owner") or {}).items() if k != "token"}
-                    or None)
+        meta = dict(job.public(), owner={k: v for k, v in (job.owner or {}).items() if k != "token"} or None)
         click.echo(json.dumps(meta, indent=2, default=str))
         return
-    p = meta["progress"]
-    click.echo(f"job {meta['job_id']} ({meta['task']}) {meta['label'] or ''}".rstrip())
-    click.echo(f"status:   {meta['status']} - {meta.get('message') or ''}")
-    click.echo(f"step:     {meta['current_step_index'] + 1}/{meta['total_steps']} "
-               f"{meta['current_step']}")
-    click.echo(f"progress: {_progress_text(meta)}, {meta['rows_written']} rows, "
+    p = job.progress()
+    click.echo(f"job {job.job_id} ({job.task}) {job.label or ''}".rstrip())
+    click.echo(f"status:   {job.status.value} - {job.message or ''}")
+    click.echo(f"step:     {job.current_step_index + 1}/{job.total_steps} {job.current_step}")
+    click.echo(f"progress: {_progress_text(job)}, {job.rows_written} rows, "
                f"elapsed {p['elapsed_s']}s" + (f", ETA {p['eta_s']}s" if p["eta_s"] else ""))
-    if meta.get("error"):
-        click.echo(f"error:    {meta['error']['type']}: {meta['error']['message']}")
+    if job.error:
+        click.echo(f"error:    {job.error.get('type')}: {job.error.get('message')}")
     for event in manager.events(job_id, limit=5):
         click.echo(f"  {event['ts']}  {event['message']}")
 
@@ -169,6 +162,7 @@ def worker_cmd(ctx: click.Context, max_running: int, durability: str) -> None:
 
     Ctrl-C (or SIGTERM) pauses the running jobs cleanly after their current item and exits 0.
     """
+    _link_task()                       # registers the link analysis, so the worker can run its jobs
     interrupted = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: interrupted.set())
@@ -186,7 +180,7 @@ def worker_cmd(ctx: click.Context, max_running: int, durability: str) -> None:
 
 def _has_work(manager: JobManager) -> bool:
     """Queued jobs this process can run, or running ones (ours, or orphans we may recover)."""
-    return any(m["status"] in _ACTIVE and is_registered(m["task"]) for m in manager.list_jobs())
+    return manager.has_work()
 
 
 def _analysis_options(func):
@@ -216,9 +210,12 @@ def _options(max_per_page, max_inbound, exclude, model, budget_usd) -> dict:
 
 
 def _link_task():
-    if link_task is None:
-        raise click.ClickException("the link analysis is not installed (link_task.py is missing)")
-    return link_task
+    """The link analysis task (imported on demand: it loads the link engine; importing registers it)."""
+    try:
+        from inlink.tasks import analysis
+    except ImportError as exc:
+        raise click.ClickException(f"the link analysis cannot be loaded: {exc}") from None
+    return analysis
 
 
 @jobs.command("start")
@@ -262,9 +259,43 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, exclude, model,
         click.echo(f"note: stopped early: {summary['stopped_early']}", err=True)
 
 
-def main(argv=None) -> int:
+@cli.command("ui")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (default: Streamlit's, 8501).")
+@click.pass_context
+def ui_cmd(ctx: click.Context, port: int | None) -> None:
+    """Start the dashboard on localhost: the README's `streamlit run streamlit_app.py`, with its settings."""
+    command = [sys.executable, "-m", "streamlit", "run", str(resources.app_script()),
+               *streamlit_flags(resources.streamlit_config()), "--server.address=localhost"]
+    if port:
+        command.append(f"--server.port={port}")
+    env = dict(os.environ)
+    if ctx.obj.get("jobs_dir"):
+        env["INLINK_JOBS_DIR"] = str(Path(ctx.obj["jobs_dir"]).resolve())
+    sys.stdout.flush()
+    os.execve(sys.executable, command, env)   # Streamlit takes over this process (and its Ctrl-C)
+
+
+def streamlit_flags(config_file: Path) -> list[str]:
+    """`--section.option=value` for every setting of a .streamlit/config.toml, so the dashboard runs with the
+    repository's settings from any folder, and from an installed copy."""
+    import tomllib
+
     try:
-        return cli.main(args=argv, prog_name="cli.py", standalone_mode=False) or 0
+        settings = tomllib.loads(config_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    flags = []
+    for section, options in settings.items():
+        for name, value in (options.items() if isinstance(options, dict) else ()):
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            flags.append(f"--{section}.{name}={text}")
+    return flags
+
+
+def main(argv=None) -> int:
+    prog = "inlink" if Path(sys.argv[0]).name == "inlink" else "cli.py"
+    try:
+        return cli.main(args=argv, prog_name=prog, standalone_mode=False) or 0
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:

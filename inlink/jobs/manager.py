@@ -15,9 +15,11 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from inlink.jobs.record import ACTIVE_STATUSES, Job
 from inlink.jobs.annotations import read_annotations, update_annotations

@@ -20,9 +20,11 @@ import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from inlink.exports import safe_csv_bytes
 from inlink.fileio import open_private, write_all
@@ -321,6 +323,7 @@ def _read_span(path: Path, start: int, end: int) -> bytes:
 
 def _parse(source, columns: Sequence[str] | None = None, nrows: int | None = None) -> pd.DataFrame:
     """CSV -> frame; empty cells stay "" and numbers become numbers. `columns` = no header line."""
+    import pandas as pd    # on demand: `inlink jobs list` and the item loop never need it
     return pd.read_csv(source, header=None if columns else 0,
                        names=list(columns) if columns else None, nrows=nrows,
                        keep_default_na=False, na_values=[], encoding="utf-8")
@@ -347,6 +350,8 @@ class _Bounded(io.RawIOBase):
 
 def read_results(results: Path, checkpoints: Path, columns: Sequence[str],
                  limit: int | None = None, tail: bool = False) -> pd.DataFrame:
+    import pandas as pd
+
     last, end = committed_length(results, checkpoints)
     if last is None or last.rows_total == 0 or limit == 0:
         return pd.DataFrame(columns=list(columns))

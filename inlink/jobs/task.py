@@ -8,11 +8,19 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, ClassVar, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, Sequence
 
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from inlink.jobs.state import UnknownTask
+
+
+def _empty_frame() -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame()
 
 
 class TaskContext:
@@ -30,7 +38,7 @@ class TaskContext:
         self.state: dict[str, Any] = {}
         self.secrets: Mapping[str, str] = MappingProxyType(dict(secrets or {}))
         self._log = log or (lambda message: None)
-        self._results = results or pd.DataFrame
+        self._results = results or _empty_frame
         self._stop_flag = stop_flag or threading.Event()
         self._counters = counters or dict
         self._local = threading.local()   # counters of the item this thread is processing

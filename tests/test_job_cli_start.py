@@ -1,0 +1,70 @@
+"""`inlink` starts fast (no scikit-learn, google-genai or pandas for --help, jobs list, jobs status), and
+`inlink ui` serves the dashboard as the README's `streamlit run streamlit_app.py` does, on localhost."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+from jobtasks import REPO, wait_for
+
+HEAVY = ("sklearn", "google.genai", "pandas")
+PROBE = ("import sys; sys.path.insert(0, sys.argv.pop(1)); import inlink.cli as c; code = c.main(sys.argv[1:]);"
+         "print('LOADED', *[m for m in {heavy!r} if m in sys.modules])")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["jobs", "--help"], ["jobs", "list"],
+                                  ["jobs", "status", "0123456789ab"]])
+def test_quick_commands_import_no_heavy_library(args, tmp_path):
+    done = subprocess.run([sys.executable, "-c", PROBE.format(heavy=HEAVY), str(REPO),
+                           "--jobs-dir", str(tmp_path / "jobs"), *args],
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    loaded = [line for line in done.stdout.splitlines() if line.startswith("LOADED")]
+    assert loaded == ["LOADED"], f"{args} imported {loaded}; stderr: {done.stderr}"
+
+
+def test_an_unknown_job_id_is_refused_in_one_short_line_and_leaves_no_file(tmp_path):
+    jobs = tmp_path / "jobs"
+    for command in (["status", "0123456789ab"], ["pause", "0123456789ab"], ["resume", "0123456789ab"],
+                    ["stop", "0123456789ab"], ["delete", "0123456789ab"], ["pause", "x" * 5000]):
+        done = subprocess.run([sys.executable, str(REPO / "cli.py"), "--jobs-dir", str(jobs), "jobs", *command],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 1 and done.stderr.count("\n") == 1 and len(done.stderr) < 120, done.stderr
+    assert sorted(p.name for p in jobs.iterdir() if not p.name.startswith(".")) == []
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _health(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=2) as answer:
+            return answer.status == 200
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+def test_inlink_ui_serves_the_dashboard_on_localhost(tmp_path):
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, str(REPO / "cli.py"), "--jobs-dir", str(tmp_path / "jobs"), "ui",
+                             "--port", str(port)], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    try:
+        wait_for(lambda: _health(port) or proc.poll() is not None, timeout=60, what="the dashboard")
+        assert proc.poll() is None and _health(port)
+        listening = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True).stdout
+        local = {line.split()[3].rsplit(":", 1)[0] for line in listening.splitlines()}
+        assert local and local <= {"127.0.0.1", "[::1]"}, listening     # localhost only
+        wait_for(lambda: (tmp_path / "jobs").is_dir(), timeout=30, what="the job engine started with the server")
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
