@@ -22,7 +22,7 @@ from inlink.jobs.state import ItemError, JobNotFound, JobStatus, PauseJob, Stora
 from inlink.jobs.store import DISK_FULL_MESSAGE, JobStore, is_disk_full
 from inlink.jobs.task import Task, TaskContext
 
-_LOG = logging.getLogger("inlink.jobs")
+log = logging.getLogger(__name__)
 
 # Which request wins when several arrive before the item boundary.
 # "shutdown" is a pause asked by this process itself (metadata does not carry it, so a poll of the
@@ -343,7 +343,7 @@ class JobRunner:
 
     def _failed(self, step: str, exc: BaseException, where: str) -> Outcome:
         message = f"Failed in {where}: {exc.__class__.__name__}: {exc}"
-        _LOG.debug("job %s: %s", self.job_id, message, exc_info=exc)   # traceback for developers only
+        log.debug("job %s: %s", self.job_id, message, exc_info=exc)   # traceback for developers only
         return Outcome(JobStatus.FAILED.value, message, error=_error_dict(exc), failed_step=step)
 
 

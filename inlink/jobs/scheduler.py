@@ -22,7 +22,7 @@ from inlink.jobs.state import JobError, JobNotFound, JobStatus, StorageError, Un
 from inlink.jobs.store import JobStore, owner_alive, owner_record
 from inlink.jobs.task import get_task, is_registered
 
-_LOG = logging.getLogger("inlink.jobs")
+log = logging.getLogger(__name__)
 TICK = 0.2            # control requests reach a runner within this
 SCAN_EVERY = 0.5      # how often the folder is scanned for queued and orphaned jobs
 
@@ -111,7 +111,7 @@ class JobScheduler:
         except (JobError, OSError):
             pass                      # storage trouble: the next round tries again
         except Exception:             # a bug: keep scheduling, leave a trace for developers
-            _LOG.exception("job scheduler round failed")
+            log.exception("job scheduler round failed")
 
     def _poll_runners(self, now: float) -> None:
         """Relay requests written by other processes; heartbeat + progress about once a second."""
@@ -237,7 +237,7 @@ class JobScheduler:
             with self._lock:
                 self._unwritten[runner.job_id] = (runner, outcome)
         except Exception:
-            _LOG.exception("job %s: could not record how its run ended", runner.job_id)
+            log.exception("job %s: could not record how its run ended", runner.job_id)
         with self._lock:
             if self._runners.get(runner.job_id) is runner and runner.job_id not in self._unwritten:
                 del self._runners[runner.job_id]

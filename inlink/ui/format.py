@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-ACTIVE_STATUSES = ("queued", "running", "paused")
+from inlink.jobs import ACTIVE_STATUSES as _ENGINE_ACTIVE
+
+ACTIVE_STATUSES = tuple(status.value for status in _ENGINE_ACTIVE)   # the engine's, as the strings of get()
 RESUMABLE_STATUSES = ("paused", "failed", "stopped")
 
 #: status -> (label, badge colour, material icon)

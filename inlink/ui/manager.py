@@ -15,7 +15,7 @@ from pathlib import Path
 from inlink.tasks import analysis as link_task  # noqa: F401  (registers the link analysis task before any job is recovered)
 from inlink.jobs.manager import JobManager, default_jobs_dir
 
-LOG = logging.getLogger("inlink.ui")
+LOG = logging.getLogger(__name__)
 _LOCK = threading.Lock()
 _MANAGERS: dict[Path, JobManager] = {}
 

@@ -1,0 +1,97 @@
+"""Permissions and leftovers (issue 10 item 6): job data is private whatever the umask, a command on a job that does
+not exist leaves no file, lock files of deleted jobs are cleaned, and a bad job id is quoted shortened."""
+from __future__ import annotations
+
+import os
+import stat
+import time
+
+import pytest
+
+from inlink.jobs import InvalidJobId, JobManager, JobNotFound
+from jobtasks import wait_for
+
+
+@pytest.fixture(params=[0o022, 0o000], ids=["umask-022", "umask-000"])
+def umask(request):
+    old = os.umask(request.param)
+    yield request.param
+    os.umask(old)
+
+
+def modes(root) -> dict[str, int]:
+    return {str(path.relative_to(root)): stat.S_IMODE(path.stat().st_mode) for path in [root, *root.rglob("*")]}
+
+
+def test_job_data_is_private_whatever_the_umask(umask, tmp_path):
+    jobs = tmp_path / "data" / "jobs"
+    source = tmp_path / "pages.csv"
+    source.write_text("url\n/a\n")
+    manager = JobManager(jobs, heartbeat_interval=0.2)
+    try:
+        job_id = manager.create_job("test_counting", inputs={"pages.csv": source, "links.csv": b"x"},
+                                    config={"n": 5, "item_errors": [2]})
+        assert manager.wait(job_id, 20)["status"] == "completed"
+    finally:
+        manager.shutdown(timeout=5)
+    found = modes(jobs)
+    folders = {name for name in found if (jobs / name).is_dir() or name == "."}
+    assert {name: mode for name, mode in found.items() if name in folders} == dict.fromkeys(folders, 0o700)
+    assert {name: mode for name, mode in found.items() if name not in folders} == \
+        dict.fromkeys(set(found) - folders, 0o600)
+    assert {f"{job_id}.json", f"{job_id}_results.csv", f"{job_id}_checkpoints.log", f"{job_id}_events.jsonl",
+            f"{job_id}_input/pages.csv", f"{job_id}_input/links.csv"} <= set(found)
+
+
+def test_an_existing_folder_chosen_by_the_user_keeps_its_mode(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    os.chmod(shared, 0o755)
+    JobManager(shared, autostart=False)
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o755
+
+
+UNKNOWN = "0123456789ab"
+
+
+@pytest.mark.parametrize("call", ["get", "job", "events", "pause", "resume", "stop", "delete", "results_frame",
+                                  "results_count", "results_csv"])
+def test_a_job_that_does_not_exist_gets_no_file(manager, jobs_dir, call):
+    with pytest.raises(JobNotFound, match=f"job {UNKNOWN} not found"):
+        getattr(manager, call)(UNKNOWN)
+    assert not [p.name for p in jobs_dir.iterdir() if p.name.startswith(UNKNOWN)]
+
+
+def test_lock_files_of_deleted_jobs_are_cleaned_by_a_starting_manager(make_manager, jobs_dir):
+    manager = make_manager()
+    job_id = manager.create_job("test_counting", config={"n": 3})
+    assert manager.wait(job_id, 20)["status"] == "completed"
+    gone, fresh = "aaaaaaaaaaaa", "bbbbbbbbbbbb"
+    for name in (f"{gone}.lock", f"{gone}.run.lock", f"{fresh}.lock"):
+        (jobs_dir / name).touch()
+    old = time.time() - 3600
+    for name in (f"{gone}.lock", f"{gone}.run.lock"):
+        os.utime(jobs_dir / name, (old, old))
+    manager.delete(job_id)
+    assert not [p.name for p in jobs_dir.iterdir() if p.name.startswith(job_id)]
+    make_manager(autostart=False)
+    names = {p.name for p in jobs_dir.iterdir()}
+    assert f"{gone}.lock" not in names and f"{gone}.run.lock" not in names
+    assert f"{fresh}.lock" in names        # may belong to a job being created right now
+    assert manager.problems() == []
+
+
+def test_a_bad_job_id_is_quoted_shortened(manager):
+    with pytest.raises(InvalidJobId) as caught:
+        manager.pause("x" * 5000)
+    message = str(caught.value)
+    assert "'xxxxxxxxxxxxxxxxxxxx…" in message and len(message) < 100, message
+
+
+def test_a_job_deleted_while_another_command_waits_leaves_no_lock(manager, jobs_dir):
+    job_id = manager.create_job("test_counting", config={"n": 2})
+    wait_for(lambda: manager.get(job_id)["status"] == "completed", what="completion")
+    manager.delete(job_id)
+    with pytest.raises(JobNotFound):
+        manager.resume(job_id)
+    assert not [p.name for p in jobs_dir.iterdir() if p.name.startswith(job_id)]
