@@ -1,0 +1,51 @@
+"""The project as a package: pyproject.toml and requirements.txt agree, at most five .py files stand at the root,
+and the root entry points only re-export public APIs (import-linter cannot take a root module as a package)."""
+from __future__ import annotations
+
+import ast
+import tomllib
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+
+# What each root entry point may import: the public front doors only.
+ALLOWED = {
+    "job_manager.py": {"inlink.jobs"},
+    "analyzer.py": {"inlink.links.index", "inlink.links.suggest"},
+    "cli.py": {"sys", "inlink.cli"},
+}
+
+
+def requirement_lines(name: str) -> list[str]:
+    lines = (REPO / name).read_text(encoding="utf-8").splitlines()
+    return [line.split("#")[0].strip() for line in lines if line.split("#")[0].strip()]
+
+
+def test_pyproject_dependencies_are_requirements_txt():
+    assert PYPROJECT["project"]["dependencies"] == requirement_lines("requirements.txt")
+
+
+def test_the_console_script_and_the_shipped_files_exist():
+    module, _, function = PYPROJECT["project"]["scripts"]["inlink"].partition(":")
+    assert (REPO / Path(*module.split("."))).with_suffix(".py").is_file() and function == "main"
+    setuptools = PYPROJECT["tool"]["setuptools"]
+    for package, folder in setuptools["package-dir"].items():
+        for name in setuptools["package-data"][package]:
+            assert (REPO / folder / name).is_file(), f"{package}: {folder}/{name} is missing"
+    for module in setuptools["py-modules"]:
+        assert (REPO / f"{module}.py").is_file()
+
+
+def test_at_most_five_python_files_at_the_root():
+    assert len(list(REPO.glob("*.py"))) <= 5
+
+
+@pytest.mark.parametrize("name", sorted(ALLOWED))
+def test_root_entry_points_only_re_export_public_apis(name):
+    tree = ast.parse((REPO / name).read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    assert imported <= ALLOWED[name], imported - ALLOWED[name]
