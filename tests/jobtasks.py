@@ -9,6 +9,8 @@ Behaviour is driven by the job config so one task covers many cases:
   item_errors  item indexes that raise ItemError every time
   tricky       emit cells with quotes, commas, newlines and formula starts
   gate         path: every item waits until this file exists (lets a test act mid-item)
+  hold         {"from": item index, "gate": path}: items from that index on wait until the file exists, so a
+               test can act while the job is surely mid-way (no race against the machine's speed)
 """
 from __future__ import annotations
 
@@ -87,6 +89,9 @@ class CountingTask(Task):
             threading.Event().wait(delay)
         if config.get("gate"):
             wait_for(lambda: os.path.exists(config["gate"]), timeout=30, what="the test's gate")
+        hold = config.get("hold")
+        if hold and index >= hold["from"]:
+            wait_for(lambda: os.path.exists(hold["gate"]), timeout=60, what="the test to release the job")
         if _once(config.get("fail_once"), index):
             raise RuntimeError(f"item {index} broke once")
         if _once(config.get("pause_once"), index):
@@ -115,6 +120,14 @@ register_task(PooledCountingTask)
 def frame_rows(frame) -> list[tuple]:
     """Result rows as plain tuples, comparable with jobtasks.expected_rows()."""
     return [(str(r.item), int(r.n), str(r.text), int(r.value)) for r in frame.itertuples()]
+
+
+def held_job(manager, gate, task: str = "test_counting", at: int = 5, inputs=None, **config) -> str:
+    """A job whose items from `at` on wait for `gate` (a path); returns once `at` items are done, so the test
+    acts while the job is surely running mid-way. Touch the gate to let it go on."""
+    job_id = manager.create_job(task, inputs=inputs, config={"hold": {"from": at, "gate": str(gate)}, **config})
+    wait_for(lambda: manager.get(job_id)["items_done"] >= at, timeout=30, what=f"{at} items done")
+    return job_id
 
 
 def computed_keys(record_path) -> list[str]:

@@ -5,6 +5,7 @@ import errno
 import json
 import os
 import subprocess
+import threading
 import time
 from collections import Counter
 
@@ -14,7 +15,7 @@ from inlink import fileio
 from inlink.jobs import store as jobstore
 from inlink.jobs.manager import (InvalidJobId, InvalidJobOperation, JobManager, JobNotFound, JobStatus,
                          SecretInConfig, StorageError, UnknownTask)
-from jobtasks import computed_keys, expected_rows, frame_rows, rows_for, wait_for
+from jobtasks import computed_keys, expected_rows, frame_rows, held_job, rows_for, wait_for
 
 METADATA_KEYS = {
     "job_id", "task", "label", "status", "created_at", "started_at", "updated_at", "completed_at",
@@ -30,11 +31,11 @@ def run(manager, n=12, timeout=20, **config):
     return job_id, manager.wait(job_id, timeout)
 
 
-def pause_midway(manager, job_id, after=5):
-    """Wait until `after` items are done, pause, and return the paused job's metadata."""
-    wait_for(lambda: manager.get(job_id)["items_done"] >= after, what="progress")
+def pause_midway(manager, job_id, gate):
+    """Pause a held job (jobtasks.held_job), let it go on, and return the paused job's metadata."""
     manager.pause(job_id)
-    meta = manager.wait(job_id, 5, until=["paused"])
+    gate.touch()
+    meta = manager.wait(job_id, 10, until=["paused"])
     assert meta["status"] == "paused", meta
     return meta
 
@@ -105,9 +106,9 @@ def test_resume_uses_the_jobs_own_copy_of_inputs(make_manager, tmp_path):
     upload = tmp_path / "upload.csv"
     upload.write_text("url\n/x\n")
     manager = make_manager()
-    job_id = manager.create_job("test_counting", inputs={"pages.csv": upload},
-                                config={"n": 200, "delay": 0.004})
-    pause_midway(manager, job_id, after=3)
+    gate = tmp_path / "gate"
+    job_id = held_job(manager, gate, at=3, inputs={"pages.csv": upload}, n=200)
+    pause_midway(manager, job_id, gate)
     upload.unlink()
     manager.resume(job_id)
     meta = manager.wait(job_id, 20)
@@ -118,9 +119,9 @@ def test_resume_uses_the_jobs_own_copy_of_inputs(make_manager, tmp_path):
 # ----------------------------------------------------------------------------- pause / resume / stop
 def test_pause_acts_between_items_and_resume_never_repeats_one(manager, tmp_path):
     record = tmp_path / "computed.txt"
-    job_id = manager.create_job("test_counting", config={"n": 300, "delay": 0.004,
-                                                        "record": str(record)})
-    meta = pause_midway(manager, job_id)
+    gate = tmp_path / "gate"
+    job_id = held_job(manager, gate, n=300, record=str(record))
+    meta = pause_midway(manager, job_id, gate)
     assert meta["can_resume"] and meta["paused_at"] and meta["owner"] is None
     done = meta["items_done"]
     assert 5 <= done < 300
@@ -163,11 +164,12 @@ def test_resume_before_the_item_ends_withdraws_the_pause(make_manager, tmp_path)
     assert "paused" not in [e["event"] for e in owner.events(job_id, 100)]
 
 
-def test_stop_keeps_partial_results_and_is_final(manager):
-    job_id = manager.create_job("test_counting", config={"n": 200, "delay": 0.01})
-    wait_for(lambda: manager.get(job_id)["items_done"] >= 4, what="progress")
+def test_stop_keeps_partial_results_and_is_final(manager, tmp_path):
+    gate = tmp_path / "gate"
+    job_id = held_job(manager, gate, at=4, n=200)
     manager.stop(job_id)
-    meta = manager.wait(job_id, 5)
+    gate.touch()
+    meta = manager.wait(job_id, 10)
     assert meta["status"] == "stopped" and meta["stopped_at"] and not meta["can_resume"]
     rows = frame_rows(manager.results_frame(job_id))
     done = meta["items_done"]
@@ -227,9 +229,9 @@ def test_item_errors_are_logged_counted_done_and_the_job_goes_on(manager):
 
 def test_concurrent_items_commit_in_order(manager, tmp_path):
     record = tmp_path / "computed.txt"
-    job_id = manager.create_job("test_counting_pool", config={"n": 45, "delay": 0.01,
-                                                             "record": str(record)})
-    meta = pause_midway(manager, job_id, after=6)
+    gate = tmp_path / "gate"
+    job_id = held_job(manager, gate, task="test_counting_pool", at=6, n=45, record=str(record))
+    meta = pause_midway(manager, job_id, gate)
     assert frame_rows(manager.results_frame(job_id)) == expected_rows(meta["items_done"])
     manager.resume(job_id)
     assert manager.wait(job_id, 20)["status"] == "completed"
@@ -255,15 +257,16 @@ def test_cap_on_running_jobs_and_fifo_start(make_manager):
     assert starts == sorted(starts)
 
 
-def test_cap_counts_jobs_running_in_other_managers(make_manager):
+def test_cap_counts_jobs_running_in_other_managers(make_manager, tmp_path):
     first = make_manager(max_running=1)
     second = make_manager(max_running=1)
-    a = first.create_job("test_counting", config={"n": 400, "delay": 0.01})
-    wait_for(lambda: first.get(a)["status"] == "running", what="a running")
+    gate = tmp_path / "gate"
+    a = held_job(first, gate, at=1, n=400)
     b = second.create_job("test_counting", config={"n": 2})
     assert second.get(b)["status"] == "queued"
     assert first.wait(b, 1, until=["running", "completed"])["status"] == "queued"
     first.stop(a)
+    gate.touch()
     assert second.wait(b, 10)["status"] == "completed"
 
 
@@ -399,11 +402,12 @@ def test_problems_come_from_the_last_listing_even_a_clean_one(make_manager, monk
     assert manager.problems() == [] and scans["scan"] == 2         # not again after a clean one
 
 
-def test_cleanup_removes_only_old_finished_jobs(manager, jobs_dir):
+def test_cleanup_removes_only_old_finished_jobs(manager, jobs_dir, tmp_path):
     old, _ = run(manager, n=1)
     recent, _ = run(manager, n=1)
-    paused = manager.create_job("test_counting", config={"n": 400, "delay": 0.01})
-    pause_midway(manager, paused, after=1)
+    gate = tmp_path / "gate"
+    paused = held_job(manager, gate, at=1, n=400)
+    pause_midway(manager, paused, gate)
     meta = json.loads((jobs_dir / f"{old}.json").read_text())
     meta.update(completed_at="2020-01-01T00:00:00.000Z", updated_at="2020-01-01T00:00:00.000Z",
                 created_at="2020-01-01T00:00:00.000Z")
@@ -457,10 +461,11 @@ def _orphan(jobs_dir, job_id, **extra):
     path.write_text(json.dumps(meta))
 
 
-def test_orphaned_running_job_is_recovered_by_a_new_manager(make_manager, jobs_dir):
+def test_orphaned_running_job_is_recovered_by_a_new_manager(make_manager, jobs_dir, tmp_path):
     first = make_manager()
-    job_id = first.create_job("test_counting", config={"n": 300, "delay": 0.004})
-    pause_midway(first, job_id)
+    gate = tmp_path / "gate"
+    job_id = held_job(first, gate, n=300)
+    pause_midway(first, job_id, gate)
     first.shutdown()
     _orphan(jobs_dir, job_id)
     second = make_manager()
@@ -471,11 +476,12 @@ def test_orphaned_running_job_is_recovered_by_a_new_manager(make_manager, jobs_d
     assert recovered and "Recovered after restart" in recovered[0]["message"]
 
 
-def test_owner_with_a_stale_heartbeat_is_not_taken_over_while_it_still_writes(make_manager, jobs_dir):
+def test_owner_with_a_stale_heartbeat_is_not_taken_over_while_it_still_writes(make_manager, jobs_dir, tmp_path):
     """A suspended laptop wakes with every heartbeat stale: a live writer must not get a second writer."""
     first = make_manager()
-    job_id = first.create_job("test_counting", config={"n": 40, "delay": 0.002})
-    pause_midway(first, job_id)
+    gate = tmp_path / "gate"
+    job_id = held_job(first, gate, n=40)
+    pause_midway(first, job_id, gate)
     first.shutdown()
     _orphan(jobs_dir, job_id)                     # owner looks gone: dead pid, as after a crash...
     fence = jobstore.JobStore(jobs_dir).writer_lock(job_id)
@@ -505,33 +511,44 @@ def test_repeated_crashes_without_progress_end_as_failed(make_manager, jobs_dir)
     assert meta["can_resume"]
 
 
-def test_shutdown_without_pause_hands_the_job_back_to_the_queue(make_manager):
+def shutdown_while_held(manager, job_id, gate, pause: bool) -> None:
+    """Shut the manager down while its job waits at the gate; open the gate once the shutdown asked it to stop."""
+    runner = manager._scheduler.runner(job_id)
+    closing = threading.Thread(target=manager.shutdown, kwargs={"pause": pause})
+    closing.start()
+    wait_for(lambda: runner.requested is not None, what="the shutdown's request")
+    gate.touch()
+    closing.join(30)
+
+
+def test_shutdown_without_pause_hands_the_job_back_to_the_queue(make_manager, tmp_path):
     first = make_manager()
-    job_id = first.create_job("test_counting", config={"n": 300, "delay": 0.004})
-    wait_for(lambda: first.get(job_id)["items_done"] >= 3, what="progress")
-    first.shutdown()
+    gate = tmp_path / "gate"
+    job_id = held_job(first, gate, at=3, n=300)
+    shutdown_while_held(first, job_id, gate, pause=False)
     assert first.get(job_id)["status"] == "queued"
     second = make_manager()
     assert second.wait(job_id, 20)["status"] == "completed"
     assert frame_rows(second.results_frame(job_id)) == expected_rows(300)
 
 
-def test_shutdown_with_pause_pauses_running_jobs(make_manager):
+def test_shutdown_with_pause_pauses_running_jobs(make_manager, tmp_path):
     manager = make_manager()
-    job_id = manager.create_job("test_counting", config={"n": 1000, "delay": 0.005})
-    wait_for(lambda: manager.get(job_id)["items_done"] >= 3, what="progress")
-    manager.shutdown(pause=True)
+    gate = tmp_path / "gate"
+    job_id = held_job(manager, gate, at=3, n=1000)
+    shutdown_while_held(manager, job_id, gate, pause=True)
     meta = manager.get(job_id)
     assert meta["status"] == "paused" and meta["owner"] is None
 
 
-def test_progress_while_running(manager):
-    job_id = manager.create_job("test_counting", config={"n": 300, "delay": 0.005})
-    wait_for(lambda: manager.get(job_id)["items_done"] >= 20, what="progress")
+def test_progress_while_running(manager, tmp_path):
+    gate = tmp_path / "gate"
+    job_id = held_job(manager, gate, at=20, n=300)
     progress = manager.get(job_id)["progress"]
     assert progress["total_items"] == 300 and 0 < progress["percentage"] < 100
     assert progress["rate_per_s"] > 0 and progress["eta_s"] > 0 and progress["elapsed_s"] >= 0
     manager.stop(job_id)
+    gate.touch()
     assert manager.wait(job_id, 5)["status"] == JobStatus.STOPPED
 
 

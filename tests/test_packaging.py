@@ -32,9 +32,9 @@ def test_the_console_script_and_the_shipped_files_exist():
     module, _, function = PYPROJECT["project"]["scripts"]["inlink"].partition(":")
     assert (REPO / Path(*module.split("."))).with_suffix(".py").is_file() and function == "main"
     setuptools = PYPROJECT["tool"]["setuptools"]
-    for package, folder in setuptools["package-dir"].items():
-        for name in setuptools["package-data"][package]:
-            assert (REPO / folder / name).is_file(), f"{package}: {folder}/{name} is missing"
+    for target, files in setuptools["data-files"].items():
+        for name in files:
+            assert (REPO / name).is_file(), f"{target}: {name} is missing"
     for module in setuptools["py-modules"]:
         assert (REPO / f"{module}.py").is_file()
 
