@@ -22,7 +22,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from inlink.jobs.store import atomic_write_bytes
+from inlink.fileio import atomic_write_bytes
 
 MAGIC = b"INLINK-STATE\n"
 FORMAT_VERSION = 1
@@ -68,7 +68,7 @@ def json_digest(value: object) -> str:
 
 
 def save(path: Path, obj: object, key: str) -> None:
-    """Pickle `obj` to `path` atomically with its header. Raises StorageError when the disk refuses."""
+    """Pickle `obj` to `path` atomically with its header. Raises OSError when the disk refuses."""
     payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
     header = {"format": FORMAT_VERSION, "code": code_fingerprint(), "key": key, "size": len(payload),
               "sha256": hashlib.sha256(payload).hexdigest()}
