@@ -3,19 +3,20 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from inlink.jobs import ACTIVE_STATUSES as _ENGINE_ACTIVE
+from inlink.jobs import ACTIVE_STATUSES as ACTIVE_STATUSES   # the engine's (queued, running, paused), re-exported
+from inlink.jobs import JobStatus
 
-ACTIVE_STATUSES = tuple(status.value for status in _ENGINE_ACTIVE)   # the engine's, as the strings of get()
-RESUMABLE_STATUSES = ("paused", "failed", "stopped")
+# JobStatus is a str enum: its members compare equal to (and hash like) the status strings of get()'s dicts.
+RESUMABLE_STATUSES = (JobStatus.PAUSED, JobStatus.FAILED, JobStatus.STOPPED)
 
 #: status -> (label, badge colour, material icon)
 STATUS_STYLE = {
-    "queued": ("Queued", "gray", ":material/schedule:"),
-    "running": ("Running", "blue", ":material/autorenew:"),
-    "paused": ("Paused", "orange", ":material/pause_circle:"),
-    "completed": ("Completed", "green", ":material/check_circle:"),
-    "failed": ("Failed", "red", ":material/error:"),
-    "stopped": ("Stopped", "gray", ":material/stop_circle:"),
+    JobStatus.QUEUED: ("Queued", "gray", ":material/schedule:"),
+    JobStatus.RUNNING: ("Running", "blue", ":material/autorenew:"),
+    JobStatus.PAUSED: ("Paused", "orange", ":material/pause_circle:"),
+    JobStatus.COMPLETED: ("Completed", "green", ":material/check_circle:"),
+    JobStatus.FAILED: ("Failed", "red", ":material/error:"),
+    JobStatus.STOPPED: ("Stopped", "gray", ":material/stop_circle:"),
 }
 
 
@@ -28,7 +29,7 @@ def shown_status(job: dict) -> str:
     """The status as the user should read it: 'Pausing' / 'Stopping' while a request waits for the page
     in progress, so the click shows at once in every tab."""
     requested = job.get("requested_action")
-    if job.get("status") == "running" and requested in ("pause", "stop"):
+    if job.get("status") == JobStatus.RUNNING and requested in ("pause", "stop"):
         return "Pausing" if requested == "pause" else "Stopping"
     return status_label(job.get("status"))
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from inlink.jobs.manager import JobError, JobNotFound
+from inlink.jobs import JobError, JobNotFound, JobStatus
 from inlink.ui import eta
 from inlink.ui import format as fmt
 from inlink.ui import navigation
@@ -151,7 +151,7 @@ def _figures(job: dict) -> None:
     progress = job.get("progress") or {}
     index, steps = job.get("current_step_index"), job.get("total_steps")
     step_label = f"Step {int(index) + 1} of {steps}" if index is not None and steps else "Step"
-    step = "Done" if job.get("status") == "completed" else str(job.get("current_step") or "—").title()
+    step = "Done" if job.get("status") == JobStatus.COMPLETED else str(job.get("current_step") or "—").title()
     columns = st.columns(5)
     columns[0].metric(step_label, step)
     recent, left = _recent_figures(job)
@@ -165,7 +165,7 @@ def _recent_figures(job: dict) -> tuple[float | None, str]:
     """(recent pages per second or None, time left as shown) from what this tab saw of the running job."""
     slot = f"{_SAMPLES}{job['job_id']}"
     done, total, _ = fmt.progress_figures(job)
-    if job.get("status") != "running" or not total:
+    if job.get("status") != JobStatus.RUNNING or not total:
         st.session_state.pop(slot, None)     # paused or preparing time is not working time
         return None, "—"
     now = time.monotonic()
@@ -183,11 +183,11 @@ def _rate(progress: dict) -> float | None:
 
 def _message(job: dict) -> None:
     status, error = job.get("status"), job.get("error") or {}
-    if status == "failed":
+    if status == JobStatus.FAILED:
         where = f" during the {job['failed_step']} step" if job.get("failed_step") else ""
         hint = " You can resume it: it continues from its last checkpoint." if job.get("can_resume") else ""
         st.error(f"The analysis failed{where}: {error.get('message') or 'unknown error'}.{hint}")
-    elif job.get("message") and status in ("paused", "stopped", "queued"):
+    elif job.get("message") and status in (JobStatus.PAUSED, JobStatus.STOPPED, JobStatus.QUEUED):
         st.info(job["message"])
     notice = st.session_state.pop(_NOTICE, None)
     if notice:
@@ -196,7 +196,7 @@ def _message(job: dict) -> None:
 
 def _controls(manager, job: dict, key: str, download: bool) -> None:
     status, job_id = job.get("status"), job["job_id"]
-    can_pause = status in ("queued", "running") and not job.get("requested_action")
+    can_pause = status in (JobStatus.QUEUED, JobStatus.RUNNING) and not job.get("requested_action")
     can_resume = status in fmt.RESUMABLE_STATUSES and bool(job.get("can_resume", True))
     if not (can_pause or can_resume or status in fmt.ACTIVE_STATUSES or download):
         return   # a finished job on a page with its own downloads: nothing to control
@@ -215,7 +215,7 @@ def _controls(manager, job: dict, key: str, download: bool) -> None:
     if download:
         with buttons[3]:
             csv_download(manager, job, key=f"{key}_csv",
-                         label="Download results so far (CSV)" if status != "completed" else "Download CSV")
+                         label="Download results so far (CSV)" if status != JobStatus.COMPLETED else "Download CSV")
 
 
 def _act(manager, action: str, job_id: str, engine: str = "offline") -> None:

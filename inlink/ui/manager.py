@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from inlink.tasks import analysis as link_task  # noqa: F401  (registers the link analysis task before any job is recovered)
-from inlink.jobs.manager import JobManager, default_jobs_dir
+from inlink.jobs import JobManager, default_jobs_dir
 
 LOG = logging.getLogger(__name__)
 _LOCK = threading.Lock()

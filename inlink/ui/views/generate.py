@@ -11,7 +11,7 @@ from inlink import uploads as datasets
 from inlink.gemini import settings as gemini_settings
 from inlink.tasks import analysis as link_task
 from inlink.site import load as site_import
-from inlink.jobs.manager import JobError
+from inlink.jobs import JobError
 from inlink.ui import format as fmt
 from inlink.ui import navigation
 from inlink.ui.job_panel import gemini_key, job_panel, job_to_show, remember_gemini_key

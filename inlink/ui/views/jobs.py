@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from inlink.jobs.manager import JobError
+from inlink.jobs import JobError
 from inlink.ui import format as fmt
 from inlink.ui.exports import csv_download, xlsx_download
 from inlink.ui.job_panel import job_panel
