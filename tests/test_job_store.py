@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 import time
 
 import pytest
 
 from inlink import fileio
+from inlink.jobs import Job
 from inlink.jobs.state import (InvalidJobOperation, JobStatus, StorageError, check_transition, looks_secret,
                       secret_keys)
 from inlink.jobs.store import JobStore, atomic_write_bytes, owner_alive, owner_record, process_start_time
@@ -81,3 +83,29 @@ def test_events_survive_a_garbled_line(tmp_path):
     assert [e["message"] for e in store.read_events(job_id)] == ["one", "two"]
     assert store.read_events(job_id, limit=1)[0]["message"] == "two"
     assert store.read_events(job_id, limit=0) == store.read_events(job_id, limit=-1) == []
+
+
+OLD_FILE = {   # a job written before the typed record (and before some keys existed), plus a key from the future
+    "job_id": "0123456789ab", "task": "test_counting", "label": "old", "status": "paused",
+    "created_at": "2026-11-01T10:00:00.000Z", "started_at": "2026-11-01T10:00:01.000Z", "updated_at": None,
+    "completed_at": None, "paused_at": "2026-11-01T10:05:00.000Z", "stopped_at": None, "total_items": 10,
+    "items_done": 4, "progress_percentage": 40.0, "current_step": "count", "current_step_index": 1,
+    "total_steps": 2, "last_successful_step": "load", "failed_step": None, "error": None, "can_resume": True,
+    "attempts": 1, "owner": None, "rows_written": 6, "counters": {"tokens": 6}, "config": {"n": 10},
+    "summary": None, "message": "Paused by request.", "active_seconds": 12.5, "run_started_epoch": None,
+    "a_future_key": {"kept": True},
+}
+
+
+def test_an_old_job_file_loads_into_a_job_and_writes_back_the_same_keys(tmp_path):
+    job = Job.from_dict(OLD_FILE)
+    assert job.status is JobStatus.PAUSED and job.items_done == 4 and job.recoveries == 0
+    assert job.progress()["percentage"] == 40.0 and job.progress()["rate_per_s"] == round(4 / 12.5, 3)
+    data = job.to_dict()
+    assert {k: data[k] for k in OLD_FILE} == OLD_FILE            # every value as it was, unknown keys kept
+    assert [k for k in data if k in OLD_FILE] == list(OLD_FILE)   # same order; an unknown key goes last
+    store = JobStore(tmp_path)
+    store.meta_path(job.job_id).write_text(json.dumps(OLD_FILE))
+    assert store.read_job(job.job_id).to_dict() == data
+    with pytest.raises(AttributeError):
+        job.update(no_such_field=1)
