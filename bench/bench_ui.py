@@ -1,10 +1,13 @@
-"""UI speed figures: the Jobs page with 1,000 jobs, and one refresh of the live panel of a 100,000-row job.
+"""UI speed figures: the Jobs page with 1,000 jobs, one refresh of the live panel of a 100,000-row job, and
+how soon a second tab sees an action taken in the first.
 
 Targets: first render of the Jobs page ≤ 1 s with 1,000 jobs in jobs/; one panel refresh ≤ 100 ms on a job
-with 100,000 result rows (the panel reads only what it shows). Baselines measured in the same run: the
-JobManager's own listing of the 1,000 jobs, and the same panel refresh on a 100-row job.
+with 100,000 result rows (the panel reads only what it shows); an action (Pause, Resume) shows in another
+tab within 2 s. Baselines measured in the same run: the JobManager's own listing of the 1,000 jobs, the same
+panel refresh on a 100-row job, and the time the acting tab itself takes to show its action.
+The tab figures use the real server in headless Chromium (skipped with --no-browser or without Chromium).
 
-    python3 bench/bench_ui.py [--jobs 1000] [--rows 100000]
+    python3 bench/bench_ui.py [--jobs 1000] [--rows 100000] [--syncs 5] [--no-browser]
 """
 from __future__ import annotations
 
@@ -82,6 +85,7 @@ def clone_jobs(jobs_dir: Path, job_id: str, copies: int) -> None:
 def jobs_page_figures(manager, jobs_dir: Path, count: int) -> None:
     from streamlit.testing.v1 import AppTest
 
+    from inlink.ui import navigation
     from inlink.ui.jobs_table import matching_jobs, page_rows
 
     clone_jobs(jobs_dir, finished_job(manager, rows=20, rows_per_item=20), count - 1)
@@ -89,7 +93,7 @@ def jobs_page_figures(manager, jobs_dir: Path, count: int) -> None:
     data = timed(lambda: page_rows(matching_jobs(manager.list_jobs()), 1), repeat=3)
     app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     app.run()
-    app.switch_page("pages/3_Jobs.py")
+    app.switch_page(navigation.JOBS)
     start = time.perf_counter()
     app.run()
     first = time.perf_counter() - start
@@ -118,11 +122,75 @@ def panel_figures(manager, rows: int) -> None:
     print(f"  contrast  reading all {rows:,} rows          {full * 1000:8.1f} ms")
 
 
+def tab_sync_figures(syncs: int) -> None:
+    """Pause in tab A / Resume in tab B, `syncs` times each: how long until the other tab shows it."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from e2e_server import set_gate
+    from test_e2e_browser import CHROMIUM, CHROMIUM_ARGS, Server, ready, sync_api
+
+    from inlink.jobs.manager import JobManager
+    from inlink.tasks import analysis as link_task
+
+    with tempfile.TemporaryDirectory(prefix="bench_ui_tabs_") as folder:
+        folder = Path(folder)
+        set_gate(folder / "gate", 1)                       # page 0 runs, page 1 is held: the job stays running
+        creator = JobManager(folder / "jobs", autostart=False)
+        job_id = link_task.start_analysis(creator, ROOT / "sample_data" / "pages.csv", pages_name="pages.csv")
+        server = Server(folder / "jobs", folder / "server.log", folder / "gate").start()
+        try:
+            with sync_api.sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                tabs = [browser.new_page(viewport={"width": 1400, "height": 1000}) for _ in range(2)]
+                for tab in tabs:
+                    tab.goto(server.url(f"generate_links?job={job_id}"))
+                    ready(tab)
+                own, other = [], []
+                for _ in range(syncs):
+                    for actor, watcher, button, shown in ((0, 1, "Pause", "Paus(ing|ed)"),
+                                                          (1, 0, "Resume", "(Queued|Running)")):
+                        seen = _act_and_watch(tabs[actor], tabs[watcher], button, shown)
+                        own.append(seen[0])
+                        other.append(seen[1])
+                        print(f"    {button:6s} own {seen[0] * 1000:5.0f} ms, other tab {seen[1] * 1000:5.0f} ms")
+                        _status_is(tabs[watcher], "Paused" if button == "Pause" else "Running")
+                browser.close()
+        finally:
+            server.stop()
+    own_median, other_median = statistics.median(own), statistics.median(other)
+    print(f"An action in one tab, seen in another ({len(other)} actions, Pause and Resume):")
+    print(f"  baseline  the acting tab shows it           {own_median * 1000:8.0f} ms (median)")
+    print(f"  sync      the other tab shows it            {other_median * 1000:8.0f} ms (median, "
+          f"{other_median / own_median:.2f}x baseline; worst {max(other) * 1000:.0f} ms; target <= 2000 ms) "
+          f"{'OK' if max(other) <= 2.0 else 'OVER'}")
+
+
+_STATUS_JS = """(pattern) => { const bar = document.querySelector('[data-testid="stProgress"]');
+    return !!bar && new RegExp('^' + pattern + ' ·').test(bar.innerText); }"""
+
+
+def _act_and_watch(actor, watcher, button: str, shown: str) -> tuple[float, float]:
+    """Seconds until the acting tab, and until the watching tab, shows the action's status."""
+    actor.get_by_role("button", name=button).click()
+    start = time.perf_counter()
+    actor.wait_for_function(_STATUS_JS, arg=shown, timeout=30_000, polling=20)
+    own = time.perf_counter() - start
+    watcher.wait_for_function(_STATUS_JS, arg=shown, timeout=30_000, polling=20)
+    return own, time.perf_counter() - start
+
+
+def _status_is(tab, status: str) -> None:
+    tab.wait_for_function(_STATUS_JS, arg=status, timeout=30_000, polling=50)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=1000)
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--syncs", type=int, default=5)
+    parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args()
+    if not args.no_browser and Path("/usr/bin/chromium").is_file():
+        tab_sync_figures(args.syncs)
     with tempfile.TemporaryDirectory(prefix="bench_ui_") as folder:
         os.environ["INLINK_JOBS_DIR"] = str(Path(folder) / "jobs")
         from inlink.ui.manager import get_manager, jobs_dir, shutdown_all

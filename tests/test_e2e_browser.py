@@ -242,5 +242,31 @@ def test_job_survives_closed_tabs_and_a_killed_server(browser, server, tmp_path)
     rows = pd.read_csv(io.BytesIO(Path(download.value.path()).read_bytes()), encoding="utf-8-sig")
     assert not rows.duplicated(["Source", "Destination", "Anchor"]).any()   # no page analysed twice
     assert key_columns(rows) == key_columns(expected_rows(tmp_path))       # and none missing
+    review_and_download_accepted(browser, server, page, observer, job_id)
     jobs = open_page(browser, server, "jobs")
     shot(jobs, "jobs")
+
+
+def review_and_download_accepted(browser, server: Server, page, observer, job_id: str) -> None:
+    """The review at 1,400 px: no sideways scrolling, the anchor marked in its context; accept two
+    suggestions, see them from another tab, download only those."""
+    assert page.evaluate("""() => { const main = document.querySelector('[data-testid="stMain"]');
+        return main.scrollWidth <= main.clientWidth && document.documentElement.scrollWidth <= 1400; }""")
+    assert page.locator("mark").count() > 0
+    frame = observer.results_frame(job_id)
+    if "Tier" in frame:                                                      # the default tier filter
+        frame = frame[frame["Tier"].isin(["high", "medium"])]
+    accept = page.locator('[data-testid="stButtonGroup"] button', has_text=re.compile(r"^Accept$"))
+    accept.nth(0).click()
+    page.get_by_text("1 accepted ·").wait_for(timeout=WAIT_MS)
+    accept.nth(1).click()
+    page.get_by_text("2 accepted ·").wait_for(timeout=WAIT_MS)
+    ready(page)
+    shot(page, "review")
+    other_tab = open_page(browser, server, f"jobs?job={job_id}")
+    other_tab.get_by_text("2 accepted ·").wait_for(timeout=WAIT_MS)          # kept with the job, any tab
+    with other_tab.expect_download(timeout=WAIT_MS) as download:
+        other_tab.get_by_role("button", name="Accepted (CSV)").click()
+    accepted = pd.read_csv(io.BytesIO(Path(download.value.path()).read_bytes()), encoding="utf-8-sig")
+    assert key_columns(accepted) == key_columns(frame.head(2))
+    other_tab.close()

@@ -1,7 +1,7 @@
 """One JobManager per server process, shared by the server's lifespan hook and every page.
 
 Jobs must resume after a restart before anyone opens a page, so the manager is started from the `st.App`
-lifespan (see streamlit_app.py) and again, idempotently, on every page load (AppTest and plain
+lifespan (see streamlit_app.py) and again, idempotently, by every page (AppTest and plain
 `streamlit run` without the ASGI entry point never run the lifespan). The manager is keyed by its jobs folder
 because tests point INLINK_JOBS_DIR at a fresh temporary folder each time, in one process.
 """

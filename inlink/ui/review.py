@@ -13,6 +13,8 @@ import io
 
 import pandas as pd
 
+from inlink.exports import safe_csv_bytes
+
 ACCEPTED, REJECTED = "accepted", "rejected"
 DECISIONS = (ACCEPTED, REJECTED)
 TIERS = ("high", "medium", "low")
@@ -71,11 +73,7 @@ def accepted_csv(manager, job_id: str) -> bytes:
     keep = (decision_column(frame, decisions(manager, job_id)) == ACCEPTED).tolist()
     text = manager.results_csv(job_id).decode("utf-8-sig")
     rows = csv.reader(io.StringIO(text, newline=""))
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(next(rows, []))
-    writer.writerows(row for row, kept in zip(rows, keep) if kept)
-    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+    return safe_csv_bytes(next(rows, []), (row for row, kept in zip(rows, keep) if kept))
 
 
 def short_hash(key: str) -> str:
