@@ -1,10 +1,16 @@
-"""Speed of the site importer: the real docs corpus, and synthetic crawls of growing size.
+"""Speed and peak memory of the site importer: the real docs corpus, and synthetic crawls of growing size.
 
 Prints, for each case, the importer's time next to a baseline measured in the same run (a bare
 pandas.read_csv or read_excel of the same bytes), and for the synthetic crawls the time per 1,000 rows, which stays flat
-when the import is linear (no quadratic work). Nothing is written to disk.
+when the import is linear (no quadratic work).
 
-Run: python3 bench/bench_import.py [--sizes 5000 50000] [--repeat 3]
+Memory (--memory, on by default): each import runs in a fresh subprocess that reads the file from disk as a job
+does; its peak is the growth of the process's resident set (ru_maxrss after the import minus the resident set
+before it, so interpreter and libraries are not counted) and, separately, tracemalloc's peak (Python and numpy
+allocations). Both are printed as a multiple of the CSV's size (for a gzipped file, of the unpacked CSV; the
+packed size is shown too). Target: peak <= 3x the file's size.
+
+Run: python3 bench/bench_import.py [--sizes 5000 50000] [--repeat 3] [--no-memory] [--memory-only]
 """
 from __future__ import annotations
 
@@ -12,8 +18,13 @@ import argparse
 import csv
 import gzip
 import io
+import json
+import resource
+import subprocess
 import sys
+import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 import pandas as pd
@@ -113,14 +124,115 @@ def bench_xlsx(size: int, repeat: int) -> None:
     report_case(f"synthetic xlsx pages ({len(data) / 1e6:.1f} MB)", size, ours, baseline, "read_excel")
 
 
+MEMORY_TARGET = 3.0
+
+
+def _resident_bytes(field: str) -> int:
+    """VmRSS (now) or VmHWM (the peak since the last reset) of this process, in bytes."""
+    with open("/proc/self/status") as f:
+        line = next(line for line in f if line.startswith(field + ":"))
+    return int(line.split()[1]) * 1024
+
+
+def _reset_peak() -> bool:
+    """Start VmHWM again from the current resident set (Linux >= 4.0); False where that is not allowed."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def import_peak(kind: str, path: str, traced: bool) -> dict:
+    """In the child: import one file as a job does (from its path); the peak above what was resident before.
+
+    A small file of the same kind is imported first, so the libraries the importer loads on first use
+    (pyarrow kernels, codecs) are not counted as the file's cost."""
+    from inlink.site.tables import read_table
+    loader = {"pages": load_pages, "links": load_links, "table": lambda path: (read_table(path), None)}[kind]
+    warm = Path(tempfile.mkdtemp()) / "warm.csv"
+    warm.write_bytes(synthetic_links(20, 5) if kind == "links" else synthetic_pages(20))
+    loader(warm)
+    before = _resident_bytes("VmRSS")
+    reset = _reset_peak()
+    if traced:
+        tracemalloc.start()
+    frame, _report = loader(Path(path))
+    if traced:
+        peak = tracemalloc.get_traced_memory()[1]
+    else:
+        high = _resident_bytes("VmHWM") if reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        peak = high - before
+    return {"peak": peak, "rows": len(frame)}
+
+
+def _child_peak(kind: str, path: Path, traced: bool) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", kind, str(path)] + (["--traced"] if traced else []),
+                         capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise SystemExit(f"importing {path.name} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def report_memory(label: str, kind: str, path: Path) -> None:
+    """One line per file: the whole importer (load_pages / load_links), and for a pages file also its read
+    step alone (read_table: bytes -> frame of strings), so the two costs can be told apart."""
+    _report_memory(label, kind, path)
+    if kind == "pages":
+        _report_memory("  of which reading the table", "table", path)
+
+
+def _report_memory(label: str, kind: str, path: Path) -> None:
+    packed = path.stat().st_size
+    csv_size = len(gzip.decompress(path.read_bytes())) if path.name.endswith(".gz") else packed
+    rss, traced = _child_peak(kind, path, False), _child_peak(kind, path, True)
+    ratio = rss["peak"] / csv_size
+    print(f"{label:<34} csv={csv_size / 1e6:6.1f} MB" + (f" (gz {packed / 1e6:.1f} MB)" if packed != csv_size else "")
+          + f"  peak rss +{rss['peak'] / 1e6:6.1f} MB = {ratio:4.1f}x the file"
+          f"  tracemalloc {traced['peak'] / 1e6:6.1f} MB = {traced['peak'] / csv_size:4.1f}x"
+          f"  target <= {MEMORY_TARGET:.0f}x: {'OK' if max(ratio, traced['peak'] / csv_size) <= MEMORY_TARGET else 'OVER'}",
+          flush=True)
+
+
+def bench_memory(sizes: list[int]) -> None:
+    print("importer peak memory (each import in a fresh process, read from its file as a job does):")
+    if CORPUS.is_dir():
+        report_memory("docs corpus pages", "pages", CORPUS / "pages.csv.gz")
+        report_memory("docs corpus links", "links", CORPUS / "links.csv.gz")
+    sys.path.insert(0, str(REPO / "bench"))
+    from synthetic_site import generate_pages, write_crawl_csv
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            path = write_crawl_csv(generate_pages(size), Path(tmp) / f"synthetic_{size}.csv")
+            report_memory(f"synthetic site, {size:,} pages", "pages", path)
+            path.unlink()
+            links = Path(tmp) / f"links_{size}.csv"
+            links.write_bytes(synthetic_links(size * 10, size))
+            report_memory(f"synthetic links, {size * 10:,} rows", "links", links)
+            links.unlink()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 50000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--memory-sizes", type=int, nargs="+", default=[10000],
+                        help="synthetic site sizes (bench/synthetic_site.py) for the memory figures")
+    parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--memory-only", action="store_true")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--traced", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    bench_corpus(args.repeat)
-    bench_synthetic(args.sizes, args.repeat)
-    bench_xlsx(min(args.sizes), args.repeat)
+    if args.child:
+        print(json.dumps(import_peak(*args.child, args.traced)))
+        return
+    if not args.memory_only:
+        bench_corpus(args.repeat)
+        bench_synthetic(args.sizes, args.repeat)
+        bench_xlsx(min(args.sizes), args.repeat)
+    if not args.no_memory:
+        bench_memory(args.memory_sizes)
 
 
 if __name__ == "__main__":

@@ -72,7 +72,7 @@ def save(path: Path, obj: object, key: str) -> None:
     payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
     header = {"format": FORMAT_VERSION, "code": code_fingerprint(), "key": key, "size": len(payload),
               "sha256": hashlib.sha256(payload).hexdigest()}
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, exist_ok=True)   # not parents: a deleted job must not get its folder back
     atomic_write_bytes(path, MAGIC + json.dumps(header).encode() + b"\n" + payload)
 
 

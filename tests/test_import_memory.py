@@ -1,0 +1,66 @@
+"""The importer's low-memory read: common CSV files go from their bytes straight into pandas (pyarrow reader),
+with the same frame the text path gives; any other file takes the text path. (The figures: bench_import.py.)"""
+from __future__ import annotations
+
+import gzip
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from inlink.site import tables
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT.parent / "shared/corpora/python-docs-3.11/pages.csv.gz"
+
+
+def text_path(data: bytes, name: str) -> pd.DataFrame:
+    """What the reader gives when the low-memory read is not taken."""
+    original = tables._read_plain_utf8
+    tables._read_plain_utf8 = lambda data, name: None
+    try:
+        return tables.read_table(data, name)
+    finally:
+        tables._read_plain_utf8 = original
+
+
+@pytest.mark.parametrize("data", [
+    (ROOT / "sample_data" / "pages.csv").read_bytes(),
+    (ROOT / "sample_data" / "inlinks.csv").read_bytes(),
+    "\ufeffAddress;Title 1;;Title 1\r\nhttps://a.example/x;\"caf\u00e9\";e;\"two\nlines\"\r\n"
+    "https://a.example/y;0012;;NaN\r\n".encode(),
+], ids=["sample pages", "sample links", "BOM, semicolons, CRLF, odd headers"])
+def test_the_low_memory_read_gives_the_frame_of_the_text_path(data):
+    fast = tables._read_plain_utf8(data, "crawl.csv")
+    assert fast is not None
+    fast_frame, slow_frame = tables.read_table(data, "crawl.csv"), text_path(data, "crawl.csv")
+    pd.testing.assert_frame_equal(fast_frame, slow_frame)
+    assert fast_frame.attrs == slow_frame.attrs
+
+
+@pytest.mark.skipif(not DOCS.exists(), reason="docs corpus not available")
+def test_the_docs_corpus_reads_the_same_either_way():
+    data = DOCS.read_bytes()
+    assert tables._read_plain_utf8(gzip.decompress(data), "pages.csv") is not None
+    pd.testing.assert_frame_equal(tables.read_table(data, "pages.csv.gz"), text_path(data, "pages.csv.gz"))
+
+
+@pytest.mark.parametrize("data", [
+    b"url,title\nhttps://a.example/1,one\n\nhttps://a.example/2,two\n",      # blank line: rows keep their numbers
+    b"Internal - HTML\nurl,title,h1\nhttps://a.example/1,one,x\n",             # title line above the header
+    b"url,title\rhttps://a.example/1,one\rhttps://a.example/2,two\r",          # CR-only line endings
+    b"url,title\nhttps://a.example/1,o\x00ne\n",                              # a NUL byte
+    b"url,title\nhttps://a.example/1,caf\xe9\n",                              # not UTF-8
+    b"url,title\nhttps://a.example/1,one,extra\nhttps://a.example/2\n",       # rows of another width
+], ids=["blank line", "title line", "CR only", "NUL", "Windows-1252", "ragged rows"])
+def test_files_the_low_memory_read_cannot_vouch_for_take_the_text_path(data):
+    assert tables._read_plain_utf8(data, "crawl.csv") is None
+
+
+def test_a_gzip_body_is_unpacked_up_to_the_limit_only():
+    packed = gzip.compress(b"x" * 5_000_000)
+    with gzip.GzipFile(fileobj=io.BytesIO(packed)) as stream:
+        assert len(tables._read_at_most(stream, 3_000_001)) == 3_000_001
+    with gzip.GzipFile(fileobj=io.BytesIO(packed)) as stream:
+        assert tables._read_at_most(stream, 10_000_000) == b"x" * 5_000_000
