@@ -147,9 +147,10 @@ class _Answer:
         self.status, self.headers, self.body, self.fault, self.reason = status, headers, body, fault, reason
 
 
-def _no_cookies() -> httpx.Cookies:
-    """A jar that refuses every cookie, so nothing a server sets is ever sent back."""
-    return httpx.Cookies(http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[])))
+def _no_cookies() -> http.cookiejar.CookieJar:
+    """A jar that refuses every cookie, so nothing a server sets is ever sent back (httpx keeps a jar given
+    as is; a Cookies object would be copied into a default jar that accepts everything)."""
+    return http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
 
 
 class Fetcher:
@@ -176,6 +177,10 @@ class Fetcher:
     def _call(self, coro):
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
 
+    def run(self, coro):
+        """Run a coroutine (e.g. many afetch() calls gathered) on this fetcher's loop and wait for it."""
+        return self._call(coro)
+
     # -- public -----------------------------------------------------------------------------------
     def fetch(self, url: str, cancel: threading.Event | None = None) -> FetchResult:
         """Fetch one page; raises FetchCancelled (at once) when `cancel` is set meanwhile."""
@@ -191,6 +196,23 @@ class Fetcher:
     def get_bytes(self, url: str, max_bytes: int = 100_000_000) -> tuple[int, bytes, str]:
         """(status, body, final URL) of a non-page resource (a sitemap); redirects followed; errors raise."""
         return self._call(self._get_bytes(url, max_bytes))
+
+    def probe(self, url: str) -> tuple[str, str]:
+        """(fault, reason) of one bare request to the site's root: tells "the site is down" from "this page
+        is bad" (any HTTP answer means the server is there)."""
+        return self._call(self._probe(url))
+
+    async def _probe(self, url: str) -> tuple[str, str]:
+        start = clean_url(url)
+        if start is None:
+            return "bad_scheme", "not an http(s) URL"
+        root = start.split("://", 1)[0] + "://" + host_key(start) + "/"
+        try:
+            response = await self._client.get(root)
+        except httpx.HTTPError as exc:
+            return faults.classify_exception(exc)
+        await response.aclose()
+        return faults.OK, f"the server answered {response.status_code}"
 
     def close(self) -> None:
         if self._loop.is_closed():
