@@ -19,6 +19,7 @@ Every answer is delayed by Behaviour.latency_s (bench). Requests are logged with
 from __future__ import annotations
 
 import gzip
+import re
 import os
 import socket
 import tarfile
@@ -117,7 +118,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._huge()
         if path.startswith("/cookie/"):
             return self._file(path[7:], extra={"Set-Cookie": "session=secret; Path=/"})
-        if path.startswith("/copy"):
+        if re.match(r"^/copy\d+/", path):
             return self._file("/" + path.split("/", 2)[2])
         return self._file(path)
 
@@ -182,6 +183,40 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
 
 
+class _TrackingServer(ThreadingHTTPServer):
+    """Remembers open connections so stop() can cut them (shutdown() alone only stops accepting)."""
+
+    allow_reuse_address = True
+    daemon_threads = True
+
+    def __init__(self, *args, **kwargs):
+        self.open_sockets: set = set()
+        self.sockets_lock = threading.Lock()
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request, client_address):
+        with self.sockets_lock:
+            self.open_sockets.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request):
+        with self.sockets_lock:
+            self.open_sockets.discard(request)
+        super().shutdown_request(request)
+
+    def handle_error(self, request, client_address):
+        pass    # a client hanging up mid-answer (size cap, cancel) is expected here
+
+    def drop_connections(self) -> None:
+        with self.sockets_lock:
+            sockets, self.open_sockets = list(self.open_sockets), set()
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
 class SiteServer:
     """Start/stop a threaded server for one site folder; restartable on the same port (site down/up)."""
 
@@ -193,9 +228,7 @@ class SiteServer:
         self._thread = None
 
     def start(self) -> "SiteServer":
-        ThreadingHTTPServer.allow_reuse_address = True
-        server = ThreadingHTTPServer(("127.0.0.1", self.port), _Handler)
-        server.daemon_threads = True
+        server = _TrackingServer(("127.0.0.1", self.port), _Handler)
         server.root, server.behaviour = self.root, self.behaviour
         self.port = server.server_address[1]
         self._server = server
@@ -207,6 +240,7 @@ class SiteServer:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+            self._server.drop_connections()     # kept-alive connections too: the site is really down
             self._thread.join(5)
             self._server = None
 

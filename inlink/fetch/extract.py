@@ -267,7 +267,8 @@ def _parse_with_fallback(doc, base: str, page: ParsedPage) -> ParsedPage:
     """No rule matched: trafilatura's extraction is the main content; links in it are Content links."""
     import trafilatura  # imported on demand: most sites match a rule, and trafilatura is slow to import
 
-    extracted = trafilatura.extract(lxml.html.tostring(doc, encoding="unicode"), url=base, output_format="html", include_links=True,
+    # no url=: trafilatura would resolve relative links against the site root, not the page (wrong)
+    extracted = trafilatura.extract(lxml.html.tostring(doc, encoding="unicode"), output_format="html", include_links=True,
                                     include_tables=True, include_formatting=True, include_comments=False,
                                     favor_recall=True) or ""
     body = doc.find(".//body")
