@@ -172,6 +172,7 @@ def worker_cmd(ctx: click.Context, max_running: int, durability: str) -> None:
     interrupted = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: interrupted.set())
+    from inlink.tasks import fetch as _fetch_task  # noqa: F401  (registers the fetch task: the worker runs it too)
     manager = _manager(ctx, autostart=True, max_running=max_running, durability=durability)
     click.echo(f"worker: running jobs from {manager.jobs_dir} (Ctrl-C pauses them and exits)")
     try:
@@ -260,6 +261,11 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, exclude, model,
                    err=True)
     if summary.get("stopped_early"):
         click.echo(f"note: stopped early: {summary['stopped_early']}", err=True)
+
+
+from inlink import cli_fetch  # noqa: E402  (`fetch` and `jobs fetch`; they import httpx only when run)
+
+cli_fetch.register(cli, jobs)
 
 
 def main(argv=None) -> int:

@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from inlink.tasks import analysis as link_task  # noqa: F401  (registers the link analysis task before any job is recovered)
+from inlink.tasks import fetch as fetch_task  # noqa: F401  (registers the fetch task the same way)
 from inlink.jobs.manager import JobManager, default_jobs_dir
 
 LOG = logging.getLogger("inlink.ui")
