@@ -19,8 +19,8 @@ Every answer is delayed by Behaviour.latency_s (bench). Requests are logged with
 from __future__ import annotations
 
 import gzip
-import re
 import os
+import re
 import socket
 import tarfile
 import threading
@@ -227,7 +227,7 @@ class SiteServer:
         self._server = None
         self._thread = None
 
-    def start(self) -> "SiteServer":
+    def start(self) -> SiteServer:
         server = _TrackingServer(("127.0.0.1", self.port), _Handler)
         server.root, server.behaviour = self.root, self.behaviour
         self.port = server.server_address[1]

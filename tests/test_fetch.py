@@ -11,15 +11,29 @@ import httpx
 import pandas as pd
 import pytest
 
-from fetch_fixtures import site, site_root  # noqa: F401 (fixtures)
+pytest_plugins = ("fetch_fixtures",)   # the served site: fixtures `site_root` (session) and `site`
 from fetch_server import SiteServer
-from inlink.fetch import faults
-from inlink.fetch.client import FetchCancelled, Fetcher, FetchSettings, decode_html, parse_retry_after
-from inlink.fetch.extract import CONTENT, FOOTER, HEADER, NAVIGATION, SIDEBAR, parse_page
-from inlink.fetch.sitemap import SourceError, read_source
 from waiting import wait_for
 
-FAST = dict(rate_per_s=0, backoff_s=0.05, read_timeout=5)
+from inlink.fetch import faults
+from inlink.fetch.client import (
+    FetchCancelled,
+    Fetcher,
+    FetchSettings,
+    decode_html,
+    parse_retry_after,
+)
+from inlink.fetch.extract import (
+    CONTENT,
+    FOOTER,
+    HEADER,
+    NAVIGATION,
+    SIDEBAR,
+    parse_page,
+)
+from inlink.fetch.sitemap import SourceError, read_source
+
+FAST = {"rate_per_s": 0, "backoff_s": 0.05, "read_timeout": 5}
 
 
 def fetcher_for(server, **options) -> Fetcher:

@@ -11,12 +11,13 @@ import time
 
 import pytest
 
-from fetch_fixtures import site, site_root  # noqa: F401 (fixtures)
-from inlink.jobs.manager import JobManager
-from inlink.tasks import fetch as fetch_task
+pytest_plugins = ("fetch_fixtures",)   # the served site: fixtures `site_root` (session) and `site`
 from jobtasks import REPO
 from test_fetch_task import PAGES
 from waiting import wait_for
+
+from inlink.jobs.manager import JobManager
+from inlink.tasks import fetch as fetch_task
 
 WORKER = """
 import sys
@@ -58,7 +59,8 @@ def test_fetch_is_exactly_once_across_repeated_kill_9(site, tmp_path, _isolated_
             target = before + rng.randint(1, 6)
             proc = spawn()
             try:
-                wait_for(lambda: _lines(checkpoints) >= target or proc.poll() is not None, 30, "fetch progress")
+                wait_for(lambda t=target, p=proc: _lines(checkpoints) >= t or p.poll() is not None, 30,
+                         "fetch progress")
             finally:
                 proc.send_signal(signal.SIGKILL)
                 proc.wait()

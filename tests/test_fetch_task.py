@@ -8,13 +8,14 @@ import time
 import pandas as pd
 import pytest
 
-from fetch_fixtures import site, site_root  # noqa: F401 (fixtures)
+pytest_plugins = ("fetch_fixtures",)   # the served site: fixtures `site_root` (session) and `site`
 from fetch_server import SiteServer
+from waiting import wait_for
+
 from inlink.jobs.manager import JobManager
 from inlink.site.load import load_site
 from inlink.tasks import analysis
 from inlink.tasks import fetch as fetch_task
-from waiting import wait_for
 
 FAST = {"rate_per_s": 0, "backoff_s": 0.05, "connections": 4}
 PAGES = ["library/json.html", "library/csv.html", "library/re.html", "library/string.html", "library/io.html",

@@ -17,8 +17,8 @@ import random
 import re
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Mapping
 
 import httpx
 
@@ -30,7 +30,7 @@ _LOG = logging.getLogger(__name__)
 USER_AGENT = "InLinkProspector/1.0 (internal-link analysis; +https://github.com/inlink-prospector)"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _REDIRECTS = (301, 302, 303, 307, 308)
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _BINARY_MAGIC = (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"GIF8", b"\xff\xd8\xff", b"\x7fELF",
                  b"RIFF", b"OggS", b"ID3", b"\x00\x00\x01\x00")
 
@@ -57,7 +57,7 @@ class FetchSettings:
     user_agent: str = USER_AGENT
 
     @classmethod
-    def from_options(cls, options: Mapping | None) -> "FetchSettings":
+    def from_options(cls, options: Mapping | None) -> FetchSettings:
         """Settings from user options (unknown names and bad values refused with a plain message)."""
         given = {k: v for k, v in dict(options or {}).items() if v is not None}
         known = {f.name: f for f in fields(cls)}
@@ -224,7 +224,7 @@ class Fetcher:
             self._thread.join(5)
             self._loop.close()
 
-    def __enter__(self) -> "Fetcher":
+    def __enter__(self) -> Fetcher:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -431,7 +431,9 @@ def decode_html(body: bytes, content_type: str = "") -> tuple[str, str]:
         return body.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes   # only for the rare page that declares nothing usable
+    from charset_normalizer import (
+        from_bytes,  # only for the rare page that declares nothing usable
+    )
 
     best = from_bytes(body).best()
     if best is not None:
@@ -440,7 +442,7 @@ def decode_html(body: bytes, content_type: str = "") -> tuple[str, str]:
 
 
 def _header_charset(content_type: str) -> str | None:
-    match = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", content_type or "", re.I)
+    match = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", content_type or "", re.IGNORECASE)
     return match.group(1) if match else None
 
 

@@ -25,7 +25,7 @@ _MAIN_IDS = ("main-content", "maincontent", "content", "main", "primary", "page-
              "post-content", "article")
 _MAIN_CLASSES = ("entry-content", "post-content", "article-content", "article-body", "page-content",
                  "main-content", "post-body", "markdown-body", "rst-content", "td-content", "content-body")
-_TOC_CLASS = re.compile(r"(^|[\s_-])(toctree-wrapper|toc|table-of-contents|tableofcontents)($|[\s_-])", re.I)
+_TOC_CLASS = re.compile(r"(^|[\s_-])(toctree-wrapper|toc|table-of-contents|tableofcontents)($|[\s_-])", re.IGNORECASE)
 _PERMALINK_TEXT = frozenset({"¶", "#", "§", "🔗", "link"})
 _SPACE = re.compile(r"\s+")
 

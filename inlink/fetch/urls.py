@@ -34,7 +34,7 @@ def site_key(url: str) -> str:
     """What 'same site' compares: the host without a leading 'www.', with its port (scheme ignored,
     so an http -> https redirect stays on the site)."""
     key = host_key(url)
-    return key[4:] if key.startswith("www.") else key
+    return key.removeprefix("www.")
 
 
 def same_site(url: str, site: str | None) -> bool:
