@@ -57,6 +57,7 @@ class Behaviour:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True     # headers and body go out as separate writes: no 40 ms delayed-ACK stall
 
     def log_message(self, *args):  # quiet
         pass
