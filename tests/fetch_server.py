@@ -11,6 +11,7 @@ Paths (besides the site's own files):
   /loop/a.html <-> /loop/b.html  a redirect loop
   /to-ftp.html                302 to ftp://
   /binary.html                PNG bytes served as text/html
+  /noindex.html               a page with <meta name="robots" content="noindex">
   /huge.html                  text/html larger than any cap (streamed, no Content-Length)
   /cookie/<path>              sets a cookie, then the page
   /copy<N>/<path>             the page under another path (bench: many distinct URLs)
@@ -32,6 +33,9 @@ from pathlib import Path
 ARCHIVE = Path(__file__).resolve().parents[1].parent / "shared" / "sites" / "python-docs-3.11-html.tar.gz"
 if not ARCHIVE.exists():
     ARCHIVE = Path("/work/shared/sites/python-docs-3.11-html.tar.gz")
+NOINDEX = (b'<html><head><title>Draft</title><meta name="robots" content="noindex"></head><body><main>'
+           b'<h1>Draft page</h1><p>Not for search engines: see <a href="/library/json.html">json</a>.</p>'
+           b'</main></body></html>')
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
 
 
@@ -113,6 +117,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._redirect(302, "/loop/b.html" if path.endswith("a.html") else "/loop/a.html")
         if path == "/to-ftp.html":
             return self._redirect(302, "ftp://127.0.0.1/file.html")
+        if path == "/noindex.html":
+            return self._send(200, NOINDEX, "text/html; charset=utf-8")
         if path == "/binary.html":
             return self._send(200, PNG, "text/html")
         if path == "/huge.html":

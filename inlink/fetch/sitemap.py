@@ -18,7 +18,12 @@ _GZIP_MAGIC = b"\x1f\x8b"
 
 
 class SourceError(ValueError):
-    """The source of URLs cannot be read; the message says which and why."""
+    """The source of URLs cannot be read; the message says which and why. `unreachable` is True when the
+    site could not be reached at all (worth trying again later, unlike a bad file)."""
+
+    def __init__(self, message: str, unreachable: bool = False):
+        super().__init__(message)
+        self.unreachable = unreachable
 
 
 @dataclass
@@ -106,22 +111,25 @@ def sitemap_urls(url: str, fetcher) -> tuple[list[str], list[str]]:
         seen.add(current)
         try:
             status, body, _ = fetcher.get_bytes(current, MAX_SITEMAP_BYTES)
-        except Exception as exc:   # noqa: BLE001 - any failure is reported against this sitemap
-            from inlink.fetch.faults import classify_exception
-            problem = classify_exception(exc)[1] if not isinstance(exc, ValueError) else str(exc)
-            _sitemap_problem(current, problem, url, notes)
+        except ValueError as exc:
+            _sitemap_problem(current, str(exc), url, notes)
+            continue
+        except Exception as exc:   # noqa: BLE001 - any network failure is reported against this sitemap
+            from inlink.fetch.faults import UNREACHABLE, classify_exception
+            code, problem = classify_exception(exc)
+            _sitemap_problem(current, problem, url, notes, unreachable=code in UNREACHABLE)
             continue
         if status != 200:
-            _sitemap_problem(current, f"the server answered {status}", url, notes)
+            _sitemap_problem(current, f"the server answered {status}", url, notes, unreachable=status >= 500)
             continue
         kind, locs = parse_sitemap(body, current)
         (queue if kind == "sitemapindex" else pages).extend(locs)
     return pages, notes
 
 
-def _sitemap_problem(current: str, problem: str, first: str, notes: list[str]) -> None:
+def _sitemap_problem(current: str, problem: str, first: str, notes: list[str], unreachable: bool = False) -> None:
     if current == first:
-        raise SourceError(f"sitemap {current}: {problem}")
+        raise SourceError(f"sitemap {current}: {problem}", unreachable=unreachable)
     notes.append(f"sitemap {current} skipped: {problem}")
 
 

@@ -29,6 +29,7 @@ TASK_NAME = "site_fetch"
 URLS_FILE = "urls.txt"
 SITE_FILE = "site.txt"
 SOURCE_FILE = "source"
+STATUS_COUNTER = "status: "
 
 _FETCHERS: dict[str, Fetcher] = {}      # job id -> its open client in this process
 _FETCHERS_LOCK = threading.Lock()
@@ -91,13 +92,20 @@ class FetchTask(Task):
             raise PauseJob(f"Paused while fetching {item}; it is fetched again on resume.") from None
         if result.fault in faults.UNREACHABLE:
             _pause_if_site_down(fetcher, result)
-        return [fetched_row(result, ctx.state["site"])]
+        row = fetched_row(result, ctx.state["site"])
+        ctx.count(**{STATUS_COUNTER + row["Status"]: 1})    # live counts per status, without reading results
+        return [row]
 
     def finish(self, ctx: TaskContext) -> dict:
         _close_fetcher(ctx.job_id)
-        results = ctx.results_so_far()
-        return {"pages": len(results), "statuses": dataset.report_counts(results),
+        return {"pages": len(ctx.state["urls"]), "statuses": status_counts(ctx.counters_so_far()),
                 "site": ctx.state.get("site")}
+
+
+def status_counts(counters: Mapping) -> dict:
+    """Pages per status label from a fetch job's counters (its metadata's "counters")."""
+    return {name[len(STATUS_COUNTER):]: int(value) for name, value in (counters or {}).items()
+            if name.startswith(STATUS_COUNTER)}
 
 
 def _discover(ctx: TaskContext, settings: FetchSettings) -> UrlSource:
@@ -110,7 +118,7 @@ def _discover(ctx: TaskContext, settings: FetchSettings) -> UrlSource:
         return read_source(data, name=source.get("name") or source["file"],
                            same_site_only=settings.same_site_only)
     except SourceError as exc:
-        if "could not be resolved" in str(exc) or "refused" in str(exc) or "timed out" in str(exc):
+        if exc.unreachable:
             raise PauseJob(f"Paused: {exc}. Resume when the site can be reached.") from None
         raise
 
