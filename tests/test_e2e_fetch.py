@@ -7,7 +7,8 @@ import io
 import pandas as pd
 import pytest
 from fetch_server import SiteServer, unpack_site
-from test_e2e_browser import WAIT_MS, browser, open_page, ready, server  # noqa: F401 (fixtures)
+from e2e_server import set_gate
+from test_e2e_browser import ALL_PAGES, WAIT_MS, browser, open_page, ready, server  # noqa: F401 (fixtures)
 from waiting import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -34,8 +35,9 @@ def test_fetch_the_site_from_the_dashboard_then_analyse_it(browser, server, smal
     from inlink.jobs.manager import JobManager
     from inlink.tasks import fetch as fetch_task
 
+    set_gate(server.gate, ALL_PAGES)        # the server's analyses run freely (the test holds nothing)
     server.start()
-    page = open_page(browser, server, "Upload")
+    page = open_page(browser, server, "upload")
     page.get_by_role("textbox", name="Sitemap URL").fill(small_site.url("sitemap.xml"))
     rate = page.get_by_role("spinbutton", name="Requests per second at most")
     rate.fill("50")
@@ -46,7 +48,7 @@ def test_fetch_the_site_from_the_dashboard_then_analyse_it(browser, server, smal
     fetched = {p for p, _, _ in small_site.behaviour.log if p.endswith(".html")}
     assert fetched == {"/" + p for p in PAGES}                      # each page asked for, nothing else
 
-    generate = open_page(browser, server, "Generate_Links")
+    generate = open_page(browser, server, "generate_links")
     assert "fetched-pages.csv" in generate.inner_text('[data-testid="stMain"]')
     generate.get_by_role("button", name="Start analysis").click()
     generate.get_by_text("Analysis started").wait_for(timeout=WAIT_MS)

@@ -11,7 +11,6 @@ import httpx
 import pandas as pd
 import pytest
 
-pytest_plugins = ("fetch_fixtures",)   # the served site: fixtures `site_root` (session) and `site`
 from fetch_server import SiteServer
 from waiting import wait_for
 
@@ -32,6 +31,8 @@ from inlink.fetch.extract import (
     parse_page,
 )
 from inlink.fetch.sitemap import SourceError, read_source
+
+pytest_plugins = ("fetch_fixtures",)   # the served site: fixtures `site_root` (session) and `site`
 
 FAST = {"rate_per_s": 0, "backoff_s": 0.05, "read_timeout": 5}
 

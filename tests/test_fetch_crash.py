@@ -11,7 +11,6 @@ import time
 
 import pytest
 
-pytest_plugins = ("fetch_fixtures",)   # the served site: fixtures `site_root` (session) and `site`
 from jobtasks import REPO
 from test_fetch_task import PAGES
 from waiting import wait_for
@@ -24,6 +23,8 @@ import sys
 sys.path[:0] = [sys.argv[1], sys.argv[1] + "/tests"]
 import inlink.tasks.fetch
 from inlink.jobs.manager import JobManager
+
+pytest_plugins = ("fetch_fixtures",)   # the served site: fixtures `site_root` (session) and `site`
 manager = JobManager(sys.argv[2], heartbeat_interval=0.2)
 meta = manager.wait(sys.argv[3], 120)
 manager.shutdown(timeout=5)

@@ -8,27 +8,20 @@ import time
 import pandas as pd
 import pytest
 
-pytest_plugins = ("fetch_fixtures",)   # the served site: fixtures `site_root` (session) and `site`
 from fetch_server import SiteServer
 from waiting import wait_for
 
-from inlink.jobs.manager import JobManager
 from inlink.site.load import load_site
 from inlink.tasks import analysis
 from inlink.tasks import fetch as fetch_task
+
+pytest_plugins = ("fetch_fixtures",)   # the served site: fixtures `site_root` (session) and `site`
 
 FAST = {"rate_per_s": 0, "backoff_s": 0.05, "connections": 4}
 PAGES = ["library/json.html", "library/csv.html", "library/re.html", "library/string.html", "library/io.html",
          "library/functions.html", "library/stdtypes.html", "library/exceptions.html", "tutorial/index.html",
          "tutorial/introduction.html", "tutorial/controlflow.html", "glossary.html", "library/pickle.html",
          "library/marshal.html", "library/os.path.html", "library/pathlib.html"]
-
-
-@pytest.fixture
-def manager(_isolated_jobs_dir):
-    jobs = JobManager(_isolated_jobs_dir, heartbeat_interval=0.1)
-    yield jobs
-    jobs.shutdown(timeout=10)
 
 
 def test_a_sitemap_fetch_job_gives_every_page_once_with_its_status(site, manager):

@@ -6,9 +6,9 @@ import pandas as pd
 
 from inlink import uploads as datasets
 from test_app_common import _stop_managers, assert_clean, open_page, texts  # noqa: F401 (_stop_managers: fixture)
-from waiting import wait_for
 
 pytest_plugins = ("fetch_fixtures",)   # the served site: fixtures `site_root` (session) and `site`
+
 PAGES = ["library/json.html", "library/csv.html", "library/re.html"]
 
 
@@ -17,7 +17,7 @@ def test_an_export_without_text_offers_to_fetch_its_pages(site):
 
     export = pd.DataFrame({"Address": [site.url(p) for p in PAGES], "Title 1": ["json", "csv", "re"]})
     app = open_page("upload")
-    app.file_uploader(key="pages_file").upload("internal_html.csv", export.to_csv(index=False).encode(), "text/csv")
+    app.file_uploader(key="upload.pages_file").upload("internal_html.csv", export.to_csv(index=False).encode(), "text/csv")
     app.run()
     assert_clean(app)
     assert any("has URLs but no page text" in m for m in texts(app.markdown))
@@ -46,7 +46,7 @@ def test_the_form_wants_exactly_one_source():
 def test_an_export_with_text_gets_no_offer():
     app = open_page("upload")
     csv = "Address,Title 1,Content\nhttps://example.com/,Home,Welcome home\n".encode()
-    app.file_uploader(key="pages_file").upload("crawl.csv", csv, "text/csv")
+    app.file_uploader(key="upload.pages_file").upload("crawl.csv", csv, "text/csv")
     app.run()
     assert not any("has URLs but no page text" in m for m in texts(app.markdown))
     assert not [b for b in app.button if b.label == "Fetch these pages"]

@@ -30,6 +30,9 @@ def fetch_section(upload=None) -> None:
         with st.expander("Fetch from the site", icon=":material/travel_explore:",
                          expanded=upload is None and st.session_state.get(_JOB) is None):
             _form(manager)
+        error = st.session_state.get(_ERROR)
+        if error:
+            st.error(f"The pages cannot be fetched: {error}", icon=":material/error:")
         job_id = st.session_state.get(_JOB)
         if job_id:
             _follow(manager, job_id)
@@ -57,7 +60,7 @@ def _offer(manager, upload) -> None:
         st.markdown(f":material/travel_explore: **{upload.pages_name} has URLs but no page text.** "
                     "Without the text there is nothing to place a link in: fetch these pages from the site "
                     "and use what is fetched.")
-        st.button("Fetch these pages", icon=":material/download:", key="fetch_upload_urls",
+        st.button("Fetch these pages", icon=":material/download:", key="fetch.upload_urls",
                   on_click=_start, args=(manager, upload.pages, upload.pages_name, {}))
 
 
@@ -67,7 +70,7 @@ def _form(manager) -> None:
                                 help="A sitemap or sitemap index (gzipped sitemaps too).")
         pasted = st.text_area("Or paste URLs, one per line", height=100)
         file = st.file_uploader("Or a URL file (TXT, or a CSV/XLSX export with a URL column)",
-                                type=["txt", "csv", "xlsx", "gz"], key="fetch_file")
+                                type=["txt", "csv", "xlsx", "gz"], key="fetch.file")
         left, right = st.columns(2)
         connections = left.number_input("Connections at once", min_value=1, max_value=16, value=4,
                                         help="Be polite: most sites are fine with 4.")
@@ -99,13 +102,10 @@ def _start(manager, source, name, options) -> None:
 
 
 def _follow(manager, job_id: str) -> None:
-    error = st.session_state.get(_ERROR)
-    if error:
-        st.error(f"The pages cannot be fetched: {error}", icon=":material/error:")
-    job_panel(manager, job_id, key="fetch_panel", download=False)
+    job_panel(manager, job_id, key="fetch.panel", download=False)
     try:
         job = manager.get(job_id)
-    except Exception:    # noqa: BLE001 - deleted meanwhile: stop following it
+    except Exception:
         st.session_state.pop(_JOB, None)
         return
     if job.get("status") == "completed":
@@ -132,7 +132,7 @@ def _adopt(manager, job: dict) -> None:
                + ". Next: choose the settings and start the analysis.", icon=":material/check_circle:")
     left, middle, right = st.columns(3)
     left.download_button("Pages CSV", pages, file_name="fetched-pages.csv", mime="text/csv",
-                         icon=":material/download:", key="fetch_pages_csv")
+                         icon=":material/download:", key="fetch.pages_csv")
     middle.download_button("Links CSV", links, file_name="fetched-links.csv", mime="text/csv",
-                           icon=":material/download:", key="fetch_links_csv")
+                           icon=":material/download:", key="fetch.links_csv")
     right.page_link(navigation.GENERATE, label="Go to Generate links", icon=":material/arrow_forward:")
