@@ -19,11 +19,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from inlink.links import suggest as analyzer  # noqa: E402
-from inlink.gemini import engine as ge  # noqa: E402
-from inlink.gemini import prompt as gemini_prompt  # noqa: E402
-from inlink.gemini.settings import DEFAULT_PRICES, GeminiSettings  # noqa: E402
-from tests import fake_gemini as fg  # noqa: E402
+from inlink.links import suggest as analyzer
+from inlink.gemini import engine as ge
+from inlink.gemini import prompt as gemini_prompt
+from inlink.gemini.settings import DEFAULT_PRICES, GeminiSettings
+from tests import fake_gemini as fg
 
 CORPUS = REPO.parent / "shared/corpora/python-docs-3.11"
 OUTPUT_TOKENS_PER_PAGE = 350     # five picks with a sentence of reason each, as JSON

@@ -32,7 +32,7 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from inlink.site.load import load_links, load_pages  # noqa: E402
+from inlink.site.load import load_links, load_pages
 
 CORPUS = REPO.parent / "shared/corpora/python-docs-3.11"
 WORDS = ("coffee roast grinder espresso brew ratio water kettle filter bean origin farm washed natural "

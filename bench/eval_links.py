@@ -23,7 +23,7 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from inlink.links.suggest import AnalysisConfig, analyze_page, build_index, source_pages  # noqa: E402
+from inlink.links.suggest import AnalysisConfig, analyze_page, build_index, source_pages
 
 CORPUS = REPO.parent / "shared/corpora/python-docs-3.11"
 BASELINES = [("tfidf (corpus README)", 0.357, 0.266, 0.405, "5.3%"),

@@ -166,6 +166,7 @@ def worker_cmd(ctx: click.Context, max_running: int, durability: str) -> None:
     interrupted = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: interrupted.set())
+    from inlink.tasks import fetch as _fetch_task  # noqa: F401  (registers the fetch task: the worker runs it too)
     manager = _manager(ctx, autostart=True, max_running=max_running, durability=durability)
     click.echo(f"worker: running jobs from {manager.jobs_dir} (Ctrl-C pauses them and exits)")
     try:
@@ -290,6 +291,11 @@ def streamlit_flags(config_file: Path) -> list[str]:
             text = str(value).lower() if isinstance(value, bool) else str(value)
             flags.append(f"--{section}.{name}={text}")
     return flags
+
+
+from inlink import cli_fetch  # noqa: E402  (`fetch` and `jobs fetch`; they import httpx only when run)
+
+cli_fetch.register(cli, jobs)
 
 
 def main(argv=None) -> int:

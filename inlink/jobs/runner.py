@@ -253,6 +253,8 @@ class JobRunner:
         except _Interrupted:
             return self._requested_outcome()
         except PauseJob as exc:
+            if self.stop_flag.is_set() and self.requested:   # the task gave up its item for a request
+                return self._requested_outcome()
             message = str(exc) or f"Paused by the task at item {self.current_index + 1}."
             return Outcome(JobStatus.PAUSED.value, message)
         except StorageError as exc:

@@ -117,6 +117,8 @@ def short_url(url: str) -> str:
 
 def engine_of(job: dict) -> str:
     """The engine a job uses ('offline' or 'gemini'), read from its config."""
+    if job.get("task") == "site_fetch":
+        return "fetch"                      # a fetch job reads the site; it has no link engine
     config = job.get("config") or {}
     options = config.get("options") if isinstance(config.get("options"), dict) else config
     return str(options.get("engine") or config.get("engine") or "offline")

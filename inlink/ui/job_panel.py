@@ -142,7 +142,8 @@ def _progress(job: dict) -> None:
     status = fmt.shown_status(job)
     text = f"{status} · {done:,} of {fmt.plural(total, 'page')} · {percent:.0f}%"
     if not total:
-        text = (f"{status} · preparing: reading the crawl and building the link index…"
+        text = (f"{status} · preparing: " + ("reading the sitemap…" if _is_fetch(job) else
+                                              "reading the crawl and building the link index…")
                 if job.get("status") in fmt.ACTIVE_STATUSES else f"{status} · no pages analysed")
     st.progress(min(max(percent / 100.0, 0.0), 1.0), text=text)
 
@@ -158,7 +159,7 @@ def _figures(job: dict) -> None:
     columns[1].metric("Pages per minute", fmt.per_minute(recent or _rate(progress)))
     columns[2].metric("Time left", left)
     columns[3].metric("Elapsed", fmt.duration(progress.get("elapsed_s")))
-    columns[4].metric("Suggestions", f"{int(job.get('rows_written') or 0):,}")
+    columns[4].metric("Pages fetched" if _is_fetch(job) else "Suggestions", f"{int(job.get('rows_written') or 0):,}")
 
 
 def _recent_figures(job: dict) -> tuple[float | None, str]:
@@ -218,6 +219,10 @@ def _controls(manager, job: dict, key: str, download: bool) -> None:
                          label="Download results so far (CSV)" if status != JobStatus.COMPLETED else "Download CSV")
 
 
+def _is_fetch(job: dict) -> bool:
+    return fmt.engine_of(job) == "fetch"
+
+
 def _act(manager, action: str, job_id: str, engine: str = "offline") -> None:
     """Button callback: pause, resume or stop; a refused action becomes a notice, not an exception."""
     with guard(f"The {action} action"):
@@ -266,8 +271,14 @@ def _latest(data: PanelData, rows: bool = True) -> None:
     if rows_column is None:
         return
     with rows_column:
-        st.markdown("**Latest suggestions**")
-        if len(data.tail):
+        fetch = _is_fetch(data.job)
+        st.markdown("**Latest pages**" if fetch else "**Latest suggestions**")
+        if len(data.tail) and fetch:
+            shown = data.tail[[c for c in ("Address", "Status", "Status Code", "Word Count")
+                               if c in data.tail.columns]].iloc[::-1]
+            shown["Address"] = shown["Address"].map(fmt.short_url)
+            st.dataframe(shown, hide_index=True, width="stretch")
+        elif len(data.tail):
             st.html(cards_html(data.tail.iloc[::-1]))
         else:
-            st.caption("No suggestions yet.")
+            st.caption("No pages yet." if fetch else "No suggestions yet.")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from inlink.tasks import analysis as link_task  # noqa: F401  (registers the link analysis task before any job is recovered)
 from inlink.jobs import JobManager, default_jobs_dir
+from inlink.tasks import fetch as fetch_task  # noqa: F401  (registers the fetch task the same way)
 
 LOG = logging.getLogger(__name__)
 _LOCK = threading.Lock()

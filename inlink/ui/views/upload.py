@@ -16,7 +16,7 @@ import streamlit as st
 from inlink import uploads as datasets
 from inlink.site import load as site_import
 from inlink.ui import format as fmt
-from inlink.ui import navigation, sample, sheets
+from inlink.ui import fetch_form, navigation, sample, sheets
 from inlink.ui.page import guard, page_manager
 
 PREVIEW_ROWS = 50
@@ -218,6 +218,7 @@ def review(upload: Upload) -> None:
 def upload_section() -> None:
     """Files from a crawler (or the sample site): validation report, preview, and Use this dataset."""
     chosen = chosen_files()
+    fetch_form.fetch_section(chosen)
     if chosen is None:
         st.info("Upload a pages file, or try the sample site to see how it works.", icon=":material/info:")
     else:

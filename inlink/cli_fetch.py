@@ -1,0 +1,134 @@
+"""`cli.py fetch SOURCE --out-pages P.csv --out-links L.csv` (foreground) and `cli.py jobs fetch SOURCE` (queued).
+
+SOURCE is a sitemap URL, a URL list file (one URL a line) or a CSV/XLSX export with a URL column. httpx, lxml
+and the task are imported inside the commands so every other command starts as fast as before.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+REPORT_LINES = 40
+
+
+def _fetch_options(func):
+    """Politeness options shared by `fetch` and `jobs fetch`."""
+    for option in reversed([
+        click.option("--connections", type=click.IntRange(1, 64), default=4, show_default=True,
+                     help="Connections at once to the site."),
+        click.option("--rate", "rate_per_s", type=click.FloatRange(min=0), default=5.0, show_default=True,
+                     help="Requests per second at most (0 = no limit)."),
+        click.option("--timeout", "read_timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
+                     help="Seconds to wait for an answer."),
+        click.option("--max-mb", type=click.FloatRange(min=0.01), default=5.0, show_default=True,
+                     help="Pages larger than this many megabytes are skipped."),
+        click.option("--all-sites", is_flag=True, help="Also fetch URLs on other sites than the main one."),
+    ]):
+        func = option(func)
+    return func
+
+
+def _options(connections, rate_per_s, read_timeout, max_mb, all_sites) -> dict:
+    return {"connections": connections, "rate_per_s": rate_per_s, "read_timeout": read_timeout,
+            "max_bytes": int(max_mb * 1_000_000), "same_site_only": not all_sites}
+
+
+def _source(source: str) -> tuple[object, str | None]:
+    """(what read_source takes, a file name): a URL as it is, a file as its bytes."""
+    if source.lower().startswith(("http://", "https://")):
+        return source, None
+    path = Path(source)
+    if not path.is_file():
+        raise click.BadParameter(f"{source} is neither an http(s) sitemap URL nor a file", param_hint="SOURCE")
+    return path.read_bytes(), path.name
+
+
+@click.command("fetch")
+@click.argument("source")
+@click.option("--out-pages", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="CSV to write the pages to (Screaming Frog 'Internal: HTML' columns).")
+@click.option("--out-links", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="CSV to write the links to (Screaming Frog 'All Inlinks' columns).")
+@_fetch_options
+def fetch_cmd(source, out_pages, out_links, connections, rate_per_s, read_timeout, max_mb, all_sites):
+    """Fetch the pages of a sitemap, URL list or export in the foreground and write pages + links CSVs."""
+    from inlink.fetch import dataset
+    from inlink.fetch.sitemap import SourceError
+    from inlink.tasks.fetch import run_fetch
+
+    given, name = _source(source)
+    options = _options(connections, rate_per_s, read_timeout, max_mb, all_sites)
+    with click.progressbar(length=1, label="fetching pages", file=sys.stderr) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+        try:
+            rows = run_fetch(given, name=name, options=options, progress=progress)
+        except SourceError as exc:
+            raise click.ClickException(str(exc)) from None
+    out_pages.write_bytes(dataset.csv_bytes(dataset.pages_frame(rows)))
+    links = dataset.links_frame(rows)
+    out_links.write_bytes(dataset.csv_bytes(links))
+    for note in rows.attrs.get("notes", []):
+        click.echo(f"note: {note}", err=True)
+    print_report(rows)
+    click.echo(f"wrote {len(rows)} pages to {out_pages} and {len(links)} links to {out_links}")
+
+
+def print_report(rows) -> None:
+    """Counts per status, then each page that was not fetched with its reason."""
+    from inlink.fetch import dataset
+
+    counts = dataset.report_counts(rows)
+    click.echo("fetch report: " + ", ".join(f"{label} {count}" for label, count in counts.items()))
+    failed = rows.loc[rows["Status"] != "OK"]
+    for url, status, code, reason in list(zip(failed["Requested URL"], failed["Status"], failed["Status Code"],
+                                              failed["Reason"]))[:REPORT_LINES]:
+        click.echo(f"  {status} ({code}): {url}: {reason}")
+    if len(failed) > REPORT_LINES:
+        click.echo(f"  ... and {len(failed) - REPORT_LINES} more (see the Status and Reason columns)")
+
+
+@click.command("fetch")
+@click.argument("source")
+@_fetch_options
+@click.option("--label", default=None, help="A name for the job (default: the source).")
+@click.pass_context
+def jobs_fetch_cmd(ctx, source, connections, rate_per_s, read_timeout, max_mb, all_sites, label):
+    """Queue a fetch of a sitemap URL, URL list or export as a background job; prints the job id.
+
+    The dashboard's server or `cli.py jobs worker` runs it; `cli.py jobs export` gives the raw rows.
+    """
+    from inlink.jobs.manager import JobManager
+    from inlink.tasks.fetch import start_fetch
+
+    given, name = _source(source)
+    manager = JobManager(ctx.obj.get("jobs_dir"), autostart=False)
+    click.echo(start_fetch(manager, given, name=name, label=label,
+                           options=_options(connections, rate_per_s, read_timeout, max_mb, all_sites)))
+
+
+@click.command("fetched")
+@click.argument("job_id")
+@click.option("--out-pages", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--out-links", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.pass_context
+def jobs_fetched_cmd(ctx, job_id, out_pages, out_links):
+    """Write a fetch job's pages and links CSVs (what it has fetched so far, if it is not finished)."""
+    from inlink.fetch import dataset
+    from inlink.jobs.manager import JobManager
+    from inlink.tasks.fetch import fetched_results
+
+    rows = fetched_results(JobManager(ctx.obj.get("jobs_dir"), autostart=False), job_id)
+    out_pages.write_bytes(dataset.csv_bytes(dataset.pages_frame(rows)))
+    out_links.write_bytes(dataset.csv_bytes(dataset.links_frame(rows)))
+    print_report(rows)
+    click.echo(f"wrote {len(rows)} pages to {out_pages} and the links to {out_links}")
+
+
+def register(cli: click.Group, jobs: click.Group) -> None:
+    cli.add_command(fetch_cmd)
+    jobs.add_command(jobs_fetch_cmd)
+    jobs.add_command(jobs_fetched_cmd)

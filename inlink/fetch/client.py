@@ -1,0 +1,451 @@
+"""The polite HTTP client: per-host connection and rate limits, robots.txt, redirects followed by hand
+(recorded, loops caught, never to another scheme), retries with backoff honouring Retry-After, a streamed
+size cap, HTML only, charset detection, no cookies and no credentials.
+
+One asyncio loop on a daemon thread runs every request of a Fetcher (httpx.AsyncClient): the job engine
+calls `fetch()` from several worker threads at once and each call can be cancelled at once (pause / stop
+within a second even while a slow server keeps a request open), which a blocking client could not do.
+"""
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import email.utils
+import http.cookiejar
+import logging
+import random
+import re
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+
+import httpx
+
+from inlink.fetch import faults
+from inlink.fetch.robots import Robots
+from inlink.fetch.urls import SCHEMES, clean_url, host_key, same_site, scheme_of
+
+_LOG = logging.getLogger(__name__)
+USER_AGENT = "InLinkProspector/1.0 (internal-link analysis; +https://github.com/inlink-prospector)"
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+_REDIRECTS = (301, 302, 303, 307, 308)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_BINARY_MAGIC = (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"GIF8", b"\xff\xd8\xff", b"\x7fELF",
+                 b"RIFF", b"OggS", b"ID3", b"\x00\x00\x01\x00")
+
+
+class FetchCancelled(Exception):
+    """The caller asked to stop while the page was being fetched (nothing about the page is known)."""
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """Everything a user may tune; polite defaults."""
+
+    connections: int = 4            # per host
+    rate_per_s: float = 5.0         # requests per second per host (0 = no limit)
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    retries: int = 3                # extra attempts after a 429 / 5xx / timeout / dropped connection
+    backoff_s: float = 0.5          # first wait; doubles each attempt (a Retry-After header wins)
+    max_wait_s: float = 120.0       # a Retry-After longer than this gives up on the page instead
+    max_bytes: int = 5_000_000      # per page, counted while streaming
+    max_redirects: int = 10
+    respect_robots: bool = True
+    same_site_only: bool = True
+    user_agent: str = USER_AGENT
+
+    @classmethod
+    def from_options(cls, options: Mapping | None) -> FetchSettings:
+        """Settings from user options (unknown names and bad values refused with a plain message)."""
+        given = {k: v for k, v in dict(options or {}).items() if v is not None}
+        known = {f.name: f for f in fields(cls)}
+        unknown = sorted(set(given) - set(known))
+        if unknown:
+            raise ValueError(f"unknown fetch option(s): {', '.join(unknown)}")
+        values = {}
+        for name, value in given.items():
+            kind = type(getattr(cls, name))
+            try:
+                values[name] = value if kind is str else (bool(value) if kind is bool else kind(value))
+            except (TypeError, ValueError):
+                raise ValueError(f"fetch option {name} must be a {kind.__name__}, not {value!r}") from None
+        settings = cls(**values)
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        if self.connections < 1 or self.connections > 64:
+            raise ValueError(f"connections must be between 1 and 64, not {self.connections}")
+        if self.rate_per_s < 0:
+            raise ValueError(f"rate_per_s must be zero (no limit) or more, not {self.rate_per_s}")
+        for name in ("connect_timeout", "read_timeout", "max_bytes"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be positive, not {getattr(self, name)}")
+        if self.retries < 0 or self.max_redirects < 0:
+            raise ValueError("retries and max_redirects must be zero or more")
+
+    def as_options(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass
+class FetchResult:
+    """One page as fetched: where it ended, how, and its HTML when it is a page we can read."""
+
+    url: str
+    final_url: str
+    status_code: int = 0             # 0 when no HTTP answer came (DNS, refused, robots...)
+    fault: str = faults.OK
+    reason: str = ""
+    content_type: str = ""
+    html: str | None = None
+    redirects: list = field(default_factory=list)    # [(url, status), ...] before final_url
+    attempts: int = 0
+    encoding: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.fault == faults.OK
+
+    @property
+    def status(self) -> str:
+        return faults.label(self.fault)
+
+
+class _Host:
+    """Per-host politeness: a connection semaphore and a request pacer that a Retry-After can push back."""
+
+    def __init__(self, connections: int, rate_per_s: float):
+        self.slots = asyncio.Semaphore(connections)
+        self.interval = 1.0 / rate_per_s if rate_per_s > 0 else 0.0
+        self.next_at = 0.0
+        self.lock = asyncio.Lock()
+
+    async def pace(self) -> None:
+        async with self.lock:
+            now = time.monotonic()
+            start = max(now, self.next_at)
+            self.next_at = start + self.interval
+        if start > now:
+            await asyncio.sleep(start - now)
+
+    def hold_off(self, seconds: float) -> None:
+        """The server asked everyone to wait (Retry-After): no request to this host before then."""
+        self.next_at = max(self.next_at, time.monotonic() + seconds)
+
+    def slow_to(self, delay: float) -> None:
+        self.interval = max(self.interval, delay)
+
+
+class _Answer:
+    """The parts of a response the fetch loop needs (the body read under the size cap, or not at all)."""
+
+    def __init__(self, status: int, headers: httpx.Headers, body: bytes | None = None,
+                 fault: str = faults.OK, reason: str = ""):
+        self.status, self.headers, self.body, self.fault, self.reason = status, headers, body, fault, reason
+
+
+def _no_cookies() -> http.cookiejar.CookieJar:
+    """A jar that refuses every cookie, so nothing a server sets is ever sent back (httpx keeps a jar given
+    as is; a Cookies object would be copied into a default jar that accepts everything)."""
+    return http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+
+
+class Fetcher:
+    """Fetch pages politely; thread-safe `fetch()` (blocking, cancellable) and `afetch()` (on its loop)."""
+
+    def __init__(self, settings: FetchSettings | None = None, site: str | None = None):
+        self.settings = settings or FetchSettings()
+        self.site = site
+        self._hosts: dict[str, _Host] = {}
+        self._robots = Robots(self.settings.user_agent)
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="fetcher-loop", daemon=True)
+        self._thread.start()
+        self._client = self._call(self._make_client())
+
+    async def _make_client(self) -> httpx.AsyncClient:
+        s = self.settings
+        timeout = httpx.Timeout(s.read_timeout, connect=s.connect_timeout, pool=None)
+        limits = httpx.Limits(max_connections=None, max_keepalive_connections=4 * s.connections)
+        return httpx.AsyncClient(timeout=timeout, limits=limits, follow_redirects=False, trust_env=False,
+                                 cookies=_no_cookies(), headers={"User-Agent": s.user_agent,
+                                                                 "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"})
+
+    def _call(self, coro):
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
+
+    def run(self, coro):
+        """Run a coroutine (e.g. many afetch() calls gathered) on this fetcher's loop and wait for it."""
+        return self._call(coro)
+
+    # -- public -----------------------------------------------------------------------------------
+    def fetch(self, url: str, cancel: threading.Event | None = None) -> FetchResult:
+        """Fetch one page; raises FetchCancelled (at once) when `cancel` is set meanwhile."""
+        future = asyncio.run_coroutine_threadsafe(self.afetch(url), self._loop)
+        while True:
+            try:
+                return future.result(timeout=0.05)
+            except concurrent.futures.TimeoutError:
+                if cancel is not None and cancel.is_set():
+                    future.cancel()
+                    raise FetchCancelled(url) from None
+
+    def get_bytes(self, url: str, max_bytes: int = 100_000_000) -> tuple[int, bytes, str]:
+        """(status, body, final URL) of a non-page resource (a sitemap); redirects followed; errors raise."""
+        return self._call(self._get_bytes(url, max_bytes))
+
+    def probe(self, url: str) -> tuple[str, str]:
+        """(fault, reason) of one bare request to the site's root: tells "the site is down" from "this page
+        is bad" (any HTTP answer means the server is there)."""
+        return self._call(self._probe(url))
+
+    async def _probe(self, url: str) -> tuple[str, str]:
+        start = clean_url(url)
+        if start is None:
+            return "bad_scheme", "not an http(s) URL"
+        root = start.split("://", 1)[0] + "://" + host_key(start) + "/"
+        try:
+            response = await self._client.get(root)
+        except httpx.HTTPError as exc:
+            return faults.classify_exception(exc)
+        await response.aclose()
+        return faults.OK, f"the server answered {response.status_code}"
+
+    def close(self) -> None:
+        if self._loop.is_closed():
+            return
+        try:
+            self._call(self._client.aclose())
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(5)
+            self._loop.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- one page ---------------------------------------------------------------------------------
+    async def afetch(self, url: str) -> FetchResult:
+        start = clean_url(url)
+        result = FetchResult(url=url, final_url=start or url)
+        if start is None:
+            return _fail(result, "bad_scheme", "only http:// and https:// URLs can be fetched")
+        if self.settings.same_site_only and not same_site(start, self.site):
+            return _fail(result, "offsite", f"not on the site being read ({self.site})")
+        seen, current = {start}, start
+        for _ in range(self.settings.max_redirects + 1):
+            result.final_url = current
+            answer = await self._request_page(current, result)
+            if answer.fault != faults.OK:
+                return _fail(result, answer.fault, answer.reason, answer.status)
+            if answer.status not in _REDIRECTS:
+                return self._finish(result, answer)
+            target = self._redirect_target(current, answer, result, seen)
+            if target is None:
+                return result
+            seen.add(target)
+            current = target
+        return _fail(result, "too_many_redirects",
+                     f"more than {self.settings.max_redirects} redirects in a row", result.status_code)
+
+    def _redirect_target(self, current: str, answer: _Answer, result: FetchResult, seen: set) -> str | None:
+        """The next URL of a redirect chain, or None with the fault set on `result`."""
+        result.redirects.append((current, answer.status))
+        location = answer.headers.get("location", "")
+        target = clean_url(location, base=current)
+        if target is None:
+            scheme = location.split(":", 1)[0] if ":" in location else ""
+            _fail(result, "bad_scheme", f"redirected to a non-http(s) address ({scheme or location!r})",
+                  answer.status)
+        elif scheme_of(target) not in SCHEMES:
+            _fail(result, "bad_scheme", "redirected to another scheme", answer.status)
+        elif target in seen:
+            _fail(result, "redirect_loop", f"redirect loop: {target} was already visited", answer.status)
+        elif self.settings.same_site_only and not same_site(target, self.site or result.url):
+            result.final_url = target
+            _fail(result, "redirect_offsite", f"redirected to another site ({target})", answer.status)
+        else:
+            return target
+        return None
+
+    def _finish(self, result: FetchResult, answer: _Answer) -> FetchResult:
+        result.status_code = answer.status
+        result.content_type = answer.headers.get("content-type", "")
+        if answer.status >= 400 or answer.status < 200:
+            phrase = httpx.codes.get_reason_phrase(answer.status)
+            return _fail(result, "http_error", f"the server answered {answer.status} {phrase}".rstrip(),
+                         answer.status)
+        if answer.body is None:
+            return _fail(result, "not_html", f"not an HTML page ({result.content_type or 'no content type'})",
+                         answer.status)
+        if _looks_binary(answer.body):
+            return _fail(result, "binary", "the page is served as HTML but holds binary data", answer.status)
+        result.html, result.encoding = decode_html(answer.body, result.content_type)
+        result.reason = "fetched" + (f" after {len(result.redirects)} redirect(s)" if result.redirects else "")
+        return result
+
+    # -- requests with politeness and retries --------------------------------------------------------
+    def _host(self, url: str) -> _Host:
+        key = host_key(url)
+        host = self._hosts.get(key)
+        if host is None:
+            host = self._hosts[key] = _Host(self.settings.connections, self.settings.rate_per_s)
+        return host
+
+    async def _request_page(self, url: str, result: FetchResult) -> _Answer:
+        host = self._host(url)
+        if self.settings.respect_robots:
+            try:
+                allowed, delay = await self._robots.allowed(self._client, url)
+            except httpx.HTTPError as exc:
+                return _Answer(0, httpx.Headers(), None, *faults.classify_exception(exc))
+            if delay:
+                host.slow_to(float(delay))
+            if not allowed:
+                return _Answer(0, httpx.Headers(), None, "robots_blocked",
+                               "robots.txt disallows this URL for our user agent")
+        attempt = 0
+        while True:
+            attempt += 1
+            result.attempts += 1
+            answer = await self._attempt(url, host)
+            wait = self._retry_wait(answer, attempt)
+            if wait is None:
+                return answer
+            if wait > self.settings.max_wait_s:
+                answer.reason = (answer.reason or "") + f" (the server asked to wait {wait:.0f}s: too long)"
+                return answer
+            host.hold_off(wait) if answer.status in (429, 503) else None
+            _LOG.debug("retrying %s in %.2fs (attempt %d)", url, wait, attempt)
+            await asyncio.sleep(wait)
+
+    def _retry_wait(self, answer: _Answer, attempt: int) -> float | None:
+        """Seconds to wait before another attempt, or None when the answer is final."""
+        retry = answer.status == 429 or answer.status >= 500 or answer.fault in faults.RETRYABLE
+        if not retry or attempt > self.settings.retries:
+            return None
+        after = parse_retry_after(answer.headers.get("retry-after"))
+        if after is not None:
+            return after
+        return self.settings.backoff_s * (2 ** (attempt - 1)) * (1 + 0.25 * random.random())
+
+    async def _attempt(self, url: str, host: _Host) -> _Answer:
+        async with host.slots:
+            await host.pace()
+            try:
+                request = self._client.build_request("GET", url)
+                response = await self._client.send(request, stream=True)
+            except httpx.HTTPError as exc:
+                return _Answer(0, httpx.Headers(), None, *faults.classify_exception(exc))
+            try:
+                return await self._read(response)
+            except httpx.HTTPError as exc:
+                return _Answer(response.status_code, response.headers, None, *faults.classify_exception(exc))
+            finally:
+                await response.aclose()
+
+    async def _read(self, response: httpx.Response) -> _Answer:
+        status, headers = response.status_code, response.headers
+        if status in _REDIRECTS or not 200 <= status < 300:
+            return _Answer(status, headers)
+        media = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if media and media not in HTML_TYPES:
+            return _Answer(status, headers)                       # not a page: never downloaded
+        cap = self.settings.max_bytes
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > cap:
+            return _Answer(status, headers, None, "too_large", _too_large(int(declared), cap, "declares"))
+        body = bytearray()
+        async for chunk in response.aiter_bytes():
+            body += chunk
+            if len(body) > cap:
+                return _Answer(status, headers, None, "too_large", _too_large(len(body), cap, "sent over"))
+        return _Answer(status, headers, bytes(body))
+
+    async def _get_bytes(self, url: str, max_bytes: int) -> tuple[int, bytes, str]:
+        start = clean_url(url)
+        if start is None:
+            raise ValueError(f"{url!r} is not an http(s) URL")
+        host = self._host(start)
+        async with host.slots:
+            await host.pace()
+            async with self._client.stream("GET", start, follow_redirects=True) as response:
+                body = bytearray()
+                async for chunk in response.aiter_bytes():
+                    body += chunk
+                    if len(body) > max_bytes:
+                        raise ValueError(f"{url} is larger than {max_bytes:,} bytes")
+                if scheme_of(str(response.url)) not in SCHEMES:
+                    raise ValueError(f"{url} redirected to a non-http(s) address")
+                return response.status_code, bytes(body), str(response.url)
+
+
+def _fail(result: FetchResult, code: str, reason: str, status: int = 0) -> FetchResult:
+    result.fault, result.reason = code, reason
+    if status:
+        result.status_code = status
+    result.html = None
+    return result
+
+
+def _too_large(size: int, cap: int, verb: str) -> str:
+    return f"the page {verb} {size:,} bytes, more than the {cap:,}-byte cap"
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date); None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _looks_binary(body: bytes) -> bool:
+    head = body[:1024]
+    return head.startswith(_BINARY_MAGIC) or b"\x00" in head
+
+
+def decode_html(body: bytes, content_type: str = "") -> tuple[str, str]:
+    """(text, encoding): the charset from the Content-Type header, then a <meta> tag, then detection."""
+    for candidate in (_header_charset(content_type), _meta_charset(body)):
+        if candidate:
+            try:
+                return body.decode(candidate), candidate.lower()
+            except (LookupError, UnicodeDecodeError):
+                continue
+    try:
+        return body.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import (
+        from_bytes,  # only for the rare page that declares nothing usable
+    )
+
+    best = from_bytes(body).best()
+    if best is not None:
+        return str(best), best.encoding
+    return body.decode("utf-8", errors="replace"), "utf-8"
+
+
+def _header_charset(content_type: str) -> str | None:
+    match = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", content_type or "", re.IGNORECASE)
+    return match.group(1) if match else None
+
+
+def _meta_charset(body: bytes) -> str | None:
+    match = _META_CHARSET.search(body[:4096])
+    return match.group(1).decode("ascii", errors="ignore") if match else None

@@ -1,0 +1,296 @@
+"""A whole fetched page -> what a crawl export holds: title, H1, meta description, canonical, meta robots,
+the main content as text + blocks (inlink.site.html, the parser the importer uses), and every link with its
+Link Position the way Screaming Frog names them (Content, Navigation, Header, Footer, Sidebar).
+
+Main content is found by rules that hold on most sites, first match wins: role="main", <main>, a lone
+<article>, well-known ids and classes; when none matches, trafilatura's extraction decides which links are
+content (measured in bench/eval_fetch.py). Inside the main content, permalink anchors ("¶") are dropped and
+generated tables of contents (<nav>, toctree / toc boxes) count as navigation, as in the corpora.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import lxml.etree
+import lxml.html
+
+from inlink.site.html import ParsedHtml, parse_element
+
+_LOG = logging.getLogger(__name__)
+CONTENT, NAVIGATION, HEADER, FOOTER, SIDEBAR = "Content", "Navigation", "Header", "Footer", "Sidebar"
+_MAIN_IDS = ("main-content", "maincontent", "content", "main", "primary", "page-content", "article-body",
+             "post-content", "article")
+_MAIN_CLASSES = ("entry-content", "post-content", "article-content", "article-body", "page-content",
+                 "main-content", "post-body", "markdown-body", "rst-content", "td-content", "content-body")
+_TOC_CLASS = re.compile(r"(^|[\s_-])(toctree-wrapper|toc|table-of-contents|tableofcontents)($|[\s_-])", re.IGNORECASE)
+_PERMALINK_TEXT = frozenset({"¶", "#", "§", "🔗", "link"})
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class PageLink:
+    destination: str     # absolute, without #fragment
+    anchor: str
+    position: str
+    rel: str = ""
+
+
+@dataclass
+class ParsedPage:
+    title: str = ""
+    h1: str = ""
+    description: str = ""
+    canonical: str = ""
+    meta_robots: str = ""
+    content: ParsedHtml = field(default_factory=lambda: ParsedHtml(""))
+    body_html: str = ""
+    links: list[PageLink] = field(default_factory=list)
+    main_rule: str = ""          # which rule found the main content (for reports and the eval)
+
+    @property
+    def noindex(self) -> bool:
+        return "noindex" in self.meta_robots.lower() or "none" in self.meta_robots.lower().split(",")
+
+
+class MalformedPage(ValueError):
+    """The bytes cannot be read as an HTML document at all."""
+
+
+def parse_page(html: str, url: str, *, use_rules: bool = True) -> ParsedPage:
+    """Everything we keep from one page; `use_rules=False` forces the trafilatura fallback (for measuring)."""
+    doc = _document(html)
+    base = _base_url(doc, url)
+    page = ParsedPage(title=_text(doc.find(".//title")), description=_meta(doc, "description"),
+                      meta_robots=", ".join(filter(None, (_meta(doc, "robots"), _meta(doc, "googlebot")))),
+                      canonical=_canonical(doc, base))
+    for permalink in _permalinks(doc):
+        permalink.drop_tree()                     # its tail text stays
+    h1 = doc.find(".//h1")
+    page.h1 = _text(h1)
+    main, page.main_rule = _main_element(doc) if use_rules else (None, "")
+    if main is None:
+        return _parse_with_fallback(doc, base, page)
+    dropped = _navigation_inside(main)
+    page.links = [_page_link(a, base, _position(a, main, dropped)) for a in doc.iter("a") if a.get("href")]
+    for element in dropped:
+        element.drop_tree()
+    _drop_scripts(main)
+    page.content = parse_element(main)
+    page.body_html = inner_html(main)
+    page.links = _with_content_anchors(page.links, page.content, base)
+    return page
+
+
+def _document(html: str):
+    text = html.lstrip("\ufeff")
+    if not text.strip():
+        raise MalformedPage("the page is empty")
+    try:
+        doc = lxml.html.document_fromstring(text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise MalformedPage(f"the HTML cannot be parsed ({exc})") from None
+    if doc is None or doc.find(".//body") is None and not len(doc):
+        raise MalformedPage("no HTML document found")
+    return doc
+
+
+def _base_url(doc, url: str) -> str:
+    base = doc.find(".//base[@href]")
+    return urljoin(url, base.get("href").strip()) if base is not None else url
+
+
+def _text(element) -> str:
+    return _SPACE.sub(" ", element.text_content()).strip() if element is not None else ""
+
+
+def _meta(doc, name: str) -> str:
+    for meta in doc.iter("meta"):
+        if (meta.get("name") or "").strip().lower() == name:
+            return _SPACE.sub(" ", meta.get("content") or "").strip()
+    return ""
+
+
+def _canonical(doc, base: str) -> str:
+    for link in doc.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
+            return absolute(link.get("href"), base) or ""
+    return ""
+
+
+def _permalinks(doc) -> list:
+    """Heading permalink anchors: class headerlink, or an in-page link whose whole text is a pilcrow-like mark."""
+    found = []
+    for a in doc.iter("a"):
+        classes = (a.get("class") or "").split()
+        href = (a.get("href") or "").strip()
+        if "headerlink" in classes or (href.startswith("#") and a.text_content().strip() in _PERMALINK_TEXT):
+            found.append(a)
+    return found
+
+
+def _classes(element) -> str:
+    return f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+
+
+def _main_element(doc):
+    """(element, rule) of the main content by the first matching rule, or (None, "")."""
+    for element in doc.iter():
+        if isinstance(element.tag, str) and (element.get("role") or "").lower() == "main":
+            return element, "role=main"
+    main = doc.find(".//main")
+    if main is not None:
+        return main, "<main>"
+    articles = doc.findall(".//article")
+    if len(articles) == 1:
+        return articles[0], "<article>"
+    for ident in _MAIN_IDS:
+        found = doc.xpath(f'//*[@id="{ident}"]')
+        if found:
+            return found[0], f"#{ident}"
+    for name in _MAIN_CLASSES:
+        found = doc.xpath(f'//*[contains(concat(" ", normalize-space(@class), " "), " {name} ")]')
+        if found:
+            return found[0], f".{name}"
+    return None, ""
+
+
+def _navigation_inside(main) -> list:
+    """Parts of the main content that are navigation: <nav>, role=navigation, tables of contents (outermost only)."""
+    found = []
+    for element in main.iter():
+        if not isinstance(element.tag, str) or element is main:
+            continue
+        if any(element is f or _is_ancestor(f, element) for f in found):
+            continue
+        classes = element.get("class") or ""
+        ident = element.get("id") or ""
+        if (element.tag == "nav" or (element.get("role") or "").lower() == "navigation"
+                or _TOC_CLASS.search(classes) or _TOC_CLASS.search(ident)
+                or ("contents" in classes.split() and "topic" in classes.split())):
+            found.append(element)
+    return found
+
+
+def _is_ancestor(ancestor, element) -> bool:
+    parent = element.getparent()
+    while parent is not None:
+        if parent is ancestor:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _position(a, main, dropped: list) -> str:
+    """Screaming Frog's Link Position of one <a>, from where it stands in the page."""
+    inside_main = False
+    for ancestor in a.iterancestors():
+        if ancestor is main:
+            inside_main = True
+            break
+    if inside_main:
+        return NAVIGATION if any(_is_ancestor(d, a) for d in dropped) else CONTENT
+    return _boilerplate_position(a)
+
+
+def _boilerplate_position(a, default: str = NAVIGATION) -> str:
+    for ancestor in a.iterancestors():
+        tag, role, names = ancestor.tag, (ancestor.get("role") or "").lower(), _classes(ancestor)
+        if tag == "footer" or role == "contentinfo" or "footer" in names:
+            return FOOTER
+        if tag == "aside" or role == "complementary" or "sidebar" in names:
+            return SIDEBAR
+        if tag == "header" or role == "banner" or "header" in names.split():
+            return HEADER
+        if tag == "nav" or role == "navigation" or any(w in names for w in ("menu", "nav", "breadcrumb", "related")):
+            return NAVIGATION
+    return default
+
+
+def _page_link(a, base: str, position: str) -> PageLink | None:
+    destination = absolute(a.get("href"), base)
+    if destination is None:
+        return None
+    return PageLink(destination, _text(a), position, (a.get("rel") or "").strip().lower())
+
+
+def _with_content_anchors(links: list, content: ParsedHtml, base: str) -> list[PageLink]:
+    """Content links take their anchors from the parsed text (so each is a substring of Content)."""
+    anchors = iter(content.links)
+    out = []
+    for link in links:
+        if link is None:
+            continue
+        if link.position == CONTENT:
+            parsed = next(anchors, None)
+            while parsed is not None and absolute(parsed.href, base) != link.destination:
+                parsed = next(anchors, None)
+            if parsed is None:
+                continue                # inside a dropped part after all (e.g. a script)
+            link = PageLink(link.destination, parsed.anchor, CONTENT, link.rel)
+        out.append(link)
+    return out
+
+
+def absolute(href: str | None, base: str) -> str | None:
+    """The link target as an absolute http(s) URL without #fragment; None for mailto:, javascript:, etc."""
+    href = (href or "").strip()
+    if not href or href.startswith("#"):
+        return None
+    try:
+        joined = urljoin(base, href)
+        parts = urlsplit(joined)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", parts.query, ""))
+
+
+def _drop_scripts(element) -> None:
+    for bad in element.xpath(".//script|.//style|.//noscript|.//template"):
+        bad.drop_tree()
+    for comment in element.xpath(".//comment()"):
+        comment.drop_tree()
+
+
+def inner_html(element) -> str:
+    """The element's inner HTML (what a crawler's "Extract Inner HTML" gives)."""
+    parts = [element.text or ""]
+    parts.extend(lxml.html.tostring(child, encoding="unicode", with_tail=True) for child in element)
+    return "".join(parts).strip()
+
+
+def _parse_with_fallback(doc, base: str, page: ParsedPage) -> ParsedPage:
+    """No rule matched: trafilatura's extraction is the main content; links in it are Content links."""
+    import trafilatura  # imported on demand: most sites match a rule, and trafilatura is slow to import
+
+    # no url=: trafilatura would resolve relative links against the site root, not the page (wrong)
+    extracted = trafilatura.extract(lxml.html.tostring(doc, encoding="unicode"), output_format="html", include_links=True,
+                                    include_tables=True, include_formatting=True, include_comments=False,
+                                    favor_recall=True) or ""
+    body = doc.find(".//body")
+    if extracted:
+        fragment = lxml.html.fragment_fromstring(extracted, create_parent="div")
+        main = fragment.find(".//main") if fragment.find(".//main") is not None else fragment
+        content_hrefs = {absolute(a.get("href"), base) for a in main.iter("a")}
+        page.main_rule = "trafilatura"
+    else:
+        main, content_hrefs = body if body is not None else doc, None
+        page.main_rule = "whole body"
+    _drop_scripts(main)
+    page.content = parse_element(main)
+    page.body_html = inner_html(main)
+    links = []
+    for a in doc.iter("a"):
+        link = _page_link(a, base, NAVIGATION)
+        if link is None:
+            continue
+        position = _boilerplate_position(a, default=CONTENT)
+        in_content = content_hrefs is None or link.destination in content_hrefs
+        links.append(PageLink(link.destination, link.anchor, CONTENT if position == CONTENT and in_content
+                              else (position if position != CONTENT else NAVIGATION), link.rel))
+    page.links = links
+    return page

@@ -1,0 +1,199 @@
+"""Where the URLs to fetch come from: a sitemap (index files and gzipped sitemaps too), a URL list (pasted or
+a text file), or the URL column of a CSV/XLSX export (read by inlink.site's reader). Same-site only by default.
+"""
+from __future__ import annotations
+
+import gzip
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from inlink.fetch.urls import clean_url, same_site, site_key
+
+MAX_SITEMAPS = 1000            # sitemap files followed from one index, in total
+MAX_SITEMAP_BYTES = 60_000_000  # the protocol's cap is 50 MB uncompressed
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+class SourceError(ValueError):
+    """The source of URLs cannot be read; the message says which and why. `unreachable` is True when the
+    site could not be reached at all (worth trying again later, unlike a bad file)."""
+
+    def __init__(self, message: str, unreachable: bool = False):
+        super().__init__(message)
+        self.unreachable = unreachable
+
+
+@dataclass
+class UrlSource:
+    """The URLs to fetch, in order and without duplicates, and what was left out and why."""
+
+    urls: list[str]
+    site: str | None
+    notes: list[str] = field(default_factory=list)
+
+
+def is_url(text: str) -> bool:
+    return str(text).strip().lower().startswith(("http://", "https://"))
+
+
+def read_source(source, fetcher=None, *, name: str | None = None, same_site_only: bool = True) -> UrlSource:
+    """URLs from a sitemap URL (needs `fetcher`), a path, bytes of a file, or pasted text."""
+    if isinstance(source, str) and is_url(source) and "\n" not in source.strip():
+        if fetcher is None:
+            raise SourceError("a sitemap URL needs a fetcher to read it")
+        raw, notes = sitemap_urls(source, fetcher)
+        return _finish(raw, notes, same_site_only, site=source)
+    data, label = _source_bytes(source, name)
+    if data.startswith(_GZIP_MAGIC) or data.lstrip()[:5] in (b"<?xml", b"<urls", b"<site"):
+        raw, notes = _sitemap_file_urls(data, label)
+    elif _looks_like_table(data, label):
+        raw, notes = _table_urls(data, label)
+    else:
+        raw, notes = _list_urls(data.decode("utf-8-sig", errors="replace")), []
+    return _finish(raw, notes, same_site_only)
+
+
+def _source_bytes(source, name: str | None) -> tuple[bytes, str]:
+    if isinstance(source, (bytes, bytearray)):
+        return bytes(source), name or "the uploaded file"
+    if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source and Path(source).is_file()):
+        path = Path(source)
+        try:
+            return path.read_bytes(), name or path.name
+        except OSError as exc:
+            raise SourceError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if isinstance(source, str):
+        return source.encode("utf-8"), name or "the pasted URLs"
+    raise SourceError(f"unsupported URL source: {type(source).__name__}")
+
+
+def _looks_like_table(data: bytes, label: str) -> bool:
+    if data.startswith(b"PK\x03\x04") or label.lower().endswith((".csv", ".xlsx", ".xlsm", ".tsv", ".csv.gz")):
+        return True
+    first = data[:2000].decode("utf-8", errors="replace").splitlines()[:1]
+    return bool(first) and not is_url(first[0]) and ("," in first[0] or "\t" in first[0] or ";" in first[0])
+
+
+def _list_urls(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _table_urls(data: bytes, label: str) -> tuple[list[str], list[str]]:
+    """The URL column of an export (Address, URL, ...), found the way the importer finds it."""
+    from inlink.site.columns import detect_page_columns
+    from inlink.site.tables import SiteDataError, read_table
+
+    try:
+        table = read_table(data, label)
+    except SiteDataError as exc:
+        raise SourceError(str(exc)) from None
+    column = detect_page_columns(table.columns).get("url")
+    if column is None:
+        raise SourceError(f"{label}: no URL column found (expected a header such as Address or URL); "
+                          f"headers are: {', '.join(map(str, list(table.columns)[:12]))}")
+    return [str(v) for v in table[column].tolist()], [f"{label}: URLs read from column \"{column}\""]
+
+
+# -- sitemaps --------------------------------------------------------------------------------------------
+def sitemap_urls(url: str, fetcher) -> tuple[list[str], list[str]]:
+    """Page URLs of a sitemap or sitemap index (followed recursively, each sitemap once)."""
+    pages, notes, queue, seen = [], [], [url], set()
+    while queue:
+        current = queue.pop(0)
+        if current in seen:
+            continue
+        if len(seen) >= MAX_SITEMAPS:
+            notes.append(f"stopped after {MAX_SITEMAPS} sitemap files")
+            break
+        seen.add(current)
+        try:
+            status, body, _ = fetcher.get_bytes(current, MAX_SITEMAP_BYTES)
+        except ValueError as exc:
+            _sitemap_problem(current, str(exc), url, notes)
+            continue
+        except Exception as exc:   # noqa: BLE001 - any network failure is reported against this sitemap
+            from inlink.fetch.faults import UNREACHABLE, classify_exception
+            code, problem = classify_exception(exc)
+            _sitemap_problem(current, problem, url, notes, unreachable=code in UNREACHABLE)
+            continue
+        if status != 200:
+            _sitemap_problem(current, f"the server answered {status}", url, notes, unreachable=status >= 500)
+            continue
+        kind, locs = parse_sitemap(body, current)
+        (queue if kind == "sitemapindex" else pages).extend(locs)
+    return pages, notes
+
+
+def _sitemap_problem(current: str, problem: str, first: str, notes: list[str], unreachable: bool = False) -> None:
+    if current == first:
+        raise SourceError(f"sitemap {current}: {problem}", unreachable=unreachable)
+    notes.append(f"sitemap {current} skipped: {problem}")
+
+
+def _sitemap_file_urls(data: bytes, label: str) -> tuple[list[str], list[str]]:
+    kind, locs = parse_sitemap(data, label)
+    if kind == "sitemapindex":
+        raise SourceError(f"{label} is a sitemap index: give its URL so the sitemaps it lists can be fetched")
+    return locs, []
+
+
+def parse_sitemap(data: bytes, label: str) -> tuple[str, list[str]]:
+    """('urlset' | 'sitemapindex', the <loc> values); gzip unpacked; no entities, no network."""
+    if data.startswith(_GZIP_MAGIC):
+        try:
+            data = gzip.GzipFile(fileobj=io.BytesIO(data)).read(MAX_SITEMAP_BYTES + 1)
+        except (OSError, EOFError) as exc:
+            raise SourceError(f"{label}: a damaged gzip file ({exc})") from None
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
+    try:
+        root = etree.fromstring(data.strip(), parser)
+    except etree.XMLSyntaxError as exc:
+        raise SourceError(f"{label}: not an XML sitemap ({exc})") from None
+    if root is None:
+        raise SourceError(f"{label}: not an XML sitemap (empty or unreadable)")
+    kind = etree.QName(root).localname
+    if kind not in ("urlset", "sitemapindex"):
+        hint = " (this is a web page, not a sitemap)" if kind.lower() == "html" else ""
+        raise SourceError(f"{label}: not a sitemap: its root element is <{kind}>{hint}")
+    locs = [(el.text or "").strip() for el in root.iter("{*}loc")]
+    return kind, [loc for loc in locs if loc]
+
+
+# -- cleaning --------------------------------------------------------------------------------------------
+def _finish(raw: list[str], notes: list[str], same_site_only: bool, site: str | None = None) -> UrlSource:
+    urls, seen, bad, offsite = [], set(), [], []
+    for value in raw:
+        url = clean_url(value)
+        if url is None:
+            bad.append(value)
+            continue
+        if url not in seen:
+            seen.add(url)
+            urls.append(url)
+    if not urls:
+        raise SourceError("no http(s) URLs found" + (f" (e.g. {bad[0]!r} is not one)" if bad else ""))
+    site = site or _main_site(urls)
+    if same_site_only:
+        kept = [u for u in urls if same_site(u, site)]
+        offsite = [u for u in urls if not same_site(u, site)]
+        urls = kept
+    if bad:
+        notes.append(f"{len(bad)} line(s) are not http(s) URLs and were skipped (e.g. {bad[0]!r})")
+    if offsite:
+        notes.append(f"{len(offsite)} URL(s) on other sites than {site_key(site)} were skipped "
+                     f"(e.g. {offsite[0]})")
+    if not urls:
+        raise SourceError(f"no URLs on the site {site_key(site)}")
+    return UrlSource(urls=urls, site=site, notes=notes)
+
+
+def _main_site(urls: list[str]) -> str:
+    """The site most URLs are on (the first URL's when tied)."""
+    counts: dict[str, int] = {}
+    for url in urls:
+        counts[site_key(url)] = counts.get(site_key(url), 0) + 1
+    best = max(counts.values())
+    return next(u for u in urls if counts[site_key(u)] == best)

@@ -1,0 +1,45 @@
+"""URL rules of the fetcher: which URLs may be requested and which belong to the site being read."""
+from __future__ import annotations
+
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+SCHEMES = ("http", "https")
+
+
+def clean_url(url: str, base: str | None = None) -> str | None:
+    """Absolute http(s) URL without fragment or credentials; None when it is not one."""
+    text = (url or "").strip()
+    if not text:
+        return None
+    if base:
+        text = urljoin(base, text)
+    try:
+        parts = urlsplit(text)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in SCHEMES or not host:
+        return None
+    netloc = host if port is None else f"{host}:{port}"   # userinfo dropped: credentials are never sent
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
+
+
+def host_key(url: str) -> str:
+    """host[:port], lower case: the unit of politeness (connections and rate are per host)."""
+    parts = urlsplit(url)
+    return parts.netloc.lower().rsplit("@", 1)[-1]
+
+
+def site_key(url: str) -> str:
+    """What 'same site' compares: the host without a leading 'www.', with its port (scheme ignored,
+    so an http -> https redirect stays on the site)."""
+    key = host_key(url)
+    return key.removeprefix("www.")
+
+
+def same_site(url: str, site: str | None) -> bool:
+    return site is None or site_key(url) == site_key(site)
+
+
+def scheme_of(url: str) -> str:
+    return urlsplit(url).scheme.lower()

@@ -1,0 +1,217 @@
+"""Reading a site as a durable job: the one module that knows both the job engine and the fetcher.
+
+Step "discover" turns the source (a sitemap URL, a URL list, an export's URL column) into the job's URL list,
+written once into the job's own input folder so a resumed job iterates exactly the same items; step "fetch"
+fetches one URL per item, several in flight (Task.concurrency_for = the connections setting), committed in
+order. A page that fails still gets its row (status and plain reason). When a request cannot reach the site
+and a bare probe of the site's root fails too, the site is down (or the network is gone): the job pauses with
+a message and, once resumed, starts again at that very URL.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+
+from inlink.fetch import dataset, faults
+from inlink.fetch.client import FetchCancelled, Fetcher, FetchSettings
+from inlink.fetch.extract import MalformedPage, parse_page
+from inlink.fetch.sitemap import SourceError, UrlSource, is_url, read_source
+from inlink.fileio import atomic_write_bytes
+from inlink.jobs import JobManager, PauseJob, Task, TaskContext, register_task
+
+_LOG = logging.getLogger(__name__)
+TASK_NAME = "site_fetch"
+URLS_FILE = "urls.txt"
+SITE_FILE = "site.txt"
+SOURCE_FILE = "source"
+STATUS_COUNTER = "status: "
+
+_FETCHERS: dict[str, Fetcher] = {}      # job id -> its open client in this process
+_FETCHERS_LOCK = threading.Lock()
+
+
+def settings_from(options: Mapping | None) -> FetchSettings:
+    return FetchSettings.from_options(options)
+
+
+def _fetcher(job_id: str, settings: FetchSettings, site: str | None) -> Fetcher:
+    """A fresh client for this run of the job (a previous run's, e.g. before a pause, is closed)."""
+    with _FETCHERS_LOCK:
+        old = _FETCHERS.pop(job_id, None)
+        _FETCHERS[job_id] = fetcher = Fetcher(settings, site=site)
+    if old is not None:
+        old.close()
+    return fetcher
+
+
+def _close_fetcher(job_id: str) -> None:
+    with _FETCHERS_LOCK:
+        fetcher = _FETCHERS.pop(job_id, None)
+    if fetcher is not None:
+        fetcher.close()
+
+
+class FetchTask(Task):
+    """Fetch every URL of the source, one item each, with the job's politeness settings."""
+
+    name = TASK_NAME
+    steps = ("discover", "fetch")
+    result_columns = dataset.RESULT_COLUMNS
+
+    def prepare(self, ctx: TaskContext, step: str) -> None:
+        settings = settings_from(ctx.config.get("options"))
+        urls_path = ctx.input_dir / URLS_FILE
+        if not urls_path.exists():
+            found = _discover(ctx, settings)
+            atomic_write_bytes(ctx.input_dir / SITE_FILE, (found.site or "").encode())
+            atomic_write_bytes(urls_path, "\n".join(found.urls).encode())
+            for note in found.notes:
+                ctx.log(note)
+            ctx.log(f"{len(found.urls)} URLs to fetch from {found.site}.")
+        ctx.state["urls"] = urls_path.read_text(encoding="utf-8").split("\n")
+        ctx.state["site"] = (ctx.input_dir / SITE_FILE).read_text(encoding="utf-8") or None
+        ctx.state["settings"] = settings
+        ctx.state["fetcher"] = _fetcher(ctx.job_id, settings, ctx.state["site"])
+
+    def concurrency_for(self, ctx: TaskContext) -> int:
+        return ctx.state["settings"].connections
+
+    def items(self, ctx: TaskContext) -> list[str]:
+        return ctx.state["urls"]
+
+    def process(self, ctx: TaskContext, item: str) -> list[dict]:
+        fetcher: Fetcher = ctx.state["fetcher"]
+        try:
+            result = fetcher.fetch(item, cancel=SimpleNamespace(is_set=ctx.should_stop))
+        except FetchCancelled:
+            raise PauseJob(f"Paused while fetching {item}; it is fetched again on resume.") from None
+        if result.fault in faults.UNREACHABLE:
+            _pause_if_site_down(fetcher, result)
+        row = fetched_row(result, ctx.state["site"])
+        ctx.count(**{STATUS_COUNTER + row["Status"]: 1})    # live counts per status, without reading results
+        return [row]
+
+    def finish(self, ctx: TaskContext) -> dict:
+        _close_fetcher(ctx.job_id)
+        return {"pages": len(ctx.state["urls"]), "statuses": status_counts(ctx.counters_so_far()),
+                "site": ctx.state.get("site")}
+
+
+def status_counts(counters: Mapping) -> dict:
+    """Pages per status label from a fetch job's counters (its metadata's "counters")."""
+    return {name[len(STATUS_COUNTER):]: int(value) for name, value in (counters or {}).items()
+            if name.startswith(STATUS_COUNTER)}
+
+
+def _discover(ctx: TaskContext, settings: FetchSettings) -> UrlSource:
+    source = ctx.config["source"]
+    try:
+        if source.get("url"):
+            with Fetcher(settings, site=source["url"]) as fetcher:
+                return read_source(source["url"], fetcher, same_site_only=settings.same_site_only)
+        data = (ctx.input_dir / source["file"]).read_bytes()
+        return read_source(data, name=source.get("name") or source["file"],
+                           same_site_only=settings.same_site_only)
+    except SourceError as exc:
+        if exc.unreachable:
+            raise PauseJob(f"Paused: {exc}. Resume when the site can be reached.") from None
+        raise
+
+
+def _pause_if_site_down(fetcher: Fetcher, result) -> None:
+    fault, reason = fetcher.probe(result.url)
+    if fault in faults.UNREACHABLE:
+        raise PauseJob(f"Paused: the site cannot be reached ({reason}) while fetching {result.url}. "
+                       "Resume when it is back; fetching starts again at this page.")
+
+
+def fetched_row(result, site: str | None) -> dict:
+    """The result row of one fetch: parsed when it is a readable page, else its status and reason."""
+    if not result.ok:
+        return dataset.page_row(result, None, site)
+    try:
+        page = parse_page(result.html, result.final_url)
+    except MalformedPage as exc:
+        return dataset.page_row(result, None, site, problem=("malformed", str(exc)))
+    return dataset.page_row(result, page, site)
+
+
+register_task(FetchTask())
+
+
+# -- starting a job ---------------------------------------------------------------------------------------
+def start_fetch(manager: JobManager, source: str | bytes | Path, *, name: str | None = None,
+                options: Mapping | None = None, label: str | None = None) -> str:
+    """Queue a fetch of a sitemap URL, URL list or export (bytes or a path); refused before any job exists
+    when the options or a file source are bad (ValueError / SourceError with a plain message)."""
+    settings = settings_from(options)
+    config = {"options": settings.as_options()}
+    inputs = {}
+    if isinstance(source, str) and is_url(source) and "\n" not in source.strip():
+        config["source"] = {"url": source.strip()}
+        label = label or source.strip()
+    else:
+        data = source if isinstance(source, (bytes, bytearray)) else (
+            Path(source).read_bytes() if isinstance(source, Path) or Path(str(source)).is_file()
+            else str(source).encode())
+        shown = name or (Path(source).name if isinstance(source, Path) else "pasted URLs")
+        found = read_source(bytes(data), name=shown, same_site_only=settings.same_site_only)   # refuse early
+        inputs[SOURCE_FILE] = bytes(data)
+        config["source"] = {"file": SOURCE_FILE, "name": shown}
+        label = label or f"{shown} ({len(found.urls)} URLs)"
+    return manager.create_job(TASK_NAME, inputs=inputs, config=config, label=f"fetch {label}")
+
+
+# -- the job's dataset ---------------------------------------------------------------------------------------
+def fetched_results(manager: JobManager, job_id: str) -> pd.DataFrame:
+    """Committed rows of a fetch job (finished or not): one per URL fetched so far."""
+    meta = manager.get(job_id)
+    if meta["task"] != TASK_NAME:
+        raise ValueError(f"job {job_id} is not a fetch job")
+    return manager.results_frame(job_id)
+
+
+def pages_csv(manager: JobManager, job_id: str) -> bytes:
+    """The fetched pages as an "Internal: HTML"-like CSV (Address, Status Code, ..., Content, Body HTML 1)."""
+    return dataset.csv_bytes(dataset.pages_frame(fetched_results(manager, job_id)))
+
+
+def links_csv(manager: JobManager, job_id: str) -> bytes:
+    """The fetched links as an "All Inlinks"-like CSV (Type, Source, Destination, Anchor, Link Position...)."""
+    return dataset.csv_bytes(dataset.links_frame(fetched_results(manager, job_id)))
+
+
+# -- the foreground run (`cli.py fetch`) -----------------------------------------------------------------------
+def run_fetch(source, *, name: str | None = None, options: Mapping | None = None,
+              progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+    """Fetch every URL in the foreground (several at once) and return the result rows in URL order."""
+    import asyncio
+
+    settings = settings_from(options)
+    with Fetcher(settings, site=source if isinstance(source, str) and is_url(source) else None) as probe:
+        found = read_source(source, probe, name=name, same_site_only=settings.same_site_only)
+    rows: list[dict | None] = [None] * len(found.urls)
+    done = 0
+    with Fetcher(settings, site=found.site) as fetcher:
+        async def one(index: int, url: str, slots: asyncio.Semaphore) -> None:
+            nonlocal done
+            async with slots:
+                result = await fetcher.afetch(url)
+            rows[index] = fetched_row(result, found.site)
+            done += 1
+            if progress:
+                progress(done, len(found.urls))
+
+        async def every() -> None:
+            slots = asyncio.Semaphore(4 * settings.connections)   # bounds memory: pages wait in the client
+            await asyncio.gather(*(one(i, u, slots) for i, u in enumerate(found.urls)))
+
+        fetcher.run(every())
+    frame = pd.DataFrame(rows, columns=list(dataset.RESULT_COLUMNS))
+    frame.attrs["notes"] = found.notes
+    return frame

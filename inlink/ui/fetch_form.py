@@ -1,0 +1,138 @@
+"""The Upload page's "Fetch from the site" section: start a fetch job from a sitemap URL, pasted URLs or a URL
+file (with its politeness settings), offer "fetch these pages" when an upload has URLs but no text, follow
+the job in the live panel, and make the fetched pages + links the current dataset once the job completes.
+
+One call from the Upload view: `fetch_section(upload)`. Nothing here runs in a background thread.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from inlink import uploads as datasets
+from inlink.ui.job_panel import job_panel
+from inlink.ui import navigation
+from inlink.ui.page import guard, page_manager, plain_message
+
+_JOB = "fetch.job"             # the fetch job this session follows
+_ADOPTED = "fetch.adopted"     # fetch jobs whose dataset this session saved already
+_NO_TEXT = "fetch.no_text"     # (upload key, True when the upload has URLs but no text column)
+_ERROR = "fetch.error"       # why the last start was refused
+
+
+def fetch_section(upload=None) -> None:
+    """The whole section: the offer for a text-less upload, the form, and the followed job."""
+    manager = page_manager()
+    if manager is None:
+        return
+    with guard("The fetch section"):
+        if upload is not None and _urls_without_text(upload):
+            _offer(manager, upload)
+        with st.expander("Fetch from the site", icon=":material/travel_explore:",
+                         expanded=upload is None and st.session_state.get(_JOB) is None):
+            _form(manager)
+        error = st.session_state.get(_ERROR)
+        if error:
+            st.error(f"The pages cannot be fetched: {error}", icon=":material/error:")
+        job_id = st.session_state.get(_JOB)
+        if job_id:
+            _follow(manager, job_id)
+
+
+def _urls_without_text(upload) -> bool:
+    """True when the pages file has a URL column but no text column (remembered per upload)."""
+    memo = st.session_state.get(_NO_TEXT)
+    if memo and memo[0] == upload.key:
+        return memo[1]
+    from inlink.site import columns, tables
+
+    try:
+        headers = tables.read_table(upload.pages, upload.pages_name).columns
+        found = columns.detect_page_columns(headers)
+        answer = "url" in found and "content" not in found
+    except tables.SiteDataError:
+        answer = False
+    st.session_state[_NO_TEXT] = (upload.key, answer)
+    return answer
+
+
+def _offer(manager, upload) -> None:
+    with st.container(border=True):
+        st.markdown(f":material/travel_explore: **{upload.pages_name} has URLs but no page text.** "
+                    "Without the text there is nothing to place a link in: fetch these pages from the site "
+                    "and use what is fetched.")
+        st.button("Fetch these pages", icon=":material/download:", key="fetch.upload_urls",
+                  on_click=_start, args=(manager, upload.pages, upload.pages_name, {}))
+
+
+def _form(manager) -> None:
+    with st.form("fetch_form", border=False):
+        sitemap = st.text_input("Sitemap URL", placeholder="https://www.example.com/sitemap.xml",
+                                help="A sitemap or sitemap index (gzipped sitemaps too).")
+        pasted = st.text_area("Or paste URLs, one per line", height=100)
+        file = st.file_uploader("Or a URL file (TXT, or a CSV/XLSX export with a URL column)",
+                                type=["txt", "csv", "xlsx", "gz"], key="fetch.file")
+        left, right = st.columns(2)
+        connections = left.number_input("Connections at once", min_value=1, max_value=16, value=4,
+                                        help="Be polite: most sites are fine with 4.")
+        rate = right.number_input("Requests per second at most", min_value=0.5, max_value=50.0, value=5.0,
+                                  step=0.5)
+        submitted = st.form_submit_button("Fetch pages", type="primary", icon=":material/download:")
+    if submitted:
+        given = [(file.getvalue(), file.name) if file is not None else None,
+                 (pasted.encode(), "pasted URLs") if pasted.strip() else None,
+                 (sitemap.strip(), None) if sitemap.strip() else None]
+        chosen = [g for g in given if g]
+        if len(chosen) != 1:
+            st.warning("Give one source: a sitemap URL, pasted URLs or a file.", icon=":material/info:")
+            return
+        _start(manager, *chosen[0], {"connections": int(connections), "rate_per_s": float(rate)})
+
+
+def _start(manager, source, name, options) -> None:
+    """Queue the fetch job and follow it; a bad source or option is shown as a sentence."""
+    from inlink.tasks import fetch as fetch_task
+
+    try:
+        job_id = fetch_task.start_fetch(manager, source, name=name, options=options)
+    except ValueError as exc:
+        st.session_state[_ERROR] = plain_message(exc)
+        return
+    st.session_state[_JOB] = job_id
+    st.session_state.pop(_ERROR, None)
+
+
+def _follow(manager, job_id: str) -> None:
+    job_panel(manager, job_id, key="fetch.panel", download=False)
+    try:
+        job = manager.get(job_id)
+    except Exception:
+        st.session_state.pop(_JOB, None)
+        return
+    if job.get("status") == "completed":
+        _adopt(manager, job)
+
+
+def _adopt(manager, job: dict) -> None:
+    """Save the completed fetch as the current dataset (once), then point at Generate links."""
+    from inlink.tasks import fetch as fetch_task
+
+    adopted = st.session_state.setdefault(_ADOPTED, {})
+    job_id = job["job_id"]
+    if job_id not in adopted:
+        pages, links = fetch_task.pages_csv(manager, job_id), fetch_task.links_csv(manager, job_id)
+        summary = {"pages": int(job.get("items_done") or 0), "fetch_job": job_id,
+                   "statuses": (job.get("summary") or {}).get("statuses")}
+        dataset = datasets.save_dataset(pages, "fetched-pages.csv", links=links, links_name="fetched-links.csv",
+                                        summary=summary)
+        adopted[job_id] = (dataset.dataset_id, pages, links)
+    _, pages, links = adopted[job_id]
+    statuses = (job.get("summary") or {}).get("statuses") or {}
+    st.success("Fetched pages saved as the current dataset: "
+               + ", ".join(f"{label} {count}" for label, count in statuses.items())
+               + ". Next: choose the settings and start the analysis.", icon=":material/check_circle:")
+    left, middle, right = st.columns(3)
+    left.download_button("Pages CSV", pages, file_name="fetched-pages.csv", mime="text/csv",
+                         icon=":material/download:", key="fetch.pages_csv")
+    middle.download_button("Links CSV", links, file_name="fetched-links.csv", mime="text/csv",
+                           icon=":material/download:", key="fetch.links_csv")
+    right.page_link(navigation.GENERATE, label="Go to Generate links", icon=":material/arrow_forward:")

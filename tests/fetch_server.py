@@ -1,0 +1,272 @@
+"""A real HTTP server on 127.0.0.1 serving the python-docs HTML archive, with switchable faults.
+
+Paths (besides the site's own files):
+  /robots.txt                 disallows /distutils/ (Behaviour.robots)
+  /sitemap.xml                urlset of Behaviour.sitemap_paths; /sitemap_index.xml -> /sitemap-1.xml.gz + /sitemap-2.xml
+  /r429/<path>                first hit per path: 429 with Retry-After: 1, then the page
+  /r503/<path>                first hit per path: 503, then the page
+  /reset/<path>               first hit per path: the connection is dropped without an answer, then the page
+  /slow/<path>                the answer waits Behaviour.slow_s seconds (a slow server, not a test wait)
+  /moved/<path>               301 to /<path>
+  /loop/a.html <-> /loop/b.html  a redirect loop
+  /to-ftp.html                302 to ftp://
+  /binary.html                PNG bytes served as text/html
+  /noindex.html               a page with <meta name="robots" content="noindex">
+  /huge.html                  text/html larger than any cap (streamed, no Content-Length)
+  /cookie/<path>              sets a cookie, then the page
+  /copy<N>/<path>             the page under another path (bench: many distinct URLs)
+Every answer is delayed by Behaviour.latency_s (bench). Requests are logged with their headers.
+"""
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import socket
+import tarfile
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ARCHIVE = Path(__file__).resolve().parents[1].parent / "shared" / "sites" / "python-docs-3.11-html.tar.gz"
+if not ARCHIVE.exists():
+    ARCHIVE = Path("/work/shared/sites/python-docs-3.11-html.tar.gz")
+NOINDEX = (b'<html><head><title>Draft</title><meta name="robots" content="noindex"></head><body><main>'
+           b'<h1>Draft page</h1><p>Not for search engines: see <a href="/library/json.html">json</a>.</p>'
+           b'</main></body></html>')
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
+
+
+def unpack_site(target: Path) -> Path:
+    with tarfile.open(ARCHIVE) as tar:
+        tar.extractall(target, filter="data")
+    return target
+
+
+@dataclass
+class Behaviour:
+    robots: str = "User-agent: *\nDisallow: /distutils/\n"
+    sitemap_paths: list = field(default_factory=list)
+    slow_s: float = 0.0
+    latency_s: float = 0.0
+    seen: dict = field(default_factory=dict)          # path -> hits
+    log: list = field(default_factory=list)           # (path, headers dict)
+    in_flight: int = 0
+    max_in_flight: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    only: set | None = None                           # serve only these site paths (others 404)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True     # headers and body go out as separate writes: no 40 ms delayed-ACK stall
+
+    def log_message(self, *args):  # quiet
+        pass
+
+    @property
+    def b(self) -> Behaviour:
+        return self.server.behaviour
+
+    def do_GET(self):
+        b = self.b
+        with b.lock:
+            b.in_flight += 1
+            b.max_in_flight = max(b.max_in_flight, b.in_flight)
+            hits = b.seen[self.path] = b.seen.get(self.path, 0) + 1
+            b.log.append((self.path, dict(self.headers), time.monotonic()))
+        try:
+            if b.latency_s:
+                time.sleep(b.latency_s)
+            self._route(self.path.split("?", 1)[0], hits)
+        finally:
+            with b.lock:
+                b.in_flight -= 1
+
+    def _route(self, path: str, hits: int) -> None:
+        b = self.b
+        if path == "/robots.txt":
+            return self._send(200, b.robots.encode(), "text/plain")
+        if path == "/sitemap.xml":
+            return self._send(200, self._urlset(b.sitemap_paths), "application/xml")
+        if path == "/sitemap_index.xml":
+            base = self._base()
+            body = ('<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/'
+                    f'sitemap/0.9"><sitemap><loc>{base}/sitemap-1.xml.gz</loc></sitemap><sitemap><loc>{base}'
+                    '/sitemap-2.xml</loc></sitemap></sitemapindex>')
+            return self._send(200, body.encode(), "application/xml")
+        if path in ("/sitemap-1.xml.gz", "/sitemap-2.xml"):
+            half = len(b.sitemap_paths) // 2
+            part = b.sitemap_paths[:half] if path.endswith(".gz") else b.sitemap_paths[half:]
+            body = self._urlset(part)
+            return self._send(200, gzip.compress(body) if path.endswith(".gz") else body,
+                              "application/x-gzip" if path.endswith(".gz") else "application/xml")
+        for prefix, action in (("/r429/", self._429), ("/r503/", self._503), ("/reset/", self._reset)):
+            if path.startswith(prefix) and hits == 1:
+                return action()
+            if path.startswith(prefix):
+                return self._file(path[len(prefix) - 1:])
+        if path.startswith("/slow/"):
+            time.sleep(b.slow_s)
+            return self._file(path[5:])
+        if path.startswith("/moved/"):
+            return self._redirect(301, path[6:])
+        if path.startswith("/loop/"):
+            return self._redirect(302, "/loop/b.html" if path.endswith("a.html") else "/loop/a.html")
+        if path == "/to-ftp.html":
+            return self._redirect(302, "ftp://127.0.0.1/file.html")
+        if path == "/noindex.html":
+            return self._send(200, NOINDEX, "text/html; charset=utf-8")
+        if path == "/binary.html":
+            return self._send(200, PNG, "text/html")
+        if path == "/huge.html":
+            return self._huge()
+        if path.startswith("/cookie/"):
+            return self._file(path[7:], extra={"Set-Cookie": "session=secret; Path=/"})
+        if re.match(r"^/copy\d+/", path):
+            return self._file("/" + path.split("/", 2)[2])
+        return self._file(path)
+
+    def _base(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def _urlset(self, paths) -> bytes:
+        base = self._base()
+        locs = "".join(f"<url><loc>{base}/{p.lstrip('/')}</loc></url>" for p in paths)
+        return ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/'
+                f'sitemap/0.9">{locs}</urlset>').encode()
+
+    def _file(self, path: str, extra: dict | None = None) -> None:
+        root: Path = self.server.root
+        if path.endswith("/"):
+            path += "index.html"
+        target = (root / path.lstrip("/")).resolve()
+        only = self.b.only
+        if (not str(target).startswith(str(root)) or not target.is_file()
+                or (only is not None and path.lstrip("/") not in only)):
+            return self._send(404, b"<html><body><h1>Not Found</h1></body></html>", "text/html")
+        kind = "text/html; charset=utf-8" if target.suffix == ".html" else "application/octet-stream"
+        return self._send(200, target.read_bytes(), kind, extra)
+
+    def _send(self, status: int, body: bytes, kind: str, extra: dict | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _redirect(self, status: int, location: str) -> None:
+        self.send_response(status)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _429(self) -> None:
+        self._send(429, b"slow down", "text/plain", {"Retry-After": "1"})
+
+    def _503(self) -> None:
+        self._send(503, b"busy", "text/plain")
+
+    def _reset(self) -> None:
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        self.connection.close()
+        self.close_connection = True
+
+    def _huge(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        chunk = b"<p>" + b"x" * 65536 + b"</p>"
+        try:
+            for _ in range(400):        # ~26 MB unless the client hangs up first
+                self.wfile.write(chunk)
+        except OSError:
+            pass
+        self.close_connection = True
+
+
+class _TrackingServer(ThreadingHTTPServer):
+    """Remembers open connections so stop() can cut them (shutdown() alone only stops accepting)."""
+
+    allow_reuse_address = True
+    daemon_threads = True
+
+    def __init__(self, *args, **kwargs):
+        self.open_sockets: set = set()
+        self.sockets_lock = threading.Lock()
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request, client_address):
+        with self.sockets_lock:
+            self.open_sockets.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request):
+        with self.sockets_lock:
+            self.open_sockets.discard(request)
+        super().shutdown_request(request)
+
+    def handle_error(self, request, client_address):
+        pass    # a client hanging up mid-answer (size cap, cancel) is expected here
+
+    def drop_connections(self) -> None:
+        with self.sockets_lock:
+            sockets, self.open_sockets = list(self.open_sockets), set()
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+class SiteServer:
+    """Start/stop a threaded server for one site folder; restartable on the same port (site down/up)."""
+
+    def __init__(self, root: Path, port: int = 0, behaviour: Behaviour | None = None):
+        self.root = Path(root).resolve()
+        self.behaviour = behaviour or Behaviour()
+        self.port = port
+        self._server = None
+        self._thread = None
+
+    def start(self) -> SiteServer:
+        server = _TrackingServer(("127.0.0.1", self.port), _Handler)
+        server.root, server.behaviour = self.root, self.behaviour
+        self.port = server.server_address[1]
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server.drop_connections()     # kept-alive connections too: the site is really down
+            self._thread.join(5)
+            self._server = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def url(self, path: str) -> str:
+        return f"{self.base}/{path.lstrip('/')}"
+
+
+def site_pages(root: Path) -> list[str]:
+    """Relative paths of every .html file of the site, sorted."""
+    return sorted(str(p.relative_to(root)) for p in Path(root).rglob("*.html"))
+
+
+if __name__ == "__main__":   # manual use: python3 tests/fetch_server.py FOLDER PORT
+    import sys
+    srv = SiteServer(Path(sys.argv[1]), int(sys.argv[2]))
+    srv.behaviour.latency_s = float(os.environ.get("LATENCY_S", "0"))
+    srv.start()
+    threading.Event().wait()

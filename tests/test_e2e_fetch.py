@@ -1,0 +1,67 @@
+"""End to end in a real browser: fetch a local site (30 pages of the python docs served on 127.0.0.1) from the
+dashboard's "Fetch from the site" form, see it become the current dataset, then analyse it."""
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+from fetch_server import SiteServer, unpack_site
+from e2e_server import set_gate
+from test_e2e_browser import ALL_PAGES, WAIT_MS, browser, open_page, ready, server  # noqa: F401 (fixtures)
+from waiting import wait_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+PAGES = ["library/json.html", "library/csv.html", "library/re.html", "library/string.html", "library/io.html",
+         "library/pickle.html", "library/marshal.html", "library/os.path.html", "library/pathlib.html",
+         "library/sys.html", "library/datetime.html", "library/time.html", "library/math.html",
+         "library/random.html", "library/collections.html", "library/itertools.html", "library/functools.html",
+         "library/typing.html", "library/logging.html", "library/shutil.html", "library/glob.html",
+         "library/tempfile.html", "library/zipfile.html", "library/gzip.html", "library/struct.html",
+         "library/copy.html", "library/pprint.html", "library/enum.html", "library/heapq.html",
+         "library/bisect.html"]
+
+
+@pytest.fixture
+def small_site(tmp_path):
+    site_server = SiteServer(unpack_site(tmp_path / "site")).start()
+    site_server.behaviour.only = set(PAGES)
+    site_server.behaviour.sitemap_paths = PAGES
+    yield site_server
+    site_server.stop()
+
+
+def test_fetch_the_site_from_the_dashboard_then_analyse_it(browser, server, small_site):  # noqa: F811
+    from inlink.jobs.manager import JobManager
+    from inlink.tasks import fetch as fetch_task
+
+    set_gate(server.gate, ALL_PAGES)        # the server's analyses run freely (the test holds nothing)
+    server.start()
+    page = open_page(browser, server, "upload")
+    page.get_by_role("textbox", name="Sitemap URL").fill(small_site.url("sitemap.xml"))
+    rate = page.get_by_role("spinbutton", name="Requests per second at most")
+    rate.fill("50")
+    page.get_by_role("button", name="Fetch pages").click()
+    page.get_by_text("Fetched pages saved as the current dataset").wait_for(timeout=60_000)
+    ready(page)
+    assert "OK 30" in page.inner_text('[data-testid="stMain"]')
+    fetched = {p for p, _, _ in small_site.behaviour.log if p.endswith(".html")}
+    assert fetched == {"/" + p for p in PAGES}                      # each page asked for, nothing else
+
+    generate = open_page(browser, server, "generate_links")
+    assert "fetched-pages.csv" in generate.inner_text('[data-testid="stMain"]')
+    generate.get_by_role("button", name="Start analysis").click()
+    generate.get_by_text("Analysis started").wait_for(timeout=WAIT_MS)
+    observer = JobManager(server.jobs_dir, autostart=False)
+    analysis = next(j for j in observer.list_jobs() if j["task"] == "link_analysis")
+    def finished():
+        job = observer.get(analysis["job_id"])
+        return job if job["status"] in ("completed", "failed") else None
+    done = wait_for(finished, 90, "the analysis to finish")
+    assert done["status"] == "completed", done.get("error")
+    rows = observer.results_frame(analysis["job_id"])
+    assert len(rows) > 0
+    fetch_job = next(j for j in observer.list_jobs() if j["task"] == "site_fetch")
+    links = pd.read_csv(io.BytesIO(fetch_task.links_csv(observer, fetch_job["job_id"])), keep_default_na=False)
+    existing = set(zip(links["Source"], links["Destination"]))
+    assert not existing & set(zip(rows["Source"], rows["Destination"]))

@@ -1,0 +1,259 @@
+"""The fetcher against a real site on 127.0.0.1: politeness, every fault with its status and reason, sources,
+charsets and full-page extraction."""
+from __future__ import annotations
+
+import io
+import socket
+import threading
+import time
+
+import httpx
+import pandas as pd
+import pytest
+
+from fetch_server import SiteServer
+from waiting import wait_for
+
+from inlink.fetch import faults
+from inlink.fetch.client import (
+    FetchCancelled,
+    Fetcher,
+    FetchSettings,
+    decode_html,
+    parse_retry_after,
+)
+from inlink.fetch.extract import (
+    CONTENT,
+    FOOTER,
+    HEADER,
+    NAVIGATION,
+    SIDEBAR,
+    parse_page,
+)
+from inlink.fetch.sitemap import SourceError, read_source
+
+pytest_plugins = ("fetch_fixtures",)   # the served site: fixtures `site_root` (session) and `site`
+
+FAST = {"rate_per_s": 0, "backoff_s": 0.05, "read_timeout": 5}
+
+
+def fetcher_for(server, **options) -> Fetcher:
+    return Fetcher(FetchSettings(**{**FAST, **options}), site=server.base)
+
+
+@pytest.mark.parametrize("path, fault, status, reason_part", [
+    ("library/json.html", faults.OK, 200, "fetched"),
+    ("distutils/index.html", "robots_blocked", 0, "robots.txt disallows"),
+    ("no-such-page.html", "http_error", 404, "404 Not Found"),
+    ("loop/a.html", "redirect_loop", 302, "redirect loop"),
+    ("to-ftp.html", "bad_scheme", 302, "non-http(s)"),
+    ("binary.html", "binary", 200, "binary data"),
+    ("huge.html", "too_large", 200, "more than the 2,000,000-byte cap"),
+    ("r503/library/os.html", faults.OK, 200, "fetched"),
+    ("reset/library/os.html", faults.OK, 200, "fetched"),
+])
+def test_each_fault_gives_a_status_and_a_plain_reason(site, path, fault, status, reason_part):
+    with fetcher_for(site, max_bytes=2_000_000) as fetcher:
+        result = fetcher.fetch(site.url(path))
+    assert (result.fault, result.status_code) == (fault, status), result
+    assert reason_part in result.reason
+    assert (result.html is not None) == (fault == faults.OK)
+    if path.startswith(("r503/", "reset/")):
+        assert result.attempts == 2          # retried once, then the page
+
+
+def test_a_redirect_is_followed_and_recorded(site):
+    with fetcher_for(site) as fetcher:
+        result = fetcher.fetch(site.url("moved/library/re.html"))
+    assert result.ok and result.final_url == site.url("library/re.html")
+    assert result.redirects == [(site.url("moved/library/re.html"), 301)]
+
+
+def test_429_waits_for_retry_after_before_asking_again(site):
+    with fetcher_for(site) as fetcher:
+        result = fetcher.fetch(site.url("r429/library/os.html"))
+    assert result.ok and result.attempts == 2
+    times = [t for path, _, t in site.behaviour.log if path == "/r429/library/os.html"]
+    assert len(times) == 2 and times[1] - times[0] >= 0.95       # Retry-After: 1
+
+
+def test_retry_after_as_seconds_or_http_date():
+    assert parse_retry_after("7") == 7.0
+    assert 50 < parse_retry_after(time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 60))) <= 60
+    assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+def test_a_slow_server_times_out_with_a_reason(site):
+    site.behaviour.slow_s = 3
+    with fetcher_for(site, read_timeout=0.3, retries=0) as fetcher:
+        result = fetcher.fetch(site.url("slow/library/os.html"))
+    assert result.fault == "timeout" and "timed out" in result.reason
+
+
+def test_refused_connection_and_tls_error_are_named(site):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    with Fetcher(FetchSettings(**FAST, retries=0, same_site_only=False)) as fetcher:
+        refused = fetcher.fetch(f"http://127.0.0.1:{closed_port}/page.html")
+        tls = fetcher.fetch(f"https://127.0.0.1:{site.port}/library/json.html")   # TLS to a plain HTTP server
+    assert refused.fault == "connection_refused" and "refused" in refused.reason
+    assert tls.fault == "tls_error" and "TLS" in tls.reason
+
+
+def test_dns_failure_is_named():
+    import socket as sk
+    error = httpx.ConnectError("[Errno -2] Name or service not known")
+    error.__cause__ = sk.gaierror(-2, "Name or service not known")
+    assert faults.classify_exception(error)[0] == "dns_error"
+
+
+def test_polite_limits_per_host_are_kept(site):
+    urls = [site.url(p) for p in ("library/json.html", "library/os.html", "library/re.html", "library/sys.html",
+                                 "library/io.html", "library/csv.html")]
+    site.behaviour.latency_s = 0.1
+    with fetcher_for(site, connections=2, rate_per_s=10) as fetcher:
+        threads = [threading.Thread(target=fetcher.fetch, args=(u,)) for u in urls]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+    assert site.behaviour.max_in_flight <= 2
+    starts = sorted(t for path, _, t in site.behaviour.log if path.startswith("/library/"))
+    assert starts[-1] - starts[0] >= (len(starts) - 1) / 10 - 0.02       # 10 requests/s at most
+
+
+def test_no_cookies_and_a_user_agent_naming_the_tool(site):
+    with fetcher_for(site) as fetcher:
+        fetcher.fetch(site.url("cookie/library/json.html"))
+        fetcher.fetch(site.url("library/json.html"))
+    headers = [h for path, h, _ in site.behaviour.log if path.endswith("json.html")]
+    assert all("Cookie" not in h and "cookie" not in h for h in headers)
+    assert all("InLinkProspector" in h["User-Agent"] for h in headers)
+
+
+def test_off_site_urls_and_redirects_are_not_followed(site):
+    with fetcher_for(site) as fetcher:
+        result = fetcher.fetch("http://example.com/page.html")
+    assert result.fault == "offsite"
+    assert not [p for p, _, _ in site.behaviour.log if "example" in p]
+
+
+def test_a_fetch_is_cancelled_at_once_while_the_server_is_slow(site):
+    site.behaviour.slow_s = 30
+    cancel = threading.Event()
+    with fetcher_for(site) as fetcher:
+        outcome = {}
+
+        def run():
+            try:
+                fetcher.fetch(site.url("slow/library/os.html"), cancel=cancel)
+            except FetchCancelled:
+                outcome["cancelled"] = time.monotonic()
+        worker = threading.Thread(target=run)
+        worker.start()
+        wait_for(lambda: any(p.startswith("/slow/") for p, _, _ in site.behaviour.log), 10, "the request")
+        asked = time.monotonic()
+        cancel.set()
+        worker.join(5)
+    assert outcome["cancelled"] - asked < 1.0
+
+
+# -- sources ------------------------------------------------------------------------------------------------
+def test_sitemap_index_with_a_gzipped_sitemap(site):
+    site.behaviour.sitemap_paths = ["library/json.html", "library/os.html", "tutorial/index.html",
+                                    "library/json.html"]
+    with fetcher_for(site) as fetcher:
+        found = read_source(site.url("sitemap_index.xml"), fetcher)
+    assert found.urls == [site.url("library/json.html"), site.url("library/os.html"),
+                          site.url("tutorial/index.html")]
+
+
+def test_url_list_csv_and_xlsx_sources(site):
+    urls = [site.url("library/json.html"), site.url("library/os.html")]
+    listed = read_source(("# pages\n" + "\n".join(urls) + "\nhttp://other.example/x\nnot a url\n").encode(),
+                         name="urls.txt")
+    assert listed.urls == urls and any("other sites" in n for n in listed.notes)
+    csv = pd.DataFrame({"Address": urls, "Title 1": ["a", "b"]}).to_csv(index=False).encode()
+    assert read_source(csv, name="internal_html.csv").urls == urls
+    buffer = io.BytesIO()
+    pd.DataFrame({"URL": urls}).to_excel(buffer, index=False)
+    assert read_source(buffer.getvalue(), name="export.xlsx").urls == urls
+    with pytest.raises(SourceError, match="no URL column"):
+        read_source(b"Name,Size\na,1\n", name="odd.csv")
+
+
+def test_a_web_page_is_not_a_sitemap(site):
+    with fetcher_for(site) as fetcher, pytest.raises(SourceError, match="not a sitemap"):
+        read_source(site.url("library/json.html"), fetcher)
+
+
+# -- charset ------------------------------------------------------------------------------------------------
+def test_charset_from_header_then_meta_then_detection():
+    latin = "<p>Café crème brûlée à la française, déjà vu</p>".encode("latin-1")
+    assert decode_html(latin, "text/html; charset=ISO-8859-1")[0].startswith("<p>Café")
+    meta = b'<meta charset="windows-1252">' + "<p>naïve</p>".encode("cp1252")
+    assert "naïve" in decode_html(meta, "text/html")[0]
+    text, encoding = decode_html(("<html><body><p>" + "Привет, как дела? " * 20 + "</p>").encode("cp1251"))
+    assert "Привет" in text and encoding != "utf-8"
+
+
+# -- extraction ------------------------------------------------------------------------------------------------
+def test_sphinx_page_content_and_link_positions(site_root):
+    html = (site_root / "library" / "json.html").read_text(encoding="utf-8")
+    page = parse_page(html, "http://127.0.0.1:1/library/json.html")
+    assert page.main_rule == "role=main" and page.h1 == "json — JSON encoder and decoder"
+    assert page.title.startswith("json — JSON") and "¶" not in page.content.text
+    positions = {link.position for link in page.links}
+    assert {CONTENT, NAVIGATION, FOOTER, SIDEBAR} <= positions
+    for link in page.links:
+        if link.position == CONTENT:
+            assert link.anchor in page.content.text
+
+
+GENERIC = """<html><head><title>Shop</title><meta name="description" content="A shop">
+<meta name="robots" content="noindex, follow"><link rel="canonical" href="/shop/"></head><body>
+<header><a href="/">Home</a></header><nav><a href="/about">About</a></nav>
+<main><h1>Our shop</h1><nav class="toc"><a href="#a">Jump</a><a href="/faq">FAQ</a></nav>
+<p>Read the <a href="/guide">buying guide</a> first.</p><script>var a = "<a href='/x'>x</a>";</script></main>
+<aside><a href="/related">Related</a></aside><footer><a href="/legal">Legal</a></footer></body></html>"""
+
+
+def test_generic_page_positions_meta_and_noindex():
+    page = parse_page(GENERIC, "https://shop.example/shop/")
+    assert page.main_rule == "<main>" and page.noindex and page.canonical == "https://shop.example/shop/"
+    assert page.description == "A shop" and page.h1 == "Our shop"
+    assert page.content.text == "Our shop Read the buying guide first."
+    where = {link.destination.rsplit("/", 1)[-1]: link.position for link in page.links}
+    assert where == {"": HEADER, "about": NAVIGATION, "faq": NAVIGATION, "guide": CONTENT,
+                     "related": SIDEBAR, "legal": FOOTER}
+
+
+def test_no_rule_matches_then_trafilatura_decides():
+    body = "".join(f"<p>Paragraph {i} about gardening tools and how to keep them sharp.</p>" for i in range(12))
+    html = (f"<html><body><div class='menu'><a href='/a'>A</a></div><div class='x'>{body}"
+            "<p>See <a href='/tools'>our tools</a>.</p></div></body></html>")
+    page = parse_page(html, "https://g.example/p")
+    assert page.main_rule == "trafilatura" and "Paragraph 3" in page.content.text
+    where = {link.destination.rsplit("/", 1)[-1]: link.position for link in page.links}
+    assert where == {"a": NAVIGATION, "tools": CONTENT}
+
+
+def test_malformed_html_still_parses_and_empty_is_refused():
+    page = parse_page("<html><body><main><p>Broken <b>markup <a href='/x'>link</main>", "https://m.example/")
+    assert "Broken markup link" in page.content.text
+    from inlink.fetch.extract import MalformedPage
+    with pytest.raises(MalformedPage):
+        parse_page("   ", "https://m.example/")
+
+
+def test_server_restarts_on_the_same_port(site_root):
+    server = SiteServer(site_root).start()
+    port = server.port
+    server.stop()
+    again = SiteServer(site_root, port=port).start()
+    try:
+        with Fetcher(FetchSettings(**FAST), site=again.base) as fetcher:
+            assert fetcher.fetch(again.url("library/json.html")).ok
+    finally:
+        again.stop()

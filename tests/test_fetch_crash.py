@@ -1,0 +1,78 @@
+"""Exactly once under kill -9 for the fetch task: a real worker process fetching from the local site is
+SIGKILLed again and again and restarted; the final dataset holds every page once, none lost, none twice,
+each equal to a clean foreground fetch."""
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from jobtasks import REPO
+from test_fetch_task import PAGES
+from waiting import wait_for
+
+from inlink.jobs.manager import JobManager
+from inlink.tasks import fetch as fetch_task
+
+WORKER = """
+import sys
+sys.path[:0] = [sys.argv[1], sys.argv[1] + "/tests"]
+import inlink.tasks.fetch
+from inlink.jobs.manager import JobManager
+
+pytest_plugins = ("fetch_fixtures",)   # the served site: fixtures `site_root` (session) and `site`
+manager = JobManager(sys.argv[2], heartbeat_interval=0.2)
+meta = manager.wait(sys.argv[3], 120)
+manager.shutdown(timeout=5)
+sys.exit(0 if meta["status"] == "completed" else 3)
+"""
+COPIES = 10          # 16 pages x 10 paths = 160 URLs
+
+
+def _lines(path) -> int:
+    try:
+        return path.read_bytes().count(b"\n")
+    except FileNotFoundError:
+        return 0
+
+
+@pytest.mark.slow
+def test_fetch_is_exactly_once_across_repeated_kill_9(site, tmp_path, _isolated_jobs_dir):
+    paths = [f"copy{i}/{p}" for i in range(COPIES) for p in PAGES]
+    site.behaviour.sitemap_paths = paths
+    jobs_dir = _isolated_jobs_dir
+    job = fetch_task.start_fetch(JobManager(jobs_dir, autostart=False), site.url("sitemap.xml"),
+                                 options={"rate_per_s": 40, "connections": 3, "backoff_s": 0.05})
+    checkpoints = jobs_dir / f"{job}_checkpoints.log"
+    rng, kills, deadline = random.Random(8), 0, time.monotonic() + 60
+    with open(tmp_path / "worker.log", "wb") as log:
+        def spawn():
+            return subprocess.Popen([sys.executable, "-c", WORKER, str(REPO), str(jobs_dir), job],
+                                    stdout=log, stderr=subprocess.STDOUT)
+        while kills < 22 and time.monotonic() < deadline:
+            before = _lines(checkpoints)
+            if before >= len(paths) - 8:
+                break
+            target = before + rng.randint(1, 6)
+            proc = spawn()
+            try:
+                wait_for(lambda t=target, p=proc: _lines(checkpoints) >= t or p.poll() is not None, 30,
+                         "fetch progress")
+            finally:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait()
+            kills += 1
+        assert spawn().wait(timeout=90) == 0, (tmp_path / "worker.log").read_text()[-3000:]
+    assert kills >= 20
+    manager = JobManager(jobs_dir, autostart=False)
+    assert manager.get(job)["status"] == "completed"
+    rows = fetch_task.fetched_results(manager, job)
+    assert sorted(rows["Requested URL"]) == sorted(site.url(p) for p in paths)     # every page once
+    assert set(rows["Status"]) == {"OK"}
+    clean = fetch_task.run_fetch(site.url("sitemap.xml"), options={"rate_per_s": 0})
+    want = dict(zip(clean["Requested URL"], clean["Content"]))
+    assert all(want[url] == text for url, text in zip(rows["Requested URL"], rows["Content"]))

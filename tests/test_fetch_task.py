@@ -1,0 +1,129 @@
+"""The fetch task on the real job engine, against the local site: results, faults, the site going down and
+coming back, pause/stop/delete within a second, the dataset files, and fetch -> suggest end to end."""
+from __future__ import annotations
+
+import io
+import time
+
+import pandas as pd
+import pytest
+
+from fetch_server import SiteServer
+from waiting import wait_for
+
+from inlink.site.load import load_site
+from inlink.tasks import analysis
+from inlink.tasks import fetch as fetch_task
+
+pytest_plugins = ("fetch_fixtures",)   # the served site: fixtures `site_root` (session) and `site`
+
+FAST = {"rate_per_s": 0, "backoff_s": 0.05, "connections": 4}
+PAGES = ["library/json.html", "library/csv.html", "library/re.html", "library/string.html", "library/io.html",
+         "library/functions.html", "library/stdtypes.html", "library/exceptions.html", "tutorial/index.html",
+         "tutorial/introduction.html", "tutorial/controlflow.html", "glossary.html", "library/pickle.html",
+         "library/marshal.html", "library/os.path.html", "library/pathlib.html"]
+
+
+def test_a_sitemap_fetch_job_gives_every_page_once_with_its_status(site, manager):
+    faulty = ["distutils/index.html", "no-such-page.html", "loop/a.html", "binary.html", "moved/library/sys.html"]
+    site.behaviour.sitemap_paths = PAGES + faulty
+    job = fetch_task.start_fetch(manager, site.url("sitemap.xml"), options=FAST)
+    meta = manager.wait(job, 60)
+    assert meta["status"] == "completed", meta["message"]
+    results = fetch_task.fetched_results(manager, job)
+    assert sorted(results["Requested URL"]) == sorted(site.url(p) for p in PAGES + faulty)
+    by_url = results.set_index("Requested URL")
+    assert by_url.loc[site.url("distutils/index.html"), "Status"] == "Blocked by robots.txt"
+    assert by_url.loc[site.url("no-such-page.html"), "Status Code"] == 404
+    assert "redirect loop" in by_url.loc[site.url("loop/a.html"), "Reason"]
+    assert by_url.loc[site.url("moved/library/sys.html"), "Address"] == site.url("library/sys.html")
+    assert meta["summary"]["statuses"]["OK"] == len(PAGES) + 1
+
+
+def test_dataset_files_load_like_an_upload(site, manager):
+    site.behaviour.sitemap_paths = [*PAGES, "noindex.html"]
+    job = fetch_task.start_fetch(manager, site.url("sitemap.xml"), options=FAST)
+    assert manager.wait(job, 60)["status"] == "completed"
+    pages_bytes, links_bytes = fetch_task.pages_csv(manager, job), fetch_task.links_csv(manager, job)
+    header = pd.read_csv(io.BytesIO(pages_bytes), nrows=0).columns.tolist()
+    assert header[:4] == ["Address", "Status Code", "Status", "Reason"] and "Body HTML 1" in header
+    links = pd.read_csv(io.BytesIO(links_bytes), keep_default_na=False)
+    assert set(links["Link Position"]) >= {"Content", "Navigation"}
+    data = load_site(pages_bytes, links_bytes, pages_name="pages.csv", links_name="links.csv")
+    assert len(data.pages) == len(PAGES) + 1
+    target = dict(zip(data.pages["url"], data.pages["is_target"]))
+    assert not target.pop(site.url("noindex.html")) and all(target.values())     # noindex: not a link target
+    assert len(data.links) > 20
+
+
+def test_the_job_pauses_when_the_site_goes_down_and_resumes_where_it_was(site_root, manager):
+    server = SiteServer(site_root).start()
+    port = server.port
+    pages = [f"copy{i}/{p}" for i in range(4) for p in PAGES]
+    server.behaviour.sitemap_paths = pages
+    try:
+        job = fetch_task.start_fetch(manager, server.url("sitemap.xml"), options={**FAST, "rate_per_s": 20})
+        wait_for(lambda: manager.get(job)["items_done"] >= 5, 30, "some pages fetched")
+        server.stop()
+        meta = manager.wait(job, 30, until=("paused", "completed", "failed"))
+        assert meta["status"] == "paused", meta["message"]
+        assert "cannot be reached" in meta["message"] and "refused" in meta["message"]
+        done_at_pause = meta["items_done"]
+        assert done_at_pause < len(pages)
+        server = SiteServer(site_root, port=port, behaviour=server.behaviour).start()
+        manager.resume(job)
+        assert manager.wait(job, 60)["status"] == "completed"
+    finally:
+        server.stop()
+    results = fetch_task.fetched_results(manager, job)
+    assert sorted(results["Requested URL"]) == sorted(f"http://127.0.0.1:{port}/{p}" for p in pages)
+    assert set(results["Status"]) == {"OK"}          # no page was lost to the outage
+
+
+@pytest.mark.parametrize("action, status", [("pause", "paused"), ("stop", "stopped"), ("delete", None)])
+def test_pause_stop_delete_within_a_second_while_a_request_hangs(site, manager, action, status):
+    site.behaviour.slow_s = 60
+    site.behaviour.sitemap_paths = [f"slow/{p}" for p in PAGES[:3]]
+    job = fetch_task.start_fetch(manager, site.url("sitemap.xml"), options={**FAST, "read_timeout": 120})
+    wait_for(lambda: any(p.startswith("/slow/") for p, _, _ in site.behaviour.log), 30, "a hanging request")
+    asked = time.monotonic()
+    getattr(manager, action)(job)
+    if status is None:
+        assert not [j for j in manager.list_jobs() if j["job_id"] == job]
+    else:
+        meta = manager.wait(job, 5, until=(status,))
+        assert meta["status"] == status and meta["items_done"] == 0
+    assert time.monotonic() - asked < 1.5
+
+
+def test_a_url_list_job_and_a_bad_source_is_refused_before_any_job(site, manager):
+    urls = "\n".join(site.url(p) for p in PAGES[:3]).encode()
+    job = fetch_task.start_fetch(manager, urls, name="urls.txt", options=FAST)
+    assert manager.wait(job, 60)["status"] == "completed"
+    assert len(fetch_task.fetched_results(manager, job)) == 3
+    with pytest.raises(ValueError, match="no http"):
+        fetch_task.start_fetch(manager, b"just words\n", name="words.txt")
+    with pytest.raises(ValueError, match="connections"):
+        fetch_task.start_fetch(manager, urls, options={"connections": 0})
+    assert len(manager.list_jobs()) == 1
+
+
+def test_fetch_then_suggest_never_repeats_an_existing_link(site, manager, tmp_path):
+    pages = PAGES + ["library/sys.html", "library/datetime.html", "library/time.html", "library/math.html",
+                     "library/random.html", "library/collections.html", "library/itertools.html",
+                     "library/functools.html", "library/typing.html", "library/logging.html"]
+    site.behaviour.sitemap_paths = pages
+    job = fetch_task.start_fetch(manager, site.url("sitemap.xml"), options=FAST)
+    assert manager.wait(job, 60)["status"] == "completed"
+    pages_path, links_path = tmp_path / "pages.csv", tmp_path / "links.csv"
+    pages_path.write_bytes(fetch_task.pages_csv(manager, job))
+    links_path.write_bytes(fetch_task.links_csv(manager, job))
+    summary = analysis.run_to_csv(pages_path, links_path, out_path=tmp_path / "out.csv")
+    suggestions = pd.read_csv(tmp_path / "out.csv", keep_default_na=False, encoding="utf-8-sig")
+    assert summary["suggestions"] > 0 and len(suggestions) > 0
+    existing = load_site(pages_path, links_path).links
+    assert not set(zip(suggestions["Source"], suggestions["Destination"])) & set(zip(existing["source"],
+                                                                                   existing["destination"]))
+    text = dict(zip(*[pd.read_csv(pages_path, keep_default_na=False)[c] for c in ("Address", "Content")]))
+    for source, anchor in zip(suggestions["Source"], suggestions["Anchor"]):
+        assert anchor.lstrip("'") in text[source]

@@ -1,0 +1,52 @@
+"""AppTest of the Upload page's fetch section: "fetch these pages" for an export without text, the form's
+refusals, and the fetched dataset becoming the current one (the real fetch job against the local site)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from inlink import uploads as datasets
+from test_app_common import _stop_managers, assert_clean, open_page, texts  # noqa: F401 (_stop_managers: fixture)
+
+pytest_plugins = ("fetch_fixtures",)   # the served site: fixtures `site_root` (session) and `site`
+
+PAGES = ["library/json.html", "library/csv.html", "library/re.html"]
+
+
+def test_an_export_without_text_offers_to_fetch_its_pages(site):
+    from inlink.ui.manager import get_manager
+
+    export = pd.DataFrame({"Address": [site.url(p) for p in PAGES], "Title 1": ["json", "csv", "re"]})
+    app = open_page("upload")
+    app.file_uploader(key="upload.pages_file").upload("internal_html.csv", export.to_csv(index=False).encode(), "text/csv")
+    app.run()
+    assert_clean(app)
+    assert any("has URLs but no page text" in m for m in texts(app.markdown))
+    next(b for b in app.button if b.label == "Fetch these pages").click()
+    app.run()
+    assert_clean(app)
+    manager = get_manager()
+    job = next(j for j in manager.list_jobs() if j["task"] == "site_fetch")
+    assert manager.wait(job["job_id"], 60)["status"] == "completed"
+    app.run()
+    assert_clean(app)
+    assert any("Fetched pages saved as the current dataset" in s for s in texts(app.success))
+    saved = datasets.latest_dataset()
+    assert saved.pages_name == "fetched-pages.csv" and saved.links_name == "fetched-links.csv"
+    pages = pd.read_csv(saved.pages_path, keep_default_na=False)
+    assert sorted(pages["Address"]) == sorted(site.url(p) for p in PAGES) and all(pages["Word Count"] > 100)
+
+
+def test_the_form_wants_exactly_one_source():
+    app = open_page("upload")
+    next(b for b in app.button if b.label == "Fetch pages").click()
+    app.run()
+    assert any("Give one source" in w for w in texts(app.warning))
+
+
+def test_an_export_with_text_gets_no_offer():
+    app = open_page("upload")
+    csv = "Address,Title 1,Content\nhttps://example.com/,Home,Welcome home\n".encode()
+    app.file_uploader(key="upload.pages_file").upload("crawl.csv", csv, "text/csv")
+    app.run()
+    assert not any("has URLs but no page text" in m for m in texts(app.markdown))
+    assert not [b for b in app.button if b.label == "Fetch these pages"]
