@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from inlink.fileio import atomic_write_bytes
+from inlink.fileio import atomic_write_bytes, make_private_dir
 from inlink.jobs import default_jobs_dir
 from inlink.site.tables import table_suffix
 
@@ -63,15 +63,17 @@ def save_dataset(pages: bytes, pages_name: str, *, links: bytes | None = None,
     root = Path(root or default_root())
     dataset_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:6]
     folder = root / dataset_id
-    folder.mkdir(parents=True, exist_ok=False)
+    for private in (root.parent, root):           # the data folder and its datasets/: 0700, like the job engine's
+        make_private_dir(private, exist_ok=True)
+    make_private_dir(folder)
     dataset = Dataset(dataset_id, folder, pages_name, "pages" + table_suffix(pages_name),
                       saved_at=datetime.now(timezone.utc).isoformat(), column_map=dict(column_map or {}),
                       summary=dict(summary or {}))
-    (folder / dataset.pages_file).write_bytes(pages)
+    atomic_write_bytes(folder / dataset.pages_file, pages)       # 0600, like every job file
     if links is not None:
         dataset.links_name = links_name or "links.csv"
         dataset.links_file = "links" + table_suffix(dataset.links_name)
-        (folder / dataset.links_file).write_bytes(links)
+        atomic_write_bytes(folder / dataset.links_file, links)
     _write_meta(dataset)
     _prune(root)
     return dataset

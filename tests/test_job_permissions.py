@@ -95,3 +95,15 @@ def test_a_job_deleted_while_another_command_waits_leaves_no_lock(manager, jobs_
     with pytest.raises(JobNotFound):
         manager.resume(job_id)
     assert not [p.name for p in jobs_dir.iterdir() if p.name.startswith(job_id)]
+
+
+def test_a_saved_upload_is_private_too(umask, tmp_path):
+    from inlink import uploads
+
+    jobs = tmp_path / "jobs"
+    uploads.save_dataset(b"url\n/a\n", "pages.csv", links=b"source,destination\n", links_name="links.csv",
+                         root=jobs / "datasets")
+    found = modes(jobs)
+    assert {mode for name, mode in found.items() if name == "." or (jobs / name).is_dir()} == {0o700}
+    assert {mode for name, mode in found.items() if (jobs / name).is_file()} == {0o600}
+    assert len([name for name in found if (jobs / name).is_file()]) == 3      # pages, links, meta.json
