@@ -8,6 +8,7 @@ that analyse (`suggest`, `jobs start`, `jobs worker`), never by `--help`, `jobs 
 """
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import signal
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from inlink import resources
+from inlink import cli_fetch, resources
 from inlink.jobs import Job, JobError, JobManager, JobStatus
 
 
@@ -162,11 +163,10 @@ def worker_cmd(ctx: click.Context, max_running: int, durability: str) -> None:
 
     Ctrl-C (or SIGTERM) pauses the running jobs cleanly after their current item and exits 0.
     """
-    _link_task()                       # registers the link analysis, so the worker can run its jobs
+    _register_tasks()
     interrupted = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: interrupted.set())
-    from inlink.tasks import fetch as _fetch_task  # noqa: F401  (registers the fetch task: the worker runs it too)
     manager = _manager(ctx, autostart=True, max_running=max_running, durability=durability)
     click.echo(f"worker: running jobs from {manager.jobs_dir} (Ctrl-C pauses them and exits)")
     try:
@@ -177,6 +177,12 @@ def worker_cmd(ctx: click.Context, max_running: int, durability: str) -> None:
         manager.shutdown(pause=interrupted.is_set(), timeout=30)
     click.echo("worker: paused running jobs, exiting" if interrupted.is_set()
                else "worker: no queued or running jobs left")
+
+
+def _register_tasks() -> None:
+    """Import every task a worker runs (importing a task module registers it): the link analysis, the fetch."""
+    _link_task()
+    importlib.import_module("inlink.tasks.fetch")
 
 
 def _has_work(manager: JobManager) -> bool:
@@ -293,9 +299,7 @@ def streamlit_flags(config_file: Path) -> list[str]:
     return flags
 
 
-from inlink import cli_fetch  # noqa: E402  (`fetch` and `jobs fetch`; they import httpx only when run)
-
-cli_fetch.register(cli, jobs)
+cli_fetch.register(cli, jobs)     # `fetch` and `jobs fetch` (they import httpx only when run)
 
 
 def main(argv=None) -> int:
