@@ -10,6 +10,7 @@ JobManager is the front door; the pieces behind it:
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import os
 import threading
@@ -167,8 +168,8 @@ class JobManager:
         return [job.public() for job in self.jobs(status)]
 
     def jobs(self, status: str | JobStatus | None = None) -> list[Job]:
-        """The typed records of list_jobs(), newest first."""
-        jobs = self.store.scan()
+        """The typed records of list_jobs(), newest first (copies: the listing's cache stays as read)."""
+        jobs = [copy.copy(job) for job in self.store.scan()]
         if status is not None:
             wanted = JobStatus(status)
             jobs = [job for job in jobs if job.status is wanted]
