@@ -34,7 +34,7 @@ _REQUEST_RANK = {None: 0, "release": 1, "pause": 2, "shutdown": 2, "stop": 3, "d
 @dataclass
 class Outcome:
     """How a run ended: the status to write and what to tell the user."""
-    status: str                      # a JobStatus value, "delete" or "lost" (ownership taken away)
+    status: JobStatus | str          # a JobStatus, or "delete" / "lost" (ownership taken away)
     message: str = ""
     error: dict | None = None
     failed_step: str | None = None
@@ -143,7 +143,7 @@ class JobRunner:
         try:
             outcome = self._execute()
         except BaseException as exc:   # last resort: never let a job thread die silently
-            outcome = Outcome(JobStatus.FAILED.value, f"Internal error: {exc}",
+            outcome = Outcome(JobStatus.FAILED, f"Internal error: {exc}",
                               error=_error_dict(exc), failed_step=self.step)
         finally:
             if fence is not None:
@@ -199,7 +199,7 @@ class JobRunner:
                 self._log("step_finished", f"Step {index + 1}/{len(steps)} '{step}' finished.")
                 self.last_step_done = step
             except PauseJob as exc:
-                return Outcome(JobStatus.PAUSED.value, str(exc) or f"Paused during step '{step}'.")
+                return Outcome(JobStatus.PAUSED, str(exc) or f"Paused during step '{step}'.")
             except StorageError as exc:
                 return self._storage_outcome(exc)
             except Exception as exc:
@@ -216,7 +216,7 @@ class JobRunner:
             return self._failed(self.step, exc, f"listing the items of step '{self.step}'")
         problem = _item_list_problem(keys, writer.next_index, last_key)
         if problem:
-            return Outcome(JobStatus.FAILED.value, problem, failed_step=self.step,
+            return Outcome(JobStatus.FAILED, problem, failed_step=self.step,
                            error={"type": "InvalidJobOperation", "message": problem})
         self.total_items = len(keys)
         self._flush_quietly()
@@ -232,7 +232,7 @@ class JobRunner:
             summary = self.task.finish(ctx)
         except Exception as exc:
             return self._failed(self.step, exc, "finishing the job")
-        return Outcome(JobStatus.COMPLETED.value,
+        return Outcome(JobStatus.COMPLETED,
                        f"Completed: {len(keys)} items, {self.rows_total} result rows.",
                        summary=summary)
 
@@ -256,7 +256,7 @@ class JobRunner:
             if self.stop_flag.is_set() and self.requested:   # the task gave up its item for a request
                 return self._requested_outcome()
             message = str(exc) or f"Paused by the task at item {self.current_index + 1}."
-            return Outcome(JobStatus.PAUSED.value, message)
+            return Outcome(JobStatus.PAUSED, message)
         except StorageError as exc:
             return self._storage_outcome(exc)
         except Exception as exc:
@@ -326,13 +326,13 @@ class JobRunner:
         if action == "pause" and self.storage_problem is not None:
             return self._storage_outcome(self.storage_problem)
         if action in ("pause", "shutdown"):
-            return Outcome(JobStatus.PAUSED.value, self.request_message
+            return Outcome(JobStatus.PAUSED, self.request_message
                            or f"Paused by request after {done} items.")
         if action == "stop":
-            return Outcome(JobStatus.STOPPED.value, self.request_message
+            return Outcome(JobStatus.STOPPED, self.request_message
                            or f"Stopped by request after {done} items; partial results are kept.")
         if action == "release":
-            return Outcome(JobStatus.QUEUED.value, self.request_message
+            return Outcome(JobStatus.QUEUED, self.request_message
                            or f"Interrupted by a shutdown after {done} items; it resumes by itself.")
         return Outcome(action or "lost", self.request_message)
 
@@ -341,12 +341,12 @@ class JobRunner:
             message = f"Paused: {DISK_FULL_MESSAGE}."
         else:
             message = f"Paused: {exc}. Free some space or fix the folder's permissions, then resume."
-        return Outcome(JobStatus.PAUSED.value, message, error=_error_dict(exc), disk_full=is_disk_full(exc))
+        return Outcome(JobStatus.PAUSED, message, error=_error_dict(exc), disk_full=is_disk_full(exc))
 
     def _failed(self, step: str, exc: BaseException, where: str) -> Outcome:
         message = f"Failed in {where}: {exc.__class__.__name__}: {exc}"
         log.debug("job %s: %s", self.job_id, message, exc_info=exc)   # traceback for developers only
-        return Outcome(JobStatus.FAILED.value, message, error=_error_dict(exc), failed_step=step)
+        return Outcome(JobStatus.FAILED, message, error=_error_dict(exc), failed_step=step)
 
 
 def _error_dict(exc: BaseException) -> dict:

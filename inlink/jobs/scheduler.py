@@ -274,7 +274,7 @@ class JobScheduler:
             return False              # someone took the job over: leave their metadata alone
         if not outcome.event_logged:
             extra = {"error": outcome.error} if outcome.error else {}
-            self.store.add_event(runner.job_id, {"queued": "requeued"}.get(outcome.status, outcome.status),
+            self.store.add_event(runner.job_id, {"queued": "requeued"}.get(outcome.status, str(outcome.status)),
                                  outcome.message, locked=True, **extra)
             outcome.event_logged = True
         _apply_outcome(job, runner, outcome)
