@@ -138,9 +138,10 @@ def tiny_disk(tmp_path):
 
 @pytest.mark.slow
 def test_a_real_full_disk_pauses_the_job_records_it_and_resumes_after_space_is_freed(tiny_disk):
-    filler = tiny_disk / "someone-elses-file"
-    filler.write_bytes(b"x" * 400_000)
     manager = JobManager(tiny_disk / "jobs", heartbeat_interval=0.2)
+    filler = tiny_disk / "someone-elses-file"        # leaves ~300 kB: the job needs ~640 kB (160 bytes per item)
+    disk = os.statvfs(tiny_disk)
+    filler.write_bytes(b"x" * (disk.f_bavail * disk.f_frsize - 300_000))
     try:
         job_id = manager.create_job("test_counting", config={"n": 4000})
         job = manager.wait(job_id, 30, until=["paused", "failed", "completed"])
