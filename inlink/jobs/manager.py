@@ -1,11 +1,12 @@
 """Durable background jobs: the public API (see docs/architecture.md section 1).
 
-JobManager is the front door; the pieces behind it:
-  jobstate.py     statuses, transitions, errors      jobstore.py   metadata, events, locks, listing
-  jobresults.py   results + checkpoint log (exactly once)
-  jobtask.py      Task, TaskContext, registry        jobrunner.py  runs one job on a thread
-  jobscheduler.py the manager's thread: FIFO claims under a cross-process cap, recovery of orphans,
-                  relaying pause/stop/delete from other processes, heartbeats
+JobManager is the front door (re-exported by inlink.jobs); the pieces behind it:
+  state.py      statuses, transitions, errors        store.py    metadata, events, locks, listing
+  record.py     the typed Job record                 results.py  results + checkpoint log (exactly once)
+  task.py       Task, TaskContext, registry          runner.py   runs one job on a thread
+  scheduler.py  the manager's thread: FIFO claims under a cross-process cap, recovery of orphans,
+                relaying pause/stop/delete from other processes, heartbeats
+  annotations.py  a front end's notes kept with a job
 """
 from __future__ import annotations
 

@@ -1,12 +1,14 @@
-"""Everything a job keeps on disk, except the results and checkpoint files (see jobresults.py).
+"""Everything a job keeps on disk, except the results and checkpoint files (see results.py).
 
-Layout inside the jobs folder (nothing outside it is ever touched):
-  <id>.json            metadata, replaced atomically (temp file in the same folder, fsync, os.replace)
-  <id>.lock            filelock guarding every read-modify-write of that job's metadata
+Layout inside the jobs folder (nothing outside it is ever touched; folders 0700, files 0600, see inlink.fileio):
+  <id>.json            the Job record, replaced atomically (temp file in the same folder, fsync, os.replace)
+  <id>.lock            filelock guarding every read-modify-write of that job's metadata (only for a job that exists)
   <id>.run.lock        held by the thread writing the job's results for its whole run (the writer fence)
-  <id>_events.jsonl    append-only event log, trimmed to the last MAX_EVENTS lines
+  <id>_events.jsonl    append-only event log (a line whole or not at all), trimmed to the last MAX_EVENTS lines
   <id>_input/          the job's own copy of its inputs
+  <id>_annotations.json  a front end's notes on the job (annotations.py)
   .scheduler.lock      guards claiming a queued job, so the running-jobs cap holds across processes
+  .reserve             ballast released when the disk fills, so a job's pause can still be recorded
   datasets/            reserved for the dashboard's upload store: ignored here
 """
 from __future__ import annotations
