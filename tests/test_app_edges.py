@@ -86,4 +86,5 @@ def test_the_panel_says_estimating_until_it_has_seen_pages_go_by():
     wait_status(manager, job_id, "running")
     app = open_page("generate", {"job": job_id})
     assert_clean(app)
-    assert next(m.value for m in app.metric if m.label == "Time left") == "estimating…"
+    left = next(m for m in app.metric if m.label == "Time left")
+    assert left.value == "…" and "until a few pages" in left.help
