@@ -120,6 +120,30 @@ def panel_figures(manager, rows: int) -> None:
     print(f"  refresh   {rows:,}-row job                 {refresh * 1000:8.1f} ms  ({refresh / baseline:.2f}x "
           f"baseline; target <= 100 ms) {'OK' if refresh <= 0.1 else 'OVER'}")
     print(f"  contrast  reading all {rows:,} rows          {full * 1000:8.1f} ms")
+    review_figures(manager, big, rows, full)
+
+
+def review_figures(manager, job_id: str, rows: int, read_all: float) -> None:
+    """The opened job's page (panel + review of every row: filters, decisions, one page of cards)."""
+    from streamlit.testing.v1 import AppTest
+
+    from inlink.ui import navigation, review
+
+    frame = manager.results_frame(job_id)
+    review.decide(manager, job_id, review.row_keys(frame.iloc[::2]), review.ACCEPTED)   # half decided
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    app.query_params["job"] = job_id
+    app.run()
+    app.switch_page(navigation.JOBS)
+    first = timed(lambda: app.run(), repeat=1)
+    assert not app.exception, [e.message for e in app.exception]
+    again = timed(lambda: app.run(), repeat=3)
+    accepted = timed(lambda: review.accepted_csv(manager, job_id), repeat=1)
+    print(f"Review of a {rows:,}-row job with {rows // 2:,} decisions:")
+    print(f"  baseline  reading all rows                {read_all * 1000:8.1f} ms")
+    print(f"  render    first AppTest run of the page   {first * 1000:8.1f} ms  ({first / read_all:.1f}x baseline)")
+    print(f"  render    later runs (median)             {again * 1000:8.1f} ms  ({again / read_all:.1f}x baseline)")
+    print(f"  export    accepted rows as CSV            {accepted * 1000:8.1f} ms  ({accepted / read_all:.1f}x baseline)")
 
 
 def tab_sync_figures(syncs: int) -> None:

@@ -75,3 +75,16 @@ def test_one_sheet_asks_nothing():
     assert_clean(app)
     assert not [s for s in app.selectbox if s.key == "upload.pages_sheet"]
     assert next(m.value for m in app.metric if m.label == "Pages kept") == "4"
+
+
+def test_the_panel_says_estimating_until_it_has_seen_pages_go_by():
+    from inlink.ui.manager import get_manager
+    from test_app_common import seed_job, wait_status
+
+    manager = get_manager()
+    job_id = seed_job(manager, "held.csv", pages=3)               # held at its first page by the gate
+    wait_status(manager, job_id, "running")
+    app = open_page("generate", {"job": job_id})
+    assert_clean(app)
+    left = next(m for m in app.metric if m.label == "Time left")
+    assert left.value == "…" and "until a few pages" in left.help

@@ -4,7 +4,7 @@ The engine's rate counts from the start of the current run, which includes readi
 the index: right after a start or a resume it says a few pages took many seconds, and the first "time left"
 came out at minutes for a job that ended seconds later. The panel therefore keeps, per tab and job, the
 (time, pages done) it saw at each refresh, and estimates from the last WINDOW_PAGES pages or WINDOW_S
-seconds, whichever is shorter; until it has seen MIN_PAGES pages advance it says "estimating".
+seconds, whichever is shorter; until it has seen MIN_PAGES pages advance the panel shows "…".
 """
 from __future__ import annotations
 

@@ -25,6 +25,7 @@ REFRESH_S = 1.0
 TAIL_ROWS = 8
 EVENT_ROWS = 6
 _NOTICE = "job_panel_notice"
+ESTIMATING = "…"                         # time left before a few pages were seen (a metric tile is narrow)
 _SAMPLES = "job_panel.progress_seen."   # + job id: (time, pages done) seen by this tab, for the time left
 TYPED_KEY = "typed_gemini_key"   # session memory only
 
@@ -157,7 +158,8 @@ def _figures(job: dict) -> None:
     columns[0].metric(step_label, step)
     recent, left = _recent_figures(job)
     columns[1].metric("Pages per minute", fmt.per_minute(recent or _rate(progress)))
-    columns[2].metric("Time left", left)
+    columns[2].metric("Time left", left, help="From the pace of the last pages; '…' until a few pages "
+                      "have gone by." if left == ESTIMATING else None)
     columns[3].metric("Elapsed", fmt.duration(progress.get("elapsed_s")))
     columns[4].metric("Pages fetched" if _is_fetch(job) else "Suggestions", f"{int(job.get('rows_written') or 0):,}")
 
@@ -173,7 +175,7 @@ def _recent_figures(job: dict) -> tuple[float | None, str]:
     samples = eta.observe(st.session_state.get(slot, []), now, done)
     st.session_state[slot] = samples
     left = eta.time_left(samples, now, done, total)
-    return eta.recent_rate(samples, now), fmt.duration(left) if left is not None else "estimating…"
+    return eta.recent_rate(samples, now), fmt.duration(left) if left is not None else ESTIMATING
 
 
 def _rate(progress: dict) -> float | None:
