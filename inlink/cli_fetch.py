@@ -101,7 +101,7 @@ def jobs_fetch_cmd(ctx, source, connections, rate_per_s, read_timeout, max_mb, a
 
     The dashboard's server or `cli.py jobs worker` runs it; `cli.py jobs export` gives the raw rows.
     """
-    from inlink.jobs.manager import JobManager
+    from inlink.jobs import JobManager
     from inlink.tasks.fetch import start_fetch
 
     given, name = _source(source)
@@ -118,7 +118,7 @@ def jobs_fetch_cmd(ctx, source, connections, rate_per_s, read_timeout, max_mb, a
 def jobs_fetched_cmd(ctx, job_id, out_pages, out_links):
     """Write a fetch job's pages and links CSVs (what it has fetched so far, if it is not finished)."""
     from inlink.fetch import dataset
-    from inlink.jobs.manager import JobManager
+    from inlink.jobs import JobManager
     from inlink.tasks.fetch import fetched_results
 
     rows = fetched_results(JobManager(ctx.obj.get("jobs_dir"), autostart=False), job_id)

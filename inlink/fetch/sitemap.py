@@ -114,7 +114,7 @@ def sitemap_urls(url: str, fetcher) -> tuple[list[str], list[str]]:
         except ValueError as exc:
             _sitemap_problem(current, str(exc), url, notes)
             continue
-        except Exception as exc:   # noqa: BLE001 - any network failure is reported against this sitemap
+        except Exception as exc:   # any network failure is reported against this sitemap
             from inlink.fetch.faults import UNREACHABLE, classify_exception
             code, problem = classify_exception(exc)
             _sitemap_problem(current, problem, url, notes, unreachable=code in UNREACHABLE)
