@@ -104,6 +104,7 @@ class FetchResult:
     redirects: list = field(default_factory=list)    # [(url, status), ...] before final_url
     attempts: int = 0
     encoding: str = ""
+    robots_header: str = ""          # X-Robots-Tag of the final answer (noindex there counts like the meta tag)
 
     @property
     def ok(self) -> bool:
@@ -277,6 +278,7 @@ class Fetcher:
     def _finish(self, result: FetchResult, answer: _Answer) -> FetchResult:
         result.status_code = answer.status
         result.content_type = answer.headers.get("content-type", "")
+        result.robots_header = ", ".join(answer.headers.get_list("x-robots-tag"))
         if answer.status >= 400 or answer.status < 200:
             phrase = httpx.codes.get_reason_phrase(answer.status)
             return _fail(result, "http_error", f"the server answered {answer.status} {phrase}".rstrip(),

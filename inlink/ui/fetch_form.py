@@ -130,9 +130,26 @@ def _adopt(manager, job: dict) -> None:
     st.success("Fetched pages saved as the current dataset: "
                + ", ".join(f"{label} {count}" for label, count in statuses.items())
                + ". Next: choose the settings and start the analysis.", icon=":material/check_circle:")
+    _not_fetched(manager, job_id, statuses)
     left, middle, right = st.columns(3)
     left.download_button("Pages CSV", pages, file_name="fetched-pages.csv", mime="text/csv",
                          icon=":material/download:", key="fetch.pages_csv")
     middle.download_button("Links CSV", links, file_name="fetched-links.csv", mime="text/csv",
                            icon=":material/download:", key="fetch.links_csv")
     right.page_link(navigation.GENERATE, label="Go to Generate links", icon=":material/arrow_forward:")
+
+
+def _not_fetched(manager, job_id: str, statuses: dict) -> None:
+    """The fetch report's detail: every page that was not fetched, with its status and the plain reason."""
+    failed = sum(count for label, count in statuses.items() if label != "OK")
+    if not failed:
+        return
+    with st.expander(f"Pages not fetched and why ({failed:,})"):
+        slot = f"{_ADOPTED}.failed.{job_id}"
+        if slot not in st.session_state:
+            from inlink.tasks import fetch as fetch_task
+
+            rows = fetch_task.fetched_results(manager, job_id)
+            st.session_state[slot] = rows.loc[rows["Status"] != "OK",
+                                              ["Requested URL", "Status", "Status Code", "Reason"]]
+        st.dataframe(st.session_state[slot], hide_index=True, width="stretch")
