@@ -257,3 +257,11 @@ def test_server_restarts_on_the_same_port(site_root):
             assert fetcher.fetch(again.url("library/json.html")).ok
     finally:
         again.stop()
+
+
+def test_credentials_in_a_url_are_never_sent(site):
+    with fetcher_for(site) as fetcher:
+        result = fetcher.fetch(site.url("library/json.html").replace("http://", "http://user:secret@"))
+    assert result.ok
+    headers = [h for path, h, _ in site.behaviour.log if path == "/library/json.html"]
+    assert headers and all("Authorization" not in h for h in headers)

@@ -264,8 +264,9 @@ class Fetcher:
             scheme = location.split(":", 1)[0] if ":" in location else ""
             _fail(result, "bad_scheme", f"redirected to a non-http(s) address ({scheme or location!r})",
                   answer.status)
-        elif scheme_of(target) not in SCHEMES:
-            _fail(result, "bad_scheme", "redirected to another scheme", answer.status)
+        elif scheme_of(current) == "https" and scheme_of(target) == "http":
+            _fail(result, "bad_scheme", f"redirected from https to plain http ({target}): not followed",
+                  answer.status)
         elif target in seen:
             _fail(result, "redirect_loop", f"redirect loop: {target} was already visited", answer.status)
         elif self.settings.same_site_only and not same_site(target, self.site or result.url):
