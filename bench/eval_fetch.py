@@ -21,11 +21,11 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from fetch_server import SiteServer, unpack_site  # noqa: E402
+from fetch_server import SiteServer, unpack_site
 
-from inlink.fetch.dataset import content_links  # noqa: E402
-from inlink.fetch.extract import CONTENT, parse_page  # noqa: E402
-from inlink.tasks.fetch import run_fetch  # noqa: E402
+from inlink.fetch.dataset import content_links
+from inlink.fetch.extract import CONTENT, parse_page
+from inlink.tasks.fetch import run_fetch
 
 CORPUS = ROOT.parent / "shared" / "corpora" / "python-docs-3.11"
 PUBLIC = "https://docs.python.org/3.11/"
