@@ -58,6 +58,7 @@ class Behaviour:
     max_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     only: set | None = None                           # serve only these site paths (others 404)
+    no_sitemap: bool = False                          # /sitemap.xml answers 404
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -90,6 +91,8 @@ class _Handler(BaseHTTPRequestHandler):
         b = self.b
         if path == "/robots.txt":
             return self._send(200, b.robots.encode(), "text/plain")
+        if path == "/sitemap.xml" and b.no_sitemap:
+            return self._send(404, b"no sitemap", "text/plain")
         if path == "/sitemap.xml":
             return self._send(200, self._urlset(b.sitemap_paths), "application/xml")
         if path == "/sitemap_index.xml":
