@@ -55,3 +55,20 @@ def test_an_export_with_text_gets_no_offer():
     app.run()
     assert not any("has URLs but no page text" in m for m in texts(app.markdown))
     assert not [b for b in app.button if b.label == "Fetch these pages"]
+
+
+def test_a_fetch_finished_while_no_tab_was_open_becomes_the_dataset_on_the_next_visit(site):
+    from inlink.tasks import fetch as fetch_task
+    from inlink.ui.manager import get_manager
+
+    datasets.save_dataset(b"Address,Title 1,Content\nhttps://example.com/,Home,Welcome\n", "older.csv")
+    manager = get_manager()
+    job = fetch_task.start_fetch(manager, "\n".join(site.url(p) for p in PAGES).encode(), name="urls.txt",
+                                 options={"rate_per_s": 0})
+    assert manager.wait(job, 60)["status"] == "completed"
+    app = open_page("upload")                      # a new session: it never started this job
+    assert_clean(app)
+    assert any("Fetched pages saved as the current dataset" in s for s in texts(app.success))
+    assert datasets.latest_dataset().summary["fetch_job"] == job
+    again = open_page("upload")                    # adopted once: the next visit shows no fetch to adopt
+    assert not any("Fetched pages saved" in s for s in texts(again.success))

@@ -33,9 +33,29 @@ def fetch_section(upload=None) -> None:
         error = st.session_state.get(_ERROR)
         if error:
             st.error(f"The pages cannot be fetched: {error}", icon=":material/error:")
-        job_id = st.session_state.get(_JOB)
+        job_id = st.session_state.get(_JOB) or job_to_follow(manager)
         if job_id:
             _follow(manager, job_id)
+
+
+def job_to_follow(manager) -> str | None:
+    """A fetch job this session did not start but should see: the newest active one, else the newest
+    completed one that finished after the current dataset was saved (its dataset is not adopted yet)."""
+    from datetime import datetime
+
+    from inlink.tasks.fetch import TASK_NAME
+
+    fetches = [job for job in manager.list_jobs() if job.get("task") == TASK_NAME]
+    active = [job for job in fetches if job.get("status") in ("queued", "running", "paused")]
+    if active:
+        return active[0]["job_id"]
+    latest = datasets.latest_dataset()
+    since = datetime.fromisoformat(latest.saved_at) if latest and latest.saved_at else None
+    for job in fetches:
+        done = job.get("completed_at")
+        if job.get("status") == "completed" and done and (since is None or datetime.fromisoformat(done) > since):
+            return job["job_id"]
+    return None
 
 
 def _urls_without_text(upload) -> bool:
@@ -118,6 +138,9 @@ def _adopt(manager, job: dict) -> None:
 
     adopted = st.session_state.setdefault(_ADOPTED, {})
     job_id = job["job_id"]
+    latest = datasets.latest_dataset()
+    if job_id not in adopted and latest is not None and latest.summary.get("fetch_job") == job_id:
+        adopted[job_id] = (latest.dataset_id, latest.pages_path.read_bytes(), latest.links_path.read_bytes())
     if job_id not in adopted:
         pages, links = fetch_task.pages_csv(manager, job_id), fetch_task.links_csv(manager, job_id)
         summary = {"pages": int(job.get("items_done") or 0), "fetch_job": job_id,
