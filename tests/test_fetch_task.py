@@ -129,3 +129,18 @@ def test_fetch_then_suggest_never_repeats_an_existing_link(site, manager, tmp_pa
     text = dict(zip(*[pd.read_csv(pages_path, keep_default_na=False)[c] for c in ("Address", "Content")]))
     for source, anchor in zip(suggestions["Source"], suggestions["Anchor"]):
         assert anchor.lstrip("'") in text[source]
+
+
+def test_a_paused_jobs_client_is_closed_when_another_fetch_starts(site, manager, monkeypatch):
+    monkeypatch.setattr(fetch_task, "IDLE_CLOSE_S", 0.0)
+    site.behaviour.slow_s = 60
+    site.behaviour.sitemap_paths = [f"slow/{p}" for p in PAGES[:2]]
+    paused = fetch_task.start_fetch(manager, site.url("sitemap.xml"), options=FAST)
+    wait_for(lambda: any(p.startswith("/slow/") for p, _, _ in site.behaviour.log), 30, "a hanging request")
+    manager.pause(paused)
+    assert manager.wait(paused, 5, until=("paused",))["status"] == "paused"
+    assert paused in fetch_task._FETCHERS
+    site.behaviour.slow_s = 0
+    other = fetch_task.start_fetch(manager, site.url(PAGES[0]).encode(), name="one.txt", options=FAST)
+    assert manager.wait(other, 30)["status"] == "completed"
+    assert paused not in fetch_task._FETCHERS and other not in fetch_task._FETCHERS

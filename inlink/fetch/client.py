@@ -162,6 +162,8 @@ class Fetcher:
         self.site = site
         self._hosts: dict[str, _Host] = {}
         self._robots = Robots(self.settings.user_agent)
+        self._usage = threading.Lock()
+        self._busy, self._last_used = 0, time.monotonic()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="fetcher-loop", daemon=True)
         self._thread.start()
@@ -186,13 +188,25 @@ class Fetcher:
     def fetch(self, url: str, cancel: threading.Event | None = None) -> FetchResult:
         """Fetch one page; raises FetchCancelled (at once) when `cancel` is set meanwhile."""
         future = asyncio.run_coroutine_threadsafe(self.afetch(url), self._loop)
-        while True:
-            try:
-                return future.result(timeout=0.05)
-            except concurrent.futures.TimeoutError:
-                if cancel is not None and cancel.is_set():
-                    future.cancel()
-                    raise FetchCancelled(url) from None
+        with self._usage:
+            self._busy += 1
+        try:
+            while True:
+                try:
+                    return future.result(timeout=0.05)
+                except concurrent.futures.TimeoutError:
+                    if cancel is not None and cancel.is_set():
+                        future.cancel()
+                        raise FetchCancelled(url) from None
+        finally:
+            with self._usage:
+                self._busy -= 1
+                self._last_used = time.monotonic()
+
+    def idle_for(self) -> float:
+        """Seconds since the last fetch() ended; 0 while one is in progress."""
+        with self._usage:
+            return 0.0 if self._busy else time.monotonic() - self._last_used
 
     def get_bytes(self, url: str, max_bytes: int = 100_000_000) -> tuple[int, bytes, str]:
         """(status, body, final URL) of a non-page resource (a sitemap); redirects followed; errors raise."""

@@ -30,6 +30,7 @@ URLS_FILE = "urls.txt"
 SITE_FILE = "site.txt"
 SOURCE_FILE = "source"
 STATUS_COUNTER = "status: "
+IDLE_CLOSE_S = 300.0    # a job's client unused this long is closed when another fetch job starts
 
 _FETCHERS: dict[str, Fetcher] = {}      # job id -> its open client in this process
 _FETCHERS_LOCK = threading.Lock()
@@ -40,11 +41,14 @@ def settings_from(options: Mapping | None) -> FetchSettings:
 
 
 def _fetcher(job_id: str, settings: FetchSettings, site: str | None) -> Fetcher:
-    """A fresh client for this run of the job (a previous run's, e.g. before a pause, is closed)."""
+    """A fresh client for this run of the job. A previous run's (before a pause) is closed, and so are other
+    jobs' clients left idle for IDLE_CLOSE_S (their job paused, stopped or was deleted: finish() never ran)."""
     with _FETCHERS_LOCK:
-        old = _FETCHERS.pop(job_id, None)
+        stale = [_FETCHERS.pop(job_id, None)]
+        stale += [_FETCHERS.pop(other) for other, client in list(_FETCHERS.items())
+                  if client.idle_for() > IDLE_CLOSE_S]
         _FETCHERS[job_id] = fetcher = Fetcher(settings, site=site)
-    if old is not None:
+    for old in filter(None, stale):
         old.close()
     return fetcher
 
