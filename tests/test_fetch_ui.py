@@ -16,7 +16,7 @@ def test_an_export_without_text_offers_to_fetch_its_pages(site):
     from inlink.ui.manager import get_manager
 
     export = pd.DataFrame({"Address": [site.url(p) for p in [*PAGES, "gone.html"]],
-                           "Title 1": ["json", "csv", "re", "gone"]})
+                           "Title 1": ["json", "csv", "re", "gone"], "Content": ""})    # a text column, empty
     app = open_page("upload")
     app.file_uploader(key="upload.pages_file").upload("internal_html.csv", export.to_csv(index=False).encode(), "text/csv")
     app.run()

@@ -59,16 +59,18 @@ def job_to_follow(manager) -> str | None:
 
 
 def _urls_without_text(upload) -> bool:
-    """True when the pages file has a URL column but no text column (remembered per upload)."""
+    """True when the pages file has a URL column but no text (no text column, or an empty one), remembered
+    per upload."""
     memo = st.session_state.get(_NO_TEXT)
     if memo and memo[0] == upload.key:
         return memo[1]
     from inlink.site import columns, tables
 
     try:
-        headers = tables.read_table(upload.pages, upload.pages_name).columns
-        found = columns.detect_page_columns(headers)
-        answer = "url" in found and "content" not in found
+        table = tables.read_table(upload.pages, upload.pages_name)
+        found = columns.detect_page_columns(table.columns)
+        answer = "url" in found and ("content" not in found
+                                     or table[found["content"]].astype(str).str.strip().eq("").all())
     except tables.SiteDataError:
         answer = False
     st.session_state[_NO_TEXT] = (upload.key, answer)
