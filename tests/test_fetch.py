@@ -31,6 +31,7 @@ from inlink.fetch.extract import (
     parse_page,
 )
 from inlink.fetch.sitemap import SourceError, read_source
+from inlink.site.html import parse_fragment
 
 pytest_plugins = ("fetch_fixtures",)   # the served site: fixtures `site_root` (session) and `site`
 
@@ -224,6 +225,8 @@ def test_sphinx_page_content_and_link_positions(site_root):
     for link in page.links:
         if link.position == CONTENT:
             assert link.anchor in page.content.text
+    again = parse_fragment(page.body_html)          # Body HTML 1, read back as the importer reads it
+    assert again.text == page.content.text and again.blocks == page.content.blocks
 
 
 GENERIC = """<html><head><title>Shop</title><meta name="description" content="A shop">
