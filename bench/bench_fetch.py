@@ -19,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,16 +51,25 @@ def urls(server, n: int) -> list[str]:
     return [server.url(f"copy{i}/{PAGE}") for i in range(n)]
 
 
-def pages_per_second(server, connections: int, rate: float, n: int) -> float:
+def pages_per_second(server, connections: int, rate: float, n: int, threads: bool = False) -> float:
+    """Async: every URL gathered on the fetcher's loop (`cli.py fetch`). Threads: `connections` worker threads
+    each calling the blocking fetch() (the job engine's items in flight), all served by the same loop."""
     settings = FetchSettings(connections=connections, rate_per_s=rate, respect_robots=False)
     with Fetcher(settings, site=server.base) as fetcher:
         async def every(batch):
-            results = await asyncio.gather(*(fetcher.afetch(u) for u in batch))
-            assert all(r.ok for r in results), [r.reason for r in results if not r.ok][:3]
-        fetcher.run(every(urls(server, connections)))                 # warm the connections
+            return await asyncio.gather(*(fetcher.afetch(u) for u in batch))
+
+        def run(batch):
+            if not threads:
+                return fetcher.run(every(batch))
+            with ThreadPoolExecutor(connections) as pool:
+                return list(pool.map(fetcher.fetch, batch))
+        run(urls(server, connections))                 # warm the connections
         started = time.perf_counter()
-        fetcher.run(every(urls(server, n)))
-        return n / (time.perf_counter() - started)
+        results = run(urls(server, n))
+        seconds = time.perf_counter() - started
+        assert all(r.ok for r in results), [r.reason for r in results if not r.ok][:3]
+        return n / seconds
 
 
 def throughput(server, latency: float, rate: float) -> None:
@@ -70,10 +80,11 @@ def throughput(server, latency: float, rate: float) -> None:
     for connections in (1, 4, 16):
         ideal = min(connections / latency, rate) if rate else connections / latency
         n = max(40, int(ideal * 4))
-        got = pages_per_second(server, connections, rate, n)
-        print(f"connections {connections:>2}: {got:7.1f} pages/s, ideal {ideal:6.1f} "
-              f"(min({connections}/{latency}s, {rate:g}/s)) -> {got / ideal:.2f} of ideal, "
-              f"{got / capacity:.2f} of server capacity")
+        for threads in (False, True):
+            got = pages_per_second(server, connections, rate, n, threads)
+            print(f"connections {connections:>2} ({'threads' if threads else 'async  '}): {got:7.1f} pages/s, "
+                  f"ideal {ideal:6.1f} (min({connections}/{latency}s, {rate:g}/s)) -> {got / ideal:.2f} of ideal, "
+                  f"{got / capacity:.2f} of server capacity")
 
 
 def memory(server, small: int, large: int) -> None:

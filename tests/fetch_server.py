@@ -12,6 +12,7 @@ Paths (besides the site's own files):
   /to-ftp.html                302 to ftp://
   /binary.html                PNG bytes served as text/html
   /noindex.html               a page with <meta name="robots" content="noindex">
+  /xrobots/<path>             the page with an X-Robots-Tag: noindex header
   /huge.html                  text/html larger than any cap (streamed, no Content-Length)
   /cookie/<path>              sets a cookie, then the page
   /copy<N>/<path>             the page under another path (bench: many distinct URLs)
@@ -57,6 +58,7 @@ class Behaviour:
     max_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     only: set | None = None                           # serve only these site paths (others 404)
+    no_sitemap: bool = False                          # /sitemap.xml answers 404
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -89,6 +91,8 @@ class _Handler(BaseHTTPRequestHandler):
         b = self.b
         if path == "/robots.txt":
             return self._send(200, b.robots.encode(), "text/plain")
+        if path == "/sitemap.xml" and b.no_sitemap:
+            return self._send(404, b"no sitemap", "text/plain")
         if path == "/sitemap.xml":
             return self._send(200, self._urlset(b.sitemap_paths), "application/xml")
         if path == "/sitemap_index.xml":
@@ -117,6 +121,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._redirect(302, "/loop/b.html" if path.endswith("a.html") else "/loop/a.html")
         if path == "/to-ftp.html":
             return self._redirect(302, "ftp://127.0.0.1/file.html")
+        if path.startswith("/xrobots/"):
+            return self._file(path[8:], extra={"X-Robots-Tag": "noindex, nofollow"})
         if path == "/noindex.html":
             return self._send(200, NOINDEX, "text/html; charset=utf-8")
         if path == "/binary.html":

@@ -11,7 +11,7 @@ import httpx
 import pandas as pd
 import pytest
 
-from fetch_server import SiteServer
+from fetch_server import Behaviour, SiteServer
 from waiting import wait_for
 
 from inlink.fetch import faults
@@ -31,6 +31,7 @@ from inlink.fetch.extract import (
     parse_page,
 )
 from inlink.fetch.sitemap import SourceError, read_source
+from inlink.site.html import parse_fragment
 
 pytest_plugins = ("fetch_fixtures",)   # the served site: fixtures `site_root` (session) and `site`
 
@@ -183,9 +184,24 @@ def test_url_list_csv_and_xlsx_sources(site):
         read_source(b"Name,Size\na,1\n", name="odd.csv")
 
 
-def test_a_web_page_is_not_a_sitemap(site):
-    with fetcher_for(site) as fetcher, pytest.raises(SourceError, match="not a sitemap"):
-        read_source(site.url("library/json.html"), fetcher)
+def test_a_web_page_given_as_sitemap_leads_to_the_sites_sitemap(site):
+    site.behaviour.sitemap_paths = ["library/json.html", "library/os.html"]
+    with fetcher_for(site) as fetcher:
+        found = read_source(site.url("index.html"), fetcher)
+        assert found.urls == [site.url("library/json.html"), site.url("library/os.html")]
+        assert "read the site's sitemap" in found.notes[0]
+        site.behaviour.robots += f"Sitemap: {site.url('sitemap_index.xml')}\n"
+    with fetcher_for(site) as fetcher:       # a fresh client: robots.txt is read again
+        assert "sitemap_index.xml" in read_source(site.url("index.html"), fetcher).notes[0]
+
+
+def test_a_web_page_on_a_site_without_sitemap_is_refused(site_root):
+    server = SiteServer(site_root, behaviour=Behaviour(no_sitemap=True)).start()
+    try:
+        with fetcher_for(server) as fetcher, pytest.raises(SourceError, match="names no sitemap"):
+            read_source(server.url("library/json.html"), fetcher)
+    finally:
+        server.stop()
 
 
 # -- charset ------------------------------------------------------------------------------------------------
@@ -209,6 +225,8 @@ def test_sphinx_page_content_and_link_positions(site_root):
     for link in page.links:
         if link.position == CONTENT:
             assert link.anchor in page.content.text
+    again = parse_fragment(page.body_html)          # Body HTML 1, read back as the importer reads it
+    assert again.text == page.content.text and again.blocks == page.content.blocks
 
 
 GENERIC = """<html><head><title>Shop</title><meta name="description" content="A shop">
@@ -257,3 +275,11 @@ def test_server_restarts_on_the_same_port(site_root):
             assert fetcher.fetch(again.url("library/json.html")).ok
     finally:
         again.stop()
+
+
+def test_credentials_in_a_url_are_never_sent(site):
+    with fetcher_for(site) as fetcher:
+        result = fetcher.fetch(site.url("library/json.html").replace("http://", "http://user:secret@"))
+    assert result.ok
+    headers = [h for path, h, _ in site.behaviour.log if path == "/library/json.html"]
+    assert headers and all("Authorization" not in h for h in headers)

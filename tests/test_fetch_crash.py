@@ -15,8 +15,10 @@ from jobtasks import REPO
 from test_fetch_task import PAGES
 from waiting import wait_for
 
-from inlink.jobs.manager import JobManager
+from inlink.jobs import JobManager
 from inlink.tasks import fetch as fetch_task
+
+pytest_plugins = ("fetch_fixtures",)   # the served site: fixtures `site_root` (session) and `site`
 
 WORKER = """
 import sys
@@ -24,7 +26,6 @@ sys.path[:0] = [sys.argv[1], sys.argv[1] + "/tests"]
 import inlink.tasks.fetch
 from inlink.jobs.manager import JobManager
 
-pytest_plugins = ("fetch_fixtures",)   # the served site: fixtures `site_root` (session) and `site`
 manager = JobManager(sys.argv[2], heartbeat_interval=0.2)
 meta = manager.wait(sys.argv[3], 120)
 manager.shutdown(timeout=5)

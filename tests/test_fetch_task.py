@@ -41,7 +41,7 @@ def test_a_sitemap_fetch_job_gives_every_page_once_with_its_status(site, manager
 
 
 def test_dataset_files_load_like_an_upload(site, manager):
-    site.behaviour.sitemap_paths = [*PAGES, "noindex.html"]
+    site.behaviour.sitemap_paths = [*PAGES, "noindex.html", "xrobots/library/sys.html"]
     job = fetch_task.start_fetch(manager, site.url("sitemap.xml"), options=FAST)
     assert manager.wait(job, 60)["status"] == "completed"
     pages_bytes, links_bytes = fetch_task.pages_csv(manager, job), fetch_task.links_csv(manager, job)
@@ -50,9 +50,11 @@ def test_dataset_files_load_like_an_upload(site, manager):
     links = pd.read_csv(io.BytesIO(links_bytes), keep_default_na=False)
     assert set(links["Link Position"]) >= {"Content", "Navigation"}
     data = load_site(pages_bytes, links_bytes, pages_name="pages.csv", links_name="links.csv")
-    assert len(data.pages) == len(PAGES) + 1
+    assert len(data.pages) == len(PAGES) + 2
     target = dict(zip(data.pages["url"], data.pages["is_target"]))
-    assert not target.pop(site.url("noindex.html")) and all(target.values())     # noindex: not a link target
+    assert not target.pop(site.url("noindex.html"))                 # noindex (meta tag): not a link target
+    assert not target.pop(site.url("xrobots/library/sys.html"))     # noindex (X-Robots-Tag header): neither
+    assert all(target.values())
     assert len(data.links) > 20
 
 
@@ -127,3 +129,18 @@ def test_fetch_then_suggest_never_repeats_an_existing_link(site, manager, tmp_pa
     text = dict(zip(*[pd.read_csv(pages_path, keep_default_na=False)[c] for c in ("Address", "Content")]))
     for source, anchor in zip(suggestions["Source"], suggestions["Anchor"]):
         assert anchor.lstrip("'") in text[source]
+
+
+def test_a_paused_jobs_client_is_closed_when_another_fetch_starts(site, manager, monkeypatch):
+    monkeypatch.setattr(fetch_task, "IDLE_CLOSE_S", 0.0)
+    site.behaviour.slow_s = 60
+    site.behaviour.sitemap_paths = [f"slow/{p}" for p in PAGES[:2]]
+    paused = fetch_task.start_fetch(manager, site.url("sitemap.xml"), options=FAST)
+    wait_for(lambda: any(p.startswith("/slow/") for p, _, _ in site.behaviour.log), 30, "a hanging request")
+    manager.pause(paused)
+    assert manager.wait(paused, 5, until=("paused",))["status"] == "paused"
+    assert paused in fetch_task._FETCHERS
+    site.behaviour.slow_s = 0
+    other = fetch_task.start_fetch(manager, site.url(PAGES[0]).encode(), name="one.txt", options=FAST)
+    assert manager.wait(other, 30)["status"] == "completed"
+    assert paused not in fetch_task._FETCHERS and other not in fetch_task._FETCHERS

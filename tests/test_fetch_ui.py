@@ -15,7 +15,8 @@ PAGES = ["library/json.html", "library/csv.html", "library/re.html"]
 def test_an_export_without_text_offers_to_fetch_its_pages(site):
     from inlink.ui.manager import get_manager
 
-    export = pd.DataFrame({"Address": [site.url(p) for p in PAGES], "Title 1": ["json", "csv", "re"]})
+    export = pd.DataFrame({"Address": [site.url(p) for p in [*PAGES, "gone.html"]],
+                           "Title 1": ["json", "csv", "re", "gone"], "Content": ""})    # a text column, empty
     app = open_page("upload")
     app.file_uploader(key="upload.pages_file").upload("internal_html.csv", export.to_csv(index=False).encode(), "text/csv")
     app.run()
@@ -30,10 +31,14 @@ def test_an_export_without_text_offers_to_fetch_its_pages(site):
     app.run()
     assert_clean(app)
     assert any("Fetched pages saved as the current dataset" in s for s in texts(app.success))
+    assert any(e.label == "Pages not fetched and why (1)" for e in app.expander)
+    assert any("Reason" in d.value and "the server answered 404 Not Found" in d.value["Reason"].tolist()
+               for d in app.dataframe)
     saved = datasets.latest_dataset()
     assert saved.pages_name == "fetched-pages.csv" and saved.links_name == "fetched-links.csv"
     pages = pd.read_csv(saved.pages_path, keep_default_na=False)
-    assert sorted(pages["Address"]) == sorted(site.url(p) for p in PAGES) and all(pages["Word Count"] > 100)
+    fetched = pages.loc[pages["Status Code"] == 200]
+    assert sorted(fetched["Address"]) == sorted(site.url(p) for p in PAGES) and all(fetched["Word Count"] > 100)
 
 
 def test_the_form_wants_exactly_one_source():
@@ -50,3 +55,20 @@ def test_an_export_with_text_gets_no_offer():
     app.run()
     assert not any("has URLs but no page text" in m for m in texts(app.markdown))
     assert not [b for b in app.button if b.label == "Fetch these pages"]
+
+
+def test_a_fetch_finished_while_no_tab_was_open_becomes_the_dataset_on_the_next_visit(site):
+    from inlink.tasks import fetch as fetch_task
+    from inlink.ui.manager import get_manager
+
+    datasets.save_dataset(b"Address,Title 1,Content\nhttps://example.com/,Home,Welcome\n", "older.csv")
+    manager = get_manager()
+    job = fetch_task.start_fetch(manager, "\n".join(site.url(p) for p in PAGES).encode(), name="urls.txt",
+                                 options={"rate_per_s": 0})
+    assert manager.wait(job, 60)["status"] == "completed"
+    app = open_page("upload")                      # a new session: it never started this job
+    assert_clean(app)
+    assert any("Fetched pages saved as the current dataset" in s for s in texts(app.success))
+    assert datasets.latest_dataset().summary["fetch_job"] == job
+    again = open_page("upload")                    # adopted once: the next visit shows no fetch to adopt
+    assert not any("Fetched pages saved" in s for s in texts(again.success))

@@ -104,6 +104,7 @@ class FetchResult:
     redirects: list = field(default_factory=list)    # [(url, status), ...] before final_url
     attempts: int = 0
     encoding: str = ""
+    robots_header: str = ""          # X-Robots-Tag of the final answer (noindex there counts like the meta tag)
 
     @property
     def ok(self) -> bool:
@@ -161,6 +162,8 @@ class Fetcher:
         self.site = site
         self._hosts: dict[str, _Host] = {}
         self._robots = Robots(self.settings.user_agent)
+        self._usage = threading.Lock()
+        self._busy, self._last_used = 0, time.monotonic()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="fetcher-loop", daemon=True)
         self._thread.start()
@@ -185,13 +188,25 @@ class Fetcher:
     def fetch(self, url: str, cancel: threading.Event | None = None) -> FetchResult:
         """Fetch one page; raises FetchCancelled (at once) when `cancel` is set meanwhile."""
         future = asyncio.run_coroutine_threadsafe(self.afetch(url), self._loop)
-        while True:
-            try:
-                return future.result(timeout=0.05)
-            except concurrent.futures.TimeoutError:
-                if cancel is not None and cancel.is_set():
-                    future.cancel()
-                    raise FetchCancelled(url) from None
+        with self._usage:
+            self._busy += 1
+        try:
+            while True:
+                try:
+                    return future.result(timeout=0.05)
+                except concurrent.futures.TimeoutError:
+                    if cancel is not None and cancel.is_set():
+                        future.cancel()
+                        raise FetchCancelled(url) from None
+        finally:
+            with self._usage:
+                self._busy -= 1
+                self._last_used = time.monotonic()
+
+    def idle_for(self) -> float:
+        """Seconds since the last fetch() ended; 0 while one is in progress."""
+        with self._usage:
+            return 0.0 if self._busy else time.monotonic() - self._last_used
 
     def get_bytes(self, url: str, max_bytes: int = 100_000_000) -> tuple[int, bytes, str]:
         """(status, body, final URL) of a non-page resource (a sitemap); redirects followed; errors raise."""
@@ -263,8 +278,9 @@ class Fetcher:
             scheme = location.split(":", 1)[0] if ":" in location else ""
             _fail(result, "bad_scheme", f"redirected to a non-http(s) address ({scheme or location!r})",
                   answer.status)
-        elif scheme_of(target) not in SCHEMES:
-            _fail(result, "bad_scheme", "redirected to another scheme", answer.status)
+        elif scheme_of(current) == "https" and scheme_of(target) == "http":
+            _fail(result, "bad_scheme", f"redirected from https to plain http ({target}): not followed",
+                  answer.status)
         elif target in seen:
             _fail(result, "redirect_loop", f"redirect loop: {target} was already visited", answer.status)
         elif self.settings.same_site_only and not same_site(target, self.site or result.url):
@@ -277,6 +293,7 @@ class Fetcher:
     def _finish(self, result: FetchResult, answer: _Answer) -> FetchResult:
         result.status_code = answer.status
         result.content_type = answer.headers.get("content-type", "")
+        result.robots_header = ", ".join(answer.headers.get_list("x-robots-tag"))
         if answer.status >= 400 or answer.status < 200:
             phrase = httpx.codes.get_reason_phrase(answer.status)
             return _fail(result, "http_error", f"the server answered {answer.status} {phrase}".rstrip(),

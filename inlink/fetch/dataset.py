@@ -33,6 +33,8 @@ def page_row(result: FetchResult, page: ParsedPage | None, site: str | None,
     if page is None:
         return {**row, "Indexability": "Non-Indexable", "Indexability Status": faults.label(fault),
                 "Word Count": 0}
+    if result.robots_header:
+        page.meta_robots = ", ".join(filter(None, (page.meta_robots, result.robots_header)))
     text = page.content.text
     links = _unique_links(page, address, site)
     indexability = _indexability(page, address)

@@ -25,7 +25,11 @@ _MAIN_IDS = ("main-content", "maincontent", "content", "main", "primary", "page-
              "post-content", "article")
 _MAIN_CLASSES = ("entry-content", "post-content", "article-content", "article-body", "page-content",
                  "main-content", "post-body", "markdown-body", "rst-content", "td-content", "content-body")
-_TOC_CLASS = re.compile(r"(^|[\s_-])(toctree-wrapper|toc|table-of-contents|tableofcontents)($|[\s_-])", re.IGNORECASE)
+# A class or id token naming a generated table of contents: toc, toctree-wrapper (Sphinx), ez-toc-container
+# (WordPress), table-of-contents... ("toc-backref", Sphinx's heading back-link, is not one).
+_TOC_TOKEN = re.compile(r"^((ez-)?toc(tree)?([-_](wrapper|container|list|box|nav))?|table-?of-?contents)$",
+                        re.IGNORECASE)
+_INLINE_TAGS = frozenset({"a", "span", "code", "em", "strong", "b", "i"})
 _PERMALINK_TEXT = frozenset({"¶", "#", "§", "🔗", "link"})
 _SPACE = re.compile(r"\s+")
 
@@ -165,11 +169,11 @@ def _navigation_inside(main) -> list:
             continue
         if any(element is f or _is_ancestor(f, element) for f in found):
             continue
-        classes = element.get("class") or ""
-        ident = element.get("id") or ""
+        tokens = (element.get("class") or "").split()
         if (element.tag == "nav" or (element.get("role") or "").lower() == "navigation"
-                or _TOC_CLASS.search(classes) or _TOC_CLASS.search(ident)
-                or ("contents" in classes.split() and "topic" in classes.split())):
+                or (element.tag not in _INLINE_TAGS
+                    and any(_TOC_TOKEN.match(t) for t in [*tokens, element.get("id") or ""]))
+                or ("contents" in tokens and "topic" in tokens)):
             found.append(element)
     return found
 

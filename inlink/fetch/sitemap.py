@@ -7,6 +7,7 @@ import gzip
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -24,6 +25,10 @@ class SourceError(ValueError):
     def __init__(self, message: str, unreachable: bool = False):
         super().__init__(message)
         self.unreachable = unreachable
+
+
+class WebPageNotSitemap(SourceError):
+    """The URL given as a sitemap answers with a web page (often the site's home page)."""
 
 
 @dataclass
@@ -44,7 +49,10 @@ def read_source(source, fetcher=None, *, name: str | None = None, same_site_only
     if isinstance(source, str) and is_url(source) and "\n" not in source.strip():
         if fetcher is None:
             raise SourceError("a sitemap URL needs a fetcher to read it")
-        raw, notes = sitemap_urls(source, fetcher)
+        try:
+            raw, notes = sitemap_urls(source, fetcher)
+        except WebPageNotSitemap as exc:
+            raw, notes = _sitemaps_of_site(source, fetcher, exc)
         return _finish(raw, notes, same_site_only, site=source)
     data, label = _source_bytes(source, name)
     if data.startswith(_GZIP_MAGIC) or data.lstrip()[:5] in (b"<?xml", b"<urls", b"<site"):
@@ -114,7 +122,7 @@ def sitemap_urls(url: str, fetcher) -> tuple[list[str], list[str]]:
         except ValueError as exc:
             _sitemap_problem(current, str(exc), url, notes)
             continue
-        except Exception as exc:   # noqa: BLE001 - any network failure is reported against this sitemap
+        except Exception as exc:   # any network failure is reported against this sitemap
             from inlink.fetch.faults import UNREACHABLE, classify_exception
             code, problem = classify_exception(exc)
             _sitemap_problem(current, problem, url, notes, unreachable=code in UNREACHABLE)
@@ -125,6 +133,26 @@ def sitemap_urls(url: str, fetcher) -> tuple[list[str], list[str]]:
         kind, locs = parse_sitemap(body, current)
         (queue if kind == "sitemapindex" else pages).extend(locs)
     return pages, notes
+
+
+def _sitemaps_of_site(url: str, fetcher, problem: WebPageNotSitemap) -> tuple[list[str], list[str]]:
+    """A web page was given: the sitemaps its site's robots.txt names, else /sitemap.xml."""
+    from protego import Protego
+
+    root = url.split("://", 1)[0] + "://" + urlsplit(url).netloc
+    try:
+        status, body, _ = fetcher.get_bytes(root + "/robots.txt", 1_000_000)
+        named = list(Protego.parse(body.decode("utf-8", errors="replace")).sitemaps) if status == 200 else []
+    except Exception:    # no robots.txt to read: try the usual place
+        named = []
+    for sitemap in named or [root + "/sitemap.xml"]:
+        try:
+            pages, notes = sitemap_urls(sitemap, fetcher)
+        except SourceError:
+            continue
+        return pages, [f"{url} is a web page: read the site's sitemap {sitemap} instead", *notes]
+    raise SourceError(f"{problem} and the site names no sitemap (robots.txt, /sitemap.xml): "
+                      "give the sitemap URL or a list of page URLs") from None
 
 
 def _sitemap_problem(current: str, problem: str, first: str, notes: list[str], unreachable: bool = False) -> None:
@@ -155,9 +183,10 @@ def parse_sitemap(data: bytes, label: str) -> tuple[str, list[str]]:
     if root is None:
         raise SourceError(f"{label}: not an XML sitemap (empty or unreadable)")
     kind = etree.QName(root).localname
+    if kind.lower() == "html":
+        raise WebPageNotSitemap(f"{label}: not a sitemap: this is a web page")
     if kind not in ("urlset", "sitemapindex"):
-        hint = " (this is a web page, not a sitemap)" if kind.lower() == "html" else ""
-        raise SourceError(f"{label}: not a sitemap: its root element is <{kind}>{hint}")
+        raise SourceError(f"{label}: not a sitemap: its root element is <{kind}>")
     locs = [(el.text or "").strip() for el in root.iter("{*}loc")]
     return kind, [loc for loc in locs if loc]
 

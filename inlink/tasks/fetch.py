@@ -30,6 +30,9 @@ URLS_FILE = "urls.txt"
 SITE_FILE = "site.txt"
 SOURCE_FILE = "source"
 STATUS_COUNTER = "status: "
+#: what run_fetch keeps of a row handed to on_row: the fetch report and the links file need no more
+SLIM_COLUMNS = ("Requested URL", "Address", "Status Code", "Status", "Reason", "Links")
+IDLE_CLOSE_S = 300.0    # a job's client unused this long is closed when another fetch job starts
 
 _FETCHERS: dict[str, Fetcher] = {}      # job id -> its open client in this process
 _FETCHERS_LOCK = threading.Lock()
@@ -40,11 +43,14 @@ def settings_from(options: Mapping | None) -> FetchSettings:
 
 
 def _fetcher(job_id: str, settings: FetchSettings, site: str | None) -> Fetcher:
-    """A fresh client for this run of the job (a previous run's, e.g. before a pause, is closed)."""
+    """A fresh client for this run of the job. A previous run's (before a pause) is closed, and so are other
+    jobs' clients left idle for IDLE_CLOSE_S (their job paused, stopped or was deleted: finish() never ran)."""
     with _FETCHERS_LOCK:
-        old = _FETCHERS.pop(job_id, None)
+        stale = [_FETCHERS.pop(job_id, None)]
+        stale += [_FETCHERS.pop(other) for other, client in list(_FETCHERS.items())
+                  if client.idle_for() > IDLE_CLOSE_S]
         _FETCHERS[job_id] = fetcher = Fetcher(settings, site=site)
-    if old is not None:
+    for old in filter(None, stale):
         old.close()
     return fetcher
 
@@ -188,8 +194,12 @@ def links_csv(manager: JobManager, job_id: str) -> bytes:
 
 # -- the foreground run (`cli.py fetch`) -----------------------------------------------------------------------
 def run_fetch(source, *, name: str | None = None, options: Mapping | None = None,
-              progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
-    """Fetch every URL in the foreground (several at once) and return the result rows in URL order."""
+              progress: Callable[[int, int], None] | None = None,
+              on_row: Callable[[dict], None] | None = None) -> pd.DataFrame:
+    """Fetch every URL in the foreground (several at once) and return the result rows in URL order.
+
+    With `on_row`, each full row goes there as soon as it is ready and the returned frame keeps only the
+    columns of the report and the links (a large site's text and HTML are never all held in memory)."""
     import asyncio
 
     settings = settings_from(options)
@@ -202,7 +212,11 @@ def run_fetch(source, *, name: str | None = None, options: Mapping | None = None
             nonlocal done
             async with slots:
                 result = await fetcher.afetch(url)
-            rows[index] = fetched_row(result, found.site)
+            row = await asyncio.to_thread(fetched_row, result, found.site)   # parsing leaves the loop free
+            if on_row is not None:
+                on_row(row)
+                row = {column: row.get(column) for column in SLIM_COLUMNS}
+            rows[index] = row
             done += 1
             if progress:
                 progress(done, len(found.urls))
@@ -212,6 +226,6 @@ def run_fetch(source, *, name: str | None = None, options: Mapping | None = None
             await asyncio.gather(*(one(i, u, slots) for i, u in enumerate(found.urls)))
 
         fetcher.run(every())
-    frame = pd.DataFrame(rows, columns=list(dataset.RESULT_COLUMNS))
+    frame = pd.DataFrame(rows, columns=list(SLIM_COLUMNS if on_row else dataset.RESULT_COLUMNS))
     frame.attrs["notes"] = found.notes
     return frame

@@ -33,22 +33,44 @@ def fetch_section(upload=None) -> None:
         error = st.session_state.get(_ERROR)
         if error:
             st.error(f"The pages cannot be fetched: {error}", icon=":material/error:")
-        job_id = st.session_state.get(_JOB)
+        job_id = st.session_state.get(_JOB) or job_to_follow(manager)
         if job_id:
             _follow(manager, job_id)
 
 
+def job_to_follow(manager) -> str | None:
+    """A fetch job this session did not start but should see: the newest active one, else the newest
+    completed one that finished after the current dataset was saved (its dataset is not adopted yet)."""
+    from datetime import datetime
+
+    from inlink.tasks.fetch import TASK_NAME
+
+    fetches = [job for job in manager.list_jobs() if job.get("task") == TASK_NAME]
+    active = [job for job in fetches if job.get("status") in ("queued", "running", "paused")]
+    if active:
+        return active[0]["job_id"]
+    latest = datasets.latest_dataset()
+    since = datetime.fromisoformat(latest.saved_at) if latest and latest.saved_at else None
+    for job in fetches:
+        done = job.get("completed_at")
+        if job.get("status") == "completed" and done and (since is None or datetime.fromisoformat(done) > since):
+            return job["job_id"]
+    return None
+
+
 def _urls_without_text(upload) -> bool:
-    """True when the pages file has a URL column but no text column (remembered per upload)."""
+    """True when the pages file has a URL column but no text (no text column, or an empty one), remembered
+    per upload."""
     memo = st.session_state.get(_NO_TEXT)
     if memo and memo[0] == upload.key:
         return memo[1]
     from inlink.site import columns, tables
 
     try:
-        headers = tables.read_table(upload.pages, upload.pages_name).columns
-        found = columns.detect_page_columns(headers)
-        answer = "url" in found and "content" not in found
+        table = tables.read_table(upload.pages, upload.pages_name)
+        found = columns.detect_page_columns(table.columns)
+        answer = "url" in found and ("content" not in found
+                                     or table[found["content"]].astype(str).str.strip().eq("").all())
     except tables.SiteDataError:
         answer = False
     st.session_state[_NO_TEXT] = (upload.key, answer)
@@ -118,6 +140,9 @@ def _adopt(manager, job: dict) -> None:
 
     adopted = st.session_state.setdefault(_ADOPTED, {})
     job_id = job["job_id"]
+    latest = datasets.latest_dataset()
+    if job_id not in adopted and latest is not None and latest.summary.get("fetch_job") == job_id:
+        adopted[job_id] = (latest.dataset_id, latest.pages_path.read_bytes(), latest.links_path.read_bytes())
     if job_id not in adopted:
         pages, links = fetch_task.pages_csv(manager, job_id), fetch_task.links_csv(manager, job_id)
         summary = {"pages": int(job.get("items_done") or 0), "fetch_job": job_id,
@@ -130,9 +155,26 @@ def _adopt(manager, job: dict) -> None:
     st.success("Fetched pages saved as the current dataset: "
                + ", ".join(f"{label} {count}" for label, count in statuses.items())
                + ". Next: choose the settings and start the analysis.", icon=":material/check_circle:")
+    _not_fetched(manager, job_id, statuses)
     left, middle, right = st.columns(3)
     left.download_button("Pages CSV", pages, file_name="fetched-pages.csv", mime="text/csv",
                          icon=":material/download:", key="fetch.pages_csv")
     middle.download_button("Links CSV", links, file_name="fetched-links.csv", mime="text/csv",
                            icon=":material/download:", key="fetch.links_csv")
     right.page_link(navigation.GENERATE, label="Go to Generate links", icon=":material/arrow_forward:")
+
+
+def _not_fetched(manager, job_id: str, statuses: dict) -> None:
+    """The fetch report's detail: every page that was not fetched, with its status and the plain reason."""
+    failed = sum(count for label, count in statuses.items() if label != "OK")
+    if not failed:
+        return
+    with st.expander(f"Pages not fetched and why ({failed:,})"):
+        slot = f"{_ADOPTED}.failed.{job_id}"
+        if slot not in st.session_state:
+            from inlink.tasks import fetch as fetch_task
+
+            rows = fetch_task.fetched_results(manager, job_id)
+            st.session_state[slot] = rows.loc[rows["Status"] != "OK",
+                                              ["Requested URL", "Status", "Status Code", "Reason"]]
+        st.dataframe(st.session_state[slot], hide_index=True, width="stretch")

@@ -71,10 +71,11 @@ def _banner_body(manager, job_id: str) -> None:
         if job.get("status") not in fmt.ACTIVE_STATUSES:
             st.rerun()
         with st.container(border=True):
-            st.markdown(f":material/sync: **Resuming active analysis: {fmt.file_name_of(job)}**")
+            kind = "fetch" if _is_fetch(job) else "analysis"
+            st.markdown(f":material/sync: **Resuming active {kind}: {fmt.file_name_of(job)}**")
             _progress(job)
-            st.page_link(navigation.GENERATE, label="Open the live panel", icon=":material/monitoring:",
-                         query_params={"job": job_id})
+            st.page_link(navigation.UPLOAD if _is_fetch(job) else navigation.GENERATE, label="Open the live panel",
+                         icon=":material/monitoring:", query_params={"job": job_id})
 
 
 def job_panel(manager, job_id: str, *, key: str = "panel", download: bool = True) -> None:

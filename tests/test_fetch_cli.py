@@ -1,0 +1,55 @@
+"""The fetch commands as a user runs them: `cli.py fetch` in the foreground, `cli.py jobs fetch` queued and run
+by `cli.py jobs worker`, `cli.py jobs fetched` writing the job's files; bad sources refused in one line."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+
+from jobtasks import REPO
+from test_fetch_task import PAGES
+
+pytest_plugins = ("fetch_fixtures",)   # the served site: fixtures `site_root` (session) and `site`
+
+
+def cli(*args, jobs_dir=None) -> subprocess.CompletedProcess:
+    extra = ["--jobs-dir", str(jobs_dir)] if jobs_dir else []
+    return subprocess.run([sys.executable, str(REPO / "cli.py"), *extra, *args], capture_output=True, text=True,
+                          timeout=120, cwd=REPO)
+
+
+def test_fetch_in_the_foreground_writes_both_files_and_a_report(site, tmp_path):
+    site.behaviour.sitemap_paths = [*PAGES[:6], "distutils/index.html", "no-such-page.html"]
+    pages, links = tmp_path / "pages.csv", tmp_path / "links.csv"
+    done = cli("fetch", site.url("sitemap.xml"), "--out-pages", str(pages), "--out-links", str(links),
+               "--rate", "0")
+    assert done.returncode == 0, done.stderr
+    assert "fetch report: OK 6, Blocked by robots.txt 1, HTTP error 1" in done.stdout
+    assert "the server answered 404 Not Found" in done.stdout and "robots.txt disallows" in done.stdout
+    table = pd.read_csv(pages, keep_default_na=False)
+    assert len(table) == 8 and (table["Word Count"] > 0).sum() == 6
+    assert set(pd.read_csv(links, keep_default_na=False)["Link Position"]) >= {"Content", "Navigation"}
+
+
+def test_jobs_fetch_is_queued_run_by_the_worker_and_written(site, tmp_path):
+    listing = tmp_path / "urls.txt"
+    listing.write_text("\n".join(site.url(p) for p in PAGES[:4]))
+    jobs = tmp_path / "jobs"
+    queued = cli("jobs", "fetch", str(listing), "--rate", "0", jobs_dir=jobs)
+    assert queued.returncode == 0, queued.stderr
+    job_id = queued.stdout.strip()
+    assert cli("jobs", "worker", jobs_dir=jobs).returncode == 0
+    pages, links = tmp_path / "pages.csv", tmp_path / "links.csv"
+    written = cli("jobs", "fetched", job_id, "--out-pages", str(pages), "--out-links", str(links), jobs_dir=jobs)
+    assert written.returncode == 0, written.stderr
+    assert sorted(pd.read_csv(pages)["Address"]) == sorted(site.url(p) for p in PAGES[:4])
+
+
+def test_a_bad_source_is_one_line_without_traceback(tmp_path):
+    words = tmp_path / "words.txt"
+    words.write_text("no urls here\n")
+    for args in (("fetch", str(words)), ("fetch", str(tmp_path / "missing.txt"))):
+        done = cli(*args, "--out-pages", str(tmp_path / "p.csv"), "--out-links", str(tmp_path / "l.csv"))
+        assert done.returncode != 0 and "Traceback" not in done.stderr
+        assert "no http(s) URLs found" in done.stderr or "neither an http(s) sitemap URL nor a file" in done.stderr
