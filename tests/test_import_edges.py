@@ -385,3 +385,42 @@ def test_a_real_process_names_the_damaged_gzip_and_exits_1(tmp_path):
     assert done.returncode == 1
     assert done.stderr.startswith("error: pages.csv.gz: the gzip data is damaged (")
     assert done.stderr.count("error:") == 1 and "Traceback" not in done.stderr
+
+
+def test_a_job_reads_the_chosen_sheet_and_links_across_hosts_said_to_be_one_site(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Summary"
+    crawl = workbook.create_sheet("Crawl")
+    crawl.append(HEADERS)
+    for row in HOSTS_ROWS:
+        crawl.append(row)
+    book = tmp_path / "crawl.xlsx"
+    workbook.save(book)
+    from inlink.tasks import analysis as link_task
+
+    manager = JobManager(tmp_path / "jobs", heartbeat_interval=0.2)
+    manager.start()
+    try:
+        results = {}
+        for hosts in (None, ["*"]):
+            job = link_task.start_analysis(manager, book.read_bytes(), pages_name="crawl.xlsx", sheet="Crawl",
+                                           site_hosts=hosts)
+            meta = manager.wait(job, timeout=60)
+            assert meta["status"] == "completed", meta["error"]
+            assert meta["summary"]["import"]["hosts"] == (["a.com", "blog.a.com"] if hosts else ["a.com"])
+            results[bool(hosts)] = set(manager.results_frame(job)["Destination"]) | \
+                set(manager.results_frame(job)["Source"])
+    finally:
+        manager.shutdown(timeout=5)
+    assert "https://blog.a.com/espresso" not in results[False]
+    assert "https://blog.a.com/espresso" in results[True]
+
+
+def test_dropped_link_rows_are_printed_with_the_links_file_name(tmp_path):
+    pages, links = tmp_path / "pages.csv", tmp_path / "inlinks.csv"
+    pages.write_bytes(csv_bytes(COFFEE))
+    links.write_bytes(csv_bytes([["https://a.com/", "https://a.com/brewing", "brewing guide"],
+                                 ["junk", "https://a.com/brewing", "x"]], ["Source", "Destination", "Anchor"]))
+    result = run_cli("suggest", pages, "--links", links, "--out", tmp_path / "o.csv", jobs_dir=tmp_path / "jobs")
+    assert result.exit_code == 0, result.output
+    assert 'import:   inlinks.csv, row 3, column "Source": "junk" is not a URL' in result.stderr.splitlines()
