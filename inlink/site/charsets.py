@@ -91,7 +91,7 @@ def detect_encoding(data: bytes) -> Detected:
             return Detected(encoding, "byte-order mark")
     utf16 = _utf16_without_bom(data)
     if utf16:
-        return Detected(utf16, "zero bytes between the characters (UTF-16 without a byte-order mark)")
+        return Detected(utf16, "no byte-order mark; told by the zero byte in every other byte")
     bad, multibyte = _utf8_errors(data)
     if not bad:
         return Detected("utf_8", "valid UTF-8")
