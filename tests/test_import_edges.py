@@ -77,6 +77,19 @@ def test_cr_only_file_with_an_extra_field_takes_the_tolerant_parse():
     assert report.dropped_rows == [(3, "3 fields where the header has 2")]
 
 
+def test_lone_carriage_returns_among_crlf_lines_are_line_breaks():
+    text = "Address,Title 1,Content\r\nhttps://a.com/x,X,one\rhttps://a.com/y,Y,two\r\nhttps://a.com/z,Z,3\n"
+    pages, report = load_pages(text.encode("cp1252"), "pasted.csv")
+    assert pages["url"].tolist() == ["https://a.com/x", "https://a.com/y", "https://a.com/z"]
+    assert report.dropped_rows == []
+
+
+def test_headers_equal_once_trimmed_stay_apart_and_a_sheet_asked_of_a_csv_is_noted():
+    table = read_table(b"Address,\tAddress,Title\nhttps://a.com/,https://b.com/,T\n", "p.csv", "Crawl")
+    assert list(table.columns) == ["Address", "Address.1", "Title"]
+    assert 'p.csv is a CSV file, not a workbook: the worksheet "Crawl" asked for was ignored' in table.attrs["notes"]
+
+
 def test_a_nul_byte_drops_its_row_not_the_file():
     """Before: "looks like a binary file, not a CSV or XLSX table" for the whole file."""
     rows = [list(row) for row in COFFEE]

@@ -380,12 +380,13 @@ def test_unclosed_quote_trailing_delimiters_and_leading_blank_lines():
 
 FUZZ_PIECES = ["https://a.com/x", "/rel", "not a url", ",", ";", "\t", '"', "\n", "\r\n", "Address", "URL",
                "Title 1", "Body 1", "Status Code", "301", "\x00", "é", " ", "Type", "Source", "Destination",
-               "Hyperlink", "Anchor", "http://[::1", "https://a.com:99999/", "mailto:x", "//b.com", "#", "?q=1"]
+               "Hyperlink", "Anchor", "http://[::1", "https://a.com:99999/", "mailto:x", "//b.com", "#", "?q=1",
+               "\r", "Жёлтый", "%7e", "/./../", "https://bücher.de/"]
 
 
 @settings(max_examples=60, deadline=None)
 @given(pieces=st.lists(st.sampled_from(FUZZ_PIECES), max_size=40),
-       encoding=st.sampled_from(["utf-8", "utf-16", "cp1252"]))
+       encoding=st.sampled_from(["utf-8", "utf-16", "utf-16-le", "cp1252", "cp1251"]))
 def test_any_input_either_loads_or_raises_site_data_error(pieces, encoding):
     data = "".join(pieces).encode(encoding, errors="replace")
     for loader in (load_pages, load_links):

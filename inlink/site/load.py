@@ -176,13 +176,19 @@ def _no_url_column(headers, file: str, attrs: Mapping) -> SiteDataError:
     if {"source", "destination"} <= set(detect(headers, LINK_SYNONYMS)):
         return SiteDataError("this looks like a links export (Source, Destination): give it as the existing "
                              "links file, and a page export (Address, Title 1, ...) as the pages file", file=file)
-    where, others = "", [sheet for sheet in attrs.get("sheets", []) if sheet != attrs.get("sheet")]
-    if others:
-        where = f' in the worksheet "{attrs["sheet"]}"'
-        others = "; the workbook's other worksheets are " + ", ".join(f'"{sheet}"' for sheet in others) + \
-            ": pick the one that holds the crawl"
+    where, others = _other_sheets(attrs)
     return SiteDataError(f"no URL column found{where} (expected a header such as Address, URL or Page); "
-                         f"headers are: {', '.join(map(str, list(headers)[:12]))}{others or ''}", file=file)
+                         f"headers are: {', '.join(map(str, list(headers)[:12]))}{others}", file=file)
+
+
+def _other_sheets(attrs: Mapping) -> tuple[str, str]:
+    """(' in the worksheet "X"', '; the workbook's other worksheets are ...') for a workbook of several
+    sheets whose read sheet lacks the expected columns; ("", "") otherwise."""
+    others = [sheet for sheet in attrs.get("sheets", []) if sheet != attrs.get("sheet")]
+    if not others:
+        return "", ""
+    return (f' in the worksheet "{attrs["sheet"]}"', "; the workbook's other worksheets are "
+            + ", ".join(f'"{sheet}"' for sheet in others) + ": pick the one that holds the crawl")
 
 
 def _fold_whitespace(value: str) -> str:
@@ -312,9 +318,10 @@ def load_links(source, filename=None, known_urls=None) -> tuple[pd.DataFrame, Im
     if missing:
         hint = ("; this looks like a page export: give it as the pages file"
                 if "url" in detect_page_columns(table.columns) else "")
-        raise SiteDataError(f"no {' or '.join(missing)} column found (expected headers such as Source, "
+        where, others = _other_sheets(table.attrs)
+        raise SiteDataError(f"no {' or '.join(missing)} column found{where} (expected headers such as Source, "
                             f"Destination, Anchor); headers are: {', '.join(map(str, table.columns[:12]))}"
-                            + hint, file=name)
+                            + hint + others, file=name)
     links = _hyperlinks_only(table, columns, report)
     links = _normalise_link_urls(links, columns, drops, known_urls)
     drops.refuse_if_empty(links, "links")

@@ -78,6 +78,9 @@ def read_table(source, filename: str | None = None, sheet: str | None = None) ->
         frame = read_xlsx(data, name, sheet)
     else:
         frame = _read_csv(data, name)
+        if sheet:
+            frame.attrs["notes"].append(f'{name} is a CSV file, not a workbook: the worksheet "{sheet}" asked '
+                                        "for was ignored")
     return _finish(frame, name)
 
 
@@ -188,11 +191,18 @@ def _encoding_notes(found: charsets.Detected, name: str) -> list[str]:
              "as CSV UTF-8 and load it again")]
 
 
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
 def _unify_line_endings(text: str) -> str:
-    """CR-only line endings (old Mac exports) as LF: the csv module and pandas' tolerant parser expect LF."""
-    if "\r" in text[:65536] and "\n" not in text:
+    """CR-only line endings (old Mac exports), or lone CRs among CRLF/LF lines (files pasted together), as
+    LF: the csv module and pandas' tolerant parser stop at a lone CR ("new-line character seen in unquoted
+    field"). A CR inside a quoted cell becomes LF too, which the importer folds to a space anyway."""
+    if "\r" not in text:
+        return text
+    if "\n" not in text:
         return text.replace("\r", "\n")
-    return text
+    return _LONE_CR.sub("\n", text) if _LONE_CR.search(text) else text
 
 
 def _looks_binary(text: str) -> bool:
@@ -204,7 +214,7 @@ def _looks_binary(text: str) -> bool:
 
 def sniff_delimiter(text: str) -> str:
     """The delimiter that splits the header line most often (comma when there is a tie or none)."""
-    header = next(csv.reader(io.StringIO(text[:65536].lstrip("\r\n"))), [""])
+    header = next(csv.reader(io.StringIO(text[:65536].lstrip("\r\n"), newline="")), [""])
     line = ",".join(header) if len(header) > 1 else (header[0] if header else "")
     counts = {delim: (len(header) - 1 if delim == "," else line.count(delim)) for delim in DELIMITERS}
     best = max(DELIMITERS, key=lambda delim: counts[delim])
@@ -349,7 +359,19 @@ def _finish(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     if not frame.attrs.pop("indexed_by_row", False):
         first = frame.attrs.pop("header_row", 1) + 1
         frame.index = pd.RangeIndex(first, len(frame) + first)
-    frame.columns = [str(column).strip() for column in frame.columns]
+    frame.columns = unique_headers([str(column).strip() for column in frame.columns])
     frame = frame.fillna("")
     blank = (frame == "").all(axis=1)
     return frame.loc[~blank] if blank.any() else frame
+
+
+def unique_headers(header: list[str]) -> list[str]:
+    """Blank and repeated headers get a suffix so every column can be addressed by name ("Address" and
+    " Address" are one name once stripped)."""
+    seen: dict[str, int] = {}
+    names = []
+    for index, raw in enumerate(header, start=1):
+        base = raw or f"Unnamed {index}"
+        seen[base] = seen.get(base, 0) + 1
+        names.append(base if seen[base] == 1 else f"{base}.{seen[base] - 1}")
+    return names

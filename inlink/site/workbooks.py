@@ -13,7 +13,7 @@ import zipfile
 
 import pandas as pd
 
-from inlink.site.tables import MAX_ROWS, SiteDataError
+from inlink.site.tables import MAX_ROWS, SiteDataError, unique_headers
 
 
 def quoted(names) -> str:
@@ -80,7 +80,7 @@ def _frame(rows: list[tuple[int, list[str]]]) -> pd.DataFrame:
     header = rows[0][1]
     width = len(header)
     body = [(row, list(values[:width]) + [""] * (width - len(values))) for row, values in rows[1:]]
-    frame = pd.DataFrame([values for _, values in body], columns=_unique_headers(header), dtype=str)
+    frame = pd.DataFrame([values for _, values in body], columns=unique_headers(header), dtype=str)
     frame.index = pd.Index([row for row, _ in body], dtype="int64")
     return frame
 
@@ -107,14 +107,3 @@ def _cell_text(value) -> str:
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
     return str(value).strip()
-
-
-def _unique_headers(header: list[str]) -> list[str]:
-    """Blank and repeated headers get a suffix so every column can be addressed by name."""
-    seen: dict[str, int] = {}
-    names = []
-    for index, raw in enumerate(header, start=1):
-        base = raw or f"Unnamed {index}"
-        seen[base] = seen.get(base, 0) + 1
-        names.append(base if seen[base] == 1 else f"{base}.{seen[base] - 1}")
-    return names
