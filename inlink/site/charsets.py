@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 from typing import NamedTuple
 
 import pandas as pd
@@ -21,6 +20,9 @@ DECODE_ERRORS = "inlink-mark-bad-bytes"
 MARK_BASE = 0xF0000                      # Supplementary Private Use Area-A: never in an export by accident
 _MARK = re.compile("[\U000F0000-\U000F00FF]")
 _MARK_RUN = re.compile("[\U000F0000-\U000F00FF]+")
+# A non-ASCII character that is neither a letter, digit nor apostrophe, between two letters.
+_ODD_IN_WORD = re.compile(r"(?<=[^\W\d_])(?![^\W\d_])[^\x00-\x7f’‘ʼ‐\u0300-\u036f](?=[^\W\d_])")
+_NON_ASCII = re.compile(rb"[\x80-\xff]+")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")   # in text only by damage: not tab, CR, LF, FF
 _BAD_CELL = re.compile("[\x00\U000F0000-\U000F00FF]")
 _SAMPLE_BYTES = 256 * 1024               # what charset-normalizer reads: enough letters, fast on any file size
@@ -129,12 +131,15 @@ def _utf8_errors(data: bytes) -> tuple[int, int]:
 
 
 def _utf8_pass(data: bytes, errors: str) -> tuple[int, int]:
+    """Chunks grow from 4 KiB, so a file that is not UTF-8 at all stops at the cap after a few KiB."""
     decoder = codecs.getincrementaldecoder("utf_8")(errors)
     view = memoryview(data)
-    bad = multibyte = 0
-    for start in range(0, len(data), _CHUNK):
-        chunk = view[start:start + _CHUNK]
-        text = decoder.decode(chunk, final=start + _CHUNK >= len(data))
+    bad = multibyte = start = 0
+    size = 4096
+    while start < len(data):
+        chunk = view[start:start + size]
+        start, size = start + size, min(2 * size, _CHUNK)
+        text = decoder.decode(chunk, final=start >= len(data))
         multibyte += len(chunk) - len(text)   # a marked byte is one character: only letters count here
         if errors != "strict" and _MARK.search(text):
             bad += len(_MARK.findall(text))
@@ -175,14 +180,7 @@ def _rank(name: str) -> int:
 def _oddities(sample: bytes, encoding: str) -> int:
     """Symbols inside words ("ľlu»oučký", "gę±lą"): what a wrong single-byte code page leaves behind and a
     right one almost never does (apostrophes and hyphens excepted)."""
-    text = sample.decode(encoding, errors="replace")
-    odd = 0
-    for index in range(1, len(text) - 1):
-        char = text[index]
-        if ord(char) > 127 and char not in "’‘ʼ‐-" and text[index - 1].isalpha() and text[index + 1].isalpha() \
-                and not unicodedata.category(char).startswith(("L", "M")):
-            odd += 1
-    return odd
+    return len(_ODD_IN_WORD.findall(sample.decode(encoding, errors="replace")))
 
 
 def _sample(data: bytes) -> bytes:
@@ -191,10 +189,10 @@ def _sample(data: bytes) -> bytes:
     head = _cut(data, 0, _SAMPLE_BYTES)
     windows = [head]
     size = len(head)
-    for found in re.finditer(rb"[\x80-\xff]+", data[len(head):] if len(data) > len(head) else b""):
+    for found in _NON_ASCII.finditer(data, len(head)):
         if size >= 2 * _SAMPLE_BYTES:
             break
-        start = len(head) + found.start()
+        start = found.start()
         window = _cut(data, max(start - _WINDOW, len(head)), start + _WINDOW + found.end() - found.start())
         windows.append(window)
         size += len(window)
