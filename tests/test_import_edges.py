@@ -433,7 +433,12 @@ def test_dropped_link_rows_are_printed_with_the_links_file_name(tmp_path):
     pages, links = tmp_path / "pages.csv", tmp_path / "inlinks.csv"
     pages.write_bytes(csv_bytes(COFFEE))
     links.write_bytes(csv_bytes([["https://a.com/", "https://a.com/brewing", "brewing guide"],
-                                 ["junk", "https://a.com/brewing", "x"]], ["Source", "Destination", "Anchor"]))
+                                 ["junk", "https://a.com/brewing", "x"],
+                                 ["https://a.com/", "https://a.com/espresso", "espre\x00sso"]],
+                                ["Source", "Destination", "Anchor"]))
     result = run_cli("suggest", pages, "--links", links, "--out", tmp_path / "o.csv", jobs_dir=tmp_path / "jobs")
     assert result.exit_code == 0, result.output
-    assert 'import:   inlinks.csv, row 3, column "Source": "junk" is not a URL' in result.stderr.splitlines()
+    lines = result.stderr.splitlines()
+    assert 'import:   inlinks.csv, row 3, column "Source": "junk" is not a URL' in lines
+    assert 'import:   inlinks.csv, row 4, column "Anchor": holds a NUL byte, which text never has (binary data or ' \
+           'a damaged export)' in lines
