@@ -8,6 +8,7 @@ that analyse (`suggest`, `jobs start`, `jobs worker`), never by `--help`, `jobs 
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
@@ -206,6 +207,10 @@ def _analysis_options(func):
         click.option("--model", default=None, help="Gemini model (default: the configured one)."),
         click.option("--budget", "budget_usd", type=float, default=None,
                      help="Gemini: pause the job once this many US dollars are spent."),
+        click.option("--same-site", "same_site", default=None, metavar="HOSTS",
+                     help="Hosts that form one site, comma-separated (or 'all'): links are suggested across "
+                          "them. Default: only the host with the most pages is analysed."),
+        click.option("--sheet", default=None, help="Worksheet of an XLSX pages file (default: the first)."),
     ]):
         func = option(func)
     return func
@@ -214,6 +219,17 @@ def _analysis_options(func):
 def _options(max_per_page, max_inbound, exclude, model, budget_usd) -> dict:
     return {"max_per_page": max_per_page, "max_inbound_per_target": max_inbound,
             "exclude_patterns": list(exclude), "model": model, "budget_usd": budget_usd}
+
+
+def _site_options(same_site: str | None, sheet: str | None) -> dict:
+    hosts = [host.strip() for host in (same_site or "").split(",") if host.strip()]
+    return {"site_hosts": ["*" if host.lower() == "all" else host for host in hosts] or None, "sheet": sheet}
+
+
+def _echo_report(report) -> None:
+    """The import report on stderr (stdout keeps the command's result: a job id, the summary line)."""
+    for line in report.summary_lines(max_dropped=20):
+        click.echo(f"import: {line}", err=True)
 
 
 def _link_task():
@@ -230,7 +246,8 @@ def _link_task():
 @_analysis_options
 @click.option("--label", default=None, help="A name for the job (default: the pages file name).")
 @click.pass_context
-def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, exclude, model, budget_usd, label):
+def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, exclude, model, budget_usd, same_site, sheet,
+              label):
     """Validate a crawl and queue a link analysis of it; prints the new job id.
 
     The dashboard's server or `cli.py jobs worker` runs the queued job.
@@ -239,7 +256,8 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, exclude, mod
     job_id = task.start_analysis(
         _manager(ctx), pages.read_bytes(), pages_name=pages.name,
         links=links.read_bytes() if links else None, links_name=links.name if links else None,
-        engine=engine, options=_options(max_per_page, max_inbound, exclude, model, budget_usd), label=label)
+        engine=engine, options=_options(max_per_page, max_inbound, exclude, model, budget_usd), label=label,
+        on_report=_echo_report, **_site_options(same_site, sheet))
     click.echo(job_id)
 
 
@@ -248,15 +266,21 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, exclude, mod
 @_analysis_options
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="CSV file to write the suggestions to.")
-def suggest_cmd(pages, links, engine, max_per_page, max_inbound, exclude, model, budget_usd, out):
+def suggest_cmd(pages, links, engine, max_per_page, max_inbound, exclude, model, budget_usd, same_site, sheet,
+                out):
     """Analyse a crawl in the foreground (no job) and write the suggestions CSV."""
     task = _link_task()
-    with click.progressbar(length=1, label="analysing pages", file=sys.stderr) as bar:
+    with contextlib.ExitStack() as stack:
+        bars = []   # the bar starts with the first page, after the import report is printed
+
         def progress(done: int, total: int) -> None:
-            bar.length = total
-            bar.update(done - bar.pos)
+            if not bars:
+                bars.append(stack.enter_context(
+                    click.progressbar(length=total, label="analysing pages", file=sys.stderr)))
+            bars[0].update(done - bars[0].pos)
         summary = task.run_to_csv(pages, links, engine=engine, out_path=out, progress=progress,
-                                  options=_options(max_per_page, max_inbound, exclude, model, budget_usd))
+                                  options=_options(max_per_page, max_inbound, exclude, model, budget_usd),
+                                  on_report=_echo_report, **_site_options(same_site, sheet))
     click.echo(f"wrote {summary['suggestions']} suggestions for {summary['pages_analysed']} pages to {out}; "
                f"orphan pages {summary['orphans_before']} -> {summary['orphans_after']}")
     if summary.get("page_errors"):

@@ -257,8 +257,7 @@ def test_load_site_combines_pages_links_and_reports(tmp_path):
     (b"  \r\n\r\n", "empty"),
     (bytes(range(256)) * 8, "binary"),
     (b"\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f" * 50, "binary"),
-    (b"Address,Title\r\nhttps://a.com/,\x81\x8d\x8f\x90\x9d\r\n", "neither UTF-8 nor Windows-1252"),
-    ("Address,Title\r\nhttps://a.com/,".encode("utf-16") + b"\x00\xd8", "not valid UTF-16"),
+    ("Address,Title\r\nhttps://a.com/,".encode("utf-16") + b"\x00\xd8", "cannot be read as UTF-16"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, ".xls"),
     (b"PK\x03\x04 definitely not a zip", "not a readable XLSX"),
     (b"\x1f\x8b\x08\x00broken", "gzip"),
@@ -381,12 +380,13 @@ def test_unclosed_quote_trailing_delimiters_and_leading_blank_lines():
 
 FUZZ_PIECES = ["https://a.com/x", "/rel", "not a url", ",", ";", "\t", '"', "\n", "\r\n", "Address", "URL",
                "Title 1", "Body 1", "Status Code", "301", "\x00", "é", " ", "Type", "Source", "Destination",
-               "Hyperlink", "Anchor", "http://[::1", "https://a.com:99999/", "mailto:x", "//b.com", "#", "?q=1"]
+               "Hyperlink", "Anchor", "http://[::1", "https://a.com:99999/", "mailto:x", "//b.com", "#", "?q=1",
+               "\r", "Жёлтый", "%7e", "/./../", "https://bücher.de/"]
 
 
 @settings(max_examples=60, deadline=None)
 @given(pieces=st.lists(st.sampled_from(FUZZ_PIECES), max_size=40),
-       encoding=st.sampled_from(["utf-8", "utf-16", "cp1252"]))
+       encoding=st.sampled_from(["utf-8", "utf-16", "utf-16-le", "cp1252", "cp1251"]))
 def test_any_input_either_loads_or_raises_site_data_error(pieces, encoding):
     data = "".join(pieces).encode(encoding, errors="replace")
     for loader in (load_pages, load_links):

@@ -20,12 +20,13 @@ import pandas as pd
 from inlink.site.columns import (EXTRACTION_HEADER, LINK_SYNONYMS, PAGE_FIELDS, TEXT_FIELDS, detect,
                           detect_page_columns, extraction_headers, header_key, missing_page_fields,
                           resolve_page_columns)
-from inlink.site.urls import (EXAMPLES, examples, host_warning, map_distinct, normalise_series, normalize_url,
-                       site_base)
-from inlink.site.tables import SiteDataError, read_table, source_name
+from inlink.site.scope import NothingToAnalyse, host_scope, require_analysable
+from inlink.site.tables import SiteDataError, read_table, sheet_names, source_name
+from inlink.site.urls import EXAMPLES, counted, examples, map_distinct, normalise_series, normalize_url, site_base
 
 __all__ = ["SiteDataError", "PAGE_FIELDS", "normalize_url", "read_table", "detect_page_columns",
-           "missing_page_fields", "load_pages", "load_links", "load_site", "SiteData", "ImportReport"]
+           "missing_page_fields", "load_pages", "load_links", "load_site", "SiteData", "ImportReport",
+           "sheet_names", "NothingToAnalyse", "require_analysable"]
 
 PAGE_COLUMNS = PAGE_FIELDS + ("is_target", "excluded_reason")
 LINK_COLUMNS = ("source", "destination", "anchor")
@@ -46,6 +47,10 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     links_read: int = 0
     links_kept: int = 0
+    encoding: str = ""          # the pages file's text encoding and how it was found ("" for a workbook)
+    text_column: str = ""       # the header the body text came from ("" when the file has none)
+    hosts: list[str] = field(default_factory=list)   # the hosts analysed (see scope.py)
+    links_file: str = ""
 
     def as_dict(self, max_items: int | None = None) -> dict:
         """Plain data (JSON-ready). ``max_items`` cuts each list, for job metadata that is re-read often:
@@ -56,26 +61,41 @@ class ImportReport:
             data.update({key: data[key][:max_items] for key in data["counts"]})
         return data
 
-    def summary_lines(self) -> list[str]:
-        """Plain sentences for the dashboard, longest lists shortened to a few examples."""
-        lines = [f"{self.file}: {self.rows_read:,} rows read, {self.pages:,} pages kept."]
+    def summary_lines(self, max_dropped: int = EXAMPLES) -> list[str]:
+        """Plain sentences for the dashboard and the CLI, longest lists shortened to a few examples; each
+        dropped row on a line of its own ('file, row N, column "C": reason'), at most ``max_dropped``."""
+        encoding = f" (text in {self.encoding})" if self.encoding else ""
+        lines = [f"{self.file}: {counted(self.rows_read, 'row')} read, {counted(self.pages, 'page')} kept"
+                 f"{encoding}."]
         if self.duplicates_merged:
-            lines.append(f"{len(self.duplicates_merged):,} duplicate URLs merged (the most complete row kept), "
-                         f"e.g. {examples(self.duplicates_merged)}.")
+            lines.append(f"{counted(len(self.duplicates_merged), 'duplicate URL')} merged (the most complete row "
+                         f"kept), e.g. {examples(self.duplicates_merged)}.")
         if self.excluded:
             kinds = Counter(reason.split(":")[0].split(" (")[0] for _, reason in self.excluded)
-            lines.append(f"{len(self.excluded):,} pages kept but never suggested as link targets ("
+            lines.append(f"{counted(len(self.excluded), 'page')} kept but never suggested as link targets ("
                          + ", ".join(f"{kind}: {count}" for kind, count in kinds.most_common()) + ").")
         if self.missing_text:
-            lines.append(f"{len(self.missing_text):,} pages have no body text (only title/H1 can be used), "
-                         f"e.g. {examples(self.missing_text)}.")
+            lines.append(f"{counted(len(self.missing_text), 'page has', 'pages have')} no body text (only "
+                         f"title/H1 can be used), e.g. {examples(self.missing_text)}.")
         if self.dropped_rows:
-            lines.append(f"{len(self.dropped_rows):,} rows dropped: "
-                         + "; ".join(f"row {row}: {reason}" for row, reason in self.dropped_rows[:EXAMPLES])
-                         + (" ..." if len(self.dropped_rows) > EXAMPLES else "") + ".")
+            lines.append(f"{counted(len(self.dropped_rows), 'row')} dropped:")
+            lines.extend(f"  {line}" for line in self.dropped_lines(max_dropped))
+            if len(self.dropped_rows) > max_dropped:
+                lines.append(f"  ... and {len(self.dropped_rows) - max_dropped:,} more")
         lines.extend(self.warnings)
         if self.links_read:
-            lines.append(f"{self.links_read:,} link rows read, {self.links_kept:,} existing links kept.")
+            lines.append(f"{counted(self.links_read, 'link row')} read, "
+                         f"{counted(self.links_kept, 'existing link')} kept.")
+        return lines
+
+    def dropped_lines(self, limit: int | None = None) -> list[str]:
+        """Each dropped row as 'file, row N, column "C": reason', the form of a SiteDataError."""
+        lines = []
+        for row, reason in self.dropped_rows[:limit]:
+            file = self.file
+            if self.links_file and reason.startswith(f"{self.links_file}: "):
+                file, reason = self.links_file, reason[len(self.links_file) + 2:]
+            lines.append(f"{file}, row {row}{', ' if reason.startswith('column ') else ': '}{reason}")
         return lines
 
 
@@ -91,11 +111,11 @@ class SiteData:
 class _Drops:
     """Rows dropped during an import, with enough detail to refuse the file if nothing is left."""
 
-    def __init__(self, report: ImportReport, bad_rows: list[tuple[int, str]]):
+    def __init__(self, report: ImportReport, bad_rows: list[tuple]):
         self.report = report
         self.first: SiteDataError | None = None
-        for row, reason in bad_rows:
-            self.add(row, None, reason)
+        for row, reason, *column in bad_rows:   # (row, reason) or (row, reason, column) from read_table
+            self.add(row, column[0] if column else None, reason)
 
     def add(self, row: int, column: str | None, reason: str) -> None:
         self.report.dropped_rows.append((row, f'column "{column}": {reason}' if column else reason))
@@ -116,16 +136,22 @@ class _Drops:
                             row=self.first.row, column=self.first.column)
 
 
-def load_pages(source, filename=None, column_map=None) -> tuple[pd.DataFrame, ImportReport]:
-    """Pages table with PAGE_COLUMNS, one row per normalised URL, and the report of what was done."""
+def load_pages(source, filename=None, column_map=None, sheet=None,
+               site_hosts=None) -> tuple[pd.DataFrame, ImportReport]:
+    """Pages table with PAGE_COLUMNS, one row per normalised URL, and the report of what was done.
+
+    ``sheet`` picks a workbook's worksheet (default: the first). ``site_hosts`` lists the hosts that form one
+    site ("*" for all); by default only the main host is analysed (see scope.py).
+    """
     name = source_name(source, filename)
-    table = read_table(source, name)
+    table = read_table(source, name, sheet)   # positional: tests wrap read_table in a lambda *args
     report = ImportReport(file=name, rows_read=len(table) + len(table.attrs.get("bad_rows", [])),
-                          warnings=list(table.attrs.get("notes", [])))
+                          warnings=list(table.attrs.get("notes", [])), encoding=table.attrs.get("encoding", ""))
     drops = _Drops(report, table.attrs.get("bad_rows", []))
     columns = resolve_page_columns(table.columns, column_map, name)
     if "url" not in columns:
-        raise _no_url_column(table.columns, name)
+        raise _no_url_column(table.columns, name, table.attrs)
+    report.text_column = columns.get("content", "")
     if "content" not in columns:
         report.warnings.append("No body text column found: pages are matched on title, H1 and description "
                                "only. Export the page text too (e.g. a custom extraction \"Body 1\").")
@@ -134,21 +160,35 @@ def load_pages(source, filename=None, column_map=None) -> tuple[pd.DataFrame, Im
     pages = _normalise_page_urls(pages, drops, columns["url"])
     drops.refuse_if_empty(pages, "pages")
     pages["excluded_reason"] = _exclusion_reasons(pages)
+    other_host, report.hosts, warnings = host_scope(pages["url"], site_hosts, name)
+    pages["excluded_reason"] = _join_reasons(pages["excluded_reason"], other_host)
+    report.warnings.extend(warnings)
     pages = _merge_duplicate_pages(pages, report)
     pages["is_target"] = pages["excluded_reason"] == ""
     _report_pages(pages, report)
     return pages.loc[:, list(PAGE_COLUMNS)].reset_index(drop=True), report
 
 
-def _no_url_column(headers, file: str) -> SiteDataError:
+def _no_url_column(headers, file: str, attrs: Mapping) -> SiteDataError:
     if any(re.match(r"(?i)https?://", str(header)) for header in headers):
         return SiteDataError("the first row holds URLs, not column names: add a header row "
                              "(e.g. URL, Title, Content)", file=file, row=1)
     if {"source", "destination"} <= set(detect(headers, LINK_SYNONYMS)):
         return SiteDataError("this looks like a links export (Source, Destination): give it as the existing "
                              "links file, and a page export (Address, Title 1, ...) as the pages file", file=file)
-    return SiteDataError("no URL column found (expected a header such as Address, URL or Page); "
-                         f"headers are: {', '.join(map(str, list(headers)[:12]))}", file=file)
+    where, others = _other_sheets(attrs)
+    return SiteDataError(f"no URL column found{where} (expected a header such as Address, URL or Page); "
+                         f"headers are: {', '.join(map(str, list(headers)[:12]))}{others}", file=file)
+
+
+def _other_sheets(attrs: Mapping) -> tuple[str, str]:
+    """(' in the worksheet "X"', '; the workbook's other worksheets are ...') for a workbook of several
+    sheets whose read sheet lacks the expected columns; ("", "") otherwise."""
+    others = [sheet for sheet in attrs.get("sheets", []) if sheet != attrs.get("sheet")]
+    if not others:
+        return "", ""
+    return (f' in the worksheet "{attrs["sheet"]}"', "; the workbook's other worksheets are "
+            + ", ".join(f'"{sheet}"' for sheet in others) + ": pick the one that holds the crawl")
 
 
 def _fold_whitespace(value: str) -> str:
@@ -208,7 +248,6 @@ def _normalise_page_urls(pages: pd.DataFrame, drops: _Drops, url_header: str) ->
     drops.add_many(errors[bad], url_header)
     pages = pages.loc[~bad].copy()
     pages["url"] = normalised[~bad]
-    drops.report.warnings.extend(host_warning(pages["url"], "Page URLs"))
     return pages
 
 
@@ -279,9 +318,10 @@ def load_links(source, filename=None, known_urls=None) -> tuple[pd.DataFrame, Im
     if missing:
         hint = ("; this looks like a page export: give it as the pages file"
                 if "url" in detect_page_columns(table.columns) else "")
-        raise SiteDataError(f"no {' or '.join(missing)} column found (expected headers such as Source, "
+        where, others = _other_sheets(table.attrs)
+        raise SiteDataError(f"no {' or '.join(missing)} column found{where} (expected headers such as Source, "
                             f"Destination, Anchor); headers are: {', '.join(map(str, table.columns[:12]))}"
-                            + hint, file=name)
+                            + hint + others, file=name)
     links = _hyperlinks_only(table, columns, report)
     links = _normalise_link_urls(links, columns, drops, known_urls)
     drops.refuse_if_empty(links, "links")
@@ -360,12 +400,17 @@ def empty_links() -> pd.DataFrame:
 
 # --- both -------------------------------------------------------------------------------------------------
 
-def load_site(pages_source, links_source=None, *, pages_name=None, links_name=None, column_map=None) -> SiteData:
-    """Pages plus (optionally) existing links, with one report covering both files."""
-    pages, report = load_pages(pages_source, pages_name, column_map)
+def load_site(pages_source, links_source=None, *, pages_name=None, links_name=None, column_map=None,
+              sheet=None, site_hosts=None) -> SiteData:
+    """Pages plus (optionally) existing links, with one report covering both files.
+
+    ``sheet`` and ``site_hosts`` are load_pages' (the pages file's worksheet; the hosts that form one site).
+    """
+    pages, report = load_pages(pages_source, pages_name, column_map, sheet, site_hosts)
     if links_source is None:
         return SiteData(pages=pages, links=empty_links(), report=report)
     links, link_report = load_links(links_source, links_name, known_urls=pages["url"])
+    report.links_file = link_report.file
     report.links_read, report.links_kept = link_report.links_read, link_report.links_kept
     report.warnings.extend(f"{link_report.file}: {warning}" for warning in link_report.warnings)
     report.dropped_rows.extend((row, f"{link_report.file}: {reason}") for row, reason in link_report.dropped_rows)

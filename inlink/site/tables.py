@@ -12,16 +12,17 @@ in ``frame.attrs["notes"]``.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import gzip
 import io
 import os
 import re
 import warnings
-import zipfile
+import zlib
 from pathlib import Path
 
 import pandas as pd
+
+from inlink.site import charsets
 
 MAX_BYTES = 1_000_000_000  # larger files are refused: the app keeps the whole table in memory (~4x)
 MAX_ROWS = 500_000              # larger tables are refused for the same reason
@@ -58,19 +59,44 @@ def table_suffix(filename: str) -> str:
     return next((suffix for suffix in TABLE_SUFFIXES if lowered.endswith(suffix)), ".csv")
 
 
-def read_table(source, filename: str | None = None) -> pd.DataFrame:
-    """Return the table in ``source`` (path, bytes or file-like with .getvalue()/.read()) as strings."""
+def read_table(source, filename: str | None = None, sheet: str | None = None) -> pd.DataFrame:
+    """Return the table in ``source`` (path, bytes or file-like with .getvalue()/.read()) as strings.
+
+    ``sheet`` picks a workbook's worksheet by name (default: the first; ignored for CSV). The frame's attrs
+    hold "notes", "bad_rows" ((row, reason[, column]) of dropped rows), "encoding" (CSV: what was used and
+    how it was found) and, for a workbook, "sheets" and "sheet".
+    """
     data, name = _read_source(source, filename)
     data, name = _gunzip(data, name)
     if not data or (data[:4096].isspace() and data.isspace()):   # no full copy of a large file
         raise SiteDataError("the file is empty", file=name)
     if data.startswith(_XLS_MAGIC) or name.lower().endswith(".xls"):
         raise SiteDataError("old Excel .xls workbooks are not supported; save it as .xlsx or CSV", file=name)
-    if data.startswith(_XLSX_MAGIC) or name.lower().endswith((".xlsx", ".xlsm")):
-        frame = _read_xlsx(data, name)
+    if _is_workbook(data, name):
+        # on demand: openpyxl is slow to import
+        from inlink.site.workbooks import read_xlsx
+        frame = read_xlsx(data, name, sheet)
     else:
         frame = _read_csv(data, name)
+        if sheet:
+            frame.attrs["notes"].append(f'{name} is a CSV file, not a workbook: the worksheet "{sheet}" asked '
+                                        "for was ignored")
     return _finish(frame, name)
+
+
+def sheet_names(source, filename: str | None = None) -> list[str]:
+    """The worksheet names of a workbook, in order; [] for a CSV (one table, nothing to pick)."""
+    data, name = _read_source(source, filename)
+    data, name = _gunzip(data, name)
+    if not _is_workbook(data, name):
+        return []
+    # on demand: openpyxl is slow to import
+    from inlink.site.workbooks import worksheet_names
+    return worksheet_names(data, name)
+
+
+def _is_workbook(data: bytes, name: str) -> bool:
+    return data.startswith(_XLSX_MAGIC) or name.lower().endswith((".xlsx", ".xlsm"))
 
 
 def source_name(source, filename: str | None = None) -> str:
@@ -127,8 +153,13 @@ def _gunzip(data: bytes, name: str) -> tuple[bytes, str]:
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as unpacked:
             data = _read_at_most(unpacked, MAX_BYTES + 1)
-    except (OSError, EOFError, zipfile.BadZipFile) as exc:
-        raise SiteDataError(f"is not a readable gzip file ({exc})", file=name) from None
+    except EOFError:
+        raise SiteDataError("the gzip data is cut short (the file ends before its packed data does): "
+                            "download or export it again", file=name) from None
+    except (OSError, zlib.error) as exc:   # zlib: "Error -3 while decompressing"; OSError: CRC, bad header
+        detail = str(exc).split(": ", 1)[-1] if isinstance(exc, zlib.error) else str(exc)
+        raise SiteDataError(f"the gzip data is damaged ({detail}): download or export it again",
+                            file=name) from None
     _check_size(len(data), name)
     return data, name
 
@@ -145,27 +176,33 @@ def _read_at_most(stream, limit: int) -> bytes:
     return out.getvalue()
 
 
-def _decode(data: bytes, name: str) -> tuple[str, str]:
-    """Text and encoding: UTF-16 with a BOM, else UTF-8 (BOM or not), else Windows-1252."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _decode_as(data, "utf-16", name, "starts like UTF-16 text but is not valid UTF-16"), "UTF-16"
-    if b"\x00" in data[:65536]:
-        raise SiteDataError("looks like a binary file, not a CSV or XLSX table (if it is UTF-16 text "
-                            "without a byte-order mark, save it as CSV UTF-8)", file=name)
-    try:
-        return data.decode("utf-8-sig"), "UTF-8"
-    except UnicodeDecodeError:
-        return _decode_as(data, "cp1252", name, "is neither UTF-8 nor Windows-1252 text"), "Windows-1252"
+def _decode(data: bytes, name: str) -> tuple[str, charsets.Detected, bool]:
+    """Text, the detected encoding, and whether some bytes did not decode (marked for charsets.bad_cells)."""
+    found = charsets.detect_encoding(data)
+    text, marked = charsets.decode(data, found.encoding)
+    return text, found, marked
 
 
-def _decode_as(data: bytes, encoding: str, name: str, problem: str) -> str:
-    """The text in ``encoding``; else a SiteDataError saying ``problem`` and the line of the first bad byte."""
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise SiteDataError(f"{problem} (byte 0x{data[exc.start]:02x} cannot be decoded); save it as CSV UTF-8",
-                            file=name, row=line) from None
+def _encoding_notes(found: charsets.Detected, name: str) -> list[str]:
+    """A note for anything but plain UTF-8, so a wrong guess can be seen (and fixed by saving as UTF-8)."""
+    if found.source in ("valid UTF-8", "byte-order mark") and found.is_utf8:
+        return []
+    return [(f"{name} was read as {found.label} text ({found.source}); if its letters look wrong, save it "
+             "as CSV UTF-8 and load it again")]
+
+
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def _unify_line_endings(text: str) -> str:
+    """CR-only line endings (old Mac exports), or lone CRs among CRLF/LF lines (files pasted together), as
+    LF: the csv module and pandas' tolerant parser stop at a lone CR ("new-line character seen in unquoted
+    field"). A CR inside a quoted cell becomes LF too, which the importer folds to a space anyway."""
+    if "\r" not in text:
+        return text
+    if "\n" not in text:
+        return text.replace("\r", "\n")
+    return _LONE_CR.sub("\n", text) if _LONE_CR.search(text) else text
 
 
 def _looks_binary(text: str) -> bool:
@@ -177,7 +214,7 @@ def _looks_binary(text: str) -> bool:
 
 def sniff_delimiter(text: str) -> str:
     """The delimiter that splits the header line most often (comma when there is a tie or none)."""
-    header = next(csv.reader(io.StringIO(text[:65536].lstrip("\r\n"))), [""])
+    header = next(csv.reader(io.StringIO(text[:65536].lstrip("\r\n"), newline="")), [""])
     line = ",".join(header) if len(header) > 1 else (header[0] if header else "")
     counts = {delim: (len(header) - 1 if delim == "," else line.count(delim)) for delim in DELIMITERS}
     best = max(DELIMITERS, key=lambda delim: counts[delim])
@@ -188,19 +225,22 @@ def _read_csv(data: bytes, name: str) -> pd.DataFrame:
     frame = _read_plain_utf8(data, name)
     if frame is not None:
         return frame
-    text, encoding = _decode(data, name)
+    text, found, marked = _decode(data, name)
     if _looks_binary(text):
         raise SiteDataError("looks like a binary file, not a CSV or XLSX table", file=name)
+    text = _unify_line_endings(text)
     text, title_lines = _skip_title_line(text)
     delimiter = sniff_delimiter(text)
     frame = _parse_any(text, delimiter, name, title_lines)
-    notes = [] if encoding == "UTF-8" else [f"{name} was read as {encoding} text"]
+    if marked or "\x00" in text:
+        _drop_bad_cells(frame, found)
+    notes = _encoding_notes(found, name)
     if delimiter != ",":
         notes.append(f"{name} uses {'tab' if delimiter == chr(9) else repr(delimiter)} as column separator")
     if title_lines:
-        frame.attrs["bad_rows"] = [(row + title_lines, reason) for row, reason in frame.attrs["bad_rows"]]
+        frame.attrs["bad_rows"] = [(row + title_lines, *rest) for row, *rest in frame.attrs["bad_rows"]]
         notes.append(f"{name}: {title_lines} line(s) above the column names were skipped")
-    frame.attrs.update(notes=notes, header_row=1 + title_lines)
+    frame.attrs.update(notes=notes, header_row=1 + title_lines, encoding=found.label)
     return frame
 
 
@@ -226,8 +266,19 @@ def _read_plain_utf8(data: bytes, name: str) -> pd.DataFrame | None:
         return None
     notes = [] if delimiter == "," else [
         f"{name} uses {'tab' if delimiter == chr(9) else repr(delimiter)} as column separator"]
-    frame.attrs.update(bad_rows=[], notes=notes, header_row=1)
+    frame.attrs.update(bad_rows=[], notes=notes, header_row=1, encoding="UTF-8")
     return frame
+
+
+def _drop_bad_cells(frame: pd.DataFrame, found: charsets.Detected) -> None:
+    """Blank the rows holding a NUL byte or an undecodable byte and list them (row, reason, column); the
+    blank rows are removed by _finish like the tolerant parse's broken rows."""
+    cells = charsets.bad_cells(frame, found.label)
+    if not cells:
+        return
+    frame.iloc[[position for position, _, _ in cells], :] = ""
+    frame.attrs["bad_rows"] = sorted(frame.attrs["bad_rows"] + [(position + 2, reason, column)
+                                                                for position, column, reason in cells])
 
 
 def _skip_title_line(text: str) -> tuple[str, int]:
@@ -300,66 +351,6 @@ def _parse_csv_tolerant(text: str, delimiter: str) -> pd.DataFrame:
     return frame
 
 
-def _read_xlsx(data: bytes, name: str) -> pd.DataFrame:
-    """First worksheet of a workbook; the first non-empty row is the header."""
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            sheets = workbook.sheetnames
-            rows = _sheet_rows(workbook.worksheets[0])
-        finally:
-            workbook.close()
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError) as exc:
-        raise SiteDataError(f"is not a readable XLSX workbook ({exc or type(exc).__name__})", file=name) from None
-    if not rows:
-        raise SiteDataError("the first worksheet is empty", file=name)
-    header = rows[0][1]
-    width = len(header)
-    body = [(row, list(values[:width]) + [""] * (width - len(values))) for row, values in rows[1:]]
-    frame = pd.DataFrame([values for _, values in body], columns=_unique_headers(header), dtype=str)
-    frame.index = pd.Index([row for row, _ in body], dtype="int64")
-    notes = [f"{name}: only the first of {len(sheets)} worksheets ({sheets[0]}) was read"] if len(sheets) > 1 else []
-    frame.attrs.update(bad_rows=[], notes=notes, indexed_by_row=True)
-    return frame
-
-
-def _sheet_rows(sheet) -> list[tuple[int, list[str]]]:
-    """(spreadsheet row, cell texts) from the header row on, trailing empty columns trimmed."""
-    rows: list[tuple[int, list[str]]] = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells = [_cell_text(value) for value in values]
-        while cells and not cells[-1]:
-            cells.pop()
-        if cells or rows:
-            rows.append((number, cells))
-        if len(rows) > MAX_ROWS + 1:
-            break
-    return rows
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _unique_headers(header: list[str]) -> list[str]:
-    """Blank and repeated headers get a suffix so every column can be addressed by name."""
-    seen: dict[str, int] = {}
-    names = []
-    for index, raw in enumerate(header, start=1):
-        base = raw or f"Unnamed {index}"
-        seen[base] = seen.get(base, 0) + 1
-        names.append(base if seen[base] == 1 else f"{base}.{seen[base] - 1}")
-    return names
-
-
 def _finish(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     """Index rows by file row, strip headers, drop blank rows and refuse over-long tables."""
     if len(frame) > MAX_ROWS:
@@ -368,7 +359,19 @@ def _finish(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     if not frame.attrs.pop("indexed_by_row", False):
         first = frame.attrs.pop("header_row", 1) + 1
         frame.index = pd.RangeIndex(first, len(frame) + first)
-    frame.columns = [str(column).strip() for column in frame.columns]
+    frame.columns = unique_headers([str(column).strip() for column in frame.columns])
     frame = frame.fillna("")
     blank = (frame == "").all(axis=1)
     return frame.loc[~blank] if blank.any() else frame
+
+
+def unique_headers(header: list[str]) -> list[str]:
+    """Blank and repeated headers get a suffix so every column can be addressed by name ("Address" and
+    " Address" are one name once stripped)."""
+    seen: dict[str, int] = {}
+    names = []
+    for index, raw in enumerate(header, start=1):
+        base = raw or f"Unnamed {index}"
+        seen[base] = seen.get(base, 0) + 1
+        names.append(base if seen[base] == 1 else f"{base}.{seen[base] - 1}")
+    return names

@@ -261,6 +261,7 @@ def _load_job_site(ctx: TaskContext) -> site_import.SiteData:
         pages_name=files.get("pages_label") or files["pages"],
         links_name=files.get("links_label") or links_name,
         column_map=ctx.config.get("column_map") or None,
+        sheet=ctx.config.get("sheet"), site_hosts=ctx.config.get("site_hosts"),
     )
 
 
@@ -270,26 +271,37 @@ register_task(LinkAnalysisTask())
 def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
                    links: Path | bytes | None = None, links_name: str | None = None,
                    engine: str = "offline", options: Mapping | None = None, api_key: str | None = None,
-                   label: str | None = None, column_map: Mapping | None = None) -> str:
+                   label: str | None = None, column_map: Mapping | None = None, sheet: str | None = None,
+                   site_hosts: list[str] | None = None, on_report: Callable | None = None) -> str:
     """Validate the site files, then create a queued analysis job holding its own copy of them.
 
-    Raises site_import.SiteDataError for a bad file and OptionError for a bad option, before any job exists.
-    The API key (when given) is handed to the manager in memory only.
+    Raises site_import.SiteDataError for a bad file (NothingToAnalyse when no page can be analysed) and
+    OptionError for a bad option, before any job exists. ``on_report`` gets the ImportReport first. The API
+    key (when given) is handed to the manager in memory only.
     """
     cleaned = clean_options(engine, options)
     pages_bytes, links_bytes = _as_bytes(pages), _as_bytes(links) if links is not None else None
-    site_import.load_site(pages_bytes, links_bytes, pages_name=pages_name, links_name=links_name,
-                          column_map=dict(column_map or {}) or None)
+    site = site_import.load_site(pages_bytes, links_bytes, pages_name=pages_name, links_name=links_name,
+                                 column_map=dict(column_map or {}) or None, sheet=sheet, site_hosts=site_hosts)
+    _check_site(site, on_report)
     inputs = {"pages" + table_suffix(pages_name): pages_bytes}
     files = {"pages": next(iter(inputs)), "pages_label": pages_name}
     if links_bytes is not None:
         stored = "links" + table_suffix(links_name or "links.csv")
         inputs[stored] = links_bytes
         files.update(links=stored, links_label=links_name or stored)
-    config = {"engine": engine, "options": cleaned, "files": files, "column_map": dict(column_map or {})}
+    config = {"engine": engine, "options": cleaned, "files": files, "column_map": dict(column_map or {}),
+              "sheet": sheet, "site_hosts": list(site_hosts or [])}
     secrets = {SECRET_KEY: api_key} if api_key else None
     return manager.create_job(TASK_NAME, inputs=inputs, config=config, label=label or pages_name,
                               secrets=secrets)
+
+
+def _check_site(site: site_import.SiteData, on_report: Callable | None) -> None:
+    """Show the import report, then refuse a site where no page can be analysed (saying why)."""
+    if on_report is not None:
+        on_report(site.report)
+    site_import.require_analysable(site)
 
 
 def _as_bytes(source: Path | str | bytes) -> bytes:
@@ -300,7 +312,8 @@ def _as_bytes(source: Path | str | bytes) -> bytes:
 
 def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", options: Mapping | None = None,
                out_path: Path, api_key: str | None = None,
-               progress: Callable[[int, int], None] | None = None) -> dict:
+               progress: Callable[[int, int], None] | None = None, sheet: str | None = None,
+               site_hosts: list[str] | None = None, on_report: Callable | None = None) -> dict:
     """Analyse every page in the foreground and write the suggestions CSV; returns the summary.
 
     Like a job, a page whose answer cannot be used is skipped (counted in `page_errors`) and a spent budget
@@ -308,7 +321,8 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
     """
     cleaned = clean_options(engine, options)
     site = site_import.load_site(pages, links, pages_name=Path(pages).name,
-                                 links_name=Path(links).name if links else None)
+                                 links_name=Path(links).name if links else None, sheet=sheet, site_hosts=site_hosts)
+    _check_site(site, on_report)
     page_analyzer = build_page_analyzer(site, cleaned, api_key)
     rows: list[dict] = []
     page_errors, stopped_early = 0, None

@@ -1,0 +1,243 @@
+"""Which text encoding a table file is in, and decoding that keeps each undecodable byte findable.
+
+Kept apart from tables.py because guessing an encoding is its own problem: byte-order marks, UTF-16
+without one, UTF-8 with a few damaged bytes, and legacy code pages (Windows-1250/1251/1252, ISO-8859-x,
+Shift_JIS...) that only a statistical detector (charset-normalizer) can tell apart. The reader asks
+`detect_encoding(data)` once and decodes with `DECODE_ERRORS`, so a byte the encoding cannot read becomes a
+marker character in its cell; `bad_cells` then finds those cells (and cells holding NUL bytes) so the row is
+dropped and reported with its column, instead of the whole file being refused or silently garbled.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+from typing import NamedTuple
+
+import pandas as pd
+
+#: The reader's `errors=` for decoding (also valid as pandas' encoding_errors): byte b becomes chr(MARK_BASE + b).
+DECODE_ERRORS = "inlink-mark-bad-bytes"
+MARK_BASE = 0xF0000                      # Supplementary Private Use Area-A: never in an export by accident
+_MARK = re.compile("[\U000F0000-\U000F00FF]")
+_MARK_RUN = re.compile("[\U000F0000-\U000F00FF]+")
+# A non-ASCII character that is neither a letter, digit nor apostrophe, between two letters.
+_ODD_IN_WORD = re.compile(r"(?<=[^\W\d_])(?![^\W\d_])[^\x00-\x7f’‘ʼ‐\u0300-\u036f](?=[^\W\d_])")
+_NON_ASCII = re.compile(rb"[\x80-\xff]+")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")   # in text only by damage: not tab, CR, LF, FF
+_BAD_CELL = re.compile("[\x00\U000F0000-\U000F00FF]")
+_SAMPLE_BYTES = 256 * 1024               # what charset-normalizer reads: enough letters, fast on any file size
+_WINDOW = 1024                           # bytes either side of a non-ASCII run found past the head sample
+_CHUNK = 1 << 18                         # UTF-8 validation goes chunk by chunk: no full-size copy of the file
+_NEAR_CHAOS = 0.06                       # candidates this close to the least "chaotic" one are compared further
+
+# Encodings that table exports really come in, most common first: on a near tie the earlier one wins
+# (a German file decodes the same in Windows-1250 and -1252; the user should read "Western European").
+COMMON = ("utf_8", "cp1252", "cp1250", "cp1251", "iso8859_2", "iso8859_15", "latin_1", "cp1253", "cp1254",
+          "cp1257", "cp1255", "cp1256", "cp1258", "iso8859_5", "iso8859_7", "iso8859_9", "iso8859_13",
+          "koi8_r", "koi8_u", "cp932", "shift_jis", "euc_jp", "gb18030", "gbk", "gb2312", "big5", "cp949",
+          "euc_kr", "cp874", "tis_620", "mac_roman")
+LABELS = {
+    "utf_8": "UTF-8", "utf_8_sig": "UTF-8", "utf_16": "UTF-16", "utf_16_le": "UTF-16 LE", "utf_16_be": "UTF-16 BE",
+    "utf_32": "UTF-32", "cp1252": "Windows-1252 (Western European)", "cp1250": "Windows-1250 (Central European)",
+    "cp1251": "Windows-1251 (Cyrillic)", "cp1253": "Windows-1253 (Greek)", "cp1254": "Windows-1254 (Turkish)",
+    "cp1255": "Windows-1255 (Hebrew)", "cp1256": "Windows-1256 (Arabic)", "cp1257": "Windows-1257 (Baltic)",
+    "cp1258": "Windows-1258 (Vietnamese)", "iso8859_2": "ISO-8859-2 (Latin-2, Central European)",
+    "iso8859_15": "ISO-8859-15 (Latin-9)", "latin_1": "ISO-8859-1 (Latin-1)", "iso8859_5": "ISO-8859-5 (Cyrillic)",
+    "iso8859_7": "ISO-8859-7 (Greek)", "iso8859_9": "ISO-8859-9 (Turkish)", "koi8_r": "KOI8-R (Russian)",
+    "koi8_u": "KOI8-U (Ukrainian)", "cp932": "Shift_JIS (Japanese)", "shift_jis": "Shift_JIS (Japanese)",
+    "euc_jp": "EUC-JP (Japanese)", "gb18030": "GB18030 (Chinese)", "gbk": "GBK (Chinese)", "big5": "Big5 (Chinese)",
+    "cp949": "CP949 (Korean)", "euc_kr": "EUC-KR (Korean)", "mac_roman": "Mac Roman",
+}
+
+
+class Detected(NamedTuple):
+    """A Python codec name and how it was found (shown in the import report, so a wrong guess is visible)."""
+    encoding: str
+    source: str
+
+    @property
+    def label(self) -> str:
+        return label(self.encoding)
+
+    @property
+    def is_utf8(self) -> bool:
+        return codecs.lookup(self.encoding).name in ("utf-8", "utf-8-sig")
+
+
+def label(encoding: str) -> str:
+    """A name a user recognises ("Windows-1251 (Cyrillic)") for a codec name ("cp1251", "windows-1251")."""
+    name = codecs.lookup(encoding).name.replace("-", "_")
+    name = {"iso8859_1": "latin_1", "iso_8859_1": "latin_1"}.get(name, name)
+    return LABELS.get(name, encoding.upper())
+
+
+def _mark_bad_bytes(error: UnicodeDecodeError) -> tuple[str, int]:
+    bad = error.object[error.start:error.end]
+    return "".join(chr(MARK_BASE + byte) for byte in bad), error.end
+
+
+codecs.register_error(DECODE_ERRORS, _mark_bad_bytes)
+
+
+# --- detection ------------------------------------------------------------------------------------------
+
+_BOMS = ((codecs.BOM_UTF32_LE, "utf_32"), (codecs.BOM_UTF32_BE, "utf_32"), (codecs.BOM_UTF8, "utf_8_sig"),
+         (codecs.BOM_UTF16_LE, "utf_16"), (codecs.BOM_UTF16_BE, "utf_16"))
+
+
+def detect_encoding(data: bytes) -> Detected:
+    """The encoding of a table file: a byte-order mark, else UTF-16 by its zero bytes, else UTF-8 when it
+    decodes (a few damaged bytes among many good UTF-8 letters still count), else charset-normalizer's guess."""
+    for bom, encoding in _BOMS:   # UTF-32 LE first: its mark starts like UTF-16 LE's
+        if data.startswith(bom):
+            return Detected(encoding, "byte-order mark")
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return Detected(utf16, "no byte-order mark; told by the zero byte in every other byte")
+    bad, multibyte = _utf8_errors(data)
+    if not bad:
+        return Detected("utf_8", "valid UTF-8")
+    if multibyte >= 4 * bad:
+        return Detected("utf_8", f"UTF-8 with {bad}{'+' if bad >= _MAX_UTF8_ERRORS else ''} damaged byte(s)")
+    return _guess_legacy(data)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 LE/BE when the zero bytes of the head sit on one side of the byte pairs (the high byte of the
+    ASCII in any table: commas, digits, URLs, line breaks) and the head decodes to text with line breaks."""
+    head = data[:65536]
+    head = head[:len(head) - len(head) % 2]
+    pairs = len(head) // 2
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    for zeros, others, encoding in ((odd, even, "utf_16_le"), (even, odd, "utf_16_be")):
+        if pairs >= 2 and zeros >= 0.05 * pairs and others * 20 <= zeros:
+            text = head.decode(encoding, errors="replace")
+            if ("\n" in text or "\r" in text) and _CONTROL.subn("", text)[1] <= 2 + pairs // 200:
+                return encoding
+    return None
+
+
+_MAX_UTF8_ERRORS = 100
+
+
+def _utf8_errors(data: bytes) -> tuple[int, int]:
+    """(undecodable bytes, bytes spent on valid multi-byte letters) when read as UTF-8, chunk by chunk (no
+    full-size copy; 256 KiB chunks stay in cache and beat one whole decode); a strict pass first, the slower
+    counting pass only for a file that has bad bytes, stopping at _MAX_UTF8_ERRORS."""
+    try:
+        return 0, _utf8_pass(data, "strict")[1]
+    except UnicodeDecodeError:
+        return _utf8_pass(data, DECODE_ERRORS)
+
+
+def _utf8_pass(data: bytes, errors: str) -> tuple[int, int]:
+    """Chunks grow from 4 KiB, so a file that is not UTF-8 at all stops at the cap after a few KiB."""
+    decoder = codecs.getincrementaldecoder("utf_8")(errors)
+    view = memoryview(data)
+    bad = multibyte = start = 0
+    size = 4096
+    while start < len(data):
+        chunk = view[start:start + size]
+        start, size = start + size, min(2 * size, _CHUNK)
+        text = decoder.decode(chunk, final=start >= len(data))
+        multibyte += len(chunk) - len(text)   # a marked byte is one character: only letters count here
+        if errors != "strict" and _MARK.search(text):
+            bad += len(_MARK.findall(text))
+            if bad >= _MAX_UTF8_ERRORS:
+                break
+    return bad, multibyte
+
+
+def _guess_legacy(data: bytes) -> Detected:
+    """charset-normalizer's best guess among the encodings exports really use, tie-broken by plausibility."""
+    # imported on demand: most files are UTF-8
+    from charset_normalizer import from_bytes
+
+    sample = _sample(data)
+    matches = list(from_bytes(sample))
+    if not matches:
+        return Detected("cp1252", "fallback (no encoding fits every byte; the rows that do not fit are dropped)")
+    candidates = [(match, _preferred_name(match)) for match in matches]
+    common = [(match, name) for match, name in candidates if name in COMMON] or candidates
+    least = min(match.chaos for match, _ in common)
+    near = [(match, name) for match, name in common if match.chaos <= least + _NEAR_CHAOS]
+    match, name = min(near, key=lambda item: (_oddities(sample, item[1]), item[0].chaos > least + 0.01,
+                                              -round(item[0].coherence, 2), _rank(item[1])))
+    language = f", language {match.language}" if match.language and match.language != "Unknown" else ""
+    return Detected(name, f"guessed by charset-normalizer{language}")
+
+
+def _preferred_name(match) -> str:
+    """The most common of the encodings that decode the sample to the same text (e.g. cp1252 over cp1250)."""
+    names = [match.encoding, *getattr(match, "could_be_from_charset", [])]
+    return min(names, key=_rank)
+
+
+def _rank(name: str) -> int:
+    return COMMON.index(name) if name in COMMON else len(COMMON)
+
+
+def _oddities(sample: bytes, encoding: str) -> int:
+    """Symbols inside words ("ľlu»oučký", "gę±lą"): what a wrong single-byte code page leaves behind and a
+    right one almost never does (apostrophes and hyphens excepted)."""
+    return len(_ODD_IN_WORD.findall(sample.decode(encoding, errors="replace")))
+
+
+def _sample(data: bytes) -> bytes:
+    """The head of the file cut at a space or line break, plus windows around non-ASCII bytes found past
+    it (a file whose only accented letters sit near its end still gets them detected)."""
+    head = _cut(data, 0, _SAMPLE_BYTES)
+    windows = [head]
+    size = len(head)
+    for found in _NON_ASCII.finditer(data, len(head)):
+        if size >= 2 * _SAMPLE_BYTES:
+            break
+        start = found.start()
+        window = _cut(data, max(start - _WINDOW, len(head)), start + _WINDOW + found.end() - found.start())
+        windows.append(window)
+        size += len(window)
+    return b"\n".join(windows)
+
+
+def _cut(data: bytes, start: int, end: int) -> bytes:
+    """data[start:end] trimmed to whole words: spaces and line breaks never sit inside a multi-byte letter."""
+    if end >= len(data) and start == 0:
+        return data
+    piece = data[start:end]
+    first = 0 if start == 0 else max(piece.find(b" "), piece.find(b"\n")) + 1
+    last = max(piece.rfind(b" "), piece.rfind(b"\n")) if end < len(data) else len(piece)
+    return piece[first:last] if last > first else b""
+
+
+# --- decoding and bad cells -----------------------------------------------------------------------------
+
+def decode(data: bytes, encoding: str) -> tuple[str, bool]:
+    """(text, whether some bytes could not be decoded and were marked for `bad_cells`)."""
+    try:
+        return data.decode(encoding), False
+    except UnicodeDecodeError:
+        return data.decode(encoding, errors=DECODE_ERRORS), True
+
+
+def bad_cells(frame: pd.DataFrame, encoding_label: str) -> list[tuple[int, str, str]]:
+    """(position, column, reason) of the first bad cell of each row that holds a NUL byte or a byte the
+    encoding could not read; the caller drops those rows."""
+    found: dict[int, tuple[str, str]] = {}
+    for column in frame.columns:
+        values = frame[column]
+        if not pd.api.types.is_string_dtype(values.dtype):
+            continue
+        hits = values.str.contains(_BAD_CELL, regex=True, na=False).to_numpy().nonzero()[0]
+        for position in hits:
+            if position not in found:
+                found[int(position)] = (str(column), _why_bad(str(values.iloc[position]), encoding_label))
+    return [(position, column, reason) for position, (column, reason) in sorted(found.items())]
+
+
+def _why_bad(cell: str, encoding_label: str) -> str:
+    found = _BAD_CELL.search(cell)
+    if found.group() == "\x00":
+        return "holds a NUL byte, which text never has (binary data or a damaged export)"
+    run = _MARK_RUN.match(cell, found.start()).group()
+    shown = " ".join(f"0x{ord(char) - MARK_BASE:02x}" for char in run[:4]) + (" ..." if len(run) > 4 else "")
+    return f"{'byte' if len(run) == 1 else 'bytes'} {shown} cannot be read as {encoding_label} text"

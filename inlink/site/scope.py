@@ -1,0 +1,140 @@
+"""Which pages an analysis may use: the site's hosts, and whether any page can be analysed at all.
+
+Kept apart from load.py because both are policy on top of a clean import, and both must explain themselves.
+
+Hosts. An analyst's crawl is one site. An export whose URLs span several hosts mostly holds a few strays next
+to the site (the other www variant, a CDN or staging host, a page on a partner site), so by default only the
+main host -- the one with the most pages -- is analysed; pages on other hosts stay in the import but are kept
+out (neither analysed nor suggested as targets), and the report names them and says how to include them.
+When the hosts really are one site (shop.a.com and blog.a.com), the user says so (`site_hosts`; the CLI's
+--same-site) and links are suggested across them. Refusing the file would block the common case over a few
+strays; analysing all hosts silently would suggest links into another site.
+
+Analysable pages. A page is analysed when it may be a target and has body text to place a link in; when no
+page is, `require_analysable` refuses with what went wrong and what to do (an export without a text column is
+the usual case: Screaming Frog's default "Internal: HTML" export has none).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Iterable
+
+import pandas as pd
+
+from inlink.site.tables import SiteDataError
+from inlink.site.urls import counted, normalize_host, url_hosts
+
+ALL_HOSTS = "*"   # in site_hosts: every host of the file is one site
+OTHER_HOST = "on another host"
+FETCH_HINT = ("fetch the pages with `cli.py fetch {file} --out-pages pages.csv --out-links links.csv` "
+              "(\"Fetch from the site\" on the dashboard's Upload page)")
+
+
+class NothingToAnalyse(SiteDataError):
+    """No page of an import can be analysed; the message says why and what to do."""
+
+
+def host_scope(urls: pd.Series, site_hosts: Iterable[str] | None,
+               file: str | None = None) -> tuple[pd.Series, list[str], list[str]]:
+    """(why each page is out of scope, "" when it is in; the hosts analysed; warnings for the report)."""
+    hosts = url_hosts(urls)
+    counts = _host_counts(hosts)
+    given = [str(host).strip() for host in (site_hosts or []) if str(host).strip()]
+    if ALL_HOSTS in given:
+        chosen = list(counts.index)
+    elif given:
+        chosen = _given_hosts(given, counts, file)
+    else:
+        chosen = list(counts.index[:1])
+    outside = ~hosts.isin(chosen)
+    reasons = (f"{OTHER_HOST} (" + hosts + ")").where(outside, "")
+    return reasons, chosen, _host_warnings(counts, chosen)
+
+
+def _host_counts(hosts: pd.Series) -> pd.Series:
+    """Pages per host, most first; a tie goes to the host met first in the file."""
+    order = {host: position for position, host in enumerate(pd.unique(hosts))}
+    counts = hosts.value_counts()
+    return counts.iloc[sorted(range(len(counts)), key=lambda i: (-counts.iloc[i], order[counts.index[i]]))]
+
+
+def _given_hosts(given: list[str], counts: pd.Series, file: str | None) -> list[str]:
+    chosen = list(dict.fromkeys(normalize_host(host) for host in given))
+    unknown = [host for host in chosen if host not in counts.index]
+    if unknown:
+        raise SiteDataError(f"the hosts given as one site include {', '.join(unknown)}, but no page URL is on "
+                            f"{'it' if len(unknown) == 1 else 'them'}; the pages are on {_describe(counts)}",
+                            file=file)
+    return chosen
+
+
+def _describe(counts: pd.Series) -> str:
+    return ", ".join(f"{host} ({counted(count, 'page')})" for host, count in counts.items())
+
+
+def _host_warnings(counts: pd.Series, chosen: list[str]) -> list[str]:
+    if len(counts) <= 1:
+        return []
+    left_out = counts[~counts.index.isin(chosen)]
+    if left_out.empty:
+        return [f"Page URLs span {len(counts)} hosts, analysed as one site as asked: {', '.join(chosen)}."]
+    pages = counted(int(left_out.sum()), "page on another host is", "pages on other hosts are")
+    return [f"Page URLs span {len(counts)} hosts ({_describe(counts)}); only {', '.join(chosen)} "
+            f"{'is' if len(chosen) == 1 else 'are'} analysed: {pages} kept out (neither analysed nor suggested "
+            f"as link targets). If the hosts are one site, say so (--same-site {','.join(counts.index)}) to "
+            "link across them."]
+
+
+# --- can anything be analysed? ---------------------------------------------------------------------------
+
+def analysable(pages: pd.DataFrame) -> pd.Series:
+    """Pages the engine analyses: possible link targets that have body text."""
+    return pages["is_target"].astype(bool) & (pages["content"].astype(str).str.strip() != "")
+
+
+def require_analysable(site) -> None:
+    """Raise NothingToAnalyse (naming the file, the cause and the fix) when no page of ``site`` (a
+    load.SiteData) can be analysed."""
+    pages, report = site.pages, site.report
+    if analysable(pages).any():
+        return
+    raise NothingToAnalyse(nothing_to_analyse(pages, report.text_column, report.file), file=report.file)
+
+
+def nothing_to_analyse(pages: pd.DataFrame, text_column: str, file: str) -> str:
+    """Why no page can be analysed, and what to do about it."""
+    fetch = FETCH_HINT.format(file=file)
+    if not text_column:
+        return (f"no page can be analysed: the file has no body text column, so none of its {len(pages):,} "
+                "pages has text to place a link in (Screaming Frog's \"Internal: HTML\" export has none unless a "
+                "custom extraction adds it). Export the body text with a custom extraction (e.g. \"Body 1\" on "
+                f"the page's main content), or {fetch}")
+    targets = pages["is_target"].astype(bool)
+    kinds = Counter(_kind(reason) for reason in pages.loc[~targets, "excluded_reason"])
+    kept_out = ", ".join(f"{count:,} {'with ' if kind.startswith('status') else ''}{kind}"
+                         for kind, count in kinds.most_common())
+    if not targets.any():
+        advice = dict.fromkeys(_advice(kind) for kind, _ in kinds.most_common())
+        return f"no page can be analysed: all {len(pages):,} pages are kept out ({kept_out}). " + " ".join(advice)
+    others = f"; {int((~targets).sum()):,} other pages are kept out ({kept_out})" if kinds else ""
+    return (f"no page can be analysed: the {int(targets.sum()):,} pages that could be have no body text (the "
+            f"\"{text_column}\" column is empty for all of them{others}). Export the body text with a custom "
+            f"extraction, or {fetch}")
+
+
+def _kind(reason: str) -> str:
+    """"status 404; non-indexable: noindex" -> "status 404"; "on another host (b.com)" -> "on another host"."""
+    return reason.split("; ")[0].split(" (")[0].split(":")[0]
+
+
+def _advice(kind: str) -> str:
+    if kind.startswith("status"):
+        return ("Pages that did not answer 200 are not pages to link to: export the crawl's pages that did "
+                "(every page failing often means the crawler was blocked or given a wrong address).")
+    if kind == "not HTML":
+        return "Files that are not HTML (PDFs, images) have no prose: export the HTML pages (Internal: HTML)."
+    if kind == "non-indexable":
+        return "Non-indexable pages (noindex, canonicalised elsewhere) are never link targets."
+    if kind == OTHER_HOST:
+        return "Pages on other hosts are analysed only when the hosts are said to be one site (--same-site)."
+    return ""

@@ -1,0 +1,109 @@
+"""Read one worksheet of an XLSX workbook into a frame of strings, and list a workbook's worksheets.
+
+Kept apart from tables.py (CSV decoding) because a workbook's questions are its own: which sheet holds the
+crawl (an export may put a summary first), spreadsheet row numbers, typed cells. The dashboard's sheet
+picker and the CLI's --sheet option both go through `worksheet_names` and `read_xlsx(..., sheet=...)`.
+openpyxl is imported here only, on demand (a CSV import or `cli.py --help` never loads it).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import pandas as pd
+
+from inlink.site.tables import MAX_ROWS, SiteDataError, unique_headers
+
+
+def quoted(names) -> str:
+    return ", ".join(f'"{name}"' for name in names)
+
+
+def _open(data: bytes, name: str):
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError) as exc:
+        raise SiteDataError(f"is not a readable XLSX workbook ({exc or type(exc).__name__})", file=name) from None
+
+
+def worksheet_names(data: bytes, name: str) -> list[str]:
+    """The workbook's worksheet names in their order (chart sheets, which hold no rows, left out)."""
+    workbook = _open(data, name)
+    try:
+        return [sheet.title for sheet in workbook.worksheets]
+    finally:
+        workbook.close()
+
+
+def read_xlsx(data: bytes, name: str, sheet: str | None = None) -> pd.DataFrame:
+    """The chosen worksheet (default: the first); its first non-empty row is the header.
+
+    frame.attrs: "sheets" (all worksheet names), "sheet" (the one read), "notes" (e.g. which sheet was read
+    when there are several), "bad_rows" (none: a workbook has no parse errors), "indexed_by_row".
+    """
+    workbook = _open(data, name)
+    try:
+        sheets = [worksheet.title for worksheet in workbook.worksheets]
+        chosen = _choose(sheets, sheet, name)
+        rows = _sheet_rows(workbook[chosen])
+    except (KeyError, OSError, ValueError, IndexError, zipfile.BadZipFile) as exc:
+        raise SiteDataError(f"is not a readable XLSX workbook ({exc or type(exc).__name__})", file=name) from None
+    finally:
+        workbook.close()
+    others = [other for other in sheets if other != chosen]
+    if not rows:
+        hint = f"; the workbook's other worksheets are {quoted(others)}: pick the one that holds the crawl" \
+            if others else ""
+        raise SiteDataError(f'the worksheet "{chosen}" is empty{hint}', file=name)
+    frame = _frame(rows)
+    notes = [] if not others or sheet else [
+        (f'{name}: the first of {len(sheets)} worksheets ("{chosen}") was read; the others are '
+         f"{quoted(others)} (pick another worksheet if the crawl is there)")]
+    frame.attrs.update(bad_rows=[], notes=notes, indexed_by_row=True, sheets=sheets, sheet=chosen)
+    return frame
+
+
+def _choose(sheets: list[str], sheet: str | None, name: str) -> str:
+    if not sheets:
+        raise SiteDataError("the workbook has no worksheets", file=name)
+    if sheet is None:
+        return sheets[0]
+    if sheet in sheets:
+        return sheet
+    raise SiteDataError(f'has no worksheet "{sheet}"; its worksheets are {quoted(sheets)}', file=name)
+
+
+def _frame(rows: list[tuple[int, list[str]]]) -> pd.DataFrame:
+    header = rows[0][1]
+    width = len(header)
+    body = [(row, list(values[:width]) + [""] * (width - len(values))) for row, values in rows[1:]]
+    frame = pd.DataFrame([values for _, values in body], columns=unique_headers(header), dtype=str)
+    frame.index = pd.Index([row for row, _ in body], dtype="int64")
+    return frame
+
+
+def _sheet_rows(sheet) -> list[tuple[int, list[str]]]:
+    """(spreadsheet row, cell texts) from the header row on, trailing empty columns trimmed."""
+    rows: list[tuple[int, list[str]]] = []
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = [_cell_text(value) for value in values]
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells or rows:
+            rows.append((number, cells))
+        if len(rows) > MAX_ROWS + 1:
+            break
+    return rows
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    return str(value).strip()

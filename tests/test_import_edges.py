@@ -1,0 +1,444 @@
+"""Import edges (issue 10 item 4) and the import report / refusal of `suggest` and `jobs start` (item 5).
+
+Each edge was first reproduced with `python3 cli.py suggest FILE --out x.csv`; the message before the fix is
+in the test's docstring.
+"""
+import csv
+import gzip
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings, strategies as st
+
+from inlink import cli
+from inlink.jobs.manager import JobManager
+from inlink.site import charsets, urls
+from inlink.site.load import (NothingToAnalyse, SiteDataError, load_pages, load_site, normalize_url,
+                              read_table, require_analysable, sheet_names)
+
+REPO = Path(__file__).resolve().parents[1]
+HEADERS = ["Address", "Title 1", "Content"]
+# Short texts written for these tests: letters each encoding must get right.
+TEXTS = {
+    "ru": "Добро пожаловать в нашу кофейню, где каждый глоток кофе особенный. Руководство по приготовлению "
+          "объясняет, как приготовить эспрессо, фильтр-кофе и капучино. Свежая обжарка зёрен важна.",
+    "pl": "Zażółć gęślą jaźń. Witamy w naszej kawiarni, gdzie każdy łyk kawy jest wyjątkowy. Przewodnik "
+          "parzenia wyjaśnia, jak przygotować espresso. Źródło ziaren ma znaczenie: świeże palenie.",
+    "cs": "Příliš žluťoučký kůň úpěl ďábelské ódy. Vítejte v naší kavárně, kde každý šálek kávy je výjimečný. "
+          "Průvodce přípravou vysvětluje, jak připravit espresso. Čerstvě pražená zrna.",
+    "fr": "Bienvenue dans notre café, où chaque gorgée est spéciale. Le guide d’infusion explique comment "
+          "préparer un espresso. Des grains fraîchement torréfiés, la bonne température de l’eau.",
+    "ja": "私たちのコーヒーショップへようこそ。一杯一杯のコーヒーが特別です。抽出ガイドでは、エスプレッソ、"
+          "フィルターコーヒー、カプチーノの作り方を説明します。焙煎したての豆が大切です。",
+}
+
+
+def csv_bytes(rows, headers=HEADERS, encoding="utf-8", newline="\r\n") -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator=newline)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def site_rows(text: str, count: int = 6) -> list[list[str]]:
+    words = text.split(" ")
+    return [[f"https://a.com/p{i}", " ".join(words[i:i + 3]), " ".join(words[i:] + words[:i])]
+            for i in range(count)]
+
+
+COFFEE = [["https://a.com/", "Home", "Welcome to the coffee shop. Read the brewing guide for espresso tips."],
+          ["https://a.com/brewing", "Brewing guide", "The brewing guide explains espresso and filter coffee."],
+          ["https://a.com/espresso", "Espresso", "Espresso needs a fine grind; see the brewing guide."]]
+
+
+# --- line endings, bad cells, gzip ------------------------------------------------------------------------
+
+def test_cr_only_line_endings_are_read():
+    """Before: "Error: new-line character seen in unquoted field ..." without the file name."""
+    rows = COFFEE + [["not a url", "Junk", "junk"]]
+    pages, report = load_pages(csv_bytes(rows, newline="\r"), "mac.csv")
+    assert pages["url"].tolist() == [row[0] for row in COFFEE]
+    assert pages.loc[1, "content"] == COFFEE[1][2]
+    assert report.dropped_rows == [(5, 'column "Address": "not a url" is not a URL')]
+
+
+def test_cr_only_file_with_an_extra_field_takes_the_tolerant_parse():
+    text = "Address,Content\rhttps://a.com/x,one\rhttps://a.com/y,a,b\rhttps://a.com/z,three\r"
+    pages, report = load_pages(text.encode(), "mac.csv")
+    assert pages["url"].tolist() == ["https://a.com/x", "https://a.com/z"]
+    assert report.dropped_rows == [(3, "3 fields where the header has 2")]
+
+
+def test_lone_carriage_returns_among_crlf_lines_are_line_breaks():
+    text = "Address,Title 1,Content\r\nhttps://a.com/x,X,one\rhttps://a.com/y,Y,two\r\nhttps://a.com/z,Z,3\n"
+    pages, report = load_pages(text.encode("cp1252"), "pasted.csv")
+    assert pages["url"].tolist() == ["https://a.com/x", "https://a.com/y", "https://a.com/z"]
+    assert report.dropped_rows == []
+
+
+def test_headers_equal_once_trimmed_stay_apart_and_a_sheet_asked_of_a_csv_is_noted():
+    table = read_table(b"Address,\tAddress,Title\nhttps://a.com/,https://b.com/,T\n", "p.csv", "Crawl")
+    assert list(table.columns) == ["Address", "Address.1", "Title"]
+    assert 'p.csv is a CSV file, not a workbook: the worksheet "Crawl" asked for was ignored' in table.attrs["notes"]
+
+
+def test_a_nul_byte_drops_its_row_not_the_file():
+    """Before: "looks like a binary file, not a CSV or XLSX table" for the whole file."""
+    rows = [list(row) for row in COFFEE]
+    rows[1][1] = "Brew\x00ing guide"
+    pages, report = load_pages(csv_bytes(rows), "pages.csv")
+    assert pages["url"].tolist() == ["https://a.com/", "https://a.com/espresso"]
+    assert report.dropped_rows == [(3, 'column "Title 1": holds a NUL byte, which text never has (binary data '
+                                       'or a damaged export)')]
+    assert report.dropped_lines() == ['pages.csv, row 3, column "Title 1": holds a NUL byte, which text never '
+                                      'has (binary data or a damaged export)']
+
+
+def test_every_row_bad_names_the_first_cell():
+    rows = [[f"https://a.com/{i}", "x", "te\x00xt"] for i in range(2)]
+    with pytest.raises(SiteDataError) as caught:
+        load_pages(csv_bytes(rows), "pages.csv")
+    assert (caught.value.file, caught.value.row, caught.value.column) == ("pages.csv", 2, "Content")
+
+
+def test_a_few_damaged_bytes_in_utf8_drop_their_rows_and_keep_the_letters():
+    rows = site_rows(TEXTS["ru"], 8)
+    rows[3][1] = "@@"
+    broken = csv_bytes(rows).replace(b"@@", b"\x81")
+    pages, report = load_pages(broken, "pages.csv")
+    assert pages["url"].tolist() == [row[0] for i, row in enumerate(rows) if i != 3]
+    assert pages.loc[0, "content"] == rows[0][2]
+    assert report.dropped_rows == [(5, 'column "Title 1": byte 0x81 cannot be read as UTF-8 text')]
+    assert report.encoding == "UTF-8" and any("1 damaged byte" in line for line in report.warnings)
+
+
+@pytest.mark.parametrize("damage, expected", [
+    (lambda data: data[:30] + bytes(b ^ 0x55 for b in data[30:60]) + data[60:], "the gzip data is damaged"),
+    (lambda data: data[:len(data) // 2], "the gzip data is cut short"),
+    (lambda data: data[:-8] + b"\0\0\0\0" + data[-4:], "the gzip data is damaged"),   # CRC
+])
+def test_damaged_gzip_is_named_as_such(damage, expected):
+    """Before: "error: error: Error -3 while decompressing data: invalid bit length repeat"."""
+    data = damage(gzip.compress(csv_bytes(COFFEE * 50)))
+    with pytest.raises(SiteDataError) as caught:
+        load_pages(data, "pages.csv.gz")
+    assert str(caught.value).startswith(f"pages.csv.gz: {expected}")
+    assert "download or export it again" in str(caught.value) and "Error -3" not in str(caught.value)
+
+
+# --- encodings --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_detected(codec):
+    """Before: "looks like a binary file ... (if it is UTF-16 text without a byte-order mark, save it as CSV
+    UTF-8)", though the README lists UTF-16."""
+    rows = site_rows(TEXTS["ru"])
+    pages, report = load_pages(csv_bytes(rows, encoding=codec), "pages.csv")
+    assert pages["content"].tolist() == [row[2] for row in rows]
+    assert report.encoding == codec.upper().replace("-LE", " LE").replace("-BE", " BE")
+    assert any("no byte-order mark; told by the zero byte" in line for line in report.warnings)
+
+
+@pytest.mark.parametrize("lang, codec, label", [
+    ("ru", "cp1251", "Windows-1251 (Cyrillic)"),
+    ("ru", "koi8_r", "KOI8-R (Russian)"),
+    ("pl", "iso8859_2", "ISO-8859-2 (Latin-2, Central European)"),
+    ("pl", "cp1250", "Windows-1250 (Central European)"),
+    ("cs", "iso8859_2", "ISO-8859-2 (Latin-2, Central European)"),
+    ("cs", "cp1250", "Windows-1250 (Central European)"),
+    ("fr", "cp1252", "Windows-1252 (Western European)"),
+    ("ja", "shift_jis", "Shift_JIS (Japanese)"),
+])
+def test_legacy_encodings_are_detected_and_named_in_the_report(lang, codec, label):
+    """Before: every non-UTF-8 file was read as Windows-1252 (Cyrillic and Latin-2 text turned to garbage)."""
+    rows = site_rows(TEXTS[lang])
+    pages, report = load_pages(csv_bytes(rows, encoding=codec), "legacy.csv")
+    assert pages["content"].tolist() == [row[2] for row in rows]
+    assert pages["title"].tolist() == [row[1] for row in rows]
+    assert report.encoding == label
+    assert any(f"read as {label} text (guessed by charset-normalizer" in line and "CSV UTF-8" in line
+               for line in report.warnings)
+    assert f"(text in {label})" in report.summary_lines()[0]
+
+
+def test_letters_found_only_far_into_the_file_still_decide_the_encoding():
+    ascii_rows = [[f"https://a.com/en{i}", f"Page {i}", "plain words " * 40] for i in range(800)]
+    late = site_rows(TEXTS["ru"], 4)
+    data = csv_bytes(ascii_rows + late, encoding="cp1251")
+    assert data.find(b"\xc4") > 300_000   # past the head the detector reads first
+    pages, report = load_pages(data, "late.csv")
+    assert pages["content"].iloc[-4:].tolist() == [row[2] for row in late]
+    assert report.encoding == "Windows-1251 (Cyrillic)"
+
+
+def test_detect_encoding_says_how_it_knows():
+    assert charsets.detect_encoding(b"\xef\xbb\xbfURL\r\n") == ("utf_8_sig", "byte-order mark")
+    assert charsets.detect_encoding("URL,Title\r\nhttps://a.com/,Café\r\n".encode()) == ("utf_8", "valid UTF-8")
+    assert charsets.detect_encoding("URL,Title\r\n".encode("utf-16-le")).encoding == "utf_16_le"
+    found = charsets.detect_encoding(csv_bytes(site_rows(TEXTS["ru"]), encoding="cp1251"))
+    assert found.encoding == "cp1251" and "charset-normalizer" in found.source and "Russian" in found.source
+
+
+def test_utf8_files_are_not_copied_whole_to_be_checked():
+    """Validation goes chunk by chunk: a file bigger than a chunk with a bad byte far in is still found."""
+    data = csv_bytes([[f"https://a.com/{i}", "é" * 20, "x" * 200] for i in range(3000)])
+    assert len(data) > 2 * charsets._CHUNK
+    assert charsets.detect_encoding(data) == ("utf_8", "valid UTF-8")
+    damaged = data[:-100] + b"\xff" + data[-99:]
+    assert charsets.detect_encoding(damaged).source == "UTF-8 with 1 damaged byte(s)"
+
+
+# --- URL normalisation ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw, expected", [
+    ("https://a.com/%7ehome/x", "https://a.com/~home/x"),
+    ("https://a.com/%7Ehome/x/", "https://a.com/~home/x"),
+    ("https://a.com/a%2fb%3a", "https://a.com/a%2Fb%3A"),
+    ("https://a.com/a/./b/../c", "https://a.com/a/c"),
+    ("https://a.com/../../x/", "https://a.com/x"),
+    ("https://Bücher.de/Straße", "https://xn--bcher-kva.de/Stra%C3%9Fe"),
+    ("https://a.com/caf%c3%a9", "https://a.com/caf%C3%A9"),
+    ("https://a.com/x/?b=2&a=%7e#top", "https://a.com/x?b=2&a=~"),
+    ("https://user:pw@A.com:443/%7e/", "https://a.com/~"),
+    ("https://a.com/a|b", "https://a.com/a%7Cb"),
+])
+def test_rfc3986_normalisation_with_the_trailing_slash_rule_on_top(raw, expected):
+    """Before: %7e/%7E, /a/./b/../c and IDN hosts were left as they came, so equal pages did not meet."""
+    assert normalize_url(raw) == expected
+    assert normalize_url(expected) == expected
+
+
+def test_equal_urls_written_differently_merge_into_one_page():
+    rows = [["https://a.com/%7eguide/./brew/../espresso", "A", "text a"],
+            ["https://a.com/~guide/espresso/", "B", "longer text b"],
+            ["https://bücher.de/a", "C", "text c"], ["https://xn--bcher-kva.de/a", "D", "text d"]]
+    pages, report = load_pages(csv_bytes(rows), "p.csv", site_hosts=["*"])
+    assert sorted(pages["url"]) == ["https://a.com/~guide/espresso", "https://xn--bcher-kva.de/a"]
+    assert len(report.duplicates_merged) == 2
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.from_regex(r"(HTTPS?|https?)://[A-Za-z]{1,6}\.(com|org)(:[0-9]{1,4})?(/[A-Za-z0-9._~!$&'()*+,;=:@-]{0,6})"
+                     r"{0,4}/{0,2}(\?[A-Za-z0-9=&/?;,:@]{0,8})?(#[a-z]{0,3})?", fullmatch=True))
+def test_the_fast_path_agrees_with_the_library(url):
+    """URLs with nothing for url-normalize to change skip it; forcing it must give the same form."""
+    fast = normalize_url(url)
+    original = urls._NEEDS_RFC3986
+    urls._NEEDS_RFC3986 = re.compile("")
+    try:
+        assert normalize_url(url) == fast
+    finally:
+        urls._NEEDS_RFC3986 = original
+
+
+# --- workbooks with several sheets ------------------------------------------------------------------------
+
+def two_sheet_workbook(path: Path, first_empty: bool = False) -> Path:
+    workbook = openpyxl.Workbook()
+    summary = workbook.active
+    summary.title = "Summary"
+    if not first_empty:
+        summary.append(["Crawl summary"])
+        summary.append(["Pages crawled", 3])
+    crawl = workbook.create_sheet("Internal HTML")
+    crawl.append(HEADERS)
+    for row in COFFEE:
+        crawl.append(row)
+    workbook.save(path)
+    return path
+
+
+def test_workbook_sheets_are_listed_and_a_chosen_one_is_read(tmp_path):
+    """Before: the first sheet's columns were offered for mapping with no word that other sheets exist."""
+    path = two_sheet_workbook(tmp_path / "crawl.xlsx")
+    assert sheet_names(path) == ["Summary", "Internal HTML"]
+    assert sheet_names(path.read_bytes(), "crawl.xlsx") == ["Summary", "Internal HTML"]
+    assert sheet_names(csv_bytes(COFFEE), "pages.csv") == []
+    table = read_table(path, None, "Internal HTML")
+    assert list(table.columns) == HEADERS and table.attrs["sheet"] == "Internal HTML"
+    pages, report = load_pages(path, sheet="Internal HTML")
+    assert pages["url"].tolist() == [row[0] for row in COFFEE]
+    assert not any("worksheet" in line for line in report.warnings)
+
+
+def test_a_first_sheet_without_headers_names_the_other_sheets(tmp_path):
+    path = two_sheet_workbook(tmp_path / "crawl.xlsx")
+    with pytest.raises(SiteDataError, match=r'crawl.xlsx: no URL column found in the worksheet "Summary" .*'
+                                            r'other worksheets are "Internal HTML": pick the one'):
+        load_pages(path)
+    with pytest.raises(SiteDataError, match=r'first.xlsx: the worksheet "Summary" is empty; .*"Internal HTML"'):
+        load_pages(two_sheet_workbook(tmp_path / "empty_first.xlsx", first_empty=True))
+    with pytest.raises(SiteDataError, match=r'has no worksheet "Links"; its worksheets are "Summary", "Internal'):
+        load_pages(path, sheet="Links")
+
+
+# --- hosts ------------------------------------------------------------------------------------------------
+
+HOSTS_ROWS = [["https://a.com/", "Home", "Welcome to the coffee shop and its brewing guide."],
+              ["https://a.com/brewing", "Brewing guide", "The brewing guide explains espresso."],
+              ["https://blog.a.com/espresso", "Espresso", "Espresso needs the brewing guide."]]
+
+
+def test_only_the_main_host_is_analysed_by_default():
+    """Before: "page URLs span 2 hosts", then links were suggested across the hosts anyway."""
+    site = load_site(csv_bytes(HOSTS_ROWS), pages_name="p.csv")
+    assert site.report.hosts == ["a.com"]
+    assert site.pages.set_index("url").loc["https://blog.a.com/espresso", "excluded_reason"] == \
+        "on another host (blog.a.com)"
+    assert any("only a.com is analysed: 1 page on another host is kept out" in line and
+               "--same-site a.com,blog.a.com" in line for line in site.report.warnings)
+
+
+def test_hosts_said_to_be_one_site_are_analysed_together():
+    site = load_site(csv_bytes(HOSTS_ROWS), pages_name="p.csv", site_hosts=["A.com", "https://blog.a.com/"])
+    assert site.report.hosts == ["a.com", "blog.a.com"] and site.pages["is_target"].all()
+    assert load_site(csv_bytes(HOSTS_ROWS), pages_name="p.csv", site_hosts=["*"]).pages["is_target"].all()
+    with pytest.raises(SiteDataError, match=r"p.csv: the hosts given as one site include b.com, but no page URL "
+                                            r"is on it; the pages are on a.com \(2 pages\), blog.a.com \(1 page\)"):
+        load_site(csv_bytes(HOSTS_ROWS), pages_name="p.csv", site_hosts=["a.com", "b.com"])
+
+
+# --- nothing to analyse -----------------------------------------------------------------------------------
+
+SF_NO_TEXT = ["Address", "Content Type", "Status Code", "Indexability", "Title 1", "H1-1", "Word Count"]
+
+
+def test_an_export_without_text_is_refused_with_what_to_do():
+    """Before: "wrote 0 suggestions for 0 pages", exit 0, no reason."""
+    data = csv_bytes([["https://a.com/", "text/html", "200", "Indexable", "Home", "Home", "120"],
+                      ["https://a.com/b", "text/html", "200", "Indexable", "B", "B", "80"]], SF_NO_TEXT)
+    site = load_site(data, pages_name="internal_html.csv")
+    with pytest.raises(NothingToAnalyse) as caught:
+        require_analysable(site)
+    message = str(caught.value)
+    assert message.startswith("internal_html.csv: no page can be analysed: the file has no body text column")
+    assert "export the body text with a custom extraction" in message.lower()
+    assert "cli.py fetch internal_html.csv" in message
+
+
+def test_a_crawl_of_errors_and_files_says_so():
+    rows = [["https://a.com/", "text/html", "404", "Non-Indexable", "", "", "0", "x"],
+            ["https://a.com/b", "text/html", "404", "Non-Indexable", "", "", "0", "x"],
+            ["https://a.com/c.pdf", "application/pdf", "200", "Indexable", "", "", "0", "x"]]
+    site = load_site(csv_bytes(rows, SF_NO_TEXT + ["Content"]), pages_name="p.csv")
+    with pytest.raises(NothingToAnalyse, match=r"p.csv: no page can be analysed: all 3 pages are kept out \(2 "
+                                               r"with status 404, 1 not HTML\)\. Pages that did not answer 200"):
+        require_analysable(site)
+
+
+def test_pages_that_could_be_analysed_but_have_empty_text():
+    rows = [["https://a.com/", "Home", ""], ["https://a.com/b", "B", " "]]
+    with pytest.raises(NothingToAnalyse, match=r'the 2 pages that could be have no body text \(the "Content" '
+                                               r"column is empty for all of them\)"):
+        require_analysable(load_site(csv_bytes(rows), pages_name="p.csv"))
+
+
+# --- the CLI: report printed, refusals clear --------------------------------------------------------------
+
+def run_cli(*args, jobs_dir):
+    return CliRunner().invoke(cli.cli, ["--jobs-dir", str(jobs_dir), *map(str, args)], catch_exceptions=False)
+
+
+def test_suggest_prints_the_import_report_with_dropped_rows(tmp_path):
+    rows = COFFEE + [["not a url", "Junk", "junk"], ["https://other.org/x", "X", "espresso brewing guide"]]
+    pages = tmp_path / "pages.csv"
+    pages.write_bytes(csv_bytes(rows))
+    result = run_cli("suggest", pages, "--out", tmp_path / "out.csv", jobs_dir=tmp_path / "jobs")
+    assert result.exit_code == 0, result.output
+    report = [line for line in result.stderr.splitlines() if line.startswith("import: ")]
+    assert report[0] == "import: pages.csv: 5 rows read, 4 pages kept (text in UTF-8)."
+    assert 'import:   pages.csv, row 5, column "Address": "not a url" is not a URL' in report
+    assert any("only a.com is analysed" in line for line in report)
+    assert "other.org" not in (tmp_path / "out.csv").read_text()
+    assert result.stdout.startswith("wrote ")
+
+
+def test_suggest_and_jobs_start_refuse_an_export_without_text(tmp_path):
+    pages = tmp_path / "internal_html.csv"
+    pages.write_bytes(csv_bytes([["https://a.com/", "text/html", "200", "Indexable", "Home", "Home", "9"]],
+                                SF_NO_TEXT))
+    out = tmp_path / "out.csv"
+    for args in (("suggest", pages, "--out", out), ("jobs", "start", pages)):
+        result = run_cli(*args, jobs_dir=tmp_path / "jobs")
+        assert result.exit_code == 1
+        assert result.stderr.startswith("import: internal_html.csv: 1 row read, 1 page kept")
+        errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+        assert errors == [line for line in errors if "no page can be analysed" in line and "cli.py fetch" in line]
+        assert len(errors) == 1 and "Traceback" not in result.output and result.stdout == ""
+    assert not out.exists()
+    assert JobManager(tmp_path / "jobs", autostart=False).list_jobs() == []
+
+
+def test_same_site_and_sheet_options_reach_the_job(tmp_path):
+    book = two_sheet_workbook(tmp_path / "crawl.xlsx")
+    result = run_cli("jobs", "start", book, "--sheet", "Internal HTML", "--same-site", "all",
+                     jobs_dir=tmp_path / "jobs")
+    assert result.exit_code == 0, result.output
+    meta = JobManager(tmp_path / "jobs", autostart=False).get(result.stdout.strip())
+    assert meta["config"]["sheet"] == "Internal HTML" and meta["config"]["site_hosts"] == ["*"]
+    result = run_cli("jobs", "start", book, jobs_dir=tmp_path / "jobs")
+    assert result.exit_code == 1 and 'other worksheets are "Internal HTML"' in result.stderr
+
+
+def test_a_real_process_names_the_damaged_gzip_and_exits_1(tmp_path):
+    data = gzip.compress(csv_bytes(COFFEE * 50))
+    damaged = tmp_path / "pages.csv.gz"
+    damaged.write_bytes(data[:30] + bytes(b ^ 0x55 for b in data[30:60]) + data[60:])
+    env = {**os.environ, "INLINK_JOBS_DIR": str(tmp_path / "jobs")}
+    done = subprocess.run([sys.executable, str(REPO / "cli.py"), "suggest", str(damaged), "--out",
+                           str(tmp_path / "out.csv")], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: pages.csv.gz: the gzip data is damaged (")
+    assert done.stderr.count("error:") == 1 and "Traceback" not in done.stderr
+
+
+def test_a_job_reads_the_chosen_sheet_and_links_across_hosts_said_to_be_one_site(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Summary"
+    crawl = workbook.create_sheet("Crawl")
+    crawl.append(HEADERS)
+    for row in HOSTS_ROWS:
+        crawl.append(row)
+    book = tmp_path / "crawl.xlsx"
+    workbook.save(book)
+    from inlink.tasks import analysis as link_task
+
+    manager = JobManager(tmp_path / "jobs", heartbeat_interval=0.2)
+    manager.start()
+    try:
+        results = {}
+        for hosts in (None, ["*"]):
+            job = link_task.start_analysis(manager, book.read_bytes(), pages_name="crawl.xlsx", sheet="Crawl",
+                                           site_hosts=hosts)
+            meta = manager.wait(job, timeout=60)
+            assert meta["status"] == "completed", meta["error"]
+            assert meta["summary"]["import"]["hosts"] == (["a.com", "blog.a.com"] if hosts else ["a.com"])
+            results[bool(hosts)] = set(manager.results_frame(job)["Destination"]) | \
+                set(manager.results_frame(job)["Source"])
+    finally:
+        manager.shutdown(timeout=5)
+    assert "https://blog.a.com/espresso" not in results[False]
+    assert "https://blog.a.com/espresso" in results[True]
+
+
+def test_dropped_link_rows_are_printed_with_the_links_file_name(tmp_path):
+    pages, links = tmp_path / "pages.csv", tmp_path / "inlinks.csv"
+    pages.write_bytes(csv_bytes(COFFEE))
+    links.write_bytes(csv_bytes([["https://a.com/", "https://a.com/brewing", "brewing guide"],
+                                 ["junk", "https://a.com/brewing", "x"],
+                                 ["https://a.com/", "https://a.com/espresso", "espre\x00sso"]],
+                                ["Source", "Destination", "Anchor"]))
+    result = run_cli("suggest", pages, "--links", links, "--out", tmp_path / "o.csv", jobs_dir=tmp_path / "jobs")
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert 'import:   inlinks.csv, row 3, column "Source": "junk" is not a URL' in lines
+    assert 'import:   inlinks.csv, row 4, column "Anchor": holds a NUL byte, which text never has (binary data or ' \
+           'a damaged export)' in lines
