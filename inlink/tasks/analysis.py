@@ -230,7 +230,7 @@ def _restored_or_built(ctx: TaskContext, name: str, build: Callable[[], object])
     try:
         saved_state.remove_leftovers(ctx.state_dir)
         saved_state.save(path, built, key)
-    except OSError as exc:   # StorageError is an OSError
+    except OSError as exc:
         ctx.log(f"Could not save the {name} for a faster resume ({exc}); the job goes on.")
     return built
 

@@ -89,7 +89,7 @@ def load(path: Path, key: str) -> tuple[object | None, str | None]:
         return None, problem
     try:
         return pickle.loads(payload), None
-    except Exception as exc:  # noqa: BLE001  (any unpickling failure means: rebuild) e.g. a class renamed in a file outside the fingerprint, a library quirk
+    except Exception as exc:  # any unpickling failure means: rebuild; e.g. a class renamed in a file outside the fingerprint, a library quirk
         return None, f"cannot be unpickled ({type(exc).__name__}: {exc})"
 
 
