@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 import signal
 import subprocess
@@ -140,6 +141,19 @@ def test_state_built_for_other_options_or_inputs_is_not_used(job_folder, builds)
     (job_folder / "links.csv").write_bytes(SAMPLE_LINKS.read_bytes().replace(b"\n", b"\r\n"))
     prepared(job_folder, job_config(max_per_page=2))
     assert len(builds) == 3
+
+
+def test_state_that_cannot_be_saved_costs_only_the_next_resume(job_folder, builds, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise pickle.PicklingError("cannot pickle a lock")
+
+    log: list[str] = []
+    with monkeypatch.context() as patch:
+        patch.setattr(saved_state.pickle, "dumps", refuse)
+        expected = all_rows(prepared(job_folder, log=log))
+    assert any("Could not save the index" in line and "goes on" in line for line in log), log
+    again = prepared(job_folder)
+    assert len(builds) == 2 and all_rows(again) == expected
 
 
 def test_the_code_fingerprint_follows_the_sources(tmp_path, monkeypatch):

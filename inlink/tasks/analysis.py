@@ -230,8 +230,8 @@ def _restored_or_built(ctx: TaskContext, name: str, build: Callable[[], object])
     try:
         saved_state.remove_leftovers(ctx.state_dir)
         saved_state.save(path, built, key)
-    except OSError as exc:
-        ctx.log(f"Could not save the {name} for a faster resume ({exc}); the job goes on.")
+    except saved_state.SAVE_ERRORS as exc:   # a full disk, or an object the engine made unpicklable
+        ctx.log(f"Could not save the {name} for a faster resume ({type(exc).__name__}: {exc}); the job goes on.")
     return built
 
 

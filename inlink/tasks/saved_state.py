@@ -31,6 +31,8 @@ SUFFIX = ".state"
 _SOURCE_PACKAGES = ("inlink.site", "inlink.links", "inlink.tasks")
 #: Libraries whose objects are pickled or whose results are saved (TF-IDF vocabularies, sparse matrices, frames).
 _LIBRARIES = ("numpy", "pandas", "scipy", "scikit-learn")
+#: What a failed save may raise: the disk refused, or the object holds something pickle cannot store.
+SAVE_ERRORS = (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError)
 
 
 @lru_cache(maxsize=1)
