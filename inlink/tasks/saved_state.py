@@ -30,7 +30,7 @@ SUFFIX = ".state"
 #: Packages whose sources shape what is saved: a change to any of their files invalidates every saved state.
 _SOURCE_PACKAGES = ("inlink.site", "inlink.links", "inlink.tasks")
 #: Libraries whose objects are pickled or whose results are saved (TF-IDF vocabularies, sparse matrices, frames).
-_LIBRARIES = ("numpy", "pandas", "scipy", "scikit-learn")
+_LIBRARIES = ("numpy", "pandas", "pyarrow", "scipy", "scikit-learn")
 #: What a failed save may raise: the disk refused, or the object holds something pickle cannot store.
 SAVE_ERRORS = (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError)
 
@@ -53,8 +53,8 @@ def code_fingerprint() -> str:
             digest.update(f"{library} missing\n".encode())
     for package in _SOURCE_PACKAGES:
         folder = Path(import_module(package).__file__).parent
-        for source in sorted(folder.glob("*.py")):
-            digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
+        for source in sorted(folder.rglob("*.py")):
+            digest.update(str(source.relative_to(folder)).encode() + b"\0" + source.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
