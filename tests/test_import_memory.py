@@ -64,3 +64,17 @@ def test_a_gzip_body_is_unpacked_up_to_the_limit_only():
         assert len(tables._read_at_most(stream, 3_000_001)) == 3_000_001
     with gzip.GzipFile(fileobj=io.BytesIO(packed)) as stream:
         assert tables._read_at_most(stream, 10_000_000) == b"x" * 5_000_000
+
+
+def test_without_pyarrow_the_text_path_reads_the_file(monkeypatch, text_path):
+    data = (ROOT / "sample_data" / "pages.csv").read_bytes()
+    real = pd.read_csv
+
+    def no_pyarrow(*args, **kwargs):
+        if kwargs.get("engine") == "pyarrow":
+            raise ImportError("pyarrow is not installed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tables.pd, "read_csv", no_pyarrow)
+    assert tables._read_plain_utf8(data, "pages.csv") is None
+    pd.testing.assert_frame_equal(tables.read_table(data, "pages.csv"), text_path(data, "pages.csv"))
