@@ -95,19 +95,40 @@ def load(path: Path, key: str) -> tuple[object | None, str | None]:
         return None, f"cannot be unpickled ({type(exc).__name__}: {exc})"
 
 
+def looks_current(path: Path, key: str) -> bool:
+    """Whether `path` holds a state for `key` written by this code, from its header alone (the checksum is
+    checked when it is loaded): lets a caller skip work the saved state makes unnecessary."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(len(MAGIC) + 4096)
+    except OSError:
+        return False
+    header = _header(head)
+    return header is not None and header.get("format") == FORMAT_VERSION \
+        and header.get("code") == code_fingerprint() and header.get("key") == key
+
+
+def _header(data: bytes) -> dict | None:
+    """The JSON header after the magic line, or None when there is none."""
+    if not data.startswith(MAGIC):
+        return None
+    end = data.find(b"\n", len(MAGIC))
+    try:
+        header = json.loads(data[len(MAGIC):end]) if end > 0 else None
+    except ValueError:
+        return None
+    return header if isinstance(header, dict) else None
+
+
 def _check(data: bytes, key: str) -> tuple[str | None, memoryview]:
     """(why the file cannot be used or None, the payload)."""
     view = memoryview(data)
     if not data.startswith(MAGIC):
         return "is not a saved-state file", view
-    end = data.find(b"\n", len(MAGIC))
-    try:
-        header = json.loads(data[len(MAGIC):end]) if end > 0 else None
-    except ValueError:
-        header = None
-    if not isinstance(header, dict):
+    header = _header(data)
+    if header is None:
         return "has a damaged header", view
-    payload = view[end + 1:]
+    payload = view[data.index(b"\n", len(MAGIC)) + 1:]
     if header.get("format") != FORMAT_VERSION:
         return f"has format {header.get('format')!r}, not {FORMAT_VERSION}", payload
     if header.get("code") != code_fingerprint():
