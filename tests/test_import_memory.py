@@ -15,14 +15,14 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT.parent / "shared/corpora/python-docs-3.11/pages.csv.gz"
 
 
-def text_path(data: bytes, name: str) -> pd.DataFrame:
-    """What the reader gives when the low-memory read is not taken."""
-    original = tables._read_plain_utf8
-    tables._read_plain_utf8 = lambda data, name: None
-    try:
-        return tables.read_table(data, name)
-    finally:
-        tables._read_plain_utf8 = original
+@pytest.fixture
+def text_path(monkeypatch):
+    """read_table as it reads when the low-memory read is not taken."""
+    def read(data: bytes, name: str) -> pd.DataFrame:
+        with monkeypatch.context() as patch:
+            patch.setattr(tables, "_read_plain_utf8", lambda data, name: None)
+            return tables.read_table(data, name)
+    return read
 
 
 @pytest.mark.parametrize("data", [
@@ -31,7 +31,7 @@ def text_path(data: bytes, name: str) -> pd.DataFrame:
     "\ufeffAddress;Title 1;;Title 1\r\nhttps://a.example/x;\"caf\u00e9\";e;\"two\nlines\"\r\n"
     "https://a.example/y;0012;;NaN\r\n".encode(),
 ], ids=["sample pages", "sample links", "BOM, semicolons, CRLF, odd headers"])
-def test_the_low_memory_read_gives_the_frame_of_the_text_path(data):
+def test_the_low_memory_read_gives_the_frame_of_the_text_path(data, text_path):
     fast = tables._read_plain_utf8(data, "crawl.csv")
     assert fast is not None
     fast_frame, slow_frame = tables.read_table(data, "crawl.csv"), text_path(data, "crawl.csv")
@@ -40,7 +40,7 @@ def test_the_low_memory_read_gives_the_frame_of_the_text_path(data):
 
 
 @pytest.mark.skipif(not DOCS.exists(), reason="docs corpus not available")
-def test_the_docs_corpus_reads_the_same_either_way():
+def test_the_docs_corpus_reads_the_same_either_way(text_path):
     data = DOCS.read_bytes()
     assert tables._read_plain_utf8(gzip.decompress(data), "pages.csv") is not None
     pd.testing.assert_frame_equal(tables.read_table(data, "pages.csv.gz"), text_path(data, "pages.csv.gz"))
@@ -64,3 +64,17 @@ def test_a_gzip_body_is_unpacked_up_to_the_limit_only():
         assert len(tables._read_at_most(stream, 3_000_001)) == 3_000_001
     with gzip.GzipFile(fileobj=io.BytesIO(packed)) as stream:
         assert tables._read_at_most(stream, 10_000_000) == b"x" * 5_000_000
+
+
+def test_without_pyarrow_the_text_path_reads_the_file(monkeypatch, text_path):
+    data = (ROOT / "sample_data" / "pages.csv").read_bytes()
+    real = pd.read_csv
+
+    def no_pyarrow(*args, **kwargs):
+        if kwargs.get("engine") == "pyarrow":
+            raise ImportError("pyarrow is not installed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tables.pd, "read_csv", no_pyarrow)
+    assert tables._read_plain_utf8(data, "pages.csv") is None
+    pd.testing.assert_frame_equal(tables.read_table(data, "pages.csv"), text_path(data, "pages.csv"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 import signal
 import subprocess
@@ -81,9 +82,11 @@ def test_a_second_run_restores_the_site_and_index_instead_of_building_them(job_f
     second = prepared(job_folder, log=log)
     assert len(builds) == 1                      # the index was restored, not built again
     assert any("Restored the index" in line for line in log)
-    pd.testing.assert_frame_equal(second.state["site"].pages, first.state["site"].pages)
-    assert second.state["site"].report == first.state["site"].report
+    assert "site" not in second.state            # not even read: only the final summary needs it
     assert all_rows(second) == all_rows(first)
+    task = link_task.LinkAnalysisTask()
+    assert task.finish(second) == task.finish(first)
+    pd.testing.assert_frame_equal(second.state["site"].pages, first.state["site"].pages)
 
 
 def _flip_a_byte(path: Path) -> None:
@@ -140,6 +143,19 @@ def test_state_built_for_other_options_or_inputs_is_not_used(job_folder, builds)
     (job_folder / "links.csv").write_bytes(SAMPLE_LINKS.read_bytes().replace(b"\n", b"\r\n"))
     prepared(job_folder, job_config(max_per_page=2))
     assert len(builds) == 3
+
+
+def test_state_that_cannot_be_saved_costs_only_the_next_resume(job_folder, builds, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise pickle.PicklingError("cannot pickle a lock")
+
+    log: list[str] = []
+    with monkeypatch.context() as patch:
+        patch.setattr(saved_state.pickle, "dumps", refuse)
+        expected = all_rows(prepared(job_folder, log=log))
+    assert any("Could not save the index" in line and "goes on" in line for line in log), log
+    again = prepared(job_folder)
+    assert len(builds) == 2 and all_rows(again) == expected
 
 
 def test_the_code_fingerprint_follows_the_sources(tmp_path, monkeypatch):
@@ -265,7 +281,8 @@ def test_a_resuming_job_shows_its_pages_done_while_it_prepares(manager, monkeypa
     manager.resume(job)
     assert gate.reached.wait(30)
     try:
-        preparing = wait_for(lambda: (m := manager.get(job))["current_step"] == "load" and m, what="a flush")
+        preparing = wait_for(lambda: (m := manager.get(job))["current_step"] in ("load", "index") and m,
+                             what="a flush")
         assert preparing["status"] == JobStatus.RUNNING
         assert preparing["progress"]["items_done"] == paused["items_done"] > 0
         assert preparing["progress"]["total_items"] == paused["total_items"]

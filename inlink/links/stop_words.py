@@ -24,4 +24,4 @@ three through throughout thru thus to together too top toward towards twelve twe
 us very via was we well were what whatever when whence whenever where whereafter whereas whereby wherein
 whereupon wherever whether which while whither who whoever whole whom whose why will with within without would
 yet you your yours yourself yourselves
-""".split())  # noqa: SIM905  (a block of words reads better than 318 quoted strings)
+""".split())

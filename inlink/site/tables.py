@@ -264,6 +264,8 @@ def _read_plain_utf8(data: bytes, name: str) -> pd.DataFrame | None:
         frame = pd.read_csv(io.BytesIO(data), sep=delimiter, dtype=str, keep_default_na=False, engine="pyarrow")
     except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):   # bad UTF-8, a row of another width
         return None
+    except ImportError:   # pyarrow missing (it is in requirements.txt): the text path still reads the file
+        return None
     notes = [] if delimiter == "," else [
         f"{name} uses {'tab' if delimiter == chr(9) else repr(delimiter)} as column separator"]
     frame.attrs.update(bad_rows=[], notes=notes, header_row=1, encoding="UTF-8")

@@ -178,10 +178,11 @@ class LinkAnalysisTask(Task):
 
     def prepare(self, ctx: TaskContext, step: str) -> None:
         if step == "load":
-            ctx.state["site"] = _restored_or_built(ctx, "site", lambda: _load_job_site(ctx))
+            if not saved_state.looks_current(_state_path(ctx, "index"), _state_key(ctx)):
+                _site(ctx)   # the index will be built from it; a resume with a saved index needs it only at the end
         elif step == "index":
             options = ctx.config["options"]
-            index = _restored_or_built(ctx, "index", lambda: analyzer.build_index(ctx.state["site"],
+            index = _restored_or_built(ctx, "index", lambda: analyzer.build_index(_site(ctx),
                                                                                   analysis_config(options)))
             page_analyzer = page_analyzer_for(index, options, ctx.secrets.get(SECRET_KEY),
                                               spent_usd=_spent_so_far(ctx))
@@ -208,7 +209,18 @@ class LinkAnalysisTask(Task):
         ones that gave no rows before the pause), so every item counts as analysed."""
         summary = analyzer.summarize(ctx.state["pages"].index, ctx.results_so_far())
         return {**summary, "pages_analysed": len(self.items(ctx)),
-                "import": ctx.state["site"].report.as_dict(max_items=200)}
+                "import": _site(ctx).report.as_dict(max_items=200)}
+
+
+def _site(ctx: TaskContext) -> site_import.SiteData:
+    """The parsed site, restored or built once per run when first needed."""
+    if "site" not in ctx.state:
+        ctx.state["site"] = _restored_or_built(ctx, "site", lambda: _load_job_site(ctx))
+    return ctx.state["site"]
+
+
+def _state_path(ctx: TaskContext, name: str) -> Path:
+    return ctx.state_dir / f"{name}{saved_state.SUFFIX}"
 
 
 def _restored_or_built(ctx: TaskContext, name: str, build: Callable[[], object]) -> object:
@@ -218,7 +230,7 @@ def _restored_or_built(ctx: TaskContext, name: str, build: Callable[[], object])
     so a restored object equals a freshly built one. A save the disk refuses only costs the next resume a
     rebuild: the job goes on.
     """
-    path = ctx.state_dir / f"{name}{saved_state.SUFFIX}"
+    path = _state_path(ctx, name)
     key = _state_key(ctx)
     restored, problem = saved_state.load(path, key)
     if problem is None:
@@ -230,8 +242,8 @@ def _restored_or_built(ctx: TaskContext, name: str, build: Callable[[], object])
     try:
         saved_state.remove_leftovers(ctx.state_dir)
         saved_state.save(path, built, key)
-    except OSError as exc:   # StorageError is an OSError
-        ctx.log(f"Could not save the {name} for a faster resume ({exc}); the job goes on.")
+    except saved_state.SAVE_ERRORS as exc:   # a full disk, or an object the engine made unpicklable
+        ctx.log(f"Could not save the {name} for a faster resume ({type(exc).__name__}: {exc}); the job goes on.")
     return built
 
 

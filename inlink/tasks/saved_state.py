@@ -30,7 +30,9 @@ SUFFIX = ".state"
 #: Packages whose sources shape what is saved: a change to any of their files invalidates every saved state.
 _SOURCE_PACKAGES = ("inlink.site", "inlink.links", "inlink.tasks")
 #: Libraries whose objects are pickled or whose results are saved (TF-IDF vocabularies, sparse matrices, frames).
-_LIBRARIES = ("numpy", "pandas", "scipy", "scikit-learn")
+_LIBRARIES = ("numpy", "pandas", "pyarrow", "scipy", "scikit-learn")
+#: What a failed save may raise: the disk refused, or the object holds something pickle cannot store.
+SAVE_ERRORS = (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError)
 
 
 @lru_cache(maxsize=1)
@@ -51,8 +53,8 @@ def code_fingerprint() -> str:
             digest.update(f"{library} missing\n".encode())
     for package in _SOURCE_PACKAGES:
         folder = Path(import_module(package).__file__).parent
-        for source in sorted(folder.glob("*.py")):
-            digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
+        for source in sorted(folder.rglob("*.py")):
+            digest.update(str(source.relative_to(folder)).encode() + b"\0" + source.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -89,8 +91,33 @@ def load(path: Path, key: str) -> tuple[object | None, str | None]:
         return None, problem
     try:
         return pickle.loads(payload), None
-    except Exception as exc:  # noqa: BLE001  (any unpickling failure means: rebuild) e.g. a class renamed in a file outside the fingerprint, a library quirk
+    except Exception as exc:  # any unpickling failure means: rebuild; e.g. a class renamed in a file outside the fingerprint, a library quirk
         return None, f"cannot be unpickled ({type(exc).__name__}: {exc})"
+
+
+def looks_current(path: Path, key: str) -> bool:
+    """Whether `path` holds a state for `key` written by this code, from its header alone (the checksum is
+    checked when it is loaded): lets a caller skip work the saved state makes unnecessary."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(len(MAGIC) + 4096)
+    except OSError:
+        return False
+    header = _header(head)
+    return header is not None and header.get("format") == FORMAT_VERSION \
+        and header.get("code") == code_fingerprint() and header.get("key") == key
+
+
+def _header(data: bytes) -> dict | None:
+    """The JSON header after the magic line, or None when there is none."""
+    if not data.startswith(MAGIC):
+        return None
+    end = data.find(b"\n", len(MAGIC))
+    try:
+        header = json.loads(data[len(MAGIC):end]) if end > 0 else None
+    except ValueError:
+        return None
+    return header if isinstance(header, dict) else None
 
 
 def _check(data: bytes, key: str) -> tuple[str | None, memoryview]:
@@ -98,14 +125,10 @@ def _check(data: bytes, key: str) -> tuple[str | None, memoryview]:
     view = memoryview(data)
     if not data.startswith(MAGIC):
         return "is not a saved-state file", view
-    end = data.find(b"\n", len(MAGIC))
-    try:
-        header = json.loads(data[len(MAGIC):end]) if end > 0 else None
-    except ValueError:
-        header = None
-    if not isinstance(header, dict):
+    header = _header(data)
+    if header is None:
         return "has a damaged header", view
-    payload = view[end + 1:]
+    payload = view[data.index(b"\n", len(MAGIC)) + 1:]
     if header.get("format") != FORMAT_VERSION:
         return f"has format {header.get('format')!r}, not {FORMAT_VERSION}", payload
     if header.get("code") != code_fingerprint():
