@@ -142,3 +142,52 @@ def inbound_anchor_texts(links: Iterable[tuple[int, int, str]], min_share: float
             if by_target[destination] / total >= min_share:
                 per_target[destination][anchor] += count
     return per_target
+
+
+@dataclass
+class AnchorDictionary:
+    """The site's own anchor dictionary, from the existing links: phrase -> targets with counts.
+
+    Why: the phrases a site already links, and where it links them, are the strongest evidence for a new
+    link (Gerlach et al., CIKM 2021); with the number of pages that mention a phrase (the phrase index's
+    document frequency) they give its link probability, so a common word the site never links is no anchor.
+    Keys are lowercased token tuples, as in PhraseIndex.
+    """
+    targets: dict[tuple[str, ...], Counter] = field(default_factory=dict)   # phrase -> target -> linking pages
+    sources: dict[tuple[str, ...], int] = field(default_factory=dict)       # phrase -> pages that link it
+    links: int = 0                                                          # existing links read
+
+    @classmethod
+    def from_links(cls, links: Iterable[tuple[int, int, str]]) -> "AnchorDictionary":
+        """Count each (phrase, target) once per source page, and each phrase's linking pages."""
+        pairs: set[tuple[tuple[str, ...], int, int]] = set()
+        for source, destination, anchor in links:
+            key = tuple(t.lower() for t in tokens(anchor or ""))
+            if key:
+                pairs.add((key, source, destination))
+        result = cls(links=len(pairs))
+        linking: dict[tuple[str, ...], set] = defaultdict(set)
+        for key, source, destination in pairs:
+            result.targets.setdefault(key, Counter())[destination] += 1
+            linking[key].add(source)
+        result.sources = {key: len(pages) for key, pages in linking.items()}
+        return result
+
+    @property
+    def known(self) -> bool:
+        """Whether the site gave enough links for absence to mean something (a few links say little)."""
+        return self.links >= 20
+
+    def links_to(self, key: tuple[str, ...], target: int) -> int:
+        """How many pages already link this phrase to this target."""
+        return self.targets.get(key, {}).get(target, 0)
+
+    def target_share(self, key: tuple[str, ...], target: int) -> float:
+        """Share of the phrase's existing links that go to this target (0 when the site never links it)."""
+        counts = self.targets.get(key)
+        return counts.get(target, 0) / sum(counts.values()) if counts else 0.0
+
+    def link_probability(self, key: tuple[str, ...], pages_mentioning: int) -> float:
+        """Pages that link the phrase / pages that mention it (capped at 1)."""
+        linked = self.sources.get(key, 0)
+        return linked / max(linked, pages_mentioning, 1)

@@ -12,9 +12,10 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from inlink.links.anchors import PhraseIndex, inbound_anchor_texts
+from inlink.links.anchors import AnchorDictionary, PhraseIndex, inbound_anchor_texts
 from inlink.links.similarity import TfidfModel, build_tfidf, kth_weights, owned_terms, page_document, prune_rows, top_k_similar
-from inlink.links.text import clean_title, detect_site_affixes, lowered_tokens, title_head
+from inlink.links.confidence import DEFAULT_MIN_CONFIDENCE, HIGH_CONFIDENCE, MEDIUM_CONFIDENCE
+from inlink.links.text import clean_title, detect_site_affixes, is_thin_page, lowered_tokens, title_head
 
 NEIGHBOURS = 30            # TF-IDF neighbours kept per page (candidates without a title mention come from here)
 # Finding TF-IDF neighbours: exact on small sites; on large ones each page keeps only its heaviest terms, so the
@@ -33,6 +34,9 @@ class AnalysisConfig:
     exclude_patterns: tuple[str, ...] = ()   # glob or substring patterns on URLs (sources and targets)
     candidates_per_page: int = 20
     min_score: float = 0.0
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE   # the floor: no row below it (so max_per_page is a maximum)
+    high_confidence: float = HIGH_CONFIDENCE         # tier cut-offs
+    medium_confidence: float = MEDIUM_CONFIDENCE
 
 
 @dataclass
@@ -57,6 +61,8 @@ class LinkIndex:
     url_pos: dict = field(default_factory=dict)
     new_inbound: np.ndarray | None = None
     analysed: set = field(default_factory=set)
+    dictionary: AnchorDictionary = field(default_factory=AnchorDictionary)   # the site's own anchors
+    thin: np.ndarray | None = None          # per page: near-empty, stub or "moved" page
 
 
 # ---------------------------------------------------------------- building the index
@@ -150,13 +156,15 @@ def build_index(site, config: AnalysisConfig) -> LinkIndex:
         if (source, destination) not in existing:
             existing.add((source, destination))
             inbound_before[destination] += 1
+    dictionary = AnchorDictionary.from_links(link_rows)
     return LinkIndex(config=config, urls=urls, texts=texts, is_target=is_target, is_source=is_source,
                      model=model, neighbours=neighbours, neighbour_sims=sims, phrases=phrases,
                      phrase_df=_phrase_document_frequency(phrases, texts, is_source), existing=existing,
                      inbound_before=inbound_before, url_pos=url_pos, titles=cleaned, h1s=h1s,
                      shareable_terms=(model.df < len(urls)) & (model.df <= max(2, SHARED_MAX_DF * len(urls))),
                      characteristic_bar=kth_weights(model.matrix, CHARACTERISTIC_TERMS),
-                     new_inbound=np.zeros(len(urls), dtype=np.int32))
+                     new_inbound=np.zeros(len(urls), dtype=np.int32), dictionary=dictionary,
+                     thin=np.array([is_thin_page(t, c) for t, c in zip(cleaned, texts)], dtype=bool))
 
 
 def _known_links(links: pd.DataFrame | None, url_pos: dict) -> list[tuple[int, int, str]]:

@@ -41,6 +41,8 @@ class Option:
                              # "built-in functions")
     strength: float = 0.0
     phrase: int = -1         # id in the site's phrase index (-1 for a shared term, which names one target)
+    specificity: float = 0.0
+    ambiguity: float = 0.0
 
 
 @dataclass
@@ -50,6 +52,7 @@ class Ranked:
     score: float
     similarity: float
     options: list[Option]
+    title_similarity: float = 0.0
 
 
 def linkable(index: LinkIndex, source: int, target: int) -> bool:
@@ -67,7 +70,8 @@ def _option_strength(pages: int, option: Option, ambiguity: float) -> float:
     """Log-odds that a phrase names its target: kind of evidence, specificity, length, ambiguity."""
     length = math.log(len(" ".join(option.key)))
     kind = KIND_LOGIT[option.kind] if option.exact or option.kind in ("key", "shared") else INEXACT_LOGIT
-    return (kind + WEIGHTS["specificity"] * _specificity(pages, option.df) + WEIGHTS["length"] * length
+    option.specificity, option.ambiguity = _specificity(pages, option.df), ambiguity
+    return (kind + WEIGHTS["specificity"] * option.specificity + WEIGHTS["length"] * length
             - WEIGHTS["ambiguity"] * ambiguity)
 
 
@@ -172,7 +176,7 @@ def rank_targets(index: LinkIndex, source: int) -> tuple[list[Ranked], list[str]
                                                _ambiguity(index, source, option, float(similarity), source_row, totals))
         found.sort(key=lambda o: (-o.strength, o.key, not o.exact))
         score = _link_score(float(similarity), float(title_similarity), found)
-        ranked.append(Ranked(target, round(min(1.0, score), 4), float(similarity), found))
+        ranked.append(Ranked(target, round(min(1.0, score), 4), float(similarity), found, float(title_similarity)))
     ranked.sort(key=lambda r: (-r.score, r.target))
     return ranked, words, starts, ends
 

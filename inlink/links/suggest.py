@@ -15,13 +15,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from inlink.links.anchors import KIND_LABEL
+from inlink.links.confidence import confidence, tier
+from inlink.links.evidence import features, reason
 from inlink.links.index import AnalysisConfig, LinkIndex, build_index  # noqa: F401  (public API, see docs/architecture.md)
-from inlink.links.ranking import pick_occurrence, rank_targets, widen_single_word
+from inlink.links.ranking import Option, Ranked, pick_occurrence, rank_targets, widen_single_word
+from inlink.links.similarity import spread_row
 from inlink.links.text import context_around, is_acceptable_anchor, names_target, starts_sentence
 
-RESULT_COLUMNS = ("Source", "Destination", "Anchor", "Context", "Score", "Reason", "Engine")
+RESULT_COLUMNS = ("Source", "Destination", "Anchor", "Context", "Score", "Confidence", "Tier", "Reason", "Engine")
 ENGINE = "offline"
+RANKED_WEIGHED = 60        # targets per page weighed for confidence (the score's best; the rest never make it)
 
 
 @dataclass
@@ -31,6 +34,18 @@ class Candidate:
     context: str
     score: float
     reason: str
+    confidence: float = 0.0
+    tier: str = "low"
+
+
+@dataclass
+class Choice:
+    """One target with the anchor option and occurrence chosen for it, and its confidence."""
+    item: Ranked
+    option: Option
+    span: tuple[int, int]
+    confidence: float
+    features: dict
 
 
 # ---------------------------------------------------------------- one page
@@ -40,36 +55,78 @@ def source_pages(index: LinkIndex) -> list[str]:
     return [index.urls[i] for i in np.flatnonzero(index.is_source)]
 
 
-def _overlap_word(similarity: float) -> str:
-    if similarity >= 0.35:
-        return "strongly"
-    return "moderately" if similarity >= 0.15 else "slightly"
+def _first_usable(index: LinkIndex, item: Ranked, text: str, words, starts, ends,
+                  taken: list[tuple[int, int]]) -> tuple[Option, tuple[int, int]] | None:
+    """The best anchor option of a target with a free occurrence that names the target well enough."""
+    for option in item.options:
+        span = pick_occurrence(text, option, starts, ends, taken)
+        if span and option.kind in ("shared", "key"):
+            span = widen_single_word(index, text, item.target, span, starts, ends, words, taken)
+        if span and _says_enough(index, item.target, option, text, span):
+            return option, span
+    return None
 
 
-def _reason(anchor: str, kind: str, similarity: float) -> str:
-    """A plain sentence a user can check: what the page says and how close the two pages are."""
-    evidence = f'The page mentions "{anchor}", {KIND_LABEL[kind]}' if anchor else "No phrase of the target " \
-        "was found in the page"
-    return f"{evidence}; topics overlap {_overlap_word(similarity)} (similarity {similarity:.2f})."
+def _weigh(index: LinkIndex, item: Ranked, option: Option, span: tuple[int, int]) -> Choice:
+    found = features(index, item, option)
+    return Choice(item, option, span, confidence(found), found)
+
+
+def page_choices(index: LinkIndex, source: int, floor: float | None = None,
+                 limit: int | None = None) -> tuple[list[Choice], np.ndarray]:
+    """The page's suggestions, most confident first: at most `limit`, none below `floor`, anchors never
+    overlapping, one anchor text and one link per target. Also returns the page's spread TF-IDF row."""
+    config = index.config
+    floor = config.min_confidence if floor is None else floor
+    limit = config.max_per_page if limit is None else limit
+    ranked, words, starts, ends = rank_targets(index, source)
+    text = index.texts[source]
+    weighed = []
+    for item in ranked[:RANKED_WEIGHED]:
+        if item.score < config.min_score:
+            continue
+        usable = _first_usable(index, item, text, words, starts, ends, [])
+        if usable:
+            weighed.append(_weigh(index, item, *usable))
+    weighed.sort(key=lambda c: (-c.confidence, -c.item.score, c.item.target))
+    chosen, taken, used_anchors = [], [], set()
+    for choice in weighed:
+        if len(chosen) >= limit or choice.confidence < floor:
+            break
+        if not _under_inbound_cap(index, choice.item.target):
+            continue
+        usable = _first_usable(index, choice.item, text, words, starts, ends, taken)
+        if usable is None:
+            continue
+        if usable != (choice.option, choice.span):
+            choice = _weigh(index, choice.item, *usable)
+        anchor = text[choice.span[0]:choice.span[1]].lower()
+        if choice.confidence < floor or anchor in used_anchors:
+            continue
+        taken.append(choice.span)
+        used_anchors.add(anchor)
+        chosen.append(choice)
+    return chosen, spread_row(index.model.matrix, source)
+
+
+def _row(index: LinkIndex, source: int, choice: Choice, source_row: np.ndarray) -> dict:
+    text, config = index.texts[source], index.config
+    level = tier(choice.confidence, config.high_confidence, config.medium_confidence)
+    anchor = text[choice.span[0]:choice.span[1]]
+    return dict(zip(RESULT_COLUMNS, (
+        index.urls[source], index.urls[choice.item.target], anchor, context_around(text, *choice.span),
+        choice.item.score, choice.confidence, level,
+        reason(index, choice.item, choice.option, anchor, choice.confidence, level, source_row), ENGINE)))
 
 
 def candidates_for(index: LinkIndex, source_url: str, k: int = 20) -> list[Candidate]:
-    """The k best targets for a page before per-page caps, each with its best anchor (or '' when none)."""
+    """The k most confident targets for a page, with no floor and no per-page cap (for Gemini to pick from);
+    each has the anchor and context the offline engine would use."""
     source = index.url_pos[source_url]
-    ranked, _words, starts, ends = rank_targets(index, source)
-    text = index.texts[source]
-    result = []
-    for item in ranked[:k]:
-        anchor = context = ""
-        kind = "key"
-        for option in item.options:   # the best anchor analyze_page would also accept
-            span = pick_occurrence(text, option, starts, ends, [])
-            if span and _says_enough(index, item.target, option, text, span):
-                anchor, context, kind = text[span[0]:span[1]], context_around(text, *span), option.kind
-                break
-        result.append(Candidate(index.urls[item.target], anchor, context, item.score,
-                                _reason(anchor, kind, item.similarity)))
-    return result
+    chosen, source_row = page_choices(index, source, floor=0.0, limit=k)
+    rows = [_row(index, source, choice, source_row) for choice in chosen]
+    return [Candidate(r["Destination"], r["Anchor"], r["Context"], r["Score"], r["Reason"], r["Confidence"],
+                      r["Tier"]) for r in rows]
 
 
 def _under_inbound_cap(index: LinkIndex, target: int) -> bool:
@@ -78,34 +135,16 @@ def _under_inbound_cap(index: LinkIndex, target: int) -> bool:
 
 
 def analyze_page(index: LinkIndex, source_url: str) -> list[dict]:
-    """Suggestions for one page (RESULT_COLUMNS), best first; counts them towards each target's inbound cap."""
+    """Suggestions for one page (RESULT_COLUMNS), most confident first, none below the confidence floor;
+    counts them towards each target's inbound cap."""
     source = index.url_pos[source_url]
     index.analysed.add(source_url)
     if not index.is_source[source]:
         return []
-    ranked, words, starts, ends = rank_targets(index, source)
-    text, config = index.texts[source], index.config
-    rows, taken, used_anchors = [], [], set()
-    for item in ranked:
-        if len(rows) >= config.max_per_page:
-            break
-        if item.score < config.min_score or not _under_inbound_cap(index, item.target):
-            continue
-        for option in item.options:
-            span = pick_occurrence(text, option, starts, ends, taken)
-            if span and option.kind in ("shared", "key"):
-                span = widen_single_word(index, text, item.target, span, starts, ends, words, taken)
-            anchor = text[span[0]:span[1]] if span else ""
-            if not span or anchor.lower() in used_anchors or not _says_enough(index, item.target, option, text, span):
-                continue
-            taken.append(span)
-            used_anchors.add(anchor.lower())
-            index.new_inbound[item.target] += 1
-            rows.append(dict(zip(RESULT_COLUMNS, (
-                source_url, index.urls[item.target], anchor, context_around(text, *span), item.score,
-                _reason(anchor, option.kind, item.similarity), ENGINE))))
-            break
-    return rows
+    chosen, source_row = page_choices(index, source)
+    for choice in chosen:
+        index.new_inbound[choice.item.target] += 1
+    return [_row(index, source, choice, source_row) for choice in chosen]
 
 
 def _says_enough(index: LinkIndex, target: int, option, text: str, span: tuple[int, int]) -> bool:

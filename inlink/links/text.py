@@ -196,3 +196,17 @@ def prose_score(text: str, start: int, end: int) -> float:
     stop_share = sum(w in STOP_WORDS for w in words) / len(words)
     long_enough = min(1.0, len(words) / 8)
     return round(min(1.0, stop_share * 3) * long_enough, 3)
+
+
+_MOVED_RE = re.compile(r"\b(?:moved|renamed|relocated|redirect(?:s|ed)?|superseded|has been replaced|"
+                       r"no longer (?:maintained|available))\b", re.IGNORECASE)
+THIN_WORDS = 60        # a page with fewer words covers no topic well enough to be a link target of choice
+STUB_WORDS = 250       # a short page that says it moved or was renamed is a pointer to the real page
+
+
+def is_thin_page(title: str, text: str) -> bool:
+    """Near-empty pages and short "moved / renamed" stubs: they rank below the page that covers the topic."""
+    words = (text or "").count(" ") + 1 if text else 0
+    if words < THIN_WORDS:
+        return True
+    return words < STUB_WORDS and bool(_MOVED_RE.search(f"{title} {(text or '')[:600]}"))
