@@ -9,18 +9,19 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, NamedTuple
 
-from inlink.links.text import is_acceptable_anchor, is_code_like, tokens
+from inlink.links.text import TOKEN_RE, is_acceptable_anchor, is_code_like, tokens
 
 MAX_PHRASE_TOKENS = 12
 _END = ""  # trie key that holds the phrase ids ending at a node ("" is never a token)
 
 # Evidence that a phrase names its target, strongest first.
-KIND_WEIGHT = {"inbound": 1.0, "title": 0.95, "h1": 0.9, "head": 0.85, "key": 0.55, "shared": 0.35}
+KIND_WEIGHT = {"inbound": 1.0, "title": 0.95, "defined": 0.92, "h1": 0.9, "head": 0.85, "key": 0.55, "shared": 0.35}
 KIND_LABEL = {
     "inbound": "an anchor other pages already use for the target",
     "title": "the target's title",
     "h1": "the target's main heading",
     "head": "the head of the target's title",
+    "defined": "a name the target defines",
     "key": "a key phrase of the target",
     "shared": "a distinctive term both pages use",
 }
@@ -119,6 +120,26 @@ class PhraseIndex:
                 j += 1
                 found.update(node.get(_END, ()))
         return found
+
+
+def defined_name(term: str) -> str | None:
+    """The name a definition term declares ("class io.IOBase(...)" -> "io.IOBase", "PyObject *PyDict_New()"
+    -> "PyDict_New", "type PyObject" -> "PyObject"), or None when it is no identifier (a command option,
+    a plain word, a field label).
+
+    Why: API references, glossaries and manuals declare their names in definition terms (<dt>); the page
+    that declares a name is the one a mention of it should link to. Only identifier-shaped names (dots,
+    underscores, inner capitals, or all capitals) are kept: a plain word in a <dt> is too often a label.
+    """
+    term = term.strip()
+    if not term or term[0] in "-:" or term.endswith(":"):
+        return None
+    names = TOKEN_RE.findall(term.split("(", 1)[0])
+    if not names:
+        return None
+    name = names[-1]
+    shaped = is_code_like(name) or (name.isupper() and len(name) >= 4)
+    return name if shaped and not name[0].isdigit() else None
 
 
 def inbound_anchor_texts(links: Iterable[tuple[int, int, str]], min_share: float = 0.5) -> dict[int, Counter]:

@@ -20,6 +20,7 @@ WEIGHTS: dict[str, float] = {
     "names_title": 1.5,       # the anchor is the target's title or H1 (its own spelling)
     "names_head": 1.5,        # the anchor is the head of the target's title ("json" of "json — JSON ...")
     "names_inexact": 0.5,     # title/H1/head words in another capitalisation
+    "defines": 1.5,           # the target declares the anchor's name (an API entry, a glossary term)
     "key_phrase": -1.0,        # a term the target owns (weighs more there than anywhere else)
     "shared": -1.3,           # a distinctive term both pages use, nothing more
     "specificity": 3.7,       # 1 for a phrase one or two pages mention, 0 for one every page mentions

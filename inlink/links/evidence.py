@@ -14,7 +14,7 @@ from inlink.links.index import LinkIndex
 from inlink.links.ranking import Option, Ranked
 from inlink.links.similarity import top_shared_terms
 
-NAMING_KINDS = ("title", "h1", "head", "inbound")
+NAMING_KINDS = ("title", "h1", "head", "inbound", "defined")
 TOPIC_TERMS = 3            # "both pages are about X, Y and Z"
 TOPIC_MIN_SIMILARITY = 0.1
 TITLE_CHARS = 70
@@ -32,6 +32,7 @@ def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]
         "names_title": float(exact and option.kind in ("title", "h1")),
         "names_head": float(exact and option.kind == "head"),
         "names_inexact": float(not exact and option.kind in NAMING_KINDS),
+        "defines": float(option.kind == "defined"),
         "key_phrase": float(option.kind == "key"),
         "shared": float(option.kind == "shared"),
         "specificity": option.specificity,
@@ -64,6 +65,8 @@ def _evidence(index: LinkIndex, target: int, option: Option, anchor: str) -> lis
         facts.append("the anchor is the target's " + ("title" if option.kind == "title" else "main heading"))
     elif option.kind == "head" and option.exact:
         facts.append("the anchor is the name the target's title starts with")
+    elif option.kind == "defined":
+        facts.append(f'the target defines "{anchor}"')
     elif option.kind in NAMING_KINDS and not linked:
         facts.append("the anchor has the words of the target's title" if option.kind != "inbound"
                      else "other pages link to the target with these words")

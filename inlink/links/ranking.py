@@ -18,7 +18,7 @@ from inlink.links.index import LinkIndex
 from inlink.links.text import STOP_WORDS, is_acceptable_anchor, lowered_tokens, prose_score, token_spans
 
 # Log-odds added by each kind of anchor evidence (inbound anchors are what people already link with).
-KIND_LOGIT = {"inbound": 3.5, "title": 2.5, "h1": 2.5, "head": 2.5, "key": -0.5, "shared": 0.0}
+KIND_LOGIT = {"inbound": 3.5, "title": 2.5, "h1": 2.5, "head": 2.5, "defined": 2.5, "key": -0.5, "shared": 0.0}
 INEXACT_LOGIT = 1.5        # a title/H1/head/inbound phrase in other capitalisation: often the words, not the page
 # Log-linear weights of the generic signals (log cosine, log title cosine, phrase specificity, log anchor length,
 # ambiguity: minus the log of the target's share of the similarity among all the targets a phrase names).
@@ -182,7 +182,7 @@ def rank_targets(index: LinkIndex, source: int) -> tuple[list[Ranked], list[str]
 
 
 def pick_occurrence(text: str, option: Option, starts: np.ndarray, ends: np.ndarray,
-                     taken: list[tuple[int, int]]) -> tuple[int, int] | None:
+                     taken: list[tuple[int, int]], allowed=None) -> tuple[int, int] | None:
     """The occurrence (character span) in the most running-text-like sentence that overlaps no chosen anchor.
 
     Only the first few free occurrences are weighed: links belong near the first mention anyway.
@@ -190,6 +190,8 @@ def pick_occurrence(text: str, option: Option, starts: np.ndarray, ends: np.ndar
     free = []
     for match in option.matches:
         span = (int(starts[match.start]), int(ends[match.end - 1]))
+        if allowed is not None and not allowed(*span):
+            continue
         if not any(span[0] < end and start < span[1] for start, end in taken):
             free.append(span)
             if len(free) == OCCURRENCES_CHECKED:

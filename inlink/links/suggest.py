@@ -19,11 +19,13 @@ from inlink.links.confidence import confidence, tier
 from inlink.links.evidence import features, reason
 from inlink.links.index import AnalysisConfig, LinkIndex, build_index  # noqa: F401  (public API, see docs/architecture.md)
 from inlink.links.ranking import Option, Ranked, pick_occurrence, rank_targets, widen_single_word
+from inlink.links.placement import block_bounds, in_prose, is_code_span, prose_ranges, sentence_context
 from inlink.links.similarity import spread_row
 from inlink.links.text import context_around, is_acceptable_anchor, names_target, starts_sentence
 
 RESULT_COLUMNS = ("Source", "Destination", "Anchor", "Context", "Score", "Confidence", "Tier", "Reason", "Engine")
 ENGINE = "offline"
+VOCABULARY_KINDS = ("shared", "key")   # anchors found by vocabulary alone, not by a name of the target
 RANKED_WEIGHED = 60        # targets per page weighed for confidence (the score's best; the rest never make it)
 
 
@@ -55,13 +57,24 @@ def source_pages(index: LinkIndex) -> list[str]:
     return [index.urls[i] for i in np.flatnonzero(index.is_source)]
 
 
-def _first_usable(index: LinkIndex, item: Ranked, text: str, words, starts, ends,
-                  taken: list[tuple[int, int]]) -> tuple[Option, tuple[int, int]] | None:
-    """The best anchor option of a target with a free occurrence that names the target well enough."""
+def _placement_rule(text: str, prose, option: Option):
+    """The places an option's occurrence may take: running prose only, and a code-like span only when the
+    phrase names the target (its title, a name it defines or owns, or an anchor the site uses for it)."""
+    names_it = option.kind not in VOCABULARY_KINDS or option.kind == "key"
+
+    def allowed(start: int, end: int) -> bool:
+        return in_prose(prose, start, end) and (names_it or not is_code_span(text, start, end))
+    return allowed
+
+
+def _first_usable(index: LinkIndex, item: Ranked, text: str, words, starts, ends, taken: list[tuple[int, int]],
+                  prose) -> tuple[Option, tuple[int, int]] | None:
+    """The best anchor option of a target with a free, well-placed occurrence that names the target."""
     for option in item.options:
-        span = pick_occurrence(text, option, starts, ends, taken)
-        if span and option.kind in ("shared", "key"):
-            span = widen_single_word(index, text, item.target, span, starts, ends, words, taken)
+        span = pick_occurrence(text, option, starts, ends, taken, _placement_rule(text, prose, option))
+        if span and option.kind in VOCABULARY_KINDS:
+            wider = widen_single_word(index, text, item.target, span, starts, ends, words, taken)
+            span = wider if in_prose(prose, *wider) else span
         if span and _says_enough(index, item.target, option, text, span):
             return option, span
     return None
@@ -81,11 +94,12 @@ def page_choices(index: LinkIndex, source: int, floor: float | None = None,
     limit = config.max_per_page if limit is None else limit
     ranked, words, starts, ends = rank_targets(index, source)
     text = index.texts[source]
+    prose = prose_ranges(text, index.blocks[source] if index.blocks else None)
     weighed = []
     for item in ranked[:RANKED_WEIGHED]:
         if item.score < config.min_score:
             continue
-        usable = _first_usable(index, item, text, words, starts, ends, [])
+        usable = _first_usable(index, item, text, words, starts, ends, [], prose)
         if usable:
             weighed.append(_weigh(index, item, *usable))
     weighed.sort(key=lambda c: (-c.confidence, -c.item.score, c.item.target))
@@ -95,7 +109,7 @@ def page_choices(index: LinkIndex, source: int, floor: float | None = None,
             break
         if not _under_inbound_cap(index, choice.item.target):
             continue
-        usable = _first_usable(index, choice.item, text, words, starts, ends, taken)
+        usable = _first_usable(index, choice.item, text, words, starts, ends, taken, prose)
         if usable is None:
             continue
         if usable != (choice.option, choice.span):
@@ -113,8 +127,9 @@ def _row(index: LinkIndex, source: int, choice: Choice, source_row: np.ndarray) 
     text, config = index.texts[source], index.config
     level = tier(choice.confidence, config.high_confidence, config.medium_confidence)
     anchor = text[choice.span[0]:choice.span[1]]
+    block = block_bounds(prose_ranges(text, index.blocks[source] if index.blocks else None), *choice.span)
     return dict(zip(RESULT_COLUMNS, (
-        index.urls[source], index.urls[choice.item.target], anchor, context_around(text, *choice.span),
+        index.urls[source], index.urls[choice.item.target], anchor, sentence_context(text, *choice.span, block),
         choice.item.score, choice.confidence, level,
         reason(index, choice.item, choice.option, anchor, choice.confidence, level, source_row), ENGINE)))
 

@@ -173,6 +173,12 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 def context_around(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> str:
     """The sentence around an anchor, cut to about `width` characters on word boundaries; always holds the anchor."""
     left, right = sentence_bounds(text, start, end)
+    return shorten_around(text, left, right, start, end, width)
+
+
+def shorten_around(text: str, left: int, right: int, start: int, end: int, width: int = CONTEXT_CHARS) -> str:
+    """text[left:right] (a sentence) cut to about `width` characters around text[start:end] on word boundaries,
+    with an ellipsis where it was cut."""
     if right - left > width:
         spare = max(0, width - (end - start))
         left = max(left, start - spare // 2)
@@ -204,9 +210,14 @@ THIN_WORDS = 60        # a page with fewer words covers no topic well enough to 
 STUB_WORDS = 250       # a short page that says it moved or was renamed is a pointer to the real page
 
 
-def is_thin_page(title: str, text: str) -> bool:
-    """Near-empty pages and short "moved / renamed" stubs: they rank below the page that covers the topic."""
-    words = (text or "").count(" ") + 1 if text else 0
-    if words < THIN_WORDS:
-        return True
-    return words < STUB_WORDS and bool(_MOVED_RE.search(f"{title} {(text or '')[:600]}"))
+def thin_pages(titles: list[str], texts: list[str]) -> list[bool]:
+    """Near-empty pages and short "moved / renamed" stubs: they rank below the page that covers the topic.
+
+    "Near-empty" is relative to the site (a quarter of its median page, at most THIN_WORDS words), so a
+    site of short pages does not mark them all.
+    """
+    words = [(text or "").count(" ") + 1 if text else 0 for text in texts]
+    median = sorted(words)[len(words) // 2] if words else 0
+    thin, stub = min(THIN_WORDS, median / 4), min(STUB_WORDS, median)
+    return [count < thin or (count < stub and bool(_MOVED_RE.search(f"{title} {(text or '')[:600]}")))
+            for title, text, count in zip(titles, texts, words)]
