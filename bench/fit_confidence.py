@@ -9,7 +9,7 @@ labels each suggestion 1 when it is a real link (recovery: one of the hidden 20%
    is not kept. Prints the fitted weights (to be rounded by hand into confidence.WEIGHTS) and, for the weights
 currently in confidence.py, a reliability table (predicted vs observed share of real links per bin).
 
-Run: python3 bench/fit_confidence.py [--variant plain|html]
+Run: python3 bench/fit_confidence.py [--variant plain|html ...]   (default: both variants)
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from inlink.links.confidence import WEIGHTS  # noqa: E402
 from inlink.links.suggest import AnalysisConfig, build_index, page_choices  # noqa: E402
 
 PER_PAGE = 20
-DICTIONARY_FEATURES = ("dictionary_share", "link_probability", "never_linked")
+DICTIONARY_FEATURES = ("dictionary_share", "dictionary_links", "link_probability", "never_linked")
 
 
 def _fit_with_offset(X: np.ndarray, y: np.ndarray, offset: np.ndarray) -> dict[str, float]:
@@ -68,17 +68,18 @@ def main(argv=None) -> None:
     from sklearn.linear_model import LogisticRegression
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--variant", default="plain")
+    parser.add_argument("--variant", action="append", choices=("plain", "html"))
     args = parser.parse_args(argv)
     names = list(WEIGHTS)
     X, y, conf, group = [], [], [], []
-    for corpus in CORPORA:
-        for mode in ("cold", "recovery"):
-            feats, labels, confs = labelled_choices(corpus, args.variant, mode)
+    for corpus, variant, mode in [(c, v, m) for c in CORPORA for v in args.variant or ("plain", "html")
+                                  for m in ("cold", "recovery")]:
+        if True:
+            feats, labels, confs = labelled_choices(corpus, variant, mode)
             X += [[f[n] for n in names] for f in feats]
             y += labels
             conf += confs
-            group += [f"{corpus} {mode}"] * len(labels)
+            group += [f"{corpus} {variant} {mode}"] * len(labels)
     X, y, conf, group = np.array(X), np.array(y), np.array(conf), np.array(group)
     # each corpus x mode weighs the same in the fit, whatever its number of rows
     cold = np.char.endswith(group.astype(str), "cold")

@@ -27,7 +27,8 @@ WEIGHTS: dict[str, float] = {
     "ambiguity": -0.4,        # -log of the target's share among the pages the phrase names
     "words": 0.2,             # number of words in the anchor, minus one
     "dictionary_share": 0.5,  # share of the phrase's site-wide links that go to this target (links given)
-    "link_probability": 0.4,  # linked occurrences / all occurrences of the phrase in the site (links given)
+    "dictionary_links": 1.0,  # log(1 + pages that already link this phrase to this target)
+    "link_probability": 1.5,  # linked occurrences / all occurrences of the phrase in the site (links given)
     "never_linked": -0.3,     # the site has a link dictionary, uses the phrase on several pages, never links it
     "thin_target": -2.0,      # the target is near-empty, a stub or a "moved" page
 }

@@ -39,6 +39,7 @@ def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]
         "ambiguity": option.ambiguity,
         "words": float(len(key) - 1),
         "dictionary_share": dictionary.target_share(key, target) if known else 0.0,
+        "dictionary_links": math.log1p(dictionary.links_to(key, target)),
         "link_probability": dictionary.link_probability(key, option.df) if known else 0.0,
         "never_linked": float(known and linked_pages == 0 and option.df >= 3),
         "thin_target": float(index.thin is not None and bool(index.thin[target])),

@@ -7,20 +7,18 @@ test checks them from the outside, so the rules live in one place:
   heading, a definition term, a code / preformatted block or a configuration listing;
 - on plain text (no blocks), a code-like span (an identifier with _ or ::, a call with (), a path, a command
   option, a <placeholder>) is an anchor only when the target's title or defined name is that very name.
-The Context is the sentence holding the anchor, cut by pysbd (which knows "e.g." and "3.11" do not end a
-sentence), inside the anchor's block when blocks are known.
+The Context is the sentence holding the anchor (a splitter that knows "e.g." and "3.11" end no sentence),
+inside the anchor's block when blocks are known.
 """
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from functools import lru_cache
 
-from inlink.links.text import CONTEXT_CHARS, context_around, shorten_around
+from inlink.links.text import CONTEXT_CHARS, sentence_bounds, shorten_around
 
 PROSE_BLOCKS = frozenset({"paragraph", "list_item", "definition", "table_cell", "text"})
 PROSE_CELL_WORDS = 4       # a table cell with fewer words is a value (a name, a number), not prose
-SENTENCE_WINDOW = 300      # characters either side of an anchor handed to the sentence splitter
 
 # A code-like span: an identifier with _ or ::, a call "name()", a path, a command option, a <placeholder>.
 _CODE_SPAN_RE = re.compile(r"^(?:\w*_\w*|.*::.*|.*\(\)?|.*[\\/].*|--?[A-Za-z][\w-]*|<[^<>]+>|\{[^{}]+\})$")
@@ -72,25 +70,10 @@ def is_code_span(text: str, start: int, end: int) -> bool:
     return bool(_CODE_SPAN_RE.match(text[left:right]))
 
 
-@lru_cache(maxsize=1)
-def _segmenter():
-    import pysbd  # loaded on first use: only rows that are emitted need a sentence
-    return pysbd.Segmenter(language="en", clean=False, char_span=True)
-
-
 def sentence_context(text: str, start: int, end: int, bounds: tuple[int, int] | None = None,
                      width: int = CONTEXT_CHARS) -> str:
     """The sentence holding text[start:end] (inside `bounds`, the anchor's block, when given), shortened to
     about `width` characters around the anchor; always holds the anchor verbatim."""
-    lo = max(bounds[0] if bounds else 0, start - SENTENCE_WINDOW)
-    hi = min(bounds[1] if bounds else len(text), end + SENTENCE_WINDOW)
-    window = text[lo:hi]
-    try:
-        spans = _segmenter().segment(window)
-    except Exception:  # pysbd raises on rare inputs (unbalanced regex-like text): fall back to punctuation
-        spans = []
-    for span in spans:
-        if span.start <= start - lo and end - lo <= span.end:
-            right = lo + span.start + len(span.sent.rstrip())
-            return shorten_around(text, lo + span.start, max(right, end), start, end, width)
-    return context_around(text, start, end, width)
+    lo, hi = bounds if bounds else (0, len(text))
+    left, right = sentence_bounds(text, start, end, lo, hi)
+    return shorten_around(text, left, right, start, end, width)

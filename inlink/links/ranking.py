@@ -15,7 +15,7 @@ import numpy as np
 from inlink.links.anchors import Match
 from inlink.links.similarity import row_dot, spread_row, top_shared_terms
 from inlink.links.index import LinkIndex
-from inlink.links.text import STOP_WORDS, is_acceptable_anchor, lowered_tokens, prose_score, token_spans
+from inlink.links.text import STOP_WORDS, is_acceptable_anchor, lowered_text, lowered_tokens, prose_score, token_spans
 
 # Log-odds added by each kind of anchor evidence (inbound anchors are what people already link with).
 KIND_LOGIT = {"inbound": 3.5, "title": 2.5, "h1": 2.5, "head": 2.5, "defined": 2.5, "key": -0.5, "shared": 0.0}
@@ -219,7 +219,7 @@ def widen_single_word(index: LinkIndex, text: str, target: int, span: tuple[int,
         wider = (int(starts[first]), int(ends[last]))
         if any(wider[0] < end and start < wider[1] for start, end in taken):
             continue
-        target_text = target_text if target_text is not None else index.texts[target].lower()
+        target_text = target_text if target_text is not None else lowered_text(index.texts[target])
         if text[wider[0]:wider[1]].lower() in target_text:
             return wider
     return span
