@@ -102,12 +102,25 @@ def _link_score(similarity: float, title_similarity: float, options: list[Option
     return 1.0 / (1.0 + math.exp(-logit))
 
 
+def longest_matches(matches: list[Match]) -> list[Match]:
+    """The matches not strictly inside a longer match: words that belong to a longer name ("Backup" in
+    "Backup Strategies", "B" in "Appendix B") are never an anchor of their own. Matches in text order."""
+    kept, reach_end, reach_start = [], -1, -1
+    for match in sorted(matches, key=lambda m: (m.start, -m.end)):
+        if match.end < reach_end or (match.end == reach_end and match.start > reach_start):
+            continue   # inside the longest match that started earlier (same end: a shorter tail of it)
+        if match.end > reach_end:
+            reach_start, reach_end = match.start, match.end
+        kept.append(match)
+    return kept
+
+
 def _mention_options(index: LinkIndex, source: int, words: list[str],
                      lowered: list[str]) -> dict[int, list[Option]]:
     """Targets named by phrases found in the source page, with every matching phrase as an option."""
     by_pair: dict[tuple[int, int, bool], list[Match]] = {}
     phrases = index.phrases.phrases
-    for match in index.phrases.scan(words, lowered):
+    for match in longest_matches(index.phrases.scan(words, lowered)):
         for target in phrases[match.phrase].targets:
             if linkable(index, source, target):
                 by_pair.setdefault((target, match.phrase, match.exact), []).append(match)
@@ -200,6 +213,30 @@ def pick_occurrence(text: str, option: Option, starts: np.ndarray, ends: np.ndar
         return free[0] if free else None
     scores = [prose_score(text, *span) for span in free]
     return free[scores.index(max(scores))]
+
+
+def grow_to_title(index: LinkIndex, text: str, target: int, span: tuple[int, int], starts: np.ndarray,
+                  ends: np.ndarray, taken: list[tuple[int, int]]) -> tuple[int, int]:
+    """The anchor grown, word by word on either side, as long as it still stands in the target's title or H1
+    ("Appendix" -> "Appendix B", "Backup" -> "Backup Strategies"): never cut inside the target's name."""
+    title = f" {index.titles[target]} | {index.h1s[target]} ".lower()
+    first = int(np.searchsorted(starts, span[0]))
+    last = int(np.searchsorted(ends, span[1]))
+    if first >= len(starts) or last >= len(ends) or int(starts[first]) != span[0] or int(ends[last]) != span[1]:
+        return span
+    grown = True
+    while grown:
+        grown = False
+        for a, b in ((first - 1, last), (first, last + 1)):
+            if a < 0 or b >= len(starts):
+                continue
+            wider = (int(starts[a]), int(ends[b]))
+            phrase = text[wider[0]:wider[1]].lower()
+            if (f" {phrase} " in title or f" {phrase}:" in title) and \
+                    not any(wider[0] < end and start < wider[1] for start, end in taken):
+                first, last, span, grown = a, b, wider, True
+                break
+    return span
 
 
 def widen_single_word(index: LinkIndex, text: str, target: int, span: tuple[int, int], starts: np.ndarray,

@@ -18,7 +18,7 @@ import pandas as pd
 from inlink.links.confidence import confidence, tier
 from inlink.links.evidence import features, reason
 from inlink.links.index import AnalysisConfig, LinkIndex, build_index  # noqa: F401  (public API, see docs/architecture.md)
-from inlink.links.ranking import Option, Ranked, pick_occurrence, rank_targets, widen_single_word
+from inlink.links.ranking import Option, Ranked, grow_to_title, pick_occurrence, rank_targets, widen_single_word
 from inlink.links.placement import block_bounds, in_prose, is_code_span, prose_ranges, sentence_context
 from inlink.links.similarity import spread_row
 from inlink.links.text import context_around, is_acceptable_anchor, names_target, starts_sentence
@@ -74,6 +74,9 @@ def _first_usable(index: LinkIndex, item: Ranked, text: str, words, starts, ends
         span = pick_occurrence(text, option, starts, ends, taken, _placement_rule(text, prose, option))
         if span and option.kind in VOCABULARY_KINDS:
             wider = widen_single_word(index, text, item.target, span, starts, ends, words, taken)
+            span = wider if in_prose(prose, *wider) else span
+        if span:
+            wider = grow_to_title(index, text, item.target, span, starts, ends, taken)
             span = wider if in_prose(prose, *wider) else span
         if span and _says_enough(index, item.target, option, text, span):
             return option, span
