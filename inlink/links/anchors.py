@@ -80,6 +80,15 @@ class PhraseIndex:
             self.phrases[pid].targets[target] = kind
         return pid
 
+    def phrases_for(self, key: tuple[str, ...]) -> list[Phrase]:
+        """The phrases (any capitalisation) with these lowercased tokens."""
+        node = self.trie
+        for token in key:
+            node = node.get(token)
+            if node is None:
+                return []
+        return [self.phrases[pid] for pid in node.get(_END, ())]
+
     def scan(self, words: list[str], lowered: list[str] | None = None) -> list[Match]:
         """All phrase occurrences in a token list (overlapping ones included), in text order."""
         lowered = lowered if lowered is not None else [w.lower() for w in words]

@@ -21,7 +21,7 @@ from inlink.links.index import AnalysisConfig, LinkIndex, build_index  # noqa: F
 from inlink.links.ranking import Option, Ranked, grow_to_title, pick_occurrence, rank_targets, widen_single_word
 from inlink.links.placement import block_bounds, in_prose, is_code_span, prose_ranges, sentence_context
 from inlink.links.similarity import spread_row
-from inlink.links.text import context_around, is_acceptable_anchor, names_target, starts_sentence
+from inlink.links.text import is_acceptable_anchor, names_target, starts_sentence, tokens
 
 RESULT_COLUMNS = ("Source", "Destination", "Anchor", "Context", "Score", "Confidence", "Tier", "Reason", "Engine")
 ENGINE = "offline"
@@ -130,9 +130,8 @@ def _row(index: LinkIndex, source: int, choice: Choice, source_row: np.ndarray) 
     text, config = index.texts[source], index.config
     level = tier(choice.confidence, config.high_confidence, config.medium_confidence)
     anchor = text[choice.span[0]:choice.span[1]]
-    block = block_bounds(prose_ranges(text, index.blocks[source] if index.blocks else None), *choice.span)
     return dict(zip(RESULT_COLUMNS, (
-        index.urls[source], index.urls[choice.item.target], anchor, sentence_context(text, *choice.span, block),
+        index.urls[source], index.urls[choice.item.target], anchor, anchor_context(index, source, choice.span),
         choice.item.score, choice.confidence, level,
         reason(index, choice.item, choice.option, anchor, choice.confidence, level, source_row), ENGINE)))
 
@@ -194,20 +193,69 @@ def validate_suggestion(index: LinkIndex, source: str, destination: str, anchor:
 
 
 def _anchor_problem(index: LinkIndex, source: int, target: int, anchor: str) -> str | None:
-    """Why an anchor is unusable (too short, only stop words, absent, inside a word, a plain word that does
-    not name the target): the same bar a model's pick must clear as the offline engine's own anchors."""
+    """Why an anchor is unusable (too short, only stop words, absent, inside a word, only outside running
+    prose, a code-like span that is no name of the target, a plain word that does not name the target): the
+    same bar a model's pick must clear as the offline engine's own anchors."""
     text = index.texts[source]
     if not is_acceptable_anchor(anchor):
         return f'the anchor "{anchor}" is shorter than 3 characters or made only of stop words'
-    start = text.find(anchor)
-    while start >= 0 and not _on_word_boundaries(text, start, start + len(anchor)):
-        start = text.find(anchor, start + 1)
-    if start < 0:
+    occurrences = _whole_word_occurrences(text, anchor)
+    if not occurrences:
         return f'the anchor "{anchor}" does not stand as whole words in the source page\'s text'
+    span = anchor_placement(index, source, target, anchor)
+    if span is None:
+        prose = prose_ranges(text, index.blocks[source] if index.blocks else None)
+        if not any(in_prose(prose, *o) for o in occurrences):
+            return f'the anchor "{anchor}" stands only in a heading, code or other block that is not running prose'
+        return f'the anchor "{anchor}" is code-like (an identifier, call, path or option) and no name of the target'
     if not names_target(anchor, index.titles[target], index.h1s[target], index.urls[target],
-                        starts_sentence(text, start)):
+                        starts_sentence(text, span[0])):
         return f'the one-word anchor "{anchor}" does not name the target (not in its title, H1 or URL)'
     return None
+
+
+def _whole_word_occurrences(text: str, anchor: str) -> list[tuple[int, int]]:
+    found, start = [], text.find(anchor)
+    while start >= 0:
+        if _on_word_boundaries(text, start, start + len(anchor)):
+            found.append((start, start + len(anchor)))
+        start = text.find(anchor, start + 1)
+    return found
+
+
+def _names_target_phrase(index: LinkIndex, target: int, anchor: str) -> bool:
+    """The anchor is a phrase the index holds for the target as a name (title, H1, head, defined, inbound,
+    owned key phrase), not mere shared vocabulary."""
+    key = tuple(word.lower() for word in tokens(anchor))
+    for phrase in index.phrases.phrases_for(key):
+        if phrase.targets.get(target) not in (None, "shared"):
+            return True
+    return False
+
+
+def anchor_placement(index: LinkIndex, source: int, target: int, anchor: str) -> tuple[int, int] | None:
+    """The first occurrence of `anchor` in the source that the placement rules allow (whole words, running
+    prose, and a code-like span only when the anchor names the target), or None. Both engines' rows obey it,
+    so the contract test can check any row with it."""
+    text = index.texts[source]
+    prose = prose_ranges(text, index.blocks[source] if index.blocks else None)
+    names_it = None
+    for start, end in _whole_word_occurrences(text, anchor):
+        if not in_prose(prose, start, end):
+            continue
+        if is_code_span(text, start, end):
+            names_it = _names_target_phrase(index, target, anchor) if names_it is None else names_it
+            if not names_it:
+                continue
+        return start, end
+    return None
+
+
+def anchor_context(index: LinkIndex, source: int, span: tuple[int, int]) -> str:
+    """The prose sentence around an anchor occurrence (inside its block on HTML input)."""
+    text = index.texts[source]
+    block = block_bounds(prose_ranges(text, index.blocks[source] if index.blocks else None), *span)
+    return sentence_context(text, *span, block)
 
 
 def _on_word_boundaries(text: str, start: int, end: int) -> bool:
