@@ -24,9 +24,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(0, str(REPO))
 
-from eval_links import CORPORA, load_corpus, split_links  # noqa: E402
-from inlink.links.confidence import WEIGHTS  # noqa: E402
-from inlink.links.suggest import AnalysisConfig, build_index, page_choices  # noqa: E402
+import itertools
+
+from eval_links import CORPORA, load_corpus, split_links
+
+from inlink.links.confidence import WEIGHTS
+from inlink.links.suggest import AnalysisConfig, build_index, page_choices
 
 PER_PAGE = 20
 DICTIONARY_FEATURES = ("dictionary_share", "dictionary_links", "link_probability", "never_linked")
@@ -100,7 +103,7 @@ def main(argv=None) -> None:
     for g in sorted(set(group)):
         mask = group == g
         cells = []
-        for lo, hi in zip(bins, bins[1:]):
+        for lo, hi in itertools.pairwise(bins):
             sel = mask & (conf >= lo) & (conf < hi)
             if sel.any():
                 cells.append(f"[{lo:.2f},{hi:.2f}) {sel.sum()} {conf[sel].mean():.2f}/{y[sel].mean():.2f}")

@@ -6,8 +6,9 @@ the work per page grows with the page's length, not with the number of targets (
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 from inlink.links.text import TOKEN_RE, is_acceptable_anchor, is_code_like, tokens
 
@@ -188,7 +189,7 @@ class AnchorDictionary:
     links: int = 0                                                          # existing links read
 
     @classmethod
-    def from_links(cls, links: Iterable[tuple[int, int, str]]) -> "AnchorDictionary":
+    def from_links(cls, links: Iterable[tuple[int, int, str]]) -> AnchorDictionary:
         """Count each (phrase, target) once per source page, and each phrase's linking pages."""
         pairs: set[tuple[tuple[str, ...], int, int]] = set()
         for source, destination, anchor in links:

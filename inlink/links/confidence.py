@@ -11,7 +11,7 @@ evidence), so the same numbers carry over to other sites. The floor and tier cut
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from collections.abc import Mapping
 
 # Fitted weights (log-odds per unit of each feature), see bench/fit_confidence.py.
 WEIGHTS: dict[str, float] = {

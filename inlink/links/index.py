@@ -6,16 +6,39 @@ links; ranking.py turns them into ranked targets for one page; analyzer.py is th
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
-from inlink.links.anchors import AnchorDictionary, PhraseIndex, defined_name, inbound_anchor_texts
-from inlink.links.similarity import TfidfModel, build_tfidf, kth_weights, owned_terms, page_document, prune_rows, top_k_similar
-from inlink.links.confidence import DEFAULT_MIN_CONFIDENCE, HIGH_CONFIDENCE, MEDIUM_CONFIDENCE
-from inlink.links.text import clean_title, detect_site_affixes, thin_pages, lowered_tokens, title_head
+from inlink.links.anchors import (
+    AnchorDictionary,
+    PhraseIndex,
+    defined_name,
+    inbound_anchor_texts,
+)
+from inlink.links.confidence import (
+    DEFAULT_MIN_CONFIDENCE,
+    HIGH_CONFIDENCE,
+    MEDIUM_CONFIDENCE,
+)
+from inlink.links.similarity import (
+    TfidfModel,
+    build_tfidf,
+    kth_weights,
+    owned_terms,
+    page_document,
+    prune_rows,
+    top_k_similar,
+)
+from inlink.links.text import (
+    clean_title,
+    detect_site_affixes,
+    lowered_tokens,
+    thin_pages,
+    title_head,
+)
 
 NEIGHBOURS = 30            # TF-IDF neighbours kept per page (candidates without a title mention come from here)
 # Finding TF-IDF neighbours: exact on small sites; on large ones each page keeps only its heaviest terms, so the

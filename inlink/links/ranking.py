@@ -13,9 +13,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from inlink.links.anchors import Match
-from inlink.links.similarity import row_dot, spread_row, top_shared_terms
 from inlink.links.index import LinkIndex
-from inlink.links.text import STOP_WORDS, is_acceptable_anchor, lowered_text, lowered_tokens, prose_score, token_spans
+from inlink.links.similarity import row_dot, spread_row, top_shared_terms
+from inlink.links.text import (
+    STOP_WORDS,
+    is_acceptable_anchor,
+    lowered_text,
+    lowered_tokens,
+    prose_score,
+    token_spans,
+)
 
 # Log-odds added by each kind of anchor evidence (inbound anchors are what people already link with).
 KIND_LOGIT = {"inbound": 3.5, "title": 2.5, "h1": 2.5, "head": 2.5, "defined": 2.5, "key": -0.5, "shared": 0.0}

@@ -18,10 +18,28 @@ import pandas as pd
 from inlink.links.confidence import confidence, tier
 from inlink.links.evidence import features, reason
 from inlink.links.index import AnalysisConfig, LinkIndex, build_index  # noqa: F401  (public API, see docs/architecture.md)
-from inlink.links.ranking import Option, Ranked, grow_to_title, pick_occurrence, rank_targets, widen_single_word
-from inlink.links.placement import block_bounds, in_prose, is_code_span, prose_ranges, sentence_context
+from inlink.links.placement import (
+    block_bounds,
+    in_prose,
+    is_code_span,
+    prose_ranges,
+    sentence_context,
+)
+from inlink.links.ranking import (
+    Option,
+    Ranked,
+    grow_to_title,
+    pick_occurrence,
+    rank_targets,
+    widen_single_word,
+)
 from inlink.links.similarity import spread_row
-from inlink.links.text import is_acceptable_anchor, names_target, starts_sentence, tokens
+from inlink.links.text import (
+    is_acceptable_anchor,
+    names_target,
+    starts_sentence,
+    tokens,
+)
 
 RESULT_COLUMNS = ("Source", "Destination", "Anchor", "Context", "Score", "Confidence", "Tier", "Reason", "Engine")
 ENGINE = "offline"
