@@ -35,8 +35,8 @@ WEIGHTS: dict[str, float] = {
 BIAS = 1.4
 
 DEFAULT_MIN_CONFIDENCE = 0.3   # favours precision: about one row in three below it is a real link
-HIGH_CONFIDENCE = 0.7
-MEDIUM_CONFIDENCE = 0.45
+HIGH_CONFIDENCE = 0.85
+MEDIUM_CONFIDENCE = 0.5
 TIERS = ("high", "medium", "low")
 
 

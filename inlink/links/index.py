@@ -45,6 +45,7 @@ NEIGHBOURS = 30            # TF-IDF neighbours kept per page (candidates without
 # search stays near-linear in pages (about NEIGHBOUR_NONZEROS terms in all, at least NEIGHBOUR_TERMS per page).
 NEIGHBOUR_NONZEROS = 1_500_000
 NEIGHBOUR_TERMS = 50
+HEADING_NAME_WORDS = 3     # a heading of at most this many words that is an identifier declares that name
 KEY_PHRASES_PER_PAGE = 8   # owned terms registered as anchors for each target
 CHARACTERISTIC_TERMS = 30  # a shared-term anchor must be among the target's heaviest terms ("takes" never is)
 SHARED_MAX_DF = 0.1        # a shared term used by more pages than this share says nothing about one target
@@ -135,10 +136,12 @@ def _spellings_in(text: str, terms: list[str]) -> list[str]:
 
 
 def _defined_names(text: str, blocks) -> set[str]:
-    """The identifiers a page declares in its definition terms (HTML input only)."""
+    """The identifiers a page declares in its definition terms, or as a whole short heading (a reference
+    section titled INSTALLED_APPS), on HTML input only."""
     if not blocks:
         return set()
-    names = {defined_name(text[start:end]) for kind, start, end in blocks if kind == "term"}
+    names = {defined_name(text[start:end]) for kind, start, end in blocks
+             if kind == "term" or (kind == "heading" and text.count(" ", start, end) < HEADING_NAME_WORDS)}
     names.discard(None)
     return names
 
