@@ -29,6 +29,7 @@ from inlink.links.ranking import (
     Option,
     Ranked,
     grow_to_title,
+    linkable,
     pick_occurrence,
     rank_targets,
     widen_single_word,
@@ -160,8 +161,16 @@ def candidates_for(index: LinkIndex, source_url: str, k: int = 20) -> list[Candi
     source = index.url_pos[source_url]
     chosen, source_row = page_choices(index, source, floor=0.0, limit=k)
     rows = [_row(index, source, choice, source_row) for choice in chosen]
-    return [Candidate(r["Destination"], r["Anchor"], r["Context"], r["Score"], r["Reason"], r["Confidence"],
-                      r["Tier"]) for r in rows]
+    found = [Candidate(r["Destination"], r["Anchor"], r["Context"], r["Score"], r["Reason"], r["Confidence"],
+                       r["Tier"]) for r in rows]
+    chosen_targets = {choice.item.target for choice in chosen}
+    for target in index.neighbours[source]:   # close pages with no usable anchor: confidence 0, below any floor
+        if len(found) >= k:
+            break
+        if target >= 0 and int(target) not in chosen_targets and linkable(index, source, int(target)):
+            found.append(Candidate(index.urls[int(target)], "", "", 0.0, "No phrase of the target stands in "
+                                   "the page's running prose; the two pages' topics overlap.", 0.0, "low"))
+    return found
 
 
 def _under_inbound_cap(index: LinkIndex, target: int) -> bool:
