@@ -202,19 +202,21 @@ def rank_targets(index: LinkIndex, source: int) -> tuple[list[Ranked], list[str]
 
 
 def pick_occurrence(text: str, option: Option, starts: np.ndarray, ends: np.ndarray,
-                     taken: list[tuple[int, int]], allowed=None) -> tuple[int, int] | None:
-    """The occurrence (character span) in the most running-text-like sentence that overlaps no chosen anchor.
+                     taken: list[tuple[int, int]], allowed=None, weigh: bool = True) -> tuple[int, int] | None:
+    """The occurrence (character span) in the most running-text-like sentence that overlaps no chosen anchor
+    (with weigh=False: the first free one, enough to know that the option can be placed at all).
 
     Only the first few free occurrences are weighed: links belong near the first mention anyway.
     """
     free = []
+    checked = OCCURRENCES_CHECKED if weigh else 1
     for match in option.matches:
         span = (int(starts[match.start]), int(ends[match.end - 1]))
         if allowed is not None and not allowed(*span):
             continue
         if not any(span[0] < end and start < span[1] for start, end in taken):
             free.append(span)
-            if len(free) == OCCURRENCES_CHECKED:
+            if len(free) == checked:
                 break
     if len(free) <= 1:
         return free[0] if free else None

@@ -45,7 +45,8 @@ from inlink.links.text import (
 RESULT_COLUMNS = ("Source", "Destination", "Anchor", "Context", "Score", "Confidence", "Tier", "Reason", "Engine")
 ENGINE = "offline"
 VOCABULARY_KINDS = ("shared", "key")   # anchors found by vocabulary alone, not by a name of the target
-RANKED_WEIGHED = 60        # targets per page weighed for confidence (the score's best; the rest never make it)
+RANKED_WEIGHED = 20        # targets per page weighed for confidence (the score's best; the rest rarely make it)
+RANKED_PER_SLOT = 4        # ... and at least this many per suggestion asked for
 
 
 @dataclass
@@ -87,17 +88,22 @@ def _placement_rule(text: str, prose, option: Option):
 
 
 def _first_usable(index: LinkIndex, item: Ranked, text: str, words, starts, ends, taken: list[tuple[int, int]],
-                  prose) -> tuple[Option, tuple[int, int]] | None:
-    """The best anchor option of a target with a free, well-placed occurrence that names the target."""
+                  prose, weigh: bool = True) -> tuple[Option, tuple[int, int]] | None:
+    """The best anchor option of a target with a free, well-placed occurrence that names the target (weigh=False:
+    any such occurrence, cheaply, for ranking; the occurrence shown is then chosen with weigh=True)."""
     for option in item.options:
-        span = pick_occurrence(text, option, starts, ends, taken, _placement_rule(text, prose, option))
-        if span and option.kind in VOCABULARY_KINDS:
+        span = pick_occurrence(text, option, starts, ends, taken, _placement_rule(text, prose, option), weigh)
+        if span is None:
+            continue
+        enough = _says_enough(index, item.target, option, text, span)
+        if option.kind in VOCABULARY_KINDS and (weigh or not enough):
             wider = widen_single_word(index, text, item.target, span, starts, ends, words, taken)
             span = wider if in_prose(prose, *wider) else span
-        if span:
+            enough = enough or _says_enough(index, item.target, option, text, span)
+        if weigh:
             wider = grow_to_title(index, text, item.target, span, starts, ends, taken)
             span = wider if in_prose(prose, *wider) else span
-        if span and _says_enough(index, item.target, option, text, span):
+        if enough:
             return option, span
     return None
 
@@ -118,10 +124,10 @@ def page_choices(index: LinkIndex, source: int, floor: float | None = None,
     text = index.texts[source]
     prose = prose_ranges(text, index.blocks[source] if index.blocks else None)
     weighed = []
-    for item in ranked[:RANKED_WEIGHED]:
+    for item in ranked[:max(RANKED_WEIGHED, RANKED_PER_SLOT * limit)]:
         if item.score < config.min_score:
             continue
-        usable = _first_usable(index, item, text, words, starts, ends, [], prose)
+        usable = _first_usable(index, item, text, words, starts, ends, [], prose, weigh=False)
         if usable:
             weighed.append(_weigh(index, item, *usable))
     weighed.sort(key=lambda c: (-c.confidence, -c.item.score, c.item.target))
@@ -134,8 +140,10 @@ def page_choices(index: LinkIndex, source: int, floor: float | None = None,
         usable = _first_usable(index, choice.item, text, words, starts, ends, taken, prose)
         if usable is None:
             continue
-        if usable != (choice.option, choice.span):
+        if usable[0] is not choice.option:
             choice = _weigh(index, choice.item, *usable)
+        else:
+            choice.span = usable[1]
         anchor = text[choice.span[0]:choice.span[1]].lower()
         if choice.confidence < floor or anchor in used_anchors:
             continue

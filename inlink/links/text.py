@@ -111,8 +111,13 @@ def names_target(anchor: str, title: str, h1: str, url: str, starts_sentence: bo
     """
     if not is_plain_word(anchor, starts_sentence):
         return True
-    about = set(lowered_tokens(f"{title} {h1}")) | set(re.split(r"[^a-z0-9]+", urlsplit(url).path.lower()))
-    return _POSSESSIVE_RE.sub("", anchor.strip().lower()) in about
+    return _POSSESSIVE_RE.sub("", anchor.strip().lower()) in _about_words(title, h1, url)
+
+
+@lru_cache(maxsize=4096)
+def _about_words(title: str, h1: str, url: str) -> frozenset[str]:
+    """The words of a target's title, H1 and URL path (cached: the same targets are asked about again and again)."""
+    return frozenset(lowered_tokens(f"{title} {h1}")) | frozenset(re.split(r"[^a-z0-9]+", urlsplit(url).path.lower()))
 
 
 def starts_sentence(text: str, start: int) -> bool:
