@@ -20,9 +20,9 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from inlink.jobs.manager import JobManager, Task, register_task  # noqa: E402  (the path is set just above)
-from inlink.links import suggest as analyzer  # noqa: E402  (the path is set just above)
-from inlink.tasks import analysis as link_task  # noqa: E402  (the path is set just above)
+from inlink.jobs.manager import JobManager, Task, register_task
+from inlink.links import suggest as analyzer
+from inlink.tasks import analysis as link_task
 
 HOLD_FOREVER_S = 120.0     # a run that is never killed ends by itself: the test has failed by then anyway
 

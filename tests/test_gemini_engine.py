@@ -258,7 +258,7 @@ def test_engine_paces_calls_through_its_rpm_limiter(fake):
     limiter = RateLimiter(rpm=2, clock=lambda: 0.0, sleep=waits.append)     # time stands still
     fake.script = [fg.suggestions()]
     engine = ge.GeminiEngine(KEY, GeminiSettings(base_url=fake.base_url), limiter=limiter)
-    index = build_site_index()
+    index = build_site_index(min_confidence=0.0)     # no floor: every page has candidates, so each makes a call
     for page in (HOME, COMPOST, TOMATO):
         engine.suggest(index, page)
     assert waits == [60.0] and len(fake.received) == 3     # the third call had to wait for the window
@@ -275,3 +275,32 @@ def test_api_key_from_env_prefers_gemini_then_google(monkeypatch):
     assert ge.api_key_from_env() == "google-key"
     monkeypatch.setenv("GEMINI_API_KEY", "  gemini-key ")
     assert ge.api_key_from_env() == "gemini-key"
+
+
+def test_picks_obey_the_same_placement_floor_and_tiers_as_the_offline_engine(fake):
+    heading = "Watering tips"
+    body = "Welcome to our garden shop. Read our guide to composting and learn about tomato growing."
+    pages = pd.DataFrame(PAGES, columns=["url", "title", "h1", "content", "is_target"])
+    pages.loc[0, "content"] = f"{heading} {body}"
+    pages["blocks"] = None
+    pages.at[0, "blocks"] = [("heading", 0, len(heading)), ("paragraph", len(heading) + 1, len(heading) + 1 + len(body))]
+    index = analyzer.build_index(SimpleNamespace(pages=pages, links=pd.DataFrame(columns=["source", "destination",
+                                                                                         "anchor"])),
+                                 analyzer.AnalysisConfig(max_per_page=3))
+    engine = engine_for(fake, fg.suggestions((WATER, "Watering tips"), (TOMATO, "tomato growing")))
+    outcome = engine.suggest(index, HOME)
+
+    assert [(r["Destination"], r["Anchor"]) for r in outcome.rows] == [(TOMATO, "tomato growing")]
+    assert outcome.dropped == {"anchor_not_in_prose": 1}          # the anchor stands only in a heading
+    row = outcome.rows[0]
+    assert row["Confidence"] >= index.config.min_confidence and row["Tier"] in ("high", "medium", "low")
+    assert row["Context"] == "Read our guide to composting and learn about tomato growing."
+    prompt = fake.received[0].prompt
+    assert "Engine confidence:" in prompt and "tier)" in prompt
+
+
+def test_candidates_below_the_floor_are_never_offered(fake):
+    engine = engine_for(fake, fg.suggestions())
+    index = build_site_index(min_confidence=0.99)
+    outcome = engine.suggest(index, HOME)
+    assert outcome.rows == [] and fake.received == []

@@ -23,6 +23,8 @@ SAMPLE_LINKS = ROOT / "sample_data" / "inlinks.csv"
 
 
 def start_sample(manager, **kwargs) -> str:
+    if kwargs.get("engine") == "gemini":   # no confidence floor: every page with a candidate makes a call
+        kwargs["options"] = {"min_confidence": 0.0, **kwargs.get("options", {})}
     return link_task.start_analysis(manager, SAMPLE_PAGES.read_bytes(), pages_name="pages.csv",
                                     links=SAMPLE_LINKS.read_bytes(), links_name="inlinks.csv", **kwargs)
 

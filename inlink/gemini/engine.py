@@ -193,7 +193,10 @@ class GeminiEngine:
         position = index.url_pos.get(source_url)
         if position is None or not index.is_source[position]:
             return outcome      # no text to place anchors in: no call, no cost
-        candidates = analyzer.candidates_for(index, source_url, k=self.settings.candidates_per_page)
+        self._check_budget()    # a spent budget pauses the job even on a page the floor leaves without a call
+        floor = index.config.min_confidence      # the same floor as the offline engine: no weak candidate
+        candidates = [c for c in analyzer.candidates_for(index, source_url, k=self.settings.candidates_per_page)
+                      if c.confidence >= floor]
         if not candidates:
             return outcome
         max_links = gemini_prompt.max_per_page(index)
@@ -288,13 +291,18 @@ class GeminiEngine:
             destination = pick.destination.strip()
             pick = pick.model_copy(update={"destination": by_number.get(destination, destination),
                                            "anchor": pick.anchor.strip()})
+            candidate = by_url.get(pick.destination)
             why = _page_level_problem(rows, pick, max_links) or \
-                analyzer.validate_suggestion(index, source, pick.destination, pick.anchor)
+                analyzer.validate_suggestion(index, source, pick.destination, pick.anchor) or \
+                (None if candidate is not None else "the target is not among the page's candidates")
             if why:
                 dropped[drop_category(why)] += 1
                 continue
-            rows.append(gemini_prompt.result_row(index, source, pick, by_url.get(pick.destination),
-                                                 self.engine_name))
+            config = index.config
+            rows.append(gemini_prompt.result_row(index, source, pick, candidate, self.engine_name,
+                                                 candidate.confidence, analyzer.tier(
+                                                     candidate.confidence, config.high_confidence,
+                                                     config.medium_confidence)))
         return rows
 
 
@@ -308,6 +316,9 @@ _DROP_CATEGORIES = (
     ("made only of stop words", "weak_anchor"),
     ("does not name the target", "weak_anchor"),
     ("does not stand as whole words", "anchor_not_in_text"),
+    ("not running prose", "anchor_not_in_prose"),
+    ("is code-like", "anchor_code_like"),
+    ("not among the page's candidates", "not_a_candidate"),
     ("per-page limit", "over_page_cap"),
     ("duplicate target", "duplicate_target"),
     ("anchor already used", "duplicate_anchor"),

@@ -7,10 +7,7 @@ already point at the passages that matter.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
-
-from inlink.links import text as textutil
 
 CHARS_PER_TOKEN = 4
 OPENING_WORDS = 30        # of a target page, shown when the index has no title for it
@@ -21,8 +18,13 @@ SYSTEM_INSTRUCTION = (
     "would find genuinely useful. Rules: the anchor must be copied character for character from the page text "
     "(same words, spelling and case; do not paraphrase); the destination must be a URL from the candidate list, "
     "copied exactly; never link the page to itself; use each destination and each anchor at most once. "
-    "Prefer specific, descriptive anchors over generic words. The reason is one short plain sentence for a "
-    "human editor. The score is your confidence from 0 to 1. Return an empty list when nothing fits."
+    "Place anchors only in running prose (sentences of paragraphs, list items, definitions), never in headings "
+    "or code. Prefer the candidate's suggested anchor; choose another only if it is a whole name of the target "
+    "(its title, or a name the target defines), never a code identifier, path or option the target does not "
+    "name. Each candidate comes with the engine's confidence and tier and the evidence behind them: prefer "
+    "high-tier candidates and leave out those whose evidence is weak. The reason is one short plain sentence "
+    "for a human editor saying what the target covers and why it helps here. The score is your confidence "
+    "from 0 to 1. Return an empty list when nothing fits."
 )
 
 
@@ -68,7 +70,8 @@ def _candidate_lines(index: Any, number: int, candidate: Any) -> list[str]:
                   f"   In context: {json.dumps(candidate.context, ensure_ascii=False)}"]
     else:
         lines.append("   Suggested anchor: none found; use a phrase of the page text only if one names this page")
-    lines.append(f"   Why the engine found it: {candidate.reason}")
+    lines.append(f"   Engine confidence: {candidate.confidence:.2f} ({candidate.tier} tier)")
+    lines.append(f"   Evidence: {candidate.reason}")
     return lines
 
 
@@ -88,9 +91,11 @@ def trim_to_tokens(text: str, token_budget: int) -> str:
     return text[: cut if cut > limit // 2 else limit] + " …"
 
 
-def result_row(index: Any, source: str, pick: Any, candidate: Any, engine: str) -> dict:
-    """One result row with the offline engine's columns; Context is the sentence around the anchor.
+def result_row(index: Any, source: str, pick: Any, candidate: Any, engine: str, confidence: float,
+               tier: str) -> dict:
+    """One result row with the offline engine's columns; Context is the prose sentence around the anchor.
 
+    Confidence and Tier are the engine's, for the evidence behind the target (Gemini's own view is Score).
     When the model kept the offline engine's anchor, the engine's context is reused: it already chose the
     occurrence that sits best in running text.
     """
@@ -99,20 +104,23 @@ def result_row(index: Any, source: str, pick: Any, candidate: Any, engine: str) 
         "Source": source,
         "Destination": pick.destination,
         "Anchor": pick.anchor,
-        "Context": candidate.context if same_anchor else anchor_context(index, source, pick.anchor),
+        "Context": candidate.context if same_anchor else anchor_context(index, source, pick.destination,
+                                                                        pick.anchor),
         "Score": round(min(1.0, max(0.0, float(pick.score))), 3),
+        "Confidence": confidence,
+        "Tier": tier,
         "Reason": " ".join(pick.reason.split()) or "chosen by Gemini",
         "Engine": engine,
     }
 
 
-def anchor_context(index: Any, source: str, anchor: str) -> str:
-    """The sentence around the anchor's first whole-word occurrence (the one validate_suggestion accepts)."""
-    text = page_fields(index, source)["content"]
-    match = re.search(rf"(?<!\w){re.escape(anchor)}(?!\w)", text) or re.search(re.escape(anchor), text)
-    if not match:
-        return ""
-    return textutil.context_around(text, match.start(), match.end())
+def anchor_context(index: Any, source: str, destination: str, anchor: str) -> str:
+    """The prose sentence around the anchor's first well-placed occurrence (the one validation accepts)."""
+    from inlink.links import suggest
+
+    s, d = index.url_pos.get(source), index.url_pos.get(destination)
+    span = suggest.anchor_placement(index, s, d, anchor) if s is not None and d is not None else None
+    return suggest.anchor_context(index, s, span) if span else ""
 
 
 def page_fields(index: Any, url: str) -> dict[str, str]:

@@ -6,21 +6,23 @@ the work per page grows with the page's length, not with the number of targets (
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
-from inlink.links.text import is_acceptable_anchor, is_code_like, tokens
+from inlink.links.text import TOKEN_RE, is_acceptable_anchor, is_code_like, tokens
 
 MAX_PHRASE_TOKENS = 12
 _END = ""  # trie key that holds the phrase ids ending at a node ("" is never a token)
 
 # Evidence that a phrase names its target, strongest first.
-KIND_WEIGHT = {"inbound": 1.0, "title": 0.95, "h1": 0.9, "head": 0.85, "key": 0.55, "shared": 0.35}
+KIND_WEIGHT = {"inbound": 1.0, "title": 0.95, "defined": 0.92, "h1": 0.9, "head": 0.85, "key": 0.55, "shared": 0.35}
 KIND_LABEL = {
     "inbound": "an anchor other pages already use for the target",
     "title": "the target's title",
     "h1": "the target's main heading",
     "head": "the head of the target's title",
+    "defined": "a name the target defines",
     "key": "a key phrase of the target",
     "shared": "a distinctive term both pages use",
 }
@@ -79,6 +81,15 @@ class PhraseIndex:
             self.phrases[pid].targets[target] = kind
         return pid
 
+    def phrases_for(self, key: tuple[str, ...]) -> list[Phrase]:
+        """The phrases (any capitalisation) with these lowercased tokens."""
+        node = self.trie
+        for token in key:
+            node = node.get(token)
+            if node is None:
+                return []
+        return [self.phrases[pid] for pid in node.get(_END, ())]
+
     def scan(self, words: list[str], lowered: list[str] | None = None) -> list[Match]:
         """All phrase occurrences in a token list (overlapping ones included), in text order."""
         lowered = lowered if lowered is not None else [w.lower() for w in words]
@@ -121,6 +132,26 @@ class PhraseIndex:
         return found
 
 
+def defined_name(term: str) -> str | None:
+    """The name a definition term declares ("class io.IOBase(...)" -> "io.IOBase", "PyObject *PyDict_New()"
+    -> "PyDict_New", "type PyObject" -> "PyObject"), or None when it is no identifier (a command option,
+    a plain word, a field label).
+
+    Why: API references, glossaries and manuals declare their names in definition terms (<dt>); the page
+    that declares a name is the one a mention of it should link to. Only identifier-shaped names (dots,
+    underscores, inner capitals, or all capitals) are kept: a plain word in a <dt> is too often a label.
+    """
+    term = term.strip()
+    if not term or term[0] in "-:" or term.endswith(":"):
+        return None
+    names = TOKEN_RE.findall(term.split("(", 1)[0])
+    if not names:
+        return None
+    name = names[-1]
+    shaped = is_code_like(name) or (name.isupper() and len(name) >= 4)
+    return name if shaped and not name[0].isdigit() else None
+
+
 def inbound_anchor_texts(links: Iterable[tuple[int, int, str]], min_share: float = 0.5) -> dict[int, Counter]:
     """Anchors that existing links use for each target, keeping only those that mostly point to that target.
 
@@ -142,3 +173,52 @@ def inbound_anchor_texts(links: Iterable[tuple[int, int, str]], min_share: float
             if by_target[destination] / total >= min_share:
                 per_target[destination][anchor] += count
     return per_target
+
+
+@dataclass
+class AnchorDictionary:
+    """The site's own anchor dictionary, from the existing links: phrase -> targets with counts.
+
+    Why: the phrases a site already links, and where it links them, are the strongest evidence for a new
+    link (Gerlach et al., CIKM 2021); with the number of pages that mention a phrase (the phrase index's
+    document frequency) they give its link probability, so a common word the site never links is no anchor.
+    Keys are lowercased token tuples, as in PhraseIndex.
+    """
+    targets: dict[tuple[str, ...], Counter] = field(default_factory=dict)   # phrase -> target -> linking pages
+    sources: dict[tuple[str, ...], int] = field(default_factory=dict)       # phrase -> pages that link it
+    links: int = 0                                                          # existing links read
+
+    @classmethod
+    def from_links(cls, links: Iterable[tuple[int, int, str]]) -> AnchorDictionary:
+        """Count each (phrase, target) once per source page, and each phrase's linking pages."""
+        pairs: set[tuple[tuple[str, ...], int, int]] = set()
+        for source, destination, anchor in links:
+            key = tuple(t.lower() for t in tokens(anchor or ""))
+            if key:
+                pairs.add((key, source, destination))
+        result = cls(links=len(pairs))
+        linking: dict[tuple[str, ...], set] = defaultdict(set)
+        for key, source, destination in pairs:
+            result.targets.setdefault(key, Counter())[destination] += 1
+            linking[key].add(source)
+        result.sources = {key: len(pages) for key, pages in linking.items()}
+        return result
+
+    @property
+    def known(self) -> bool:
+        """Whether the site gave enough links for absence to mean something (a few links say little)."""
+        return self.links >= 20
+
+    def links_to(self, key: tuple[str, ...], target: int) -> int:
+        """How many pages already link this phrase to this target."""
+        return self.targets.get(key, {}).get(target, 0)
+
+    def target_share(self, key: tuple[str, ...], target: int) -> float:
+        """Share of the phrase's existing links that go to this target (0 when the site never links it)."""
+        counts = self.targets.get(key)
+        return counts.get(target, 0) / sum(counts.values()) if counts else 0.0
+
+    def link_probability(self, key: tuple[str, ...], pages_mentioning: int) -> float:
+        """Pages that link the phrase / pages that mention it (capped at 1)."""
+        linked = self.sources.get(key, 0)
+        return linked / max(linked, pages_mentioning, 1)

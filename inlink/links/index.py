@@ -6,21 +6,46 @@ links; ranking.py turns them into ranked targets for one page; analyzer.py is th
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
-from inlink.links.anchors import PhraseIndex, inbound_anchor_texts
-from inlink.links.similarity import TfidfModel, build_tfidf, kth_weights, owned_terms, page_document, prune_rows, top_k_similar
-from inlink.links.text import clean_title, detect_site_affixes, lowered_tokens, title_head
+from inlink.links.anchors import (
+    AnchorDictionary,
+    PhraseIndex,
+    defined_name,
+    inbound_anchor_texts,
+)
+from inlink.links.confidence import (
+    DEFAULT_MIN_CONFIDENCE,
+    HIGH_CONFIDENCE,
+    MEDIUM_CONFIDENCE,
+)
+from inlink.links.similarity import (
+    TfidfModel,
+    build_tfidf,
+    kth_weights,
+    owned_terms,
+    page_document,
+    prune_rows,
+    top_k_similar,
+)
+from inlink.links.text import (
+    clean_title,
+    detect_site_affixes,
+    lowered_tokens,
+    thin_pages,
+    title_head,
+)
 
 NEIGHBOURS = 30            # TF-IDF neighbours kept per page (candidates without a title mention come from here)
 # Finding TF-IDF neighbours: exact on small sites; on large ones each page keeps only its heaviest terms, so the
 # search stays near-linear in pages (about NEIGHBOUR_NONZEROS terms in all, at least NEIGHBOUR_TERMS per page).
 NEIGHBOUR_NONZEROS = 1_500_000
 NEIGHBOUR_TERMS = 50
+HEADING_NAME_WORDS = 3     # a heading of at most this many words that is an identifier declares that name
 KEY_PHRASES_PER_PAGE = 8   # owned terms registered as anchors for each target
 CHARACTERISTIC_TERMS = 30  # a shared-term anchor must be among the target's heaviest terms ("takes" never is)
 SHARED_MAX_DF = 0.1        # a shared term used by more pages than this share says nothing about one target
@@ -33,6 +58,9 @@ class AnalysisConfig:
     exclude_patterns: tuple[str, ...] = ()   # glob or substring patterns on URLs (sources and targets)
     candidates_per_page: int = 20
     min_score: float = 0.0
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE   # the floor: no row below it (so max_per_page is a maximum)
+    high_confidence: float = HIGH_CONFIDENCE         # tier cut-offs
+    medium_confidence: float = MEDIUM_CONFIDENCE
 
 
 @dataclass
@@ -57,6 +85,9 @@ class LinkIndex:
     url_pos: dict = field(default_factory=dict)
     new_inbound: np.ndarray | None = None
     analysed: set = field(default_factory=set)
+    dictionary: AnchorDictionary = field(default_factory=AnchorDictionary)   # the site's own anchors
+    thin: np.ndarray | None = None          # per page: near-empty, stub or "moved" page
+    blocks: list = field(default_factory=list)  # per page: [(kind, start, end)] from HTML input, or None
 
 
 # ---------------------------------------------------------------- building the index
@@ -81,6 +112,13 @@ def _column(pages: pd.DataFrame, name: str) -> list[str]:
     return ["" if pd.isna(v) else str(v) for v in pages[name].tolist()]
 
 
+def _blocks(pages: pd.DataFrame) -> list:
+    """Each page's blocks as a list of (kind, start, end), or None (plain text, or no blocks column)."""
+    if "blocks" not in pages.columns:
+        return [None] * len(pages)
+    return [list(map(tuple, b)) if isinstance(b, (list, tuple)) else None for b in pages["blocks"].tolist()]
+
+
 def _clean_titles(titles: list[str]) -> list[str]:
     """Titles without the site-wide suffix/prefix (detected from the data) and section numbers."""
     suffixes, prefixes = detect_site_affixes(titles)
@@ -97,9 +135,22 @@ def _spellings_in(text: str, terms: list[str]) -> list[str]:
     return spelled
 
 
+def _defined_names(text: str, blocks) -> set[str]:
+    """The identifiers a page declares in its definition terms, or as a whole short heading (a reference
+    section titled INSTALLED_APPS), on HTML input only."""
+    if not blocks:
+        return set()
+    names = {defined_name(text[start:end]) for kind, start, end in blocks
+             if kind == "term" or (kind == "heading" and text.count(" ", start, end) < HEADING_NAME_WORDS)}
+    names.discard(None)
+    return names
+
+
 def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[str], texts: list[str],
-                      targets: np.ndarray, key_terms: list[list[tuple[str, float]]], inbound: dict) -> None:
-    """Add every target's title, head, H1, owned key phrases and inbound anchors to the phrase index."""
+                      targets: np.ndarray, key_terms: list[list[tuple[str, float]]], inbound: dict,
+                      blocks: list) -> None:
+    """Add every target's title, head, H1, declared names, owned key phrases and inbound anchors to the
+    phrase index."""
     for i in np.flatnonzero(targets):
         i = int(i)
         for anchor in inbound.get(i, {}):
@@ -112,6 +163,8 @@ def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[s
         index.add(title_head(h1), i, "head")
         for term in _spellings_in(texts[i], [term for term, _weight in key_terms[i]]):
             index.add(term, i, "key")
+        for name in _defined_names(texts[i], blocks[i]):
+            index.add(name, i, "defined")
 
 
 def _phrase_document_frequency(index: PhraseIndex, texts: list[str], sources: np.ndarray) -> np.ndarray:
@@ -134,6 +187,7 @@ def build_index(site, config: AnalysisConfig) -> LinkIndex:
     is_target = flags.fillna(False).astype(bool).to_numpy() & ~excluded
     is_source = is_target & np.array([bool(t.strip()) for t in texts], dtype=bool)
     cleaned = _clean_titles(titles)
+    page_blocks = _blocks(pages)
     model = build_tfidf([page_document(t, h, c) for t, h, c in zip(cleaned, h1s, texts)],
                         [f"{t} {h}" for t, h in zip(cleaned, h1s)])
     k = max(NEIGHBOURS, config.candidates_per_page)
@@ -143,20 +197,23 @@ def build_index(site, config: AnalysisConfig) -> LinkIndex:
     link_rows = _known_links(site.links, url_pos)
     phrases = PhraseIndex()
     _register_phrases(phrases, cleaned, h1s, texts, is_target, owned_terms(model, KEY_PHRASES_PER_PAGE),
-                      inbound_anchor_texts(link_rows))
+                      inbound_anchor_texts(link_rows), page_blocks)
     inbound_before = np.zeros(len(urls), dtype=np.int32)
     existing = set()
     for source, destination, _anchor in link_rows:
         if (source, destination) not in existing:
             existing.add((source, destination))
             inbound_before[destination] += 1
+    dictionary = AnchorDictionary.from_links(link_rows)
     return LinkIndex(config=config, urls=urls, texts=texts, is_target=is_target, is_source=is_source,
                      model=model, neighbours=neighbours, neighbour_sims=sims, phrases=phrases,
                      phrase_df=_phrase_document_frequency(phrases, texts, is_source), existing=existing,
                      inbound_before=inbound_before, url_pos=url_pos, titles=cleaned, h1s=h1s,
                      shareable_terms=(model.df < len(urls)) & (model.df <= max(2, SHARED_MAX_DF * len(urls))),
                      characteristic_bar=kth_weights(model.matrix, CHARACTERISTIC_TERMS),
-                     new_inbound=np.zeros(len(urls), dtype=np.int32))
+                     new_inbound=np.zeros(len(urls), dtype=np.int32), dictionary=dictionary,
+                     blocks=page_blocks,
+                     thin=np.array(thin_pages(cleaned, texts), dtype=bool))
 
 
 def _known_links(links: pd.DataFrame | None, url_pos: dict) -> list[tuple[int, int, str]]:

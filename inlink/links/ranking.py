@@ -13,12 +13,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from inlink.links.anchors import Match
-from inlink.links.similarity import row_dot, spread_row, top_shared_terms
 from inlink.links.index import LinkIndex
-from inlink.links.text import STOP_WORDS, is_acceptable_anchor, lowered_tokens, prose_score, token_spans
+from inlink.links.similarity import row_dot, spread_row, top_shared_terms
+from inlink.links.text import (
+    STOP_WORDS,
+    is_acceptable_anchor,
+    lowered_text,
+    lowered_tokens,
+    prose_score,
+    token_spans,
+)
 
 # Log-odds added by each kind of anchor evidence (inbound anchors are what people already link with).
-KIND_LOGIT = {"inbound": 3.5, "title": 2.5, "h1": 2.5, "head": 2.5, "key": -0.5, "shared": 0.0}
+KIND_LOGIT = {"inbound": 3.5, "title": 2.5, "h1": 2.5, "head": 2.5, "defined": 2.5, "key": -0.5, "shared": 0.0}
 INEXACT_LOGIT = 1.5        # a title/H1/head/inbound phrase in other capitalisation: often the words, not the page
 # Log-linear weights of the generic signals (log cosine, log title cosine, phrase specificity, log anchor length,
 # ambiguity: minus the log of the target's share of the similarity among all the targets a phrase names).
@@ -41,6 +48,8 @@ class Option:
                              # "built-in functions")
     strength: float = 0.0
     phrase: int = -1         # id in the site's phrase index (-1 for a shared term, which names one target)
+    specificity: float = 0.0
+    ambiguity: float = 0.0
 
 
 @dataclass
@@ -50,6 +59,7 @@ class Ranked:
     score: float
     similarity: float
     options: list[Option]
+    title_similarity: float = 0.0
 
 
 def linkable(index: LinkIndex, source: int, target: int) -> bool:
@@ -67,7 +77,8 @@ def _option_strength(pages: int, option: Option, ambiguity: float) -> float:
     """Log-odds that a phrase names its target: kind of evidence, specificity, length, ambiguity."""
     length = math.log(len(" ".join(option.key)))
     kind = KIND_LOGIT[option.kind] if option.exact or option.kind in ("key", "shared") else INEXACT_LOGIT
-    return (kind + WEIGHTS["specificity"] * _specificity(pages, option.df) + WEIGHTS["length"] * length
+    option.specificity, option.ambiguity = _specificity(pages, option.df), ambiguity
+    return (kind + WEIGHTS["specificity"] * option.specificity + WEIGHTS["length"] * length
             - WEIGHTS["ambiguity"] * ambiguity)
 
 
@@ -98,12 +109,25 @@ def _link_score(similarity: float, title_similarity: float, options: list[Option
     return 1.0 / (1.0 + math.exp(-logit))
 
 
+def longest_matches(matches: list[Match]) -> list[Match]:
+    """The matches not strictly inside a longer match: words that belong to a longer name ("Backup" in
+    "Backup Strategies", "B" in "Appendix B") are never an anchor of their own. Matches in text order."""
+    kept, reach_end, reach_start = [], -1, -1
+    for match in sorted(matches, key=lambda m: (m.start, -m.end)):
+        if match.end < reach_end or (match.end == reach_end and match.start > reach_start):
+            continue   # inside the longest match that started earlier (same end: a shorter tail of it)
+        if match.end > reach_end:
+            reach_start, reach_end = match.start, match.end
+        kept.append(match)
+    return kept
+
+
 def _mention_options(index: LinkIndex, source: int, words: list[str],
                      lowered: list[str]) -> dict[int, list[Option]]:
     """Targets named by phrases found in the source page, with every matching phrase as an option."""
     by_pair: dict[tuple[int, int, bool], list[Match]] = {}
     phrases = index.phrases.phrases
-    for match in index.phrases.scan(words, lowered):
+    for match in longest_matches(index.phrases.scan(words, lowered)):
         for target in phrases[match.phrase].targets:
             if linkable(index, source, target):
                 by_pair.setdefault((target, match.phrase, match.exact), []).append(match)
@@ -172,28 +196,56 @@ def rank_targets(index: LinkIndex, source: int) -> tuple[list[Ranked], list[str]
                                                _ambiguity(index, source, option, float(similarity), source_row, totals))
         found.sort(key=lambda o: (-o.strength, o.key, not o.exact))
         score = _link_score(float(similarity), float(title_similarity), found)
-        ranked.append(Ranked(target, round(min(1.0, score), 4), float(similarity), found))
+        ranked.append(Ranked(target, round(min(1.0, score), 4), float(similarity), found, float(title_similarity)))
     ranked.sort(key=lambda r: (-r.score, r.target))
     return ranked, words, starts, ends
 
 
 def pick_occurrence(text: str, option: Option, starts: np.ndarray, ends: np.ndarray,
-                     taken: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """The occurrence (character span) in the most running-text-like sentence that overlaps no chosen anchor.
+                     taken: list[tuple[int, int]], allowed=None, weigh: bool = True) -> tuple[int, int] | None:
+    """The occurrence (character span) in the most running-text-like sentence that overlaps no chosen anchor
+    (with weigh=False: the first free one, enough to know that the option can be placed at all).
 
     Only the first few free occurrences are weighed: links belong near the first mention anyway.
     """
     free = []
+    checked = OCCURRENCES_CHECKED if weigh else 1
     for match in option.matches:
         span = (int(starts[match.start]), int(ends[match.end - 1]))
+        if allowed is not None and not allowed(*span):
+            continue
         if not any(span[0] < end and start < span[1] for start, end in taken):
             free.append(span)
-            if len(free) == OCCURRENCES_CHECKED:
+            if len(free) == checked:
                 break
     if len(free) <= 1:
         return free[0] if free else None
     scores = [prose_score(text, *span) for span in free]
     return free[scores.index(max(scores))]
+
+
+def grow_to_title(index: LinkIndex, text: str, target: int, span: tuple[int, int], starts: np.ndarray,
+                  ends: np.ndarray, taken: list[tuple[int, int]]) -> tuple[int, int]:
+    """The anchor grown, word by word on either side, as long as it still stands in the target's title or H1
+    ("Appendix" -> "Appendix B", "Backup" -> "Backup Strategies"): never cut inside the target's name."""
+    title = f" {index.titles[target]} | {index.h1s[target]} ".lower()
+    first = int(np.searchsorted(starts, span[0]))
+    last = int(np.searchsorted(ends, span[1]))
+    if first >= len(starts) or last >= len(ends) or int(starts[first]) != span[0] or int(ends[last]) != span[1]:
+        return span
+    grown = True
+    while grown:
+        grown = False
+        for a, b in ((first - 1, last), (first, last + 1)):
+            if a < 0 or b >= len(starts):
+                continue
+            wider = (int(starts[a]), int(ends[b]))
+            phrase = text[wider[0]:wider[1]].lower()
+            if (f" {phrase} " in title or f" {phrase}:" in title) and \
+                    not any(wider[0] < end and start < wider[1] for start, end in taken):
+                first, last, span, grown = a, b, wider, True
+                break
+    return span
 
 
 def widen_single_word(index: LinkIndex, text: str, target: int, span: tuple[int, int], starts: np.ndarray,
@@ -213,7 +265,7 @@ def widen_single_word(index: LinkIndex, text: str, target: int, span: tuple[int,
         wider = (int(starts[first]), int(ends[last]))
         if any(wider[0] < end and start < wider[1] for start, end in taken):
             continue
-        target_text = target_text if target_text is not None else index.texts[target].lower()
+        target_text = target_text if target_text is not None else lowered_text(index.texts[target])
         if text[wider[0]:wider[1]].lower() in target_text:
             return wider
     return span

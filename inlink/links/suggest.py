@@ -15,13 +15,38 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from inlink.links.anchors import KIND_LABEL
+from inlink.links.confidence import confidence, tier
+from inlink.links.evidence import features, reason
 from inlink.links.index import AnalysisConfig, LinkIndex, build_index  # noqa: F401  (public API, see docs/architecture.md)
-from inlink.links.ranking import pick_occurrence, rank_targets, widen_single_word
-from inlink.links.text import context_around, is_acceptable_anchor, names_target, starts_sentence
+from inlink.links.placement import (
+    block_bounds,
+    in_prose,
+    is_code_span,
+    prose_ranges,
+    sentence_context,
+)
+from inlink.links.ranking import (
+    Option,
+    Ranked,
+    grow_to_title,
+    linkable,
+    pick_occurrence,
+    rank_targets,
+    widen_single_word,
+)
+from inlink.links.similarity import spread_row
+from inlink.links.text import (
+    is_acceptable_anchor,
+    names_target,
+    starts_sentence,
+    tokens,
+)
 
-RESULT_COLUMNS = ("Source", "Destination", "Anchor", "Context", "Score", "Reason", "Engine")
+RESULT_COLUMNS = ("Source", "Destination", "Anchor", "Context", "Score", "Confidence", "Tier", "Reason", "Engine")
 ENGINE = "offline"
+VOCABULARY_KINDS = ("shared", "key")   # anchors found by vocabulary alone, not by a name of the target
+RANKED_WEIGHED = 20        # targets per page weighed for confidence (the score's best; the rest rarely make it)
+RANKED_PER_SLOT = 4        # ... and at least this many per suggestion asked for
 
 
 @dataclass
@@ -31,6 +56,18 @@ class Candidate:
     context: str
     score: float
     reason: str
+    confidence: float = 0.0
+    tier: str = "low"
+
+
+@dataclass
+class Choice:
+    """One target with the anchor option and occurrence chosen for it, and its confidence."""
+    item: Ranked
+    option: Option
+    span: tuple[int, int]
+    confidence: float
+    features: dict
 
 
 # ---------------------------------------------------------------- one page
@@ -40,36 +77,108 @@ def source_pages(index: LinkIndex) -> list[str]:
     return [index.urls[i] for i in np.flatnonzero(index.is_source)]
 
 
-def _overlap_word(similarity: float) -> str:
-    if similarity >= 0.35:
-        return "strongly"
-    return "moderately" if similarity >= 0.15 else "slightly"
+def _placement_rule(text: str, prose, option: Option):
+    """The places an option's occurrence may take: running prose only, and a code-like span only when the
+    phrase names the target (its title, a name it defines or owns, or an anchor the site uses for it)."""
+    names_it = option.kind not in VOCABULARY_KINDS or option.kind == "key"
+
+    def allowed(start: int, end: int) -> bool:
+        return in_prose(prose, start, end) and (names_it or not is_code_span(text, start, end))
+    return allowed
 
 
-def _reason(anchor: str, kind: str, similarity: float) -> str:
-    """A plain sentence a user can check: what the page says and how close the two pages are."""
-    evidence = f'The page mentions "{anchor}", {KIND_LABEL[kind]}' if anchor else "No phrase of the target " \
-        "was found in the page"
-    return f"{evidence}; topics overlap {_overlap_word(similarity)} (similarity {similarity:.2f})."
+def _first_usable(index: LinkIndex, item: Ranked, text: str, words, starts, ends, taken: list[tuple[int, int]],
+                  prose, weigh: bool = True) -> tuple[Option, tuple[int, int]] | None:
+    """The best anchor option of a target with a free, well-placed occurrence that names the target (weigh=False:
+    any such occurrence, cheaply, for ranking; the occurrence shown is then chosen with weigh=True)."""
+    for option in item.options:
+        span = pick_occurrence(text, option, starts, ends, taken, _placement_rule(text, prose, option), weigh)
+        if span is None:
+            continue
+        enough = _says_enough(index, item.target, option, text, span)
+        if option.kind in VOCABULARY_KINDS and (weigh or not enough):
+            wider = widen_single_word(index, text, item.target, span, starts, ends, words, taken)
+            span = wider if in_prose(prose, *wider) else span
+            enough = enough or _says_enough(index, item.target, option, text, span)
+        if weigh:
+            wider = grow_to_title(index, text, item.target, span, starts, ends, taken)
+            span = wider if in_prose(prose, *wider) else span
+        if enough:
+            return option, span
+    return None
+
+
+def _weigh(index: LinkIndex, item: Ranked, option: Option, span: tuple[int, int]) -> Choice:
+    found = features(index, item, option)
+    return Choice(item, option, span, confidence(found), found)
+
+
+def page_choices(index: LinkIndex, source: int, floor: float | None = None,
+                 limit: int | None = None) -> tuple[list[Choice], np.ndarray]:
+    """The page's suggestions, most confident first: at most `limit`, none below `floor`, anchors never
+    overlapping, one anchor text and one link per target. Also returns the page's spread TF-IDF row."""
+    config = index.config
+    floor = config.min_confidence if floor is None else floor
+    limit = config.max_per_page if limit is None else limit
+    ranked, words, starts, ends = rank_targets(index, source)
+    text = index.texts[source]
+    prose = prose_ranges(text, index.blocks[source] if index.blocks else None)
+    weighed = []
+    for item in ranked[:max(RANKED_WEIGHED, RANKED_PER_SLOT * limit)]:
+        if item.score < config.min_score:
+            continue
+        usable = _first_usable(index, item, text, words, starts, ends, [], prose, weigh=False)
+        if usable:
+            weighed.append(_weigh(index, item, *usable))
+    weighed.sort(key=lambda c: (-c.confidence, -c.item.score, c.item.target))
+    chosen, taken, used_anchors = [], [], set()
+    for choice in weighed:
+        if len(chosen) >= limit or choice.confidence < floor:
+            break
+        if not _under_inbound_cap(index, choice.item.target):
+            continue
+        usable = _first_usable(index, choice.item, text, words, starts, ends, taken, prose)
+        if usable is None:
+            continue
+        if usable[0] is not choice.option:
+            choice = _weigh(index, choice.item, *usable)
+        else:
+            choice.span = usable[1]
+        anchor = text[choice.span[0]:choice.span[1]].lower()
+        if choice.confidence < floor or anchor in used_anchors:
+            continue
+        taken.append(choice.span)
+        used_anchors.add(anchor)
+        chosen.append(choice)
+    return chosen, spread_row(index.model.matrix, source)
+
+
+def _row(index: LinkIndex, source: int, choice: Choice, source_row: np.ndarray) -> dict:
+    text, config = index.texts[source], index.config
+    level = tier(choice.confidence, config.high_confidence, config.medium_confidence)
+    anchor = text[choice.span[0]:choice.span[1]]
+    return dict(zip(RESULT_COLUMNS, (
+        index.urls[source], index.urls[choice.item.target], anchor, anchor_context(index, source, choice.span),
+        choice.item.score, choice.confidence, level,
+        reason(index, choice.item, choice.option, anchor, choice.confidence, level, source_row), ENGINE)))
 
 
 def candidates_for(index: LinkIndex, source_url: str, k: int = 20) -> list[Candidate]:
-    """The k best targets for a page before per-page caps, each with its best anchor (or '' when none)."""
+    """The k most confident targets for a page, with no floor and no per-page cap (for Gemini to pick from);
+    each has the anchor and context the offline engine would use."""
     source = index.url_pos[source_url]
-    ranked, _words, starts, ends = rank_targets(index, source)
-    text = index.texts[source]
-    result = []
-    for item in ranked[:k]:
-        anchor = context = ""
-        kind = "key"
-        for option in item.options:   # the best anchor analyze_page would also accept
-            span = pick_occurrence(text, option, starts, ends, [])
-            if span and _says_enough(index, item.target, option, text, span):
-                anchor, context, kind = text[span[0]:span[1]], context_around(text, *span), option.kind
-                break
-        result.append(Candidate(index.urls[item.target], anchor, context, item.score,
-                                _reason(anchor, kind, item.similarity)))
-    return result
+    chosen, source_row = page_choices(index, source, floor=0.0, limit=k)
+    rows = [_row(index, source, choice, source_row) for choice in chosen]
+    found = [Candidate(r["Destination"], r["Anchor"], r["Context"], r["Score"], r["Reason"], r["Confidence"],
+                       r["Tier"]) for r in rows]
+    chosen_targets = {choice.item.target for choice in chosen}
+    for target in index.neighbours[source]:   # close pages with no usable anchor: confidence 0, below any floor
+        if len(found) >= k:
+            break
+        if target >= 0 and int(target) not in chosen_targets and linkable(index, source, int(target)):
+            found.append(Candidate(index.urls[int(target)], "", "", 0.0, "No phrase of the target stands in "
+                                   "the page's running prose; the two pages' topics overlap.", 0.0, "low"))
+    return found
 
 
 def _under_inbound_cap(index: LinkIndex, target: int) -> bool:
@@ -78,34 +187,16 @@ def _under_inbound_cap(index: LinkIndex, target: int) -> bool:
 
 
 def analyze_page(index: LinkIndex, source_url: str) -> list[dict]:
-    """Suggestions for one page (RESULT_COLUMNS), best first; counts them towards each target's inbound cap."""
+    """Suggestions for one page (RESULT_COLUMNS), most confident first, none below the confidence floor;
+    counts them towards each target's inbound cap."""
     source = index.url_pos[source_url]
     index.analysed.add(source_url)
     if not index.is_source[source]:
         return []
-    ranked, words, starts, ends = rank_targets(index, source)
-    text, config = index.texts[source], index.config
-    rows, taken, used_anchors = [], [], set()
-    for item in ranked:
-        if len(rows) >= config.max_per_page:
-            break
-        if item.score < config.min_score or not _under_inbound_cap(index, item.target):
-            continue
-        for option in item.options:
-            span = pick_occurrence(text, option, starts, ends, taken)
-            if span and option.kind in ("shared", "key"):
-                span = widen_single_word(index, text, item.target, span, starts, ends, words, taken)
-            anchor = text[span[0]:span[1]] if span else ""
-            if not span or anchor.lower() in used_anchors or not _says_enough(index, item.target, option, text, span):
-                continue
-            taken.append(span)
-            used_anchors.add(anchor.lower())
-            index.new_inbound[item.target] += 1
-            rows.append(dict(zip(RESULT_COLUMNS, (
-                source_url, index.urls[item.target], anchor, context_around(text, *span), item.score,
-                _reason(anchor, option.kind, item.similarity), ENGINE))))
-            break
-    return rows
+    chosen, source_row = page_choices(index, source)
+    for choice in chosen:
+        index.new_inbound[choice.item.target] += 1
+    return [_row(index, source, choice, source_row) for choice in chosen]
 
 
 def _says_enough(index: LinkIndex, target: int, option, text: str, span: tuple[int, int]) -> bool:
@@ -137,20 +228,69 @@ def validate_suggestion(index: LinkIndex, source: str, destination: str, anchor:
 
 
 def _anchor_problem(index: LinkIndex, source: int, target: int, anchor: str) -> str | None:
-    """Why an anchor is unusable (too short, only stop words, absent, inside a word, a plain word that does
-    not name the target): the same bar a model's pick must clear as the offline engine's own anchors."""
+    """Why an anchor is unusable (too short, only stop words, absent, inside a word, only outside running
+    prose, a code-like span that is no name of the target, a plain word that does not name the target): the
+    same bar a model's pick must clear as the offline engine's own anchors."""
     text = index.texts[source]
     if not is_acceptable_anchor(anchor):
         return f'the anchor "{anchor}" is shorter than 3 characters or made only of stop words'
-    start = text.find(anchor)
-    while start >= 0 and not _on_word_boundaries(text, start, start + len(anchor)):
-        start = text.find(anchor, start + 1)
-    if start < 0:
+    occurrences = _whole_word_occurrences(text, anchor)
+    if not occurrences:
         return f'the anchor "{anchor}" does not stand as whole words in the source page\'s text'
+    span = anchor_placement(index, source, target, anchor)
+    if span is None:
+        prose = prose_ranges(text, index.blocks[source] if index.blocks else None)
+        if not any(in_prose(prose, *o) for o in occurrences):
+            return f'the anchor "{anchor}" stands only in a heading, code or other block that is not running prose'
+        return f'the anchor "{anchor}" is code-like (an identifier, call, path or option) and no name of the target'
     if not names_target(anchor, index.titles[target], index.h1s[target], index.urls[target],
-                        starts_sentence(text, start)):
+                        starts_sentence(text, span[0])):
         return f'the one-word anchor "{anchor}" does not name the target (not in its title, H1 or URL)'
     return None
+
+
+def _whole_word_occurrences(text: str, anchor: str) -> list[tuple[int, int]]:
+    found, start = [], text.find(anchor)
+    while start >= 0:
+        if _on_word_boundaries(text, start, start + len(anchor)):
+            found.append((start, start + len(anchor)))
+        start = text.find(anchor, start + 1)
+    return found
+
+
+def _names_target_phrase(index: LinkIndex, target: int, anchor: str) -> bool:
+    """The anchor is a phrase the index holds for the target as a name (title, H1, head, defined, inbound,
+    owned key phrase), not mere shared vocabulary."""
+    key = tuple(word.lower() for word in tokens(anchor))
+    for phrase in index.phrases.phrases_for(key):
+        if phrase.targets.get(target) not in (None, "shared"):
+            return True
+    return False
+
+
+def anchor_placement(index: LinkIndex, source: int, target: int, anchor: str) -> tuple[int, int] | None:
+    """The first occurrence of `anchor` in the source that the placement rules allow (whole words, running
+    prose, and a code-like span only when the anchor names the target), or None. Both engines' rows obey it,
+    so the contract test can check any row with it."""
+    text = index.texts[source]
+    prose = prose_ranges(text, index.blocks[source] if index.blocks else None)
+    names_it = None
+    for start, end in _whole_word_occurrences(text, anchor):
+        if not in_prose(prose, start, end):
+            continue
+        if is_code_span(text, start, end):
+            names_it = _names_target_phrase(index, target, anchor) if names_it is None else names_it
+            if not names_it:
+                continue
+        return start, end
+    return None
+
+
+def anchor_context(index: LinkIndex, source: int, span: tuple[int, int]) -> str:
+    """The prose sentence around an anchor occurrence (inside its block on HTML input)."""
+    text = index.texts[source]
+    block = block_bounds(prose_ranges(text, index.blocks[source] if index.blocks else None), *span)
+    return sentence_context(text, *span, block)
 
 
 def _on_word_boundaries(text: str, start: int, end: int) -> bool:

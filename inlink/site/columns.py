@@ -23,7 +23,7 @@ PAGE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "h1": ("h11", "h1", "heading", "heading1", "h1heading", "mainheading", "headline", "header"),
     "description": ("metadescription1", "metadescription", "description", "metadesc", "summary", "excerpt"),
     "content": ("content", "text", "body", "bodytext", "maincontent", "pagetext", "pagecontent",
-                "contenttext", "copy", "fulltext", "article"),
+                "contenttext", "copy", "fulltext", "article", "bodyhtml", "contenthtml", "innerhtml", "html"),
     "word_count": ("wordcount", "words", "wordcount1"),
     "status_code": ("statuscode", "httpstatuscode", "httpstatus", "responsecode", "status"),
     "content_type": ("contenttype", "mimetype", "mime", "type"),
@@ -41,7 +41,7 @@ LINK_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 # Screaming Frog custom extraction columns: "<extractor name> <n>", e.g. "Body 1", "Content 2", "Extractor 1 1".
 EXTRACTION_HEADER = re.compile(r"^(content|body|text|bodytext|maincontent|pagetext|copy|article|"
-                               r"extractor\d*|extraction\d*|customextraction\d*)\d+$")
+                               r"extractor\d*|extraction\d*|customextraction\d*)(?:html|innerhtml)?\d+$")
 
 
 def header_key(header) -> str:

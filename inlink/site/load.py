@@ -28,7 +28,7 @@ __all__ = ["SiteDataError", "PAGE_FIELDS", "normalize_url", "read_table", "detec
            "missing_page_fields", "load_pages", "load_links", "load_site", "SiteData", "ImportReport",
            "sheet_names", "NothingToAnalyse", "require_analysable"]
 
-PAGE_COLUMNS = PAGE_FIELDS + ("is_target", "excluded_reason")
+PAGE_COLUMNS = PAGE_FIELDS + ("is_target", "excluded_reason", "blocks")
 LINK_COLUMNS = ("source", "destination", "anchor")
 NON_INDEXABLE_VALUES = ("non-indexable", "nonindexable", "false", "no", "0", "noindex")
 NON_INDEXABLE_STATUS = r"noindex|canonicali[sz]ed"
@@ -211,6 +211,7 @@ def _page_frame(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> 
                           for name in (*PAGE_FIELDS, "indexability_status")}, index=table.index)
     if "content" in columns:
         pages["content"] = _body_text(table, columns, column_map)
+    pages["content"], pages["blocks"] = _html_as_text(pages["content"], columns.get("content", ""))
     for name in (*TEXT_FIELDS, "url", "content_type", "indexability", "indexability_status"):
         pages[name] = _clean_text(pages[name])
     pages["status_code"] = pd.to_numeric(pages["status_code"], errors="coerce").astype("Int64")
@@ -231,6 +232,28 @@ def _body_text(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> p
     first = table[headers[0]].astype(str)
     return first.str.cat([table[header].astype(str) for header in headers[1:]], sep=" ") if len(headers) > 1 \
         else first
+
+
+def _html_as_text(content: pd.Series, header: str) -> tuple[pd.Series, pd.Series]:
+    """HTML in the text column (a custom extraction "Extract HTML Element" / "Extract Inner HTML", e.g. Body
+    HTML 1) becomes its plain text plus its blocks (kind, start, end); plain text keeps blocks None.
+
+    The column is HTML when its header says so, or when nearly all its cells start with a tag: plain text
+    about HTML (a template guide quoting <a>) must stay plain text."""
+    from inlink.site.html import looks_like_html, parse_fragment
+
+    filled = content[content.str.strip() != ""]
+    starts_with_tag = filled.str.lstrip().str.startswith("<")
+    html_column = "html" in header_key(header) or (len(filled) > 0 and starts_with_tag.mean() >= 0.8)
+    is_html = content.map(looks_like_html) if html_column else pd.Series(False, index=content.index)
+    blocks = pd.Series([None] * len(content), index=content.index, dtype=object)
+    if not is_html.any():
+        return content, blocks
+    parsed = content[is_html].map(parse_fragment)
+    content = content.copy()
+    content[is_html] = parsed.map(lambda page: page.text)
+    blocks[is_html] = parsed.map(lambda page: page.block_tuples())
+    return content, blocks
 
 
 def _drop_folder_rows(pages: pd.DataFrame, report: ImportReport) -> pd.DataFrame:

@@ -36,6 +36,7 @@ DEFAULT_OPTIONS: dict = {
     "max_per_page": 5,
     "max_inbound_per_target": None,
     "exclude_patterns": [],
+    "min_confidence": None,   # the engine's confidence floor (0-1); None = the engine's default
     "model": None,            # Gemini model; None = the configured default
     "budget_usd": None,       # Gemini spend after which the job pauses
     "rpm": None,              # Gemini requests per minute; None = the configured default
@@ -69,6 +70,8 @@ def clean_options(engine: str, options: Mapping | None) -> dict:
     merged["exclude_patterns"] = [str(p).strip() for p in merged["exclude_patterns"] if str(p).strip()]
     if not _as_number(merged["throttle_s"]) >= 0:
         raise OptionError(f"throttle_s must be zero or more seconds, not {merged['throttle_s']!r}")
+    if merged["min_confidence"] is not None and not 0 <= _as_number(merged["min_confidence"]) <= 1:
+        raise OptionError(f"min_confidence must be a number from 0 to 1, not {merged['min_confidence']!r}")
     if merged["budget_usd"] is not None and not _as_number(merged["budget_usd"]) > 0:
         raise OptionError(f"budget_usd must be a positive amount of US dollars, not {merged['budget_usd']!r}")
     merged["engine"] = engine
@@ -95,6 +98,7 @@ def analysis_config(options: Mapping) -> analyzer.AnalysisConfig:
         max_per_page=options["max_per_page"],
         max_inbound_per_target=options["max_inbound_per_target"],
         exclude_patterns=tuple(options["exclude_patterns"]),
+        **({} if options.get("min_confidence") is None else {"min_confidence": float(options["min_confidence"])}),
     )
 
 

@@ -1,0 +1,101 @@
+"""The evidence behind one suggestion: the features its confidence is computed from, and the reason an editor
+reads (what the target covers, the exact evidence, the tier).
+
+Kept apart from ranking (which orders targets) and suggest (which places anchors) so that the Gemini engine
+can score and explain its own picks with the very same features and sentences.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from inlink.links.index import LinkIndex
+from inlink.links.ranking import Option, Ranked
+from inlink.links.similarity import top_shared_terms
+
+NAMING_KINDS = ("title", "h1", "head", "inbound", "defined")
+TOPIC_TERMS = 3            # "both pages are about X, Y and Z"
+TOPIC_MIN_SIMILARITY = 0.1
+TITLE_CHARS = 70
+
+
+def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]:
+    """The evidence features of linking item.target with `option` (see confidence.WEIGHTS)."""
+    key, target, dictionary = option.key, item.target, index.dictionary
+    exact = option.exact
+    known = dictionary.known
+    linked_pages = dictionary.sources.get(key, 0)
+    return {
+        "similarity": math.log(item.similarity + 1e-3),
+        "title_similarity": math.log(item.title_similarity + 1e-2),
+        "names_title": float(exact and option.kind in ("title", "h1")),
+        "names_head": float(exact and option.kind == "head"),
+        "names_inexact": float(not exact and option.kind in NAMING_KINDS),
+        "defines": float(option.kind == "defined"),
+        "key_phrase": float(option.kind == "key"),
+        "shared": float(option.kind == "shared"),
+        "specificity": option.specificity,
+        "ambiguity": option.ambiguity,
+        "words": float(len(key) - 1),
+        "dictionary_share": dictionary.target_share(key, target) if known else 0.0,
+        "dictionary_links": math.log1p(dictionary.links_to(key, target)),
+        "link_probability": dictionary.link_probability(key, option.df) if known else 0.0,
+        "never_linked": float(known and linked_pages == 0 and option.df >= 3),
+        "thin_target": float(index.thin is not None and bool(index.thin[target])),
+    }
+
+
+def _target_summary(index: LinkIndex, target: int) -> str:
+    """What the target covers, in its own words: its cleaned title (or H1), shortened."""
+    title = index.titles[target] or index.h1s[target] or index.urls[target]
+    return title if len(title) <= TITLE_CHARS else title[:TITLE_CHARS - 1].rstrip() + "…"
+
+
+def _quoted_list(terms: list[str]) -> str:
+    return terms[0] if len(terms) == 1 else ", ".join(terms[:-1]) + " and " + terms[-1]
+
+
+def _evidence(index: LinkIndex, target: int, option: Option, anchor: str) -> list[str]:
+    """The checkable facts behind the anchor, strongest first."""
+    facts = []
+    linked = index.dictionary.links_to(option.key, target)
+    if linked:
+        facts.append(f'the site already links "{anchor}" to this page {linked} time{"s" * (linked != 1)}')
+    if option.kind in ("title", "h1") and option.exact:
+        facts.append("the anchor is the target's " + ("title" if option.kind == "title" else "main heading"))
+    elif option.kind == "head" and option.exact:
+        facts.append("the anchor is the name the target's title starts with")
+    elif option.kind == "defined":
+        facts.append(f'the target defines "{anchor}"')
+    elif option.kind in NAMING_KINDS and not linked:
+        facts.append("the anchor has the words of the target's title" if option.kind != "inbound"
+                     else "other pages link to the target with these words")
+    elif option.kind == "key":
+        facts.append(f'the target uses "{anchor}" more than any other page does')
+    elif option.kind == "shared":
+        facts.append(f'both pages use "{anchor}", which only {option.df} pages of the site use')
+    return facts
+
+
+def _topic_terms(index: LinkIndex, target: int, source_row: np.ndarray) -> list[str]:
+    """The distinctive terms (used by at most a tenth of the site's pages) the two pages share most."""
+    columns = top_shared_terms(index.model.matrix, target, source_row, index.shareable_terms, TOPIC_TERMS)
+    return [str(index.model.terms[c]) for c in columns]
+
+
+def reason(index: LinkIndex, item: Ranked, option: Option, anchor: str, confidence: float, tier: str,
+           source_row: np.ndarray) -> str:
+    """One plain paragraph: what the target covers, the evidence, the shared topic, the tier."""
+    parts = [f'Target: "{_target_summary(index, item.target)}".']
+    facts = _evidence(index, item.target, option, anchor)
+    if facts:
+        parts.append(facts[0][0].upper() + facts[0][1:] + "".join(f"; {fact}" for fact in facts[1:]) + ".")
+    if item.similarity >= TOPIC_MIN_SIMILARITY:
+        terms = _topic_terms(index, item.target, source_row)
+        if terms:
+            parts.append(f"Both pages are about {_quoted_list(terms)} (similarity {item.similarity:.2f}).")
+    if index.thin is not None and index.thin[item.target]:
+        parts.append("The target is a short page.")
+    parts.append(f"Confidence {confidence:.2f} ({tier}).")
+    return " ".join(parts)

@@ -1,0 +1,79 @@
+"""Where an anchor may stand in a page, and the sentence shown around it.
+
+Why its own module: both engines (offline and Gemini) must obey the same placement rules, and the contract
+test checks them from the outside, so the rules live in one place:
+- on HTML input (blocks known), an anchor lies inside one block of running prose: a paragraph, list item,
+  definition, loose text, or a table cell that reads as prose (a few words, not a lone value); never in a
+  heading, a definition term, a code / preformatted block or a configuration listing;
+- on plain text (no blocks), a code-like span (an identifier with _ or ::, a call with (), a path, a command
+  option, a <placeholder>) is an anchor only when the target's title or defined name is that very name.
+The Context is the sentence holding the anchor (a splitter that knows "e.g." and "3.11" end no sentence),
+inside the anchor's block when blocks are known.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from inlink.links.text import CONTEXT_CHARS, sentence_bounds, shorten_around
+
+PROSE_BLOCKS = frozenset({"paragraph", "list_item", "definition", "table_cell", "text"})
+PROSE_CELL_WORDS = 4       # a table cell with fewer words is a value (a name, a number), not prose
+
+# A code-like span: an identifier with _ or ::, a call "name()", a path, a command option, a <placeholder>.
+_CODE_SPAN_RE = re.compile(r"^(?:\w*_\w*|.*::.*|.*\(\)?|.*[\\/].*|--?[A-Za-z][\w-]*|<[^<>]+>|\{[^{}]+\})$")
+
+
+def prose_ranges(text: str, blocks) -> tuple[list[int], list[int]] | None:
+    """Start and end offsets of the page's prose blocks, sorted; None when the page has no blocks (plain
+    text), so every place counts as possible."""
+    if blocks is None:
+        return None
+    starts, ends = [], []
+    for kind, start, end in blocks:
+        if kind not in PROSE_BLOCKS:
+            continue
+        if kind == "table_cell" and text[start:end].count(" ") + 1 < PROSE_CELL_WORDS:
+            continue
+        starts.append(int(start))
+        ends.append(int(end))
+    return starts, ends
+
+
+def in_prose(ranges: tuple[list[int], list[int]] | None, start: int, end: int) -> bool:
+    """Whether [start, end) lies inside one prose block (always True without blocks)."""
+    if ranges is None:
+        return True
+    starts, ends = ranges
+    i = bisect_right(starts, start) - 1
+    return i >= 0 and end <= ends[i]
+
+
+def block_bounds(ranges: tuple[list[int], list[int]] | None, start: int, end: int) -> tuple[int, int] | None:
+    """The prose block holding [start, end), or None."""
+    if ranges is None:
+        return None
+    starts, ends = ranges
+    i = bisect_right(starts, start) - 1
+    return (starts[i], ends[i]) if i >= 0 and end <= ends[i] else None
+
+
+def is_code_span(text: str, start: int, end: int) -> bool:
+    """An identifier, call, path, option or placeholder, judged with the characters glued to the span
+    ("foo" in "foo()" or "--foo", "name" in "<name>")."""
+    left = start
+    while left > 0 and text[left - 1] in "-_<{/\\:.":
+        left -= 1
+    right = end
+    while right < len(text) and text[right] in "()_>}/\\:":
+        right += 1
+    return bool(_CODE_SPAN_RE.match(text[left:right]))
+
+
+def sentence_context(text: str, start: int, end: int, bounds: tuple[int, int] | None = None,
+                     width: int = CONTEXT_CHARS) -> str:
+    """The sentence holding text[start:end] (inside `bounds`, the anchor's block, when given), shortened to
+    about `width` characters around the anchor; always holds the anchor verbatim."""
+    lo, hi = bounds if bounds else (0, len(text))
+    left, right = sentence_bounds(text, start, end, lo, hi)
+    return shorten_around(text, left, right, start, end, width)

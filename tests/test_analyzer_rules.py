@@ -1,0 +1,209 @@
+"""The engine's editorial rules: placement in running prose (HTML blocks, code-like spans), whole phrases,
+the site's anchor dictionary, confidence and its floor."""
+from __future__ import annotations
+
+import pickle
+
+import pandas as pd
+import pytest
+from test_analyzer import BASE, FILLER, from_page, make_site, suggestions
+
+from inlink.links.anchors import AnchorDictionary, defined_name
+from inlink.links.confidence import WEIGHTS, confidence, tier
+from inlink.links.placement import is_code_span, sentence_context
+from inlink.links.suggest import (
+    AnalysisConfig,
+    analyze_page,
+    build_index,
+    source_pages,
+    validate_suggestion,
+)
+from inlink.site.load import load_site
+
+NO_FLOOR = AnalysisConfig(min_confidence=0.0)
+
+
+def _html_site(tmp_path, pages: list[tuple[str, str, str]]):
+    """A crawl export with the page text as HTML in `Body HTML 1`, read by the real importer."""
+    frame = pd.DataFrame([{"Address": BASE + path, "Title 1": title, "H1-1": title, "Body HTML 1": html}
+                          for path, title, html in pages])
+    frame.to_csv(tmp_path / "pages.csv", index=False)
+    return load_site(tmp_path / "pages.csv")
+
+
+def _garden_pages(hub_html: str) -> list[tuple[str, str, str]]:
+    filler = f"<p>{FILLER}</p>"
+    return [("hub", "Garden notes", hub_html),
+            ("compost", "Composting Guide", (f"<h1>Composting Guide</h1><p>Composting turns waste into soil.</p>"
+                                            f"{filler}")),
+            ("tools", "Garden Tools", f"<h1>Garden Tools</h1><p>Spades, forks and rakes.</p>{filler}"),
+            ("water", "Watering", f"<h1>Watering</h1><p>Water early in the morning.</p>{filler}")]
+
+
+def test_html_input_gives_text_and_blocks_and_anchors_only_in_prose(tmp_path):
+    hub = ("<h2>Composting Guide</h2><pre>config: Composting Guide = on\nGarden Tools = off</pre>"
+           "<p>Our notes on the season. When leaves fall, follow the Composting Guide for a rich soil.</p>"
+           f"<p>{FILLER}</p>")
+    site = _html_site(tmp_path, _garden_pages(hub))
+    hub_page = site.pages.loc[site.pages["url"] == BASE + "hub"].iloc[0]
+    assert hub_page["content"].startswith("Composting Guide config: Composting Guide = on")
+    assert [kind for kind, _s, _e in hub_page["blocks"]][:3] == ["heading", "code", "paragraph"]
+    index = build_index(site, NO_FLOOR)
+    rows = analyze_page(index, BASE + "hub")
+    prose_start = hub_page["content"].index("Our notes")
+    assert [(r["Destination"], r["Anchor"]) for r in rows] == [(BASE + "compost", "Composting Guide")]
+    assert rows[0]["Context"] == "When leaves fall, follow the Composting Guide for a rich soil."
+    assert "Garden Tools" not in [r["Anchor"] for r in rows]          # it stands only in the code listing
+    assert hub_page["content"].find("Composting Guide", prose_start) > prose_start
+    refused = validate_suggestion(index, BASE + "hub", BASE + "tools", "Garden Tools")
+    assert refused and "not running prose" in refused
+
+
+def test_plain_text_about_html_stays_plain_text(tmp_path):
+    frame = pd.DataFrame([{"Address": BASE + f"p{i}", "Title 1": f"Page {i}",
+                           "Content": f"Templates escape <a> tags and the <p> element. {FILLER}"} for i in range(3)])
+    frame.to_csv(tmp_path / "pages.csv", index=False)
+    site = load_site(tmp_path / "pages.csv")
+    assert site.pages["content"].iloc[0].startswith("Templates escape <a> tags")
+    assert site.pages["blocks"].isna().all()
+
+
+@pytest.mark.parametrize("text, anchor, expected", [
+    ("set table_name first", "table_name", True), ("call setup() now", "setup", True),
+    ("pass --verbose here", "verbose", True), ("edit /etc/hosts now", "hosts", True),
+    ("the <name> field", "name", True), ("use std::vector here", "vector", True),
+    ("a running total", "running", False), ("the Backup Strategies page", "Backup Strategies", False),
+])
+def test_code_like_spans(text, anchor, expected):
+    start = text.index(anchor)
+    assert is_code_span(text, start, start + len(anchor)) is expected
+
+
+def test_code_like_span_is_an_anchor_only_for_a_target_named_so():
+    pages = [{"path": "setup", "title": "setup() reference | Docs", "content": "setup() builds things. " + FILLER},
+             {"path": "config", "title": "Config | Docs", "content": "The table_name option. " + FILLER},
+             {"path": "guide", "title": "Guide | Docs",
+              "content": "Call setup() before the first run, and set table_name in the settings file. " + FILLER}]
+    index = build_index(make_site(pages), NO_FLOOR)
+    assert validate_suggestion(index, BASE + "guide", BASE + "setup", "setup") is None   # its title names it
+    refused = validate_suggestion(index, BASE + "guide", BASE + "config", "table_name")
+    assert refused and "code-like" in refused
+
+
+def test_context_is_the_prose_sentence_and_survives_abbreviations():
+    text = "Intro here. Use a tool, e.g. the Composting Guide, for soil. Next sentence."
+    start = text.index("Composting Guide")
+    assert sentence_context(text, start, start + 16) == "Use a tool, e.g. the Composting Guide, for soil."
+
+
+def test_anchors_grow_to_the_whole_phrase_of_the_target_title():
+    pages = [{"path": "appendix-b", "title": "Appendix B | Manual", "content": "Tables of limits. " + FILLER},
+             {"path": "appendix", "title": "Appendix | Manual", "content": "All appendices. " + FILLER},
+             {"path": "backup", "title": "Backup | Manual", "content": "Backup basics for data. " + FILLER},
+             {"path": "strategies", "title": "Backup Strategies | Manual",
+              "content": "Backup strategies compared: full, incremental. " + FILLER},
+             {"path": "src", "title": "Operations | Manual",
+              "content": "The limits are listed in Appendix B of this manual. Plan your Backup Strategies "
+                         "before the first release. " + FILLER}]
+    rows = from_page(suggestions(make_site(pages), NO_FLOOR), "src")
+    anchors = {r["Destination"]: r["Anchor"] for r in rows}
+    assert anchors.get(BASE + "appendix-b") == "Appendix B"
+    assert anchors.get(BASE + "strategies") == "Backup Strategies"
+    assert BASE + "appendix" not in anchors and BASE + "backup" not in anchors   # never cut from a longer name
+
+
+def test_one_link_per_target_per_page():
+    pages = [{"path": "a", "title": "Trail Running | Shop", "content": "Trail running tips. " + FILLER},
+             {"path": "src", "title": "Hub | Shop",
+              "content": "Trail Running is fun. Trail Running again and Trail Running once more. " + FILLER}]
+    rows = suggestions(make_site(pages), NO_FLOOR)
+    assert [r["Destination"] for r in from_page(rows, "src")] == [BASE + "a"]
+
+
+def test_anchor_dictionary_counts_pages_and_link_probability():
+    links = [(0, 5, "JSON module"), (1, 5, "json module"), (1, 5, "json module"), (2, 6, "json module"),
+             (3, 7, "click here")]
+    dictionary = AnchorDictionary.from_links(links)
+    key = ("json", "module")
+    assert dictionary.links_to(key, 5) == 2 and dictionary.links_to(key, 6) == 1   # pages, not repeats
+    assert dictionary.target_share(key, 5) == pytest.approx(2 / 3)
+    assert dictionary.link_probability(key, pages_mentioning=6) == pytest.approx(3 / 6)
+    assert dictionary.link_probability(("never", "linked"), pages_mentioning=9) == 0.0
+    assert dictionary.link_probability(key, pages_mentioning=1) == 1.0           # capped
+
+
+def test_the_site_links_phrase_raises_confidence_and_is_named_in_the_reason():
+    extra = [{"path": "care", "title": "Shoe care | Stride Shop",
+              "content": "Clean grippy lugs after every muddy outing and dry them slowly. " + FILLER}]
+    from test_analyzer import shoe_site
+    links = [("road", "trail", "grippy lugs"), ("jackets", "trail", "grippy lugs"), ("about", "trail", "grippy lugs")]
+    one = next(r for r in from_page(suggestions(shoe_site(extra, links[:1]), NO_FLOOR), "care")
+               if r["Destination"] == BASE + "trail")
+    three = next(r for r in from_page(suggestions(shoe_site(extra, links), NO_FLOOR), "care")
+                 if r["Destination"] == BASE + "trail")
+    assert three["Confidence"] > one["Confidence"]
+    assert 'already links "grippy lugs" to this page 3 times' in three["Reason"]
+
+
+@pytest.mark.parametrize("feature", sorted(WEIGHTS))
+def test_confidence_is_monotone_in_each_piece_of_evidence(feature):
+    base = {name: 0.0 for name in WEIGHTS}
+    base["similarity"], base["title_similarity"] = -2.0, -3.0
+    more = dict(base, **{feature: base[feature] + 1.0})
+    if WEIGHTS[feature] > 0:
+        assert confidence(more) > confidence(base)
+    elif WEIGHTS[feature] < 0:
+        assert confidence(more) < confidence(base)
+    assert 0.0 <= confidence(more) <= 1.0
+
+
+def test_tiers_follow_the_cut_offs():
+    assert [tier(v, 0.7, 0.45) for v in (0.95, 0.7, 0.5, 0.45, 0.2)] == ["high", "high", "medium", "medium", "low"]
+
+
+def test_the_floor_makes_max_per_page_a_maximum_never_a_quota():
+    from test_analyzer import shoe_site
+    loose = suggestions(shoe_site(), AnalysisConfig(min_confidence=0.0, max_per_page=5))
+    strict = suggestions(shoe_site(), AnalysisConfig(min_confidence=0.6, max_per_page=5))
+    assert len(strict) < len(loose)
+    assert all(r["Confidence"] >= 0.6 for r in strict)
+    assert {(r["Source"], r["Destination"]) for r in strict} <= {(r["Source"], r["Destination"]) for r in loose}
+    for page in {r["Source"] for r in loose}:
+        values = [r["Confidence"] for r in loose if r["Source"] == page]
+        assert values == sorted(values, reverse=True)                              # most confident first
+
+
+def test_min_confidence_option_reaches_the_engine():
+    from inlink.tasks.analysis import OptionError, analysis_config, clean_options
+    assert analysis_config(clean_options("offline", {"min_confidence": 0.8})).min_confidence == 0.8
+    assert analysis_config(clean_options("offline", {})).min_confidence == AnalysisConfig().min_confidence
+    with pytest.raises(OptionError, match="min_confidence"):
+        clean_options("offline", {"min_confidence": 1.5})
+
+
+@pytest.mark.parametrize("term, name", [
+    ("class io.IOBase(raw)", "io.IOBase"), ("PyObject *PyDict_New()", "PyDict_New"), ("type PyObject", "PyObject"),
+    ("exception ValueError", "ValueError"), ("PYTHONPATH", "PYTHONPATH"), ("--verbose, -v", None),
+    ("author:", None), ("context", None), ("The Expat XML Parser", None),
+])
+def test_defined_names_come_from_identifier_shaped_terms(term, name):
+    assert defined_name(term) == name
+
+
+def test_a_page_that_defines_a_name_receives_its_links(tmp_path):
+    pages = _garden_pages(f"<p>Errors raise SoilError when the pile is too wet; see the Watering page.</p>"
+                          f"<p>{FILLER}</p>")
+    pages[1] = ("compost", "Composting Guide", ("<h1>Composting Guide</h1><dl><dt>exception SoilError</dt>"
+                                              f"<dd>Raised when the soil is wrong.</dd></dl><p>{FILLER}</p>"))
+    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
+    rows = analyze_page(index, BASE + "hub")
+    row = next(r for r in rows if r["Destination"] == BASE + "compost")
+    assert row["Anchor"] == "SoilError" and 'The target defines "SoilError"' in row["Reason"]
+
+
+def test_link_index_pickles_and_gives_the_same_rows(tmp_path):
+    site = _html_site(tmp_path, _garden_pages(f"<p>Follow the Composting Guide and the Garden Tools list.</p>"
+                                              f"<p>{FILLER}</p>"))
+    index = build_index(site, NO_FLOOR)
+    copy = pickle.loads(pickle.dumps(index))
+    assert [analyze_page(copy, u) for u in source_pages(copy)] == [analyze_page(index, u) for u in source_pages(index)]
