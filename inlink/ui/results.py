@@ -48,7 +48,8 @@ def filter_suggestions(frame: pd.DataFrame, source: str = "", destination: str =
     if min_score > 0 and "Score" in frame:
         mask &= pd.to_numeric(frame["Score"], errors="coerce").fillna(0) >= min_score
     if tiers is not None and review.has_tiers(frame):
-        mask &= frame["Tier"].astype(str).str.lower().isin(list(tiers))
+        tier = frame["Tier"].astype(str).str.lower()
+        mask &= tier.isin(list(tiers)) | ~tier.isin(review.TIERS)   # a row without a tier is never hidden by it
     if decided is not None and show != "all":
         mask &= decided == ("" if show == "undecided" else show)
     return frame[mask]

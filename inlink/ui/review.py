@@ -54,8 +54,9 @@ def decision_column(frame: pd.DataFrame, decided: dict[str, str]) -> pd.Series:
 
 
 def has_tiers(frame: pd.DataFrame) -> bool:
-    """Whether the engine gave tiers (results written before Confidence / Tier existed have none)."""
-    return "Tier" in frame.columns
+    """Whether the engine gave tiers: results written before Confidence / Tier existed, and rows of a task that
+    leaves the column empty, have none (then no tier filter is offered)."""
+    return "Tier" in frame.columns and bool(frame["Tier"].astype(str).str.lower().isin(TIERS).any())
 
 
 def accepted_frame(manager, job_id: str) -> pd.DataFrame:
