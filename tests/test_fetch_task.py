@@ -55,6 +55,7 @@ def test_dataset_files_load_like_an_upload(site, manager):
     assert not target.pop(site.url("noindex.html"))                 # noindex (meta tag): not a link target
     assert not target.pop(site.url("xrobots/library/sys.html"))     # noindex (X-Robots-Tag header): neither
     assert all(target.values())
+    assert data.pages["blocks"].map(bool).all()          # read from Body HTML 1: prose told from code
     assert len(data.links) > 20
 
 

@@ -65,6 +65,10 @@ def detect(headers, synonyms: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
 def detect_page_columns(headers) -> dict[str, str]:
     """Canonical page field -> header in the file, for the fields found (plus "indexability_status")."""
     found = detect(headers, PAGE_SYNONYMS)
+    html_twin = next((str(h) for h in headers if "html" in header_key(h)
+                      and re.sub(r"\d+$", "", header_key(h)) in PAGE_SYNONYMS["content"]), None)
+    if "content" in found and html_twin and "html" not in header_key(found["content"]):
+        found["content"] = html_twin    # plain text and its HTML (a fetched site): the HTML gives the same text + blocks
     if "content" not in found:
         extraction = extraction_headers(headers, found)
         if extraction:
