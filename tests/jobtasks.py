@@ -8,7 +8,8 @@ Behaviour is driven by the job config so one task covers many cases:
   pause_once   {"at": item index, "marker": path}: raise PauseJob the first time
   item_errors  item indexes that raise ItemError every time
   tricky       emit cells with quotes, commas, newlines and formula starts
-  gate         path: every item waits until this file exists (lets a test act mid-item)
+  gate         path: every item waits until this file exists (lets a test act mid-item); while it waits,
+               the file <gate>.waiting exists, so a test can wait until an item is surely in progress
   hold         {"from": item index, "gate": path}: items from that index on wait until the file exists, so a
                test can act while the job is surely mid-way (no race against the machine's speed)
 """
@@ -88,6 +89,7 @@ class CountingTask(Task):
         if delay:
             threading.Event().wait(delay)
         if config.get("gate"):
+            Path(config["gate"] + ".waiting").touch()
             wait_for(lambda: os.path.exists(config["gate"]), timeout=30, what="the test's gate")
         hold = config.get("hold")
         if hold and index >= hold["from"]:

@@ -151,7 +151,8 @@ def test_resume_before_the_item_ends_withdraws_the_pause(make_manager, tmp_path)
     owner, other = make_manager(), make_manager(autostart=False)   # other: like another process
     gate = tmp_path / "gate"
     job_id = owner.create_job("test_counting", config={"n": 3, "gate": str(gate)})
-    wait_for(status_is(owner, job_id, "running"), what="running")
+    # Inside item 0 (not merely "running": a pause seen at the boundary before item 0 would take effect).
+    wait_for(lambda: (tmp_path / "gate.waiting").exists(), what="item 0 in progress")
     for manager in (owner, other):
         manager.pause(job_id)
         assert manager.get(job_id)["requested_action"] == "pause"
