@@ -48,10 +48,12 @@ def workbook(**sheet_frames) -> bytes:
     return buffer.getvalue()
 
 
-def test_a_workbook_with_several_sheets_names_them_and_reads_the_chosen_one():
+def test_a_workbook_with_several_sheets_names_them_and_the_job_reads_the_chosen_one():
+    from inlink.ui.manager import get_manager
+    from test_app_common import wait_status
+
     crawl = pd.read_csv(io.StringIO(SMALL_CRAWL))
     data = workbook(Summary=pd.DataFrame({"Report": ["made by a crawler"]}), Pages=crawl)
-    assert sheets.sheet_names(data) == ["Summary", "Pages"]
     app = open_page("upload")
     app.file_uploader(key="upload.pages_file").upload(
         "crawl.xlsx", data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").run()
@@ -62,9 +64,28 @@ def test_a_workbook_with_several_sheets_names_them_and_reads_the_chosen_one():
     assert next(m.value for m in app.metric if m.label == "Pages kept") == "4"
     app.button(key="upload.use").click().run()
     saved = datasets.latest_dataset()
-    assert saved.pages_name == "crawl.xlsx"
-    assert sheets.sheet_names(saved.pages_path.read_bytes()) == ["Pages"]   # what the job will read
-    assert len(pd.read_excel(saved.pages_path)) == 4
+    assert (saved.pages_name, saved.sheet) == ("crawl.xlsx", "Pages")
+    assert saved.pages_path.read_bytes() == data                          # the workbook as uploaded
+    generate = open_page("generate")
+    generate.button(key="generate.start").click().run()
+    assert_clean(generate)
+    job_id = generate.query_params["job"]
+    assert get_manager().get(job_id)["config"]["sheet"] == "Pages"       # what the job reads
+    assert wait_status(get_manager(), job_id, "completed", "failed", timeout=60)["status"] == "completed"
+
+
+def test_a_links_workbook_sheet_is_read_from_a_one_sheet_copy():
+    links = pd.DataFrame({"Source": ["https://example.com/"], "Destination": ["https://example.com/roses"],
+                          "Anchor": ["roses"]})
+    data = workbook(Notes=pd.DataFrame({"Note": ["x"]}), Links=links)
+    assert pd.read_excel(io.BytesIO(sheets.only_sheet(data, "Links"))).equals(links)
+    app = open_page("upload")
+    app.file_uploader(key="upload.pages_file").upload("crawl.csv", SMALL_CRAWL.encode(), "text/csv")
+    app.file_uploader(key="upload.links_file").upload(
+        "inlinks.xlsx", data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").run()
+    app.selectbox(key="upload.links_sheet").set_value("Links").run()
+    assert_clean(app)
+    assert any("Existing links: 1 kept of 1 read" in c for c in texts(app.caption))
 
 
 def test_one_sheet_asks_nothing():

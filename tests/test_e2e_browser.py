@@ -253,9 +253,10 @@ def review_and_download_accepted(browser, server: Server, page, observer, job_id
     assert page.evaluate("""() => { const main = document.querySelector('[data-testid="stMain"]');
         return main.scrollWidth <= main.clientWidth && document.documentElement.scrollWidth <= 1400; }""")
     assert page.locator("mark").count() > 0
-    frame = observer.results_frame(job_id)
-    if "Tier" in frame:                                                      # the default tier filter
-        frame = frame[frame["Tier"].isin(["high", "medium"])]
+    from inlink.ui.results import filter_suggestions
+    from inlink.ui.review import DEFAULT_TIERS
+
+    frame = filter_suggestions(observer.results_frame(job_id), tiers=DEFAULT_TIERS)   # as the review shows it
     accept = page.locator('[data-testid="stButtonGroup"] button', has_text=re.compile(r"^Accept$"))
     accept.nth(0).click()
     page.get_by_text("1 accepted ·").wait_for(timeout=WAIT_MS)

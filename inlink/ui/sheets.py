@@ -1,37 +1,18 @@
-"""Workbooks with several sheets: name them, and hand the importer the one sheet the user picked.
+"""A links workbook's chosen sheet, handed to the importer as a one-sheet copy.
 
-The importer reads a workbook's first sheet. Until it can be told which sheet to read (the site importer's
-side, inlink/site/tables.py), the dashboard gives it a copy of the workbook that holds only the chosen
-sheet's values; that copy is what the dataset store keeps and the job reads, so the whole path agrees.
-openpyxl is the importer's own XLSX reader, so both see the same cells.
+The pages importer reads any sheet by name (site_import.load_pages(sheet=...)); the links importer reads a
+workbook's first sheet. When the user picks another sheet of a links workbook, the dashboard gives the
+importer a copy holding only that sheet's values, and that copy is what the dataset store keeps and the job
+reads, so the whole path agrees. openpyxl is the importer's own XLSX reader, so both see the same cells.
 """
 from __future__ import annotations
 
 import io
-import zipfile
-
-
-def is_workbook(name: str) -> bool:
-    return str(name).lower().endswith(".xlsx")
-
-
-def sheet_names(data: bytes) -> list[str]:
-    """The workbook's sheet names in order; [] when it cannot be read (the importer then explains why)."""
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return []
-    try:
-        return list(workbook.sheetnames)
-    finally:
-        workbook.close()
 
 
 def only_sheet(data: bytes, sheet: str) -> bytes:
     """A workbook holding only `sheet`'s cell values (the importer reads values, not formulas or styles)."""
-    import openpyxl
+    import openpyxl   # on demand, as the importer does: it is slow to import
 
     source = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     target = openpyxl.Workbook(write_only=True)

@@ -22,7 +22,7 @@ from inlink.ui.page import guard, page_manager
 PREVIEW_ROWS = 50
 _PARSED = "upload.parsed"
 _HEADERS = "upload.headers"
-_SHEET_COPY = "upload.sheet_copy"
+_SHEET_COPY = "upload.links_sheet_copy"
 _SAVED = "upload.saved"
 _USE_SAMPLE = "upload.use_sample"
 
@@ -36,6 +36,7 @@ class Upload:
     pages_name: str
     links: bytes | None = None
     links_name: str | None = None
+    pages_sheet: str | None = None     # the pages workbook's sheet to read (None: the first)
 
 
 def chosen_files() -> Upload | None:
@@ -49,34 +50,38 @@ def chosen_files() -> Upload | None:
               on_click=st.session_state.__setitem__, args=(_USE_SAMPLE, True))
     if pages_file is not None:
         st.session_state[_USE_SAMPLE] = False
-        pages, pages_sheet = chosen_sheet(pages_file, "pages", left)
-        links, links_sheet = chosen_sheet(links_file, "links", right) if links_file is not None else (None, "")
+        pages_sheet = chosen_sheet(pages_file, "pages", left)
+        links, links_sheet = links_sheet_copy(links_file, right) if links_file is not None else (None, "")
         key = (f"{pages_file.file_id}:{pages_sheet}:"
                f"{links_file.file_id if links_file is not None else ''}:{links_sheet}")
-        return Upload(key, pages, pages_file.name, links, links_file.name if links_file is not None else None)
+        return Upload(key, pages_file.getvalue(), pages_file.name, links,
+                      links_file.name if links_file is not None else None, pages_sheet)
     if st.session_state.get(_USE_SAMPLE):
         pages, links = sample.sample_files()
         return Upload("sample", pages, sample.PAGES_NAME, links, sample.LINKS_NAME)
     return None
 
 
-def chosen_sheet(uploaded, role: str, column) -> tuple[bytes, str]:
-    """(the file's bytes as the importer should read them, the chosen sheet's name or "").
-
-    A workbook with several sheets gets a sheet picker (the first sheet by default, as the importer reads)."""
-    data = uploaded.getvalue()
-    if not sheets.is_workbook(uploaded.name):
-        return data, ""
-    names = remembered(f"upload.sheets_{role}", uploaded.file_id, lambda: sheets.sheet_names(data))
+def chosen_sheet(uploaded, role: str, column) -> str | None:
+    """The sheet of a workbook with several sheets that the user picked (the first by default, as the importer
+    reads); None for a CSV or a one-sheet workbook."""
+    names = remembered(f"upload.sheets_{role}", uploaded.file_id,
+                       lambda: site_import.sheet_names(uploaded.getvalue(), uploaded.name))
     if len(names) < 2:
-        return data, ""
-    sheet = column.selectbox(f"Sheet of {uploaded.name}", names, key=f"upload.{role}_sheet",
-                             help=f"This workbook has {fmt.plural(len(names), 'sheet')}: "
-                                  f"{', '.join(names)}. Pick the one that holds the {role}.")
+        return None
     column.caption(f"{fmt.plural(len(names), 'sheet')} in this workbook: {', '.join(names)}.")
-    if sheet == names[0]:
-        return data, sheet
-    copy = remembered(f"{_SHEET_COPY}_{role}", (uploaded.file_id, sheet), lambda: sheets.only_sheet(data, sheet))
+    return column.selectbox(f"Sheet of {uploaded.name}", names, key=f"upload.{role}_sheet",
+                            help=f"Pick the sheet that holds the {role}.")
+
+
+def links_sheet_copy(uploaded, column) -> tuple[bytes, str]:
+    """(the links file as the importer should read it, the chosen sheet or ""). The links importer reads a
+    workbook's first sheet, so another sheet is handed over as a one-sheet copy (inlink/ui/sheets.py)."""
+    data = uploaded.getvalue()
+    sheet = chosen_sheet(uploaded, "links", column)
+    if not sheet or sheet == remembered("upload.sheets_links", uploaded.file_id, list)[0]:
+        return data, sheet or ""
+    copy = remembered(_SHEET_COPY, (uploaded.file_id, sheet), lambda: sheets.only_sheet(data, sheet))
     return copy, sheet
 
 
@@ -117,11 +122,12 @@ def parsed(upload: Upload, column_map: dict):
 
 
 def _headers(upload: Upload) -> list[str]:
-    return [str(h) for h in site_import.read_table(upload.pages, upload.pages_name).columns]
+    return [str(h) for h in site_import.read_table(upload.pages, upload.pages_name, upload.pages_sheet).columns]
 
 
 def _parse(upload: Upload, column_map: dict):
-    pages, report = site_import.load_pages(upload.pages, upload.pages_name, column_map=column_map or None)
+    pages, report = site_import.load_pages(upload.pages, upload.pages_name, column_map=column_map or None,
+                                           sheet=upload.pages_sheet)
     links_report = None
     if upload.links is not None:
         _, links_report = site_import.load_links(upload.links, upload.links_name,
@@ -177,7 +183,8 @@ def accept(upload: Upload, column_map: dict, report, links_report) -> None:
                "links_kept": getattr(links_report, "links_kept", None)}
     with guard("Saving the dataset"):
         dataset = datasets.save_dataset(upload.pages, upload.pages_name, links=upload.links,
-                                        links_name=upload.links_name, column_map=column_map, summary=summary)
+                                        links_name=upload.links_name, column_map=column_map, summary=summary,
+                                        sheet=upload.pages_sheet)
         st.session_state[_SAVED] = (upload.key, dataset.dataset_id)
 
 
