@@ -207,3 +207,13 @@ def test_link_index_pickles_and_gives_the_same_rows(tmp_path):
     index = build_index(site, NO_FLOOR)
     copy = pickle.loads(pickle.dumps(index))
     assert [analyze_page(copy, u) for u in source_pages(copy)] == [analyze_page(index, u) for u in source_pages(index)]
+
+
+def test_a_page_never_links_its_own_name_to_another_page():
+    pages = [{"path": "server/start", "title": "Getting Started | Docs",
+              "content": "Getting Started with the server: read this Getting Started note first. " + FILLER},
+             {"path": "client/start", "title": "Getting Started | Docs",
+              "content": "Getting Started with the client library and its options. " + FILLER},
+             {"path": "other", "title": "Other | Docs", "content": "Unrelated words here. " + FILLER}]
+    rows = from_page(suggestions(make_site(pages), NO_FLOOR), "server/start")
+    assert BASE + "client/start" not in [r["Destination"] for r in rows]

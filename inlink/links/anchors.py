@@ -13,6 +13,7 @@ from typing import NamedTuple
 from inlink.links.text import TOKEN_RE, is_acceptable_anchor, is_code_like, tokens
 
 MAX_PHRASE_TOKENS = 12
+TERM_NAME_TOKENS = 3   # a declaration is a name with at most a keyword and a type before it ("static int x")
 _END = ""  # trie key that holds the phrase ids ending at a node ("" is never a token)
 
 # Evidence that a phrase names its target, strongest first.
@@ -145,7 +146,7 @@ def defined_name(term: str) -> str | None:
     if not term or term[0] in "-:" or term.endswith(":"):
         return None
     names = TOKEN_RE.findall(term.split("(", 1)[0])
-    if not names:
+    if not names or len(names) > TERM_NAME_TOKENS:   # "Book queryset for use by ListView" declares nothing
         return None
     name = names[-1]
     shaped = is_code_like(name) or (name.isupper() and len(name) >= 4)

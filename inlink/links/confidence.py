@@ -34,7 +34,7 @@ WEIGHTS: dict[str, float] = {
 }
 BIAS = 1.4
 
-DEFAULT_MIN_CONFIDENCE = 0.3   # favours precision: about one row in three below it is a real link
+DEFAULT_MIN_CONFIDENCE = 0.2   # below it, fewer than one row in five is a link the site's editors made
 HIGH_CONFIDENCE = 0.85
 MEDIUM_CONFIDENCE = 0.5
 TIERS = ("high", "medium", "low")

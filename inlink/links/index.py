@@ -45,7 +45,7 @@ NEIGHBOURS = 30            # TF-IDF neighbours kept per page (candidates without
 # search stays near-linear in pages (about NEIGHBOUR_NONZEROS terms in all, at least NEIGHBOUR_TERMS per page).
 NEIGHBOUR_NONZEROS = 1_500_000
 NEIGHBOUR_TERMS = 50
-HEADING_NAME_WORDS = 3     # a heading of at most this many words that is an identifier declares that name
+HEADING_NAME_WORDS = 1     # a heading that is one identifier and nothing else declares that name
 KEY_PHRASES_PER_PAGE = 8   # owned terms registered as anchors for each target
 CHARACTERISTIC_TERMS = 30  # a shared-term anchor must be among the target's heaviest terms ("takes" never is)
 SHARED_MAX_DF = 0.1        # a shared term used by more pages than this share says nothing about one target

@@ -26,6 +26,7 @@ from inlink.links.text import (
 
 # Log-odds added by each kind of anchor evidence (inbound anchors are what people already link with).
 KIND_LOGIT = {"inbound": 3.5, "title": 2.5, "h1": 2.5, "head": 2.5, "defined": 2.5, "key": -0.5, "shared": 0.0}
+OWN_NAME_KINDS = ("title", "h1", "head")   # how a page names itself
 INEXACT_LOGIT = 1.5        # a title/H1/head/inbound phrase in other capitalisation: often the words, not the page
 # Log-linear weights of the generic signals (log cosine, log title cosine, phrase specificity, log anchor length,
 # ambiguity: minus the log of the target's share of the similarity among all the targets a phrase names).
@@ -128,6 +129,8 @@ def _mention_options(index: LinkIndex, source: int, words: list[str],
     by_pair: dict[tuple[int, int, bool], list[Match]] = {}
     phrases = index.phrases.phrases
     for match in longest_matches(index.phrases.scan(words, lowered)):
+        if phrases[match.phrase].targets.get(source) in OWN_NAME_KINDS:
+            continue   # the page's own name ("Getting Started" on a Getting Started page) points at no other page
         for target in phrases[match.phrase].targets:
             if linkable(index, source, target):
                 by_pair.setdefault((target, match.phrase, match.exact), []).append(match)

@@ -39,6 +39,7 @@ from inlink.links.text import (
     is_acceptable_anchor,
     names_target,
     starts_sentence,
+    title_head,
     tokens,
 )
 
@@ -88,7 +89,8 @@ def _placement_rule(text: str, prose, option: Option):
 
 
 def _first_usable(index: LinkIndex, item: Ranked, text: str, words, starts, ends, taken: list[tuple[int, int]],
-                  prose, weigh: bool = True) -> tuple[Option, tuple[int, int]] | None:
+                  prose, own_names: frozenset[str] = frozenset(), weigh: bool = True,
+                  ) -> tuple[Option, tuple[int, int]] | None:
     """The best anchor option of a target with a free, well-placed occurrence that names the target (weigh=False:
     any such occurrence, cheaply, for ranking; the occurrence shown is then chosen with weigh=True)."""
     for option in item.options:
@@ -103,9 +105,15 @@ def _first_usable(index: LinkIndex, item: Ranked, text: str, words, starts, ends
         if weigh:
             wider = grow_to_title(index, text, item.target, span, starts, ends, taken)
             span = wider if in_prose(prose, *wider) else span
-        if enough:
+        if enough and text[span[0]:span[1]].lower() not in own_names:
             return option, span
     return None
+
+
+def _own_names(index: LinkIndex, source: int) -> frozenset[str]:
+    """How the source page names itself (title, H1, title head), lowercased: never an anchor to another page."""
+    names = {index.titles[source], index.h1s[source], title_head(index.titles[source])}
+    return frozenset(name.strip().lower() for name in names if name and name.strip())
 
 
 def _weigh(index: LinkIndex, item: Ranked, option: Option, span: tuple[int, int]) -> Choice:
@@ -123,11 +131,12 @@ def page_choices(index: LinkIndex, source: int, floor: float | None = None,
     ranked, words, starts, ends = rank_targets(index, source)
     text = index.texts[source]
     prose = prose_ranges(text, index.blocks[source] if index.blocks else None)
+    own = _own_names(index, source)
     weighed = []
     for item in ranked[:max(RANKED_WEIGHED, RANKED_PER_SLOT * limit)]:
         if item.score < config.min_score:
             continue
-        usable = _first_usable(index, item, text, words, starts, ends, [], prose, weigh=False)
+        usable = _first_usable(index, item, text, words, starts, ends, [], prose, own, weigh=False)
         if usable:
             weighed.append(_weigh(index, item, *usable))
     weighed.sort(key=lambda c: (-c.confidence, -c.item.score, c.item.target))
@@ -137,7 +146,7 @@ def page_choices(index: LinkIndex, source: int, floor: float | None = None,
             break
         if not _under_inbound_cap(index, choice.item.target):
             continue
-        usable = _first_usable(index, choice.item, text, words, starts, ends, taken, prose)
+        usable = _first_usable(index, choice.item, text, words, starts, ends, taken, prose, own)
         if usable is None:
             continue
         if usable[0] is not choice.option:
