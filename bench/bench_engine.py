@@ -3,8 +3,9 @@
 Each site runs in its own subprocess, so peak memory (ru_maxrss) belongs to that job alone. In the child:
   1. the whole job, as a user starts it: start_analysis (validates and copies the crawl) and the real
      JobManager running it to the end (load, index, every page with its checkpoint);
-  2. the baseline, in the same child: scikit-learn's TfidfVectorizer over title + content, then each page's
-     k most similar pages by cosine (sparse products in row blocks, argpartition): "one plain pass".
+  2. the baseline, in the same child, before and after the job (their mean): scikit-learn's TfidfVectorizer
+     over title + content, then each page's k most similar pages by cosine (sparse products in row blocks,
+     argpartition): "one plain pass". Being exact, it grows faster than linearly with the site (50k pages).
 The ratio (1 / 2) survives a loaded machine; the job's phases come from its event log.
 
 Run: python3 bench/bench_engine.py [--sizes 10000] [--no-docs] [--50k] [--profile]
@@ -29,6 +30,7 @@ CORPUS = REPO.parent / "shared/corpora/python-docs-3.11"
 #: name -> (max multiple of the baseline, max seconds, max peak MiB)
 TARGETS = {"docs": (2.5, None, None), 10000: (3.0, 60, None), 50000: (None, 360, 3072)}
 TOP_K = 10
+REPEAT_BASELINE_UNDER_S = 60   # the baseline runs before and after the job, unless once takes this long
 BLOCK_CELLS = 8_000_000
 
 
@@ -41,6 +43,7 @@ def run_job(pages_path: str, links_path: str | None) -> dict:
     from inlink.site import tables
     from inlink.tasks.analysis import start_analysis
 
+    before, _pages = plain_pass(pages_path)   # the baseline on both sides of the job: the machine's load drifts
     size = Path(pages_path).stat().st_size
     lifted = size > tables.MAX_BYTES
     if lifted:  # the app refuses uploads over its limit; lift it here to time the engine on the big site anyway
@@ -59,7 +62,8 @@ def run_job(pages_path: str, links_path: str | None) -> dict:
         steps = step_times(manager.events(job, limit=500))
         manager.shutdown(timeout=10)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    baseline, pages = plain_pass(pages_path)
+    after, pages = plain_pass(pages_path) if before < REPEAT_BASELINE_UNDER_S else (before, _pages)
+    baseline = (before + after) / 2
     return {"pages": pages, "suggestions": meta["rows_written"], "create_s": created - start, **steps,
             "total_s": total, "peak_mib": peak_mib, "baseline_s": baseline, "file_mb": size / 1e6,
             "import_limit_lifted": lifted}
