@@ -4,7 +4,8 @@ dashboard, with hooks the test drives through the environment:
   INLINK_TEST_HOLD     where this run stops and waits to be killed: "index" (inside the link index build),
                        "item" (before the first page of the run), or "step-<name>" (a step of test_stepped)
   INLINK_TEST_REACHED  file touched when the run reaches its hold point (the test then sends SIGKILL)
-  INLINK_TEST_RECORD   file that gets one "build" line per call of the link engine's build_index
+  INLINK_TEST_RECORD   file that gets one "build" line per call of the link engine's build_index (set for the
+                       link task's tests only: it makes the worker load the link task)
 
 Run: python3 tests/resume_worker.py JOBS_DIR JOB_ID   (exit 0: completed, 3: ended otherwise)
 Imported by the tests too, so the test process knows the test_stepped task.
@@ -21,8 +22,6 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from inlink.jobs.manager import JobManager, Task, register_task
-from inlink.links import suggest as analyzer
-from inlink.tasks import analysis as link_task
 
 HOLD_FOREVER_S = 120.0     # a run that is never killed ends by itself: the test has failed by then anyway
 
@@ -56,7 +55,11 @@ register_task(SteppedTask)
 
 
 def _instrument_link_task() -> None:
-    """Count index builds and let the test hold a run inside the build or before its first page."""
+    """Register the link task (imported only for its tests: the stepped ones start faster without it), count
+    index builds and let the test hold a run inside the build or before its first page."""
+    from inlink.links import suggest as analyzer
+    from inlink.tasks import analysis as link_task
+
     build, process = analyzer.build_index, link_task.LinkAnalysisTask.process
 
     def counted_build(*args, **kwargs):
@@ -76,7 +79,8 @@ def _instrument_link_task() -> None:
 
 
 def main(jobs_dir: str, job_id: str) -> int:
-    _instrument_link_task()
+    if os.environ.get("INLINK_TEST_RECORD"):
+        _instrument_link_task()
     manager = JobManager(jobs_dir, heartbeat_interval=0.2)
     meta = manager.wait(job_id, 120)
     manager.shutdown(timeout=5)

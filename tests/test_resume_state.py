@@ -295,13 +295,13 @@ def test_a_resuming_job_shows_its_pages_done_while_it_prepares(manager, monkeypa
 # -- the crash-loop cap under real kill -9 -------------------------------------------------------------------
 
 
-def run_killed_at(jobs_dir: Path, job_id: str, holds: list[str], tmp_path: Path) -> None:
+def run_killed_at(jobs_dir: Path, job_id: str, holds: list[str], tmp_path: Path, link: bool = False) -> None:
     """One worker process per hold point: it runs the job until it reaches that point, then gets SIGKILL."""
     reached = tmp_path / "reached"
     with open(tmp_path / "worker.log", "ab") as log:
         for point in holds:
             reached.unlink(missing_ok=True)
-            proc = spawn(jobs_dir, job_id, log, tmp_path, hold=point, reached=reached)
+            proc = spawn(jobs_dir, job_id, log, tmp_path, link, hold=point, reached=reached)
             try:
                 wait_for(lambda proc=proc: reached.exists() or proc.poll() is not None, timeout=60,
                          what=f"the worker reaching {point}")
@@ -311,9 +311,11 @@ def run_killed_at(jobs_dir: Path, job_id: str, holds: list[str], tmp_path: Path)
                 proc.wait()
 
 
-def spawn(jobs_dir: Path, job_id: str, log, tmp_path: Path, **env) -> subprocess.Popen:
-    variables = {"INLINK_TEST_RECORD": str(tmp_path / "builds.txt"),
-                 **{f"INLINK_TEST_{name.upper()}": str(value) for name, value in env.items()}}
+def spawn(jobs_dir: Path, job_id: str, log, tmp_path: Path, link: bool, **env) -> subprocess.Popen:
+    """A worker (resume_worker.py); `link`: it loads the link task and records its index builds."""
+    variables = {f"INLINK_TEST_{name.upper()}": str(value) for name, value in env.items()}
+    if link:
+        variables["INLINK_TEST_RECORD"] = str(tmp_path / "builds.txt")
     return subprocess.Popen([sys.executable, resume_worker.__file__, str(jobs_dir), job_id],
                             stdout=log, stderr=subprocess.STDOUT, env={**_base_env(), **variables})
 
@@ -322,9 +324,9 @@ def _base_env() -> dict:
     return {k: v for k, v in os.environ.items() if not k.startswith("INLINK_TEST_")}
 
 
-def final_run(jobs_dir: Path, job_id: str, tmp_path: Path) -> int:
+def final_run(jobs_dir: Path, job_id: str, tmp_path: Path, link: bool = False) -> int:
     with open(tmp_path / "worker.log", "ab") as log:
-        return spawn(jobs_dir, job_id, log, tmp_path).wait(timeout=120)
+        return spawn(jobs_dir, job_id, log, tmp_path, link).wait(timeout=120)
 
 
 @pytest.mark.slow
@@ -359,9 +361,10 @@ def test_link_job_killed_while_it_builds_and_uses_its_index_completes_with_ident
     the job still completes, with the rows of an uninterrupted run and the index built once."""
     manager = JobManager(_isolated_jobs_dir, autostart=False)
     job_id = start_sample(manager)
-    run_killed_at(_isolated_jobs_dir, job_id, ["index", "item", "item", "item"], tmp_path)
+    run_killed_at(_isolated_jobs_dir, job_id, ["index", "item", "item", "item"], tmp_path, link=True)
     assert (tmp_path / "builds.txt").read_text().split() == ["build", "build"]   # run 1 (held) and run 2
-    assert final_run(_isolated_jobs_dir, job_id, tmp_path) == 0, (tmp_path / "worker.log").read_text()[-3000:]
+    assert final_run(_isolated_jobs_dir, job_id, tmp_path, link=True) == 0, \
+        (tmp_path / "worker.log").read_text()[-3000:]
     assert (tmp_path / "builds.txt").read_text().split() == ["build", "build"]
     assert manager.get(job_id)["status"] == JobStatus.COMPLETED
     clean = tmp_path / "clean.csv"
