@@ -80,7 +80,7 @@ def test_another_process_deletes_a_running_job(manager, _isolated_jobs_dir):
 
 def test_list_status_export_and_cleanup(manager, tmp_path, _isolated_jobs_dir):
     job_id = manager.create_job("test_counting", config={"n": 12, "tricky": True}, label="site A")
-    assert manager.wait(job_id, 10)["status"] == "completed"
+    assert manager.wait(job_id, 60)["status"] == "completed"
     listing = cli_here("jobs", "list")
     assert listing.exit_code == 0 and job_id in listing.stdout and "completed" in listing.stdout
     assert "site A" in listing.stdout
@@ -117,14 +117,14 @@ def test_errors_are_one_clear_line(args, message):
 
 def test_invalid_transition_from_the_cli(manager):
     job_id = manager.create_job("test_counting", config={"n": 1})
-    manager.wait(job_id, 10)
+    manager.wait(job_id, 60)
     result = cli_here("jobs", "resume", job_id)
     assert result.exit_code == 1 and f"cannot resume job {job_id}: it is completed" in result.stderr
 
 
 def test_a_reader_that_leaves_early_is_not_an_error(manager, _isolated_jobs_dir):
     job_id = manager.create_job("test_counting", config={"n": 1})
-    manager.wait(job_id, 10)
+    manager.wait(job_id, 60)
     template = json.loads((_isolated_jobs_dir / f"{job_id}.json").read_text())
     for i in range(1000):                                   # more output than a pipe buffer holds
         fake = f"{i:012x}"

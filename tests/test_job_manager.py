@@ -35,7 +35,7 @@ def pause_midway(manager, job_id, gate):
     """Pause a held job (jobtasks.held_job), let it go on, and return the paused job's metadata."""
     manager.pause(job_id)
     gate.touch()
-    meta = manager.wait(job_id, 10, until=["paused"])
+    meta = manager.wait(job_id, 60, until=["paused"])
     assert meta["status"] == "paused", meta
     return meta
 
@@ -84,9 +84,9 @@ def test_power_durability_gives_the_same_results(make_manager, jobs_dir):
 def test_secrets_given_at_resume_reach_the_task(manager, tmp_path):
     job_id = manager.create_job("test_counting", config={
         "n": 6, "pause_once": {"at": 2, "marker": str(tmp_path / "m")}})
-    assert manager.wait(job_id, 10, until=["paused"])["status"] == "paused"
+    assert manager.wait(job_id, 60, until=["paused"])["status"] == "paused"
     manager.resume(job_id, secrets={"token": "abc"})
-    assert manager.wait(job_id, 10)["summary"]["secrets"] == ["token"]
+    assert manager.wait(job_id, 60)["summary"]["secrets"] == ["token"]
 
 
 def test_get_list_and_delete(manager, jobs_dir):
@@ -142,9 +142,9 @@ def test_pause_of_a_queued_job_and_resume_withdrawing_a_pending_pause(make_manag
     manager.pause(waiting)
     assert manager.get(waiting)["status"] == "paused"
     manager.stop(blocker)
-    manager.wait(blocker, 5)
+    manager.wait(blocker, 60)
     manager.resume(waiting)
-    assert manager.wait(waiting, 10)["status"] == "completed"
+    assert manager.wait(waiting, 60)["status"] == "completed"
 
 
 def test_resume_before_the_item_ends_withdraws_the_pause(make_manager, tmp_path):
@@ -160,7 +160,7 @@ def test_resume_before_the_item_ends_withdraws_the_pause(make_manager, tmp_path)
     runner = owner._scheduler.runner(job_id)
     wait_for(lambda: runner.requested is None, what="the owner to see the withdrawal")
     gate.touch()
-    meta = owner.wait(job_id, 10)
+    meta = owner.wait(job_id, 60)
     assert meta["status"] == "completed"
     assert "paused" not in [e["event"] for e in owner.events(job_id, 100)]
 
@@ -170,7 +170,7 @@ def test_stop_keeps_partial_results_and_is_final(manager, tmp_path):
     job_id = held_job(manager, gate, at=4, n=200)
     manager.stop(job_id)
     gate.touch()
-    meta = manager.wait(job_id, 10)
+    meta = manager.wait(job_id, 60)
     assert meta["status"] == "stopped" and meta["stopped_at"] and not meta["can_resume"]
     rows = frame_rows(manager.results_frame(job_id))
     done = meta["items_done"]
@@ -203,17 +203,17 @@ def test_failed_preparation_step_is_reported_and_retried(manager, tmp_path):
     assert meta["status"] == "failed" and meta["failed_step"] == "load"
     assert meta["last_successful_step"] is None and meta["items_done"] == 0
     manager.resume(job_id)
-    assert manager.wait(job_id, 10)["status"] == "completed"
+    assert manager.wait(job_id, 60)["status"] == "completed"
 
 
 def test_task_can_pause_itself_with_a_message(manager, tmp_path):
     job_id = manager.create_job("test_counting", config={
         "n": 10, "pause_once": {"at": 4, "marker": str(tmp_path / "m")}})
-    meta = manager.wait(job_id, 10, until=["paused"])
+    meta = manager.wait(job_id, 60, until=["paused"])
     assert meta["status"] == "paused" and meta["message"] == "Paused: quota reached, try again later."
     assert meta["items_done"] == 4
     manager.resume(job_id)
-    assert manager.wait(job_id, 10)["status"] == "completed"
+    assert manager.wait(job_id, 60)["status"] == "completed"
     assert frame_rows(manager.results_frame(job_id)) == expected_rows(10)
 
 
@@ -268,7 +268,7 @@ def test_cap_counts_jobs_running_in_other_managers(make_manager, tmp_path):
     assert first.wait(b, 1, until=["running", "completed"])["status"] == "queued"
     first.stop(a)
     gate.touch()
-    assert second.wait(b, 10)["status"] == "completed"
+    assert second.wait(b, 60)["status"] == "completed"
 
 
 # ----------------------------------------------------------------------------- refused operations
@@ -310,7 +310,7 @@ def test_secrets_in_config_are_refused(manager, config, jobs_dir):
 def test_secrets_stay_in_memory(manager, jobs_dir):
     job_id = manager.create_job("test_counting", config={"n": 3, "max_tokens": 100},
                                 secrets={"api_key": "sk-very-secret-123"})
-    assert manager.wait(job_id, 10)["summary"]["secrets"] == ["api_key"]
+    assert manager.wait(job_id, 60)["summary"]["secrets"] == ["api_key"]
     for path in jobs_dir.rglob("*"):
         if path.is_file():
             assert b"sk-very-secret-123" not in path.read_bytes(), path
@@ -335,7 +335,7 @@ def test_a_lost_started_event_does_not_strand_the_claimed_job(make_manager, monk
         return real_add(job_id, event, message, **kwargs)
     monkeypatch.setattr(manager.store, "add_event", add_event)
     manager.start()
-    assert manager.wait(job_id, 10)["status"] == "completed"
+    assert manager.wait(job_id, 60)["status"] == "completed"
 
 
 def test_a_jobs_folder_that_cannot_be_created_is_a_clear_storage_error(tmp_path):
@@ -507,7 +507,7 @@ def test_repeated_crashes_without_progress_end_as_failed(make_manager, jobs_dir)
     job_id = manager.create_job("test_counting", config={"n": 5})
     _orphan(jobs_dir, job_id, recoveries=2, recovery_progress_mark=0)
     manager.start()
-    meta = manager.wait(job_id, 5, until=["failed"])
+    meta = manager.wait(job_id, 60, until=["failed"])
     assert meta["status"] == "failed" and "without progress" in meta["message"]
     assert meta["can_resume"]
 
@@ -550,7 +550,7 @@ def test_progress_while_running(manager, tmp_path):
     assert progress["rate_per_s"] > 0 and progress["eta_s"] > 0 and progress["elapsed_s"] >= 0
     manager.stop(job_id)
     gate.touch()
-    assert manager.wait(job_id, 5)["status"] == JobStatus.STOPPED
+    assert manager.wait(job_id, 60)["status"] == JobStatus.STOPPED
 
 
 def test_pause_while_the_last_items_are_in_flight_still_completes(manager, tmp_path):

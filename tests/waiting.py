@@ -6,8 +6,11 @@ import time
 from typing import Callable
 
 
-def wait_for(condition: Callable[[], object], timeout: float = 10.0, what: str = "condition"):
-    """Poll `condition` until it returns something truthy and return that; fail the test after `timeout` s."""
+def wait_for(condition: Callable[[], object], timeout: float = 60.0, what: str = "condition"):
+    """Poll `condition` until it returns something truthy and return that; fail the test after `timeout` s.
+
+    The default is generous on purpose: it only bounds a failing test, and a loaded CI machine may take many
+    seconds to import and index before a job reaches the state a test waits for."""
     deadline = time.monotonic() + timeout
     pause = threading.Event()
     while True:
