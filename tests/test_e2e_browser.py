@@ -250,9 +250,10 @@ def test_job_survives_closed_tabs_and_a_killed_server(browser, server, tmp_path)
 def review_and_download_accepted(browser, server: Server, page, observer, job_id: str) -> None:
     """The review at 1,400 px: no sideways scrolling, the anchor marked in its context; accept two
     suggestions, see them from another tab, download only those."""
-    assert page.evaluate("""() => { const main = document.querySelector('[data-testid="stMain"]');
-        return main.scrollWidth <= main.clientWidth && document.documentElement.scrollWidth <= 1400; }""")
-    assert page.locator("mark").count() > 0
+    page.locator("mark").first.wait_for(timeout=WAIT_MS)                    # the anchor marked in its context
+    page.wait_for_function("""() => { const main = document.querySelector('[data-testid="stMain"]');
+        return main.scrollWidth <= main.clientWidth && document.documentElement.scrollWidth <= 1400; }""",
+                           timeout=WAIT_MS)                                   # once drawn, nothing sideways
     from inlink.ui.results import filter_suggestions
     from inlink.ui.review import DEFAULT_TIERS
 
@@ -260,6 +261,7 @@ def review_and_download_accepted(browser, server: Server, page, observer, job_id
     accept = page.locator('[data-testid="stButtonGroup"] button', has_text=re.compile(r"^Accept$"))
     accept.nth(0).click()
     page.get_by_text("1 accepted ·").wait_for(timeout=WAIT_MS)
+    ready(page)                                                              # that run finished drawing
     accept.nth(1).click()
     page.get_by_text("2 accepted ·").wait_for(timeout=WAIT_MS)
     ready(page)
