@@ -109,3 +109,11 @@ def test_the_panel_says_estimating_until_it_has_seen_pages_go_by():
     assert_clean(app)
     left = next(m for m in app.metric if m.label == "Time left")
     assert left.value == "…" and "until a few pages" in left.help
+
+
+def test_the_import_report_says_1_page_url_has():
+    from inlink.site import load as site_import
+
+    crawl = SMALL_CRAWL.replace("https://example.com/roses,", "https://example.com/roses?page=2,")
+    _, report = site_import.load_pages(crawl.encode(), "crawl.csv")
+    assert any(w.startswith("1 page URL has a query string and is kept") for w in report.warnings), report.warnings

@@ -320,8 +320,10 @@ def _report_pages(pages: pd.DataFrame, report: ImportReport) -> None:
     report.missing_text.extend(pages.loc[pages["is_target"] & (pages["content"] == ""), "url"])
     with_query = pages["url"].str.contains("?", regex=False)
     if with_query.any():
-        report.warnings.append(f"{int(with_query.sum()):,} page URLs have a query string and are kept as "
-                               f"separate pages, e.g. {examples(list(pages.loc[with_query, 'url']))}.")
+        count = int(with_query.sum())
+        report.warnings.append(f"{count:,} page URL{' has' if count == 1 else 's have'} a query string and "
+                               f"{'is' if count == 1 else 'are'} kept as separate pages, "
+                               f"e.g. {examples(list(pages.loc[with_query, 'url']))}.")
 
 
 # --- links ------------------------------------------------------------------------------------------------
