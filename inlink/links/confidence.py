@@ -35,7 +35,7 @@ WEIGHTS: dict[str, float] = {
 BIAS = 1.4
 
 DEFAULT_MIN_CONFIDENCE = 0.2   # below it, fewer than one row in five is a link the site's editors made
-HIGH_CONFIDENCE = 0.85
+HIGH_CONFIDENCE = 0.87   # on both development corpora (HTML, cold start) rows at or above it are >= 90% real links
 MEDIUM_CONFIDENCE = 0.5
 TIERS = ("high", "medium", "low")
 
