@@ -167,11 +167,13 @@ def gemini(tmp_path, monkeypatch):
     fake.close()
 
 
-def first_candidate() -> analyzer.Candidate:
-    """The offline engine's best candidate for the first page a job analyses."""
-    site = site_import.load_site(SAMPLE_PAGES, SAMPLE_LINKS)
+def first_candidate(with_links: bool = True) -> analyzer.Candidate:
+    """The offline engine's best candidate above the confidence floor (the ones Gemini is shown) for the first
+    page a job analyses (on the sample pages with or without their links: the evidence differs)."""
+    site = site_import.load_site(SAMPLE_PAGES, SAMPLE_LINKS if with_links else None)
     index = analyzer.build_index(site, analyzer.AnalysisConfig(max_per_page=2))
-    return analyzer.candidates_for(index, analyzer.source_pages(index)[0], k=5)[0]
+    return next(c for c in analyzer.candidates_for(index, analyzer.source_pages(index)[0], k=5)
+                if c.confidence >= index.config.min_confidence)
 
 
 def test_gemini_job_keeps_the_key_in_memory_and_records_cost(manager, gemini, tmp_path):
@@ -292,7 +294,7 @@ def test_cli_suggest_with_gemini_without_a_key_is_one_plain_line(tmp_path, gemin
 
 def test_cli_suggest_with_gemini_stops_at_the_budget_and_keeps_what_it_found(tmp_path, gemini, monkeypatch):
     monkeypatch.setenv("GEMINI_API_KEY", "env-key")
-    first = first_candidate()
+    first = first_candidate(with_links=False)
     gemini.script = [fg.suggestions((first.destination, first.anchor), prompt_tokens=400_000, output_tokens=0)]
     out = tmp_path / "o.csv"
     result = run_cli("suggest", str(SAMPLE_PAGES), "--engine", "gemini", "--budget", "0.15", "--out", str(out),
