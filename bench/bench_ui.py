@@ -89,8 +89,8 @@ def jobs_page_figures(manager, jobs_dir: Path, count: int) -> None:
     from inlink.ui.jobs_table import matching_jobs, page_rows
 
     clone_jobs(jobs_dir, finished_job(manager, rows=20, rows_per_item=20), count - 1)
-    listing = timed(lambda: manager.list_jobs(), repeat=3)
-    data = timed(lambda: page_rows(matching_jobs(manager.list_jobs()), 1), repeat=3)
+    listing = timed(lambda: manager.jobs(), repeat=3)
+    data = timed(lambda: page_rows(matching_jobs(manager.jobs()), 1), repeat=3)
     app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
     app.run()
     app.switch_page(navigation.JOBS)
@@ -99,8 +99,8 @@ def jobs_page_figures(manager, jobs_dir: Path, count: int) -> None:
     first = time.perf_counter() - start
     assert not app.exception and any(f"{count:,} jobs" in c.value for c in app.caption), "page did not list all jobs"
     again = timed(lambda: app.run(), repeat=3)
-    print(f"Jobs page, {len(manager.list_jobs()):,} jobs:")
-    print(f"  baseline  JobManager.list_jobs()          {listing * 1000:8.1f} ms")
+    print(f"Jobs page, {len(manager.jobs()):,} jobs:")
+    print(f"  baseline  JobManager.jobs()               {listing * 1000:8.1f} ms")
     print(f"  data      listing + filter + page_rows    {data * 1000:8.1f} ms  ({data / listing:.2f}x baseline)")
     print(f"  render    first AppTest run of the page   {first * 1000:8.1f} ms  (target <= 1000 ms) "
           f"{'OK' if first <= 1.0 else 'OVER'}")
@@ -222,8 +222,8 @@ def main() -> None:
         manager = get_manager()
         try:
             panel_figures(manager, args.rows)
-            for job in manager.list_jobs():
-                manager.delete(job["job_id"])
+            for job in manager.jobs():
+                manager.delete(job.job_id)
             jobs_page_figures(manager, jobs_dir(), args.jobs)
         finally:
             shutdown_all()

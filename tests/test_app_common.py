@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from inlink.links import suggest as analyzer
+from inlink.jobs import Job, JobStatus
 from inlink.jobs.manager import Task, register_task
 from inlink.ui import format as fmt
 from inlink.ui import navigation
@@ -127,7 +128,8 @@ def test_suggestion_filters_and_charts():
 
 
 def test_jobs_table_pages():
-    jobs = [{"job_id": f"j{i}", "status": "completed", "label": f"site{i}.csv"} for i in range(60)]
+    jobs = [Job(job_id=f"j{i}", task="link_analysis", status=JobStatus.COMPLETED, label=f"site{i}.csv")
+            for i in range(60)]
     assert page_count(60, 25) == 3 and page_count(0, 25) == 1
     last = page_rows(jobs, 3, 25)
     assert list(last["Job"]) == [f"j{i}" for i in range(50, 60)]

@@ -7,6 +7,7 @@ from typing import Callable
 import streamlit as st
 
 from inlink.exports import CSV_MIME, XLSX_MIME
+from inlink.jobs import Job
 from inlink.exports import frame_to_xlsx as frame_to_xlsx   # the one formula-safe XLSX writer, re-exported
 from inlink.ui import review
 from inlink.ui import format as fmt
@@ -23,27 +24,27 @@ def results_xlsx(manager, job_id: str) -> Callable[[], bytes]:
     return lambda: frame_to_xlsx(manager.results_frame(job_id))
 
 
-def download_name(job: dict, extension: str, part: str = "") -> str:
+def download_name(job: Job, extension: str, part: str = "") -> str:
     """'inlinks-<file stem>-<job id>[-<part>].<ext>' so several downloads never overwrite each other."""
     stem = Path(file_name_of(job)).stem.replace(" ", "_")[:40] or "analysis"
-    return f"inlinks-{stem}-{job['job_id']}{'-' + part if part else ''}.{extension}"
+    return f"inlinks-{stem}-{job.job_id}{'-' + part if part else ''}.{extension}"
 
 
-def csv_download(manager, job: dict, *, key: str, label: str = "Download CSV") -> None:
+def csv_download(manager, job: Job, *, key: str, label: str = "Download CSV") -> None:
     """A CSV download button whose file is built at click time."""
-    st.download_button(label, data=results_csv(manager, job["job_id"]), file_name=download_name(job, "csv"),
+    st.download_button(label, data=results_csv(manager, job.job_id), file_name=download_name(job, "csv"),
                        mime=CSV_MIME, key=key, icon=":material/download:", on_click="ignore")
 
 
-def xlsx_download(manager, job: dict, *, key: str, label: str = "Download Excel") -> None:
+def xlsx_download(manager, job: Job, *, key: str, label: str = "Download Excel") -> None:
     """An XLSX download button whose workbook is built at click time."""
-    st.download_button(label, data=results_xlsx(manager, job["job_id"]), file_name=download_name(job, "xlsx"),
+    st.download_button(label, data=results_xlsx(manager, job.job_id), file_name=download_name(job, "xlsx"),
                        mime=XLSX_MIME, key=key, icon=":material/table_view:", on_click="ignore")
 
 
-def accepted_downloads(manager, job: dict, *, key: str, accepted: int) -> None:
+def accepted_downloads(manager, job: Job, *, key: str, accepted: int) -> None:
     """CSV and Excel downloads of only the suggestions the analyst accepted (built at click time)."""
-    job_id = job["job_id"]
+    job_id = job.job_id
     left, right, note = st.columns([1, 1, 2], vertical_alignment="center")
     with left:
         st.download_button("Accepted (CSV)", data=lambda: review.accepted_csv(manager, job_id),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from inlink import uploads as datasets
+from inlink.jobs import Job, JobStatus
 from inlink.ui.job_panel import job_panel
 from inlink.ui import navigation
 from inlink.ui.page import guard, page_manager, plain_message
@@ -45,16 +46,16 @@ def job_to_follow(manager) -> str | None:
 
     from inlink.tasks.fetch import TASK_NAME
 
-    fetches = [job for job in manager.list_jobs() if job.get("task") == TASK_NAME]
-    active = [job for job in fetches if job.get("status") in ("queued", "running", "paused")]
+    fetches = [job for job in manager.jobs() if job.task == TASK_NAME]
+    active = [job for job in fetches if job.is_active]
     if active:
-        return active[0]["job_id"]
+        return active[0].job_id
     latest = datasets.latest_dataset()
     since = datetime.fromisoformat(latest.saved_at) if latest and latest.saved_at else None
     for job in fetches:
-        done = job.get("completed_at")
-        if job.get("status") == "completed" and done and (since is None or datetime.fromisoformat(done) > since):
-            return job["job_id"]
+        done = job.completed_at
+        if job.status is JobStatus.COMPLETED and done and (since is None or datetime.fromisoformat(done) > since):
+            return job.job_id
     return None
 
 
@@ -126,32 +127,32 @@ def _start(manager, source, name, options) -> None:
 def _follow(manager, job_id: str) -> None:
     job_panel(manager, job_id, key="fetch.panel", download=False)
     try:
-        job = manager.get(job_id)
+        job = manager.job(job_id)
     except Exception:
         st.session_state.pop(_JOB, None)
         return
-    if job.get("status") == "completed":
+    if job.status is JobStatus.COMPLETED:
         _adopt(manager, job)
 
 
-def _adopt(manager, job: dict) -> None:
+def _adopt(manager, job: Job) -> None:
     """Save the completed fetch as the current dataset (once), then point at Generate links."""
     from inlink.tasks import fetch as fetch_task
 
     adopted = st.session_state.setdefault(_ADOPTED, {})
-    job_id = job["job_id"]
+    job_id = job.job_id
     latest = datasets.latest_dataset()
     if job_id not in adopted and latest is not None and latest.summary.get("fetch_job") == job_id:
         adopted[job_id] = (latest.dataset_id, latest.pages_path.read_bytes(), latest.links_path.read_bytes())
     if job_id not in adopted:
         pages, links = fetch_task.pages_csv(manager, job_id), fetch_task.links_csv(manager, job_id)
-        summary = {"pages": int(job.get("items_done") or 0), "fetch_job": job_id,
-                   "statuses": (job.get("summary") or {}).get("statuses")}
+        summary = {"pages": int(job.items_done or 0), "fetch_job": job_id,
+                   "statuses": (job.summary or {}).get("statuses")}
         dataset = datasets.save_dataset(pages, "fetched-pages.csv", links=links, links_name="fetched-links.csv",
                                         summary=summary)
         adopted[job_id] = (dataset.dataset_id, pages, links)
     _, pages, links = adopted[job_id]
-    statuses = (job.get("summary") or {}).get("statuses") or {}
+    statuses = (job.summary or {}).get("statuses") or {}
     st.success("Fetched pages saved as the current dataset: "
                + ", ".join(f"{label} {count}" for label, count in statuses.items())
                + ". Next: choose the settings and start the analysis.", icon=":material/check_circle:")

@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from inlink.jobs import ACTIVE_STATUSES as ACTIVE_STATUSES   # the engine's (queued, running, paused), re-exported
-from inlink.jobs import JobStatus
+from inlink.jobs import Job, JobStatus
 
-# JobStatus is a str enum: its members compare equal to (and hash like) the status strings of get()'s dicts.
+# JobStatus is a str enum: its members compare equal to (and hash like) the plain status strings too.
 RESUMABLE_STATUSES = (JobStatus.PAUSED, JobStatus.FAILED, JobStatus.STOPPED)
 
 #: status -> (label, badge colour, material icon)
@@ -25,21 +25,21 @@ def status_label(status: str | None) -> str:
     return STATUS_STYLE.get(status or "", (str(status or "Unknown").title(), "gray", ""))[0]
 
 
-def shown_status(job: dict) -> str:
+def shown_status(job: Job) -> str:
     """The status as the user should read it: 'Pausing' / 'Stopping' while a request waits for the page
     in progress, so the click shows at once in every tab."""
-    requested = job.get("requested_action")
-    if job.get("status") == JobStatus.RUNNING and requested in ("pause", "stop"):
+    requested = job.requested_action
+    if job.status is JobStatus.RUNNING and requested in ("pause", "stop"):
         return "Pausing" if requested == "pause" else "Stopping"
-    return status_label(job.get("status"))
+    return status_label(job.status)
 
 
-def progress_figures(job: dict) -> tuple[int, int, float]:
+def progress_figures(job: Job) -> tuple[int, int, float]:
     """(pages done, total pages, percentage) of a job: its computed progress, else its metadata."""
-    progress = job.get("progress") or {}
-    return (int(progress.get("items_done") or job.get("items_done") or 0),
-            int(progress.get("total_items") or job.get("total_items") or 0),
-            float(progress.get("percentage") or job.get("progress_percentage") or 0.0))
+    progress = job.progress()
+    return (int(progress["items_done"] or job.items_done or 0),
+            int(progress["total_items"] or job.total_items or 0),
+            float(progress["percentage"] or job.progress_percentage or 0.0))
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
@@ -115,22 +115,22 @@ def short_url(url: str) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def engine_of(job: dict) -> str:
+def engine_of(job: Job) -> str:
     """The engine a job uses ('offline' or 'gemini'), read from its config."""
-    if job.get("task") == "site_fetch":
+    if job.task == "site_fetch":
         return "fetch"                      # a fetch job reads the site; it has no link engine
-    config = job.get("config") or {}
+    config = job.config or {}
     options = config.get("options") if isinstance(config.get("options"), dict) else config
     return str(options.get("engine") or config.get("engine") or "offline")
 
 
-def file_name_of(job: dict) -> str:
+def file_name_of(job: Job) -> str:
     """The uploaded file a job analyses, for titles and banners."""
-    config = job.get("config") or {}
-    return str(job.get("label") or config.get("pages_name") or job.get("job_id") or "analysis")
+    config = job.config or {}
+    return str(job.label or config.get("pages_name") or job.job_id or "analysis")
 
 
-def cost_of(job: dict) -> float:
+def cost_of(job: Job) -> float:
     """The Gemini spend recorded in a job's counters (0 for offline jobs)."""
-    counters = job.get("counters") or {}
+    counters = job.counters or {}
     return float(counters.get("cost_usd") or 0.0)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from inlink.jobs import JobError, JobNotFound, JobStatus
+from inlink.jobs import Job, JobError, JobNotFound, JobStatus
 from inlink.ui import eta
 from inlink.ui import format as fmt
 from inlink.ui import navigation
@@ -30,9 +30,9 @@ _SAMPLES = "job_panel.progress_seen."   # + job id: (time, pages done) seen by t
 TYPED_KEY = "typed_gemini_key"   # session memory only
 
 
-def active_jobs(manager) -> list[dict]:
+def active_jobs(manager) -> list[Job]:
     """Jobs that are queued, running or paused, newest first."""
-    return [job for job in manager.list_jobs() if job.get("status") in fmt.ACTIVE_STATUSES]
+    return [job for job in manager.jobs() if job.is_active]
 
 
 def job_to_show(manager) -> str | None:
@@ -42,14 +42,14 @@ def job_to_show(manager) -> str | None:
         return requested
     active = active_jobs(manager)
     if active:
-        return active[0]["job_id"]
+        return active[0].job_id
     last = st.session_state.get("last_job")
     return last if last and _exists(manager, last) else None
 
 
 def _exists(manager, job_id: str) -> bool:
     try:
-        manager.get(job_id)
+        manager.job(job_id)
     except (JobError, ValueError):
         return False
     return True
@@ -59,16 +59,16 @@ def active_banner(manager) -> None:
     """Home-page banner while a job is active: its file name and progress, refreshed live."""
     jobs = active_jobs(manager)
     if jobs:
-        st.fragment(_banner_body, run_every=REFRESH_S)(manager, jobs[0]["job_id"])
+        st.fragment(_banner_body, run_every=REFRESH_S)(manager, jobs[0].job_id)
 
 
 def _banner_body(manager, job_id: str) -> None:
     with guard("The active-job banner"):
         try:
-            job = manager.get(job_id)
+            job = manager.job(job_id)
         except JobNotFound:
             st.rerun()
-        if job.get("status") not in fmt.ACTIVE_STATUSES:
+        if not job.is_active:
             st.rerun()
         with st.container(border=True):
             kind = "fetch" if _is_fetch(job) else "analysis"
@@ -85,11 +85,11 @@ def job_panel(manager, job_id: str, *, key: str = "panel", download: bool = True
     suggestions only while the job runs.
     """
     try:
-        job = manager.get(job_id)
+        job = manager.job(job_id)
     except JobError as exc:
         st.warning(f"Job {job_id} cannot be shown: {plain_message(exc)}")
         return
-    live = job.get("status") in fmt.ACTIVE_STATUSES
+    live = job.is_active
     panel = st.fragment(_panel_body, run_every=REFRESH_S if live else None)
     panel(manager, job_id, live, key, download)
 
@@ -98,14 +98,14 @@ def job_panel(manager, job_id: str, *, key: str = "panel", download: bool = True
 class PanelData:
     """Everything one refresh of the panel reads: bounded, whatever the size of the job."""
 
-    job: dict
+    job: Job
     events: list[dict]
     tail: pd.DataFrame
 
 
 def read_panel(manager, job_id: str) -> PanelData:
     """The job's metadata, its last EVENT_ROWS events and last TAIL_ROWS result rows (raises JobNotFound)."""
-    return PanelData(manager.get(job_id), manager.events(job_id, limit=EVENT_ROWS),
+    return PanelData(manager.job(job_id), manager.events(job_id, limit=EVENT_ROWS),
                      manager.results_frame(job_id, limit=TAIL_ROWS, tail=True))
 
 
@@ -117,7 +117,7 @@ def _panel_body(manager, job_id: str, live: bool, key: str, download: bool) -> N
             st.info(f"Job {job_id} was deleted.")
             return
         job = data.job
-        if (job.get("status") in fmt.ACTIVE_STATUSES) != live:
+        if job.is_active != live:
             st.rerun()   # the whole page again, so the refresh switches on or off
         with st.container(border=True):
             _header(job)
@@ -125,36 +125,36 @@ def _panel_body(manager, job_id: str, live: bool, key: str, download: bool) -> N
             _figures(job)
             _message(job)
             _controls(manager, job, key, download)
-            _latest(data, rows=download or job.get("status") in fmt.ACTIVE_STATUSES)
+            _latest(data, rows=download or job.is_active)
 
 
-def _header(job: dict) -> None:
-    _, colour, icon = fmt.STATUS_STYLE.get(job.get("status"), ("Unknown", "gray", ""))
+def _header(job: Job) -> None:
+    _, colour, icon = fmt.STATUS_STYLE.get(job.status, ("Unknown", "gray", ""))
     label = fmt.shown_status(job)
     left, right = st.columns([4, 1], vertical_alignment="center")
     left.markdown(f"#### {fmt.file_name_of(job)}")
-    left.caption(f"Job `{job['job_id']}` · {fmt.engine_of(job).title()} engine · "
-                 f"started {fmt.timestamp(job.get('created_at'))}")
+    left.caption(f"Job `{job.job_id}` · {fmt.engine_of(job).title()} engine · "
+                 f"started {fmt.timestamp(job.created_at)}")
     with right:
         st.badge(label, icon=icon or None, color=colour)
 
 
-def _progress(job: dict) -> None:
+def _progress(job: Job) -> None:
     done, total, percent = fmt.progress_figures(job)
     status = fmt.shown_status(job)
     text = f"{status} · {done:,} of {fmt.plural(total, 'page')} · {percent:.0f}%"
     if not total:
         text = (f"{status} · preparing: " + ("reading the sitemap…" if _is_fetch(job) else
                                               "reading the crawl and building the link index…")
-                if job.get("status") in fmt.ACTIVE_STATUSES else f"{status} · no pages analysed")
+                if job.is_active else f"{status} · no pages analysed")
     st.progress(min(max(percent / 100.0, 0.0), 1.0), text=text)
 
 
-def _figures(job: dict) -> None:
-    progress = job.get("progress") or {}
-    index, steps = job.get("current_step_index"), job.get("total_steps")
+def _figures(job: Job) -> None:
+    progress = job.progress()
+    index, steps = job.current_step_index, job.total_steps
     step_label = f"Step {int(index) + 1} of {steps}" if index is not None and steps else "Step"
-    step = "Done" if job.get("status") == JobStatus.COMPLETED else str(job.get("current_step") or "—").title()
+    step = "Done" if job.status is JobStatus.COMPLETED else str(job.current_step or "—").title()
     columns = st.columns(5)
     columns[0].metric(step_label, step)
     recent, left = _recent_figures(job)
@@ -162,14 +162,14 @@ def _figures(job: dict) -> None:
     columns[2].metric("Time left", left, help="From the pace of the last pages; '…' until a few pages "
                       "have gone by." if left == ESTIMATING else None)
     columns[3].metric("Elapsed", fmt.duration(progress.get("elapsed_s")))
-    columns[4].metric("Pages fetched" if _is_fetch(job) else "Suggestions", f"{int(job.get('rows_written') or 0):,}")
+    columns[4].metric("Pages fetched" if _is_fetch(job) else "Suggestions", f"{int(job.rows_written or 0):,}")
 
 
-def _recent_figures(job: dict) -> tuple[float | None, str]:
+def _recent_figures(job: Job) -> tuple[float | None, str]:
     """(recent pages per second or None, time left as shown) from what this tab saw of the running job."""
-    slot = f"{_SAMPLES}{job['job_id']}"
+    slot = f"{_SAMPLES}{job.job_id}"
     done, total, _ = fmt.progress_figures(job)
-    if job.get("status") != JobStatus.RUNNING or not total:
+    if job.status is not JobStatus.RUNNING or not total:
         st.session_state.pop(slot, None)     # paused or preparing time is not working time
         return None, "—"
     now = time.monotonic()
@@ -185,23 +185,23 @@ def _rate(progress: dict) -> float | None:
     return progress.get("rate_per_s") or (done / elapsed if elapsed > 0 and done else None)
 
 
-def _message(job: dict) -> None:
-    status, error = job.get("status"), job.get("error") or {}
-    if status == JobStatus.FAILED:
-        where = f" during the {job['failed_step']} step" if job.get("failed_step") else ""
-        hint = " You can resume it: it continues from its last checkpoint." if job.get("can_resume") else ""
+def _message(job: Job) -> None:
+    status, error = job.status, job.error or {}
+    if status is JobStatus.FAILED:
+        where = f" during the {job.failed_step} step" if job.failed_step else ""
+        hint = " You can resume it: it continues from its last checkpoint." if job.can_resume else ""
         st.error(f"The analysis failed{where}: {error.get('message') or 'unknown error'}.{hint}")
-    elif job.get("message") and status in (JobStatus.PAUSED, JobStatus.STOPPED, JobStatus.QUEUED):
-        st.info(job["message"])
+    elif job.message and status in (JobStatus.PAUSED, JobStatus.STOPPED, JobStatus.QUEUED):
+        st.info(job.message)
     notice = st.session_state.pop(_NOTICE, None)
     if notice:
         st.warning(notice)
 
 
-def _controls(manager, job: dict, key: str, download: bool) -> None:
-    status, job_id = job.get("status"), job["job_id"]
-    can_pause = status in (JobStatus.QUEUED, JobStatus.RUNNING) and not job.get("requested_action")
-    can_resume = status in fmt.RESUMABLE_STATUSES and bool(job.get("can_resume", True))
+def _controls(manager, job: Job, key: str, download: bool) -> None:
+    status, job_id = job.status, job.job_id
+    can_pause = status in (JobStatus.QUEUED, JobStatus.RUNNING) and not job.requested_action
+    can_resume = status in fmt.RESUMABLE_STATUSES and bool(job.can_resume)
     if not (can_pause or can_resume or status in fmt.ACTIVE_STATUSES or download):
         return   # a finished job on a page with its own downloads: nothing to control
     if can_resume and fmt.engine_of(job) == "gemini" and not gemini_key():
@@ -219,10 +219,10 @@ def _controls(manager, job: dict, key: str, download: bool) -> None:
     if download:
         with buttons[3]:
             csv_download(manager, job, key=f"{key}_csv",
-                         label="Download results so far (CSV)" if status != JobStatus.COMPLETED else "Download CSV")
+                         label="Download results so far (CSV)" if status is not JobStatus.COMPLETED else "Download CSV")
 
 
-def _is_fetch(job: dict) -> bool:
+def _is_fetch(job: Job) -> bool:
     return fmt.engine_of(job) == "fetch"
 
 

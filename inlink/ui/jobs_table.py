@@ -9,27 +9,28 @@ import math
 
 import pandas as pd
 
+from inlink.jobs import Job, JobStatus
 from inlink.ui import format as fmt
 
 PAGE_SIZE = 25
 COLUMNS = ("Job", "File", "Status", "Engine", "Progress", "Pages", "Suggestions", "Cost", "Created", "Updated")
 
 
-def matching_jobs(jobs: list[dict], status: str | None = None, search: str = "") -> list[dict]:
+def matching_jobs(jobs: list[Job], status: str | JobStatus | None = None, search: str = "") -> list[Job]:
     """The jobs (from one listing, newest first) with the given status whose file name or id contains
     the search text."""
     needle = search.strip().lower()
     return [job for job in jobs
-            if (not status or job.get("status") == status)
+            if (not status or job.status == status)
             and (not needle or needle in fmt.file_name_of(job).lower()
-                 or needle in str(job.get("job_id", "")).lower())]
+                 or needle in str(job.job_id).lower())]
 
 
 def page_count(total: int, size: int | None = None) -> int:
     return max(1, math.ceil(total / (size or PAGE_SIZE)))
 
 
-def page_rows(jobs: list[dict], page: int, size: int | None = None) -> pd.DataFrame:
+def page_rows(jobs: list[Job], page: int, size: int | None = None) -> pd.DataFrame:
     """The display table for page `page` (1-based) of the jobs."""
     size = size or PAGE_SIZE
     page = min(max(1, page), page_count(len(jobs), size))
@@ -37,18 +38,18 @@ def page_rows(jobs: list[dict], page: int, size: int | None = None) -> pd.DataFr
     return pd.DataFrame([job_row(job) for job in chunk], columns=list(COLUMNS))
 
 
-def job_row(job: dict) -> dict:
+def job_row(job: Job) -> dict:
     """One job as the Jobs table shows it."""
     done, total, percent = fmt.progress_figures(job)
     return {
-        "Job": job.get("job_id"),
+        "Job": job.job_id,
         "File": fmt.file_name_of(job),
-        "Status": fmt.status_label(job.get("status")),
+        "Status": fmt.status_label(job.status),
         "Engine": fmt.engine_of(job).title(),
         "Progress": percent,
         "Pages": f"{done:,} / {total:,}" if total else "—",
-        "Suggestions": int(job.get("rows_written") or 0),
+        "Suggestions": int(job.rows_written or 0),
         "Cost": fmt.money(fmt.cost_of(job)),
-        "Created": fmt.timestamp(job.get("created_at")),
-        "Updated": fmt.timestamp(job.get("updated_at")),
+        "Created": fmt.timestamp(job.created_at),
+        "Updated": fmt.timestamp(job.updated_at),
     }

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from inlink.jobs import Job
 from inlink.ui import format as fmt
 from inlink.ui import review
 from inlink.ui.cards import card_html
@@ -74,9 +75,9 @@ def score_histogram(frame: pd.DataFrame, bins: int = SCORE_BINS) -> pd.DataFrame
     return pd.DataFrame({"Score": labels, "Suggestions": counts.values})
 
 
-def links_given(job: dict) -> bool:
+def links_given(job: Job) -> bool:
     """Whether the analysis had the site's existing links (without them, orphans before are unknown)."""
-    files = (job.get("config") or {}).get("files") or {}
+    files = (job.config or {}).get("files") or {}
     return bool(files.get("links"))
 
 
@@ -91,13 +92,13 @@ def orphan_figures(summary: dict | None, links_known: bool = True) -> pd.DataFra
                          "Orphan pages": [int(summary["orphans_before"]), int(summary["orphans_after"])]})
 
 
-def results_view(manager, job: dict, *, key: str = "results") -> None:
+def results_view(manager, job: Job, *, key: str = "results") -> None:
     """Filters, downloads of the accepted suggestions, the review, the table and the charts for one job."""
     st.fragment(_results_body)(manager, job, key)
 
 
-def _results_body(manager, job: dict, key: str) -> None:
-    job_id = job["job_id"]
+def _results_body(manager, job: Job, key: str) -> None:
+    job_id = job.job_id
     frame = manager.results_frame(job_id)
     if frame.empty:
         st.info("No suggestions yet. They appear here page by page while the analysis runs.")
@@ -115,7 +116,7 @@ def _results_body(manager, job: dict, key: str) -> None:
     with table_tab:
         _table(shown.head(MAX_TABLE_ROWS).assign(Decision=decided[shown.index].head(MAX_TABLE_ROWS)))
     with chart_tab:
-        _charts(shown, job.get("summary"), links_given(job))
+        _charts(shown, job.summary, links_given(job))
 
 
 def _summary_line(frame: pd.DataFrame, shown: pd.DataFrame, decided: pd.Series) -> None:

@@ -6,6 +6,7 @@ from collections import Counter
 import streamlit as st
 
 from inlink import uploads as datasets
+from inlink.jobs import JobStatus
 from inlink.ui import format as fmt
 from inlink.ui import navigation
 from inlink.ui.job_panel import active_banner
@@ -57,14 +58,14 @@ def _steps() -> None:
 
 
 def _figures(manager) -> None:
-    jobs = manager.list_jobs()
-    counts = Counter(job.get("status") for job in jobs)
+    jobs = manager.jobs()
+    counts = Counter(job.status for job in jobs)
     dataset = datasets.latest_dataset()
     columns = st.columns(4)
     columns[0].metric("Current dataset", dataset.pages_name if dataset else "—")
     columns[1].metric("Jobs", f"{len(jobs):,}")
     columns[2].metric("Active", f"{sum(counts[s] for s in fmt.ACTIVE_STATUSES):,}")
-    columns[3].metric("Completed", f"{counts['completed']:,}")
+    columns[3].metric("Completed", f"{counts[JobStatus.COMPLETED]:,}")
 
 
 if __name__ == "__main__":   # run as a page by st.navigation

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from inlink.jobs import JobError
+from inlink.jobs import Job, JobError
 from inlink.ui import format as fmt
 from inlink.ui.exports import csv_download, xlsx_download
 from inlink.ui.job_panel import job_panel
@@ -24,19 +24,19 @@ LIST_REFRESH_S = 1.0     # an action in another tab shows here within 2 s (the p
 
 def list_view(manager) -> None:
     """The jobs table; it refreshes itself while any job is active, and stops once none is."""
-    live = any(job.get("status") in fmt.ACTIVE_STATUSES for job in manager.list_jobs())
+    live = any(job.is_active for job in manager.jobs())
     st.fragment(list_body, run_every=LIST_REFRESH_S if live else None)(manager, live)
 
 
 def list_body(manager, live: bool) -> None:
     with guard("The jobs list"):
-        every_job = manager.list_jobs()
+        every_job = manager.jobs()
         table_section(manager, every_job)
-        if any(job.get("status") in fmt.ACTIVE_STATUSES for job in every_job) != live:
+        if any(job.is_active for job in every_job) != live:
             st.rerun()   # the whole page again, so the refresh switches on or off
 
 
-def table_section(manager, every_job: list[dict]) -> None:
+def table_section(manager, every_job: list[Job]) -> None:
     """Filters, one page of the matching jobs, and row selection to open a job."""
     filters = st.columns([1, 2, 1], vertical_alignment="bottom")
     status = filters[0].selectbox("Status", STATUS_CHOICES, key="jobs.status_filter",
@@ -90,15 +90,15 @@ def forget_delete() -> None:
 
 
 @st.dialog("Delete this job?", on_dismiss=forget_delete)
-def confirm_delete(manager, job: dict) -> None:
+def confirm_delete(manager, job: Job) -> None:
     """Asks before deleting; stays open across reruns (tracked in the session) until confirmed or cancelled."""
-    st.write(f"**{fmt.file_name_of(job)}** (job `{job['job_id']}`) and its "
-             f"{fmt.plural(int(job.get('rows_written') or 0), 'suggestion')} will be removed for good.")
+    st.write(f"**{fmt.file_name_of(job)}** (job `{job.job_id}`) and its "
+             f"{fmt.plural(int(job.rows_written or 0), 'suggestion')} will be removed for good.")
     left, right = st.columns(2)
     if left.button("Delete", type="primary", icon=":material/delete:", key="jobs.confirm_delete", width="stretch"):
         forget_delete()
         try:
-            manager.delete(job["job_id"])
+            manager.delete(job.job_id)
         except JobError as exc:
             st.session_state[_DELETE_ERROR] = f"The job was not deleted: {plain_message(exc)}"
             st.rerun()
@@ -112,7 +112,7 @@ def confirm_delete(manager, job: dict) -> None:
 
 def detail_view(manager, job_id: str) -> None:
     try:
-        job = manager.get(job_id)
+        job = manager.job(job_id)
     except (JobError, ValueError) as exc:
         st.warning(f"Job {job_id} cannot be opened: {plain_message(exc)}")
         st.button("All jobs", icon=":material/arrow_back:", on_click=st.query_params.pop, args=("job", None),
