@@ -38,3 +38,13 @@ def make_manager(jobs_dir):
 def manager(make_manager):
     """A started JobManager on the test's own jobs folder."""
     return make_manager()
+
+
+@pytest.fixture
+def fake():
+    """The fake Gemini server on 127.0.0.1 that the real google-genai client talks to, closed after the test."""
+    from tests import fake_gemini
+
+    server = fake_gemini.FakeGemini().start()
+    yield server
+    server.close()

@@ -23,13 +23,6 @@ def site():
     return load_site(SAMPLE / "pages.csv", SAMPLE / "inlinks.csv", pages_name="pages.csv", links_name="inlinks.csv")
 
 
-@pytest.fixture
-def fake():
-    server = fg.FakeGemini().start()
-    yield server
-    server.close()
-
-
 def existing_links(site) -> set[tuple[str, str]]:
     return set(zip(site.links["source"], site.links["destination"]))
 

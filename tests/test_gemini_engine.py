@@ -39,13 +39,6 @@ def build_site_index(max_per_page: int = 2, existing: tuple = (), **config) -> a
     return analyzer.build_index(site, analyzer.AnalysisConfig(max_per_page=max_per_page, **config))
 
 
-@pytest.fixture
-def fake():
-    server = fg.FakeGemini().start()
-    yield server
-    server.close()
-
-
 def engine_for(fake: fg.FakeGemini, *script: fg.Reply, **overrides) -> ge.GeminiEngine:
     """An engine on the fake with short timeouts and backoff, so the retry tests stay fast."""
     fake.script = list(script)

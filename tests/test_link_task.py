@@ -157,14 +157,13 @@ def test_run_to_csv_writes_the_same_rows_as_a_job(manager, tmp_path):
 
 
 @pytest.fixture
-def gemini(tmp_path, monkeypatch):
-    fake = fg.FakeGemini().start()
+def gemini(fake, tmp_path, monkeypatch):
+    """The fake server, named in a settings file the link task reads (short retries, no rate limit to speak of)."""
     settings = tmp_path / "gemini.json"
     settings.write_text(json.dumps({"base_url": fake.base_url, "max_retries": 1, "backoff_base_s": 0.01,
                                     "rpm": 6000}))
     monkeypatch.setenv("INLINK_GEMINI_SETTINGS", str(settings))
-    yield fake
-    fake.close()
+    return fake
 
 
 def first_candidate(with_links: bool = True) -> analyzer.Candidate:
