@@ -204,6 +204,10 @@ def _analysis_options(func):
                      help="At most this many new links to any one target page."),
         click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
                      help="Only suggestions at least this confident (0-1; default: the engine's floor)."),
+        click.option("--high-confidence", type=click.FloatRange(0, 1), default=None,
+                     help="Tier cut-off: rows at least this confident are 'high' (default: the engine's)."),
+        click.option("--medium-confidence", type=click.FloatRange(0, 1), default=None,
+                     help="Tier cut-off: rows at least this confident are 'medium', the rest 'low'."),
         click.option("--exclude", "exclude", multiple=True,
                      help="URL pattern (glob like */tag/* or plain text) to leave out; repeatable."),
         click.option("--model", default=None, help="Gemini model (default: the configured one)."),
@@ -218,8 +222,11 @@ def _analysis_options(func):
     return func
 
 
-def _options(max_per_page, max_inbound, exclude, model, budget_usd, min_confidence=None) -> dict:
-    return {"max_per_page": max_per_page, "max_inbound_per_target": max_inbound, "min_confidence": min_confidence,
+def _options(max_per_page, max_inbound, exclude, model, budget_usd, confidence=(None, None, None)) -> dict:
+    """The task's options from the shared command-line options; `confidence` is (floor, high, medium)."""
+    floor, high, medium = confidence
+    return {"max_per_page": max_per_page, "max_inbound_per_target": max_inbound, "min_confidence": floor,
+            "high_confidence": high, "medium_confidence": medium,
             "exclude_patterns": list(exclude), "model": model, "budget_usd": budget_usd}
 
 
@@ -248,8 +255,8 @@ def _link_task():
 @_analysis_options
 @click.option("--label", default=None, help="A name for the job (default: the pages file name).")
 @click.pass_context
-def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confidence, exclude, model, budget_usd,
-              same_site, sheet, label):
+def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confidence, high_confidence,
+              medium_confidence, exclude, model, budget_usd, same_site, sheet, label):
     """Validate a crawl and queue a link analysis of it; prints the new job id.
 
     The dashboard's server or `cli.py jobs worker` runs the queued job.
@@ -258,7 +265,8 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
     job_id = task.start_analysis(
         _manager(ctx), pages.read_bytes(), pages_name=pages.name,
         links=links.read_bytes() if links else None, links_name=links.name if links else None,
-        engine=engine, options=_options(max_per_page, max_inbound, exclude, model, budget_usd, min_confidence),
+        engine=engine, options=_options(max_per_page, max_inbound, exclude, model, budget_usd,
+                                        (min_confidence, high_confidence, medium_confidence)),
         label=label, on_report=_echo_report, **_site_options(same_site, sheet))
     click.echo(job_id)
 
@@ -268,8 +276,8 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
 @_analysis_options
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="CSV file to write the suggestions to.")
-def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence, exclude, model, budget_usd,
-                same_site, sheet, out):
+def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence, high_confidence,
+                medium_confidence, exclude, model, budget_usd, same_site, sheet, out):
     """Analyse a crawl in the foreground (no job) and write the suggestions CSV."""
     task = _link_task()
     with contextlib.ExitStack() as stack:
@@ -282,7 +290,7 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
             bars[0].update(done - bars[0].pos)
         summary = task.run_to_csv(pages, links, engine=engine, out_path=out, progress=progress,
                                   options=_options(max_per_page, max_inbound, exclude, model, budget_usd,
-                                                   min_confidence),
+                                                   (min_confidence, high_confidence, medium_confidence)),
                                   on_report=_echo_report, **_site_options(same_site, sheet))
     click.echo(f"wrote {summary['suggestions']} suggestions for {summary['pages_analysed']} pages to {out}; "
                f"orphan pages {summary['orphans_before']} -> {summary['orphans_after']}")

@@ -42,6 +42,7 @@ class Dataset:
     column_map: dict = field(default_factory=dict)   # canonical field -> header, when the user mapped columns
     summary: dict = field(default_factory=dict)   # figures for the UI: pages, rows_read, links_kept...
     sheet: str | None = None                     # the pages workbook's sheet to read (None: the first)
+    site_hosts: list[str] | None = None          # the hosts analysed as one site (None: the main host only)
 
     @property
     def pages_path(self) -> Path:
@@ -59,7 +60,8 @@ def default_root() -> Path:
 
 def save_dataset(pages: bytes, pages_name: str, *, links: bytes | None = None,
                  links_name: str | None = None, column_map: dict | None = None,
-                 summary: dict | None = None, sheet: str | None = None, root: Path | None = None) -> Dataset:
+                 summary: dict | None = None, sheet: str | None = None, site_hosts: list[str] | None = None,
+                 root: Path | None = None) -> Dataset:
     """Store an accepted upload and return it; older datasets beyond KEEP_LATEST are removed."""
     root = Path(root or default_root())
     dataset_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:6]
@@ -69,7 +71,7 @@ def save_dataset(pages: bytes, pages_name: str, *, links: bytes | None = None,
     make_private_dir(folder)
     dataset = Dataset(dataset_id, folder, pages_name, "pages" + table_suffix(pages_name),
                       saved_at=datetime.now(timezone.utc).isoformat(), column_map=dict(column_map or {}),
-                      summary=dict(summary or {}), sheet=sheet or None)
+                      summary=dict(summary or {}), sheet=sheet or None, site_hosts=list(site_hosts or []) or None)
     atomic_write_bytes(folder / dataset.pages_file, pages)       # 0600, like every job file
     if links is not None:
         dataset.links_name = links_name or "links.csv"

@@ -47,6 +47,40 @@ def test_start_creates_a_job_with_the_chosen_options(dataset):
     assert any(m.label == "Suggestions" for m in app.metric)
 
 
+def test_the_confidence_floor_and_tier_cut_offs_reach_the_job(dataset):
+    app = open_page("generate")
+    app.slider(key="generate.min_confidence").set_value(0.5)
+    app.number_input(key="generate.high_confidence").set_value(0.95)
+    app.number_input(key="generate.medium_confidence").set_value(0.7)
+    click(app, "Start analysis")
+    assert_clean(app)
+    options = get_manager().job(app.query_params["job"]).config["options"]
+    assert (options["min_confidence"], options["high_confidence"], options["medium_confidence"]) == (0.5, 0.95, 0.7)
+
+
+def test_a_medium_cut_off_above_the_high_one_is_refused_in_words(dataset):
+    app = open_page("generate")
+    app.number_input(key="generate.high_confidence").set_value(0.6)
+    app.number_input(key="generate.medium_confidence").set_value(0.8)
+    click(app, "Start analysis")
+    assert_clean(app)
+    assert any("must not be above the high tier's" in e for e in texts(app.error))
+    assert not get_manager().jobs()
+
+
+def test_hosts_chosen_on_upload_are_analysed_as_one_site():
+    crawl = SMALL_CRAWL + "https://blog.example.com/pests,Garden pests,Pests,Tomatoes and roses share pests.\n"
+    saved = datasets.save_dataset(crawl.encode(), "two-hosts.csv", summary={"pages": 5},
+                                  site_hosts=["example.com", "blog.example.com"])
+    assert datasets.load_dataset(saved.dataset_id).site_hosts == ["example.com", "blog.example.com"]
+    app = open_page("generate")
+    assert any("hosts example.com, blog.example.com" in m for m in texts(app.markdown))
+    click(app, "Start analysis")
+    assert_clean(app)
+    job = get_manager().job(app.query_params["job"])
+    assert job.config["site_hosts"] == ["example.com", "blog.example.com"]
+
+
 def test_gemini_needs_a_key_and_a_typed_key_never_reaches_disk(dataset, tmp_path, monkeypatch):
     settings = tmp_path / "gemini.json"   # a closed loopback port: the job can never reach the internet
     settings.write_text(json.dumps({"base_url": "http://127.0.0.1:9", "max_retries": 0, "timeout_s": 1}))

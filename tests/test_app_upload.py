@@ -121,3 +121,27 @@ def test_dataset_store_keeps_the_newest_and_skips_a_broken_one(tmp_path):
     assert datasets.latest_dataset(tmp_path).pages_name == saved[-2].pages_name
     with pytest.raises(datasets.DatasetError):
         datasets.load_dataset("../escape", tmp_path)
+
+
+def test_a_crawl_on_several_hosts_lets_the_user_pick_the_hosts_of_the_site():
+    crawl = SMALL_CRAWL + "https://blog.example.com/pests,Garden pests,Pests,Tomatoes and roses share pests.\n"
+    app = open_page("upload")
+    upload(app, crawl.encode())
+    assert_clean(app)
+    hosts = app.multiselect(key="upload.site_hosts")
+    assert hosts.value == ["example.com"] and set(hosts.options) >= {"example.com (4 pages)"}
+    assert any("only example.com is analysed" in w for w in texts(app.warning))
+    hosts.set_value(["example.com", "blog.example.com"])
+    app.run()
+    assert_clean(app)
+    assert any("analysed as one site as asked" in w for w in texts(app.warning))
+    next(b for b in app.button if b.label == "Use this dataset").click()
+    app.run()
+    assert datasets.latest_dataset().site_hosts == ["example.com", "blog.example.com"]
+
+
+def test_a_one_host_crawl_offers_no_host_choice():
+    app = open_page("upload")
+    upload(app, SMALL_CRAWL.encode())
+    assert_clean(app)
+    assert not [m for m in app.multiselect if m.key == "upload.site_hosts"]

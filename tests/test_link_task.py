@@ -244,6 +244,21 @@ def test_cli_suggest_writes_the_csv_and_a_summary(tmp_path):
     assert f"wrote {len(rows)} suggestions" in result.output
 
 
+def test_cli_tier_cut_offs_set_the_tiers_and_are_checked(tmp_path):
+    out = tmp_path / "out.csv"
+    result = run_cli("suggest", str(SAMPLE_PAGES), "--min-confidence", "0.3", "--high-confidence", "0.95",
+                     "--medium-confidence", "0.9", "--out", str(out), jobs_dir=tmp_path / "jobs")
+    assert result.exit_code == 0, result.output
+    rows = pd.read_csv(out, encoding="utf-8-sig")
+    expected = rows["Confidence"].map(lambda c: "high" if c >= 0.95 else "medium" if c >= 0.9 else "low")
+    assert (rows["Confidence"] >= 0.3).all() and (rows["Tier"] == expected).all()
+    assert set(rows["Tier"]) == {"high", "medium", "low"}
+    refused = run_cli("suggest", str(SAMPLE_PAGES), "--high-confidence", "0.3", "--medium-confidence", "0.5",
+                      "--out", str(tmp_path / "o.csv"), jobs_dir=tmp_path / "jobs")
+    assert refused.exit_code == 1 and "must not be above the high tier's" in refused.output
+    assert not (tmp_path / "o.csv").exists()
+
+
 def test_cli_suggest_on_a_bad_file_prints_one_plain_line(tmp_path):
     bad = tmp_path / "notes.csv"
     bad.write_text("just,some\nwords,here\n")

@@ -51,6 +51,11 @@ def host_scope(urls: pd.Series, site_hosts: Iterable[str] | None,
     return reasons, chosen, _host_warnings(counts, chosen)
 
 
+def page_hosts(urls: pd.Series) -> dict[str, int]:
+    """Each host of the page URLs with its number of pages, most first (the first is the main host)."""
+    return {str(host): int(count) for host, count in _host_counts(url_hosts(urls)).items()}
+
+
 def _host_counts(hosts: pd.Series) -> pd.Series:
     """Pages per host, most first; a tie goes to the host met first in the file."""
     order = {host: position for position, host in enumerate(pd.unique(hosts))}
@@ -81,8 +86,8 @@ def _host_warnings(counts: pd.Series, chosen: list[str]) -> list[str]:
     pages = counted(int(left_out.sum()), "page on another host is", "pages on other hosts are")
     return [f"Page URLs span {len(counts)} hosts ({_describe(counts)}); only {', '.join(chosen)} "
             f"{'is' if len(chosen) == 1 else 'are'} analysed: {pages} kept out (neither analysed nor suggested "
-            f"as link targets). If the hosts are one site, say so (--same-site {','.join(counts.index)}) to "
-            "link across them."]
+            f"as link targets). If the hosts are one site, say so to link across them (pick them on the Upload "
+            f"page, or --same-site {','.join(counts.index)} on the command line)."]
 
 
 # --- can anything be analysed? ---------------------------------------------------------------------------

@@ -37,11 +37,17 @@ DEFAULT_OPTIONS: dict = {
     "max_inbound_per_target": None,
     "exclude_patterns": [],
     "min_confidence": None,   # the engine's confidence floor (0-1); None = the engine's default
+    "high_confidence": None,  # tier cut-offs (0-1): a row at or above it is "high"; None = the engine's default
+    "medium_confidence": None,
     "model": None,            # Gemini model; None = the configured default
     "budget_usd": None,       # Gemini spend after which the job pauses
     "rpm": None,              # Gemini requests per minute; None = the configured default
     "throttle_s": 0.0,        # pause after each page (demos and browser tests watch a job advance)
 }
+
+
+#: Options that map one to one onto the engine's confidence settings (AnalysisConfig fields of the same name).
+CONFIDENCE_OPTIONS = ("min_confidence", "high_confidence", "medium_confidence")
 
 
 class OptionError(ValueError):
@@ -70,12 +76,23 @@ def clean_options(engine: str, options: Mapping | None) -> dict:
     merged["exclude_patterns"] = [str(p).strip() for p in merged["exclude_patterns"] if str(p).strip()]
     if not _as_number(merged["throttle_s"]) >= 0:
         raise OptionError(f"throttle_s must be zero or more seconds, not {merged['throttle_s']!r}")
-    if merged["min_confidence"] is not None and not 0 <= _as_number(merged["min_confidence"]) <= 1:
-        raise OptionError(f"min_confidence must be a number from 0 to 1, not {merged['min_confidence']!r}")
+    _check_confidences(merged)
     if merged["budget_usd"] is not None and not _as_number(merged["budget_usd"]) > 0:
         raise OptionError(f"budget_usd must be a positive amount of US dollars, not {merged['budget_usd']!r}")
     merged["engine"] = engine
     return merged
+
+
+def _check_confidences(options: dict) -> None:
+    """The floor and the tier cut-offs are 0-1, and the medium cut-off is not above the high one."""
+    for name in CONFIDENCE_OPTIONS:
+        if options[name] is not None and not 0 <= _as_number(options[name]) <= 1:
+            raise OptionError(f"{name} must be a number from 0 to 1, not {options[name]!r}")
+    defaults = analyzer.AnalysisConfig()
+    high = defaults.high_confidence if options["high_confidence"] is None else float(options["high_confidence"])
+    medium = defaults.medium_confidence if options["medium_confidence"] is None else float(options["medium_confidence"])
+    if medium > high:
+        raise OptionError(f"the medium tier's cut-off ({medium:g}) must not be above the high tier's ({high:g})")
 
 
 def _check_positive_int(options: dict, name: str) -> None:
@@ -98,7 +115,7 @@ def analysis_config(options: Mapping) -> analyzer.AnalysisConfig:
         max_per_page=options["max_per_page"],
         max_inbound_per_target=options["max_inbound_per_target"],
         exclude_patterns=tuple(options["exclude_patterns"]),
-        **({} if options.get("min_confidence") is None else {"min_confidence": float(options["min_confidence"])}),
+        **{name: float(options[name]) for name in CONFIDENCE_OPTIONS if options.get(name) is not None},
     )
 
 

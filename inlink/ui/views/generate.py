@@ -12,6 +12,7 @@ from inlink.gemini import settings as gemini_settings
 from inlink.tasks import analysis as link_task
 from inlink.site import load as site_import
 from inlink.jobs import JobError
+from inlink.links.confidence import DEFAULT_MIN_CONFIDENCE, HIGH_CONFIDENCE, MEDIUM_CONFIDENCE
 from inlink.ui import format as fmt
 from inlink.ui import navigation
 from inlink.ui.job_panel import gemini_key, job_panel, job_to_show, remember_gemini_key
@@ -58,12 +59,31 @@ def common_options() -> dict:
     patterns = st.text_area("Exclude URLs matching", key="generate.exclude_patterns", height=90,
                             placeholder="One pattern per line, e.g. /tag/ or */page/*",
                             help="Glob patterns or plain text; matching pages are neither sources nor targets.")
+    floor = st.slider("Minimum confidence", min_value=0.0, max_value=1.0, value=DEFAULT_MIN_CONFIDENCE, step=0.05,
+                      key="generate.min_confidence",
+                      help="No suggestion below this confidence (the chance that an editor keeps the link), so "
+                           "\"max per page\" is a maximum, never a quota. Higher: fewer, surer suggestions.")
     with st.expander("Advanced"):
+        high, medium = tier_cut_offs()
         throttle = st.number_input("Pause after each page (seconds)", min_value=0.0, max_value=30.0, value=0.0,
                                    step=0.1, key="generate.throttle_s", help="Slows the job down for demonstrations.")
     return {"max_per_page": int(per_page), "max_inbound_per_target": int(inbound) or None,
             "exclude_patterns": [line.strip() for line in patterns.splitlines() if line.strip()],
+            "min_confidence": float(floor), "high_confidence": high, "medium_confidence": medium,
             "throttle_s": float(throttle)}
+
+
+def tier_cut_offs() -> tuple[float, float]:
+    """(high, medium): the confidences from which a suggestion is in the high and the medium tier."""
+    left, right = st.columns(2)
+    high = left.number_input("High tier from confidence", min_value=0.0, max_value=1.0, value=HIGH_CONFIDENCE,
+                             step=0.01, key="generate.high_confidence",
+                             help="Suggestions at least this confident are tiered high: links to add as they are.")
+    medium = right.number_input("Medium tier from confidence", min_value=0.0, max_value=1.0,
+                                value=MEDIUM_CONFIDENCE, step=0.01, key="generate.medium_confidence",
+                                help="Suggestions at least this confident (and below high) are medium: worth a "
+                                     "look; the rest are low.")
+    return float(high), float(medium)
 
 
 def start(manager, dataset: datasets.Dataset, engine: str, options: dict, api_key: str | None) -> None:
@@ -75,7 +95,7 @@ def start(manager, dataset: datasets.Dataset, engine: str, options: dict, api_ke
         job_id = link_task.start_analysis(
             manager, dataset.pages_path, pages_name=dataset.pages_name, links=dataset.links_path,
             links_name=dataset.links_name, engine=engine, options=options, api_key=api_key,
-            column_map=dataset.column_map or None, sheet=dataset.sheet)
+            column_map=dataset.column_map or None, sheet=dataset.sheet, site_hosts=dataset.site_hosts)
     except (site_import.SiteDataError, link_task.OptionError, JobError, OSError) as exc:
         st.session_state[_START_ERROR] = plain_message(exc)
         return
@@ -89,7 +109,8 @@ def settings_section(manager, dataset: datasets.Dataset) -> None:
         pages = dataset.summary.get("pages")
         st.markdown(f"**Dataset:** {dataset.pages_name}" + (f" + {dataset.links_name}" if dataset.links_name
                                                             else "")
-                    + (f" · {fmt.plural(pages, 'page')}" if pages is not None else ""))
+                    + (f" · {fmt.plural(pages, 'page')}" if pages is not None else "")
+                    + (f" · hosts {', '.join(dataset.site_hosts)}" if dataset.site_hosts else ""))
         engine, engine_options, api_key = engine_settings()
         options = {**common_options(), **engine_options}
         if st.button("Start analysis", type="primary", icon=":material/rocket_launch:", key="generate.start"):

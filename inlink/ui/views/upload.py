@@ -15,12 +15,14 @@ import streamlit as st
 
 from inlink import uploads as datasets
 from inlink.site import load as site_import
+from inlink.site import scope
 from inlink.ui import format as fmt
 from inlink.ui import fetch_form, navigation, sample, sheets
 from inlink.ui.page import guard, page_manager
 
 PREVIEW_ROWS = 50
 _PARSED = "upload.parsed"
+_PARSED_HOSTS = "upload.parsed_hosts"   # the parse with the hosts the user chose (kept apart from the default's)
 _HEADERS = "upload.headers"
 _SHEET_COPY = "upload.links_sheet_copy"
 _SAVED = "upload.saved"
@@ -115,19 +117,38 @@ def remembered(slot: str, key, compute):
     return memo[1]
 
 
-def parsed(upload: Upload, column_map: dict):
-    """(pages, page report, links report or None), remembered for this upload and mapping."""
-    return remembered(_PARSED, (upload.key, tuple(sorted(column_map.items()))),
-                      lambda: _parse(upload, column_map))
+def parsed(upload: Upload, column_map: dict, site_hosts: list[str] | None = None):
+    """(pages, page report, links report or None), remembered for this upload, mapping and choice of hosts."""
+    return remembered(_PARSED_HOSTS if site_hosts else _PARSED,
+                      (upload.key, tuple(sorted(column_map.items())), tuple(site_hosts or ())),
+                      lambda: _parse(upload, column_map, site_hosts))
+
+
+def chosen_hosts(pages: pd.DataFrame) -> list[str] | None:
+    """The hosts the user says form one site, when the page URLs span several; None for the default (the
+    main host only, as the importer decides) or a one-host crawl."""
+    counts = scope.page_hosts(pages["url"])
+    if len(counts) < 2:
+        return None
+    main = next(iter(counts))
+    picked = st.multiselect(
+        "Hosts analysed as one site", list(counts), default=[main], key="upload.site_hosts",
+        format_func=lambda host: f"{host} ({fmt.plural(counts[host], 'page')})",
+        help="By default only the host with the most pages is analysed, so no link is suggested into another "
+             "site. Add the hosts that belong to the same site (shop.example.com and blog.example.com) to "
+             "suggest links across them.")
+    if not picked or picked == [main]:
+        return None
+    return picked
 
 
 def _headers(upload: Upload) -> list[str]:
     return [str(h) for h in site_import.read_table(upload.pages, upload.pages_name, upload.pages_sheet).columns]
 
 
-def _parse(upload: Upload, column_map: dict):
+def _parse(upload: Upload, column_map: dict, site_hosts: list[str] | None = None):
     pages, report = site_import.load_pages(upload.pages, upload.pages_name, column_map=column_map or None,
-                                           sheet=upload.pages_sheet)
+                                           sheet=upload.pages_sheet, site_hosts=site_hosts)
     links_report = None
     if upload.links is not None:
         _, links_report = site_import.load_links(upload.links, upload.links_name,
@@ -177,15 +198,20 @@ def show_preview(pages: pd.DataFrame) -> None:
         st.caption(f"First {PREVIEW_ROWS} of {fmt.plural(len(pages), 'page')}.")
 
 
-def accept(upload: Upload, column_map: dict, report, links_report) -> None:
+def accept(upload: Upload, column_map: dict, report, links_report, site_hosts: list[str] | None = None) -> None:
     """Save the dataset so the Generate page (and a reopened tab) can use it."""
     summary = {"pages": report.pages, "rows_read": report.rows_read,
                "links_kept": getattr(links_report, "links_kept", None)}
     with guard("Saving the dataset"):
         dataset = datasets.save_dataset(upload.pages, upload.pages_name, links=upload.links,
                                         links_name=upload.links_name, column_map=column_map, summary=summary,
-                                        sheet=upload.pages_sheet)
-        st.session_state[_SAVED] = (upload.key, dataset.dataset_id)
+                                        sheet=upload.pages_sheet, site_hosts=site_hosts)
+        st.session_state[_SAVED] = (_saved_key(upload, site_hosts), dataset.dataset_id)
+
+
+def _saved_key(upload: Upload, site_hosts: list[str] | None) -> tuple:
+    """What a saved dataset was made of: the files, and the hosts chosen (another choice is another dataset)."""
+    return upload.key, tuple(site_hosts or ())
 
 
 def current_dataset() -> None:
@@ -208,14 +234,17 @@ def review(upload: Upload) -> None:
         if column_map is None:
             return
         pages, report, links_report = parsed(upload, column_map)
+        site_hosts = chosen_hosts(pages)
+        if site_hosts:
+            pages, report, links_report = parsed(upload, column_map, site_hosts)
     except site_import.SiteDataError as exc:
         st.error(f"This file cannot be used: {exc}", icon=":material/error:")
         return
     show_report(report, links_report)
     show_preview(pages)
-    saved = (st.session_state.get(_SAVED) or ("",))[0] == upload.key
+    saved = (st.session_state.get(_SAVED) or ("",))[0] == _saved_key(upload, site_hosts)
     st.button("Use this dataset", type="primary", icon=":material/check:", disabled=saved, key="upload.use",
-              on_click=accept, args=(upload, column_map, report, links_report))
+              on_click=accept, args=(upload, column_map, report, links_report, site_hosts))
     if saved:
         st.success("Dataset saved. Next: choose the settings and start the analysis.",
                    icon=":material/check_circle:")
