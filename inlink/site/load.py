@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Mapping
 
+import numpy as np
 import pandas as pd
 
 from inlink.site.columns import (EXTRACTION_HEADER, LINK_SYNONYMS, PAGE_FIELDS, TEXT_FIELDS, detect,
@@ -204,16 +205,41 @@ def _clean_text(series: pd.Series) -> pd.Series:
     return map_distinct(series, _fold_whitespace)
 
 
+#: Fields cleaned as text (whitespace folded); the others (status code, word count) are parsed as numbers.
+CLEANED_FIELDS = (*TEXT_FIELDS, "url", "content_type", "indexability", "indexability_status")
+
+
 def _page_frame(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> pd.DataFrame:
-    """Canonical columns as cleaned strings (index still = file row); body text columns joined."""
+    """Canonical columns as cleaned strings (index still = file row); body text columns joined.
+
+    Memory (bench/bench_import.py, target: the importer's peak <= 3x the file): this consumes ``table``. A
+    column leaves it when its last field has been read and its Arrow chunks are freed as they become Python
+    strings, the body text's HTML and raw spacing as each cell is cleaned: at no time are two whole copies of
+    a crawl's text alive. The body text goes first: it is nearly all of a crawl's bytes."""
+    sources = {name: ([columns[name]] if name != "content" else _body_headers(table, columns, column_map))
+               for name in (*PAGE_FIELDS, "indexability_status") if name in columns}
+    uses = Counter(header for headers in sources.values() for header in headers)
+
+    def take(header: str) -> pd.Series:
+        uses[header] -= 1
+        return table[header].astype(str) if uses[header] else table.pop(header).astype(str)
+
     empty = pd.Series("", index=table.index, dtype=object)
-    pages = pd.DataFrame({name: table[columns[name]].astype(str) if name in columns else empty
-                          for name in (*PAGE_FIELDS, "indexability_status")}, index=table.index)
-    if "content" in columns:
-        pages["content"] = _body_text(table, columns, column_map)
-    pages["content"], pages["blocks"] = _html_as_text(pages["content"], columns.get("content", ""))
-    for name in (*TEXT_FIELDS, "url", "content_type", "indexability", "indexability_status"):
-        pages[name] = _clean_text(pages[name])
+    fields: dict[str, pd.Series] = {}
+    for name in sorted(sources, key=lambda name: name != "content"):
+        if name in CLEANED_FIELDS:
+            fields[name] = _python_strings(take(sources[name][0]))
+            for header in sources[name][1:]:   # more custom-extraction columns ("Body 2"...): joined
+                fields[name] = fields[name].str.cat(_python_strings(take(header)), sep=" ")
+        else:
+            fields[name] = take(sources[name][0])
+    fields["content"], blocks = _body_text(fields.pop("content", empty), columns.get("content", ""))
+    for name in CLEANED_FIELDS:
+        if name != "content":
+            fields[name] = _clean_text(fields[name]) if name in fields else empty
+    pages = pd.DataFrame({name: fields.pop(name, empty) for name in (*PAGE_FIELDS, "indexability_status")},
+                         index=table.index)
+    pages["blocks"] = blocks
     pages["status_code"] = pd.to_numeric(pages["status_code"], errors="coerce").astype("Int64")
     counted = pd.to_numeric(pages["word_count"], errors="coerce")
     uncounted = counted.isna()
@@ -223,37 +249,67 @@ def _page_frame(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> 
     return pages
 
 
-def _body_text(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> pd.Series:
-    """The content column; several custom-extraction columns ("Body 1", "Body 2"...) are joined, unless the
-    user picked one column in column_map."""
+def _python_strings(column: pd.Series) -> pd.Series:
+    """A text column as Python str objects (object dtype; a missing value as ""): what cleaning makes of it
+    anyway, made once. Takes the caller's only reference: an Arrow-backed column is converted chunk by chunk,
+    each chunk freed once read, so the column's Arrow and Python copies are never both whole."""
+    index = column.index
+    to_arrow = getattr(column.array, "__arrow_array__", None)
+    if to_arrow is None:   # not Arrow-backed (pandas without pyarrow)
+        return pd.Series(column.fillna("").to_numpy(dtype=object), index=index, dtype=object)
+    chunks = list(to_arrow().chunks)
+    del column, to_arrow
+    values = np.empty(len(index), dtype=object)
+    start = 0
+    for position in range(len(chunks)):
+        chunk, chunks[position] = chunks[position], None
+        values[start:start + len(chunk)] = chunk.fill_null("").to_pylist()
+        start += len(chunk)
+    return pd.Series(values, index=index, dtype=object)
+
+
+def _body_headers(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> list[str]:
+    """The content column's header; several custom-extraction columns ("Body 1", "Body 2"...) are joined,
+    unless the user picked one column in column_map."""
     headers = [columns["content"]]
     if not (column_map or {}).get("content") and EXTRACTION_HEADER.match(header_key(headers[0])):
         headers = extraction_headers(table.columns, {k: v for k, v in columns.items() if k != "content"})
-    first = table[headers[0]].astype(str)
-    return first.str.cat([table[header].astype(str) for header in headers[1:]], sep=" ") if len(headers) > 1 \
-        else first
+    return headers
 
 
-def _html_as_text(content: pd.Series, header: str) -> tuple[pd.Series, pd.Series]:
-    """HTML in the text column (a custom extraction "Extract HTML Element" / "Extract Inner HTML", e.g. Body
-    HTML 1) becomes its plain text plus its blocks (kind, start, end); plain text keeps blocks None.
+def _body_text(content: pd.Series, header: str) -> tuple[pd.Series, pd.Series]:
+    """The body text cleaned, and its blocks: HTML in the text column (a custom extraction "Extract HTML
+    Element" / "Extract Inner HTML", e.g. Body HTML 1) becomes its plain text plus its blocks (kind, start,
+    end); plain text keeps blocks None.
 
-    The column is HTML when its header says so, or when nearly all its cells start with a tag: plain text
-    about HTML (a template guide quoting <a>) must stay plain text."""
-    from inlink.site.html import looks_like_html, parse_fragment
+    Takes the caller's only reference to ``content``: each cell is replaced by its text as it is parsed and
+    cleaned, so the raw column and the clean one are never both whole in memory."""
+    from inlink.site.html import parse_fragment
 
-    filled = content[content.str.strip() != ""]
-    starts_with_tag = filled.str.lstrip().str.startswith("<")
-    html_column = "html" in header_key(header) or (len(filled) > 0 and starts_with_tag.mean() >= 0.8)
-    is_html = content.map(looks_like_html) if html_column else pd.Series(False, index=content.index)
-    blocks = pd.Series([None] * len(content), index=content.index, dtype=object)
-    if not is_html.any():
-        return content, blocks
-    parsed = content[is_html].map(parse_fragment)
-    content = content.copy()
-    content[is_html] = parsed.map(lambda page: page.text)
-    blocks[is_html] = parsed.map(lambda page: page.block_tuples())
-    return content, blocks
+    html = _html_cells(content, header)
+    texts, index = content.to_numpy(dtype=object, copy=True), content.index
+    del content
+    blocks = pd.Series([None] * len(texts), index=index, dtype=object)
+    for position, text in enumerate(texts):
+        if html is not None and html[position]:
+            page = parse_fragment(text)
+            text, blocks.iat[position] = page.text, page.block_tuples()
+        texts[position] = _fold_whitespace(text)
+    return pd.Series(texts, index=index, dtype=object), blocks
+
+
+def _html_cells(content: pd.Series, header: str) -> np.ndarray | None:
+    """Which cells hold HTML to parse; None when the column is plain text. The column is HTML when its header
+    says so, or when nearly all its cells start with a tag: plain text about HTML (a template guide quoting
+    <a>) must stay plain text. Cells are judged by their first non-blank character (no stripped copies)."""
+    from inlink.site.html import looks_like_html
+
+    first = content.map(lambda text: text.lstrip()[:1])
+    filled = first[first != ""]
+    if not ("html" in header_key(header) or (len(filled) > 0 and (filled == "<").mean() >= 0.8)):
+        return None
+    html = content.map(looks_like_html).to_numpy(dtype=bool)
+    return html if html.any() else None
 
 
 def _drop_folder_rows(pages: pd.DataFrame, report: ImportReport) -> pd.DataFrame:

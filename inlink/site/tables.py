@@ -261,7 +261,8 @@ def _read_plain_utf8(data: bytes, name: str) -> pd.DataFrame | None:
         return None
     delimiter = sniff_delimiter(sample)
     try:
-        frame = pd.read_csv(io.BytesIO(data), sep=delimiter, dtype=str, keep_default_na=False, engine="pyarrow")
+        frame = pd.read_csv(_zero_copy_reader(data), sep=delimiter, dtype=str, keep_default_na=False,
+                            engine="pyarrow")
     except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):   # bad UTF-8, a row of another width
         return None
     except ImportError:   # pyarrow missing (it is in requirements.txt): the text path still reads the file
@@ -270,6 +271,14 @@ def _read_plain_utf8(data: bytes, name: str) -> pd.DataFrame | None:
         f"{name} uses {'tab' if delimiter == chr(9) else repr(delimiter)} as column separator"]
     frame.attrs.update(bad_rows=[], notes=notes, header_row=1, encoding="UTF-8")
     return frame
+
+
+def _zero_copy_reader(data: bytes):
+    """A file object over ``data`` that pyarrow reads in place: from a BytesIO, pandas hands pyarrow a
+    Python copy of the whole file (1x the file more at the read's peak)."""
+    import pyarrow   # ImportError: the caller takes the text path
+
+    return pyarrow.BufferReader(pyarrow.py_buffer(data))
 
 
 def _drop_bad_cells(frame: pd.DataFrame, found: charsets.Detected) -> None:
