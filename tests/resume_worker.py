@@ -4,8 +4,9 @@ dashboard, with hooks the test drives through the environment:
   INLINK_TEST_HOLD     where this run stops and waits to be killed: "index" (inside the link index build),
                        "item" (before the first page of the run), or "step-<name>" (a step of test_stepped)
   INLINK_TEST_REACHED  file touched when the run reaches its hold point (the test then sends SIGKILL)
-  INLINK_TEST_RECORD   file that gets one "build" line per call of the link engine's build_index (set for the
-                       link task's tests only: it makes the worker load the link task)
+  INLINK_TEST_RECORD   file that gets one "build" line per call of the link engine's build_index and one "parse"
+                       line per parse of the crawl (load_site) (set for the link task's tests only: it makes the
+                       worker load the link task)
 
 Run: python3 tests/resume_worker.py JOBS_DIR JOB_ID   (exit 0: completed, 3: ended otherwise)
 Imported by the tests too, so the test process knows the test_stepped task.
@@ -60,21 +61,27 @@ def _instrument_link_task() -> None:
     from inlink.links import suggest as analyzer
     from inlink.tasks import analysis as link_task
 
-    build, process = analyzer.build_index, link_task.LinkAnalysisTask.process
+    build, process, parse = analyzer.build_index, link_task.LinkAnalysisTask.process, link_task.site_import.load_site
+
+    def record(what: str) -> None:
+        with open(os.environ["INLINK_TEST_RECORD"], "a") as f:
+            f.write(what + "\n")
 
     def counted_build(*args, **kwargs):
-        record = os.environ.get("INLINK_TEST_RECORD")
-        if record:
-            with open(record, "a") as f:
-                f.write("build\n")
+        record("build")
         hold("index")
         return build(*args, **kwargs)
+
+    def counted_parse(*args, **kwargs):
+        record("parse")
+        return parse(*args, **kwargs)
 
     def held_process(self, ctx, item):
         hold("item")
         return process(self, ctx, item)
 
     analyzer.build_index = counted_build
+    link_task.site_import.load_site = counted_parse
     link_task.LinkAnalysisTask.process = held_process
 
 

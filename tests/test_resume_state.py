@@ -151,7 +151,7 @@ def test_state_that_cannot_be_saved_costs_only_the_next_resume(job_folder, build
 
     log: list[str] = []
     with monkeypatch.context() as patch:
-        patch.setattr(saved_state.pickle, "dumps", refuse)
+        patch.setattr(saved_state.pickle, "dump", refuse)
         expected = all_rows(prepared(job_folder, log=log))
     assert any("Could not save the index" in line and "goes on" in line for line in log), log
     again = prepared(job_folder)
@@ -292,6 +292,63 @@ def test_a_resuming_job_shows_its_pages_done_while_it_prepares(manager, monkeypa
     assert manager.wait(job, timeout=60)["status"] == JobStatus.COMPLETED
 
 
+# -- the crawl is parsed once per job ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def parses(monkeypatch) -> list[str]:
+    """The file name of every parse of a crawl (load_site) in this process."""
+    calls: list[str] = []
+    parse = link_task.site_import.load_site
+
+    def counted(*args, **kwargs):
+        calls.append(str(kwargs.get("pages_name")))
+        return parse(*args, **kwargs)
+
+    monkeypatch.setattr(link_task.site_import, "load_site", counted)
+    return calls
+
+
+def clean_rows(tmp_path: Path) -> bytes:
+    out = tmp_path / "clean.csv"
+    link_task.run_to_csv(SAMPLE_PAGES, SAMPLE_LINKS, options=OPTIONS, out_path=out)
+    return out.read_bytes()
+
+
+def test_a_job_parses_its_crawl_once_from_start_to_finish(manager, parses, tmp_path):
+    """start_analysis parses the files to validate them and keeps that parse with the job's inputs; the job's
+    load step restores it instead of parsing again, and its rows are those of a clean run."""
+    job = start_sample(manager)
+    assert manager.wait(job, timeout=60)["status"] == JobStatus.COMPLETED
+    assert parses == ["pages.csv"]
+    assert any("Restored the site parsed when the job was created" in e["message"]
+               for e in manager.events(job, limit=500))
+    assert manager.results_csv(job) == clean_rows(tmp_path)
+    assert manager.get(job)["summary"]["import"]["file"] == "pages.csv"
+
+
+@pytest.mark.parametrize("damage, why", [
+    (_flip_a_byte, "corrupt"),
+    (Path.unlink, None),
+    (_other_format, "format"),
+])
+def test_a_job_whose_saved_parse_is_damaged_or_gone_parses_its_files_again(_isolated_jobs_dir, parses, tmp_path,
+                                                                          damage, why):
+    creator = JobManager(_isolated_jobs_dir, autostart=False)
+    job = start_sample(creator)
+    damage(_isolated_jobs_dir / f"{job}_input" / link_task.SITE_SEED)
+    runner = JobManager(_isolated_jobs_dir, heartbeat_interval=0.2)
+    try:
+        assert runner.wait(job, timeout=60)["status"] == JobStatus.COMPLETED
+    finally:
+        runner.shutdown(timeout=5)
+    assert parses == ["pages.csv", "pages.csv"]
+    messages = [e["message"] for e in runner.events(job, limit=500)]
+    if why:
+        assert any("saved when the job was created" in m and why in m and "parsed again" in m for m in messages)
+    assert runner.results_csv(job) == clean_rows(tmp_path)
+
+
 # -- the crash-loop cap under real kill -9 -------------------------------------------------------------------
 
 
@@ -351,6 +408,39 @@ def test_runs_killed_again_and_again_in_the_same_step_still_fail_the_job(_isolat
     meta = manager.get(job_id)
     assert meta["status"] == JobStatus.FAILED and meta["error"]["type"] == "RepeatedCrash"
     assert meta["can_resume"]
+
+
+CREATE_AND_HOLD = """
+import sys, threading
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from inlink.jobs import JobManager
+from inlink.tasks import analysis
+manager = JobManager({jobs!r}, autostart=False)
+job = analysis.start_analysis(manager, Path({pages!r}).read_bytes(), pages_name="pages.csv",
+                              links=Path({links!r}).read_bytes(), links_name="inlinks.csv", options={options!r})
+print(job, flush=True)
+threading.Event().wait(120)
+"""
+
+
+@pytest.mark.slow
+def test_a_job_created_by_a_process_killed_before_it_ran_runs_from_its_files(_isolated_jobs_dir, tmp_path):
+    """The parse start_analysis saved is a file among the job's inputs, not a hand-over in memory: the process
+    that created the job is killed -9 before running it, and a new worker runs it without parsing the crawl."""
+    script = CREATE_AND_HOLD.format(root=str(ROOT), jobs=str(_isolated_jobs_dir), pages=str(SAMPLE_PAGES),
+                                    links=str(SAMPLE_LINKS), options=OPTIONS)
+    creator = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=_base_env())
+    try:
+        job_id = creator.stdout.readline().strip()
+    finally:
+        creator.send_signal(signal.SIGKILL)
+        creator.wait()
+    assert job_id
+    assert final_run(_isolated_jobs_dir, job_id, tmp_path, link=True) == 0, \
+        (tmp_path / "worker.log").read_text()[-3000:]
+    assert (tmp_path / "builds.txt").read_text().split() == ["build"]     # the index was built; no parse
+    assert JobManager(_isolated_jobs_dir, autostart=False).results_csv(job_id) == clean_rows(tmp_path)
 
 
 @pytest.mark.slow

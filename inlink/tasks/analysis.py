@@ -4,7 +4,9 @@ The job engine runs the task's preparation steps ("load", "index") on every run,
 source page, in a stable order, checkpointing each page's rows. Each step saves what it built (the parsed site,
 the link index before any page was analysed) in the job's state folder, so a resume restores it in a fraction
 of a second instead of rebuilding it (saved_state.py: versioned, checksummed, rebuilt when unusable; the
-preparation is deterministic, so a rebuild gives the same state). State that spans pages (new inbound links per
+preparation is deterministic, so a rebuild gives the same state). The site comes ready-made even to the first
+run: start_analysis parses the crawl to validate it and keeps that parse with the job's inputs, so a job
+parses its crawl once (a job whose process died before it ran still runs from those files). State that spans pages (new inbound links per
 target, for the max-inbound cap) is replayed from the committed rows on resume, so a resumed job ends with the
 same rows as an uninterrupted one.
 """
@@ -28,6 +30,8 @@ from inlink.site.tables import table_suffix
 from inlink.tasks import saved_state
 
 TASK_NAME = "link_analysis"
+INPUT_NAMES = ("pages", "links")   # the job's input files, by their key in config["files"]
+SITE_SEED = "site.state"           # the site start_analysis parsed, kept with the job's inputs
 ENGINES = ("offline", "gemini")
 SECRET_KEY = "gemini_api_key"
 
@@ -245,7 +249,8 @@ def _state_path(ctx: TaskContext, name: str) -> Path:
 
 
 def _restored_or_built(ctx: TaskContext, name: str, build: Callable[[], object]) -> object:
-    """What a preparation step built in an earlier run of this job, else build it now and save it.
+    """What a preparation step built in an earlier run of this job (or, for the site, what start_analysis
+    parsed when it validated the files), else build it now and save it.
 
     Saved before any page touches it (the index's inbound counts are replayed from the committed rows after),
     so a restored object equals a freshly built one. A save the disk refuses only costs the next resume a
@@ -257,6 +262,9 @@ def _restored_or_built(ctx: TaskContext, name: str, build: Callable[[], object])
     if problem is None:
         ctx.log(f"Restored the {name} saved by an earlier run.")
         return restored
+    seeded = _seeded(ctx, name, key)
+    if seeded is not None:
+        return seeded
     built = build()
     if problem != "is missing":
         ctx.log(f"The saved {name} {problem}: it was rebuilt.")
@@ -268,15 +276,37 @@ def _restored_or_built(ctx: TaskContext, name: str, build: Callable[[], object])
     return built
 
 
+def _seeded(ctx: TaskContext, name: str, key: str) -> object | None:
+    """The object start_analysis saved with the job's inputs (the site it parsed to validate the files, so a
+    job parses its crawl once), or None when there is none or it cannot be used (then the step rebuilds it).
+    It is read, never written: a resume restores it again from there."""
+    seed = (ctx.config.get("files") or {}).get(f"{name}_state")
+    if not seed:
+        return None
+    restored, problem = saved_state.load(ctx.input_dir / seed, key)
+    if problem is None:
+        ctx.log(f"Restored the {name} parsed when the job was created.")
+        return restored
+    if problem != "is missing":
+        ctx.log(f"The {name} saved when the job was created {problem}: it is parsed again.")
+    return None
+
+
 def _state_key(ctx: TaskContext) -> str:
     """What the saved state was built from: the job's input files (by content) and its config."""
     key = ctx.state.get("_state_key")
     if key is None:
         files = ctx.config.get("files") or {}
-        inputs = {name: saved_state.file_digest(ctx.input_dir / files[name])
-                  for name in ("pages", "links") if files.get(name)}
-        key = ctx.state["_state_key"] = saved_state.json_digest({"inputs": inputs, "config": ctx.config})
+        key = ctx.state["_state_key"] = state_key(
+            {name: saved_state.file_digest(ctx.input_dir / files[name]) for name in INPUT_NAMES if files.get(name)},
+            ctx.config)
     return key
+
+
+def state_key(input_digests: Mapping[str, str], config: Mapping) -> str:
+    """The key of saved state built from inputs with these digests (by input name) under this job config;
+    start_analysis computes it from the bytes before the job exists, a run from the job's copies."""
+    return saved_state.json_digest({"inputs": dict(input_digests), "config": config})
 
 
 def _spent_so_far(ctx: TaskContext) -> float:
@@ -318,16 +348,30 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
                                  column_map=dict(column_map or {}) or None, sheet=sheet, site_hosts=site_hosts)
     _check_site(site, on_report)
     inputs = {"pages" + table_suffix(pages_name): pages_bytes}
-    files = {"pages": next(iter(inputs)), "pages_label": pages_name}
+    files = {"pages": next(iter(inputs)), "pages_label": pages_name, "site_state": SITE_SEED}
     if links_bytes is not None:
         stored = "links" + table_suffix(links_name or "links.csv")
         inputs[stored] = links_bytes
         files.update(links=stored, links_label=links_name or stored)
     config = {"engine": engine, "options": cleaned, "files": files, "column_map": dict(column_map or {}),
               "sheet": sheet, "site_hosts": list(site_hosts or [])}
+    seed = _site_seed(site, {"pages": pages_bytes, "links": links_bytes}, config)
+    del site
+    if seed is not None:
+        inputs[SITE_SEED] = seed
     secrets = {SECRET_KEY: api_key} if api_key else None
     return manager.create_job(TASK_NAME, inputs=inputs, config=config, label=label or pages_name,
                               secrets=secrets)
+
+
+def _site_seed(site: site_import.SiteData, inputs: Mapping[str, bytes | None], config: Mapping) -> bytes | None:
+    """The parsed site as a saved-state file for the job's inputs, so the job restores the crawl validated
+    here instead of parsing it again (its "load" step); None when it cannot be pickled (the job parses)."""
+    digests = {name: saved_state.bytes_digest(data) for name, data in inputs.items() if data is not None}
+    try:
+        return saved_state.encode(site, state_key(digests, config))
+    except saved_state.SAVE_ERRORS:
+        return None
 
 
 def _check_site(site: site_import.SiteData, on_report: Callable | None) -> None:

@@ -15,6 +15,7 @@ pickle is safe here because the files are the job's own, written by this code in
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -27,6 +28,7 @@ from inlink.fileio import atomic_write_bytes
 MAGIC = b"INLINK-STATE\n"
 FORMAT_VERSION = 1
 SUFFIX = ".state"
+_HEADER_WIDTH = 400       # bytes the JSON header line is padded to (it needs about 270)
 #: Packages whose sources shape what is saved: a change to any of their files invalidates every saved state.
 _SOURCE_PACKAGES = ("inlink.site", "inlink.links", "inlink.tasks")
 #: Libraries whose objects are pickled or whose results are saved (TF-IDF vocabularies, sparse matrices, frames).
@@ -69,13 +71,35 @@ def json_digest(value: object) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def bytes_digest(data: bytes) -> str:
+    """sha256 of bytes in memory: the same as file_digest of a file holding them."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def encode(obj: object, key: str) -> bytes:
+    """The file's bytes for `obj` built from `key`: magic, header line, pickle payload.
+
+    The pickle is written straight into the file's buffer after a header line of fixed width (filled in
+    once the payload's length and checksum are known), and the buffer is handed over uncopied, so a large
+    site costs its pickle once, not three times (payload, header + payload, the written copy)."""
+    buffer = io.BytesIO()
+    buffer.write(MAGIC + b" " * _HEADER_WIDTH + b"\n")
+    start = buffer.tell()
+    pickle.dump(obj, buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    with buffer.getbuffer() as view:
+        payload = view[start:]
+        header = json.dumps({"format": FORMAT_VERSION, "code": code_fingerprint(), "key": key,
+                             "size": len(payload), "sha256": hashlib.sha256(payload).hexdigest()}).encode()
+        payload.release()
+        view[len(MAGIC):len(MAGIC) + len(header)] = header   # JSON ignores the padding spaces after it
+    return buffer.getvalue()
+
+
 def save(path: Path, obj: object, key: str) -> None:
     """Pickle `obj` to `path` atomically with its header. Raises OSError when the disk refuses."""
-    payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    header = {"format": FORMAT_VERSION, "code": code_fingerprint(), "key": key, "size": len(payload),
-              "sha256": hashlib.sha256(payload).hexdigest()}
+    data = encode(obj, key)
     path.parent.mkdir(mode=0o700, exist_ok=True)   # not parents: a deleted job must not get its folder back
-    atomic_write_bytes(path, MAGIC + json.dumps(header).encode() + b"\n" + payload)
+    atomic_write_bytes(path, data)
 
 
 def load(path: Path, key: str) -> tuple[object | None, str | None]:
