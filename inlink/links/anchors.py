@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+import numpy as np
+
 from inlink.links.text import TOKEN_RE, is_acceptable_anchor, is_code_like, tokens
 
 MAX_PHRASE_TOKENS = 12
@@ -131,6 +133,98 @@ class PhraseIndex:
                 j += 1
                 found.update(node.get(_END, ()))
         return found
+
+
+class PhraseMatcher:
+    """Every phrase of a PhraseIndex found in token ids with numpy, one trie level at a time.
+
+    Why: walking the trie token by token in Python was the engine's costliest loop. Here the phrase trie is
+    flattened into sorted edge keys (parent node × token code) and all positions of a page (or of the whole
+    site at once) advance together: level L keeps the positions whose first L tokens spell a trie prefix, so
+    the work is a few array operations per level, and Python only sees the occurrences found.
+    """
+
+    def __init__(self, phrases: PhraseIndex, vocabulary: dict[str, int]) -> None:
+        self.phrases = phrases.phrases
+        self.code = np.full(len(vocabulary) + 1, -1, dtype=np.int64)   # token id -> code; [-1] for id -1
+        codes: dict[int, int] = {}
+        edges: dict[tuple[int, int], int] = {}                          # (node, code) -> child node
+        ends: dict[int, list[int]] = {}                                 # node -> phrase ids ending there
+        for pid, phrase in enumerate(self.phrases):
+            ids = [vocabulary.get(token) for token in phrase.key]
+            if None in ids:
+                continue   # a token no page holds: the phrase never occurs
+            node = 0
+            for token_id in ids:
+                code = codes.setdefault(token_id, len(codes))
+                node = edges.setdefault((node, code), len(edges) + 1)
+            ends.setdefault(node, []).append(pid)
+        self.code[list(codes)] = list(codes.values())
+        self.width = max(1, len(codes))
+        keys = np.array([parent * self.width + code for parent, code in edges], dtype=np.int64)
+        order = np.argsort(keys)
+        self.edge_keys = keys[order]
+        self.edge_child = np.array(list(edges.values()), dtype=np.int64)[order]
+        self.ends = [()] * (len(edges) + 1)
+        for node, pids in ends.items():
+            self.ends[node] = tuple(pids)
+        self.is_end = np.array([bool(pids) for pids in self.ends], dtype=bool)
+
+    def occurrences(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(start, length, trie node) of every phrase occurrence in a token id sequence (-1 ids never match),
+        ordered by start, then length."""
+        codes = self.code[ids]
+        n = len(codes)
+        pos = np.flatnonzero(codes >= 0)
+        node = np.zeros(len(pos), dtype=np.int64)
+        found_pos, found_len, found_node = [], [], []
+        length = 0
+        while pos.size and self.edge_keys.size:
+            key = node * self.width + codes[pos + length]
+            at = np.minimum(np.searchsorted(self.edge_keys, key), self.edge_keys.size - 1)
+            step = (self.edge_keys[at] == key) & (codes[pos + length] >= 0)
+            pos, node, length = pos[step], self.edge_child[at[step]], length + 1
+            done = self.is_end[node]
+            found_pos.append(pos[done])
+            found_node.append(node[done])
+            found_len.append(np.full(int(done.sum()), length, dtype=np.int64))
+            more = pos + length < n
+            pos, node = pos[more], node[more]
+        if not found_pos:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty
+        starts, lengths, nodes = (np.concatenate(parts) for parts in (found_pos, found_len, found_node))
+        order = np.lexsort((lengths, starts))
+        return starts[order], lengths[order], nodes[order]
+
+    def scan(self, ids: np.ndarray, words) -> list[Match]:
+        """All phrase occurrences (overlapping ones included) in text order, as PhraseIndex.scan finds them
+        in the same tokens: a case-sensitive phrase only where `words` (original case) spell it."""
+        found, phrases, ends = [], self.phrases, self.ends
+        for i, length, node in zip(*(part.tolist() for part in self.occurrences(ids))):
+            j = i + length
+            spelled = words[i] if length == 1 else tuple(words[i:j])
+            for pid in ends[node]:
+                phrase = phrases[pid]
+                exact = spelled == (phrase.original[0] if length == 1 else phrase.original)
+                if exact or not phrase.case_sensitive:
+                    found.append(Match(i, j, pid, exact))
+        return found
+
+    def document_frequency(self, pages: list[np.ndarray]) -> np.ndarray:
+        """For each phrase, in how many of the token id sequences it occurs (any case), all pages at once."""
+        df = np.zeros(len(self.phrases), dtype=np.int32)
+        if not pages:
+            return df
+        separator = np.full(1, -1, dtype=np.int64)
+        joined = np.concatenate([part for page in pages for part in (page, separator)])
+        starts, _lengths, nodes = self.occurrences(joined)
+        page_of = np.searchsorted(np.cumsum([len(page) + 1 for page in pages]), starts, side="right")
+        pages_per_node = np.bincount(np.unique(nodes * len(pages) + page_of) // len(pages),
+                                     minlength=len(self.ends))
+        for node in np.flatnonzero(pages_per_node).tolist():
+            df[list(self.ends[node])] = pages_per_node[node]
+        return df
 
 
 def defined_name(term: str) -> str | None:

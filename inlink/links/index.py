@@ -15,6 +15,7 @@ import pandas as pd
 from inlink.links.anchors import (
     AnchorDictionary,
     PhraseIndex,
+    PhraseMatcher,
     defined_name,
     inbound_anchor_texts,
 )
@@ -28,17 +29,16 @@ from inlink.links.similarity import (
     build_tfidf,
     kth_weights,
     owned_terms,
-    page_document,
     prune_rows,
     top_k_similar,
 )
 from inlink.links.text import (
     clean_title,
     detect_site_affixes,
-    lowered_tokens,
     thin_pages,
     title_head,
 )
+from inlink.links.tokens import SiteTokens
 
 NEIGHBOURS = 30            # TF-IDF neighbours kept per page (candidates without a title mention come from here)
 # Finding TF-IDF neighbours: exact on small sites; on large ones each page keeps only its heaviest terms, so the
@@ -88,6 +88,16 @@ class LinkIndex:
     dictionary: AnchorDictionary = field(default_factory=AnchorDictionary)   # the site's own anchors
     thin: np.ndarray | None = None          # per page: near-empty, stub or "moved" page
     blocks: list = field(default_factory=list)  # per page: [(kind, start, end)] from HTML input, or None
+    tokens: SiteTokens | None = None        # every page's lowercased token ids (tokenised once)
+    matcher: PhraseMatcher | None = None    # the phrases over token ids; not saved, rebuilt on first use
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "matcher": None}   # an automaton is quicker to rebuild than to pickle
+
+    def phrase_matcher(self) -> PhraseMatcher:
+        if self.matcher is None:
+            self.matcher = PhraseMatcher(self.phrases, self.tokens.vocabulary)
+        return self.matcher
 
 
 # ---------------------------------------------------------------- building the index
@@ -167,14 +177,9 @@ def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[s
             index.add(name, i, "defined")
 
 
-def _phrase_document_frequency(index: PhraseIndex, texts: list[str], sources: np.ndarray) -> np.ndarray:
+def _phrase_document_frequency(matcher: PhraseMatcher, pages: SiteTokens, sources: np.ndarray) -> np.ndarray:
     """How many source pages mention each phrase (specificity: a phrase on every page names nothing)."""
-    df = np.zeros(len(index.phrases), dtype=np.int32)
-    for i in np.flatnonzero(sources):
-        found = index.present(lowered_tokens(texts[int(i)]))
-        if found:
-            df[list(found)] += 1
-    return df
+    return matcher.document_frequency([pages.present_ids(int(i)) for i in np.flatnonzero(sources)])
 
 
 def build_index(site, config: AnalysisConfig) -> LinkIndex:
@@ -188,8 +193,8 @@ def build_index(site, config: AnalysisConfig) -> LinkIndex:
     is_source = is_target & np.array([bool(t.strip()) for t in texts], dtype=bool)
     cleaned = _clean_titles(titles)
     page_blocks = _blocks(pages)
-    model = build_tfidf([page_document(t, h, c) for t, h, c in zip(cleaned, h1s, texts)],
-                        [f"{t} {h}" for t, h in zip(cleaned, h1s)])
+    page_tokens = SiteTokens.build(texts)
+    model = build_tfidf(page_tokens, [f"{t} {h}" for t, h in zip(cleaned, h1s)])
     k = max(NEIGHBOURS, config.candidates_per_page)
     terms_per_page = max(NEIGHBOUR_TERMS, NEIGHBOUR_NONZEROS // max(1, len(urls)))
     neighbours, sims = top_k_similar(prune_rows(model.matrix, terms_per_page), k, is_target)
@@ -205,14 +210,15 @@ def build_index(site, config: AnalysisConfig) -> LinkIndex:
             existing.add((source, destination))
             inbound_before[destination] += 1
     dictionary = AnchorDictionary.from_links(link_rows)
+    matcher = PhraseMatcher(phrases, page_tokens.vocabulary)
     return LinkIndex(config=config, urls=urls, texts=texts, is_target=is_target, is_source=is_source,
                      model=model, neighbours=neighbours, neighbour_sims=sims, phrases=phrases,
-                     phrase_df=_phrase_document_frequency(phrases, texts, is_source), existing=existing,
+                     phrase_df=_phrase_document_frequency(matcher, page_tokens, is_source), existing=existing,
                      inbound_before=inbound_before, url_pos=url_pos, titles=cleaned, h1s=h1s,
                      shareable_terms=(model.df < len(urls)) & (model.df <= max(2, SHARED_MAX_DF * len(urls))),
                      characteristic_bar=kth_weights(model.matrix, CHARACTERISTIC_TERMS),
                      new_inbound=np.zeros(len(urls), dtype=np.int32), dictionary=dictionary,
-                     blocks=page_blocks,
+                     blocks=page_blocks, tokens=page_tokens, matcher=matcher,
                      thin=np.array(thin_pages(cleaned, texts), dtype=bool))
 
 

@@ -19,10 +19,9 @@ from inlink.links.text import (
     STOP_WORDS,
     is_acceptable_anchor,
     lowered_text,
-    lowered_tokens,
     prose_score,
-    token_spans,
 )
+from inlink.links.tokens import PageWords, token_offsets
 
 # Log-odds added by each kind of anchor evidence (inbound anchors are what people already link with).
 KIND_LOGIT = {"inbound": 3.5, "title": 2.5, "h1": 2.5, "head": 2.5, "defined": 2.5, "key": -0.5, "shared": 0.0}
@@ -123,12 +122,12 @@ def longest_matches(matches: list[Match]) -> list[Match]:
     return kept
 
 
-def _mention_options(index: LinkIndex, source: int, words: list[str],
-                     lowered: list[str]) -> dict[int, list[Option]]:
+def _mention_options(index: LinkIndex, source: int, words: PageWords,
+                     ids: np.ndarray) -> dict[int, list[Option]]:
     """Targets named by phrases found in the source page, with every matching phrase as an option."""
     by_pair: dict[tuple[int, int, bool], list[Match]] = {}
     phrases = index.phrases.phrases
-    for match in longest_matches(index.phrases.scan(words, lowered)):
+    for match in longest_matches(index.phrase_matcher().scan(ids, words)):
         if phrases[match.phrase].targets.get(source) in OWN_NAME_KINDS:
             continue   # the page's own name ("Getting Started" on a Getting Started page) points at no other page
         for target in phrases[match.phrase].targets:
@@ -152,8 +151,8 @@ def _shared_terms(index: LinkIndex, target: int, source_row: np.ndarray) -> list
     return [(term, df) for term, df in terms if is_acceptable_anchor(term)][:SHARED_PER_TARGET]
 
 
-def _shared_term_options(index: LinkIndex, source_row: np.ndarray, targets: list[int], words: list[str],
-                         lowered: list[str]) -> dict[int, list[Option]]:
+def _shared_term_options(index: LinkIndex, source_row: np.ndarray, targets: list[int], words: PageWords,
+                         ids: np.ndarray) -> dict[int, list[Option]]:
     """For TF-IDF neighbours with no mention: single-term anchors from their shared distinctive terms.
 
     TF-IDF terms are lowercased, so an occurrence only counts when the target spells it the same way
@@ -161,9 +160,12 @@ def _shared_term_options(index: LinkIndex, source_row: np.ndarray, targets: list
     """
     wanted = {target: _shared_terms(index, target, source_row) for target in targets}
     terms = {term for found in wanted.values() for term, _df in found}
+    vocabulary = index.tokens.vocabulary
+    term_of = {vocabulary[term]: term for term in terms if term in vocabulary}   # TF-IDF terms all are
+    found_at = np.flatnonzero(np.isin(ids, np.fromiter(term_of, dtype=np.int64, count=len(term_of))))
     positions: dict[str, list[int]] = {}
-    for i in [i for i, token in enumerate(lowered) if token in terms]:
-        positions.setdefault(lowered[i], []).append(i)
+    for i, token in zip(found_at.tolist(), ids[found_at].tolist()):
+        positions.setdefault(term_of[token], []).append(i)
     by_spelling: dict[str, dict[str, list[Match]]] = {}
     for term, where in positions.items():
         for i in where:
@@ -179,15 +181,15 @@ def _shared_term_options(index: LinkIndex, source_row: np.ndarray, targets: list
     return options
 
 
-def rank_targets(index: LinkIndex, source: int) -> tuple[list[Ranked], list[str], np.ndarray, np.ndarray]:
+def rank_targets(index: LinkIndex, source: int) -> tuple[list[Ranked], PageWords, np.ndarray, np.ndarray]:
     """Every target worth linking from `source`, best first, with the page's tokens and their offsets."""
-    words, starts, ends = token_spans(index.texts[source])
-    lowered = lowered_tokens(index.texts[source], words)
-    options = _mention_options(index, source, words, lowered)
+    starts, ends = token_offsets(index.texts[source])
+    words, ids = PageWords(index.texts[source], starts, ends), index.tokens.page(source)
+    options = _mention_options(index, source, words, ids)
     unmentioned = [int(t) for t in index.neighbours[source]
                    if t >= 0 and int(t) not in options and linkable(index, source, int(t))]
     source_row = spread_row(index.model.matrix, source)
-    options.update(_shared_term_options(index, source_row, unmentioned, words, lowered))
+    options.update(_shared_term_options(index, source_row, unmentioned, words, ids))
     targets = sorted(options)
     ranked, pages, totals = [], int(index.is_source.sum()), {}
     for target in targets:

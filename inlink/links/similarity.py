@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from inlink.links.text import STOP_WORDS, TOKEN_PATTERN
+from inlink.links.text import STOP_WORDS, TOKEN_RE
+from inlink.links.tokens import SiteTokens
 
 TITLE_REPEAT = 2          # title and H1 count more than body words (sublinear tf keeps the boost moderate)
 BLOCK_CELLS = 8_000_000   # similarity cells materialised at once (rows per block × pages)
@@ -26,27 +27,97 @@ class TfidfModel:
 
 
 def page_document(title: str, h1: str, content: str) -> str:
-    """The text one page contributes to TF-IDF, with title and H1 weighted by repetition."""
+    """The text one page contributes to TF-IDF, with title and H1 weighted by repetition (build_tfidf counts
+    the same tokens from the tokenised pages: TITLE_REPEAT times the head's, once the content's)."""
     head = f"{title or ''} {h1 or ''} "
     return head * TITLE_REPEAT + (content or "")
 
 
-def build_tfidf(documents: list[str], titles: list[str]) -> TfidfModel:
-    """Fit TF-IDF over the site's own pages (sublinear tf, English stop words, terms seen in 2+ pages)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer  # on demand: a resume restores the model, no fit
+def build_tfidf(pages: SiteTokens, heads: list[str]) -> TfidfModel:
+    """Fit TF-IDF over the site's own pages (sublinear tf, English stop words, terms seen in 2+ pages).
 
-    min_df = 2 if len(documents) >= 20 else 1
-    max_df = 0.5 if len(documents) >= 20 else 1.0
-    vectorizer = TfidfVectorizer(token_pattern=TOKEN_PATTERN, stop_words=sorted(STOP_WORDS), sublinear_tf=True,
-                                 min_df=min_df, max_df=max_df, dtype=np.float32)
-    try:
-        matrix = vectorizer.fit_transform(documents).tocsr()
-    except ValueError:  # every page empty or only stop words: no vocabulary at all
-        empty = sp.csr_matrix((len(documents), 0), dtype=np.float32)
+    The pages come tokenised once (tokens.SiteTokens); each page's document is its head (cleaned title + H1)
+    TITLE_REPEAT times and its content, as page_document spells it. The weights are scikit-learn's
+    TfidfVectorizer's, bit for bit (tests/test_tokens.py compares them): counting from token ids here avoids
+    its Python loop over every token and a second tokenisation of every page.
+    """
+    n = len(heads)
+    vocabulary = pages.vocabulary
+    head_ids = [vocabulary.ids(TOKEN_RE.findall(head.lower())) for head in heads]
+    content_ids = [pages.tfidf_ids(i) for i in range(n)]
+    stop = np.array([term in STOP_WORDS for term in vocabulary], dtype=bool)
+    counts = _count_matrix(content_ids, head_ids, TITLE_REPEAT, len(vocabulary), stop)
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    min_df = 2 if n >= 20 else 1
+    max_doc_count = 0.5 * n if n >= 20 else n
+    kept = np.flatnonzero((df >= min_df) & (df <= max_doc_count) & ~stop)
+    if kept.size == 0:  # every page empty or only stop words: no vocabulary at all
+        empty = sp.csr_matrix((n, 0), dtype=np.float32)
         return TfidfModel(empty, np.array([], dtype=object), np.zeros(0, dtype=np.int64), empty)
+    words = list(vocabulary)
+    order = sorted(kept.tolist(), key=words.__getitem__)          # columns in the order of their terms
+    column = np.full(len(vocabulary), -1, dtype=np.int64)
+    column[order] = np.arange(len(order))
+    terms = np.array([words[i] for i in order], dtype=object)
+    n_df = np.asarray(df[order], dtype=np.float32) + np.float32(1.0)   # smooth idf, as TfidfTransformer
+    idf = np.full_like(n_df, fill_value=n + 1, dtype=np.float32)
+    idf /= n_df
+    np.log(idf, out=idf)
+    idf += np.float32(1.0)
+    matrix = _tfidf_rows(_select_columns(counts, column, len(order)), idf)
+    titles = _tfidf_rows(_select_columns(_count_matrix([], head_ids, 1, len(vocabulary), stop), column,
+                                         len(order)), idf)
+    return TfidfModel(matrix, terms, np.bincount(matrix.indices, minlength=len(order)), titles)
+
+
+def _count_matrix(contents: list[np.ndarray], heads: list[np.ndarray], head_weight: int, width: int,
+                  stop: np.ndarray) -> sp.csr_matrix:
+    """Pages × token ids: how often each (non stop word) token stands in a page's document."""
+    n = len(heads)
+    parts = [(np.asarray(h, dtype=np.int64), np.float32(head_weight)) for h in heads]
+    if contents:
+        parts += [(np.asarray(c, dtype=np.int64), np.float32(1.0)) for c in contents]
+    lengths = np.array([len(ids) for ids, _w in parts], dtype=np.int64)
+    cols = np.concatenate([ids for ids, _w in parts]) if parts else np.zeros(0, dtype=np.int64)
+    rows = np.repeat(np.tile(np.arange(n), 1 + bool(contents)), lengths)
+    weights = np.repeat(np.array([w for _ids, w in parts], dtype=np.float32), lengths)
+    keep = ~stop[cols]
+    counts = sp.csr_matrix((weights[keep], (rows[keep], cols[keep])), shape=(n, width), dtype=np.float32)
+    counts.sum_duplicates()
+    return counts
+
+
+def _select_columns(counts: sp.csr_matrix, column: np.ndarray, width: int) -> sp.csr_matrix:
+    """Keep the columns with column[c] >= 0, renumbered to column[c], indices sorted in each row."""
+    new = column[counts.indices]
+    keep = new >= 0
+    rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))[keep]
+    indptr = np.zeros(counts.shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=counts.shape[0]), out=indptr[1:])
+    matrix = sp.csr_matrix((counts.data[keep], new[keep], indptr), shape=(counts.shape[0], width))
     matrix.sort_indices()
-    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
-    return TfidfModel(matrix, vectorizer.get_feature_names_out(), df, vectorizer.transform(titles).tocsr())
+    return matrix
+
+
+def _tfidf_rows(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """Sublinear tf × idf, rows L2-normalised: TfidfTransformer's arithmetic in float32.
+
+    The row norms add float32 squares in float64 like scikit-learn's normalize; every square is a float32 >= 1
+    (tf and idf are >= 1), so every partial sum below 2**29 is exact and the order of addition cannot change it
+    (a row would need thousands of terms each weighing over 100 to pass that).
+    """
+    data = counts.data.astype(np.float32, copy=True)
+    np.log(data, out=data)
+    data += np.float32(1.0)
+    data *= idf[counts.indices]
+    rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    squares = (data * data).astype(np.float64)
+    sums = np.bincount(rows, weights=squares, minlength=counts.shape[0])
+    norms = np.sqrt(sums)
+    data = (data.astype(np.float64) / norms[rows]).astype(np.float32)
+    matrix = sp.csr_matrix((data, counts.indices.copy(), counts.indptr.copy()), shape=counts.shape)
+    matrix.has_sorted_indices = True
+    return matrix
 
 
 def prune_rows(matrix: sp.csr_matrix, keep: int) -> sp.csr_matrix:

@@ -1,0 +1,139 @@
+"""Each page tokenised once: lowercased token ids in one site-wide vocabulary, shared by TF-IDF, phrase
+statistics, anchor matching and contexts.
+
+Why: the engine used to run the tokeniser about four times per page (TF-IDF fit, phrase document frequencies,
+token offsets, lowered tokens); the regular expression was its hottest spot. Here one C-level findall per page
+gives the lowered tokens, a dict maps them to int32 ids (stored for all pages: 4 bytes a token), and token
+offsets are recomputed when a page is analysed from a numpy classification of its characters (no regex, no
+Python object per token). Both reproduce text.TOKEN_RE exactly (tests/test_tokens.py checks it).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from inlink.links.text import TOKEN_RE, lowered_tokens, tokens
+
+_WORD_RE = re.compile(r"\w")
+JOINERS = ".-'’"                     # the characters TOKEN_RE allows between two word characters
+_ASCII_WORD = np.array([bool(_WORD_RE.match(chr(c))) for c in range(128)], dtype=bool)
+_JOINER_CODES = np.array([ord(c) for c in JOINERS], dtype=np.uint32)
+_FINAL_SIGMA = "Σ"                   # the one character whose lowercase depends on its neighbours
+
+
+@lru_cache(maxsize=1 << 16)
+def _char_class(char: str) -> int:
+    """0 other, 1 word character, 2 joiner: how TOKEN_RE sees one character."""
+    return 2 if char in JOINERS else 1 if _WORD_RE.match(char) else 0
+
+
+@lru_cache(maxsize=1 << 16)
+def _lowers_in_place(char: str) -> bool:
+    """Lowercasing the character gives one character that TOKEN_RE sees the same way (so token boundaries do
+    not move and each lowered token is its token lowered)."""
+    lowered = char.lower()
+    return char != _FINAL_SIGMA and len(lowered) == 1 and _char_class(lowered) == _char_class(char)
+
+
+def lowers_in_place(text: str) -> bool:
+    """Whether findall(text.lower()) == [t.lower() for t in findall(text)], with the same offsets (true for
+    any ASCII text and nearly every other; 'İ' lowers to two characters)."""
+    return text.isascii() or all(_lowers_in_place(c) for c in set(text) if not c.isascii())
+
+
+def token_offsets(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end offsets of text's TOKEN_RE tokens, from a per-character classification: a token is a
+    maximal run of word characters and of joiners that have a word character on both sides."""
+    if not text:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    if text.isascii():
+        word = _ASCII_WORD[codes]
+    else:
+        word = np.zeros(len(codes), dtype=bool)
+        ascii_ = codes < 128
+        word[ascii_] = _ASCII_WORD[codes[ascii_]]
+        others = codes[~ascii_]
+        wide_words = [c for c in np.unique(others).tolist() if _char_class(chr(c)) == 1]
+        word[~ascii_] = np.isin(others, wide_words)
+    inside = word.copy()
+    if len(codes) > 2:
+        inside[1:-1] |= np.isin(codes[1:-1], _JOINER_CODES) & word[:-2] & word[2:]
+    edges = np.diff(inside.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+
+
+class Vocabulary(dict):
+    """Lowercased token -> id, ids given in order of first sight."""
+
+    def __missing__(self, token: str) -> int:
+        self[token] = len(self)
+        return self[token]
+
+    def ids(self, words: list[str]) -> np.ndarray:
+        return np.fromiter(map(self.__getitem__, words), dtype=np.int32, count=len(words))
+
+    def known_ids(self, words: list[str]) -> np.ndarray:
+        """Ids of words, -1 for words the site never uses (the vocabulary is not grown)."""
+        return np.fromiter((self.get(w, -1) for w in words), dtype=np.int32, count=len(words))
+
+
+@dataclass
+class PageWords:
+    """A page's tokens in original case, sliced from its text on demand (a list-like of str)."""
+    text: str
+    starts: np.ndarray
+    ends: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self.text[s:e] for s, e in zip(self.starts[i].tolist(), self.ends[i].tolist())]
+        return self.text[self.starts[i]:self.ends[i]]
+
+
+@dataclass
+class SiteTokens:
+    """Every page's lowercased tokens as ids (one flat int32 array, page i at ids[ptr[i]:ptr[i+1]]).
+
+    The ids are the tokens anchors are matched on (text.lowered_tokens(text, words)). For the rare page whose
+    lowercase moves token boundaries (lowers_in_place is False), TF-IDF's tokens (findall of the lowered text,
+    as scikit-learn's vectorizer reads it) and the phrase statistics' tokens are kept apart in `special`.
+    """
+    vocabulary: Vocabulary
+    ids: np.ndarray
+    ptr: np.ndarray
+    special: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # page -> (tfidf, present)
+
+    @classmethod
+    def build(cls, texts: list[str]) -> SiteTokens:
+        vocabulary = Vocabulary()
+        pages, special = [], {}
+        for i, text in enumerate(texts):
+            if lowers_in_place(text):
+                pages.append(vocabulary.ids(TOKEN_RE.findall(text.lower())))
+                continue
+            words = tokens(text)
+            pages.append(vocabulary.ids(lowered_tokens(text, words)))
+            special[i] = (vocabulary.ids(TOKEN_RE.findall(text.lower())), vocabulary.ids(lowered_tokens(text)))
+        ptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum([len(p) for p in pages], out=ptr[1:])
+        ids = np.concatenate(pages) if pages else np.zeros(0, dtype=np.int32)
+        return cls(vocabulary, ids.astype(np.int32, copy=False), ptr, special)
+
+    def page(self, i: int) -> np.ndarray:
+        """Page i's lowercased token ids (the tokens anchors are matched on)."""
+        return self.ids[self.ptr[i]:self.ptr[i + 1]]
+
+    def tfidf_ids(self, i: int) -> np.ndarray:
+        """Page i's tokens as TF-IDF reads them (findall of the lowered text)."""
+        return self.special[i][0] if i in self.special else self.page(i)
+
+    def present_ids(self, i: int) -> np.ndarray:
+        """Page i's tokens as the phrase statistics read them (text.lowered_tokens(text))."""
+        return self.special[i][1] if i in self.special else self.page(i)

@@ -1,0 +1,126 @@
+"""One tokenisation per page: the tokens TF-IDF counts are the tokens anchors are matched on, the numpy offsets
+are TOKEN_RE's, the id-based phrase matcher finds what the trie finds, and the weights are scikit-learn's."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from inlink.links.anchors import PhraseIndex, PhraseMatcher
+from inlink.links.index import AnalysisConfig, build_index
+from inlink.links.similarity import build_tfidf, page_document
+from inlink.links.text import STOP_WORDS, TOKEN_PATTERN, TOKEN_RE, lowered_tokens, token_spans, tokens
+from inlink.links.tokens import PageWords, SiteTokens, lowers_in_place, token_offsets
+from inlink.site.load import SiteData
+
+TEXTS = [
+    "Use json.dumps() for JSON; the built-in open() isn't json-like. See PyObject_New and sys.path.",
+    "İstanbul's ÇAĞ and straße: DŽungla Σίσυφος ΟΔΟΣ. a..b a.-b 'quoted' it’s -lead trail- x.y.z",
+    "Café naïve résumé — coöperate “quoted” ½ ² ⅷ Ⅷ ǅ ﬁ ﬀ 𝔘𝔫𝔦 e\u0301 ⓐⒶ",
+    "",
+    "...",
+    "tabs\tand\nnew lines\r\nand ‘curly’ joiners a’b a'b a-b a.b",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_offsets_are_the_regex_tokens(text):
+    words, starts, ends = token_spans(text)
+    new_starts, new_ends = token_offsets(text)
+    assert new_starts.tolist() == starts.tolist() and new_ends.tolist() == ends.tolist()
+    assert list(PageWords(text, new_starts, new_ends)[0:len(words)]) == words
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_page_ids_are_the_anchor_tokens_and_the_tfidf_tokens(text):
+    """The ids kept for a page spell lowered_tokens(text, tokens(text)) (what anchors are matched on); when
+    lowering keeps token boundaries they are also findall(text.lower()) (what scikit-learn's TF-IDF counts)."""
+    site = SiteTokens.build([text])
+    words = list(site.vocabulary)
+    assert [words[i] for i in site.page(0)] == lowered_tokens(text, tokens(text))
+    assert [words[i] for i in site.tfidf_ids(0)] == TOKEN_RE.findall(text.lower())
+    assert [words[i] for i in site.present_ids(0)] == lowered_tokens(text)
+    if lowers_in_place(text):
+        assert TOKEN_RE.findall(text.lower()) == lowered_tokens(text, tokens(text))
+
+
+def test_lowering_that_moves_token_boundaries_is_detected():
+    assert not lowers_in_place("İstanbul")
+    assert not lowers_in_place("ΟΔΟΣ")
+    assert lowers_in_place("Café — “quoted”")
+
+
+def _sklearn_tfidf(documents, heads):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(token_pattern=TOKEN_PATTERN, stop_words=sorted(STOP_WORDS), sublinear_tf=True,
+                                 min_df=2 if len(documents) >= 20 else 1,
+                                 max_df=0.5 if len(documents) >= 20 else 1.0, dtype=np.float32)
+    matrix = vectorizer.fit_transform(documents).tocsr()
+    matrix.sort_indices()
+    titles = vectorizer.transform(heads).tocsr()
+    titles.sort_indices()
+    return matrix, list(vectorizer.get_feature_names_out()), titles
+
+
+def _same_csr(a, b) -> bool:
+    return (a.shape == b.shape and a.indptr.tolist() == b.indptr.tolist() and a.indices.tolist() == b.indices.tolist()
+            and a.data.tobytes() == b.data.tobytes())
+
+
+@pytest.mark.parametrize("pages", [6, 40])   # under and over the 20 pages where min_df / max_df start
+def test_tfidf_from_ids_equals_scikit_learn_bit_for_bit(pages):
+    rng = np.random.default_rng(pages)
+    vocabulary = "alpha beta gamma delta json.dumps PyObject built-in the of and İzmir straße naïve".split()
+    contents = [" ".join(rng.choice(vocabulary, size=int(rng.integers(0, 60)))) for _ in range(pages)]
+    contents[1] = TEXTS[1]
+    titles = [f"Page {i} {vocabulary[i % len(vocabulary)]}" for i in range(pages)]
+    h1s = ["" if i % 3 else f"Heading {vocabulary[-1 - i % 5]}" for i in range(pages)]
+    heads = [f"{t} {h}" for t, h in zip(titles, h1s)]
+    matrix, terms, title_matrix = _sklearn_tfidf([page_document(t, h, c) for t, h, c in zip(titles, h1s, contents)],
+                                                 heads)
+    model = build_tfidf(SiteTokens.build(contents), heads)
+    assert list(model.terms) == terms
+    assert _same_csr(model.matrix, matrix)
+    assert _same_csr(model.titles, title_matrix)
+
+
+def test_no_vocabulary_gives_an_empty_model():
+    model = build_tfidf(SiteTokens.build(["the of and", ""]), ["", "a"])
+    assert model.matrix.shape == (2, 0) and model.titles.shape == (2, 0) and len(model.terms) == 0
+
+
+def test_matcher_finds_what_the_trie_finds():
+    phrases = PhraseIndex()
+    for target, text in enumerate(["JSON module", "json", "PyObject", "json module tools", "Built-in Functions",
+                                   "the json", "module"]):
+        phrases.add(text, target, "title")
+    page = ("The json module and the JSON Module: json module tools, PyObject, pyobject, built-in functions "
+            "and Built-in Functions. json")
+    site = SiteTokens.build([page])
+    matcher = PhraseMatcher(phrases, site.vocabulary)
+    starts, ends = token_offsets(page)
+    words = tokens(page)
+    assert matcher.scan(site.page(0), PageWords(page, starts, ends)) == phrases.scan(words, lowered_tokens(page))
+    df = matcher.document_frequency([site.page(0), site.page(0)[:3]])
+    present_everywhere = phrases.present(lowered_tokens(page)) & phrases.present(lowered_tokens(page)[:3])
+    assert {pid for pid, n in enumerate(df) if n == 2} == present_everywhere
+    assert {pid for pid, n in enumerate(df) if n >= 1} == phrases.present(lowered_tokens(page))
+
+
+def test_index_keeps_one_tokenisation_and_survives_pickling():
+    import pickle
+
+    urls = [f"https://example.com/p{i}" for i in range(3)]
+    pages = pd.DataFrame({"url": urls, "title": ["JSON tools", "Python pickle", "Other page"], "h1": ["", "", ""],
+                          "content": ["See the Python pickle page for pickle details.", "Use JSON tools with pickle.",
+                                      "Nothing about JSON tools or Python pickle here."],
+                          "is_target": [True] * 3})
+    index = build_index(SiteData(pages=pages, links=pd.DataFrame(columns=["source", "destination", "anchor"]),
+                                 report=None), AnalysisConfig())
+    words = list(index.tokens.vocabulary)
+    assert [words[i] for i in index.tokens.page(0)] == lowered_tokens(pages.content[0])
+    restored = pickle.loads(pickle.dumps(index))
+    assert restored.matcher is None    # not saved: rebuilt on first use, equal to the first one
+    assert restored.phrase_matcher().scan(restored.tokens.page(2), tokens(pages.content[2])) == \
+        index.phrase_matcher().scan(index.tokens.page(2), tokens(pages.content[2]))
