@@ -164,14 +164,16 @@ def worker_cmd(ctx: click.Context, max_running: int, durability: str) -> None:
 
     Ctrl-C (or SIGTERM) pauses the running jobs cleanly after their current item and exits 0.
     """
-    _register_tasks()
     interrupted = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: interrupted.set())
-    manager = _manager(ctx, autostart=True, max_running=max_running, durability=durability)
+    manager = _manager(ctx, autostart=False, max_running=max_running, durability=durability)
+    _register_tasks(manager)
+    manager.start()
     click.echo(f"worker: running jobs from {manager.jobs_dir} (Ctrl-C pauses them and exits)")
     try:
         while not interrupted.wait(0.25):
+            _register_tasks(manager)     # a job of another task may have been queued meanwhile
             if not _has_work(manager):
                 break
     finally:                           # on an error too: running jobs go back to the queue first
@@ -180,10 +182,19 @@ def worker_cmd(ctx: click.Context, max_running: int, durability: str) -> None:
                else "worker: no queued or running jobs left")
 
 
-def _register_tasks() -> None:
-    """Import every task a worker runs (importing a task module registers it): the link analysis, the fetch."""
-    _link_task()
-    importlib.import_module("inlink.tasks.fetch")
+#: The module that defines (and, imported, registers) each task a worker runs.
+TASK_MODULES = {"link_analysis": "inlink.tasks.analysis", "site_fetch": "inlink.tasks.fetch"}
+
+
+def _register_tasks(manager: JobManager) -> None:
+    """Import the tasks of the folder's queued and running jobs, only those: a worker resuming a link
+    analysis starts its first page sooner without the fetcher (httpx) loaded, see bench/bench_resume.py."""
+    wanted = {job.task for job in manager.jobs() if job.status in (JobStatus.QUEUED, JobStatus.RUNNING)}
+    for task in wanted & TASK_MODULES.keys():
+        if task == "link_analysis":
+            _link_task()
+        else:
+            importlib.import_module(TASK_MODULES[task])
 
 
 def _has_work(manager: JobManager) -> bool:

@@ -59,9 +59,10 @@ def _instrument_link_task() -> None:
     """Register the link task (imported only for its tests: the stepped ones start faster without it), count
     index builds and let the test hold a run inside the build or before its first page."""
     from inlink.links import suggest as analyzer
+    from inlink.site import load as site_load
     from inlink.tasks import analysis as link_task
 
-    build, process, parse = analyzer.build_index, link_task.LinkAnalysisTask.process, link_task.site_import.load_site
+    build, process, parse = analyzer.build_index, link_task.LinkAnalysisTask.process, site_load.load_site
 
     def record(what: str) -> None:
         with open(os.environ["INLINK_TEST_RECORD"], "a") as f:
@@ -81,7 +82,7 @@ def _instrument_link_task() -> None:
         return process(self, ctx, item)
 
     analyzer.build_index = counted_build
-    link_task.site_import.load_site = counted_parse
+    site_load.load_site = counted_parse
     link_task.LinkAnalysisTask.process = held_process
 
 

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from inlink.jobs import results as jobresults
 from inlink.exports import neutralise_cell
-from inlink.jobs.results import (Checkpoint, ResultsWriter, checkpoints_reversed, parse_checkpoint, read_results,
-                                 recover_files, results_csv_bytes)
+from inlink.jobs.results import (Checkpoint, ResultsWriter, checkpoints_reversed, parse_checkpoint, read_result_rows,
+                                 read_results, recover_files, results_csv_bytes)
 from inlink.jobs.state import StorageError
 
 COLUMNS = ("a", "b")
@@ -96,6 +96,20 @@ def test_readers_stop_at_the_last_item_the_results_file_holds_in_full(files):
     assert read_results(results, log, COLUMNS, limit=2, tail=True).a.tolist() == kept[-2:]
     text = results_csv_bytes(results, log).decode("utf-8-sig")
     assert [row[0] for row in csv.reader(io.StringIO(text, newline=""))][1:] == kept
+
+
+def test_rows_read_without_pandas_are_the_committed_rows_as_strings(files):
+    """read_result_rows (TaskContext.result_rows: a resume replays them before pandas is needed) gives the
+    committed rows only, each cell as the string written, quoted cells with line breaks included."""
+    results, log = files
+    assert read_result_rows(results, log) == []
+    items = [(i, rows_of(i)) for i in range(6)] + [(6, [{"a": 'say "hi",\nthen go', "b": ""}])]
+    write_items(files, items)
+    with open(results, "ab") as f:
+        f.write(b"x7-0,0\n")                                       # rows of an uncommitted item
+    expected = [{"a": row["a"], "b": str(row["b"])} for _, rows in items for row in rows]
+    assert read_result_rows(results, log) == expected
+    assert read_results(results, log, COLUMNS).astype(str).to_dict("records") == expected
 
 
 def test_power_mode_redoes_result_rows_the_page_cache_lost(files):

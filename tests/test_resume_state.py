@@ -195,6 +195,50 @@ def test_a_resume_with_saved_state_does_not_import_scikit_learn(job_folder):
     assert out.stdout.strip() == "[]"
 
 
+FIRST_PAGE_PROBE = """
+import os, runpy, sys
+sys.path.insert(0, {root!r})
+from inlink.tasks import analysis
+
+def probe(task, ctx, item):
+    print(sorted(m for m in ("pandas", "httpx", "sklearn") if m in sys.modules), len(ctx.result_rows()), flush=True)
+    os._exit(0)
+
+analysis.LinkAnalysisTask.process = probe
+sys.argv = ["cli.py", "--jobs-dir", {jobs!r}, "jobs", "worker"]
+runpy.run_path({cli!r}, run_name="__main__")
+"""
+
+
+def test_a_worker_resuming_from_saved_state_imports_no_pandas_before_its_first_page(_isolated_jobs_dir, monkeypatch):
+    """pandas (and the fetcher's httpx, and scikit-learn) take longer to import than the rest of a resume: the
+    real worker restores the site and index and replays the committed rows (the csv module) without them."""
+    manager = JobManager(_isolated_jobs_dir, heartbeat_interval=0.2)
+    gate, process = Gate(), link_task.LinkAnalysisTask.process
+
+    def held(task, ctx, item):
+        rows = process(task, ctx, item)
+        if rows and not gate.reached.is_set():
+            gate.hold()
+        return rows
+
+    monkeypatch.setattr(link_task.LinkAnalysisTask, "process", held)
+    job = start_sample(manager)
+    try:
+        assert gate.reached.wait(30)
+        manager.pause(job)
+    finally:
+        gate.opened.set()
+    paused = wait_for(lambda: (m := manager.get(job))["status"] == JobStatus.PAUSED and m, what="the pause")
+    manager.shutdown(timeout=5)
+    JobManager(_isolated_jobs_dir, autostart=False).resume(job)
+    script = FIRST_PAGE_PROBE.format(root=str(ROOT), jobs=str(_isolated_jobs_dir), cli=str(ROOT / "cli.py"))
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                         check=False, env=_base_env())
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.split("\n")[-2] == f"[] {paused['rows_written']}"
+
+
 def test_the_stop_words_copy_equals_scikit_learns_list():
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -298,14 +342,16 @@ def test_a_resuming_job_shows_its_pages_done_while_it_prepares(manager, monkeypa
 @pytest.fixture
 def parses(monkeypatch) -> list[str]:
     """The file name of every parse of a crawl (load_site) in this process."""
+    from inlink.site import load as site_load
+
     calls: list[str] = []
-    parse = link_task.site_import.load_site
+    parse = site_load.load_site
 
     def counted(*args, **kwargs):
         calls.append(str(kwargs.get("pages_name")))
         return parse(*args, **kwargs)
 
-    monkeypatch.setattr(link_task.site_import, "load_site", counted)
+    monkeypatch.setattr(site_load, "load_site", counted)
     return calls
 
 

@@ -363,6 +363,15 @@ def read_results(results: Path, checkpoints: Path, columns: Sequence[str],
         return _parse(f, nrows=limit)
 
 
+def read_result_rows(results: Path, checkpoints: Path) -> list[dict[str, str]]:
+    """The committed rows as dicts of strings, by the csv module (no pandas: see TaskContext.result_rows)."""
+    last, end = committed_length(results, checkpoints)
+    if last is None or last.rows_total == 0:
+        return []
+    with io.TextIOWrapper(io.BufferedReader(_Bounded(results, end)), encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
 def _tail_start(checkpoints: Path, limit: int, header_len: int, end: int) -> int:
     """Byte offset of an item boundary with at least `limit` committed rows between it and `end`."""
     rows = 0

@@ -31,7 +31,8 @@ class TaskContext:
                  log: Callable[[str], None] | None = None,
                  results: Callable[[], pd.DataFrame] | None = None,
                  stop_flag: threading.Event | None = None,
-                 counters: Callable[[], dict] | None = None):
+                 counters: Callable[[], dict] | None = None,
+                 rows: Callable[[], list[dict]] | None = None):
         self.job_id = job_id
         self.config = config
         self.input_dir = Path(input_dir)
@@ -39,6 +40,7 @@ class TaskContext:
         self.secrets: Mapping[str, str] = MappingProxyType(dict(secrets or {}))
         self._log = log or (lambda message: None)
         self._results = results or _empty_frame
+        self._rows = rows or (lambda: self._results().to_dict("records"))
         self._stop_flag = stop_flag or threading.Event()
         self._counters = counters or dict
         self._local = threading.local()   # counters of the item this thread is processing
@@ -61,6 +63,11 @@ class TaskContext:
 
     def results_so_far(self) -> pd.DataFrame:
         return self._results()
+
+    def result_rows(self) -> list[dict]:
+        """The committed rows as dicts of strings ("" for an empty cell), read without pandas: for a task that
+        replays them before its first item on a resume, where importing pandas would cost more than the rest."""
+        return self._rows()
 
     def should_stop(self) -> bool:
         return self._stop_flag.is_set()

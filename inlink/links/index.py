@@ -8,9 +8,9 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from inlink.links.anchors import (
     AnchorDictionary,
@@ -39,6 +39,9 @@ from inlink.links.text import (
     title_head,
 )
 from inlink.links.tokens import SiteTokens
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 NEIGHBOURS = 30            # TF-IDF neighbours kept per page (candidates without a title mention come from here)
 # Finding TF-IDF neighbours: exact on small sites; on large ones each page keeps only its heaviest terms, so the
@@ -119,6 +122,8 @@ def _column(pages: pd.DataFrame, name: str) -> list[str]:
     """A text column as a list of str, '' for missing values."""
     if name not in pages.columns:
         return [""] * len(pages)
+    import pandas as pd   # on demand: a resume restores a built index and never needs pandas before its first page
+
     return ["" if pd.isna(v) else str(v) for v in pages[name].tolist()]
 
 
@@ -188,8 +193,9 @@ def build_index(site, config: AnalysisConfig) -> LinkIndex:
     urls = _column(pages, "url")
     titles, h1s, texts = _column(pages, "title"), _column(pages, "h1"), _column(pages, "content")
     excluded = np.array([matches_pattern(u, config.exclude_patterns) for u in urls], dtype=bool)
-    flags = pages["is_target"] if "is_target" in pages.columns else pd.Series(True, index=pages.index)
-    is_target = flags.fillna(False).astype(bool).to_numpy() & ~excluded
+    flags = pages["is_target"].fillna(False).astype(bool).to_numpy() if "is_target" in pages.columns \
+        else np.ones(len(pages), dtype=bool)
+    is_target = flags & ~excluded
     is_source = is_target & np.array([bool(t.strip()) for t in texts], dtype=bool)
     cleaned = _clean_titles(titles)
     page_blocks = _blocks(pages)

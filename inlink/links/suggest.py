@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from inlink.links.confidence import confidence, tier
 from inlink.links.evidence import features, reason
@@ -322,7 +321,7 @@ def _on_word_boundaries(text: str, start: int, end: int) -> bool:
 def _rows_list(rows) -> list[dict]:
     if rows is None:
         return []
-    if isinstance(rows, pd.DataFrame):
+    if hasattr(rows, "to_dict"):   # a DataFrame (pandas is not imported here: a resume does not need it)
         return rows.to_dict("records")
     return list(rows)
 

@@ -17,17 +17,18 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
-
-import pandas as pd
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from inlink.links import suggest as analyzer
-from inlink.site import load as site_import
 from inlink.exports import frame_to_csv
 from inlink.gemini.keys import api_key_from_env
 from inlink.jobs import ItemError, JobManager, PauseJob, Task, TaskContext, register_task
-from inlink.site.tables import table_suffix
 from inlink.tasks import saved_state
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from inlink.site.load import SiteData
 
 TASK_NAME = "link_analysis"
 INPUT_NAMES = ("pages", "links")   # the job's input files, by their key in config["files"]
@@ -168,7 +169,7 @@ class PageAnalyzer:
         return kept
 
 
-def build_page_analyzer(site: site_import.SiteData, options: Mapping, api_key: str | None,
+def build_page_analyzer(site: SiteData, options: Mapping, api_key: str | None,
                         spent_usd: float = 0.0) -> PageAnalyzer:
     """Build the index once and attach the chosen engine; raises a plain error when Gemini has no key."""
     return page_analyzer_for(analyzer.build_index(site, analysis_config(options)), options, api_key, spent_usd)
@@ -211,7 +212,7 @@ class LinkAnalysisTask(Task):
                                                                                   analysis_config(options)))
             page_analyzer = page_analyzer_for(index, options, ctx.secrets.get(SECRET_KEY),
                                               spent_usd=_spent_so_far(ctx))
-            analyzer.record_suggestions(page_analyzer.index, ctx.results_so_far().to_dict("records"))
+            analyzer.record_suggestions(page_analyzer.index, ctx.result_rows())
             ctx.state["pages"] = page_analyzer
 
     def concurrency_for(self, ctx: TaskContext) -> int:
@@ -237,7 +238,7 @@ class LinkAnalysisTask(Task):
                 "import": _site(ctx).report.as_dict(max_items=200)}
 
 
-def _site(ctx: TaskContext) -> site_import.SiteData:
+def _site(ctx: TaskContext) -> SiteData:
     """The parsed site, restored or built once per run when first needed."""
     if "site" not in ctx.state:
         ctx.state["site"] = _restored_or_built(ctx, "site", lambda: _load_job_site(ctx))
@@ -314,11 +315,19 @@ def _spent_so_far(ctx: TaskContext) -> float:
     return float(ctx.counters_so_far().get("cost_usd", 0.0))
 
 
-def _load_job_site(ctx: TaskContext) -> site_import.SiteData:
+def _site_import():
+    """inlink.site.load, imported when a crawl is parsed: it loads pandas, which a resume from saved state does
+    not need before its first page (bench/bench_resume.py times that; tests/test_resume_state.py checks it)."""
+    from inlink.site import load
+
+    return load
+
+
+def _load_job_site(ctx: TaskContext) -> SiteData:
     """Load the job's own copy of its inputs (never the original upload)."""
     files = ctx.config["files"]
     links_name = files.get("links")
-    return site_import.load_site(
+    return _site_import().load_site(
         ctx.input_dir / files["pages"],
         ctx.input_dir / links_name if links_name else None,
         pages_name=files.get("pages_label") or files["pages"],
@@ -338,15 +347,17 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
                    site_hosts: list[str] | None = None, on_report: Callable | None = None) -> str:
     """Validate the site files, then create a queued analysis job holding its own copy of them.
 
-    Raises site_import.SiteDataError for a bad file (NothingToAnalyse when no page can be analysed) and
+    Raises SiteDataError for a bad file (NothingToAnalyse when no page can be analysed) and
     OptionError for a bad option, before any job exists. ``on_report`` gets the ImportReport first. The API
     key (when given) is handed to the manager in memory only.
     """
     cleaned = clean_options(engine, options)
     pages_bytes, links_bytes = _as_bytes(pages), _as_bytes(links) if links is not None else None
-    site = site_import.load_site(pages_bytes, links_bytes, pages_name=pages_name, links_name=links_name,
+    site = _site_import().load_site(pages_bytes, links_bytes, pages_name=pages_name, links_name=links_name,
                                  column_map=dict(column_map or {}) or None, sheet=sheet, site_hosts=site_hosts)
     _check_site(site, on_report)
+    from inlink.site.tables import table_suffix
+
     inputs = {"pages" + table_suffix(pages_name): pages_bytes}
     files = {"pages": next(iter(inputs)), "pages_label": pages_name, "site_state": SITE_SEED}
     if links_bytes is not None:
@@ -364,7 +375,7 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
                               secrets=secrets)
 
 
-def _site_seed(site: site_import.SiteData, inputs: Mapping[str, bytes | None], config: Mapping) -> bytes | None:
+def _site_seed(site: SiteData, inputs: Mapping[str, bytes | None], config: Mapping) -> bytes | None:
     """The parsed site as a saved-state file for the job's inputs, so the job restores the crawl validated
     here instead of parsing it again (its "load" step); None when it cannot be pickled (the job parses)."""
     digests = {name: saved_state.bytes_digest(data) for name, data in inputs.items() if data is not None}
@@ -374,11 +385,11 @@ def _site_seed(site: site_import.SiteData, inputs: Mapping[str, bytes | None], c
         return None
 
 
-def _check_site(site: site_import.SiteData, on_report: Callable | None) -> None:
+def _check_site(site: SiteData, on_report: Callable | None) -> None:
     """Show the import report, then refuse a site where no page can be analysed (saying why)."""
     if on_report is not None:
         on_report(site.report)
-    site_import.require_analysable(site)
+    _site_import().require_analysable(site)
 
 
 def _as_bytes(source: Path | str | bytes) -> bytes:
@@ -397,7 +408,7 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
     ends the run early (`stopped_early` says why); what was found so far is written either way.
     """
     cleaned = clean_options(engine, options)
-    site = site_import.load_site(pages, links, pages_name=Path(pages).name,
+    site = _site_import().load_site(pages, links, pages_name=Path(pages).name,
                                  links_name=Path(links).name if links else None, sheet=sheet, site_hosts=site_hosts)
     _check_site(site, on_report)
     page_analyzer = build_page_analyzer(site, cleaned, api_key)
@@ -414,6 +425,8 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
             break
         if progress:
             progress(done, len(sources))
+    import pandas as pd
+
     frame = pd.DataFrame(rows, columns=list(analyzer.RESULT_COLUMNS))
     Path(out_path).write_bytes(suggestions_csv(frame))
     summary = analyzer.summarize(page_analyzer.index, frame)
