@@ -151,7 +151,7 @@ def test_state_that_cannot_be_saved_costs_only_the_next_resume(job_folder, build
 
     log: list[str] = []
     with monkeypatch.context() as patch:
-        patch.setattr(saved_state.pickle, "dump", refuse)
+        patch.setattr(saved_state._Pickler, "dump", refuse)
         expected = all_rows(prepared(job_folder, log=log))
     assert any("Could not save the index" in line and "goes on" in line for line in log), log
     again = prepared(job_folder)
@@ -201,7 +201,7 @@ sys.path.insert(0, {root!r})
 from inlink.tasks import analysis
 
 def probe(task, ctx, item):
-    print(sorted(m for m in ("pandas", "httpx", "sklearn") if m in sys.modules), len(ctx.result_rows()), flush=True)
+    print(sorted(m for m in ("pandas", "httpx", "sklearn", "scipy") if m in sys.modules), len(ctx.result_rows()), flush=True)
     os._exit(0)
 
 analysis.LinkAnalysisTask.process = probe
@@ -237,6 +237,24 @@ def test_a_worker_resuming_from_saved_state_imports_no_pandas_before_its_first_p
                          check=False, env=_base_env())
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.split("\n")[-2] == f"[] {paused['rows_written']}"
+
+
+def test_a_saved_sparse_matrix_comes_back_as_its_arrays_and_answers_like_the_matrix(tmp_path):
+    """The index's TF-IDF matrices are restored as CsrArrays (no scipy import on a resume): a page's analysis
+    reads the same arrays, and anything else falls back to the scipy matrix they make."""
+    import numpy as np
+    import scipy.sparse
+
+    from inlink.links.similarity import row_dot, spread_row
+
+    matrix = scipy.sparse.random(6, 9, density=0.4, format="csr", dtype=np.float32, random_state=1)
+    saved_state.save(tmp_path / "m.state", {"matrix": matrix}, "key")
+    restored = saved_state.load(tmp_path / "m.state", "key")[0]["matrix"]
+    assert isinstance(restored, saved_state.CsrArrays) and restored.shape == (6, 9)
+    dense = spread_row(matrix, 2)
+    assert (spread_row(restored, 2) == dense).all()
+    assert [row_dot(restored, row, dense) for row in range(6)] == [row_dot(matrix, row, dense) for row in range(6)]
+    assert (restored.toarray() == matrix.toarray()).all() and restored.nnz == matrix.nnz
 
 
 def test_the_stop_words_copy_equals_scikit_learns_list():

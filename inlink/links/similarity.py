@@ -8,10 +8,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from inlink.links.text import STOP_WORDS, TOKEN_RE
 from inlink.links.tokens import SiteTokens
+
+
+class _SparseOnDemand:
+    """scipy.sparse, imported when the index is built: a job resumed from its saved state analyses pages with
+    the matrices' numpy arrays alone (spread_row, row_dot...) and skips scipy's ~0.2 s import."""
+
+    def __getattr__(self, name: str):
+        import scipy.sparse
+
+        return getattr(scipy.sparse, name)
+
+
+sp = _SparseOnDemand()
 
 TITLE_REPEAT = 2          # title and H1 count more than body words (sublinear tf keeps the boost moderate)
 BLOCK_CELLS = 8_000_000   # similarity cells materialised at once (rows per block × pages)

@@ -85,7 +85,7 @@ def encode(obj: object, key: str) -> bytes:
     buffer = io.BytesIO()
     buffer.write(MAGIC + b" " * _HEADER_WIDTH + b"\n")
     start = buffer.tell()
-    pickle.dump(obj, buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
     with buffer.getbuffer() as view:
         payload = view[start:]
         header = json.dumps({"format": FORMAT_VERSION, "code": code_fingerprint(), "key": key,
@@ -93,6 +93,38 @@ def encode(obj: object, key: str) -> bytes:
         payload.release()
         view[len(MAGIC):len(MAGIC) + len(header)] = header   # JSON ignores the padding spaces after it
     return buffer.getvalue()
+
+
+class _Pickler(pickle.Pickler):
+    """Saves a scipy CSR matrix as its arrays (CsrArrays), so restoring the link index needs numpy only."""
+
+    def reducer_override(self, obj):
+        kind = type(obj)
+        if kind.__name__ in ("csr_matrix", "csr_array") and kind.__module__.startswith("scipy.sparse"):
+            return CsrArrays, (obj.data, obj.indices, obj.indptr, tuple(obj.shape))
+        return NotImplemented
+
+
+class CsrArrays:
+    """A CSR matrix restored as its arrays (data, indices, indptr, shape): what analysing a page reads, so a
+    resume never imports scipy (~0.2 s; bench/bench_resume.py). Anything else a caller asks of it is answered
+    by the scipy matrix, built from the same arrays on first use."""
+
+    def __init__(self, data, indices, indptr, shape: tuple[int, int]):
+        self.data, self.indices, self.indptr, self.shape = data, indices, indptr, tuple(shape)
+        self._matrix = None
+
+    def __reduce__(self):
+        return CsrArrays, (self.data, self.indices, self.indptr, self.shape)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") or name == "_matrix":
+            raise AttributeError(name)
+        if self._matrix is None:
+            import scipy.sparse
+
+            self._matrix = scipy.sparse.csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
+        return getattr(self._matrix, name)
 
 
 def save(path: Path, obj: object, key: str) -> None:
