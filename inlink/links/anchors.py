@@ -199,11 +199,15 @@ class PhraseMatcher:
 
     def scan(self, ids: np.ndarray, words) -> list[Match]:
         """All phrase occurrences (overlapping ones included) in text order, as PhraseIndex.scan finds them
-        in the same tokens: a case-sensitive phrase only where `words` (original case) spell it."""
+        in the same tokens: a case-sensitive phrase only where `words` (original case, a tokens.PageWords)
+        spell it."""
         found, phrases, ends = [], self.phrases, self.ends
-        for i, length, node in zip(*(part.tolist() for part in self.occurrences(ids))):
+        starts, lengths, nodes = self.occurrences(ids)
+        spelled_at = words[starts]   # each occurrence's first token as the page spells it
+        for i, length, node, spelled in zip(starts.tolist(), lengths.tolist(), nodes.tolist(), spelled_at):
             j = i + length
-            spelled = words[i] if length == 1 else tuple(words[i:j])
+            if length > 1:
+                spelled = tuple(words[i:j])
             for pid in ends[node]:
                 phrase = phrases[pid]
                 exact = spelled == (phrase.original[0] if length == 1 else phrase.original)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from inlink.links.anchors import Match
 from inlink.links.index import LinkIndex
-from inlink.links.similarity import row_dot, spread_row, top_shared_terms
+from inlink.links.similarity import row_dot, spread_row, top_shared_terms_of_rows
 from inlink.links.text import (
     STOP_WORDS,
     is_acceptable_anchor,
@@ -83,20 +84,27 @@ def _option_strength(pages: int, option: Option, ambiguity: float) -> float:
 
 
 def _ambiguity(index: LinkIndex, source: int, option: Option, similarity: float, source_row: np.ndarray,
-               totals: dict[int, float]) -> float:
+               totals: dict[int, float], cosines: dict[int, float]) -> float:
     """How little a phrase naming several pages says about this target: -log of the target's share of their
     similarity to the source (the source itself left out); log of their number when all are equally close.
 
     Why: word-sense disambiguation by context; of two pages titled "Introduction", the reader of this page
     most likely means the one on its own topic, so that one keeps most of the phrase's evidence.
-    `totals` caches each phrase's sum for the current source page.
+    `totals` caches each phrase's sum for the current source page, `cosines` each target's cosine.
     """
     if option.targets <= 1 or option.phrase < 0:
         return 0.0
     if option.phrase not in totals:
         senses = [t for t in index.phrases.phrases[option.phrase].targets if t != source]
-        totals[option.phrase] = sum(max(1e-3, row_dot(index.model.matrix, t, source_row)) for t in senses)
+        totals[option.phrase] = sum(max(1e-3, _cosine(index, t, source_row, cosines)) for t in senses)
     return math.log(max(1.0, totals[option.phrase] / max(1e-3, similarity)))
+
+
+def _cosine(index: LinkIndex, target: int, source_row: np.ndarray, cache: dict) -> float:
+    """The target's TF-IDF cosine with the source page, computed once per page (`cache`: target -> cosine)."""
+    if target not in cache:
+        cache[target] = row_dot(index.model.matrix, target, source_row)
+    return cache[target]
 
 
 def _link_score(similarity: float, title_similarity: float, options: list[Option]) -> float:
@@ -127,12 +135,16 @@ def _mention_options(index: LinkIndex, source: int, words: PageWords,
     """Targets named by phrases found in the source page, with every matching phrase as an option."""
     by_pair: dict[tuple[int, int, bool], list[Match]] = {}
     phrases = index.phrases.phrases
+    named: dict[int, list[int]] = {}   # phrase id -> the targets it may link to from this page
     for match in longest_matches(index.phrase_matcher().scan(ids, words)):
-        if phrases[match.phrase].targets.get(source) in OWN_NAME_KINDS:
-            continue   # the page's own name ("Getting Started" on a Getting Started page) points at no other page
-        for target in phrases[match.phrase].targets:
-            if linkable(index, source, target):
-                by_pair.setdefault((target, match.phrase, match.exact), []).append(match)
+        targets = named.get(match.phrase)
+        if targets is None:
+            phrase = phrases[match.phrase]
+            # the page's own name ("Getting Started" on a Getting Started page) points at no other page
+            targets = named[match.phrase] = [] if phrase.targets.get(source) in OWN_NAME_KINDS else \
+                [target for target in phrase.targets if linkable(index, source, target)]
+        for target in targets:
+            by_pair.setdefault((target, match.phrase, match.exact), []).append(match)
     options: dict[int, list[Option]] = {}
     for (target, pid, exact), found in by_pair.items():
         phrase = phrases[pid]
@@ -142,13 +154,15 @@ def _mention_options(index: LinkIndex, source: int, words: PageWords,
     return options
 
 
-def _shared_terms(index: LinkIndex, target: int, source_row: np.ndarray) -> list[tuple[str, int]]:
-    """A neighbour's most distinctive terms that the source also uses, as (term, document frequency)."""
+def _shared_terms(index: LinkIndex, targets: list[int], source_row: np.ndarray) -> list[list[tuple[str, int]]]:
+    """Each neighbour's most distinctive terms that the source also uses, as (term, document frequency)."""
     model = index.model
-    columns = top_shared_terms(model.matrix, target, source_row, index.shareable_terms, 2 * SHARED_PER_TARGET,
-                               float(index.characteristic_bar[target]))
-    terms = [(str(model.terms[c]), int(model.df[c])) for c in columns]
-    return [(term, df) for term, df in terms if is_acceptable_anchor(term)][:SHARED_PER_TARGET]
+    found = []
+    for columns in top_shared_terms_of_rows(model.matrix, targets, source_row, index.shareable_terms,
+                                            2 * SHARED_PER_TARGET, index.characteristic_bar[targets]):
+        terms = [(str(model.terms[c]), int(model.df[c])) for c in columns]
+        found.append([(term, df) for term, df in terms if is_acceptable_anchor(term)][:SHARED_PER_TARGET])
+    return found
 
 
 def _shared_term_options(index: LinkIndex, source_row: np.ndarray, targets: list[int], words: PageWords,
@@ -158,7 +172,7 @@ def _shared_term_options(index: LinkIndex, source_row: np.ndarray, targets: list
     TF-IDF terms are lowercased, so an occurrence only counts when the target spells it the same way
     (PyObject is not pyobject).
     """
-    wanted = {target: _shared_terms(index, target, source_row) for target in targets}
+    wanted = dict(zip(targets, _shared_terms(index, targets, source_row)))
     terms = {term for found in wanted.values() for term, _df in found}
     vocabulary = index.tokens.vocabulary
     term_of = {vocabulary[term]: term for term in terms if term in vocabulary}   # TF-IDF terms all are
@@ -175,10 +189,15 @@ def _shared_term_options(index: LinkIndex, source_row: np.ndarray, targets: list
         options[target] = []
         for term, df in found:
             spelled = [m for spelling, matches in by_spelling.get(term, {}).items()
-                       if spelling in index.texts[target] for m in matches]
+                       if _spelled_in(spelling, index.texts[target]) for m in matches]
             if spelled:
                 options[target].append(Option((term,), "shared", sorted(spelled), df, 1))
     return options
+
+
+@lru_cache(maxsize=1 << 16)   # neighbours share the same distinctive terms with many pages (str hashes are cached)
+def _spelled_in(spelling: str, text: str) -> bool:
+    return spelling in text
 
 
 def rank_targets(index: LinkIndex, source: int) -> tuple[list[Ranked], PageWords, np.ndarray, np.ndarray]:
@@ -191,14 +210,15 @@ def rank_targets(index: LinkIndex, source: int) -> tuple[list[Ranked], PageWords
     source_row = spread_row(index.model.matrix, source)
     options.update(_shared_term_options(index, source_row, unmentioned, words, ids))
     targets = sorted(options)
-    ranked, pages, totals = [], int(index.is_source.sum()), {}
+    ranked, pages, totals, cosines = [], int(index.is_source.sum()), {}, {}
     for target in targets:
-        similarity = row_dot(index.model.matrix, target, source_row)
+        similarity = _cosine(index, target, source_row, cosines)
         title_similarity = row_dot(index.model.titles, target, source_row)
         found = [o for o in options[target] if o.kind != "shared" or similarity >= SHARED_MIN_SIMILARITY]
         for option in found:
             option.strength = _option_strength(pages, option,
-                                               _ambiguity(index, source, option, float(similarity), source_row, totals))
+                                               _ambiguity(index, source, option, float(similarity), source_row,
+                                                          totals, cosines))
         found.sort(key=lambda o: (-o.strength, o.key, not o.exact))
         score = _link_score(float(similarity), float(title_similarity), found)
         ranked.append(Ranked(target, round(min(1.0, score), 4), float(similarity), found, float(title_similarity)))

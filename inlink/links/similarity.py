@@ -231,6 +231,29 @@ def top_shared_terms(matrix: sp.csr_matrix, row: int, dense: np.ndarray, allowed
     return [int(cols[i]) for i in np.lexsort((cols, -weight))[:k]]
 
 
+def top_shared_terms_of_rows(matrix: sp.csr_matrix, rows: list[int], dense: np.ndarray, allowed: np.ndarray,
+                             k: int, min_weights: np.ndarray) -> list[list[int]]:
+    """top_shared_terms of several rows at once (min_weights: one bar per row), the same columns in the same
+    order, in a few array operations instead of a handful per row: a page asks it for all its neighbours."""
+    if not rows:
+        return []
+    rows = np.asarray(rows, dtype=np.int64)
+    lo, lengths = matrix.indptr[rows], matrix.indptr[rows + 1] - matrix.indptr[rows]
+    owner = np.repeat(np.arange(len(rows)), lengths)
+    positions = np.arange(int(lengths.sum())) + np.repeat(lo - (np.cumsum(lengths) - lengths), lengths)
+    cols, values = matrix.indices[positions], matrix.data[positions]
+    weight = dense[cols] * values
+    keep = (weight > 0) & allowed[cols] & (values >= np.asarray(min_weights)[owner])
+    cols, weight, owner = cols[keep], weight[keep], owner[keep]
+    order = np.lexsort((cols, -weight, owner))          # by row, heaviest first, ties on the lower column
+    grouped = owner[order]
+    first = order[np.arange(len(order)) - np.searchsorted(grouped, grouped) < k]
+    found: list[list[int]] = [[] for _ in range(len(rows))]
+    for row, col in zip(owner[first].tolist(), cols[first].tolist()):
+        found[row].append(col)
+    return found
+
+
 def _column_top_two(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per column: the highest weight, the runner-up weight, and how many rows share the highest."""
     csc = matrix.tocsc()

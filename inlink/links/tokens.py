@@ -92,8 +92,10 @@ class PageWords:
         return len(self.starts)
 
     def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self.text[s:e] for s, e in zip(self.starts[i].tolist(), self.ends[i].tolist())]
+        """One token (an int), or a list of tokens (a slice, or an array of token indices)."""
+        if isinstance(i, (slice, np.ndarray)):
+            text = self.text
+            return [text[s:e] for s, e in zip(self.starts[i].tolist(), self.ends[i].tolist())]
         return self.text[self.starts[i]:self.ends[i]]
 
 
