@@ -130,6 +130,8 @@ def test_anchor_dictionary_counts_pages_and_link_probability():
     assert dictionary.link_probability(key, pages_mentioning=6) == pytest.approx(3 / 6)
     assert dictionary.link_probability(("never", "linked"), pages_mentioning=9) == 0.0
     assert dictionary.link_probability(key, pages_mentioning=1) == 1.0           # capped
+    assert dictionary.link_odds(key, 5, pages_mentioning=2) > 0 > dictionary.link_odds(key, 5, pages_mentioning=9)
+    assert dictionary.link_odds(("never", "linked"), 5, 9) < dictionary.link_odds(("never", "linked"), 5, 2) < 0
 
 
 def test_the_site_links_phrase_raises_confidence_and_is_named_in_the_reason():
@@ -143,6 +145,29 @@ def test_the_site_links_phrase_raises_confidence_and_is_named_in_the_reason():
                  if r["Destination"] == BASE + "trail")
     assert three["Confidence"] > one["Confidence"]
     assert 'already links "grippy lugs" to this page 3 times' in three["Reason"]
+
+
+def _dictionary_site():
+    """Twelve notes pages that all mention two phrases: the site links "lunar widgets" to its page on every
+    one of them, and the longer "solar powered gadgets" on only one; a new page mentions both."""
+    notes = [{"path": f"note{i}", "title": f"Note {i} | Shop",
+              "content": f"Week {i}: lunar widgets and solar powered gadgets in the shed. " + FILLER}
+             for i in range(12)]
+    pages = notes + [
+        {"path": "lunar", "title": "Lunar Widgets | Shop", "content": "All about lunar widgets. " + FILLER},
+        {"path": "solar", "title": "Gadgets | Shop", "content": "All about solar powered gadgets. " + FILLER},
+        {"path": "src", "title": "New note | Shop",
+         "content": "This week solar powered gadgets and lunar widgets filled the shed. " + FILLER}]
+    links = [(f"note{i}", "lunar", "lunar widgets") for i in range(12)] + [("note0", "solar", "solar powered gadgets")]
+    links += [(f"note{i}", f"note{i + 1}", f"Note {i + 1}") for i in range(11)]
+    return make_site(pages, links)
+
+
+def test_link_probability_ranks_a_phrase_the_site_always_links_first():
+    rows = from_page(suggestions(_dictionary_site(), NO_FLOOR), "src")
+    order = [r["Destination"] for r in rows]
+    assert order[:2] == [BASE + "lunar", BASE + "solar"]
+    assert rows[0]["Confidence"] > rows[1]["Confidence"]
 
 
 @pytest.mark.parametrize("feature", sorted(WEIGHTS))
