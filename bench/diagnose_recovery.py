@@ -77,10 +77,9 @@ def classify(index, source: int, target: int, anchor: str, floor: float) -> tupl
 
 def describe(index, choice) -> str:
     o = choice.option
-    f = choice.features
     return (f"{' '.join(o.key)!r}->{index.urls[choice.item.target].rsplit('/', 2)[-2:]} kind={o.kind} "
             f"exact={o.exact} conf={choice.confidence:.2f} score={choice.item.score:.2f} "
-            f"lp={f['link_probability']:.2f} share={f['dictionary_share']:.2f} df={o.df}")
+            f"odds={index.dictionary.link_odds(o.key, choice.item.target, o.df):.2f} df={o.df}")
 
 
 def run(name: str, variant: str, examples: int) -> None:
@@ -103,7 +102,7 @@ def run(name: str, variant: str, examples: int) -> None:
         macro[label] += 1 / per_page[s]
         if label == "outranked":
             for c in info["above"]:
-                outrank_kinds[(c.option.kind, c.features["link_probability"] > 0)] += 1
+                outrank_kinds[(c.option.kind, c.features["dictionary_links"] > 0)] += 1
         if label != "hit" and shown[label] < examples:
             shown[label] += 1
             detail = describe(index, info["choice"]) if "choice" in info else ""

@@ -144,7 +144,7 @@ def test_the_site_links_phrase_raises_confidence_and_is_named_in_the_reason():
     three = next(r for r in from_page(suggestions(shoe_site(extra, links), NO_FLOOR), "care")
                  if r["Destination"] == BASE + "trail")
     assert three["Confidence"] > one["Confidence"]
-    assert 'already links "grippy lugs" to this page 3 times' in three["Reason"]
+    assert 'already links "grippy lugs" to this page on 3 of the 4 pages that mention it' in three["Reason"]
 
 
 def _dictionary_site():

@@ -61,7 +61,9 @@ def _evidence(index: LinkIndex, target: int, option: Option, anchor: str) -> lis
     facts = []
     linked = index.dictionary.links_to(option.key, target)
     if linked:
-        facts.append(f'the site already links "{anchor}" to this page {linked} time{"s" * (linked != 1)}')
+        mentioning = max(linked + 1, option.df)   # this page mentions it too, unlinked
+        facts.append(f'the site already links "{anchor}" to this page on {linked} of the {mentioning} '
+                     f'page{"s" * (mentioning != 1)} that mention it')
     if option.kind in ("title", "h1") and option.exact:
         facts.append("the anchor is the target's " + ("title" if option.kind == "title" else "main heading"))
     elif option.kind == "head" and option.exact:
