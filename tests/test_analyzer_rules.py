@@ -9,7 +9,7 @@ import pytest
 from test_analyzer import BASE, FILLER, from_page, make_site, suggestions
 
 from inlink.links.anchors import AnchorDictionary, defined_name
-from inlink.links.confidence import WEIGHTS, confidence, tier
+from inlink.links.confidence import RECOVERY_WEIGHTS, WEIGHTS, confidence, tier
 from inlink.links.placement import is_code_span, sentence_context
 from inlink.links.suggest import (
     AnalysisConfig,
@@ -180,6 +180,25 @@ def test_confidence_is_monotone_in_each_piece_of_evidence(feature):
     elif WEIGHTS[feature] < 0:
         assert confidence(more) < confidence(base)
     assert 0.0 <= confidence(more) <= 1.0
+
+
+@pytest.mark.parametrize("feature", sorted(RECOVERY_WEIGHTS))
+def test_recovery_confidence_is_monotone_in_each_piece_of_evidence(feature):
+    base = {name: 0.0 for name in RECOVERY_WEIGHTS} | {"links_given": 1.0, "similarity": -2.0, "link_odds": -2.0}
+    more = dict(base, **{feature: base[feature] + 1.0})
+    if RECOVERY_WEIGHTS[feature] > 0:
+        assert confidence(more) > confidence(base)
+    elif RECOVERY_WEIGHTS[feature] < 0:
+        assert confidence(more) < confidence(base)
+
+
+def test_a_title_the_site_never_links_falls_below_the_floor_once_its_links_are_given():
+    """The target's own title is strong evidence on a site given without links; on a site whose links are
+    given, a phrase it mentions on thirty pages and never links is no anchor."""
+    evidence = {"similarity": -1.5, "title_similarity": -3.0, "names_title": 1.0, "specificity": 0.8, "exact": 1.0}
+    never_linked = AnchorDictionary().link_odds(("some", "title"), 3, pages_mentioning=30)
+    assert confidence(evidence) > 0.5
+    assert confidence(evidence | {"links_given": 1.0, "link_odds": never_linked}) < AnalysisConfig().min_confidence
 
 
 def test_tiers_follow_the_cut_offs():

@@ -25,7 +25,6 @@ def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]
     key, target, dictionary = option.key, item.target, index.dictionary
     exact = option.exact
     known = dictionary.known
-    linked_pages = dictionary.sources.get(key, 0)
     return {
         "similarity": math.log(item.similarity + 1e-3),
         "title_similarity": math.log(item.title_similarity + 1e-2),
@@ -38,11 +37,11 @@ def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]
         "specificity": option.specificity,
         "ambiguity": option.ambiguity,
         "words": float(len(key) - 1),
-        "dictionary_share": dictionary.target_share(key, target) if known else 0.0,
-        "dictionary_links": math.log1p(dictionary.links_to(key, target)),
-        "link_probability": dictionary.link_probability(key, option.df) if known else 0.0,
-        "never_linked": float(known and linked_pages == 0 and option.df >= 3),
         "thin_target": float(index.thin is not None and bool(index.thin[target])),
+        "dictionary_links": math.log1p(dictionary.links_to(key, target)),
+        "exact": float(exact),
+        "link_odds": dictionary.link_odds(key, target, option.df) if known else 0.0,
+        "links_given": float(known),
     }
 
 
