@@ -37,26 +37,27 @@ BIAS = 1.4
 # mentions it. Its own fit (same features, plus those two), so the confidence keeps meaning the chance of a
 # link the editors keep.
 RECOVERY_WEIGHTS: dict[str, float] = {
-    "similarity": 1.3,
-    "title_similarity": 0.0,
-    "names_title": 1.3,
-    "names_head": 1.2,
-    "names_inexact": 0.0,
-    "defines": 0.2,
-    "key_phrase": -2.5,
-    "shared": -1.3,
-    "specificity": 1.1,
+    "similarity": 1.25,
+    "title_similarity": 0.2,
+    "names_title": 1.7,
+    "names_head": 2.0,
+    "names_inexact": -0.2,
+    "defines": 0.4,
+    "key_phrase": -2.0,
+    "shared": -0.8,
+    "specificity": 1.9,
     "ambiguity": -0.3,
     "words": -0.1,
-    "thin_target": -0.8,
-    "exact": 1.5,             # spelled as the target or the site's anchors spell it
+    "thin_target": -0.5,
+    "exact": 1.2,             # spelled as the target or the site's anchors spell it
     "link_odds": 1.1,         # log-odds that a page mentioning the phrase links it to this target
+    "target_inlinks": 0.45,    # log(1 + the target's inbound links), relative to the site's mean
 }
-RECOVERY_BIAS = 1.1
+RECOVERY_BIAS = 0.8
 
 DEFAULT_MIN_CONFIDENCE = 0.2   # below it, fewer than one row in five is a link the site's editors made
 HIGH_CONFIDENCE = 0.87   # on both development corpora (HTML, cold start) rows at or above it are >= 90% real links
-                         # (recovery: 0.88-0.93 on HTML, 0.74-0.79 on plain text, a few rows per site)
+                         # (recovery: 0.84-1.0, a few rows per site: a left-out link is rarely that certain)
 MEDIUM_CONFIDENCE = 0.5
 TIERS = ("high", "medium", "low")
 

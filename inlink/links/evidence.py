@@ -42,7 +42,15 @@ def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]
         "exact": float(exact),
         "link_odds": dictionary.link_odds(key, target, option.df) if known else 0.0,
         "links_given": float(known),
+        "target_inlinks": _relative_inlinks(index, target) if known else 0.0,
     }
+
+
+def _relative_inlinks(index: LinkIndex, target: int) -> float:
+    """log(1 + the target's existing inbound links) minus the same for a page with the site's mean: the pages a
+    site already links to most are the ones its editors link to again."""
+    mean = len(index.existing) / max(1, int(index.is_target.sum()))
+    return math.log1p(int(index.inbound_before[target])) - math.log1p(mean)
 
 
 def _target_summary(index: LinkIndex, target: int) -> str:
