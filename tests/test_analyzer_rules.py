@@ -9,7 +9,7 @@ import pytest
 from test_analyzer import BASE, FILLER, from_page, make_site, suggestions
 
 from inlink.links.anchors import AnchorDictionary, defined_name
-from inlink.links.confidence import WEIGHTS, confidence, tier
+from inlink.links.confidence import RECOVERY_WEIGHTS, WEIGHTS, confidence, tier
 from inlink.links.placement import is_code_span, sentence_context
 from inlink.links.suggest import (
     AnalysisConfig,
@@ -130,6 +130,8 @@ def test_anchor_dictionary_counts_pages_and_link_probability():
     assert dictionary.link_probability(key, pages_mentioning=6) == pytest.approx(3 / 6)
     assert dictionary.link_probability(("never", "linked"), pages_mentioning=9) == 0.0
     assert dictionary.link_probability(key, pages_mentioning=1) == 1.0           # capped
+    assert dictionary.link_odds(key, 5, pages_mentioning=2) > 0 > dictionary.link_odds(key, 5, pages_mentioning=9)
+    assert dictionary.link_odds(("never", "linked"), 5, 9) < dictionary.link_odds(("never", "linked"), 5, 2) < 0
 
 
 def test_the_site_links_phrase_raises_confidence_and_is_named_in_the_reason():
@@ -142,7 +144,30 @@ def test_the_site_links_phrase_raises_confidence_and_is_named_in_the_reason():
     three = next(r for r in from_page(suggestions(shoe_site(extra, links), NO_FLOOR), "care")
                  if r["Destination"] == BASE + "trail")
     assert three["Confidence"] > one["Confidence"]
-    assert 'already links "grippy lugs" to this page 3 times' in three["Reason"]
+    assert 'already links "grippy lugs" to this page on 3 of the 4 pages that mention it' in three["Reason"]
+
+
+def _dictionary_site():
+    """Twelve notes pages that all mention two phrases: the site links "lunar widgets" to its page on every
+    one of them, and the longer "solar powered gadgets" on only one; a new page mentions both."""
+    notes = [{"path": f"note{i}", "title": f"Note {i} | Shop",
+              "content": f"Week {i}: lunar widgets and solar powered gadgets in the shed. " + FILLER}
+             for i in range(12)]
+    pages = notes + [
+        {"path": "lunar", "title": "Lunar Widgets | Shop", "content": "All about lunar widgets. " + FILLER},
+        {"path": "solar", "title": "Gadgets | Shop", "content": "All about solar powered gadgets. " + FILLER},
+        {"path": "src", "title": "New note | Shop",
+         "content": "This week solar powered gadgets and lunar widgets filled the shed. " + FILLER}]
+    links = [(f"note{i}", "lunar", "lunar widgets") for i in range(12)] + [("note0", "solar", "solar powered gadgets")]
+    links += [(f"note{i}", f"note{i + 1}", f"Note {i + 1}") for i in range(11)]
+    return make_site(pages, links)
+
+
+def test_link_probability_ranks_a_phrase_the_site_always_links_first():
+    rows = from_page(suggestions(_dictionary_site(), NO_FLOOR), "src")
+    order = [r["Destination"] for r in rows]
+    assert order[:2] == [BASE + "lunar", BASE + "solar"]
+    assert rows[0]["Confidence"] > rows[1]["Confidence"]
 
 
 @pytest.mark.parametrize("feature", sorted(WEIGHTS))
@@ -155,6 +180,25 @@ def test_confidence_is_monotone_in_each_piece_of_evidence(feature):
     elif WEIGHTS[feature] < 0:
         assert confidence(more) < confidence(base)
     assert 0.0 <= confidence(more) <= 1.0
+
+
+@pytest.mark.parametrize("feature", sorted(RECOVERY_WEIGHTS))
+def test_recovery_confidence_is_monotone_in_each_piece_of_evidence(feature):
+    base = {name: 0.0 for name in RECOVERY_WEIGHTS} | {"links_given": 1.0, "similarity": -2.0, "link_odds": -2.0}
+    more = dict(base, **{feature: base[feature] + 1.0})
+    if RECOVERY_WEIGHTS[feature] > 0:
+        assert confidence(more) > confidence(base)
+    elif RECOVERY_WEIGHTS[feature] < 0:
+        assert confidence(more) < confidence(base)
+
+
+def test_a_title_the_site_never_links_falls_below_the_floor_once_its_links_are_given():
+    """The target's own title is strong evidence on a site given without links; on a site whose links are
+    given, a phrase it mentions on thirty pages and never links is no anchor."""
+    evidence = {"similarity": -1.5, "title_similarity": -3.0, "names_title": 1.0, "specificity": 0.8, "exact": 1.0}
+    never_linked = AnchorDictionary().link_odds(("some", "title"), 3, pages_mentioning=30)
+    assert confidence(evidence) > 0.5
+    assert confidence(evidence | {"links_given": 1.0, "link_odds": never_linked}) < AnalysisConfig().min_confidence
 
 
 def test_tiers_follow_the_cut_offs():

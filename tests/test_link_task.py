@@ -35,7 +35,7 @@ def test_offline_job_on_the_sample_site_gives_valid_capped_suggestions(manager):
     assert meta["status"] == JobStatus.COMPLETED, meta["error"]
     rows = manager.results_frame(job)
     assert list(rows.columns) == list(analyzer.RESULT_COLUMNS)
-    assert len(rows) > 40
+    assert len(rows) > 20 and rows["Source"].nunique() > 10   # its links are given: the few links left out
     assert rows.groupby("Source").size().max() <= 3
     assert (rows["Source"] != rows["Destination"]).all()
     assert set(rows["Engine"]) == {"offline"}
@@ -166,13 +166,14 @@ def gemini(fake, tmp_path, monkeypatch):
     return fake
 
 
-def first_candidate(with_links: bool = True) -> analyzer.Candidate:
-    """The offline engine's best candidate above the confidence floor (the ones Gemini is shown) for the first
-    page a job analyses (on the sample pages with or without their links: the evidence differs)."""
+def first_candidate(with_links: bool = True, floor: float = 0.0) -> analyzer.Candidate:
+    """The offline engine's best candidate with an anchor above the confidence floor (the ones Gemini is shown;
+    0 as in start_sample's Gemini jobs) for the first page a job analyses (on the sample pages with or without
+    their links: the evidence differs)."""
     site = site_import.load_site(SAMPLE_PAGES, SAMPLE_LINKS if with_links else None)
-    index = analyzer.build_index(site, analyzer.AnalysisConfig(max_per_page=2))
+    index = analyzer.build_index(site, analyzer.AnalysisConfig(max_per_page=2, min_confidence=floor))
     return next(c for c in analyzer.candidates_for(index, analyzer.source_pages(index)[0], k=5)
-                if c.confidence >= index.config.min_confidence)
+                if c.anchor and c.confidence >= floor)
 
 
 def test_gemini_job_keeps_the_key_in_memory_and_records_cost(manager, gemini, tmp_path):
@@ -308,7 +309,7 @@ def test_cli_suggest_with_gemini_without_a_key_is_one_plain_line(tmp_path, gemin
 
 def test_cli_suggest_with_gemini_stops_at_the_budget_and_keeps_what_it_found(tmp_path, gemini, monkeypatch):
     monkeypatch.setenv("GEMINI_API_KEY", "env-key")
-    first = first_candidate(with_links=False)
+    first = first_candidate(with_links=False, floor=analyzer.AnalysisConfig().min_confidence)   # the CLI's floor
     gemini.script = [fg.suggestions((first.destination, first.anchor), prompt_tokens=400_000, output_tokens=0)]
     out = tmp_path / "o.csv"
     result = run_cli("suggest", str(SAMPLE_PAGES), "--engine", "gemini", "--budget", "0.15", "--out", str(out),

@@ -5,6 +5,7 @@ the work per page grows with the page's length, not with the number of targets (
 """
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -316,6 +317,12 @@ class AnchorDictionary:
         """Share of the phrase's existing links that go to this target (0 when the site never links it)."""
         counts = self.targets.get(key)
         return counts.get(target, 0) / sum(counts.values()) if counts else 0.0
+
+    def link_odds(self, key: tuple[str, ...], target: int, pages_mentioning: int) -> float:
+        """Log-odds that a page mentioning the phrase links it to this target: pages that do / pages that
+        mention it and do not, each with half a page added (so a phrase seen on one page is no certainty)."""
+        linked = self.links_to(key, target)
+        return math.log((linked + 0.5) / (max(0, pages_mentioning - linked) + 0.5))
 
     def link_probability(self, key: tuple[str, ...], pages_mentioning: int) -> float:
         """Pages that link the phrase / pages that mention it (capped at 1)."""

@@ -2,10 +2,12 @@
 
 Why a small logistic model: each feature is a piece of evidence an editor would weigh (is the anchor the
 target's title? does the site already link this phrase to this page? how close are the two pages?), its
-weight says how much it counts, and the sum is a probability that can be checked against real links. The
-weights were fitted once on the two development corpora (bench/fit_confidence.py, cold start and recovery
-pooled, both text variants) and rounded; features are site-independent (shares, logs of cosines, yes/no
-evidence), so the same numbers carry over to other sites. The floor and tier cut-offs are settings
+weight says how much it counts, and the sum is a probability that can be checked against real links. Two
+sets of weights, fitted once on the two development corpora (bench/fit_confidence.py, both text variants) and
+rounded: one for a site given without its links (cold start: is this a link the editors made?) and one for a
+site whose links are given (recovery: is this one of the links they left out? far rarer, so the same
+evidence is worth less), so a confidence means the same chance in both. Features are site-independent
+(log-odds, logs of cosines, yes/no evidence), so the same numbers carry over to other sites. The floor and tier cut-offs are settings
 (AnalysisConfig), so "N per page" is a maximum and never a quota.
 """
 from __future__ import annotations
@@ -26,23 +28,45 @@ WEIGHTS: dict[str, float] = {
     "specificity": 3.7,       # 1 for a phrase one or two pages mention, 0 for one every page mentions
     "ambiguity": -0.4,        # -log of the target's share among the pages the phrase names
     "words": 0.2,             # number of words in the anchor, minus one
-    "dictionary_share": 0.5,  # share of the phrase's site-wide links that go to this target (links given)
-    "dictionary_links": 1.0,  # log(1 + pages that already link this phrase to this target)
-    "link_probability": 1.5,  # linked occurrences / all occurrences of the phrase in the site (links given)
-    "never_linked": -0.3,     # the site has a link dictionary, uses the phrase on several pages, never links it
     "thin_target": -2.0,      # the target is near-empty, a stub or a "moved" page
+    "dictionary_links": 1.0,  # log(1 + pages that already link this phrase to this target): a few links given
 }
 BIAS = 1.4
+# When the site's links are given (its anchor dictionary is known), a new link is one its editors left out:
+# far rarer than a link at all, and best told by how often the site links the phrase to the target where it
+# mentions it. Its own fit (same features, plus those two), so the confidence keeps meaning the chance of a
+# link the editors keep.
+RECOVERY_WEIGHTS: dict[str, float] = {
+    "similarity": 1.25,
+    "title_similarity": 0.2,
+    "names_title": 1.7,
+    "names_head": 2.0,
+    "names_inexact": -0.2,
+    "defines": 0.4,
+    "key_phrase": -2.0,
+    "shared": -0.8,
+    "specificity": 1.9,
+    "ambiguity": -0.3,
+    "words": -0.1,
+    "thin_target": -0.5,
+    "exact": 1.2,             # spelled as the target or the site's anchors spell it
+    "link_odds": 1.1,         # log-odds that a page mentioning the phrase links it to this target
+    "target_inlinks": 0.45,    # log(1 + the target's inbound links), relative to the site's mean
+}
+RECOVERY_BIAS = 0.8
 
 DEFAULT_MIN_CONFIDENCE = 0.2   # below it, fewer than one row in five is a link the site's editors made
 HIGH_CONFIDENCE = 0.87   # on both development corpora (HTML, cold start) rows at or above it are >= 90% real links
+                         # (recovery: 0.84-1.0, a few rows per site: a left-out link is rarely that certain)
 MEDIUM_CONFIDENCE = 0.5
 TIERS = ("high", "medium", "low")
 
 
 def confidence(features: Mapping[str, float]) -> float:
-    """The logistic of the weighted evidence, 0-1, rounded to 3 places."""
-    logit = BIAS + sum(WEIGHTS[name] * float(value) for name, value in features.items() if name in WEIGHTS)
+    """The logistic of the weighted evidence, 0-1, rounded to 3 places (the recovery model when the site's
+    links are given)."""
+    weights, bias = (RECOVERY_WEIGHTS, RECOVERY_BIAS) if features.get("links_given") else (WEIGHTS, BIAS)
+    logit = bias + sum(weights[name] * float(value) for name, value in features.items() if name in weights)
     return round(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit)))), 3)
 
 

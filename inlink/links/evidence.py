@@ -25,7 +25,6 @@ def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]
     key, target, dictionary = option.key, item.target, index.dictionary
     exact = option.exact
     known = dictionary.known
-    linked_pages = dictionary.sources.get(key, 0)
     return {
         "similarity": math.log(item.similarity + 1e-3),
         "title_similarity": math.log(item.title_similarity + 1e-2),
@@ -38,12 +37,20 @@ def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]
         "specificity": option.specificity,
         "ambiguity": option.ambiguity,
         "words": float(len(key) - 1),
-        "dictionary_share": dictionary.target_share(key, target) if known else 0.0,
-        "dictionary_links": math.log1p(dictionary.links_to(key, target)),
-        "link_probability": dictionary.link_probability(key, option.df) if known else 0.0,
-        "never_linked": float(known and linked_pages == 0 and option.df >= 3),
         "thin_target": float(index.thin is not None and bool(index.thin[target])),
+        "dictionary_links": math.log1p(dictionary.links_to(key, target)),
+        "exact": float(exact),
+        "link_odds": dictionary.link_odds(key, target, option.df) if known else 0.0,
+        "links_given": float(known),
+        "target_inlinks": _relative_inlinks(index, target) if known else 0.0,
     }
+
+
+def _relative_inlinks(index: LinkIndex, target: int) -> float:
+    """log(1 + the target's existing inbound links) minus the same for a page with the site's mean: the pages a
+    site already links to most are the ones its editors link to again."""
+    mean = len(index.existing) / max(1, int(index.is_target.sum()))
+    return math.log1p(int(index.inbound_before[target])) - math.log1p(mean)
 
 
 def _target_summary(index: LinkIndex, target: int) -> str:
@@ -61,7 +68,9 @@ def _evidence(index: LinkIndex, target: int, option: Option, anchor: str) -> lis
     facts = []
     linked = index.dictionary.links_to(option.key, target)
     if linked:
-        facts.append(f'the site already links "{anchor}" to this page {linked} time{"s" * (linked != 1)}')
+        mentioning = max(linked + 1, option.df)   # this page mentions it too, unlinked
+        facts.append(f'the site already links "{anchor}" to this page on {linked} of the {mentioning} '
+                     f'page{"s" * (mentioning != 1)} that mention it')
     if option.kind in ("title", "h1") and option.exact:
         facts.append("the anchor is the target's " + ("title" if option.kind == "title" else "main heading"))
     elif option.kind == "head" and option.exact:

@@ -31,6 +31,10 @@ INEXACT_LOGIT = 1.5        # a title/H1/head/inbound phrase in other capitalisat
 # Log-linear weights of the generic signals (log cosine, log title cosine, phrase specificity, log anchor length,
 # ambiguity: minus the log of the target's share of the similarity among all the targets a phrase names).
 WEIGHTS = {"similarity": 2.0, "title_similarity": 0.5, "specificity": 3.0, "length": 0.6, "ambiguity": 0.5}
+# With the site's links given, the log-odds that a page mentioning the phrase links it to the target (the
+# anchor dictionary's link probability) adds with weight 1; it already says how common the phrase is, so the
+# specificity then counts half.
+DICTIONARY_WEIGHTS = {"link_odds": 1.0, "specificity": 1.5}
 SCORE_BIAS = -0.5          # centres the logistic score so a typical good suggestion lands near 0.5-0.8
 SHARED_PER_TARGET = 3      # shared-term anchors tried per TF-IDF neighbour
 SHARED_MIN_SIMILARITY = 0.1  # a single shared word is only offered between pages whose topics clearly overlap
@@ -74,13 +78,17 @@ def _specificity(pages: int, df: int) -> float:
     return float(min(1.0, math.log(pages / df) / math.log(pages))) if pages > df else 0.0
 
 
-def _option_strength(pages: int, option: Option, ambiguity: float) -> float:
-    """Log-odds that a phrase names its target: kind of evidence, specificity, length, ambiguity."""
+def _option_strength(pages: int, option: Option, ambiguity: float, link_odds: float | None = None) -> float:
+    """Log-odds that a phrase names its target: kind of evidence, specificity, length, ambiguity, and (when the
+    site's links are given) how often the site links the phrase to the target where it mentions it."""
     length = math.log(len(" ".join(option.key)))
     kind = KIND_LOGIT[option.kind] if option.exact or option.kind in ("key", "shared") else INEXACT_LOGIT
     option.specificity, option.ambiguity = _specificity(pages, option.df), ambiguity
-    return (kind + WEIGHTS["specificity"] * option.specificity + WEIGHTS["length"] * length
-            - WEIGHTS["ambiguity"] * ambiguity)
+    if link_odds is None:
+        return (kind + WEIGHTS["specificity"] * option.specificity + WEIGHTS["length"] * length
+                - WEIGHTS["ambiguity"] * ambiguity)
+    return (kind + DICTIONARY_WEIGHTS["specificity"] * option.specificity + WEIGHTS["length"] * length
+            - WEIGHTS["ambiguity"] * ambiguity + DICTIONARY_WEIGHTS["link_odds"] * link_odds)
 
 
 def _ambiguity(index: LinkIndex, source: int, option: Option, similarity: float, source_row: np.ndarray,
@@ -211,14 +219,15 @@ def rank_targets(index: LinkIndex, source: int) -> tuple[list[Ranked], PageWords
     options.update(_shared_term_options(index, source_row, unmentioned, words, ids))
     targets = sorted(options)
     ranked, pages, totals, cosines = [], int(index.is_source.sum()), {}, {}
+    dictionary = index.dictionary if index.dictionary.known else None
     for target in targets:
         similarity = _cosine(index, target, source_row, cosines)
         title_similarity = row_dot(index.model.titles, target, source_row)
         found = [o for o in options[target] if o.kind != "shared" or similarity >= SHARED_MIN_SIMILARITY]
         for option in found:
-            option.strength = _option_strength(pages, option,
-                                               _ambiguity(index, source, option, float(similarity), source_row,
-                                                          totals, cosines))
+            option.strength = _option_strength(
+                pages, option, _ambiguity(index, source, option, float(similarity), source_row, totals, cosines),
+                dictionary.link_odds(option.key, target, option.df) if dictionary else None)
         found.sort(key=lambda o: (-o.strength, o.key, not o.exact))
         score = _link_score(float(similarity), float(title_similarity), found)
         ranked.append(Ranked(target, round(min(1.0, score), 4), float(similarity), found, float(title_similarity)))

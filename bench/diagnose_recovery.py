@@ -1,0 +1,134 @@
+"""Why hidden links are missed in recovery mode (80% of the links given, seed 7, as eval_links.py).
+
+Each hidden link (source, destination, anchor) of every source page falls in one class:
+- hit: among the page's first 10 rows;
+- outranked: a row above the floor, ranked below 10th (what outranked it is tallied by anchor kind);
+- below floor: the engine found an anchor for the target but its confidence is under the floor;
+- unplaced: the target is ranked but none of its anchors can be placed (prose, code, own name);
+- not weighed: ranked below the targets the page weighs (RANKED_WEIGHED);
+- no phrase: not a candidate, and the real anchor is no phrase of the target in the phrase index;
+- not a candidate: not ranked although the real anchor is a phrase of the target (e.g. not in the text).
+Shares are of all hidden links of source pages with at least one hidden link.
+
+Run: python3 bench/diagnose_recovery.py [--corpus NAME ...] [--variant plain|html ...] [--examples N]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+from types import SimpleNamespace
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+sys.path.insert(0, str(REPO))
+
+from eval_links import CORPORA, VARIANTS, load_corpus, split_links
+
+from inlink.links import suggest
+from inlink.links.ranking import rank_targets
+from inlink.links.suggest import AnalysisConfig, build_index, page_choices
+from inlink.links.text import tokens
+
+TOP = 10
+
+
+def _hidden_with_anchor(links):
+    given, hidden = split_links(links)
+    rest = links.drop(links.sample(frac=0.8, random_state=7).index)
+    anchors = {(s, d): a for s, d, a in zip(rest["source"], rest["destination"], rest["anchor"].fillna(""))}
+    return given, [(s, d, anchors.get((s, d), "")) for s, d in zip(hidden["source"], hidden["destination"])]
+
+
+_CACHE: dict = {}
+
+
+def _choices(index, source: int):
+    if (id(index), source) not in _CACHE:
+        _CACHE.clear()
+        _CACHE[(id(index), source)] = page_choices(index, source, floor=0.0, limit=200)[0]
+    return _CACHE[(id(index), source)]
+
+
+def classify(index, source: int, target: int, anchor: str, floor: float) -> tuple[str, dict]:
+    shown = page_choices(index, source)[0]   # what the run shows (its own floor and limit)
+    if target in [c.item.target for c in shown]:
+        return "hit", {}
+    chosen = _choices(index, source)
+    order = [c.item.target for c in chosen]
+    if target in order:
+        position = order.index(target)
+        choice = chosen[position]
+        above = [c for c in chosen[:position] if c.confidence >= floor]
+        if choice.confidence < floor:
+            return "below floor", {"choice": choice}
+        return "outranked", {"choice": choice, "above": above[:TOP]}
+    ranked, *_ = rank_targets(index, source)
+    targets = [r.target for r in ranked]
+    if target in targets:
+        pos = targets.index(target)
+        weighed = max(suggest.RANKED_WEIGHED, suggest.RANKED_PER_SLOT * 200)
+        return ("unplaced" if pos < weighed else "not weighed"), {"rank": pos, "item": ranked[pos]}
+    key = tuple(t.lower() for t in tokens(anchor))
+    named = any(target in p.targets for p in index.phrases.phrases_for(key))
+    return ("not a candidate" if named else "no phrase"), {}
+
+
+def describe(index, choice) -> str:
+    o = choice.option
+    return (f"{' '.join(o.key)!r}->{index.urls[choice.item.target].rsplit('/', 2)[-2:]} kind={o.kind} "
+            f"exact={o.exact} conf={choice.confidence:.2f} score={choice.item.score:.2f} "
+            f"odds={index.dictionary.link_odds(o.key, choice.item.target, o.df):.2f} df={o.df}")
+
+
+def run(name: str, variant: str, examples: int) -> None:
+    site = load_corpus(name, variant)
+    given, hidden = _hidden_with_anchor(site.links)
+    config = AnalysisConfig(max_per_page=TOP, max_inbound_per_target=None)
+    index = build_index(SimpleNamespace(pages=site.pages, links=given, report=site.report), config)
+    classes: Counter = Counter()
+    macro: Counter = Counter()   # each hidden link weighs 1 / (its page's hidden links): shares of R@10 lost
+    per_page = Counter(s for s, _d, _a in hidden)
+    outrank_kinds: Counter = Counter()
+    shown: Counter = Counter()
+    for s, d, anchor in hidden:
+        source, target = index.url_pos.get(s), index.url_pos.get(d)
+        if source is None or target is None or not index.is_source[source]:
+            classes["not analysed"] += 1
+            continue
+        label, info = classify(index, source, target, anchor, config.min_confidence)
+        classes[label] += 1
+        macro[label] += 1 / per_page[s]
+        if label == "outranked":
+            for c in info["above"]:
+                outrank_kinds[(c.option.kind, c.features["dictionary_links"] > 0)] += 1
+        if label != "hit" and shown[label] < examples:
+            shown[label] += 1
+            detail = describe(index, info["choice"]) if "choice" in info else ""
+            print(f"  [{label}] {s.rsplit('/', 2)[-2:]} -> {d.rsplit('/', 2)[-2:]} anchor={anchor!r} {detail}")
+            for c in info.get("above", [])[:3]:
+                print(f"      above: {describe(index, c)}")
+    total = sum(classes.values())
+    print(f"{name} {variant}: {total} hidden links: " +
+          ", ".join(f"{k} {v / total:.1%}" for k, v in classes.most_common()))
+    pages = len(per_page)
+    print("    per page (R@10 points): " + ", ".join(f"{k} {v / pages:.3f}" for k, v in macro.most_common()))
+    if outrank_kinds:
+        print("    outranked by (kind, in dictionary): " +
+              ", ".join(f"{k} {v}" for k, v in outrank_kinds.most_common()))
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", action="append", choices=CORPORA)
+    parser.add_argument("--variant", action="append", choices=tuple(VARIANTS))
+    parser.add_argument("--examples", type=int, default=0)
+    args = parser.parse_args(argv)
+    for name in args.corpus or CORPORA:
+        for variant in args.variant or tuple(VARIANTS):
+            run(name, variant, args.examples)
+
+
+if __name__ == "__main__":
+    main()
