@@ -23,6 +23,11 @@ def _declared(text: str) -> list[str]:
     ("Per-module values. token.tok_name Dictionary mapping numbers to names.", ["token.tok_name"]),
     ("Sizes. Py_ssize_t PyList_Size(PyObject *list) Return the length.", ["Py_ssize_t PyList_Size(PyObject *list)"]),
     ("Settings. INSTALLED_APPS Default: [] A list of strings.", ["INSTALLED_APPS"]),
+    ("Comparisons. operator.lt(a, b) operator.le(a, b) Compare a and b.", ["operator.lt(a, b)", "operator.le(a, b)"]),
+    ("Validators class validators.ASCIIUsernameValidator A field validator.",   # a heading runs into it
+     ["class validators.ASCIIUsernameValidator"]),
+    ("Hosting. PureProxy Objects class smtpd.PureProxy(addr) Create a proxy.",
+     ["PureProxy", "class smtpd.PureProxy(addr)"]),   # its heading reads as a declaration too
 ])
 def test_declarations_are_names_opening_a_sentence_before_their_description(text, declared):
     assert _declared(text) == declared

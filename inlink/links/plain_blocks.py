@@ -15,17 +15,54 @@ import re
 from inlink.links.anchors import defined_name
 
 # A declaration: up to two keyword / type words ("class", "int", "PyObject *"), a name, an optional signature
-# in balanced parentheses (one level of nesting) and an optional "[source]" mark, then a space and a capital
-# that opens the description. It must start the text or follow a sentence end.
-_DECLARATION_RE = re.compile(
-    r"(?<=\. )"
-    r"((?:(?:[a-z_*][\w*]*|(?=[A-Z]\w*[a-z])[A-Z]\w*(?: \*)?) ){0,2}[\w.*]+(?:\([^()]*(?:\([^()]*\)[^()]*)*\))?(?:\[source\])?)"
-    r" (?=[A-Z](?![A-Z]))")
+# in balanced parentheses (one level of nesting) and an optional "[source]" mark. One pattern per number of
+# leading words, tried longest first ("PureProxy Objects class smtpd.PureProxy(...)" needs the shortest).
+_PREFIX = r"(?:[a-z_*][\w*]*|(?=[A-Z]\w*[a-z])[A-Z]\w*(?: \*)?) "
+_TERM_RES = tuple(re.compile(_PREFIX * words + r"[\w.*]+(?:\([^()]*(?:\([^()]*\)[^()]*)*\))?(?:\[source\])?")
+                  for words in (2, 1, 0))
+# Where a declaration may start: after a sentence end, or at a declaration keyword anywhere (a heading such as
+# "Validators" often runs straight into "class validators.ASCIIUsernameValidator ...").
+_KEYWORDS = ("class", "exception", "function", "method", "classmethod", "staticmethod", "attribute", "property",
+             "struct", "enum", "interface", "typedef", "macro", "coroutine", "abstractmethod")
+_START_RE = re.compile(r"(?<=\. )(?=\S)|(?<= )(?=(?:%s) \S)" % "|".join(_KEYWORDS))
+# The description that follows: a capitalised word that is not shouted ("Return", "A", not "NULL").
+_DESCRIPTION_RE = re.compile(r" [A-Z](?![A-Z])")
+MAX_CHAIN = 8   # declarations listed one after another before their shared description ("lt(a, b) le(a, b) ...")
+_LISTED_RE = re.compile(r"[(._]")   # a declaration in a list is a call, a dotted or an underscored name
+
+
+def _chain_at(text: str, at: int) -> list[tuple[int, int]]:
+    """The declarations starting at `at`: one, or several in a row (each a call, dotted or underscored name),
+    followed by a description; [] if none."""
+    chain = []
+    while len(chain) < MAX_CHAIN:
+        terms = [t for t in (regex.match(text, at) for regex in _TERM_RES) if t and defined_name(t.group())]
+        if chain:
+            terms = [t for t in terms if _LISTED_RE.search(t.group())]
+        for term in terms:
+            if _DESCRIPTION_RE.match(text, term.end()):
+                if len(chain) and not _LISTED_RE.search(text, chain[0][0], chain[0][1]):
+                    return []
+                return chain + [term.span()]
+        following = [t for t in terms if text.startswith(" ", t.end())]
+        if not following:
+            return []
+        chain.append(following[0].span())
+        at = following[0].end() + 1
+    return []
 
 
 def declarations(text: str) -> list[tuple[int, int]]:
     """Spans of the declarations a plain text holds, in text order."""
-    return [match.span(1) for match in _DECLARATION_RE.finditer(text) if defined_name(match.group(1))]
+    found, reach = [], 0
+    for start in _START_RE.finditer(text):
+        if start.start() < reach:
+            continue
+        chain = _chain_at(text, start.start())
+        if chain:
+            found.extend(chain)
+            reach = chain[-1][1]
+    return found
 
 
 def plain_blocks(text: str) -> list[tuple[str, int, int]]:
