@@ -53,6 +53,18 @@ def test_plain_blocks_cover_the_text_in_order():
     assert plain_blocks("No names here at all.") == [("text", 0, 21)]
 
 
+@pytest.mark.parametrize("text", [
+    "Storage mixins. ManifestFilesMixin class storage.ManifestFilesMixin A mixin for storages.",
+    "Special operations RunSQL class RunSQL(sql) Runs raw SQL.",
+])
+def test_a_heading_repeating_the_declared_name_is_a_heading_declaring_it(text):
+    blocks = plain_blocks(text)
+    kinds = [(kind, text[start:end]) for kind, start, end in blocks]
+    heading = next(words for kind, words in kinds if kind == "heading")
+    term = next(words for kind, words in kinds if kind == "term")
+    assert term.startswith("class ") and term.split("(")[0].endswith(heading) and " " not in heading
+
+
 def _soil_site():
     return make_site([
         {"path": "compost", "title": "Composting Guide | Garden",

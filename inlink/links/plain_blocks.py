@@ -65,13 +65,36 @@ def declarations(text: str) -> list[tuple[int, int]]:
     return found
 
 
+def _split_heading(text: str, start: int, end: int, free_from: int) -> tuple[tuple[int, int] | None, int]:
+    """A one-word heading that repeats the name the declaration at [start, end) declares ("ManifestFilesMixin
+    class storage.ManifestFilesMixin", "RunSQL class RunSQL(sql)"): its span (None if there is none) and where
+    the declaration itself starts. Such a heading is how many reference pages name what they declare."""
+    name = defined_name(text[start:end]) or ""
+    tail = name.rsplit(".", 1)[-1]
+    if not tail:
+        return None, start
+    if text.startswith(tail + " ", start) and end > start + len(tail) + 1:
+        return (start, start + len(tail)), start + len(tail) + 1
+    before = start - len(tail) - 1
+    if before >= free_from and text.startswith(tail + " ", before) and (before == 0 or text[before - 1] == " "):
+        return (before, start - 1), start
+    return None, start
+
+
 def plain_blocks(text: str) -> list[tuple[str, int, int]]:
-    """The blocks of a plain text: declarations as "term", the runs between them as "text"."""
-    blocks, at = [], 0
+    """The blocks of a plain text: declarations as "term", a one-word heading repeating a declared name as
+    "heading", the runs between them as "text"."""
+    found = []
     for start, end in declarations(text):
+        heading, start = _split_heading(text, start, end, found[-1][2] + 1 if found else 0)
+        if heading:
+            found.append(("heading", *heading))
+        found.append(("term", start, end))
+    blocks, at = [], 0
+    for kind, start, end in found:
         if start > at:
             blocks.append(("text", at, start - 1 if text[start - 1] == " " else start))
-        blocks.append(("term", start, end))
+        blocks.append((kind, start, end))
         at = end + 1
     if at < len(text):
         blocks.append(("text", at, len(text)))
