@@ -11,6 +11,10 @@ from inlink.links.suggest import AnalysisConfig, analyze_page, anchor_placement,
 NO_FLOOR = AnalysisConfig(min_confidence=0.0)
 
 
+# Three signed declarations make a reference page, where a bare name opening a sentence declares it too.
+REFERENCE = "Functions. get_a(x) Get a. get_b(x) Get b. get_c(x) Get c. "
+
+
 def _declared(text: str) -> list[str]:
     return [text[start:end] for start, end in declarations(text)]
 
@@ -20,14 +24,15 @@ def _declared(text: str) -> list[str]:
      ["json.dumps(obj, *, indent=None)"]),
     ("Base classes. class io.IOBase(raw) The abstract base class.", ["class io.IOBase(raw)"]),
     ("Dictionaries. PyObject *PyDict_New() Return value: New reference.", ["PyObject *PyDict_New()"]),
-    ("Per-module values. token.tok_name Dictionary mapping numbers to names.", ["token.tok_name"]),
+    (REFERENCE + "Per-module values. token.tok_name Dictionary mapping numbers to names.",
+     ["get_a(x)", "get_b(x)", "get_c(x)", "token.tok_name"]),
     ("Sizes. Py_ssize_t PyList_Size(PyObject *list) Return the length.", ["Py_ssize_t PyList_Size(PyObject *list)"]),
-    ("Settings. INSTALLED_APPS Default: [] A list of strings.", ["INSTALLED_APPS"]),
+    (REFERENCE + "Settings. INSTALLED_APPS Default: [] A list of strings.", ["get_a(x)", "get_b(x)", "get_c(x)", "INSTALLED_APPS"]),
     ("Comparisons. operator.lt(a, b) operator.le(a, b) Compare a and b.", ["operator.lt(a, b)", "operator.le(a, b)"]),
     ("Validators class validators.ASCIIUsernameValidator A field validator.",   # a heading runs into it
      ["class validators.ASCIIUsernameValidator"]),
-    ("Hosting. PureProxy Objects class smtpd.PureProxy(addr) Create a proxy.",
-     ["PureProxy", "class smtpd.PureProxy(addr)"]),   # its heading reads as a declaration too
+    (REFERENCE + "Hosting. PureProxy Objects class smtpd.PureProxy(addr) Create a proxy.",
+     ["get_a(x)", "get_b(x)", "get_c(x)", "PureProxy", "class smtpd.PureProxy(addr)"]),   # its heading reads as one too
 ])
 def test_declarations_are_names_opening_a_sentence_before_their_description(text, declared):
     assert _declared(text) == declared
@@ -42,6 +47,12 @@ def test_declarations_are_names_opening_a_sentence_before_their_description(text
 ])
 def test_sentences_mentioning_names_are_no_declarations(text):
     assert _declared(text) == []
+
+
+def test_a_bare_name_declares_only_on_a_reference_page():
+    notes = "Changes. django.contrib.sites The sites framework moved. "
+    assert _declared(notes) == []
+    assert _declared(REFERENCE + notes)[-1] == "django.contrib.sites"
 
 
 def test_plain_blocks_cover_the_text_in_order():

@@ -28,6 +28,7 @@ _START_RE = re.compile(r"(?<=\. )(?=\S)|(?<= )(?=(?:%s) \S)" % "|".join(_KEYWORD
 # The description that follows: a capitalised word that is not shouted ("Return", "A", not "NULL").
 _DESCRIPTION_RE = re.compile(r" [A-Z](?![A-Z])")
 MAX_CHAIN = 8   # declarations listed one after another before their shared description ("lt(a, b) le(a, b) ...")
+REFERENCE_DECLARATIONS = 3   # signed declarations that make a page a reference page
 _LISTED_RE = re.compile(r"[(._]")   # a declaration in a list is a call, a dotted or an underscored name
 
 
@@ -52,8 +53,17 @@ def _chain_at(text: str, at: int) -> list[tuple[int, int]]:
     return []
 
 
+def _signed(text: str, start: int, end: int) -> bool:
+    """A declaration with a signature or a keyword / type word ("f(x)", "class X"), not a bare name."""
+    return "(" in text[start:end] or " " in text[start:end]
+
+
 def declarations(text: str) -> list[tuple[int, int]]:
-    """Spans of the declarations a plain text holds, in text order."""
+    """Spans of the declarations a plain text holds, in text order.
+
+    A bare name opening a sentence ("token.tok_name Dictionary mapping ...") counts only on a reference page,
+    one with at least REFERENCE_DECLARATIONS signed declarations: elsewhere (release notes, tutorials) that
+    shape is more often a heading or a list of changes than a declaration."""
     found, reach = [], 0
     for start in _START_RE.finditer(text):
         if start.start() < reach:
@@ -62,7 +72,9 @@ def declarations(text: str) -> list[tuple[int, int]]:
         if chain:
             found.extend(chain)
             reach = chain[-1][1]
-    return found
+    if sum(_signed(text, *span) for span in found) >= REFERENCE_DECLARATIONS:
+        return found
+    return [span for span in found if _signed(text, *span)]
 
 
 def _split_heading(text: str, start: int, end: int, free_from: int) -> tuple[tuple[int, int] | None, int]:
