@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from test_analyzer import BASE, FILLER, make_site
 
+from inlink.links.anchors import defined_name
 from inlink.links.plain_blocks import declarations, plain_blocks
 from inlink.links.suggest import AnalysisConfig, analyze_page, anchor_placement, build_index
 
@@ -47,6 +48,16 @@ def test_declarations_are_names_opening_a_sentence_before_their_description(text
 ])
 def test_sentences_mentioning_names_are_no_declarations(text):
     assert _declared(text) == []
+
+
+@pytest.mark.parametrize("term, name", [
+    ("class NumberInput[source]", "NumberInput"), ("exception MiddlewareNotUsed[source]", "MiddlewareNotUsed"),
+    ("strip_tags(value)[source]", "strip_tags"),
+])
+def test_a_trailing_link_mark_is_no_part_of_the_declared_name(term, name):
+    assert defined_name(term) == name
+    text = f"Utilities. {term} Describes it."
+    assert [text[s:e] for s, e in declarations(text)] == [term]
 
 
 def test_a_bare_name_declares_only_on_a_reference_page():
