@@ -32,6 +32,10 @@ def _declared(text: str) -> list[str]:
     ("Comparisons. operator.lt(a, b) operator.le(a, b) Compare a and b.", ["operator.lt(a, b)", "operator.le(a, b)"]),
     ("Validators class validators.ASCIIUsernameValidator A field validator.",   # a heading runs into it
      ["class validators.ASCIIUsernameValidator"]),
+    ("Widgets. TextInput class TextInput[source] input_type: 'text' Renders a text box.",   # a field list follows
+     ["class TextInput[source]"]),
+    ("Errors. exception DataError[source] exception OperationalError[source] Raised on errors.",
+     ["exception DataError[source]", "exception OperationalError[source]"]),
     (REFERENCE + "Hosting. PureProxy Objects class smtpd.PureProxy(addr) Create a proxy.",
      ["get_a(x)", "get_b(x)", "get_c(x)", "PureProxy", "class smtpd.PureProxy(addr)"]),   # its heading reads as one too
 ])

@@ -24,12 +24,19 @@ _TERM_RES = tuple(re.compile(_PREFIX * words + r"[\w.*]+(?:\([^()]*(?:\([^()]*\)
 # "Validators" often runs straight into "class validators.ASCIIUsernameValidator ...").
 _KEYWORDS = ("class", "exception", "function", "method", "classmethod", "staticmethod", "attribute", "property",
              "struct", "enum", "interface", "typedef", "macro", "coroutine", "abstractmethod")
+_KEYWORD_LED_RE = re.compile(r"(?:%s) " % "|".join(_KEYWORDS))
+# After a keyword-led declaration, a field list may follow instead of a sentence ("input_type: 'text'").
+_FIELD_RE = re.compile(r" [a-z_]+: ")
 _START_RE = re.compile(r"(?<=\. )(?=\S)|(?<= )(?=(?:%s) \S)" % "|".join(_KEYWORDS))
 # The description that follows: a capitalised word that is not shouted ("Return", "A", not "NULL").
 _DESCRIPTION_RE = re.compile(r" [A-Z](?![A-Z])")
 MAX_CHAIN = 8   # declarations listed one after another before their shared description ("lt(a, b) le(a, b) ...")
 REFERENCE_DECLARATIONS = 3   # signed declarations that make a page a reference page
 _LISTED_RE = re.compile(r"[(._]")   # a declaration in a list is a call, a dotted or an underscored name
+
+
+def _listed(term: str) -> bool:
+    return bool(_LISTED_RE.search(term)) or bool(_KEYWORD_LED_RE.match(term))
 
 
 def _chain_at(text: str, at: int) -> list[tuple[int, int]]:
@@ -39,10 +46,11 @@ def _chain_at(text: str, at: int) -> list[tuple[int, int]]:
     while len(chain) < MAX_CHAIN:
         terms = [t for t in (regex.match(text, at) for regex in _TERM_RES) if t and defined_name(t.group())]
         if chain:
-            terms = [t for t in terms if _LISTED_RE.search(t.group())]
+            terms = [t for t in terms if _listed(t.group())]
         for term in terms:
-            if _DESCRIPTION_RE.match(text, term.end()):
-                if len(chain) and not _LISTED_RE.search(text, chain[0][0], chain[0][1]):
+            if _DESCRIPTION_RE.match(text, term.end()) or (_KEYWORD_LED_RE.match(term.group())
+                                                            and _FIELD_RE.match(text, term.end())):
+                if len(chain) and not _listed(text[chain[0][0]:chain[0][1]]):
                     return []
                 return chain + [term.span()]
         following = [t for t in terms if text.startswith(" ", t.end())]
