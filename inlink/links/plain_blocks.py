@@ -14,16 +14,22 @@ import re
 
 from inlink.links.anchors import defined_name
 
-# A declaration: up to two keyword / type words ("class", "int", "PyObject *"), a name, an optional signature
-# in balanced parentheses (one level of nesting) and an optional "[source]" mark. One pattern per number of
-# leading words, tried longest first ("PureProxy Objects class smtpd.PureProxy(...)" needs the shortest).
-_PREFIX = r"(?:[a-z_*][\w*]*|(?=[A-Z]\w*[a-z])[A-Z]\w*(?: \*)?) "
-_TERM_RES = tuple(re.compile(_PREFIX * words + r"[\w.*]+(?:\([^()]*(?:\([^()]*\)[^()]*)*\))?(?:\[source\])?")
+# Words that open a declaration in reference manuals of most languages: kinds of entry, modifiers, and
+# primitive types ("class X", "await loop.run()", "static int x", "unsigned long f(void)").
+_KEYWORDS = ("class", "exception", "function", "method", "classmethod", "staticmethod", "attribute", "property",
+             "struct", "enum", "interface", "typedef", "macro", "coroutine", "abstractmethod")
+_MODIFIERS = ("await", "async", "const", "static", "final", "public", "private", "protected", "abstract",
+              "virtual", "inline", "extern", "def", "func", "fn", "var", "let", "val", "type", "data", "union",
+              "int", "char", "void", "long", "short", "unsigned", "signed", "double", "float", "bool", "object")
+# A declaration: up to two keyword or type words ("class", "int", "PyObject *", "Py_ssize_t"), a name (not
+# ending in a full stop), an optional signature in balanced parentheses (one level of nesting) and an optional
+# link mark ("[source]"). One pattern per number of leading words, tried longest first ("PureProxy Objects
+# class smtpd.PureProxy(...)" needs the shortest).
+_PREFIX = r"(?:(?:%s)|[a-z]\w*_\w*|\w*[a-z][A-Z]\w*|[A-Z]\w*_\w*)(?: ?\*+)? " % "|".join(_KEYWORDS + _MODIFIERS)
+_TERM_RES = tuple(re.compile(_PREFIX * words + r"\*?[\w.]*\w(?:\([^()]*(?:\([^()]*\)[^()]*)*\))?(?:\[\w+\])?")
                   for words in (2, 1, 0))
 # Where a declaration may start: after a sentence end, or at a declaration keyword anywhere (a heading such as
 # "Validators" often runs straight into "class validators.ASCIIUsernameValidator ...").
-_KEYWORDS = ("class", "exception", "function", "method", "classmethod", "staticmethod", "attribute", "property",
-             "struct", "enum", "interface", "typedef", "macro", "coroutine", "abstractmethod")
 _KEYWORD_LED_RE = re.compile(r"(?:%s) " % "|".join(_KEYWORDS))
 # After a keyword-led declaration, a field list may follow instead of a sentence ("input_type: 'text'").
 _FIELD_RE = re.compile(r" [a-z_]+: ")
@@ -31,7 +37,8 @@ _START_RE = re.compile(r"(?<=\. )(?=\S)|(?<= )(?=(?:%s) \S)" % "|".join(_KEYWORD
 # The description that follows: a capitalised word that is not shouted ("Return", "A", not "NULL").
 _DESCRIPTION_RE = re.compile(r" [A-Z](?![A-Z])")
 MAX_CHAIN = 8   # declarations listed one after another before their shared description ("lt(a, b) le(a, b) ...")
-REFERENCE_DECLARATIONS = 3   # signed declarations that make a page a reference page
+REFERENCE_DECLARATIONS = 3   # signed declarations that make a page a reference page ...
+REFERENCE_DENSITY = 0.005    # ... or declarations of any shape per word
 _LISTED_RE = re.compile(r"[(._]")   # a declaration in a list is a call, a dotted or an underscored name
 
 
@@ -70,8 +77,9 @@ def declarations(text: str) -> list[tuple[int, int]]:
     """Spans of the declarations a plain text holds, in text order.
 
     A bare name opening a sentence ("token.tok_name Dictionary mapping ...") counts only on a reference page,
-    one with at least REFERENCE_DECLARATIONS signed declarations: elsewhere (release notes, tutorials) that
-    shape is more often a heading or a list of changes than a declaration."""
+    one with at least REFERENCE_DECLARATIONS signed declarations or with declarations every 200 words (a list
+    of settings): elsewhere (release notes, tutorials) that shape is more often a heading or a list of
+    changes than a declaration."""
     found, reach = [], 0
     for start in _START_RE.finditer(text):
         if start.start() < reach:
@@ -80,7 +88,8 @@ def declarations(text: str) -> list[tuple[int, int]]:
         if chain:
             found.extend(chain)
             reach = chain[-1][1]
-    if sum(_signed(text, *span) for span in found) >= REFERENCE_DECLARATIONS:
+    signed = sum(_signed(text, *span) for span in found)
+    if signed >= REFERENCE_DECLARATIONS or len(found) >= REFERENCE_DENSITY * text.count(" ") + 1:
         return found
     return [span for span in found if _signed(text, *span)]
 
