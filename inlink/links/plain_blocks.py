@@ -10,6 +10,7 @@ everything else is loose text ("text"). The blocks are (kind, start, end) tuples
 """
 from __future__ import annotations
 
+import heapq
 import re
 
 from inlink.links.anchors import defined_name
@@ -29,11 +30,13 @@ _PREFIX = r"(?:(?:%s)|[a-z]\w*_\w*|\w*[a-z][A-Z]\w*|[A-Z]\w*_\w*)(?: ?\*+)? " % 
 _TERM_RES = tuple(re.compile(_PREFIX * words + r"\*?[\w.]*\w(?:\([^()]*(?:\([^()]*\)[^()]*)*\))?(?:\[\w+\])?")
                   for words in (2, 1, 0))
 # Where a declaration may start: after a sentence end, or at a declaration keyword anywhere (a heading such as
-# "Validators" often runs straight into "class validators.ASCIIUsernameValidator ...").
+# "Validators" often runs straight into "class validators.ASCIIUsernameValidator ..."); and only where one of
+# the first three words has a code shape (a quick filter: most sentences open with plain words).
 _KEYWORD_LED_RE = re.compile(r"(?:%s) " % "|".join(_KEYWORDS))
 # After a keyword-led declaration, a field list may follow instead of a sentence ("input_type: 'text'").
 _FIELD_RE = re.compile(r" [a-z_]+: ")
-_START_RE = re.compile(r"(?<=\. )(?=\S)|(?<= )(?=(?:%s) \S)" % "|".join(_KEYWORDS))
+_SENTENCE_START_RE = re.compile(r"\. (?=(?:\S+ ){0,2}\S*?(?:\.\w|[_(*\[\d]|[a-z][A-Z]|[A-Z]{4}))")
+_KEYWORD_START_RE = re.compile(r" (?=(?:%s) )" % "|".join(_KEYWORDS))
 # The description that follows: a capitalised word that is not shouted ("Return", "A", not "NULL").
 _DESCRIPTION_RE = re.compile(r" [A-Z](?![A-Z])")
 MAX_CHAIN = 8   # declarations listed one after another before their shared description ("lt(a, b) le(a, b) ...")
@@ -81,10 +84,12 @@ def declarations(text: str) -> list[tuple[int, int]]:
     of settings): elsewhere (release notes, tutorials) that shape is more often a heading or a list of
     changes than a declaration."""
     found, reach = [], 0
-    for start in _START_RE.finditer(text):
-        if start.start() < reach:
+    starts = heapq.merge((m.end() for m in _SENTENCE_START_RE.finditer(text)),
+                         (m.end() for m in _KEYWORD_START_RE.finditer(text)))
+    for start in starts:
+        if start < reach:
             continue
-        chain = _chain_at(text, start.start())
+        chain = _chain_at(text, start)
         if chain:
             found.extend(chain)
             reach = chain[-1][1]
