@@ -6,6 +6,7 @@ the work per page grows with the page's length, not with the number of targets (
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -232,6 +233,9 @@ class PhraseMatcher:
         return df
 
 
+_TRAILING_MARK_RE = re.compile(r"\s*\[[^\[\]]*\]$")
+
+
 def defined_name(term: str) -> str | None:
     """The name a definition term declares ("class io.IOBase(...)" -> "io.IOBase", "PyObject *PyDict_New()"
     -> "PyDict_New", "type PyObject" -> "PyObject"), or None when it is no identifier (a command option,
@@ -241,7 +245,7 @@ def defined_name(term: str) -> str | None:
     that declares a name is the one a mention of it should link to. Only identifier-shaped names (dots,
     underscores, inner capitals, or all capitals) are kept: a plain word in a <dt> is too often a label.
     """
-    term = term.strip()
+    term = _TRAILING_MARK_RE.sub("", term.strip())   # "class NumberInput[source]": a link mark, not a name
     if not term or term[0] in "-:" or term.endswith(":"):
         return None
     names = TOKEN_RE.findall(term.split("(", 1)[0])

@@ -24,6 +24,7 @@ from inlink.links.confidence import (
     HIGH_CONFIDENCE,
     MEDIUM_CONFIDENCE,
 )
+from inlink.links.plain_blocks import plain_blocks
 from inlink.links.similarity import (
     TfidfModel,
     build_tfidf,
@@ -90,7 +91,7 @@ class LinkIndex:
     analysed: set = field(default_factory=set)
     dictionary: AnchorDictionary = field(default_factory=AnchorDictionary)   # the site's own anchors
     thin: np.ndarray | None = None          # per page: near-empty, stub or "moved" page
-    blocks: list = field(default_factory=list)  # per page: [(kind, start, end)] from HTML input, or None
+    blocks: list = field(default_factory=list)  # per page: [(kind, start, end)], from HTML or plain_blocks
     tokens: SiteTokens | None = None        # every page's lowercased token ids (tokenised once)
     matcher: PhraseMatcher | None = None    # the phrases over token ids; not saved, rebuilt on first use
 
@@ -127,11 +128,12 @@ def _column(pages: pd.DataFrame, name: str) -> list[str]:
     return ["" if pd.isna(v) else str(v) for v in pages[name].tolist()]
 
 
-def _blocks(pages: pd.DataFrame) -> list:
-    """Each page's blocks as a list of (kind, start, end), or None (plain text, or no blocks column)."""
-    if "blocks" not in pages.columns:
-        return [None] * len(pages)
-    return [list(map(tuple, b)) if isinstance(b, (list, tuple)) else None for b in pages["blocks"].tolist()]
+def _blocks(pages: pd.DataFrame, texts: list[str]) -> list:
+    """Each page's blocks as a list of (kind, start, end): from its HTML when the input had HTML, else
+    recovered from the plain text's shapes (declarations), so both inputs follow the same placement rules."""
+    given = pages["blocks"].tolist() if "blocks" in pages.columns else [None] * len(pages)
+    return [list(map(tuple, b)) if isinstance(b, (list, tuple)) else plain_blocks(text)
+            for b, text in zip(given, texts)]
 
 
 def _clean_titles(titles: list[str]) -> list[str]:
@@ -152,7 +154,7 @@ def _spellings_in(text: str, terms: list[str]) -> list[str]:
 
 def _defined_names(text: str, blocks) -> set[str]:
     """The identifiers a page declares in its definition terms, or as a whole short heading (a reference
-    section titled INSTALLED_APPS), on HTML input only."""
+    section titled INSTALLED_APPS)."""
     if not blocks:
         return set()
     names = {defined_name(text[start:end]) for kind, start, end in blocks
@@ -198,7 +200,7 @@ def build_index(site, config: AnalysisConfig) -> LinkIndex:
     is_target = flags & ~excluded
     is_source = is_target & np.array([bool(t.strip()) for t in texts], dtype=bool)
     cleaned = _clean_titles(titles)
-    page_blocks = _blocks(pages)
+    page_blocks = _blocks(pages, texts)
     page_tokens = SiteTokens.build(texts)
     model = build_tfidf(page_tokens, [f"{t} {h}" for t, h in zip(cleaned, h1s)])
     k = max(NEIGHBOURS, config.candidates_per_page)

@@ -1,0 +1,135 @@
+"""Blocks recovered from plain text: the structure an HTML page states, guessed from text whose white space
+was collapsed (a crawler's plain `Content`), so plain input can follow the rules HTML input follows.
+
+Why: on plain text a reference manual's declarations ("json.dumps(obj, *, indent=None) Serialize obj ..."),
+its code examples and its headings run together with the prose. HTML says which is which (inlink.site.html);
+plain text still shows it by shape, and this module reads the shapes that hold on any site:
+- a declaration ("term"): an identifier-shaped name, with its signature when it has one, standing at the
+  start of a sentence and followed at once by a capitalised sentence that describes it;
+everything else is loose text ("text"). The blocks are (kind, start, end) tuples like the HTML blocks.
+"""
+from __future__ import annotations
+
+import heapq
+import re
+
+from inlink.links.anchors import defined_name
+
+# Words that open a declaration in reference manuals of most languages: kinds of entry, modifiers, and
+# primitive types ("class X", "await loop.run()", "static int x", "unsigned long f(void)").
+_KEYWORDS = ("class", "exception", "function", "method", "classmethod", "staticmethod", "attribute", "property",
+             "struct", "enum", "interface", "typedef", "macro", "coroutine", "abstractmethod")
+_MODIFIERS = ("await", "async", "const", "static", "final", "public", "private", "protected", "abstract",
+              "virtual", "inline", "extern", "def", "func", "fn", "var", "let", "val", "type", "data", "union",
+              "int", "char", "void", "long", "short", "unsigned", "signed", "double", "float", "bool", "object")
+# A declaration: up to two keyword or type words ("class", "int", "PyObject *", "Py_ssize_t"), a name (not
+# ending in a full stop), an optional signature in balanced parentheses (one level of nesting) and an optional
+# link mark ("[source]"). One pattern per number of leading words, tried longest first ("PureProxy Objects
+# class smtpd.PureProxy(...)" needs the shortest).
+_PREFIX = r"(?:(?:%s)|[a-z]\w*_\w*|\w*[a-z][A-Z]\w*|[A-Z]\w*_\w*)(?: ?\*+)? " % "|".join(_KEYWORDS + _MODIFIERS)
+_TERM_RES = tuple(re.compile(_PREFIX * words + r"\*?[\w.]*\w(?:\([^()]*(?:\([^()]*\)[^()]*)*\))?(?:\[\w+\])?")
+                  for words in (2, 1, 0))
+# Where a declaration may start: after a sentence end, or at a declaration keyword anywhere (a heading such as
+# "Validators" often runs straight into "class validators.ASCIIUsernameValidator ..."); and only where one of
+# the first three words has a code shape (a quick filter: most sentences open with plain words).
+_KEYWORD_LED_RE = re.compile(r"(?:%s) " % "|".join(_KEYWORDS))
+# After a keyword-led declaration, a field list may follow instead of a sentence ("input_type: 'text'").
+_FIELD_RE = re.compile(r" [a-z_]+: ")
+_SENTENCE_START_RE = re.compile(r"\. (?=(?:\S+ ){0,2}\S*?(?:\.\w|[_(*\[\d]|[a-z][A-Z]|[A-Z]{4}))")
+_KEYWORD_START_RE = re.compile(r" (?=(?:%s) )" % "|".join(_KEYWORDS))
+# The description that follows: a capitalised word that is not shouted ("Return", "A", not "NULL").
+_DESCRIPTION_RE = re.compile(r" [A-Z](?![A-Z])")
+MAX_CHAIN = 8   # declarations listed one after another before their shared description ("lt(a, b) le(a, b) ...")
+REFERENCE_DECLARATIONS = 3   # signed declarations that make a page a reference page ...
+REFERENCE_DENSITY = 0.005    # ... or declarations of any shape per word
+_LISTED_RE = re.compile(r"[(._]")   # a declaration in a list is a call, a dotted or an underscored name
+
+
+def _listed(term: str) -> bool:
+    return bool(_LISTED_RE.search(term)) or bool(_KEYWORD_LED_RE.match(term))
+
+
+def _chain_at(text: str, at: int) -> list[tuple[int, int]]:
+    """The declarations starting at `at`: one, or several in a row (each a call, dotted or underscored name),
+    followed by a description; [] if none."""
+    chain = []
+    while len(chain) < MAX_CHAIN:
+        terms = [t for t in (regex.match(text, at) for regex in _TERM_RES) if t and defined_name(t.group())]
+        if chain:
+            terms = [t for t in terms if _listed(t.group())]
+        for term in terms:
+            if _DESCRIPTION_RE.match(text, term.end()) or (_KEYWORD_LED_RE.match(term.group())
+                                                            and _FIELD_RE.match(text, term.end())):
+                if len(chain) and not _listed(text[chain[0][0]:chain[0][1]]):
+                    return []
+                return chain + [term.span()]
+        following = [t for t in terms if text.startswith(" ", t.end())]
+        if not following:
+            return []
+        chain.append(following[0].span())
+        at = following[0].end() + 1
+    return []
+
+
+def _signed(text: str, start: int, end: int) -> bool:
+    """A declaration with a signature or a keyword / type word ("f(x)", "class X"), not a bare name."""
+    return "(" in text[start:end] or " " in text[start:end]
+
+
+def declarations(text: str) -> list[tuple[int, int]]:
+    """Spans of the declarations a plain text holds, in text order.
+
+    A bare name opening a sentence ("token.tok_name Dictionary mapping ...") counts only on a reference page,
+    one with at least REFERENCE_DECLARATIONS signed declarations or with declarations every 200 words (a list
+    of settings): elsewhere (release notes, tutorials) that shape is more often a heading or a list of
+    changes than a declaration."""
+    found, reach = [], 0
+    starts = heapq.merge((m.end() for m in _SENTENCE_START_RE.finditer(text)),
+                         (m.end() for m in _KEYWORD_START_RE.finditer(text)))
+    for start in starts:
+        if start < reach:
+            continue
+        chain = _chain_at(text, start)
+        if chain:
+            found.extend(chain)
+            reach = chain[-1][1]
+    signed = sum(_signed(text, *span) for span in found)
+    if signed >= REFERENCE_DECLARATIONS or len(found) >= REFERENCE_DENSITY * text.count(" ") + 1:
+        return found
+    return [span for span in found if _signed(text, *span)]
+
+
+def _split_heading(text: str, start: int, end: int, free_from: int) -> tuple[tuple[int, int] | None, int]:
+    """A one-word heading that repeats the name the declaration at [start, end) declares ("ManifestFilesMixin
+    class storage.ManifestFilesMixin", "RunSQL class RunSQL(sql)"): its span (None if there is none) and where
+    the declaration itself starts. Such a heading is how many reference pages name what they declare."""
+    name = defined_name(text[start:end]) or ""
+    tail = name.rsplit(".", 1)[-1]
+    if not tail:
+        return None, start
+    if text.startswith(tail + " ", start) and end > start + len(tail) + 1:
+        return (start, start + len(tail)), start + len(tail) + 1
+    before = start - len(tail) - 1
+    if before >= free_from and text.startswith(tail + " ", before) and (before == 0 or text[before - 1] == " "):
+        return (before, start - 1), start
+    return None, start
+
+
+def plain_blocks(text: str) -> list[tuple[str, int, int]]:
+    """The blocks of a plain text: declarations as "term", a one-word heading repeating a declared name as
+    "heading", the runs between them as "text"."""
+    found = []
+    for start, end in declarations(text):
+        heading, start = _split_heading(text, start, end, found[-1][2] + 1 if found else 0)
+        if heading:
+            found.append(("heading", *heading))
+        found.append(("term", start, end))
+    blocks, at = [], 0
+    for kind, start, end in found:
+        if start > at:
+            blocks.append(("text", at, start - 1 if text[start - 1] == " " else start))
+        blocks.append((kind, start, end))
+        at = end + 1
+    if at < len(text):
+        blocks.append(("text", at, len(text)))
+    return blocks

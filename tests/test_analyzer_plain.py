@@ -1,0 +1,119 @@
+"""Plain-text input (no HTML): the structure recovered from the text's shapes (declarations), and the placement
+rules that follow from it."""
+from __future__ import annotations
+
+import pytest
+from test_analyzer import BASE, FILLER, make_site
+
+from inlink.links.anchors import defined_name
+from inlink.links.plain_blocks import declarations, plain_blocks
+from inlink.links.suggest import AnalysisConfig, analyze_page, anchor_placement, build_index
+
+NO_FLOOR = AnalysisConfig(min_confidence=0.0)
+
+
+# Three signed declarations make a reference page, where a bare name opening a sentence declares it too.
+REFERENCE = "Functions. get_a(x) Get a. get_b(x) Get b. get_c(x) Get c. "
+
+
+def _declared(text: str) -> list[str]:
+    return [text[start:end] for start, end in declarations(text)]
+
+
+@pytest.mark.parametrize("text, declared", [
+    ("Module intro. json.dumps(obj, *, indent=None) Serialize obj to a string.",
+     ["json.dumps(obj, *, indent=None)"]),
+    ("Base classes. class io.IOBase(raw) The abstract base class.", ["class io.IOBase(raw)"]),
+    ("Dictionaries. PyObject *PyDict_New() Return value: New reference.", ["PyObject *PyDict_New()"]),
+    (REFERENCE + "Per-module values. token.tok_name Dictionary mapping numbers to names.",
+     ["get_a(x)", "get_b(x)", "get_c(x)", "token.tok_name"]),
+    ("Sizes. Py_ssize_t PyList_Size(PyObject *list) Return the length.", ["Py_ssize_t PyList_Size(PyObject *list)"]),
+    (REFERENCE + "Settings. INSTALLED_APPS Default: [] A list of strings.", ["get_a(x)", "get_b(x)", "get_c(x)", "INSTALLED_APPS"]),
+    ("Comparisons. operator.lt(a, b) operator.le(a, b) Compare a and b.", ["operator.lt(a, b)", "operator.le(a, b)"]),
+    ("Validators class validators.ASCIIUsernameValidator A field validator.",   # a heading runs into it
+     ["class validators.ASCIIUsernameValidator"]),
+    ("Widgets. TextInput class TextInput[source] input_type: 'text' Renders a text box.",   # a field list follows
+     ["class TextInput[source]"]),
+    ("Errors. exception DataError[source] exception OperationalError[source] Raised on errors.",
+     ["exception DataError[source]", "exception OperationalError[source]"]),
+    (REFERENCE + "Hosting. PureProxy Objects class smtpd.PureProxy(addr) Create a proxy.",
+     ["get_a(x)", "get_b(x)", "get_c(x)", "PureProxy", "class smtpd.PureProxy(addr)"]),   # its heading reads as one too
+])
+def test_declarations_are_names_opening_a_sentence_before_their_description(text, declared):
+    assert _declared(text) == declared
+
+
+@pytest.mark.parametrize("text", [
+    "Call json.dumps() to serialise the data. It returns a str.",          # a mention inside a sentence
+    "For example: Zipcode.objects.filter(poly=geom) PostGIS runs the query.",  # a code example after a colon
+    "WITHOUT WARRANTY. LANCE ELLINGHOUSE DISCLAIMS ALL WARRANTIES.",        # shouted words are no name
+    "We met in June. Composting Guide Turn the pile weekly.",              # plain words declare nothing
+    "Read this. SELECT NAME Lists the rows.",                              # an all-capital word before a name
+    REFERENCE + "Changes. Savepoints and assertNumQueries The changes.",   # prose words are no keyword or type
+    REFERENCE + "Fixes. e.g. when using formfield_overrides. Patched it.",  # a name ends no sentence
+])
+def test_sentences_mentioning_names_are_no_declarations(text):
+    assert _declared(text) == _declared(REFERENCE if text.startswith(REFERENCE) else "")
+
+
+@pytest.mark.parametrize("term, name", [
+    ("class NumberInput[source]", "NumberInput"), ("exception MiddlewareNotUsed[source]", "MiddlewareNotUsed"),
+    ("strip_tags(value)[source]", "strip_tags"),
+])
+def test_a_trailing_link_mark_is_no_part_of_the_declared_name(term, name):
+    assert defined_name(term) == name
+    text = f"Utilities. {term} Describes it."
+    assert [text[s:e] for s, e in declarations(text)] == [term]
+
+
+def test_a_bare_name_declares_only_on_a_reference_page():
+    notes = "Changes. django.contrib.sites The sites framework moved. "
+    assert _declared(notes) == []
+    assert _declared(REFERENCE + notes)[-1] == "django.contrib.sites"
+    settings = "".join(f"Words of the page. SETTING_{n} Default: None The setting number {n}. " for n in range(4))
+    assert len(_declared(settings)) == 4   # a declaration every 200 words or closer: a list of settings
+
+
+def test_plain_blocks_cover_the_text_in_order():
+    text = "Intro text here. json.dumps(obj) Serialize obj. More prose follows."
+    blocks = plain_blocks(text)
+    assert [kind for kind, _s, _e in blocks] == ["text", "term", "text"]
+    assert [text[s:e] for _k, s, e in blocks] == ["Intro text here.", "json.dumps(obj)",
+                                                 "Serialize obj. More prose follows."]
+    assert plain_blocks("No names here at all.") == [("text", 0, 21)]
+
+
+@pytest.mark.parametrize("text", [
+    "Storage mixins. ManifestFilesMixin class storage.ManifestFilesMixin A mixin for storages.",
+    "Special operations RunSQL class RunSQL(sql) Runs raw SQL.",
+])
+def test_a_heading_repeating_the_declared_name_is_a_heading_declaring_it(text):
+    blocks = plain_blocks(text)
+    kinds = [(kind, text[start:end]) for kind, start, end in blocks]
+    heading = next(words for kind, words in kinds if kind == "heading")
+    term = next(words for kind, words in kinds if kind == "term")
+    assert term.startswith("class ") and term.split("(")[0].endswith(heading) and " " not in heading
+
+
+def _soil_site():
+    return make_site([
+        {"path": "compost", "title": "Composting Guide | Garden",
+         "content": f"Compost basics. SoilError(level) Raised when the soil is wrong. {FILLER}"},
+        {"path": "hub", "title": "Garden notes | Garden",
+         "content": f"Errors raise SoilError when the pile is too wet. {FILLER}"},
+        {"path": "water", "title": "Watering | Garden",
+         "content": f"Water early. class WetSoil(SoilError) A SoilError for soaked soil. {FILLER}"}])
+
+
+def test_a_page_that_declares_a_name_in_plain_text_receives_its_links():
+    index = build_index(_soil_site(), NO_FLOOR)
+    row = next(r for r in analyze_page(index, BASE + "hub") if r["Destination"] == BASE + "compost")
+    assert row["Anchor"] == "SoilError" and 'The target defines "SoilError"' in row["Reason"]
+
+
+def test_no_anchor_inside_a_declaration_of_plain_text():
+    index = build_index(_soil_site(), NO_FLOOR)
+    water = index.url_pos[BASE + "water"]
+    text = index.texts[water]
+    prose_at = text.index("A SoilError") + 2   # the first SoilError stands in the declaration of WetSoil
+    assert anchor_placement(index, water, index.url_pos[BASE + "compost"], "SoilError") == (prose_at, prose_at + 9)
