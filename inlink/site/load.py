@@ -415,29 +415,39 @@ def load_links(source, filename=None, known_urls=None) -> tuple[pd.DataFrame, Im
 def _hyperlinks_only(table: pd.DataFrame, columns: Mapping[str, str], report: ImportReport) -> pd.DataFrame:
     """source/destination/anchor(/position) of the rows that are hyperlinks (All Inlinks also lists
     images, CSS, JavaScript, canonicals...)."""
+    other = None
     if "type" in columns:
         kind = table[columns["type"]].astype(str).str.strip().str.lower()
         other = (kind != "") & (kind != "hyperlink")
         if other.any():
             kinds = ", ".join(table.loc[other, columns["type"]].value_counts().index[:4])
             report.warnings.append(f"{int(other.sum()):,} non-hyperlink rows ({kinds}) were skipped.")
-            table = table.loc[~other]
     names = [*LINK_COLUMNS, *(["position"] if "position" in columns else [])]
-    return pd.DataFrame({name: _clean_text(table[columns[name]]) if name in columns else ""
-                         for name in names}, index=table.index)
+    links = pd.DataFrame({name: _clean_text(_taken(table, columns[name], columns, names[i + 1:]))
+                          if name in columns else "" for i, name in enumerate(names)}, index=table.index)
+    # the rows are filtered once they are Python strings (pointers), not as a copy of the file's Arrow table
+    return links.loc[~other] if other is not None and other.any() else links
+
+
+def _taken(table: pd.DataFrame, header: str, columns: Mapping[str, str], later: list[str]) -> pd.Series:
+    """A column of ``table``, removed from it unless a later field reads it too: each column's Arrow copy is
+    freed once it has been cleaned into Python strings."""
+    if any(columns.get(name) == header for name in later):
+        return table[header]
+    return table.pop(header)
 
 
 def _normalise_link_urls(links: pd.DataFrame, columns: Mapping[str, str], drops: _Drops,
                          known_urls) -> pd.DataFrame:
     base = site_base(known_urls) if known_urls is not None else None
     base = base or site_base(pd.concat([links["source"], links["destination"]]).unique())
-    for part in ("source", "destination"):
-        normalised, errors = normalise_series(links[part], base)
-        bad = errors != ""
-        drops.add_many(errors[bad], columns[part])
-        links = links.loc[~bad].copy()
-        links[part] = normalised[~bad]
-    return links
+    outcomes = {part: normalise_series(links[part], base) for part in ("source", "destination")}
+    bad = pd.Series(False, index=links.index)
+    for part, (_, errors) in outcomes.items():   # a row is reported for its source, else its destination
+        drops.add_many(errors[(errors != "") & ~bad], columns[part])
+        bad |= errors != ""
+    links = links.assign(**{part: normalised for part, (normalised, _) in outcomes.items()})
+    return links.loc[~bad]
 
 
 def _filter_links(links: pd.DataFrame, report: ImportReport, known_urls) -> pd.DataFrame:
@@ -467,12 +477,12 @@ def _host_mismatch_hint(links: pd.DataFrame, known: set, outside: pd.Series) -> 
 def _merge_duplicate_links(links: pd.DataFrame) -> pd.DataFrame:
     """One row per (source, destination): prefer an in-content occurrence, then one with an anchor."""
     rank = pd.DataFrame({
-        "nav": links["position"].str.lower() != "content" if "position" in links else False,
+        "nav": map_distinct(links["position"], str.lower) != "content" if "position" in links else False,
         "no_anchor": links["anchor"] == "",
     }, index=links.index)
     order = rank.sort_values(["nav", "no_anchor"], kind="stable").index
-    merged = links.loc[order].drop_duplicates(["source", "destination"])
-    return merged.sort_index()
+    first = ~links.loc[order, ["source", "destination"]].duplicated().to_numpy()
+    return links.loc[links.index.isin(order[first])]   # file order (the index rises with the file row)
 
 
 def empty_links() -> pd.DataFrame:
