@@ -125,3 +125,23 @@ def test_index_keeps_one_tokenisation_and_survives_pickling():
     words = PageWords(pages.content[2], *token_offsets(pages.content[2]))
     assert restored.phrase_matcher().scan(restored.tokens.page(2), words) == \
         index.phrase_matcher().scan(index.tokens.page(2), words) != []
+
+
+def test_batched_row_products_equal_the_row_by_row_ones():
+    """A page's cosines and shared terms with all its targets at once are the row-by-row values, bit for bit."""
+    from inlink.links.similarity import row_dot, row_dots, spread_row, top_shared_terms, top_shared_terms_of_rows
+
+    rng = np.random.default_rng(3)
+    words = [f"w{i}" for i in range(300)]
+    contents = [" ".join(rng.choice(words, size=int(rng.integers(1, 400)))) for _ in range(60)]
+    model = build_tfidf(SiteTokens.build(contents), [""] * 60)
+    allowed = rng.random(model.matrix.shape[1]) < 0.7
+    bars = rng.random(60).astype(np.float32) * 0.1
+    rows = list(range(60)) + [5, 5]
+    for source in (0, 17, 59):
+        dense = spread_row(model.matrix, source)
+        assert row_dots(model.matrix, rows, dense) == [row_dot(model.matrix, r, dense) for r in rows]
+        assert top_shared_terms_of_rows(model.matrix, rows, dense, allowed, 4, bars[rows]) == \
+            [top_shared_terms(model.matrix, r, dense, allowed, 4, float(bars[r])) for r in rows]
+    assert row_dots(model.matrix, [], dense) == [] and top_shared_terms_of_rows(model.matrix, [], dense, allowed, 4,
+                                                                                bars[:0]) == []

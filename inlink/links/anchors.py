@@ -171,6 +171,10 @@ class PhraseMatcher:
         for node, pids in ends.items():
             self.ends[node] = tuple(pids)
         self.is_end = np.array([bool(pids) for pids in self.ends], dtype=bool)
+        self.first = np.full(self.width, -1, dtype=np.int64)   # code -> the root's child (the widest level)
+        for (parent, code), child in edges.items():
+            if parent == 0:
+                self.first[code] = child
 
     def occurrences(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(start, length, trie node) of every phrase occurrence in a token id sequence (-1 ids never match),
@@ -178,9 +182,13 @@ class PhraseMatcher:
         codes = self.code[ids]
         n = len(codes)
         pos = np.flatnonzero(codes >= 0)
-        node = np.zeros(len(pos), dtype=np.int64)
-        found_pos, found_len, found_node = [], [], []
-        length = 0
+        node = self.first[codes[pos]]
+        pos, node = pos[node >= 0], node[node >= 0]
+        done = self.is_end[node]
+        found_pos, found_len, found_node = [pos[done]], [np.ones(int(done.sum()), dtype=np.int64)], [node[done]]
+        length = 1
+        more = pos + length < n
+        pos, node = pos[more], node[more]
         while pos.size and self.edge_keys.size:
             key = node * self.width + codes[pos + length]
             at = np.minimum(np.searchsorted(self.edge_keys, key), self.edge_keys.size - 1)
@@ -192,9 +200,6 @@ class PhraseMatcher:
             found_len.append(np.full(int(done.sum()), length, dtype=np.int64))
             more = pos + length < n
             pos, node = pos[more], node[more]
-        if not found_pos:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, empty
         starts, lengths, nodes = (np.concatenate(parts) for parts in (found_pos, found_len, found_node))
         order = np.lexsort((lengths, starts))
         return starts[order], lengths[order], nodes[order]

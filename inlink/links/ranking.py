@@ -8,6 +8,7 @@ signal can carry a link and none is ever a hard rule.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -15,7 +16,7 @@ import numpy as np
 
 from inlink.links.anchors import Match
 from inlink.links.index import LinkIndex
-from inlink.links.similarity import row_dot, spread_row, top_shared_terms_of_rows
+from inlink.links.similarity import row_dot, row_dots, spread_row, top_shared_terms_of_rows
 from inlink.links.text import (
     STOP_WORDS,
     is_acceptable_anchor,
@@ -185,13 +186,9 @@ def _shared_term_options(index: LinkIndex, source_row: np.ndarray, targets: list
     vocabulary = index.tokens.vocabulary
     term_of = {vocabulary[term]: term for term in terms if term in vocabulary}   # TF-IDF terms all are
     found_at = np.flatnonzero(np.isin(ids, np.fromiter(term_of, dtype=np.int64, count=len(term_of))))
-    positions: dict[str, list[int]] = {}
-    for i, token in zip(found_at.tolist(), ids[found_at].tolist()):
-        positions.setdefault(term_of[token], []).append(i)
     by_spelling: dict[str, dict[str, list[Match]]] = {}
-    for term, where in positions.items():
-        for i in where:
-            by_spelling.setdefault(term, {}).setdefault(words[i], []).append(Match(i, i + 1, -1))
+    for i, token, spelling in zip(found_at.tolist(), ids[found_at].tolist(), words[found_at]):
+        by_spelling.setdefault(term_of[token], {}).setdefault(spelling, []).append(Match(i, i + 1, -1))
     options = {}
     for target, found in wanted.items():
         options[target] = []
@@ -208,7 +205,7 @@ def _spelled_in(spelling: str, text: str) -> bool:
     return spelling in text
 
 
-def rank_targets(index: LinkIndex, source: int) -> tuple[list[Ranked], PageWords, np.ndarray, np.ndarray]:
+def rank_targets(index: LinkIndex, source: int) -> tuple[list[Ranked], PageWords, list[int], list[int]]:
     """Every target worth linking from `source`, best first, with the page's tokens and their offsets."""
     starts, ends = token_offsets(index.texts[source])
     words, ids = PageWords(index.texts[source], starts, ends), index.tokens.page(source)
@@ -218,11 +215,12 @@ def rank_targets(index: LinkIndex, source: int) -> tuple[list[Ranked], PageWords
     source_row = spread_row(index.model.matrix, source)
     options.update(_shared_term_options(index, source_row, unmentioned, words, ids))
     targets = sorted(options)
-    ranked, pages, totals, cosines = [], int(index.is_source.sum()), {}, {}
+    ranked, pages, totals = [], int(index.is_source.sum()), {}
     dictionary = index.dictionary if index.dictionary.known else None
-    for target in targets:
-        similarity = _cosine(index, target, source_row, cosines)
-        title_similarity = row_dot(index.model.titles, target, source_row)
+    cosines = dict(zip(targets, row_dots(index.model.matrix, targets, source_row)))
+    title_similarities = row_dots(index.model.titles, targets, source_row)
+    for target, title_similarity in zip(targets, title_similarities):
+        similarity = cosines[target]
         found = [o for o in options[target] if o.kind != "shared" or similarity >= SHARED_MIN_SIMILARITY]
         for option in found:
             option.strength = _option_strength(
@@ -232,10 +230,10 @@ def rank_targets(index: LinkIndex, source: int) -> tuple[list[Ranked], PageWords
         score = _link_score(float(similarity), float(title_similarity), found)
         ranked.append(Ranked(target, round(min(1.0, score), 4), float(similarity), found, float(title_similarity)))
     ranked.sort(key=lambda r: (-r.score, r.target))
-    return ranked, words, starts, ends
+    return ranked, words, starts.tolist(), ends.tolist()   # lists: placement reads single offsets
 
 
-def pick_occurrence(text: str, option: Option, starts: np.ndarray, ends: np.ndarray,
+def pick_occurrence(text: str, option: Option, starts: list[int], ends: list[int],
                      taken: list[tuple[int, int]], allowed=None, weigh: bool = True) -> tuple[int, int] | None:
     """The occurrence (character span) in the most running-text-like sentence that overlaps no chosen anchor
     (with weigh=False: the first free one, enough to know that the option can be placed at all).
@@ -258,13 +256,13 @@ def pick_occurrence(text: str, option: Option, starts: np.ndarray, ends: np.ndar
     return free[scores.index(max(scores))]
 
 
-def grow_to_title(index: LinkIndex, text: str, target: int, span: tuple[int, int], starts: np.ndarray,
-                  ends: np.ndarray, taken: list[tuple[int, int]]) -> tuple[int, int]:
+def grow_to_title(index: LinkIndex, text: str, target: int, span: tuple[int, int], starts: list[int],
+                  ends: list[int], taken: list[tuple[int, int]]) -> tuple[int, int]:
     """The anchor grown, word by word on either side, as long as it still stands in the target's title or H1
     ("Appendix" -> "Appendix B", "Backup" -> "Backup Strategies"): never cut inside the target's name."""
     title = f" {index.titles[target]} | {index.h1s[target]} ".lower()
-    first = int(np.searchsorted(starts, span[0]))
-    last = int(np.searchsorted(ends, span[1]))
+    first = bisect_left(starts, span[0])
+    last = bisect_left(ends, span[1])
     if first >= len(starts) or last >= len(ends) or int(starts[first]) != span[0] or int(ends[last]) != span[1]:
         return span
     grown = True
@@ -282,11 +280,11 @@ def grow_to_title(index: LinkIndex, text: str, target: int, span: tuple[int, int
     return span
 
 
-def widen_single_word(index: LinkIndex, text: str, target: int, span: tuple[int, int], starts: np.ndarray,
-                       ends: np.ndarray, words: list[str], taken: list[tuple[int, int]]) -> tuple[int, int]:
+def widen_single_word(index: LinkIndex, text: str, target: int, span: tuple[int, int], starts: list[int],
+                       ends: list[int], words: PageWords, taken: list[tuple[int, int]]) -> tuple[int, int]:
     """A one-word anchor grows by its neighbour word when the target uses the same two words ("paper" ->
     "paper filters"): a descriptive anchor tells the reader more about the target."""
-    i = int(np.searchsorted(starts, span[0]))
+    i = bisect_left(starts, span[0])
     if i >= len(words) or int(starts[i]) != span[0] or int(ends[i]) != span[1]:
         return span
     target_text = None

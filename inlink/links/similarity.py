@@ -55,10 +55,11 @@ def build_tfidf(pages: SiteTokens, heads: list[str]) -> TfidfModel:
     """
     n = len(heads)
     vocabulary = pages.vocabulary
-    head_ids = [vocabulary.ids(TOKEN_RE.findall(head.lower())) for head in heads]
-    content_ids = [pages.tfidf_ids(i) for i in range(n)]
+    head_counts = _count_matrix(*_flat([vocabulary.ids(TOKEN_RE.findall(head.lower())) for head in heads]),
+                                len(vocabulary))
+    content = _flat([pages.tfidf_ids(i) for i in range(n)]) if pages.special else (pages.ids, pages.ptr)
+    counts = _count_matrix(*content, len(vocabulary)) + head_counts * np.float32(TITLE_REPEAT)
     stop = np.array([term in STOP_WORDS for term in vocabulary], dtype=bool)
-    counts = _count_matrix(content_ids, head_ids, TITLE_REPEAT, len(vocabulary), stop)
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     min_df = 2 if n >= 20 else 1
     max_doc_count = 0.5 * n if n >= 20 else n
@@ -77,26 +78,23 @@ def build_tfidf(pages: SiteTokens, heads: list[str]) -> TfidfModel:
     np.log(idf, out=idf)
     idf += np.float32(1.0)
     matrix = _tfidf_rows(_select_columns(counts, column, len(order)), idf)
-    titles = _tfidf_rows(_select_columns(_count_matrix([], head_ids, 1, len(vocabulary), stop), column,
-                                         len(order)), idf)
+    titles = _tfidf_rows(_select_columns(head_counts, column, len(order)), idf)
     return TfidfModel(matrix, terms, np.bincount(matrix.indices, minlength=len(order)), titles)
 
 
-def _count_matrix(contents: list[np.ndarray], heads: list[np.ndarray], head_weight: int, width: int,
-                  stop: np.ndarray) -> sp.csr_matrix:
-    """Pages × token ids: how often each (non stop word) token stands in a page's document."""
-    n = len(heads)
-    parts = [(np.asarray(h, dtype=np.int64), np.float32(head_weight)) for h in heads]
-    if contents:
-        parts += [(np.asarray(c, dtype=np.int64), np.float32(1.0)) for c in contents]
-    lengths = np.array([len(ids) for ids, _w in parts], dtype=np.int64)
-    cols = np.concatenate([ids for ids, _w in parts]) if parts else np.zeros(0, dtype=np.int64)
-    rows = np.repeat(np.tile(np.arange(n), 1 + bool(contents)), lengths)
-    weights = np.repeat(np.array([w for _ids, w in parts], dtype=np.float32), lengths)
-    keep = ~stop[cols]
-    counts = sp.csr_matrix((weights[keep], (rows[keep], cols[keep])), shape=(n, width), dtype=np.float32)
+def _count_matrix(ids: np.ndarray, ptr: np.ndarray, width: int) -> sp.csr_matrix:
+    """Pages × token ids: how often each token stands in a page (page i's ids at ids[ptr[i]:ptr[i+1]])."""
+    counts = sp.csr_matrix((np.ones(len(ids), dtype=np.float32), ids.copy(), ptr.copy()),   # copies: sorted in place
+                           shape=(len(ptr) - 1, width))
     counts.sum_duplicates()
     return counts
+
+
+def _flat(pages: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Token id sequences as one array and its page offsets."""
+    ptr = np.zeros(len(pages) + 1, dtype=np.int64)
+    np.cumsum([len(page) for page in pages], out=ptr[1:])
+    return (np.concatenate(pages) if pages else np.zeros(0, dtype=np.int32)), ptr
 
 
 def _select_columns(counts: sp.csr_matrix, column: np.ndarray, width: int) -> sp.csr_matrix:
@@ -206,6 +204,21 @@ def row_dot(matrix: sp.csr_matrix, row: int, dense: np.ndarray) -> float:
     """Dot product of one stored row with a spread row (cosine, as rows are L2-normalised)."""
     lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
     return float(dense[matrix.indices[lo:hi]] @ matrix.data[lo:hi])
+
+
+def row_dots(matrix: sp.csr_matrix, rows: list[int], dense: np.ndarray) -> list[float]:
+    """row_dot for several rows, bit for bit: the spread row is gathered for all of them at once, and each
+    product is the same float32 dot of the same two vectors."""
+    if not rows:
+        return []
+    indptr, data = matrix.indptr, matrix.data
+    rows = np.asarray(rows, dtype=np.int64)
+    lo, hi = indptr[rows], indptr[rows + 1]
+    lengths = hi - lo
+    ends = np.cumsum(lengths)
+    gathered = dense[matrix.indices[np.arange(int(ends[-1])) + np.repeat(lo - (ends - lengths), lengths)]]
+    return [float(gathered[end - length:end] @ data[first:last])
+            for first, last, end, length in zip(lo.tolist(), hi.tolist(), ends.tolist(), lengths.tolist())]
 
 
 def kth_weights(matrix: sp.csr_matrix, k: int) -> np.ndarray:

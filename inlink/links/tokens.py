@@ -18,6 +18,7 @@ import numpy as np
 from inlink.links.text import TOKEN_RE, lowered_tokens, tokens
 
 _WORD_RE = re.compile(r"\w")
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 JOINERS = ".-'’"                     # the characters TOKEN_RE allows between two word characters
 _ASCII_WORD = np.array([bool(_WORD_RE.match(chr(c))) for c in range(128)], dtype=bool)
 _JOINER_CODES = np.array([ord(c) for c in JOINERS], dtype=np.uint32)
@@ -41,7 +42,7 @@ def _lowers_in_place(char: str) -> bool:
 def lowers_in_place(text: str) -> bool:
     """Whether findall(text.lower()) == [t.lower() for t in findall(text)], with the same offsets (true for
     any ASCII text and nearly every other; 'İ' lowers to two characters)."""
-    return text.isascii() or all(_lowers_in_place(c) for c in set(text) if not c.isascii())
+    return text.isascii() or all(map(_lowers_in_place, set(_NON_ASCII_RE.findall(text))))
 
 
 def token_offsets(text: str) -> tuple[np.ndarray, np.ndarray]:
