@@ -7,7 +7,7 @@ from test_analyzer import BASE, FILLER, make_site
 
 from inlink.links.anchors import defined_name
 from inlink.links.plain_blocks import declarations, plain_blocks
-from inlink.links.suggest import AnalysisConfig, analyze_page, anchor_placement, build_index
+from inlink.links.suggest import AnalysisConfig, analyze_page, anchor_placement, build_index, validate_suggestion
 
 NO_FLOOR = AnalysisConfig(min_confidence=0.0)
 
@@ -117,3 +117,20 @@ def test_no_anchor_inside_a_declaration_of_plain_text():
     text = index.texts[water]
     prose_at = text.index("A SoilError") + 2   # the first SoilError stands in the declaration of WetSoil
     assert anchor_placement(index, water, index.url_pos[BASE + "compost"], "SoilError") == (prose_at, prose_at + 9)
+
+
+def test_the_name_of_a_call_with_arguments_is_code_not_an_anchor():
+    pages = [{"path": "smtp", "title": "smtplib | Docs",
+              "content": f"Mail sending. class smtplib.SMTP(host) An SMTP client session. {FILLER}"},
+             {"path": "examples", "title": "Examples | Docs",
+              "content": f"Send it: with smtplib.SMTP('localhost') as s: s.send(msg) Done. {FILLER}"},
+             {"path": "guide", "title": "Guide | Docs",
+              "content": f"Open a session with smtplib.SMTP('localhost'), or read how smtplib.SMTP() works. {FILLER}"}]
+    index = build_index(make_site(pages), NO_FLOOR)
+    smtp = index.url_pos[BASE + "smtp"]
+    refused = validate_suggestion(index, BASE + "examples", BASE + "smtp", "smtplib.SMTP")
+    assert refused and "not running prose" in refused
+    assert BASE + "smtp" not in [r["Destination"] for r in analyze_page(index, BASE + "examples")]
+    guide = index.url_pos[BASE + "guide"]
+    bare = index.texts[guide].index("smtplib.SMTP()")   # the bare mention, not the call with arguments
+    assert anchor_placement(index, guide, smtp, "smtplib.SMTP") == (bare, bare + len("smtplib.SMTP"))
