@@ -134,3 +134,15 @@ def test_the_name_of_a_call_with_arguments_is_code_not_an_anchor():
     guide = index.url_pos[BASE + "guide"]
     bare = index.texts[guide].index("smtplib.SMTP()")   # the bare mention, not the call with arguments
     assert anchor_placement(index, guide, smtp, "smtplib.SMTP") == (bare, bare + len("smtplib.SMTP"))
+
+
+def test_the_main_heading_a_plain_text_opens_with_is_a_heading():
+    text = "Network Settings The server listens on port 80. See Settings."
+    assert plain_blocks(text, "Network Settings") == [("heading", 0, 16), ("text", 17, len(text))]
+    assert plain_blocks(text, "Other heading")[0] == ("text", 0, len(text))
+    pages = [{"path": "settings", "title": "Settings | Docs", "content": f"Settings of the server. {FILLER}"},
+             {"path": "network", "title": "Network Settings | Docs", "h1": "Network Settings",
+              "content": f"Network Settings The server listens on port 80. {FILLER}"}]
+    index = build_index(make_site(pages), NO_FLOOR)
+    refused = validate_suggestion(index, BASE + "network", BASE + "settings", "Settings")
+    assert refused and "not running prose" in refused
