@@ -6,6 +6,7 @@ import pytest
 from test_analyzer import BASE, FILLER, make_site
 
 from inlink.links.anchors import defined_name
+from inlink.links.placement import in_running_text
 from inlink.links.plain_blocks import declarations, plain_blocks
 from inlink.links.suggest import AnalysisConfig, analyze_page, anchor_placement, build_index, validate_suggestion
 
@@ -146,3 +147,15 @@ def test_the_main_heading_a_plain_text_opens_with_is_a_heading():
     index = build_index(make_site(pages), NO_FLOOR)
     refused = validate_suggestion(index, BASE + "network", BASE + "settings", "Settings")
     assert refused and "not running prose" in refused
+
+
+@pytest.mark.parametrize("text, name, prose", [
+    (">>> from django.db.models import FloatField >>> FloatField is used below.", "FloatField", False),
+    ("Start with import threading and a queue.", "threading", False),
+    ("Use from django.db import models first.", "django.db", False),
+    (">>> threading.active_count() 1", "threading.active_count", False),
+    ("The threading module runs threads; FloatField stores floats.", "FloatField", True),
+])
+def test_imports_and_prompts_are_code_not_running_text(text, name, prose):
+    start = text.index(name)
+    assert in_running_text(None, text, start, start + len(name)) is prose
