@@ -6,8 +6,9 @@ import pytest
 from test_analyzer import BASE, FILLER, make_site
 
 from inlink.links.anchors import defined_name
+from inlink.links.placement import in_running_text
 from inlink.links.plain_blocks import declarations, plain_blocks
-from inlink.links.suggest import AnalysisConfig, analyze_page, anchor_placement, build_index
+from inlink.links.suggest import AnalysisConfig, analyze_page, anchor_placement, build_index, validate_suggestion
 
 NO_FLOOR = AnalysisConfig(min_confidence=0.0)
 
@@ -117,3 +118,44 @@ def test_no_anchor_inside_a_declaration_of_plain_text():
     text = index.texts[water]
     prose_at = text.index("A SoilError") + 2   # the first SoilError stands in the declaration of WetSoil
     assert anchor_placement(index, water, index.url_pos[BASE + "compost"], "SoilError") == (prose_at, prose_at + 9)
+
+
+def test_the_name_of_a_call_with_arguments_is_code_not_an_anchor():
+    pages = [{"path": "smtp", "title": "smtplib | Docs",
+              "content": f"Mail sending. class smtplib.SMTP(host) An SMTP client session. {FILLER}"},
+             {"path": "examples", "title": "Examples | Docs",
+              "content": f"Send it: with smtplib.SMTP('localhost') as s: s.send(msg) Done. {FILLER}"},
+             {"path": "guide", "title": "Guide | Docs",
+              "content": f"Open a session with smtplib.SMTP('localhost'), or read how smtplib.SMTP() works. {FILLER}"}]
+    index = build_index(make_site(pages), NO_FLOOR)
+    smtp = index.url_pos[BASE + "smtp"]
+    refused = validate_suggestion(index, BASE + "examples", BASE + "smtp", "smtplib.SMTP")
+    assert refused and "not running prose" in refused
+    assert BASE + "smtp" not in [r["Destination"] for r in analyze_page(index, BASE + "examples")]
+    guide = index.url_pos[BASE + "guide"]
+    bare = index.texts[guide].index("smtplib.SMTP()")   # the bare mention, not the call with arguments
+    assert anchor_placement(index, guide, smtp, "smtplib.SMTP") == (bare, bare + len("smtplib.SMTP"))
+
+
+def test_the_main_heading_a_plain_text_opens_with_is_a_heading():
+    text = "Network Settings The server listens on port 80. See Settings."
+    assert plain_blocks(text, "Network Settings") == [("heading", 0, 16), ("text", 17, len(text))]
+    assert plain_blocks(text, "Other heading")[0] == ("text", 0, len(text))
+    pages = [{"path": "settings", "title": "Settings | Docs", "content": f"Settings of the server. {FILLER}"},
+             {"path": "network", "title": "Network Settings | Docs", "h1": "Network Settings",
+              "content": f"Network Settings The server listens on port 80. {FILLER}"}]
+    index = build_index(make_site(pages), NO_FLOOR)
+    refused = validate_suggestion(index, BASE + "network", BASE + "settings", "Settings")
+    assert refused and "not running prose" in refused
+
+
+@pytest.mark.parametrize("text, name, prose", [
+    (">>> from django.db.models import FloatField >>> FloatField is used below.", "FloatField", False),
+    ("Start with import threading and a queue.", "threading", False),
+    ("Use from django.db import models first.", "django.db", False),
+    (">>> threading.active_count() 1", "threading.active_count", False),
+    ("The threading module runs threads; FloatField stores floats.", "FloatField", True),
+])
+def test_imports_and_prompts_are_code_not_running_text(text, name, prose):
+    start = text.index(name)
+    assert in_running_text(None, text, start, start + len(name)) is prose

@@ -128,12 +128,13 @@ def _column(pages: pd.DataFrame, name: str) -> list[str]:
     return ["" if pd.isna(v) else str(v) for v in pages[name].tolist()]
 
 
-def _blocks(pages: pd.DataFrame, texts: list[str]) -> list:
+def _blocks(pages: pd.DataFrame, texts: list[str], h1s: list[str]) -> list:
     """Each page's blocks as a list of (kind, start, end): from its HTML when the input had HTML, else
-    recovered from the plain text's shapes (declarations), so both inputs follow the same placement rules."""
+    recovered from the plain text's shapes (main heading, declarations), so both inputs follow the same
+    placement rules."""
     given = pages["blocks"].tolist() if "blocks" in pages.columns else [None] * len(pages)
-    return [list(map(tuple, b)) if isinstance(b, (list, tuple)) else plain_blocks(text)
-            for b, text in zip(given, texts)]
+    return [list(map(tuple, b)) if isinstance(b, (list, tuple)) else plain_blocks(text, h1)
+            for b, text, h1 in zip(given, texts, h1s)]
 
 
 def _clean_titles(titles: list[str]) -> list[str]:
@@ -200,7 +201,7 @@ def build_index(site, config: AnalysisConfig) -> LinkIndex:
     is_target = flags & ~excluded
     is_source = is_target & np.array([bool(t.strip()) for t in texts], dtype=bool)
     cleaned = _clean_titles(titles)
-    page_blocks = _blocks(pages, texts)
+    page_blocks = _blocks(pages, texts, h1s)
     page_tokens = SiteTokens.build(texts)
     model = build_tfidf(page_tokens, [f"{t} {h}" for t, h in zip(cleaned, h1s)])
     k = max(NEIGHBOURS, config.candidates_per_page)

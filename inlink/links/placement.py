@@ -5,6 +5,8 @@ test checks them from the outside, so the rules live in one place:
 - on HTML input (blocks known), an anchor lies inside one block of running prose: a paragraph, list item,
   definition, loose text, or a table cell that reads as prose (a few words, not a lone value); never in a
   heading, a definition term, a code / preformatted block or a configuration listing;
+- anywhere, the name of a call with arguments ("smtplib.SMTP('localhost')"), an imported name and a name
+  after an interactive prompt (">>> ") are code, not prose;
 - on plain text (no blocks), a code-like span (an identifier with _ or ::, a call with (), a path, a command
   option, a <placeholder>) is an anchor only when the target's title or defined name is that very name.
 The Context is the sentence holding the anchor (a splitter that knows "e.g." and "3.11" end no sentence),
@@ -47,6 +49,20 @@ def in_prose(ranges: tuple[list[int], list[int]] | None, start: int, end: int) -
     starts, ends = ranges
     i = bisect_right(starts, start) - 1
     return i >= 0 and end <= ends[i]
+
+
+# Code statements a sentence never holds: a call with arguments after the name, an import ("import x",
+# "from x import y") or an interactive prompt (">>> x", "... x") around it.
+_CALL_RE = re.compile(r"\((?!\))| import ")
+_STATEMENT_BEFORE_RE = re.compile(r"(?:^|[\s;])(?:import|>>>|\.\.\.) $")
+
+
+def in_running_text(ranges: tuple[list[int], list[int]] | None, text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] stands in running prose: inside one prose block, and not part of a code
+    statement even inside a sentence: the name of a call with arguments ("smtplib.SMTP('localhost')"; prose
+    names a function bare or as "name()"), an imported name, or a name after an interactive prompt."""
+    return in_prose(ranges, start, end) and not _CALL_RE.match(text, end) \
+        and not _STATEMENT_BEFORE_RE.search(text, max(0, start - 12), start)
 
 
 def block_bounds(ranges: tuple[list[int], list[int]] | None, start: int, end: int) -> tuple[int, int] | None:

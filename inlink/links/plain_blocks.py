@@ -4,6 +4,7 @@ was collapsed (a crawler's plain `Content`), so plain input can follow the rules
 Why: on plain text a reference manual's declarations ("json.dumps(obj, *, indent=None) Serialize obj ..."),
 its code examples and its headings run together with the prose. HTML says which is which (inlink.site.html);
 plain text still shows it by shape, and this module reads the shapes that hold on any site:
+- the main heading ("heading"): the page's H1 when the text opens with it;
 - a declaration ("term"): an identifier-shaped name, with its signature when it has one, standing at the
   start of a sentence and followed at once by a capitalised sentence that describes it;
 everything else is loose text ("text"). The blocks are (kind, start, end) tuples like the HTML blocks.
@@ -115,11 +116,15 @@ def _split_heading(text: str, start: int, end: int, free_from: int) -> tuple[tup
     return None, start
 
 
-def plain_blocks(text: str) -> list[tuple[str, int, int]]:
-    """The blocks of a plain text: declarations as "term", a one-word heading repeating a declared name as
-    "heading", the runs between them as "text"."""
-    found = []
+def plain_blocks(text: str, h1: str = "") -> list[tuple[str, int, int]]:
+    """The blocks of a plain text: the page's main heading when the text opens with it (crawlers put the H1
+    first), declarations as "term", a one-word heading repeating a declared name as "heading", the runs
+    between them as "text"."""
+    h1 = " ".join(h1.split())
+    found = [("heading", 0, len(h1))] if h1 and text.startswith(h1 + " ") else []
     for start, end in declarations(text):
+        if found and start <= found[-1][2]:
+            continue
         heading, start = _split_heading(text, start, end, found[-1][2] + 1 if found else 0)
         if heading:
             found.append(("heading", *heading))

@@ -20,6 +20,7 @@ from inlink.links.index import AnalysisConfig, LinkIndex, build_index  # noqa: F
 from inlink.links.placement import (
     block_bounds,
     in_prose,
+    in_running_text,
     is_code_span,
     prose_ranges,
     sentence_context,
@@ -83,7 +84,7 @@ def _placement_rule(text: str, prose, option: Option):
     names_it = option.kind not in VOCABULARY_KINDS or option.kind == "key"
 
     def allowed(start: int, end: int) -> bool:
-        return in_prose(prose, start, end) and (names_it or not is_code_span(text, start, end))
+        return in_running_text(prose, text, start, end) and (names_it or not is_code_span(text, start, end))
     return allowed
 
 
@@ -258,7 +259,7 @@ def _anchor_problem(index: LinkIndex, source: int, target: int, anchor: str) -> 
     span = anchor_placement(index, source, target, anchor)
     if span is None:
         prose = prose_ranges(text, index.blocks[source] if index.blocks else None)
-        if not any(in_prose(prose, *o) for o in occurrences):
+        if not any(in_running_text(prose, text, *o) for o in occurrences):
             return f'the anchor "{anchor}" stands only in a heading, code or other block that is not running prose'
         return f'the anchor "{anchor}" is code-like (an identifier, call, path or option) and no name of the target'
     if not names_target(anchor, index.titles[target], index.h1s[target], index.urls[target],
@@ -294,7 +295,7 @@ def anchor_placement(index: LinkIndex, source: int, target: int, anchor: str) ->
     prose = prose_ranges(text, index.blocks[source] if index.blocks else None)
     names_it = None
     for start, end in _whole_word_occurrences(text, anchor):
-        if not in_prose(prose, start, end):
+        if not in_running_text(prose, text, start, end):
             continue
         if is_code_span(text, start, end):
             names_it = _names_target_phrase(index, target, anchor) if names_it is None else names_it
