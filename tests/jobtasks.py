@@ -90,7 +90,7 @@ class CountingTask(Task):
             threading.Event().wait(delay)
         if config.get("gate"):
             Path(config["gate"] + ".waiting").touch()
-            wait_for(lambda: os.path.exists(config["gate"]), timeout=30, what="the test's gate")
+            wait_for(lambda: os.path.exists(config["gate"]), timeout=60, what="the test's gate")
         hold = config.get("hold")
         if hold and index >= hold["from"]:
             wait_for(lambda: os.path.exists(hold["gate"]), timeout=60, what="the test to release the job")
@@ -128,7 +128,7 @@ def held_job(manager, gate, task: str = "test_counting", at: int = 5, inputs=Non
     """A job whose items from `at` on wait for `gate` (a path); returns once `at` items are done, so the test
     acts while the job is surely running mid-way. Touch the gate to let it go on."""
     job_id = manager.create_job(task, inputs=inputs, config={"hold": {"from": at, "gate": str(gate)}, **config})
-    wait_for(lambda: manager.get(job_id)["items_done"] >= at, timeout=30, what=f"{at} items done")
+    wait_for(lambda: manager.get(job_id)["items_done"] >= at, timeout=60, what=f"{at} items done")
     return job_id
 
 

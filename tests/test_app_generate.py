@@ -40,7 +40,7 @@ def test_start_creates_a_job_with_the_chosen_options(dataset):
     assert job["label"] == "garden.csv"
     assert job["config"]["options"]["max_per_page"] == 2
     assert job["config"]["options"]["exclude_patterns"] == ["/roses"]
-    finished = wait_status(get_manager(), job_id, "completed", "failed", timeout=30)
+    finished = wait_status(get_manager(), job_id, "completed", "failed", timeout=60)
     assert finished["status"] == "completed", finished.get("error")
     app.run()
     assert_clean(app)
@@ -95,7 +95,7 @@ def test_gemini_needs_a_key_and_a_typed_key_never_reaches_disk(dataset, tmp_path
     click(app, "Start analysis")
     assert_clean(app)
     job_id = app.query_params["job"]
-    wait_status(get_manager(), job_id, "completed", "failed", "paused", timeout=30)
+    wait_status(get_manager(), job_id, "completed", "failed", "paused", timeout=60)
     for path in jobs_dir().rglob("*"):
         if path.is_file():
             assert secret.encode() not in path.read_bytes(), path

@@ -143,5 +143,5 @@ def test_a_paused_jobs_client_is_closed_when_another_fetch_starts(site, manager,
     assert paused in fetch_task._FETCHERS
     site.behaviour.slow_s = 0
     other = fetch_task.start_fetch(manager, site.url(PAGES[0]).encode(), name="one.txt", options=FAST)
-    assert manager.wait(other, 30)["status"] == "completed"
+    assert manager.wait(other, 60)["status"] == "completed"
     assert paused not in fetch_task._FETCHERS and other not in fetch_task._FETCHERS

@@ -172,9 +172,9 @@ def test_worker_ctrl_c_pauses_running_jobs_and_exits_zero(_isolated_jobs_dir):
     proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=dict(os.environ))
     try:
-        wait_for(lambda: creator.get(job_id)["items_done"] >= 2, timeout=20, what="worker progress")
+        wait_for(lambda: creator.get(job_id)["items_done"] >= 2, timeout=60, what="worker progress")
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=20)
+        out, err = proc.communicate(timeout=60)
     finally:
         proc.kill()
     assert proc.returncode == 0, err

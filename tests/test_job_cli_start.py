@@ -64,7 +64,7 @@ def test_inlink_ui_serves_the_dashboard_on_localhost(tmp_path):
         listening = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True).stdout
         local = {line.split()[3].rsplit(":", 1)[0] for line in listening.splitlines()}
         assert local and local <= {"127.0.0.1", "[::1]"}, listening     # localhost only
-        wait_for(lambda: (tmp_path / "jobs").is_dir(), timeout=30, what="the job engine started with the server")
+        wait_for(lambda: (tmp_path / "jobs").is_dir(), timeout=60, what="the job engine started with the server")
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)

@@ -98,7 +98,7 @@ def test_a_full_disk_at_each_write_site_pauses_the_job_plainly_and_loses_nothing
     assert events["paused"] == 1
     assert frame_rows(manager.results_frame(job_id)) == rows_without(on_disk["items_done"], skipped)
     manager.resume(job_id)
-    assert manager.wait(job_id, 20)["status"] == "completed"
+    assert manager.wait(job_id, 60)["status"] == "completed"
     assert frame_rows(manager.results_frame(job_id)) == rows_without(400, skipped)
     events = Counter(e["event"] for e in event_lines(jobs_dir, job_id))
     assert events["paused"] == 1 and events["completed"] == 1
@@ -155,7 +155,7 @@ def test_a_real_full_disk_pauses_the_job_records_it_and_resumes_after_space_is_f
         assert frame_rows(manager.results_frame(job_id)) == expected_rows(done)
         filler.unlink()
         manager.resume(job_id)
-        assert manager.wait(job_id, 30)["status"] == "completed"
+        assert manager.wait(job_id, 60)["status"] == "completed"
         assert frame_rows(manager.results_frame(job_id)) == expected_rows(4000)
     finally:
         manager.shutdown(timeout=5)

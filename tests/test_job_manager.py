@@ -25,7 +25,7 @@ METADATA_KEYS = {
     "progress"}
 
 
-def run(manager, n=12, timeout=20, **config):
+def run(manager, n=12, timeout=60, **config):
     job_id = manager.create_job("test_counting", inputs={"pages.csv": b"url\n/a\n"},
                                 config={"n": n, **config})
     return job_id, manager.wait(job_id, timeout)
@@ -111,7 +111,7 @@ def test_resume_uses_the_jobs_own_copy_of_inputs(make_manager, tmp_path):
     pause_midway(manager, job_id, gate)
     upload.unlink()
     manager.resume(job_id)
-    meta = manager.wait(job_id, 20)
+    meta = manager.wait(job_id, 60)
     assert meta["status"] == "completed"
     assert meta["summary"]["inputs"] == ["pages.csv"]
 
@@ -128,7 +128,7 @@ def test_pause_acts_between_items_and_resume_never_repeats_one(manager, tmp_path
     assert computed_keys(record) == [f"item-{i:04d}" for i in range(done)]
     assert frame_rows(manager.results_frame(job_id)) == expected_rows(done)
     manager.resume(job_id)
-    assert manager.wait(job_id, 20)["status"] == "completed"
+    assert manager.wait(job_id, 60)["status"] == "completed"
     assert Counter(computed_keys(record)) == Counter(f"item-{i:04d}" for i in range(300))
     assert frame_rows(manager.results_frame(job_id)) == expected_rows(300)
     assert {"paused", "resumed"} <= {e["event"] for e in manager.events(job_id)}
@@ -190,7 +190,7 @@ def test_failed_item_records_step_and_error_then_resumes_from_that_item(manager,
     assert meta["error"] == {"type": "RuntimeError", "message": "item 7 broke once"}
     assert meta["items_done"] == 7 and "item 8" in meta["message"]
     manager.resume(job_id)
-    meta = manager.wait(job_id, 20)
+    meta = manager.wait(job_id, 60)
     assert meta["status"] == "completed" and meta["error"] is None and meta["attempts"] == 2
     assert frame_rows(manager.results_frame(job_id)) == expected_rows(20)
     counts = Counter(computed_keys(record))
@@ -235,7 +235,7 @@ def test_concurrent_items_commit_in_order(manager, tmp_path):
     meta = pause_midway(manager, job_id, gate)
     assert frame_rows(manager.results_frame(job_id)) == expected_rows(meta["items_done"])
     manager.resume(job_id)
-    assert manager.wait(job_id, 20)["status"] == "completed"
+    assert manager.wait(job_id, 60)["status"] == "completed"
     assert frame_rows(manager.results_frame(job_id)) == expected_rows(45)
     recomputed = sum(c - 1 for c in Counter(computed_keys(record)).values())
     assert recomputed <= 3     # at most `concurrency` items were in flight at the pause
@@ -252,7 +252,7 @@ def test_cap_on_running_jobs_and_fifo_start(make_manager):
         statuses = [manager.get(j)["status"] for j in ids]
         peak = max(peak, statuses.count("running"))
         return all(s == "completed" for s in statuses)
-    wait_for(all_done, timeout=30, what="all jobs")
+    wait_for(all_done, timeout=60, what="all jobs")
     assert peak == 2
     starts = [manager.get(j)["started_at"] for j in ids]
     assert starts == sorted(starts)
@@ -470,7 +470,7 @@ def test_orphaned_running_job_is_recovered_by_a_new_manager(make_manager, jobs_d
     first.shutdown()
     _orphan(jobs_dir, job_id)
     second = make_manager()
-    meta = second.wait(job_id, 20)
+    meta = second.wait(job_id, 60)
     assert meta["status"] == "completed"
     assert frame_rows(second.results_frame(job_id)) == expected_rows(300)
     recovered = [e for e in second.events(job_id, 200) if e["event"] == "recovered"]
@@ -496,10 +496,10 @@ def test_owner_with_a_stale_heartbeat_is_not_taken_over_while_it_still_writes(ma
         assert second.get(other)["status"] == "queued"            # and it still takes the only slot
     finally:
         fence.release()
-    meta = second.wait(job_id, 20)                # fence gone: recovered and finished, exactly once
+    meta = second.wait(job_id, 60)                # fence gone: recovered and finished, exactly once
     assert meta["status"] == "completed"
     assert frame_rows(second.results_frame(job_id)) == expected_rows(40)
-    assert second.wait(other, 20)["status"] == "completed"
+    assert second.wait(other, 60)["status"] == "completed"
 
 
 def test_repeated_crashes_without_progress_end_as_failed(make_manager, jobs_dir):
@@ -529,7 +529,7 @@ def test_shutdown_without_pause_hands_the_job_back_to_the_queue(make_manager, tm
     shutdown_while_held(first, job_id, gate, pause=False)
     assert first.get(job_id)["status"] == "queued"
     second = make_manager()
-    assert second.wait(job_id, 20)["status"] == "completed"
+    assert second.wait(job_id, 60)["status"] == "completed"
     assert frame_rows(second.results_frame(job_id)) == expected_rows(300)
 
 

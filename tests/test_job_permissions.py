@@ -31,7 +31,7 @@ def test_job_data_is_private_whatever_the_umask(umask, tmp_path):
     try:
         job_id = manager.create_job("test_counting", inputs={"pages.csv": source, "links.csv": b"x"},
                                     config={"n": 5, "item_errors": [2]})
-        assert manager.wait(job_id, 20)["status"] == "completed"
+        assert manager.wait(job_id, 60)["status"] == "completed"
     finally:
         manager.shutdown(timeout=5)
     found = modes(jobs)
@@ -65,7 +65,7 @@ def test_a_job_that_does_not_exist_gets_no_file(manager, jobs_dir, call):
 def test_lock_files_of_deleted_jobs_are_cleaned_by_a_starting_manager(make_manager, jobs_dir):
     manager = make_manager()
     job_id = manager.create_job("test_counting", config={"n": 3})
-    assert manager.wait(job_id, 20)["status"] == "completed"
+    assert manager.wait(job_id, 60)["status"] == "completed"
     gone, fresh = "aaaaaaaaaaaa", "bbbbbbbbbbbb"
     for name in (f"{gone}.lock", f"{gone}.run.lock", f"{fresh}.lock"):
         (jobs_dir / name).touch()

@@ -108,7 +108,7 @@ def test_pages_in_flight_together_never_push_a_target_past_its_inbound_cap():
 
     class CheckedThenHeld:   # every page's picks were valid when checked, before any other page was recorded
         def suggest(self, index, url):
-            together.wait(timeout=10)
+            together.wait(timeout=60)
             return gemini_engine.PageOutcome(source=url, rows=list(answers[url]))
 
     capped = analyzer.build_index(site, analyzer.AnalysisConfig(max_inbound_per_target=1))
