@@ -30,12 +30,13 @@ _MODIFIERS = ("await", "async", "const", "static", "final", "public", "private",
 _PREFIX = r"(?:(?:%s)|[a-z]\w*_\w*|\w*[a-z][A-Z]\w*|[A-Z]\w*_\w*)(?: ?\*+)? " % "|".join(_KEYWORDS + _MODIFIERS)
 _TERM_RES = tuple(re.compile(_PREFIX * words + r"\*?[\w.]*\w(?:\([^()]*(?:\([^()]*\)[^()]*)*\))?(?:\[\w+\])?")
                   for words in (2, 1, 0))
-# Where a declaration may start: after a sentence end, or at a declaration keyword anywhere (a heading such as
-# "Validators" often runs straight into "class validators.ASCIIUsernameValidator ..."); and only where one of
-# the first three words has a code shape (a quick filter: most sentences open with plain words).
 _KEYWORD_LED_RE = re.compile(r"(?:%s) " % "|".join(_KEYWORDS))
 # After a keyword-led declaration, a field list may follow instead of a sentence ("input_type: 'text'").
 _FIELD_RE = re.compile(r" [a-z_]+: ")
+# Where a declaration may start: after a sentence end, or at a declaration keyword anywhere (a heading such as
+# "Validators" often runs straight into "class validators.ASCIIUsernameValidator ..."); after a sentence end
+# only where one of the first three words has a code shape (a quick filter: most sentences open with plain
+# words).
 _SENTENCE_START_RE = re.compile(r"\. (?=(?:\S+ ){0,2}\S*?(?:\.\w|[_(*\[\d]|[a-z][A-Z]|[A-Z]{4}))")
 _KEYWORD_START_RE = re.compile(r" (?=(?:%s) )" % "|".join(_KEYWORDS))
 # The description that follows: a capitalised word that is not shouted ("Return", "A", not "NULL").
@@ -95,7 +96,8 @@ def declarations(text: str) -> list[tuple[int, int]]:
             found.extend(chain)
             reach = chain[-1][1]
     signed = sum(_signed(text, *span) for span in found)
-    if signed >= REFERENCE_DECLARATIONS or len(found) >= REFERENCE_DENSITY * text.count(" ") + 1:
+    if signed >= REFERENCE_DECLARATIONS or len(found) >= max(REFERENCE_DECLARATIONS,
+                                                             REFERENCE_DENSITY * text.count(" ")):
         return found
     return [span for span in found if _signed(text, *span)]
 
