@@ -6,7 +6,7 @@ import pytest
 from test_analyzer import BASE, FILLER, make_site
 
 from inlink.links.anchors import defined_name
-from inlink.links.placement import in_running_text
+from inlink.links.placement import in_running_text, sentence_context
 from inlink.links.plain_blocks import declarations, plain_blocks
 from inlink.links.suggest import AnalysisConfig, analyze_page, anchor_placement, build_index, validate_suggestion
 
@@ -159,3 +159,11 @@ def test_the_main_heading_a_plain_text_opens_with_is_a_heading():
 def test_imports_and_prompts_are_code_not_running_text(text, name, prose):
     start = text.index(name)
     assert in_running_text(None, text, start, start + len(name)) is prose
+
+
+def test_the_context_starts_where_prose_restarts_after_a_code_line():
+    text = ("Build it. if (Py_FinalizeEx() < 0) { exit(120); } return 0; } The Py_SetProgramName() function "
+            "should be called first. Next.")
+    start = text.index("Py_SetProgramName")
+    assert sentence_context(text, start, start + 17) == ("The Py_SetProgramName() function should be called "
+                                                          "first.")

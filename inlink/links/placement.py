@@ -86,10 +86,17 @@ def is_code_span(text: str, start: int, end: int) -> bool:
     return bool(_CODE_SPAN_RE.match(text[left:right]))
 
 
+# Where a sentence restarts without a full stop: a capitalised word after the end of a code line or listing
+# ("... exit(120); } The Py_SetProgramName() function ..."), as plain text runs code and prose together.
+_RESTART_RE = re.compile(r"(?:[;{}]|\)|>>>) (?=[A-Z][a-z’']+ )")
+
+
 def sentence_context(text: str, start: int, end: int, bounds: tuple[int, int] | None = None,
                      width: int = CONTEXT_CHARS) -> str:
-    """The sentence holding text[start:end] (inside `bounds`, the anchor's block, when given), shortened to
-    about `width` characters around the anchor; always holds the anchor verbatim."""
+    """The sentence holding text[start:end] (inside `bounds`, the anchor's block, when given; from where it
+    restarts after a code line), shortened to about `width` characters around the anchor; always holds the
+    anchor verbatim."""
     lo, hi = bounds if bounds else (0, len(text))
     left, right = sentence_bounds(text, start, end, lo, hi)
+    left = max((match.end() for match in _RESTART_RE.finditer(text, left, start)), default=left)
     return shorten_around(text, left, right, start, end, width)
