@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 
+import numpy as np
 import pandas as pd
 import pytest
 from test_analyzer import BASE, FILLER, from_page, make_site, suggestions
@@ -161,6 +162,19 @@ def _dictionary_site():
     links = [(f"note{i}", "lunar", "lunar widgets") for i in range(12)] + [("note0", "solar", "solar powered gadgets")]
     links += [(f"note{i}", f"note{i + 1}", f"Note {i + 1}") for i in range(11)]
     return make_site(pages, links)
+
+
+def test_site_rate_is_how_thoroughly_the_site_links_its_best_linked_phrases():
+    from inlink.links.anchors import PhraseIndex
+    phrases = PhraseIndex()
+    often, seldom, rare = phrases.add("lunar widgets", 5, "inbound"), phrases.add("solar gadgets", 6, "inbound"), \
+        phrases.add("moon dust", 7, "inbound")
+    df = {often: 10, seldom: 10, rare: 2}   # pages that mention each phrase; "moon dust": too few to tell
+    links = [(i, 5, "lunar widgets") for i in range(9)] + [(0, 6, "solar gadgets"), (1, 7, "moon dust")]
+    links += [(i, 8, f"note {i}") for i in range(20)]
+    dictionary = AnchorDictionary.from_links(links)
+    assert dictionary.measure_site_rate(phrases, df) == pytest.approx(np.percentile([0.9, 0.1], 90))
+    assert dictionary.site_rate > 0.8
 
 
 def test_link_probability_ranks_a_phrase_the_site_always_links_first():
