@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pickle
 
-import numpy as np
 import pandas as pd
 import pytest
 from test_analyzer import BASE, FILLER, from_page, make_site, suggestions
@@ -167,14 +166,15 @@ def _dictionary_site():
 def test_site_rate_is_how_thoroughly_the_site_links_its_best_linked_phrases():
     from inlink.links.anchors import PhraseIndex
     phrases = PhraseIndex()
-    often, seldom, rare = phrases.add("lunar widgets", 5, "inbound"), phrases.add("solar gadgets", 6, "inbound"), \
-        phrases.add("moon dust", 7, "inbound")
-    df = {often: 10, seldom: 10, rare: 2}   # pages that mention each phrase; "moon dust": too few to tell
-    links = [(i, 5, "lunar widgets") for i in range(9)] + [(0, 6, "solar gadgets"), (1, 7, "moon dust")]
-    links += [(i, 8, f"note {i}") for i in range(20)]
+    names = [f"gadget {word}" for word in "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu".split()]
+    ids = [phrases.add(name, 100 + k, "inbound") for k, name in enumerate(names)]
+    linked = [9] * 10 + [1, 1]           # ten phrases linked on 9 of the 10 pages that mention them, two on 1
+    links = [(page, 100 + k, names[k]) for k, n in enumerate(linked) for page in range(n)]
     dictionary = AnchorDictionary.from_links(links)
-    assert dictionary.measure_site_rate(phrases, df) == pytest.approx(np.percentile([0.9, 0.1], 90))
-    assert dictionary.site_rate > 0.8
+    assert dictionary.measure_site_rate(phrases, dict.fromkeys(ids, 10)) == pytest.approx(0.9)
+    rarely = AnchorDictionary.from_links([(page, 100 + k, names[k]) for k in range(12) for page in range(3)])
+    assert rarely.measure_site_rate(phrases, dict.fromkeys(ids, 10)) == pytest.approx(0.3)
+    assert dictionary.measure_site_rate(phrases, dict.fromkeys(ids, 4)) is None   # too few pages mention them
 
 
 def test_link_probability_ranks_a_phrase_the_site_always_links_first():

@@ -18,6 +18,7 @@ from inlink.links.text import TOKEN_RE, is_acceptable_anchor, is_code_like, toke
 
 MAX_PHRASE_TOKENS = 12
 SITE_RATE_MIN_PAGES = 5   # a phrase fewer pages mention says little about how thoroughly the site links
+SITE_RATE_MIN_PAIRS = 10
 TERM_NAME_TOKENS = 3   # a declaration is a name with at most a keyword and a type before it ("static int x")
 _END = ""  # trie key that holds the phrase ids ending at a node ("" is never a token)
 
@@ -306,7 +307,8 @@ class AnchorDictionary:
     targets: dict[tuple[str, ...], Counter] = field(default_factory=dict)   # phrase -> target -> linking pages
     sources: dict[tuple[str, ...], int] = field(default_factory=dict)       # phrase -> pages that link it
     links: int = 0                                                          # existing links read
-    site_rate: float = 0.0   # how thoroughly the site links its best-linked phrases (measure_site_rate)
+    site_rate: float | None = None   # how thoroughly the site links its best-linked phrases (measure_site_rate;
+                                     # None: not measured, e.g. a state saved before it was, taken as thorough)
 
     @classmethod
     def from_links(cls, links: Iterable[tuple[int, int, str]]) -> AnchorDictionary:
@@ -344,9 +346,10 @@ class AnchorDictionary:
         linked = self.links_to(key, target)
         return math.log((linked + 0.5) / (max(0, pages_mentioning - linked) + 0.5))
 
-    def measure_site_rate(self, phrases: PhraseIndex, phrase_df) -> float:
+    def measure_site_rate(self, phrases: PhraseIndex, phrase_df) -> float | None:
         """The 90th percentile, over the (phrase, target) pairs whose phrase SITE_RATE_MIN_PAGES or more pages
-        mention, of the share of those pages that link it to the target; kept in site_rate.
+        mention, of the share of those pages that link it to the target; kept in site_rate (None when fewer
+        than SITE_RATE_MIN_PAIRS pairs qualify: too few to tell).
 
         Why: a site whose best-linked phrases are linked on nearly every page that mentions them has left few
         links out, one that links them on a third of those pages has left out many; the same link odds then
@@ -357,7 +360,7 @@ class AnchorDictionary:
             mentioning = max((int(phrase_df[pid]) for pid in phrases.ids_for(key)), default=0)
             if mentioning >= SITE_RATE_MIN_PAGES:
                 shares += [min(1.0, linked / mentioning) for linked in counts.values()]
-        self.site_rate = float(np.percentile(shares, 90)) if shares else 0.0
+        self.site_rate = float(np.percentile(shares, 90)) if len(shares) >= SITE_RATE_MIN_PAIRS else None
         return self.site_rate
 
     def link_probability(self, key: tuple[str, ...], pages_mentioning: int) -> float:

@@ -19,7 +19,7 @@ TOPIC_TERMS = 3            # "both pages are about X, Y and Z"
 TOPIC_MIN_SIMILARITY = 0.1
 TITLE_CHARS = 70
 SITE_RATE_FULL = 0.45      # a site linking its best-linked phrases this thoroughly or more has left few links out
-SITE_RATE_FLOOR = 0.05
+SITE_RATE_FLOOR = 0.25     # below it, further than the development corpora went (0.22-0.33 with 30% of links)
 
 
 def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]:
@@ -49,10 +49,12 @@ def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]
     }
 
 
-def _site_rate(rate: float) -> float:
+def _site_rate(rate: float | None) -> float:
     """How far (log) below a thoroughly linked site the site's rate is: 0 for a thoroughly linked site, negative
     for one that left many links out. One-sided, so a site that links even more thoroughly than the development
     corpora is not taken for one with hardly any link left out."""
+    if rate is None:
+        return 0.0
     return math.log(min(SITE_RATE_FULL, max(SITE_RATE_FLOOR, rate)) / SITE_RATE_FULL)
 
 
