@@ -11,6 +11,7 @@ Each hidden link (source, destination, anchor) of every source page falls in one
 Shares are of all hidden links of source pages with at least one hidden link.
 
 Run: python3 bench/diagnose_recovery.py [--corpus NAME ...] [--variant plain|html ...] [--examples N]
+                                        [--min-confidence X]
 """
 from __future__ import annotations
 
@@ -82,10 +83,11 @@ def describe(index, choice) -> str:
             f"odds={index.dictionary.link_odds(o.key, choice.item.target, o.df):.2f} df={o.df}")
 
 
-def run(name: str, variant: str, examples: int) -> None:
+def run(name: str, variant: str, examples: int, floor: float | None = None) -> None:
     site = load_corpus(name, variant)
     given, hidden = _hidden_with_anchor(site.links)
-    config = AnalysisConfig(max_per_page=TOP, max_inbound_per_target=None)
+    config = AnalysisConfig(max_per_page=TOP, max_inbound_per_target=None,
+                            **({} if floor is None else {"min_confidence": floor}))
     index = build_index(SimpleNamespace(pages=site.pages, links=given, report=site.report), config)
     classes: Counter = Counter()
     macro: Counter = Counter()   # each hidden link weighs 1 / (its page's hidden links): shares of R@10 lost
@@ -124,10 +126,11 @@ def main(argv=None) -> None:
     parser.add_argument("--corpus", action="append", choices=CORPORA)
     parser.add_argument("--variant", action="append", choices=tuple(VARIANTS))
     parser.add_argument("--examples", type=int, default=0)
+    parser.add_argument("--min-confidence", type=float, default=None, help="the floor (default: the engine's)")
     args = parser.parse_args(argv)
     for name in args.corpus or CORPORA:
         for variant in args.variant or tuple(VARIANTS):
-            run(name, variant, args.examples)
+            run(name, variant, args.examples, args.min_confidence)
 
 
 if __name__ == "__main__":

@@ -51,9 +51,9 @@ def plain_content(name: str) -> dict[str, str]:
     return dict(zip(site.pages["url"], site.pages["content"].fillna("")))
 
 
-def split_links(links: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(given 80%, hidden 20% as unique source/destination pairs), fixed by SEED."""
-    given = links.sample(frac=GIVEN_SHARE, random_state=SEED)
+def split_links(links: pd.DataFrame, share: float = GIVEN_SHARE) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(given 80% (or `share`), hidden the rest as unique source/destination pairs), fixed by SEED."""
+    given = links.sample(frac=share, random_state=SEED)
     hidden = links.drop(given.index)[["source", "destination"]].drop_duplicates()
     return given.reset_index(drop=True), hidden
 

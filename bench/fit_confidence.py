@@ -28,21 +28,24 @@ sys.path.insert(0, str(REPO))
 
 import itertools
 
-from eval_links import CORPORA, load_corpus, split_links
+from eval_links import CORPORA, GIVEN_SHARE, load_corpus, split_links
 
 from inlink.links.confidence import RECOVERY_WEIGHTS, WEIGHTS
 from inlink.links.suggest import AnalysisConfig, build_index, page_choices
 
 PER_PAGE = 20
+HALF_GIVEN = 0.5    # recovery is also fitted on a site that left out half its links (site_rate must tell)
 
 
-def labelled_choices(name: str, variant: str, mode: str) -> tuple[list[dict], list[int], list[float]]:
-    """(features, label, current confidence) of every choice the engine makes with no floor."""
+def labelled_choices(name: str, variant: str, mode: str, share: float = GIVEN_SHARE,
+                     ) -> tuple[list[dict], list[int], list[float]]:
+    """(features, label, current confidence) of every choice the engine makes with no floor (recovery: with
+    `share` of the links given)."""
     site = load_corpus(name, variant)
     if mode == "cold":
         given, truth = site.links.iloc[0:0], site.links
     else:
-        given, truth = split_links(site.links)
+        given, truth = split_links(site.links, share)
     real = set(zip(truth["source"], truth["destination"]))
     index = build_index(SimpleNamespace(pages=site.pages, links=given, report=site.report),
                         AnalysisConfig(max_per_page=PER_PAGE, min_confidence=0.0))
@@ -64,16 +67,17 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     names = sorted(set(WEIGHTS) | set(RECOVERY_WEIGHTS) | {"links_given"})
     X, y, conf, group = [], [], [], []
-    for corpus, variant, mode in [(c, v, m) for c in CORPORA for v in args.variant or ("plain", "html")
-                                  for m in ("cold", "recovery")]:
-        feats, labels, confs = labelled_choices(corpus, variant, mode)
+    runs = [(c, v, m, s) for c in CORPORA for v in args.variant or ("plain", "html")
+            for m, s in (("cold", 1.0), ("recovery", GIVEN_SHARE), ("recovery", HALF_GIVEN))]
+    for corpus, variant, mode, share in runs:
+        feats, labels, confs = labelled_choices(corpus, variant, mode, share)
         X += [[f[n] for n in names] for f in feats]
         y += labels
         conf += confs
-        group += [f"{corpus} {variant} {mode}"] * len(labels)
+        group += [f"{corpus} {variant} {mode}" + (f" {share:.0%} given" if mode != "cold" else "")] * len(labels)
     X, y, conf, group = np.array(X), np.array(y), np.array(conf), np.array(group)
     # each corpus x mode weighs the same in the fit, whatever its number of rows
-    cold = np.char.endswith(group.astype(str), "cold")
+    cold = np.char.find(group.astype(str), " cold") >= 0
     weights = np.ones(len(y))
     for g in set(group):
         weights[group == g] = len(y) / (len(set(group)) * (group == g).sum())

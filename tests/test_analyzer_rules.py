@@ -163,6 +163,20 @@ def _dictionary_site():
     return make_site(pages, links)
 
 
+def test_site_rate_is_how_thoroughly_the_site_links_its_best_linked_phrases():
+    from inlink.links.anchors import PhraseIndex
+    phrases = PhraseIndex()
+    names = [f"gadget {word}" for word in "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu".split()]
+    ids = [phrases.add(name, 100 + k, "inbound") for k, name in enumerate(names)]
+    linked = [9] * 10 + [1, 1]           # ten phrases linked on 9 of the 10 pages that mention them, two on 1
+    links = [(page, 100 + k, names[k]) for k, n in enumerate(linked) for page in range(n)]
+    dictionary = AnchorDictionary.from_links(links)
+    assert dictionary.measure_site_rate(phrases, dict.fromkeys(ids, 10)) == pytest.approx(0.9)
+    rarely = AnchorDictionary.from_links([(page, 100 + k, names[k]) for k in range(12) for page in range(3)])
+    assert rarely.measure_site_rate(phrases, dict.fromkeys(ids, 10)) == pytest.approx(0.3)
+    assert dictionary.measure_site_rate(phrases, dict.fromkeys(ids, 4)) is None   # too few pages mention them
+
+
 def test_link_probability_ranks_a_phrase_the_site_always_links_first():
     rows = from_page(suggestions(_dictionary_site(), NO_FLOOR), "src")
     order = [r["Destination"] for r in rows]

@@ -39,21 +39,22 @@ BIAS = 1.4
 RECOVERY_WEIGHTS: dict[str, float] = {
     "similarity": 1.25,
     "title_similarity": 0.2,
-    "names_title": 1.7,
+    "names_title": 1.9,
     "names_head": 2.0,
-    "names_inexact": -0.2,
-    "defines": 0.4,
-    "key_phrase": -2.0,
-    "shared": -0.8,
-    "specificity": 1.9,
-    "ambiguity": -0.3,
-    "words": -0.1,
-    "thin_target": -0.5,
+    "names_inexact": 0.0,
+    "defines": 0.35,
+    "key_phrase": -1.8,
+    "shared": -1.1,
+    "specificity": 1.35,
+    "ambiguity": -0.35,
+    "words": -0.05,
+    "thin_target": -0.3,
     "exact": 1.2,             # spelled as the target or the site's anchors spell it
     "link_odds": 1.1,         # log-odds that a page mentioning the phrase links it to this target
     "target_inlinks": 0.45,    # log(1 + the target's inbound links), relative to the site's mean
+    "site_rate": -4.3,         # log of how far below a thoroughly linked site (0.45) its best phrases' link rate is
 }
-RECOVERY_BIAS = 0.8
+RECOVERY_BIAS = 1.0
 
 DEFAULT_MIN_CONFIDENCE = 0.2   # below it, fewer than one row in five is a link the site's editors made
 HIGH_CONFIDENCE = 0.87   # on both development corpora (HTML, cold start) rows at or above it are >= 90% real links

@@ -220,9 +220,12 @@ def build_index(site, config: AnalysisConfig) -> LinkIndex:
             inbound_before[destination] += 1
     dictionary = AnchorDictionary.from_links(link_rows)
     matcher = PhraseMatcher(phrases, page_tokens.vocabulary)
+    phrase_df = _phrase_document_frequency(matcher, page_tokens, is_source)
+    if dictionary.known:
+        dictionary.measure_site_rate(phrases, phrase_df)
     return LinkIndex(config=config, urls=urls, texts=texts, is_target=is_target, is_source=is_source,
                      model=model, neighbours=neighbours, neighbour_sims=sims, phrases=phrases,
-                     phrase_df=_phrase_document_frequency(matcher, page_tokens, is_source), existing=existing,
+                     phrase_df=phrase_df, existing=existing,
                      inbound_before=inbound_before, url_pos=url_pos, titles=cleaned, h1s=h1s,
                      shareable_terms=(model.df < len(urls)) & (model.df <= max(2, SHARED_MAX_DF * len(urls))),
                      characteristic_bar=kth_weights(model.matrix, CHARACTERISTIC_TERMS),
