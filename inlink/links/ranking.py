@@ -185,7 +185,9 @@ def _shared_term_options(index: LinkIndex, source_row: np.ndarray, targets: list
     terms = {term for found in wanted.values() for term, _df in found}
     vocabulary = index.tokens.vocabulary
     term_of = {vocabulary[term]: term for term in terms if term in vocabulary}   # TF-IDF terms all are
-    found_at = np.flatnonzero(np.isin(ids, np.fromiter(term_of, dtype=np.int64, count=len(term_of))))
+    wanted_ids = np.zeros(len(vocabulary), dtype=bool)
+    wanted_ids[list(term_of)] = True
+    found_at = np.flatnonzero(wanted_ids[ids])
     by_spelling: dict[str, dict[str, list[Match]]] = {}
     for i, token, spelling in zip(found_at.tolist(), ids[found_at].tolist(), words[found_at]):
         by_spelling.setdefault(term_of[token], {}).setdefault(spelling, []).append(Match(i, i + 1, -1))

@@ -62,7 +62,10 @@ def token_offsets(text: str) -> tuple[np.ndarray, np.ndarray]:
         word[~ascii_] = np.isin(others, wide_words)
     inside = word.copy()
     if len(codes) > 2:
-        inside[1:-1] |= np.isin(codes[1:-1], _JOINER_CODES) & word[:-2] & word[2:]
+        joiner = codes[1:-1] == _JOINER_CODES[0]
+        for code in _JOINER_CODES[1:]:
+            joiner |= codes[1:-1] == code
+        inside[1:-1] |= joiner & word[:-2] & word[2:]
     edges = np.diff(inside.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
     return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
 
