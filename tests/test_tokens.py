@@ -145,3 +145,14 @@ def test_batched_row_products_equal_the_row_by_row_ones():
             [top_shared_terms(model.matrix, r, dense, allowed, 4, float(bars[r])) for r in rows]
     assert row_dots(model.matrix, [], dense) == [] and top_shared_terms_of_rows(model.matrix, [], dense, allowed, 4,
                                                                                 bars[:0]) == []
+
+
+def test_counts_in_chunks_equal_counts_at_once():
+    from inlink.links.similarity import _count_matrix
+
+    site = SiteTokens.build(TEXTS * 3)
+    whole = _count_matrix(site.ids, site.ptr, len(site.vocabulary), chunk=10 ** 9)
+    for chunk in (1, 7, 40):
+        parts = _count_matrix(site.ids, site.ptr, len(site.vocabulary), chunk=chunk)
+        assert (parts != whole).nnz == 0 and parts.shape == whole.shape
+    assert _count_matrix(site.ids[:0], np.zeros(1, dtype=np.int64), 5).shape == (0, 5)

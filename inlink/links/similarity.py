@@ -27,6 +27,7 @@ sp = _SparseOnDemand()
 
 TITLE_REPEAT = 2          # title and H1 count more than body words (sublinear tf keeps the boost moderate)
 BLOCK_CELLS = 8_000_000   # similarity cells materialised at once (rows per block × pages)
+COUNT_CHUNK = 2_000_000   # tokens counted at once when TF-IDF is fitted
 
 
 @dataclass
@@ -82,12 +83,23 @@ def build_tfidf(pages: SiteTokens, heads: list[str]) -> TfidfModel:
     return TfidfModel(matrix, terms, np.bincount(matrix.indices, minlength=len(order)), titles)
 
 
-def _count_matrix(ids: np.ndarray, ptr: np.ndarray, width: int) -> sp.csr_matrix:
-    """Pages × token ids: how often each token stands in a page (page i's ids at ids[ptr[i]:ptr[i+1]])."""
-    counts = sp.csr_matrix((np.ones(len(ids), dtype=np.float32), ids.copy(), ptr.copy()),   # copies: sorted in place
-                           shape=(len(ptr) - 1, width))
-    counts.sum_duplicates()
-    return counts
+def _count_matrix(ids: np.ndarray, ptr: np.ndarray, width: int, chunk: int = COUNT_CHUNK) -> sp.csr_matrix:
+    """Pages × token ids: how often each token stands in a page (page i's ids at ids[ptr[i]:ptr[i+1]]).
+
+    Counted about `chunk` tokens at a time, so the per-token arrays (a copy of the ids, sorted in place, and
+    their ones) never hold a large site's whole text at once."""
+    n, parts, first = len(ptr) - 1, [], 0
+    while first < n:
+        last = min(n, max(first + 1, int(np.searchsorted(ptr, ptr[first] + chunk, side="right")) - 1))
+        lo, hi = int(ptr[first]), int(ptr[last])
+        part = sp.csr_matrix((np.ones(hi - lo, dtype=np.float32), ids[lo:hi].copy(), ptr[first:last + 1] - lo),
+                             shape=(last - first, width))
+        part.sum_duplicates()
+        parts.append(part)
+        first = last
+    if len(parts) == 1:
+        return parts[0]
+    return sp.vstack(parts, format="csr") if parts else sp.csr_matrix((0, width), dtype=np.float32)
 
 
 def _flat(pages: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

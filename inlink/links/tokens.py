@@ -10,6 +10,7 @@ Python object per token). Both reproduce text.TOKEN_RE exactly (tests/test_token
 from __future__ import annotations
 
 import re
+from array import array
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -118,19 +119,20 @@ class SiteTokens:
 
     @classmethod
     def build(cls, texts: list[str]) -> SiteTokens:
+        """Tokenise every page once. The ids grow in one array.array (no per-page arrays to concatenate):
+        a 50k-page site holds them once, not twice, while they are built."""
         vocabulary = Vocabulary()
-        pages, special = [], {}
+        ids, special = array("i"), {}
+        ptr = np.zeros(len(texts) + 1, dtype=np.int64)
         for i, text in enumerate(texts):
             if lowers_in_place(text):
-                pages.append(vocabulary.ids(TOKEN_RE.findall(text.lower())))
-                continue
-            words = tokens(text)
-            pages.append(vocabulary.ids(lowered_tokens(text, words)))
-            special[i] = (vocabulary.ids(TOKEN_RE.findall(text.lower())), vocabulary.ids(lowered_tokens(text)))
-        ptr = np.zeros(len(texts) + 1, dtype=np.int64)
-        np.cumsum([len(p) for p in pages], out=ptr[1:])
-        ids = np.concatenate(pages) if pages else np.zeros(0, dtype=np.int32)
-        return cls(vocabulary, ids.astype(np.int32, copy=False), ptr, special)
+                ids.extend(map(vocabulary.__getitem__, TOKEN_RE.findall(text.lower())))
+            else:
+                ids.extend(map(vocabulary.__getitem__, lowered_tokens(text, tokens(text))))
+                special[i] = (vocabulary.ids(TOKEN_RE.findall(text.lower())), vocabulary.ids(lowered_tokens(text)))
+            ptr[i + 1] = len(ids)
+        return cls(vocabulary, np.frombuffer(ids, dtype=np.int32) if ids else np.zeros(0, dtype=np.int32), ptr,
+                   special)
 
     def page(self, i: int) -> np.ndarray:
         """Page i's lowercased token ids (the tokens anchors are matched on)."""
