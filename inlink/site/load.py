@@ -543,15 +543,16 @@ def empty_links() -> pd.DataFrame:
 # --- both -------------------------------------------------------------------------------------------------
 
 def load_site(pages_source, links_source=None, *, pages_name=None, links_name=None, column_map=None,
-              sheet=None, site_hosts=None) -> SiteData:
+              sheet=None, site_hosts=None, links_sheet=None) -> SiteData:
     """Pages plus (optionally) existing links, with one report covering both files.
 
-    ``sheet`` and ``site_hosts`` are load_pages' (the pages file's worksheet; the hosts that form one site).
+    ``sheet`` and ``site_hosts`` are load_pages' (the pages file's worksheet; the hosts that form one site);
+    ``links_sheet`` is the links workbook's worksheet (default: the first).
     """
     pages, report = load_pages(pages_source, pages_name, column_map, sheet, site_hosts)
     if links_source is None:
         return SiteData(pages=pages, links=empty_links(), report=report)
-    links, link_report = load_links(links_source, links_name, known_urls=pages["url"])
+    links, link_report = load_links(links_source, links_name, known_urls=pages["url"], sheet=links_sheet)
     report.links_file = link_report.file
     report.links_read, report.links_kept = link_report.links_read, link_report.links_kept
     report.warnings.extend(f"{link_report.file}: {warning}" for warning in link_report.warnings)
