@@ -9,7 +9,8 @@ does; its peak is the growth of the process's resident set (ru_maxrss after the 
 before it, so interpreter and libraries are not counted; it also keeps memory the allocators hold on to after
 a free) and, separately, the live objects' peak: tracemalloc's peak (Python and numpy) plus the peak of
 pyarrow's memory pool (Arrow buffers), an upper bound of what the import holds at once. Both are printed as
-a multiple of the CSV's size (for a gzipped file, of the unpacked CSV; the packed size is shown too).
+a multiple of the CSV's size (for a gzipped file, of the unpacked CSV -- "csv=" -- the fair base, since the
+importer holds the unpacked bytes; the packed size is shown as "gz").
 Target: peak <= 3x the file's size.
 
 Run: python3 bench/bench_import.py [--sizes 5000 50000] [--repeat 3] [--no-memory] [--memory-only]
@@ -210,6 +211,7 @@ def bench_memory(sizes: list[int]) -> None:
     print("importer peak memory (each import in a fresh process, read from its file as a job does):")
     if CORPUS.is_dir():
         report_memory("docs corpus pages", "pages", CORPUS / "pages.csv.gz")
+        report_memory("docs corpus pages_html", "pages", CORPUS / "pages_html.csv.gz")
         report_memory("docs corpus links", "links", CORPUS / "links.csv.gz")
     sys.path.insert(0, str(REPO / "bench"))
     from synthetic_site import generate_pages, write_crawl_csv

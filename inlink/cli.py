@@ -228,6 +228,8 @@ def _analysis_options(func):
                      help="Hosts that form one site, comma-separated (or 'all'): links are suggested across "
                           "them. Default: only the host with the most pages is analysed."),
         click.option("--sheet", default=None, help="Worksheet of an XLSX pages file (default: the first)."),
+        click.option("--links-sheet", "links_sheet", default=None,
+                     help="Worksheet of an XLSX links file (default: the first)."),
     ]):
         func = option(func)
     return func
@@ -241,9 +243,10 @@ def _options(max_per_page, max_inbound, exclude, model, budget_usd, confidence=(
             "exclude_patterns": list(exclude), "model": model, "budget_usd": budget_usd}
 
 
-def _site_options(same_site: str | None, sheet: str | None) -> dict:
+def _site_options(same_site: str | None, sheet: str | None, links_sheet: str | None) -> dict:
     hosts = [host.strip() for host in (same_site or "").split(",") if host.strip()]
-    return {"site_hosts": ["*" if host.lower() == "all" else host for host in hosts] or None, "sheet": sheet}
+    return {"site_hosts": ["*" if host.lower() == "all" else host for host in hosts] or None, "sheet": sheet,
+            "links_sheet": links_sheet}
 
 
 def _echo_report(report) -> None:
@@ -267,7 +270,7 @@ def _link_task():
 @click.option("--label", default=None, help="A name for the job (default: the pages file name).")
 @click.pass_context
 def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confidence, high_confidence,
-              medium_confidence, exclude, model, budget_usd, same_site, sheet, label):
+              medium_confidence, exclude, model, budget_usd, same_site, sheet, links_sheet, label):
     """Validate a crawl and queue a link analysis of it; prints the new job id.
 
     The dashboard's server or `cli.py jobs worker` runs the queued job.
@@ -278,7 +281,7 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
         links=links.read_bytes() if links else None, links_name=links.name if links else None,
         engine=engine, options=_options(max_per_page, max_inbound, exclude, model, budget_usd,
                                         (min_confidence, high_confidence, medium_confidence)),
-        label=label, on_report=_echo_report, **_site_options(same_site, sheet))
+        label=label, on_report=_echo_report, **_site_options(same_site, sheet, links_sheet))
     click.echo(job_id)
 
 
@@ -288,7 +291,7 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="CSV file to write the suggestions to.")
 def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence, high_confidence,
-                medium_confidence, exclude, model, budget_usd, same_site, sheet, out):
+                medium_confidence, exclude, model, budget_usd, same_site, sheet, links_sheet, out):
     """Analyse a crawl in the foreground (no job) and write the suggestions CSV."""
     task = _link_task()
     with contextlib.ExitStack() as stack:
@@ -302,7 +305,7 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
         summary = task.run_to_csv(pages, links, engine=engine, out_path=out, progress=progress,
                                   options=_options(max_per_page, max_inbound, exclude, model, budget_usd,
                                                    (min_confidence, high_confidence, medium_confidence)),
-                                  on_report=_echo_report, **_site_options(same_site, sheet))
+                                  on_report=_echo_report, **_site_options(same_site, sheet, links_sheet))
     click.echo(f"wrote {summary['suggestions']} suggestions for {summary['pages_analysed']} pages to {out}; "
                f"orphan pages {summary['orphans_before']} -> {summary['orphans_after']}")
     if summary.get("page_errors"):

@@ -43,6 +43,7 @@ class Dataset:
     summary: dict = field(default_factory=dict)   # figures for the UI: pages, rows_read, links_kept...
     sheet: str | None = None                     # the pages workbook's sheet to read (None: the first)
     site_hosts: list[str] | None = None          # the hosts analysed as one site (None: the main host only)
+    links_sheet: str | None = None               # the links workbook's sheet to read (None: the first)
 
     @property
     def pages_path(self) -> Path:
@@ -61,7 +62,7 @@ def default_root() -> Path:
 def save_dataset(pages: bytes, pages_name: str, *, links: bytes | None = None,
                  links_name: str | None = None, column_map: dict | None = None,
                  summary: dict | None = None, sheet: str | None = None, site_hosts: list[str] | None = None,
-                 root: Path | None = None) -> Dataset:
+                 links_sheet: str | None = None, root: Path | None = None) -> Dataset:
     """Store an accepted upload and return it; older datasets beyond KEEP_LATEST are removed."""
     root = Path(root or default_root())
     dataset_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:6]
@@ -71,7 +72,8 @@ def save_dataset(pages: bytes, pages_name: str, *, links: bytes | None = None,
     make_private_dir(folder)
     dataset = Dataset(dataset_id, folder, pages_name, "pages" + table_suffix(pages_name),
                       saved_at=datetime.now(timezone.utc).isoformat(), column_map=dict(column_map or {}),
-                      summary=dict(summary or {}), sheet=sheet or None, site_hosts=list(site_hosts or []) or None)
+                      summary=dict(summary or {}), sheet=sheet or None, site_hosts=list(site_hosts or []) or None,
+                      links_sheet=links_sheet or None)
     atomic_write_bytes(folder / dataset.pages_file, pages)       # 0600, like every job file
     if links is not None:
         dataset.links_name = links_name or "links.csv"

@@ -8,7 +8,6 @@ import pandas as pd
 from inlink import uploads as datasets
 from inlink.ui import eta
 from inlink.ui import format as fmt
-from inlink.ui import sheets
 from test_app_common import SMALL_CRAWL, _stop_managers, assert_clean, open_page, texts  # noqa: F401
 
 
@@ -48,10 +47,21 @@ def workbook(**sheet_frames) -> bytes:
     return buffer.getvalue()
 
 
-def test_a_workbook_with_several_sheets_names_them_and_the_job_reads_the_chosen_one():
+def job_of_saved_dataset() -> tuple[dict, dict]:
+    """Start a job on the saved dataset from the Generate page: (its config as created, its metadata once
+    it has ended)."""
     from inlink.ui.manager import get_manager
     from test_app_common import wait_status
 
+    generate = open_page("generate")
+    generate.button(key="generate.start").click().run()
+    assert_clean(generate)
+    job_id = generate.query_params["job"]
+    config = get_manager().get(job_id)["config"]
+    return config, wait_status(get_manager(), job_id, "completed", "failed", timeout=60)
+
+
+def test_a_workbook_with_several_sheets_names_them_and_the_job_reads_the_chosen_one():
     crawl = pd.read_csv(io.StringIO(SMALL_CRAWL))
     data = workbook(Summary=pd.DataFrame({"Report": ["made by a crawler"]}), Pages=crawl)
     app = open_page("upload")
@@ -66,26 +76,31 @@ def test_a_workbook_with_several_sheets_names_them_and_the_job_reads_the_chosen_
     saved = datasets.latest_dataset()
     assert (saved.pages_name, saved.sheet) == ("crawl.xlsx", "Pages")
     assert saved.pages_path.read_bytes() == data                          # the workbook as uploaded
-    generate = open_page("generate")
-    generate.button(key="generate.start").click().run()
-    assert_clean(generate)
-    job_id = generate.query_params["job"]
-    assert get_manager().get(job_id)["config"]["sheet"] == "Pages"       # what the job reads
-    assert wait_status(get_manager(), job_id, "completed", "failed", timeout=60)["status"] == "completed"
+    config, meta = job_of_saved_dataset()
+    assert config["sheet"] == "Pages" and meta["status"] == "completed"   # what the job reads
 
 
-def test_a_links_workbook_sheet_is_read_from_a_one_sheet_copy():
+def test_a_links_workbook_sheet_is_read_by_name_and_the_job_reads_it_too():
+    """Before: the chosen sheet was handed over as a one-sheet copy of the workbook; now the workbook is kept as
+    uploaded and the importer, the saved dataset and the job read the sheet by name."""
     links = pd.DataFrame({"Source": ["https://example.com/"], "Destination": ["https://example.com/roses"],
                           "Anchor": ["roses"]})
     data = workbook(Notes=pd.DataFrame({"Note": ["x"]}), Links=links)
-    assert pd.read_excel(io.BytesIO(sheets.only_sheet(data, "Links"))).equals(links)
     app = open_page("upload")
     app.file_uploader(key="upload.pages_file").upload("crawl.csv", SMALL_CRAWL.encode(), "text/csv")
     app.file_uploader(key="upload.links_file").upload(
         "inlinks.xlsx", data, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").run()
+    assert any("2 sheets in this workbook: Notes, Links" in c for c in texts(app.caption))
     app.selectbox(key="upload.links_sheet").set_value("Links").run()
     assert_clean(app)
     assert any("Existing links: 1 kept of 1 read" in c for c in texts(app.caption))
+    app.button(key="upload.use").click().run()
+    saved = datasets.latest_dataset()
+    assert (saved.links_name, saved.links_sheet) == ("inlinks.xlsx", "Links")
+    assert saved.links_path.read_bytes() == data                          # the workbook as uploaded
+    config, meta = job_of_saved_dataset()
+    assert config["links_sheet"] == "Links"
+    assert meta["status"] == "completed" and meta["summary"]["import"]["links_kept"] == 1
 
 
 def test_one_sheet_asks_nothing():

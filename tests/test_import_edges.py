@@ -19,7 +19,7 @@ from hypothesis import given, settings, strategies as st
 from inlink import cli
 from inlink.jobs.manager import JobManager
 from inlink.site import charsets, urls
-from inlink.site.load import (NothingToAnalyse, SiteDataError, load_pages, load_site, normalize_url,
+from inlink.site.load import (NothingToAnalyse, SiteDataError, load_links, load_pages, load_site, normalize_url,
                               read_table, require_analysable, sheet_names)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -277,6 +277,49 @@ def test_a_first_sheet_without_headers_names_the_other_sheets(tmp_path):
         load_pages(two_sheet_workbook(tmp_path / "empty_first.xlsx", first_empty=True))
     with pytest.raises(SiteDataError, match=r'has no worksheet "Links"; its worksheets are "Summary", "Internal'):
         load_pages(path, sheet="Links")
+
+
+
+def links_workbook(path: Path) -> Path:
+    """A links workbook whose links sit on its second sheet ("Links"), after a notes sheet."""
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Notes"
+    workbook.active.append(["Exported by a crawler"])
+    links = workbook.create_sheet("Links")
+    links.append(["Source", "Destination", "Anchor"])
+    links.append(["https://a.com/", "https://a.com/brewing", "brewing guide"])
+    links.append(["https://a.com/espresso", "https://a.com/brewing", "the brewing guide"])
+    workbook.save(path)
+    return path
+
+
+def test_a_links_workbook_is_read_from_the_chosen_sheet(tmp_path):
+    """Before: load_links read a workbook's first sheet only (the dashboard handed over a one-sheet copy)."""
+    book = links_workbook(tmp_path / "inlinks.xlsx")
+    links, _ = load_links(book, sheet="Links")
+    assert links[["source", "destination"]].values.tolist() == [["https://a.com/", "https://a.com/brewing"],
+                                                                ["https://a.com/espresso", "https://a.com/brewing"]]
+    site = load_site(csv_bytes(COFFEE), book, pages_name="p.csv", links_sheet="Links")
+    assert site.report.links_kept == 2 and site.links["anchor"].tolist() == ["brewing guide", "the brewing guide"]
+    with pytest.raises(SiteDataError, match=r'inlinks.xlsx: no "source" or "destination" column found in the '
+                                            r'worksheet "Notes" .*other worksheets are "Links"'):
+        load_site(csv_bytes(COFFEE), book, pages_name="p.csv")
+
+
+def test_the_links_sheet_option_reaches_the_import_and_the_job(tmp_path):
+    book = links_workbook(tmp_path / "inlinks.xlsx")
+    pages = tmp_path / "pages.csv"
+    pages.write_bytes(csv_bytes(COFFEE))
+    result = run_cli("suggest", pages, "--links", book, "--links-sheet", "Links", "--out", tmp_path / "out.csv",
+                     jobs_dir=tmp_path / "jobs")
+    assert result.exit_code == 0, result.output
+    assert "import: 2 link rows read, 2 existing links kept." in result.stderr
+    result = run_cli("jobs", "start", pages, "--links", book, "--links-sheet", "Links", jobs_dir=tmp_path / "jobs")
+    assert result.exit_code == 0, result.output
+    meta = JobManager(tmp_path / "jobs", autostart=False).get(result.stdout.strip())
+    assert meta["config"]["links_sheet"] == "Links"
+    result = run_cli("suggest", pages, "--links", book, "--out", tmp_path / "out.csv", jobs_dir=tmp_path / "jobs")
+    assert result.exit_code == 1 and 'other worksheets are "Links"' in result.stderr
 
 
 # --- hosts ------------------------------------------------------------------------------------------------

@@ -23,7 +23,9 @@ from inlink.site.columns import (EXTRACTION_HEADER, LINK_SYNONYMS, PAGE_FIELDS, 
                           resolve_page_columns)
 from inlink.site.scope import NothingToAnalyse, host_scope, require_analysable
 from inlink.site.tables import SiteDataError, read_table, sheet_names, source_name
-from inlink.site.urls import EXAMPLES, counted, examples, map_distinct, normalise_series, normalize_url, site_base
+from inlink.site.coded import Coded
+from inlink.site.urls import (EXAMPLES, counted, examples, map_distinct, normalise_series, normalise_values,
+                              normalize_url, site_base)
 
 __all__ = ["SiteDataError", "PAGE_FIELDS", "normalize_url", "read_table", "detect_page_columns",
            "missing_page_fields", "load_pages", "load_links", "load_site", "SiteData", "ImportReport",
@@ -127,8 +129,8 @@ class _Drops:
         for row, reason in rows.items():
             self.add(int(row), column, reason)
 
-    def refuse_if_empty(self, frame: pd.DataFrame, what: str) -> None:
-        if not frame.empty:
+    def refuse_if_empty(self, rows: int, what: str) -> None:
+        if rows:
             return
         if self.first is None:
             raise SiteDataError(f"no {what} found in the file", file=self.report.file)
@@ -159,7 +161,7 @@ def load_pages(source, filename=None, column_map=None, sheet=None,
     pages = _page_frame(table, columns, column_map)
     pages = _drop_folder_rows(pages, report)
     pages = _normalise_page_urls(pages, drops, columns["url"])
-    drops.refuse_if_empty(pages, "pages")
+    drops.refuse_if_empty(len(pages), "pages")
     pages["excluded_reason"] = _exclusion_reasons(pages)
     other_host, report.hosts, warnings = host_scope(pages["url"], site_hosts, name)
     pages["excluded_reason"] = _join_reasons(pages["excluded_reason"], other_host)
@@ -384,13 +386,17 @@ def _report_pages(pages: pd.DataFrame, report: ImportReport) -> None:
 
 # --- links ------------------------------------------------------------------------------------------------
 
-def load_links(source, filename=None, known_urls=None) -> tuple[pd.DataFrame, ImportReport]:
+def load_links(source, filename=None, known_urls=None, sheet=None) -> tuple[pd.DataFrame, ImportReport]:
     """Existing hyperlinks (source, destination, anchor[, position]), normalised, deduplicated, no self links.
 
     With ``known_urls`` (the normalised page URLs), links from or to other URLs are dropped and counted.
+    ``sheet`` picks a workbook's worksheet (default: the first), as for load_pages.
+
+    Memory (bench/bench_import.py, target: the importer's peak <= 3x the file): the columns are held as codes
+    into their distinct values (coded.py) from the read on; only the result has one (shared) string per cell.
     """
     name = source_name(source, filename)
-    table = read_table(source, name)
+    table = read_table(source, name, sheet)
     report = ImportReport(file=name, warnings=list(table.attrs.get("notes", [])))
     report.links_read = report.rows_read = len(table) + len(table.attrs.get("bad_rows", []))
     drops = _Drops(report, table.attrs.get("bad_rows", []))
@@ -405,84 +411,129 @@ def load_links(source, filename=None, known_urls=None) -> tuple[pd.DataFrame, Im
                             + hint + others, file=name)
     links = _hyperlinks_only(table, columns, report)
     links = _normalise_link_urls(links, columns, drops, known_urls)
-    drops.refuse_if_empty(links, "links")
+    drops.refuse_if_empty(len(links.rows), "links")
     links = _filter_links(links, report, known_urls)
     links = _merge_duplicate_links(links)
-    report.links_kept = len(links)
-    return links.reset_index(drop=True), report
+    report.links_kept = len(links.rows)
+    return links.frame(), report
 
 
-def _hyperlinks_only(table: pd.DataFrame, columns: Mapping[str, str], report: ImportReport) -> pd.DataFrame:
+@dataclass
+class _LinkRows:
+    """The link rows being imported: file row numbers and one coded column per field (coded.py)."""
+    rows: np.ndarray
+    fields: dict[str, Coded]
+
+    def where(self, keep: np.ndarray) -> "_LinkRows":
+        return _LinkRows(self.rows[keep], {name: coded.where(keep) for name, coded in self.fields.items()})
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame({name: coded.strings() for name, coded in self.fields.items()})
+
+
+def _hyperlinks_only(table: pd.DataFrame, columns: Mapping[str, str], report: ImportReport) -> _LinkRows:
     """source/destination/anchor(/position) of the rows that are hyperlinks (All Inlinks also lists
-    images, CSS, JavaScript, canonicals...)."""
+    images, CSS, JavaScript, canonicals...), text cleaned. Consumes ``table`` column by column."""
+    names = [*LINK_COLUMNS, *(["position"] if "position" in columns else [])]
+    rows = table.index.to_numpy()
     other = None
     if "type" in columns:
-        kind = table[columns["type"]].astype(str).str.strip().str.lower()
-        other = (kind != "") & (kind != "hyperlink")
+        kind = Coded.of(_taken(table, columns["type"], columns, names))
+        lowered = np.array([value.strip().lower() for value in kind.values], dtype=object)
+        other = kind.per_row((lowered != "") & (lowered != "hyperlink"))
         if other.any():
-            kinds = ", ".join(table.loc[other, columns["type"]].value_counts().index[:4])
-            report.warnings.append(f"{int(other.sum()):,} non-hyperlink rows ({kinds}) were skipped.")
-    names = [*LINK_COLUMNS, *(["position"] if "position" in columns else [])]
-    links = pd.DataFrame({name: _clean_text(_taken(table, columns[name], columns, names[i + 1:]))
-                          if name in columns else "" for i, name in enumerate(names)}, index=table.index)
-    # the rows are filtered once they are Python strings (pointers), not as a copy of the file's Arrow table
-    return links.loc[~other] if other is not None and other.any() else links
+            report.warnings.append(f"{int(other.sum()):,} non-hyperlink rows ({_most_common(kind, other)}) "
+                                   "were skipped.")
+    links = _LinkRows(rows, {
+        name: Coded.of(_taken(table, columns[name], columns, names[i + 1:])).map(_fold_whitespace)
+        if name in columns else Coded.constant("", len(rows)) for i, name in enumerate(names)})
+    return links.where(~other) if other is not None and other.any() else links
+
+
+def _most_common(kind: Coded, rows: np.ndarray, count: int = 4) -> str:
+    """The ``count`` most frequent values among ``rows``, as value_counts orders them (ties: first seen)."""
+    counts = np.bincount(kind.codes[rows], minlength=len(kind.values))
+    first_seen = pd.unique(kind.codes[rows])
+    ranked = first_seen[np.argsort(-counts[first_seen], kind="stable")]
+    return ", ".join(kind.values[ranked[:count]])
 
 
 def _taken(table: pd.DataFrame, header: str, columns: Mapping[str, str], later: list[str]) -> pd.Series:
     """A column of ``table``, removed from it unless a later field reads it too: each column's Arrow copy is
-    freed once it has been cleaned into Python strings."""
+    freed once it has been coded."""
     if any(columns.get(name) == header for name in later):
         return table[header]
     return table.pop(header)
 
 
-def _normalise_link_urls(links: pd.DataFrame, columns: Mapping[str, str], drops: _Drops,
-                         known_urls) -> pd.DataFrame:
+def _normalise_link_urls(links: _LinkRows, columns: Mapping[str, str], drops: _Drops,
+                         known_urls) -> _LinkRows:
+    """Source and destination normalised, as codes into one vocabulary of normalised URLs (equal URLs, equal
+    codes); rows with a bad URL dropped and reported (for their source, else their destination)."""
+    source, destination = links.fields["source"], links.fields["destination"]
+    raw = pd.unique(np.concatenate([source.values, destination.values]))
     base = site_base(known_urls) if known_urls is not None else None
-    base = base or site_base(pd.concat([links["source"], links["destination"]]).unique())
-    outcomes = {part: normalise_series(links[part], base) for part in ("source", "destination")}
-    bad = pd.Series(False, index=links.index)
-    for part, (_, errors) in outcomes.items():   # a row is reported for its source, else its destination
-        drops.add_many(errors[(errors != "") & ~bad], columns[part])
-        bad |= errors != ""
-    links = links.assign(**{part: normalised for part, (normalised, _) in outcomes.items()})
-    return links.loc[~bad]
+    base = base or site_base(raw)
+    normalised, errors = normalise_values(raw, base)
+    url_codes, vocabulary = pd.factorize(np.array(normalised, dtype=object), sort=False)
+    errors = np.array(errors, dtype=object)
+    bad = np.zeros(len(links.rows), dtype=bool)
+    for part in ("source", "destination"):
+        coded = links.fields[part]
+        in_raw = pd.Index(raw).get_indexer(coded.values)
+        failed = coded.per_row(errors[in_raw] != "")
+        new = failed & ~bad
+        drops.add_many(pd.Series(errors[in_raw][coded.codes[new]], index=links.rows[new]), columns[part])
+        bad |= failed
+        links.fields[part] = Coded(url_codes.astype(np.int32)[in_raw][coded.codes],
+                                   np.asarray(vocabulary, dtype=object))
+    return links.where(~bad) if bad.any() else links
 
 
-def _filter_links(links: pd.DataFrame, report: ImportReport, known_urls) -> pd.DataFrame:
+def _filter_links(links: _LinkRows, report: ImportReport, known_urls) -> _LinkRows:
     """Drop self links and, given the page list, links from or to pages outside it (both counted)."""
-    self_links = links["source"] == links["destination"]
+    source, destination = links.fields["source"], links.fields["destination"]
+    self_links = source.values[source.codes] == destination.values[destination.codes]
     if self_links.any():
         report.warnings.append(f"{int(self_links.sum()):,} self links (a page linking to itself) were skipped.")
-        links = links.loc[~self_links]
+        links = links.where(~self_links)
     if known_urls is not None:
         known = set(known_urls)
-        outside = ~(links["source"].isin(known) & links["destination"].isin(known))
+        source, destination = links.fields["source"], links.fields["destination"]
+        in_known = [np.array([url in known for url in coded.values], dtype=bool) for coded in (source, destination)]
+        outside = ~(source.per_row(in_known[0]) & destination.per_row(in_known[1]))
         if outside.any():
             report.warnings.append(f"{int(outside.sum()):,} links from or to URLs that are not in the page "
-                                   "table were skipped." + _host_mismatch_hint(links, known, outside))
-            links = links.loc[~outside]
+                                   "table were skipped." + _host_mismatch_hint(source, known, outside))
+            links = links.where(~outside)
     return links
 
 
-def _host_mismatch_hint(links: pd.DataFrame, known: set, outside: pd.Series) -> str:
+def _host_mismatch_hint(source: Coded, known: set, outside: np.ndarray) -> str:
     """When most links miss the page table, say so if the two files name the site differently."""
-    page_base, link_base = site_base(known), site_base(links["source"])
-    if outside.mean() <= 0.5 or not page_base or not link_base or page_base == link_base:
+    if outside.mean() <= 0.5:
+        return ""
+    page_base, link_base = site_base(known), site_base(source.strings())
+    if not page_base or not link_base or page_base == link_base:
         return ""
     return f" The pages use {page_base} but the links use {link_base}: were both exported from the same crawl?"
 
 
-def _merge_duplicate_links(links: pd.DataFrame) -> pd.DataFrame:
-    """One row per (source, destination): prefer an in-content occurrence, then one with an anchor."""
-    rank = pd.DataFrame({
-        "nav": map_distinct(links["position"], str.lower) != "content" if "position" in links else False,
-        "no_anchor": links["anchor"] == "",
-    }, index=links.index)
-    order = rank.sort_values(["nav", "no_anchor"], kind="stable").index
-    first = ~links.loc[order, ["source", "destination"]].duplicated().to_numpy()
-    return links.loc[links.index.isin(order[first])]   # file order (the index rises with the file row)
+def _merge_duplicate_links(links: _LinkRows) -> _LinkRows:
+    """One row per (source, destination): prefer an in-content occurrence, then one with an anchor; the rows
+    stay in file order."""
+    source, destination = links.fields["source"], links.fields["destination"]
+    position = links.fields.get("position")
+    nav = (position.per_row(np.array([value.lower() != "content" for value in position.values], dtype=bool))
+           if position is not None else np.zeros(len(links.rows), dtype=bool))
+    anchor = links.fields["anchor"]
+    no_anchor = anchor.per_row(anchor.values == "")
+    order = np.lexsort((no_anchor, nav))   # stable: file order within each rank
+    pair = source.codes.astype(np.int64) * max(len(destination.values), 1) + destination.codes
+    _, first = np.unique(pair[order], return_index=True)
+    keep = np.zeros(len(links.rows), dtype=bool)
+    keep[order[first]] = True
+    return links.where(keep) if not keep.all() else links
 
 
 def empty_links() -> pd.DataFrame:
@@ -492,15 +543,16 @@ def empty_links() -> pd.DataFrame:
 # --- both -------------------------------------------------------------------------------------------------
 
 def load_site(pages_source, links_source=None, *, pages_name=None, links_name=None, column_map=None,
-              sheet=None, site_hosts=None) -> SiteData:
+              sheet=None, site_hosts=None, links_sheet=None) -> SiteData:
     """Pages plus (optionally) existing links, with one report covering both files.
 
-    ``sheet`` and ``site_hosts`` are load_pages' (the pages file's worksheet; the hosts that form one site).
+    ``sheet`` and ``site_hosts`` are load_pages' (the pages file's worksheet; the hosts that form one site);
+    ``links_sheet`` is the links workbook's worksheet (default: the first).
     """
     pages, report = load_pages(pages_source, pages_name, column_map, sheet, site_hosts)
     if links_source is None:
         return SiteData(pages=pages, links=empty_links(), report=report)
-    links, link_report = load_links(links_source, links_name, known_urls=pages["url"])
+    links, link_report = load_links(links_source, links_name, known_urls=pages["url"], sheet=links_sheet)
     report.links_file = link_report.file
     report.links_read, report.links_kept = link_report.links_read, link_report.links_kept
     report.warnings.extend(f"{link_report.file}: {warning}" for warning in link_report.warnings)

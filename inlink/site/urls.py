@@ -147,12 +147,17 @@ def _try_normalize(raw: str, base: str | None) -> tuple[str, str]:
         return "", exc.detail
 
 
+def normalise_values(urls: Iterable[str], base: str | None) -> tuple[list[str], list[str]]:
+    """(normalised URLs or "", error messages or "") of distinct URLs, in their order."""
+    outcomes = [_try_normalize(raw, base) for raw in urls]
+    return [url for url, _ in outcomes], [error for _, error in outcomes]
+
+
 def normalise_series(urls: pd.Series, base: str | None) -> tuple[pd.Series, pd.Series]:
     """(normalised URL or "", error message or "") per row; each distinct URL is parsed once."""
     codes, distinct = _distinct(urls)
-    outcomes = [_try_normalize(raw, base) for raw in distinct]
-    return (_spread([url for url, _ in outcomes], codes, urls.index),
-            _spread([error for _, error in outcomes], codes, urls.index))
+    normalised, errors = normalise_values(distinct, base)
+    return _spread(normalised, codes, urls.index), _spread(errors, codes, urls.index)
 
 
 def url_hosts(urls: pd.Series) -> pd.Series:

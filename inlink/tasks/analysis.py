@@ -334,6 +334,7 @@ def _load_job_site(ctx: TaskContext) -> SiteData:
         links_name=files.get("links_label") or links_name,
         column_map=ctx.config.get("column_map") or None,
         sheet=ctx.config.get("sheet"), site_hosts=ctx.config.get("site_hosts"),
+        links_sheet=ctx.config.get("links_sheet"),
     )
 
 
@@ -344,8 +345,11 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
                    links: Path | bytes | None = None, links_name: str | None = None,
                    engine: str = "offline", options: Mapping | None = None, api_key: str | None = None,
                    label: str | None = None, column_map: Mapping | None = None, sheet: str | None = None,
-                   site_hosts: list[str] | None = None, on_report: Callable | None = None) -> str:
+                   site_hosts: list[str] | None = None, on_report: Callable | None = None,
+                   links_sheet: str | None = None) -> str:
     """Validate the site files, then create a queued analysis job holding its own copy of them.
+
+    ``sheet`` and ``links_sheet`` pick the worksheet of a pages or links workbook (default: the first).
 
     Raises SiteDataError for a bad file (NothingToAnalyse when no page can be analysed) and
     OptionError for a bad option, before any job exists. ``on_report`` gets the ImportReport first. The API
@@ -354,7 +358,8 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
     cleaned = clean_options(engine, options)
     pages_bytes, links_bytes = _as_bytes(pages), _as_bytes(links) if links is not None else None
     site = _site_import().load_site(pages_bytes, links_bytes, pages_name=pages_name, links_name=links_name,
-                                 column_map=dict(column_map or {}) or None, sheet=sheet, site_hosts=site_hosts)
+                                 column_map=dict(column_map or {}) or None, sheet=sheet, site_hosts=site_hosts,
+                                 links_sheet=links_sheet)
     _check_site(site, on_report)
     from inlink.site.tables import table_suffix
 
@@ -366,6 +371,8 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
         files.update(links=stored, links_label=links_name or stored)
     config = {"engine": engine, "options": cleaned, "files": files, "column_map": dict(column_map or {}),
               "sheet": sheet, "site_hosts": list(site_hosts or [])}
+    if links_sheet:   # only when given: a job without it keeps the config (and saved-state key) it had
+        config["links_sheet"] = links_sheet
     seed = _site_seed(site, {"pages": pages_bytes, "links": links_bytes}, config)
     del site
     if seed is not None:
@@ -401,7 +408,8 @@ def _as_bytes(source: Path | str | bytes) -> bytes:
 def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", options: Mapping | None = None,
                out_path: Path, api_key: str | None = None,
                progress: Callable[[int, int], None] | None = None, sheet: str | None = None,
-               site_hosts: list[str] | None = None, on_report: Callable | None = None) -> dict:
+               site_hosts: list[str] | None = None, on_report: Callable | None = None,
+               links_sheet: str | None = None) -> dict:
     """Analyse every page in the foreground and write the suggestions CSV; returns the summary.
 
     Like a job, a page whose answer cannot be used is skipped (counted in `page_errors`) and a spent budget
@@ -409,7 +417,8 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
     """
     cleaned = clean_options(engine, options)
     site = _site_import().load_site(pages, links, pages_name=Path(pages).name,
-                                 links_name=Path(links).name if links else None, sheet=sheet, site_hosts=site_hosts)
+                                 links_name=Path(links).name if links else None, sheet=sheet, site_hosts=site_hosts,
+                                 links_sheet=links_sheet)
     _check_site(site, on_report)
     page_analyzer = build_page_analyzer(site, cleaned, api_key)
     rows: list[dict] = []

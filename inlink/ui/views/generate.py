@@ -95,7 +95,8 @@ def start(manager, dataset: datasets.Dataset, engine: str, options: dict, api_ke
         job_id = link_task.start_analysis(
             manager, dataset.pages_path, pages_name=dataset.pages_name, links=dataset.links_path,
             links_name=dataset.links_name, engine=engine, options=options, api_key=api_key,
-            column_map=dataset.column_map or None, sheet=dataset.sheet, site_hosts=dataset.site_hosts)
+            column_map=dataset.column_map or None, sheet=dataset.sheet, site_hosts=dataset.site_hosts,
+            links_sheet=dataset.links_sheet)
     except (site_import.SiteDataError, link_task.OptionError, JobError, OSError) as exc:
         st.session_state[_START_ERROR] = plain_message(exc)
         return

@@ -17,14 +17,13 @@ from inlink import uploads as datasets
 from inlink.site import load as site_import
 from inlink.site import scope
 from inlink.ui import format as fmt
-from inlink.ui import fetch_form, navigation, sample, sheets
+from inlink.ui import fetch_form, navigation, sample
 from inlink.ui.page import guard, page_manager
 
 PREVIEW_ROWS = 50
 _PARSED = "upload.parsed"
 _PARSED_HOSTS = "upload.parsed_hosts"   # the parse with the hosts the user chose (kept apart from the default's)
 _HEADERS = "upload.headers"
-_SHEET_COPY = "upload.links_sheet_copy"
 _SAVED = "upload.saved"
 _USE_SAMPLE = "upload.use_sample"
 
@@ -39,6 +38,7 @@ class Upload:
     links: bytes | None = None
     links_name: str | None = None
     pages_sheet: str | None = None     # the pages workbook's sheet to read (None: the first)
+    links_sheet: str | None = None     # the links workbook's sheet to read (None: the first)
 
 
 def chosen_files() -> Upload | None:
@@ -53,11 +53,12 @@ def chosen_files() -> Upload | None:
     if pages_file is not None:
         st.session_state[_USE_SAMPLE] = False
         pages_sheet = chosen_sheet(pages_file, "pages", left)
-        links, links_sheet = links_sheet_copy(links_file, right) if links_file is not None else (None, "")
+        links_sheet = chosen_sheet(links_file, "links", right) if links_file is not None else None
         key = (f"{pages_file.file_id}:{pages_sheet}:"
                f"{links_file.file_id if links_file is not None else ''}:{links_sheet}")
-        return Upload(key, pages_file.getvalue(), pages_file.name, links,
-                      links_file.name if links_file is not None else None, pages_sheet)
+        return Upload(key, pages_file.getvalue(), pages_file.name,
+                      links_file.getvalue() if links_file is not None else None,
+                      links_file.name if links_file is not None else None, pages_sheet, links_sheet)
     if st.session_state.get(_USE_SAMPLE):
         pages, links = sample.sample_files()
         return Upload("sample", pages, sample.PAGES_NAME, links, sample.LINKS_NAME)
@@ -74,17 +75,6 @@ def chosen_sheet(uploaded, role: str, column) -> str | None:
     column.caption(f"{fmt.plural(len(names), 'sheet')} in this workbook: {', '.join(names)}.")
     return column.selectbox(f"Sheet of {uploaded.name}", names, key=f"upload.{role}_sheet",
                             help=f"Pick the sheet that holds the {role}.")
-
-
-def links_sheet_copy(uploaded, column) -> tuple[bytes, str]:
-    """(the links file as the importer should read it, the chosen sheet or ""). The links importer reads a
-    workbook's first sheet, so another sheet is handed over as a one-sheet copy (inlink/ui/sheets.py)."""
-    data = uploaded.getvalue()
-    sheet = chosen_sheet(uploaded, "links", column)
-    if not sheet or sheet == remembered("upload.sheets_links", uploaded.file_id, list)[0]:
-        return data, sheet or ""
-    copy = remembered(_SHEET_COPY, (uploaded.file_id, sheet), lambda: sheets.only_sheet(data, sheet))
-    return copy, sheet
 
 
 def column_map_for(upload: Upload) -> dict | None:
@@ -152,7 +142,7 @@ def _parse(upload: Upload, column_map: dict, site_hosts: list[str] | None = None
     links_report = None
     if upload.links is not None:
         _, links_report = site_import.load_links(upload.links, upload.links_name,
-                                                 known_urls=set(pages["url"]))
+                                                 known_urls=set(pages["url"]), sheet=upload.links_sheet)
     return pages, report, links_report
 
 
@@ -205,7 +195,8 @@ def accept(upload: Upload, column_map: dict, report, links_report, site_hosts: l
     with guard("Saving the dataset"):
         dataset = datasets.save_dataset(upload.pages, upload.pages_name, links=upload.links,
                                         links_name=upload.links_name, column_map=column_map, summary=summary,
-                                        sheet=upload.pages_sheet, site_hosts=site_hosts)
+                                        sheet=upload.pages_sheet, site_hosts=site_hosts,
+                                        links_sheet=upload.links_sheet)
         st.session_state[_SAVED] = (_saved_key(upload, site_hosts), dataset.dataset_id)
 
 
