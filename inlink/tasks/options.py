@@ -1,0 +1,101 @@
+"""The options of a link analysis: their names and defaults, their checks, and the engine configuration they
+make. Kept apart from the task (analysis.py) because the CLI and the dashboard check options before any job
+exists, and a bad value must be refused in words, not carried into a job.
+"""
+from __future__ import annotations
+
+import math
+from typing import Mapping
+
+from inlink.links import suggest as analyzer
+
+ENGINES = ("offline", "gemini")
+
+#: Options a user may set, with their defaults. Anything else is refused, so typos do not pass silently.
+DEFAULT_OPTIONS: dict = {
+    "max_per_page": 5,
+    "max_inbound_per_target": None,
+    "exclude_patterns": [],
+    "min_confidence": None,   # the engine's confidence floor (0-1); None = the engine's default
+    "high_confidence": None,  # tier cut-offs (0-1): a row at or above it is "high"; None = the engine's default
+    "medium_confidence": None,
+    "model": None,            # Gemini model; None = the configured default
+    "budget_usd": None,       # Gemini spend after which the job pauses
+    "rpm": None,              # Gemini requests per minute; None = the configured default
+    "throttle_s": 0.0,        # pause after each page (demos and browser tests watch a job advance)
+}
+
+
+#: Options that map one to one onto the engine's confidence settings (AnalysisConfig fields of the same name).
+CONFIDENCE_OPTIONS = ("min_confidence", "high_confidence", "medium_confidence")
+
+
+class OptionError(ValueError):
+    """An analysis option has a wrong name or value; the message says which and why."""
+
+
+class MissingApiKey(OptionError):
+    """The Gemini engine was chosen but no key was given or found in the environment."""
+
+
+def clean_options(engine: str, options: Mapping | None) -> dict:
+    """Check the engine and options a user gave and return the full option set (defaults filled in)."""
+    if engine not in ENGINES:
+        raise OptionError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
+    given = dict(options or {})
+    unknown = sorted(set(given) - set(DEFAULT_OPTIONS))
+    if unknown:
+        raise OptionError(f"unknown option(s): {', '.join(unknown)}")
+    merged = {**DEFAULT_OPTIONS, **{k: v for k, v in given.items() if v is not None}}
+    _check_positive_int(merged, "max_per_page")
+    for name in ("max_inbound_per_target", "rpm"):
+        if merged[name] is not None:
+            _check_positive_int(merged, name)
+    if not isinstance(merged["exclude_patterns"], (list, tuple)):
+        raise OptionError(f"exclude_patterns must be a list of URL patterns, not {merged['exclude_patterns']!r}")
+    merged["exclude_patterns"] = [str(p).strip() for p in merged["exclude_patterns"] if str(p).strip()]
+    if not _as_number(merged["throttle_s"]) >= 0:
+        raise OptionError(f"throttle_s must be zero or more seconds, not {merged['throttle_s']!r}")
+    _check_confidences(merged)
+    if merged["budget_usd"] is not None and not _as_number(merged["budget_usd"]) > 0:
+        raise OptionError(f"budget_usd must be a positive amount of US dollars, not {merged['budget_usd']!r}")
+    merged["engine"] = engine
+    return merged
+
+
+def _check_confidences(options: dict) -> None:
+    """The floor and the tier cut-offs are 0-1, and the medium cut-off is not above the high one."""
+    for name in CONFIDENCE_OPTIONS:
+        if options[name] is not None and not 0 <= _as_number(options[name]) <= 1:
+            raise OptionError(f"{name} must be a number from 0 to 1, not {options[name]!r}")
+    defaults = analyzer.AnalysisConfig()
+    high = defaults.high_confidence if options["high_confidence"] is None else float(options["high_confidence"])
+    medium = defaults.medium_confidence if options["medium_confidence"] is None else float(options["medium_confidence"])
+    if medium > high:
+        raise OptionError(f"the medium tier's cut-off ({medium:g}) must not be above the high tier's ({high:g})")
+
+
+def _check_positive_int(options: dict, name: str) -> None:
+    value = options[name]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise OptionError(f"{name} must be a whole number of at least 1, not {value!r}")
+
+
+def _as_number(value: object) -> float:
+    """The value as a float; NaN (which fails every bound) when it is not a number."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def analysis_config(options: Mapping) -> analyzer.AnalysisConfig:
+    """The offline engine's configuration for a set of cleaned options."""
+    return analyzer.AnalysisConfig(
+        max_per_page=options["max_per_page"],
+        max_inbound_per_target=options["max_inbound_per_target"],
+        exclude_patterns=tuple(options["exclude_patterns"]),
+        **{name: float(options[name]) for name in CONFIDENCE_OPTIONS if options.get(name) is not None},
+    )
+
+
