@@ -408,3 +408,11 @@ def unique_headers(header: list[str]) -> list[str]:
         seen[base] = seen.get(base, 0) + 1
         names.append(base if seen[base] == 1 else f"{base}.{seen[base] - 1}")
     return names
+
+
+def fold_whitespace(value: str) -> str:
+    """Whitespace runs (line breaks, tabs, no-break spaces) folded to one space; the cheap substring
+    checks skip the costly split for the many values that are already tidy."""
+    if "  " in value or "\n" in value or "\t" in value or "\r" in value or "\xa0" in value:
+        return " ".join(value.split())
+    return value.strip()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -107,3 +108,13 @@ def _cell_text(value) -> str:
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
     return str(value).strip()
+
+
+def other_sheets(attrs: Mapping) -> tuple[str, str]:
+    """(' in the worksheet "X"', '; the workbook's other worksheets are ...') for a workbook of several
+    sheets whose read sheet lacks the expected columns; ("", "") otherwise."""
+    others = [sheet for sheet in attrs.get("sheets", []) if sheet != attrs.get("sheet")]
+    if not others:
+        return "", ""
+    return (f' in the worksheet "{attrs["sheet"]}"', "; the workbook's other worksheets are "
+            + ", ".join(f'"{sheet}"' for sheet in others) + ": pick the one that holds the crawl")

@@ -1,0 +1,173 @@
+"""The existing links of a site (an "All Inlinks" export or a source / destination / anchor table):
+normalised, hyperlinks only, no self links, one row per link, links outside the crawl dropped and counted.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from inlink.site.coded import Coded
+from inlink.site.columns import LINK_SYNONYMS, detect, detect_page_columns
+from inlink.site.report import Drops, ImportReport
+from inlink.site.tables import SiteDataError, fold_whitespace, read_table, source_name
+from inlink.site.workbooks import other_sheets
+from inlink.site.urls import normalise_values, site_base
+
+LINK_COLUMNS = ("source", "destination", "anchor")
+
+
+def load_links(source, filename=None, known_urls=None, sheet=None) -> tuple[pd.DataFrame, ImportReport]:
+    """Existing hyperlinks (source, destination, anchor[, position]), normalised, deduplicated, no self links.
+
+    With ``known_urls`` (the normalised page URLs), links from or to other URLs are dropped and counted.
+    ``sheet`` picks a workbook's worksheet (default: the first), as for load_pages.
+
+    Memory (bench/bench_import.py, target: the importer's peak <= 3x the file): the columns are held as codes
+    into their distinct values (coded.py) from the read on; only the result has one (shared) string per cell.
+    """
+    name = source_name(source, filename)
+    table = read_table(source, name, sheet)
+    report = ImportReport(file=name, warnings=list(table.attrs.get("notes", [])))
+    report.links_read = report.rows_read = len(table) + len(table.attrs.get("bad_rows", []))
+    drops = Drops(report, table.attrs.get("bad_rows", []))
+    columns = detect(table.columns, LINK_SYNONYMS)
+    missing = [f'"{part}"' for part in ("source", "destination") if part not in columns]
+    if missing:
+        hint = ("; this looks like a page export: give it as the pages file"
+                if "url" in detect_page_columns(table.columns) else "")
+        where, others = other_sheets(table.attrs)
+        raise SiteDataError(f"no {' or '.join(missing)} column found{where} (expected headers such as Source, "
+                            f"Destination, Anchor); headers are: {', '.join(map(str, table.columns[:12]))}"
+                            + hint + others, file=name)
+    links = _hyperlinks_only(table, columns, report)
+    links = _normalise_link_urls(links, columns, drops, known_urls)
+    drops.refuse_if_empty(len(links.rows), "links")
+    links = _filter_links(links, report, known_urls)
+    links = _merge_duplicate_links(links)
+    report.links_kept = len(links.rows)
+    return links.frame(), report
+
+
+@dataclass
+class _LinkRows:
+    """The link rows being imported: file row numbers and one coded column per field (coded.py)."""
+    rows: np.ndarray
+    fields: dict[str, Coded]
+
+    def where(self, keep: np.ndarray) -> "_LinkRows":
+        return _LinkRows(self.rows[keep], {name: coded.where(keep) for name, coded in self.fields.items()})
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame({name: coded.strings() for name, coded in self.fields.items()})
+
+
+def _hyperlinks_only(table: pd.DataFrame, columns: Mapping[str, str], report: ImportReport) -> _LinkRows:
+    """source/destination/anchor(/position) of the rows that are hyperlinks (All Inlinks also lists
+    images, CSS, JavaScript, canonicals...), text cleaned. Consumes ``table`` column by column."""
+    names = [*LINK_COLUMNS, *(["position"] if "position" in columns else [])]
+    rows = table.index.to_numpy()
+    other = None
+    if "type" in columns:
+        kind = Coded.of(_taken(table, columns["type"], columns, names))
+        lowered = np.array([value.strip().lower() for value in kind.values], dtype=object)
+        other = kind.per_row((lowered != "") & (lowered != "hyperlink"))
+        if other.any():
+            report.warnings.append(f"{int(other.sum()):,} non-hyperlink rows ({_most_common(kind, other)}) "
+                                   "were skipped.")
+    links = _LinkRows(rows, {
+        name: Coded.of(_taken(table, columns[name], columns, names[i + 1:])).map(fold_whitespace)
+        if name in columns else Coded.constant("", len(rows)) for i, name in enumerate(names)})
+    return links.where(~other) if other is not None and other.any() else links
+
+
+def _most_common(kind: Coded, rows: np.ndarray, count: int = 4) -> str:
+    """The ``count`` most frequent values among ``rows``, as value_counts orders them (ties: first seen)."""
+    counts = np.bincount(kind.codes[rows], minlength=len(kind.values))
+    first_seen = pd.unique(kind.codes[rows])
+    ranked = first_seen[np.argsort(-counts[first_seen], kind="stable")]
+    return ", ".join(kind.values[ranked[:count]])
+
+
+def _taken(table: pd.DataFrame, header: str, columns: Mapping[str, str], later: list[str]) -> pd.Series:
+    """A column of ``table``, removed from it unless a later field reads it too: each column's Arrow copy is
+    freed once it has been coded."""
+    if any(columns.get(name) == header for name in later):
+        return table[header]
+    return table.pop(header)
+
+
+def _normalise_link_urls(links: _LinkRows, columns: Mapping[str, str], drops: Drops,
+                         known_urls) -> _LinkRows:
+    """Source and destination normalised, as codes into one vocabulary of normalised URLs (equal URLs, equal
+    codes); rows with a bad URL dropped and reported (for their source, else their destination)."""
+    source, destination = links.fields["source"], links.fields["destination"]
+    raw = pd.unique(np.concatenate([source.values, destination.values]))
+    base = site_base(known_urls) if known_urls is not None else None
+    base = base or site_base(raw)
+    normalised, errors = normalise_values(raw, base)
+    url_codes, vocabulary = pd.factorize(np.array(normalised, dtype=object), sort=False)
+    errors = np.array(errors, dtype=object)
+    bad = np.zeros(len(links.rows), dtype=bool)
+    for part in ("source", "destination"):
+        coded = links.fields[part]
+        in_raw = pd.Index(raw).get_indexer(coded.values)
+        failed = coded.per_row(errors[in_raw] != "")
+        new = failed & ~bad
+        drops.add_many(pd.Series(errors[in_raw][coded.codes[new]], index=links.rows[new]), columns[part])
+        bad |= failed
+        links.fields[part] = Coded(url_codes.astype(np.int32)[in_raw][coded.codes],
+                                   np.asarray(vocabulary, dtype=object))
+    return links.where(~bad) if bad.any() else links
+
+
+def _filter_links(links: _LinkRows, report: ImportReport, known_urls) -> _LinkRows:
+    """Drop self links and, given the page list, links from or to pages outside it (both counted)."""
+    source, destination = links.fields["source"], links.fields["destination"]
+    self_links = source.values[source.codes] == destination.values[destination.codes]
+    if self_links.any():
+        report.warnings.append(f"{int(self_links.sum()):,} self links (a page linking to itself) were skipped.")
+        links = links.where(~self_links)
+    if known_urls is not None:
+        known = set(known_urls)
+        source, destination = links.fields["source"], links.fields["destination"]
+        in_known = [np.array([url in known for url in coded.values], dtype=bool) for coded in (source, destination)]
+        outside = ~(source.per_row(in_known[0]) & destination.per_row(in_known[1]))
+        if outside.any():
+            report.warnings.append(f"{int(outside.sum()):,} links from or to URLs that are not in the page "
+                                   "table were skipped." + _host_mismatch_hint(source, known, outside))
+            links = links.where(~outside)
+    return links
+
+
+def _host_mismatch_hint(source: Coded, known: set, outside: np.ndarray) -> str:
+    """When most links miss the page table, say so if the two files name the site differently."""
+    if outside.mean() <= 0.5:
+        return ""
+    page_base, link_base = site_base(known), site_base(source.strings())
+    if not page_base or not link_base or page_base == link_base:
+        return ""
+    return f" The pages use {page_base} but the links use {link_base}: were both exported from the same crawl?"
+
+
+def _merge_duplicate_links(links: _LinkRows) -> _LinkRows:
+    """One row per (source, destination): prefer an in-content occurrence, then one with an anchor; the rows
+    stay in file order."""
+    source, destination = links.fields["source"], links.fields["destination"]
+    position = links.fields.get("position")
+    nav = (position.per_row(np.array([value.lower() != "content" for value in position.values], dtype=bool))
+           if position is not None else np.zeros(len(links.rows), dtype=bool))
+    anchor = links.fields["anchor"]
+    no_anchor = anchor.per_row(anchor.values == "")
+    order = np.lexsort((no_anchor, nav))   # stable: file order within each rank
+    pair = source.codes.astype(np.int64) * max(len(destination.values), 1) + destination.codes
+    _, first = np.unique(pair[order], return_index=True)
+    keep = np.zeros(len(links.rows), dtype=bool)
+    keep[order[first]] = True
+    return links.where(keep) if not keep.all() else links
+
+
+def empty_links() -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype=object) for name in LINK_COLUMNS})

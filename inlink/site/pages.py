@@ -1,0 +1,253 @@
+"""The pages table of a crawl: one row per normalised URL with its title, H1, body text (HTML parsed into
+text and blocks), whether it may be a link target and why not.
+
+Accepts Screaming Frog's "Internal: HTML" and custom extraction exports and generic tables; anything odd is
+repaired and reported (report.py) or refused with one SiteDataError naming file, row and column.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from inlink.site.columns import (EXTRACTION_HEADER, LINK_SYNONYMS, PAGE_FIELDS, TEXT_FIELDS, detect,
+                                 extraction_headers, header_key, resolve_page_columns)
+from inlink.site.report import Drops, ImportReport
+from inlink.site.scope import host_scope
+from inlink.site.tables import SiteDataError, fold_whitespace, read_table, source_name
+from inlink.site.urls import examples, map_distinct, normalise_series, site_base
+from inlink.site.workbooks import other_sheets
+
+PAGE_COLUMNS = PAGE_FIELDS + ("is_target", "excluded_reason", "blocks")
+NON_INDEXABLE_VALUES = ("non-indexable", "nonindexable", "false", "no", "0", "noindex")
+NON_INDEXABLE_STATUS = r"noindex|canonicali[sz]ed"
+
+
+def load_pages(source, filename=None, column_map=None, sheet=None,
+               site_hosts=None) -> tuple[pd.DataFrame, ImportReport]:
+    """Pages table with PAGE_COLUMNS, one row per normalised URL, and the report of what was done.
+
+    ``sheet`` picks a workbook's worksheet (default: the first). ``site_hosts`` lists the hosts that form one
+    site ("*" for all); by default only the main host is analysed (see scope.py).
+    """
+    name = source_name(source, filename)
+    table = read_table(source, name, sheet)   # positional: tests wrap read_table in a lambda *args
+    report = ImportReport(file=name, rows_read=len(table) + len(table.attrs.get("bad_rows", [])),
+                          warnings=list(table.attrs.get("notes", [])), encoding=table.attrs.get("encoding", ""))
+    drops = Drops(report, table.attrs.get("bad_rows", []))
+    columns = resolve_page_columns(table.columns, column_map, name)
+    if "url" not in columns:
+        raise _no_url_column(table.columns, name, table.attrs)
+    report.text_column = columns.get("content", "")
+    if "content" not in columns:
+        report.warnings.append("No body text column found: pages are matched on title, H1 and description "
+                               "only. Export the page text too (e.g. a custom extraction \"Body 1\").")
+    pages = _page_frame(table, columns, column_map)
+    pages = _drop_folder_rows(pages, report)
+    pages = _normalise_page_urls(pages, drops, columns["url"])
+    drops.refuse_if_empty(len(pages), "pages")
+    pages["excluded_reason"] = _exclusion_reasons(pages)
+    other_host, report.hosts, warnings = host_scope(pages["url"], site_hosts, name)
+    pages["excluded_reason"] = _join_reasons(pages["excluded_reason"], other_host)
+    report.warnings.extend(warnings)
+    pages = _merge_duplicate_pages(pages, report)
+    pages["is_target"] = pages["excluded_reason"] == ""
+    _report_pages(pages, report)
+    return pages.loc[:, list(PAGE_COLUMNS)].reset_index(drop=True), report
+
+
+def _no_url_column(headers, file: str, attrs: Mapping) -> SiteDataError:
+    if any(re.match(r"(?i)https?://", str(header)) for header in headers):
+        return SiteDataError("the first row holds URLs, not column names: add a header row "
+                             "(e.g. URL, Title, Content)", file=file, row=1)
+    if {"source", "destination"} <= set(detect(headers, LINK_SYNONYMS)):
+        return SiteDataError("this looks like a links export (Source, Destination): give it as the existing "
+                             "links file, and a page export (Address, Title 1, ...) as the pages file", file=file)
+    where, others = other_sheets(attrs)
+    return SiteDataError(f"no URL column found{where} (expected a header such as Address, URL or Page); "
+                         f"headers are: {', '.join(map(str, list(headers)[:12]))}{others}", file=file)
+
+
+def _clean_text(series: pd.Series) -> pd.Series:
+    """Cleaned strings, so anchors found in one file match the text of another reliably."""
+    return map_distinct(series, fold_whitespace)
+
+
+#: Fields cleaned as text (whitespace folded); the others (status code, word count) are parsed as numbers.
+CLEANED_FIELDS = (*TEXT_FIELDS, "url", "content_type", "indexability", "indexability_status")
+
+
+def _page_frame(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> pd.DataFrame:
+    """Canonical columns as cleaned strings (index still = file row); body text columns joined.
+
+    Memory (bench/bench_import.py, target: the importer's peak <= 3x the file): this consumes ``table``. A
+    column leaves it when its last field has been read and its Arrow chunks are freed as they become Python
+    strings, the body text's HTML and raw spacing as each cell is cleaned: at no time are two whole copies of
+    a crawl's text alive. The body text goes first: it is nearly all of a crawl's bytes."""
+    sources = {name: ([columns[name]] if name != "content" else _body_headers(table, columns, column_map))
+               for name in (*PAGE_FIELDS, "indexability_status") if name in columns}
+    uses = Counter(header for headers in sources.values() for header in headers)
+
+    def take(header: str) -> pd.Series:
+        uses[header] -= 1
+        return table[header].astype(str) if uses[header] else table.pop(header).astype(str)
+
+    empty = pd.Series("", index=table.index, dtype=object)
+    fields: dict[str, pd.Series] = {}
+    for name in sorted(sources, key=lambda name: name != "content"):
+        if name in CLEANED_FIELDS:
+            fields[name] = _python_strings(take(sources[name][0]))
+            for header in sources[name][1:]:   # more custom-extraction columns ("Body 2"...): joined
+                fields[name] = fields[name].str.cat(_python_strings(take(header)), sep=" ")
+        else:
+            fields[name] = take(sources[name][0])
+    fields["content"], blocks = _body_text(fields.pop("content", empty), columns.get("content", ""))
+    for name in CLEANED_FIELDS:
+        if name != "content":
+            fields[name] = _clean_text(fields[name]) if name in fields else empty
+    pages = pd.DataFrame({name: fields.pop(name, empty) for name in (*PAGE_FIELDS, "indexability_status")},
+                         index=table.index)
+    pages["blocks"] = blocks
+    pages["status_code"] = pd.to_numeric(pages["status_code"], errors="coerce").astype("Int64")
+    counted = pd.to_numeric(pages["word_count"], errors="coerce")
+    uncounted = counted.isna()
+    # content is whitespace-folded by now, so words = spaces + 1 (a C-speed count, no split)
+    counted[uncounted] = pages.loc[uncounted, "content"].map(lambda text: text.count(" ") + 1 if text else 0)
+    pages["word_count"] = counted.astype("int64")
+    return pages
+
+
+def _python_strings(column: pd.Series) -> pd.Series:
+    """A text column as Python str objects (object dtype; a missing value as ""): what cleaning makes of it
+    anyway, made once. Takes the caller's only reference: an Arrow-backed column is converted chunk by chunk,
+    each chunk freed once read, so the column's Arrow and Python copies are never both whole."""
+    index = column.index
+    to_arrow = getattr(column.array, "__arrow_array__", None)
+    if to_arrow is None:   # not Arrow-backed (pandas without pyarrow)
+        return pd.Series(column.fillna("").to_numpy(dtype=object), index=index, dtype=object)
+    chunks = list(to_arrow().chunks)
+    del column, to_arrow
+    values = np.empty(len(index), dtype=object)
+    start = 0
+    for position in range(len(chunks)):
+        chunk, chunks[position] = chunks[position], None
+        values[start:start + len(chunk)] = chunk.fill_null("").to_pylist()
+        start += len(chunk)
+    return pd.Series(values, index=index, dtype=object)
+
+
+def _body_headers(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> list[str]:
+    """The content column's header; several custom-extraction columns ("Body 1", "Body 2"...) are joined,
+    unless the user picked one column in column_map."""
+    headers = [columns["content"]]
+    if not (column_map or {}).get("content") and EXTRACTION_HEADER.match(header_key(headers[0])):
+        headers = extraction_headers(table.columns, {k: v for k, v in columns.items() if k != "content"})
+    return headers
+
+
+def _body_text(content: pd.Series, header: str) -> tuple[pd.Series, pd.Series]:
+    """The body text cleaned, and its blocks: HTML in the text column (a custom extraction "Extract HTML
+    Element" / "Extract Inner HTML", e.g. Body HTML 1) becomes its plain text plus its blocks (kind, start,
+    end); plain text keeps blocks None.
+
+    Takes the caller's only reference to ``content``: each cell is replaced by its text as it is parsed and
+    cleaned, so the raw column and the clean one are never both whole in memory."""
+    from inlink.site.html import parse_fragment
+
+    html = _html_cells(content, header)
+    texts, index = content.to_numpy(dtype=object, copy=True), content.index
+    del content
+    blocks = pd.Series([None] * len(texts), index=index, dtype=object)
+    for position, text in enumerate(texts):
+        if html is not None and html[position]:
+            page = parse_fragment(text)
+            text, blocks.iat[position] = page.text, page.block_tuples()
+        texts[position] = fold_whitespace(text)
+    return pd.Series(texts, index=index, dtype=object), blocks
+
+
+def _html_cells(content: pd.Series, header: str) -> np.ndarray | None:
+    """Which cells hold HTML to parse; None when the column is plain text. The column is HTML when its header
+    says so, or when nearly all its cells start with a tag: plain text about HTML (a template guide quoting
+    <a>) must stay plain text. Cells are judged by their first non-blank character (no stripped copies)."""
+    from inlink.site.html import looks_like_html
+
+    first = content.map(lambda text: text.lstrip()[:1])
+    filled = first[first != ""]
+    if not ("html" in header_key(header) or (len(filled) > 0 and (filled == "<").mean() >= 0.8)):
+        return None
+    html = content.map(looks_like_html).to_numpy(dtype=bool)
+    return html if html.any() else None
+
+
+def _drop_folder_rows(pages: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
+    """Screaming Frog's tree view adds folder rows with an empty Address: drop them, say how many."""
+    folders = pages["url"] == ""
+    if folders.any():
+        report.warnings.append(f"{int(folders.sum()):,} rows without a URL (tree-view folder rows) were skipped.")
+    return pages.loc[~folders]
+
+
+def _normalise_page_urls(pages: pd.DataFrame, drops: Drops, url_header: str) -> pd.DataFrame:
+    base = site_base(pages["url"].unique())
+    normalised, errors = normalise_series(pages["url"], base)
+    bad = errors != ""
+    drops.add_many(errors[bad], url_header)
+    pages = pages.loc[~bad].copy()
+    pages["url"] = normalised[~bad]
+    return pages
+
+
+def _join_reasons(first: pd.Series, second: pd.Series) -> pd.Series:
+    both = (first != "") & (second != "")
+    return (first + second).where(~both, first + "; " + second)
+
+
+def _exclusion_reasons(pages: pd.DataFrame) -> pd.Series:
+    """Why a page must not be suggested as a link target ("" when it may be)."""
+    blank = pd.Series("", index=pages.index, dtype=object)
+    content_type = pages["content_type"].str.lower()
+    not_html = (content_type != "") & ~content_type.str.contains("html", regex=False)
+    reason = blank.where(~not_html, "not HTML (" + pages["content_type"] + ")")
+    status = pages["status_code"]
+    bad_status = status.notna() & (status != 200)
+    reason = _join_reasons(reason, blank.where(~bad_status.fillna(False), "status " + status.astype(str)))
+    detail = pages["indexability_status"]
+    non_indexable = (pages["indexability"].str.lower().isin(NON_INDEXABLE_VALUES)
+                     | detail.str.lower().str.contains(NON_INDEXABLE_STATUS, regex=True))
+    label = ("non-indexable" + (": " + detail).where(detail != "", "")).where(non_indexable, "")
+    return _join_reasons(reason, label.where(~bad_status.fillna(False), ""))  # a redirect is non-indexable anyway
+
+
+def _merge_duplicate_pages(pages: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
+    """One row per URL: prefer a usable (target) row, then the most filled-in one, then the longest text."""
+    counts = pages["url"].value_counts()
+    repeated = counts[counts > 1]
+    if repeated.empty:
+        return pages
+    rank = pd.DataFrame({
+        "url": pages["url"],
+        "usable": pages["excluded_reason"] == "",
+        "filled": sum((pages[name] != "").astype(int) for name in TEXT_FIELDS),
+        "length": pages["content"].str.len(),
+    }, index=pages.index)
+    keep = (rank.sort_values(["usable", "filled", "length"], ascending=False, kind="stable")
+            .drop_duplicates("url").index)
+    report.duplicates_merged.extend(pages.loc[pages["url"].isin(repeated.index), "url"].drop_duplicates())
+    return pages.loc[pages.index.isin(keep)]
+
+
+def _report_pages(pages: pd.DataFrame, report: ImportReport) -> None:
+    report.pages = len(pages)
+    excluded = pages.loc[~pages["is_target"], ["url", "excluded_reason"]]
+    report.excluded.extend(zip(excluded["url"], excluded["excluded_reason"]))
+    report.missing_text.extend(pages.loc[pages["is_target"] & (pages["content"] == ""), "url"])
+    with_query = pages["url"].str.contains("?", regex=False)
+    if with_query.any():
+        count = int(with_query.sum())
+        report.warnings.append(f"{count:,} page URL{' has' if count == 1 else 's have'} a query string and "
+                               f"{'is' if count == 1 else 'are'} kept as separate pages, "
+                               f"e.g. {examples(list(pages.loc[with_query, 'url']))}.")
