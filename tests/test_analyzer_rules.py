@@ -215,6 +215,20 @@ def test_a_title_the_site_never_links_falls_below_the_floor_once_its_links_are_g
     assert confidence(evidence | {"links_given": 1.0, "link_odds": never_linked}) < AnalysisConfig().min_confidence
 
 
+def test_an_orphan_page_named_on_the_site_still_receives_links_once_the_links_are_given():
+    """The site never links "solar powered gadgets" because nothing links to its page at all (an orphan): the
+    anchor dictionary's silence says the page is neglected, which is what the analyst wants found, so the page
+    keeps the suggestions a title mention earns; once the site links the phrase to it on one page of twelve, the
+    dictionary's verdict weighs again."""
+    site = _dictionary_site()
+    site.links = site.links[site.links["destination"] != BASE + "solar"].reset_index(drop=True)
+    rows = suggestions(site)
+    to_orphan = [r for r in rows if r["Destination"] == BASE + "solar"]
+    assert len(to_orphan) >= 10 and all(r["Anchor"].lower() == "gadgets" for r in to_orphan)
+    linked_once = [r for r in suggestions(_dictionary_site(), NO_FLOOR) if r["Destination"] == BASE + "solar"]
+    assert max(r["Confidence"] for r in linked_once) < min(r["Confidence"] for r in to_orphan)
+
+
 def test_tiers_follow_the_cut_offs():
     assert [tier(v, 0.7, 0.45) for v in (0.95, 0.7, 0.5, 0.45, 0.2)] == ["high", "high", "medium", "medium", "low"]
 

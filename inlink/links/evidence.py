@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from inlink.links.index import LinkIndex
-from inlink.links.ranking import Option, Ranked
+from inlink.links.ranking import Option, Ranked, linked_to
 from inlink.links.similarity import top_shared_terms
 
 NAMING_KINDS = ("title", "h1", "head", "inbound", "defined")
@@ -42,9 +42,8 @@ def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]
         "thin_target": float(index.thin is not None and bool(index.thin[target])),
         "dictionary_links": math.log1p(dictionary.links_to(key, target)),
         "exact": float(exact),
-        "link_odds": dictionary.link_odds(key, target, option.df) if known else 0.0,
+        "link_odds": dictionary.link_odds(key, target, option.df) if known and linked_to(index, target) else 0.0,
         "links_given": float(known),
-        "target_inlinks": _relative_inlinks(index, target) if known else 0.0,
         "site_rate": _site_rate(dictionary.site_rate) if known else 0.0,
     }
 
@@ -56,13 +55,6 @@ def _site_rate(rate: float | None) -> float:
     if rate is None:
         return 0.0
     return math.log(min(SITE_RATE_FULL, max(SITE_RATE_FLOOR, rate)) / SITE_RATE_FULL)
-
-
-def _relative_inlinks(index: LinkIndex, target: int) -> float:
-    """log(1 + the target's existing inbound links) minus the same for a page with the site's mean: the pages a
-    site already links to most are the ones its editors link to again."""
-    mean = len(index.existing) / max(1, int(index.is_target.sum()))
-    return math.log1p(int(index.inbound_before[target])) - math.log1p(mean)
 
 
 def _target_summary(index: LinkIndex, target: int) -> str:

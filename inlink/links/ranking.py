@@ -68,6 +68,13 @@ class Ranked:
     title_similarity: float = 0.0
 
 
+def linked_to(index: LinkIndex, target: int) -> bool:
+    """Whether the site links to the target at all. The anchor dictionary's silence about an orphan page (no
+    existing link points to it) says that the page is neglected, not that its name is a word the site never
+    links: finding those links is what the analyst is here for, so the link odds weigh only for linked pages."""
+    return bool(index.inbound_before[target])
+
+
 def linkable(index: LinkIndex, source: int, target: int) -> bool:
     """A target may receive a new link from source: indexable, not itself, not already linked."""
     return bool(index.is_target[target]) and target != source and (source, target) not in index.existing
@@ -227,7 +234,8 @@ def rank_targets(index: LinkIndex, source: int) -> tuple[list[Ranked], PageWords
         for option in found:
             option.strength = _option_strength(
                 pages, option, _ambiguity(index, source, option, float(similarity), source_row, totals, cosines),
-                dictionary.link_odds(option.key, target, option.df) if dictionary else None)
+                dictionary.link_odds(option.key, target, option.df) if dictionary and linked_to(index, target)
+                else None)
         found.sort(key=lambda o: (-o.strength, o.key, not o.exact))
         score = _link_score(float(similarity), float(title_similarity), found)
         ranked.append(Ranked(target, round(min(1.0, score), 4), float(similarity), found, float(title_similarity)))
