@@ -103,6 +103,7 @@ def test_matcher_finds_what_the_trie_finds():
     words = tokens(page)
     assert matcher.scan(site.page(0), PageWords(page, starts, ends)) == phrases.scan(words, lowered_tokens(page))
     df = matcher.document_frequency([site.page(0), site.page(0)[:3]])
+    assert matcher.document_frequency([site.page(0), site.page(0)[:3]], chunk=1).tolist() == df.tolist()
     present_everywhere = phrases.present(lowered_tokens(page)) & phrases.present(lowered_tokens(page)[:3])
     assert {pid for pid, n in enumerate(df) if n == 2} == present_everywhere
     assert {pid for pid, n in enumerate(df) if n >= 1} == phrases.present(lowered_tokens(page))

@@ -159,7 +159,7 @@ class PhraseMatcher:
 
     def __init__(self, phrases: PhraseIndex, vocabulary: dict[str, int]) -> None:
         self.phrases = phrases.phrases
-        self.code = np.full(len(vocabulary) + 1, -1, dtype=np.int64)   # token id -> code; [-1] for id -1
+        self.code = np.full(len(vocabulary) + 1, -1, dtype=np.int32)   # token id -> code; [-1] for id -1
         codes: dict[int, int] = {}
         edges: dict[tuple[int, int], int] = {}                          # (node, code) -> child node
         ends: dict[int, list[int]] = {}                                 # node -> phrase ids ending there
@@ -233,17 +233,25 @@ class PhraseMatcher:
                     found.append(Match(i, j, pid, exact))
         return found
 
-    def document_frequency(self, pages: list[np.ndarray]) -> np.ndarray:
-        """For each phrase, in how many of the token id sequences it occurs (any case), all pages at once."""
+    def document_frequency(self, pages: list[np.ndarray], chunk: int = 2_000_000) -> np.ndarray:
+        """For each phrase, in how many of the token id sequences it occurs (any case): pages are matched
+        together, about `chunk` tokens at a time (the level arrays of a 50k-page site at once would take GBs)."""
         df = np.zeros(len(self.phrases), dtype=np.int32)
-        if not pages:
-            return df
-        separator = np.full(1, -1, dtype=np.int64)
-        joined = np.concatenate([part for page in pages for part in (page, separator)])
-        starts, _lengths, nodes = self.occurrences(joined)
-        page_of = np.searchsorted(np.cumsum([len(page) + 1 for page in pages]), starts, side="right")
-        pages_per_node = np.bincount(np.unique(nodes * len(pages) + page_of) // len(pages),
-                                     minlength=len(self.ends))
+        pages_per_node = np.zeros(len(self.ends), dtype=np.int64)
+        separator = np.full(1, -1, dtype=np.int32)
+        first = 0
+        while first < len(pages):
+            last, size = first, 0
+            while last < len(pages) and (last == first or size + len(pages[last]) <= chunk):
+                size += len(pages[last]) + 1
+                last += 1
+            group = pages[first:last]
+            joined = np.concatenate([part for page in group for part in (page, separator)])
+            starts, _lengths, nodes = self.occurrences(joined)
+            page_of = np.searchsorted(np.cumsum([len(page) + 1 for page in group]), starts, side="right")
+            pages_per_node += np.bincount(np.unique(nodes * len(group) + page_of) // len(group),
+                                          minlength=len(self.ends))
+            first = last
         for node in np.flatnonzero(pages_per_node).tolist():
             df[list(self.ends[node])] = pages_per_node[node]
         return df
