@@ -3,7 +3,7 @@ export|cleanup|worker` (`python3 cli.py ...` in a clone).
 
 A thin layer: every command is one JobManager or link-task call. Other modules add commands to the importable
 `cli` group or to its `jobs` subgroup. Errors print one line to stderr and exit non-zero; no traceback reaches the
-user. Starts fast: the link engine (scikit-learn, pandas) and the Gemini SDK are imported only by the commands
+user. Starts fast: the link engine (numpy, scipy, pandas) and the Gemini SDK are imported only by the commands
 that analyse (`suggest`, `jobs start`, `jobs worker`), never by `--help`, `jobs list` or `jobs status`.
 """
 from __future__ import annotations

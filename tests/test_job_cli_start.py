@@ -28,6 +28,17 @@ def test_quick_commands_import_no_heavy_library(args, tmp_path):
     assert loaded == ["LOADED"], f"{args} imported {loaded}; stderr: {done.stderr}"
 
 
+def test_an_analysis_runs_without_scikit_learn(tmp_path):
+    """The engine counts TF-IDF itself (scikit-learn's weights, from its own tokens): scikit-learn is a test and
+    bench dependency only, so a whole `suggest` must never import it."""
+    done = subprocess.run([sys.executable, "-c", PROBE.format(heavy=("sklearn",)), str(REPO),
+                           "--jobs-dir", str(tmp_path / "jobs"), "suggest", str(REPO / "sample_data" / "pages.csv"),
+                           "--out", str(tmp_path / "out.csv")], capture_output=True, text=True, timeout=120,
+                          cwd=tmp_path)
+    assert (tmp_path / "out.csv").stat().st_size > 0, done.stderr
+    assert [line for line in done.stdout.splitlines() if line.startswith("LOADED")] == ["LOADED"], done.stderr
+
+
 def test_an_unknown_job_id_is_refused_in_one_short_line_and_leaves_no_file(tmp_path):
     jobs = tmp_path / "jobs"
     for command in (["status", "0123456789ab"], ["pause", "0123456789ab"], ["resume", "0123456789ab"],

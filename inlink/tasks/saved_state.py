@@ -32,8 +32,8 @@ SUFFIX = ".state"
 _HEADER_WIDTH = 400       # bytes the JSON header line is padded to (it needs about 270)
 #: Packages whose sources shape what is saved: a change to any of their files invalidates every saved state.
 _SOURCE_PACKAGES = ("inlink.site", "inlink.links", "inlink.tasks")
-#: Libraries whose objects are pickled or whose results are saved (TF-IDF vocabularies, sparse matrices, frames).
-_LIBRARIES = ("numpy", "pandas", "pyarrow", "scipy", "scikit-learn")
+#: Libraries whose objects are pickled or whose results are saved (sparse matrices, arrays, frames).
+_LIBRARIES = ("numpy", "pandas", "pyarrow", "scipy")
 #: What a failed save may raise: the disk refused, or the object holds something pickle cannot store.
 SAVE_ERRORS = (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError)
 
@@ -43,7 +43,7 @@ def code_fingerprint() -> str:
     """sha256 over the sources of the packages that build the state, the library versions and Python's.
 
     Computed once per process (a few dozen small files); the library versions come from package metadata so
-    that checking a saved file never imports scikit-learn.
+    that checking a saved file never imports them.
     """
     from importlib import import_module
     from importlib.metadata import PackageNotFoundError, version
