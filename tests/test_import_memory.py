@@ -111,22 +111,26 @@ def test_the_importer_never_holds_two_whole_copies_of_the_text(tmp_path, arrow_p
     """The live peak of load_pages (Python objects + Arrow buffers, counted by allocation, not by time) stays
     under 3x the file: the body text is never held as Arrow and Python strings at once, nor raw and cleaned
     at once. Before the column-by-column conversion this was 4.7x."""
-    import tracemalloc
-
     from inlink.site.load import load_pages
 
     load_pages(ROOT / "sample_data" / "pages.csv")   # modules loaded on first use are not the file's cost
     path = tmp_path / "crawl.csv"
     path.write_bytes(_synthetic_crawl(600))
-    size = path.stat().st_size
+    (pages, _), python_peak = _traced(load_pages, path)
+    assert len(pages) == 600 and pages["content"].dtype == object
+    assert (python_peak + arrow_pool.max_memory()) / path.stat().st_size <= 3.0
+
+
+def _traced(load, path):
+    """(load(path), the peak of Python allocations while it ran)."""
+    import tracemalloc
+
     tracemalloc.start()
     try:
-        pages, _ = load_pages(path)
-        python_peak = tracemalloc.get_traced_memory()[1]
+        result = load(path)
+        return result, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert len(pages) == 600 and pages["content"].dtype == object
-    assert (python_peak + arrow_pool.max_memory()) / size <= 3.0
 
 
 def _synthetic_links(rows: int, pages: int) -> bytes:
@@ -140,20 +144,12 @@ def _synthetic_links(rows: int, pages: int) -> bytes:
 def test_the_links_importer_keeps_codes_not_a_string_per_cell(tmp_path, arrow_pool):
     """The live peak of load_links stays under 3x the file: its columns are held as codes into their distinct
     values (inlink/site/coded.py), not one Python string per cell. Before, 100k rows took 3.2x (500k: 3.4x)."""
-    import tracemalloc
-
     from inlink.site.load import load_links
 
     load_links(ROOT / "sample_data" / "inlinks.csv")   # modules loaded on first use are not the file's cost
     path = tmp_path / "inlinks.csv"
     path.write_bytes(_synthetic_links(60_000, 6_000))
-    size = path.stat().st_size
-    tracemalloc.start()
-    try:
-        links, report = load_links(path)
-        python_peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    (links, report), python_peak = _traced(load_links, path)
     assert report.links_read == 60_000 and len(links) == report.links_kept > 0
     assert list(links.columns) == ["source", "destination", "anchor", "position"]
-    assert (python_peak + arrow_pool.max_memory()) / size <= 3.0
+    assert (python_peak + arrow_pool.max_memory()) / path.stat().st_size <= 3.0
