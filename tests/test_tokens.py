@@ -9,7 +9,8 @@ import pytest
 from inlink.links.anchors import PhraseIndex, PhraseMatcher
 from inlink.links.index import AnalysisConfig, build_index
 from inlink.links.similarity import build_tfidf, page_document
-from inlink.links.text import STOP_WORDS, TOKEN_PATTERN, TOKEN_RE, lowered_tokens, token_spans, tokens
+from inlink.links.anchors import Match
+from inlink.links.text import STOP_WORDS, TOKEN_PATTERN, TOKEN_RE, lowered_tokens, tokens
 from inlink.links.tokens import PageWords, SiteTokens, lowers_in_place, token_offsets
 from inlink.site.load import SiteData
 
@@ -25,9 +26,10 @@ TEXTS = [
 
 @pytest.mark.parametrize("text", TEXTS)
 def test_offsets_are_the_regex_tokens(text):
-    words, starts, ends = token_spans(text)
+    matches = list(TOKEN_RE.finditer(text))
+    words, starts, ends = [m.group() for m in matches], [m.start() for m in matches], [m.end() for m in matches]
     new_starts, new_ends = token_offsets(text)
-    assert new_starts.tolist() == starts.tolist() and new_ends.tolist() == ends.tolist()
+    assert new_starts.tolist() == starts and new_ends.tolist() == ends
     assert list(PageWords(text, new_starts, new_ends)[0:len(words)]) == words
 
 
@@ -101,12 +103,42 @@ def test_matcher_finds_what_the_trie_finds():
     matcher = PhraseMatcher(phrases, site.vocabulary)
     starts, ends = token_offsets(page)
     words = tokens(page)
-    assert matcher.scan(site.page(0), PageWords(page, starts, ends)) == phrases.scan(words, lowered_tokens(page))
+    assert matcher.scan(site.page(0), PageWords(page, starts, ends)) == _trie_scan(phrases, words)
     df = matcher.document_frequency([site.page(0), site.page(0)[:3]])
     assert matcher.document_frequency([site.page(0), site.page(0)[:3]], chunk=1).tolist() == df.tolist()
-    present_everywhere = phrases.present(lowered_tokens(page)) & phrases.present(lowered_tokens(page)[:3])
+    present_everywhere = _trie_present(phrases, lowered_tokens(page)) & _trie_present(phrases, lowered_tokens(page)[:3])
     assert {pid for pid, n in enumerate(df) if n == 2} == present_everywhere
-    assert {pid for pid, n in enumerate(df) if n >= 1} == phrases.present(lowered_tokens(page))
+    assert {pid for pid, n in enumerate(df) if n >= 1} == _trie_present(phrases, lowered_tokens(page))
+
+
+def _trie_walks(phrases: PhraseIndex, lowered: list[str]):
+    """(start, end, phrase id) of every phrase spelled by the lowered tokens, by walking the phrase index's trie
+    from each position: the plain algorithm the id matcher replaced, kept here as its reference."""
+    for i in range(len(lowered)):
+        node = phrases.trie
+        for j in range(i, len(lowered)):
+            node = node.get(lowered[j])
+            if node is None:
+                break
+            for pid in node.get("", ()):
+                yield i, j + 1, pid
+
+
+def _trie_scan(phrases: PhraseIndex, words: list[str]) -> list[Match]:
+    """Every occurrence, exact when spelled with the phrase's own capitalisation; a case-sensitive phrase
+    (code-like: PyObject) only counts when exact."""
+    found = []
+    for i, j, pid in _trie_walks(phrases, [w.lower() for w in words]):
+        phrase = phrases.phrases[pid]
+        exact = tuple(words[i:j]) == phrase.original
+        if exact or not phrase.case_sensitive:
+            found.append(Match(i, j, pid, exact))
+    return found
+
+
+def _trie_present(phrases: PhraseIndex, lowered: list[str]) -> set[int]:
+    """Ids of the phrases a token list contains, case ignored (what document frequencies count)."""
+    return {pid for _i, _j, pid in _trie_walks(phrases, lowered)}
 
 
 def test_index_keeps_one_tokenisation_and_survives_pickling():

@@ -1,7 +1,8 @@
 """Anchor mining: a site-wide phrase index (target titles, heads, H1s, key phrases, inbound anchors).
 
-Why a token trie: each source page is scanned once, token by token, against every phrase of every target;
-the work per page grows with the page's length, not with the number of targets (no pages × targets loop).
+Why a trie over token ids (PhraseIndex holds the phrases, PhraseMatcher walks them): each source page is scanned
+once against every phrase of every target, all its positions a trie level at a time; the work per page grows
+with the page's length, not with the number of targets (no pages × targets loop).
 """
 from __future__ import annotations
 
@@ -59,8 +60,6 @@ class PhraseIndex:
         self.trie: dict = {}
         self.phrases: list[Phrase] = []
         self._ids: dict[tuple, int] = {}
-        self._single: dict[str, list[int]] = {}   # one-token phrases by their token
-        self._multi_first: set[str] = set()        # first tokens of longer phrases
 
     def add(self, text: str, target: int, kind: str) -> int | None:
         """Register `text` as an anchor for `target`; returns the phrase id, or None when it is unusable."""
@@ -79,10 +78,6 @@ class PhraseIndex:
             for token in key:
                 node = node.setdefault(token, {})
             node.setdefault(_END, []).append(pid)
-            if len(key) == 1:
-                self._single.setdefault(key[0], []).append(pid)
-            else:
-                self._multi_first.add(key[0])
         known = self.phrases[pid].targets.get(target)
         if known is None or KIND_WEIGHT[kind] > KIND_WEIGHT[known]:
             self.phrases[pid].targets[target] = kind
@@ -99,53 +94,7 @@ class PhraseIndex:
 
     def phrases_for(self, key: tuple[str, ...]) -> list[Phrase]:
         """The phrases (any capitalisation) with these lowercased tokens."""
-        node = self.trie
-        for token in key:
-            node = node.get(token)
-            if node is None:
-                return []
-        return [self.phrases[pid] for pid in node.get(_END, ())]
-
-    def scan(self, words: list[str], lowered: list[str] | None = None) -> list[Match]:
-        """All phrase occurrences in a token list (overlapping ones included), in text order."""
-        lowered = lowered if lowered is not None else [w.lower() for w in words]
-        trie, phrases, found = self.trie, self.phrases, []
-        n = len(lowered)
-        for i in [i for i, token in enumerate(lowered) if token in trie]:
-            node, j = trie[lowered[i]], i + 1
-            while True:
-                for pid in node.get(_END, ()):
-                    phrase = phrases[pid]
-                    exact = words[i] == phrase.original[0] if j == i + 1 else \
-                        tuple(words[i:j]) == phrase.original
-                    if exact or not phrase.case_sensitive:
-                        found.append(Match(i, j, pid, exact))
-                if j >= n:
-                    break
-                node = node.get(lowered[j])
-                if node is None:
-                    break
-                j += 1
-        return found
-
-
-    def present(self, lowered: list[str]) -> set[int]:
-        """Ids of the phrases a page contains, ignoring case (for document frequencies, where speed matters
-        more than the case of code-like phrases): one-token phrases by a set intersection, longer ones by
-        walking the trie only from their first tokens."""
-        found: set[int] = set()
-        for token in self._single.keys() & set(lowered):
-            found.update(self._single[token])
-        multi_first, trie, n = self._multi_first, self.trie, len(lowered)
-        for i in [i for i, token in enumerate(lowered) if token in multi_first]:
-            node, j = trie[lowered[i]], i + 1
-            while j < n:
-                node = node.get(lowered[j])
-                if node is None:
-                    break
-                j += 1
-                found.update(node.get(_END, ()))
-        return found
+        return [self.phrases[pid] for pid in self.ids_for(key)]
 
 
 class PhraseMatcher:

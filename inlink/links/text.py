@@ -11,7 +11,6 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-import numpy as np
 
 from inlink.links.stop_words import ENGLISH_STOP_WORDS   # not sklearn's module: a resume must not import sklearn
 
@@ -41,21 +40,6 @@ CONTEXT_CHARS = 200
 def tokens(text: str) -> list[str]:
     """The tokens of a text in order (original case)."""
     return TOKEN_RE.findall(text or "")
-
-
-def token_spans(text: str) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Tokens with their start and end character offsets, so a phrase maps back to a verbatim substring.
-
-    Offsets come from the lengths of tokens and of the gaps between them (C-level findall/split and numpy
-    cumsums): a Python loop over match objects was the engine's hottest spot.
-    """
-    text = text or ""
-    words = TOKEN_RE.findall(text)
-    gaps = TOKEN_RE.split(text)       # len(words) + 1 pieces: the text before, between and after tokens
-    word_len = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
-    gap_len = np.fromiter(map(len, gaps), dtype=np.int64, count=len(gaps))
-    ends = np.cumsum(gap_len[:-1] + word_len) if words else np.zeros(0, dtype=np.int64)
-    return words, ends - word_len, ends
 
 
 @lru_cache(maxsize=256)
