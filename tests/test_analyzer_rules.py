@@ -126,7 +126,6 @@ def test_anchor_dictionary_counts_pages_and_link_probability():
     dictionary = AnchorDictionary.from_links(links)
     key = ("json", "module")
     assert dictionary.links_to(key, 5) == 2 and dictionary.links_to(key, 6) == 1   # pages, not repeats
-    assert dictionary.target_share(key, 5) == pytest.approx(2 / 3)
     assert dictionary.link_probability(key, pages_mentioning=6) == pytest.approx(3 / 6)
     assert dictionary.link_probability(("never", "linked"), pages_mentioning=9) == 0.0
     assert dictionary.link_probability(key, pages_mentioning=1) == 1.0           # capped

@@ -292,11 +292,6 @@ class AnchorDictionary:
         """How many pages already link this phrase to this target."""
         return self.targets.get(key, {}).get(target, 0)
 
-    def target_share(self, key: tuple[str, ...], target: int) -> float:
-        """Share of the phrase's existing links that go to this target (0 when the site never links it)."""
-        counts = self.targets.get(key)
-        return counts.get(target, 0) / sum(counts.values()) if counts else 0.0
-
     def link_odds(self, key: tuple[str, ...], target: int, pages_mentioning: int) -> float:
         """Log-odds that a page mentioning the phrase links it to this target: pages that do / pages that
         mention it and do not, each with half a page added (so a phrase seen on one page is no certainty)."""
