@@ -92,11 +92,10 @@ def _option_strength(pages: int, option: Option, ambiguity: float, link_odds: fl
     length = math.log(len(" ".join(option.key)))
     kind = KIND_LOGIT[option.kind] if option.exact or option.kind in ("key", "shared") else INEXACT_LOGIT
     option.specificity, option.ambiguity = _specificity(pages, option.df), ambiguity
-    if link_odds is None:
-        return (kind + WEIGHTS["specificity"] * option.specificity + WEIGHTS["length"] * length
+    weights = WEIGHTS if link_odds is None else DICTIONARY_WEIGHTS
+    strength = (kind + weights["specificity"] * option.specificity + WEIGHTS["length"] * length
                 - WEIGHTS["ambiguity"] * ambiguity)
-    return (kind + DICTIONARY_WEIGHTS["specificity"] * option.specificity + WEIGHTS["length"] * length
-            - WEIGHTS["ambiguity"] * ambiguity + DICTIONARY_WEIGHTS["link_odds"] * link_odds)
+    return strength if link_odds is None else strength + DICTIONARY_WEIGHTS["link_odds"] * link_odds
 
 
 def _ambiguity(index: LinkIndex, source: int, option: Option, similarity: float, source_row: np.ndarray,
