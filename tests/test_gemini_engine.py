@@ -44,8 +44,9 @@ def engine_for(fake: fg.FakeGemini, *script: fg.Reply, **overrides) -> ge.Gemini
     fake.script = list(script)
     values = dict(base_url=fake.base_url, timeout_s=2.0, backoff_base_s=0.01, backoff_max_s=0.05,
                   max_retries=2, parse_retries=2, rpm=1000)
+    answers = overrides.pop("answers", None)
     values.update(overrides)
-    return ge.GeminiEngine(KEY, GeminiSettings(**values))
+    return ge.GeminiEngine(KEY, GeminiSettings(**values), answers=answers)
 
 
 def test_success_gives_checked_rows_usage_and_cost(fake):
@@ -201,6 +202,31 @@ def test_budget_cap_stops_before_the_next_call(fake):
     with pytest.raises(ge.BudgetExceeded, match="budget of \\$0.00 is used up"):
         engine.suggest(index, COMPOST)
     assert len(fake.received) == 1
+
+
+def test_an_answer_kept_by_an_earlier_run_is_not_bought_again(fake, tmp_path):
+    """A job commits pages in order: an answer that arrived for a page the job never committed (paused or
+    killed first) is kept in the job's folder, and the resumed run takes it back at no new cost."""
+    from inlink.tasks.answers import FolderAnswers
+
+    store = FolderAnswers(tmp_path / "answers")
+    first = engine_for(fake, fg.suggestions((WATER, "watering tips"), prompt_tokens=1000, output_tokens=200),
+                       answers=store)
+    paid = first.suggest(build_site_index(), HOME)
+    [kept] = list(store.folder.iterdir())
+    assert kept.stat().st_mode & 0o777 == 0o600 and KEY not in kept.read_text()
+
+    resumed = ge.GeminiEngine(KEY, first.settings, answers=store)
+    again = resumed.suggest(build_site_index(), HOME)
+    assert len(fake.received) == 1                        # no second call
+    assert again.rows == paid.rows and again.counters() == paid.counters()   # the cost is still the real one
+    assert resumed.spent_usd == pytest.approx(paid.cost_usd)
+
+    resumed.suggest(build_site_index(), TOMATO)           # another page (another prompt): asked
+    assert len(fake.received) == 2
+    kept.write_text("{torn")                              # an unreadable answer is asked again
+    ge.GeminiEngine(KEY, first.settings, answers=store).suggest(build_site_index(), HOME)
+    assert len(fake.received) == 3
 
 
 def test_budget_already_spent_on_resume_makes_no_call(fake):

@@ -218,6 +218,37 @@ def test_gemini_budget_cap_pauses_the_job_with_a_message(manager, gemini, tmp_pa
     assert 1 <= meta["items_done"] < meta["total_items"]
 
 
+def test_a_gemini_answer_the_job_could_not_commit_is_not_bought_again_on_resume(gemini, tmp_path):
+    """Pages in flight together are committed in order: a later page answered before the job paused (or died)
+    is in no checkpoint. Its paid answer waits in the job's folder and the next run takes it back."""
+    for sample in (SAMPLE_PAGES, SAMPLE_LINKS):
+        (tmp_path / sample.name).write_bytes(sample.read_bytes())
+    options = link_task.clean_options("gemini", {"min_confidence": 0.0})
+    config = {"options": options, "files": {"pages": SAMPLE_PAGES.name, "links": SAMPLE_LINKS.name}}
+    gemini.script = [fg.success({"suggestions": []}, prompt_tokens=1000, output_tokens=100)]
+    task = link_task.LinkAnalysisTask()
+
+    def prepared() -> TaskContext:
+        ctx = TaskContext("job", config, tmp_path, secrets={link_task.SECRET_KEY: "k"})
+        for step in task.steps[:-1]:
+            task.prepare(ctx, step)
+        return ctx
+
+    first = prepared()
+    items = task.items(first)
+    task.process(first, items[1])      # answered ahead of the first page; the job paused before committing it
+    asked = len(gemini.received)
+    assert asked == 1
+
+    resumed = prepared()
+    for item in items:
+        task.process(resumed, item)
+    assert len(gemini.received) == len({r.prompt for r in gemini.received})   # no page was asked twice
+    assert len(gemini.received) - asked < len(items)
+    task.finish(resumed)
+    assert not (resumed.state_dir / "gemini-answers").exists()   # every answer is in the results now
+
+
 # -- the command line over the same API ---------------------------------------------------------------
 
 

@@ -8,13 +8,14 @@ The API key lives only inside the SDK client and in a redacting holder used to s
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import random
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable, Protocol
 
 from google import genai
 from google.genai import errors, types
@@ -122,6 +123,24 @@ class PageOutcome:
         }
 
 
+class AnswerStore(Protocol):
+    """Where the engine keeps the answers it paid for until the caller has committed them (a job keeps them in
+    its own folder). Several pages may be answered at once and committed strictly in order; when the job
+    pauses or dies in between, the answers of pages not yet committed would otherwise be bought again on
+    resume. `get` returns None for an unknown (or unreadable) key; `put` may fail silently: the store only
+    saves money, never correctness."""
+
+    def get(self, key: str) -> dict | None: ...
+
+    def put(self, key: str, answer: dict) -> None: ...
+
+
+def answer_key(model: str, prompt: str) -> str:
+    """The store's key for one question: the same model asked the same prompt gets the same answer back
+    (the prompt holds the page, its candidates and the page's limit, so a changed index asks anew)."""
+    return hashlib.sha256(f"{model}\0{prompt}".encode()).hexdigest()
+
+
 class _Secret:
     """Holds the key for scrubbing messages; its repr never shows it."""
 
@@ -160,7 +179,8 @@ class GeminiEngine:
 
     def __init__(self, api_key: str, settings: GeminiSettings | None = None, client: Any = None, *,
                  spent_usd: float = 0.0, limiter: RateLimiter | None = None,
-                 sleep: Callable[[float], None] = time.sleep, rng: random.Random | None = None) -> None:
+                 sleep: Callable[[float], None] = time.sleep, rng: random.Random | None = None,
+                 answers: AnswerStore | None = None) -> None:
         if not api_key and client is None:
             raise GeminiRequestError("the Gemini engine needs an API key (GEMINI_API_KEY or GOOGLE_API_KEY)")
         self.settings = settings or GeminiSettings.from_options()
@@ -173,6 +193,7 @@ class GeminiEngine:
         self._spent = float(spent_usd)
         self._spent_lock = threading.Lock()
         self._config = generation_config(self.settings)
+        self._answers = answers
 
     def __repr__(self) -> str:
         return f"GeminiEngine(model={self.settings.model!r}, spent_usd={self.spent_usd:.6f})"
@@ -207,6 +228,19 @@ class GeminiEngine:
         return outcome
 
     def _ask_until_readable(self, prompt: str, source_url: str, outcome: PageOutcome) -> LinkPicks:
+        """The answer an earlier run already paid for, else ask and keep the answer in the store."""
+        key = answer_key(self.settings.model, prompt) if self._answers is not None else ""
+        kept = self._answers.get(key) if key else None
+        picks = _kept_picks(kept)
+        if picks is not None:
+            self._charge_kept(outcome, kept["usage"])
+            return picks
+        picks = self._ask(prompt, source_url, outcome)
+        if key:
+            self._answers.put(key, {"picks": picks.model_dump(mode="json"), "usage": asdict(outcome.usage)})
+        return picks
+
+    def _ask(self, prompt: str, source_url: str, outcome: PageOutcome) -> LinkPicks:
         """Call until an answer parses (parse_retries extra calls); charge every call's tokens."""
         problem = ""
         for _ in range(self.settings.parse_retries + 1):
@@ -230,6 +264,14 @@ class GeminiEngine:
         outcome.cost_usd = outcome.usage.cost(self.settings.price())
         with self._spent_lock:
             self._spent += outcome.cost_usd - before
+
+    def _charge_kept(self, outcome: PageOutcome, usage: dict) -> None:
+        """A kept answer's usage goes into the page's counters (it was paid, by a run that never committed it)
+        and into the engine's spend, as if it had just been bought: the job's cost stays the real one."""
+        outcome.usage = Usage(**usage)
+        outcome.cost_usd = outcome.usage.cost(self.settings.price())
+        with self._spent_lock:
+            self._spent += outcome.cost_usd
 
     def _check_budget(self) -> None:
         """Refuse a new call once the spend reached the cap. Calls already in flight still finish, so the
@@ -362,6 +404,17 @@ def _read_picks(response: Any) -> tuple[LinkPicks | None, str]:
         return LinkPicks.model_validate_json(text), ""
     except ValidationError as exc:
         return None, f"answer not in the expected JSON shape: {exc.errors()[0].get('msg', '')}"[:200]
+
+
+def _kept_picks(kept: dict | None) -> LinkPicks | None:
+    """The picks of a stored answer, or None when there is none or it is not in the shape this version keeps."""
+    if not isinstance(kept, dict) or not isinstance(kept.get("usage"), dict):
+        return None
+    try:
+        Usage(**kept["usage"])
+        return LinkPicks.model_validate(kept.get("picks"))
+    except (TypeError, ValidationError):
+        return None
 
 
 def _text_of(response: Any) -> str:

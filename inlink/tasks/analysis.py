@@ -23,6 +23,7 @@ from inlink.exports import frame_to_csv
 from inlink.gemini.keys import api_key_from_env
 from inlink.jobs import ItemError, JobManager, PauseJob, Task, TaskContext, register_task
 from inlink.tasks import saved_state
+from inlink.tasks.answers import FOLDER as ANSWERS_FOLDER, FolderAnswers
 from inlink.tasks.options import (  # noqa: F401 (the options' names stay part of this module's API)
     CONFIDENCE_OPTIONS,
     DEFAULT_OPTIONS,
@@ -95,14 +96,15 @@ def build_page_analyzer(site: SiteData, options: Mapping, api_key: str | None,
 
 
 def page_analyzer_for(index: analyzer.LinkIndex, options: Mapping, api_key: str | None,
-                      spent_usd: float = 0.0) -> PageAnalyzer:
-    """The chosen engine over a built (or restored) index; raises a plain error when Gemini has no key."""
+                      spent_usd: float = 0.0, answers: FolderAnswers | None = None) -> PageAnalyzer:
+    """The chosen engine over a built (or restored) index; raises a plain error when Gemini has no key.
+    `answers` keeps Gemini's paid answers until their pages are committed (a job's folder; None: not kept)."""
     if options["engine"] == "offline":
         return PageAnalyzer(index=index)
-    return PageAnalyzer(index=index, gemini=_gemini_engine(options, api_key, spent_usd))
+    return PageAnalyzer(index=index, gemini=_gemini_engine(options, api_key, spent_usd, answers))
 
 
-def _gemini_engine(options: Mapping, api_key: str | None, spent_usd: float):
+def _gemini_engine(options: Mapping, api_key: str | None, spent_usd: float, answers: FolderAnswers | None):
     key = api_key or api_key_from_env()
     if not key:
         raise MissingApiKey("the Gemini engine needs an API key: set GEMINI_API_KEY (or GOOGLE_API_KEY), "
@@ -111,7 +113,7 @@ def _gemini_engine(options: Mapping, api_key: str | None, spent_usd: float):
 
     settings = gemini_engine.GeminiSettings.from_options(
         model=options.get("model"), budget_usd=options.get("budget_usd"), rpm=options.get("rpm"))
-    return gemini_engine.GeminiEngine(key, settings, spent_usd=spent_usd)
+    return gemini_engine.GeminiEngine(key, settings, spent_usd=spent_usd, answers=answers)
 
 
 class LinkAnalysisTask(Task):
@@ -130,7 +132,7 @@ class LinkAnalysisTask(Task):
             index = _restored_or_built(ctx, "index", lambda: analyzer.build_index(_site(ctx),
                                                                                   analysis_config(options)))
             page_analyzer = page_analyzer_for(index, options, ctx.secrets.get(SECRET_KEY),
-                                              spent_usd=_spent_so_far(ctx))
+                                              spent_usd=_spent_so_far(ctx), answers=_kept_answers(ctx))
             analyzer.record_suggestions(page_analyzer.index, ctx.result_rows())
             ctx.state["pages"] = page_analyzer
 
@@ -153,6 +155,7 @@ class LinkAnalysisTask(Task):
         """The summary; by now every item was processed, including pages a resume could not replay (the
         ones that gave no rows before the pause), so every item counts as analysed."""
         summary = analyzer.summarize(ctx.state["pages"].index, ctx.results_so_far())
+        _kept_answers(ctx).clear()
         return {**summary, "pages_analysed": len(self.items(ctx)),
                 "import": _site(ctx).report.as_dict(max_items=200)}
 
@@ -162,6 +165,11 @@ def _site(ctx: TaskContext) -> SiteData:
     if "site" not in ctx.state:
         ctx.state["site"] = _restored_or_built(ctx, "site", lambda: _load_job_site(ctx))
     return ctx.state["site"]
+
+
+def _kept_answers(ctx: TaskContext) -> FolderAnswers:
+    """Gemini's answers not yet committed, kept in the job's state folder for a resume to take back."""
+    return FolderAnswers(ctx.state_dir / ANSWERS_FOLDER)
 
 
 def _state_path(ctx: TaskContext, name: str) -> Path:

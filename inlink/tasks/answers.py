@@ -1,0 +1,46 @@
+"""Paid Gemini answers kept in the job's own folder until their pages are committed.
+
+A Gemini job asks for several pages at once but commits them strictly in page order, so when it pauses (the
+budget is spent, a request to pause) or its process dies, answers of later pages may have arrived that no
+checkpoint holds. Kept here, one small file per answer, the resumed run takes them back instead of paying for
+them again. The folder goes when the job finishes (every answer is in the results by then) or is deleted.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import shutil
+from pathlib import Path
+
+from inlink.fileio import atomic_write_bytes, make_private_dir
+
+log = logging.getLogger(__name__)
+FOLDER = "gemini-answers"
+
+
+class FolderAnswers:
+    """The Gemini engine's AnswerStore over a folder: `<key>.json` per answer, written atomically (0600)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    def get(self, key: str) -> dict | None:
+        """The kept answer, or None when there is none or it cannot be read (the page is asked again)."""
+        try:
+            return json.loads((self.folder / f"{key}.json").read_bytes())
+        except (OSError, ValueError):
+            return None
+
+    def put(self, key: str, answer: dict) -> None:
+        """Keep an answer; a disk that refuses only costs a resume the same call again."""
+        try:
+            make_private_dir(self.folder, exist_ok=True)
+            atomic_write_bytes(self.folder / f"{key}.json", json.dumps(answer).encode())
+        except OSError as exc:
+            log.info("could not keep a Gemini answer for resume (%s)", exc)
+
+    def clear(self) -> None:
+        """Drop every kept answer (the job's results hold them all)."""
+        with contextlib.suppress(FileNotFoundError):
+            shutil.rmtree(self.folder)
