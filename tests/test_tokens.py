@@ -189,3 +189,36 @@ def test_counts_in_chunks_equal_counts_at_once():
         parts = _count_matrix(site.ids, site.ptr, len(site.vocabulary), chunk=chunk)
         assert (parts != whole).nnz == 0 and parts.shape == whole.shape
     assert _count_matrix(site.ids[:0], np.zeros(1, dtype=np.int64), 5).shape == (0, 5)
+
+
+def _regex_site_ids(texts):
+    """The reference: each page's anchor tokens by the regular expression, ids in order of first sight (a page
+    whose lowercase moves token boundaries then adds its TF-IDF and phrase-statistics tokens)."""
+    vocabulary, ids = {}, []
+    for text in texts:
+        ids.extend(vocabulary.setdefault(word, len(vocabulary)) for word in lowered_tokens(text, tokens(text)))
+        if not lowers_in_place(text):
+            for word in TOKEN_RE.findall(text.lower()) + lowered_tokens(text):
+                vocabulary.setdefault(word, len(vocabulary))
+    return list(vocabulary), ids
+
+
+@pytest.mark.parametrize("chunk", [1, 60, 10 ** 9])
+def test_pages_tokenised_together_get_the_regex_ids(chunk):
+    """Pages are tokenised in groups (joined, packed, dictionary-encoded): any grouping gives every page the
+    ids and the vocabulary order the regular expression gives it page by page."""
+    texts = TEXTS * 3 + ["x", "", "a.b c", "DŽ x"]
+    site = SiteTokens.build(texts, chunk=chunk)
+    words, ids = _regex_site_ids(texts)
+    assert list(site.vocabulary) == words and site.ids.tolist() == ids
+    assert [len(site.page(i)) for i in range(len(texts))] == [len(lowered_tokens(t, tokens(t))) for t in texts]
+
+
+def test_tokenising_without_pyarrow_gives_the_same_ids(monkeypatch):
+    import sys
+
+    texts = TEXTS * 2
+    monkeypatch.setitem(sys.modules, "pyarrow", None)   # import pyarrow now raises ImportError
+    site = SiteTokens.build(texts)
+    words, ids = _regex_site_ids(texts)
+    assert list(site.vocabulary) == words and site.ids.tolist() == ids

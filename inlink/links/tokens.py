@@ -19,10 +19,11 @@ import numpy as np
 from inlink.links.text import TOKEN_RE, lowered_tokens, tokens
 
 _WORD_RE = re.compile(r"\w")
-_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+_ASCII_BYTES = bytes(range(128))
 JOINERS = ".-'’"                     # the characters TOKEN_RE allows between two word characters
 _ASCII_WORD = np.array([bool(_WORD_RE.match(chr(c))) for c in range(128)], dtype=bool)
 _JOINER_CODES = np.array([ord(c) for c in JOINERS], dtype=np.uint32)
+TOKENISE_CHUNK = 4_000_000           # characters of pages tokenised together (their arrays: ~16 bytes a character)
 _FINAL_SIGMA = "Σ"                   # the one character whose lowercase depends on its neighbours
 
 
@@ -43,7 +44,13 @@ def _lowers_in_place(char: str) -> bool:
 def lowers_in_place(text: str) -> bool:
     """Whether findall(text.lower()) == [t.lower() for t in findall(text)], with the same offsets (true for
     any ASCII text and nearly every other; 'İ' lowers to two characters)."""
-    return text.isascii() or all(map(_lowers_in_place, set(_NON_ASCII_RE.findall(text))))
+    return text.isascii() or all(map(_lowers_in_place, set(_non_ascii(text))))
+
+
+def _non_ascii(text: str) -> str:
+    """The text's non-ASCII characters: its UTF-8 bytes without the ASCII ones (a multi-byte character's
+    bytes are all >= 0x80), in two C calls instead of a regular expression over every character."""
+    return text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
 
 
 def token_offsets(text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -51,7 +58,15 @@ def token_offsets(text: str) -> tuple[np.ndarray, np.ndarray]:
     maximal run of word characters and of joiners that have a word character on both sides."""
     if not text:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    return _runs(_inside_tokens(text, _code_points(text)))
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+
+
+def _inside_tokens(text: str, codes: np.ndarray) -> np.ndarray:
+    """Per character of text (codes: its code points): whether it belongs to a TOKEN_RE token."""
     if text.isascii():
         word = _ASCII_WORD[codes]
     else:
@@ -67,8 +82,62 @@ def token_offsets(text: str) -> tuple[np.ndarray, np.ndarray]:
         for code in _JOINER_CODES[1:]:
             joiner |= codes[1:-1] == code
         inside[1:-1] |= joiner & word[:-2] & word[2:]
+    return inside
+
+
+def _runs(inside: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and ends of the runs of True."""
     edges = np.diff(inside.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
     return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+
+
+def _group_ids(lowered: list[str], vocabulary: Vocabulary, out: array) -> np.ndarray:
+    """Append the token ids of several lowered pages to `out`; returns each page's number of tokens.
+
+    Why: a regular expression's findall and a dict lookup per token cost two Python objects a token (the
+    engine's largest cost before the pages). Here the pages are joined, the token characters found by
+    _inside_tokens and packed together as UTF-32, and pyarrow's dictionary_encode (a C++ hash table) turns
+    them into indices in order of first appearance: Python only decodes the group's distinct tokens. Without
+    pyarrow, findall and the dict do the same work.
+    """
+    try:
+        import pyarrow
+        import pyarrow.compute
+    except ImportError:   # a dependency (requirements.txt), but the regular expression gives the same ids
+        counts = []
+        for text in lowered:
+            before = len(out)
+            out.extend(map(vocabulary.__getitem__, TOKEN_RE.findall(text)))
+            counts.append(len(out) - before)
+        return np.array(counts, dtype=np.int64)
+    joined = "\n".join(lowered)   # a separator no token can cross
+    codes = _code_points(joined)
+    inside = _inside_tokens(joined, codes)
+    starts, ends = _runs(inside)
+    page_starts = np.cumsum([0] + [len(text) + 1 for text in lowered[:-1]])
+    counts = np.diff(np.searchsorted(starts, page_starts), append=len(starts))
+    if not len(starts):
+        return counts
+    offsets = np.zeros(len(starts) + 1, dtype=np.int64)
+    np.cumsum((ends - starts) * 4, out=offsets[1:])
+    packed = pyarrow.Array.from_buffers(pyarrow.large_binary(), len(starts),
+                                        [None, pyarrow.py_buffer(offsets), pyarrow.py_buffer(codes[inside])])
+    encoded = pyarrow.compute.dictionary_encode(packed)
+    words = _distinct_words(encoded.dictionary)
+    site_ids = vocabulary.ids(words)   # the group's new tokens join the vocabulary in order of first sight
+    out.frombytes(site_ids[encoded.indices.to_numpy()].tobytes())
+    return counts
+
+
+def _distinct_words(dictionary) -> list[str]:
+    """The str of each UTF-32 value of a pyarrow large_binary array: its data decoded in one call and sliced
+    (a decode per value costs ten times more)."""
+    _validity, offsets, data = dictionary.buffers()
+    bounds = np.frombuffer(offsets, dtype=np.int64)[dictionary.offset:dictionary.offset + len(dictionary) + 1]
+    first = int(bounds[0])
+    text = data.to_pybytes()[first:int(bounds[-1])].decode("utf-32-le")
+    chars = ((bounds - first) // 4).tolist()
+    return [text[start:end] for start, end in zip(chars[:-1], chars[1:])]
 
 
 class Vocabulary(dict):
@@ -118,19 +187,42 @@ class SiteTokens:
     special: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # page -> (tfidf, present)
 
     @classmethod
-    def build(cls, texts: list[str]) -> SiteTokens:
+    def build(cls, texts: list[str], chunk: int = TOKENISE_CHUNK) -> SiteTokens:
         """Tokenise every page once. The ids grow in one array.array (no per-page arrays to concatenate):
-        a 50k-page site holds them once, not twice, while they are built."""
+        a 50k-page site holds them once, not twice, while they are built.
+
+        Pages whose lowercase keeps token boundaries (nearly all) are tokenised together, about `chunk`
+        characters at a time, by _group_ids (array operations, no Python string per token); the others one by
+        one with the regular expression. Either way a page's ids are given in order of first sight."""
         vocabulary = Vocabulary()
         ids, special = array("i"), {}
         ptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        group: list[int] = []
+
+        def flush() -> None:
+            counts = _group_ids([texts[i].lower() for i in group], vocabulary, ids)
+            ptr[np.array(group, dtype=np.int64) + 1] = counts
+            group.clear()
+
+        size = 0
         for i, text in enumerate(texts):
             if lowers_in_place(text):
-                ids.extend(map(vocabulary.__getitem__, TOKEN_RE.findall(text.lower())))
-            else:
-                ids.extend(map(vocabulary.__getitem__, lowered_tokens(text, tokens(text))))
-                special[i] = (vocabulary.ids(TOKEN_RE.findall(text.lower())), vocabulary.ids(lowered_tokens(text)))
-            ptr[i + 1] = len(ids)
+                if group and size + len(text) > chunk:
+                    flush()
+                    size = 0
+                group.append(i)
+                size += len(text) + 1
+                continue
+            if group:
+                flush()
+                size = 0
+            before = len(ids)
+            ids.extend(map(vocabulary.__getitem__, lowered_tokens(text, tokens(text))))
+            ptr[i + 1] = len(ids) - before
+            special[i] = (vocabulary.ids(TOKEN_RE.findall(text.lower())), vocabulary.ids(lowered_tokens(text)))
+        if group:
+            flush()
+        np.cumsum(ptr, out=ptr)
         return cls(vocabulary, np.frombuffer(ids, dtype=np.int32) if ids else np.zeros(0, dtype=np.int32), ptr,
                    special)
 
