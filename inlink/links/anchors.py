@@ -11,6 +11,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -209,6 +210,7 @@ class PhraseMatcher:
 _TRAILING_MARK_RE = re.compile(r"\s*\[[^\[\]]*\]$")
 
 
+@lru_cache(maxsize=1 << 16)   # plain_blocks asks it of the same words at many sentence starts, the index again
 def defined_name(term: str) -> str | None:
     """The name a definition term declares ("class io.IOBase(...)" -> "io.IOBase", "PyObject *PyDict_New()"
     -> "PyDict_New", "type PyObject" -> "PyObject"), or None when it is no identifier (a command option,

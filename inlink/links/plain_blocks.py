@@ -53,23 +53,33 @@ def _listed(term: str) -> bool:
 
 def _chain_at(text: str, at: int) -> list[tuple[int, int]]:
     """The declarations starting at `at`: one, or several in a row (each a call, dotted or underscored name),
-    followed by a description; [] if none."""
+    followed by a description; [] if none.
+
+    At each step the term shapes are tried longest first; the first that declares a name and is described
+    ends the chain, else the first that declares a name and is followed by another term extends it. A term
+    that can be neither is skipped before its name is looked at (defined_name is the costly test)."""
     chain = []
     while len(chain) < MAX_CHAIN:
-        terms = [t for t in (regex.match(text, at) for regex in _TERM_RES) if t and defined_name(t.group())]
-        if chain:
-            terms = [t for t in terms if _listed(t.group())]
-        for term in terms:
-            if _DESCRIPTION_RE.match(text, term.end()) or (_KEYWORD_LED_RE.match(term.group())
-                                                            and _FIELD_RE.match(text, term.end())):
-                if len(chain) and not _listed(text[chain[0][0]:chain[0][1]]):
+        following = None
+        for regex in _TERM_RES:
+            term = regex.match(text, at)
+            if not term:
+                continue
+            described = _DESCRIPTION_RE.match(text, term.end()) or (_KEYWORD_LED_RE.match(term.group())
+                                                                    and _FIELD_RE.match(text, term.end()))
+            if not described and (following is not None or not text.startswith(" ", term.end())):
+                continue
+            if not defined_name(term.group()) or (chain and not _listed(term.group())):
+                continue
+            if described:
+                if chain and not _listed(text[chain[0][0]:chain[0][1]]):
                     return []
                 return chain + [term.span()]
-        following = [t for t in terms if text.startswith(" ", t.end())]
-        if not following:
+            following = term
+        if following is None:
             return []
-        chain.append(following[0].span())
-        at = following[0].end() + 1
+        chain.append(following.span())
+        at = following.end() + 1
     return []
 
 
@@ -96,8 +106,8 @@ def declarations(text: str) -> list[tuple[int, int]]:
             found.extend(chain)
             reach = chain[-1][1]
     signed = sum(_signed(text, *span) for span in found)
-    if signed >= REFERENCE_DECLARATIONS or len(found) >= max(REFERENCE_DECLARATIONS,
-                                                             REFERENCE_DENSITY * text.count(" ")):
+    if signed >= REFERENCE_DECLARATIONS or (len(found) >= REFERENCE_DECLARATIONS   # words counted only then
+                                            and len(found) >= REFERENCE_DENSITY * text.count(" ")):
         return found
     return [span for span in found if _signed(text, *span)]
 
