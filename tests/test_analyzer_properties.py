@@ -81,6 +81,25 @@ def test_chunked_top_k_equals_brute_force():
         assert np.allclose([s for s, _ in got], [s for s, _ in expected], atol=1e-6)
 
 
+@pytest.mark.parametrize("k", [1, 3, 8])
+def test_top_of_a_block_by_bar_equals_argpartition(k):
+    """_keep_top picks each row's candidates above a sampled bar; it keeps argpartition's choice everywhere,
+    also where equal similarities straddle the k-th place (handed to argpartition) and in rows with fewer than
+    k positive values."""
+    from inlink.links.similarity import _argpartition_top, _keep_top
+
+    rng = np.random.default_rng(k)
+    block = rng.choice(np.array([0, 0, 0.1, 0.2, 0.25, 0.5, 0.7], dtype=np.float32), size=(60, 37))
+    block[:5] = 0.0
+    block[5:10, 4:] = 0.0                                      # 4 positives at most
+    block[10:20] = rng.random((10, 37), dtype=np.float32)     # no ties
+    got = (np.zeros((60, k), dtype=np.int32), np.zeros((60, k), dtype=np.float32))
+    expected = (np.zeros((60, k), dtype=np.int32), np.zeros((60, k), dtype=np.float32))
+    _keep_top(block, k, *got)
+    _argpartition_top(block, k, *expected)
+    assert np.array_equal(got[0], expected[0]) and np.array_equal(got[1], expected[1])
+
+
 @pytest.mark.skipif(not (CORPUS / "pages.csv.gz").exists(), reason="python-docs corpus not available")
 def test_docs_corpus_smoke_every_anchor_is_valid():
     from inlink.site.load import load_site

@@ -177,7 +177,7 @@ def top_k_similar(matrix: sp.csr_matrix, k: int, allowed: np.ndarray,
     sims = np.zeros((n, k), dtype=np.float32)
     if k == 0 or matrix.shape[1] == 0:
         return indices, sims
-    transposed = matrix.T.tocsc()
+    transposed = matrix.T.tocsr()   # CSR, as the product wants it (a CSC operand is converted for every block)
     disallowed = ~np.asarray(allowed, dtype=bool)
     rows_per_block = max(1, min(n, block_cells // max(n, 1)))
     for first in range(0, n, rows_per_block):
@@ -190,9 +190,32 @@ def top_k_similar(matrix: sp.csr_matrix, k: int, allowed: np.ndarray,
 
 
 def _keep_top(block: np.ndarray, k: int, out_idx: np.ndarray, out_sim: np.ndarray) -> None:
-    """Write the top-k columns of each block row (argpartition, then a stable sort of those k)."""
-    part = np.argpartition(-block, k - 1, axis=1)[:, :k] if k < block.shape[1] else \
-        np.tile(np.arange(block.shape[1]), (block.shape[0], 1))
+    """Write the top-k positive columns of each block row, best first (ties within them on the lower column).
+
+    Why not argpartition over the block: its index array over every cell cost more than the product itself on
+    a 10k-page site. Here each row's values at or above a bar (_lower_bar: at most its k-th largest) are picked
+    with one comparison, and only those few are sorted. A row whose k-th and (k+1)-th values are equal is
+    handed to _argpartition_top, whose choice among them the results have always followed."""
+    bar = np.maximum(_lower_bar(block, k), _SMALLEST_POSITIVE)   # block >= bar: positive and a candidate
+    rows, cols = np.nonzero(block >= bar[:, None])
+    values = block[rows, cols]
+    order = np.lexsort((cols, -values, rows))             # by row, best first, ties on the lower column
+    rows, cols, values = rows[order], cols[order], values[order]
+    rank = np.arange(len(rows)) - np.searchsorted(rows, rows)
+    top = rank < k
+    out_idx[:], out_sim[:] = -1, 0.0
+    out_idx[rows[top], rank[top]] = cols[top]
+    out_sim[rows[top], rank[top]] = values[top]
+    tied = rows[1:][(rank[1:] == k) & (values[1:] == values[:-1])]
+    if tied.size:
+        tied_idx, tied_sim = out_idx[tied], out_sim[tied]
+        _argpartition_top(block[tied], k, tied_idx, tied_sim)
+        out_idx[tied], out_sim[tied] = tied_idx, tied_sim
+
+
+def _argpartition_top(block: np.ndarray, k: int, out_idx: np.ndarray, out_sim: np.ndarray) -> None:
+    """_keep_top by argpartition (then a stable sort of those k), for rows with a tie at the k-th value."""
+    part = np.argpartition(-block, k - 1, axis=1)[:, :k]
     part.sort(axis=1)  # ascending index first, so the stable sort below breaks ties on the lower index
     values = np.take_along_axis(block, part, axis=1)
     order = np.argsort(-values, axis=1, kind="stable")
@@ -201,6 +224,21 @@ def _keep_top(block: np.ndarray, k: int, out_idx: np.ndarray, out_sim: np.ndarra
     positive = values > 0
     out_idx[:] = np.where(positive, part, -1)[:, :k]
     out_sim[:] = np.where(positive, values, 0.0)[:, :k]
+
+
+_SMALLEST_POSITIVE = np.nextafter(np.float32(0), np.float32(1))
+BAR_SAMPLE = 4   # the bar is taken over every BAR_SAMPLE-th column
+
+
+def _lower_bar(block: np.ndarray, k: int) -> np.ndarray:
+    """Per row, a value no larger than its k-th largest: the k-th largest of a sample of its columns (a subset
+    cannot have a larger k-th value), so the partition works on a fraction of the block; about BAR_SAMPLE * k
+    values per row then pass it."""
+    sample = block[:, ::BAR_SAMPLE]
+    if sample.shape[1] <= k:
+        sample = block
+    width = sample.shape[1]
+    return np.partition(sample, width - k, axis=1)[:, width - k]
 
 
 def spread_row(matrix: sp.csr_matrix, row: int) -> np.ndarray:
