@@ -44,7 +44,15 @@ def _lowers_in_place(char: str) -> bool:
 def lowers_in_place(text: str) -> bool:
     """Whether findall(text.lower()) == [t.lower() for t in findall(text)], with the same offsets (true for
     any ASCII text and nearly every other; 'İ' lowers to two characters)."""
-    return text.isascii() or all(map(_lowers_in_place, set(_non_ascii(text))))
+    return _shape(text)[0]
+
+
+def _shape(text: str) -> tuple[bool, bool]:
+    """(lowers_in_place, holds a character beyond UTF-16's basic plane): both from its non-ASCII characters."""
+    if text.isascii():
+        return True, False
+    rare = set(_non_ascii(text))
+    return all(map(_lowers_in_place, rare)), max(rare) > "\uffff"
 
 
 def _non_ascii(text: str) -> str:
@@ -58,15 +66,23 @@ def token_offsets(text: str) -> tuple[np.ndarray, np.ndarray]:
     maximal run of word characters and of joiners that have a word character on both sides."""
     if not text:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return _runs(_inside_tokens(text, _code_points(text)))
+    return _runs(_inside_tokens(text, _code_units(text)[0]))
 
 
-def _code_points(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+def _code_units(text: str) -> tuple[np.ndarray, str]:
+    """The text's characters as numbers, one per character, and the codec that spells them back: in the
+    narrowest width that holds them (ASCII bytes, else UTF-16 when no character needs a surrogate pair, else
+    UTF-32), since every array operation over a text costs by its bytes."""
+    if text.isascii():
+        return np.frombuffer(text.encode("ascii"), dtype=np.uint8), "ascii"
+    narrow = text.encode("utf-16-le", "surrogatepass")
+    if len(narrow) == 2 * len(text):
+        return np.frombuffer(narrow, dtype="<u2"), "utf-16-le"
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4"), "utf-32-le"
 
 
 def _inside_tokens(text: str, codes: np.ndarray) -> np.ndarray:
-    """Per character of text (codes: its code points): whether it belongs to a TOKEN_RE token."""
+    """Per character of text (codes: its code points, _code_units): whether it belongs to a TOKEN_RE token."""
     if text.isascii():
         word = _ASCII_WORD[codes]
     else:
@@ -78,9 +94,9 @@ def _inside_tokens(text: str, codes: np.ndarray) -> np.ndarray:
         word[~ascii_] = np.isin(others, wide_words)
     inside = word.copy()
     if len(codes) > 2:
-        joiner = codes[1:-1] == _JOINER_CODES[0]
-        for code in _JOINER_CODES[1:]:
-            joiner |= codes[1:-1] == code
+        joiner = np.zeros(len(codes) - 2, dtype=bool)
+        for code in _JOINER_CODES[_JOINER_CODES <= np.iinfo(codes.dtype).max]:   # "’" is no ASCII byte
+            joiner |= codes[1:-1] == code.astype(codes.dtype)
         inside[1:-1] |= joiner & word[:-2] & word[2:]
     return inside
 
@@ -91,12 +107,33 @@ def _runs(inside: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
 
 
+def _page_groups(texts: list[str], chunk: int):
+    """Pages in order, as lists of consecutive pages to tokenise together (about `chunk` characters, all
+    within UTF-16's basic plane or none, so each group is spelled in the narrowest width), and as single page
+    numbers for the pages whose lowercase moves token boundaries."""
+    group: list[int] = []
+    size, astral = 0, False
+    for i, text in enumerate(texts):
+        in_place, wide = _shape(text)
+        if group and (not in_place or wide != astral or size + len(text) > chunk):
+            yield group
+            group, size = [], 0
+        if not in_place:
+            yield i
+            continue
+        group.append(i)
+        size += len(text) + 1
+        astral = wide
+    if group:
+        yield group
+
+
 def _group_ids(lowered: list[str], vocabulary: Vocabulary, out: array) -> np.ndarray:
     """Append the token ids of several lowered pages to `out`; returns each page's number of tokens.
 
     Why: a regular expression's findall and a dict lookup per token cost two Python objects a token (the
     engine's largest cost before the pages). Here the pages are joined, the token characters found by
-    _inside_tokens and packed together as UTF-32, and pyarrow's dictionary_encode (a C++ hash table) turns
+    _inside_tokens and packed together (in _code_units' width), and pyarrow's dictionary_encode (a C++ hash table) turns
     them into indices in order of first appearance: Python only decodes the group's distinct tokens. Without
     pyarrow, findall and the dict do the same work.
     """
@@ -111,7 +148,7 @@ def _group_ids(lowered: list[str], vocabulary: Vocabulary, out: array) -> np.nda
             counts.append(len(out) - before)
         return np.array(counts, dtype=np.int64)
     joined = "\n".join(lowered)   # a separator no token can cross
-    codes = _code_points(joined)
+    codes, codec = _code_units(joined)
     inside = _inside_tokens(joined, codes)
     starts, ends = _runs(inside)
     page_starts = np.cumsum([0] + [len(text) + 1 for text in lowered[:-1]])
@@ -119,24 +156,24 @@ def _group_ids(lowered: list[str], vocabulary: Vocabulary, out: array) -> np.nda
     if not len(starts):
         return counts
     offsets = np.zeros(len(starts) + 1, dtype=np.int64)
-    np.cumsum((ends - starts) * 4, out=offsets[1:])
+    np.cumsum((ends - starts) * codes.itemsize, out=offsets[1:])
     packed = pyarrow.Array.from_buffers(pyarrow.large_binary(), len(starts),
                                         [None, pyarrow.py_buffer(offsets), pyarrow.py_buffer(codes[inside])])
     encoded = pyarrow.compute.dictionary_encode(packed)
-    words = _distinct_words(encoded.dictionary)
+    words = _distinct_words(encoded.dictionary, codec, codes.itemsize)
     site_ids = vocabulary.ids(words)   # the group's new tokens join the vocabulary in order of first sight
     out.frombytes(site_ids[encoded.indices.to_numpy()].tobytes())
     return counts
 
 
-def _distinct_words(dictionary) -> list[str]:
-    """The str of each UTF-32 value of a pyarrow large_binary array: its data decoded in one call and sliced
-    (a decode per value costs ten times more)."""
+def _distinct_words(dictionary, codec: str, width: int) -> list[str]:
+    """The str of each value of a pyarrow large_binary array (characters of `width` bytes in `codec`): its data
+    decoded in one call and sliced (a decode per value costs ten times more)."""
     _validity, offsets, data = dictionary.buffers()
     bounds = np.frombuffer(offsets, dtype=np.int64)[dictionary.offset:dictionary.offset + len(dictionary) + 1]
     first = int(bounds[0])
-    text = data.to_pybytes()[first:int(bounds[-1])].decode("utf-32-le")
-    chars = ((bounds - first) // 4).tolist()
+    text = data.to_pybytes()[first:int(bounds[-1])].decode(codec, "surrogatepass")
+    chars = ((bounds - first) // width).tolist()
     return [text[start:end] for start, end in zip(chars[:-1], chars[1:])]
 
 
@@ -196,33 +233,18 @@ class SiteTokens:
         one with the regular expression. Either way a page's ids are given in order of first sight."""
         vocabulary = Vocabulary()
         ids, special = array("i"), {}
+        counts = np.zeros(len(texts), dtype=np.int64)
+        for pages in _page_groups(texts, chunk):
+            if isinstance(pages, int):   # a page whose lowercase moves token boundaries
+                text, before = texts[pages], len(ids)
+                ids.extend(map(vocabulary.__getitem__, lowered_tokens(text, tokens(text))))
+                counts[pages] = len(ids) - before
+                special[pages] = (vocabulary.ids(TOKEN_RE.findall(text.lower())),
+                                  vocabulary.ids(lowered_tokens(text)))
+            else:
+                counts[pages] = _group_ids([texts[i].lower() for i in pages], vocabulary, ids)
         ptr = np.zeros(len(texts) + 1, dtype=np.int64)
-        group: list[int] = []
-
-        def flush() -> None:
-            counts = _group_ids([texts[i].lower() for i in group], vocabulary, ids)
-            ptr[np.array(group, dtype=np.int64) + 1] = counts
-            group.clear()
-
-        size = 0
-        for i, text in enumerate(texts):
-            if lowers_in_place(text):
-                if group and size + len(text) > chunk:
-                    flush()
-                    size = 0
-                group.append(i)
-                size += len(text) + 1
-                continue
-            if group:
-                flush()
-                size = 0
-            before = len(ids)
-            ids.extend(map(vocabulary.__getitem__, lowered_tokens(text, tokens(text))))
-            ptr[i + 1] = len(ids) - before
-            special[i] = (vocabulary.ids(TOKEN_RE.findall(text.lower())), vocabulary.ids(lowered_tokens(text)))
-        if group:
-            flush()
-        np.cumsum(ptr, out=ptr)
+        np.cumsum(counts, out=ptr[1:])
         return cls(vocabulary, np.frombuffer(ids, dtype=np.int32) if ids else np.zeros(0, dtype=np.int32), ptr,
                    special)
 
