@@ -57,6 +57,24 @@ def test_sentences_mentioning_names_are_no_declarations(text):
     assert _declared(text) == _declared(REFERENCE if text.startswith(REFERENCE) else "")
 
 
+@pytest.mark.parametrize("text", [
+    "Intro. The function returns json.dumps(x) here. class method foo(a.b) Does it. function foo.bar(x) Runs.",
+    "Notes. (Contributed by X.) >>> f(1) [1] int *PyFoo(void) Returns 1. interface Foo_Bar Holds. don't.care",
+    "Types. type PyObject The base. static int x_y Counts. A.b(c) Makes. classes extends_it. Class Foo Is.",
+    REFERENCE + "More. attribute data Holds it. method names Lists. exception Error. ValueError: raised.",
+])
+def test_starts_dismissed_at_a_glance_declare_nothing(text, monkeypatch):
+    """declarations skips starts where no term shape can declare a name (a plain word, alone or after a
+    keyword; a character no term starts with): with every start tried, it finds the same declarations."""
+    import re
+
+    from inlink.links import plain_blocks as module
+
+    quick = _declared(text)
+    monkeypatch.setattr(module, "_HOPELESS_RE", re.compile(r"(?!)"))   # dismisses nothing
+    assert _declared(text) == quick
+
+
 @pytest.mark.parametrize("term, name", [
     ("class NumberInput[source]", "NumberInput"), ("exception MiddlewareNotUsed[source]", "MiddlewareNotUsed"),
     ("strip_tags(value)[source]", "strip_tags"),

@@ -41,6 +41,11 @@ _SENTENCE_START_RE = re.compile(r"\. (?=(?:\S+ ){0,2}\S*?(?:\.\w|[_(*\[\d]|[a-z]
 _KEYWORD_START_RE = re.compile(r" (?=(?:%s) )" % "|".join(_KEYWORDS))
 # The description that follows: a capitalised word that is not shouted ("Return", "A", not "NULL").
 _DESCRIPTION_RE = re.compile(r" [A-Z](?![A-Z])")
+# Where no term shape can declare a name: a character no term starts with (">>>", "(Note"), or a plain word
+# that is no keyword, alone or after one ("The", "returns", "function returns"): a prefix word is a keyword or
+# has a code shape, so every name a term there could declare is a plain word. Most starts end at this match.
+_WORDS = "|".join(_KEYWORDS + _MODIFIERS)
+_HOPELESS_RE = re.compile(r"[^\w*.]|(?:(?:%s) )?(?!(?:%s)(?![\w.]))[A-Z]?[a-z]+(?![\w.])" % (_WORDS, _WORDS))
 MAX_CHAIN = 8   # declarations listed one after another before their shared description ("lt(a, b) le(a, b) ...")
 REFERENCE_DECLARATIONS = 3   # signed declarations that make a page a reference page ...
 REFERENCE_DENSITY = 0.005    # ... or declarations of any shape per word
@@ -99,7 +104,7 @@ def declarations(text: str) -> list[tuple[int, int]]:
     starts = heapq.merge((m.end() for m in _SENTENCE_START_RE.finditer(text)),
                          (m.end() for m in _KEYWORD_START_RE.finditer(text)))
     for start in starts:
-        if start < reach:
+        if start < reach or _HOPELESS_RE.match(text, start):
             continue
         chain = _chain_at(text, start)
         if chain:
