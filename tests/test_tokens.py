@@ -222,3 +222,10 @@ def test_tokenising_without_pyarrow_gives_the_same_ids(monkeypatch):
     site = SiteTokens.build(texts)
     words, ids = _regex_site_ids(texts)
     assert list(site.vocabulary) == words and site.ids.tolist() == ids
+
+
+def test_the_class_table_is_the_regular_expressions_view_of_every_character():
+    from inlink.links.tokens import _char_class, _plane_classes
+
+    table = _plane_classes()
+    assert [int(table[code]) for code in range(len(table))] == [_char_class(chr(code)) for code in range(len(table))]

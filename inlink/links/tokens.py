@@ -21,8 +21,7 @@ from inlink.links.text import TOKEN_RE, lowered_tokens, tokens
 _WORD_RE = re.compile(r"\w")
 _ASCII_BYTES = bytes(range(128))
 JOINERS = ".-'’"                     # the characters TOKEN_RE allows between two word characters
-_ASCII_WORD = np.array([bool(_WORD_RE.match(chr(c))) for c in range(128)], dtype=bool)
-_JOINER_CODES = np.array([ord(c) for c in JOINERS], dtype=np.uint32)
+_BASIC_PLANE = 1 << 16
 TOKENISE_CHUNK = 4_000_000           # characters of pages tokenised together (their arrays: ~16 bytes a character)
 _FINAL_SIGMA = "Σ"                   # the one character whose lowercase depends on its neighbours
 
@@ -66,7 +65,7 @@ def token_offsets(text: str) -> tuple[np.ndarray, np.ndarray]:
     maximal run of word characters and of joiners that have a word character on both sides."""
     if not text:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return _runs(_inside_tokens(text, _code_units(text)[0]))
+    return _runs(_inside_tokens(_code_units(text)[0]))
 
 
 def _code_units(text: str) -> tuple[np.ndarray, str]:
@@ -81,23 +80,31 @@ def _code_units(text: str) -> tuple[np.ndarray, str]:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4"), "utf-32-le"
 
 
-def _inside_tokens(text: str, codes: np.ndarray) -> np.ndarray:
-    """Per character of text (codes: its code points, _code_units): whether it belongs to a TOKEN_RE token."""
-    if text.isascii():
-        word = _ASCII_WORD[codes]
+@lru_cache(maxsize=1)
+def _plane_classes() -> np.ndarray:
+    """_char_class of every character of the basic plane, as a table to index by code: one regular expression
+    pass over the 65,536 characters (\\w depends on the character alone)."""
+    classes = np.zeros(_BASIC_PLANE, dtype=np.uint8)
+    for match in re.finditer(r"\w+", "".join(map(chr, range(_BASIC_PLANE)))):
+        classes[match.start():match.end()] = 1
+    classes[[ord(c) for c in JOINERS]] = 2
+    return classes
+
+
+def _inside_tokens(codes: np.ndarray) -> np.ndarray:
+    """Per character of a text (codes: its code points, _code_units): whether it belongs to a TOKEN_RE token.
+    Each character's class is one lookup in _plane_classes (characters beyond the plane, rare, are asked of
+    _char_class)."""
+    if codes.dtype.itemsize < 4:
+        classes = _plane_classes()[codes]
     else:
-        word = np.zeros(len(codes), dtype=bool)
-        ascii_ = codes < 128
-        word[ascii_] = _ASCII_WORD[codes[ascii_]]
-        others = codes[~ascii_]
-        wide_words = [c for c in np.unique(others).tolist() if _char_class(chr(c)) == 1]
-        word[~ascii_] = np.isin(others, wide_words)
+        classes = _plane_classes()[np.minimum(codes, _BASIC_PLANE - 1)]
+        beyond = np.flatnonzero(codes >= _BASIC_PLANE)
+        classes[beyond] = [_char_class(chr(code)) for code in codes[beyond].tolist()]
+    word = classes == 1
     inside = word.copy()
     if len(codes) > 2:
-        joiner = np.zeros(len(codes) - 2, dtype=bool)
-        for code in _JOINER_CODES[_JOINER_CODES <= np.iinfo(codes.dtype).max]:   # "’" is no ASCII byte
-            joiner |= codes[1:-1] == code.astype(codes.dtype)
-        inside[1:-1] |= joiner & word[:-2] & word[2:]
+        inside[1:-1] |= (classes[1:-1] == 2) & word[:-2] & word[2:]
     return inside
 
 
@@ -149,7 +156,7 @@ def _group_ids(lowered: list[str], vocabulary: Vocabulary, out: array) -> np.nda
         return np.array(counts, dtype=np.int64)
     joined = "\n".join(lowered)   # a separator no token can cross
     codes, codec = _code_units(joined)
-    inside = _inside_tokens(joined, codes)
+    inside = _inside_tokens(codes)
     starts, ends = _runs(inside)
     page_starts = np.cumsum([0] + [len(text) + 1 for text in lowered[:-1]])
     counts = np.diff(np.searchsorted(starts, page_starts), append=len(starts))
