@@ -208,7 +208,7 @@ def _keep_top(block: np.ndarray, k: int, out_idx: np.ndarray, out_sim: np.ndarra
     values = block[rows, cols]
     order = np.lexsort((cols, -values, rows))             # by row, best first, ties on the lower column
     rows, cols, values = rows[order], cols[order], values[order]
-    rank = np.arange(len(rows)) - np.searchsorted(rows, rows)
+    rank = _ranks_in_runs(rows)
     top = rank < k
     out_idx[:], out_sim[:] = -1, 0.0
     out_idx[rows[top], rank[top]] = cols[top]
@@ -356,13 +356,17 @@ def owned_terms(model: TfidfModel, per_page: int, dominance: float = 1.3,
     first, second, ties = _column_top_two(matrix)
     owned_column = (ties == 1) & (first >= dominance * second) & (model.df >= 2) & \
         (model.df <= max(3, int(max_df_share * n)))
-    for row in range(n):
-        lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
-        cols, vals = matrix.indices[lo:hi], matrix.data[lo:hi]
-        keep = owned_column[cols] & (vals >= first[cols])
-        if not keep.any():
-            continue
-        cols, vals = cols[keep], vals[keep]
-        best = np.lexsort((cols, -vals))[:per_page]
-        result[row] = [(str(model.terms[cols[i]]), float(vals[i])) for i in best]
+    rows = np.repeat(np.arange(n), np.diff(matrix.indptr))   # every page at once, not a loop over pages
+    keep = owned_column[matrix.indices] & (matrix.data >= first[matrix.indices])
+    rows, cols, vals = rows[keep], matrix.indices[keep], matrix.data[keep]
+    order = np.lexsort((cols, -vals, rows))                   # by page, heaviest first, ties on the lower column
+    rows, cols, vals = rows[order], cols[order], vals[order]
+    best = _ranks_in_runs(rows) < per_page
+    for row, col, val in zip(rows[best].tolist(), cols[best].tolist(), vals[best].tolist()):
+        result[row].append((str(model.terms[col]), val))
     return result
+
+
+def _ranks_in_runs(sorted_keys: np.ndarray) -> np.ndarray:
+    """Each element's place within its run of equal keys (the keys sorted): 0, 1, 2... for each run."""
+    return np.arange(len(sorted_keys)) - np.searchsorted(sorted_keys, sorted_keys)
