@@ -50,9 +50,11 @@ def make_private_dir(path: str | Path, *, exist_ok: bool = False) -> bool:
     return True
 
 
-def atomic_write_bytes(path: str | Path, data: bytes, mode: int = FILE_MODE) -> None:
+def atomic_write_bytes(path: str | Path, data: bytes, mode: int = FILE_MODE, sync: bool = True) -> None:
     """Readers see the old file or the new one, never half of it, even after kill -9 or power loss:
-    a temp file in the same folder, fsync, then os.replace. The temp file is removed when anything fails."""
+    a temp file in the same folder, fsync, then os.replace. The temp file is removed when anything fails.
+    sync=False skips the fsync (still whole after kill -9; after a power loss possibly not): for caches that
+    check themselves on reading."""
     path = Path(path)
     tmp = path.parent / f".{path.name}.{os.getpid()}_{time.monotonic_ns() % 10**9}.tmp"
     try:
@@ -60,7 +62,8 @@ def atomic_write_bytes(path: str | Path, data: bytes, mode: int = FILE_MODE) -> 
         try:
             os.fchmod(fd, mode)
             write_all(fd, data)
-            os.fsync(fd)
+            if sync:
+                os.fsync(fd)
         finally:
             os.close(fd)
         os.replace(tmp, path)

@@ -257,6 +257,18 @@ def test_a_saved_sparse_matrix_comes_back_as_its_arrays_and_answers_like_the_mat
     assert (restored.toarray() == matrix.toarray()).all() and restored.nnz == matrix.nnz
 
 
+def test_saved_state_is_written_whole_without_a_flush_to_disk(tmp_path, monkeypatch):
+    """The state is a cache that checks itself: it is renamed into place whole (a kill -9 leaves the old file
+    or the new one) but not fsynced, which cost up to a second for a large index on a busy disk."""
+    def no_flush(fd):
+        raise AssertionError("the saved state was flushed to disk")
+
+    monkeypatch.setattr(os, "fsync", no_flush)
+    saved_state.save(tmp_path / "s.state", {"pages": list(range(1000))}, "key")
+    assert saved_state.load(tmp_path / "s.state", "key") == ({"pages": list(range(1000))}, None)
+    assert [path.name for path in tmp_path.iterdir()] == ["s.state"]   # no temp file left behind
+
+
 def test_the_stop_words_copy_equals_scikit_learns_list():
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 

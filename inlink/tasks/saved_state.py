@@ -9,7 +9,9 @@ One file per saved object:
     b"INLINK-STATE\\n" + one JSON header line + the pickle payload
 The header carries the format version, the code fingerprint (the package's own sources and the library versions
 that shape the pickled objects), the caller's key (what the state was built from), and the payload's length and
-sha256. Files are written atomically (temp file, fsync, rename), so a kill -9 leaves the old file or the new one.
+sha256. Files are written atomically (temp file, rename), so a kill -9 leaves the old file or the new one; they are
+not fsynced (a flush of a large index cost up to a second on a busy disk): after a power loss a torn file fails
+its checksum and is rebuilt.
 pickle is safe here because the files are the job's own, written by this code inside the private jobs folder.
 """
 from __future__ import annotations
@@ -132,7 +134,7 @@ def save(path: Path, obj: object, key: str) -> None:
     """Pickle `obj` to `path` atomically with its header. Raises OSError when the disk refuses."""
     data = encode(obj, key)
     path.parent.mkdir(mode=0o700, exist_ok=True)   # not parents: a deleted job must not get its folder back
-    atomic_write_bytes(path, data)
+    atomic_write_bytes(path, data, sync=False)     # a cache: its checksum catches what a power loss tears
 
 
 def load(path: Path, key: str) -> tuple[object | None, str | None]:
