@@ -11,7 +11,6 @@ everything else is loose text ("text"). The blocks are (kind, start, end) tuples
 """
 from __future__ import annotations
 
-import heapq
 import re
 
 from inlink.links.anchors import defined_name
@@ -33,19 +32,19 @@ _TERM_RES = tuple(re.compile(_PREFIX * words + r"\*?[\w.]*\w(?:\([^()]*(?:\([^()
 _KEYWORD_LED_RE = re.compile(r"(?:%s) " % "|".join(_KEYWORDS))
 # After a keyword-led declaration, a field list may follow instead of a sentence ("input_type: 'text'").
 _FIELD_RE = re.compile(r" [a-z_]+: ")
+# Where no term shape can declare a name: a character no term starts with (">>>", "(Note"), or a plain word
+# that is no keyword, alone or after one ("The", "returns", "function returns"): a prefix word is a keyword or
+# has a code shape, so every name a term there could declare is a plain word.
+_WORDS = "|".join(_KEYWORDS + _MODIFIERS)
+_HOPELESS = r"[^\w*.]|(?:(?:%s) )?(?!(?:%s)(?![\w.]))[A-Z]?[a-z]+(?![\w.])" % (_WORDS, _WORDS)
 # Where a declaration may start: after a sentence end, or at a declaration keyword anywhere (a heading such as
 # "Validators" often runs straight into "class validators.ASCIIUsernameValidator ..."); after a sentence end
 # only where one of the first three words has a code shape (a quick filter: most sentences open with plain
-# words).
-_SENTENCE_START_RE = re.compile(r"\. (?=(?:\S+ ){0,2}\S*?(?:\.\w|[_(*\[\d]|[a-z][A-Z]|[A-Z]{4}))")
-_KEYWORD_START_RE = re.compile(r" (?=(?:%s) )" % "|".join(_KEYWORDS))
+# words). Neither where a start is hopeless: tested first, as it dismisses most sentences at their first word.
+_SENTENCE_START_RE = re.compile(r"\. (?!%s)(?=(?:\S+ ){0,2}\S*?(?:\.\w|[_(*\[\d]|[a-z][A-Z]|[A-Z]{4}))" % _HOPELESS)
+_KEYWORD_START_RE = re.compile(r" (?=(?:%s) )(?!%s)" % ("|".join(_KEYWORDS), _HOPELESS))
 # The description that follows: a capitalised word that is not shouted ("Return", "A", not "NULL").
 _DESCRIPTION_RE = re.compile(r" [A-Z](?![A-Z])")
-# Where no term shape can declare a name: a character no term starts with (">>>", "(Note"), or a plain word
-# that is no keyword, alone or after one ("The", "returns", "function returns"): a prefix word is a keyword or
-# has a code shape, so every name a term there could declare is a plain word. Most starts end at this match.
-_WORDS = "|".join(_KEYWORDS + _MODIFIERS)
-_HOPELESS_RE = re.compile(r"[^\w*.]|(?:(?:%s) )?(?!(?:%s)(?![\w.]))[A-Z]?[a-z]+(?![\w.])" % (_WORDS, _WORDS))
 MAX_CHAIN = 8   # declarations listed one after another before their shared description ("lt(a, b) le(a, b) ...")
 REFERENCE_DECLARATIONS = 3   # signed declarations that make a page a reference page ...
 REFERENCE_DENSITY = 0.005    # ... or declarations of any shape per word
@@ -101,10 +100,10 @@ def declarations(text: str) -> list[tuple[int, int]]:
     of settings): elsewhere (release notes, tutorials) that shape is more often a heading or a list of
     changes than a declaration."""
     found, reach = [], 0
-    starts = heapq.merge((m.end() for m in _SENTENCE_START_RE.finditer(text)),
-                         (m.end() for m in _KEYWORD_START_RE.finditer(text)))
+    starts = sorted({*(m.end() for m in _SENTENCE_START_RE.finditer(text)),   # a start found twice gives
+                     *(m.end() for m in _KEYWORD_START_RE.finditer(text))})   # the same chain: tried once
     for start in starts:
-        if start < reach or _HOPELESS_RE.match(text, start):
+        if start < reach:
             continue
         chain = _chain_at(text, start)
         if chain:
