@@ -22,7 +22,8 @@ _WORD_RE = re.compile(r"\w")
 _ASCII_BYTES = bytes(range(128))
 JOINERS = ".-'’"                     # the characters TOKEN_RE allows between two word characters
 _BASIC_PLANE = 1 << 16
-TOKENISE_CHUNK = 4_000_000           # characters of pages tokenised together (their arrays: ~16 bytes a character)
+TOKENISE_CHUNK = 8_000_000           # bytes of characters tokenised together (in _code_units' width; their arrays
+                                     # take about 20 times that)
 _FINAL_SIGMA = "Σ"                   # the one character whose lowercase depends on its neighbours
 
 
@@ -115,22 +116,24 @@ def _runs(inside: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _page_groups(texts: list[str], chunk: int):
-    """Pages in order, as lists of consecutive pages to tokenise together (about `chunk` characters, all
-    within UTF-16's basic plane or none, so each group is spelled in the narrowest width), and as single page
+    """Pages in order, as lists of consecutive pages to tokenise together (about `chunk` bytes of characters
+    in the group's width: 1 for ASCII, 2 within UTF-16's basic plane, 4 beyond it; a page beyond the plane and
+    one within it are never grouped, so each group is spelled in the narrowest width), and as single page
     numbers for the pages whose lowercase moves token boundaries."""
     group: list[int] = []
-    size, astral = 0, False
+    size, width, astral = 0, 1, False
     for i, text in enumerate(texts):
         in_place, wide = _shape(text)
-        if group and (not in_place or wide != astral or size + len(text) > chunk):
+        page_width = 4 if wide else 1 if text.isascii() else 2
+        if group and (not in_place or wide != astral or (size + len(text)) * max(width, page_width) > chunk):
             yield group
-            group, size = [], 0
+            group, size, width = [], 0, 1
         if not in_place:
             yield i
             continue
         group.append(i)
         size += len(text) + 1
-        astral = wide
+        width, astral = max(width, page_width), wide
     if group:
         yield group
 
@@ -236,8 +239,9 @@ class SiteTokens:
         a 50k-page site holds them once, not twice, while they are built.
 
         Pages whose lowercase keeps token boundaries (nearly all) are tokenised together, about `chunk`
-        characters at a time, by _group_ids (array operations, no Python string per token); the others one by
-        one with the regular expression. Either way a page's ids are given in order of first sight."""
+        bytes of characters at a time (_page_groups), by _group_ids (array operations, no Python string per
+        token); the others one by one with the regular expression. Either way a page's ids are given in order
+        of first sight."""
         vocabulary = Vocabulary()
         ids, special = array("i"), {}
         counts = np.zeros(len(texts), dtype=np.int64)
