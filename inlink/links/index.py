@@ -145,6 +145,8 @@ def _clean_titles(titles: list[str]) -> list[str]:
 
 def _spellings_in(text: str, terms: list[str]) -> list[str]:
     """How a page spells (lowercased) TF-IDF terms, so key phrases like PyObject keep their case."""
+    if not terms:
+        return []   # no need to lower the page
     lowered = text.lower()
     spelled = []
     for term in terms:
@@ -199,7 +201,7 @@ def build_index(site, config: AnalysisConfig) -> LinkIndex:
     flags = pages["is_target"].fillna(False).astype(bool).to_numpy() if "is_target" in pages.columns \
         else np.ones(len(pages), dtype=bool)
     is_target = flags & ~excluded
-    is_source = is_target & np.array([bool(t.strip()) for t in texts], dtype=bool)
+    is_source = is_target & np.array([bool(t) and not t.isspace() for t in texts], dtype=bool)   # no strip() copies
     cleaned = _clean_titles(titles)
     page_blocks = _blocks(pages, texts, h1s)
     page_tokens = SiteTokens.build(texts)
