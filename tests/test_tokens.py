@@ -52,6 +52,13 @@ def test_lowering_that_moves_token_boundaries_is_detected():
     assert lowers_in_place("Café — “quoted”")
 
 
+def test_the_class_table_is_the_regular_expressions_view_of_every_character():
+    from inlink.links.tokens import _char_class, _plane_classes
+
+    table = _plane_classes()
+    assert [int(table[code]) for code in range(len(table))] == [_char_class(chr(code)) for code in range(len(table))]
+
+
 def _sklearn_tfidf(documents, heads):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -222,10 +229,3 @@ def test_tokenising_without_pyarrow_gives_the_same_ids(monkeypatch):
     site = SiteTokens.build(texts)
     words, ids = _regex_site_ids(texts)
     assert list(site.vocabulary) == words and site.ids.tolist() == ids
-
-
-def test_the_class_table_is_the_regular_expressions_view_of_every_character():
-    from inlink.links.tokens import _char_class, _plane_classes
-
-    table = _plane_classes()
-    assert [int(table[code]) for code in range(len(table))] == [_char_class(chr(code)) for code in range(len(table))]
