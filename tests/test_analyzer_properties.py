@@ -112,3 +112,27 @@ def test_docs_corpus_smoke_every_anchor_is_valid():
     assert all(row["Confidence"] >= floor and row["Tier"] in ("high", "medium", "low") for row in rows)
     assert all(row["Anchor"] in content[row["Source"]] for row in rows)
     assert all(len(row["Context"]) <= 230 and row["Anchor"] in row["Context"] for row in rows)
+
+
+def _longest_by_sweep(spans: list[tuple[int, int]]) -> list[int]:
+    """The plain sweep the array version replaced: positions of the spans not strictly inside a longer one."""
+    kept, reach_end, reach_start = [], -1, -1
+    for i in sorted(range(len(spans)), key=lambda i: (spans[i][0], -spans[i][1])):
+        start, end = spans[i]
+        if end < reach_end or (end == reach_end and start > reach_start):
+            continue
+        if end > reach_end:
+            reach_start, reach_end = start, end
+        kept.append(i)
+    return kept
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(1, 4)), max_size=30))
+def test_longest_matches_keeps_what_the_sweep_keeps(spans):
+    from inlink.links.ranking import longest_matches
+
+    spans = [(start, start + length) for start, length in spans]
+    starts, ends = (np.array(part, dtype=np.int64).reshape(-1) for part in zip(*spans)) if spans else \
+        (np.zeros(0, dtype=np.int64),) * 2
+    assert longest_matches(starts, ends).tolist() == _longest_by_sweep(spans)

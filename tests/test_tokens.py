@@ -111,6 +111,23 @@ def test_matcher_finds_what_the_trie_finds():
     assert {pid for pid, n in enumerate(df) if n >= 1} == _trie_present(phrases, lowered_tokens(page))
 
 
+@pytest.mark.parametrize("text", TEXTS)
+def test_matcher_exactness_holds_for_any_script(text):
+    """Capitals found from the characters (most tokens are compared without a string) decide exactness as a
+    token by token comparison does, on accented, Greek, ligature and 'İ' text (whose lowercase is longer)."""
+    words = tokens(text)
+    phrases = PhraseIndex()
+    for i in range(len(words)):
+        for spelled in (words[i:i + 2], [w.upper() for w in words[i:i + 2]], [w.lower() for w in words[i:i + 1]],
+                        [w.title() for w in words[i:i + 3]], [words[i] + "_x"]):
+            phrases.add(" ".join(spelled), i, "title")
+    site = SiteTokens.build([text])
+    matcher = PhraseMatcher(phrases, site.vocabulary)
+    found = matcher.scan(site.page(0), PageWords(text, *token_offsets(text)))
+    assert found == _trie_scan(phrases, words)
+    assert not words or any(match.exact for match in found)
+
+
 def _trie_walks(phrases: PhraseIndex, lowered: list[str]):
     """(start, end, phrase id) of every phrase spelled by the lowered tokens, by walking the phrase index's trie
     from each position: the plain algorithm the id matcher replaced, kept here as its reference."""

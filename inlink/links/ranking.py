@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from inlink.links.anchors import Match
+from inlink.links.anchors import ranks_within
 from inlink.links.index import LinkIndex
 from inlink.links.similarity import row_dot, row_dots, spread_row, top_shared_terms_of_rows
 from inlink.links.text import (
@@ -47,7 +47,7 @@ class Option:
     """One way to anchor a link to a target: a phrase of a given kind and its occurrences in the source."""
     key: tuple[str, ...]     # the phrase's lowercased tokens
     kind: str
-    matches: list[Match]
+    spans: list[tuple[int, int]]   # the occurrences in the source, as character spans in text order
     df: int                  # pages that mention the phrase
     targets: int             # targets the phrase names (ambiguity)
     exact: bool = False      # spelled with the target's own capitalisation ("Built-in Functions", not
@@ -132,40 +132,64 @@ def _link_score(similarity: float, title_similarity: float, options: list[Option
     return 1.0 / (1.0 + math.exp(-logit))
 
 
-def longest_matches(matches: list[Match]) -> list[Match]:
-    """The matches not strictly inside a longer match: words that belong to a longer name ("Backup" in
-    "Backup Strategies", "B" in "Appendix B") are never an anchor of their own. Matches in text order."""
-    kept, reach_end, reach_start = [], -1, -1
-    for match in sorted(matches, key=lambda m: (m.start, -m.end)):
-        if match.end < reach_end or (match.end == reach_end and match.start > reach_start):
-            continue   # inside the longest match that started earlier (same end: a shorter tail of it)
-        if match.end > reach_end:
-            reach_start, reach_end = match.start, match.end
-        kept.append(match)
-    return kept
+def longest_matches(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Of matches [starts, ends) (tokens) in scan order, the positions of those not strictly inside a longer
+    match, ordered by start, longest first: words that belong to a longer name ("Backup" in "Backup
+    Strategies", "B" in "Appendix B") are never an anchor of their own.
+
+    A match is inside a longer one when a match sorted before it reaches further, or as far from an earlier
+    start (a shorter tail of it); the reach is a running maximum, so this is a few array operations."""
+    order = np.lexsort((-ends, starts))
+    starts, ends = starts[order], ends[order]
+    if not len(order):
+        return order
+    reach = np.maximum.accumulate(ends)
+    before = np.concatenate(([-1], reach[:-1]))               # how far the matches sorted before reach
+    rises = ends > before
+    holder = np.maximum.accumulate(np.where(rises, np.arange(len(ends)), 0))
+    holder_start = np.concatenate(([-1], starts[holder[:-1]]))   # where the match that reaches that far starts
+    inside = (ends < before) | ((ends == before) & (starts > holder_start))
+    return order[~inside]
+
+
+def _named_targets(index: LinkIndex, source: int, pid: int) -> list[int]:
+    """The targets a phrase may link to from this page: none for the page's own name ("Getting Started" on a
+    Getting Started page points at no other page), else its linkable targets."""
+    phrase = index.phrases.phrases[pid]
+    if phrase.targets.get(source) in OWN_NAME_KINDS:
+        return []
+    return [target for target in phrase.targets if linkable(index, source, target)]
 
 
 def _mention_options(index: LinkIndex, source: int, words: PageWords,
                      ids: np.ndarray) -> dict[int, list[Option]]:
-    """Targets named by phrases found in the source page, with every matching phrase as an option."""
-    by_pair: dict[tuple[int, int, bool], list[Match]] = {}
-    phrases = index.phrases.phrases
-    named: dict[int, list[int]] = {}   # phrase id -> the targets it may link to from this page
-    for match in longest_matches(index.phrase_matcher().scan(ids, words)):
-        targets = named.get(match.phrase)
-        if targets is None:
-            phrase = phrases[match.phrase]
-            # the page's own name ("Getting Started" on a Getting Started page) points at no other page
-            targets = named[match.phrase] = [] if phrase.targets.get(source) in OWN_NAME_KINDS else \
-                [target for target in phrase.targets if linkable(index, source, target)]
-        for target in targets:
-            by_pair.setdefault((target, match.phrase, match.exact), []).append(match)
-    options: dict[int, list[Option]] = {}
-    for (target, pid, exact), found in by_pair.items():
+    """Targets named by phrases found in the source page, with every matching phrase as an option (one per
+    target, phrase and capitalisation, its occurrences in text order; a target's options in the order of their
+    first occurrence)."""
+    first, end, pids, exact = index.phrase_matcher().mentions(ids, words)
+    kept = longest_matches(first, end)
+    first, end, pids, exact = first[kept], end[kept], pids[kept], exact[kept]
+    phrase_ids, phrase_of = np.unique(pids, return_inverse=True)
+    named = [_named_targets(index, source, pid) for pid in phrase_ids.tolist()]
+    counts = np.array([len(targets) for targets in named], dtype=np.int64)
+    flat = np.array([target for targets in named for target in targets], dtype=np.int64)
+    per_match = counts[phrase_of]
+    match = np.repeat(np.arange(len(pids)), per_match)      # one row per (match, target), in match order
+    target = flat[(np.cumsum(counts) - counts)[phrase_of][match] + ranks_within(per_match)]
+    pair = (target * len(index.phrases.phrases) + pids[match]) * 2 + exact[match]
+    _pairs, first_row, group, sizes = np.unique(pair, return_index=True, return_inverse=True, return_counts=True)
+    rows = match[np.argsort(group, kind="stable")]           # each group's matches together, in text order
+    char_starts = words.starts[first[rows]].tolist()
+    char_ends = words.ends[end[rows] - 1].tolist()
+    bounds = np.concatenate(([0], np.cumsum(sizes))).tolist()
+    phrases, options = index.phrases.phrases, {}
+    for g in np.argsort(first_row, kind="stable").tolist():
+        row = int(match[first_row[g]])
+        pid, at = int(pids[row]), int(target[first_row[g]])
         phrase = phrases[pid]
-        options.setdefault(target, []).append(Option(phrase.key, phrase.targets[target], found,
-                                                      int(index.phrase_df[pid]), len(phrase.targets), exact,
-                                                      phrase=pid))
+        spans = list(zip(char_starts[bounds[g]:bounds[g + 1]], char_ends[bounds[g]:bounds[g + 1]]))
+        options.setdefault(at, []).append(Option(phrase.key, phrase.targets[at], spans, int(index.phrase_df[pid]),
+                                                 len(phrase.targets), bool(exact[row]), phrase=pid))
     return options
 
 
@@ -194,9 +218,10 @@ def _shared_term_options(index: LinkIndex, source_row: np.ndarray, targets: list
     wanted_ids = np.zeros(len(vocabulary), dtype=bool)
     wanted_ids[list(term_of)] = True
     found_at = np.flatnonzero(wanted_ids[ids])
-    by_spelling: dict[str, dict[str, list[Match]]] = {}
-    for i, token, spelling in zip(found_at.tolist(), ids[found_at].tolist(), words[found_at]):
-        by_spelling.setdefault(term_of[token], {}).setdefault(spelling, []).append(Match(i, i + 1, -1))
+    by_spelling: dict[str, dict[str, list[tuple[int, int]]]] = {}
+    for start, end, token, spelling in zip(words.starts[found_at].tolist(), words.ends[found_at].tolist(),
+                                           ids[found_at].tolist(), words[found_at]):
+        by_spelling.setdefault(term_of[token], {}).setdefault(spelling, []).append((start, end))
     options = {}
     for target, found in wanted.items():
         options[target] = []
@@ -242,8 +267,8 @@ def rank_targets(index: LinkIndex, source: int) -> tuple[list[Ranked], PageWords
     return ranked, words, starts.tolist(), ends.tolist()   # lists: placement reads single offsets
 
 
-def pick_occurrence(text: str, option: Option, starts: list[int], ends: list[int],
-                     taken: list[tuple[int, int]], allowed=None, weigh: bool = True) -> tuple[int, int] | None:
+def pick_occurrence(text: str, option: Option, taken: list[tuple[int, int]], allowed=None,
+                    weigh: bool = True) -> tuple[int, int] | None:
     """The occurrence (character span) in the most running-text-like sentence that overlaps no chosen anchor
     (with weigh=False: the first free one, enough to know that the option can be placed at all).
 
@@ -251,8 +276,7 @@ def pick_occurrence(text: str, option: Option, starts: list[int], ends: list[int
     """
     free = []
     checked = OCCURRENCES_CHECKED if weigh else 1
-    for match in option.matches:
-        span = (int(starts[match.start]), int(ends[match.end - 1]))
+    for span in option.spans:
         if allowed is not None and not allowed(*span):
             continue
         if not any(span[0] < end and start < span[1] for start, end in taken):

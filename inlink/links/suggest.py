@@ -94,7 +94,7 @@ def _first_usable(index: LinkIndex, item: Ranked, text: str, words, starts, ends
     """The best anchor option of a target with a free, well-placed occurrence that names the target (weigh=False:
     any such occurrence, cheaply, for ranking; the occurrence shown is then chosen with weigh=True)."""
     for option in item.options:
-        span = pick_occurrence(text, option, starts, ends, taken, _placement_rule(text, prose, option), weigh)
+        span = pick_occurrence(text, option, taken, _placement_rule(text, prose, option), weigh)
         if span is None:
             continue
         enough = _says_enough(index, item.target, option, text, span)
