@@ -130,7 +130,7 @@ def _longest_by_sweep(spans: list[tuple[int, int]]) -> list[int]:
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 12), st.integers(1, 4)), max_size=30))
 def test_longest_matches_keeps_what_the_sweep_keeps(spans):
-    from inlink.links.ranking import longest_matches
+    from inlink.links.mentions import longest_matches
 
     spans = [(start, start + length) for start, length in spans]
     starts, ends = (np.array(part, dtype=np.int64).reshape(-1) for part in zip(*spans)) if spans else \

@@ -26,6 +26,7 @@ _END = ""  # trie key that holds the phrase ids ending at a node ("" is never a 
 
 # Evidence that a phrase names its target, strongest first.
 KIND_WEIGHT = {"inbound": 1.0, "title": 0.95, "defined": 0.92, "h1": 0.9, "head": 0.85, "key": 0.55, "shared": 0.35}
+KINDS = tuple(KIND_WEIGHT)   # a kind's code in arrays (PhraseMatcher.target_kinds)
 KIND_LABEL = {
     "inbound": "an anchor other pages already use for the target",
     "title": "the target's title",
@@ -151,6 +152,19 @@ class PhraseMatcher:
         np.cumsum([len(phrase.original) for phrase in self.phrases], out=self.original_ptr[1:])
         self.original_cased = np.array([token != key for phrase in self.phrases
                                         for token, key in zip(phrase.original, phrase.key)], dtype=bool)
+        self._index_targets()
+
+    def _index_targets(self) -> None:
+        """Each phrase's targets and kinds as flat arrays (in the phrase's own order), its number of targets and
+        its length in characters: what a page's mentions are grouped and scored with, without Python loops."""
+        self.senses = np.array([len(phrase.targets) for phrase in self.phrases], dtype=np.int64)
+        self.target_ptr = np.zeros(len(self.phrases) + 1, dtype=np.int64)
+        np.cumsum(self.senses, out=self.target_ptr[1:])
+        self.target_ids = np.array([t for phrase in self.phrases for t in phrase.targets], dtype=np.int64)
+        code = {kind: i for i, kind in enumerate(KINDS)}
+        self.target_kinds = np.array([code[kind] for phrase in self.phrases for kind in phrase.targets.values()],
+                                     dtype=np.int64)
+        self.chars = np.array([len(" ".join(phrase.key)) for phrase in self.phrases], dtype=np.int64)
 
     def occurrences(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(start, length, trie node) of every phrase occurrence in a token id sequence (-1 ids never match),

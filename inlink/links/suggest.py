@@ -17,6 +17,7 @@ import numpy as np
 from inlink.links.confidence import confidence, tier
 from inlink.links.evidence import features, reason
 from inlink.links.index import AnalysisConfig, LinkIndex, build_index  # noqa: F401  (public API, see docs/architecture.md)
+from inlink.links.mentions import linkable
 from inlink.links.placement import (
     block_bounds,
     in_prose,
@@ -29,7 +30,6 @@ from inlink.links.ranking import (
     Option,
     Ranked,
     grow_to_title,
-    linkable,
     pick_occurrence,
     rank_targets,
     widen_single_word,
@@ -137,12 +137,12 @@ def page_choices(index: LinkIndex, source: int, floor: float | None = None,
     config = index.config
     floor = config.min_confidence if floor is None else floor
     limit = config.max_per_page if limit is None else limit
-    ranked, words, starts, ends = rank_targets(index, source)
+    ranked, words, starts, ends = rank_targets(index, source, max(RANKED_WEIGHED, RANKED_PER_SLOT * limit))
     text = index.texts[source]
     prose = prose_ranges(text, index.blocks[source] if index.blocks else None)
     own = _own_names(index, source)
     weighed = []
-    for item in ranked[:max(RANKED_WEIGHED, RANKED_PER_SLOT * limit)]:
+    for item in ranked:
         if item.score < config.min_score:
             continue
         usable = _first_usable(index, item, text, words, starts, ends, [], prose, own, weigh=False)
