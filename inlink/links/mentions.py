@@ -157,13 +157,35 @@ def _mention_rows(index: LinkIndex, source: int, words: PageWords, ids: np.ndarr
             "span_ends": words.ends[end[rows] - 1].tolist()}
 
 
+@dataclass
+class _Entries:
+    """Some entries of a CSR matrix, as the arrays of one (what top_shared_terms_of_rows reads)."""
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+
+
+def _anchor_terms(index: LinkIndex) -> _Entries:
+    """Each page's TF-IDF entries that may serve as shared-term anchors to it: shareable terms at least as heavy
+    as its characteristic bar. Selected once per run (index.derived): each page is a neighbour of some thirty
+    others, which would otherwise select them again from its whole row."""
+    if "anchor_terms" not in index.derived:
+        matrix = index.model.matrix
+        rows = np.repeat(np.arange(len(matrix.indptr) - 1), np.diff(matrix.indptr))
+        keep = index.shareable_terms[matrix.indices] & (matrix.data >= index.characteristic_bar[rows])
+        indptr = np.zeros(len(matrix.indptr), dtype=np.int64)
+        np.cumsum(np.bincount(rows[keep], minlength=len(indptr) - 1), out=indptr[1:])
+        index.derived["anchor_terms"] = _Entries(indptr, matrix.indices[keep], matrix.data[keep])
+    return index.derived["anchor_terms"]
+
+
 def _shared_terms(index: LinkIndex, targets: list[int], source_row: np.ndarray) -> list[list[tuple[str, int]]]:
     """Each neighbour's most distinctive terms that the source also uses, as (term, document frequency)."""
     model = index.model
     found = []
-    for columns in top_shared_terms_of_rows(model.matrix, targets, source_row, index.shareable_terms,
+    for columns in top_shared_terms_of_rows(_anchor_terms(index), targets, source_row, index.shareable_terms,
                                             2 * SHARED_PER_TARGET, index.characteristic_bar[targets]):
-        terms = [(str(model.terms[c]), int(model.df[c])) for c in columns]
+        terms = zip(model.terms[columns].tolist(), model.df[columns].tolist())
         found.append([(term, df) for term, df in terms if is_acceptable_anchor(term)][:SHARED_PER_TARGET])
     return found
 
@@ -188,12 +210,14 @@ def _shared_term_rows(index: LinkIndex, source_row: np.ndarray, targets: list[in
         by_spelling.setdefault(term_of[token], {}).setdefault(spelling, []).append((start, end))
     rows: dict[str, list] = {"target": [], "term": [], "df": [], "spans": []}
     for target, found in wanted.items():
+        text = index.texts[target]
         for term, df in found:
-            spelled = [m for spelling, matches in by_spelling.get(term, {}).items()
-                       if _spelled_in(spelling, index.texts[target]) for m in matches]
+            spelled = [spans for spelling, spans in by_spelling.get(term, {}).items() if _spelled_in(spelling, text)]
             if spelled:
-                for name, value in zip(rows, (target, term, df, sorted(spelled))):
-                    rows[name].append(value)
+                rows["target"].append(target)
+                rows["term"].append(term)
+                rows["df"].append(df)
+                rows["spans"].append(spelled[0] if len(spelled) == 1 else sorted(s for spans in spelled for s in spans))
     return rows
 
 

@@ -105,9 +105,11 @@ def _about_words(title: str, h1: str, url: str) -> frozenset[str]:
 
 
 def starts_sentence(text: str, start: int) -> bool:
-    """True when the word at `start` opens the text or a sentence (its capital then says nothing)."""
-    before = text[:start].rstrip()
-    return not before or before[-1] in ".!?:;\"'“”(["
+    """True when the word at `start` opens the text or a sentence (its capital then says nothing). Looks back
+    over the white space only (no copy of the text before it: this is asked for every candidate anchor)."""
+    while start > 0 and text[start - 1].isspace():
+        start -= 1
+    return start == 0 or text[start - 1] in ".!?:;\"'“”(["
 
 
 def strip_section_number(title: str) -> str:
