@@ -36,10 +36,11 @@ class PageOptions:
     df: np.ndarray            # pages that mention the phrase
     senses: np.ndarray        # targets the phrase names
     chars: np.ndarray         # characters of the phrase (its tokens joined by spaces)
-    span_ptr: np.ndarray      # row r's occurrences: spans[span_ptr[r]:span_ptr[r + 1]]
+    span_ptr: np.ndarray      # mention row r's occurrences: span_starts/ends[span_ptr[r]:span_ptr[r + 1]]
     span_starts: list[int]    # character offsets in the source
     span_ends: list[int]
     shared_terms: list[str]   # the term of each shared-term row (the rows after the mentions)
+    shared_spans: list[list[tuple[int, int]]]   # and its occurrences
 
     def key(self, index: LinkIndex, row: int) -> tuple[str, ...]:
         """The row's phrase as lowercased tokens."""
@@ -51,6 +52,8 @@ class PageOptions:
         return len(self.target) - len(self.shared_terms)
 
     def spans(self, row: int) -> list[tuple[int, int]]:
+        if row >= self.mentions:
+            return self.shared_spans[row - self.mentions]
         lo, hi = int(self.span_ptr[row]), int(self.span_ptr[row + 1])
         return list(zip(self.span_starts[lo:hi], self.span_ends[lo:hi]))
 
@@ -70,10 +73,8 @@ def page_options(index: LinkIndex, source: int, words: PageWords, ids: np.ndarra
                    if t >= 0 and int(t) not in named and linkable(index, source, int(t))]
     shared = _shared_term_rows(index, source_row, unmentioned, words, ids)
     rows = len(shared["target"])
-    span_counts = np.concatenate((mentioned["span_counts"], [len(spans) for spans in shared["spans"]]))
-    span_ptr = np.zeros(len(span_counts) + 1, dtype=np.int64)
-    np.cumsum(span_counts, out=span_ptr[1:])
-    flat = [span for spans in shared["spans"] for span in spans]
+    span_ptr = np.zeros(len(mentioned["span_counts"]) + 1, dtype=np.int64)
+    np.cumsum(mentioned["span_counts"], out=span_ptr[1:])
     return PageOptions(
         targets=sorted(named.union(unmentioned)),
         target=np.concatenate((mentioned["target"], np.array(shared["target"], dtype=np.int64))),
@@ -83,10 +84,8 @@ def page_options(index: LinkIndex, source: int, words: PageWords, ids: np.ndarra
         df=np.concatenate((mentioned["df"], np.array(shared["df"], dtype=np.int64))),
         senses=np.concatenate((mentioned["senses"], np.ones(rows, dtype=np.int64))),
         chars=np.concatenate((mentioned["chars"], np.array([len(t) for t in shared["term"]], dtype=np.int64))),
-        span_ptr=span_ptr,
-        span_starts=mentioned["span_starts"] + [start for start, _end in flat],
-        span_ends=mentioned["span_ends"] + [end for _start, end in flat],
-        shared_terms=shared["term"])
+        span_ptr=span_ptr, span_starts=mentioned["span_starts"], span_ends=mentioned["span_ends"],
+        shared_terms=shared["term"], shared_spans=shared["spans"])
 
 
 def longest_matches(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:

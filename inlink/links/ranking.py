@@ -129,12 +129,14 @@ def rank_targets(index: LinkIndex, source: int, limit: int | None = None,
     order = sorted(range(len(targets)), key=lambda i: (-scores[i], targets[i]))[:limit]
     rows = np.argsort(position, kind="stable")
     bounds = np.concatenate(([0], np.cumsum(np.bincount(position, minlength=len(targets))))).tolist()
-    strength, specificity, ambiguity = strength.tolist(), specificity.tolist(), ambiguity.tolist()
+    strength, specificity, ambiguity, usable = strength.tolist(), specificity.tolist(), ambiguity.tolist(), \
+        usable.tolist()
+    kind, df, senses, exact, phrase = (part.tolist() for part in (found.kind, found.df, found.senses, found.exact,
+                                                                  found.phrase))
     ranked = []
     for i in order:
-        options = [Option(found.key(index, r), KINDS[found.kind[r]], found.spans(r), int(found.df[r]),
-                          int(found.senses[r]), bool(found.exact[r]), strength[r], int(found.phrase[r]),
-                          specificity[r], ambiguity[r])
+        options = [Option(found.key(index, r), KINDS[kind[r]], found.spans(r), df[r], senses[r], exact[r],
+                          strength[r], phrase[r], specificity[r], ambiguity[r])
                    for r in rows[bounds[i]:bounds[i + 1]].tolist() if usable[r]]
         options.sort(key=lambda o: (-o.strength, o.key, not o.exact))
         ranked.append(Ranked(targets[i], scores[i], similarities[i], options, title_similarities[i]))
