@@ -100,8 +100,9 @@ def _first_usable(index: LinkIndex, item: Ranked, text: str, words, starts, ends
         enough = _says_enough(index, item.target, option, text, span)
         if option.kind in VOCABULARY_KINDS and (weigh or not enough):
             wider = widen_single_word(index, text, item.target, span, starts, ends, words, taken)
-            span = wider if in_prose(prose, *wider) else span
-            enough = enough or _says_enough(index, item.target, option, text, span)
+            if wider != span and in_prose(prose, *wider):
+                span = wider
+                enough = enough or _says_enough(index, item.target, option, text, span)
         if weigh:
             wider = grow_to_title(index, text, item.target, span, starts, ends, taken)
             span = wider if in_prose(prose, *wider) else span
