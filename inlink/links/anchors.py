@@ -171,7 +171,7 @@ class PhraseMatcher:
         ordered by start, then length."""
         codes = self.code[ids]
         n = len(codes)
-        pos = np.flatnonzero(codes >= 0)
+        pos = (codes >= 0).nonzero()[0]
         node = self.first[codes[pos]]
         pos, node = pos[node >= 0], node[node >= 0]
         done = self.is_end[node]
@@ -208,7 +208,7 @@ class PhraseMatcher:
         phrase and target with numpy, so no Python object is made per occurrence."""
         starts, lengths, nodes = self.occurrences(ids)
         counts = self.node_ptr[nodes + 1] - self.node_ptr[nodes]
-        occurrence = np.repeat(np.arange(len(nodes)), counts)
+        occurrence = np.arange(len(nodes)).repeat(counts)
         pids = self.node_pids[self.node_ptr[nodes][occurrence] + ranks_within(counts)]
         first, length = starts[occurrence], lengths[occurrence]
         exact = self._exact(words, first, length, pids)
@@ -222,20 +222,21 @@ class PhraseMatcher:
         original exactly when that one does too; only tokens that both carry capitals are compared as strings."""
         if not len(pids):
             return np.zeros(0, dtype=bool)
-        token = np.repeat(first, length) + ranks_within(length)
-        original = np.repeat(self.original_ptr[pids], length) + ranks_within(length)
+        within = ranks_within(length)
+        token = first.repeat(length) + within
+        original = self.original_ptr[pids].repeat(length) + within
         cased = _cased_tokens(words.text, words.starts, words.ends)
         if cased is None:   # lowercasing changes the text's length ('İ'): compare every token
             compare = np.arange(len(token))
             same = np.zeros(len(token), dtype=bool)
         else:
             same = cased[token] == self.original_cased[original]
-            compare = np.flatnonzero(cased[token] & self.original_cased[original])
+            compare = (cased[token] & self.original_cased[original]).nonzero()[0]
         if compare.size:
             text, spelled = words.text, self.original_tokens
             same[compare] = [text[s:e] == spelled[o] for s, e, o in zip(
                 words.starts[token[compare]].tolist(), words.ends[token[compare]].tolist(), original[compare].tolist())]
-        return np.logical_and.reduceat(same, np.cumsum(length) - length)
+        return np.logical_and.reduceat(same, length.cumsum() - length)
 
     def document_frequency(self, pages: list[np.ndarray], chunk: int = 2_000_000) -> np.ndarray:
         """For each phrase, in how many of the token id sequences it occurs (any case): pages are matched
@@ -263,7 +264,7 @@ class PhraseMatcher:
 
 def ranks_within(counts: np.ndarray) -> np.ndarray:
     """0, 1, ..., n-1 for each run of np.repeat(..., counts): each repeated item's position in its run."""
-    return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    return np.arange(int(counts.sum())) - (counts.cumsum() - counts).repeat(counts)
 
 
 def _cased_tokens(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray | None:
@@ -279,7 +280,7 @@ def _cased_tokens(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray
         cased = np.frombuffer(text.encode("utf-32-le"), dtype="<u4") != \
             np.frombuffer(lowered.encode("utf-32-le"), dtype="<u4")
     counted = np.zeros(len(cased) + 1, dtype=np.int64)
-    np.cumsum(cased, out=counted[1:])
+    cased.cumsum(out=counted[1:])
     return counted[ends] > counted[starts]
 
 

@@ -74,7 +74,7 @@ def page_options(index: LinkIndex, source: int, words: PageWords, ids: np.ndarra
     shared = _shared_term_rows(index, source_row, unmentioned, words, ids)
     rows = len(shared["target"])
     span_ptr = np.zeros(len(mentioned["span_counts"]) + 1, dtype=np.int64)
-    np.cumsum(mentioned["span_counts"], out=span_ptr[1:])
+    mentioned["span_counts"].cumsum(out=span_ptr[1:])
     return PageOptions(
         targets=sorted(named.union(unmentioned)),
         target=np.concatenate((mentioned["target"], np.array(shared["target"], dtype=np.int64))),
@@ -115,16 +115,15 @@ def _named_targets(index: LinkIndex, source: int, pids: np.ndarray) -> tuple[np.
     matcher = index.phrase_matcher()
     lo = matcher.target_ptr[pids]
     counts = matcher.target_ptr[pids + 1] - lo
-    position = np.repeat(np.arange(len(pids)), counts)
-    at = np.repeat(lo, counts) + ranks_within(counts)
+    position = np.arange(len(pids)).repeat(counts)
+    at = lo.repeat(counts) + ranks_within(counts)
     target, kind = matcher.target_ids[at], matcher.target_kinds[at]
     own = np.zeros(len(pids), dtype=bool)
     own[position[(target == source) & _OWN_NAME_CODES[kind]]] = True
     keep = ~own[position] & index.is_target[target] & (target != source)
     if index.existing:
-        candidates = np.unique(target[keep]).tolist()
-        linked = [t for t in candidates if (source, t) in index.existing]
-        keep &= ~np.isin(target, linked)
+        existing = index.existing
+        keep[keep] = [(source, t) not in existing for t in target[keep].tolist()]
     return position[keep], target[keep], kind[keep]
 
 
@@ -139,15 +138,15 @@ def _mention_rows(index: LinkIndex, source: int, words: PageWords, ids: np.ndarr
     position, named, kinds = _named_targets(index, source, phrase_ids)
     counts = np.bincount(position, minlength=len(phrase_ids))
     per_match = counts[phrase_of]
-    match = np.repeat(np.arange(len(pids)), per_match)      # one row per (match, target), in match order
-    at = (np.cumsum(counts) - counts)[phrase_of][match] + ranks_within(per_match)
+    match = np.arange(len(pids)).repeat(per_match)      # one row per (match, target), in match order
+    at = (counts.cumsum() - counts)[phrase_of][match] + ranks_within(per_match)
     target, kind = named[at], kinds[at]
     pair = (target * len(index.phrases.phrases) + pids[match]) * 2 + exact[match]
     _pairs, first_row, group, sizes = np.unique(pair, return_index=True, return_inverse=True, return_counts=True)
-    order = np.argsort(first_row)                            # groups in the order of their first occurrence
+    order = first_row.argsort()                            # groups in the order of their first occurrence
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
-    rows = match[np.argsort(rank[group], kind="stable")]     # each group's matches together, in text order
+    rows = match[rank[group].argsort(kind="stable")]     # each group's matches together, in text order
     head = first_row[order]
     pid = pids[match[head]]
     return {"target": target[head], "phrase": pid, "exact": exact[match[head]], "kind": kind[head],
@@ -202,7 +201,7 @@ def _shared_term_rows(index: LinkIndex, source_row: np.ndarray, targets: list[in
     term_of = {vocabulary[term]: term for term in terms if term in vocabulary}   # TF-IDF terms all are
     wanted_ids = np.zeros(len(vocabulary), dtype=bool)
     wanted_ids[list(term_of)] = True
-    found_at = np.flatnonzero(wanted_ids[ids])
+    found_at = wanted_ids[ids].nonzero()[0]
     by_spelling: dict[str, dict[str, list[tuple[int, int]]]] = {}
     for start, end, token, spelling in zip(words.starts[found_at].tolist(), words.ends[found_at].tolist(),
                                            ids[found_at].tolist(), words[found_at]):

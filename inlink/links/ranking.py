@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -69,6 +70,7 @@ def linked_to(index: LinkIndex, target: int) -> bool:
     return bool(index.inbound_before[target])
 
 
+@lru_cache(maxsize=1 << 16)
 def _specificity(pages: int, df: int) -> float:
     """1 for a phrase only a page or two mention, falling towards 0 for one that every page mentions."""
     pages, df = max(2, pages), max(1, df)
@@ -122,13 +124,16 @@ def rank_targets(index: LinkIndex, source: int, limit: int | None = None,
     usable = (found.kind != SHARED) | (similarity >= SHARED_MIN_SIMILARITY)
     strength, specificity, ambiguity = _strengths(index, source, found, similarity, source_row,
                                                   dict(zip(targets, similarities)))
+    rows = position.argsort(kind="stable")                   # each target's rows together, in row order
+    counts = np.bincount(position, minlength=len(targets))
+    bounds = np.concatenate(([0], counts.cumsum()))
     best = np.full(len(targets), -np.inf)
-    np.maximum.at(best, position[usable], strength[usable])
+    if len(rows):
+        best[counts > 0] = np.maximum.reduceat(np.where(usable, strength, -np.inf)[rows], bounds[:-1][counts > 0])
     scores = [round(min(1.0, _link_score(sim, title, top)), 4) if top > -np.inf else 0.0
               for sim, title, top in zip(similarities, title_similarities, best.tolist())]
     order = sorted(range(len(targets)), key=lambda i: (-scores[i], targets[i]))[:limit]
-    rows = np.argsort(position, kind="stable")
-    bounds = np.concatenate(([0], np.cumsum(np.bincount(position, minlength=len(targets))))).tolist()
+    bounds = bounds.tolist()
     strength, specificity, ambiguity, usable = strength.tolist(), specificity.tolist(), ambiguity.tolist(), \
         usable.tolist()
     kind, df, senses, exact, phrase = (part.tolist() for part in (found.kind, found.df, found.senses, found.exact,
@@ -150,32 +155,39 @@ def _strengths(index: LinkIndex, source: int, found: PageOptions, similarity: np
     target at all, see linked_to) how often the site links the phrase to the target where it mentions it.
 
     Computed for all of a page's options at once, in the order of operations of one option at a time (so the
-    same floats); logarithms are Python's, once per distinct value."""
+    same floats); logarithms are Python's (cached), and a phrase's link odds for a target are kept for the run
+    (they depend on the site's links and the phrase's page count only)."""
     pages = int(index.is_source.sum())
-    specificity = _each_value(found.df, lambda df: _specificity(pages, df))
-    length = _each_value(found.chars, math.log)
+    specificity = np.array([_specificity(pages, df) for df in found.df.tolist()], dtype=np.float64)
+    length = np.array([_log(chars) for chars in found.chars.tolist()], dtype=np.float64)
     names = found.exact | (found.kind == KINDS.index("key")) | (found.kind == SHARED)
     kind = np.where(names, _KIND_LOGITS[found.kind], INEXACT_LOGIT)
     ambiguity = np.zeros(len(found.target))
     totals: dict[int, float] = {}
-    for row in np.flatnonzero((found.senses > 1) & (found.phrase >= 0)).tolist():
+    for row in ((found.senses > 1) & (found.phrase >= 0)).nonzero()[0].tolist():
         ambiguity[row] = _ambiguity(index, source, int(found.phrase[row]), float(similarity[row]), source_row,
                                     totals, cosines)
     dictionary = index.dictionary
     odds = np.zeros(len(found.target), dtype=bool) if not dictionary.known else \
         index.inbound_before[found.target] != 0     # linked_to, for every row
     link_odds = np.zeros(len(found.target))
-    for row in np.flatnonzero(odds).tolist():
-        link_odds[row] = dictionary.link_odds(found.key(index, row), int(found.target[row]), int(found.df[row]))
+    known = index.derived.setdefault("link_odds", {})   # (phrase id, target) -> its link odds, for the run
+    for row, pid, target, df in zip(*(part.tolist() for part in (odds.nonzero()[0], found.phrase[odds],
+                                                                  found.target[odds], found.df[odds]))):
+        value = known.get((pid, target)) if pid >= 0 else None
+        if value is None:
+            value = dictionary.link_odds(found.key(index, row), target, df)
+            if pid >= 0:
+                known[(pid, target)] = value
+        link_odds[row] = value
     weight = np.where(odds, DICTIONARY_WEIGHTS["specificity"], WEIGHTS["specificity"])
     strength = kind + weight * specificity + WEIGHTS["length"] * length - WEIGHTS["ambiguity"] * ambiguity
     return np.where(odds, strength + DICTIONARY_WEIGHTS["link_odds"] * link_odds, strength), specificity, ambiguity
 
 
-def _each_value(values: np.ndarray, function) -> np.ndarray:
-    """function(v) for each item of an int array, called once per distinct value."""
-    distinct, inverse = np.unique(values, return_inverse=True)
-    return np.array([function(v) for v in distinct.tolist()], dtype=np.float64)[inverse]
+@lru_cache(maxsize=1 << 12)
+def _log(chars: int) -> float:
+    return math.log(chars)
 
 
 def pick_occurrence(text: str, option: Option, taken: list[tuple[int, int]], allowed=None,

@@ -265,8 +265,8 @@ def row_dots(matrix: sp.csr_matrix, rows: list[int], dense: np.ndarray) -> list[
     rows = np.asarray(rows, dtype=np.int64)
     lo, hi = indptr[rows], indptr[rows + 1]
     lengths = hi - lo
-    ends = np.cumsum(lengths)
-    gathered = dense[matrix.indices[np.arange(int(ends[-1])) + np.repeat(lo - (ends - lengths), lengths)]]
+    ends = lengths.cumsum()
+    gathered = dense[matrix.indices[np.arange(int(ends[-1])) + (lo - (ends - lengths)).repeat(lengths)]]
     return [float(gathered[end - length:end] @ data[first:last])
             for first, last, end, length in zip(lo.tolist(), hi.tolist(), ends.tolist(), lengths.tolist())]
 
@@ -302,8 +302,8 @@ def top_shared_terms_of_rows(matrix: sp.csr_matrix, rows: list[int], dense: np.n
         return []
     rows = np.asarray(rows, dtype=np.int64)
     lo, lengths = matrix.indptr[rows], matrix.indptr[rows + 1] - matrix.indptr[rows]
-    owner = np.repeat(np.arange(len(rows)), lengths)
-    positions = np.arange(int(lengths.sum())) + np.repeat(lo - (np.cumsum(lengths) - lengths), lengths)
+    owner = np.arange(len(rows)).repeat(lengths)
+    positions = np.arange(int(lengths.sum())) + (lo - (lengths.cumsum() - lengths)).repeat(lengths)
     cols, values = matrix.indices[positions], matrix.data[positions]
     weight = dense[cols] * values
     keep = (weight > 0) & allowed[cols] & (values >= np.asarray(min_weights)[owner])
