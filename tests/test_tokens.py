@@ -179,7 +179,7 @@ def test_index_keeps_one_tokenisation_and_survives_pickling():
 
 def test_batched_row_products_equal_the_row_by_row_ones():
     """A page's cosines and shared terms with all its targets at once are the row-by-row values, bit for bit."""
-    from inlink.links.similarity import row_dot, row_dots, spread_row, top_shared_terms, top_shared_terms_of_rows
+    from inlink.links.similarity import row_dot, row_dots, spread_row, top_shared_terms_of_rows
 
     rng = np.random.default_rng(3)
     words = [f"w{i}" for i in range(300)]
@@ -190,9 +190,12 @@ def test_batched_row_products_equal_the_row_by_row_ones():
     rows = list(range(60)) + [5, 5]
     for source in (0, 17, 59):
         dense = spread_row(model.matrix, source)
-        assert row_dots(model.matrix, rows, dense) == [row_dot(model.matrix, r, dense) for r in rows]
-        assert top_shared_terms_of_rows(model.matrix, rows, dense, allowed, 4, bars[rows]) == \
-            [top_shared_terms(model.matrix, r, dense, allowed, 4, float(bars[r])) for r in rows]
+        indptr, indices, data = model.matrix.indptr, model.matrix.indices, model.matrix.data
+        assert row_dots(model.matrix, rows, dense) == [row_dot(model.matrix, r, dense) for r in rows] == \
+            [float(dense[indices[indptr[r]:indptr[r + 1]]] @ data[indptr[r]:indptr[r + 1]]) for r in rows]
+        for bar in (bars, np.zeros(60, dtype=np.float32)):
+            assert top_shared_terms_of_rows(model.matrix, rows, dense, allowed, 4, bar[rows]) == \
+                [top_shared_terms(model.matrix, r, dense, allowed, 4, float(bar[r])) for r in rows]
     assert row_dots(model.matrix, [], dense) == [] and top_shared_terms_of_rows(model.matrix, [], dense, allowed, 4,
                                                                                 bars[:0]) == []
 
@@ -239,3 +242,15 @@ def test_tokenising_without_pyarrow_gives_the_same_ids(monkeypatch):
     site = SiteTokens.build(texts)
     words, ids = _regex_site_ids(texts)
     assert list(site.vocabulary) == words and site.ids.tolist() == ids
+
+
+def top_shared_terms(matrix, row: int, dense: np.ndarray, allowed: np.ndarray, k: int, min_weight: float = 0.0):
+    """One row's top shared terms the plain way (the engine's batched top_shared_terms_of_rows replaced it):
+    the columns that contribute most to the row's similarity with the spread row, best first, restricted to
+    allowed columns where the row weighs at least min_weight (ties on the lower column)."""
+    lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
+    cols = matrix.indices[lo:hi]
+    weight = dense[cols] * matrix.data[lo:hi]
+    keep = (weight > 0) & allowed[cols] & (matrix.data[lo:hi] >= min_weight)
+    cols, weight = cols[keep], weight[keep]
+    return [int(cols[i]) for i in np.lexsort((cols, -weight))[:k]]

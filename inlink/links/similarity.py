@@ -283,22 +283,11 @@ def kth_weights(matrix: sp.csr_matrix, k: int) -> np.ndarray:
     return bars
 
 
-def top_shared_terms(matrix: sp.csr_matrix, row: int, dense: np.ndarray, allowed: np.ndarray,
-                     k: int, min_weight: float = 0.0) -> list[int]:
-    """Columns of the terms that contribute most to the similarity of `row` and the spread row, best first,
-    restricted to allowed columns where `row` weighs at least min_weight (ties on the lower column)."""
-    lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
-    cols = matrix.indices[lo:hi]
-    weight = dense[cols] * matrix.data[lo:hi]
-    keep = (weight > 0) & allowed[cols] & (matrix.data[lo:hi] >= min_weight)
-    cols, weight = cols[keep], weight[keep]
-    return [int(cols[i]) for i in np.lexsort((cols, -weight))[:k]]
-
-
 def top_shared_terms_of_rows(matrix: sp.csr_matrix, rows: list[int], dense: np.ndarray, allowed: np.ndarray,
                              k: int, min_weights: np.ndarray) -> list[list[int]]:
-    """top_shared_terms of several rows at once (min_weights: one bar per row), the same columns in the same
-    order, in a few array operations instead of a handful per row: a page asks it for all its neighbours."""
+    """For each row: the columns of the (at most k) terms that contribute most to its similarity with the spread
+    row, best first, among allowed columns where the row weighs at least its bar in min_weights (ties on the
+    lower column). All rows in a few array operations: a page asks it for all its neighbours at once."""
     if not rows:
         return []
     rows = np.asarray(rows, dtype=np.int64)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from inlink.links.confidence import confidence, tier
-from inlink.links.evidence import features, reason
+from inlink.links.evidence import features, reason, topic_terms
 from inlink.links.index import AnalysisConfig, LinkIndex, build_index  # noqa: F401  (public API, see docs/architecture.md)
 from inlink.links.mentions import linkable
 from inlink.links.placement import (
@@ -173,14 +173,20 @@ def page_choices(index: LinkIndex, source: int, floor: float | None = None,
     return chosen, spread_row(index.model.matrix, source)
 
 
-def _row(index: LinkIndex, source: int, choice: Choice, source_row: np.ndarray) -> dict:
+def _rows(index: LinkIndex, source: int, chosen: list[Choice], source_row: np.ndarray) -> list[dict]:
+    """The result rows of a page's choices (their reasons' shared topics found together)."""
+    topics = topic_terms(index, [choice.item for choice in chosen], source_row)
+    return [_row(index, source, choice, source_row, topics) for choice in chosen]
+
+
+def _row(index: LinkIndex, source: int, choice: Choice, source_row: np.ndarray, topics: dict) -> dict:
     text, config = index.texts[source], index.config
     level = tier(choice.confidence, config.high_confidence, config.medium_confidence)
     anchor = text[choice.span[0]:choice.span[1]]
     return dict(zip(RESULT_COLUMNS, (
         index.urls[source], index.urls[choice.item.target], anchor, anchor_context(index, source, choice.span),
         choice.item.score, choice.confidence, level,
-        reason(index, choice.item, choice.option, anchor, choice.confidence, level, source_row), ENGINE)))
+        reason(index, choice.item, choice.option, anchor, choice.confidence, level, source_row, topics), ENGINE)))
 
 
 def candidates_for(index: LinkIndex, source_url: str, k: int = 20) -> list[Candidate]:
@@ -188,7 +194,7 @@ def candidates_for(index: LinkIndex, source_url: str, k: int = 20) -> list[Candi
     each has the anchor and context the offline engine would use."""
     source = index.url_pos[source_url]
     chosen, source_row = page_choices(index, source, floor=0.0, limit=k)
-    rows = [_row(index, source, choice, source_row) for choice in chosen]
+    rows = _rows(index, source, chosen, source_row)
     found = [Candidate(r["Destination"], r["Anchor"], r["Context"], r["Score"], r["Reason"], r["Confidence"],
                        r["Tier"]) for r in rows]
     chosen_targets = {choice.item.target for choice in chosen}
@@ -216,7 +222,7 @@ def analyze_page(index: LinkIndex, source_url: str) -> list[dict]:
     chosen, source_row = page_choices(index, source)
     for choice in chosen:
         index.new_inbound[choice.item.target] += 1
-    return [_row(index, source, choice, source_row) for choice in chosen]
+    return _rows(index, source, chosen, source_row)
 
 
 def _says_enough(index: LinkIndex, target: int, option, text: str, span: tuple[int, int]) -> bool:
