@@ -112,3 +112,51 @@ def test_docs_corpus_smoke_every_anchor_is_valid():
     assert all(row["Confidence"] >= floor and row["Tier"] in ("high", "medium", "low") for row in rows)
     assert all(row["Anchor"] in content[row["Source"]] for row in rows)
     assert all(len(row["Context"]) <= 230 and row["Anchor"] in row["Context"] for row in rows)
+
+
+def _longest_by_sweep(spans: list[tuple[int, int]]) -> list[int]:
+    """The plain sweep the array version replaced: positions of the spans not strictly inside a longer one."""
+    kept, reach_end, reach_start = [], -1, -1
+    for i in sorted(range(len(spans)), key=lambda i: (spans[i][0], -spans[i][1])):
+        start, end = spans[i]
+        if end < reach_end or (end == reach_end and start > reach_start):
+            continue
+        if end > reach_end:
+            reach_start, reach_end = start, end
+        kept.append(i)
+    return kept
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(1, 4)), max_size=30))
+def test_longest_matches_keeps_what_the_sweep_keeps(spans):
+    from inlink.links.mentions import longest_matches
+
+    spans = [(start, start + length) for start, length in spans]
+    starts, ends = (np.array(part, dtype=np.int64).reshape(-1) for part in zip(*spans)) if spans else \
+        (np.zeros(0, dtype=np.int64),) * 2
+    assert longest_matches(starts, ends).tolist() == _longest_by_sweep(spans)
+
+
+def _sentence_bounds_by_forward_scan(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """sentence_bounds as first written: every mark from 600 characters back read forwards, the last kept."""
+    from inlink.links.text import _sentence_ends
+
+    lo = max(lo, start - 600)
+    left = max(_sentence_ends(text, lo, start), default=lo)
+    return left, next(_sentence_ends(text, end, min(hi, end + 600)), min(hi, end + 600))
+
+
+sentences = st.lists(st.sampled_from(["Use it", "e.g.", "etc.", "Mr.", "B.", "x", "(See", "3.11", "it.", "ends!",
+                                      "A", "“Quoted”", "why?", " ", "\n", "done.", "…"]), max_size=400).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(sentences, st.integers(0, 2000), st.integers(0, 8), st.integers(0, 900))
+def test_sentence_bounds_read_backwards_equal_the_forward_scan(text, start, length, margin):
+    from inlink.links.text import sentence_bounds
+
+    start = min(start, len(text))
+    end = min(len(text), start + length)
+    lo, hi = max(0, start - margin), min(len(text), end + margin)
+    assert sentence_bounds(text, start, end, lo, hi) == _sentence_bounds_by_forward_scan(text, start, end, lo, hi)

@@ -118,6 +118,23 @@ def test_matcher_finds_what_the_trie_finds():
     assert {pid for pid, n in enumerate(df) if n >= 1} == _trie_present(phrases, lowered_tokens(page))
 
 
+@pytest.mark.parametrize("text", TEXTS)
+def test_matcher_exactness_holds_for_any_script(text):
+    """Capitals found from the characters (most tokens are compared without a string) decide exactness as a
+    token by token comparison does, on accented, Greek, ligature and 'İ' text (whose lowercase is longer)."""
+    words = tokens(text)
+    phrases = PhraseIndex()
+    for i in range(len(words)):
+        for spelled in (words[i:i + 2], [w.upper() for w in words[i:i + 2]], [w.lower() for w in words[i:i + 1]],
+                        [w.title() for w in words[i:i + 3]], [words[i] + "_x"]):
+            phrases.add(" ".join(spelled), i, "title")
+    site = SiteTokens.build([text])
+    matcher = PhraseMatcher(phrases, site.vocabulary)
+    found = matcher.scan(site.page(0), PageWords(text, *token_offsets(text)))
+    assert found == _trie_scan(phrases, words)
+    assert not words or any(match.exact for match in found)
+
+
 def _trie_walks(phrases: PhraseIndex, lowered: list[str]):
     """(start, end, phrase id) of every phrase spelled by the lowered tokens, by walking the phrase index's trie
     from each position: the plain algorithm the id matcher replaced, kept here as its reference."""
@@ -169,7 +186,7 @@ def test_index_keeps_one_tokenisation_and_survives_pickling():
 
 def test_batched_row_products_equal_the_row_by_row_ones():
     """A page's cosines and shared terms with all its targets at once are the row-by-row values, bit for bit."""
-    from inlink.links.similarity import row_dot, row_dots, spread_row, top_shared_terms, top_shared_terms_of_rows
+    from inlink.links.similarity import row_dot, row_dots, spread_row, top_shared_terms_of_rows
 
     rng = np.random.default_rng(3)
     words = [f"w{i}" for i in range(300)]
@@ -180,9 +197,12 @@ def test_batched_row_products_equal_the_row_by_row_ones():
     rows = list(range(60)) + [5, 5]
     for source in (0, 17, 59):
         dense = spread_row(model.matrix, source)
-        assert row_dots(model.matrix, rows, dense) == [row_dot(model.matrix, r, dense) for r in rows]
-        assert top_shared_terms_of_rows(model.matrix, rows, dense, allowed, 4, bars[rows]) == \
-            [top_shared_terms(model.matrix, r, dense, allowed, 4, float(bars[r])) for r in rows]
+        indptr, indices, data = model.matrix.indptr, model.matrix.indices, model.matrix.data
+        assert row_dots(model.matrix, rows, dense) == [row_dot(model.matrix, r, dense) for r in rows] == \
+            [float(dense[indices[indptr[r]:indptr[r + 1]]] @ data[indptr[r]:indptr[r + 1]]) for r in rows]
+        for bar in (bars, np.zeros(60, dtype=np.float32)):
+            assert top_shared_terms_of_rows(model.matrix, rows, dense, allowed, 4, bar[rows]) == \
+                [top_shared_terms(model.matrix, r, dense, allowed, 4, float(bar[r])) for r in rows]
     assert row_dots(model.matrix, [], dense) == [] and top_shared_terms_of_rows(model.matrix, [], dense, allowed, 4,
                                                                                 bars[:0]) == []
 
@@ -229,3 +249,15 @@ def test_tokenising_without_pyarrow_gives_the_same_ids(monkeypatch):
     site = SiteTokens.build(texts)
     words, ids = _regex_site_ids(texts)
     assert list(site.vocabulary) == words and site.ids.tolist() == ids
+
+
+def top_shared_terms(matrix, row: int, dense: np.ndarray, allowed: np.ndarray, k: int, min_weight: float = 0.0):
+    """One row's top shared terms the plain way (the engine's batched top_shared_terms_of_rows replaced it):
+    the columns that contribute most to the row's similarity with the spread row, best first, restricted to
+    allowed columns where the row weighs at least min_weight (ties on the lower column)."""
+    lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
+    cols = matrix.indices[lo:hi]
+    weight = dense[cols] * matrix.data[lo:hi]
+    keep = (weight > 0) & allowed[cols] & (matrix.data[lo:hi] >= min_weight)
+    cols, weight = cols[keep], weight[keep]
+    return [int(cols[i]) for i in np.lexsort((cols, -weight))[:k]]

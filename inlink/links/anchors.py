@@ -26,6 +26,7 @@ _END = ""  # trie key that holds the phrase ids ending at a node ("" is never a 
 
 # Evidence that a phrase names its target, strongest first.
 KIND_WEIGHT = {"inbound": 1.0, "title": 0.95, "defined": 0.92, "h1": 0.9, "head": 0.85, "key": 0.55, "shared": 0.35}
+KINDS = tuple(KIND_WEIGHT)   # a kind's code in arrays (PhraseMatcher.target_kinds)
 KIND_LABEL = {
     "inbound": "an anchor other pages already use for the target",
     "title": "the target's title",
@@ -136,13 +137,41 @@ class PhraseMatcher:
         for (parent, code), child in edges.items():
             if parent == 0:
                 self.first[code] = child
+        self._index_spellings()
+
+    def _index_spellings(self) -> None:
+        """Flat arrays for mentions(): each node's phrase ids, and each phrase's case sensitivity and original
+        tokens, with whether each differs from its lowercase (so most exactness checks need no string)."""
+        counts = np.array([len(pids) for pids in self.ends], dtype=np.int64)
+        self.node_ptr = np.zeros(len(self.ends) + 1, dtype=np.int64)
+        np.cumsum(counts, out=self.node_ptr[1:])
+        self.node_pids = np.array([pid for pids in self.ends for pid in pids], dtype=np.int64)
+        self.case_sensitive = np.array([phrase.case_sensitive for phrase in self.phrases], dtype=bool)
+        self.original_tokens = [token for phrase in self.phrases for token in phrase.original]
+        self.original_ptr = np.zeros(len(self.phrases) + 1, dtype=np.int64)
+        np.cumsum([len(phrase.original) for phrase in self.phrases], out=self.original_ptr[1:])
+        self.original_cased = np.array([token != key for phrase in self.phrases
+                                        for token, key in zip(phrase.original, phrase.key)], dtype=bool)
+        self._index_targets()
+
+    def _index_targets(self) -> None:
+        """Each phrase's targets and kinds as flat arrays (in the phrase's own order), its number of targets and
+        its length in characters: what a page's mentions are grouped and scored with, without Python loops."""
+        self.senses = np.array([len(phrase.targets) for phrase in self.phrases], dtype=np.int64)
+        self.target_ptr = np.zeros(len(self.phrases) + 1, dtype=np.int64)
+        np.cumsum(self.senses, out=self.target_ptr[1:])
+        self.target_ids = np.array([t for phrase in self.phrases for t in phrase.targets], dtype=np.int64)
+        code = {kind: i for i, kind in enumerate(KINDS)}
+        self.target_kinds = np.array([code[kind] for phrase in self.phrases for kind in phrase.targets.values()],
+                                     dtype=np.int64)
+        self.chars = np.array([len(" ".join(phrase.key)) for phrase in self.phrases], dtype=np.int64)
 
     def occurrences(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(start, length, trie node) of every phrase occurrence in a token id sequence (-1 ids never match),
         ordered by start, then length."""
         codes = self.code[ids]
         n = len(codes)
-        pos = np.flatnonzero(codes >= 0)
+        pos = (codes >= 0).nonzero()[0]
         node = self.first[codes[pos]]
         pos, node = pos[node >= 0], node[node >= 0]
         done = self.is_end[node]
@@ -169,19 +198,45 @@ class PhraseMatcher:
         """All phrase occurrences (overlapping ones included) in text order, as PhraseIndex.scan finds them
         in the same tokens: a case-sensitive phrase only where `words` (original case, a tokens.PageWords)
         spell it."""
-        found, phrases, ends = [], self.phrases, self.ends
+        found = self.mentions(ids, words)
+        return [Match(*match) for match in zip(*(part.tolist() for part in found))]
+
+    def mentions(self, ids: np.ndarray, words) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """scan() as arrays (first token, end token, phrase id, exact), in the same order.
+
+        Why arrays: a page holds hundreds of occurrences of a few dozen phrases; the ranking groups them by
+        phrase and target with numpy, so no Python object is made per occurrence."""
         starts, lengths, nodes = self.occurrences(ids)
-        spelled_at = words[starts]   # each occurrence's first token as the page spells it
-        for i, length, node, spelled in zip(starts.tolist(), lengths.tolist(), nodes.tolist(), spelled_at):
-            j = i + length
-            if length > 1:
-                spelled = tuple(words[i:j])
-            for pid in ends[node]:
-                phrase = phrases[pid]
-                exact = spelled == (phrase.original[0] if length == 1 else phrase.original)
-                if exact or not phrase.case_sensitive:
-                    found.append(Match(i, j, pid, exact))
-        return found
+        counts = self.node_ptr[nodes + 1] - self.node_ptr[nodes]
+        occurrence = np.arange(len(nodes)).repeat(counts)
+        pids = self.node_pids[self.node_ptr[nodes][occurrence] + ranks_within(counts)]
+        first, length = starts[occurrence], lengths[occurrence]
+        exact = self._exact(words, first, length, pids)
+        keep = exact | ~self.case_sensitive[pids]
+        return first[keep], (first + length)[keep], pids[keep], exact[keep]
+
+    def _exact(self, words, first: np.ndarray, length: np.ndarray, pids: np.ndarray) -> np.ndarray:
+        """Whether each occurrence spells its phrase with the phrase's own capitalisation, token by token.
+
+        The token ids already agree in lowercase, so a token that equals its lowercase (most do) matches the
+        original exactly when that one does too; only tokens that both carry capitals are compared as strings."""
+        if not len(pids):
+            return np.zeros(0, dtype=bool)
+        within = ranks_within(length)
+        token = first.repeat(length) + within
+        original = self.original_ptr[pids].repeat(length) + within
+        cased = _cased_tokens(words.text, words.starts, words.ends)
+        if cased is None:   # lowercasing changes the text's length ('İ'): compare every token
+            compare = np.arange(len(token))
+            same = np.zeros(len(token), dtype=bool)
+        else:
+            same = cased[token] == self.original_cased[original]
+            compare = (cased[token] & self.original_cased[original]).nonzero()[0]
+        if compare.size:
+            text, spelled = words.text, self.original_tokens
+            same[compare] = [text[s:e] == spelled[o] for s, e, o in zip(
+                words.starts[token[compare]].tolist(), words.ends[token[compare]].tolist(), original[compare].tolist())]
+        return np.logical_and.reduceat(same, length.cumsum() - length)
 
     def document_frequency(self, pages: list[np.ndarray], chunk: int = 2_000_000) -> np.ndarray:
         """For each phrase, in how many of the token id sequences it occurs (any case): pages are matched
@@ -205,6 +260,28 @@ class PhraseMatcher:
         for node in np.flatnonzero(pages_per_node).tolist():
             df[list(self.ends[node])] = pages_per_node[node]
         return df
+
+
+def ranks_within(counts: np.ndarray) -> np.ndarray:
+    """0, 1, ..., n-1 for each run of np.repeat(..., counts): each repeated item's position in its run."""
+    return np.arange(int(counts.sum())) - (counts.cumsum() - counts).repeat(counts)
+
+
+def _cased_tokens(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray | None:
+    """Per token: whether it differs from its lowercase (holds a capital); None when lowercasing changes the
+    text's length, so characters no longer line up."""
+    if text.isascii():
+        chars = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+        cased = (chars >= ord("A")) & (chars <= ord("Z"))
+    else:
+        lowered = text.lower()
+        if len(lowered) != len(text):
+            return None
+        cased = np.frombuffer(text.encode("utf-32-le"), dtype="<u4") != \
+            np.frombuffer(lowered.encode("utf-32-le"), dtype="<u4")
+    counted = np.zeros(len(cased) + 1, dtype=np.int64)
+    cased.cumsum(out=counted[1:])
+    return counted[ends] > counted[starts]
 
 
 _TRAILING_MARK_RE = re.compile(r"\s*\[[^\[\]]*\]$")

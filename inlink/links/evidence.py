@@ -12,7 +12,7 @@ import numpy as np
 
 from inlink.links.index import LinkIndex
 from inlink.links.ranking import Option, Ranked, linked_to
-from inlink.links.similarity import top_shared_terms
+from inlink.links.similarity import top_shared_terms_of_rows
 
 NAMING_KINDS = ("title", "h1", "head", "inbound", "defined")
 TOPIC_TERMS = 3            # "both pages are about X, Y and Z"
@@ -91,21 +91,25 @@ def _evidence(index: LinkIndex, target: int, option: Option, anchor: str) -> lis
     return facts
 
 
-def _topic_terms(index: LinkIndex, target: int, source_row: np.ndarray) -> list[str]:
-    """The distinctive terms (used by at most a tenth of the site's pages) the two pages share most."""
-    columns = top_shared_terms(index.model.matrix, target, source_row, index.shareable_terms, TOPIC_TERMS)
-    return [str(index.model.terms[c]) for c in columns]
+def topic_terms(index: LinkIndex, items: list[Ranked], source_row: np.ndarray) -> dict[int, list[str]]:
+    """For each item close enough to the source to name a shared topic: the distinctive terms (used by at most
+    a tenth of the site's pages) the two pages share most. All of a page's rows at once (one gather)."""
+    targets = [item.target for item in items if item.similarity >= TOPIC_MIN_SIMILARITY]
+    columns = top_shared_terms_of_rows(index.model.matrix, targets, source_row, index.shareable_terms, TOPIC_TERMS,
+                                       np.zeros(len(targets), dtype=np.float32))
+    return {target: [str(index.model.terms[c]) for c in found] for target, found in zip(targets, columns)}
 
 
 def reason(index: LinkIndex, item: Ranked, option: Option, anchor: str, confidence: float, tier: str,
-           source_row: np.ndarray) -> str:
-    """One plain paragraph: what the target covers, the evidence, the shared topic, the tier."""
+           source_row: np.ndarray, topics: dict[int, list[str]] | None = None) -> str:
+    """One plain paragraph: what the target covers, the evidence, the shared topic, the tier. `topics`: the
+    page's topic_terms, when its rows are explained together."""
     parts = [f'Target: "{_target_summary(index, item.target)}".']
     facts = _evidence(index, item.target, option, anchor)
     if facts:
         parts.append(facts[0][0].upper() + facts[0][1:] + "".join(f"; {fact}" for fact in facts[1:]) + ".")
     if item.similarity >= TOPIC_MIN_SIMILARITY:
-        terms = _topic_terms(index, item.target, source_row)
+        terms = (topic_terms(index, [item], source_row) if topics is None else topics)[item.target]
         if terms:
             parts.append(f"Both pages are about {_quoted_list(terms)} (similarity {item.similarity:.2f}).")
     if index.thin is not None and index.thin[item.target]:

@@ -94,9 +94,10 @@ class LinkIndex:
     blocks: list = field(default_factory=list)  # per page: [(kind, start, end)], from HTML or plain_blocks
     tokens: SiteTokens | None = None        # every page's lowercased token ids (tokenised once)
     matcher: PhraseMatcher | None = None    # the phrases over token ids; not saved, rebuilt on first use
+    derived: dict = field(default_factory=dict)   # arrays the page analysis derives on first use; not saved
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "matcher": None}   # an automaton is quicker to rebuild than to pickle
+        return {**self.__dict__, "matcher": None, "derived": {}}   # quicker to rebuild than to pickle
 
     def phrase_matcher(self) -> PhraseMatcher:
         if self.matcher is None:

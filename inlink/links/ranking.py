@@ -14,20 +14,16 @@ from functools import lru_cache
 
 import numpy as np
 
-from inlink.links.anchors import Match
+from inlink.links.anchors import KINDS
 from inlink.links.index import LinkIndex
-from inlink.links.similarity import row_dot, row_dots, spread_row, top_shared_terms_of_rows
-from inlink.links.text import (
-    STOP_WORDS,
-    is_acceptable_anchor,
-    lowered_text,
-    prose_score,
-)
+from inlink.links.mentions import SHARED, PageOptions, page_options
+from inlink.links.similarity import row_dot, row_dots, spread_row
+from inlink.links.text import STOP_WORDS, lowered_text, prose_score
 from inlink.links.tokens import PageWords, token_offsets
 
 # Log-odds added by each kind of anchor evidence (inbound anchors are what people already link with).
 KIND_LOGIT = {"inbound": 3.5, "title": 2.5, "h1": 2.5, "head": 2.5, "defined": 2.5, "key": -0.5, "shared": 0.0}
-OWN_NAME_KINDS = ("title", "h1", "head")   # how a page names itself
+_KIND_LOGITS = np.array([KIND_LOGIT[kind] for kind in KINDS])   # by kind code
 INEXACT_LOGIT = 1.5        # a title/H1/head/inbound phrase in other capitalisation: often the words, not the page
 # Log-linear weights of the generic signals (log cosine, log title cosine, phrase specificity, log anchor length,
 # ambiguity: minus the log of the target's share of the similarity among all the targets a phrase names).
@@ -37,7 +33,6 @@ WEIGHTS = {"similarity": 2.0, "title_similarity": 0.5, "specificity": 3.0, "leng
 # specificity then counts half.
 DICTIONARY_WEIGHTS = {"link_odds": 1.0, "specificity": 1.5}
 SCORE_BIAS = -0.5          # centres the logistic score so a typical good suggestion lands near 0.5-0.8
-SHARED_PER_TARGET = 3      # shared-term anchors tried per TF-IDF neighbour
 SHARED_MIN_SIMILARITY = 0.1  # a single shared word is only offered between pages whose topics clearly overlap
 OCCURRENCES_CHECKED = 6    # occurrences of one phrase weighed for "running text" before picking one
 
@@ -47,7 +42,7 @@ class Option:
     """One way to anchor a link to a target: a phrase of a given kind and its occurrences in the source."""
     key: tuple[str, ...]     # the phrase's lowercased tokens
     kind: str
-    matches: list[Match]
+    spans: list[tuple[int, int]]   # the occurrences in the source, as character spans in text order
     df: int                  # pages that mention the phrase
     targets: int             # targets the phrase names (ambiguity)
     exact: bool = False      # spelled with the target's own capitalisation ("Built-in Functions", not
@@ -75,30 +70,14 @@ def linked_to(index: LinkIndex, target: int) -> bool:
     return bool(index.inbound_before[target])
 
 
-def linkable(index: LinkIndex, source: int, target: int) -> bool:
-    """A target may receive a new link from source: indexable, not itself, not already linked."""
-    return bool(index.is_target[target]) and target != source and (source, target) not in index.existing
-
-
+@lru_cache(maxsize=1 << 16)
 def _specificity(pages: int, df: int) -> float:
     """1 for a phrase only a page or two mention, falling towards 0 for one that every page mentions."""
     pages, df = max(2, pages), max(1, df)
     return float(min(1.0, math.log(pages / df) / math.log(pages))) if pages > df else 0.0
 
 
-def _option_strength(pages: int, option: Option, ambiguity: float, link_odds: float | None = None) -> float:
-    """Log-odds that a phrase names its target: kind of evidence, specificity, length, ambiguity, and (when the
-    site's links are given) how often the site links the phrase to the target where it mentions it."""
-    length = math.log(len(" ".join(option.key)))
-    kind = KIND_LOGIT[option.kind] if option.exact or option.kind in ("key", "shared") else INEXACT_LOGIT
-    option.specificity, option.ambiguity = _specificity(pages, option.df), ambiguity
-    weights = WEIGHTS if link_odds is None else DICTIONARY_WEIGHTS
-    strength = (kind + weights["specificity"] * option.specificity + WEIGHTS["length"] * length
-                - WEIGHTS["ambiguity"] * ambiguity)
-    return strength if link_odds is None else strength + DICTIONARY_WEIGHTS["link_odds"] * link_odds
-
-
-def _ambiguity(index: LinkIndex, source: int, option: Option, similarity: float, source_row: np.ndarray,
+def _ambiguity(index: LinkIndex, source: int, phrase: int, similarity: float, source_row: np.ndarray,
                totals: dict[int, float], cosines: dict[int, float]) -> float:
     """How little a phrase naming several pages says about this target: -log of the target's share of their
     similarity to the source (the source itself left out); log of their number when all are equally close.
@@ -107,12 +86,10 @@ def _ambiguity(index: LinkIndex, source: int, option: Option, similarity: float,
     most likely means the one on its own topic, so that one keeps most of the phrase's evidence.
     `totals` caches each phrase's sum for the current source page, `cosines` each target's cosine.
     """
-    if option.targets <= 1 or option.phrase < 0:
-        return 0.0
-    if option.phrase not in totals:
-        senses = [t for t in index.phrases.phrases[option.phrase].targets if t != source]
-        totals[option.phrase] = sum(max(1e-3, _cosine(index, t, source_row, cosines)) for t in senses)
-    return math.log(max(1.0, totals[option.phrase] / max(1e-3, similarity)))
+    if phrase not in totals:
+        senses = [t for t in index.phrases.phrases[phrase].targets if t != source]
+        totals[phrase] = sum(max(1e-3, _cosine(index, t, source_row, cosines)) for t in senses)
+    return math.log(max(1.0, totals[phrase] / max(1e-3, similarity)))
 
 
 def _cosine(index: LinkIndex, target: int, source_row: np.ndarray, cache: dict) -> float:
@@ -122,128 +99,99 @@ def _cosine(index: LinkIndex, target: int, source_row: np.ndarray, cache: dict) 
     return cache[target]
 
 
-def _link_score(similarity: float, title_similarity: float, options: list[Option]) -> float:
+def _link_score(similarity: float, title_similarity: float, strength: float) -> float:
     """0-1 score: a logistic blend of topical similarity, how much the source talks about the target's title,
-    and the best anchor's evidence."""
-    if not options:
-        return 0.0
+    and the best anchor's evidence (its strength)."""
     logit = (WEIGHTS["similarity"] * math.log(similarity + 1e-3)
-             + WEIGHTS["title_similarity"] * math.log(title_similarity + 1e-2) + options[0].strength + SCORE_BIAS)
+             + WEIGHTS["title_similarity"] * math.log(title_similarity + 1e-2) + strength + SCORE_BIAS)
     return 1.0 / (1.0 + math.exp(-logit))
 
 
-def longest_matches(matches: list[Match]) -> list[Match]:
-    """The matches not strictly inside a longer match: words that belong to a longer name ("Backup" in
-    "Backup Strategies", "B" in "Appendix B") are never an anchor of their own. Matches in text order."""
-    kept, reach_end, reach_start = [], -1, -1
-    for match in sorted(matches, key=lambda m: (m.start, -m.end)):
-        if match.end < reach_end or (match.end == reach_end and match.start > reach_start):
-            continue   # inside the longest match that started earlier (same end: a shorter tail of it)
-        if match.end > reach_end:
-            reach_start, reach_end = match.start, match.end
-        kept.append(match)
-    return kept
-
-
-def _mention_options(index: LinkIndex, source: int, words: PageWords,
-                     ids: np.ndarray) -> dict[int, list[Option]]:
-    """Targets named by phrases found in the source page, with every matching phrase as an option."""
-    by_pair: dict[tuple[int, int, bool], list[Match]] = {}
-    phrases = index.phrases.phrases
-    named: dict[int, list[int]] = {}   # phrase id -> the targets it may link to from this page
-    for match in longest_matches(index.phrase_matcher().scan(ids, words)):
-        targets = named.get(match.phrase)
-        if targets is None:
-            phrase = phrases[match.phrase]
-            # the page's own name ("Getting Started" on a Getting Started page) points at no other page
-            targets = named[match.phrase] = [] if phrase.targets.get(source) in OWN_NAME_KINDS else \
-                [target for target in phrase.targets if linkable(index, source, target)]
-        for target in targets:
-            by_pair.setdefault((target, match.phrase, match.exact), []).append(match)
-    options: dict[int, list[Option]] = {}
-    for (target, pid, exact), found in by_pair.items():
-        phrase = phrases[pid]
-        options.setdefault(target, []).append(Option(phrase.key, phrase.targets[target], found,
-                                                      int(index.phrase_df[pid]), len(phrase.targets), exact,
-                                                      phrase=pid))
-    return options
-
-
-def _shared_terms(index: LinkIndex, targets: list[int], source_row: np.ndarray) -> list[list[tuple[str, int]]]:
-    """Each neighbour's most distinctive terms that the source also uses, as (term, document frequency)."""
-    model = index.model
-    found = []
-    for columns in top_shared_terms_of_rows(model.matrix, targets, source_row, index.shareable_terms,
-                                            2 * SHARED_PER_TARGET, index.characteristic_bar[targets]):
-        terms = [(str(model.terms[c]), int(model.df[c])) for c in columns]
-        found.append([(term, df) for term, df in terms if is_acceptable_anchor(term)][:SHARED_PER_TARGET])
-    return found
-
-
-def _shared_term_options(index: LinkIndex, source_row: np.ndarray, targets: list[int], words: PageWords,
-                         ids: np.ndarray) -> dict[int, list[Option]]:
-    """For TF-IDF neighbours with no mention: single-term anchors from their shared distinctive terms.
-
-    TF-IDF terms are lowercased, so an occurrence only counts when the target spells it the same way
-    (PyObject is not pyobject).
-    """
-    wanted = dict(zip(targets, _shared_terms(index, targets, source_row)))
-    terms = {term for found in wanted.values() for term, _df in found}
-    vocabulary = index.tokens.vocabulary
-    term_of = {vocabulary[term]: term for term in terms if term in vocabulary}   # TF-IDF terms all are
-    wanted_ids = np.zeros(len(vocabulary), dtype=bool)
-    wanted_ids[list(term_of)] = True
-    found_at = np.flatnonzero(wanted_ids[ids])
-    by_spelling: dict[str, dict[str, list[Match]]] = {}
-    for i, token, spelling in zip(found_at.tolist(), ids[found_at].tolist(), words[found_at]):
-        by_spelling.setdefault(term_of[token], {}).setdefault(spelling, []).append(Match(i, i + 1, -1))
-    options = {}
-    for target, found in wanted.items():
-        options[target] = []
-        for term, df in found:
-            spelled = [m for spelling, matches in by_spelling.get(term, {}).items()
-                       if _spelled_in(spelling, index.texts[target]) for m in matches]
-            if spelled:
-                options[target].append(Option((term,), "shared", sorted(spelled), df, 1))
-    return options
-
-
-@lru_cache(maxsize=1 << 16)   # neighbours share the same distinctive terms with many pages (str hashes are cached)
-def _spelled_in(spelling: str, text: str) -> bool:
-    return spelling in text
-
-
-def rank_targets(index: LinkIndex, source: int) -> tuple[list[Ranked], PageWords, list[int], list[int]]:
-    """Every target worth linking from `source`, best first, with the page's tokens and their offsets."""
-    starts, ends = token_offsets(index.texts[source])
-    words, ids = PageWords(index.texts[source], starts, ends), index.tokens.page(source)
-    options = _mention_options(index, source, words, ids)
-    unmentioned = [int(t) for t in index.neighbours[source]
-                   if t >= 0 and int(t) not in options and linkable(index, source, int(t))]
+def rank_targets(index: LinkIndex, source: int, limit: int | None = None,
+                 ) -> tuple[list[Ranked], PageWords, list[int], list[int]]:
+    """Every target worth linking from `source` (the best `limit` of them), best first, with the page's tokens
+    and their offsets. Every target is scored; only the targets kept get their options as objects."""
+    text = index.texts[source]
+    starts, ends = token_offsets(text)
+    words, ids = PageWords(text, starts, ends), index.tokens.page(source)
     source_row = spread_row(index.model.matrix, source)
-    options.update(_shared_term_options(index, source_row, unmentioned, words, ids))
-    targets = sorted(options)
-    ranked, pages, totals = [], int(index.is_source.sum()), {}
-    dictionary = index.dictionary if index.dictionary.known else None
-    cosines = dict(zip(targets, row_dots(index.model.matrix, targets, source_row)))
+    found = page_options(index, source, words, ids, source_row)
+    targets = found.targets
+    similarities = row_dots(index.model.matrix, targets, source_row)
     title_similarities = row_dots(index.model.titles, targets, source_row)
-    for target, title_similarity in zip(targets, title_similarities):
-        similarity = cosines[target]
-        found = [o for o in options[target] if o.kind != "shared" or similarity >= SHARED_MIN_SIMILARITY]
-        for option in found:
-            option.strength = _option_strength(
-                pages, option, _ambiguity(index, source, option, float(similarity), source_row, totals, cosines),
-                dictionary.link_odds(option.key, target, option.df) if dictionary and linked_to(index, target)
-                else None)
-        found.sort(key=lambda o: (-o.strength, o.key, not o.exact))
-        score = _link_score(float(similarity), float(title_similarity), found)
-        ranked.append(Ranked(target, round(min(1.0, score), 4), float(similarity), found, float(title_similarity)))
-    ranked.sort(key=lambda r: (-r.score, r.target))
+    position = np.searchsorted(targets, found.target)
+    similarity = np.array(similarities, dtype=np.float64)[position]
+    usable = (found.kind != SHARED) | (similarity >= SHARED_MIN_SIMILARITY)
+    strength, specificity, ambiguity = _strengths(index, source, found, similarity, source_row,
+                                                  dict(zip(targets, similarities)))
+    rows = position.argsort(kind="stable")                   # each target's rows together, in row order
+    counts = np.bincount(position, minlength=len(targets))
+    bounds = np.concatenate(([0], counts.cumsum()))
+    best = np.full(len(targets), -np.inf)
+    if len(rows):
+        best[counts > 0] = np.maximum.reduceat(np.where(usable, strength, -np.inf)[rows], bounds[:-1][counts > 0])
+    scores = [round(min(1.0, _link_score(sim, title, top)), 4) if top > -np.inf else 0.0
+              for sim, title, top in zip(similarities, title_similarities, best.tolist())]
+    order = sorted(range(len(targets)), key=lambda i: (-scores[i], targets[i]))[:limit]
+    bounds = bounds.tolist()
+    strength, specificity, ambiguity, usable = strength.tolist(), specificity.tolist(), ambiguity.tolist(), \
+        usable.tolist()
+    kind, df, senses, exact, phrase = (part.tolist() for part in (found.kind, found.df, found.senses, found.exact,
+                                                                  found.phrase))
+    ranked = []
+    for i in order:
+        options = [Option(found.key(index, r), KINDS[kind[r]], found.spans(r), df[r], senses[r], exact[r],
+                          strength[r], phrase[r], specificity[r], ambiguity[r])
+                   for r in rows[bounds[i]:bounds[i + 1]].tolist() if usable[r]]
+        options.sort(key=lambda o: (-o.strength, o.key, not o.exact))
+        ranked.append(Ranked(targets[i], scores[i], similarities[i], options, title_similarities[i]))
     return ranked, words, starts.tolist(), ends.tolist()   # lists: placement reads single offsets
 
 
-def pick_occurrence(text: str, option: Option, starts: list[int], ends: list[int],
-                     taken: list[tuple[int, int]], allowed=None, weigh: bool = True) -> tuple[int, int] | None:
+def _strengths(index: LinkIndex, source: int, found: PageOptions, similarity: np.ndarray, source_row: np.ndarray,
+               cosines: dict[int, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Log-odds that each option's phrase names its target (with each one's specificity and ambiguity): kind of
+    evidence, specificity, length, ambiguity, and (when the site's links are given and the site links to the
+    target at all, see linked_to) how often the site links the phrase to the target where it mentions it.
+
+    Computed for all of a page's options at once, in the order of operations of one option at a time (so the
+    same floats); logarithms are Python's (cached), and a phrase's link odds for a target are kept for the run
+    (they depend on the site's links and the phrase's page count only)."""
+    pages = int(index.is_source.sum())
+    specificity = np.array([_specificity(pages, df) for df in found.df.tolist()], dtype=np.float64)
+    length = np.array([_log(chars) for chars in found.chars.tolist()], dtype=np.float64)
+    names = found.exact | (found.kind == KINDS.index("key")) | (found.kind == SHARED)
+    kind = np.where(names, _KIND_LOGITS[found.kind], INEXACT_LOGIT)
+    ambiguity = np.zeros(len(found.target))
+    totals: dict[int, float] = {}
+    for row in ((found.senses > 1) & (found.phrase >= 0)).nonzero()[0].tolist():
+        ambiguity[row] = _ambiguity(index, source, int(found.phrase[row]), float(similarity[row]), source_row,
+                                    totals, cosines)
+    dictionary = index.dictionary
+    odds = np.zeros(len(found.target), dtype=bool) if not dictionary.known else \
+        index.inbound_before[found.target] != 0     # linked_to, for every row
+    link_odds = np.zeros(len(found.target))
+    known = index.derived.setdefault("link_odds", {})   # (phrase id, target) -> its link odds, for the run
+    for row, pid, target, df in zip(*(part.tolist() for part in (odds.nonzero()[0], found.phrase[odds],
+                                                                  found.target[odds], found.df[odds]))):
+        value = known.get((pid, target)) if pid >= 0 else None
+        if value is None:
+            value = dictionary.link_odds(found.key(index, row), target, df)
+            if pid >= 0:
+                known[(pid, target)] = value
+        link_odds[row] = value
+    weight = np.where(odds, DICTIONARY_WEIGHTS["specificity"], WEIGHTS["specificity"])
+    strength = kind + weight * specificity + WEIGHTS["length"] * length - WEIGHTS["ambiguity"] * ambiguity
+    return np.where(odds, strength + DICTIONARY_WEIGHTS["link_odds"] * link_odds, strength), specificity, ambiguity
+
+
+@lru_cache(maxsize=1 << 12)
+def _log(chars: int) -> float:
+    return math.log(chars)
+
+
+def pick_occurrence(text: str, option: Option, taken: list[tuple[int, int]], allowed=None,
+                    weigh: bool = True) -> tuple[int, int] | None:
     """The occurrence (character span) in the most running-text-like sentence that overlaps no chosen anchor
     (with weigh=False: the first free one, enough to know that the option can be placed at all).
 
@@ -251,8 +199,7 @@ def pick_occurrence(text: str, option: Option, starts: list[int], ends: list[int
     """
     free = []
     checked = OCCURRENCES_CHECKED if weigh else 1
-    for match in option.matches:
-        span = (int(starts[match.start]), int(ends[match.end - 1]))
+    for span in option.spans:
         if allowed is not None and not allowed(*span):
             continue
         if not any(span[0] < end and start < span[1] for start, end in taken):

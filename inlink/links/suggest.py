@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from inlink.links.confidence import confidence, tier
-from inlink.links.evidence import features, reason
+from inlink.links.evidence import features, reason, topic_terms
 from inlink.links.index import AnalysisConfig, LinkIndex, build_index  # noqa: F401  (public API, see docs/architecture.md)
+from inlink.links.mentions import linkable
 from inlink.links.placement import (
     block_bounds,
     in_prose,
@@ -29,7 +30,6 @@ from inlink.links.ranking import (
     Option,
     Ranked,
     grow_to_title,
-    linkable,
     pick_occurrence,
     rank_targets,
     widen_single_word,
@@ -94,14 +94,15 @@ def _first_usable(index: LinkIndex, item: Ranked, text: str, words, starts, ends
     """The best anchor option of a target with a free, well-placed occurrence that names the target (weigh=False:
     any such occurrence, cheaply, for ranking; the occurrence shown is then chosen with weigh=True)."""
     for option in item.options:
-        span = pick_occurrence(text, option, starts, ends, taken, _placement_rule(text, prose, option), weigh)
+        span = pick_occurrence(text, option, taken, _placement_rule(text, prose, option), weigh)
         if span is None:
             continue
         enough = _says_enough(index, item.target, option, text, span)
         if option.kind in VOCABULARY_KINDS and (weigh or not enough):
             wider = widen_single_word(index, text, item.target, span, starts, ends, words, taken)
-            span = wider if in_prose(prose, *wider) else span
-            enough = enough or _says_enough(index, item.target, option, text, span)
+            if wider != span and in_prose(prose, *wider):
+                span = wider
+                enough = enough or _says_enough(index, item.target, option, text, span)
         if weigh:
             wider = grow_to_title(index, text, item.target, span, starts, ends, taken)
             span = wider if in_prose(prose, *wider) else span
@@ -137,12 +138,12 @@ def page_choices(index: LinkIndex, source: int, floor: float | None = None,
     config = index.config
     floor = config.min_confidence if floor is None else floor
     limit = config.max_per_page if limit is None else limit
-    ranked, words, starts, ends = rank_targets(index, source)
+    ranked, words, starts, ends = rank_targets(index, source, max(RANKED_WEIGHED, RANKED_PER_SLOT * limit))
     text = index.texts[source]
     prose = prose_ranges(text, index.blocks[source] if index.blocks else None)
     own = _own_names(index, source)
     weighed = []
-    for item in ranked[:max(RANKED_WEIGHED, RANKED_PER_SLOT * limit)]:
+    for item in ranked:
         if item.score < config.min_score:
             continue
         usable = _first_usable(index, item, text, words, starts, ends, [], prose, own, weigh=False)
@@ -172,14 +173,20 @@ def page_choices(index: LinkIndex, source: int, floor: float | None = None,
     return chosen, spread_row(index.model.matrix, source)
 
 
-def _row(index: LinkIndex, source: int, choice: Choice, source_row: np.ndarray) -> dict:
+def _rows(index: LinkIndex, source: int, chosen: list[Choice], source_row: np.ndarray) -> list[dict]:
+    """The result rows of a page's choices (their reasons' shared topics found together)."""
+    topics = topic_terms(index, [choice.item for choice in chosen], source_row)
+    return [_row(index, source, choice, source_row, topics) for choice in chosen]
+
+
+def _row(index: LinkIndex, source: int, choice: Choice, source_row: np.ndarray, topics: dict) -> dict:
     text, config = index.texts[source], index.config
     level = tier(choice.confidence, config.high_confidence, config.medium_confidence)
     anchor = text[choice.span[0]:choice.span[1]]
     return dict(zip(RESULT_COLUMNS, (
         index.urls[source], index.urls[choice.item.target], anchor, anchor_context(index, source, choice.span),
         choice.item.score, choice.confidence, level,
-        reason(index, choice.item, choice.option, anchor, choice.confidence, level, source_row), ENGINE)))
+        reason(index, choice.item, choice.option, anchor, choice.confidence, level, source_row, topics), ENGINE)))
 
 
 def candidates_for(index: LinkIndex, source_url: str, k: int = 20) -> list[Candidate]:
@@ -187,7 +194,7 @@ def candidates_for(index: LinkIndex, source_url: str, k: int = 20) -> list[Candi
     each has the anchor and context the offline engine would use."""
     source = index.url_pos[source_url]
     chosen, source_row = page_choices(index, source, floor=0.0, limit=k)
-    rows = [_row(index, source, choice, source_row) for choice in chosen]
+    rows = _rows(index, source, chosen, source_row)
     found = [Candidate(r["Destination"], r["Anchor"], r["Context"], r["Score"], r["Reason"], r["Confidence"],
                        r["Tier"]) for r in rows]
     chosen_targets = {choice.item.target for choice in chosen}
@@ -215,7 +222,7 @@ def analyze_page(index: LinkIndex, source_url: str) -> list[dict]:
     chosen, source_row = page_choices(index, source)
     for choice in chosen:
         index.new_inbound[choice.item.target] += 1
-    return [_row(index, source, choice, source_row) for choice in chosen]
+    return _rows(index, source, chosen, source_row)
 
 
 def _says_enough(index: LinkIndex, target: int, option, text: str, span: tuple[int, int]) -> bool:

@@ -105,9 +105,11 @@ def _about_words(title: str, h1: str, url: str) -> frozenset[str]:
 
 
 def starts_sentence(text: str, start: int) -> bool:
-    """True when the word at `start` opens the text or a sentence (its capital then says nothing)."""
-    before = text[:start].rstrip()
-    return not before or before[-1] in ".!?:;\"'“”(["
+    """True when the word at `start` opens the text or a sentence (its capital then says nothing). Looks back
+    over the white space only (no copy of the text before it: this is asked for every candidate anchor)."""
+    while start > 0 and text[start - 1].isspace():
+        start -= 1
+    return start == 0 or text[start - 1] in ".!?:;\"'“”(["
 
 
 def strip_section_number(title: str) -> str:
@@ -162,9 +164,12 @@ def title_head(clean: str) -> str:
     return strip_section_number(parts[0]) if parts else ""
 
 
-def _sentence_ends(text: str, lo: int, hi: int):
-    """Offsets just after each sentence-ending mark in text[lo:hi] (abbreviations and initials skipped)."""
-    for match in _SENTENCE_END_RE.finditer(text, lo, hi):
+def _sentence_ends(text: str, lo: int, hi: int, first: int | None = None, stop: int | None = None):
+    """Offsets just after each sentence-ending mark in text[lo:hi] (abbreviations and initials skipped); only
+    the marks in [first, stop) when given (the word before a mark is still read from lo on)."""
+    for match in _SENTENCE_END_RE.finditer(text, lo if first is None else first, hi):
+        if stop is not None and match.start() >= stop:
+            return
         if text[match.start()] == ".":
             word = text[text.rfind(" ", lo, match.start()) + 1:match.start()].lstrip("(\"'“‘[").lower()
             if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
@@ -176,9 +181,21 @@ def sentence_bounds(text: str, start: int, end: int, lo: int = 0, hi: int | None
     """Character bounds of the sentence holding text[start:end], within [lo, hi) (a block) when given."""
     hi = len(text) if hi is None else hi
     lo = max(lo, start - 600)
-    left = max(_sentence_ends(text, lo, start), default=lo)   # the last sentence end before the span
     right = next(_sentence_ends(text, end, min(hi, end + 600)), min(hi, end + 600))
-    return left, right
+    return _last_sentence_end(text, lo, start), right
+
+
+def _last_sentence_end(text: str, lo: int, start: int, step: int = 120) -> int:
+    """max(_sentence_ends(text, lo, start), default=lo), reading the marks nearest to `start` first, `step`
+    characters at a time: a sentence is rarely longer, so the marks further back are seldom read."""
+    stop = start
+    while stop > lo:
+        first = max(lo, stop - step)
+        found = max(_sentence_ends(text, lo, start, first, stop), default=None)
+        if found is not None:
+            return found
+        stop = first
+    return lo
 
 
 def context_around(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> str:
