@@ -37,23 +37,24 @@ BIAS = 1.4
 # mentions it. Its own fit (same features, plus those two), so the confidence keeps meaning the chance of a
 # link the editors keep.
 RECOVERY_WEIGHTS: dict[str, float] = {
-    "similarity": 1.3,
-    "title_similarity": 0.05,
-    "names_title": 1.5,
-    "names_head": 1.25,
-    "names_inexact": 0.25,
-    "defines": 0.15,
-    "key_phrase": -2.4,
-    "shared": -1.6,
-    "specificity": 0.55,
-    "ambiguity": -0.4,
-    "words": -0.1,
-    "thin_target": -0.6,
-    "exact": 1.75,             # spelled as the target or the site's anchors spell it
-    "link_odds": 1.15,         # log-odds that a page mentioning the phrase links it to this target
-    "site_rate": -4.4,         # log of how far below a thoroughly linked site (0.45) its best phrases' link rate is
+    "similarity": 1.1,
+    "title_similarity": 0.0,
+    "names_title": 1.9,
+    "names_head": 1.65,
+    "names_inexact": -0.3,
+    "defines": 0.25,
+    "key_phrase": -1.85,
+    "shared": -1.35,
+    "specificity": 0.95,
+    "ambiguity": -0.5,
+    "words": -0.05,
+    "thin_target": -0.3,
+    "exact": 1.0,              # spelled as the target or the site's anchors spell it
+    "link_odds": 1.05,         # log-odds that a page mentioning the phrase links it to this target
+    "site_rate": -4.75,        # log of how far below a thoroughly linked site (0.45) its best phrases' link rate is
+    "neighbour_lift": 1.1,     # log of how much more the source's TF-IDF neighbours link the target than all pages do
 }
-RECOVERY_BIAS = 1.25
+RECOVERY_BIAS = 0.3
 
 DEFAULT_MIN_CONFIDENCE = 0.2   # below it, fewer than one row in five is a link the site's editors made
 HIGH_CONFIDENCE = 0.87   # on both development corpora (HTML, cold start) rows at or above it are >= 90% real links

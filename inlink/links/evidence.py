@@ -20,6 +20,7 @@ TOPIC_MIN_SIMILARITY = 0.1
 TITLE_CHARS = 70
 SITE_RATE_FULL = 0.45      # a site linking its best-linked phrases this thoroughly or more has left few links out
 SITE_RATE_FLOOR = 0.25     # below it, further than the development corpora went (0.22-0.33 with 30% of links)
+NEIGHBOURS_FACT_LIFT = 1.0  # "N of the pages most like this one link to it": told once they link it e times more
 
 
 def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]:
@@ -45,6 +46,7 @@ def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]
         "link_odds": dictionary.link_odds(key, target, option.df) if known and linked_to(index, target) else 0.0,
         "links_given": float(known),
         "site_rate": _site_rate(dictionary.site_rate) if known else 0.0,
+        "neighbour_lift": item.neighbour_lift,
     }
 
 
@@ -67,9 +69,9 @@ def _quoted_list(terms: list[str]) -> str:
     return terms[0] if len(terms) == 1 else ", ".join(terms[:-1]) + " and " + terms[-1]
 
 
-def _evidence(index: LinkIndex, target: int, option: Option, anchor: str) -> list[str]:
+def _evidence(index: LinkIndex, item: Ranked, option: Option, anchor: str) -> list[str]:
     """The checkable facts behind the anchor, strongest first."""
-    facts = []
+    facts, target = [], item.target
     linked = index.dictionary.links_to(option.key, target)
     if linked:
         mentioning = max(linked + 1, option.df)   # this page mentions it too, unlinked
@@ -88,6 +90,8 @@ def _evidence(index: LinkIndex, target: int, option: Option, anchor: str) -> lis
         facts.append(f'the target uses "{anchor}" more than any other page does')
     elif option.kind == "shared":
         facts.append(f'both pages use "{anchor}", which only {option.df} pages of the site use')
+    if item.neighbour_lift >= NEIGHBOURS_FACT_LIFT and item.neighbours_linking >= 2:
+        facts.append(f"{item.neighbours_linking} of the pages most like this one link to it")
     return facts
 
 
@@ -101,7 +105,7 @@ def reason(index: LinkIndex, item: Ranked, option: Option, anchor: str, confiden
            source_row: np.ndarray) -> str:
     """One plain paragraph: what the target covers, the evidence, the shared topic, the tier."""
     parts = [f'Target: "{_target_summary(index, item.target)}".']
-    facts = _evidence(index, item.target, option, anchor)
+    facts = _evidence(index, item, option, anchor)
     if facts:
         parts.append(facts[0][0].upper() + facts[0][1:] + "".join(f"; {fact}" for fact in facts[1:]) + ".")
     if item.similarity >= TOPIC_MIN_SIMILARITY:
