@@ -11,10 +11,10 @@ import math
 import numpy as np
 
 from inlink.links.index import LinkIndex
-from inlink.links.ranking import Option, Ranked, linked_to
+from inlink.links.ranking import NAME_KINDS, Option, Ranked, linked_to
 from inlink.links.similarity import top_shared_terms
 
-NAMING_KINDS = ("title", "h1", "head", "inbound", "defined")
+NAMING_KINDS = NAME_KINDS   # anchors that name the target (its title, a name it defines...), not vocabulary
 TOPIC_TERMS = 3            # "both pages are about X, Y and Z"
 TOPIC_MIN_SIMILARITY = 0.1
 TITLE_CHARS = 70

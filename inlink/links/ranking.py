@@ -35,8 +35,10 @@ WEIGHTS = {"similarity": 2.0, "title_similarity": 0.5, "specificity": 3.0, "leng
 # With the site's links given, the log-odds that a page mentioning the phrase links it to the target (the
 # anchor dictionary's link probability) adds with weight 1; it already says how common the phrase is, so the
 # specificity then counts half. How much more the source's TF-IDF neighbours link the target than the site at
-# large does (neighbourhood.py) adds to the target's score (recovery R@10 +0.01 on each development cell).
-DICTIONARY_WEIGHTS = {"link_odds": 1.0, "specificity": 1.5, "neighbour_lift": 1.5}
+# large does (neighbourhood.py) adds to the target's score (recovery R@10 +0.01 on each development cell), and
+# so does the page naming the target in several ways (its title and two names it defines, say; +0.002-0.01).
+DICTIONARY_WEIGHTS = {"link_odds": 1.0, "specificity": 1.5, "neighbour_lift": 1.5, "names": 1.0}
+NAME_KINDS = ("inbound", "title", "h1", "head", "defined")   # the evidence that names a target (not vocabulary)
 SCORE_BIAS = -0.5          # centres the logistic score so a typical good suggestion lands near 0.5-0.8
 SHARED_PER_TARGET = 3      # shared-term anchors tried per TF-IDF neighbour
 SHARED_MIN_SIMILARITY = 0.1  # a single shared word is only offered between pages whose topics clearly overlap
@@ -125,15 +127,15 @@ def _cosine(index: LinkIndex, target: int, source_row: np.ndarray, cache: dict) 
     return cache[target]
 
 
-def _link_score(similarity: float, title_similarity: float, options: list[Option], lift: float = 0.0) -> float:
+def _link_score(similarity: float, title_similarity: float, options: list[Option], extra: float = 0.0) -> float:
     """0-1 score: a logistic blend of topical similarity, how much the source talks about the target's title,
-    the best anchor's evidence and (links given) how much more pages like the source link the target."""
+    the best anchor's evidence and (links given) the target's own evidence (`extra`, see _target_logit)."""
     if not options:
         return 0.0
     logit = (WEIGHTS["similarity"] * math.log(similarity + 1e-3)
              + WEIGHTS["title_similarity"] * math.log(title_similarity + 1e-2) + options[0].strength + SCORE_BIAS)
-    if lift:
-        logit += DICTIONARY_WEIGHTS["neighbour_lift"] * lift
+    if extra:
+        logit += extra
     return 1.0 / (1.0 + math.exp(-logit))
 
 
@@ -242,11 +244,24 @@ def rank_targets(index: LinkIndex, source: int) -> tuple[list[Ranked], PageWords
                 dictionary.link_odds(option.key, target, option.df) if dictionary and linked_to(index, target)
                 else None)
         found.sort(key=lambda o: (-o.strength, o.key, not o.exact))
-        score = _link_score(float(similarity), float(title_similarity), found, lift)
+        score = _link_score(float(similarity), float(title_similarity), found,
+                            _target_logit(lift, found) if dictionary else 0.0)
         ranked.append(Ranked(target, round(min(1.0, score), 4), float(similarity), found, float(title_similarity),
                              lift, linked))
     ranked.sort(key=lambda r: (-r.score, r.target))
     return ranked, words, starts.tolist(), ends.tolist()   # lists: placement reads single offsets
+
+
+def _target_logit(lift: float, options: list[Option]) -> float:
+    """With the site's links given, what a target's evidence adds beyond its best anchor: how much more the
+    source's neighbours link it than the site does, and each further name of it the page uses (a page that
+    mentions three functions a reference page defines is about that page's topic, not passing by a word)."""
+    return DICTIONARY_WEIGHTS["neighbour_lift"] * lift + DICTIONARY_WEIGHTS["names"] * math.log(names_used(options))
+
+
+def names_used(options: list[Option]) -> int:
+    """How many different phrases naming the target (not mere shared vocabulary) the page uses, at least 1."""
+    return max(1, len({option.key for option in options if option.kind in NAME_KINDS}))
 
 
 def _neighbour_lifts(index: LinkIndex, source: int, targets: list[int]) -> tuple[list[float], list[int]]:
