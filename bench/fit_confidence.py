@@ -10,8 +10,9 @@ labels each suggestion 1 when it is a real link (recovery: one of the hidden 20%
    a link the editors keep in both modes. The protocol hides links, so a page nothing links to (an orphan) is
    never a hidden link's target: fitted as it is, the model would learn that orphans get no links (their title
    mentions would count against every title). The recovery fit therefore holds an "orphan target" term that
-   soaks that up and is not shipped: the engine weighs an orphan as a linked page without the dictionary's
-   verdict (README: orphans keep the suggestions their title mentions earn).
+   soaks that up and is not shipped: the engine gives a suggestion to an orphan the cold-start confidence
+   (the site's links say nothing about a page they never reach; README: orphans keep the suggestions their
+   title mentions earn).
 Prints the fitted weights (to be rounded by hand into confidence.py) and, for the weights currently in
 confidence.py, a reliability table (predicted vs observed share of real links per bin).
 

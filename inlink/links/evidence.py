@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from inlink.links.index import LinkIndex
-from inlink.links.ranking import NAME_KINDS, Option, Ranked, linked_to
+from inlink.links.ranking import NAME_KINDS, Option, Ranked, linked_to, names_used
 from inlink.links.similarity import top_shared_terms
 
 NAMING_KINDS = NAME_KINDS   # anchors that name the target (its title, a name it defines...), not vocabulary
@@ -20,7 +20,8 @@ TOPIC_MIN_SIMILARITY = 0.1
 TITLE_CHARS = 70
 SITE_RATE_FULL = 0.45      # a site linking its best-linked phrases this thoroughly or more has left few links out
 SITE_RATE_FLOOR = 0.25     # below it, further than the development corpora went (0.22-0.33 with 30% of links)
-NEIGHBOURS_FACT_LIFT = 1.0  # "N of the pages most like this one link to it": told once they link it e times more
+NEIGHBOURS_FACT_LIFT = math.log(1.5)  # "N of the pages most like this one link to it": told once they link it
+                                      # half as often again as the site's pages at large do
 
 
 def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]:
@@ -44,9 +45,12 @@ def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]
         "dictionary_links": math.log1p(dictionary.links_to(key, target)),
         "exact": float(exact),
         "link_odds": dictionary.link_odds(key, target, option.df) if known and linked_to(index, target) else 0.0,
-        "links_given": float(known),
+        # the recovery model weighs a left-out link; the site's links say nothing about a page they never reach
+        # (an orphan), so a link to it gets the cold-start confidence: is this a link an editor makes?
+        "links_given": float(known and linked_to(index, target)),
         "site_rate": _site_rate(dictionary.site_rate) if known else 0.0,
         "neighbour_lift": item.neighbour_lift,
+        "names": math.log(names_used(item.options)),
     }
 
 
