@@ -14,7 +14,6 @@ from inlink.links.index import LinkIndex
 from inlink.links.ranking import NAME_KINDS, Option, Ranked, linked_to, names_used
 from inlink.links.similarity import top_shared_terms
 
-NAMING_KINDS = NAME_KINDS   # anchors that name the target (its title, a name it defines...), not vocabulary
 TOPIC_TERMS = 3            # "both pages are about X, Y and Z"
 TOPIC_MIN_SIMILARITY = 0.1
 TITLE_CHARS = 70
@@ -34,7 +33,7 @@ def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]
         "title_similarity": math.log(item.title_similarity + 1e-2),
         "names_title": float(exact and option.kind in ("title", "h1")),
         "names_head": float(exact and option.kind == "head"),
-        "names_inexact": float(not exact and option.kind in NAMING_KINDS),
+        "names_inexact": float(not exact and option.kind in NAME_KINDS),
         "defines": float(option.kind == "defined"),
         "key_phrase": float(option.kind == "key"),
         "shared": float(option.kind == "shared"),
@@ -87,7 +86,7 @@ def _evidence(index: LinkIndex, item: Ranked, option: Option, anchor: str) -> li
         facts.append("the anchor is the name the target's title starts with")
     elif option.kind == "defined":
         facts.append(f'the target defines "{anchor}"')
-    elif option.kind in NAMING_KINDS and not linked:
+    elif option.kind in NAME_KINDS and not linked:
         facts.append("the anchor has the words of the target's title" if option.kind != "inbound"
                      else "other pages link to the target with these words")
     elif option.kind == "key":
