@@ -30,7 +30,8 @@ class LinkNeighbourhood:
     @classmethod
     def from_links(cls, pairs: Iterable[tuple[int, int]], pages: int, sources: int) -> LinkNeighbourhood:
         """From distinct (source, destination) pairs; `sources`: the number of pages analysed as sources."""
-        pairs = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+        pairs = np.array(list(pairs), dtype=np.int64).reshape(-1, 2)
+        pairs = pairs[np.argsort(pairs[:, 0], kind="stable")]   # grouped by source (a target's order is moot)
         ptr = np.zeros(pages + 1, dtype=np.int64)
         np.cumsum(np.bincount(pairs[:, 0], minlength=pages), out=ptr[1:])
         base = np.bincount(pairs[:, 1], minlength=pages) / max(1, sources)
