@@ -8,7 +8,11 @@ Each hidden link (source, destination, anchor) of every source page falls in one
 - not weighed: ranked below the targets the page weighs (RANKED_WEIGHED);
 - no phrase: not a candidate, and the real anchor is no phrase of the target in the phrase index;
 - not a candidate: not ranked although the real anchor is a phrase of the target (e.g. not in the text).
-Shares are of all hidden links of source pages with at least one hidden link.
+Shares are of all hidden links of source pages with at least one hidden link. For the links ranked but missed
+(outranked, below floor, unplaced, not weighed), the evidence they had: the site links one of the target's
+phrases found in the page to it elsewhere ("dictionary"), else the page names the target (title, H1, head,
+a name it defines, an inbound anchor: "names"), else only shared vocabulary ("vocabulary"); and whether any of
+the source's TF-IDF neighbours link the target ("+ neighbours").
 
 Run: python3 bench/diagnose_recovery.py [--corpus NAME ...] [--variant plain|html ...] [--examples N]
                                         [--min-confidence X]
@@ -76,6 +80,15 @@ def classify(index, source: int, target: int, anchor: str, floor: float) -> tupl
     return ("not a candidate" if named else "no phrase"), {}
 
 
+def evidence_class(index, item) -> str:
+    """What a ranked target had going for it (see the module's docstring)."""
+    if any(index.dictionary.links_to(o.key, item.target) for o in item.options):
+        found = "dictionary"
+    else:
+        found = "names" if any(o.kind not in ("shared", "key") for o in item.options) else "vocabulary"
+    return found + (" + neighbours" if item.neighbours_linking else "")
+
+
 def describe(index, choice) -> str:
     o = choice.option
     return (f"{' '.join(o.key)!r}->{index.urls[choice.item.target].rsplit('/', 2)[-2:]} kind={o.kind} "
@@ -93,6 +106,7 @@ def run(name: str, variant: str, examples: int, floor: float | None = None) -> N
     macro: Counter = Counter()   # each hidden link weighs 1 / (its page's hidden links): shares of R@10 lost
     per_page = Counter(s for s, _d, _a in hidden)
     outrank_kinds: Counter = Counter()
+    evidence: Counter = Counter()
     shown: Counter = Counter()
     for s, d, anchor in hidden:
         source, target = index.url_pos.get(s), index.url_pos.get(d)
@@ -102,6 +116,9 @@ def run(name: str, variant: str, examples: int, floor: float | None = None) -> N
         label, info = classify(index, source, target, anchor, config.min_confidence)
         classes[label] += 1
         macro[label] += 1 / per_page[s]
+        item = info["choice"].item if "choice" in info else info.get("item")
+        if item is not None:
+            evidence[(label, evidence_class(index, item))] += 1
         if label == "outranked":
             for c in info["above"]:
                 outrank_kinds[(c.option.kind, c.features["dictionary_links"] > 0)] += 1
@@ -116,6 +133,10 @@ def run(name: str, variant: str, examples: int, floor: float | None = None) -> N
           ", ".join(f"{k} {v / total:.1%}" for k, v in classes.most_common()))
     pages = len(per_page)
     print("    per page (R@10 points): " + ", ".join(f"{k} {v / pages:.3f}" for k, v in macro.most_common()))
+    for label in ("outranked", "below floor", "unplaced", "not weighed"):
+        found = {k[1]: v for k, v in evidence.items() if k[0] == label}
+        if found:
+            print(f"    {label}, evidence: " + ", ".join(f"{k} {v}" for k, v in sorted(found.items(), key=lambda kv: -kv[1])))
     if outrank_kinds:
         print("    outranked by (kind, in dictionary): " +
               ", ".join(f"{k} {v}" for k, v in outrank_kinds.most_common()))

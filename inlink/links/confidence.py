@@ -34,26 +34,30 @@ WEIGHTS: dict[str, float] = {
 BIAS = 1.4
 # When the site's links are given (its anchor dictionary is known), a new link is one its editors left out:
 # far rarer than a link at all, and best told by how often the site links the phrase to the target where it
-# mentions it. Its own fit (same features, plus those two), so the confidence keeps meaning the chance of a
-# link the editors keep.
+# mentions it, and by how much more the pages most like the source link the target than the site does. Its own
+# fit (the same features, plus the spelling, the link odds, how thoroughly the site links, the neighbours' lift
+# and how many names of the target the page uses; bench/fit_confidence.py), so the confidence keeps meaning the
+# chance of a link the editors keep.
 RECOVERY_WEIGHTS: dict[str, float] = {
-    "similarity": 1.3,
-    "title_similarity": 0.05,
-    "names_title": 1.5,
-    "names_head": 1.25,
-    "names_inexact": 0.25,
-    "defines": 0.15,
-    "key_phrase": -2.4,
-    "shared": -1.6,
-    "specificity": 0.55,
-    "ambiguity": -0.4,
-    "words": -0.1,
-    "thin_target": -0.6,
-    "exact": 1.75,             # spelled as the target or the site's anchors spell it
-    "link_odds": 1.15,         # log-odds that a page mentioning the phrase links it to this target
-    "site_rate": -4.4,         # log of how far below a thoroughly linked site (0.45) its best phrases' link rate is
+    "similarity": 0.7,
+    "title_similarity": 0.1,
+    "names_title": 2.25,
+    "names_head": 1.85,
+    "names_inexact": -0.45,
+    "defines": 0.3,
+    "key_phrase": -1.25,
+    "shared": -1.05,
+    "specificity": 0.95,
+    "ambiguity": -0.5,
+    "words": 0.0,
+    "thin_target": -0.25,
+    "exact": 0.6,              # spelled as the target or the site's anchors spell it
+    "link_odds": 1.05,         # log-odds that a page mentioning the phrase links it to this target
+    "site_rate": -4.85,        # log of how far below a thoroughly linked site (0.45) its best phrases' link rate is
+    "neighbour_lift": 1.05,    # log of how much more the source's TF-IDF neighbours link the target than all pages do
+    "names": 0.75,             # log of the number of different phrases naming the target that the page uses
 }
-RECOVERY_BIAS = 1.25
+RECOVERY_BIAS = -0.25
 
 DEFAULT_MIN_CONFIDENCE = 0.2   # below it, fewer than one row in five is a link the site's editors made
 HIGH_CONFIDENCE = 0.87   # on both development corpora (HTML, cold start) rows at or above it are >= 90% real links

@@ -11,15 +11,16 @@ import math
 import numpy as np
 
 from inlink.links.index import LinkIndex
-from inlink.links.ranking import Option, Ranked, linked_to
+from inlink.links.ranking import NAME_KINDS, Option, Ranked, linked_to, names_used
 from inlink.links.similarity import top_shared_terms_of_rows
 
-NAMING_KINDS = ("title", "h1", "head", "inbound", "defined")
 TOPIC_TERMS = 3            # "both pages are about X, Y and Z"
 TOPIC_MIN_SIMILARITY = 0.1
 TITLE_CHARS = 70
 SITE_RATE_FULL = 0.45      # a site linking its best-linked phrases this thoroughly or more has left few links out
 SITE_RATE_FLOOR = 0.25     # below it, further than the development corpora went (0.22-0.33 with 30% of links)
+NEIGHBOURS_FACT_LIFT = math.log(1.5)  # "N of the pages most like this one link to it": told once they link it
+                                      # half as often again as the site's pages at large do
 
 
 def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]:
@@ -32,7 +33,7 @@ def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]
         "title_similarity": math.log(item.title_similarity + 1e-2),
         "names_title": float(exact and option.kind in ("title", "h1")),
         "names_head": float(exact and option.kind == "head"),
-        "names_inexact": float(not exact and option.kind in NAMING_KINDS),
+        "names_inexact": float(not exact and option.kind in NAME_KINDS),
         "defines": float(option.kind == "defined"),
         "key_phrase": float(option.kind == "key"),
         "shared": float(option.kind == "shared"),
@@ -43,8 +44,12 @@ def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]
         "dictionary_links": math.log1p(dictionary.links_to(key, target)),
         "exact": float(exact),
         "link_odds": dictionary.link_odds(key, target, option.df) if known and linked_to(index, target) else 0.0,
-        "links_given": float(known),
+        # the recovery model weighs a left-out link; the site's links say nothing about a page they never reach
+        # (an orphan), so a link to it gets the cold-start confidence: is this a link an editor makes?
+        "links_given": float(known and linked_to(index, target)),
         "site_rate": _site_rate(dictionary.site_rate) if known else 0.0,
+        "neighbour_lift": item.neighbour_lift,
+        "names": math.log(names_used(item.options)),
     }
 
 
@@ -67,9 +72,9 @@ def _quoted_list(terms: list[str]) -> str:
     return terms[0] if len(terms) == 1 else ", ".join(terms[:-1]) + " and " + terms[-1]
 
 
-def _evidence(index: LinkIndex, target: int, option: Option, anchor: str) -> list[str]:
+def _evidence(index: LinkIndex, item: Ranked, option: Option, anchor: str) -> list[str]:
     """The checkable facts behind the anchor, strongest first."""
-    facts = []
+    facts, target = [], item.target
     linked = index.dictionary.links_to(option.key, target)
     if linked:
         mentioning = max(linked + 1, option.df)   # this page mentions it too, unlinked
@@ -81,13 +86,15 @@ def _evidence(index: LinkIndex, target: int, option: Option, anchor: str) -> lis
         facts.append("the anchor is the name the target's title starts with")
     elif option.kind == "defined":
         facts.append(f'the target defines "{anchor}"')
-    elif option.kind in NAMING_KINDS and not linked:
+    elif option.kind in NAME_KINDS and not linked:
         facts.append("the anchor has the words of the target's title" if option.kind != "inbound"
                      else "other pages link to the target with these words")
     elif option.kind == "key":
         facts.append(f'the target uses "{anchor}" more than any other page does')
     elif option.kind == "shared":
         facts.append(f'both pages use "{anchor}", which only {option.df} pages of the site use')
+    if item.neighbour_lift >= NEIGHBOURS_FACT_LIFT and item.neighbours_linking >= 2:
+        facts.append(f"{item.neighbours_linking} of the pages most like this one link to it")
     return facts
 
 
@@ -105,7 +112,7 @@ def reason(index: LinkIndex, item: Ranked, option: Option, anchor: str, confiden
     """One plain paragraph: what the target covers, the evidence, the shared topic, the tier. `topics`: the
     page's topic_terms, when its rows are explained together."""
     parts = [f'Target: "{_target_summary(index, item.target)}".']
-    facts = _evidence(index, item.target, option, anchor)
+    facts = _evidence(index, item, option, anchor)
     if facts:
         parts.append(facts[0][0].upper() + facts[0][1:] + "".join(f"; {fact}" for fact in facts[1:]) + ".")
     if item.similarity >= TOPIC_MIN_SIMILARITY:

@@ -24,6 +24,7 @@ from inlink.links.confidence import (
     HIGH_CONFIDENCE,
     MEDIUM_CONFIDENCE,
 )
+from inlink.links.neighbourhood import LinkNeighbourhood
 from inlink.links.plain_blocks import plain_blocks
 from inlink.links.similarity import (
     TfidfModel,
@@ -95,6 +96,7 @@ class LinkIndex:
     tokens: SiteTokens | None = None        # every page's lowercased token ids (tokenised once)
     matcher: PhraseMatcher | None = None    # the phrases over token ids; not saved, rebuilt on first use
     derived: dict = field(default_factory=dict)   # arrays the page analysis derives on first use; not saved
+    neighbourhood: LinkNeighbourhood | None = None   # the existing links by source (only once they are known)
 
     def __getstate__(self) -> dict:
         return {**self.__dict__, "matcher": None, "derived": {}}   # quicker to rebuild than to pickle
@@ -234,7 +236,9 @@ def build_index(site, config: AnalysisConfig) -> LinkIndex:
                      characteristic_bar=kth_weights(model.matrix, CHARACTERISTIC_TERMS),
                      new_inbound=np.zeros(len(urls), dtype=np.int32), dictionary=dictionary,
                      blocks=page_blocks, tokens=page_tokens, matcher=matcher,
-                     thin=np.array(thin_pages(cleaned, texts), dtype=bool))
+                     thin=np.array(thin_pages(cleaned, texts), dtype=bool),
+                     neighbourhood=LinkNeighbourhood.from_links(existing, len(urls), int(is_source.sum()))
+                     if dictionary.known else None)
 
 
 def _known_links(links: pd.DataFrame | None, url_pos: dict) -> list[tuple[int, int, str]]:

@@ -1,0 +1,71 @@
+"""Link-neighbourhood evidence: how much more the pages most like the source link a target than the site does."""
+import math
+
+import numpy as np
+
+from inlink.links.neighbourhood import LIFT_SMOOTHING, LinkNeighbourhood
+
+# pages 0-5; 1 and 2 (the source's neighbours) link 4; 3 links 5; nothing links 0 (an orphan)
+PAIRS = {(1, 4), (2, 4), (3, 5), (3, 4), (1, 2)}
+
+
+def test_a_target_the_neighbours_link_gains_and_one_they_ignore_loses():
+    hood = LinkNeighbourhood.from_links(PAIRS, pages=6, sources=6)
+    lifts, linking = hood.lifts(np.array([1, 2, -1]), np.array([0.5, 0.5, 0.0]), [4, 5, 0])
+    share_4, base_4 = 1.0, 3 / 6   # both neighbours link 4; three of six pages do
+    assert math.isclose(lifts[0], math.log((share_4 + LIFT_SMOOTHING) / (base_4 + LIFT_SMOOTHING)), rel_tol=1e-6)
+    assert lifts[1] < 0 < lifts[0]   # 5: linked elsewhere, never by the neighbours
+    assert lifts[2] == 0.0           # an orphan: no verdict either way
+    assert linking == [2, 0, 0]
+
+
+def test_closer_neighbours_weigh_more():
+    hood = LinkNeighbourhood.from_links(PAIRS, pages=6, sources=6)
+    near, _ = hood.lifts(np.array([3, 1]), np.array([0.9, 0.1]), [5])
+    far, _ = hood.lifts(np.array([3, 1]), np.array([0.1, 0.9]), [5])
+    assert near[0] > far[0]
+
+
+def test_no_neighbours_or_no_links_say_nothing():
+    hood = LinkNeighbourhood.from_links(PAIRS, pages=6, sources=6)
+    assert hood.lifts(np.array([-1, -1]), np.zeros(2), [4, 5]) == ([0.0, 0.0], [0, 0])
+    empty = LinkNeighbourhood.from_links(set(), pages=3, sources=3)
+    assert empty.lifts(np.array([1, 2]), np.array([0.5, 0.5]), [0, 1, 2]) == ([0.0] * 3, [0] * 3)
+
+
+def _two_neighbourhoods_site():
+    """Kitchen notes mention "copper pans" and link it to its page, garden notes mention "clay pots" and link it to
+    its page, each on four of eight pages: the site links both phrases equally often. A new kitchen note
+    (a new garden note) mentions both once; workshop notes mention neither. ("copper pans", the longer phrase,
+    wins when nothing else tells them apart.)"""
+    from test_analyzer import FILLER, make_site
+
+    kitchen = "simmer the stock, whisk the sauce, knead the dough and sear the fillets while copper pans heat. "
+    garden = "prune the roses, mulch the beds, sow the seeds and rake the leaves while clay pots dry. "
+    pages = [{"path": f"{group}{i}", "title": f"{group.title()} note {i}", "content": f"Note {i}: {words}{FILLER}"}
+             for group, words in (("kitchen", kitchen), ("garden", garden)) for i in range(8)]
+    pages += [{"path": f"workshop{i}", "title": f"Workshop note {i}",
+               "content": f"Note {i}: plane the boards, drill the holes, sand the edges. {FILLER}"} for i in range(12)]
+    pages += [{"path": "pans", "title": "Copper Pans", "content": "All about copper pans. " + FILLER},
+              {"path": "pots", "title": "Clay Pots", "content": "All about clay pots. " + FILLER},
+              {"path": "src", "title": "Garden note 8", "content": f"Note 8: {garden}We hang copper pans by the door. "
+                                                                    + FILLER}]
+    links = [(f"kitchen{i}", "pans", "copper pans") for i in range(4)]
+    links += [(f"garden{i}", "pots", "clay pots") for i in range(4)]
+    links += [(f"{group}{i}", f"{group}{i + 1}", f"{group.title()} note {i + 1}")
+              for group in ("kitchen", "garden") for i in range(7)]
+    return make_site(pages, links)
+
+
+def test_with_links_given_the_target_pages_like_the_source_link_ranks_first():
+    from test_analyzer import BASE, from_page, suggestions
+
+    from inlink.links.suggest import AnalysisConfig
+
+    rows = from_page(suggestions(_two_neighbourhoods_site(), AnalysisConfig(min_confidence=0.0)), "src")
+    order = [r["Destination"] for r in rows]
+    assert order.index(BASE + "pots") < order.index(BASE + "pans")
+    pots, pans = (next(r for r in rows if r["Destination"] == BASE + name) for name in ("pots", "pans"))
+    assert pots["Score"] > pans["Score"] and pots["Confidence"] > pans["Confidence"]
+    assert "4 of the pages most like this one link to it" in pots["Reason"]
+    assert "pages most like this one" not in pans["Reason"]
