@@ -148,12 +148,14 @@ def _reset_peak() -> bool:
 
 
 def _arrow_peak() -> int:
-    """Highest bytes pyarrow's default pool held (the warm-up import's few KiB included)."""
+    """Highest bytes pyarrow's default pool held plus the highest the reader's own pool held (the system
+    allocator, inlink.site.tables.arrow_pool), each with the warm-up import's few KiB included."""
     try:
         import pyarrow
     except ImportError:
         return 0
-    return pyarrow.default_memory_pool().max_memory()
+    from inlink.site.tables import arrow_pool
+    return pyarrow.default_memory_pool().max_memory() + arrow_pool().max_memory()
 
 
 def import_peak(kind: str, path: str, traced: bool) -> dict:

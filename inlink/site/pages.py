@@ -93,7 +93,7 @@ def _page_frame(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> 
 
     def take(header: str) -> pd.Series:
         uses[header] -= 1
-        return table[header].astype(str) if uses[header] else table.pop(header).astype(str)
+        return _strings(table[header] if uses[header] else table.pop(header))
 
     empty = pd.Series("", index=table.index, dtype=object)
     fields: dict[str, pd.Series] = {}
@@ -120,14 +120,21 @@ def _page_frame(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> 
     return pages
 
 
+def _strings(column: pd.Series) -> pd.Series:
+    """A column as pandas strings; one that already is (Python- or Arrow-backed) as it is: astype(str) would
+    copy Python strings into Arrow."""
+    return column if isinstance(column.dtype, pd.StringDtype) else column.astype(str)
+
+
 def _python_strings(column: pd.Series) -> pd.Series:
     """A text column as Python str objects (object dtype; a missing value as ""): what cleaning makes of it
-    anyway, made once. Takes the caller's only reference: an Arrow-backed column is converted chunk by chunk,
-    each chunk freed once read, so the column's Arrow and Python copies are never both whole."""
+    anyway, made once. Takes the caller's only reference: an Arrow-backed column (the text path's) is
+    converted chunk by chunk, each chunk freed once read, so the column's Arrow and Python copies are never
+    both whole."""
     index = column.index
-    to_arrow = getattr(column.array, "__arrow_array__", None)
-    if to_arrow is None:   # not Arrow-backed (pandas without pyarrow)
+    if getattr(column.dtype, "storage", None) != "pyarrow":   # Python strings already (the common read)
         return pd.Series(column.fillna("").to_numpy(dtype=object), index=index, dtype=object)
+    to_arrow = column.array.__arrow_array__
     chunks = list(to_arrow().chunks)
     del column, to_arrow
     values = np.empty(len(index), dtype=object)

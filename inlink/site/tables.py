@@ -20,6 +20,7 @@ import warnings
 import zlib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from inlink.site import charsets
@@ -66,21 +67,22 @@ def read_table(source, filename: str | None = None, sheet: str | None = None) ->
     hold "notes", "bad_rows" ((row, reason[, column]) of dropped rows), "encoding" (CSV: what was used and
     how it was found) and, for a workbook, "sheets" and "sheet".
     """
-    data, name = _read_source(source, filename)
-    data, name = _gunzip(data, name)
-    if not data or (data[:4096].isspace() and data.isspace()):   # no full copy of a large file
-        raise SiteDataError("the file is empty", file=name)
-    if data.startswith(_XLS_MAGIC) or name.lower().endswith(".xls"):
-        raise SiteDataError("old Excel .xls workbooks are not supported; save it as .xlsx or CSV", file=name)
-    if _is_workbook(data, name):
-        # on demand: openpyxl is slow to import
-        from inlink.site.workbooks import read_xlsx
-        frame = read_xlsx(data, name, sheet)
-    else:
+    data, name = _open_source(source, filename)
+    frame = _read_plain_utf8(data, name)   # the common file, streamed from its path or bytes (even gzipped)
+    if frame is None:
+        data, name = _gunzip(_read_path(data, name) if isinstance(data, Path) else data, name)
+        if not data or (data[:4096].isspace() and data.isspace()):   # no full copy of a large file
+            raise SiteDataError("the file is empty", file=name)
+        if data.startswith(_XLS_MAGIC) or name.lower().endswith(".xls"):
+            raise SiteDataError("old Excel .xls workbooks are not supported; save it as .xlsx or CSV", file=name)
+        if _is_workbook(data, name):
+            # on demand: openpyxl is slow to import
+            from inlink.site.workbooks import read_xlsx
+            return _finish(read_xlsx(data, name, sheet), name)
         frame = _read_csv(data, name)
-        if sheet:
-            frame.attrs["notes"].append(f'{name} is a CSV file, not a workbook: the worksheet "{sheet}" asked '
-                                        "for was ignored")
+    if sheet:
+        frame.attrs["notes"].append(f'{name} is a CSV file, not a workbook: the worksheet "{sheet}" asked '
+                                    "for was ignored")
     return _finish(frame, name)
 
 
@@ -111,9 +113,15 @@ def source_name(source, filename: str | None = None) -> str:
 
 def _read_source(source, filename: str | None) -> tuple[bytes, str]:
     """Bytes of the source, refusing anything over MAX_BYTES before reading it where the size is known."""
+    data, name = _open_source(source, filename)
+    return (_read_path(data, name) if isinstance(data, Path) else data), name
+
+
+def _open_source(source, filename: str | None) -> tuple[bytes | Path, str]:
+    """The source's bytes, or for a file on disk its checked path (read whole only by the text path)."""
     name = source_name(source, filename)
     if isinstance(source, (str, os.PathLike)):
-        return _read_path(Path(source), name), name
+        return _read_path(Path(source), name, whole=False), name
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
     elif hasattr(source, "getvalue"):
@@ -128,10 +136,16 @@ def _read_source(source, filename: str | None) -> tuple[bytes, str]:
     return data, name
 
 
-def _read_path(path: Path, name: str) -> bytes:
+def _read_path(path: Path, name: str, whole: bool = True) -> bytes | Path:
+    """The file's bytes (``whole``), or its path once known to be a readable file within MAX_BYTES."""
     try:
         _check_size(path.stat().st_size, name)
-        return path.read_bytes()
+        if whole:
+            return path.read_bytes()
+        if path.is_dir():
+            raise IsADirectoryError(path)
+        path.open("rb").close()
+        return path
     except FileNotFoundError:
         raise SiteDataError("file not found", file=str(path)) from None
     except IsADirectoryError:
@@ -222,9 +236,7 @@ def sniff_delimiter(text: str) -> str:
 
 
 def _read_csv(data: bytes, name: str) -> pd.DataFrame:
-    frame = _read_plain_utf8(data, name)
-    if frame is not None:
-        return frame
+    """The text path: any encoding, line ending, title line, ragged rows or bad cells (each reported)."""
     text, found, marked = _decode(data, name)
     if _looks_binary(text):
         raise SiteDataError("looks like a binary file, not a CSV or XLSX table", file=name)
@@ -244,17 +256,22 @@ def _read_csv(data: bytes, name: str) -> pd.DataFrame:
     return frame
 
 
-def _read_plain_utf8(data: bytes, name: str) -> pd.DataFrame | None:
+def _read_plain_utf8(data: bytes | Path, name: str) -> pd.DataFrame | None:
     """The common file (UTF-8, header on the first line, LF or CRLF endings, no NUL byte, every row as wide as
-    the header or blank) parsed from its bytes by pyarrow's CSV reader; None for any other file, which the
-    text path reads and reports on.
+    the header or blank), gzipped or not, parsed by pyarrow's streaming CSV reader; None for any other file,
+    which the text path reads and reports on.
 
-    Why: the text path holds the bytes, the decoded text, a StringIO copy (4 bytes a character) and the
-    parser's own buffers at once, about 10x the file; this path about 2.5x (the bytes and the table).
-    Everything but the parse looks at the head only, so no full-size copy is made.
+    Why (bench/bench_import.py, target: the importer's peak <= 3x the file): the text path holds the bytes,
+    the decoded text, a StringIO copy (4 bytes a character) and the parser's own buffers at once, about 10x
+    the file. Here a gzipped file is unpacked as it is parsed (the unpacked bytes are never whole in memory),
+    and the long text columns become Python strings block by block (see _read_columns), so a crawl's body
+    text never exists as Arrow buffers next to its Python strings. Everything but the parse looks at the head
+    only.
     """
-    head = data[:65536]
-    if b"\x00" in data or b"\n" not in head:
+    if name.lower().endswith((".xls", ".xlsx", ".xlsm")):
+        return None
+    head = _unpacked_head(data)
+    if not head or b"\x00" in head or b"\n" not in head or head.startswith((_XLSX_MAGIC, _XLS_MAGIC)):
         return None
     sample = head.decode("utf-8-sig", errors="ignore")
     if _looks_binary(sample) or _skip_title_line(sample)[1]:
@@ -263,26 +280,76 @@ def _read_plain_utf8(data: bytes, name: str) -> pd.DataFrame | None:
     try:
         # the header as the text path names it (blank and repeated names included)
         headers = pd.read_csv(io.BytesIO(head), sep=delimiter, nrows=0, dtype=str, engine="c").columns
-        table = _arrow_table(data, delimiter, len(headers))
+        columns = _read_rows(data, delimiter, len(headers))
     except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):   # bad UTF-8, a row of another width
+        return None
+    except (OSError, EOFError, zlib.error):   # damaged gzip data: the text path names it
         return None
     except ImportError:   # pyarrow missing (it is in requirements.txt): the text path still reads the file
         return None
-    frame = pd.DataFrame({header: pd.array(table.column(position), dtype=_STR)
-                          for position, header in enumerate(headers)})
+    if columns is None:
+        return None
+    frame = pd.DataFrame({header: columns.pop(0) for header in headers})
     notes = [] if delimiter == "," else [
         f"{name} uses {'tab' if delimiter == chr(9) else repr(delimiter)} as column separator"]
     frame.attrs.update(bad_rows=[], notes=notes, header_row=1, encoding="UTF-8")
     return frame
 
 
-#: pandas' string dtype, as read_csv(dtype=str) gives it (Arrow-backed, NaN for missing)
-_STR = pd.StringDtype("pyarrow", na_value=float("nan"))
+#: pandas' string dtype holding Python strings (the text path's read_csv(dtype=str) holds Arrow strings)
+_PY_STR = pd.StringDtype("python", na_value=float("nan"))
+_HEAD = 65536
 
 
-def _arrow_table(data: bytes, delimiter: str, width: int):
-    """The rows under the header as a pyarrow Table of large strings (pandas' own string layout, so no
-    copy is made when they become a frame), read in place from ``data``.
+def _unpacked_head(data: bytes | Path) -> bytes:
+    """The first 64 KiB of the file's text, unpacked when gzipped (b"" for a damaged gzip body, which the text
+    path names as such)."""
+    try:
+        with _open_text(data) as stream:
+            return stream.read(_HEAD)
+    except (OSError, EOFError, zlib.error):
+        return b""
+
+
+def _open_text(data: bytes | Path):
+    """The file's text as a binary stream, unpacked on the way when gzipped: neither a file on disk nor a
+    gzip body's unpacked text is ever whole in memory."""
+    if isinstance(data, Path):
+        with data.open("rb") as raw:
+            packed = raw.read(len(_GZIP_MAGIC)) == _GZIP_MAGIC
+        return gzip.open(data, "rb") if packed else data.open("rb")
+    return gzip.GzipFile(fileobj=io.BytesIO(data)) if data.startswith(_GZIP_MAGIC) else io.BytesIO(data)
+
+
+#: Block sizes tried in turn: a row must fit in one block ("straddling object" otherwise), and pyarrow's
+#: reader holds several blocks ahead of the one being converted (a gzip body's as new buffers), so small
+#: blocks first (docs corpus pages: 128 KiB, a few MB ahead; 1 MiB blocks held the whole file).
+_BLOCK_SIZES = (1 << 17, 1 << 19, 1 << 21, 1 << 23)
+
+
+def _read_rows(data: bytes, delimiter: str, width: int) -> list[pd.api.extensions.ExtensionArray] | None:
+    """_read_columns of the rows, with the smallest block size every row fits in."""
+    for block_size in _BLOCK_SIZES:
+        try:
+            with _arrow_input(data) as stream:
+                return _read_columns(_arrow_batches(stream, delimiter, width, block_size), width)
+        except ValueError as exc:   # pyarrow.ArrowInvalid
+            if "straddl" not in str(exc) or block_size == _BLOCK_SIZES[-1]:
+                raise
+    return None
+
+
+def _arrow_input(data: bytes | Path):
+    """What pyarrow reads: views into plain bytes (nothing it reads ahead is a copy), else _open_text."""
+    import pyarrow   # ImportError: the caller takes the text path
+
+    if isinstance(data, bytes) and not data.startswith(_GZIP_MAGIC):
+        return pyarrow.BufferReader(pyarrow.py_buffer(data))
+    return pyarrow.PythonFile(_open_text(data), mode="r")
+
+
+def _arrow_batches(stream, delimiter: str, width: int, block_size: int):
+    """The rows under the header as record batches of large strings (one per block of the file).
 
     pyarrow directly, not pandas.read_csv(engine="pyarrow"): that cannot pass ``newlines_in_values``, so a
     quoted cell holding a line break (HTML body text) failed the read and the file took the text path (12x
@@ -294,13 +361,84 @@ def _arrow_table(data: bytes, delimiter: str, width: int):
     from pyarrow import csv as arrow_csv
 
     names = [f"c{position}" for position in range(width)]
-    return arrow_csv.read_csv(
-        pyarrow.BufferReader(pyarrow.py_buffer(data)),
-        read_options=arrow_csv.ReadOptions(column_names=names, skip_rows=1, use_threads=False),
+    return arrow_csv.open_csv(
+        stream, memory_pool=arrow_pool(),
+        read_options=arrow_csv.ReadOptions(column_names=names, skip_rows=1, use_threads=False,
+                                           block_size=block_size),
         parse_options=arrow_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                              ignore_empty_lines=False),
         convert_options=arrow_csv.ConvertOptions(column_types={name: pyarrow.large_string() for name in names},
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
+
+
+#: Mean bytes a cell from which a column is text to convert as it is read (body text, HTML), not a short
+#: field (URL, title, status, anchor), which repeats: its distinct values are found at the end.
+_LONG_TEXT = 256
+
+
+def _read_columns(batches, width: int) -> list[pd.api.extensions.ExtensionArray] | None:
+    """Each column as pandas strings holding Python strings (what the importer makes of every cell anyway):
+    the long text columns (judged on the first block) made block by block, each block freed once converted,
+    so a crawl's body text is never whole as Arrow next to Python strings; the short ones at the end, one
+    object per distinct value (_shared_strings). None for a table the text path must read: a cell holding a
+    NUL byte (reported there with its row), more than MAX_ROWS rows or MAX_BYTES of text (refused there with
+    the reason)."""
+    parts: list[list] = [[] for _ in range(width)]
+    long_text: list[bool] | None = None
+    rows = size = 0
+    pool = arrow_pool()
+    for batch in batches:
+        rows, size = rows + batch.num_rows, size + batch.nbytes
+        if rows > MAX_ROWS or size > MAX_BYTES:
+            return None
+        if long_text is None:
+            long_text = [column.nbytes > _LONG_TEXT * max(len(column), 1) for column in batch.columns]
+        for position, column in enumerate(batch.columns):
+            parts[position].append(column.to_numpy(zero_copy_only=False) if long_text[position] else column)
+    columns = [_long_strings(part) if long else _shared_strings(part, pool)
+               for part, long in zip(parts, long_text or [False] * width)]
+    if any(values is None for values in columns):
+        return None
+    return [pd.array(values, dtype=_PY_STR) for values in columns]
+
+
+def _holds_nul(values) -> bool:
+    """Whether a cell holds a NUL byte: the text path drops its row and reports it."""
+    return any("\x00" in value for value in values)
+
+
+def _long_strings(parts: list[np.ndarray]) -> np.ndarray | None:
+    """A long text column's blocks of Python strings as one array (None when a cell holds a NUL byte)."""
+    values = np.concatenate(parts)
+    return None if _holds_nul(values) else values
+
+
+def _shared_strings(chunks: list, pool) -> np.ndarray | None:
+    """A short column's Arrow chunks as Python strings, equal cells sharing one string object. Why: a links
+    export repeats its URLs, anchors and link positions row after row; one object per cell would cost ~50
+    bytes of header each, more than the cell's bytes in the file. Arrow finds the distinct values (its hash
+    table, no Python string per cell), so only those become Python strings (and are checked for a NUL byte:
+    None then, see _read_columns)."""
+    import pyarrow
+    import pyarrow.compute as arrow_compute
+
+    column = pyarrow.chunked_array(chunks, type=pyarrow.large_string())
+    encoded = arrow_compute.dictionary_encode(column, memory_pool=pool).combine_chunks(memory_pool=pool)
+    del column, chunks[:]
+    values = np.array(encoded.dictionary.to_pylist(), dtype=object)
+    if _holds_nul(values):
+        return None
+    return values[encoded.indices.to_numpy(zero_copy_only=False)]
+
+
+def arrow_pool():
+    """The Arrow memory pool the reader allocates from: the system allocator (malloc), whose large blocks go
+    back to the system when freed. pyarrow's default (mimalloc) keeps what its read-ahead thread allocated
+    and this thread freed resident: reading the docs corpus' pages grew the resident set by 6x the file with
+    it, 3.3x with malloc (bench/bench_import.py counts this pool's peak with the default pool's)."""
+    import pyarrow
+
+    return pyarrow.system_memory_pool()
 
 
 def _drop_bad_cells(frame: pd.DataFrame, found: charsets.Detected) -> None:

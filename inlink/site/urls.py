@@ -123,9 +123,10 @@ def site_base(urls: Iterable[str]) -> str | None:
 
 def _distinct(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """Codes and distinct values: work done per distinct value, not per row (URLs, anchors repeat a lot).
-    A column already of Python strings is used as it is: converting it to the string dtype would copy all
-    its text into Arrow (a crawl's body text: as large as the file)."""
-    strings = series.dtype == object and pd.api.types.infer_dtype(series, skipna=False) == "string"
+    A column already of strings is used as it is: converting Python strings to the string dtype would copy
+    all its text into Arrow (a crawl's body text: as large as the file)."""
+    strings = isinstance(series.dtype, pd.StringDtype) or (
+        series.dtype == object and pd.api.types.infer_dtype(series, skipna=False) == "string")
     return pd.factorize(series if strings else series.astype(str), sort=False)
 
 
