@@ -7,10 +7,11 @@ when the import is linear (no quadratic work).
 Memory (--memory, on by default): each import runs in a fresh subprocess that reads the file from disk as a job
 does; its peak is the growth of the process's resident set (ru_maxrss after the import minus the resident set
 before it, so interpreter and libraries are not counted; it also keeps memory the allocators hold on to after
-a free) and, separately, the live objects' peak: tracemalloc's peak (Python and numpy) plus the peak of
-pyarrow's memory pool (Arrow buffers), an upper bound of what the import holds at once. Both are printed as
+a free) and, separately, the live objects' peak: tracemalloc's peak (Python and numpy) plus the peaks of
+pyarrow's memory pools (Arrow buffers: the default pool, and the system allocator's pool the CSV reader
+allocates from, inlink.site.tables.arrow_pool), an upper bound of what the import holds at once. Both are printed as
 a multiple of the CSV's size (for a gzipped file, of the unpacked CSV -- "csv=" -- the fair base, since the
-importer holds the unpacked bytes; the packed size is shown as "gz").
+importer reads all of the unpacked text, though never whole at once; the packed size is shown as "gz").
 Target: peak <= 3x the file's size.
 
 Run: python3 bench/bench_import.py [--sizes 5000 50000] [--repeat 3] [--no-memory] [--memory-only]
@@ -173,7 +174,7 @@ def import_peak(kind: str, path: str, traced: bool) -> dict:
     if traced:
         tracemalloc.start()
     frame, _report = loader(Path(path))
-    if traced:   # Python and numpy objects (tracemalloc) + Arrow buffers (pyarrow's pool keeps its own peak)
+    if traced:   # Python and numpy objects (tracemalloc) + Arrow buffers (pyarrow's pools keep their own peaks)
         peak = tracemalloc.get_traced_memory()[1] + _arrow_peak()
     else:
         high = _resident_bytes("VmHWM") if reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

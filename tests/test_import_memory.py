@@ -62,6 +62,19 @@ def test_the_docs_corpus_reads_the_same_either_way(text_path, name):
     assert_same_table(tables.read_table(data, name), text_path(data, name))
 
 
+def test_a_gzipped_file_on_disk_is_streamed_with_rows_longer_than_a_block(tmp_path, text_path):
+    """Read from its path with its gzip body unpacked on the way; a cell longer than the first block size
+    (128 KiB) takes a larger block instead of the text path."""
+    long_cell = "word " * 100_000   # 500 KB
+    data = f'url,content\nhttps://a.example/1,"{long_cell}"\nhttps://a.example/2,short\n'.encode()
+    path = tmp_path / "crawl.csv.gz"
+    path.write_bytes(gzip.compress(data))
+    assert tables._read_plain_utf8(path, path.name) is not None
+    frame = tables.read_table(path)
+    assert frame["content"].tolist() == [long_cell, "short"]
+    assert_same_table(frame, text_path(data, path.name))
+
+
 @pytest.mark.parametrize("data", [
     b"Internal - HTML\nurl,title,h1\nhttps://a.example/1,one,x\n",             # title line above the header
     b"url,title\rhttps://a.example/1,one\rhttps://a.example/2,two\r",          # CR-only line endings

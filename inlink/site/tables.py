@@ -278,8 +278,10 @@ def _read_plain_utf8(data: bytes | Path, name: str) -> pd.DataFrame | None:
         return None
     delimiter = sniff_delimiter(sample)
     try:
-        # the header as the text path names it (blank and repeated names included)
-        headers = pd.read_csv(io.BytesIO(head), sep=delimiter, nrows=0, dtype=str, engine="c").columns
+        # the header as the text path names it (blank and repeated names included), from its line alone: a
+        # long first row may not end within the head
+        header_line = head.split(b"\n", 1)[0] + b"\n"
+        headers = pd.read_csv(io.BytesIO(header_line), sep=delimiter, nrows=0, dtype=str, engine="c").columns
         columns = _read_rows(data, delimiter, len(headers))
     except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):   # bad UTF-8, a row of another width
         return None
