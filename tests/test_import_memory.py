@@ -183,3 +183,22 @@ def test_the_links_importer_keeps_codes_not_a_string_per_cell(tmp_path, arrow_po
     assert report.links_read == 60_000 and len(links) == report.links_kept > 0
     assert list(links.columns) == ["source", "destination", "anchor", "position"]
     assert (python_peak + arrow_pool.max_memory()) / path.stat().st_size <= 3.0
+
+
+def test_the_heaps_are_trimmed_every_few_megabytes_of_input(monkeypatch):
+    """The importer hands freed memory back as it goes (inlink/site/heap.py): once per TRIM_EVERY bytes."""
+    from inlink.site import heap
+
+    calls = []
+    monkeypatch.setattr(heap, "_malloc_trim", lambda: calls.append)
+    trimmer = heap.HeapTrimmer(every=1000)
+    for _ in range(25):
+        trimmer.processed(100)
+    assert calls == [0, 0]
+
+
+def test_trimming_is_a_no_op_without_glibc(monkeypatch):
+    from inlink.site import heap
+
+    monkeypatch.setattr(heap, "_malloc_trim", lambda: None)
+    heap.HeapTrimmer(every=1).processed(10)   # nothing to call, nothing raised

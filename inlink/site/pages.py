@@ -15,6 +15,7 @@ import pandas as pd
 
 from inlink.site.columns import (EXTRACTION_HEADER, LINK_SYNONYMS, PAGE_FIELDS, TEXT_FIELDS, detect,
                                  extraction_headers, header_key, resolve_page_columns)
+from inlink.site.heap import HeapTrimmer
 from inlink.site.report import Drops, ImportReport
 from inlink.site.scope import host_scope
 from inlink.site.tables import SiteDataError, fold_whitespace, read_table, source_name
@@ -168,8 +169,10 @@ def _body_text(content: pd.Series, header: str) -> tuple[pd.Series, pd.Series]:
     texts, index = content.to_numpy(dtype=object, copy=True), content.index
     del content
     blocks = pd.Series([None] * len(texts), index=index, dtype=object)
+    heap = HeapTrimmer()
     for position, text in enumerate(texts):
         if html is not None and html[position]:
+            heap.processed(len(text))   # the cells parsed before are freed by now
             page = parse_fragment(text)
             text, blocks.iat[position] = page.text, page.block_tuples()
         texts[position] = fold_whitespace(text)

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from inlink.site import charsets
+from inlink.site.heap import HeapTrimmer
 
 MAX_BYTES = 1_000_000_000  # larger files are refused: the app keeps the whole table in memory (~4x)
 MAX_ROWS = 500_000              # larger tables are refused for the same reason
@@ -388,7 +389,7 @@ def _read_columns(batches, width: int) -> list[pd.api.extensions.ExtensionArray]
     parts: list[list] = [[] for _ in range(width)]
     long_text: list[bool] | None = None
     rows = size = 0
-    pool = arrow_pool()
+    pool, heap = arrow_pool(), HeapTrimmer()
     for batch in batches:
         rows, size = rows + batch.num_rows, size + batch.nbytes
         if rows > MAX_ROWS or size > MAX_BYTES:
@@ -397,6 +398,8 @@ def _read_columns(batches, width: int) -> list[pd.api.extensions.ExtensionArray]
             long_text = [column.nbytes > _LONG_TEXT * max(len(column), 1) for column in batch.columns]
         for position, column in enumerate(batch.columns):
             parts[position].append(column.to_numpy(zero_copy_only=False) if long_text[position] else column)
+        heap.processed(batch.nbytes)
+        del batch, column   # the block's buffers are freed before the heaps are next trimmed
     columns = [_long_strings(part) if long else _shared_strings(part, pool)
                for part, long in zip(parts, long_text or [False] * width)]
     if any(values is None for values in columns):
