@@ -386,6 +386,8 @@ def _read_columns(batches, width: int) -> list[pd.api.extensions.ExtensionArray]
     object per distinct value (_shared_strings). None for a table the text path must read: a cell holding a
     NUL byte (reported there with its row), more than MAX_ROWS rows or MAX_BYTES of text (refused there with
     the reason)."""
+    import pyarrow.compute as arrow_compute
+
     parts: list[list] = [[] for _ in range(width)]
     long_text: list[bool] | None = None
     rows = size = 0
@@ -397,7 +399,8 @@ def _read_columns(batches, width: int) -> list[pd.api.extensions.ExtensionArray]
         if long_text is None:
             long_text = [column.nbytes > _LONG_TEXT * max(len(column), 1) for column in batch.columns]
         for position, column in enumerate(batch.columns):
-            parts[position].append(column.to_numpy(zero_copy_only=False) if long_text[position] else column)
+            parts[position].append(column.to_numpy(zero_copy_only=False) if long_text[position] else
+                                   arrow_compute.dictionary_encode(column, memory_pool=pool))
         heap.processed(batch.nbytes)
         del batch, column   # the block's buffers are freed before the heaps are next trimmed
     columns = [_long_strings(part) if long else _shared_strings(part, pool)
@@ -419,21 +422,21 @@ def _long_strings(parts: list[np.ndarray]) -> np.ndarray | None:
 
 
 def _shared_strings(chunks: list, pool) -> np.ndarray | None:
-    """A short column's Arrow chunks as Python strings, equal cells sharing one string object. Why: a links
-    export repeats its URLs, anchors and link positions row after row; one object per cell would cost ~50
-    bytes of header each, more than the cell's bytes in the file. Arrow finds the distinct values (its hash
-    table, no Python string per cell), so only those become Python strings (and are checked for a NUL byte:
-    None then, see _read_columns)."""
+    """A short column's blocks, each dictionary-encoded as it was read, as Python strings, equal cells sharing
+    one string object. Why: a links export repeats its URLs, anchors and link positions row after row; one
+    object per cell would cost ~50 bytes of header each, more than the cell's bytes in the file, and the
+    blocks' text is not kept, only each block's distinct values. Only the column's distinct values become
+    Python strings (and are checked for a NUL byte: None then, see _read_columns)."""
     import pyarrow
-    import pyarrow.compute as arrow_compute
 
-    column = pyarrow.chunked_array(chunks, type=pyarrow.large_string())
-    encoded = arrow_compute.dictionary_encode(column, memory_pool=pool).combine_chunks(memory_pool=pool)
-    del column, chunks[:]
-    values = np.array(encoded.dictionary.to_pylist(), dtype=object)
+    if not chunks:
+        return np.empty(0, dtype=object)
+    column = pyarrow.chunked_array(chunks).unify_dictionaries(memory_pool=pool)   # one dictionary for all
+    del chunks[:]
+    values = np.array(column.chunk(0).dictionary.to_pylist(), dtype=object)
     if _holds_nul(values):
         return None
-    return values[encoded.indices.to_numpy(zero_copy_only=False)]
+    return values[np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in column.chunks])]
 
 
 def arrow_pool():
