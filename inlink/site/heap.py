@@ -26,6 +26,13 @@ def _malloc_trim():
         return None
 
 
+def trim() -> None:
+    """Hand the heaps' free pages back to the system now (after a large temporary has been freed)."""
+    malloc_trim = _malloc_trim()
+    if malloc_trim is not None:
+        malloc_trim(0)
+
+
 class HeapTrimmer:
     """Counts the bytes an import has worked through and trims the heaps every TRIM_EVERY of them."""
 
@@ -36,6 +43,4 @@ class HeapTrimmer:
         self.pending += size
         if self.pending >= self.every:
             self.pending = 0
-            trim = _malloc_trim()
-            if trim is not None:
-                trim(0)
+            trim()

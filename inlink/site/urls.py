@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from url_normalize import url_normalize
 
+from inlink.site import heap
 from inlink.site.tables import SiteDataError, arrow_pool
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -148,6 +149,7 @@ def _factorize_strings(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     strings = pyarrow.array(values, type=pyarrow.large_string(), from_pandas=True, memory_pool=pool)
     encoded = arrow_compute.dictionary_encode(strings, memory_pool=pool)
     del strings
+    heap.trim()   # the copy is as large as the column's text
     codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
     return codes, np.array(encoded.dictionary.to_pylist(), dtype=object)
 
