@@ -283,19 +283,20 @@ def _read_plain_utf8(data: bytes | Path, name: str) -> pd.DataFrame | None:
         # long first row may not end within the head
         header_line = head.split(b"\n", 1)[0] + b"\n"
         headers = pd.read_csv(io.BytesIO(header_line), sep=delimiter, nrows=0, dtype=str, engine="c").columns
-        columns = _read_rows(data, delimiter, len(headers))
+        read = _read_rows(data, delimiter, len(headers))
     except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):   # bad UTF-8, a row of another width
         return None
     except (OSError, EOFError, zlib.error):   # damaged gzip data: the text path names it
         return None
     except ImportError:   # pyarrow missing (it is in requirements.txt): the text path still reads the file
         return None
-    if columns is None:
+    if read is None:
         return None
+    columns, blank = read
     frame = pd.DataFrame({header: columns.pop(0) for header in headers})
     notes = [] if delimiter == "," else [
         f"{name} uses {'tab' if delimiter == chr(9) else repr(delimiter)} as column separator"]
-    frame.attrs.update(bad_rows=[], notes=notes, header_row=1, encoding="UTF-8")
+    frame.attrs.update(bad_rows=[], notes=notes, header_row=1, encoding="UTF-8", blank_rows=blank)
     return frame
 
 
@@ -339,7 +340,7 @@ def _block_sizes(data: bytes | Path) -> tuple[int, ...]:
     return tuple(block for block in _BLOCK_SIZES if block >= first)
 
 
-def _read_rows(data: bytes | Path, delimiter: str, width: int) -> list[pd.api.extensions.ExtensionArray] | None:
+def _read_rows(data: bytes | Path, delimiter: str, width: int) -> tuple[list, np.ndarray] | None:
     """_read_columns of the rows, with the smallest block size every row fits in."""
     sizes = _block_sizes(data)
     for block_size in sizes:
@@ -389,8 +390,9 @@ def _arrow_batches(stream, delimiter: str, width: int, block_size: int):
 _LONG_TEXT = 256
 
 
-def _read_columns(batches, width: int) -> list[pd.api.extensions.ExtensionArray] | None:
-    """Each column as pandas strings holding Python strings (what the importer makes of every cell anyway):
+def _read_columns(batches, width: int) -> tuple[list, np.ndarray] | None:
+    """Each column as pandas strings holding Python strings (what the importer makes of every cell anyway),
+    and which rows are blank (every cell empty; told by Arrow's offsets, for _finish):
     the long text columns (judged on the first block) made block by block, each block freed once converted,
     so a crawl's body text is never whole as Arrow next to Python strings; the short ones at the end, one
     object per distinct value (_shared_strings). None for a table the text path must read: a cell holding a
@@ -399,6 +401,7 @@ def _read_columns(batches, width: int) -> list[pd.api.extensions.ExtensionArray]
     import pyarrow.compute as arrow_compute
 
     parts: list[list] = [[] for _ in range(width)]
+    blank: list[np.ndarray] = []
     long_text: list[bool] | None = None
     rows = size = 0
     pool, heap = arrow_pool(), HeapTrimmer()
@@ -408,6 +411,8 @@ def _read_columns(batches, width: int) -> list[pd.api.extensions.ExtensionArray]
             return None
         if long_text is None:
             long_text = [column.nbytes > _LONG_TEXT * max(len(column), 1) for column in batch.columns]
+        blank.append(np.logical_and.reduce([arrow_compute.binary_length(column).to_numpy() == 0
+                                            for column in batch.columns]))
         for position, column in enumerate(batch.columns):
             parts[position].append(column.to_numpy(zero_copy_only=False) if long_text[position] else
                                    arrow_compute.dictionary_encode(column, memory_pool=pool))
@@ -417,7 +422,8 @@ def _read_columns(batches, width: int) -> list[pd.api.extensions.ExtensionArray]
                for part, long in zip(parts, long_text or [False] * width)]
     if any(values is None for values in columns):
         return None
-    return [pd.array(values, dtype=_PY_STR) for values in columns]
+    return ([pd.array(values, dtype=_PY_STR) for values in columns],
+            np.concatenate(blank) if blank else np.zeros(0, dtype=bool))
 
 
 def _holds_nul(values) -> bool:
@@ -549,8 +555,10 @@ def _finish(frame: pd.DataFrame, name: str) -> pd.DataFrame:
         first = frame.attrs.pop("header_row", 1) + 1
         frame.index = pd.RangeIndex(first, len(frame) + first)
     frame.columns = unique_headers([str(column).strip() for column in frame.columns])
-    frame = frame.fillna("")
-    blank = (frame == "").all(axis=1)
+    blank = frame.attrs.pop("blank_rows", None)   # known from the low-memory read, which has no missing value
+    if blank is None:
+        frame = frame.fillna("")
+        blank = (frame == "").all(axis=1).to_numpy()
     return frame.loc[~blank] if blank.any() else frame
 
 
