@@ -66,10 +66,13 @@ class PhraseIndex:
     def add(self, text: str, target: int, kind: str) -> int | None:
         """Register `text` as an anchor for `target`; returns the phrase id, or None when it is unusable."""
         original = tuple(tokens(text))
-        if not original or len(original) > MAX_PHRASE_TOKENS or not is_acceptable_anchor(" ".join(original)):
+        if not original or len(original) > MAX_PHRASE_TOKENS:
             return None
-        key = tuple(t.lower() for t in original)
-        case_sensitive = any(is_code_like(t) for t in original)
+        joined = " ".join(original)
+        if not is_acceptable_anchor(joined):
+            return None
+        key = tuple(map(str.lower, original))
+        case_sensitive = is_code_like(joined)   # one search: no code shape spans the spaces between tokens
         identity = (key, original if case_sensitive else None)
         pid = self._ids.get(identity)
         if pid is None:
