@@ -160,3 +160,21 @@ def test_sentence_bounds_read_backwards_equal_the_forward_scan(text, start, leng
     end = min(len(text), start + length)
     lo, hi = max(0, start - margin), min(len(text), end + margin)
     assert sentence_bounds(text, start, end, lo, hi) == _sentence_bounds_by_forward_scan(text, start, end, lo, hi)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 8), max_size=40))
+def test_page_groupings_equal_np_unique(values):
+    """The light groupings of a page's mentions give what np.unique gives (distinct values and the inverse; groups
+    in the order of their first occurrence, with their sizes and members in the order given)."""
+    from inlink.links.mentions import _distinct, _groups
+
+    keys = np.array(values, dtype=np.int64)
+    distinct, inverse = _distinct(keys)
+    expected, expected_inverse = np.unique(keys, return_inverse=True)
+    assert distinct.tolist() == expected.tolist() and inverse.tolist() == expected_inverse.reshape(-1).tolist()
+    members, sizes, heads = _groups(keys)
+    _keys, first, group, counts = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
+    order = first.argsort()
+    assert heads.tolist() == first[order].tolist() and sizes.tolist() == counts[order].tolist()
+    assert members.tolist() == sorted(range(len(values)), key=lambda i: order.tolist().index(group.reshape(-1)[i]))

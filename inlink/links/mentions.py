@@ -134,7 +134,7 @@ def _mention_rows(index: LinkIndex, source: int, words: PageWords, ids: np.ndarr
     first, end, pids, exact = matcher.mentions(ids, words)
     kept = longest_matches(first, end)
     first, end, pids, exact = first[kept], end[kept], pids[kept], exact[kept]
-    phrase_ids, phrase_of = np.unique(pids, return_inverse=True)
+    phrase_ids, phrase_of = _distinct(pids)
     position, named, kinds = _named_targets(index, source, phrase_ids)
     counts = np.bincount(position, minlength=len(phrase_ids))
     per_match = counts[phrase_of]
@@ -142,17 +142,41 @@ def _mention_rows(index: LinkIndex, source: int, words: PageWords, ids: np.ndarr
     at = (counts.cumsum() - counts)[phrase_of][match] + ranks_within(per_match)
     target, kind = named[at], kinds[at]
     pair = (target * len(index.phrases.phrases) + pids[match]) * 2 + exact[match]
-    _pairs, first_row, group, sizes = np.unique(pair, return_index=True, return_inverse=True, return_counts=True)
-    order = first_row.argsort()                            # groups in the order of their first occurrence
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    rows = match[rank[group].argsort(kind="stable")]     # each group's matches together, in text order
-    head = first_row[order]
+    members, sizes, head = _groups(pair)
+    rows = match[members]                                    # each group's matches together, in text order
     pid = pids[match[head]]
     return {"target": target[head], "phrase": pid, "exact": exact[match[head]], "kind": kind[head],
             "df": index.phrase_df[pid].astype(np.int64), "senses": matcher.senses[pid], "chars": matcher.chars[pid],
-            "span_counts": sizes[order], "span_starts": words.starts[first[rows]].tolist(),
+            "span_counts": sizes, "span_starts": words.starts[first[rows]].tolist(),
             "span_ends": words.ends[end[rows] - 1].tolist()}
+
+
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(values, return_inverse=True), in the few array operations a page's few hundred values need
+    (np.unique's own checks cost more than its work here)."""
+    order = values.argsort()
+    ordered = values[order]
+    new = np.ones(len(values), dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    inverse = np.empty(len(values), dtype=np.int64)
+    inverse[order] = new.cumsum() - 1
+    return ordered[new], inverse
+
+
+def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Equal keys as groups, in the order of their first occurrence: the positions of the keys group by group
+    (each group's in the order given), each group's size, and each group's first position."""
+    order = keys.argsort(kind="stable")
+    ordered = keys[order]
+    new = np.ones(len(keys), dtype=bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    heads = order[new]                            # stable: each group's first occurrence
+    sizes = np.diff(np.append(new.nonzero()[0], len(keys)))
+    by_first = heads.argsort()
+    rank = np.empty_like(by_first)
+    rank[by_first] = np.arange(len(by_first))
+    members = order[rank[new.cumsum() - 1].argsort(kind="stable")]
+    return members, sizes[by_first], heads[by_first]
 
 
 @dataclass
