@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from test_analyzer import BASE, FILLER, from_page, make_site, suggestions
 
-from inlink.links.anchors import AnchorDictionary, defined_name
+from inlink.links.anchors import defined_name
+from inlink.links.dictionary import AnchorDictionary
 from inlink.links.confidence import RECOVERY_WEIGHTS, WEIGHTS, confidence, tier
 from inlink.links.placement import is_code_span, sentence_context
 from inlink.links.suggest import (

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from inlink.links.anchors import PhraseIndex, PhraseMatcher
+from inlink.links.anchors import PhraseIndex
+from inlink.links.matcher import PhraseMatcher
 from inlink.links.index import AnalysisConfig, build_index
 from inlink.links.similarity import build_tfidf, page_document
 from inlink.links.anchors import Match

@@ -12,13 +12,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from inlink.links.anchors import (
-    AnchorDictionary,
-    PhraseIndex,
-    PhraseMatcher,
-    defined_name,
-    inbound_anchor_texts,
-)
+from inlink.links.anchors import PhraseIndex, defined_name
+from inlink.links.dictionary import AnchorDictionary, inbound_anchor_texts
+from inlink.links.matcher import PhraseMatcher
 from inlink.links.confidence import (
     DEFAULT_MIN_CONFIDENCE,
     HIGH_CONFIDENCE,

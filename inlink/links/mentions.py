@@ -12,7 +12,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from inlink.links.anchors import KINDS, ranks_within
+from inlink.links.anchors import KINDS
+from inlink.links.matcher import ranks_within
 from inlink.links.index import LinkIndex
 from inlink.links.similarity import top_shared_terms_of_rows
 from inlink.links.text import is_acceptable_anchor
