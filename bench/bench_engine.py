@@ -145,7 +145,7 @@ ENGINE_CALLS = (("inlink/site/load.py", "load_site"), ("inlink/links/index.py", 
                 ("inlink/links/suggest.py", "analyze_page"), ("inlink/links/suggest.py", "record_suggestions"),
                 ("inlink/links/suggest.py", "summarize"))
 LAYER_CALLS = (("inlink/tasks/analysis.py", "start_analysis"), ("inlink/tasks/saved_state.py", "save"),
-               ("inlink/tasks/saved_state.py", "load"), ("inlink/tasks/analysis.py", "_state_key"),
+               ("inlink/tasks/saved_state.py", "load"), ("inlink/tasks/prepared.py", "job_state_key"),
                ("inlink/jobs/results.py", "commit"), ("inlink/jobs/results.py", "read_results"),
                ("inlink/jobs/results.py", "recover_files"), ("inlink/jobs/runner.py", "_run_items"),
                ("inlink/jobs/runner.py", "_prepare_steps"))

@@ -22,7 +22,7 @@ from inlink.links import suggest as analyzer
 from inlink.exports import frame_to_csv
 from inlink.gemini.keys import api_key_from_env
 from inlink.jobs import ItemError, JobManager, PauseJob, Task, TaskContext, register_task
-from inlink.tasks import saved_state
+from inlink.tasks import prepared, saved_state
 from inlink.tasks.answers import FOLDER as ANSWERS_FOLDER, FolderAnswers
 from inlink.tasks.options import (  # noqa: F401 (the options' names stay part of this module's API)
     CONFIDENCE_OPTIONS,
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from inlink.site.load import SiteData
 
 TASK_NAME = "link_analysis"
-INPUT_NAMES = ("pages", "links")   # the job's input files, by their key in config["files"]
 SITE_SEED = "site.state"           # the site start_analysis parsed, kept with the job's inputs
 SECRET_KEY = "gemini_api_key"
 
@@ -125,11 +124,11 @@ class LinkAnalysisTask(Task):
 
     def prepare(self, ctx: TaskContext, step: str) -> None:
         if step == "load":
-            if not saved_state.looks_current(_state_path(ctx, "index"), _state_key(ctx)):
+            if not saved_state.looks_current(prepared.state_path(ctx, "index"), prepared.job_state_key(ctx)):
                 _site(ctx)   # the index will be built from it; a resume with a saved index needs it only at the end
         elif step == "index":
             options = ctx.config["options"]
-            index = _restored_or_built(ctx, "index", lambda: analyzer.build_index(_site(ctx),
+            index = prepared.restored_or_built(ctx, "index", lambda: analyzer.build_index(_site(ctx),
                                                                                   analysis_config(options)))
             page_analyzer = page_analyzer_for(index, options, ctx.secrets.get(SECRET_KEY),
                                               spent_usd=_spent_so_far(ctx), answers=_kept_answers(ctx))
@@ -163,78 +162,13 @@ class LinkAnalysisTask(Task):
 def _site(ctx: TaskContext) -> SiteData:
     """The parsed site, restored or built once per run when first needed."""
     if "site" not in ctx.state:
-        ctx.state["site"] = _restored_or_built(ctx, "site", lambda: _load_job_site(ctx))
+        ctx.state["site"] = prepared.restored_or_built(ctx, "site", lambda: _load_job_site(ctx))
     return ctx.state["site"]
 
 
 def _kept_answers(ctx: TaskContext) -> FolderAnswers:
     """Gemini's answers not yet committed, kept in the job's state folder for a resume to take back."""
     return FolderAnswers(ctx.state_dir / ANSWERS_FOLDER)
-
-
-def _state_path(ctx: TaskContext, name: str) -> Path:
-    return ctx.state_dir / f"{name}{saved_state.SUFFIX}"
-
-
-def _restored_or_built(ctx: TaskContext, name: str, build: Callable[[], object]) -> object:
-    """What a preparation step built in an earlier run of this job (or, for the site, what start_analysis
-    parsed when it validated the files), else build it now and save it.
-
-    Saved before any page touches it (the index's inbound counts are replayed from the committed rows after),
-    so a restored object equals a freshly built one. A save the disk refuses only costs the next resume a
-    rebuild: the job goes on.
-    """
-    path = _state_path(ctx, name)
-    key = _state_key(ctx)
-    restored, problem = saved_state.load(path, key)
-    if problem is None:
-        ctx.log(f"Restored the {name} saved by an earlier run.")
-        return restored
-    seeded = _seeded(ctx, name, key)
-    if seeded is not None:
-        return seeded
-    built = build()
-    if problem != "is missing":
-        ctx.log(f"The saved {name} {problem}: it was rebuilt.")
-    try:
-        saved_state.remove_leftovers(ctx.state_dir)
-        saved_state.save(path, built, key)
-    except saved_state.SAVE_ERRORS as exc:   # a full disk, or an object the engine made unpicklable
-        ctx.log(f"Could not save the {name} for a faster resume ({type(exc).__name__}: {exc}); the job goes on.")
-    return built
-
-
-def _seeded(ctx: TaskContext, name: str, key: str) -> object | None:
-    """The object start_analysis saved with the job's inputs (the site it parsed to validate the files, so a
-    job parses its crawl once), or None when there is none or it cannot be used (then the step rebuilds it).
-    It is read, never written: a resume restores it again from there."""
-    seed = (ctx.config.get("files") or {}).get(f"{name}_state")
-    if not seed:
-        return None
-    restored, problem = saved_state.load(ctx.input_dir / seed, key)
-    if problem is None:
-        ctx.log(f"Restored the {name} parsed when the job was created.")
-        return restored
-    if problem != "is missing":
-        ctx.log(f"The {name} saved when the job was created {problem}: it is parsed again.")
-    return None
-
-
-def _state_key(ctx: TaskContext) -> str:
-    """What the saved state was built from: the job's input files (by content) and its config."""
-    key = ctx.state.get("_state_key")
-    if key is None:
-        files = ctx.config.get("files") or {}
-        key = ctx.state["_state_key"] = state_key(
-            {name: saved_state.file_digest(ctx.input_dir / files[name]) for name in INPUT_NAMES if files.get(name)},
-            ctx.config)
-    return key
-
-
-def state_key(input_digests: Mapping[str, str], config: Mapping) -> str:
-    """The key of saved state built from inputs with these digests (by input name) under this job config;
-    start_analysis computes it from the bytes before the job exists, a run from the job's copies."""
-    return saved_state.json_digest({"inputs": dict(input_digests), "config": config})
 
 
 def _spent_so_far(ctx: TaskContext) -> float:
@@ -314,7 +248,7 @@ def _site_seed(site: SiteData, inputs: Mapping[str, bytes | None], config: Mappi
     here instead of parsing it again (its "load" step); None when it cannot be pickled (the job parses)."""
     digests = {name: saved_state.bytes_digest(data) for name, data in inputs.items() if data is not None}
     try:
-        return saved_state.encode(site, state_key(digests, config))
+        return saved_state.encode(site, prepared.state_key(digests, config))
     except saved_state.SAVE_ERRORS:
         return None
 
