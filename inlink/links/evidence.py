@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from inlink.links.index import LinkIndex
-from inlink.links.ranking import NAME_KINDS, Option, Ranked, linked_to, names_used
+from inlink.links.ranking import NAME_KINDS, Option, Ranked, linked_to
 from inlink.links.similarity import top_shared_terms_of_rows
 
 TOPIC_TERMS = 3            # "both pages are about X, Y and Z"
@@ -49,7 +49,7 @@ def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]
         "links_given": float(known and linked_to(index, target)),
         "site_rate": _site_rate(dictionary.site_rate) if known else 0.0,
         "neighbour_lift": item.neighbour_lift,
-        "names": math.log(names_used(item.options)),
+        "names": math.log(item.names),
     }
 
 

@@ -67,6 +67,7 @@ class Ranked:
     title_similarity: float = 0.0
     neighbour_lift: float = 0.0   # log lift of the neighbours' share linking the target (links given), else 0
     neighbours_linking: int = 0   # how many of the source's TF-IDF neighbours link the target
+    names: int = 1                # different phrases naming the target the page uses, at least 1 (links given)
 
 
 def linked_to(index: LinkIndex, target: int) -> bool:
@@ -140,7 +141,7 @@ def rank_targets(index: LinkIndex, source: int, limit: int | None = None,
     if len(rows):
         best[counts > 0] = np.maximum.reduceat(np.where(usable, strength, -np.inf)[rows], bounds[:-1][counts > 0])
     lifts, linking = _neighbour_lifts(index, source, targets)
-    extras = _target_logits(index, found, usable, rows, bounds, lifts)
+    extras, names = _target_logits(index, found, usable, rows, bounds, lifts)
     scores = [round(min(1.0, _link_score(sim, title, top, extra)), 4) if top > -np.inf else 0.0
               for sim, title, top, extra in zip(similarities, title_similarities, best.tolist(), extras)]
     order = sorted(range(len(targets)), key=lambda i: (-scores[i], targets[i]))[:limit]
@@ -156,32 +157,27 @@ def rank_targets(index: LinkIndex, source: int, limit: int | None = None,
                    for r in rows[bounds[i]:bounds[i + 1]].tolist() if usable[r]]
         options.sort(key=lambda o: (-o.strength, o.key, not o.exact))
         ranked.append(Ranked(targets[i], scores[i], similarities[i], options, title_similarities[i], lifts[i],
-                             linking[i]))
+                             linking[i], names[i]))
     return ranked, words, starts.tolist(), ends.tolist()   # lists: placement reads single offsets
 
 
 def _target_logits(index: LinkIndex, found: PageOptions, usable: np.ndarray, rows: np.ndarray, bounds: np.ndarray,
-                   lifts: list[float]) -> list[float]:
+                   lifts: list[float]) -> tuple[list[float], list[int]]:
     """With the site's links given, what each target's evidence adds beyond its best anchor: how much more the
     source's neighbours link it than the site does, and each further name of it the page uses (a page that
-    mentions three functions a reference page defines is about that page's topic, not passing by a word).
-    All 0 without links: cold-start scores are untouched."""
+    mentions three functions a reference page defines is about that page's topic, not passing by a word);
+    with the number of those names (different phrases of a naming kind, at least 1), which the recovery
+    confidence weighs too. All 0 (and 1) without links: cold-start scores are untouched."""
     if not index.dictionary.known:
-        return [0.0] * len(lifts)
+        return [0.0] * len(lifts), [1] * len(lifts)
     phrases, bounds = index.phrases.phrases, bounds.tolist()
     naming = (usable & _NAME_CODES[found.kind])[rows].tolist()
     pids = found.phrase[rows].tolist()
-    logits = []
+    logits, names = [], []
     for i, lift in enumerate(lifts):
-        keys = {phrases[pids[r]].key for r in range(bounds[i], bounds[i + 1]) if naming[r]}
-        logits.append(DICTIONARY_WEIGHTS["neighbour_lift"] * lift + DICTIONARY_WEIGHTS["names"]
-                      * math.log(max(1, len(keys))))
-    return logits
-
-
-def names_used(options: list[Option]) -> int:
-    """How many different phrases naming the target (not mere shared vocabulary) the page uses, at least 1."""
-    return max(1, len({option.key for option in options if option.kind in NAME_KINDS}))
+        names.append(max(1, len({phrases[pids[r]].key for r in range(bounds[i], bounds[i + 1]) if naming[r]})))
+        logits.append(DICTIONARY_WEIGHTS["neighbour_lift"] * lift + DICTIONARY_WEIGHTS["names"] * math.log(names[-1]))
+    return logits, names
 
 
 def _neighbour_lifts(index: LinkIndex, source: int, targets: list[int]) -> tuple[list[float], list[int]]:
