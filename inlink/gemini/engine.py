@@ -231,9 +231,10 @@ class GeminiEngine:
         """The answer an earlier run already paid for, else ask and keep the answer in the store."""
         key = answer_key(self.settings.model, prompt) if self._answers is not None else ""
         kept = self._answers.get(key) if key else None
-        picks = _kept_picks(kept)
-        if picks is not None:
-            self._charge_kept(outcome, kept["usage"])
+        answer = _kept_answer(kept)
+        if answer is not None:
+            picks, usage = answer
+            self._charge_kept(outcome, usage)
             return picks
         picks = self._ask(prompt, source_url, outcome)
         if key:
@@ -265,10 +266,10 @@ class GeminiEngine:
         with self._spent_lock:
             self._spent += outcome.cost_usd - before
 
-    def _charge_kept(self, outcome: PageOutcome, usage: dict) -> None:
+    def _charge_kept(self, outcome: PageOutcome, usage: Usage) -> None:
         """A kept answer's usage goes into the page's counters (it was paid, by a run that never committed it)
         and into the engine's spend, as if it had just been bought: the job's cost stays the real one."""
-        outcome.usage = Usage(**usage)
+        outcome.usage = usage
         outcome.cost_usd = outcome.usage.cost(self.settings.price())
         with self._spent_lock:
             self._spent += outcome.cost_usd
@@ -406,13 +407,13 @@ def _read_picks(response: Any) -> tuple[LinkPicks | None, str]:
         return None, f"answer not in the expected JSON shape: {exc.errors()[0].get('msg', '')}"[:200]
 
 
-def _kept_picks(kept: dict | None) -> LinkPicks | None:
-    """The picks of a stored answer, or None when there is none or it is not in the shape this version keeps."""
+def _kept_answer(kept: dict | None) -> tuple[LinkPicks, Usage] | None:
+    """The picks and usage of a stored answer, or None when there is none or it is not in the shape this
+    version keeps."""
     if not isinstance(kept, dict) or not isinstance(kept.get("usage"), dict):
         return None
     try:
-        Usage(**kept["usage"])
-        return LinkPicks.model_validate(kept.get("picks"))
+        return LinkPicks.model_validate(kept.get("picks")), Usage(**kept["usage"])
     except (TypeError, ValidationError):
         return None
 
