@@ -93,7 +93,8 @@ def describe(index, choice) -> str:
     o = choice.option
     return (f"{' '.join(o.key)!r}->{index.urls[choice.item.target].rsplit('/', 2)[-2:]} kind={o.kind} "
             f"exact={o.exact} conf={choice.confidence:.2f} score={choice.item.score:.2f} "
-            f"odds={index.dictionary.link_odds(o.key, choice.item.target, o.df):.2f} df={o.df}")
+            f"odds={choice.features['link_odds']:.2f} df={o.df}"
+            + (" links-back" if choice.item.links_back else ""))
 
 
 def run(name: str, variant: str, examples: int, floor: float | None = None) -> None:

@@ -2,6 +2,7 @@
 the site's anchor dictionary, confidence and its floor."""
 from __future__ import annotations
 
+import math
 import pickle
 
 import pandas as pd
@@ -175,6 +176,45 @@ def test_site_rate_is_how_thoroughly_the_site_links_its_best_linked_phrases():
     rarely = AnchorDictionary.from_links([(page, 100 + k, names[k]) for k in range(12) for page in range(3)])
     assert rarely.measure_site_rate(phrases, dict.fromkeys(ids, 10)) == pytest.approx(0.3)
     assert dictionary.measure_site_rate(phrases, dict.fromkeys(ids, 4)) is None   # too few pages mention them
+
+
+def test_pages_that_cannot_take_the_link_are_not_counted_as_leaving_a_phrase_unlinked():
+    """A page links a target once: one that links it with another of its names, or the target's own page,
+    mentioning the phrase unlinked, says nothing against the phrase; nor does a mention in code."""
+
+    from inlink.links.anchors import PhraseIndex
+    from inlink.links.dictionary import ProseMentions
+    from inlink.links.matcher import PhraseMatcher
+    from inlink.links.tokens import SiteTokens
+    texts = ["We pour the grippy lugs here.", "Grippy lugs wear out; see the sole guide.",
+             "Our grippy lugs page.", "Grippy lugs and more grippy lugs.",
+             "Nothing to see.", "Call grippy lugs('x') to test."]
+    site = SiteTokens.build(texts)
+    phrases = PhraseIndex()
+    pid = phrases.add("grippy lugs", 2, "title")
+    matcher = PhraseMatcher(phrases, site.vocabulary)
+    existing = {(0, 2), (1, 2)}    # page 0 links it by this phrase, page 1 by another name ("sole guide")
+    counted = ProseMentions.count(matcher, ((i, texts[i], site.page(i), None) for i in range(len(texts))), existing)
+    assert counted.pages[pid] == 4                 # pages 0-3 mention it in prose (page 5: a call, code)
+    assert counted.unable[(pid, 2)] == 3           # 0 and 1 link the target; 2 is the target
+    assert counted.unlinked(pid, 2) == 1           # only page 3 could link it and does not
+    dictionary = AnchorDictionary.from_links([(0, 2, "grippy lugs"), (1, 2, "sole guide")])
+    assert dictionary.link_odds(("grippy", "lugs"), 2, 4, counted.unlinked(pid, 2)) == pytest.approx(math.log(1.5 / 1.5))
+    assert dictionary.link_odds(("grippy", "lugs"), 2, 4) == pytest.approx(math.log(1.5 / 3.5))   # the old count
+
+
+def test_a_target_that_links_the_source_back_gains_and_says_so():
+    """Reciprocity: pages that link each other are about one topic; the reason states the checkable fact."""
+    site = _dictionary_site()
+    alone = from_page(suggestions(site, NO_FLOOR), "src")
+    links = site.links.copy()
+    links.loc[len(links)] = {"source": BASE + "lunar", "destination": BASE + "src", "anchor": "New note"}
+    linked_back = from_page(suggestions(type(site)(site.pages, links, site.report), NO_FLOOR), "src")
+    before = next(r for r in alone if r["Destination"] == BASE + "lunar")
+    after = next(r for r in linked_back if r["Destination"] == BASE + "lunar")
+    assert "the target already links to this page" in after["Reason"]
+    assert "the target already links to this page" not in before["Reason"]
+    assert after["Confidence"] > before["Confidence"]
 
 
 def test_link_probability_ranks_a_phrase_the_site_always_links_first():

@@ -69,3 +69,19 @@ def test_with_links_given_the_target_pages_like_the_source_link_ranks_first():
     assert pots["Score"] > pans["Score"] and pots["Confidence"] > pans["Confidence"]
     assert "4 of the pages most like this one link to it" in pots["Reason"]
     assert "pages most like this one" not in pans["Reason"]
+
+
+def test_reciprocity_says_whether_the_target_links_the_source_back():
+    hood = LinkNeighbourhood.from_links(PAIRS, pages=6, sources=6)
+    assert hood.links_back(2, [1, 3, 4]) == [True, False, False]   # 1 links 2; 3 and 4 do not
+    assert hood.links_back(0, [1, 2]) == [False, False]             # nothing links 0
+    assert hood.linked_by(4).tolist() == [1, 2, 3]
+
+
+def test_coupled_pages_are_those_that_link_what_the_source_links():
+    # 1 and 2 both link 4; 3 links 4 and 5; so 1's coupled pages are 2 and 3, and 3 links 5
+    hood = LinkNeighbourhood.from_links(PAIRS, pages=6, sources=6)
+    lifts, linking = hood.coupled(1, [5, 0])
+    assert linking == [1, 0]
+    assert lifts[0] > 0 and lifts[1] == 0.0    # 5: linked by a coupled page; 0: an orphan
+    assert hood.coupled(0, [4]) == ([0.0], [0])   # a page that links nothing is coupled to none

@@ -17,47 +17,51 @@ from collections.abc import Mapping
 
 # Fitted weights (log-odds per unit of each feature), see bench/fit_confidence.py.
 WEIGHTS: dict[str, float] = {
-    "similarity": 1.5,        # log cosine of the two pages' TF-IDF vectors
-    "title_similarity": 0.5,  # log cosine of the target's title + H1 with the source
-    "names_title": 1.5,       # the anchor is the target's title or H1 (its own spelling)
-    "names_head": 1.5,        # the anchor is the head of the target's title ("json" of "json — JSON ...")
-    "names_inexact": 0.5,     # title/H1/head words in another capitalisation
-    "defines": 1.5,           # the target declares the anchor's name (an API entry, a glossary term)
-    "key_phrase": -1.0,        # a term the target owns (weighs more there than anywhere else)
-    "shared": -1.3,           # a distinctive term both pages use, nothing more
-    "specificity": 3.7,       # 1 for a phrase one or two pages mention, 0 for one every page mentions
-    "ambiguity": -0.4,        # -log of the target's share among the pages the phrase names
-    "words": 0.2,             # number of words in the anchor, minus one
-    "thin_target": -2.0,      # the target is near-empty, a stub or a "moved" page
-    "dictionary_links": 1.0,  # log(1 + pages that already link this phrase to this target): a few links given
+    "similarity": 1.5,      # log cosine of the two pages' TF-IDF vectors
+    "title_similarity": 0.5,# log cosine of the target's title + H1 with the source
+    "names_title": 1.5,     # the anchor is the target's title or H1 (its own spelling)
+    "names_head": 1.5,      # the anchor is the head of the target's title ("json" of "json — JSON ...")
+    "names_inexact": 0.5,   # title/H1/head words in another capitalisation
+    "defines": 1.5,         # the target declares the anchor's name (an API entry, a glossary term)
+    "key_phrase": -1.0,     # a term the target owns (weighs more there than anywhere else)
+    "shared": -1.3,         # a distinctive term both pages use, nothing more
+    "specificity": 3.7,     # 1 for a phrase one or two pages mention, 0 for one every page mentions
+    "ambiguity": -0.4,      # -log of the target's share among the pages the phrase names
+    "words": 0.2,           # number of words in the anchor, minus one
+    "thin_target": -2.0,    # the target is near-empty, a stub or a "moved" page
+    "dictionary_links": 1.0,# log(1 + pages that already link this phrase to this target): a few links given
 }
 BIAS = 1.4
 # When the site's links are given (its anchor dictionary is known), a new link is one its editors left out:
 # far rarer than a link at all, and best told by how often the site links the phrase to the target where it
-# mentions it, and by how much more the pages most like the source link the target than the site does. Its own
-# fit (the same features, plus the spelling, the link odds, how thoroughly the site links, the neighbours' lift
-# and how many names of the target the page uses; bench/fit_confidence.py), so the confidence keeps meaning the
-# chance of a link the editors keep.
+# mentions it in prose and could link it (a page that links the target already, with another of its names, or the
+# target itself, is no page that left the phrase unlinked: dictionary.ProseMentions), by how thoroughly the site
+# links its best phrases (how many links it has left out), by how much more the pages most like the source link the
+# target than the site does, and by whether the target links the source back. Its own fit (bench/fit_confidence.py),
+# so the confidence keeps meaning the chance of a link the editors keep. Pages that link the source (co-citation) were weighed too and added nothing (fitted
+# weight 0.0); the pages that link what the source links ("coupled") add a little beside the TF-IDF neighbours.
 RECOVERY_WEIGHTS: dict[str, float] = {
-    "similarity": 0.7,
-    "title_similarity": 0.1,
-    "names_title": 2.25,
-    "names_head": 1.85,
-    "names_inexact": -0.45,
-    "defines": 0.3,
-    "key_phrase": -1.25,
-    "shared": -1.05,
-    "specificity": 0.95,
-    "ambiguity": -0.5,
-    "words": 0.0,
-    "thin_target": -0.25,
-    "exact": 0.6,              # spelled as the target or the site's anchors spell it
-    "link_odds": 1.05,         # log-odds that a page mentioning the phrase links it to this target
-    "site_rate": -4.85,        # log of how far below a thoroughly linked site (0.45) its best phrases' link rate is
-    "neighbour_lift": 1.05,    # log of how much more the source's TF-IDF neighbours link the target than all pages do
-    "names": 0.75,             # log of the number of different phrases naming the target that the page uses
+    "similarity": 0.6,
+    "title_similarity": 0.15,
+    "names_title": 2.2,
+    "names_head": 1.75,
+    "names_inexact": -0.6,
+    "defines": 0.2,
+    "key_phrase": -1.3,
+    "shared": -0.95,
+    "specificity": 0.6,
+    "ambiguity": -0.55,
+    "words": 0.05,
+    "thin_target": -0.3,
+    "exact": 0.45,          # spelled as the target or the site's anchors spell it
+    "link_odds": 1.05,      # log-odds that a page mentioning the phrase in prose, able to link the target, does
+    "site_rate": -5.8,      # log of how far below a thoroughly linked site (0.45) its best phrases' link rate is
+    "neighbour_lift": 0.9,  # log of how much more the source's TF-IDF neighbours link the target than all pages do
+    "names": 0.65,          # log of the number of different phrases naming the target that the page uses
+    "links_back": 0.55,     # the target already links the source (reciprocity)
+    "coupled": 0.2,         # log lift of the pages linking what the source links, linking the target
 }
-RECOVERY_BIAS = -0.25
+RECOVERY_BIAS = -0.6
 
 DEFAULT_MIN_CONFIDENCE = 0.2   # below it, fewer than one row in five is a link the site's editors made
 HIGH_CONFIDENCE = 0.87   # on both development corpora (HTML, cold start) rows at or above it are >= 90% real links

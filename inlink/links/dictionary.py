@@ -9,7 +9,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from inlink.links.anchors import PhraseIndex
+from inlink.links.matcher import PhraseMatcher, ranks_within
+from inlink.links.placement import in_running_text, prose_ranges
 from inlink.links.text import tokens
+from inlink.links.tokens import token_offsets
 
 SITE_RATE_MIN_PAGES = 5   # a phrase fewer pages mention says little about how thoroughly the site links
 SITE_RATE_MIN_PAIRS = 10
@@ -78,11 +81,16 @@ class AnchorDictionary:
         """How many pages already link this phrase to this target."""
         return self.targets.get(key, {}).get(target, 0)
 
-    def link_odds(self, key: tuple[str, ...], target: int, pages_mentioning: int) -> float:
+    def link_odds(self, key: tuple[str, ...], target: int, pages_mentioning: int,
+                  unlinked: int | None = None) -> float:
         """Log-odds that a page mentioning the phrase links it to this target: pages that do / pages that
-        mention it and do not, each with half a page added (so a phrase seen on one page is no certainty)."""
+        mention it and do not, each with half a page added (so a phrase seen on one page is no certainty).
+        `unlinked`: the pages that mention it where they could link it and do not (ProseMentions), when
+        counted; else all the pages mentioning it that do not link it."""
         linked = self.links_to(key, target)
-        return math.log((linked + 0.5) / (max(0, pages_mentioning - linked) + 0.5))
+        if unlinked is None:
+            unlinked = pages_mentioning - linked
+        return math.log((linked + 0.5) / (max(0, unlinked) + 0.5))
 
     def measure_site_rate(self, phrases: PhraseIndex, phrase_df) -> float | None:
         """The 90th percentile, over the (phrase, target) pairs whose phrase SITE_RATE_MIN_PAGES or more pages
@@ -105,3 +113,48 @@ class AnchorDictionary:
         """Pages that link the phrase / pages that mention it (capped at 1)."""
         linked = self.sources.get(key, 0)
         return linked / max(linked, pages_mentioning, 1)
+
+
+
+@dataclass
+class ProseMentions:
+    """Where the site's pages mention each phrase where a link could stand, for its link odds: per phrase id,
+    the pages that mention it in running prose (`pages`), and per (phrase id, target) those of them that
+    cannot take a new link to the target from it (`unable`: they link it already, or are the target)."""
+    pages: np.ndarray
+    unable: dict[tuple[int, int], int]
+
+    def unlinked(self, pid: int, target: int) -> int:
+        """Pages that mention the phrase in prose and could link the target from it, yet do not."""
+        return int(self.pages[pid]) - self.unable.get((pid, target), 0)
+
+    @classmethod
+    def count(cls, matcher: PhraseMatcher, pages: Iterable[tuple[int, str, np.ndarray, list]],
+              existing: set) -> ProseMentions:
+        """From (page number, text, lowercased token ids, blocks) of every source page and the existing
+        (source, destination) pairs.
+
+        Why: a mention inside code, a heading or a call's arguments is never linked, and a page links a target
+        once, so a page that links it with another of its names (or the target's own page) mentioning the
+        phrase unlinked says nothing about whether the site links that phrase; counted as "mentioned but not
+        linked" they made a well-linked name look like a word the site seldom links."""
+        found = cls(np.zeros(len(matcher.phrases), dtype=np.int64), {})
+        unable = found.unable
+        for page, text, ids, blocks in pages:
+            starts, lengths, nodes = matcher.occurrences(ids)
+            if not len(nodes):
+                continue
+            offsets = token_offsets(text)
+            prose = prose_ranges(text, blocks)
+            nodes = np.unique(np.array([node for node, first, last in zip(
+                nodes.tolist(), offsets[0][starts].tolist(), offsets[1][starts + lengths - 1].tolist())
+                if in_running_text(prose, text, first, last)], dtype=np.int64))
+            per_node = matcher.node_ptr[nodes + 1] - matcher.node_ptr[nodes]
+            pids = matcher.node_pids[np.repeat(matcher.node_ptr[nodes], per_node) + ranks_within(per_node)]
+            found.pages[pids] += 1
+            senses = matcher.target_ptr[pids + 1] - matcher.target_ptr[pids]
+            targets = matcher.target_ids[np.repeat(matcher.target_ptr[pids], senses) + ranks_within(senses)]
+            for pid, target in zip(np.repeat(pids, senses).tolist(), targets.tolist()):
+                if target == page or (page, target) in existing:
+                    unable[(pid, target)] = unable.get((pid, target), 0) + 1
+        return found

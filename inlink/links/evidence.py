@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from inlink.links.index import LinkIndex
-from inlink.links.ranking import NAME_KINDS, Option, Ranked, linked_to
+from inlink.links.ranking import NAME_KINDS, Option, Ranked, linked_to, phrase_link_odds
 from inlink.links.similarity import top_shared_terms_of_rows
 
 TOPIC_TERMS = 3            # "both pages are about X, Y and Z"
@@ -43,13 +43,16 @@ def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]
         "thin_target": float(index.thin is not None and bool(index.thin[target])),
         "dictionary_links": math.log1p(dictionary.links_to(key, target)),
         "exact": float(exact),
-        "link_odds": dictionary.link_odds(key, target, option.df) if known and linked_to(index, target) else 0.0,
+        "link_odds": phrase_link_odds(index, key, option.phrase, target, option.df)
+        if known and linked_to(index, target) else 0.0,
         # the recovery model weighs a left-out link; the site's links say nothing about a page they never reach
         # (an orphan), so a link to it gets the cold-start confidence: is this a link an editor makes?
         "links_given": float(known and linked_to(index, target)),
         "site_rate": _site_rate(dictionary.site_rate) if known else 0.0,
         "neighbour_lift": item.neighbour_lift,
         "names": math.log(item.names),
+        "links_back": float(item.links_back),
+        "coupled": item.coupled,
     }
 
 
@@ -95,6 +98,8 @@ def _evidence(index: LinkIndex, item: Ranked, option: Option, anchor: str) -> li
         facts.append(f'both pages use "{anchor}", which only {option.df} pages of the site use')
     if item.neighbour_lift >= NEIGHBOURS_FACT_LIFT and item.neighbours_linking >= 2:
         facts.append(f"{item.neighbours_linking} of the pages most like this one link to it")
+    if item.links_back:
+        facts.append("the target already links to this page")
     return facts
 
 

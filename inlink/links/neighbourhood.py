@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 LIFT_SMOOTHING = 0.1   # added to both shares, so one neighbour in thirty linking a rare target is no proof
+COUPLED_NEIGHBOURS = 30   # pages that link what the source links, the closest kept
 
 
 @dataclass
@@ -26,6 +27,8 @@ class LinkNeighbourhood:
     ptr: np.ndarray
     targets: np.ndarray
     base: np.ndarray
+    in_ptr: np.ndarray | None = None       # the same links by destination: page i is linked by
+    in_sources: np.ndarray | None = None   # in_sources[in_ptr[i]:in_ptr[i + 1]] (sorted)
 
     @classmethod
     def from_links(cls, pairs: Iterable[tuple[int, int]], pages: int, sources: int) -> LinkNeighbourhood:
@@ -35,7 +38,37 @@ class LinkNeighbourhood:
         ptr = np.zeros(pages + 1, dtype=np.int64)
         np.cumsum(np.bincount(pairs[:, 0], minlength=pages), out=ptr[1:])
         base = np.bincount(pairs[:, 1], minlength=pages) / max(1, sources)
-        return cls(ptr, pairs[:, 1].astype(np.int32), base.astype(np.float32))
+        by_target = pairs[np.lexsort((pairs[:, 0], pairs[:, 1]))]
+        in_ptr = np.zeros(pages + 1, dtype=np.int64)
+        np.cumsum(np.bincount(by_target[:, 1], minlength=pages), out=in_ptr[1:])
+        return cls(ptr, pairs[:, 1].astype(np.int32), base.astype(np.float32), in_ptr,
+                   by_target[:, 0].astype(np.int32))
+
+    def linked_by(self, page: int) -> np.ndarray:
+        """The pages that link `page` (sorted)."""
+        return self.in_sources[self.in_ptr[page]:self.in_ptr[page + 1]]
+
+    def links_back(self, source: int, targets: list[int]) -> list[bool]:
+        """For each target: whether it already links the source (reciprocity: pages that link each other are
+        about one topic, and an editor who linked one way often owes the other)."""
+        back = self.linked_by(source)
+        return np.isin(np.asarray(targets, dtype=np.int64), back).tolist() if len(back) else [False] * len(targets)
+
+    def coupled(self, source: int, targets: list[int], k: int = COUPLED_NEIGHBOURS) -> tuple[list[float], list[int]]:
+        """For each target: the log lift of the share of the pages that link what the source links (bibliographic
+        coupling, each shared target weighing 1 / log(2 + its in-links), Adamic-Adar: a page every page links
+        says little) that link the target, and how many of those pages link it. The k closest pages count."""
+        outs = self.targets[self.ptr[source]:self.ptr[source + 1]].astype(np.int64)
+        if not len(outs):
+            return [0.0] * len(targets), [0] * len(targets)
+        lengths = self.in_ptr[outs + 1] - self.in_ptr[outs]
+        first = np.repeat(self.in_ptr[outs] - np.cumsum(lengths) + lengths, lengths)
+        pages = self.in_sources[first + np.arange(int(lengths.sum()))]
+        weight = np.bincount(pages, np.repeat(1.0 / np.log(2.0 + lengths), lengths), minlength=len(self.base))
+        weight[source] = 0.0
+        closest = np.argsort(-weight, kind="stable")[:k]
+        closest = closest[weight[closest] > 0]
+        return self.lifts(closest, weight[closest], targets)
 
     def lifts(self, neighbours: np.ndarray, similarities: np.ndarray,
               targets: list[int]) -> tuple[list[float], list[int]]:

@@ -15,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 
 from inlink.links.anchors import KINDS
+from inlink.links.dictionary import ProseMentions
 from inlink.links.index import LinkIndex
 from inlink.links.mentions import SHARED, PageOptions, page_options
 from inlink.links.similarity import row_dot, row_dots, spread_row
@@ -68,6 +69,8 @@ class Ranked:
     neighbour_lift: float = 0.0   # log lift of the neighbours' share linking the target (links given), else 0
     neighbours_linking: int = 0   # how many of the source's TF-IDF neighbours link the target
     names: int = 1                # different phrases naming the target the page uses, at least 1 (links given)
+    links_back: bool = False      # the target already links the source (links given)
+    coupled: float = 0.0          # log lift of the share of the pages linking what the source links that do
 
 
 def linked_to(index: LinkIndex, target: int) -> bool:
@@ -145,19 +148,20 @@ def rank_targets(index: LinkIndex, source: int, limit: int | None = None,
     scores = [round(min(1.0, _link_score(sim, title, top, extra)), 4) if top > -np.inf else 0.0
               for sim, title, top, extra in zip(similarities, title_similarities, best.tolist(), extras)]
     order = sorted(range(len(targets)), key=lambda i: (-scores[i], targets[i]))[:limit]
+    back, coupled = _graph_evidence(index, source, [targets[i] for i in order])
     bounds = bounds.tolist()
     strength, specificity, ambiguity, usable = strength.tolist(), specificity.tolist(), ambiguity.tolist(), \
         usable.tolist()
     kind, df, senses, exact, phrase = (part.tolist() for part in (found.kind, found.df, found.senses, found.exact,
                                                                   found.phrase))
     ranked = []
-    for i in order:
+    for j, i in enumerate(order):
         options = [Option(found.key(index, r), KINDS[kind[r]], found.spans(r), df[r], senses[r], exact[r],
                           strength[r], phrase[r], specificity[r], ambiguity[r])
                    for r in rows[bounds[i]:bounds[i + 1]].tolist() if usable[r]]
         options.sort(key=lambda o: (-o.strength, o.key, not o.exact))
         ranked.append(Ranked(targets[i], scores[i], similarities[i], options, title_similarities[i], lifts[i],
-                             linking[i], names[i]))
+                             linking[i], names[i], back[j], coupled[j]))
     return ranked, words, starts.tolist(), ends.tolist()   # lists: placement reads single offsets
 
 
@@ -178,6 +182,15 @@ def _target_logits(index: LinkIndex, found: PageOptions, usable: np.ndarray, row
         names.append(max(1, len({phrases[pids[r]].key for r in range(bounds[i], bounds[i + 1]) if naming[r]})))
         logits.append(DICTIONARY_WEIGHTS["neighbour_lift"] * lift + DICTIONARY_WEIGHTS["names"] * math.log(names[-1]))
     return logits, names
+
+
+def _graph_evidence(index: LinkIndex, source: int, targets: list[int]) -> tuple[list[bool], list[float]]:
+    """What the site's links say of the kept targets (links given; else False and 0): whether each links the
+    source back, and each one's coupling lift (neighbourhood.LinkNeighbourhood.coupled)."""
+    hood = index.neighbourhood
+    if hood is None or hood.in_ptr is None:
+        return [False] * len(targets), [0.0] * len(targets)
+    return hood.links_back(source, targets), hood.coupled(source, targets)[0]
 
 
 def _neighbour_lifts(index: LinkIndex, source: int, targets: list[int]) -> tuple[list[float], list[int]]:
@@ -211,18 +224,35 @@ def _strengths(index: LinkIndex, source: int, found: PageOptions, similarity: np
     odds = np.zeros(len(found.target), dtype=bool) if not dictionary.known else \
         index.inbound_before[found.target] != 0     # linked_to, for every row
     link_odds = np.zeros(len(found.target))
-    known = index.derived.setdefault("link_odds", {})   # (phrase id, target) -> its link odds, for the run
     for row, pid, target, df in zip(*(part.tolist() for part in (odds.nonzero()[0], found.phrase[odds],
                                                                   found.target[odds], found.df[odds]))):
-        value = known.get((pid, target)) if pid >= 0 else None
-        if value is None:
-            value = dictionary.link_odds(found.key(index, row), target, df)
-            if pid >= 0:
-                known[(pid, target)] = value
-        link_odds[row] = value
+        link_odds[row] = phrase_link_odds(index, found.key(index, row), pid, target, df)
     weight = np.where(odds, DICTIONARY_WEIGHTS["specificity"], WEIGHTS["specificity"])
     strength = kind + weight * specificity + WEIGHTS["length"] * length - WEIGHTS["ambiguity"] * ambiguity
     return np.where(odds, strength + DICTIONARY_WEIGHTS["link_odds"] * link_odds, strength), specificity, ambiguity
+
+
+def phrase_link_odds(index: LinkIndex, key: tuple[str, ...], pid: int, target: int, df: int) -> float:
+    """The anchor dictionary's link odds of a phrase (id `pid`, -1 for a shared term) for a target, counting as
+    unlinked only the pages that mention it in prose and could link the target from it
+    (dictionary.ProseMentions, counted once per run); kept for the run (they depend on the site only)."""
+    known = index.derived.setdefault("link_odds", {})   # (phrase id, target) -> its link odds, for the run
+    value = known.get((pid, target)) if pid >= 0 else None
+    if value is None:
+        if pid < 0:
+            return index.dictionary.link_odds(key, target, df)
+        value = known[(pid, target)] = index.dictionary.link_odds(key, target, df,
+                                                                  prose_mentions(index).unlinked(pid, target))
+    return value
+
+
+def prose_mentions(index: LinkIndex) -> ProseMentions:
+    """Where the site's pages mention its phrases in prose (dictionary.ProseMentions), counted once per run."""
+    if "prose_mentions" not in index.derived:
+        index.derived["prose_mentions"] = ProseMentions.count(index.phrase_matcher(), (
+            (i, index.texts[i], index.tokens.page(i), index.blocks[i] if index.blocks else None)
+            for i in np.flatnonzero(index.is_source).tolist()), index.existing)
+    return index.derived["prose_mentions"]
 
 
 @lru_cache(maxsize=1 << 12)
