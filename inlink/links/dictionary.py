@@ -144,11 +144,7 @@ class ProseMentions:
             starts, lengths, nodes = matcher.occurrences(ids)
             if not len(nodes):
                 continue
-            offsets = token_offsets(text)
-            prose = prose_ranges(text, blocks)
-            nodes = np.unique(np.array([node for node, first, last in zip(
-                nodes.tolist(), offsets[0][starts].tolist(), offsets[1][starts + lengths - 1].tolist())
-                if in_running_text(prose, text, first, last)], dtype=np.int64))
+            nodes = _in_running_text(text, blocks, starts, lengths, nodes)
             per_node = matcher.node_ptr[nodes + 1] - matcher.node_ptr[nodes]
             pids = matcher.node_pids[np.repeat(matcher.node_ptr[nodes], per_node) + ranks_within(per_node)]
             found.pages[pids] += 1
@@ -158,3 +154,22 @@ class ProseMentions:
                 if target == page or (page, target) in existing:
                     unable[(pid, target)] = unable.get((pid, target), 0) + 1
         return found
+
+
+def _in_running_text(text: str, blocks, starts: np.ndarray, lengths: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+    """The distinct trie nodes (phrases) of which one occurrence (token `starts`, `lengths`) at least stands in
+    running text (placement.in_running_text): inside a prose block (all at once), then, phrase by phrase, the first
+    occurrence there that is no part of a code statement."""
+    first, last = token_offsets(text)
+    begin, end = first[starts], last[starts + lengths - 1]
+    ok = np.ones(len(nodes), dtype=bool)
+    prose = prose_ranges(text, blocks)
+    if prose is not None:
+        block = np.searchsorted(np.asarray(prose[0], dtype=np.int64), begin, side="right") - 1
+        ends = np.asarray(prose[1], dtype=np.int64)
+        ok = (block >= 0) & (end <= ends[np.maximum(block, 0)]) if len(ends) else np.zeros(len(nodes), dtype=bool)
+    found, order = set(), np.flatnonzero(ok)
+    for node, a, b in zip(nodes[order].tolist(), begin[order].tolist(), end[order].tolist()):
+        if node not in found and in_running_text(None, text, a, b):
+            found.add(node)
+    return np.array(sorted(found), dtype=np.int64)
