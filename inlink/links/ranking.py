@@ -8,7 +8,6 @@ signal can carry a link and none is ever a hard rule.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -121,9 +120,9 @@ def _link_score(similarity: float, title_similarity: float, strength: float, ext
 
 
 def rank_targets(index: LinkIndex, source: int, limit: int | None = None,
-                 ) -> tuple[list[Ranked], PageWords, list[int], list[int]]:
+                 ) -> tuple[list[Ranked], PageWords, np.ndarray, np.ndarray]:
     """Every target worth linking from `source` (the best `limit` of them), best first, with the page's tokens
-    and their offsets. Every target is scored; only the targets kept get their options as objects."""
+    and their offsets (arrays: placement looks up a few of them, never all). Every target is scored; only the targets kept get their options as objects."""
     text = index.texts[source]
     starts, ends = token_offsets(text)
     words, ids = PageWords(text, starts, ends), index.tokens.page(source)
@@ -162,7 +161,7 @@ def rank_targets(index: LinkIndex, source: int, limit: int | None = None,
         options.sort(key=lambda o: (-o.strength, o.key, not o.exact))
         ranked.append(Ranked(targets[i], scores[i], similarities[i], options, title_similarities[i], lifts[i],
                              linking[i], names[i], back[j], coupled[j]))
-    return ranked, words, starts.tolist(), ends.tolist()   # lists: placement reads single offsets
+    return ranked, words, starts, ends
 
 
 def _target_logits(index: LinkIndex, found: PageOptions, usable: np.ndarray, rows: np.ndarray, bounds: np.ndarray,
@@ -282,13 +281,13 @@ def pick_occurrence(text: str, option: Option, taken: list[tuple[int, int]], all
     return free[scores.index(max(scores))]
 
 
-def grow_to_title(index: LinkIndex, text: str, target: int, span: tuple[int, int], starts: list[int],
-                  ends: list[int], taken: list[tuple[int, int]]) -> tuple[int, int]:
+def grow_to_title(index: LinkIndex, text: str, target: int, span: tuple[int, int], starts: np.ndarray,
+                  ends: np.ndarray, taken: list[tuple[int, int]]) -> tuple[int, int]:
     """The anchor grown, word by word on either side, as long as it still stands in the target's title or H1
     ("Appendix" -> "Appendix B", "Backup" -> "Backup Strategies"): never cut inside the target's name."""
     title = f" {index.titles[target]} | {index.h1s[target]} ".lower()
-    first = bisect_left(starts, span[0])
-    last = bisect_left(ends, span[1])
+    first = int(starts.searchsorted(span[0]))
+    last = int(ends.searchsorted(span[1]))
     if first >= len(starts) or last >= len(ends) or int(starts[first]) != span[0] or int(ends[last]) != span[1]:
         return span
     grown = True
@@ -306,11 +305,11 @@ def grow_to_title(index: LinkIndex, text: str, target: int, span: tuple[int, int
     return span
 
 
-def widen_single_word(index: LinkIndex, text: str, target: int, span: tuple[int, int], starts: list[int],
-                       ends: list[int], words: PageWords, taken: list[tuple[int, int]]) -> tuple[int, int]:
+def widen_single_word(index: LinkIndex, text: str, target: int, span: tuple[int, int], starts: np.ndarray,
+                       ends: np.ndarray, words: PageWords, taken: list[tuple[int, int]]) -> tuple[int, int]:
     """A one-word anchor grows by its neighbour word when the target uses the same two words ("paper" ->
     "paper filters"): a descriptive anchor tells the reader more about the target."""
-    i = bisect_left(starts, span[0])
+    i = int(starts.searchsorted(span[0]))
     if i >= len(words) or int(starts[i]) != span[0] or int(ends[i]) != span[1]:
         return span
     target_text = None
