@@ -178,3 +178,38 @@ def test_page_groupings_equal_np_unique(values):
     order = first.argsort()
     assert heads.tolist() == first[order].tolist() and sizes.tolist() == counts[order].tolist()
     assert members.tolist() == sorted(range(len(values)), key=lambda i: order.tolist().index(group.reshape(-1)[i]))
+
+
+def _mentions_alone_and_together(index):
+    """Each source page's mention rows and tokens found alone, and found with all the others at once."""
+    from inlink.links.mentions import _find_mentions
+
+    pages = [index.url_pos[url] for url in source_pages(index)]
+    if not pages:
+        return
+    together = _find_mentions(index, pages, len(pages), -1)
+    for page in pages:
+        alone_words, alone = _find_mentions(index, [page], 1, -1).page(index, page)
+        words, found = together.page(index, page)
+        assert words.starts.tolist() == alone_words.starts.tolist() and words.ends.tolist() == alone_words.ends.tolist()
+        assert found.keys() == alone.keys()
+        for name, values in alone.items():
+            assert list(found[name]) == list(values), name
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.fixed_dictionaries({"title": phrase, "h1": phrase, "content": st.one_of(
+    text, st.lists(st.sampled_from(WORDS + ["İstanbul", "ΣΟΦΙΑ", "_", "\n_\n", "x."]), max_size=40).map(" ".join))}),
+    min_size=2, max_size=6), st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5), phrase), max_size=4))
+def test_mentions_found_together_equal_each_page_found_alone(pages, links):
+    """Pages' mentions are found a chunk at a time (page_mentions): each page's rows, spans and token offsets are
+    those of finding it alone, whatever its text holds (the chunk's own separator, a lowercase that grows)."""
+    site = make_site([dict(p, path=f"p{i}") for i, p in enumerate(pages)],
+                     [(f"p{s}", f"p{d}", a) for s, d, a in links if s < len(pages) and d < len(pages)])
+    _mentions_alone_and_together(build_index(site, AnalysisConfig()))
+
+
+def test_mentions_of_the_sample_site_found_together_equal_each_found_alone():
+    from inlink.site.load import load_site
+    sample = Path(__file__).resolve().parents[1] / "sample_data"
+    _mentions_alone_and_together(build_index(load_site(sample / "pages.csv", sample / "inlinks.csv"), AnalysisConfig()))

@@ -17,7 +17,7 @@ from inlink.links.matcher import ranks_within
 from inlink.links.index import LinkIndex
 from inlink.links.similarity import top_shared_terms_of_rows
 from inlink.links.text import is_acceptable_anchor
-from inlink.links.tokens import PageWords
+from inlink.links.tokens import PageWords, token_offsets
 
 OWN_NAME_KINDS = ("title", "h1", "head")   # how a page names itself
 SHARED_PER_TARGET = 3      # shared-term anchors tried per TF-IDF neighbour
@@ -64,11 +64,11 @@ def linkable(index: LinkIndex, source: int, target: int) -> bool:
     return bool(index.is_target[target]) and target != source and (source, target) not in index.existing
 
 
-def page_options(index: LinkIndex, source: int, words: PageWords, ids: np.ndarray,
-                 source_row: np.ndarray) -> PageOptions:
+def page_options(index: LinkIndex, source: int, source_row: np.ndarray) -> tuple[PageOptions, PageWords]:
     """Every anchor option of the page: the phrases it mentions, then shared terms for close pages it does
-    not mention (TF-IDF neighbours)."""
-    mentioned = _mention_rows(index, source, words, ids)
+    not mention (TF-IDF neighbours); and the page's tokens."""
+    words, mentioned = page_mentions(index, source)
+    ids = index.tokens.page(source)
     named = set(mentioned["target"].tolist())
     unmentioned = [int(t) for t in index.neighbours[source]
                    if t >= 0 and int(t) not in named and linkable(index, source, int(t))]
@@ -86,7 +86,7 @@ def page_options(index: LinkIndex, source: int, words: PageWords, ids: np.ndarra
         senses=np.concatenate((mentioned["senses"], np.ones(rows, dtype=np.int64))),
         chars=np.concatenate((mentioned["chars"], np.array([len(t) for t in shared["term"]], dtype=np.int64))),
         span_ptr=span_ptr, span_starts=mentioned["span_starts"], span_ends=mentioned["span_ends"],
-        shared_terms=shared["term"], shared_spans=shared["spans"])
+        shared_terms=shared["term"], shared_spans=shared["spans"]), words
 
 
 def longest_matches(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -109,47 +109,150 @@ def longest_matches(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     return order[~inside]
 
 
-def _named_targets(index: LinkIndex, source: int, pids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For distinct phrase ids: (phrase position, target, kind) of each target a phrase may link to from this
-    page, phrase by phrase. None for the page's own name ("Getting Started" on a Getting Started page points
-    at no other page); only linkable targets."""
+def _named_targets(index: LinkIndex, sources: np.ndarray, pids: np.ndarray,
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For distinct (source page, phrase id) pairs: (pair position, target, kind) of each target a phrase may
+    link to from that page, pair by pair. None for the page's own name ("Getting Started" on a Getting Started
+    page points at no other page); only linkable targets."""
     matcher = index.phrase_matcher()
     lo = matcher.target_ptr[pids]
     counts = matcher.target_ptr[pids + 1] - lo
     position = np.arange(len(pids)).repeat(counts)
     at = lo.repeat(counts) + ranks_within(counts)
     target, kind = matcher.target_ids[at], matcher.target_kinds[at]
+    source = sources[position]
     own = np.zeros(len(pids), dtype=bool)
     own[position[(target == source) & _OWN_NAME_CODES[kind]]] = True
     keep = ~own[position] & index.is_target[target] & (target != source)
     if index.existing:
         existing = index.existing
-        keep[keep] = [(source, t) not in existing for t in target[keep].tolist()]
+        keep[keep] = [pair not in existing for pair in zip(source[keep].tolist(), target[keep].tolist())]
     return position[keep], target[keep], kind[keep]
 
 
-def _mention_rows(index: LinkIndex, source: int, words: PageWords, ids: np.ndarray) -> dict:
-    """One row per target, phrase and capitalisation the page mentions, with its occurrences in text order;
-    rows in the order of their first occurrence."""
+CHUNK_PAGES = 64           # source pages whose mentions are found together, at most (see page_mentions) ...
+CHUNK_TOKENS = 400_000     # ... and about this many tokens
+
+
+@dataclass
+class _Mentions:
+    """The mention rows of a few consecutive pages (each page's rows, spans and tokens contiguous)."""
+    slot: dict[int, int]      # page -> its place among the chunk's pages
+    size: int                 # pages asked for (the chunk grows while the pages are read in order)
+    next: int                 # the source page after the chunk's last one (-1: none)
+    token_ptr: list[int]      # the tokens of the page in slot s: starts/ends[token_ptr[s]:token_ptr[s + 1]]
+    starts: np.ndarray        # token offsets, each in its own page's text
+    ends: np.ndarray
+    row_ptr: list[int]        # its rows: [row_ptr[s]:row_ptr[s + 1]] of every array in rows
+    rows: dict[str, np.ndarray]
+    span_ptr: list[int]       # its spans: span_starts/ends[span_ptr[s]:span_ptr[s + 1]]
+    span_starts: list[int]    # character offsets in the page's text
+    span_ends: list[int]
+
+    def page(self, index: LinkIndex, page: int) -> tuple[PageWords, dict]:
+        s = self.slot[page]
+        tokens, rows, spans = (slice(ptr[s], ptr[s + 1]) for ptr in (self.token_ptr, self.row_ptr, self.span_ptr))
+        found = {name: values[rows] for name, values in self.rows.items()}
+        found["span_starts"], found["span_ends"] = self.span_starts[spans], self.span_ends[spans]
+        return PageWords(index.texts[page], self.starts[tokens], self.ends[tokens]), found
+
+
+def page_mentions(index: LinkIndex, source: int) -> tuple[PageWords, dict]:
+    """The page's tokens (original case, with offsets) and one row per target, phrase and capitalisation it
+    mentions, with the occurrences in text order; rows in the order of their first occurrence.
+
+    Why in chunks: a page's mentions take a few dozen array operations on a few thousand tokens, so their cost
+    is the operations' own, not the tokens'. The pages of a run are read in order, so while they are, the
+    mentions of the next pages are found together (1, 2, 4, ... up to CHUNK_PAGES pages at a time, kept in
+    index.derived until the run leaves them); a page asked out of order is found alone. Each page's rows are
+    what finding it alone gives (tests/test_tokens.py checks it)."""
+    chunk = index.derived.get("mentions")
+    if chunk is None or source not in chunk.slot:
+        chunk = _find_mentions(index, *_chunk_pages(index, source, chunk))
+        index.derived["mentions"] = chunk   # one assignment: a concurrent reader keeps the chunk it took
+    return chunk.page(index, source)
+
+
+def _chunk_pages(index: LinkIndex, source: int, previous: _Mentions | None) -> tuple[list[int], int, int]:
+    """The pages to find with `source` (itself and the source pages after it), how many were asked for, and
+    the source page after them."""
+    order = index.derived.get("source_order")
+    if order is None:
+        order = index.derived["source_order"] = np.flatnonzero(index.is_source)
+    at = int(order.searchsorted(source))
+    if at >= len(order) or int(order[at]) != source:
+        return [source], 1, -1
+    size = min(CHUNK_PAGES, 2 * previous.size) if previous is not None and previous.next == source else 1
+    ptr, pages = index.tokens.ptr, [source]
+    tokens = int(ptr[source + 1] - ptr[source])
+    for page in order[at + 1:at + size].tolist():
+        tokens += int(ptr[page + 1] - ptr[page])
+        if tokens > CHUNK_TOKENS:
+            break
+        pages.append(page)
+    after = at + len(pages)
+    return pages, size, int(order[after]) if after < len(order) else -1
+
+
+def _find_mentions(index: LinkIndex, pages: list[int], size: int, after: int) -> _Mentions:
+    """The mention rows of `pages`, found together: their texts joined by a separator that is a token of its
+    own ("_" between line breaks), so token positions line up with their ids joined by -1 (which no phrase
+    matches), and the page is one more key wherever rows are grouped."""
+    texts = [index.texts[page] for page in pages]
+    page_ids = [index.tokens.page(page) for page in pages]
+    joined = "\n_\n".join(texts)
+    char_base = np.zeros(len(pages), dtype=np.int64)
+    np.cumsum([len(text) + 3 for text in texts[:-1]], out=char_base[1:])
+    starts, ends = token_offsets(joined)
+    lengths = np.array([len(ids) for ids in page_ids], dtype=np.int64)
+    token_base = lengths.cumsum() - lengths + np.arange(len(pages))     # each page's first token
+    if len(starts) != int(lengths.sum()) + len(pages) - 1 or \
+            (len(pages) > 1 and (starts[token_base[1:] - 1] != char_base[1:] - 2).any()):
+        return _one_by_one(index, pages, size, after)   # a page whose offsets and ids differ in number
+    separator = np.full(1, -1, dtype=np.int32)
+    ids = np.concatenate([part for page in page_ids for part in (page, separator)][:-1])
+    slot_of = np.arange(len(pages)).repeat(lengths + 1)[:len(ids)]
+    local = char_base[slot_of]
     matcher = index.phrase_matcher()
-    first, end, pids, exact = matcher.mentions(ids, words)
+    first, end, pids, exact = matcher.mentions(ids, PageWords(joined, starts, ends))
     kept = longest_matches(first, end)
     first, end, pids, exact = first[kept], end[kept], pids[kept], exact[kept]
-    phrase_ids, phrase_of = _distinct(pids)
-    position, named, kinds = _named_targets(index, source, phrase_ids)
-    counts = np.bincount(position, minlength=len(phrase_ids))
-    per_match = counts[phrase_of]
+    slot = slot_of[first]
+    phrases = len(index.phrases.phrases)
+    pairs, pair_of = _distinct(slot * phrases + pids)
+    position, named, kinds = _named_targets(index, np.asarray(pages, dtype=np.int64)[pairs // phrases],
+                                            pairs % phrases)
+    counts = np.bincount(position, minlength=len(pairs))
+    per_match = counts[pair_of]
     match = np.arange(len(pids)).repeat(per_match)      # one row per (match, target), in match order
-    at = (counts.cumsum() - counts)[phrase_of][match] + ranks_within(per_match)
+    at = (counts.cumsum() - counts)[pair_of][match] + ranks_within(per_match)
     target, kind = named[at], kinds[at]
-    pair = (target * len(index.phrases.phrases) + pids[match]) * 2 + exact[match]
-    members, sizes, head = _groups(pair)
+    key = ((slot[match] * len(index.urls) + target) * phrases + pids[match]) * 2 + exact[match]
+    members, sizes, head = _groups(key)
     rows = match[members]                                    # each group's matches together, in text order
     pid = pids[match[head]]
-    return {"target": target[head], "phrase": pid, "exact": exact[match[head]], "kind": kind[head],
-            "df": index.phrase_df[pid].astype(np.int64), "senses": matcher.senses[pid], "chars": matcher.chars[pid],
-            "span_counts": sizes, "span_starts": words.starts[first[rows]].tolist(),
-            "span_ends": words.ends[end[rows] - 1].tolist()}
+    row_ptr = np.searchsorted(slot[match[head]], np.arange(len(pages) + 1))
+    span_ptr = np.zeros(len(sizes) + 1, dtype=np.int64)
+    sizes.cumsum(out=span_ptr[1:])
+    token_ptr = np.zeros(len(pages) + 1, dtype=np.int64)
+    lengths.cumsum(out=token_ptr[1:])
+    real = np.ones(len(ids), dtype=bool)
+    real[token_base[1:] - 1] = False                         # the separators' own tokens
+    return _Mentions(
+        slot={page: s for s, page in enumerate(pages)}, size=size, next=after, token_ptr=token_ptr.tolist(),
+        starts=(starts - local)[real], ends=(ends - local)[real], row_ptr=row_ptr.tolist(),
+        rows={"target": target[head], "phrase": pid, "exact": exact[match[head]], "kind": kind[head],
+              "df": index.phrase_df[pid].astype(np.int64), "senses": matcher.senses[pid],
+              "chars": matcher.chars[pid], "span_counts": sizes},
+        span_ptr=span_ptr[row_ptr].tolist(), span_starts=(starts[first[rows]] - local[first[rows]]).tolist(),
+        span_ends=(ends[end[rows] - 1] - local[first[rows]]).tolist())
+
+
+def _one_by_one(index: LinkIndex, pages: list[int], size: int, after: int) -> _Mentions:
+    """The first page alone (the chunk does not grow past a page whose tokens do not line up)."""
+    if len(pages) == 1:
+        raise ValueError(f"page {pages[0]}: its token offsets and token ids differ in number")
+    return _find_mentions(index, pages[:1], 1, pages[1])
 
 
 def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -19,7 +19,7 @@ from inlink.links.index import LinkIndex
 from inlink.links.mentions import SHARED, PageOptions, page_options
 from inlink.links.similarity import row_dot, row_dots, spread_row
 from inlink.links.text import STOP_WORDS, lowered_text, prose_score
-from inlink.links.tokens import PageWords, token_offsets
+from inlink.links.tokens import PageWords
 
 # Log-odds added by each kind of anchor evidence (inbound anchors are what people already link with).
 KIND_LOGIT = {"inbound": 3.5, "title": 2.5, "h1": 2.5, "head": 2.5, "defined": 2.5, "key": -0.5, "shared": 0.0}
@@ -123,11 +123,8 @@ def rank_targets(index: LinkIndex, source: int, limit: int | None = None,
                  ) -> tuple[list[Ranked], PageWords, np.ndarray, np.ndarray]:
     """Every target worth linking from `source` (the best `limit` of them), best first, with the page's tokens
     and their offsets (arrays: placement looks up a few of them, never all). Every target is scored; only the targets kept get their options as objects."""
-    text = index.texts[source]
-    starts, ends = token_offsets(text)
-    words, ids = PageWords(text, starts, ends), index.tokens.page(source)
     source_row = spread_row(index.model.matrix, source)
-    found = page_options(index, source, words, ids, source_row)
+    found, words = page_options(index, source, source_row)
     targets = found.targets
     similarities = row_dots(index.model.matrix, targets, source_row)
     title_similarities = row_dots(index.model.titles, targets, source_row)
@@ -161,7 +158,7 @@ def rank_targets(index: LinkIndex, source: int, limit: int | None = None,
         options.sort(key=lambda o: (-o.strength, o.key, not o.exact))
         ranked.append(Ranked(targets[i], scores[i], similarities[i], options, title_similarities[i], lifts[i],
                              linking[i], names[i], back[j], coupled[j]))
-    return ranked, words, starts, ends
+    return ranked, words, words.starts, words.ends
 
 
 def _target_logits(index: LinkIndex, found: PageOptions, usable: np.ndarray, rows: np.ndarray, bounds: np.ndarray,
