@@ -1,9 +1,12 @@
 """PhraseMatcher: every phrase of a PhraseIndex found in a page's token ids with numpy, a trie level at a time."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from inlink.links.anchors import KINDS, Match, PhraseIndex
+from inlink.links.tokens import _BASIC_PLANE, _code_units
 
 class PhraseMatcher:
     """Every phrase of a PhraseIndex found in token ids with numpy, one trie level at a time.
@@ -131,13 +134,9 @@ class PhraseMatcher:
         within = ranks_within(length)
         token = first.repeat(length) + within
         original = self.original_ptr[pids].repeat(length) + within
-        cased = _cased_tokens(words.text, words.starts, words.ends)
-        if cased is None:   # lowercasing changes the text's length ('İ'): compare every token
-            compare = np.arange(len(token))
-            same = np.zeros(len(token), dtype=bool)
-        else:
-            same = cased[token] == self.original_cased[original]
-            compare = (cased[token] & self.original_cased[original]).nonzero()[0]
+        cased, unsure = _cased_tokens(words.text, words.starts[token], words.ends[token])
+        same = cased == self.original_cased[original]
+        compare = ((cased & self.original_cased[original]) | unsure).nonzero()[0]
         if compare.size:
             text, spelled = words.text, self.original_tokens
             same[compare] = [text[s:e] == spelled[o] for s, e, o in zip(
@@ -173,18 +172,34 @@ def ranks_within(counts: np.ndarray) -> np.ndarray:
     return np.arange(int(counts.sum())) - (counts.cumsum() - counts).repeat(counts)
 
 
-def _cased_tokens(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray | None:
-    """Per token: whether it differs from its lowercase (holds a capital); None when lowercasing changes the
-    text's length, so characters no longer line up."""
-    if text.isascii():
-        chars = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
-        cased = (chars >= ord("A")) & (chars <= ord("Z"))
-    else:
-        lowered = text.lower()
-        if len(lowered) != len(text):
-            return None
-        cased = np.frombuffer(text.encode("utf-32-le"), dtype="<u4") != \
-            np.frombuffer(lowered.encode("utf-32-le"), dtype="<u4")
-    counted = np.zeros(len(cased) + 1, dtype=np.int64)
-    cased.cumsum(out=counted[1:])
-    return counted[ends] > counted[starts]
+def _cased_tokens(text: str, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per token [starts, ends) of text (tokens are never empty): whether it differs from its lowercase (holds a
+    capital), and whether that is unsure, as a character lowercases to several ('İ'). Only the tokens' own
+    characters are read, each looked up in a table of the basic plane (str.lower is character by character, but
+    for the final sigma, which is cased either way)."""
+    if not len(starts):
+        return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
+    codes, _codec = _code_units(text)
+    lengths = ends - starts
+    first = lengths.cumsum() - lengths
+    chars = codes[starts.repeat(lengths) + ranks_within(lengths)]
+    if codes.dtype.itemsize == 1:
+        return np.logical_or.reduceat((chars >= ord("A")) & (chars <= ord("Z")), first), np.zeros(len(starts), bool)
+    plane_cased, plane_grows = _plane_case()
+    inside = np.minimum(chars, _BASIC_PLANE - 1) if codes.dtype.itemsize == 4 else chars
+    cased, grows = plane_cased[inside], plane_grows[inside]
+    if codes.dtype.itemsize == 4:
+        for at in np.flatnonzero(chars >= _BASIC_PLANE).tolist():
+            char = chr(int(chars[at]))
+            cased[at], grows[at] = char.lower() != char, len(char.lower()) != 1
+    return np.logical_or.reduceat(cased, first), np.logical_or.reduceat(grows, first)
+
+
+@lru_cache(maxsize=1)
+def _plane_case() -> tuple[np.ndarray, np.ndarray]:
+    """Per character of the basic plane: whether it differs from its lowercase, and whether its lowercase is
+    longer than one character ('İ')."""
+    lowered = [chr(code).lower() for code in range(_BASIC_PLANE)]
+    cased = np.array([low != chr(code) for code, low in enumerate(lowered)], dtype=bool)
+    grows = np.array([len(low) != 1 for low in lowered], dtype=bool)
+    return cased, grows
