@@ -187,7 +187,7 @@ def test_index_keeps_one_tokenisation_and_survives_pickling():
 
 def test_batched_row_products_equal_the_row_by_row_ones():
     """A page's cosines and shared terms with all its targets at once are the row-by-row values, bit for bit."""
-    from inlink.links.similarity import row_dot, row_dots, spread_row, top_shared_terms_of_rows
+    from inlink.links.similarity import row_dot, row_dots, row_views, spread_row, top_shared_terms_of_rows
 
     rng = np.random.default_rng(3)
     words = [f"w{i}" for i in range(300)]
@@ -200,7 +200,8 @@ def test_batched_row_products_equal_the_row_by_row_ones():
         dense = spread_row(model.matrix, source)
         indptr, indices, data = model.matrix.indptr, model.matrix.indices, model.matrix.data
         assert row_dots(model.matrix, rows, dense) == [row_dot(model.matrix, r, dense) for r in rows] == \
-            [float(dense[indices[indptr[r]:indptr[r + 1]]] @ data[indptr[r]:indptr[r + 1]]) for r in rows]
+            [float(dense[indices[indptr[r]:indptr[r + 1]]] @ data[indptr[r]:indptr[r + 1]]) for r in rows] == \
+            row_dots(model.matrix, rows, dense, row_views(model.matrix))
         for bar in (bars, np.zeros(60, dtype=np.float32)):
             assert top_shared_terms_of_rows(model.matrix, rows, dense, allowed, 4, bar[rows]) == \
                 [top_shared_terms(model.matrix, r, dense, allowed, 4, float(bar[r])) for r in rows]

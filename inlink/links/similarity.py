@@ -263,12 +263,18 @@ def row_dot(matrix: sp.csr_matrix, row: int, dense: np.ndarray) -> float:
     return float(dense[matrix.indices[lo:hi]].dot(matrix.data[lo:hi]))
 
 
-def row_dots(matrix: sp.csr_matrix, rows: list[int], dense: np.ndarray) -> list[float]:
+def row_dots(matrix: sp.csr_matrix, rows: list[int], dense: np.ndarray,
+             views: tuple[list[np.ndarray], list[np.ndarray]] | None = None) -> list[float]:
     """row_dot for several rows, bit for bit: the spread row is gathered for all of them at once, and each
     product is the same float32 dot of the same two vectors (ndarray.dot: the BLAS sdot that @ calls for two
-    vectors, at less than half its call cost)."""
-    if not rows:
+    vectors, at less than half its call cost). `views`: each row's columns and values (row_views), kept by the
+    caller: rows of hundreds of terms are then gathered one by one (no index arrays over all of them)."""
+    if not len(rows):
         return []
+    if views is not None:
+        columns, values = views
+        take = dense.take
+        return [float(take(columns[row]).dot(values[row])) for row in rows]
     indptr, data = matrix.indptr, matrix.data
     rows = np.asarray(rows, dtype=np.int64)
     lo, hi = indptr[rows], indptr[rows + 1]
@@ -277,6 +283,13 @@ def row_dots(matrix: sp.csr_matrix, rows: list[int], dense: np.ndarray) -> list[
     gathered = dense[matrix.indices[np.arange(int(ends[-1])) + (lo - (ends - lengths)).repeat(lengths)]]
     return [float(gathered[start:end].dot(data[first:last]))
             for first, last, start, end in zip(lo.tolist(), hi.tolist(), (ends - lengths).tolist(), ends.tolist())]
+
+
+def row_views(matrix: sp.csr_matrix) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Each row's columns and stored values as views (for row_dots)."""
+    bounds = matrix.indptr.tolist()
+    return ([matrix.indices[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])],
+            [matrix.data[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])])
 
 
 def kth_weights(matrix: sp.csr_matrix, k: int) -> np.ndarray:
