@@ -55,6 +55,9 @@ class PhraseMatcher:
         self.node_ptr = np.zeros(len(self.ends) + 1, dtype=np.int64)
         np.cumsum(counts, out=self.node_ptr[1:])
         self.node_pids = np.array([pid for pids in self.ends for pid in pids], dtype=np.int64)
+        # phrase id -> the trie node of its key (phrases spelled alike share it; -1: no page can hold the phrase)
+        self.key_of = np.full(len(self.phrases), -1, dtype=np.int64)
+        self.key_of[self.node_pids] = np.arange(len(self.ends)).repeat(counts)
         self.case_sensitive = np.array([phrase.case_sensitive for phrase in self.phrases], dtype=bool)
         self.original_tokens = [token for phrase in self.phrases for token in phrase.original]
         self.original_ptr = np.zeros(len(self.phrases) + 1, dtype=np.int64)

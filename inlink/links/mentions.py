@@ -308,11 +308,21 @@ def _anchor_terms(index: LinkIndex) -> _Entries:
 def _shared_terms(index: LinkIndex, targets: list[int], source_row: np.ndarray) -> list[list[tuple[str, int]]]:
     """Each neighbour's most distinctive terms that the source also uses, as (term, document frequency)."""
     model = index.model
+    acceptable = index.derived.setdefault("acceptable_terms", {})   # column -> is_acceptable_anchor(its term)
+    per_target = top_shared_terms_of_rows(_anchor_terms(index), targets, source_row, index.shareable_terms,
+                                          2 * SHARED_PER_TARGET, index.characteristic_bar[targets])
+    columns = [column for found in per_target for column in found]
+    terms, dfs = iter(model.terms[columns].tolist()), iter(model.df[columns].tolist())
     found = []
-    for columns in top_shared_terms_of_rows(_anchor_terms(index), targets, source_row, index.shareable_terms,
-                                            2 * SHARED_PER_TARGET, index.characteristic_bar[targets]):
-        terms = zip(model.terms[columns].tolist(), model.df[columns].tolist())
-        found.append([(term, df) for term, df in terms if is_acceptable_anchor(term)][:SHARED_PER_TARGET])
+    for candidates in per_target:
+        kept = []
+        for column, term, df in zip(candidates, terms, dfs):   # every candidate's term is read, kept or not
+            ok = acceptable.get(column)
+            if ok is None:
+                ok = acceptable[column] = is_acceptable_anchor(term)
+            if ok and len(kept) < SHARED_PER_TARGET:
+                kept.append((term, df))
+        found.append(kept)
     return found
 
 

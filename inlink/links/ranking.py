@@ -17,7 +17,7 @@ from inlink.links.anchors import KINDS
 from inlink.links.dictionary import ProseMentions
 from inlink.links.index import LinkIndex
 from inlink.links.mentions import SHARED, PageOptions, page_options
-from inlink.links.similarity import row_dot, row_dots, spread_row
+from inlink.links.similarity import row_dot, row_dots, row_views, spread_row
 from inlink.links.text import STOP_WORDS, lowered_text, prose_score
 from inlink.links.tokens import PageWords
 
@@ -122,23 +122,24 @@ def _link_score(similarity: float, title_similarity: float, strength: float, ext
 def rank_targets(index: LinkIndex, source: int, limit: int | None = None,
                  ) -> tuple[list[Ranked], PageWords, np.ndarray, np.ndarray]:
     """Every target worth linking from `source` (the best `limit` of them), best first, with the page's tokens
-    and their offsets (arrays: placement looks up a few of them, never all). Every target is scored; only the targets kept get their options as objects."""
+    and their offsets (arrays: placement looks up a few of them, never all). Every target is scored; only the
+    targets kept get their options as objects."""
     source_row = spread_row(index.model.matrix, source)
     found, words = page_options(index, source, source_row)
     targets = found.targets
-    similarities = row_dots(index.model.matrix, targets, source_row)
-    title_similarities = row_dots(index.model.titles, targets, source_row)
     position = np.searchsorted(targets, found.target)
+    counts = np.bincount(position, minlength=len(targets))
+    similarities = _dots(index, "matrix", targets, counts > 0, source_row)   # a target with no row scores 0
     similarity = np.array(similarities, dtype=np.float64)[position]
     usable = (found.kind != SHARED) | (similarity >= SHARED_MIN_SIMILARITY)
     strength, specificity, ambiguity = _strengths(index, source, found, similarity, source_row,
-                                                  dict(zip(targets, similarities)))
+                                                  {t: s for t, s in zip(targets, similarities) if s is not None})
     rows = position.argsort(kind="stable")                   # each target's rows together, in row order
-    counts = np.bincount(position, minlength=len(targets))
     bounds = np.concatenate(([0], counts.cumsum()))
     best = np.full(len(targets), -np.inf)
     if len(rows):
         best[counts > 0] = np.maximum.reduceat(np.where(usable, strength, -np.inf)[rows], bounds[:-1][counts > 0])
+    title_similarities = _dots(index, "titles", targets, best > -np.inf, source_row)
     lifts, linking = _neighbour_lifts(index, source, targets)
     extras, names = _target_logits(index, found, usable, rows, bounds, lifts)
     scores = [round(min(1.0, _link_score(sim, title, top, extra)), 4) if top > -np.inf else 0.0
@@ -156,9 +157,28 @@ def rank_targets(index: LinkIndex, source: int, limit: int | None = None,
                           strength[r], phrase[r], specificity[r], ambiguity[r])
                    for r in rows[bounds[i]:bounds[i + 1]].tolist() if usable[r]]
         options.sort(key=lambda o: (-o.strength, o.key, not o.exact))
-        ranked.append(Ranked(targets[i], scores[i], similarities[i], options, title_similarities[i], lifts[i],
-                             linking[i], names[i], back[j], coupled[j]))
+        similarity, title = (row_dot(matrix, targets[i], source_row) if dots[i] is None else dots[i] for matrix, dots
+                             in ((index.model.matrix, similarities), (index.model.titles, title_similarities)))
+        ranked.append(Ranked(targets[i], scores[i], similarity, options, title, lifts[i], linking[i], names[i],
+                             back[j], coupled[j]))
     return ranked, words, words.starts, words.ends
+
+
+def _dots(index: LinkIndex, name: str, targets: list[int], wanted: np.ndarray, source_row: np.ndarray,
+          ) -> list[float | None]:
+    """The cosine of each wanted target with the source (None for the others), with the TF-IDF rows (name
+    "matrix": their views kept for the run, see row_dots) or the titles' rows ("titles": a few terms each)."""
+    matrix = getattr(index.model, name)
+    views = None
+    if name == "matrix":
+        views = index.derived.get("matrix_views")
+        if views is None:
+            views = index.derived["matrix_views"] = row_views(matrix)
+    found: list[float | None] = [None] * len(targets)
+    at = wanted.nonzero()[0].tolist()
+    for i, value in zip(at, row_dots(matrix, [targets[i] for i in at], source_row, views)):
+        found[i] = value
+    return found
 
 
 def _target_logits(index: LinkIndex, found: PageOptions, usable: np.ndarray, rows: np.ndarray, bounds: np.ndarray,
@@ -170,14 +190,13 @@ def _target_logits(index: LinkIndex, found: PageOptions, usable: np.ndarray, row
     confidence weighs too. All 0 (and 1) without links: cold-start scores are untouched."""
     if not index.dictionary.known:
         return [0.0] * len(lifts), [1] * len(lifts)
-    phrases, bounds = index.phrases.phrases, bounds.tolist()
-    naming = (usable & _NAME_CODES[found.kind])[rows].tolist()
-    pids = found.phrase[rows].tolist()
-    logits, names = [], []
-    for i, lift in enumerate(lifts):
-        names.append(max(1, len({phrases[pids[r]].key for r in range(bounds[i], bounds[i + 1]) if naming[r]})))
-        logits.append(DICTIONARY_WEIGHTS["neighbour_lift"] * lift + DICTIONARY_WEIGHTS["names"] * math.log(names[-1]))
-    return logits, names
+    naming = (usable & _NAME_CODES[found.kind])[rows]
+    owner = np.arange(len(lifts)).repeat(np.diff(bounds))[naming]   # each naming row's target, by position
+    keys = index.phrase_matcher().key_of[found.phrase[rows][naming]]   # a phrase's key: its trie node
+    width = int(keys.max()) + 1 if len(keys) else 1
+    names = np.bincount(np.unique(owner * width + keys) // width, minlength=len(lifts)).clip(1).tolist()
+    return [DICTIONARY_WEIGHTS["neighbour_lift"] * lift + DICTIONARY_WEIGHTS["names"] * math.log(count)
+            for lift, count in zip(lifts, names)], names
 
 
 def _graph_evidence(index: LinkIndex, source: int, targets: list[int]) -> tuple[list[bool], list[float]]:
@@ -206,9 +225,11 @@ def _strengths(index: LinkIndex, source: int, found: PageOptions, similarity: np
     Computed for all of a page's options at once, in the order of operations of one option at a time (so the
     same floats); logarithms are Python's (cached), and a phrase's link odds for a target are kept for the run
     (they depend on the site's links and the phrase's page count only)."""
-    pages = int(index.is_source.sum())
-    specificity = np.array([_specificity(pages, df) for df in found.df.tolist()], dtype=np.float64)
-    length = np.array([_log(chars) for chars in found.chars.tolist()], dtype=np.float64)
+    pages = index.derived.get("sources")
+    if pages is None:
+        pages = index.derived["sources"] = int(index.is_source.sum())
+    specificity = _by_value(index, "specificity", found.df, lambda df: _specificity(pages, df))
+    length = _by_value(index, "log_chars", found.chars, lambda chars: math.log(max(1, chars)))   # chars >= 1
     names = found.exact | (found.kind == KINDS.index("key")) | (found.kind == SHARED)
     kind = np.where(names, _KIND_LOGITS[found.kind], INEXACT_LOGIT)
     ambiguity = np.zeros(len(found.target))
@@ -251,9 +272,16 @@ def prose_mentions(index: LinkIndex) -> ProseMentions:
     return index.derived["prose_mentions"]
 
 
-@lru_cache(maxsize=1 << 12)
-def _log(chars: int) -> float:
-    return math.log(chars)
+def _by_value(index: LinkIndex, name: str, values: np.ndarray, function) -> np.ndarray:
+    """function(v) for each of the values (small counts), from a table kept for the run (index.derived) and
+    grown to the largest value asked: the same floats as calling it on each value."""
+    table = index.derived.get(name)
+    largest = int(values.max()) if len(values) else 0
+    if table is None or largest >= len(table):
+        known = [] if table is None else table.tolist()
+        table = index.derived[name] = np.array(known + [function(v) for v in range(len(known), largest + 1)],
+                                               dtype=np.float64)
+    return table[values]
 
 
 def pick_occurrence(text: str, option: Option, taken: list[tuple[int, int]], allowed=None,
