@@ -213,3 +213,22 @@ def test_mentions_of_the_sample_site_found_together_equal_each_found_alone():
     from inlink.site.load import load_site
     sample = Path(__file__).resolve().parents[1] / "sample_data"
     _mentions_alone_and_together(build_index(load_site(sample / "pages.csv", sample / "inlinks.csv"), AnalysisConfig()))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(page, min_size=3, max_size=8), st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7), phrase),
+                                                         max_size=25))
+def test_the_best_targets_are_the_head_of_the_whole_ranking(pages, links):
+    """rank_targets with a limit scores exactly only the contenders (a quick estimate near the cut); what it
+    keeps is the head of the ranking of every target, scores and ties included."""
+    from inlink.links.ranking import rank_targets
+
+    site = make_site([dict(p, path=f"p{i}") for i, p in enumerate(pages)],
+                     [(f"p{s}", f"p{d}", a) for s, d, a in links if s < len(pages) and d < len(pages)])
+    index = build_index(site, AnalysisConfig())
+    for url in source_pages(index):
+        source = index.url_pos[url]
+        whole = [(item.target, item.score, item.similarity) for item in rank_targets(index, source)[0]]
+        for limit in (1, 2, 3):
+            assert [(item.target, item.score, item.similarity)
+                    for item in rank_targets(index, source, limit)[0]] == whole[:limit]

@@ -39,6 +39,7 @@ _NAME_CODES = np.array([kind in NAME_KINDS for kind in KINDS])   # by kind code
 SCORE_BIAS = -0.5          # centres the logistic score so a typical good suggestion lands near 0.5-0.8
 SHARED_MIN_SIMILARITY = 0.1  # a single shared word is only offered between pages whose topics clearly overlap
 OCCURRENCES_CHECKED = 6    # occurrences of one phrase weighed for "running text" before picking one
+CONTENDER_MARGIN = 1e-3    # a target's score is computed exactly when its quick estimate is this close to the cut
 
 
 @dataclass
@@ -142,9 +143,10 @@ def rank_targets(index: LinkIndex, source: int, limit: int | None = None,
     title_similarities = _dots(index, "titles", targets, best > -np.inf, source_row)
     lifts, linking = _neighbour_lifts(index, source, targets)
     extras, names = _target_logits(index, found, usable, rows, bounds, lifts)
-    scores = [round(min(1.0, _link_score(sim, title, top, extra)), 4) if top > -np.inf else 0.0
-              for sim, title, top, extra in zip(similarities, title_similarities, best.tolist(), extras)]
-    order = sorted(range(len(targets)), key=lambda i: (-scores[i], targets[i]))[:limit]
+    tops = best.tolist()
+    scores = {i: round(min(1.0, _link_score(similarities[i], title_similarities[i], tops[i], extras[i])), 4)
+              if tops[i] > -np.inf else 0.0 for i in _contenders(similarities, title_similarities, best, extras, limit)}
+    order = sorted(scores, key=lambda i: (-scores[i], targets[i]))[:limit]
     back, coupled = _graph_evidence(index, source, [targets[i] for i in order])
     bounds = bounds.tolist()
     strength, specificity, ambiguity, usable = strength.tolist(), specificity.tolist(), ambiguity.tolist(), \
@@ -162,6 +164,27 @@ def rank_targets(index: LinkIndex, source: int, limit: int | None = None,
         ranked.append(Ranked(targets[i], scores[i], similarity, options, title, lifts[i], linking[i], names[i],
                              back[j], coupled[j]))
     return ranked, words, words.starts, words.ends
+
+
+def _contenders(similarities: list, title_similarities: list, best: np.ndarray, extras: list[float],
+                limit: int | None) -> list[int]:
+    """The positions of the targets that may be among the best `limit` by score: those whose score, computed
+    with numpy's logarithms (within 1e-12 of Python's), lies within CONTENDER_MARGIN of the limit-th best; any
+    other one scores below at least `limit` targets even once scores are rounded to 4 places, so its exact
+    score is never needed."""
+    if limit is None or len(best) <= limit:
+        return list(range(len(best)))
+    approx = np.zeros(len(best))
+    at = (best > -np.inf).nonzero()[0]
+    if len(at):
+        picked = at.tolist()
+        logit = (WEIGHTS["similarity"] * np.log(np.array([similarities[i] for i in picked]) + 1e-3)
+                 + WEIGHTS["title_similarity"] * np.log(np.array([title_similarities[i] for i in picked]) + 1e-2)
+                 + best[at] + SCORE_BIAS + np.asarray(extras, dtype=np.float64)[at])
+        with np.errstate(over="ignore"):
+            approx[at] = 1.0 / (1.0 + np.exp(-logit))
+    bar = np.partition(approx, len(approx) - limit)[len(approx) - limit]
+    return (approx >= bar - CONTENDER_MARGIN).nonzero()[0].tolist()
 
 
 def _dots(index: LinkIndex, name: str, targets: list[int], wanted: np.ndarray, source_row: np.ndarray,
@@ -234,9 +257,9 @@ def _strengths(index: LinkIndex, source: int, found: PageOptions, similarity: np
     kind = np.where(names, _KIND_LOGITS[found.kind], INEXACT_LOGIT)
     ambiguity = np.zeros(len(found.target))
     totals: dict[int, float] = {}
-    for row in ((found.senses > 1) & (found.phrase >= 0)).nonzero()[0].tolist():
-        ambiguity[row] = _ambiguity(index, source, int(found.phrase[row]), float(similarity[row]), source_row,
-                                    totals, cosines)
+    shared_senses = ((found.senses > 1) & (found.phrase >= 0)).nonzero()[0]
+    ambiguity[shared_senses] = [_ambiguity(index, source, pid, sim, source_row, totals, cosines) for pid, sim in
+                                zip(found.phrase[shared_senses].tolist(), similarity[shared_senses].tolist())]
     dictionary = index.dictionary
     odds = np.zeros(len(found.target), dtype=bool) if not dictionary.known else \
         index.inbound_before[found.target] != 0     # linked_to, for every row
