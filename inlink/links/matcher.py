@@ -1,8 +1,6 @@
 """PhraseMatcher: every phrase of a PhraseIndex found in a page's token ids with numpy, a trie level at a time."""
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 
 from inlink.links.anchors import KINDS, Match, PhraseIndex
@@ -188,9 +186,9 @@ def _cased_tokens(text: str, starts: np.ndarray, ends: np.ndarray) -> tuple[np.n
     chars = codes[starts.repeat(lengths) + ranks_within(lengths)]
     if codes.dtype.itemsize == 1:
         return np.logical_or.reduceat((chars >= ord("A")) & (chars <= ord("Z")), first), np.zeros(len(starts), bool)
-    plane_cased, plane_grows = _plane_case()
     inside = np.minimum(chars, _BASIC_PLANE - 1) if codes.dtype.itemsize == 4 else chars
-    cased, grows = plane_cased[inside], plane_grows[inside]
+    case = _plane_case(inside)
+    cased, grows = case == _CASED, case == _GROWS
     if codes.dtype.itemsize == 4:
         for at in np.flatnonzero(chars >= _BASIC_PLANE).tolist():
             char = chr(int(chars[at]))
@@ -198,11 +196,18 @@ def _cased_tokens(text: str, starts: np.ndarray, ends: np.ndarray) -> tuple[np.n
     return np.logical_or.reduceat(cased, first), np.logical_or.reduceat(grows, first)
 
 
-@lru_cache(maxsize=1)
-def _plane_case() -> tuple[np.ndarray, np.ndarray]:
-    """Per character of the basic plane: whether it differs from its lowercase, and whether its lowercase is
-    longer than one character ('İ')."""
-    lowered = [chr(code).lower() for code in range(_BASIC_PLANE)]
-    cased = np.array([low != chr(code) for code, low in enumerate(lowered)], dtype=bool)
-    grows = np.array([len(low) != 1 for low in lowered], dtype=bool)
-    return cased, grows
+_UNCASED, _CASED, _GROWS = 1, 2, 3   # how a character of the basic plane lowercases (0: not asked yet)
+_PLANE_CASE = np.zeros(_BASIC_PLANE, dtype=np.uint8)
+
+
+def _plane_case(codes: np.ndarray) -> np.ndarray:
+    """How each character (codes of the basic plane) lowercases: to itself, to another character (it is
+    cased), or to several ('İ'). Each character is asked of str.lower the first time a page holds it."""
+    case = _PLANE_CASE[codes]
+    new = case == 0
+    if new.any():
+        for code in np.unique(codes[new]).tolist():
+            lowered = chr(code).lower()
+            _PLANE_CASE[code] = _GROWS if len(lowered) != 1 else _CASED if lowered != chr(code) else _UNCASED
+        case = _PLANE_CASE[codes]
+    return case
