@@ -111,8 +111,10 @@ class PhraseMatcher:
         found = self.mentions(ids, words)
         return [Match(*match) for match in zip(*(part.tolist() for part in found))]
 
-    def mentions(self, ids: np.ndarray, words) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """scan() as arrays (first token, end token, phrase id, exact), in the same order.
+    def mentions(self, ids: np.ndarray, words, codes: np.ndarray | None = None,
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """scan() as arrays (first token, end token, phrase id, exact), in the same order (`codes`: the text's
+        characters as tokens._code_units gives them, when the caller has them).
 
         Why arrays: a page holds hundreds of occurrences of a few dozen phrases; the ranking groups them by
         phrase and target with numpy, so no Python object is made per occurrence."""
@@ -121,11 +123,12 @@ class PhraseMatcher:
         occurrence = np.arange(len(nodes)).repeat(counts)
         pids = self.node_pids[self.node_ptr[nodes][occurrence] + ranks_within(counts)]
         first, length = starts[occurrence], lengths[occurrence]
-        exact = self._exact(words, first, length, pids)
+        exact = self._exact(words, first, length, pids, codes)
         keep = exact | ~self.case_sensitive[pids]
         return first[keep], (first + length)[keep], pids[keep], exact[keep]
 
-    def _exact(self, words, first: np.ndarray, length: np.ndarray, pids: np.ndarray) -> np.ndarray:
+    def _exact(self, words, first: np.ndarray, length: np.ndarray, pids: np.ndarray,
+               codes: np.ndarray | None = None) -> np.ndarray:
         """Whether each occurrence spells its phrase with the phrase's own capitalisation, token by token.
 
         The token ids already agree in lowercase, so a token that equals its lowercase (most do) matches the
@@ -135,7 +138,7 @@ class PhraseMatcher:
         within = ranks_within(length)
         token = first.repeat(length) + within
         original = self.original_ptr[pids].repeat(length) + within
-        cased, unsure = _cased_tokens(words.text, words.starts[token], words.ends[token])
+        cased, unsure = _cased_tokens(words.text, words.starts[token], words.ends[token], codes)
         same = cased == self.original_cased[original]
         compare = ((cased & self.original_cased[original]) | unsure).nonzero()[0]
         if compare.size:
@@ -173,14 +176,15 @@ def ranks_within(counts: np.ndarray) -> np.ndarray:
     return np.arange(int(counts.sum())) - (counts.cumsum() - counts).repeat(counts)
 
 
-def _cased_tokens(text: str, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _cased_tokens(text: str, starts: np.ndarray, ends: np.ndarray, codes: np.ndarray | None = None,
+                  ) -> tuple[np.ndarray, np.ndarray]:
     """Per token [starts, ends) of text (tokens are never empty): whether it differs from its lowercase (holds a
     capital), and whether that is unsure, as a character lowercases to several ('İ'). Only the tokens' own
     characters are read, each looked up in a table of the basic plane (str.lower is character by character, but
     for the final sigma, which is cased either way)."""
     if not len(starts):
         return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
-    codes, _codec = _code_units(text)
+    codes = _code_units(text)[0] if codes is None else codes
     lengths = ends - starts
     first = lengths.cumsum() - lengths
     chars = codes[starts.repeat(lengths) + ranks_within(lengths)]

@@ -17,7 +17,7 @@ from inlink.links.matcher import ranks_within
 from inlink.links.index import LinkIndex
 from inlink.links.similarity import top_shared_terms_of_rows
 from inlink.links.text import is_acceptable_anchor
-from inlink.links.tokens import PageWords, token_offsets
+from inlink.links.tokens import PageWords, _code_units, _inside_tokens, _runs
 
 OWN_NAME_KINDS = ("title", "h1", "head")   # how a page names itself
 SHARED_PER_TARGET = 3      # shared-term anchors tried per TF-IDF neighbour
@@ -37,7 +37,7 @@ class PageOptions:
     df: np.ndarray            # pages that mention the phrase
     senses: np.ndarray        # targets the phrase names
     chars: np.ndarray         # characters of the phrase (its tokens joined by spaces)
-    span_ptr: np.ndarray      # mention row r's occurrences: span_starts/ends[span_ptr[r]:span_ptr[r + 1]]
+    span_ptr: list[int]       # mention row r's occurrences: span_starts/ends[span_ptr[r]:span_ptr[r + 1]]
     span_starts: list[int]    # character offsets in the source
     span_ends: list[int]
     shared_terms: list[str]   # the term of each shared-term row (the rows after the mentions)
@@ -55,7 +55,7 @@ class PageOptions:
     def spans(self, row: int) -> list[tuple[int, int]]:
         if row >= self.mentions:
             return self.shared_spans[row - self.mentions]
-        lo, hi = int(self.span_ptr[row]), int(self.span_ptr[row + 1])
+        lo, hi = self.span_ptr[row], self.span_ptr[row + 1]
         return list(zip(self.span_starts[lo:hi], self.span_ends[lo:hi]))
 
 
@@ -85,7 +85,7 @@ def page_options(index: LinkIndex, source: int, source_row: np.ndarray) -> tuple
         df=np.concatenate((mentioned["df"], np.array(shared["df"], dtype=np.int64))),
         senses=np.concatenate((mentioned["senses"], np.ones(rows, dtype=np.int64))),
         chars=np.concatenate((mentioned["chars"], np.array([len(t) for t in shared["term"]], dtype=np.int64))),
-        span_ptr=span_ptr, span_starts=mentioned["span_starts"], span_ends=mentioned["span_ends"],
+        span_ptr=span_ptr.tolist(), span_starts=mentioned["span_starts"], span_ends=mentioned["span_ends"],
         shared_terms=shared["term"], shared_spans=shared["spans"]), words
 
 
@@ -203,7 +203,8 @@ def _find_mentions(index: LinkIndex, pages: list[int], size: int, after: int) ->
     joined = "\n_\n".join(texts)
     char_base = np.zeros(len(pages), dtype=np.int64)
     np.cumsum([len(text) + 3 for text in texts[:-1]], out=char_base[1:])
-    starts, ends = token_offsets(joined)
+    codes = _code_units(joined)[0]   # token_offsets(joined), keeping the characters for exactness
+    starts, ends = _runs(_inside_tokens(codes))
     lengths = np.array([len(ids) for ids in page_ids], dtype=np.int64)
     token_base = lengths.cumsum() - lengths + np.arange(len(pages))     # each page's first token
     if len(starts) != int(lengths.sum()) + len(pages) - 1 or \
@@ -214,7 +215,7 @@ def _find_mentions(index: LinkIndex, pages: list[int], size: int, after: int) ->
     slot_of = np.arange(len(pages)).repeat(lengths + 1)[:len(ids)]
     local = char_base[slot_of]
     matcher = index.phrase_matcher()
-    first, end, pids, exact = matcher.mentions(ids, PageWords(joined, starts, ends))
+    first, end, pids, exact = matcher.mentions(ids, PageWords(joined, starts, ends), codes)
     kept = longest_matches(first, end)
     first, end, pids, exact = first[kept], end[kept], pids[kept], exact[kept]
     slot = slot_of[first]

@@ -153,10 +153,11 @@ def rank_targets(index: LinkIndex, source: int, limit: int | None = None,
         usable.tolist()
     kind, df, senses, exact, phrase = (part.tolist() for part in (found.kind, found.df, found.senses, found.exact,
                                                                   found.phrase))
-    ranked = []
+    phrases, mentions, ranked = index.phrases.phrases, found.mentions, []
     for j, i in enumerate(order):
-        options = [Option(found.key(index, r), KINDS[kind[r]], found.spans(r), df[r], senses[r], exact[r],
-                          strength[r], phrase[r], specificity[r], ambiguity[r])
+        options = [Option(phrases[phrase[r]].key if phrase[r] >= 0 else (found.shared_terms[r - mentions],),
+                          KINDS[kind[r]], found.spans(r), df[r], senses[r], exact[r], strength[r], phrase[r],
+                          specificity[r], ambiguity[r])
                    for r in rows[bounds[i]:bounds[i + 1]].tolist() if usable[r]]
         options.sort(key=lambda o: (-o.strength, o.key, not o.exact))
         similarity, title = (row_dot(matrix, targets[i], source_row) if dots[i] is None else dots[i] for matrix, dots
