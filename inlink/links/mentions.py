@@ -70,8 +70,8 @@ def page_options(index: LinkIndex, source: int, source_row: np.ndarray) -> tuple
     words, mentioned = page_mentions(index, source)
     ids = index.tokens.page(source)
     named = set(mentioned["target"].tolist())
-    unmentioned = [int(t) for t in index.neighbours[source]
-                   if t >= 0 and int(t) not in named and linkable(index, source, int(t))]
+    unmentioned = [t for t in index.neighbours[source].tolist()
+                   if t >= 0 and t not in named and linkable(index, source, t)]
     shared = _shared_term_rows(index, source_row, unmentioned, words, ids)
     rows = len(shared["target"])
     span_ptr = np.zeros(len(mentioned["span_counts"]) + 1, dtype=np.int64)
@@ -338,9 +338,9 @@ def _shared_term_rows(index: LinkIndex, source_row: np.ndarray, targets: list[in
     terms = {term for found in wanted.values() for term, _df in found}
     vocabulary = index.tokens.vocabulary
     term_of = {vocabulary[term]: term for term in terms if term in vocabulary}   # TF-IDF terms all are
-    wanted_ids = np.zeros(len(vocabulary), dtype=bool)
-    wanted_ids[list(term_of)] = True
-    found_at = wanted_ids[ids].nonzero()[0]
+    wanted_ids = np.array(sorted(term_of), dtype=ids.dtype)   # a search, not a mask over the whole vocabulary
+    at = wanted_ids.searchsorted(ids).clip(0, max(0, len(wanted_ids) - 1))
+    found_at = (wanted_ids[at] == ids).nonzero()[0] if len(wanted_ids) else np.zeros(0, dtype=np.int64)
     by_spelling: dict[str, dict[str, list[tuple[int, int]]]] = {}
     for start, end, token, spelling in zip(words.starts[found_at].tolist(), words.ends[found_at].tolist(),
                                            ids[found_at].tolist(), words[found_at]):
