@@ -36,6 +36,8 @@ class PhraseMatcher:
         order = np.argsort(keys)
         self.edge_keys = keys[order]
         self.edge_child = np.array(list(edges.values()), dtype=np.int64)[order]
+        self.has_child = np.zeros(len(edges) + 1, dtype=bool)   # a node some phrase goes on from
+        self.has_child[self.edge_keys // self.width] = True
         self.ends = [()] * (len(edges) + 1)
         for node, pids in ends.items():
             self.ends[node] = tuple(pids)
@@ -87,18 +89,18 @@ class PhraseMatcher:
         done = self.is_end[node]
         found_pos, found_len, found_node = [pos[done]], [np.ones(int(done.sum()), dtype=np.int64)], [node[done]]
         length = 1
-        more = pos + length < n
+        more = (pos + length < n) & self.has_child[node]   # only a prefix some phrase goes on from can grow
         pos, node = pos[more], node[more]
         while pos.size and self.edge_keys.size:
             key = node * self.width + codes[pos + length]
-            at = np.minimum(np.searchsorted(self.edge_keys, key), self.edge_keys.size - 1)
+            at = np.minimum(self.edge_keys.searchsorted(key), self.edge_keys.size - 1)
             step = (self.edge_keys[at] == key) & (codes[pos + length] >= 0)
             pos, node, length = pos[step], self.edge_child[at[step]], length + 1
             done = self.is_end[node]
             found_pos.append(pos[done])
             found_node.append(node[done])
             found_len.append(np.full(int(done.sum()), length, dtype=np.int64))
-            more = pos + length < n
+            more = (pos + length < n) & self.has_child[node]
             pos, node = pos[more], node[more]
         starts, lengths, nodes = (np.concatenate(parts) for parts in (found_pos, found_len, found_node))
         order = np.lexsort((lengths, starts))
