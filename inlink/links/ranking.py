@@ -359,16 +359,19 @@ def widen_single_word(index: LinkIndex, text: str, target: int, span: tuple[int,
     """A one-word anchor grows by its neighbour word when the target uses the same two words ("paper" ->
     "paper filters"): a descriptive anchor tells the reader more about the target."""
     i = int(starts.searchsorted(span[0]))
-    if i >= len(words) or int(starts[i]) != span[0] or int(ends[i]) != span[1]:
+    base = max(0, i - 1)
+    near_starts, near_ends = starts[base:i + 2].tolist(), ends[base:i + 2].tolist()   # the word and its neighbours
+    if i >= len(words) or near_starts[i - base] != span[0] or near_ends[i - base] != span[1]:
         return span
     target_text = None
     for first, last in ((i, i + 1), (i - 1, i)):
-        if first < 0 or last >= len(words) or text[int(ends[first]):int(starts[last])] != " ":
+        if first < 0 or last >= len(words) or text[near_ends[first - base]:near_starts[last - base]] != " ":
             continue
-        other = words[last if first == i else first]
+        other_at = (last if first == i else first) - base
+        other = text[near_starts[other_at]:near_ends[other_at]]
         if other.lower() in STOP_WORDS or not other[:1].isalpha():
             continue
-        wider = (int(starts[first]), int(ends[last]))
+        wider = (near_starts[first - base], near_ends[last - base])
         if any(wider[0] < end and start < wider[1] for start, end in taken):
             continue
         target_text = target_text if target_text is not None else lowered_text(index.texts[target])
