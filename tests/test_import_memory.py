@@ -21,7 +21,7 @@ def text_path(monkeypatch):
     """read_table as it reads when the low-memory read is not taken."""
     def read(data: bytes, name: str) -> pd.DataFrame:
         with monkeypatch.context() as patch:
-            patch.setattr(tables, "_read_plain_utf8", lambda data, name: None)
+            patch.setattr(tables, "_read_plain_utf8", lambda data, name, categories=False: None)
             return tables.read_table(data, name)
     return read
 
@@ -202,3 +202,69 @@ def test_trimming_is_a_no_op_without_glibc(monkeypatch):
 
     monkeypatch.setattr(heap, "_malloc_trim", lambda: None)
     heap.HeapTrimmer(every=1).processed(10)   # nothing to call, nothing raised
+
+
+@pytest.mark.parametrize("body", [b"", b"https://a.example/1,one\n", b"https://a.example/1,one\n" * 20_000,
+                                  b"https://a.example/1,one\n\n" * 5_000 + b"https://a.example/2,two"],
+                         ids=["header only", "one row", "many blocks", "blank lines, no last line break"])
+@pytest.mark.parametrize("packed", [False, True], ids=["plain", "gzipped"])
+def test_the_read_ahead_stays_a_few_blocks_behind_the_conversion(tmp_path, monkeypatch, body, packed):
+    """pyarrow's read-ahead thread reads at most _AHEAD blocks past the batches taken (it read up to 32: a
+    small file whole), and never waits for a block the conversion is waiting for (no wait times out)."""
+    seen = []
+    real_read = tables._Paced.read
+
+    def read(paced, size=-1):
+        seen.append(paced)
+        assert paced.reads - paced.taken <= tables._AHEAD
+        return real_read(paced, size)
+
+    monkeypatch.setattr(tables._Paced, "read", read)
+    monkeypatch.setattr(tables, "_WAIT", 0.5)
+    data = b"url,title\n" + body
+    path = tmp_path / ("links.csv.gz" if packed else "links.csv")
+    path.write_bytes(gzip.compress(data) if packed else data)
+    frame = tables.read_table(path)
+    assert len(frame) == body.count(b"https")
+    assert seen and all(paced.stalls == 0 for paced in seen)
+
+
+def test_a_small_file_is_read_in_small_blocks_sized_by_its_unpacked_text(tmp_path):
+    """About 1/128 of the text (16 KiB to 1 MiB), a gzip body by the size its trailer gives."""
+    data = b"url,title\n" + b"https://a.example/1,one\n" * 100_000   # 2.4 MB
+    plain, packed = tmp_path / "a.csv", tmp_path / "a.csv.gz"
+    plain.write_bytes(data)
+    packed.write_bytes(gzip.compress(data))
+    assert tables._text_size(plain) == tables._text_size(packed) == tables._text_size(data) == len(data)
+    assert tables._text_size(gzip.compress(data)) == len(data)
+    assert tables._block_sizes(packed)[0] == tables._block_sizes(data)[0] == 1 << 15
+    assert tables._block_sizes(b"url\nx\n")[0] == 1 << 14
+    assert tables._block_sizes(b"u" * 500_000_000)[0] == 1 << 20
+
+
+def test_categories_give_the_short_columns_as_codes_with_the_same_cells(tmp_path):
+    """read_table(categories=True), the links importer's read: a short column as a Categorical of its distinct
+    values, the same cells as the strings of the default read; long text columns stay strings."""
+    data = _synthetic_links(3_000, 300) + b"".join(
+        b"Hyperlink,https://a.example/x,https://a.example/y,%s,Content\n" % (b"long anchor " * 30) for _ in range(3))
+    path = tmp_path / "links.csv"
+    path.write_bytes(data)
+    strings, coded = tables.read_table(path), tables.read_table(path, categories=True)
+    assert all(isinstance(coded[column].dtype, pd.CategoricalDtype) for column in coded.columns)
+    assert coded["Source"].cat.categories.dtype == object   # Python strings, never Arrow ones
+    pd.testing.assert_frame_equal(coded.astype(object), strings.astype(object))
+    long_text = b"url,content\n" + b"".join(b"https://a.example/%d,%s\n" % (i, b"word " * 100) for i in range(50))
+    assert isinstance(tables.read_table(long_text, "p.csv", categories=True)["content"].dtype, pd.StringDtype)
+
+
+@pytest.mark.skipif(not DOCS.exists(), reason="docs corpus not available")
+def test_the_docs_corpus_links_file_peaks_under_3x_its_text(arrow_pool):
+    """The small file of bench_import.py (0.6 MB unpacked) whose fixed costs dominated: 7.3x resident, 3.1x
+    live (a pandas Index of its URLs made Arrow strings; the reader held the whole file in 128 KiB blocks)."""
+    from inlink.site.load import load_links
+
+    load_links(ROOT / "sample_data" / "inlinks.csv")   # modules loaded on first use are not the file's cost
+    path = DOCS.parent / "links.csv.gz"
+    (links, _), python_peak = _traced(load_links, path)
+    assert len(links) == 5126
+    assert (python_peak + arrow_pool.max_memory()) / len(gzip.decompress(path.read_bytes())) <= 2.5

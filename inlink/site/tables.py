@@ -11,11 +11,13 @@ in ``frame.attrs["notes"]``.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import io
 import os
 import re
+import threading
 import warnings
 import zlib
 from pathlib import Path
@@ -24,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from inlink.site import charsets
-from inlink.site.heap import HeapTrimmer
+from inlink.site.heap import TRIM_EVERY, HeapTrimmer
 
 MAX_BYTES = 1_000_000_000  # larger files are refused: the app keeps the whole table in memory (~4x)
 MAX_ROWS = 500_000              # larger tables are refused for the same reason
@@ -61,15 +63,18 @@ def table_suffix(filename: str) -> str:
     return next((suffix for suffix in TABLE_SUFFIXES if lowered.endswith(suffix)), ".csv")
 
 
-def read_table(source, filename: str | None = None, sheet: str | None = None) -> pd.DataFrame:
+def read_table(source, filename: str | None = None, sheet: str | None = None, *,
+               categories: bool = False) -> pd.DataFrame:
     """Return the table in ``source`` (path, bytes or file-like with .getvalue()/.read()) as strings.
 
     ``sheet`` picks a workbook's worksheet by name (default: the first; ignored for CSV). The frame's attrs
     hold "notes", "bad_rows" ((row, reason[, column]) of dropped rows), "encoding" (CSV: what was used and
-    how it was found) and, for a workbook, "sheets" and "sheet".
+    how it was found) and, for a workbook, "sheets" and "sheet". ``categories``: the short columns of a
+    CSV read by the low-memory reader come as pandas Categorical of their distinct values (the links
+    importer's form, inlinks.py); other columns and files as strings all the same.
     """
     data, name = _open_source(source, filename)
-    frame = _read_plain_utf8(data, name)   # the common file, streamed from its path or bytes (even gzipped)
+    frame = _read_plain_utf8(data, name, categories)   # the common file, streamed from its path or bytes (even gzipped)
     if frame is None:
         data, name = _gunzip(_read_path(data, name) if isinstance(data, Path) else data, name)
         if not data or (data[:4096].isspace() and data.isspace()):   # no full copy of a large file
@@ -257,7 +262,7 @@ def _read_csv(data: bytes, name: str) -> pd.DataFrame:
     return frame
 
 
-def _read_plain_utf8(data: bytes | Path, name: str) -> pd.DataFrame | None:
+def _read_plain_utf8(data: bytes | Path, name: str, categories: bool = False) -> pd.DataFrame | None:
     """The common file (UTF-8, header on the first line, LF or CRLF endings, no NUL byte, every row as wide as
     the header or blank), gzipped or not, parsed by pyarrow's streaming CSV reader; None for any other file,
     which the text path reads and reports on.
@@ -283,7 +288,7 @@ def _read_plain_utf8(data: bytes | Path, name: str) -> pd.DataFrame | None:
         # long first row may not end within the head
         header_line = head.split(b"\n", 1)[0] + b"\n"
         headers = pd.read_csv(io.BytesIO(header_line), sep=delimiter, nrows=0, dtype=str, engine="c").columns
-        read = _read_rows(data, delimiter, len(headers))
+        read = _read_rows(data, delimiter, len(headers), categories)
     except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):   # bad UTF-8, a row of another width
         return None
     except (OSError, EOFError, zlib.error):   # damaged gzip data: the text path names it
@@ -326,40 +331,120 @@ def _open_text(data: bytes | Path):
 
 
 #: Block sizes: a row must fit in one block ("straddling object" otherwise), so a larger one is tried when
-#: it does not. pyarrow's reader holds several blocks ahead of the one being converted (from a stream, as
-#: new buffers), so a file is read in blocks of about 1/64 of its size on disk (docs corpus pages: 128 KiB,
-#: a few MB ahead; 1 MiB blocks held the whole file), and fewer, larger blocks save the per-block work on a
-#: large file (500k links rows: 470 blocks of 128 KiB, or 60 of 1 MiB).
-_BLOCK_SIZES = (1 << 17, 1 << 18, 1 << 19, 1 << 20, 1 << 21, 1 << 23)
+#: it does not. A file is read in blocks of about 1/64 of its text (16 KiB to 1 MiB): pyarrow's reader holds
+#: a few blocks ahead of the one being converted (_Paced) and the long text columns are converted a block at
+#: a time, so small blocks keep a small file's peak small (docs corpus links, 0.6 MB: 128 KiB blocks held
+#: the whole file), and fewer, larger blocks save the per-block work on a large file (500k links rows: 470
+#: blocks of 128 KiB, or 60 of 1 MiB).
+_BLOCK_SIZES = tuple(1 << power for power in range(14, 24))
+_SMALLEST_BLOCK = 1 << 14
+_BLOCKS_PER_FILE = 128
 
 
 def _block_sizes(data: bytes | Path) -> tuple[int, ...]:
     """The block sizes to try for this file, smallest first (see _BLOCK_SIZES)."""
-    size = data.stat().st_size if isinstance(data, Path) else len(data)
-    first = min(max(size // 64, _BLOCK_SIZES[0]), 1 << 20)
+    first = min(max(_text_size(data) // _BLOCKS_PER_FILE, _SMALLEST_BLOCK), 1 << 20)
     return tuple(block for block in _BLOCK_SIZES if block >= first)
 
 
-def _read_rows(data: bytes | Path, delimiter: str, width: int) -> tuple[list, np.ndarray] | None:
+def _text_size(data: bytes | Path) -> int:
+    """The size of the file's text: for a gzip body, what its trailer says it unpacks to (the last member's
+    size modulo 4 GiB: never less than the packed size is used)."""
+    if isinstance(data, Path):
+        with data.open("rb") as raw:
+            packed = raw.seek(0, os.SEEK_END)
+            if packed < 18 or (raw.seek(0), raw.read(2))[1] != _GZIP_MAGIC:
+                return packed
+            raw.seek(-4, os.SEEK_END)
+            trailer = raw.read(4)
+    else:
+        packed, trailer = len(data), data[-4:]
+        if packed < 18 or not data.startswith(_GZIP_MAGIC):
+            return packed
+    return max(packed, int.from_bytes(trailer, "little"))
+
+
+def _read_rows(data: bytes | Path, delimiter: str, width: int, categories: bool) -> tuple[list, np.ndarray] | None:
     """_read_columns of the rows, with the smallest block size every row fits in."""
     sizes = _block_sizes(data)
     for block_size in sizes:
         try:
-            with _arrow_input(data) as stream:
-                return _read_columns(_arrow_batches(stream, delimiter, width, block_size), width)
+            with _arrow_input(data) as (stream, paced):
+                batches = paced.batches(_arrow_batches(stream, delimiter, width, block_size))
+                return _read_columns(batches, width, block_size, categories)
         except ValueError as exc:   # pyarrow.ArrowInvalid
             if "straddl" not in str(exc) or block_size == sizes[-1]:
                 raise
     return None
 
 
+@contextlib.contextmanager
 def _arrow_input(data: bytes | Path):
-    """What pyarrow reads: views into plain bytes (nothing it reads ahead is a copy), else _open_text."""
+    """What pyarrow reads, and its pace: views into plain bytes (nothing it reads ahead is a copy), else
+    _open_text read no further ahead than _Paced allows."""
     import pyarrow   # ImportError: the caller takes the text path
 
     if isinstance(data, bytes) and not data.startswith(_GZIP_MAGIC):
-        return pyarrow.BufferReader(pyarrow.py_buffer(data))
-    return pyarrow.PythonFile(_open_text(data), mode="r")
+        with pyarrow.BufferReader(pyarrow.py_buffer(data)) as stream:
+            yield stream, _Paced(None)
+        return
+    with _open_text(data) as raw:
+        paced = _Paced(raw)
+        try:
+            with pyarrow.PythonFile(paced, mode="r") as stream:
+                yield stream, paced
+        finally:
+            paced.close()
+
+
+class _Paced:
+    """A stream that pyarrow's read-ahead thread reads at most _AHEAD blocks past the last record batch the
+    importer has taken (``batches``).
+
+    Why: pyarrow's streaming CSV reader reads the file on a background thread up to 32 blocks ahead of the
+    batches taken, each block a new bytes object when read from a file or a gzip body; a file of fewer than
+    32 blocks (the docs corpus' links file) was thus whole in memory as blocks next to its Arrow columns and
+    Python strings, and a larger one half of it. A wait that times out (_WAIT) keeps an unexpected pattern
+    of reads from ever blocking the read for good. ``raw`` None: a stream of views, nothing to pace."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.done = threading.Condition()
+        self.reads = self.taken = self.stalls = 0
+        self.closed_ = False
+
+    @property
+    def closed(self) -> bool:
+        return self.raw.closed
+
+    def read(self, size: int = -1) -> bytes:
+        with self.done:
+            if not self.done.wait_for(lambda: self.closed_ or self.reads - self.taken < _AHEAD, timeout=_WAIT):
+                self.stalls += 1
+            if self.closed_:   # the read is over (or failed): the read-ahead thread stops here
+                return b""
+            self.reads += 1
+        return self.raw.read(size)
+
+    def batches(self, reader):
+        """The reader's batches, each one counted as taken once the next is asked for (it is converted)."""
+        for batch in reader:
+            yield batch
+            if self.raw is not None:
+                with self.done:
+                    self.taken += 1
+                    self.done.notify_all()
+
+    def close(self) -> None:
+        with self.done:
+            self.closed_ = True
+            self.done.notify_all()
+
+
+#: blocks read ahead of the batch being converted: the block being parsed, the next (which ends its last
+#: row), one more; and the longest wait for a slot (never reached when reads and batches pair up)
+_AHEAD = 3
+_WAIT = 1.0
 
 
 def _arrow_batches(stream, delimiter: str, width: int, block_size: int):
@@ -386,44 +471,45 @@ def _arrow_batches(stream, delimiter: str, width: int, block_size: int):
 
 
 #: Mean bytes a cell from which a column is text to convert as it is read (body text, HTML), not a short
-#: field (URL, title, status, anchor), which repeats: its distinct values are found at the end.
+#: field (URL, title, status, anchor), which repeats: its distinct values are kept once each.
 _LONG_TEXT = 256
 
 
-def _read_columns(batches, width: int) -> tuple[list, np.ndarray] | None:
+def _read_columns(batches, width: int, block_size: int, categories: bool) -> tuple[list, np.ndarray] | None:
     """Each column as pandas strings holding Python strings (what the importer makes of every cell anyway),
-    and which rows are blank (every cell empty; told by Arrow's offsets, for _finish):
-    the long text columns (judged on the first block) made block by block, each block freed once converted,
-    so a crawl's body text is never whole as Arrow next to Python strings; the short ones at the end, one
-    object per distinct value (_shared_strings). None for a table the text path must read: a cell holding a
-    NUL byte (reported there with its row), more than MAX_ROWS rows or MAX_BYTES of text (refused there with
-    the reason)."""
+    and which rows are blank (every cell empty; told by Arrow's offsets, for _finish): the long text columns
+    (judged on the first block) and the short ones (_ShortColumn) converted block by block, each block freed
+    once converted, so a crawl's text is never whole as Arrow next to Python strings. ``categories``: the
+    short columns as pandas Categorical (codes into their distinct values, what the links importer keeps).
+    None for a table the text path must read: a cell holding a NUL byte (reported there with its row), more
+    than MAX_ROWS rows or MAX_BYTES of text (refused there with the reason)."""
     import pyarrow.compute as arrow_compute
 
-    parts: list[list] = [[] for _ in range(width)]
+    parts: list = [None] * width
     blank: list[np.ndarray] = []
-    long_text: list[bool] | None = None
     rows = size = 0
-    pool, heap = arrow_pool(), HeapTrimmer()
+    pool, heap = arrow_pool(), HeapTrimmer(min(TRIM_EVERY, 4 * block_size))
     for batch in batches:
         rows, size = rows + batch.num_rows, size + batch.nbytes
         if rows > MAX_ROWS or size > MAX_BYTES:
             return None
-        if long_text is None:
-            long_text = [column.nbytes > _LONG_TEXT * max(len(column), 1) for column in batch.columns]
-        blank.append(np.logical_and.reduce([arrow_compute.binary_length(column).to_numpy() == 0
-                                            for column in batch.columns]))
-        for position, column in enumerate(batch.columns):
-            parts[position].append(column.to_numpy(zero_copy_only=False) if long_text[position] else
-                                   arrow_compute.dictionary_encode(column, memory_pool=pool))
+        if parts[0] is None:
+            parts = [[] if column.nbytes > _LONG_TEXT * max(len(column), 1) else _ShortColumn(pool)
+                     for column in batch.columns]
+        blank.append(np.logical_and.reduce([
+            arrow_compute.binary_length(column, memory_pool=pool).to_numpy() == 0 for column in batch.columns]))
+        for part, column in zip(parts, batch.columns):
+            if isinstance(part, list):
+                part.append(column.to_numpy(zero_copy_only=False))
+            else:
+                part.add(column)
         heap.processed(batch.nbytes)
         del batch, column   # the block's buffers are freed before the heaps are next trimmed
-    columns = [_long_strings(part) if long else _shared_strings(part, pool)
-               for part, long in zip(parts, long_text or [False] * width)]
+    columns = [part.column(categories) if isinstance(part, _ShortColumn) else _long_strings(part or [])
+               for part in parts]
     if any(values is None for values in columns):
         return None
-    return ([pd.array(values, dtype=_PY_STR) for values in columns],
-            np.concatenate(blank) if blank else np.zeros(0, dtype=bool))
+    return columns, np.concatenate(blank) if blank else np.zeros(0, dtype=bool)
 
 
 def _holds_nul(values) -> bool:
@@ -431,28 +517,45 @@ def _holds_nul(values) -> bool:
     return any("\x00" in value for value in values)
 
 
-def _long_strings(parts: list[np.ndarray]) -> np.ndarray | None:
+def _long_strings(parts: list[np.ndarray]):
     """A long text column's blocks of Python strings as one array (None when a cell holds a NUL byte)."""
-    values = np.concatenate(parts)
-    return None if _holds_nul(values) else values
+    values = np.concatenate(parts) if parts else np.empty(0, dtype=object)
+    return None if _holds_nul(values) else pd.array(values, dtype=_PY_STR)
 
 
-def _shared_strings(chunks: list, pool) -> np.ndarray | None:
-    """A short column's blocks, each dictionary-encoded as it was read, as Python strings, equal cells sharing
-    one string object. Why: a links export repeats its URLs, anchors and link positions row after row; one
-    object per cell would cost ~50 bytes of header each, more than the cell's bytes in the file, and the
-    blocks' text is not kept, only each block's distinct values. Only the column's distinct values become
-    Python strings (and are checked for a NUL byte: None then, see _read_columns)."""
-    import pyarrow
+class _ShortColumn:
+    """A short column read block by block: its distinct values, once each as Python strings in the order
+    first seen, and each row's code into them. Why: a links export repeats its URLs, anchors and link
+    positions row after row; one object per cell would cost ~50 bytes of header each, more than the cell's
+    bytes in the file. Each block is dictionary-encoded by Arrow and only its new values become Python
+    strings, so neither a block's text nor its Arrow dictionary outlives the block."""
 
-    if not chunks:
-        return np.empty(0, dtype=object)
-    column = pyarrow.chunked_array(chunks).unify_dictionaries(memory_pool=pool)   # one dictionary for all
-    del chunks[:]
-    values = np.array(column.chunk(0).dictionary.to_pylist(), dtype=object)
-    if _holds_nul(values):
-        return None
-    return values[np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in column.chunks])]
+    def __init__(self, pool):
+        self.pool = pool
+        self.positions: dict[str, int] = {}
+        self.codes: list[np.ndarray] = []
+
+    def add(self, column) -> None:
+        import pyarrow.compute as arrow_compute
+
+        encoded = arrow_compute.dictionary_encode(column, memory_pool=self.pool)
+        positions = self.positions
+        block = np.fromiter((positions.setdefault(value, len(positions)) for value in
+                             encoded.dictionary.to_pylist()), dtype=np.int32, count=len(encoded.dictionary))
+        self.codes.append(block[encoded.indices.to_numpy(zero_copy_only=False)])
+
+    def column(self, categories: bool):
+        """The column as a Categorical (``categories``) or as pandas strings, each distinct value one shared
+        object (8 bytes a row); None when a value holds a NUL byte (see _read_columns)."""
+        values = np.array(list(self.positions), dtype=object)
+        self.positions = {}
+        if _holds_nul(values):
+            return None
+        codes = np.concatenate(self.codes) if self.codes else np.zeros(0, dtype=np.int32)
+        self.codes = []
+        if categories:
+            return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(values, dtype=object)))
+        return pd.array(values[codes], dtype=_PY_STR)
 
 
 def arrow_pool():

@@ -129,6 +129,8 @@ def _distinct(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """Codes and distinct values: work done per distinct value, not per row (URLs, anchors repeat a lot).
     A column already of strings is used as it is: converting Python strings to the string dtype would copy
     all its text into Arrow (a crawl's body text: as large as the file)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):   # read so (tables.read_table(categories=True))
+        return series.cat.codes.to_numpy(), np.asarray(series.cat.categories, dtype=object)
     if isinstance(series.dtype, pd.StringDtype):
         return (pd.factorize(series, sort=False) if series.dtype.storage == "pyarrow"
                 else _factorize_strings(series.to_numpy(dtype=object)))
