@@ -101,6 +101,18 @@ def test_a_nul_byte_drops_its_row_not_the_file():
                                       'has (binary data or a damaged export)']
 
 
+def test_dropped_rows_are_listed_in_file_order():
+    """Before: a NUL byte found by the reader (row 4) was listed before a bad URL found later (row 3)."""
+    rows = [list(row) for row in COFFEE] + [["https://a.com/beans", "Beans", "Beans for espresso."]]
+    rows[1][0], rows[2][2] = "not a url", "Espresso\x00 needs a fine grind."
+    pages, report = load_pages(csv_bytes(rows), "pages.csv")
+    assert [row for row, _ in report.dropped_rows] == [3, 4]
+    links = csv_bytes([["nope", "https://a.com/", "home"], ["https://a.com/", "https://a.com/beans", "be\x00ans"],
+                       ["https://a.com/beans", "https://a.com/", "home"]], headers=["Source", "Destination", "Anchor"])
+    _, link_report = load_links(links, "inlinks.csv")
+    assert [row for row, _ in link_report.dropped_rows] == [2, 3]
+
+
 def test_every_row_bad_names_the_first_cell():
     rows = [[f"https://a.com/{i}", "x", "te\x00xt"] for i in range(2)]
     with pytest.raises(SiteDataError) as caught:
@@ -166,6 +178,23 @@ def test_legacy_encodings_are_detected_and_named_in_the_report(lang, codec, labe
     assert any(f"read as {label} text (guessed by charset-normalizer" in line and "CSV UTF-8" in line
                for line in report.warnings)
     assert f"(text in {label})" in report.summary_lines()[0]
+
+
+@pytest.mark.parametrize("text, codec", [
+    ("Welcome to the kawa shop: źdźbło, łąka and żółć are the words of the day. Read the brewing guide.",
+     "iso8859_2"),
+    ("Čerstvě pražená káva z Etiopie. Mlýnek na espresso mele zrnka velmi jemně. Podívejte se také na našeho "
+     "průvodce přípravou kávy.", "cp1250"),
+    ("Frissen pörkölt kávé Etiópiából. Az eszpresszó darálónk nagyon finomra őrli a szemeket.", "iso8859_2"),
+], ids=["Latin-2, few accents", "Czech, Windows-1250", "Hungarian, Latin-2"])
+def test_a_few_accented_letters_still_decide_the_encoding(text, codec):
+    """Before: a mostly English Latin-2 file was read as Korean (CP949: charset-normalizer drops the single-byte
+    code pages once a CJK one decodes), a Czech one as Windows-1252 ("Èerstvì"), a Hungarian one as
+    Windows-1257 ("kįvé"): every letter a letter, so nothing looked odd."""
+    rows = site_rows(text)
+    pages, report = load_pages(csv_bytes(rows, encoding=codec), "legacy.csv")
+    assert pages["content"].tolist() == [row[2] for row in rows]
+    assert "charset-normalizer" in " ".join(report.warnings)
 
 
 def test_letters_found_only_far_into_the_file_still_decide_the_encoding():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections import Counter
 from typing import NamedTuple
 
 import pandas as pd
@@ -22,6 +23,17 @@ _MARK = re.compile("[\U000F0000-\U000F00FF]")
 _MARK_RUN = re.compile("[\U000F0000-\U000F00FF]+")
 # A non-ASCII character that is neither a letter, digit nor apostrophe, between two letters.
 _ODD_IN_WORD = re.compile(r"(?<=[^\W\d_])(?![^\W\d_])[^\x00-\x7f’‘ʼ‐\u0300-\u036f](?=[^\W\d_])")
+# A letter of a script other than Latin right before a lowercase ASCII letter ("낢ka", "Mьller").
+_MIXED_SCRIPT = re.compile(r"[^\W\d_\x00-\u024f\u1e00-\u1eff](?=[a-z])")
+_LATIN_ACCENTED = re.compile("[\u00c0-\u024f]")
+# The accented letters of the languages written in the Latin script (lower case), one alphabet each.
+_ALPHABETS = tuple(frozenset(letters) for letters in (
+    "äöüß", "àâæçéèêëîïôœùûüÿ", "áéíñóúü", "áâãàçéêíóôõú", "àèéìíîòóùú", "àçèéíïòóúü", "áéíóúàèëïöü",
+    "åäöéü", "æøåéóü", "áéíóúýðþæö",                      # German .. Dutch; Swedish/Finnish, Danish/Norwegian, Icelandic
+    "ąćęłńóśźż", "áčďéěíňóřšťúůýž", "áäčďéíĺľňóôŕšťúýž", "áéíóöőúüű", "čćđšž", "ăâîșțşţ",   # Central Europe
+    "çğıöşüâîû", "ąčęėįšųūž", "āčēģīķļņšūž", "äõöüšž", "çë",   # Turkish, Baltic, Albanian
+    "àáâãèéêìíòóôõùúýăđĩũơư",                              # Vietnamese
+))
 _NON_ASCII = re.compile(rb"[\x80-\xff]+")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")   # in text only by damage: not tab, CR, LF, FF
 _BAD_CELL = re.compile("[\x00\U000F0000-\U000F00FF]")
@@ -36,6 +48,8 @@ COMMON = ("utf_8", "cp1252", "cp1250", "cp1251", "iso8859_2", "iso8859_15", "lat
           "cp1257", "cp1255", "cp1256", "cp1258", "iso8859_5", "iso8859_7", "iso8859_9", "iso8859_13",
           "koi8_r", "koi8_u", "cp932", "shift_jis", "euc_jp", "gb18030", "gbk", "gb2312", "big5", "cp949",
           "euc_kr", "cp874", "tis_620", "mac_roman")
+_SINGLE_BYTE = tuple(name for name in COMMON if name.startswith(("cp12", "iso8859", "latin", "koi8", "mac_"))
+                     or name in ("cp874", "tis_620"))
 LABELS = {
     "utf_8": "UTF-8", "utf_8_sig": "UTF-8", "utf_16": "UTF-16", "utf_16_le": "UTF-16 LE", "utf_16_be": "UTF-16 BE",
     "utf_32": "UTF-32", "cp1252": "Windows-1252 (Western European)", "cp1250": "Windows-1250 (Central European)",
@@ -155,6 +169,10 @@ def _guess_legacy(data: bytes) -> Detected:
 
     sample = _sample(data)
     matches = list(from_bytes(sample))
+    if matches and matches[0].encoding not in _SINGLE_BYTE and _oddities(sample, _preferred_name(matches[0])):
+        # charset-normalizer skips the single-byte code pages once a CJK one decodes the sample (Latin-2 text
+        # with a few accents was read as Korean): weigh them against it here
+        matches += list(from_bytes(sample, cp_isolation=list(_SINGLE_BYTE)))
     if not matches:
         return Detected("cp1252", "fallback (no encoding fits every byte; the rows that do not fit are dropped)")
     candidates = [(match, _preferred_name(match)) for match in matches]
@@ -178,9 +196,20 @@ def _rank(name: str) -> int:
 
 
 def _oddities(sample: bytes, encoding: str) -> int:
-    """Symbols inside words ("ľlu»oučký", "gę±lą"): what a wrong single-byte code page leaves behind and a
-    right one almost never does (apostrophes and hyphens excepted)."""
-    return len(_ODD_IN_WORD.findall(sample.decode(encoding, errors="replace")))
+    """What a wrong code page leaves behind and a right one almost never does: symbols inside words
+    ("ľlu»oučký", "gę±lą"; apostrophes and hyphens excepted), a letter of another script followed by Latin
+    ones ("낢ka", "Mьller"), and accented letters no one language has together ("Èerstvì" for "Čerstvě":
+    Windows-1252 read of Windows-1250 Czech, whose letters are all letters)."""
+    text = sample.decode(encoding, errors="replace")
+    return len(_ODD_IN_WORD.findall(text)) + len(_MIXED_SCRIPT.findall(text)) + _stray_letters(text)
+
+
+def _stray_letters(text: str) -> int:
+    """How many of the text's accented Latin letters the language that has most of them lacks."""
+    counts = Counter(letter for letter in _LATIN_ACCENTED.findall(text.lower()) if letter.isalpha())
+    if not counts:
+        return 0
+    return min(sum(count for letter, count in counts.items() if letter not in alphabet) for alphabet in _ALPHABETS)
 
 
 def _sample(data: bytes) -> bytes:

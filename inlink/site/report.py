@@ -99,6 +99,9 @@ class Drops:
             self.add(int(row), column, reason)
 
     def refuse_if_empty(self, rows: int, what: str) -> None:
+        """The dropped rows listed in file order (the reader's bad cells come before the importer's bad URLs,
+        whatever their rows); SiteDataError when no row is left."""
+        self.report.dropped_rows.sort(key=lambda dropped: dropped[0])
         if rows:
             return
         if self.first is None:
