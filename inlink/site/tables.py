@@ -331,11 +331,11 @@ def _open_text(data: bytes | Path):
 
 
 #: Block sizes: a row must fit in one block ("straddling object" otherwise), so a larger one is tried when
-#: it does not. A file is read in blocks of about 1/64 of its text (16 KiB to 1 MiB): pyarrow's reader holds
-#: a few blocks ahead of the one being converted (_Paced) and the long text columns are converted a block at
-#: a time, so small blocks keep a small file's peak small (docs corpus links, 0.6 MB: 128 KiB blocks held
-#: the whole file), and fewer, larger blocks save the per-block work on a large file (500k links rows: 470
-#: blocks of 128 KiB, or 60 of 1 MiB).
+#: it does not. A file is read in blocks of about 1/128 of its text (16 KiB to 1 MiB): pyarrow's reader
+#: holds a few blocks ahead of the one being converted (_Paced) and every column is converted a block at a
+#: time, so small blocks keep a small file's peak small (docs corpus links, 0.6 MB: 128 KiB blocks held the
+#: whole file), and fewer, larger blocks save the per-block work on a large file (500k links rows, 62 MB:
+#: 470 blocks of 128 KiB, 120 of 512 KiB).
 _BLOCK_SIZES = tuple(1 << power for power in range(14, 24))
 _SMALLEST_BLOCK = 1 << 14
 _BLOCKS_PER_FILE = 128
