@@ -113,6 +113,15 @@ def test_dropped_rows_are_listed_in_file_order():
     assert [row for row, _ in link_report.dropped_rows] == [2, 3]
 
 
+def test_a_links_file_note_names_its_file_once():
+    """Before: "links.csv: links.csv was read as UTF-16 LE text ..." (the reader's notes name their file)."""
+    links = csv_bytes([["https://a.com/", "https://a.com/brewing", "guide"]], headers=["Source", "Destination",
+                                                                                       "Anchor"], encoding="utf-16-le")
+    site = load_site(csv_bytes(COFFEE), links, pages_name="pages.csv", links_name="links.csv")
+    assert any(line.startswith("links.csv was read as UTF-16 LE text") for line in site.report.warnings)
+    assert not any("links.csv: links.csv" in line for line in site.report.summary_lines())
+
+
 def test_every_row_bad_names_the_first_cell():
     rows = [[f"https://a.com/{i}", "x", "te\x00xt"] for i in range(2)]
     with pytest.raises(SiteDataError) as caught:

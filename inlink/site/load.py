@@ -49,6 +49,7 @@ def load_site(pages_source, links_source=None, *, pages_name=None, links_name=No
     links, link_report = load_links(links_source, links_name, known_urls=pages["url"], sheet=links_sheet)
     report.links_file = link_report.file
     report.links_read, report.links_kept = link_report.links_read, link_report.links_kept
-    report.warnings.extend(f"{link_report.file}: {warning}" for warning in link_report.warnings)
+    report.warnings.extend(warning if warning.startswith(link_report.file) else f"{link_report.file}: {warning}"
+                           for warning in link_report.warnings)   # the reader's notes name their file already
     report.dropped_rows.extend((row, f"{link_report.file}: {reason}") for row, reason in link_report.dropped_rows)
     return SiteData(pages=pages, links=links, report=report)
