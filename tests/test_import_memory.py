@@ -205,40 +205,33 @@ def test_trimming_is_a_no_op_without_glibc(monkeypatch):
 
 
 @pytest.mark.parametrize("body", [b"", b"https://a.example/1,one\n", b"https://a.example/1,one\n" * 20_000,
-                                  b"https://a.example/1,one\n\n" * 5_000 + b"https://a.example/2,two"],
-                         ids=["header only", "one row", "many blocks", "blank lines, no last line break"])
+                                  b"https://a.example/1,one\n\n" * 5_000 + b"https://a.example/2,two",
+                                  b"https://a.example/1,\n,\n" * 9_000],
+                         ids=["header only", "one row", "many blocks", "blank lines, no last line break",
+                              "empty cells and blank rows"])
 @pytest.mark.parametrize("packed", [False, True], ids=["plain", "gzipped"])
-def test_the_read_ahead_stays_a_few_blocks_behind_the_conversion(tmp_path, monkeypatch, body, packed):
-    """pyarrow's read-ahead thread reads at most _AHEAD blocks past the batches taken (it read up to 32: a
-    small file whole), and never waits for a block the conversion is waiting for (no wait times out)."""
-    seen = []
-    real_read = tables._Paced.read
-
-    def read(paced, size=-1):
-        seen.append(paced)
-        assert paced.reads - paced.taken <= tables._AHEAD
-        return real_read(paced, size)
-
-    monkeypatch.setattr(tables._Paced, "read", read)
-    monkeypatch.setattr(tables, "_WAIT", 0.5)
+def test_the_block_by_block_read_gives_the_frame_of_the_text_path(tmp_path, text_path, body, packed):
+    """Short columns converted block by block (each block's new values only) and blank rows told from the
+    codes of their empty cells: the same frame as the text path, from a file's path, plain or gzipped."""
     data = b"url,title\n" + body
     path = tmp_path / ("links.csv.gz" if packed else "links.csv")
     path.write_bytes(gzip.compress(data) if packed else data)
+    assert tables._read_plain_utf8(path, path.name) is not None
     frame = tables.read_table(path)
     assert len(frame) == body.count(b"https")
-    assert seen and all(paced.stalls == 0 for paced in seen)
+    assert_same_table(frame, text_path(data, path.name))
 
 
 def test_a_small_file_is_read_in_small_blocks_sized_by_its_unpacked_text(tmp_path):
-    """About 1/128 of the text (16 KiB to 1 MiB), a gzip body by the size its trailer gives."""
-    data = b"url,title\n" + b"https://a.example/1,one\n" * 100_000   # 2.4 MB
+    """About 1/128 of the text (64 KiB to 1 MiB), a gzip body by the size its trailer gives."""
+    data = b"url,title\n" + b"https://a.example/1,one\n" * 500_000   # 12 MB
     plain, packed = tmp_path / "a.csv", tmp_path / "a.csv.gz"
     plain.write_bytes(data)
     packed.write_bytes(gzip.compress(data))
     assert tables._text_size(plain) == tables._text_size(packed) == tables._text_size(data) == len(data)
     assert tables._text_size(gzip.compress(data)) == len(data)
-    assert tables._block_sizes(packed)[0] == tables._block_sizes(data)[0] == 1 << 15
-    assert tables._block_sizes(b"url\nx\n")[0] == 1 << 14
+    assert tables._block_sizes(packed)[0] == tables._block_sizes(data)[0] == 1 << 17
+    assert tables._block_sizes(b"url\nx\n")[0] == 1 << 16
     assert tables._block_sizes(b"u" * 500_000_000)[0] == 1 << 20
 
 

@@ -11,13 +11,11 @@ in ``frame.attrs["notes"]``.
 """
 from __future__ import annotations
 
-import contextlib
 import csv
 import gzip
 import io
 import os
 import re
-import threading
 import warnings
 import zlib
 from pathlib import Path
@@ -225,11 +223,13 @@ def _unify_line_endings(text: str) -> str:
     return _LONE_CR.sub("\n", text) if _LONE_CR.search(text) else text
 
 
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f]")
+
+
 def _looks_binary(text: str) -> bool:
     """Control characters other than tab/newline are rare in text and common in binary junk."""
     sample = text[:65536]
-    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\r\n\f\v")
-    return controls > max(2, len(sample) // 200)
+    return len(_CONTROL_CHARS.findall(sample)) > max(2, len(sample) // 200)
 
 
 def sniff_delimiter(text: str) -> str:
@@ -331,13 +331,14 @@ def _open_text(data: bytes | Path):
 
 
 #: Block sizes: a row must fit in one block ("straddling object" otherwise), so a larger one is tried when
-#: it does not. A file is read in blocks of about 1/128 of its text (16 KiB to 1 MiB): pyarrow's reader
-#: holds a few blocks ahead of the one being converted (_Paced) and every column is converted a block at a
-#: time, so small blocks keep a small file's peak small (docs corpus links, 0.6 MB: 128 KiB blocks held the
-#: whole file), and fewer, larger blocks save the per-block work on a large file (500k links rows, 62 MB:
-#: 470 blocks of 128 KiB, 120 of 512 KiB).
-_BLOCK_SIZES = tuple(1 << power for power in range(14, 24))
-_SMALLEST_BLOCK = 1 << 14
+#: it does not. A file is read in blocks of about 1/128 of its text (64 KiB to 1 MiB): every column is
+#: converted a block at a time, so smaller blocks keep a small file's peak small (docs corpus links, 0.6 MB
+#: unpacked, was read in 128 KiB blocks by its packed size; 16 KiB ones cut its peak further but cost a third
+#: more time), and fewer, larger blocks save the per-block work on a large file (500k links rows, 62 MB:
+#: 470 blocks of 128 KiB, 120 of 512 KiB). (pyarrow's reader reads up to 32 blocks ahead of the one being
+#: converted; holding it to a few cost the docs corpus pages file resident memory instead of saving it.)
+_BLOCK_SIZES = tuple(1 << power for power in range(16, 24))
+_SMALLEST_BLOCK = 1 << 16
 _BLOCKS_PER_FILE = 128
 
 
@@ -345,6 +346,12 @@ def _block_sizes(data: bytes | Path) -> tuple[int, ...]:
     """The block sizes to try for this file, smallest first (see _BLOCK_SIZES)."""
     first = min(max(_text_size(data) // _BLOCKS_PER_FILE, _SMALLEST_BLOCK), 1 << 20)
     return tuple(block for block in _BLOCK_SIZES if block >= first)
+
+
+def _trim_every(data: bytes | Path) -> int:
+    """Bytes of text between two trims of the heaps (heap.py): 1/8 of a small file's text (64 KiB at least),
+    so its blocks' freed memory goes back too; TRIM_EVERY from 8 MiB on (a trim's cost grows with the heap)."""
+    return min(max(_text_size(data) // 8, 1 << 16), TRIM_EVERY)
 
 
 def _text_size(data: bytes | Path) -> int:
@@ -369,82 +376,22 @@ def _read_rows(data: bytes | Path, delimiter: str, width: int, categories: bool)
     sizes = _block_sizes(data)
     for block_size in sizes:
         try:
-            with _arrow_input(data) as (stream, paced):
-                batches = paced.batches(_arrow_batches(stream, delimiter, width, block_size))
-                return _read_columns(batches, width, block_size, categories)
+            with _arrow_input(data) as stream:
+                batches = _arrow_batches(stream, delimiter, width, block_size)
+                return _read_columns(batches, width, _trim_every(data), categories)
         except ValueError as exc:   # pyarrow.ArrowInvalid
             if "straddl" not in str(exc) or block_size == sizes[-1]:
                 raise
     return None
 
 
-@contextlib.contextmanager
 def _arrow_input(data: bytes | Path):
-    """What pyarrow reads, and its pace: views into plain bytes (nothing it reads ahead is a copy), else
-    _open_text read no further ahead than _Paced allows."""
+    """What pyarrow reads: views into plain bytes (nothing it reads ahead is a copy), else _open_text."""
     import pyarrow   # ImportError: the caller takes the text path
 
     if isinstance(data, bytes) and not data.startswith(_GZIP_MAGIC):
-        with pyarrow.BufferReader(pyarrow.py_buffer(data)) as stream:
-            yield stream, _Paced(None)
-        return
-    with _open_text(data) as raw:
-        paced = _Paced(raw)
-        try:
-            with pyarrow.PythonFile(paced, mode="r") as stream:
-                yield stream, paced
-        finally:
-            paced.close()
-
-
-class _Paced:
-    """A stream that pyarrow's read-ahead thread reads at most _AHEAD blocks past the last record batch the
-    importer has taken (``batches``).
-
-    Why: pyarrow's streaming CSV reader reads the file on a background thread up to 32 blocks ahead of the
-    batches taken, each block a new bytes object when read from a file or a gzip body; a file of fewer than
-    32 blocks (the docs corpus' links file) was thus whole in memory as blocks next to its Arrow columns and
-    Python strings, and a larger one half of it. A wait that times out (_WAIT) keeps an unexpected pattern
-    of reads from ever blocking the read for good. ``raw`` None: a stream of views, nothing to pace."""
-
-    def __init__(self, raw):
-        self.raw = raw
-        self.done = threading.Condition()
-        self.reads = self.taken = self.stalls = 0
-        self.closed_ = False
-
-    @property
-    def closed(self) -> bool:
-        return self.raw.closed
-
-    def read(self, size: int = -1) -> bytes:
-        with self.done:
-            if not self.done.wait_for(lambda: self.closed_ or self.reads - self.taken < _AHEAD, timeout=_WAIT):
-                self.stalls += 1
-            if self.closed_:   # the read is over (or failed): the read-ahead thread stops here
-                return b""
-            self.reads += 1
-        return self.raw.read(size)
-
-    def batches(self, reader):
-        """The reader's batches, each one counted as taken once the next is asked for (it is converted)."""
-        for batch in reader:
-            yield batch
-            if self.raw is not None:
-                with self.done:
-                    self.taken += 1
-                    self.done.notify_all()
-
-    def close(self) -> None:
-        with self.done:
-            self.closed_ = True
-            self.done.notify_all()
-
-
-#: blocks read ahead of the batch being converted: the block being parsed, the next (which ends its last
-#: row), one more; and the longest wait for a slot (never reached when reads and batches pair up)
-_AHEAD = 3
-_WAIT = 1.0
+        return pyarrow.BufferReader(pyarrow.py_buffer(data))
+    return pyarrow.PythonFile(_open_text(data), mode="r")
 
 
 def _arrow_batches(stream, delimiter: str, width: int, block_size: int):
@@ -475,7 +422,7 @@ def _arrow_batches(stream, delimiter: str, width: int, block_size: int):
 _LONG_TEXT = 256
 
 
-def _read_columns(batches, width: int, block_size: int, categories: bool) -> tuple[list, np.ndarray] | None:
+def _read_columns(batches, width: int, trim_every: int, categories: bool) -> tuple[list, np.ndarray] | None:
     """Each column as pandas strings holding Python strings (what the importer makes of every cell anyway),
     and which rows are blank (every cell empty; told by Arrow's offsets, for _finish): the long text columns
     (judged on the first block) and the short ones (_ShortColumn) converted block by block, each block freed
@@ -486,9 +433,9 @@ def _read_columns(batches, width: int, block_size: int, categories: bool) -> tup
     import pyarrow.compute as arrow_compute
 
     parts: list = [None] * width
-    blank: list[np.ndarray] = []
+    empty: list[list[np.ndarray]] = [[] for _ in range(width)]   # a long column's empty cells, block by block
     rows = size = 0
-    pool, heap = arrow_pool(), HeapTrimmer(min(TRIM_EVERY, 4 * block_size))
+    pool, heap = arrow_pool(), HeapTrimmer(trim_every)
     for batch in batches:
         rows, size = rows + batch.num_rows, size + batch.nbytes
         if rows > MAX_ROWS or size > MAX_BYTES:
@@ -496,20 +443,22 @@ def _read_columns(batches, width: int, block_size: int, categories: bool) -> tup
         if parts[0] is None:
             parts = [[] if column.nbytes > _LONG_TEXT * max(len(column), 1) else _ShortColumn(pool)
                      for column in batch.columns]
-        blank.append(np.logical_and.reduce([
-            arrow_compute.binary_length(column, memory_pool=pool).to_numpy() == 0 for column in batch.columns]))
-        for part, column in zip(parts, batch.columns):
+        for part, cells, column in zip(parts, empty, batch.columns):
             if isinstance(part, list):
                 part.append(column.to_numpy(zero_copy_only=False))
+                cells.append(arrow_compute.binary_length(column, memory_pool=pool).to_numpy() == 0)
             else:
                 part.add(column)
         heap.processed(batch.nbytes)
         del batch, column   # the block's buffers are freed before the heaps are next trimmed
+    blank = np.ones(rows, dtype=bool)
+    for part, cells in zip(parts, empty):
+        blank &= part.empty() if isinstance(part, _ShortColumn) else np.concatenate(cells or [blank])
     columns = [part.column(categories) if isinstance(part, _ShortColumn) else _long_strings(part or [])
                for part in parts]
     if any(values is None for values in columns):
         return None
-    return columns, np.concatenate(blank) if blank else np.zeros(0, dtype=bool)
+    return columns, blank
 
 
 def _holds_nul(values) -> bool:
@@ -543,6 +492,12 @@ class _ShortColumn:
         block = np.fromiter((positions.setdefault(value, len(positions)) for value in
                              encoded.dictionary.to_pylist()), dtype=np.int32, count=len(encoded.dictionary))
         self.codes.append(block[encoded.indices.to_numpy(zero_copy_only=False)])
+
+    def empty(self) -> np.ndarray:
+        """Which rows hold an empty cell."""
+        code = self.positions.get("")
+        codes = np.concatenate(self.codes) if self.codes else np.zeros(0, dtype=np.int32)
+        return codes == code if code is not None else np.zeros(len(codes), dtype=bool)
 
     def column(self, categories: bool):
         """The column as a Categorical (``categories``) or as pandas strings, each distinct value one shared
