@@ -223,14 +223,14 @@ def test_the_block_by_block_read_gives_the_frame_of_the_text_path(tmp_path, text
 
 
 def test_a_small_file_is_read_in_small_blocks_sized_by_its_unpacked_text(tmp_path):
-    """About 1/128 of the text (64 KiB to 1 MiB), a gzip body by the size its trailer gives."""
+    """About 1/64 of the text (64 KiB to 1 MiB), a gzip body by the size its trailer gives."""
     data = b"url,title\n" + b"https://a.example/1,one\n" * 500_000   # 12 MB
     plain, packed = tmp_path / "a.csv", tmp_path / "a.csv.gz"
     plain.write_bytes(data)
     packed.write_bytes(gzip.compress(data))
     assert tables._text_size(plain) == tables._text_size(packed) == tables._text_size(data) == len(data)
     assert tables._text_size(gzip.compress(data)) == len(data)
-    assert tables._block_sizes(packed)[0] == tables._block_sizes(data)[0] == 1 << 17
+    assert tables._block_sizes(packed)[0] == tables._block_sizes(data)[0] == 1 << 18
     assert tables._block_sizes(b"url\nx\n")[0] == 1 << 16
     assert tables._block_sizes(b"u" * 500_000_000)[0] == 1 << 20
 
@@ -253,11 +253,12 @@ def test_categories_give_the_short_columns_as_codes_with_the_same_cells(tmp_path
 @pytest.mark.skipif(not DOCS.exists(), reason="docs corpus not available")
 def test_the_docs_corpus_links_file_peaks_under_3x_its_text(arrow_pool):
     """The small file of bench_import.py (0.6 MB unpacked) whose fixed costs dominated: 7.3x resident, 3.1x
-    live (a pandas Index of its URLs made Arrow strings; the reader held the whole file in 128 KiB blocks)."""
+    live (a pandas Index of its URLs made Arrow strings; every block's Arrow dictionaries were kept to the
+    end, and the columns were factorized again from a string per cell)."""
     from inlink.site.load import load_links
 
     load_links(ROOT / "sample_data" / "inlinks.csv")   # modules loaded on first use are not the file's cost
     path = DOCS.parent / "links.csv.gz"
     (links, _), python_peak = _traced(load_links, path)
     assert len(links) == 5126
-    assert (python_peak + arrow_pool.max_memory()) / len(gzip.decompress(path.read_bytes())) <= 2.5
+    assert (python_peak + arrow_pool.max_memory()) / len(gzip.decompress(path.read_bytes())) <= 3.0

@@ -331,15 +331,15 @@ def _open_text(data: bytes | Path):
 
 
 #: Block sizes: a row must fit in one block ("straddling object" otherwise), so a larger one is tried when
-#: it does not. A file is read in blocks of about 1/128 of its text (64 KiB to 1 MiB): every column is
-#: converted a block at a time, so smaller blocks keep a small file's peak small (docs corpus links, 0.6 MB
-#: unpacked, was read in 128 KiB blocks by its packed size; 16 KiB ones cut its peak further but cost a third
-#: more time), and fewer, larger blocks save the per-block work on a large file (500k links rows, 62 MB:
-#: 470 blocks of 128 KiB, 120 of 512 KiB). (pyarrow's reader reads up to 32 blocks ahead of the one being
-#: converted; holding it to a few cost the docs corpus pages file resident memory instead of saving it.)
+#: it does not. A file is read in blocks of about 1/64 of its text, unpacked (64 KiB to 1 MiB; the docs
+#: corpus links file, 0.6 MB unpacked, was read by its packed size in 128 KiB blocks: 16 KiB ones cut its
+#: peak further but cost a third more time): pyarrow's reader reads up to 32 blocks ahead of the one being
+#: converted (holding it to a few cost the docs corpus pages file resident memory instead of saving it),
+#: and fewer, larger blocks save the per-block work on a large file (500k links rows: 470 blocks of 128 KiB,
+#: or 60 of 1 MiB).
 _BLOCK_SIZES = tuple(1 << power for power in range(16, 24))
 _SMALLEST_BLOCK = 1 << 16
-_BLOCKS_PER_FILE = 128
+_BLOCKS_PER_FILE = 64
 
 
 def _block_sizes(data: bytes | Path) -> tuple[int, ...]:
@@ -350,8 +350,10 @@ def _block_sizes(data: bytes | Path) -> tuple[int, ...]:
 
 def _trim_every(data: bytes | Path) -> int:
     """Bytes of text between two trims of the heaps (heap.py): 1/8 of a small file's text (64 KiB at least),
-    so its blocks' freed memory goes back too; TRIM_EVERY from 8 MiB on (a trim's cost grows with the heap)."""
-    return min(max(_text_size(data) // 8, 1 << 16), TRIM_EVERY)
+    so its blocks' freed memory goes back too; TRIM_EVERY from 4 MiB on (a trim's cost grows with the heap:
+    a trim every 256 KiB made a 7 MB crawl's read 2.5x slower)."""
+    size = _text_size(data)
+    return TRIM_EVERY if size >= 4 * TRIM_EVERY else max(size // 8, 1 << 16)
 
 
 def _text_size(data: bytes | Path) -> int:
@@ -420,6 +422,13 @@ def _arrow_batches(stream, delimiter: str, width: int, block_size: int):
 #: Mean bytes a cell from which a column is text to convert as it is read (body text, HTML), not a short
 #: field (URL, title, status, anchor), which repeats: its distinct values are kept once each.
 _LONG_TEXT = 256
+#: A short column's cells are encoded every this many bytes of a large file (_ShortColumn); on a small file,
+#: every half of the text between two trims of the heaps
+_ENCODE_EVERY = 1 << 20
+
+
+def _encode_every(trim_every: int) -> int:
+    return _ENCODE_EVERY if trim_every >= TRIM_EVERY else trim_every // 2
 
 
 def _read_columns(batches, width: int, trim_every: int, categories: bool) -> tuple[list, np.ndarray] | None:
@@ -441,14 +450,14 @@ def _read_columns(batches, width: int, trim_every: int, categories: bool) -> tup
         if rows > MAX_ROWS or size > MAX_BYTES:
             return None
         if parts[0] is None:
-            parts = [[] if column.nbytes > _LONG_TEXT * max(len(column), 1) else _ShortColumn(pool)
-                     for column in batch.columns]
+            parts = [[] if column.nbytes > _LONG_TEXT * max(len(column), 1) else
+                     _ShortColumn(pool, _encode_every(trim_every)) for column in batch.columns]
         for part, cells, column in zip(parts, empty, batch.columns):
             if isinstance(part, list):
                 part.append(column.to_numpy(zero_copy_only=False))
                 cells.append(arrow_compute.binary_length(column, memory_pool=pool).to_numpy() == 0)
             else:
-                part.add(column)
+                part.add(column, batch.nbytes)
         heap.processed(batch.nbytes)
         del batch, column   # the block's buffers are freed before the heaps are next trimmed
     blank = np.ones(rows, dtype=bool)
@@ -476,25 +485,45 @@ class _ShortColumn:
     """A short column read block by block: its distinct values, once each as Python strings in the order
     first seen, and each row's code into them. Why: a links export repeats its URLs, anchors and link
     positions row after row; one object per cell would cost ~50 bytes of header each, more than the cell's
-    bytes in the file. Each block is dictionary-encoded by Arrow and only its new values become Python
-    strings, so neither a block's text nor its Arrow dictionary outlives the block."""
+    bytes in the file. The column's cells of every ``encode_every`` bytes of the file are dictionary-encoded
+    by Arrow at once and only their new values become Python strings, so no block's text or Arrow
+    dictionary is kept to the end. (Encoding each block alone made a 7 MB crawl's read 25% slower: its
+    blocks hold a few dozen rows; holding a short column's cells for longer kept small buffers among the
+    freed blocks, and the docs corpus pages_html file's resident peak went from 2.3x to 2.6x.)"""
 
-    def __init__(self, pool):
-        self.pool = pool
+    def __init__(self, pool, encode_every: int):
+        self.pool, self.encode_every = pool, encode_every
         self.positions: dict[str, int] = {}
         self.codes: list[np.ndarray] = []
+        self.pending: list = []
+        self.pending_bytes = 0
 
-    def add(self, column) -> None:
+    def add(self, column, block_bytes: int) -> None:
+        """One block's cells of this column (``block_bytes``: the whole block's size)."""
+        self.pending.append(column)
+        self.pending_bytes += block_bytes
+        if self.pending_bytes >= self.encode_every:
+            self._encode()
+
+    def _encode(self) -> None:
+        """The pending blocks' codes (their new values added to the distinct ones)."""
+        import pyarrow
         import pyarrow.compute as arrow_compute
 
-        encoded = arrow_compute.dictionary_encode(column, memory_pool=self.pool)
+        if not self.pending:
+            return
+        text = pyarrow.concat_arrays(self.pending, memory_pool=self.pool)   # one call, not one a block
+        self.pending, self.pending_bytes = [], 0
+        encoded = arrow_compute.dictionary_encode(text, memory_pool=self.pool)
+        del text
         positions = self.positions
-        block = np.fromiter((positions.setdefault(value, len(positions)) for value in
-                             encoded.dictionary.to_pylist()), dtype=np.int32, count=len(encoded.dictionary))
-        self.codes.append(block[encoded.indices.to_numpy(zero_copy_only=False)])
+        code = positions.setdefault
+        new = np.array([code(value, len(positions)) for value in encoded.dictionary.to_pylist()], dtype=np.int32)
+        self.codes.append(new[encoded.indices.to_numpy(zero_copy_only=False)])
 
     def empty(self) -> np.ndarray:
         """Which rows hold an empty cell."""
+        self._encode()
         code = self.positions.get("")
         codes = np.concatenate(self.codes) if self.codes else np.zeros(0, dtype=np.int32)
         return codes == code if code is not None else np.zeros(len(codes), dtype=bool)
@@ -502,6 +531,7 @@ class _ShortColumn:
     def column(self, categories: bool):
         """The column as a Categorical (``categories``) or as pandas strings, each distinct value one shared
         object (8 bytes a row); None when a value holds a NUL byte (see _read_columns)."""
+        self._encode()
         values = np.array(list(self.positions), dtype=object)
         self.positions = {}
         if _holds_nul(values):
