@@ -203,6 +203,62 @@ def test_pages_that_cannot_take_the_link_are_not_counted_as_leaving_a_phrase_unl
     assert dictionary.link_odds(("grippy", "lugs"), 2, 4) == pytest.approx(math.log(1.5 / 3.5))   # the old count
 
 
+def test_prose_mentions_of_pages_matched_together_are_what_each_page_counts_alone(monkeypatch):
+    """ProseMentions.count matches consecutive pages together: the same counts as page by page, with code
+    statements around a mention (checked only where the characters next to it say they might be), blocks out of
+    order, and a page whose token ids do not line up with its text."""
+    import numpy as np
+
+    import inlink.links.dictionary as dictionary
+    from inlink.links.anchors import PhraseIndex
+    from inlink.links.matcher import PhraseMatcher
+    from inlink.links.tokens import SiteTokens
+    texts = ["We pour grippy lugs here.", "import grippy lugs", ">>> grippy lugs\nand grippy lugs(x)",
+             "Call grippy lugs() or grippy lugs ('x'); not grippy lugs import y.", "... \ngrippy lugs it",
+             "Sole guide: the grippy lugs page. Grippy lugs in a list.", "Grippy lugs wear out; see the sole guide.",
+             "Nothing to see here.", "Read the sole guide, then rt grippy lugs and >> sole guide."]
+    site = SiteTokens.build(texts)
+    phrases = PhraseIndex()
+    lugs, guide = phrases.add("grippy lugs", 2, "title"), phrases.add("sole guide", 6, "title")
+    matcher = PhraseMatcher(phrases, site.vocabulary)
+    blocks = [None, None, None, None, None, [("paragraph", 35, 57), ("heading", 0, 10), ("paragraph", 0, 34)],
+              [("paragraph", 0, 41)], [("heading", 0, 20)], None]
+    pages = [(i, texts[i], site.page(i)[:-1] if i == 6 else site.page(i), blocks[i]) for i in range(len(texts))]
+    existing = {(0, 2), (8, 6)}
+
+    def counted():
+        found = dictionary.ProseMentions.count(matcher, iter(pages), existing)
+        return found.pages.tolist(), found.unable
+
+    monkeypatch.setattr(dictionary, "PROSE_CHUNK_TOKENS", 10 ** 9)
+    together = counted()
+    monkeypatch.setattr(dictionary, "PROSE_CHUNK_TOKENS", 1)
+    assert counted() == together
+    alone = np.zeros(len(matcher.phrases), dtype=np.int64)
+    for page in pages:
+        alone += dictionary.ProseMentions.count(matcher, [page], existing).pages
+    assert together[0] == alone.tolist()
+    assert together[0][lugs] == 5 and together[0][guide] == 2 and together[1] == {(lugs, 2): 1, (guide, 6): 1}
+
+
+def test_a_span_the_neighbouring_characters_clear_is_never_part_of_a_code_statement():
+    """placement.may_be_code_statement may say "maybe" too often, never too seldom: wherever it clears a span,
+    in_running_text's own checks pass."""
+    import numpy as np
+
+    from inlink.links.placement import in_running_text, may_be_code_statement
+    from inlink.links.tokens import _code_units
+    rng = np.random.default_rng(3)
+    pieces = ["import ", ">>> ", "... ", " import x", "(", ")", "()", " ", "\n", "a", "rt", "t", ">", ".", ";"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces, 12))
+        spans = np.array([(b, e) for b in range(len(text)) for e in range(b + 1, min(len(text), b + 4) + 1)])
+        codes = _code_units(text)[0]
+        padded = np.concatenate((np.zeros(4, dtype=codes.dtype), codes, np.zeros(3, dtype=codes.dtype)))
+        cleared = ~may_be_code_statement(padded, spans[:, 0] + 4, spans[:, 1] + 4)
+        assert all(in_running_text(None, text, b, e) for b, e in spans[cleared].tolist())
+
+
 def test_a_target_that_links_the_source_back_gains_and_says_so():
     """Reciprocity: pages that link each other are about one topic; the reason states the checkable fact."""
     site = _dictionary_site()

@@ -10,9 +10,9 @@ import numpy as np
 
 from inlink.links.anchors import PhraseIndex
 from inlink.links.matcher import PhraseMatcher, ranks_within
-from inlink.links.placement import in_running_text, prose_ranges
+from inlink.links.placement import in_running_text, may_be_code_statement, prose_ranges
 from inlink.links.text import tokens
-from inlink.links.tokens import token_offsets
+from inlink.links.tokens import _code_units, _inside_tokens, _runs
 
 SITE_RATE_MIN_PAGES = 5   # a phrase fewer pages mention says little about how thoroughly the site links
 SITE_RATE_MIN_PAIRS = 10
@@ -137,39 +137,116 @@ class ProseMentions:
         Why: a mention inside code, a heading or a call's arguments is never linked, and a page links a target
         once, so a page that links it with another of its names (or the target's own page) mentioning the
         phrase unlinked says nothing about whether the site links that phrase; counted as "mentioned but not
-        linked" they made a well-linked name look like a word the site seldom links."""
+        linked" they made a well-linked name look like a word the site seldom links.
+
+        Why in chunks: a page's count is a few dozen array operations on a few thousand tokens, so consecutive
+        pages (about PROSE_CHUNK_TOKENS tokens) are matched together, joined as mentions._find_mentions joins
+        them; each page counts what it counted alone."""
         found = cls(np.zeros(len(matcher.phrases), dtype=np.int64), {})
-        unable = found.unable
-        for page, text, ids, blocks in pages:
-            starts, lengths, nodes = matcher.occurrences(ids)
-            if not len(nodes):
-                continue
-            nodes = _in_running_text(text, blocks, starts, lengths, nodes)
-            per_node = matcher.node_ptr[nodes + 1] - matcher.node_ptr[nodes]
-            pids = matcher.node_pids[np.repeat(matcher.node_ptr[nodes], per_node) + ranks_within(per_node)]
-            found.pages[pids] += 1
-            senses = matcher.target_ptr[pids + 1] - matcher.target_ptr[pids]
-            targets = matcher.target_ids[np.repeat(matcher.target_ptr[pids], senses) + ranks_within(senses)]
-            for pid, target in zip(np.repeat(pids, senses).tolist(), targets.tolist()):
-                if target == page or (page, target) in existing:
-                    unable[(pid, target)] = unable.get((pid, target), 0) + 1
+        unable: list[tuple[np.ndarray, np.ndarray]] = []
+        chunk: list[tuple[int, str, np.ndarray, list]] = []
+        size = 0
+        for page in pages:
+            chunk.append(page)
+            size += len(page[2]) + 1
+            if size >= PROSE_CHUNK_TOKENS:
+                unable.append(found._count_chunk(matcher, chunk, existing))
+                chunk, size = [], 0
+        if chunk:
+            unable.append(found._count_chunk(matcher, chunk, existing))
+        if not unable:
+            return found
+        pids, targets = (np.concatenate([part[i] for part in unable]) for i in (0, 1))
+        width = int(targets.max()) + 1 if len(targets) else 1
+        keys, counts = np.unique(pids * width + targets, return_counts=True)
+        found.unable.update(zip(zip((keys // width).tolist(), (keys % width).tolist()), counts.tolist()))
         return found
 
+    def _count_chunk(self, matcher: PhraseMatcher, chunk: list[tuple[int, str, np.ndarray, list]],
+                     existing: set) -> tuple[np.ndarray, np.ndarray]:
+        """Count the phrases the chunk's pages mention in running text; return the (phrase id, target) of each
+        page that cannot link the target from a phrase it mentions."""
+        slots, nodes = _running_text_nodes(matcher, chunk)
+        per_node = matcher.node_ptr[nodes + 1] - matcher.node_ptr[nodes]
+        pids = matcher.node_pids[np.repeat(matcher.node_ptr[nodes], per_node) + ranks_within(per_node)]
+        self.pages += np.bincount(pids, minlength=len(self.pages))
+        senses = matcher.target_ptr[pids + 1] - matcher.target_ptr[pids]
+        targets = matcher.target_ids[np.repeat(matcher.target_ptr[pids], senses) + ranks_within(senses)]
+        sources = np.array([page for page, *_rest in chunk], dtype=np.int64)[np.repeat(slots, per_node)]
+        sources, pids = np.repeat(sources, senses), np.repeat(pids, senses)
+        cannot = targets == sources
+        if existing:
+            cannot |= np.fromiter(map(existing.__contains__, zip(sources.tolist(), targets.tolist())),
+                                  dtype=bool, count=len(targets))
+        return pids[cannot], targets[cannot]
 
-def _in_running_text(text: str, blocks, starts: np.ndarray, lengths: np.ndarray, nodes: np.ndarray) -> np.ndarray:
-    """The distinct trie nodes (phrases) of which one occurrence (token `starts`, `lengths`) at least stands in
-    running text (placement.in_running_text): inside a prose block (all at once), then, phrase by phrase, the first
-    occurrence there that is no part of a code statement."""
-    first, last = token_offsets(text)
+
+PROSE_CHUNK_TOKENS = 400_000   # tokens of consecutive pages ProseMentions.count matches together, about
+
+
+def _running_text_nodes(matcher: PhraseMatcher, chunk: list[tuple[int, str, np.ndarray, list]],
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct (page's place in the chunk, trie node) pairs of the phrases of which one occurrence at least
+    stands in running text (placement.in_running_text) in that page: inside a prose block, and, unless the
+    characters around it say it surely is (placement.may_be_code_statement), no part of a code statement.
+
+    The pages' texts are joined by a separator that is a token of its own ("_" between line breaks) and their
+    ids by -1 (which no phrase matches), so one phrase match and one token split serve the whole chunk; a chunk
+    whose tokens do not line up with its ids is counted page by page."""
+    texts = [text for _page, text, _ids, _blocks in chunk]
+    lengths = np.array([len(ids) for _page, _text, ids, _blocks in chunk], dtype=np.int64)
+    token_base = lengths.cumsum() - lengths + np.arange(len(chunk))    # each page's first token
+    char_base = np.zeros(len(chunk), dtype=np.int64)
+    np.cumsum([len(text) + 3 for text in texts[:-1]], out=char_base[1:])
+    joined = "\n_\n".join(texts)
+    codes = _code_units(joined)[0] if joined else np.zeros(0, dtype=np.uint8)
+    first, last = _runs(_inside_tokens(codes))
+    if len(chunk) > 1 and (len(first) != int(lengths.sum()) + len(chunk) - 1
+                           or (first[token_base[1:] - 1] != char_base[1:] - 2).any()):
+        alone = [_running_text_nodes(matcher, [page]) for page in chunk]
+        return (np.concatenate([np.full(len(nodes), slot) for slot, (_, nodes) in enumerate(alone)]),
+                np.concatenate([nodes for _, nodes in alone]))
+    separator = np.full(1, -1, dtype=np.int32)
+    ids = np.concatenate([part for _page, _text, page_ids, _blocks in chunk for part in (page_ids, separator)])
+    starts, lengths, nodes = matcher.occurrences(ids)
+    slot = np.searchsorted(token_base, starts, side="right") - 1
     begin, end = first[starts], last[starts + lengths - 1]
-    ok = np.ones(len(nodes), dtype=bool)
-    prose = prose_ranges(text, blocks)
-    if prose is not None:
-        block = np.searchsorted(np.asarray(prose[0], dtype=np.int64), begin, side="right") - 1
-        ends = np.asarray(prose[1], dtype=np.int64)
-        ok = (block >= 0) & (end <= ends[np.maximum(block, 0)]) if len(ends) else np.zeros(len(nodes), dtype=bool)
-    found, order = set(), np.flatnonzero(ok)
-    for node, a, b in zip(nodes[order].tolist(), begin[order].tolist(), end[order].tolist()):
-        if node not in found and in_running_text(None, text, a, b):
-            found.add(node)
-    return np.array(sorted(found), dtype=np.int64)
+    ok = _in_prose(chunk, char_base, slot, begin, end)
+    padded = np.concatenate((np.zeros(4, dtype=codes.dtype), codes, np.zeros(3, dtype=codes.dtype)))
+    unsure = ok & may_be_code_statement(padded, begin + 4, end + 4)
+    keys = slot * len(matcher.ends) + nodes
+    found = set(np.unique(keys[ok & ~unsure]).tolist())
+    at = np.flatnonzero(unsure)
+    for key, s, a, b in zip(keys[at].tolist(), slot[at].tolist(), begin[at].tolist(), end[at].tolist()):
+        if key not in found and in_running_text(None, texts[s], a - int(char_base[s]), b - int(char_base[s])):
+            found.add(key)
+    keys = np.array(sorted(found), dtype=np.int64)
+    return keys // len(matcher.ends), keys % len(matcher.ends)
+
+
+def _in_prose(chunk: list, char_base: np.ndarray, slot: np.ndarray, begin: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Whether each span [begin, end) (in the joined text; `slot`: its page, in order) lies inside one prose block
+    of its page (any place of a page without blocks): the pages' blocks searched at once, or page by page when
+    some page's are out of order (a binary search of them then answers as it does for that page alone)."""
+    ranges = [prose_ranges(text, blocks) for _page, text, _ids, blocks in chunk]
+    starts, ends = ([np.asarray(r[i], dtype=np.int64) + base for r, base in zip(ranges, char_base.tolist())
+                     if r is not None] for i in (0, 1))
+    starts, ends = (np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64) for parts in (starts, ends))
+    if (starts[1:] < starts[:-1]).any():
+        bounds = np.searchsorted(slot, np.arange(len(chunk) + 1)).tolist()
+        return np.concatenate([_in_page_prose(r, begin[lo:hi] - base, end[lo:hi] - base) for r, base, lo, hi in
+                               zip(ranges, char_base.tolist(), bounds[:-1], bounds[1:])])
+    ok = _in_page_prose((starts, ends), begin, end)
+    plain = np.array([r is None for r in ranges], dtype=bool)
+    return ok | plain[slot]
+
+
+def _in_page_prose(prose, begin: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Whether each span lies inside one of the sorted blocks `prose` (starts, ends; placement.prose_ranges)."""
+    if prose is None:
+        return np.ones(len(begin), dtype=bool)
+    ends = np.asarray(prose[1], dtype=np.int64)
+    if not len(ends):
+        return np.zeros(len(begin), dtype=bool)
+    block = np.searchsorted(np.asarray(prose[0], dtype=np.int64), begin, side="right") - 1
+    return (block >= 0) & (end <= ends[np.maximum(block, 0)])

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+import numpy as np
+
 from inlink.links.text import CONTEXT_CHARS, sentence_bounds, shorten_around
 
 PROSE_BLOCKS = frozenset({"paragraph", "list_item", "definition", "table_cell", "text"})
@@ -63,6 +65,26 @@ def in_running_text(ranges: tuple[list[int], list[int]] | None, text: str, start
     names a function bare or as "name()"), an imported name, or a name after an interactive prompt."""
     return in_prose(ranges, start, end) and not _CALL_RE.match(text, end) \
         and not _STATEMENT_BEFORE_RE.search(text, max(0, start - 12), start)
+
+
+def may_be_code_statement(codes: np.ndarray, begin: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """For spans [begin, end) of a text (codes: its characters as numbers, as tokens._code_units gives them,
+    at least four before each span and three after it): False where in_running_text's code statement checks
+    surely pass, seen from the characters next to the span alone (no "(" but "()", nor " im", right after it;
+    no "rt ", ">> " or ".. ", maybe before a line break, right before it); True where they might not: ask
+    in_running_text."""
+    after = [codes[end + i] for i in range(3)]
+    call = ((after[0] == ord("(")) & (after[1] != ord(")"))) | \
+        ((after[0] == ord(" ")) & (after[1] == ord("i")) & (after[2] == ord("m")))
+    before = [codes[begin - i] for i in range(1, 5)]
+    return call | ((before[0] == ord(" ")) & _ends_statement(before[1], before[2])) | \
+        ((before[0] == ord("\n")) & (before[1] == ord(" ")) & _ends_statement(before[2], before[3]))
+
+
+def _ends_statement(last: np.ndarray, before_last: np.ndarray) -> np.ndarray:
+    """Whether two characters may end "import", ">>>" or "..."."""
+    return ((last == ord("t")) & (before_last == ord("r"))) | ((last == ord(">")) & (before_last == ord(">"))) | \
+        ((last == ord(".")) & (before_last == ord(".")))
 
 
 def block_bounds(ranges: tuple[list[int], list[int]] | None, start: int, end: int) -> tuple[int, int] | None:
