@@ -85,3 +85,27 @@ def test_coupled_pages_are_those_that_link_what_the_source_links():
     assert linking == [1, 0]
     assert lifts[0] > 0 and lifts[1] == 0.0    # 5: linked by a coupled page; 0: an orphan
     assert hood.coupled(0, [4]) == ([0.0], [0])   # a page that links nothing is coupled to none
+
+
+def test_counting_over_the_linked_pages_only_gives_the_site_long_counts_floats(monkeypatch):
+    """A page's evidence is counted over the pages its entries name (a large site) or over every page (a small
+    one): the same lifts and counts to the last bit, ties among coupled pages going to the lower page number."""
+    import inlink.links.neighbourhood as neighbourhood
+
+    rng = np.random.default_rng(7)
+    pages = 300
+    pairs = {(int(s), int(d)) for s, d in rng.integers(0, pages, (3000, 2)) if s != d}
+    pairs |= {(s, d) for s in range(pages) for d in (5, 17) if s != d}   # two pages every page links: ties
+    hood = LinkNeighbourhood.from_links(pairs, pages=pages, sources=pages)
+    asks = [(int(source), rng.integers(-1, pages, 12), rng.random(12), rng.integers(0, pages, 15).tolist())
+            for source in rng.integers(0, pages, 40)]
+
+    def answers():
+        return [(hood.lifts(neighbours, sims, targets), hood.coupled(source, targets))
+                for source, neighbours, sims, targets in asks]
+
+    monkeypatch.setattr(neighbourhood, "SITE_LONG_COUNTS", 10 ** 9)
+    site_long = answers()
+    monkeypatch.setattr(neighbourhood, "SITE_LONG_COUNTS", 0)
+    assert answers() == site_long
+    assert any(count for (_lifts, counts), _coupled in site_long for count in counts)

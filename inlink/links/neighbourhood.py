@@ -18,6 +18,8 @@ import numpy as np
 
 LIFT_SMOOTHING = 0.1   # added to both shares, so one neighbour in thirty linking a rare target is no proof
 COUPLED_NEIGHBOURS = 30   # pages that link what the source links, the closest kept
+SITE_LONG_COUNTS = 16     # a page's entries are counted over the whole site when it has at most this many pages
+                          # per entry (a few C passes over a small site cost less than np.unique)
 
 
 @dataclass
@@ -63,12 +65,12 @@ class LinkNeighbourhood:
             return [0.0] * len(targets), [0] * len(targets)
         lengths = self.in_ptr[outs + 1] - self.in_ptr[outs]
         first = np.repeat(self.in_ptr[outs] - np.cumsum(lengths) + lengths, lengths)
-        pages = self.in_sources[first + np.arange(int(lengths.sum()))]
-        weight = np.bincount(pages, np.repeat(1.0 / np.log(2.0 + lengths), lengths), minlength=len(self.base))
-        weight[source] = 0.0
-        closest = np.argsort(-weight, kind="stable")[:k]
-        closest = closest[weight[closest] > 0]
-        return self.lifts(closest, weight[closest], targets)
+        pages, at = self._distinct(self.in_sources[first + np.arange(int(lengths.sum()))])
+        weight = np.bincount(at, np.repeat(1.0 / np.log(2.0 + lengths), lengths), minlength=len(pages))
+        weight[pages == source] = 0.0
+        coupled = np.flatnonzero(weight > 0)   # in page order, so ties go to the lower page number
+        closest = coupled[np.argsort(-weight[coupled], kind="stable")[:k]]
+        return self.lifts(pages[closest], weight[closest], targets)
 
     def lifts(self, neighbours: np.ndarray, similarities: np.ndarray,
               targets: list[int]) -> tuple[list[float], list[int]]:
@@ -82,8 +84,23 @@ class LinkNeighbourhood:
         first = np.repeat(self.ptr[rows] - np.cumsum(lengths) + lengths, lengths)
         linked = self.targets[first + np.arange(int(lengths.sum()))]
         wanted = np.asarray(targets, dtype=np.int64)
-        share = np.bincount(linked, np.repeat(weights, lengths), minlength=len(self.base))[wanted] / weights.sum()
-        count = np.bincount(linked, minlength=len(self.base))[wanted]
+        share, count = np.zeros(len(wanted)), np.zeros(len(wanted), dtype=np.int64)
+        if len(linked):
+            pages, at = self._distinct(linked)
+            row = pages.searchsorted(wanted).clip(0, len(pages) - 1)
+            linking = pages[row] == wanted
+            row = row[linking]
+            share[linking] = np.bincount(at, np.repeat(weights, lengths), minlength=len(pages))[row] / weights.sum()
+            count[linking] = np.bincount(at, minlength=len(pages))[row]
         base = self.base[wanted]
         lifts = [math.log((s + LIFT_SMOOTHING) / (b + LIFT_SMOOTHING)) for s, b in zip(share.tolist(), base.tolist())]
         return lifts, count.tolist()
+
+    def _distinct(self, pages: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Page numbers (sorted) and each entry's position among them, to count entries per page with bincount
+        (each page's sum then adds its entries in their order, whichever way): every page of the site when
+        the site is small next to the entries, else only the pages that occur (np.unique), so that a page's
+        evidence costs by the links it reads, not by the site (a 50k-page site's pages were quadratic)."""
+        if len(self.base) <= SITE_LONG_COUNTS * len(pages):
+            return np.arange(len(self.base)), pages
+        return np.unique(pages, return_inverse=True)
