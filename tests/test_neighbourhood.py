@@ -87,6 +87,13 @@ def test_coupled_pages_are_those_that_link_what_the_source_links():
     assert hood.coupled(0, [4]) == ([0.0], [0])   # a page that links nothing is coupled to none
 
 
+def test_a_hub_target_couples_no_pages():
+    # page 4 is linked from 3 pages: with hubs cut at 2 in-links, 1 shares nothing but the hub with 2 and 3
+    hood = LinkNeighbourhood.from_links(PAIRS, pages=6, sources=6)
+    assert hood.coupled(1, [5], hub=3)[1] == [1]
+    assert hood.coupled(1, [5], hub=2) == ([0.0], [0])
+
+
 def test_counting_over_the_linked_pages_only_gives_the_site_long_counts_floats(monkeypatch):
     """A page's evidence is counted over the pages its entries name (a large site) or over every page (a small
     one): the same lifts and counts to the last bit, ties among coupled pages going to the lower page number."""

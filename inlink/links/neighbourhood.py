@@ -18,6 +18,9 @@ import numpy as np
 
 LIFT_SMOOTHING = 0.1   # added to both shares, so one neighbour in thirty linking a rare target is no proof
 COUPLED_NEIGHBOURS = 30   # pages that link what the source links, the closest kept
+COUPLING_HUB_LINKS = 1000  # a target linked from more pages (a navigation bar, a footer) does not couple pages:
+                           # it says nothing of which pages are alike, and listing its linkers for every page
+                           # would cost a 50k-page site with a 40-link menu 2M entries per page
 SITE_LONG_COUNTS = 16     # a page's entries are counted over the whole site when it has at most this many pages
                           # per entry (a few C passes over a small site cost less than np.unique)
 
@@ -56,14 +59,17 @@ class LinkNeighbourhood:
         back = self.linked_by(source)
         return np.isin(np.asarray(targets, dtype=np.int64), back).tolist() if len(back) else [False] * len(targets)
 
-    def coupled(self, source: int, targets: list[int], k: int = COUPLED_NEIGHBOURS) -> tuple[list[float], list[int]]:
+    def coupled(self, source: int, targets: list[int], k: int = COUPLED_NEIGHBOURS,
+                hub: int = COUPLING_HUB_LINKS) -> tuple[list[float], list[int]]:
         """For each target: the log lift of the share of the pages that link what the source links (bibliographic
         coupling, each shared target weighing 1 / log(2 + its in-links), Adamic-Adar: a page every page links
-        says little) that link the target, and how many of those pages link it. The k closest pages count."""
+        says little; one linked from more than `hub` pages says nothing) that link the target, and how many of
+        those pages link it. The k closest pages count."""
         outs = self.targets[self.ptr[source]:self.ptr[source + 1]].astype(np.int64)
+        lengths = self.in_ptr[outs + 1] - self.in_ptr[outs]
+        outs, lengths = outs[lengths <= hub], lengths[lengths <= hub]
         if not len(outs):
             return [0.0] * len(targets), [0] * len(targets)
-        lengths = self.in_ptr[outs + 1] - self.in_ptr[outs]
         first = np.repeat(self.in_ptr[outs] - np.cumsum(lengths) + lengths, lengths)
         pages, at = self._distinct(self.in_sources[first + np.arange(int(lengths.sum()))])
         weight = np.bincount(at, np.repeat(1.0 / np.log(2.0 + lengths), lengths), minlength=len(pages))
