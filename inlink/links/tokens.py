@@ -138,30 +138,33 @@ def _page_groups(texts: list[str], chunk: int):
         yield group
 
 
-def _group_ids(lowered: list[str], vocabulary: Vocabulary, out: array) -> np.ndarray:
-    """Append the token ids of several lowered pages to `out`; returns each page's number of tokens.
+def _group_ids(texts: list[str], vocabulary: Vocabulary, out: array) -> np.ndarray:
+    """Append the lowercased token ids of several pages to `out`; returns each page's number of tokens. The
+    pages' lowercase must keep token boundaries (lowers_in_place): then their tokens are found in the text as
+    it is, and each token's lowercase is its lowered text's token.
 
     Why: a regular expression's findall and a dict lookup per token cost two Python objects a token (the
     engine's largest cost before the pages). Here the pages are joined, the token characters found by
     _inside_tokens and packed together (in _code_units' width), and pyarrow's dictionary_encode (a C++ hash table) turns
-    them into indices in order of first appearance: Python only decodes the group's distinct tokens. Without
-    pyarrow, findall and the dict do the same work.
+    them into indices in order of first appearance: Python only decodes and lowercases the group's distinct
+    tokens (taken in that order, their lowercase forms get their ids in order of first sight, as the lowered
+    text's tokens would; no page is lowercased whole). Without pyarrow, findall and the dict do the same work.
     """
     try:
         import pyarrow
         import pyarrow.compute
     except ImportError:   # a dependency (requirements.txt), but the regular expression gives the same ids
         counts = []
-        for text in lowered:
+        for text in texts:
             before = len(out)
-            out.extend(map(vocabulary.__getitem__, TOKEN_RE.findall(text)))
+            out.extend(map(vocabulary.__getitem__, TOKEN_RE.findall(text.lower())))
             counts.append(len(out) - before)
         return np.array(counts, dtype=np.int64)
-    joined = "\n".join(lowered)   # a separator no token can cross
+    joined = "\n".join(texts)   # a separator no token can cross
     codes, codec = _code_units(joined)
     inside = _inside_tokens(codes)
     starts, ends = _runs(inside)
-    page_starts = np.cumsum([0] + [len(text) + 1 for text in lowered[:-1]])
+    page_starts = np.cumsum([0] + [len(text) + 1 for text in texts[:-1]])
     counts = np.diff(np.searchsorted(starts, page_starts), append=len(starts))
     if not len(starts):
         return counts
@@ -171,7 +174,7 @@ def _group_ids(lowered: list[str], vocabulary: Vocabulary, out: array) -> np.nda
                                         [None, pyarrow.py_buffer(offsets), pyarrow.py_buffer(codes[inside])])
     encoded = pyarrow.compute.dictionary_encode(packed)
     words = _distinct_words(encoded.dictionary, codec, codes.itemsize)
-    site_ids = vocabulary.ids(words)   # the group's new tokens join the vocabulary in order of first sight
+    site_ids = vocabulary.ids(list(map(str.lower, words)))   # new tokens join in order of first sight
     out.frombytes(site_ids[encoded.indices.to_numpy()].tobytes())
     return counts
 
@@ -253,7 +256,7 @@ class SiteTokens:
                 special[pages] = (vocabulary.ids(TOKEN_RE.findall(text.lower())),
                                   vocabulary.ids(lowered_tokens(text)))
             else:
-                counts[pages] = _group_ids([texts[i].lower() for i in pages], vocabulary, ids)
+                counts[pages] = _group_ids([texts[i] for i in pages], vocabulary, ids)
         ptr = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum(counts, out=ptr[1:])
         return cls(vocabulary, np.frombuffer(ids, dtype=np.int32) if ids else np.zeros(0, dtype=np.int32), ptr,
