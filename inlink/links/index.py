@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from inlink import collector
 from inlink.links.anchors import PhraseIndex, defined_name
 from inlink.links.dictionary import AnchorDictionary, inbound_anchor_texts
 from inlink.links.matcher import PhraseMatcher
@@ -207,7 +208,15 @@ def _phrase_document_frequency(matcher: PhraseMatcher, pages: SiteTokens, source
 
 
 def build_index(site, config: AnalysisConfig) -> LinkIndex:
-    """Prepare TF-IDF neighbours, the phrase index and existing links for `site` (a site_import.SiteData)."""
+    """Prepare TF-IDF neighbours, the phrase index and existing links for `site` (a site_import.SiteData).
+
+    The cyclic garbage collector is paused meanwhile (inlink.collector): what the build allocates stays alive,
+    and each full collection it triggered walked the whole process for nothing."""
+    with collector.paused():
+        return _build_index(site, config)
+
+
+def _build_index(site, config: AnalysisConfig) -> LinkIndex:
     pages = site.pages
     urls = _column(pages, "url")
     titles, h1s, texts = _column(pages, "title"), _column(pages, "h1"), _column(pages, "content")

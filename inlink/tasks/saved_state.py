@@ -16,7 +16,6 @@ pickle is safe here because the files are the job's own, written by this code in
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import io
 import json
@@ -26,6 +25,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
+from inlink import collector
 from inlink.fileio import atomic_write_bytes
 
 MAGIC = b"INLINK-STATE\n"
@@ -157,14 +157,9 @@ def load(path: Path, key: str) -> tuple[object | None, str | None]:
 def _unpickle(payload: memoryview) -> object:
     """pickle.loads with the cycle collector paused: restoring an index creates some 100k small objects (phrases,
     their dicts and tuples), and the collections their allocation triggers took 40% of the load (all of them
-    rooted: nothing to collect). The collector is resumed as it was."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    rooted: nothing to collect). The collector is resumed as it was (inlink.collector)."""
+    with collector.paused():
         return pickle.loads(payload)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def looks_current(path: Path, key: str) -> bool:
