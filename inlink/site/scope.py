@@ -16,6 +16,7 @@ the usual case: Screaming Frog's default "Internal: HTML" export has none).
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Iterable
 
@@ -24,6 +25,7 @@ import pandas as pd
 from inlink.site.tables import SiteDataError
 from inlink.site.urls import counted, normalize_host, url_hosts
 
+_WORD_RE = re.compile(r"\w")
 ALL_HOSTS = "*"   # in site_hosts: every host of the file is one site
 OTHER_HOST = "on another host"
 FETCH_HINT = ("fetch the pages with `cli.py fetch {file} --out-pages pages.csv --out-links links.csv` "
@@ -101,9 +103,19 @@ def require_analysable(site) -> None:
     """Raise NothingToAnalyse (naming the file, the cause and the fix) when no page of ``site`` (a
     load.SiteData) can be analysed."""
     pages, report = site.pages, site.report
-    if analysable(pages).any():
+    if _has_worded_target(pages) or analysable(pages).any():
         return
     raise NothingToAnalyse(nothing_to_analyse(pages, report.text_column, report.file), file=report.file)
+
+
+def _has_worded_target(pages: pd.DataFrame) -> bool:
+    """Whether a possible target's text holds a word character: then it is analysable whatever white space
+    the strip in `analysable` takes away. A quick answer for nearly every crawl (one search per page until the
+    first such page, no stripped copy of every text); when it says no, `analysable` decides."""
+    if "content" not in pages.columns or "is_target" not in pages.columns:
+        return False
+    return any(isinstance(text, str) and _WORD_RE.search(text) is not None
+               for text, target in zip(pages["content"].tolist(), pages["is_target"].tolist()) if target is True)
 
 
 def nothing_to_analyse(pages: pd.DataFrame, text_column: str, file: str) -> str:
