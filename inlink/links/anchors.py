@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from inlink.links.text import TOKEN_RE, is_acceptable_anchor, is_code_like, tokens
+from inlink.links.text import TOKEN_RE, acceptable_tokens, is_code_like
 
 MAX_PHRASE_TOKENS = 12
 TERM_NAME_TOKENS = 3   # a declaration is a name with at most a keyword and a type before it ("static int x")
@@ -60,13 +60,13 @@ class PhraseIndex:
 
     def add(self, text: str, target: int, kind: str) -> int | None:
         """Register `text` as an anchor for `target`; returns the phrase id, or None when it is unusable."""
-        original = tuple(tokens(text))
+        original = tuple(TOKEN_RE.findall(text or ""))
         if not original or len(original) > MAX_PHRASE_TOKENS:
             return None
         joined = " ".join(original)
-        if not is_acceptable_anchor(joined):
-            return None
         key = tuple(map(str.lower, original))
+        if not acceptable_tokens(joined, key):   # is_acceptable_anchor(joined) without tokenising it again
+            return None
         case_sensitive = is_code_like(joined)   # one search: no code shape spans the spaces between tokens
         identity = (key, original if case_sensitive else None)
         pid = self._ids.get(identity)

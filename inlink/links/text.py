@@ -75,6 +75,13 @@ def is_acceptable_anchor(text: str) -> bool:
     return any(word.lower() not in STOP_WORDS for word in tokens(text))
 
 
+def acceptable_tokens(joined: str, lowered: Iterable[str]) -> bool:
+    """is_acceptable_anchor(joined) for tokens already found: `joined` is tokens joined by single spaces (so
+    nothing to strip, and tokenising it again gives them back) and `lowered` those tokens lowercased."""
+    return len(joined) >= 3 and _HAS_LETTER_RE.search(joined) is not None and \
+        any(word not in STOP_WORDS for word in lowered)
+
+
 _POSSESSIVE_RE = re.compile(r"['’]s$")
 
 
