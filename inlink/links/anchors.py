@@ -77,7 +77,7 @@ class PhraseIndex:
             node = self.trie
             for token in key:
                 node = node.setdefault(token, {})
-            node.setdefault(_END, []).append(pid)
+            node[_END] = node.get(_END, ()) + (pid,)   # a tuple of ids: no container the collector tracks
         known = self.phrases[pid].targets.get(target)
         if known is None or KIND_WEIGHT[kind] > KIND_WEIGHT[known]:
             self.phrases[pid].targets[target] = kind
