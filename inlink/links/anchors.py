@@ -33,13 +33,19 @@ KIND_LABEL = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Phrase:
-    """One matchable phrase: lowercased tokens, whether case matters, and the targets it names."""
+    """One matchable phrase: lowercased tokens, whether case matters, and the targets it names.
+
+    Slots: an index holds one per phrase (tens of thousands), each an object the cycle collector walks; with
+    slots no instance dict is made (pickling made one for each)."""
     key: tuple[str, ...]
     case_sensitive: bool
     original: tuple[str, ...]
     targets: dict[int, str] = field(default_factory=dict)   # target index -> strongest kind
+
+    def __reduce__(self):
+        return Phrase, (self.key, self.case_sensitive, self.original, self.targets)
 
 
 class Match(NamedTuple):
