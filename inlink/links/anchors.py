@@ -89,6 +89,17 @@ class PhraseIndex:
             self.phrases[pid].targets[target] = kind
         return pid
 
+    def __getstate__(self) -> dict:
+        """The phrases as four columns (C-level lists of tuples to pickle, not a reduction per phrase)."""
+        phrases = self.phrases
+        return {"trie": self.trie, "ids": self._ids,
+                "columns": ([p.key for p in phrases], [p.case_sensitive for p in phrases],
+                            [p.original for p in phrases], [p.targets for p in phrases])}
+
+    def __setstate__(self, state: dict) -> None:
+        self.trie, self._ids = state["trie"], state["ids"]
+        self.phrases = list(map(Phrase, *state["columns"]))
+
     def ids_for(self, key: tuple[str, ...]) -> tuple[int, ...]:
         """The ids of the phrases (any capitalisation) with these lowercased tokens."""
         node = self.trie
