@@ -265,9 +265,14 @@ def _strengths(index: LinkIndex, source: int, found: PageOptions, similarity: np
     odds = np.zeros(len(found.target), dtype=bool) if not dictionary.known else \
         index.inbound_before[found.target] != 0     # linked_to, for every row
     link_odds = np.zeros(len(found.target))
-    for row, pid, target, df in zip(*(part.tolist() for part in (odds.nonzero()[0], found.phrase[odds],
-                                                                  found.target[odds], found.df[odds]))):
-        link_odds[row] = phrase_link_odds(index, found.key(index, row), pid, target, df)
+    known = index.derived.setdefault("link_odds", {})   # phrase_link_odds' table: a row's key only when missing
+    at = odds.nonzero()[0]
+    pids, targets = found.phrase[at].tolist(), found.target[at].tolist()
+    values = [known.get((pid, target)) if pid >= 0 else None for pid, target in zip(pids, targets)]
+    for j in [j for j, value in enumerate(values) if value is None]:
+        row = int(at[j])
+        values[j] = phrase_link_odds(index, found.key(index, row), pids[j], targets[j], int(found.df[row]))
+    link_odds[at] = values
     weight = np.where(odds, DICTIONARY_WEIGHTS["specificity"], WEIGHTS["specificity"])
     strength = kind + weight * specificity + WEIGHTS["length"] * length - WEIGHTS["ambiguity"] * ambiguity
     return np.where(odds, strength + DICTIONARY_WEIGHTS["link_odds"] * link_odds, strength), specificity, ambiguity
