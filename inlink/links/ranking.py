@@ -87,19 +87,25 @@ def _specificity(pages: int, df: int) -> float:
     return float(min(1.0, math.log(pages / df) / math.log(pages))) if pages > df else 0.0
 
 
-def _ambiguity(index: LinkIndex, source: int, phrase: int, similarity: float, source_row: np.ndarray,
-               totals: dict[int, float], cosines: dict[int, float]) -> float:
-    """How little a phrase naming several pages says about this target: -log of the target's share of their
-    similarity to the source (the source itself left out); log of their number when all are equally close.
+def _ambiguities(index: LinkIndex, source: int, phrases: list[int], similarities: list[float],
+                 source_row: np.ndarray, cosines: dict[int, float]) -> list[float]:
+    """How little each phrase naming several pages says about its row's target (of the given similarity): -log
+    of the target's share of their similarity to the source (the source itself left out); log of their number
+    when all are equally close.
 
     Why: word-sense disambiguation by context; of two pages titled "Introduction", the reader of this page
     most likely means the one on its own topic, so that one keeps most of the phrase's evidence.
-    `totals` caches each phrase's sum for the current source page, `cosines` each target's cosine.
+    Each phrase's sum is found once for the page; `cosines` caches each target's cosine.
     """
-    if phrase not in totals:
-        senses = [t for t in index.phrases.phrases[phrase].targets if t != source]
-        totals[phrase] = sum(max(1e-3, _cosine(index, t, source_row, cosines)) for t in senses)
-    return math.log(max(1.0, totals[phrase] / max(1e-3, similarity)))
+    totals: dict[int, float] = {}
+    found = []
+    for phrase, similarity in zip(phrases, similarities):
+        total = totals.get(phrase)
+        if total is None:
+            senses = [t for t in index.phrases.phrases[phrase].targets if t != source]
+            total = totals[phrase] = sum(max(1e-3, _cosine(index, t, source_row, cosines)) for t in senses)
+        found.append(math.log(max(1.0, total / max(1e-3, similarity))))
+    return found
 
 
 def _cosine(index: LinkIndex, target: int, source_row: np.ndarray, cache: dict) -> float:
@@ -257,10 +263,9 @@ def _strengths(index: LinkIndex, source: int, found: PageOptions, similarity: np
     names = found.exact | (found.kind == KINDS.index("key")) | (found.kind == SHARED)
     kind = np.where(names, _KIND_LOGITS[found.kind], INEXACT_LOGIT)
     ambiguity = np.zeros(len(found.target))
-    totals: dict[int, float] = {}
     shared_senses = ((found.senses > 1) & (found.phrase >= 0)).nonzero()[0]
-    ambiguity[shared_senses] = [_ambiguity(index, source, pid, sim, source_row, totals, cosines) for pid, sim in
-                                zip(found.phrase[shared_senses].tolist(), similarity[shared_senses].tolist())]
+    ambiguity[shared_senses] = _ambiguities(index, source, found.phrase[shared_senses].tolist(),
+                                            similarity[shared_senses].tolist(), source_row, cosines)
     dictionary = index.dictionary
     odds = np.zeros(len(found.target), dtype=bool) if not dictionary.known else \
         index.inbound_before[found.target] != 0     # linked_to, for every row
