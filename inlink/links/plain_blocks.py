@@ -32,17 +32,30 @@ _TERM_RES = tuple(re.compile(_PREFIX * words + r"\*?[\w.]*\w(?:\([^()]*(?:\([^()
 _KEYWORD_LED_RE = re.compile(r"(?:%s) " % "|".join(_KEYWORDS))
 # After a keyword-led declaration, a field list may follow instead of a sentence ("input_type: 'text'").
 _FIELD_RE = re.compile(r" [a-z_]+: ")
+
+
+def _alternation(words) -> str:
+    """A pattern matching exactly `words`, shaped as their trie ("c(?:lass(?:|method)|oroutine)"): at each
+    place only the branch of its first letter is tried, not every word in turn. For lookaheads only, where
+    the order of the alternatives does not matter (it would where the longest word must be preferred)."""
+    heads: dict[str, list[str]] = {}
+    for word in words:
+        heads.setdefault(word[:1], []).append(word[1:])
+    parts = [re.escape(head) + _alternation(rests) if head else "" for head, rests in sorted(heads.items())]
+    return parts[0] if len(parts) == 1 else "(?:%s)" % "|".join(parts)
+
+
 # Where no term shape can declare a name: a character no term starts with (">>>", "(Note"), or a plain word
 # that is no keyword, alone or after one ("The", "returns", "function returns"): a prefix word is a keyword or
 # has a code shape, so every name a term there could declare is a plain word.
-_WORDS = "|".join(_KEYWORDS + _MODIFIERS)
-_HOPELESS = r"[^\w*.]|(?:(?:%s) )?(?!(?:%s)(?![\w.]))[A-Z]?[a-z]+(?![\w.])" % (_WORDS, _WORDS)
+_WORDS = _alternation(_KEYWORDS + _MODIFIERS)
+_HOPELESS = r"[^\w*.]|(?:%s )?(?!%s(?![\w.]))[A-Z]?[a-z]+(?![\w.])" % (_WORDS, _WORDS)
 # Where a declaration may start: after a sentence end, or at a declaration keyword anywhere (a heading such as
 # "Validators" often runs straight into "class validators.ASCIIUsernameValidator ..."); after a sentence end
 # only where one of the first three words has a code shape (a quick filter: most sentences open with plain
 # words). Neither where a start is hopeless: tested first, as it dismisses most sentences at their first word.
 _SENTENCE_START_RE = re.compile(r"\. (?!%s)(?=(?:\S+ ){0,2}\S*?(?:\.\w|[_(*\[\d]|[a-z][A-Z]|[A-Z]{4}))" % _HOPELESS)
-_KEYWORD_START_RE = re.compile(r" (?=(?:%s) )(?!%s)" % ("|".join(_KEYWORDS), _HOPELESS))
+_KEYWORD_START_RE = re.compile(r" (?=%s )(?!%s)" % (_alternation(_KEYWORDS), _HOPELESS))
 # The description that follows: a capitalised word that is not shouted ("Return", "A", not "NULL").
 _DESCRIPTION_RE = re.compile(r" [A-Z](?![A-Z])")
 MAX_CHAIN = 8   # declarations listed one after another before their shared description ("lt(a, b) le(a, b) ...")
