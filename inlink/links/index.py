@@ -6,7 +6,7 @@ links; ranking.py turns them into ranked targets for one page; analyzer.py is th
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Container, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -50,7 +50,6 @@ NEIGHBOUR_TERMS = 50
 HEADING_NAME_WORDS = 1     # a heading that is one identifier and nothing else declares that name
 KEY_PHRASES_PER_PAGE = 8   # owned terms registered as anchors for each target
 CHARACTERISTIC_TERMS = 30  # a shared-term anchor must be among the target's heaviest terms ("takes" never is)
-_SPELLING_PREFIX = 4096   # characters of a page lowered first to find how it spells its key terms
 SHARED_MAX_DF = 0.1        # a shared term used by more pages than this share says nothing about one target
 
 
@@ -144,29 +143,19 @@ def _clean_titles(titles: list[str]) -> list[str]:
     return [clean_title(t, suffixes, prefixes) for t in titles]
 
 
-def _spellings_in(text: str, terms: list[str], in_place: bool = False) -> list[str]:
+def _spellings_in(text: str, terms: list[str]) -> list[str]:
     """How a page spells (lowercased) TF-IDF terms, so key phrases like PyObject keep their case: each term's
-    first occurrence in the lowered text, spelled as the text does.
+    first occurrence in the lowered text, spelled as the text does (the terms as they are when lowering
+    moves the text's characters).
 
-    `in_place`: the text lowers character by character (tokens.lowers_in_place), so a prefix of its lowercase
-    is its prefix's lowercase; then only as much of the text is lowered as the terms' first occurrences need
-    (a page's heaviest terms mostly stand near its start), growing the lowered prefix fourfold at a time."""
+    The text is lowered whole, once: a page's key terms reach far into it often enough (docs: 30% of them past
+    its first 4,096 characters) that lowering a prefix grown fourfold as needed lowered more in all."""
     if not terms:
         return []   # no need to lower the page
-    if not in_place:
-        lowered = text.lower()
-        if len(lowered) != len(text):
-            return list(terms)
-    else:
-        lowered = text[:_SPELLING_PREFIX].lower()
-    spelled = []
-    for term in terms:
-        pos = lowered.find(term)
-        while pos < 0 and len(lowered) < len(text):
-            lowered = text[:4 * len(lowered)].lower()
-            pos = lowered.find(term)
-        spelled.append(text[pos:pos + len(term)] if pos >= 0 else term)
-    return spelled
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return list(terms)
+    return [text[pos:pos + len(term)] if (pos := lowered.find(term)) >= 0 else term for term in terms]
 
 
 def _defined_names(text: str, blocks) -> set[str]:
@@ -182,10 +171,9 @@ def _defined_names(text: str, blocks) -> set[str]:
 
 def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[str], texts: list[str],
                       targets: np.ndarray, key_terms: list[list[tuple[str, float]]], inbound: dict,
-                      blocks: list, special: Container[int] = ()) -> None:
+                      blocks: list) -> None:
     """Add every target's title, head, H1, declared names, owned key phrases and inbound anchors to the
-    phrase index. `special`: the pages whose lowercase does not keep their characters in place
-    (SiteTokens.special)."""
+    phrase index."""
     for i in np.flatnonzero(targets):
         i = int(i)
         for anchor in inbound.get(i, {}):
@@ -196,7 +184,7 @@ def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[s
         h1 = clean_title(h1s[i], set(), set())
         index.add(h1, i, "h1")
         index.add(title_head(h1), i, "head")
-        for term in _spellings_in(texts[i], [term for term, _weight in key_terms[i]], i not in special):
+        for term in _spellings_in(texts[i], [term for term, _weight in key_terms[i]]):
             index.add(term, i, "key")
         for name in _defined_names(texts[i], blocks[i]):
             index.add(name, i, "defined")
@@ -236,7 +224,7 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
     link_rows = _known_links(site.links, url_pos)
     phrases = PhraseIndex()
     _register_phrases(phrases, cleaned, h1s, texts, is_target, owned_terms(model, KEY_PHRASES_PER_PAGE),
-                      inbound_anchor_texts(link_rows), page_blocks, page_tokens.special)
+                      inbound_anchor_texts(link_rows), page_blocks)
     inbound_before = np.zeros(len(urls), dtype=np.int32)
     existing = set()
     for source, destination, _anchor in link_rows:
