@@ -139,11 +139,12 @@ def test_longest_matches_keeps_what_the_sweep_keeps(spans):
 
 
 def _sentence_bounds_by_forward_scan(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
-    """sentence_bounds as first written: every mark from 600 characters back read forwards, the last kept."""
+    """sentence_bounds as first written: every mark from 600 characters back to the start read forwards (each
+    judged by what follows it up to the end), the last kept."""
     from inlink.links.text import _sentence_ends
 
     lo = max(lo, start - 600)
-    left = max(_sentence_ends(text, lo, start), default=lo)
+    left = max(_sentence_ends(text, lo, end, None, start), default=lo)
     return left, next(_sentence_ends(text, end, min(hi, end + 600)), min(hi, end + 600))
 
 

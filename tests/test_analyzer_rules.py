@@ -98,6 +98,19 @@ def test_context_is_the_prose_sentence_and_survives_abbreviations():
     assert sentence_context(text, start, start + 16) == "Use a tool, e.g. the Composting Guide, for soil."
 
 
+def test_an_anchor_opening_its_sentence_has_that_sentence_alone_as_context():
+    text = "Soil first. Composting Guide pages explain heaps and bins. Next sentence."
+    start = text.index("Composting Guide")
+    assert sentence_context(text, start, start + 16) == "Composting Guide pages explain heaps and bins."
+
+
+def test_a_sentence_ends_before_a_capital_of_any_script_but_not_before_a_small_letter():
+    text = "Roast it short. Мы продаём кофе, see the Brewing Guide. Café? école Brewing Guide too."
+    first, second = text.index("Brewing Guide"), text.rindex("Brewing Guide")
+    assert sentence_context(text, first, first + 13) == "Мы продаём кофе, see the Brewing Guide."
+    assert sentence_context(text, second, second + 13) == "Café? école Brewing Guide too."
+
+
 def test_anchors_grow_to_the_whole_phrase_of_the_target_title():
     pages = [{"path": "appendix-b", "title": "Appendix B | Manual", "content": "Tables of limits. " + FILLER},
              {"path": "appendix", "title": "Appendix | Manual", "content": "All appendices. " + FILLER},

@@ -25,10 +25,12 @@ SUFFIX_SEPARATORS = (" — ", " – ", " | ", " - ", " :: ", " · ", " » ")
 HEAD_SEPARATORS = (" — ", " – ", " | ", " - ", ": ")
 _SECTION_NUMBER_RE = re.compile(r"^\s*(?:(?:chapter|section|part)\s+)?\d+(?:\.\d+)*\.?\s+", re.IGNORECASE)
 _CODE_LIKE_RE = re.compile(r"[_.\d]|[a-z][A-Z]")
-# A sentence ends at . ! ? before white space and a capital, digit or opening quote, unless the word before the
-# full stop is an abbreviation ("e.g.", "etc.") or an initial. Hand-written rather than pysbd, which compiles
-# its regular expressions on every call (14 ms a sentence: 20 times the cost of the whole engine per row).
-_SENTENCE_END_RE = re.compile(r"[.!?…](?=\s+[\"'“‘(\[]?[A-Z0-9])")
+# A sentence ends at . ! ? before white space and a capital (of any script: "Мы", "École"), digit or opening
+# quote, unless the word before the full stop is an abbreviation ("e.g.", "etc.") or an initial. Hand-written
+# rather than pysbd, which compiles its regular expressions on every call (14 ms a sentence: 20 times the cost
+# of the whole engine per row). re has no class for capitals beyond ASCII: a non-ASCII letter is caught here
+# and asked str.isupper in _sentence_ends.
+_SENTENCE_END_RE = re.compile(r"[.!?…](?=\s+[\"'“‘(\[]?([A-Z0-9]|[^\W\d_a-z]))")
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "vs", "cf", "viz", "al", "approx", "mr", "mrs", "ms", "dr", "no",
                             "fig", "st", "jr", "sr", "inc", "ltd", "co", "p", "pp", "vol", "ch", "sec", "ed",
                             "resp", "min", "max", "incl", "esp", "ca"})
@@ -177,6 +179,9 @@ def _sentence_ends(text: str, lo: int, hi: int, first: int | None = None, stop: 
     for match in _SENTENCE_END_RE.finditer(text, lo if first is None else first, hi):
         if stop is not None and match.start() >= stop:
             return
+        after = match.group(1)
+        if after > "\x7f" and not (after.isupper() or after.istitle()):
+            continue
         if text[match.start()] == ".":
             word = text[text.rfind(" ", lo, match.start()) + 1:match.start()].lstrip("(\"'“‘[").lower()
             if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
@@ -189,16 +194,18 @@ def sentence_bounds(text: str, start: int, end: int, lo: int = 0, hi: int | None
     hi = len(text) if hi is None else hi
     lo = max(lo, start - 600)
     right = next(_sentence_ends(text, end, min(hi, end + 600)), min(hi, end + 600))
-    return _last_sentence_end(text, lo, start), right
+    return _last_sentence_end(text, lo, start, end), right
 
 
-def _last_sentence_end(text: str, lo: int, start: int, step: int = 120) -> int:
-    """max(_sentence_ends(text, lo, start), default=lo), reading the marks nearest to `start` first, `step`
-    characters at a time: a sentence is rarely longer, so the marks further back are seldom read."""
+def _last_sentence_end(text: str, lo: int, start: int, end: int, step: int = 120) -> int:
+    """The last sentence end before `start` (or lo), reading the marks nearest to `start` first, `step`
+    characters at a time: a sentence is rarely longer, so the marks further back are seldom read. A mark is
+    judged by what follows it up to `end`, so an anchor that opens its sentence ("... here. Then ...") is not
+    read as the end of the sentence before."""
     stop = start
     while stop > lo:
         first = max(lo, stop - step)
-        found = max(_sentence_ends(text, lo, start, first, stop), default=None)
+        found = max(_sentence_ends(text, lo, end, first, stop), default=None)
         if found is not None:
             return found
         stop = first
