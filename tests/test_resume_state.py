@@ -89,6 +89,23 @@ def test_a_second_run_restores_the_site_and_index_instead_of_building_them(job_f
     pd.testing.assert_frame_equal(second.state["site"].pages, first.state["site"].pages)
 
 
+def test_a_restored_index_with_links_counts_no_prose_mentions_again(job_folder, monkeypatch):
+    """The link odds' prose-mention count is part of the saved index: a resumed job's first page does not pay
+    for it again (it scans the whole site)."""
+    from inlink.links.dictionary import ProseMentions
+
+    first = prepared(job_folder)
+    expected = all_rows(first)
+
+    def counted_again(*args, **kwargs):
+        raise AssertionError("prose mentions counted again after a restore")
+
+    monkeypatch.setattr(ProseMentions, "count", counted_again)
+    second = prepared(job_folder)
+    assert second.state["pages"].index.prose is not None
+    assert all_rows(second) == expected
+
+
 def _flip_a_byte(path: Path) -> None:
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01

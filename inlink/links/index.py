@@ -14,7 +14,7 @@ import numpy as np
 
 from inlink import collector
 from inlink.links.anchors import PhraseIndex, defined_name
-from inlink.links.dictionary import AnchorDictionary, inbound_anchor_texts
+from inlink.links.dictionary import AnchorDictionary, ProseMentions, inbound_anchor_texts
 from inlink.links.matcher import PhraseMatcher
 from inlink.links.confidence import (
     DEFAULT_MIN_CONFIDENCE,
@@ -94,6 +94,7 @@ class LinkIndex:
     matcher: PhraseMatcher | None = None    # the phrases over token ids; not saved, rebuilt on first use
     derived: dict = field(default_factory=dict)   # arrays the page analysis derives on first use; not saved
     neighbourhood: LinkNeighbourhood | None = None   # the existing links by source (only once they are known)
+    prose: ProseMentions | None = None      # where pages mention phrases in prose, for link odds (links known)
 
     def __getstate__(self) -> dict:
         return {**self.__dict__, "matcher": None, "derived": {}}   # quicker to rebuild than to pickle
@@ -236,7 +237,7 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
     phrase_df = _phrase_document_frequency(matcher, page_tokens, is_source)
     if dictionary.known:
         dictionary.measure_site_rate(phrases, phrase_df)
-    return LinkIndex(config=config, urls=urls, texts=texts, is_target=is_target, is_source=is_source,
+    index = LinkIndex(config=config, urls=urls, texts=texts, is_target=is_target, is_source=is_source,
                      model=model, neighbours=neighbours, neighbour_sims=sims, phrases=phrases,
                      phrase_df=phrase_df, existing=existing,
                      inbound_before=inbound_before, url_pos=url_pos, titles=cleaned, h1s=h1s,
@@ -247,6 +248,16 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
                      thin=np.array(thin_pages(cleaned, texts), dtype=bool),
                      neighbourhood=LinkNeighbourhood.from_links(existing, len(urls), int(is_source.sum()))
                      if dictionary.known else None)
+    if dictionary.known:   # counted here, not at the first page, so a resumed job loads it with the index
+        index.prose = prose_mentions(index)
+    return index
+
+
+def prose_mentions(index: LinkIndex) -> ProseMentions:
+    """Where the site's source pages mention its phrases in prose (dictionary.ProseMentions)."""
+    return ProseMentions.count(index.phrase_matcher(), (
+        (i, index.texts[i], index.tokens.page(i), index.blocks[i] if index.blocks else None)
+        for i in np.flatnonzero(index.is_source).tolist()), index.existing)
 
 
 def _known_links(links: pd.DataFrame | None, url_pos: dict) -> list[tuple[int, int, str]]:

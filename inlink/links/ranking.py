@@ -15,7 +15,7 @@ import numpy as np
 
 from inlink.links.anchors import KINDS
 from inlink.links.dictionary import ProseMentions
-from inlink.links.index import LinkIndex
+from inlink.links.index import LinkIndex, prose_mentions as count_prose_mentions
 from inlink.links.mentions import SHARED, PageOptions, page_options
 from inlink.links.similarity import row_dot, row_dots, row_views, spread_row
 from inlink.links.text import STOP_WORDS, lowered_text, prose_score
@@ -298,12 +298,11 @@ def phrase_link_odds(index: LinkIndex, key: tuple[str, ...], pid: int, target: i
 
 
 def prose_mentions(index: LinkIndex) -> ProseMentions:
-    """Where the site's pages mention its phrases in prose (dictionary.ProseMentions), counted once per run."""
-    if "prose_mentions" not in index.derived:
-        index.derived["prose_mentions"] = ProseMentions.count(index.phrase_matcher(), (
-            (i, index.texts[i], index.tokens.page(i), index.blocks[i] if index.blocks else None)
-            for i in np.flatnonzero(index.is_source).tolist()), index.existing)
-    return index.derived["prose_mentions"]
+    """Where the site's pages mention its phrases in prose (dictionary.ProseMentions): counted when the index
+    was built with the site's links; counted once per run for an index whose links came later."""
+    if index.prose is None:
+        index.prose = count_prose_mentions(index)
+    return index.prose
 
 
 def _by_value(index: LinkIndex, name: str, values: np.ndarray, function) -> np.ndarray:
