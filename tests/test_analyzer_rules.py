@@ -390,6 +390,19 @@ def test_link_index_pickles_and_gives_the_same_rows(tmp_path):
     assert [analyze_page(copy, u) for u in source_pages(copy)] == [analyze_page(index, u) for u in source_pages(index)]
 
 
+def test_an_anchor_found_by_vocabulary_that_holds_the_pages_own_name_is_refused():
+    from types import SimpleNamespace
+
+    from inlink.links.suggest import _names_the_source
+    own = frozenset({"xml.sax.saxutils", "xml.sax.saxutils — sax utilities"})
+    shared, title = SimpleNamespace(kind="shared"), SimpleNamespace(kind="title")
+    assert _names_the_source("module xml.sax.saxutils", shared, own)      # names this page, not the target
+    assert _names_the_source("xml.sax.saxutils", title, own)              # the page's own name, whatever the kind
+    assert not _names_the_source("module xml.sax.saxutils", title, own)   # a name of the target may hold it
+    assert not _names_the_source("module xml.sax", shared, frozenset({"xml.sax.saxutils"}))
+    assert not _names_the_source("xml.sax.saxutils module", shared, frozenset({"xml.sax"}))  # tokens, not text
+
+
 def test_a_page_never_links_its_own_name_to_another_page():
     pages = [{"path": "server/start", "title": "Getting Started | Docs",
               "content": "Getting Started with the server: read this Getting Started note first. " + FILLER},

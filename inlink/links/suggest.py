@@ -106,9 +106,24 @@ def _first_usable(index: LinkIndex, item: Ranked, text: str, words, starts, ends
         if weigh:
             wider = grow_to_title(index, text, item.target, span, starts, ends, taken)
             span = wider if in_prose(prose, *wider) else span
-        if enough and text[span[0]:span[1]].lower() not in own_names:
+        if enough and not _names_the_source(text[span[0]:span[1]].lower(), option, own_names):
             return option, span
     return None
+
+
+def _names_the_source(anchor: str, option: Option, own_names: frozenset[str]) -> bool:
+    """The anchor is the source page's own name, or (found by vocabulary alone) holds it as whole words: "module
+    xml.sax.saxutils" on the xml.sax.saxutils page names the page itself, whatever other page shares the phrase.
+    A name of the target may hold the source's name ("Logging Cookbook" from the logging page)."""
+    if anchor in own_names:
+        return True
+    return option.kind in VOCABULARY_KINDS and any(_holds_words(anchor, name) for name in own_names)
+
+
+def _holds_words(text: str, words: str) -> bool:
+    """The tokens of `words` stand together among the tokens of `text` ("xml.sax" is not in "xml.sax.saxutils")."""
+    have, want = tokens(text), tokens(words)
+    return bool(want) and any(have[i:i + len(want)] == want for i in range(len(have) - len(want) + 1))
 
 
 def _own_names(index: LinkIndex, source: int) -> frozenset[str]:
