@@ -12,7 +12,7 @@ from test_analyzer import BASE, FILLER, from_page, make_site, suggestions
 from inlink.links.anchors import defined_name
 from inlink.links.dictionary import AnchorDictionary
 from inlink.links.confidence import RECOVERY_WEIGHTS, WEIGHTS, confidence, tier
-from inlink.links.placement import is_code_span, sentence_context
+from inlink.links.placement import in_path, is_code_span, sentence_context
 from inlink.links.suggest import (
     AnalysisConfig,
     analyze_page,
@@ -90,6 +90,30 @@ def test_code_like_span_is_an_anchor_only_for_a_target_named_so():
     assert validate_suggestion(index, BASE + "guide", BASE + "setup", "setup") is None   # its title names it
     refused = validate_suggestion(index, BASE + "guide", BASE + "config", "table_name")
     assert refused and "code-like" in refused
+
+
+@pytest.mark.parametrize("text, anchor, expected", [
+    ("Source code: Lib/tkinter/dnd.py for the details.", "tkinter", True),
+    ("Open /dev/tty to read the terminal.", "tty", True),
+    ("Download it from //www.python.org/downloads/ today.", "www.python.org", True),
+    ("The RSS/Atom feeds are served here.", "Atom", False),       # a slash between two words
+    ("Call Py_NewInterpreter()/Py_EndInterpreter() in turn.", "Py_EndInterpreter", False),
+    ("Use the tkinter module for windows.", "tkinter", False),
+])
+def test_a_part_of_a_path_or_url_is_no_place_for_an_anchor(text, anchor, expected):
+    start = text.index(anchor)
+    assert in_path(text, start, start + len(anchor)) is expected
+
+
+def test_an_anchor_inside_a_path_is_refused_even_when_it_names_the_target():
+    pages = [{"path": "tkinter", "title": "tkinter | Docs", "content": "tkinter builds windows. " + FILLER},
+             {"path": "dnd", "title": "Drag and drop | Docs",
+              "content": "Source code: Lib/tkinter/dnd.py holds the drag and drop support. " + FILLER}]
+    index = build_index(make_site(pages), NO_FLOOR)
+    refused = validate_suggestion(index, BASE + "dnd", BASE + "tkinter", "tkinter")
+    assert refused and "path or URL" in refused
+    rows = from_page(suggestions(make_site(pages), NO_FLOOR), "dnd")
+    assert "tkinter" not in [r["Anchor"] for r in rows]
 
 
 def test_context_is_the_prose_sentence_and_survives_abbreviations():

@@ -96,6 +96,24 @@ def block_bounds(ranges: tuple[list[int], list[int]] | None, start: int, end: in
     return (starts[i], ends[i]) if i >= 0 and end <= ends[i] else None
 
 
+_PATH_RE = re.compile(r"^[/\\.~]|//|[/\\].*[/\\]|[/\\][^/\\]*\.[A-Za-z]\w*$")
+
+
+def in_path(text: str, start: int, end: int) -> bool:
+    """Part of a file path or URL ("tkinter" in "Lib/tkinter/dnd.py", "tty" in "/dev/tty", a host in
+    "//www.python.org/downloads/"): never an anchor, whatever it names. A slash between two words ("RSS/Atom",
+    "I/O") is no path."""
+    left, right = start, end
+    while left > 0 and (text[left - 1].isalnum() or text[left - 1] in "._/\\~-"):
+        left -= 1
+    while right < len(text) and (text[right].isalnum() or text[right] in "._/\\~-"):
+        right += 1
+    glued = text[left:right].rstrip(".")
+    if left > 0 and text[left - 1] == ")":   # "Py_NewInterpreter()/Py_EndInterpreter()": two names, no path
+        glued = glued.lstrip("/")
+    return ("/" in glued or "\\" in glued) and bool(_PATH_RE.search(glued))
+
+
 def is_code_span(text: str, start: int, end: int) -> bool:
     """An identifier, call, path, option or placeholder, judged with the characters glued to the span
     ("foo" in "foo()" or "--foo", "name" in "<name>")."""

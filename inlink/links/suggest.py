@@ -21,6 +21,7 @@ from inlink.links.mentions import linkable
 from inlink.links.placement import (
     block_bounds,
     in_prose,
+    in_path,
     in_running_text,
     is_code_span,
     prose_ranges,
@@ -79,12 +80,14 @@ def source_pages(index: LinkIndex) -> list[str]:
 
 
 def _placement_rule(text: str, prose, option: Option):
-    """The places an option's occurrence may take: running prose only, and a code-like span only when the
-    phrase names the target (its title, a name it defines or owns, or an anchor the site uses for it)."""
+    """The places an option's occurrence may take: running prose only, never inside a path or URL, and a
+    code-like span only when the phrase names the target (its title, a name it defines or owns, or an anchor
+    the site uses for it)."""
     names_it = option.kind not in VOCABULARY_KINDS or option.kind == "key"
 
     def allowed(start: int, end: int) -> bool:
-        return in_running_text(prose, text, start, end) and (names_it or not is_code_span(text, start, end))
+        return in_running_text(prose, text, start, end) and not in_path(text, start, end) \
+            and (names_it or not is_code_span(text, start, end))
     return allowed
 
 
@@ -281,8 +284,11 @@ def _anchor_problem(index: LinkIndex, source: int, target: int, anchor: str) -> 
     span = anchor_placement(index, source, target, anchor)
     if span is None:
         prose = prose_ranges(text, index.blocks[source] if index.blocks else None)
-        if not any(in_running_text(prose, text, *o) for o in occurrences):
+        prose_ones = [o for o in occurrences if in_running_text(prose, text, *o)]
+        if not prose_ones:
             return f'the anchor "{anchor}" stands only in a heading, code or other block that is not running prose'
+        if all(in_path(text, *o) for o in prose_ones):
+            return f'the anchor "{anchor}" stands only inside a file path or URL'
         return f'the anchor "{anchor}" is code-like (an identifier, call, path or option) and no name of the target'
     if not names_target(anchor, index.titles[target], index.h1s[target], index.urls[target],
                         starts_sentence(text, span[0])):
@@ -311,13 +317,13 @@ def _names_target_phrase(index: LinkIndex, target: int, anchor: str) -> bool:
 
 def anchor_placement(index: LinkIndex, source: int, target: int, anchor: str) -> tuple[int, int] | None:
     """The first occurrence of `anchor` in the source that the placement rules allow (whole words, running
-    prose, and a code-like span only when the anchor names the target), or None. Both engines' rows obey it,
+    prose, not inside a path or URL, and a code-like span only when the anchor names the target), or None. Both engines' rows obey it,
     so the contract test can check any row with it."""
     text = index.texts[source]
     prose = prose_ranges(text, index.blocks[source] if index.blocks else None)
     names_it = None
     for start, end in _whole_word_occurrences(text, anchor):
-        if not in_running_text(prose, text, start, end):
+        if not in_running_text(prose, text, start, end) or in_path(text, start, end):
             continue
         if is_code_span(text, start, end):
             names_it = _names_target_phrase(index, target, anchor) if names_it is None else names_it
