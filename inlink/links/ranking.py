@@ -14,8 +14,7 @@ from functools import lru_cache
 import numpy as np
 
 from inlink.links.anchors import KINDS
-from inlink.links.dictionary import ProseMentions
-from inlink.links.index import LinkIndex, prose_mentions as count_prose_mentions
+from inlink.links.index import LinkIndex
 from inlink.links.mentions import SHARED, PageOptions, page_options
 from inlink.links.similarity import row_dot, row_dots, row_views, spread_row
 from inlink.links.text import STOP_WORDS, lowered_text, prose_score
@@ -286,23 +285,15 @@ def _strengths(index: LinkIndex, source: int, found: PageOptions, similarity: np
 def phrase_link_odds(index: LinkIndex, key: tuple[str, ...], pid: int, target: int, df: int) -> float:
     """The anchor dictionary's link odds of a phrase (id `pid`, -1 for a shared term) for a target, counting as
     unlinked only the pages that mention it in prose and could link the target from it
-    (dictionary.ProseMentions, counted once per run); kept for the run (they depend on the site only)."""
+    (dictionary.ProseMentions, counted with the index when links are given); kept for the run (they depend on the site only)."""
     known = index.derived.setdefault("link_odds", {})   # (phrase id, target) -> its link odds, for the run
     value = known.get((pid, target)) if pid >= 0 else None
     if value is None:
         if pid < 0:
             return index.dictionary.link_odds(key, target, df)
         value = known[(pid, target)] = index.dictionary.link_odds(key, target, df,
-                                                                  prose_mentions(index).unlinked(pid, target))
+                                                                  index.prose.unlinked(pid, target))
     return value
-
-
-def prose_mentions(index: LinkIndex) -> ProseMentions:
-    """Where the site's pages mention its phrases in prose (dictionary.ProseMentions): counted when the index
-    was built with the site's links; counted once per run for an index whose links came later."""
-    if index.prose is None:
-        index.prose = count_prose_mentions(index)
-    return index.prose
 
 
 def _by_value(index: LinkIndex, name: str, values: np.ndarray, function) -> np.ndarray:
