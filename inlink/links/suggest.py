@@ -317,8 +317,8 @@ def _names_target_phrase(index: LinkIndex, target: int, anchor: str) -> bool:
 
 def anchor_placement(index: LinkIndex, source: int, target: int, anchor: str) -> tuple[int, int] | None:
     """The first occurrence of `anchor` in the source that the placement rules allow (whole words, running
-    prose, not inside a path or URL, and a code-like span only when the anchor names the target), or None. Both engines' rows obey it,
-    so the contract test can check any row with it."""
+    prose, not inside a path or URL, and a code-like span only when the anchor names the target), or None.
+    Both engines' rows obey it, so the contract test can check any row with it."""
     text = index.texts[source]
     prose = prose_ranges(text, index.blocks[source] if index.blocks else None)
     names_it = None
