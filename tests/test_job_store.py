@@ -109,3 +109,21 @@ def test_an_old_job_file_loads_into_a_job_and_writes_back_the_same_keys(tmp_path
     assert store.read_job(job.job_id).to_dict() == data
     with pytest.raises(AttributeError):
         job.update(no_such_field=1)
+
+
+def test_a_job_deleted_between_the_listing_and_its_read_is_no_problem(tmp_path, monkeypatch):
+    """A scan races every delete (the scheduler lists the folder once a second): a job whose files vanish
+    after the listing is simply gone, not "unreadable job metadata" on the dashboard."""
+    store = JobStore(tmp_path)
+    kept, deleted = (Job.from_dict(dict(OLD_FILE, job_id=job_id)) for job_id in ("aaaaaaaaaaaa", "bbbbbbbbbbbb"))
+    for job in (kept, deleted):
+        store.write_job(job)
+    listing = os.scandir
+
+    def list_then_delete(path):
+        entries = list(listing(path))
+        store.remove_job_files(deleted.job_id)
+        return iter(entries)
+    monkeypatch.setattr("inlink.jobs.store.os.scandir", list_then_delete)
+    assert [job.job_id for job in store.scan()] == [kept.job_id]
+    assert store.last_problems == []

@@ -357,8 +357,8 @@ class JobStore:
             if cached and cached[0] == key:
                 return cached[1]
             job = self.read_job(job_id)
-        except JobNotFound:
-            return None                       # deleted between listing and reading
+        except (JobNotFound, FileNotFoundError):
+            return None                       # deleted between listing and reading (or its stat)
         except (OSError, ValueError) as exc:
             problems.append(f"{entry.name}: unreadable job metadata ({exc.__class__.__name__}: {exc})")
             return None
