@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 import time
 
 import pytest
 
 from inlink.jobs import InvalidJobId, JobManager, JobNotFound
+from inlink.jobs.runner import JobRunner
+from inlink.jobs.scheduler import JobScheduler
 from jobtasks import wait_for
 
 
@@ -79,6 +82,42 @@ def test_lock_files_of_deleted_jobs_are_cleaned_by_a_starting_manager(make_manag
     assert f"{gone}.lock" not in names and f"{gone}.run.lock" not in names
     assert f"{fresh}.lock" in names        # may belong to a job being created right now
     assert manager.problems() == []
+
+
+def test_a_run_that_has_ended_gets_no_heartbeat_and_its_delete_leaves_nothing(make_manager, jobs_dir, monkeypatch):
+    """Between writing its final status and leaving the scheduler, a run is still listed: a heartbeat then (or
+    during a delete) would take the lock of a job being deleted and recreate its lock file."""
+    written, gate, rounds, late = threading.Event(), threading.Event(), [], []
+    write_outcome, poll, flush = JobScheduler._write_outcome, JobScheduler._poll_runners, JobRunner.flush
+
+    def held_after_writing(self, runner, outcome):
+        write_outcome(self, runner, outcome)
+        written.set()
+        gate.wait(60)
+
+    def counted_round(self, now):
+        poll(self, now)
+        if written.is_set():
+            rounds.append(now)
+
+    def noted_flush(self):
+        if written.is_set():
+            late.append(self.job_id)
+        flush(self)
+    monkeypatch.setattr(JobScheduler, "_write_outcome", held_after_writing)
+    monkeypatch.setattr(JobScheduler, "_poll_runners", counted_round)
+    monkeypatch.setattr(JobRunner, "flush", noted_flush)
+    manager = make_manager(heartbeat_interval=0.0)
+    job_id = manager.create_job("test_counting", config={"n": 2})
+    assert manager.wait(job_id, 60)["status"] == "completed"
+    wait_for(lambda: len(rounds) >= 3, what="three heartbeat rounds after the final status")
+    assert late == []
+    deleting = threading.Thread(target=manager.delete, args=(job_id,))
+    deleting.start()
+    gate.set()
+    deleting.join(60)
+    assert not deleting.is_alive()
+    assert not [p.name for p in jobs_dir.iterdir() if p.name.startswith(job_id)]
 
 
 def test_a_bad_job_id_is_quoted_shortened(manager):

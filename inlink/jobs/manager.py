@@ -272,6 +272,7 @@ class JobManager:
         job = self._read(job_id)
         if job.status is JobStatus.RUNNING and owner_alive(job.owner, self.stale_after):
             self._delete_running(job_id)
+        self._scheduler.settle(job_id, _DELETE_WAIT)
         with self.store.job_lock(job_id, must_exist=False):     # the owner may have removed it already
             self.store.remove_job_files(job_id)
         self._secrets.pop(job_id, None)

@@ -63,6 +63,7 @@ class JobRunner:
         self.step = task.steps[0]
         self.last_step_done: str | None = None
         self.last_flush = 0.0
+        self.ended = threading.Event()   # the run is over: its outcome is being written
         self._on_exit = on_exit
         self._secrets = dict(secrets or {})
         self.storage_problem: StorageError | None = None   # a failed metadata/event write: pause with it
@@ -148,6 +149,7 @@ class JobRunner:
         finally:
             if fence is not None:
                 fence.release()
+        self.ended.set()
         self._on_exit(self, outcome)
 
     def _log(self, event: str, message: str, **extra) -> None:

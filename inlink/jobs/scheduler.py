@@ -47,6 +47,7 @@ class JobScheduler:
         self._runners: dict[str, JobRunner] = {}
         self._unwritten: dict[str, tuple[JobRunner, Outcome]] = {}   # final states to retry
         self._lock = threading.RLock()
+        self._polling = threading.Lock()        # held for a round of heartbeats (see settle)
         self._wake = threading.Event()
         self._draining = threading.Event()     # shutting down: no new claims, heartbeats go on
         self._stopping = threading.Event()
@@ -90,6 +91,17 @@ class JobScheduler:
         with self._lock:
             return list(self._runners.values())
 
+    def settle(self, job_id: str, timeout: float) -> None:
+        """Wait until no thread of this scheduler may still write the job, before its files go: its runner's
+        thread has ended (it may be writing its outcome just after a waiter saw the final status), and a
+        heartbeat round that picked the runner up before that is over (its lock would recreate a file)."""
+        runner = self.runner(job_id)
+        if runner is not None and runner.thread is not threading.current_thread():
+            runner.thread.join(timeout)
+        if self._thread is not threading.current_thread():
+            with self._polling:
+                pass
+
     # ================================================================ the loop
     def _loop(self) -> None:
         next_scan = 0.0
@@ -115,27 +127,36 @@ class JobScheduler:
 
     def _poll_runners(self, now: float) -> None:
         """Relay requests written by other processes; heartbeat + progress about once a second."""
-        for runner in self.runners():
+        with self._polling:
+            for runner in self.runners():
+                # an ended run's outcome write owns the metadata (a deleted job must get no lock file from a
+                # heartbeat); one whose outcome could not be written yet keeps its heartbeat, so no other
+                # process takes the job over meanwhile
+                if not runner.ended.is_set() or runner.job_id in self._unwritten:
+                    self._poll_runner(runner, now)
+
+    def _poll_runner(self, runner: JobRunner, now: float) -> None:
+        """Relay this job's requests from other processes; its heartbeat when one is due."""
+        try:
+            job = self.store.read_job(runner.job_id)
+        except (JobNotFound, ValueError):
+            runner.request("lost")
+            return
+        except OSError:
+            return
+        if job.owner_token != runner.token:
+            runner.request("lost")
+        elif job.requested_action:
+            runner.request(job.requested_action)
+        else:
+            runner.cancel_request("pause")     # another process withdrew its pause in time
+        if now - runner.last_flush >= self.heartbeat_interval:
             try:
-                job = self.store.read_job(runner.job_id)
-            except (JobNotFound, ValueError):
-                runner.request("lost")
-                continue
-            except OSError:
-                continue
-            if job.owner_token != runner.token:
-                runner.request("lost")
-            elif job.requested_action:
-                runner.request(job.requested_action)
-            else:
-                runner.cancel_request("pause")     # another process withdrew its pause in time
-            if now - runner.last_flush >= self.heartbeat_interval:
-                try:
-                    runner.flush()
-                except StorageError as exc:
-                    runner.storage_failed(exc)
-                except (JobError, OSError):
-                    pass
+                runner.flush()
+            except StorageError as exc:
+                runner.storage_failed(exc)
+            except (JobError, OSError):
+                pass
 
     def _schedule(self) -> None:
         """One scan under the folder lock: recover orphans, then fill free slots FIFO."""
