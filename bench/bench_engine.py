@@ -8,8 +8,11 @@ Each site runs in its own subprocess, so peak memory (ru_maxrss) belongs to that
      argpartition): "one plain pass". Being exact, it grows faster than linearly with the site (50k pages).
 The ratio (1 / 2) survives a loaded machine; the job's phases come from its event log.
 
-Run: python3 bench/bench_engine.py [--sizes 10000] [--no-docs] [--50k] [--profile]
+Run: python3 bench/bench_engine.py [--sizes 10000] [--no-docs] [--50k] [--links] [--profile]
   --50k      adds the 50,000-page synthetic site (several minutes)
+  --links    each synthetic site runs a second time with its existing links (synthetic_site.generate_links:
+             ~6 per page, hubs with thousands of in-links): the link dictionary, prose counts, neighbourhood
+             and coupling at scale, under the same targets
   --profile  profiles a whole docs job (cProfile, in the job's own thread) and prints where the time goes,
              engine against job/task layer
 Targets: docs <= 2.5x; 10k pages <= 3x and <= 60 s; 50k pages <= 6 min and <= 3 GiB peak.
@@ -117,7 +120,8 @@ def measure(pages_path: Path, links_path: Path | None = None) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def report(name, figures: dict) -> None:
+def report(name, figures: dict, label: str | None = None) -> None:
+    """One line of figures and verdicts; `label` names a variant of a site under the same targets."""
     multiple, seconds, mib = TARGETS.get(name, (None, None, None))
     ratio = figures["total_s"] / figures["baseline_s"]
     verdict = []
@@ -130,7 +134,7 @@ def report(name, figures: dict) -> None:
     phases = " / ".join(f"{label} {figures[key]:.1f}" for label, key in
                         (("create", "create_s"), ("load", "load_s"), ("index", "index_s"), ("pages", "analyze_s"))
                         if key in figures)
-    print(f"{str(name):>6} pages={figures['pages']:>6} whole job={figures['total_s']:7.1f}s ({phases}) "
+    print(f"{label or str(name):>6} pages={figures['pages']:>6} whole job={figures['total_s']:7.1f}s ({phases}) "
           f"peak={figures['peak_mib']:6.0f} MiB  plain TF-IDF + cosine top-{TOP_K}={figures['baseline_s']:.2f}s  "
           f"=> {ratio:.1f}x  suggestions={figures['suggestions']}  " + ", ".join(verdict), flush=True)
     if figures.get("import_limit_lifted"):
@@ -209,6 +213,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000", help="synthetic site sizes, comma separated")
     parser.add_argument("--50k", dest="fifty", action="store_true", help="add the 50,000-page site (minutes)")
+    parser.add_argument("--links", action="store_true", help="also run each synthetic site with its links")
     parser.add_argument("--no-docs", action="store_true", help="skip the python-docs corpus run")
     parser.add_argument("--profile", action="store_true", help="profile a whole docs job and stop")
     parser.add_argument("--profile-out", help="with --profile: also save the pstats file here")
@@ -223,12 +228,18 @@ def main(argv=None) -> None:
     if not args.no_docs and (CORPUS / "pages.csv.gz").exists():
         report("docs", measure(CORPUS / "pages.csv.gz", CORPUS / "links.csv.gz"))
     sys.path.insert(0, str(REPO / "bench"))
-    from synthetic_site import generate_pages, write_crawl_csv
+    from synthetic_site import generate_links, generate_pages, write_crawl_csv
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()] + ([50000] if args.fifty else [])
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
-            path = write_crawl_csv(generate_pages(size), Path(tmp) / f"synthetic_{size}.csv")
+            site = generate_pages(size)
+            path = write_crawl_csv(site, Path(tmp) / f"synthetic_{size}.csv")
             report(size, measure(path))
+            if args.links:
+                links = Path(tmp) / f"synthetic_{size}_links.csv"
+                generate_links(site).to_csv(links, index=False)
+                report(size, measure(path, links), label=f"{size}+links")
+                links.unlink()
             path.unlink()
 
 

@@ -4,10 +4,14 @@ Why synthetic: the speed targets (10k and 50k pages) need sites larger than any 
 Pages share a general vocabulary (Zipf-like, with stop words), a topic vocabulary, and sentences that name
 other pages of their topic by title, so TF-IDF neighbours and title mentions behave like a real site's.
 
-Run: python3 bench/synthetic_site.py 1000 out.csv   (Screaming Frog column names)
+With links (generate_links), a site as an "All Inlinks" export gives it: most of the title mentions are linked,
+and every page links a few of the same hub pages (a hub with thousands of in-links, as a real site's guides are).
+
+Run: python3 bench/synthetic_site.py 1000 out.csv [links.csv]   (Screaming Frog column names)
 """
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -21,6 +25,9 @@ SYLLABLES = ("ka ri to me lo sa fi nu de pa ve zo bi ra tu lem nor vik san del m
 PAGE_WORDS = 800
 SENTENCE_WORDS = 16
 PAGES_PER_TOPIC = 40
+LINKED_MENTIONS = 0.75      # share of the title mentions a page links
+HUBS, HUB_LINKS = 8, 3      # every page links HUB_LINKS of the first HUBS pages
+_MENTION = re.compile(r"read (\S+ \S+ \S+) for details")
 
 
 def _pseudo_words(rng: np.random.Generator, count: int) -> list[str]:
@@ -63,6 +70,22 @@ def generate_pages(n_pages: int, seed: int = 0, words_per_page: int = PAGE_WORDS
     return pd.DataFrame(rows, columns=["url", "title", "h1", "content"])
 
 
+def generate_links(pages: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
+    """Source, Destination, Anchor: the site's existing links (the same frame for the same arguments)."""
+    rng = np.random.default_rng(seed + 2)
+    url_of = dict(zip(pages["h1"], pages["url"]))
+    hubs = pages.iloc[:HUBS]
+    rows = []
+    for source, content in zip(pages["url"], pages["content"]):
+        for title in dict.fromkeys(_MENTION.findall(content)):
+            if rng.random() < LINKED_MENTIONS and url_of.get(title, source) != source:
+                rows.append((source, url_of[title], title))
+        for hub in rng.choice(len(hubs), size=min(HUB_LINKS, len(hubs)), replace=False):
+            if hubs["url"].iat[hub] != source:
+                rows.append((source, hubs["url"].iat[hub], hubs["h1"].iat[hub]))
+    return pd.DataFrame(rows, columns=["Source", "Destination", "Anchor"])
+
+
 def write_crawl_csv(pages: pd.DataFrame, path: Path) -> Path:
     """The pages as a Screaming Frog 'Internal: HTML' export, for timing the real import path."""
     export = pd.DataFrame({"Address": pages["url"], "Title 1": pages["title"], "H1-1": pages["h1"],
@@ -74,5 +97,10 @@ def write_crawl_csv(pages: pd.DataFrame, path: Path) -> Path:
 
 if __name__ == "__main__":
     size, out = int(sys.argv[1]), Path(sys.argv[2])
-    write_crawl_csv(generate_pages(size), out)
+    site = generate_pages(size)
+    write_crawl_csv(site, out)
     print(f"wrote {size} pages to {out}")
+    if len(sys.argv) > 3:
+        links = generate_links(site)
+        links.to_csv(sys.argv[3], index=False)
+        print(f"wrote {len(links)} links to {sys.argv[3]}")
