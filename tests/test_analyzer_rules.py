@@ -278,6 +278,33 @@ def test_prose_mentions_of_pages_matched_together_are_what_each_page_counts_alon
     assert together[0][lugs] == 5 and together[0][guide] == 2 and together[1] == {(lugs, 2): 1, (guide, 6): 1}
 
 
+def test_the_prose_count_gives_the_document_frequency_a_second_match_would(monkeypatch):
+    """ProseMentions.count adds each page's phrases, wherever they stand (code, headings, a page whose ids do not
+    line up with its text), to `anywhere`: the index takes the document frequency from there instead of matching
+    every page again, so both must agree, whatever the chunks."""
+    import numpy as np
+
+    import inlink.links.dictionary as dictionary
+    from inlink.links.anchors import PhraseIndex
+    from inlink.links.matcher import PhraseMatcher
+    from inlink.links.tokens import SiteTokens
+    texts = ["We pour grippy lugs here.", "import grippy lugs", "Call grippy lugs() or the sole guide.",
+             "Grippy lugs wear out; see the sole guide.", "Nothing to see here.", "Sole guide, sole guide."]
+    site = SiteTokens.build(texts)
+    phrases = PhraseIndex()
+    phrases.add("grippy lugs", 2, "title"), phrases.add("sole guide", 5, "title"), phrases.add("lugs", 1, "key")
+    matcher = PhraseMatcher(phrases, site.vocabulary)
+    pages = [(i, texts[i], site.page(i)[:-1] if i == 3 else site.page(i), [("heading", 0, 20)] if i == 4 else None)
+             for i in range(len(texts))]
+    expected = matcher.document_frequency([ids for _i, _text, ids, _blocks in pages]).tolist()
+    for chunk in (1, 10 ** 9):
+        monkeypatch.setattr(dictionary, "PROSE_CHUNK_TOKENS", chunk)
+        anywhere = np.zeros(len(matcher.ends), dtype=np.int64)
+        dictionary.ProseMentions.count(matcher, iter(pages), set(), anywhere)
+        assert matcher.phrase_frequency(anywhere).tolist() == expected
+    assert expected == [4, 2, 4]   # page 3 lacks its last token ("guide")
+
+
 def test_a_span_the_neighbouring_characters_clear_is_never_part_of_a_code_statement():
     """placement.may_be_code_statement may say "maybe" too often, never too seldom: wherever it clears a span,
     in_running_text's own checks pass."""

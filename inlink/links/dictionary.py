@@ -130,9 +130,11 @@ class ProseMentions:
 
     @classmethod
     def count(cls, matcher: PhraseMatcher, pages: Iterable[tuple[int, str, np.ndarray, list]],
-              existing: set) -> ProseMentions:
+              existing: set, anywhere: np.ndarray | None = None) -> ProseMentions:
         """From (page number, text, lowercased token ids, blocks) of every source page and the existing
-        (source, destination) pairs.
+        (source, destination) pairs. `anywhere` (per trie node, when given) gets the pages that mention the
+        node's phrases anywhere added (PhraseMatcher.pages_per_node: their document frequency), from the same
+        match: the index needs both, and matching every page twice cost it a second pass over the site.
 
         Why: a mention inside code, a heading or a call's arguments is never linked, and a page links a target
         once, so a page that links it with another of its names (or the target's own page) mentioning the
@@ -150,10 +152,10 @@ class ProseMentions:
             chunk.append(page)
             size += len(page[2]) + 1
             if size >= PROSE_CHUNK_TOKENS:
-                unable.append(found._count_chunk(matcher, chunk, existing))
+                unable.append(found._count_chunk(matcher, chunk, existing, anywhere))
                 chunk, size = [], 0
         if chunk:
-            unable.append(found._count_chunk(matcher, chunk, existing))
+            unable.append(found._count_chunk(matcher, chunk, existing, anywhere))
         if not unable:
             return found
         pids, targets = (np.concatenate([part[i] for part in unable]) for i in (0, 1))
@@ -163,10 +165,10 @@ class ProseMentions:
         return found
 
     def _count_chunk(self, matcher: PhraseMatcher, chunk: list[tuple[int, str, np.ndarray, list]],
-                     existing: set) -> tuple[np.ndarray, np.ndarray]:
+                     existing: set, anywhere: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """Count the phrases the chunk's pages mention in running text; return the (phrase id, target) of each
         page that cannot link the target from a phrase it mentions."""
-        slots, nodes = _running_text_nodes(matcher, chunk)
+        slots, nodes = _running_text_nodes(matcher, chunk, anywhere)
         per_node = matcher.node_ptr[nodes + 1] - matcher.node_ptr[nodes]
         pids = matcher.node_pids[np.repeat(matcher.node_ptr[nodes], per_node) + ranks_within(per_node)]
         self.pages += np.bincount(pids, minlength=len(self.pages))
@@ -185,14 +187,14 @@ PROSE_CHUNK_TOKENS = 400_000   # tokens of consecutive pages ProseMentions.count
 
 
 def _running_text_nodes(matcher: PhraseMatcher, chunk: list[tuple[int, str, np.ndarray, list]],
-                        ) -> tuple[np.ndarray, np.ndarray]:
+                        anywhere: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The distinct (page's place in the chunk, trie node) pairs of the phrases of which one occurrence at least
     stands in running text (placement.in_running_text) in that page: inside a prose block, and, unless the
     characters around it say it surely is (placement.may_be_code_statement), no part of a code statement.
 
     The pages' texts are joined by a separator that is a token of its own ("_" between line breaks) and their
     ids by -1 (which no phrase matches), so one phrase match and one token split serve the whole chunk; a chunk
-    whose tokens do not line up with its ids is counted page by page."""
+    whose tokens do not line up with its ids is counted page by page. `anywhere`: see ProseMentions.count."""
     texts = [text for _page, text, _ids, _blocks in chunk]
     lengths = np.array([len(ids) for _page, _text, ids, _blocks in chunk], dtype=np.int64)
     token_base = lengths.cumsum() - lengths + np.arange(len(chunk))    # each page's first token
@@ -203,13 +205,15 @@ def _running_text_nodes(matcher: PhraseMatcher, chunk: list[tuple[int, str, np.n
     first, last = _runs(_inside_tokens(codes))
     if len(chunk) > 1 and (len(first) != int(lengths.sum()) + len(chunk) - 1
                            or (first[token_base[1:] - 1] != char_base[1:] - 2).any()):
-        alone = [_running_text_nodes(matcher, [page]) for page in chunk]
+        alone = [_running_text_nodes(matcher, [page], anywhere) for page in chunk]
         return (np.concatenate([np.full(len(nodes), slot) for slot, (_, nodes) in enumerate(alone)]),
                 np.concatenate([nodes for _, nodes in alone]))
     separator = np.full(1, -1, dtype=np.int32)
     ids = np.concatenate([part for _page, _text, page_ids, _blocks in chunk for part in (page_ids, separator)])
     starts, lengths, nodes = matcher.occurrences(ids)
     slot = np.searchsorted(token_base, starts, side="right") - 1
+    if anywhere is not None:
+        anywhere += matcher.pages_per_node(nodes, slot, len(chunk))
     begin, end = first[starts], last[starts + lengths - 1]
     ok = _in_prose(chunk, char_base, slot, begin, end)
     padded = np.concatenate((np.zeros(4, dtype=codes.dtype), codes, np.zeros(3, dtype=codes.dtype)))

@@ -191,9 +191,29 @@ def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[s
             index.add(name, i, "defined")
 
 
-def _phrase_document_frequency(matcher: PhraseMatcher, pages: SiteTokens, sources: np.ndarray) -> np.ndarray:
-    """How many source pages mention each phrase (specificity: a phrase on every page names nothing)."""
-    return matcher.document_frequency([pages.present_ids(int(i)) for i in np.flatnonzero(sources)])
+def _phrase_statistics(matcher: PhraseMatcher, texts: list[str], pages: SiteTokens, blocks: list,
+                       sources: np.ndarray, existing: set, links_known: bool) -> tuple[ProseMentions | None, np.ndarray]:
+    """How many source pages mention each phrase (specificity: a phrase on every page names nothing) and, when
+    the site's links are known, where they mention it in prose (dictionary.ProseMentions, for link odds).
+
+    Both come from one match of the source pages: the prose count adds each page's phrases, wherever they
+    stand, to the frequency as it goes. The rare page whose phrase statistics read its tokens otherwise
+    (SiteTokens.present_ids) has its share of the frequency swapped for that reading's."""
+    numbers = np.flatnonzero(sources).tolist()
+    if not links_known:
+        return None, matcher.document_frequency([pages.present_ids(i) for i in numbers])
+    anywhere = np.zeros(len(matcher.ends), dtype=np.int64)
+    prose = ProseMentions.count(matcher, ((i, texts[i], pages.page(i), blocks[i] if blocks else None)
+                                          for i in numbers), existing, anywhere)
+    for i in pages.special.keys() & set(numbers):
+        anywhere += _nodes_held(matcher, pages.present_ids(i)) - _nodes_held(matcher, pages.page(i))
+    return prose, matcher.phrase_frequency(anywhere)
+
+
+def _nodes_held(matcher: PhraseMatcher, ids: np.ndarray) -> np.ndarray:
+    """1 for each trie node whose phrases occur in the token ids of one page, else 0."""
+    nodes = matcher.occurrences(ids)[2]
+    return matcher.pages_per_node(nodes, np.zeros(len(nodes), dtype=np.int64), 1)
 
 
 def build_index(site, config: AnalysisConfig) -> LinkIndex:
@@ -234,7 +254,9 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
             inbound_before[destination] += 1
     dictionary = AnchorDictionary.from_links(link_rows)
     matcher = PhraseMatcher(phrases, page_tokens.vocabulary)
-    phrase_df = _phrase_document_frequency(matcher, page_tokens, is_source)
+    # the prose mentions are counted here, not at the first page, so a resumed job loads them with the index
+    prose, phrase_df = _phrase_statistics(matcher, texts, page_tokens, page_blocks, is_source, existing,
+                                          dictionary.known)
     if dictionary.known:
         dictionary.measure_site_rate(phrases, phrase_df)
     index = LinkIndex(config=config, urls=urls, texts=texts, is_target=is_target, is_source=is_source,
@@ -247,17 +269,8 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
                      blocks=page_blocks, tokens=page_tokens, matcher=matcher,
                      thin=np.array(thin_pages(cleaned, texts), dtype=bool),
                      neighbourhood=LinkNeighbourhood.from_links(existing, len(urls), int(is_source.sum()))
-                     if dictionary.known else None)
-    if dictionary.known:   # counted here, not at the first page, so a resumed job loads it with the index
-        index.prose = prose_mentions(index)
+                     if dictionary.known else None, prose=prose)
     return index
-
-
-def prose_mentions(index: LinkIndex) -> ProseMentions:
-    """Where the site's source pages mention its phrases in prose (dictionary.ProseMentions)."""
-    return ProseMentions.count(index.phrase_matcher(), (
-        (i, index.texts[i], index.tokens.page(i), index.blocks[i] if index.blocks else None)
-        for i in np.flatnonzero(index.is_source).tolist()), index.existing)
 
 
 def _known_links(links: pd.DataFrame | None, url_pos: dict) -> list[tuple[int, int, str]]:

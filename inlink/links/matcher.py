@@ -152,7 +152,6 @@ class PhraseMatcher:
     def document_frequency(self, pages: list[np.ndarray], chunk: int = 2_000_000) -> np.ndarray:
         """For each phrase, in how many of the token id sequences it occurs (any case): pages are matched
         together, about `chunk` tokens at a time (the level arrays of a 50k-page site at once would take GBs)."""
-        df = np.zeros(len(self.phrases), dtype=np.int32)
         pages_per_node = np.zeros(len(self.ends), dtype=np.int64)
         separator = np.full(1, -1, dtype=np.int32)
         first = 0
@@ -165,9 +164,18 @@ class PhraseMatcher:
             joined = np.concatenate([part for page in group for part in (page, separator)])
             starts, _lengths, nodes = self.occurrences(joined)
             page_of = np.searchsorted(np.cumsum([len(page) + 1 for page in group]), starts, side="right")
-            pages_per_node += np.bincount(np.unique(nodes * len(group) + page_of) // len(group),
-                                          minlength=len(self.ends))
+            pages_per_node += self.pages_per_node(nodes, page_of, len(group))
             first = last
+        return self.phrase_frequency(pages_per_node)
+
+    def pages_per_node(self, nodes: np.ndarray, page_of: np.ndarray, pages: int) -> np.ndarray:
+        """For each trie node, how many of `pages` pages hold an occurrence of it (occurrences as `nodes`,
+        each in page `page_of`, 0 <= page_of < pages)."""
+        return np.bincount(np.unique(nodes * pages + page_of) // pages, minlength=len(self.ends))
+
+    def phrase_frequency(self, pages_per_node: np.ndarray) -> np.ndarray:
+        """Each phrase's document frequency from its trie node's (pages_per_node)."""
+        df = np.zeros(len(self.phrases), dtype=np.int32)
         for node in np.flatnonzero(pages_per_node).tolist():
             df[list(self.ends[node])] = pages_per_node[node]
         return df
