@@ -145,6 +145,7 @@ class ProseMentions:
         pages (about PROSE_CHUNK_TOKENS tokens) are matched together, joined as mentions._find_mentions joins
         them; each page counts what it counted alone."""
         found = cls(np.zeros(len(matcher.phrases), dtype=np.int64), {})
+        linked = _pair_keys(existing)
         unable: list[tuple[np.ndarray, np.ndarray]] = []
         chunk: list[tuple[int, str, np.ndarray, list]] = []
         size = 0
@@ -152,10 +153,10 @@ class ProseMentions:
             chunk.append(page)
             size += len(page[2]) + 1
             if size >= PROSE_CHUNK_TOKENS:
-                unable.append(found._count_chunk(matcher, chunk, existing, anywhere))
+                unable.append(found._count_chunk(matcher, chunk, linked, anywhere))
                 chunk, size = [], 0
         if chunk:
-            unable.append(found._count_chunk(matcher, chunk, existing, anywhere))
+            unable.append(found._count_chunk(matcher, chunk, linked, anywhere))
         if not unable:
             return found
         pids, targets = (np.concatenate([part[i] for part in unable]) for i in (0, 1))
@@ -165,9 +166,9 @@ class ProseMentions:
         return found
 
     def _count_chunk(self, matcher: PhraseMatcher, chunk: list[tuple[int, str, np.ndarray, list]],
-                     existing: set, anywhere: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+                     linked: np.ndarray, anywhere: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """Count the phrases the chunk's pages mention in running text; return the (phrase id, target) of each
-        page that cannot link the target from a phrase it mentions."""
+        page that cannot link the target from a phrase it mentions (`linked`: the existing links, _pair_keys)."""
         slots, nodes = _running_text_nodes(matcher, chunk, anywhere)
         per_node = matcher.node_ptr[nodes + 1] - matcher.node_ptr[nodes]
         pids = matcher.node_pids[np.repeat(matcher.node_ptr[nodes], per_node) + ranks_within(per_node)]
@@ -177,13 +178,23 @@ class ProseMentions:
         sources = np.array([page for page, *_rest in chunk], dtype=np.int64)[np.repeat(slots, per_node)]
         sources, pids = np.repeat(sources, senses), np.repeat(pids, senses)
         cannot = targets == sources
-        if existing:
-            cannot |= np.fromiter(map(existing.__contains__, zip(sources.tolist(), targets.tolist())),
-                                  dtype=bool, count=len(targets))
+        if len(linked):
+            keys = (sources << _PAIR_SHIFT) | targets
+            cannot |= linked[np.minimum(linked.searchsorted(keys), len(linked) - 1)] == keys
         return pids[cannot], targets[cannot]
 
 
 PROSE_CHUNK_TOKENS = 400_000   # tokens of consecutive pages ProseMentions.count matches together, about
+_PAIR_SHIFT = 31               # a (source, target) pair of page numbers as one int64: source << 31 | target
+
+
+def _pair_keys(pairs: set) -> np.ndarray:
+    """(source, target) page pairs as sorted int64 keys, so a chunk's candidate pairs are looked up with one
+    binary search instead of a set lookup per pair (hundreds of thousands in a docs job)."""
+    keys = np.fromiter((source << _PAIR_SHIFT | target for source, target in pairs), dtype=np.int64,
+                       count=len(pairs))
+    keys.sort()
+    return keys
 
 
 def _running_text_nodes(matcher: PhraseMatcher, chunk: list[tuple[int, str, np.ndarray, list]],
@@ -219,12 +230,14 @@ def _running_text_nodes(matcher: PhraseMatcher, chunk: list[tuple[int, str, np.n
     padded = np.concatenate((np.zeros(4, dtype=codes.dtype), codes, np.zeros(3, dtype=codes.dtype)))
     unsure = ok & may_be_code_statement(padded, begin + 4, end + 4)
     keys = slot * len(matcher.ends) + nodes
-    found = set(np.unique(keys[ok & ~unsure]).tolist())
+    settled = np.unique(keys[ok & ~unsure])
     at = np.flatnonzero(unsure)
+    at = at[~np.isin(keys[at], settled)]   # unsure occurrences of pairs no sure one settles: asked one by one
+    found: set[int] = set()
     for key, s, a, b in zip(keys[at].tolist(), slot[at].tolist(), begin[at].tolist(), end[at].tolist()):
         if key not in found and in_running_text(None, texts[s], a - int(char_base[s]), b - int(char_base[s])):
             found.add(key)
-    keys = np.array(sorted(found), dtype=np.int64)
+    keys = np.union1d(settled, np.fromiter(found, dtype=np.int64, count=len(found)))   # sorted, distinct
     return keys // len(matcher.ends), keys % len(matcher.ends)
 
 

@@ -174,11 +174,9 @@ class PhraseMatcher:
         return np.bincount(np.unique(nodes * pages + page_of) // pages, minlength=len(self.ends))
 
     def phrase_frequency(self, pages_per_node: np.ndarray) -> np.ndarray:
-        """Each phrase's document frequency from its trie node's (pages_per_node)."""
-        df = np.zeros(len(self.phrases), dtype=np.int32)
-        for node in np.flatnonzero(pages_per_node).tolist():
-            df[list(self.ends[node])] = pages_per_node[node]
-        return df
+        """Each phrase's document frequency from its trie node's (pages_per_node; 0 for a phrase no page can
+        hold, key_of -1)."""
+        return np.where(self.key_of >= 0, pages_per_node[self.key_of], 0).astype(np.int32)
 
 
 def ranks_within(counts: np.ndarray) -> np.ndarray:
