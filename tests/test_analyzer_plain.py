@@ -105,6 +105,26 @@ def test_plain_blocks_cover_the_text_in_order():
     assert plain_blocks("No names here at all.") == [("text", 0, 21)]
 
 
+def test_keywords_found_by_the_tokeniser_give_the_blocks_a_search_of_the_text_gives():
+    """build_index hands plain_blocks where the tokeniser saw a declaration keyword instead of letting it search
+    every space for one: the same blocks, whatever stands around the keyword (a joiner, a capital, the text's
+    edges, a longer word, a hopeless word after it)."""
+    from inlink.links.plain_blocks import KEYWORDS
+    from inlink.links.tokens import SiteTokens
+    texts = ["Base classes. class io.IOBase(raw) The abstract base class.",
+             "class Foo Opens the text. Then class. and class's and Class Bar The end class",
+             "Methods. classmethod cls.make(x) Make one. method obj.run() Run it. exception errors.Bad Raised.",
+             "Plain words: the function returns a class of method results, café struct x_y Holds it.",
+             "Heading class Widget A widget.  class  Double spaced Around. enum Color_Kind Colours.",
+             "Ünïcode text — class Ωmega_x The last letter. attribute obj.value The value. typedef int_t Ints."]
+    site, keywords_at = SiteTokens.build_watching(texts, frozenset(KEYWORDS))
+    for text, at in zip(texts, keywords_at):
+        assert at is not None
+        assert plain_blocks(text, "", at.tolist()) == plain_blocks(text)
+        assert declarations(text, at.tolist()) == declarations(text)
+    assert SiteTokens.build(texts).ids.tolist() == site.ids.tolist()
+
+
 @pytest.mark.parametrize("text", [
     "Storage mixins. ManifestFilesMixin class storage.ManifestFilesMixin A mixin for storages.",
     "Special operations RunSQL class RunSQL(sql) Runs raw SQL.",

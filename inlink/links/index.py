@@ -22,7 +22,7 @@ from inlink.links.confidence import (
     MEDIUM_CONFIDENCE,
 )
 from inlink.links.neighbourhood import LinkNeighbourhood
-from inlink.links.plain_blocks import plain_blocks
+from inlink.links.plain_blocks import KEYWORDS, plain_blocks
 from inlink.links.similarity import (
     TfidfModel,
     build_tfidf,
@@ -129,13 +129,15 @@ def _column(pages: pd.DataFrame, name: str) -> list[str]:
     return ["" if pd.isna(v) else str(v) for v in pages[name].tolist()]
 
 
-def _blocks(pages: pd.DataFrame, texts: list[str], h1s: list[str]) -> list:
+def _blocks(pages: pd.DataFrame, texts: list[str], h1s: list[str], keywords_at: list) -> list:
     """Each page's blocks as a list of (kind, start, end): from its HTML when the input had HTML, else
     recovered from the plain text's shapes (main heading, declarations), so both inputs follow the same
-    placement rules."""
+    placement rules. `keywords_at`: per page, where the tokeniser saw a declaration keyword (None: not looked
+    for; SiteTokens.build_watching)."""
     given = pages["blocks"].tolist() if "blocks" in pages.columns else [None] * len(pages)
-    return [list(map(tuple, b)) if isinstance(b, (list, tuple)) else plain_blocks(text, h1)
-            for b, text, h1 in zip(given, texts, h1s)]
+    return [list(map(tuple, b)) if isinstance(b, (list, tuple)) else
+            plain_blocks(text, h1, None if at is None else at.tolist())
+            for b, text, h1, at in zip(given, texts, h1s, keywords_at)]
 
 
 def _clean_titles(titles: list[str]) -> list[str]:
@@ -235,8 +237,8 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
     is_target = flags & ~excluded
     is_source = is_target & np.array([bool(t) and not t.isspace() for t in texts], dtype=bool)   # no strip() copies
     cleaned = _clean_titles(titles)
-    page_blocks = _blocks(pages, texts, h1s)
-    page_tokens = SiteTokens.build(texts)
+    page_tokens, keywords_at = SiteTokens.build_watching(texts, frozenset(KEYWORDS))
+    page_blocks = _blocks(pages, texts, h1s, keywords_at)
     model = build_tfidf(page_tokens, [f"{t} {h}" for t, h in zip(cleaned, h1s)])
     k = max(NEIGHBOURS, config.candidates_per_page)
     terms_per_page = max(NEIGHBOUR_TERMS, NEIGHBOUR_NONZEROS // max(1, len(urls)))

@@ -17,7 +17,7 @@ from inlink.links.anchors import defined_name
 
 # Words that open a declaration in reference manuals of most languages: kinds of entry, modifiers, and
 # primitive types ("class X", "await loop.run()", "static int x", "unsigned long f(void)").
-_KEYWORDS = ("class", "exception", "function", "method", "classmethod", "staticmethod", "attribute", "property",
+KEYWORDS = ("class", "exception", "function", "method", "classmethod", "staticmethod", "attribute", "property",
              "struct", "enum", "interface", "typedef", "macro", "coroutine", "abstractmethod")
 _MODIFIERS = ("await", "async", "const", "static", "final", "public", "private", "protected", "abstract",
               "virtual", "inline", "extern", "def", "func", "fn", "var", "let", "val", "type", "data", "union",
@@ -26,10 +26,10 @@ _MODIFIERS = ("await", "async", "const", "static", "final", "public", "private",
 # ending in a full stop), an optional signature in balanced parentheses (one level of nesting) and an optional
 # link mark ("[source]"). One pattern per number of leading words, tried longest first ("PureProxy Objects
 # class smtpd.PureProxy(...)" needs the shortest).
-_PREFIX = r"(?:(?:%s)|[a-z]\w*_\w*|\w*[a-z][A-Z]\w*|[A-Z]\w*_\w*)(?: ?\*+)? " % "|".join(_KEYWORDS + _MODIFIERS)
+_PREFIX = r"(?:(?:%s)|[a-z]\w*_\w*|\w*[a-z][A-Z]\w*|[A-Z]\w*_\w*)(?: ?\*+)? " % "|".join(KEYWORDS + _MODIFIERS)
 _TERM_RES = tuple(re.compile(_PREFIX * words + r"\*?[\w.]*\w(?:\([^()]*(?:\([^()]*\)[^()]*)*\))?(?:\[\w+\])?")
                   for words in (2, 1, 0))
-_KEYWORD_LED_RE = re.compile(r"(?:%s) " % "|".join(_KEYWORDS))
+_KEYWORD_LED_RE = re.compile(r"(?:%s) " % "|".join(KEYWORDS))
 # After a keyword-led declaration, a field list may follow instead of a sentence ("input_type: 'text'").
 _FIELD_RE = re.compile(r" [a-z_]+: ")
 
@@ -48,14 +48,14 @@ def _alternation(words) -> str:
 # Where no term shape can declare a name: a character no term starts with (">>>", "(Note"), or a plain word
 # that is no keyword, alone or after one ("The", "returns", "function returns"): a prefix word is a keyword or
 # has a code shape, so every name a term there could declare is a plain word.
-_WORDS = _alternation(_KEYWORDS + _MODIFIERS)
+_WORDS = _alternation(KEYWORDS + _MODIFIERS)
 _HOPELESS = r"[^\w*.]|(?:%s )?(?!%s(?![\w.]))[A-Z]?[a-z]+(?![\w.])" % (_WORDS, _WORDS)
 # Where a declaration may start: after a sentence end, or at a declaration keyword anywhere (a heading such as
 # "Validators" often runs straight into "class validators.ASCIIUsernameValidator ..."); after a sentence end
 # only where one of the first three words has a code shape (a quick filter: most sentences open with plain
 # words). Neither where a start is hopeless: tested first, as it dismisses most sentences at their first word.
 _SENTENCE_START_RE = re.compile(r"\. (?!%s)(?=(?:\S+ ){0,2}\S*?(?:\.\w|[_(*\[\d]|[a-z][A-Z]|[A-Z]{4}))" % _HOPELESS)
-_KEYWORD_START_RE = re.compile(r" (?=%s )(?!%s)" % (_alternation(_KEYWORDS), _HOPELESS))
+_KEYWORD_START_RE = re.compile(r" (?=%s )(?!%s)" % (_alternation(KEYWORDS), _HOPELESS))
 # The description that follows: a capitalised word that is not shouted ("Return", "A", not "NULL").
 _DESCRIPTION_RE = re.compile(r" [A-Z](?![A-Z])")
 MAX_CHAIN = 8   # declarations listed one after another before their shared description ("lt(a, b) le(a, b) ...")
@@ -100,13 +100,25 @@ def _chain_at(text: str, at: int) -> list[tuple[int, int]]:
     return []
 
 
+def _keyword_starts(text: str, keywords_at) -> list[int]:
+    """Where a declaration may start at a keyword (_KEYWORD_START_RE's match ends). Given the offsets of the
+    tokens spelled as a keyword, only those are tried: the pattern needs a whole keyword between two spaces,
+    which is always such a token, so the matches are the same, and searching every space of every page for
+    them cost a third of the blocks (a word ends at each space)."""
+    if keywords_at is None:
+        return [match.end() for match in _KEYWORD_START_RE.finditer(text)]
+    return [at for at in keywords_at if at and _KEYWORD_START_RE.match(text, at - 1)]
+
+
 def _signed(text: str, start: int, end: int) -> bool:
     """A declaration with a signature or a keyword / type word ("f(x)", "class X"), not a bare name."""
     return "(" in text[start:end] or " " in text[start:end]
 
 
-def declarations(text: str) -> list[tuple[int, int]]:
-    """Spans of the declarations a plain text holds, in text order.
+def declarations(text: str, keywords_at=None) -> list[tuple[int, int]]:
+    """Spans of the declarations a plain text holds, in text order. `keywords_at`: where the text's tokens
+    spelled as a declaration keyword (KEYWORDS) start, when the caller's tokeniser found them (see
+    _keyword_starts); else the text is searched for them.
 
     A bare name opening a sentence ("token.tok_name Dictionary mapping ...") counts only on a reference page,
     one with at least REFERENCE_DECLARATIONS signed declarations or with declarations every 200 words (a list
@@ -114,7 +126,7 @@ def declarations(text: str) -> list[tuple[int, int]]:
     changes than a declaration."""
     found, reach = [], 0
     starts = sorted({*(m.end() for m in _SENTENCE_START_RE.finditer(text)),   # a start found twice gives
-                     *(m.end() for m in _KEYWORD_START_RE.finditer(text))})   # the same chain: tried once
+                     *_keyword_starts(text, keywords_at)})                    # the same chain: tried once
     for start in starts:
         if start < reach:
             continue
@@ -145,13 +157,13 @@ def _split_heading(text: str, start: int, end: int, free_from: int) -> tuple[tup
     return None, start
 
 
-def plain_blocks(text: str, h1: str = "") -> list[tuple[str, int, int]]:
+def plain_blocks(text: str, h1: str = "", keywords_at=None) -> list[tuple[str, int, int]]:
     """The blocks of a plain text: the page's main heading when the text opens with it (crawlers put the H1
     first), declarations as "term", a one-word heading repeating a declared name as "heading", the runs
-    between them as "text"."""
+    between them as "text". `keywords_at`: see declarations."""
     h1 = " ".join(h1.split())
     found = [("heading", 0, len(h1))] if h1 and text.startswith(h1 + " ") else []
-    for start, end in declarations(text):
+    for start, end in declarations(text, keywords_at):
         if found and start <= found[-1][2]:
             continue
         heading, start = _split_heading(text, start, end, found[-1][2] + 1 if found else 0)

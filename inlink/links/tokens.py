@@ -144,10 +144,12 @@ def _page_groups(texts: list[str], chunk: int):
         yield group
 
 
-def _group_ids(texts: list[str], vocabulary: Vocabulary, out: array) -> np.ndarray:
-    """Append the lowercased token ids of several pages to `out`; returns each page's number of tokens. The
-    pages' lowercase must keep token boundaries (lowers_in_place): then their tokens are found in the text as
-    it is, and each token's lowercase is its lowered text's token.
+def _group_ids(texts: list[str], vocabulary: Vocabulary, out: array, watch: frozenset[str] = frozenset(),
+               ) -> tuple[np.ndarray, list[np.ndarray] | None]:
+    """Append the lowercased token ids of several pages to `out`; returns each page's number of tokens, and per
+    page the offsets of its tokens spelled (in their own case) as one of the words in `watch` (None when they
+    were not looked for). The pages' lowercase must keep token boundaries (lowers_in_place): then their tokens
+    are found in the text as it is, and each token's lowercase is its lowered text's token.
 
     Why: a regular expression's findall and a dict lookup per token cost two Python objects a token (the
     engine's largest cost before the pages). Here the pages are joined, the token characters found by
@@ -165,7 +167,7 @@ def _group_ids(texts: list[str], vocabulary: Vocabulary, out: array) -> np.ndarr
             before = len(out)
             out.extend(map(vocabulary.__getitem__, TOKEN_RE.findall(text.lower())))
             counts.append(len(out) - before)
-        return np.array(counts, dtype=np.int64)
+        return np.array(counts, dtype=np.int64), None
     joined = "\n".join(texts)   # a separator no token can cross
     codes, codec = _code_units(joined)
     inside = _inside_tokens(codes)
@@ -173,7 +175,7 @@ def _group_ids(texts: list[str], vocabulary: Vocabulary, out: array) -> np.ndarr
     page_starts = np.cumsum([0] + [len(text) + 1 for text in texts[:-1]])
     counts = np.diff(np.searchsorted(starts, page_starts), append=len(starts))
     if not len(starts):
-        return counts
+        return counts, [np.zeros(0, dtype=np.int64) for _text in texts]
     offsets = np.zeros(len(starts) + 1, dtype=np.int64)
     np.cumsum((ends - starts) * codes.itemsize, out=offsets[1:])
     packed = pyarrow.Array.from_buffers(pyarrow.large_binary(), len(starts),
@@ -181,8 +183,23 @@ def _group_ids(texts: list[str], vocabulary: Vocabulary, out: array) -> np.ndarr
     encoded = pyarrow.compute.dictionary_encode(packed)
     words = _distinct_words(encoded.dictionary, codec, codes.itemsize)
     site_ids = vocabulary.ids(list(map(str.lower, words)))   # new tokens join in order of first sight
-    out.frombytes(site_ids[encoded.indices.to_numpy()].tobytes())
-    return counts
+    indices = encoded.indices.to_numpy()
+    out.frombytes(site_ids[indices].tobytes())
+    return counts, _watched(words, indices, starts, page_starts, watch)
+
+
+def _watched(words: list[str], indices: np.ndarray, starts: np.ndarray, page_starts: np.ndarray,
+             watch: frozenset[str]) -> list[np.ndarray]:
+    """Per page of a group, the offsets (in the page) of its tokens spelled as a word of `watch`: the group's
+    distinct words are compared (a set intersection), then their tokens found with one lookup per token (no
+    search of the text)."""
+    wanted = np.zeros(len(words), dtype=bool)
+    wanted[[words.index(word) for word in watch.intersection(words)]] = True
+    at = starts[wanted[indices]]
+    page = np.searchsorted(page_starts, at, side="right") - 1
+    bounds = np.searchsorted(page, np.arange(len(page_starts) + 1)).tolist()
+    at = at - page_starts[page]
+    return [at[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:])]
 
 
 def _distinct_words(dictionary, codec: str, width: int) -> list[str]:
@@ -251,9 +268,19 @@ class SiteTokens:
         bytes of characters at a time (_page_groups), by _group_ids (array operations, no Python string per
         token); the others one by one with the regular expression. Either way a page's ids are given in order
         of first sight."""
+        return cls.build_watching(texts, frozenset(), chunk)[0]
+
+    @classmethod
+    def build_watching(cls, texts: list[str], watch: frozenset[str], chunk: int = TOKENISE_CHUNK,
+                       ) -> tuple[SiteTokens, list[np.ndarray | None]]:
+        """build(), and per page the offsets of the tokens spelled (in their own case) as a word of `watch`, or
+        None for a page whose were not looked for (tokenised alone, or without pyarrow): the tokeniser has
+        every token at hand, so finding a few words costs an array test instead of a search of each text
+        (plain_blocks' declaration keywords)."""
         vocabulary = Vocabulary()
         ids, special = array("i"), {}
         counts = np.zeros(len(texts), dtype=np.int64)
+        watched: list[np.ndarray | None] = [None] * len(texts)
         for pages in _page_groups(texts, chunk):
             if isinstance(pages, int):   # a page whose lowercase moves token boundaries
                 text, before = texts[pages], len(ids)
@@ -262,11 +289,15 @@ class SiteTokens:
                 special[pages] = (vocabulary.ids(TOKEN_RE.findall(text.lower())),
                                   vocabulary.ids(lowered_tokens(text)))
             else:
-                counts[pages] = _group_ids([texts[i] for i in pages], vocabulary, ids)
+                counts[pages], found = _group_ids([texts[i] for i in pages], vocabulary, ids, watch)
+                if found is not None:
+                    for page, offsets in zip(pages, found):
+                        watched[page] = offsets
         ptr = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum(counts, out=ptr[1:])
-        return cls(vocabulary, np.frombuffer(ids, dtype=np.int32) if ids else np.zeros(0, dtype=np.int32), ptr,
-                   special)
+        built = cls(vocabulary, np.frombuffer(ids, dtype=np.int32) if ids else np.zeros(0, dtype=np.int32), ptr,
+                    special)
+        return built, watched
 
     def page(self, i: int) -> np.ndarray:
         """Page i's lowercased token ids (the tokens anchors are matched on)."""
