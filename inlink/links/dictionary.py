@@ -232,13 +232,15 @@ def _running_text_nodes(matcher: PhraseMatcher, chunk: list[tuple[int, str, np.n
     keys = slot * len(matcher.ends) + nodes
     settled = np.unique(keys[ok & ~unsure])
     at = np.flatnonzero(unsure)
-    at = at[~np.isin(keys[at], settled)]   # unsure occurrences of pairs no sure one settles: asked one by one
+    if len(settled):   # unsure occurrences of pairs no sure one settles: asked one by one
+        at = at[settled[np.minimum(settled.searchsorted(keys[at]), len(settled) - 1)] != keys[at]]
     found: set[int] = set()
     for key, s, a, b in zip(keys[at].tolist(), slot[at].tolist(), begin[at].tolist(), end[at].tolist()):
         if key not in found and in_running_text(None, texts[s], a - int(char_base[s]), b - int(char_base[s])):
             found.add(key)
-    keys = np.union1d(settled, np.fromiter(found, dtype=np.int64, count=len(found)))   # sorted, distinct
-    return keys // len(matcher.ends), keys % len(matcher.ends)
+    if found:
+        settled = np.union1d(settled, np.fromiter(found, dtype=np.int64, count=len(found)))   # sorted, distinct
+    return settled // len(matcher.ends), settled % len(matcher.ends)
 
 
 def _in_prose(chunk: list, char_base: np.ndarray, slot: np.ndarray, begin: np.ndarray, end: np.ndarray) -> np.ndarray:
