@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from inlink.links.text import TOKEN_RE, lowered_tokens, tokens
+from inlink.links.text import TOKEN_RE, tokens
 
 _WORD_RE = re.compile(r"\w")
 _ASCII_BYTES = bytes(range(128))
@@ -213,6 +213,19 @@ def _distinct_words(dictionary, codec: str, width: int) -> list[str]:
     return [text[start:end] for start, end in zip(chars[:-1], chars[1:])]
 
 
+def _special_readings(text: str) -> tuple[list[str], list[str], list[str]]:
+    """The three readings of a page whose lowercase moves token boundaries: the tokens anchors are matched on
+    (text.lowered_tokens(text, tokens(text))), TF-IDF's (findall of the lowered text) and the phrase statistics'
+    (text.lowered_tokens(text)), from one lowering, one findall of each text and one lowering of each token
+    (each reading took its own: such a page, often long, cost three times the regular expression)."""
+    words = tokens(text)
+    lowered_text = text.lower()
+    found = TOKEN_RE.findall(lowered_text)
+    same_length = len(lowered_text) == len(text)
+    one_by_one = None if same_length and len(found) == len(words) else [word.lower() for word in words]
+    return found if one_by_one is None else one_by_one, found, found if same_length else one_by_one
+
+
 class Vocabulary(dict):
     """Lowercased token -> id, ids given in order of first sight."""
 
@@ -283,11 +296,11 @@ class SiteTokens:
         watched: list[np.ndarray | None] = [None] * len(texts)
         for pages in _page_groups(texts, chunk):
             if isinstance(pages, int):   # a page whose lowercase moves token boundaries
-                text, before = texts[pages], len(ids)
-                ids.extend(map(vocabulary.__getitem__, lowered_tokens(text, tokens(text))))
+                matched, tfidf, present = _special_readings(texts[pages])
+                before = len(ids)
+                ids.extend(map(vocabulary.__getitem__, matched))
                 counts[pages] = len(ids) - before
-                special[pages] = (vocabulary.ids(TOKEN_RE.findall(text.lower())),
-                                  vocabulary.ids(lowered_tokens(text)))
+                special[pages] = (vocabulary.ids(tfidf), vocabulary.ids(present))
             else:
                 counts[pages], found = _group_ids([texts[i] for i in pages], vocabulary, ids, watch)
                 if found is not None:
