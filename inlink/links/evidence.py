@@ -7,9 +7,12 @@ can score and explain its own picks with the very same features and sentences.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
+from inlink.links.anchors import KINDS
+from inlink.links.confidence import model_for
 from inlink.links.index import LinkIndex
 from inlink.links.ranking import NAME_KINDS, Option, Ranked, linked_to, phrase_link_odds
 from inlink.links.similarity import top_shared_terms_of_rows
@@ -54,6 +57,53 @@ def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]
         "links_back": float(item.links_back),
         "coupled": item.coupled,
     }
+
+
+def option_logits(index: LinkIndex, item: Ranked) -> list[float]:
+    """The confidence logit (confidence.evidence_logit) of each of the item's options, within 1e-9: the same
+    weighted features summed in another order, the target's share once and each option's own share added.
+
+    Why: most of a page's ranked targets fall below the confidence floor whatever anchor they take, and telling so
+    from their options costs a fraction of placing an anchor and weighing its features (tests check that the two
+    agree, so a feature changed in features() must be changed here too)."""
+    target, dictionary = item.target, index.dictionary
+    known = dictionary.known
+    linked = known and linked_to(index, target)
+    weights, bias = model_for(linked)
+    weight = weights.get
+    base = bias + weight("similarity", 0.0) * math.log(item.similarity + 1e-3) \
+        + weight("title_similarity", 0.0) * math.log(item.title_similarity + 1e-2) \
+        + weight("thin_target", 0.0) * float(index.thin is not None and bool(index.thin[target])) \
+        + weight("links_given", 0.0) * float(linked) \
+        + weight("site_rate", 0.0) * (_site_rate(dictionary.site_rate) if known else 0.0) \
+        + weight("neighbour_lift", 0.0) * item.neighbour_lift + weight("names", 0.0) * math.log(item.names) \
+        + weight("links_back", 0.0) * float(item.links_back) + weight("coupled", 0.0) * item.coupled
+    specificity, ambiguity, words = weight("specificity", 0.0), weight("ambiguity", 0.0), weight("words", 0.0)
+    dictionary_links, link_odds = weight("dictionary_links", 0.0), weight("link_odds", 0.0) if linked else 0.0
+    kinds = _kind_logits(linked)
+    logits = []
+    for option in item.options:
+        logit = base + kinds[option.kind, option.exact] + specificity * option.specificity \
+            + ambiguity * option.ambiguity + words * (len(option.key) - 1)
+        if dictionary_links:
+            logit += dictionary_links * math.log1p(dictionary.links_to(option.key, target))
+        if link_odds:
+            logit += link_odds * phrase_link_odds(index, option.key, option.phrase, target, option.df)
+        logits.append(logit)
+    return logits
+
+
+@lru_cache(maxsize=2)
+def _kind_logits(links_given: bool) -> dict[tuple[str, bool], float]:
+    """What an option's kind of evidence and its spelling add to the logit (the features' yes/no evidence), by
+    (kind, exact), for the model weighing with or without the site's links (its weights are constants)."""
+    weights = model_for(links_given)[0].get
+    return {(kind, exact): weights("names_title", 0.0) * float(exact and kind in ("title", "h1"))
+            + weights("names_head", 0.0) * float(exact and kind == "head")
+            + weights("names_inexact", 0.0) * float(not exact and kind in NAME_KINDS)
+            + weights("defines", 0.0) * float(kind == "defined") + weights("key_phrase", 0.0) * float(kind == "key")
+            + weights("shared", 0.0) * float(kind == "shared") + weights("exact", 0.0) * float(exact)
+            for kind in KINDS for exact in (False, True)}
 
 
 def _site_rate(rate: float | None) -> float:

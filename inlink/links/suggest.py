@@ -10,12 +10,13 @@ Modules: textutil (tokens, titles, contexts), candidates (TF-IDF, top-k), anchor
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from inlink.links.confidence import confidence, tier
-from inlink.links.evidence import features, reason, topic_terms
+from inlink.links.confidence import confidence, floor_logit, tier
+from inlink.links.evidence import features, option_logits, reason, topic_terms
 from inlink.links.index import AnalysisConfig, LinkIndex, build_index  # noqa: F401  (public API, see docs/architecture.md)
 from inlink.links.mentions import linkable
 from inlink.links.placement import (
@@ -49,6 +50,7 @@ ENGINE = "offline"
 VOCABULARY_KINDS = ("shared", "key")   # anchors found by vocabulary alone, not by a name of the target
 RANKED_WEIGHED = 20        # targets per page weighed for confidence (the score's best; the rest rarely make it)
 RANKED_PER_SLOT = 4        # ... and at least this many per suggestion asked for
+LOGIT_MARGIN = 1e-6        # option_logits sums the features in another order than confidence: far within this
 
 
 @dataclass
@@ -140,6 +142,12 @@ def _weigh(index: LinkIndex, item: Ranked, option: Option, span: tuple[int, int]
     return Choice(item, option, span, confidence(found), found)
 
 
+def _may_reach(index: LinkIndex, item: Ranked, bar: float | None) -> bool:
+    """Whether any of the item's options has a confidence logit that may reach the floor's (`bar`; None: any
+    may). Most ranked targets have none, and need no anchor placed to know that they will be left out."""
+    return bar is None or max(option_logits(index, item), default=-math.inf) + LOGIT_MARGIN >= bar
+
+
 def _order(choice: Choice) -> tuple:
     """Best first by the ranking score, confidence breaking ties.
 
@@ -160,9 +168,9 @@ def page_choices(index: LinkIndex, source: int, floor: float | None = None,
     text = index.texts[source]
     prose = prose_ranges(text, index.blocks[source] if index.blocks else None)
     own = _own_names(index, source)
-    weighed = []
+    weighed, bar = [], floor_logit(floor)
     for item in ranked:
-        if item.score < config.min_score:
+        if item.score < config.min_score or not _may_reach(index, item, bar):
             continue
         usable = _first_usable(index, item, text, words, starts, ends, [], prose, own, weigh=False)
         if usable:
