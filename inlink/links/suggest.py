@@ -166,7 +166,7 @@ def page_choices(index: LinkIndex, source: int, floor: float | None = None,
     limit = config.max_per_page if limit is None else limit
     ranked, words, starts, ends = rank_targets(index, source, max(RANKED_WEIGHED, RANKED_PER_SLOT * limit))
     text = index.texts[source]
-    prose = prose_ranges(text, index.blocks[source] if index.blocks else None)
+    prose = _prose(index, source)
     own = _own_names(index, source)
     weighed, bar = [], floor_logit(floor)
     for item in ranked:
@@ -201,16 +201,19 @@ def page_choices(index: LinkIndex, source: int, floor: float | None = None,
 
 def _rows(index: LinkIndex, source: int, chosen: list[Choice], source_row: np.ndarray) -> list[dict]:
     """The result rows of a page's choices (their reasons' shared topics found together)."""
+    if not chosen:
+        return []
     topics = topic_terms(index, [choice.item for choice in chosen], source_row)
-    return [_row(index, source, choice, source_row, topics) for choice in chosen]
+    prose = _prose(index, source)
+    return [_row(index, source, choice, source_row, topics, prose) for choice in chosen]
 
 
-def _row(index: LinkIndex, source: int, choice: Choice, source_row: np.ndarray, topics: dict) -> dict:
+def _row(index: LinkIndex, source: int, choice: Choice, source_row: np.ndarray, topics: dict, prose) -> dict:
     text, config = index.texts[source], index.config
     level = tier(choice.confidence, config.high_confidence, config.medium_confidence)
     anchor = text[choice.span[0]:choice.span[1]]
     return dict(zip(RESULT_COLUMNS, (
-        index.urls[source], index.urls[choice.item.target], anchor, anchor_context(index, source, choice.span),
+        index.urls[source], index.urls[choice.item.target], anchor, anchor_context(index, source, choice.span, prose),
         choice.item.score, choice.confidence, level,
         reason(index, choice.item, choice.option, anchor, choice.confidence, level, source_row, topics), ENGINE)))
 
@@ -291,7 +294,7 @@ def _anchor_problem(index: LinkIndex, source: int, target: int, anchor: str) -> 
         return f'the anchor "{anchor}" does not stand as whole words in the source page\'s text'
     span = anchor_placement(index, source, target, anchor)
     if span is None:
-        prose = prose_ranges(text, index.blocks[source] if index.blocks else None)
+        prose = _prose(index, source)
         prose_ones = [o for o in occurrences if in_running_text(prose, text, *o)]
         if not prose_ones:
             return f'the anchor "{anchor}" stands only in a heading, code or other block that is not running prose'
@@ -328,7 +331,7 @@ def anchor_placement(index: LinkIndex, source: int, target: int, anchor: str) ->
     prose, not inside a path or URL, and a code-like span only when the anchor names the target), or None.
     Both engines' rows obey it, so the contract test can check any row with it."""
     text = index.texts[source]
-    prose = prose_ranges(text, index.blocks[source] if index.blocks else None)
+    prose = _prose(index, source)
     names_it = None
     for start, end in _whole_word_occurrences(text, anchor):
         if not in_running_text(prose, text, start, end) or in_path(text, start, end):
@@ -341,11 +344,17 @@ def anchor_placement(index: LinkIndex, source: int, target: int, anchor: str) ->
     return None
 
 
-def anchor_context(index: LinkIndex, source: int, span: tuple[int, int]) -> str:
-    """The prose sentence around an anchor occurrence (inside its block on HTML input)."""
+def anchor_context(index: LinkIndex, source: int, span: tuple[int, int], prose=None) -> str:
+    """The prose sentence around an anchor occurrence (inside its block on HTML input; `prose`: the page's
+    prose_ranges, when the caller has them)."""
     text = index.texts[source]
-    block = block_bounds(prose_ranges(text, index.blocks[source] if index.blocks else None), *span)
+    block = block_bounds(_prose(index, source) if prose is None else prose, *span)
     return sentence_context(text, *span, block)
+
+
+def _prose(index: LinkIndex, source: int):
+    """The page's prose blocks (placement.prose_ranges)."""
+    return prose_ranges(index.texts[source], index.blocks[source] if index.blocks else None)
 
 
 def _on_word_boundaries(text: str, start: int, end: int) -> bool:
