@@ -224,12 +224,64 @@ def test_the_best_targets_are_the_head_of_the_whole_ranking(pages, links):
     keeps is the head of the ranking of every target, scores and ties included."""
     from inlink.links.ranking import rank_targets
 
-    site = make_site([dict(p, path=f"p{i}") for i, p in enumerate(pages)],
-                     [(f"p{s}", f"p{d}", a) for s, d, a in links if s < len(pages) and d < len(pages)])
-    index = build_index(site, AnalysisConfig())
+    index = build_index(_random_site(pages, links), AnalysisConfig())
     for url in source_pages(index):
         source = index.url_pos[url]
         whole = [(item.target, item.score, item.similarity) for item in rank_targets(index, source)[0]]
         for limit in (1, 2, 3):
             assert [(item.target, item.score, item.similarity)
                     for item in rank_targets(index, source, limit)[0]] == whole[:limit]
+
+
+def _random_site(pages: list[dict], links: list[tuple[int, int, str]]):
+    """A site of drawn pages (p0, p1, ...) and links between them (those naming a missing page left out)."""
+    return make_site([dict(p, path=f"p{i}") for i, p in enumerate(pages)],
+                     [(f"p{s}", f"p{d}", a) for s, d, a in links if s < len(pages) and d < len(pages)])
+
+
+def _option_logits_agree(index) -> int:
+    """option_logits gives each option's confidence logit as evidence_logit(features(...)) does; returns how
+    many options were compared."""
+    from inlink.links.confidence import evidence_logit
+    from inlink.links.evidence import features, option_logits
+    from inlink.links.ranking import rank_targets
+
+    compared = 0
+    for url in source_pages(index):
+        for item in rank_targets(index, index.url_pos[url])[0]:
+            exact = [evidence_logit(features(index, item, option)) for option in item.options]
+            assert option_logits(index, item) == pytest.approx(exact, rel=0, abs=1e-9)
+            compared += len(exact)
+    return compared
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(page, min_size=3, max_size=8), st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7), phrase),
+                                                         max_size=25))
+def test_option_logits_equal_the_logits_of_their_features(pages, links):
+    _option_logits_agree(build_index(_random_site(pages, links), AnalysisConfig()))
+
+
+def test_option_logits_equal_the_logits_of_their_features_on_the_sample_site():
+    """The sample site with its links: the recovery model (and the link odds) are weighed too."""
+    from inlink.site.load import load_site
+
+    sample = Path(__file__).resolve().parents[1] / "sample_data"
+    for links in (None, sample / "inlinks.csv"):
+        index = build_index(load_site(sample / "pages.csv", links), AnalysisConfig())
+        assert index.dictionary.known == (links is not None)
+        assert _option_logits_agree(index) > 50
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.floats(0, 1.2), st.floats(-40, 40))
+def test_a_logit_below_the_floor_logit_gives_a_confidence_below_the_floor(floor, logit):
+    """page_choices leaves out a target whose options' logits all lie below floor_logit(floor): none of them
+    could have reached the floor."""
+    import math
+
+    from inlink.links.confidence import floor_logit
+
+    bar = floor_logit(floor)
+    if bar is not None and logit < bar:
+        assert round(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit)))), 3) < floor

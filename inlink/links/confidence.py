@@ -74,9 +74,26 @@ TIERS = ("high", "medium", "low")
 def confidence(features: Mapping[str, float]) -> float:
     """The logistic of the weighted evidence, 0-1, rounded to 3 places (the recovery model when the site's
     links are given)."""
-    weights, bias = (RECOVERY_WEIGHTS, RECOVERY_BIAS) if features.get("links_given") else (WEIGHTS, BIAS)
-    logit = bias + sum(weights[name] * float(value) for name, value in features.items() if name in weights)
+    logit = evidence_logit(features)
     return round(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit)))), 3)
+
+
+def model_for(links_given: bool) -> tuple[dict[str, float], float]:
+    """The weights and bias of the model a suggestion is weighed with."""
+    return (RECOVERY_WEIGHTS, RECOVERY_BIAS) if links_given else (WEIGHTS, BIAS)
+
+
+def evidence_logit(features: Mapping[str, float]) -> float:
+    """The weighted evidence (log-odds) before the logistic."""
+    weights, bias = model_for(bool(features.get("links_given")))
+    return bias + sum(weights[name] * float(value) for name, value in features.items() if name in weights)
+
+
+def floor_logit(floor: float) -> float | None:
+    """A logit below which a confidence surely rounds to less than `floor` (its 3 places leave half a thousandth
+    either side; a thousandth is kept), or None when any logit may reach it."""
+    bar = min(floor, 0.999) - 0.001
+    return math.log(bar / (1.0 - bar)) if bar > 0 else None
 
 
 def tier(value: float, high: float = HIGH_CONFIDENCE, medium: float = MEDIUM_CONFIDENCE) -> str:

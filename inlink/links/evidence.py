@@ -7,9 +7,13 @@ can score and explain its own picks with the very same features and sentences.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, fields
+from functools import lru_cache
 
 import numpy as np
 
+from inlink.links.anchors import KINDS
+from inlink.links.confidence import model_for
 from inlink.links.index import LinkIndex
 from inlink.links.ranking import NAME_KINDS, Option, Ranked, linked_to, phrase_link_odds
 from inlink.links.similarity import top_shared_terms_of_rows
@@ -54,6 +58,72 @@ def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]
         "links_back": float(item.links_back),
         "coupled": item.coupled,
     }
+
+
+def option_logits(index: LinkIndex, item: Ranked) -> list[float]:
+    """The confidence logit (confidence.evidence_logit) of each of the item's options, within 1e-9: the same
+    weighted features summed in another order, the target's share once and each option's own share added.
+
+    Why: most of a page's ranked targets fall below the confidence floor whatever anchor they take, and telling so
+    from their options costs a fraction of placing an anchor and weighing its features (tests check that the two
+    agree, so a feature changed in features() must be changed here too)."""
+    target, dictionary = item.target, index.dictionary
+    known = dictionary.known
+    linked = known and linked_to(index, target)
+    w = _weights(linked)
+    base = w.bias + w.similarity * math.log(item.similarity + 1e-3) \
+        + w.title_similarity * math.log(item.title_similarity + 1e-2) \
+        + w.thin_target * float(index.thin is not None and bool(index.thin[target])) + w.links_given * float(linked) \
+        + w.site_rate * (_site_rate(dictionary.site_rate) if known else 0.0) + w.neighbour_lift * item.neighbour_lift \
+        + w.names * math.log(item.names) + w.links_back * float(item.links_back) + w.coupled * item.coupled
+    kinds, specificity, ambiguity, words = w.kinds, w.specificity, w.ambiguity, w.words
+    logits = []
+    for option in item.options:
+        logit = base + kinds[option.kind, option.exact] + specificity * option.specificity \
+            + ambiguity * option.ambiguity + words * (len(option.key) - 1)
+        if w.dictionary_links:
+            logit += w.dictionary_links * math.log1p(dictionary.links_to(option.key, target))
+        if w.link_odds and linked:
+            logit += w.link_odds * phrase_link_odds(index, option.key, option.phrase, target, option.df)
+        logits.append(logit)
+    return logits
+
+
+@dataclass(frozen=True)
+class _Weights:
+    """One confidence model's weights as option_logits reads them (0 for a feature the model does not weigh),
+    with what each (kind, exact) pair of an option adds (the features' yes/no evidence)."""
+    bias: float
+    similarity: float
+    title_similarity: float
+    thin_target: float
+    links_given: float
+    site_rate: float
+    neighbour_lift: float
+    names: float
+    links_back: float
+    coupled: float
+    specificity: float
+    ambiguity: float
+    words: float
+    dictionary_links: float
+    link_odds: float
+    kinds: dict[tuple[str, bool], float]
+
+
+@lru_cache(maxsize=2)
+def _weights(links_given: bool) -> _Weights:
+    """The weights of the model weighing with or without the site's links (constants, so read once)."""
+    weights, bias = model_for(links_given)
+    weight = weights.get
+    kinds = {(kind, exact): weight("names_title", 0.0) * float(exact and kind in ("title", "h1"))
+             + weight("names_head", 0.0) * float(exact and kind == "head")
+             + weight("names_inexact", 0.0) * float(not exact and kind in NAME_KINDS)
+             + weight("defines", 0.0) * float(kind == "defined") + weight("key_phrase", 0.0) * float(kind == "key")
+             + weight("shared", 0.0) * float(kind == "shared") + weight("exact", 0.0) * float(exact)
+             for kind in KINDS for exact in (False, True)}
+    per_feature = [weight(field.name, 0.0) for field in fields(_Weights)[1:-1]]
+    return _Weights(bias, *per_feature, kinds=kinds)
 
 
 def _site_rate(rate: float | None) -> float:

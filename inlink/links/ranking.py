@@ -290,9 +290,19 @@ def phrase_link_odds(index: LinkIndex, key: tuple[str, ...], pid: int, target: i
     value = known.get((pid, target)) if pid >= 0 else None
     if value is None:
         if pid < 0:
-            return index.dictionary.link_odds(key, target, df)
+            return _shared_link_odds(index, key, target, df)
         value = known[(pid, target)] = index.dictionary.link_odds(key, target, df,
                                                                   index.prose.unlinked(pid, target))
+    return value
+
+
+def _shared_link_odds(index: LinkIndex, key: tuple[str, ...], target: int, df: int) -> float:
+    """A shared term's link odds for a target, kept for the run: a term is one TF-IDF column, so its page count
+    `df` is the same wherever it is asked (a neighbour's shared terms are asked again by the pages close to it)."""
+    known = index.derived.setdefault("shared_link_odds", {})   # (term key, target) -> its link odds
+    value = known.get((key, target))
+    if value is None:
+        value = known[(key, target)] = index.dictionary.link_odds(key, target, df)
     return value
 
 

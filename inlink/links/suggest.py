@@ -10,12 +10,13 @@ Modules: textutil (tokens, titles, contexts), candidates (TF-IDF, top-k), anchor
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from inlink.links.confidence import confidence, tier
-from inlink.links.evidence import features, reason, topic_terms
+from inlink.links.confidence import confidence, floor_logit, tier
+from inlink.links.evidence import features, option_logits, reason, topic_terms
 from inlink.links.index import AnalysisConfig, LinkIndex, build_index  # noqa: F401  (public API, see docs/architecture.md)
 from inlink.links.mentions import linkable
 from inlink.links.placement import (
@@ -49,6 +50,7 @@ ENGINE = "offline"
 VOCABULARY_KINDS = ("shared", "key")   # anchors found by vocabulary alone, not by a name of the target
 RANKED_WEIGHED = 20        # targets per page weighed for confidence (the score's best; the rest rarely make it)
 RANKED_PER_SLOT = 4        # ... and at least this many per suggestion asked for
+LOGIT_MARGIN = 1e-6        # option_logits sums the features in another order than confidence: far within this
 
 
 @dataclass
@@ -140,6 +142,12 @@ def _weigh(index: LinkIndex, item: Ranked, option: Option, span: tuple[int, int]
     return Choice(item, option, span, confidence(found), found)
 
 
+def _may_reach(index: LinkIndex, item: Ranked, bar: float | None) -> bool:
+    """Whether any of the item's options has a confidence logit that may reach the floor's (`bar`; None: any
+    may). Most ranked targets have none, and need no anchor placed to know that they will be left out."""
+    return bar is None or max(option_logits(index, item), default=-math.inf) + LOGIT_MARGIN >= bar
+
+
 def _order(choice: Choice) -> tuple:
     """Best first by the ranking score, confidence breaking ties.
 
@@ -158,11 +166,11 @@ def page_choices(index: LinkIndex, source: int, floor: float | None = None,
     limit = config.max_per_page if limit is None else limit
     ranked, words, starts, ends = rank_targets(index, source, max(RANKED_WEIGHED, RANKED_PER_SLOT * limit))
     text = index.texts[source]
-    prose = prose_ranges(text, index.blocks[source] if index.blocks else None)
+    prose = _prose(index, source)
     own = _own_names(index, source)
-    weighed = []
+    weighed, bar = [], floor_logit(floor)
     for item in ranked:
-        if item.score < config.min_score:
+        if item.score < config.min_score or not _may_reach(index, item, bar):
             continue
         usable = _first_usable(index, item, text, words, starts, ends, [], prose, own, weigh=False)
         if usable:
@@ -193,16 +201,19 @@ def page_choices(index: LinkIndex, source: int, floor: float | None = None,
 
 def _rows(index: LinkIndex, source: int, chosen: list[Choice], source_row: np.ndarray) -> list[dict]:
     """The result rows of a page's choices (their reasons' shared topics found together)."""
+    if not chosen:
+        return []
     topics = topic_terms(index, [choice.item for choice in chosen], source_row)
-    return [_row(index, source, choice, source_row, topics) for choice in chosen]
+    prose = _prose(index, source)
+    return [_row(index, source, choice, source_row, topics, prose) for choice in chosen]
 
 
-def _row(index: LinkIndex, source: int, choice: Choice, source_row: np.ndarray, topics: dict) -> dict:
+def _row(index: LinkIndex, source: int, choice: Choice, source_row: np.ndarray, topics: dict, prose) -> dict:
     text, config = index.texts[source], index.config
     level = tier(choice.confidence, config.high_confidence, config.medium_confidence)
     anchor = text[choice.span[0]:choice.span[1]]
     return dict(zip(RESULT_COLUMNS, (
-        index.urls[source], index.urls[choice.item.target], anchor, anchor_context(index, source, choice.span),
+        index.urls[source], index.urls[choice.item.target], anchor, anchor_context(index, source, choice.span, prose),
         choice.item.score, choice.confidence, level,
         reason(index, choice.item, choice.option, anchor, choice.confidence, level, source_row, topics), ENGINE)))
 
@@ -283,7 +294,7 @@ def _anchor_problem(index: LinkIndex, source: int, target: int, anchor: str) -> 
         return f'the anchor "{anchor}" does not stand as whole words in the source page\'s text'
     span = anchor_placement(index, source, target, anchor)
     if span is None:
-        prose = prose_ranges(text, index.blocks[source] if index.blocks else None)
+        prose = _prose(index, source)
         prose_ones = [o for o in occurrences if in_running_text(prose, text, *o)]
         if not prose_ones:
             return f'the anchor "{anchor}" stands only in a heading, code or other block that is not running prose'
@@ -320,7 +331,7 @@ def anchor_placement(index: LinkIndex, source: int, target: int, anchor: str) ->
     prose, not inside a path or URL, and a code-like span only when the anchor names the target), or None.
     Both engines' rows obey it, so the contract test can check any row with it."""
     text = index.texts[source]
-    prose = prose_ranges(text, index.blocks[source] if index.blocks else None)
+    prose = _prose(index, source)
     names_it = None
     for start, end in _whole_word_occurrences(text, anchor):
         if not in_running_text(prose, text, start, end) or in_path(text, start, end):
@@ -333,11 +344,17 @@ def anchor_placement(index: LinkIndex, source: int, target: int, anchor: str) ->
     return None
 
 
-def anchor_context(index: LinkIndex, source: int, span: tuple[int, int]) -> str:
-    """The prose sentence around an anchor occurrence (inside its block on HTML input)."""
+def anchor_context(index: LinkIndex, source: int, span: tuple[int, int], prose=None) -> str:
+    """The prose sentence around an anchor occurrence (inside its block on HTML input; `prose`: the page's
+    prose_ranges, when the caller has them)."""
     text = index.texts[source]
-    block = block_bounds(prose_ranges(text, index.blocks[source] if index.blocks else None), *span)
+    block = block_bounds(_prose(index, source) if prose is None else prose, *span)
     return sentence_context(text, *span, block)
+
+
+def _prose(index: LinkIndex, source: int):
+    """The page's prose blocks (placement.prose_ranges)."""
+    return prose_ranges(index.texts[source], index.blocks[source] if index.blocks else None)
 
 
 def _on_word_boundaries(text: str, start: int, end: int) -> bool:
