@@ -37,6 +37,13 @@ Measured (2026-11-30, main 88982de; R@10 at floor 0.2, python plain / html, djan
   an honest R@10 of 0.90 at this floor needs evidence of another kind.
 - ordering the page's rows by any of these models instead of the score: R@10 at floor 0 0.832-0.851 against the
   score's 0.856 / 0.857 / 0.855 / 0.839 (eval_links).
+- features tried beside these, each added to the recovery model (a throwaway harness over the run's choices,
+  leave-one-corpus-out): the source page's link density and how thoroughly it links the names it mentions, the
+  phrase's link odds among the source's TF-IDF neighbours and among the pages of its URL folder, where and how
+  often the page mentions the phrase, target in the source's folder, link paths source -> page -> target and
+  back, co-citation: AUC +0.002-0.009 each, R@10 at the floor -0.04 to +0.03 with no sign common to both
+  corpora; as score terms, R@10 at floor 0 within +-0.01. The target's section headings as names: 15 / 30 hidden
+  links (python / django, HTML) have one for anchor, and 11 / 24 of them are found already (the site's anchors).
 Not shipped: no gain on the target, and a probe costs a second pass over the link evidence plus weighing a
 sample of pages (the docs job is over its speed target).
 
