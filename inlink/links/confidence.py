@@ -7,8 +7,9 @@ sets of weights, fitted once on the two development corpora (bench/fit_confidenc
 rounded: one for a site given without its links (cold start: is this a link the editors made?) and one for a
 site whose links are given (recovery: is this one of the links they left out? far rarer, so the same
 evidence is worth less), so a confidence means the same chance in both. Features are site-independent
-(log-odds, logs of cosines, yes/no evidence), so the same numbers carry over to other sites. The floor and tier cut-offs are settings
-(AnalysisConfig), so "N per page" is a maximum and never a quota.
+(log-odds, logs of cosines, yes/no evidence), so the same numbers carry over to other sites. (Refitting the
+recovery weights on each site's own links, a share of them held out, was measured and not kept: bench/site_fit.py.)
+The floor and tier cut-offs are settings (AnalysisConfig), so "N per page" is a maximum and never a quota.
 """
 from __future__ import annotations
 
