@@ -47,6 +47,19 @@ def test_page_ids_are_the_anchor_tokens_and_the_tfidf_tokens(text):
         assert TOKEN_RE.findall(text.lower()) == lowered_tokens(text, tokens(text))
 
 
+@pytest.mark.parametrize("text", TEXTS)
+def test_offsets_are_the_same_without_pyarrow_loaded(text, monkeypatch):
+    """The character classes are looked up with pyarrow when the process has it loaded (tokens._lookup), with
+    numpy otherwise (a resume from saved state): the same offsets either way."""
+    import sys
+
+    import pyarrow.compute  # noqa: F401 (loaded, as in a job that tokenised its site)
+
+    with_arrow = [part.tolist() for part in token_offsets(text)]
+    monkeypatch.setitem(sys.modules, "pyarrow.compute", None)
+    assert [part.tolist() for part in token_offsets(text)] == with_arrow
+
+
 def test_lowering_that_moves_token_boundaries_is_detected():
     assert not lowers_in_place("İstanbul")
     assert not lowers_in_place("ΟΔΟΣ")

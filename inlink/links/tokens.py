@@ -10,6 +10,7 @@ Python object per token). Both reproduce text.TOKEN_RE exactly (tests/test_token
 from __future__ import annotations
 
 import re
+import sys
 from array import array
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -97,7 +98,7 @@ def _inside_tokens(codes: np.ndarray) -> np.ndarray:
     Each character's class is one lookup in _plane_classes (characters beyond the plane, rare, are asked of
     _char_class)."""
     if codes.dtype.itemsize < 4:
-        classes = _plane_classes()[codes]
+        classes = _lookup(_plane_classes(), codes)
     else:
         classes = _plane_classes()[np.minimum(codes, _BASIC_PLANE - 1)]
         beyond = np.flatnonzero(codes >= _BASIC_PLANE)
@@ -107,6 +108,18 @@ def _inside_tokens(codes: np.ndarray) -> np.ndarray:
     if len(codes) > 2:
         inside[1:-1] |= (classes[1:-1] == 2) & word[:-2] & word[2:]
     return inside
+
+
+def _lookup(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """table[codes] (read-only), by pyarrow's take when the process has pyarrow loaded already: 4-5x quicker
+    than numpy's fancy indexing, which widens every 1- or 2-byte code to an 8-byte index first (the docs
+    corpus: 0.003 s instead of 0.012 for its 8.7M characters, each tokenised about three times in a job).
+    pyarrow is not imported for it: a job resuming from saved state has not loaded it, and the import would
+    cost more than the lookups save."""
+    arrow, compute = sys.modules.get("pyarrow"), sys.modules.get("pyarrow.compute")
+    if arrow is None or compute is None:
+        return table[codes]
+    return compute.take(arrow.array(table), arrow.array(codes)).to_numpy()
 
 
 def _runs(inside: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -178,8 +191,9 @@ def _group_ids(texts: list[str], vocabulary: Vocabulary, out: array, watch: froz
         return counts, [np.zeros(0, dtype=np.int64) for _text in texts]
     offsets = np.zeros(len(starts) + 1, dtype=np.int64)
     np.cumsum((ends - starts) * codes.itemsize, out=offsets[1:])
+    characters = np.compress(inside, codes)   # the tokens' characters packed (compress: quicker than codes[inside])
     packed = pyarrow.Array.from_buffers(pyarrow.large_binary(), len(starts),
-                                        [None, pyarrow.py_buffer(offsets), pyarrow.py_buffer(codes[inside])])
+                                        [None, pyarrow.py_buffer(offsets), pyarrow.py_buffer(characters)])
     encoded = pyarrow.compute.dictionary_encode(packed)
     words = _distinct_words(encoded.dictionary, codec, codes.itemsize)
     site_ids = vocabulary.ids(list(map(str.lower, words)))   # new tokens join in order of first sight
