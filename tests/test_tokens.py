@@ -60,6 +60,20 @@ def test_offsets_are_the_same_without_pyarrow_loaded(text, monkeypatch):
     assert [part.tolist() for part in token_offsets(text)] == with_arrow
 
 
+def test_distinct_values_are_numpys_with_or_without_pyarrow(monkeypatch):
+    import sys
+
+    import numpy as np
+    import pyarrow.compute  # noqa: F401 (loaded, as in a job that tokenised its site)
+
+    from inlink.links.tokens import distinct
+    values = np.random.default_rng(5).integers(0, 1000, 5000)
+    assert sorted(distinct(values).tolist()) == np.unique(values).tolist()
+    assert distinct(values[:0]).tolist() == []
+    monkeypatch.setitem(sys.modules, "pyarrow.compute", None)
+    assert distinct(values).tolist() == np.unique(values).tolist()
+
+
 def test_lowering_that_moves_token_boundaries_is_detected():
     assert not lowers_in_place("İstanbul")
     assert not lowers_in_place("ΟΔΟΣ")

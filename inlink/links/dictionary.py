@@ -12,7 +12,7 @@ from inlink.links.anchors import PhraseIndex
 from inlink.links.matcher import PhraseMatcher, ranks_within
 from inlink.links.placement import in_running_text, may_be_code_statement, prose_ranges
 from inlink.links.text import tokens
-from inlink.links.tokens import _code_units, _inside_tokens, _runs
+from inlink.links.tokens import _code_units, _inside_tokens, _runs, distinct
 
 SITE_RATE_MIN_PAGES = 5   # a phrase fewer pages mention says little about how thoroughly the site links
 SITE_RATE_MIN_PAIRS = 10
@@ -230,7 +230,7 @@ def _running_text_nodes(matcher: PhraseMatcher, chunk: list[tuple[int, str, np.n
     padded = np.concatenate((np.zeros(4, dtype=codes.dtype), codes, np.zeros(3, dtype=codes.dtype)))
     unsure = ok & may_be_code_statement(padded, begin + 4, end + 4)
     keys = slot * len(matcher.ends) + nodes
-    settled = np.unique(keys[ok & ~unsure])
+    settled = np.sort(distinct(keys[ok & ~unsure]))
     at = np.flatnonzero(unsure)
     if len(settled):   # unsure occurrences of pairs no sure one settles: asked one by one
         at = at[settled[np.minimum(settled.searchsorted(keys[at]), len(settled) - 1)] != keys[at]]

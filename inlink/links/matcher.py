@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from inlink.links.anchors import KINDS, Match, PhraseIndex
-from inlink.links.tokens import _BASIC_PLANE, _code_units
+from inlink.links.tokens import _BASIC_PLANE, _code_units, distinct
 
 class PhraseMatcher:
     """Every phrase of a PhraseIndex found in token ids with numpy, one trie level at a time.
@@ -171,7 +171,7 @@ class PhraseMatcher:
     def pages_per_node(self, nodes: np.ndarray, page_of: np.ndarray, pages: int) -> np.ndarray:
         """For each trie node, how many of `pages` pages hold an occurrence of it (occurrences as `nodes`,
         each in page `page_of`, 0 <= page_of < pages)."""
-        return np.bincount(np.unique(nodes * pages + page_of) // pages, minlength=len(self.ends))
+        return np.bincount(distinct(nodes * pages + page_of) // pages, minlength=len(self.ends))
 
     def phrase_frequency(self, pages_per_node: np.ndarray) -> np.ndarray:
         """Each phrase's document frequency from its trie node's (pages_per_node; 0 for a phrase no page can

@@ -110,16 +110,34 @@ def _inside_tokens(codes: np.ndarray) -> np.ndarray:
     return inside
 
 
-def _lookup(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """table[codes] (read-only), by pyarrow's take when the process has pyarrow loaded already: 4-5x quicker
-    than numpy's fancy indexing, which widens every 1- or 2-byte code to an 8-byte index first (the docs
-    corpus: 0.003 s instead of 0.012 for its 8.7M characters, each tokenised about three times in a job).
-    pyarrow is not imported for it: a job resuming from saved state has not loaded it, and the import would
-    cost more than the lookups save."""
+def _loaded_arrow():
+    """(pyarrow, pyarrow.compute) when the process has loaded them already, else None. Some array steps are
+    several times quicker in pyarrow (below); pyarrow is not imported for them: a job resuming from saved
+    state has not loaded it, and the import would cost more than they save. Either way the values are the same."""
     arrow, compute = sys.modules.get("pyarrow"), sys.modules.get("pyarrow.compute")
-    if arrow is None or compute is None:
+    return None if arrow is None or compute is None else (arrow, compute)
+
+
+def _lookup(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """table[codes] (read-only): by pyarrow's take when loaded, 4-5x quicker than numpy's fancy indexing,
+    which widens every 1- or 2-byte code to an 8-byte index first (the docs corpus: 0.003 s instead of 0.012
+    for its 8.7M characters, each tokenised about three times in a job)."""
+    loaded = _loaded_arrow()
+    if loaded is None:
         return table[codes]
+    arrow, compute = loaded
     return compute.take(arrow.array(table), arrow.array(codes)).to_numpy()
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values of an integer array, in no particular order: by pyarrow's hash table when loaded,
+    3x quicker than np.unique (phrase statistics: 240k (page, phrase) occurrences of the docs corpus, 0.004 s
+    instead of 0.012)."""
+    loaded = _loaded_arrow()
+    if loaded is None or not len(values):
+        return np.unique(values)
+    arrow, compute = loaded
+    return compute.unique(arrow.array(values)).to_numpy(zero_copy_only=False)
 
 
 def _runs(inside: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
