@@ -223,7 +223,7 @@ def _target_logits(index: LinkIndex, found: PageOptions, usable: np.ndarray, row
     owner = np.arange(len(lifts)).repeat(np.diff(bounds))[naming]   # each naming row's target, by position
     keys = index.phrase_matcher().key_of[found.phrase[rows][naming]]   # a phrase's key: its trie node
     width = int(keys.max()) + 1 if len(keys) else 1
-    names = np.bincount(np.unique(owner * width + keys) // width, minlength=len(lifts)).clip(1).tolist()
+    names = np.maximum(np.bincount(np.unique(owner * width + keys) // width, minlength=len(lifts)), 1).tolist()
     return [DICTIONARY_WEIGHTS["neighbour_lift"] * lift + DICTIONARY_WEIGHTS["names"] * math.log(count)
             for lift, count in zip(lifts, names)], names
 
@@ -269,17 +269,26 @@ def _strengths(index: LinkIndex, source: int, found: PageOptions, similarity: np
     odds = np.zeros(len(found.target), dtype=bool) if not dictionary.known else \
         index.inbound_before[found.target] != 0     # linked_to, for every row
     link_odds = np.zeros(len(found.target))
-    known = index.derived.setdefault("link_odds", {})   # phrase_link_odds' table: a row's key only when missing
     at = odds.nonzero()[0]
-    pids, targets = found.phrase[at].tolist(), found.target[at].tolist()
-    values = [known.get((pid, target)) if pid >= 0 else None for pid, target in zip(pids, targets)]
-    for j in [j for j, value in enumerate(values) if value is None]:
-        row = int(at[j])
-        values[j] = phrase_link_odds(index, found.key(index, row), pids[j], targets[j], int(found.df[row]))
-    link_odds[at] = values
+    link_odds[at] = _rows_link_odds(index, found, at)
     weight = np.where(odds, DICTIONARY_WEIGHTS["specificity"], WEIGHTS["specificity"])
     strength = kind + weight * specificity + WEIGHTS["length"] * length - WEIGHTS["ambiguity"] * ambiguity
     return np.where(odds, strength + DICTIONARY_WEIGHTS["link_odds"] * link_odds, strength), specificity, ambiguity
+
+
+def _rows_link_odds(index: LinkIndex, found: PageOptions, rows: np.ndarray) -> list[float]:
+    """phrase_link_odds of each of the rows, read from its tables for the run (a row's key is made only when
+    its value is missing)."""
+    known = index.derived.setdefault("link_odds", {})
+    shared = index.derived.setdefault("shared_link_odds", {})
+    pids, targets, positions = found.phrase[rows].tolist(), found.target[rows].tolist(), rows.tolist()
+    terms, mentions = found.shared_terms, found.mentions
+    values = [known.get((pid, target)) if pid >= 0 else shared.get((terms[row - mentions], target))
+              for pid, target, row in zip(pids, targets, positions)]
+    for j in [j for j, value in enumerate(values) if value is None]:
+        row = positions[j]
+        values[j] = phrase_link_odds(index, found.key(index, row), pids[j], targets[j], int(found.df[row]))
+    return values
 
 
 def phrase_link_odds(index: LinkIndex, key: tuple[str, ...], pid: int, target: int, df: int) -> float:
@@ -299,10 +308,10 @@ def phrase_link_odds(index: LinkIndex, key: tuple[str, ...], pid: int, target: i
 def _shared_link_odds(index: LinkIndex, key: tuple[str, ...], target: int, df: int) -> float:
     """A shared term's link odds for a target, kept for the run: a term is one TF-IDF column, so its page count
     `df` is the same wherever it is asked (a neighbour's shared terms are asked again by the pages close to it)."""
-    known = index.derived.setdefault("shared_link_odds", {})   # (term key, target) -> its link odds
-    value = known.get((key, target))
+    known = index.derived.setdefault("shared_link_odds", {})   # (term, target) -> its link odds
+    value = known.get((key[0], target))
     if value is None:
-        value = known[(key, target)] = index.dictionary.link_odds(key, target, df)
+        value = known[(key[0], target)] = index.dictionary.link_odds(key, target, df)
     return value
 
 
