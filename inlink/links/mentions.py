@@ -125,9 +125,20 @@ def _named_targets(index: LinkIndex, sources: np.ndarray, pids: np.ndarray,
     own[position[(target == source) & _OWN_NAME_CODES[kind]]] = True
     keep = ~own[position] & index.is_target[target] & (target != source)
     if index.existing:
-        existing = index.existing
-        keep[keep] = [pair not in existing for pair in zip(source[keep].tolist(), target[keep].tolist())]
+        keep[keep] = ~_linked_already(index, source[keep], target[keep])
     return position[keep], target[keep], kind[keep]
+
+
+def _linked_already(index: LinkIndex, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Whether each (source, target) pair is an existing link: a search of the pairs as sorted numbers (made once
+    per run, in index.derived), not a set lookup per pair."""
+    keys = index.derived.get("existing_keys")
+    if keys is None:
+        pairs = np.array(list(index.existing), dtype=np.int64).reshape(-1, 2)
+        keys = index.derived["existing_keys"] = np.sort(pairs[:, 0] * len(index.urls) + pairs[:, 1])
+    wanted = sources * len(index.urls) + targets
+    at = np.minimum(keys.searchsorted(wanted), len(keys) - 1)
+    return keys[at] == wanted
 
 
 CHUNK_PAGES = 64           # source pages whose mentions are found together, at most (see page_mentions) ...

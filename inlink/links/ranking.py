@@ -110,7 +110,7 @@ def _ambiguities(index: LinkIndex, source: int, phrases: list[int], similarities
 def _cosine(index: LinkIndex, target: int, source_row: np.ndarray, cache: dict) -> float:
     """The target's TF-IDF cosine with the source page, computed once per page (`cache`: target -> cosine)."""
     if target not in cache:
-        cache[target] = row_dot(index.model.matrix, target, source_row)
+        cache[target] = row_dots(index.model.matrix, [target], source_row, _matrix_views(index))[0]
     return cache[target]
 
 
@@ -198,16 +198,20 @@ def _dots(index: LinkIndex, name: str, targets: list[int], wanted: np.ndarray, s
     """The cosine of each wanted target with the source (None for the others), with the TF-IDF rows (name
     "matrix": their views kept for the run, see row_dots) or the titles' rows ("titles": a few terms each)."""
     matrix = getattr(index.model, name)
-    views = None
-    if name == "matrix":
-        views = index.derived.get("matrix_views")
-        if views is None:
-            views = index.derived["matrix_views"] = row_views(matrix)
+    views = _matrix_views(index) if name == "matrix" else None
     found: list[float | None] = [None] * len(targets)
     at = wanted.nonzero()[0].tolist()
     for i, value in zip(at, row_dots(matrix, [targets[i] for i in at], source_row, views)):
         found[i] = value
     return found
+
+
+def _matrix_views(index: LinkIndex) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The TF-IDF rows' columns and values as views (similarity.row_views), made once for the run."""
+    views = index.derived.get("matrix_views")
+    if views is None:
+        views = index.derived["matrix_views"] = row_views(index.model.matrix)
+    return views
 
 
 def _target_logits(index: LinkIndex, found: PageOptions, usable: np.ndarray, rows: np.ndarray, bounds: np.ndarray,
