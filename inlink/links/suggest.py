@@ -10,7 +10,6 @@ Modules: textutil (tokens, titles, contexts), candidates (TF-IDF, top-k), anchor
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -145,7 +144,9 @@ def _weigh(index: LinkIndex, item: Ranked, option: Option, span: tuple[int, int]
 def _may_reach(index: LinkIndex, item: Ranked, bar: float | None) -> bool:
     """Whether any of the item's options has a confidence logit that may reach the floor's (`bar`; None: any
     may). Most ranked targets have none, and need no anchor placed to know that they will be left out."""
-    return bar is None or max(option_logits(index, item), default=-math.inf) + LOGIT_MARGIN >= bar
+    if bar is None:
+        return True
+    return bool(item.options) and max(option_logits(index, item)) + LOGIT_MARGIN >= bar
 
 
 def _order(choice: Choice) -> tuple:
