@@ -145,3 +145,45 @@ def test_a_one_host_crawl_offers_no_host_choice():
     upload(app, SMALL_CRAWL.encode())
     assert_clean(app)
     assert not [m for m in app.multiselect if m.key == "upload.site_hosts"]
+
+
+def test_bad_rows_of_the_links_file_are_listed_with_their_row():
+    links = ("Source,Destination,Anchor\nhttps://example.com/,https://example.com/tomatoes,tomato guide\n"
+             "not a url,https://example.com/compost,compost guide\n")
+    app = open_page("upload")
+    upload(app, SMALL_CRAWL.encode())
+    upload(app, links.encode(), "inlinks.csv", key="upload.links_file")
+    assert_clean(app)
+    expander = next(e for e in app.expander if e.label == "Rows of inlinks.csv dropped and why (1)")
+    table = expander.dataframe[0].value
+    assert table["Row"].tolist() == [3] and "not a url" in table["Reason"][0]
+
+
+def test_a_file_of_headers_alone_is_not_offered_for_fetching():
+    app = open_page("upload")
+    upload(app, b"Address,Title 1,H1-1\n", "headers.csv")
+    assert_clean(app)
+    assert not any(b.label == "Fetch these pages" for b in app.button)
+    assert any("no pages found" in e for e in texts(app.error))
+    upload(app, b"Address,Title 1,H1-1\nhttps://example.com/,Home,Welcome\n", "no_text.csv")
+    assert any(b.label == "Fetch these pages" for b in app.button)   # URLs without text: the offer stays
+
+
+def test_a_workbook_whose_first_sheet_is_not_the_crawl_says_which_sheet_is_read():
+    import io
+
+    import pandas as pd
+
+    workbook = io.BytesIO()
+    with pd.ExcelWriter(workbook) as writer:
+        pd.DataFrame({"note": ["exported by the crawler"]}).to_excel(writer, sheet_name="Summary", index=False)
+        pd.read_csv(io.StringIO(SMALL_CRAWL)).to_excel(writer, sheet_name="Internal HTML", index=False)
+    app = open_page("upload")
+    app.file_uploader(key="upload.pages_file").upload("two.xlsx", workbook.getvalue(),
+                                                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    app.run()
+    assert_clean(app)
+    assert any('pick the sheet that holds the pages: this is "Summary"' in w for w in texts(app.warning))
+    app.selectbox(key="upload.pages_sheet").set_value("Internal HTML").run()
+    assert_clean(app)
+    assert metric(app, "Pages kept") == "4"

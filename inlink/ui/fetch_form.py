@@ -67,15 +67,20 @@ def _urls_without_text(upload) -> bool:
         return memo[1]
     from inlink.site import columns, tables
 
-    try:
-        table = tables.read_table(upload.pages, upload.pages_name)
+    try:   # the sheet the user picked; a file of headers alone has no URL to fetch
+        table = tables.read_table(upload.pages, upload.pages_name, upload.pages_sheet)
         found = columns.detect_page_columns(table.columns)
-        answer = "url" in found and ("content" not in found
-                                     or table[found["content"]].astype(str).str.strip().eq("").all())
+        answer = ("url" in found and _filled(table[found["url"]]).any()
+                  and ("content" not in found or not _filled(table[found["content"]]).any()))
     except tables.SiteDataError:
         answer = False
     st.session_state[_NO_TEXT] = (upload.key, answer)
     return answer
+
+
+def _filled(cells):
+    """Which cells hold something other than blanks."""
+    return cells.fillna("").astype(str).str.strip().ne("")
 
 
 def _offer(manager, upload) -> None:

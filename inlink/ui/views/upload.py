@@ -83,8 +83,10 @@ def column_map_for(upload: Upload) -> dict | None:
     missing = site_import.missing_page_fields(headers)
     if not missing:
         return {}
+    other_sheet = (f" (or pick the sheet that holds the pages: this is \"{upload.pages_sheet}\")"
+                   if upload.pages_sheet else "")
     st.warning(f"Some columns of {upload.pages_name} were not recognised: pick the column that holds "
-               f"each of these: {', '.join(missing)}.", icon=":material/table_rows:")
+               f"each of these: {', '.join(missing)}{other_sheet}.", icon=":material/table_rows:")
     columns = st.columns(len(missing))
     mapping = {}
     for column, field in zip(columns, missing):
@@ -161,16 +163,19 @@ def show_report(report, links_report) -> None:
     warnings = list(report.warnings) + list(getattr(links_report, "warnings", []) or [])
     if warnings:
         st.warning("\n".join(f"- {warning}" for warning in warnings), icon=":material/info:")
-    _details(report)
+    _details(report, links_report)
 
 
-def _details(report) -> None:
+def _details(report, links_report=None) -> None:
     lists = [
         ("Pages left out and why", pd.DataFrame(report.excluded, columns=["Page", "Reason"])),
-        ("Rows dropped and why", pd.DataFrame(report.dropped_rows, columns=["Row", "Reason"])),
+        (f"Rows of {report.file} dropped and why", pd.DataFrame(report.dropped_rows, columns=["Row", "Reason"])),
         ("Duplicate URLs merged", pd.DataFrame({"Page": report.duplicates_merged})),
         ("Pages without text", pd.DataFrame({"Page": report.missing_text})),
     ]
+    if links_report is not None:   # a bad row of the links file is dropped and said, like one of the pages file
+        lists.append((f"Rows of {links_report.file} dropped and why",
+                      pd.DataFrame(links_report.dropped_rows, columns=["Row", "Reason"])))
     for title, frame in lists:
         if len(frame):
             with st.expander(f"{title} ({len(frame):,})"):
