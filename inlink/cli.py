@@ -68,6 +68,11 @@ def jobs() -> None:
     """List, inspect and control background jobs."""
 
 
+def _count(count: int, noun: str, plural: str | None = None) -> str:
+    """'1 page', '0 pages', '1,200 pages': the count with the noun that agrees with it."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+
+
 def _progress_text(job: Job) -> str:
     p = job.progress()
     total = "?" if p["total_items"] is None else p["total_items"]
@@ -106,12 +111,36 @@ def status_cmd(ctx: click.Context, job_id: str, as_json: bool) -> None:
     click.echo(f"job {job.job_id} ({job.task}) {job.label or ''}".rstrip())
     click.echo(f"status:   {job.status.value} - {job.message or ''}")
     click.echo(f"step:     {job.current_step_index + 1}/{job.total_steps} {job.current_step}")
-    click.echo(f"progress: {_progress_text(job)}, {job.rows_written} rows, "
-               f"elapsed {p['elapsed_s']}s" + (f", ETA {p['eta_s']}s" if p["eta_s"] else ""))
+    running = job.status is JobStatus.RUNNING    # a paused or finished job has no time left to tell
+    click.echo(f"progress: {_progress_text(job)}, {_count(job.rows_written or 0, 'row')}, "
+               f"elapsed {p['elapsed_s']}s" + (f", ETA {p['eta_s']}s" if p["eta_s"] and running else ""))
+    summary = _summary_text(job)
+    if summary:
+        click.echo(f"summary:  {summary}")
     if job.error:
         click.echo(f"error:    {job.error.get('type')}: {job.error.get('message')}")
     for event in manager.events(job_id, limit=5):
         click.echo(f"  {event['ts']}  {event['message']}")
+
+
+def _summary_text(job: Job) -> str:
+    """A finished link analysis's figures, as `suggest` prints them; "" for other jobs."""
+    summary = job.summary or {}
+    if "pages_analysed" not in summary or "suggestions" not in summary:
+        return ""
+    links_given = bool(((job.config or {}).get("files") or {}).get("links"))
+    return (f"{_count(int(summary['suggestions']), 'suggestion')} for "
+            f"{_count(int(summary['pages_analysed']), 'page')}; "
+            + _orphans_text(summary.get("orphans_before"), summary.get("orphans_after"), links_given))
+
+
+def _orphans_text(before, after, links_given: bool) -> str:
+    """Orphan pages before -> after; without the existing links "before" is unknown (every page would count)."""
+    if after is None:
+        return ""
+    if not links_given:
+        return f"orphan pages after the suggestions {int(after):,} (before: unknown without the existing links)"
+    return f"orphan pages {int(before or 0):,} -> {int(after):,}"
 
 
 def _simple_command(name: str, help_text: str, done_text: str):
@@ -146,18 +175,20 @@ def export_cmd(ctx: click.Context, job_id: str, out: Path) -> None:
 
 
 @jobs.command("cleanup")
-@click.option("--days", type=float, required=True, help="Remove finished jobs older than this.")
+@click.option("--days", type=click.FloatRange(min=0), required=True,
+              help="Remove finished jobs older than this many days (0: every finished job).")
 @click.pass_context
 def cleanup_cmd(ctx: click.Context, days: float) -> None:
     """Delete completed, stopped and failed jobs older than N days."""
     removed = _manager(ctx).cleanup(days)
-    click.echo(f"removed {len(removed)} job(s)" + (f": {' '.join(removed)}" if removed else ""))
+    click.echo(f"removed {_count(len(removed), 'job')}" + (f": {' '.join(removed)}" if removed else ""))
 
 
 @jobs.command("worker")
-@click.option("--max-running", type=int, default=2, show_default=True)
-@click.option("--durability", type=click.Choice(["crash", "power"]), default="crash",
-              show_default=True)
+@click.option("--max-running", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Jobs run at once; the others wait in line.")
+@click.option("--durability", type=click.Choice(["crash", "power"]), default="crash", show_default=True,
+              help="crash: results survive a killed process; power: also a power cut (fsync, slower).")
 @click.pass_context
 def worker_cmd(ctx: click.Context, max_running: int, durability: str) -> None:
     """Run and resume jobs in the foreground until none is queued or running.
@@ -223,7 +254,7 @@ def _analysis_options(func):
                      help="URL pattern (glob like */tag/* or plain text) to leave out; repeatable."),
         click.option("--model", default=None, help="Gemini model (default: the configured one)."),
         click.option("--budget", "budget_usd", type=float, default=None,
-                     help="Gemini: pause the job once this many US dollars are spent."),
+                     help="Gemini: stop spending once this many US dollars are spent (a job pauses)."),
         click.option("--same-site", "same_site", default=None, metavar="HOSTS",
                      help="Hosts that form one site, comma-separated (or 'all'): links are suggested across "
                           "them. Default: only the host with the most pages is analysed."),
@@ -306,11 +337,12 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
                                   options=_options(max_per_page, max_inbound, exclude, model, budget_usd,
                                                    (min_confidence, high_confidence, medium_confidence)),
                                   on_report=_echo_report, **_site_options(same_site, sheet, links_sheet))
-    click.echo(f"wrote {summary['suggestions']} suggestions for {summary['pages_analysed']} pages to {out}; "
-               f"orphan pages {summary['orphans_before']} -> {summary['orphans_after']}")
+    click.echo(f"wrote {_count(summary['suggestions'], 'suggestion')} for "
+               f"{_count(summary['pages_analysed'], 'page')} to {out}; "
+               + _orphans_text(summary["orphans_before"], summary["orphans_after"], links is not None))
     if summary.get("page_errors"):
-        click.echo(f"note: {summary['page_errors']} page(s) were skipped because their answer could not be used",
-                   err=True)
+        click.echo(f"note: {_count(summary['page_errors'], 'page was', 'pages were')} skipped because their "
+                   "answer could not be used", err=True)
     if summary.get("stopped_early"):
         click.echo(f"note: stopped early: {summary['stopped_early']}", err=True)
 

@@ -12,6 +12,8 @@ from pathlib import Path
 import click
 
 REPORT_LINES = 40
+OUT_PAGES_HELP = "CSV to write the pages to (Screaming Frog 'Internal: HTML' columns)."
+OUT_LINKS_HELP = "CSV to write the links to (Screaming Frog 'All Inlinks' columns)."
 
 
 def _fetch_options(func):
@@ -49,9 +51,9 @@ def _source(source: str) -> tuple[object, str | None]:
 @click.command("fetch")
 @click.argument("source")
 @click.option("--out-pages", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="CSV to write the pages to (Screaming Frog 'Internal: HTML' columns).")
+              help=OUT_PAGES_HELP)
 @click.option("--out-links", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="CSV to write the links to (Screaming Frog 'All Inlinks' columns).")
+              help=OUT_LINKS_HELP)
 @_fetch_options
 def fetch_cmd(source, out_pages, out_links, connections, rate_per_s, read_timeout, max_mb, all_sites):
     """Fetch the pages of a sitemap, URL list or export in the foreground and write pages + links CSVs."""
@@ -116,8 +118,10 @@ def jobs_fetch_cmd(ctx, source, connections, rate_per_s, read_timeout, max_mb, a
 
 @click.command("fetched")
 @click.argument("job_id")
-@click.option("--out-pages", type=click.Path(dir_okay=False, path_type=Path), required=True)
-@click.option("--out-links", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--out-pages", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help=OUT_PAGES_HELP)
+@click.option("--out-links", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help=OUT_LINKS_HELP)
 @click.pass_context
 def jobs_fetched_cmd(ctx, job_id, out_pages, out_links):
     """Write a fetch job's pages and links CSVs (what it has fetched so far, if it is not finished)."""

@@ -1,0 +1,72 @@
+"""What the command line tells the analyst: counts that agree with their nouns, orphan figures that do not
+claim what cannot be known, the summary of a finished job, and help for every option."""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from inlink import cli as cli_module
+
+ONE_PAGE = "Address,Title 1,Content\nhttps://example.com/,Home,Welcome to the shop and its garden guide.\n"
+SMALL_CRAWL = (
+    "Address,Title 1,H1-1,Content\n"
+    "https://example.com/,Home,Welcome,Welcome to our garden shop. Read the tomato growing guide and the compost guide.\n"
+    "https://example.com/tomatoes,Tomato growing guide,Growing tomatoes,How to grow tomatoes in pots. Compost helps.\n"
+    "https://example.com/compost,Compost guide,Making compost,Compost from kitchen waste feeds tomatoes and roses.\n"
+)
+LINKS = "Source,Destination,Anchor\nhttps://example.com/,https://example.com/compost,compost guide\n"
+
+
+def run(*args):
+    result = CliRunner().invoke(cli_module.cli, [str(arg) for arg in args])
+    assert result.exit_code == 0, (result.output, result.exception)
+    return result
+
+
+def test_suggest_counts_read_right_for_one_page(tmp_path):
+    pages = tmp_path / "one.csv"
+    pages.write_text(ONE_PAGE)
+    out = tmp_path / "out.csv"
+    line = run("suggest", pages, "--out", out).stdout.strip().splitlines()[-1]
+    assert line.startswith(f"wrote 0 suggestions for 1 page to {out}; "), line
+
+
+def test_orphans_before_are_unknown_without_the_existing_links(tmp_path):
+    pages, links, out = tmp_path / "crawl.csv", tmp_path / "links.csv", tmp_path / "out.csv"
+    pages.write_text(SMALL_CRAWL)
+    links.write_text(LINKS)
+    cold = run("suggest", pages, "--out", out).stdout
+    assert "(before: unknown without the existing links)" in cold and " -> " not in cold, cold
+    with_links = run("suggest", pages, "--links", links, "--out", out).stdout
+    assert "orphan pages 2 -> " in with_links, with_links
+
+
+def test_status_of_a_finished_analysis_gives_its_summary(tmp_path):
+    from inlink.jobs import JobManager
+
+    pages = tmp_path / "crawl.csv"
+    pages.write_text(SMALL_CRAWL)
+    job_id = run("jobs", "start", pages).stdout.strip().splitlines()[-1]
+    run("jobs", "worker")
+    status = run("jobs", "status", job_id).stdout
+    summary = JobManager(autostart=False).job(job_id).summary
+    assert (f"summary:  {summary['suggestions']} suggestion" in status
+            and "for 3 pages; orphan pages after the suggestions" in status), status
+    assert "ETA" not in status
+
+
+def test_cleanup_counts_jobs_and_refuses_negative_days():
+    assert run("jobs", "cleanup", "--days", "30").stdout.strip() == "removed 0 jobs"
+    refused = CliRunner().invoke(cli_module.cli, ["jobs", "cleanup", "--days", "-1"])
+    assert refused.exit_code == 2 and "-1" in refused.output
+
+
+@pytest.mark.parametrize("command", [("jobs", "worker"), ("jobs", "fetched"), ("suggest",), ("jobs", "start"),
+                                     ("fetch",), ("jobs", "fetch")])
+def test_every_option_has_a_help_text(command):
+    group = cli_module.cli
+    for name in command:
+        group = group.commands[name]
+    bare = [param.name for param in group.params
+            if getattr(param, "param_type_name", "") == "option" and not param.help]
+    assert not bare, f"{' '.join(command)}: options without help: {bare}"
