@@ -70,3 +70,17 @@ def test_every_option_has_a_help_text(command):
     bare = [param.name for param in group.params
             if getattr(param, "param_type_name", "") == "option" and not param.help]
     assert not bare, f"{' '.join(command)}: options without help: {bare}"
+
+
+def test_import_messages_read_right_for_one_row():
+    from inlink.site import load as site_import
+
+    title_line = '"Internal - HTML"\n' + ONE_PAGE
+    folder_row = ONE_PAGE + ",Folder,\n"
+    _, report = site_import.load_pages(folder_row.encode(), "folder.csv")
+    assert "1 row without a URL (a tree-view folder row) was skipped." in report.warnings, report.warnings
+    _, report = site_import.load_pages(title_line.encode(), "titled.csv")
+    assert any("titled.csv: 1 line was above the column names, skipped" in note for note in report.warnings), \
+        report.warnings
+    with pytest.raises(site_import.SiteDataError, match=r"no usable pages left: its one row was dropped\)"):
+        site_import.load_pages(b"Address,Title 1,Content\nnot a url,Home,Some text here\n", "bad.csv")

@@ -230,7 +230,7 @@ def test_utf8_files_are_not_copied_whole_to_be_checked():
     assert len(data) > 2 * charsets._CHUNK
     assert charsets.detect_encoding(data) == ("utf_8", "valid UTF-8")
     damaged = data[:-100] + b"\xff" + data[-99:]
-    assert charsets.detect_encoding(damaged).source == "UTF-8 with 1 damaged byte(s)"
+    assert charsets.detect_encoding(damaged).source == "UTF-8 with 1 damaged byte"
 
 
 # --- URL normalisation ------------------------------------------------------------------------------------

@@ -112,7 +112,7 @@ def detect_encoding(data: bytes) -> Detected:
     if not bad:
         return Detected("utf_8", "valid UTF-8")
     if multibyte >= 4 * bad:
-        return Detected("utf_8", f"UTF-8 with {bad}{'+' if bad >= _MAX_UTF8_ERRORS else ''} damaged byte(s)")
+        return Detected("utf_8", f"UTF-8 with {bad}{'+' if bad >= _MAX_UTF8_ERRORS else ''} damaged byte{'' if bad == 1 else 's'}")
     return _guess_legacy(data)
 
 

@@ -19,7 +19,7 @@ from inlink.site.heap import HeapTrimmer
 from inlink.site.report import Drops, ImportReport
 from inlink.site.scope import host_scope
 from inlink.site.tables import SiteDataError, fold_whitespace, read_table, source_name
-from inlink.site.urls import examples, map_distinct, normalise_series, site_base
+from inlink.site.urls import counted, examples, map_distinct, normalise_series, site_base
 from inlink.site.workbooks import other_sheets
 
 PAGE_COLUMNS = PAGE_FIELDS + ("is_target", "excluded_reason", "blocks")
@@ -197,7 +197,8 @@ def _drop_folder_rows(pages: pd.DataFrame, report: ImportReport) -> pd.DataFrame
     """Screaming Frog's tree view adds folder rows with an empty Address: drop them, say how many."""
     folders = pages["url"] == ""
     if folders.any():
-        report.warnings.append(f"{int(folders.sum()):,} rows without a URL (tree-view folder rows) were skipped.")
+        report.warnings.append(counted(int(folders.sum()), "row without a URL (a tree-view folder row) was",
+                                       "rows without a URL (tree-view folder rows) were") + " skipped.")
     return pages.loc[~folders]
 
 

@@ -106,6 +106,8 @@ class Drops:
             return
         if self.first is None:
             raise SiteDataError(f"no {what} found in the file", file=self.report.file)
-        raise SiteDataError(f"{self.first.detail} (no usable {what} left: all "
-                            f"{len(self.report.dropped_rows):,} rows were dropped)", file=self.first.file,
+        dropped = len(self.report.dropped_rows)
+        raise SiteDataError(f"{self.first.detail} (no usable {what} left: "
+                            + ("its one row was dropped)" if dropped == 1 else f"all {dropped:,} rows were dropped)"),
+                            file=self.first.file,
                             row=self.first.row, column=self.first.column)

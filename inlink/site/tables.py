@@ -257,7 +257,7 @@ def _read_csv(data: bytes, name: str) -> pd.DataFrame:
         notes.append(f"{name} uses {'tab' if delimiter == chr(9) else repr(delimiter)} as column separator")
     if title_lines:
         frame.attrs["bad_rows"] = [(row + title_lines, *rest) for row, *rest in frame.attrs["bad_rows"]]
-        notes.append(f"{name}: {title_lines} line(s) above the column names were skipped")
+        notes.append(f"{name}: {title_lines} line{' was' if title_lines == 1 else 's were'} above the column names, skipped")
     frame.attrs.update(notes=notes, header_row=1 + title_lines, encoding=found.label)
     return frame
 
