@@ -253,7 +253,7 @@ def _analysis_options(func):
         click.option("--exclude", "exclude", multiple=True,
                      help="URL pattern (glob like */tag/* or plain text) to leave out; repeatable."),
         click.option("--model", default=None, help="Gemini model (default: the configured one)."),
-        click.option("--budget", "budget_usd", type=float, default=None,
+        click.option("--budget", "budget_usd", type=click.FloatRange(min=0, min_open=True), default=None,
                      help="Gemini: stop spending once this many US dollars are spent (a job pauses)."),
         click.option("--same-site", "same_site", default=None, metavar="HOSTS",
                      help="Hosts that form one site, comma-separated (or 'all'): links are suggested across "

@@ -84,3 +84,25 @@ def test_import_messages_read_right_for_one_row():
         report.warnings
     with pytest.raises(site_import.SiteDataError, match=r"no usable pages left: its one row was dropped\)"):
         site_import.load_pages(b"Address,Title 1,Content\nnot a url,Home,Some text here\n", "bad.csv")
+
+
+def test_a_missing_worksheet_is_named_as_such_not_as_an_unreadable_workbook():
+    import io
+
+    import pandas as pd
+
+    from inlink.site import load as site_import
+
+    workbook = io.BytesIO()
+    pd.read_csv(io.StringIO(SMALL_CRAWL)).to_excel(workbook, index=False, sheet_name="Internal HTML")
+    with pytest.raises(site_import.SiteDataError) as refused:
+        site_import.load_pages(workbook.getvalue(), "crawl.xlsx", sheet="Foo")
+    assert str(refused.value) == 'crawl.xlsx: has no worksheet "Foo"; its worksheets are "Internal HTML"'
+
+
+def test_a_budget_must_be_above_zero_and_is_refused_by_its_option_name(tmp_path):
+    pages = tmp_path / "one.csv"
+    pages.write_text(ONE_PAGE)
+    refused = CliRunner().invoke(cli_module.cli, ["suggest", str(pages), "--budget", "-1", "--engine", "gemini",
+                                                  "--out", str(tmp_path / "out.csv")])
+    assert refused.exit_code == 2 and "'--budget'" in refused.output, refused.output

@@ -50,6 +50,8 @@ def read_xlsx(data: bytes, name: str, sheet: str | None = None) -> pd.DataFrame:
         sheets = [worksheet.title for worksheet in workbook.worksheets]
         chosen = _choose(sheets, sheet, name)
         rows = _sheet_rows(workbook[chosen])
+    except SiteDataError:   # no such worksheet: said as it is, not as an unreadable workbook
+        raise
     except (KeyError, OSError, ValueError, IndexError, zipfile.BadZipFile) as exc:
         raise SiteDataError(f"is not a readable XLSX workbook ({exc or type(exc).__name__})", file=name) from None
     finally:
