@@ -72,3 +72,20 @@ def test_a_fetch_finished_while_no_tab_was_open_becomes_the_dataset_on_the_next_
     assert datasets.latest_dataset().summary["fetch_job"] == job
     again = open_page("upload")                    # adopted once: the next visit shows no fetch to adopt
     assert not any("Fetched pages saved" in s for s in texts(again.success))
+
+
+def test_a_fetch_job_opened_on_the_jobs_page_shows_its_pages_not_suggestions(site):
+    from inlink.tasks.fetch import start_fetch
+    from inlink.ui.manager import get_manager
+
+    manager = get_manager()
+    job_id = start_fetch(manager, "\n".join(site.url(p) for p in [*PAGES, "gone.html"]).encode(), name="urls.txt")
+    assert manager.wait(job_id, 60)["status"] == "completed"
+    app = open_page("jobs", {"job": job_id})
+    assert_clean(app)
+    assert not app.error, texts(app.error)   # it read the fetched rows as suggestions: "None of [Index(['Source'..."
+    assert "Fetched pages" in texts(app.subheader) and "Results" not in texts(app.subheader)
+    assert any("Pages by status: OK 3, HTTP error 1." in c for c in texts(app.caption))
+    assert any(e.label == "Pages not fetched and why (1)" for e in app.expander)
+    downloads = [element.proto.label for element in app.get("download_button")]
+    assert downloads == ["Pages CSV", "Links CSV"], downloads

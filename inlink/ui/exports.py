@@ -42,6 +42,18 @@ def xlsx_download(manager, job: Job, *, key: str, label: str = "Download Excel")
                        mime=XLSX_MIME, key=key, icon=":material/table_view:", on_click="ignore")
 
 
+def fetched_downloads(manager, job: Job, columns, *, key: str) -> None:
+    """A fetch job's pages and links as the crawl CSVs the importer reads (built at click time): its raw rows
+    are no table an analyst wants."""
+    from inlink.tasks import fetch as fetch_task
+
+    for column, (label, part, build) in zip(columns, (("Pages CSV", "pages", fetch_task.pages_csv),
+                                                      ("Links CSV", "links", fetch_task.links_csv))):
+        column.download_button(label, data=lambda build=build: build(manager, job.job_id),
+                               file_name=download_name(job, "csv", part), mime=CSV_MIME, key=f"{key}_{part}",
+                               icon=":material/download:", on_click="ignore")
+
+
 def accepted_downloads(manager, job: Job, *, key: str, accepted: int) -> None:
     """CSV and Excel downloads of only the suggestions the analyst accepted (built at click time)."""
     job_id = job.job_id

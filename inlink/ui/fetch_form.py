@@ -161,7 +161,7 @@ def _adopt(manager, job: Job) -> None:
     st.success("Fetched pages saved as the current dataset: "
                + ", ".join(f"{label} {count}" for label, count in statuses.items())
                + ". Next: choose the settings and start the analysis.", icon=":material/check_circle:")
-    _not_fetched(manager, job_id, statuses)
+    not_fetched(manager, job_id, statuses)
     left, middle, right = st.columns(3)
     left.download_button("Pages CSV", pages, file_name="fetched-pages.csv", mime="text/csv",
                          icon=":material/download:", key="fetch.pages_csv")
@@ -170,7 +170,7 @@ def _adopt(manager, job: Job) -> None:
     right.page_link(navigation.GENERATE, label="Go to Generate links", icon=":material/arrow_forward:")
 
 
-def _not_fetched(manager, job_id: str, statuses: dict) -> None:
+def not_fetched(manager, job_id: str, statuses: dict) -> None:
     """The fetch report's detail: every page that was not fetched, with its status and the plain reason."""
     failed = sum(count for label, count in statuses.items() if label != "OK")
     if not failed:

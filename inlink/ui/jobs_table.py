@@ -48,7 +48,7 @@ def job_row(job: Job) -> dict:
         "Engine": fmt.engine_of(job).title(),
         "Progress": percent,
         "Pages": f"{done:,} / {total:,}" if total else "—",
-        "Suggestions": int(job.rows_written or 0),
+        "Suggestions": None if fmt.engine_of(job) == "fetch" else int(job.rows_written or 0),
         "Cost": fmt.money(fmt.cost_of(job)),
         "Created": fmt.timestamp(job.created_at),
         "Updated": fmt.timestamp(job.updated_at),

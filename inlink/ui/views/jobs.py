@@ -5,9 +5,9 @@ import streamlit as st
 
 from inlink.jobs import Job, JobError
 from inlink.ui import format as fmt
-from inlink.ui.exports import csv_download, xlsx_download
+from inlink.ui.exports import csv_download, fetched_downloads, xlsx_download
 from inlink.ui.job_panel import job_panel
-from inlink.ui import jobs_table
+from inlink.ui import fetch_form, jobs_table
 from inlink.ui.jobs_table import matching_jobs, page_count, page_rows
 from inlink.ui.page import guard, page_manager, plain_message
 from inlink.ui.results import results_view
@@ -92,8 +92,9 @@ def forget_delete() -> None:
 @st.dialog("Delete this job?", on_dismiss=forget_delete)
 def confirm_delete(manager, job: Job) -> None:
     """Asks before deleting; stays open across reruns (tracked in the session) until confirmed or cancelled."""
+    noun = "fetched page" if fmt.engine_of(job) == "fetch" else "suggestion"
     st.write(f"**{fmt.file_name_of(job)}** (job `{job.job_id}`) and its "
-             f"{fmt.plural(int(job.rows_written or 0), 'suggestion')} will be removed for good.")
+             f"{fmt.plural(int(job.rows_written or 0), noun)} will be removed for good.")
     left, right = st.columns(2)
     if left.button("Delete", type="primary", icon=":material/delete:", key="jobs.confirm_delete", width="stretch"):
         forget_delete()
@@ -121,10 +122,14 @@ def detail_view(manager, job_id: str) -> None:
     actions = st.columns([1, 1, 1, 1, 2], vertical_alignment="center")
     actions[0].button("All jobs", icon=":material/arrow_back:", on_click=st.query_params.pop,
                       args=("job", None), key="jobs.back")
-    with actions[1]:
-        csv_download(manager, job, key="jobs.csv")
-    with actions[2]:
-        xlsx_download(manager, job, key="jobs.xlsx")
+    fetch = fmt.engine_of(job) == "fetch"
+    if fetch:
+        fetched_downloads(manager, job, actions[1:3], key="jobs.fetched")
+    else:
+        with actions[1]:
+            csv_download(manager, job, key="jobs.csv")
+        with actions[2]:
+            xlsx_download(manager, job, key="jobs.xlsx")
     actions[3].button("Delete", icon=":material/delete:", key="jobs.delete", on_click=st.session_state.__setitem__,
                       args=(_CONFIRMING, job_id))
     error = st.session_state.pop(_DELETE_ERROR, None)
@@ -133,8 +138,22 @@ def detail_view(manager, job_id: str) -> None:
     if st.session_state.get(_CONFIRMING) == job_id:
         confirm_delete(manager, job)
     job_panel(manager, job_id, key="jobs.panel", download=False)
+    if fetch:
+        fetched_view(manager, job)
+        return
     st.subheader("Results")
     results_view(manager, job, key=f"jobs.results.{job_id}")
+
+
+def fetched_view(manager, job: Job) -> None:
+    """A fetch job has pages, not suggestions: what was fetched, and the pages that were not and why."""
+    st.subheader("Fetched pages")
+    statuses = (job.summary or {}).get("statuses") or {}
+    counts = ", ".join(f"{label} {count:,}" for label, count in statuses.items())
+    st.caption((f"Pages by status: {counts}. " if counts else "")
+               + "Pages CSV and Links CSV are a crawl export: upload them (or open the Upload page, where a "
+                 "finished fetch becomes the current dataset) to analyse the site.")
+    fetch_form.not_fetched(manager, job.job_id, statuses)
 
 
 def render() -> None:
