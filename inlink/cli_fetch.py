@@ -105,7 +105,7 @@ def print_report(rows) -> None:
 def jobs_fetch_cmd(ctx, source, connections, rate_per_s, read_timeout, max_mb, all_sites, label):
     """Queue a fetch of a sitemap URL, URL list or export as a background job; prints the job id.
 
-    The dashboard's server or `cli.py jobs worker` runs it; `cli.py jobs export` gives the raw rows.
+    The dashboard's server or `cli.py jobs worker` runs it; `cli.py jobs fetched ID` writes its pages and links CSVs.
     """
     from inlink.jobs import JobManager
     from inlink.tasks.fetch import start_fetch
