@@ -21,6 +21,8 @@ import click
 
 from inlink import cli_fetch, resources
 from inlink.jobs import Job, JobError, JobManager, JobStatus
+from inlink.ui.format import in_task_words
+from inlink.ui.format import plural as _count
 
 
 class _CleanErrors(click.Group):
@@ -68,11 +70,6 @@ def jobs() -> None:
     """List, inspect and control background jobs."""
 
 
-def _count(count: int, noun: str, plural: str | None = None) -> str:
-    """'1 page', '0 pages', '1,200 pages': the count with the noun that agrees with it."""
-    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
-
-
 def _progress_text(job: Job) -> str:
     p = job.progress()
     total = "?" if p["total_items"] is None else p["total_items"]
@@ -109,7 +106,7 @@ def status_cmd(ctx: click.Context, job_id: str, as_json: bool) -> None:
         return
     p = job.progress()
     click.echo(f"job {job.job_id} ({job.task}) {job.label or ''}".rstrip())
-    click.echo(f"status:   {job.status.value} - {job.message or ''}")
+    click.echo(f"status:   {job.status.value} - {in_task_words(job, job.message)}")
     click.echo(f"step:     {job.current_step_index + 1}/{job.total_steps} {job.current_step}")
     running = job.status is JobStatus.RUNNING    # a paused or finished job has no time left to tell
     click.echo(f"progress: {_progress_text(job)}, {_count(job.rows_written or 0, 'row')}, "
@@ -120,7 +117,7 @@ def status_cmd(ctx: click.Context, job_id: str, as_json: bool) -> None:
     if job.error:
         click.echo(f"error:    {job.error.get('type')}: {job.error.get('message')}")
     for event in manager.events(job_id, limit=5):
-        click.echo(f"  {event['ts']}  {event['message']}")
+        click.echo(f"  {event['ts']}  {in_task_words(job, event['message'])}")
 
 
 def _summary_text(job: Job) -> str:

@@ -53,6 +53,7 @@ def test_status_of_a_finished_analysis_gives_its_summary(tmp_path):
     assert (f"summary:  {summary['suggestions']} suggestion" in status
             and "for 3 pages; orphan pages after the suggestions" in status), status
     assert "ETA" not in status
+    assert "status:   completed - Completed: 3 pages, " in status and " items" not in status, status
 
 
 def test_cleanup_counts_jobs_and_refuses_negative_days():
@@ -106,3 +107,19 @@ def test_a_budget_must_be_above_zero_and_is_refused_by_its_option_name(tmp_path)
     refused = CliRunner().invoke(cli_module.cli, ["suggest", str(pages), "--budget", "-1", "--engine", "gemini",
                                                   "--out", str(tmp_path / "out.csv")])
     assert refused.exit_code == 2 and "'--budget'" in refused.output, refused.output
+
+
+def test_the_job_engine_sentences_read_in_the_tasks_words():
+    from inlink.jobs import Job
+    from inlink.ui.format import in_task_words
+
+    analysis, fetch, other = (Job.from_dict({"job_id": "a" * 12, "task": task, "status": "completed"})
+                              for task in ("link_analysis", "site_fetch", "test_counting"))
+    assert in_task_words(analysis, "Completed: 45 items, 34 result rows.") == "Completed: 45 pages, 34 suggestions."
+    assert in_task_words(analysis, "Completed: 1 items, 1 result rows.") == "Completed: 1 page, 1 suggestion."
+    assert in_task_words(analysis, "Item 3 (x) failed: an itemised list") == "Page 3 (x) failed: an itemised list"
+    assert in_task_words(analysis, "Paused by request after 11 of 21 items.") == \
+        "Paused by request after 11 of 21 pages."
+    assert in_task_words(fetch, "Completed: 60 items, 60 result rows.") == "Completed: 60 pages, 60 fetched pages."
+    assert in_task_words(other, "Completed: 2 items, 2 result rows.") == "Completed: 2 items, 2 result rows."
+    assert in_task_words(analysis, None) == ""

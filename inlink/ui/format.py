@@ -1,6 +1,7 @@
 """Plain-language formatting of job figures, so every page shows times, rates and statuses the same way."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 from inlink.jobs import ACTIVE_STATUSES as ACTIVE_STATUSES   # the engine's (queued, running, paused), re-exported
@@ -40,6 +41,22 @@ def progress_figures(job: Job) -> tuple[int, int, float]:
     return (int(progress["items_done"] or job.items_done or 0),
             int(progress["total_items"] or job.total_items or 0),
             float(progress["percentage"] or job.progress_percentage or 0.0))
+
+
+#: task -> (what its items are, what its result rows are), for the job engine's generic sentences
+TASK_WORDS = {"link_analysis": ("page", "suggestion"), "site_fetch": ("page", "fetched page")}
+
+
+def in_task_words(job: Job, text: str | None) -> str:
+    """A job engine sentence in the task's words: "Completed: 45 items, 34 result rows." reads "Completed:
+    45 pages, 34 suggestions." (the engine is generic on purpose: it knows no pages)."""
+    words = TASK_WORDS.get(job.task)
+    if not words or not text:
+        return text or ""
+    item, row = words
+    text = re.sub(r"\b([Ii])tem(s?)\b", lambda m: (item.title() if m[1] == "I" else item) + m[2], text)
+    text = re.sub(r"\bresult row(s?)\b", lambda m: row + m[1], text)
+    return re.sub(rf"(?<![\d,.])1 ({item}|{row})s\b", r"1 \1", text)   # the engine's "1 items"
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

@@ -192,7 +192,7 @@ def _message(job: Job) -> None:
         hint = " You can resume it: it continues from its last checkpoint." if job.can_resume else ""
         st.error(f"The analysis failed{where}: {error.get('message') or 'unknown error'}.{hint}")
     elif job.message and status in (JobStatus.PAUSED, JobStatus.STOPPED, JobStatus.QUEUED):
-        st.info(job.message)
+        st.info(fmt.in_task_words(job, job.message))
     notice = st.session_state.pop(_NOTICE, None)
     if notice:
         st.warning(notice)
@@ -267,7 +267,8 @@ def _latest(data: PanelData, rows: bool = True) -> None:
         events = data.events
         if events:
             frame = pd.DataFrame({"Time": [fmt.clock(e.get("ts")) for e in reversed(events)],
-                                  "Event": [e.get("message") or e.get("event") for e in reversed(events)]})
+                                  "Event": [fmt.in_task_words(data.job, e.get("message") or e.get("event"))
+                                            for e in reversed(events)]})
             st.dataframe(frame, hide_index=True, width="stretch")
         else:
             st.caption("No events yet.")
