@@ -258,6 +258,9 @@ def _analysis_options(func):
         click.option("--sheet", default=None, help="Worksheet of an XLSX pages file (default: the first)."),
         click.option("--links-sheet", "links_sheet", default=None,
                      help="Worksheet of an XLSX links file (default: the first)."),
+        click.option("--column", "columns", multiple=True, metavar="FIELD=HEADER",
+                     help="The pages file's column for a field whose header is not recognised, e.g. --column "
+                          "'content=Main Text 1' (fields: url, title, h1, description, content); repeatable."),
     ]):
         func = option(func)
     return func
@@ -271,10 +274,23 @@ def _options(max_per_page, max_inbound, exclude, model, budget_usd, confidence=(
             "exclude_patterns": list(exclude), "model": model, "budget_usd": budget_usd}
 
 
-def _site_options(same_site: str | None, sheet: str | None, links_sheet: str | None) -> dict:
+def _site_options(same_site: str | None, sheet: str | None, links_sheet: str | None,
+                  columns: tuple[str, ...] = ()) -> dict:
     hosts = [host.strip() for host in (same_site or "").split(",") if host.strip()]
     return {"site_hosts": ["*" if host.lower() == "all" else host for host in hosts] or None, "sheet": sheet,
-            "links_sheet": links_sheet}
+            "links_sheet": links_sheet, "column_map": _column_map(columns)}
+
+
+def _column_map(columns: tuple[str, ...]) -> dict[str, str] | None:
+    """{field: header} from --column FIELD=HEADER (the importer refuses an unknown field or header by name)."""
+    column_map = {}
+    for given in columns:
+        field, equals, header = given.partition("=")
+        if not equals or not field.strip() or not header.strip():
+            raise click.BadParameter(f"{given!r}: expected FIELD=HEADER, e.g. 'content=Main Text 1'",
+                                     param_hint="'--column'")
+        column_map[field.strip().lower()] = header.strip()
+    return column_map or None
 
 
 def _echo_report(report) -> None:
@@ -298,7 +314,7 @@ def _link_task():
 @click.option("--label", default=None, help="A name for the job (default: the pages file name).")
 @click.pass_context
 def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confidence, high_confidence,
-              medium_confidence, exclude, model, budget_usd, same_site, sheet, links_sheet, label):
+              medium_confidence, exclude, model, budget_usd, same_site, sheet, links_sheet, columns, label):
     """Validate a crawl and queue a link analysis of it; prints the new job id.
 
     The dashboard's server or `cli.py jobs worker` runs the queued job.
@@ -309,7 +325,7 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
         links=links.read_bytes() if links else None, links_name=links.name if links else None,
         engine=engine, options=_options(max_per_page, max_inbound, exclude, model, budget_usd,
                                         (min_confidence, high_confidence, medium_confidence)),
-        label=label, on_report=_echo_report, **_site_options(same_site, sheet, links_sheet))
+        label=label, on_report=_echo_report, **_site_options(same_site, sheet, links_sheet, columns))
     click.echo(job_id)
 
 
@@ -319,7 +335,7 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="CSV file to write the suggestions to.")
 def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence, high_confidence,
-                medium_confidence, exclude, model, budget_usd, same_site, sheet, links_sheet, out):
+                medium_confidence, exclude, model, budget_usd, same_site, sheet, links_sheet, columns, out):
     """Analyse a crawl in the foreground (no job) and write the suggestions CSV."""
     task = _link_task()
     with contextlib.ExitStack() as stack:
@@ -333,7 +349,7 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
         summary = task.run_to_csv(pages, links, engine=engine, out_path=out, progress=progress,
                                   options=_options(max_per_page, max_inbound, exclude, model, budget_usd,
                                                    (min_confidence, high_confidence, medium_confidence)),
-                                  on_report=_echo_report, **_site_options(same_site, sheet, links_sheet))
+                                  on_report=_echo_report, **_site_options(same_site, sheet, links_sheet, columns))
     click.echo(f"wrote {_count(summary['suggestions'], 'suggestion')} for "
                f"{_count(summary['pages_analysed'], 'page')} to {out}; "
                + _orphans_text(summary["orphans_before"], summary["orphans_after"], links is not None))

@@ -123,3 +123,24 @@ def test_the_job_engine_sentences_read_in_the_tasks_words():
     assert in_task_words(fetch, "Completed: 60 items, 60 result rows.") == "Completed: 60 pages, 60 fetched pages."
     assert in_task_words(other, "Completed: 2 items, 2 result rows.") == "Completed: 2 items, 2 result rows."
     assert in_task_words(analysis, None) == ""
+
+
+def test_columns_the_importer_does_not_recognise_are_named_on_the_command_line(tmp_path):
+    """The dashboard asks for unrecognised columns; the CLI takes --column FIELD=HEADER (it had no way)."""
+    from inlink.jobs import JobManager
+
+    plain, odd = tmp_path / "plain.csv", tmp_path / "odd.csv"
+    plain.write_text(SMALL_CRAWL)
+    odd.write_text(SMALL_CRAWL.replace("Address,Title 1,H1-1,Content", "Canonical URL,Title 1,H1-1,Main Text 1"))
+    refused = CliRunner().invoke(cli_module.cli, ["suggest", str(odd), "--out", str(tmp_path / "x.csv")])
+    assert refused.exit_code == 1 and "no URL column found" in refused.output
+    run("suggest", plain, "--out", tmp_path / "plain_out.csv")
+    run("suggest", odd, "--column", "url=Canonical URL", "--column", "Content = Main Text 1",
+        "--out", tmp_path / "odd_out.csv")
+    assert (tmp_path / "odd_out.csv").read_bytes() == (tmp_path / "plain_out.csv").read_bytes()
+    job_id = run("jobs", "start", odd, "--column", "url=Canonical URL", "--column", "content=Main Text 1"
+                 ).stdout.strip().splitlines()[-1]
+    assert JobManager(autostart=False).job(job_id).config["column_map"] == {"url": "Canonical URL",
+                                                                          "content": "Main Text 1"}
+    bad = CliRunner().invoke(cli_module.cli, ["suggest", str(odd), "--column", "url", "--out", str(tmp_path / "x")])
+    assert bad.exit_code == 2 and "expected FIELD=HEADER" in bad.output

@@ -270,7 +270,7 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
                out_path: Path, api_key: str | None = None,
                progress: Callable[[int, int], None] | None = None, sheet: str | None = None,
                site_hosts: list[str] | None = None, on_report: Callable | None = None,
-               links_sheet: str | None = None) -> dict:
+               links_sheet: str | None = None, column_map: Mapping | None = None) -> dict:
     """Analyse every page in the foreground and write the suggestions CSV; returns the summary.
 
     Like a job, a page whose answer cannot be used is skipped (counted in `page_errors`) and a spent budget
@@ -279,7 +279,7 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
     cleaned = clean_options(engine, options)
     site = _site_import().load_site(pages, links, pages_name=Path(pages).name,
                                  links_name=Path(links).name if links else None, sheet=sheet, site_hosts=site_hosts,
-                                 links_sheet=links_sheet)
+                                 links_sheet=links_sheet, column_map=dict(column_map or {}) or None)
     _check_site(site, on_report)
     page_analyzer = build_page_analyzer(site, cleaned, api_key)
     rows: list[dict] = []
