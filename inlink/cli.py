@@ -281,6 +281,13 @@ def _site_options(same_site: str | None, sheet: str | None, links_sheet: str | N
             "links_sheet": links_sheet, "column_map": _column_map(columns)}
 
 
+def _warn_sheets(pages: Path, links: Path | None, sheet: str | None, links_sheet: str | None) -> None:
+    """--sheet / --links-sheet name a workbook's worksheet: said when the file is no workbook (it was ignored)."""
+    for option, name, path in (("--sheet", sheet, pages), ("--links-sheet", links_sheet, links)):
+        if name and path is not None and path.suffix.lower() not in (".xlsx", ".xlsm"):
+            click.echo(f"warning: {option} {name!r} is ignored: {path.name} is not an XLSX workbook", err=True)
+
+
 def _column_map(columns: tuple[str, ...]) -> dict[str, str] | None:
     """{field: header} from --column FIELD=HEADER (the importer refuses an unknown field or header by name)."""
     column_map = {}
@@ -320,6 +327,7 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
     The dashboard's server or `cli.py jobs worker` runs the queued job.
     """
     task = _link_task()
+    _warn_sheets(pages, links, sheet, links_sheet)
     job_id = task.start_analysis(
         _manager(ctx), pages.read_bytes(), pages_name=pages.name,
         links=links.read_bytes() if links else None, links_name=links.name if links else None,
@@ -338,6 +346,7 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
                 medium_confidence, exclude, model, budget_usd, same_site, sheet, links_sheet, columns, out):
     """Analyse a crawl in the foreground (no job) and write the suggestions CSV."""
     task = _link_task()
+    _warn_sheets(pages, links, sheet, links_sheet)
     with contextlib.ExitStack() as stack:
         bars = []   # the bar starts with the first page, after the import report is printed
 

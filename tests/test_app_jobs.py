@@ -141,3 +141,8 @@ def test_one_click_on_home_runs_the_sample_site(manager):
     done = manager.wait(job["job_id"], timeout=60)
     assert done["status"] == "completed" and done["rows_written"] > 0
     assert datasets.latest_dataset().pages_name == "pages.csv"   # the sample is now the current dataset
+
+
+def test_the_home_page_promises_a_confidence_not_a_score():
+    captions = " ".join(texts(open_page("home").caption))
+    assert "a confidence (high, medium or low) and a plain reason" in captions, captions

@@ -144,3 +144,16 @@ def test_columns_the_importer_does_not_recognise_are_named_on_the_command_line(t
                                                                           "content": "Main Text 1"}
     bad = CliRunner().invoke(cli_module.cli, ["suggest", str(odd), "--column", "url", "--out", str(tmp_path / "x")])
     assert bad.exit_code == 2 and "expected FIELD=HEADER" in bad.output
+
+
+def test_a_sheet_named_for_a_csv_file_is_said_to_be_ignored(tmp_path):
+    pages, links = tmp_path / "crawl.csv", tmp_path / "links.csv"
+    pages.write_text(SMALL_CRAWL)
+    links.write_text(LINKS)
+    result = CliRunner().invoke(cli_module.cli, ["suggest", str(pages), "--sheet", "Internal HTML", "--links",
+                                                 str(links), "--links-sheet", "All Inlinks",
+                                                 "--out", str(tmp_path / "out.csv")])
+    assert result.exit_code == 0, result.output
+    assert "warning: --sheet 'Internal HTML' is ignored: crawl.csv is not an XLSX workbook" in result.output
+    assert "warning: --links-sheet 'All Inlinks' is ignored: links.csv is not an XLSX workbook" in result.output
+

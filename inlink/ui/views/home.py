@@ -27,7 +27,7 @@ def render() -> None:
     manager = page_manager()
     st.title(navigation.APP_NAME)
     st.caption("Internal-link suggestions for every page of a site: which page to link to, with an anchor text "
-               "that already stands in the page, a score and a plain reason.")
+               "that already stands in the page, a confidence (high, medium or low) and a plain reason.")
     with guard("The home page"):
         if manager is not None:
             active_banner(manager)
