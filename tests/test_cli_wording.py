@@ -120,7 +120,7 @@ def test_the_job_engine_sentences_read_in_the_tasks_words():
     assert in_task_words(analysis, "Item 3 (x) failed: an itemised list") == "Page 3 (x) failed: an itemised list"
     assert in_task_words(analysis, "Paused by request after 11 of 21 items.") == \
         "Paused by request after 11 of 21 pages."
-    assert in_task_words(fetch, "Completed: 60 items, 60 result rows.") == "Completed: 60 pages, 60 fetched pages."
+    assert in_task_words(fetch, "Completed: 60 items, 60 result rows.") == "Completed: 60 URLs, 60 page rows."
     assert in_task_words(other, "Completed: 2 items, 2 result rows.") == "Completed: 2 items, 2 result rows."
     assert in_task_words(analysis, None) == ""
 

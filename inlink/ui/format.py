@@ -44,7 +44,7 @@ def progress_figures(job: Job) -> tuple[int, int, float]:
 
 
 #: task -> (what its items are, what its result rows are), for the job engine's generic sentences
-TASK_WORDS = {"link_analysis": ("page", "suggestion"), "site_fetch": ("page", "fetched page")}
+TASK_WORDS = {"link_analysis": ("page", "suggestion"), "site_fetch": ("URL", "page row")}
 
 
 def in_task_words(job: Job, text: str | None) -> str:
@@ -54,7 +54,7 @@ def in_task_words(job: Job, text: str | None) -> str:
     if not words or not text:
         return text or ""
     item, row = words
-    text = re.sub(r"\b([Ii])tem(s?)\b", lambda m: (item.title() if m[1] == "I" else item) + m[2], text)
+    text = re.sub(r"\b([Ii])tem(s?)\b", lambda m: (item[0].upper() + item[1:] if m[1] == "I" else item) + m[2], text)
     text = re.sub(r"\bresult row(s?)\b", lambda m: row + m[1], text)
     return re.sub(rf"(?<![\d,.])1 ({item}|{row})s\b", r"1 \1", text)   # the engine's "1 items"
 
