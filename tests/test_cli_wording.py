@@ -157,3 +157,19 @@ def test_a_sheet_named_for_a_csv_file_is_said_to_be_ignored(tmp_path):
     assert "warning: --sheet 'Internal HTML' is ignored: crawl.csv is not an XLSX workbook" in result.output
     assert "warning: --links-sheet 'All Inlinks' is ignored: links.csv is not an XLSX workbook" in result.output
 
+
+
+def test_a_links_workbook_read_on_the_wrong_sheet_asks_for_the_sheet_of_the_links():
+    import io
+
+    import pandas as pd
+
+    from inlink.site import load as site_import
+
+    workbook = io.BytesIO()
+    with pd.ExcelWriter(workbook) as writer:
+        pd.DataFrame({"x": [1]}).to_excel(writer, sheet_name="Summary", index=False)
+        pd.read_csv(io.StringIO(LINKS)).to_excel(writer, sheet_name="All Inlinks", index=False)
+    with pytest.raises(site_import.SiteDataError, match='other worksheets are "All Inlinks": pick the one that '
+                                                        "holds the links$"):
+        site_import.load_links(workbook.getvalue(), "links.xlsx")

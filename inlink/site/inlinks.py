@@ -38,7 +38,7 @@ def load_links(source, filename=None, known_urls=None, sheet=None) -> tuple[pd.D
     if missing:
         hint = ("; this looks like a page export: give it as the pages file"
                 if "url" in detect_page_columns(table.columns) else "")
-        where, others = other_sheets(table.attrs)
+        where, others = other_sheets(table.attrs, "the links")
         raise SiteDataError(f"no {' or '.join(missing)} column found{where} (expected headers such as Source, "
                             f"Destination, Anchor); headers are: {', '.join(map(str, table.columns[:12]))}"
                             + hint + others, file=name)

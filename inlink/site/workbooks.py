@@ -112,11 +112,11 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def other_sheets(attrs: Mapping) -> tuple[str, str]:
+def other_sheets(attrs: Mapping, holds: str = "the crawl") -> tuple[str, str]:
     """(' in the worksheet "X"', '; the workbook's other worksheets are ...') for a workbook of several
     sheets whose read sheet lacks the expected columns; ("", "") otherwise."""
     others = [sheet for sheet in attrs.get("sheets", []) if sheet != attrs.get("sheet")]
     if not others:
         return "", ""
     return (f' in the worksheet "{attrs["sheet"]}"', "; the workbook's other worksheets are "
-            + ", ".join(f'"{sheet}"' for sheet in others) + ": pick the one that holds the crawl")
+            + ", ".join(f'"{sheet}"' for sheet in others) + f": pick the one that holds {holds}")
