@@ -6,6 +6,7 @@ and the task are imported inside the commands so every other command starts as f
 from __future__ import annotations
 
 import csv
+import os
 import sys
 from pathlib import Path
 
@@ -63,18 +64,25 @@ def fetch_cmd(source, out_pages, out_links, connections, rate_per_s, read_timeou
 
     given, name = _source(source)
     options = _options(connections, rate_per_s, read_timeout, max_mb, all_sites)
-    with click.progressbar(length=1, label="fetching pages", file=sys.stderr) as bar, \
-            open(out_pages, "w", encoding="utf-8", newline="") as pages_file:
-        pages = csv.DictWriter(pages_file, fieldnames=list(dataset.PAGE_COLUMNS), extrasaction="ignore")
-        pages.writeheader()
+    # the pages go to a file beside --out-pages, renamed over it once the fetch is done: a refused source or a
+    # Ctrl-C leaves the user's earlier file as it was (it was truncated to a header before)
+    partial = out_pages.with_name(f".{out_pages.name}.part")
+    try:
+        with click.progressbar(length=1, label="fetching pages", file=sys.stderr) as bar, \
+                open(partial, "w", encoding="utf-8", newline="") as pages_file:
+            pages = csv.DictWriter(pages_file, fieldnames=list(dataset.PAGE_COLUMNS), extrasaction="ignore")
+            pages.writeheader()
 
-        def progress(done: int, total: int) -> None:
-            bar.length = total
-            bar.update(done - bar.pos)
-        try:     # each page is written as it comes: a large site's text is never all in memory
-            rows = run_fetch(given, name=name, options=options, progress=progress, on_row=pages.writerow)
-        except SourceError as exc:
-            raise click.ClickException(str(exc)) from None
+            def progress(done: int, total: int) -> None:
+                bar.length = total
+                bar.update(done - bar.pos)
+            try:     # each page is written as it comes: a large site's text is never all in memory
+                rows = run_fetch(given, name=name, options=options, progress=progress, on_row=pages.writerow)
+            except SourceError as exc:
+                raise click.ClickException(str(exc)) from None
+        os.replace(partial, out_pages)
+    finally:
+        partial.unlink(missing_ok=True)
     links = dataset.links_frame(rows)
     out_links.write_bytes(dataset.csv_bytes(links))
     for note in rows.attrs.get("notes", []):

@@ -53,3 +53,13 @@ def test_a_bad_source_is_one_line_without_traceback(tmp_path):
         done = cli(*args, "--out-pages", str(tmp_path / "p.csv"), "--out-links", str(tmp_path / "l.csv"))
         assert done.returncode != 0 and "Traceback" not in done.stderr
         assert "no http(s) URLs found" in done.stderr or "neither an http(s) sitemap URL nor a file" in done.stderr
+
+
+def test_a_refused_source_leaves_the_earlier_pages_file_as_it_was(tmp_path):
+    words, pages = tmp_path / "words.txt", tmp_path / "pages.csv"
+    words.write_text("no urls here\n")
+    pages.write_text("Address,Content\nhttps://example.com/,last week's fetch\n")
+    done = cli("fetch", str(words), "--out-pages", str(pages), "--out-links", str(tmp_path / "l.csv"))
+    assert done.returncode == 1 and "no http(s) URLs found" in done.stderr
+    assert pages.read_text() == "Address,Content\nhttps://example.com/,last week's fetch\n"   # it was a header
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["pages.csv", "words.txt"]
