@@ -161,6 +161,7 @@ _simple_command("delete", "Delete a job and all its files (stops it first if it 
 @jobs.command("export")
 @click.argument("job_id")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              callback=cli_fetch.out_file,
               help="CSV file to write (formula-safe for spreadsheets).")
 @click.pass_context
 def export_cmd(ctx: click.Context, job_id: str, out: Path) -> None:
@@ -341,6 +342,7 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
 @click.argument("pages", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_analysis_options
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              callback=cli_fetch.out_file,
               help="CSV file to write the suggestions to.")
 def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence, high_confidence,
                 medium_confidence, exclude, model, budget_usd, same_site, sheet, links_sheet, columns, out):

@@ -13,6 +13,14 @@ from pathlib import Path
 import click
 
 REPORT_LINES = 40
+def out_file(ctx, param, value: Path | None) -> Path | None:
+    """An output file's folder must exist: said before the work, not after it (a whole analysis or fetch ran,
+    then "[Errno 2] No such file or directory")."""
+    if value is not None and not value.absolute().parent.is_dir():
+        raise click.BadParameter(f"the folder {value.absolute().parent} does not exist")
+    return value
+
+
 OUT_PAGES_HELP = "CSV to write the pages to (Screaming Frog 'Internal: HTML' columns)."
 OUT_LINKS_HELP = "CSV to write the links to (Screaming Frog 'All Inlinks' columns)."
 
@@ -52,8 +60,10 @@ def _source(source: str) -> tuple[object, str | None]:
 @click.command("fetch")
 @click.argument("source")
 @click.option("--out-pages", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              callback=out_file,
               help=OUT_PAGES_HELP)
 @click.option("--out-links", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              callback=out_file,
               help=OUT_LINKS_HELP)
 @_fetch_options
 def fetch_cmd(source, out_pages, out_links, connections, rate_per_s, read_timeout, max_mb, all_sites):
@@ -127,8 +137,10 @@ def jobs_fetch_cmd(ctx, source, connections, rate_per_s, read_timeout, max_mb, a
 @click.command("fetched")
 @click.argument("job_id")
 @click.option("--out-pages", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              callback=out_file,
               help=OUT_PAGES_HELP)
 @click.option("--out-links", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              callback=out_file,
               help=OUT_LINKS_HELP)
 @click.pass_context
 def jobs_fetched_cmd(ctx, job_id, out_pages, out_links):

@@ -173,3 +173,19 @@ def test_a_links_workbook_read_on_the_wrong_sheet_asks_for_the_sheet_of_the_link
     with pytest.raises(site_import.SiteDataError, match='other worksheets are "All Inlinks": pick the one that '
                                                         "holds the links$"):
         site_import.load_links(workbook.getvalue(), "links.xlsx")
+
+
+@pytest.mark.parametrize("args", [("suggest", "{pages}", "--out", "{missing}/out.csv"),
+                                  ("jobs", "export", "0123456789ab", "--out", "{missing}/out.csv"),
+                                  ("fetch", "{pages}", "--out-pages", "{missing}/p.csv", "--out-links", "l.csv"),
+                                  ("jobs", "fetched", "0123456789ab", "--out-pages", "p.csv",
+                                   "--out-links", "{missing}/l.csv")])
+def test_an_output_folder_that_does_not_exist_is_refused_before_the_work(tmp_path, args, monkeypatch):
+    """It was refused after the whole analysis or fetch had run, as '[Errno 2] No such file or directory'."""
+    pages = tmp_path / "crawl.csv"
+    pages.write_text(SMALL_CRAWL)
+    monkeypatch.chdir(tmp_path)
+    missing = tmp_path / "no-such-folder"
+    result = CliRunner().invoke(cli_module.cli, [arg.format(pages=pages, missing=missing) for arg in args])
+    assert result.exit_code == 2, result.output
+    assert f"the folder {missing} does not exist" in result.output and "analysing" not in result.output
