@@ -118,6 +118,11 @@ def test_the_anchor_is_highlighted_in_its_context_and_page_text_is_escaped():
     risky = context_html("a <script>x</script> :red[b] *c*", "*c*")
     assert "<script>" not in risky and "&lt;script&gt;" in risky and ">*c*</mark>" in risky
     assert "(anchor:" in context_html("no such words", "missing")
+    # the word, not the same letters inside an earlier word (the python-docs card marked "str" in "strings")
+    assert unstyled(context_html("These names must be strings (instances of str or a subclass).", "str")) == (
+        "These names must be strings (instances of <mark>str</mark> or a subclass).")
+    assert unstyled(context_html("Call json.dumps() on it", "json.dumps()")) == "Call <mark>json.dumps()</mark> on it"
+    assert unstyled(context_html("the strings module", "str")) == "the <mark>str</mark>ings module"   # no word: inside
     html = card_html(pd.Series({"Source": "https://x/a", "Destination": "https://x/b", "Anchor": "b",
                                 "Context": "see b", "Score": 0.5, "Reason": "title <match>", "Tier": "high"}))
     assert "High" in html and "title &lt;match&gt;" in html and 'href="https://x/b"' in html

@@ -7,6 +7,7 @@ that Streamlit's Markdown would read as icons or colours, angle brackets), and e
 from __future__ import annotations
 
 import html
+import re
 
 import pandas as pd
 
@@ -20,17 +21,26 @@ _MARK = "background:rgba(255,196,0,0.45);color:inherit;padding:0 0.15em;border-r
 
 
 def context_html(context, anchor) -> str:
-    """The context with the anchor's first occurrence marked (exact case first, then any case); an anchor
+    """The context with the anchor marked where it stands (_anchor_at); an anchor
     missing from its context is shown after it, so the editor still sees both."""
     text, anchor = _text(context), _text(anchor)
-    at = text.find(anchor) if anchor else -1
-    if at < 0 and anchor:
-        at = text.lower().find(anchor.lower())
+    at = _anchor_at(text, anchor) if anchor else -1
     if at < 0:
         shown = html.escape(text)
         return shown + (f' <span style="opacity:0.7">(anchor: {_mark(anchor)})</span>' if anchor else "")
     end = at + len(anchor)
     return html.escape(text[:at]) + _mark(text[at:end]) + html.escape(text[end:])
+
+
+def _anchor_at(text: str, anchor: str) -> int:
+    """Where the anchor stands in its context: as a whole word first ("str" in "instances of str", not the
+    "str" of an earlier "strings"), exact case before any case; else anywhere; -1 when missing."""
+    whole = re.compile(rf"(?<!\w){re.escape(anchor)}(?!\w)")
+    for found in (whole.search(text), re.compile(whole.pattern, re.IGNORECASE).search(text)):
+        if found:
+            return found.start()
+    at = text.find(anchor)
+    return at if at >= 0 else text.lower().find(anchor.lower())
 
 
 def _mark(text: str) -> str:
