@@ -171,3 +171,19 @@ def test_a_failed_gemini_job_asks_for_the_key_to_resume():
     app.button(key="jobs.panel_resume").click().run()
     assert wait_status(manager, job_id, "completed")["rows_written"] == 2
     assert all(secret.encode() not in p.read_bytes() for p in jobs_dir().rglob("*") if p.is_file())
+
+
+def test_an_active_fetch_is_not_shown_as_the_analysis():
+    """The Upload page follows a fetch; Generate links showed it under "Analysis" as if it were one."""
+    from inlink.jobs import JobManager
+    from inlink.tasks.fetch import start_fetch
+
+    creator = JobManager(jobs_dir(), autostart=False)
+    fetch_id = start_fetch(creator, b"http://127.0.0.1:9/a\n", name="urls.txt")
+    creator.pause(fetch_id)                     # active, and no manager runs a paused job
+    app = open_page("generate")
+    assert_clean(app)
+    assert not any(fetch_id in c for c in texts(app.caption)), texts(app.caption)
+    assert any("No analysis yet" in c for c in texts(app.caption))
+    app = open_page("generate", {"job": fetch_id})   # asked for by its id: shown
+    assert any(fetch_id in c for c in texts(app.caption))

@@ -36,11 +36,12 @@ def active_jobs(manager) -> list[Job]:
 
 
 def job_to_show(manager) -> str | None:
-    """The job a page follows: ?job=<id> when it exists, else the newest active job, else this session's last."""
+    """The job a page follows: ?job=<id> when it exists, else the newest active analysis (a fetch is followed on
+    the Upload page), else this session's last."""
     requested = st.query_params.get("job")
     if requested and _exists(manager, requested):
         return requested
-    active = active_jobs(manager)
+    active = [job for job in active_jobs(manager) if not _is_fetch(job)]
     if active:
         return active[0].job_id
     last = st.session_state.get("last_job")
