@@ -364,6 +364,9 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
     click.echo(f"wrote {_count(summary['suggestions'], 'suggestion')} for "
                f"{_count(summary['pages_analysed'], 'page')} to {out}; "
                + _orphans_text(summary["orphans_before"], summary["orphans_after"], links is not None))
+    if exclude and not summary["pages_analysed"]:
+        click.echo(f"note: no page was analysed: the --exclude patterns ({', '.join(exclude)}) leave out every page",
+                   err=True)
     if summary.get("page_errors"):
         click.echo(f"note: {_count(summary['page_errors'], 'page was', 'pages were')} skipped because their "
                    "answer could not be used", err=True)

@@ -189,3 +189,12 @@ def test_an_output_folder_that_does_not_exist_is_refused_before_the_work(tmp_pat
     result = CliRunner().invoke(cli_module.cli, [arg.format(pages=pages, missing=missing) for arg in args])
     assert result.exit_code == 2, result.output
     assert f"the folder {missing} does not exist" in result.output and "analysing" not in result.output
+
+
+def test_exclude_patterns_that_leave_out_every_page_are_named(tmp_path):
+    pages = tmp_path / "crawl.csv"
+    pages.write_text(SMALL_CRAWL)
+    result = CliRunner().invoke(cli_module.cli, ["suggest", str(pages), "--exclude", "*", "--out",
+                                                 str(tmp_path / "out.csv")])
+    assert result.exit_code == 0 and "wrote 0 suggestions for 0 pages" in result.output
+    assert "note: no page was analysed: the --exclude patterns (*) leave out every page" in result.output
