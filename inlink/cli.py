@@ -347,6 +347,11 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
 def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence, high_confidence,
                 medium_confidence, exclude, model, budget_usd, same_site, sheet, links_sheet, columns, out):
     """Analyse a crawl in the foreground (no job) and write the suggestions CSV."""
+    from inlink.gemini.keys import api_key_from_env   # the key lookup alone: never the google-genai SDK
+
+    if engine == "gemini" and not api_key_from_env():   # said before the import, in this command's words
+        raise click.UsageError("--engine gemini needs an API key: set GEMINI_API_KEY (or GOOGLE_API_KEY) in the "
+                               "environment, or use the offline engine")
     task = _link_task()
     _warn_sheets(pages, links, sheet, links_sheet)
     with contextlib.ExitStack() as stack:

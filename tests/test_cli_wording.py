@@ -191,10 +191,20 @@ def test_an_output_folder_that_does_not_exist_is_refused_before_the_work(tmp_pat
     assert f"the folder {missing} does not exist" in result.output and "analysing" not in result.output
 
 
-def test_exclude_patterns_that_leave_out_every_page_are_named(tmp_path):
+def suggest_small_crawl(tmp_path, *options: str):
+    """`suggest` of SMALL_CRAWL with these options, whatever its exit status."""
     pages = tmp_path / "crawl.csv"
     pages.write_text(SMALL_CRAWL)
-    result = CliRunner().invoke(cli_module.cli, ["suggest", str(pages), "--exclude", "*", "--out",
-                                                 str(tmp_path / "out.csv")])
+    return CliRunner().invoke(cli_module.cli, ["suggest", str(pages), *options, "--out", str(tmp_path / "out.csv")])
+
+
+def test_exclude_patterns_that_leave_out_every_page_are_named(tmp_path):
+    result = suggest_small_crawl(tmp_path, "--exclude", "*")
     assert result.exit_code == 0 and "wrote 0 suggestions for 0 pages" in result.output
     assert "note: no page was analysed: the --exclude patterns (*) leave out every page" in result.output
+
+
+def test_suggest_with_gemini_and_no_key_says_so_before_the_work_in_its_own_words(tmp_path):
+    result = suggest_small_crawl(tmp_path, "--engine", "gemini")
+    assert result.exit_code == 2 and "--engine gemini needs an API key: set GEMINI_API_KEY" in result.output
+    assert "resume the job" not in result.output and "import:" not in result.output   # no job; nothing read
