@@ -350,7 +350,7 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
     from inlink.gemini.keys import api_key_from_env   # the key lookup alone: never the google-genai SDK
 
     if engine == "gemini" and not api_key_from_env():   # said before the import, in this command's words
-        raise click.UsageError("--engine gemini needs an API key: set GEMINI_API_KEY (or GOOGLE_API_KEY) in the "
+        raise click.ClickException("--engine gemini needs an API key: set GEMINI_API_KEY (or GOOGLE_API_KEY) in the "
                                "environment, or use the offline engine")
     task = _link_task()
     _warn_sheets(pages, links, sheet, links_sheet)

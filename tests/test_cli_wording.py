@@ -206,5 +206,5 @@ def test_exclude_patterns_that_leave_out_every_page_are_named(tmp_path):
 
 def test_suggest_with_gemini_and_no_key_says_so_before_the_work_in_its_own_words(tmp_path):
     result = suggest_small_crawl(tmp_path, "--engine", "gemini")
-    assert result.exit_code == 2 and "--engine gemini needs an API key: set GEMINI_API_KEY" in result.output
+    assert result.exit_code == 1 and "--engine gemini needs an API key: set GEMINI_API_KEY" in result.output
     assert "resume the job" not in result.output and "import:" not in result.output   # no job; nothing read
