@@ -187,3 +187,12 @@ def test_a_workbook_whose_first_sheet_is_not_the_crawl_says_which_sheet_is_read(
     app.selectbox(key="upload.pages_sheet").set_value("Internal HTML").run()
     assert_clean(app)
     assert metric(app, "Pages kept") == "4"
+
+
+def test_tab_separated_exports_named_tsv_or_txt_can_be_picked():
+    app = open_page("upload")
+    for key in ("upload.pages_file", "upload.links_file"):
+        assert {".tsv", ".txt", ".csv", ".xlsx", ".gz"} <= set(app.file_uploader(key=key).proto.type)
+    upload(app, SMALL_CRAWL.replace(",", "\t").encode(), "crawl.tsv")
+    assert_clean(app)
+    assert metric(app, "Pages kept") == "4"

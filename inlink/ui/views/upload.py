@@ -21,6 +21,8 @@ from inlink.ui import fetch_form, navigation, sample
 from inlink.ui.page import guard, page_manager
 
 PREVIEW_ROWS = 50
+#: what the importer reads: CSV by any name a crawler gives it (a tab-separated export is often .tsv or .txt)
+TABLE_TYPES = ["csv", "tsv", "txt", "xlsx", "gz"]
 _PARSED = "upload.parsed"
 _PARSED_HOSTS = "upload.parsed_hosts"   # the parse with the hosts the user chose (kept apart from the default's)
 _HEADERS = "upload.headers"
@@ -44,9 +46,9 @@ class Upload:
 def chosen_files() -> Upload | None:
     """The uploaded files, or the sample site after its button was pressed; None before either."""
     left, right = st.columns(2)
-    pages_file = left.file_uploader("Pages file (CSV or XLSX)", type=["csv", "xlsx", "gz"], key="upload.pages_file",
+    pages_file = left.file_uploader("Pages file (CSV or XLSX)", type=TABLE_TYPES, key="upload.pages_file",
                                     help="One row per page: URL, title, H1 and the page text.")
-    links_file = right.file_uploader("Existing links (optional, CSV or XLSX)", type=["csv", "xlsx", "gz"],
+    links_file = right.file_uploader("Existing links (optional, CSV or XLSX)", type=TABLE_TYPES,
                                      key="upload.links_file", help="Source, Destination and Anchor columns.")
     st.button("Try the sample site", icon=":material/science:", key="upload.sample",
               on_click=st.session_state.__setitem__, args=(_USE_SAMPLE, True))
