@@ -146,3 +146,17 @@ def test_one_click_on_home_runs_the_sample_site(manager):
 def test_the_home_page_promises_a_confidence_not_a_score():
     captions = " ".join(texts(open_page("home").caption))
     assert "a confidence (high, medium or low) and a plain reason" in captions, captions
+
+
+def test_the_events_table_and_the_jobs_table_fit_the_page(manager):
+    """At 1,400 px the clock took half the events table (its sentences were cut) and the jobs table scrolled."""
+    import json
+
+    job_id = finished_job(manager, "garden.csv")
+    app = open_page("jobs", {"job": job_id})
+    events = next(d for d in app.dataframe if "Event" in d.value.columns)
+    assert json.loads(events.proto.columns)["Time"]["width"] == 64
+    app = open_page("jobs")
+    table = json.loads(app.dataframe[0].proto.columns)
+    assert all(table[name]["width"] == "small" for name in ("Job", "Engine", "Progress", "Pages", "Suggestions",
+                                                            "Cost")), table

@@ -262,7 +262,7 @@ def remember_gemini_key(widget_key: str) -> None:
 
 
 def _latest(data: PanelData, rows: bool = True) -> None:
-    events_column, rows_column = st.columns([2, 5]) if rows else (st.container(), None)
+    events_column, rows_column = st.columns([3, 5]) if rows else (st.container(), None)
     with events_column:
         st.markdown("**Latest events**")
         events = data.events
@@ -270,7 +270,8 @@ def _latest(data: PanelData, rows: bool = True) -> None:
             frame = pd.DataFrame({"Time": [fmt.clock(e.get("ts")) for e in reversed(events)],
                                   "Event": [fmt.in_task_words(data.job, e.get("message") or e.get("event"))
                                             for e in reversed(events)]})
-            st.dataframe(frame, hide_index=True, width="stretch")
+            st.dataframe(frame, hide_index=True, width="stretch",   # the sentences get the width, not the clock
+                         column_config={"Time": st.column_config.TextColumn("Time", width=64)})
         else:
             st.caption("No events yet.")
     if rows_column is None:

@@ -58,9 +58,13 @@ def table_section(manager, every_job: list[Job]) -> None:
     picked = st.dataframe(
         table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
         key=f"jobs.table_{st.session_state.get(_TABLE_GENERATION, 0)}",
-        column_config={"Progress": st.column_config.ProgressColumn("Progress", format="%.0f%%", min_value=0,
-                                                                   max_value=100),
-                       "Suggestions": st.column_config.NumberColumn("Suggestions", format="%d")})
+        column_config={"Job": st.column_config.TextColumn("Job", width="small"),   # all ten fit at 1,400 px
+                       "Engine": st.column_config.TextColumn("Engine", width="small"),
+                       "Progress": st.column_config.ProgressColumn("Progress", format="%.0f%%", min_value=0,
+                                                                   max_value=100, width="small"),
+                       "Pages": st.column_config.TextColumn("Pages", width="small"),
+                       "Suggestions": st.column_config.NumberColumn("Suggestions", format="%d", width="small"),
+                       "Cost": st.column_config.TextColumn("Cost", width="small")})
     rows = picked.selection.rows if picked is not None else []
     if rows:
         open_job(table.iloc[rows[0]]["Job"])
