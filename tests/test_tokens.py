@@ -206,7 +206,7 @@ def test_index_keeps_one_tokenisation_and_survives_pickling():
     words = list(index.tokens.vocabulary)
     assert [words[i] for i in index.tokens.page(0)] == lowered_tokens(pages.content[0])
     restored = pickle.loads(pickle.dumps(index))
-    assert restored.matcher is None    # not saved: rebuilt on first use, equal to the first one
+    assert restored.matcher is not None and restored.matcher.phrases is restored.phrases.phrases   # saved, shared
     words = PageWords(pages.content[2], *token_offsets(pages.content[2]))
     assert restored.phrase_matcher().scan(restored.tokens.page(2), words) == \
         index.phrase_matcher().scan(index.tokens.page(2), words) != []

@@ -48,6 +48,9 @@ class PhraseMatcher:
                 self.first[code] = child
         self._index_spellings()
 
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "phrases": None}   # the index's own list, put back by LinkIndex.__setstate__
+
     def _index_spellings(self) -> None:
         """Flat arrays for mentions(): each node's phrase ids, and each phrase's case sensitivity and original
         tokens, with whether each differs from its lowercase (so most exactness checks need no string)."""
