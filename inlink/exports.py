@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -16,6 +16,20 @@ if TYPE_CHECKING:
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_FIELD_LIMIT = 2 ** 31 - 1   # the largest the csv module takes on every platform (a C long)
+
+
+def allow_large_fields() -> None:
+    """Lift the csv module's 128 KiB field limit: our own result files hold whole pages (a fetch job's HTML),
+    and a read that stops at the limit would make the export, or a resume, fail. Process-wide, so only raised."""
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
+
+
+def csv_rows(text: str) -> Iterator[list[str]]:
+    """The rows of CSV text written by this program (cells of any size)."""
+    allow_large_fields()
+    return csv.reader(io.StringIO(text, newline=""))
 
 
 def neutralise_cell(text: str) -> str:

@@ -180,3 +180,15 @@ def test_any_text_survives_the_csv_round_trip(tmp_path_factory, cells):
     parsed = list(csv.reader(io.StringIO(text, newline="")))
     assert parsed[0] == list(COLUMNS)
     assert parsed[1:] == [[neutralise_cell(a), neutralise_cell(b)] for a, b in cells]
+
+
+def test_a_cell_over_the_csv_modules_field_limit_is_exported_and_read_back(files):
+    """A fetch job's result rows hold whole pages of HTML; the csv module refuses fields over 128 KiB unless told:
+    the export and a resume's replay of the rows must read them whole."""
+    csv.field_size_limit(131072)          # the default, whatever an earlier test in this process set
+    page = "<p>" + "x" * 200_000 + "</p>"
+    write_items(files, [(0, [{"a": page, "b": 1}]), (1, [{"a": "small", "b": 2}])])
+    results, log = files
+    assert [row["a"] for row in read_result_rows(results, log)] == [page, "small"]
+    text = results_csv_bytes(results, log).decode("utf-8-sig")
+    assert [row[0] for row in csv.reader(io.StringIO(text, newline=""))][1:] == [page, "small"]

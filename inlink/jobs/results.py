@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 if TYPE_CHECKING:
     import pandas as pd
 
-from inlink.exports import safe_csv_bytes
+from inlink.exports import allow_large_fields, csv_rows, safe_csv_bytes
 from inlink.fileio import open_private, write_all
 from inlink.jobs.store import storage_error
 
@@ -368,6 +368,7 @@ def read_result_rows(results: Path, checkpoints: Path) -> list[dict[str, str]]:
     last, end = committed_length(results, checkpoints)
     if last is None or last.rows_total == 0:
         return []
+    allow_large_fields()
     with io.TextIOWrapper(io.BufferedReader(_Bounded(results, end)), encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
@@ -388,6 +389,6 @@ def results_csv_bytes(results: Path, checkpoints: Path) -> bytes:
     """The committed results as CSV (UTF-8 with BOM for spreadsheets), formula-injection safe."""
     _, end = committed_length(results, checkpoints)
     text = _read_span(results, 0, end).decode("utf-8", errors="replace")
-    rows = csv.reader(io.StringIO(text, newline=""))
+    rows = csv_rows(text)
     header = next(rows, [])
     return safe_csv_bytes(header, rows)

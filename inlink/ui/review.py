@@ -7,13 +7,11 @@ decision stays with its row however the table is filtered or sorted.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 
 import pandas as pd
 
-from inlink.exports import safe_csv_bytes
+from inlink.exports import csv_rows, safe_csv_bytes
 
 ACCEPTED, REJECTED = "accepted", "rejected"
 DECISIONS = (ACCEPTED, REJECTED)
@@ -73,7 +71,7 @@ def accepted_csv(manager, job_id: str) -> bytes:
     frame = manager.results_frame(job_id)
     keep = (decision_column(frame, decisions(manager, job_id)) == ACCEPTED).tolist()
     text = manager.results_csv(job_id).decode("utf-8-sig")
-    rows = csv.reader(io.StringIO(text, newline=""))
+    rows = csv_rows(text)
     return safe_csv_bytes(next(rows, []), (row for row, kept in zip(rows, keep) if kept))
 
 
