@@ -208,3 +208,4 @@ def test_suggest_with_gemini_and_no_key_says_so_before_the_work_in_its_own_words
     result = suggest_small_crawl(tmp_path, "--engine", "gemini")
     assert result.exit_code == 1 and "--engine gemini needs an API key: set GEMINI_API_KEY" in result.output
     assert "resume the job" not in result.output and "import:" not in result.output   # no job; nothing read
+

@@ -563,3 +563,10 @@ def test_pause_while_the_last_items_are_in_flight_still_completes(manager, tmp_p
     meta = manager.wait(job_id, 20, until=["completed", "paused"])
     assert meta["status"] == "completed" and meta["items_done"] == 3
     assert frame_rows(manager.results_frame(job_id)) == expected_rows(3)
+
+
+def test_the_engine_counts_its_summary_in_words_that_agree(make_manager):
+    """The job's own message (kept in its metadata and events, read by other tools) says "1 item", not "1 items"."""
+    manager = make_manager()
+    job_id = manager.create_job("test_counting", config={"n": 1})
+    assert manager.wait(job_id, 60)["message"] == "Completed: 1 item, 3 result rows."

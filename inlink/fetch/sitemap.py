@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from inlink.fetch.urls import clean_url, same_site, site_key
+from inlink.wording import counted
 
 MAX_SITEMAPS = 1000            # sitemap files followed from one index, in total
 MAX_SITEMAP_BYTES = 60_000_000  # the protocol's cap is 50 MB uncompressed
@@ -210,9 +211,11 @@ def _finish(raw: list[str], notes: list[str], same_site_only: bool, site: str | 
         offsite = [u for u in urls if not same_site(u, site)]
         urls = kept
     if bad:
-        notes.append(f"{len(bad)} line(s) are not http(s) URLs and were skipped (e.g. {bad[0]!r})")
+        notes.append(f"{counted(len(bad), 'line')} {'is' if len(bad) == 1 else 'are'} not an http(s) URL and "
+                     f"{'was' if len(bad) == 1 else 'were'} skipped (e.g. {bad[0]!r})")
     if offsite:
-        notes.append(f"{len(offsite)} URL(s) on other sites than {site_key(site)} were skipped "
+        notes.append(f"{counted(len(offsite), 'URL')} on other sites than {site_key(site)} "
+                     f"{'was' if len(offsite) == 1 else 'were'} skipped "
                      f"(e.g. {offsite[0]})")
     if not urls:
         raise SourceError(f"no URLs on the site {site_key(site)}")

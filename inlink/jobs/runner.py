@@ -21,6 +21,7 @@ from inlink.jobs.results import ResultsWriter, read_result_rows, read_results, r
 from inlink.jobs.state import ItemError, JobNotFound, JobStatus, PauseJob, StorageError
 from inlink.jobs.store import DISK_FULL_MESSAGE, JobStore, is_disk_full
 from inlink.jobs.task import Task, TaskContext
+from inlink.wording import counted
 
 log = logging.getLogger(__name__)
 
@@ -236,7 +237,7 @@ class JobRunner:
         except Exception as exc:
             return self._failed(self.step, exc, "finishing the job")
         return Outcome(JobStatus.COMPLETED,
-                       f"Completed: {len(keys)} items, {self.rows_total} result rows.",
+                       f"Completed: {counted(len(keys), 'item')}, {counted(self.rows_total, 'result row')}.",
                        summary=summary)
 
     def _check_interrupt(self) -> None:

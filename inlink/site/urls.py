@@ -25,6 +25,7 @@ from url_normalize import url_normalize
 
 from inlink.site import heap
 from inlink.site.tables import SiteDataError, arrow_pool
+from inlink.wording import counted as counted   # re-exported: the report modules count with it
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _WHITESPACE = re.compile(r"\s")
@@ -40,11 +41,6 @@ EXAMPLES = 3
 
 def examples(items: list[str]) -> str:
     return ", ".join(items[:EXAMPLES]) + (" ..." if len(items) > EXAMPLES else "")
-
-
-def counted(count: int, noun: str, plural: str | None = None) -> str:
-    """ "1 page", "2 pages", "1,200 rows": report sentences read right for one as for many."""
-    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
 def normalize_url(url: str, base_host: str | None = None) -> str:

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 from inlink.jobs import ACTIVE_STATUSES as ACTIVE_STATUSES   # the engine's (queued, running, paused), re-exported
 from inlink.jobs import Job, JobStatus
+from inlink.wording import counted
 
 # JobStatus is a str enum: its members compare equal to (and hash like) the plain status strings too.
 RESUMABLE_STATUSES = (JobStatus.PAUSED, JobStatus.FAILED, JobStatus.STOPPED)
@@ -59,10 +60,7 @@ def in_task_words(job: Job, text: str | None) -> str:
     return re.sub(rf"(?<![\d,.])1 ({item}|{row})s\b", r"1 \1", text)   # the engine's "1 items"
 
 
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """'1 job', '2 jobs', '1,250 pages': the count with the noun that agrees with it."""
-    noun = singular if count == 1 else (plural_form or singular + "s")
-    return f"{count:,} {noun}"
+plural = counted   # the dashboard's name for the one rule of counts (inlink.wording)
 
 
 def duration(seconds: float | None) -> str:
