@@ -416,6 +416,15 @@ cli_fetch.register(cli, jobs)     # `fetch` and `jobs fetch` (they import httpx 
 
 
 def main(argv=None) -> int:
+    """The command line; with argv None (the process's own command line: `cli.py`, `inlink`) the process
+    ends here (see _leave)."""
+    code = _run(argv)
+    if argv is None:
+        _leave(code)
+    return code
+
+
+def _run(argv) -> int:
     prog = "inlink" if Path(sys.argv[0]).name == "inlink" else "cli.py"
     try:
         return cli.main(args=argv, prog_name=prog, standalone_mode=False) or 0
@@ -427,6 +436,27 @@ def main(argv=None) -> int:
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return 1
+
+
+def _leave(code: int) -> None:
+    """End a command that loaded pyarrow without the interpreter's teardown, once its work is done and said.
+
+    Why: pyarrow (the importer's CSV reader) keeps native thread pools that can abort that teardown after the
+    command has finished ("terminate called without an active exception", exit 134, or a segfault: about 1
+    run in 150 on a loaded machine; apache/arrow#34314, #38352), so a refusal the user just read would end as
+    a crash. Every file a command writes is closed by then; the standard streams and logging are flushed
+    here. A command still running a non-daemon thread takes the ordinary exit, which waits for it."""
+    if "pyarrow" not in sys.modules:
+        return
+    if any(not thread.daemon and thread is not threading.main_thread() for thread in threading.enumerate()):
+        return
+    import logging
+
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

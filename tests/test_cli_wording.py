@@ -2,6 +2,10 @@
 claim what cannot be known, the summary of a finished job, and help for every option."""
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -209,3 +213,27 @@ def test_suggest_with_gemini_and_no_key_says_so_before_the_work_in_its_own_words
     assert result.exit_code == 1 and "--engine gemini needs an API key: set GEMINI_API_KEY" in result.output
     assert "resume the job" not in result.output and "import:" not in result.output   # no job; nothing read
 
+
+
+REPO = Path(__file__).resolve().parents[1]
+LEAVE = """
+import atexit, sys, threading
+import pyarrow  # noqa: F401  (the importer's reader loads it)
+atexit.register(lambda: print("teardown", flush=True))
+if sys.argv[1] == "busy":
+    threading.Thread(target=lambda: None).start()   # a non-daemon thread: ordinary exit
+    threading.Thread(target=threading.Event().wait, args=(0.5,)).start()
+sys.argv = ["cli.py", "--help"]
+from inlink.cli import main
+sys.exit(main())
+"""
+
+
+@pytest.mark.parametrize("case", ["done", "busy"])
+def test_a_command_that_loaded_pyarrow_ends_without_the_teardown_unless_a_thread_still_works(case):
+    """pyarrow's thread pools can abort the interpreter's teardown after the command's work (exit 134): the
+    command line leaves without it once its output is flushed, unless a non-daemon thread still runs."""
+    out = subprocess.run([sys.executable, "-c", LEAVE, case], capture_output=True, text=True, cwd=REPO,
+                         timeout=120)
+    assert out.returncode == 0 and "Usage:" in out.stdout, out.stderr
+    assert ("teardown" in out.stdout) is (case == "busy")
