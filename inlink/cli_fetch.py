@@ -25,6 +25,14 @@ OUT_PAGES_HELP = "CSV to write the pages to (Screaming Frog 'Internal: HTML' col
 OUT_LINKS_HELP = "CSV to write the links to (Screaming Frog 'All Inlinks' columns)."
 
 
+def _out_options(func):
+    """The two CSVs written by `fetch` and `jobs fetched` (their folders checked before any work)."""
+    for name, text in (("--out-links", OUT_LINKS_HELP), ("--out-pages", OUT_PAGES_HELP)):
+        func = click.option(name, type=click.Path(dir_okay=False, path_type=Path), required=True,
+                            callback=out_file, help=text)(func)
+    return func
+
+
 def _fetch_options(func):
     """Politeness options shared by `fetch` and `jobs fetch`."""
     for option in reversed([
@@ -59,12 +67,7 @@ def _source(source: str) -> tuple[object, str | None]:
 
 @click.command("fetch")
 @click.argument("source")
-@click.option("--out-pages", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              callback=out_file,
-              help=OUT_PAGES_HELP)
-@click.option("--out-links", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              callback=out_file,
-              help=OUT_LINKS_HELP)
+@_out_options
 @_fetch_options
 def fetch_cmd(source, out_pages, out_links, connections, rate_per_s, read_timeout, max_mb, all_sites):
     """Fetch the pages of a sitemap, URL list or export in the foreground and write pages + links CSVs."""
@@ -136,12 +139,7 @@ def jobs_fetch_cmd(ctx, source, connections, rate_per_s, read_timeout, max_mb, a
 
 @click.command("fetched")
 @click.argument("job_id")
-@click.option("--out-pages", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              callback=out_file,
-              help=OUT_PAGES_HELP)
-@click.option("--out-links", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              callback=out_file,
-              help=OUT_LINKS_HELP)
+@_out_options
 @click.pass_context
 def jobs_fetched_cmd(ctx, job_id, out_pages, out_links):
     """Write a fetch job's pages and links CSVs (what it has fetched so far, if it is not finished)."""
