@@ -22,7 +22,7 @@ import click
 from inlink import cli_fetch, resources
 from inlink.jobs import Job, JobError, JobManager, JobStatus
 from inlink.ui.format import in_task_words
-from inlink.ui.format import plural as _count
+from inlink.wording import counted as _count
 
 
 class _CleanErrors(click.Group):
