@@ -4,11 +4,17 @@ Each hidden link (source, destination, anchor) of every source page falls in one
 - hit: among the page's first 10 rows;
 - outranked: a row above the floor, ranked below 10th (what outranked it is tallied by anchor kind);
 - below floor: the engine found an anchor for the target but its confidence is under the floor;
-- unplaced: the target is ranked but none of its anchors can be placed (prose, code, own name);
+- unplaced: the target is ranked but none of its anchors can be placed, split by why (unplaced_reason):
+  "lost to another target" (its phrase stands in prose, but a target ranked above took that occurrence or that
+  anchor text: one link per anchor), "anchor outside prose" (the real anchor stands only in headings, terms,
+  code: refused by design), "anchor no phrase of it" (the target was ranked by other phrases; the real anchor is
+  none of its phrases), "anchor not in text" (not as whole words), else "refused in prose" (a placement rule
+  refuses a real in-prose phrase of the target: the case to read);
 - not weighed: ranked below the targets the page weighs (RANKED_WEIGHED);
 - no phrase: not a candidate, and the real anchor is no phrase of the target in the phrase index;
 - not a candidate: not ranked although the real anchor is a phrase of the target (e.g. not in the text).
-Shares are of all hidden links of source pages with at least one hidden link. For the links ranked but missed
+Outranked links are tallied by what outranks them that is no hidden link (hidden links above are the
+protocol's own ceiling on hub pages). Shares are of all hidden links of source pages with at least one hidden link. For the links ranked but missed
 (outranked, below floor, unplaced, not weighed), the evidence they had: the site links one of the target's
 phrases found in the page to it elsewhere ("dictionary"), else the page names the target (title, H1, head,
 a name it defines, an inbound anchor: "names"), else only shared vocabulary ("vocabulary"); and whether any of
@@ -33,6 +39,7 @@ from eval_links import CORPORA, VARIANTS, load_corpus, split_links
 
 from inlink.links import suggest
 from inlink.links.ranking import rank_targets
+from inlink.links.placement import in_running_text
 from inlink.links.suggest import AnalysisConfig, build_index, page_choices
 from inlink.links.text import tokens
 
@@ -74,10 +81,42 @@ def classify(index, source: int, target: int, anchor: str, floor: float) -> tupl
     if target in targets:
         pos = targets.index(target)
         weighed = max(suggest.RANKED_WEIGHED, suggest.RANKED_PER_SLOT * 200)
-        return ("unplaced" if pos < weighed else "not weighed"), {"rank": pos, "item": ranked[pos]}
+        if pos >= weighed:
+            return "not weighed", {"rank": pos, "item": ranked[pos]}
+        return "unplaced: " + unplaced_reason(index, source, target, anchor), {"rank": pos, "item": ranked[pos]}
+    return ("not a candidate" if _names(index, target, anchor) else "no phrase"), {}
+
+
+def _names(index, target: int, anchor: str) -> bool:
+    """Whether the real anchor is one of the target's phrases in the phrase index."""
     key = tuple(t.lower() for t in tokens(anchor))
-    named = any(target in p.targets for p in index.phrases.phrases_for(key))
-    return ("not a candidate" if named else "no phrase"), {}
+    return any(target in p.targets for p in index.phrases.phrases_for(key))
+
+
+def _glued(text: str, end: int) -> bool:
+    """The occurrence runs on into a longer dotted or hyphenated name ("django.contrib.auth.hashers"): one token,
+    no mention of the shorter name."""
+    return end + 1 < len(text) and text[end] in ".-" and text[end + 1].isalnum()
+
+
+def unplaced_reason(index, source: int, target: int, anchor: str) -> str:
+    """Why a ranked target got no anchor (see the module's docstring), judged on the real anchor's occurrences."""
+    text = index.texts[source]
+    prose = suggest._prose(index, source)
+    found = [(a, b) for a, b in (suggest._whole_word_occurrences(text, anchor) if anchor else [])
+             if not _glued(text, b)]
+    in_prose = [span for span in found if in_running_text(prose, text, *span)]
+    if not found:
+        return "anchor not in text"
+    if not in_prose:
+        return "anchor outside prose"
+    if not _names(index, target, anchor):
+        return "anchor no phrase of it"
+    chosen = _choices(index, source)
+    taken = any(a < c.span[1] and c.span[0] < b for c in chosen for a, b in in_prose)
+    if taken or anchor.lower() in {text[c.span[0]:c.span[1]].lower() for c in chosen}:
+        return "lost to another target"
+    return "refused in prose"
 
 
 def evidence_class(index, item) -> str:
@@ -91,7 +130,7 @@ def evidence_class(index, item) -> str:
 
 def describe(index, choice) -> str:
     o = choice.option
-    return (f"{' '.join(o.key)!r}->{index.urls[choice.item.target].rsplit('/', 2)[-2:]} kind={o.kind} "
+    return (f"{' '.join(o.key)!r}->{index.urls[choice.item.target].rsplit('/', 3)[-3:]} kind={o.kind} "
             f"exact={o.exact} conf={choice.confidence:.2f} score={choice.item.score:.2f} "
             f"odds={choice.features['link_odds']:.2f} df={o.df}"
             + (" links-back" if choice.item.links_back else ""))
@@ -106,6 +145,7 @@ def run(name: str, variant: str, examples: int, floor: float | None = None) -> N
     classes: Counter = Counter()
     macro: Counter = Counter()   # each hidden link weighs 1 / (its page's hidden links): shares of R@10 lost
     per_page = Counter(s for s, _d, _a in hidden)
+    hidden_pairs = {(s, d) for s, d, _a in hidden}
     outrank_kinds: Counter = Counter()
     evidence: Counter = Counter()
     shown: Counter = Counter()
@@ -122,11 +162,12 @@ def run(name: str, variant: str, examples: int, floor: float | None = None) -> N
             evidence[(label, evidence_class(index, item))] += 1
         if label == "outranked":
             for c in info["above"]:
-                outrank_kinds[(c.option.kind, c.features["dictionary_links"] > 0)] += 1
+                if (s, index.urls[c.item.target]) not in hidden_pairs:
+                    outrank_kinds[(c.option.kind, c.features["dictionary_links"] > 0)] += 1
         if label != "hit" and shown[label] < examples:
             shown[label] += 1
             detail = describe(index, info["choice"]) if "choice" in info else ""
-            print(f"  [{label}] {s.rsplit('/', 2)[-2:]} -> {d.rsplit('/', 2)[-2:]} anchor={anchor!r} {detail}")
+            print(f"  [{label}] {s.rsplit('/', 3)[-3:]} -> {d.rsplit('/', 3)[-3:]} anchor={anchor!r} {detail}")
             for c in info.get("above", [])[:3]:
                 print(f"      above: {describe(index, c)}")
     total = sum(classes.values())
@@ -135,11 +176,14 @@ def run(name: str, variant: str, examples: int, floor: float | None = None) -> N
     pages = len(per_page)
     print("    per page (R@10 points): " + ", ".join(f"{k} {v / pages:.3f}" for k, v in macro.most_common()))
     for label in ("outranked", "below floor", "unplaced", "not weighed"):
-        found = {k[1]: v for k, v in evidence.items() if k[0] == label}
+        found = Counter()
+        for (kind, evidence_kind), count in evidence.items():
+            if kind.split(":")[0] == label:
+                found[evidence_kind] += count
         if found:
             print(f"    {label}, evidence: " + ", ".join(f"{k} {v}" for k, v in sorted(found.items(), key=lambda kv: -kv[1])))
     if outrank_kinds:
-        print("    outranked by (kind, in dictionary): " +
+        print("    outranked by non-links (kind, in dictionary): " +
               ", ".join(f"{k} {v}" for k, v in outrank_kinds.most_common()))
 
 
