@@ -389,6 +389,24 @@ def test_an_orphan_page_named_on_the_site_still_receives_links_once_the_links_ar
     assert max(r["Confidence"] for r in linked_once) < min(r["Confidence"] for r in to_orphan)
 
 
+def test_an_orphan_named_by_a_phrase_the_site_links_elsewhere_is_weighed_with_the_sites_links():
+    """The site links "lunar widgets" to its page on twelve pages; a page titled "Lunar Widgets Archive" that nothing
+    links to is no neglected page's own name for that phrase: the site has said which page it means, so the orphan
+    is weighed with the site's links (never linked with it: below the floor), while the orphan named by a phrase
+    the site never links keeps the confidence a title mention earns."""
+    site = _dictionary_site()
+    archive = {"url": BASE + "archive", "title": "Lunar Widgets | Shop", "h1": "", "description": "",
+               "content": "Old lunar widgets, kept for the record. " + FILLER, "word_count": 0, "status_code": 200,
+               "content_type": "text/html", "indexability": "Indexable", "is_target": True, "excluded_reason": ""}
+    site.pages = pd.concat([site.pages, pd.DataFrame([archive])], ignore_index=True)
+    rows = suggestions(site, NO_FLOOR)
+    to_archive = [r for r in rows if r["Destination"] == BASE + "archive"]
+    assert to_archive and max(r["Confidence"] for r in to_archive) < AnalysisConfig().min_confidence
+    assert not [r for r in suggestions(site) if r["Destination"] == BASE + "archive"]
+    lunar_from_src = [r for r in from_page(rows, "src") if r["Destination"] == BASE + "lunar"]
+    assert lunar_from_src and lunar_from_src[0]["Anchor"].lower() == "lunar widgets"
+
+
 def test_tiers_follow_the_cut_offs():
     assert [tier(v, 0.7, 0.45) for v in (0.95, 0.7, 0.5, 0.45, 0.2)] == ["high", "high", "medium", "medium", "low"]
 

@@ -15,7 +15,7 @@ import numpy as np
 from inlink.links.anchors import KINDS
 from inlink.links.confidence import model_for
 from inlink.links.index import LinkIndex
-from inlink.links.ranking import NAME_KINDS, Option, Ranked, linked_to, phrase_link_odds
+from inlink.links.ranking import NAME_KINDS, Option, Ranked, linked_to, phrase_link_odds, weighs_links
 from inlink.links.similarity import top_shared_terms_of_rows
 
 TOPIC_TERMS = 3            # "both pages are about X, Y and Z"
@@ -31,7 +31,7 @@ def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]
     """The evidence features of linking item.target with `option` (see confidence.WEIGHTS)."""
     key, target, dictionary = option.key, item.target, index.dictionary
     exact = option.exact
-    known = dictionary.known
+    speaks = dictionary.known and weighs_links(index, target, key)
     return {
         "similarity": math.log(item.similarity + 1e-3),
         "title_similarity": math.log(item.title_similarity + 1e-2),
@@ -47,12 +47,12 @@ def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]
         "thin_target": float(index.thin is not None and bool(index.thin[target])),
         "dictionary_links": math.log1p(dictionary.links_to(key, target)),
         "exact": float(exact),
-        "link_odds": phrase_link_odds(index, key, option.phrase, target, option.df)
-        if known and linked_to(index, target) else 0.0,
+        "link_odds": phrase_link_odds(index, key, option.phrase, target, option.df) if speaks else 0.0,
         # the recovery model weighs a left-out link; the site's links say nothing about a page they never reach
-        # (an orphan), so a link to it gets the cold-start confidence: is this a link an editor makes?
-        "links_given": float(known and linked_to(index, target)),
-        "site_rate": _site_rate(dictionary.site_rate) if known else 0.0,
+        # (an orphan), so a link to it gets the cold-start confidence (is this a link an editor makes?), unless
+        # its phrase is one the site links to other pages (weighs_links)
+        "links_given": float(speaks),
+        "site_rate": _site_rate(dictionary.site_rate) if dictionary.known else 0.0,
         "neighbour_lift": item.neighbour_lift,
         "names": math.log(item.names),
         "links_back": float(item.links_back),
@@ -70,23 +70,33 @@ def option_logits(index: LinkIndex, item: Ranked) -> list[float]:
     target, dictionary = item.target, index.dictionary
     known = dictionary.known
     linked = known and linked_to(index, target)
-    w = _weights(linked)
-    base = w.bias + w.similarity * math.log(item.similarity + 1e-3) \
-        + w.title_similarity * math.log(item.title_similarity + 1e-2) \
-        + w.thin_target * float(index.thin is not None and bool(index.thin[target])) + w.links_given * float(linked) \
-        + w.site_rate * (_site_rate(dictionary.site_rate) if known else 0.0) + w.neighbour_lift * item.neighbour_lift \
-        + w.names * math.log(item.names) + w.links_back * float(item.links_back) + w.coupled * item.coupled
-    kinds, specificity, ambiguity, words = w.kinds, w.specificity, w.ambiguity, w.words
+    bases: dict[bool, float] = {}
     logits = []
     for option in item.options:
-        logit = base + kinds[option.kind, option.exact] + specificity * option.specificity \
-            + ambiguity * option.ambiguity + words * (len(option.key) - 1)
+        speaks = linked or (known and weighs_links(index, target, option.key))   # the model weighing this option
+        w = _weights(speaks)
+        if speaks not in bases:
+            bases[speaks] = _target_logit(index, item, w, speaks)
+        logit = bases[speaks] + w.kinds[option.kind, option.exact] + w.specificity * option.specificity \
+            + w.ambiguity * option.ambiguity + w.words * (len(option.key) - 1)
         if w.dictionary_links:
             logit += w.dictionary_links * math.log1p(dictionary.links_to(option.key, target))
-        if w.link_odds and linked:
+        if w.link_odds and speaks:
             logit += w.link_odds * phrase_link_odds(index, option.key, option.phrase, target, option.df)
         logits.append(logit)
     return logits
+
+
+def _target_logit(index: LinkIndex, item: Ranked, w: _Weights, speaks: bool) -> float:
+    """What the target's own evidence adds to each of its options' logits under the model `w` (bias included)."""
+    dictionary = index.dictionary
+    return w.bias + w.similarity * math.log(item.similarity + 1e-3) \
+        + w.title_similarity * math.log(item.title_similarity + 1e-2) \
+        + w.thin_target * float(index.thin is not None and bool(index.thin[item.target])) \
+        + w.links_given * float(speaks) \
+        + w.site_rate * (_site_rate(dictionary.site_rate) if dictionary.known else 0.0) \
+        + w.neighbour_lift * item.neighbour_lift + w.names * math.log(item.names) \
+        + w.links_back * float(item.links_back) + w.coupled * item.coupled
 
 
 @dataclass(frozen=True)

@@ -75,8 +75,23 @@ class Ranked:
 def linked_to(index: LinkIndex, target: int) -> bool:
     """Whether the site links to the target at all. The anchor dictionary's silence about an orphan page (no
     existing link points to it) says that the page is neglected, not that its name is a word the site never
-    links: finding those links is what the analyst is here for, so the link odds weigh only for linked pages."""
+    links: finding those links is what the analyst is here for, so the link odds weigh only for linked pages
+    (and for a phrase the site links elsewhere, see weighs_links)."""
     return bool(index.inbound_before[target])
+
+
+def weighs_links(index: LinkIndex, target: int, key: tuple[str, ...]) -> bool:
+    """Whether the site's links speak to linking the phrase `key` to the target (their link odds and the
+    recovery confidence weigh): the site links the target (linked_to), or it links this very phrase to other
+    pages. An orphan named by a phrase the site links elsewhere ("xmlrpc.server", linked five times to its
+    module's page and found as a heading of a release-notes page nothing links to) is no neglected page's own
+    name: the site has told which page the phrase means."""
+    return linked_to(index, target) or _phrase_linked(index, key)
+
+
+def _phrase_linked(index: LinkIndex, key: tuple[str, ...]) -> bool:
+    """Whether any existing link has the phrase for anchor (the anchor dictionary has it)."""
+    return index.dictionary.sources.get(key, 0) > 0
 
 
 @lru_cache(maxsize=1 << 16)
@@ -253,7 +268,8 @@ def _strengths(index: LinkIndex, source: int, found: PageOptions, similarity: np
                cosines: dict[int, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Log-odds that each option's phrase names its target (with each one's specificity and ambiguity): kind of
     evidence, specificity, length, ambiguity, and (when the site's links are given and the site links to the
-    target at all, see linked_to) how often the site links the phrase to the target where it mentions it.
+    target at all, or the phrase elsewhere: weighs_links) how often the site links the phrase to the target where it
+    mentions it.
 
     Computed for all of a page's options at once, in the order of operations of one option at a time (so the
     same floats); logarithms are Python's (cached), and a phrase's link odds for a target are kept for the run
@@ -272,6 +288,9 @@ def _strengths(index: LinkIndex, source: int, found: PageOptions, similarity: np
     dictionary = index.dictionary
     odds = np.zeros(len(found.target), dtype=bool) if not dictionary.known else \
         index.inbound_before[found.target] != 0     # linked_to, for every row
+    if dictionary.known:                            # weighs_links: an orphan's rows whose phrase the site links
+        orphans = (~odds).nonzero()[0].tolist()
+        odds[orphans] = [_phrase_linked(index, found.key(index, row)) for row in orphans]
     link_odds = np.zeros(len(found.target))
     at = odds.nonzero()[0]
     link_odds[at] = _rows_link_odds(index, found, at)
