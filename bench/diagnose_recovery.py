@@ -14,11 +14,31 @@ Each hidden link (source, destination, anchor) of every source page falls in one
 - no phrase: not a candidate, and the real anchor is no phrase of the target in the phrase index;
 - not a candidate: not ranked although the real anchor is a phrase of the target (e.g. not in the text).
 Outranked links are tallied by what outranks them that is no hidden link (hidden links above are the
-protocol's own ceiling on hub pages). Shares are of all hidden links of source pages with at least one hidden link. For the links ranked but missed
+protocol's own ceiling on hub pages). Shares are of all hidden links of source pages with at least one hidden
+link. For the links ranked but missed
 (outranked, below floor, unplaced, not weighed), the evidence they had: the site links one of the target's
 phrases found in the page to it elsewhere ("dictionary"), else the page names the target (title, H1, head,
 a name it defines, an inbound anchor: "names"), else only shared vocabulary ("vocabulary"); and whether any of
 the source's TF-IDF neighbours link the target ("+ neighbours").
+
+What it said (2026-11-30, main f781345 + weighs_links; R@10 points, python plain / html, django plain / html):
+- at the default floor, "below floor" is 0.270 / 0.252 / 0.294 / 0.274: the engine places and ranks those hidden
+  links, but their calibrated confidence is under 0.2. To reach 80% of the hidden links (micro, HTML) rows must be
+  shown down to a confidence of 0.12 (python; rows there are hidden links 8% of the time) or 0.02 (django, 1%):
+  no honest floor of 0.2 reaches 0.90 with this evidence. The ceiling (eval_links) is 0.981 / 0.990.
+- at floor 0: outranked 0.094 / 0.081 / 0.081 / 0.081, by non-links mostly with 'inbound' anchors the site links
+  elsewhere; unplaced 0.034 / 0.046 / 0.049 / 0.064, of which "anchor no phrase of it" (descriptive anchors:
+  "installation instructions", "testing docs"; plain-word API names a <dt> declares: "Chr", "cycle",
+  "readline()") is the most, "outside prose" python HTML's C signatures and see-also <dt> terms ("Module pdb").
+- tried on this harness and not kept (R@10 at floor 0 within +-0.006 on the four cells with no sign common to all,
+  or AUC of the recovery model within +-0.002): the target's in-link count, where the phrase first stands in the
+  page, how often the page mentions it, whether the occurrence lies in a given link's anchor or the anchor text is
+  already a given anchor of the page, how code-like the page's own anchors are, the share of the page's links
+  into the target's URL folder, commonness (the target's share of the phrase's links), link odds leaving the
+  source page out, a blend of score and confidence for the order; plain-word names of <dt> terms registered
+  as defined names when links are given (floor 0: -0.003 to -0.063); weighing an orphan's key / shared terms with
+  the site's links (floor 0 +0.002 to +0.008, precision at the floor +0.03 to +0.08, but an orphan's rows are
+  what this protocol cannot score: its links are never hidden).
 
 Run: python3 bench/diagnose_recovery.py [--corpus NAME ...] [--variant plain|html ...] [--examples N]
                                         [--min-confidence X]
