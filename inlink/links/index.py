@@ -14,6 +14,7 @@ import numpy as np
 
 from inlink import collector
 from inlink.links.anchors import PhraseIndex, defined_name
+from inlink.links.changelog import changelog_pages
 from inlink.links.dictionary import AnchorDictionary, ProseMentions, inbound_anchor_texts
 from inlink.links.matcher import PhraseMatcher
 from inlink.links.confidence import (
@@ -95,6 +96,7 @@ class LinkIndex:
     derived: dict = field(default_factory=dict)   # arrays the page analysis derives on first use; not saved
     neighbourhood: LinkNeighbourhood | None = None   # the existing links by source (only once they are known)
     prose: ProseMentions | None = None      # where pages mention phrases in prose, for link odds (links known)
+    changelog: np.ndarray | None = None     # per page: one of a series of release notes (changelog.py)
 
     def __getstate__(self) -> dict:
         # the matcher is saved: its arrays pickle in milliseconds, and rebuilding it from the phrases took a
@@ -181,9 +183,11 @@ def _defined_names(text: str, blocks) -> set[str]:
 
 def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[str], texts: list[str],
                       targets: np.ndarray, key_terms: list[list[tuple[str, float]]], inbound: dict,
-                      blocks: list) -> None:
+                      blocks: list, changelog: np.ndarray) -> None:
     """Add every target's title, head, H1, declared names, owned key phrases and inbound anchors to the
-    phrase index."""
+    phrase index. A changelog page (changelog.py) owns no key phrase, and a name it declares (a heading per
+    changed module) stays its own only when no other page names it (a name only release notes still hold)."""
+    listed = []
     for i in np.flatnonzero(targets):
         i = int(i)
         for anchor in inbound.get(i, {}):
@@ -194,10 +198,18 @@ def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[s
         h1 = clean_title(h1s[i], set(), set())
         index.add(h1, i, "h1")
         index.add(title_head(h1), i, "head")
-        for term in _spellings_in(texts[i], [term for term, _weight in key_terms[i]]):
-            index.add(term, i, "key")
+        if not changelog[i]:
+            for term in _spellings_in(texts[i], [term for term, _weight in key_terms[i]]):
+                index.add(term, i, "key")
         for name in _defined_names(texts[i], blocks[i]):
-            index.add(name, i, "defined")
+            pid = index.add(name, i, "defined")
+            if changelog[i] and pid is not None:
+                listed.append(pid)
+    for pid in listed:
+        named = index.phrases[pid].targets
+        if not all(changelog[t] for t in named):
+            for t in [t for t, kind in named.items() if changelog[t] and kind == "defined"]:
+                del named[t]
 
 
 def _phrase_statistics(matcher: PhraseMatcher, texts: list[str], pages: SiteTokens, blocks: list,
@@ -244,6 +256,7 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
     is_target = flags & ~excluded
     is_source = is_target & np.array([bool(t) and not t.isspace() for t in texts], dtype=bool)   # no strip() copies
     cleaned = _clean_titles(titles)
+    changelog = changelog_pages(cleaned)
     page_tokens, keywords_at = SiteTokens.build_watching(texts, frozenset(KEYWORDS))
     page_blocks = _blocks(pages, texts, h1s, keywords_at)
     model = build_tfidf(page_tokens, [f"{t} {h}" for t, h in zip(cleaned, h1s)])
@@ -254,7 +267,7 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
     link_rows = _known_links(site.links, url_pos)
     phrases = PhraseIndex()
     _register_phrases(phrases, cleaned, h1s, texts, is_target, owned_terms(model, KEY_PHRASES_PER_PAGE),
-                      inbound_anchor_texts(link_rows), page_blocks)
+                      inbound_anchor_texts(link_rows), page_blocks, changelog)
     inbound_before = np.zeros(len(urls), dtype=np.int32)
     existing = set()
     for source, destination, _anchor in link_rows:
@@ -278,7 +291,7 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
                      blocks=page_blocks, tokens=page_tokens, matcher=matcher,
                      thin=np.array(thin_pages(cleaned, texts), dtype=bool),
                      neighbourhood=LinkNeighbourhood.from_links(existing, len(urls), int(is_source.sum()))
-                     if dictionary.known else None, prose=prose)
+                     if dictionary.known else None, prose=prose, changelog=changelog)
     return index
 
 

@@ -70,8 +70,10 @@ def page_options(index: LinkIndex, source: int, source_row: np.ndarray) -> tuple
     words, mentioned = page_mentions(index, source)
     ids = index.tokens.page(source)
     named = set(mentioned["target"].tolist())
+    changelog = index.changelog   # a release note shares a fix's words with the next one: no topic (changelog.py)
     unmentioned = [t for t in index.neighbours[source].tolist()
-                   if t >= 0 and t not in named and linkable(index, source, t)]
+                   if t >= 0 and t not in named and linkable(index, source, t)
+                   and (changelog is None or not changelog[t])]
     shared = _shared_term_rows(index, source_row, unmentioned, words, ids)
     rows = len(shared["target"])
     span_ptr = np.zeros(len(mentioned["span_counts"]) + 1, dtype=np.int64)

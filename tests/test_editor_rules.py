@@ -1,0 +1,62 @@
+"""Rules from editors' reads of the suggestions, each one meant for any site: changelog pages as targets, a
+page's own parameter names, names matched in another capitalisation, member names many classes declare."""
+from __future__ import annotations
+
+import numpy as np
+from test_analyzer import BASE, FILLER
+from test_analyzer_rules import NO_FLOOR, _html_site
+
+from inlink.links.changelog import changelog_pages
+from inlink.links.suggest import analyze_page, build_index
+
+
+def test_a_series_of_versioned_titles_is_a_changelog_and_a_lone_version_is_not():
+    titles = ["Shop 1.2 release notes", "Shop 1.3 release notes", "Shop 2.0.1 release notes",
+              "What's New in Shop 1.X", "SQLite 3.2 driver", "Settings", ""]
+    assert changelog_pages(titles).tolist() == [True, True, True, False, False, False, False]
+    assert changelog_pages(["What’s New In Tool 3.7", "What’s new in Tool 3.8", "What’s New In Tool 2.6"]).all()
+
+
+def test_a_crawl_of_several_versions_of_one_manual_has_no_changelog():
+    topics = ["Install", "Settings", "Models", "Views"]
+    titles = [f"{topic} - Manual {version}" for topic in topics for version in ("1.0", "2.0", "3.0")]
+    assert not changelog_pages(titles).any()
+
+
+def _release_site(reference: bool):
+    """Three release notes that share the words of one fix and declare the changed setting in a heading; and,
+    when `reference`, the settings reference that declares it too."""
+    fix = ("<p>Fixed a crash when MAX_BASKET_SIZE was zero and the basket held malformed coupon codes.</p>"
+           f"<p>{FILLER}</p>")
+    pages = [(f"releases/{v}", f"Shop {v} release notes", f"<h1>Shop {v} release notes</h1><h2>MAX_BASKET_SIZE</h2>"
+              + fix) for v in ("1.2.1", "1.3.1", "1.4.1")]
+    pages.append(("guide", "Basket guide", "<h1>Basket guide</h1><p>Baskets hold products; see MAX_BASKET_SIZE "
+                  f"and the Shop 1.4.1 release notes.</p><p>{FILLER}</p>"))
+    if reference:
+        pages.append(("settings", "Settings", "<h1>Settings</h1><dl><dt>MAX_BASKET_SIZE</dt><dd>How many products "
+                      f"a basket holds.</dd></dl><p>{FILLER}</p>"))
+    return pages
+
+
+def test_release_notes_are_linked_by_their_name_but_not_for_the_words_of_a_fix(tmp_path):
+    index = build_index(_html_site(tmp_path, _release_site(reference=True)), NO_FLOOR)
+    assert index.changelog.sum() == 3
+    rows = analyze_page(index, BASE + "releases/1.2.1")
+    assert not [r for r in rows if "releases/" in r["Destination"]]   # "malformed coupon codes": a fix, no topic
+    guide = {r["Destination"]: r["Anchor"] for r in analyze_page(index, BASE + "guide")}
+    assert guide[BASE + "releases/1.4.1"] == "Shop 1.4.1 release notes"   # its own name still links it
+    assert guide[BASE + "settings"] == "MAX_BASKET_SIZE"
+
+
+def test_a_name_only_release_notes_declare_still_links_to_them(tmp_path):
+    index = build_index(_html_site(tmp_path, _release_site(reference=False)), NO_FLOOR)
+    guide = {r["Anchor"]: r["Destination"] for r in analyze_page(index, BASE + "guide")}
+    assert guide["MAX_BASKET_SIZE"].startswith(BASE + "releases/")   # a removed name is described only there
+
+
+def test_a_name_a_reference_page_declares_is_not_the_release_notes_own(tmp_path):
+    index = build_index(_html_site(tmp_path, _release_site(reference=True)), NO_FLOOR)
+    pid = index.phrases.ids_for(("max_basket_size",))[0]
+    named = index.phrases.phrases[pid].targets
+    assert [index.urls[t] for t in named] == [BASE + "settings"]
+    assert np.flatnonzero(index.changelog).tolist() == [0, 1, 2]
