@@ -3,7 +3,7 @@ page's own parameter names, names matched in another capitalisation, member name
 from __future__ import annotations
 
 import numpy as np
-from test_analyzer import BASE, FILLER
+from test_analyzer import BASE, FILLER, from_page, make_site, suggestions
 from test_analyzer_rules import NO_FLOOR, _html_site
 
 from inlink.links.changelog import changelog_pages
@@ -60,3 +60,22 @@ def test_a_name_a_reference_page_declares_is_not_the_release_notes_own(tmp_path)
     named = index.phrases.phrases[pid].targets
     assert [index.urls[t] for t in named] == [BASE + "settings"]
     assert np.flatnonzero(index.changelog).tolist() == [0, 1, 2]
+
+
+def _recased_site(mention: str):
+    return make_site([
+        {"path": "lib/json", "title": "json — JSON encoder and decoder",
+         "content": "json — JSON encoder and decoder. The json module encodes baskets as JSON text. " + FILLER},
+        {"path": "ref/settings", "title": "Settings",
+         "content": "Settings. CHARSET Default: utf-8. The character set of every basket page. " + FILLER},
+        {"path": "guide", "title": "Basket guide",
+         "content": f"Basket guide. {mention} " + FILLER}])
+
+
+def test_a_one_word_name_in_another_capitalisation_is_the_everyday_word():
+    rows = from_page(suggestions(_recased_site("Baskets export JSON text; the charset is the browser's."),
+                                 NO_FLOOR), "guide")
+    assert rows == []   # "JSON" the format is not the json module; "charset" is not the setting CHARSET
+    rows = from_page(suggestions(_recased_site("Baskets export text with the json module; CHARSET sets it."),
+                                 NO_FLOOR), "guide")
+    assert {r["Anchor"]: r["Destination"] for r in rows} == {"json": BASE + "lib/json", "CHARSET": BASE + "ref/settings"}

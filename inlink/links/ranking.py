@@ -35,6 +35,7 @@ WEIGHTS = {"similarity": 2.0, "title_similarity": 0.5, "specificity": 3.0, "leng
 DICTIONARY_WEIGHTS = {"link_odds": 1.0, "specificity": 1.5, "neighbour_lift": 1.5, "names": 1.0}
 NAME_KINDS = ("inbound", "title", "h1", "head", "defined")   # the evidence that names a target (not vocabulary)
 _NAME_CODES = np.array([kind in NAME_KINDS for kind in KINDS])   # by kind code
+_RECASED_CODES = np.array([kind in ("defined", "head") for kind in KINDS])   # one-word names: see _recased_names
 SCORE_BIAS = -0.5          # centres the logistic score so a typical good suggestion lands near 0.5-0.8
 SHARED_MIN_SIMILARITY = 0.1  # a single shared word is only offered between pages whose topics clearly overlap
 OCCURRENCES_CHECKED = 6    # occurrences of one phrase weighed for "running text" before picking one
@@ -152,7 +153,7 @@ def rank_targets(index: LinkIndex, source: int, limit: int | None = None,
     counts = np.bincount(position, minlength=len(targets))
     similarities = _dots(index, "matrix", targets, counts > 0, source_row)   # a target with no row scores 0
     similarity = np.array(similarities, dtype=np.float64)[position]
-    usable = (found.kind != SHARED) | (similarity >= SHARED_MIN_SIMILARITY)
+    usable = ((found.kind != SHARED) | (similarity >= SHARED_MIN_SIMILARITY)) & ~_recased_names(index, found)
     strength, specificity, ambiguity = _strengths(index, source, found, similarity, source_row,
                                                   {t: s for t, s in zip(targets, similarities) if s is not None})
     rows = position.argsort(kind="stable")                   # each target's rows together, in row order
@@ -185,6 +186,22 @@ def rank_targets(index: LinkIndex, source: int, limit: int | None = None,
         ranked.append(Ranked(targets[i], scores[i], similarity, options, title, lifts[i], linking[i], names[i],
                              back[j], coupled[j]))
     return ranked, words, words.starts, words.ends
+
+
+def _recased_names(index: LinkIndex, found: PageOptions) -> np.ndarray:
+    """Per option row: a one-word name (a name the target declares, the head of its title) matched in another
+    capitalisation ("charset" for the setting CHARSET, "JSON" the format for the json module, "Locale" for
+    locale): an identifier is spelled one way, so another spelling is the everyday word, not the name (4-8% of
+    such rows were real links on the development corpora). A title in lowercase still names its page. With the
+    site's links given, their link odds say how its editors treat the word instead (none marked)."""
+    rows = (_RECASED_CODES[found.kind] & ~found.exact).nonzero()[0]
+    if not len(rows) or index.dictionary.known:
+        return np.zeros(len(found.kind), dtype=bool)
+    ptr = index.phrase_matcher().original_ptr
+    pids = found.phrase[rows]
+    mask = np.zeros(len(found.kind), dtype=bool)
+    mask[rows[ptr[pids + 1] - ptr[pids] == 1]] = True
+    return mask
 
 
 def _contenders(similarities: list, title_similarities: list, best: np.ndarray, extras: list[float],
