@@ -79,3 +79,37 @@ def test_a_one_word_name_in_another_capitalisation_is_the_everyday_word():
     rows = from_page(suggestions(_recased_site("Baskets export text with the json module; CHARSET sets it."),
                                  NO_FLOOR), "guide")
     assert {r["Anchor"]: r["Destination"] for r in rows} == {"json": BASE + "lib/json", "CHARSET": BASE + "ref/settings"}
+
+
+def _trace_pages(description: str, later: str = ""):
+    return [("trace", "trace — Trace execution", "<h1>trace — Trace execution</h1><dl><dt>run(cmd, count=1)</dt>"
+             f"<dd>{description}</dd></dl><h2>Shells</h2><p>{later}</p><p>{FILLER}</p>"),
+            ("cmd", "cmd — Line-oriented shells", "<h1>cmd — Line-oriented shells</h1>"
+             f"<p>The cmd module runs shells and traces them.</p><p>{FILLER}</p>"),
+            ("other", "Other notes", f"<h1>Other notes</h1><p>{FILLER}</p>")]
+
+
+def test_a_parameter_named_in_its_own_description_is_no_mention_of_the_page_so_named(tmp_path):
+    index = build_index(_html_site(tmp_path, _trace_pages("Trace it: cmd must be a string.")), NO_FLOOR)
+    assert [r for r in analyze_page(index, BASE + "trace") if r["Destination"] == BASE + "cmd"] == []
+
+
+def test_a_sentence_that_calls_the_word_an_argument_makes_it_one(tmp_path):
+    pages = _trace_pages("Trace it.", "Code comes in the cmd argument, as text.")
+    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
+    assert [r for r in analyze_page(index, BASE + "trace") if r["Destination"] == BASE + "cmd"] == []
+
+
+def test_outside_its_signature_the_same_word_names_the_page(tmp_path):
+    pages = _trace_pages("Trace it: cmd must be a string.", "Shells are built with the cmd module.")
+    rows = [r for r in analyze_page(build_index(_html_site(tmp_path, pages), NO_FLOOR), BASE + "trace")
+            if r["Destination"] == BASE + "cmd"]
+    assert [r["Context"] for r in rows] == ["Shells are built with the cmd module."]   # under the next heading
+
+
+def test_parameters_are_read_from_signatures_of_any_shape():
+    from inlink.links.parameters import own_parameters
+    text = "PyObject *PyList_New(Py_ssize_t len) Returns a list. open(file, mode='r', *args, key: int = 0) Opens it."
+    blocks = [("term", 0, 36), ("definition", 37, 52), ("term", 53, 94), ("definition", 95, 104)]
+    assert own_parameters(text, blocks) == [(0, 53, frozenset({"len"})),
+                                            (53, len(text), frozenset({"file", "mode", "args", "key"}))]

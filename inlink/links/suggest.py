@@ -18,6 +18,7 @@ from inlink.links.confidence import confidence, floor_logit, tier
 from inlink.links.evidence import features, option_logits, reason, topic_terms
 from inlink.links.index import AnalysisConfig, LinkIndex, build_index  # noqa: F401  (public API, see docs/architecture.md)
 from inlink.links.mentions import linkable
+from inlink.links.parameters import is_parameter, own_parameters
 from inlink.links.placement import (
     block_bounds,
     in_prose,
@@ -80,25 +81,28 @@ def source_pages(index: LinkIndex) -> list[str]:
     return [index.urls[i] for i in np.flatnonzero(index.is_source)]
 
 
-def _placement_rule(text: str, prose, option: Option):
-    """The places an option's occurrence may take: running prose only, never inside a path or URL, and a
-    code-like span only when the phrase names the target (its title, a name it defines or owns, or an anchor
-    the site uses for it)."""
+def _placement_rule(text: str, prose, option: Option, parameters=None):
+    """The places an option's occurrence may take: running prose only, never inside a path or URL, a code-like
+    span only when the phrase names the target (its title, a name it defines or owns, or an anchor the site uses
+    for it), and never one of the page's own parameters (parameters.py; `parameters`: own_parameters' scopes,
+    or None to allow them) unless the target declares that very name."""
     names_it = option.kind not in VOCABULARY_KINDS or option.kind == "key"
+    declared = option.kind == "defined" and option.exact
 
     def allowed(start: int, end: int) -> bool:
         return in_running_text(prose, text, start, end) and not in_path(text, start, end) \
-            and (names_it or not is_code_span(text, start, end))
+            and (names_it or not is_code_span(text, start, end)) \
+            and (declared or parameters is None or not is_parameter(text, start, end, parameters))
     return allowed
 
 
 def _first_usable(index: LinkIndex, item: Ranked, text: str, words, starts, ends, taken: list[tuple[int, int]],
                   prose, own_names: frozenset[str] = frozenset(), weigh: bool = True,
-                  ) -> tuple[Option, tuple[int, int]] | None:
+                  parameters=None) -> tuple[Option, tuple[int, int]] | None:
     """The best anchor option of a target with a free, well-placed occurrence that names the target (weigh=False:
     any such occurrence, cheaply, for ranking; the occurrence shown is then chosen with weigh=True)."""
     for option in item.options:
-        span = pick_occurrence(text, option, taken, _placement_rule(text, prose, option), weigh)
+        span = pick_occurrence(text, option, taken, _placement_rule(text, prose, option, parameters), weigh)
         if span is None:
             continue
         enough = _says_enough(index, item.target, option, text, span)
@@ -169,11 +173,13 @@ def page_choices(index: LinkIndex, source: int, floor: float | None = None,
     text = index.texts[source]
     prose = _prose(index, source)
     own = _own_names(index, source)
+    # cold start only: with the site's links given, hidden links stand at such words too (recovery R@10 -0.002)
+    parameters = None if index.dictionary.known else own_parameters(text, index.blocks[source] if index.blocks else None)
     weighed, bar = [], floor_logit(floor)
     for item in ranked:
         if item.score < config.min_score or not _may_reach(index, item, bar):
             continue
-        usable = _first_usable(index, item, text, words, starts, ends, [], prose, own, weigh=False)
+        usable = _first_usable(index, item, text, words, starts, ends, [], prose, own, False, parameters)
         if usable:
             weighed.append(_weigh(index, item, *usable))
     weighed = [choice for choice in weighed if choice.confidence >= floor]
@@ -184,7 +190,7 @@ def page_choices(index: LinkIndex, source: int, floor: float | None = None,
             break
         if not _under_inbound_cap(index, choice.item.target):
             continue
-        usable = _first_usable(index, choice.item, text, words, starts, ends, taken, prose, own)
+        usable = _first_usable(index, choice.item, text, words, starts, ends, taken, prose, own, True, parameters)
         if usable is None:
             continue
         if usable[0] is not choice.option:
