@@ -113,3 +113,26 @@ def test_parameters_are_read_from_signatures_of_any_shape():
     blocks = [("term", 0, 36), ("definition", 37, 52), ("term", 53, 94), ("definition", 95, 104)]
     assert own_parameters(text, blocks) == [(0, 53, frozenset({"len"})),
                                             (53, len(text), frozenset({"file", "mode", "args", "key"}))]
+
+
+def _protocol_pages(qualified: bool):
+    model = "<dt>object.__size__(self)</dt>" if qualified else "<dt>resize(n)</dt>"
+    return [("model", "Data model", f"<h1>Data model</h1><dl>{model}<dd>Called for the size of any basket.</dd></dl>"
+             f"<p>{FILLER}</p>"),
+            ("basket", "Basket API", "<h1>Basket API</h1><dl><dt>class Basket</dt><dd>A basket.</dd>"
+             "<dt>__size__()</dt><dd>How many products the basket holds.</dd></dl>"
+             f"<p>{FILLER}</p>"),
+            ("guide", "Guide", "<h1>Guide</h1><p>Any object with a __size__() method can be paged, and so can "
+             f"a Basket.</p><p>{FILLER}</p>")]
+
+
+def test_a_special_method_a_class_declares_is_no_link_once_the_site_declares_it_again(tmp_path):
+    index = build_index(_html_site(tmp_path, _protocol_pages(qualified=True)), NO_FLOOR)
+    anchors = {r["Anchor"] for r in analyze_page(index, BASE + "guide")}
+    assert "__size__" not in anchors and "Basket" in anchors
+
+
+def test_a_special_method_declared_once_still_links_to_its_page(tmp_path):
+    index = build_index(_html_site(tmp_path, _protocol_pages(qualified=False)), NO_FLOOR)
+    rows = {r["Anchor"]: r["Destination"] for r in analyze_page(index, BASE + "guide")}
+    assert rows.get("__size__") == BASE + "basket"
