@@ -2,8 +2,9 @@
 
 Why: a changelog page names the site's API and vocabulary (a heading per changed module, the words of a fix
 repeated in every release that got it) without being where any of it is described. As a target it is the right
-page only by its own name ("see the Django 1.2 release notes"): a name it merely lists is described by another
-page, and two releases sharing the words of one fix are no topic an editor links.
+page only by its own name ("see the Django 1.2 release notes"): a name it lists under a heading is described by
+another page (or, once removed, by none an editor would send a reader to), and two releases sharing the words of
+one fix are no topic an editor links.
 
 How, on any site and in any language: a changelog is a series of pages whose titles are one template with a
 version number in it ("Django 1.9.11 release notes", "What's New In Python 3.7", "Changes in 2.4.x"): at least

@@ -200,9 +200,9 @@ def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[s
                       targets: np.ndarray, key_terms: list[list[tuple[str, float]]], inbound: dict,
                       blocks: list, changelog: np.ndarray) -> None:
     """Add every target's title, head, H1, declared names, owned key phrases and inbound anchors to the
-    phrase index. A changelog page (changelog.py) owns no key phrase, and a name it declares (a heading per
-    changed module) stays its own only when no other page names it (a name only release notes still hold)."""
-    listed = []
+    phrase index. A changelog page (changelog.py) is named by its title and H1 only: the names it declares (a
+    heading per changed module or setting) and the terms it owns are what it lists, not what it describes (with
+    the declared names kept where no other page names them, cold P@5 django HTML was 0.006 lower)."""
     declared = {int(i): _defined_names(texts[int(i)], blocks[int(i)]) for i in np.flatnonzero(targets)}
     protocols = set() if inbound else _protocol_names(list(declared.values()))   # links given: their anchors tell
     for i in np.flatnonzero(targets):
@@ -215,20 +215,13 @@ def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[s
         h1 = clean_title(h1s[i], set(), set())
         index.add(h1, i, "h1")
         index.add(title_head(h1), i, "head")
-        if not changelog[i]:
-            for term in _spellings_in(texts[i], [term for term, _weight in key_terms[i]]):
-                index.add(term, i, "key")
+        if changelog[i]:
+            continue
+        for term in _spellings_in(texts[i], [term for term, _weight in key_terms[i]]):
+            index.add(term, i, "key")
         for name in dict.fromkeys(declared[i]):
-            if name in protocols:
-                continue
-            pid = index.add(name, i, "defined")
-            if changelog[i] and pid is not None:
-                listed.append(pid)
-    for pid in listed:
-        named = index.phrases[pid].targets
-        if not all(changelog[t] for t in named):
-            for t in [t for t, kind in named.items() if changelog[t] and kind == "defined"]:
-                del named[t]
+            if name not in protocols:
+                index.add(name, i, "defined")
 
 
 def _phrase_statistics(matcher: PhraseMatcher, texts: list[str], pages: SiteTokens, blocks: list,
