@@ -136,3 +136,30 @@ def test_a_special_method_declared_once_still_links_to_its_page(tmp_path):
     index = build_index(_html_site(tmp_path, _protocol_pages(qualified=False)), NO_FLOOR)
     rows = {r["Anchor"]: r["Destination"] for r in analyze_page(index, BASE + "guide")}
     assert rows.get("__size__") == BASE + "basket"
+
+
+def _stats_pages(source_html: str):
+    return [("stats", "statistics — Mathematical statistics functions",
+             "<h1><code>statistics</code> — Mathematical statistics functions</h1><p>Means, medians and modes of "
+             f"data.</p><p>{FILLER}</p>"),
+            ("random", "random — Random numbers", f"<h1>random — Random numbers</h1>{source_html}<p>{FILLER}</p>"),
+            ("other", "Other notes", f"<h1>Other notes</h1><p>{FILLER}</p>")]
+
+
+def test_on_a_page_that_marks_names_as_code_a_name_spelled_as_a_word_is_a_name_only_in_code(tmp_path):
+    word = "<p>Random means and modes of data, as any statistics text has them, use <code>seed</code>.</p>"
+    index = build_index(_html_site(tmp_path, _stats_pages(word)), NO_FLOOR)
+    assert index.code_spans is not None
+    assert [r for r in analyze_page(index, BASE + "random") if r["Anchor"] == "statistics"] == []
+    name = word + "<p>For means and modes of data see the <code>statistics</code> module.</p>"
+    index = build_index(_html_site(tmp_path, _stats_pages(name)), NO_FLOOR)
+    rows = [r for r in analyze_page(index, BASE + "random") if r["Anchor"] == "statistics"]
+    assert [r["Context"] for r in rows] == ["For means and modes of data see the statistics module."]
+
+
+def test_a_page_that_marks_no_code_keeps_its_words_as_names(tmp_path):
+    plain = "<p>Random means and modes of data, as the statistics module gives them.</p>"
+    index = build_index(_html_site(tmp_path, _stats_pages(plain)), NO_FLOOR)
+    assert index.code_spans[index.url_pos[BASE + "random"]] is None
+    assert [r["Anchor"] for r in analyze_page(index, BASE + "random") if r["Destination"] == BASE + "stats"] \
+        == ["statistics"]

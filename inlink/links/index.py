@@ -99,6 +99,7 @@ class LinkIndex:
     neighbourhood: LinkNeighbourhood | None = None   # the existing links by source (only once they are known)
     prose: ProseMentions | None = None      # where pages mention phrases in prose, for link odds (links known)
     changelog: np.ndarray | None = None     # per page: one of a series of release notes (changelog.py)
+    code_spans: list | None = None          # per page: its inline code (starts, ends) on HTML input, else None
 
     def __getstate__(self) -> dict:
         # the matcher is saved: its arrays pickle in milliseconds, and rebuilding it from the phrases took a
@@ -303,8 +304,22 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
                      blocks=page_blocks, tokens=page_tokens, matcher=matcher,
                      thin=np.array(thin_pages(cleaned, texts), dtype=bool),
                      neighbourhood=LinkNeighbourhood.from_links(existing, len(urls), int(is_source.sum()))
-                     if dictionary.known else None, prose=prose, changelog=changelog)
+                     if dictionary.known else None, prose=prose, changelog=changelog,
+                     code_spans=_code_spans(pages))
     return index
+
+
+def _code_spans(pages: pd.DataFrame) -> list | None:
+    """Each page's inline code spans as (starts, ends) arrays in text order, None for a page without any (plain
+    text, or HTML that marks no code); None for the whole site when no page has any."""
+    if "code_spans" not in pages.columns:
+        return None
+    found = []
+    for spans in pages["code_spans"].tolist():
+        spans = np.asarray(spans if isinstance(spans, (np.ndarray, list, tuple)) else (), dtype=np.int32)
+        spans = spans.reshape(-1, 2)[np.argsort(spans.reshape(-1, 2)[:, 0], kind="stable")] if spans.size else None
+        found.append(None if spans is None else (spans[:, 0].copy(), spans[:, 1].copy()))
+    return found if any(spans is not None for spans in found) else None
 
 
 def _known_links(links: pd.DataFrame | None, url_pos: dict) -> list[tuple[int, int, str]]:

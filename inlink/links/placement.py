@@ -140,3 +140,10 @@ def sentence_context(text: str, start: int, end: int, bounds: tuple[int, int] | 
     left, right = sentence_bounds(text, start, end, lo, hi)
     left = max((match.end() for match in _RESTART_RE.finditer(text, left, start)), default=left)
     return shorten_around(text, left, right, start, end, width)
+
+
+def in_code_span(spans: tuple[np.ndarray, np.ndarray], start: int, end: int) -> bool:
+    """Whether [start, end) lies inside one of a page's inline code spans ((starts, ends) arrays, in text order)."""
+    starts, ends = spans
+    i = int(starts.searchsorted(start, side="right")) - 1
+    return i >= 0 and end <= int(ends[i])

@@ -22,7 +22,7 @@ from inlink.site.tables import SiteDataError, fold_whitespace, read_table, sourc
 from inlink.site.urls import counted, examples, map_distinct, normalise_series, site_base
 from inlink.site.workbooks import other_sheets
 
-PAGE_COLUMNS = PAGE_FIELDS + ("is_target", "excluded_reason", "blocks")
+PAGE_COLUMNS = PAGE_FIELDS + ("is_target", "excluded_reason", "blocks", "code_spans")
 NON_INDEXABLE_VALUES = ("non-indexable", "nonindexable", "false", "no", "0", "noindex")
 NON_INDEXABLE_STATUS = r"noindex|canonicali[sz]ed"
 
@@ -105,13 +105,14 @@ def _page_frame(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> 
                 fields[name] = fields[name].str.cat(_python_strings(take(header)), sep=" ")
         else:
             fields[name] = take(sources[name][0])
-    fields["content"], blocks = _body_text(fields.pop("content", empty), columns.get("content", ""))
+    fields["content"], blocks, code = _body_text(fields.pop("content", empty), columns.get("content", ""))
     for name in CLEANED_FIELDS:
         if name != "content":
             fields[name] = _clean_text(fields[name]) if name in fields else empty
     pages = pd.DataFrame({name: fields.pop(name, empty) for name in (*PAGE_FIELDS, "indexability_status")},
                          index=table.index)
     pages["blocks"] = blocks
+    pages["code_spans"] = code
     pages["status_code"] = pd.to_numeric(pages["status_code"], errors="coerce").astype("Int64")
     counted = pd.to_numeric(pages["word_count"], errors="coerce")
     uncounted = counted.isna()
@@ -156,10 +157,10 @@ def _body_headers(table: pd.DataFrame, columns: Mapping[str, str], column_map) -
     return headers
 
 
-def _body_text(content: pd.Series, header: str) -> tuple[pd.Series, pd.Series]:
+def _body_text(content: pd.Series, header: str) -> tuple[pd.Series, pd.Series, pd.Series]:
     """The body text cleaned, and its blocks: HTML in the text column (a custom extraction "Extract HTML
     Element" / "Extract Inner HTML", e.g. Body HTML 1) becomes its plain text plus its blocks (kind, start,
-    end); plain text keeps blocks None.
+    end) and its inline code spans (start, end: how the page marks a name as code); plain text keeps both None.
 
     Takes the caller's only reference to ``content``: each cell is replaced by its text as it is parsed and
     cleaned, so the raw column and the clean one are never both whole in memory."""
@@ -169,14 +170,16 @@ def _body_text(content: pd.Series, header: str) -> tuple[pd.Series, pd.Series]:
     texts, index = content.to_numpy(dtype=object, copy=True), content.index
     del content
     blocks = pd.Series([None] * len(texts), index=index, dtype=object)
+    code = pd.Series([None] * len(texts), index=index, dtype=object)
     heap = HeapTrimmer()
     for position, text in enumerate(texts):
         if html is not None and html[position]:
             heap.processed(len(text))   # the cells parsed before are freed by now
             page = parse_fragment(text)
             text, blocks.iat[position] = page.text, page.block_tuples()
+            code.iat[position] = np.array(page.code_spans, dtype=np.int32).reshape(-1, 2)   # compact: many per page
         texts[position] = fold_whitespace(text)
-    return pd.Series(texts, index=index, dtype=object), blocks
+    return pd.Series(texts, index=index, dtype=object), blocks, code
 
 
 def _html_cells(content: pd.Series, header: str) -> np.ndarray | None:
