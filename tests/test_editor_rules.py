@@ -163,3 +163,27 @@ def test_a_page_that_marks_no_code_keeps_its_words_as_names(tmp_path):
     assert index.code_spans[index.url_pos[BASE + "random"]] is None
     assert [r["Anchor"] for r in analyze_page(index, BASE + "random") if r["Destination"] == BASE + "stats"] \
         == ["statistics"]
+
+
+def _settings_pages(reference_names: int):
+    names = [f"SHOP_OPTION_{n}" for n in range(reference_names)] + ["COOKIE_SECURE"]
+    reference = "".join(f"<dt>{name}</dt><dd>Default: False. What {name.lower()} sets.</dd>" for name in names)
+    return [("ref/settings", "Settings", f"<h1>Settings</h1><dl>{reference}</dl><p>{FILLER}</p>"),
+            ("howto/checklist", "Deployment checklist", "<h1>Deployment checklist</h1><h2>COOKIE_SECURE</h2>"
+             "<p>Set it to True before you go live with cookies.</p><h2>SHOP_OPTION_0</h2><p>Check it.</p>"
+             f"<p>{FILLER}</p>"),
+            ("csrf", "Cookie protection", "<h1>Cookie protection</h1><p>Secure cookies need COOKIE_SECURE set "
+             f"before you go live.</p><p>{FILLER}</p>")]
+
+
+def test_a_name_a_guide_and_the_reference_both_declare_goes_to_the_reference(tmp_path):
+    index = build_index(_html_site(tmp_path, _settings_pages(12)), NO_FLOOR)
+    rows = {r["Anchor"]: r["Destination"] for r in analyze_page(index, BASE + "csrf")}
+    assert rows["COOKIE_SECURE"] == BASE + "ref/settings"
+
+
+def test_pages_that_declare_alike_both_keep_the_name(tmp_path):
+    index = build_index(_html_site(tmp_path, _settings_pages(1)), NO_FLOOR)
+    pid = index.phrases.ids_for(("cookie_secure",))[0]
+    assert sorted(index.urls[t] for t in index.phrases.phrases[pid].targets) == [BASE + "howto/checklist",
+                                                                                 BASE + "ref/settings"]

@@ -50,6 +50,7 @@ NEIGHBOURS = 30            # TF-IDF neighbours kept per page (candidates without
 NEIGHBOUR_NONZEROS = 1_500_000
 NEIGHBOUR_TERMS = 50
 HEADING_NAME_WORDS = 1     # a heading that is one identifier and nothing else declares that name
+REFERENCE_SHARE = 0.2      # a page declaring a fifth as many names as a name's main definer is no reference for it
 PROTOCOL_DECLARATIONS = 2  # declarations of a special-method name that make it a protocol (_protocol_names)
 KEY_PHRASES_PER_PAGE = 8   # owned terms registered as anchors for each target
 CHARACTERISTIC_TERMS = 30  # a shared-term anchor must be among the target's heaviest terms ("takes" never is)
@@ -203,9 +204,11 @@ def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[s
     """Add every target's title, head, H1, declared names, owned key phrases and inbound anchors to the
     phrase index. A changelog page (changelog.py) is named by its title and H1 only: the names it declares (a
     heading per changed module or setting) and the terms it owns are what it lists, not what it describes (with
-    the declared names kept where no other page names them, cold P@5 django HTML was 0.006 lower)."""
+    the declared names kept where no other page names them, cold P@5 django HTML was 0.006 lower). A name
+    several pages declare stays with the reference pages among them (_keep_reference_definers)."""
     declared = {int(i): _defined_names(texts[int(i)], blocks[int(i)]) for i in np.flatnonzero(targets)}
     protocols = set() if inbound else _protocol_names(list(declared.values()))   # links given: their anchors tell
+    defined: set[int | None] = set()
     for i in np.flatnonzero(targets):
         i = int(i)
         for anchor in inbound.get(i, {}):
@@ -222,7 +225,22 @@ def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[s
             index.add(term, i, "key")
         for name in dict.fromkeys(declared[i]):
             if name not in protocols:
-                index.add(name, i, "defined")
+                defined.add(index.add(name, i, "defined"))
+    _keep_reference_definers(index, defined - {None}, {i: len(set(names)) for i, names in declared.items()})
+
+
+def _keep_reference_definers(index: PhraseIndex, phrases: set[int], sizes: dict[int, int]) -> None:
+    """Of the pages that declare one name, those that declare fewer than REFERENCE_SHARE as many names as the
+    page declaring the most of them lose it: a checklist or a how-to that names a few settings in headings is not
+    where the settings are described, the settings reference declaring hundreds is."""
+    for pid in phrases:
+        named = index.phrases[pid].targets
+        definers = [t for t, kind in named.items() if kind == "defined"]
+        if len(definers) > 1:
+            bar = REFERENCE_SHARE * max(sizes[t] for t in definers)
+            for t in definers:
+                if sizes[t] < bar:
+                    del named[t]
 
 
 def _phrase_statistics(matcher: PhraseMatcher, texts: list[str], pages: SiteTokens, blocks: list,
