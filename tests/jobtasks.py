@@ -57,6 +57,14 @@ def _once(spec: dict | None, here) -> bool:
     return True
 
 
+def _ceiling(path: str) -> int:
+    """The number of items the test lets a worker reach (a file it rewrites; 0 while it is being replaced)."""
+    try:
+        return int(Path(path).read_text() or 0)
+    except (FileNotFoundError, ValueError):
+        return 0
+
+
 def _record(path: str | None, key: str) -> None:
     if path:
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -91,6 +99,8 @@ class CountingTask(Task):
         if config.get("gate"):
             Path(config["gate"] + ".waiting").touch()
             wait_for(lambda: os.path.exists(config["gate"]), timeout=60, what="the test's gate")
+        if config.get("ceiling"):
+            wait_for(lambda: index < _ceiling(config["ceiling"]), timeout=60, what="the test to raise the ceiling")
         hold = config.get("hold")
         if hold and index >= hold["from"]:
             wait_for(lambda: os.path.exists(hold["gate"]), timeout=60, what="the test to release the job")

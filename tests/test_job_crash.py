@@ -7,7 +7,6 @@ import random
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 
 import pytest
@@ -35,6 +34,13 @@ def _spawn(jobs_dir, job_id, log, durability):
                              durability], stdout=log, stderr=subprocess.STDOUT)
 
 
+def _raise_ceiling(path, items: int) -> None:
+    """Let the workers reach `items` items (written whole: a worker never reads half a number)."""
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(str(items))
+    os.replace(tmp, path)
+
+
 def _log_lines(path) -> int:
     try:
         with open(path, "rb") as f:
@@ -53,17 +59,22 @@ def test_results_are_exactly_once_across_repeated_kill_9(tmp_path, _isolated_job
     jobs_dir = _isolated_jobs_dir
     record = tmp_path / "computed.txt"
     creator = JobManager(jobs_dir, autostart=False)
-    job_id = creator.create_job(task, config={"n": ITEMS, "delay": 0.003, "record": str(record)})
+    ceiling = tmp_path / "ceiling.txt"
+    job_id = creator.create_job(task, config={"n": ITEMS, "delay": 0.003, "record": str(record),
+                                              "ceiling": str(ceiling)})
     checkpoints = jobs_dir / f"{job_id}_checkpoints.log"
     rng = random.Random(20261122)
-    deadline = time.monotonic() + 60
     kills = 0
     with open(tmp_path / "worker.log", "wb") as log:
-        while kills < min_kills and time.monotonic() < deadline:
+        while kills < min_kills:
             before = _log_lines(checkpoints)
             if before >= ITEMS - 10:
                 break
             target = before + rng.randint(1, 12)
+            # The kill lands at a random moment between `target` items done and a ceiling a few items further
+            # that the worker cannot pass: however slow the machine (or this process), one run never overshoots
+            # so far that the job ends before it has been killed min_kills times.
+            _raise_ceiling(ceiling, target + rng.randint(0, 3))
             proc = _spawn(jobs_dir, job_id, log, durability)
             try:
                 wait_for(lambda proc=proc, target=target: _log_lines(checkpoints) >= target or proc.poll() is not None,
@@ -72,6 +83,7 @@ def test_results_are_exactly_once_across_repeated_kill_9(tmp_path, _isolated_job
                 proc.send_signal(signal.SIGKILL)
                 proc.wait()
             kills += 1
+        _raise_ceiling(ceiling, ITEMS)
         final = _spawn(jobs_dir, job_id, log, durability)
         assert final.wait(timeout=60) == 0, (tmp_path / "worker.log").read_text()[-3000:]
     assert kills >= min_kills
