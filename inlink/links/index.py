@@ -36,6 +36,7 @@ from inlink.links.similarity import (
 from inlink.links.text import (
     clean_title,
     detect_site_affixes,
+    moved_pages,
     thin_pages,
     title_head,
 )
@@ -284,8 +285,8 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
     excluded = np.array([matches_pattern(u, config.exclude_patterns) for u in urls], dtype=bool)
     flags = pages["is_target"].fillna(False).astype(bool).to_numpy() if "is_target" in pages.columns \
         else np.ones(len(pages), dtype=bool)
-    is_target = flags & ~excluded
-    is_source = is_target & np.array([bool(t) and not t.isspace() for t in texts], dtype=bool)   # no strip() copies
+    is_source = flags & ~excluded & np.array([bool(t) and not t.isspace() for t in texts], dtype=bool)   # no strip()
+    is_target = flags & ~excluded & ~np.array(moved_pages(texts), dtype=bool)   # a moved stub is a source only
     cleaned = _clean_titles(titles)
     changelog = changelog_pages(cleaned)
     page_tokens, keywords_at = SiteTokens.build_watching(texts, frozenset(KEYWORDS))

@@ -1,0 +1,38 @@
+"""Engine rules found on the invented prose handbook (sample_data/handbook/), each on a small synthetic site."""
+from __future__ import annotations
+
+from test_analyzer import BASE, FILLER, make_site, suggestions
+
+from inlink.links.suggest import AnalysisConfig
+from inlink.links.text import moved_pages
+
+
+def _stub_site():
+    """A chapter mentions "Snapshots"; the page titled so is a stub that moved, the topic lives elsewhere."""
+    return make_site([
+        {"path": "guide/disks", "title": "Disks | Handbook", "h1": "Disks",
+         "content": "Disks. Before you change a disk, read about Snapshots and Backup Strategies, then plan the "
+                    "work with the volunteers. " + FILLER},
+        {"path": "guide/snapshots", "title": "Snapshots | Handbook", "h1": "Snapshots",
+         "content": "Snapshots. This page has moved. Snapshots are now covered in Backup Strategies."},
+        {"path": "guide/backup-strategies", "title": "Backup Strategies | Handbook", "h1": "Backup Strategies",
+         "content": "Backup Strategies. Keep three copies of the data. Snapshots of a disk are quick but live on "
+                    "the same machine, so they do not count as a copy. " + FILLER * 3},
+    ])
+
+
+def test_a_page_that_says_it_moved_is_never_a_target_but_still_a_source():
+    rows = suggestions(_stub_site(), AnalysisConfig(min_confidence=0.0))   # not even a low row
+    assert all(row["Destination"] != BASE + "guide/snapshots" for row in rows)
+    assert any(row["Source"] == BASE + "guide/snapshots"
+               and row["Destination"] == BASE + "guide/backup-strategies" for row in rows)
+    assert any(row["Destination"] == BASE + "guide/backup-strategies" for row in rows
+               if row["Source"] == BASE + "guide/disks")
+
+
+def test_only_short_pages_saying_they_moved_in_their_opening_are_moved():
+    assert moved_pages(["Quick Start. This page has moved. See Installation.",
+                        "Old Guide. The guide has been relocated to the new handbook.",
+                        "Release 2.1. The cache module was renamed; an open redirect was fixed. " + FILLER,
+                        "Porting. " + FILLER * 6 + "The signals module has been moved to core.",
+                        ""]) == [True, True, False, False, False]
