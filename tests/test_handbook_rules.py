@@ -4,6 +4,7 @@ from __future__ import annotations
 from test_analyzer import BASE, FILLER, make_site, suggestions
 
 from inlink.links.suggest import AnalysisConfig
+from inlink.links.placement import glued_heading
 from inlink.links.text import moved_pages
 
 
@@ -36,3 +37,31 @@ def test_only_short_pages_saying_they_moved_in_their_opening_are_moved():
                         "Release 2.1. The cache module was renamed; an open redirect was fixed. " + FILLER,
                         "Porting. " + FILLER * 6 + "The signals module has been moved to core.",
                         ""]) == [True, True, False, False, False]
+
+
+def test_a_heading_run_into_its_paragraph_is_no_anchor_on_plain_text():
+    """Plain text glues each section heading to the paragraph after it; a chapter's own "Getting Started"
+    section is not a mention of another chapter's page titled so. A real mention in a sentence still is."""
+    rows = suggestions(make_site([
+        {"path": "install", "title": "Installation | Handbook", "h1": "Installation",
+         "content": "Installation Getting Started Keelson runs on any recent machine with a disk you trust. "
+                    "Where things live The program keeps its data in one folder. " + FILLER},
+        {"path": "reports", "title": "Reports | Handbook", "h1": "Reports",
+         "content": "Reports Building your own New to custom reports? Read Getting Started first; it builds "
+                    "one step by step. " + FILLER},
+        {"path": "reports/getting-started", "title": "Getting Started | Handbook", "h1": "Getting Started",
+         "content": "Getting Started This page builds a first custom report in five steps, from a machine "
+                    "you trust. " + FILLER},
+    ]), AnalysisConfig(min_confidence=0.0))
+    to_start = [row for row in rows if row["Destination"] == BASE + "reports/getting-started"]
+    assert not [row for row in to_start if row["Source"] == BASE + "install"]
+    assert [row["Anchor"] for row in to_start if row["Source"] == BASE + "reports"] == ["Getting Started"]
+
+
+def test_glued_heading_opens_a_sentence_or_block_before_a_capital_within_the_block():
+    text = "Overview Some work is heavy. Read Overview First thing. See Overview now."
+    assert glued_heading(text, 0, 8)                             # opens the text, "Some" follows
+    assert not glued_heading(text, 34, 42)                       # "Read Overview": inside its sentence
+    assert not glued_heading(text, 57, 65)                       # a small letter follows
+    items = "MySQL notes SQLite notes"                           # two list items, one block each (HTML)
+    assert glued_heading(items, 0, 11) and not glued_heading(items, 0, 11, (0, 11))

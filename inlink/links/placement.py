@@ -7,6 +7,8 @@ test checks them from the outside, so the rules live in one place:
   heading, a definition term, a code / preformatted block or a configuration listing;
 - anywhere, the name of a call with arguments ("smtplib.SMTP('localhost')"), an imported name and a name
   after an interactive prompt (">>> ") are code, not prose;
+- a phrase opening its sentence or block with a capitalised word right after it is a heading run into the
+  next paragraph (plain text), not a mention;
 - on plain text (no blocks), a code-like span (an identifier with _ or ::, a call with (), a path, a command
   option, a <placeholder>) is an anchor only when the target's title or defined name is that very name.
 The Context is the sentence holding the anchor (a splitter that knows "e.g." and "3.11" end no sentence),
@@ -19,7 +21,7 @@ from bisect import bisect_right
 
 import numpy as np
 
-from inlink.links.text import CONTEXT_CHARS, sentence_bounds, shorten_around
+from inlink.links.text import CONTEXT_CHARS, sentence_bounds, shorten_around, starts_sentence
 
 PROSE_BLOCKS = frozenset({"paragraph", "list_item", "definition", "table_cell", "text"})
 PROSE_CELL_WORDS = 4       # a table cell with fewer words is a value (a name, a number), not prose
@@ -85,6 +87,18 @@ def _ends_statement(last: np.ndarray, before_last: np.ndarray) -> np.ndarray:
     """Whether two characters may end "import", ">>>" or "..."."""
     return ((last == ord("t")) & (before_last == ord("r"))) | ((last == ord(">")) & (before_last == ord(">"))) | \
         ((last == ord(".")) & (before_last == ord(".")))
+
+
+def glued_heading(text: str, start: int, end: int, block: tuple[int, int] | None = None) -> bool:
+    """Whether text[start:end] is a section heading run into the paragraph after it, as plain text shows one
+    ("... a spare machine. Getting Started Keelson runs on ..."): it opens its sentence (or its block) and the
+    next word is capitalised. A reader sees a heading there, not a mention: a handbook whose chapters each have
+    a "Getting Started" or "Overview" section otherwise links every one of them to the page of that title.
+    On HTML input headings are blocks of their own, so a paragraph rarely opens that way; a phrase that ends
+    its `block` (a list item "MySQL notes" before the next item) is whole, not a heading run into anything."""
+    if end + 1 >= (len(text) if block is None else block[1]) or text[end] != " " or not text[end + 1].isupper():
+        return False
+    return starts_sentence(text, start) or (block is not None and not text[block[0]:start].strip())
 
 
 def block_bounds(ranges: tuple[list[int], list[int]] | None, start: int, end: int) -> tuple[int, int] | None:

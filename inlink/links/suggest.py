@@ -21,6 +21,7 @@ from inlink.links.mentions import linkable
 from inlink.links.parameters import is_parameter, own_parameters
 from inlink.links.placement import (
     block_bounds,
+    glued_heading,
     in_code_span,
     in_prose,
     in_path,
@@ -83,9 +84,9 @@ def source_pages(index: LinkIndex) -> list[str]:
 
 
 def _placement_rule(text: str, prose, option: Option, parameters=None, code=None):
-    """The places an option's occurrence may take: running prose only, never inside a path or URL, a code-like
-    span only when the phrase names the target (its title, a name it defines or owns, or an anchor the site uses
-    for it), and never one of the page's own parameters (parameters.py; `parameters`: own_parameters' scopes,
+    """The places an option's occurrence may take: running prose only, never inside a path or URL nor a heading
+    run into its paragraph (placement.glued_heading), a code-like span only when the phrase names the target
+    (its title, a name it defines or owns, or an anchor the site uses for it), and never one of the page's own parameters (parameters.py; `parameters`: own_parameters' scopes,
     or None to allow them) unless the target declares that very name; and on a page that marks names as inline
     code (`code`: its code spans), the head of a title that is a plain word ("statistics" of "statistics —
     Mathematical statistics functions") only inside code: out of it, it is the word ("any statistics text").
@@ -98,7 +99,8 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
         return in_running_text(prose, text, start, end) and not in_path(text, start, end) \
             and (names_it or not is_code_span(text, start, end)) \
             and (declared or parameters is None or not is_parameter(text, start, end, parameters)) \
-            and (not word_name or not _plain_word(text, start, end) or in_code_span(code, start, end))
+            and (not word_name or not _plain_word(text, start, end) or in_code_span(code, start, end)) \
+            and not glued_heading(text, start, end, block_bounds(prose, start, end))
     return allowed
 
 
