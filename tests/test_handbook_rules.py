@@ -63,5 +63,6 @@ def test_glued_heading_opens_a_sentence_or_block_before_a_capital_within_the_blo
     assert glued_heading(text, 0, 8)                             # opens the text, "Some" follows
     assert not glued_heading(text, 34, 42)                       # "Read Overview": inside its sentence
     assert not glued_heading(text, 57, 65)                       # a small letter follows
-    items = "MySQL notes SQLite notes"                           # two list items, one block each (HTML)
+    items = "MySQL notes Oracle notes"                           # two list items, one block each (HTML)
     assert glued_heading(items, 0, 11) and not glued_heading(items, 0, 11, (0, 11))
+    assert not glued_heading("Class-based views API reference.", 0, 17)   # a shouted word goes on with the name

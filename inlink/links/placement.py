@@ -92,11 +92,13 @@ def _ends_statement(last: np.ndarray, before_last: np.ndarray) -> np.ndarray:
 def glued_heading(text: str, start: int, end: int, block: tuple[int, int] | None = None) -> bool:
     """Whether text[start:end] is a section heading run into the paragraph after it, as plain text shows one
     ("... a spare machine. Getting Started Keelson runs on ..."): it opens its sentence (or its block) and the
-    next word is capitalised. A reader sees a heading there, not a mention: a handbook whose chapters each have
+    next word is capitalised, not shouted (an "API" or "HTTP" after it goes on with the name). A reader sees a heading there, not a mention: a handbook whose chapters each have
     a "Getting Started" or "Overview" section otherwise links every one of them to the page of that title.
     On HTML input headings are blocks of their own, so a paragraph rarely opens that way; a phrase that ends
     its `block` (a list item "MySQL notes" before the next item) is whole, not a heading run into anything."""
-    if end + 1 >= (len(text) if block is None else block[1]) or text[end] != " " or not text[end + 1].isupper():
+    stop = len(text) if block is None else block[1]
+    if end + 1 >= stop or text[end] != " " or not text[end + 1].isupper() \
+            or (end + 2 < stop and text[end + 2].isupper()):    # "Class-based views API reference": one name
         return False
     return starts_sentence(text, start) or (block is not None and not text[block[0]:start].strip())
 
