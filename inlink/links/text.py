@@ -173,6 +173,14 @@ def title_head(clean: str) -> str:
     return strip_section_number(parts[0]) if parts else ""
 
 
+def _opens_sentence(text: str, mark: re.Match) -> bool:
+    """Whether the word after a full stop that follows a single letter is a stop word ("... go to Appendix B.
+    If a word ..."): then the letter was a label, not an initial (an initial is followed by a name: "J. Smith")."""
+    after = text[mark.end():mark.end() + 24].split(maxsplit=1)
+    word = after[0].strip("\"'“‘([").lower() if after else ""
+    return len(word) > 1 and word in STOP_WORDS      # "J. A. Smith": a letter after it is one more initial
+
+
 def _sentence_ends(text: str, lo: int, hi: int, first: int | None = None, stop: int | None = None):
     """Offsets just after each sentence-ending mark in text[lo:hi] (abbreviations and initials skipped); only
     the marks in [first, stop) when given (the word before a mark is still read from lo on)."""
@@ -184,7 +192,7 @@ def _sentence_ends(text: str, lo: int, hi: int, first: int | None = None, stop: 
             continue
         if text[match.start()] == ".":
             word = text[text.rfind(" ", lo, match.start()) + 1:match.start()].lstrip("(\"'“‘[").lower()
-            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha() and not _opens_sentence(text, match)):
                 continue
         yield match.end()
 
