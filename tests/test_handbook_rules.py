@@ -73,3 +73,20 @@ def test_a_single_letter_label_ends_its_sentence_before_a_stop_word_but_an_initi
     glossary, smith = text.index("Glossary"), text.index("Smith")
     assert context_around(text, glossary, glossary + 8) == "If a word is unfamiliar, the Glossary explains it."
     assert context_around(text, smith, smith + 5) == "By J. A. Smith and B. Jones."
+
+
+def test_numbers_and_single_letters_name_no_shared_topic_in_a_reason():
+    config = ("Set quiet_hours = 01:00-05:00 and replica_of = 192.168.1.20 on the replica; see Appendix B for "
+              "replication. ")
+    rows = suggestions(make_site([
+        {"path": "replication", "title": "Replication | Handbook", "h1": "Replication",
+         "content": "Replication keeps a replica of the ledger. " + config * 3 + FILLER},
+        {"path": "settings", "title": "Settings | Handbook", "h1": "Settings",
+         "content": "Settings. Read Replication before you edit the file. " + config * 3 + FILLER},
+        *({"path": f"other{i}", "title": f"Other {i} | Handbook", "content": f"Other page {i}. " + FILLER}
+          for i in range(8)),
+    ]), AnalysisConfig(min_confidence=0.0))
+    reason = next(row["Reason"] for row in rows if row["Source"] == BASE + "settings"
+                  and row["Destination"] == BASE + "replication")
+    about = reason.split("Both pages are about ")[1].split(" (similarity")[0]
+    assert "replica" in about and not any(term in about for term in ("00", "05", "192", " b,", "b and"))

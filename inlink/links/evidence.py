@@ -7,6 +7,7 @@ can score and explain its own picks with the very same features and sentences.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, fields
 from functools import lru_cache
 
@@ -23,6 +24,7 @@ TOPIC_MIN_SIMILARITY = 0.1
 TITLE_CHARS = 70
 SITE_RATE_FULL = 0.45      # a site linking its best-linked phrases this thoroughly or more has left few links out
 SITE_RATE_FLOOR = 0.25     # below it, further than the development corpora went (0.22-0.33 with 30% of links)
+_LETTER_RE = re.compile(r"[^\W\d_]")
 NEIGHBOURS_FACT_LIFT = math.log(1.5)  # "N of the pages most like this one link to it": told once they link it
                                       # half as often again as the site's pages at large do
 
@@ -187,9 +189,22 @@ def topic_terms(index: LinkIndex, items: list[Ranked], source_row: np.ndarray) -
     """For each item close enough to the source to name a shared topic: the distinctive terms (used by at most
     a tenth of the site's pages) the two pages share most. All of a page's rows at once (one gather)."""
     targets = [item.target for item in items if item.similarity >= TOPIC_MIN_SIMILARITY]
-    columns = top_shared_terms_of_rows(index.model.matrix, targets, source_row, index.shareable_terms, TOPIC_TERMS,
+    columns = top_shared_terms_of_rows(index.model.matrix, targets, source_row, _topic_worthy(index), TOPIC_TERMS,
                                        np.zeros(len(targets), dtype=np.float32))
     return {target: [str(index.model.terms[c]) for c in found] for target, found in zip(targets, columns)}
+
+
+def _topic_worthy(index: LinkIndex) -> np.ndarray:
+    """The shareable terms that can name a topic: a word of two characters or more with a letter in it. Why:
+    numbers, times and single letters ("1" of "Part 1", "b" of "Appendix B", "00-05" of a config line) are
+    distinctive to two pages without saying what either is about ("Both pages are about 00, 00-05 and 01").
+    Reasons only: the shared-term evidence keeps index.shareable_terms. Computed once per run."""
+    mask = index.derived.get("topic_worthy")
+    if mask is None:
+        worded = np.fromiter((len(term) > 1 and _LETTER_RE.search(term) is not None for term in index.model.terms),
+                             dtype=bool, count=len(index.model.terms))
+        mask = index.derived["topic_worthy"] = index.shareable_terms & worded
+    return mask
 
 
 def reason(index: LinkIndex, item: Ranked, option: Option, anchor: str, confidence: float, tier: str,
