@@ -17,6 +17,9 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_FIELD_LIMIT = 2 ** 31 - 1   # the largest the csv module takes on every platform (a C long)
+#: Decimals of the result columns that hold a 0-1 figure, the same in every file: a float written as it is
+#: drops its trailing zeros, so one column read 0.884 next to 0.1751 (and 0.4 next to 0.622).
+RESULT_DECIMALS = {"Score": 4, "Confidence": 3}
 
 
 def allow_large_fields() -> None:
@@ -30,6 +33,20 @@ def csv_rows(text: str) -> Iterator[list[str]]:
     """The rows of CSV text written by this program (cells of any size)."""
     allow_large_fields()
     return csv.reader(io.StringIO(text, newline=""))
+
+
+def fixed_decimals(rows: Iterable[dict]) -> list[dict]:
+    """The rows with their RESULT_DECIMALS columns as fixed-point text ("0.8840"), as every export writes them;
+    a cell that is no number (empty, or already text) is left as it is."""
+    fixed = []
+    for row in rows:
+        row = dict(row)
+        for column, places in RESULT_DECIMALS.items():
+            value = row.get(column)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                row[column] = f"{value:.{places}f}"
+        fixed.append(row)
+    return fixed
 
 
 def neutralise_cell(text: str) -> str:
@@ -65,4 +82,14 @@ def frame_to_xlsx(frame: pd.DataFrame, sheet: str = "Suggestions") -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         safe.to_excel(writer, sheet_name=sheet, index=False)
+        _number_formats(writer.sheets[sheet], list(safe.columns))
     return buffer.getvalue()
+
+
+def _number_formats(worksheet, columns: list) -> None:
+    """The RESULT_DECIMALS columns shown with their fixed decimals (the cells stay numbers to sort and sum)."""
+    for position, column in enumerate(columns, start=1):
+        places = RESULT_DECIMALS.get(column)
+        if places:
+            for (cell,) in worksheet.iter_rows(min_row=2, min_col=position, max_col=position):
+                cell.number_format = "0." + "0" * places

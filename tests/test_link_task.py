@@ -153,6 +153,32 @@ def test_run_to_csv_writes_the_same_rows_as_a_job(manager, tmp_path):
     assert len(pd.read_csv(out, encoding="utf-8-sig")) == summary["suggestions"]
 
 
+def test_every_export_writes_score_and_confidence_with_one_fixed_number_of_decimals(manager, tmp_path):
+    """A float written as it is drops trailing zeros (0.884 next to 0.1751): each column has one format."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from inlink.exports import frame_to_xlsx
+
+    out = tmp_path / "suggestions.csv"
+    link_task.run_to_csv(SAMPLE_PAGES, SAMPLE_LINKS, out_path=out)
+    job = start_sample(manager)
+    manager.wait(job, timeout=60)
+    for data in (out.read_bytes(), manager.results_csv(job)):
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+        assert rows
+        assert {len(row["Score"].split(".")[1]) for row in rows} == {4}, [row["Score"] for row in rows]
+        assert {len(row["Confidence"].split(".")[1]) for row in rows} == {3}
+    sheet = load_workbook(io.BytesIO(frame_to_xlsx(manager.results_frame(job)))).active
+    header = [cell.value for cell in sheet[1]]
+    score, confidence = header.index("Score") + 1, header.index("Confidence") + 1
+    assert {sheet.cell(row, score).number_format for row in range(2, sheet.max_row + 1)} == {"0.0000"}
+    assert {sheet.cell(row, confidence).number_format for row in range(2, sheet.max_row + 1)} == {"0.000"}
+    assert isinstance(sheet.cell(2, score).value, float)    # still a number to sort and sum
+
+
 # -- Gemini through the real google-genai client and a local fake server -----------------------------
 
 

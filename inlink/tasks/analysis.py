@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
 
 from inlink.links import suggest as analyzer
-from inlink.exports import frame_to_csv
+from inlink.exports import fixed_decimals, frame_to_csv
 from inlink.gemini.keys import api_key_from_env
 from inlink.jobs import ItemError, JobManager, PauseJob, Task, TaskContext, register_task
 from inlink.tasks import prepared, saved_state
@@ -144,7 +144,7 @@ class LinkAnalysisTask(Task):
         return analyzer.source_pages(ctx.state["pages"].index)
 
     def process(self, ctx: TaskContext, item: str) -> list[dict]:
-        rows = ctx.state["pages"].rows_for(item, count=ctx.count)
+        rows = fixed_decimals(ctx.state["pages"].rows_for(item, count=ctx.count))   # as every export writes them
         throttle = float(ctx.config["options"].get("throttle_s") or 0)
         if throttle:
             time.sleep(throttle)
@@ -287,7 +287,7 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
     sources = analyzer.source_pages(page_analyzer.index)
     for done, url in enumerate(sources, 1):
         try:
-            rows.extend(page_analyzer.rows_for(url))
+            rows.extend(fixed_decimals(page_analyzer.rows_for(url)))   # as a job's results file holds them
         except ItemError:
             page_errors += 1
         except PauseJob as exc:
