@@ -71,6 +71,17 @@ def test_a_job_without_items_completes(manager):
     assert list(manager.results_frame(job_id).columns) == ["item", "n", "text", "value"]
 
 
+def test_the_annotations_stamp_changes_with_every_change_of_the_notes(manager):
+    """A tab polls the stamp to see another tab's decisions: every write, even back to no notes, changes it."""
+    job_id = manager.create_job("test_counting", config={"n": 1})
+    seen = [manager.annotations_stamp(job_id)]
+    assert seen == [None]
+    for changes in ({"a": 1}, {"a": 2}, {"a": None}, {"b": "x"}):
+        manager.set_annotations(job_id, changes)
+        seen.append(manager.annotations_stamp(job_id))
+    assert len(set(seen)) == len(seen)
+
+
 def test_power_durability_gives_the_same_results(make_manager, jobs_dir):
     manager = make_manager(durability="power")
     job_id, meta = run(manager, n=25)

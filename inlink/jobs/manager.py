@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from inlink.jobs.record import ACTIVE_STATUSES, Job
-from inlink.jobs.annotations import read_annotations, update_annotations
+from inlink.jobs.annotations import annotations_stamp, read_annotations, update_annotations
 from inlink.jobs.results import header_bytes, last_checkpoint, read_results, results_csv_bytes
 from inlink.jobs.state import (FINISHED_STATUSES, TERMINAL_STATUSES, InvalidJobId, InvalidJobOperation,
                       ItemError, JobError, JobNotFound, JobStatus, PauseJob, SecretInConfig,
@@ -334,6 +334,11 @@ class JobManager:
         """A front end's notes on the job (e.g. accepted / rejected rows); {} when none were set."""
         self._read(job_id)
         return read_annotations(self.store, job_id)
+
+    def annotations_stamp(self, job_id) -> tuple | None:
+        """A value that changes whenever the job's notes change (None: no notes yet), cheap enough to poll:
+        another tab's accept shows in this one without reading every note each second."""
+        return annotations_stamp(self.store, job_id)
 
     def set_annotation(self, job_id, key: str, value) -> None:
         """Set one note (a JSON value; None removes it). Kept with the job, across restarts."""

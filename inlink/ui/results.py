@@ -3,7 +3,9 @@
 The review shows REVIEW_PAGE_SIZE suggestions at a time as cards (the anchor highlighted in its context, no
 sideways scrolling) with Accept / Reject; decisions are kept with the job (inlink/ui/review.py). The table
 shows at most MAX_TABLE_ROWS filtered rows (downloads carry everything); charts are computed on the filtered
-rows so the analyst sees what the filters leave. The view is a fragment: a decision reruns it alone.
+rows so the analyst sees what the filters leave. The view is a fragment: a decision reruns it alone. A second,
+empty fragment looks once a second whether the job's decisions changed since this tab drew them (a decision
+made in another tab) and then redraws the page, so two tabs on one job agree within about a second.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from inlink.ui.format import short_url
 MAX_TABLE_ROWS = 2_000
 REVIEW_PAGE_SIZE = 20
 TOP_TARGETS = 15
+DECISIONS_CHECK_S = 1.0   # how often a tab looks for decisions made in another tab
 SCORE_BINS = 10
 _PATH = r"https?://[^/]+(/.*)?"   # links show their path; the host is the same on every row
 SHOW = {"all": "All", "undecided": "To review", review.ACCEPTED: "Accepted", review.REJECTED: "Rejected"}
@@ -95,10 +98,22 @@ def orphan_figures(summary: dict | None, links_known: bool = True) -> pd.DataFra
 def results_view(manager, job: Job, *, key: str = "results") -> None:
     """Filters, downloads of the accepted suggestions, the review, the table and the charts for one job."""
     st.fragment(_results_body)(manager, job, key)
+    st.fragment(_decisions_watch, run_every=DECISIONS_CHECK_S)(manager, job.job_id, key)
+
+
+def _decisions_watch(manager, job_id: str, key: str) -> None:
+    """Redraw the page when the job's decisions changed since this tab drew them (reads one file's stat)."""
+    try:
+        stamp = manager.annotations_stamp(job_id)
+    except Exception:   # a deleted job or an unreadable folder: the view says so on its next draw
+        return
+    if stamp != st.session_state.get(f"{key}_decisions_drawn", stamp):
+        st.rerun()
 
 
 def _results_body(manager, job: Job, key: str) -> None:
     job_id = job.job_id
+    st.session_state[f"{key}_decisions_drawn"] = manager.annotations_stamp(job_id)   # before reading them
     frame = manager.results_frame(job_id)
     if frame.empty:
         st.info("No suggestions yet. They appear here page by page while the analysis runs.")
@@ -166,16 +181,24 @@ def _review(manager, job_id: str, shown: pd.DataFrame, decided: pd.Series, key: 
 
 def _decision_widget(manager, job_id: str, suggestion: str, current: str, key: str) -> None:
     """Accept / Reject for one suggestion; it shows the decision stored with the job (maybe made in another
-    tab), and a click stores the new one (clicking the chosen one again clears it)."""
-    widget = f"{key}_decision_{review.short_hash(suggestion)}"
-    st.session_state[widget] = current or None
-    st.segmented_control("Decision", review.DECISIONS, key=widget, label_visibility="collapsed",
-                         format_func=_DECISION_LABELS.get, on_change=_decided,
-                         args=(manager, job_id, [suggestion], widget))
+    tab), and a click stores the new one (clicking the chosen one again clears it).
+
+    The widget's key names the stored decision, so a decision made elsewhere (another tab, "Reject these") makes
+    a new widget that starts from it. The browser may still send the old widget's value with its next rerun,
+    and Streamlit then calls the old widget's on_change: a value equal to the one the widget was drawn with is
+    no click and is ignored, or it would write the old decision back over the new one (seen with "Clear these"
+    while the page looked for other tabs' decisions)."""
+    drawn = current or None
+    widget = f"{key}_decision_{review.short_hash(suggestion)}_{drawn or 'none'}"
+    st.segmented_control("Decision", review.DECISIONS, default=drawn, key=widget,
+                         label_visibility="collapsed", format_func=_DECISION_LABELS.get, on_change=_decided,
+                         args=(manager, job_id, [suggestion], widget, drawn))
 
 
-def _decided(manager, job_id: str, suggestions: list[str], widget: str) -> None:
-    review.decide(manager, job_id, suggestions, st.session_state.get(widget))
+def _decided(manager, job_id: str, suggestions: list[str], widget: str, drawn: str | None = None) -> None:
+    chosen = st.session_state.get(widget)
+    if chosen != drawn:
+        review.decide(manager, job_id, suggestions, chosen)
 
 
 def _page_actions(manager, job_id: str, keys: pd.Series, key: str) -> None:
