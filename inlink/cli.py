@@ -282,6 +282,14 @@ def _site_options(same_site: str | None, sheet: str | None, links_sheet: str | N
             "links_sheet": links_sheet, "column_map": _column_map(columns)}
 
 
+def _warn_engine_options(engine: str, model: str | None, budget_usd: float | None) -> None:
+    """--model and --budget belong to the Gemini engine: said when they are given to the offline one (ignored)."""
+    given = [option for option, value in (("--model", model), ("--budget", budget_usd)) if value is not None]
+    if given and engine != "gemini":
+        click.echo(f"warning: {' and '.join(given)} {'is' if len(given) == 1 else 'are'} ignored: "
+                   f"{'it applies' if len(given) == 1 else 'they apply'} to --engine gemini only", err=True)
+
+
 def _warn_sheets(pages: Path, links: Path | None, sheet: str | None, links_sheet: str | None) -> None:
     """--sheet / --links-sheet name a workbook's worksheet: said when the file is no workbook (it was ignored)."""
     for option, name, path in (("--sheet", sheet, pages), ("--links-sheet", links_sheet, links)):
@@ -329,6 +337,7 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
     """
     task = _link_task()
     _warn_sheets(pages, links, sheet, links_sheet)
+    _warn_engine_options(engine, model, budget_usd)
     job_id = task.start_analysis(
         _manager(ctx), pages.read_bytes(), pages_name=pages.name,
         links=links.read_bytes() if links else None, links_name=links.name if links else None,
@@ -354,6 +363,7 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
                                "environment, or use the offline engine")
     task = _link_task()
     _warn_sheets(pages, links, sheet, links_sheet)
+    _warn_engine_options(engine, model, budget_usd)
     with contextlib.ExitStack() as stack:
         bars = []   # the bar starts with the first page, after the import report is printed
 
@@ -415,6 +425,11 @@ def streamlit_flags(config_file: Path) -> list[str]:
 cli_fetch.register(cli, jobs)     # `fetch` and `jobs fetch` (they import httpx only when run)
 
 
+INTERRUPTED = ("interrupted: the command stopped before its end and wrote no output file (an earlier one is "
+               "left as it was); `jobs start` and `jobs fetch` run the same work as a job you can pause and resume")
+INTERRUPTED_EXIT = 130
+
+
 def main(argv=None) -> int:
     """The command line; with argv None (the process's own command line: `cli.py`, `inlink`) the process
     ends here (see _leave)."""
@@ -430,12 +445,15 @@ def _run(argv) -> int:
         return cli.main(args=argv, prog_name=prog, standalone_mode=False) or 0
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    except click.ClickException as exc:
+    except click.UsageError as exc:     # a wrong option: the usage line helps
         exc.show()
         return exc.exit_code
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        return 1
+    except click.ClickException as exc:   # a refusal in words: one line, like every other error
+        click.echo(f"error: {exc.format_message()}", err=True)
+        return exc.exit_code
+    except click.exceptions.Abort:      # Ctrl-C: 128 + SIGINT, as a shell reports a command it interrupted
+        click.echo(INTERRUPTED, err=True)
+        return INTERRUPTED_EXIT
 
 
 def _leave(code: int) -> None:

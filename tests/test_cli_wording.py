@@ -215,6 +215,37 @@ def test_suggest_with_gemini_and_no_key_says_so_before_the_work_in_its_own_words
 
 
 
+def test_model_and_budget_given_to_the_offline_engine_are_said_to_be_ignored(tmp_path):
+    result = suggest_small_crawl(tmp_path, "--model", "gemini-x", "--budget", "2")
+    assert result.exit_code == 0, result.output
+    assert "warning: --model and --budget are ignored: they apply to --engine gemini only" in result.output
+    assert "ignored" not in suggest_small_crawl(tmp_path).output
+
+
+def test_a_refusal_is_one_error_line_like_every_other_error(tmp_path, capsys):
+    """Before: 'Error: --engine gemini needs ...' (click's own prefix), where every other refusal says 'error:'."""
+    pages = tmp_path / "crawl.csv"
+    pages.write_text(SMALL_CRAWL)
+    code = cli_module.main(["suggest", str(pages), "--engine", "gemini", "--out", str(tmp_path / "out.csv")])
+    lines = capsys.readouterr().err.splitlines()
+    assert code == 1 and lines == [lines[0]] and lines[0].startswith("error: --engine gemini needs an API key")
+
+
+def test_ctrl_c_says_what_was_not_written_and_exits_130(tmp_path, capsys, monkeypatch):
+    """Before: 'aborted' and exit status 1, as for any failure; a shell reports an interrupted command as 130."""
+    from inlink.tasks import analysis
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(analysis, "run_to_csv", interrupted)
+    pages, out = tmp_path / "crawl.csv", tmp_path / "out.csv"
+    pages.write_text(SMALL_CRAWL)
+    assert cli_module.main(["suggest", str(pages), "--out", str(out)]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted: the command stopped before its end and wrote no output file" in err
+    assert "Traceback" not in err and not out.exists()
+
+
 REPO = Path(__file__).resolve().parents[1]
 LEAVE = """
 import atexit, sys, threading
