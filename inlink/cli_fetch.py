@@ -12,6 +12,8 @@ from pathlib import Path
 
 import click
 
+from inlink.wording import counted
+
 REPORT_LINES = 40
 def out_file(ctx, param, value: Path | None) -> Path | None:
     """An output file's folder must exist: said before the work, not after it (a whole analysis or fetch ran,
@@ -101,7 +103,11 @@ def fetch_cmd(source, out_pages, out_links, connections, rate_per_s, read_timeou
     for note in rows.attrs.get("notes", []):
         click.echo(f"note: {note}", err=True)
     print_report(rows)
-    click.echo(f"wrote {len(rows)} pages to {out_pages} and {len(links)} links to {out_links}")
+    _say_written(len(rows), out_pages, len(links), out_links)
+
+
+def _say_written(pages: int, out_pages: Path, links: int, out_links: Path) -> None:
+    click.echo(f"wrote {counted(pages, 'page')} to {out_pages} and {counted(links, 'link')} to {out_links}")
 
 
 def print_report(rows) -> None:
@@ -148,10 +154,11 @@ def jobs_fetched_cmd(ctx, job_id, out_pages, out_links):
     from inlink.tasks.fetch import fetched_results
 
     rows = fetched_results(JobManager(ctx.obj.get("jobs_dir"), autostart=False), job_id)
+    links = dataset.links_frame(rows)
     out_pages.write_bytes(dataset.csv_bytes(dataset.pages_frame(rows)))
-    out_links.write_bytes(dataset.csv_bytes(dataset.links_frame(rows)))
+    out_links.write_bytes(dataset.csv_bytes(links))
     print_report(rows)
-    click.echo(f"wrote {len(rows)} pages to {out_pages} and the links to {out_links}")
+    _say_written(len(rows), out_pages, len(links), out_links)
 
 
 def register(cli: click.Group, jobs: click.Group) -> None:

@@ -44,6 +44,10 @@ def test_jobs_fetch_is_queued_run_by_the_worker_and_written(site, tmp_path):
     written = cli("jobs", "fetched", job_id, "--out-pages", str(pages), "--out-links", str(links), jobs_dir=jobs)
     assert written.returncode == 0, written.stderr
     assert sorted(pd.read_csv(pages)["Address"]) == sorted(site.url(p) for p in PAGES[:4])
+    links_written = len(pd.read_csv(links))
+    assert f"wrote 4 pages to {pages} and {links_written:,} links to {links}" in written.stdout   # was "the links"
+    status = cli("jobs", "status", job_id, jobs_dir=jobs).stdout
+    assert "4 URLs to fetch from urls.txt, on 127.0.0.1" in status    # was one of the pages, named as the source
 
 
 def test_a_bad_source_is_one_line_without_traceback(tmp_path):

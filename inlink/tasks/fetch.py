@@ -21,8 +21,10 @@ from inlink.fetch import dataset, faults
 from inlink.fetch.client import FetchCancelled, Fetcher, FetchSettings
 from inlink.fetch.extract import MalformedPage, parse_page
 from inlink.fetch.sitemap import SourceError, UrlSource, is_url, read_source
+from inlink.fetch.urls import site_key
 from inlink.fileio import atomic_write_bytes
 from inlink.jobs import JobManager, PauseJob, Task, TaskContext, register_task
+from inlink.wording import counted
 
 _LOG = logging.getLogger(__name__)
 TASK_NAME = "site_fetch"
@@ -78,7 +80,7 @@ class FetchTask(Task):
             atomic_write_bytes(urls_path, "\n".join(found.urls).encode())
             for note in found.notes:
                 ctx.log(note)
-            ctx.log(f"{len(found.urls)} URLs to fetch from {found.site}.")
+            ctx.log(_found_text(ctx.config["source"], found))
         ctx.state["urls"] = urls_path.read_text(encoding="utf-8").split("\n")
         ctx.state["site"] = (ctx.input_dir / SITE_FILE).read_text(encoding="utf-8") or None
         ctx.state["settings"] = settings
@@ -112,6 +114,14 @@ def status_counts(counters: Mapping) -> dict:
     """Pages per status label from a fetch job's counters (its metadata's "counters")."""
     return {name[len(STATUS_COUNTER):]: int(value) for name, value in (counters or {}).items()
             if name.startswith(STATUS_COUNTER)}
+
+
+def _found_text(source: Mapping, found: UrlSource) -> str:
+    """'60 URLs to fetch from urls.txt, on example.com.': the source as the user gave it and the site (found.site
+    is a URL of the site, often one of its pages, which named the wrong thing as the source)."""
+    origin = source.get("url") or source.get("name") or "the given file"
+    on_site = f", on {site_key(found.site)}" if found.site and site_key(found.site) not in origin else ""
+    return f"{counted(len(found.urls), 'URL')} to fetch from {origin}{on_site}."
 
 
 def _discover(ctx: TaskContext, settings: FetchSettings) -> UrlSource:
