@@ -69,6 +69,8 @@ def test_a_fetch_finished_while_no_tab_was_open_becomes_the_dataset_on_the_next_
     app = open_page("upload")                      # a new session: it never started this job
     assert_clean(app)
     assert any("Fetched pages saved as the current dataset" in s for s in texts(app.success))
+    current = [m for m in texts(app.markdown) if "Current dataset:" in m]
+    assert current and "fetched-pages.csv" in current[0]   # the box above it named older.csv
     assert datasets.latest_dataset().summary["fetch_job"] == job
     again = open_page("upload")                    # adopted once: the next visit shows no fetch to adopt
     assert not any("Fetched pages saved" in s for s in texts(again.success))

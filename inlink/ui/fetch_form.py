@@ -156,6 +156,8 @@ def _adopt(manager, job: Job) -> None:
         dataset = datasets.save_dataset(pages, "fetched-pages.csv", links=links, links_name="fetched-links.csv",
                                         summary=summary)
         adopted[job_id] = (dataset.dataset_id, pages, links)
+        st.session_state[_JOB] = job_id   # followed on: once saved, it is no longer newer than the dataset
+        st.rerun()   # the page again: its "Current dataset" box, drawn above, still names the one before
     _, pages, links = adopted[job_id]
     statuses = (job.summary or {}).get("statuses") or {}
     st.success("Fetched pages saved as the current dataset: "
