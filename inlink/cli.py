@@ -21,7 +21,7 @@ import click
 
 from inlink import cli_fetch, resources
 from inlink.jobs import Job, JobError, JobManager, JobStatus
-from inlink.ui.format import in_task_words
+from inlink.ui.format import in_task_words, spend_text
 from inlink.wording import counted as _count
 
 
@@ -114,6 +114,9 @@ def status_cmd(ctx: click.Context, job_id: str, as_json: bool) -> None:
     summary = _summary_text(job)
     if summary:
         click.echo(f"summary:  {summary}")
+    spend = spend_text(job)
+    if spend:
+        click.echo(f"spent:    {spend}")
     if job.error:
         click.echo(f"error:    {job.error.get('type')}: {job.error.get('message')}")
     for event in manager.events(job_id, limit=5):

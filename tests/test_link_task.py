@@ -224,6 +224,26 @@ def test_gemini_job_keeps_the_key_in_memory_and_records_cost(manager, gemini, tm
             assert secret.encode() not in path.read_bytes(), path
 
 
+def test_what_a_gemini_job_spent_shows_in_jobs_status_and_in_its_panel(manager, gemini, tmp_path):
+    """The counters were only in `jobs status --json`: the paid engine's spend is now said where the job is."""
+    from test_app_common import open_page
+
+    first = first_candidate()
+    gemini.script = [fg.suggestions((first.destination, first.anchor), prompt_tokens=1000, output_tokens=100)]
+    job = start_sample(manager, engine="gemini", api_key="AIza-test", options={"max_per_page": 2, "budget_usd": 5})
+    meta = manager.wait(job, timeout=60)
+    calls, cost = meta["counters"]["gemini_calls"], meta["counters"]["cost_usd"]
+    status = run_cli("jobs", "status", job, jobs_dir=tmp_path / "jobs")
+    assert (f"spent:    ${cost:,.4f} of a $5.00 budget: {calls} Gemini call{'s' if calls > 1 else ''}, "
+            f"{1000 * calls:,} prompt and {100 * calls:,} output tokens") in status.output
+    app = open_page("jobs", {"job": job})
+    assert [m.value for m in app.metric if m.label == "Spent"] == [f"${cost:,.4f}"]
+    offline = start_sample(manager)
+    manager.wait(offline, timeout=60)
+    assert "spent:" not in run_cli("jobs", "status", offline, jobs_dir=tmp_path / "jobs").output
+    assert not [m for m in open_page("jobs", {"job": offline}).metric if m.label == "Spent"]
+
+
 def test_gemini_job_without_a_key_fails_with_a_plain_message_and_can_resume(manager, gemini):
     job = start_sample(manager, engine="gemini")
     meta = manager.wait(job, timeout=60)

@@ -89,6 +89,13 @@ def money(amount: float | None) -> str:
     """'$0.0123' for small Gemini costs, '—' for offline jobs that cost nothing."""
     if not amount:
         return "—"
+    return usd(amount)
+
+
+def usd(amount: float) -> str:
+    """'$0.0123' under a dollar (Gemini pages cost fractions of a cent), '$12.50' from a dollar, '$0' for nothing."""
+    if not amount:
+        return "$0"
     return f"${amount:,.4f}" if amount < 1 else f"${amount:,.2f}"
 
 
@@ -149,3 +156,16 @@ def cost_of(job: Job) -> float:
     """The Gemini spend recorded in a job's counters (0 for offline jobs)."""
     counters = job.counters or {}
     return float(counters.get("cost_usd") or 0.0)
+
+
+def spend_text(job: Job) -> str:
+    """What a Gemini job has spent so far, in words, for the job panel and `jobs status` ('$0.0215 of a $1.00
+    budget: 22 Gemini calls, 66,000 prompt and 3,300 output tokens'); "" for a job of another engine."""
+    if engine_of(job) != "gemini":
+        return ""
+    counters, options = job.counters or {}, (job.config or {}).get("options") or {}
+    budget = options.get("budget_usd")
+    spent = usd(cost_of(job)) + (f" of a {usd(float(budget))} budget" if budget else "")
+    return (f"{spent}: {counted(int(counters.get('gemini_calls') or 0), 'Gemini call')}, "
+            f"{int(counters.get('prompt_tokens') or 0):,} prompt and {int(counters.get('output_tokens') or 0):,} "
+            "output tokens")

@@ -156,7 +156,8 @@ def _figures(job: Job) -> None:
     index, steps = job.current_step_index, job.total_steps
     step_label = f"Step {int(index) + 1} of {steps}" if index is not None and steps else "Step"
     step = "Done" if job.status is JobStatus.COMPLETED else str(job.current_step or "—").title()
-    columns = st.columns(5)
+    spend = fmt.spend_text(job)
+    columns = st.columns(6 if spend else 5)
     columns[0].metric(step_label, step)
     recent, left = _recent_figures(job)
     columns[1].metric("Pages per minute", fmt.per_minute(recent or _rate(progress)))
@@ -164,6 +165,8 @@ def _figures(job: Job) -> None:
                       "have gone by." if left == ESTIMATING else None)
     columns[3].metric("Elapsed", fmt.duration(progress.get("elapsed_s")))
     columns[4].metric("Pages fetched" if _is_fetch(job) else "Suggestions", f"{int(job.rows_written or 0):,}")
+    if spend:   # a paid engine: what it cost so far, and of what budget (the budget pauses the job)
+        columns[5].metric("Spent", fmt.usd(fmt.cost_of(job)), help=spend[:1].upper() + spend[1:] + ".")
 
 
 def _recent_figures(job: Job) -> tuple[float | None, str]:
