@@ -158,5 +158,8 @@ def test_the_events_table_and_the_jobs_table_fit_the_page(manager):
     assert json.loads(events.proto.columns)["Time"]["width"] == 64
     app = open_page("jobs")
     table = json.loads(app.dataframe[0].proto.columns)
-    assert all(table[name]["width"] == "small" for name in ("Job", "Engine", "Progress", "Pages", "Suggestions",
-                                                            "Cost")), table
+    widths = [table[name]["width"] for name in ("Job", "File", "Status", "Engine", "Progress", "Pages", "Suggestions",
+                                                "Cost", "Created", "Updated")]
+    # "small" columns still overflowed by ~90 px; pixel widths within the 938 px Chromium gives the table at
+    # 1,400 px, less 32 for the row picker (tests/test_e2e_tabs.py measures it in the browser)
+    assert all(isinstance(width, int) for width in widths) and sum(widths) <= 938 - 32, table

@@ -1,4 +1,5 @@
-"""End to end in a real browser: two tabs open on one finished job stay in step when the analyst reviews in one.
+"""End to end in a real browser, on finished jobs: two tabs open on one job stay in step when the analyst reviews
+in one, and the Jobs table fits the page at 1,400 px.
 
 The job panel refreshes itself only while a job can still change, so a finished job's review has its own
 check; the waits are on the page's text (Playwright), never a sleep.
@@ -19,14 +20,21 @@ def decisions_line(page) -> str:
     return page.get_by_text(re.compile(r"suggestions match")).inner_text()
 
 
-def test_a_decision_in_one_tab_shows_in_another_tab_on_the_same_finished_job(browser, server,  # noqa: F811
-                                                                              manager):
+def finished_sample_job(manager, label: str | None = None) -> str:
     from inlink.tasks import analysis as link_task
-    from inlink.ui import review
 
     job_id = link_task.start_analysis(manager, (SAMPLE / "pages.csv").read_bytes(), pages_name="pages.csv",
-                                      links=(SAMPLE / "inlinks.csv").read_bytes(), links_name="inlinks.csv")
+                                      links=(SAMPLE / "inlinks.csv").read_bytes(), links_name="inlinks.csv",
+                                      label=label)
     assert manager.wait(job_id, timeout=60)["status"] == "completed"
+    return job_id
+
+
+def test_a_decision_in_one_tab_shows_in_another_tab_on_the_same_finished_job(browser, server,  # noqa: F811
+                                                                              manager):
+    from inlink.ui import review
+
+    job_id = finished_sample_job(manager)
     manager.shutdown(timeout=5)
     set_gate(server.gate, ALL_PAGES)
     server.start()
@@ -47,3 +55,16 @@ def in_step(acting, other, shown: str) -> None:
     for page in (acting, other):
         page.get_by_text(re.compile(shown)).wait_for(timeout=IN_STEP_MS)
         ready(page)
+
+
+def test_the_jobs_table_fits_the_page_at_1400_px(browser, server, manager):  # noqa: F811
+    """Before: its ten columns were about 90 px wider than the page, so Updated and the job ids were cut off
+    behind a sideways scroll."""
+    finished_sample_job(manager, label="a crawl export with a rather long file name.csv")
+    manager.shutdown(timeout=5)
+    server.start()
+    page = open_page(browser, server, "jobs")
+    page.locator('[data-testid="stDataFrame"] .dvn-scroller').first.wait_for(timeout=10_000)
+    scroll, client = page.evaluate("""() => { const e = document.querySelector('[data-testid="stDataFrame"] .dvn-scroller');
+                                             return [e.scrollWidth, e.clientWidth]; }""")
+    assert scroll <= client, (scroll, client)

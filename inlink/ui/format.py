@@ -116,6 +116,13 @@ def timestamp(value: str | None) -> str:
     return parsed.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if parsed else "—"
 
 
+def short_timestamp(value: str | None) -> str:
+    """'Nov 22 08:30' (UTC) for a table of recent jobs whose header names the zone: the full form made the
+    Jobs table wider than the page at 1,400 px; '—' when missing."""
+    parsed = parse_time(value)
+    return parsed.astimezone(timezone.utc).strftime("%b %d %H:%M") if parsed else "—"
+
+
 def clock(value: str | None) -> str:
     """'08:30:12' (UTC) for a metadata timestamp, for event lists within a day."""
     parsed = parse_time(value)

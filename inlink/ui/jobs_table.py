@@ -50,6 +50,6 @@ def job_row(job: Job) -> dict:
         "Pages": f"{done:,} / {total:,}" if total else "—",
         "Suggestions": None if fmt.engine_of(job) == "fetch" else int(job.rows_written or 0),
         "Cost": fmt.money(fmt.cost_of(job)),
-        "Created": fmt.timestamp(job.created_at),
-        "Updated": fmt.timestamp(job.updated_at),
+        "Created": fmt.short_timestamp(job.created_at),
+        "Updated": fmt.short_timestamp(job.updated_at),
     }

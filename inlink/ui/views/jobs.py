@@ -19,6 +19,20 @@ _DELETE_ERROR = "jobs.delete_error"
 _TABLE_GENERATION = "jobs.table_generation"
 
 
+#: Widths in pixels: the ten columns fit the page at 1,400 px with the sidebar open (measured in Chromium); a long
+#: file name is cut with an ellipsis (the opened job shows it whole), the job id never is.
+JOBS_COLUMNS = {
+    "Job": st.column_config.TextColumn("Job", width=100),
+    "File": st.column_config.TextColumn("File", width=140),
+    "Status": st.column_config.TextColumn("Status", width=80),
+    "Engine": st.column_config.TextColumn("Engine", width=65),
+    "Progress": st.column_config.ProgressColumn("Progress", format="%.0f%%", min_value=0, max_value=100, width=85),
+    "Pages": st.column_config.TextColumn("Pages", width=80),
+    "Suggestions": st.column_config.NumberColumn("Suggestions", format="%d", width=90),
+    "Cost": st.column_config.TextColumn("Cost", width=70),
+    "Created": st.column_config.TextColumn("Created", width=95, help="Time in UTC"),
+    "Updated": st.column_config.TextColumn("Updated", width=95, help="Time in UTC"),
+}
 LIST_REFRESH_S = 1.0     # an action in another tab shows here within 2 s (the panel refreshes as often)
 
 
@@ -58,13 +72,7 @@ def table_section(manager, every_job: list[Job]) -> None:
     picked = st.dataframe(
         table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
         key=f"jobs.table_{st.session_state.get(_TABLE_GENERATION, 0)}",
-        column_config={"Job": st.column_config.TextColumn("Job", width="small"),   # all ten fit at 1,400 px
-                       "Engine": st.column_config.TextColumn("Engine", width="small"),
-                       "Progress": st.column_config.ProgressColumn("Progress", format="%.0f%%", min_value=0,
-                                                                   max_value=100, width="small"),
-                       "Pages": st.column_config.TextColumn("Pages", width="small"),
-                       "Suggestions": st.column_config.NumberColumn("Suggestions", format="%d", width="small"),
-                       "Cost": st.column_config.TextColumn("Cost", width="small")})
+        column_config=JOBS_COLUMNS)
     rows = picked.selection.rows if picked is not None else []
     if rows:
         open_job(table.iloc[rows[0]]["Job"])
