@@ -57,10 +57,11 @@ def in_step(acting, other, shown: str) -> None:
         ready(page)
 
 
-def test_the_jobs_table_fits_the_page_at_1400_px(browser, server, manager):  # noqa: F811
-    """Before: its ten columns were about 90 px wider than the page, so Updated and the job ids were cut off
-    behind a sideways scroll."""
-    finished_sample_job(manager, label="a crawl export with a rather long file name.csv")
+def test_the_jobs_table_and_the_review_cards_fit_the_page_at_1400_px(browser, server, manager):  # noqa: F811
+    """Before: the table's ten columns were about 90 px wider than the page, so Updated and the job ids were cut
+    off behind a sideways scroll; and a card's reason, its longest text, had a quarter of the card, which made
+    every card two or three times as tall as its sentence."""
+    job_id = finished_sample_job(manager, label="a crawl export with a rather long file name.csv")
     manager.shutdown(timeout=5)
     server.start()
     page = open_page(browser, server, "jobs")
@@ -68,3 +69,8 @@ def test_the_jobs_table_fits_the_page_at_1400_px(browser, server, manager):  # n
     scroll, client = page.evaluate("""() => { const e = document.querySelector('[data-testid="stDataFrame"] .dvn-scroller');
                                              return [e.scrollWidth, e.clientWidth]; }""")
     assert scroll <= client, (scroll, client)
+    page = open_page(browser, server, f"jobs?job={job_id}")
+    page.get_by_text("Anchor in context").first.wait_for(timeout=10_000)
+    link, context, reason = page.evaluate("""() => Array.from(document.querySelector('mark').closest('div')
+        .parentElement.children).map(part => part.getBoundingClientRect().width)""")
+    assert reason >= context > link, (link, context, reason)

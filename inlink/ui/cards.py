@@ -14,7 +14,9 @@ import pandas as pd
 from inlink.ui.format import url_path
 
 TIER_COLOURS = {"high": "#1b8a3a", "medium": "#b26a00", "low": "#7a7a7a"}
-_GRID = ("display:grid;grid-template-columns:minmax(0,3fr) minmax(0,6fr) minmax(0,3fr);gap:0.9rem;"
+#: link | anchor in context | tier and reason: the reason is the longest text, so it gets as much room as the
+#: sentence (with a quarter of the card it made each card two or three times as tall as its sentence)
+_GRID = ("display:grid;grid-template-columns:minmax(0,3fr) minmax(0,5fr) minmax(0,5fr);gap:0.9rem;"
          "font-size:0.92rem;line-height:1.4;overflow-wrap:anywhere")
 _LABEL = "font-size:0.75rem;opacity:0.65;text-transform:uppercase;letter-spacing:0.04em"
 _MARK = "background:rgba(255,196,0,0.45);color:inherit;padding:0 0.15em;border-radius:0.2em;font-weight:600"
