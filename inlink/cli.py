@@ -143,8 +143,8 @@ def _orphans_text(before, after, links_given: bool) -> str:
     return f"orphan pages {int(before or 0):,} -> {int(after):,}"
 
 
-def _simple_command(name: str, help_text: str, done_text: str):
-    @jobs.command(name, help=help_text)
+def _simple_command(name: str, help_text: str, done_text: str, short_help: str | None = None):
+    @jobs.command(name, help=help_text, short_help=short_help)
     @click.argument("job_id")
     @click.pass_context
     def command(ctx: click.Context, job_id: str) -> None:
@@ -156,12 +156,13 @@ def _simple_command(name: str, help_text: str, done_text: str):
 
 _simple_command("pause", "Pause a job (a running one pauses after its current item).", "pause sent")
 _simple_command("resume", "Queue a paused or failed job to continue where it stopped "
-                "(a worker or the dashboard runs it).", "queued to resume")
+                "(a worker or the dashboard runs it).", "queued to resume",
+                short_help="Queue a paused or failed job to continue.")
 _simple_command("stop", "Stop a job for good; its partial results stay downloadable.", "stop sent")
 _simple_command("delete", "Delete a job and all its files (stops it first if it runs).", "deleted")
 
 
-@jobs.command("export")
+@jobs.command("export", short_help="Write a job's results so far to a CSV file.")
 @click.argument("job_id")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               callback=cli_fetch.out_file,
@@ -185,7 +186,7 @@ def cleanup_cmd(ctx: click.Context, days: float) -> None:
     click.echo(f"removed {_count(len(removed), 'job')}" + (f": {' '.join(removed)}" if removed else ""))
 
 
-@jobs.command("worker")
+@jobs.command("worker", short_help="Run queued jobs in the foreground (Ctrl-C pauses).")
 @click.option("--max-running", type=click.IntRange(min=1), default=2, show_default=True,
               help="Jobs run at once; the others wait in line.")
 @click.option("--durability", type=click.Choice(["crash", "power"]), default="crash", show_default=True,
@@ -327,7 +328,7 @@ def _link_task():
     return analysis
 
 
-@jobs.command("start")
+@jobs.command("start", short_help="Validate a crawl and queue its link analysis.")
 @click.argument("pages", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_analysis_options
 @click.option("--label", default=None, help="A name for the job (default: the pages file name).")
@@ -350,7 +351,7 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
     click.echo(job_id)
 
 
-@cli.command("suggest")
+@cli.command("suggest", short_help="Analyse a crawl now and write the suggestions CSV.")
 @click.argument("pages", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_analysis_options
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -392,7 +393,7 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
         click.echo(f"note: stopped early: {summary['stopped_early']}", err=True)
 
 
-@cli.command("ui")
+@cli.command("ui", short_help="Start the dashboard on localhost.")
 @click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (default: Streamlit's, 8501).")
 @click.pass_context
 def ui_cmd(ctx: click.Context, port: int | None) -> None:

@@ -67,7 +67,7 @@ def _source(source: str) -> tuple[object, str | None]:
     return path.read_bytes(), path.name
 
 
-@click.command("fetch")
+@click.command("fetch", short_help="Fetch a site's pages now into pages + links CSVs.")
 @click.argument("source")
 @_out_options
 @_fetch_options
@@ -124,7 +124,7 @@ def print_report(rows) -> None:
         click.echo(f"  ... and {len(failed) - REPORT_LINES} more (see the Status and Reason columns)")
 
 
-@click.command("fetch")
+@click.command("fetch", short_help="Queue a fetch of a sitemap, URL list or export.")
 @click.argument("source")
 @_fetch_options
 @click.option("--label", default=None, help="A name for the job (default: the source).")
@@ -143,7 +143,7 @@ def jobs_fetch_cmd(ctx, source, connections, rate_per_s, read_timeout, max_mb, a
                            options=_options(connections, rate_per_s, read_timeout, max_mb, all_sites)))
 
 
-@click.command("fetched")
+@click.command("fetched", short_help="Write a fetch job's pages and links CSVs.")
 @click.argument("job_id")
 @_out_options
 @click.pass_context

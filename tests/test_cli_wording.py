@@ -77,6 +77,14 @@ def test_every_option_has_a_help_text(command):
     assert not bare, f"{' '.join(command)}: options without help: {bare}"
 
 
+@pytest.mark.parametrize("group", [(), ("jobs",)])
+def test_the_command_lists_of_help_say_each_command_whole(group):
+    """Before: 'Fetch the pages of a sitemap, URL list or export in the...': click cut every longer summary."""
+    listing = run(*group, "--help").output.split("Commands:")[1]
+    cut = [line.strip() for line in listing.splitlines() if line.rstrip().endswith("...")]
+    assert not cut, cut
+
+
 def test_import_messages_read_right_for_one_row():
     from inlink.site import load as site_import
 
