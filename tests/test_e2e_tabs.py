@@ -74,3 +74,22 @@ def test_the_jobs_table_and_the_review_cards_fit_the_page_at_1400_px(browser, se
     link, context, reason = page.evaluate("""() => Array.from(document.querySelector('mark').closest('div')
         .parentElement.children).map(part => part.getBoundingClientRect().width)""")
     assert reason >= context > link, (link, context, reason)
+
+
+def test_a_job_deleted_elsewhere_leaves_the_open_list_and_job_tabs_within_a_second_or_so(browser, server,  # noqa: F811
+                                                                                          manager):
+    """Before: with no job active neither the Jobs list nor a finished job's page refreshed, so a job deleted
+    from another tab or `cli.py jobs delete` stayed listed (and open) until the analyst clicked something."""
+    from inlink.jobs import JobManager
+
+    finished_sample_job(manager, "kept.csv")
+    deleted = finished_sample_job(manager, "deleted.csv")
+    manager.shutdown(timeout=5)
+    server.start()
+    listing, opened = open_page(browser, server, "jobs"), open_page(browser, server, f"jobs?job={deleted}")
+    listing.get_by_text(re.compile(r"^2 jobs · showing")).wait_for(timeout=IN_STEP_MS)
+    JobManager(server.jobs_dir, autostart=False).delete(deleted)     # as `cli.py jobs delete` does
+    listing.get_by_text(re.compile(r"^1 job · showing")).wait_for(timeout=IN_STEP_MS)
+    opened.get_by_text(f"Job {deleted} cannot be opened").wait_for(timeout=IN_STEP_MS)
+    ready(listing)
+    ready(opened)

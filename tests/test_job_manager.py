@@ -82,6 +82,18 @@ def test_the_annotations_stamp_changes_with_every_change_of_the_notes(manager):
     assert len(set(seen)) == len(seen)
 
 
+def test_the_job_and_folder_stamps_change_when_a_job_changes_or_goes(manager):
+    """What a finished job's page and the Jobs list poll to see a resume or a delete made elsewhere."""
+    folder = manager.folder_stamp()
+    job_id = manager.create_job("test_counting", config={"n": 1})
+    assert manager.folder_stamp() != folder
+    manager.wait(job_id, timeout=30)
+    finished, folder = manager.job_stamp(job_id), manager.folder_stamp()
+    assert finished is not None and manager.job_stamp(job_id) == finished   # reading changes nothing
+    manager.delete(job_id)
+    assert manager.job_stamp(job_id) is None and manager.folder_stamp() != folder
+
+
 def test_power_durability_gives_the_same_results(make_manager, jobs_dir):
     manager = make_manager(durability="power")
     job_id, meta = run(manager, n=25)

@@ -36,19 +36,6 @@ def read_annotations(store: JobStore, job_id: str) -> dict[str, Any]:
     return notes
 
 
-def annotations_stamp(store: JobStore, job_id: str) -> tuple[int, int, int] | None:
-    """What identifies the current annotations file (inode, size, mtime in ns; None when there is none): every
-    change replaces the file, so a tab compares stamps once a second to see another tab's change without
-    reading the notes."""
-    try:
-        stat = store.path(job_id, ANNOTATIONS_SUFFIX).stat()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise storage_error(exc, f"stat the annotations of job {job_id}") from exc
-    return stat.st_ino, stat.st_size, stat.st_mtime_ns
-
-
 def update_annotations(store: JobStore, job_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
     """Apply `changes` (a value of None removes its key) and return every annotation of the job."""
     checked = _checked(changes)

@@ -3,9 +3,8 @@
 The review shows REVIEW_PAGE_SIZE suggestions at a time as cards (the anchor highlighted in its context, no
 sideways scrolling) with Accept / Reject; decisions are kept with the job (inlink/ui/review.py). The table
 shows at most MAX_TABLE_ROWS filtered rows (downloads carry everything); charts are computed on the filtered
-rows so the analyst sees what the filters leave. The view is a fragment: a decision reruns it alone. A second,
-empty fragment looks once a second whether the job's decisions changed since this tab drew them (a decision
-made in another tab) and then redraws the page, so two tabs on one job agree within about a second.
+rows so the analyst sees what the filters leave. The view is a fragment: a decision reruns it alone; a decision
+made in another tab redraws the page within about a second (inlink/ui/watch.py).
 """
 from __future__ import annotations
 
@@ -16,7 +15,7 @@ import streamlit as st
 
 from inlink.jobs import Job
 from inlink.ui import format as fmt
-from inlink.ui import review
+from inlink.ui import review, watch
 from inlink.ui.cards import card_html
 from inlink.ui.exports import accepted_downloads
 from inlink.ui.format import short_url
@@ -24,7 +23,6 @@ from inlink.ui.format import short_url
 MAX_TABLE_ROWS = 2_000
 REVIEW_PAGE_SIZE = 20
 TOP_TARGETS = 15
-DECISIONS_CHECK_S = 1.0   # how often a tab looks for decisions made in another tab
 SCORE_BINS = 10
 _PATH = r"https?://[^/]+(/.*)?"   # links show their path; the host is the same on every row
 SHOW = {"all": "All", "undecided": "To review", review.ACCEPTED: "Accepted", review.REJECTED: "Rejected"}
@@ -98,22 +96,12 @@ def orphan_figures(summary: dict | None, links_known: bool = True) -> pd.DataFra
 def results_view(manager, job: Job, *, key: str = "results") -> None:
     """Filters, downloads of the accepted suggestions, the review, the table and the charts for one job."""
     st.fragment(_results_body)(manager, job, key)
-    st.fragment(_decisions_watch, run_every=DECISIONS_CHECK_S)(manager, job.job_id, key)
-
-
-def _decisions_watch(manager, job_id: str, key: str) -> None:
-    """Redraw the page when the job's decisions changed since this tab drew them (reads one file's stat)."""
-    try:
-        stamp = manager.annotations_stamp(job_id)
-    except Exception:   # a deleted job or an unreadable folder: the view says so on its next draw
-        return
-    if stamp != st.session_state.get(f"{key}_decisions_drawn", stamp):
-        st.rerun()
+    watch.redraw_on_change(f"{key}.decisions", lambda: manager.annotations_stamp(job.job_id))
 
 
 def _results_body(manager, job: Job, key: str) -> None:
     job_id = job.job_id
-    st.session_state[f"{key}_decisions_drawn"] = manager.annotations_stamp(job_id)   # before reading them
+    watch.drawn(f"{key}.decisions", manager.annotations_stamp(job_id))   # before reading the decisions
     frame = manager.results_frame(job_id)
     if frame.empty:
         st.info("No suggestions yet. They appear here page by page while the analysis runs.")
