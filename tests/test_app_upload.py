@@ -57,6 +57,15 @@ def test_reopened_tab_shows_the_last_dataset():
     assert any("Current dataset:** kept.csv" in m for m in texts(app.markdown))
 
 
+def test_the_invitation_below_the_form_knows_whether_a_dataset_is_saved():
+    """Before: "Upload a pages file, or try the sample site to see how it works." under a saved dataset too."""
+    assert any("try the sample site to see how it works" in i for i in texts(open_page("upload").info))
+    datasets.save_dataset(SMALL_CRAWL.encode(), "kept.csv", summary={"pages": 4})
+    infos = texts(open_page("upload").info)
+    assert any("instead of the current dataset" in i for i in infos)
+    assert not any("to see how it works" in i for i in infos)
+
+
 @pytest.mark.skipif(not (SAMPLE / "pages.csv").is_file(), reason="sample_data/pages.csv not written yet")
 def test_sample_site_button():
     app = open_page("upload")

@@ -253,8 +253,10 @@ def upload_section() -> None:
     """Files from a crawler (or the sample site): validation report, preview, and Use this dataset."""
     chosen = chosen_files()
     fetch_form.fetch_section(chosen)
-    if chosen is None:
-        st.info("Upload a pages file, or try the sample site to see how it works.", icon=":material/info:")
+    if chosen is None:   # with a dataset saved, the box at the top already leads on to Generate links
+        st.info("Upload a pages file, or try the sample site to see how it works." if datasets.latest_dataset()
+                is None else "Upload another crawl to analyse it instead of the current dataset.",
+                icon=":material/info:")
     else:
         review(chosen)
 
