@@ -21,7 +21,7 @@ import click
 
 from inlink import cli_fetch, resources
 from inlink.jobs import Job, JobError, JobManager, JobStatus
-from inlink.ui.format import in_task_words, spend_text
+from inlink.ui.format import engine_of, in_task_words, spend_text
 from inlink.wording import counted as _count
 
 
@@ -171,9 +171,13 @@ _simple_command("delete", "Delete a job and all its files (stops it first if it 
 def export_cmd(ctx: click.Context, job_id: str, out: Path) -> None:
     """Write the committed results of a job (even a running or stopped one) to a CSV file."""
     manager = _manager(ctx)
+    job = manager.job(job_id)
     data = manager.results_csv(job_id)
     out.write_bytes(data)
-    click.echo(f"wrote {manager.results_count(job_id)} rows to {out}")
+    click.echo(in_task_words(job, f"wrote {_count(manager.results_count(job_id), 'result row')} to {out}"))
+    if engine_of(job) == "fetch":
+        click.echo(f"note: `jobs fetched {job_id}` writes this fetch as a crawl export (pages and links CSVs)",
+                   err=True)
 
 
 @jobs.command("cleanup")

@@ -58,6 +58,10 @@ def test_status_of_a_finished_analysis_gives_its_summary(tmp_path):
             and "for 3 pages; orphan pages after the suggestions" in status), status
     assert "ETA" not in status
     assert "status:   completed - Completed: 3 pages, " in status and " items" not in status, status
+    out = tmp_path / "export.csv"
+    exported = run("jobs", "export", job_id, "--out", out).output     # was "wrote 2 rows" (and "1 rows")
+    assert exported.strip() == f"wrote {summary['suggestions']} suggestion" + "s" * (summary["suggestions"] != 1) \
+        + f" to {out}", exported
 
 
 def test_cleanup_counts_jobs_and_refuses_negative_days():
