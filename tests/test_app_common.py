@@ -134,3 +134,16 @@ def test_jobs_table_pages():
     last = page_rows(jobs, 3, 25)
     assert list(last["Job"]) == [f"j{i}" for i in range(50, 60)]
     assert page_rows(jobs, 99, 25)["Job"].iloc[0] == "j50"   # past the end -> the last page
+
+
+def test_a_download_is_named_after_the_crawl_without_its_table_suffixes():
+    """Before: a crawl uploaded as pages_html.csv.gz downloaded as 'inlinks-pages_html.csv-<id>.csv'."""
+    from inlink.jobs import Job
+    from inlink.ui.exports import download_name
+
+    def named(label: str, *part: str) -> str:
+        job = Job.from_dict({"job_id": "abcdefabcdef", "task": "link_analysis", "label": label, "status": "completed"})
+        return download_name(job, "csv", *part)
+    assert named("pages_html.csv.gz") == "inlinks-pages_html-abcdefabcdef.csv"
+    assert named("Crawl Export.XLSX", "accepted") == "inlinks-Crawl_Export-abcdefabcdef-accepted.csv"
+    assert named("site.v2.csv") == "inlinks-site.v2-abcdefabcdef.csv"

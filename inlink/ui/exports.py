@@ -24,9 +24,16 @@ def results_xlsx(manager, job_id: str) -> Callable[[], bytes]:
     return lambda: frame_to_xlsx(manager.results_frame(job_id))
 
 
+_TABLE_SUFFIXES = (".gz", ".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+
+
 def download_name(job: Job, extension: str, part: str = "") -> str:
-    """'inlinks-<file stem>-<job id>[-<part>].<ext>' so several downloads never overwrite each other."""
-    stem = Path(file_name_of(job)).stem.replace(" ", "_")[:40] or "analysis"
+    """'inlinks-<file stem>-<job id>[-<part>].<ext>' so several downloads never overwrite each other; the stem
+    without every table suffix ('pages.csv.gz' gave 'inlinks-pages.csv-<id>.csv')."""
+    stem = Path(file_name_of(job)).name
+    while stem.lower().endswith(_TABLE_SUFFIXES):
+        stem = stem[: stem.rfind(".")]
+    stem = stem.replace(" ", "_")[:40] or "analysis"
     return f"inlinks-{stem}-{job.job_id}{'-' + part if part else ''}.{extension}"
 
 
