@@ -369,6 +369,7 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
     if engine == "gemini" and not api_key_from_env():   # said before the import, in this command's words
         raise click.ClickException("--engine gemini needs an API key: set GEMINI_API_KEY (or GOOGLE_API_KEY) in the "
                                "environment, or use the offline engine")
+    cli_fetch.refuse_overwriting({"--out": out}, {"PAGES": pages, "--links": links})
     task = _link_task()
     _warn_sheets(pages, links, sheet, links_sheet)
     _warn_engine_options(engine, model, budget_usd)

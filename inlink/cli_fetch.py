@@ -23,6 +23,20 @@ def out_file(ctx, param, value: Path | None) -> Path | None:
     return value
 
 
+def refuse_overwriting(outputs: dict[str, Path], inputs: dict[str, Path | None]) -> None:
+    """Refuse (a usage error, before any work) an output file that is another output or one of the inputs: the
+    suggestions were written over the crawl they came from (`suggest crawl.csv --out crawl.csv`), and a fetch's
+    links over its pages."""
+    seen: dict[Path, str] = {}
+    for name, path in {**inputs, **outputs}.items():
+        if path is None:
+            continue
+        real = Path(os.path.realpath(path))
+        if real in seen:
+            raise click.UsageError(f"{name} is the same file as {seen[real]} ({path}): give another file name")
+        seen[real] = name
+
+
 OUT_PAGES_HELP = "CSV to write the pages to (Screaming Frog 'Internal: HTML' columns)."
 OUT_LINKS_HELP = "CSV to write the links to (Screaming Frog 'All Inlinks' columns)."
 
@@ -77,6 +91,8 @@ def fetch_cmd(source, out_pages, out_links, connections, rate_per_s, read_timeou
     from inlink.fetch.sitemap import SourceError
     from inlink.tasks.fetch import run_fetch
 
+    refuse_overwriting({"--out-pages": out_pages, "--out-links": out_links},
+                       {"SOURCE": None if source.lower().startswith(("http://", "https://")) else Path(source)})
     given, name = _source(source)
     options = _options(connections, rate_per_s, read_timeout, max_mb, all_sites)
     # the pages go to a file beside --out-pages, renamed over it once the fetch is done: a refused source or a
@@ -153,6 +169,7 @@ def jobs_fetched_cmd(ctx, job_id, out_pages, out_links):
     from inlink.jobs import JobManager
     from inlink.tasks.fetch import fetched_results
 
+    refuse_overwriting({"--out-pages": out_pages, "--out-links": out_links}, {})
     rows = fetched_results(JobManager(ctx.obj.get("jobs_dir"), autostart=False), job_id)
     links = dataset.links_frame(rows)
     out_pages.write_bytes(dataset.csv_bytes(dataset.pages_frame(rows)))

@@ -280,3 +280,14 @@ def test_a_command_that_loaded_pyarrow_ends_without_the_teardown_unless_a_thread
                          timeout=120)
     assert out.returncode == 0 and "Usage:" in out.stdout, out.stderr
     assert ("teardown" in out.stdout) is (case == "busy")
+
+
+def test_suggest_refuses_to_write_over_its_own_crawl_or_links(tmp_path):
+    """Before: `suggest crawl.csv --out crawl.csv` replaced the crawl with the suggestions, and said so."""
+    pages, links = tmp_path / "crawl.csv", tmp_path / "links.csv"
+    pages.write_text(SMALL_CRAWL)
+    links.write_text(LINKS)
+    for out, named in ((pages, "PAGES"), (tmp_path / "." / "links.csv", "--links")):
+        result = CliRunner().invoke(cli_module.cli, ["suggest", str(pages), "--links", str(links), "--out", str(out)])
+        assert result.exit_code == 2 and f"--out is the same file as {named}" in result.output, result.output
+    assert pages.read_text() == SMALL_CRAWL and links.read_text() == LINKS

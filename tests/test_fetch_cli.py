@@ -67,3 +67,15 @@ def test_a_refused_source_leaves_the_earlier_pages_file_as_it_was(tmp_path):
     assert done.returncode == 1 and "no http(s) URLs found" in done.stderr
     assert pages.read_text() == "Address,Content\nhttps://example.com/,last week's fetch\n"   # it was a header
     assert sorted(path.name for path in tmp_path.iterdir()) == ["pages.csv", "words.txt"]
+
+
+def test_fetch_refuses_to_write_its_links_over_its_pages_or_its_source(tmp_path):
+    """Before: --out-pages and --out-links naming one file left only the links in it; naming the URL list
+    replaced the list with the pages."""
+    listing = tmp_path / "urls.txt"
+    listing.write_text("https://example.com/a\n")
+    same = cli("fetch", str(listing), "--out-pages", str(tmp_path / "x.csv"), "--out-links", str(tmp_path / "x.csv"))
+    assert same.returncode == 2 and "--out-links is the same file as --out-pages" in same.stderr, same.stderr
+    over = cli("fetch", str(listing), "--out-pages", str(listing), "--out-links", str(tmp_path / "l.csv"))
+    assert over.returncode == 2 and "--out-pages is the same file as SOURCE" in over.stderr, over.stderr
+    assert listing.read_text() == "https://example.com/a\n"
