@@ -239,3 +239,14 @@ def test_annotation_file_is_plain_json_written_whole(tmp_path):
     stored = json.loads((manager.jobs_dir / f"{job_id}_annotations.json").read_text())
     assert stored == {"review\tx": "accepted"}
     assert not list(manager.jobs_dir.glob(".*.tmp"))
+
+
+def test_the_table_shows_tier_confidence_and_score_before_the_long_texts():
+    """Before: the figures came after the sentence and the reason, past the right edge of the page at 1,400 px."""
+    manager = get_manager()
+    job_id = finished(manager, pages=3)
+    app = open_page("jobs", {"job": job_id})
+    table = next(d for d in app.dataframe if "Reason" in d.value.columns)
+    order = list(table.proto.column_order)
+    assert order[:7] == ["Source", "Destination", "Anchor", "Tier", "Confidence", "Score", "Decision"], order
+    assert order.index("Context") < order.index("Reason") and set(order) == set(table.value.columns)

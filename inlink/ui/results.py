@@ -200,9 +200,17 @@ def _page_actions(manager, job_id: str, keys: pd.Series, key: str) -> None:
                       on_click=review.decide, args=(manager, job_id, list(keys), decision))
 
 
+#: The figures an analyst sorts and filters by come before the long texts, so they are on screen without scrolling
+#: sideways (they were past the sentence and its reason, beyond the right edge at 1,400 px).
+TABLE_ORDER = ("Source", "Destination", "Anchor", "Tier", "Confidence", "Score", "Decision", "Context", "Reason",
+               "Engine")
+
+
 def _table(frame: pd.DataFrame) -> None:
     st.dataframe(
         frame, hide_index=True, width="stretch",
+        column_order=[column for column in TABLE_ORDER if column in frame] +
+                     [column for column in frame if column not in TABLE_ORDER],
         column_config={
             "Source": st.column_config.LinkColumn("Source page", width="medium", display_text=_PATH),
             "Destination": st.column_config.LinkColumn("Target page", width="medium", display_text=_PATH),
