@@ -184,6 +184,21 @@ def test_an_active_fetch_is_not_shown_as_the_analysis():
     app = open_page("generate")
     assert_clean(app)
     assert not any(fetch_id in c for c in texts(app.caption)), texts(app.caption)
-    assert any("No analysis yet" in c for c in texts(app.caption))
+    assert any("No analysis running" in c for c in texts(app.caption))
     app = open_page("generate", {"job": fetch_id})   # asked for by its id: shown
     assert any(fetch_id in c for c in texts(app.caption))
+
+
+def test_with_no_analysis_running_the_page_points_to_the_earlier_ones(manager):
+    """Before: 'No analysis yet.' in a new tab, though finished analyses were there (on the Jobs page)."""
+    from inlink.tasks import analysis as link_task
+    from test_app_common import SAMPLE
+
+    app = open_page("generate")
+    assert not [link for link in app.get("page_link") if "Earlier analyses" in link.proto.label]
+    job_id = link_task.start_analysis(manager, (SAMPLE / "pages.csv").read_bytes(), pages_name="pages.csv")
+    manager.wait(job_id, timeout=60)
+    app = open_page("generate")
+    assert_clean(app)
+    assert any("No analysis running" in c for c in texts(app.caption))
+    assert [link for link in app.get("page_link") if "Earlier analyses are on the Jobs page" in link.proto.label]

@@ -150,9 +150,14 @@ def analysis_section(manager, dataset) -> None:
     shown = job_to_show(manager)
     if shown:
         job_panel(manager, shown, key="generate.panel")
-    else:
-        st.caption("No analysis yet. Start one above; its progress appears here." if dataset is not None
-                   else "No analysis yet: once a dataset is saved, its progress appears here.")
+    else:   # "No analysis yet" read wrong beside finished analyses: this page follows the running ones
+        done = any(job.task == link_task.TASK_NAME for job in manager.jobs())
+        if dataset is None:
+            st.caption("No analysis running: once a dataset is saved, its progress appears here.")
+        else:
+            st.caption("No analysis running. Start one above; its progress appears here.")
+        if done:
+            st.page_link(navigation.JOBS, label="Earlier analyses are on the Jobs page", icon=":material/work_history:")
 
 
 if __name__ == "__main__":   # run as a page by st.navigation
