@@ -205,33 +205,48 @@ def worker_cmd(ctx: click.Context, max_running: int, durability: str) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: interrupted.set())
     manager = _manager(ctx, autostart=False, max_running=max_running, durability=durability)
-    _register_tasks(manager)
+    worked = _register_tasks(manager)
     manager.start()
     click.echo(f"worker: running jobs from {manager.jobs_dir} (Ctrl-C pauses them and exits)")
     try:
         while not interrupted.wait(0.25):
-            _register_tasks(manager)     # a job of another task may have been queued meanwhile
+            worked |= _register_tasks(manager)     # a job of another task may have been queued meanwhile
             if not _has_work(manager):
                 break
     finally:                           # on an error too: running jobs go back to the queue first
         manager.shutdown(pause=interrupted.is_set(), timeout=30)
+    _say_outcomes(manager, worked)
     click.echo("worker: paused running jobs, exiting" if interrupted.is_set()
                else "worker: no queued or running jobs left")
+
+
+def _say_outcomes(manager: JobManager, job_ids: set[str]) -> None:
+    """Where each job the worker saw queued or running ended, in its task's words (the worker said nothing of
+    them: a failed job looked like a finished one until `jobs list`)."""
+    jobs = []
+    for job_id in job_ids:
+        with contextlib.suppress(JobError):
+            jobs.append(manager.job(job_id))
+    for job in sorted(jobs, key=lambda job: job.created_at or ""):
+        click.echo(f"worker: job {job.job_id} ({job.label or job.task}): "
+                   f"{in_task_words(job, job.message) or job.status.value}")
 
 
 #: The module that defines (and, imported, registers) each task a worker runs.
 TASK_MODULES = {"link_analysis": "inlink.tasks.analysis", "site_fetch": "inlink.tasks.fetch"}
 
 
-def _register_tasks(manager: JobManager) -> None:
+def _register_tasks(manager: JobManager) -> set[str]:
     """Import the tasks of the folder's queued and running jobs, only those: a worker resuming a link
-    analysis starts its first page sooner without the fetcher (httpx) loaded, see bench/bench_resume.py."""
-    wanted = {job.task for job in manager.jobs() if job.status in (JobStatus.QUEUED, JobStatus.RUNNING)}
-    for task in wanted & TASK_MODULES.keys():
+    analysis starts its first page sooner without the fetcher (httpx) loaded, see bench/bench_resume.py.
+    Returns the ids of those jobs."""
+    waiting = [job for job in manager.jobs() if job.status in (JobStatus.QUEUED, JobStatus.RUNNING)]
+    for task in {job.task for job in waiting} & TASK_MODULES.keys():
         if task == "link_analysis":
             _link_task()
         else:
             importlib.import_module(TASK_MODULES[task])
+    return {job.job_id for job in waiting}
 
 
 def _has_work(manager: JobManager) -> bool:

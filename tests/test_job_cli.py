@@ -144,6 +144,8 @@ def test_worker_runs_queued_jobs_until_none_is_left(_isolated_jobs_dir):
     assert result.returncode == 0, result.stderr
     assert "no queued or running jobs left" in result.stdout
     assert all(creator.get(j)["status"] == "completed" for j in ids)
+    for job_id in ids:   # each job's outcome is said (it said nothing of them)
+        assert f"worker: job {job_id} (test_counting): Completed: 20 items, " in result.stdout
 
 
 def test_a_worker_failing_mid_run_hands_its_jobs_back_first(_isolated_jobs_dir, monkeypatch):
