@@ -43,10 +43,21 @@ class _CleanErrors(click.Group):
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except Exception as exc:
+            if _is_gemini_refusal(exc):        # a refused key or model: said plainly, like a bad file
+                click.echo(f"error: {exc}", err=True)
+                ctx.exit(1)
             if os.environ.get("INLINK_DEBUG"):
                 raise
             click.echo(f"error: {type(exc).__name__}: {exc} (INLINK_DEBUG=1 shows the details)", err=True)
             ctx.exit(1)
+
+
+def _is_gemini_refusal(exc: Exception) -> bool:
+    """The Gemini engine's own errors (a refused key, an unknown model, the service unavailable) carry a plain
+    message and are no bug: no class name and no INLINK_DEBUG hint. Looked up only once the engine is loaded,
+    so the command line never imports it for this."""
+    engine = sys.modules.get("inlink.gemini.engine")
+    return engine is not None and isinstance(exc, engine.GeminiError)
 
 
 def _manager(ctx: click.Context, **kwargs) -> JobManager:

@@ -410,3 +410,15 @@ def test_cli_turns_an_unexpected_error_into_one_line(tmp_path, gemini, monkeypat
     errors = [line for line in result.output.splitlines() if not line.startswith("import: ")]   # the report
     assert len(errors) <= 2 and "Traceback" not in result.output
     assert "env-key" not in result.output
+
+
+def test_cli_says_a_refused_gemini_key_plainly(tmp_path, gemini, monkeypatch):
+    """Before: 'error: GeminiRequestError: Gemini refused the API key (...); check the key (INLINK_DEBUG=1 shows
+    the details)', the words of an unexpected error for an expected refusal."""
+    monkeypatch.setenv("GEMINI_API_KEY", "env-key")
+    gemini.script = [fg.error(400, "API key not valid. Please pass a valid API key.", "INVALID_ARGUMENT")]
+    result = run_cli("suggest", str(SAMPLE_PAGES), "--engine", "gemini", "--out", str(tmp_path / "o.csv"),
+                     jobs_dir=tmp_path / "jobs")
+    errors = [line for line in result.output.splitlines() if line.startswith("error")]
+    assert result.exit_code == 1 and len(errors) == 1, result.output
+    assert errors[0].startswith("error: Gemini refused the API key") and "INLINK_DEBUG" not in errors[0], errors
