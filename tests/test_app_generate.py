@@ -143,6 +143,7 @@ def test_failed_job_shows_its_error_and_can_be_resumed():
     app = open_page("generate", {"job": job_id})
     assert_clean(app)
     assert any("The analysis failed" in e and "disk went away" in e for e in texts(app.error))
+    assert not app.button(key="generate.panel_stop").disabled   # a failed job may also be stopped for good
     app.button(key="generate.panel_resume").click().run()
     assert wait_status(manager, job_id, "completed")["rows_written"] == 2
 

@@ -218,7 +218,7 @@ def _controls(manager, job: Job, key: str, download: bool) -> None:
     buttons[1].button("Resume", icon=":material/play_arrow:", key=f"{key}_resume", disabled=not can_resume,
                       on_click=_act, args=(manager, "resume", job_id, fmt.engine_of(job)), width="stretch")
     buttons[2].button("Stop", icon=":material/stop:", key=f"{key}_stop",
-                      disabled=status not in fmt.ACTIVE_STATUSES,
+                      disabled=status not in (*fmt.ACTIVE_STATUSES, JobStatus.FAILED),   # as the engine allows
                       on_click=_act, args=(manager, "stop", job_id), width="stretch")
     if download:
         with buttons[3]:
