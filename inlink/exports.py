@@ -83,7 +83,26 @@ def frame_to_xlsx(frame: pd.DataFrame, sheet: str = "Suggestions") -> bytes:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         safe.to_excel(writer, sheet_name=sheet, index=False)
         _number_formats(writer.sheets[sheet], list(safe.columns))
+        _readable(writer.sheets[sheet], safe)
     return buffer.getvalue()
+
+
+XLSX_MAX_WIDTH = 80    # characters: a reason or a sentence wraps in the cell beyond this
+
+
+def _readable(worksheet, frame: pd.DataFrame) -> None:
+    """Columns as wide as their text (up to XLSX_MAX_WIDTH), the header row frozen and filterable: every column
+    was Excel's default 8.4 characters, so a URL or a reason showed a few characters and the header scrolled away."""
+    from openpyxl.utils import get_column_letter
+
+    for position, column in enumerate(frame.columns, start=1):
+        lengths = frame[column].astype(str).str.len()
+        typical = int(lengths.quantile(0.9)) if len(lengths) else 0
+        worksheet.column_dimensions[get_column_letter(position)].width = min(XLSX_MAX_WIDTH,
+                                                                             max(len(str(column)), typical) + 2)
+    worksheet.freeze_panes = "A2"
+    if len(frame.columns):
+        worksheet.auto_filter.ref = worksheet.dimensions
 
 
 def _number_formats(worksheet, columns: list) -> None:

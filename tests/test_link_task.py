@@ -179,6 +179,22 @@ def test_every_export_writes_score_and_confidence_with_one_fixed_number_of_decim
     assert isinstance(sheet.cell(2, score).value, float)    # still a number to sort and sum
 
 
+def test_the_excel_export_has_readable_columns_and_a_frozen_filterable_header(manager):
+    """Before: every column at Excel's default 8.4 characters (a URL showed 'https://'), the header scrolled away."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from inlink.exports import XLSX_MAX_WIDTH, frame_to_xlsx
+
+    job = start_sample(manager)
+    manager.wait(job, timeout=60)
+    sheet = load_workbook(io.BytesIO(frame_to_xlsx(manager.results_frame(job)))).active
+    widths = {cell.value: sheet.column_dimensions[cell.column_letter].width for cell in sheet[1]}
+    assert widths["Source"] >= 30 and widths["Reason"] == XLSX_MAX_WIDTH and widths["Tier"] < 12, widths
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == sheet.dimensions
+
+
 # -- Gemini through the real google-genai client and a local fake server -----------------------------
 
 
