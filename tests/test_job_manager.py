@@ -71,29 +71,6 @@ def test_a_job_without_items_completes(manager):
     assert list(manager.results_frame(job_id).columns) == ["item", "n", "text", "value"]
 
 
-def test_the_annotations_stamp_changes_with_every_change_of_the_notes(manager):
-    """A tab polls the stamp to see another tab's decisions: every write, even back to no notes, changes it."""
-    job_id = manager.create_job("test_counting", config={"n": 1})
-    seen = [manager.annotations_stamp(job_id)]
-    assert seen == [None]
-    for changes in ({"a": 1}, {"a": 2}, {"a": None}, {"b": "x"}):
-        manager.set_annotations(job_id, changes)
-        seen.append(manager.annotations_stamp(job_id))
-    assert len(set(seen)) == len(seen)
-
-
-def test_the_job_and_folder_stamps_change_when_a_job_changes_or_goes(manager):
-    """What a finished job's page and the Jobs list poll to see a resume or a delete made elsewhere."""
-    folder = manager.folder_stamp()
-    job_id = manager.create_job("test_counting", config={"n": 1})
-    assert manager.folder_stamp() != folder
-    manager.wait(job_id, timeout=30)
-    finished, folder = manager.job_stamp(job_id), manager.folder_stamp()
-    assert finished is not None and manager.job_stamp(job_id) == finished   # reading changes nothing
-    manager.delete(job_id)
-    assert manager.job_stamp(job_id) is None and manager.folder_stamp() != folder
-
-
 def test_power_durability_gives_the_same_results(make_manager, jobs_dir):
     manager = make_manager(durability="power")
     job_id, meta = run(manager, n=25)

@@ -31,7 +31,7 @@ from inlink.jobs.state import (FINISHED_STATUSES, TERMINAL_STATUSES, InvalidJobI
                       StorageError, UnknownTask, check_transition, iso_to_epoch, new_job_id,
                       secret_keys, utc_now_iso, validate_job_id)
 from inlink.jobs.scheduler import JobScheduler
-from inlink.jobs.store import ANNOTATIONS_SUFFIX, JobStore, atomic_write_bytes, owner_alive, stamp_of
+from inlink.jobs.store import JobStore, atomic_write_bytes, owner_alive
 from inlink.jobs.task import Task, TaskContext, get_task, is_registered, register_task, registered_tasks
 
 __all__ = ["JobStatus", "TERMINAL_STATUSES", "JobError", "JobNotFound", "InvalidJobId",
@@ -334,19 +334,6 @@ class JobManager:
         """A front end's notes on the job (e.g. accepted / rejected rows); {} when none were set."""
         self._read(job_id)
         return read_annotations(self.store, job_id)
-
-    def annotations_stamp(self, job_id) -> tuple | None:
-        """A value that changes whenever the job's notes change (None: no notes yet), cheap enough to poll:
-        another tab's accept shows in this one without reading every note each second."""
-        return stamp_of(self.store.path(job_id, ANNOTATIONS_SUFFIX))
-
-    def job_stamp(self, job_id) -> tuple | None:
-        """A value that changes whenever the job's metadata is written (status, progress; None once deleted)."""
-        return stamp_of(self.store.meta_path(job_id))
-
-    def folder_stamp(self) -> tuple | None:
-        """A value that changes whenever a job is created or deleted or any job's metadata is written."""
-        return stamp_of(self.jobs_dir)
 
     def set_annotation(self, job_id, key: str, value) -> None:
         """Set one note (a JSON value; None removes it). Kept with the job, across restarts."""

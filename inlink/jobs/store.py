@@ -136,19 +136,6 @@ def _settled(entry: os.DirEntry) -> bool:
         return False
 
 
-def stamp_of(path: Path) -> tuple[int, int, int] | None:
-    """What identifies a file's (or folder's) current version: inode, size, mtime in ns; None when it is gone.
-    Every write here replaces a file (or adds or removes one in the folder), so a front end can poll this once
-    a second to see another process's change without reading anything."""
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise storage_error(exc, f"stat {path.name}") from exc
-    return stat.st_ino, stat.st_size, stat.st_mtime_ns
-
-
 class JobStore:
     """Paths, locks, metadata and events of the jobs in one folder."""
 

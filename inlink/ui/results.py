@@ -3,8 +3,7 @@
 The review shows REVIEW_PAGE_SIZE suggestions at a time as cards (the anchor highlighted in its context, no
 sideways scrolling) with Accept / Reject; decisions are kept with the job (inlink/ui/review.py). The table
 shows at most MAX_TABLE_ROWS filtered rows (downloads carry everything); charts are computed on the filtered
-rows so the analyst sees what the filters leave. The view is a fragment: a decision reruns it alone; a decision
-made in another tab redraws the page within about a second (inlink/ui/watch.py).
+rows so the analyst sees what the filters leave. The view is a fragment: a decision reruns it alone.
 """
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ import streamlit as st
 
 from inlink.jobs import Job
 from inlink.ui import format as fmt
-from inlink.ui import review, watch
+from inlink.ui import review
 from inlink.ui.cards import card_html
 from inlink.ui.exports import accepted_downloads
 from inlink.ui.format import short_url
@@ -96,12 +95,10 @@ def orphan_figures(summary: dict | None, links_known: bool = True) -> pd.DataFra
 def results_view(manager, job: Job, *, key: str = "results") -> None:
     """Filters, downloads of the accepted suggestions, the review, the table and the charts for one job."""
     st.fragment(_results_body)(manager, job, key)
-    watch.redraw_on_change(f"{key}.decisions", lambda: manager.annotations_stamp(job.job_id))
 
 
 def _results_body(manager, job: Job, key: str) -> None:
     job_id = job.job_id
-    watch.drawn(f"{key}.decisions", manager.annotations_stamp(job_id))   # before reading the decisions
     frame = manager.results_frame(job_id)
     if frame.empty:
         st.info("No suggestions yet. They appear here page by page while the analysis runs.")
@@ -175,7 +172,7 @@ def _decision_widget(manager, job_id: str, suggestion: str, current: str, key: s
     a new widget that starts from it. The browser may still send the old widget's value with its next rerun,
     and Streamlit then calls the old widget's on_change: a value equal to the one the widget was drawn with is
     no click and is ignored, or it would write the old decision back over the new one (seen with "Clear these"
-    while the page looked for other tabs' decisions)."""
+    while a running job's live panel refreshed beside the cards)."""
     drawn = current or None
     widget = f"{key}_decision_{review.short_hash(suggestion)}_{drawn or 'none'}"
     st.segmented_control("Decision", review.DECISIONS, default=drawn, key=widget,

@@ -7,7 +7,7 @@ from inlink.jobs import Job, JobError
 from inlink.ui import format as fmt
 from inlink.ui.exports import csv_download, fetched_downloads, xlsx_download
 from inlink.ui.job_panel import job_panel
-from inlink.ui import fetch_form, jobs_table, watch
+from inlink.ui import fetch_form, jobs_table
 from inlink.ui.jobs_table import matching_jobs, page_count, page_rows
 from inlink.ui.page import guard, page_manager, plain_message
 from inlink.ui.results import results_view
@@ -37,14 +37,9 @@ LIST_REFRESH_S = 1.0     # an action in another tab shows here within 2 s (the p
 
 
 def list_view(manager) -> None:
-    """The jobs table; it refreshes itself while any job is active, and stops once none is (then a job
-    created, resumed or deleted elsewhere redraws the page: inlink/ui/watch.py)."""
-    if not any(job.is_active for job in manager.jobs()):
-        watch.drawn("jobs.folder", manager.folder_stamp())   # taken before the listing it stamps
-        st.fragment(list_body)(manager, False)
-        watch.redraw_on_change("jobs.folder", manager.folder_stamp)
-        return
-    st.fragment(list_body, run_every=LIST_REFRESH_S)(manager, True)
+    """The jobs table; it refreshes itself while any job is active, and stops once none is."""
+    live = any(job.is_active for job in manager.jobs())
+    st.fragment(list_body, run_every=LIST_REFRESH_S if live else None)(manager, live)
 
 
 def list_body(manager, live: bool) -> None:
@@ -130,7 +125,6 @@ def confirm_delete(manager, job: Job) -> None:
 
 def detail_view(manager, job_id: str) -> None:
     try:
-        stamp = manager.job_stamp(job_id)     # taken before the job it stamps is read
         job = manager.job(job_id)
     except (JobError, ValueError) as exc:
         st.warning(f"Job {job_id} cannot be opened: {plain_message(exc)}")
@@ -156,9 +150,6 @@ def detail_view(manager, job_id: str) -> None:
     if st.session_state.get(_CONFIRMING) == job_id:
         confirm_delete(manager, job)
     job_panel(manager, job_id, key="jobs.panel", download=False)
-    if not job.is_active:   # the panel refreshes an active job; a finished one may be resumed or deleted elsewhere
-        watch.drawn("jobs.job", stamp)
-        watch.redraw_on_change("jobs.job", lambda: manager.job_stamp(job_id))
     if fetch:
         fetched_view(manager, job)
         return

@@ -1,0 +1,75 @@
+"""End to end in a real browser, on finished jobs: the review keeps exactly the decisions made, and the Jobs table
+and the review cards fit the page at 1,400 px. The waits are on the page's text (Playwright), never a sleep.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from e2e_server import set_gate
+from test_e2e_browser import ALL_PAGES, SAMPLE, browser, open_page, ready, server  # noqa: F401 (fixtures)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+IN_STEP_MS = 10_000   # the bound only ends a failing test
+
+
+def finished_sample_job(manager, label: str | None = None) -> str:
+    from inlink.tasks import analysis as link_task
+
+    job_id = link_task.start_analysis(manager, (SAMPLE / "pages.csv").read_bytes(), pages_name="pages.csv",
+                                      links=(SAMPLE / "inlinks.csv").read_bytes(), links_name="inlinks.csv",
+                                      label=label)
+    assert manager.wait(job_id, timeout=60)["status"] == "completed"
+    return job_id
+
+
+def test_a_decision_shown_as_stored_is_never_written_back_while_the_job_runs(browser, server, manager):  # noqa: F811
+    """The review of a running job: its live panel reruns every second beside the cards. Before, each card's
+    Accept / Reject was forced to the stored decision through the session, and those reruns sent the browser's
+    old values back: after "Reject these" then "Clear these" every card of the page was rejected again."""
+    from inlink.tasks import analysis as link_task
+    from inlink.ui import review
+
+    set_gate(server.gate, 30)                  # the server runs 30 pages, then holds the job running
+    job_id = link_task.start_analysis(manager, (SAMPLE / "pages.csv").read_bytes(), pages_name="pages.csv",
+                                      links=(SAMPLE / "inlinks.csv").read_bytes(), links_name="inlinks.csv")
+    manager.shutdown(timeout=5)               # queued: the server's manager runs it
+    server.start()
+    page = open_page(browser, server, f"jobs?job={job_id}")
+    page.get_by_text(re.compile(r"Running · 30 of")).wait_for(timeout=60_000)
+    page.reload()
+    ready(page)
+    accept = page.locator('[data-testid="stButtonGroup"] button', has_text=re.compile(r"^Accept$"))
+    for _ in range(3):
+        accept.first.click()
+        shows(page, r"· 1 accepted · 0 rejected")
+        page.get_by_role("button", name="Reject these").click()
+        shows(page, r"· 0 accepted · [1-9]\d* rejected")
+        page.get_by_role("button", name="Clear these").click()
+        shows(page, r"· 0 accepted · 0 rejected")
+        assert not review.decisions(manager, job_id), review.decisions(manager, job_id)
+    set_gate(server.gate, ALL_PAGES)
+
+
+def shows(page, text: str) -> None:
+    page.get_by_text(re.compile(text)).wait_for(timeout=IN_STEP_MS)
+    ready(page)
+
+
+def test_the_jobs_table_and_the_review_cards_fit_the_page_at_1400_px(browser, server, manager):  # noqa: F811
+    """Before: the table's ten columns were about 90 px wider than the page, so Updated and the job ids were cut
+    off behind a sideways scroll; and a card's reason, its longest text, had a quarter of the card, which made
+    every card two or three times as tall as its sentence."""
+    job_id = finished_sample_job(manager, label="a crawl export with a rather long file name.csv")
+    manager.shutdown(timeout=5)
+    server.start()
+    page = open_page(browser, server, "jobs")
+    page.locator('[data-testid="stDataFrame"] .dvn-scroller').first.wait_for(timeout=10_000)
+    scroll, client = page.evaluate("""() => { const e = document.querySelector('[data-testid="stDataFrame"] .dvn-scroller');
+                                             return [e.scrollWidth, e.clientWidth]; }""")
+    assert scroll <= client, (scroll, client)
+    page = open_page(browser, server, f"jobs?job={job_id}")
+    page.get_by_text("Anchor in context").first.wait_for(timeout=10_000)
+    link, context, reason = page.evaluate("""() => Array.from(document.querySelector('mark').closest('div')
+        .parentElement.children).map(part => part.getBoundingClientRect().width)""")
+    assert reason >= context > link, (link, context, reason)
