@@ -480,3 +480,55 @@ def test_a_page_never_links_its_own_name_to_another_page():
              {"path": "other", "title": "Other | Docs", "content": "Unrelated words here. " + FILLER}]
     rows = from_page(suggestions(make_site(pages), NO_FLOOR), "server/start")
     assert BASE + "client/start" not in [r["Destination"] for r in rows]
+
+
+def _reports_site():
+    """Six pages link the chapter "Reports" mid-sentence by its name; nine write "reports" in the everyday sense
+    ("large reports run at night") and link nothing to it; one names the chapter and does not link it yet."""
+    pages = [{"path": "reports", "title": "Reports", "content": "Reports list the totals of a ledger. " + FILLER},
+             {"path": "ledgers", "title": "Ledgers", "content": "Ledgers hold the accounts. " + FILLER},
+             {"path": "fresh", "title": "Treasurer", "content": "Each month the treasurer reads Reports. " + FILLER},
+             {"path": "plain", "title": "Night jobs", "content": "Night jobs build large reports for the board. " + FILLER}]
+    links = []
+    for n in range(6):
+        pages.append({"path": f"board{n}", "title": f"Board {n}",
+                      "content": f"Before meeting {n}, read Reports and the Ledgers page. " + FILLER})
+        links += [(f"board{n}", "reports", "Reports"), (f"board{n}", "ledgers", "Ledgers")]
+    for n in range(8):
+        pages.append({"path": f"jobs{n}", "title": f"Job {n}",
+                      "content": f"Job {n}: large reports run at night, after the Ledgers close. " + FILLER})
+        links.append((f"jobs{n}", "ledgers", "Ledgers"))
+    return make_site(pages, links)
+
+
+def test_a_name_the_site_links_is_judged_in_the_spelling_it_links():
+    """The site links "Reports" (a chapter's title) mid-sentence and never the everyday "reports": the link odds
+    of the name count only the pages that write it so, and the lowercase word, which the site never links, gets
+    the odds of a word never linked (before, every "reports" counted against the name: log(6.5 / 10.5))."""
+    from inlink.links.ranking import phrase_link_odds
+    index = build_index(_reports_site(), NO_FLOOR)
+    key, target = ("reports",), index.url_pos[BASE + "reports"]
+    pid, = index.phrases.ids_for(key)
+    df = int(index.phrase_df[pid])
+    assert df == 17   # the document frequency still counts every spelling
+    assert phrase_link_odds(index, key, pid, target, df, True) == pytest.approx(math.log(6.5 / 1.5))
+    assert phrase_link_odds(index, key, pid, target, df, False) == pytest.approx(math.log(0.5 / 9.5))
+    rows = suggestions(_reports_site(), NO_FLOOR)
+    named = [r for r in from_page(rows, "fresh") if r["Destination"] == BASE + "reports"]
+    word = [r for r in from_page(rows, "plain") if r["Destination"] == BASE + "reports"]
+    assert named and named[0]["Anchor"] == "Reports"
+    assert not word or word[0]["Confidence"] < named[0]["Confidence"] / 4
+
+
+@pytest.mark.parametrize("links, texts, expected", [
+    ([(0, 1, "Reports")], ["See the monthly Reports page."], {("reports",): ("Reports",)}),
+    # capitalised only where its sentence opens: no sign of a name
+    ([(0, 1, "Reports")], ["Done. Reports list totals."], {}),
+    # the anchors vary in case: the site links the word whatever its case
+    ([(0, 1, "Reports"), (2, 1, "reports")], ["read Reports", "", "large reports"], {}),
+    # several words: case varies with style ('the "Quiet Hours" policy'), the words together name the page
+    ([(0, 1, "Audit Trail")], ["read the Audit Trail"], {}),
+])
+def test_linked_spellings_keep_a_one_word_name_linked_mid_sentence(links, texts, expected):
+    from inlink.links.dictionary import linked_spellings
+    assert linked_spellings(links, texts) == expected

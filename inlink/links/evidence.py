@@ -49,7 +49,7 @@ def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]
         "thin_target": float(index.thin is not None and bool(index.thin[target])),
         "dictionary_links": math.log1p(dictionary.links_to(key, target)),
         "exact": float(exact),
-        "link_odds": phrase_link_odds(index, key, option.phrase, target, option.df) if speaks else 0.0,
+        "link_odds": phrase_link_odds(index, key, option.phrase, target, option.df, exact) if speaks else 0.0,
         # the recovery model weighs a left-out link; the site's links say nothing about a page they never reach
         # (an orphan), so a link to it gets the cold-start confidence (is this a link an editor makes?), unless
         # its phrase is one the site links to other pages (weighs_links)
@@ -84,7 +84,8 @@ def option_logits(index: LinkIndex, item: Ranked) -> list[float]:
         if w.dictionary_links:
             logit += w.dictionary_links * math.log1p(dictionary.links_to(option.key, target))
         if w.link_odds and speaks:
-            logit += w.link_odds * phrase_link_odds(index, option.key, option.phrase, target, option.df)
+            logit += w.link_odds * phrase_link_odds(index, option.key, option.phrase, target, option.df,
+                                                    option.exact)
         logits.append(logit)
     return logits
 

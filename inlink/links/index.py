@@ -16,7 +16,7 @@ import numpy as np
 from inlink import collector
 from inlink.links.anchors import PhraseIndex, defined_name
 from inlink.links.changelog import changelog_pages
-from inlink.links.dictionary import AnchorDictionary, ProseMentions, inbound_anchor_texts
+from inlink.links.dictionary import AnchorDictionary, ProseMentions, inbound_anchor_texts, linked_spellings
 from inlink.links.matcher import PhraseMatcher
 from inlink.links.confidence import (
     DEFAULT_MIN_CONFIDENCE,
@@ -245,7 +245,8 @@ def _keep_reference_definers(index: PhraseIndex, phrases: set[int], sizes: dict[
 
 
 def _phrase_statistics(matcher: PhraseMatcher, texts: list[str], pages: SiteTokens, blocks: list,
-                       sources: np.ndarray, existing: set, links_known: bool) -> tuple[ProseMentions | None, np.ndarray]:
+                       sources: np.ndarray, existing: set, links_known: bool,
+                       spelled: dict | None = None) -> tuple[ProseMentions | None, np.ndarray]:
     """How many source pages mention each phrase (specificity: a phrase on every page names nothing) and, when
     the site's links are known, where they mention it in prose (dictionary.ProseMentions, for link odds).
 
@@ -257,10 +258,23 @@ def _phrase_statistics(matcher: PhraseMatcher, texts: list[str], pages: SiteToke
         return None, matcher.document_frequency([pages.present_ids(i) for i in numbers])
     anywhere = np.zeros(len(matcher.ends), dtype=np.int64)
     prose = ProseMentions.count(matcher, ((i, texts[i], pages.page(i), blocks[i] if blocks else None)
-                                          for i in numbers), existing, anywhere)
+                                          for i in numbers), existing, anywhere, spelled)
     for i in pages.special.keys() & set(numbers):
         anywhere += _nodes_held(matcher, pages.present_ids(i)) - _nodes_held(matcher, pages.page(i))
     return prose, matcher.phrase_frequency(anywhere)
+
+
+def _spelled_nodes(matcher: PhraseMatcher, phrases: PhraseIndex, links: list, texts: list[str]) -> dict:
+    """Trie node -> the spelling the site links its phrase in, for the phrases it links as a name
+    (dictionary.linked_spellings): their prose mentions count only in that spelling."""
+    spelled = {}
+    for key, spelling in linked_spellings(links, texts).items():
+        pids = phrases.ids_for(key)
+        if pids and all(not phrases.phrases[p].case_sensitive and phrases.phrases[p].original == spelling
+                        for p in pids):   # a name: the target's own spelling, so an option's `exact` tells it
+            for node in {int(matcher.key_of[pid]) for pid in pids} - {-1}:
+                spelled[node] = spelling
+    return spelled
 
 
 def _nodes_held(matcher: PhraseMatcher, ids: np.ndarray) -> np.ndarray:
@@ -310,7 +324,7 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
     matcher = PhraseMatcher(phrases, page_tokens.vocabulary)
     # the prose mentions are counted here, not at the first page, so a resumed job loads them with the index
     prose, phrase_df = _phrase_statistics(matcher, texts, page_tokens, page_blocks, is_source, existing,
-                                          dictionary.known)
+                                          dictionary.known, _spelled_nodes(matcher, phrases, link_rows, texts))
     if dictionary.known:
         dictionary.measure_site_rate(phrases, phrase_df)
     index = LinkIndex(config=config, urls=urls, texts=texts, is_target=is_target, is_source=is_source,

@@ -322,26 +322,33 @@ def _rows_link_odds(index: LinkIndex, found: PageOptions, rows: np.ndarray) -> l
     known = index.derived.setdefault("link_odds", {})
     shared = index.derived.setdefault("shared_link_odds", {})
     pids, targets, positions = found.phrase[rows].tolist(), found.target[rows].tolist(), rows.tolist()
-    terms, mentions = found.shared_terms, found.mentions
-    values = [known.get((pid, target)) if pid >= 0 else shared.get((terms[row - mentions], target))
-              for pid, target, row in zip(pids, targets, positions)]
+    exact = found.exact[rows].tolist()
+    terms, mentions, prose = found.shared_terms, found.mentions, index.prose
+    values = [known.get((prose.spelling(pid, written), target)) if pid >= 0
+              else shared.get((terms[row - mentions], target))
+              for pid, target, row, written in zip(pids, targets, positions, exact)]
     for j in [j for j, value in enumerate(values) if value is None]:
         row = positions[j]
-        values[j] = phrase_link_odds(index, found.key(index, row), pids[j], targets[j], int(found.df[row]))
+        values[j] = phrase_link_odds(index, found.key(index, row), pids[j], targets[j], int(found.df[row]),
+                                     exact[j])
     return values
 
 
-def phrase_link_odds(index: LinkIndex, key: tuple[str, ...], pid: int, target: int, df: int) -> float:
+def phrase_link_odds(index: LinkIndex, key: tuple[str, ...], pid: int, target: int, df: int,
+                     exact: bool = True) -> float:
     """The anchor dictionary's link odds of a phrase (id `pid`, -1 for a shared term) for a target, counting as
     unlinked only the pages that mention it in prose and could link the target from it
-    (dictionary.ProseMentions, counted with the index when links are given); kept for the run (they depend on the site only)."""
-    known = index.derived.setdefault("link_odds", {})   # (phrase id, target) -> its link odds, for the run
-    value = known.get((pid, target)) if pid >= 0 else None
+    (dictionary.ProseMentions, counted with the index when links are given), in the spelling the option has
+    (`exact`: the phrase's own capitalisation) when the site links the phrase as a name
+    (dictionary.linked_spellings); kept for the run (they depend on the site only)."""
+    known = index.derived.setdefault("link_odds", {})   # (ProseMentions.spelling, target) -> its link odds
+    slot = index.prose.spelling(pid, exact) if pid >= 0 else pid
+    value = known.get((slot, target)) if pid >= 0 else None
     if value is None:
         if pid < 0:
             return _shared_link_odds(index, key, target, df)
-        value = known[(pid, target)] = index.dictionary.link_odds(key, target, df,
-                                                                  index.prose.unlinked(pid, target))
+        value = known[(slot, target)] = index.dictionary.link_odds(key, target, df, index.prose.unlinked(slot, target),
+                                                                   otherwise=slot != pid)
     return value
 
 
