@@ -210,6 +210,73 @@ def test_mentions_found_together_equal_each_page_found_alone(pages, links):
     _mentions_alone_and_together(build_index(site, AnalysisConfig()))
 
 
+def _kept_matches_change_nothing(index):
+    """The token offsets and phrase occurrences the index build keeps (joined.KeptMatches) are each page's own
+    (token_offsets of its text, PhraseMatcher.occurrences of its ids), and the pages' mention rows and result
+    rows with them are those found without them (a resumed run's index has none)."""
+    import copy
+
+    from inlink.links.index import KEPT_MATCHES
+    from inlink.links.mentions import _find_mentions
+    from inlink.links.tokens import token_offsets
+
+    kept = index.derived[KEPT_MATCHES]
+    pages = [index.url_pos[url] for url in source_pages(index)]
+    matcher = index.phrase_matcher()
+    for page in pages:
+        ids = index.tokens.page(page)
+        offsets = kept.offsets([page], [ids])
+        if offsets is not None:
+            expected = token_offsets(index.texts[page])
+            assert offsets[0][0].tolist() == expected[0].tolist() and offsets[0][1].tolist() == expected[1].tolist()
+        found = kept.occurrences([page], np.zeros(1, dtype=np.int64))
+        if found is not None:
+            assert [part.tolist() for part in found] == [part.tolist() for part in matcher.occurrences(ids)]
+    bare = copy.copy(index)
+    bare.derived = {}
+    if pages:
+        with_kept, without = (_find_mentions(i, pages, len(pages), -1) for i in (index, bare))
+        for page in pages:
+            (words, found), (bare_words, bare_found) = with_kept.page(index, page), without.page(bare, page)
+            assert words.starts.tolist() == bare_words.starts.tolist() and words.ends.tolist() == bare_words.ends.tolist()
+            assert {name: list(values) for name, values in found.items()} == \
+                {name: list(values) for name, values in bare_found.items()}
+    bare = copy.deepcopy(index)
+    bare.derived = {}
+    assert [analyze_page(index, url) for url in source_pages(index)] == \
+        [analyze_page(bare, url) for url in source_pages(bare)]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.fixed_dictionaries({"title": phrase, "h1": phrase, "content": st.one_of(
+    text, st.lists(st.sampled_from(WORDS + ["İstanbul", "ΣΟΦΙΑ", "_", "\n_\n", "x.", "😀"]), max_size=40).map(" ".join))}),
+    min_size=2, max_size=6), st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5), phrase), max_size=4),
+    st.booleans())
+def test_the_matches_the_index_keeps_give_the_rows_matching_again_gives(pages, links, small_budget):
+    """The pages step takes the tokeniser's offsets and the index step's phrase occurrences instead of finding
+    them again: the same rows on random sites (with links: occurrences kept; without: offsets only), also when
+    the budget runs out part way (some pages kept, the rest found again)."""
+    import inlink.links.joined as joined
+
+    site = make_site([dict(p, path=f"p{i}") for i, p in enumerate(pages)],
+                     [(f"p{s}", f"p{d}", a) for s, d, a in links if s < len(pages) and d < len(pages)])
+    budget = joined.KEPT_BYTES
+    joined.KEPT_BYTES = 200 if small_budget else budget
+    try:
+        index = build_index(site, AnalysisConfig())
+    finally:
+        joined.KEPT_BYTES = budget
+    _kept_matches_change_nothing(index)
+
+
+def test_the_matches_the_index_keeps_on_the_sample_site_give_the_rows_matching_again_gives():
+    from inlink.site.load import load_site
+    sample = Path(__file__).resolve().parents[1] / "sample_data"
+    index = build_index(load_site(sample / "pages.csv", sample / "inlinks.csv"), AnalysisConfig())
+    assert index.derived["kept_matches"].used > 0
+    _kept_matches_change_nothing(index)
+
+
 def test_mentions_of_the_sample_site_found_together_equal_each_found_alone():
     from inlink.site.load import load_site
     sample = Path(__file__).resolve().parents[1] / "sample_data"

@@ -12,7 +12,8 @@ from inlink.links.anchors import PhraseIndex
 from inlink.links.matcher import PhraseMatcher, ranks_within
 from inlink.links.placement import in_running_text, may_be_code_statement, prose_ranges
 from inlink.links.text import tokens
-from inlink.links.tokens import _code_units, _inside_tokens, _runs, distinct
+from inlink.links.joined import KeptMatches, join_pages, occurrences_of
+from inlink.links.tokens import distinct
 
 SITE_RATE_MIN_PAGES = 5   # a phrase fewer pages mention says little about how thoroughly the site links
 SITE_RATE_MIN_PAIRS = 10
@@ -185,13 +186,15 @@ class ProseMentions:
     @classmethod
     def count(cls, matcher: PhraseMatcher, pages: Iterable[tuple[int, str, np.ndarray, list]],
               existing: set, anywhere: np.ndarray | None = None,
-              spelled: dict[int, tuple[str, ...]] | None = None) -> ProseMentions:
+              spelled: dict[int, tuple[str, ...]] | None = None, kept: KeptMatches | None = None) -> ProseMentions:
         """From (page number, text, lowercased token ids, blocks) of every source page and the existing
         (source, destination) pairs. `anywhere` (per trie node, when given) gets the pages that mention the
         node's phrases anywhere added (PhraseMatcher.pages_per_node: their document frequency), from the same
         match: the index needs both, and matching every page twice cost it a second pass over the site.
         `spelled` (trie node -> original-case tokens; linked_spellings): a node's phrases count in prose only
-        where written so (their document frequency in `anywhere` still counts every spelling).
+        where written so (their document frequency in `anywhere` still counts every spelling). `kept`
+        (joined.KeptMatches, when given) supplies the pages' token offsets and keeps their phrase occurrences
+        for the pages step; the ids given must then be the pages' own (LinkIndex.tokens.page).
 
         Why: a mention inside code, a heading or a call's arguments is never linked, and a page links a target
         once, so a page that links it with another of its names (or the target's own page) mentioning the
@@ -199,8 +202,8 @@ class ProseMentions:
         linked" they made a well-linked name look like a word the site seldom links.
 
         Why in chunks: a page's count is a few dozen array operations on a few thousand tokens, so consecutive
-        pages (about PROSE_CHUNK_TOKENS tokens) are matched together, joined as mentions._find_mentions joins
-        them; each page counts what it counted alone."""
+        pages (about PROSE_CHUNK_TOKENS tokens) are matched together (joined.join_pages, as mentions._find_mentions
+        joins them); each page counts what it counted alone."""
         phrases = len(matcher.phrases)
         found = cls(np.zeros(phrases * (2 if spelled else 1), dtype=np.int64), {})
         if spelled:
@@ -216,10 +219,10 @@ class ProseMentions:
             chunk.append(page)
             size += len(page[2]) + 1
             if size >= PROSE_CHUNK_TOKENS:
-                unable.append(found._count_chunk(matcher, chunk, linked, anywhere, spelled))
+                unable.append(found._count_chunk(matcher, chunk, linked, anywhere, spelled, kept))
                 chunk, size = [], 0
         if chunk:
-            unable.append(found._count_chunk(matcher, chunk, linked, anywhere, spelled))
+            unable.append(found._count_chunk(matcher, chunk, linked, anywhere, spelled, kept))
         if not unable:
             return found
         pids, targets = (np.concatenate([part[i] for part in unable]) for i in (0, 1))
@@ -230,10 +233,11 @@ class ProseMentions:
 
     def _count_chunk(self, matcher: PhraseMatcher, chunk: list[tuple[int, str, np.ndarray, list]],
                      linked: np.ndarray, anywhere: np.ndarray | None,
-                     spelled: dict[int, tuple[str, ...]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                     spelled: dict[int, tuple[str, ...]] | None = None, kept: KeptMatches | None = None,
+                     ) -> tuple[np.ndarray, np.ndarray]:
         """Count the phrases the chunk's pages mention in running text; return the (phrase id, target) of each
         page that cannot link the target from a phrase it mentions (`linked`: the existing links, _pair_keys)."""
-        slots, nodes = _running_text_nodes(matcher, chunk, anywhere, spelled)
+        slots, nodes = _running_text_nodes(matcher, chunk, anywhere, spelled, kept)
         nodes, otherwise = _real_nodes(matcher, spelled, nodes)
         per_node = matcher.node_ptr[nodes + 1] - matcher.node_ptr[nodes]
         pids = matcher.node_pids[np.repeat(matcher.node_ptr[nodes], per_node) + ranks_within(per_node)]
@@ -275,32 +279,26 @@ def _pair_keys(pairs: set) -> np.ndarray:
 
 
 def _running_text_nodes(matcher: PhraseMatcher, chunk: list[tuple[int, str, np.ndarray, list]],
-                        anywhere: np.ndarray | None = None,
-                        spelled: dict[int, tuple[str, ...]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                        anywhere: np.ndarray | None = None, spelled: dict[int, tuple[str, ...]] | None = None,
+                        kept: KeptMatches | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The distinct (page's place in the chunk, trie node) pairs of the phrases of which one occurrence at least
     stands in running text (placement.in_running_text) in that page: inside a prose block, and, unless the
     characters around it say it surely is (placement.may_be_code_statement), no part of a code statement.
 
     The pages' texts are joined by a separator that is a token of its own ("_" between line breaks) and their
     ids by -1 (which no phrase matches), so one phrase match and one token split serve the whole chunk; a chunk
-    whose tokens do not line up with its ids is counted page by page. `anywhere`, `spelled`: see
-    ProseMentions.count."""
+    whose tokens do not line up with its ids is counted page by page (joined.join_pages). `anywhere`,
+    `spelled` and `kept`: see ProseMentions.count."""
     texts = [text for _page, text, _ids, _blocks in chunk]
-    lengths = np.array([len(ids) for _page, _text, ids, _blocks in chunk], dtype=np.int64)
-    token_base = lengths.cumsum() - lengths + np.arange(len(chunk))    # each page's first token
-    char_base = np.zeros(len(chunk), dtype=np.int64)
-    np.cumsum([len(text) + 3 for text in texts[:-1]], out=char_base[1:])
-    joined = "\n_\n".join(texts)
-    codes = _code_units(joined)[0] if joined else np.zeros(0, dtype=np.uint8)
-    first, last = _runs(_inside_tokens(codes))
-    if len(chunk) > 1 and (len(first) != int(lengths.sum()) + len(chunk) - 1
-                           or (first[token_base[1:] - 1] != char_base[1:] - 2).any()):
-        alone = [_running_text_nodes(matcher, [page], anywhere, spelled) for page in chunk]
+    numbers, page_ids = [page for page, *_rest in chunk], [ids for _page, _text, ids, _blocks in chunk]
+    pages = join_pages(texts, page_ids, kept.offsets(numbers, page_ids) if kept is not None else None, False)
+    if pages is None:
+        alone = [_running_text_nodes(matcher, [page], anywhere, spelled, kept) for page in chunk]
         return (np.concatenate([np.full(len(nodes), slot) for slot, (_, nodes) in enumerate(alone)]),
                 np.concatenate([nodes for _, nodes in alone]))
-    separator = np.full(1, -1, dtype=np.int32)
-    ids = np.concatenate([part for _page, _text, page_ids, _blocks in chunk for part in (page_ids, separator)])
-    starts, lengths, nodes = matcher.occurrences(ids)
+    joined, codes, char_base, token_base, first, last = pages.text, pages.codes, pages.char_base, \
+        pages.token_base, pages.starts, pages.ends
+    starts, lengths, nodes = occurrences_of(matcher, pages, numbers, kept)
     slot = np.searchsorted(token_base, starts, side="right") - 1
     if anywhere is not None:
         anywhere += matcher.pages_per_node(nodes, slot, len(chunk))

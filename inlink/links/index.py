@@ -17,6 +17,7 @@ from inlink import collector
 from inlink.links.anchors import PhraseIndex, defined_name
 from inlink.links.changelog import changelog_pages
 from inlink.links.dictionary import AnchorDictionary, ProseMentions, inbound_anchor_texts, linked_spellings
+from inlink.links.joined import KeptMatches
 from inlink.links.matcher import PhraseMatcher
 from inlink.links.confidence import (
     DEFAULT_MIN_CONFIDENCE,
@@ -53,6 +54,7 @@ NEIGHBOUR_TERMS = 50
 HEADING_NAME_WORDS = 1     # a heading that is one identifier and nothing else declares that name
 REFERENCE_SHARE = 0.2      # a page declaring a fifth as many names as a name's main definer is no reference for it
 PROTOCOL_DECLARATIONS = 2  # declarations of a special-method name that make it a protocol (_protocol_names)
+KEPT_MATCHES = "kept_matches"   # index.derived: the build's joined.KeptMatches, for the pages step of its run
 KEY_PHRASES_PER_PAGE = 8   # owned terms registered as anchors for each target
 CHARACTERISTIC_TERMS = 30  # a shared-term anchor must be among the target's heaviest terms ("takes" never is)
 SHARED_MAX_DF = 0.1        # a shared term used by more pages than this share says nothing about one target
@@ -246,19 +248,21 @@ def _keep_reference_definers(index: PhraseIndex, phrases: set[int], sizes: dict[
 
 def _phrase_statistics(matcher: PhraseMatcher, texts: list[str], pages: SiteTokens, blocks: list,
                        sources: np.ndarray, existing: set, links_known: bool,
-                       spelled: dict | None = None) -> tuple[ProseMentions | None, np.ndarray]:
+                       spelled: dict | None = None, kept: KeptMatches | None = None,
+                       ) -> tuple[ProseMentions | None, np.ndarray]:
     """How many source pages mention each phrase (specificity: a phrase on every page names nothing) and, when
     the site's links are known, where they mention it in prose (dictionary.ProseMentions, for link odds).
 
     Both come from one match of the source pages: the prose count adds each page's phrases, wherever they
     stand, to the frequency as it goes. The rare page whose phrase statistics read its tokens otherwise
-    (SiteTokens.present_ids) has its share of the frequency swapped for that reading's."""
+    (SiteTokens.present_ids) has its share of the frequency swapped for that reading's. `spelled`, `kept`: see
+    ProseMentions.count."""
     numbers = np.flatnonzero(sources).tolist()
     if not links_known:
         return None, matcher.document_frequency([pages.present_ids(i) for i in numbers])
     anywhere = np.zeros(len(matcher.ends), dtype=np.int64)
     prose = ProseMentions.count(matcher, ((i, texts[i], pages.page(i), blocks[i] if blocks else None)
-                                          for i in numbers), existing, anywhere, spelled)
+                                          for i in numbers), existing, anywhere, spelled, kept)
     for i in pages.special.keys() & set(numbers):
         anywhere += _nodes_held(matcher, pages.present_ids(i)) - _nodes_held(matcher, pages.page(i))
     return prose, matcher.phrase_frequency(anywhere)
@@ -303,7 +307,8 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
     is_target = flags & ~excluded & ~np.array(moved_pages(texts), dtype=bool)   # a moved stub is a source only
     cleaned = _clean_titles(titles)
     changelog = changelog_pages(cleaned)
-    page_tokens, keywords_at = SiteTokens.build_watching(texts, frozenset(KEYWORDS))
+    kept = KeptMatches()   # token offsets and phrase occurrences for the pages step (in derived: not saved)
+    page_tokens, keywords_at = SiteTokens.build_watching(texts, frozenset(KEYWORDS), keep_offsets=kept.keep_offsets)
     page_blocks = _blocks(pages, texts, h1s, keywords_at)
     model = build_tfidf(page_tokens, [f"{t} {h}" for t, h in zip(cleaned, h1s)])
     k = max(NEIGHBOURS, config.candidates_per_page)
@@ -324,7 +329,7 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
     matcher = PhraseMatcher(phrases, page_tokens.vocabulary)
     # the prose mentions are counted here, not at the first page, so a resumed job loads them with the index
     prose, phrase_df = _phrase_statistics(matcher, texts, page_tokens, page_blocks, is_source, existing,
-                                          dictionary.known, _spelled_nodes(matcher, phrases, link_rows, texts))
+                                          dictionary.known, _spelled_nodes(matcher, phrases, link_rows, texts), kept)
     if dictionary.known:
         dictionary.measure_site_rate(phrases, phrase_df)
     index = LinkIndex(config=config, urls=urls, texts=texts, is_target=is_target, is_source=is_source,
@@ -339,6 +344,7 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
                      neighbourhood=LinkNeighbourhood.from_links(existing, len(urls), int(is_source.sum()))
                      if dictionary.known else None, prose=prose, changelog=changelog,
                      code_spans=_code_spans(pages))
+    index.derived[KEPT_MATCHES] = kept
     return index
 
 

@@ -123,7 +123,12 @@ class PhraseMatcher:
 
         Why arrays: a page holds hundreds of occurrences of a few dozen phrases; the ranking groups them by
         phrase and target with numpy, so no Python object is made per occurrence."""
-        starts, lengths, nodes = self.occurrences(ids)
+        return self.mentions_of(self.occurrences(ids), words, codes)
+
+    def mentions_of(self, occurrences: tuple[np.ndarray, np.ndarray, np.ndarray], words,
+                    codes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """mentions() from the occurrences (start, length, trie node) occurrences() finds in the same ids."""
+        starts, lengths, nodes = occurrences
         counts = self.node_ptr[nodes + 1] - self.node_ptr[nodes]
         occurrence = np.arange(len(nodes)).repeat(counts)
         pids = self.node_pids[self.node_ptr[nodes][occurrence] + ranks_within(counts)]

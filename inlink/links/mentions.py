@@ -14,10 +14,11 @@ import numpy as np
 
 from inlink.links.anchors import KINDS
 from inlink.links.matcher import ranks_within
-from inlink.links.index import LinkIndex
+from inlink.links.index import KEPT_MATCHES, LinkIndex
 from inlink.links.similarity import top_shared_terms_of_rows
 from inlink.links.text import is_acceptable_anchor
-from inlink.links.tokens import PageWords, _code_units, _inside_tokens, _runs
+from inlink.links.joined import join_pages, occurrences_of
+from inlink.links.tokens import PageWords
 
 OWN_NAME_KINDS = ("title", "h1", "head")   # how a page names itself
 SHARED_PER_TARGET = 3      # shared-term anchors tried per TF-IDF neighbour
@@ -210,25 +211,23 @@ def _chunk_pages(index: LinkIndex, source: int, previous: _Mentions | None) -> t
 def _find_mentions(index: LinkIndex, pages: list[int], size: int, after: int) -> _Mentions:
     """The mention rows of `pages`, found together: their texts joined by a separator that is a token of its
     own ("_" between line breaks), so token positions line up with their ids joined by -1 (which no phrase
-    matches), and the page is one more key wherever rows are grouped."""
+    matches), and the page is one more key wherever rows are grouped (joined.join_pages). In the run that built
+    the index, the tokeniser's offsets and the index step's phrase occurrences are taken (joined.KeptMatches):
+    the same ones, found once."""
     texts = [index.texts[page] for page in pages]
     page_ids = [index.tokens.page(page) for page in pages]
-    joined = "\n_\n".join(texts)
-    char_base = np.zeros(len(pages), dtype=np.int64)
-    np.cumsum([len(text) + 3 for text in texts[:-1]], out=char_base[1:])
-    codes = _code_units(joined)[0]   # token_offsets(joined), keeping the characters for exactness
-    starts, ends = _runs(_inside_tokens(codes))
-    lengths = np.array([len(ids) for ids in page_ids], dtype=np.int64)
-    token_base = lengths.cumsum() - lengths + np.arange(len(pages))     # each page's first token
-    if len(starts) != int(lengths.sum()) + len(pages) - 1 or \
-            (len(pages) > 1 and (starts[token_base[1:] - 1] != char_base[1:] - 2).any()):
+    found = index.derived.get(KEPT_MATCHES)   # the index step's token offsets and matches, in the run that built it
+    joined = join_pages(texts, page_ids, found.offsets(pages, page_ids) if found is not None else None)
+    if joined is None:
         return _one_by_one(index, pages, size, after)   # a page whose offsets and ids differ in number
-    separator = np.full(1, -1, dtype=np.int32)
-    ids = np.concatenate([part for page in page_ids for part in (page, separator)][:-1])
+    codes, char_base, token_base, starts, ends, ids = joined.codes, joined.char_base, joined.token_base, \
+        joined.starts, joined.ends, joined.ids
+    lengths = np.array([len(page) for page in page_ids], dtype=np.int64)
     slot_of = np.arange(len(pages)).repeat(lengths + 1)[:len(ids)]
     local = char_base[slot_of]
     matcher = index.phrase_matcher()
-    first, end, pids, exact = matcher.mentions(ids, PageWords(joined, starts, ends), codes)
+    first, end, pids, exact = matcher.mentions_of(occurrences_of(matcher, joined, pages, found),
+                                                  PageWords(joined.text, starts, ends), codes)
     kept = longest_matches(first, end)
     first, end, pids, exact = first[kept], end[kept], pids[kept], exact[kept]
     slot = slot_of[first]

@@ -176,7 +176,7 @@ def _page_groups(texts: list[str], chunk: int):
 
 
 def _group_ids(texts: list[str], vocabulary: Vocabulary, out: array, watch: frozenset[str] = frozenset(),
-               ) -> tuple[np.ndarray, list[np.ndarray] | None]:
+               offsets: list | None = None) -> tuple[np.ndarray, list[np.ndarray] | None]:
     """Append the lowercased token ids of several pages to `out`; returns each page's number of tokens, and per
     page the offsets of its tokens spelled (in their own case) as one of the words in `watch` (None when they
     were not looked for). The pages' lowercase must keep token boundaries (lowers_in_place): then their tokens
@@ -198,6 +198,8 @@ def _group_ids(texts: list[str], vocabulary: Vocabulary, out: array, watch: froz
             before = len(out)
             out.extend(map(vocabulary.__getitem__, TOKEN_RE.findall(text.lower())))
             counts.append(len(out) - before)
+            if offsets is not None:
+                offsets.append(token_offsets(text))
         return np.array(counts, dtype=np.int64), None
     joined = "\n".join(texts)   # a separator no token can cross
     codes, codec = _code_units(joined)
@@ -206,6 +208,8 @@ def _group_ids(texts: list[str], vocabulary: Vocabulary, out: array, watch: froz
     starts, ends = _runs(inside)
     page_starts = np.cumsum([0] + [len(text) + 1 for text in texts[:-1]])
     counts = np.diff(np.searchsorted(starts, page_starts), append=len(starts))
+    if offsets is not None:
+        _page_offsets(starts, ends, page_starts, counts, offsets)
     if not len(starts):
         return counts, [np.zeros(0, dtype=np.int64) for _text in texts]
     offsets = np.zeros(len(starts) + 1, dtype=np.int64)   # the packed tokens' bounds, in bytes (no temporaries)
@@ -221,6 +225,15 @@ def _group_ids(texts: list[str], vocabulary: Vocabulary, out: array, watch: froz
     indices = encoded.indices.to_numpy()
     out.frombytes(memoryview(site_ids[indices]).cast("B"))   # a view of its bytes: no copy
     return counts, _watched(words, indices, starts, page_starts, watch)
+
+
+def _page_offsets(starts: np.ndarray, ends: np.ndarray, page_starts: np.ndarray, counts: np.ndarray,
+                  out: list) -> None:
+    """Append each page's token offsets, in the page (int32), from the offsets of its group's joined text."""
+    base = np.repeat(page_starts, counts)
+    local_starts, local_ends = (starts - base).astype(np.int32), (ends - base).astype(np.int32)
+    bounds = np.concatenate(([0], counts.cumsum())).tolist()
+    out.extend((local_starts[lo:hi], local_ends[lo:hi]) for lo, hi in zip(bounds[:-1], bounds[1:]))
 
 
 def _watched(words: list[str], indices: np.ndarray, starts: np.ndarray, page_starts: np.ndarray,
@@ -320,11 +333,12 @@ class SiteTokens:
 
     @classmethod
     def build_watching(cls, texts: list[str], watch: frozenset[str], chunk: int = TOKENISE_CHUNK,
-                       ) -> tuple[SiteTokens, list[np.ndarray | None]]:
+                       keep_offsets=None) -> tuple[SiteTokens, list[np.ndarray | None]]:
         """build(), and per page the offsets of the tokens spelled (in their own case) as a word of `watch`, or
         None for a page whose were not looked for (tokenised alone, or without pyarrow): the tokeniser has
         every token at hand, so finding a few words costs an array test instead of a search of each text
-        (plain_blocks' declaration keywords)."""
+        (plain_blocks' declaration keywords). `keep_offsets(page, starts, ends)`, when given, gets each page's
+        token offsets (token_offsets of its text, found on the way; joined.KeptMatches keeps them)."""
         vocabulary = Vocabulary()
         ids, special = array("i"), {}
         counts = np.zeros(len(texts), dtype=np.int64)
@@ -336,8 +350,13 @@ class SiteTokens:
                 ids.extend(map(vocabulary.__getitem__, matched))
                 counts[pages] = len(ids) - before
                 special[pages] = (vocabulary.ids(tfidf), vocabulary.ids(present))
+                if keep_offsets is not None:
+                    keep_offsets(pages, *token_offsets(texts[pages]))
             else:
-                counts[pages], found = _group_ids([texts[i] for i in pages], vocabulary, ids, watch)
+                offsets = [] if keep_offsets is not None else None
+                counts[pages], found = _group_ids([texts[i] for i in pages], vocabulary, ids, watch, offsets)
+                for page, (starts, ends) in zip(pages, offsets or ()):
+                    keep_offsets(page, starts, ends)
                 if found is not None:
                     for page, offsets in zip(pages, found):
                         watched[page] = offsets
