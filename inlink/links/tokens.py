@@ -216,7 +216,8 @@ def _group_ids(texts: list[str], vocabulary: Vocabulary, out: array, watch: froz
     np.subtract(ends, starts, out=offsets[1:])
     np.cumsum(offsets[1:], out=offsets[1:])
     offsets *= codes.itemsize
-    characters = np.compress(inside, codes)   # the tokens' characters packed (compress: quicker than codes[inside])
+    characters = codes[inside]   # the tokens' characters packed (a boolean index copies runs: on the docs corpus
+                                 # 0.025 s, where np.compress took 0.066-0.10 s in the build)
     packed = pyarrow.Array.from_buffers(pyarrow.large_binary(), len(starts),
                                         [None, pyarrow.py_buffer(offsets), pyarrow.py_buffer(characters)])
     encoded = pyarrow.compute.dictionary_encode(packed)
