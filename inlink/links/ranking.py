@@ -180,9 +180,13 @@ def rank_targets(index: LinkIndex, source: int, limit: int | None = None,
                           KINDS[kind[r]], found.spans(r), df[r], senses[r], exact[r], strength[r], phrase[r],
                           specificity[r], ambiguity[r])
                    for r in rows[bounds[i]:bounds[i + 1]].tolist() if usable[r]]
-        options.sort(key=lambda o: (-o.strength, o.key, not o.exact))
-        similarity, title = (row_dot(matrix, targets[i], source_row) if dots[i] is None else dots[i] for matrix, dots
-                             in ((index.model.matrix, similarities), (index.model.titles, title_similarities)))
+        if len(options) > 1:
+            options.sort(key=_option_order)
+        similarity, title = similarities[i], title_similarities[i]
+        if similarity is None:
+            similarity = row_dot(index.model.matrix, targets[i], source_row)
+        if title is None:
+            title = row_dot(index.model.titles, targets[i], source_row)
         ranked.append(Ranked(targets[i], scores[i], similarity, options, title, lifts[i], linking[i], names[i],
                              back[j], coupled[j]))
     return ranked, words, words.starts, words.ends
@@ -202,6 +206,11 @@ def _recased_names(index: LinkIndex, found: PageOptions) -> np.ndarray:
     mask = np.zeros(len(found.kind), dtype=bool)
     mask[rows[ptr[pids + 1] - ptr[pids] == 1]] = True
     return mask
+
+
+def _option_order(option: Option) -> tuple:
+    """A target's options best first: the strongest, then by key, the exact spelling first."""
+    return -option.strength, option.key, not option.exact
 
 
 def _contenders(similarities: list, title_similarities: list, best: np.ndarray, extras: list[float],
