@@ -56,8 +56,11 @@ class LinkNeighbourhood:
     def links_back(self, source: int, targets: list[int]) -> list[bool]:
         """For each target: whether it already links the source (reciprocity: pages that link each other are
         about one topic, and an editor who linked one way often owes the other)."""
-        back = self.linked_by(source)
-        return np.isin(np.asarray(targets, dtype=np.int64), back).tolist() if len(back) else [False] * len(targets)
+        back = self.linked_by(source)   # sorted: a binary search per target (np.isin cost 40 us a page)
+        if not len(back):
+            return [False] * len(targets)
+        wanted = np.asarray(targets, dtype=np.int64)
+        return (back[np.minimum(back.searchsorted(wanted), len(back) - 1)] == wanted).tolist()
 
     def coupled(self, source: int, targets: list[int], k: int = COUPLED_NEIGHBOURS,
                 hub: int = COUPLING_HUB_LINKS) -> tuple[list[float], list[int]]:
