@@ -182,6 +182,10 @@ class JobRunner:
             return self._requested_outcome()
         finally:
             writer.close()
+            try:
+                self.task.release(ctx)
+            except Exception:   # a task's cleanup never changes the run's outcome
+                log.exception("job %s: releasing the task failed", self.job_id)
 
     def _run_steps(self, ctx: TaskContext, writer: ResultsWriter, last_key: str | None) -> Outcome:
         """Every preparation step again (they rebuild ctx.state), then the items after the last

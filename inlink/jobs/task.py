@@ -115,6 +115,10 @@ class Task:
     def finish(self, ctx: TaskContext) -> dict | None:
         return None
 
+    def release(self, ctx: TaskContext) -> None:
+        """The run has ended, whatever its outcome (completed, paused, stopped, failed): let go of what the
+        steps held beyond the run's own objects (e.g. a frozen garbage collector)."""
+
 
 _REGISTRY: dict[str, Task | type[Task]] = {}
 _REGISTRY_LOCK = threading.Lock()

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
 
+from inlink import collector
 from inlink.links import suggest as analyzer
 from inlink.exports import fixed_decimals, frame_to_csv
 from inlink.gemini.keys import api_key_from_env
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 TASK_NAME = "link_analysis"
 SITE_SEED = "site.state"           # the site start_analysis parsed, kept with the job's inputs
 SECRET_KEY = "gemini_api_key"
+FROZEN = "_collector_frozen"       # ctx.state: this run froze the collector after its index (collector.frozen_for_run)
 
 @dataclass
 class PageAnalyzer:
@@ -134,6 +136,13 @@ class LinkAnalysisTask(Task):
                                               spent_usd=_spent_so_far(ctx), answers=_kept_answers(ctx))
             analyzer.record_suggestions(page_analyzer.index, ctx.result_rows())
             ctx.state["pages"] = page_analyzer
+            if not ctx.state.get(FROZEN):   # the index lives as long as the run: not walked by every collection
+                collector.frozen_for_run()
+                ctx.state[FROZEN] = True
+
+    def release(self, ctx: TaskContext) -> None:
+        if ctx.state.pop(FROZEN, False):
+            collector.thawed()
 
     def concurrency_for(self, ctx: TaskContext) -> int:
         """Gemini pages run a few at a time so a job uses its quota; offline pages one by one (CPU-bound)."""
