@@ -245,6 +245,24 @@ def _kept_matches_change_nothing(index):
     bare.derived = {}
     assert [analyze_page(index, url) for url in source_pages(index)] == \
         [analyze_page(bare, url) for url in source_pages(bare)]
+    _shared_terms_of_a_chunk_equal_each_page_alone(bare, pages)
+
+
+def _shared_terms_of_a_chunk_equal_each_page_alone(index, pages):
+    """The shared terms of a mention chunk's pages, selected together (mentions._shared_terms), are each page's
+    own: its unmentioned neighbours and the terms a selection for it alone finds."""
+    from inlink.links import mentions
+    from inlink.links.similarity import spread_row
+
+    for page in pages:
+        _words, found = mentions.page_mentions(index, page)
+        named = set(found["target"].tolist())
+        together = mentions._shared_terms(index, page, named, spread_row(index.model.matrix, page))
+        index.derived.pop("shared_terms", None)
+        chunk = index.derived.pop("mentions")
+        alone = mentions._shared_terms(index, page, named, spread_row(index.model.matrix, page))   # outside any chunk
+        index.derived["mentions"] = chunk
+        assert together == alone
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

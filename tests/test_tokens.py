@@ -236,6 +236,33 @@ def test_batched_row_products_equal_the_row_by_row_ones():
                                                                                 bars[:0]) == []
 
 
+def test_shared_terms_of_several_sources_at_once_equal_each_source_alone():
+    """top_shared_terms_of_pairs (a mention chunk's pages and their targets in one selection) gives each pair the
+    columns top_shared_terms_of_rows gives its source page alone, bit for bit."""
+    from inlink.links.similarity import spread_row, top_shared_terms_of_pairs, top_shared_terms_of_rows
+
+    rng = np.random.default_rng(5)
+    words = [f"w{i}" for i in range(200)]
+    contents = [" ".join(rng.choice(words, size=int(rng.integers(1, 300)))) for _ in range(40)] + [""]
+    model = build_tfidf(SiteTokens.build(contents), [""] * 41)
+    allowed = rng.random(model.matrix.shape[1]) < 0.7
+    bars = rng.random(41).astype(np.float32) * 0.1
+    sources = [0, 3, 3, 40, 17, 39]
+    targets = [list(rng.choice(41, size=int(rng.integers(0, 12)))) for _ in sources]
+    rows = np.array([t for found in targets for t in found], dtype=np.int64)
+    pair, column = top_shared_terms_of_pairs(model.matrix, rows, model.matrix,
+                                             np.repeat(sources, [len(found) for found in targets]), allowed, 4,
+                                             bars[rows])
+    together = [[] for _ in rows]
+    for at, col in zip(pair.tolist(), column.tolist()):
+        together[at].append(col)
+    alone = [found for source, wanted in zip(sources, targets) for found in top_shared_terms_of_rows(
+        model.matrix, wanted, spread_row(model.matrix, source), allowed, 4, bars[wanted])]
+    assert together == alone and any(together)
+    empty = top_shared_terms_of_pairs(model.matrix, rows[:0], model.matrix, rows[:0], allowed, 4, bars[:0])
+    assert [part.tolist() for part in empty] == [[], []]
+
+
 def test_counts_in_chunks_equal_counts_at_once():
     from inlink.links.similarity import _count_matrix
 

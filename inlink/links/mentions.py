@@ -15,7 +15,7 @@ import numpy as np
 from inlink.links.anchors import KINDS
 from inlink.links.matcher import ranks_within
 from inlink.links.index import KEPT_MATCHES, LinkIndex
-from inlink.links.similarity import top_shared_terms_of_rows
+from inlink.links.similarity import top_shared_terms_of_pairs, top_shared_terms_of_rows
 from inlink.links.text import is_acceptable_anchor
 from inlink.links.joined import join_pages, occurrences_of
 from inlink.links.tokens import PageWords
@@ -71,11 +71,8 @@ def page_options(index: LinkIndex, source: int, source_row: np.ndarray) -> tuple
     words, mentioned = page_mentions(index, source)
     ids = index.tokens.page(source)
     named = set(mentioned["target"].tolist())
-    changelog = index.changelog   # a release note shares a fix's words with the next one: no topic (changelog.py)
-    unmentioned = [t for t in index.neighbours[source].tolist()
-                   if t >= 0 and t not in named and linkable(index, source, t)
-                   and (changelog is None or not changelog[t])]
-    shared = _shared_term_rows(index, source_row, unmentioned, words, ids)
+    unmentioned, terms = _shared_terms(index, source, named, source_row)
+    shared = _shared_term_rows(index, unmentioned, terms, words, ids)
     rows = len(shared["target"])
     span_ptr = np.zeros(len(mentioned["span_counts"]) + 1, dtype=np.int64)
     mentioned["span_counts"].cumsum(out=span_ptr[1:])
@@ -90,6 +87,13 @@ def page_options(index: LinkIndex, source: int, source_row: np.ndarray) -> tuple
         chars=np.concatenate((mentioned["chars"], np.array([len(t) for t in shared["term"]], dtype=np.int64))),
         span_ptr=span_ptr.tolist(), span_starts=mentioned["span_starts"], span_ends=mentioned["span_ends"],
         shared_terms=shared["term"], shared_spans=shared["spans"]), words
+
+
+def _unmentioned(index: LinkIndex, source: int, named: set[int]) -> list[int]:
+    """The source's TF-IDF neighbours that it may link and mentions by no phrase (shared-term candidates)."""
+    changelog = index.changelog   # a release note shares a fix's words with the next one: no topic (changelog.py)
+    return [t for t in index.neighbours[source].tolist()
+            if t >= 0 and t not in named and linkable(index, source, t) and (changelog is None or not changelog[t])]
 
 
 def longest_matches(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -318,12 +322,72 @@ def _anchor_terms(index: LinkIndex) -> _Entries:
     return index.derived["anchor_terms"]
 
 
-def _shared_terms(index: LinkIndex, targets: list[int], source_row: np.ndarray) -> list[list[tuple[str, int]]]:
-    """Each neighbour's most distinctive terms that the source also uses, as (term, document frequency)."""
+def _shared_terms(index: LinkIndex, source: int, named: set[int], source_row: np.ndarray,
+                  ) -> tuple[list[int], list[list[tuple[str, int]]]]:
+    """The source's shared-term candidates (_unmentioned; `named`: the targets it mentions) and each one's most
+    distinctive terms that the source also uses, as (term, document frequency).
+
+    Found for the pages of the source's mention chunk together (page_mentions; `named` is then what the chunk's
+    rows name): one selection for a few dozen pages instead of one each (similarity.top_shared_terms_of_pairs
+    gives each page's own columns). A page outside the current chunk (another thread moved it on) is found
+    alone."""
+    chunk = index.derived.get("shared_terms")
+    if chunk is None or source not in chunk[0]:
+        chunk = _shared_terms_of_chunk(index)
+        index.derived["shared_terms"] = chunk   # one assignment: a concurrent reader keeps the chunk it took
+    pages, per_page = chunk
+    if source in pages:
+        return per_page[pages[source]]
+    targets = _unmentioned(index, source, named)
+    return targets, _acceptable_terms(index, top_shared_terms_of_rows(
+        _anchor_terms(index), targets, source_row, index.shareable_terms, 2 * SHARED_PER_TARGET,
+        index.characteristic_bar[targets]))
+
+
+def _shared_terms_of_chunk(index: LinkIndex) -> tuple[dict[int, int], list[tuple[list[int], list]]]:
+    """_shared_terms of every page of the current mention chunk (index.derived["mentions"]): per page (by its
+    place), the targets asked (_unmentioned) and their terms."""
+    chunk: _Mentions | None = index.derived.get("mentions")
+    if chunk is None:
+        return {}, []
+    pages = list(chunk.slot)
+    targets = [_unmentioned(index, page, set(chunk.rows["target"][chunk.row_ptr[s]:chunk.row_ptr[s + 1]].tolist()))
+               for s, page in enumerate(pages)]
+    rows = np.array([t for found in targets for t in found], dtype=np.int64)
+    sources = np.repeat(np.array(pages, dtype=np.int64), [len(found) for found in targets])
+    pair, column = top_shared_terms_of_pairs(_anchor_terms(index), rows, index.model.matrix, sources,
+                                             index.shareable_terms, 2 * SHARED_PER_TARGET,
+                                             index.characteristic_bar[rows])
+    ok = _acceptable_columns(index, column)
+    before = np.cumsum(ok) - ok                               # acceptable candidates before each one ...
+    rank = before - before[np.searchsorted(pair, pair)]       # ... in its own pair
+    kept = ok & (rank < SHARED_PER_TARGET)
+    per_pair: list[list[tuple[str, int]]] = [[] for _ in range(len(rows))]
+    model = index.model
+    for at, term, df in zip(pair[kept].tolist(), model.terms[column[kept]].tolist(), model.df[column[kept]].tolist()):
+        per_pair[at].append((term, df))
+    bounds = np.cumsum([0] + [len(found) for found in targets]).tolist()
+    return ({page: s for s, page in enumerate(pages)},
+            [(found, per_pair[lo:hi]) for found, lo, hi in zip(targets, bounds[:-1], bounds[1:])])
+
+
+def _acceptable_columns(index: LinkIndex, columns: np.ndarray) -> np.ndarray:
+    """Whether each TF-IDF column's term may be an anchor (is_acceptable_anchor), from a table kept for the run
+    (index.derived: -1 until a column is first asked)."""
+    table = index.derived.get("acceptable_columns")
+    if table is None:
+        table = index.derived["acceptable_columns"] = np.full(len(index.model.terms), -1, dtype=np.int8)
+    unknown = np.unique(columns[table[columns] < 0])
+    if len(unknown):
+        table[unknown] = [is_acceptable_anchor(term) for term in index.model.terms[unknown].tolist()]
+    return table[columns] == 1
+
+
+def _acceptable_terms(index: LinkIndex, per_target: list[list[int]]) -> list[list[tuple[str, int]]]:
+    """Of each target's candidate columns (best first), the first SHARED_PER_TARGET whose term may be an anchor,
+    as (term, document frequency)."""
     model = index.model
     acceptable = index.derived.setdefault("acceptable_terms", {})   # column -> is_acceptable_anchor(its term)
-    per_target = top_shared_terms_of_rows(_anchor_terms(index), targets, source_row, index.shareable_terms,
-                                          2 * SHARED_PER_TARGET, index.characteristic_bar[targets])
     columns = [column for found in per_target for column in found]
     terms, dfs = iter(model.terms[columns].tolist()), iter(model.df[columns].tolist())
     found = []
@@ -339,15 +403,16 @@ def _shared_terms(index: LinkIndex, targets: list[int], source_row: np.ndarray) 
     return found
 
 
-def _shared_term_rows(index: LinkIndex, source_row: np.ndarray, targets: list[int], words: PageWords,
+def _shared_term_rows(index: LinkIndex, targets: list[int], terms: list[list[tuple[str, int]]], words: PageWords,
                       ids: np.ndarray) -> dict[str, list]:
-    """For TF-IDF neighbours with no mention: single-term anchors from their shared distinctive terms.
+    """For TF-IDF neighbours with no mention (`targets`, with their shared distinctive `terms`: _shared_terms):
+    single-term anchors from those terms.
 
     TF-IDF terms are lowercased, so an occurrence only counts when the target spells it the same way
     (PyObject is not pyobject).
     """
-    wanted = dict(zip(targets, _shared_terms(index, targets, source_row)))
-    terms = {term for found in wanted.values() for term, _df in found}
+    wanted = dict(zip(targets, terms))
+    terms = {term for found in wanted.values() for term, _df in found}   # (the distinct ones)
     vocabulary = index.tokens.vocabulary
     term_of = {vocabulary[term]: term for term in terms if term in vocabulary}   # TF-IDF terms all are
     wanted_ids = np.array(sorted(term_of), dtype=ids.dtype)   # a search, not a mask over the whole vocabulary

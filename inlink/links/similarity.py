@@ -310,18 +310,60 @@ def top_shared_terms_of_rows(matrix: sp.csr_matrix, rows: list[int], dense: np.n
     lower column). All rows in a few array operations: a page asks it for all its neighbours at once."""
     if not rows:
         return []
-    rows = np.asarray(rows, dtype=np.int64)
+    owner, cols, values = _entries_of_rows(matrix, np.asarray(rows, dtype=np.int64))
+    return _top_columns(len(rows), owner, cols, dense[cols] * values, values, allowed, k,
+                        np.asarray(min_weights)[owner])
+
+
+def top_shared_terms_of_pairs(matrix: sp.csr_matrix, rows: np.ndarray, spread: sp.csr_matrix, sources: np.ndarray,
+                              allowed: np.ndarray, k: int, min_weights: np.ndarray,
+                              ) -> tuple[np.ndarray, np.ndarray]:
+    """top_shared_terms_of_rows for (row, source) pairs of several source pages at once: pair i is `matrix` row
+    rows[i] against the `spread` row sources[i] (a spread_row of it, read from its stored entries: the same
+    float32 products). Each pair's columns are those the pages' own calls give, as arrays: (pair, column),
+    by pair, best first."""
+    if not len(rows):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    owner, cols, values = _entries_of_rows(matrix, np.asarray(rows, dtype=np.int64))
+    width = spread.shape[1]
+    wanted = np.unique(sources)
+    lo, lengths = spread.indptr[wanted], spread.indptr[wanted + 1] - spread.indptr[wanted]
+    at = np.arange(int(lengths.sum())) + (lo - (lengths.cumsum() - lengths)).repeat(lengths)
+    keys = wanted.repeat(lengths) * width + spread.indices[at]
+    order = keys.argsort(kind="stable")   # a repeated column keeps its last value, as spread_row's assignment does
+    keys, stored = keys[order], spread.data[at][order]
+    last = np.ones(len(keys), dtype=bool)
+    last[:-1] = keys[1:] != keys[:-1]
+    keys, stored = keys[last], stored[last]
+    asked = np.asarray(sources, dtype=np.int64)[owner] * width + cols
+    found = np.minimum(keys.searchsorted(asked), max(0, len(keys) - 1))
+    source_values = np.where(keys[found] == asked, stored[found], np.float32(0)) if len(keys) else \
+        np.zeros(len(asked), dtype=spread.data.dtype)
+    return _top_columns(None, owner, cols, source_values.astype(spread.data.dtype) * values, values, allowed,
+                        k, np.asarray(min_weights)[owner])
+
+
+def _entries_of_rows(matrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The stored entries of some CSR rows: each one's place among `rows`, column and value."""
     lo, lengths = matrix.indptr[rows], matrix.indptr[rows + 1] - matrix.indptr[rows]
     owner = np.arange(len(rows)).repeat(lengths)
     positions = np.arange(int(lengths.sum())) + (lo - (lengths.cumsum() - lengths)).repeat(lengths)
-    cols, values = matrix.indices[positions], matrix.data[positions]
-    weight = dense[cols] * values
-    keep = (weight > 0) & allowed[cols] & (values >= np.asarray(min_weights)[owner])
+    return owner, matrix.indices[positions], matrix.data[positions]
+
+
+def _top_columns(count: int | None, owner: np.ndarray, cols: np.ndarray, weight: np.ndarray, values: np.ndarray,
+                 allowed: np.ndarray, k: int, bars: np.ndarray):
+    """Per owner (0 <= owner < count): the columns of its k heaviest positive weights (ties on the lower
+    column) among allowed columns whose value reaches the owner's bar; count None: as two arrays (owner,
+    column), by owner, best first."""
+    keep = (weight > 0) & allowed[cols] & (values >= bars)
     cols, weight, owner = cols[keep], weight[keep], owner[keep]
     order = np.lexsort((cols, -weight, owner))          # by row, heaviest first, ties on the lower column
     grouped = owner[order]
     first = order[np.arange(len(order)) - np.searchsorted(grouped, grouped) < k]
-    found: list[list[int]] = [[] for _ in range(len(rows))]
+    if count is None:
+        return owner[first], cols[first]
+    found: list[list[int]] = [[] for _ in range(count)]
     for row, col in zip(owner[first].tolist(), cols[first].tolist()):
         found[row].append(col)
     return found
