@@ -111,7 +111,7 @@ class KeptMatches:
 
     def keep_offsets(self, page: int, starts: np.ndarray, ends: np.ndarray) -> None:
         if self._take(8 * len(starts)):
-            self._offsets[page] = (starts.astype(np.int32), ends.astype(np.int32))
+            self._offsets[page] = (np.asarray(starts, dtype=np.int32), np.asarray(ends, dtype=np.int32))
 
     def offsets(self, pages: list[int], page_ids: list[np.ndarray]) -> list[tuple[np.ndarray, np.ndarray]] | None:
         """The kept token offsets of each page, or None unless every page has them, as many as its ids."""

@@ -231,10 +231,10 @@ def _group_ids(texts: list[str], vocabulary: Vocabulary, out: array, watch: froz
 def _page_offsets(starts: np.ndarray, ends: np.ndarray, page_starts: np.ndarray, counts: np.ndarray,
                   out: list) -> None:
     """Append each page's token offsets, in the page (int32), from the offsets of its group's joined text."""
-    base = np.repeat(page_starts, counts)
-    local_starts, local_ends = (starts - base).astype(np.int32), (ends - base).astype(np.int32)
     bounds = np.concatenate(([0], counts.cumsum())).tolist()
-    out.extend((local_starts[lo:hi], local_ends[lo:hi]) for lo, hi in zip(bounds[:-1], bounds[1:]))
+    for lo, hi, base in zip(bounds[:-1], bounds[1:], page_starts.tolist()):
+        out.append((np.subtract(starts[lo:hi], base, dtype=np.int32, casting="unsafe"),
+                    np.subtract(ends[lo:hi], base, dtype=np.int32, casting="unsafe")))
 
 
 def _watched(words: list[str], indices: np.ndarray, starts: np.ndarray, page_starts: np.ndarray,
