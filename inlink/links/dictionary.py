@@ -51,7 +51,7 @@ class AnchorDictionary:
     document frequency) they give its link probability, so a common word the site never links is no anchor.
     Keys are lowercased token tuples, as in PhraseIndex.
     """
-    targets: dict[tuple[str, ...], Counter] = field(default_factory=dict)   # phrase -> target -> linking pages
+    targets: dict[tuple[str, ...], dict[int, int]] = field(default_factory=dict)   # phrase -> target -> linking pages
     sources: dict[tuple[str, ...], int] = field(default_factory=dict)       # phrase -> pages that link it
     links: int = 0                                                          # existing links read
     site_rate: float | None = None   # how thoroughly the site links its best-linked phrases (measure_site_rate;
@@ -68,7 +68,8 @@ class AnchorDictionary:
         result = cls(links=len(pairs))
         linking: dict[tuple[str, ...], set] = defaultdict(set)
         for key, source, destination in pairs:
-            result.targets.setdefault(key, Counter())[destination] += 1
+            counts = result.targets.setdefault(key, {})   # a plain dict: a Counter pickles through Python,
+            counts[destination] = counts.get(destination, 0) + 1   # one call each (the index's saved state)
             linking[key].add(source)
         result.sources = {key: len(pages) for key, pages in linking.items()}
         return result
