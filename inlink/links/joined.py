@@ -109,9 +109,12 @@ class KeptMatches:
         self.used += size
         return True
 
-    def keep_offsets(self, page: int, starts: np.ndarray, ends: np.ndarray) -> None:
-        if self._take(8 * len(starts)):
-            self._offsets[page] = (np.asarray(starts, dtype=np.int32), np.asarray(ends, dtype=np.int32))
+    def keep_offsets(self, page: int, starts: np.ndarray, ends: np.ndarray) -> bool:
+        """Keep a page's token offsets; False once the budget is spent (no more are taken)."""
+        if not self._take(8 * len(starts)):
+            return False
+        self._offsets[page] = (np.asarray(starts, dtype=np.int32), np.asarray(ends, dtype=np.int32))
+        return True
 
     def offsets(self, pages: list[int], page_ids: list[np.ndarray]) -> list[tuple[np.ndarray, np.ndarray]] | None:
         """The kept token offsets of each page, or None unless every page has them, as many as its ids."""

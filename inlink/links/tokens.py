@@ -339,7 +339,8 @@ class SiteTokens:
         None for a page whose were not looked for (tokenised alone, or without pyarrow): the tokeniser has
         every token at hand, so finding a few words costs an array test instead of a search of each text
         (plain_blocks' declaration keywords). `keep_offsets(page, starts, ends)`, when given, gets each page's
-        token offsets (token_offsets of its text, found on the way; joined.KeptMatches keeps them)."""
+        token offsets (token_offsets of its text, found on the way; joined.KeptMatches keeps them) until it
+        returns False."""
         vocabulary = Vocabulary()
         ids, special = array("i"), {}
         counts = np.zeros(len(texts), dtype=np.int64)
@@ -351,13 +352,15 @@ class SiteTokens:
                 ids.extend(map(vocabulary.__getitem__, matched))
                 counts[pages] = len(ids) - before
                 special[pages] = (vocabulary.ids(tfidf), vocabulary.ids(present))
-                if keep_offsets is not None:
-                    keep_offsets(pages, *token_offsets(texts[pages]))
+                if keep_offsets is not None and keep_offsets(pages, *token_offsets(texts[pages])) is False:
+                    keep_offsets = None
             else:
                 offsets = [] if keep_offsets is not None else None
                 counts[pages], found = _group_ids([texts[i] for i in pages], vocabulary, ids, watch, offsets)
                 for page, (starts, ends) in zip(pages, offsets or ()):
-                    keep_offsets(page, starts, ends)
+                    if keep_offsets(page, starts, ends) is False:
+                        keep_offsets = None   # it takes no more: the next groups' offsets are not made
+                        break
                 if found is not None:
                     for page, offsets in zip(pages, found):
                         watched[page] = offsets
