@@ -290,9 +290,26 @@ def test_the_matches_the_index_keeps_give_the_rows_matching_again_gives(pages, l
 def test_the_matches_the_index_keeps_on_the_sample_site_give_the_rows_matching_again_gives():
     from inlink.site.load import load_site
     sample = Path(__file__).resolve().parents[1] / "sample_data"
-    index = build_index(load_site(sample / "pages.csv", sample / "inlinks.csv"), AnalysisConfig())
+    site = load_site(sample / "pages.csv", sample / "inlinks.csv")
+    index = build_index(site, AnalysisConfig())
     assert index.derived["kept_matches"].used > 0
     _kept_matches_change_nothing(index)
+
+
+def test_a_site_over_the_kept_characters_keeps_no_matches_and_gives_the_same_rows(monkeypatch):
+    """A large site keeps nothing for its pages step (joined.KEPT_CHARS: keeping would cost its tokeniser more
+    than it saves), and its rows are those the kept matches give."""
+    import inlink.links.joined as joined
+    from inlink.site.load import load_site
+
+    sample = Path(__file__).resolve().parents[1] / "sample_data"
+    site = load_site(sample / "pages.csv", sample / "inlinks.csv")
+    kept = build_index(site, AnalysisConfig())
+    monkeypatch.setattr(joined, "KEPT_CHARS", 10)
+    large = build_index(site, AnalysisConfig())
+    assert "kept_matches" not in large.derived
+    assert [analyze_page(large, url) for url in source_pages(large)] == \
+        [analyze_page(kept, url) for url in source_pages(kept)]
 
 
 def test_mentions_of_the_sample_site_found_together_equal_each_found_alone():

