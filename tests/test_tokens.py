@@ -263,6 +263,22 @@ def test_shared_terms_of_several_sources_at_once_equal_each_source_alone():
     assert [part.tolist() for part in empty] == [[], []]
 
 
+def test_the_one_key_order_of_shared_terms_is_the_lexsort_order():
+    """_by_owner_heaviest_first orders entries as np.lexsort((cols, -weight, owner)) does: by one stable sort where
+    each owner's columns ascend (ties in weight included), by the lexsort itself otherwise."""
+    from inlink.links.similarity import _by_owner_heaviest_first
+
+    rng = np.random.default_rng(11)
+    weights = np.array([0.1, 0.2, 0.25, 0.5, 1e-30, 3e38, 0.3], dtype=np.float32)
+    for _ in range(300):
+        owner = np.sort(rng.integers(0, 6, int(rng.integers(0, 40))))
+        cols = np.concatenate([np.sort(rng.choice(60, int((owner == o).sum()), replace=False)) for o in range(6)])
+        if rng.random() < 0.3:
+            cols = rng.permutation(cols)   # not ascending: the lexsort's way
+        weight = rng.choice(weights, len(owner))
+        assert _by_owner_heaviest_first(owner, cols, weight).tolist() == np.lexsort((cols, -weight, owner)).tolist()
+
+
 def test_counts_in_chunks_equal_counts_at_once():
     from inlink.links.similarity import _count_matrix
 
