@@ -165,6 +165,40 @@ def test_resume_before_the_item_ends_withdraws_the_pause(make_manager, tmp_path)
     assert "paused" not in [e["event"] for e in owner.events(job_id, 100)]
 
 
+@pytest.mark.parametrize("task", ["test_counting", "test_counting_pool"])
+def test_a_pause_relayed_from_a_stale_read_of_another_process_is_confirmed_before_it_takes_effect(
+        make_manager, tmp_path, task):
+    """The scheduler relays another process's pause from a read of the job file; when that process resumed
+    after the read, the relay comes late (what a loaded machine did, 1 full run in 5): the runner asks the
+    file again at the boundary and runs on, every item done (a pool that stopped submitting submits the rest)."""
+    owner, other = make_manager(), make_manager(autostart=False)
+    gate = tmp_path / "gate"
+    job_id = owner.create_job(task, config={"n": 6, "gate": str(gate)})
+    wait_for(lambda: (tmp_path / "gate.waiting").exists(), what="item 0 in progress")
+    other.pause(job_id)
+    other.resume(job_id)
+    runner = owner._scheduler.runner(job_id)
+    runner.request("pause")            # the relay of a read taken between the other process's pause and resume
+    gate.touch()
+    meta = owner.wait(job_id, 60)
+    assert meta["status"] == "completed" and meta["items_done"] == 6
+    assert frame_rows(owner.results_frame(job_id)) == expected_rows(6)
+    assert "paused" not in [e["event"] for e in owner.events(job_id, 100)]
+
+
+def test_a_pause_from_another_process_that_stands_takes_effect_at_the_boundary(make_manager, tmp_path):
+    owner, other = make_manager(), make_manager(autostart=False)
+    gate = tmp_path / "gate"
+    job_id = owner.create_job("test_counting", config={"n": 3, "gate": str(gate)})
+    wait_for(lambda: (tmp_path / "gate.waiting").exists(), what="item 0 in progress")
+    other.pause(job_id)
+    runner = owner._scheduler.runner(job_id)
+    wait_for(lambda: runner.requested == "pause", what="the owner to relay the pause")
+    gate.touch()
+    meta = wait_for(lambda: (m := owner.get(job_id))["status"] != "running" and m, what="the run to end")
+    assert meta["status"] == "paused" and meta["items_done"] == 1
+
+
 def test_stop_keeps_partial_results_and_is_final(manager, tmp_path):
     gate = tmp_path / "gate"
     job_id = held_job(manager, gate, at=4, n=200)

@@ -245,8 +245,26 @@ class JobRunner:
                        summary=summary)
 
     def _check_interrupt(self) -> None:
-        if self.stop_flag.is_set() and self.requested:
+        if self.stop_flag.is_set() and self.requested and self._request_stands():
             raise _Interrupted
+
+    def _request_stands(self) -> bool:
+        """Whether a pause is still wanted, asked of the job file at the boundary where it would take effect.
+
+        Why: the scheduler relays another process's pause from a read of the file that may be stale by the time
+        it is applied (pause then resume in the other process between that read and the relay); acting on it
+        ended the job paused although the user's last word was resume. A pause the disk asked for, or one the
+        file cannot confirm (unreadable), stands."""
+        if self.requested != "pause" or self.storage_problem is not None:
+            return True
+        try:
+            job = self.store.read_job(self.job_id)
+        except (JobNotFound, ValueError, OSError):
+            return True
+        if job.requested_action == "pause" or job.owner_token != self.token:
+            return True
+        self.cancel_request("pause")
+        return False
 
     # -- items ----------------------------------------------------------------------------------
     def _run_items(self, ctx: TaskContext, writer: ResultsWriter, keys: Sequence[str]) -> Outcome | None:
@@ -316,15 +334,16 @@ class JobRunner:
                         pending.append((next_index, pool.submit(self._process, ctx, keys[next_index])))
                         next_index += 1
                     if not pending:
-                        break
+                        if next_index == len(keys):
+                            break              # every item done
+                        self._check_interrupt()   # submitting stopped for a request: it raises if it stands,
+                        continue               # else (a pause withdrawn in time) the rest is submitted
                     index, future = pending.popleft()
                     self.current_index = index
                     self._commit(writer, index, keys[index], future.result())
             finally:
                 for _, future in pending:
                     future.cancel()
-        if writer.next_index < len(keys):   # every item done: finish like the one-at-a-time loop does
-            self._check_interrupt()
 
     # -- outcomes -------------------------------------------------------------------------------
     def _requested_outcome(self) -> Outcome:
