@@ -59,6 +59,25 @@ class Behaviour:
     lock: threading.Lock = field(default_factory=threading.Lock)
     only: set | None = None                           # serve only these site paths (others 404)
     no_sitemap: bool = False                          # /sitemap.xml answers 404
+    page_ceiling: int | None = None                   # page requests (not robots/sitemap) served at most, held after
+    pages_served: int = 0
+    pages_held: int = 0
+    turn: threading.Condition = field(default_factory=threading.Condition)
+
+    def allow_pages(self, more: int | None) -> None:
+        """Let `more` new page requests past the ceiling from now on (None: no ceiling): a test bounds how far a
+        client can get before it acts, however slow the machine is. Requests already held (a killed client's)
+        are let go on top, so they do not eat the next client's pages."""
+        with self.turn:
+            self.page_ceiling = None if more is None else self.pages_served + self.pages_held + more
+            self.turn.notify_all()
+
+    def _wait_for_turn(self) -> None:
+        with self.turn:
+            self.pages_held += 1
+            self.turn.wait_for(lambda: self.page_ceiling is None or self.pages_served < self.page_ceiling)
+            self.pages_held -= 1
+            self.pages_served += 1
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -80,6 +99,8 @@ class _Handler(BaseHTTPRequestHandler):
             hits = b.seen[self.path] = b.seen.get(self.path, 0) + 1
             b.log.append((self.path, dict(self.headers), time.monotonic()))
         try:
+            if b.page_ceiling is not None and self.path.split("?", 1)[0] not in ("/robots.txt", "/sitemap.xml"):
+                b._wait_for_turn()
             if b.latency_s:
                 time.sleep(b.latency_s)
             self._route(self.path.split("?", 1)[0], hits)

@@ -7,7 +7,6 @@ import random
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -49,16 +48,19 @@ def test_fetch_is_exactly_once_across_repeated_kill_9(site, tmp_path, _isolated_
     job = fetch_task.start_fetch(JobManager(jobs_dir, autostart=False), site.url("sitemap.xml"),
                                  options={"rate_per_s": 40, "connections": 3, "backoff_s": 0.05})
     checkpoints = jobs_dir / f"{job}_checkpoints.log"
-    rng, kills, deadline = random.Random(8), 0, time.monotonic() + 60
+    rng, kills = random.Random(8), 0
     with open(tmp_path / "worker.log", "wb") as log:
         def spawn():
             return subprocess.Popen([sys.executable, "-c", WORKER, str(REPO), str(jobs_dir), job],
                                     stdout=log, stderr=subprocess.STDOUT)
-        while kills < 22 and time.monotonic() < deadline:
+        while kills < 22:
             before = _lines(checkpoints)
             if before >= len(paths) - 8:
                 break
             target = before + rng.randint(1, 6)
+            # The kill lands between `target` pages done and a few pages more that the site holds back: however
+            # slow the machine, one worker never gets so far that the site is fetched before 20 kills.
+            site.behaviour.allow_pages(target - before + rng.randint(0, 2))
             proc = spawn()
             try:
                 wait_for(lambda t=target, p=proc: _lines(checkpoints) >= t or p.poll() is not None, 30,
@@ -67,6 +69,7 @@ def test_fetch_is_exactly_once_across_repeated_kill_9(site, tmp_path, _isolated_
                 proc.send_signal(signal.SIGKILL)
                 proc.wait()
             kills += 1
+        site.behaviour.allow_pages(None)
         assert spawn().wait(timeout=90) == 0, (tmp_path / "worker.log").read_text()[-3000:]
     assert kills >= 20
     manager = JobManager(jobs_dir, autostart=False)
