@@ -261,7 +261,10 @@ class JobRunner:
             job = self.store.read_job(self.job_id)
         except (JobNotFound, ValueError, OSError):
             return True
-        if job.requested_action == "pause" or job.owner_token != self.token:
+        if job.owner_token != self.token:
+            return True
+        if job.requested_action:
+            self.request(job.requested_action)   # a stronger one written since (stop) is taken here, not an item later
             return True
         self.cancel_request("pause")
         return False
