@@ -384,19 +384,15 @@ def _acceptable_columns(index: LinkIndex, columns: np.ndarray) -> np.ndarray:
 
 
 def _acceptable_terms(index: LinkIndex, per_target: list[list[int]]) -> list[list[tuple[str, int]]]:
-    """Of each target's candidate columns (best first), the first SHARED_PER_TARGET whose term may be an anchor,
-    as (term, document frequency)."""
+    """Of each target's candidate columns (best first), the first SHARED_PER_TARGET whose term may be an anchor
+    (_acceptable_columns: the run's one table of it), as (term, document frequency)."""
     model = index.model
-    acceptable = index.derived.setdefault("acceptable_terms", {})   # column -> is_acceptable_anchor(its term)
-    columns = [column for found in per_target for column in found]
-    terms, dfs = iter(model.terms[columns].tolist()), iter(model.df[columns].tolist())
+    columns = np.array([column for found in per_target for column in found], dtype=np.int64)
+    rows = zip(model.terms[columns].tolist(), model.df[columns].tolist(), _acceptable_columns(index, columns).tolist())
     found = []
     for candidates in per_target:
         kept = []
-        for column, term, df in zip(candidates, terms, dfs):   # every candidate's term is read, kept or not
-            ok = acceptable.get(column)
-            if ok is None:
-                ok = acceptable[column] = is_acceptable_anchor(term)
+        for _column, (term, df, ok) in zip(candidates, rows):   # every candidate is read, kept or not
             if ok and len(kept) < SHARED_PER_TARGET:
                 kept.append((term, df))
         found.append(kept)
