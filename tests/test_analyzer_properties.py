@@ -342,17 +342,22 @@ def _random_site(pages: list[dict], links: list[tuple[int, int, str]]):
 
 
 def _option_logits_agree(index) -> int:
-    """option_logits gives each option's confidence logit as evidence_logit(features(...)) does; returns how
-    many options were compared."""
+    """row_logits gives each option's confidence logit as evidence_logit(features(...)) does (each target's rows
+    and options compared as sorted lists), and best_logits each target's highest; returns how many options were
+    compared."""
     from inlink.links.confidence import evidence_logit
-    from inlink.links.evidence import features, option_logits
-    from inlink.links.ranking import rank_targets
+    from inlink.links.evidence import best_logits, features, row_logits
+    from inlink.links.ranking import ranked_items, score_targets
 
     compared = 0
     for url in source_pages(index):
-        for item in rank_targets(index, index.url_pos[url])[0]:
-            exact = [evidence_logit(features(index, item, option)) for option in item.options]
-            assert option_logits(index, item) == pytest.approx(exact, rel=0, abs=1e-9)
+        scored = score_targets(index, index.url_pos[url])
+        owner, logits = row_logits(index, scored)
+        best = best_logits(index, scored)
+        for j, item in enumerate(ranked_items(index, scored)):
+            exact = sorted(evidence_logit(features(index, item, option)) for option in item.options)
+            assert sorted(logits[owner == j].tolist()) == pytest.approx(exact, rel=0, abs=1e-9)
+            assert best[j] == (pytest.approx(max(exact), rel=0, abs=1e-9) if exact else -np.inf)
             compared += len(exact)
     return compared
 
@@ -360,11 +365,11 @@ def _option_logits_agree(index) -> int:
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(page, min_size=3, max_size=8), st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7), phrase),
                                                          max_size=25))
-def test_option_logits_equal_the_logits_of_their_features(pages, links):
+def test_row_logits_equal_the_logits_of_their_features(pages, links):
     _option_logits_agree(build_index(_random_site(pages, links), AnalysisConfig()))
 
 
-def test_option_logits_equal_the_logits_of_their_features_on_the_sample_site():
+def test_row_logits_equal_the_logits_of_their_features_on_the_sample_site():
     """The sample site with its links: the recovery model (and the link odds) are weighed too."""
     from inlink.site.load import load_site
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import chain
 from dataclasses import dataclass, fields
 from functools import lru_cache
 
@@ -16,7 +17,7 @@ import numpy as np
 from inlink.links.anchors import KINDS
 from inlink.links.confidence import model_for
 from inlink.links.index import LinkIndex
-from inlink.links.ranking import NAME_KINDS, Option, Ranked, linked_to, phrase_link_odds, weighs_links
+from inlink.links.ranking import NAME_KINDS, Option, Ranked, Scored, phrase_link_odds, weighs_links
 from inlink.links.similarity import top_shared_terms_of_rows
 
 TOPIC_TERMS = 3            # "both pages are about X, Y and Z"
@@ -62,50 +63,85 @@ def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]
     }
 
 
-def option_logits(index: LinkIndex, item: Ranked) -> list[float]:
-    """The confidence logit (confidence.evidence_logit) of each of the item's options, within 1e-9: the same
-    weighted features summed in another order, the target's share once and each option's own share added.
+def best_logits(index: LinkIndex, scored: Scored) -> np.ndarray:
+    """Per scored target (ranking.score_targets), the highest confidence logit (confidence.evidence_logit) of its
+    options, within 1e-9; -inf for a target with none.
 
     Why: most of a page's ranked targets fall below the confidence floor whatever anchor they take, and telling so
-    from their options costs a fraction of placing an anchor and weighing its features (tests check that the two
-    agree, so a feature changed in features() must be changed here too)."""
-    target, dictionary = item.target, index.dictionary
-    known = dictionary.known
-    linked = known and linked_to(index, target)
-    bases: dict[bool, float] = {}
-    logits = []
-    for option in item.options:
-        speaks = linked or (known and weighs_links(index, target, option.key))   # the model weighing this option
-        w = _weights(speaks)
-        if speaks not in bases:
-            bases[speaks] = _target_logit(index, item, w, speaks)
-        logit = bases[speaks] + w.kinds[option.kind, option.exact] + w.specificity * option.specificity \
-            + w.ambiguity * option.ambiguity + w.words * (len(option.key) - 1)
-        if w.dictionary_links:
-            logit += w.dictionary_links * math.log1p(dictionary.links_to(option.key, target))
-        if w.link_odds and speaks:
-            logit += w.link_odds * phrase_link_odds(index, option.key, option.phrase, target, option.df,
-                                                    option.exact)
-        logits.append(logit)
-    return logits
+    from the page's option arrays, before any option object is made, costs a fraction of placing an anchor and
+    weighing its features (tests check that row_logits agrees with them, so a feature changed in features() must
+    be changed here too)."""
+    owner, logits = row_logits(index, scored)
+    best = np.full(len(scored.targets), -np.inf)
+    np.maximum.at(best, owner, logits)
+    return best
 
 
-def _target_logit(index: LinkIndex, item: Ranked, w: _Weights, speaks: bool) -> float:
-    """What the target's own evidence adds to each of its options' logits under the model `w` (bias included)."""
-    dictionary = index.dictionary
-    return w.bias + w.similarity * math.log(item.similarity + 1e-3) \
-        + w.title_similarity * math.log(item.title_similarity + 1e-2) \
-        + w.thin_target * float(index.thin is not None and bool(index.thin[item.target])) \
-        + w.links_given * float(speaks) \
-        + w.site_rate * (_site_rate(dictionary.site_rate) if dictionary.known else 0.0) \
-        + w.neighbour_lift * item.neighbour_lift + w.names * math.log(item.names) \
-        + w.links_back * float(item.links_back) + w.coupled * item.coupled
+def row_logits(index: LinkIndex, scored: Scored) -> tuple[np.ndarray, np.ndarray]:
+    """The confidence logit of each usable option row of the scored targets, and the position of its target: the
+    same weighted features as features() summed in another order (the target's share, then the row's own), under
+    the model of each row (the site's links weigh it or not: Scored.speaks)."""
+    found = scored.found
+    counts = [len(rows) for rows in scored.rows]
+    owner = np.repeat(np.arange(len(counts)), counts)
+    rows = np.fromiter(chain.from_iterable(scored.rows), dtype=np.int64, count=len(owner))
+    speaks, kind, exact = scored.speaks[rows], found.kind[rows], found.exact[rows].view(np.int8)
+    pids = found.phrase[rows]
+    ptr = index.phrase_matcher().original_ptr
+    words = np.where(pids >= 0, ptr[pids + 1] - ptr[np.maximum(pids, 0)], 1) - 1   # a shared term is one word
+    shares = _target_shares(index, scored)
+    logits = None
+    for says in (True,) if speaks.all() else (False,) if not speaks.any() else (False, True):
+        w = _weights(says)
+        part = shares[owner, int(says)] + w.kind_table[kind, exact] + w.specificity * scored.specificity[rows] \
+            + w.ambiguity * scored.ambiguity[rows] + w.words * words
+        if says:
+            part += w.link_odds * scored.link_odds[rows]
+        elif w.dictionary_links:
+            part += w.dictionary_links * _dictionary_links(index, found, rows, ~speaks)
+        logits = part if logits is None else np.where(speaks, part, logits)
+    return owner, logits
+
+
+def _dictionary_links(index: LinkIndex, found, rows: np.ndarray, asked: np.ndarray) -> np.ndarray:
+    """log(1 + pages that link each row's phrase to its target) for the `asked` rows (0 for the others): 0 for a
+    target no existing link reaches, so only the rows of linked targets are looked up."""
+    linked, targets = np.zeros(len(rows)), found.target[rows]
+    for j in (asked & (index.inbound_before[targets] != 0)).nonzero()[0].tolist():
+        linked[j] = math.log1p(index.dictionary.links_to(found.key(index, int(rows[j])), int(targets[j])))
+    return linked
+
+
+def _target_shares(index: LinkIndex, scored: Scored) -> np.ndarray:
+    """What each scored target's own evidence adds to its options' logits (bias included): column 0 under the
+    cold-start model, column 1 under the model weighing the site's links (which then counts as given)."""
+    dictionary, targets = index.dictionary, np.asarray(scored.targets, dtype=np.int64)
+    thin = index.thin[targets] if index.thin is not None else np.zeros(len(targets), dtype=bool)
+    evidence = np.array((scored.similarity, scored.title_similarity, scored.names, thin, scored.lifts, scored.back,
+                         scored.coupled), dtype=np.float64)
+    evidence[:3] = np.log(evidence[:3] + _SHARE_OFFSETS)   # the features that are logarithms
+    weights, rates, bias = _share_weights()
+    return (weights @ evidence).T + (bias + rates * (_site_rate(dictionary.site_rate) if dictionary.known else 0.0))
+
+
+_SHARE_OFFSETS = np.array([[1e-3], [1e-2], [0.0]])   # what features() adds before taking each logarithm
+
+
+@lru_cache(maxsize=1)
+def _share_weights() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The weights _target_shares multiplies its evidence rows by (one row per model), each model's weight
+    of the site's rate, and its bias (links_given added to the one weighing the site's links)."""
+    models = (_weights(False), _weights(True))
+    weights = np.array([[w.similarity, w.title_similarity, w.names, w.thin_target, w.neighbour_lift, w.links_back,
+                         w.coupled] for w in models])
+    return weights, np.array([w.site_rate for w in models]), np.array([models[0].bias,
+                                                                         models[1].bias + models[1].links_given])
 
 
 @dataclass(frozen=True)
 class _Weights:
-    """One confidence model's weights as option_logits reads them (0 for a feature the model does not weigh),
-    with what each (kind, exact) pair of an option adds (the features' yes/no evidence)."""
+    """One confidence model's weights as row_logits reads them (0 for a feature the model does not weigh), with
+    what each (kind code, exact) pair of an option adds (the features' yes/no evidence)."""
     bias: float
     similarity: float
     title_similarity: float
@@ -121,7 +157,7 @@ class _Weights:
     words: float
     dictionary_links: float
     link_odds: float
-    kinds: dict[tuple[str, bool], float]
+    kind_table: np.ndarray   # [kind code, exact]
 
 
 @lru_cache(maxsize=2)
@@ -129,14 +165,14 @@ def _weights(links_given: bool) -> _Weights:
     """The weights of the model weighing with or without the site's links (constants, so read once)."""
     weights, bias = model_for(links_given)
     weight = weights.get
-    kinds = {(kind, exact): weight("names_title", 0.0) * float(exact and kind in ("title", "h1"))
+    kinds = [[weight("names_title", 0.0) * float(exact and kind in ("title", "h1"))
              + weight("names_head", 0.0) * float(exact and kind == "head")
              + weight("names_inexact", 0.0) * float(not exact and kind in NAME_KINDS)
              + weight("defines", 0.0) * float(kind == "defined") + weight("key_phrase", 0.0) * float(kind == "key")
              + weight("shared", 0.0) * float(kind == "shared") + weight("exact", 0.0) * float(exact)
-             for kind in KINDS for exact in (False, True)}
+              for exact in (False, True)] for kind in KINDS]
     per_feature = [weight(field.name, 0.0) for field in fields(_Weights)[1:-1]]
-    return _Weights(bias, *per_feature, kinds=kinds)
+    return _Weights(bias, *per_feature, kind_table=np.array(kinds, dtype=np.float64))
 
 
 def _site_rate(rate: float | None) -> float:

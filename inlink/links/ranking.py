@@ -141,11 +141,41 @@ def _link_score(similarity: float, title_similarity: float, strength: float, ext
     return 1.0 / (1.0 + math.exp(-logit))
 
 
+@dataclass
+class Scored:
+    """One source page's targets scored (score_targets): the option rows as arrays, the best targets in order with
+    their evidence, and each one's usable rows. ranked_items makes objects of the targets a caller keeps."""
+    found: PageOptions
+    words: PageWords
+    targets: list[int]            # the best targets, best first
+    scores: list[float]
+    similarity: list[float]
+    title_similarity: list[float]
+    lifts: list[float]
+    linking: list[int]
+    names: list[int]
+    back: list[bool]
+    coupled: list[float]
+    rows: list[list[int]]         # per target, its usable option rows (in row order)
+    strength: np.ndarray          # per option row
+    specificity: np.ndarray
+    ambiguity: np.ndarray
+    speaks: np.ndarray            # per option row: the site's links weigh it (weighs_links)
+    link_odds: np.ndarray         # per option row: phrase_link_odds where the links weigh it, else 0
+
+
 def rank_targets(index: LinkIndex, source: int, limit: int | None = None,
                  ) -> tuple[list[Ranked], PageWords, np.ndarray, np.ndarray]:
     """Every target worth linking from `source` (the best `limit` of them), best first, with the page's tokens
-    and their offsets (arrays: placement looks up a few of them, never all). Every target is scored; only the
-    targets kept get their options as objects."""
+    and their offsets (arrays: placement looks up a few of them, never all)."""
+    scored = score_targets(index, source, limit)
+    return ranked_items(index, scored), scored.words, scored.words.starts, scored.words.ends
+
+
+def score_targets(index: LinkIndex, source: int, limit: int | None = None) -> Scored:
+    """Every target of the page scored (only the best `limit` kept, in order), with no object made per option:
+    a caller that can tell from the arrays which targets cannot make its cut (evidence.best_logits) has
+    ranked_items make objects of the others only."""
     source_row = spread_row(index.model.matrix, source)
     found, words = page_options(index, source, source_row)
     targets = found.targets
@@ -154,8 +184,8 @@ def rank_targets(index: LinkIndex, source: int, limit: int | None = None,
     similarities = _dots(index, "matrix", targets, counts > 0, source_row)   # a target with no row scores 0
     similarity = np.array(similarities, dtype=np.float64)[position]
     usable = ((found.kind != SHARED) | (similarity >= SHARED_MIN_SIMILARITY)) & ~_recased_names(index, found)
-    strength, specificity, ambiguity = _strengths(index, source, found, similarity, source_row,
-                                                  {t: s for t, s in zip(targets, similarities) if s is not None})
+    strength, specificity, ambiguity, speaks, link_odds = _strengths(
+        index, source, found, similarity, source_row, {t: s for t, s in zip(targets, similarities) if s is not None})
     rows = position.argsort(kind="stable")                   # each target's rows together, in row order
     bounds = np.concatenate(([0], counts.cumsum()))
     best = np.full(len(targets), -np.inf)
@@ -168,28 +198,41 @@ def rank_targets(index: LinkIndex, source: int, limit: int | None = None,
     scores = {i: round(min(1.0, _link_score(similarities[i], title_similarities[i], tops[i], extras[i])), 4)
               if tops[i] > -np.inf else 0.0 for i in _contenders(similarities, title_similarities, best, extras, limit)}
     order = sorted(scores, key=lambda i: (-scores[i], targets[i]))[:limit]
-    back, coupled = _graph_evidence(index, source, [targets[i] for i in order])
-    bounds = bounds.tolist()
-    strength, specificity, ambiguity, usable = strength.tolist(), specificity.tolist(), ambiguity.tolist(), \
-        usable.tolist()
+    kept = [targets[i] for i in order]
+    back, coupled = _graph_evidence(index, source, kept)
+    bounds, usable = bounds.tolist(), usable.tolist()
+    return Scored(found, words, kept, [scores[i] for i in order],
+                  [_similarity(index, "matrix", similarities[i], targets[i], source_row) for i in order],
+                  [_similarity(index, "titles", title_similarities[i], targets[i], source_row) for i in order],
+                  [lifts[i] for i in order], [linking[i] for i in order], [names[i] for i in order], back, coupled,
+                  [[r for r in rows[bounds[i]:bounds[i + 1]].tolist() if usable[r]] for i in order],
+                  strength, specificity, ambiguity, speaks, link_odds)
+
+
+def _similarity(index: LinkIndex, name: str, value: float | None, target: int, source_row: np.ndarray) -> float:
+    """A cosine _dots gave, or (None: it was not needed to rank) the target's row's with the source."""
+    return value if value is not None else row_dot(getattr(index.model, name), target, source_row)
+
+
+def ranked_items(index: LinkIndex, scored: Scored, keep: list[bool] | None = None) -> list[Ranked]:
+    """The scored targets (those `keep` says, when given) as Ranked objects, with their options best first."""
+    found, phrases, mentions, ranked = scored.found, index.phrases.phrases, scored.found.mentions, []
+    strength, specificity, ambiguity = scored.strength.tolist(), scored.specificity.tolist(), \
+        scored.ambiguity.tolist()
     kind, df, senses, exact, phrase = (part.tolist() for part in (found.kind, found.df, found.senses, found.exact,
                                                                   found.phrase))
-    phrases, mentions, ranked = index.phrases.phrases, found.mentions, []
-    for j, i in enumerate(order):
+    for j, target in enumerate(scored.targets):
+        if keep is not None and not keep[j]:
+            continue
         options = [Option(phrases[phrase[r]].key if phrase[r] >= 0 else (found.shared_terms[r - mentions],),
                           KINDS[kind[r]], found.spans(r), df[r], senses[r], exact[r], strength[r], phrase[r],
                           specificity[r], ambiguity[r])
-                   for r in rows[bounds[i]:bounds[i + 1]].tolist() if usable[r]]
+                   for r in scored.rows[j]]
         if len(options) > 1:
             options.sort(key=_option_order)
-        similarity, title = similarities[i], title_similarities[i]
-        if similarity is None:
-            similarity = row_dot(index.model.matrix, targets[i], source_row)
-        if title is None:
-            title = row_dot(index.model.titles, targets[i], source_row)
-        ranked.append(Ranked(targets[i], scores[i], similarity, options, title, lifts[i], linking[i], names[i],
-                             back[j], coupled[j]))
-    return ranked, words, words.starts, words.ends
+        ranked.append(Ranked(target, scored.scores[j], scored.similarity[j], options, scored.title_similarity[j],
+                             scored.lifts[j], scored.linking[j], scored.names[j], scored.back[j], scored.coupled[j]))
+    return ranked
 
 
 def _recased_names(index: LinkIndex, found: PageOptions) -> np.ndarray:
@@ -291,8 +334,9 @@ def _neighbour_lifts(index: LinkIndex, source: int, targets: list[int]) -> tuple
 
 
 def _strengths(index: LinkIndex, source: int, found: PageOptions, similarity: np.ndarray, source_row: np.ndarray,
-               cosines: dict[int, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Log-odds that each option's phrase names its target (with each one's specificity and ambiguity): kind of
+               cosines: dict[int, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Log-odds that each option's phrase names its target (with each one's specificity, ambiguity, whether the
+    site's links weigh it and its link odds, which the confidence weighs too): kind of
     evidence, specificity, length, ambiguity, and (when the site's links are given and the site links to the
     target at all, or the phrase elsewhere: weighs_links) how often the site links the phrase to the target where it
     mentions it.
@@ -322,7 +366,8 @@ def _strengths(index: LinkIndex, source: int, found: PageOptions, similarity: np
     link_odds[at] = _rows_link_odds(index, found, at)
     weight = np.where(odds, DICTIONARY_WEIGHTS["specificity"], WEIGHTS["specificity"])
     strength = kind + weight * specificity + WEIGHTS["length"] * length - WEIGHTS["ambiguity"] * ambiguity
-    return np.where(odds, strength + DICTIONARY_WEIGHTS["link_odds"] * link_odds, strength), specificity, ambiguity
+    return np.where(odds, strength + DICTIONARY_WEIGHTS["link_odds"] * link_odds, strength), specificity, ambiguity, \
+        odds, link_odds
 
 
 def _rows_link_odds(index: LinkIndex, found: PageOptions, rows: np.ndarray) -> list[float]:

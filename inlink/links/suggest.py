@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from inlink.links.confidence import confidence, floor_logit, tier
-from inlink.links.evidence import features, option_logits, reason, topic_terms
+from inlink.links.evidence import best_logits, features, reason, topic_terms
 from inlink.links.index import AnalysisConfig, LinkIndex, build_index  # noqa: F401  (public API, see docs/architecture.md)
 from inlink.links.mentions import linkable
 from inlink.links.parameters import is_parameter, own_parameters
@@ -35,7 +35,8 @@ from inlink.links.ranking import (
     Ranked,
     grow_to_title,
     pick_occurrence,
-    rank_targets,
+    ranked_items,
+    score_targets,
     widen_single_word,
 )
 from inlink.links.similarity import spread_row
@@ -52,7 +53,7 @@ ENGINE = "offline"
 VOCABULARY_KINDS = ("shared", "key")   # anchors found by vocabulary alone, not by a name of the target
 RANKED_WEIGHED = 20        # targets per page weighed for confidence (the score's best; the rest rarely make it)
 RANKED_PER_SLOT = 4        # ... and at least this many per suggestion asked for
-LOGIT_MARGIN = 1e-6        # option_logits sums the features in another order than confidence: far within this
+LOGIT_MARGIN = 1e-6        # best_logits sums the features in another order than confidence: far within this
 
 
 @dataclass
@@ -159,12 +160,13 @@ def _weigh(index: LinkIndex, item: Ranked, option: Option, span: tuple[int, int]
     return Choice(item, option, span, confidence(found), found)
 
 
-def _may_reach(index: LinkIndex, item: Ranked, bar: float | None) -> bool:
-    """Whether any of the item's options has a confidence logit that may reach the floor's (`bar`; None: any
-    may). Most ranked targets have none, and need no anchor placed to know that they will be left out."""
+def _reachable(index: LinkIndex, scored, bar: float | None) -> list[bool] | None:
+    """Per scored target, whether any of its options has a confidence logit that may reach the floor's (`bar`;
+    None: any may). Most ranked targets have none, and need neither option objects nor an anchor placed to know
+    that they will be left out."""
     if bar is None:
-        return True
-    return bool(item.options) and max(option_logits(index, item)) + LOGIT_MARGIN >= bar
+        return None
+    return (best_logits(index, scored) + LOGIT_MARGIN >= bar).tolist()
 
 
 def _order(choice: Choice) -> tuple:
@@ -183,16 +185,17 @@ def page_choices(index: LinkIndex, source: int, floor: float | None = None,
     config = index.config
     floor = config.min_confidence if floor is None else floor
     limit = config.max_per_page if limit is None else limit
-    ranked, words, starts, ends = rank_targets(index, source, max(RANKED_WEIGHED, RANKED_PER_SLOT * limit))
+    scored = score_targets(index, source, max(RANKED_WEIGHED, RANKED_PER_SLOT * limit))
+    words, starts, ends = scored.words, scored.words.starts, scored.words.ends
     text = index.texts[source]
     prose = _prose(index, source)
     own = _own_names(index, source)
     # cold start only: with the site's links given, hidden links stand at such words too (recovery R@10 -0.002)
     parameters = None if index.dictionary.known else own_parameters(text, index.blocks[source] if index.blocks else None)
     code = index.code_spans[source] if index.code_spans else None
-    weighed, bar = [], floor_logit(floor)
-    for item in ranked:
-        if item.score < config.min_score or not _may_reach(index, item, bar):
+    weighed = []
+    for item in ranked_items(index, scored, _reachable(index, scored, floor_logit(floor))):
+        if item.score < config.min_score:
             continue
         usable = _first_usable(index, item, text, words, starts, ends, [], prose, own, False, parameters, code)
         if usable:
