@@ -329,13 +329,21 @@ def _spelling_nodes(joined: str, spelled: dict[int, tuple[str, ...]], nodes: np.
                     end: np.ndarray, width: int) -> np.ndarray:
     """The occurrences' trie nodes, with each occurrence of a name (a node of `spelled`) written otherwise than
     its linked spelling given the node width + the node's rank among the sorted spelled nodes: only the few
-    occurrences of names are read."""
+    occurrences of names are read, and each way a name is written is tokenised once (a name recurs across the
+    site: tens of thousands of occurrences on the docs corpus, a few hundred ways of writing them)."""
     asked = np.sort(np.fromiter(spelled, dtype=np.int64, count=len(spelled)))
+    at = np.flatnonzero(np.isin(nodes, asked))
+    written: dict[tuple[int, str], bool] = {}   # (node, as written) -> written in its linked spelling
+    otherwise = []
+    for i, node, a, b in zip(at.tolist(), nodes[at].tolist(), begin[at].tolist(), end[at].tolist()):
+        text = joined[a:b]
+        linked = written.get((node, text))
+        if linked is None:
+            linked = written[(node, text)] = tuple(tokens(text)) == spelled[node]
+        if not linked:
+            otherwise.append(i)
     nodes = nodes.copy()
-    for i in np.flatnonzero(np.isin(nodes, asked)).tolist():
-        node = int(nodes[i])
-        if tuple(tokens(joined[begin[i]:end[i]])) != spelled[node]:
-            nodes[i] = width + int(asked.searchsorted(node))
+    nodes[otherwise] = width + asked.searchsorted(nodes[otherwise])
     return nodes
 
 
