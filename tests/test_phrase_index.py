@@ -1,5 +1,9 @@
-"""PhraseIndex: phrases, their ids and the trie survive the saved state's pickle, and keep growing after it."""
+"""PhraseIndex: phrases, their ids and the trie survive the saved state's pickle, and keep growing after it;
+how a target spells its key terms (index._spellings_in)."""
 import pickle
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from inlink.links.anchors import Phrase, PhraseIndex
 
@@ -30,3 +34,22 @@ def test_a_restored_phrase_index_takes_new_phrases():
     assert pid == 0 and restored.phrases[0].targets == {1: "title", 2: "key", 7: "inbound"}
     new = restored.add("JSON decoder", 8, "title")
     assert restored.ids_for(("json", "decoder")) == (new,)
+
+
+def _lowered_spellings(text: str, terms: list[str]) -> list[str]:
+    """_spellings_in's definition: each term's first occurrence in text.lower(), spelled as the text does."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return list(terms)
+    return [text[pos:pos + len(term)] if (pos := lowered.find(term)) >= 0 else term for term in terms]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aAkKzZ é.\u212a\u0130\u03a3\u03c3\U0001f600", max_size=30),
+       st.lists(st.text(alphabet="akz é\u03c3", min_size=1, max_size=3), max_size=4))
+def test_spellings_are_found_as_in_the_lowered_text(text, terms):
+    """The ASCII shortcut (the text lowered as ASCII bytes) finds what str.lower() finds, Kelvin sign, dotted
+    capital I, sigma and characters beyond the basic plane included."""
+    from inlink.links.index import _spellings_in
+
+    assert _spellings_in(text, terms) == _lowered_spellings(text, terms)

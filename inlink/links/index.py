@@ -168,9 +168,15 @@ def _spellings_in(text: str, terms: list[str]) -> list[str]:
     moves the text's characters).
 
     The text is lowered whole, once: a page's key terms reach far into it often enough (docs: 30% of them past
-    its first 4,096 characters) that lowering a prefix grown fourfold as needed lowered more in all."""
+    its first 4,096 characters) that lowering a prefix grown fourfold as needed lowered more in all. For ASCII
+    terms it is lowered as ASCII bytes, every other character one "?" (str.lower of a page holding any non-ASCII
+    character took 2.5x as long): only the Kelvin sign (U+212A) lowers to an ASCII letter and only "İ" (U+0130) to
+    two characters, so a text holding neither has its ASCII terms at the same places in both."""
     if not terms:
         return []   # no need to lower the page
+    if "\u212a" not in text and "\u0130" not in text and all(term.isascii() for term in terms):
+        folded = text.encode("ascii", "replace").lower()
+        return [text[pos:pos + len(term)] if (pos := folded.find(term.encode())) >= 0 else term for term in terms]
     lowered = text.lower()
     if len(lowered) != len(text):
         return list(terms)
