@@ -130,15 +130,14 @@ class LinkAnalysisTask(Task):
                 _site(ctx)   # the index will be built from it; a resume with a saved index needs it only at the end
         elif step == "index":
             options = ctx.config["options"]
-            index = prepared.restored_or_built(ctx, "index", lambda: analyzer.build_index(_site(ctx),
-                                                                                  analysis_config(options)))
+            with collector.paused():   # frozen before the collector runs again: see _freeze_for_run
+                index = prepared.restored_or_built(ctx, "index", lambda: analyzer.build_index(_site(ctx),
+                                                                                      analysis_config(options)))
+                _freeze_for_run(ctx)
             page_analyzer = page_analyzer_for(index, options, ctx.secrets.get(SECRET_KEY),
                                               spent_usd=_spent_so_far(ctx), answers=_kept_answers(ctx))
             analyzer.record_suggestions(page_analyzer.index, ctx.result_rows())
             ctx.state["pages"] = page_analyzer
-            if not ctx.state.get(FROZEN):   # the index lives as long as the run: not walked by every collection
-                collector.frozen_for_run()
-                ctx.state[FROZEN] = True
 
     def release(self, ctx: TaskContext) -> None:
         if ctx.state.pop(FROZEN, False):
@@ -166,6 +165,16 @@ class LinkAnalysisTask(Task):
         _kept_answers(ctx).clear()
         return {**summary, "pages_analysed": len(self.items(ctx)),
                 "import": _site(ctx).report.as_dict(max_items=200)}
+
+
+def _freeze_for_run(ctx: TaskContext) -> None:
+    """The index lives as long as the run: frozen (collector.frozen_for_run), it is not walked by every
+    collection. Done while the collector is still paused after building or restoring it: else the first
+    collection after the pause walked its few hundred thousand objects once more (docs corpus: 0.02 s, for
+    nothing to free) before the freeze."""
+    if not ctx.state.get(FROZEN):
+        collector.frozen_for_run()
+        ctx.state[FROZEN] = True
 
 
 def _site(ctx: TaskContext) -> SiteData:
