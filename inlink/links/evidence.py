@@ -83,7 +83,7 @@ def row_logits(index: LinkIndex, scored: Scored) -> tuple[np.ndarray, np.ndarray
     the model of each row (the site's links weigh it or not: Scored.speaks)."""
     found = scored.found
     counts = [len(rows) for rows in scored.rows]
-    owner = np.repeat(np.arange(len(counts)), counts)
+    owner = np.arange(len(counts)).repeat(counts)
     rows = np.fromiter(chain.from_iterable(scored.rows), dtype=np.int64, count=len(owner))
     speaks, kind, exact = scored.speaks[rows], found.kind[rows], found.exact[rows].view(np.int8)
     pids = found.phrase[rows]

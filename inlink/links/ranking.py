@@ -308,7 +308,7 @@ def _target_logits(index: LinkIndex, found: PageOptions, usable: np.ndarray, row
     if not index.dictionary.known:
         return [0.0] * len(lifts), [1] * len(lifts)
     naming = (usable & _NAME_CODES[found.kind])[rows]
-    owner = np.arange(len(lifts)).repeat(np.diff(bounds))[naming]   # each naming row's target, by position
+    owner = np.arange(len(lifts)).repeat(bounds[1:] - bounds[:-1])[naming]   # each naming row's target, by position
     keys = index.phrase_matcher().key_of[found.phrase[rows][naming]]   # a phrase's key: its trie node
     width = int(keys.max()) + 1 if len(keys) else 1
     names = np.maximum(np.bincount(np.unique(owner * width + keys) // width, minlength=len(lifts)), 1).tolist()
@@ -420,7 +420,7 @@ def _by_value(index: LinkIndex, name: str, values: np.ndarray, function) -> np.n
     """function(v) for each of the values (small counts), from a table kept for the run (index.derived) and
     grown to the largest value asked: the same floats as calling it on each value."""
     table = index.derived.get(name)
-    largest = int(values.max()) if len(values) else 0
+    largest = int(np.maximum.reduce(values)) if len(values) else 0   # (not ndarray.max: its Python layer)
     if table is None or largest >= len(table):
         known = [] if table is None else table.tolist()
         table = index.derived[name] = np.array(known + [function(v) for v in range(len(known), largest + 1)],
