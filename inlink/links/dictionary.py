@@ -320,8 +320,9 @@ def _running_text_nodes(matcher: PhraseMatcher, chunk: list[tuple[int, str, np.n
     for key, s, a, b in zip(keys[at].tolist(), slot[at].tolist(), begin[at].tolist(), end[at].tolist()):
         if key not in found and in_running_text(None, texts[s], a - int(char_base[s]), b - int(char_base[s])):
             found.add(key)
-    if found:
-        settled = np.union1d(settled, np.fromiter(found, dtype=np.int64, count=len(found)))   # sorted, distinct
+    if found:   # none of them is settled already: merged in order (np.union1d sorted all of them again)
+        more = np.sort(np.fromiter(found, dtype=np.int64, count=len(found)))
+        settled = np.insert(settled, settled.searchsorted(more), more)
     return settled // width, settled % width
 
 

@@ -311,7 +311,10 @@ def _target_logits(index: LinkIndex, found: PageOptions, usable: np.ndarray, row
     owner = np.arange(len(lifts)).repeat(bounds[1:] - bounds[:-1])[naming]   # each naming row's target, by position
     keys = index.phrase_matcher().key_of[found.phrase[rows][naming]]   # a phrase's key: its trie node
     width = int(keys.max()) + 1 if len(keys) else 1
-    names = np.maximum(np.bincount(np.unique(owner * width + keys) // width, minlength=len(lifts)), 1).tolist()
+    pairs = owner * width + keys
+    pairs.sort()   # the distinct (target, key) pairs counted by target (np.unique's checks cost more than its work)
+    distinct = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
+    names = np.maximum(np.bincount(distinct // width, minlength=len(lifts)), 1).tolist()
     return [DICTIONARY_WEIGHTS["neighbour_lift"] * lift + DICTIONARY_WEIGHTS["names"] * math.log(count)
             for lift, count in zip(lifts, names)], names
 
