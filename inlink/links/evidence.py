@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import math
 import re
-from itertools import chain
 from dataclasses import dataclass, fields
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 
