@@ -1,0 +1,63 @@
+"""Rules from precision5's editor reads, each meant for any site, on small invented pages: a page's own member
+named bare is its own; (more below as rules land)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from test_analyzer import BASE, FILLER
+from test_analyzer_rules import NO_FLOOR, _html_site
+
+from inlink.links.anchors import KINDS
+from inlink.links.mentions import own_declaration
+from inlink.links.suggest import analyze_page, build_index
+from inlink.site.load import load_site
+
+
+def _server_pages(loop_mention: str = ""):
+    """A print-server reference whose class declares serve_forever(), an event-loop reference that declares its
+    own serve_forever(), a page titled with the server's module name, and a guide."""
+    return [("printserver", "printserver — Print job servers",
+             "<h1>printserver — Print job servers</h1><dl><dt>class PrintServer(queue)</dt><dd>Serves print jobs."
+             "</dd><dt>serve_forever(poll=0.5)</dt><dd>Handle print jobs until shutdown; call serve_forever() once "
+             "the spooler is ready.</dd><dt>spoolkit.jobs</dt><dd>The job records, see the spoolkit.jobs module."
+             f"</dd></dl><p>{FILLER}</p>"),
+            ("eventloop", "Event loop", "<h1>Event loop</h1><dl><dt>run_until_idle()</dt><dd>Runs callbacks.</dd>"
+             "<dt>serve_forever()</dt><dd>Run the loop's servers for ever, accepting connections.</dd></dl>"
+             f"<p>{FILLER}</p>"),
+            ("jobs", "spoolkit.jobs — Job records", "<h1>spoolkit.jobs — Job records</h1><p>Records of print jobs "
+             f"and their pages.</p><p>{FILLER}</p>"),
+            ("guide", "Spooler guide", "<h1>Spooler guide</h1><p>Start the spooler, then call serve_forever() "
+             f"and leave it running. {loop_mention}</p><p>{FILLER}</p>")]
+
+
+def test_a_name_the_page_declares_itself_is_its_own_not_another_pages(tmp_path):
+    index = build_index(_html_site(tmp_path, _server_pages()), NO_FLOOR)
+    rows = analyze_page(index, BASE + "printserver")
+    assert [r for r in rows if r["Destination"] == BASE + "eventloop"] == []   # its own serve_forever()
+    guide = {r["Anchor"]: r["Destination"] for r in analyze_page(index, BASE + "guide")}
+    assert "serve_forever" in guide   # a page that declares no serve_forever may still link one
+
+
+def test_a_page_titled_with_a_name_the_source_declares_still_gets_it(tmp_path):
+    index = build_index(_html_site(tmp_path, _server_pages()), NO_FLOOR)
+    rows = {r["Anchor"]: r["Destination"] for r in analyze_page(index, BASE + "printserver")}
+    assert rows.get("spoolkit.jobs") == BASE + "jobs"   # the module's own page: its title, not a declaration
+
+
+def test_another_pages_declaration_of_a_name_the_source_declares_is_dropped_and_only_that():
+    defined, title = KINDS.index("defined"), KINDS.index("title")
+    position = np.array([0, 0, 0, 1, 1])
+    target, kind = np.array([7, 3, 5, 3, 5]), np.array([defined, defined, title, defined, defined])
+    assert own_declaration(position, target, kind, np.full(5, 7), 2).tolist() == [False, True, False, False, False]
+
+
+def test_with_the_sites_links_given_their_anchors_decide_instead(tmp_path):
+    notes = [(f"notes/{n}", f"Spooler note {n}", f"<h1>Spooler note {n}</h1><p>{FILLER}</p>") for n in range(10)]
+    _html_site(tmp_path, _server_pages() + notes)
+    pd.DataFrame([{"Source": BASE + path, "Destination": BASE + target, "Anchor": anchor} for path, _t, _h in notes
+                  for target, anchor in (("jobs", "spoolkit.jobs"), ("guide", "Spooler guide"))]).to_csv(
+        tmp_path / "links.csv", index=False)   # enough links for the dictionary to be known
+    index = build_index(load_site(tmp_path / "pages.csv", tmp_path / "links.csv"), NO_FLOOR)
+    assert index.dictionary.known
+    assert [r["Anchor"] for r in analyze_page(index, BASE + "printserver")
+            if r["Destination"] == BASE + "eventloop"] == ["serve_forever"]
