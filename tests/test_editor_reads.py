@@ -1,5 +1,5 @@
 """Rules from precision5's editor reads, each meant for any site, on small invented pages: a page's own member
-named bare is its own; (more below as rules land)."""
+named bare is its own; a quoted one-word value is no mention; (more below as rules land)."""
 from __future__ import annotations
 
 import numpy as np
@@ -9,7 +9,7 @@ from test_analyzer_rules import NO_FLOOR, _html_site
 
 from inlink.links.anchors import KINDS
 from inlink.links.mentions import own_declaration
-from inlink.links.suggest import analyze_page, build_index
+from inlink.links.suggest import analyze_page, build_index, validate_suggestion
 from inlink.site.load import load_site
 
 
@@ -61,3 +61,38 @@ def test_with_the_sites_links_given_their_anchors_decide_instead(tmp_path):
     assert index.dictionary.known
     assert [r["Anchor"] for r in analyze_page(index, BASE + "printserver")
             if r["Destination"] == BASE + "eventloop"] == ["serve_forever"]
+
+
+def test_a_one_word_string_literal_is_a_value_not_a_mention():
+    from inlink.links.placement import quoted_value
+
+    def quoted(text: str, word: str) -> bool:
+        start = text.index(word)
+        return quoted_value(text, start, start + len(word))
+    assert quoted("Raises an error with a code of 'min_size' if it is short.", "min_size")
+    assert quoted('Give it the value "store_true" to keep a flag.', "store_true")
+    assert quoted("One of the strings 'aiff', 'wav' or 'au'.", "wav")
+    assert not quoted("Add 'shop.contrib.baskets' to the apps.", "shop.contrib.baskets")   # a dotted path names it
+    assert not quoted('Read "Troubleshooting" first.', "Troubleshooting")   # a quoted title
+    assert not quoted("Set the min_size option.", "min_size")
+    assert not quoted("Its 'min_size is odd' note.", "min_size")   # not alone between the quotes
+    assert not quoted("“wav” files", "wav")   # typographic quotes quote prose, not code
+
+
+def _validator_pages(mention: str):
+    return [("forms/fields", "Form fields", "<h1>Form fields</h1><dl><dt>min_size</dt><dd>The smallest basket a "
+             f"form accepts.</dd><dt>max_size</dt><dd>The largest.</dd></dl><p>{FILLER}</p>"),
+            ("validators", "Validators", f"<h1>Validators</h1><p>{mention}</p><p>{FILLER}</p>"),
+            ("other", "Other notes", f"<h1>Other notes</h1><p>{FILLER}</p>")]
+
+
+def test_an_error_code_spelled_as_an_option_is_no_link_to_the_option(tmp_path):
+    index = build_index(_html_site(tmp_path, _validator_pages(
+        "The size validator raises a ValidationError with a code of 'min_size' when the basket is too small.")),
+        NO_FLOOR)
+    assert [r for r in analyze_page(index, BASE + "validators") if r["Anchor"] == "min_size"] == []
+    assert "quoted value" in validate_suggestion(index, BASE + "validators", BASE + "forms/fields", "min_size")
+    index = build_index(_html_site(tmp_path, _validator_pages(
+        "The size validator checks the min_size option of the form field when the basket is too small.")), NO_FLOOR)
+    assert [r["Destination"] for r in analyze_page(index, BASE + "validators") if r["Anchor"] == "min_size"] \
+        == [BASE + "forms/fields"]

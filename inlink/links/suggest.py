@@ -28,6 +28,7 @@ from inlink.links.placement import (
     in_running_text,
     is_code_span,
     prose_ranges,
+    quoted_value,
     sentence_context,
 )
 from inlink.links.ranking import (
@@ -84,9 +85,9 @@ def source_pages(index: LinkIndex) -> list[str]:
 
 
 def _placement_rule(text: str, prose, option: Option, parameters=None, code=None):
-    """The places an option's occurrence may take: running prose only, never inside a path or URL nor a heading
-    run into its paragraph (placement.glued_heading), a code-like span only when the phrase names the target
-    (its title, a name it defines or owns, or an anchor the site uses for it), and never one of the page's own parameters (parameters.py; `parameters`: own_parameters' scopes,
+    """The places an option's occurrence may take: running prose only, never inside a path or URL, a quoted value
+    (placement.quoted_value) nor a heading run into its paragraph (placement.glued_heading), a code-like span only
+    when the phrase names the target (its title, a name it defines or owns, or an anchor the site uses for it), and never one of the page's own parameters (parameters.py; `parameters`: own_parameters' scopes,
     or None to allow them) unless the target declares that very name; and on a page that marks names as inline
     code (`code`: its code spans), the head of a title that is a plain word ("statistics" of "statistics —
     Mathematical statistics functions") only inside code: out of it, it is the word ("any statistics text").
@@ -97,6 +98,7 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
 
     def allowed(start: int, end: int) -> bool:
         return in_running_text(prose, text, start, end) and not in_path(text, start, end) \
+            and not quoted_value(text, start, end) \
             and (names_it or not is_code_span(text, start, end)) \
             and (declared or parameters is None or not is_parameter(text, start, end, parameters)) \
             and (not word_name or not _plain_word(text, start, end) or in_code_span(code, start, end)) \
@@ -307,8 +309,8 @@ def validate_suggestion(index: LinkIndex, source: str, destination: str, anchor:
 
 def _anchor_problem(index: LinkIndex, source: int, target: int, anchor: str) -> str | None:
     """Why an anchor is unusable (too short, only stop words, absent, inside a word, only outside running
-    prose, a code-like span that is no name of the target, a plain word that does not name the target): the
-    same bar a model's pick must clear as the offline engine's own anchors."""
+    prose, only in a path or a quoted value, a code-like span that is no name of the target, a plain word that
+    does not name the target): the same bar a model's pick must clear as the offline engine's own anchors."""
     text = index.texts[source]
     if not is_acceptable_anchor(anchor):
         return f'the anchor "{anchor}" is shorter than 3 characters or made only of stop words'
@@ -323,6 +325,8 @@ def _anchor_problem(index: LinkIndex, source: int, target: int, anchor: str) -> 
             return f'the anchor "{anchor}" stands only in a heading, code or other block that is not running prose'
         if all(in_path(text, *o) for o in prose_ones):
             return f'the anchor "{anchor}" stands only inside a file path or URL'
+        if all(quoted_value(text, *o) for o in prose_ones):
+            return f'the anchor "{anchor}" stands only as a quoted value (a string literal), not as a mention'
         return f'the anchor "{anchor}" is code-like (an identifier, call, path or option) and no name of the target'
     if not names_target(anchor, index.titles[target], index.h1s[target], index.urls[target],
                         starts_sentence(text, span[0])):
@@ -351,13 +355,15 @@ def _names_target_phrase(index: LinkIndex, target: int, anchor: str) -> bool:
 
 def anchor_placement(index: LinkIndex, source: int, target: int, anchor: str) -> tuple[int, int] | None:
     """The first occurrence of `anchor` in the source that the placement rules allow (whole words, running
-    prose, not inside a path or URL, and a code-like span only when the anchor names the target), or None.
+    prose, not inside a path or URL nor a quoted value, and a code-like span only when the anchor names the
+    target), or None.
     Both engines' rows obey it, so the contract test can check any row with it."""
     text = index.texts[source]
     prose = _prose(index, source)
     names_it = None
     for start, end in _whole_word_occurrences(text, anchor):
-        if not in_running_text(prose, text, start, end) or in_path(text, start, end):
+        if not in_running_text(prose, text, start, end) or in_path(text, start, end) \
+                or quoted_value(text, start, end):
             continue
         if is_code_span(text, start, end):
             names_it = _names_target_phrase(index, target, anchor) if names_it is None else names_it
