@@ -96,3 +96,32 @@ def test_an_error_code_spelled_as_an_option_is_no_link_to_the_option(tmp_path):
         "The size validator checks the min_size option of the form field when the basket is too small.")), NO_FLOOR)
     assert [r["Destination"] for r in analyze_page(index, BASE + "validators") if r["Anchor"] == "min_size"] \
         == [BASE + "forms/fields"]
+
+
+def test_vocabulary_names_the_target_only_by_a_word_of_its_title_or_an_identifier():
+    from inlink.links.text import words_name_target
+    title, url = "Installing Gizmo", BASE + "install/gizmo"
+    assert not words_name_target("platform-specific instructions", title, title, url)
+    assert not words_name_target("HELO", title, title, url)
+    assert words_name_target("gizmo packages", title, title, url)   # a word of the title
+    assert words_name_target("install scripts", title, title, url)   # a word of the URL path
+    assert words_name_target("gizmos", title, title, url)            # its plural
+    assert words_name_target("gizmo_config option", title, title, url)   # an identifier is a name
+
+
+def _gizmo_pages(mention: str):
+    owner = "<p>Platform-specific instructions follow for each system; the platform-specific instructions name " \
+            "every package, and platform-specific instructions differ.</p>" * 3
+    return [("install/gizmo", "Installing Gizmo", f"<h1>Installing Gizmo</h1>{owner}<p>{FILLER}</p>"),
+            ("start", "Getting going", f"<h1>Getting going</h1><p>{mention}</p><p>{FILLER}</p>"),
+            ("other", "Other notes", f"<h1>Other notes</h1><p>{FILLER}</p>")]
+
+
+def test_a_vocabulary_phrase_that_names_nothing_of_its_target_is_never_above_the_low_tier(tmp_path):
+    from inlink.links.suggest import AnalysisConfig
+    config = AnalysisConfig(min_confidence=0.0, medium_confidence=0.05)   # its evidence alone would be medium
+    index = build_index(_html_site(tmp_path, _gizmo_pages("Read the platform-specific instructions first.")), config)
+    rows = [r for r in analyze_page(index, BASE + "start") if r["Destination"] == BASE + "install/gizmo"]
+    assert [(r["Anchor"], r["Tier"], r["Confidence"]) for r in rows] == [("platform-specific instructions", "low",
+                                                                            0.04)]
+    assert "Confidence 0.04 (low)" in rows[0]["Reason"]
