@@ -1,5 +1,6 @@
 """Rules from precision5's editor reads, each meant for any site, on small invented pages: a page's own member
-named bare is its own; a quoted one-word value is no mention; (more below as rules land)."""
+named bare is its own; a quoted one-word value is no mention; vocabulary that names nothing of its target stays
+in the low tier; an anchor closes the brackets it opens."""
 from __future__ import annotations
 
 import numpy as np
@@ -125,3 +126,24 @@ def test_a_vocabulary_phrase_that_names_nothing_of_its_target_is_never_above_the
     assert [(r["Anchor"], r["Tier"], r["Confidence"]) for r in rows] == [("platform-specific instructions", "low",
                                                                             0.04)]
     assert "Confidence 0.04 (low)" in rows[0]["Reason"]
+
+
+def test_an_anchor_closes_the_brackets_it_opens():
+    from inlink.links.placement import closed_brackets
+    text = "See Baskets (legacy version) and “Returns (old” for more."
+    start = text.index("Baskets")
+    assert text[slice(*closed_brackets(text, (start, text.index(")"))))] == "Baskets (legacy version)"
+    assert closed_brackets(text, (start, start + 7)) == (start, start + 7)   # nothing opened: nothing added
+    quoted = text.index("“")
+    assert closed_brackets(text, (quoted, text.index(" (old"))) == (quoted, text.index(" (old"))   # no ” right after
+
+
+def test_a_title_ending_in_a_parenthesis_is_anchored_whole(tmp_path):
+    pages = [("static", "Managing baskets (e.g. gifts, crates)", "<h1>Managing baskets (e.g. gifts, crates)</h1>"
+              f"<p>How baskets are packed and shipped.</p><p>{FILLER}</p>"),
+             ("guide", "Basket guide", "<h1>Basket guide</h1><p>For packing baskets, see Managing baskets (e.g. "
+              f"gifts, crates) first.</p><p>{FILLER}</p>"),
+             ("other", "Other notes", f"<h1>Other notes</h1><p>{FILLER}</p>")]
+    rows = analyze_page(build_index(_html_site(tmp_path, pages), NO_FLOOR), BASE + "guide")
+    assert [r["Anchor"] for r in rows if r["Destination"] == BASE + "static"] \
+        == ["Managing baskets (e.g. gifts, crates)"]

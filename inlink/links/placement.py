@@ -148,6 +148,21 @@ def quoted_value(text: str, start: int, end: int) -> bool:
     return not titled and not any(ch.isspace() or ch == "." for ch in word)
 
 
+_CLOSING = {"(": ")", "[": "]", "“": "”", "‘": "’"}
+
+
+def closed_brackets(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """The anchor with the brackets and quotes it opens closed, when the text closes them right after it: "Managing
+    static files (e.g. images, JavaScript, CSS" ends at its ")" (a title's words are matched as tokens, and the
+    closing mark is none). An anchor never ends inside a parenthesis it opened."""
+    start, end = span
+    for opening, closing in _CLOSING.items():
+        while end < len(text) and text[end] == closing \
+                and text.count(opening, start, end) > text.count(closing, start, end):
+            end += 1
+    return start, end
+
+
 def is_code_span(text: str, start: int, end: int) -> bool:
     """An identifier, call, path, option or placeholder, judged with the characters glued to the span
     ("foo" in "foo()" or "--foo", "name" in "<name>")."""

@@ -21,6 +21,7 @@ from inlink.links.mentions import linkable
 from inlink.links.parameters import is_parameter, own_parameters
 from inlink.links.placement import (
     block_bounds,
+    closed_brackets,
     glued_heading,
     in_code_span,
     in_prose,
@@ -130,11 +131,15 @@ def _first_usable(index: LinkIndex, item: Ranked, text: str, words, starts, ends
                 span = wider
                 enough = enough or _says_enough(index, item.target, option, text, span)
         if weigh:
-            wider = grow_to_title(index, text, item.target, span, starts, ends, taken)
-            span = wider if in_prose(prose, *wider) else span
+            wider = closed_brackets(text, grow_to_title(index, text, item.target, span, starts, ends, taken))
+            span = wider if in_prose(prose, *wider) and not _overlaps(wider, taken) else span
         if enough and not _names_the_source(text[span[0]:span[1]].lower(), option, own_names):
             return option, span
     return None
+
+
+def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in taken)
 
 
 def _names_the_source(anchor: str, option: Option, own_names: frozenset[str]) -> bool:
