@@ -1,6 +1,7 @@
 """Rules from precision5's editor reads, each meant for any site, on small invented pages: a page's own member
 named bare is its own; a quoted one-word value is no mention; vocabulary that names nothing of its target stays
-in the low tier; an anchor closes the brackets it opens."""
+in the low tier; an anchor closes the brackets it opens; a constant spelled as an acronym is the constant only in
+code."""
 from __future__ import annotations
 
 import numpy as np
@@ -80,11 +81,18 @@ def test_a_one_word_string_literal_is_a_value_not_a_mention():
     assert not quoted("“wav” files", "wav")   # typographic quotes quote prose, not code
 
 
-def _validator_pages(mention: str):
-    return [("forms/fields", "Form fields", "<h1>Form fields</h1><dl><dt>min_size</dt><dd>The smallest basket a "
-             f"form accepts.</dd><dt>max_size</dt><dd>The largest.</dd></dl><p>{FILLER}</p>"),
-            ("validators", "Validators", f"<h1>Validators</h1><p>{mention}</p><p>{FILLER}</p>"),
+def _reference_and_mention(path: str, title: str, body: str, source: tuple[str, str], mention: str):
+    """A page (path, title) whose HTML after its H1 is `body`, a page `source` (path, title) that says `mention`
+    in a paragraph, and a page about nothing."""
+    return [(path, title, f"<h1>{title}</h1>{body}<p>{FILLER}</p>"),
+            (*source, f"<h1>{source[1]}</h1><p>{mention}</p><p>{FILLER}</p>"),
             ("other", "Other notes", f"<h1>Other notes</h1><p>{FILLER}</p>")]
+
+
+def _validator_pages(mention: str):
+    return _reference_and_mention("forms/fields", "Form fields", "<dl><dt>min_size</dt><dd>The smallest basket a "
+                                  "form accepts.</dd><dt>max_size</dt><dd>The largest.</dd></dl>",
+                                  ("validators", "Validators"), mention)
 
 
 def test_an_error_code_spelled_as_an_option_is_no_link_to_the_option(tmp_path):
@@ -139,11 +147,34 @@ def test_an_anchor_closes_the_brackets_it_opens():
 
 
 def test_a_title_ending_in_a_parenthesis_is_anchored_whole(tmp_path):
-    pages = [("static", "Managing baskets (e.g. gifts, crates)", "<h1>Managing baskets (e.g. gifts, crates)</h1>"
-              f"<p>How baskets are packed and shipped.</p><p>{FILLER}</p>"),
-             ("guide", "Basket guide", "<h1>Basket guide</h1><p>For packing baskets, see Managing baskets (e.g. "
-              f"gifts, crates) first.</p><p>{FILLER}</p>"),
-             ("other", "Other notes", f"<h1>Other notes</h1><p>{FILLER}</p>")]
+    pages = _reference_and_mention("static", "Managing baskets (e.g. gifts, crates)", "<p>How baskets are packed "
+                                   "and shipped.</p>", ("guide", "Basket guide"), "For packing baskets, see Managing "
+                                   "baskets (e.g. gifts, crates) first.")
     rows = analyze_page(build_index(_html_site(tmp_path, pages), NO_FLOOR), BASE + "guide")
     assert [r["Anchor"] for r in rows if r["Destination"] == BASE + "static"] \
         == ["Managing baskets (e.g. gifts, crates)"]
+
+
+def _flag_pages(mention: str):
+    return _reference_and_mention("regex", "Pattern HOWTO", "<dl><dt>ASCII</dt><dd>Match ASCII letters only: the "
+                                  "flag for <code>compile()</code>.</dd><dt>VERBOSE</dt><dd>Allow comments.</dd></dl>",
+                                  ("sockets", "Sockets guide"), mention)
+
+
+def test_a_constant_spelled_as_an_acronym_is_the_constant_only_in_code(tmp_path):
+    acronym = "The ASCII text of a packet is often longer than its binary form; see <code>socket</code>."
+    index = build_index(_html_site(tmp_path, _flag_pages(acronym)), NO_FLOOR)
+    assert [r for r in analyze_page(index, BASE + "sockets") if r["Anchor"] == "ASCII"] == []
+    flag = acronym + " Compile the pattern with the <code>ASCII</code> flag to match plain letters."
+    index = build_index(_html_site(tmp_path, _flag_pages(flag)), NO_FLOOR)
+    rows = [r for r in analyze_page(index, BASE + "sockets") if r["Anchor"] == "ASCII"]
+    assert [r["Context"] for r in rows] == ["Compile the pattern with the ASCII flag to match plain letters."]
+
+
+def test_a_section_headed_with_an_acronym_keeps_it_out_of_code(tmp_path):
+    pages = _reference_and_mention("formats", "Serialization formats", "<h2>YAML</h2><p>Readable documents.</p>"
+                                   "<h2>XML</h2><p>Tagged documents, see <code>dump()</code>.</p>",
+                                   ("guide", "Fixtures guide"), "Fixtures may be written as YAML documents, loaded "
+                                   "with <code>load()</code>.")
+    rows = analyze_page(build_index(_html_site(tmp_path, pages), NO_FLOOR), BASE + "guide")
+    assert {r["Anchor"]: r["Destination"] for r in rows}.get("YAML") == BASE + "formats"
