@@ -1,7 +1,7 @@
 """Rules from precision5's editor reads, each meant for any site, on small invented pages: a page's own member
 named bare is its own; a quoted one-word value is no mention; vocabulary that names nothing of its target stays
 in the low tier; an anchor closes the brackets it opens; a constant spelled as an acronym is the constant only in
-code."""
+code; a numbered chapter's title in lowercase is the words."""
 from __future__ import annotations
 
 import numpy as np
@@ -178,3 +178,27 @@ def test_a_section_headed_with_an_acronym_keeps_it_out_of_code(tmp_path):
                                    "with <code>load()</code>.")
     rows = analyze_page(build_index(_html_site(tmp_path, pages), NO_FLOOR), BASE + "guide")
     assert {r["Anchor"]: r["Destination"] for r in rows}.get("YAML") == BASE + "formats"
+
+
+def _chapter_pages(numbered: bool, mention: str):
+    number = "7. " if numbered else ""
+    return [("tutorial/io", f"{number}Input and Output", f"<h1>{number}Input and Output</h1><p>Printing and "
+             f"reading files, formatted output.</p><p>{FILLER}</p>"),
+            ("tutorial/intro", "An Informal Introduction", f"<h1>An Informal Introduction</h1><p>{mention}</p>"
+             f"<p>{FILLER}</p>"),
+            ("other", "Other notes", f"<h1>Other notes</h1><p>{FILLER}</p>")]
+
+
+def test_a_chapter_title_in_lowercase_is_the_words_not_the_chapter(tmp_path):
+    from inlink.links.text import spelled_as
+    assert spelled_as("the Python tutorial", ("The", "Python", "tutorial"))   # but for its first letter
+    assert not spelled_as("input and output", ("Input", "and", "Output"))
+
+    def contexts(numbered: bool, mention: str) -> list[str]:
+        rows = analyze_page(build_index(_html_site(tmp_path, _chapter_pages(numbered, mention)), NO_FLOOR),
+                            BASE + "tutorial/intro")
+        return [r["Context"] for r in rows if r["Destination"] == BASE + "tutorial/io"]
+    words = "In these examples, input and output are told apart by the prompts."
+    assert contexts(True, words) == []
+    assert contexts(True, "For files, read Input and Output later.") == ["For files, read Input and Output later."]
+    assert contexts(False, words) == [words]   # an unnumbered title's lowercase spelling is left to the score

@@ -37,6 +37,7 @@ from inlink.links.similarity import (
 from inlink.links.text import (
     clean_title,
     detect_site_affixes,
+    has_section_number,
     moved_pages,
     thin_pages,
     title_head,
@@ -103,6 +104,7 @@ class LinkIndex:
     neighbourhood: LinkNeighbourhood | None = None   # the existing links by source (only once they are known)
     prose: ProseMentions | None = None      # where pages mention phrases in prose, for link odds (links known)
     changelog: np.ndarray | None = None     # per page: one of a series of release notes (changelog.py)
+    chapters: np.ndarray | None = None      # per page: its title is numbered, a chapter ("7. Input and Output")
     code_spans: list | None = None          # per page: its inline code (starts, ends) on HTML input, else None
     term_keys: np.ndarray | None = None     # sorted phrase id * pages + page: a name the page declares in a term
 
@@ -367,6 +369,7 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
                      new_inbound=np.zeros(len(urls), dtype=np.int32), dictionary=dictionary,
                      blocks=page_blocks, tokens=page_tokens, matcher=matcher,
                      thin=np.array(thin_pages(cleaned, texts), dtype=bool),
+                     chapters=np.array([has_section_number(t) for t in titles], dtype=bool),
                      neighbourhood=LinkNeighbourhood.from_links(existing, len(urls), int(is_source.sum()))
                      if dictionary.known else None, prose=prose, changelog=changelog,
                      code_spans=_code_spans(pages), term_keys=term_keys)

@@ -44,6 +44,7 @@ from inlink.links.similarity import spread_row
 from inlink.links.text import (
     is_acceptable_anchor,
     names_target,
+    spelled_as,
     starts_sentence,
     title_head,
     tokens,
@@ -87,7 +88,8 @@ def source_pages(index: LinkIndex) -> list[str]:
     return [index.urls[i] for i in np.flatnonzero(index.is_source)]
 
 
-def _placement_rule(text: str, prose, option: Option, parameters=None, code=None, term_declared: bool = False):
+def _placement_rule(text: str, prose, option: Option, parameters=None, code=None, term_declared: bool = False,
+                    chapter: tuple[str, ...] | None = None):
     """The places an option's occurrence may take: running prose only, never inside a path or URL, a quoted value
     (placement.quoted_value) nor a heading run into its paragraph (placement.glued_heading), a code-like span only
     when the phrase names the target (its title, a name it defines or owns, or an anchor the site uses for it), and never one of the page's own parameters (parameters.py; `parameters`: own_parameters' scopes,
@@ -98,7 +100,9 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
     name the target declares in a definition term (`term_declared`: an API entry) spelled as a word in capitals
     ("ASCII", a regular-expression flag): out of code it is the acronym (1 of 28 such rows were real links on the
     development corpora, HTML, cold start; 33 of 33 in code). A section headed "JSON" is about the format, in code
-    or not."""
+    or not. A numbered chapter's title (`chapter`: its spelling, given for a title or H1 option found in another
+    capitalisation, cold start) names the chapter only spelled as the title is, but for its first letter: "input
+    and output" in prose is the words, not the chapter "7. Input and Output" (3 of 63 such rows were real links)."""
     names_it = option.kind not in VOCABULARY_KINDS or option.kind == "key"
     declared = option.kind == "defined" and option.exact
     word_name = code is not None and option.kind == "head"
@@ -111,6 +115,7 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
             and (declared or parameters is None or not is_parameter(text, start, end, parameters)) \
             and (not word_name or not _plain_word(text, start, end) or in_code_span(code, start, end)) \
             and (not acronym_name or not _capitals_word(text, start, end) or in_code_span(code, start, end)) \
+            and (chapter is None or spelled_as(text[start:end], chapter)) \
             and not glued_heading(text, start, end, block_bounds(prose, start, end))
     return allowed
 
@@ -134,8 +139,9 @@ def _first_usable(index: LinkIndex, item: Ranked, text: str, words, starts, ends
     any such occurrence, cheaply, for ranking; the occurrence shown is then chosen with weigh=True)."""
     for option in item.options:
         in_term = code is not None and option.kind == "defined" and declared_in_term(index, option.phrase, item.target)
-        span = pick_occurrence(text, option, taken, _placement_rule(text, prose, option, parameters, code, in_term),
-                               weigh)
+        chapter = _chapter_spelling(index, item.target, option)
+        span = pick_occurrence(text, option, taken,
+                               _placement_rule(text, prose, option, parameters, code, in_term, chapter), weigh)
         if span is None:
             continue
         enough = _says_enough(index, item.target, option, text, span)
@@ -154,6 +160,15 @@ def _first_usable(index: LinkIndex, item: Ranked, text: str, words, starts, ends
 
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
     return any(span[0] < end and start < span[1] for start, end in taken)
+
+
+def _chapter_spelling(index: LinkIndex, target: int, option: Option) -> tuple[str, ...] | None:
+    """The spelling of a numbered chapter's title (or H1) that an option found in another capitalisation must keep
+    (cold start; with the site's links given, their link odds weigh the words), or None."""
+    if option.exact or option.kind not in ("title", "h1") or index.dictionary.known \
+            or getattr(index, "chapters", None) is None or not index.chapters[target]:
+        return None
+    return index.phrases.phrases[option.phrase].original
 
 
 def _names_the_source(anchor: str, option: Option, own_names: frozenset[str]) -> bool:

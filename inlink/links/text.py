@@ -139,6 +139,19 @@ def strip_section_number(title: str) -> str:
     return _SECTION_NUMBER_RE.sub("", title or "", count=1).strip()
 
 
+def has_section_number(title: str) -> bool:
+    """'7. Input and Output', 'Chapter 3 Setup': a numbered chapter of a book-like site."""
+    return bool(_SECTION_NUMBER_RE.match(title or ""))
+
+
+def spelled_as(occurrence: str, original: tuple[str, ...]) -> bool:
+    """Whether an occurrence spells a phrase's tokens as `original` does, but for its first letter ("the Python
+    tutorial" spells "The Python tutorial"; "input and output" does not spell "Input and Output")."""
+    found = TOKEN_RE.findall(occurrence)
+    return len(found) == len(original) and bool(found) and found[1:] == list(original[1:]) \
+        and found[0][1:] == original[0][1:] and found[0][:1].lower() == original[0][:1].lower()
+
+
 def _split_once(title: str, separators: Sequence[str], from_right: bool) -> tuple[str, str] | None:
     """Split at the right-most (or left-most) separator found; None when there is none."""
     best = None
