@@ -37,6 +37,7 @@ from inlink.links.similarity import (
 from inlink.links.text import (
     clean_title,
     detect_site_affixes,
+    has_section_number,
     moved_pages,
     thin_pages,
     title_head,
@@ -103,7 +104,9 @@ class LinkIndex:
     neighbourhood: LinkNeighbourhood | None = None   # the existing links by source (only once they are known)
     prose: ProseMentions | None = None      # where pages mention phrases in prose, for link odds (links known)
     changelog: np.ndarray | None = None     # per page: one of a series of release notes (changelog.py)
+    chapters: np.ndarray | None = None      # per page: its title is numbered, a chapter ("7. Input and Output")
     code_spans: list | None = None          # per page: its inline code (starts, ends) on HTML input, else None
+    term_keys: np.ndarray | None = None     # sorted phrase id * pages + page: a name the page declares in a term
 
     def __getstate__(self) -> dict:
         # the matcher is saved: its arrays pickle in milliseconds, and rebuilding it from the phrases took a
@@ -193,6 +196,23 @@ def _defined_names(text: str, blocks) -> list[str]:
     return [name for name in names if name is not None]
 
 
+def _term_names(text: str, blocks) -> frozenset[str]:
+    """The identifiers a page declares in its definition terms (an API entry), not in a heading (a section)."""
+    return frozenset(name for kind, start, end in blocks or () if kind == "term"
+                     and (name := defined_name(text[start:end])) is not None)
+
+
+def declared_in_term(index: LinkIndex, phrase: int, target: int) -> bool:
+    """Whether the target declares the phrase in a definition term of its own (an API entry, not a section
+    heading): index.term_keys."""
+    keys = index.term_keys
+    if keys is None or phrase < 0:
+        return False
+    key = phrase * len(index.urls) + target
+    at = int(keys.searchsorted(key))
+    return at < len(keys) and int(keys[at]) == key
+
+
 def _protocol_names(declared: list[list[str]]) -> set[str]:
     """Special-method names (__eq__, __len__, __missing__: a hook the language calls on any class that has it)
     that PROTOCOL_DECLARATIONS declarations or more share, counting the last part of qualified ones (the
@@ -209,15 +229,17 @@ def _protocol_names(declared: list[list[str]]) -> set[str]:
 
 def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[str], texts: list[str],
                       targets: np.ndarray, key_terms: list[list[tuple[str, float]]], inbound: dict,
-                      blocks: list, changelog: np.ndarray) -> None:
+                      blocks: list, changelog: np.ndarray) -> np.ndarray:
     """Add every target's title, head, H1, declared names, owned key phrases and inbound anchors to the
     phrase index. A changelog page (changelog.py) is named by its title and H1 only: the names it declares (a
     heading per changed module or setting) and the terms it owns are what it lists, not what it describes (with
     the declared names kept where no other page names them, cold P@5 django HTML was 0.006 lower). A name
-    several pages declare stays with the reference pages among them (_keep_reference_definers)."""
+    several pages declare stays with the reference pages among them (_keep_reference_definers). Returns the
+    names each page declares in a definition term (declared_in_term), as sorted keys."""
     declared = {int(i): _defined_names(texts[int(i)], blocks[int(i)]) for i in np.flatnonzero(targets)}
     protocols = set() if inbound else _protocol_names(list(declared.values()))   # links given: their anchors tell
     defined: set[int | None] = set()
+    in_terms: list[int] = []
     for i in np.flatnonzero(targets):
         i = int(i)
         for anchor in inbound.get(i, {}):
@@ -232,10 +254,15 @@ def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[s
             continue
         for term in _spellings_in(texts[i], [term for term, _weight in key_terms[i]]):
             index.add(term, i, "key")
+        terms = _term_names(texts[i], blocks[i])
         for name in dict.fromkeys(declared[i]):
             if name not in protocols:
-                defined.add(index.add(name, i, "defined"))
+                pid = index.add(name, i, "defined")
+                defined.add(pid)
+                if pid is not None and name in terms:
+                    in_terms.append(pid * len(targets) + i)
     _keep_reference_definers(index, defined - {None}, {i: len(set(names)) for i, names in declared.items()})
+    return np.unique(np.array(in_terms, dtype=np.int64))
 
 
 def _keep_reference_definers(index: PhraseIndex, phrases: set[int], sizes: dict[int, int]) -> None:
@@ -324,8 +351,8 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
     url_pos = {u: i for i, u in enumerate(urls)}
     link_rows = _known_links(site.links, url_pos)
     phrases = PhraseIndex()
-    _register_phrases(phrases, cleaned, h1s, texts, is_target, owned_terms(model, KEY_PHRASES_PER_PAGE),
-                      inbound_anchor_texts(link_rows), page_blocks, changelog)
+    term_keys = _register_phrases(phrases, cleaned, h1s, texts, is_target, owned_terms(model, KEY_PHRASES_PER_PAGE),
+                                  inbound_anchor_texts(link_rows), page_blocks, changelog)
     inbound_before = np.zeros(len(urls), dtype=np.int32)
     existing = set()
     for source, destination, _anchor in link_rows:
@@ -348,9 +375,10 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
                      new_inbound=np.zeros(len(urls), dtype=np.int32), dictionary=dictionary,
                      blocks=page_blocks, tokens=page_tokens, matcher=matcher,
                      thin=np.array(thin_pages(cleaned, texts), dtype=bool),
+                     chapters=np.array([has_section_number(t) for t in titles], dtype=bool),
                      neighbourhood=LinkNeighbourhood.from_links(existing, len(urls), int(is_source.sum()))
                      if dictionary.known else None, prose=prose, changelog=changelog,
-                     code_spans=_code_spans(pages))
+                     code_spans=_code_spans(pages), term_keys=term_keys)
     if kept is not None:
         index.derived[KEPT_MATCHES] = kept
     return index

@@ -23,6 +23,7 @@ from inlink.links.tokens import PageWords
 OWN_NAME_KINDS = ("title", "h1", "head")   # how a page names itself
 SHARED_PER_TARGET = 3      # shared-term anchors tried per TF-IDF neighbour
 SHARED = KINDS.index("shared")
+DEFINED = KINDS.index("defined")
 _OWN_NAME_CODES = np.array([kind in OWN_NAME_KINDS for kind in KINDS], dtype=bool)
 
 
@@ -120,7 +121,8 @@ def _named_targets(index: LinkIndex, sources: np.ndarray, pids: np.ndarray,
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For distinct (source page, phrase id) pairs: (pair position, target, kind) of each target a phrase may
     link to from that page, pair by pair. None for the page's own name ("Getting Started" on a Getting Started
-    page points at no other page); only linkable targets."""
+    page points at no other page); only linkable targets. Cold start: a name the page declares itself is its own,
+    not another page's declaration of it (own_declaration)."""
     matcher = index.phrase_matcher()
     lo = matcher.target_ptr[pids]
     counts = matcher.target_ptr[pids + 1] - lo
@@ -131,9 +133,26 @@ def _named_targets(index: LinkIndex, sources: np.ndarray, pids: np.ndarray,
     own = np.zeros(len(pids), dtype=bool)
     own[position[(target == source) & _OWN_NAME_CODES[kind]]] = True
     keep = ~own[position] & index.is_target[target] & (target != source)
+    if not index.dictionary.known:
+        keep &= ~own_declaration(position, target, kind, source, len(pids))
     if index.existing:
         keep[keep] = ~_linked_already(index, source[keep], target[keep])
     return position[keep], target[keep], kind[keep]
+
+
+def own_declaration(position: np.ndarray, target: np.ndarray, kind: np.ndarray, source: np.ndarray,
+                    pairs: int) -> np.ndarray:
+    """Per (pair position, target, kind) row: another page's declaration of a name the source page declares too
+    ("serve_forever" on a page whose own server class declares serve_forever() is that method, not an event
+    loop's of the same name; "get_context_data" on a mixin's page that overrides it). A page's members are named
+    bare in its own text, so a bare name there means the page's own; the target whose title is that name still
+    names it, and so do its other kinds of evidence.
+
+    Why cold start only: with the site's links given, their anchors say which page the site means (recovery R@10
+    was 0.001-0.002 lower with the rule)."""
+    declares = np.zeros(pairs, dtype=bool)
+    declares[position[(target == source) & (kind == DEFINED)]] = True
+    return declares[position] & (kind == DEFINED) & (target != source)
 
 
 def _linked_already(index: LinkIndex, sources: np.ndarray, targets: np.ndarray) -> np.ndarray:

@@ -7,6 +7,7 @@ test checks them from the outside, so the rules live in one place:
   heading, a definition term, a code / preformatted block or a configuration listing;
 - anywhere, the name of a call with arguments ("smtplib.SMTP('localhost')"), an imported name and a name
   after an interactive prompt (">>> ") are code, not prose;
+- a one-word string literal ('min_value', "store_true") is a value, not a mention of the name it spells;
 - a phrase opening its sentence or block with a capitalised word right after it is a heading run into the
   next paragraph (plain text), not a mention;
 - on plain text (no blocks), a code-like span (an identifier with _ or ::, a call with (), a path, a command
@@ -128,6 +129,38 @@ def in_path(text: str, start: int, end: int) -> bool:
     if left > 0 and text[left - 1] == ")":   # "Py_NewInterpreter()/Py_EndInterpreter()": two names, no path
         glued = glued.lstrip("/")
     return ("/" in glued or "\\" in glued) and bool(_PATH_RE.search(glued))
+
+
+_QUOTES = {"'": "'", '"': '"'}
+
+
+def quoted_value(text: str, start: int, end: int) -> bool:
+    """text[start:end] is a one-word string literal: a word without dots or spaces standing alone between a pair of
+    straight quotes ("a code of 'min_value'", "one of the strings 'aifc', 'wav'", "the value "store_true"").
+    Such a word is a value the page passes or receives (an error code, a keyword's value, a format's name), not a
+    mention of the option, module or page of the same name. A quoted dotted path ('shop.contrib.baskets' in an
+    apps list) still names its module, and a quoted title ("Troubleshooting", "Backup Strategies") is capitalised
+    as a title or has spaces."""
+    if start == 0 or end >= len(text) or _QUOTES.get(text[start - 1]) != text[end]:
+        return False
+    word = text[start:end]
+    titled = word[:1].isupper() and word[1:].islower()
+    return not titled and not any(ch.isspace() or ch == "." for ch in word)
+
+
+_CLOSING = {"(": ")", "[": "]", "“": "”", "‘": "’"}
+
+
+def closed_brackets(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """The anchor with the brackets and quotes it opens closed, when the text closes them right after it: "Managing
+    static files (e.g. images, JavaScript, CSS" ends at its ")" (a title's words are matched as tokens, and the
+    closing mark is none). An anchor never ends inside a parenthesis it opened."""
+    start, end = span
+    for opening, closing in _CLOSING.items():
+        while end < len(text) and text[end] == closing \
+                and text.count(opening, start, end) > text.count(closing, start, end):
+            end += 1
+    return start, end
 
 
 def is_code_span(text: str, start: int, end: int) -> bool:

@@ -16,11 +16,12 @@ import numpy as np
 
 from inlink.links.confidence import confidence, floor_logit, tier
 from inlink.links.evidence import best_logits, features, reason, topic_terms
-from inlink.links.index import AnalysisConfig, LinkIndex, build_index  # noqa: F401  (public API, see docs/architecture.md)
+from inlink.links.index import AnalysisConfig, LinkIndex, build_index, declared_in_term  # noqa: F401  (public API, see docs/architecture.md)
 from inlink.links.mentions import linkable
 from inlink.links.parameters import is_parameter, own_parameters
 from inlink.links.placement import (
     block_bounds,
+    closed_brackets,
     glued_heading,
     in_code_span,
     in_prose,
@@ -28,6 +29,7 @@ from inlink.links.placement import (
     in_running_text,
     is_code_span,
     prose_ranges,
+    quoted_value,
     sentence_context,
 )
 from inlink.links.ranking import (
@@ -43,9 +45,11 @@ from inlink.links.similarity import spread_row
 from inlink.links.text import (
     is_acceptable_anchor,
     names_target,
+    spelled_as,
     starts_sentence,
     title_head,
     tokens,
+    words_name_target,
 )
 
 RESULT_COLUMNS = ("Source", "Destination", "Anchor", "Context", "Score", "Confidence", "Tier", "Reason", "Engine")
@@ -53,6 +57,7 @@ ENGINE = "offline"
 VOCABULARY_KINDS = ("shared", "key")   # anchors found by vocabulary alone, not by a name of the target
 RANKED_WEIGHED = 20        # targets per page weighed for confidence (the score's best; the rest rarely make it)
 RANKED_PER_SLOT = 4        # ... and at least this many per suggestion asked for
+CAP_MARGIN = 0.01          # a capped confidence stands this far below the medium cut-off (shown as 0.49, not 0.50)
 LOGIT_MARGIN = 1e-6        # best_logits sums the features in another order than confidence: far within this
 
 
@@ -84,23 +89,34 @@ def source_pages(index: LinkIndex) -> list[str]:
     return [index.urls[i] for i in np.flatnonzero(index.is_source)]
 
 
-def _placement_rule(text: str, prose, option: Option, parameters=None, code=None):
-    """The places an option's occurrence may take: running prose only, never inside a path or URL nor a heading
-    run into its paragraph (placement.glued_heading), a code-like span only when the phrase names the target
-    (its title, a name it defines or owns, or an anchor the site uses for it), and never one of the page's own parameters (parameters.py; `parameters`: own_parameters' scopes,
+def _placement_rule(text: str, prose, option: Option, parameters=None, code=None, term_declared: bool = False,
+                    chapter: tuple[str, ...] | None = None):
+    """The places an option's occurrence may take: running prose only, never inside a path or URL, a quoted value
+    (placement.quoted_value) nor a heading run into its paragraph (placement.glued_heading), a code-like span only
+    when the phrase names the target (its title, a name it defines or owns, or an anchor the site uses for it), and never one of the page's own parameters (parameters.py; `parameters`: own_parameters' scopes,
     or None to allow them) unless the target declares that very name; and on a page that marks names as inline
     code (`code`: its code spans), the head of a title that is a plain word ("statistics" of "statistics —
     Mathematical statistics functions") only inside code: out of it, it is the word ("any statistics text").
-    On the development corpus, 23% of such rows out of code were real links, 95% of those in code."""
+    On the development corpus, 23% of such rows out of code were real links, 95% of those in code. Likewise a
+    name the target declares in a definition term (`term_declared`: an API entry) spelled as a word in capitals
+    ("ASCII", a regular-expression flag): out of code it is the acronym (1 of 28 such rows were real links on the
+    development corpora, HTML, cold start; 33 of 33 in code). A section headed "JSON" is about the format, in code
+    or not. A numbered chapter's title (`chapter`: its spelling, given for a title or H1 option found in another
+    capitalisation, cold start) names the chapter only spelled as the title is, but for its first letter: "input
+    and output" in prose is the words, not the chapter "7. Input and Output" (3 of 63 such rows were real links)."""
     names_it = option.kind not in VOCABULARY_KINDS or option.kind == "key"
     declared = option.kind == "defined" and option.exact
     word_name = code is not None and option.kind == "head"
+    acronym_name = term_declared and code is not None
 
     def allowed(start: int, end: int) -> bool:
         return in_running_text(prose, text, start, end) and not in_path(text, start, end) \
+            and not quoted_value(text, start, end) \
             and (names_it or not is_code_span(text, start, end)) \
             and (declared or parameters is None or not is_parameter(text, start, end, parameters)) \
             and (not word_name or not _plain_word(text, start, end) or in_code_span(code, start, end)) \
+            and (not acronym_name or not _capitals_word(text, start, end) or in_code_span(code, start, end)) \
+            and (chapter is None or spelled_as(text[start:end], chapter)) \
             and not glued_heading(text, start, end, block_bounds(prose, start, end))
     return allowed
 
@@ -111,13 +127,22 @@ def _plain_word(text: str, start: int, end: int) -> bool:
     return word.isalpha() and word.islower()
 
 
+def _capitals_word(text: str, start: int, end: int) -> bool:
+    """A word of capital letters alone: a constant's name, or an acronym ("ASCII", "MIME")."""
+    word = text[start:end]
+    return word.isalpha() and word.isupper()
+
+
 def _first_usable(index: LinkIndex, item: Ranked, text: str, words, starts, ends, taken: list[tuple[int, int]],
                   prose, own_names: frozenset[str] = frozenset(), weigh: bool = True,
                   parameters=None, code=None) -> tuple[Option, tuple[int, int]] | None:
     """The best anchor option of a target with a free, well-placed occurrence that names the target (weigh=False:
     any such occurrence, cheaply, for ranking; the occurrence shown is then chosen with weigh=True)."""
     for option in item.options:
-        span = pick_occurrence(text, option, taken, _placement_rule(text, prose, option, parameters, code), weigh)
+        in_term = code is not None and option.kind == "defined" and declared_in_term(index, option.phrase, item.target)
+        chapter = _chapter_spelling(index, item.target, option)
+        span = pick_occurrence(text, option, taken,
+                               _placement_rule(text, prose, option, parameters, code, in_term, chapter), weigh)
         if span is None:
             continue
         enough = _says_enough(index, item.target, option, text, span)
@@ -127,11 +152,24 @@ def _first_usable(index: LinkIndex, item: Ranked, text: str, words, starts, ends
                 span = wider
                 enough = enough or _says_enough(index, item.target, option, text, span)
         if weigh:
-            wider = grow_to_title(index, text, item.target, span, starts, ends, taken)
-            span = wider if in_prose(prose, *wider) else span
+            wider = closed_brackets(text, grow_to_title(index, text, item.target, span, starts, ends, taken))
+            span = wider if in_prose(prose, *wider) and not _overlaps(wider, taken) else span
         if enough and not _names_the_source(text[span[0]:span[1]].lower(), option, own_names):
             return option, span
     return None
+
+
+def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in taken)
+
+
+def _chapter_spelling(index: LinkIndex, target: int, option: Option) -> tuple[str, ...] | None:
+    """The spelling of a numbered chapter's title (or H1) that an option found in another capitalisation must keep
+    (cold start; with the site's links given, their link odds weigh the words), or None."""
+    if option.exact or option.kind not in ("title", "h1") or index.dictionary.known \
+            or getattr(index, "chapters", None) is None or not index.chapters[target]:
+        return None
+    return index.phrases.phrases[option.phrase].original
 
 
 def _names_the_source(anchor: str, option: Option, own_names: frozenset[str]) -> bool:
@@ -155,9 +193,21 @@ def _own_names(index: LinkIndex, source: int) -> frozenset[str]:
     return frozenset(name.strip().lower() for name in names if name and name.strip())
 
 
-def _weigh(index: LinkIndex, item: Ranked, option: Option, span: tuple[int, int]) -> Choice:
+def _weigh(index: LinkIndex, item: Ranked, option: Option, span: tuple[int, int], text: str) -> Choice:
     found = features(index, item, option)
-    return Choice(item, option, span, confidence(found), found)
+    return Choice(item, option, span, _capped(index, item.target, option, text[span[0]:span[1]], confidence(found)),
+                  found)
+
+
+def _capped(index: LinkIndex, target: int, option: Option, anchor: str, value: float) -> float:
+    """The confidence, at most the low tier's for a vocabulary anchor (a key phrase or shared term) whose words
+    say nothing of the target (text.words_name_target), cold start: a third of such medium-tier rows were real
+    links on the development cells (30 of 90; 20-52% per cell), where the medium tier promises half or more. The
+    row stays, in the low tier. With the site's links given, their link odds weigh the phrase instead."""
+    if option.kind not in VOCABULARY_KINDS or index.dictionary.known \
+            or words_name_target(anchor, index.titles[target], index.h1s[target], index.urls[target]):
+        return value
+    return min(value, round(index.config.medium_confidence - CAP_MARGIN, 3))
 
 
 def _reachable(index: LinkIndex, scored, bar: float | None) -> list[bool] | None:
@@ -199,7 +249,7 @@ def page_choices(index: LinkIndex, source: int, floor: float | None = None,
             continue
         usable = _first_usable(index, item, text, words, starts, ends, [], prose, own, False, parameters, code)
         if usable:
-            weighed.append(_weigh(index, item, *usable))
+            weighed.append(_weigh(index, item, *usable, text))
     weighed = [choice for choice in weighed if choice.confidence >= floor]
     weighed.sort(key=_order)
     chosen, taken, used_anchors = [], [], set()
@@ -213,9 +263,11 @@ def page_choices(index: LinkIndex, source: int, floor: float | None = None,
         if usable is None:
             continue
         if usable[0] is not choice.option:
-            choice = _weigh(index, choice.item, *usable)
+            choice = _weigh(index, choice.item, *usable, text)
         else:
             choice.span = usable[1]
+            choice.confidence = _capped(index, choice.item.target, choice.option, text[slice(*usable[1])],
+                                        confidence(choice.features))
         anchor = text[choice.span[0]:choice.span[1]].lower()
         if choice.confidence < floor or anchor in used_anchors:
             continue
@@ -310,8 +362,8 @@ def validate_suggestion(index: LinkIndex, source: str, destination: str, anchor:
 
 def _anchor_problem(index: LinkIndex, source: int, target: int, anchor: str) -> str | None:
     """Why an anchor is unusable (too short, only stop words, absent, inside a word, only outside running
-    prose, a code-like span that is no name of the target, a plain word that does not name the target): the
-    same bar a model's pick must clear as the offline engine's own anchors."""
+    prose, only in a path or a quoted value, a code-like span that is no name of the target, a plain word that
+    does not name the target): the same bar a model's pick must clear as the offline engine's own anchors."""
     text = index.texts[source]
     if not is_acceptable_anchor(anchor):
         return f'the anchor "{anchor}" is shorter than 3 characters or made only of stop words'
@@ -326,6 +378,8 @@ def _anchor_problem(index: LinkIndex, source: int, target: int, anchor: str) -> 
             return f'the anchor "{anchor}" stands only in a heading, code or other block that is not running prose'
         if all(in_path(text, *o) for o in prose_ones):
             return f'the anchor "{anchor}" stands only inside a file path or URL'
+        if all(quoted_value(text, *o) for o in prose_ones):
+            return f'the anchor "{anchor}" stands only as a quoted value (a string literal), not as a mention'
         return f'the anchor "{anchor}" is code-like (an identifier, call, path or option) and no name of the target'
     if not names_target(anchor, index.titles[target], index.h1s[target], index.urls[target],
                         starts_sentence(text, span[0])):
@@ -354,13 +408,15 @@ def _names_target_phrase(index: LinkIndex, target: int, anchor: str) -> bool:
 
 def anchor_placement(index: LinkIndex, source: int, target: int, anchor: str) -> tuple[int, int] | None:
     """The first occurrence of `anchor` in the source that the placement rules allow (whole words, running
-    prose, not inside a path or URL, and a code-like span only when the anchor names the target), or None.
+    prose, not inside a path or URL nor a quoted value, and a code-like span only when the anchor names the
+    target), or None.
     Both engines' rows obey it, so the contract test can check any row with it."""
     text = index.texts[source]
     prose = _prose(index, source)
     names_it = None
     for start, end in _whole_word_occurrences(text, anchor):
-        if not in_running_text(prose, text, start, end) or in_path(text, start, end):
+        if not in_running_text(prose, text, start, end) or in_path(text, start, end) \
+                or quoted_value(text, start, end):
             continue
         if is_code_span(text, start, end):
             names_it = _names_target_phrase(index, target, anchor) if names_it is None else names_it
