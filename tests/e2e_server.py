@@ -8,7 +8,9 @@ number greater than i ("3": pages 0, 1 and 2 may run). The test opens the gate a
 a job is running, paused or finished when the test looks, whatever the machine's speed. A pause or stop
 request lets the waiting page through, so the job stops at its next page boundary as it would anyway.
 
-Nothing in the product knows about this: the hook is this launcher, used only by tests/test_e2e_browser.py.
+With INLINK_E2E_MEDIA_AFTER_RUNS=n it also serves each /media/ file late (serve_media_late).
+
+Nothing in the product knows about this: the hook is this launcher, used only by the tests/test_e2e_*.py.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GATE_ENV = "INLINK_E2E_GATE"
+LATE_MEDIA_ENV = "INLINK_E2E_MEDIA_AFTER_RUNS"   # serve_media_late's passes (tests/test_e2e_downloads.py)
 POLL_S = 0.02          # how often a held page looks at the gate file (the task waiting, not the test)
 
 
@@ -53,9 +56,46 @@ def register_gated_analysis(gate: Path) -> None:
     register_task(GatedAnalysis())
 
 
+def serve_media_late(passes: int) -> None:
+    """Serve each /media/ file (a download, an image) only after `passes` more script runs have ended, as a busy
+    browser or a slow link would fetch it: every run ends by collecting the media files no session references,
+    so a file a page no longer holds is gone by then. Only the server's own routes are wrapped."""
+    import asyncio
+
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    from streamlit.web.server.starlette import starlette_app
+
+    ended = [0]
+    collect = MediaFileManager.remove_orphaned_files
+
+    def counted(self) -> None:
+        collect(self)
+        ended[0] += 1
+
+    def late_routes(*args, **kwargs):
+        routes = create(*args, **kwargs)
+        for route in routes:
+            inner = route.app
+
+            async def late(scope, receive, send, inner=inner):
+                if scope.get("method") == "GET":
+                    target = ended[0] + passes
+                    while ended[0] < target:
+                        await asyncio.sleep(POLL_S)
+                await inner(scope, receive, send)
+            route.app = late
+        return routes
+
+    create = starlette_app.create_media_routes
+    MediaFileManager.remove_orphaned_files = counted
+    starlette_app.create_media_routes = late_routes
+
+
 def main() -> None:
     sys.path.insert(0, str(ROOT))
     register_gated_analysis(Path(os.environ[GATE_ENV]))
+    if os.environ.get(LATE_MEDIA_ENV):
+        serve_media_late(int(os.environ[LATE_MEDIA_ENV]))
     from streamlit.web.cli import main as streamlit_main
 
     streamlit_main(prog_name="streamlit")

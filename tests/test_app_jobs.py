@@ -53,8 +53,12 @@ def test_open_job_shows_results_charts_and_downloads(manager):
     app = open_page("jobs", {"job": job_id})
     assert_clean(app)
     assert any("garden.csv" in m for m in texts(app.markdown))
-    labels = [d.label for d in app.get("download_button")]
-    assert "Download CSV" in labels and "Download Excel" in labels
+    labels = [b.label for b in app.button]
+    assert "Prepare CSV" in labels and "Prepare Excel" in labels and not app.get("download_button")
+    app.button(key="jobs.csv_prepare").click().run()          # built once, on that click; then downloaded
+    assert [d.proto.label for d in app.get("download_button")] == ["Download CSV"]
+    prepared = app.session_state["exports.prepared"]["jobs.csv"]
+    assert prepared.data == manager.results_csv(job_id) and prepared.version == (job_id, 3)
     suggestions = app.dataframe[-1].value
     assert len(suggestions) == 3
     assert any(m.label == "Orphan pages after the suggestions" and m.value == "1" for m in app.metric)

@@ -186,13 +186,18 @@ def test_accept_a_whole_page_and_download_buttons_follow():
     manager = get_manager()
     job_id = finished(manager, pages=3)
     app = open_page("jobs", {"job": job_id})
-    buttons = {d.label: d for d in app.get("download_button")}
-    assert buttons["Accepted (CSV)"].disabled and buttons["Accepted (Excel)"].disabled
+    buttons = {b.label: b for b in app.button}
+    assert buttons["Prepare accepted (CSV)"].disabled and buttons["Prepare accepted (Excel)"].disabled
     app.button(key=f"{results_key(job_id)}_all_accepted").click().run()
     assert_clean(app)
     assert len(review.decisions(manager, job_id)) == 2                  # the two cards shown (high, medium)
-    buttons = {d.label: d for d in app.get("download_button")}
-    assert not buttons["Accepted (CSV)"].disabled
+    buttons = {b.label: b for b in app.button}
+    assert not buttons["Prepare accepted (CSV)"].disabled
+    app.button(key=f"{results_key(job_id)}_accepted_csv_prepare").click().run()
+    assert [d.proto.label for d in app.get("download_button")] == ["Download accepted (CSV)"]
+    app.button(key=f"{results_key(job_id)}_all_clear").click().run()    # a new decision: prepare them again
+    assert not app.get("download_button") and app.button(key=f"{results_key(job_id)}_accepted_csv_prepare").disabled
+    app.button(key=f"{results_key(job_id)}_all_accepted").click().run()
     app.get("button_group")
     show = next(w for w in app.get("button_group") if w.key == f"{results_key(job_id)}_show")
     show.set_value("undecided").run()

@@ -158,6 +158,22 @@ def wait_progress(page, *, above: int = -1, status: str | None = None, timeout_m
         }""", arg=[above, status], timeout=timeout_ms)
 
 
+def take(page, what: str) -> bytes:
+    """Prepare the file `what` when the page asks for that, download it and return its bytes; fail when the
+    download is canceled or never starts."""
+    prepare = page.get_by_role("button", name=f"Prepare {what}", exact=True)
+    button = page.get_by_role("button", name=f"Download {what}", exact=True)
+    prepare.or_(button).first.wait_for(timeout=WAIT_MS)         # the buttons are drawn after the text above them
+    if prepare.count():
+        prepare.click()
+    button.wait_for(timeout=WAIT_MS)
+    with page.expect_download(timeout=WAIT_MS) as started:
+        button.click()
+    download = started.value
+    assert download.failure() is None, f"{what}: the download failed ({download.failure()})"
+    return Path(download.path()).read_bytes()
+
+
 def load_sample(browser, server: Server) -> None:
     page = open_page(browser, server, "upload")
     page.get_by_role("button", name="Try the sample site").click()
@@ -237,9 +253,7 @@ def test_job_survives_closed_tabs_and_a_killed_server(browser, server, tmp_path)
     page = open_page(browser, server, f"jobs?job={job_id}")
     assert progress(page)[0] == "Completed"
     shot(page, "job-detail")
-    with page.expect_download(timeout=WAIT_MS) as download:
-        page.get_by_role("button", name="Download CSV").click()
-    rows = pd.read_csv(io.BytesIO(Path(download.value.path()).read_bytes()), encoding="utf-8-sig")
+    rows = pd.read_csv(io.BytesIO(take(page, "CSV")), encoding="utf-8-sig")
     assert not rows.duplicated(["Source", "Destination", "Anchor"]).any()   # no page analysed twice
     assert key_columns(rows) == key_columns(expected_rows(tmp_path))       # and none missing
     review_and_download_accepted(browser, server, page, observer, job_id)
@@ -268,8 +282,6 @@ def review_and_download_accepted(browser, server: Server, page, observer, job_id
     shot(page, "review")
     other_tab = open_page(browser, server, f"jobs?job={job_id}")
     other_tab.get_by_text("2 accepted ·").wait_for(timeout=WAIT_MS)          # kept with the job, any tab
-    with other_tab.expect_download(timeout=WAIT_MS) as download:
-        other_tab.get_by_role("button", name="Accepted (CSV)").click()
-    accepted = pd.read_csv(io.BytesIO(Path(download.value.path()).read_bytes()), encoding="utf-8-sig")
+    accepted = pd.read_csv(io.BytesIO(take(other_tab, "accepted (CSV)")), encoding="utf-8-sig")
     assert key_columns(accepted) == key_columns(frame.head(2))
     other_tab.close()

@@ -223,7 +223,7 @@ def _controls(manager, job: Job, key: str, download: bool) -> None:
     if download:
         with buttons[3]:
             csv_download(manager, job, key=f"{key}_csv",
-                         label="Download results so far (CSV)" if status is not JobStatus.COMPLETED else "Download CSV")
+                         what="results so far (CSV)" if status is not JobStatus.COMPLETED else "CSV")
 
 
 def _is_fetch(job: Job) -> bool:

@@ -108,7 +108,7 @@ def _results_body(manager, job: Job, key: str) -> None:
     shown = filter_suggestions(frame, filters.source, filters.destination, filters.min_score, filters.tiers,
                                decided, filters.show)
     _summary_line(frame, shown, decided)
-    accepted_downloads(manager, job, key=key, accepted=int((decided == review.ACCEPTED).sum()))
+    accepted_downloads(manager, job, key=key, accepted=review.row_keys(frame[(decided == review.ACCEPTED).to_numpy()]))
     review_tab, table_tab, chart_tab = st.tabs([":material/rate_review: Review", ":material/table: Table",
                                                 ":material/bar_chart: Charts"])
     with review_tab:
