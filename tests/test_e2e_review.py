@@ -77,3 +77,33 @@ def test_the_jobs_table_and_the_review_cards_fit_the_page_at_1400_px(browser, se
     link, context, reason = page.evaluate("""() => Array.from(document.querySelector('mark').closest('div')
         .parentElement.children).map(part => part.getBoundingClientRect().width)""")
     assert reason >= context > link, (link, context, reason)
+    table_fits(page)
+    chart_labels_whole(page)
+
+
+VISIBLE_TAB = '[data-testid="stTabPanel"]:not([hidden])'
+
+
+def table_fits(page) -> None:
+    """The Table tab shows Source, the anchor in its context, Target, Tier, Why and Decision without scrolling
+    sideways (before: ten columns about twice the page's width)."""
+    page.get_by_role("tab", name="Table").click()
+    table = page.locator(f'{VISIBLE_TAB} [data-testid="stDataFrame"]')
+    table.locator('[data-testid^="glide-cell"]').first.wait_for(state="attached", timeout=IN_STEP_MS)   # drawn
+    scroll, client = table.locator(".dvn-scroller").evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert scroll <= client, (scroll, client)
+
+
+def chart_labels_whole(page) -> None:
+    """Every axis label of the Charts tab is whole (before: the target pages' paths were cut at about 100 px,
+    "/shop/single-orig…") and inside its chart."""
+    page.get_by_role("tab", name="Charts").click()
+    labels = page.locator(f'{VISIBLE_TAB} [data-testid="stVegaLiteChart"] svg .role-axis-label text')
+    labels.first.wait_for(timeout=IN_STEP_MS)
+    found = page.evaluate("""(selector) => Array.from(document.querySelectorAll(selector)).map(label => {
+        const box = label.getBoundingClientRect(), chart = label.closest('svg').getBoundingClientRect();
+        return [label.textContent, box.left >= chart.left - 1 && box.right <= chart.right + 1]; })""",
+                          f'{VISIBLE_TAB} [data-testid="stVegaLiteChart"] svg .role-axis-label text')
+    assert any(text.startswith("/shop/single-origin/") for text, _ in found), found    # the long paths are there
+    cut = [(text, inside) for text, inside in found if text.endswith("…") or not inside]
+    assert not cut, cut

@@ -34,6 +34,17 @@ def context_html(context, anchor) -> str:
     return html.escape(text[:at]) + _mark(text[at:end]) + html.escape(text[end:])
 
 
+def context_marked(context, anchor, left: str = "«", right: str = "»") -> str:
+    """The context as plain text with the anchor between `left` and `right` where it stands (a table cell cannot
+    colour a word); an anchor missing from its context is shown after it."""
+    text, anchor = _text(context), _text(anchor)
+    at = _anchor_at(text, anchor) if anchor else -1
+    if at < 0:
+        return text + (f" (anchor: {left}{anchor}{right})" if anchor else "")
+    end = at + len(anchor)
+    return f"{text[:at]}{left}{text[at:end]}{right}{text[end:]}"
+
+
 def _anchor_at(text: str, anchor: str) -> int:
     """Where the anchor stands in its context: as a whole word first ("str" in "instances of str", not the
     "str" of an earlier "strings"), exact case before any case; else anywhere; -1 when missing."""

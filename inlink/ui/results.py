@@ -15,7 +15,7 @@ import streamlit as st
 from inlink.jobs import Job
 from inlink.ui import format as fmt
 from inlink.ui import review
-from inlink.ui.cards import card_html
+from inlink.ui.cards import card_html, context_marked
 from inlink.ui.exports import accepted_downloads
 from inlink.ui.format import short_url
 
@@ -114,7 +114,7 @@ def _results_body(manager, job: Job, key: str) -> None:
     with review_tab:
         _review(manager, job_id, shown, decided, key)
     with table_tab:
-        _table(shown.head(MAX_TABLE_ROWS).assign(Decision=decided[shown.index].head(MAX_TABLE_ROWS)))
+        _table(shown, decided, key)
     with chart_tab:
         _charts(shown, job.summary, links_given(job))
 
@@ -197,41 +197,90 @@ def _page_actions(manager, job_id: str, keys: pd.Series, key: str) -> None:
                       on_click=review.decide, args=(manager, job_id, list(keys), decision))
 
 
-#: The figures an analyst sorts and filters by come before the long texts, so they are on screen without scrolling
-#: sideways (they were past the sentence and its reason, beyond the right edge at 1,400 px).
-TABLE_ORDER = ("Source", "Destination", "Anchor", "Tier", "Confidence", "Score", "Decision", "Context", "Reason",
-               "Engine")
+#: The Table tab fits the page at 1,400 px (about 940 px for the table with the sidebar open, measured in Chromium):
+#: the columns an editor reads by default, each with a width; the two long texts share what the others leave and
+#: wrap on three lines (a click on a cell shows its whole text). More columns are the analyst's choice: past the
+#: page's width the table scrolls sideways.
+TABLE_WIDTH = 920
+TABLE_COLUMNS = ("Source", "In context", "Destination", "Tier", "Reason", "Decision")
+MORE_COLUMNS = ("Anchor", "Confidence", "Score", "Engine")
+_WIDTHS = {"Source": 140, "Destination": 140, "Tier": 62, "Decision": 82, "Anchor": 130, "Confidence": 84,
+           "Score": 60, "Engine": 68}
+_LONG = {"In context": 0.58, "Reason": 0.42}   # their shares of the width left
+_MIN_LONG = 150
+ROW_HEIGHT = 75   # Streamlit wraps a cell's text only in rows taller than 64 px
+TABLE_ROWS_SHOWN = 10
 
 
-def _table(frame: pd.DataFrame) -> None:
+def table_widths(columns) -> dict[str, int]:
+    """Pixel widths of the shown columns: the long texts share what the others leave of TABLE_WIDTH."""
+    fixed = {column: _WIDTHS[column] for column in columns if column in _WIDTHS}
+    left = TABLE_WIDTH - sum(fixed.values())
+    return {**fixed, **{column: max(_MIN_LONG, int(left * share)) for column, share in _LONG.items()
+                        if column in columns}}
+
+
+def table_frame(shown: pd.DataFrame, decided: pd.Series) -> pd.DataFrame:
+    """The rows as the table shows them: every column of the results, plus the context with its anchor marked
+    and the decision in words."""
+    return shown.assign(**{
+        "In context": [context_marked(context, anchor) for context, anchor in zip(shown["Context"], shown["Anchor"])],
+        "Decision": decided[shown.index].map({review.ACCEPTED: "Accepted", review.REJECTED: "Rejected"}).fillna("")})
+
+
+def _table(shown: pd.DataFrame, decided: pd.Series, key: str) -> None:
+    more = st.pills("More columns", [c for c in MORE_COLUMNS if c in shown], selection_mode="multi",
+                    key=f"{key}_more_columns", help="Adding columns may make the table wider than the page.")
+    frame = table_frame(shown.head(MAX_TABLE_ROWS), decided)
+    columns = [c for c in TABLE_COLUMNS if c in frame]
+    columns[-1:-1] = [c for c in MORE_COLUMNS if c in (more or ())]   # before Decision
+    widths = table_widths(columns)
+    st.caption("The anchor stands between « ». Click a cell to read its whole text.")
+    text = st.column_config.TextColumn
     st.dataframe(
-        frame, hide_index=True, width="stretch",
-        column_order=[column for column in TABLE_ORDER if column in frame] +
-                     [column for column in frame if column not in TABLE_ORDER],
+        frame, hide_index=True, width="stretch", row_height=ROW_HEIGHT, column_order=columns,
+        height=38 + ROW_HEIGHT * max(1, min(len(frame), TABLE_ROWS_SHOWN)),
         column_config={
-            "Source": st.column_config.LinkColumn("Source page", width="medium", display_text=_PATH),
-            "Destination": st.column_config.LinkColumn("Target page", width="medium", display_text=_PATH),
-            "Anchor": st.column_config.TextColumn("Anchor text"),
-            "Context": st.column_config.TextColumn("Where it stands", width="large"),
-            "Score": st.column_config.ProgressColumn("Score", format="%.2f", min_value=0.0,
-                                                     max_value=float(max(frame["Score"].max(), 1.0))
-                                                     if len(frame) else 1.0),
-            "Confidence": st.column_config.NumberColumn("Confidence", format="%.2f"),
-            "Reason": st.column_config.TextColumn("Why", width="large"),
+            "Source": st.column_config.LinkColumn("Source page", width=widths.get("Source"), display_text=_PATH),
+            "Destination": st.column_config.LinkColumn("Target page", width=widths.get("Destination"),
+                                                       display_text=_PATH),
+            "In context": text("Anchor in context", width=widths.get("In context")),
+            "Reason": text("Why", width=widths.get("Reason")),
+            "Tier": text("Tier", width=widths.get("Tier")),
+            "Decision": text("Decision", width=widths.get("Decision")),
+            "Anchor": text("Anchor text", width=widths.get("Anchor")),
+            "Engine": text("Engine", width=widths.get("Engine")),
+            "Score": st.column_config.NumberColumn("Score", format="%.2f", width=widths.get("Score")),
+            "Confidence": st.column_config.NumberColumn("Confidence", format="%.2f", width=widths.get("Confidence")),
         },
     )
 
 
+#: The charts draw one under the other across the page, so the target pages' paths (the long labels) get up to
+#: LABEL_LIMIT px before an ellipsis (side by side, the paths were cut at about 100 px: "/shop/single-orig…") and the
+#: score bands read level, not turned on their side. The full path is in each bar's tooltip.
+LABEL_LIMIT = 420
+BAR_STEP = 24     # px per bar of a horizontal chart: every label has its line (closer, Vega hid every other one)
+
+
+def bar_spec(frame: pd.DataFrame, category: str, value: str, *, horizontal: bool, sort=None) -> dict:
+    """A Vega-Lite bar chart of `value` per `category` whose axis labels are never cut short."""
+    category_axis = {"labelLimit": LABEL_LIMIT, "labelAngle": 0, "title": None if horizontal else category}
+    encoding = {"category": {"field": category, "type": "nominal", "sort": sort, "axis": category_axis},
+                "value": {"field": value, "type": "quantitative", "axis": {"tickMinStep": 1, "format": "d"}}}
+    return {"mark": {"type": "bar", "tooltip": True}, **({"height": {"step": BAR_STEP}} if horizontal else {}),
+            "encoding": {("y" if horizontal else "x"): encoding["category"],
+                         ("x" if horizontal else "y"): encoding["value"]},
+            "data": {"values": frame.to_dict("records")}}
+
+
 def _charts(frame: pd.DataFrame, summary: dict | None, links_known: bool) -> None:
-    left, right = st.columns(2)
-    with left:
-        st.markdown("**Suggestions per target page**")
-        targets = per_target(frame)
-        st.bar_chart(targets, x="Target page", y="Suggestions", horizontal=True, sort="-Suggestions",
-                     height=max(240, 26 * len(targets)))
-    with right:
-        st.markdown("**Score distribution**")
-        st.bar_chart(score_histogram(frame), x="Score", y="Suggestions", height=max(240, 26 * TOP_TARGETS))
+    targets = per_target(frame)
+    st.markdown("**Suggestions per target page**" + (f" (the {len(targets)} most suggested)"
+                                                     if frame["Destination"].nunique() > len(targets) else ""))
+    st.vega_lite_chart(bar_spec(targets, "Target page", "Suggestions", horizontal=True, sort="-x"))
+    st.markdown("**Score distribution**")
+    st.vega_lite_chart(bar_spec(score_histogram(frame), "Score", "Suggestions", horizontal=False), height=240)
     _orphans(summary, links_known)
 
 
@@ -243,7 +292,7 @@ def _orphans(summary: dict | None, links_known: bool) -> None:
         metric_column, chart_column = st.columns([1, 2])
         metric_column.metric("Orphan pages after the suggestions", f"{after:,}", delta=f"{after - before:,}",
                              delta_color="inverse")
-        chart_column.bar_chart(orphans, x="When", y="Orphan pages", horizontal=True, sort=False, height=160)
+        chart_column.vega_lite_chart(bar_spec(orphans, "When", "Orphan pages", horizontal=True))
     elif not links_known and "orphans_after" in (summary or {}):
         st.metric("Orphan pages before", "unknown", help="No existing links were given with this crawl, so "
                   "which pages had inbound links before is not known.")
