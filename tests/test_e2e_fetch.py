@@ -65,3 +65,23 @@ def test_fetch_the_site_from_the_dashboard_then_analyse_it(browser, server, smal
     links = pd.read_csv(io.BytesIO(fetch_task.links_csv(observer, fetch_job["job_id"])), keep_default_na=False)
     existing = set(zip(links["Source"], links["Destination"]))
     assert not existing & set(zip(rows["Source"], rows["Destination"]))
+    jobs_table_shows_no_none(browser, server, fetch_job["job_id"], analysis["job_id"])
+
+
+def jobs_table_shows_no_none(browser, server, fetch_id: str, analysis_id: str) -> None:  # noqa: F811
+    """The Jobs table: a fetch job has no suggestions, shown as "—" (before: "None"); the analysis its count."""
+    page = open_page(browser, server, "jobs")
+    cells = page.locator('[data-testid="stDataFrame"] [data-testid^="glide-cell"]')
+    cells.first.wait_for(state="attached", timeout=WAIT_MS)
+    rows = page.evaluate("""() => {
+        const rows = {};
+        for (const cell of document.querySelectorAll('[data-testid="stDataFrame"] td[data-testid^="glide-cell"]')) {
+            const [column, row] = cell.dataset.testid.split('-').slice(2).map(Number);   // glide-cell-<col>-<row>
+            (rows[row] = rows[row] || [])[column] = cell.textContent; }
+        return Object.values(rows); }""")
+    header = ["", "Job", "File", "Status", "Engine", "Progress", "Pages", "Suggestions"]   # "": the row marker
+    by_job = {row[1]: dict(zip(header, row)) for row in rows}
+    assert by_job[fetch_id]["Suggestions"] == "—", by_job
+    assert by_job[analysis_id]["Suggestions"].replace(",", "").isdigit(), by_job
+    assert not any("None" in text for row in rows for text in row if text), rows
+    page.close()

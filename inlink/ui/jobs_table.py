@@ -48,7 +48,7 @@ def job_row(job: Job) -> dict:
         "Engine": fmt.engine_of(job).title(),
         "Progress": percent,
         "Pages": f"{done:,} / {total:,}" if total else "—",
-        "Suggestions": None if fmt.engine_of(job) == "fetch" else int(job.rows_written or 0),
+        "Suggestions": "—" if fmt.engine_of(job) == "fetch" else f"{int(job.rows_written or 0):,}",   # was "None"
         "Cost": fmt.money(fmt.cost_of(job)),
         "Created": fmt.short_timestamp(job.created_at),
         "Updated": fmt.short_timestamp(job.updated_at),

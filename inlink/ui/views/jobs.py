@@ -28,7 +28,7 @@ JOBS_COLUMNS = {
     "Engine": st.column_config.TextColumn("Engine", width=65),
     "Progress": st.column_config.ProgressColumn("Progress", format="%.0f%%", min_value=0, max_value=100, width=85),
     "Pages": st.column_config.TextColumn("Pages", width=80),
-    "Suggestions": st.column_config.NumberColumn("Suggestions", format="%d", width=90),
+    "Suggestions": st.column_config.TextColumn("Suggestions", width=90, alignment="right"),
     "Cost": st.column_config.TextColumn("Cost", width=70),
     "Created": st.column_config.TextColumn("Created", width=95, help="Time in UTC"),
     "Updated": st.column_config.TextColumn("Updated", width=95, help="Time in UTC"),
