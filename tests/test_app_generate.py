@@ -47,6 +47,21 @@ def test_start_creates_a_job_with_the_chosen_options(dataset):
     assert any(m.label == "Suggestions" for m in app.metric)
 
 
+def test_the_inbound_limit_starts_empty_as_no_limit_and_left_out_pages_are_named():
+    """Before: the limit showed 0 (read as "no new links") and meant no limit; and the dataset's "49 pages" met
+    the progress's "of 45 pages" with no word about the 4 pages the import left out."""
+    datasets.save_dataset(SMALL_CRAWL.encode(), "garden.csv", summary={"pages": 49, "left_out": 4})
+    app = open_page("generate")
+    limit = app.number_input(key="generate.max_inbound")
+    assert limit.value is None and limit.proto.placeholder == "No limit"
+    assert any("49 pages (4 left out: not indexable HTML)" in m for m in texts(app.markdown))
+    click(app, "Start analysis")
+    assert get_manager().job(app.query_params["job"]).config["options"]["max_inbound_per_target"] is None
+    app.number_input(key="generate.max_inbound").set_value(3)
+    click(app, "Start analysis")
+    assert get_manager().job(app.query_params["job"]).config["options"]["max_inbound_per_target"] == 3
+
+
 def test_the_confidence_floor_and_tier_cut_offs_reach_the_job(dataset):
     app = open_page("generate")
     app.slider(key="generate.min_confidence").set_value(0.5)

@@ -188,6 +188,8 @@ def load_sample(browser, server: Server) -> None:
 def start_job(browser, server: Server):
     page = open_page(browser, server, "generate_links")
     shot(page, "generate")
+    page.get_by_placeholder("No limit").wait_for(timeout=WAIT_MS)             # the inbound limit: empty, not 0
+    page.get_by_text("49 pages (4 left out: not indexable HTML)").wait_for(timeout=WAIT_MS)   # adds up to 45
     page.get_by_role("button", name="Start analysis").click()
     page.get_by_text("Analysis started").wait_for(timeout=WAIT_MS)
     job_id = re.search(r"[?&]job=([\w-]+)", page.url).group(1)

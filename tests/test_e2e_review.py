@@ -68,6 +68,7 @@ def test_the_jobs_table_and_the_review_cards_fit_the_page_at_1400_px(browser, se
     manager.shutdown(timeout=5)
     server.start()
     page = open_page(browser, server, "jobs")
+    page.get_by_text("1 job · select a row to open it", exact=True).wait_for(timeout=10_000)   # not "showing 1–1"
     page.locator('[data-testid="stDataFrame"] .dvn-scroller').first.wait_for(timeout=10_000)
     scroll, client = page.evaluate("""() => { const e = document.querySelector('[data-testid="stDataFrame"] .dvn-scroller');
                                              return [e.scrollWidth, e.clientWidth]; }""")

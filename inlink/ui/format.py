@@ -63,6 +63,13 @@ def in_task_words(job: Job, text: str | None) -> str:
 plural = counted   # the dashboard's name for the one rule of counts (inlink.wording)
 
 
+def dataset_pages(summary: dict) -> str:
+    """'49 pages (4 left out: not indexable HTML)' for a saved dataset's summary: the pages an analysis never
+    analyses nor links to are named, so the progress's "of 45 pages" adds up."""
+    pages, left_out = int(summary.get("pages") or 0), int(summary.get("left_out") or 0)
+    return plural(pages, "page") + (f" ({left_out:,} left out: not indexable HTML)" if left_out else "")
+
+
 def duration(seconds: float | None) -> str:
     """'2 h 05 min', '3 min 07 s', '42 s' or '—' when unknown."""
     if seconds is None or seconds != seconds or seconds < 0:

@@ -20,7 +20,7 @@ def start_sample_analysis(manager) -> str:
     """Make the sample site the current dataset and start an offline analysis of it; returns the job id."""
     pages, links = sample_files()
     site = site_import.load_site(pages, links, pages_name=PAGES_NAME, links_name=LINKS_NAME)
-    summary = {"pages": site.report.pages, "rows_read": site.report.rows_read,
+    summary = {"pages": site.report.pages, "rows_read": site.report.rows_read, "left_out": len(site.report.excluded),
                "links_kept": site.report.links_kept}
     datasets.save_dataset(pages, PAGES_NAME, links=links, links_name=LINKS_NAME, summary=summary)
     return link_task.start_analysis(manager, pages, pages_name=PAGES_NAME, links=links, links_name=LINKS_NAME,

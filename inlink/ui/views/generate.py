@@ -54,8 +54,9 @@ def common_options() -> dict:
     left, right = st.columns(2)
     per_page = left.number_input("Max suggestions per page", min_value=1, max_value=50, value=5, step=1,
                                  key="generate.max_per_page")
-    inbound = right.number_input("Max new inbound links per target", min_value=0, max_value=10_000, value=0,
-                                 step=1, key="generate.max_inbound", help="0 = no limit.")
+    inbound = right.number_input("Max new inbound links per target", min_value=1, max_value=10_000, value=None,
+                                 step=1, key="generate.max_inbound", placeholder="No limit",
+                                 help="Empty: no limit (a 0 here read as \"no new links\").")
     patterns = st.text_area("Exclude URLs matching", key="generate.exclude_patterns", height=90,
                             placeholder="One pattern per line, e.g. /tag/ or */page/*",
                             help="Glob patterns or plain text; matching pages are neither sources nor targets.")
@@ -67,7 +68,7 @@ def common_options() -> dict:
         high, medium = tier_cut_offs()
         throttle = st.number_input("Pause after each page (seconds)", min_value=0.0, max_value=30.0, value=0.0,
                                    step=0.1, key="generate.throttle_s", help="Slows the job down for demonstrations.")
-    return {"max_per_page": int(per_page), "max_inbound_per_target": int(inbound) or None,
+    return {"max_per_page": int(per_page), "max_inbound_per_target": int(inbound) if inbound else None,
             "exclude_patterns": [line.strip() for line in patterns.splitlines() if line.strip()],
             "min_confidence": float(floor), "high_confidence": high, "medium_confidence": medium,
             "throttle_s": float(throttle)}
@@ -110,7 +111,7 @@ def settings_section(manager, dataset: datasets.Dataset) -> None:
         pages = dataset.summary.get("pages")
         st.markdown(f"**Dataset:** {dataset.pages_name}" + (f" + {dataset.links_name}" if dataset.links_name
                                                             else "")
-                    + (f" · {fmt.plural(pages, 'page')}" if pages is not None else "")
+                    + (f" · {fmt.dataset_pages(dataset.summary)}" if pages is not None else "")
                     + (f" · hosts {', '.join(dataset.site_hosts)}" if dataset.site_hosts else ""))
         engine, engine_options, api_key = engine_settings()
         options = {**common_options(), **engine_options}

@@ -68,7 +68,8 @@ def table_section(manager, every_job: list[Job]) -> None:
         return
     table = page_rows(jobs, int(page))
     first = (int(page) - 1) * jobs_table.PAGE_SIZE + 1
-    st.caption(f"{fmt.plural(len(jobs), 'job')} · showing {first:,}–{first + len(table) - 1:,} · select a row to open it")
+    shown = f" · showing {first:,}–{first + len(table) - 1:,}" if pages > 1 else ""   # not "showing 1–1"
+    st.caption(f"{fmt.plural(len(jobs), 'job')}{shown} · select a row to open it")
     picked = st.dataframe(
         table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
         key=f"jobs.table_{st.session_state.get(_TABLE_GENERATION, 0)}",

@@ -197,7 +197,7 @@ def show_preview(pages: pd.DataFrame) -> None:
 
 def accept(upload: Upload, column_map: dict, report, links_report, site_hosts: list[str] | None = None) -> None:
     """Save the dataset so the Generate page (and a reopened tab) can use it."""
-    summary = {"pages": report.pages, "rows_read": report.rows_read,
+    summary = {"pages": report.pages, "rows_read": report.rows_read, "left_out": len(report.excluded),
                "links_kept": getattr(links_report, "links_kept", None)}
     with guard("Saving the dataset"):
         dataset = datasets.save_dataset(upload.pages, upload.pages_name, links=upload.links,
@@ -221,7 +221,7 @@ def current_dataset() -> None:
         left, right = st.columns([3, 1], vertical_alignment="center")
         left.markdown(f"**Current dataset:** {dataset.pages_name}"
                       + (f" + {dataset.links_name}" if dataset.links_name else ""))
-        left.caption(f"{fmt.plural(pages, 'page')} · saved {fmt.timestamp(dataset.saved_at)}" if pages is not None
+        left.caption(f"{fmt.dataset_pages(dataset.summary)} · saved {fmt.timestamp(dataset.saved_at)}" if pages is not None
                      else f"Saved {fmt.timestamp(dataset.saved_at)}")
         right.page_link(navigation.GENERATE, label="Generate links", icon=":material/arrow_forward:")
 
