@@ -51,6 +51,22 @@ def test_a_decision_shown_as_stored_is_never_written_back_while_the_job_runs(bro
     set_gate(server.gate, ALL_PAGES)
 
 
+def test_a_decision_in_one_tab_shows_in_another_within_2_s(browser, server, manager):  # noqa: F811
+    """Before: a second tab on a finished job saw another tab's accept / reject only when it reran for its own
+    reasons (a click); now it redraws within 2 s by itself."""
+    job_id = finished_sample_job(manager)
+    manager.shutdown(timeout=5)
+    server.start()
+    first, second = (open_page(browser, server, f"jobs?job={job_id}") for _ in range(2))
+    for tab in (first, second):
+        tab.get_by_text("· 0 accepted · 0 rejected").wait_for(timeout=IN_STEP_MS)
+    first.locator('[data-testid="stButtonGroup"] button', has_text=re.compile(r"^Accept$")).first.click()
+    shows(first, r"· 1 accepted · 0 rejected")
+    second.get_by_text(re.compile(r"· 1 accepted · 0 rejected")).wait_for(timeout=4_000)   # no click there
+    second.get_by_role("button", name="Reject these").click()
+    first.get_by_text(re.compile(r"· 0 accepted · [1-9]\d* rejected")).wait_for(timeout=4_000)
+
+
 def shows(page, text: str) -> None:
     try:
         page.get_by_text(re.compile(text)).wait_for(timeout=IN_STEP_MS)

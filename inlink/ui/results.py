@@ -3,7 +3,8 @@
 The review shows REVIEW_PAGE_SIZE suggestions at a time as cards (the anchor highlighted in its context, no
 sideways scrolling) with Accept / Reject; decisions are kept with the job (inlink/ui/review.py). The table
 shows at most MAX_TABLE_ROWS filtered rows (downloads carry everything); charts are computed on the filtered
-rows so the analyst sees what the filters leave. The view is a fragment: a decision reruns it alone.
+rows so the analyst sees what the filters leave. The view is a fragment: a decision reruns it alone; a decision
+made in another tab redraws it within 2 s (_watch_decisions).
 """
 from __future__ import annotations
 
@@ -12,14 +13,16 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from inlink.jobs import Job
+from inlink.jobs import Job, JobError
 from inlink.ui import format as fmt
 from inlink.ui import review
 from inlink.ui.cards import card_html, context_marked
 from inlink.ui.exports import accepted_downloads
 from inlink.ui.format import short_url
+from inlink.ui.page import guard
 
 MAX_TABLE_ROWS = 2_000
+DECISIONS_REFRESH_S = 1.5   # a decision made in another tab shows here within 2 s
 REVIEW_PAGE_SIZE = 20
 TOP_TARGETS = 15
 SCORE_BINS = 10
@@ -93,17 +96,37 @@ def orphan_figures(summary: dict | None, links_known: bool = True) -> pd.DataFra
 
 
 def results_view(manager, job: Job, *, key: str = "results") -> None:
-    """Filters, downloads of the accepted suggestions, the review, the table and the charts for one job."""
+    """Filters, downloads of the accepted suggestions, the review, the table and the charts for one job; and a
+    watch that redraws them when another tab records a decision."""
     st.fragment(_results_body)(manager, job, key)
+    st.fragment(_watch_decisions, run_every=DECISIONS_REFRESH_S)(manager, job.job_id, key)
+
+
+def _decisions_seen(key: str) -> str:
+    return f"{key}_decisions_seen"
+
+
+def _watch_decisions(manager, job_id: str, key: str) -> None:
+    """Every DECISIONS_REFRESH_S: the page again when the job's decisions are not the ones the view last drew
+    (made in another tab). It reads only the job's notes, never its results."""
+    with guard("The review's refresh"):
+        try:
+            decisions = review.decisions(manager, job_id)
+        except JobError:
+            return    # deleted: the page says so at its next run
+        if st.session_state.get(_decisions_seen(key), decisions) != decisions:
+            st.rerun()
 
 
 def _results_body(manager, job: Job, key: str) -> None:
     job_id = job.job_id
     frame = manager.results_frame(job_id)
+    decisions = review.decisions(manager, job_id)
+    st.session_state[_decisions_seen(key)] = decisions
     if frame.empty:
         st.info("No suggestions yet. They appear here page by page while the analysis runs.")
         return
-    decided = review.decision_column(frame, review.decisions(manager, job_id))
+    decided = review.decision_column(frame, decisions)
     filters = _filters(frame, key)
     shown = filter_suggestions(frame, filters.source, filters.destination, filters.min_score, filters.tiers,
                                decided, filters.show)
