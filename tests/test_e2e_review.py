@@ -48,7 +48,24 @@ def test_a_decision_shown_as_stored_is_never_written_back_while_the_job_runs(bro
         page.get_by_role("button", name="Clear these").click()
         shows(page, r"· 0 accepted · 0 rejected")
         assert not review.decisions(manager, job_id), review.decisions(manager, job_id)
+    new_rows_a_click_away(page, server, manager, job_id)
     set_gate(server.gate, ALL_PAGES)
+
+
+def new_rows_a_click_away(page, server, manager, job_id: str) -> None:  # noqa: F811
+    """While the job adds rows, the results view offers them (before: nothing said the view was behind)."""
+    from inlink.jobs.manager import JobManager
+    from inlink.wording import counted
+
+    observer = JobManager(server.jobs_dir, autostart=False)
+    before = observer.results_count(job_id)
+    assert re.search(rf"of {before:,} suggestions match", page.inner_text('[data-testid="stMain"]'))
+    set_gate(server.gate, 40)
+    page.get_by_text(re.compile(r"Running · 40 of")).wait_for(timeout=60_000)
+    after = observer.results_count(job_id)
+    assert after > before
+    page.get_by_role("button", name=f"Show {counted(after - before, 'new suggestion')}").click()
+    shows(page, rf"of {after:,} suggestions match")
 
 
 def test_a_decision_in_one_tab_shows_in_another_within_2_s(browser, server, manager):  # noqa: F811

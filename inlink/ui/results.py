@@ -4,7 +4,7 @@ The review shows REVIEW_PAGE_SIZE suggestions at a time as cards (the anchor hig
 sideways scrolling) with Accept / Reject; decisions are kept with the job (inlink/ui/review.py). The table
 shows at most MAX_TABLE_ROWS filtered rows (downloads carry everything); charts are computed on the filtered
 rows so the analyst sees what the filters leave. The view is a fragment: a decision reruns it alone; a decision
-made in another tab redraws it within 2 s (_watch_decisions).
+made in another tab redraws it within 2 s, and new rows of a running job are a click away (_watch).
 """
 from __future__ import annotations
 
@@ -98,23 +98,29 @@ def orphan_figures(summary: dict | None, links_known: bool = True) -> pd.DataFra
 def results_view(manager, job: Job, *, key: str = "results") -> None:
     """Filters, downloads of the accepted suggestions, the review, the table and the charts for one job; and a
     watch that redraws them when another tab records a decision."""
+    st.fragment(_watch, run_every=DECISIONS_REFRESH_S)(manager, job.job_id, key)
     st.fragment(_results_body)(manager, job, key)
-    st.fragment(_watch_decisions, run_every=DECISIONS_REFRESH_S)(manager, job.job_id, key)
 
 
-def _decisions_seen(key: str) -> str:
-    return f"{key}_decisions_seen"
+def _seen(key: str) -> str:
+    return f"{key}_seen"
 
 
-def _watch_decisions(manager, job_id: str, key: str) -> None:
+def _watch(manager, job_id: str, key: str) -> None:
     """Every DECISIONS_REFRESH_S: the page again when the job's decisions are not the ones the view last drew
-    (made in another tab). It reads only the job's notes, never its results."""
+    (made in another tab); and, while the job adds rows, a button to show them (redrawing by itself would
+    reread every row each time). It reads the job's notes and its row count, never its results."""
     with guard("The review's refresh"):
         try:
-            decisions = review.decisions(manager, job_id)
+            decisions, rows = review.decisions(manager, job_id), manager.results_count(job_id)
         except JobError:
             return    # deleted: the page says so at its next run
-        if st.session_state.get(_decisions_seen(key), decisions) != decisions:
+        seen_decisions, seen_rows = st.session_state.get(_seen(key), (decisions, rows))
+        if seen_decisions != decisions:
+            st.session_state[_seen(key)] = (decisions, seen_rows)   # this watch runs first in the page's run
+            st.rerun()
+        if rows > seen_rows and st.button(f"Show {fmt.plural(rows - seen_rows, 'new suggestion')}",
+                                          key=f"{key}_show_new", icon=":material/refresh:", type="tertiary"):
             st.rerun()
 
 
@@ -122,7 +128,7 @@ def _results_body(manager, job: Job, key: str) -> None:
     job_id = job.job_id
     frame = manager.results_frame(job_id)
     decisions = review.decisions(manager, job_id)
-    st.session_state[_decisions_seen(key)] = decisions
+    st.session_state[_seen(key)] = (decisions, len(frame))
     if frame.empty:
         st.info("No suggestions yet. They appear here page by page while the analysis runs.")
         return
