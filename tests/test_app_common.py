@@ -123,7 +123,9 @@ def test_suggestion_filters_and_charts():
                           "Score": [0.2, 0.6, 0.9]})
     assert list(filter_suggestions(frame, source="/B")["Source"]) == ["https://x/b"]
     assert list(filter_suggestions(frame, destination="/u")["Score"]) == [0.9]
-    assert len(filter_suggestions(frame, min_score=0.5)) == 2
+    assert len(filter_suggestions(frame, minimum=0.5)) == 2
+    with_confidence = frame.assign(Confidence=[0.9, 0.1, 0.5])        # the cards' and the tiers' figure wins
+    assert list(filter_suggestions(with_confidence, minimum=0.5)["Score"]) == [0.2, 0.9]
     assert score_histogram(frame)["Suggestions"].sum() == 3
     assert orphan_figures({}) is None
     assert list(orphan_figures({"orphans_before": 5, "orphans_after": 1})["Orphan pages"]) == [5, 1]

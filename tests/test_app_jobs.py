@@ -62,7 +62,7 @@ def test_open_job_shows_results_charts_and_downloads(manager):
     suggestions = app.dataframe[-1].value
     assert len(suggestions) == 3
     assert any(m.label == "Orphan pages after the suggestions" and m.value == "1" for m in app.metric)
-    app.slider(key=f"jobs.results.{job_id}_min_score").set_value(0.3).run()   # scores are 0.25, 0.35, 0.45
+    app.slider(key=f"jobs.results.{job_id}_minimum_score").set_value(0.3).run()   # scores are 0.25, 0.35, 0.45
     assert sorted(app.dataframe[-1].value["Score"]) == [0.35, 0.45]
     app.text_input(key=f"jobs.results.{job_id}_source").set_value("PAGE-2").run()
     assert list(app.dataframe[-1].value["Source"]) == ["https://example.com/page-2"]

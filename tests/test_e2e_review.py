@@ -108,6 +108,7 @@ def test_the_jobs_table_and_the_review_cards_fit_the_page_at_1400_px(browser, se
     assert scroll <= client, (scroll, client)
     page = open_page(browser, server, f"jobs?job={job_id}")
     page.get_by_text("Anchor in context").first.wait_for(timeout=10_000)
+    page.get_by_text("Minimum confidence", exact=True).wait_for(timeout=10_000)   # the cards' figure, not Score
     link, context, reason = page.evaluate("""() => Array.from(document.querySelector('mark').closest('div')
         .parentElement.children).map(part => part.getBoundingClientRect().width)""")
     assert reason >= context > link, (link, context, reason)

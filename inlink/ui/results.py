@@ -35,22 +35,31 @@ _DECISION_LABELS = {review.ACCEPTED: "Accept", review.REJECTED: "Reject"}
 class Filters:
     source: str = ""
     destination: str = ""
-    min_score: float = 0.0
+    minimum: float = 0.0                    # of strength_column's values
     tiers: tuple[str, ...] | None = None     # None: every row (the results have no Tier column)
     show: str = "all"                       # a key of SHOW
 
 
-def filter_suggestions(frame: pd.DataFrame, source: str = "", destination: str = "", min_score: float = 0.0,
+def strength_column(frame: pd.DataFrame) -> str:
+    """The figure the rows are filtered by: Confidence (what the tiers and the cards show) when the engine gave
+    one, else Score. A "Minimum score" beside cards that read "confidence 0.62" filtered on another number."""
+    if "Confidence" in frame and pd.to_numeric(frame["Confidence"], errors="coerce").notna().any():
+        return "Confidence"
+    return "Score"
+
+
+def filter_suggestions(frame: pd.DataFrame, source: str = "", destination: str = "", minimum: float = 0.0,
                        tiers=None, decided: pd.Series | None = None, show: str = "all") -> pd.DataFrame:
-    """Rows whose Source / Destination contain the given text (case-insensitive), Score ≥ min_score, Tier in
-    `tiers` (when given and the rows have tiers) and decision matching `show` (with `decided` per row)."""
+    """Rows whose Source / Destination contain the given text (case-insensitive), strength_column ≥ minimum,
+    Tier in `tiers` (when given and the rows have tiers) and decision matching `show` (with `decided` per row)."""
     mask = pd.Series(True, index=frame.index)
     if source:
         mask &= frame["Source"].astype(str).str.contains(source, case=False, regex=False)
     if destination:
         mask &= frame["Destination"].astype(str).str.contains(destination, case=False, regex=False)
-    if min_score > 0 and "Score" in frame:
-        mask &= pd.to_numeric(frame["Score"], errors="coerce").fillna(0) >= min_score
+    strength = strength_column(frame)
+    if minimum > 0 and strength in frame:
+        mask &= pd.to_numeric(frame[strength], errors="coerce").fillna(0) >= minimum
     if tiers is not None and review.has_tiers(frame):
         tier = frame["Tier"].astype(str).str.lower()
         mask &= tier.isin(list(tiers)) | ~tier.isin(review.TIERS)   # a row without a tier is never hidden by it
@@ -134,7 +143,7 @@ def _results_body(manager, job: Job, key: str) -> None:
         return
     decided = review.decision_column(frame, decisions)
     filters = _filters(frame, key)
-    shown = filter_suggestions(frame, filters.source, filters.destination, filters.min_score, filters.tiers,
+    shown = filter_suggestions(frame, filters.source, filters.destination, filters.minimum, filters.tiers,
                                decided, filters.show)
     _summary_line(frame, shown, decided)
     accepted_downloads(manager, job, key=key, accepted=review.row_keys(frame[(decided == review.ACCEPTED).to_numpy()]))
@@ -160,9 +169,11 @@ def _filters(frame: pd.DataFrame, key: str) -> Filters:
     source = columns[0].text_input("Source page contains", key=f"{key}_source", placeholder="e.g. /blog/")
     destination = columns[1].text_input("Target page contains", key=f"{key}_destination",
                                         placeholder="e.g. /pricing")
-    scores = pd.to_numeric(frame["Score"], errors="coerce")
-    top = float(max(scores.max(), 1.0)) if scores.notna().any() else 1.0
-    min_score = columns[2].slider("Minimum score", 0.0, round(top, 2), 0.0, step=0.01, key=f"{key}_min_score")
+    strength = strength_column(frame)
+    values = pd.to_numeric(frame[strength], errors="coerce")
+    top = float(max(values.max(), 1.0)) if values.notna().any() else 1.0
+    minimum = columns[2].slider(f"Minimum {strength.lower()}", 0.0, round(top, 2), 0.0, step=0.01,
+                                key=f"{key}_minimum_{strength.lower()}")
     left, right = st.columns([2, 3])
     tiers = None
     if review.has_tiers(frame):
@@ -170,7 +181,7 @@ def _filters(frame: pd.DataFrame, key: str) -> Filters:
                                  key=f"{key}_tiers", format_func=str.title) or ())
     show = right.segmented_control("Show", tuple(SHOW), default="all", key=f"{key}_show",
                                    format_func=SHOW.get) or "all"
-    return Filters(source.strip(), destination.strip(), float(min_score), tiers, show)
+    return Filters(source.strip(), destination.strip(), float(minimum), tiers, show)
 
 
 def _review(manager, job_id: str, shown: pd.DataFrame, decided: pd.Series, key: str) -> None:
