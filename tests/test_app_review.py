@@ -246,6 +246,19 @@ def test_annotation_file_is_plain_json_written_whole(tmp_path):
     assert not list(manager.jobs_dir.glob(".*.tmp"))
 
 
+def test_filters_that_leave_nothing_say_so_in_every_tab():
+    """Before: the Table tab drew an empty grid and the Charts tab empty axes."""
+    manager = get_manager()
+    job_id = finished(manager, pages=3)
+    app = open_page("jobs", {"job": job_id})
+    assert len(app.get("vega_lite_chart")) == 3                     # targets, scores, orphans
+    app.text_input(key=f"{results_key(job_id)}_source").set_value("no such page").run()
+    assert_clean(app)
+    assert texts(app.caption).count("No suggestion matches the filters.") == 3      # review, table, charts
+    assert not [d for d in app.dataframe if "Reason" in d.value.columns] and len(app.get("vega_lite_chart")) == 1
+    assert any(m.label == "Orphan pages after the suggestions" for m in app.metric)   # the job's, still shown
+
+
 def test_the_table_shows_what_an_editor_reads_and_more_columns_on_request():
     """Before: ten columns, about twice the page's width at 1,400 px. Now six that fit (tests/test_e2e_review.py
     measures it in Chromium); the figures are the analyst's choice."""

@@ -22,6 +22,7 @@ from inlink.ui.format import short_url
 from inlink.ui.page import guard
 
 MAX_TABLE_ROWS = 2_000
+NO_MATCH = "No suggestion matches the filters."
 DECISIONS_REFRESH_S = 1.5   # a decision made in another tab shows here within 2 s
 REVIEW_PAGE_SIZE = 20
 TOP_TARGETS = 15
@@ -152,7 +153,10 @@ def _results_body(manager, job: Job, key: str) -> None:
     with review_tab:
         _review(manager, job_id, shown, decided, key)
     with table_tab:
-        _table(shown, decided, key)
+        if shown.empty:
+            st.caption(NO_MATCH)
+        else:
+            _table(shown, decided, key)
     with chart_tab:
         _charts(shown, job.summary, links_given(job))
 
@@ -187,7 +191,7 @@ def _filters(frame: pd.DataFrame, key: str) -> Filters:
 def _review(manager, job_id: str, shown: pd.DataFrame, decided: pd.Series, key: str) -> None:
     """One page of suggestion cards, each with Accept / Reject, and the same for the whole page at once."""
     if shown.empty:
-        st.caption("No suggestion matches the filters.")
+        st.caption(NO_MATCH)
         return
     pages = max(1, -(-len(shown) // REVIEW_PAGE_SIZE))
     if st.session_state.get(f"{key}_page", 1) > pages:   # narrower filters left fewer pages
@@ -315,6 +319,10 @@ def bar_spec(frame: pd.DataFrame, category: str, value: str, *, horizontal: bool
 
 
 def _charts(frame: pd.DataFrame, summary: dict | None, links_known: bool) -> None:
+    if frame.empty:   # empty axes said nothing; the orphans are the job's, whatever the filters
+        st.caption(NO_MATCH)
+        _orphans(summary, links_known)
+        return
     targets = per_target(frame)
     st.markdown("**Suggestions per target page**" + (f" (the {len(targets)} most suggested)"
                                                      if frame["Destination"].nunique() > len(targets) else ""))
