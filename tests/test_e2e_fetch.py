@@ -85,3 +85,13 @@ def jobs_table_shows_no_none(browser, server, fetch_id: str, analysis_id: str) -
     assert by_job[analysis_id]["Suggestions"].replace(",", "").isdigit(), by_job
     assert not any("None" in text for row in rows for text in row if text), rows
     page.close()
+    buttons_whole(open_page(browser, server, f"jobs?job={fetch_id}"), "Prepare pages CSV")
+
+
+def buttons_whole(page, first: str) -> None:
+    """No button label of the page is cut with an ellipsis (before: "Download pa…", "Prepare links …")."""
+    page.get_by_role("button", name=first, exact=True).wait_for(timeout=WAIT_MS)
+    cut = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stMain"] button *'))
+        .filter(part => part.scrollWidth > part.clientWidth + 1).map(part => part.textContent)""")
+    assert not cut, cut
+    page.close()

@@ -132,7 +132,7 @@ def detail_view(manager, job_id: str) -> None:
         st.button("All jobs", icon=":material/arrow_back:", on_click=st.query_params.pop, args=("job", None),
                   key="jobs.back_missing")
         return
-    actions = st.columns([1, 1, 1, 1, 2], vertical_alignment="center")
+    actions = st.columns([1, 1.4, 1.4, 1, 1.2], vertical_alignment="center")   # "Download pages CSV" whole
     actions[0].button("All jobs", icon=":material/arrow_back:", on_click=st.query_params.pop,
                       args=("job", None), key="jobs.back")
     fetch = fmt.engine_of(job) == "fetch"
