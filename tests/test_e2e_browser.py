@@ -174,6 +174,14 @@ def take(page, what: str) -> bytes:
     return Path(download.path()).read_bytes()
 
 
+def buttons_whole(page, first: str) -> None:
+    """No button label of the page is cut with an ellipsis (before: "Download pa…", "Prepare links …")."""
+    page.get_by_role("button", name=first, exact=True).wait_for(timeout=WAIT_MS)
+    cut = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stMain"] button *'))
+        .filter(part => part.scrollWidth > part.clientWidth + 1).map(part => part.textContent)""")
+    assert not cut, cut
+
+
 def load_sample(browser, server: Server) -> None:
     page = open_page(browser, server, "upload")
     page.get_by_role("button", name="Try the sample site").click()

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from fetch_server import SiteServer, unpack_site
 from e2e_server import set_gate
-from test_e2e_browser import ALL_PAGES, WAIT_MS, browser, open_page, ready, server  # noqa: F401 (fixtures)
+from test_e2e_browser import ALL_PAGES, WAIT_MS, browser, buttons_whole, open_page, ready, server  # noqa: F401
 from waiting import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -85,13 +85,6 @@ def jobs_table_shows_no_none(browser, server, fetch_id: str, analysis_id: str) -
     assert by_job[analysis_id]["Suggestions"].replace(",", "").isdigit(), by_job
     assert not any("None" in text for row in rows for text in row if text), rows
     page.close()
-    buttons_whole(open_page(browser, server, f"jobs?job={fetch_id}"), "Prepare pages CSV")
-
-
-def buttons_whole(page, first: str) -> None:
-    """No button label of the page is cut with an ellipsis (before: "Download pa…", "Prepare links …")."""
-    page.get_by_role("button", name=first, exact=True).wait_for(timeout=WAIT_MS)
-    cut = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stMain"] button *'))
-        .filter(part => part.scrollWidth > part.clientWidth + 1).map(part => part.textContent)""")
-    assert not cut, cut
-    page.close()
+    detail = open_page(browser, server, f"jobs?job={fetch_id}")
+    buttons_whole(detail, "Prepare pages CSV")
+    detail.close()

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from e2e_server import set_gate
-from test_e2e_browser import ALL_PAGES, SAMPLE, browser, open_page, ready, server  # noqa: F401 (fixtures)
+from test_e2e_browser import ALL_PAGES, SAMPLE, browser, buttons_whole, open_page, ready, server  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 IN_STEP_MS = 30_000   # the bound only ends a failing test (a loaded machine may take seconds per rerun)
@@ -109,6 +109,7 @@ def test_the_jobs_table_and_the_review_cards_fit_the_page_at_1400_px(browser, se
     page = open_page(browser, server, f"jobs?job={job_id}")
     page.get_by_text("Anchor in context").first.wait_for(timeout=10_000)
     page.get_by_text("Minimum confidence", exact=True).wait_for(timeout=10_000)   # the cards' figure, not Score
+    buttons_whole(page, "Prepare accepted (CSV)")
     link, context, reason = page.evaluate("""() => Array.from(document.querySelector('mark').closest('div')
         .parentElement.children).map(part => part.getBoundingClientRect().width)""")
     assert reason >= context > link, (link, context, reason)
