@@ -59,10 +59,10 @@ def test_downloads_never_fail_while_another_job_runs_and_every_tab_refreshes(bro
     refreshing = [open_page(browser, server, ""), open_page(browser, server, "jobs")]   # banner, jobs list
     so_far = observer.results_csv(running)
     assert so_far.count(b"\n") > 1
-    page = open_page(browser, server, f"jobs?job={finished}")
-    page.get_by_text("3 accepted ·").wait_for(timeout=WAIT_MS)
     taken = 0
     for _ in range(ROUNDS):
+        page = open_page(browser, server, f"jobs?job={finished}")   # a new tab: each file prepared, then taken
+        page.get_by_text("3 accepted ·").wait_for(timeout=WAIT_MS)
         for label, want in expected.items():
             data = take(page, label)
             if isinstance(want, bytes):
@@ -70,10 +70,12 @@ def test_downloads_never_fail_while_another_job_runs_and_every_tab_refreshes(bro
             else:
                 pd.testing.assert_frame_equal(sheet(data), want, obj=label)
             taken += 1
+        assert take(page, "CSV") == expected["CSV"]                   # the prepared file, again
+        page.close()
         assert take(live, "results so far (CSV)") == so_far     # from inside the refreshing panel
-        taken += 1
-    assert taken == ROUNDS * 5
+        taken += 2
+    assert taken == ROUNDS * 6
     assert observer.get(running)["status"] == "running"      # the job ran beside every download
     set_gate(server.gate, ALL_PAGES)
-    for tab in (page, live, *refreshing):
+    for tab in (live, *refreshing):
         tab.close()
