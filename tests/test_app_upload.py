@@ -74,6 +74,8 @@ def test_sample_site_button():
     assert_clean(app)
     assert int(metric(app, "Pages kept").replace(",", "")) > 0
     assert any("Existing links" in c for c in texts(app.caption))
+    left_out = next(m for m in app.metric if m.label == "Left out")   # why 49 kept pages make a 45-page analysis
+    assert left_out.value == "4" and "so an analysis covers 45 pages" in left_out.proto.help, left_out.proto.help
 
 
 def test_bad_upload_shows_the_problem_and_nothing_breaks():
