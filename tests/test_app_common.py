@@ -151,6 +151,14 @@ def test_chart_axes_never_cut_their_labels():
     assert spec["encoding"]["x"]["field"] == "Suggestions" and spec["data"]["values"][0]["Suggestions"] == 3
 
 
+def test_the_jobs_tables_suggestions_sort_as_numbers_and_a_fetch_has_none():
+    jobs = [Job(job_id=f"j{n}", task="link_analysis", status=JobStatus.COMPLETED, rows_written=n)
+            for n in (8, 34, 1_200, 0)] + [Job(job_id="f", task="site_fetch", status=JobStatus.COMPLETED, rows_written=30)]
+    column = page_rows(jobs, 1)["Suggestions"]
+    assert [text.strip() for text in column] == ["8", "34", "1,200", "0", "—"]
+    assert [text.strip() for text in sorted(column)] == ["0", "8", "34", "1,200", "—"]   # as a click on the header sorts
+
+
 def test_jobs_table_pages():
     jobs = [Job(job_id=f"j{i}", task="link_analysis", status=JobStatus.COMPLETED, label=f"site{i}.csv")
             for i in range(60)]

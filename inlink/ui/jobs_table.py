@@ -13,6 +13,7 @@ from inlink.jobs import Job, JobStatus
 from inlink.ui import format as fmt
 
 PAGE_SIZE = 25
+_WIDE = 14   # Suggestions is text ("—" for a fetch job, was "None"): padded on the left, it still sorts as numbers
 COLUMNS = ("Job", "File", "Status", "Engine", "Progress", "Pages", "Suggestions", "Cost", "Created", "Updated")
 
 
@@ -48,7 +49,7 @@ def job_row(job: Job) -> dict:
         "Engine": fmt.engine_of(job).title(),
         "Progress": percent,
         "Pages": f"{done:,} / {total:,}" if total else "—",
-        "Suggestions": "—" if fmt.engine_of(job) == "fetch" else f"{int(job.rows_written or 0):,}",   # was "None"
+        "Suggestions": "—" if fmt.engine_of(job) == "fetch" else f"{int(job.rows_written or 0):,}".rjust(_WIDE),
         "Cost": fmt.money(fmt.cost_of(job)),
         "Created": fmt.short_timestamp(job.created_at),
         "Updated": fmt.short_timestamp(job.updated_at),
