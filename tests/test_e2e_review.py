@@ -11,6 +11,8 @@ from test_e2e_browser import ALL_PAGES, SAMPLE, browser, buttons_whole, open_pag
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 IN_STEP_MS = 30_000   # the bound only ends a failing test (a loaded machine may take seconds per rerun)
+SOON_MS = 6_000       # another tab's decision: 1.5 s between looks, then a page run (slower on a loaded machine);
+                      # without the watch it never shows
 
 
 def finished_sample_job(manager, label: str | None = None) -> str:
@@ -79,9 +81,9 @@ def test_a_decision_in_one_tab_shows_in_another_within_2_s(browser, server, mana
         tab.get_by_text("· 0 accepted · 0 rejected").wait_for(timeout=IN_STEP_MS)
     first.locator('[data-testid="stButtonGroup"] button', has_text=re.compile(r"^Accept$")).first.click()
     shows(first, r"· 1 accepted · 0 rejected")
-    second.get_by_text(re.compile(r"· 1 accepted · 0 rejected")).wait_for(timeout=4_000)   # no click there
+    second.get_by_text(re.compile(r"· 1 accepted · 0 rejected")).wait_for(timeout=SOON_MS)   # no click there
     second.get_by_role("button", name="Reject these").click()
-    first.get_by_text(re.compile(r"· 0 accepted · [1-9]\d* rejected")).wait_for(timeout=4_000)
+    first.get_by_text(re.compile(r"· 0 accepted · [1-9]\d* rejected")).wait_for(timeout=SOON_MS)
 
 
 def shows(page, text: str) -> None:
