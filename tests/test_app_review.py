@@ -259,6 +259,18 @@ def test_filters_that_leave_nothing_say_so_in_every_tab():
     assert any(m.label == "Orphan pages after the suggestions" for m in app.metric)   # the job's, still shown
 
 
+def test_rows_hidden_by_the_tier_filter_alone_are_named():
+    """Before: a page whose suggestions were all low-tier showed "No suggestion matches the filters." as if it had
+    none."""
+    manager = get_manager()
+    job_id = finished(manager, pages=3)                       # tiers high, medium, low
+    app = open_page("jobs", {"job": job_id})
+    low = manager.results_frame(job_id).iloc[2]["Source"]
+    app.text_input(key=f"{results_key(job_id)}_source").set_value(low).run()
+    assert texts(app.caption).count("No suggestion matches the filters. 1 suggestion is in the Low tier, which the "
+                                    "Tier filter above hides.") == 3
+
+
 def test_the_table_shows_what_an_editor_reads_and_more_columns_on_request():
     """Before: ten columns, about twice the page's width at 1,400 px. Now six that fit (tests/test_e2e_review.py
     measures it in Chromium); the figures are the analyst's choice."""

@@ -147,18 +147,32 @@ def _results_body(manager, job: Job, key: str) -> None:
     shown = filter_suggestions(frame, filters.source, filters.destination, filters.minimum, filters.tiers,
                                decided, filters.show)
     _summary_line(frame, shown, decided)
+    empty = no_match_text(frame, filters, decided) if shown.empty else NO_MATCH
     accepted_downloads(manager, job, key=key, accepted=review.row_keys(frame[(decided == review.ACCEPTED).to_numpy()]))
     review_tab, table_tab, chart_tab = st.tabs([":material/rate_review: Review", ":material/table: Table",
                                                 ":material/bar_chart: Charts"])
     with review_tab:
-        _review(manager, job_id, shown, decided, key)
+        _review(manager, job_id, shown, decided, key, empty)
     with table_tab:
         if shown.empty:
-            st.caption(NO_MATCH)
+            st.caption(empty)
         else:
             _table(shown, decided, key)
     with chart_tab:
-        _charts(shown, job.summary, links_given(job))
+        _charts(shown, job.summary, links_given(job), empty)
+
+
+def no_match_text(frame: pd.DataFrame, filters: Filters, decided: pd.Series) -> str:
+    """Why nothing shows, when the Tier filter alone hides rows (a job whose suggestions are all low-tier looked
+    as if it had none)."""
+    untiered = filter_suggestions(frame, filters.source, filters.destination, filters.minimum, None, decided,
+                                  filters.show)
+    if filters.tiers is None or untiered.empty:
+        return NO_MATCH
+    hidden = sorted(set(untiered["Tier"].astype(str).str.lower()) & set(review.TIERS), key=review.TIERS.index)
+    tiers = " and ".join(tier.title() for tier in hidden) + (" tiers" if len(hidden) > 1 else " tier")
+    return (f"{NO_MATCH} {fmt.plural(len(untiered), 'suggestion')} {'is' if len(untiered) == 1 else 'are'} "
+            f"in the {tiers}, which the Tier filter above hides.")
 
 
 def _summary_line(frame: pd.DataFrame, shown: pd.DataFrame, decided: pd.Series) -> None:
@@ -188,10 +202,10 @@ def _filters(frame: pd.DataFrame, key: str) -> Filters:
     return Filters(source.strip(), destination.strip(), float(minimum), tiers, show)
 
 
-def _review(manager, job_id: str, shown: pd.DataFrame, decided: pd.Series, key: str) -> None:
+def _review(manager, job_id: str, shown: pd.DataFrame, decided: pd.Series, key: str, empty: str = NO_MATCH) -> None:
     """One page of suggestion cards, each with Accept / Reject, and the same for the whole page at once."""
     if shown.empty:
-        st.caption(NO_MATCH)
+        st.caption(empty)
         return
     pages = max(1, -(-len(shown) // REVIEW_PAGE_SIZE))
     if st.session_state.get(f"{key}_page", 1) > pages:   # narrower filters left fewer pages
@@ -318,9 +332,9 @@ def bar_spec(frame: pd.DataFrame, category: str, value: str, *, horizontal: bool
             "data": {"values": frame.to_dict("records")}}
 
 
-def _charts(frame: pd.DataFrame, summary: dict | None, links_known: bool) -> None:
+def _charts(frame: pd.DataFrame, summary: dict | None, links_known: bool, empty: str = NO_MATCH) -> None:
     if frame.empty:   # empty axes said nothing; the orphans are the job's, whatever the filters
-        st.caption(NO_MATCH)
+        st.caption(empty)
         _orphans(summary, links_known)
         return
     targets = per_target(frame)
