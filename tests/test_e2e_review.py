@@ -112,11 +112,23 @@ def test_the_jobs_table_and_the_review_cards_fit_the_page_at_1400_px(browser, se
     page.get_by_text("Anchor in context").first.wait_for(timeout=10_000)
     page.get_by_text("Minimum confidence", exact=True).wait_for(timeout=10_000)   # the cards' figure, not Score
     buttons_whole(page, "Prepare accepted (CSV)")
+    events_fit(page)
     link, context, reason = page.evaluate("""() => Array.from(document.querySelector('mark').closest('div')
         .parentElement.children).map(part => part.getBoundingClientRect().width)""")
     assert reason >= context > link, (link, context, reason)
     table_fits(page)
     chart_labels_whole(page)
+
+
+def events_fit(page) -> None:
+    """A finished job's events, the panel's only table: as wide as its sentences, not the page (before: the
+    clock column took a third of the page's width), and never scrolling sideways."""
+    events = page.locator('[data-testid="stDataFrame"]').first
+    events.locator('[data-testid^="glide-cell"]').first.wait_for(state="attached", timeout=IN_STEP_MS)
+    width, scroll, client, main = events.evaluate("""e => { const s = e.querySelector('.dvn-scroller');
+        return [e.getBoundingClientRect().width, s.scrollWidth, s.clientWidth,
+                document.querySelector('[data-testid="stMain"]').getBoundingClientRect().width]; }""")
+    assert scroll <= client and width < 0.6 * main, (width, scroll, client, main)
 
 
 VISIBLE_TAB = '[data-testid="stTabPanel"]:not([hidden])'

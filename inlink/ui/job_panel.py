@@ -273,8 +273,8 @@ def _latest(data: PanelData, rows: bool = True) -> None:
             frame = pd.DataFrame({"Time": [fmt.clock(e.get("ts")) for e in reversed(events)],
                                   "Event": [fmt.in_task_words(data.job, e.get("message") or e.get("event"))
                                             for e in reversed(events)]})
-            st.dataframe(frame, hide_index=True, width="stretch",   # the sentences get the width, not the clock
-                         column_config={"Time": st.column_config.TextColumn("Time", width=64)})
+            st.dataframe(frame, hide_index=True, width="stretch" if rows else "content",   # the sentences get
+                         column_config={"Time": st.column_config.TextColumn("Time", width=64)})  # the width
         else:
             st.caption("No events yet.")
     if rows_column is None:
