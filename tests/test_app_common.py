@@ -137,11 +137,12 @@ def test_the_results_table_fits_its_width_and_marks_the_anchor():
     assert context_marked("Instances of str hold strings.", "str") == "Instances of «str» hold strings."
     assert context_marked("Nothing here.", "gone") == "Nothing here. (anchor: «gone»)"
     frame = pd.DataFrame({"Source": ["https://x/a", "https://x/b"], "Destination": ["https://x/t"] * 2,
-                          "Anchor": ["tomatoes", "roses"], "Context": ["Grow tomatoes.", "Roses like it."]})
+                          "Anchor": ["tomatoes", "roses"], "Context": ["Grow tomatoes.", "Roses like it."],
+                          "Tier": ["high", ""]})
     shown = results.table_frame(frame, pd.Series(["accepted", ""], index=frame.index))
     assert list(shown["In context"]) == ["Grow «tomatoes».", "«Roses» like it."]
-    assert list(shown["Decision"]) == ["Accepted", ""]
-    assert list(shown.columns[:4]) == list(frame.columns)   # the rows themselves are untouched
+    assert list(shown["Decision"]) == ["Accepted", ""] and list(shown["Tier"]) == ["High", ""]
+    assert list(shown.columns[:5]) == list(frame.columns) and list(frame["Tier"]) == ["high", ""]   # untouched
 
 
 def test_chart_axes_never_cut_their_labels():

@@ -279,11 +279,14 @@ def table_widths(columns) -> dict[str, int]:
 
 
 def table_frame(shown: pd.DataFrame, decided: pd.Series) -> pd.DataFrame:
-    """The rows as the table shows them: every column of the results, plus the context with its anchor marked
-    and the decision in words."""
-    return shown.assign(**{
+    """The rows as the table shows them: every column of the results, plus the context with its anchor marked,
+    the decision in words and the tier as the cards name it."""
+    words = {
         "In context": [context_marked(context, anchor) for context, anchor in zip(shown["Context"], shown["Anchor"])],
-        "Decision": decided[shown.index].map({review.ACCEPTED: "Accepted", review.REJECTED: "Rejected"}).fillna("")})
+        "Decision": decided[shown.index].map({review.ACCEPTED: "Accepted", review.REJECTED: "Rejected"}).fillna("")}
+    if "Tier" in shown:   # "Medium", as the cards' badges read
+        words["Tier"] = shown["Tier"].fillna("").astype(str).str.title()
+    return shown.assign(**words)
 
 
 def _table(shown: pd.DataFrame, decided: pd.Series, key: str) -> None:
