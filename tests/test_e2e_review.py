@@ -32,14 +32,17 @@ def test_a_decision_shown_as_stored_is_never_written_back_while_the_job_runs(bro
     from inlink.tasks import analysis as link_task
     from inlink.ui import review
 
-    set_gate(server.gate, 30)                  # the server runs 30 pages, then holds the job running
+    set_gate(server.gate, 0)                   # the server holds the job before its first page
     job_id = link_task.start_analysis(manager, (SAMPLE / "pages.csv").read_bytes(), pages_name="pages.csv",
                                       links=(SAMPLE / "inlinks.csv").read_bytes(), links_name="inlinks.csv")
     manager.shutdown(timeout=5)               # queued: the server's manager runs it
     server.start()
     page = open_page(browser, server, f"jobs?job={job_id}")
+    page.get_by_text(re.compile(r"^No suggestions yet. They appear here")).wait_for(timeout=60_000)
+    set_gate(server.gate, 30)                  # 30 pages, then held running
     page.get_by_text(re.compile(r"Running · 30 of")).wait_for(timeout=60_000)
-    page.reload()
+    page.get_by_text(re.compile(r"suggestions? match")).wait_for(timeout=IN_STEP_MS)   # the first rows came by
+    page.reload()                                                                      # themselves
     ready(page)
     accept = page.locator('[data-testid="stButtonGroup"] button', has_text=re.compile(r"^Accept$"))
     for _ in range(3):

@@ -118,16 +118,17 @@ def _seen(key: str) -> str:
 
 def _watch(manager, job_id: str, key: str) -> None:
     """Every DECISIONS_REFRESH_S: the page again when the job's decisions are not the ones the view last drew
-    (made in another tab); and, while the job adds rows, a button to show them (redrawing by itself would
-    reread every row each time). It reads the job's notes and its row count, never its results."""
+    (made in another tab) or when the first rows come; then, while the job adds rows, a button to show them
+    (redrawing by itself would reread every row each time). It reads the job's notes and its row count, never
+    its results."""
     with guard("The review's refresh"):
         try:
             decisions, rows = review.decisions(manager, job_id), manager.results_count(job_id)
         except JobError:
             return    # deleted: the page says so at its next run
         seen_decisions, seen_rows = st.session_state.get(_seen(key), (decisions, rows))
-        if seen_decisions != decisions:
-            st.session_state[_seen(key)] = (decisions, seen_rows)   # this watch runs first in the page's run
+        if seen_decisions != decisions or (rows and not seen_rows):   # the first rows come by themselves
+            st.session_state[_seen(key)] = (decisions, rows)   # this watch runs first in the page's run
             st.rerun()
         if rows > seen_rows and st.button(f"Show {fmt.plural(rows - seen_rows, 'new suggestion')}",
                                           key=f"{key}_show_new", icon=":material/refresh:", type="tertiary"):
