@@ -93,14 +93,39 @@ def _progress_text(job: Job) -> str:
 def list_cmd(ctx: click.Context, status: str | None) -> None:
     """One line per job, newest first."""
     manager = _manager(ctx)
-    rows = manager.jobs(status)
+    rows = [_current(manager, job) for job in manager.jobs(status)]
+    if rows:
+        click.echo(_list_line("JOB", "STATUS", "PROGRESS", "TASK", "CREATED", "LABEL"))
     for job in rows:
-        click.echo(f"{job.job_id}  {job.status.value:<9}  {_progress_text(job):>16}  "
-                   f"{job.task:<16}  {job.created_at or '':<24}  {job.label or ''}")
+        click.echo(_list_line(job.job_id, job.status.value, _progress_text(job), job.task, job.created_at or "",
+                              job.label or ""))
     if not rows:
         click.echo("no jobs")
+    for job in rows:
+        if manager.orphaned(job):
+            click.echo(f"note: job {job.job_id} {ORPHANED}", err=True)
     for problem in manager.problems():
         click.echo(f"warning: {problem}", err=True)
+
+
+#: Said of a job marked running whose process is gone (a killed worker): nothing advances it until a manager starts.
+ORPHANED = ("is marked running but no process runs it (its worker was stopped or killed): `cli.py jobs worker` or "
+            "the dashboard resumes it from its last checkpoint")
+
+
+def _list_line(job_id: str, status: str, progress: str, task: str, created: str, label: str) -> str:
+    return f"{job_id:<12}  {status:<9}  {progress:>16}  {task:<16}  {created:<24}  {label}".rstrip()
+
+
+def _current(manager: JobManager, job: Job) -> Job:
+    """A running job as `jobs status` shows it (its counts from the checkpoint log, which the listing's metadata
+    lags by up to a few seconds); any other job as listed."""
+    if job.status is not JobStatus.RUNNING:
+        return job
+    try:
+        return manager.job(job.job_id)
+    except JobError:           # deleted meanwhile: the listing's copy is all there is
+        return job
 
 
 @jobs.command("status")
@@ -117,7 +142,8 @@ def status_cmd(ctx: click.Context, job_id: str, as_json: bool) -> None:
         return
     p = job.progress()
     click.echo(f"job {job.job_id} ({job.task}) {job.label or ''}".rstrip())
-    click.echo(f"status:   {job.status.value} - {in_task_words(job, job.message)}")
+    click.echo(f"status:   {job.status.value} - "
+               + (f"this job {ORPHANED}" if manager.orphaned(job) else in_task_words(job, job.message)))
     click.echo(f"step:     {job.current_step_index + 1}/{job.total_steps} {job.current_step}")
     running = job.status is JobStatus.RUNNING    # a paused or finished job has no time left to tell
     click.echo(f"progress: {_progress_text(job)}, {_count(job.rows_written or 0, 'row')}, "

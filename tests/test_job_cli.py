@@ -6,6 +6,7 @@ import errno
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -94,6 +95,34 @@ def test_list_status_export_and_cleanup(manager, tmp_path, _isolated_jobs_dir):
     removed = cli_here("jobs", "cleanup", "--days", "0")
     assert removed.exit_code == 0 and job_id in removed.stdout
     assert manager.list_jobs() == []
+
+
+def _killed_worker_state(jobs_dir, job_id, items_done: int) -> None:
+    """What a kill -9 leaves: the metadata still says running, behind the checkpoint log, and its owner is dead."""
+    path = jobs_dir / f"{job_id}.json"
+    meta = json.loads(path.read_text())
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    meta.update(status="running", items_done=items_done, owner={"pid": dead.pid, "host": socket.gethostname(),
+                                                                "heartbeat": time.time(), "token": "gone"})
+    path.write_text(json.dumps(meta))
+
+
+def test_list_has_a_header_shows_status_progress_and_names_a_job_no_worker_runs(make_manager, _isolated_jobs_dir):
+    manager = make_manager()
+    job_id = manager.create_job("test_counting", config={"n": 12}, label="site A")
+    assert manager.wait(job_id, 60)["status"] == "completed"
+    manager.shutdown()
+    _killed_worker_state(_isolated_jobs_dir, job_id, items_done=3)
+    listing = cli_here("jobs", "list")
+    header, line = listing.stdout.splitlines()
+    assert header.split() == ["JOB", "STATUS", "PROGRESS", "TASK", "CREATED", "LABEL"]
+    assert line.split()[:3] == [job_id, "running", "12/12"]      # the checkpoint log's count, as `jobs status`
+    assert line.index("(100%)") + len("(100%)") == header.index("PROGRESS") + len("PROGRESS")   # aligned
+    assert f"note: job {job_id} is marked running but no process runs it" in listing.stderr
+    assert "`cli.py jobs worker`" in listing.stderr
+    status = cli_here("jobs", "status", job_id).stdout
+    assert "12/12" in status and "no process runs it" in status
 
 
 def test_an_error_is_one_line_on_stderr_without_traceback():

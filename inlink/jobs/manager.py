@@ -148,6 +148,11 @@ class JobManager:
             self._scheduler.overlay_unwritten(job)
         return job
 
+    def orphaned(self, job: Job) -> bool:
+        """A job marked running that no live process writes (its worker was killed, or its machine slept past
+        the heartbeat): nothing advances it until a manager starts (`jobs worker`, the dashboard) and resumes it."""
+        return job.status is JobStatus.RUNNING and not owner_alive(job.owner, self.stale_after)
+
     def _read(self, job_id) -> Job:
         validate_job_id(job_id)
         try:
