@@ -377,12 +377,14 @@ class Fetcher:
         cap = self.settings.max_bytes
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
-            return _Answer(status, headers, None, "too_large", _too_large(int(declared), cap, "declares"))
+            return _Answer(status, headers, None, "too_large",
+                           f"the page declares {int(declared):,} bytes, more than the {cap:,}-byte cap")
         body = bytearray()
         async for chunk in response.aiter_bytes():
             body += chunk
             if len(body) > cap:
-                return _Answer(status, headers, None, "too_large", _too_large(len(body), cap, "sent over"))
+                return _Answer(status, headers, None, "too_large",
+                               f"the page is larger than the {cap:,}-byte cap (its download was stopped there)")
         return _Answer(status, headers, bytes(body))
 
     async def _get_bytes(self, url: str, max_bytes: int) -> tuple[int, bytes, str]:
@@ -409,10 +411,6 @@ def _fail(result: FetchResult, code: str, reason: str, status: int = 0) -> Fetch
         result.status_code = status
     result.html = None
     return result
-
-
-def _too_large(size: int, cap: int, verb: str) -> str:
-    return f"the page {verb} {size:,} bytes, more than the {cap:,}-byte cap"
 
 
 def parse_retry_after(value: str | None) -> float | None:
