@@ -44,7 +44,7 @@ class _CleanErrors(click.Group):
             raise
         except Exception as exc:
             if _is_gemini_refusal(exc):        # a refused key or model: said plainly, like a bad file
-                click.echo(f"error: {exc}", err=True)
+                click.echo(f"error: {foreground_words(str(exc))}", err=True)
                 ctx.exit(1)
             if os.environ.get("INLINK_DEBUG"):
                 raise
@@ -58,6 +58,20 @@ def _is_gemini_refusal(exc: Exception) -> bool:
     so the command line never imports it for this."""
     engine = sys.modules.get("inlink.gemini.engine")
     return engine is not None and isinstance(exc, engine.GeminiError)
+
+
+#: A command that runs no job (`suggest`) cannot "resume the job": what it can do instead.
+AGAIN_AS_A_JOB = "`jobs start` runs the analysis as a job that keeps the pages Gemini already answered and resumes"
+
+
+def foreground_words(text: str) -> str:
+    """A Gemini engine sentence that ends with what a job does (resume later, raise the budget and resume) in
+    the words of a command that runs no job."""
+    engine = sys.modules.get("inlink.gemini.engine")
+    if engine is None:
+        return text
+    return (text.replace(engine.RESUME_LATER, f"run the command again later ({AGAIN_AS_A_JOB})")
+            .replace(engine.RAISE_BUDGET, f"give a larger --budget to go further ({AGAIN_AS_A_JOB})"))
 
 
 def _manager(ctx: click.Context, **kwargs) -> JobManager:
@@ -447,7 +461,7 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
         click.echo(f"note: {_count(summary['page_errors'], 'page was', 'pages were')} skipped because their "
                    "answer could not be used", err=True)
     if summary.get("stopped_early"):
-        click.echo(f"note: stopped early: {summary['stopped_early']}", err=True)
+        click.echo(f"note: stopped early: {foreground_words(summary['stopped_early'])}", err=True)
 
 
 @cli.command("ui", short_help="Start the dashboard on localhost.")

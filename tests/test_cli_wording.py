@@ -2,6 +2,7 @@
 claim what cannot be known, the summary of a finished job, and help for every option."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -291,3 +292,34 @@ def test_suggest_refuses_to_write_over_its_own_crawl_or_links(tmp_path):
         result = CliRunner().invoke(cli_module.cli, ["suggest", str(pages), "--links", str(links), "--out", str(out)])
         assert result.exit_code == 2 and f"--out is the same file as {named}" in result.output, result.output
     assert pages.read_text() == SMALL_CRAWL and links.read_text() == LINKS
+
+
+def _gemini_on_the_fake(fake, tmp_path, monkeypatch, *replies) -> None:
+    from tests import fake_gemini as fg
+
+    settings = tmp_path / "gemini.json"
+    settings.write_text(json.dumps({"base_url": fake.base_url, "max_retries": 0, "timeout_s": 5}))
+    monkeypatch.setenv("INLINK_GEMINI_SETTINGS", str(settings))
+    monkeypatch.setenv("GEMINI_API_KEY", "AIza-test-key")
+    fake.script = list(replies) or [fg.success({"suggestions": []})]
+
+
+def test_suggest_says_what_it_can_do_when_gemini_stops_it_not_what_a_job_does(fake, tmp_path, monkeypatch, capsys):
+    """`suggest` runs no job, yet it said "resume the job later" (a spent quota) and "raise the budget and resume
+    the job" (a budget of $0.0001 read "$0.00")."""
+    from tests import fake_gemini as fg
+
+    pages = tmp_path / "crawl.csv"
+    pages.write_text(SMALL_CRAWL)
+    suggest = ["suggest", str(pages), "--engine", "gemini", "--out", str(tmp_path / "out.csv")]
+    _gemini_on_the_fake(fake, tmp_path, monkeypatch, fg.rate_limited("86400s"))
+    assert cli_module.main(suggest) == 1
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error.startswith("error: Gemini asks to wait 86400 s") and "resume the job" not in error
+    assert error.endswith(f"run the command again later ({cli_module.AGAIN_AS_A_JOB})")
+
+    _gemini_on_the_fake(fake, tmp_path, monkeypatch, fg.success({"suggestions": []}, prompt_tokens=1000))
+    assert cli_module.main([*suggest, "--budget", "0.0001"]) == 0
+    note = capsys.readouterr().err.strip().splitlines()[-1]
+    assert note.startswith("note: stopped early: the Gemini budget of $0.0001 is used up (spent $0.0"), note
+    assert "resume the job" not in note and "give a larger --budget to go further" in note

@@ -199,7 +199,7 @@ def test_budget_cap_stops_before_the_next_call(fake):
                         budget_usd=0.0001)
     index = build_site_index()
     engine.suggest(index, HOME)                       # spends 0.00055 USD: over the cap afterwards
-    with pytest.raises(ge.BudgetExceeded, match="budget of \\$0.00 is used up"):
+    with pytest.raises(ge.BudgetExceeded, match="budget of \\$0.0001 is used up"):
         engine.suggest(index, COMPOST)
     assert len(fake.received) == 1
 
