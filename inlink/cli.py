@@ -21,7 +21,7 @@ import click
 
 from inlink import cli_fetch, resources
 from inlink.jobs import Job, JobError, JobManager, JobStatus
-from inlink.ui.format import engine_of, in_task_words, spend_text
+from inlink.ui.format import engine_of, in_task_words, spend_text, spend_words
 from inlink.wording import counted as _count
 
 
@@ -454,12 +454,15 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
     click.echo(f"wrote {_count(summary['suggestions'], 'suggestion')} for "
                f"{_count(summary['pages_analysed'], 'page')} to {out}; "
                + _orphans_text(summary["orphans_before"], summary["orphans_after"], links is not None))
+    if engine == "gemini":
+        click.echo(f"spent: {spend_words(summary.get('counters') or {}, budget_usd)}")
     if exclude and not summary["pages_analysed"]:
         click.echo(f"note: no page was analysed: the --exclude patterns ({', '.join(exclude)}) leave out every page",
                    err=True)
     if summary.get("page_errors"):
-        click.echo(f"note: {_count(summary['page_errors'], 'page was', 'pages were')} skipped because their "
-                   "answer could not be used", err=True)
+        errors = summary["page_errors"]
+        click.echo(f"note: {_count(errors, 'page was', 'pages were')} skipped because "
+                   f"{'its' if errors == 1 else 'their'} answer could not be used", err=True)
     if summary.get("stopped_early"):
         click.echo(f"note: stopped early: {foreground_words(summary['stopped_early'])}", err=True)
 

@@ -323,3 +323,25 @@ def test_suggest_says_what_it_can_do_when_gemini_stops_it_not_what_a_job_does(fa
     note = capsys.readouterr().err.strip().splitlines()[-1]
     assert note.startswith("note: stopped early: the Gemini budget of $0.0001 is used up (spent $0.0"), note
     assert "resume the job" not in note and "give a larger --budget to go further" in note
+
+
+def test_suggest_with_gemini_says_what_it_spent_and_a_skipped_page_in_the_singular(fake, tmp_path, monkeypatch,
+                                                                                    capsys):
+    """`jobs status` and the panel show a Gemini job's spend; `suggest` said nothing of what it had cost. And
+    "1 page was skipped because their answer could not be used"."""
+    from tests import fake_gemini as fg
+
+    pages = tmp_path / "crawl.csv"
+    pages.write_text(SMALL_CRAWL)
+    unreadable = fg.success("{not json", prompt_tokens=1000, output_tokens=200)
+    _gemini_on_the_fake(fake, tmp_path, monkeypatch, unreadable, unreadable, unreadable,   # a first try, 2 retries
+                        fg.success({"suggestions": []}, prompt_tokens=1000, output_tokens=200))
+    assert cli_module.main(["suggest", str(pages), "--engine", "gemini", "--budget", "2",
+                            "--out", str(tmp_path / "out.csv")]) == 0
+    out, err = capsys.readouterr()
+    calls = len(fake.received)
+    assert calls >= 4       # the first page's three unreadable answers, then the other pages
+    spent = out.strip().splitlines()[-1]
+    assert spent.startswith("spent: $0.0") and spent.endswith(
+        f"of a $2.00 budget: {calls} Gemini calls, {calls * 1000:,} prompt and {calls * 200:,} output tokens")
+    assert "note: 1 page was skipped because its answer could not be used" in err

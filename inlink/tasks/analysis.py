@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
@@ -302,10 +303,14 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
     page_analyzer = build_page_analyzer(site, cleaned, api_key)
     rows: list[dict] = []
     page_errors, stopped_early = 0, None
+    counters: Counter = Counter()        # Gemini's calls, tokens and cost, as a job's counters sum them
+
+    def count(**increments: float) -> None:
+        counters.update(increments)
     sources = analyzer.source_pages(page_analyzer.index)
     for done, url in enumerate(sources, 1):
         try:
-            rows.extend(fixed_decimals(page_analyzer.rows_for(url)))   # as a job's results file holds them
+            rows.extend(fixed_decimals(page_analyzer.rows_for(url, count)))   # as a job's results file holds them
         except ItemError:
             page_errors += 1
         except PauseJob as exc:
@@ -318,7 +323,7 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
     frame = pd.DataFrame(rows, columns=list(analyzer.RESULT_COLUMNS))
     Path(out_path).write_bytes(suggestions_csv(frame))
     summary = analyzer.summarize(page_analyzer.index, frame)
-    return {**summary, "page_errors": page_errors, "stopped_early": stopped_early}
+    return {**summary, "page_errors": page_errors, "stopped_early": stopped_early, "counters": dict(counters)}
 
 
 def suggestions_csv(frame: pd.DataFrame) -> bytes:
