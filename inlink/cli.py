@@ -364,6 +364,17 @@ def _warn_engine_options(engine: str, model: str | None, budget_usd: float | Non
                    f"{'it applies' if len(given) == 1 else 'they apply'} to --engine gemini only", err=True)
 
 
+def _warn_no_key(engine: str) -> None:
+    """A queued Gemini job needs the key in the process that runs it: said when this one has none (the job would
+    fail at its first step, seen only at `jobs status`)."""
+    from inlink.gemini.keys import api_key_from_env   # the key lookup alone: never the google-genai SDK
+
+    if engine == "gemini" and not api_key_from_env():
+        click.echo("warning: no GEMINI_API_KEY (or GOOGLE_API_KEY) in this environment: the process that runs the "
+                   "job needs one (`jobs worker` started with it set, or the dashboard, where the job's panel asks "
+                   "for the key); without it the job fails at its first step and waits for the key", err=True)
+
+
 def _warn_sheets(pages: Path, links: Path | None, sheet: str | None, links_sheet: str | None) -> None:
     """--sheet / --links-sheet name a workbook's worksheet: said when the file is no workbook (it was ignored)."""
     for option, name, path in (("--sheet", sheet, pages), ("--links-sheet", links_sheet, links)):
@@ -412,6 +423,7 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
     task = _link_task()
     _warn_sheets(pages, links, sheet, links_sheet)
     _warn_engine_options(engine, model, budget_usd)
+    _warn_no_key(engine)
     job_id = task.start_analysis(
         _manager(ctx), pages.read_bytes(), pages_name=pages.name,
         links=links.read_bytes() if links else None, links_name=links.name if links else None,

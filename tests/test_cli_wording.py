@@ -345,3 +345,16 @@ def test_suggest_with_gemini_says_what_it_spent_and_a_skipped_page_in_the_singul
     assert spent.startswith("spent: $0.0") and spent.endswith(
         f"of a $2.00 budget: {calls} Gemini calls, {calls * 1000:,} prompt and {calls * 200:,} output tokens")
     assert "note: 1 page was skipped because its answer could not be used" in err
+
+
+def test_jobs_start_with_gemini_and_no_key_warns_that_the_job_needs_one(tmp_path, monkeypatch):
+    """The job was queued without a word; it then failed at its first step, seen only at `jobs status`."""
+    pages = tmp_path / "crawl.csv"
+    pages.write_text(SMALL_CRAWL)
+    start = ["--jobs-dir", str(tmp_path / "jobs"), "jobs", "start", str(pages), "--engine", "gemini"]
+    result = CliRunner().invoke(cli_module.cli, start)
+    assert result.exit_code == 0 and len(result.stdout.strip()) == 12      # still queued: a worker may have the key
+    assert "warning: no GEMINI_API_KEY (or GOOGLE_API_KEY) in this environment" in result.stderr
+    monkeypatch.setenv("GEMINI_API_KEY", "AIza-test-key")
+    assert "GEMINI_API_KEY" not in CliRunner().invoke(cli_module.cli, start).stderr
+    assert "GEMINI_API_KEY" not in CliRunner().invoke(cli_module.cli, start[:-2]).stderr
