@@ -217,14 +217,18 @@ _simple_command("delete", "Delete a job and all its files (stops it first if it 
 @click.argument("job_id")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               callback=cli_fetch.out_file,
-              help="CSV file to write (formula-safe for spreadsheets).")
+              help="CSV file to write, or an Excel workbook when named .xlsx (formula-safe for spreadsheets).")
 @click.pass_context
 def export_cmd(ctx: click.Context, job_id: str, out: Path) -> None:
     """Write the committed results of a job (even a running or stopped one) to a CSV file."""
     manager = _manager(ctx)
     job = manager.job(job_id)
-    data = manager.results_csv(job_id)
-    out.write_bytes(data)
+    if cli_fetch.is_workbook(out):
+        from inlink.exports import frame_to_xlsx
+
+        out.write_bytes(frame_to_xlsx(manager.results_frame(job_id)))   # the dashboard's Excel download
+    else:
+        out.write_bytes(manager.results_csv(job_id))
     click.echo(in_task_words(job, f"wrote {_count(manager.results_count(job_id), 'result row')} to {out}"))
     if engine_of(job) == "fetch":
         click.echo(f"note: `jobs fetched {job_id}` writes this fetch as a crawl export (pages and links CSVs)",
@@ -438,7 +442,7 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
 @_analysis_options
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               callback=cli_fetch.out_file,
-              help="CSV file to write the suggestions to.")
+              help="CSV file to write the suggestions to (an Excel workbook when named .xlsx).")
 def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence, high_confidence,
                 medium_confidence, exclude, model, budget_usd, same_site, sheet, links_sheet, columns, out):
     """Analyse a crawl in the foreground (no job) and write the suggestions CSV."""

@@ -15,12 +15,34 @@ import click
 from inlink.wording import counted
 
 REPORT_LINES = 40
+#: Suffixes of an output file written as an Excel workbook (any other name gets CSV).
+WORKBOOK_SUFFIXES = (".xlsx",)
+
+
 def out_file(ctx, param, value: Path | None) -> Path | None:
     """An output file's folder must exist: said before the work, not after it (a whole analysis or fetch ran,
-    then "[Errno 2] No such file or directory")."""
+    then "[Errno 2] No such file or directory"). A suggestions file named .xlsx is written as a workbook; an old
+    .xls cannot be."""
     if value is not None and not value.absolute().parent.is_dir():
         raise click.BadParameter(f"the folder {value.absolute().parent} does not exist")
+    if value is not None and value.suffix.lower() == ".xls":
+        raise click.BadParameter(f"{value.name}: old Excel .xls files are not written; name it .xlsx (a workbook) "
+                                 "or .csv")
     return value
+
+
+def crawl_out_file(ctx, param, value: Path | None) -> Path | None:
+    """out_file for a fetch's pages and links, which are CSV only: CSV text was written into a file named .xlsx,
+    which Excel then refused to open."""
+    value = out_file(ctx, param, value)
+    if value is not None and value.suffix.lower() in WORKBOOK_SUFFIXES:
+        raise click.BadParameter(f"{value.name}: a fetch writes CSV (a page's text and HTML outgrow a spreadsheet "
+                                 "cell's 32,767 characters): give a .csv name")
+    return value
+
+
+def is_workbook(path: Path) -> bool:
+    return path.suffix.lower() in WORKBOOK_SUFFIXES
 
 
 def refuse_overwriting(outputs: dict[str, Path], inputs: dict[str, Path | None]) -> None:
@@ -45,7 +67,7 @@ def _out_options(func):
     """The two CSVs written by `fetch` and `jobs fetched` (their folders checked before any work)."""
     for name, text in (("--out-links", OUT_LINKS_HELP), ("--out-pages", OUT_PAGES_HELP)):
         func = click.option(name, type=click.Path(dir_okay=False, path_type=Path), required=True,
-                            callback=out_file, help=text)(func)
+                            callback=crawl_out_file, help=text)(func)
     return func
 
 

@@ -358,3 +358,34 @@ def test_jobs_start_with_gemini_and_no_key_warns_that_the_job_needs_one(tmp_path
     monkeypatch.setenv("GEMINI_API_KEY", "AIza-test-key")
     assert "GEMINI_API_KEY" not in CliRunner().invoke(cli_module.cli, start).stderr
     assert "GEMINI_API_KEY" not in CliRunner().invoke(cli_module.cli, start[:-2]).stderr
+
+
+def test_an_output_named_xlsx_is_a_workbook_and_a_fetch_output_so_named_is_refused(tmp_path):
+    """`suggest --out s.xlsx` and `jobs export ID --out r.xlsx` wrote CSV text into a file Excel refused to open."""
+    import openpyxl
+
+    pages = tmp_path / "crawl.csv"
+    pages.write_text(SMALL_CRAWL)
+    jobs = ["--jobs-dir", str(tmp_path / "jobs")]
+    suggested = tmp_path / "s.xlsx"
+    run(*jobs, "suggest", pages, "--out", suggested)
+    csv_rows = run(*jobs, "suggest", pages, "--out", tmp_path / "s.csv")
+    sheet = openpyxl.load_workbook(suggested).active
+    header = [cell.value for cell in sheet[1]]
+    assert header[:3] == ["Source", "Destination", "Anchor"] and "Confidence" in header
+    assert sheet.max_row - 1 == len((tmp_path / "s.csv").read_text(encoding="utf-8-sig").splitlines()) - 1 > 0
+    assert csv_rows.exit_code == 0
+
+    from inlink.jobs import JobManager
+    from inlink.tasks import analysis
+
+    manager = JobManager(tmp_path / "jobs", autostart=False)
+    job_id = analysis.start_analysis(manager, pages.read_bytes(), pages_name="crawl.csv")
+    run(*jobs, "jobs", "export", job_id, "--out", tmp_path / "r.xlsx")          # no rows yet: the header alone
+    assert [cell.value for cell in openpyxl.load_workbook(tmp_path / "r.xlsx").active[1]][:2] == ["Source",
+                                                                                                  "Destination"]
+    for args in (["suggest", pages, "--out", tmp_path / "old.xls"],
+                 ["fetch", "https://example.com/sitemap.xml", "--out-pages", tmp_path / "p.xlsx", "--out-links",
+                  tmp_path / "l.csv"]):
+        refused = CliRunner().invoke(cli_module.cli, [str(arg) for arg in args])
+        assert refused.exit_code == 2 and ("name it .xlsx" in refused.output or "give a .csv name" in refused.output)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 
 from inlink import collector
 from inlink.links import suggest as analyzer
-from inlink.exports import fixed_decimals, frame_to_csv
+from inlink.exports import fixed_decimals, frame_to_csv, frame_to_xlsx
 from inlink.gemini.keys import api_key_from_env
 from inlink.jobs import ItemError, JobManager, PauseJob, Task, TaskContext, register_task
 from inlink.tasks import prepared, saved_state
@@ -290,7 +290,8 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
                progress: Callable[[int, int], None] | None = None, sheet: str | None = None,
                site_hosts: list[str] | None = None, on_report: Callable | None = None,
                links_sheet: str | None = None, column_map: Mapping | None = None) -> dict:
-    """Analyse every page in the foreground and write the suggestions CSV; returns the summary.
+    """Analyse every page in the foreground and write the suggestions CSV (a workbook when `out_path` is named
+    .xlsx); returns the summary.
 
     Like a job, a page whose answer cannot be used is skipped (counted in `page_errors`) and a spent budget
     ends the run early (`stopped_early` says why); what was found so far is written either way.
@@ -321,7 +322,8 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
     import pandas as pd
 
     frame = pd.DataFrame(rows, columns=list(analyzer.RESULT_COLUMNS))
-    Path(out_path).write_bytes(suggestions_csv(frame))
+    workbook = Path(out_path).suffix.lower() == ".xlsx"    # else CSV, whatever the name
+    Path(out_path).write_bytes(frame_to_xlsx(frame) if workbook else suggestions_csv(frame))
     summary = analyzer.summarize(page_analyzer.index, frame)
     return {**summary, "page_errors": page_errors, "stopped_early": stopped_early, "counters": dict(counters)}
 
