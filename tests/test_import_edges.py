@@ -331,6 +331,19 @@ def links_workbook(path: Path) -> Path:
     return path
 
 
+@pytest.mark.parametrize("name", ["pages.xlsx", "pages.xls"])
+def test_text_saved_under_a_workbook_name_is_read_as_the_csv_it_is(name):
+    """Exporters save CSV or tab-separated text as .xls / .xlsx: it was refused as "not a readable XLSX workbook"
+    or "old Excel .xls workbooks are not supported"."""
+    for data in (csv_bytes(COFFEE), csv_bytes(COFFEE).replace(b",", b"\t")):
+        pages, report = load_pages(data, name)
+        assert pages["url"].tolist() == [row[0] for row in COFFEE]
+        assert any(f"{name} is named like an Excel workbook but holds text: it was read as a CSV file" in note
+                   for note in report.summary_lines())
+    with pytest.raises(SiteDataError, match="binary file"):         # no text, no workbook: refused as before
+        load_pages(bytes(range(256)) * 8, name)
+
+
 def test_a_links_workbook_is_read_from_the_chosen_sheet(tmp_path):
     """Before: load_links read a workbook's first sheet only (the dashboard handed over a one-sheet copy)."""
     book = links_workbook(tmp_path / "inlinks.xlsx")
