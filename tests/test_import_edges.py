@@ -427,6 +427,19 @@ def test_a_crawl_of_errors_and_files_says_so():
         require_analysable(site)
 
 
+def test_a_page_with_status_0_is_said_not_fetched():
+    """Crawlers (Screaming Frog, our fetcher) write status 0 when no answer came (robots.txt, a timeout): the report
+    said "status 0: 1" and "2 with status 0"."""
+    rows = [["https://a.com/", "text/html", "200", "Indexable", "", "", "9", "Welcome to the shop."],
+            ["https://a.com/private/", "", "0", "Non-Indexable", "Private", "", "0", ""]]
+    site = load_site(csv_bytes(rows, SF_NO_TEXT + ["Content"]), pages_name="p.csv")
+    assert "1 page kept but never suggested as link targets (not fetched: 1)." in site.report.summary_lines()
+    rows[0][2] = "0"
+    with pytest.raises(NothingToAnalyse, match=r"all 2 pages are kept out \(2 not fetched\)\. Pages that did not "
+                                               "answer 200"):
+        require_analysable(load_site(csv_bytes(rows, SF_NO_TEXT + ["Content"]), pages_name="p.csv"))
+
+
 def test_pages_that_could_be_analysed_but_have_empty_text():
     rows = [["https://a.com/", "Home", ""], ["https://a.com/b", "B", " "]]
     with pytest.raises(NothingToAnalyse, match=r'the 2 pages that could be have no body text \(the "Content" '

@@ -220,6 +220,11 @@ def _join_reasons(first: pd.Series, second: pd.Series) -> pd.Series:
     return (first + second).where(~both, first + "; " + second)
 
 
+#: Why a row with status code 0 is no target: Screaming Frog and our fetcher write 0 when no HTTP answer came
+#: (blocked by robots.txt, a timeout, a refused connection); the report said "status 0".
+NOT_FETCHED = "not fetched (status 0: no answer)"
+
+
 def _exclusion_reasons(pages: pd.DataFrame) -> pd.Series:
     """Why a page must not be suggested as a link target ("" when it may be)."""
     blank = pd.Series("", index=pages.index, dtype=object)
@@ -228,7 +233,8 @@ def _exclusion_reasons(pages: pd.DataFrame) -> pd.Series:
     reason = blank.where(~not_html, "not HTML (" + pages["content_type"] + ")")
     status = pages["status_code"]
     bad_status = status.notna() & (status != 200)
-    reason = _join_reasons(reason, blank.where(~bad_status.fillna(False), "status " + status.astype(str)))
+    said = ("status " + status.astype(str)).where(status != 0, NOT_FETCHED)   # crawlers write 0 for no answer
+    reason = _join_reasons(reason, blank.where(~bad_status.fillna(False), said))
     detail = pages["indexability_status"]
     non_indexable = (pages["indexability"].str.lower().isin(NON_INDEXABLE_VALUES)
                      | detail.str.lower().str.contains(NON_INDEXABLE_STATUS, regex=True))
