@@ -20,6 +20,7 @@ from pathlib import Path
 import click
 
 from inlink import cli_fetch, resources
+from inlink.fileio import write_user_file
 from inlink.jobs import Job, JobError, JobManager, JobStatus
 from inlink.ui.format import engine_of, in_task_words, spend_text, spend_words
 from inlink.wording import counted as _count
@@ -226,9 +227,9 @@ def export_cmd(ctx: click.Context, job_id: str, out: Path) -> None:
     if cli_fetch.is_workbook(out):
         from inlink.exports import frame_to_xlsx
 
-        out.write_bytes(frame_to_xlsx(manager.results_frame(job_id)))   # the dashboard's Excel download
+        write_user_file(out, frame_to_xlsx(manager.results_frame(job_id)))   # the dashboard's Excel download
     else:
-        out.write_bytes(manager.results_csv(job_id))
+        write_user_file(out, manager.results_csv(job_id))
     click.echo(in_task_words(job, f"wrote {_count(manager.results_count(job_id), 'result row')} to {out}"))
     if engine_of(job) == "fetch":
         click.echo(f"note: `jobs fetched {job_id}` writes this fetch as a crawl export (pages and links CSVs)",

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from inlink.fileio import write_user_file
 from inlink.wording import counted
 
 REPORT_LINES = 40
@@ -137,7 +138,7 @@ def fetch_cmd(source, out_pages, out_links, connections, rate_per_s, read_timeou
     finally:
         partial.unlink(missing_ok=True)
     links = dataset.links_frame(rows)
-    out_links.write_bytes(dataset.csv_bytes(links))
+    write_user_file(out_links, dataset.csv_bytes(links))
     for note in rows.attrs.get("notes", []):
         click.echo(f"note: {note}", err=True)
     print_report(rows)
@@ -194,8 +195,8 @@ def jobs_fetched_cmd(ctx, job_id, out_pages, out_links):
     refuse_overwriting({"--out-pages": out_pages, "--out-links": out_links}, {})
     rows = fetched_results(JobManager(ctx.obj.get("jobs_dir"), autostart=False), job_id)
     links = dataset.links_frame(rows)
-    out_pages.write_bytes(dataset.csv_bytes(dataset.pages_frame(rows)))
-    out_links.write_bytes(dataset.csv_bytes(links))
+    write_user_file(out_pages, dataset.csv_bytes(dataset.pages_frame(rows)))
+    write_user_file(out_links, dataset.csv_bytes(links))
     print_report(rows)
     _say_written(len(rows), out_pages, len(links), out_links)
 

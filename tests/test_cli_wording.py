@@ -259,6 +259,33 @@ def test_ctrl_c_says_what_was_not_written_and_exits_130(tmp_path, capsys, monkey
     assert "Traceback" not in err and not out.exists()
 
 
+def test_ctrl_c_while_the_output_is_written_leaves_the_earlier_file_whole(tmp_path, capsys, monkeypatch):
+    """The output was written in place: a Ctrl-C (or kill) during the write left half a file over the earlier one,
+    though the command said it "wrote no output file (an earlier one is left as it was)"."""
+    import os
+
+    from inlink import fileio
+
+    pages, out = tmp_path / "crawl.csv", tmp_path / "out.csv"
+    pages.write_text(SMALL_CRAWL)
+    umask = os.umask(0o022)
+    try:
+        assert cli_module.main(["suggest", str(pages), "--out", str(out)]) == 0
+    finally:
+        os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o644                # a user's file: the umask's mode, not job data's 0600
+    earlier = out.read_bytes()
+
+    def half_then_ctrl_c(fd, data):
+        os.write(fd, data[: len(data) // 2])
+        raise KeyboardInterrupt
+    monkeypatch.setattr(fileio, "write_all", half_then_ctrl_c)
+    capsys.readouterr()
+    assert cli_module.main(["suggest", str(pages), "--max-per-page", "1", "--out", str(out)]) == 130
+    assert "wrote no output file (an earlier one is left as it was)" in capsys.readouterr().err
+    assert out.read_bytes() == earlier and sorted(p.name for p in tmp_path.iterdir()) == ["crawl.csv", "out.csv"]
+
+
 REPO = Path(__file__).resolve().parents[1]
 LEAVE = """
 import atexit, sys, threading

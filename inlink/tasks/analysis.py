@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 from inlink import collector
 from inlink.links import suggest as analyzer
 from inlink.exports import fixed_decimals, frame_to_csv, frame_to_xlsx
+from inlink.fileio import write_user_file
 from inlink.gemini.keys import api_key_from_env
 from inlink.jobs import ItemError, JobManager, PauseJob, Task, TaskContext, register_task
 from inlink.tasks import prepared, saved_state
@@ -323,7 +324,7 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
 
     frame = pd.DataFrame(rows, columns=list(analyzer.RESULT_COLUMNS))
     workbook = Path(out_path).suffix.lower() == ".xlsx"    # else CSV, whatever the name
-    Path(out_path).write_bytes(frame_to_xlsx(frame) if workbook else suggestions_csv(frame))
+    write_user_file(out_path, frame_to_xlsx(frame) if workbook else suggestions_csv(frame))
     summary = analyzer.summarize(page_analyzer.index, frame)
     return {**summary, "page_errors": page_errors, "stopped_early": stopped_early, "counters": dict(counters)}
 
