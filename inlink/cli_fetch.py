@@ -131,7 +131,8 @@ def fetch_cmd(source, out_pages, out_links, connections, rate_per_s, read_timeou
                 bar.length = total
                 bar.update(done - bar.pos)
             try:     # each page is written as it comes: a large site's text is never all in memory
-                rows = run_fetch(given, name=name, options=options, progress=progress, on_row=pages.writerow)
+                rows = run_fetch(given, name=name, options=options, progress=progress, on_row=pages.writerow,
+                                 on_note=_say_note)
             except SourceError as exc:
                 raise click.ClickException(str(exc)) from None
         os.replace(partial, out_pages)
@@ -143,6 +144,11 @@ def fetch_cmd(source, out_pages, out_links, connections, rate_per_s, read_timeou
         click.echo(f"note: {note}", err=True)
     print_report(rows)
     _say_written(len(rows), out_pages, len(links), out_links)
+
+
+def _say_note(note: str) -> None:
+    """A note while the progress bar runs: on a line of its own (a terminal's bar has no line end yet)."""
+    click.echo(("\n" if sys.stderr.isatty() else "") + f"note: {note}", err=True)
 
 
 def _say_written(pages: int, out_pages: Path, links: int, out_links: Path) -> None:

@@ -79,3 +79,19 @@ def test_fetch_refuses_to_write_its_links_over_its_pages_or_its_source(tmp_path)
     over = cli("fetch", str(listing), "--out-pages", str(listing), "--out-links", str(tmp_path / "l.csv"))
     assert over.returncode == 2 and "--out-pages is the same file as SOURCE" in over.stderr, over.stderr
     assert listing.read_text() == "https://example.com/a\n"
+
+
+def test_a_robots_crawl_delay_that_slows_the_fetch_is_said_at_once_and_in_the_job_events(site, tmp_path):
+    """A Crawl-delay of 5 s made a 33-page fetch take 3 minutes without a word."""
+    site.behaviour.robots = "User-agent: *\nCrawl-delay: 0.3\nDisallow: /distutils/\n"
+    site.behaviour.sitemap_paths = PAGES[:3]
+    done = cli("fetch", site.url("sitemap.xml"), "--out-pages", str(tmp_path / "p.csv"), "--out-links",
+               str(tmp_path / "l.csv"), "--rate", "10")
+    assert done.returncode == 0, done.stderr
+    said = f"robots.txt of 127.0.0.1:{site.port} asks for 0.3 s between requests (Crawl-delay): its pages are " \
+           "fetched at that pace, one every 0.3 s, instead of up to 10 a second"
+    assert done.stderr.count(said) == 1
+    jobs = tmp_path / "jobs"
+    job_id = cli("jobs", "fetch", site.url("sitemap.xml"), jobs_dir=jobs).stdout.strip()
+    assert cli("jobs", "worker", jobs_dir=jobs).returncode == 0
+    assert said.replace("up to 10", "up to 5") in cli("jobs", "status", job_id, jobs_dir=jobs).stdout
