@@ -279,13 +279,17 @@ def worker_cmd(ctx: click.Context, max_running: int, durability: str) -> None:
 def _say_outcomes(manager: JobManager, job_ids: set[str]) -> None:
     """Where each job the worker saw queued or running ended, in its task's words (the worker said nothing of
     them: a failed job looked like a finished one until `jobs list`)."""
-    jobs = []
+    jobs, deleted = [], []
     for job_id in job_ids:
-        with contextlib.suppress(JobError):
+        try:
             jobs.append(manager.job(job_id))
+        except JobError:               # deleted meanwhile (`jobs delete`, the dashboard): it was said nothing of
+            deleted.append(job_id)
     for job in sorted(jobs, key=lambda job: job.created_at or ""):
         click.echo(f"worker: job {job.job_id} ({job.label or job.task}): "
                    f"{in_task_words(job, job.message) or job.status.value}")
+    for job_id in sorted(deleted):
+        click.echo(f"worker: job {job_id}: deleted")
 
 
 #: The module that defines (and, imported, registers) each task a worker runs.

@@ -195,6 +195,23 @@ def test_a_worker_failing_mid_run_hands_its_jobs_back_first(_isolated_jobs_dir, 
     assert frame_rows(creator.results_frame(job_id)) == expected_rows(meta["items_done"])
 
 
+def test_worker_says_a_job_deleted_while_it_ran(_isolated_jobs_dir, monkeypatch):
+    """It ended with 'no queued or running jobs left' and not a word of the job it had been running."""
+    creator = JobManager(_isolated_jobs_dir, autostart=False)
+    job_id = creator.create_job("test_counting", config={"n": 3000, "delay": 0.01})
+    monkeypatch.setattr(signal, "signal", lambda *args: None)      # keep pytest's handlers
+    real_has_work = cli_module._has_work
+
+    def has_work(manager):
+        if creator.store.exists(job_id) and creator.get(job_id)["items_done"] >= 2:
+            creator.delete(job_id)                                 # as `jobs delete` from another terminal
+        return real_has_work(manager)
+    monkeypatch.setattr(cli_module, "_has_work", has_work)
+    result = CliRunner().invoke(cli_module.cli, ["jobs", "worker"])
+    assert result.exit_code == 0, result.output
+    assert f"worker: job {job_id}: deleted" in result.output and "no queued or running jobs left" in result.output
+
+
 @pytest.mark.slow
 def test_worker_ctrl_c_pauses_running_jobs_and_exits_zero(_isolated_jobs_dir):
     creator = JobManager(_isolated_jobs_dir, autostart=False)
