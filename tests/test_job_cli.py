@@ -177,18 +177,26 @@ def test_worker_runs_queued_jobs_until_none_is_left(_isolated_jobs_dir):
         assert f"worker: job {job_id} (test_counting): Completed: 20 items, " in result.stdout
 
 
-def test_a_worker_failing_mid_run_hands_its_jobs_back_first(_isolated_jobs_dir, monkeypatch):
-    creator = JobManager(_isolated_jobs_dir, autostart=False)
+def _worker_with(jobs_dir, monkeypatch, then):
+    """`jobs worker` in this process on a long job; once the job has 2 items done, `then(creator, job_id)` runs
+    between two of the worker's looks at the folder. Returns (the worker's result, creator, job_id)."""
+    creator = JobManager(jobs_dir, autostart=False)
     job_id = creator.create_job("test_counting", config={"n": 3000, "delay": 0.01})
     monkeypatch.setattr(signal, "signal", lambda *args: None)      # keep pytest's handlers
     real_has_work = cli_module._has_work
 
     def has_work(manager):
-        if creator.get(job_id)["items_done"] >= 2:
-            raise StorageError(errno.EIO, "could not list the jobs folder: input/output error")
+        if creator.store.exists(job_id) and creator.get(job_id)["items_done"] >= 2:
+            then(creator, job_id)
         return real_has_work(manager)
     monkeypatch.setattr(cli_module, "_has_work", has_work)
-    result = CliRunner().invoke(cli_module.cli, ["jobs", "worker"])
+    return CliRunner().invoke(cli_module.cli, ["jobs", "worker"]), creator, job_id
+
+
+def test_a_worker_failing_mid_run_hands_its_jobs_back_first(_isolated_jobs_dir, monkeypatch):
+    def fail(creator, job_id):
+        raise StorageError(errno.EIO, "could not list the jobs folder: input/output error")
+    result, creator, job_id = _worker_with(_isolated_jobs_dir, monkeypatch, fail)
     assert result.exit_code == 1 and "input/output error" in result.output
     meta = creator.get(job_id)
     assert meta["status"] == "queued" and meta["owner"] is None
@@ -197,17 +205,8 @@ def test_a_worker_failing_mid_run_hands_its_jobs_back_first(_isolated_jobs_dir, 
 
 def test_worker_says_a_job_deleted_while_it_ran(_isolated_jobs_dir, monkeypatch):
     """It ended with 'no queued or running jobs left' and not a word of the job it had been running."""
-    creator = JobManager(_isolated_jobs_dir, autostart=False)
-    job_id = creator.create_job("test_counting", config={"n": 3000, "delay": 0.01})
-    monkeypatch.setattr(signal, "signal", lambda *args: None)      # keep pytest's handlers
-    real_has_work = cli_module._has_work
-
-    def has_work(manager):
-        if creator.store.exists(job_id) and creator.get(job_id)["items_done"] >= 2:
-            creator.delete(job_id)                                 # as `jobs delete` from another terminal
-        return real_has_work(manager)
-    monkeypatch.setattr(cli_module, "_has_work", has_work)
-    result = CliRunner().invoke(cli_module.cli, ["jobs", "worker"])
+    result, _, job_id = _worker_with(_isolated_jobs_dir, monkeypatch,
+                                     lambda creator, job_id: creator.delete(job_id))   # `jobs delete` elsewhere
     assert result.exit_code == 0, result.output
     assert f"worker: job {job_id}: deleted" in result.output and "no queued or running jobs left" in result.output
 
