@@ -548,3 +548,29 @@ def test_dropped_link_rows_are_printed_with_the_links_file_name(tmp_path):
     assert 'import:   inlinks.csv, row 3, column "Source": "junk" is not a URL' in lines
     assert 'import:   inlinks.csv, row 4, column "Anchor": holds a NUL byte, which text never has (binary data or ' \
            'a damaged export)' in lines
+
+
+def test_a_link_through_a_redirect_is_a_link_to_the_page_it_ends_at():
+    """A page linking /old-guide (301 -> /guide) already links /guide: the engine suggested that link again,
+    with the very anchor the site uses. Screaming Frog's 3xx rows say where they go ("Redirect URL")."""
+    headers = ["Address", "Status Code", "Redirect URL", "Title 1", "Content"]
+    rows = [["https://a.com/", "200", "", "Home", "Welcome. Read our brewing guide before you buy."],
+            ["https://a.com/guide", "200", "", "Brewing guide", "How to brew coffee at home, step by step."],
+            ["https://a.com/old-guide", "301", "/older-guide", "", ""],          # a chain of two hops
+            ["https://a.com/older-guide", "301", "https://a.com/guide", "", ""],
+            ["https://a.com/loop", "302", "https://a.com/loop2", "", ""],
+            ["https://a.com/loop2", "302", "https://a.com/loop", "", ""],
+            ["https://a.com/back", "301", "https://a.com/", "", ""]]
+    links = [["https://a.com/", "https://a.com/old-guide", "brewing guide"],
+             ["https://a.com/guide", "https://a.com/loop", "loop"],
+             ["https://a.com/", "https://a.com/back", "home"]]                    # a self link, once redirected
+    site = load_site(csv_bytes(rows, headers), csv_bytes(links, ["Source", "Destination", "Anchor"]),
+                     pages_name="p.csv", links_name="l.csv")
+    assert sorted(zip(site.links["source"], site.links["destination"])) == [
+        ("https://a.com/", "https://a.com/guide"), ("https://a.com/guide", "https://a.com/loop")]
+    assert ("l.csv: 2 links go to a redirecting URL and count as a link to the page it redirects to, e.g. "
+            "https://a.com/old-guide -> https://a.com/guide.") in site.report.summary_lines()
+    without = load_site(csv_bytes([row[:2] + row[3:] for row in rows], headers[:2] + headers[3:]),
+                        csv_bytes(links, ["Source", "Destination", "Anchor"]), pages_name="p.csv")
+    assert ("https://a.com/", "https://a.com/old-guide") in set(zip(without.links["source"],
+                                                                  without.links["destination"]))
