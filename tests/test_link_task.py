@@ -13,7 +13,7 @@ import pytest
 from inlink.links import suggest as analyzer
 from inlink.tasks import analysis as link_task
 from inlink.site import load as site_import
-from inlink.jobs.manager import JobManager, JobStatus, TaskContext
+from inlink.jobs.manager import TERMINAL_STATUSES, JobManager, JobStatus, TaskContext
 from tests import fake_gemini as fg
 from waiting import wait_for
 
@@ -395,6 +395,18 @@ def test_gemini_page_with_an_unreadable_answer_is_an_item_error_and_the_job_goes
     assert len(errors) == 1 and "could not be read" in errors[0]["message"]
     assert meta["counters"]["gemini_calls"] >= meta["total_items"] + 2   # the failed page's calls are counted
     assert len(manager.results_frame(job)) >= 1                            # later pages still got suggestions
+
+
+def test_a_gemini_job_whose_answers_stay_unusable_pauses_instead_of_paying_for_every_page(manager, gemini):
+    """Every page was paid 1 + parse_retries times and skipped: a model or settings that cannot give the answer
+    asked for ran the whole site (45 pages, 135 calls, 0 suggestions) and ended "completed"."""
+    gemini.script = [fg.success("this is not JSON {")]
+    job = start_sample(manager, engine="gemini", api_key="k")
+    meta = manager.wait(job, timeout=60, until=[JobStatus.PAUSED, *TERMINAL_STATUSES])
+    assert meta["status"] == JobStatus.PAUSED, meta["message"]
+    assert meta["message"].startswith("Gemini's answers could not be used for 5 pages in a row (last: ")
+    assert "check the model and the Gemini settings" in meta["message"]
+    assert len(gemini.received) < 3 * (link_task.UNUSABLE_PAGES_PAUSE + 4) < 3 * meta["total_items"]
 
 
 def test_cli_suggest_with_gemini_without_a_key_is_one_plain_line(tmp_path, gemini):

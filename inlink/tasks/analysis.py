@@ -47,6 +47,11 @@ SITE_SEED = "site.state"           # the site start_analysis parsed, kept with t
 SECRET_KEY = "gemini_api_key"
 FROZEN = "_collector_frozen"       # ctx.state: this run froze the collector after its index (collector.frozen_for_run)
 
+#: Gemini pages in a row whose answers could not be used before a job pauses (and `suggest` stops) instead of
+#: paying for the next.
+UNUSABLE_PAGES_PAUSE = 5
+
+
 @dataclass
 class PageAnalyzer:
     """Turns one source page into suggestion rows with the chosen engine; shared by jobs and `cli.py suggest`."""
@@ -54,6 +59,7 @@ class PageAnalyzer:
     index: analyzer.LinkIndex
     gemini: object | None = None      # a GeminiEngine; None = the offline engine
     _record_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _unusable_in_a_row: int = 0       # Gemini pages whose answers could not be used since the last good one
 
     def rows_for(self, url: str, count: Callable[..., None] | None = None) -> list[dict]:
         if self.gemini is None:
@@ -70,11 +76,25 @@ class PageAnalyzer:
         except gemini_engine.PageAnalysisError as exc:
             if count is not None:
                 count(**exc.counters)  # the tokens were spent even though the page failed
+            self._stop_paying_for_unusable_answers(exc, gemini_engine.RESUME_LATER)
             raise ItemError(str(exc)) from None
+        with self._record_lock:
+            self._unusable_in_a_row = 0
         outcome.rows = self._record_under_cap(outcome, gemini_engine.drop_category)
         if count is not None:
             count(**outcome.counters())
         return outcome.rows
+
+    def _stop_paying_for_unusable_answers(self, exc: Exception, resume_later: str) -> None:
+        """Pause once UNUSABLE_PAGES_PAUSE pages in a row got answers that could not be used: every page was paid
+        for 1 + parse_retries times and skipped (a model or settings that cannot give the answer asked for, e.g.
+        an output cap that cuts it: a 45-page run paid 135 calls for 0 suggestions and exited 0)."""
+        with self._record_lock:
+            self._unusable_in_a_row += 1
+            in_a_row = self._unusable_in_a_row
+        if in_a_row >= UNUSABLE_PAGES_PAUSE:
+            raise PauseJob(f"Gemini's answers could not be used for {in_a_row} pages in a row (last: {exc}); "
+                           f"check the model and the Gemini settings, and {resume_later}")
 
     def _record_under_cap(self, outcome, drop_category: Callable[[str], str]) -> list[dict]:
         """Record a page's rows in the shared inbound counts; return the rows kept. Gemini pages run on
