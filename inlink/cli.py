@@ -24,6 +24,7 @@ from inlink.fileio import write_user_file
 from inlink.jobs import Job, JobError, JobManager, JobStatus
 from inlink.ui.format import engine_of, in_task_words, spend_text, spend_words
 from inlink.wording import counted as _count
+from inlink.wording import usd
 
 
 class _CleanErrors(click.Group):
@@ -207,9 +208,18 @@ def _simple_command(name: str, help_text: str, done_text: str, short_help: str |
 
 
 _simple_command("pause", "Pause a job (a running one pauses after its current item).", "pause sent")
-_simple_command("resume", "Queue a paused or failed job to continue where it stopped "
-                "(a worker or the dashboard runs it).", "queued to resume",
-                short_help="Queue a paused or failed job to continue.")
+@jobs.command("resume", short_help="Queue a paused or failed job to continue.")
+@click.argument("job_id")
+@click.option("--budget", "budget_usd", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="A Gemini job's new budget in US dollars (a job paused at its budget needs a larger one).")
+@click.pass_context
+def resume_cmd(ctx: click.Context, job_id: str, budget_usd: float | None) -> None:
+    """Queue a paused or failed job to continue where it stopped (a worker or the dashboard runs it)."""
+    manager = _manager(ctx)
+    if budget_usd is not None:
+        _link_task().set_budget(manager, job_id, budget_usd)
+    manager.resume(job_id)
+    click.echo(f"job {job_id}: queued to resume" + (f" with a budget of {usd(budget_usd)}" if budget_usd else ""))
 _simple_command("stop", "Stop a job for good; its partial results stay downloadable.", "stop sent")
 _simple_command("delete", "Delete a job and all its files (stops it first if it runs).", "deleted")
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -280,6 +281,33 @@ def test_gemini_budget_cap_pauses_the_job_with_a_message(manager, gemini, tmp_pa
     assert 1 <= meta["items_done"] < meta["total_items"]
 
 
+def test_a_job_paused_at_its_budget_resumes_with_a_larger_one_from_the_command_line(manager, gemini, tmp_path):
+    """The pause said "raise the budget and resume", and nothing could raise it: a resumed job paused again at
+    once. `jobs resume ID --budget USD` does."""
+    from click.testing import CliRunner
+
+    from inlink import cli as cli_module
+
+    settings = tmp_path / "gemini.json"
+    settings.write_text(json.dumps({**json.loads(settings.read_text()), "max_in_flight": 1}))
+    gemini.script = [fg.success({"suggestions": []}, prompt_tokens=400_000, output_tokens=0)]   # $0.10 a page
+    job = start_sample(manager, engine="gemini", api_key="k", options={"budget_usd": 0.15})
+    meta = wait_for(lambda: (m := manager.get(job))["status"] == JobStatus.PAUSED and m, what="budget pause")
+    assert "`cli.py jobs resume JOB --budget USD`" in meta["message"]
+    runner = CliRunner()
+    too_small = runner.invoke(cli_module.cli, ["jobs", "resume", job, "--budget", "0.15"])
+    assert too_small.exit_code == 1 and "has spent $0.2000 already: give a budget above that" in too_small.output
+    assert manager.get(job)["status"] == JobStatus.PAUSED
+    resumed = runner.invoke(cli_module.cli, ["jobs", "resume", job, "--budget", "100"])
+    assert resumed.exit_code == 0 and f"job {job}: queued to resume with a budget of $100.00" in resumed.output
+    meta = manager.wait(job, 60)
+    assert meta["status"] == JobStatus.COMPLETED and meta["config"]["options"]["budget_usd"] == 100
+    offline = start_sample(manager)
+    manager.wait(offline, 60)
+    refused = runner.invoke(cli_module.cli, ["jobs", "resume", offline, "--budget", "1"])
+    assert refused.exit_code == 1 and "is no Gemini analysis" in refused.output
+
+
 def test_a_gemini_answer_the_job_could_not_commit_is_not_bought_again_on_resume(gemini, tmp_path):
     """Pages in flight together are committed in order: a later page answered before the job paused (or died)
     is in no checkpoint. Its paid answer waits in the job's folder and the next run takes it back."""
@@ -404,7 +432,8 @@ def test_a_gemini_job_whose_answers_stay_unusable_pauses_instead_of_paying_for_e
     job = start_sample(manager, engine="gemini", api_key="k")
     meta = manager.wait(job, timeout=60, until=[JobStatus.PAUSED, *TERMINAL_STATUSES])
     assert meta["status"] == JobStatus.PAUSED, meta["message"]
-    assert meta["message"].startswith("Gemini's answers could not be used for 5 pages in a row (last: ")
+    said = re.match(r"Gemini's answers could not be used for (\d+) pages in a row \(last: ", meta["message"])
+    assert said and int(said[1]) >= link_task.UNUSABLE_PAGES_PAUSE      # pages in flight may fail after the 5th
     assert "check the model and the Gemini settings" in meta["message"]
     assert len(gemini.received) < 3 * (link_task.UNUSABLE_PAGES_PAUSE + 4) < 3 * meta["total_items"]
 

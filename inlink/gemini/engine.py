@@ -53,7 +53,7 @@ _TRANSPORT_ERRORS = _transient_transport_errors()
 #: What a job does about a spent budget or a service that stays unavailable, said at the end of those errors; a
 #: command that runs no job says its own instead (`cli.py suggest`).
 RESUME_LATER = "resume the job later"
-RAISE_BUDGET = "raise the budget and resume the job to continue"
+RAISE_BUDGET = "raise the budget and resume the job to continue (`cli.py jobs resume JOB --budget USD`)"
 
 
 class GeminiError(Exception):

@@ -267,6 +267,19 @@ class JobManager:
         return reason, (f"{'Retry' if reason == 'retried' else 'Resume'} requested from item "
                         f"{job.items_done + 1}.")
 
+    def update_config(self, job_id, config: Mapping) -> None:
+        """Replace the config of a job that no process runs (paused, queued, failed...), e.g. a raised budget
+        before a resume; a running job is refused (its run read the config when it started)."""
+        validate_job_id(job_id)
+        config = _checked_config(config)
+
+        def change(job: Job) -> None:
+            if job.status is JobStatus.RUNNING:
+                raise InvalidJobOperation(f"cannot change the settings of job {job_id} while it runs: pause it "
+                                          "first")
+            job.config = config
+        self.store.update_job(job_id, change)
+
     def set_secrets(self, job_id, secrets: Mapping[str, str]) -> None:
         """Secrets for the job's next run, in memory only (e.g. an API key typed after a restart)."""
         validate_job_id(job_id)

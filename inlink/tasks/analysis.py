@@ -24,7 +24,8 @@ from inlink.links import suggest as analyzer
 from inlink.exports import fixed_decimals, frame_to_csv, frame_to_xlsx
 from inlink.fileio import write_user_file
 from inlink.gemini.keys import api_key_from_env
-from inlink.jobs import ItemError, JobManager, PauseJob, Task, TaskContext, register_task
+from inlink.wording import usd
+from inlink.jobs import ItemError, JobManager, JobStatus, PauseJob, Task, TaskContext, register_task
 from inlink.tasks import prepared, saved_state
 from inlink.tasks.answers import FOLDER as ANSWERS_FOLDER, FolderAnswers
 from inlink.tasks.options import (  # noqa: F401 (the options' names stay part of this module's API)
@@ -347,6 +348,25 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
     write_user_file(out_path, frame_to_xlsx(frame) if workbook else suggestions_csv(frame))
     summary = analyzer.summarize(page_analyzer.index, frame)
     return {**summary, "page_errors": page_errors, "stopped_early": stopped_early, "counters": dict(counters)}
+
+
+def set_budget(manager: JobManager, job_id: str, budget_usd: float) -> None:
+    """A new Gemini budget for a job that is not running (a budget pause says "raise the budget and resume", and
+    nothing could raise it: the resumed job paused again at once). Refused for a job of another engine, or at
+    or under what the job has spent already."""
+    import copy
+
+    job = manager.job(job_id)
+    config = copy.deepcopy(job.config or {})
+    if job.task != TASK_NAME or config.get("engine") != "gemini":
+        raise OptionError(f"job {job_id} is no Gemini analysis: a budget applies to --engine gemini jobs only")
+    if job.status in (JobStatus.COMPLETED, JobStatus.STOPPED):
+        raise OptionError(f"job {job_id} is {job.status.value}: it has nothing left to resume")
+    spent = float((job.counters or {}).get("cost_usd") or 0.0)
+    if not budget_usd > spent:
+        raise OptionError(f"job {job_id} has spent {usd(spent)} already: give a budget above that")
+    config.setdefault("options", {})["budget_usd"] = float(budget_usd)
+    manager.update_config(job_id, config)
 
 
 def suggestions_csv(frame: pd.DataFrame) -> bytes:
