@@ -135,6 +135,7 @@ def fetch_cmd(source, out_pages, out_links, connections, rate_per_s, read_timeou
                                  on_note=_say_note)
             except SourceError as exc:
                 raise click.ClickException(str(exc)) from None
+        _refuse_if_nothing_fetched(rows)
         os.replace(partial, out_pages)
     finally:
         partial.unlink(missing_ok=True)
@@ -144,6 +145,16 @@ def fetch_cmd(source, out_pages, out_links, connections, rate_per_s, read_timeou
         click.echo(f"note: {note}", err=True)
     print_report(rows)
     _say_written(len(rows), out_pages, len(links), out_links)
+
+
+def _refuse_if_nothing_fetched(rows) -> None:
+    """Not one page fetched (the site down, a wrong address, no network): the report, then an error, and the
+    earlier files left as they were. It wrote a pages file of failures and exited 0, which `suggest` then
+    refused with "no page can be analysed"."""
+    if len(rows) and not (rows["Status"] == "OK").any():
+        print_report(rows)
+        raise click.ClickException("no page could be fetched, so no file was written (an earlier one is left as it "
+                                   "was): check the address and that the site answers, then fetch again")
 
 
 def _say_note(note: str) -> None:

@@ -95,3 +95,22 @@ def test_a_robots_crawl_delay_that_slows_the_fetch_is_said_at_once_and_in_the_jo
     job_id = cli("jobs", "fetch", site.url("sitemap.xml"), jobs_dir=jobs).stdout.strip()
     assert cli("jobs", "worker", jobs_dir=jobs).returncode == 0
     assert said.replace("up to 10", "up to 5") in cli("jobs", "status", job_id, jobs_dir=jobs).stdout
+
+
+def test_a_fetch_that_fetched_no_page_is_an_error_and_keeps_the_earlier_files(tmp_path):
+    """Every request failed (nothing listening, a wrong address): it wrote a pages file of failures over the
+    earlier one and exited 0; `suggest` then said "no page can be analysed"."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    listing = tmp_path / "urls.txt"
+    listing.write_text(f"http://127.0.0.1:{closed}/a.html\nhttp://127.0.0.1:{closed}/b.html\n")
+    pages, links = tmp_path / "pages.csv", tmp_path / "links.csv"
+    pages.write_text("earlier")
+    done = cli("fetch", str(listing), "--out-pages", str(pages), "--out-links", str(links))
+    assert done.returncode == 1 and "fetch report: Connection refused 2" in done.stdout
+    assert done.stderr.strip().splitlines()[-1].startswith("error: no page could be fetched, so no file was written")
+    assert pages.read_text() == "earlier" and not links.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pages.csv", "urls.txt"]
