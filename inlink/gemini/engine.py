@@ -9,6 +9,7 @@ The API key lives only inside the SDK client and in a redacting holder used to s
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import random
 import threading
@@ -303,6 +304,10 @@ class GeminiEngine:
                 failure, delay = self._classify(exc, attempt)
             except _TRANSPORT_ERRORS as exc:
                 failure = _transport_failure(exc, settings.timeout_s)
+                delay = self._backoff(attempt)
+            except json.JSONDecodeError:    # the HTTP answer itself is no JSON: it said only "Expecting value..."
+                failure = ("the server's answer is not the Gemini API's JSON (a proxy in the way, or a wrong "
+                           "base_url in the settings?)")
                 delay = self._backoff(attempt)
             if attempt == settings.max_retries:
                 raise GeminiUnavailable(self._secret.scrub(
