@@ -479,3 +479,14 @@ def test_cli_says_a_refused_gemini_key_plainly(tmp_path, gemini, monkeypatch):
     errors = [line for line in result.output.splitlines() if line.startswith("error")]
     assert result.exit_code == 1 and len(errors) == 1, result.output
     assert errors[0].startswith("error: Gemini refused the API key") and "INLINK_DEBUG" not in errors[0], errors
+
+
+def test_a_gemini_job_pauses_when_the_quota_is_spent_instead_of_failing(manager, gemini):
+    """It ended "Failed in page 1: GeminiUnavailable: Gemini asks to wait 86400 s ...": a spent quota or a
+    service down is no failure of the job, and pauses it like a spent budget."""
+    gemini.script = [fg.rate_limited("86400s")]
+    job = start_sample(manager, engine="gemini", api_key="k")
+    meta = manager.wait(job, timeout=60, until=[JobStatus.PAUSED, *TERMINAL_STATUSES])
+    assert meta["status"] == JobStatus.PAUSED and meta["error"] is None
+    assert meta["message"].startswith("Gemini asks to wait 86400 s (429 RESOURCE_EXHAUSTED")
+    assert meta["message"].endswith("resume the job later")

@@ -72,8 +72,8 @@ class PageAnalyzer:
 
         try:
             outcome = self.gemini.suggest(self.index, url)
-        except gemini_engine.BudgetExceeded as exc:
-            raise PauseJob(str(exc)) from None
+        except (gemini_engine.BudgetExceeded, gemini_engine.GeminiUnavailable) as exc:
+            raise PauseJob(str(exc)) from None     # a spent budget or quota, a service down: no failure of the job
         except gemini_engine.PageAnalysisError as exc:
             if count is not None:
                 count(**exc.counters)  # the tokens were spent even though the page failed
