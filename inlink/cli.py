@@ -496,6 +496,8 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
                    f"{'its' if errors == 1 else 'their'} answer could not be used", err=True)
     if summary.get("stopped_early"):
         click.echo(f"note: stopped early: {foreground_words(summary['stopped_early'])}", err=True)
+        if summary.get("stopped_by") != "budget":   # the cap the user set ends well; an outage does not
+            raise click.exceptions.Exit(1)
 
 
 @cli.command("ui", short_help="Start the dashboard on localhost.")

@@ -340,10 +340,11 @@ def test_suggest_says_what_it_can_do_when_gemini_stops_it_not_what_a_job_does(fa
     pages.write_text(SMALL_CRAWL)
     suggest = ["suggest", str(pages), "--engine", "gemini", "--out", str(tmp_path / "out.csv")]
     _gemini_on_the_fake(fake, tmp_path, monkeypatch, fg.rate_limited("86400s"))
-    assert cli_module.main(suggest) == 0          # what was found so far is written, as at a spent budget
+    assert cli_module.main(suggest) == 1          # what was found so far is written, but the run is incomplete
     note = capsys.readouterr().err.strip().splitlines()[-1]
     assert note.startswith("note: stopped early: Gemini asks to wait 86400 s") and "resume the job" not in note
     assert note.endswith(f"run the command again later ({cli_module.AGAIN_AS_A_JOB})")
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8-sig").startswith("Source,Destination,Anchor")
 
     _gemini_on_the_fake(fake, tmp_path, monkeypatch, fg.success({"suggestions": []}, prompt_tokens=1000))
     assert cli_module.main([*suggest, "--budget", "0.0001"]) == 0

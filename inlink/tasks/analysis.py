@@ -61,6 +61,7 @@ class PageAnalyzer:
     gemini: object | None = None      # a GeminiEngine; None = the offline engine
     _record_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _unusable_in_a_row: int = 0       # Gemini pages whose answers could not be used since the last good one
+    stopped_by: str | None = None     # why Gemini stopped the run: "budget", "unavailable" or "unusable"
 
     def rows_for(self, url: str, count: Callable[..., None] | None = None) -> list[dict]:
         if self.gemini is None:
@@ -73,7 +74,9 @@ class PageAnalyzer:
         try:
             outcome = self.gemini.suggest(self.index, url)
         except (gemini_engine.BudgetExceeded, gemini_engine.GeminiUnavailable) as exc:
-            raise PauseJob(str(exc)) from None     # a spent budget or quota, a service down: no failure of the job
+            # a spent budget or quota, a service down: no failure of the job
+            self.stopped_by = "budget" if isinstance(exc, gemini_engine.BudgetExceeded) else "unavailable"
+            raise PauseJob(str(exc)) from None
         except gemini_engine.PageAnalysisError as exc:
             if count is not None:
                 count(**exc.counters)  # the tokens were spent even though the page failed
@@ -94,6 +97,7 @@ class PageAnalyzer:
             self._unusable_in_a_row += 1
             in_a_row = self._unusable_in_a_row
         if in_a_row >= UNUSABLE_PAGES_PAUSE:
+            self.stopped_by = "unusable"
             raise PauseJob(f"Gemini's answers could not be used for {in_a_row} pages in a row (last: {exc}); "
                            f"check the model and the Gemini settings, and {resume_later}")
 
@@ -315,8 +319,9 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
     """Analyse every page in the foreground and write the suggestions CSV (a workbook when `out_path` is named
     .xlsx); returns the summary.
 
-    Like a job, a page whose answer cannot be used is skipped (counted in `page_errors`) and a spent budget
-    ends the run early (`stopped_early` says why); what was found so far is written either way.
+    Like a job, a page whose answer cannot be used is skipped (counted in `page_errors`) and a spent budget, an
+    unavailable Gemini or answers that stay unusable end the run early (`stopped_early` says why, `stopped_by`
+    which: "budget", "unavailable", "unusable"); what was found so far is written either way.
     """
     cleaned = clean_options(engine, options)
     site = _site_import().load_site(pages, links, pages_name=Path(pages).name,
@@ -347,7 +352,8 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
     workbook = Path(out_path).suffix.lower() == ".xlsx"    # else CSV, whatever the name
     write_user_file(out_path, frame_to_xlsx(frame) if workbook else suggestions_csv(frame))
     summary = analyzer.summarize(page_analyzer.index, frame)
-    return {**summary, "page_errors": page_errors, "stopped_early": stopped_early, "counters": dict(counters)}
+    return {**summary, "page_errors": page_errors, "stopped_early": stopped_early,
+            "stopped_by": page_analyzer.stopped_by if stopped_early else None, "counters": dict(counters)}
 
 
 def set_budget(manager: JobManager, job_id: str, budget_usd: float) -> None:
