@@ -95,9 +95,15 @@ def _options(connections, rate_per_s, read_timeout, max_mb, all_sites) -> dict:
 
 
 def _source(source: str) -> tuple[object, str | None]:
-    """(what read_source takes, a file name): a URL as it is, a file as its bytes."""
+    """(what read_source takes, a file name): a URL as it is (without a user name and password, which fetching
+    never sends: said, and kept out of every message and file), a file as its bytes."""
     if source.lower().startswith(("http://", "https://")):
-        return source, None
+        from inlink.fetch.urls import without_credentials
+
+        if without_credentials(source) != source.strip():
+            click.echo("note: the user name and password in the URL were dropped: fetching never sends "
+                       "credentials", err=True)
+        return without_credentials(source), None
     path = Path(source)
     if not path.is_file():
         raise click.BadParameter(f"{source} is neither an http(s) sitemap URL nor a file", param_hint="SOURCE")

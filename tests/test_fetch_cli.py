@@ -114,3 +114,20 @@ def test_a_fetch_that_fetched_no_page_is_an_error_and_keeps_the_earlier_files(tm
     assert done.stderr.strip().splitlines()[-1].startswith("error: no page could be fetched, so no file was written")
     assert pages.read_text() == "earlier" and not links.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pages.csv", "urls.txt"]
+
+
+def test_a_password_in_the_source_url_is_dropped_and_kept_nowhere(site, tmp_path):
+    """`jobs fetch http://bob:hunter2@host/sitemap.xml` wrote the password into the job's label, config and events
+    (and every message quoted it), though fetching never sends it."""
+    site.behaviour.sitemap_paths = PAGES[:2]
+    with_password = site.url("sitemap.xml").replace("http://", "http://bob:hunter2@")
+    jobs = tmp_path / "jobs"
+    queued = cli("jobs", "fetch", with_password, "--rate", "0", jobs_dir=jobs)
+    assert queued.returncode == 0 and "the user name and password in the URL were dropped" in queued.stderr
+    assert cli("jobs", "worker", jobs_dir=jobs).returncode == 0
+    listing = cli("jobs", "list", jobs_dir=jobs).stdout
+    assert f"fetch {site.url('sitemap.xml')}" in listing and "completed" in listing
+    done = cli("fetch", with_password, "--out-pages", str(tmp_path / "p.csv"), "--out-links", str(tmp_path / "l.csv"))
+    assert done.returncode == 0 and "hunter2" not in done.stdout + done.stderr
+    assert not [path for path in tmp_path.rglob("*") if path.is_file() and b"hunter2" in path.read_bytes()]
+    assert all("Authorization" not in headers for _, headers, _ in site.behaviour.log)

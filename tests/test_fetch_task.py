@@ -168,3 +168,16 @@ def test_a_fetched_link_to_a_url_that_redirected_points_at_the_page_it_ended_at(
         ("https://a.com/", "https://a.com/new", "the guide"), ("https://a.com/", "https://a.com/new-2", "second"),
         ("https://a.com/new", "https://a.com/", "home"), ("https://a.com/new-2", "https://a.com/new", "back to it")]
     assert written["Status Code"].tolist() == [200, 200, 200, 200]
+
+
+def test_a_fetch_job_keeps_no_password_of_its_source_url(manager, tmp_path):
+    """The dashboard's fetch form reaches start_fetch directly: the URL's user name and password stayed in the
+    job's label and config."""
+    from inlink.fetch.urls import without_credentials
+
+    assert without_credentials(" https://bob:pw@Example.com:8080/a?b#c ") == "https://Example.com:8080/a?b#c"
+    assert without_credentials("https://example.com/@user") == "https://example.com/@user"
+    job = fetch_task.start_fetch(manager, "http://bob:hunter2@127.0.0.1:9/sitemap.xml", options=FAST)
+    meta = manager.get(job)        # port 9: nothing listens, the job pauses at its first request
+    assert meta["label"] == "fetch http://127.0.0.1:9/sitemap.xml"
+    assert meta["config"]["source"] == {"url": "http://127.0.0.1:9/sitemap.xml"}

@@ -21,7 +21,7 @@ from inlink.fetch import dataset, faults
 from inlink.fetch.client import FetchCancelled, Fetcher, FetchSettings
 from inlink.fetch.extract import MalformedPage, parse_page
 from inlink.fetch.sitemap import SourceError, UrlSource, is_url, read_source
-from inlink.fetch.urls import site_key
+from inlink.fetch.urls import site_key, without_credentials
 from inlink.fileio import atomic_write_bytes
 from inlink.jobs import JobManager, PauseJob, Task, TaskContext, register_task
 from inlink.wording import counted
@@ -171,8 +171,9 @@ def start_fetch(manager: JobManager, source: str | bytes | Path, *, name: str | 
     config = {"options": settings.as_options()}
     inputs = {}
     if isinstance(source, str) and is_url(source) and "\n" not in source.strip():
-        config["source"] = {"url": source.strip()}
-        label = label or source.strip()
+        source = without_credentials(source)       # never sent, and never kept in the job's files either
+        config["source"] = {"url": source}
+        label = label or source
     else:
         data = source if isinstance(source, (bytes, bytearray)) else (
             Path(source).read_bytes() if isinstance(source, Path) or Path(str(source)).is_file()
