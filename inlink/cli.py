@@ -383,6 +383,21 @@ def _warn_engine_options(engine: str, model: str | None, budget_usd: float | Non
                    f"{'it applies' if len(given) == 1 else 'they apply'} to --engine gemini only", err=True)
 
 
+def _warn_unknown_price(engine: str, model: str | None) -> None:
+    """A model the price table does not know is costed at the dearest known rates (budgets stay safe): said, or
+    every spend and budget figure of the run was an estimate nobody knew about."""
+    if engine != "gemini":
+        return
+    from inlink.gemini.settings import GeminiSettings   # the settings alone: never the google-genai SDK
+
+    settings = GeminiSettings.from_options(model=model)
+    if not settings.price_known():
+        price = settings.price()
+        click.echo(f"warning: no price is known for the model {settings.model!r}: its cost is counted at the dearest "
+                   f"known rates (${price.input_per_1m:g} / ${price.output_per_1m:g} per million prompt / output "
+                   "tokens); give its price in the settings file ($INLINK_GEMINI_SETTINGS, \"prices\")", err=True)
+
+
 def _warn_no_key(engine: str) -> None:
     """A queued Gemini job needs the key in the process that runs it: said when this one has none (the job would
     fail at its first step, seen only at `jobs status`)."""
@@ -443,6 +458,7 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
     _warn_sheets(pages, links, sheet, links_sheet)
     _warn_engine_options(engine, model, budget_usd)
     _warn_no_key(engine)
+    _warn_unknown_price(engine, model)
     job_id = task.start_analysis(
         _manager(ctx), pages.read_bytes(), pages_name=pages.name,
         links=links.read_bytes() if links else None, links_name=links.name if links else None,
@@ -470,6 +486,7 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
     task = _link_task()
     _warn_sheets(pages, links, sheet, links_sheet)
     _warn_engine_options(engine, model, budget_usd)
+    _warn_unknown_price(engine, model)
     with contextlib.ExitStack() as stack:
         bars = []   # the bar starts with the first page, after the import report is printed
 

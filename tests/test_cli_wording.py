@@ -417,3 +417,17 @@ def test_an_output_named_xlsx_is_a_workbook_and_a_fetch_output_so_named_is_refus
                   tmp_path / "l.csv"]):
         refused = CliRunner().invoke(cli_module.cli, [str(arg) for arg in args])
         assert refused.exit_code == 2 and ("name it .xlsx" in refused.output or "give a .csv name" in refused.output)
+
+
+def test_a_model_of_unknown_price_is_said_to_be_costed_at_the_dearest_rates(fake, tmp_path, monkeypatch, capsys):
+    """Its spend and budget figures were estimates at the dearest known rates, and nothing said so."""
+    pages = tmp_path / "crawl.csv"
+    pages.write_text(SMALL_CRAWL)
+    _gemini_on_the_fake(fake, tmp_path, monkeypatch)
+    suggest = ["suggest", str(pages), "--engine", "gemini", "--out", str(tmp_path / "out.csv")]
+    assert cli_module.main([*suggest, "--model", "gemini-foo"]) == 0
+    assert ("warning: no price is known for the model 'gemini-foo': its cost is counted at the dearest known rates"
+            in capsys.readouterr().err)
+    assert cli_module.main(suggest) == 0 and "no price is known" not in capsys.readouterr().err
+    start = ["--jobs-dir", str(tmp_path / "jobs"), "jobs", "start", str(pages), "--engine", "gemini", "--model", "x"]
+    assert "no price is known for the model 'x'" in CliRunner().invoke(cli_module.cli, start).stderr
