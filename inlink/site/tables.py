@@ -455,7 +455,8 @@ def _read_columns(batches, width: int, trim_every: int, categories: bool) -> tup
     rows = size = 0
     pool, heap = arrow_pool(), HeapTrimmer(trim_every)
     for batch in batches:
-        rows, size = rows + batch.num_rows, size + batch.nbytes
+        block_bytes = batch.nbytes    # once: it sums every column's buffers (per column, a 3,000-column file's
+        rows, size = rows + batch.num_rows, size + block_bytes   # read took minutes, its width squared)
         if rows > MAX_ROWS or size > MAX_BYTES:
             return None
         if parts[0] is None:
@@ -466,8 +467,8 @@ def _read_columns(batches, width: int, trim_every: int, categories: bool) -> tup
                 part.append(column.to_numpy(zero_copy_only=False))
                 cells.append(arrow_compute.binary_length(column, memory_pool=pool).to_numpy() == 0)
             else:
-                part.add(column, batch.nbytes)
-        heap.processed(batch.nbytes)
+                part.add(column, block_bytes)
+        heap.processed(block_bytes)
         del batch, column   # the block's buffers are freed before the heaps are next trimmed
     blank = np.ones(rows, dtype=bool)
     for part, cells in zip(parts, empty):
