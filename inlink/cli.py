@@ -177,8 +177,11 @@ def status_cmd(ctx: click.Context, job_id: str, as_json: bool) -> None:
 
 
 def _summary_text(job: Job) -> str:
-    """A finished link analysis's figures, as `suggest` prints them; "" for other jobs."""
+    """A finished link analysis's figures, as `suggest` prints them, or a finished fetch's; "" for other jobs."""
     summary = job.summary or {}
+    if isinstance(summary.get("statuses"), dict):    # a finished fetch: its pages per status, as `fetch` reports
+        return ("fetched " + ", ".join(f"{label} {count:,}" for label, count in summary["statuses"].items())
+                + f"; `jobs fetched {job.job_id}` writes the pages and links CSVs")
     if "pages_analysed" not in summary or "suggestions" not in summary:
         return ""
     links_given = bool(((job.config or {}).get("files") or {}).get("links"))

@@ -48,6 +48,7 @@ def test_jobs_fetch_is_queued_run_by_the_worker_and_written(site, tmp_path):
     assert f"wrote 4 pages to {pages} and {links_written:,} links to {links}" in written.stdout   # was "the links"
     status = cli("jobs", "status", job_id, jobs_dir=jobs).stdout
     assert "4 URLs to fetch from urls.txt, on 127.0.0.1" in status    # was one of the pages, named as the source
+    assert f"summary:  fetched OK 4; `jobs fetched {job_id}` writes the pages and links CSVs" in status
 
 
 def test_a_bad_source_is_one_line_without_traceback(tmp_path):
