@@ -178,6 +178,14 @@ def test_sitemap_index_with_a_gzipped_sitemap(site):
                           site.url("tutorial/index.html")]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-8-sig", "cp1252"])
+def test_a_url_list_in_any_encoding_windows_saves_is_read(encoding):
+    """Notepad's "Unicode" (UTF-16) list was read as UTF-8: one garbled line, "no http(s) URLs found"."""
+    urls = ["https://a.example/caf%C3%A9", "https://a.example/b"]
+    text = "# pages\r\n" + "\r\n".join(urls) + "\r\n"
+    assert read_source(text.encode(encoding), name="urls.txt").urls == urls
+
+
 def test_url_list_csv_and_xlsx_sources(site):
     urls = [site.url("library/json.html"), site.url("library/os.html")]
     listed = read_source(("# pages\n" + "\n".join(urls) + "\nhttp://other.example/x\nnot a url\n").encode(),

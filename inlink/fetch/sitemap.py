@@ -61,8 +61,16 @@ def read_source(source, fetcher=None, *, name: str | None = None, same_site_only
     elif _looks_like_table(data, label):
         raw, notes = _table_urls(data, label)
     else:
-        raw, notes = _list_urls(data.decode("utf-8-sig", errors="replace")), []
+        raw, notes = _list_urls(_list_text(data)), []
     return _finish(raw, notes, same_site_only)
+
+
+def _list_text(data: bytes) -> str:
+    """A URL list's text in the encoding the importer would find (a byte-order mark, UTF-16's zero bytes,
+    UTF-8...): a list saved as "Unicode" (UTF-16) by Windows Notepad was read as UTF-8, one garbled line."""
+    from inlink.site.charsets import detect_encoding
+
+    return data.decode(detect_encoding(data).encoding, errors="replace").lstrip("\ufeff")
 
 
 def _source_bytes(source, name: str | None) -> tuple[bytes, str]:
