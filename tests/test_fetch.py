@@ -186,6 +186,18 @@ def test_a_url_list_in_any_encoding_windows_saves_is_read(encoding):
     assert read_source(text.encode(encoding), name="urls.txt").urls == urls
 
 
+def test_paths_in_a_url_list_are_read_on_its_site():
+    """Analytics exports list pages as paths ("/blog/post"): among whole URLs they were skipped as "not an
+    http(s) URL", and a list of paths alone said only "no http(s) URLs found"."""
+    listed = read_source(b"https://a.example/x\n/library/re.html\n//cdn.example/y\n", name="urls.txt")
+    assert listed.urls == ["https://a.example/x", "https://a.example/library/re.html"]
+    assert "1 path without a host was read on a.example (e.g. /library/re.html -> https://a.example/library/" \
+           "re.html)" in listed.notes
+    assert any(note.startswith("1 line is not an http(s) URL") for note in listed.notes)   # //cdn: no path
+    with pytest.raises(SourceError, match="give whole URLs"):
+        read_source(b"/a\n/b\n", name="paths.txt")
+
+
 def test_url_list_csv_and_xlsx_sources(site):
     urls = [site.url("library/json.html"), site.url("library/os.html")]
     listed = read_source(("# pages\n" + "\n".join(urls) + "\nhttp://other.example/x\nnot a url\n").encode(),
