@@ -21,7 +21,7 @@ import click
 
 from inlink import cli_fetch, resources
 from inlink.fileio import write_user_file
-from inlink.jobs import Job, JobError, JobManager, JobStatus
+from inlink.jobs import Job, JobError, JobManager, JobStatus, default_jobs_dir
 from inlink.ui.format import engine_of, in_task_words, spend_text, spend_words
 from inlink.wording import counted as _count
 from inlink.wording import usd
@@ -108,6 +108,12 @@ def _progress_text(job: Job) -> str:
 @click.pass_context
 def list_cmd(ctx: click.Context, status: str | None) -> None:
     """One line per job, newest first."""
+    folder = Path(ctx.obj.get("jobs_dir") or default_jobs_dir())
+    if not folder.is_dir():      # said, not made: `jobs list` anywhere (or a mistyped --jobs-dir) left a folder
+        click.echo("no jobs")
+        click.echo(f"note: there is no jobs folder at {folder} (--jobs-dir, or $INLINK_JOBS_DIR; default ./jobs)",
+                   err=True)
+        return
     manager = _manager(ctx)
     rows = [_current(manager, job) for job in manager.jobs(status)]
     if rows:

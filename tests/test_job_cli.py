@@ -229,3 +229,11 @@ def test_worker_ctrl_c_pauses_running_jobs_and_exits_zero(_isolated_jobs_dir):
     meta = creator.get(job_id)
     assert meta["status"] == "paused" and meta["owner"] is None
     assert frame_rows(creator.results_frame(job_id)) == expected_rows(meta["items_done"])
+
+
+def test_list_in_a_folder_without_jobs_makes_no_jobs_folder(tmp_path):
+    """`jobs list` anywhere, or with a mistyped --jobs-dir, left an empty jobs folder behind."""
+    missing = tmp_path / "typo"
+    listing = cli_here("--jobs-dir", str(missing), "jobs", "list")
+    assert listing.exit_code == 0 and listing.stdout == "no jobs\n"
+    assert f"note: there is no jobs folder at {missing}" in listing.stderr and not missing.exists()
