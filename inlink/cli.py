@@ -20,9 +20,11 @@ from pathlib import Path
 import click
 
 from inlink import cli_fetch, resources
-from inlink.jobs import Job, JobError, JobManager, JobStatus
-from inlink.ui.format import engine_of, in_task_words, spend_text
+from inlink.fileio import write_user_file
+from inlink.jobs import Job, JobError, JobManager, JobStatus, default_jobs_dir
+from inlink.ui.format import engine_of, in_task_words, spend_text, spend_words
 from inlink.wording import counted as _count
+from inlink.wording import usd
 
 
 class _CleanErrors(click.Group):
@@ -44,7 +46,7 @@ class _CleanErrors(click.Group):
             raise
         except Exception as exc:
             if _is_gemini_refusal(exc):        # a refused key or model: said plainly, like a bad file
-                click.echo(f"error: {exc}", err=True)
+                click.echo(f"error: {foreground_words(str(exc))}", err=True)
                 ctx.exit(1)
             if os.environ.get("INLINK_DEBUG"):
                 raise
@@ -58,6 +60,20 @@ def _is_gemini_refusal(exc: Exception) -> bool:
     so the command line never imports it for this."""
     engine = sys.modules.get("inlink.gemini.engine")
     return engine is not None and isinstance(exc, engine.GeminiError)
+
+
+#: A command that runs no job (`suggest`) cannot "resume the job": what it can do instead.
+AGAIN_AS_A_JOB = "`jobs start` runs the analysis as a job that keeps the pages Gemini already answered and resumes"
+
+
+def foreground_words(text: str) -> str:
+    """A Gemini engine sentence that ends with what a job does (resume later, raise the budget and resume) in
+    the words of a command that runs no job."""
+    engine = sys.modules.get("inlink.gemini.engine")
+    if engine is None:
+        return text
+    return (text.replace(engine.RESUME_LATER, f"run the command again later ({AGAIN_AS_A_JOB})")
+            .replace(engine.RAISE_BUDGET, f"give a larger --budget to go further ({AGAIN_AS_A_JOB})"))
 
 
 def _manager(ctx: click.Context, **kwargs) -> JobManager:
@@ -92,15 +108,46 @@ def _progress_text(job: Job) -> str:
 @click.pass_context
 def list_cmd(ctx: click.Context, status: str | None) -> None:
     """One line per job, newest first."""
+    folder = Path(ctx.obj.get("jobs_dir") or default_jobs_dir())
+    if not folder.is_dir():      # said, not made: `jobs list` anywhere (or a mistyped --jobs-dir) left a folder
+        click.echo("no jobs")
+        click.echo(f"note: there is no jobs folder at {folder} (--jobs-dir, or $INLINK_JOBS_DIR; default ./jobs)",
+                   err=True)
+        return
     manager = _manager(ctx)
-    rows = manager.jobs(status)
+    rows = [_current(manager, job) for job in manager.jobs(status)]
+    if rows:
+        click.echo(_list_line("JOB", "STATUS", "PROGRESS", "TASK", "CREATED", "LABEL"))
     for job in rows:
-        click.echo(f"{job.job_id}  {job.status.value:<9}  {_progress_text(job):>16}  "
-                   f"{job.task:<16}  {job.created_at or '':<24}  {job.label or ''}")
+        click.echo(_list_line(job.job_id, job.status.value, _progress_text(job), job.task, job.created_at or "",
+                              job.label or ""))
     if not rows:
         click.echo("no jobs")
+    for job in rows:
+        if manager.orphaned(job):
+            click.echo(f"note: job {job.job_id} {ORPHANED}", err=True)
     for problem in manager.problems():
         click.echo(f"warning: {problem}", err=True)
+
+
+#: Said of a job marked running whose process is gone (a killed worker): nothing advances it until a manager starts.
+ORPHANED = ("is marked running but no process runs it (its worker was stopped or killed): `cli.py jobs worker` or "
+            "the dashboard resumes it from its last checkpoint")
+
+
+def _list_line(job_id: str, status: str, progress: str, task: str, created: str, label: str) -> str:
+    return f"{job_id:<12}  {status:<9}  {progress:>16}  {task:<16}  {created:<24}  {label}".rstrip()
+
+
+def _current(manager: JobManager, job: Job) -> Job:
+    """A running job as `jobs status` shows it (its counts from the checkpoint log, which the listing's metadata
+    lags by up to a few seconds); any other job as listed."""
+    if job.status is not JobStatus.RUNNING:
+        return job
+    try:
+        return manager.job(job.job_id)
+    except JobError:           # deleted meanwhile: the listing's copy is all there is
+        return job
 
 
 @jobs.command("status")
@@ -117,7 +164,8 @@ def status_cmd(ctx: click.Context, job_id: str, as_json: bool) -> None:
         return
     p = job.progress()
     click.echo(f"job {job.job_id} ({job.task}) {job.label or ''}".rstrip())
-    click.echo(f"status:   {job.status.value} - {in_task_words(job, job.message)}")
+    click.echo(f"status:   {job.status.value} - "
+               + (f"this job {ORPHANED}" if manager.orphaned(job) else in_task_words(job, job.message)))
     click.echo(f"step:     {job.current_step_index + 1}/{job.total_steps} {job.current_step}")
     running = job.status is JobStatus.RUNNING    # a paused or finished job has no time left to tell
     click.echo(f"progress: {_progress_text(job)}, {_count(job.rows_written or 0, 'row')}, "
@@ -135,8 +183,11 @@ def status_cmd(ctx: click.Context, job_id: str, as_json: bool) -> None:
 
 
 def _summary_text(job: Job) -> str:
-    """A finished link analysis's figures, as `suggest` prints them; "" for other jobs."""
+    """A finished link analysis's figures, as `suggest` prints them, or a finished fetch's; "" for other jobs."""
     summary = job.summary or {}
+    if isinstance(summary.get("statuses"), dict):    # a finished fetch: its pages per status, as `fetch` reports
+        return ("fetched " + ", ".join(f"{label} {count:,}" for label, count in summary["statuses"].items())
+                + f"; `jobs fetched {job.job_id}` writes the pages and links CSVs")
     if "pages_analysed" not in summary or "suggestions" not in summary:
         return ""
     links_given = bool(((job.config or {}).get("files") or {}).get("links"))
@@ -166,9 +217,18 @@ def _simple_command(name: str, help_text: str, done_text: str, short_help: str |
 
 
 _simple_command("pause", "Pause a job (a running one pauses after its current item).", "pause sent")
-_simple_command("resume", "Queue a paused or failed job to continue where it stopped "
-                "(a worker or the dashboard runs it).", "queued to resume",
-                short_help="Queue a paused or failed job to continue.")
+@jobs.command("resume", short_help="Queue a paused or failed job to continue.")
+@click.argument("job_id")
+@click.option("--budget", "budget_usd", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="A Gemini job's new budget in US dollars (a job paused at its budget needs a larger one).")
+@click.pass_context
+def resume_cmd(ctx: click.Context, job_id: str, budget_usd: float | None) -> None:
+    """Queue a paused or failed job to continue where it stopped (a worker or the dashboard runs it)."""
+    manager = _manager(ctx)
+    if budget_usd is not None:
+        _link_task().set_budget(manager, job_id, budget_usd)
+    manager.resume(job_id)
+    click.echo(f"job {job_id}: queued to resume" + (f" with a budget of {usd(budget_usd)}" if budget_usd else ""))
 _simple_command("stop", "Stop a job for good; its partial results stay downloadable.", "stop sent")
 _simple_command("delete", "Delete a job and all its files (stops it first if it runs).", "deleted")
 
@@ -177,14 +237,18 @@ _simple_command("delete", "Delete a job and all its files (stops it first if it 
 @click.argument("job_id")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               callback=cli_fetch.out_file,
-              help="CSV file to write (formula-safe for spreadsheets).")
+              help="CSV file to write, or an Excel workbook when named .xlsx (formula-safe for spreadsheets).")
 @click.pass_context
 def export_cmd(ctx: click.Context, job_id: str, out: Path) -> None:
     """Write the committed results of a job (even a running or stopped one) to a CSV file."""
     manager = _manager(ctx)
     job = manager.job(job_id)
-    data = manager.results_csv(job_id)
-    out.write_bytes(data)
+    if cli_fetch.is_workbook(out):
+        from inlink.exports import frame_to_xlsx
+
+        write_user_file(out, frame_to_xlsx(manager.results_frame(job_id)))   # the dashboard's Excel download
+    else:
+        write_user_file(out, manager.results_csv(job_id))
     click.echo(in_task_words(job, f"wrote {_count(manager.results_count(job_id), 'result row')} to {out}"))
     if engine_of(job) == "fetch":
         click.echo(f"note: `jobs fetched {job_id}` writes this fetch as a crawl export (pages and links CSVs)",
@@ -234,13 +298,17 @@ def worker_cmd(ctx: click.Context, max_running: int, durability: str) -> None:
 def _say_outcomes(manager: JobManager, job_ids: set[str]) -> None:
     """Where each job the worker saw queued or running ended, in its task's words (the worker said nothing of
     them: a failed job looked like a finished one until `jobs list`)."""
-    jobs = []
+    jobs, deleted = [], []
     for job_id in job_ids:
-        with contextlib.suppress(JobError):
+        try:
             jobs.append(manager.job(job_id))
+        except JobError:               # deleted meanwhile (`jobs delete`, the dashboard): it was said nothing of
+            deleted.append(job_id)
     for job in sorted(jobs, key=lambda job: job.created_at or ""):
         click.echo(f"worker: job {job.job_id} ({job.label or job.task}): "
                    f"{in_task_words(job, job.message) or job.status.value}")
+    for job_id in sorted(deleted):
+        click.echo(f"worker: job {job_id}: deleted")
 
 
 #: The module that defines (and, imported, registers) each task a worker runs.
@@ -324,6 +392,32 @@ def _warn_engine_options(engine: str, model: str | None, budget_usd: float | Non
                    f"{'it applies' if len(given) == 1 else 'they apply'} to --engine gemini only", err=True)
 
 
+def _warn_unknown_price(engine: str, model: str | None) -> None:
+    """A model the price table does not know is costed at the dearest known rates (budgets stay safe): said, or
+    every spend and budget figure of the run was an estimate nobody knew about."""
+    if engine != "gemini":
+        return
+    from inlink.gemini.settings import GeminiSettings   # the settings alone: never the google-genai SDK
+
+    settings = GeminiSettings.from_options(model=model)
+    if not settings.price_known():
+        price = settings.price()
+        click.echo(f"warning: no price is known for the model {settings.model!r}: its cost is counted at the dearest "
+                   f"known rates (${price.input_per_1m:g} / ${price.output_per_1m:g} per million prompt / output "
+                   "tokens); give its price in the settings file ($INLINK_GEMINI_SETTINGS, \"prices\")", err=True)
+
+
+def _warn_no_key(engine: str) -> None:
+    """A queued Gemini job needs the key in the process that runs it: said when this one has none (the job would
+    fail at its first step, seen only at `jobs status`)."""
+    from inlink.gemini.keys import api_key_from_env   # the key lookup alone: never the google-genai SDK
+
+    if engine == "gemini" and not api_key_from_env():
+        click.echo("warning: no GEMINI_API_KEY (or GOOGLE_API_KEY) in this environment: the process that runs the "
+                   "job needs one (`jobs worker` started with it set, or the dashboard, where the job's panel asks "
+                   "for the key); without it the job fails at its first step and waits for the key", err=True)
+
+
 def _warn_sheets(pages: Path, links: Path | None, sheet: str | None, links_sheet: str | None) -> None:
     """--sheet / --links-sheet name a workbook's worksheet: said when the file is no workbook (it was ignored)."""
     for option, name, path in (("--sheet", sheet, pages), ("--links-sheet", links_sheet, links)):
@@ -372,6 +466,8 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
     task = _link_task()
     _warn_sheets(pages, links, sheet, links_sheet)
     _warn_engine_options(engine, model, budget_usd)
+    _warn_no_key(engine)
+    _warn_unknown_price(engine, model)
     job_id = task.start_analysis(
         _manager(ctx), pages.read_bytes(), pages_name=pages.name,
         links=links.read_bytes() if links else None, links_name=links.name if links else None,
@@ -386,7 +482,7 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
 @_analysis_options
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               callback=cli_fetch.out_file,
-              help="CSV file to write the suggestions to.")
+              help="CSV file to write the suggestions to (an Excel workbook when named .xlsx).")
 def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence, high_confidence,
                 medium_confidence, exclude, model, budget_usd, same_site, sheet, links_sheet, columns, out):
     """Analyse a crawl in the foreground (no job) and write the suggestions CSV."""
@@ -399,6 +495,7 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
     task = _link_task()
     _warn_sheets(pages, links, sheet, links_sheet)
     _warn_engine_options(engine, model, budget_usd)
+    _warn_unknown_price(engine, model)
     with contextlib.ExitStack() as stack:
         bars = []   # the bar starts with the first page, after the import report is printed
 
@@ -414,14 +511,19 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
     click.echo(f"wrote {_count(summary['suggestions'], 'suggestion')} for "
                f"{_count(summary['pages_analysed'], 'page')} to {out}; "
                + _orphans_text(summary["orphans_before"], summary["orphans_after"], links is not None))
+    if engine == "gemini":
+        click.echo(f"spent: {spend_words(summary.get('counters') or {}, budget_usd)}")
     if exclude and not summary["pages_analysed"]:
         click.echo(f"note: no page was analysed: the --exclude patterns ({', '.join(exclude)}) leave out every page",
                    err=True)
     if summary.get("page_errors"):
-        click.echo(f"note: {_count(summary['page_errors'], 'page was', 'pages were')} skipped because their "
-                   "answer could not be used", err=True)
+        errors = summary["page_errors"]
+        click.echo(f"note: {_count(errors, 'page was', 'pages were')} skipped because "
+                   f"{'its' if errors == 1 else 'their'} answer could not be used", err=True)
     if summary.get("stopped_early"):
-        click.echo(f"note: stopped early: {summary['stopped_early']}", err=True)
+        click.echo(f"note: stopped early: {foreground_words(summary['stopped_early'])}", err=True)
+        if summary.get("stopped_by") != "budget":   # the cap the user set ends well; an outage does not
+            raise click.exceptions.Exit(1)
 
 
 @cli.command("ui", short_help="Start the dashboard on localhost.")

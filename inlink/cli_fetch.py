@@ -12,15 +12,38 @@ from pathlib import Path
 
 import click
 
+from inlink.fileio import write_user_file
 from inlink.wording import counted
 
 REPORT_LINES = 40
+#: Suffixes of an output file written as an Excel workbook (any other name gets CSV).
+WORKBOOK_SUFFIXES = (".xlsx",)
+
+
 def out_file(ctx, param, value: Path | None) -> Path | None:
     """An output file's folder must exist: said before the work, not after it (a whole analysis or fetch ran,
-    then "[Errno 2] No such file or directory")."""
+    then "[Errno 2] No such file or directory"). A suggestions file named .xlsx is written as a workbook; an old
+    .xls cannot be."""
     if value is not None and not value.absolute().parent.is_dir():
         raise click.BadParameter(f"the folder {value.absolute().parent} does not exist")
+    if value is not None and value.suffix.lower() == ".xls":
+        raise click.BadParameter(f"{value.name}: old Excel .xls files are not written; name it .xlsx (a workbook) "
+                                 "or .csv")
     return value
+
+
+def crawl_out_file(ctx, param, value: Path | None) -> Path | None:
+    """out_file for a fetch's pages and links, which are CSV only: CSV text was written into a file named .xlsx,
+    which Excel then refused to open."""
+    value = out_file(ctx, param, value)
+    if value is not None and value.suffix.lower() in WORKBOOK_SUFFIXES:
+        raise click.BadParameter(f"{value.name}: a fetch writes CSV (a page's text and HTML outgrow a spreadsheet "
+                                 "cell's 32,767 characters): give a .csv name")
+    return value
+
+
+def is_workbook(path: Path) -> bool:
+    return path.suffix.lower() in WORKBOOK_SUFFIXES
 
 
 def refuse_overwriting(outputs: dict[str, Path], inputs: dict[str, Path | None]) -> None:
@@ -45,7 +68,7 @@ def _out_options(func):
     """The two CSVs written by `fetch` and `jobs fetched` (their folders checked before any work)."""
     for name, text in (("--out-links", OUT_LINKS_HELP), ("--out-pages", OUT_PAGES_HELP)):
         func = click.option(name, type=click.Path(dir_okay=False, path_type=Path), required=True,
-                            callback=out_file, help=text)(func)
+                            callback=crawl_out_file, help=text)(func)
     return func
 
 
@@ -72,9 +95,15 @@ def _options(connections, rate_per_s, read_timeout, max_mb, all_sites) -> dict:
 
 
 def _source(source: str) -> tuple[object, str | None]:
-    """(what read_source takes, a file name): a URL as it is, a file as its bytes."""
+    """(what read_source takes, a file name): a URL as it is (without a user name and password, which fetching
+    never sends: said, and kept out of every message and file), a file as its bytes."""
     if source.lower().startswith(("http://", "https://")):
-        return source, None
+        from inlink.fetch.urls import without_credentials
+
+        if without_credentials(source) != source.strip():
+            click.echo("note: the user name and password in the URL were dropped: fetching never sends "
+                       "credentials", err=True)
+        return without_credentials(source), None
     path = Path(source)
     if not path.is_file():
         raise click.BadParameter(f"{source} is neither an http(s) sitemap URL nor a file", param_hint="SOURCE")
@@ -108,18 +137,35 @@ def fetch_cmd(source, out_pages, out_links, connections, rate_per_s, read_timeou
                 bar.length = total
                 bar.update(done - bar.pos)
             try:     # each page is written as it comes: a large site's text is never all in memory
-                rows = run_fetch(given, name=name, options=options, progress=progress, on_row=pages.writerow)
+                rows = run_fetch(given, name=name, options=options, progress=progress, on_row=pages.writerow,
+                                 on_note=_say_note)
             except SourceError as exc:
                 raise click.ClickException(str(exc)) from None
+        _refuse_if_nothing_fetched(rows)
         os.replace(partial, out_pages)
     finally:
         partial.unlink(missing_ok=True)
     links = dataset.links_frame(rows)
-    out_links.write_bytes(dataset.csv_bytes(links))
+    write_user_file(out_links, dataset.csv_bytes(links))
     for note in rows.attrs.get("notes", []):
         click.echo(f"note: {note}", err=True)
     print_report(rows)
     _say_written(len(rows), out_pages, len(links), out_links)
+
+
+def _refuse_if_nothing_fetched(rows) -> None:
+    """Not one page fetched (the site down, a wrong address, no network): the report, then an error, and the
+    earlier files left as they were. It wrote a pages file of failures and exited 0, which `suggest` then
+    refused with "no page can be analysed"."""
+    if len(rows) and not (rows["Status"] == "OK").any():
+        print_report(rows)
+        raise click.ClickException("no page could be fetched, so no file was written (an earlier one is left as it "
+                                   "was): check the address and that the site answers, then fetch again")
+
+
+def _say_note(note: str) -> None:
+    """A note while the progress bar runs: on a line of its own (a terminal's bar has no line end yet)."""
+    click.echo(("\n" if sys.stderr.isatty() else "") + f"note: {note}", err=True)
 
 
 def _say_written(pages: int, out_pages: Path, links: int, out_links: Path) -> None:
@@ -172,8 +218,8 @@ def jobs_fetched_cmd(ctx, job_id, out_pages, out_links):
     refuse_overwriting({"--out-pages": out_pages, "--out-links": out_links}, {})
     rows = fetched_results(JobManager(ctx.obj.get("jobs_dir"), autostart=False), job_id)
     links = dataset.links_frame(rows)
-    out_pages.write_bytes(dataset.csv_bytes(dataset.pages_frame(rows)))
-    out_links.write_bytes(dataset.csv_bytes(links))
+    write_user_file(out_pages, dataset.csv_bytes(dataset.pages_frame(rows)))
+    write_user_file(out_links, dataset.csv_bytes(links))
     print_report(rows)
     _say_written(len(rows), out_pages, len(links), out_links)
 

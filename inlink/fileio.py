@@ -67,10 +67,23 @@ def atomic_write_bytes(path: str | Path, data: bytes, mode: int = FILE_MODE, syn
         finally:
             os.close(fd)
         os.replace(tmp, path)
-    except OSError:
+    except BaseException:          # a Ctrl-C in the middle of the write too: no temp file left behind
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def write_user_file(path: str | Path, data: bytes) -> None:
+    """A file the user asked for (a command's --out): whole or not at all, like atomic_write_bytes, so a Ctrl-C
+    or a kill during the write leaves an earlier file as it was (it was left half overwritten). Its mode is the
+    earlier file's, else what the umask gives a new file (job data's 0600 is not forced on it)."""
+    try:
+        mode = os.stat(path).st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    atomic_write_bytes(path, data, mode=mode, sync=False)
 
 
 def append_line(path: str | Path, data: bytes, mode: int = FILE_MODE) -> None:

@@ -1,9 +1,15 @@
-"""Counts in the sentences a user reads ("1 page", "2 pages", "1,250 rows"): one rule for every layer (the
-importer's report, the fetcher's notes, the job engine's summary, the dashboard and the CLI), none of which
-may import another's helpers."""
+"""Counts and amounts in the sentences a user reads ("1 page", "2 pages", "1,250 rows", "$0.0050"): one rule for
+every layer (the importer's report, the fetcher's notes, the job engine's summary, the Gemini engine, the dashboard
+and the CLI), none of which may import another's helpers."""
 from __future__ import annotations
 
 
 def counted(count: int, noun: str, plural: str | None = None) -> str:
     """The count with the noun that agrees with it; `plural` when it is not noun + "s"."""
     return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+
+
+def usd(amount: float) -> str:
+    """US dollars as a Gemini spend or budget reads: '$0.0050' under a dollar (a page costs fractions of a cent;
+    '$0.01' for a $0.005 budget misled), '$12.50' from a dollar."""
+    return f"${amount:,.4f}" if amount < 1 else f"${amount:,.2f}"

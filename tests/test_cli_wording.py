@@ -2,6 +2,7 @@
 claim what cannot be known, the summary of a finished job, and help for every option."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -258,6 +259,33 @@ def test_ctrl_c_says_what_was_not_written_and_exits_130(tmp_path, capsys, monkey
     assert "Traceback" not in err and not out.exists()
 
 
+def test_ctrl_c_while_the_output_is_written_leaves_the_earlier_file_whole(tmp_path, capsys, monkeypatch):
+    """The output was written in place: a Ctrl-C (or kill) during the write left half a file over the earlier one,
+    though the command said it "wrote no output file (an earlier one is left as it was)"."""
+    import os
+
+    from inlink import fileio
+
+    pages, out = tmp_path / "crawl.csv", tmp_path / "out.csv"
+    pages.write_text(SMALL_CRAWL)
+    umask = os.umask(0o022)
+    try:
+        assert cli_module.main(["suggest", str(pages), "--out", str(out)]) == 0
+    finally:
+        os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o644                # a user's file: the umask's mode, not job data's 0600
+    earlier = out.read_bytes()
+
+    def half_then_ctrl_c(fd, data):
+        os.write(fd, data[: len(data) // 2])
+        raise KeyboardInterrupt
+    monkeypatch.setattr(fileio, "write_all", half_then_ctrl_c)
+    capsys.readouterr()
+    assert cli_module.main(["suggest", str(pages), "--max-per-page", "1", "--out", str(out)]) == 130
+    assert "wrote no output file (an earlier one is left as it was)" in capsys.readouterr().err
+    assert out.read_bytes() == earlier and sorted(p.name for p in tmp_path.iterdir()) == ["crawl.csv", "out.csv"]
+
+
 REPO = Path(__file__).resolve().parents[1]
 LEAVE = """
 import atexit, sys, threading
@@ -291,3 +319,115 @@ def test_suggest_refuses_to_write_over_its_own_crawl_or_links(tmp_path):
         result = CliRunner().invoke(cli_module.cli, ["suggest", str(pages), "--links", str(links), "--out", str(out)])
         assert result.exit_code == 2 and f"--out is the same file as {named}" in result.output, result.output
     assert pages.read_text() == SMALL_CRAWL and links.read_text() == LINKS
+
+
+def _gemini_on_the_fake(fake, tmp_path, monkeypatch, *replies) -> None:
+    from tests import fake_gemini as fg
+
+    settings = tmp_path / "gemini.json"
+    settings.write_text(json.dumps({"base_url": fake.base_url, "max_retries": 0, "timeout_s": 5}))
+    monkeypatch.setenv("INLINK_GEMINI_SETTINGS", str(settings))
+    monkeypatch.setenv("GEMINI_API_KEY", "AIza-test-key")
+    fake.script = list(replies) or [fg.success({"suggestions": []})]
+
+
+def test_suggest_says_what_it_can_do_when_gemini_stops_it_not_what_a_job_does(fake, tmp_path, monkeypatch, capsys):
+    """`suggest` runs no job, yet it said "resume the job later" (a spent quota) and "raise the budget and resume
+    the job" (a budget of $0.0001 read "$0.00")."""
+    from tests import fake_gemini as fg
+
+    pages = tmp_path / "crawl.csv"
+    pages.write_text(SMALL_CRAWL)
+    suggest = ["suggest", str(pages), "--engine", "gemini", "--out", str(tmp_path / "out.csv")]
+    _gemini_on_the_fake(fake, tmp_path, monkeypatch, fg.rate_limited("86400s"))
+    assert cli_module.main(suggest) == 1          # what was found so far is written, but the run is incomplete
+    note = capsys.readouterr().err.strip().splitlines()[-1]
+    assert note.startswith("note: stopped early: Gemini asks to wait 86400 s") and "resume the job" not in note
+    assert note.endswith(f"run the command again later ({cli_module.AGAIN_AS_A_JOB})")
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8-sig").startswith("Source,Destination,Anchor")
+
+    _gemini_on_the_fake(fake, tmp_path, monkeypatch, fg.success({"suggestions": []}, prompt_tokens=1000))
+    assert cli_module.main([*suggest, "--budget", "0.0001"]) == 0
+    note = capsys.readouterr().err.strip().splitlines()[-1]
+    assert note.startswith("note: stopped early: the Gemini budget of $0.0001 is used up (spent $0.0"), note
+    assert "resume the job" not in note and "give a larger --budget to go further" in note
+
+
+def test_suggest_with_gemini_says_what_it_spent_and_a_skipped_page_in_the_singular(fake, tmp_path, monkeypatch,
+                                                                                    capsys):
+    """`jobs status` and the panel show a Gemini job's spend; `suggest` said nothing of what it had cost. And
+    "1 page was skipped because their answer could not be used"."""
+    from tests import fake_gemini as fg
+
+    pages = tmp_path / "crawl.csv"
+    pages.write_text(SMALL_CRAWL)
+    unreadable = fg.success("{not json", prompt_tokens=1000, output_tokens=200)
+    _gemini_on_the_fake(fake, tmp_path, monkeypatch, unreadable, unreadable, unreadable,   # a first try, 2 retries
+                        fg.success({"suggestions": []}, prompt_tokens=1000, output_tokens=200))
+    assert cli_module.main(["suggest", str(pages), "--engine", "gemini", "--budget", "2",
+                            "--out", str(tmp_path / "out.csv")]) == 0
+    out, err = capsys.readouterr()
+    calls = len(fake.received)
+    assert calls >= 4       # the first page's three unreadable answers, then the other pages
+    spent = out.strip().splitlines()[-1]
+    assert spent.startswith("spent: $0.0") and spent.endswith(
+        f"of a $2.00 budget: {calls} Gemini calls, {calls * 1000:,} prompt and {calls * 200:,} output tokens")
+    assert "note: 1 page was skipped because its answer could not be used" in err
+
+
+def test_jobs_start_with_gemini_and_no_key_warns_that_the_job_needs_one(tmp_path, monkeypatch):
+    """The job was queued without a word; it then failed at its first step, seen only at `jobs status`."""
+    pages = tmp_path / "crawl.csv"
+    pages.write_text(SMALL_CRAWL)
+    start = ["--jobs-dir", str(tmp_path / "jobs"), "jobs", "start", str(pages), "--engine", "gemini"]
+    result = CliRunner().invoke(cli_module.cli, start)
+    assert result.exit_code == 0 and len(result.stdout.strip()) == 12      # still queued: a worker may have the key
+    assert "warning: no GEMINI_API_KEY (or GOOGLE_API_KEY) in this environment" in result.stderr
+    monkeypatch.setenv("GEMINI_API_KEY", "AIza-test-key")
+    assert "GEMINI_API_KEY" not in CliRunner().invoke(cli_module.cli, start).stderr
+    assert "GEMINI_API_KEY" not in CliRunner().invoke(cli_module.cli, start[:-2]).stderr
+
+
+def test_an_output_named_xlsx_is_a_workbook_and_a_fetch_output_so_named_is_refused(tmp_path):
+    """`suggest --out s.xlsx` and `jobs export ID --out r.xlsx` wrote CSV text into a file Excel refused to open."""
+    import openpyxl
+
+    pages = tmp_path / "crawl.csv"
+    pages.write_text(SMALL_CRAWL)
+    jobs = ["--jobs-dir", str(tmp_path / "jobs")]
+    suggested = tmp_path / "s.xlsx"
+    run(*jobs, "suggest", pages, "--out", suggested)
+    csv_rows = run(*jobs, "suggest", pages, "--out", tmp_path / "s.csv")
+    sheet = openpyxl.load_workbook(suggested).active
+    header = [cell.value for cell in sheet[1]]
+    assert header[:3] == ["Source", "Destination", "Anchor"] and "Confidence" in header
+    assert sheet.max_row - 1 == len((tmp_path / "s.csv").read_text(encoding="utf-8-sig").splitlines()) - 1 > 0
+    assert csv_rows.exit_code == 0
+
+    from inlink.jobs import JobManager
+    from inlink.tasks import analysis
+
+    manager = JobManager(tmp_path / "jobs", autostart=False)
+    job_id = analysis.start_analysis(manager, pages.read_bytes(), pages_name="crawl.csv")
+    run(*jobs, "jobs", "export", job_id, "--out", tmp_path / "r.xlsx")          # no rows yet: the header alone
+    assert [cell.value for cell in openpyxl.load_workbook(tmp_path / "r.xlsx").active[1]][:2] == ["Source",
+                                                                                                  "Destination"]
+    for args in (["suggest", pages, "--out", tmp_path / "old.xls"],
+                 ["fetch", "https://example.com/sitemap.xml", "--out-pages", tmp_path / "p.xlsx", "--out-links",
+                  tmp_path / "l.csv"]):
+        refused = CliRunner().invoke(cli_module.cli, [str(arg) for arg in args])
+        assert refused.exit_code == 2 and ("name it .xlsx" in refused.output or "give a .csv name" in refused.output)
+
+
+def test_a_model_of_unknown_price_is_said_to_be_costed_at_the_dearest_rates(fake, tmp_path, monkeypatch, capsys):
+    """Its spend and budget figures were estimates at the dearest known rates, and nothing said so."""
+    pages = tmp_path / "crawl.csv"
+    pages.write_text(SMALL_CRAWL)
+    _gemini_on_the_fake(fake, tmp_path, monkeypatch)
+    suggest = ["suggest", str(pages), "--engine", "gemini", "--out", str(tmp_path / "out.csv")]
+    assert cli_module.main([*suggest, "--model", "gemini-foo"]) == 0
+    assert ("warning: no price is known for the model 'gemini-foo': its cost is counted at the dearest known rates"
+            in capsys.readouterr().err)
+    assert cli_module.main(suggest) == 0 and "no price is known" not in capsys.readouterr().err
+    start = ["--jobs-dir", str(tmp_path / "jobs"), "jobs", "start", str(pages), "--engine", "gemini", "--model", "x"]
+    assert "no price is known for the model 'x'" in CliRunner().invoke(cli_module.cli, start).stderr

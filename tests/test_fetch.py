@@ -49,7 +49,7 @@ def fetcher_for(server, **options) -> Fetcher:
     ("loop/a.html", "redirect_loop", 302, "redirect loop"),
     ("to-ftp.html", "bad_scheme", 302, "non-http(s)"),
     ("binary.html", "binary", 200, "binary data"),
-    ("huge.html", "too_large", 200, "more than the 2,000,000-byte cap"),
+    ("huge.html", "too_large", 200, "larger than the 2,000,000-byte cap"),
     ("r503/library/os.html", faults.OK, 200, "fetched"),
     ("reset/library/os.html", faults.OK, 200, "fetched"),
 ])
@@ -61,6 +61,14 @@ def test_each_fault_gives_a_status_and_a_plain_reason(site, path, fault, status,
     assert (result.html is not None) == (fault == faults.OK)
     if path.startswith(("r503/", "reset/")):
         assert result.attempts == 2          # retried once, then the page
+
+
+def test_a_page_cut_at_the_cap_has_the_same_reason_on_every_fetch(site):
+    """Its reason named the bytes read when the stream was cut, which vary with the chunks the network gives: a
+    resumed fetch job's dataset then differed from an uninterrupted one's (5,013,511 against 5,046,136 bytes)."""
+    with fetcher_for(site, max_bytes=2_000_000) as fetcher:
+        result = fetcher.fetch(site.url("huge.html"))
+    assert result.reason == "the page is larger than the 2,000,000-byte cap (its download was stopped there)"
 
 
 def test_a_redirect_is_followed_and_recorded(site):
@@ -168,6 +176,26 @@ def test_sitemap_index_with_a_gzipped_sitemap(site):
         found = read_source(site.url("sitemap_index.xml"), fetcher)
     assert found.urls == [site.url("library/json.html"), site.url("library/os.html"),
                           site.url("tutorial/index.html")]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-8-sig", "cp1252"])
+def test_a_url_list_in_any_encoding_windows_saves_is_read(encoding):
+    """Notepad's "Unicode" (UTF-16) list was read as UTF-8: one garbled line, "no http(s) URLs found"."""
+    urls = ["https://a.example/caf%C3%A9", "https://a.example/b"]
+    text = "# pages\r\n" + "\r\n".join(urls) + "\r\n"
+    assert read_source(text.encode(encoding), name="urls.txt").urls == urls
+
+
+def test_paths_in_a_url_list_are_read_on_its_site():
+    """Analytics exports list pages as paths ("/blog/post"): among whole URLs they were skipped as "not an
+    http(s) URL", and a list of paths alone said only "no http(s) URLs found"."""
+    listed = read_source(b"https://a.example/x\n/library/re.html\n//cdn.example/y\n", name="urls.txt")
+    assert listed.urls == ["https://a.example/x", "https://a.example/library/re.html"]
+    assert "1 path without a host was read on a.example (e.g. /library/re.html -> https://a.example/library/" \
+           "re.html)" in listed.notes
+    assert any(note.startswith("1 line is not an http(s) URL") for note in listed.notes)   # //cdn: no path
+    with pytest.raises(SourceError, match="give whole URLs"):
+        read_source(b"/a\n/b\n", name="paths.txt")
 
 
 def test_url_list_csv_and_xlsx_sources(site):

@@ -48,6 +48,7 @@ def test_jobs_fetch_is_queued_run_by_the_worker_and_written(site, tmp_path):
     assert f"wrote 4 pages to {pages} and {links_written:,} links to {links}" in written.stdout   # was "the links"
     status = cli("jobs", "status", job_id, jobs_dir=jobs).stdout
     assert "4 URLs to fetch from urls.txt, on 127.0.0.1" in status    # was one of the pages, named as the source
+    assert f"summary:  fetched OK 4; `jobs fetched {job_id}` writes the pages and links CSVs" in status
 
 
 def test_a_bad_source_is_one_line_without_traceback(tmp_path):
@@ -79,3 +80,55 @@ def test_fetch_refuses_to_write_its_links_over_its_pages_or_its_source(tmp_path)
     over = cli("fetch", str(listing), "--out-pages", str(listing), "--out-links", str(tmp_path / "l.csv"))
     assert over.returncode == 2 and "--out-pages is the same file as SOURCE" in over.stderr, over.stderr
     assert listing.read_text() == "https://example.com/a\n"
+
+
+def test_a_robots_crawl_delay_that_slows_the_fetch_is_said_at_once_and_in_the_job_events(site, tmp_path):
+    """A Crawl-delay of 5 s made a 33-page fetch take 3 minutes without a word."""
+    site.behaviour.robots = "User-agent: *\nCrawl-delay: 0.3\nDisallow: /distutils/\n"
+    site.behaviour.sitemap_paths = PAGES[:3]
+    done = cli("fetch", site.url("sitemap.xml"), "--out-pages", str(tmp_path / "p.csv"), "--out-links",
+               str(tmp_path / "l.csv"), "--rate", "10")
+    assert done.returncode == 0, done.stderr
+    said = f"robots.txt of 127.0.0.1:{site.port} asks for 0.3 s between requests (Crawl-delay): its pages are " \
+           "fetched at that pace, one every 0.3 s, instead of up to 10 a second"
+    assert done.stderr.count(said) == 1
+    jobs = tmp_path / "jobs"
+    job_id = cli("jobs", "fetch", site.url("sitemap.xml"), jobs_dir=jobs).stdout.strip()
+    assert cli("jobs", "worker", jobs_dir=jobs).returncode == 0
+    assert said.replace("up to 10", "up to 5") in cli("jobs", "status", job_id, jobs_dir=jobs).stdout
+
+
+def test_a_fetch_that_fetched_no_page_is_an_error_and_keeps_the_earlier_files(tmp_path):
+    """Every request failed (nothing listening, a wrong address): it wrote a pages file of failures over the
+    earlier one and exited 0; `suggest` then said "no page can be analysed"."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    listing = tmp_path / "urls.txt"
+    listing.write_text(f"http://127.0.0.1:{closed}/a.html\nhttp://127.0.0.1:{closed}/b.html\n")
+    pages, links = tmp_path / "pages.csv", tmp_path / "links.csv"
+    pages.write_text("earlier")
+    done = cli("fetch", str(listing), "--out-pages", str(pages), "--out-links", str(links))
+    assert done.returncode == 1 and "fetch report: Connection refused 2" in done.stdout
+    assert done.stderr.strip().splitlines()[-1].startswith("error: no page could be fetched, so no file was written")
+    assert pages.read_text() == "earlier" and not links.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pages.csv", "urls.txt"]
+
+
+def test_a_password_in_the_source_url_is_dropped_and_kept_nowhere(site, tmp_path):
+    """`jobs fetch http://bob:hunter2@host/sitemap.xml` wrote the password into the job's label, config and events
+    (and every message quoted it), though fetching never sends it."""
+    site.behaviour.sitemap_paths = PAGES[:2]
+    with_password = site.url("sitemap.xml").replace("http://", "http://bob:hunter2@")
+    jobs = tmp_path / "jobs"
+    queued = cli("jobs", "fetch", with_password, "--rate", "0", jobs_dir=jobs)
+    assert queued.returncode == 0 and "the user name and password in the URL were dropped" in queued.stderr
+    assert cli("jobs", "worker", jobs_dir=jobs).returncode == 0
+    listing = cli("jobs", "list", jobs_dir=jobs).stdout
+    assert f"fetch {site.url('sitemap.xml')}" in listing and "completed" in listing
+    done = cli("fetch", with_password, "--out-pages", str(tmp_path / "p.csv"), "--out-links", str(tmp_path / "l.csv"))
+    assert done.returncode == 0 and "hunter2" not in done.stdout + done.stderr
+    assert not [path for path in tmp_path.rglob("*") if path.is_file() and b"hunter2" in path.read_bytes()]
+    assert all("Authorization" not in headers for _, headers, _ in site.behaviour.log)

@@ -145,3 +145,39 @@ def test_a_paused_jobs_client_is_closed_when_another_fetch_starts(site, manager,
     other = fetch_task.start_fetch(manager, site.url(PAGES[0]).encode(), name="one.txt", options=FAST)
     assert manager.wait(other, 60)["status"] == "completed"
     assert paused not in fetch_task._FETCHERS and other not in fetch_task._FETCHERS
+
+
+def test_a_fetched_link_to_a_url_that_redirected_points_at_the_page_it_ended_at():
+    """A page is known by its final address, so a link to the URL as listed (/old, 301 -> /new) matched no page:
+    the import dropped it and the engine suggested the link the site already has."""
+    import json
+
+    from inlink.fetch import dataset
+
+    def links(*pairs):
+        return json.dumps([[destination, anchor, "Content", "true"] for destination, anchor in pairs])
+    results = pd.DataFrame({
+        "Requested URL": ["https://a.com/", "https://a.com/old", "https://a.com/new-2"],
+        "Address": ["https://a.com/", "https://a.com/new", "https://a.com/new-2"],
+        "Status Code": [200, 200, 200],
+        "Links": [links(("https://a.com/old", "the guide"), ("https://a.com/new", "guide"),
+                        ("https://a.com/new-2", "second")),
+                  links(("https://a.com/", "home")), links(("https://a.com/old", "back to it"))]})
+    written = dataset.links_frame(results)
+    assert list(zip(written["Source"], written["Destination"], written["Anchor"])) == [
+        ("https://a.com/", "https://a.com/new", "the guide"), ("https://a.com/", "https://a.com/new-2", "second"),
+        ("https://a.com/new", "https://a.com/", "home"), ("https://a.com/new-2", "https://a.com/new", "back to it")]
+    assert written["Status Code"].tolist() == [200, 200, 200, 200]
+
+
+def test_a_fetch_job_keeps_no_password_of_its_source_url(manager, tmp_path):
+    """The dashboard's fetch form reaches start_fetch directly: the URL's user name and password stayed in the
+    job's label and config."""
+    from inlink.fetch.urls import without_credentials
+
+    assert without_credentials(" https://bob:pw@Example.com:8080/a?b#c ") == "https://Example.com:8080/a?b#c"
+    assert without_credentials("https://example.com/@user") == "https://example.com/@user"
+    job = fetch_task.start_fetch(manager, "http://bob:hunter2@127.0.0.1:9/sitemap.xml", options=FAST)
+    meta = manager.get(job)        # port 9: nothing listens, the job pauses at its first request
+    assert meta["label"] == "fetch http://127.0.0.1:9/sitemap.xml"
+    assert meta["config"]["source"] == {"url": "http://127.0.0.1:9/sitemap.xml"}

@@ -188,6 +188,19 @@ def test_unreadable_answer_is_retried_then_reported_as_page_error(fake, bad_answ
     assert caught.value.counters["gemini_calls"] == 3 and caught.value.counters["cost_usd"] > 0
 
 
+def test_an_http_answer_that_is_no_json_is_retried_then_named(fake):
+    """A proxy's HTML error page (or a wrong base_url) made the SDK raise json's bare "Expecting value: line 1
+    column 1 (char 0)", which the command line printed as it was and a job failed with."""
+    engine = engine_for(fake, fg.Reply(200, "<html>502 Bad Gateway</html>"), max_retries=1)
+    with pytest.raises(ge.GeminiUnavailable, match=r"failed 2 times in a row \(last: the server's answer is not "
+                                                   r"the Gemini API's JSON \(a proxy in the way"):
+        engine.suggest(build_site_index(), HOME)
+    assert len(fake.received) == 2
+    fake._calls = 0                                                     # a passing hiccup: retried, then fine
+    again = engine_for(fake, fg.Reply(200, "<html>502 Bad Gateway</html>"), fg.suggestions((WATER, "watering tips")))
+    assert len(again.suggest(build_site_index(), HOME).rows) == 1 and len(fake.received) == 4
+
+
 def test_unreadable_answer_then_good_one_succeeds(fake):
     engine = engine_for(fake, fg.success("{not json"), fg.suggestions((WATER, "watering tips")))
     outcome = engine.suggest(build_site_index(), HOME)
@@ -199,7 +212,7 @@ def test_budget_cap_stops_before_the_next_call(fake):
                         budget_usd=0.0001)
     index = build_site_index()
     engine.suggest(index, HOME)                       # spends 0.00055 USD: over the cap afterwards
-    with pytest.raises(ge.BudgetExceeded, match="budget of \\$0.00 is used up"):
+    with pytest.raises(ge.BudgetExceeded, match="budget of \\$0.0001 is used up"):
         engine.suggest(index, COMPOST)
     assert len(fake.received) == 1
 

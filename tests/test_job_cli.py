@@ -6,6 +6,7 @@ import errno
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -96,6 +97,34 @@ def test_list_status_export_and_cleanup(manager, tmp_path, _isolated_jobs_dir):
     assert manager.list_jobs() == []
 
 
+def _killed_worker_state(jobs_dir, job_id, items_done: int) -> None:
+    """What a kill -9 leaves: the metadata still says running, behind the checkpoint log, and its owner is dead."""
+    path = jobs_dir / f"{job_id}.json"
+    meta = json.loads(path.read_text())
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    meta.update(status="running", items_done=items_done, owner={"pid": dead.pid, "host": socket.gethostname(),
+                                                                "heartbeat": time.time(), "token": "gone"})
+    path.write_text(json.dumps(meta))
+
+
+def test_list_has_a_header_shows_status_progress_and_names_a_job_no_worker_runs(make_manager, _isolated_jobs_dir):
+    manager = make_manager()
+    job_id = manager.create_job("test_counting", config={"n": 12}, label="site A")
+    assert manager.wait(job_id, 60)["status"] == "completed"
+    manager.shutdown()
+    _killed_worker_state(_isolated_jobs_dir, job_id, items_done=3)
+    listing = cli_here("jobs", "list")
+    header, line = listing.stdout.splitlines()
+    assert header.split() == ["JOB", "STATUS", "PROGRESS", "TASK", "CREATED", "LABEL"]
+    assert line.split()[:3] == [job_id, "running", "12/12"]      # the checkpoint log's count, as `jobs status`
+    assert line.index("(100%)") + len("(100%)") == header.index("PROGRESS") + len("PROGRESS")   # aligned
+    assert f"note: job {job_id} is marked running but no process runs it" in listing.stderr
+    assert "`cli.py jobs worker`" in listing.stderr
+    status = cli_here("jobs", "status", job_id).stdout
+    assert "12/12" in status and "no process runs it" in status
+
+
 def test_an_error_is_one_line_on_stderr_without_traceback():
     result = cli("jobs", "status", "../../etc")
     assert result.returncode == 1 and result.stdout == ""
@@ -148,22 +177,38 @@ def test_worker_runs_queued_jobs_until_none_is_left(_isolated_jobs_dir):
         assert f"worker: job {job_id} (test_counting): Completed: 20 items, " in result.stdout
 
 
-def test_a_worker_failing_mid_run_hands_its_jobs_back_first(_isolated_jobs_dir, monkeypatch):
-    creator = JobManager(_isolated_jobs_dir, autostart=False)
+def _worker_with(jobs_dir, monkeypatch, then):
+    """`jobs worker` in this process on a long job; once the job has 2 items done, `then(creator, job_id)` runs
+    between two of the worker's looks at the folder. Returns (the worker's result, creator, job_id)."""
+    creator = JobManager(jobs_dir, autostart=False)
     job_id = creator.create_job("test_counting", config={"n": 3000, "delay": 0.01})
     monkeypatch.setattr(signal, "signal", lambda *args: None)      # keep pytest's handlers
     real_has_work = cli_module._has_work
 
     def has_work(manager):
-        if creator.get(job_id)["items_done"] >= 2:
-            raise StorageError(errno.EIO, "could not list the jobs folder: input/output error")
+        if creator.store.exists(job_id) and creator.get(job_id)["items_done"] >= 2:
+            then(creator, job_id)
         return real_has_work(manager)
     monkeypatch.setattr(cli_module, "_has_work", has_work)
-    result = CliRunner().invoke(cli_module.cli, ["jobs", "worker"])
+    return CliRunner().invoke(cli_module.cli, ["jobs", "worker"]), creator, job_id
+
+
+def test_a_worker_failing_mid_run_hands_its_jobs_back_first(_isolated_jobs_dir, monkeypatch):
+    def fail(creator, job_id):
+        raise StorageError(errno.EIO, "could not list the jobs folder: input/output error")
+    result, creator, job_id = _worker_with(_isolated_jobs_dir, monkeypatch, fail)
     assert result.exit_code == 1 and "input/output error" in result.output
     meta = creator.get(job_id)
     assert meta["status"] == "queued" and meta["owner"] is None
     assert frame_rows(creator.results_frame(job_id)) == expected_rows(meta["items_done"])
+
+
+def test_worker_says_a_job_deleted_while_it_ran(_isolated_jobs_dir, monkeypatch):
+    """It ended with 'no queued or running jobs left' and not a word of the job it had been running."""
+    result, _, job_id = _worker_with(_isolated_jobs_dir, monkeypatch,
+                                     lambda creator, job_id: creator.delete(job_id))   # `jobs delete` elsewhere
+    assert result.exit_code == 0, result.output
+    assert f"worker: job {job_id}: deleted" in result.output and "no queued or running jobs left" in result.output
 
 
 @pytest.mark.slow
@@ -184,3 +229,11 @@ def test_worker_ctrl_c_pauses_running_jobs_and_exits_zero(_isolated_jobs_dir):
     meta = creator.get(job_id)
     assert meta["status"] == "paused" and meta["owner"] is None
     assert frame_rows(creator.results_frame(job_id)) == expected_rows(meta["items_done"])
+
+
+def test_list_in_a_folder_without_jobs_makes_no_jobs_folder(tmp_path):
+    """`jobs list` anywhere, or with a mistyped --jobs-dir, left an empty jobs folder behind."""
+    missing = tmp_path / "typo"
+    listing = cli_here("--jobs-dir", str(missing), "jobs", "list")
+    assert listing.exit_code == 0 and listing.stdout == "no jobs\n"
+    assert f"note: there is no jobs folder at {missing}" in listing.stderr and not missing.exists()

@@ -589,6 +589,8 @@ def test_progress_while_running(manager, tmp_path):
     progress = manager.get(job_id)["progress"]
     assert progress["total_items"] == 300 and 0 < progress["percentage"] < 100
     assert progress["rate_per_s"] > 0 and progress["eta_s"] > 0 and progress["elapsed_s"] >= 0
+    meta = manager.get(job_id)       # the rate counts from when the items began, after the preparation steps
+    assert meta["items_started_epoch"] >= meta["run_started_epoch"] and meta["items_started_done"] == 0
     manager.stop(job_id)
     gate.touch()
     assert manager.wait(job_id, 60)["status"] == JobStatus.STOPPED

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -13,7 +14,7 @@ import pytest
 from inlink.links import suggest as analyzer
 from inlink.tasks import analysis as link_task
 from inlink.site import load as site_import
-from inlink.jobs.manager import JobManager, JobStatus, TaskContext
+from inlink.jobs.manager import TERMINAL_STATUSES, JobManager, JobStatus, TaskContext
 from tests import fake_gemini as fg
 from waiting import wait_for
 
@@ -280,6 +281,33 @@ def test_gemini_budget_cap_pauses_the_job_with_a_message(manager, gemini, tmp_pa
     assert 1 <= meta["items_done"] < meta["total_items"]
 
 
+def test_a_job_paused_at_its_budget_resumes_with_a_larger_one_from_the_command_line(manager, gemini, tmp_path):
+    """The pause said "raise the budget and resume", and nothing could raise it: a resumed job paused again at
+    once. `jobs resume ID --budget USD` does."""
+    from click.testing import CliRunner
+
+    from inlink import cli as cli_module
+
+    settings = tmp_path / "gemini.json"
+    settings.write_text(json.dumps({**json.loads(settings.read_text()), "max_in_flight": 1}))
+    gemini.script = [fg.success({"suggestions": []}, prompt_tokens=400_000, output_tokens=0)]   # $0.10 a page
+    job = start_sample(manager, engine="gemini", api_key="k", options={"budget_usd": 0.15})
+    meta = wait_for(lambda: (m := manager.get(job))["status"] == JobStatus.PAUSED and m, what="budget pause")
+    assert "`cli.py jobs resume JOB --budget USD`" in meta["message"]
+    runner = CliRunner()
+    too_small = runner.invoke(cli_module.cli, ["jobs", "resume", job, "--budget", "0.15"])
+    assert too_small.exit_code == 1 and "has spent $0.2000 already: give a budget above that" in too_small.output
+    assert manager.get(job)["status"] == JobStatus.PAUSED
+    resumed = runner.invoke(cli_module.cli, ["jobs", "resume", job, "--budget", "100"])
+    assert resumed.exit_code == 0 and f"job {job}: queued to resume with a budget of $100.00" in resumed.output
+    meta = manager.wait(job, 60)
+    assert meta["status"] == JobStatus.COMPLETED and meta["config"]["options"]["budget_usd"] == 100
+    offline = start_sample(manager)
+    manager.wait(offline, 60)
+    refused = runner.invoke(cli_module.cli, ["jobs", "resume", offline, "--budget", "1"])
+    assert refused.exit_code == 1 and "is no Gemini analysis" in refused.output
+
+
 def test_a_gemini_answer_the_job_could_not_commit_is_not_bought_again_on_resume(gemini, tmp_path):
     """Pages in flight together are committed in order: a later page answered before the job paused (or died)
     is in no checkpoint. Its paid answer waits in the job's folder and the next run takes it back."""
@@ -397,6 +425,19 @@ def test_gemini_page_with_an_unreadable_answer_is_an_item_error_and_the_job_goes
     assert len(manager.results_frame(job)) >= 1                            # later pages still got suggestions
 
 
+def test_a_gemini_job_whose_answers_stay_unusable_pauses_instead_of_paying_for_every_page(manager, gemini):
+    """Every page was paid 1 + parse_retries times and skipped: a model or settings that cannot give the answer
+    asked for ran the whole site (45 pages, 135 calls, 0 suggestions) and ended "completed"."""
+    gemini.script = [fg.success("this is not JSON {")]
+    job = start_sample(manager, engine="gemini", api_key="k")
+    meta = manager.wait(job, timeout=60, until=[JobStatus.PAUSED, *TERMINAL_STATUSES])
+    assert meta["status"] == JobStatus.PAUSED, meta["message"]
+    said = re.match(r"Gemini's answers could not be used for (\d+) pages in a row \(last: ", meta["message"])
+    assert said and int(said[1]) >= link_task.UNUSABLE_PAGES_PAUSE      # pages in flight may fail after the 5th
+    assert "check the model and the Gemini settings" in meta["message"]
+    assert len(gemini.received) < 3 * (link_task.UNUSABLE_PAGES_PAUSE + 4) < 3 * meta["total_items"]
+
+
 def test_cli_suggest_with_gemini_without_a_key_is_one_plain_line(tmp_path, gemini):
     result = run_cli("suggest", str(SAMPLE_PAGES), "--engine", "gemini", "--out", str(tmp_path / "o.csv"),
                      jobs_dir=tmp_path / "jobs")
@@ -438,3 +479,14 @@ def test_cli_says_a_refused_gemini_key_plainly(tmp_path, gemini, monkeypatch):
     errors = [line for line in result.output.splitlines() if line.startswith("error")]
     assert result.exit_code == 1 and len(errors) == 1, result.output
     assert errors[0].startswith("error: Gemini refused the API key") and "INLINK_DEBUG" not in errors[0], errors
+
+
+def test_a_gemini_job_pauses_when_the_quota_is_spent_instead_of_failing(manager, gemini):
+    """It ended "Failed in page 1: GeminiUnavailable: Gemini asks to wait 86400 s ...": a spent quota or a
+    service down is no failure of the job, and pauses it like a spent budget."""
+    gemini.script = [fg.rate_limited("86400s")]
+    job = start_sample(manager, engine="gemini", api_key="k")
+    meta = manager.wait(job, timeout=60, until=[JobStatus.PAUSED, *TERMINAL_STATUSES])
+    assert meta["status"] == JobStatus.PAUSED and meta["error"] is None
+    assert meta["message"].startswith("Gemini asks to wait 86400 s (429 RESOURCE_EXHAUSTED")
+    assert meta["message"].endswith("resume the job later")

@@ -79,11 +79,23 @@ def pages_frame(results: pd.DataFrame) -> pd.DataFrame:
 
 
 def links_frame(results: pd.DataFrame) -> pd.DataFrame:
-    """The links file: every kept link of every fetched page; Status Code of the destination when fetched."""
+    """The links file: every kept link of every fetched page; Status Code of the destination when fetched.
+
+    A link to a URL that redirected (fetched as listed) points at the page the redirects ended at: a page is
+    known by its final address (page_row), and the link to it was dropped on import as a link to no page, so
+    the engine suggested the very link the site already has."""
     status = dict(zip(results.get("Address", []), results.get("Status Code", [])))
-    rows = []
+    moved = {requested: address for requested, address in zip(results.get("Requested URL", []),
+                                                                results.get("Address", []))
+             if isinstance(requested, str) and requested != address}
+    rows, seen = [], set()
     for source, links in zip(results.get("Address", []), results.get("Links", [])):
         for destination, anchor, position, follow in _decoded(links):
+            if moved:        # still one row per source, destination and position, and no self link
+                destination = moved.get(destination, destination)
+                if destination == source or (source, destination, position) in seen:
+                    continue
+                seen.add((source, destination, position))
             rows.append(("Hyperlink", source, destination, anchor, position, status.get(destination, ""),
                          follow))
     return pd.DataFrame(rows, columns=list(LINK_COLUMNS))

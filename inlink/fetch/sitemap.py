@@ -61,8 +61,16 @@ def read_source(source, fetcher=None, *, name: str | None = None, same_site_only
     elif _looks_like_table(data, label):
         raw, notes = _table_urls(data, label)
     else:
-        raw, notes = _list_urls(data.decode("utf-8-sig", errors="replace")), []
+        raw, notes = _list_urls(_list_text(data)), []
     return _finish(raw, notes, same_site_only)
+
+
+def _list_text(data: bytes) -> str:
+    """A URL list's text in the encoding the importer would find (a byte-order mark, UTF-16's zero bytes,
+    UTF-8...): a list saved as "Unicode" (UTF-16) by Windows Notepad was read as UTF-8, one garbled line."""
+    from inlink.site.charsets import detect_encoding
+
+    return data.decode(detect_encoding(data).encoding, errors="replace").lstrip("\ufeff")
 
 
 def _source_bytes(source, name: str | None) -> tuple[bytes, str]:
@@ -204,8 +212,11 @@ def _finish(raw: list[str], notes: list[str], same_site_only: bool, site: str | 
             seen.add(url)
             urls.append(url)
     if not urls:
-        raise SourceError("no http(s) URLs found" + (f" (e.g. {bad[0]!r} is not one)" if bad else ""))
+        raise SourceError("no http(s) URLs found" + (f" (e.g. {bad[0]!r} is not one)" if bad else "")
+                          + ("; give whole URLs (https://example.com/path), not paths alone"
+                             if any(value.strip().startswith("/") for value in bad) else ""))
     site = site or _main_site(urls)
+    bad = _paths_on_the_site(bad, site, urls, seen, notes)
     if same_site_only:
         kept = [u for u in urls if same_site(u, site)]
         offsite = [u for u in urls if not same_site(u, site)]
@@ -220,6 +231,21 @@ def _finish(raw: list[str], notes: list[str], same_site_only: bool, site: str | 
     if not urls:
         raise SourceError(f"no URLs on the site {site_key(site)}")
     return UrlSource(urls=urls, site=site, notes=notes)
+
+
+def _paths_on_the_site(bad: list[str], site: str, urls: list[str], seen: set, notes: list[str]) -> list[str]:
+    """Root-relative paths ("/blog/post", as analytics exports list pages) among whole URLs are read on the
+    site's own address (they were skipped as "not an http(s) URL"); the rest stays bad."""
+    paths = [value for value in bad if value.strip().startswith("/") and not value.strip().startswith("//")]
+    for path in paths:
+        url = clean_url(path.strip(), base=site)
+        if url is not None and url not in seen:
+            seen.add(url)
+            urls.append(url)
+    if paths:
+        notes.append(f"{counted(len(paths), 'path')} without a host {'was' if len(paths) == 1 else 'were'} read "
+                     f"on {site_key(site)} (e.g. {paths[0].strip()} -> {clean_url(paths[0].strip(), base=site)})")
+    return [value for value in bad if value not in paths]
 
 
 def _main_site(urls: list[str]) -> str:

@@ -24,6 +24,16 @@ def clean_url(url: str, base: str | None = None) -> str | None:
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
 
 
+def without_credentials(url: str) -> str:
+    """The URL as given with any user name and password taken out ("http://bob:pw@a.com/x" -> "http://a.com/x"):
+    they are never sent, and must not be kept either (a job's label, config and events held the password)."""
+    text = (url or "").strip()
+    parts = urlsplit(text)
+    if "@" not in parts.netloc:
+        return text
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
 def host_key(url: str) -> str:
     """host[:port], lower case: the unit of politeness (connections and rate are per host)."""
     parts = urlsplit(url)

@@ -9,6 +9,7 @@ The API key lives only inside the SDK client and in a redacting holder used to s
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import random
 import threading
@@ -22,6 +23,7 @@ from google.genai import errors, types
 from pydantic import BaseModel, Field, ValidationError
 
 from inlink.links import suggest as analyzer
+from inlink.wording import usd
 from inlink.gemini import prompt as gemini_prompt
 from inlink.gemini.settings import DEFAULT_MODEL, GeminiSettings, ModelPrice, SettingsError  # noqa: F401 (re-exported)
 from inlink.gemini.keys import api_key_from_env as api_key_from_env  # re-exported: the engine's old home
@@ -47,6 +49,12 @@ def _transient_transport_errors() -> tuple[type[BaseException], ...]:
 
 
 _TRANSPORT_ERRORS = _transient_transport_errors()
+
+
+#: What a job does about a spent budget or a service that stays unavailable, said at the end of those errors; a
+#: command that runs no job says its own instead (`cli.py suggest`).
+RESUME_LATER = "resume the job later"
+RAISE_BUDGET = "raise the budget and resume the job to continue (`cli.py jobs resume JOB --budget USD`)"
 
 
 class GeminiError(Exception):
@@ -280,8 +288,7 @@ class GeminiEngine:
         budget = self.settings.budget_usd
         spent = self.spent_usd
         if budget is not None and spent >= budget:
-            raise BudgetExceeded(f"the Gemini budget of ${budget:.2f} is used up (spent ${spent:.4f}); "
-                                 "raise the budget and resume the job to continue")
+            raise BudgetExceeded(f"the Gemini budget of {usd(budget)} is used up (spent {usd(spent)}); {RAISE_BUDGET}")
 
     def _generate(self, prompt: str) -> Any:
         """One generate_content call with our retry policy: 429/5xx/timeouts back off, other 4xx fail fast."""
@@ -298,10 +305,13 @@ class GeminiEngine:
             except _TRANSPORT_ERRORS as exc:
                 failure = _transport_failure(exc, settings.timeout_s)
                 delay = self._backoff(attempt)
+            except json.JSONDecodeError:    # the HTTP answer itself is no JSON: it said only "Expecting value..."
+                failure = ("the server's answer is not the Gemini API's JSON (a proxy in the way, or a wrong "
+                           "base_url in the settings?)")
+                delay = self._backoff(attempt)
             if attempt == settings.max_retries:
                 raise GeminiUnavailable(self._secret.scrub(
-                    f"Gemini failed {attempt + 1} times in a row (last: {failure}); "
-                    "resume the job later")) from None
+                    f"Gemini failed {attempt + 1} times in a row (last: {failure}); {RESUME_LATER}")) from None
             log.info("Gemini call failed (%s); retry %d of %d in %.2f s", self._secret.scrub(failure),
                      attempt + 1, settings.max_retries, delay)
             self._sleep(delay)
@@ -320,7 +330,7 @@ class GeminiEngine:
                 return what, self._backoff(attempt)
             if server_delay > self.settings.max_server_delay_s:
                 raise GeminiUnavailable(f"Gemini asks to wait {server_delay:g} s ({what}); the quota is "
-                                        "probably used up for now, resume the job later") from None
+                                        f"probably used up for now, {RESUME_LATER}") from None
             return what, server_delay
         raise GeminiRequestError(_refusal_message(code, what, self.settings.model)) from None
 

@@ -148,6 +148,11 @@ class JobManager:
             self._scheduler.overlay_unwritten(job)
         return job
 
+    def orphaned(self, job: Job) -> bool:
+        """A job marked running that no live process writes (its worker was killed, or its machine slept past
+        the heartbeat): nothing advances it until a manager starts (`jobs worker`, the dashboard) and resumes it."""
+        return job.status is JobStatus.RUNNING and not owner_alive(job.owner, self.stale_after)
+
     def _read(self, job_id) -> Job:
         validate_job_id(job_id)
         try:
@@ -261,6 +266,19 @@ class JobManager:
                    message="Queued to resume: waiting for a free slot.")
         return reason, (f"{'Retry' if reason == 'retried' else 'Resume'} requested from item "
                         f"{job.items_done + 1}.")
+
+    def update_config(self, job_id, config: Mapping) -> None:
+        """Replace the config of a job that no process runs (paused, queued, failed...), e.g. a raised budget
+        before a resume; a running job is refused (its run read the config when it started)."""
+        validate_job_id(job_id)
+        config = _checked_config(config)
+
+        def change(job: Job) -> None:
+            if job.status is JobStatus.RUNNING:
+                raise InvalidJobOperation(f"cannot change the settings of job {job_id} while it runs: pause it "
+                                          "first")
+            job.config = config
+        self.store.update_job(job_id, change)
 
     def set_secrets(self, job_id, secrets: Mapping[str, str]) -> None:
         """Secrets for the job's next run, in memory only (e.g. an API key typed after a restart)."""

@@ -63,6 +63,7 @@ class JobRunner:
         self.step_index = 0
         self.step = task.steps[0]
         self.last_step_done: str | None = None
+        self.items_started: tuple[float, int] | None = None   # (epoch, items done) when this run's items began
         self.last_flush = 0.0
         self.ended = threading.Event()   # the run is over: its outcome is being written
         self._on_exit = on_exit
@@ -111,7 +112,9 @@ class JobRunner:
                 "counters": dict(self.writer.counters_total) if self.writer else {},
                 "current_step": self.step,
                 "current_step_index": self.step_index, "last_successful_step": self.last_step_done,
-                "progress_percentage": round(100.0 * self.items_done / total, 2) if total else 0.0}
+                "progress_percentage": round(100.0 * self.items_done / total, 2) if total else 0.0,
+                **({"items_started_epoch": self.items_started[0], "items_started_done": self.items_started[1]}
+                   if self.items_started else {})}
 
     def flush(self) -> None:
         """Write progress and heartbeat into the metadata, if this runner still owns the job."""
@@ -227,7 +230,8 @@ class JobRunner:
             return Outcome(JobStatus.FAILED, problem, failed_step=self.step,
                            error={"type": "InvalidJobOperation", "message": problem})
         self.total_items = len(keys)
-        self._flush_quietly()
+        self.items_started = (time.time(), writer.next_index)   # the rate counts from here, not from the
+        self._flush_quietly()                                   # preparation steps before
         label = f"Step {len(steps)}/{len(steps)} '{self.step}'"
         self._log("step_started", f"{label} started: {len(keys) - writer.next_index} of "
                   f"{len(keys)} items to process.")

@@ -15,7 +15,9 @@ PAGE_FIELDS = ("url", "title", "h1", "description", "content", "word_count",
 TEXT_FIELDS = ("title", "h1", "description", "content")
 
 # Header synonyms, already in header_key() form, best first. "indexability_status" is read on top of
-# PAGE_FIELDS only to explain why a page is non-indexable (canonicalised, noindex...).
+# PAGE_FIELDS only to explain why a page is non-indexable (canonicalised, noindex...), and "redirect_url" (a 3xx
+# row's target, Screaming Frog's "Redirect URL") only so that a link to a redirecting URL counts as a link to
+# the page it redirects to.
 PAGE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "url": ("address", "url", "pageurl", "page", "link", "loc", "uri", "permalink", "fullurl",
             "landingpage", "urls", "pages"),
@@ -29,6 +31,7 @@ PAGE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "content_type": ("contenttype", "mimetype", "mime", "type"),
     "indexability": ("indexability", "indexable"),
     "indexability_status": ("indexabilitystatus",),
+    "redirect_url": ("redirecturl", "redirecturi", "redirecttarget", "redirectsto"),
 }
 LINK_SYNONYMS: dict[str, tuple[str, ...]] = {
     "source": ("source", "sourceurl", "from", "fromurl", "sourcepage", "referrer", "referringpage",

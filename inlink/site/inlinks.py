@@ -19,11 +19,13 @@ from inlink.site.urls import normalise_values, site_base
 LINK_COLUMNS = ("source", "destination", "anchor")
 
 
-def load_links(source, filename=None, known_urls=None, sheet=None) -> tuple[pd.DataFrame, ImportReport]:
+def load_links(source, filename=None, known_urls=None, sheet=None,
+               redirects: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, ImportReport]:
     """Existing hyperlinks (source, destination, anchor[, position]), normalised, deduplicated, no self links.
 
     With ``known_urls`` (the normalised page URLs), links from or to other URLs are dropped and counted.
-    ``sheet`` picks a workbook's worksheet (default: the first), as for load_pages.
+    ``sheet`` picks a workbook's worksheet (default: the first), as for load_pages. ``redirects`` ({URL: where
+    it redirects}, normalised): a link to a redirecting URL is a link to the page it ends at.
 
     Memory (bench/bench_import.py, target: the importer's peak <= 3x the file): the columns are held as codes
     into their distinct values (coded.py) from the read on; only the result has one (shared) string per cell.
@@ -45,6 +47,7 @@ def load_links(source, filename=None, known_urls=None, sheet=None) -> tuple[pd.D
     links = _hyperlinks_only(table, columns, report)
     links = _normalise_link_urls(links, columns, drops, known_urls)
     drops.refuse_if_empty(len(links.rows), "links")
+    links = _through_redirects(links, redirects, report)
     links = _filter_links(links, report, known_urls)
     links = _merge_duplicate_links(links)
     report.links_kept = len(links.rows)
@@ -125,6 +128,41 @@ def _normalise_link_urls(links: _LinkRows, columns: Mapping[str, str], drops: Dr
         links.fields[part] = Coded(url_codes.astype(np.int32)[in_raw][coded.codes],
                                    np.asarray(vocabulary, dtype=object))
     return links.where(~bad) if bad.any() else links
+
+
+#: Redirect hops followed at most from one URL (a longer chain, or a loop, leaves the link as it is).
+MAX_REDIRECT_HOPS = 10
+
+
+def _through_redirects(links: _LinkRows, redirects: Mapping[str, str] | None, report: ImportReport) -> _LinkRows:
+    """A link to a redirecting URL is a link to the page the redirects end at: the site links that page already
+    (it was suggested again, with the very anchor the site uses), and its anchor is evidence for that page."""
+    if not redirects:
+        return links
+    destination = links.fields["destination"]
+    final = np.array([_redirected(url, redirects) for url in destination.values], dtype=object)
+    moved = destination.per_row(final != destination.values)
+    if moved.any():
+        example = next(f"{url} -> {end}" for url, end in zip(destination.values, final) if url != end)
+        one = int(moved.sum()) == 1
+        report.warnings.append(f"{int(moved.sum()):,} link{' goes' if one else 's go'} to a redirecting URL and "
+                               f"count{'s' if one else ''} as a link to the page it redirects to, e.g. {example}.")
+        links.fields["destination"] = destination.recoded(final)
+    return links
+
+
+def _redirected(url: str, redirects: Mapping[str, str]) -> str:
+    """Where following the redirects from ``url`` ends (``url`` itself for a loop or an over-long chain)."""
+    seen, current = {url}, url
+    for _ in range(MAX_REDIRECT_HOPS):
+        following = redirects.get(current)
+        if following is None:
+            return current
+        if following in seen:
+            return url
+        seen.add(following)
+        current = following
+    return url
 
 
 def _filter_links(links: _LinkRows, report: ImportReport, known_urls) -> _LinkRows:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from inlink.site.columns import PAGE_FIELDS, detect_page_columns, missing_page_fields
 from inlink.site.inlinks import LINK_COLUMNS, empty_links, load_links
-from inlink.site.pages import PAGE_COLUMNS, load_pages
+from inlink.site.pages import PAGE_COLUMNS, load_pages, load_pages_and_redirects
 from inlink.site.report import ImportReport
 from inlink.site.scope import NothingToAnalyse, require_analysable
 from inlink.site.tables import SiteDataError, read_table, sheet_names
@@ -43,10 +43,11 @@ def load_site(pages_source, links_source=None, *, pages_name=None, links_name=No
     ``sheet`` and ``site_hosts`` are load_pages' (the pages file's worksheet; the hosts that form one site);
     ``links_sheet`` is the links workbook's worksheet (default: the first).
     """
-    pages, report = load_pages(pages_source, pages_name, column_map, sheet, site_hosts)
+    pages, report, redirects = load_pages_and_redirects(pages_source, pages_name, column_map, sheet, site_hosts)
     if links_source is None:
         return SiteData(pages=pages, links=empty_links(), report=report)
-    links, link_report = load_links(links_source, links_name, known_urls=pages["url"], sheet=links_sheet)
+    links, link_report = load_links(links_source, links_name, known_urls=pages["url"], sheet=links_sheet,
+                                    redirects=redirects)
     report.links_file = link_report.file
     report.links_read, report.links_kept = link_report.links_read, link_report.links_kept
     report.warnings.extend(warning if warning.startswith(link_report.file) else f"{link_report.file}: {warning}"

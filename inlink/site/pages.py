@@ -34,6 +34,14 @@ def load_pages(source, filename=None, column_map=None, sheet=None,
     ``sheet`` picks a workbook's worksheet (default: the first). ``site_hosts`` lists the hosts that form one
     site ("*" for all); by default only the main host is analysed (see scope.py).
     """
+    pages, report, _ = load_pages_and_redirects(source, filename, column_map, sheet, site_hosts)
+    return pages, report
+
+
+def load_pages_and_redirects(source, filename=None, column_map=None, sheet=None,
+                             site_hosts=None) -> tuple[pd.DataFrame, ImportReport, dict[str, str]]:
+    """load_pages, plus {redirecting URL: where it redirects} from the 3xx rows that say so (a "Redirect URL"
+    column), both normalised: load_site reads the existing links through them."""
     name = source_name(source, filename)
     table = read_table(source, name, sheet)   # positional: tests wrap read_table in a lambda *args
     report = ImportReport(file=name, rows_read=len(table) + len(table.attrs.get("bad_rows", [])),
@@ -57,7 +65,17 @@ def load_pages(source, filename=None, column_map=None, sheet=None,
     pages = _merge_duplicate_pages(pages, report)
     pages["is_target"] = pages["excluded_reason"] == ""
     _report_pages(pages, report)
-    return pages.loc[:, list(PAGE_COLUMNS)].reset_index(drop=True), report
+    return pages.loc[:, list(PAGE_COLUMNS)].reset_index(drop=True), report, _redirects(pages)
+
+
+def _redirects(pages: pd.DataFrame) -> dict[str, str]:
+    """{URL: its Redirect URL, normalised} of the rows whose status is 3xx; {} when the file says none."""
+    moved = (pages["status_code"].between(300, 399).fillna(False) & (pages["redirect_url"] != "")).to_numpy(bool)
+    if not moved.any():
+        return {}
+    targets, errors = normalise_series(pages.loc[moved, "redirect_url"], site_base(pages["url"].unique()))
+    good = (errors == "").to_numpy(bool)
+    return dict(zip(pages.loc[moved, "url"].to_numpy()[good], targets.to_numpy()[good]))
 
 
 def _no_url_column(headers, file: str, attrs: Mapping) -> SiteDataError:
@@ -78,7 +96,9 @@ def _clean_text(series: pd.Series) -> pd.Series:
 
 
 #: Fields cleaned as text (whitespace folded); the others (status code, word count) are parsed as numbers.
-CLEANED_FIELDS = (*TEXT_FIELDS, "url", "content_type", "indexability", "indexability_status")
+CLEANED_FIELDS = (*TEXT_FIELDS, "url", "content_type", "indexability", "indexability_status", "redirect_url")
+#: Fields read besides PAGE_FIELDS: why a page is non-indexable, and where a 3xx row redirects.
+EXTRA_FIELDS = ("indexability_status", "redirect_url")
 
 
 def _page_frame(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> pd.DataFrame:
@@ -89,7 +109,7 @@ def _page_frame(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> 
     strings, the body text's HTML and raw spacing as each cell is cleaned: at no time are two whole copies of
     a crawl's text alive. The body text goes first: it is nearly all of a crawl's bytes."""
     sources = {name: ([columns[name]] if name != "content" else _body_headers(table, columns, column_map))
-               for name in (*PAGE_FIELDS, "indexability_status") if name in columns}
+               for name in (*PAGE_FIELDS, *EXTRA_FIELDS) if name in columns}
     uses = Counter(header for headers in sources.values() for header in headers)
 
     def take(header: str) -> pd.Series:
@@ -109,7 +129,7 @@ def _page_frame(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> 
     for name in CLEANED_FIELDS:
         if name != "content":
             fields[name] = _clean_text(fields[name]) if name in fields else empty
-    pages = pd.DataFrame({name: fields.pop(name, empty) for name in (*PAGE_FIELDS, "indexability_status")},
+    pages = pd.DataFrame({name: fields.pop(name, empty) for name in (*PAGE_FIELDS, *EXTRA_FIELDS)},
                          index=table.index)
     pages["blocks"] = blocks
     pages["code_spans"] = code
@@ -220,6 +240,11 @@ def _join_reasons(first: pd.Series, second: pd.Series) -> pd.Series:
     return (first + second).where(~both, first + "; " + second)
 
 
+#: Why a row with status code 0 is no target: Screaming Frog and our fetcher write 0 when no HTTP answer came
+#: (blocked by robots.txt, a timeout, a refused connection); the report said "status 0".
+NOT_FETCHED = "not fetched (status 0: no answer)"
+
+
 def _exclusion_reasons(pages: pd.DataFrame) -> pd.Series:
     """Why a page must not be suggested as a link target ("" when it may be)."""
     blank = pd.Series("", index=pages.index, dtype=object)
@@ -228,7 +253,8 @@ def _exclusion_reasons(pages: pd.DataFrame) -> pd.Series:
     reason = blank.where(~not_html, "not HTML (" + pages["content_type"] + ")")
     status = pages["status_code"]
     bad_status = status.notna() & (status != 200)
-    reason = _join_reasons(reason, blank.where(~bad_status.fillna(False), "status " + status.astype(str)))
+    said = ("status " + status.astype(str)).where(status != 0, NOT_FETCHED)   # crawlers write 0 for no answer
+    reason = _join_reasons(reason, blank.where(~bad_status.fillna(False), said))
     detail = pages["indexability_status"]
     non_indexable = (pages["indexability"].str.lower().isin(NON_INDEXABLE_VALUES)
                      | detail.str.lower().str.contains(NON_INDEXABLE_STATUS, regex=True))

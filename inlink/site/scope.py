@@ -145,7 +145,7 @@ def _kind(reason: str) -> str:
 
 
 def _advice(kind: str) -> str:
-    if kind.startswith("status"):
+    if kind.startswith("status") or kind == "not fetched":
         return ("Pages that did not answer 200 are not pages to link to: export the crawl's pages that did "
                 "(every page failing often means the crawler was blocked or given a wrong address).")
     if kind == "not HTML":

@@ -77,13 +77,16 @@ def read_table(source, filename: str | None = None, sheet: str | None = None, *,
         data, name = _gunzip(_read_path(data, name) if isinstance(data, Path) else data, name)
         if not data or (data[:4096].isspace() and data.isspace()):   # no full copy of a large file
             raise SiteDataError("the file is empty", file=name)
-        if data.startswith(_XLS_MAGIC) or name.lower().endswith(".xls"):
+        if data.startswith(_XLS_MAGIC):
             raise SiteDataError("old Excel .xls workbooks are not supported; save it as .xlsx or CSV", file=name)
         if _is_workbook(data, name):
             # on demand: openpyxl is slow to import
             from inlink.site.workbooks import read_xlsx
             return _finish(read_xlsx(data, name, sheet), name)
         frame = _read_csv(data, name)
+        if name.lower().endswith(WORKBOOK_NAMES):   # text saved under a workbook's name (many exporters do)
+            frame.attrs["notes"].append(f"{name} is named like an Excel workbook but holds text: it was read as "
+                                        "a CSV file")
     if sheet:
         frame.attrs["notes"].append(f'{name} is a CSV file, not a workbook: the worksheet "{sheet}" asked '
                                     "for was ignored")
@@ -101,8 +104,14 @@ def sheet_names(source, filename: str | None = None) -> list[str]:
     return worksheet_names(data, name)
 
 
+#: Names of Excel workbooks; a file so named whose bytes are no workbook (a CSV or tab-separated text saved as
+#: .xls / .xlsx) is read as the text it is: it was refused as "not a readable XLSX workbook" or "old Excel .xls".
+WORKBOOK_NAMES = (".xls", ".xlsx", ".xlsm")
+
+
 def _is_workbook(data: bytes, name: str) -> bool:
-    return data.startswith(_XLSX_MAGIC) or name.lower().endswith((".xlsx", ".xlsm"))
+    """A zip: an XLSX workbook (read, or refused as unreadable, by workbooks.py), whatever its name."""
+    return data.startswith(_XLSX_MAGIC)
 
 
 def source_name(source, filename: str | None = None) -> str:
@@ -274,7 +283,7 @@ def _read_plain_utf8(data: bytes | Path, name: str, categories: bool = False) ->
     text never exists as Arrow buffers next to its Python strings. Everything but the parse looks at the head
     only.
     """
-    if name.lower().endswith((".xls", ".xlsx", ".xlsm")):
+    if name.lower().endswith(WORKBOOK_NAMES):
         return None
     head = _unpacked_head(data)
     if not head or b"\x00" in head or b"\n" not in head or head.startswith((_XLSX_MAGIC, _XLS_MAGIC)):
@@ -446,7 +455,8 @@ def _read_columns(batches, width: int, trim_every: int, categories: bool) -> tup
     rows = size = 0
     pool, heap = arrow_pool(), HeapTrimmer(trim_every)
     for batch in batches:
-        rows, size = rows + batch.num_rows, size + batch.nbytes
+        block_bytes = batch.nbytes    # once: it sums every column's buffers (per column, a 3,000-column file's
+        rows, size = rows + batch.num_rows, size + block_bytes   # read took minutes, its width squared)
         if rows > MAX_ROWS or size > MAX_BYTES:
             return None
         if parts[0] is None:
@@ -457,8 +467,8 @@ def _read_columns(batches, width: int, trim_every: int, categories: bool) -> tup
                 part.append(column.to_numpy(zero_copy_only=False))
                 cells.append(arrow_compute.binary_length(column, memory_pool=pool).to_numpy() == 0)
             else:
-                part.add(column, batch.nbytes)
-        heap.processed(batch.nbytes)
+                part.add(column, block_bytes)
+        heap.processed(block_bytes)
         del batch, column   # the block's buffers are freed before the heaps are next trimmed
     blank = np.ones(rows, dtype=bool)
     for part, cells in zip(parts, empty):

@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
 
 from inlink import collector
 from inlink.links import suggest as analyzer
-from inlink.exports import fixed_decimals, frame_to_csv
+from inlink.exports import fixed_decimals, frame_to_csv, frame_to_xlsx
+from inlink.fileio import write_user_file
 from inlink.gemini.keys import api_key_from_env
-from inlink.jobs import ItemError, JobManager, PauseJob, Task, TaskContext, register_task
+from inlink.wording import usd
+from inlink.jobs import ItemError, JobManager, JobStatus, PauseJob, Task, TaskContext, register_task
 from inlink.tasks import prepared, saved_state
 from inlink.tasks.answers import FOLDER as ANSWERS_FOLDER, FolderAnswers
 from inlink.tasks.options import (  # noqa: F401 (the options' names stay part of this module's API)
@@ -45,6 +48,11 @@ SITE_SEED = "site.state"           # the site start_analysis parsed, kept with t
 SECRET_KEY = "gemini_api_key"
 FROZEN = "_collector_frozen"       # ctx.state: this run froze the collector after its index (collector.frozen_for_run)
 
+#: Gemini pages in a row whose answers could not be used before a job pauses (and `suggest` stops) instead of
+#: paying for the next.
+UNUSABLE_PAGES_PAUSE = 5
+
+
 @dataclass
 class PageAnalyzer:
     """Turns one source page into suggestion rows with the chosen engine; shared by jobs and `cli.py suggest`."""
@@ -52,6 +60,8 @@ class PageAnalyzer:
     index: analyzer.LinkIndex
     gemini: object | None = None      # a GeminiEngine; None = the offline engine
     _record_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _unusable_in_a_row: int = 0       # Gemini pages whose answers could not be used since the last good one
+    stopped_by: str | None = None     # why Gemini stopped the run: "budget", "unavailable" or "unusable"
 
     def rows_for(self, url: str, count: Callable[..., None] | None = None) -> list[dict]:
         if self.gemini is None:
@@ -63,16 +73,33 @@ class PageAnalyzer:
 
         try:
             outcome = self.gemini.suggest(self.index, url)
-        except gemini_engine.BudgetExceeded as exc:
+        except (gemini_engine.BudgetExceeded, gemini_engine.GeminiUnavailable) as exc:
+            # a spent budget or quota, a service down: no failure of the job
+            self.stopped_by = "budget" if isinstance(exc, gemini_engine.BudgetExceeded) else "unavailable"
             raise PauseJob(str(exc)) from None
         except gemini_engine.PageAnalysisError as exc:
             if count is not None:
                 count(**exc.counters)  # the tokens were spent even though the page failed
+            self._stop_paying_for_unusable_answers(exc, gemini_engine.RESUME_LATER)
             raise ItemError(str(exc)) from None
+        with self._record_lock:
+            self._unusable_in_a_row = 0
         outcome.rows = self._record_under_cap(outcome, gemini_engine.drop_category)
         if count is not None:
             count(**outcome.counters())
         return outcome.rows
+
+    def _stop_paying_for_unusable_answers(self, exc: Exception, resume_later: str) -> None:
+        """Pause once UNUSABLE_PAGES_PAUSE pages in a row got answers that could not be used: every page was paid
+        for 1 + parse_retries times and skipped (a model or settings that cannot give the answer asked for, e.g.
+        an output cap that cuts it: a 45-page run paid 135 calls for 0 suggestions and exited 0)."""
+        with self._record_lock:
+            self._unusable_in_a_row += 1
+            in_a_row = self._unusable_in_a_row
+        if in_a_row >= UNUSABLE_PAGES_PAUSE:
+            self.stopped_by = "unusable"
+            raise PauseJob(f"Gemini's answers could not be used for {in_a_row} pages in a row (last: {exc}); "
+                           f"check the model and the Gemini settings, and {resume_later}")
 
     def _record_under_cap(self, outcome, drop_category: Callable[[str], str]) -> list[dict]:
         """Record a page's rows in the shared inbound counts; return the rows kept. Gemini pages run on
@@ -289,10 +316,12 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
                progress: Callable[[int, int], None] | None = None, sheet: str | None = None,
                site_hosts: list[str] | None = None, on_report: Callable | None = None,
                links_sheet: str | None = None, column_map: Mapping | None = None) -> dict:
-    """Analyse every page in the foreground and write the suggestions CSV; returns the summary.
+    """Analyse every page in the foreground and write the suggestions CSV (a workbook when `out_path` is named
+    .xlsx); returns the summary.
 
-    Like a job, a page whose answer cannot be used is skipped (counted in `page_errors`) and a spent budget
-    ends the run early (`stopped_early` says why); what was found so far is written either way.
+    Like a job, a page whose answer cannot be used is skipped (counted in `page_errors`) and a spent budget, an
+    unavailable Gemini or answers that stay unusable end the run early (`stopped_early` says why, `stopped_by`
+    which: "budget", "unavailable", "unusable"); what was found so far is written either way.
     """
     cleaned = clean_options(engine, options)
     site = _site_import().load_site(pages, links, pages_name=Path(pages).name,
@@ -302,10 +331,14 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
     page_analyzer = build_page_analyzer(site, cleaned, api_key)
     rows: list[dict] = []
     page_errors, stopped_early = 0, None
+    counters: Counter = Counter()        # Gemini's calls, tokens and cost, as a job's counters sum them
+
+    def count(**increments: float) -> None:
+        counters.update(increments)
     sources = analyzer.source_pages(page_analyzer.index)
     for done, url in enumerate(sources, 1):
         try:
-            rows.extend(fixed_decimals(page_analyzer.rows_for(url)))   # as a job's results file holds them
+            rows.extend(fixed_decimals(page_analyzer.rows_for(url, count)))   # as a job's results file holds them
         except ItemError:
             page_errors += 1
         except PauseJob as exc:
@@ -316,9 +349,30 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
     import pandas as pd
 
     frame = pd.DataFrame(rows, columns=list(analyzer.RESULT_COLUMNS))
-    Path(out_path).write_bytes(suggestions_csv(frame))
+    workbook = Path(out_path).suffix.lower() == ".xlsx"    # else CSV, whatever the name
+    write_user_file(out_path, frame_to_xlsx(frame) if workbook else suggestions_csv(frame))
     summary = analyzer.summarize(page_analyzer.index, frame)
-    return {**summary, "page_errors": page_errors, "stopped_early": stopped_early}
+    return {**summary, "page_errors": page_errors, "stopped_early": stopped_early,
+            "stopped_by": page_analyzer.stopped_by if stopped_early else None, "counters": dict(counters)}
+
+
+def set_budget(manager: JobManager, job_id: str, budget_usd: float) -> None:
+    """A new Gemini budget for a job that is not running (a budget pause says "raise the budget and resume", and
+    nothing could raise it: the resumed job paused again at once). Refused for a job of another engine, or at
+    or under what the job has spent already."""
+    import copy
+
+    job = manager.job(job_id)
+    config = copy.deepcopy(job.config or {})
+    if job.task != TASK_NAME or config.get("engine") != "gemini":
+        raise OptionError(f"job {job_id} is no Gemini analysis: a budget applies to --engine gemini jobs only")
+    if job.status in (JobStatus.COMPLETED, JobStatus.STOPPED):
+        raise OptionError(f"job {job_id} is {job.status.value}: it has nothing left to resume")
+    spent = float((job.counters or {}).get("cost_usd") or 0.0)
+    if not budget_usd > spent:
+        raise OptionError(f"job {job_id} has spent {usd(spent)} already: give a budget above that")
+    config.setdefault("options", {})["budget_usd"] = float(budget_usd)
+    manager.update_config(job_id, config)
 
 
 def suggestions_csv(frame: pd.DataFrame) -> bytes:

@@ -21,7 +21,7 @@ from inlink.fetch import dataset, faults
 from inlink.fetch.client import FetchCancelled, Fetcher, FetchSettings
 from inlink.fetch.extract import MalformedPage, parse_page
 from inlink.fetch.sitemap import SourceError, UrlSource, is_url, read_source
-from inlink.fetch.urls import site_key
+from inlink.fetch.urls import site_key, without_credentials
 from inlink.fileio import atomic_write_bytes
 from inlink.jobs import JobManager, PauseJob, Task, TaskContext, register_task
 from inlink.wording import counted
@@ -98,6 +98,8 @@ class FetchTask(Task):
             result = fetcher.fetch(item, cancel=SimpleNamespace(is_set=ctx.should_stop))
         except FetchCancelled:
             raise PauseJob(f"Paused while fetching {item}; it is fetched again on resume.") from None
+        for note in fetcher.take_notes():
+            ctx.log(note)
         if result.fault in faults.UNREACHABLE:
             _pause_if_site_down(fetcher, result)
         row = fetched_row(result, ctx.state["site"])
@@ -169,8 +171,9 @@ def start_fetch(manager: JobManager, source: str | bytes | Path, *, name: str | 
     config = {"options": settings.as_options()}
     inputs = {}
     if isinstance(source, str) and is_url(source) and "\n" not in source.strip():
-        config["source"] = {"url": source.strip()}
-        label = label or source.strip()
+        source = without_credentials(source)       # never sent, and never kept in the job's files either
+        config["source"] = {"url": source}
+        label = label or source
     else:
         data = source if isinstance(source, (bytes, bytearray)) else (
             Path(source).read_bytes() if isinstance(source, Path) or Path(str(source)).is_file()
@@ -205,8 +208,10 @@ def links_csv(manager: JobManager, job_id: str) -> bytes:
 # -- the foreground run (`cli.py fetch`) -----------------------------------------------------------------------
 def run_fetch(source, *, name: str | None = None, options: Mapping | None = None,
               progress: Callable[[int, int], None] | None = None,
-              on_row: Callable[[dict], None] | None = None) -> pd.DataFrame:
-    """Fetch every URL in the foreground (several at once) and return the result rows in URL order.
+              on_row: Callable[[dict], None] | None = None,
+              on_note: Callable[[str], None] | None = None) -> pd.DataFrame:
+    """Fetch every URL in the foreground (several at once) and return the result rows in URL order; `on_note`
+    hears at once what slows the run down (a robots.txt Crawl-delay).
 
     With `on_row`, each full row goes there as soon as it is ready and the returned frame keeps only the
     columns of the report and the links (a large site's text and HTML are never all held in memory)."""
@@ -222,6 +227,9 @@ def run_fetch(source, *, name: str | None = None, options: Mapping | None = None
             nonlocal done
             async with slots:
                 result = await fetcher.afetch(url)
+            for note in fetcher.take_notes():
+                if on_note is not None:
+                    on_note(note)
             row = await asyncio.to_thread(fetched_row, result, found.site)   # parsing leaves the loop free
             if on_row is not None:
                 on_row(row)

@@ -177,9 +177,12 @@ def spend_text(job: Job) -> str:
     budget: 22 Gemini calls, 66,000 prompt and 3,300 output tokens'); "" for a job of another engine."""
     if engine_of(job) != "gemini":
         return ""
-    counters, options = job.counters or {}, (job.config or {}).get("options") or {}
-    budget = options.get("budget_usd")
-    spent = usd(cost_of(job)) + (f" of a {usd(float(budget))} budget" if budget else "")
+    return spend_words(job.counters or {}, ((job.config or {}).get("options") or {}).get("budget_usd"))
+
+
+def spend_words(counters: dict, budget: float | None) -> str:
+    """Gemini's spend from a job's (or `suggest`'s) counters, in the words of spend_text."""
+    spent = usd(float(counters.get("cost_usd") or 0.0)) + (f" of a {usd(float(budget))} budget" if budget else "")
     return (f"{spent}: {counted(int(counters.get('gemini_calls') or 0), 'Gemini call')}, "
             f"{int(counters.get('prompt_tokens') or 0):,} prompt and {int(counters.get('output_tokens') or 0):,} "
             "output tokens")
