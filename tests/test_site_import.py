@@ -411,3 +411,20 @@ def test_very_long_page_text_survives_the_tolerant_parse():
     text = f"Address,Content\r\nhttps://a.com/x,{long_text}\r\nhttps://a.com/y,a,b\r\n"
     pages, report = load_pages(text.encode(), "p.csv")
     assert pages.loc[0, "word_count"] == 40_000 and report.dropped_rows == [(3, "3 fields where the header has 2")]
+
+
+def test_a_plain_text_crawl_never_loads_the_html_parser():
+    """lxml (and the HTML walker) are imported for a crawl whose text column holds HTML only; a plain-text crawl's
+    import (the common case, and the speed benchmark's) does without them. In a fresh interpreter: the suite loads
+    them elsewhere."""
+    import subprocess
+    import sys
+
+    script = ("import sys\nfrom inlink.site.load import load_site\n"
+              "pages = sys.argv[1].encode()\n"
+              "load_site(pages, None, pages_name='pages.csv')\n"
+              "print(sorted(m for m in ('lxml', 'inlink.site.html') if m in sys.modules))\n")
+    crawl = "Address,Title 1,Content\nhttps://ex.com/a,A,Plain text about <a> tags and more words here.\n"
+    out = subprocess.run([sys.executable, "-c", script, crawl], cwd=REPO, capture_output=True, text=True,
+                         timeout=120, check=True)
+    assert out.stdout.strip() == "[]"

@@ -184,9 +184,9 @@ def _body_text(content: pd.Series, header: str) -> tuple[pd.Series, pd.Series, p
 
     Takes the caller's only reference to ``content``: each cell is replaced by its text as it is parsed and
     cleaned, so the raw column and the clean one are never both whole in memory."""
-    from inlink.site.html import parse_fragment
-
     html = _html_cells(content, header)
+    if html is not None:   # the HTML parser (lxml) is loaded for a crawl that holds HTML only
+        from inlink.site.html import parse_fragment
     texts, index = content.to_numpy(dtype=object, copy=True), content.index
     del content
     blocks = pd.Series([None] * len(texts), index=index, dtype=object)
@@ -206,12 +206,11 @@ def _html_cells(content: pd.Series, header: str) -> np.ndarray | None:
     """Which cells hold HTML to parse; None when the column is plain text. The column is HTML when its header
     says so, or when nearly all its cells start with a tag: plain text about HTML (a template guide quoting
     <a>) must stay plain text. Cells are judged by their first non-blank character (no stripped copies)."""
-    from inlink.site.html import looks_like_html
-
     first = content.map(lambda text: text.lstrip()[:1])
     filled = first[first != ""]
     if not ("html" in header_key(header) or (len(filled) > 0 and (filled == "<").mean() >= 0.8)):
         return None
+    from inlink.site.html import looks_like_html   # here: a plain-text crawl never loads lxml
     html = content.map(looks_like_html).to_numpy(dtype=bool)
     return html if html.any() else None
 
