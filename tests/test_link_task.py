@@ -308,6 +308,41 @@ def test_a_job_paused_at_its_budget_resumes_with_a_larger_one_from_the_command_l
     assert refused.exit_code == 1 and "is no Gemini analysis" in refused.output
 
 
+def test_a_job_paused_at_its_budget_resumes_with_a_larger_one_from_the_dashboard(gemini, tmp_path, monkeypatch):
+    """The dashboard's pause message pointed to the command line: the panel now has the budget and a button that
+    raises it and resumes the job (through the task's public set_budget and the manager, as the CLI does)."""
+    from inlink.ui.manager import get_manager, shutdown_all
+    from test_app_common import assert_clean, open_page, texts
+
+    settings = tmp_path / "gemini.json"
+    settings.write_text(json.dumps({**json.loads(settings.read_text()), "max_in_flight": 1}))
+    gemini.script = [fg.success({"suggestions": []}, prompt_tokens=400_000, output_tokens=0)]   # $0.10 a page
+    monkeypatch.setenv("GEMINI_API_KEY", "k")            # the key the resumed run reads, as a user's environment
+    try:
+        manager = get_manager()                          # the dashboard's own manager runs the job
+        job = start_sample(manager, engine="gemini", api_key="k", options={"budget_usd": 0.15})
+        wait_for(lambda: manager.get(job)["status"] == JobStatus.PAUSED, what="budget pause")
+        app = open_page("jobs", {"job": job})
+        assert_clean(app)
+        assert any("(the budget field below)" in i and "cli.py" not in i for i in texts(app.info)), texts(app.info)
+        field = app.number_input(key="jobs.panel_budget")
+        assert field.value == 0.15
+        field.set_value(0.15)
+        app.button(key="jobs.panel_raise_budget").click().run()     # not above the spend: said, nothing changes
+        assert any("has spent $0.2000 already: give a budget above that" in w for w in texts(app.warning))
+        assert manager.get(job)["status"] == JobStatus.PAUSED
+        app.number_input(key="jobs.panel_budget").set_value(100.0)
+        app.button(key="jobs.panel_raise_budget").click().run()
+        assert_clean(app)
+        meta = manager.wait(job, 60)
+        assert meta["status"] == JobStatus.COMPLETED and meta["config"]["options"]["budget_usd"] == 100
+        offline = start_sample(manager)
+        manager.wait(offline, 60)
+        assert open_page("jobs", {"job": offline}).get("number_input") == []    # no budget to raise
+    finally:
+        shutdown_all(timeout=5)
+
+
 def test_a_gemini_answer_the_job_could_not_commit_is_not_bought_again_on_resume(gemini, tmp_path):
     """Pages in flight together are committed in order: a later page answered before the job paused (or died)
     is in no checkpoint. Its paid answer waits in the job's folder and the next run takes it back."""

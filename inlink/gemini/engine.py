@@ -26,6 +26,7 @@ from inlink.links import suggest as analyzer
 from inlink.wording import usd
 from inlink.gemini import prompt as gemini_prompt
 from inlink.gemini.settings import DEFAULT_MODEL, GeminiSettings, ModelPrice, SettingsError  # noqa: F401 (re-exported)
+from inlink.gemini.settings import RAISE_BUDGET_COMMAND
 from inlink.gemini.keys import api_key_from_env as api_key_from_env  # re-exported: the engine's old home
 from inlink.gemini.limits import RateLimiter, backoff_delay, parse_duration
 
@@ -54,7 +55,7 @@ _TRANSPORT_ERRORS = _transient_transport_errors()
 #: What a job does about a spent budget or a service that stays unavailable, said at the end of those errors; a
 #: command that runs no job says its own instead (`cli.py suggest`).
 RESUME_LATER = "resume the job later"
-RAISE_BUDGET = "raise the budget and resume the job to continue (`cli.py jobs resume JOB --budget USD`)"
+RAISE_BUDGET = f"raise the budget and resume the job to continue ({RAISE_BUDGET_COMMAND})"
 
 
 class GeminiError(Exception):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from inlink.gemini.settings import RAISE_BUDGET_COMMAND
 from inlink.jobs import Job, JobError, JobNotFound, JobStatus
 from inlink.ui import eta
 from inlink.ui import format as fmt
@@ -196,7 +197,10 @@ def _message(job: Job) -> None:
         hint = " You can resume it: it continues from its last checkpoint." if job.can_resume else ""
         st.error(f"The analysis failed{where}: {error.get('message') or 'unknown error'}.{hint}")
     elif job.message and status in (JobStatus.PAUSED, JobStatus.STOPPED, JobStatus.QUEUED):
-        st.info(fmt.in_task_words(job, job.message))
+        text = fmt.in_task_words(job, job.message)
+        if budget_of(job) is not None:   # the budget field below does what the engine's command line does
+            text = text.replace(f"({RAISE_BUDGET_COMMAND})", "(the budget field below)")
+        st.info(text)
     notice = st.session_state.pop(_NOTICE, None)
     if notice:
         st.warning(notice)
@@ -212,6 +216,8 @@ def _controls(manager, job: Job, key: str, download: bool) -> None:
         st.text_input("Gemini API key, to resume", type="password", key=f"{key}_gemini_key",
                       help="Kept in this browser session's memory only; never saved to disk.",
                       on_change=remember_gemini_key, args=(f"{key}_gemini_key",))
+    if can_resume and budget_of(job) is not None:
+        _budget_control(manager, job, key)
     buttons = st.columns([1, 1, 1, 3], vertical_alignment="center")
     buttons[0].button("Pause", icon=":material/pause:", key=f"{key}_pause", disabled=not can_pause,
                       on_click=_act, args=(manager, "pause", job_id), width="stretch")
@@ -224,6 +230,37 @@ def _controls(manager, job: Job, key: str, download: bool) -> None:
         with buttons[3]:
             csv_download(manager, job, key=f"{key}_csv",
                          what="results so far (CSV)" if status is not JobStatus.COMPLETED else "CSV")
+
+
+def budget_of(job: Job) -> float | None:
+    """The budget of a Gemini analysis that has one (None for every other job): what a budget pause is about."""
+    if fmt.engine_of(job) != "gemini" or job.task != "link_analysis":
+        return None
+    budget = ((job.config or {}).get("options") or {}).get("budget_usd")
+    return float(budget) if budget else None
+
+
+def _budget_control(manager, job: Job, key: str) -> None:
+    """A Gemini job that stopped at its budget goes on only with a larger one (as `jobs resume ID --budget USD`)."""
+    budget, spent = budget_of(job), fmt.cost_of(job)
+    field, button = st.columns([2, 2], vertical_alignment="bottom")
+    field.number_input("Budget (US dollars)", min_value=0.0, value=budget, step=1.0 if budget >= 1 else 0.01,
+                       format="%.2f" if budget >= 1 else "%.4f", key=f"{key}_budget",
+                       help=f"Spent so far: {fmt.usd(spent)}. A job paused at its budget goes on with a larger one.")
+    button.button("Raise budget and resume", icon=":material/paid:", key=f"{key}_raise_budget",
+                  on_click=_raise_budget, args=(manager, job.job_id, f"{key}_budget"), width="stretch")
+
+
+def _raise_budget(manager, job_id: str, widget_key: str) -> None:
+    """Button callback: the job's new budget (refused at or under what it spent: a notice), then its resume."""
+    from inlink.tasks import analysis as link_task
+
+    with guard("The budget change"):
+        try:
+            link_task.set_budget(manager, job_id, float(st.session_state.get(widget_key) or 0))
+            manager.resume(job_id, secrets=resume_secrets("gemini"))
+        except (JobError, link_task.OptionError) as exc:
+            st.session_state[_NOTICE] = plain_message(exc)
 
 
 def _is_fetch(job: Job) -> bool:
