@@ -11,5 +11,7 @@ def counted(count: int, noun: str, plural: str | None = None) -> str:
 
 def usd(amount: float) -> str:
     """US dollars as a Gemini spend or budget reads: '$0.0050' under a dollar (a page costs fractions of a cent;
-    '$0.01' for a $0.005 budget misled), '$12.50' from a dollar."""
+    '$0.01' for a $0.005 budget misled), '$12.50' from a dollar, '$0' for nothing."""
+    if not amount:
+        return "$0"
     return f"${amount:,.4f}" if amount < 1 else f"${amount:,.2f}"

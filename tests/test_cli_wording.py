@@ -431,3 +431,13 @@ def test_a_model_of_unknown_price_is_said_to_be_costed_at_the_dearest_rates(fake
     assert cli_module.main(suggest) == 0 and "no price is known" not in capsys.readouterr().err
     start = ["--jobs-dir", str(tmp_path / "jobs"), "jobs", "start", str(pages), "--engine", "gemini", "--model", "x"]
     assert "no price is known for the model 'x'" in CliRunner().invoke(cli_module.cli, start).stderr
+
+
+def test_one_rule_of_amounts_for_every_layer():
+    """inlink.ui.format.usd was a copy of inlink.wording.usd that said '$0' where the other said '$0.0000'."""
+    from inlink import wording
+    from inlink.ui import format as fmt
+
+    assert fmt.usd is wording.usd
+    assert [wording.usd(amount) for amount in (0, 0.005, 0.01234, 12.5, 1250)] == [
+        "$0", "$0.0050", "$0.0123", "$12.50", "$1,250.00"]

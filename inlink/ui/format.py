@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from inlink.jobs import ACTIVE_STATUSES as ACTIVE_STATUSES   # the engine's (queued, running, paused), re-exported
 from inlink.jobs import Job, JobStatus
 from inlink.wording import counted
+from inlink.wording import usd as usd   # the one rule of amounts ("$0.0050", "$12.50", "$0"), re-exported: fmt.usd
 
 # JobStatus is a str enum: its members compare equal to (and hash like) the plain status strings too.
 RESUMABLE_STATUSES = (JobStatus.PAUSED, JobStatus.FAILED, JobStatus.STOPPED)
@@ -97,13 +98,6 @@ def money(amount: float | None) -> str:
     if not amount:
         return "—"
     return usd(amount)
-
-
-def usd(amount: float) -> str:
-    """'$0.0123' under a dollar (Gemini pages cost fractions of a cent), '$12.50' from a dollar, '$0' for nothing."""
-    if not amount:
-        return "$0"
-    return f"${amount:,.4f}" if amount < 1 else f"${amount:,.2f}"
 
 
 def parse_time(value: str | None) -> datetime | None:
