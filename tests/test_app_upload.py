@@ -207,3 +207,23 @@ def test_tab_separated_exports_named_tsv_or_txt_can_be_picked():
     upload(app, SMALL_CRAWL.replace(",", "\t").encode(), "crawl.tsv")
     assert_clean(app)
     assert metric(app, "Pages kept") == "4"
+
+
+def test_the_links_report_counts_links_through_redirects_as_the_analysis_does():
+    """The Upload page read the links file on its own (load_links without the crawl's redirects): a link to a
+    301 was reported as a link to that URL, though the analysis counts it as one to the page it ends at."""
+    pages = ("Address,Status Code,Redirect URL,Title 1,Content\n"
+             "https://a.com/,200,,Home,Welcome. Read our brewing guide before you buy.\n"
+             "https://a.com/guide,200,,Brewing guide,\"How to brew coffee at home, step by step.\"\n"
+             "https://a.com/old-guide,301,https://a.com/guide,,\n"
+             "https://a.com/back,301,https://a.com/,,\n")
+    links = ("Source,Destination,Anchor\nhttps://a.com/,https://a.com/old-guide,brewing guide\n"
+             "https://a.com/guide,https://a.com/,home\n"
+             "https://a.com/,https://a.com/back,home\n")            # a self link once redirected: no link
+    app = open_page("upload")
+    upload(app, pages.encode(), "p.csv")
+    upload(app, links.encode(), "l.csv", key="upload.links_file")
+    assert_clean(app)
+    assert any("Existing links: 2 kept of 3 read" in c for c in texts(app.caption)), texts(app.caption)
+    assert any("2 links go to a redirecting URL and count as a link to the page it redirects to" in w
+               for w in texts(app.warning)), texts(app.warning)

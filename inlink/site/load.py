@@ -26,6 +26,7 @@ from inlink.site.urls import normalize_url
 
 __all__ = ["SiteDataError", "PAGE_FIELDS", "PAGE_COLUMNS", "LINK_COLUMNS", "normalize_url", "read_table",
            "detect_page_columns", "missing_page_fields", "load_pages", "load_links", "load_site", "SiteData",
+           "load_parts", "SiteParts",
            "ImportReport", "sheet_names", "NothingToAnalyse", "require_analysable"]
 
 
@@ -36,6 +37,28 @@ class SiteData:
     report: ImportReport
 
 
+@dataclass
+class SiteParts:
+    """The pages and the existing links as read, each with its own report, before load_site joins them (the
+    dashboard shows the two files' reports apart)."""
+    pages: pd.DataFrame
+    report: ImportReport
+    links: pd.DataFrame | None = None
+    links_report: ImportReport | None = None
+
+
+def load_parts(pages_source, links_source=None, *, pages_name=None, links_name=None, column_map=None,
+               sheet=None, site_hosts=None, links_sheet=None) -> SiteParts:
+    """load_site's reading, with the links file's report kept apart: the one path from files to frames, so a
+    report of the files counts what an analysis will (a link to a redirecting URL as one to where it ends)."""
+    pages, report, redirects = load_pages_and_redirects(pages_source, pages_name, column_map, sheet, site_hosts)
+    if links_source is None:
+        return SiteParts(pages, report)
+    links, link_report = load_links(links_source, links_name, known_urls=pages["url"], sheet=links_sheet,
+                                    redirects=redirects)
+    return SiteParts(pages, report, links, link_report)
+
+
 def load_site(pages_source, links_source=None, *, pages_name=None, links_name=None, column_map=None,
               sheet=None, site_hosts=None, links_sheet=None) -> SiteData:
     """Pages plus (optionally) existing links, with one report covering both files.
@@ -43,14 +66,14 @@ def load_site(pages_source, links_source=None, *, pages_name=None, links_name=No
     ``sheet`` and ``site_hosts`` are load_pages' (the pages file's worksheet; the hosts that form one site);
     ``links_sheet`` is the links workbook's worksheet (default: the first).
     """
-    pages, report, redirects = load_pages_and_redirects(pages_source, pages_name, column_map, sheet, site_hosts)
-    if links_source is None:
+    parts = load_parts(pages_source, links_source, pages_name=pages_name, links_name=links_name,
+                       column_map=column_map, sheet=sheet, site_hosts=site_hosts, links_sheet=links_sheet)
+    pages, report, link_report = parts.pages, parts.report, parts.links_report
+    if link_report is None:
         return SiteData(pages=pages, links=empty_links(), report=report)
-    links, link_report = load_links(links_source, links_name, known_urls=pages["url"], sheet=links_sheet,
-                                    redirects=redirects)
     report.links_file = link_report.file
     report.links_read, report.links_kept = link_report.links_read, link_report.links_kept
     report.warnings.extend(warning if warning.startswith(link_report.file) else f"{link_report.file}: {warning}"
                            for warning in link_report.warnings)   # the reader's notes name their file already
     report.dropped_rows.extend((row, f"{link_report.file}: {reason}") for row, reason in link_report.dropped_rows)
-    return SiteData(pages=pages, links=links, report=report)
+    return SiteData(pages=pages, links=parts.links, report=report)

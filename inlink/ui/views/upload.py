@@ -141,13 +141,10 @@ def _headers(upload: Upload) -> list[str]:
 
 
 def _parse(upload: Upload, column_map: dict, site_hosts: list[str] | None = None):
-    pages, report = site_import.load_pages(upload.pages, upload.pages_name, column_map=column_map or None,
-                                           sheet=upload.pages_sheet, site_hosts=site_hosts)
-    links_report = None
-    if upload.links is not None:
-        _, links_report = site_import.load_links(upload.links, upload.links_name,
-                                                 known_urls=set(pages["url"]), sheet=upload.links_sheet)
-    return pages, report, links_report
+    parts = site_import.load_parts(upload.pages, upload.links, pages_name=upload.pages_name,   # as an analysis
+                                   links_name=upload.links_name, column_map=column_map or None,   # reads them
+                                   sheet=upload.pages_sheet, site_hosts=site_hosts, links_sheet=upload.links_sheet)
+    return parts.pages, parts.report, parts.links_report
 
 
 def show_report(report, links_report) -> None:
