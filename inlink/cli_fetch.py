@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from inlink.fileio import write_user_file
+from inlink.fileio import user_file_writer, write_user_file
 from inlink.wording import counted
 
 REPORT_LINES = 40
@@ -124,12 +124,10 @@ def fetch_cmd(source, out_pages, out_links, connections, rate_per_s, read_timeou
                        {"SOURCE": None if source.lower().startswith(("http://", "https://")) else Path(source)})
     given, name = _source(source)
     options = _options(connections, rate_per_s, read_timeout, max_mb, all_sites)
-    # the pages go to a file beside --out-pages, renamed over it once the fetch is done: a refused source or a
-    # Ctrl-C leaves the user's earlier file as it was (it was truncated to a header before)
-    partial = out_pages.with_name(f".{out_pages.name}.part")
-    try:
-        with click.progressbar(length=1, label="fetching pages", file=sys.stderr) as bar, \
-                open(partial, "w", encoding="utf-8", newline="") as pages_file:
+    # the pages replace --out-pages once the fetch is done: a refused source, a Ctrl-C or a kill -9 leaves the
+    # user's earlier file as it was (it was truncated to a header before), and no partial file beside it
+    with user_file_writer(out_pages) as pages_file:
+        with click.progressbar(length=1, label="fetching pages", file=sys.stderr) as bar:
             pages = csv.DictWriter(pages_file, fieldnames=list(dataset.PAGE_COLUMNS), extrasaction="ignore")
             pages.writeheader()
 
@@ -142,9 +140,6 @@ def fetch_cmd(source, out_pages, out_links, connections, rate_per_s, read_timeou
             except SourceError as exc:
                 raise click.ClickException(str(exc)) from None
         _refuse_if_nothing_fetched(rows)
-        os.replace(partial, out_pages)
-    finally:
-        partial.unlink(missing_ok=True)
     links = dataset.links_frame(rows)
     write_user_file(out_links, dataset.csv_bytes(links))
     for note in rows.attrs.get("notes", []):

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import time
 from pathlib import Path
+from typing import IO, Iterator
 
 FILE_MODE = 0o600          # job data is the user's own: no group or world access
 DIR_MODE = 0o700
@@ -77,13 +79,60 @@ def write_user_file(path: str | Path, data: bytes) -> None:
     """A file the user asked for (a command's --out): whole or not at all, like atomic_write_bytes, so a Ctrl-C
     or a kill during the write leaves an earlier file as it was (it was left half overwritten). Its mode is the
     earlier file's, else what the umask gives a new file (job data's 0600 is not forced on it)."""
+    atomic_write_bytes(path, data, mode=_user_mode(path), sync=False)
+
+
+def _user_mode(path: str | Path) -> int:
+    """The mode of the user's earlier file at `path`, else what the umask gives a new file."""
     try:
-        mode = os.stat(path).st_mode & 0o777
+        return os.stat(path).st_mode & 0o777
     except OSError:
         umask = os.umask(0)
         os.umask(umask)
-        mode = 0o666 & ~umask
-    atomic_write_bytes(path, data, mode=mode, sync=False)
+        return 0o666 & ~umask
+
+
+@contextlib.contextmanager
+def user_file_writer(path: str | Path, encoding: str = "utf-8", newline: str = "") -> Iterator[IO[str]]:
+    """A text file the user asked for, written row by row (too large to hold in memory) and put in place of
+    `path` when the block ends without an error, like write_user_file: an error or Ctrl-C leaves the earlier
+    file as it was. The rows go to an unnamed file in the same folder (Linux's O_TMPFILE), so even a kill -9
+    leaves nothing behind (a hidden .NAME.part beside the output stayed there); it gets a name only for the
+    instant before it replaces the output. Where unnamed files are not supported, that hidden file is
+    written instead (and removed on any error)."""
+    path = Path(path)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+    mode = _user_mode(path)
+    try:
+        fd, named = os.open(path.parent, os.O_TMPFILE | os.O_RDWR, mode), False
+    except (AttributeError, OSError):       # no O_TMPFILE here (another system, a file system without it)
+        fd, named = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode), True
+    try:
+        with open(fd, "w", encoding=encoding, newline=newline) as handle:
+            yield handle
+            handle.flush()
+            os.fchmod(fd, mode)
+            if not named:
+                _name_unnamed(fd, partial)
+        os.replace(partial, path)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+
+
+def _name_unnamed(fd: int, name: Path) -> None:
+    """Give the O_TMPFILE file open as `fd` a name: linkat through /proc (a dir_fd makes os.link call linkat,
+    which follows the /proc link, where plain link() would link the link itself); a copy where that fails."""
+    folder = os.open(name.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.link(f"/proc/self/fd/{fd}", name.name, dst_dir_fd=folder, follow_symlinks=True)
+    except OSError:
+        os.lseek(fd, 0, os.SEEK_SET)
+        with open(name, "wb") as copy, open(os.dup(fd), "rb") as source:
+            shutil.copyfileobj(source, copy)
+        os.chmod(name, os.fstat(fd).st_mode & 0o777)
+    finally:
+        os.close(folder)
 
 
 def append_line(path: str | Path, data: bytes, mode: int = FILE_MODE) -> None:

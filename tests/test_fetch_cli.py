@@ -70,6 +70,65 @@ def test_a_refused_source_leaves_the_earlier_pages_file_as_it_was(tmp_path):
     assert sorted(path.name for path in tmp_path.iterdir()) == ["pages.csv", "words.txt"]
 
 
+def test_a_killed_foreground_fetch_leaves_no_partial_file_beside_its_output(site, tmp_path):
+    """kill -9 of `cli.py fetch` left a hidden .pages.csv.part beside --out-pages, which only the next fetch of
+    that name overwrote. The pages are now written to an unnamed file until the fetch is done."""
+    import signal
+
+    from waiting import wait_for
+
+    listing, pages = tmp_path / "urls.txt", tmp_path / "pages.csv"
+    listing.write_text("\n".join(site.url(p) for p in PAGES[:3]))
+    pages.write_text("Address,Content\nhttps://example.com/,last week's fetch\n")
+    site.behaviour.allow_pages(0)                     # every page request is held: the fetch is under way
+    try:
+        proc = subprocess.Popen([sys.executable, str(REPO / "cli.py"), "fetch", str(listing), "--out-pages",
+                                 str(pages), "--out-links", str(tmp_path / "links.csv"), "--rate", "0"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
+        try:
+            wait_for(lambda: site.behaviour.pages_held or proc.poll() is not None, 60, "the fetch's first page")
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+        assert proc.returncode == -signal.SIGKILL
+    finally:
+        site.behaviour.allow_pages(None)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["pages.csv", "urls.txt"]
+    assert pages.read_text() == "Address,Content\nhttps://example.com/,last week's fetch\n"
+
+
+def test_the_pages_writer_replaces_the_output_whole_or_not_at_all_on_every_path(tmp_path, monkeypatch):
+    """user_file_writer: the unnamed file, its copy where /proc cannot name it, a named partial where the
+    system has no unnamed files; an error keeps the earlier file and leaves nothing beside it."""
+    import os
+
+    import pytest
+
+    from inlink import fileio
+
+    out = tmp_path / "pages.csv"
+    out.write_text("earlier\n")
+    os.chmod(out, 0o640)
+
+    def write(text: str, fail: bool = False) -> None:
+        with fileio.user_file_writer(out) as handle:
+            handle.write(text)
+            if fail:
+                raise KeyboardInterrupt
+    write("unnamed\n")
+    assert out.read_text() == "unnamed\n" and os.stat(out).st_mode & 0o777 == 0o640   # the user's mode kept
+    with monkeypatch.context() as patch:
+        patch.setattr(fileio.os, "link", lambda *args, **kwargs: (_ for _ in ()).throw(OSError("no /proc")))
+        write("copied\n")
+    assert out.read_text() == "copied\n"
+    monkeypatch.delattr(fileio.os, "O_TMPFILE")
+    write("named\n")
+    assert out.read_text() == "named\n"
+    with pytest.raises(KeyboardInterrupt):
+        write("half", fail=True)
+    assert out.read_text() == "named\n" and [path.name for path in tmp_path.iterdir()] == ["pages.csv"]
+
+
 def test_fetch_refuses_to_write_its_links_over_its_pages_or_its_source(tmp_path):
     """Before: --out-pages and --out-links naming one file left only the links in it; naming the URL list
     replaced the list with the pages."""
