@@ -198,13 +198,25 @@ def test_paths_in_a_url_list_are_read_on_its_site():
         read_source(b"/a\n/b\n", name="paths.txt")
 
 
+def test_the_lines_skipped_from_a_url_list_are_named():
+    """Skipped lines were shown with one example and no line number: in a list of thousands, which were they?"""
+    text = "# exported\nhttps://a.example/x\n\nnot a url\n" + "".join(f"junk {i}\n" for i in range(6))
+    assert read_source(text.encode(), name="urls.txt").notes == [
+        "7 lines are not an http(s) URL and were skipped: lines 4, 5, 6, 7, 8 and 2 more (e.g. 'not a url')"]
+    assert read_source(b"https://a.example/x\nftp://a.example/y\nmailto:me\n", name="urls.txt").notes == [
+        "2 lines are not an http(s) URL and were skipped: lines 2 and 3 (e.g. 'ftp://a.example/y')"]
+    with pytest.raises(SourceError, match="e.g. 'words' on line 2 is not one"):
+        read_source(b"# nothing\nwords\n", name="urls.txt")
+
+
 def test_url_list_csv_and_xlsx_sources(site):
     urls = [site.url("library/json.html"), site.url("library/os.html")]
     listed = read_source(("# pages\n" + "\n".join(urls) + "\nhttp://other.example/x\nnot a url\n").encode(),
                          name="urls.txt")
     host = urls[0].split("/")[2]
-    assert listed.urls == urls and sorted(note.split(" (e.g.")[0] for note in listed.notes) == [
-        f"1 URL on other sites than {host} was skipped", "1 line is not an http(s) URL and was skipped"]
+    assert listed.urls == urls and sorted(listed.notes) == [   # the lines named: they were an example alone
+        f"1 URL on other sites than {host} was skipped: line 4 (http://other.example/x)",
+        "1 line is not an http(s) URL and was skipped: line 5 ('not a url')"]
     csv = pd.DataFrame({"Address": urls, "Title 1": ["a", "b"]}).to_csv(index=False).encode()
     assert read_source(csv, name="internal_html.csv").urls == urls
     buffer = io.BytesIO()

@@ -61,7 +61,8 @@ def read_source(source, fetcher=None, *, name: str | None = None, same_site_only
     elif _looks_like_table(data, label):
         raw, notes = _table_urls(data, label)
     else:
-        raw, notes = _list_urls(_list_text(data)), []
+        raw, lines = _list_urls(_list_text(data))
+        return _finish(raw, [], same_site_only, lines=lines)
     return _finish(raw, notes, same_site_only)
 
 
@@ -94,8 +95,11 @@ def _looks_like_table(data: bytes, label: str) -> bool:
     return bool(first) and not is_url(first[0]) and ("," in first[0] or "\t" in first[0] or ";" in first[0])
 
 
-def _list_urls(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+def _list_urls(text: str) -> tuple[list[str], list[int]]:
+    """The list's entries (blank and # lines left out) and the number of the line each stands on."""
+    entries = [(line.strip(), number) for number, line in enumerate(text.splitlines(), 1)
+               if line.strip() and not line.lstrip().startswith("#")]
+    return [value for value, _ in entries], [number for _, number in entries]
 
 
 def _table_urls(data: bytes, label: str) -> tuple[list[str], list[str]]:
@@ -201,36 +205,59 @@ def parse_sitemap(data: bytes, label: str) -> tuple[str, list[str]]:
 
 
 # -- cleaning --------------------------------------------------------------------------------------------
-def _finish(raw: list[str], notes: list[str], same_site_only: bool, site: str | None = None) -> UrlSource:
-    urls, seen, bad, offsite = [], set(), [], []
-    for value in raw:
+def _finish(raw: list[str], notes: list[str], same_site_only: bool, site: str | None = None,
+            lines: list[int] | None = None) -> UrlSource:
+    """`lines`: the line each of `raw` stands on, for a URL list (a sitemap or a table has none to name)."""
+    urls, seen, bad, offsite, line_of = [], set(), [], [], {}
+    for index, value in enumerate(raw):
         url = clean_url(value)
         if url is None:
-            bad.append(value)
+            bad.append(index)
             continue
         if url not in seen:
             seen.add(url)
             urls.append(url)
+            line_of[url] = lines[index] if lines else None
     if not urls:
-        raise SourceError("no http(s) URLs found" + (f" (e.g. {bad[0]!r} is not one)" if bad else "")
+        raise SourceError("no http(s) URLs found" + (f" (e.g. {raw[bad[0]]!r}{_on_line(lines, bad[0])} is not one)"
+                                                     if bad else "")
                           + ("; give whole URLs (https://example.com/path), not paths alone"
-                             if any(value.strip().startswith("/") for value in bad) else ""))
+                             if any(raw[index].strip().startswith("/") for index in bad) else ""))
     site = site or _main_site(urls)
-    bad = _paths_on_the_site(bad, site, urls, seen, notes)
+    kept_bad = set(_paths_on_the_site([raw[index] for index in bad], site, urls, seen, notes))
+    bad = [index for index in bad if raw[index] in kept_bad]
     if same_site_only:
         kept = [u for u in urls if same_site(u, site)]
         offsite = [u for u in urls if not same_site(u, site)]
         urls = kept
     if bad:
         notes.append(f"{counted(len(bad), 'line')} {'is' if len(bad) == 1 else 'are'} not an http(s) URL and "
-                     f"{'was' if len(bad) == 1 else 'were'} skipped (e.g. {bad[0]!r})")
+                     f"{'was' if len(bad) == 1 else 'were'} skipped"
+                     + _which(lines and [lines[index] for index in bad], repr(raw[bad[0]]), len(bad)))
     if offsite:
         notes.append(f"{counted(len(offsite), 'URL')} on other sites than {site_key(site)} "
-                     f"{'was' if len(offsite) == 1 else 'were'} skipped "
-                     f"(e.g. {offsite[0]})")
+                     f"{'was' if len(offsite) == 1 else 'were'} skipped"
+                     + _which(lines and [line_of[url] for url in offsite], offsite[0], len(offsite)))
     if not urls:
         raise SourceError(f"no URLs on the site {site_key(site)}")
     return UrlSource(urls=urls, site=site, notes=notes)
+
+
+def _on_line(lines: list[int] | None, index: int) -> str:
+    return f" on line {lines[index]}" if lines else ""
+
+
+def _which(numbers: list[int] | None, example: str, count: int, shown: int = 5) -> str:
+    """': lines 3, 7 and 9 (e.g. 'x')' for skipped lines of a URL list (the first `shown` named; one line with
+    its text alone), ' (e.g. x)' where there are no lines to name (a sitemap, a table's column)."""
+    if not numbers:
+        return f" (e.g. {example})"
+    if count == 1:
+        return f": line {numbers[0]} ({example})"
+    named = [f"{number:,}" for number in numbers[:shown]]
+    more = len(numbers) - len(named)
+    listed = ", ".join(named) + f" and {more:,} more" if more else ", ".join(named[:-1]) + f" and {named[-1]}"
+    return f": lines {listed} (e.g. {example})"
 
 
 def _paths_on_the_site(bad: list[str], site: str, urls: list[str], seen: set, notes: list[str]) -> list[str]:
