@@ -197,10 +197,7 @@ def _message(job: Job) -> None:
         hint = " You can resume it: it continues from its last checkpoint." if job.can_resume else ""
         st.error(f"The analysis failed{where}: {error.get('message') or 'unknown error'}.{hint}")
     elif job.message and status in (JobStatus.PAUSED, JobStatus.STOPPED, JobStatus.QUEUED):
-        text = fmt.in_task_words(job, job.message)
-        if budget_of(job) is not None:   # the budget field below does what the engine's command line does
-            text = text.replace(f"({RAISE_BUDGET_COMMAND})", "(the budget field below)")
-        st.info(text)
+        st.info(panel_words(job, job.message))
     notice = st.session_state.pop(_NOTICE, None)
     if notice:
         st.warning(notice)
@@ -230,6 +227,13 @@ def _controls(manager, job: Job, key: str, download: bool) -> None:
         with buttons[3]:
             csv_download(manager, job, key=f"{key}_csv",
                          what="results so far (CSV)" if status is not JobStatus.COMPLETED else "CSV")
+
+
+def panel_words(job: Job, text: str | None) -> str:
+    """A job engine sentence in the task's words; a budget pause names the panel's budget field, which does what
+    the engine's command line (`jobs resume ID --budget USD`) does."""
+    text = fmt.in_task_words(job, text)
+    return text.replace(f"({RAISE_BUDGET_COMMAND})", "(the budget field below)") if budget_of(job) else text
 
 
 def budget_of(job: Job) -> float | None:
@@ -308,7 +312,7 @@ def _latest(data: PanelData, rows: bool = True) -> None:
         events = data.events
         if events:
             frame = pd.DataFrame({"Time": [fmt.clock(e.get("ts")) for e in reversed(events)],
-                                  "Event": [fmt.in_task_words(data.job, e.get("message") or e.get("event"))
+                                  "Event": [panel_words(data.job, e.get("message") or e.get("event"))
                                             for e in reversed(events)]})
             st.dataframe(frame, hide_index=True, width="stretch" if rows else "content",   # the sentences get
                          column_config={"Time": st.column_config.TextColumn("Time", width=64)})  # the width
