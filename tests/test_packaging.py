@@ -3,6 +3,7 @@ and the root entry points only re-export public APIs (import-linter cannot take 
 from __future__ import annotations
 
 import ast
+import importlib
 import tomllib
 from pathlib import Path
 
@@ -30,7 +31,9 @@ def test_pyproject_dependencies_are_requirements_txt():
 
 def test_the_console_script_and_the_shipped_files_exist():
     module, _, function = PYPROJECT["project"]["scripts"]["inlink"].partition(":")
-    assert (REPO / Path(*module.split("."))).with_suffix(".py").is_file() and function == "main"
+    path = REPO / Path(*module.split("."))
+    assert (path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()) and function == "main"
+    assert callable(getattr(importlib.import_module(module), function))
     setuptools = PYPROJECT["tool"]["setuptools"]
     for target, files in setuptools["data-files"].items():
         for name in files:

@@ -1,0 +1,203 @@
+"""The two commands that analyse a crawl, `suggest` (now, in the foreground) and `jobs start` (queued), and
+the options they share."""
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+
+import click
+
+from inlink.cli import fetch as cli_fetch
+from inlink.cli.root import _link_task, _manager, _orphans_text, foreground_words
+from inlink.ui.format import spend_words
+from inlink.wording import counted as _count
+
+
+def _analysis_options(func):
+    """The options `jobs start` and `suggest` share, in one place."""
+    for option in reversed([
+        click.option("--links", "links", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="Existing links (Screaming Frog 'All Inlinks' or source/destination CSV)."),
+        click.option("--engine", type=click.Choice(["offline", "gemini"]), default="offline", show_default=True,
+                     help="gemini needs GEMINI_API_KEY or GOOGLE_API_KEY in the environment."),
+        click.option("--max-per-page", type=click.IntRange(min=1), default=5, show_default=True,
+                     help="At most this many suggestions per source page."),
+        click.option("--max-inbound", type=click.IntRange(min=1), default=None,
+                     help="At most this many new links to any one target page."),
+        click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
+                     help="Only suggestions at least this confident (0-1; default: the engine's floor)."),
+        click.option("--high-confidence", type=click.FloatRange(0, 1), default=None,
+                     help="Tier cut-off: rows at least this confident are 'high' (default: the engine's)."),
+        click.option("--medium-confidence", type=click.FloatRange(0, 1), default=None,
+                     help="Tier cut-off: rows at least this confident are 'medium', the rest 'low'."),
+        click.option("--exclude", "exclude", multiple=True,
+                     help="URL pattern (glob like */tag/* or plain text) to leave out; repeatable."),
+        click.option("--model", default=None, help="Gemini model (default: the configured one)."),
+        click.option("--budget", "budget_usd", type=click.FloatRange(min=0, min_open=True), default=None,
+                     help="Gemini: stop spending once this many US dollars are spent (a job pauses)."),
+        click.option("--same-site", "same_site", default=None, metavar="HOSTS",
+                     help="Hosts that form one site, comma-separated (or 'all'): links are suggested across "
+                          "them. Default: only the host with the most pages is analysed."),
+        click.option("--sheet", default=None, help="Worksheet of an XLSX pages file (default: the first)."),
+        click.option("--links-sheet", "links_sheet", default=None,
+                     help="Worksheet of an XLSX links file (default: the first)."),
+        click.option("--column", "columns", multiple=True, metavar="FIELD=HEADER",
+                     help="The pages file's column for a field whose header is not recognised, e.g. --column "
+                          "'content=Main Text 1' (fields: url, title, h1, description, content); repeatable."),
+    ]):
+        func = option(func)
+    return func
+
+
+def _options(max_per_page, max_inbound, exclude, model, budget_usd, confidence=(None, None, None)) -> dict:
+    """The task's options from the shared command-line options; `confidence` is (floor, high, medium)."""
+    floor, high, medium = confidence
+    return {"max_per_page": max_per_page, "max_inbound_per_target": max_inbound, "min_confidence": floor,
+            "high_confidence": high, "medium_confidence": medium,
+            "exclude_patterns": list(exclude), "model": model, "budget_usd": budget_usd}
+
+
+def _site_options(same_site: str | None, sheet: str | None, links_sheet: str | None,
+                  columns: tuple[str, ...] = ()) -> dict:
+    hosts = [host.strip() for host in (same_site or "").split(",") if host.strip()]
+    return {"site_hosts": ["*" if host.lower() == "all" else host for host in hosts] or None, "sheet": sheet,
+            "links_sheet": links_sheet, "column_map": _column_map(columns)}
+
+
+def _warn_engine_options(engine: str, model: str | None, budget_usd: float | None) -> None:
+    """--model and --budget belong to the Gemini engine: said when they are given to the offline one (ignored)."""
+    given = [option for option, value in (("--model", model), ("--budget", budget_usd)) if value is not None]
+    if given and engine != "gemini":
+        click.echo(f"warning: {' and '.join(given)} {'is' if len(given) == 1 else 'are'} ignored: "
+                   f"{'it applies' if len(given) == 1 else 'they apply'} to --engine gemini only", err=True)
+
+
+def _warn_unknown_price(engine: str, model: str | None) -> None:
+    """A model the price table does not know is costed at the dearest known rates (budgets stay safe): said, or
+    every spend and budget figure of the run was an estimate nobody knew about."""
+    if engine != "gemini":
+        return
+    from inlink.gemini.settings import GeminiSettings   # the settings alone: never the google-genai SDK
+
+    settings = GeminiSettings.from_options(model=model)
+    if not settings.price_known():
+        price = settings.price()
+        click.echo(f"warning: no price is known for the model {settings.model!r}: its cost is counted at the dearest "
+                   f"known rates (${price.input_per_1m:g} / ${price.output_per_1m:g} per million prompt / output "
+                   "tokens); give its price in the settings file ($INLINK_GEMINI_SETTINGS, \"prices\")", err=True)
+
+
+def _warn_no_key(engine: str) -> None:
+    """A queued Gemini job needs the key in the process that runs it: said when this one has none (the job would
+    fail at its first step, seen only at `jobs status`)."""
+    from inlink.gemini.keys import api_key_from_env   # the key lookup alone: never the google-genai SDK
+
+    if engine == "gemini" and not api_key_from_env():
+        click.echo("warning: no GEMINI_API_KEY (or GOOGLE_API_KEY) in this environment: the process that runs the "
+                   "job needs one (`jobs worker` started with it set, or the dashboard, where the job's panel asks "
+                   "for the key); without it the job fails at its first step and waits for the key", err=True)
+
+
+def _warn_sheets(pages: Path, links: Path | None, sheet: str | None, links_sheet: str | None) -> None:
+    """--sheet / --links-sheet name a workbook's worksheet: said when the file is no workbook (it was ignored)."""
+    for option, name, path in (("--sheet", sheet, pages), ("--links-sheet", links_sheet, links)):
+        if name and path is not None and path.suffix.lower() not in (".xlsx", ".xlsm"):
+            click.echo(f"warning: {option} {name!r} is ignored: {path.name} is not an XLSX workbook", err=True)
+
+
+def _column_map(columns: tuple[str, ...]) -> dict[str, str] | None:
+    """{field: header} from --column FIELD=HEADER (the importer refuses an unknown field or header by name)."""
+    column_map = {}
+    for given in columns:
+        field, equals, header = given.partition("=")
+        if not equals or not field.strip() or not header.strip():
+            raise click.BadParameter(f"{given!r}: expected FIELD=HEADER, e.g. 'content=Main Text 1'",
+                                     param_hint="'--column'")
+        column_map[field.strip().lower()] = header.strip()
+    return column_map or None
+
+
+def _echo_report(report) -> None:
+    """The import report on stderr (stdout keeps the command's result: a job id, the summary line)."""
+    for line in report.summary_lines(max_dropped=20):
+        click.echo(f"import: {line}", err=True)
+
+
+@click.command("start", short_help="Validate a crawl and queue its link analysis.")
+@click.argument("pages", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_analysis_options
+@click.option("--label", default=None, help="A name for the job (default: the pages file name).")
+@click.pass_context
+def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confidence, high_confidence,
+              medium_confidence, exclude, model, budget_usd, same_site, sheet, links_sheet, columns, label):
+    """Validate a crawl and queue a link analysis of it; prints the new job id.
+
+    The dashboard's server or `cli.py jobs worker` runs the queued job.
+    """
+    task = _link_task()
+    _warn_sheets(pages, links, sheet, links_sheet)
+    _warn_engine_options(engine, model, budget_usd)
+    _warn_no_key(engine)
+    _warn_unknown_price(engine, model)
+    job_id = task.start_analysis(
+        _manager(ctx), pages.read_bytes(), pages_name=pages.name,
+        links=links.read_bytes() if links else None, links_name=links.name if links else None,
+        engine=engine, options=_options(max_per_page, max_inbound, exclude, model, budget_usd,
+                                        (min_confidence, high_confidence, medium_confidence)),
+        label=label, on_report=_echo_report, **_site_options(same_site, sheet, links_sheet, columns))
+    click.echo(job_id)
+
+
+@click.command("suggest", short_help="Analyse a crawl now and write the suggestions CSV.")
+@click.argument("pages", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_analysis_options
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              callback=cli_fetch.out_file,
+              help="CSV file to write the suggestions to (an Excel workbook when named .xlsx).")
+def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence, high_confidence,
+                medium_confidence, exclude, model, budget_usd, same_site, sheet, links_sheet, columns, out):
+    """Analyse a crawl in the foreground (no job) and write the suggestions CSV."""
+    from inlink.gemini.keys import api_key_from_env   # the key lookup alone: never the google-genai SDK
+
+    if engine == "gemini" and not api_key_from_env():   # said before the import, in this command's words
+        raise click.ClickException("--engine gemini needs an API key: set GEMINI_API_KEY (or GOOGLE_API_KEY) in the "
+                               "environment, or use the offline engine")
+    cli_fetch.refuse_overwriting({"--out": out}, {"PAGES": pages, "--links": links})
+    task = _link_task()
+    _warn_sheets(pages, links, sheet, links_sheet)
+    _warn_engine_options(engine, model, budget_usd)
+    _warn_unknown_price(engine, model)
+    with contextlib.ExitStack() as stack:
+        bars = []   # the bar starts with the first page, after the import report is printed
+
+        def progress(done: int, total: int) -> None:
+            if not bars:
+                bars.append(stack.enter_context(
+                    click.progressbar(length=total, label="analysing pages", file=sys.stderr)))
+            bars[0].update(done - bars[0].pos)
+        summary = task.run_to_csv(pages, links, engine=engine, out_path=out, progress=progress,
+                                  options=_options(max_per_page, max_inbound, exclude, model, budget_usd,
+                                                   (min_confidence, high_confidence, medium_confidence)),
+                                  on_report=_echo_report, **_site_options(same_site, sheet, links_sheet, columns))
+    click.echo(f"wrote {_count(summary['suggestions'], 'suggestion')} for "
+               f"{_count(summary['pages_analysed'], 'page')} to {out}; "
+               + _orphans_text(summary["orphans_before"], summary["orphans_after"], links is not None))
+    if engine == "gemini":
+        click.echo(f"spent: {spend_words(summary.get('counters') or {}, budget_usd)}")
+    if exclude and not summary["pages_analysed"]:
+        click.echo(f"note: no page was analysed: the --exclude patterns ({', '.join(exclude)}) leave out every page",
+                   err=True)
+    if summary.get("page_errors"):
+        errors = summary["page_errors"]
+        click.echo(f"note: {_count(errors, 'page was', 'pages were')} skipped because "
+                   f"{'its' if errors == 1 else 'their'} answer could not be used", err=True)
+    if summary.get("stopped_early"):
+        click.echo(f"note: stopped early: {foreground_words(summary['stopped_early'])}", err=True)
+        if summary.get("stopped_by") != "budget":   # the cap the user set ends well; an outage does not
+            raise click.exceptions.Exit(1)
+
+
+def register(cli: click.Group, jobs: click.Group) -> None:
+    cli.add_command(suggest_cmd)
+    jobs.add_command(start_cmd)

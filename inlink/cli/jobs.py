@@ -1,0 +1,251 @@
+"""`jobs list|status|pause|resume|stop|delete|export|cleanup|worker`: reading and controlling background jobs
+(`jobs start` is in analyse.py with `suggest`, whose options it shares; `jobs fetch` in fetch.py)."""
+from __future__ import annotations
+
+import importlib
+import json
+import signal
+import threading
+from pathlib import Path
+
+import click
+
+from inlink.cli import fetch as cli_fetch
+from inlink.cli.root import _CleanErrors, _link_task, _manager, _orphans_text
+from inlink.fileio import write_user_file
+from inlink.jobs import Job, JobError, JobManager, JobStatus, default_jobs_dir
+from inlink.ui.format import engine_of, in_task_words, spend_text
+from inlink.wording import counted as _count
+from inlink.wording import usd
+
+
+@click.group(cls=_CleanErrors)
+def jobs() -> None:
+    """List, inspect and control background jobs."""
+
+
+def _progress_text(job: Job) -> str:
+    p = job.progress()
+    total = "?" if p["total_items"] is None else p["total_items"]
+    return f"{p['items_done']}/{total} ({p['percentage']:.0f}%)"
+
+
+@jobs.command("list")
+@click.option("--status", type=click.Choice([s.value for s in JobStatus]), default=None)
+@click.pass_context
+def list_cmd(ctx: click.Context, status: str | None) -> None:
+    """One line per job, newest first."""
+    folder = Path(ctx.obj.get("jobs_dir") or default_jobs_dir())
+    if not folder.is_dir():      # said, not made: `jobs list` anywhere (or a mistyped --jobs-dir) left a folder
+        click.echo("no jobs")
+        click.echo(f"note: there is no jobs folder at {folder} (--jobs-dir, or $INLINK_JOBS_DIR; default ./jobs)",
+                   err=True)
+        return
+    manager = _manager(ctx)
+    rows = [_current(manager, job) for job in manager.jobs(status)]
+    if rows:
+        click.echo(_list_line("JOB", "STATUS", "PROGRESS", "TASK", "CREATED", "LABEL"))
+    for job in rows:
+        click.echo(_list_line(job.job_id, job.status.value, _progress_text(job), job.task, job.created_at or "",
+                              job.label or ""))
+    if not rows:
+        click.echo("no jobs")
+    for job in rows:
+        if manager.orphaned(job):
+            click.echo(f"note: job {job.job_id} {ORPHANED}", err=True)
+    for problem in manager.problems():
+        click.echo(f"warning: {problem}", err=True)
+
+
+#: Said of a job marked running whose process is gone (a killed worker): nothing advances it until a manager starts.
+ORPHANED = ("is marked running but no process runs it (its worker was stopped or killed): `cli.py jobs worker` or "
+            "the dashboard resumes it from its last checkpoint")
+
+
+def _list_line(job_id: str, status: str, progress: str, task: str, created: str, label: str) -> str:
+    return f"{job_id:<12}  {status:<9}  {progress:>16}  {task:<16}  {created:<24}  {label}".rstrip()
+
+
+def _current(manager: JobManager, job: Job) -> Job:
+    """A running job as `jobs status` shows it (its counts from the checkpoint log, which the listing's metadata
+    lags by up to a few seconds); any other job as listed."""
+    if job.status is not JobStatus.RUNNING:
+        return job
+    try:
+        return manager.job(job.job_id)
+    except JobError:           # deleted meanwhile: the listing's copy is all there is
+        return job
+
+
+@jobs.command("status")
+@click.argument("job_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the full metadata as JSON.")
+@click.pass_context
+def status_cmd(ctx: click.Context, job_id: str, as_json: bool) -> None:
+    """Status, progress and the latest events of one job."""
+    manager = _manager(ctx)
+    job = manager.job(job_id)
+    if as_json:
+        meta = dict(job.public(), owner={k: v for k, v in (job.owner or {}).items() if k != "token"} or None)
+        click.echo(json.dumps(meta, indent=2, default=str))
+        return
+    p = job.progress()
+    click.echo(f"job {job.job_id} ({job.task}) {job.label or ''}".rstrip())
+    click.echo(f"status:   {job.status.value} - "
+               + (f"this job {ORPHANED}" if manager.orphaned(job) else in_task_words(job, job.message)))
+    click.echo(f"step:     {job.current_step_index + 1}/{job.total_steps} {job.current_step}")
+    running = job.status is JobStatus.RUNNING    # a paused or finished job has no time left to tell
+    click.echo(f"progress: {_progress_text(job)}, {_count(job.rows_written or 0, 'row')}, "
+               f"elapsed {p['elapsed_s']}s" + (f", ETA {p['eta_s']}s" if p["eta_s"] and running else ""))
+    summary = _summary_text(job)
+    if summary:
+        click.echo(f"summary:  {summary}")
+    spend = spend_text(job)
+    if spend:
+        click.echo(f"spent:    {spend}")
+    if job.error:
+        click.echo(f"error:    {job.error.get('type')}: {job.error.get('message')}")
+    for event in manager.events(job_id, limit=5):
+        click.echo(f"  {event['ts']}  {in_task_words(job, event['message'])}")
+
+
+def _summary_text(job: Job) -> str:
+    """A finished link analysis's figures, as `suggest` prints them, or a finished fetch's; "" for other jobs."""
+    summary = job.summary or {}
+    if isinstance(summary.get("statuses"), dict):    # a finished fetch: its pages per status, as `fetch` reports
+        return ("fetched " + ", ".join(f"{label} {count:,}" for label, count in summary["statuses"].items())
+                + f"; `jobs fetched {job.job_id}` writes the pages and links CSVs")
+    if "pages_analysed" not in summary or "suggestions" not in summary:
+        return ""
+    links_given = bool(((job.config or {}).get("files") or {}).get("links"))
+    return (f"{_count(int(summary['suggestions']), 'suggestion')} for "
+            f"{_count(int(summary['pages_analysed']), 'page')}; "
+            + _orphans_text(summary.get("orphans_before"), summary.get("orphans_after"), links_given))
+
+
+def _simple_command(name: str, help_text: str, done_text: str, short_help: str | None = None):
+    @jobs.command(name, help=help_text, short_help=short_help)
+    @click.argument("job_id")
+    @click.pass_context
+    def command(ctx: click.Context, job_id: str) -> None:
+        manager = _manager(ctx)
+        getattr(manager, name)(job_id)
+        click.echo(f"job {job_id}: {done_text}")
+    return command
+
+
+_simple_command("pause", "Pause a job (a running one pauses after its current item).", "pause sent")
+@jobs.command("resume", short_help="Queue a paused or failed job to continue.")
+@click.argument("job_id")
+@click.option("--budget", "budget_usd", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="A Gemini job's new budget in US dollars (a job paused at its budget needs a larger one).")
+@click.pass_context
+def resume_cmd(ctx: click.Context, job_id: str, budget_usd: float | None) -> None:
+    """Queue a paused or failed job to continue where it stopped (a worker or the dashboard runs it)."""
+    manager = _manager(ctx)
+    if budget_usd is not None:
+        _link_task().set_budget(manager, job_id, budget_usd)
+    manager.resume(job_id)
+    click.echo(f"job {job_id}: queued to resume" + (f" with a budget of {usd(budget_usd)}" if budget_usd else ""))
+_simple_command("stop", "Stop a job for good; its partial results stay downloadable.", "stop sent")
+_simple_command("delete", "Delete a job and all its files (stops it first if it runs).", "deleted")
+
+
+@jobs.command("export", short_help="Write a job's results so far to a CSV file.")
+@click.argument("job_id")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              callback=cli_fetch.out_file,
+              help="CSV file to write, or an Excel workbook when named .xlsx (formula-safe for spreadsheets).")
+@click.pass_context
+def export_cmd(ctx: click.Context, job_id: str, out: Path) -> None:
+    """Write the committed results of a job (even a running or stopped one) to a CSV file."""
+    manager = _manager(ctx)
+    job = manager.job(job_id)
+    if cli_fetch.is_workbook(out):
+        from inlink.exports import frame_to_xlsx
+
+        write_user_file(out, frame_to_xlsx(manager.results_frame(job_id)))   # the dashboard's Excel download
+    else:
+        write_user_file(out, manager.results_csv(job_id))
+    click.echo(in_task_words(job, f"wrote {_count(manager.results_count(job_id), 'result row')} to {out}"))
+    if engine_of(job) == "fetch":
+        click.echo(f"note: `jobs fetched {job_id}` writes this fetch as a crawl export (pages and links CSVs)",
+                   err=True)
+
+
+@jobs.command("cleanup")
+@click.option("--days", type=click.FloatRange(min=0), required=True,
+              help="Remove finished jobs older than this many days (0: every finished job).")
+@click.pass_context
+def cleanup_cmd(ctx: click.Context, days: float) -> None:
+    """Delete completed, stopped and failed jobs older than N days."""
+    removed = _manager(ctx).cleanup(days)
+    click.echo(f"removed {_count(len(removed), 'job')}" + (f": {' '.join(removed)}" if removed else ""))
+
+
+@jobs.command("worker", short_help="Run queued jobs in the foreground (Ctrl-C pauses).")
+@click.option("--max-running", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Jobs run at once; the others wait in line.")
+@click.option("--durability", type=click.Choice(["crash", "power"]), default="crash", show_default=True,
+              help="crash: results survive a killed process; power: also a power cut (fsync, slower).")
+@click.pass_context
+def worker_cmd(ctx: click.Context, max_running: int, durability: str) -> None:
+    """Run and resume jobs in the foreground until none is queued or running.
+
+    Ctrl-C (or SIGTERM) pauses the running jobs cleanly after their current item and exits 0.
+    """
+    interrupted = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: interrupted.set())
+    manager = _manager(ctx, autostart=False, max_running=max_running, durability=durability)
+    worked = _register_tasks(manager)
+    manager.start()
+    click.echo(f"worker: running jobs from {manager.jobs_dir} (Ctrl-C pauses them and exits)")
+    try:
+        while not interrupted.wait(0.25):
+            worked |= _register_tasks(manager)     # a job of another task may have been queued meanwhile
+            if not _has_work(manager):
+                break
+    finally:                           # on an error too: running jobs go back to the queue first
+        manager.shutdown(pause=interrupted.is_set(), timeout=30)
+    _say_outcomes(manager, worked)
+    click.echo("worker: paused running jobs, exiting" if interrupted.is_set()
+               else "worker: no queued or running jobs left")
+
+
+def _say_outcomes(manager: JobManager, job_ids: set[str]) -> None:
+    """Where each job the worker saw queued or running ended, in its task's words (the worker said nothing of
+    them: a failed job looked like a finished one until `jobs list`)."""
+    jobs, deleted = [], []
+    for job_id in job_ids:
+        try:
+            jobs.append(manager.job(job_id))
+        except JobError:               # deleted meanwhile (`jobs delete`, the dashboard): it was said nothing of
+            deleted.append(job_id)
+    for job in sorted(jobs, key=lambda job: job.created_at or ""):
+        click.echo(f"worker: job {job.job_id} ({job.label or job.task}): "
+                   f"{in_task_words(job, job.message) or job.status.value}")
+    for job_id in sorted(deleted):
+        click.echo(f"worker: job {job_id}: deleted")
+
+
+#: The module that defines (and, imported, registers) each task a worker runs.
+TASK_MODULES = {"link_analysis": "inlink.tasks.analysis", "site_fetch": "inlink.tasks.fetch"}
+
+
+def _register_tasks(manager: JobManager) -> set[str]:
+    """Import the tasks of the folder's queued and running jobs, only those: a worker resuming a link
+    analysis starts its first page sooner without the fetcher (httpx) loaded, see bench/bench_resume.py.
+    Returns the ids of those jobs."""
+    waiting = [job for job in manager.jobs() if job.status in (JobStatus.QUEUED, JobStatus.RUNNING)]
+    for task in {job.task for job in waiting} & TASK_MODULES.keys():
+        if task == "link_analysis":
+            _link_task()
+        else:
+            importlib.import_module(TASK_MODULES[task])
+    return {job.job_id for job in waiting}
+
+
+def _has_work(manager: JobManager) -> bool:
+    """Queued jobs this process can run, or running ones (ours, or orphans we may recover)."""
+    return manager.has_work()

@@ -1,0 +1,152 @@
+"""The root command group: its errors said in one line, the process's start and end, and the few helpers
+every command module shares (the job manager, the link task loaded on demand, the orphans sentence)."""
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+from pathlib import Path
+
+import click
+
+from inlink.jobs import JobError, JobManager
+
+
+class _CleanErrors(click.Group):
+    """Turn the engine's errors (and OS errors) into one line on stderr and exit status 1.
+
+    Anything else (a remote API refusing a key, a bug) is also one line; INLINK_DEBUG=1 shows the traceback.
+    """
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:            # `cli.py jobs list | head`: the reader left, not an error
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
+        except (JobError, OSError, ValueError) as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(1)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as exc:
+            if _is_gemini_refusal(exc):        # a refused key or model: said plainly, like a bad file
+                click.echo(f"error: {foreground_words(str(exc))}", err=True)
+                ctx.exit(1)
+            if os.environ.get("INLINK_DEBUG"):
+                raise
+            click.echo(f"error: {type(exc).__name__}: {exc} (INLINK_DEBUG=1 shows the details)", err=True)
+            ctx.exit(1)
+
+
+def _is_gemini_refusal(exc: Exception) -> bool:
+    """The Gemini engine's own errors (a refused key, an unknown model, the service unavailable) carry a plain
+    message and are no bug: no class name and no INLINK_DEBUG hint. Looked up only once the engine is loaded,
+    so the command line never imports it for this."""
+    engine = sys.modules.get("inlink.gemini.engine")
+    return engine is not None and isinstance(exc, engine.GeminiError)
+
+
+#: A command that runs no job (`suggest`) cannot "resume the job": what it can do instead.
+AGAIN_AS_A_JOB = "`jobs start` runs the analysis as a job that keeps the pages Gemini already answered and resumes"
+
+
+def foreground_words(text: str) -> str:
+    """A Gemini engine sentence that ends with what a job does (resume later, raise the budget and resume) in
+    the words of a command that runs no job."""
+    engine = sys.modules.get("inlink.gemini.engine")
+    if engine is None:
+        return text
+    return (text.replace(engine.RESUME_LATER, f"run the command again later ({AGAIN_AS_A_JOB})")
+            .replace(engine.RAISE_BUDGET, f"give a larger --budget to go further ({AGAIN_AS_A_JOB})"))
+
+
+def _manager(ctx: click.Context, **kwargs) -> JobManager:
+    """A manager that only reads and sends requests unless the command runs jobs itself."""
+    kwargs.setdefault("autostart", False)
+    return JobManager(ctx.obj.get("jobs_dir"), **kwargs)
+
+
+@click.group(cls=_CleanErrors)
+@click.option("--jobs-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Jobs folder (default: $INLINK_JOBS_DIR or ./jobs).")
+@click.pass_context
+def cli(ctx: click.Context, jobs_dir: Path | None) -> None:
+    """InLink Prospector command line."""
+    ctx.ensure_object(dict)
+    ctx.obj["jobs_dir"] = jobs_dir
+
+
+def _orphans_text(before, after, links_given: bool) -> str:
+    """Orphan pages before -> after; without the existing links "before" is unknown (every page would count)."""
+    if after is None:
+        return ""
+    if not links_given:
+        return f"orphan pages after the suggestions {int(after):,} (before: unknown without the existing links)"
+    return f"orphan pages {int(before or 0):,} -> {int(after):,}"
+
+
+def _link_task():
+    """The link analysis task (imported on demand: it loads the link engine; importing registers it)."""
+    try:
+        from inlink.tasks import analysis
+    except ImportError as exc:
+        raise click.ClickException(f"the link analysis cannot be loaded: {exc}") from None
+    return analysis
+
+
+INTERRUPTED = ("interrupted: the command stopped before its end and wrote no output file (an earlier one is "
+               "left as it was); `jobs start` and `jobs fetch` run the same work as a job you can pause and resume")
+INTERRUPTED_EXIT = 130
+
+
+def main(argv=None) -> int:
+    """The command line; with argv None (the process's own command line: `cli.py`, `inlink`) the process
+    ends here (see _leave)."""
+    code = _run(argv)
+    if argv is None:
+        _leave(code)
+    return code
+
+
+def _run(argv) -> int:
+    prog = "inlink" if Path(sys.argv[0]).name == "inlink" else "cli.py"
+    try:
+        return cli.main(args=argv, prog_name=prog, standalone_mode=False) or 0
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.UsageError as exc:     # a wrong option: the usage line helps
+        exc.show()
+        return exc.exit_code
+    except click.ClickException as exc:   # a refusal in words: one line, like every other error
+        click.echo(f"error: {exc.format_message()}", err=True)
+        return exc.exit_code
+    except click.exceptions.Abort:      # Ctrl-C: 128 + SIGINT, as a shell reports a command it interrupted
+        click.echo(INTERRUPTED, err=True)
+        return INTERRUPTED_EXIT
+
+
+def _leave(code: int) -> None:
+    """End a command that loaded pyarrow without the interpreter's teardown, once its work is done and said.
+
+    Why: pyarrow (the importer's CSV reader) keeps native thread pools that can abort that teardown after the
+    command has finished ("terminate called without an active exception", exit 134, or a segfault: about 1
+    run in 150 on a loaded machine; apache/arrow#34314, #38352), so a refusal the user just read would end as
+    a crash. Every file a command writes is closed by then; the standard streams and logging are flushed
+    here. A command still running a non-daemon thread takes the ordinary exit, which waits for it."""
+    if "pyarrow" not in sys.modules:
+        return
+    if any(not thread.daemon and thread is not threading.main_thread() for thread in threading.enumerate()):
+        return
+    import logging
+
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
