@@ -186,7 +186,7 @@ def _body_text(content: pd.Series, header: str) -> tuple[pd.Series, pd.Series, p
     cleaned, so the raw column and the clean one are never both whole in memory."""
     html = _html_cells(content, header)
     if html is not None:   # the HTML parser (lxml) is loaded for a crawl that holds HTML only
-        from inlink.site.html import parse_fragment
+        from inlink.site.html import parse_fragment_tuples
     texts, index = content.to_numpy(dtype=object, copy=True), content.index
     del content
     blocks = pd.Series([None] * len(texts), index=index, dtype=object)
@@ -195,9 +195,8 @@ def _body_text(content: pd.Series, header: str) -> tuple[pd.Series, pd.Series, p
     for position, text in enumerate(texts):
         if html is not None and html[position]:
             heap.processed(len(text))   # the cells parsed before are freed by now
-            page = parse_fragment(text)
-            text, blocks.iat[position] = page.text, page.block_tuples()
-            code.iat[position] = np.array(page.code_spans, dtype=np.int32).reshape(-1, 2)   # compact: many per page
+            text, blocks.iat[position], spans = parse_fragment_tuples(text)
+            code.iat[position] = np.array(spans, dtype=np.int32).reshape(-1, 2)   # compact: many per page
         texts[position] = fold_whitespace(text)
     return pd.Series(texts, index=index, dtype=object), blocks, code
 
