@@ -14,7 +14,13 @@ a multiple of the CSV's size (for a gzipped file, of the unpacked CSV -- "csv=" 
 importer reads all of the unpacked text, though never whole at once; the packed size is shown as "gz").
 Target: peak <= 3x the file's size.
 
-Run: python3 bench/bench_import.py [--sizes 5000 50000] [--repeat 3] [--no-memory] [--memory-only]
+HTML import (--html-only runs just this): CPU time (time.process_time, min of --repeat) of load_pages on each
+corpus's pages_html.csv.gz (a custom extraction, "Body HTML 1": parsing, the walk into text + blocks + code
+spans, the rest of the import) against a baseline of the same run: lxml.html.fragment_fromstring of the same
+cells plus text_content() (the bare parse and text, no offsets). Before the flat walk (e82c446) the docs file
+cost 6.6x that baseline; bench/check_html_import.py checks the output is unchanged.
+
+Run: python3 bench/bench_import.py [--sizes 5000 50000] [--repeat 3] [--no-memory] [--memory-only] [--html-only]
 """
 from __future__ import annotations
 
@@ -96,6 +102,34 @@ def bench_corpus(repeat: int) -> None:
     ours = best_time(lambda: load_links(links, "links.csv.gz"), repeat)
     baseline = best_time(lambda: pd.read_csv(io.BytesIO(gzip.decompress(links)), dtype=str), repeat)
     report_case("docs corpus links", 5126, ours, baseline)
+
+
+def best_cpu(function, repeat: int) -> float:
+    """Least CPU time (time.process_time) of ``repeat`` runs, in seconds: other helpers' load on the machine
+    does not count towards it, as wall time would."""
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        function()
+        times.append(time.process_time() - start)
+    return min(times)
+
+
+def bench_html(repeat: int) -> None:
+    """The HTML import's CPU time against lxml's bare parse + text_content() of the same cells (the baseline)."""
+    import lxml.html
+    for corpus in (CORPUS, CORPUS.parent / "django-docs-3.2"):
+        path = corpus / "pages_html.csv.gz"
+        if not path.is_file():
+            print(f"{path} not found; skipped")
+            continue
+        raw = path.read_bytes()
+        cells = pd.read_csv(io.BytesIO(gzip.decompress(raw)), dtype=str, keep_default_na=False)["Body HTML 1"].tolist()
+        baseline = best_cpu(lambda: [lxml.html.fragment_fromstring(cell, create_parent="div").text_content()
+                                     for cell in cells if cell.strip()], repeat)
+        ours = best_cpu(lambda: load_pages(raw, "pages_html.csv.gz"), repeat)
+        print(f"{corpus.name + ' pages_html (CPU)':<34} rows={len(cells):>8,}  import={ours:7.3f}s  "
+              f"lxml parse+text_content={baseline:7.3f}s  ratio={ours / baseline:5.2f}x")
 
 
 def bench_synthetic(sizes: list[int], repeat: int) -> None:
@@ -237,13 +271,18 @@ def main() -> None:
                         help="synthetic site sizes (bench/synthetic_site.py) for the memory figures")
     parser.add_argument("--no-memory", action="store_true")
     parser.add_argument("--memory-only", action="store_true")
+    parser.add_argument("--html-only", action="store_true", help="only the HTML import's CPU time")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--traced", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(import_peak(*args.child, args.traced)))
         return
+    if args.html_only:
+        bench_html(args.repeat)
+        return
     if not args.memory_only:
+        bench_html(args.repeat)
         bench_corpus(args.repeat)
         bench_synthetic(args.sizes, args.repeat)
         bench_xlsx(min(args.sizes), args.repeat)
