@@ -49,13 +49,14 @@ WORDS = ("coffee roast grinder espresso brew ratio water kettle filter bean orig
          "light medium dark cupping aroma body acidity sweetness").split()
 
 
-def best_time(function, repeat: int) -> float:
-    """Fastest of ``repeat`` runs, in seconds (the least disturbed by other work on the machine)."""
+def best_time(function, repeat: int, clock=time.perf_counter) -> float:
+    """Fastest of ``repeat`` runs, in seconds (the least disturbed by other work on the machine); with
+    clock=time.process_time, CPU time, to which the other helpers' load on the machine adds nothing."""
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = clock()
         function()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return min(times)
 
 
@@ -104,17 +105,6 @@ def bench_corpus(repeat: int) -> None:
     report_case("docs corpus links", 5126, ours, baseline)
 
 
-def best_cpu(function, repeat: int) -> float:
-    """Least CPU time (time.process_time) of ``repeat`` runs, in seconds: other helpers' load on the machine
-    does not count towards it, as wall time would."""
-    times = []
-    for _ in range(repeat):
-        start = time.process_time()
-        function()
-        times.append(time.process_time() - start)
-    return min(times)
-
-
 def bench_html(repeat: int) -> None:
     """The HTML import's CPU time against lxml's bare parse + text_content() of the same cells (the baseline)."""
     import lxml.html
@@ -125,9 +115,9 @@ def bench_html(repeat: int) -> None:
             continue
         raw = path.read_bytes()
         cells = pd.read_csv(io.BytesIO(gzip.decompress(raw)), dtype=str, keep_default_na=False)["Body HTML 1"].tolist()
-        baseline = best_cpu(lambda: [lxml.html.fragment_fromstring(cell, create_parent="div").text_content()
-                                     for cell in cells if cell.strip()], repeat)
-        ours = best_cpu(lambda: load_pages(raw, "pages_html.csv.gz"), repeat)
+        baseline = best_time(lambda: [lxml.html.fragment_fromstring(cell, create_parent="div").text_content()
+                                      for cell in cells if cell.strip()], repeat, time.process_time)
+        ours = best_time(lambda: load_pages(raw, "pages_html.csv.gz"), repeat, time.process_time)
         print(f"{corpus.name + ' pages_html (CPU)':<34} rows={len(cells):>8,}  import={ours:7.3f}s  "
               f"lxml parse+text_content={baseline:7.3f}s  ratio={ours / baseline:5.2f}x")
 
