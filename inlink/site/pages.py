@@ -189,16 +189,16 @@ def _body_text(content: pd.Series, header: str) -> tuple[pd.Series, pd.Series, p
         from inlink.site.html import parse_fragment_tuples
     texts, index = content.to_numpy(dtype=object, copy=True), content.index
     del content
-    blocks = pd.Series([None] * len(texts), index=index, dtype=object)
-    code = pd.Series([None] * len(texts), index=index, dtype=object)
+    blocks = np.full(len(texts), None, dtype=object)   # numpy, not Series.iat: pandas' per-cell setitem cost
+    code = np.full(len(texts), None, dtype=object)     # a twentieth of an HTML import
     heap = HeapTrimmer()
     for position, text in enumerate(texts):
         if html is not None and html[position]:
             heap.processed(len(text))   # the cells parsed before are freed by now
-            text, blocks.iat[position], spans = parse_fragment_tuples(text)
-            code.iat[position] = np.array(spans, dtype=np.int32).reshape(-1, 2)   # compact: many per page
+            text, blocks[position], spans = parse_fragment_tuples(text)
+            code[position] = np.array(spans, dtype=np.int32).reshape(-1, 2)   # compact: many per page
         texts[position] = fold_whitespace(text)
-    return pd.Series(texts, index=index, dtype=object), blocks, code
+    return tuple(pd.Series(column, index=index, dtype=object) for column in (texts, blocks, code))
 
 
 def _html_cells(content: pd.Series, header: str) -> np.ndarray | None:
