@@ -95,3 +95,21 @@ def test_text_equals_the_corpus_content_made_from_the_same_html(name):
         assert all(parsed.text[b.start:b.end].strip() == parsed.text[b.start:b.end] for b in parsed.blocks)
         checked += 1
     assert checked > 100
+
+
+@pytest.mark.parametrize("html", [
+    "<p>a<span> b </span>c<em>d</em> <strong>e <code>f</code></strong><span>\n</span>g</p>",
+    "  <span>lead</span> text<div>x<span>y<p>z</p>w</span></div><SPAN>Up</SPAN>",
+    "<pre><span>def</span> <span>f</span>():\n    <code><span>pass</span></code></pre><p><b><a href=' /u '>"
+    "<span>an</span> <i>anchor</i></a></b><!-- c --><span><script>x()</script>tail</span></p>",
+    "<li><span>open <em>unclosed<p>para</li><td><span> </span><kbd><span>C</span>-x</kbd></td>text only",
+])
+def test_the_importers_fast_path_gives_the_walk_over_the_whole_tree(html):
+    """parse_fragment drops text-only inline tags (span, em...) in C before its walk and parses with lxml's plain
+    parser: it must give what the walk over lxml.html's full tree gives (the fetcher's path, parse_element)."""
+    import lxml.html
+    from inlink.site.html import parse_element, parse_fragment_tuples
+    fast, full = parse_fragment(html), parse_element(lxml.html.fragment_fromstring(html, create_parent="div"))
+    assert (fast.text, fast.blocks, fast.code_spans, fast.links) == (full.text, full.blocks, full.code_spans,
+                                                                     full.links)
+    assert parse_fragment_tuples(html) == (full.text, full.block_tuples(), list(full.code_spans))
