@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from inlink.cli.root import _manager
 from inlink.fileio import user_file_writer, write_user_file
 from inlink.wording import counted
 
@@ -191,12 +192,10 @@ def jobs_fetch_cmd(ctx, source, connections, rate_per_s, read_timeout, max_mb, a
 
     The dashboard's server or `cli.py jobs worker` runs it; `cli.py jobs fetched ID` writes its pages and links CSVs.
     """
-    from inlink.jobs import JobManager
     from inlink.tasks.fetch import start_fetch
 
     given, name = _source(source)
-    manager = JobManager(ctx.obj.get("jobs_dir"), autostart=False)
-    click.echo(start_fetch(manager, given, name=name, label=label,
+    click.echo(start_fetch(_manager(ctx), given, name=name, label=label,
                            options=_options(connections, rate_per_s, read_timeout, max_mb, all_sites)))
 
 
@@ -207,11 +206,10 @@ def jobs_fetch_cmd(ctx, source, connections, rate_per_s, read_timeout, max_mb, a
 def jobs_fetched_cmd(ctx, job_id, out_pages, out_links):
     """Write a fetch job's pages and links CSVs (what it has fetched so far, if it is not finished)."""
     from inlink.fetch import dataset
-    from inlink.jobs import JobManager
     from inlink.tasks.fetch import fetched_results
 
     refuse_overwriting({"--out-pages": out_pages, "--out-links": out_links}, {})
-    rows = fetched_results(JobManager(ctx.obj.get("jobs_dir"), autostart=False), job_id)
+    rows = fetched_results(_manager(ctx), job_id)
     links = dataset.links_frame(rows)
     write_user_file(out_pages, dataset.csv_bytes(dataset.pages_frame(rows)))
     write_user_file(out_links, dataset.csv_bytes(links))
