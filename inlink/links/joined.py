@@ -81,13 +81,14 @@ def _joined_offsets(offsets: list[tuple[np.ndarray, np.ndarray]], char_base: np.
 
 
 def occurrences_of(matcher, joined: Joined, pages: list[int] | None = None, kept: KeptMatches | None = None,
-          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                   keep: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The phrase occurrences of the joined pages (PhraseMatcher.occurrences of their ids): the kept ones when
-    every page has them (`pages`: their numbers), else matched now (and kept, when `kept` still takes them)."""
+    every page has them (`pages`: their numbers), else matched now (and kept, when `keep` and `kept` still takes
+    them: the pages step reads a page's matches once, so it only reads what the index step kept)."""
     found = kept.occurrences(pages, joined.token_base) if kept is not None and pages is not None else None
     if found is None:
         found = matcher.occurrences(joined.ids)
-        if kept is not None and pages is not None:
+        if keep and kept is not None and pages is not None:
             kept.keep_occurrences(pages, joined.token_base, *found)
     joined.occurrences = found
     return found

@@ -249,7 +249,7 @@ def _find_mentions(index: LinkIndex, pages: list[int], size: int, after: int) ->
     slot_of = np.arange(len(pages)).repeat(lengths + 1)[:len(ids)]
     local = char_base[slot_of]
     matcher = index.phrase_matcher()
-    first, end, pids, exact = matcher.mentions_of(occurrences_of(matcher, joined, pages, found),
+    first, end, pids, exact = matcher.mentions_of(occurrences_of(matcher, joined, pages, found, keep=False),
                                                   PageWords(joined.text, starts, ends), codes)
     kept = longest_matches(first, end)
     first, end, pids, exact = first[kept], end[kept], pids[kept], exact[kept]
