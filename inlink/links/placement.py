@@ -49,8 +49,12 @@ def prose_ranges(text: str, blocks) -> tuple[list[int], list[int]] | None:
 
 def in_prose(ranges: tuple[list[int], list[int]] | None, start: int, end: int) -> bool:
     """Whether [start, end) lies inside one prose block (always True without blocks)."""
-    if ranges is None:
-        return True
+    return True if ranges is None else inside_one(ranges, start, end)
+
+
+def inside_one(ranges, start: int, end: int) -> bool:
+    """Whether [start, end) lies inside one of the ranges ((starts, ends), sorted by start, not overlapping):
+    a prose block, an inline code span."""
     starts, ends = ranges
     i = bisect_right(starts, start) - 1
     return i >= 0 and end <= ends[i]
@@ -189,10 +193,3 @@ def sentence_context(text: str, start: int, end: int, bounds: tuple[int, int] | 
     left, right = sentence_bounds(text, start, end, lo, hi)
     left = max((match.end() for match in _RESTART_RE.finditer(text, left, start)), default=left)
     return shorten_around(text, left, right, start, end, width)
-
-
-def in_code_span(spans: tuple[np.ndarray, np.ndarray], start: int, end: int) -> bool:
-    """Whether [start, end) lies inside one of a page's inline code spans ((starts, ends) arrays, in text order)."""
-    starts, ends = spans
-    i = int(starts.searchsorted(start, side="right")) - 1
-    return i >= 0 and end <= int(ends[i])

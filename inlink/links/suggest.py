@@ -23,7 +23,7 @@ from inlink.links.placement import (
     block_bounds,
     closed_brackets,
     glued_heading,
-    in_code_span,
+    inside_one,
     in_prose,
     in_path,
     in_running_text,
@@ -114,8 +114,8 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
             and not quoted_value(text, start, end) \
             and (names_it or not is_code_span(text, start, end)) \
             and (declared or parameters is None or not is_parameter(text, start, end, parameters)) \
-            and (not word_name or not _plain_word(text, start, end) or in_code_span(code, start, end)) \
-            and (not acronym_name or not _capitals_word(text, start, end) or in_code_span(code, start, end)) \
+            and (not word_name or not _plain_word(text, start, end) or inside_one(code, start, end)) \
+            and (not acronym_name or not _capitals_word(text, start, end) or inside_one(code, start, end)) \
             and (chapter is None or spelled_as(text[start:end], chapter)) \
             and not glued_heading(text, start, end, block_bounds(prose, start, end))
     return allowed
@@ -167,7 +167,7 @@ def _chapter_spelling(index: LinkIndex, target: int, option: Option) -> tuple[st
     """The spelling of a numbered chapter's title (or H1) that an option found in another capitalisation must keep
     (cold start; with the site's links given, their link odds weigh the words), or None."""
     if option.exact or option.kind not in ("title", "h1") or index.dictionary.known \
-            or getattr(index, "chapters", None) is None or not index.chapters[target]:
+            or index.chapters is None or not index.chapters[target]:
         return None
     return index.phrases.phrases[option.phrase].original
 
