@@ -208,10 +208,7 @@ class ProseMentions:
         phrases = len(matcher.phrases)
         found = cls(np.zeros(phrases * (2 if spelled else 1), dtype=np.int64), {})
         if spelled:
-            found.named = np.zeros(phrases, dtype=bool)
-            nodes = np.fromiter(spelled, dtype=np.int64, count=len(spelled))
-            per_node = matcher.node_ptr[nodes + 1] - matcher.node_ptr[nodes]
-            found.named[matcher.node_pids[np.repeat(matcher.node_ptr[nodes], per_node) + ranks_within(per_node)]] = True
+            found.named = np.isin(matcher.key_of, np.fromiter(spelled, dtype=np.int64, count=len(spelled)))
         linked = _pair_keys(existing)
         unable: list[tuple[np.ndarray, np.ndarray]] = []
         chunk: list[tuple[int, str, np.ndarray, list]] = []
