@@ -258,7 +258,7 @@ class JobManager:
             if runner is not None:
                 runner.cancel_request("pause")
             return "resumed", "Pause withdrawn before it took effect."
-        if status is JobStatus.RUNNING and not owner_alive(job.owner, self.stale_after):
+        if self.orphaned(job):
             return self._scheduler.requeue(job, "its process is gone")
         check_transition(job_id, status, "resume")
         reason = "retried" if status is JobStatus.FAILED else "resumed"
