@@ -214,8 +214,7 @@ def _saved_key(upload: Upload, site_hosts: list[str] | None) -> tuple:
     return upload.key, tuple(site_hosts or ())
 
 
-def current_dataset() -> None:
-    dataset = datasets.latest_dataset()
+def current_dataset(dataset) -> None:
     if dataset is None:
         return
     pages = dataset.summary.get("pages")
@@ -251,13 +250,14 @@ def review(upload: Upload) -> None:
         st.page_link(navigation.GENERATE, label="Go to Generate links", icon=":material/arrow_forward:")
 
 
-def upload_section() -> None:
-    """Files from a crawler (or the sample site): validation report, preview, and Use this dataset."""
+def upload_section(dataset) -> None:
+    """Files from a crawler (or the sample site): validation report, preview, and Use this dataset (`dataset`: the
+    saved one, or None)."""
     chosen = chosen_files()
     fetch_form.fetch_section(chosen)
     if chosen is None:   # with a dataset saved, the box at the top already leads on to Generate links
-        st.info("Upload a pages file, or try the sample site to see how it works." if datasets.latest_dataset()
-                is None else "Upload another crawl to analyse it instead of the current dataset.",
+        st.info("Upload a pages file, or try the sample site to see how it works." if dataset is None
+                else "Upload another crawl to analyse it instead of the current dataset.",
                 icon=":material/info:")
     else:
         review(chosen)
@@ -270,8 +270,9 @@ def render() -> None:
                "works as it is. Add the existing internal links (*All Inlinks*) to skip links that are "
                "already there.")
     with guard("The upload page"):
-        current_dataset()
-        upload_section()
+        dataset = datasets.latest_dataset()   # read once per run: it lists the datasets and reads their JSON
+        current_dataset(dataset)
+        upload_section(dataset)
 
 
 if __name__ == "__main__":   # run as a page by st.navigation
