@@ -4,9 +4,13 @@ from __future__ import annotations
 import errno
 import json
 import os
+import signal
+import subprocess
+import sys
 import time
 
 import pytest
+from waiting import wait_for
 
 from inlink import fileio
 from inlink.jobs import Job
@@ -140,3 +144,23 @@ def test_a_job_deleted_between_the_listing_and_its_read_is_no_problem(tmp_path, 
     monkeypatch.setattr("inlink.jobs.store.os.scandir", list_then_delete)
     assert [job.job_id for job in store.scan()] == [kept.job_id]
     assert store.last_problems == []
+
+
+def test_a_killed_worker_left_unreaped_counts_as_gone():
+    """A kill -9'd worker whose parent has not reaped it is a zombie: kill(pid, 0) still succeeds, yet it will
+    never heartbeat again, so its job must be recovered at once, not after the heartbeat goes stale."""
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    try:
+        owner = {"pid": child.pid, "host": owner_record("t")["host"], "heartbeat": time.time(), "token": "t",
+                 "started": process_start_time(child.pid)}
+        assert owner_alive(owner, stale_after=15)
+        os.kill(child.pid, signal.SIGKILL)                      # not reaped: the child stays a zombie
+
+        def zombie():
+            with open(f"/proc/{child.pid}/stat") as f:
+                return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+        wait_for(zombie, timeout=30, what="the killed child to become a zombie")
+        assert not owner_alive(dict(owner, heartbeat=time.time()), stale_after=15)
+    finally:
+        child.kill()
+        child.wait()

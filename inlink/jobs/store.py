@@ -70,24 +70,34 @@ def storage_error(exc: OSError, action: str) -> StorageError:
 
 
 # ----------------------------------------------------------------------------- owner liveness
-def process_start_time(pid: int) -> str | None:
-    """Start time of a process in clock ticks since boot (tells a reused pid from the original)."""
+def _proc_stat(pid: int) -> list[str] | None:
+    """The fields of /proc/<pid>/stat after the command name (state first), or None when unreadable."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as f:
             stat = f.read().decode("ascii", "replace")
-        return stat.rsplit(")", 1)[1].split()[19]
+        return stat.rsplit(")", 1)[1].split()
     except (OSError, IndexError):
         return None
 
 
+def process_start_time(pid: int) -> str | None:
+    """Start time of a process in clock ticks since boot (tells a reused pid from the original)."""
+    fields = _proc_stat(pid)
+    return fields[19] if fields and len(fields) > 19 else None
+
+
 def pid_alive(pid: int) -> bool:
+    """Whether the process runs. A zombie (killed, not yet reaped by its parent) still answers kill(pid, 0) but
+    will never write again: it counts as gone, so its job is recovered now rather than when its heartbeat goes
+    stale."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    fields = _proc_stat(pid)
+    return not (fields and fields[0] in ("Z", "X"))
 
 
 def owner_record(token: str) -> dict:
