@@ -25,24 +25,31 @@ _MARK = "background:rgba(255,196,0,0.45);color:inherit;padding:0 0.15em;border-r
 def context_html(context, anchor) -> str:
     """The context with the anchor marked where it stands (_anchor_at); an anchor
     missing from its context is shown after it, so the editor still sees both."""
-    text, anchor = _text(context), _text(anchor)
-    at = _anchor_at(text, anchor) if anchor else -1
-    if at < 0:
-        shown = html.escape(text)
-        return shown + (f' <span style="opacity:0.7">(anchor: {_mark(anchor)})</span>' if anchor else "")
-    end = at + len(anchor)
-    return html.escape(text[:at]) + _mark(text[at:end]) + html.escape(text[end:])
+    before, found, after, anchor = _around_anchor(context, anchor)
+    if found is None:
+        return html.escape(before) + (f' <span style="opacity:0.7">(anchor: {_mark(anchor)})</span>' if anchor else "")
+    return html.escape(before) + _mark(found) + html.escape(after)
 
 
 def context_marked(context, anchor, left: str = "«", right: str = "»") -> str:
     """The context as plain text with the anchor between `left` and `right` where it stands (a table cell cannot
     colour a word); an anchor missing from its context is shown after it."""
+    before, found, after, anchor = _around_anchor(context, anchor)
+    if found is None:
+        return before + (f" (anchor: {left}{anchor}{right})" if anchor else "")
+    return f"{before}{left}{found}{right}{after}"
+
+
+def _around_anchor(context, anchor) -> tuple[str, str | None, str, str]:
+    """The context split where its anchor stands (_anchor_at): (before, the anchor as the context spells it,
+    after, the anchor); a missing anchor gives (the whole context, None, "", the anchor). context_html and
+    context_marked differ only in how they wrap the anchor."""
     text, anchor = _text(context), _text(anchor)
     at = _anchor_at(text, anchor) if anchor else -1
     if at < 0:
-        return text + (f" (anchor: {left}{anchor}{right})" if anchor else "")
+        return text, None, "", anchor
     end = at + len(anchor)
-    return f"{text[:at]}{left}{text[at:end]}{right}{text[end:]}"
+    return text[:at], text[at:end], text[end:], anchor
 
 
 def _anchor_at(text: str, anchor: str) -> int:
