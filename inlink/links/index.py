@@ -186,20 +186,21 @@ def _spellings_in(text: str, terms: list[str]) -> list[str]:
     return [text[pos:pos + len(term)] if (pos := lowered.find(term)) >= 0 else term for term in terms]
 
 
-def _defined_names(text: str, blocks) -> list[str]:
+def _defined_names(text: str, blocks) -> tuple[list[str], frozenset[str]]:
     """The identifiers a page declares in its definition terms, or as a whole short heading (a reference
-    section titled INSTALLED_APPS), once per declaration (a page may declare one name for several classes)."""
-    if not blocks:
-        return []
-    names = [defined_name(text[start:end]) for kind, start, end in blocks
-             if kind == "term" or (kind == "heading" and text.count(" ", start, end) < HEADING_NAME_WORDS)]
-    return [name for name in names if name is not None]
-
-
-def _term_names(text: str, blocks) -> frozenset[str]:
-    """The identifiers a page declares in its definition terms (an API entry), not in a heading (a section)."""
-    return frozenset(name for kind, start, end in blocks or () if kind == "term"
-                     and (name := defined_name(text[start:end])) is not None)
+    section titled INSTALLED_APPS), once per declaration (a page may declare one name for several classes);
+    and, read in the same pass, those it declares in a definition term (an API entry), not in a heading (a
+    section)."""
+    names: list[str] = []
+    in_terms: set[str] = set()
+    for kind, start, end in blocks or ():
+        if kind == "term" or (kind == "heading" and text.count(" ", start, end) < HEADING_NAME_WORDS):
+            name = defined_name(text[start:end])
+            if name is not None:
+                names.append(name)
+                if kind == "term":
+                    in_terms.add(name)
+    return names, frozenset(in_terms)
 
 
 def declared_in_term(index: LinkIndex, phrase: int, target: int) -> bool:
@@ -236,7 +237,8 @@ def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[s
     the declared names kept where no other page names them, cold P@5 django HTML was 0.006 lower). A name
     several pages declare stays with the reference pages among them (_keep_reference_definers). Returns the
     names each page declares in a definition term (declared_in_term), as sorted keys."""
-    declared = {int(i): _defined_names(texts[int(i)], blocks[int(i)]) for i in np.flatnonzero(targets)}
+    declarations = {int(i): _defined_names(texts[int(i)], blocks[int(i)]) for i in np.flatnonzero(targets)}
+    declared = {i: names for i, (names, _in_terms) in declarations.items()}
     protocols = set() if inbound else _protocol_names(list(declared.values()))   # links given: their anchors tell
     defined: set[int | None] = set()
     in_terms: list[int] = []
@@ -254,8 +256,8 @@ def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[s
             continue
         for term in _spellings_in(texts[i], [term for term, _weight in key_terms[i]]):
             index.add(term, i, "key")
-        terms = _term_names(texts[i], blocks[i])
-        for name in dict.fromkeys(declared[i]):
+        names, terms = declarations[i]
+        for name in dict.fromkeys(names):
             if name not in protocols:
                 pid = index.add(name, i, "defined")
                 defined.add(pid)
