@@ -87,8 +87,7 @@ def row_logits(index: LinkIndex, scored: Scored) -> tuple[np.ndarray, np.ndarray
     rows = np.fromiter(chain.from_iterable(scored.rows), dtype=np.int64, count=len(owner))
     speaks, kind, exact = scored.speaks[rows], found.kind[rows], found.exact[rows].view(np.int8)
     pids = found.phrase[rows]
-    ptr = index.phrase_matcher().original_ptr
-    words = np.where(pids >= 0, ptr[pids + 1] - ptr[np.maximum(pids, 0)], 1) - 1   # a shared term is one word
+    words = np.where(pids >= 0, index.phrase_matcher().words(np.maximum(pids, 0)), 1) - 1   # a shared term: one word
     shares = _target_shares(index, scored)
     logits = None
     for says in (True,) if speaks.all() else (False,) if not speaks.any() else (False, True):

@@ -81,6 +81,11 @@ class PhraseMatcher:
                                      dtype=np.int64)
         self.chars = np.array([len(" ".join(phrase.key)) for phrase in self.phrases], dtype=np.int64)
 
+    def words(self, pids: np.ndarray) -> np.ndarray:
+        """Each phrase's number of words (its original tokens), for phrase ids >= 0: a feature of the confidence
+        (evidence.row_logits) and the one-word names a recapitalised spelling does not name (ranking)."""
+        return self.original_ptr[pids + 1] - self.original_ptr[pids]
+
     def occurrences(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(start, length, trie node) of every phrase occurrence in a token id sequence (-1 ids never match),
         ordered by start, then length."""

@@ -244,10 +244,8 @@ def _recased_names(index: LinkIndex, found: PageOptions) -> np.ndarray:
     rows = (_RECASED_CODES[found.kind] & ~found.exact).nonzero()[0]
     if not len(rows) or index.dictionary.known:
         return np.zeros(len(found.kind), dtype=bool)
-    ptr = index.phrase_matcher().original_ptr
-    pids = found.phrase[rows]
     mask = np.zeros(len(found.kind), dtype=bool)
-    mask[rows[ptr[pids + 1] - ptr[pids] == 1]] = True
+    mask[rows[index.phrase_matcher().words(found.phrase[rows]) == 1]] = True
     return mask
 
 
