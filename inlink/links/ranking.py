@@ -429,6 +429,11 @@ def _by_value(index: LinkIndex, name: str, values: np.ndarray, function) -> np.n
     return table[values]
 
 
+def overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    """Whether the character span overlaps any chosen anchor's: two anchors never share a character."""
+    return any(span[0] < end and start < span[1] for start, end in taken)
+
+
 def pick_occurrence(text: str, option: Option, taken: list[tuple[int, int]], allowed=None,
                     weigh: bool = True) -> tuple[int, int] | None:
     """The occurrence (character span) in the most running-text-like sentence that overlaps no chosen anchor
@@ -441,7 +446,7 @@ def pick_occurrence(text: str, option: Option, taken: list[tuple[int, int]], all
     for span in option.spans:
         if allowed is not None and not allowed(*span):
             continue
-        if not any(span[0] < end and start < span[1] for start, end in taken):
+        if not overlaps(span, taken):
             free.append(span)
             if len(free) == checked:
                 break
@@ -469,7 +474,7 @@ def grow_to_title(index: LinkIndex, text: str, target: int, span: tuple[int, int
             wider = (int(starts[a]), int(ends[b]))
             phrase = text[wider[0]:wider[1]].lower()
             if (f" {phrase} " in title or f" {phrase}:" in title) and \
-                    not any(wider[0] < end and start < wider[1] for start, end in taken):
+                    not overlaps(wider, taken):
                 first, last, span, grown = a, b, wider, True
                 break
     return span
@@ -493,7 +498,7 @@ def widen_single_word(index: LinkIndex, text: str, target: int, span: tuple[int,
         if other.lower() in STOP_WORDS or not other[:1].isalpha():
             continue
         wider = (near_starts[first - base], near_ends[last - base])
-        if any(wider[0] < end and start < wider[1] for start, end in taken):
+        if overlaps(wider, taken):
             continue
         target_text = target_text if target_text is not None else lowered_text(index.texts[target])
         if text[wider[0]:wider[1]].lower() in target_text:

@@ -36,6 +36,7 @@ from inlink.links.ranking import (
     Option,
     Ranked,
     grow_to_title,
+    overlaps,
     pick_occurrence,
     ranked_items,
     score_targets,
@@ -153,14 +154,10 @@ def _first_usable(index: LinkIndex, item: Ranked, text: str, words, starts, ends
                 enough = enough or _says_enough(index, item.target, option, text, span)
         if weigh:
             wider = closed_brackets(text, grow_to_title(index, text, item.target, span, starts, ends, taken))
-            span = wider if in_prose(prose, *wider) and not _overlaps(wider, taken) else span
+            span = wider if in_prose(prose, *wider) and not overlaps(wider, taken) else span
         if enough and not _names_the_source(text[span[0]:span[1]].lower(), option, own_names):
             return option, span
     return None
-
-
-def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
-    return any(span[0] < end and start < span[1] for start, end in taken)
 
 
 def _chapter_spelling(index: LinkIndex, target: int, option: Option) -> tuple[str, ...] | None:
