@@ -171,7 +171,14 @@ def spend_text(job: Job) -> str:
     budget: 22 Gemini calls, 66,000 prompt and 3,300 output tokens'); "" for a job of another engine."""
     if engine_of(job) != "gemini":
         return ""
-    return spend_words(job.counters or {}, ((job.config or {}).get("options") or {}).get("budget_usd"))
+    return spend_words(job.counters or {}, budget_usd(job))
+
+
+def budget_usd(job: Job) -> float | None:
+    """The budget in US dollars a job's options set (None without one): read here only, for spend_text and the
+    job panel's budget field."""
+    budget = ((job.config or {}).get("options") or {}).get("budget_usd")
+    return float(budget) if budget else None
 
 
 def spend_words(counters: dict, budget: float | None) -> str:

@@ -240,8 +240,7 @@ def budget_of(job: Job) -> float | None:
     """The budget of a Gemini analysis that has one (None for every other job): what a budget pause is about."""
     if fmt.engine_of(job) != "gemini" or job.task != "link_analysis":
         return None
-    budget = ((job.config or {}).get("options") or {}).get("budget_usd")
-    return float(budget) if budget else None
+    return fmt.budget_usd(job)
 
 
 def _budget_control(manager, job: Job, key: str) -> None:
