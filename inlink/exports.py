@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 if TYPE_CHECKING:
@@ -20,6 +21,14 @@ CSV_FIELD_LIMIT = 2 ** 31 - 1   # the largest the csv module takes on every plat
 #: Decimals of the result columns that hold a 0-1 figure, the same in every file: a float written as it is
 #: drops its trailing zeros, so one column read 0.884 next to 0.1751 (and 0.4 next to 0.622).
 RESULT_DECIMALS = {"Score": 4, "Confidence": 3}
+#: Suffixes of an output file written as an Excel workbook (any other name gets CSV).
+WORKBOOK_SUFFIXES = (".xlsx",)
+
+
+def is_workbook(path: str | Path) -> bool:
+    """Whether an output file is written as an Excel workbook: `suggest --out`, `jobs export --out` (a fetch's
+    crawl files, CSV only, refuse the name)."""
+    return Path(path).suffix.lower() in WORKBOOK_SUFFIXES
 
 
 def allow_large_fields() -> None:

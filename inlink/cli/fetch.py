@@ -13,12 +13,11 @@ from pathlib import Path
 import click
 
 from inlink.cli.root import _manager
+from inlink.exports import is_workbook
 from inlink.fileio import user_file_writer, write_user_file
 from inlink.wording import counted
 
 REPORT_LINES = 40
-#: Suffixes of an output file written as an Excel workbook (any other name gets CSV).
-WORKBOOK_SUFFIXES = (".xlsx",)
 
 
 def out_file(ctx, param, value: Path | None) -> Path | None:
@@ -37,14 +36,10 @@ def crawl_out_file(ctx, param, value: Path | None) -> Path | None:
     """out_file for a fetch's pages and links, which are CSV only: CSV text was written into a file named .xlsx,
     which Excel then refused to open."""
     value = out_file(ctx, param, value)
-    if value is not None and value.suffix.lower() in WORKBOOK_SUFFIXES:
+    if value is not None and is_workbook(value):
         raise click.BadParameter(f"{value.name}: a fetch writes CSV (a page's text and HTML outgrow a spreadsheet "
                                  "cell's 32,767 characters): give a .csv name")
     return value
-
-
-def is_workbook(path: Path) -> bool:
-    return path.suffix.lower() in WORKBOOK_SUFFIXES
 
 
 def refuse_overwriting(outputs: dict[str, Path], inputs: dict[str, Path | None]) -> None:

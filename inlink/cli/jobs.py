@@ -12,6 +12,7 @@ import click
 
 from inlink.cli import fetch as cli_fetch
 from inlink.cli.root import _CleanErrors, _link_task, _manager, _orphans_text
+from inlink.exports import is_workbook
 from inlink.fileio import write_user_file
 from inlink.jobs import Job, JobError, JobManager, JobStatus, default_jobs_dir
 from inlink.ui.format import engine_of, in_task_words, spend_text
@@ -161,7 +162,7 @@ def export_cmd(ctx: click.Context, job_id: str, out: Path) -> None:
     """Write the committed results of a job (even a running or stopped one) to a CSV file."""
     manager = _manager(ctx)
     job = manager.job(job_id)
-    if cli_fetch.is_workbook(out):
+    if is_workbook(out):
         from inlink.exports import frame_to_xlsx
 
         write_user_file(out, frame_to_xlsx(manager.results_frame(job_id)))   # the dashboard's Excel download

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 
 from inlink import collector
 from inlink.links import suggest as analyzer
-from inlink.exports import fixed_decimals, frame_to_csv, frame_to_xlsx
+from inlink.exports import fixed_decimals, frame_to_csv, frame_to_xlsx, is_workbook
 from inlink.fileio import write_user_file
 from inlink.gemini.keys import api_key_from_env
 from inlink.wording import usd
@@ -349,8 +349,7 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
     import pandas as pd
 
     frame = pd.DataFrame(rows, columns=list(analyzer.RESULT_COLUMNS))
-    workbook = Path(out_path).suffix.lower() == ".xlsx"    # else CSV, whatever the name
-    write_user_file(out_path, frame_to_xlsx(frame) if workbook else suggestions_csv(frame))
+    write_user_file(out_path, frame_to_xlsx(frame) if is_workbook(out_path) else suggestions_csv(frame))
     summary = analyzer.summarize(page_analyzer.index, frame)
     return {**summary, "page_errors": page_errors, "stopped_early": stopped_early,
             "stopped_by": page_analyzer.stopped_by if stopped_early else None, "counters": dict(counters)}
