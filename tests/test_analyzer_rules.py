@@ -20,6 +20,7 @@ from inlink.links.suggest import (
     source_pages,
     validate_suggestion,
 )
+from inlink.links.text import context_around
 from inlink.site.load import load_site
 
 NO_FLOOR = AnalysisConfig(min_confidence=0.0)
@@ -116,23 +117,30 @@ def test_an_anchor_inside_a_path_is_refused_even_when_it_names_the_target():
     assert "tkinter" not in [r["Anchor"] for r in rows]
 
 
-def test_context_is_the_prose_sentence_and_survives_abbreviations():
-    text = "Intro here. Use a tool, e.g. the Composting Guide, for soil. Next sentence."
-    start = text.index("Composting Guide")
-    assert sentence_context(text, start, start + 16) == "Use a tool, e.g. the Composting Guide, for soil."
+_BREWING = "Roast it short. Мы продаём кофе, see the Brewing Guide. Café? école Brewing Guide too."
+_GLOSSARY = ("Go straight to Appendix B. If a word is unfamiliar, the Glossary explains it. By J. A. Smith and "
+             "B. Jones.")
 
 
-def test_an_anchor_opening_its_sentence_has_that_sentence_alone_as_context():
-    text = "Soil first. Composting Guide pages explain heaps and bins. Next sentence."
-    start = text.index("Composting Guide")
-    assert sentence_context(text, start, start + 16) == "Composting Guide pages explain heaps and bins."
-
-
-def test_a_sentence_ends_before_a_capital_of_any_script_but_not_before_a_small_letter():
-    text = "Roast it short. Мы продаём кофе, see the Brewing Guide. Café? école Brewing Guide too."
-    first, second = text.index("Brewing Guide"), text.rindex("Brewing Guide")
-    assert sentence_context(text, first, first + 13) == "Мы продаём кофе, see the Brewing Guide."
-    assert sentence_context(text, second, second + 13) == "Café? école Brewing Guide too."
+@pytest.mark.parametrize("context", [sentence_context, context_around])
+@pytest.mark.parametrize("text, anchor, last, sentence", [
+    pytest.param("Intro here. Use a tool, e.g. the Composting Guide, for soil. Next sentence.", "Composting Guide",
+                 False, "Use a tool, e.g. the Composting Guide, for soil.", id="survives-abbreviations"),
+    pytest.param("Soil first. Composting Guide pages explain heaps and bins. Next sentence.", "Composting Guide",
+                 False, "Composting Guide pages explain heaps and bins.", id="anchor-opening-its-sentence-alone"),
+    pytest.param(_BREWING, "Brewing Guide", False, "Мы продаём кофе, see the Brewing Guide.",
+                 id="ends-before-a-capital-of-any-script"),
+    pytest.param(_BREWING, "Brewing Guide", True, "Café? école Brewing Guide too.",
+                 id="goes-on-before-a-small-letter"),
+    pytest.param(_GLOSSARY, "Glossary", False, "If a word is unfamiliar, the Glossary explains it.",
+                 id="single-letter-label-ends-before-a-stop-word"),   # found on the prose handbook
+    pytest.param(_GLOSSARY, "Smith", False, "By J. A. Smith and B. Jones.", id="an-initial-does-not-end-it"),
+])
+def test_the_context_is_the_prose_sentence_around_the_anchor(context, text, anchor, last, sentence):
+    """Both context builders (placement's for a suggestion, text's for the sentence around any span) cut the
+    same sentence out of plain prose."""
+    start = text.rindex(anchor) if last else text.index(anchor)
+    assert context(text, start, start + len(anchor)) == sentence
 
 
 def test_anchors_grow_to_the_whole_phrase_of_the_target_title():

@@ -5,7 +5,7 @@ from test_analyzer import BASE, FILLER, make_site, suggestions
 
 from inlink.links.suggest import AnalysisConfig
 from inlink.links.placement import glued_heading
-from inlink.links.text import context_around, moved_pages
+from inlink.links.text import moved_pages
 
 
 def _stub_site():
@@ -66,13 +66,6 @@ def test_glued_heading_opens_a_sentence_or_block_before_a_capital_within_the_blo
     items = "MySQL notes Oracle notes"                           # two list items, one block each (HTML)
     assert glued_heading(items, 0, 11) and not glued_heading(items, 0, 11, (0, 11))
     assert not glued_heading("Class-based views API reference.", 0, 17)   # a shouted word goes on with the name
-
-
-def test_a_single_letter_label_ends_its_sentence_before_a_stop_word_but_an_initial_does_not():
-    text = "Go straight to Appendix B. If a word is unfamiliar, the Glossary explains it. By J. A. Smith and B. Jones."
-    glossary, smith = text.index("Glossary"), text.index("Smith")
-    assert context_around(text, glossary, glossary + 8) == "If a word is unfamiliar, the Glossary explains it."
-    assert context_around(text, smith, smith + 5) == "By J. A. Smith and B. Jones."
 
 
 def test_numbers_and_single_letters_name_no_shared_topic_in_a_reason():
