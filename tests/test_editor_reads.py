@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from test_analyzer import BASE, FILLER
 from test_analyzer_rules import NO_FLOOR, _html_site
+from test_editor_rules import assert_a_name_only_in_code
 
 from inlink.links.anchors import KINDS
 from inlink.links.mentions import own_declaration
@@ -162,13 +163,11 @@ def _flag_pages(mention: str):
 
 
 def test_a_constant_spelled_as_an_acronym_is_the_constant_only_in_code(tmp_path):
-    acronym = "The ASCII text of a packet is often longer than its binary form; see <code>socket</code>."
-    index = build_index(_html_site(tmp_path, _flag_pages(acronym)), NO_FLOOR)
-    assert [r for r in analyze_page(index, BASE + "sockets") if r["Anchor"] == "ASCII"] == []
-    flag = acronym + " Compile the pattern with the <code>ASCII</code> flag to match plain letters."
-    index = build_index(_html_site(tmp_path, _flag_pages(flag)), NO_FLOOR)
-    rows = [r for r in analyze_page(index, BASE + "sockets") if r["Anchor"] == "ASCII"]
-    assert [r["Context"] for r in rows] == ["Compile the pattern with the ASCII flag to match plain letters."]
+    assert_a_name_only_in_code(
+        tmp_path, _flag_pages, "sockets", "ASCII",
+        "The ASCII text of a packet is often longer than its binary form; see <code>socket</code>.",
+        " Compile the pattern with the <code>ASCII</code> flag to match plain letters.",
+        "Compile the pattern with the ASCII flag to match plain letters.")
 
 
 def test_a_section_headed_with_an_acronym_keeps_it_out_of_code(tmp_path):

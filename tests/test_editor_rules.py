@@ -146,15 +146,24 @@ def _stats_pages(source_html: str):
             ("other", "Other notes", f"<h1>Other notes</h1><p>{FILLER}</p>")]
 
 
-def test_on_a_page_that_marks_names_as_code_a_name_spelled_as_a_word_is_a_name_only_in_code(tmp_path):
-    word = "<p>Random means and modes of data, as any statistics text has them, use <code>seed</code>.</p>"
-    index = build_index(_html_site(tmp_path, _stats_pages(word)), NO_FLOOR)
+def assert_a_name_only_in_code(tmp_path, pages_of, source: str, anchor: str, word: str, in_code: str,
+                               context: str) -> None:
+    """On a page that marks code, `anchor` spelled as a word (in `word`) gives no row; in inline code (`word` and
+    then `in_code`) it is the name, in that sentence: the pages `pages_of(the source's HTML)` builds."""
+    index = build_index(_html_site(tmp_path, pages_of(word)), NO_FLOOR)
     assert index.code_spans is not None
-    assert [r for r in analyze_page(index, BASE + "random") if r["Anchor"] == "statistics"] == []
-    name = word + "<p>For means and modes of data see the <code>statistics</code> module.</p>"
-    index = build_index(_html_site(tmp_path, _stats_pages(name)), NO_FLOOR)
-    rows = [r for r in analyze_page(index, BASE + "random") if r["Anchor"] == "statistics"]
-    assert [r["Context"] for r in rows] == ["For means and modes of data see the statistics module."]
+    assert [r for r in analyze_page(index, BASE + source) if r["Anchor"] == anchor] == []
+    index = build_index(_html_site(tmp_path, pages_of(word + in_code)), NO_FLOOR)
+    rows = [r for r in analyze_page(index, BASE + source) if r["Anchor"] == anchor]
+    assert [r["Context"] for r in rows] == [context]
+
+
+def test_on_a_page_that_marks_names_as_code_a_name_spelled_as_a_word_is_a_name_only_in_code(tmp_path):
+    assert_a_name_only_in_code(
+        tmp_path, _stats_pages, "random", "statistics",
+        "<p>Random means and modes of data, as any statistics text has them, use <code>seed</code>.</p>",
+        "<p>For means and modes of data see the <code>statistics</code> module.</p>",
+        "For means and modes of data see the statistics module.")
 
 
 def test_a_page_that_marks_no_code_keeps_its_words_as_names(tmp_path):
