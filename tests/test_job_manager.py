@@ -509,13 +509,20 @@ def _orphan(jobs_dir, job_id, **extra):
     path.write_text(json.dumps(meta))
 
 
-def test_orphaned_running_job_is_recovered_by_a_new_manager(make_manager, jobs_dir, tmp_path):
+def _orphaned_midway(make_manager, jobs_dir, tmp_path, n: int) -> str:
+    """A job of n items, stopped midway by a manager that shut down, then left marked running by a dead
+    process (its owner looks gone, as after a crash)."""
     first = make_manager()
     gate = tmp_path / "gate"
-    job_id = held_job(first, gate, n=300)
+    job_id = held_job(first, gate, n=n)
     pause_midway(first, job_id, gate)
     first.shutdown()
     _orphan(jobs_dir, job_id)
+    return job_id
+
+
+def test_orphaned_running_job_is_recovered_by_a_new_manager(make_manager, jobs_dir, tmp_path):
+    job_id = _orphaned_midway(make_manager, jobs_dir, tmp_path, n=300)
     second = make_manager()
     meta = second.wait(job_id, 60)
     assert meta["status"] == "completed"
@@ -526,12 +533,7 @@ def test_orphaned_running_job_is_recovered_by_a_new_manager(make_manager, jobs_d
 
 def test_owner_with_a_stale_heartbeat_is_not_taken_over_while_it_still_writes(make_manager, jobs_dir, tmp_path):
     """A suspended laptop wakes with every heartbeat stale: a live writer must not get a second writer."""
-    first = make_manager()
-    gate = tmp_path / "gate"
-    job_id = held_job(first, gate, n=40)
-    pause_midway(first, job_id, gate)
-    first.shutdown()
-    _orphan(jobs_dir, job_id)                     # owner looks gone: dead pid, as after a crash...
+    job_id = _orphaned_midway(make_manager, jobs_dir, tmp_path, n=40)   # owner looks gone: dead pid...
     fence = jobstore.JobStore(jobs_dir).writer_lock(job_id)
     fence.acquire()                               # ...but some process still holds the writer fence
     try:
