@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from inlink.cli import fetch as cli_fetch
+from inlink.cli import outputs
 from inlink.cli.root import _link_task, _manager, _orphans_text, foreground_words
 from inlink.ui.format import spend_words
 from inlink.wording import counted as _count
@@ -153,7 +153,7 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
 @click.argument("pages", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_analysis_options
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              callback=cli_fetch.out_file,
+              callback=outputs.out_file,
               help="CSV file to write the suggestions to (an Excel workbook when named .xlsx).")
 def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence, high_confidence,
                 medium_confidence, exclude, model, budget_usd, same_site, sheet, links_sheet, columns, out):
@@ -163,7 +163,7 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
     if engine == "gemini" and not api_key_from_env():   # said before the import, in this command's words
         raise click.ClickException("--engine gemini needs an API key: set GEMINI_API_KEY (or GOOGLE_API_KEY) in the "
                                "environment, or use the offline engine")
-    cli_fetch.refuse_overwriting({"--out": out}, {"PAGES": pages, "--links": links})
+    outputs.refuse_overwriting({"--out": out}, {"PAGES": pages, "--links": links})
     task = _link_task()
     _warn_sheets(pages, links, sheet, links_sheet)
     _warn_engine_options(engine, model, budget_usd)

@@ -6,30 +6,18 @@ and the task are imported inside the commands so every other command starts as f
 from __future__ import annotations
 
 import csv
-import os
 import sys
 from pathlib import Path
 
 import click
 
+from inlink.cli.outputs import out_file, refuse_overwriting
 from inlink.cli.root import _manager
 from inlink.exports import is_workbook
 from inlink.fileio import user_file_writer, write_user_file
 from inlink.wording import counted
 
 REPORT_LINES = 40
-
-
-def out_file(ctx, param, value: Path | None) -> Path | None:
-    """An output file's folder must exist: said before the work, not after it (a whole analysis or fetch ran,
-    then "[Errno 2] No such file or directory"). A suggestions file named .xlsx is written as a workbook; an old
-    .xls cannot be."""
-    if value is not None and not value.absolute().parent.is_dir():
-        raise click.BadParameter(f"the folder {value.absolute().parent} does not exist")
-    if value is not None and value.suffix.lower() == ".xls":
-        raise click.BadParameter(f"{value.name}: old Excel .xls files are not written; name it .xlsx (a workbook) "
-                                 "or .csv")
-    return value
 
 
 def crawl_out_file(ctx, param, value: Path | None) -> Path | None:
@@ -40,20 +28,6 @@ def crawl_out_file(ctx, param, value: Path | None) -> Path | None:
         raise click.BadParameter(f"{value.name}: a fetch writes CSV (a page's text and HTML outgrow a spreadsheet "
                                  "cell's 32,767 characters): give a .csv name")
     return value
-
-
-def refuse_overwriting(outputs: dict[str, Path], inputs: dict[str, Path | None]) -> None:
-    """Refuse (a usage error, before any work) an output file that is another output or one of the inputs: the
-    suggestions were written over the crawl they came from (`suggest crawl.csv --out crawl.csv`), and a fetch's
-    links over its pages."""
-    seen: dict[Path, str] = {}
-    for name, path in {**inputs, **outputs}.items():
-        if path is None:
-            continue
-        real = Path(os.path.realpath(path))
-        if real in seen:
-            raise click.UsageError(f"{name} is the same file as {seen[real]} ({path}): give another file name")
-        seen[real] = name
 
 
 OUT_PAGES_HELP = "CSV to write the pages to (Screaming Frog 'Internal: HTML' columns)."

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from inlink.cli import fetch as cli_fetch
+from inlink.cli import outputs
 from inlink.cli.root import _CleanErrors, _link_task, _manager, _orphans_text
 from inlink.exports import is_workbook
 from inlink.fileio import write_user_file
@@ -155,7 +155,7 @@ _simple_command("delete", "Delete a job and all its files (stops it first if it 
 @jobs.command("export", short_help="Write a job's results so far to a CSV file.")
 @click.argument("job_id")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              callback=cli_fetch.out_file,
+              callback=outputs.out_file,
               help="CSV file to write, or an Excel workbook when named .xlsx (formula-safe for spreadsheets).")
 @click.pass_context
 def export_cmd(ctx: click.Context, job_id: str, out: Path) -> None:

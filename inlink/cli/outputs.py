@@ -1,0 +1,35 @@
+"""The checks on an output file that every command writing one makes before any work: its folder exists, an
+old .xls is refused, no output is another output or one of the inputs (`suggest`, `jobs export`, `fetch`,
+`jobs fetched`)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+
+def out_file(ctx, param, value: Path | None) -> Path | None:
+    """An output file's folder must exist: said before the work, not after it (a whole analysis or fetch ran,
+    then "[Errno 2] No such file or directory"). A suggestions file named .xlsx is written as a workbook; an old
+    .xls cannot be."""
+    if value is not None and not value.absolute().parent.is_dir():
+        raise click.BadParameter(f"the folder {value.absolute().parent} does not exist")
+    if value is not None and value.suffix.lower() == ".xls":
+        raise click.BadParameter(f"{value.name}: old Excel .xls files are not written; name it .xlsx (a workbook) "
+                                 "or .csv")
+    return value
+
+
+def refuse_overwriting(outputs: dict[str, Path], inputs: dict[str, Path | None]) -> None:
+    """Refuse (a usage error, before any work) an output file that is another output or one of the inputs: the
+    suggestions were written over the crawl they came from (`suggest crawl.csv --out crawl.csv`), and a fetch's
+    links over its pages."""
+    seen: dict[Path, str] = {}
+    for name, path in {**inputs, **outputs}.items():
+        if path is None:
+            continue
+        real = Path(os.path.realpath(path))
+        if real in seen:
+            raise click.UsageError(f"{name} is the same file as {seen[real]} ({path}): give another file name")
+        seen[real] = name
