@@ -12,8 +12,12 @@ it at 10 / its links; printed for recovery, where hubs hold dozens of hidden lin
 
 The invented handbook in sample_data/handbook/ is a third corpus of another style, run only when named
 (--corpus keelson-handbook; its P@5 ceiling is counted from its links).
+Any other corpus in the shared format (a folder with pages.csv.gz, pages_html.csv.gz and links.csv.gz, e.g. a
+held-out site made by bench/build_corpus.py) runs through the same protocol with --corpus-dir DIR (repeatable;
+named by its folder; its P@5 ceiling counted from its links, as for the handbook).
 
-Run: python3 bench/eval_links.py [--corpus NAME ...] [--variant plain|html ...] [--mode cold|recovery ...]
+Run: python3 bench/eval_links.py [--corpus NAME ...] [--corpus-dir DIR ...] [--variant plain|html ...]
+                                 [--mode cold|recovery ...]
                                  [--min-confidence X] [--max-per-page N]
 """
 from __future__ import annotations
@@ -44,6 +48,8 @@ CEILING_P5 = {"python-docs-3.11": 0.825, "django-docs-3.2": 0.703}
 SEED = 7
 TOP = 10                   # R@10: the rows a page's recall is read from
 GIVEN_SHARE = 0.8
+# Folders given with --corpus-dir, by name (the folder's name).
+EXTRA_DIRS: dict[str, Path] = {}
 TIER_SETS = (("high", ("high",)), ("high+medium", ("high", "medium")), ("all", ("high", "medium", "low")))
 
 
@@ -51,7 +57,7 @@ def corpus_file(name: str, kind: str) -> Path:
     """A corpus's pages file of variant ``kind`` ("plain", "html") or its links file ("links")."""
     if name == HANDBOOK:
         return HANDBOOK_DIR / HANDBOOK_FILES[kind]
-    return CORPORA_DIR / name / (VARIANTS[kind] if kind in VARIANTS else "links.csv.gz")
+    return EXTRA_DIRS.get(name, CORPORA_DIR / name) / (VARIANTS[kind] if kind in VARIANTS else "links.csv.gz")
 
 
 def load_corpus(name: str, variant: str):
@@ -175,6 +181,8 @@ def targets_met(cells: list[dict]) -> list[str]:
 def main(argv=None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", action="append", choices=(*CORPORA, HANDBOOK))
+    parser.add_argument("--corpus-dir", action="append", default=[], type=Path,
+                        help="a corpus folder in the shared format (pages.csv.gz, pages_html.csv.gz, links.csv.gz)")
     parser.add_argument("--variant", action="append", choices=tuple(VARIANTS))
     parser.add_argument("--mode", action="append", choices=MODES)
     parser.add_argument("--max-per-page", type=int, default=10)
@@ -183,8 +191,10 @@ def main(argv=None) -> list[dict]:
     args = parser.parse_args(argv)
     extra = {} if args.min_confidence is None else {"min_confidence": args.min_confidence}
     config = AnalysisConfig(max_per_page=args.max_per_page, max_inbound_per_target=None, **extra)
+    EXTRA_DIRS.update({folder.resolve().name: folder.resolve() for folder in args.corpus_dir})
+    names = [*(args.corpus or ([] if EXTRA_DIRS else CORPORA)), *EXTRA_DIRS]
     cells = []
-    for name in args.corpus or CORPORA:
+    for name in names:
         if not corpus_file(name, "plain").exists():
             sys.exit(f"corpus not found: {corpus_file(name, 'plain').parent}")
         content = plain_content(name)

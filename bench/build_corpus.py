@@ -1,0 +1,311 @@
+"""A static HTML documentation tree -> a link corpus in the shared corpora's format (held-out sites).
+
+Reads every *.html file under ROOT (an mdBook, Sphinx or similar static site) and writes, to OUT (default
+/tmp/heldout/<name>/, outside the repository: the text belongs to the site, never commit it):
+- pages.csv.gz: Address, Title 1, H1-1, Meta Description 1, Word Count, Content (plain text of the main content);
+- pages_html.csv.gz: the same rows with `Body HTML 1` (the main content's inner HTML, every <a> unwrapped to its
+  text, scripts / styles / comments removed, every attribute stripped) in place of Content;
+- links.csv.gz: Source, Destination, Anchor: links inside the main content to another page of the set
+  (#fragment and ?query removed, self links dropped, one row per (Source, Destination) keeping the first non-empty
+  anchor); a link to a meta-refresh redirect counts as a link to the page it redirects to.
+Text is made as the shared corpora's: a space at the start and end of each block-level element, text nodes joined,
+white space collapsed to single spaces, so every anchor is a substring of its source's Content (checked).
+
+Main content: the first element matching one of --content (default `main`, `div[role=main]`, `article`), else
+<body>; inside it --drop's elements are removed (default: nav, footer, scripts, Sphinx's `a.headerlink` and
+toctree lists). Left out (--skip-no-content): pages no --content selector matches. Left out: --exclude globs (default print.html, 404.html, search.html, toc.html, genindex*.html),
+pure meta-refresh redirects (a crawler reports them as redirects, not pages), and pages whose main content is
+byte-identical to a page with a shorter path (mdBook's index.html and its first chapter: links to the copy count
+as links to the kept page). Moved / "old edition" stub pages with a body stay: they are part of a real crawl.
+Selectors are simple: tag, .class, #id, [attr] or [attr=value], combined without spaces (div.body, a.header).
+
+Run: python3 bench/build_corpus.py ROOT BASE_URL [--out DIR] [--name NAME] [--content SEL ...] [--drop SEL ...]
+                                   [--exclude GLOB ...]
+e.g. python3 bench/build_corpus.py $R/book https://doc.rust-lang.org/stable/book/ --drop '#versioninfo'
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import fnmatch
+import gzip
+import html as html_lib
+import io
+import re
+import statistics
+import sys
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import lxml.etree
+import lxml.html
+
+DEFAULT_CONTENT = ("main", "div[role=main]", "article")
+DEFAULT_DROP = ("nav", "footer", "script", "style", "noscript", "template", "a.headerlink", "div.toctree-wrapper")
+DEFAULT_EXCLUDE = ("print.html", "404.html", "search.html", "toc.html", "genindex*.html", "py-modindex.html")
+BLOCK_TAGS = frozenset("""address article aside blockquote body br caption center dd details dialog dir div dl dt
+    fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html legend li main menu nav ol
+    optgroup option p pre section summary table tbody td tfoot th thead tr ul colgroup col label input button
+    select textarea""".split())
+SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "meta", "link"})
+_SPACE = re.compile(r"\s+")
+_SIMPLE = re.compile(r"([a-zA-Z0-9*]*)((?:[.#][\w-]+|\[[\w-]+(?:=[^\]]*)?\])*)$")
+_PART = re.compile(r"\.([\w-]+)|#([\w-]+)|\[([\w-]+)(?:=([^\]]*))?\]")
+
+
+def selector_xpath(selector: str) -> str:
+    """A simple CSS selector (tag, .class, #id, [attr], [attr=value], combined) as a descendant XPath."""
+    match = _SIMPLE.match(selector.strip())
+    if not match:
+        raise ValueError(f"unsupported selector: {selector!r}")
+    tests = []
+    for cls, ident, attr, value in _PART.findall(match.group(2)):
+        if cls:
+            tests.append(f"contains(concat(' ', normalize-space(@class), ' '), ' {cls} ')")
+        elif ident:
+            tests.append(f"@id='{ident}'")
+        elif value:
+            tests.append(f"@{attr}='{value.strip(chr(34) + chr(39))}'")
+        else:
+            tests.append(f"@{attr}")
+    return ".//" + (match.group(1) or "*") + "".join(f"[{test}]" for test in tests)
+
+
+def plain_text(element) -> str:
+    """The element's text as the corpora make it: a space around each block element, white space collapsed."""
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in SKIPPED_TAGS or not tag:
+            return
+        block = tag in BLOCK_TAGS
+        if block:
+            parts.append(" ")
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+        if block:
+            parts.append(" ")
+
+    walk(element)
+    return _SPACE.sub(" ", "".join(parts)).strip()
+
+
+def inner_html(element) -> str:
+    """The element's inner HTML (its text, then each child serialised with its tail)."""
+    head = html_lib.escape(element.text or "", quote=False)
+    return head + "".join(lxml.html.tostring(child, encoding="unicode", method="html", with_tail=True)
+                          for child in element)
+
+
+def redirect_target(tree) -> str | None:
+    """The URL of a <meta http-equiv="refresh"> page (None when the page has none)."""
+    for meta in tree.iter("meta"):
+        if (meta.get("http-equiv") or "").lower() == "refresh":
+            match = re.search(r"url\s*=\s*['\"]?([^'\"]+)", meta.get("content") or "", re.IGNORECASE)
+            if match:
+                return match.group(1).strip()
+    return None
+
+
+def main_content(tree, content: tuple[str, ...], drop: tuple[str, ...], require: bool = False):
+    """A cleaned copy of the page's main-content element (None when `require` and no selector matches)."""
+    body = tree.find(".//body")
+    root = body if body is not None else tree.getroot()
+    found = None
+    for selector in content:
+        hits = root.xpath(selector_xpath(selector))
+        if hits:
+            found = hits[0]
+            break
+    if found is None and require:
+        return None
+    element = lxml.html.fromstring(lxml.html.tostring(found if found is not None else root))
+    for selector in drop:
+        for node in element.xpath(selector_xpath(selector)):
+            if node.getparent() is not None:
+                node.drop_tree()
+    for node in element.iter(lxml.etree.Comment):
+        if node.getparent() is not None:
+            node.drop_tree()
+    return element
+
+
+def body_html(element) -> str:
+    """Body HTML 1: every <a> unwrapped, scripts / styles / comments gone, every attribute stripped."""
+    copy = lxml.html.fromstring(lxml.html.tostring(element))
+    for node in list(copy.iter("a")):
+        if node is not copy:
+            node.drop_tag()
+    for node in copy.iter():
+        if isinstance(node.tag, str):
+            node.attrib.clear()
+    return inner_html(copy)
+
+
+def first_text(tree, tag: str) -> str:
+    node = tree.find(f".//{tag}")
+    return plain_text(node) if node is not None else ""
+
+
+def read_page(path: Path, args) -> dict:
+    raw = path.read_bytes()
+    tree = lxml.html.document_fromstring(raw)
+    refresh = redirect_target(tree)
+    title = tree.find(".//title")
+    description = next((m.get("content") or "" for m in tree.iter("meta")
+                        if (m.get("name") or "").lower() == "description"), "")
+    element = main_content(tree, args.content, args.drop, args.skip_no_content)
+    if element is None:
+        return None
+    content = plain_text(element)
+    return {"refresh": refresh, "element": element, "content": content,
+            "title": _SPACE.sub(" ", title.text_content()).strip() if title is not None else "",
+            "h1": first_text(tree.find(".//body") if tree.find(".//body") is not None else tree, "h1"),
+            "description": _SPACE.sub(" ", description).strip(),
+            "html": body_html(element)}
+
+
+def is_excluded(rel: str, patterns: tuple[str, ...]) -> bool:
+    name = rel.rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(name, pattern) for pattern in patterns)
+
+
+def write_gz(path: Path, header: list[str], rows: list[list]) -> int:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    data = buffer.getvalue().encode("utf-8")
+    path.write_bytes(gzip.compress(data, mtime=0))
+    return len(data)
+
+
+def build(args) -> dict:
+    root = Path(args.root).resolve()
+    base = args.base_url if args.base_url.endswith("/") else args.base_url + "/"
+    pages: dict[str, dict] = {}
+    redirects: dict[str, str] = {}
+    for path in sorted(root.rglob("*.html")):
+        rel = path.relative_to(root).as_posix()
+        if is_excluded(rel, args.exclude):
+            continue
+        page = read_page(path, args)
+        if page is None:
+            continue
+        if page["refresh"] is not None and len(page["content"].split()) <= args.redirect_words:
+            target = urldefrag(urljoin(base + rel, page["refresh"]))[0]
+            redirects[base + rel] = target
+            continue
+        pages[base + rel] = page
+    # Byte-identical main content: one page (the shortest path), the copies its aliases.
+    by_html: dict[str, str] = {}
+    for url in sorted(pages, key=lambda u: (len(u), u)):
+        kept = by_html.setdefault(pages[url]["html"], url)
+        if kept != url:
+            redirects[url] = kept
+    for url in redirects:
+        pages.pop(url, None)
+
+    def resolve(url: str) -> str | None:
+        seen = set()
+        while url in redirects and url not in seen:
+            seen.add(url)
+            url = redirects[url]
+        return url if url in pages else None
+
+    links: dict[tuple[str, str], str] = {}
+    occurrences = 0
+    for source, page in pages.items():
+        for anchor_el in page["element"].iter("a"):
+            href = (anchor_el.get("href") or "").strip()
+            if not href or href.startswith(("#", "javascript:", "mailto:")):
+                continue
+            url = urldefrag(urljoin(source, href))[0].split("?", 1)[0]
+            if url.endswith("/"):
+                url += "index.html"
+            destination = resolve(url)
+            if destination is None or destination == source:
+                continue
+            occurrences += 1
+            anchor = plain_text(anchor_el)
+            key = (source, destination)
+            if key not in links or (not links[key] and anchor):
+                links[key] = anchor
+    return {"pages": pages, "links": links, "occurrences": occurrences, "redirects": redirects, "base": base}
+
+
+def check_importer(pages: dict[str, dict]) -> int:
+    """Pages whose Body HTML 1, read by the product's HTML importer, does not give Content back."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from inlink.site.html import parse_fragment
+    return sum(parse_fragment(page["html"]).text != page["content"] for page in pages.values())
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("root")
+    parser.add_argument("base_url")
+    parser.add_argument("--out", help="output folder (default /tmp/heldout/<name>)")
+    parser.add_argument("--name", help="corpus name (default: the root folder's name)")
+    parser.add_argument("--content", action="append", help=f"main-content selector, first match wins "
+                        f"(repeatable; default {' '.join(DEFAULT_CONTENT)})")
+    parser.add_argument("--drop", action="append", default=[], help="selector removed from the main content, "
+                        f"added to the defaults ({' '.join(DEFAULT_DROP)})")
+    parser.add_argument("--exclude", action="append", default=[], help="file glob left out, added to the "
+                        f"defaults ({' '.join(DEFAULT_EXCLUDE)})")
+    parser.add_argument("--skip-no-content", action="store_true",
+                        help="leave out pages where no --content selector matches (default: read their <body>)")
+    parser.add_argument("--redirect-words", type=int, default=12,
+                        help="a meta-refresh page with at most this many words is a redirect, not a page")
+    args = parser.parse_args(argv)
+    args.content = tuple(args.content or DEFAULT_CONTENT)
+    args.drop = DEFAULT_DROP + tuple(args.drop)
+    args.exclude = DEFAULT_EXCLUDE + tuple(args.exclude)
+    name = args.name or Path(args.root).resolve().name
+    out = Path(args.out or f"/tmp/heldout/{name}")
+    out.mkdir(parents=True, exist_ok=True)
+    built = build(args)
+    pages, links = built["pages"], built["links"]
+    words = {url: len(page["content"].split()) for url, page in pages.items()}
+    meta = [[url, p["title"], p["h1"], p["description"], words[url]] for url, p in pages.items()]
+    plain_bytes = write_gz(out / "pages.csv.gz", ["Address", "Title 1", "H1-1", "Meta Description 1", "Word Count",
+                                                  "Content"], [m + [pages[m[0]]["content"]] for m in meta])
+    write_gz(out / "pages_html.csv.gz", ["Address", "Title 1", "H1-1", "Meta Description 1", "Word Count",
+                                         "Body HTML 1"], [m + [pages[m[0]]["html"]] for m in meta])
+    write_gz(out / "links.csv.gz", ["Source", "Destination", "Anchor"], [[s, d, a] for (s, d), a in links.items()])
+    verbatim = sum(a in pages[s]["content"] for (s, _d), a in links.items())
+    out_deg = Counter(s for s, _d in links)
+    in_deg = Counter(d for _s, d in links)
+    counts = {
+        "pages": len(pages), "total words": sum(words.values()),
+        "median words per page": statistics.median(words.values()) if words else 0,
+        "pages with empty H1-1": sum(not p["h1"] for p in pages.values()),
+        "pages with a meta description": sum(bool(p["description"]) for p in pages.values()),
+        "redirects / duplicate copies left out": len(built["redirects"]),
+        "links (unique Source->Destination)": len(links),
+        "link occurrences before de-duplication": built["occurrences"],
+        "mean / median out-links per page": f"{len(links) / max(1, len(pages)):.2f} / "
+                                            f"{statistics.median([out_deg.get(u, 0) for u in pages]) if pages else 0}",
+        "max out-links / max in-links": f"{max(out_deg.values(), default=0)} / {max(in_deg.values(), default=0)}",
+        "pages with zero out-links / zero in-links": f"{sum(u not in out_deg for u in pages)} / "
+                                                     f"{sum(u not in in_deg for u in pages)}",
+        "anchors verbatim in the source's Content": f"{verbatim} of {len(links)}",
+        "empty anchors": sum(not a for a in links.values()),
+        "Body HTML 1 read back by inlink.site.html != Content": check_importer(pages),
+        "pages.csv raw bytes": plain_bytes,
+    }
+    print(f"corpus={name} base={built['base']} out={out}")
+    print("| | |\n|---|---|")
+    for key, value in counts.items():
+        print(f"| {key} | {value} |")
+    return counts
+
+
+if __name__ == "__main__":
+    main()
