@@ -36,7 +36,7 @@ import statistics
 import sys
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin
 
 import lxml.etree
 import lxml.html
