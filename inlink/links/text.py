@@ -318,3 +318,28 @@ def moved_pages(texts: list[str]) -> list[bool]:
     """
     return [bool(text) and bool(_SAYS_IT_MOVED_RE.search(text[:MOVED_HEAD_CHARS]))   # the opening first: counting a
             and text.count(" ") + 1 < STUB_WORDS for text in texts]                   # long page's words cost more
+
+
+OPENING_QUOTES = "“\"‘'«„"
+_QUOTED_RE = re.compile(r"[“\"‘«„]([^”\"’»“\n]{3,160})[”\"’»“]")
+QUOTED_TITLES_MIN = 10   # quoted mentions of titles before a site is said to quote its titles (a habit, not a few)
+
+
+def quotes_titles(titles: list[str], texts: list[str]) -> bool:
+    """Whether the site refers to its pages by their titles in quotes ('see the “Data Types” section'): at least
+    QUOTED_TITLES_MIN quoted mentions of other pages' titles of two or more words, and at least half of all the
+    mentions of those titles, spelled as the title, on pages of another title, stand in quotes. Such a site marks
+    its references; its titles' words out of quotes are the words. Measured, not assumed: the share is 0.5-0.8 on
+    a prose handbook that does so and 0-0.2 (and fewer than 10 quoted) on reference sites that do not."""
+    wanted = {title for title in titles if title and " " in title.strip()}
+    quoted: dict[str, int] = {}
+    for text, own in zip(texts, titles):
+        for match in _QUOTED_RE.finditer(text or ""):
+            named = match.group(1).strip().rstrip(".,;:")
+            if named in wanted and named != own:
+                quoted[named] = quoted.get(named, 0) + 1
+    count = sum(quoted.values())
+    if count < QUOTED_TITLES_MIN:
+        return False
+    mentions = sum((text or "").count(title) for title in quoted for text, own in zip(texts, titles) if own != title)
+    return 2 * count >= mentions
