@@ -40,7 +40,7 @@ What it said (2026-11-30, main f781345 + weighs_links; R@10 points, python plain
   the site's links (floor 0 +0.002 to +0.008, precision at the floor +0.03 to +0.08, but an orphan's rows are
   what this protocol cannot score: its links are never hidden).
 
-Run: python3 bench/diagnose_recovery.py [--corpus NAME ...] [--variant plain|html ...] [--examples N]
+Run: python3 bench/diagnose_recovery.py [--corpus NAME ...] [--corpus-dir DIR ...] [--variant plain|html ...] [--examples N]
                                         [--min-confidence X]
 """
 from __future__ import annotations
@@ -55,7 +55,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(0, str(REPO))
 
-from eval_links import CORPORA, VARIANTS, load_corpus, split_links
+from eval_links import CORPORA, EXTRA_DIRS, VARIANTS, load_corpus, split_links
 
 from inlink.links import suggest
 from inlink.links.ranking import rank_targets
@@ -210,11 +210,14 @@ def run(name: str, variant: str, examples: int, floor: float | None = None) -> N
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", action="append", choices=CORPORA)
+    parser.add_argument("--corpus-dir", action="append", default=[], type=Path,
+                        help="a corpus folder in the shared format, as eval_links.py --corpus-dir")
     parser.add_argument("--variant", action="append", choices=tuple(VARIANTS))
     parser.add_argument("--examples", type=int, default=0)
     parser.add_argument("--min-confidence", type=float, default=None, help="the floor (default: the engine's)")
     args = parser.parse_args(argv)
-    for name in args.corpus or CORPORA:
+    EXTRA_DIRS.update({folder.resolve().name: folder.resolve() for folder in args.corpus_dir})
+    for name in [*(args.corpus or ([] if EXTRA_DIRS else CORPORA)), *EXTRA_DIRS]:
         for variant in args.variant or tuple(VARIANTS):
             run(name, variant, args.examples, args.min_confidence)
 
