@@ -66,3 +66,44 @@ def test_on_a_site_that_quotes_titles_bare_title_words_and_key_phrases_stay_in_t
     links_given = _index(quoting=True)
     links_given.dictionary.known = True
     assert _capped_value(links_given, "title", bare, "route planning") == 0.8   # the site's links weigh it instead
+
+
+STUB = ("{title}. The first printing of this guide is not kept on the site any more. If a link or a search brought "
+        "you here, the current guide covers the same ground instead. Copies of the first printing can be ordered "
+        "from the club's library by post.")
+GUIDE_TOPICS = ["Route Planning", "Campfire Safety", "Water Filters", "Trail Etiquette", "Tent Repair"]
+
+
+def _walks(extra: list[tuple[str, str]] = ()) -> tuple[list[str], list[str]]:
+    """Five long guide pages, a template stub of the old printing for each (same title), and `extra` pages."""
+    long_text = " ".join(f"Walkers plan {w} with care and patience on every trip." for w in range(40))
+    pages = [(title, f"{title}. {long_text}") for title in GUIDE_TOPICS]
+    pages += [(title, STUB.format(title=title)) for title in GUIDE_TOPICS]
+    pages += list(extra)
+    return [title for title, _ in pages], [text for _, text in pages]
+
+
+def test_a_template_stub_that_keeps_a_longer_pages_title_is_an_old_copy():
+    from inlink.links.text import old_copies
+    titles, texts = _walks([
+        ("Route Planning", "Route Planning. Pick a route that fits the slowest walker and the shortest day."),
+        ("Notes from the 2019 meet", STUB.format(title="Notes from the 2019 meet"))])
+    flags = old_copies(titles, texts)
+    assert flags[5:10] == [True] * 5          # the old printing's stubs
+    assert flags[:5] == [False] * 5           # the pages that cover the topic
+    assert flags[10] is False                 # a short page of the same title written for itself (an index page)
+    assert flags[11] is False                 # templated text under a title no longer page has: a page of its own
+    titles, texts = _walks()
+    assert old_copies(titles[:6], texts[:6]) == [False] * 6   # one stub: no template
+
+
+def test_an_old_copy_is_a_source_but_never_a_target(tmp_path):
+    from test_analyzer_rules import _html_site
+
+    from inlink.links.suggest import AnalysisConfig, build_index
+    titles, texts = _walks()
+    pages = [(f"{'old/' if i >= 5 else ''}{title.lower().replace(' ', '-')}", title, f"<p>{text}</p>")
+             for i, (title, text) in enumerate(zip(titles, texts))]
+    index = build_index(_html_site(tmp_path, pages), AnalysisConfig())
+    assert index.is_target.tolist() == [True] * 5 + [False] * 5
+    assert index.is_source.tolist() == [True] * 10

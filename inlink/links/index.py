@@ -39,6 +39,7 @@ from inlink.links.text import (
     detect_site_affixes,
     has_section_number,
     moved_pages,
+    old_copies,
     thin_pages,
     title_head,
 )
@@ -341,6 +342,7 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
     is_source = flags & ~excluded & np.array([bool(t) and not t.isspace() for t in texts], dtype=bool)   # no strip()
     is_target = flags & ~excluded & ~np.array(moved_pages(texts), dtype=bool)   # a moved stub is a source only
     cleaned = _clean_titles(titles)
+    is_target &= ~np.array(old_copies(cleaned, texts), dtype=bool)   # so is a template stub with a page's title
     changelog = changelog_pages(cleaned)
     kept = KeptMatches.for_site(texts)   # token offsets and phrase occurrences for the pages step (not saved)
     page_tokens, keywords_at = SiteTokens.build_watching(texts, frozenset(KEYWORDS),

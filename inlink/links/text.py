@@ -320,6 +320,45 @@ def moved_pages(texts: list[str]) -> list[bool]:
             and text.count(" ") + 1 < STUB_WORDS for text in texts]                   # long page's words cost more
 
 
+_SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+")
+COPY_LONGER = 4          # the page that covers the topic has at least this many times an old copy's words
+TEMPLATE_SENTENCE_WORDS = 5   # sentences this long or longer are compared between pages
+
+
+def old_copies(titles: list[str], texts: list[str]) -> list[bool]:
+    """Short pages that keep the title of a page with COPY_LONGER times their words, and whose text is mostly
+    (at least half its words) sentences that stand word for word on several other short pages (max(3, 1% of the
+    pages)): an old edition's or a moved page's stub made from one template ("The 2nd edition of this guide is no
+    longer published. You may want the current version instead."), a pointer to the real page, not a target.
+
+    Why both tests: the same title on a short page alone also marks real section index pages (a "Models" page
+    listing a chapter), and a templated short text alone marks real release notes; a template stub that copies a
+    real page's title is neither. No wording is assumed, so a stub in any phrasing or language is found.
+    """
+    words = [(text or "").count(" ") + 1 if text else 0 for text in texts]
+    longest: dict[str, int] = {}
+    for title, count in zip(titles, words):
+        if title:
+            longest[title.lower()] = max(longest.get(title.lower(), 0), count)
+    candidates = [i for i, (title, count) in enumerate(zip(titles, words))
+                  if title and 0 < count < STUB_WORDS and longest[title.lower()] >= COPY_LONGER * count]
+    flags = [False] * len(texts)
+    if not candidates:
+        return flags
+    short = [i for i, count in enumerate(words) if 0 < count < STUB_WORDS]
+    sentences = {i: {s for s in _SENTENCE_SPLIT_RE.split(texts[i]) if s.count(" ") + 1 >= TEMPLATE_SENTENCE_WORDS}
+                 for i in short}
+    pages_with: dict[str, int] = {}
+    for found in sentences.values():
+        for sentence in found:
+            pages_with[sentence] = pages_with.get(sentence, 0) + 1
+    repeated = max(3, len(texts) // 100)
+    for i in candidates:
+        templated = sum(s.count(" ") + 1 for s in sentences[i] if pages_with[s] > repeated)
+        flags[i] = 2 * templated >= words[i]
+    return flags
+
+
 OPENING_QUOTES = "“\"‘'«„"
 _QUOTED_RE = re.compile(r"[“\"‘«„]([^”\"’»“\n]{3,160})[”\"’»“]")
 QUOTED_TITLES_MIN = 10   # quoted mentions of titles before a site is said to quote its titles (a habit, not a few)
