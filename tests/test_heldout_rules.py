@@ -107,3 +107,37 @@ def test_an_old_copy_is_a_source_but_never_a_target(tmp_path):
     index = build_index(_html_site(tmp_path, pages), AnalysisConfig())
     assert index.is_target.tolist() == [True] * 5 + [False] * 5
     assert index.is_source.tolist() == [True] * 10
+
+
+def _trail_pages(planning: str, common_heading: str = "Packing Light"):
+    """Five pages of a walking club's guide that refer to one another by quoted titles; a map page with sections."""
+    from test_analyzer import FILLER
+    refs = "Read “{0}” before a long day, “{1}” for the season, and “{2}” when you pack."
+    return [
+        ("trail", "Trail Basics", f"<h1>Trail Basics</h1><p>{refs.format('Map Skills', 'Weather Watching', 'Gear Guide')}"
+                                  f"</p><h2>{common_heading}</h2><p>{FILLER}</p>"),
+        ("gear", "Gear Guide", f"<h1>Gear Guide</h1><p>{refs.format('Trail Basics', 'Weather Watching', 'Map Skills')}"
+                               f"</p><h2>{common_heading}</h2><p>{FILLER}</p>"),
+        ("weather", "Weather Watching", f"<h1>Weather Watching</h1><p>"
+                                        f"{refs.format('Trail Basics', 'Map Skills', 'Gear Guide')}</p><p>{FILLER}</p>"),
+        ("maps", "Map Skills", "<h1>Map Skills</h1><p>Maps repay the time spent on them; see “Trail Basics” first.</p><h2>Reading Contour "
+                               "Lines</h2><p>Contour lines join points of equal height; close lines mean a steep "
+                               f"slope.</p><h2>Taking a Bearing</h2><p>{FILLER}</p>"),
+        ("planning", "Planning a Walk", f"<h1>Planning a Walk</h1><p>{planning}</p><p>{FILLER}</p>")]
+
+
+def test_on_a_site_that_quotes_titles_a_quoted_section_title_links_the_page_that_holds_the_section(tmp_path):
+    from test_analyzer_rules import NO_FLOOR, _html_site
+
+    from inlink.links.suggest import analyze_page, build_index
+    from test_analyzer import BASE
+    quoted = "Before you set off, study the “Reading Contour Lines” section, then pick a route on the map."
+    index = build_index(_html_site(tmp_path, _trail_pages(quoted)), NO_FLOOR)
+    assert index.derived["quotes_titles"]
+    rows = {r["Destination"]: r for r in analyze_page(index, BASE + "planning")}
+    assert rows[BASE + "maps"]["Anchor"] == "Reading Contour Lines"
+    assert "section of the target" in rows[BASE + "maps"]["Reason"]
+    assert BASE + "trail" not in rows and BASE + "gear" not in rows   # "Packing Light" is a heading of two pages
+    bare = "Before you set off, practise reading contour lines at home, then pick a route on the map."
+    index = build_index(_html_site(tmp_path, _trail_pages(bare)), NO_FLOOR)
+    assert BASE + "maps" not in {r["Destination"] for r in analyze_page(index, BASE + "planning")}   # the words

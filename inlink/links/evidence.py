@@ -26,6 +26,7 @@ TITLE_CHARS = 70
 SITE_RATE_FULL = 0.45      # a site linking its best-linked phrases this thoroughly or more has left few links out
 SITE_RATE_FLOOR = 0.25     # below it, further than the development corpora went (0.22-0.33 with 30% of links)
 _LETTER_RE = re.compile(r"[^\W\d_]")
+TITLE_KINDS = ("title", "h1", "section")   # spelled as the target's title, H1 or (quoted) a section's title
 NEIGHBOURS_FACT_LIFT = math.log(1.5)  # "N of the pages most like this one link to it": told once they link it
                                       # half as often again as the site's pages at large do
 
@@ -38,7 +39,7 @@ def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]
     return {
         "similarity": math.log(item.similarity + 1e-3),
         "title_similarity": math.log(item.title_similarity + 1e-2),
-        "names_title": float(exact and option.kind in ("title", "h1")),
+        "names_title": float(exact and option.kind in TITLE_KINDS),
         "names_head": float(exact and option.kind == "head"),
         "names_inexact": float(not exact and option.kind in NAME_KINDS),
         "defines": float(option.kind == "defined"),
@@ -164,7 +165,7 @@ def _weights(links_given: bool) -> _Weights:
     """The weights of the model weighing with or without the site's links (constants, so read once)."""
     weights, bias = model_for(links_given)
     weight = weights.get
-    kinds = [[weight("names_title", 0.0) * float(exact and kind in ("title", "h1"))
+    kinds = [[weight("names_title", 0.0) * float(exact and kind in TITLE_KINDS)
              + weight("names_head", 0.0) * float(exact and kind == "head")
              + weight("names_inexact", 0.0) * float(not exact and kind in NAME_KINDS)
              + weight("defines", 0.0) * float(kind == "defined") + weight("key_phrase", 0.0) * float(kind == "key")
@@ -205,6 +206,8 @@ def _evidence(index: LinkIndex, item: Ranked, option: Option, anchor: str) -> li
         facts.append("the anchor is the target's " + ("title" if option.kind == "title" else "main heading"))
     elif option.kind == "head" and option.exact:
         facts.append("the anchor is the name the target's title starts with")
+    elif option.kind == "section":
+        facts.append("the anchor, in quotes, is the title of a section of the target")
     elif option.kind == "defined":
         facts.append(f'the target defines "{anchor}"')
     elif option.kind in NAME_KINDS and not linked:

@@ -40,6 +40,7 @@ from inlink.links.text import (
     has_section_number,
     moved_pages,
     old_copies,
+    quotes_titles,
     thin_pages,
     title_head,
 )
@@ -357,6 +358,9 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
     phrases = PhraseIndex()
     term_keys = _register_phrases(phrases, cleaned, h1s, texts, is_target, owned_terms(model, KEY_PHRASES_PER_PAGE),
                                   inbound_anchor_texts(link_rows), page_blocks, changelog)
+    quotes = quotes_titles(cleaned, texts)
+    if quotes:
+        _register_sections(phrases, cleaned, texts, page_blocks, is_target)
     inbound_before = np.zeros(len(urls), dtype=np.int32)
     existing = set()
     for source, destination, _anchor in link_rows:
@@ -385,7 +389,29 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
                      code_spans=_code_spans(pages), term_keys=term_keys)
     if kept is not None:
         index.derived[KEPT_MATCHES] = kept
+    index.derived["quotes_titles"] = quotes
     return index
+
+
+def _register_sections(index: PhraseIndex, cleaned_titles: list[str], texts: list[str], blocks: list,
+                       targets: np.ndarray) -> None:
+    """On a site that refers to its pages by quoted titles (text.quotes_titles), it refers to their sections the
+    same way ('see “The Tuple Type” section in Chapter 3'): a heading of two or more words that one target page
+    holds, and that is no page's title, names that page (kind "section", placed only in quotes: suggest). A
+    heading several pages hold ("Getting Started") names none of them."""
+    titles = {title.lower() for title in cleaned_titles if title}
+    holders: dict[str, set[int]] = {}
+    spelling: dict[str, str] = {}
+    for i in np.flatnonzero(targets):
+        i = int(i)
+        for kind, start, end in blocks[i] or ():
+            heading = texts[i][start:end].strip() if kind == "heading" else ""
+            if " " in heading and heading.lower() not in titles:
+                holders.setdefault(heading.lower(), set()).add(i)
+                spelling.setdefault(heading.lower(), heading)
+    for key, pages in holders.items():
+        if len(pages) == 1:
+            index.add(spelling[key], next(iter(pages)), "section")
 
 
 def _code_spans(pages: pd.DataFrame) -> list | None:

@@ -107,11 +107,14 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
     development corpora, HTML, cold start; 33 of 33 in code). A section headed "JSON" is about the format, in code
     or not. A numbered chapter's title (`chapter`: its spelling, given for a title or H1 option found in another
     capitalisation, cold start) names the chapter only spelled as the title is, but for its first letter: "input
-    and output" in prose is the words, not the chapter "7. Input and Output" (3 of 63 such rows were real links)."""
+    and output" in prose is the words, not the chapter "7. Input and Output" (3 of 63 such rows were real links).
+    A section's title (index._register_sections, only on a site that quotes the titles it refers to) is a
+    reference only in quotes ('see “The Tuple Type”'); out of them it is the words."""
     names_it = option.kind not in VOCABULARY_KINDS or option.kind == "key"
     declared = option.kind == "defined" and option.exact
     word_name = code is not None and option.kind == "head"
     acronym_name = term_declared and code is not None
+    section = option.kind == "section"
 
     def allowed(start: int, end: int) -> bool:
         return in_running_text(prose, text, start, end) and not in_path(text, start, end) \
@@ -121,6 +124,7 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
             and (not word_name or not _plain_word(text, start, end) or inside_one(code, start, end)) \
             and (not acronym_name or not _capitals_word(text, start, end) or inside_one(code, start, end)) \
             and (chapter is None or spelled_as(text[start:end], chapter)) \
+            and (not section or _quoted(text, (start, end))) \
             and not glued_heading(text, start, end, block_bounds(prose, start, end))
     return allowed
 
