@@ -141,3 +141,18 @@ def test_on_a_site_that_quotes_titles_a_quoted_section_title_links_the_page_that
     bare = "Before you set off, practise reading contour lines at home, then pick a route on the map."
     index = build_index(_html_site(tmp_path, _trail_pages(bare)), NO_FLOOR)
     assert BASE + "maps" not in {r["Destination"] for r in analyze_page(index, BASE + "planning")}   # the words
+
+
+def test_a_quoted_title_keeps_its_last_exclamation_or_question_mark():
+    from inlink.links.placement import closed_brackets
+    text = "Come back to it in the “Ready to Roll? Then Go!” section, or in ‘Lost Again?’ later."
+    start = text.index("Ready")
+    assert text[slice(*closed_brackets(text, (start, start + len("Ready to Roll? Then Go"))))] \
+        == "Ready to Roll? Then Go!"
+    start = text.index("Lost")
+    assert text[slice(*closed_brackets(text, (start, start + len("Lost Again"))))] == "Lost Again?"
+    text = "Shout “Go” now! Then “Stop!” twice."
+    start = text.index("Go")
+    assert closed_brackets(text, (start, start + 2)) == (start, start + 2)   # the quotation ends before the mark
+    start = text.index("Then")
+    assert closed_brackets(text, (start, start + 4)) == (start, start + 4)   # not right after an opening mark

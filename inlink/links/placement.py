@@ -153,17 +153,23 @@ def quoted_value(text: str, start: int, end: int) -> bool:
 
 
 _CLOSING = {"(": ")", "[": "]", "“": "”", "‘": "’"}
+_QUOTE_PAIRS = {"“": "”", "‘": "’", '"': '"', "«": "»", "„": "“"}   # an opening quotation mark and its closing one
 
 
 def closed_brackets(text: str, span: tuple[int, int]) -> tuple[int, int]:
     """The anchor with the brackets and quotes it opens closed, when the text closes them right after it: "Managing
     static files (e.g. images, JavaScript, CSS" ends at its ")" (a title's words are matched as tokens, and the
-    closing mark is none). An anchor never ends inside a parenthesis it opened."""
+    closing mark is none). An anchor never ends inside a parenthesis it opened. Likewise a quoted title's last
+    "!" or "?" ('the “To panic! or Not to panic!” section'): an anchor that fills the quotation but for that mark
+    takes it, so the title is whole."""
     start, end = span
     for opening, closing in _CLOSING.items():
         while end < len(text) and text[end] == closing \
                 and text.count(opening, start, end) > text.count(closing, start, end):
             end += 1
+    if 0 < start and end + 1 < len(text) and text[start - 1] in _QUOTE_PAIRS and text[end] in "!?" \
+            and text[end + 1] == _QUOTE_PAIRS[text[start - 1]]:
+        end += 1
     return start, end
 
 
