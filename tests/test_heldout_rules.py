@@ -110,7 +110,8 @@ def test_an_old_copy_is_a_source_but_never_a_target(tmp_path):
 
 
 def _trail_pages(planning: str, common_heading: str = "Packing Light"):
-    """Five pages of a walking club's guide that refer to one another by quoted titles; a map page with sections."""
+    """Five pages of a walking club's guide that refer to one another by quoted titles; a map page with sections
+    ("Reading Contour Lines", "Taking a Bearing") and a sentence that opens with "Pacing Your Steps"."""
     from test_analyzer import FILLER
     refs = "Read “{0}” before a long day, “{1}” for the season, and “{2}” when you pack."
     return [
@@ -120,10 +121,29 @@ def _trail_pages(planning: str, common_heading: str = "Packing Light"):
                                f"</p><h2>{common_heading}</h2><p>{FILLER}</p>"),
         ("weather", "Weather Watching", f"<h1>Weather Watching</h1><p>"
                                         f"{refs.format('Trail Basics', 'Map Skills', 'Gear Guide')}</p><p>{FILLER}</p>"),
-        ("maps", "Map Skills", "<h1>Map Skills</h1><p>Maps repay the time spent on them; see “Trail Basics” first.</p><h2>Reading Contour "
-                               "Lines</h2><p>Contour lines join points of equal height; close lines mean a steep "
-                               f"slope.</p><h2>Taking a Bearing</h2><p>{FILLER}</p>"),
+        ("maps", "Map Skills", "<h1>Map Skills</h1><p>Maps repay the time spent on them; see “Trail Basics” first.</p>"
+                               "<h2>Reading Contour Lines</h2><p>Contour lines join points of equal height; close "
+                               "lines mean a steep slope. Pacing Your Steps on a steep slope saves breath.</p>"
+                               f"<h2>Taking a Bearing</h2><p>{FILLER}</p>"),
         ("planning", "Planning a Walk", f"<h1>Planning a Walk</h1><p>{planning}</p><p>{FILLER}</p>")]
+
+
+def _plain_site(tmp_path, pages):
+    """The same pages as a crawl export with plain text (`Content`): the headings run into the paragraphs."""
+    import lxml.html
+    import pandas as pd
+
+    from inlink.site.load import load_site
+    from test_analyzer import BASE
+    rows = [{"Address": BASE + path, "Title 1": title, "H1-1": title,
+             "Content": " ".join(lxml.html.fromstring(f"<div>{html.replace('><', '> <')}</div>").text_content().split())}
+            for path, title, html in pages]
+    pd.DataFrame(rows).to_csv(tmp_path / "plain.csv", index=False)
+    return load_site(tmp_path / "plain.csv")
+
+
+QUOTED = ("Before you set off, study the “Reading Contour Lines” section and “Pacing Your Steps”, then pick a route "
+          "on the map.")
 
 
 def test_on_a_site_that_quotes_titles_a_quoted_section_title_links_the_page_that_holds_the_section(tmp_path):
@@ -131,16 +151,36 @@ def test_on_a_site_that_quotes_titles_a_quoted_section_title_links_the_page_that
 
     from inlink.links.suggest import analyze_page, build_index
     from test_analyzer import BASE
-    quoted = "Before you set off, study the “Reading Contour Lines” section, then pick a route on the map."
-    index = build_index(_html_site(tmp_path, _trail_pages(quoted)), NO_FLOOR)
+    index = build_index(_html_site(tmp_path, _trail_pages(QUOTED)), NO_FLOOR)
     assert index.derived["quotes_titles"]
     rows = {r["Destination"]: r for r in analyze_page(index, BASE + "planning")}
-    assert rows[BASE + "maps"]["Anchor"] == "Reading Contour Lines"
-    assert "section of the target" in rows[BASE + "maps"]["Reason"]
+    assert rows[BASE + "maps"]["Anchor"] == "Reading Contour Lines"   # a heading of the map page; on HTML, not
+    assert "section of the target" in rows[BASE + "maps"]["Reason"]     # "Pacing Your Steps" (no heading)
     assert BASE + "trail" not in rows and BASE + "gear" not in rows   # "Packing Light" is a heading of two pages
+    pacing_only = QUOTED.replace("“Reading Contour Lines” section and ", "")
+    index = build_index(_html_site(tmp_path, _trail_pages(pacing_only)), NO_FLOOR)
+    assert [r for r in analyze_page(index, BASE + "planning") if "section" in r["Reason"]] == []   # no heading
     bare = "Before you set off, practise reading contour lines at home, then pick a route on the map."
     index = build_index(_html_site(tmp_path, _trail_pages(bare)), NO_FLOOR)
-    assert BASE + "maps" not in {r["Destination"] for r in analyze_page(index, BASE + "planning")}   # the words
+    assert [r for r in analyze_page(index, BASE + "planning")
+            if "section" in r["Reason"] or "Reading" in r["Anchor"]] == []   # out of quotes: the words
+
+
+def test_on_plain_text_a_quoted_phrase_written_out_of_quotes_on_one_page_names_that_page(tmp_path):
+    from test_analyzer_rules import NO_FLOOR
+
+    from inlink.links.suggest import analyze_page, build_index
+    from test_analyzer import BASE
+    index = build_index(_plain_site(tmp_path, _trail_pages(QUOTED)), NO_FLOOR)
+    rows = {r["Destination"]: r["Anchor"] for r in analyze_page(index, BASE + "planning")}
+    assert rows[BASE + "maps"] in ("Reading Contour Lines", "Pacing Your Steps")   # one link per target
+    index = build_index(_plain_site(tmp_path, _trail_pages(QUOTED.replace("“Reading Contour Lines” section and ", ""))),
+                        NO_FLOOR)
+    assert {r["Destination"]: r["Anchor"] for r in analyze_page(index, BASE + "planning")}[BASE + "maps"] \
+        == "Pacing Your Steps"   # plain text cannot tell a heading from a sentence: out of quotes on one page
+    index = build_index(_plain_site(tmp_path, _trail_pages(QUOTED, common_heading="Pacing Your Steps")), NO_FLOOR)
+    assert {r["Destination"]: r["Anchor"] for r in analyze_page(index, BASE + "planning")}.get(BASE + "maps") \
+        == "Reading Contour Lines"   # "Pacing Your Steps" now stands out of quotes on three pages: it names none
 
 
 def test_a_quoted_title_keeps_its_last_exclamation_or_question_mark():

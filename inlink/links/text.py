@@ -368,6 +368,14 @@ _QUOTED_RES = tuple((mark, re.compile(pattern)) for mark, pattern in (
 QUOTED_TITLES_MIN = 10   # quoted mentions of titles before a site is said to quote its titles (a habit, not a few)
 
 
+def quoted_phrases(text: str):
+    """The phrases the text holds in quotation marks, stripped of a closing comma, stop or colon."""
+    for mark, quoted_re in _QUOTED_RES:
+        if text and mark in text:
+            for match in quoted_re.finditer(text):
+                yield match.group(1).strip().rstrip(".,;:")
+
+
 def quotes_titles(titles: list[str], texts: list[str]) -> bool:
     """Whether the site refers to its pages by their titles in quotes ('see the “Data Types” section'): at least
     QUOTED_TITLES_MIN quoted mentions of other pages' titles of two or more words, and at least half of all the
@@ -377,12 +385,9 @@ def quotes_titles(titles: list[str], texts: list[str]) -> bool:
     wanted = {title for title in titles if title and " " in title.strip()}
     quoted: dict[str, int] = {}
     for text, own in zip(texts, titles):
-        for mark, quoted_re in _QUOTED_RES:
-            if text and mark in text:
-                for match in quoted_re.finditer(text):
-                    named = match.group(1).strip().rstrip(".,;:")
-                    if named in wanted and named != own:
-                        quoted[named] = quoted.get(named, 0) + 1
+        for named in quoted_phrases(text):
+            if named in wanted and named != own:
+                quoted[named] = quoted.get(named, 0) + 1
     count = sum(quoted.values())
     if count < QUOTED_TITLES_MIN:
         return False
