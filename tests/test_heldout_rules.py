@@ -196,3 +196,13 @@ def test_a_quoted_title_keeps_its_last_exclamation_or_question_mark():
     assert closed_brackets(text, (start, start + 2)) == (start, start + 2)   # the quotation ends before the mark
     start = text.index("Then")
     assert closed_brackets(text, (start, start + 4)) == (start, start + 4)   # not right after an opening mark
+
+
+def test_a_quoted_section_title_in_a_string_literal_is_a_value_not_a_reference(tmp_path):
+    from test_analyzer_rules import NO_FLOOR
+
+    from inlink.links.suggest import analyze_page, build_index
+    from test_analyzer import BASE
+    code = 'Print the chapter with show_section("Reading Contour Lines", page=4) before you set off.'
+    index = build_index(_plain_site(tmp_path, _trail_pages(code)), NO_FLOOR)
+    assert [r for r in analyze_page(index, BASE + "planning") if "section" in r["Reason"]] == []

@@ -109,7 +109,8 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
     capitalisation, cold start) names the chapter only spelled as the title is, but for its first letter: "input
     and output" in prose is the words, not the chapter "7. Input and Output" (3 of 63 such rows were real links).
     A section's title (index._register_sections, only on a site that quotes the titles it refers to) is a
-    reference only in quotes ('see “The Tuple Type”'); out of them it is the words."""
+    reference only in quotes ('see “The Tuple Type”'); out of them it is the words, and in a string literal
+    ('.expect("Should have read the file")', which plain text does not mark as code) it is a value."""
     names_it = option.kind not in VOCABULARY_KINDS or option.kind == "key"
     declared = option.kind == "defined" and option.exact
     word_name = code is not None and option.kind == "head"
@@ -124,7 +125,7 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
             and (not word_name or not _plain_word(text, start, end) or inside_one(code, start, end)) \
             and (not acronym_name or not _capitals_word(text, start, end) or inside_one(code, start, end)) \
             and (chapter is None or spelled_as(text[start:end], chapter)) \
-            and (not section or _quoted(text, (start, end))) \
+            and (not section or _quoted(text, (start, end)) and not _string_literal(text, start)) \
             and not glued_heading(text, start, end, block_bounds(prose, start, end))
     return allowed
 
@@ -231,6 +232,12 @@ def _capped(index: LinkIndex, target: int, option: Option, text: str, span: tupl
 def _quoted(text: str, span: tuple[int, int]) -> bool:
     """The anchor opens right after a quotation mark."""
     return span[0] > 0 and text[span[0] - 1] in OPENING_QUOTES
+
+
+def _string_literal(text: str, start: int) -> bool:
+    """The quotation the anchor opens stands where code puts a string: right after "(", "[", "{", "=", "," or ":"
+    ('f("a b")', 'x = "a b"', '("a b", "c d")'), where prose leaves a space or a word before its quotes."""
+    return start >= 2 and text[start - 2] in "([{=,:"
 
 
 def _site_quotes_titles(index: LinkIndex) -> bool:
