@@ -207,7 +207,7 @@ def _evidence(index: LinkIndex, item: Ranked, option: Option, anchor: str) -> li
     elif option.kind == "head" and option.exact:
         facts.append("the anchor is the name the target's title starts with")
     elif option.kind == "section":
-        facts.append("the anchor, in quotes, is the title of a section of the target")
+        facts.append("the anchor, in quotes, names a section of the target: only the target writes it out of quotes")
     elif option.kind == "defined":
         facts.append(f'the target defines "{anchor}"')
     elif option.kind in NAME_KINDS and not linked:
