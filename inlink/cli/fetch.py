@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -17,7 +18,7 @@ from inlink.exports import is_workbook
 from inlink.fileio import user_file_writer, write_user_file
 from inlink.wording import counted
 
-REPORT_LINES = 40
+REPORT_EXAMPLES = 5      # URLs shown per status in the fetch report
 
 
 def crawl_out_file(ctx, param, value: Path | None) -> Path | None:
@@ -94,11 +95,12 @@ def fetch_cmd(source, out_pages, out_links, connections, rate_per_s, read_timeou
                        {"SOURCE": None if source.lower().startswith(("http://", "https://")) else Path(source)})
     given, name = _source(source)
     options = _options(connections, rate_per_s, read_timeout, max_mb, all_sites)
-    # the pages replace --out-pages once the fetch is done: a refused source, a Ctrl-C or a kill -9 leaves the
-    # user's earlier file as it was (it was truncated to a header before), and no partial file beside it
-    with user_file_writer(out_pages) as pages_file:
+    # the pages go to an unnamed file as they come, then replace --out-pages once the fetch is done (with the
+    # copies of other pages marked, known only then): a refused source, a Ctrl-C or a kill -9 leaves the user's
+    # earlier file as it was (it was truncated to a header before), and no partial file beside it
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="", dir=out_pages.absolute().parent) as spool:
         with click.progressbar(length=1, label="fetching pages", file=sys.stderr) as bar:
-            pages = csv.DictWriter(pages_file, fieldnames=list(dataset.PAGE_COLUMNS), extrasaction="ignore")
+            pages = csv.DictWriter(spool, fieldnames=list(dataset.PAGE_COLUMNS), extrasaction="ignore")
             pages.writeheader()
 
             def progress(done: int, total: int) -> None:
@@ -110,6 +112,11 @@ def fetch_cmd(source, out_pages, out_links, connections, rate_per_s, read_timeou
             except SourceError as exc:
                 raise click.ClickException(str(exc)) from None
         _refuse_if_nothing_fetched(rows)
+        copies = dataset.duplicates(rows)
+        spool.seek(0)
+        with user_file_writer(out_pages) as pages_file:
+            dataset.copy_pages(spool, pages_file, copies)
+    rows = dataset.with_site_rules(rows, copies)
     links = dataset.links_frame(rows)
     write_user_file(out_links, dataset.csv_bytes(links))
     for note in rows.attrs.get("notes", []):
@@ -138,17 +145,40 @@ def _say_written(pages: int, out_pages: Path, links: int, out_links: Path) -> No
 
 
 def print_report(rows) -> None:
-    """Counts per status, then each page that was not fetched with its reason."""
+    """Counts per status; the pages not fetched grouped by status (the reason once, a few of the URLs): a site's
+    163 pages blocked by robots.txt, listed one a line, filled the report and hid its two 404s behind "... and
+    129 more". Then the pages fetched that are no link targets, and why (noindex, meta refresh, copies...)."""
     from inlink.fetch import dataset
 
     counts = dataset.report_counts(rows)
     click.echo("fetch report: " + ", ".join(f"{label} {count}" for label, count in counts.items()))
     failed = rows.loc[rows["Status"] != "OK"]
-    for url, status, code, reason in list(zip(failed["Requested URL"], failed["Status"], failed["Status Code"],
-                                              failed["Reason"]))[:REPORT_LINES]:
-        click.echo(f"  {status} ({code}): {url}: {reason}")
-    if len(failed) > REPORT_LINES:
-        click.echo(f"  ... and {len(failed) - REPORT_LINES} more (see the Status and Reason columns)")
+    for (status, code), group in failed.groupby(["Status", "Status Code"], sort=False):
+        urls, reasons = group["Requested URL"].tolist(), group["Reason"].tolist()
+        if len(set(reasons)) == 1:
+            click.echo(f"  {status} ({code}), {counted(len(urls), 'page')}: {reasons[0]}")
+            _say_some([f"    {url}" for url in urls])
+        else:
+            click.echo(f"  {status} ({code}), {counted(len(urls), 'page')}:")
+            _say_some([f"    {url}: {reason}" for url, reason in zip(urls, reasons)])
+    kept_out = rows.loc[(rows["Status"] == "OK") & (rows.get("Indexability", "Indexable") == "Non-Indexable")]
+    if len(kept_out):
+        copy_of = kept_out["Indexability Status"].str.startswith(dataset.DUPLICATE)
+        why = kept_out["Indexability Status"].where(~copy_of, "duplicate")
+        target = kept_out["Indexability Status"].str.removeprefix(dataset.DUPLICATE).where(
+            copy_of, kept_out["Redirect URL"])
+        click.echo(f"  fetched but kept out of link targets: {counted(len(kept_out), 'page')} ("
+                   + ", ".join(f"{reason} {count}" for reason, count in why.value_counts().items()) + ")")
+        for reason, group in kept_out.groupby(why, sort=False):
+            _say_some([f"    {reason}: {url}" + (f" -> {to}" if isinstance(to, str) and to and to != url else "")
+                       for url, to in zip(group["Address"], target[group.index])], shown=3)
+
+
+def _say_some(lines: list[str], shown: int = REPORT_EXAMPLES) -> None:
+    for line in lines[:shown]:
+        click.echo(line)
+    if len(lines) > shown:
+        click.echo(f"    ... and {len(lines) - shown:,} more (see the Status, Reason and Indexability Status columns)")
 
 
 @click.command("fetch", short_help="Queue a fetch of a sitemap, URL list or export.")
@@ -179,6 +209,7 @@ def jobs_fetched_cmd(ctx, job_id, out_pages, out_links):
 
     refuse_overwriting({"--out-pages": out_pages, "--out-links": out_links}, {})
     rows = fetched_results(_manager(ctx), job_id)
+    rows = dataset.with_site_rules(rows, dataset.duplicates(rows))
     links = dataset.links_frame(rows)
     write_user_file(out_pages, dataset.csv_bytes(dataset.pages_frame(rows)))
     write_user_file(out_links, dataset.csv_bytes(links))

@@ -3,9 +3,13 @@
 """
 from __future__ import annotations
 
+import csv
+import hashlib
 import io
 import json
+import sys
 from collections.abc import Iterable
+from typing import IO
 
 import pandas as pd
 
@@ -19,6 +23,12 @@ PAGE_COLUMNS = ("Address", "Status Code", "Status", "Reason", "Content Type", "I
                 "Meta Robots 1", "Redirect URL", "Word Count", "Content", "Body HTML 1")
 #: the fetch job's result row: the page columns, the URL asked for, the blocks and the links (JSON)
 RESULT_COLUMNS = ("Requested URL", *PAGE_COLUMNS, "Blocks", "Links")
+#: the Indexability Status of a page whose <meta http-equiv="refresh"> sends the reader elsewhere (its Redirect
+#: URL): a redirect in all but name, so it is no link target and links to it lead to where it sends them
+META_REFRESH = "Redirected (meta refresh)"
+DUPLICATE = "Duplicate of "       # + the address of the copy kept
+#: the column of a foreground fetch's slim rows holding page_key (the full rows are hashed when read)
+KEY_COLUMN = "Page Key"
 LINK_COLUMNS = ("Type", "Source", "Destination", "Anchor", "Link Position", "Status Code", "Follow")
 
 
@@ -38,6 +48,8 @@ def page_row(result: FetchResult, page: ParsedPage | None, site: str | None,
     text = page.content.text
     links = _unique_links(page, address, site)
     indexability = _indexability(page, address)
+    if indexability == META_REFRESH:
+        row["Redirect URL"] = page.refresh
     return {**row, "Indexability": "Indexable" if not indexability else "Non-Indexable",
             "Indexability Status": indexability, "Title 1": page.title, "Meta Description 1": page.description,
             "H1-1": page.h1, "Canonical Link Element 1": page.canonical, "Meta Robots 1": page.meta_robots,
@@ -48,6 +60,8 @@ def page_row(result: FetchResult, page: ParsedPage | None, site: str | None,
 
 def _indexability(page: ParsedPage, address: str) -> str:
     """"" when the page may be a link target; else why not (Screaming Frog's Indexability Status)."""
+    if page.refresh and page.refresh != address:
+        return META_REFRESH
     if page.noindex:
         return "noindex"
     if page.canonical and page.canonical.rstrip("/") != address.rstrip("/"):
@@ -73,9 +87,98 @@ def _unique_links(page: ParsedPage, source: str, site: str | None) -> list[list[
 
 # -- the dataset files ----------------------------------------------------------------------------------
 def pages_frame(results: pd.DataFrame) -> pd.DataFrame:
-    """The pages file: one row per fetched URL (failed ones included, with their status), export columns."""
-    frame = results.reindex(columns=list(PAGE_COLUMNS)).copy()
-    return frame.fillna("")
+    """The pages file: one row per fetched URL (failed ones included, with their status), export columns;
+    a copy of another fetched page is no link target (with_site_rules)."""
+    return with_site_rules(results.reindex(columns=list(PAGE_COLUMNS)).fillna(""), duplicates(results))
+
+
+def page_key(title, h1, content) -> str:
+    """What two copies of one page share: a digest of its title, H1 and main text ("" for a page without
+    text, which is a copy of nothing)."""
+    if not isinstance(content, str) or not content.strip():
+        return ""
+    joined = "\x00".join(str(part) if isinstance(part, str) else "" for part in (title, h1, content))
+    return hashlib.blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def duplicates(results: pd.DataFrame) -> dict[str, str]:
+    """{address: the address kept} for the fetched pages that are copies of another one: the same title, H1 and
+    text under another address (a folder's URL and its index.html, one page under two paths). Listed both
+    ways, a book's home page was analysed as two pages and the top suggestion of the whole site linked one
+    copy to the other ("similarity 1.00"). Kept: an indexable copy, then the shortest address, then the first.
+    Works on full result rows and on a foreground fetch's slim rows (which carry KEY_COLUMN)."""
+    if results.empty or "Address" not in results.columns:
+        return {}
+    if KEY_COLUMN in results.columns:
+        keys = results[KEY_COLUMN].tolist()
+    else:
+        blank = pd.Series("", index=results.index)
+        keys = [page_key(*parts) for parts in zip(*(results.get(column, blank)
+                                                    for column in ("Title 1", "H1-1", "Content")))]
+    fetched = faults.label(faults.OK)
+    indexable = results.get("Indexability", pd.Series("Indexable", index=results.index)).tolist()
+    statuses = results.get("Status", pd.Series(fetched, index=results.index)).tolist()
+    groups: dict[str, list[tuple]] = {}
+    for order, (key, address, status, index) in enumerate(zip(keys, results["Address"], statuses, indexable)):
+        if key and isinstance(key, str) and status == fetched:
+            group = groups.setdefault(key, [])
+            if all(address != member[3] for member in group):
+                group.append((index != "Indexable", len(address), order, address))
+    copies = {}
+    for group in groups.values():
+        if len(group) > 1:
+            kept = min(group)[3]
+            copies.update({member[3]: kept for member in group if member[3] != kept})
+    return copies
+
+
+def with_site_rules(frame: pd.DataFrame, copies: dict[str, str]) -> pd.DataFrame:
+    """The rows with each indexable copy of another page marked Non-Indexable, "Duplicate of <address>"."""
+    if not copies or "Address" not in frame.columns:
+        return frame
+    frame = frame.copy()
+    for position, address in enumerate(frame["Address"].tolist()):
+        if address in copies and frame["Indexability"].iat[position] == "Indexable":
+            frame.iloc[position, frame.columns.get_loc("Indexability")] = "Non-Indexable"
+            frame.iloc[position, frame.columns.get_loc("Indexability Status")] = DUPLICATE + copies[address]
+    return frame
+
+
+def copy_pages(spool: IO[str], out: IO[str], copies: dict[str, str]) -> None:
+    """Copy a pages CSV written row by row as the pages came (a foreground fetch) to `out`, each indexable copy of
+    another page marked as with_site_rules does: which page is a copy is known only once all are fetched."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(sys.maxsize)          # a page's text and HTML outgrow the module's 128 KiB default
+    try:
+        reader = csv.DictReader(spool)
+        writer = csv.DictWriter(out, fieldnames=reader.fieldnames or list(PAGE_COLUMNS))
+        writer.writeheader()
+        for row in reader:
+            if row.get("Address") in copies and row.get("Indexability") == "Indexable":
+                row["Indexability"], row["Indexability Status"] = "Non-Indexable", DUPLICATE + copies[row["Address"]]
+            writer.writerow(row)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def moved_to(results: pd.DataFrame) -> dict[str, str]:
+    """{URL: the page it stands for}: a listed URL that redirected -> where it ended; a page whose meta refresh
+    sends the reader on -> there; a copy of another page -> the copy kept (duplicates). Chains followed."""
+    moved = {requested: address for requested, address in zip(results.get("Requested URL", []),
+                                                                results.get("Address", []))
+             if isinstance(requested, str) and requested != address}
+    for address, why, target in zip(results.get("Address", []), results.get("Indexability Status", []),
+                                    results.get("Redirect URL", [])):
+        if why == META_REFRESH and isinstance(target, str) and target and target != address:
+            moved[address] = target
+    moved.update(duplicates(results))
+    for start in list(moved):
+        seen, end = {start}, moved[start]
+        while end in moved and end not in seen:
+            seen.add(end)
+            end = moved[end]
+        moved[start] = end
+    return moved
 
 
 def links_frame(results: pd.DataFrame) -> pd.DataFrame:
@@ -83,11 +186,10 @@ def links_frame(results: pd.DataFrame) -> pd.DataFrame:
 
     A link to a URL that redirected (fetched as listed) points at the page the redirects ended at: a page is
     known by its final address (page_row), and the link to it was dropped on import as a link to no page, so
-    the engine suggested the very link the site already has."""
+    the engine suggested the very link the site already has. So does a link to a page that sends its reader
+    on with a meta refresh, or to a copy of another page (moved_to)."""
     status = dict(zip(results.get("Address", []), results.get("Status Code", [])))
-    moved = {requested: address for requested, address in zip(results.get("Requested URL", []),
-                                                                results.get("Address", []))
-             if isinstance(requested, str) and requested != address}
+    moved = moved_to(results)
     rows, seen = [], set()
     for source, links in zip(results.get("Address", []), results.get("Links", [])):
         for destination, anchor, position, follow in _decoded(links):

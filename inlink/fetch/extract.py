@@ -32,6 +32,11 @@ _TOC_TOKEN = re.compile(r"^((ez-)?toc(tree)?([-_](wrapper|container|list|box|nav
 _INLINE_TAGS = frozenset({"a", "span", "code", "em", "strong", "b", "i"})
 _PERMALINK_TEXT = frozenset({"¶", "#", "§", "🔗", "link"})
 _SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+#: a meta refresh's content: "5; URL='new.html'", "0;url=new.html", "0, new.html"
+_REFRESH = re.compile(r"""\s*[\d.]*+\s*[;,]?\s*(?:url\s*=\s*)?["']?([^"'\s]+)""", re.IGNORECASE)
+#: what stands between a page's name and the site's name in a <title>: "Page - Site", "Site | Page"
+_TITLE_SEPARATOR = re.compile(r"(^\s*[-|–—·•:»]\s*|\s[-|–—·•»]\s*$)")
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,7 @@ class ParsedPage:
     body_html: str = ""
     links: list[PageLink] = field(default_factory=list)
     main_rule: str = ""          # which rule found the main content (for reports and the eval)
+    refresh: str = ""            # where a <meta http-equiv="refresh"> sends the reader (absolute), "" when none
 
     @property
     def noindex(self) -> bool:
@@ -69,12 +75,11 @@ def parse_page(html: str, url: str, *, use_rules: bool = True) -> ParsedPage:
     base = _base_url(doc, url)
     page = ParsedPage(title=_text(doc.find(".//title")), description=_meta(doc, "description"),
                       meta_robots=", ".join(filter(None, (_meta(doc, "robots"), _meta(doc, "googlebot")))),
-                      canonical=_canonical(doc, base))
+                      canonical=_canonical(doc, base), refresh=_refresh(doc, base, url))
     for permalink in _permalinks(doc):
         permalink.drop_tree()                     # its tail text stays
-    h1 = doc.find(".//h1")
-    page.h1 = _text(h1)
     main, page.main_rule = _main_element(doc) if use_rules else (None, "")
+    page.h1 = _page_h1(doc, main, page.title)
     if main is None:
         return _parse_with_fallback(doc, base, page)
     dropped = _navigation_inside(main)
@@ -124,6 +129,17 @@ def _canonical(doc, base: str) -> str:
     return ""
 
 
+def _refresh(doc, base: str, url: str) -> str:
+    """The address a meta refresh sends the reader to ("0; URL=new.html"), absolute; "" when the page has none
+    or it reloads the page itself (a page that refreshes itself is not a redirect)."""
+    for meta in doc.iter("meta"):
+        if (meta.get("http-equiv") or "").strip().lower() == "refresh":
+            match = _REFRESH.match(meta.get("content") or "")
+            target = absolute(match.group(1), base) if match else None
+            return target if target and target != absolute(url, url) else ""
+    return ""
+
+
 def _permalinks(doc) -> list:
     """Heading permalink anchors: class headerlink, or an in-page link whose whole text is a pilcrow-like mark."""
     found = []
@@ -133,6 +149,42 @@ def _permalinks(doc) -> list:
         if "headerlink" in classes or (href.startswith("#") and a.text_content().strip() in _PERMALINK_TEXT):
             found.append(a)
     return found
+
+
+def _page_h1(doc, main, title: str) -> str:
+    """The page's H1: the first <h1> of the main content; else the page's first <h1>, unless that one stands
+    outside the main content and the title reads "<the main content's top heading> - <that H1>" (or "H1 |
+    heading"): then the H1 names the site, and the heading names the page. A book generator put the book's
+    name in an <h1> of its menu bar on every page and the chapter's own heading in <main> (an <h2> on section
+    pages): every page of the site had the same H1."""
+    if main is not None:
+        inner = _text(main.find(".//h1"))
+        if inner:
+            return inner
+    text = _text(doc.find(".//h1"))
+    page_part = _title_without(title, text) if main is not None else ""
+    if page_part:
+        for level in ("h2", "h3", "h4", "h5", "h6"):
+            heading = _text(main.find(f".//{level}"))
+            if heading:
+                return heading if _same_name(heading, page_part) else text
+    return text
+
+
+def _same_name(heading: str, page_part: str) -> bool:
+    """Whether a heading names what the title's page part names: most of the title's words are in it
+    ("Appendix A: Keywords" for "A - Keywords"; "Test-Driven" for "Test Driven")."""
+    wanted, found = set(_WORD.findall(page_part.casefold())), set(_WORD.findall(heading.casefold()))
+    return bool(wanted) and len(wanted & found) >= 0.5 * len(wanted)
+
+
+def _title_without(title: str, name: str) -> str:
+    """The rest of a title "Page - Name" / "Name | Page" (casefolded), or "" when it does not read so."""
+    name, title = name.casefold(), _SPACE.sub(" ", title).strip().casefold()
+    if not name or len(title) <= len(name):
+        return ""
+    rest = title[:-len(name)] if title.endswith(name) else title[len(name):] if title.startswith(name) else ""
+    return _TITLE_SEPARATOR.sub("", rest).strip() if _TITLE_SEPARATOR.search(rest) else ""
 
 
 def _classes(element) -> str:
