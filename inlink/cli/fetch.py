@@ -96,7 +96,7 @@ def fetch_cmd(source, out_pages, out_links, connections, rate_per_s, read_timeou
     given, name = _source(source)
     options = _options(connections, rate_per_s, read_timeout, max_mb, all_sites)
     # the pages go to an unnamed file as they come, then replace --out-pages once the fetch is done (with the
-    # copies of other pages marked, known only then): a refused source, a Ctrl-C or a kill -9 leaves the user's
+    # copies of other pages and the pages repeating many others marked, known only then): a refused source, a Ctrl-C or a kill -9 leaves the user's
     # earlier file as it was (it was truncated to a header before), and no partial file beside it
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="", dir=out_pages.absolute().parent) as spool:
         with click.progressbar(length=1, label="fetching pages", file=sys.stderr) as bar:
@@ -112,11 +112,11 @@ def fetch_cmd(source, out_pages, out_links, connections, rate_per_s, read_timeou
             except SourceError as exc:
                 raise click.ClickException(str(exc)) from None
         _refuse_if_nothing_fetched(rows)
-        copies = dataset.duplicates(rows)
+        rules = dataset.site_rules(rows)
         spool.seek(0)
         with user_file_writer(out_pages) as pages_file:
-            dataset.copy_pages(spool, pages_file, copies)
-    rows = dataset.with_site_rules(rows, copies)
+            dataset.copy_pages(spool, pages_file, rules)
+    rows = dataset.with_site_rules(rows, rules)
     links = dataset.links_frame(rows)
     write_user_file(out_links, dataset.csv_bytes(links))
     for note in rows.attrs.get("notes", []):
@@ -147,7 +147,7 @@ def _say_written(pages: int, out_pages: Path, links: int, out_links: Path) -> No
 def print_report(rows) -> None:
     """Counts per status; the pages not fetched grouped by status (the reason once, a few of the URLs): a site's
     163 pages blocked by robots.txt, listed one a line, filled the report and hid its two 404s behind "... and
-    129 more". Then the pages fetched that are no link targets, and why (noindex, meta refresh, copies...)."""
+    129 more". Then the pages fetched that are no link targets, and why (noindex, meta refresh, copies, pages repeating others)."""
     from inlink.fetch import dataset
 
     counts = dataset.report_counts(rows)
@@ -161,17 +161,22 @@ def print_report(rows) -> None:
         else:
             click.echo(f"  {status} ({code}), {counted(len(urls), 'page')}:")
             _say_some([f"    {url}: {reason}" for url, reason in zip(urls, reasons)])
-    kept_out = rows.loc[(rows["Status"] == "OK") & (rows.get("Indexability", "Indexable") == "Non-Indexable")]
-    if len(kept_out):
-        copy_of = kept_out["Indexability Status"].str.startswith(dataset.DUPLICATE)
-        why = kept_out["Indexability Status"].where(~copy_of, "duplicate")
-        target = kept_out["Indexability Status"].str.removeprefix(dataset.DUPLICATE).where(
-            copy_of, kept_out["Redirect URL"])
-        click.echo(f"  fetched but kept out of link targets: {counted(len(kept_out), 'page')} ("
-                   + ", ".join(f"{reason} {count}" for reason, count in why.value_counts().items()) + ")")
-        for reason, group in kept_out.groupby(why, sort=False):
-            _say_some([f"    {reason}: {url}" + (f" -> {to}" if isinstance(to, str) and to and to != url else "")
-                       for url, to in zip(group["Address"], target[group.index])], shown=3)
+    kept_out = rows.loc[(rows["Status"] == "OK") & (rows["Indexability"] == "Non-Indexable")]
+    if not len(kept_out):
+        return
+    examples: dict[str, list[str]] = {}
+    for url, status, moved in zip(kept_out["Address"], kept_out["Indexability Status"], kept_out["Redirect URL"]):
+        if status.startswith(dataset.DUPLICATE):
+            why, detail = "duplicate", "-> " + status.removeprefix(dataset.DUPLICATE)
+        elif status.startswith(dataset.COLLECTION):
+            why, detail = "repeats other pages", f"({status.lower()})"
+        else:
+            why, detail = status, f"-> {moved}" if isinstance(moved, str) and moved and moved != url else ""
+        examples.setdefault(why, []).append(f"    {why}: {url} {detail}".rstrip())
+    click.echo(f"  fetched but kept out of link targets: {counted(len(kept_out), 'page')} ("
+               + ", ".join(f"{why} {len(lines)}" for why, lines in examples.items()) + ")")
+    for lines in examples.values():
+        _say_some(lines, shown=3)
 
 
 def _say_some(lines: list[str], shown: int = REPORT_EXAMPLES) -> None:
@@ -209,7 +214,7 @@ def jobs_fetched_cmd(ctx, job_id, out_pages, out_links):
 
     refuse_overwriting({"--out-pages": out_pages, "--out-links": out_links}, {})
     rows = fetched_results(_manager(ctx), job_id)
-    rows = dataset.with_site_rules(rows, dataset.duplicates(rows))
+    rows = dataset.with_site_rules(rows, dataset.site_rules(rows))
     links = dataset.links_frame(rows)
     write_user_file(out_pages, dataset.csv_bytes(dataset.pages_frame(rows)))
     write_user_file(out_links, dataset.csv_bytes(links))

@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import sys
+from collections import Counter
 from collections.abc import Iterable
 from typing import IO
 
@@ -27,8 +28,9 @@ RESULT_COLUMNS = ("Requested URL", *PAGE_COLUMNS, "Blocks", "Links")
 #: URL): a redirect in all but name, so it is no link target and links to it lead to where it sends them
 META_REFRESH = "Redirected (meta refresh)"
 DUPLICATE = "Duplicate of "       # + the address of the copy kept
-#: the column of a foreground fetch's slim rows holding page_key (the full rows are hashed when read)
-KEY_COLUMN = "Page Key"
+COLLECTION = "Repeats the text of "   # + "N other pages"
+#: the columns of a foreground fetch's slim rows holding page_key and block_keys (full rows: computed when read)
+KEY_COLUMN, BLOCK_KEYS_COLUMN = "Page Key", "Block Keys"
 LINK_COLUMNS = ("Type", "Source", "Destination", "Anchor", "Link Position", "Status Code", "Follow")
 
 
@@ -88,8 +90,8 @@ def _unique_links(page: ParsedPage, source: str, site: str | None) -> list[list[
 # -- the dataset files ----------------------------------------------------------------------------------
 def pages_frame(results: pd.DataFrame) -> pd.DataFrame:
     """The pages file: one row per fetched URL (failed ones included, with their status), export columns;
-    a copy of another fetched page is no link target (with_site_rules)."""
-    return with_site_rules(results.reindex(columns=list(PAGE_COLUMNS)).fillna(""), duplicates(results))
+    a copy of another fetched page, or a page that repeats many others, is no link target (site_rules)."""
+    return with_site_rules(results.reindex(columns=list(PAGE_COLUMNS)).fillna(""), site_rules(results))
 
 
 def page_key(title, h1, content) -> str:
@@ -132,21 +134,76 @@ def duplicates(results: pd.DataFrame) -> dict[str, str]:
     return copies
 
 
-def with_site_rules(frame: pd.DataFrame, copies: dict[str, str]) -> pd.DataFrame:
-    """The rows with each indexable copy of another page marked Non-Indexable, "Duplicate of <address>"."""
-    if not copies or "Address" not in frame.columns:
+def block_keys(content, blocks) -> list[str]:
+    """Short digests of a page's text blocks of 8 words or more (paragraphs, list items, code...), distinct:
+    what shows that a page repeats another one. `blocks`: the page's (kind, start, end) blocks, as JSON."""
+    if not isinstance(content, str) or not content:
+        return []
+    keys = dict.fromkeys(hashlib.blake2b(content[start:end].encode("utf-8", "surrogatepass"),
+                                         digest_size=8).hexdigest()
+                         for _, start, end in _decoded(blocks) if content.count(" ", start, end) >= 7)
+    return list(keys)
+
+
+def collections(results: pd.DataFrame, least: int = 3) -> dict[str, int]:
+    """{address: how many other fetched pages it repeats} for pages that repeat `least` or more: a print page
+    holding every chapter of a book, an archive holding whole posts. Page P repeats page Q when P holds at
+    least 80% of Q's text blocks (block_keys; blocks found on more than 5 pages are boilerplate, not counted)
+    and at least twice as many blocks. A book's print page, indexable, took the top suggestions of the book
+    and left 12 where there were 239 without it."""
+    if results.empty or "Address" not in results.columns:
+        return {}
+    if BLOCK_KEYS_COLUMN in results.columns:
+        per_page = [str(keys).split() if isinstance(keys, str) else [] for keys in results[BLOCK_KEYS_COLUMN]]
+    else:
+        blank = pd.Series("", index=results.index)
+        per_page = [block_keys(content, blocks) for content, blocks in zip(results.get("Content", blank),
+                                                                             results.get("Blocks", blank))]
+    fetched = faults.label(faults.OK)
+    statuses = results.get("Status", pd.Series(fetched, index=results.index)).tolist()
+    pages: dict[str, list[str]] = {}
+    for address, status, keys in zip(results["Address"], statuses, per_page):
+        if status == fetched and keys:
+            pages.setdefault(address, keys)
+    owners: dict[str, list[str]] = {}
+    for address, keys in pages.items():
+        for key in keys:
+            owners.setdefault(key, []).append(address)
+    repeats: Counter = Counter()
+    for address, keys in pages.items():
+        own = [key for key in keys if len(owners[key]) <= 5]
+        if len(own) < 2:
+            continue
+        holders = Counter(holder for key in own for holder in owners[key] if holder != address)
+        repeats.update(holder for holder, held in holders.items()
+                       if held >= 0.8 * len(own) and len(pages[holder]) >= 2 * len(keys))
+    return {address: count for address, count in repeats.items() if count >= least}
+
+
+def site_rules(results: pd.DataFrame) -> dict[str, str]:
+    """{address: why the page is no link target} for what only the whole fetched site shows: a copy of another
+    page ("Duplicate of <address>", duplicates), a page that repeats many others (collections)."""
+    rules = {address: DUPLICATE + kept for address, kept in duplicates(results).items()}
+    for address, repeated in collections(results).items():
+        rules.setdefault(address, f"{COLLECTION}{repeated} other pages")
+    return rules
+
+
+def with_site_rules(frame: pd.DataFrame, rules: dict[str, str]) -> pd.DataFrame:
+    """The rows with each indexable page of `rules` (site_rules) marked Non-Indexable, with its reason."""
+    if not rules or "Address" not in frame.columns:
         return frame
     frame = frame.copy()
     for position, address in enumerate(frame["Address"].tolist()):
-        if address in copies and frame["Indexability"].iat[position] == "Indexable":
+        if address in rules and frame["Indexability"].iat[position] == "Indexable":
             frame.iloc[position, frame.columns.get_loc("Indexability")] = "Non-Indexable"
-            frame.iloc[position, frame.columns.get_loc("Indexability Status")] = DUPLICATE + copies[address]
+            frame.iloc[position, frame.columns.get_loc("Indexability Status")] = rules[address]
     return frame
 
 
-def copy_pages(spool: IO[str], out: IO[str], copies: dict[str, str]) -> None:
-    """Copy a pages CSV written row by row as the pages came (a foreground fetch) to `out`, each indexable copy of
-    another page marked as with_site_rules does: which page is a copy is known only once all are fetched."""
+def copy_pages(spool: IO[str], out: IO[str], rules: dict[str, str]) -> None:
+    """Copy a pages CSV written row by row as the pages came (a foreground fetch) to `out`, the indexable pages
+    of `rules` marked as with_site_rules does: which page copies or repeats others is known only at the end."""
     limit = csv.field_size_limit()
     csv.field_size_limit(sys.maxsize)          # a page's text and HTML outgrow the module's 128 KiB default
     try:
@@ -154,8 +211,8 @@ def copy_pages(spool: IO[str], out: IO[str], copies: dict[str, str]) -> None:
         writer = csv.DictWriter(out, fieldnames=reader.fieldnames or list(PAGE_COLUMNS))
         writer.writeheader()
         for row in reader:
-            if row.get("Address") in copies and row.get("Indexability") == "Indexable":
-                row["Indexability"], row["Indexability Status"] = "Non-Indexable", DUPLICATE + copies[row["Address"]]
+            if row.get("Address") in rules and row.get("Indexability") == "Indexable":
+                row["Indexability"], row["Indexability Status"] = "Non-Indexable", rules[row["Address"]]
             writer.writerow(row)
     finally:
         csv.field_size_limit(limit)
@@ -192,6 +249,7 @@ def links_frame(results: pd.DataFrame) -> pd.DataFrame:
     moved = moved_to(results)
     rows, seen = [], set()
     for source, links in zip(results.get("Address", []), results.get("Links", [])):
+        source = moved.get(source, source)     # a copy's links are its original's (once), a stub's lead nowhere
         for destination, anchor, position, follow in _decoded(links):
             if moved:        # still one row per source, destination and position, and no self link
                 destination = moved.get(destination, destination)

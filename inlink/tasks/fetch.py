@@ -33,9 +33,9 @@ SITE_FILE = "site.txt"
 SOURCE_FILE = "source"
 STATUS_COUNTER = "status: "
 #: what run_fetch keeps of a row handed to on_row: the fetch report, the links file and the site's rules
-#: (copies of a page, meta refreshes: dataset.moved_to) need no more
+#: (copies of a page, pages repeating others, meta refreshes: dataset.site_rules, moved_to) need no more
 SLIM_COLUMNS = ("Requested URL", "Address", "Status Code", "Status", "Reason", "Indexability",
-                "Indexability Status", "Redirect URL", "Links", dataset.KEY_COLUMN)
+                "Indexability Status", "Redirect URL", "Links", dataset.KEY_COLUMN, dataset.BLOCK_KEYS_COLUMN)
 IDLE_CLOSE_S = 300.0    # a job's client unused this long is closed when another fetch job starts
 
 _FETCHERS: dict[str, Fetcher] = {}      # job id -> its open client in this process
@@ -235,8 +235,9 @@ def run_fetch(source, *, name: str | None = None, options: Mapping | None = None
             row = await asyncio.to_thread(fetched_row, result, found.site)   # parsing leaves the loop free
             if on_row is not None:
                 on_row(row)
-                key = dataset.page_key(row.get("Title 1"), row.get("H1-1"), row.get("Content"))
-                row = {**{column: row.get(column) for column in SLIM_COLUMNS}, dataset.KEY_COLUMN: key}
+                row = {**{column: row.get(column) for column in SLIM_COLUMNS},
+                       dataset.KEY_COLUMN: dataset.page_key(row.get("Title 1"), row.get("H1-1"), row.get("Content")),
+                       dataset.BLOCK_KEYS_COLUMN: " ".join(dataset.block_keys(row.get("Content"), row.get("Blocks")))}
             rows[index] = row
             done += 1
             if progress:
