@@ -13,11 +13,13 @@ import pandas as pd
 import pytest
 
 from fetch_book import BOOK, write_book
-from fetch_server import SiteServer
+from fetch_server import Behaviour, SiteServer
 from jobtasks import REPO
 
 from inlink.fetch import dataset
+from inlink.fetch.client import Fetcher, FetchSettings
 from inlink.fetch.extract import CONTENT, parse_page
+from inlink.fetch.sitemap import SourceError, read_source
 from inlink.site.load import load_site
 from inlink.tasks import fetch as fetch_task
 
@@ -155,3 +157,32 @@ def test_the_h1_outside_the_main_content_is_the_site_s_name_only_when_the_title_
     html = (f"<html><head><title>{title}</title></head><body><header><h1>{outside}</h1></header>"
             f"<main>{main}<p>Some text.</p></main></body></html>")
     assert parse_page(html, "https://example.com/page").h1 == want
+
+
+def test_a_text_sitemap_given_as_a_url_is_read(book):
+    """The sitemap protocol's text form (one URL a line, as a site's sitemap.txt) was refused as "not an XML
+    sitemap"."""
+    server, paths = book
+    (server.root / "sitemap.txt").write_bytes(_listing(server, paths[1:4]) + b"\n")
+    with Fetcher(FetchSettings(**FAST), site=server.base) as fetcher:
+        found = read_source(server.url("sitemap.txt"), fetcher)
+    assert found.urls == [server.url(path) for path in paths[1:4]]
+
+
+def test_a_sitemap_named_by_robots_txt_on_another_site_is_never_requested(tmp_path):
+    """A copy of a site whose robots.txt names the public site's sitemap: the sitemap was requested from the
+    public site (the internet, for a local copy)."""
+    public = SiteServer(tmp_path, behaviour=Behaviour(no_sitemap=True)).start()
+    root = tmp_path / "book"
+    write_book(root)
+    local = SiteServer(root, behaviour=Behaviour(no_sitemap=True, robots=f"User-agent: *\nDisallow:\n"
+                                                                        f"Sitemap: {public.url('sitemap.xml')}\n"))
+    local.start()
+    try:
+        with Fetcher(FetchSettings(**FAST), site=local.base) as fetcher, pytest.raises(SourceError) as refused:
+            read_source(local.url("soil.html"), fetcher)
+    finally:
+        local.stop()
+        public.stop()
+    assert "names sitemaps on other sites only, not read: " + public.url("sitemap.xml") in str(refused.value)
+    assert public.behaviour.log == []

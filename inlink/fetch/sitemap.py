@@ -51,9 +51,9 @@ def read_source(source, fetcher=None, *, name: str | None = None, same_site_only
         if fetcher is None:
             raise SourceError("a sitemap URL needs a fetcher to read it")
         try:
-            raw, notes = sitemap_urls(source, fetcher)
+            raw, notes = sitemap_urls(source, fetcher, same_site_only=same_site_only)
         except WebPageNotSitemap as exc:
-            raw, notes = _sitemaps_of_site(source, fetcher, exc)
+            raw, notes = _sitemaps_of_site(source, fetcher, exc, same_site_only)
         return _finish(raw, notes, same_site_only, site=source)
     data, label = _source_bytes(source, name)
     if data.startswith(_GZIP_MAGIC) or data.lstrip()[:5] in (b"<?xml", b"<urls", b"<site"):
@@ -119,12 +119,17 @@ def _table_urls(data: bytes, label: str) -> tuple[list[str], list[str]]:
 
 
 # -- sitemaps --------------------------------------------------------------------------------------------
-def sitemap_urls(url: str, fetcher) -> tuple[list[str], list[str]]:
-    """Page URLs of a sitemap or sitemap index (followed recursively, each sitemap once)."""
+def sitemap_urls(url: str, fetcher, *, same_site_only: bool = True) -> tuple[list[str], list[str]]:
+    """Page URLs of a sitemap or sitemap index (followed recursively, each sitemap once; with `same_site_only`,
+    only the sitemaps on the first one's site: another site's is never requested)."""
     pages, notes, queue, seen = [], [], [url], set()
     while queue:
         current = queue.pop(0)
         if current in seen:
+            continue
+        if same_site_only and not same_site(current, url):
+            seen.add(current)
+            notes.append(f"sitemap {current} skipped: it is on another site than {site_key(url)}")
             continue
         if len(seen) >= MAX_SITEMAPS:
             notes.append(f"stopped after {MAX_SITEMAPS} sitemap files")
@@ -148,8 +153,10 @@ def sitemap_urls(url: str, fetcher) -> tuple[list[str], list[str]]:
     return pages, notes
 
 
-def _sitemaps_of_site(url: str, fetcher, problem: WebPageNotSitemap) -> tuple[list[str], list[str]]:
-    """A web page was given: the sitemaps its site's robots.txt names, else /sitemap.xml."""
+def _sitemaps_of_site(url: str, fetcher, problem: WebPageNotSitemap,
+                      same_site_only: bool = True) -> tuple[list[str], list[str]]:
+    """A web page was given: the sitemaps its site's robots.txt names (on the site itself, with
+    `same_site_only`: a robots.txt naming the public site's sitemap sent a request there), else /sitemap.xml."""
     from protego import Protego
 
     root = url.split("://", 1)[0] + "://" + urlsplit(url).netloc
@@ -158,13 +165,16 @@ def _sitemaps_of_site(url: str, fetcher, problem: WebPageNotSitemap) -> tuple[li
         named = list(Protego.parse(body.decode("utf-8", errors="replace")).sitemaps) if status == 200 else []
     except Exception:    # no robots.txt to read: try the usual place
         named = []
-    for sitemap in named or [root + "/sitemap.xml"]:
+    elsewhere = [sitemap for sitemap in named if same_site_only and not same_site(sitemap, url)]
+    for sitemap in [sitemap for sitemap in named if sitemap not in elsewhere] or [root + "/sitemap.xml"]:
         try:
-            pages, notes = sitemap_urls(sitemap, fetcher)
+            pages, notes = sitemap_urls(sitemap, fetcher, same_site_only=same_site_only)
         except SourceError:
             continue
         return pages, [f"{url} is a web page: read the site's sitemap {sitemap} instead", *notes]
-    raise SourceError(f"{problem} and the site names no sitemap (robots.txt, /sitemap.xml): "
+    named_text = (f" of its own (its robots.txt names sitemaps on other sites only, not read: "
+                  f"{', '.join(elsewhere[:3])})" if elsewhere else " (robots.txt, /sitemap.xml)")
+    raise SourceError(f"{problem} and the site names no sitemap{named_text}: "
                       "give the sitemap URL or a list of page URLs") from None
 
 
@@ -188,6 +198,9 @@ def parse_sitemap(data: bytes, label: str) -> tuple[str, list[str]]:
             data = gzip.GzipFile(fileobj=io.BytesIO(data)).read(MAX_SITEMAP_BYTES + 1)
         except (OSError, EOFError) as exc:
             raise SourceError(f"{label}: a damaged gzip file ({exc})") from None
+    listed = _text_sitemap(data)
+    if listed is not None:
+        return "urlset", listed
     parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
     try:
         root = etree.fromstring(data.strip(), parser)
@@ -202,6 +215,16 @@ def parse_sitemap(data: bytes, label: str) -> tuple[str, list[str]]:
         raise SourceError(f"{label}: not a sitemap: its root element is <{kind}>")
     locs = [(el.text or "").strip() for el in root.iter("{*}loc")]
     return kind, [loc for loc in locs if loc]
+
+
+def _text_sitemap(data: bytes) -> list[str] | None:
+    """The URLs of a text sitemap (the protocol's other form: one URL a line, UTF-8, as sitemap.txt), or None
+    when the data is not one. Given as a URL, it was refused as "not an XML sitemap"."""
+    if data.lstrip()[:1] == b"<":
+        return None
+    lines = [line.strip() for line in data.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()]
+    urls = [line for line in lines if line]
+    return urls if urls and all(is_url(line) and " " not in line for line in urls) else None
 
 
 # -- cleaning --------------------------------------------------------------------------------------------
@@ -239,7 +262,9 @@ def _finish(raw: list[str], notes: list[str], same_site_only: bool, site: str | 
                      f"{'was' if len(offsite) == 1 else 'were'} skipped"
                      + _which(lines and [line_of[url] for url in offsite], offsite[0], len(offsite)))
     if not urls:
-        raise SourceError(f"no URLs on the site {site_key(site)}")
+        raise SourceError(f"no URLs on the site {site_key(site)}" + (
+            f": the {counted(len(offsite), 'URL')} listed {'is' if len(offsite) == 1 else 'are'} on other sites "
+            f"(e.g. {offsite[0]}); `cli.py fetch --all-sites` reads them too" if offsite else ""))
     return UrlSource(urls=urls, site=site, notes=notes)
 
 
