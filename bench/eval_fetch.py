@@ -98,14 +98,20 @@ def main() -> None:
         print(f"rules:       pages fetched {len(ok)}/{len(corpus)} in {seconds:.1f}s; "
               f"text token F1 {sum(f1) / len(f1):.4f} (exact {sum(x == 1.0 for x in f1)}/{len(f1)}); "
               f"in-content links precision {precision:.4f} recall {recall:.4f}; "
-              f"H1 as the corpus's {_share(ok, corpus, base):.4f}; kept out by site rules "
-              f"{len(dataset.site_rules(rows))} (copies, pages repeating others)")
+              f"H1 as the corpus's {_share(ok, corpus, base):.4f}; kept out by site rules: "
+              f"{_kept_out(rows, base)}")
         _trafilatura(site, corpus, truth_pairs, pages, args.sample_trafilatura)
     if not args.no_heldout:
         heldout()
     ok_all = min(sum(f1) / len(f1), precision, recall) >= 0.90
     print("PASS (all >= 0.90)" if ok_all else "FAIL (a figure is below 0.90)")
     sys.exit(0 if ok_all else 1)
+
+
+def _kept_out(rows: pd.DataFrame, base: str) -> str:
+    """The pages the site rules keep out of link targets (copies, pages repeating others, no text of their own)."""
+    rules = dataset.site_rules(rows)
+    return ", ".join(f"{url[len(base):]} ({why})" for url, why in rules.items()) or "none"
 
 
 def _share(ok: pd.DataFrame, corpus: pd.DataFrame, base: str) -> float:

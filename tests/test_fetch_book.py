@@ -142,6 +142,24 @@ def test_a_print_page_repeating_the_chapters_is_no_link_target_without_its_noind
             == "Indexable").all()       # the chapters it repeats stay targets
 
 
+@pytest.mark.parametrize("stubs", [6, 5])
+def test_pages_whose_only_text_is_on_many_other_pages_are_no_link_targets(tmp_path, stubs):
+    """Stubs of an old edition under the chapters' titles, all with the same text: they took suggestions meant for
+    the chapters. More than dataset.BOILERPLATE pages with the same text: a template, not a page's own text."""
+    root = tmp_path / "book"
+    paths = write_book(root, old_edition=stubs)
+    server = SiteServer(root).start()
+    try:
+        rows = fetch_task.run_fetch(_listing(server, paths), name="urls.txt", options=FAST)
+    finally:
+        server.stop()
+    pages = dataset.pages_frame(rows).set_index("Address")
+    old = pages.loc[[server.url(f"old/{n}.html") for n in range(stubs)], "Indexability Status"]
+    assert set(old) == ({"No text of its own: its text is on 5 other pages"} if stubs > dataset.BOILERPLATE else {""})
+    assert (pages.loc[[server.url(p) for p in ("soil.html", "compost.html", "tools/spade.html")], "Indexability"]
+            == "Indexable").all()
+
+
 @pytest.mark.parametrize("title, outside, main, want", [
     ("Choosing a Spade - Garden", "Garden", "<h2>Choosing a Spade</h2>", "Choosing a Spade"),
     ("Garden | A - Spades", "Garden", "<h2>Appendix A: Spades</h2>", "Appendix A: Spades"),

@@ -170,6 +170,8 @@ def print_report(rows) -> None:
             why, detail = "duplicate", "-> " + status.removeprefix(dataset.DUPLICATE)
         elif status.startswith(dataset.COLLECTION):
             why, detail = "repeats other pages", f"({status.lower()})"
+        elif status.startswith(dataset.BOILERPLATE_ONLY):
+            why, detail = "no text of its own", f"({status.removeprefix('No text of its own: ')})"
         else:
             why, detail = status, f"-> {moved}" if isinstance(moved, str) and moved and moved != url else ""
         examples.setdefault(why, []).append(f"    {why}: {url} {detail}".rstrip())

@@ -29,6 +29,8 @@ RESULT_COLUMNS = ("Requested URL", *PAGE_COLUMNS, "Blocks", "Links")
 META_REFRESH = "Redirected (meta refresh)"
 DUPLICATE = "Duplicate of "       # + the address of the copy kept
 COLLECTION = "Repeats the text of "   # + "N other pages"
+BOILERPLATE_ONLY = "No text of its own: its text is on "   # + "N other pages"
+BOILERPLATE = 5     # a text block on more pages than this is boilerplate (a template's), not a page's own text
 #: the columns of a foreground fetch's slim rows holding page_key and block_keys (full rows: computed when read)
 KEY_COLUMN, BLOCK_KEYS_COLUMN = "Page Key", "Block Keys"
 LINK_COLUMNS = ("Type", "Source", "Destination", "Anchor", "Link Position", "Status Code", "Follow")
@@ -148,11 +150,24 @@ def block_keys(content, blocks) -> list[str]:
 def collections(results: pd.DataFrame, least: int = 3) -> dict[str, int]:
     """{address: how many other fetched pages it repeats} for pages that repeat `least` or more: a print page
     holding every chapter of a book, an archive holding whole posts. Page P repeats page Q when P holds at
-    least 80% of Q's text blocks (block_keys; blocks found on more than 5 pages are boilerplate, not counted)
+    least 80% of Q's text blocks (block_keys; boilerplate blocks, on more than BOILERPLATE pages, not counted)
     and at least twice as many blocks. A book's print page, indexable, took the top suggestions of the book
     and left 12 where there were 239 without it."""
+    return _collections(*_blocks(results), least)
+
+
+def boilerplate(results: pd.DataFrame) -> dict[str, int]:
+    """{address: on how many other pages, at least, each of its text blocks stands} for pages with no text of
+    their own: every block of 8 words or more is boilerplate (on more than BOILERPLATE pages). The Rust book's
+    2018-edition folder is 100 stubs "no longer distributed" under the titles of the real chapters; they took
+    suggestions meant for the chapters."""
+    return _boilerplate(*_blocks(results))
+
+
+def _blocks(results: pd.DataFrame) -> tuple[dict[str, list[str]], Counter]:
+    """({address: its block keys} of the fetched pages with text, {key: on how many pages})."""
     if results.empty or "Address" not in results.columns:
-        return {}
+        return {}, Counter()
     if BLOCK_KEYS_COLUMN in results.columns:
         per_page = [str(keys).split() if isinstance(keys, str) else [] for keys in results[BLOCK_KEYS_COLUMN]]
     else:
@@ -165,13 +180,18 @@ def collections(results: pd.DataFrame, least: int = 3) -> dict[str, int]:
     for address, status, keys in zip(results["Address"], statuses, per_page):
         if status == fetched and keys:
             pages.setdefault(address, keys)
+    return pages, Counter(key for keys in pages.values() for key in keys)
+
+
+def _collections(pages: dict[str, list[str]], spread: Counter, least: int = 3) -> dict[str, int]:
     owners: dict[str, list[str]] = {}
     for address, keys in pages.items():
         for key in keys:
-            owners.setdefault(key, []).append(address)
+            if spread[key] <= BOILERPLATE:
+                owners.setdefault(key, []).append(address)
     repeats: Counter = Counter()
     for address, keys in pages.items():
-        own = [key for key in keys if len(owners[key]) <= 5]
+        own = [key for key in keys if spread[key] <= BOILERPLATE]
         if len(own) < 2:
             continue
         holders = Counter(holder for key in own for holder in owners[key] if holder != address)
@@ -180,12 +200,21 @@ def collections(results: pd.DataFrame, least: int = 3) -> dict[str, int]:
     return {address: count for address, count in repeats.items() if count >= least}
 
 
+def _boilerplate(pages: dict[str, list[str]], spread: Counter) -> dict[str, int]:
+    found = {address: min(spread[key] for key in keys) - 1 for address, keys in pages.items()}
+    return {address: others for address, others in found.items() if others >= BOILERPLATE}
+
+
 def site_rules(results: pd.DataFrame) -> dict[str, str]:
     """{address: why the page is no link target} for what only the whole fetched site shows: a copy of another
-    page ("Duplicate of <address>", duplicates), a page that repeats many others (collections)."""
+    page ("Duplicate of <address>", duplicates), a page that repeats many others (collections), a page with no
+    text of its own (boilerplate)."""
     rules = {address: DUPLICATE + kept for address, kept in duplicates(results).items()}
-    for address, repeated in collections(results).items():
+    blocks = _blocks(results)
+    for address, repeated in _collections(*blocks).items():
         rules.setdefault(address, f"{COLLECTION}{repeated} other pages")
+    for address, others in _boilerplate(*blocks).items():
+        rules.setdefault(address, f"{BOILERPLATE_ONLY}{others} other pages")
     return rules
 
 
