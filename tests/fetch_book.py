@@ -51,10 +51,11 @@ def _page(title: str, depth: str, main: str, *, prev: str = "", next_: str = "",
             f'<nav class="nav-wrapper" aria-label="Page navigation">{pager}</nav></div></div></div></body></html>')
 
 
-def write_book(root: Path, print_noindex: bool = True, old_edition: int = 0) -> list[str]:
+def write_book(root: Path, print_noindex: bool = True, old_edition: int = 0, old_lines: int = 0) -> list[str]:
     """Write the book under `root`; returns the paths of its pages (the folder URL "" first). `print_noindex`:
     whether print.html says noindex (older generators left it out); `old_edition`: how many stubs of an old
-    edition to add (old/N.html, each under a chapter's title, all with the same text and no noindex)."""
+    edition to add (old/N.html, each under a chapter's title, all with the same text and no noindex), each with
+    `old_lines` short list items of its own (4 words each)."""
     pages = {}
     for number, (path, heading, level, body) in enumerate(CHAPTERS):
         depth = "../" * path.count("/")
@@ -72,8 +73,10 @@ def write_book(root: Path, print_noindex: bool = True, old_edition: int = 0) -> 
                   f'content="0; URL={new}"></head><body><p>Redirecting to <a href="{new}">{new}</a>.</p></body></html>')
     for number in range(old_edition):
         heading = f"{CHAPTERS[number % len(CHAPTERS)][1]}, old edition {number}"
+        lines = "".join(f"<li>row {line} of {number}</li>" for line in range(old_lines))
         pages[f"old/{number}.html"] = _page(f"{heading} - {BOOK}", "../", f"<h1>{heading}</h1><p>The old edition of "
-                                            "this handbook is no longer kept here; read the current one instead.</p>")
+                                            "this handbook is no longer kept here; read the current one instead.</p>"
+                                            f"<ul>{lines}</ul>")
     for path, html in pages.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_text(html, encoding="utf-8")

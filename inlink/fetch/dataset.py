@@ -10,7 +10,7 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Iterable
-from typing import IO
+from typing import IO, NamedTuple
 
 import pandas as pd
 
@@ -31,6 +31,7 @@ DUPLICATE = "Duplicate of "       # + the address of the copy kept
 COLLECTION = "Repeats the text of "   # + "N other pages"
 BOILERPLATE_ONLY = "No text of its own: its text is on "   # + "N other pages"
 BOILERPLATE = 5     # a text block on more pages than this is boilerplate (a template's), not a page's own text
+OWN_WORDS = 30      # a page whose every long block is boilerplate has text of its own when the rest has this many
 #: the columns of a foreground fetch's slim rows holding page_key and block_keys (full rows: computed when read)
 KEY_COLUMN, BLOCK_KEYS_COLUMN = "Page Key", "Block Keys"
 LINK_COLUMNS = ("Type", "Source", "Destination", "Anchor", "Link Position", "Status Code", "Follow")
@@ -137,14 +138,18 @@ def duplicates(results: pd.DataFrame) -> dict[str, str]:
 
 
 def block_keys(content, blocks) -> list[str]:
-    """Short digests of a page's text blocks of 8 words or more (paragraphs, list items, code...), distinct:
-    what shows that a page repeats another one. `blocks`: the page's (kind, start, end) blocks, as JSON."""
+    """"digest:words" of each of a page's text blocks of 8 words or more (paragraphs, list items, code...), one per
+    distinct text: what shows that a page repeats another one, or has no text of its own. `blocks`: the page's
+    (kind, start, end) blocks, as JSON."""
     if not isinstance(content, str) or not content:
         return []
-    keys = dict.fromkeys(hashlib.blake2b(content[start:end].encode("utf-8", "surrogatepass"),
-                                         digest_size=8).hexdigest()
-                         for _, start, end in _decoded(blocks) if content.count(" ", start, end) >= 7)
-    return list(keys)
+    keys: dict[str, int] = {}
+    for _, start, end in _decoded(blocks):
+        spaces = content.count(" ", start, end)
+        if spaces >= 7:
+            digest = hashlib.blake2b(content[start:end].encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+            keys[digest] = spaces + 1
+    return [f"{digest}:{words}" for digest, words in keys.items()]
 
 
 def collections(results: pd.DataFrame, least: int = 3) -> dict[str, int]:
@@ -153,37 +158,50 @@ def collections(results: pd.DataFrame, least: int = 3) -> dict[str, int]:
     least 80% of Q's text blocks (block_keys; boilerplate blocks, on more than BOILERPLATE pages, not counted)
     and at least twice as many blocks. A book's print page, indexable, took the top suggestions of the book
     and left 12 where there were 239 without it."""
-    return _collections(*_blocks(results), least)
+    return _collections(_blocks(results), least)
 
 
 def boilerplate(results: pd.DataFrame) -> dict[str, int]:
     """{address: on how many other pages, at least, each of its text blocks stands} for pages with no text of
-    their own: every block of 8 words or more is boilerplate (on more than BOILERPLATE pages). The Rust book's
+    their own: every block of 8 words or more is boilerplate (on more than BOILERPLATE pages) and the rest of
+    its text (headings, short lines) is under OWN_WORDS words. The Rust book's
     2018-edition folder is 100 stubs "no longer distributed" under the titles of the real chapters; they took
     suggestions meant for the chapters."""
-    return _boilerplate(*_blocks(results))
+    return _boilerplate(_blocks(results))
 
 
-def _blocks(results: pd.DataFrame) -> tuple[dict[str, list[str]], Counter]:
-    """({address: its block keys} of the fetched pages with text, {key: on how many pages})."""
+class _Blocks(NamedTuple):
+    keys: dict[str, list[str]]     # address -> the digests of its blocks of 8+ words (block_keys)
+    words: dict[str, int]          # address -> the words of those blocks
+    total: dict[str, int]          # address -> the words of its whole text
+    spread: Counter                # digest -> on how many pages
+
+
+def _blocks(results: pd.DataFrame) -> _Blocks:
+    """The block keys of the fetched pages with text, and how many pages hold each."""
+    found = _Blocks({}, {}, {}, Counter())
     if results.empty or "Address" not in results.columns:
-        return {}, Counter()
+        return found
+    blank = pd.Series("", index=results.index)
     if BLOCK_KEYS_COLUMN in results.columns:
         per_page = [str(keys).split() if isinstance(keys, str) else [] for keys in results[BLOCK_KEYS_COLUMN]]
     else:
-        blank = pd.Series("", index=results.index)
         per_page = [block_keys(content, blocks) for content, blocks in zip(results.get("Content", blank),
                                                                              results.get("Blocks", blank))]
     fetched = faults.label(faults.OK)
     statuses = results.get("Status", pd.Series(fetched, index=results.index)).tolist()
-    pages: dict[str, list[str]] = {}
-    for address, status, keys in zip(results["Address"], statuses, per_page):
-        if status == fetched and keys:
-            pages.setdefault(address, keys)
-    return pages, Counter(key for keys in pages.values() for key in keys)
+    totals = pd.to_numeric(results.get("Word Count", blank), errors="coerce").fillna(0).astype(int).tolist()
+    for address, status, keys, total in zip(results["Address"], statuses, per_page, totals):
+        if status == fetched and keys and address not in found.keys:
+            digests, words = zip(*(key.split(":") for key in keys))
+            found.keys[address], found.words[address] = list(digests), sum(map(int, words))
+            found.total[address] = max(total, found.words[address])
+            found.spread.update(digests)
+    return found
 
 
-def _collections(pages: dict[str, list[str]], spread: Counter, least: int = 3) -> dict[str, int]:
+def _collections(blocks: _Blocks, least: int = 3) -> dict[str, int]:
+    pages, spread = blocks.keys, blocks.spread
     owners: dict[str, list[str]] = {}
     for address, keys in pages.items():
         for key in keys:
@@ -200,9 +218,13 @@ def _collections(pages: dict[str, list[str]], spread: Counter, least: int = 3) -
     return {address: count for address, count in repeats.items() if count >= least}
 
 
-def _boilerplate(pages: dict[str, list[str]], spread: Counter) -> dict[str, int]:
-    found = {address: min(spread[key] for key in keys) - 1 for address, keys in pages.items()}
-    return {address: others for address, others in found.items() if others >= BOILERPLATE}
+def _boilerplate(blocks: _Blocks) -> dict[str, int]:
+    found = {}
+    for address, keys in blocks.keys.items():
+        others = min(blocks.spread[key] for key in keys) - 1
+        if others >= BOILERPLATE and blocks.total[address] - blocks.words[address] < OWN_WORDS:
+            found[address] = others
+    return found
 
 
 def site_rules(results: pd.DataFrame) -> dict[str, str]:
@@ -211,9 +233,9 @@ def site_rules(results: pd.DataFrame) -> dict[str, str]:
     text of its own (boilerplate)."""
     rules = {address: DUPLICATE + kept for address, kept in duplicates(results).items()}
     blocks = _blocks(results)
-    for address, repeated in _collections(*blocks).items():
+    for address, repeated in _collections(blocks).items():
         rules.setdefault(address, f"{COLLECTION}{repeated} other pages")
-    for address, others in _boilerplate(*blocks).items():
+    for address, others in _boilerplate(blocks).items():
         rules.setdefault(address, f"{BOILERPLATE_ONLY}{others} other pages")
     return rules
 

@@ -34,7 +34,7 @@ SOURCE_FILE = "source"
 STATUS_COUNTER = "status: "
 #: what run_fetch keeps of a row handed to on_row: the fetch report, the links file and the site's rules
 #: (copies of a page, pages repeating others, meta refreshes: dataset.site_rules, moved_to) need no more
-SLIM_COLUMNS = ("Requested URL", "Address", "Status Code", "Status", "Reason", "Indexability",
+SLIM_COLUMNS = ("Requested URL", "Address", "Status Code", "Status", "Reason", "Word Count", "Indexability",
                 "Indexability Status", "Redirect URL", "Links", dataset.KEY_COLUMN, dataset.BLOCK_KEYS_COLUMN)
 IDLE_CLOSE_S = 300.0    # a job's client unused this long is closed when another fetch job starts
 
