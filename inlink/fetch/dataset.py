@@ -7,13 +7,13 @@ import csv
 import hashlib
 import io
 import json
-import sys
 from collections import Counter
 from collections.abc import Iterable
 from typing import IO, NamedTuple
 
 import pandas as pd
 
+from inlink.exports import allow_large_fields
 from inlink.fetch import faults
 from inlink.fetch.client import FetchResult
 from inlink.fetch.extract import CONTENT, ParsedPage
@@ -255,18 +255,14 @@ def with_site_rules(frame: pd.DataFrame, rules: dict[str, str]) -> pd.DataFrame:
 def copy_pages(spool: IO[str], out: IO[str], rules: dict[str, str]) -> None:
     """Copy a pages CSV written row by row as the pages came (a foreground fetch) to `out`, the indexable pages
     of `rules` marked as with_site_rules does: which page copies or repeats others is known only at the end."""
-    limit = csv.field_size_limit()
-    csv.field_size_limit(sys.maxsize)          # a page's text and HTML outgrow the module's 128 KiB default
-    try:
-        reader = csv.DictReader(spool)
-        writer = csv.DictWriter(out, fieldnames=reader.fieldnames or list(PAGE_COLUMNS))
-        writer.writeheader()
-        for row in reader:
-            if row.get("Address") in rules and row.get("Indexability") == "Indexable":
-                row["Indexability"], row["Indexability Status"] = "Non-Indexable", rules[row["Address"]]
-            writer.writerow(row)
-    finally:
-        csv.field_size_limit(limit)
+    allow_large_fields()                      # a page's text and HTML outgrow the csv module's 128 KiB default
+    reader = csv.DictReader(spool)
+    writer = csv.DictWriter(out, fieldnames=reader.fieldnames or list(PAGE_COLUMNS))
+    writer.writeheader()
+    for row in reader:
+        if row.get("Address") in rules and row.get("Indexability") == "Indexable":
+            row["Indexability"], row["Indexability Status"] = "Non-Indexable", rules[row["Address"]]
+        writer.writerow(row)
 
 
 def moved_to(results: pd.DataFrame) -> dict[str, str]:
