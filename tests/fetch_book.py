@@ -63,9 +63,9 @@ def write_book(root: Path, print_noindex: bool = True, old_edition: int = 0, old
         next_ = CHAPTERS[number + 1][0] if number + 1 < len(CHAPTERS) else ""
         main = f'<{level} id="top"><a class="header" href="#top">{heading}</a></{level}>{body}'
         pages[path] = _page(f"{heading} - {BOOK}", depth, main, prev=prev, next_=next_)
-    pages["index.html"] = _page(f"Welcome - {BOOK}", "", '<h1 id="welcome">Welcome</h1><p>This handbook '
-                                'grows a garden from <a href="soil.html">the soil</a> up; the <a href="old-soil.html">first '
-                                'notes on soil</a> moved.</p>', next_="soil.html")
+    pages["index.html"] = _page(f"Welcome - {BOOK}", "", '<h1 id="welcome">Welcome</h1><p>This handbook grows '
+                                'a garden from <a href="soil.html">the soil</a> up; the <a href="old-soil.html">'
+                                'first notes on soil</a> moved.</p>', next_="soil.html")
     everything = "".join(f"<h1>{heading}</h1>{body}" for _, heading, _, body in CHAPTERS)
     pages["print.html"] = _page(BOOK, "", everything, robots="noindex" if print_noindex else "")
     old, new = MOVED

@@ -95,9 +95,9 @@ def fetch_cmd(source, out_pages, out_links, connections, rate_per_s, read_timeou
                        {"SOURCE": None if source.lower().startswith(("http://", "https://")) else Path(source)})
     given, name = _source(source)
     options = _options(connections, rate_per_s, read_timeout, max_mb, all_sites)
-    # the pages go to an unnamed file as they come, then replace --out-pages once the fetch is done (with the
-    # copies of other pages and the pages repeating many others marked, known only then): a refused source, a Ctrl-C or a kill -9 leaves the user's
-    # earlier file as it was (it was truncated to a header before), and no partial file beside it
+    # the pages go to an unnamed file as they come, then replace --out-pages once the fetch is done, with what
+    # only the whole site shows marked (copies, pages repeating others: dataset.site_rules): a refused source, a
+    # Ctrl-C or a kill -9 leaves the user's earlier file as it was, and no partial file beside it
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="", dir=out_pages.absolute().parent) as spool:
         with click.progressbar(length=1, label="fetching pages", file=sys.stderr) as bar:
             pages = csv.DictWriter(spool, fieldnames=list(dataset.PAGE_COLUMNS), extrasaction="ignore")
@@ -147,7 +147,7 @@ def _say_written(pages: int, out_pages: Path, links: int, out_links: Path) -> No
 def print_report(rows) -> None:
     """Counts per status; the pages not fetched grouped by status (the reason once, a few of the URLs): a site's
     163 pages blocked by robots.txt, listed one a line, filled the report and hid its two 404s behind "... and
-    129 more". Then the pages fetched that are no link targets, and why (noindex, meta refresh, copies, pages repeating others)."""
+    129 more". Then the pages fetched that are no link targets, and why (noindex, meta refresh, copies...)."""
     from inlink.fetch import dataset
 
     counts = dataset.report_counts(rows)
