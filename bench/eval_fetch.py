@@ -145,7 +145,8 @@ def heldout() -> None:
     finally:
         server.stop()
     base = server.base + "/"
-    moved = dataset.moved_to(rows)
+    copies = dataset.duplicates(rows)
+    moved = dataset.moved_to(rows, copies)
     ok = rows[rows["Status"] == "OK"]
     kept = common = extracted = truth_words = same_h1 = 0
     truth_links, with_main, pages_with_main = set(), set(), 0
@@ -153,7 +154,7 @@ def heldout() -> None:
         main = lxml.html.parse(str(HELDOUT / address[len(base):])).getroot().find(".//main")
         if main is None:
             continue
-        with_main.add(moved.get(address, address))
+        with_main.add(copies.get(address, address))
         pages_with_main += 1
         for hidden in main.xpath(".//script|.//style|.//*[local-name()='svg']"):   # drawn, not read
             hidden.drop_tree()
@@ -163,7 +164,7 @@ def heldout() -> None:
         kept += sum((got - truth).values())
         top = next((h for h in main.iter("h1", "h2", "h3") if h.text_content().strip()), None)
         same_h1 += top is not None and " ".join(top.text_content().split()) == h1
-        source = moved.get(address, address)
+        source = copies.get(address, address)
         for a in main.iter("a"):
             destination = absolute(a.get("href"), address)
             destination = moved.get(destination, destination)

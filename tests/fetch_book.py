@@ -70,7 +70,8 @@ def write_book(root: Path, print_noindex: bool = True, old_edition: int = 0, old
     pages["print.html"] = _page(BOOK, "", everything, robots="noindex" if print_noindex else "")
     old, new = MOVED
     pages[old] = (f'<!DOCTYPE html><html><head><title>Redirecting...</title><meta http-equiv="refresh" '
-                  f'content="0; URL={new}"></head><body><p>Redirecting to <a href="{new}">{new}</a>.</p></body></html>')
+                  f'content="0; URL={new}"></head><body><p>Redirecting to <a href="{new}">{new}</a>, or read '
+                  '<a href="print.html">the whole book</a>.</p></body></html>')
     for number in range(old_edition):
         heading = f"{CHAPTERS[number % len(CHAPTERS)][1]}, old edition {number}"
         lines = "".join(f"<li>row {line} of {number}</li>" for line in range(old_lines))

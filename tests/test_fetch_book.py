@@ -68,7 +68,8 @@ def test_a_book_s_in_content_links_are_its_main_links_through_redirects_and_copi
         ("/compost.html", "/soil.html"),                                          # "#fragment" dropped
         ("/tools/spade.html", "/soil.html"), ("/tools/spade.html", "/compost.html"),   # "../" links
         ("/", "/soil.html")}    # the home page (its copy index.html kept out) and its link to the moved page,
-    #                             which leads on to soil.html (meta refresh): one link, not two
+    #                             which leads on to soil.html (meta refresh): one link, not two; and the moved
+    #                             page's own links stay its own (soil.html has no link to print.html)
     navigation = links.loc[links["Link Position"] != CONTENT]
     assert set(navigation["Anchor"]) >= {"Preparing the Soil", "Previous", "Next", "Print"}
 

@@ -265,9 +265,10 @@ def copy_pages(spool: IO[str], out: IO[str], rules: dict[str, str]) -> None:
         writer.writerow(row)
 
 
-def moved_to(results: pd.DataFrame) -> dict[str, str]:
+def moved_to(results: pd.DataFrame, copies: dict[str, str] | None = None) -> dict[str, str]:
     """{URL: the page it stands for}: a listed URL that redirected -> where it ended; a page whose meta refresh
-    sends the reader on -> there; a copy of another page -> the copy kept (duplicates). Chains followed."""
+    sends the reader on -> there; a copy of another page -> the copy kept (`copies`, else duplicates(results)).
+    Chains followed."""
     moved = {requested: address for requested, address in zip(results.get("Requested URL", []),
                                                                 results.get("Address", []))
              if isinstance(requested, str) and requested != address}
@@ -275,7 +276,7 @@ def moved_to(results: pd.DataFrame) -> dict[str, str]:
                                     results.get("Redirect URL", [])):
         if why == META_REFRESH and isinstance(target, str) and target and target != address:
             moved[address] = target
-    moved.update(duplicates(results))
+    moved.update(duplicates(results) if copies is None else copies)
     for start in list(moved):
         seen, end = {start}, moved[start]
         while end in moved and end not in seen:
@@ -293,10 +294,11 @@ def links_frame(results: pd.DataFrame) -> pd.DataFrame:
     the engine suggested the very link the site already has. So does a link to a page that sends its reader
     on with a meta refresh, or to a copy of another page (moved_to)."""
     status = dict(zip(results.get("Address", []), results.get("Status Code", [])))
-    moved = moved_to(results)
+    copies = duplicates(results)
+    moved = moved_to(results, copies)
     rows, seen = [], set()
     for source, links in zip(results.get("Address", []), results.get("Links", [])):
-        source = moved.get(source, source)     # a copy's links are its original's (once), a stub's lead nowhere
+        source = copies.get(source, source)    # a copy's links are its original's (once)
         for destination, anchor, position, follow in _decoded(links):
             if moved:        # still one row per source, destination and position, and no self link
                 destination = moved.get(destination, destination)
