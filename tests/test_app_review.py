@@ -17,7 +17,7 @@ from inlink.ui import review
 from inlink.ui.cards import card_html, context_html
 from inlink.ui.exports import frame_to_xlsx
 from inlink.ui.manager import get_manager, shutdown_all
-from inlink.ui.results import filter_suggestions, orphan_figures
+from inlink.ui.results import filter_suggestions, orphan_figures, path_display, shared_folder
 from test_app_common import GateTask, _stop_managers, assert_clean, open_page, seed_job, texts, wait_status  # noqa: F401
 
 TIERS = ("high", "medium", "low")
@@ -283,3 +283,37 @@ def test_the_table_shows_what_an_editor_reads_and_more_columns_on_request():
     more.set_value(["Score", "Confidence"]).run()
     table = next(d for d in app.dataframe if "Reason" in d.value.columns)
     assert list(table.proto.column_order)[-3:] == ["Confidence", "Score", "Decision"]
+
+
+class FolderGateTask(TieredGateTask):
+    """The tiered gate task on a site whose pages all sit in one folder, as a docs site's do."""
+
+    name = "ui_test_gate_folder"
+
+    def process(self, ctx, item):
+        folder = "https://example.com/stable/handbook"
+        return [{**row, "Source": row["Source"].replace("https://example.com", f"{folder}/guide"),
+                 "Destination": f"{folder}/reference/target.html"} for row in super().process(ctx, item)]
+
+
+register_task(FolderGateTask())
+
+
+def test_the_table_shows_the_paths_after_the_folder_every_page_shares():
+    """Before: every path of a docs site under /stable/cargo/ was cut to "/stable/cargo/refere…" in the table's
+    narrow page columns, so no two targets could be told apart. Now the folder every row shares is said once."""
+    manager = get_manager()
+    job_id = finished(manager, FolderGateTask.name, pages=3)
+    app = open_page("jobs", {"job": job_id})
+    table = next(d for d in app.dataframe if "Reason" in d.value.columns)
+    shown = json.loads(table.proto.columns)
+    pattern = shown["Destination"]["type_config"]["display_text"]
+    assert pattern == shown["Source"]["type_config"]["display_text"]
+    assert re.match(pattern, "https://example.com/stable/handbook/reference/target.html").group(1) == (
+        "/reference/target.html")
+    assert "Every page is under /stable/handbook/: the table shows the paths from there." in " ".join(
+        texts(app.caption))
+    assert shared_folder(["https://a.com/", "https://a.com/b"]) == ""
+    assert shared_folder(["https://a.com/docs", "https://a.com/docs/b"]) == ""   # /docs is a page of the site
+    assert re.fullmatch(path_display("/x.y+"), "https://a.com/x.y+/b") and not re.match(
+        path_display("/x.y+"), "https://a.com/xay/b")

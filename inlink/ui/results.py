@@ -8,6 +8,8 @@ made in another tab redraws it within 2 s, and new rows of a running job are a c
 """
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -27,7 +29,7 @@ DECISIONS_REFRESH_S = 1.5   # a decision made in another tab shows here within 2
 REVIEW_PAGE_SIZE = 20
 TOP_TARGETS = 15
 SCORE_BINS = 10
-_PATH = r"https?://[^/]+(/.*)?"   # links show their path; the host is the same on every row
+_REGEX_SPECIALS = re.compile(r"([.*+?^${}()|\[\]\\])")
 SHOW = {"all": "All", "undecided": "To review", review.ACCEPTED: "Accepted", review.REJECTED: "Rejected"}
 _DECISION_LABELS = {review.ACCEPTED: "Accept", review.REJECTED: "Reject"}
 
@@ -290,6 +292,20 @@ def table_frame(shown: pd.DataFrame, decided: pd.Series) -> pd.DataFrame:
     return shown.assign(**words)
 
 
+def shared_folder(urls) -> str:
+    """The folder every URL's path starts with ("/stable/cargo" for /stable/cargo/commands/a.html and
+    /stable/cargo/reference/b.html), "" when they share none."""
+    paths = [re.sub(r"^https?://[^/]+", "", str(url)) for url in urls]
+    common = os.path.commonprefix(paths) if paths else ""
+    return common[:common.rfind("/")] if "/" in common else ""
+
+
+def path_display(folder: str = "") -> str:
+    """A LinkColumn's display_text: a URL's path after the host and the folder every row shares, so that narrow
+    columns show what tells the pages apart (the table cut every path of a docs site to "/stable/cargo/refere…")."""
+    return r"https?://[^/]+" + _REGEX_SPECIALS.sub(r"\\\1", folder) + "(/.*)?"
+
+
 def _table(shown: pd.DataFrame, decided: pd.Series, key: str) -> None:
     more = st.pills("More columns", [c for c in MORE_COLUMNS if c in shown], selection_mode="multi",
                     key=f"{key}_more_columns", help="Adding columns may make the table wider than the page.")
@@ -297,15 +313,18 @@ def _table(shown: pd.DataFrame, decided: pd.Series, key: str) -> None:
     columns = [c for c in TABLE_COLUMNS if c in frame]
     columns[-1:-1] = [c for c in MORE_COLUMNS if c in (more or ())]   # before Decision
     widths = table_widths(columns)
-    st.caption("The anchor stands between « ». Click a cell to read its whole text.")
+    folder = shared_folder(pd.concat([frame["Source"], frame["Destination"]]))
+    st.caption("The anchor stands between « ». Click a cell to read its whole text."
+               + (f" Every page is under {folder}/: the table shows the paths from there." if folder else ""))
     text = st.column_config.TextColumn
     st.dataframe(
         frame, hide_index=True, width="stretch", row_height=ROW_HEIGHT, column_order=columns,
         height=38 + ROW_HEIGHT * max(1, min(len(frame), TABLE_ROWS_SHOWN)),
         column_config={
-            "Source": st.column_config.LinkColumn("Source page", width=widths.get("Source"), display_text=_PATH),
+            "Source": st.column_config.LinkColumn("Source page", width=widths.get("Source"),
+                                                  display_text=path_display(folder)),
             "Destination": st.column_config.LinkColumn("Target page", width=widths.get("Destination"),
-                                                       display_text=_PATH),
+                                                       display_text=path_display(folder)),
             "In context": text("Anchor in context", width=widths.get("In context")),
             "Reason": text("Why", width=widths.get("Reason")),
             "Tier": text("Tier", width=widths.get("Tier")),
