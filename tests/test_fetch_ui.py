@@ -89,5 +89,7 @@ def test_a_fetch_job_opened_on_the_jobs_page_shows_its_pages_not_suggestions(sit
     assert "Fetched pages" in texts(app.subheader) and "Results" not in texts(app.subheader)
     assert any("Pages by status: OK 3, HTTP error 1." in c for c in texts(app.caption))
     assert any(e.label == "Pages not fetched and why (1)" for e in app.expander)
+    fetched = next(m for m in app.metric if m.label == "Pages fetched")   # it said 4: the 404 row counted too
+    assert fetched.value == "3" and "Fetched of 4 URLs" in fetched.help
     downloads = [button.label for button in app.button if button.label.startswith("Prepare")]
     assert downloads == ["Prepare pages CSV", "Prepare links CSV"], downloads

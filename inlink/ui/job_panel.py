@@ -165,9 +165,23 @@ def _figures(job: Job) -> None:
     columns[2].metric("Time left", left, help="From the pace of the last pages; '…' until a few pages "
                       "have gone by." if left == ESTIMATING else None)
     columns[3].metric("Elapsed", fmt.duration(progress.get("elapsed_s")))
-    columns[4].metric("Pages fetched" if _is_fetch(job) else "Suggestions", f"{int(job.rows_written or 0):,}")
+    if _is_fetch(job):
+        fetched, rows = fetched_pages(job), int(job.rows_written or 0)
+        columns[4].metric("Pages fetched", f"{fetched:,}", help=f"Fetched of {fmt.plural(rows, 'URL')} done so far; "
+                          "the others are under \"Pages not fetched and why\"." if fetched < rows else None)
+    else:
+        columns[4].metric("Suggestions", f"{int(job.rows_written or 0):,}")
     if spend:   # a paid engine: what it cost so far, and of what budget (the budget pauses the job)
         columns[5].metric("Spent", fmt.usd(fmt.cost_of(job)), help=spend[:1].upper() + spend[1:] + ".")
+
+
+def fetched_pages(job: Job) -> int:
+    """The pages a fetch job fetched (status OK): its page rows also hold the URLs that failed (the panel said
+    "Pages fetched 105" beside "OK 104, HTTP error 1")."""
+    from inlink.tasks import fetch as fetch_task
+
+    statuses = fetch_task.status_counts(job.counters or {})
+    return int(statuses.get("OK", 0)) if statuses else int(job.rows_written or 0)
 
 
 def _recent_figures(job: Job) -> tuple[float | None, str]:
