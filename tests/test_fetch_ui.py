@@ -93,3 +93,24 @@ def test_a_fetch_job_opened_on_the_jobs_page_shows_its_pages_not_suggestions(sit
     assert fetched.value == "3" and "Fetched of 4 URLs" in fetched.help
     downloads = [button.label for button in app.button if button.label.startswith("Prepare")]
     assert downloads == ["Prepare pages CSV", "Prepare links CSV"], downloads
+
+
+def test_the_same_fetch_asked_twice_while_it_runs_is_one_job(site):
+    """Ctrl+Enter in the URL box submits the form; a click on Fetch pages after it queued the same fetch again, and
+    the site was fetched twice. Now the same request while its job runs follows that job."""
+    from inlink.ui.manager import get_manager
+
+    app = open_page("upload")
+    app.text_area[0].input("\n".join(site.url(p) for p in [*PAGES, "gone.html"]))
+    next(n for n in app.number_input if n.label == "Requests per second at most").set_value(0.5)
+    for _ in range(2):
+        next(b for b in app.button if b.label == "Fetch pages").click()
+        app.run()
+        assert_clean(app)
+    manager = get_manager()
+    fetches = [j["job_id"] for j in manager.list_jobs() if j["task"] == "site_fetch"]
+    assert len(fetches) == 1
+    assert manager.wait(fetches[0], 60)["status"] == "completed"
+    next(b for b in app.button if b.label == "Fetch pages").click()   # once it is done, asking again fetches again
+    app.run()
+    assert len([j for j in manager.list_jobs() if j["task"] == "site_fetch"]) == 2

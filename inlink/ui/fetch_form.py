@@ -6,10 +6,12 @@ One call from the Upload view: `fetch_section(upload)`. Nothing here runs in a b
 """
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
 from inlink import uploads as datasets
-from inlink.jobs import Job, JobStatus
+from inlink.jobs import Job, JobError, JobStatus
 from inlink.ui.job_panel import job_panel
 from inlink.ui import navigation
 from inlink.ui.page import guard, page_manager, plain_message
@@ -18,6 +20,7 @@ _JOB = "fetch.job"             # the fetch job this session follows
 _ADOPTED = "fetch.adopted"     # fetch jobs whose dataset this session saved already
 _NO_TEXT = "fetch.no_text"     # (upload key, True when the upload has URLs but no text column)
 _ERROR = "fetch.error"       # why the last start was refused
+_STARTED = "fetch.started"   # (what the last start asked for, its job): the same request again is no new job
 
 
 def fetch_section(upload=None) -> None:
@@ -120,13 +123,29 @@ def _start(manager, source, name, options) -> None:
     """Queue the fetch job and follow it; a bad source or option is shown as a sentence."""
     from inlink.tasks import fetch as fetch_task
 
+    asked = hashlib.sha256(source if isinstance(source, bytes) else str(source).encode())
+    asked.update(repr((name, sorted(options.items()))).encode())
+    asked = asked.hexdigest()
+    last, last_job = st.session_state.get(_STARTED) or (None, None)
+    if asked == last and _active(manager, last_job):   # Ctrl+Enter in the URL box, then a click: fetched twice
+        st.session_state[_JOB] = last_job
+        st.toast("This fetch is running already: it was not started again.", icon=":material/info:")
+        return
     try:
         job_id = fetch_task.start_fetch(manager, source, name=name, options=options)
     except ValueError as exc:
         st.session_state[_ERROR] = plain_message(exc)
         return
     st.session_state[_JOB] = job_id
+    st.session_state[_STARTED] = (asked, job_id)
     st.session_state.pop(_ERROR, None)
+
+
+def _active(manager, job_id: str | None) -> bool:
+    try:
+        return job_id is not None and manager.job(job_id).is_active
+    except JobError:
+        return False
 
 
 def _follow(manager, job_id: str) -> None:
