@@ -110,6 +110,14 @@ def test_unknown_job_in_url_is_a_message_not_a_crash(manager):
     assert any("cannot be opened" in w for w in texts(app.warning))
 
 
+def test_a_deleted_job_in_url_says_why_it_cannot_be_opened(manager):
+    """It said "Job X cannot be opened: job X not found", the id twice and no hint why."""
+    app = open_page("jobs", {"job": "0123456789ab"})
+    assert_clean(app)
+    assert texts(app.warning) == ["Job 0123456789ab cannot be opened: there is no such job. It may have been deleted "
+                                  "or cleaned up, or the link was made with another data folder."]
+
+
 def test_home_banner_names_the_active_job(manager):
     job_id = seed_job(manager, "live-site.csv", pages=2)
     wait_status(manager, job_id, "running")

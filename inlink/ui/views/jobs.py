@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from inlink.jobs import Job, JobError
+from inlink.jobs import Job, JobError, JobNotFound
 from inlink.ui import format as fmt
 from inlink.ui.exports import csv_download, fetched_downloads, xlsx_download
 from inlink.ui.job_panel import job_panel
@@ -127,8 +127,10 @@ def confirm_delete(manager, job: Job) -> None:
 def detail_view(manager, job_id: str) -> None:
     try:
         job = manager.job(job_id)
-    except (JobError, ValueError) as exc:
-        st.warning(f"Job {job_id} cannot be opened: {plain_message(exc)}")
+    except (JobError, ValueError) as exc:   # not found said "Job 3941d… cannot be opened: job 3941d… not found"
+        why = ("there is no such job. It may have been deleted or cleaned up, or the link was made with another "
+               "data folder." if isinstance(exc, JobNotFound) else plain_message(exc))
+        st.warning(f"Job {job_id} cannot be opened: {why}")
         st.button("All jobs", icon=":material/arrow_back:", on_click=st.query_params.pop, args=("job", None),
                   key="jobs.back_missing")
         return
