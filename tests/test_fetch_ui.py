@@ -36,6 +36,9 @@ def test_an_export_without_text_offers_to_fetch_its_pages(site):
                for d in app.dataframe)
     saved = datasets.latest_dataset()
     assert saved.pages_name == "fetched-pages.csv" and saved.links_name == "fetched-links.csv"
+    assert saved.summary["left_out"] == 1    # the 404: the dataset said "4 pages", the analysis "3 pages"
+    app = open_page("upload")
+    assert any("4 pages (1 left out: not indexable HTML)" in c for c in texts(app.caption))
     pages = pd.read_csv(saved.pages_path, keep_default_na=False)
     fetched = pages.loc[pages["Status Code"] == 200]
     assert sorted(fetched["Address"]) == sorted(site.url(p) for p in PAGES) and all(fetched["Word Count"] > 100)

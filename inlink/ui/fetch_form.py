@@ -170,7 +170,7 @@ def _adopt(manager, job: Job) -> None:
         adopted[job_id] = (latest.dataset_id, latest.pages_path.read_bytes(), latest.links_path.read_bytes())
     if job_id not in adopted:
         pages, links = fetch_task.pages_csv(manager, job_id), fetch_task.links_csv(manager, job_id)
-        summary = {"pages": int(job.items_done or 0), "fetch_job": job_id,
+        summary = {"pages": int(job.items_done or 0), "left_out": not_indexable(pages), "fetch_job": job_id,
                    "statuses": (job.summary or {}).get("statuses")}
         dataset = datasets.save_dataset(pages, "fetched-pages.csv", links=links, links_name="fetched-links.csv",
                                         summary=summary)
@@ -189,6 +189,20 @@ def _adopt(manager, job: Job) -> None:
     middle.download_button("Links CSV", links, file_name="fetched-links.csv", mime="text/csv",
                            icon=":material/download:", key="fetch.links_csv")
     right.page_link(navigation.GENERATE, label="Go to Generate links", icon=":material/arrow_forward:")
+
+
+def not_indexable(pages_csv: bytes) -> int:
+    """The fetched pages an analysis leaves out (not fetched, noindex, canonicalised elsewhere: "Non-Indexable"),
+    so that the dataset's "105 pages (7 left out: not indexable HTML)" adds up to the job's "98 pages"."""
+    import io
+
+    import pandas as pd
+
+    try:
+        frame = pd.read_csv(io.BytesIO(pages_csv), usecols=["Indexability"], dtype=str, keep_default_na=False)
+    except (ValueError, pd.errors.EmptyDataError):   # no such column: nothing to say
+        return 0
+    return int((frame["Indexability"] != "Indexable").sum())
 
 
 def not_fetched(manager, job_id: str, statuses: dict) -> None:
