@@ -102,6 +102,7 @@ def test_cleanup_removes_finished_jobs(manager):
     assert any("Removed 1 finished job" in s for s in texts(app.success))
     with pytest.raises(JobNotFound):
         manager.get(job_id)
+    assert any("No jobs yet" in i for i in texts(app.info))   # the list showed the removed job beside the message
 
 
 def test_unknown_job_in_url_is_a_message_not_a_crash(manager):

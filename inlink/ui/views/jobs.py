@@ -17,6 +17,7 @@ _CONFIRMING = "jobs.confirm_delete_for"
 _DELETED = "jobs.deleted"
 _DELETE_ERROR = "jobs.delete_error"
 _TABLE_GENERATION = "jobs.table_generation"
+_CLEANED = "jobs.cleaned"   # what the last clean-up removed, said once
 
 
 #: Widths in pixels: the ten columns fit the page at 1,400 px with the sidebar open (measured in Chromium); a long
@@ -91,11 +92,21 @@ def open_job(job_id: str) -> None:
 
 def cleanup_section(manager) -> None:
     with st.expander("Clean up old jobs"):
-        days = st.number_input("Remove finished jobs older than (days)", min_value=0.0, value=30.0, step=1.0,
-                               key="jobs.cleanup_days")
-        if st.button("Clean up", icon=":material/cleaning_services:", key="jobs.cleanup"):
-            removed = manager.cleanup(float(days))
-            st.success(f"Removed {fmt.plural(len(removed), 'finished job')}." if removed else "Nothing to clean up.")
+        st.number_input("Remove finished jobs older than (days)", min_value=0.0, value=30.0, step=1.0,
+                        key="jobs.cleanup_days")
+        st.button("Clean up", icon=":material/cleaning_services:", key="jobs.cleanup", on_click=_clean_up,
+                  args=(manager,))
+        cleaned = st.session_state.pop(_CLEANED, None)
+        if cleaned is not None:
+            st.success(cleaned)
+
+
+def _clean_up(manager) -> None:
+    """Before the page runs, so the list above no longer shows the removed jobs (it showed them beside "Removed 6
+    finished jobs." until the next rerun)."""
+    removed = manager.cleanup(float(st.session_state["jobs.cleanup_days"]))   # the value the click came with
+    st.session_state[_CLEANED] = (f"Removed {fmt.plural(len(removed), 'finished job')}." if removed
+                                  else "Nothing to clean up.")
 
 
 def forget_delete() -> None:
