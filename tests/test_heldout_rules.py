@@ -31,6 +31,25 @@ def test_a_site_quotes_its_titles_only_when_most_mentions_of_them_are_quoted_and
     assert not quotes_titles(titles, texts)
 
 
+def test_a_large_site_is_measured_on_a_sample_with_the_same_answer(monkeypatch):
+    """Searching every quoted title in every page costs titles x pages; a large site is measured on its
+    most-quoted titles over pages spread through it, which must tell a quoting habit from its absence alike."""
+    from inlink.links import text
+
+    def site(plain_each: int):
+        titles, texts = [], []
+        for n in range(60):                       # 60 pages, each quoting the next page's title twice
+            titles.append(f"Camp Topic {n} Notes")
+            texts.append(f"About camping {n}. See “Camp Topic {(n + 1) % 60} Notes” and “Camp Topic {(n + 2) % 60} Notes”. "
+                         + " ".join(f"Camp Topic {(n + 3) % 60} Notes matters." for _ in range(plain_each)))
+        return titles, texts
+    exact = [quotes_titles(*site(plain)) for plain in (1, 6)]
+    monkeypatch.setattr(text, "QUOTES_SAMPLE_PAGES", 12)
+    monkeypatch.setattr(text, "QUOTES_SAMPLE_TITLES", 10)
+    assert exact == [True, False]
+    assert [quotes_titles(*site(plain)) for plain in (1, 6)] == exact
+
+
 def _index(quoting: bool):
     titles, texts = _pages(quoted=12 if quoting else 0, plain=0 if quoting else 12)
     return SimpleNamespace(dictionary=SimpleNamespace(known=False), titles=titles, h1s=titles, texts=texts,
