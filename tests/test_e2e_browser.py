@@ -40,6 +40,9 @@ sync_api = pytest.importorskip("playwright.sync_api")
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data"
 WAIT_MS = 30_000
+# A job's first progress seen in a tab: the server's worker imports, loads and indexes, and the tab's first script run
+# imports the app, on a machine that may be loaded; the bound only ends a failing test, so it is generous.
+FIRST_PROGRESS_MS = 180_000
 ALL_PAGES = 1_000_000     # a gate value past any page: the job runs to its end
 PROGRESS = re.compile(r"(\w+) · ([\d,]+) of ([\d,]+) pages")
 

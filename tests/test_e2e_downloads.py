@@ -18,7 +18,7 @@ import re
 import pandas as pd
 import pytest
 from e2e_server import LATE_MEDIA_ENV, set_gate
-from test_e2e_browser import ALL_PAGES, SAMPLE, WAIT_MS, browser, open_page, ready, server, take  # noqa: F401 (fixtures)
+from test_e2e_browser import ALL_PAGES, FIRST_PROGRESS_MS, SAMPLE, WAIT_MS, browser, open_page, ready, server, take  # noqa: F401 (fixtures)
 from test_e2e_review import finished_sample_job
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -54,7 +54,7 @@ def test_downloads_never_fail_while_another_job_runs_and_every_tab_refreshes(bro
     assert len(review.accepted_frame(observer, finished)) == 3
 
     live = open_page(browser, server, f"generate_links?job={running}")           # the live panel, every second
-    live.get_by_text(re.compile(rf"Running · {HELD_AT} of")).wait_for(timeout=60_000)
+    live.get_by_text(re.compile(rf"Running · {HELD_AT} of")).wait_for(timeout=FIRST_PROGRESS_MS)
     ready(live)
     refreshing = [open_page(browser, server, ""), open_page(browser, server, "jobs")]   # banner, jobs list
     so_far = observer.results_csv(running)

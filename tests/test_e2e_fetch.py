@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from fetch_server import SiteServer, unpack_site
 from e2e_server import set_gate
-from test_e2e_browser import ALL_PAGES, WAIT_MS, browser, buttons_whole, open_page, ready, server  # noqa: F401
+from test_e2e_browser import ALL_PAGES, FIRST_PROGRESS_MS, WAIT_MS, browser, buttons_whole, open_page, ready, server  # noqa: F401
 from waiting import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -42,7 +42,7 @@ def test_fetch_the_site_from_the_dashboard_then_analyse_it(browser, server, smal
     rate = page.get_by_role("spinbutton", name="Requests per second at most")
     rate.fill("50")
     page.get_by_role("button", name="Fetch pages").click()
-    page.get_by_text("Fetched pages saved as the current dataset").wait_for(timeout=60_000)
+    page.get_by_text("Fetched pages saved as the current dataset").wait_for(timeout=FIRST_PROGRESS_MS)
     ready(page)
     assert "OK 30" in page.inner_text('[data-testid="stMain"]')
     fetched = {p for p, _, _ in small_site.behaviour.log if p.endswith(".html")}

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from e2e_server import set_gate
-from test_e2e_browser import ALL_PAGES, SAMPLE, browser, buttons_whole, open_page, ready, server  # noqa: F401
+from test_e2e_browser import ALL_PAGES, FIRST_PROGRESS_MS, SAMPLE, browser, buttons_whole, open_page, ready, server  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 IN_STEP_MS = 30_000   # the bound only ends a failing test (a loaded machine may take seconds per rerun)
@@ -38,9 +38,9 @@ def test_a_decision_shown_as_stored_is_never_written_back_while_the_job_runs(bro
     manager.shutdown(timeout=5)               # queued: the server's manager runs it
     server.start()
     page = open_page(browser, server, f"jobs?job={job_id}")
-    page.get_by_text(re.compile(r"^No suggestions yet. They appear here")).wait_for(timeout=60_000)
+    page.get_by_text(re.compile(r"^No suggestions yet. They appear here")).wait_for(timeout=FIRST_PROGRESS_MS)
     set_gate(server.gate, 30)                  # 30 pages, then held running
-    page.get_by_text(re.compile(r"Running · 30 of")).wait_for(timeout=60_000)
+    page.get_by_text(re.compile(r"Running · 30 of")).wait_for(timeout=FIRST_PROGRESS_MS)
     page.get_by_text(re.compile(r"suggestions? match")).wait_for(timeout=IN_STEP_MS)   # the first rows came by
     page.reload()                                                                      # themselves
     ready(page)
@@ -66,7 +66,7 @@ def new_rows_a_click_away(page, server, manager, job_id: str) -> None:  # noqa: 
     before = observer.results_count(job_id)
     assert re.search(rf"of {before:,} suggestions match", page.inner_text('[data-testid="stMain"]'))
     set_gate(server.gate, 40)
-    page.get_by_text(re.compile(r"Running · 40 of")).wait_for(timeout=60_000)
+    page.get_by_text(re.compile(r"Running · 40 of")).wait_for(timeout=FIRST_PROGRESS_MS)
     after = observer.results_count(job_id)
     assert after > before
     page.get_by_role("button", name=f"Show {counted(after - before, 'new suggestion')}").click()
