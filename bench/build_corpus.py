@@ -18,6 +18,10 @@ pure meta-refresh redirects (a crawler reports them as redirects, not pages), an
 byte-identical to a page with a shorter path (mdBook's index.html and its first chapter: links to the copy count
 as links to the kept page). Moved / "old edition" stub pages with a body stay: they are part of a real crawl.
 Selectors are simple: tag, .class, #id, [attr] or [attr=value], combined without spaces (div.body, a.header).
+Why its own text extraction and not the product's HTML importer (inlink.site.html): this corpus is the truth the
+product is measured against, and build_corpus checks that the importer reads each `Body HTML 1` back to `Content`;
+made with the importer, that check would be circular. Why its own small selector-to-XPath: lxml's CSS selectors
+need the cssselect package, which the product does not otherwise need.
 
 Run: python3 bench/build_corpus.py ROOT BASE_URL [--out DIR] [--name NAME] [--content SEL ...] [--drop SEL ...]
                                    [--exclude GLOB ...]
