@@ -225,3 +225,24 @@ def test_a_quoted_section_title_in_a_string_literal_is_a_value_not_a_reference(t
     code = 'Print the chapter with show_section("Reading Contour Lines", page=4) before you set off.'
     index = build_index(_plain_site(tmp_path, _trail_pages(code)), NO_FLOOR)
     assert [r for r in analyze_page(index, BASE + "planning") if "section" in r["Reason"]] == []
+
+
+def test_section_titles_inside_one_another_are_each_judged_on_their_own_pages():
+    """All the quoted phrases are found in one pass (Aho-Corasick reports a phrase inside a longer one too): each
+    is judged on the pages where it stands out of quotes, as a search for it alone would."""
+    import numpy as np
+
+    from inlink.links.anchors import PhraseIndex
+    from inlink.links.sections import register_sections
+    texts = ["Start with “Map Reading” and “Map Reading Skills”, then “Packing Light Fast”.",
+             "Map Reading Skills are taught here, on foot.",
+             "Map Reading again, on another page.",
+             "Nothing quoted here, and no section."]
+    index = PhraseIndex()
+    register_sections(index, ["Start", "Skills", "Again", "Other"], texts, np.ones(4, dtype=bool), [None] * 4)
+    assert {phrase.original: dict(phrase.targets) for phrase in index.phrases} == {
+        ("Map", "Reading", "Skills"): {1: "section"}}   # "Map Reading" stands on two pages; "Packing…" on none
+    index = PhraseIndex()
+    register_sections(index, ["Start", "Skills", "Again", "Other"], texts, np.array([True, False, True, True]),
+                      [None] * 4)
+    assert index.phrases == []   # the one page that holds it is no target

@@ -6,7 +6,6 @@ links; ranking.py turns them into ranked targets for one page; analyzer.py is th
 from __future__ import annotations
 
 import fnmatch
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from inlink.links.confidence import (
 )
 from inlink.links.neighbourhood import LinkNeighbourhood
 from inlink.links.plain_blocks import KEYWORDS, plain_blocks
+from inlink.links.sections import html_headings, register_sections
 from inlink.links.similarity import (
     TfidfModel,
     build_tfidf,
@@ -41,9 +41,7 @@ from inlink.links.text import (
     has_section_number,
     moved_pages,
     old_copies,
-    OPENING_QUOTES,
     quotes_titles,
-    quoted_phrases,
     thin_pages,
     title_head,
 )
@@ -363,7 +361,7 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
                                   inbound_anchor_texts(link_rows), page_blocks, changelog)
     quotes = quotes_titles(cleaned, texts)
     if quotes:
-        _register_sections(phrases, cleaned, texts, is_target, _html_headings(pages))
+        register_sections(phrases, cleaned, texts, is_target, html_headings(pages))
     inbound_before = np.zeros(len(urls), dtype=np.int32)
     existing = set()
     for source, destination, _anchor in link_rows:
@@ -394,45 +392,6 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
         index.derived[KEPT_MATCHES] = kept
     index.derived["quotes_titles"] = quotes
     return index
-
-
-def _html_headings(pages: pd.DataFrame) -> list:
-    """Per page, the (start, end) of its headings when its text came from HTML, else None (plain text: its
-    headings run into the paragraphs)."""
-    given = pages["blocks"].tolist() if "blocks" in pages.columns else [None] * len(pages)
-    return [None if not isinstance(blocks, (list, tuple)) else
-            [(start, end) for kind, start, end in blocks if kind == "heading"] for blocks in given]
-
-
-def _register_sections(index: PhraseIndex, cleaned_titles: list[str], texts: list[str], targets: np.ndarray,
-                       headings: list) -> None:
-    """On a site that refers to its pages by quoted titles (text.quotes_titles), it refers to their sections the
-    same way ('see “The Tuple Type” section in Chapter 3'). A quoted phrase of two or more words, capitalised, that
-    is no page's title and that stands out of quotes on exactly one page, a target (where it heads its section),
-    names that page (kind "section", placed only in quotes: suggest). Read from the text, so plain text finds the
-    sections too; on a page read from HTML (`headings`: its heading blocks, None for plain text) the phrase must
-    also head one of its sections. A phrase several pages write out of quotes names none of them."""
-    titles = {title.lower() for title in cleaned_titles if title}
-    wanted = sorted({phrase for text in texts for phrase in quoted_phrases(text)
-                     if " " in phrase and phrase[:1].isupper() and phrase.lower() not in titles})
-    if not wanted:
-        return
-    starts = np.cumsum([0] + [len(text) + 1 for text in texts[:-1]]).tolist()
-    site = "\0".join(texts)
-    for phrase in wanted:
-        holders, heads = set(), False
-        at = site.find(phrase)
-        while at >= 0 and len(holders) < 2:
-            end = at + len(phrase)
-            if (at == 0 or not (site[at - 1].isalnum() or site[at - 1] in OPENING_QUOTES)) \
-                    and (end == len(site) or not site[end].isalnum()):
-                page = bisect_right(starts, at) - 1
-                holders.add(page)
-                heads = heads or headings[page] is None or any(
-                    start <= at - starts[page] < stop for start, stop in headings[page])
-            at = site.find(phrase, at + 1)
-        if len(holders) == 1 and heads and targets[page := holders.pop()]:
-            index.add(phrase, page, "section")
 
 
 def _code_spans(pages: pd.DataFrame) -> list | None:

@@ -108,7 +108,7 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
     or not. A numbered chapter's title (`chapter`: its spelling, given for a title or H1 option found in another
     capitalisation, cold start) names the chapter only spelled as the title is, but for its first letter: "input
     and output" in prose is the words, not the chapter "7. Input and Output" (3 of 63 such rows were real links).
-    A section's title (index._register_sections, only on a site that quotes the titles it refers to) is a
+    A section's title (sections.register_sections, only on a site that quotes the titles it refers to) is a
     reference only in quotes ('see “The Tuple Type”'); out of them it is the words, and in a string literal
     ('.expect("Should have read the file")', which plain text does not mark as code) it is a value."""
     names_it = option.kind not in VOCABULARY_KINDS or option.kind == "key"

@@ -1,0 +1,67 @@
+"""Quoted section titles as evidence: on a site that refers to its pages by quoted titles (text.quotes_titles), it
+refers to their sections the same way ('see “The Tuple Type” section in Chapter 3').
+
+All the quoted phrases are looked for in one Aho-Corasick pass over the whole site (pyahocorasick): a search per
+phrase read the site once per phrase, hours on a large site that quotes thousands of section titles
+(bench/bench_sections.py)."""
+from __future__ import annotations
+
+from bisect import bisect_right
+
+import ahocorasick
+import numpy as np
+import pandas as pd
+
+from inlink.links.anchors import PhraseIndex
+from inlink.links.text import OPENING_QUOTES, quoted_phrases
+
+def html_headings(pages: pd.DataFrame) -> list:
+    """Per page, the (start, end) of its headings when its text came from HTML, else None (plain text: its
+    headings run into the paragraphs)."""
+    given = pages["blocks"].tolist() if "blocks" in pages.columns else [None] * len(pages)
+    return [None if not isinstance(blocks, (list, tuple)) else
+            [(start, end) for kind, start, end in blocks if kind == "heading"] for blocks in given]
+
+
+def register_sections(index: PhraseIndex, cleaned_titles: list[str], texts: list[str], targets: np.ndarray,
+                      headings: list) -> None:
+    """A quoted phrase of two or more words, capitalised, that is no page's title and that stands out of quotes on
+    exactly one page, a target (where it heads its section), names that page (kind "section", placed only inside its quotes: suggest). Read from the text,
+    so plain text finds the sections too; on a page read from HTML (`headings`: its heading blocks, None for
+    plain text) the phrase must also head one of its sections. A phrase several pages write out of quotes names
+    none of them."""
+    titles = {title.lower() for title in cleaned_titles if title}
+    wanted = sorted({phrase for text in texts for phrase in quoted_phrases(text)
+                     if " " in phrase and phrase[:1].isupper() and phrase.lower() not in titles})
+    if not wanted:
+        return
+    holders, heads = _unquoted_holders(wanted, texts, headings)
+    for number, phrase in enumerate(wanted):
+        if len(holders[number]) == 1 and heads[number] and targets[page := next(iter(holders[number]))]:
+            index.add(phrase, page, "section")
+
+
+def _unquoted_holders(wanted: list[str], texts: list[str], headings: list) -> tuple[list[set], list[bool]]:
+    """Per phrase, the pages where it stands as whole words out of quotes (at most two: a second one already
+    rules the phrase out), and whether one of those places heads a section (always, on a page without heading
+    blocks)."""
+    automaton = ahocorasick.Automaton()
+    for number, phrase in enumerate(wanted):
+        automaton.add_word(phrase, number)
+    automaton.make_automaton()
+    starts = np.cumsum([0] + [len(text) + 1 for text in texts[:-1]]).tolist()
+    site = "\0".join(texts)
+    holders: list[set] = [set() for _ in wanted]
+    heads = [False] * len(wanted)
+    for last, number in automaton.iter(site):
+        if len(holders[number]) >= 2:
+            continue
+        end = last + 1
+        at = end - len(wanted[number])
+        if (at == 0 or not (site[at - 1].isalnum() or site[at - 1] in OPENING_QUOTES)) \
+                and (end == len(site) or not site[end].isalnum()):
+            page = bisect_right(starts, at) - 1
+            holders[number].add(page)
+            heads[number] = heads[number] or headings[page] is None or any(
+                start <= at - starts[page] < stop for start, stop in headings[page])
+    return holders, heads
