@@ -83,3 +83,22 @@ def test_numbers_and_single_letters_name_no_shared_topic_in_a_reason():
                   and row["Destination"] == BASE + "replication")
     about = reason.split("Both pages are about ")[1].split(" (similarity")[0]
     assert "replica" in about and not any(term in about for term in ("00", "05", "192", " b,", "b and"))
+
+
+def test_a_reason_names_the_shared_topic_as_the_page_spells_it_without_versions_or_possessives():
+    shared = ("Call LedgerSync before the bridge starts (v20.19.0, v20.19.0 and v21.0.1); LedgerSync and the "
+              "bridge’s queue, the bridge’s log and the bridge’s cache keep each entry from v20.19.0 on LedgerSync. ")
+    rows = suggestions(make_site([
+        {"path": "bridge", "title": "Message Bridge | Handbook", "h1": "Message Bridge",
+         "content": "Bridge. The bridge forwards ledger entries. " + shared * 3 + FILLER},
+        {"path": "sync", "title": "Syncing | Handbook", "h1": "Syncing",
+         "content": "Syncing. Read Message Bridge before you start. " + shared * 3 + FILLER},
+        *({"path": f"other{i}", "title": f"Other {i} | Handbook", "content": f"Other page {i}. " + FILLER}
+          for i in range(8)),
+    ]), AnalysisConfig(min_confidence=0.0))
+    reason = next(row["Reason"] for row in rows if row["Source"] == BASE + "sync"
+                  and row["Destination"] == BASE + "bridge")
+    about = reason.split("Both pages are about ")[1].split(" (similarity")[0]
+    assert "LedgerSync" in about and "ledgersync" not in about     # spelled as the page writes it
+    assert "bridge" in about and "Bridge" not in about.replace("Message Bridge", "")   # lowercase where written so
+    assert "v20" not in about and "’s" not in about               # a version, a possessive: no topic

@@ -26,6 +26,12 @@ TITLE_CHARS = 70
 SITE_RATE_FULL = 0.45      # a site linking its best-linked phrases this thoroughly or more has left few links out
 SITE_RATE_FLOOR = 0.25     # below it, further than the development corpora went (0.22-0.33 with 30% of links)
 _LETTER_RE = re.compile(r"[^\W\d_]")
+# A version ("v20.19.0", "3.11", "1.2.3-rc1") or a possessive ("trait’s"): distinctive to two pages, yet neither
+# says what they are about (the possessive's word stands beside it as a term of its own).
+_NO_TOPIC_RE = re.compile(r"v?\d+(?:\.\d+)+[a-z0-9\-]*|.*['’]s")
+_TOKEN_CHAR_RE = re.compile(r"\w")
+_JOINERS = ".-'’"
+SPELLING_WINDOW = 8000   # characters of a page read for a topic term's spelling (_PageSpelling)
 TITLE_KINDS = ("title", "h1", "section")   # spelled as the target's title, H1 or (quoted) a section's title
 NEIGHBOURS_FACT_LIFT = math.log(1.5)  # "N of the pages most like this one link to it": told once they link it
                                       # half as often again as the site's pages at large do
@@ -224,23 +230,82 @@ def _evidence(index: LinkIndex, item: Ranked, option: Option, anchor: str) -> li
     return facts
 
 
-def topic_terms(index: LinkIndex, items: list[Ranked], source_row: np.ndarray) -> dict[int, list[str]]:
+def topic_terms(index: LinkIndex, items: list[Ranked], source_row: np.ndarray, source: int | None = None,
+                ) -> dict[int, list[str]]:
     """For each item close enough to the source to name a shared topic: the distinctive terms (used by at most
-    a tenth of the site's pages) the two pages share most. All of a page's rows at once (one gather)."""
+    a tenth of the site's pages) the two pages share most, spelled as the source page spells them when `source`
+    is given (TF-IDF's terms are lowercased: "pytupleobject" reads "PyTupleObject"). All of a page's rows at once
+    (one gather)."""
     targets = [item.target for item in items if item.similarity >= TOPIC_MIN_SIMILARITY]
     columns = top_shared_terms_of_rows(index.model.matrix, targets, source_row, _topic_worthy(index), TOPIC_TERMS,
                                        np.zeros(len(targets), dtype=np.float32))
-    return {target: [str(index.model.terms[c]) for c in found] for target, found in zip(targets, columns)}
+    spell = _PageSpelling(index.texts[source]) if source is not None else str
+    return {target: [spell(str(index.model.terms[c])) for c in found] for target, found in zip(targets, columns)}
+
+
+class _PageSpelling:
+    """A lowercased term as a page spells it: lowercase when the page writes it so ("heap"); a word only
+    capitalised ("Windows") when the page capitalises it mid-sentence too, so the capital is the word's and not a
+    heading's or a sentence's ("Dealing with errors" reads "dealing"); any other spelling as first written
+    ("PyTypeObject", "IPC"). The term itself when the page holds it only inside longer tokens, or when its
+    lowercase moves offsets (a rare letter lowercases to two). Read from the page's first SPELLING_WINDOW
+    characters, where a shared topic term nearly always stands already: lowering and searching whole long pages
+    cost 6% of the pages step on the docs corpus."""
+
+    def __init__(self, text: str):
+        self.text = text[:SPELLING_WINDOW]
+        self.lowered = self.text.lower()
+        if len(self.lowered) != len(self.text):
+            self.lowered = ""
+
+    def __call__(self, term: str) -> str:
+        text, lowered, capital = self.text, self.lowered, None
+        at = lowered.find(term)
+        while at >= 0:
+            end = at + len(term)
+            if _whole_token(lowered, at, end):
+                spelled = text[at:end]
+                if spelled == term:
+                    return term
+                if spelled[1:] != term[1:]:
+                    return spelled
+                if capital is None and _mid_sentence(text, at):
+                    capital = spelled
+            at = lowered.find(term, end)
+        return capital or term
+
+
+def _whole_token(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a whole token (text.TOKEN_PATTERN), not a piece of a longer one."""
+    return not (_continues(text, start - 1, start - 2) or _continues(text, end, end + 1))
+
+
+def _mid_sentence(text: str, at: int) -> bool:
+    """Whether the word at `at` follows a word of its sentence (a lowercase letter, digit or comma before it)."""
+    before = text[max(0, at - 40):at].rstrip()
+    return bool(before) and (before[-1].islower() or before[-1].isdigit() or before[-1] == ",")
+
+
+def _continues(text: str, near: int, beyond: int) -> bool:
+    """Whether the character at `near` (next to a match) belongs to the same token: a word character, or a
+    joiner (. - ') with a word character beyond it."""
+    if not 0 <= near < len(text):
+        return False
+    if _TOKEN_CHAR_RE.match(text[near]):
+        return True
+    return text[near] in _JOINERS and 0 <= beyond < len(text) and _TOKEN_CHAR_RE.match(text[beyond]) is not None
 
 
 def _topic_worthy(index: LinkIndex) -> np.ndarray:
-    """The shareable terms that can name a topic: a word of two characters or more with a letter in it. Why:
-    numbers, times and single letters ("1" of "Part 1", "b" of "Appendix B", "00-05" of a config line) are
-    distinctive to two pages without saying what either is about ("Both pages are about 00, 00-05 and 01").
-    Reasons only: the shared-term evidence keeps index.shareable_terms. Computed once per run."""
+    """The shareable terms that can name a topic: a word of two characters or more with a letter in it, not a
+    version nor a possessive. Why: numbers, times, versions and single letters ("1" of "Part 1", "b" of
+    "Appendix B", "00-05" of a config line, "v20.19.0" of a changelog line) are distinctive to two pages without
+    saying what either is about ("Both pages are about 00, 00-05 and 01"). Reasons only: the shared-term
+    evidence keeps index.shareable_terms. Computed once per run."""
     mask = index.derived.get("topic_worthy")
     if mask is None:
-        worded = np.fromiter((len(term) > 1 and _LETTER_RE.search(term) is not None for term in index.model.terms),
+        worded = np.fromiter((len(term) > 1 and _LETTER_RE.search(term) is not None
+                              and _NO_TOPIC_RE.fullmatch(term) is None for term in index.model.terms),
                              dtype=bool, count=len(index.model.terms))
         mask = index.derived["topic_worthy"] = index.shareable_terms & worded
     return mask

@@ -319,7 +319,7 @@ def _rows(index: LinkIndex, source: int, chosen: list[Choice], source_row: np.nd
     """The result rows of a page's choices (their reasons' shared topics found together)."""
     if not chosen:
         return []
-    topics = topic_terms(index, [choice.item for choice in chosen], source_row)
+    topics = topic_terms(index, [choice.item for choice in chosen], source_row, source)
     prose = _prose(index, source)
     return [_row(index, source, choice, source_row, topics, prose) for choice in chosen]
 
