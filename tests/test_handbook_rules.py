@@ -68,37 +68,33 @@ def test_glued_heading_opens_a_sentence_or_block_before_a_capital_within_the_blo
     assert not glued_heading("Class-based views API reference.", 0, 17)   # a shouted word goes on with the name
 
 
-def test_numbers_and_single_letters_name_no_shared_topic_in_a_reason():
-    config = ("Set quiet_hours = 01:00-05:00 and replica_of = 192.168.1.20 on the replica; see Appendix B for "
-              "replication. ")
+def _shared_topic(target: tuple[str, str], source: tuple[str, str], shared: str) -> str:
+    """The "Both pages are about …" words of the row from page `source` to page `target` ((path, title) each),
+    on a site where both pages hold `shared` three times and eight other pages do not."""
     rows = suggestions(make_site([
-        {"path": "replication", "title": "Replication | Handbook", "h1": "Replication",
-         "content": "Replication keeps a replica of the ledger. " + config * 3 + FILLER},
-        {"path": "settings", "title": "Settings | Handbook", "h1": "Settings",
-         "content": "Settings. Read Replication before you edit the file. " + config * 3 + FILLER},
+        {"path": target[0], "title": f"{target[1]} | Handbook", "h1": target[1],
+         "content": f"{target[1]} is covered here. " + shared * 3 + FILLER},
+        {"path": source[0], "title": f"{source[1]} | Handbook", "h1": source[1],
+         "content": f"{source[1]}. Read {target[1]} before you edit the file. " + shared * 3 + FILLER},
         *({"path": f"other{i}", "title": f"Other {i} | Handbook", "content": f"Other page {i}. " + FILLER}
           for i in range(8)),
     ]), AnalysisConfig(min_confidence=0.0))
-    reason = next(row["Reason"] for row in rows if row["Source"] == BASE + "settings"
-                  and row["Destination"] == BASE + "replication")
-    about = reason.split("Both pages are about ")[1].split(" (similarity")[0]
+    reason = next(row["Reason"] for row in rows if row["Source"] == BASE + source[0]
+                  and row["Destination"] == BASE + target[0])
+    return reason.split("Both pages are about ")[1].split(" (similarity")[0]
+
+
+def test_numbers_and_single_letters_name_no_shared_topic_in_a_reason():
+    config = ("Set quiet_hours = 01:00-05:00 and replica_of = 192.168.1.20 on the replica; see Appendix B for "
+              "replication. ")
+    about = _shared_topic(("replication", "Replication"), ("settings", "Settings"), config)
     assert "replica" in about and not any(term in about for term in ("00", "05", "192", " b,", "b and"))
 
 
 def test_a_reason_names_the_shared_topic_as_the_page_spells_it_without_versions_or_possessives():
     shared = ("Call LedgerSync before the bridge starts (v20.19.0, v20.19.0 and v21.0.1); LedgerSync and the "
               "bridge’s queue, the bridge’s log and the bridge’s cache keep each entry from v20.19.0 on LedgerSync. ")
-    rows = suggestions(make_site([
-        {"path": "bridge", "title": "Message Bridge | Handbook", "h1": "Message Bridge",
-         "content": "Bridge. The bridge forwards ledger entries. " + shared * 3 + FILLER},
-        {"path": "sync", "title": "Syncing | Handbook", "h1": "Syncing",
-         "content": "Syncing. Read Message Bridge before you start. " + shared * 3 + FILLER},
-        *({"path": f"other{i}", "title": f"Other {i} | Handbook", "content": f"Other page {i}. " + FILLER}
-          for i in range(8)),
-    ]), AnalysisConfig(min_confidence=0.0))
-    reason = next(row["Reason"] for row in rows if row["Source"] == BASE + "sync"
-                  and row["Destination"] == BASE + "bridge")
-    about = reason.split("Both pages are about ")[1].split(" (similarity")[0]
+    about = _shared_topic(("bridge", "Message Bridge"), ("sync", "Syncing"), shared)
     assert "LedgerSync" in about and "ledgersync" not in about     # spelled as the page writes it
     assert "bridge" in about and "Bridge" not in about.replace("Message Bridge", "")   # lowercase where written so
     assert "v20" not in about and "’s" not in about               # a version, a possessive: no topic
