@@ -246,3 +246,29 @@ def test_section_titles_inside_one_another_are_each_judged_on_their_own_pages():
     register_sections(index, ["Start", "Skills", "Again", "Other"], texts, np.array([True, False, True, True]),
                       [None] * 4)
     assert index.phrases == []   # the one page that holds it is no target
+
+
+def test_an_api_reference_declares_a_name_in_a_signature_heading_or_a_labelled_one(tmp_path):
+    """API references title their entries with the call's signature ("ledger.open(path[, options])": its spaces
+    are the arguments') or a labelled name ("Class: LedgerStore"); such a heading declares the name, as a
+    definition term does. A heading of words that holds a name declares nothing."""
+    from test_analyzer import BASE, FILLER
+    from test_analyzer_rules import NO_FLOOR, _html_site
+
+    from inlink.links.suggest import analyze_page, build_index
+    pages = [
+        ("ledger", "Ledger", f"<h1>Ledger</h1><p>{FILLER}</p><h3><code>ledger.openBook(path[, options])</code></h3>"
+                             f"<p>Opens a book. {FILLER}</p><h3>Class: <code>LedgerStore</code></h3><p>{FILLER}</p>"),
+        ("guide", "Guide", f"<h1>Guide</h1><h2>Loading books using <code>ledger.loadBook()</code></h2><p>{FILLER}</p>"),
+        ("usage", "Usage", "<h1>Usage</h1><p>Call ledger.openBook() first, keep the LedgerStore you get, then call "
+                           f"ledger.loadBook() for each book.</p><p>{FILLER}</p>"),
+        *((f"other{i}", f"Other {i}", f"<h1>Other {i}</h1><p>{FILLER}</p>") for i in range(4))]
+    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
+    rows = analyze_page(index, BASE + "usage")
+    to_ledger = [r for r in rows if r["Destination"] == BASE + "ledger"]
+    assert to_ledger and to_ledger[0]["Anchor"] in ("ledger.openBook()", "ledger.openBook", "LedgerStore")
+    assert "defines" in to_ledger[0]["Reason"]
+    declared = {p.original for p in index.phrases.phrases if any(kind == "defined" for kind in p.targets.values())}
+    assert ("ledger", ".", "openBook") in declared or ("ledger.openBook",) in declared
+    assert ("LedgerStore",) in declared
+    assert not any("loadBook" in "".join(original) for original in declared)   # a heading of words

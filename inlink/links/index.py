@@ -6,6 +6,7 @@ links; ranking.py turns them into ranked targets for one page; analyzer.py is th
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -56,6 +57,8 @@ NEIGHBOURS = 30            # TF-IDF neighbours kept per page (candidates without
 NEIGHBOUR_NONZEROS = 1_500_000
 NEIGHBOUR_TERMS = 50
 HEADING_NAME_WORDS = 1     # a heading that is one identifier and nothing else declares that name
+_HEADING_LABEL_RE = re.compile(r"[A-Z][a-z]+: ")   # "Class: ", "Event: ", "Module: " before a declared name
+_WORD_AFTER_CALL_RE = re.compile(r"\w")   # after a signature's closing bracket: "() and SubprocessProtocol"
 REFERENCE_SHARE = 0.2      # a page declaring a fifth as many names as a name's main definer is no reference for it
 PROTOCOL_DECLARATIONS = 2  # declarations of a special-method name that make it a protocol (_protocol_names)
 KEPT_MATCHES = "kept_matches"   # index.derived: the build's joined.KeptMatches, for the pages step of its run
@@ -190,20 +193,33 @@ def _spellings_in(text: str, terms: list[str]) -> list[str]:
 
 
 def _defined_names(text: str, blocks) -> tuple[list[str], frozenset[str]]:
-    """The identifiers a page declares in its definition terms, or as a whole short heading (a reference
-    section titled INSTALLED_APPS), once per declaration (a page may declare one name for several classes);
+    """The identifiers a page declares in its definition terms, or in a heading that names one thing (a reference
+    section titled INSTALLED_APPS, an entry "util.inspect(object[, options])": _names_one_thing), once per declaration (a page may declare one name for several classes);
     and, read in the same pass, those it declares in a definition term (an API entry), not in a heading (a
     section)."""
     names: list[str] = []
     in_terms: set[str] = set()
     for kind, start, end in blocks or ():
-        if kind == "term" or (kind == "heading" and text.count(" ", start, end) < HEADING_NAME_WORDS):
+        if kind == "term" or (kind == "heading" and _names_one_thing(text[start:end])):
             name = defined_name(text[start:end])
             if name is not None:
                 names.append(name)
                 if kind == "term":
                     in_terms.add(name)
     return names, frozenset(in_terms)
+
+
+def _names_one_thing(heading: str) -> bool:
+    """Whether a heading declares one name and nothing else: an identifier alone ("INSTALLED_APPS"), a call
+    signature (the spaces of "util.inspect(object[, options])" are its arguments'; nothing but a mark such as a
+    permalink's "#" may follow it) or either under a one-word label ("Class: EventEmitter"), as API references
+    title their entries. A heading of words that holds a name ("Loading modules using require()",
+    "loop.subprocess_exec() and SubprocessProtocol") declares nothing."""
+    label = _HEADING_LABEL_RE.match(heading)
+    name, bracket, arguments = heading[label.end() if label else 0:].partition("(")
+    if bracket and _WORD_AFTER_CALL_RE.search(arguments.rpartition(")")[2]):
+        return False
+    return name.count(" ") < HEADING_NAME_WORDS
 
 
 def declared_in_term(index: LinkIndex, phrase: int, target: int) -> bool:
