@@ -7,13 +7,17 @@ phrase read the site once per phrase, hours on a large site that quotes thousand
 from __future__ import annotations
 
 from bisect import bisect_right
+from typing import TYPE_CHECKING
 
 import ahocorasick
 import numpy as np
-import pandas as pd
 
 from inlink.links.anchors import PhraseIndex
 from inlink.links.text import OPENING_QUOTES, quoted_phrases
+
+if TYPE_CHECKING:   # a resumed worker restores a built index and must not import pandas before its first page
+    import pandas as pd
+
 
 def html_headings(pages: pd.DataFrame) -> list:
     """Per page, the (start, end) of its headings when its text came from HTML, else None (plain text: its
