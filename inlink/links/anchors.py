@@ -20,9 +20,10 @@ TERM_NAME_TOKENS = 3   # a declaration is a name with at most a keyword and a ty
 _END = ""  # trie key that holds the phrase ids ending at a node ("" is never a token)
 
 # Evidence that a phrase names its target, strongest first.
-# "section" (a section heading, on a site that quotes the titles it refers to) comes last: kinds are coded by position.
+# "section" (a section heading, on a site that quotes the titles it refers to) and "numbered" (a numbered reference,
+# "Chapter 13") come last: kinds are coded by position.
 KIND_WEIGHT = {"inbound": 1.0, "title": 0.95, "defined": 0.92, "h1": 0.9, "head": 0.85, "key": 0.55, "shared": 0.35,
-               "section": 0.8}
+               "section": 0.8, "numbered": 0.8}
 KINDS = tuple(KIND_WEIGHT)   # a kind's code in arrays (PhraseMatcher.target_kinds)
 KIND_LABEL = {
     "inbound": "an anchor other pages already use for the target",
@@ -33,6 +34,7 @@ KIND_LABEL = {
     "key": "a key phrase of the target",
     "shared": "a distinctive term both pages use",
     "section": "the title of a section of the target",
+    "numbered": "the number of the target (\"Chapter 13\")",
 }
 
 

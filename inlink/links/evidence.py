@@ -16,7 +16,7 @@ import numpy as np
 
 from inlink.links.anchors import KINDS
 from inlink.links.confidence import model_for
-from inlink.links.index import LinkIndex
+from inlink.links.index import LinkIndex, numbered_origin
 from inlink.links.ranking import NAME_KINDS, Option, Ranked, Scored, phrase_link_odds, weighs_links
 from inlink.links.similarity import top_shared_terms_of_rows
 
@@ -32,7 +32,8 @@ _NO_TOPIC_RE = re.compile(r"v?\d+(?:\.\d+)+[a-z0-9\-]*|.*['’]s")
 _TOKEN_CHAR_RE = re.compile(r"\w")
 _JOINERS = ".-'’"
 SPELLING_WINDOW = 8000   # characters of a page read for a topic term's spelling (_PageSpelling)
-TITLE_KINDS = ("title", "h1", "section")   # spelled as the target's title, H1 or (quoted) a section's title
+TITLE_KINDS = ("title", "h1", "section", "numbered")   # spelled as the target's title, H1, (quoted) a section's
+                                                     # title, or its number ("Chapter 13")
 NEIGHBOURS_FACT_LIFT = math.log(1.5)  # "N of the pages most like this one link to it": told once they link it
                                       # half as often again as the site's pages at large do
 
@@ -214,6 +215,8 @@ def _evidence(index: LinkIndex, item: Ranked, option: Option, anchor: str) -> li
         facts.append("the anchor is the name the target's title starts with")
     elif option.kind == "section":
         facts.append("the anchor, in quotes, names a section of the target: only the target writes it out of quotes")
+    elif option.kind == "numbered":
+        facts.append(_numbered_fact(index, anchor, target))
     elif option.kind == "defined":
         facts.append(f'the target defines "{anchor}"')
     elif option.kind in NAME_KINDS and not linked:
@@ -228,6 +231,19 @@ def _evidence(index: LinkIndex, item: Ranked, option: Option, anchor: str) -> li
     if item.links_back:
         facts.append("the target already links to this page")
     return facts
+
+
+def _numbered_fact(index: LinkIndex, anchor: str, target: int) -> str:
+    """Where the target carries the number the anchor gives (index._register_numbers), so an editor can check it:
+    '"Chapter 13" is the number of the chapter the target opens (its address: ch13-00-functional-features; ...)'."""
+    origin, pages = numbered_origin(index, tuple(anchor.lower().split()), target)
+    if origin != "address":
+        return f'"{anchor}" is the target\'s own number (its {origin}; one page per number on this site)'
+    segment, word = index.urls[target].rstrip("/").rsplit("/", 1)[-1], anchor.split()[0].lower()
+    if pages > 1:
+        return (f'"{anchor}" is the number of the {word} the target opens (its address: {segment}; the {word} has '
+                f'{pages} pages, and the sentence may mean another of them)')
+    return f'"{anchor}" is the target\'s number (its address: {segment}; one page per number on this site)'
 
 
 def topic_terms(index: LinkIndex, items: list[Ranked], source_row: np.ndarray, source: int | None = None,

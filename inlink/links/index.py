@@ -26,6 +26,7 @@ from inlink.links.confidence import (
     MEDIUM_CONFIDENCE,
 )
 from inlink.links.neighbourhood import LinkNeighbourhood
+from inlink.links.numbering import numbered_pages
 from inlink.links.plain_blocks import KEYWORDS, plain_blocks
 from inlink.links.sections import html_headings, register_sections
 from inlink.links.similarity import (
@@ -113,6 +114,8 @@ class LinkIndex:
     chapters: np.ndarray | None = None      # per page: its title is numbered, a chapter ("7. Input and Output")
     code_spans: list | None = None          # per page: its inline code (starts, ends) on HTML input, else None
     term_keys: np.ndarray | None = None     # sorted phrase id * pages + page: a name the page declares in a term
+    numbers: dict | None = None             # (numbered reference lowercased, page) -> (where the page carries it,
+                                            # pages under its number): index._register_numbers
 
     def __getstate__(self) -> dict:
         # the matcher is saved: its arrays pickle in milliseconds, and rebuilding it from the phrases took a
@@ -375,6 +378,7 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
     phrases = PhraseIndex()
     term_keys = _register_phrases(phrases, cleaned, h1s, texts, is_target, owned_terms(model, KEY_PHRASES_PER_PAGE),
                                   inbound_anchor_texts(link_rows), page_blocks, changelog)
+    numbers = _register_numbers(phrases, urls, titles, cleaned, h1s, texts, is_target, page_blocks)
     quotes = quotes_titles(cleaned, texts)
     if quotes:
         register_sections(phrases, cleaned, texts, is_target, html_headings(pages))
@@ -403,11 +407,35 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
                      chapters=np.array([has_section_number(t) for t in titles], dtype=bool),
                      neighbourhood=LinkNeighbourhood.from_links(existing, len(urls), int(is_source.sum()))
                      if dictionary.known else None, prose=prose, changelog=changelog,
-                     code_spans=_code_spans(pages), term_keys=term_keys)
+                     code_spans=_code_spans(pages), term_keys=term_keys, numbers=numbers)
     if kept is not None:
         index.derived[KEPT_MATCHES] = kept
     index.derived["quotes_titles"] = quotes
     return index
+
+
+def _register_numbers(index: PhraseIndex, urls: list[str], titles: list[str], cleaned_titles: list[str],
+                      h1s: list[str], texts: list[str], targets: np.ndarray, blocks: list) -> dict:
+    """A numbered reference ("Chapter 13", "Appendix E", "Part 2") names the one target that numbering gives that
+    number (numbering.numbered_pages: from its title, H1 or first heading, else its URL): kind "numbered". Spelled
+    as the label does and, for running text ("in part 2 of this tutorial"), in lowercase. Returns where each page
+    carries its number and how many pages its URLs file under it, by (lowercased reference, page): for the
+    confidence (suggest._capped) and the reason."""
+    headings = [next((texts[i][start:end] for kind, start, end in page if kind == "heading"), "") if page else ""
+                for i, page in enumerate(blocks)]
+    numbers = {}
+    for reference, (page, origin, pages) in numbered_pages(urls, titles, cleaned_titles, h1s, headings, texts,
+                                                    np.flatnonzero(targets)).items():
+        for spelling in (reference, reference.lower()):
+            if index.add(spelling, page, "numbered") is not None:
+                numbers[spelling.lower(), page] = (origin, pages)
+    return numbers
+
+
+def numbered_origin(index: LinkIndex, key: tuple[str, ...], target: int) -> tuple[str, int]:
+    """Where the target carries the numbered reference `key` (lowercased tokens: ("chapter", "13")) and how many
+    pages the site's URLs file under that number (_register_numbers)."""
+    return (index.numbers or {}).get((" ".join(key), target), ("title", 1))
 
 
 def _code_spans(pages: pd.DataFrame) -> list | None:

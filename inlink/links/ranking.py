@@ -22,7 +22,7 @@ from inlink.links.tokens import PageWords
 
 # Log-odds added by each kind of anchor evidence (inbound anchors are what people already link with).
 KIND_LOGIT = {"inbound": 3.5, "title": 2.5, "h1": 2.5, "head": 2.5, "defined": 2.5, "key": -0.5, "shared": 0.0,
-              "section": 2.5}
+              "section": 2.5, "numbered": 2.5}
 _KIND_LOGITS = np.array([KIND_LOGIT[kind] for kind in KINDS])   # by kind code
 INEXACT_LOGIT = 1.5        # a title/H1/head/inbound phrase in other capitalisation: often the words, not the page
 # Log-linear weights of the generic signals (log cosine, log title cosine, phrase specificity, log anchor length,
@@ -34,7 +34,7 @@ WEIGHTS = {"similarity": 2.0, "title_similarity": 0.5, "specificity": 3.0, "leng
 # large does (neighbourhood.py) adds to the target's score (recovery R@10 +0.01 on each development cell), and
 # so does the page naming the target in several ways (its title and two names it defines, say; +0.002-0.01).
 DICTIONARY_WEIGHTS = {"link_odds": 1.0, "specificity": 1.5, "neighbour_lift": 1.5, "names": 1.0}
-NAME_KINDS = ("inbound", "title", "h1", "head", "defined", "section")   # the evidence that names a target
+NAME_KINDS = ("inbound", "title", "h1", "head", "defined", "section", "numbered")   # the evidence that names a target
 _NAME_CODES = np.array([kind in NAME_KINDS for kind in KINDS])   # by kind code
 _RECASED_CODES = np.array([kind in ("defined", "head") for kind in KINDS])   # one-word names: see _recased_names
 SCORE_BIAS = -0.5          # centres the logistic score so a typical good suggestion lands near 0.5-0.8

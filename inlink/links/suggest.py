@@ -16,7 +16,7 @@ import numpy as np
 
 from inlink.links.confidence import confidence, floor_logit, tier
 from inlink.links.evidence import best_logits, features, reason, topic_terms
-from inlink.links.index import AnalysisConfig, LinkIndex, build_index, declared_in_term  # noqa: F401  (public API, see docs/architecture.md)
+from inlink.links.index import AnalysisConfig, LinkIndex, build_index, declared_in_term, numbered_origin  # noqa: F401  (public API, see docs/architecture.md)
 from inlink.links.mentions import OWN_NAME_KINDS, linkable
 from inlink.links.parameters import is_parameter, own_parameters
 from inlink.links.placement import (
@@ -214,7 +214,13 @@ def _capped(index: LinkIndex, target: int, option: Option, text: str, span: tupl
     On a site that refers to its pages by their titles in quotes (text.quotes_titles: the "Data Types" section), a
     title's words in another capitalisation and out of quotes ("data types") are the words, not a reference to
     the page, and a key phrase is vocabulary, not a reference, whatever its words: such medium- and high-tier rows
-    were real links 5 times in 58 on a held-out prose handbook that does so (no development corpus does)."""
+    were real links 5 times in 58 on a held-out prose handbook that does so (no development corpus does).
+    A numbered reference to a chapter whose URLs file several pages under its number ("Chapter 10" of
+    ch10-00-generics, ch10-01-syntax, ch10-02-traits) names the chapter, not its first page: the sentence may mean
+    any of them ("traits, covered in Chapter 10"), so it stays in the low tier, with or without the site's links.
+    A number that is one page's own (a title's "part 2", an appendix's heading) keeps its confidence."""
+    if option.kind == "numbered" and numbered_origin(index, option.key, target)[1] > 1:
+        return min(value, round(index.config.medium_confidence - CAP_MARGIN, 3))
     if index.dictionary.known:
         return value
     if option.kind in NAME_KINDS:

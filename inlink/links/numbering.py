@@ -1,0 +1,160 @@
+"""Numbered references: which page a site's "Chapter 13", "Appendix E" or "Part 2" names.
+
+Books, handbooks and manuals refer to their own parts by number ("as we saw in Chapter 13", "see Appendix E")
+far more than by title, and the number is seldom in the page's title: it is in the page's first heading
+("Appendix A: Keywords"), its title ("13. Iterators", "Chapter 13: Iterators", "Writing your first app, part 2")
+or only in its URL (`ch13-00-functional-features.html`, `chapter-13/`, `13-iterators.html`). A page's number is
+read from its own title, H1 or first heading when one of them carries it; else from the last segment of its URL,
+when the site's URLs carry a numbering: a series of pages in one folder whose names share a prefix and run
+through at least SERIES_NUMBERS distinct numbers, one main page per number (the one with the lowest sub-numbers:
+`ch13-00` of `ch13-01`, `ch13-02`). A number is a reference only when exactly one page holds it: a site with
+several numbered books (three pages titled "3. ...") has no page that "Chapter 3" names, and a series in which two
+pages share one number (dates in blog URLs) is no numbering.
+
+What the reference is called: the word the page's own label uses ("Appendix B"); a number without a word ("13.
+Iterators", `13-iterators.html`) answers to "Chapter", "Part" and "Section"; a URL's prefix names its word when it
+is one (`ch`, `chap`, `appendix`, `app`, `part`, `pt`, `sec`, `section`), and a prefix of PREFIX_WORD letters or
+more is the word its numbers answer to (`tutorial02`: "Tutorial 2", `lesson-3-knots`: "Lesson 3"). Letters number appendices (and any part a
+page's own label letters): an appendix series read from URLs letters its pages from 1 (`appendix-01` = Appendix
+A); number 0 is the front page of its series (an appendix's or a book's overview), never "A" nor "Chapter 0".
+
+The anchor is the whole reference, "Chapter 13" (never "13" alone, nor "Appendix" without its letter), in running
+prose only (the placement rules of every anchor). A possessive ("Chapter 17’s discussion") is left unlinked: the
+tokeniser holds "17’s" as one word, so "Chapter 17" there would end inside a word (anchors stand on word
+boundaries), and "Chapter 17’s" would put the grammar in the link; it is rare (1 of 326 numbered mentions on a
+held-out handbook). "§ 13" is not read: "§" is no word character, so it is no token to anchor on.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from urllib.parse import urlsplit
+
+KIND_WORDS = ("Chapter", "Appendix", "Part", "Section")
+UNNAMED_WORDS = ("Chapter", "Part", "Section")   # what a bare number ("13. Iterators") answers to
+URL_PREFIXES = {"ch": "Chapter", "chap": "Chapter", "chapter": "Chapter", "appendix": "Appendix",
+                "app": "Appendix", "part": "Part", "pt": "Part", "sec": "Section", "section": "Section"}
+SERIES_NUMBERS = 3       # distinct numbers a run of URLs needs to be a numbering (not "base64", "ipv6")
+MAX_NUMBER = 999         # a chapter number, not a year of a dated URL
+PREFIX_WORD = 4          # a URL prefix this long is the word its numbers answer to (`tutorial02`: "Tutorial 2")
+_LABEL = r"(?P<number>\d{1,3}(?:\.\d{1,3})*|[A-Z])"
+_KINDED = r"(?P<word>(?i:chapter|appendix|part|section))\s+" + _LABEL
+# "Appendix A: Keywords", "Chapter 13 — Iterators", "Part 2. Operations": a word, the label, a separator
+_KINDED_START_RE = re.compile(r"^\s*" + _KINDED + r"(?:\s*[:.\u2013\u2014-]\s+|\s*$)")
+# a heading block also "Chapter 3 Setup" (its end is known, so a capital word after the label is its title)
+_KINDED_HEADING_RE = re.compile(r"^\s*" + _KINDED + r"(?:\s*[:.\u2013\u2014-]\s+|\s+(?=[A-Z])|\s*$)")
+# "13. Iterators", "2.6. Control flow": a bare number and its full stop opening a title (not a version: "3.11.2
+# Documentation")
+_NUMBER_START_RE = re.compile(r"^\s*(?P<number>\d{1,3}(?:\.\d{1,3})*)\.\s+(?=[^\W\d_])")
+# "Writing your first app, part 2", "Setup (Part 1)": the label closing a title
+_KINDED_END_RE = re.compile(r"[,:(\u2013\u2014-]\s*" + _KINDED + r"\)?\s*$")
+_SEGMENT_RE = re.compile(r"^(?P<prefix>[a-z]+)?[-_]?(?P<numbers>\d{1,4}(?:[-_]\d{1,4})*)(?:[-_][a-z][\w-]*)?$")
+_EXTENSION_RE = re.compile(r"\.[a-z]{2,5}$")
+
+
+def _label(match: re.Match, word: str | None = None) -> tuple[str | None, str]:
+    """(word or None for a bare number, number without leading zeros / capital letter)."""
+    number = match.group("number")
+    number = number if number.isalpha() else ".".join(str(int(part)) for part in number.split("."))
+    found = word or (match.group("word").capitalize() if "word" in match.re.groupindex else None)
+    return found, number
+
+
+def own_label(title: str, cleaned_title: str, h1: str, heading: str, text_start: str,
+              ) -> tuple[str | None, str, str] | None:
+    """The number a page gives itself, from its title, H1 or first heading, as (word or None, number, where it
+    stands: "title", "main heading" or "first heading"), or None. `heading`: its first heading
+    block (HTML input), else ''; `text_start`: the start of its text (plain text opens with the heading run into
+    the paragraph, so only a label followed by a separator counts there)."""
+    for candidate, pattern, origin in ((heading, _KINDED_HEADING_RE, "first heading"), (title, _KINDED_START_RE, "title"),
+                                       (h1, _KINDED_START_RE, "main heading"),
+                                       (text_start, _KINDED_START_RE, "first heading")):
+        match = pattern.match(candidate or "")
+        if match:
+            return (*_label(match), origin)
+    match = _KINDED_END_RE.search(cleaned_title or "")
+    if match:
+        return (*_label(match), "title")
+    for candidate, origin in ((title, "title"), (h1, "main heading")):
+        match = _NUMBER_START_RE.match(candidate or "")
+        if match:
+            return (*_label(match), origin)
+    return None
+
+
+def _url_segment(url: str) -> tuple[str, str]:
+    """(folder, last segment without its extension), lowercased."""
+    path = urlsplit(url).path.rstrip("/")
+    folder, _, segment = path.rpartition("/")
+    return folder.lower(), _EXTENSION_RE.sub("", segment.lower())
+
+
+def url_labels(urls: list[str], candidates) -> dict[int, tuple[str | None, str, int]]:
+    """Page -> (word or None, number, pages of the series under that number) read from the URLs of `candidates`
+    (page positions), for the main page of each number of each series that is a numbering (see the module's
+    docstring): `ch10-00-generics` of a series with `ch10-01-syntax` and `ch10-02-traits` -> ("Chapter", "10", 3)."""
+    series: dict[tuple[str, str], list[tuple[tuple[int, ...], int]]] = defaultdict(list)
+    for page in candidates:
+        folder, segment = _url_segment(urls[page])
+        match = _SEGMENT_RE.match(segment)
+        if match:
+            numbers = tuple(int(part) for part in re.split(r"[-_]", match.group("numbers")))
+            series[folder, match.group("prefix") or ""].append((numbers, page))
+    labels = {}
+    for (_folder, prefix), members in series.items():
+        firsts = {numbers[0] for numbers, _page in members}
+        if len(firsts) < SERIES_NUMBERS or max(firsts) > MAX_NUMBER \
+                or len({numbers for numbers, _page in members}) < len(members):   # two pages, one number
+            continue
+        word = URL_PREFIXES.get(prefix) or (prefix.capitalize() if len(prefix) >= PREFIX_WORD else None)
+        main: dict[int, tuple[tuple[int, ...], int]] = {}
+        sizes = Counter(numbers[0] for numbers, _page in members)
+        for numbers, page in members:
+            if numbers[0] not in main or numbers < main[numbers[0]][0]:
+                main[numbers[0]] = (numbers, page)
+        for first, (_numbers, page) in main.items():
+            if first == 0:
+                continue   # the series' front page
+            if word == "Appendix":
+                if first <= 26:
+                    labels[page] = (word, chr(ord("A") + first - 1), sizes[first])
+            else:
+                labels[page] = (word, str(first), sizes[first])
+    return labels
+
+
+def _references(label: tuple) -> list[str]:
+    word, number = label[:2]
+    words = (word,) if word else UNNAMED_WORDS if not number.isalpha() else ()
+    return [f"{w} {number}" for w in words]
+
+
+def numbered_pages(urls: list[str], titles: list[str], cleaned_titles: list[str], h1s: list[str],
+                   headings: list[str], texts: list[str], targets) -> dict[str, tuple[int, str, int]]:
+    """Reference ("Chapter 13", "Appendix E") -> (the one target page it names, where that page carries its number:
+    "title", "main heading", "first heading" or "address", and how many pages the site's URLs file under that
+    number: 1 but for the first page of a chapter its URLs number in several pages). A page's own label comes first; a
+    URL's label counts only where no page's own label claims the same reference, nor the page's own label the same
+    word (a page titled "..., part 2" at `tutorial02` is "Part 2" and "Tutorial 2"). A reference
+    two pages claim (at the same rank) names neither, nor does any other reference of its word: the site numbers
+    several books or series that way (a docs site's tutorial, reference and guide each with its "3. ..."), so its
+    "Chapter 11" says which chapter, not which book."""
+    own_words, origins, sizes = defaultdict(set), {}, {}
+    claims: dict[str, set[int]] = defaultdict(set)
+    for page in (int(i) for i in targets):
+        label = own_label(titles[page], cleaned_titles[page], h1s[page], headings[page], texts[page][:120])
+        for reference in _references(label) if label is not None else ():
+            claims[reference].add(page)
+            own_words[page].add(reference.split()[0])
+            origins[reference, page] = label[2]
+    from_urls: dict[str, set[int]] = defaultdict(set)
+    for page, label in url_labels(urls, [int(i) for i in targets]).items():
+        sizes[page] = label[2]
+        for reference in _references(label):
+            if reference not in claims and reference.split()[0] not in own_words[page]:
+                from_urls[reference].add(page)
+                origins[reference, page] = "address"
+    claims.update(from_urls)
+    several = {reference.split()[0] for reference, pages in claims.items() if len(pages) > 1}
+    return {reference: (page, origins[reference, page], sizes.get(page, 1))
+            for reference, (page, *_more) in claims.items() if reference.split()[0] not in several}

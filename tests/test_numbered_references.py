@@ -1,0 +1,125 @@
+"""Numbered references ("Chapter 3", "Appendix A", "part 2"): which page a book-like site's number names
+(inlink/links/numbering.py), and how the engine anchors, weighs and explains them. All text is invented."""
+from __future__ import annotations
+
+import numpy as np
+
+from inlink.links.numbering import numbered_pages, url_labels
+
+SITE = "https://sail.example/handbook/"
+
+
+def _numbers(urls, titles=None, headings=None, texts=None, h1s=None):
+    n = len(urls)
+    titles = titles or [""] * n
+    return {reference: page for reference, (page, *_rest) in numbered_pages(
+        urls, titles, titles, h1s or [""] * n, headings or [""] * n, texts or [""] * n, np.arange(n)).items()}
+
+
+def test_a_url_series_numbers_the_first_page_of_each_chapter():
+    urls = [SITE + name for name in ("ch00-00-welcome.html", "ch01-00-getting-afloat.html", "ch01-01-life-jackets.html",
+                                     "ch02-00-rigging.html", "ch02-01-knots.html", "ch02-02-sails.html",
+                                     "ch03-00-weather.html", "index.html")]
+    assert _numbers(urls) == {"Chapter 1": 1, "Chapter 2": 3, "Chapter 3": 6}   # not the front page "00"
+    assert url_labels(urls, range(len(urls)))[3] == ("Chapter", "2", 3)   # chapter 2 spans three pages
+    bare = [SITE + f"{n}-{slug}/" for n, slug in ((1, "launch"), (2, "steer"), (3, "dock"))]
+    assert _numbers(bare) == {f"{word} {n}": n - 1 for word in ("Chapter", "Part", "Section") for n in (1, 2, 3)}
+    lessons = [SITE + f"lesson{n:02d}.html" for n in (1, 2, 3)]
+    assert _numbers(lessons) == {"Lesson 1": 0, "Lesson 2": 1, "Lesson 3": 2}   # the prefix names its numbers
+    assert _numbers(lessons, ["Knots, part 1", "Sails, part 2", "Tides, part 3"]) == {
+        "Part 1": 0, "Part 2": 1, "Part 3": 2, "Lesson 1": 0, "Lesson 2": 1, "Lesson 3": 2}   # title and address
+
+
+def test_no_numbering_where_a_number_holds_several_pages_or_too_few_numbers():
+    dated = [SITE + f"blog/2023-{m:02d}-{slug}.html" for m, slug in ((1, "a"), (1, "b"), (2, "c"), (3, "d"))]
+    assert _numbers(dated) == {}   # two posts under one month: no numbering (and a year is no chapter)
+    assert _numbers([SITE + "base64.html", SITE + "ipv6.html", SITE + "utf8.html"]) == {}   # one page a prefix
+    assert _numbers([SITE + "ch01-x.html", SITE + "ch02-y.html"]) == {}   # two numbers are no series
+
+
+def test_a_page_s_own_title_or_heading_numbers_it_and_letters_appendices():
+    urls = [SITE + p for p in ("knots", "glossary", "tides", "charts", "ropes", "index")]
+    titles = ["Knots", "Glossary", "7. Reading Tides", "Reading Charts, part 2", "Chapter 4: Ropes", "2.0 Release"]
+    headings = ["Appendix A: Knots", "Appendix B — Glossary", "", "", "", ""]
+    assert _numbers(urls, titles, headings) == {
+        "Appendix A": 0, "Appendix B": 1, "Chapter 7": 2, "Part 7": 2, "Section 7": 2, "Part 2": 3,
+        "Chapter 4": 4}   # "2.0 Release" is a version, not a number and its full stop
+    plain = ["Appendix A: Knots A knot is ...", "Appendix B Glossary ...", "", "", "", ""]
+    assert _numbers(urls, titles, texts=plain)["Appendix A"] == 0   # plain text: a separator after the label
+    assert "Appendix B" not in _numbers(urls, titles, texts=plain)
+
+
+def test_a_number_two_pages_claim_names_none_of_its_word():
+    urls = [SITE + p for p in ("guide/a", "guide/b", "ref/a", "ref/b", "ref/c")]
+    titles = ["1. Getting Started", "2. Boats", "1. Hull Types", "2. Masts", "3. Keels"]
+    assert _numbers(urls, titles) == {}   # two numbered books: "Chapter 3" says which chapter, not which book
+    own = [SITE + "ch01-00-start.html", SITE + "ch02-00-boats.html", SITE + "ch03-00-keels.html", SITE + "intro"]
+    assert _numbers(own, ["Start", "Boats", "Keels", "Chapter 2: Intro"])["Chapter 2"] == 3   # its own title wins
+
+
+RIGGING = "<h1>Rigging</h1><p>Rigging holds the mast up. Stays and shrouds keep it upright in a blow.</p>"
+
+
+def _handbook(reader: str):
+    from test_analyzer import FILLER
+    filler = f"<p>{FILLER}</p>"
+    return [("ch01-00-getting-afloat.html", "Getting Afloat", f"<h1>Getting Afloat</h1><p>{reader}</p>{filler}"),
+            ("ch02-00-rigging.html", "Rigging", RIGGING + filler),
+            ("ch02-01-stays.html", "Stays and Shrouds", "<h1>Stays and Shrouds</h1><p>A stay runs fore and aft.</p>"
+                                                        + filler),
+            ("ch03-00-weather.html", "Weather at Sea", "<h1>Weather at Sea</h1><p>Wind shifts before a front "
+                                                       "arrives; a falling barometer warns of it.</p>" + filler),
+            ("ch04-00-navigation.html", "Navigation", "<h1>Navigation</h1><p>Plot a course with dividers.</p>"
+                                                      + filler),
+            ("appendix-01-knots.html", "A - Knots", "<h1>Appendix A: Knots</h1><p>The bowline makes a fixed loop "
+                                                    "at the end of a line.</p>" + filler)]
+
+
+READER = ("Before the first trip, read Chapter 3 on the forecast and tie each knot of Appendix A twice. Chapter 2 "
+          "covers the rigging.")
+
+
+def test_a_numbered_reference_links_the_whole_reference_to_the_page_with_that_number(tmp_path):
+    from test_analyzer_rules import NO_FLOOR, _html_site
+
+    from inlink.links.suggest import analyze_page, build_index
+    from test_analyzer import BASE
+    index = build_index(_html_site(tmp_path, _handbook(READER)), NO_FLOOR)
+    rows = {r["Destination"]: r for r in analyze_page(index, BASE + "ch01-00-getting-afloat.html")}
+    weather, knots = rows[BASE + "ch03-00-weather.html"], rows[BASE + "appendix-01-knots.html"]
+    assert weather["Anchor"] == "Chapter 3" and knots["Anchor"] == "Appendix A"   # never "A" nor "3" alone
+    assert '"Chapter 3" is the target\'s number (its address: ch03-00-weather.html' in weather["Reason"]
+    assert '"Appendix A" is the target\'s own number (its first heading' in knots["Reason"]
+    assert weather["Reason"].endswith("(high).") or weather["Reason"].endswith("(medium).")
+    rigging = rows[BASE + "ch02-00-rigging.html"]   # chapter 2 has two pages: the sentence may mean either
+    assert rigging["Anchor"] == "Chapter 2" and rigging["Reason"].endswith("(low).")
+    assert "the chapter has 2 pages" in rigging["Reason"]
+
+
+def test_a_numbered_reference_in_a_heading_is_no_anchor(tmp_path):
+    from test_analyzer_rules import NO_FLOOR, _html_site
+
+    from inlink.links.suggest import analyze_page, build_index
+    from test_analyzer import BASE
+    pages = _handbook("Before the first trip, check the forecast.")
+    pages[0] = (pages[0][0], pages[0][1], pages[0][2] + "<h2>Chapter 3 in brief</h2><p>Wind matters.</p>")
+    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
+    assert [r for r in analyze_page(index, BASE + "ch01-00-getting-afloat.html") if "Chapter" in r["Anchor"]] == []
+
+
+def test_the_site_s_link_rate_leaves_numbered_references_out():
+    from inlink.links.anchors import PhraseIndex
+    from inlink.links.dictionary import AnchorDictionary
+    phrases = PhraseIndex()
+    links, df = [], []
+    for n in range(10):   # ten titles, the n-th linked from n + 1 of the 10 pages that mention it
+        phrases.add(f"Mooring Line {n}x", n, "title")
+        links += [(100 + s, n, f"Mooring Line {n}x") for s in range(n + 1)]
+        df.append(10)
+    pid = phrases.add("Chapter 7", 50, "numbered")   # linked to four pages of the chapter, once each, on 40 pages
+    links += [(200 + s, 50 + s, "Chapter 7") for s in range(4)]
+    df.append(40)
+    assert pid == 10
+    dictionary = AnchorDictionary.from_links(links)
+    rate = dictionary.measure_site_rate(phrases, np.array(df))
+    assert abs(rate - np.percentile([(n + 1) / 10 for n in range(10)], 90)) < 1e-9   # not pulled down by "Chapter 7"
