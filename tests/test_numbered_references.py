@@ -123,3 +123,28 @@ def test_the_site_s_link_rate_leaves_numbered_references_out():
     dictionary = AnchorDictionary.from_links(links)
     rate = dictionary.measure_site_rate(phrases, np.array(df))
     assert abs(rate - np.percentile([(n + 1) / 10 for n in range(10)], 90)) < 1e-9   # not pulled down by "Chapter 7"
+
+
+def test_a_numbered_reference_to_another_document_s_part_is_no_reference_to_the_site():
+    from inlink.links.placement import cites_another_document
+
+    def cited(text: str, reference: str = "Section 3") -> bool:
+        start = text.lower().index(reference.lower())
+        return cites_another_document(text, start, start + len(reference))
+    assert cited("Status codes are listed in section 3 of RFC 2616 and nowhere else.")
+    assert cited("Permanent Redirect is defined by RFC 7238, Section 3 (Experimental).")
+    assert cited("As the style guide PEP 8 section 3 says, indent by four spaces.")
+    assert not cited("Read Section 3 of this handbook before the first trip.")
+    assert not cited("Knots are in part 2 of the tutorial.", "part 2")
+
+
+def test_a_cited_document_s_section_keeps_no_anchor(tmp_path):
+    from test_analyzer_rules import NO_FLOOR, _html_site
+
+    from inlink.links.suggest import analyze_page, build_index
+    from test_analyzer import BASE
+    index = build_index(_html_site(tmp_path, _handbook("Signal flags follow Chapter 3 of ISO 8601 loosely; see "
+                                                       "Appendix A for knots.")), NO_FLOOR)
+    rows = {r["Destination"]: r["Anchor"] for r in analyze_page(index, BASE + "ch01-00-getting-afloat.html")}
+    assert rows[BASE + "appendix-01-knots.html"] == "Appendix A"
+    assert "Chapter" not in rows.get(BASE + "ch03-00-weather.html", "")

@@ -10,6 +10,8 @@ test checks them from the outside, so the rules live in one place:
 - a one-word string literal ('min_value', "store_true") is a value, not a mention of the name it spells;
 - a phrase opening its sentence or block with a capitalised word right after it is a heading run into the
   next paragraph (plain text), not a mention;
+- a numbered reference ("Section 3") to a part of a document cited by a name in capitals and a number ("section 10
+  of RFC 2616") names that document's part, not the site's;
 - on plain text (no blocks), a code-like span (an identifier with _ or ::, a call with (), a path, a command
   option, a <placeholder>) is an anchor only when the target's title or defined name is that very name.
 The Context is the sentence holding the anchor (a splitter that knows "e.g." and "3.11" end no sentence),
@@ -29,6 +31,20 @@ PROSE_CELL_WORDS = 4       # a table cell with fewer words is a value (a name, a
 
 # A code-like span: an identifier with _ or ::, a call "name()", a path, a command option, a <placeholder>.
 _CODE_SPAN_RE = re.compile(r"^(?:\w*_\w*|.*::.*|.*\(\)?|.*[\\/].*|--?[A-Za-z][\w-]*|<[^<>]+>|\{[^{}]+\})$")
+
+
+# Another document's part: "section 10 of RFC 2616", "RFC 7238, Section 3", "PEP 8 section 2" (a name in capitals
+# and its number right before or after the reference).
+_CITED_BEFORE_RE = re.compile(r"\b[A-Z]{2,}[ -]?\d+[,;:]?\s*$")
+_CITED_AFTER_RE = re.compile(r"^\s*(?:of|in)\s+(?:the\s+)?[A-Z]{2,}[ -]?\d+\b")
+
+
+def cites_another_document(text: str, start: int, end: int) -> bool:
+    """Whether the numbered reference text[start:end] ("Section 3") is a part of a document the text cites by a
+    name in capitals and a number ("section 10 of RFC 2616", "RFC 6066 section 3"): that document's section, not
+    the site's."""
+    return bool(_CITED_BEFORE_RE.search(text, max(0, start - 24), start)
+                or _CITED_AFTER_RE.match(text[end:end + 32]))
 
 
 def prose_ranges(text: str, blocks) -> tuple[list[int], list[int]] | None:

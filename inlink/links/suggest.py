@@ -21,6 +21,7 @@ from inlink.links.mentions import OWN_NAME_KINDS, linkable
 from inlink.links.parameters import is_parameter, own_parameters
 from inlink.links.placement import (
     block_bounds,
+    cites_another_document,
     closed_brackets,
     glued_heading,
     inside_one,
@@ -110,12 +111,15 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
     and output" in prose is the words, not the chapter "7. Input and Output" (3 of 63 such rows were real links).
     A section's title (sections.register_sections, only on a site that quotes the titles it refers to) is a
     reference only in quotes ('see “The Tuple Type”'); out of them it is the words, and in a string literal
-    ('.expect("Should have read the file")', which plain text does not mark as code) it is a value."""
+    ('.expect("Should have read the file")', which plain text does not mark as code) it is a value. A numbered
+    reference ("Section 3", index._register_numbers) next to another document's name in capitals and its number
+    ("section 10 of RFC 2616") is that document's part (placement.cites_another_document)."""
     names_it = option.kind not in VOCABULARY_KINDS or option.kind == "key"
     declared = option.kind == "defined" and option.exact
     word_name = code is not None and option.kind == "head"
     acronym_name = term_declared and code is not None
     section = option.kind == "section"
+    numbered = option.kind == "numbered"
 
     def allowed(start: int, end: int) -> bool:
         return in_running_text(prose, text, start, end) and not in_path(text, start, end) \
@@ -126,6 +130,7 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
             and (not acronym_name or not _capitals_word(text, start, end) or inside_one(code, start, end)) \
             and (chapter is None or spelled_as(text[start:end], chapter)) \
             and (not section or _quoted(text, (start, end)) and not _string_literal(text, start)) \
+            and (not numbered or not cites_another_document(text, start, end)) \
             and not glued_heading(text, start, end, block_bounds(prose, start, end))
     return allowed
 
