@@ -12,8 +12,10 @@ SITE = "https://sail.example/handbook/"
 def _numbers(urls, titles=None, headings=None, texts=None, h1s=None):
     n = len(urls)
     titles = titles or [""] * n
-    return {reference: page for reference, (page, *_rest) in numbered_pages(
-        urls, titles, titles, h1s or [""] * n, headings or [""] * n, texts or [""] * n, np.arange(n)).items()}
+    found = numbered_pages(urls, titles, titles, h1s or [""] * n, headings or [""] * n, texts or [""] * n,
+                           np.arange(n))
+    return {reference: named[0][0] if len(named) == 1 and named[0][4] is None else
+            sorted((folder, page) for page, _origin, _lower, _size, folder in named) for reference, named in found.items()}
 
 
 def test_a_url_series_numbers_the_first_page_of_each_chapter():
@@ -44,15 +46,23 @@ def test_a_page_s_own_title_or_heading_numbers_it_and_letters_appendices():
     assert _numbers(urls, titles, headings) == {
         "Appendix A": 0, "Appendix B": 1, "Chapter 7": 2, "Part 7": 2, "Section 7": 2, "Part 2": 3,
         "Chapter 4": 4}   # "2.0 Release" is a version, not a number and its full stop
+    lowercase = {ref: lower for ref, ((_page, _origin, lower, *_rest),) in numbered_pages(
+        urls, titles, titles, [""] * 6, headings, [""] * 6, np.arange(6)).items()}
+    assert lowercase["Part 2"] and not lowercase["Chapter 4"]   # "..., part 2" is also written so in the text
     plain = ["Appendix A: Knots A knot is ...", "Appendix B Glossary ...", "", "", "", ""]
     assert _numbers(urls, titles, texts=plain)["Appendix A"] == 0   # plain text: a separator after the label
     assert "Appendix B" not in _numbers(urls, titles, texts=plain)
 
 
-def test_a_number_two_pages_claim_names_none_of_its_word():
-    urls = [SITE + p for p in ("guide/a", "guide/b", "ref/a", "ref/b", "ref/c")]
-    titles = ["1. Getting Started", "2. Boats", "1. Hull Types", "2. Masts", "3. Keels"]
-    assert _numbers(urls, titles) == {}   # two numbered books: "Chapter 3" says which chapter, not which book
+def test_where_two_pages_claim_a_number_each_folder_keeps_its_own_numbering():
+    urls = [SITE + p for p in ("guide/a", "guide/b", "ref/a", "ref/b", "ref/c", "ref/d")]
+    titles = ["1. Getting Started", "2. Boats", "1. Hull Types", "2. Masts", "3. Keels", "3. Rudders"]
+    found = _numbers(urls, titles)   # two numbered books: "Chapter 2" says which chapter of the reader's book
+    assert found["Chapter 1"] == [("/handbook/guide", 0)] and found["Chapter 2"] == [("/handbook/guide", 1)]
+    assert "Chapter 3" not in found   # the reference book gives 3 to two pages: its numbering names nothing
+    titles[5] = "4. Rudders"
+    assert _numbers(urls, titles)["Chapter 2"] == [("/handbook/guide", 1), ("/handbook/ref", 3)]
+    assert _numbers(urls, titles)["Chapter 4"] == [("/handbook/ref", 5)]   # one book has it: still its folder's
     own = [SITE + "ch01-00-start.html", SITE + "ch02-00-boats.html", SITE + "ch03-00-keels.html", SITE + "intro"]
     assert _numbers(own, ["Start", "Boats", "Keels", "Chapter 2: Intro"])["Chapter 2"] == 3   # its own title wins
 
@@ -148,3 +158,20 @@ def test_a_cited_document_s_section_keeps_no_anchor(tmp_path):
     rows = {r["Destination"]: r["Anchor"] for r in analyze_page(index, BASE + "ch01-00-getting-afloat.html")}
     assert rows[BASE + "appendix-01-knots.html"] == "Appendix A"
     assert "Chapter" not in rows.get(BASE + "ch03-00-weather.html", "")
+
+
+def test_a_number_names_the_page_of_the_source_s_own_book(tmp_path):
+    from test_analyzer_rules import NO_FLOOR, _html_site
+
+    from inlink.links.suggest import analyze_page, build_index
+    from test_analyzer import BASE
+    old = "This edition of the handbook told each crew to look up Chapter 3 whenever clouds built in the west."
+    pages = _handbook(READER) + [(f"old/{path}", title, html) for path, title, html in _handbook(old)]   # an old
+    # edition numbered alike, in its own folder; its navigation pages say "chapter" too, so it is no rare word
+    pages = [(path, title, html.replace("dividers.", "dividers; Chapter 4 of the log has the tables."))
+             for path, title, html in pages]
+    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
+    for folder in ("", "old/"):
+        rows = {r["Destination"]: r["Anchor"] for r in analyze_page(index, BASE + folder + "ch01-00-getting-afloat.html")}
+        assert rows[BASE + folder + "ch03-00-weather.html"] == "Chapter 3"
+        assert all(r.startswith(BASE + "old/") == bool(folder) for r, a in rows.items() if a.startswith("Chapter"))

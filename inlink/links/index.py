@@ -26,7 +26,7 @@ from inlink.links.confidence import (
     MEDIUM_CONFIDENCE,
 )
 from inlink.links.neighbourhood import LinkNeighbourhood
-from inlink.links.numbering import numbered_pages
+from inlink.links.numbering import folder_of, numbered_pages
 from inlink.links.plain_blocks import KEYWORDS, plain_blocks
 from inlink.links.sections import html_headings, register_sections
 from inlink.links.similarity import (
@@ -115,7 +115,7 @@ class LinkIndex:
     code_spans: list | None = None          # per page: its inline code (starts, ends) on HTML input, else None
     term_keys: np.ndarray | None = None     # sorted phrase id * pages + page: a name the page declares in a term
     numbers: dict | None = None             # (numbered reference lowercased, page) -> (where the page carries it,
-                                            # pages under its number): index._register_numbers
+                                            # pages under its number, folder or None): index._register_numbers
 
     def __getstate__(self) -> dict:
         # the matcher is saved: its arrays pickle in milliseconds, and rebuilding it from the phrases took a
@@ -416,26 +416,36 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
 
 def _register_numbers(index: PhraseIndex, urls: list[str], titles: list[str], cleaned_titles: list[str],
                       h1s: list[str], texts: list[str], targets: np.ndarray, blocks: list) -> dict:
-    """A numbered reference ("Chapter 13", "Appendix E", "Part 2") names the one target that numbering gives that
-    number (numbering.numbered_pages: from its title, H1 or first heading, else its URL): kind "numbered". Spelled
-    as the label does and, for running text ("in part 2 of this tutorial"), in lowercase. Returns where each page
-    carries its number and how many pages its URLs file under it, by (lowercased reference, page): for the
-    confidence (suggest._capped) and the reason."""
+    """A numbered reference ("Chapter 13", "Appendix E", "Part 2") names the target that numbering gives that
+    number (numbering.numbered_pages: from its title, H1 or first heading, else its URL): kind "numbered"; on a site
+    that numbers several books alike, the one of the source's own folder (numbered_reaches). Spelled capitalised
+    ("Chapter 13") and, where the page's label writes its word in lowercase ("..., part 2"), so too ("in part 2 of
+    this tutorial"): elsewhere "part 5" is mostly the word ("the fractional part 5" of a plain-text example). Returns, by (lowercased reference,
+    page), where the page carries its number, how many pages its URLs file under it and the folder it is named
+    for (None: the whole site): for the confidence (suggest._capped), the reason and the scope."""
     headings = [next((texts[i][start:end] for kind, start, end in page if kind == "heading"), "") if page else ""
                 for i, page in enumerate(blocks)]
     numbers = {}
-    for reference, (page, origin, pages) in numbered_pages(urls, titles, cleaned_titles, h1s, headings, texts,
-                                                    np.flatnonzero(targets)).items():
-        for spelling in (reference, reference.lower()):
-            if index.add(spelling, page, "numbered") is not None:
-                numbers[spelling.lower(), page] = (origin, pages)
+    for reference, named in numbered_pages(urls, titles, cleaned_titles, h1s, headings, texts,
+                                           np.flatnonzero(targets)).items():
+        for page, origin, lowercase, pages, folder in named:
+            for spelling in (reference, reference.lower()) if lowercase else (reference,):
+                if index.add(spelling, page, "numbered") is not None:
+                    numbers[spelling.lower(), page] = (origin, pages, folder)
     return numbers
 
 
 def numbered_origin(index: LinkIndex, key: tuple[str, ...], target: int) -> tuple[str, int]:
     """Where the target carries the numbered reference `key` (lowercased tokens: ("chapter", "13")) and how many
     pages the site's URLs file under that number (_register_numbers)."""
-    return (index.numbers or {}).get((" ".join(key), target), ("title", 1))
+    return (index.numbers or {}).get((" ".join(key), target), ("title", 1, None))[:2]
+
+
+def numbered_reaches(index: LinkIndex, key: tuple[str, ...], target: int, source: int) -> bool:
+    """Whether the numbered reference `key` on the source names the target: everywhere, or only on the pages of the
+    folder whose numbering gives the target that number (a site numbering several books alike)."""
+    folder = (index.numbers or {}).get((" ".join(key), target), ("title", 1, None))[2]
+    return folder is None or folder_of(index.urls[source]) == folder
 
 
 def _code_spans(pages: pd.DataFrame) -> list | None:

@@ -52,18 +52,19 @@ _SEGMENT_RE = re.compile(r"^(?P<prefix>[a-z]+)?[-_]?(?P<numbers>\d{1,4}(?:[-_]\d
 _EXTENSION_RE = re.compile(r"\.[a-z]{2,5}$")
 
 
-def _label(match: re.Match, word: str | None = None) -> tuple[str | None, str]:
-    """(word or None for a bare number, number without leading zeros / capital letter)."""
+def _label(match: re.Match) -> tuple[str | None, str, bool]:
+    """(word capitalised or None for a bare number, number without leading zeros / capital letter, whether the
+    label writes its word in lowercase: "..., part 2")."""
     number = match.group("number")
     number = number if number.isalpha() else ".".join(str(int(part)) for part in number.split("."))
-    found = word or (match.group("word").capitalize() if "word" in match.re.groupindex else None)
-    return found, number
+    word = match.group("word") if "word" in match.re.groupindex else None
+    return (word.capitalize() if word else None), number, bool(word) and word.islower()
 
 
 def own_label(title: str, cleaned_title: str, h1: str, heading: str, text_start: str,
-              ) -> tuple[str | None, str, str] | None:
+              ) -> tuple[str | None, str, str, bool] | None:
     """The number a page gives itself, from its title, H1 or first heading, as (word or None, number, where it
-    stands: "title", "main heading" or "first heading"), or None. `heading`: its first heading
+    stands: "title", "main heading" or "first heading", whether it writes its word in lowercase), or None. `heading`: its first heading
     block (HTML input), else ''; `text_start`: the start of its text (plain text opens with the heading run into
     the paragraph, so only a label followed by a separator counts there)."""
     for candidate, pattern, origin in ((heading, _KINDED_HEADING_RE, "first heading"), (title, _KINDED_START_RE, "title"),
@@ -71,14 +72,14 @@ def own_label(title: str, cleaned_title: str, h1: str, heading: str, text_start:
                                        (text_start, _KINDED_START_RE, "first heading")):
         match = pattern.match(candidate or "")
         if match:
-            return (*_label(match), origin)
+            return (*_label(match)[:2], origin, _label(match)[2])
     match = _KINDED_END_RE.search(cleaned_title or "")
     if match:
-        return (*_label(match), "title")
+        return (*_label(match)[:2], "title", _label(match)[2])
     for candidate, origin in ((title, "title"), (h1, "main heading")):
         match = _NUMBER_START_RE.match(candidate or "")
         if match:
-            return (*_label(match), origin)
+            return (*_label(match)[:2], origin, False)
     return None
 
 
@@ -130,31 +131,54 @@ def _references(label: tuple) -> list[str]:
 
 
 def numbered_pages(urls: list[str], titles: list[str], cleaned_titles: list[str], h1s: list[str],
-                   headings: list[str], texts: list[str], targets) -> dict[str, tuple[int, str, int]]:
-    """Reference ("Chapter 13", "Appendix E") -> (the one target page it names, where that page carries its number:
-    "title", "main heading", "first heading" or "address", and how many pages the site's URLs file under that
-    number: 1 but for the first page of a chapter its URLs number in several pages). A page's own label comes first; a
-    URL's label counts only where no page's own label claims the same reference, nor the page's own label the same
-    word (a page titled "..., part 2" at `tutorial02` is "Part 2" and "Tutorial 2"). A reference
-    two pages claim (at the same rank) names neither, nor does any other reference of its word: the site numbers
-    several books or series that way (a docs site's tutorial, reference and guide each with its "3. ..."), so its
-    "Chapter 11" says which chapter, not which book."""
-    own_words, origins, sizes = defaultdict(set), {}, {}
-    claims: dict[str, set[int]] = defaultdict(set)
+                   headings: list[str], texts: list[str], targets,
+                   ) -> dict[str, list[tuple[int, str, bool, int, str | None]]]:
+    """Reference ("Chapter 13", "Appendix E") -> the target pages it names, each as (page, where it carries its number:
+    "title", "main heading", "first heading" or "address"; whether its label writes the word in lowercase ("...,
+    part 2": the site writes the reference so in running text, "see part 2"); how many pages the site's URLs file under that number: 1
+    but for the first page of a chapter its URLs number in several pages; the folder whose pages it names it for,
+    or None for every page).
+
+    A page's own label comes first; a URL's label counts only where no page of its folder claims the same reference
+    by its own label, nor the page itself the same word (a page titled "..., part 2" at `tutorial02` is "Part 2"
+    and "Tutorial 2"). A reference one page claims names it for the whole site. Where two pages claim one
+    reference, the site numbers several books or series that way (a docs site's tutorial, reference and guide each
+    with its "3. ...", a book's current and old editions), and "Chapter 11" says which chapter, not which book: a
+    page refers then to its own folder's numbering ("folder" = its URL's path without the last segment), and only
+    where that folder gives each reference of the word to one page; a folder that does not names nothing."""
+    own_words: dict[int, set[str]] = defaultdict(set)
+    origins, sizes, folders = {}, {}, {}
+    claims: dict[tuple[str, str], set[int]] = defaultdict(set)   # (folder, reference) -> pages
     for page in (int(i) for i in targets):
+        folders[page] = _url_segment(urls[page])[0]
         label = own_label(titles[page], cleaned_titles[page], h1s[page], headings[page], texts[page][:120])
         for reference in _references(label) if label is not None else ():
-            claims[reference].add(page)
+            claims[folders[page], reference].add(page)
             own_words[page].add(reference.split()[0])
-            origins[reference, page] = label[2]
-    from_urls: dict[str, set[int]] = defaultdict(set)
-    for page, label in url_labels(urls, [int(i) for i in targets]).items():
+            origins[reference, page] = label[2:]
+    from_urls: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for page, label in url_labels(urls, list(folders)).items():
         sizes[page] = label[2]
         for reference in _references(label):
-            if reference not in claims and reference.split()[0] not in own_words[page]:
-                from_urls[reference].add(page)
-                origins[reference, page] = "address"
+            if (folders[page], reference) not in claims and reference.split()[0] not in own_words[page]:
+                from_urls[folders[page], reference].add(page)
+                origins[reference, page] = ("address", False)
     claims.update(from_urls)
-    several = {reference.split()[0] for reference, pages in claims.items() if len(pages) > 1}
-    return {reference: (page, origins[reference, page], sizes.get(page, 1))
-            for reference, (page, *_more) in claims.items() if reference.split()[0] not in several}
+    site: dict[str, set[int]] = defaultdict(set)
+    for (_folder, reference), pages in claims.items():
+        site[reference] |= pages
+    several = {reference.split()[0] for reference, pages in site.items() if len(pages) > 1}
+    unclear = {(folder, reference.split()[0]) for (folder, reference), pages in claims.items() if len(pages) > 1}
+    named: dict[str, list[tuple[int, str, bool, int, str | None]]] = defaultdict(list)
+    for (folder, reference), pages in claims.items():
+        word, page = reference.split()[0], next(iter(pages))
+        if word not in several:
+            named[reference].append((page, *origins[reference, page], sizes.get(page, 1), None))
+        elif (folder, word) not in unclear:
+            named[reference].append((page, *origins[reference, page], sizes.get(page, 1), folder))
+    return dict(named)
+
+
+def folder_of(url: str) -> str:
+    """The folder a numbering scope is named by (numbered_pages): the URL's path without its last segment."""
+    return _url_segment(url)[0]
