@@ -272,3 +272,26 @@ def test_an_api_reference_declares_a_name_in_a_signature_heading_or_a_labelled_o
     assert ("ledger", ".", "openBook") in declared or ("ledger.openBook",) in declared
     assert ("LedgerStore",) in declared
     assert not any("loadBook" in "".join(original) for original in declared)   # a heading of words
+
+
+def test_an_anchor_on_a_command_line_option_keeps_its_dashes(tmp_path):
+    from test_analyzer_rules import NO_FLOOR, _html_site
+
+    from inlink.links.placement import with_option_dashes
+    from inlink.links.suggest import analyze_page, build_index, validate_suggestion
+    from test_analyzer import BASE, FILLER
+    text = "Pass --keep-going, not no-keep-going; (--dry-run) too; a return code of -signal.SIGTERM."
+    grown = {word: text[slice(*with_option_dashes(text, (text.index(word), text.index(word) + len(word))))]
+             for word in ("keep-going", "dry-run", "signal.SIGTERM")}
+    assert grown == {"keep-going": "--keep-going", "dry-run": "--dry-run", "signal.SIGTERM": "signal.SIGTERM"}
+    inner = text.index("keep-going", text.index("no-"))
+    assert with_option_dashes(text, (inner, inner + 10)) == (inner, inner + 10)   # a hyphen inside a word
+    pages = [("build", "Building", f"<h1>Building</h1><p>When a crate fails, pass the --keep-going flag to build the "
+                                   f"others.</p><p>{FILLER}</p>"),
+             ("keep-going", "keep-going", "<h1>keep-going</h1><p>The keep-going setting builds every crate it can "
+                                          f"after a failure.</p><p>{FILLER}</p>"),
+             ("other", "Testing", f"<h1>Testing</h1><p>Tests run in parallel.</p><p>{FILLER}</p>")]
+    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
+    rows = {r["Destination"]: r["Anchor"] for r in analyze_page(index, BASE + "build")}
+    assert rows[BASE + "keep-going"] == "--keep-going"
+    assert validate_suggestion(index, BASE + "build", BASE + "keep-going", "--keep-going") is None

@@ -175,3 +175,4 @@ def test_a_number_names_the_page_of_the_source_s_own_book(tmp_path):
         rows = {r["Destination"]: r["Anchor"] for r in analyze_page(index, BASE + folder + "ch01-00-getting-afloat.html")}
         assert rows[BASE + folder + "ch03-00-weather.html"] == "Chapter 3"
         assert all(r.startswith(BASE + "old/") == bool(folder) for r, a in rows.items() if a.startswith("Chapter"))
+

@@ -189,6 +189,24 @@ def closed_brackets(text: str, span: tuple[int, int]) -> tuple[int, int]:
     return start, end
 
 
+def with_option_dashes(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """The anchor with the two dashes that make its first word a long command-line option ("--keep-going"): the
+    tokeniser reads the option's name without them ("keep-going"), and an anchor cut there leaves the reader a
+    link on half of the flag. The dashes must open a word (a space, an opening bracket or quote, or the text's
+    start before them; a token never starts right after a hyphen inside a word). One dash is left alone: it is as
+    often a minus ("-signal.SIGTERM", a negated value) as a short option."""
+    start, end = span
+    if text[max(0, start - 2):start] != "--" or start > 2 and not (text[start - 3].isspace()
+                                                                   or text[start - 3] in "([{`'\"“‘"):
+        return span
+    return start - 2, end
+
+
+def option_dashes(text: str, start: int) -> int:
+    """2 when the anchor at `start` opens with a long option's dashes (with_option_dashes), else 0."""
+    return 2 if text.startswith("--", start) else 0
+
+
 def is_code_span(text: str, start: int, end: int) -> bool:
     """An identifier, call, path, option or placeholder, judged with the characters glued to the span
     ("foo" in "foo()" or "--foo", "name" in "<name>")."""

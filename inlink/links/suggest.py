@@ -21,6 +21,8 @@ from inlink.links.mentions import OWN_NAME_KINDS, linkable
 from inlink.links.parameters import is_parameter, own_parameters
 from inlink.links.placement import (
     block_bounds,
+    option_dashes,
+    with_option_dashes,
     cites_another_document,
     closed_brackets,
     glued_heading,
@@ -171,6 +173,7 @@ def _first_usable(index: LinkIndex, item: Ranked, text: str, words, starts, ends
         if weigh:
             wider = closed_brackets(text, grow_to_title(index, text, item.target, span, starts, ends, taken))
             span = wider if in_prose(prose, *wider) and not overlaps(wider, taken) else span
+            span = with_option_dashes(text, span)
         if enough and not _names_the_source(text[span[0]:span[1]].lower(), option, own_names):
             return option, span
     return None
@@ -492,6 +495,10 @@ def _prose(index: LinkIndex, source: int):
 
 
 def _on_word_boundaries(text: str, start: int, end: int) -> bool:
+    """The span starts and ends on word boundaries (a command-line option's dashes open it: with_option_dashes)."""
+    if start < end and text[start] == "-" and with_option_dashes(text, (start + option_dashes(text, start), end)) \
+            == (start, end):
+        start += option_dashes(text, start)
     before = text[start - 1] if start > 0 else " "
     after = text[end] if end < len(text) else " "
     return not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_") \
