@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 
 from inlink.links.anchors import KINDS
-from inlink.links.index import LinkIndex
+from inlink.links.index import LinkIndex, numbered_reaches
 from inlink.links.mentions import SHARED, PageOptions, page_options
 from inlink.links.similarity import row_dot, row_dots, row_views, spread_row
 from inlink.links.text import STOP_WORDS, lowered_text, prose_score
@@ -36,6 +36,7 @@ WEIGHTS = {"similarity": 2.0, "title_similarity": 0.5, "specificity": 3.0, "leng
 DICTIONARY_WEIGHTS = {"link_odds": 1.0, "specificity": 1.5, "neighbour_lift": 1.5, "names": 1.0}
 NAME_KINDS = ("inbound", "title", "h1", "head", "defined", "section", "numbered")   # the evidence that names a target
 _NAME_CODES = np.array([kind in NAME_KINDS for kind in KINDS])   # by kind code
+NUMBERED = KINDS.index("numbered")
 _RECASED_CODES = np.array([kind in ("defined", "head") for kind in KINDS])   # one-word names: see _recased_names
 SCORE_BIAS = -0.5          # centres the logistic score so a typical good suggestion lands near 0.5-0.8
 SHARED_MIN_SIMILARITY = 0.1  # a single shared word is only offered between pages whose topics clearly overlap
@@ -184,7 +185,8 @@ def score_targets(index: LinkIndex, source: int, limit: int | None = None) -> Sc
     counts = np.bincount(position, minlength=len(targets))
     similarities = _dots(index, "matrix", targets, counts > 0, source_row)   # a target with no row scores 0
     similarity = np.array(similarities, dtype=np.float64)[position]
-    usable = ((found.kind != SHARED) | (similarity >= SHARED_MIN_SIMILARITY)) & ~_recased_names(index, found)
+    usable = ((found.kind != SHARED) | (similarity >= SHARED_MIN_SIMILARITY)) & ~_recased_names(index, found) \
+        & _numbers_reach(index, source, found)
     strength, specificity, ambiguity, speaks, link_odds = _strengths(
         index, source, found, similarity, source_row, {t: s for t, s in zip(targets, similarities) if s is not None})
     rows = position.argsort(kind="stable")                   # each target's rows together, in row order
@@ -234,6 +236,19 @@ def ranked_items(index: LinkIndex, scored: Scored, keep: list[bool] | None = Non
         ranked.append(Ranked(target, scored.scores[j], scored.similarity[j], options, scored.title_similarity[j],
                              scored.lifts[j], scored.linking[j], scored.names[j], scored.back[j], scored.coupled[j]))
     return ranked
+
+
+def _numbers_reach(index: LinkIndex, source: int, found: PageOptions) -> np.ndarray:
+    """Per option row: False for a numbered reference ("Chapter 3") whose numbering does not reach the source (a
+    site numbering several books alike names, in each folder, that folder's page: index.numbered_reaches), so the
+    target is neither ranked nor weighed for it."""
+    reach = np.ones(len(found.kind), dtype=bool)
+    if not index.numbers:
+        return reach
+    phrases = index.phrases.phrases
+    for r in (found.kind == NUMBERED).nonzero()[0].tolist():
+        reach[r] = numbered_reaches(index, phrases[int(found.phrase[r])].key, int(found.target[r]), source)
+    return reach
 
 
 def _recased_names(index: LinkIndex, found: PageOptions) -> np.ndarray:

@@ -16,7 +16,7 @@ import numpy as np
 
 from inlink.links.confidence import confidence, floor_logit, tier
 from inlink.links.evidence import best_logits, features, reason, topic_terms
-from inlink.links.index import AnalysisConfig, LinkIndex, build_index, declared_in_term, numbered_origin, numbered_reaches  # noqa: F401  (public API, see docs/architecture.md)
+from inlink.links.index import AnalysisConfig, LinkIndex, build_index, declared_in_term, numbered_origin  # noqa: F401  (public API, see docs/architecture.md)
 from inlink.links.mentions import OWN_NAME_KINDS, linkable
 from inlink.links.parameters import is_parameter, own_parameters
 from inlink.links.placement import (
@@ -151,13 +151,10 @@ def _capitals_word(text: str, start: int, end: int) -> bool:
 
 def _first_usable(index: LinkIndex, item: Ranked, text: str, words, starts, ends, taken: list[tuple[int, int]],
                   prose, own_names: frozenset[str] = frozenset(), weigh: bool = True,
-                  parameters=None, code=None, source: int = -1) -> tuple[Option, tuple[int, int]] | None:
+                  parameters=None, code=None) -> tuple[Option, tuple[int, int]] | None:
     """The best anchor option of a target with a free, well-placed occurrence that names the target (weigh=False:
-    any such occurrence, cheaply, for ranking; the occurrence shown is then chosen with weigh=True). A numbered
-    reference names it only where its numbering reaches the source (index.numbered_reaches)."""
+    any such occurrence, cheaply, for ranking; the occurrence shown is then chosen with weigh=True)."""
     for option in item.options:
-        if option.kind == "numbered" and not numbered_reaches(index, option.key, item.target, source):
-            continue
         in_term = code is not None and option.kind == "defined" and declared_in_term(index, option.phrase, item.target)
         chapter = _chapter_spelling(index, item.target, option)
         span = pick_occurrence(text, option, taken,
@@ -302,7 +299,7 @@ def page_choices(index: LinkIndex, source: int, floor: float | None = None,
     for item in ranked_items(index, scored, _reachable(index, scored, floor_logit(floor))):
         if item.score < config.min_score:
             continue
-        usable = _first_usable(index, item, text, words, starts, ends, [], prose, own, False, parameters, code, source)
+        usable = _first_usable(index, item, text, words, starts, ends, [], prose, own, False, parameters, code)
         if usable:
             weighed.append(_weigh(index, item, *usable, text))
     weighed = [choice for choice in weighed if choice.confidence >= floor]
@@ -314,7 +311,7 @@ def page_choices(index: LinkIndex, source: int, floor: float | None = None,
         if not _under_inbound_cap(index, choice.item.target):
             continue
         usable = _first_usable(index, choice.item, text, words, starts, ends, taken, prose, own, True, parameters,
-                               code, source)
+                               code)
         if usable is None:
             continue
         if usable[0] is not choice.option:
