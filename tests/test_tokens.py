@@ -236,6 +236,27 @@ def test_batched_row_products_equal_the_row_by_row_ones():
                                                                                 bars[:0]) == []
 
 
+
+def test_row_dots_of_rows_sharing_one_term_or_none_equal_the_sdot_ones():
+    """Rows sharing at most one term with the page (most titles' rows) are summed in one array product, not one
+    sdot call each: the same values bit for bit, among empty rows and rows sharing several terms."""
+    import scipy.sparse as sp
+    from inlink.links.similarity import row_dot, row_dots, spread_row
+
+    rng = np.random.default_rng(5)
+    pages, width = 80, 12
+    rows = [np.sort(rng.choice(width, size=int(rng.integers(0, 5)), replace=False)) for _ in range(pages)]
+    matrix = sp.csr_matrix((rng.random(sum(map(len, rows))).astype(np.float32), np.concatenate(rows),
+                            np.concatenate(([0], np.cumsum([len(row) for row in rows])))), shape=(pages, width))
+    shared = set()
+    for source in range(pages):
+        dense = spread_row(matrix, source)
+        asked = list(range(pages)) + [3, 3]
+        assert row_dots(matrix, asked, dense) == [row_dot(matrix, row, dense) for row in asked]
+        shared |= {int((dense[row] != 0).sum()) for row in rows}
+    empty = [row for row in range(pages) if not len(rows[row])]
+    assert shared >= {0, 1, 2, 3} and empty and row_dots(matrix, empty, dense) == [0.0] * len(empty)
+
 def test_shared_terms_of_several_sources_at_once_equal_each_source_alone():
     """top_shared_terms_of_pairs (a mention chunk's pages and their targets in one selection) gives each pair the
     columns top_shared_terms_of_rows gives its source page alone, bit for bit."""

@@ -280,9 +280,27 @@ def row_dots(matrix: sp.csr_matrix, rows: list[int], dense: np.ndarray,
     lo, hi = indptr[rows], indptr[rows + 1]
     lengths = hi - lo
     ends = lengths.cumsum()
-    gathered = dense[matrix.indices[np.arange(int(ends[-1])) + (lo - (ends - lengths)).repeat(lengths)]]
-    return [float(gathered[start:end].dot(data[first:last]))
-            for first, last, start, end in zip(lo.tolist(), hi.tolist(), (ends - lengths).tolist(), ends.tolist())]
+    if not ends[-1]:
+        return [0.0] * len(rows)
+    positions = np.arange(int(ends[-1])) + (lo - (ends - lengths)).repeat(lengths)
+    gathered = dense[matrix.indices[positions]]
+    starts = ends - lengths
+    single = _single_products(gathered, data[positions], starts, lengths)
+    return [value if value is not None else float(gathered[start:end].dot(data[first:last]))
+            for value, first, last, start, end in zip(single, lo.tolist(), hi.tolist(), starts.tolist(), ends.tolist())]
+
+
+def _single_products(gathered: np.ndarray, values: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> list:
+    """Per row (its gathered spread values and stored values at [start, start + length)): its dot product when
+    the row shares at most one term with the spread row, else None. Such a dot is that one product (or 0)
+    whatever order the BLAS adds in, so all of them come from one array product, not one sdot call each:
+    most titles' rows share no term or one with the page (row_dots)."""
+    filled = lengths > 0
+    shared = np.zeros(len(lengths), dtype=np.int64)
+    sums = np.zeros(len(lengths), dtype=np.float32)
+    shared[filled] = np.add.reduceat(gathered != 0, starts[filled], dtype=np.int64)
+    sums[filled] = np.add.reduceat(gathered * values, starts[filled])
+    return [value if alone else None for value, alone in zip(sums.tolist(), (shared <= 1).tolist())]
 
 
 def row_views(matrix: sp.csr_matrix) -> tuple[list[np.ndarray], list[np.ndarray]]:
