@@ -46,6 +46,7 @@ from inlink.links.text import (
     quotes_titles,
     thin_pages,
     title_head,
+    word_counts,
 )
 from inlink.links.tokens import SiteTokens
 
@@ -363,7 +364,8 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
     is_source = flags & ~excluded & np.array([bool(t) and not t.isspace() for t in texts], dtype=bool)   # no strip()
     is_target = flags & ~excluded & ~np.array(moved_pages(texts), dtype=bool)   # a moved stub is a source only
     cleaned = _clean_titles(titles)
-    is_target &= ~np.array(old_copies(cleaned, texts), dtype=bool)   # so is a template stub with a page's title
+    words = word_counts(texts)
+    is_target &= ~np.array(old_copies(cleaned, texts, words), dtype=bool)   # so is a template stub with a page's title
     changelog = changelog_pages(cleaned)
     kept = KeptMatches.for_site(texts)   # token offsets and phrase occurrences for the pages step (not saved)
     page_tokens, keywords_at = SiteTokens.build_watching(texts, frozenset(KEYWORDS),
@@ -403,7 +405,7 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
                      characteristic_bar=kth_weights(model.matrix, CHARACTERISTIC_TERMS),
                      new_inbound=np.zeros(len(urls), dtype=np.int32), dictionary=dictionary,
                      blocks=page_blocks, tokens=page_tokens, matcher=matcher,
-                     thin=np.array(thin_pages(cleaned, texts), dtype=bool),
+                     thin=np.array(thin_pages(cleaned, texts, words), dtype=bool),
                      chapters=np.array([has_section_number(t) for t in titles], dtype=bool),
                      neighbourhood=LinkNeighbourhood.from_links(existing, len(urls), int(is_source.sum()))
                      if dictionary.known else None, prose=prose, changelog=changelog,

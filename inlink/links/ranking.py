@@ -164,6 +164,7 @@ class Scored:
     ambiguity: np.ndarray
     speaks: np.ndarray            # per option row: the site's links weigh it (weighs_links)
     link_odds: np.ndarray         # per option row: phrase_link_odds where the links weigh it, else 0
+    source_row: np.ndarray        # the page's TF-IDF row, spread (similarity.spread_row)
 
 
 def rank_targets(index: LinkIndex, source: int, limit: int | None = None,
@@ -209,7 +210,7 @@ def score_targets(index: LinkIndex, source: int, limit: int | None = None) -> Sc
                   [_similarity(index, "titles", title_similarities[i], targets[i], source_row) for i in order],
                   [lifts[i] for i in order], [linking[i] for i in order], [names[i] for i in order], back, coupled,
                   [[r for r in rows[bounds[i]:bounds[i + 1]].tolist() if usable[r]] for i in order],
-                  strength, specificity, ambiguity, speaks, link_odds)
+                  strength, specificity, ambiguity, speaks, link_odds, source_row)
 
 
 def _similarity(index: LinkIndex, name: str, value: float | None, target: int, source_row: np.ndarray) -> float:

@@ -46,7 +46,6 @@ from inlink.links.ranking import (
     score_targets,
     widen_single_word,
 )
-from inlink.links.similarity import spread_row
 from inlink.links.text import (
     OPENING_QUOTES,
     is_acceptable_anchor,
@@ -326,7 +325,7 @@ def page_choices(index: LinkIndex, source: int, floor: float | None = None,
         taken.append(choice.span)
         used_anchors.add(anchor)
         chosen.append(choice)
-    return chosen, spread_row(index.model.matrix, source)
+    return chosen, scored.source_row
 
 
 def _rows(index: LinkIndex, source: int, chosen: list[Choice], source_row: np.ndarray) -> list[dict]:

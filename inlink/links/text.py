@@ -287,13 +287,19 @@ THIN_WORDS = 60        # a page with fewer words covers no topic well enough to 
 STUB_WORDS = 250       # a short page that says it moved or was renamed is a pointer to the real page
 
 
-def thin_pages(titles: list[str], texts: list[str]) -> list[bool]:
+def word_counts(texts: list[str]) -> list[int]:
+    """Each text's words, as its spaces + 1 (0 for an empty text): counted once for thin_pages and old_copies
+    (a pass over a site's text: 15 ms on the docs corpus, whose pages are mostly not ASCII)."""
+    return [text.count(" ") + 1 if text else 0 for text in texts]
+
+
+def thin_pages(titles: list[str], texts: list[str], words: list[int] | None = None) -> list[bool]:
     """Near-empty pages and short "moved / renamed" stubs: they rank below the page that covers the topic.
 
     "Near-empty" is relative to the site (a quarter of its median page, at most THIN_WORDS words), so a
-    site of short pages does not mark them all.
+    site of short pages does not mark them all. `words`: word_counts(texts), when the caller has them.
     """
-    words = [(text or "").count(" ") + 1 if text else 0 for text in texts]
+    words = word_counts(texts) if words is None else words
     median = sorted(words)[len(words) // 2] if words else 0
     thin, stub = min(THIN_WORDS, median / 4), min(STUB_WORDS, median)
     return [count < thin or (count < stub and bool(_MOVED_RE.search(f"{title} {(text or '')[:600]}")))
@@ -325,7 +331,7 @@ COPY_LONGER = 4          # the page that covers the topic has at least this many
 TEMPLATE_SENTENCE_WORDS = 5   # sentences this long or longer are compared between pages
 
 
-def old_copies(titles: list[str], texts: list[str]) -> list[bool]:
+def old_copies(titles: list[str], texts: list[str], words: list[int] | None = None) -> list[bool]:
     """Short pages that keep the title of a page with COPY_LONGER times their words, and whose text is mostly
     (at least half its words) sentences that stand word for word on several other short pages (max(3, 1% of the
     pages)): an old edition's or a moved page's stub made from one template ("The 2nd edition of this guide is no
@@ -334,8 +340,9 @@ def old_copies(titles: list[str], texts: list[str]) -> list[bool]:
     Why both tests: the same title on a short page alone also marks real section index pages (a "Models" page
     listing a chapter), and a templated short text alone marks real release notes; a template stub that copies a
     real page's title is neither. No wording is assumed, so a stub in any phrasing or language is found.
+    `words`: word_counts(texts), when the caller has them.
     """
-    words = [(text or "").count(" ") + 1 if text else 0 for text in texts]
+    words = word_counts(texts) if words is None else words
     longest: dict[str, int] = {}
     for title, count in zip(titles, words):
         if title:
