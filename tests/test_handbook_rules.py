@@ -5,7 +5,7 @@ from test_analyzer import BASE, FILLER, make_site, suggestions
 
 from inlink.links.suggest import AnalysisConfig
 from inlink.links.placement import glued_heading
-from inlink.links.text import moved_pages
+from inlink.links.page_kinds import moved_pages
 
 
 def _stub_site():

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from inlink.links.ranking import Option
 from inlink.links.suggest import _capped
-from inlink.links.text import quotes_titles
+from inlink.links.sections import quotes_titles
 
 TITLES = ["Packing Lists", "Route Planning", "Campfire Safety", "Water Filters", "Trail Etiquette", "Tent Repair"]
 
@@ -34,7 +34,7 @@ def test_a_site_quotes_its_titles_only_when_most_mentions_of_them_are_quoted_and
 def test_a_large_site_is_measured_on_a_sample_with_the_same_answer(monkeypatch):
     """Searching every quoted title in every page costs titles x pages; a large site is measured on its
     most-quoted titles over pages spread through it, which must tell a quoting habit from its absence alike."""
-    from inlink.links import text
+    from inlink.links import sections as text
 
     def site(plain_each: int):
         titles, texts = [], []
@@ -103,7 +103,7 @@ def _walks(extra: list[tuple[str, str]] = ()) -> tuple[list[str], list[str]]:
 
 
 def test_a_template_stub_that_keeps_a_longer_pages_title_is_an_old_copy():
-    from inlink.links.text import old_copies
+    from inlink.links.page_kinds import old_copies
     titles, texts = _walks([
         ("Route Planning", "Route Planning. Pick a route that fits the slowest walker and the shortest day."),
         ("Notes from the 2019 meet", STUB.format(title="Notes from the 2019 meet"))])

@@ -28,7 +28,7 @@ from inlink.links.confidence import (
 from inlink.links.neighbourhood import LinkNeighbourhood
 from inlink.links.numbering import folder_of, numbered_pages
 from inlink.links.plain_blocks import KEYWORDS, plain_blocks
-from inlink.links.sections import html_headings, register_sections
+from inlink.links.sections import html_headings, quotes_titles, register_sections
 from inlink.links.similarity import (
     TfidfModel,
     build_tfidf,
@@ -37,17 +37,8 @@ from inlink.links.similarity import (
     prune_rows,
     top_k_similar,
 )
-from inlink.links.text import (
-    clean_title,
-    detect_site_affixes,
-    has_section_number,
-    moved_pages,
-    old_copies,
-    quotes_titles,
-    thin_pages,
-    title_head,
-    word_counts,
-)
+from inlink.links.page_kinds import moved_pages, old_copies, thin_pages, word_counts
+from inlink.links.text import clean_title, detect_site_affixes, has_section_number, title_head
 from inlink.links.tokens import SiteTokens
 
 if TYPE_CHECKING:

@@ -46,11 +46,11 @@ from inlink.links.ranking import (
     score_targets,
     widen_single_word,
 )
+from inlink.links.sections import quotes_titles
 from inlink.links.text import (
     OPENING_QUOTES,
     is_acceptable_anchor,
     names_target,
-    quotes_titles,
     spelled_as,
     starts_sentence,
     title_head,
@@ -218,7 +218,7 @@ def _capped(index: LinkIndex, target: int, option: Option, text: str, span: tupl
     A shared term (a rare word both pages use) is capped whatever its words: it says the pages are alike, not that
     the phrase names the target; medium- and high-tier rows of that kind were real links 2 times in 47 over the
     two development corpora and six held-out sites (0 of 8 on the development corpora alone).
-    On a site that refers to its pages by their titles in quotes (text.quotes_titles: the "Data Types" section), a
+    On a site that refers to its pages by their titles in quotes (sections.quotes_titles: the "Data Types" section), a
     title's words in another capitalisation and out of quotes ("data types") are the words, not a reference to
     the page, and a key phrase is vocabulary, not a reference, whatever its words: such medium- and high-tier rows
     were real links 5 times in 58 on a held-out prose handbook that does so (no development corpus does).
@@ -254,7 +254,7 @@ def _string_literal(text: str, start: int) -> bool:
 
 
 def _site_quotes_titles(index: LinkIndex) -> bool:
-    """text.quotes_titles of the site, found once per run."""
+    """sections.quotes_titles of the site, found once per run."""
     found = index.derived.get("quotes_titles")
     if found is None:
         found = index.derived["quotes_titles"] = quotes_titles(index.titles, index.texts)

@@ -281,98 +281,12 @@ def prose_score(text: str, start: int, end: int) -> float:
     return round(min(1.0, stop_share * 3) * long_enough, 3)
 
 
-_MOVED_RE = re.compile(r"\b(?:moved|renamed|relocated|redirect(?:s|ed)?|superseded|has been replaced|"
-                       r"no longer (?:maintained|available))\b", re.IGNORECASE)
-THIN_WORDS = 60        # a page with fewer words covers no topic well enough to be a link target of choice
-STUB_WORDS = 250       # a short page that says it moved or was renamed is a pointer to the real page
-
-
-def word_counts(texts: list[str]) -> list[int]:
-    """Each text's words, as its spaces + 1 (0 for an empty text): counted once for thin_pages and old_copies
-    (a pass over a site's text: 15 ms on the docs corpus, whose pages are mostly not ASCII)."""
-    return [text.count(" ") + 1 if text else 0 for text in texts]
-
-
-def thin_pages(titles: list[str], texts: list[str], words: list[int] | None = None) -> list[bool]:
-    """Near-empty pages and short "moved / renamed" stubs: they rank below the page that covers the topic.
-
-    "Near-empty" is relative to the site (a quarter of its median page, at most THIN_WORDS words), so a
-    site of short pages does not mark them all. `words`: word_counts(texts), when the caller has them.
-    """
-    words = word_counts(texts) if words is None else words
-    median = sorted(words)[len(words) // 2] if words else 0
-    thin, stub = min(THIN_WORDS, median / 4), min(STUB_WORDS, median)
-    return [count < thin or (count < stub and bool(_MOVED_RE.search(f"{title} {(text or '')[:600]}")))
-            for title, text, count in zip(titles, texts, words)]
-
-
-_SAYS_IT_MOVED_RE = re.compile(
-    r"\b(?:this|the) (?:page|document|article|section|chapter|guide|topic)s? (?:has|have|was|were|is|are)"
-    r"(?: been| now)? (?:moved|renamed|relocated|retired|superseded|replaced|merged)\b"
-    r"|\b(?:has|have) (?:been )?(?:moved|relocated) to\b", re.IGNORECASE)
-MOVED_HEAD_CHARS = 400   # where a stub says so: its opening lines, not a long page's history of renames
-
-
-def moved_pages(texts: list[str]) -> list[bool]:
-    """Short pages that say of themselves that they moved ("This page has moved. ... see X"): not targets.
-
-    Why: such a page keeps its old title, so a mention of that title matches it better than the page that now
-    covers the topic, and the thin-target penalty alone still left it at medium tier; an editor links the new
-    page (the stub is a pointer, or a redirect once the site is cleaned). Stricter than thin_pages' wording
-    test (the page itself moved, in its opening lines, under STUB_WORDS words): a release note saying a module
-    "was renamed" or a fix of an "open redirect" is a real page.
-    """
-    return [bool(text) and bool(_SAYS_IT_MOVED_RE.search(text[:MOVED_HEAD_CHARS]))   # the opening first: counting a
-            and text.count(" ") + 1 < STUB_WORDS for text in texts]                   # long page's words cost more
-
-
-_SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+")
-COPY_LONGER = 4          # the page that covers the topic has at least this many times an old copy's words
-TEMPLATE_SENTENCE_WORDS = 5   # sentences this long or longer are compared between pages
-
-
-def old_copies(titles: list[str], texts: list[str], words: list[int] | None = None) -> list[bool]:
-    """Short pages that keep the title of a page with COPY_LONGER times their words, and whose text is mostly
-    (at least half its words) sentences that stand word for word on several other short pages (max(3, 1% of the
-    pages)): an old edition's or a moved page's stub made from one template ("The 2nd edition of this guide is no
-    longer published. You may want the current version instead."), a pointer to the real page, not a target.
-
-    Why both tests: the same title on a short page alone also marks real section index pages (a "Models" page
-    listing a chapter), and a templated short text alone marks real release notes; a template stub that copies a
-    real page's title is neither. No wording is assumed, so a stub in any phrasing or language is found.
-    `words`: word_counts(texts), when the caller has them.
-    """
-    words = word_counts(texts) if words is None else words
-    longest: dict[str, int] = {}
-    for title, count in zip(titles, words):
-        if title:
-            longest[title.lower()] = max(longest.get(title.lower(), 0), count)
-    candidates = [i for i, (title, count) in enumerate(zip(titles, words))
-                  if title and 0 < count < STUB_WORDS and longest[title.lower()] >= COPY_LONGER * count]
-    flags = [False] * len(texts)
-    if not candidates:
-        return flags
-    short = [i for i, count in enumerate(words) if 0 < count < STUB_WORDS]
-    sentences = {i: {s for s in _SENTENCE_SPLIT_RE.split(texts[i]) if s.count(" ") + 1 >= TEMPLATE_SENTENCE_WORDS}
-                 for i in short}
-    pages_with: dict[str, int] = {}
-    for found in sentences.values():
-        for sentence in found:
-            pages_with[sentence] = pages_with.get(sentence, 0) + 1
-    repeated = max(3, len(texts) // 100)
-    for i in candidates:
-        templated = sum(s.count(" ") + 1 for s in sentences[i] if pages_with[s] > repeated)
-        flags[i] = 2 * templated >= words[i]
-    return flags
-
-
 OPENING_QUOTES = "“\"‘'«„"
 # A quoted phrase per kind of quotation marks (one literal opening mark each: a scan for one character is what
 # makes this cheap on a large site; a class of openers costs half as much again).
 _QUOTED_RES = tuple((mark, re.compile(pattern)) for mark, pattern in (
     ("“", r"“([^”“\n]{3,160})”"), ('"', r'"([^"\n]{3,160})"'), ("‘", r"‘([^’‘\n]{3,160})’"),
     ("«", r"«([^»\n]{3,160})»"), ("„", r"„([^“”\n]{3,160})[“”]")))
-QUOTED_TITLES_MIN = 10   # quoted mentions of titles before a site is said to quote its titles (a habit, not a few)
 
 
 def quoted_phrases(text: str):
@@ -381,40 +295,3 @@ def quoted_phrases(text: str):
         if text and mark in text:
             for match in quoted_re.finditer(text):
                 yield match.group(1).strip().rstrip(".,;:")
-
-
-def quotes_titles(titles: list[str], texts: list[str]) -> bool:
-    """Whether the site refers to its pages by their titles in quotes ('see the “Data Types” section'): at least
-    QUOTED_TITLES_MIN quoted mentions of other pages' titles of two or more words, and at least half of all the
-    mentions of those titles, spelled as the title, on pages of another title, stand in quotes. Such a site marks
-    its references; its titles' words out of quotes are the words. Measured, not assumed: the share is 0.5-0.8 on
-    a prose handbook that does so and 0-0.2 (and fewer than 10 quoted) on reference sites that do not."""
-    wanted = {title for title in titles if title and " " in title.strip()}
-    quoted: dict[str, int] = {}
-    for text, own in zip(texts, titles):
-        for named in quoted_phrases(text):
-            if named in wanted and named != own:
-                quoted[named] = quoted.get(named, 0) + 1
-    count = sum(quoted.values())
-    if count < QUOTED_TITLES_MIN:
-        return False
-    return 2 * count >= _title_mentions(quoted, titles, texts, count)
-
-
-QUOTES_SAMPLE_PAGES = 2000    # pages whose text is searched for every mention of the quoted titles
-QUOTES_SAMPLE_TITLES = 200    # the most-quoted titles searched for
-
-
-def _title_mentions(quoted: dict[str, int], titles: list[str], texts: list[str], count: int) -> float:
-    """All mentions of the quoted titles, spelled as the title, on pages of another title (quoted or not).
-
-    Why bounded: each title is searched in each page (titles x pages scans), which a large site quoting hundreds
-    of titles would turn into hours. Past QUOTES_SAMPLE_TITLES titles or QUOTES_SAMPLE_PAGES pages, the share is
-    measured on the most-quoted titles over pages spread evenly through the site (a habit shows in a sample),
-    with the quoted count scaled to the same sample; a smaller site is measured whole, exactly."""
-    names = sorted(quoted, key=lambda name: (-quoted[name], name))[:QUOTES_SAMPLE_TITLES]
-    step = max(1, -(-len(texts) // QUOTES_SAMPLE_PAGES))
-    pages = range(0, len(texts), step)
-    mentions = sum((texts[i] or "").count(name) for name in names for i in pages if titles[i] != name)
-    kept = sum(quoted[name] for name in names)
-    return mentions * (count / kept) * step if (step > 1 or kept < count) else mentions
