@@ -26,7 +26,7 @@ from inlink.fileio import write_user_file
 from inlink.gemini.keys import api_key_from_env
 from inlink.wording import usd
 from inlink.jobs import ItemError, JobManager, JobStatus, PauseJob, Task, TaskContext, register_task
-from inlink.tasks import prepared, saved_state
+from inlink.tasks import kinds, prepared, saved_state
 from inlink.tasks.answers import FOLDER as ANSWERS_FOLDER, FolderAnswers
 from inlink.tasks.options import (  # noqa: F401 (the options' names stay part of this module's API)
     CONFIDENCE_OPTIONS,
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
     from inlink.site.load import SiteData
 
-TASK_NAME = "link_analysis"
+TASK_NAME = kinds.LINK_TASK
 SITE_SEED = "site.state"           # the site start_analysis parsed, kept with the job's inputs
 SECRET_KEY = "gemini_api_key"
 FROZEN = "_collector_frozen"       # ctx.state: this run froze the collector after its index (collector.frozen_for_run)
@@ -218,7 +218,7 @@ def _kept_answers(ctx: TaskContext) -> FolderAnswers:
 
 def _spent_so_far(ctx: TaskContext) -> float:
     """Gemini spend already committed by this job, so a resumed job keeps honouring its budget cap."""
-    return float(ctx.counters_so_far().get("cost_usd", 0.0))
+    return kinds.spent_usd(ctx.counters_so_far())
 
 
 def _site_import():
@@ -363,11 +363,11 @@ def set_budget(manager: JobManager, job_id: str, budget_usd: float) -> None:
 
     job = manager.job(job_id)
     config = copy.deepcopy(job.config or {})
-    if job.task != TASK_NAME or config.get("engine") != "gemini":
+    if not kinds.is_gemini(job):
         raise OptionError(f"job {job_id} is no Gemini analysis: a budget applies to --engine gemini jobs only")
     if job.status in (JobStatus.COMPLETED, JobStatus.STOPPED):
         raise OptionError(f"job {job_id} is {job.status.value}: it has nothing left to resume")
-    spent = float((job.counters or {}).get("cost_usd") or 0.0)
+    spent = kinds.spent_usd(job.counters)
     if not budget_usd > spent:
         raise OptionError(f"job {job_id} has spent {usd(spent)} already: give a budget above that")
     config.setdefault("options", {})["budget_usd"] = float(budget_usd)

@@ -24,10 +24,11 @@ from inlink.fetch.sitemap import SourceError, UrlSource, is_url, read_source
 from inlink.fetch.urls import site_key, without_credentials
 from inlink.fileio import atomic_write_bytes
 from inlink.jobs import JobManager, PauseJob, Task, TaskContext, register_task
+from inlink.tasks import kinds
 from inlink.wording import counted
 
 _LOG = logging.getLogger(__name__)
-TASK_NAME = "site_fetch"
+TASK_NAME = kinds.FETCH_TASK
 URLS_FILE = "urls.txt"
 SITE_FILE = "site.txt"
 SOURCE_FILE = "source"

@@ -6,6 +6,8 @@ from datetime import datetime, timezone
 
 from inlink.jobs import ACTIVE_STATUSES as ACTIVE_STATUSES   # the engine's (queued, running, paused), re-exported
 from inlink.jobs import Job, JobStatus
+from inlink.tasks.kinds import engine_of as engine_of, is_gemini as is_gemini   # re-exported: fmt.engine_of
+from inlink.tasks.kinds import spent_usd as spent_usd   # the job's Gemini spend: fmt.spent_usd(job.counters)
 from inlink.wording import counted
 from inlink.wording import usd as usd   # the one rule of amounts ("$0.0050", "$12.50", "$0"), re-exported: fmt.usd
 
@@ -145,31 +147,16 @@ def short_url(url: str) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
-def engine_of(job: Job) -> str:
-    """The engine a job uses ('offline' or 'gemini'), read from its config."""
-    if job.task == "site_fetch":
-        return "fetch"                      # a fetch job reads the site; it has no link engine
-    config = job.config or {}
-    options = config.get("options") if isinstance(config.get("options"), dict) else config
-    return str(options.get("engine") or config.get("engine") or "offline")
-
-
 def file_name_of(job: Job) -> str:
     """The uploaded file a job analyses, for titles and banners."""
     config = job.config or {}
     return str(job.label or config.get("pages_name") or job.job_id or "analysis")
 
 
-def cost_of(job: Job) -> float:
-    """The Gemini spend recorded in a job's counters (0 for offline jobs)."""
-    counters = job.counters or {}
-    return float(counters.get("cost_usd") or 0.0)
-
-
 def spend_text(job: Job) -> str:
     """What a Gemini job has spent so far, in words, for the job panel and `jobs status` ('$0.0215 of a $1.00
     budget: 22 Gemini calls, 66,000 prompt and 3,300 output tokens'); "" for a job of another engine."""
-    if engine_of(job) != "gemini":
+    if not is_gemini(job):
         return ""
     return spend_words(job.counters or {}, budget_usd(job))
 
@@ -183,7 +170,7 @@ def budget_usd(job: Job) -> float | None:
 
 def spend_words(counters: dict, budget: float | None) -> str:
     """Gemini's spend from a job's (or `suggest`'s) counters, in the words of spend_text."""
-    spent = usd(float(counters.get("cost_usd") or 0.0)) + (f" of a {usd(float(budget))} budget" if budget else "")
+    spent = usd(spent_usd(counters)) + (f" of a {usd(float(budget))} budget" if budget else "")
     return (f"{spent}: {counted(int(counters.get('gemini_calls') or 0), 'Gemini call')}, "
             f"{int(counters.get('prompt_tokens') or 0):,} prompt and {int(counters.get('output_tokens') or 0):,} "
             "output tokens")

@@ -172,7 +172,7 @@ def _figures(job: Job) -> None:
     else:
         columns[4].metric("Suggestions", f"{int(job.rows_written or 0):,}")
     if spend:   # a paid engine: what it cost so far, and of what budget (the budget pauses the job)
-        columns[5].metric("Spent", fmt.usd(fmt.cost_of(job)), help=spend[:1].upper() + spend[1:] + ".")
+        columns[5].metric("Spent", fmt.usd(fmt.spent_usd(job.counters)), help=spend[:1].upper() + spend[1:] + ".")
 
 
 def fetched_pages(job: Job) -> int:
@@ -223,7 +223,7 @@ def _controls(manager, job: Job, key: str, download: bool) -> None:
     can_resume = status in fmt.RESUMABLE_STATUSES and bool(job.can_resume)
     if not (can_pause or can_resume or status in fmt.ACTIVE_STATUSES or download):
         return   # a finished job on a page with its own downloads: nothing to control
-    if can_resume and fmt.engine_of(job) == "gemini" and not gemini_key():
+    if can_resume and fmt.is_gemini(job) and not gemini_key():
         st.text_input("Gemini API key, to resume", type="password", key=f"{key}_gemini_key",
                       help="Kept in this browser session's memory only; never saved to disk.",
                       on_change=remember_gemini_key, args=(f"{key}_gemini_key",))
@@ -252,14 +252,14 @@ def panel_words(job: Job, text: str | None) -> str:
 
 def budget_of(job: Job) -> float | None:
     """The budget of a Gemini analysis that has one (None for every other job): what a budget pause is about."""
-    if fmt.engine_of(job) != "gemini" or job.task != "link_analysis":
+    if not fmt.is_gemini(job):
         return None
     return fmt.budget_usd(job)
 
 
 def _budget_control(manager, job: Job, key: str) -> None:
     """A Gemini job that stopped at its budget goes on only with a larger one (as `jobs resume ID --budget USD`)."""
-    budget, spent = budget_of(job), fmt.cost_of(job)
+    budget, spent = budget_of(job), fmt.spent_usd(job.counters)
     field, button = st.columns([2, 2], vertical_alignment="bottom")
     field.number_input("Budget (US dollars)", min_value=0.0, value=budget, step=1.0 if budget >= 1 else 0.01,
                        format="%.2f" if budget >= 1 else "%.4f", key=f"{key}_budget",

@@ -1,0 +1,36 @@
+"""What kind of job a job is, and what it spent: read here only, for the tasks and every front end.
+
+A job's config and counters are written by the tasks (start_analysis, start_fetch, the Gemini engine's per-page
+counters), so the tasks' layer is where they are read. The dashboard, the CLI and set_budget all ask these
+functions; none reads "engine" or "cost_usd" out of a job itself. Light on purpose: the job engine's records
+only, so `jobs list` and `jobs status` import no pandas through it.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from inlink.jobs import Job
+
+LINK_TASK = "link_analysis"    # inlink.tasks.analysis.TASK_NAME
+FETCH_TASK = "site_fetch"      # inlink.tasks.fetch.TASK_NAME
+SPENT_COUNTER = "cost_usd"     # the Gemini engine's per-page cost (PageOutcome.counters), summed over the job
+
+
+def engine_of(job: Job) -> str:
+    """'fetch' for a fetch job (it reads the site: no link engine), else the analysis's engine from its config:
+    'offline' or 'gemini'."""
+    if job.task == FETCH_TASK:
+        return "fetch"
+    config = job.config or {}
+    options = config.get("options") if isinstance(config.get("options"), dict) else config
+    return str(options.get("engine") or config.get("engine") or "offline")
+
+
+def is_gemini(job: Job) -> bool:
+    """Whether the job analyses with Gemini (the one that spends, asks for a key, may have a budget)."""
+    return engine_of(job) == "gemini"
+
+
+def spent_usd(counters: Mapping | None) -> float:
+    """The Gemini spend in US dollars recorded in a job's (or a foreground run's) counters; 0 without one."""
+    return float((counters or {}).get(SPENT_COUNTER) or 0.0)

@@ -1,0 +1,64 @@
+"""One reading of a job's kind and spend (inlink.tasks.kinds) for the tasks, the dashboard and the CLI: the budget
+the panel shows, the spend it shows and the budget `set_budget` accepts can no longer disagree about one job."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from inlink.jobs import JobManager
+from inlink.tasks import analysis, kinds
+from inlink.tasks.options import OptionError
+from inlink.ui import format as fmt
+from inlink.ui.job_panel import budget_of
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def manager(tmp_path):
+    manager = JobManager(tmp_path / "jobs", autostart=False)
+    yield manager
+    manager.shutdown()
+
+
+def test_a_gemini_job_named_in_its_options_alone_is_one_for_the_panel_the_cli_and_set_budget(manager):
+    """Its options say engine "gemini" and its config nothing more: the panel asked for a key and showed a budget,
+    while set_budget refused it as "no Gemini analysis" (it read config["engine"] alone)."""
+    job_id = manager.create_job(analysis.TASK_NAME, inputs={}, label="site.csv",
+                                config={"options": {"engine": "gemini", "budget_usd": 0.5}})
+    manager.pause(job_id)
+    job = manager.job(job_id)
+    assert kinds.is_gemini(job) and fmt.engine_of(job) == "gemini" and budget_of(job) == 0.5
+    assert fmt.spend_text(job).startswith("$0 of a $0.5000 budget")
+    analysis.set_budget(manager, job_id, 2.0)                      # refused before: the one rule now
+    assert budget_of(manager.job(job_id)) == 2.0
+
+
+def test_an_offline_or_fetch_job_is_no_gemini_job_anywhere(manager):
+    offline = manager.job(manager.create_job(analysis.TASK_NAME, inputs={}, config={"engine": "offline"}))
+    fetch = manager.job(manager.create_job(kinds.FETCH_TASK, inputs={}, config={"options": {"engine": "gemini"}}))
+    for job in (offline, fetch):
+        assert not kinds.is_gemini(job) and fmt.spend_text(job) == "" and budget_of(job) is None
+        with pytest.raises(OptionError, match="no Gemini analysis"):
+            analysis.set_budget(manager, job.job_id, 1.0)
+    assert kinds.engine_of(fetch) == "fetch"
+
+
+def test_the_spend_is_read_from_counters_in_one_place():
+    assert kinds.spent_usd({"cost_usd": 0.25, "gemini_calls": 3}) == 0.25
+    assert kinds.spent_usd(None) == kinds.spent_usd({}) == 0.0
+    assert fmt.spend_words({"cost_usd": 0.0215, "gemini_calls": 1}, None).startswith("$0.0215: 1 Gemini call")
+
+
+def test_no_front_end_or_task_reads_the_engine_or_the_spend_out_of_a_job_itself():
+    """kinds.py is the one reader: a second one is how the two readings drifted apart."""
+    readers = []
+    for path in sorted((ROOT / "inlink").rglob("*.py")):
+        if path.parts[-2] not in ("ui", "views", "tasks", "cli") or path.name == "kinds.py":
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if re.search(r"""\.get\(["'](cost_usd|engine)["']""", line):
+                readers.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert readers == []
