@@ -42,7 +42,7 @@ def test_fetch_the_site_from_the_dashboard_then_analyse_it(browser, server, smal
     rate = page.get_by_role("spinbutton", name="Requests per second at most")
     rate.fill("50")
     page.get_by_role("button", name="Fetch pages").click()
-    page.get_by_text("Fetched pages saved as the current dataset").wait_for(timeout=FIRST_PROGRESS_MS)
+    page.get_by_text(f"Fetched pages of {small_site.base} saved as the current dataset").wait_for(timeout=FIRST_PROGRESS_MS)
     ready(page)
     assert "OK 30" in page.inner_text('[data-testid="stMain"]')
     fetched = {p for p, _, _ in small_site.behaviour.log if p.endswith(".html")}

@@ -31,6 +31,7 @@ from inlink.fetch.extract import (
     parse_page,
 )
 from inlink.fetch.sitemap import SourceError, read_source
+from inlink.fetch.urls import site_root
 from inlink.site.html import parse_fragment
 
 pytest_plugins = ("fetch_fixtures",)   # the served site: fixtures `site_root` (session) and `site`
@@ -176,6 +177,17 @@ def test_sitemap_index_with_a_gzipped_sitemap(site):
         found = read_source(site.url("sitemap_index.xml"), fetcher)
     assert found.urls == [site.url("library/json.html"), site.url("library/os.html"),
                           site.url("tutorial/index.html")]
+    assert found.site == site.base                     # the sitemap's site, not the sitemap's own URL
+
+
+def test_the_site_of_a_source_is_its_scheme_and_host_not_its_first_url():
+    """The fetch summary's site was the first URL given ("https://a.example/docs/intro"), shown as the site."""
+    listed = read_source(b"https://www.a.example:8443/docs/intro?x=1\nhttps://www.a.example:8443/b\n", name="u.txt")
+    assert listed.site == "https://www.a.example:8443"
+    most = read_source(b"http://other.example/x\nhttp://b.example/1\nhttp://b.example/2\n", name="u.txt",
+                       same_site_only=False)
+    assert most.site == "http://b.example"             # the site most URLs are on
+    assert site_root("HTTPS://Bob:pw@Docs.Example.com:443/en/sitemap.xml") == "https://docs.example.com"
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-8-sig", "cp1252"])

@@ -25,7 +25,7 @@ def test_fetch_in_the_foreground_writes_both_files_and_a_report(site, tmp_path):
     done = cli("fetch", site.url("sitemap.xml"), "--out-pages", str(pages), "--out-links", str(links),
                "--rate", "0")
     assert done.returncode == 0, done.stderr
-    assert "fetch report: OK 6, Blocked by robots.txt 1, HTTP error 1" in done.stdout
+    assert f"fetch report for {site.base}: OK 6, Blocked by robots.txt 1, HTTP error 1" in done.stdout
     assert "the server answered 404 Not Found" in done.stdout and "robots.txt disallows" in done.stdout
     table = pd.read_csv(pages, keep_default_na=False)
     assert len(table) == 8 and (table["Word Count"] > 0).sum() == 6
@@ -46,9 +46,11 @@ def test_jobs_fetch_is_queued_run_by_the_worker_and_written(site, tmp_path):
     assert sorted(pd.read_csv(pages)["Address"]) == sorted(site.url(p) for p in PAGES[:4])
     links_written = len(pd.read_csv(links))
     assert f"wrote 4 pages to {pages} and {links_written:,} links to {links}" in written.stdout   # was "the links"
+    assert f"fetch report for {site.base}: OK 4" in written.stdout     # the site, not the list's first URL
     status = cli("jobs", "status", job_id, jobs_dir=jobs).stdout
     assert "4 URLs to fetch from urls.txt, on 127.0.0.1" in status    # was one of the pages, named as the source
-    assert f"summary:  fetched OK 4; `jobs fetched {job_id}` writes the pages and links CSVs" in status
+    assert (f"summary:  fetched OK 4 from {site.base}; `jobs fetched {job_id}` writes the pages and links CSVs"
+            in status)
 
 
 def test_a_bad_source_is_one_line_without_traceback(tmp_path):
@@ -170,7 +172,7 @@ def test_a_fetch_that_fetched_no_page_is_an_error_and_keeps_the_earlier_files(tm
     pages, links = tmp_path / "pages.csv", tmp_path / "links.csv"
     pages.write_text("earlier")
     done = cli("fetch", str(listing), "--out-pages", str(pages), "--out-links", str(links))
-    assert done.returncode == 1 and "fetch report: Connection refused 2" in done.stdout
+    assert done.returncode == 1 and "fetch report for http://127.0.0.1:" in done.stdout and ": Connection refused 2\n" in done.stdout
     assert done.stderr.strip().splitlines()[-1].startswith("error: no page could be fetched, so no file was written")
     assert pages.read_text() == "earlier" and not links.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pages.csv", "urls.txt"]

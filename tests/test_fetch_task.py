@@ -38,6 +38,7 @@ def test_a_sitemap_fetch_job_gives_every_page_once_with_its_status(site, manager
     assert "redirect loop" in by_url.loc[site.url("loop/a.html"), "Reason"]
     assert by_url.loc[site.url("moved/library/sys.html"), "Address"] == site.url("library/sys.html")
     assert meta["summary"]["statuses"]["OK"] == len(PAGES) + 1
+    assert meta["summary"]["site"] == site.base           # the site, not the sitemap's URL
 
 
 def test_dataset_files_load_like_an_upload(site, manager):

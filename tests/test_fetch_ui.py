@@ -30,7 +30,7 @@ def test_an_export_without_text_offers_to_fetch_its_pages(site):
     assert manager.wait(job["job_id"], 60)["status"] == "completed"
     app.run()
     assert_clean(app)
-    assert any("Fetched pages saved as the current dataset" in s for s in texts(app.success))
+    assert any(f"Fetched pages of {site.base} saved as the current dataset" in s for s in texts(app.success))
     assert any(e.label == "Pages not fetched and why (1)" for e in app.expander)
     assert any("Reason" in d.value and "the server answered 404 Not Found" in d.value["Reason"].tolist()
                for d in app.dataframe)
@@ -71,7 +71,7 @@ def test_a_fetch_finished_while_no_tab_was_open_becomes_the_dataset_on_the_next_
     assert manager.wait(job, 60)["status"] == "completed"
     app = open_page("upload")                      # a new session: it never started this job
     assert_clean(app)
-    assert any("Fetched pages saved as the current dataset" in s for s in texts(app.success))
+    assert any(f"Fetched pages of {site.base} saved as the current dataset" in s for s in texts(app.success))
     current = [m for m in texts(app.markdown) if "Current dataset:" in m]
     assert current and "fetched-pages.csv" in current[0]   # the box above it named older.csv
     assert datasets.latest_dataset().summary["fetch_job"] == job
@@ -90,7 +90,7 @@ def test_a_fetch_job_opened_on_the_jobs_page_shows_its_pages_not_suggestions(sit
     assert_clean(app)
     assert not app.error, texts(app.error)   # it read the fetched rows as suggestions: "None of [Index(['Source'..."
     assert "Fetched pages" in texts(app.subheader) and "Results" not in texts(app.subheader)
-    assert any("Pages by status: OK 3, HTTP error 1." in c for c in texts(app.caption))
+    assert any(f"Pages of {site.base} by status: OK 3, HTTP error 1." in c for c in texts(app.caption))
     assert any(e.label == "Pages not fetched and why (1)" for e in app.expander)
     fetched = next(m for m in app.metric if m.label == "Pages fetched")   # it said 4: the 404 row counted too
     assert fetched.value == "3" and "Fetched of 4 URLs" in fetched.help

@@ -16,6 +16,7 @@ from inlink.cli.outputs import out_file, refuse_overwriting
 from inlink.cli.root import _manager
 from inlink.exports import is_workbook
 from inlink.fileio import user_file_writer, write_user_file
+from inlink.tasks.kinds import fetched_site
 from inlink.wording import counted
 
 REPORT_EXAMPLES = 5      # URLs shown per status in the fetch report
@@ -144,14 +145,16 @@ def _say_written(pages: int, out_pages: Path, links: int, out_links: Path) -> No
     click.echo(f"wrote {counted(pages, 'page')} to {out_pages} and {counted(links, 'link')} to {out_links}")
 
 
-def print_report(rows) -> None:
+def print_report(rows, site: str | None = None) -> None:
     """Counts per status; the pages not fetched grouped by status (the reason once, a few of the URLs): a site's
     163 pages blocked by robots.txt, listed one a line, filled the report and hid its two 404s behind "... and
     129 more". Then the pages fetched that are no link targets, and why (noindex, meta refresh, copies...)."""
     from inlink.fetch import dataset
 
     counts = dataset.report_counts(rows)
-    click.echo("fetch report: " + ", ".join(f"{label} {count}" for label, count in counts.items()))
+    site = site or rows.attrs.get("site")    # scheme and host: run_fetch's, or the finished job's
+    click.echo(f"fetch report{f' for {site}' if site else ''}: "
+               + ", ".join(f"{label} {count}" for label, count in counts.items()))
     failed = rows.loc[rows["Status"] != "OK"]
     for (status, code), group in failed.groupby(["Status", "Status Code"], sort=False):
         urls, reasons = group["Requested URL"].tolist(), group["Reason"].tolist()
@@ -215,12 +218,13 @@ def jobs_fetched_cmd(ctx, job_id, out_pages, out_links):
     from inlink.tasks.fetch import fetched_results
 
     refuse_overwriting({"--out-pages": out_pages, "--out-links": out_links}, {})
-    rows = fetched_results(_manager(ctx), job_id)
+    manager = _manager(ctx)
+    rows = fetched_results(manager, job_id)
     rows = dataset.with_site_rules(rows, dataset.site_rules(rows))
     links = dataset.links_frame(rows)
     write_user_file(out_pages, dataset.csv_bytes(dataset.pages_frame(rows)))
     write_user_file(out_links, dataset.csv_bytes(links))
-    print_report(rows)
+    print_report(rows, fetched_site(manager.job(job_id)))
     _say_written(len(rows), out_pages, len(links), out_links)
 
 

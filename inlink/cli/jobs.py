@@ -15,7 +15,7 @@ from inlink.cli.root import _CleanErrors, _link_task, _manager, _orphans_text
 from inlink.exports import is_workbook
 from inlink.fileio import write_user_file
 from inlink.jobs import Job, JobError, JobManager, JobStatus, default_jobs_dir
-from inlink.ui.format import engine_of, in_task_words, spend_text
+from inlink.ui.format import engine_of, fetched_site, in_task_words, spend_text
 from inlink.wording import counted as _count
 from inlink.wording import usd
 
@@ -114,8 +114,9 @@ def _summary_text(job: Job) -> str:
     """A finished link analysis's figures, as `suggest` prints them, or a finished fetch's; "" for other jobs."""
     summary = job.summary or {}
     if isinstance(summary.get("statuses"), dict):    # a finished fetch: its pages per status, as `fetch` reports
+        site = fetched_site(job)
         return ("fetched " + ", ".join(f"{label} {count:,}" for label, count in summary["statuses"].items())
-                + f"; `jobs fetched {job.job_id}` writes the pages and links CSVs")
+                + (f" from {site}" if site else "") + f"; `jobs fetched {job.job_id}` writes the pages and links CSVs")
     if "pages_analysed" not in summary or "suggestions" not in summary:
         return ""
     links_given = bool(((job.config or {}).get("files") or {}).get("links"))

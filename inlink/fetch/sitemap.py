@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from inlink.fetch.urls import clean_url, same_site, site_key
+from inlink.fetch.urls import clean_url, same_site, site_key, site_root
 from inlink.wording import counted
 
 MAX_SITEMAPS = 1000            # sitemap files followed from one index, in total
@@ -37,7 +37,7 @@ class UrlSource:
     """The URLs to fetch, in order and without duplicates, and what was left out and why."""
 
     urls: list[str]
-    site: str | None
+    site: str | None      # scheme and host (site_root): the sitemap's site, else the site most URLs are on
     notes: list[str] = field(default_factory=list)
 
 
@@ -246,7 +246,7 @@ def _finish(raw: list[str], notes: list[str], same_site_only: bool, site: str | 
                                                      if bad else "")
                           + ("; give whole URLs (https://example.com/path), not paths alone"
                              if any(raw[index].strip().startswith("/") for index in bad) else ""))
-    site = site or _main_site(urls)
+    site = site_root(site or _main_site(urls))   # it was the sitemap's URL or the first page's, shown as the site
     kept_bad = set(_paths_on_the_site([raw[index] for index in bad], site, urls, seen, notes))
     bad = [index for index in bad if raw[index] in kept_bad]
     if same_site_only:

@@ -34,6 +34,22 @@ def without_credentials(url: str) -> str:
     return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
+def site_root(url: str) -> str:
+    """The site of a URL as a user names it: scheme and host (with a port other than the scheme's), no path
+    ("https://docs.example.com/en/sitemap.xml" -> "https://docs.example.com"); a URL that is none, as given."""
+    text = (url or "").strip()
+    try:
+        parts = urlsplit(text)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return text
+    scheme = parts.scheme.lower()
+    if scheme not in SCHEMES or not host:
+        return text
+    host = f"[{host}]" if ":" in host else host      # an IPv6 address keeps its brackets
+    return f"{scheme}://{host}" + ("" if port in (None, {"http": 80, "https": 443}[scheme]) else f":{port}")
+
+
 def host_key(url: str) -> str:
     """host[:port], lower case: the unit of politeness (connections and rate are per host)."""
     parts = urlsplit(url)

@@ -21,7 +21,7 @@ from inlink.fetch import dataset, faults
 from inlink.fetch.client import FetchCancelled, Fetcher, FetchSettings
 from inlink.fetch.extract import MalformedPage, parse_page
 from inlink.fetch.sitemap import SourceError, UrlSource, is_url, read_source
-from inlink.fetch.urls import site_key, without_credentials
+from inlink.fetch.urls import site_key, site_root, without_credentials
 from inlink.fileio import atomic_write_bytes
 from inlink.jobs import JobManager, PauseJob, Task, TaskContext, register_task
 from inlink.tasks import kinds
@@ -111,8 +111,9 @@ class FetchTask(Task):
 
     def finish(self, ctx: TaskContext) -> dict:
         _close_fetcher(ctx.job_id)
+        site = ctx.state.get("site")    # a job discovered by an older version kept its first URL as the site
         return {"pages": len(ctx.state["urls"]), "statuses": status_counts(ctx.counters_so_far()),
-                "site": ctx.state.get("site")}
+                "site": site_root(site) if site else None}
 
 
 def status_counts(counters: Mapping) -> dict:
@@ -251,4 +252,5 @@ def run_fetch(source, *, name: str | None = None, options: Mapping | None = None
         fetcher.run(every())
     frame = pd.DataFrame(rows, columns=list(SLIM_COLUMNS if on_row else dataset.RESULT_COLUMNS))
     frame.attrs["notes"] = found.notes
+    frame.attrs["site"] = found.site
     return frame

@@ -34,3 +34,8 @@ def is_gemini(job: Job) -> bool:
 def spent_usd(counters: Mapping | None) -> float:
     """The Gemini spend in US dollars recorded in a job's (or a foreground run's) counters; 0 without one."""
     return float((counters or {}).get(SPENT_COUNTER) or 0.0)
+
+
+def fetched_site(job: Job) -> str:
+    """The site a finished fetch job read (scheme and host, e.g. "https://example.com"); "" before it finished."""
+    return str((job.summary or {}).get("site") or "") if job.task == FETCH_TASK else ""

@@ -12,6 +12,7 @@ import streamlit as st
 
 from inlink import uploads as datasets
 from inlink.jobs import Job, JobError, JobStatus
+from inlink.ui import format as fmt
 from inlink.ui.job_panel import job_panel
 from inlink.ui import navigation
 from inlink.ui.page import guard, page_manager, plain_message
@@ -179,7 +180,8 @@ def _adopt(manager, job: Job) -> None:
         st.rerun()   # the page again: its "Current dataset" box, drawn above, still names the one before
     _, pages, links = adopted[job_id]
     statuses = (job.summary or {}).get("statuses") or {}
-    st.success("Fetched pages saved as the current dataset: "
+    site = fmt.fetched_site(job)
+    st.success(f"Fetched pages{f' of {site}' if site else ''} saved as the current dataset: "
                + ", ".join(f"{label} {count}" for label, count in statuses.items())
                + ". Next: choose the settings and start the analysis.", icon=":material/check_circle:")
     not_fetched(manager, job_id, statuses)

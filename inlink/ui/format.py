@@ -8,6 +8,7 @@ from inlink.jobs import ACTIVE_STATUSES as ACTIVE_STATUSES   # the engine's (que
 from inlink.jobs import Job, JobStatus
 from inlink.tasks.kinds import engine_of as engine_of, is_gemini as is_gemini   # re-exported: fmt.engine_of
 from inlink.tasks.kinds import spent_usd as spent_usd   # the job's Gemini spend: fmt.spent_usd(job.counters)
+from inlink.tasks.kinds import fetched_site as fetched_site   # the site a fetch job read
 from inlink.wording import counted
 from inlink.wording import usd as usd   # the one rule of amounts ("$0.0050", "$12.50", "$0"), re-exported: fmt.usd
 

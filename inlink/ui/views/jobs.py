@@ -176,7 +176,8 @@ def fetched_view(manager, job: Job) -> None:
     st.subheader("Fetched pages")
     statuses = (job.summary or {}).get("statuses") or {}
     counts = ", ".join(f"{label} {count:,}" for label, count in statuses.items())
-    st.caption((f"Pages by status: {counts}. " if counts else "")
+    site = fmt.fetched_site(job)
+    st.caption((f"Pages{f' of {site}' if site else ''} by status: {counts}. " if counts else "")
                + "Pages CSV and Links CSV are a crawl export: upload them (or open the Upload page, where a "
                  "finished fetch becomes the current dataset) to analyse the site.")
     fetch_form.not_fetched(manager, job.job_id, statuses)
