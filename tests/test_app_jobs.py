@@ -93,16 +93,52 @@ def test_delete_asks_for_confirmation(manager):
     assert any("Deleted the job for old.csv" in s for s in texts(app.success))
 
 
-def test_cleanup_removes_finished_jobs(manager):
-    job_id = finished_job(manager, "ancient.csv", pages=1)
+def test_cleanup_says_what_it_will_remove_and_removes_it_only_once_confirmed(manager):
+    """Clean up acted at once; it now names the jobs (how many, which statuses, which files) and waits for Remove,
+    and Cancel leaves everything as it was."""
+    job_id = finished_job(manager, "ancient_site.csv", pages=1)
+    GateTask.FAIL_ONCE.add(failed := seed_job(manager, "broken.csv", pages=1))
+    wait_status(manager, failed, "failed")
+    GateTask.GATE.clear()
+    running = seed_job(manager, "busy.csv", pages=1)                   # held at its first page
     app = open_page("jobs")
     app.number_input(key="jobs.cleanup_days").set_value(0.0)
     app.button(key="jobs.cleanup").click().run()
     assert_clean(app)
-    assert any("Removed 1 finished job" in s for s in texts(app.success))
+    question = next(m for m in texts(app.markdown) if "for good" in m)
+    assert "Remove 2 finished jobs (1 failed, 1 completed) for good, with their results and decisions?" in question
+    assert r"broken\.csv, ancient\_site\.csv." in question          # named as written, not as Markdown
+    assert manager.get(job_id) and manager.get(failed)                 # nothing removed yet
+    assert [b.label for b in app.button if b.key == "jobs.cleanup_confirm"] == ["Remove 2 jobs"]
+    app.button(key="jobs.cleanup_cancel").click().run()
+    assert not any("for good" in m for m in texts(app.markdown)) and manager.get(job_id)
+    app.number_input(key="jobs.cleanup_days").set_value(30.0).run()
+    app.button(key="jobs.cleanup").click().run()
+    assert any("Nothing to clean up: no finished job was last updated more than 30 days ago." in s
+               for s in texts(app.success))
+    app.number_input(key="jobs.cleanup_days").set_value(0.0).run()
+    app.button(key="jobs.cleanup").click().run()
+    app.button(key="jobs.cleanup_confirm").click().run()
+    assert_clean(app)
+    assert any("Removed 2 finished jobs" in s for s in texts(app.success))
+    for gone in (job_id, failed):
+        with pytest.raises(JobNotFound):
+            manager.get(gone)
+    assert manager.get(running)                                        # an active job is never cleaned up
+    assert list(table(app)["File"]) == ["busy.csv"]   # the list showed the removed jobs beside the message
+
+
+def test_cleanup_removes_only_the_jobs_its_confirmation_named(manager):
+    named = finished_job(manager, "named.csv", pages=1)
+    app = open_page("jobs")
+    app.number_input(key="jobs.cleanup_days").set_value(0.0)
+    app.button(key="jobs.cleanup").click().run()
+    later = finished_job(manager, "finished-meanwhile.csv", pages=1)   # finished while the question showed
+    app.button(key="jobs.cleanup_confirm").click().run()
+    assert any("Removed 1 finished job." in s for s in texts(app.success))
+    assert manager.get(later)
     with pytest.raises(JobNotFound):
-        manager.get(job_id)
-    assert any("No jobs yet" in i for i in texts(app.info))   # the list showed the removed job beside the message
+        manager.get(named)
 
 
 def test_unknown_job_in_url_is_a_message_not_a_crash(manager):

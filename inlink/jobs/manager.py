@@ -318,17 +318,20 @@ class JobManager:
             with self._changed:
                 self._changed.wait(0.05)
 
-    def cleanup(self, days: float) -> list[str]:
-        """Delete finished (completed, stopped, failed) jobs last updated more than `days` ago."""
+    def expired(self, days: float) -> list[Job]:
+        """The finished (completed, stopped, failed) jobs last updated more than `days` ago, newest first: what
+        cleanup(days) would remove now (a front end names them before it asks)."""
         cutoff = time.time() - float(days) * 86400
+        return [job for job in self.jobs() if _finished_before(job, cutoff)]
+
+    def cleanup(self, days: float, only: Iterable[str] | None = None) -> list[str]:
+        """Delete finished (completed, stopped, failed) jobs last updated more than `days` ago; with `only`, just
+        those of these ids (the ones a user was shown and confirmed), each checked again as it is deleted."""
+        cutoff = time.time() - float(days) * 86400
+        wanted = None if only is None else set(only)
         removed = []
         for job in self.store.scan():
-            if job.status not in FINISHED_STATUSES:
-                continue
-            when = max(filter(None, (iso_to_epoch(value) for value in
-                                     (job.completed_at, job.stopped_at, job.updated_at, job.created_at))),
-                       default=None)
-            if when is not None and when < cutoff:
+            if (wanted is None or job.job_id in wanted) and _finished_before(job, cutoff):
                 with contextlib.suppress(JobNotFound):
                     self.delete(job.job_id)
                     removed.append(job.job_id)
@@ -385,3 +388,11 @@ class JobManager:
         return results_csv_bytes(self.store.results_path(job_id),
                                  self.store.checkpoints_path(job_id))
 
+
+def _finished_before(job: Job, cutoff: float) -> bool:
+    """Whether cleanup may remove the job: finished, and last updated before `cutoff` (epoch seconds)."""
+    if job.status not in FINISHED_STATUSES:
+        return False
+    when = max(filter(None, (iso_to_epoch(value) for value in
+                             (job.completed_at, job.stopped_at, job.updated_at, job.created_at))), default=None)
+    return when is not None and when < cutoff

@@ -1,6 +1,8 @@
 """Jobs page: every analysis, filterable and paged; ?job=<id> opens one job (so a shared tab shows it too)."""
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from inlink.jobs import Job, JobError, JobNotFound
@@ -18,6 +20,9 @@ _DELETED = "jobs.deleted"
 _DELETE_ERROR = "jobs.delete_error"
 _TABLE_GENERATION = "jobs.table_generation"
 _CLEANED = "jobs.cleaned"   # what the last clean-up removed, said once
+_CLEANUP_ASKED = "jobs.cleanup_asked"   # the ids a clean-up's confirmation names, until Remove or Cancel
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")   # a file name is shown as written, not as Markdown
+CLEANUP_NAMED = 5            # files named in the confirmation; the rest are counted
 
 
 #: Widths in pixels: the ten columns fit the page at 1,400 px with the sidebar open (measured in Chromium); a long
@@ -91,22 +96,84 @@ def open_job(job_id: str) -> None:
 
 
 def cleanup_section(manager) -> None:
+    """Old finished jobs removed after a confirmation that names them; a fragment, so that asking, cancelling or
+    changing the days redraws this section alone (the list above neither moves nor fades)."""
     with st.expander("Clean up old jobs"):
-        st.number_input("Remove finished jobs older than (days)", min_value=0.0, value=30.0, step=1.0,
-                        key="jobs.cleanup_days")
-        st.button("Clean up", icon=":material/cleaning_services:", key="jobs.cleanup", on_click=_clean_up,
-                  args=(manager,))
+        st.fragment(cleanup_body)(manager)
+
+
+def cleanup_body(manager) -> None:
+    with guard("The clean-up"):
+        days = st.number_input("Remove finished jobs older than (days)", min_value=0.0, value=30.0, step=1.0,
+                               key="jobs.cleanup_days", on_change=forget_cleanup)
+        asked = st.session_state.get(_CLEANUP_ASKED)
+        if asked is None:
+            st.button("Clean up", icon=":material/cleaning_services:", key="jobs.cleanup", on_click=_ask_cleanup,
+                      args=(manager,))
+        else:
+            _confirm_cleanup(manager, float(days), asked)
         cleaned = st.session_state.pop(_CLEANED, None)
         if cleaned is not None:
             st.success(cleaned)
 
 
-def _clean_up(manager) -> None:
-    """Before the page runs, so the list above no longer shows the removed jobs (it showed them beside "Removed 6
-    finished jobs." until the next rerun)."""
-    removed = manager.cleanup(float(st.session_state["jobs.cleanup_days"]))   # the value the click came with
-    st.session_state[_CLEANED] = (f"Removed {fmt.plural(len(removed), 'finished job')}." if removed
-                                  else "Nothing to clean up.")
+def _ask_cleanup(manager) -> None:
+    """The Clean up click: the jobs it would remove, named before anything is removed (it removed them at once)."""
+    days = float(st.session_state["jobs.cleanup_days"])    # the value the click came with
+    expired = manager.expired(days)
+    if not expired:
+        st.session_state[_CLEANED] = f"Nothing to clean up: no finished job {_older_than(days)}."
+        return
+    st.session_state[_CLEANUP_ASKED] = [job.job_id for job in expired]
+
+
+def forget_cleanup() -> None:
+    st.session_state.pop(_CLEANUP_ASKED, None)
+
+
+def _span(days: float) -> str:
+    """'30 days', '1 day', '0.5 days'."""
+    return fmt.plural(int(days), "day") if days == int(days) else f"{days:g} days"
+
+
+def _older_than(days: float) -> str:
+    """'was last updated more than 30 days ago'; any age for 0 days."""
+    return f"was last updated more than {_span(days)} ago" if days > 0 else "is left"
+
+
+def cleanup_question(jobs: list[Job], days: float) -> str:
+    """What a clean-up will remove, for its confirmation: how many jobs, of which statuses, and which files."""
+    statuses: dict[str, int] = {}
+    for job in jobs:
+        label = fmt.status_label(job.status).lower()
+        statuses[label] = statuses.get(label, 0) + 1
+    kinds = ", ".join(f"{count:,} {label}" for label, count in statuses.items())
+    age = f", last updated more than {_span(days)} ago" if days > 0 else ""
+    names = [_MARKDOWN.sub(r"\\\1", fmt.file_name_of(job)) for job in jobs[:CLEANUP_NAMED]]   # my_site_v2.csv
+    more = f" and {len(jobs) - len(names):,} more" if len(jobs) > len(names) else ""
+    return (f"Remove {fmt.plural(len(jobs), 'finished job')} ({kinds}{age}) for good, with "
+            f"{'its' if len(jobs) == 1 else 'their'} results and decisions? {', '.join(names)}{more}.")
+
+
+def _confirm_cleanup(manager, days: float, asked: list[str]) -> None:
+    """The question in place of the Clean up button, with Remove and Cancel; Remove deletes only the jobs named."""
+    jobs = [job for job in manager.expired(days) if job.job_id in set(asked)]   # still finished and old
+    if not jobs:
+        forget_cleanup()
+        st.session_state[_CLEANED] = "Nothing to clean up: the jobs asked about are gone or running again."
+        st.rerun(scope="fragment")
+    with st.container(border=True):
+        st.markdown(f":material/warning: {cleanup_question(jobs, days)}")
+        left, right, _ = st.columns([1.3, 1, 2])
+        remove = left.button(f"Remove {fmt.plural(len(jobs), 'job')}", type="primary", icon=":material/delete:",
+                             key="jobs.cleanup_confirm", width="stretch")
+        right.button("Cancel", key="jobs.cleanup_cancel", on_click=forget_cleanup, width="stretch")
+    if remove:
+        forget_cleanup()
+        removed = manager.cleanup(days, only=[job.job_id for job in jobs])
+        st.session_state[_CLEANED] = (f"Removed {fmt.plural(len(removed), 'finished job')}." if removed
+                                      else "Nothing was removed: the jobs are gone or running again.")
+        st.rerun()   # the whole page: the list above no longer shows them (it did beside "Removed 6 finished jobs.")
 
 
 def forget_delete() -> None:
