@@ -182,6 +182,27 @@ def test_review_filters_by_tier_and_keeps_decisions_for_every_tab_and_a_restart(
     assert list(workbook["Anchor"]) == [frame.iloc[0]["Anchor"]]
 
 
+def tier_pills(app, job_id: str):
+    return next(w for w in app.get("button_group") if w.key == f"{results_key(job_id)}_tiers")
+
+
+def test_the_tier_filter_is_kept_with_its_job_across_a_reload():
+    """A reload put the filter back to High + Medium: the analyst's choice is kept per job, with the job."""
+    manager = get_manager()
+    job_id, other = finished(manager, pages=6), finished(manager, pages=3)
+    app = open_page("jobs", {"job": job_id})
+    tier_pills(app, job_id).set_value(["medium", "low"]).run()
+    assert_clean(app)
+    reloaded = open_page("jobs", {"job": job_id})                       # a reload: a new session, same URL
+    assert tier_pills(reloaded, job_id).value == ["medium", "low"]
+    assert len(cards(reloaded)) == 4 and not any(">High<" in c for c in cards(reloaded))
+    assert review.decisions(manager, job_id) == {}                       # a view setting, not a decision
+    elsewhere = open_page("jobs", {"job": other})                        # per job: another keeps the default
+    assert tier_pills(elsewhere, other).value == list(review.DEFAULT_TIERS)
+    tier_pills(reloaded, job_id).set_value([]).run()                     # none is a choice too
+    assert tier_pills(open_page("jobs", {"job": job_id}), job_id).value == []
+
+
 def test_accept_a_whole_page_and_download_buttons_follow():
     manager = get_manager()
     job_id = finished(manager, pages=3)

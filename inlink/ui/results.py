@@ -146,7 +146,7 @@ def _results_body(manager, job: Job, key: str) -> None:
         st.info("No suggestions yet. They appear here page by page while the analysis runs.")
         return
     decided = review.decision_column(frame, decisions)
-    filters = _filters(frame, key)
+    filters = _filters(manager, job_id, frame, key)
     shown = filter_suggestions(frame, filters.source, filters.destination, filters.minimum, filters.tiers,
                                decided, filters.show)
     _summary_line(frame, shown, decided)
@@ -185,7 +185,7 @@ def _summary_line(frame: pd.DataFrame, shown: pd.DataFrame, decided: pd.Series) 
                + (f" · the table shows the first {MAX_TABLE_ROWS:,}" if len(shown) > MAX_TABLE_ROWS else ""))
 
 
-def _filters(frame: pd.DataFrame, key: str) -> Filters:
+def _filters(manager, job_id: str, frame: pd.DataFrame, key: str) -> Filters:
     columns = st.columns([2, 2, 1])
     source = columns[0].text_input("Source page contains", key=f"{key}_source", placeholder="e.g. /blog/")
     destination = columns[1].text_input("Target page contains", key=f"{key}_destination",
@@ -198,11 +198,19 @@ def _filters(frame: pd.DataFrame, key: str) -> Filters:
     left, right = st.columns([2, 3])
     tiers = None
     if review.has_tiers(frame):
-        tiers = tuple(left.pills("Tier", review.TIERS, selection_mode="multi", default=review.DEFAULT_TIERS,
-                                 key=f"{key}_tiers", format_func=str.title) or ())
+        widget = f"{key}_tiers"   # first drawn in this session (a reload too): the choice kept with the job
+        default = review.DEFAULT_TIERS if widget in st.session_state else review.saved_tiers(manager, job_id)
+        tiers = tuple(left.pills("Tier", review.TIERS, selection_mode="multi", default=default, key=widget,
+                                 format_func=str.title, on_change=_tiers_chosen, args=(manager, job_id, widget))
+                      or ())
     show = right.segmented_control("Show", tuple(SHOW), default="all", key=f"{key}_show",
                                    format_func=SHOW.get) or "all"
     return Filters(source.strip(), destination.strip(), float(minimum), tiers, show)
+
+
+def _tiers_chosen(manager, job_id: str, widget: str) -> None:
+    with guard("Keeping the Tier filter"):
+        review.save_tiers(manager, job_id, st.session_state.get(widget))
 
 
 def _review(manager, job_id: str, shown: pd.DataFrame, decided: pd.Series, key: str, empty: str = NO_MATCH) -> None:

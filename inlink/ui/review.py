@@ -18,6 +18,7 @@ DECISIONS = (ACCEPTED, REJECTED)
 TIERS = ("high", "medium", "low")
 DEFAULT_TIERS = ("high", "medium")
 _PREFIX = "review\t"          # this module's annotation keys: one per decided suggestion
+_TIERS_SHOWN = "view\ttiers"  # the Tier filter the analyst last chose for the job (a list of TIERS)
 _KEY_COLUMNS = ("Source", "Destination", "Anchor")
 
 
@@ -55,6 +56,20 @@ def has_tiers(frame: pd.DataFrame) -> bool:
     """Whether the engine gave tiers: results written before Confidence / Tier existed, and rows of a task that
     leaves the column empty, have none (then no tier filter is offered)."""
     return "Tier" in frame.columns and bool(frame["Tier"].astype(str).str.lower().isin(TIERS).any())
+
+
+def saved_tiers(manager, job_id: str) -> tuple[str, ...]:
+    """The tiers the analyst last chose to see for this job (DEFAULT_TIERS until a choice): kept with the job, so
+    a reload, another tab or a restart shows the same rows (the filter went back to high and medium)."""
+    chosen = manager.annotations(job_id).get(_TIERS_SHOWN)
+    if not isinstance(chosen, list) or not set(chosen) <= set(TIERS):
+        return DEFAULT_TIERS
+    return tuple(tier for tier in TIERS if tier in chosen)
+
+
+def save_tiers(manager, job_id: str, tiers) -> None:
+    """Keep the Tier filter's choice with the job (none chosen is a choice too: no row shows)."""
+    manager.set_annotation(job_id, _TIERS_SHOWN, [tier for tier in TIERS if tier in (tiers or ())])
 
 
 def accepted_frame(manager, job_id: str) -> pd.DataFrame:
