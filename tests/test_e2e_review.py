@@ -103,6 +103,7 @@ def test_the_jobs_table_and_the_review_cards_fit_the_page_at_1400_px(browser, se
     off behind a sideways scroll; and a card's reason, its longest text, had a quarter of the card, which made
     every card two or three times as tall as its sentence."""
     job_id = finished_sample_job(manager, label="a crawl export with a rather long file name.csv")
+    manager.store.add_event(job_id, "note", LONG_EVENT)
     manager.shutdown(timeout=5)
     server.start()
     page = open_page(browser, server, "jobs")
@@ -111,6 +112,7 @@ def test_the_jobs_table_and_the_review_cards_fit_the_page_at_1400_px(browser, se
     scroll, client = page.evaluate("""() => { const e = document.querySelector('[data-testid="stDataFrame"] .dvn-scroller');
                                              return [e.scrollWidth, e.clientWidth]; }""")
     assert scroll <= client, (scroll, client)
+    cleanup_asks_in_place(page)
     page = open_page(browser, server, f"jobs?job={job_id}")
     page.get_by_text("Anchor in context").first.wait_for(timeout=10_000)
     page.get_by_text("Minimum confidence", exact=True).wait_for(timeout=10_000)   # the cards' figure, not Score
@@ -123,15 +125,57 @@ def test_the_jobs_table_and_the_review_cards_fit_the_page_at_1400_px(browser, se
     chart_labels_whole(page)
 
 
+LONG_EVENT = ("Paused: the site cannot be reached (connection refused) while fetching https://docs.example.com/stable/"
+              "reference/a-rather-long/path/to/one/page-of-the-site.html?lang=en. Resume when it is back; fetching "
+              "starts again at this page.")
+
+
 def events_fit(page) -> None:
-    """A finished job's events, the panel's only table: as wide as its sentences, not the page (before: the
-    clock column took a third of the page's width), and never scrolling sideways."""
-    events = page.locator('[data-testid="stDataFrame"]').first
-    events.locator('[data-testid^="glide-cell"]').first.wait_for(state="attached", timeout=IN_STEP_MS)
-    width, scroll, client, main = events.evaluate("""e => { const s = e.querySelector('.dvn-scroller');
-        return [e.getBoundingClientRect().width, s.scrollWidth, s.clientWidth,
-                document.querySelector('[data-testid="stMain"]').getBoundingClientRect().width]; }""")
-    assert scroll <= client and width < 0.6 * main, (width, scroll, client, main)
+    """The panel's latest events: every message whole, wrapped within the page (before: a table whose cells cut
+    every long event at 1,400 px, "Paused: the site cannot be reached (conn…"), never scrolling sideways."""
+    events = page.locator('[data-kind="events"]')
+    events.get_by_text("Paused: the site cannot be reached").wait_for(timeout=IN_STEP_MS)
+    text, right, main_right, lines, clipped = events.evaluate("""e => {
+        const main = document.querySelector('[data-testid="stMain"]').getBoundingClientRect();
+        const long = Array.from(e.children).find(c => c.textContent.startsWith('Paused: the site'));
+        const height = parseFloat(getComputedStyle(long).lineHeight);
+        return [long.innerText, e.getBoundingClientRect().right, main.right,
+                Math.round(long.getBoundingClientRect().height / height),
+                Array.from(e.children).filter(c => c.scrollWidth > c.clientWidth + 1).length]; }""")
+    assert text == LONG_EVENT and right <= main_right and not clipped, (text, right, main_right, clipped)
+    assert lines >= 2, lines                                            # it wraps: read whole, not cut
+
+
+def cleanup_asks_in_place(page) -> None:
+    """Clean up names what it will remove and waits for Remove; while it asks, nothing outside its section moves,
+    fades or is redrawn (the section is a fragment), and Cancel removes nothing."""
+    page.get_by_text("Clean up old jobs").click()
+    days = page.get_by_label("Remove finished jobs older than (days)")
+    days.fill("0")
+    days.press("Enter")
+    table = page.locator('[data-testid="stDataFrame"]').first
+    before = table.bounding_box()
+    page.evaluate("""() => {
+        window.cleanupOutside = [];
+        const section = document.querySelector('[data-testid="stExpander"]');
+        const outside = node => node.nodeType === 1 && !section.contains(node) && !node.contains(section);
+        new MutationObserver(records => records.forEach(r => {
+            if (r.type === 'attributes' && outside(r.target) && r.target.getAttribute('data-stale') === 'true')
+                window.cleanupOutside.push('faded ' + r.target.innerText.slice(0, 40));
+            for (const node of [...r.addedNodes, ...r.removedNodes])   // a removed node is detached: ask its parent
+                if (outside(r.target) && node.nodeType === 1 && node.matches('[data-testid="stElementContainer"]'))
+                    window.cleanupOutside.push('redrawn ' + node.innerText.slice(0, 40));
+        })).observe(document.querySelector('[data-testid="stMain"]'),
+                    {subtree: true, childList: true, attributes: true, attributeFilter: ['data-stale']});
+    }""")
+    page.get_by_role("button", name="Clean up").click()
+    page.get_by_text("Remove 1 finished job (1 completed) for good").wait_for(timeout=IN_STEP_MS)
+    assert page.get_by_role("button", name="Remove 1 job").is_visible()
+    assert page.evaluate("window.cleanupOutside") == [] and table.bounding_box() == before
+    page.get_by_role("button", name="Cancel").click()
+    page.get_by_role("button", name="Clean up").wait_for(timeout=IN_STEP_MS)
+    assert page.evaluate("window.cleanupOutside") == [] and table.bounding_box() == before
+    page.get_by_text("1 job · select a row to open it", exact=True).wait_for(timeout=IN_STEP_MS)
 
 
 VISIBLE_TAB = '[data-testid="stTabPanel"]:not([hidden])'

@@ -7,6 +7,7 @@ only the job's metadata, its last events and the last TAIL_ROWS result rows, wha
 """
 from __future__ import annotations
 
+import html
 import time
 from dataclasses import dataclass
 
@@ -318,17 +319,28 @@ def remember_gemini_key(widget_key: str) -> None:
         st.session_state[TYPED_KEY] = typed
 
 
+#: time | message: the message wraps (a long URL breaks anywhere), so a whole event reads at any width without a
+#: sideways scroll (a table cell cut every long event at 1,400 px: "Paused: the site cannot be reached (conn…")
+_EVENTS = ("display:grid;grid-template-columns:max-content minmax(0,1fr);column-gap:0.75rem;row-gap:0.3rem;"
+           "font-size:0.88rem;line-height:1.4")
+_EVENT_TIME = "font-variant-numeric:tabular-nums;opacity:0.65;white-space:nowrap"
+
+
+def events_html(events: list[tuple[str, str]]) -> str:
+    """(time, message) pairs, oldest first, as a two-column list whose messages wrap; escaped (a message may quote
+    a page's URL or a server's answer)."""
+    cells = "".join(f'<div style="{_EVENT_TIME}">{html.escape(when)}</div>'
+                    f'<div style="overflow-wrap:anywhere">{html.escape(message or "")}</div>' for when, message in events)
+    return f'<div data-kind="events" style="{_EVENTS}">{cells}</div>'
+
+
 def _latest(data: PanelData, rows: bool = True) -> None:
     events_column, rows_column = st.columns([3, 5]) if rows else (st.container(), None)
     with events_column:
         st.markdown("**Latest events**")
-        events = data.events
-        if events:
-            frame = pd.DataFrame({"Time": [fmt.clock(e.get("ts")) for e in reversed(events)],
-                                  "Event": [panel_words(data.job, e.get("message") or e.get("event"))
-                                            for e in reversed(events)]})
-            st.dataframe(frame, hide_index=True, width="stretch" if rows else "content",   # the sentences get
-                         column_config={"Time": st.column_config.TextColumn("Time", width=64)})  # the width
+        if data.events:
+            st.html(events_html([(fmt.clock(e.get("ts")), panel_words(data.job, e.get("message") or e.get("event")))
+                                 for e in reversed(data.events)]))
         else:
             st.caption("No events yet.")
     if rows_column is None:
