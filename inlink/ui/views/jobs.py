@@ -104,8 +104,8 @@ def cleanup_section(manager) -> None:
 
 def cleanup_body(manager) -> None:
     with guard("The clean-up"):
-        days = st.number_input("Remove finished jobs older than (days)", min_value=0.0, value=30.0, step=1.0,
-                               key="jobs.cleanup_days", on_change=forget_cleanup)
+        days = st.number_input("Remove finished jobs older than (days)", min_value=0, value=30, step=1,
+                               key="jobs.cleanup_days", on_change=forget_cleanup)   # whole days: "30", not "30.00"
         asked = st.session_state.get(_CLEANUP_ASKED)
         if asked is None:
             st.button("Clean up", icon=":material/cleaning_services:", key="jobs.cleanup", on_click=_ask_cleanup,
@@ -149,10 +149,15 @@ def cleanup_question(jobs: list[Job], days: float) -> str:
         statuses[label] = statuses.get(label, 0) + 1
     kinds = ", ".join(f"{count:,} {label}" for label, count in statuses.items())
     age = f", last updated more than {_span(days)} ago" if days > 0 else ""
+    return (f"Remove {fmt.plural(len(jobs), 'finished job')} ({kinds}{age}) for good, with "
+            f"{'its' if len(jobs) == 1 else 'their'} results and decisions?")
+
+
+def cleanup_names(jobs: list[Job]) -> str:
+    """The files of the jobs a clean-up will remove, the first CLEANUP_NAMED of them, as written (not Markdown)."""
     names = [_MARKDOWN.sub(r"\\\1", fmt.file_name_of(job)) for job in jobs[:CLEANUP_NAMED]]   # my_site_v2.csv
     more = f" and {len(jobs) - len(names):,} more" if len(jobs) > len(names) else ""
-    return (f"Remove {fmt.plural(len(jobs), 'finished job')} ({kinds}{age}) for good, with "
-            f"{'its' if len(jobs) == 1 else 'their'} results and decisions? {', '.join(names)}{more}.")
+    return ", ".join(names) + more
 
 
 def _confirm_cleanup(manager, days: float, asked: list[str]) -> None:
@@ -164,6 +169,7 @@ def _confirm_cleanup(manager, days: float, asked: list[str]) -> None:
         st.rerun(scope="fragment")
     with st.container(border=True):
         st.markdown(f":material/warning: {cleanup_question(jobs, days)}")
+        st.caption(cleanup_names(jobs))
         left, right, _ = st.columns([1.3, 1, 2])
         remove = left.button(f"Remove {fmt.plural(len(jobs), 'job')}", type="primary", icon=":material/delete:",
                              key="jobs.cleanup_confirm", width="stretch")
