@@ -227,3 +227,18 @@ def test_the_links_report_counts_links_through_redirects_as_the_analysis_does():
     assert any("Existing links: 2 kept of 3 read" in c for c in texts(app.caption)), texts(app.caption)
     assert any("2 links go to a redirecting URL and count as a link to the page it redirects to" in w
                for w in texts(app.warning)), texts(app.warning)
+
+
+def test_the_preview_fits_the_page_and_shows_paths_after_the_shared_folder():
+    """At 1,400 px the preview scrolled sideways past Words: whole URLs took half of it. It now has widths within the
+    938 px Chromium gives a table there, and shows each URL's path after the folder every page shares."""
+    import json
+
+    crawl = SMALL_CRAWL.replace("https://example.com/", "https://example.com/docs/en/")
+    app = upload(open_page("upload"), crawl.encode())
+    assert_clean(app)
+    preview = next(d for d in app.dataframe if "url" in d.value.columns)
+    columns = json.loads(preview.proto.columns)
+    assert sum(column.get("width", 0) for column in columns.values()) <= 938, columns
+    assert columns["url"]["type_config"]["display_text"] == r"https?://[^/]+/docs(/.*)?"   # /docs/en: "/en"
+    assert any("Every page is under /docs/: the preview shows the paths from there." in c for c in texts(app.caption))

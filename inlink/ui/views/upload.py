@@ -19,8 +19,12 @@ from inlink.site import scope
 from inlink.ui import format as fmt
 from inlink.ui import fetch_form, navigation, sample
 from inlink.ui.page import guard, page_manager
+from inlink.ui.results import path_display, shared_folder
 
 PREVIEW_ROWS = 50
+#: Pixel widths: the preview fits the page at 1,400 px with the sidebar open (about 938 px; it scrolled sideways
+#: past Words, full URLs taking half of it); a cut title reads whole on a click on its cell.
+PREVIEW_WIDTHS = {"url": 230, "title": 220, "h1": 170, "word_count": 62, "is_target": 84, "excluded_reason": 160}
 #: what the importer reads: CSV by any name a crawler gives it (a tab-separated export is often .tsv or .txt)
 TABLE_TYPES = ["csv", "tsv", "txt", "xlsx", "gz"]
 _PARSED = "upload.parsed"
@@ -188,11 +192,21 @@ def _details(report, links_report=None) -> None:
 
 def show_preview(pages: pd.DataFrame) -> None:
     st.subheader("Preview")
-    shown = [c for c in ("url", "title", "h1", "word_count", "is_target", "excluded_reason") if c in pages]
-    st.dataframe(pages[shown].head(PREVIEW_ROWS), hide_index=True, width="stretch",
-                 column_config={"url": st.column_config.LinkColumn("URL"), "title": "Title", "h1": "H1",
-                                "word_count": "Words", "is_target": "Link target",
-                                "excluded_reason": "Left out because"})
+    shown = [c for c in PREVIEW_WIDTHS if c in pages]
+    preview = pages[shown].head(PREVIEW_ROWS)
+    folder = shared_folder(preview["url"]) if "url" in preview else ""
+    if folder:
+        st.caption(f"Every page is under {folder}/: the preview shows the paths from there.")
+    column = st.column_config.TextColumn
+    st.dataframe(preview, hide_index=True, width="stretch",
+                 column_config={"url": st.column_config.LinkColumn("URL", width=PREVIEW_WIDTHS["url"],
+                                                                   display_text=path_display(folder)),
+                                "title": column("Title", width=PREVIEW_WIDTHS["title"]),
+                                "h1": column("H1", width=PREVIEW_WIDTHS["h1"]),
+                                "word_count": st.column_config.NumberColumn("Words", width=PREVIEW_WIDTHS["word_count"]),
+                                "is_target": st.column_config.CheckboxColumn("Link target",
+                                                                             width=PREVIEW_WIDTHS["is_target"]),
+                                "excluded_reason": column("Left out because", width=PREVIEW_WIDTHS["excluded_reason"])})
     if len(pages) > PREVIEW_ROWS:
         st.caption(f"First {PREVIEW_ROWS} of {fmt.plural(len(pages), 'page')}.")
 
