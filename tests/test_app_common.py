@@ -126,7 +126,10 @@ def test_suggestion_filters_and_charts():
     assert len(filter_suggestions(frame, minimum=0.5)) == 2
     with_confidence = frame.assign(Confidence=[0.9, 0.1, 0.5])        # the cards' and the tiers' figure wins
     assert list(filter_suggestions(with_confidence, minimum=0.5)["Score"]) == [0.2, 0.9]
-    assert score_histogram(frame)["Suggestions"].sum() == 3
+    assert score_histogram(frame)["Suggestions"].sum() == 3 and list(score_histogram(frame).columns)[0] == "Score"
+    bands = score_histogram(with_confidence)                           # the figure the tiers and the filter use
+    assert list(bands.columns) == ["Confidence", "Suggestions"]
+    assert dict(zip(bands["Confidence"], bands["Suggestions"]))["0.0–0.1"] == 1   # 0.1, not Score 0.6
     assert orphan_figures({}) is None
     assert list(orphan_figures({"orphans_before": 5, "orphans_after": 1})["Orphan pages"]) == [5, 1]
 

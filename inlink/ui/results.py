@@ -78,16 +78,20 @@ def per_target(frame: pd.DataFrame, top: int = TOP_TARGETS) -> pd.DataFrame:
 
 
 def score_histogram(frame: pd.DataFrame, bins: int = SCORE_BINS) -> pd.DataFrame:
-    """How many suggestions fall in each score band (bands of equal width between 0 and the max score)."""
-    scores = pd.to_numeric(frame["Score"], errors="coerce").dropna()
+    """How many suggestions fall in each band of strength_column (Confidence, what the tiers and the filter use,
+    else Score; bands of equal width between 0 and the max): the chart drew the Score of rows the Tier filter
+    kept by their Confidence, so High and Medium rows showed in the 0.0–0.1 band. The first column is named after
+    the figure."""
+    column = strength_column(frame)
+    scores = pd.to_numeric(frame[column], errors="coerce").dropna()
     if scores.empty:
-        return pd.DataFrame({"Score": [], "Suggestions": []})
+        return pd.DataFrame({column: [], "Suggestions": []})
     top = max(float(scores.max()), 1.0)
     edges = [top * i / bins for i in range(bins + 1)]
     bands = pd.cut(scores, edges, include_lowest=True)
     counts = bands.value_counts(sort=False)
     labels = [f"{max(interval.left, 0):.1f}–{interval.right:.1f}" for interval in counts.index]
-    return pd.DataFrame({"Score": labels, "Suggestions": counts.values})
+    return pd.DataFrame({column: labels, "Suggestions": counts.values})
 
 
 def links_given(job: Job) -> bool:
@@ -372,8 +376,10 @@ def _charts(frame: pd.DataFrame, summary: dict | None, links_known: bool, empty:
     st.markdown("**Suggestions per target page**" + (f" (the {len(targets)} most suggested)"
                                                      if frame["Destination"].nunique() > len(targets) else ""))
     st.vega_lite_chart(bar_spec(targets, "Target page", "Suggestions", horizontal=True, sort="-x"))
-    st.markdown("**Score distribution**")
-    st.vega_lite_chart(bar_spec(score_histogram(frame), "Score", "Suggestions", horizontal=False), height=240)
+    bands = score_histogram(frame)
+    figure = bands.columns[0]
+    st.markdown(f"**{figure} distribution**")
+    st.vega_lite_chart(bar_spec(bands, figure, "Suggestions", horizontal=False), height=240)
     _orphans(summary, links_known)
 
 
