@@ -140,6 +140,10 @@ def test_the_job_engine_sentences_read_in_the_tasks_words():
     assert in_task_words(fetch, "Completed: 60 items, 60 result rows.") == "Completed: 60 URLs, 60 page rows."
     assert in_task_words(other, "Completed: 2 items, 2 result rows.") == "Completed: 2 items, 2 result rows."
     assert in_task_words(analysis, None) == ""
+    assert in_task_words(analysis, "Job created for task 'link_analysis' (site.csv).") == "Analysis created (site.csv)."
+    assert in_task_words(fetch, "Job created for task 'site_fetch'.") == "Fetch created."
+    assert in_task_words(analysis, "Step 3/3 'analyze' started: 111 of 111 items to process.") == \
+        "Step 3 of 3 (analyze) started: 111 of 111 pages to process."
 
 
 def test_columns_the_importer_does_not_recognise_are_named_on_the_command_line(tmp_path):

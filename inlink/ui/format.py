@@ -9,6 +9,7 @@ from inlink.jobs import Job, JobStatus
 from inlink.tasks.kinds import engine_of as engine_of, is_gemini as is_gemini   # re-exported: fmt.engine_of
 from inlink.tasks.kinds import spent_usd as spent_usd   # the job's Gemini spend: fmt.spent_usd(job.counters)
 from inlink.tasks.kinds import fetched_site as fetched_site   # the site a fetch job read
+from inlink.tasks.kinds import FETCH_TASK, LINK_TASK
 from inlink.wording import counted
 from inlink.wording import usd as usd   # the one rule of amounts ("$0.0050", "$12.50", "$0"), re-exported: fmt.usd
 
@@ -48,17 +49,21 @@ def progress_figures(job: Job) -> tuple[int, int, float]:
             float(progress["percentage"] or job.progress_percentage or 0.0))
 
 
-#: task -> (what its items are, what its result rows are), for the job engine's generic sentences
-TASK_WORDS = {"link_analysis": ("page", "suggestion"), "site_fetch": ("URL", "page row")}
+#: task -> (what its items are, what its result rows are, what the job is), for the job engine's generic sentences
+TASK_WORDS = {LINK_TASK: ("page", "suggestion", "Analysis"), FETCH_TASK: ("URL", "page row", "Fetch")}
 
 
 def in_task_words(job: Job, text: str | None) -> str:
     """A job engine sentence in the task's words: "Completed: 45 items, 34 result rows." reads "Completed:
-    45 pages, 34 suggestions." (the engine is generic on purpose: it knows no pages)."""
+    45 pages, 34 suggestions." (the engine is generic on purpose: it knows no pages); "Job created for task
+    'link_analysis' (site.csv)." reads "Analysis created (site.csv)." and "Step 3/3 'analyze' started" reads
+    "Step 3 of 3 (analyze) started", as the panel names its steps."""
     words = TASK_WORDS.get(job.task)
     if not words or not text:
         return text or ""
-    item, row = words
+    item, row, kind = words
+    text = re.sub(rf"^Job created for task '{re.escape(job.task)}'", f"{kind} created", text)
+    text = re.sub(r"\bStep (\d+)/(\d+) '(\w+)'", r"Step \1 of \2 (\3)", text)
     text = re.sub(r"\b([Ii])tem(s?)\b", lambda m: (item[0].upper() + item[1:] if m[1] == "I" else item) + m[2], text)
     text = re.sub(r"\bresult row(s?)\b", lambda m: row + m[1], text)
     return re.sub(rf"(?<![\d,.])1 ({item}|{row})s\b", r"1 \1", text)   # the engine's "1 items"
