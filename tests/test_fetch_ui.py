@@ -92,6 +92,9 @@ def test_a_fetch_job_opened_on_the_jobs_page_shows_its_pages_not_suggestions(sit
     assert "Fetched pages" in texts(app.subheader) and "Results" not in texts(app.subheader)
     assert any(f"Pages of {site.base} by status: OK 3, HTTP error 1." in c for c in texts(app.caption))
     assert any(e.label == "Pages not fetched and why (1)" for e in app.expander)
+    assert any(f"Job `{job_id}` · started" in c for c in texts(app.caption))   # not "Fetch engine": it has none
+    assert "URLs per minute" in [m.label for m in app.metric]                 # what its progress counts
+    assert any("Completed · 4 of 4 URLs · 100%" in str(bar.proto.text) for bar in app.get("progress"))
     fetched = next(m for m in app.metric if m.label == "Pages fetched")   # it said 4: the 404 row counted too
     assert fetched.value == "3" and "Fetched of 4 URLs" in fetched.help
     downloads = [button.label for button in app.button if button.label.startswith("Prepare")]

@@ -136,7 +136,8 @@ def _header(job: Job) -> None:
     label = fmt.shown_status(job)
     left, right = st.columns([4, 1], vertical_alignment="center")
     left.markdown(f"#### {fmt.file_name_of(job)}")
-    left.caption(f"Job `{job.job_id}` · {fmt.engine_of(job).title()} engine · "
+    engine = "" if _is_fetch(job) else f" · {fmt.engine_of(job).title()} engine"   # a fetch has no link engine
+    left.caption(f"Job `{job.job_id}`{engine} · "
                  f"started {fmt.timestamp(job.created_at)}")
     with right:
         st.badge(label, icon=icon or None, color=colour)
@@ -145,7 +146,7 @@ def _header(job: Job) -> None:
 def _progress(job: Job) -> None:
     done, total, percent = fmt.progress_figures(job)
     status = fmt.shown_status(job)
-    text = f"{status} · {done:,} of {fmt.plural(total, 'page')} · {percent:.0f}%"
+    text = f"{status} · {done:,} of {fmt.plural(total, fmt.item_noun(job))} · {percent:.0f}%"   # a fetch's are URLs
     if not total:
         text = (f"{status} · preparing: " + ("reading the sitemap…" if _is_fetch(job) else
                                               "reading the crawl and building the link index…")
@@ -162,7 +163,8 @@ def _figures(job: Job) -> None:
     columns = st.columns(6 if spend else 5)
     columns[0].metric(step_label, step)
     recent, left = _recent_figures(job)
-    columns[1].metric("Pages per minute", fmt.per_minute(recent or _rate(progress)))
+    noun = fmt.item_noun(job)
+    columns[1].metric(f"{noun[:1].upper()}{noun[1:]}s per minute", fmt.per_minute(recent or _rate(progress)))
     columns[2].metric("Time left", left, help="From the pace of the last pages; '…' until a few pages "
                       "have gone by." if left == ESTIMATING else None)
     columns[3].metric("Elapsed", fmt.duration(progress.get("elapsed_s")))
