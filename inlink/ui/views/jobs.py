@@ -259,7 +259,8 @@ def fetched_view(manager, job: Job) -> None:
 def render() -> None:
     manager = page_manager()
     st.title("Jobs")
-    st.caption("Every analysis, newest first. Open one to follow it, review its suggestions or download them.")
+    st.caption("Every analysis and fetch, newest first. Open one to follow it, review its suggestions or download "
+               "them.")
     with guard("The Jobs page"):
         deleted = st.session_state.pop(_DELETED, None)
         if deleted:
