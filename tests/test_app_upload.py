@@ -241,4 +241,5 @@ def test_the_preview_fits_the_page_and_shows_paths_after_the_shared_folder():
     columns = json.loads(preview.proto.columns)
     assert sum(column.get("width", 0) for column in columns.values()) <= 938, columns
     assert columns["url"]["type_config"]["display_text"] == r"https?://[^/]+/docs(/.*)?"   # /docs/en: "/en"
+    assert columns["word_count"]["type_config"]["format"] == "localized"                  # "1,218", as elsewhere
     assert any("Every page is under /docs/: the preview shows the paths from there." in c for c in texts(app.caption))

@@ -203,7 +203,8 @@ def show_preview(pages: pd.DataFrame) -> None:
                                                                    display_text=path_display(folder)),
                                 "title": column("Title", width=PREVIEW_WIDTHS["title"]),
                                 "h1": column("H1", width=PREVIEW_WIDTHS["h1"]),
-                                "word_count": st.column_config.NumberColumn("Words", width=PREVIEW_WIDTHS["word_count"]),
+                                "word_count": st.column_config.NumberColumn("Words", width=PREVIEW_WIDTHS["word_count"],
+                                                                            format="localized"),   # 1,218
                                 "is_target": st.column_config.CheckboxColumn("Link target",
                                                                              width=PREVIEW_WIDTHS["is_target"]),
                                 "excluded_reason": column("Left out because", width=PREVIEW_WIDTHS["excluded_reason"])})
