@@ -153,6 +153,7 @@ def cleanup_asks_in_place(page) -> None:
     days = page.get_by_label("Remove finished jobs older than (days)")
     days.fill("0")
     days.press("Enter")
+    ready(page)                                                       # the section's run with 0 days has ended
     table = page.locator('[data-testid="stDataFrame"]').first
     before = table.bounding_box()
     page.evaluate("""() => {
