@@ -147,6 +147,22 @@ def test_pause_resume_stop_from_the_panel():
     assert app.button(key="generate.panel_stop").disabled
 
 
+def test_a_failure_is_told_in_its_jobs_words():
+    """A fetch that failed read "The analysis failed"; an error ending in a full stop got a second one."""
+    from inlink.jobs import Job
+    from inlink.ui.job_panel import failure_text
+
+    def failed(task: str, message: str) -> Job:
+        return Job.from_dict({"job_id": "a" * 12, "task": task, "status": "failed", "failed_step": "discover",
+                              "error": {"type": "SourceError", "message": message}, "can_resume": True})
+
+    assert failure_text(failed("site_fetch", "the sitemap is not XML.")) == (
+        "The fetch failed during the discover step: the sitemap is not XML. You can resume it: it continues from "
+        "its last checkpoint.")
+    assert failure_text(failed("link_analysis", "disk full")).startswith("The analysis failed during the discover "
+                                                                        "step: disk full.")
+
+
 def test_failed_job_shows_its_error_and_can_be_resumed():
     manager = get_manager()
     job_id = seed_job(manager, "flaky.csv", pages=2)

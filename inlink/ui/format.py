@@ -69,6 +69,11 @@ def in_task_words(job: Job, text: str | None) -> str:
     return re.sub(rf"(?<![\d,.])1 ({item}|{row})s\b", r"1 \1", text)   # the engine's "1 items"
 
 
+def job_kind(job: Job) -> str:
+    """'analysis' or 'fetch': what the job is, for sentences ("The fetch failed ...")."""
+    return TASK_WORDS.get(job.task, ("", "", "Analysis"))[2].lower()
+
+
 def item_noun(job: Job) -> str:
     """What the job's progress counts: 'page' (an analysis, and any task of unknown words), 'URL' (a fetch)."""
     return TASK_WORDS.get(job.task, ("page",))[0]

@@ -74,7 +74,7 @@ def _banner_body(manager, job_id: str) -> None:
         if not job.is_active:
             st.rerun()
         with st.container(border=True):
-            kind = "fetch" if _is_fetch(job) else "analysis"
+            kind = fmt.job_kind(job)
             st.markdown(f":material/sync: **Resuming active {kind}: {fmt.file_name_of(job)}**")
             _progress(job)
             st.page_link(navigation.UPLOAD if _is_fetch(job) else navigation.GENERATE, label="Open the live panel",
@@ -208,16 +208,23 @@ def _rate(progress: dict) -> float | None:
 
 
 def _message(job: Job) -> None:
-    status, error = job.status, job.error or {}
+    status = job.status
     if status is JobStatus.FAILED:
-        where = f" during the {job.failed_step} step" if job.failed_step else ""
-        hint = " You can resume it: it continues from its last checkpoint." if job.can_resume else ""
-        st.error(f"The analysis failed{where}: {error.get('message') or 'unknown error'}.{hint}")
+        st.error(failure_text(job))
     elif job.message and status in (JobStatus.PAUSED, JobStatus.STOPPED, JobStatus.QUEUED):
         st.info(panel_words(job, job.message))
     notice = st.session_state.pop(_NOTICE, None)
     if notice:
         st.warning(notice)
+
+
+def failure_text(job: Job) -> str:
+    """Why a failed job stopped, in its kind's words ("The fetch failed during the discover step: ..."; a fetch
+    read "The analysis failed")."""
+    where = f" during the {job.failed_step} step" if job.failed_step else ""
+    hint = " You can resume it: it continues from its last checkpoint." if job.can_resume else ""
+    message = str((job.error or {}).get("message") or "unknown error").rstrip(".")
+    return f"The {fmt.job_kind(job)} failed{where}: {message}.{hint}"
 
 
 def _controls(manager, job: Job, key: str, download: bool) -> None:
