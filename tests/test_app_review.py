@@ -127,6 +127,10 @@ def test_the_anchor_is_highlighted_in_its_context_and_page_text_is_escaped():
     html = card_html(pd.Series({"Source": "https://x/a", "Destination": "https://x/b", "Anchor": "b",
                                 "Context": "see b", "Score": 0.5, "Reason": "title <match>", "Tier": "high"}))
     assert "High" in html and "title &lt;match&gt;" in html and 'href="https://x/b"' in html
+    long = card_html(pd.Series({"Source": "https://x/book/appendix-04-useful_tools.html?a=<b>", "Destination": "https://x/b",
+                                "Anchor": "b", "Context": "see b"}))
+    shown = re.search(r'href="https://x/book[^"]*"[^>]*>(.*?)</a>', long)[1]
+    assert shown == "/<wbr>book/<wbr>appendix-<wbr>04-<wbr>useful_<wbr>tools.html?a=&lt;b&gt;"   # wraps at its parts
 
 
 def test_tier_and_decision_filters():

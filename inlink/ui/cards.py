@@ -74,7 +74,13 @@ def _text(value) -> str:
 def _link(url) -> str:
     url = _text(url)
     safe = html.escape(url, quote=True)
-    return f'<a href="{safe}" target="_blank" rel="noopener noreferrer">{html.escape(url_path(url))}</a>'
+    return f'<a href="{safe}" target="_blank" rel="noopener noreferrer">{breakable_path(url_path(url))}</a>'
+
+
+def breakable_path(path: str) -> str:
+    """A path, escaped, that a narrow column wraps after a "/", "-" or "_" rather than anywhere (the live panel's
+    cards broke "/stable/book/appe" "ndix-04-useful-development-tools.html")."""
+    return re.sub(r"([/\-_])(?=.)", r"\1<wbr>", html.escape(path))
 
 
 def tier_badge(tier) -> str:
