@@ -38,7 +38,8 @@ def test_a_job_paused_at_its_budget_goes_on_with_a_larger_one_typed_in_its_panel
     set_gate(server.gate, ALL_PAGES)
     server.start()
     page = open_page(browser, server, f"jobs?job={job_id}")
-    page.get_by_text("(the budget field below)").wait_for(timeout=WAIT_MS)
+    page.locator('[data-testid="stAlert"]').get_by_text("(the budget field below)").wait_for(timeout=WAIT_MS)
+    assert page.locator('[data-kind="events"]').get_by_text("(the budget field below)").count() == 1   # whole there too
     field = page.get_by_label("Budget (US dollars)", exact=True)
     assert field.input_value() == "0.1500"
     field.fill("100")
