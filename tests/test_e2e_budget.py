@@ -39,7 +39,7 @@ def test_a_job_paused_at_its_budget_goes_on_with_a_larger_one_typed_in_its_panel
     server.start()
     page = open_page(browser, server, f"jobs?job={job_id}")
     page.locator('[data-testid="stAlert"]').get_by_text("(the budget field below)").wait_for(timeout=WAIT_MS)
-    assert page.locator('[data-kind="events"]').get_by_text("(the budget field below)").count() == 1   # whole there too
+    page.locator('[data-kind="events"]').get_by_text("(the budget field below)").wait_for(timeout=WAIT_MS)   # whole
     field = page.get_by_label("Budget (US dollars)", exact=True)
     assert field.input_value() == "0.1500"
     field.fill("100")
