@@ -98,3 +98,16 @@ def test_a_reason_names_the_shared_topic_as_the_page_spells_it_without_versions_
     assert "LedgerSync" in about and "ledgersync" not in about     # spelled as the page writes it
     assert "bridge" in about and "Bridge" not in about.replace("Message Bridge", "")   # lowercase where written so
     assert "v20" not in about and "’s" not in about               # a version, a possessive: no topic
+
+
+def test_versions_contractions_and_two_letter_tags_name_no_topic():
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from inlink.links.evidence import _topic_worthy
+    terms = np.array(["ledger", "v20.19.0", "3.11", "shouldn’t", "bridge’s", "don't", "td", "li", "b", "00-05",
+                      "http2", "utf-8", "ipv6", "ledgersync"], dtype=object)
+    index = SimpleNamespace(model=SimpleNamespace(terms=terms), shareable_terms=np.ones(len(terms), dtype=bool),
+                            derived={})
+    assert [str(t) for t in terms[_topic_worthy(index)]] == ["ledger", "http2", "utf-8", "ipv6", "ledgersync"]

@@ -26,9 +26,10 @@ TITLE_CHARS = 70
 SITE_RATE_FULL = 0.45      # a site linking its best-linked phrases this thoroughly or more has left few links out
 SITE_RATE_FLOOR = 0.25     # below it, further than the development corpora went (0.22-0.33 with 30% of links)
 _LETTER_RE = re.compile(r"[^\W\d_]")
-# A version ("v20.19.0", "3.11", "1.2.3-rc1") or a possessive ("trait’s"): distinctive to two pages, yet neither
-# says what they are about (the possessive's word stands beside it as a term of its own).
-_NO_TOPIC_RE = re.compile(r"v?\d+(?:\.\d+)+[a-z0-9\-]*|.*['’]s")
+# A version ("v20.19.0", "3.11", "1.2.3-rc1"), a possessive or a contraction ("trait’s", "shouldn’t"): distinctive
+# to two pages, yet none says what they are about (a possessive's word stands beside it as a term of its own).
+_NO_TOPIC_RE = re.compile(r"v?\d+(?:\.\d+)+[a-z0-9\-]*|.*['’].*")
+TOPIC_MIN_CHARS = 3   # "td", "li", "cd": two letters are a tag, a command or an abbreviation more than a topic
 _TOKEN_CHAR_RE = re.compile(r"\w")
 _JOINERS = ".-'’"
 SPELLING_WINDOW = 8000   # characters of a page read for a topic term's spelling (_PageSpelling)
@@ -313,14 +314,14 @@ def _continues(text: str, near: int, beyond: int) -> bool:
 
 
 def _topic_worthy(index: LinkIndex) -> np.ndarray:
-    """The shareable terms that can name a topic: a word of two characters or more with a letter in it, not a
-    version nor a possessive. Why: numbers, times, versions and single letters ("1" of "Part 1", "b" of
-    "Appendix B", "00-05" of a config line, "v20.19.0" of a changelog line) are distinctive to two pages without
-    saying what either is about ("Both pages are about 00, 00-05 and 01"). Reasons only: the shared-term
+    """The shareable terms that can name a topic: a word of TOPIC_MIN_CHARS characters or more with a letter in
+    it, not a version, a possessive nor a contraction. Why: numbers, times, versions, single letters and
+    two-letter tags ("1" of "Part 1", "b" of "Appendix B", "00-05" of a config line, "v20.19.0" of a changelog
+    line, "td" of a table's markup) are distinctive to two pages without saying what either is about ("Both pages are about 00, 00-05 and 01"). Reasons only: the shared-term
     evidence keeps index.shareable_terms. Computed once per run."""
     mask = index.derived.get("topic_worthy")
     if mask is None:
-        worded = np.fromiter((len(term) > 1 and _LETTER_RE.search(term) is not None
+        worded = np.fromiter((len(term) >= TOPIC_MIN_CHARS and _LETTER_RE.search(term) is not None
                               and _NO_TOPIC_RE.fullmatch(term) is None for term in index.model.terms),
                              dtype=bool, count=len(index.model.terms))
         mask = index.derived["topic_worthy"] = index.shareable_terms & worded
