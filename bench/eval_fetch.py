@@ -4,8 +4,17 @@ Serves ../shared/sites/python-docs-3.11-html.tar.gz on 127.0.0.1, fetches the co
 generated sitemap with the real client, and compares
   - in-content links: fetched (Source, Destination) pairs vs links.csv.gz (precision, recall);
   - text: fetched Content vs the corpus's Content, token-level F1 (mean over pages);
-for the rule-based main-content detection (what the product uses) and, on a sample, trafilatura alone.
+for the rule-based main-content detection (what the product uses) and, on a sample, the fallback alone (trafilatura
+saying where the text is, the page's element holding it read as the main content).
 Both figures must be >= 0.90.   Run: python3 bench/eval_fetch.py [--sample-trafilatura 100] [--no-heldout]
+                                     [--site ROOT CORPUS_DIR ...]
+
+--site ROOT CORPUS_DIR (repeatable; then only those sites are measured): any static HTML folder ROOT served on
+127.0.0.1, its pages fetched from a list of the corpus's addresses (bench/build_corpus.py wrote CORPUS_DIR from
+ROOT: its Address = the corpus's base URL + the file's path under ROOT), and the same measures against that
+corpus: text token F1 (mean, exact pages), in-content links precision / recall (pairs between the corpus's pages),
+H1 and title as the corpus's, H1 = the words the corpus's main content opens with (the page's own heading). The corpus's choice of main content is one reasonable choice: read a difference
+before calling it a fault (e.g. a permalink mark "#" the corpus keeps in its headings, a site-name H1).
 
 Held out (when rustup's offline docs are installed, HELDOUT below; said when absent): the mdBook sites book/,
 reference/ and cargo/ fetched from a list of their .html files, each page against its own <main> read with lxml:
@@ -74,7 +83,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sample-trafilatura", type=int, default=100)
     parser.add_argument("--no-heldout", action="store_true", help="skip the held-out mdBook sites")
+    parser.add_argument("--site", nargs=2, action="append", metavar=("ROOT", "CORPUS_DIR"),
+                        help="measure only this static site against its corpus (repeatable)")
     args = parser.parse_args()
+    if args.site:
+        for root, corpus_dir in args.site:
+            measure_site(Path(root), Path(corpus_dir))
+        return
     corpus = pd.read_csv(CORPUS / "pages.csv.gz", keep_default_na=False)
     truth = pd.read_csv(CORPUS / "links.csv.gz", keep_default_na=False)
     truth_pairs = set(zip(truth["Source"], truth["Destination"]))
@@ -135,16 +150,7 @@ def heldout() -> None:
         return
     paths = sorted(str(p.relative_to(HELDOUT)) for site in ("book", "reference", "cargo")
                    for p in (HELDOUT / site).rglob("*.html"))
-    server = SiteServer(HELDOUT).start()
-    try:
-        server.behaviour.robots = (HELDOUT / "robots.txt").read_text(encoding="utf-8")
-        listing = "\n".join(server.url(p) for p in paths).encode()
-        started = time.perf_counter()
-        rows = run_fetch(listing, name="urls.txt", options={"connections": 8, "rate_per_s": 0})
-        seconds = time.perf_counter() - started
-    finally:
-        server.stop()
-    base = server.base + "/"
+    rows, seconds, base = serve_and_fetch(HELDOUT, paths, (HELDOUT / "robots.txt").read_text(encoding="utf-8"), 8)
     copies = dataset.duplicates(rows)
     moved = dataset.moved_to(rows, copies)
     ok = rows[rows["Status"] == "OK"]
@@ -181,6 +187,66 @@ def heldout() -> None:
           f"{common / truth_words:.4f}, extracted words not in <main> {kept / extracted:.4f}, H1 = <main>'s top "
           f"heading {same_h1 / pages_with_main:.4f}; in-content links precision {precision:.4f} recall "
           f"{recall:.4f}; no link targets: {dict(reasons)}")
+
+
+def serve_and_fetch(root: Path, paths: list, robots: str, connections: int) -> tuple[pd.DataFrame, float, str]:
+    """Serve ROOT on 127.0.0.1, fetch PATHS from a URL list with the real client: (rows, seconds, base URL/)."""
+    server = SiteServer(root).start()
+    try:
+        server.behaviour.robots = robots
+        listing = "\n".join(server.url(p) for p in paths).encode()
+        started = time.perf_counter()
+        rows = run_fetch(listing, name="urls.txt", options={"connections": connections, "rate_per_s": 0})
+        seconds = time.perf_counter() - started
+    finally:
+        server.stop()
+    return rows, seconds, server.base + "/"
+
+
+def measure_site(root: Path, corpus_dir: Path) -> None:
+    """One static site served from ROOT against the corpus build_corpus.py made of it (see the module's doc)."""
+    corpus = pd.read_csv(corpus_dir / "pages.csv.gz", keep_default_na=False)
+    truth = pd.read_csv(corpus_dir / "links.csv.gz", keep_default_na=False)
+    public = corpus["Address"].iloc[0].rsplit("/", 1)[0] + "/"
+    while not all(a.startswith(public) for a in corpus["Address"]):
+        public = public.rstrip("/").rsplit("/", 1)[0] + "/"
+    rows, seconds, base = serve_and_fetch(root, [a[len(public):] for a in corpus["Address"]],
+                                          "User-agent: *\nDisallow:\n", 4)
+
+    def public_url(url: str) -> str:
+        return public + url[len(base):] if url.startswith(base) else url
+
+    ok = rows[rows["Status Code"] == 200]
+    got = {public_url(a): row for a, row in zip(ok["Address"], ok.to_dict("records"))}
+    f1 = [token_f1(got.get(a, {}).get("Content", ""), c) for a, c in zip(corpus["Address"], corpus["Content"])]
+    unmarked = [token_f1(_unmarked(got.get(a, {}).get("Content", "")), _unmarked(c))
+                for a, c in zip(corpus["Address"], corpus["Content"])]
+    pages = set(corpus["Address"])
+    links = content_links(rows)
+    pairs = {(public_url(s), public_url(d.split("?", 1)[0])) for s, d in zip(links["Source"], links["Destination"])}
+    pairs = {(s, d) for s, d in pairs if s in pages and d in pages and s != d}
+    precision, recall = link_scores(pairs, set(zip(truth["Source"], truth["Destination"])))
+    same = {column: sum(got.get(a, {}).get(column) == want for a, want in zip(corpus["Address"], corpus[column]))
+            for column in ("H1-1", "Title 1")}
+    opens = sum(bool(h1) and _unmarked(content).startswith(h1) for h1, content in
+                ((got.get(a, {}).get("H1-1", ""), c) for a, c in zip(corpus["Address"], corpus["Content"])))
+    print(f"{corpus_dir.name}: pages fetched {len(ok)}/{len(corpus)} in {seconds:.1f}s; text token F1 "
+          f"{sum(f1) / len(f1):.4f} (exact {sum(x == 1.0 for x in f1)}/{len(f1)}, min {min(f1):.4f}; with permalink "
+          f"marks taken off both {sum(unmarked) / len(unmarked):.4f}); in-content "
+          f"links precision {precision:.4f} recall {recall:.4f} ({len(pairs)} found, {len(truth)} in the corpus); "
+          f"H1 as the corpus's {same['H1-1']}/{len(corpus)} (H1 opening the corpus's main content {opens}/{len(corpus)}), title {same['Title 1']}/{len(corpus)}; "
+          f"main content by {dict(Counter(parse_rule(root, a[len(public):]) for a in corpus['Address']))}; "
+          f"kept out by site rules: {_kept_out(rows, base)}")
+
+
+def _unmarked(text: str) -> str:
+    """The text with heading permalink marks ("Assert#", "Usage¶") taken off its words: the fetcher drops them."""
+    return " ".join(w.rstrip("#¶§") or w for w in text.split())
+
+
+def parse_rule(root: Path, path: str) -> str:
+    """Which rule of the fetcher finds the page's main content."""
+    return parse_page((root / path).read_text(encoding="utf-8", errors="replace"), "http://127.0.0.1/" + path).main_rule
 
 
 def _trafilatura(site: Path, corpus: pd.DataFrame, truth_pairs: set, pages: set, sample: int) -> None:
