@@ -3,14 +3,16 @@ the main content as text + blocks (inlink.site.html, the parser the importer use
 Link Position the way Screaming Frog names them (Content, Navigation, Header, Footer, Sidebar).
 
 Main content is found by rules that hold on most sites, first match wins: role="main", <main>, a lone
-<article>, well-known ids and classes; when none matches, trafilatura's extraction decides which links are
-content (measured in bench/eval_fetch.py). Inside the main content, permalink anchors ("¶") are dropped and
-generated tables of contents (<nav>, toctree / toc boxes) count as navigation, as in the corpora.
+<article>, well-known ids and classes; when none matches, trafilatura's extraction says where the text is and the
+page's own element holding it is the main content (measured in bench/eval_fetch.py). Inside the main content,
+permalink anchors ("¶") are dropped and navigation (<nav>, a class naming it, toctree / toc boxes) is left out.
 """
 from __future__ import annotations
 
+import copy as copy_module
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -29,9 +31,14 @@ _MAIN_CLASSES = ("entry-content", "post-content", "article-content", "article-bo
 # (WordPress), table-of-contents... ("toc-backref", Sphinx's heading back-link, is not one).
 _TOC_TOKEN = re.compile(r"^((ez-)?toc(tree)?([-_](wrapper|container|list|box|nav))?|table-?of-?contents)$",
                         re.IGNORECASE)
+_UNREAD_TAGS = frozenset({"script", "style", "noscript", "template"})
+#: a class or id naming navigation (a whole token: "navbar", not "canvas" nor "nav-tabs" content panes)
+_NAV_TOKENS = frozenset({"nav", "navbar", "navheader", "navfooter", "navigation", "breadcrumb", "breadcrumbs",
+                         "pager", "pagination"})
 _INLINE_TAGS = frozenset({"a", "span", "code", "em", "strong", "b", "i"})
 _PERMALINK_TEXT = frozenset({"¶", "#", "§", "🔗", "link"})
 _SPACE = re.compile(r"\s+")
+_BRACKETED = re.compile(r"^\[[^\[\]]{1,15}\]$")     # "[src]", "[edit]", "[source]"
 _WORD = re.compile(r"\w+")
 #: a meta refresh's content: "5; URL='new.html'", "0;url=new.html", "0, new.html"
 _REFRESH = re.compile(r"""\s*[\d.]*+\s*[;,]?\s*(?:url\s*=\s*)?["']?([^"'\s]+)""", re.IGNORECASE)
@@ -82,7 +89,12 @@ def parse_page(html: str, url: str, *, use_rules: bool = True) -> ParsedPage:
     page.h1 = _page_h1(doc, main, page.title)
     if main is None:
         return _parse_with_fallback(doc, base, page)
-    dropped = _navigation_inside(main)
+    return _parse_main(doc, main, base, page)
+
+
+def _parse_main(doc, main, base: str, page: ParsedPage, around: bool = False) -> ParsedPage:
+    """The page's text, blocks and links once its main-content element is known."""
+    dropped = _navigation_inside(main, around)
     page.links = [_page_link(a, base, _position(a, main, dropped)) for a in doc.iter("a") if a.get("href")]
     for element in dropped:
         element.drop_tree()
@@ -158,17 +170,36 @@ def _page_h1(doc, main, title: str) -> str:
     name in an <h1> of its menu bar on every page and the chapter's own heading in <main> (an <h2> on section
     pages): every page of the site had the same H1."""
     if main is not None:
-        inner = _text(main.find(".//h1"))
+        inner = _heading(main.find(".//h1"))
         if inner:
             return inner
-    text = _text(doc.find(".//h1"))
+    text = _heading(doc.find(".//h1"))
     page_part = _title_without(title, text) if main is not None else ""
     if page_part:
         for level in ("h2", "h3", "h4", "h5", "h6"):
-            heading = _text(main.find(f".//{level}"))
+            heading = _heading(main.find(f".//{level}"))
             if heading:
                 return heading if _same_name(heading, page_part) else text
     return text
+
+
+def _heading(element) -> str:
+    """A heading's text without the bracketed links set in it ("Stream[src]", "History[edit]", a "[1]" note: a
+    link to the source file, to the editor or to a note, not part of the heading's name)."""
+    if element is None:
+        return ""
+    if not any(_is_bracketed_link(node) for node in element.iter("a", "span", "sup")):
+        return _text(element)
+    copy = copy_module.deepcopy(element)
+    for node in [node for node in copy.iter("a", "span", "sup") if node is not copy and _is_bracketed_link(node)]:
+        if node.getparent() is not None:
+            node.drop_tree()
+    return _text(copy)
+
+
+def _is_bracketed_link(node) -> bool:
+    """A link, or an inline element holding one, whose whole text is short and in brackets ("[src]")."""
+    return (node.tag == "a" or node.find(".//a") is not None) and bool(_BRACKETED.match(_text(node)))
 
 
 def _same_name(heading: str, page_part: str) -> bool:
@@ -213,8 +244,11 @@ def _main_element(doc):
     return None, ""
 
 
-def _navigation_inside(main) -> list:
-    """Parts of the main content that are navigation: <nav>, role=navigation, tables of contents (outermost only)."""
+def _navigation_inside(main, around: bool = False) -> list:
+    """Parts of the main content that are navigation (outermost only): <nav>, role=navigation, an element whose
+    class or id names navigation ("nav", "navbar", "navheader", "breadcrumbs", "pager": DocBook's Prev / Up / Next
+    table is a <table class="nav">), tables of contents; with `around`, also the page's frame (`_is_around`): for
+    an element found by trafilatura's text, which may be the whole <body>."""
     found = []
     for element in main.iter():
         if not isinstance(element.tag, str) or element is main:
@@ -224,10 +258,20 @@ def _navigation_inside(main) -> list:
         tokens = (element.get("class") or "").split()
         if (element.tag == "nav" or (element.get("role") or "").lower() == "navigation"
                 or (element.tag not in _INLINE_TAGS
-                    and any(_TOC_TOKEN.match(t) for t in [*tokens, element.get("id") or ""]))
-                or ("contents" in tokens and "topic" in tokens)):
+                    and any(_TOC_TOKEN.match(t) or t.lower() in _NAV_TOKENS for t in [*tokens, element.get("id") or ""]))
+                or ("contents" in tokens and "topic" in tokens)
+                or (around and _is_around(element))):
             found.append(element)
     return found
+
+
+def _is_around(element) -> bool:
+    """A page's own header, footer or sidebar (the site's frame around the content): <footer>, <aside>, their
+    roles, and a <header> that is not an article's or a section's own."""
+    role = (element.get("role") or "").lower()
+    if element.tag in ("footer", "aside") or role in ("contentinfo", "complementary", "banner"):
+        return True
+    return element.tag == "header" and not any(a.tag in ("article", "section") for a in element.iterancestors())
 
 
 def _is_ancestor(ancestor, element) -> bool:
@@ -320,7 +364,11 @@ def inner_html(element) -> str:
 
 
 def _parse_with_fallback(doc, base: str, page: ParsedPage) -> ParsedPage:
-    """No rule matched: trafilatura's extraction is the main content; links in it are Content links."""
+    """No rule matched: trafilatura's extraction tells where the main content is. The page's own element that
+    holds it (`_element_holding`) is the main content, read as a rule's element is (its headings, its link lists
+    and its own text as written; tables of contents and navigation inside it dropped): trafilatura's own output
+    leaves out the headings and link lists it finds short and re-spaces inline code ("malloc ,"). When no single
+    element holds it, trafilatura's output is the main content and a link is Content when trafilatura kept it."""
     import trafilatura  # imported on demand: most sites match a rule, and trafilatura is slow to import
 
     # no url=: trafilatura would resolve relative links against the site root, not the page (wrong)
@@ -331,8 +379,12 @@ def _parse_with_fallback(doc, base: str, page: ParsedPage) -> ParsedPage:
     if extracted:
         fragment = lxml.html.fragment_fromstring(extracted, create_parent="div")
         main = fragment.find(".//main") if fragment.find(".//main") is not None else fragment
-        content_hrefs = {absolute(a.get("href"), base) for a in main.iter("a")}
+        holder = _element_holding(body, _words(main))
         page.main_rule = "trafilatura"
+        if holder is not None:
+            page.h1 = _page_h1(doc, holder, page.title)
+            return _parse_main(doc, holder, base, page, around=True)
+        content_hrefs = {absolute(a.get("href"), base) for a in main.iter("a")}
     else:
         main, content_hrefs = body if body is not None else doc, None
         page.main_rule = "whole body"
@@ -350,3 +402,50 @@ def _parse_with_fallback(doc, base: str, page: ParsedPage) -> ParsedPage:
                               else (position if position != CONTENT else NAVIGATION), link.rel))
     page.links = links
     return page
+
+
+def _words(element) -> Counter:
+    """The words of an element's text (casefolded), scripts and styles left out."""
+    found: Counter = Counter()
+    for node in element.iter():
+        if not isinstance(node.tag, str) or node.tag in _UNREAD_TAGS:
+            if node is not element and node.tail:
+                found.update(_WORD.findall(node.tail.casefold()))
+            continue
+        if node.text:
+            found.update(_WORD.findall(node.text.casefold()))
+        if node is not element and node.tail:
+            found.update(_WORD.findall(node.tail.casefold()))
+    return found
+
+
+def _element_holding(body, wanted: Counter, share: float = 0.9):
+    """The innermost element of the page holding `share` of the wanted words (trafilatura's extraction), None
+    when the page's body does not: from <body> down, into the one child that still holds that share. An element
+    holding the extraction and a little more (a heading, a list of links, a table of contents) is the content's
+    container as the site wrote it; navigation around it (a header table of Prev / Up / Next) stays outside. The
+    descent stops where it would leave an <h1> behind (trafilatura often leaves the page's heading out)."""
+    total = sum(wanted.values())
+    if body is None or not total or sum((_words(body) & wanted).values()) < share * total:
+        return None
+    element = body
+    while True:
+        inner = next((child for child in element if isinstance(child.tag, str) and child.tag not in _UNREAD_TAGS
+                      and sum((_words(child) & wanted).values()) >= share * total), None)
+        if inner is None or _heading_before(element, inner):
+            return element      # the page's own heading stays with its text
+        element = inner
+
+
+def _heading_before(element, child) -> bool:
+    """Whether `child` holds no <h1> while an earlier part of `element` does, outside the page's frame and its
+    navigation: the page's heading over the text of `child`."""
+    if child.find(".//h1") is not None:
+        return False
+    for sibling in element:
+        if sibling is child:
+            return False
+        for h1 in ([sibling] if sibling.tag == "h1" else sibling.iter("h1")) if isinstance(sibling.tag, str) else ():
+            if not any(_is_around(a) or a.tag == "nav" for a in [h1, *h1.iterancestors()]):
+                return True
+    return False

@@ -1,0 +1,143 @@
+"""Fetching a site without <main>: a manual in the style of DocBook XSL output (invented text), served on 127.0.0.1.
+Its pages have no <main>, no <article> and no well-known id: a Prev / Up / Home / Next table above and below the
+chapter (<div><table class="nav">), a table of contents box, a numbered chapter heading ("2. Weaving on the Loom")
+in an <h1>, inline code in running text and lists of links. Trafilatura finds where the text is; the page's own
+element holding that text is the main content, so the heading, the link lists and the text as written stay, and
+the navigation tables and the table of contents do not. Also: navigation named by a class inside a main element,
+a page's frame (header, footer) around text that has no single container, bracketed tool links in a heading.
+"""
+from __future__ import annotations
+
+import pytest
+from fetch_server import SiteServer
+
+from inlink.fetch import dataset
+from inlink.fetch.extract import CONTENT, parse_page
+from inlink.tasks import fetch as fetch_task
+
+FAST = {"rate_per_s": 0, "backoff_s": 0.05, "connections": 4}
+CHAPTERS = [("intro.html", "1. Introduction"), ("loom.html", "2. Weaving on the Loom"),
+            ("dyes.html", "3. Dyeing the Yarn")]
+SECTION = ('<div class="sect1"><h2 class="title">{n}.{k}. {name}, part {k}</h2><p>The <code class="option">'
+           '--{slug}</code>, and the <code>shuttle</code>, carry the weft across the warp. A weaver counts the picks '
+           'per inch and keeps the beater square to the warp, so that the cloth stays even from one selvedge to '
+           'the other. Read <a href="{other}">{other_name}</a> before you begin, because the yarn must be ready '
+           'first.</p></div>')
+
+
+def _nav(prev: str, next_: str, where: str) -> str:
+    return (f'<div><table class="nav" width="100%" summary="Navigation {where}"><tr>'
+            f'<td><a accesskey="p" href="{prev}">Prev</a></td><td><a accesskey="u" href="index.html">Up</a></td>'
+            f'<td><a accesskey="h" href="index.html">Home</a></td><th>The Weaving Manual</th>'
+            f'<td><a accesskey="n" href="{next_}">Next</a></td></tr></table></div>')
+
+
+def _chapter(number: int) -> str:
+    path, name = CHAPTERS[number]
+    other_path, other_name = CHAPTERS[(number + 1) % len(CHAPTERS)]
+    slug = name.split()[-1].lower()
+    sections = "".join(SECTION.format(n=number + 1, k=k, name=name.split(". ")[1], slug=slug, other=other_path,
+                                      other_name=other_name) for k in range(1, 4))
+    toc = "".join(f'<dt><span class="sect1"><a href="{path}#s{k}">{number + 1}.{k}. {name.split(". ")[1]}, '
+                  f'part {k}</a></span></dt>' for k in range(1, 4))
+    return (f'<html><head><title>{name}</title></head><body>'
+            f'{_nav(CHAPTERS[number - 1][0], other_path, "header")}'
+            f'<div class="chapter"><div class="titlepage"><div><div><h1 class="title"><a name="c{number}"></a>'
+            f'{name}</h1></div></div></div><div class="toc"><p><b>Table of Contents</b></p><dl class="toc">{toc}'
+            f'</dl></div>{sections}<p>See also:</p><ul><li><a href="{other_path}">{other_name}</a></li>'
+            f'<li><a href="index.html">The Weaving Manual</a></li></ul></div>'
+            f'{_nav(CHAPTERS[number - 1][0], other_path, "footer")}</body></html>')
+
+
+def _readme() -> str:
+    """A chapter whose whole text is one block (a plain-text file set in a <div>): trafilatura leaves the heading
+    out of its extraction."""
+    lines = "<br>".join(f"Line {n} of the notes: wash the wool in warm water and dry it flat in the shade." for n in
+                        range(12))
+    return (f'<html><head><title>4. NOTES</title></head><body>{_nav("dyes.html", "intro.html", "header")}'
+            f'<div class="chapter"><div class="titlepage"><div><div><h1 class="title">4. NOTES</h1></div></div>'
+            f'</div><div class="literallayout"><p>{lines}</p></div></div>'
+            f'{_nav("dyes.html", "intro.html", "footer")}</body></html>')
+
+
+@pytest.fixture
+def manual(tmp_path):
+    root = tmp_path / "manual"
+    root.mkdir()
+    for number, (path, _) in enumerate(CHAPTERS):
+        (root / path).write_text(_chapter(number), encoding="utf-8")
+    (root / "notes.html").write_text(_readme(), encoding="utf-8")
+    (root / "index.html").write_text(
+        '<html><head><title>The Weaving Manual</title></head><body><div class="book"><div class="titlepage">'
+        '<h1 class="title">The Weaving Manual</h1></div><div class="toc"><p><b>Table of Contents</b></p><dl>'
+        + "".join(f'<dt><a href="{p}">{n}</a></dt>' for p, n in CHAPTERS) + "</dl></div></div></body></html>",
+        encoding="utf-8")
+    server = SiteServer(root).start()
+    yield server
+    server.stop()
+
+
+def test_a_manual_page_without_main_is_its_chapter_element(manual):
+    listing = "\n".join(manual.url(p) for p in ("index.html", "notes.html", *(p for p, _ in CHAPTERS))).encode()
+    rows = fetch_task.run_fetch(listing, name="urls.txt", options=FAST).set_index("Address")
+    loom = rows.loc[manual.url("loom.html")]
+    text = loom["Content"]
+    assert loom["H1-1"] == "2. Weaving on the Loom"
+    assert text.startswith("2. Weaving on the Loom 2.1. Weaving on the Loom, part 1 The --loom, and the shuttle, ")
+    for navigation in ("Prev", "Next", "Home", "Table of Contents"):      # the nav tables and the TOC box
+        assert navigation not in text
+    assert "See also: 3. Dyeing the Yarn The Weaving Manual" in text       # its own list of links stays
+    # the heading of a chapter that is one block of text stays with it
+    assert rows.loc[manual.url("notes.html"), "Content"].startswith("4. NOTES Line 0 of the notes: wash the wool")
+    assert rows.loc[manual.url("index.html"), "Content"] == "The Weaving Manual"      # its TOC is navigation
+    links = dataset.links_frame(rows.reset_index())
+    content = set(zip(links.loc[links["Link Position"] == CONTENT, "Source"],
+                      links.loc[links["Link Position"] == CONTENT, "Destination"]))
+    assert {(manual.url("loom.html"), manual.url("dyes.html")),
+            (manual.url("loom.html"), manual.url("index.html"))} <= content     # the "See also" list
+    # the Prev / Up / Next links are navigation only: notes.html has no text link, intro.html only "See also"
+    assert not {pair for pair in content if pair[0] == manual.url("notes.html")}
+    assert {d for s, d in content if s == manual.url("intro.html")} == {manual.url("loom.html"),
+                                                                        manual.url("index.html")}
+    assert not {pair for pair in content if pair[0] == manual.url("index.html")}   # a TOC page: no text links
+
+
+def test_navigation_named_by_its_class_inside_the_main_content_is_navigation():
+    html = ('<html><head><title>Loom</title></head><body><div role="main"><h1>Loom</h1><p>Read about '
+            '<a href="/dyes.html">dyes</a> first.</p><table class="nav"><tr><td><a href="/prev.html">Prev</a></td>'
+            '</tr></table><ul class="pager"><li><a href="/next.html">Next</a></li></ul>'
+            '<div class="navbar-wide"><a href="/x.html">Kept</a> text.</div></div></body></html>')
+    page = parse_page(html, "https://example.com/loom.html")
+    assert page.content.text == "Loom Read about dyes first. Kept text."     # a whole class token only
+    positions = {link.anchor: link.position for link in page.links}
+    assert positions == {"dyes": CONTENT, "Prev": "Navigation", "Next": "Navigation", "Kept": CONTENT}
+
+
+def test_text_without_one_container_keeps_out_the_page_s_header_and_footer():
+    """No element but <body> holds the text: the page's header, footer and sidebar stay out of it all the same."""
+    words = " ".join(f"warp{n} weft{n} and a long thread of plain words for the reader" for n in range(30))
+    html = (f'<html><head><title>Blog</title></head><body><header><h1>Threads</h1><a href="/">Home page</a></header>'
+            f'<div><h2>Spinning</h2><p>{words}. See <a href="/dyes.html">dyes</a>.</p></div>'
+            f'<div><p>{words} again, and <a href="/loom.html">the loom</a>.</p></div>'
+            f'<aside><a href="/tags.html">All tags</a></aside><footer><a href="/contact.html">Contact us</a></footer>'
+            f'</body></html>')
+    page = parse_page(html, "https://example.com/spinning.html")
+    assert page.main_rule == "trafilatura"
+    assert page.content.text.startswith("Spinning warp0 weft0")
+    for frame in ("Threads", "Home page", "All tags", "Contact us"):
+        assert frame not in page.content.text
+    positions = {link.anchor: link.position for link in page.links}
+    assert positions["dyes"] == positions["the loom"] == CONTENT
+    assert {positions["Home page"], positions["All tags"], positions["Contact us"]} == {"Navigation"}
+
+
+@pytest.mark.parametrize("heading, want", [
+    ('Stream<a class="srclink" href="https://example.org/stream.js">[src]</a>', "Stream"),
+    ('History<span class="edit">[<a href="/edit?section=1">edit</a>]</span>', "History"),
+    ('Rules<sup><a href="#note-1">[1]</a></sup>', "Rules"),
+    ('Values <a href="/v.html">[1, 2]</a>', "Values"),
+    ('Arrays <code>[1, 2, 3]</code>', "Arrays [1, 2, 3]"),            # brackets that are no link: the name
+])
+def test_a_bracketed_tool_link_in_a_heading_is_not_part_of_the_h1(heading, want):
+    html = f"<html><head><title>Page</title></head><body><main><h1>{heading}</h1><p>Text.</p></main></body></html>"
+    assert parse_page(html, "https://example.com/page").h1 == want
