@@ -141,3 +141,17 @@ def test_text_without_one_container_keeps_out_the_page_s_header_and_footer():
 def test_a_bracketed_tool_link_in_a_heading_is_not_part_of_the_h1(heading, want):
     html = f"<html><head><title>Page</title></head><body><main><h1>{heading}</h1><p>Text.</p></main></body></html>"
     assert parse_page(html, "https://example.com/page").h1 == want
+
+
+def test_text_under_many_wrappers_is_found_through_them():
+    """Wrappers with one child and no text of their own are passed through without counting their words (a page
+    nested 150 deep cost a count per level)."""
+    words = " ".join(f"warp{n} and weft meet on the loom in an even weave" for n in range(40))
+    html = ('<html><head><title>Deep</title></head><body><div><table class="nav"><tr><td><a href="/prev.html">Prev'
+            '</a></td></tr></table></div>' + "<div>" * 150 + f'<h1>Deep weave</h1><p>{words}.</p>'
+            f'<p>{words}, see <a href="/dyes.html">dyes</a>.</p>' + "</div>" * 150 + "</body></html>")
+    page = parse_page(html, "https://example.com/deep.html")
+    assert page.main_rule == "trafilatura"
+    assert page.content.text.startswith("Deep weave warp0 and weft") and "Prev" not in page.content.text
+    assert {link.anchor: link.position for link in page.links} == {"Prev": "Navigation", "dyes": CONTENT}
+    assert page.h1 == "Deep weave"

@@ -430,8 +430,13 @@ def _element_holding(body, wanted: Counter, share: float = 0.9):
         return None
     element = body
     while True:
-        inner = next((child for child in element if isinstance(child.tag, str) and child.tag not in _UNREAD_TAGS
-                      and sum((_words(child) & wanted).values()) >= share * total), None)
+        children = [child for child in element if isinstance(child.tag, str) and child.tag not in _UNREAD_TAGS]
+        if len(children) == 1 and not _WORD.search(" ".join(
+                [element.text or "", *(child.tail or "" for child in element)])):
+            inner = children[0]         # a wrapper: its one child holds all its words (no count, deep pages)
+        else:
+            inner = next((child for child in children if sum((_words(child) & wanted).values()) >= share * total),
+                         None)
         if inner is None or _heading_before(element, inner):
             return element      # the page's own heading stays with its text
         element = inner
