@@ -236,7 +236,13 @@ def measure_site(root: Path, corpus_dir: Path) -> None:
           f"links precision {precision:.4f} recall {recall:.4f} ({len(pairs)} found, {len(truth)} in the corpus); "
           f"H1 as the corpus's {same['H1-1']}/{len(corpus)} (H1 opening the corpus's main content {opens}/{len(corpus)}), title {same['Title 1']}/{len(corpus)}; "
           f"main content by {dict(Counter(parse_rule(root, a[len(public):]) for a in corpus['Address']))}; "
-          f"kept out by site rules: {_kept_out(rows, base)}")
+          f"kept out by site rules: {_kept_out(rows, base)}; link targets (Indexable) {_targets(rows)}/{len(corpus)}")
+
+
+def _targets(rows: pd.DataFrame) -> int:
+    """How many fetched pages may be link targets (Indexable once the site rules are applied)."""
+    out = dataset.with_site_rules(rows[rows["Status Code"] == 200], dataset.site_rules(rows))
+    return int((out["Indexability"] == "Indexable").sum())
 
 
 def _unmarked(text: str) -> str:

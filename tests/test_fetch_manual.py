@@ -155,3 +155,31 @@ def test_text_under_many_wrappers_is_found_through_them():
     assert page.content.text.startswith("Deep weave warp0 and weft") and "Prev" not in page.content.text
     assert {link.anchor: link.position for link in page.links} == {"Prev": "Navigation", "dyes": CONTENT}
     assert page.h1 == "Deep weave"
+
+
+def test_a_copy_of_a_site_whose_canonicals_name_the_public_site_keeps_its_pages_as_link_targets(tmp_path):
+    """A staging or local copy of a site: each page's canonical names its public address on the site's own host
+    (under another folder, too). Every page was "Canonicalised", so the copy had no link target at all. A canonical
+    naming another page, of the copy or of the public site, still makes the page no target."""
+    canonicals = {"index.html": "https://docs.example.org/",               # the home page: a home page
+                  "loom.html": "https://docs.example.org/manual/loom.html",  # itself, in a folder of the public site
+                  "guide/dyes.html": "https://docs.example.org/dyes.html",  # itself, the copy in a folder
+                  "old-loom.html": "https://docs.example.org/manual/loom.html",  # another page: Canonicalised
+                  "draft.html": "loom.html",                                # another page of the copy: Canonicalised
+                  "spindle.html": "https://docs.example.org/manual/spindle.html?v=2"}  # another query: Canonicalised
+    root = tmp_path / "copy"
+    for path, canonical in canonicals.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(f'<html><head><title>{path}</title><link rel="canonical" href="{canonical}">'
+                                 f'</head><body><main><h1>{path}</h1><p>Text of {path}.</p></main></body></html>',
+                                 encoding="utf-8")
+    server = SiteServer(root).start()
+    try:
+        rows = fetch_task.run_fetch("\n".join(server.url(p) for p in ["", *list(canonicals)[1:]]).encode(),
+                                    name="urls.txt", options=FAST)
+    finally:
+        server.stop()
+    status = dict(zip(rows["Address"], rows["Indexability Status"]))
+    assert {path: status[server.url(path if path != "index.html" else "")] for path in canonicals} == {
+        "index.html": "", "loom.html": "", "guide/dyes.html": "", "old-loom.html": "Canonicalised",
+        "draft.html": "Canonicalised", "spindle.html": "Canonicalised"}

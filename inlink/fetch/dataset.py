@@ -10,6 +10,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from typing import IO, NamedTuple
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -69,9 +70,25 @@ def _indexability(page: ParsedPage, address: str) -> str:
         return META_REFRESH
     if page.noindex:
         return "noindex"
-    if page.canonical and page.canonical.rstrip("/") != address.rstrip("/"):
+    if page.canonical and page.canonical.rstrip("/") != address.rstrip("/") and not _names_itself_elsewhere(
+            page.canonical, address):
         return "Canonicalised"
     return ""
+
+
+def _names_itself_elsewhere(canonical: str, address: str) -> bool:
+    """Whether a canonical on another site names this very page at that site's address: the fetched site is a
+    copy (a staging server, a mirror, a local build: every page of a copy of the Node.js docs on 127.0.0.1 says
+    https://nodejs.org/api/<its file>), and one of the two paths ends with the other, whole segments (a copy may
+    live under another folder). Such a page is the site's page, not a copy of another of its pages: without this, no
+    page of the copy was a link target. A home page ("/") matches only a home page."""
+    if same_site(canonical, address):
+        return False
+    own, named = urlsplit(address), urlsplit(canonical)
+    if own.path in ("", "/"):
+        return named.path in ("", "/") and named.query == own.query
+    shorter, longer = sorted((own.path, named.path), key=len)
+    return shorter not in ("", "/") and longer.endswith(shorter) and named.query == own.query
 
 
 def _unique_links(page: ParsedPage, source: str, site: str | None) -> list[list[str]]:
