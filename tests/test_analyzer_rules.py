@@ -100,6 +100,10 @@ def test_code_like_span_is_an_anchor_only_for_a_target_named_so():
     ("The RSS/Atom feeds are served here.", "Atom", False),       # a slash between two words
     ("Call Py_NewInterpreter()/Py_EndInterpreter() in turn.", "Py_EndInterpreter", False),
     ("Use the tkinter module for windows.", "tkinter", False),
+    ("The command creates a file <project_name>/asgi.py for you.", "project_name", True),   # a placeholder's
+    ("Put them in {app_label}/templates/ beside the app.", "app_label", True),            # brackets: the path's
+    ("See <sys/soundcard.h> on Linux for a listing.", "sys", True),
+    ("Write <b>bold</b> text in the template.", "bold", False),
 ])
 def test_a_part_of_a_path_or_url_is_no_place_for_an_anchor(text, anchor, expected):
     start = text.index(anchor)

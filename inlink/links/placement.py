@@ -133,19 +133,22 @@ def block_bounds(ranges: tuple[list[int], list[int]] | None, start: int, end: in
     return (starts[i], ends[i]) if i >= 0 and end <= ends[i] else None
 
 
+# What a path is made of besides letters and digits; a placeholder's brackets belong to it ("<project_name>/asgi.py",
+# "{app_label}/templates/").
+_PATH_CHARS = "._/\\~-<>{}"
 _PATH_RE = re.compile(r"^[/\\.~]|//|[/\\].*[/\\]|[/\\][^/\\]*\.[A-Za-z]\w*$")
 
 
 def in_path(text: str, start: int, end: int) -> bool:
     """Part of a file path or URL ("tkinter" in "Lib/tkinter/dnd.py", "tty" in "/dev/tty", a host in
-    "//www.python.org/downloads/"): never an anchor, whatever it names. A slash between two words ("RSS/Atom",
+    "//www.python.org/downloads/", "project_name" in "<project_name>/asgi.py"): never an anchor, whatever it names. A slash between two words ("RSS/Atom",
     "I/O") is no path."""
     left, right = start, end
-    while left > 0 and (text[left - 1].isalnum() or text[left - 1] in "._/\\~-"):
+    while left > 0 and (text[left - 1].isalnum() or text[left - 1] in _PATH_CHARS):
         left -= 1
-    while right < len(text) and (text[right].isalnum() or text[right] in "._/\\~-"):
+    while right < len(text) and (text[right].isalnum() or text[right] in _PATH_CHARS):
         right += 1
-    glued = text[left:right].rstrip(".")
+    glued = text[left:right].rstrip(".").strip("<>{}")
     if left > 0 and text[left - 1] == ")":   # "Py_NewInterpreter()/Py_EndInterpreter()": two names, no path
         glued = glued.lstrip("/")
     return ("/" in glued or "\\" in glued) and bool(_PATH_RE.search(glued))
