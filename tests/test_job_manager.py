@@ -621,3 +621,18 @@ def test_the_engine_counts_its_summary_in_words_that_agree(make_manager):
     manager = make_manager()
     job_id = manager.create_job("test_counting", config={"n": 1})
     assert manager.wait(job_id, 60)["message"] == "Completed: 1 item, 3 result rows."
+
+
+def test_an_eta_with_work_left_is_never_zero():
+    """Items that take microseconds give a rate of thousands a second; 280 items left are then 0.05 s away, which
+    rounded to a tenth read "0.0 s left" while the job was held mid-way (seen on a fast run)."""
+    import time
+
+    from inlink.jobs.record import ETA_STEP_S, Job, JobStatus
+    now = time.time()
+    job = Job(job_id="j", task="t", status=JobStatus.RUNNING, items_done=20, total_items=300,
+              run_started_epoch=now - 0.003, items_started_epoch=now - 0.003)
+    progress = job.progress(now)
+    assert progress["rate_per_s"] > 1000 and progress["eta_s"] == ETA_STEP_S
+    job.items_done = 300
+    assert job.progress(now)["eta_s"] == 0.0

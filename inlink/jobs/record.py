@@ -14,6 +14,7 @@ from typing import Any, Mapping
 from inlink.jobs.state import JobStatus
 
 ACTIVE_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.PAUSED)   # a job the user may still act on
+ETA_STEP_S = 0.1   # an ETA is given to a tenth of a second; work left is at least one step
 
 
 @dataclass
@@ -121,9 +122,10 @@ class Job:
         else:
             percentage = 100.0 if self.status is JobStatus.COMPLETED else 0.0
         eta = (total - done) / rate if rate and total is not None and total >= done else None
+        if eta is not None:   # work left is never "0.0 s" left (fast items once rounded to it)
+            eta = max(round(eta, 1), ETA_STEP_S) if total > done else 0.0
         return {"items_done": done, "total_items": total, "percentage": percentage,
-                "rate_per_s": round(rate, 3) if rate else None,
-                "eta_s": round(eta, 1) if eta is not None else None, "elapsed_s": round(elapsed, 1)}
+                "rate_per_s": round(rate, 3) if rate else None, "eta_s": eta, "elapsed_s": round(elapsed, 1)}
 
     def _items_rate(self, now: float, done: int) -> float | None:
         """Items a second since this session's items began: the session's rate counts its preparation too
