@@ -19,6 +19,7 @@ from inlink.links.confidence import model_for
 from inlink.links.index import LinkIndex, numbered_origin
 from inlink.links.ranking import NAME_KINDS, Option, Ranked, Scored, phrase_link_odds, weighs_links
 from inlink.links.similarity import top_shared_terms_of_rows
+from inlink.links.tokens import JOINERS
 
 TOPIC_TERMS = 3            # "both pages are about X, Y and Z"
 TOPIC_MIN_SIMILARITY = 0.1
@@ -31,7 +32,6 @@ _LETTER_RE = re.compile(r"[^\W\d_]")
 _NO_TOPIC_RE = re.compile(r"v?\d+(?:\.\d+)+[a-z0-9\-]*|.*['’].*")
 TOPIC_MIN_CHARS = 3   # "td", "li", "cd": two letters are a tag, a command or an abbreviation more than a topic
 _TOKEN_CHAR_RE = re.compile(r"\w")
-_JOINERS = ".-'’"
 SPELLING_WINDOW = 8000   # characters of a page read for a topic term's spelling (_PageSpelling)
 TITLE_KINDS = ("title", "h1", "section", "numbered")   # spelled as the target's title, H1, (quoted) a section's
                                                      # title, or its number ("Chapter 13")
@@ -310,7 +310,7 @@ def _continues(text: str, near: int, beyond: int) -> bool:
         return False
     if _TOKEN_CHAR_RE.match(text[near]):
         return True
-    return text[near] in _JOINERS and 0 <= beyond < len(text) and _TOKEN_CHAR_RE.match(text[beyond]) is not None
+    return text[near] in JOINERS and 0 <= beyond < len(text) and _TOKEN_CHAR_RE.match(text[beyond]) is not None
 
 
 def _topic_worthy(index: LinkIndex) -> np.ndarray:
