@@ -317,8 +317,9 @@ def _topic_worthy(index: LinkIndex) -> np.ndarray:
     """The shareable terms that can name a topic: a word of TOPIC_MIN_CHARS characters or more with a letter in
     it, not a version, a possessive nor a contraction. Why: numbers, times, versions, single letters and
     two-letter tags ("1" of "Part 1", "b" of "Appendix B", "00-05" of a config line, "v20.19.0" of a changelog
-    line, "td" of a table's markup) are distinctive to two pages without saying what either is about ("Both pages are about 00, 00-05 and 01"). Reasons only: the shared-term
-    evidence keeps index.shareable_terms. Computed once per run."""
+    line, "td" of a table's markup) are distinctive to two pages without saying what either is about ("Both
+    pages are about 00, 00-05 and 01"). Reasons only: the shared-term evidence keeps index.shareable_terms.
+    Computed once per run."""
     mask = index.derived.get("topic_worthy")
     if mask is None:
         worded = np.fromiter((len(term) >= TOPIC_MIN_CHARS and _LETTER_RE.search(term) is not None

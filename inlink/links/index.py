@@ -189,8 +189,8 @@ def _spellings_in(text: str, terms: list[str]) -> list[str]:
 
 def _defined_names(text: str, blocks) -> tuple[list[str], frozenset[str]]:
     """The identifiers a page declares in its definition terms, or in a heading that names one thing (a reference
-    section titled INSTALLED_APPS, an entry "util.inspect(object[, options])": _names_one_thing), once per declaration (a page may declare one name for several classes);
-    and, read in the same pass, those it declares in a definition term (an API entry), not in a heading (a
+    section titled INSTALLED_APPS, an entry "util.inspect(object[, options])": _names_one_thing), once per
+    declaration (a page may declare one name for several classes); and, read in the same pass, those it declares in a definition term (an API entry), not in a heading (a
     section)."""
     names: list[str] = []
     in_terms: set[str] = set()
@@ -413,8 +413,8 @@ def _register_numbers(index: PhraseIndex, urls: list[str], titles: list[str], cl
     number (numbering.numbered_pages: from its title, H1 or first heading, else its URL): kind "numbered"; on a site
     that numbers several books alike, the one of the source's own folder (numbered_reaches). Spelled capitalised
     ("Chapter 13") and, where the page's label writes its word in lowercase ("..., part 2"), so too ("in part 2 of
-    this tutorial"): elsewhere "part 5" is mostly the word ("the fractional part 5" of a plain-text example). Returns, by (lowercased reference,
-    page), where the page carries its number, how many pages its URLs file under it and the folder it is named
+    this tutorial"): elsewhere "part 5" is mostly the word ("the fractional part 5" of a plain-text example).
+    Returns, by (lowercased reference, page), where the page carries its number, how many pages its URLs file under it and the folder it is named
     for (None: the whole site): for the confidence (suggest._capped), the reason and the scope."""
     headings = [next((texts[i][start:end] for kind, start, end in page if kind == "heading"), "") if page else ""
                 for i, page in enumerate(blocks)]
@@ -428,16 +428,22 @@ def _register_numbers(index: PhraseIndex, urls: list[str], titles: list[str], cl
     return numbers
 
 
+def _number_entry(index: LinkIndex, key: tuple[str, ...], target: int) -> tuple[str, int, str | None]:
+    """(where the target carries the numbered reference `key`, pages under its number, folder or None), as
+    _register_numbers kept it; a reference it did not keep reads as the target's title, one page, site-wide."""
+    return (index.numbers or {}).get((" ".join(key), target), ("title", 1, None))
+
+
 def numbered_origin(index: LinkIndex, key: tuple[str, ...], target: int) -> tuple[str, int]:
     """Where the target carries the numbered reference `key` (lowercased tokens: ("chapter", "13")) and how many
     pages the site's URLs file under that number (_register_numbers)."""
-    return (index.numbers or {}).get((" ".join(key), target), ("title", 1, None))[:2]
+    return _number_entry(index, key, target)[:2]
 
 
 def numbered_reaches(index: LinkIndex, key: tuple[str, ...], target: int, source: int) -> bool:
     """Whether the numbered reference `key` on the source names the target: everywhere, or only on the pages of the
     folder whose numbering gives the target that number (a site numbering several books alike)."""
-    folder = (index.numbers or {}).get((" ".join(key), target), ("title", 1, None))[2]
+    folder = _number_entry(index, key, target)[2]
     return folder is None or folder_of(index.urls[source]) == folder
 
 

@@ -141,8 +141,8 @@ _PATH_RE = re.compile(r"^[/\\.~]|//|[/\\].*[/\\]|[/\\][^/\\]*\.[A-Za-z]\w*$")
 
 def in_path(text: str, start: int, end: int) -> bool:
     """Part of a file path or URL ("tkinter" in "Lib/tkinter/dnd.py", "tty" in "/dev/tty", a host in
-    "//www.python.org/downloads/", "project_name" in "<project_name>/asgi.py"): never an anchor, whatever it names. A slash between two words ("RSS/Atom",
-    "I/O") is no path."""
+    "//www.python.org/downloads/", "project_name" in "<project_name>/asgi.py"): never an anchor, whatever it
+    names. A slash between two words ("RSS/Atom", "I/O") is no path."""
     left, right = start, end
     while left > 0 and (text[left - 1].isalnum() or text[left - 1] in _PATH_CHARS):
         left -= 1

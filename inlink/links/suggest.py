@@ -21,8 +21,6 @@ from inlink.links.mentions import OWN_NAME_KINDS, linkable
 from inlink.links.parameters import is_parameter, own_parameters
 from inlink.links.placement import (
     block_bounds,
-    option_dashes,
-    with_option_dashes,
     cites_another_document,
     closed_brackets,
     glued_heading,
@@ -31,9 +29,11 @@ from inlink.links.placement import (
     in_path,
     in_running_text,
     is_code_span,
+    option_dashes,
     prose_ranges,
     quoted_value,
     sentence_context,
+    with_option_dashes,
 )
 from inlink.links.ranking import (
     NAME_KINDS,
