@@ -15,6 +15,7 @@ from inlink.cli.root import _CleanErrors, _link_task, _manager, _orphans_text
 from inlink.exports import is_workbook
 from inlink.fileio import write_user_file
 from inlink.jobs import Job, JobError, JobManager, JobStatus, default_jobs_dir
+from inlink.tasks.kinds import FETCH_TASK, LINK_TASK
 from inlink.ui.format import engine_of, fetched_site, in_task_words, spend_text
 from inlink.wording import counted as _count
 from inlink.wording import usd
@@ -232,7 +233,7 @@ def _say_outcomes(manager: JobManager, job_ids: set[str]) -> None:
 
 
 #: The module that defines (and, imported, registers) each task a worker runs.
-TASK_MODULES = {"link_analysis": "inlink.tasks.analysis", "site_fetch": "inlink.tasks.fetch"}
+TASK_MODULES = {LINK_TASK: "inlink.tasks.analysis", FETCH_TASK: "inlink.tasks.fetch"}
 
 
 def _register_tasks(manager: JobManager) -> set[str]:
@@ -241,7 +242,7 @@ def _register_tasks(manager: JobManager) -> set[str]:
     Returns the ids of those jobs."""
     waiting = [job for job in manager.jobs() if job.status in (JobStatus.QUEUED, JobStatus.RUNNING)]
     for task in {job.task for job in waiting} & TASK_MODULES.keys():
-        if task == "link_analysis":
+        if task == LINK_TASK:
             _link_task()
         else:
             importlib.import_module(TASK_MODULES[task])
