@@ -59,7 +59,8 @@ def fixed_decimals(rows: Iterable[dict]) -> list[dict]:
 
 
 def neutralise_cell(text: str) -> str:
-    """A leading apostrophe stops spreadsheets from running =, +, -, @ cells as formulas."""
+    """A leading apostrophe stops spreadsheets from running =, +, -, @ cells of a CSV file as formulas (CSV cannot
+    mark a cell as text otherwise; a workbook can: see _formulas_as_text)."""
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
@@ -80,20 +81,30 @@ def frame_to_csv(frame: pd.DataFrame) -> bytes:
 
 
 def frame_to_xlsx(frame: pd.DataFrame, sheet: str = "Suggestions") -> bytes:
-    """XLSX bytes of a table; text cells that a spreadsheet would run as a formula are neutralised."""
+    """XLSX bytes of a table; text cells that a spreadsheet would run as a formula are stored as text.
+
+    Unlike CSV, a workbook can say "this cell is text" itself: such a cell is written as a string with Excel's
+    quote-prefix style (what Excel does when one types '=1+2), so it shows exactly what the engine wrote
+    ("--cgi", not "'--cgi") and is never evaluated, even after an edit."""
     import pandas as pd
 
-    safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(lambda value: neutralise_cell(value) if isinstance(value, str)
-                                            else value)
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        safe.to_excel(writer, sheet_name=sheet, index=False)
-        _number_formats(writer.sheets[sheet], list(safe.columns))
-        _readable(writer.sheets[sheet], safe)
+        frame.to_excel(writer, sheet_name=sheet, index=False)
+        _formulas_as_text(writer.sheets[sheet])
+        _number_formats(writer.sheets[sheet], list(frame.columns))
+        _readable(writer.sheets[sheet], frame)
     return buffer.getvalue()
+
+
+def _formulas_as_text(worksheet) -> None:
+    """Every data cell whose text starts like a formula becomes a quote-prefixed string cell (openpyxl stores a
+    str starting with "=" as a formula, and Excel would run a "+", "-" or "@" one once the cell is edited)."""
+    for row in worksheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+                cell.data_type = "s"
+                cell.quotePrefix = True
 
 
 XLSX_MAX_WIDTH = 80    # characters: a reason or a sentence wraps in the cell beyond this

@@ -5,6 +5,7 @@ import html
 import io
 
 import pandas as pd
+from openpyxl import load_workbook
 import pytest
 
 from inlink import uploads as datasets
@@ -75,8 +76,11 @@ def test_downloads_are_built_at_click_time_and_formula_safe(manager):
     assert sorted(csv["Source"]) == [f"https://example.com/page-{i}" for i in range(3)]
     workbook = pd.read_excel(io.BytesIO(results_xlsx(manager, job_id)()))
     assert len(workbook) == 3
-    risky = pd.DataFrame({"Anchor": ["=HYPERLINK(\"http://evil\")", "plain"]})
-    assert pd.read_excel(io.BytesIO(frame_to_xlsx(risky)))["Anchor"][0].startswith("'=")
+    risky = pd.DataFrame({"Anchor": ["=HYPERLINK(\"http://evil\")", "--cgi", "@sum", "plain"]})
+    cells = [row[0] for row in load_workbook(io.BytesIO(frame_to_xlsx(risky))).active.iter_rows(min_row=2)]
+    assert [cell.value for cell in cells] == list(risky["Anchor"])     # exactly the engine's text, no apostrophe
+    assert [cell.data_type for cell in cells] == ["s"] * 4              # text, never a formula
+    assert [bool(cell.quotePrefix) for cell in cells] == [True, True, True, False]   # and stays text when edited
 
 
 def test_delete_asks_for_confirmation(manager):
