@@ -9,7 +9,7 @@ does; its peak is the growth of the process's resident set (ru_maxrss after the 
 before it, so interpreter and libraries are not counted; it also keeps memory the allocators hold on to after
 a free) and, separately, the live objects' peak: tracemalloc's peak (Python and numpy) plus the peaks of
 pyarrow's memory pools (Arrow buffers: the default pool, and the system allocator's pool the CSV reader
-allocates from, inlink.site.tables.arrow_pool), an upper bound of what the import holds at once. Both are printed as
+allocates from, inlink.site.arrow_csv.arrow_pool), an upper bound of what the import holds at once. Both are printed as
 a multiple of the CSV's size (for a gzipped file, of the unpacked CSV -- "csv=" -- the fair base, since the
 importer reads all of the unpacked text, though never whole at once; the packed size is shown as "gz").
 Target: peak <= 3x the file's size.
@@ -174,12 +174,12 @@ def _reset_peak() -> bool:
 
 def _arrow_peak() -> int:
     """Highest bytes pyarrow's default pool held plus the highest the reader's own pool held (the system
-    allocator, inlink.site.tables.arrow_pool), each with the warm-up import's few KiB included."""
+    allocator, inlink.site.arrow_csv.arrow_pool), each with the warm-up import's few KiB included."""
     try:
         import pyarrow
     except ImportError:
         return 0
-    from inlink.site.tables import arrow_pool
+    from inlink.site.arrow_csv import arrow_pool
     return pyarrow.default_memory_pool().max_memory() + arrow_pool().max_memory()
 
 

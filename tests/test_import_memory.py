@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from inlink.site import tables
+from inlink.site import arrow_csv, tables
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT.parent / "shared/corpora/python-docs-3.11/pages.csv.gz"
@@ -101,7 +101,7 @@ def test_without_pyarrow_the_text_path_reads_the_file(monkeypatch, text_path):
     def no_pyarrow(*args):
         raise ImportError("No module named 'pyarrow'")   # what "import pyarrow" raises where it is missing
 
-    monkeypatch.setattr(tables, "_arrow_batches", no_pyarrow)
+    monkeypatch.setattr(arrow_csv, "_arrow_batches", no_pyarrow)
     assert tables._read_plain_utf8(data, "pages.csv") is None
     pd.testing.assert_frame_equal(tables.read_table(data, "pages.csv"), expected)
 
@@ -124,7 +124,7 @@ def arrow_pool(monkeypatch):
     before = pyarrow.default_memory_pool()
     pool = pyarrow.proxy_memory_pool(pyarrow.system_memory_pool())
     pyarrow.set_memory_pool(pool)
-    monkeypatch.setattr(tables, "arrow_pool", lambda: pool)
+    monkeypatch.setattr(arrow_csv, "arrow_pool", lambda: pool)
     yield pool
     pyarrow.set_memory_pool(before)
 
@@ -228,11 +228,11 @@ def test_a_small_file_is_read_in_small_blocks_sized_by_its_unpacked_text(tmp_pat
     plain, packed = tmp_path / "a.csv", tmp_path / "a.csv.gz"
     plain.write_bytes(data)
     packed.write_bytes(gzip.compress(data))
-    assert tables._text_size(plain) == tables._text_size(packed) == tables._text_size(data) == len(data)
-    assert tables._text_size(gzip.compress(data)) == len(data)
-    assert tables._block_sizes(packed)[0] == tables._block_sizes(data)[0] == 1 << 18
-    assert tables._block_sizes(b"url\nx\n")[0] == 1 << 16
-    assert tables._block_sizes(b"u" * 500_000_000)[0] == 1 << 20
+    assert arrow_csv.text_size(plain) == arrow_csv.text_size(packed) == arrow_csv.text_size(data) == len(data)
+    assert arrow_csv.text_size(gzip.compress(data)) == len(data)
+    assert arrow_csv._block_sizes(packed)[0] == arrow_csv._block_sizes(data)[0] == 1 << 18
+    assert arrow_csv._block_sizes(b"url\nx\n")[0] == 1 << 16
+    assert arrow_csv._block_sizes(b"u" * 500_000_000)[0] == 1 << 20
 
 
 def test_categories_give_the_short_columns_as_codes_with_the_same_cells(tmp_path):

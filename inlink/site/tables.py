@@ -1,7 +1,8 @@
 """Read an uploaded table (CSV, gzipped CSV or XLSX) into a frame of strings.
 
-Kept apart from site_import.py because file decoding (encodings, delimiters, workbooks, size limits) has
-nothing to do with what the columns mean. Every failure becomes a SiteDataError naming the file, so the
+Kept apart from pages.py / inlinks.py because file decoding (encodings, delimiters, workbooks, size limits)
+has nothing to do with what the columns mean. The common file (UTF-8, well formed) is read by arrow_csv's
+low-memory reader; every other one by the text path here, which reports what it drops. Every failure becomes a SiteDataError naming the file, so the
 dashboard shows a sentence, never a traceback.
 
 The returned frame's index is the 1-based row in the file, the header being row 1 (for a CSV whose fields
@@ -20,11 +21,10 @@ import warnings
 import zlib
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from inlink.site import charsets
-from inlink.site.heap import TRIM_EVERY, HeapTrimmer
+from inlink.site import arrow_csv, charsets
+from inlink.site.arrow_csv import GZIP_MAGIC
 
 MAX_BYTES = 1_000_000_000  # larger files are refused: the app keeps the whole table in memory (~4x)
 MAX_ROWS = 500_000              # larger tables are refused for the same reason
@@ -32,7 +32,6 @@ DELIMITERS = (",", ";", "\t", "|")
 _BAD_ROW_MARKER = "\uffff<bad row>"
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
-_GZIP_MAGIC = b"\x1f\x8b"
 
 
 class SiteDataError(ValueError):
@@ -175,7 +174,7 @@ def _check_size(size: int, name: str) -> None:
 
 def _gunzip(data: bytes, name: str) -> tuple[bytes, str]:
     """Unpack a gzipped upload (e.g. pages.csv.gz), keeping the size limit on the unpacked bytes."""
-    if not data.startswith(_GZIP_MAGIC):
+    if not data.startswith(GZIP_MAGIC):
         return data, name
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as unpacked:
@@ -278,14 +277,11 @@ def _read_plain_utf8(data: bytes | Path, name: str, categories: bool = False) ->
 
     Why (bench/bench_import.py, target: the importer's peak <= 3x the file): the text path holds the bytes,
     the decoded text, a StringIO copy (4 bytes a character) and the parser's own buffers at once, about 10x
-    the file. Here a gzipped file is unpacked as it is parsed (the unpacked bytes are never whole in memory),
-    and the long text columns become Python strings block by block (see _read_columns), so a crawl's body
-    text never exists as Arrow buffers next to its Python strings. Everything but the parse looks at the head
-    only.
+    the file; arrow_csv reads the common file at a fraction of that. Everything here looks at the head only.
     """
     if name.lower().endswith(WORKBOOK_NAMES):
         return None
-    head = _unpacked_head(data)
+    head = arrow_csv.unpacked_head(data)
     if not head or b"\x00" in head or b"\n" not in head or head.startswith((_XLSX_MAGIC, _XLS_MAGIC)):
         return None
     sample = head.decode("utf-8-sig", errors="ignore")
@@ -297,7 +293,7 @@ def _read_plain_utf8(data: bytes | Path, name: str, categories: bool = False) ->
         # long first row may not end within the head
         header_line = head.split(b"\n", 1)[0] + b"\n"
         headers = pd.read_csv(io.BytesIO(header_line), sep=delimiter, nrows=0, dtype=str, engine="c").columns
-        read = _read_rows(data, delimiter, len(headers), categories)
+        read = arrow_csv.read_rows(data, delimiter, len(headers), categories, MAX_ROWS, MAX_BYTES)
     except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):   # bad UTF-8, a row of another width
         return None
     except (OSError, EOFError, zlib.error):   # damaged gzip data: the text path names it
@@ -312,255 +308,6 @@ def _read_plain_utf8(data: bytes | Path, name: str, categories: bool = False) ->
         f"{name} uses {'tab' if delimiter == chr(9) else repr(delimiter)} as column separator"]
     frame.attrs.update(bad_rows=[], notes=notes, header_row=1, encoding="UTF-8", blank_rows=blank)
     return frame
-
-
-#: pandas' string dtype holding Python strings (the text path's read_csv(dtype=str) holds Arrow strings)
-_PY_STR = pd.StringDtype("python", na_value=float("nan"))
-_HEAD = 65536
-
-
-def _unpacked_head(data: bytes | Path) -> bytes:
-    """The first 64 KiB of the file's text, unpacked when gzipped (b"" for a damaged gzip body, which the text
-    path names as such)."""
-    try:
-        with _open_text(data) as stream:
-            return stream.read(_HEAD)
-    except (OSError, EOFError, zlib.error):
-        return b""
-
-
-def _open_text(data: bytes | Path):
-    """The file's text as a binary stream, unpacked on the way when gzipped: neither a file on disk nor a
-    gzip body's unpacked text is ever whole in memory."""
-    if isinstance(data, Path):
-        with data.open("rb") as raw:
-            packed = raw.read(len(_GZIP_MAGIC)) == _GZIP_MAGIC
-        return gzip.open(data, "rb") if packed else data.open("rb")
-    return gzip.GzipFile(fileobj=io.BytesIO(data)) if data.startswith(_GZIP_MAGIC) else io.BytesIO(data)
-
-
-#: Block sizes: a row must fit in one block ("straddling object" otherwise), so a larger one is tried when
-#: it does not. A file is read in blocks of about 1/64 of its text, unpacked (64 KiB to 1 MiB; the docs
-#: corpus links file, 0.6 MB unpacked, was read by its packed size in 128 KiB blocks: 16 KiB ones cut its
-#: peak further but cost a third more time): pyarrow's reader reads up to 32 blocks ahead of the one being
-#: converted (holding it to a few cost the docs corpus pages file resident memory instead of saving it),
-#: and fewer, larger blocks save the per-block work on a large file (500k links rows: 470 blocks of 128 KiB,
-#: or 60 of 1 MiB).
-_BLOCK_SIZES = tuple(1 << power for power in range(16, 24))
-_SMALLEST_BLOCK = 1 << 16
-_BLOCKS_PER_FILE = 64
-
-
-def _block_sizes(data: bytes | Path) -> tuple[int, ...]:
-    """The block sizes to try for this file, smallest first (see _BLOCK_SIZES)."""
-    first = min(max(_text_size(data) // _BLOCKS_PER_FILE, _SMALLEST_BLOCK), 1 << 20)
-    return tuple(block for block in _BLOCK_SIZES if block >= first)
-
-
-def _trim_every(data: bytes | Path) -> int:
-    """Bytes of text between two trims of the heaps (heap.py): 1/8 of a small file's text (64 KiB at least),
-    so its blocks' freed memory goes back too; TRIM_EVERY from 4 MiB on (a trim's cost grows with the heap:
-    a trim every 256 KiB made a 7 MB crawl's read 2.5x slower)."""
-    size = _text_size(data)
-    return TRIM_EVERY if size >= 4 * TRIM_EVERY else max(size // 8, 1 << 16)
-
-
-def _text_size(data: bytes | Path) -> int:
-    """The size of the file's text: for a gzip body, what its trailer says it unpacks to (the last member's
-    size modulo 4 GiB: never less than the packed size is used)."""
-    if isinstance(data, Path):
-        with data.open("rb") as raw:
-            packed = raw.seek(0, os.SEEK_END)
-            if packed < 18 or (raw.seek(0), raw.read(2))[1] != _GZIP_MAGIC:
-                return packed
-            raw.seek(-4, os.SEEK_END)
-            trailer = raw.read(4)
-    else:
-        packed, trailer = len(data), data[-4:]
-        if packed < 18 or not data.startswith(_GZIP_MAGIC):
-            return packed
-    return max(packed, int.from_bytes(trailer, "little"))
-
-
-def _read_rows(data: bytes | Path, delimiter: str, width: int, categories: bool) -> tuple[list, np.ndarray] | None:
-    """_read_columns of the rows, with the smallest block size every row fits in."""
-    sizes = _block_sizes(data)
-    for block_size in sizes:
-        try:
-            with _arrow_input(data) as stream:
-                batches = _arrow_batches(stream, delimiter, width, block_size)
-                return _read_columns(batches, width, _trim_every(data), categories)
-        except ValueError as exc:   # pyarrow.ArrowInvalid
-            if "straddl" not in str(exc) or block_size == sizes[-1]:
-                raise
-    return None
-
-
-def _arrow_input(data: bytes | Path):
-    """What pyarrow reads: views into plain bytes (nothing it reads ahead is a copy), else _open_text."""
-    import pyarrow   # ImportError: the caller takes the text path
-
-    if isinstance(data, bytes) and not data.startswith(_GZIP_MAGIC):
-        return pyarrow.BufferReader(pyarrow.py_buffer(data))
-    return pyarrow.PythonFile(_open_text(data), mode="r")
-
-
-def _arrow_batches(stream, delimiter: str, width: int, block_size: int):
-    """The rows under the header as record batches of large strings (one per block of the file).
-
-    pyarrow directly, not pandas.read_csv(engine="pyarrow"): that cannot pass ``newlines_in_values``, so a
-    quoted cell holding a line break (HTML body text) failed the read and the file took the text path (12x
-    the file). Blank lines stay as blank rows (dropped by _finish), as in the text path, so the rows after
-    them keep their numbers. One thread: each thread's blocks and allocator arenas add to the resident peak
-    (synthetic links, 100k rows: 5.3x -> 4.0x the file), and on this 2-core machine the read is no slower
-    (500k rows: 0.09 s with threads, 0.07 s without)."""
-    import pyarrow   # ImportError: the caller takes the text path
-    from pyarrow import csv as arrow_csv
-
-    names = [f"c{position}" for position in range(width)]
-    return arrow_csv.open_csv(
-        stream, memory_pool=arrow_pool(),
-        read_options=arrow_csv.ReadOptions(column_names=names, skip_rows=1, use_threads=False,
-                                           block_size=block_size),
-        parse_options=arrow_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
-                                             ignore_empty_lines=False),
-        convert_options=arrow_csv.ConvertOptions(column_types={name: pyarrow.large_string() for name in names},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
-
-
-#: Mean bytes a cell from which a column is text to convert as it is read (body text, HTML), not a short
-#: field (URL, title, status, anchor), which repeats: its distinct values are kept once each.
-_LONG_TEXT = 256
-#: A short column's cells are encoded every this many bytes of a large file (_ShortColumn); on a small file,
-#: every half of the text between two trims of the heaps
-_ENCODE_EVERY = 1 << 20
-
-
-def _encode_every(trim_every: int) -> int:
-    return _ENCODE_EVERY if trim_every >= TRIM_EVERY else trim_every // 2
-
-
-def _read_columns(batches, width: int, trim_every: int, categories: bool) -> tuple[list, np.ndarray] | None:
-    """Each column as pandas strings holding Python strings (what the importer makes of every cell anyway),
-    and which rows are blank (every cell empty; told by Arrow's offsets, for _finish): the long text columns
-    (judged on the first block) and the short ones (_ShortColumn) converted block by block, each block freed
-    once converted, so a crawl's text is never whole as Arrow next to Python strings. ``categories``: the
-    short columns as pandas Categorical (codes into their distinct values, what the links importer keeps).
-    None for a table the text path must read: a cell holding a NUL byte (reported there with its row), more
-    than MAX_ROWS rows or MAX_BYTES of text (refused there with the reason)."""
-    import pyarrow.compute as arrow_compute
-
-    parts: list = [None] * width
-    empty: list[list[np.ndarray]] = [[] for _ in range(width)]   # a long column's empty cells, block by block
-    rows = size = 0
-    pool, heap = arrow_pool(), HeapTrimmer(trim_every)
-    for batch in batches:
-        block_bytes = batch.nbytes    # once: it sums every column's buffers (per column, a 3,000-column file's
-        rows, size = rows + batch.num_rows, size + block_bytes   # read took minutes, its width squared)
-        if rows > MAX_ROWS or size > MAX_BYTES:
-            return None
-        if parts[0] is None:
-            parts = [[] if column.nbytes > _LONG_TEXT * max(len(column), 1) else
-                     _ShortColumn(pool, _encode_every(trim_every)) for column in batch.columns]
-        for part, cells, column in zip(parts, empty, batch.columns):
-            if isinstance(part, list):
-                part.append(column.to_numpy(zero_copy_only=False))
-                cells.append(arrow_compute.binary_length(column, memory_pool=pool).to_numpy() == 0)
-            else:
-                part.add(column, block_bytes)
-        heap.processed(block_bytes)
-        del batch, column   # the block's buffers are freed before the heaps are next trimmed
-    blank = np.ones(rows, dtype=bool)
-    for part, cells in zip(parts, empty):
-        blank &= part.empty() if isinstance(part, _ShortColumn) else np.concatenate(cells or [blank])
-    columns = [part.column(categories) if isinstance(part, _ShortColumn) else _long_strings(part or [])
-               for part in parts]
-    if any(values is None for values in columns):
-        return None
-    return columns, blank
-
-
-def _holds_nul(values) -> bool:
-    """Whether a cell holds a NUL byte: the text path drops its row and reports it."""
-    return any("\x00" in value for value in values)
-
-
-def _long_strings(parts: list[np.ndarray]):
-    """A long text column's blocks of Python strings as one array (None when a cell holds a NUL byte)."""
-    values = np.concatenate(parts) if parts else np.empty(0, dtype=object)
-    return None if _holds_nul(values) else pd.array(values, dtype=_PY_STR)
-
-
-class _ShortColumn:
-    """A short column read block by block: its distinct values, once each as Python strings in the order
-    first seen, and each row's code into them. Why: a links export repeats its URLs, anchors and link
-    positions row after row; one object per cell would cost ~50 bytes of header each, more than the cell's
-    bytes in the file. The column's cells of every ``encode_every`` bytes of the file are dictionary-encoded
-    by Arrow at once and only their new values become Python strings, so no block's text or Arrow
-    dictionary is kept to the end. (Encoding each block alone made a 7 MB crawl's read 25% slower: its
-    blocks hold a few dozen rows; holding a short column's cells for longer kept small buffers among the
-    freed blocks, and the docs corpus pages_html file's resident peak went from 2.3x to 2.6x.)"""
-
-    def __init__(self, pool, encode_every: int):
-        self.pool, self.encode_every = pool, encode_every
-        self.positions: dict[str, int] = {}
-        self.codes: list[np.ndarray] = []
-        self.pending: list = []
-        self.pending_bytes = 0
-
-    def add(self, column, block_bytes: int) -> None:
-        """One block's cells of this column (``block_bytes``: the whole block's size)."""
-        self.pending.append(column)
-        self.pending_bytes += block_bytes
-        if self.pending_bytes >= self.encode_every:
-            self._encode()
-
-    def _encode(self) -> None:
-        """The pending blocks' codes (their new values added to the distinct ones)."""
-        import pyarrow
-        import pyarrow.compute as arrow_compute
-
-        if not self.pending:
-            return
-        text = pyarrow.concat_arrays(self.pending, memory_pool=self.pool)   # one call, not one a block
-        self.pending, self.pending_bytes = [], 0
-        encoded = arrow_compute.dictionary_encode(text, memory_pool=self.pool)
-        del text
-        positions = self.positions
-        code = positions.setdefault
-        new = np.array([code(value, len(positions)) for value in encoded.dictionary.to_pylist()], dtype=np.int32)
-        self.codes.append(new[encoded.indices.to_numpy(zero_copy_only=False)])
-
-    def empty(self) -> np.ndarray:
-        """Which rows hold an empty cell."""
-        self._encode()
-        code = self.positions.get("")
-        codes = np.concatenate(self.codes) if self.codes else np.zeros(0, dtype=np.int32)
-        return codes == code if code is not None else np.zeros(len(codes), dtype=bool)
-
-    def column(self, categories: bool):
-        """The column as a Categorical (``categories``) or as pandas strings, each distinct value one shared
-        object (8 bytes a row); None when a value holds a NUL byte (see _read_columns)."""
-        self._encode()
-        values = np.array(list(self.positions), dtype=object)
-        self.positions = {}
-        if _holds_nul(values):
-            return None
-        codes = np.concatenate(self.codes) if self.codes else np.zeros(0, dtype=np.int32)
-        self.codes = []
-        if categories:
-            return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(values, dtype=object)))
-        return pd.array(values[codes], dtype=_PY_STR)
-
-
-def arrow_pool():
-    """The Arrow memory pool the reader allocates from: the system allocator (malloc), whose large blocks go
-    back to the system when freed. pyarrow's default (mimalloc) keeps what its read-ahead thread allocated
-    and this thread freed resident: reading the docs corpus' pages grew the resident set by 6x the file with
-    it, 3.3x with malloc (bench/bench_import.py counts this pool's peak with the default pool's)."""
-    import pyarrow
-
-    return pyarrow.system_memory_pool()
 
 
 def _drop_bad_cells(frame: pd.DataFrame, found: charsets.Detected) -> None:

@@ -24,7 +24,8 @@ import pandas as pd
 from url_normalize import url_normalize
 
 from inlink.site import heap
-from inlink.site.tables import SiteDataError, arrow_pool
+from inlink.site.arrow_csv import arrow_pool
+from inlink.site.tables import SiteDataError
 from inlink.wording import counted as counted   # re-exported: the report modules count with it
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -137,7 +138,7 @@ def _distinct(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
 def _factorize_strings(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """pandas.factorize of Python strings (a missing value as -1) by Arrow's hash table: pandas hashes one
     Python object at a time (a links export's short columns, 500k rows: 0.2 s a column; Arrow on a copy
-    from the reader's allocator: 0.04 s). For the importer's short columns (tables._read_columns)."""
+    from the reader's allocator: 0.04 s). For the importer's short columns (arrow_csv._read_columns)."""
     try:
         import pyarrow
         import pyarrow.compute as arrow_compute
