@@ -37,8 +37,9 @@ from inlink.links.similarity import (
     prune_rows,
     top_k_similar,
 )
+from inlink.links.placement import anchor_marks
 from inlink.links.page_kinds import moved_pages, old_copies, thin_pages, word_counts
-from inlink.links.text import clean_title, detect_site_affixes, has_section_number, title_head
+from inlink.links.text import clean_title, command_names, detect_site_affixes, has_section_number, title_head
 from inlink.links.tokens import SiteTokens
 
 if TYPE_CHECKING:
@@ -108,6 +109,8 @@ class LinkIndex:
     term_keys: np.ndarray | None = None     # sorted phrase id * pages + page: a name the page declares in a term
     numbers: dict | None = None             # (numbered reference lowercased, page) -> (where the page carries it,
                                             # pages under its number, folder or None): index._register_numbers
+    anchor_marks: dict | None = None        # page -> the sentence or clause marks ("Stability: 2") the site's own
+                                            # anchors for it hold (placement.breaks_between_words), when links given
 
     def __getstate__(self) -> dict:
         # the matcher is saved: its arrays pickle in milliseconds, and rebuilding it from the phrases took a
@@ -256,12 +259,15 @@ def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[s
     protocols = set() if inbound else _protocol_names(list(declared.values()))   # links given: their anchors tell
     defined: set[int | None] = set()
     in_terms: list[int] = []
+    commands = command_names(cleaned_titles)
     for i in np.flatnonzero(targets):
         i = int(i)
         for anchor in inbound.get(i, {}):
             index.add(anchor, i, "inbound")
         cleaned = cleaned_titles[i]
         index.add(cleaned, i, "title")
+        if i in commands:
+            index.add(commands[i], i, "title")   # "npm-install" is the command "npm install"
         index.add(title_head(cleaned), i, "head")
         h1 = clean_title(h1s[i], set(), set())
         index.add(h1, i, "h1")
@@ -400,7 +406,8 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
                      chapters=np.array([has_section_number(t) for t in titles], dtype=bool),
                      neighbourhood=LinkNeighbourhood.from_links(existing, len(urls), int(is_source.sum()))
                      if dictionary.known else None, prose=prose, changelog=changelog,
-                     code_spans=_code_spans(pages), term_keys=term_keys, numbers=numbers)
+                     code_spans=_code_spans(pages), term_keys=term_keys, numbers=numbers,
+                     anchor_marks=anchor_marks(link_rows))
     if kept is not None:
         index.derived[KEPT_MATCHES] = kept
     index.derived["quotes_titles"] = quotes

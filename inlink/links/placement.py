@@ -10,6 +10,7 @@ test checks them from the outside, so the rules live in one place:
 - a one-word string literal ('min_value', "store_true") is a value, not a mention of the name it spells;
 - a phrase opening its sentence or block with a capitalised word right after it is a heading run into the
   next paragraph (plain text), not a mention;
+- an anchor never runs across a sentence or clause break its name does not hold ("Cargo. Run", "form, fields");
 - a numbered reference ("Section 3") to a part of a document cited by a name in capitals and a number ("section 10
   of RFC 2616") names that document's part, not the site's;
 - on plain text (no blocks), a code-like span (an identifier with _ or ::, a call with (), a path, a command
@@ -203,6 +204,31 @@ def with_option_dashes(text: str, span: tuple[int, int]) -> tuple[int, int]:
                                                                    or text[start - 3] in "([{`'\"“‘"):
         return span
     return start - 2, end
+
+
+_BREAK_RE = re.compile(r"[.,;:!?](?=\s)")   # a mark that ends a sentence or a clause before the next word
+_TITLE_SPLIT_RE = re.compile(r" [-–—|] ")
+
+
+def breaks_between_words(anchor: str, written: str) -> bool:
+    """Whether the anchor runs across a sentence or clause break its name does not hold: "Cargo. Run" (two
+    sentences) or "form, fields" (a list) spell the words of "cargo run" and "Form fields" but name neither;
+    "FAQ: The admin" keeps the colon its title `written` holds. A mark inside a token ("json.dumps", "e.g") is
+    no break: only one followed by white space is. A title split by a dash or a bar ("A - Keywords") is written
+    with a colon too ("Appendix A: Keywords")."""
+    return any(mark.group() not in written and not (mark.group() == ":" and _TITLE_SPLIT_RE.search(written))
+               for mark in _BREAK_RE.finditer(anchor))
+
+
+def anchor_marks(links: list[tuple[int, int, str]]) -> dict[int, str]:
+    """Per linked page, the breaks (breaks_between_words) the site's own anchors for it hold: a site that links
+    "Stability: 2" writes that colon in its name."""
+    marks: dict[int, set[str]] = {}
+    for _source, destination, anchor in links:
+        found = _BREAK_RE.findall(anchor)
+        if found:
+            marks.setdefault(destination, set()).update(found)
+    return {page: "".join(sorted(found)) for page, found in marks.items()}
 
 
 def option_dashes(text: str, start: int) -> int:

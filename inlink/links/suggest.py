@@ -21,6 +21,7 @@ from inlink.links.mentions import OWN_NAME_KINDS, linkable
 from inlink.links.parameters import is_parameter, own_parameters
 from inlink.links.placement import (
     block_bounds,
+    breaks_between_words,
     cites_another_document,
     closed_brackets,
     glued_heading,
@@ -96,7 +97,7 @@ def source_pages(index: LinkIndex) -> list[str]:
 
 
 def _placement_rule(text: str, prose, option: Option, parameters=None, code=None, term_declared: bool = False,
-                    chapter: tuple[str, ...] | None = None):
+                    chapter: tuple[str, ...] | None = None, written: str = ""):
     """The places an option's occurrence may take: running prose only, never inside a path or URL, a quoted value
     (placement.quoted_value) nor a heading run into its paragraph (placement.glued_heading), a code-like span only
     when the phrase names the target (its title, a name it defines or owns, or an anchor the site uses for it), and never one of the page's own parameters (parameters.py; `parameters`: own_parameters' scopes,
@@ -114,7 +115,10 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
     reference only in quotes ('see “The Tuple Type”'); out of them it is the words, and in a string literal
     ('.expect("Should have read the file")', which plain text does not mark as code) it is a value. A numbered
     reference ("Section 3", index._register_numbers) next to another document's name in capitals and its number
-    ("section 10 of RFC 2616") is that document's part (placement.cites_another_document)."""
+    ("section 10 of RFC 2616") is that document's part (placement.cites_another_document). An anchor never runs
+    across a sentence or clause break ("Cargo. Run", "form, fields") that the target's title or H1 (`written`) does
+    not hold, nor the site's own anchors for it (placement.breaks_between_words; a quoted section title is read
+    whole, in its quotes)."""
     names_it = option.kind not in VOCABULARY_KINDS or option.kind == "key"
     declared = option.kind == "defined" and option.exact
     word_name = code is not None and option.kind == "head"
@@ -132,7 +136,8 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
             and (chapter is None or spelled_as(text[start:end], chapter)) \
             and (not section or _quoted(text, (start, end)) and not _string_literal(text, start)) \
             and (not numbered or not cites_another_document(text, start, end)) \
-            and not glued_heading(text, start, end, block_bounds(prose, start, end))
+            and not glued_heading(text, start, end, block_bounds(prose, start, end)) \
+            and (section or not breaks_between_words(text[start:end], written))
     return allowed
 
 
@@ -156,8 +161,10 @@ def _first_usable(index: LinkIndex, item: Ranked, text: str, words, starts, ends
     for option in item.options:
         in_term = code is not None and option.kind == "defined" and declared_in_term(index, option.phrase, item.target)
         chapter = _chapter_spelling(index, item.target, option)
+        written = "\n".join((index.titles[item.target], index.h1s[item.target],
+                             (index.anchor_marks or {}).get(item.target, "")))
         span = pick_occurrence(text, option, taken,
-                               _placement_rule(text, prose, option, parameters, code, in_term, chapter), weigh)
+                               _placement_rule(text, prose, option, parameters, code, in_term, chapter, written), weigh)
         if span is None:
             continue
         enough = _says_enough(index, item.target, option, text, span)

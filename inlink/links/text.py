@@ -193,6 +193,25 @@ def clean_title(title: str, suffixes: set, prefixes: set) -> str:
     return strip_section_number(title)
 
 
+_COMMAND_TITLE_RE = re.compile(r"([^\W\d_][^\W_]*)-([^\W_]+(?:-[^\W_]+)*)")
+COMMAND_FAMILY = 3   # titles "tool-sub" sharing their "tool-" that make them one tool's command pages
+
+
+def command_names(cleaned_titles: Sequence[str]) -> dict[int, str]:
+    """The command each man-page style title names, by page: "npm-install" -> "npm install", "git-commit" ->
+    "git commit" ("npm-help-search" -> "npm help-search": the subcommand keeps its own hyphens), for titles that
+    are one hyphen-joined word of letters and digits (never "npm-shrinkwrap.json", a file) whose first part at
+    least COMMAND_FAMILY titles share.
+
+    Why: a tool's reference titles each subcommand's page as its man page is named, while its prose writes the
+    command as typed, with a space ("run npm install first"); one token "npm-install" never matched the words.
+    Asking for a family of such titles keeps out a lone hyphenated compound ("Copy-on-write")."""
+    parts = {i: m.groups() for i, title in enumerate(cleaned_titles)
+             if (m := _COMMAND_TITLE_RE.fullmatch(title.strip()))}
+    families = Counter(tool.lower() for tool, _sub in parts.values())
+    return {i: f"{tool} {sub}" for i, (tool, sub) in parts.items() if families[tool.lower()] >= COMMAND_FAMILY}
+
+
 def title_head(clean: str) -> str:
     """The part of a cleaned title before its first separator ('json — JSON encoder' -> 'json'), or ''."""
     parts = _split_once(clean, HEAD_SEPARATORS, from_right=False)
