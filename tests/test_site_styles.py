@@ -59,3 +59,46 @@ def test_a_list_of_words_is_no_anchor_for_a_title_made_of_two_of_them(tmp_path):
     rows = {r["Destination"]: r["Anchor"] for r in analyze_page(index, BASE + "studio")}
     assert rows[BASE + "mixing"] == "Glaze mixing"   # not "glaze, mixing", the first words that spell it
     assert BASE + "mixing" not in {r["Destination"] for r in analyze_page(index, BASE + "notes")}
+
+
+def test_a_list_whose_items_each_name_one_page_is_a_list_of_links():
+    import numpy as np
+
+    from inlink.links.link_lists import listed_targets
+    text = "Fire slowly. See also Glazes Kilns. Clay bodies Notes on glazes"
+    def at(words):
+        return (text.index(words), text.index(words) + len(words))
+    blocks = [("paragraph", 0, 12), ("heading", 13, 21), ("list_item", 22, 28), ("list_item", 29, 35),
+              ("list_item", 36, 47), ("list_item", 48, 63)]
+    spans = {0: [at("Glazes")], 1: [at("Kilns")], 2: [at("Clay bodies")], 3: [(text.rindex("glazes"), len(text))]}
+    targets = np.array([7, 8, 9, 7])
+    naming = np.array([True, True, True, True])
+    assert listed_targets(text, blocks, targets, naming, spans.__getitem__) == {7, 8, 9}
+    # an item with more than a name ("Notes on glazes") names nothing; one name alone in a list is a value
+    assert listed_targets(text, blocks, targets, np.array([True, False, True, True]), spans.__getitem__) == set()
+    spans[4] = [at("Kilns")]   # an item two pages share names neither, yet the list goes on
+    assert listed_targets(text, blocks, np.array([7, 8, 9, 7, 10]), np.ones(5, dtype=bool), spans.__getitem__) \
+        == {7, 9}
+    assert listed_targets(text, None, targets, naming, spans.__getitem__) == set()   # plain text: no lists known
+
+
+def test_a_page_named_in_a_list_of_links_is_suggested_with_high_confidence(tmp_path):
+    from test_analyzer import BASE, FILLER
+    from test_analyzer_rules import _html_site
+
+    from inlink.links.suggest import AnalysisConfig, analyze_page, build_index
+    topics = ["Glazes", "Kilns", "Clay bodies", "Firing"]
+    common = "Glazes, kilns, clay bodies and firing all matter in the studio."
+    pages = [(t.lower().replace(" ", "-"), t, f"<h1>{t}</h1><p>{common}</p><p>{FILLER}</p>") for t in topics]
+    pages += [("studio", "Studio", f"<h1>Studio</h1><p>{common}</p><p>{FILLER}</p><h2>See also</h2>"
+                                   "<ul><li>Glazes</li><li>Kilns</li><li>Clay bodies</li></ul>"),
+              ("values", "Values", f"<h1>Values</h1><p>{common}</p><p>{FILLER}</p><h2>Options</h2>"
+                                   "<ul><li>Kilns</li><li>the size of a kiln shelf</li></ul>")]
+    index = build_index(_html_site(tmp_path, pages), AnalysisConfig(min_confidence=0.0, max_per_page=10))
+    rows = {r["Destination"]: r for r in analyze_page(index, BASE + "studio")}
+    for topic in ("glazes", "kilns", "clay-bodies"):
+        assert rows[BASE + topic]["Confidence"] >= 0.9
+        assert "list of other pages' names" in rows[BASE + topic]["Reason"]
+    assert "list of" not in rows.get(BASE + "firing", {"Reason": ""})["Reason"]
+    values = {r["Destination"]: r for r in analyze_page(index, BASE + "values")}
+    assert "list of" not in values.get(BASE + "kilns", {"Reason": ""})["Reason"]   # one name alone in its list

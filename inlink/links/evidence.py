@@ -227,6 +227,8 @@ def _evidence(index: LinkIndex, item: Ranked, option: Option, anchor: str) -> li
         facts.append(f'the target uses "{anchor}" more than any other page does')
     elif option.kind == "shared":
         facts.append(f'both pages use "{anchor}", which only {option.df} pages of the site use')
+    if item.listed:
+        facts.append("this page names it in a list of other pages' names, as a list of links does")
     if item.neighbour_lift >= NEIGHBOURS_FACT_LIFT and item.neighbours_linking >= 2:
         facts.append(f"{item.neighbours_linking} of the pages most like this one link to it")
     if item.links_back:

@@ -15,6 +15,7 @@ import numpy as np
 
 from inlink.links.anchors import KINDS
 from inlink.links.index import LinkIndex, numbered_reaches
+from inlink.links.link_lists import listed_targets
 from inlink.links.mentions import SHARED, PageOptions, page_options
 from inlink.links.similarity import row_dot, row_dots, row_views, spread_row
 from inlink.links.text import STOP_WORDS, lowered_text, prose_score
@@ -41,6 +42,7 @@ _RECASED_CODES = np.array([kind in ("defined", "head") for kind in KINDS])   # o
 SCORE_BIAS = -0.5          # centres the logistic score so a typical good suggestion lands near 0.5-0.8
 SHARED_MIN_SIMILARITY = 0.1  # a single shared word is only offered between pages whose topics clearly overlap
 OCCURRENCES_CHECKED = 6    # occurrences of one phrase weighed for "running text" before picking one
+LISTED_LOGIT = 3.0         # added to the score's logit of a target a list of links names (link_lists.py)
 CONTENDER_MARGIN = 1e-3    # a target's score is computed exactly when its quick estimate is this close to the cut
 
 
@@ -73,6 +75,7 @@ class Ranked:
     names: int = 1                # different phrases naming the target the page uses, at least 1 (links given)
     links_back: bool = False      # the target already links the source (links given)
     coupled: float = 0.0          # log lift of the share of the pages linking what the source links that do
+    listed: bool = False          # the page names it in a list of links (link_lists.listed_targets)
 
 
 def linked_to(index: LinkIndex, target: int) -> bool:
@@ -165,6 +168,7 @@ class Scored:
     speaks: np.ndarray            # per option row: the site's links weigh it (weighs_links)
     link_odds: np.ndarray         # per option row: phrase_link_odds where the links weigh it, else 0
     source_row: np.ndarray        # the page's TF-IDF row, spread (similarity.spread_row)
+    listed: list[bool] | None = None   # per kept target: named in a list of links (link_lists.listed_targets)
 
 
 def rank_targets(index: LinkIndex, source: int, limit: int | None = None,
@@ -198,6 +202,10 @@ def score_targets(index: LinkIndex, source: int, limit: int | None = None) -> Sc
     title_similarities = _dots(index, "titles", targets, best > -np.inf, source_row)
     lifts, linking = _neighbour_lifts(index, source, targets)
     extras, names = _target_logits(index, found, usable, rows, bounds, lifts)
+    listed = set() if index.dictionary.known or not index.blocks else listed_targets(
+        index.texts[source], index.blocks[source], found.target, usable & _NAME_CODES[found.kind], found.spans)
+    if listed:   # a list of links names them: ranked with the page's surest targets
+        extras = [extra + LISTED_LOGIT * (target in listed) for extra, target in zip(extras, targets)]
     tops = best.tolist()
     scores = {i: round(min(1.0, _link_score(similarities[i], title_similarities[i], tops[i], extras[i])), 4)
               if tops[i] > -np.inf else 0.0 for i in _contenders(similarities, title_similarities, best, extras, limit)}
@@ -210,7 +218,8 @@ def score_targets(index: LinkIndex, source: int, limit: int | None = None) -> Sc
                   [_similarity(index, "titles", title_similarities[i], targets[i], source_row) for i in order],
                   [lifts[i] for i in order], [linking[i] for i in order], [names[i] for i in order], back, coupled,
                   [[r for r in rows[bounds[i]:bounds[i + 1]].tolist() if usable[r]] for i in order],
-                  strength, specificity, ambiguity, speaks, link_odds, source_row)
+                  strength, specificity, ambiguity, speaks, link_odds, source_row,
+                  [targets[i] in listed for i in order])
 
 
 def _similarity(index: LinkIndex, name: str, value: float | None, target: int, source_row: np.ndarray) -> float:
@@ -235,7 +244,8 @@ def ranked_items(index: LinkIndex, scored: Scored, keep: list[bool] | None = Non
         if len(options) > 1:
             options.sort(key=_option_order)
         ranked.append(Ranked(target, scored.scores[j], scored.similarity[j], options, scored.title_similarity[j],
-                             scored.lifts[j], scored.linking[j], scored.names[j], scored.back[j], scored.coupled[j]))
+                             scored.lifts[j], scored.linking[j], scored.names[j], scored.back[j], scored.coupled[j],
+                             bool(scored.listed and scored.listed[j])))
     return ranked
 
 
