@@ -102,3 +102,18 @@ def test_a_page_named_in_a_list_of_links_is_suggested_with_high_confidence(tmp_p
     assert "list of" not in rows.get(BASE + "firing", {"Reason": ""})["Reason"]
     values = {r["Destination"]: r for r in analyze_page(index, BASE + "values")}
     assert "list of" not in values.get(BASE + "kilns", {"Reason": ""})["Reason"]   # one name alone in its list
+
+
+def test_a_title_of_words_in_lowercase_is_capitalised_only_where_a_sentence_opens(tmp_path):
+    from test_analyzer import BASE, FILLER
+    from test_analyzer_rules import NO_FLOOR, _html_site
+
+    from inlink.links.suggest import analyze_page, build_index
+    pages = [("fire", "kiln fire", f"<h1>kiln fire</h1><p>Fires the loaded shelves to a set cone.</p><p>{FILLER}</p>"),
+             ("mid", "Settings", "<h1>Settings</h1><p>This setting makes Kiln fire the shelves twice, slowly.</p>"
+                                 f"<p>{FILLER}</p>"),
+             ("opens", "Usage", f"<h1>Usage</h1><p>Kiln fire starts a firing. Wait for it.</p><p>{FILLER}</p>"),
+             ("other", "Other", f"<h1>Other</h1><p>{FILLER}</p>")]
+    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
+    assert BASE + "fire" not in {r["Destination"] for r in analyze_page(index, BASE + "mid")}
+    assert {r["Destination"]: r["Anchor"] for r in analyze_page(index, BASE + "opens")}[BASE + "fire"] == "Kiln fire"

