@@ -117,3 +117,20 @@ def test_a_title_of_words_in_lowercase_is_capitalised_only_where_a_sentence_open
     index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
     assert BASE + "fire" not in {r["Destination"] for r in analyze_page(index, BASE + "mid")}
     assert {r["Destination"]: r["Anchor"] for r in analyze_page(index, BASE + "opens")}[BASE + "fire"] == "Kiln fire"
+
+
+def test_with_the_sites_links_given_a_list_of_links_is_one_its_editors_mostly_linked():
+    import numpy as np
+
+    from inlink.links.link_lists import listed_targets
+    text = "Glazes Kilns Clay bodies Firing"
+    words = ["Glazes", "Kilns", "Clay bodies", "Firing"]
+    blocks = [("list_item", text.index(w), text.index(w) + len(w)) for w in words]
+    # rows only for the pages the source does not link yet: Glazes (7) and Firing (9)
+    spans = {0: [blocks[0][1:]], 1: [blocks[3][1:]]}
+    targets, naming = np.array([7, 9]), np.ones(2, dtype=bool)
+    linked_two = {"Kilns", "Clay bodies"}.__contains__
+    assert listed_targets(text, blocks, targets, naming, spans.__getitem__, linked_two) == set()   # 2 linked, 2 not
+    spans = {0: [blocks[0][1:]]}
+    assert listed_targets(text, blocks[:3], targets[:1], naming[:1], spans.__getitem__, linked_two) == {7}
+    assert listed_targets(text, blocks[:3], targets[:1], naming[:1], spans.__getitem__, lambda item: False) == set()

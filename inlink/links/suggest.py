@@ -65,6 +65,7 @@ VOCABULARY_KINDS = ("shared", "key")   # anchors found by vocabulary alone, not 
 RANKED_WEIGHED = 20        # targets per page weighed for confidence (the score's best; the rest rarely make it)
 RANKED_PER_SLOT = 4        # ... and at least this many per suggestion asked for
 LISTED_CONFIDENCE = 0.9   # the least confidence of a target named in a list of links (_valued)
+LISTED_RECOVERY_CONFIDENCE = 0.3   # ... with the site's links given: the low tier, above the default floor
 CAP_MARGIN = 0.01          # a capped confidence stands this far below the medium cut-off (shown as 0.49, not 0.50)
 LOGIT_MARGIN = 1e-6        # best_logits sums the features in another order than confidence: far within this
 
@@ -245,9 +246,13 @@ def _weigh(index: LinkIndex, item: Ranked, option: Option, span: tuple[int, int]
 def _valued(index: LinkIndex, item: Ranked, option: Option, text: str, span: tuple[int, int], found: dict) -> float:
     """The row's confidence: the model's (confidence.confidence), capped (_capped); a target the page names in a
     list of links (link_lists.py) has at least LISTED_CONFIDENCE: the pages such lists name were real links 466
-    times in 473 on the sites measured (39 of 41 on the development corpora), whatever the names' own evidence."""
+    times in 473 on the sites measured (39 of 41 on the development corpora), whatever the names' own evidence.
+    With the site's links given, LISTED_RECOVERY_CONFIDENCE: such a name left unlinked in a list the editors
+    mostly linked is worth showing, not sure."""
     value = _capped(index, item.target, option, text, span, confidence(found))
-    return max(value, LISTED_CONFIDENCE) if item.listed else value
+    if not item.listed:
+        return value
+    return max(value, LISTED_RECOVERY_CONFIDENCE if index.dictionary.known else LISTED_CONFIDENCE)
 
 
 def _capped(index: LinkIndex, target: int, option: Option, text: str, span: tuple[int, int], value: float) -> float:
@@ -308,7 +313,8 @@ def _reachable(index: LinkIndex, scored, bar: float | None) -> list[bool] | None
     if bar is None:
         return None
     reach = best_logits(index, scored) + LOGIT_MARGIN >= bar
-    if scored.listed and LISTED_CONFIDENCE >= index.config.min_confidence:
+    if scored.listed and (LISTED_RECOVERY_CONFIDENCE if index.dictionary.known else LISTED_CONFIDENCE) \
+            >= index.config.min_confidence:
         reach |= np.array(scored.listed, dtype=bool)
     return reach.tolist()
 
