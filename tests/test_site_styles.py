@@ -61,6 +61,15 @@ def test_a_list_of_words_is_no_anchor_for_a_title_made_of_two_of_them(tmp_path):
     assert BASE + "mixing" not in {r["Destination"] for r in analyze_page(index, BASE + "notes")}
 
 
+def _spans(by_row: dict[int, list[tuple[int, int]]]) -> tuple:
+    """Option rows' occurrences as PageOptions holds them: (span_ptr, span_starts, span_ends)."""
+    rows = [by_row.get(row, []) for row in range(max(by_row) + 1)]
+    pointers = [0]
+    for found in rows:
+        pointers.append(pointers[-1] + len(found))
+    return pointers, [s for found in rows for s, _e in found], [e for found in rows for _s, e in found]
+
+
 def test_a_list_whose_items_each_name_one_page_is_a_list_of_links():
     import numpy as np
 
@@ -73,13 +82,13 @@ def test_a_list_whose_items_each_name_one_page_is_a_list_of_links():
     spans = {0: [at("Glazes")], 1: [at("Kilns")], 2: [at("Clay bodies")], 3: [(text.rindex("glazes"), len(text))]}
     targets = np.array([7, 8, 9, 7])
     naming = np.array([True, True, True, True])
-    assert listed_targets(text, blocks, targets, naming, spans.__getitem__) == {7, 8, 9}
+    assert listed_targets(text, blocks, targets, naming, _spans(spans)) == {7, 8, 9}
     # an item with more than a name ("Notes on glazes") names nothing; one name alone in a list is a value
-    assert listed_targets(text, blocks, targets, np.array([True, False, True, True]), spans.__getitem__) == set()
+    assert listed_targets(text, blocks, targets, np.array([True, False, True, True]), _spans(spans)) == set()
     spans[4] = [at("Kilns")]   # an item two pages share names neither, yet the list goes on
-    assert listed_targets(text, blocks, np.array([7, 8, 9, 7, 10]), np.ones(5, dtype=bool), spans.__getitem__) \
+    assert listed_targets(text, blocks, np.array([7, 8, 9, 7, 10]), np.ones(5, dtype=bool), _spans(spans)) \
         == {7, 9}
-    assert listed_targets(text, None, targets, naming, spans.__getitem__) == set()   # plain text: no lists known
+    assert listed_targets(text, None, targets, naming, _spans(spans)) == set()   # plain text: no lists known
 
 
 def test_a_page_named_in_a_list_of_links_is_suggested_with_high_confidence(tmp_path):
@@ -130,7 +139,7 @@ def test_with_the_sites_links_given_a_list_of_links_is_one_its_editors_mostly_li
     spans = {0: [blocks[0][1:]], 1: [blocks[3][1:]]}
     targets, naming = np.array([7, 9]), np.ones(2, dtype=bool)
     linked_two = {"Kilns", "Clay bodies"}.__contains__
-    assert listed_targets(text, blocks, targets, naming, spans.__getitem__, linked_two) == set()   # 2 linked, 2 not
+    assert listed_targets(text, blocks, targets, naming, _spans(spans), linked_two) == set()   # 2 linked, 2 not
     spans = {0: [blocks[0][1:]]}
-    assert listed_targets(text, blocks[:3], targets[:1], naming[:1], spans.__getitem__, linked_two) == {7}
-    assert listed_targets(text, blocks[:3], targets[:1], naming[:1], spans.__getitem__, lambda item: False) == set()
+    assert listed_targets(text, blocks[:3], targets[:1], naming[:1], _spans(spans), linked_two) == {7}
+    assert listed_targets(text, blocks[:3], targets[:1], naming[:1], _spans(spans), lambda item: False) == set()

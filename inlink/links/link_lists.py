@@ -27,10 +27,11 @@ LINKED_SHARE = 2         # links given: items its editors linked, at least twice
 _TRAILING = " \t\n.,;:"   # "npm install." or "npm install," still names the page alone
 
 
-def listed_targets(text: str, blocks, rows_target: np.ndarray, naming: np.ndarray, spans, linked=None) -> set[int]:
+def listed_targets(text: str, blocks, rows_target: np.ndarray, naming: np.ndarray, spans: tuple, linked=None,
+                   ) -> set[int]:
     """The targets a list of links on the page names: the targets of the option rows (`rows_target`; `naming`:
-    the rows whose kind names their target, not shared vocabulary) that fill a whole list item (`spans(row)`:
-    the row's occurrences) of a list (consecutive list items) at least LIST_ITEMS of whose items, and more than
+    the rows whose kind names their target, not shared vocabulary) that fill a whole list item (`spans`: the rows'
+    occurrences as PageOptions holds them, (span_ptr, span_starts, span_ends)) of a list (consecutive list items) at least LIST_ITEMS of whose items, and more than
     LIST_SHARE of them, are each a page's name; an item two pages share names neither. With the site's links
     given (`linked(item text)`: whether the item names a page the source links already), the list must hold such
     an item: its editors link that list (an item they linked counts among the names)."""
@@ -53,11 +54,13 @@ def listed_targets(text: str, blocks, rows_target: np.ndarray, naming: np.ndarra
     if len(items) < LIST_ITEMS:
         return set()
     named: dict[int, set[int]] = {}   # block position -> targets a row spells as the whole item
-    for row in np.flatnonzero(naming).tolist():
-        for span in spans(row):
-            position = items.get(span)
-            if position is not None:
-                named.setdefault(position, set()).add(int(rows_target[row]))
+    pointers, starts, ends = (np.asarray(part, dtype=np.int64) for part in spans)
+    width = len(text) + 1
+    hits = np.isin(starts * width + ends, np.array([start * width + end for start, end in items], dtype=np.int64))
+    for at in hits.nonzero()[0].tolist():   # an occurrence that is a whole item; its row
+        row = int(np.searchsorted(pointers, at, side="right")) - 1
+        if naming[row]:
+            named.setdefault(items[int(starts[at]), int(ends[at])], set()).add(int(rows_target[row]))
     spelled = {position: bounds for bounds, position in items.items()}
     listed = set()
     for run in lists:

@@ -203,7 +203,8 @@ def score_targets(index: LinkIndex, source: int, limit: int | None = None) -> Sc
     lifts, linking = _neighbour_lifts(index, source, targets)
     extras, names = _target_logits(index, found, usable, rows, bounds, lifts)
     listed = set() if not index.blocks else listed_targets(
-        index.texts[source], index.blocks[source], found.target, usable & _NAME_CODES[found.kind], found.spans,
+        index.texts[source], index.blocks[source], found.target, usable & _NAME_CODES[found.kind],
+        (found.span_ptr, found.span_starts, found.span_ends),
         _links_already(index, source) if index.dictionary.known else None)
     if listed and not index.dictionary.known:   # a list of links names them: ranked with the page's surest targets
         # (with links given, a list's unlinked names keep the rank their evidence gives: raised, django recovery
