@@ -143,3 +143,14 @@ def test_with_the_sites_links_given_a_list_of_links_is_one_its_editors_mostly_li
     spans = {0: [blocks[0][1:]]}
     assert listed_targets(text, blocks[:3], targets[:1], naming[:1], _spans(spans), linked_two) == {7}
     assert listed_targets(text, blocks[:3], targets[:1], naming[:1], _spans(spans), lambda item: False) == set()
+
+
+def test_a_topic_word_capitalised_only_in_a_cited_title_reads_in_lowercase():
+    from inlink.links.evidence import _PageSpelling
+    titles = {"glazing": [("Glazing Stoneware at Home", 0)], "firing": [("Slow Firing Schedules", 5)]}
+    text = ("Before you start, read Glazing Stoneware at Home and Slow Firing Schedules. "
+            "Then ask Kilnworks, the supplier, about Kilnworks kilns.")
+    spell = _PageSpelling(text, titles)
+    assert spell("glazing") == "glazing" and spell("firing") == "firing"   # the titles' capitals, not the words'
+    assert spell("kilnworks") == "Kilnworks"                                # a name capitalised mid-sentence
+    assert _PageSpelling(text)("glazing") == "Glazing"                      # without the site's titles

@@ -32,6 +32,7 @@ _LETTER_RE = re.compile(r"[^\W\d_]")
 _NO_TOPIC_RE = re.compile(r"v?\d+(?:\.\d+)+[a-z0-9\-]*|.*['’].*")
 TOPIC_MIN_CHARS = 3   # "td", "li", "cd": two letters are a tag, a command or an abbreviation more than a topic
 _TOKEN_CHAR_RE = re.compile(r"\w")
+_CAPITAL_WORD_RE = re.compile(r"(?<!\w)[^\W\d_][^\W_]*")   # a title's words (those capitalised are looked up)
 SPELLING_WINDOW = 8000   # characters of a page read for a topic term's spelling (_PageSpelling)
 TITLE_KINDS = ("title", "h1", "section", "numbered")   # spelled as the target's title, H1, (quoted) a section's
                                                      # title, or its number ("Chapter 13")
@@ -258,7 +259,7 @@ def topic_terms(index: LinkIndex, items: list[Ranked], source_row: np.ndarray, s
     targets = [item.target for item in items if item.similarity >= TOPIC_MIN_SIMILARITY]
     columns = top_shared_terms_of_rows(index.model.matrix, targets, source_row, _topic_worthy(index), TOPIC_TERMS,
                                        np.zeros(len(targets), dtype=np.float32))
-    spell = _PageSpelling(index.texts[source]) if source is not None else str
+    spell = _PageSpelling(index.texts[source], _titles_by_word(index)) if source is not None else str
     return {target: [spell(str(index.model.terms[c])) for c in found] for target, found in zip(targets, columns)}
 
 
@@ -266,12 +267,15 @@ class _PageSpelling:
     """A lowercased term as a page spells it: lowercase when the page writes it so ("heap"); a word only
     capitalised ("Windows") when the page capitalises it mid-sentence too, so the capital is the word's and not a
     heading's or a sentence's ("Dealing with errors" reads "dealing"); any other spelling as first written
-    ("PyTypeObject", "IPC"). The term itself when the page holds it only inside longer tokens, or when its
+    ("PyTypeObject", "IPC"). Nor is the capital of a page's title the page cites mid-sentence ("see Embedding
+    Python in Another Application", "read Dealing with Bugs": `titles`, by their first word lowercased): it reads
+    "embedding", "dealing". The term itself when the page holds it only inside longer tokens, or when its
     lowercase moves offsets (a rare letter lowercases to two). Read from the page's first SPELLING_WINDOW
     characters, where a shared topic term nearly always stands already: lowering and searching whole long pages
     cost 6% of the pages step on the docs corpus."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, titles: dict[str, list[str]] | None = None):
+        self.titles = titles or {}
         self.text = text[:SPELLING_WINDOW]
         self.lowered = self.text.lower()
         if len(self.lowered) != len(self.text):
@@ -288,10 +292,27 @@ class _PageSpelling:
                     return term
                 if spelled[1:] != term[1:]:
                     return spelled
-                if capital is None and _mid_sentence(text, at):
+                if capital is None and _mid_sentence(text, at) \
+                        and not any(offset <= at and text.startswith(title, at - offset)
+                                 for title, offset in self.titles.get(term, ())):
                     capital = spelled
             at = lowered.find(term, end)
         return capital or term
+
+
+def _titles_by_word(index: LinkIndex) -> dict[str, list[tuple[str, int]]]:
+    """The site's titles of several words, by each capitalised word lowercased: (title, the word's offset in it)
+    (_PageSpelling), made once per run."""
+    found = index.derived.get("titles_by_word")
+    if found is None:
+        found = {}
+        for title in dict.fromkeys(index.titles):
+            if " " in title:
+                for word in _CAPITAL_WORD_RE.finditer(title):
+                    if word.group()[0].isupper():
+                        found.setdefault(word.group().lower(), []).append((title, word.start()))
+        index.derived["titles_by_word"] = found
+    return found
 
 
 def _whole_token(text: str, start: int, end: int) -> bool:
