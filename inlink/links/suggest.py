@@ -170,11 +170,11 @@ def _first_usable(index: LinkIndex, item: Ranked, text: str, words, starts, ends
                   parameters=None, code=None) -> tuple[Option, tuple[int, int]] | None:
     """The best anchor option of a target with a free, well-placed occurrence that names the target (weigh=False:
     any such occurrence, cheaply, for ranking; the occurrence shown is then chosen with weigh=True)."""
+    written = "\n".join((index.titles[item.target], index.h1s[item.target],   # the target's, for every option
+                         (index.anchor_marks or {}).get(item.target, "")))
     for option in item.options:
         in_term = code is not None and option.kind == "defined" and declared_in_term(index, option.phrase, item.target)
         chapter = _chapter_spelling(index, item.target, option)
-        written = "\n".join((index.titles[item.target], index.h1s[item.target],
-                             (index.anchor_marks or {}).get(item.target, "")))
         span = pick_occurrence(text, option, taken,
                                _placement_rule(text, prose, option, parameters, code, in_term, chapter, written,
                                                _lowercase_spelling(index, option)), weigh)
@@ -250,9 +250,12 @@ def _valued(index: LinkIndex, item: Ranked, option: Option, text: str, span: tup
     With the site's links given, LISTED_RECOVERY_CONFIDENCE: such a name left unlinked in a list the editors
     mostly linked is worth showing, not sure."""
     value = _capped(index, item.target, option, text, span, confidence(found))
-    if not item.listed:
-        return value
-    return max(value, LISTED_RECOVERY_CONFIDENCE if index.dictionary.known else LISTED_CONFIDENCE)
+    return max(value, _listed_confidence(index)) if item.listed else value
+
+
+def _listed_confidence(index: LinkIndex) -> float:
+    """The least confidence of a target named in a list of links (_valued): cold start or with the site's links."""
+    return LISTED_RECOVERY_CONFIDENCE if index.dictionary.known else LISTED_CONFIDENCE
 
 
 def _capped(index: LinkIndex, target: int, option: Option, text: str, span: tuple[int, int], value: float) -> float:
@@ -313,8 +316,7 @@ def _reachable(index: LinkIndex, scored, bar: float | None) -> list[bool] | None
     if bar is None:
         return None
     reach = best_logits(index, scored) + LOGIT_MARGIN >= bar
-    if scored.listed and (LISTED_RECOVERY_CONFIDENCE if index.dictionary.known else LISTED_CONFIDENCE) \
-            >= index.config.min_confidence:
+    if scored.listed and _listed_confidence(index) >= index.config.min_confidence:
         reach |= np.array(scored.listed, dtype=bool)
     return reach.tolist()
 
