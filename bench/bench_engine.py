@@ -8,11 +8,12 @@ Each site runs in its own subprocess, so peak memory (ru_maxrss) belongs to that
      argpartition): "one plain pass". Being exact, it grows faster than linearly with the site (50k pages).
 The ratio (1 / 2) survives a loaded machine; the job's phases come from its event log.
 
-Run: python3 bench/bench_engine.py [--sizes 10000] [--no-docs] [--50k] [--links] [--profile]
+Run: python3 bench/bench_engine.py [--sizes 10000] [--no-docs] [--50k] [--links] [--one-core] [--profile]
   --50k      adds the 50,000-page synthetic site (several minutes)
   --links    each synthetic site runs a second time with its existing links (synthetic_site.generate_links:
              ~6 per page, hubs with thousands of in-links): the link dictionary, prose counts, neighbourhood
              and coupling at scale, under the same targets
+  --one-core each site a second time with INLINK_WORKERS=1: the job's pages on one core (inlink/second_core.py)
   --profile  profiles a whole docs job (cProfile, in the job's own thread) and prints where the time goes,
              engine against job/task layer
 Targets: docs <= 2.5x; 10k pages <= 3x and <= 60 s; 50k pages <= 6 min and <= 3 GiB peak.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -65,10 +67,11 @@ def run_job(pages_path: str, links_path: str | None) -> dict:
         steps = step_times(manager.events(job, limit=500))
         manager.shutdown(timeout=10)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024   # the second core's forked child
     after, pages = plain_pass(pages_path) if before < REPEAT_BASELINE_UNDER_S else (before, _pages)
     baseline = (before + after) / 2
     return {"pages": pages, "suggestions": meta["rows_written"], "create_s": created - start, **steps,
-            "total_s": total, "peak_mib": peak_mib, "baseline_s": baseline, "file_mb": size / 1e6,
+            "total_s": total, "peak_mib": peak_mib, "child_peak_mib": child_mib, "baseline_s": baseline, "file_mb": size / 1e6,
             "import_limit_lifted": lifted}
 
 
@@ -111,10 +114,11 @@ def plain_pass(pages_path: str) -> tuple[float, int]:
 
 # ---------------------------------------------------------------- the parent
 
-def measure(pages_path: Path, links_path: Path | None = None) -> dict:
-    """Run one job in a fresh interpreter and return its figures."""
+def measure(pages_path: Path, links_path: Path | None = None, one_core: bool = False) -> dict:
+    """Run one job in a fresh interpreter and return its figures (`one_core`: with INLINK_WORKERS=1)."""
     command = [sys.executable, __file__, "--child", str(pages_path)] + ([str(links_path)] if links_path else [])
-    out = subprocess.run(command, capture_output=True, text=True, check=False)
+    env = {**os.environ, "INLINK_WORKERS": "1"} if one_core else None
+    out = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     if out.returncode != 0:
         raise SystemExit(f"the job on {pages_path.name} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -135,11 +139,17 @@ def report(name, figures: dict, label: str | None = None) -> None:
                         (("create", "create_s"), ("load", "load_s"), ("index", "index_s"), ("pages", "analyze_s"))
                         if key in figures)
     print(f"{label or str(name):>6} pages={figures['pages']:>6} whole job={figures['total_s']:7.1f}s ({phases}) "
-          f"peak={figures['peak_mib']:6.0f} MiB  plain TF-IDF + cosine top-{TOP_K}={figures['baseline_s']:.2f}s  "
+          f"peak={figures['peak_mib']:6.0f} MiB{_child_peak(figures)}  plain TF-IDF + cosine top-{TOP_K}={figures['baseline_s']:.2f}s  "
           f"=> {ratio:.1f}x  suggestions={figures['suggestions']}  " + ", ".join(verdict), flush=True)
     if figures.get("import_limit_lifted"):
         print(f"        note: the {figures['file_mb']:.0f} MB crawl is over the app's upload limit "
               "(tables.MAX_BYTES); the limit was lifted for this measurement")
+
+
+def _child_peak(figures: dict) -> str:
+    """The forked second-core child's own peak (shared copy-on-write pages count in both), when there was one."""
+    child = figures.get("child_peak_mib") or 0
+    return f" (second core {child:.0f} MiB)" if child >= 1 else ""
 
 
 # ---------------------------------------------------------------- the profile
@@ -215,6 +225,8 @@ def main(argv=None) -> None:
     parser.add_argument("--50k", dest="fifty", action="store_true", help="add the 50,000-page site (minutes)")
     parser.add_argument("--links", action="store_true", help="also run each synthetic site with its links")
     parser.add_argument("--no-docs", action="store_true", help="skip the python-docs corpus run")
+    parser.add_argument("--one-core", action="store_true",
+                        help="also run each site with INLINK_WORKERS=1 (the pages on one core), same targets")
     parser.add_argument("--profile", action="store_true", help="profile a whole docs job and stop")
     parser.add_argument("--profile-out", help="with --profile: also save the pstats file here")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
@@ -227,6 +239,8 @@ def main(argv=None) -> None:
         return
     if not args.no_docs and (CORPUS / "pages.csv.gz").exists():
         report("docs", measure(CORPUS / "pages.csv.gz", CORPUS / "links.csv.gz"))
+        if args.one_core:
+            report("docs", measure(CORPUS / "pages.csv.gz", CORPUS / "links.csv.gz", one_core=True), "1core")
     sys.path.insert(0, str(REPO / "bench"))
     from synthetic_site import generate_links, generate_pages, write_crawl_csv
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()] + ([50000] if args.fifty else [])
@@ -235,6 +249,8 @@ def main(argv=None) -> None:
             site = generate_pages(size)
             path = write_crawl_csv(site, Path(tmp) / f"synthetic_{size}.csv")
             report(size, measure(path))
+            if args.one_core:
+                report(size, measure(path, one_core=True), label=f"{size}/1core")
             if args.links:
                 links = Path(tmp) / f"synthetic_{size}_links.csv"
                 generate_links(site).to_csv(links, index=False)

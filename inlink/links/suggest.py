@@ -423,14 +423,31 @@ def _under_inbound_cap(index: LinkIndex, target: int) -> bool:
 def analyze_page(index: LinkIndex, source_url: str) -> list[dict]:
     """Suggestions for one page (RESULT_COLUMNS), best ranked first, none below the confidence floor;
     counts them towards each target's inbound cap."""
+    rows = page_rows(index, source_url)
+    record_page(index, source_url, rows)
+    return rows
+
+
+def page_rows(index: LinkIndex, source_url: str) -> list[dict]:
+    """analyze_page without counting its rows: the same rows from any process that holds the index, as long as
+    no target has an inbound cap (inbound_capped), the one thing earlier pages change for later ones."""
     source = index.url_pos[source_url]
-    index.analysed.add(source_url)
     if not index.is_source[source]:
         return []
     chosen, source_row = page_choices(index, source)
-    for choice in chosen:
-        index.new_inbound[choice.item.target] += 1
     return _rows(index, source, chosen, source_row)
+
+
+def record_page(index: LinkIndex, source_url: str, rows: list[dict]) -> None:
+    """Count a page's rows towards their targets' inbound caps and the page as analysed (analyze_page's second
+    half, for rows computed elsewhere)."""
+    index.analysed.add(source_url)
+    record_suggestions(index, rows)
+
+
+def inbound_capped(index: LinkIndex) -> bool:
+    """Whether targets have an inbound cap: then a page's rows depend on the pages analysed before it."""
+    return index.config.max_inbound_per_target is not None
 
 
 def _says_enough(index: LinkIndex, target: int, option, text: str, span: tuple[int, int]) -> bool:

@@ -26,7 +26,7 @@ from inlink.fileio import write_user_file
 from inlink.gemini.keys import api_key_from_env
 from inlink.wording import usd
 from inlink.jobs import ItemError, JobManager, JobStatus, PauseJob, Task, TaskContext, register_task
-from inlink.tasks import kinds, prepared, saved_state
+from inlink.tasks import kinds, prepared, saved_state, two_cores
 from inlink.tasks.answers import FOLDER as ANSWERS_FOLDER, FolderAnswers
 from inlink.tasks.options import (  # noqa: F401 (the options' names stay part of this module's API)
     CONFIDENCE_OPTIONS,
@@ -47,6 +47,7 @@ TASK_NAME = kinds.LINK_TASK
 SITE_SEED = "site.state"           # the site start_analysis parsed, kept with the job's inputs
 SECRET_KEY = "gemini_api_key"
 FROZEN = "_collector_frozen"       # ctx.state: this run froze the collector after its index (collector.frozen_for_run)
+TWO_CORES = "_two_cores"           # ctx.state: the run's pages, on two cores where they can be (two_cores.py)
 
 #: Gemini pages in a row whose answers could not be used before a job pauses (and `suggest` stops) instead of
 #: paying for the next.
@@ -165,8 +166,12 @@ class LinkAnalysisTask(Task):
                                               spent_usd=_spent_so_far(ctx), answers=_kept_answers(ctx))
             analyzer.record_suggestions(page_analyzer.index, ctx.result_rows())
             ctx.state["pages"] = page_analyzer
+            ctx.state[TWO_CORES] = two_cores.PagesOnTwoCores(page_analyzer, analyzer.source_pages(index))
 
     def release(self, ctx: TaskContext) -> None:
+        pages = ctx.state.pop(TWO_CORES, None)
+        if pages is not None:
+            pages.close()
         if ctx.state.pop(FROZEN, False):
             collector.thawed()
 
@@ -179,7 +184,7 @@ class LinkAnalysisTask(Task):
         return analyzer.source_pages(ctx.state["pages"].index)
 
     def process(self, ctx: TaskContext, item: str) -> list[dict]:
-        rows = fixed_decimals(ctx.state["pages"].rows_for(item, count=ctx.count))   # as every export writes them
+        rows = fixed_decimals(ctx.state[TWO_CORES].rows_for(item, count=ctx.count))   # as every export writes them
         throttle = float(ctx.config["options"].get("throttle_s") or 0)
         if throttle:
             time.sleep(throttle)
@@ -329,23 +334,27 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
                                  links_sheet=links_sheet, column_map=dict(column_map or {}) or None)
     _check_site(site, on_report)
     page_analyzer = build_page_analyzer(site, cleaned, api_key)
+    sources = analyzer.source_pages(page_analyzer.index)
+    pages = two_cores.PagesOnTwoCores(page_analyzer, sources)
     rows: list[dict] = []
     page_errors, stopped_early = 0, None
     counters: Counter = Counter()        # Gemini's calls, tokens and cost, as a job's counters sum them
 
     def count(**increments: float) -> None:
         counters.update(increments)
-    sources = analyzer.source_pages(page_analyzer.index)
-    for done, url in enumerate(sources, 1):
-        try:
-            rows.extend(fixed_decimals(page_analyzer.rows_for(url, count)))   # as a job's results file holds them
-        except ItemError:
-            page_errors += 1
-        except PauseJob as exc:
-            stopped_early = str(exc)
-            break
-        if progress:
-            progress(done, len(sources))
+    try:
+        for done, url in enumerate(sources, 1):
+            try:
+                rows.extend(fixed_decimals(pages.rows_for(url, count)))   # as a job's results file holds them
+            except ItemError:
+                page_errors += 1
+            except PauseJob as exc:
+                stopped_early = str(exc)
+                break
+            if progress:
+                progress(done, len(sources))
+    finally:
+        pages.close()
     import pandas as pd
 
     frame = pd.DataFrame(rows, columns=list(analyzer.RESULT_COLUMNS))

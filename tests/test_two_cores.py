@@ -1,0 +1,216 @@
+"""The second core (inlink/second_core.py, tasks/two_cores.py): a forked child's answer, every way it can fail
+(raise, die, hang), its death with its parent (a real kill -9) and with an abandoned run, and a job on two cores
+writing the rows of one core."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+
+from inlink import second_core
+from inlink.second_core import ForkFailed, Forked, FromBothEnds
+from inlink.tasks import analysis as link_task
+from waiting import wait_for
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT.parent / "shared/corpora/python-docs-3.11/pages.csv.gz"
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the second core needs fork (Linux)")
+
+
+def _gone(pid: int) -> bool:
+    """The process has ended: reaped, or a zombie nobody reaps (its parent was killed)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[1].split()[0] in (b"Z", b"X")
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+
+
+def _reaped(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_a_forked_child_answers_from_its_own_process():
+    child = Forked(lambda progress: (os.getpid(), {"pages": [1, 2, 3]}))
+    pid, value = child.result()
+    assert pid == child.pid != os.getpid()
+    assert value == {"pages": [1, 2, 3]}
+    assert _reaped(child.pid)
+
+
+def test_a_child_that_raises_is_a_plain_failure_and_is_reaped():
+    def work(progress):
+        raise ValueError("bad page")
+    child = Forked(work)
+    with pytest.raises(ForkFailed, match="ValueError: bad page"):
+        child.result()
+    assert _reaped(child.pid)
+
+
+def test_a_child_that_dies_without_an_answer_is_a_failure():
+    child = Forked(lambda progress: os._exit(3))
+    with pytest.raises(ForkFailed, match="without an answer"):
+        child.result()
+
+
+def test_a_child_that_stops_making_progress_is_killed():
+    child = Forked(lambda progress: threading.Event().wait(), stall_s=0.5)   # hangs: never answers, never beats
+    with pytest.raises(ForkFailed, match="no progress"):
+        child.result()
+    assert _reaped(child.pid)
+
+
+def test_ForkFailed_is_a_runtime_error():
+    assert issubclass(ForkFailed, RuntimeError)
+
+
+def test_one_core_when_asked(monkeypatch):
+    monkeypatch.setenv(second_core.WORKERS_ENV, "1")
+    assert not second_core.usable()
+
+
+def test_one_child_at_a_time_on_two_cores(monkeypatch):
+    """Two jobs at once on a two-core machine: the second finds the other core taken and stays on its own."""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(second_core, "_memory_mib", lambda: (100.0, 8000.0))
+    assert second_core.usable()
+    child = Forked(lambda progress: threading.Event().wait())
+    try:
+        assert not second_core.usable()
+    finally:
+        child.cancel()
+    assert second_core.usable()
+
+
+def test_no_second_core_for_a_process_too_big_to_copy(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    monkeypatch.setattr(second_core, "_memory_mib", lambda: (second_core.MAX_PARENT_MIB + 1.0, 64000.0))
+    assert not second_core.usable()
+    monkeypatch.setattr(second_core, "_memory_mib", lambda: (600.0, 1000.0))   # the machine has no room for it
+    assert not second_core.usable()
+
+
+def _marked_compute(marker: Path, parent: int, child_action=None):
+    """compute(key) for FromBothEnds: (key * 2, the pid that computed it); in the child, the first call writes
+    `marker` (the child's pid) and then runs `child_action`, if any."""
+    def compute(key: str):
+        if os.getpid() != parent and not marker.exists():
+            marker.write_text(str(os.getpid()))
+            if child_action is not None:
+                child_action()
+        return int(key) * 2, os.getpid()
+    return compute
+
+
+def test_both_ends_give_every_item_once_in_order_the_last_from_the_child(tmp_path):
+    keys = [str(n) for n in range(200)]
+    parent, marker = os.getpid(), tmp_path / "child"
+    compute = _marked_compute(marker, parent)
+    split = FromBothEnds(lambda: (keys, compute))
+    try:
+        answers = []
+        for at, key in enumerate(keys):
+            if at == 0:
+                wait_for(marker.exists, what="the child's first item")   # the gate: the child has started
+            answers.append(split.take(at, lambda key=key: compute(key)))
+    finally:
+        split.close()
+    assert [value for value, _pid in answers] == [n * 2 for n in range(200)]
+    child = int(marker.read_text())
+    by = [pid for _value, pid in answers]
+    assert by[-1] == child and by[0] == parent
+    first_of_child = by.index(child)
+    assert set(by[first_of_child:]) == {child}       # one meeting point: the child's part is the end
+    assert _gone(child)
+
+
+def test_what_a_dead_child_left_is_computed_here(tmp_path):
+    keys = [str(n) for n in range(60)]
+    parent, marker = os.getpid(), tmp_path / "child"
+    compute = _marked_compute(marker, parent, child_action=lambda: os._exit(1))   # dies inside its first claim
+    split = FromBothEnds(lambda: (keys, compute))
+    try:
+        wait_for(marker.exists, what="the child's first item")
+        child = int(marker.read_text())
+        wait_for(lambda: _gone(child), what="the child's death")
+        answers = [split.take(at, lambda key=key: compute(key)) for at, key in enumerate(keys)]
+    finally:
+        split.close()
+    assert answers == [(n * 2, parent) for n in range(60)]
+
+
+def test_closing_kills_a_child_still_at_work(tmp_path):
+    keys = [str(n) for n in range(60)]
+    parent, marker = os.getpid(), tmp_path / "child"
+    compute = _marked_compute(marker, parent, child_action=lambda: threading.Event().wait())
+    split = FromBothEnds(lambda: (keys, compute))
+    wait_for(marker.exists, what="the child's first item")
+    child = int(marker.read_text())
+    assert not _gone(child)
+    split.close()
+    assert _reaped(child) and _gone(child)
+
+
+def test_the_child_dies_with_its_parent_on_kill_9(tmp_path):
+    """A real process forks its child, then is SIGKILLed: the child does not live on (PR_SET_PDEATHSIG)."""
+    marker = tmp_path / "child"
+    script = textwrap.dedent(f"""
+        import os, sys, threading
+        sys.path.insert(0, {str(ROOT)!r})
+        from inlink.second_core import FromBothEnds
+        marker, parent = {str(marker)!r}, os.getpid()
+        def compute(key):
+            if os.getpid() != parent:
+                open(marker + ".tmp", "w").write(str(os.getpid()))
+                os.replace(marker + ".tmp", marker)
+                threading.Event().wait()
+            return key
+        split = FromBothEnds(lambda: (["a"] * 100, compute))
+        threading.Event().wait()
+    """)
+    worker = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        wait_for(marker.exists, what="the child's first item")
+        child = int(marker.read_text())
+        assert not _gone(child)
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=60)
+        wait_for(lambda: _gone(child), timeout=30, what="the orphaned child's end")
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+
+
+@pytest.mark.skipif(not DOCS.exists(), reason="needs ../shared/corpora/python-docs-3.11")
+def test_a_job_on_two_cores_writes_the_rows_of_one_core(manager, monkeypatch):
+    """The docs corpus as a job: the pages split between the job's thread and a forked child give the CSV that one
+    core gives, byte for byte."""
+    forks = []
+    made = second_core.FromBothEnds.__init__
+
+    def counted(self, *args, **kwargs):
+        forks.append(self)
+        made(self, *args, **kwargs)
+    monkeypatch.setattr(second_core.FromBothEnds, "__init__", counted)
+    monkeypatch.setattr(second_core, "usable", lambda: True)   # even on a one-core or busy machine
+    two = link_task.start_analysis(manager, DOCS, pages_name="pages.csv.gz")
+    assert manager.wait(two, timeout=240)["status"] == "completed"
+    assert len(forks) == 1
+    monkeypatch.setenv(second_core.WORKERS_ENV, "1")
+    monkeypatch.setattr(second_core, "usable", lambda: False)
+    one = link_task.start_analysis(manager, DOCS, pages_name="pages.csv.gz")
+    assert manager.wait(one, timeout=240)["status"] == "completed"
+    assert len(forks) == 1
+    assert manager.results_csv(two) == manager.results_csv(one)
+    assert manager.results_csv(one).count(b"\n") > 1000
