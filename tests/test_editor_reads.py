@@ -66,12 +66,18 @@ def test_with_the_sites_links_given_their_anchors_decide_instead(tmp_path):
             if r["Destination"] == BASE + "eventloop"] == ["serve_forever"]
 
 
+def at_word(check, text: str, word: str) -> bool:
+    """check(text, start, end) at the first occurrence of `word` in `text` (the placement rules' signature)."""
+    start = text.index(word)
+    return check(text, start, start + len(word))
+
+
 def test_a_one_word_string_literal_is_a_value_not_a_mention():
+    from functools import partial
+
     from inlink.links.placement import quoted_value
 
-    def quoted(text: str, word: str) -> bool:
-        start = text.index(word)
-        return quoted_value(text, start, start + len(word))
+    quoted = partial(at_word, quoted_value)
     assert quoted("Raises an error with a code of 'min_size' if it is short.", "min_size")
     assert quoted('Give it the value "store_true" to keep a flag.', "store_true")
     assert quoted("One of the strings 'aiff', 'wav' or 'au'.", "wav")

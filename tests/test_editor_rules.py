@@ -196,3 +196,32 @@ def test_pages_that_declare_alike_both_keep_the_name(tmp_path):
     pid = index.phrases.ids_for(("cookie_secure",))[0]
     assert sorted(index.urls[t] for t in index.phrases.phrases[pid].targets) == [BASE + "howto/checklist",
                                                                                  BASE + "ref/settings"]
+
+
+def test_an_anchor_is_never_part_of_a_quoted_title():
+    from functools import partial
+
+    from test_editor_reads import at_word
+
+    from inlink.links.placement import part_of_quoted_title
+
+    part = partial(at_word, part_of_quoted_title)
+    assert part("PEP 253 is titled “Subtyping Built-in Types”, and more.", "Built-in Types")
+    assert part('Read the "Generator Expressions" chapter.', "Expressions")
+    assert part("a « lazy translation » here", "translation")
+    assert not part("see the “Built-in Types” section", "Built-in Types")          # the whole title
+    assert not part("see the “To panic! or Not to panic!” section", "To panic! or Not to panic")
+    assert not part('call "loop.create_task()" to schedule it', "loop.create_task")  # quoted code: its parts are names
+    assert not part('he said "this is a long sentence that goes on well past ten words of text" then', "sentence")
+    assert not part('the "a" option, then the Built-in Types and "b"', "Built-in Types")   # between two quotations
+    assert not part("“Built-in”\nBuilt-in Types”", "Built-in Types")               # another line
+
+
+def test_a_page_title_inside_a_longer_quoted_title_is_no_anchor(tmp_path):
+    pages = [("types", "Built-in Types", f"<h1>Built-in Types</h1><p>Numbers, sequences and mappings. {FILLER}</p>"),
+             ("news", "What is new", "<h1>What is new</h1><p>PEP 253 is titled “Subtyping Built-in Types” and "
+              f"explains classes.</p><p>Every Built-in Types entry is listed there.</p><p>{FILLER}</p>")]
+    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
+    rows = analyze_page(index, BASE + "news")
+    assert [(r["Anchor"], r["Context"].count("Every")) for r in rows if r["Destination"] == BASE + "types"] \
+        == [("Built-in Types", 1)]   # placed in the second paragraph, not inside the PEP's title

@@ -108,6 +108,32 @@ def test_versions_contractions_and_two_letter_tags_name_no_topic():
     from inlink.links.evidence import _topic_worthy
     terms = np.array(["ledger", "v20.19.0", "3.11", "shouldn’t", "bridge’s", "don't", "td", "li", "b", "00-05",
                       "http2", "utf-8", "ipv6", "ledgersync"], dtype=object)
-    index = SimpleNamespace(model=SimpleNamespace(terms=terms), shareable_terms=np.ones(len(terms), dtype=bool),
-                            derived={})
+    index = SimpleNamespace(model=SimpleNamespace(terms=terms, df=np.full(len(terms), 3)), urls=[""] * 40,
+                            shareable_terms=np.ones(len(terms), dtype=bool), derived={})
     assert [str(t) for t in terms[_topic_worthy(index)]] == ["ledger", "http2", "utf-8", "ipv6", "ledgersync"]
+
+
+def test_a_word_only_two_pages_of_a_site_use_names_no_topic():
+    """"Both pages are about sjoerd, Jack and zfill": names in one example the two pages share (an editor's read).
+    On a small site every shareable word is on two pages at most, so there they still name the topic."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from inlink.links.evidence import _topic_worthy
+    terms = np.array(["coroutine", "sjoerd", "zfill"], dtype=object)
+
+    def index(pages: int):
+        return SimpleNamespace(model=SimpleNamespace(terms=terms, df=np.array([7, 2, 2])), urls=[""] * pages,
+                               shareable_terms=np.ones(len(terms), dtype=bool), derived={})
+    assert [str(t) for t in terms[_topic_worthy(index(500))]] == ["coroutine"]
+    assert [str(t) for t in terms[_topic_worthy(index(12))]] == ["coroutine", "sjoerd", "zfill"]
+
+
+def test_a_topic_word_is_spelled_as_the_page_writes_it_even_far_down_the_page():
+    from inlink.links.evidence import SPELLING_WINDOW, _PageSpelling
+
+    text = "The cache runs. " * (SPELLING_WINDOW // 16 + 10) + "Add UpdateCacheMiddleware to the list."
+    spell = _PageSpelling(text)
+    assert spell("updatecachemiddleware") == "UpdateCacheMiddleware"
+    assert spell("cache") == "cache" and spell("nowhere") == "nowhere"

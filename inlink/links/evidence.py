@@ -31,6 +31,8 @@ _LETTER_RE = re.compile(r"[^\W\d_]")
 # to two pages, yet none says what they are about (a possessive's word stands beside it as a term of its own).
 _NO_TOPIC_RE = re.compile(r"v?\d+(?:\.\d+)+[a-z0-9\-]*|.*['’].*")
 TOPIC_MIN_CHARS = 3   # "td", "li", "cd": two letters are a tag, a command or an abbreviation more than a topic
+TOPIC_MIN_PAGES = 3   # a word only the two pages use is an example's name more often than a topic ("sjoerd, zfill")
+TOPIC_MIN_SITE = 30   # pages from which TOPIC_MIN_PAGES applies (a smaller site's shareable words are on 2 pages)
 _TOKEN_CHAR_RE = re.compile(r"\w")
 _CAPITAL_WORD_RE = re.compile(r"(?<!\w)[^\W\d_][^\W_]*")   # a title's words (those capitalised are looked up)
 SPELLING_WINDOW = 8000   # characters of a page read for a topic term's spelling (_PageSpelling)
@@ -272,21 +274,34 @@ class _PageSpelling:
     "embedding", "dealing". The term itself when the page holds it only inside longer tokens, or when its
     lowercase moves offsets (a rare letter lowercases to two). Read from the page's first SPELLING_WINDOW
     characters, where a shared topic term nearly always stands already: lowering and searching whole long pages
-    cost 6% of the pages step on the docs corpus."""
+    cost 6% of the pages step on the docs corpus. A term not found there is looked for in the whole page (else
+    one reason read "updatecachemiddleware" where the page writes UpdateCacheMiddleware past its window)."""
 
-    def __init__(self, text: str, titles: dict[str, list[str]] | None = None):
+    def __init__(self, text: str, titles: dict[str, list[str]] | None = None, window: int | None = SPELLING_WINDOW):
         self.titles = titles or {}
-        self.text = text[:SPELLING_WINDOW]
+        self.text = text[:window] if window else text
         self.lowered = self.text.lower()
         if len(self.lowered) != len(self.text):
             self.lowered = ""
+        self._page = text if len(text) > len(self.text) else None
+        self._whole: _PageSpelling | None = None
 
     def __call__(self, term: str) -> str:
-        text, lowered, capital = self.text, self.lowered, None
+        spelled = self._spelled(term)
+        if spelled is None and self._page is not None:
+            if self._whole is None:
+                self._whole = _PageSpelling(self._page, self.titles, window=None)
+            spelled = self._whole._spelled(term)
+        return term if spelled is None else spelled
+
+    def _spelled(self, term: str) -> str | None:
+        """The spelling read from this speller's text, or None when the text holds the term nowhere as a token."""
+        text, lowered, capital, seen = self.text, self.lowered, None, False
         at = lowered.find(term)
         while at >= 0:
             end = at + len(term)
             if _whole_token(lowered, at, end):
+                seen = True
                 spelled = text[at:end]
                 if spelled == term:
                     return term
@@ -297,7 +312,7 @@ class _PageSpelling:
                                  for title, offset in self.titles.get(term, ())):
                     capital = spelled
             at = lowered.find(term, end)
-        return capital or term
+        return capital or (term if seen else None)
 
 
 def _titles_by_word(index: LinkIndex) -> dict[str, list[tuple[str, int]]]:
@@ -338,16 +353,20 @@ def _continues(text: str, near: int, beyond: int) -> bool:
 
 def _topic_worthy(index: LinkIndex) -> np.ndarray:
     """The shareable terms that can name a topic: a word of TOPIC_MIN_CHARS characters or more with a letter in
-    it, not a version, a possessive nor a contraction. Why: numbers, times, versions, single letters and
-    two-letter tags ("1" of "Part 1", "b" of "Appendix B", "00-05" of a config line, "v20.19.0" of a changelog
-    line, "td" of a table's markup) are distinctive to two pages without saying what either is about ("Both
-    pages are about 00, 00-05 and 01"). Reasons only: the shared-term evidence keeps index.shareable_terms.
-    Computed once per run."""
+    it, not a version, a possessive nor a contraction, that TOPIC_MIN_PAGES pages or more use. Why: numbers,
+    times, versions, single letters and two-letter tags ("1" of "Part 1", "b" of "Appendix B", "00-05" of a config
+    line, "v20.19.0" of a changelog line, "td" of a table's markup) are distinctive to two pages without saying
+    what either is about ("Both pages are about 00, 00-05 and 01"); and on a site of TOPIC_MIN_SITE pages or more,
+    a word no third page uses is mostly a name in one example the two share ("Both pages are about sjoerd, Jack
+    and zfill": an editor's read). Reasons
+    only: the shared-term evidence keeps index.shareable_terms. Computed once per run."""
     mask = index.derived.get("topic_worthy")
     if mask is None:
         worded = np.fromiter((len(term) >= TOPIC_MIN_CHARS and _LETTER_RE.search(term) is not None
                               and _NO_TOPIC_RE.fullmatch(term) is None for term in index.model.terms),
                              dtype=bool, count=len(index.model.terms))
+        if len(index.urls) >= TOPIC_MIN_SITE:
+            worded &= index.model.df >= TOPIC_MIN_PAGES
         mask = index.derived["topic_worthy"] = index.shareable_terms & worded
     return mask
 

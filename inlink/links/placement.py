@@ -172,6 +172,45 @@ def quoted_value(text: str, start: int, end: int) -> bool:
     return not titled and not any(ch.isspace() or ch == "." for ch in word)
 
 
+#: Quotation marks that open a quoted title, and their closing marks (not single quotes: "’" is also an apostrophe).
+_TITLE_QUOTES = {"“": "”", '"': '"', "«": "»"}
+QUOTATION_REACH = 100      # characters from an anchor to the quotation marks around it
+QUOTED_TITLE_WORDS = 10    # a longer quotation is a quoted sentence, not a title
+_TITLE_CHARS_RE = re.compile(r"[\w\s'’,:&-]+")
+
+
+def part_of_quoted_title(text: str, start: int, end: int) -> bool:
+    """text[start:end] is a strict part of a quoted title ('PEP 253 is titled “Subtyping Built-in Types”', 'the
+    “Generator Expressions” section', 'a “lazy translation”'): a quoted title names one thing of its own (a
+    document, a section, a term), and its last words alone are no mention of the page they would name. Only a
+    quotation of two to QUOTED_TITLE_WORDS words counts (no code marks, no sentence): 'the call "loop.create_task()"'
+    quotes code, whose parts are names."""
+    opening = _quotation_start(text, start)
+    if opening < 0:
+        return False
+    closing = text.find(_TITLE_QUOTES[text[opening]], end, end + QUOTATION_REACH)
+    if closing < 0:
+        return False
+    quoted = text[opening + 1:closing]
+    if not _TITLE_CHARS_RE.fullmatch(quoted) or "\n" in quoted or not 2 <= len(quoted.split()) <= QUOTED_TITLE_WORDS:
+        return False
+    return bool(text[opening + 1:start].strip() or text[end:closing].strip(" !?.,"))
+
+
+def _quotation_start(text: str, start: int) -> int:
+    """Where the quotation holding `start` opens (its opening mark's offset), or -1: none on the same line within
+    QUOTATION_REACH characters, or a closing mark comes first."""
+    for at in range(start - 1, max(-1, start - QUOTATION_REACH - 1), -1):
+        mark = text[at]
+        if mark == "\n" or mark in "”»":
+            return -1
+        if mark in _TITLE_QUOTES:
+            if mark == '"' and at > 0 and not (text[at - 1].isspace() or text[at - 1] in "([{/–—"):
+                return -1   # a straight quote after a word or a mark closes an earlier quotation
+            return at
+    return -1
+
+
 _CLOSING = {"(": ")", "[": "]", "“": "”", "‘": "’"}
 _QUOTE_PAIRS = {"“": "”", "‘": "’", '"': '"', "«": "»", "„": "“"}   # an opening quotation mark and its closing one
 

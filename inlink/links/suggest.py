@@ -31,6 +31,7 @@ from inlink.links.placement import (
     in_running_text,
     is_code_span,
     option_dashes,
+    part_of_quoted_title,
     prose_ranges,
     quoted_value,
     sentence_context,
@@ -102,7 +103,8 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
                     chapter: tuple[str, ...] | None = None, written: str = "",
                     lowercase: tuple[str, ...] | None = None):
     """The places an option's occurrence may take: running prose only, never inside a path or URL, a quoted value
-    (placement.quoted_value) nor a heading run into its paragraph (placement.glued_heading), a code-like span only
+    (placement.quoted_value), a part of a quoted title ('titled “Subtyping Built-in Types”':
+    placement.part_of_quoted_title) nor a heading run into its paragraph (placement.glued_heading), a code-like span only
     when the phrase names the target (its title, a name it defines or owns, or an anchor the site uses for it), and never one of the page's own parameters (parameters.py; `parameters`: own_parameters' scopes,
     or None to allow them) unless the target declares that very name; and on a page that marks names as inline
     code (`code`: its code spans), the head of a title that is a plain word ("statistics" of "statistics —
@@ -133,7 +135,7 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
 
     def allowed(start: int, end: int) -> bool:
         return in_running_text(prose, text, start, end) and not in_path(text, start, end) \
-            and not quoted_value(text, start, end) \
+            and not quoted_value(text, start, end) and not part_of_quoted_title(text, start, end) \
             and (names_it or not is_code_span(text, start, end)) \
             and (declared or parameters is None or not is_parameter(text, start, end, parameters)) \
             and (not word_name or not _plain_word(text, start, end) or inside_one(code, start, end)) \
