@@ -150,7 +150,7 @@ def _soil_site():
 def test_a_page_that_declares_a_name_in_plain_text_receives_its_links():
     index = build_index(_soil_site(), NO_FLOOR)
     row = next(r for r in analyze_page(index, BASE + "hub") if r["Destination"] == BASE + "compost")
-    assert row["Anchor"] == "SoilError" and 'The target defines "SoilError"' in row["Reason"]
+    assert row["Anchor"] == "SoilError" and 'The target defines "SoilError" in an entry of its own' in row["Reason"]
 
 
 def test_no_anchor_inside_a_declaration_of_plain_text():

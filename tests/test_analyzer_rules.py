@@ -460,7 +460,7 @@ def test_a_page_that_defines_a_name_receives_its_links(tmp_path):
     index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
     rows = analyze_page(index, BASE + "hub")
     row = next(r for r in rows if r["Destination"] == BASE + "compost")
-    assert row["Anchor"] == "SoilError" and 'The target defines "SoilError"' in row["Reason"]
+    assert row["Anchor"] == "SoilError" and 'The target defines "SoilError" in an entry of its own' in row["Reason"]
 
 
 def test_link_index_pickles_and_gives_the_same_rows(tmp_path):

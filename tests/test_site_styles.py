@@ -107,7 +107,7 @@ def test_a_page_named_in_a_list_of_links_is_suggested_with_high_confidence(tmp_p
     rows = {r["Destination"]: r for r in analyze_page(index, BASE + "studio")}
     for topic in ("glazes", "kilns", "clay-bodies"):
         assert rows[BASE + topic]["Confidence"] >= 0.9
-        assert "list of other pages' names" in rows[BASE + topic]["Reason"]
+        assert "among other pages' names" in rows[BASE + topic]["Reason"]
     assert "list of" not in rows.get(BASE + "firing", {"Reason": ""})["Reason"]
     values = {r["Destination"]: r for r in analyze_page(index, BASE + "values")}
     assert "list of" not in values.get(BASE + "kilns", {"Reason": ""})["Reason"]   # one name alone in its list

@@ -16,7 +16,7 @@ import numpy as np
 
 from inlink.links.anchors import KINDS
 from inlink.links.confidence import model_for
-from inlink.links.index import LinkIndex, numbered_origin
+from inlink.links.index import LinkIndex, declared_in_term, numbered_origin
 from inlink.links.ranking import NAME_KINDS, Option, Ranked, Scored, phrase_link_odds, weighs_links
 from inlink.links.similarity import top_shared_terms_of_rows
 from inlink.links.tokens import JOINERS
@@ -222,7 +222,8 @@ def _evidence(index: LinkIndex, item: Ranked, option: Option, anchor: str) -> li
     elif option.kind == "numbered":
         facts.append(_numbered_fact(index, anchor, target))
     elif option.kind == "defined":
-        facts.append(f'the target defines "{anchor}"')
+        facts.append(f'the target defines "{anchor}" in an entry of its own' if declared_in_term(
+            index, option.phrase, target) else f'the target has a section headed "{anchor}"')
     elif option.kind in NAME_KINDS and not linked:
         facts.append("the anchor has the words of the target's title" if option.kind != "inbound"
                      else "other pages link to the target with these words")
@@ -231,7 +232,7 @@ def _evidence(index: LinkIndex, item: Ranked, option: Option, anchor: str) -> li
     elif option.kind == "shared":
         facts.append(f'both pages use "{anchor}", which only {option.df} pages of the site use')
     if item.listed:
-        facts.append("this page names it in a list of other pages' names, as a list of links does")
+        facts.append("this page lists it among other pages' names, as a list of links would")
     if item.neighbour_lift >= NEIGHBOURS_FACT_LIFT and item.neighbours_linking >= 2:
         facts.append(f"{item.neighbours_linking} of the pages most like this one link to it")
     if item.links_back:
