@@ -199,6 +199,8 @@ def _run_child(work: Callable, write: int, beats: Cells) -> None:
     """The child's whole life: die with the parent's thread, do the work, send (outcome, value), exit."""
     status = 0
     try:
+        for number in (signal.SIGINT, signal.SIGTERM):   # not the parent's handlers (a CLI's Ctrl-C, a worker's
+            signal.signal(number, signal.SIG_DFL)          # shutdown): they act on objects the child does not run
         _die_with_parent()
         def progress() -> None:
             beats[0] += 1
