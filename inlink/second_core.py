@@ -123,6 +123,14 @@ class Forked(Generic[T]):
         self._reaped = False
         _count_live(+1)
 
+    @property
+    def progress(self) -> int:
+        """How many times the child has called progress() so far (0 once it is gone)."""
+        try:
+            return 0 if self._done else int(self._beats[0])
+        except ValueError:   # released meanwhile by another thread's cancel()
+            return 0
+
     def result(self) -> T:
         """The child's result; ForkFailed when it has none (the child is gone either way)."""
         try:
@@ -267,6 +275,11 @@ class FromBothEnds(Generic[T]):
             self._answers = self._collect()
         answer = self._answers.pop(at, _MISSING)
         return compute() if answer is _MISSING else answer
+
+    def ahead(self) -> int:
+        """Items the child has computed that the caller has not taken yet (its progress: one per item)."""
+        child = self._child
+        return child.progress if child is not None else 0
 
     def close(self) -> None:
         """Abandon the child's work (pause, stop, error) or let go of a finished child."""

@@ -114,6 +114,9 @@ class CountingTask(Task):
         ctx.count(tokens=len(rows), cost_usd=0.5)
         return rows
 
+    def items_ahead(self, ctx):
+        return int(ctx.config.get("ahead", 0))
+
     def finish(self, ctx):
         return {"loaded": ctx.state.get("loaded", False), "inputs": ctx.state.get("input_files"),
                 "cost_usd": ctx.counters_so_far().get("cost_usd", 0), "secrets": sorted(ctx.secrets)}

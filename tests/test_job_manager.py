@@ -636,3 +636,28 @@ def test_an_eta_with_work_left_is_never_zero():
     assert progress["rate_per_s"] > 1000 and progress["eta_s"] == ETA_STEP_S
     job.items_done = 300
     assert job.progress(now)["eta_s"] == 0.0
+
+
+def test_items_a_task_finished_ahead_of_its_checkpoint_count_in_the_rate_not_in_the_progress():
+    """A second core's pages, analysed but not committed yet: the progress shows committed items only, the rate and
+    the time left count both (else the ETA of a job on two cores read twice the time it took)."""
+    import time
+
+    from inlink.jobs.record import Job, JobStatus
+    now = time.time()
+    job = Job(job_id="j", task="t", status=JobStatus.RUNNING, items_done=100, items_ahead=100, total_items=400,
+              run_started_epoch=now - 10, items_started_epoch=now - 10)
+    progress = job.progress(now)
+    assert progress["items_done"] == 100 and progress["percentage"] == 25.0
+    assert progress["rate_per_s"] == 20.0 and progress["eta_s"] == 10.0   # 200 left at 20 a second
+    job.close_session(ended=now)
+    assert job.items_ahead == 0
+
+
+def test_the_runner_publishes_what_its_task_has_ahead(manager, tmp_path):
+    gate = tmp_path / "gate"
+    job_id = held_job(manager, gate, n=12, ahead=4)
+    wait_for(lambda: manager.get(job_id)["items_ahead"] == 4, what="the heartbeat to carry the task's figure")
+    gate.touch()
+    meta = manager.wait(job_id, 60)
+    assert meta["status"] == "completed" and meta["items_ahead"] == 0

@@ -123,6 +123,7 @@ def test_both_ends_give_every_item_once_in_order_the_last_from_the_child(tmp_pat
         for at, key in enumerate(keys):
             if at == 0:
                 wait_for(marker.exists, what="the child's first item")   # the gate: the child has started
+                wait_for(lambda: split.ahead() >= 1, what="the child's items counted as ahead")
             answers.append(split.take(at, lambda key=key: compute(key)))
     finally:
         split.close()

@@ -31,6 +31,8 @@ class Job:
     stopped_at: str | None = None
     total_items: int | None = None
     items_done: int = 0
+    items_ahead: int = 0                   # items the run finished past its last checkpoint, not committed yet (a
+                                           # task's second core): they count in the rate and time left only
     progress_percentage: float = 0.0
     current_step: str | None = None
     current_step_index: int = 0
@@ -101,6 +103,7 @@ class Job:
             end = time.time() if ended is None else ended
             self.active_seconds = float(self.active_seconds or 0) + max(0.0, end - float(self.run_started_epoch))
         self.run_started_epoch = None
+        self.items_ahead = 0                  # the session's uncommitted work ended with it
         if items_done is not None:
             self.items_done = items_done
 
@@ -108,22 +111,24 @@ class Job:
         """items done/total, percentage, rate, ETA and elapsed (paused and stuck time excluded)."""
         now = time.time() if now is None else now
         done, total = int(self.items_done or 0), self.total_items
-        elapsed, rate = float(self.active_seconds or 0.0), None
+        elapsed, rate, ahead = float(self.active_seconds or 0.0), None, 0
         if self.status is JobStatus.RUNNING and self.run_started_epoch:
             session = max(now - float(self.run_started_epoch), 0.0)
             elapsed += session
-            session_items = done - int(self.session_items_start or 0)
+            ahead = int(self.items_ahead or 0)
+            session_items = done + ahead - int(self.session_items_start or 0)
             rate = session_items / session if session > 0 and session_items > 0 else None
-            rate = self._items_rate(now, done) or rate
+            rate = self._items_rate(now, done + ahead) or rate
         elif elapsed > 0 and done:
             rate = done / elapsed
         if total:
             percentage = round(100.0 * done / total, 2)
         else:
             percentage = 100.0 if self.status is JobStatus.COMPLETED else 0.0
-        eta = (total - done) / rate if rate and total is not None and total >= done else None
+        left = None if total is None else max(0, total - done - ahead)
+        eta = left / rate if rate and total is not None and total >= done else None
         if eta is not None:   # work left is never "0.0 s" left (fast items once rounded to it)
-            eta = max(round(eta, 1), ETA_STEP_S) if total > done else 0.0
+            eta = max(round(eta, 1), ETA_STEP_S) if total > done else 0.0   # committing what is ahead takes time too
         return {"items_done": done, "total_items": total, "percentage": percentage,
                 "rate_per_s": round(rate, 3) if rate else None, "eta_s": eta, "elapsed_s": round(elapsed, 1)}
 
@@ -144,7 +149,7 @@ class Job:
 
 _FIELD_NAMES = tuple(f.name for f in dataclasses.fields(Job))
 # Fields whose null in an old or hand-edited file means "the default" (the code adds to or indexes them).
-_NOT_NONE = {"items_done": int, "attempts": int, "rows_written": int, "counters": dict, "config": dict,
+_NOT_NONE = {"items_done": int, "items_ahead": int, "attempts": int, "rows_written": int, "counters": dict, "config": dict,
              "active_seconds": float, "session_items_start": int, "recoveries": int, "label": str,
              "message": str, "steps": list, "result_columns": list, "current_step_index": int,
              "total_steps": int, "progress_percentage": float, "can_resume": bool}

@@ -69,6 +69,7 @@ class JobRunner:
         self._on_exit = on_exit
         self._secrets = dict(secrets or {})
         self.storage_problem: StorageError | None = None   # a failed metadata/event write: pause with it
+        self._ctx: TaskContext | None = None                # while the items run: for the task's items_ahead
         self.thread = threading.Thread(target=self._main, name=f"job-{job_id}", daemon=True)
 
     # -- control, called from other threads ----------------------------------------------------
@@ -108,13 +109,23 @@ class JobRunner:
 
     def snapshot(self) -> dict:
         total = self.total_items
-        return {"items_done": self.items_done, "total_items": total, "rows_written": self.rows_total,
+        return {"items_done": self.items_done, "items_ahead": self._items_ahead(), "total_items": total,
+                "rows_written": self.rows_total,
                 "counters": dict(self.writer.counters_total) if self.writer else {},
                 "current_step": self.step,
                 "current_step_index": self.step_index, "last_successful_step": self.last_step_done,
                 "progress_percentage": round(100.0 * self.items_done / total, 2) if total else 0.0,
                 **({"items_started_epoch": self.items_started[0], "items_started_done": self.items_started[1]}
                    if self.items_started else {})}
+
+    def _items_ahead(self) -> int:
+        ctx = self._ctx
+        if ctx is None or self.ended.is_set():
+            return 0
+        try:
+            return max(0, int(self.task.items_ahead(ctx)))
+        except Exception:   # a figure for the ETA: never worth a failed heartbeat
+            return 0
 
     def flush(self) -> None:
         """Write progress and heartbeat into the metadata, if this runner still owns the job."""
@@ -235,7 +246,11 @@ class JobRunner:
         label = f"Step {len(steps)}/{len(steps)} '{self.step}'"
         self._log("step_started", f"{label} started: {len(keys) - writer.next_index} of "
                   f"{len(keys)} items to process.")
-        outcome = self._run_items(ctx, writer, keys)
+        self._ctx = ctx
+        try:
+            outcome = self._run_items(ctx, writer, keys)
+        finally:
+            self._ctx = None
         if outcome is not None:
             return outcome
         self._log("step_finished", f"{label} finished.")

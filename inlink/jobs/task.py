@@ -115,6 +115,12 @@ class Task:
     def finish(self, ctx: TaskContext) -> dict | None:
         return None
 
+    def items_ahead(self, ctx: TaskContext) -> int:
+        """Items finished past the last checkpoint but not handed to the runner yet (e.g. computed on a second
+        core, to be returned in order): the progress shown counts committed items only, the rate and the time left
+        count these too. Called from another thread while items run; must be cheap and never raise."""
+        return 0
+
     def release(self, ctx: TaskContext) -> None:
         """The run has ended, whatever its outcome (completed, paused, stopped, failed): let go of what the
         steps held beyond the run's own objects (e.g. a frozen garbage collector)."""

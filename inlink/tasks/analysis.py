@@ -180,6 +180,10 @@ class LinkAnalysisTask(Task):
         gemini = ctx.state["pages"].gemini
         return gemini.settings.max_in_flight if gemini is not None else 1
 
+    def items_ahead(self, ctx: TaskContext) -> int:
+        pages = ctx.state.get(TWO_CORES)
+        return pages.ahead() if pages is not None else 0
+
     def items(self, ctx: TaskContext) -> list[str]:
         return analyzer.source_pages(ctx.state["pages"].index)
 

@@ -51,6 +51,11 @@ class PagesOnTwoCores:
         analyzer.record_page(self.index, url, rows)
         return rows
 
+    def ahead(self) -> int:
+        """Pages the child has analysed that this process has not taken yet (for the job's rate and time left)."""
+        split = self._split
+        return split.ahead() if split is not None else 0
+
     def close(self) -> None:
         """The run has ended (done, paused, stopped, failed): the child, if any, is killed."""
         if self._split is not None:

@@ -195,9 +195,10 @@ def _recent_figures(job: Job) -> tuple[float | None, str]:
         st.session_state.pop(slot, None)     # paused or preparing time is not working time
         return None, "—"
     now = time.monotonic()
+    done += int(job.items_ahead or 0)        # pages a second core has analysed, not committed yet: work done
     samples = eta.observe(st.session_state.get(slot, []), now, done)
     st.session_state[slot] = samples
-    left = eta.time_left(samples, now, done, total)
+    left = eta.time_left(samples, now, min(done, total), total)
     return eta.recent_rate(samples, now), fmt.duration(left) if left is not None else ESTIMATING
 
 
