@@ -200,15 +200,16 @@ def part_of_quoted_title(text: str, start: int, end: int) -> bool:
 def _quotation_start(text: str, start: int) -> int:
     """Where the quotation holding `start` opens (its opening mark's offset), or -1: none on the same line within
     QUOTATION_REACH characters, or a closing mark comes first."""
-    for at in range(start - 1, max(-1, start - QUOTATION_REACH - 1), -1):
-        mark = text[at]
-        if mark == "\n" or mark in "”»":
-            return -1
-        if mark in _TITLE_QUOTES:
-            if mark == '"' and at > 0 and not (text[at - 1].isspace() or text[at - 1] in "([{/–—"):
-                return -1   # a straight quote after a word or a mark closes an earlier quotation
-            return at
-    return -1
+    lo = max(0, start - QUOTATION_REACH)
+    at = max(text.rfind(mark, lo, start) for mark in _QUOTATION_MARKS)   # C-speed scans: called per occurrence
+    if at < 0 or text[at] not in _TITLE_QUOTES:
+        return -1                             # none, a line break or a closing mark is the nearest
+    if text[at] == '"' and at > 0 and not (text[at - 1].isspace() or text[at - 1] in "([{/–—"):
+        return -1                             # a straight quote after a word or a mark closes an earlier quotation
+    return at
+
+
+_QUOTATION_MARKS = (*_TITLE_QUOTES, "”", "»", "\n")
 
 
 _CLOSING = {"(": ")", "[": "]", "“": "”", "‘": "’"}
