@@ -137,3 +137,15 @@ def test_a_topic_word_is_spelled_as_the_page_writes_it_even_far_down_the_page():
     spell = _PageSpelling(text)
     assert spell("updatecachemiddleware") == "UpdateCacheMiddleware"
     assert spell("cache") == "cache" and spell("nowhere") == "nowhere"
+
+
+def test_a_key_phrase_reason_says_how_often_the_target_writes_it():
+    """"The target uses X more than any other page does" read as strong evidence for a term the target wrote once:
+    the reason says the term weighs most there for the page's length, and how often it is written there."""
+    from types import SimpleNamespace
+
+    from inlink.links.evidence import _key_phrase_fact
+
+    index = SimpleNamespace(texts=["", "Use SyndicationFeed here. A syndicationfeed, not SyndicationFeeds."])
+    assert _key_phrase_fact(index, "SyndicationFeed", 1).endswith("; it is written there twice")
+    assert _key_phrase_fact(index, "Atom", 1) == '"Atom" weighs more in the target than in any other page, for its length'
