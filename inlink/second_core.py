@@ -245,11 +245,10 @@ class FromBothEnds(Generic[T]):
     """Every item of a list computed once, asked for in order by the caller (a job's item loop, which checkpoints
     each), while a forked child computes them from the far end backwards: the two meet in the middle.
 
-    The child calls `prepare()` first: it returns the list's keys and the function computing one key's result,
-    e.g. after building the state they need (built in both processes at once, the child's own objects are not
-    shared copy-on-write memory: a child that reused the parent's built index analysed pages 1.7x as slowly).
-    The caller's `take(position, compute)` must give the result the child's function would (they read the same
-    state and change none the other needs). The caller's position and the child's lowest claimed position are
+    The child calls `prepare()` first: it returns the list's keys and the function computing one key's result
+    (for a job's pages: over the index the parent built, which the child shares copy-on-write). The caller's
+    `take(position, compute)` must give the result the child's function would (they read the same state and
+    change none the other needs). The caller's position and the child's lowest claimed position are
     shared cells; a race between them costs at most an item computed twice, never a different result. When the
     caller reaches the child's part it takes the child's answer (the child stops within a chunk); when there is
     none (the child died, hung or failed) it computes the rest itself."""

@@ -125,10 +125,10 @@ class Job:
             percentage = round(100.0 * done / total, 2)
         else:
             percentage = 100.0 if self.status is JobStatus.COMPLETED else 0.0
-        left = None if total is None else max(0, total - done - ahead)
-        eta = left / rate if rate and total is not None and total >= done else None
+        left = max(0, total - done - ahead) if total is not None and total >= done else None
+        eta = left / rate if rate and left is not None else None
         if eta is not None:   # work left is never "0.0 s" left (fast items once rounded to it)
-            eta = max(round(eta, 1), ETA_STEP_S) if total > done else 0.0   # committing what is ahead takes time too
+            eta = max(round(eta, 1), ETA_STEP_S) if total > done else 0.0
         return {"items_done": done, "total_items": total, "percentage": percentage,
                 "rate_per_s": round(rate, 3) if rate else None, "eta_s": eta, "elapsed_s": round(elapsed, 1)}
 

@@ -4,9 +4,9 @@ a forked child analyses the last ones backwards (second_core.FromBothEnds); the 
 Only where a page's rows do not depend on the pages before it: the offline engine with no inbound cap per target
 (analyzer.inbound_capped). Gemini pages run on threads already (they wait on the network, not the CPU).
 
-Measured (bench/bench_engine.py): docs corpus pages step 0.87 s -> 0.55 s, 10k-page site 35.8 s -> 24.2 s. Forking
-before the index so that the child built its own (no copy-on-write sharing) gained nothing more and doubled the
-memory, so the child shares the parent's index.
+Measured (bench/bench_engine.py --one-core, same run): docs corpus pages step 1.0 s -> 0.55-0.6 s, 10k-page site
+44.6 s -> 27.1 s. Forking before the index so that the child built its own (no copy-on-write sharing) gained nothing
+more and doubled the memory, so the child shares the parent's index.
 """
 from __future__ import annotations
 
