@@ -372,8 +372,8 @@ def _topic_worthy(index: LinkIndex) -> np.ndarray:
     line, "v20.19.0" of a changelog line, "td" of a table's markup) are distinctive to two pages without saying
     what either is about ("Both pages are about 00, 00-05 and 01"); and on a site of TOPIC_MIN_SITE pages or more,
     a word no third page uses is mostly a name in one example the two share ("Both pages are about sjoerd, Jack
-    and zfill": an editor's read). Reasons
-    only: the shared-term evidence keeps index.shareable_terms. Computed once per run."""
+    and zfill": an editor's read). Reasons only: the shared-term evidence keeps index.shareable_terms. Computed
+    once per run."""
     mask = index.derived.get("topic_worthy")
     if mask is None:
         worded = np.fromiter((len(term) >= TOPIC_MIN_CHARS and _LETTER_RE.search(term) is not None
