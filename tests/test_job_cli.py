@@ -98,6 +98,18 @@ def test_list_status_export_and_cleanup(manager, tmp_path, _isolated_jobs_dir):
     assert manager.list_jobs() == []
 
 
+def test_status_says_what_a_running_job_has_done_ahead_of_its_checkpoint(manager, tmp_path):
+    from jobtasks import held_job
+
+    gate = tmp_path / "gate"
+    job_id = held_job(manager, gate, n=12, ahead=4)
+    wait_for(lambda: manager.get(job_id)["items_ahead"] == 4, what="the heartbeat to carry the task's figure")
+    assert "5/12 (42%) (+4 done ahead of the checkpoint)" in cli_here("jobs", "status", job_id).stdout
+    gate.touch()
+    assert manager.wait(job_id, 60)["status"] == "completed"
+    assert "ahead" not in cli_here("jobs", "status", job_id).stdout
+
+
 def _killed_worker_state(jobs_dir, job_id, items_done: int) -> None:
     """What a kill -9 leaves: the metadata still says running, behind the checkpoint log, and its owner is dead."""
     path = jobs_dir / f"{job_id}.json"

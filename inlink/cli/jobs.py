@@ -97,8 +97,10 @@ def status_cmd(ctx: click.Context, job_id: str, as_json: bool) -> None:
                + (f"this job {ORPHANED}" if manager.orphaned(job) else in_task_words(job, job.message)))
     click.echo(f"step:     {job.current_step_index + 1}/{job.total_steps} {job.current_step}")
     running = job.status is JobStatus.RUNNING    # a paused or finished job has no time left to tell
-    click.echo(f"progress: {_progress_text(job)}, {_count(job.rows_written or 0, 'row')}, "
-               f"elapsed {p['elapsed_s']}s" + (f", ETA {p['eta_s']}s" if p["eta_s"] and running else ""))
+    ahead = int(job.items_ahead or 0) if running else 0    # a second core's items, not yet checkpointed
+    click.echo(f"progress: {_progress_text(job)}" + (f" (+{ahead:,} done ahead of the checkpoint)" if ahead else "")
+               + f", {_count(job.rows_written or 0, 'row')}, elapsed {p['elapsed_s']}s"
+               + (f", ETA {p['eta_s']}s" if p["eta_s"] and running else ""))
     summary = _summary_text(job)
     if summary:
         click.echo(f"summary:  {summary}")
