@@ -105,14 +105,18 @@ class Forked(Generic[T]):
 
     def __init__(self, work: Callable[[Callable[[], None]], T], stall_s: float = STALL_S):
         self._stall_s = stall_s
-        self._beats = Cells(1)
-        self._beats[0] = 0
-        read, write = os.pipe()   # both ends close-on-exec: an exec'd subprocess never holds them
+        self._beats = Cells(1)    # an anonymous mapping starts zeroed
+        try:
+            read, write = os.pipe()   # both ends close-on-exec: an exec'd subprocess never holds them
+        except OSError as exc:        # out of file descriptors: the caller does the work itself, as for a fork
+            self._beats.close()
+            raise ForkFailed(f"could not open a pipe: {exc}") from None
         try:
             self.pid = os.fork()
         except OSError as exc:
             os.close(read)
             os.close(write)
+            self._beats.close()
             raise ForkFailed(f"could not fork: {exc}") from None
         if self.pid == 0:   # the child: never returns
             os.close(read)

@@ -71,6 +71,20 @@ def test_a_child_that_stops_making_progress_is_killed():
     assert _reaped(child.pid)
 
 
+def test_no_pipe_or_no_fork_is_a_plain_failure(monkeypatch):
+    """Out of file descriptors or processes: ForkFailed (the caller computes the items itself), not an OSError that
+    would fail the job."""
+    def refused():
+        raise OSError(24, "Too many open files")
+    monkeypatch.setattr(os, "pipe", refused)
+    with pytest.raises(ForkFailed, match="pipe"):
+        Forked(lambda progress: 1)
+    monkeypatch.undo()
+    monkeypatch.setattr(os, "fork", refused)
+    with pytest.raises(ForkFailed, match="fork"):
+        Forked(lambda progress: 1)
+
+
 def test_ForkFailed_is_a_runtime_error():
     assert issubclass(ForkFailed, RuntimeError)
 
