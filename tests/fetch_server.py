@@ -72,12 +72,20 @@ class Behaviour:
             self.page_ceiling = None if more is None else self.pages_served + self.pages_held + more
             self.turn.notify_all()
 
-    def _wait_for_turn(self) -> None:
+    def _wait_for_turn(self, client_gone) -> bool:
+        """Hold a page request until the ceiling lets it through; False (not served, not counted) when its client
+        has hung up. A killed client's last requests can reach a handler thread after the test has set the next
+        ceiling (a loaded machine schedules the thread late): counted, they would eat the next client's pages
+        and hold it below its target forever."""
         with self.turn:
             self.pages_held += 1
-            self.turn.wait_for(lambda: self.page_ceiling is None or self.pages_served < self.page_ceiling)
+            self.turn.wait_for(lambda: client_gone() or self.page_ceiling is None
+                               or self.pages_served < self.page_ceiling)
             self.pages_held -= 1
+            if client_gone():
+                return False
             self.pages_served += 1
+            return True
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -100,13 +108,25 @@ class _Handler(BaseHTTPRequestHandler):
             b.log.append((self.path, dict(self.headers), time.monotonic()))
         try:
             if b.page_ceiling is not None and self.path.split("?", 1)[0] not in ("/robots.txt", "/sitemap.xml"):
-                b._wait_for_turn()
+                if not b._wait_for_turn(self._client_gone):
+                    self.close_connection = True
+                    return
             if b.latency_s:
                 time.sleep(b.latency_s)
             self._route(self.path.split("?", 1)[0], hits)
         finally:
             with b.lock:
                 b.in_flight -= 1
+
+    def _client_gone(self) -> bool:
+        """The client closed its end (a killed process's sockets are closed before it is reaped): an HTTP/1.1
+        client waiting for this answer sends nothing more, so a peek sees end-of-file only when it is gone."""
+        try:
+            return self.connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+        except BlockingIOError:
+            return False
+        except OSError:
+            return True
 
     def _route(self, path: str, hits: int) -> None:
         b = self.b
