@@ -48,3 +48,12 @@ def fake():
     server = fake_gemini.FakeGemini().start()
     yield server
     server.close()
+
+
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist the browser tests run one after another on one worker (`--dist loadgroup`): each drives a
+    Streamlit server and a Chromium, and two at once on a two-core machine would race their own time promises
+    (a second tab within 2 s). The rest spread over the other workers."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
