@@ -1,4 +1,7 @@
 """Shared pytest set-up: every test gets its own jobs folder, never the user's ./jobs, and the one `manager`."""
+import math
+import os
+
 import pytest
 
 from inlink.jobs import JobManager
@@ -57,3 +60,20 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+MAX_WORKERS = 4   # past this the suite is bound by its longest worker (the browser tests), not by the cores
+
+
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto`: the cores this process may really use (its CPU affinity and a cgroup's CPU quota, which
+    os.cpu_count() ignores: a container limited to two CPUs on a 64-core host would start 64 workers), at most
+    MAX_WORKERS."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        quota, period = open("/sys/fs/cgroup/cpu.max").read().split()[:2]
+        if quota != "max":
+            cores = min(cores, max(1, math.ceil(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass
+    return max(1, min(cores, MAX_WORKERS))
