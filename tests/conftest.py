@@ -1,6 +1,7 @@
 """Shared pytest set-up: every test gets its own jobs folder, never the user's ./jobs, and the one `manager`."""
 import math
 import os
+from pathlib import Path
 
 import pytest
 
@@ -71,7 +72,7 @@ def pytest_xdist_auto_num_workers(config):
     MAX_WORKERS."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     try:
-        quota, period = open("/sys/fs/cgroup/cpu.max").read().split()[:2]
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
         if quota != "max":
             cores = min(cores, max(1, math.ceil(int(quota) / int(period))))
     except (OSError, ValueError):
