@@ -9,6 +9,11 @@ def counted(count: int, noun: str, plural: str | None = None) -> str:
     return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
+def times(count: int) -> str:
+    """How often something is written or done: 'once', 'twice', '14 times'."""
+    return "once" if count == 1 else "twice" if count == 2 else f"{count:,} times"
+
+
 def usd(amount: float) -> str:
     """US dollars as a Gemini spend or budget reads: '$0.0050' under a dollar (a page costs fractions of a cent;
     '$0.01' for a $0.005 budget misled), '$12.50' from a dollar, '$0' for nothing."""

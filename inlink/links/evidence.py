@@ -20,6 +20,7 @@ from inlink.links.index import LinkIndex, declared_in_term, numbered_origin
 from inlink.links.ranking import NAME_KINDS, Option, Ranked, Scored, phrase_link_odds, weighs_links
 from inlink.links.similarity import top_shared_terms_of_rows
 from inlink.links.tokens import JOINERS
+from inlink.wording import times
 
 TOPIC_TERMS = 3            # "both pages are about X, Y and Z"
 TOPIC_MIN_SIMILARITY = 0.1
@@ -244,13 +245,9 @@ def _key_phrase_fact(index: LinkIndex, anchor: str, target: int) -> str:
     """A key phrase (similarity.owned_terms): the term weighs more in the target than in any other page, for the
     target's length. Said with how often the target writes it, so an editor can weigh it: "more than any other
     page" read as strong evidence for a term the target wrote once (an editor's read)."""
-    times = len(re.findall(rf"(?<!\w){re.escape(anchor)}(?!\w)", index.texts[target], re.IGNORECASE))
-    written = f"; it is written there {_times(times)}" if times else ""
+    count = len(re.findall(rf"(?<!\w){re.escape(anchor)}(?!\w)", index.texts[target], re.IGNORECASE))
+    written = f"; it is written there {times(count)}" if count else ""
     return f'"{anchor}" weighs more in the target than in any other page, for its length{written}'
-
-
-def _times(count: int) -> str:
-    return "once" if count == 1 else "twice" if count == 2 else f"{count:,} times"
 
 
 def _numbered_fact(index: LinkIndex, anchor: str, target: int) -> str:
