@@ -67,7 +67,8 @@ class Behaviour:
     def allow_pages(self, more: int | None) -> None:
         """Let `more` new page requests past the ceiling from now on (None: no ceiling): a test bounds how far a
         client can get before it acts, however slow the machine is. Requests already held (a killed client's)
-        are let go on top, so they do not eat the next client's pages."""
+        are let go on top: a hung-up client's are not counted anyway (_wait_for_turn), this is the margin should
+        one's end-of-file not have reached the server yet."""
         with self.turn:
             self.page_ceiling = None if more is None else self.pages_served + self.pages_held + more
             self.turn.notify_all()
