@@ -125,12 +125,17 @@ class _Host:
         self.lock = asyncio.Lock()
 
     async def pace(self) -> None:
-        async with self.lock:
-            now = time.monotonic()
-            start = max(now, self.next_at)
-            self.next_at = start + self.interval
-        if start > now:
-            await asyncio.sleep(start - now)
+        """Return when a request may go: `interval` after the last one went. The next slot is set from the time a
+        request really goes, not from the slot it was given: a waiter the event loop wakes late (a loaded
+        machine) would otherwise go right before the next one, two requests 0.03 s apart under 10 a second."""
+        while True:
+            async with self.lock:
+                now = time.monotonic()
+                if now >= self.next_at:
+                    self.next_at = now + self.interval
+                    return
+                wait = self.next_at - now
+            await asyncio.sleep(wait)
 
     def hold_off(self, seconds: float) -> None:
         """The server asked everyone to wait (Retry-After): no request to this host before then."""
