@@ -125,17 +125,15 @@ class _Host:
         self.lock = asyncio.Lock()
 
     async def pace(self) -> None:
-        """Return when a request may go: `interval` after the last one went. The next slot is set from the time a
-        request really goes, not from the slot it was given: a waiter the event loop wakes late (a loaded
-        machine) would otherwise go right before the next one, two requests 0.03 s apart under 10 a second."""
-        while True:
-            async with self.lock:
-                now = time.monotonic()
-                if now >= self.next_at:
-                    self.next_at = now + self.interval
-                    return
-                wait = self.next_at - now
-            await asyncio.sleep(wait)
+        """Return when a request may go: `interval` after the last one went, in the order the requests asked (the
+        lock queues them first come, first served, and the one at its head waits out the interval holding it).
+        The next slot is set from the time a request really goes, not from a slot given in advance: a waiter the
+        event loop wakes late (a loaded machine) would otherwise go right before the next one, two requests
+        0.03 s apart under 10 a second. A Retry-After that comes during the wait holds it too."""
+        async with self.lock:
+            while (wait := self.next_at - time.monotonic()) > 0:
+                await asyncio.sleep(wait)
+            self.next_at = time.monotonic() + self.interval
 
     def hold_off(self, seconds: float) -> None:
         """The server asked everyone to wait (Retry-After): no request to this host before then."""
