@@ -229,3 +229,69 @@ def test_a_job_on_two_cores_writes_the_rows_of_one_core(manager, monkeypatch):
     assert len(forks) == 1
     assert manager.results_csv(two) == manager.results_csv(one)
     assert manager.results_csv(one).count(b"\n") > 1000
+
+
+def _docs_pages():
+    """The docs corpus's plain pages with the tokeniser's declaration-keyword offsets (as the index makes them)."""
+    from inlink.links.index import _column
+    from inlink.links.plain_blocks import KEYWORDS
+    from inlink.links.tokens import SiteTokens
+    from inlink.site.load import load_site
+
+    pages = load_site(DOCS).pages
+    texts, h1s = _column(pages, "content"), _column(pages, "h1")
+    return pages, texts, h1s, SiteTokens.build_watching(texts, frozenset(KEYWORDS))[1]
+
+
+class _NotAsked(list):
+    def __getitem__(self, page):
+        raise AssertionError(f"page {page}'s blocks were read here, not by the child")
+
+
+def _blocks_here(monkeypatch, pages, texts, h1s, keywords_at):
+    from inlink.links.page_blocks import PageBlocks
+
+    with monkeypatch.context() as patched:
+        patched.setattr(second_core, "usable", lambda: False)
+        return PageBlocks(pages, texts, h1s).take(keywords_at)
+
+
+@pytest.mark.skipif(not DOCS.exists(), reason="needs ../shared/corpora/python-docs-3.11")
+def test_the_blocks_a_child_reads_while_the_index_builds_are_the_ones_read_here(monkeypatch):
+    """inlink/links/page_blocks.py: the plain pages' blocks and declared names, read by a forked child (which
+    searches the texts for keywords itself), equal those this process reads with the tokeniser's offsets."""
+    from inlink.links.page_blocks import PageBlocks
+
+    pages, texts, h1s, keywords_at = _docs_pages()
+    children = []
+    fork = second_core.Forked.__init__
+
+    def counted(self, *args, **kwargs):
+        fork(self, *args, **kwargs)
+        children.append(self.pid)
+    monkeypatch.setattr(second_core.Forked, "__init__", counted)
+    monkeypatch.setattr(second_core, "usable", lambda: True)
+    aside = PageBlocks(pages, texts, h1s)
+    blocks, declared = aside.take(_NotAsked())   # this process reads no page's blocks itself
+    assert len(children) == 1 and _reaped(children[0])
+    here_blocks, here_declared = _blocks_here(monkeypatch, pages, texts, h1s, keywords_at)
+    assert blocks == here_blocks and declared == here_declared
+    assert sum(kind == "term" for page in blocks for kind, _start, _end in page) > 1000
+    assert sum(len(names) for names, _in_terms in declared) > 1000
+
+
+@pytest.mark.skipif(not DOCS.exists(), reason="needs ../shared/corpora/python-docs-3.11")
+def test_blocks_a_child_died_reading_are_read_here(monkeypatch):
+    from inlink.links import page_blocks
+
+    pages, texts, h1s, keywords_at = _docs_pages()
+    parent, read = os.getpid(), page_blocks.plain_blocks
+
+    def dies_in_the_child(*args, **kwargs):
+        if os.getpid() != parent:
+            os._exit(3)
+        return read(*args, **kwargs)
+    monkeypatch.setattr(page_blocks, "plain_blocks", dies_in_the_child)
+    monkeypatch.setattr(second_core, "usable", lambda: True)
+    assert page_blocks.PageBlocks(pages, texts, h1s).take(keywords_at) == \
+        _blocks_here(monkeypatch, pages, texts, h1s, keywords_at)

@@ -6,7 +6,6 @@ links; ranking.py turns them into ranked targets for one page; analyzer.py is th
 from __future__ import annotations
 
 import fnmatch
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from inlink import collector
-from inlink.links.anchors import PhraseIndex, defined_name
+from inlink.links.anchors import PhraseIndex
 from inlink.links.changelog import changelog_pages
 from inlink.links.dictionary import AnchorDictionary, ProseMentions, inbound_anchor_texts, linked_spellings
 from inlink.links.joined import KeptMatches
@@ -27,7 +26,8 @@ from inlink.links.confidence import (
 )
 from inlink.links.neighbourhood import LinkNeighbourhood
 from inlink.links.numbering import folder_of, numbered_pages
-from inlink.links.plain_blocks import KEYWORDS, plain_blocks
+from inlink.links.page_blocks import PageBlocks
+from inlink.links.plain_blocks import KEYWORDS
 from inlink.links.sections import html_headings, quotes_titles, register_sections
 from inlink.links.similarity import (
     TfidfModel,
@@ -50,9 +50,6 @@ NEIGHBOURS = 30            # TF-IDF neighbours kept per page (candidates without
 # search stays near-linear in pages (about NEIGHBOUR_NONZEROS terms in all, at least NEIGHBOUR_TERMS per page).
 NEIGHBOUR_NONZEROS = 1_500_000
 NEIGHBOUR_TERMS = 50
-HEADING_NAME_WORDS = 1     # a heading that is one identifier and nothing else declares that name
-_HEADING_LABEL_RE = re.compile(r"[A-Z][a-z]+: ")   # "Class: ", "Event: ", "Module: " before a declared name
-_WORD_AFTER_CALL_RE = re.compile(r"\w")   # after a signature's closing bracket: "() and SubprocessProtocol"
 REFERENCE_SHARE = 0.2      # a page declaring a fifth as many names as a name's main definer is no reference for it
 PROTOCOL_DECLARATIONS = 2  # declarations of a special-method name that make it a protocol (_protocol_names)
 KEPT_MATCHES = "kept_matches"   # index.derived: the build's joined.KeptMatches, for the pages step of its run
@@ -152,17 +149,6 @@ def _column(pages: pd.DataFrame, name: str) -> list[str]:
     return ["" if pd.isna(v) else str(v) for v in pages[name].tolist()]
 
 
-def _blocks(pages: pd.DataFrame, texts: list[str], h1s: list[str], keywords_at: list) -> list:
-    """Each page's blocks as a list of (kind, start, end): from its HTML when the input had HTML, else
-    recovered from the plain text's shapes (main heading, declarations), so both inputs follow the same
-    placement rules. `keywords_at`: per page, where the tokeniser saw a declaration keyword (None: not looked
-    for; SiteTokens.build_watching)."""
-    given = pages["blocks"].tolist() if "blocks" in pages.columns else [None] * len(pages)
-    return [list(map(tuple, b)) if isinstance(b, (list, tuple)) else
-            plain_blocks(text, h1, None if at is None else at.tolist())
-            for b, text, h1, at in zip(given, texts, h1s, keywords_at)]
-
-
 def _clean_titles(titles: list[str]) -> list[str]:
     """Titles without the site-wide suffix/prefix (detected from the data) and section numbers."""
     suffixes, prefixes = detect_site_affixes(titles)
@@ -188,36 +174,6 @@ def _spellings_in(text: str, terms: list[str]) -> list[str]:
     if len(lowered) != len(text):
         return list(terms)
     return [text[pos:pos + len(term)] if (pos := lowered.find(term)) >= 0 else term for term in terms]
-
-
-def _defined_names(text: str, blocks) -> tuple[list[str], frozenset[str]]:
-    """The identifiers a page declares in its definition terms, or in a heading that names one thing (a reference
-    section titled INSTALLED_APPS, an entry "util.inspect(object[, options])": _names_one_thing), once per
-    declaration (a page may declare one name for several classes); and, read in the same pass, those it declares in a definition term (an API entry), not in a heading (a
-    section)."""
-    names: list[str] = []
-    in_terms: set[str] = set()
-    for kind, start, end in blocks or ():
-        if kind == "term" or (kind == "heading" and _names_one_thing(text[start:end])):
-            name = defined_name(text[start:end])
-            if name is not None:
-                names.append(name)
-                if kind == "term":
-                    in_terms.add(name)
-    return names, frozenset(in_terms)
-
-
-def _names_one_thing(heading: str) -> bool:
-    """Whether a heading declares one name and nothing else: an identifier alone ("INSTALLED_APPS"), a call
-    signature (the spaces of "util.inspect(object[, options])" are its arguments'; nothing but a mark such as a
-    permalink's "#" may follow it) or either under a one-word label ("Class: EventEmitter"), as API references
-    title their entries. A heading of words that holds a name ("Loading modules using require()",
-    "loop.subprocess_exec() and SubprocessProtocol") declares nothing."""
-    label = _HEADING_LABEL_RE.match(heading)
-    name, bracket, arguments = heading[label.end() if label else 0:].partition("(")
-    if bracket and _WORD_AFTER_CALL_RE.search(arguments.rpartition(")")[2]):
-        return False
-    return name.count(" ") < HEADING_NAME_WORDS
 
 
 def declared_in_term(index: LinkIndex, phrase: int, target: int) -> bool:
@@ -247,14 +203,16 @@ def _protocol_names(declared: list[list[str]]) -> set[str]:
 
 def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[str], texts: list[str],
                       targets: np.ndarray, key_terms: list[list[tuple[str, float]]], inbound: dict,
-                      blocks: list, changelog: np.ndarray) -> np.ndarray:
+                      page_declarations: list, changelog: np.ndarray) -> np.ndarray:
     """Add every target's title, head, H1, declared names, owned key phrases and inbound anchors to the
     phrase index. A changelog page (changelog.py) is named by its title and H1 only: the names it declares (a
     heading per changed module or setting) and the terms it owns are what it lists, not what it describes (with
     the declared names kept where no other page names them, cold P@5 django HTML was 0.006 lower). A name
-    several pages declare stays with the reference pages among them (_keep_reference_definers). Returns the
+    several pages declare stays with the reference pages among them (_keep_reference_definers).
+    `page_declarations`: per page, the names it declares and those of them in definition terms
+    (page_blocks.declared_names). Returns the
     names each page declares in a definition term (declared_in_term), as sorted keys."""
-    declarations = {int(i): _defined_names(texts[int(i)], blocks[int(i)]) for i in np.flatnonzero(targets)}
+    declarations = {int(i): page_declarations[int(i)] for i in np.flatnonzero(targets)}
     declared = {i: names for i, (names, _in_terms) in declarations.items()}
     protocols = set() if inbound else _protocol_names(list(declared.values()))   # links given: their anchors tell
     defined: set[int | None] = set()
@@ -355,6 +313,15 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
     pages = site.pages
     urls = _column(pages, "url")
     titles, h1s, texts = _column(pages, "title"), _column(pages, "h1"), _column(pages, "content")
+    blocks = PageBlocks(pages, texts, h1s)   # the plain pages' blocks on the second core while the rest builds
+    try:
+        return _built(site, config, pages, urls, titles, h1s, texts, blocks)
+    finally:
+        blocks.close()
+
+
+def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[str], h1s: list[str],
+           texts: list[str], blocks: PageBlocks) -> LinkIndex:
     excluded = np.array([matches_pattern(u, config.exclude_patterns) for u in urls], dtype=bool)
     flags = pages["is_target"].fillna(False).astype(bool).to_numpy() if "is_target" in pages.columns \
         else np.ones(len(pages), dtype=bool)
@@ -367,16 +334,16 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
     kept = KeptMatches.for_site(texts)   # token offsets and phrase occurrences for the pages step (not saved)
     page_tokens, keywords_at = SiteTokens.build_watching(texts, frozenset(KEYWORDS),
                                                          keep_offsets=kept.keep_offsets if kept else None)
-    page_blocks = _blocks(pages, texts, h1s, keywords_at)
     model = build_tfidf(page_tokens, [f"{t} {h}" for t, h in zip(cleaned, h1s)])
     k = max(NEIGHBOURS, config.candidates_per_page)
     terms_per_page = max(NEIGHBOUR_TERMS, NEIGHBOUR_NONZEROS // max(1, len(urls)))
     neighbours, sims = top_k_similar(prune_rows(model.matrix, terms_per_page), k, is_target)
     url_pos = {u: i for i, u in enumerate(urls)}
     link_rows = _known_links(site.links, url_pos)
+    page_blocks, declarations = blocks.take(keywords_at)
     phrases = PhraseIndex()
     term_keys = _register_phrases(phrases, cleaned, h1s, texts, is_target, owned_terms(model, KEY_PHRASES_PER_PAGE),
-                                  inbound_anchor_texts(link_rows), page_blocks, changelog)
+                                  inbound_anchor_texts(link_rows), declarations, changelog)
     numbers = _register_numbers(phrases, urls, titles, cleaned, h1s, texts, is_target, page_blocks)
     quotes = quotes_titles(cleaned, texts)
     if quotes:

@@ -1,0 +1,117 @@
+"""Each page's blocks for the index (from its HTML when the input had HTML, else recovered from the plain text
+by plain_blocks) and the names they declare; the plain pages' on the machine's second core while the index builds
+everything that does not need them.
+
+Why: the index is built on one core (the pages step after it runs on two: tasks/two_cores.py), and plain
+blocks with their declared names are a quarter of it (docs corpus: 0.3 s of ~1.0 s) and depend on nothing but
+each page's text and H1. A forked child (inlink.second_core) reads them while this process tokenises the site
+and builds TF-IDF and its neighbours (0.4 s), so they cost the build almost nothing. The child searches each text
+for declaration keywords itself (the tokeniser's offsets are not made yet): plain_blocks gives the same blocks
+either way. With no second core (one CPU, INLINK_WORKERS=1, a process too big to copy, another child already at
+work) or when the child fails, this process reads them itself, with the tokeniser's keyword offsets, as before.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Callable
+
+from inlink import second_core
+from inlink.links.anchors import defined_name
+from inlink.links.plain_blocks import plain_blocks
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: With fewer plain pages than this, the fork and the child's answer cost more than they save.
+MIN_ASIDE_PAGES = 48
+HEADING_NAME_WORDS = 1     # a heading that is one identifier and nothing else declares that name
+_HEADING_LABEL_RE = re.compile(r"[A-Z][a-z]+: ")   # "Class: ", "Event: ", "Module: " before a declared name
+_WORD_AFTER_CALL_RE = re.compile(r"\w")   # after a signature's closing bracket: "() and SubprocessProtocol"
+
+
+class PageBlocks:
+    """The blocks of every page of a site and the names they declare: started at once (the plain pages' on the
+    second core when it can take them), taken with `take(keywords_at)` once the tokeniser has run. `close()` ends
+    a child still at work (a build that failed before it took them); it is safe after take()."""
+
+    def __init__(self, pages: pd.DataFrame, texts: list[str], h1s: list[str]):
+        given = pages["blocks"].tolist() if "blocks" in pages.columns else [None] * len(pages)
+        self._given = [list(map(tuple, b)) if isinstance(b, (list, tuple)) else None for b in given]
+        self._texts, self._h1s = texts, h1s
+        self._plain = [page for page, blocks in enumerate(self._given) if blocks is None]
+        self._child = self._fork() if len(self._plain) >= MIN_ASIDE_PAGES and second_core.usable() else None
+
+    def take(self, keywords_at: list) -> tuple[list, list]:
+        """Each page's blocks, a list of (kind, start, end), and its declared_names. `keywords_at`: per page, where
+        the tokeniser saw a declaration keyword (None: not looked for; SiteTokens.build_watching), for the plain
+        pages read here."""
+        read = self._from_child()
+        blocks, texts = self._given, self._texts
+        declared: list = [None] * len(blocks)
+        for page in self._plain:
+            if page in read:
+                blocks[page], declared[page] = read[page]
+            else:
+                at = keywords_at[page]
+                blocks[page] = plain_blocks(texts[page], self._h1s[page], None if at is None else at.tolist())
+        return blocks, [names if names is not None else declared_names(text, page_blocks)
+                        for names, text, page_blocks in zip(declared, texts, blocks)]
+
+    def close(self) -> None:
+        if self._child is not None:
+            self._child.cancel()
+            self._child = None
+
+    def _from_child(self) -> dict[int, list]:
+        child, self._child = self._child, None
+        if child is None:
+            return {}
+        try:
+            return dict(zip(self._plain, child.result()))
+        except second_core.ForkFailed:   # died, hung or raised: read here instead (the same blocks)
+            return {}
+
+    def _fork(self) -> second_core.Forked | None:
+        texts, h1s, plain = self._texts, self._h1s, self._plain
+
+        def work(progress: Callable[[], None]) -> list:
+            found = []
+            for page in plain:
+                blocks = plain_blocks(texts[page], h1s[page])
+                found.append((blocks, declared_names(texts[page], blocks)))
+                progress()
+            return found
+        try:
+            return second_core.Forked(work)
+        except second_core.ForkFailed:
+            return None
+
+
+def declared_names(text: str, blocks) -> tuple[list[str], frozenset[str]]:
+    """The identifiers a page declares in its definition terms, or in a heading that names one thing (a reference
+    section titled INSTALLED_APPS, an entry "util.inspect(object[, options])": _names_one_thing), once per
+    declaration (a page may declare one name for several classes); and, read in the same pass, those it declares
+    in a definition term (an API entry), not in a heading (a section)."""
+    names: list[str] = []
+    in_terms: set[str] = set()
+    for kind, start, end in blocks or ():
+        if kind == "term" or (kind == "heading" and _names_one_thing(text[start:end])):
+            name = defined_name(text[start:end])
+            if name is not None:
+                names.append(name)
+                if kind == "term":
+                    in_terms.add(name)
+    return names, frozenset(in_terms)
+
+
+def _names_one_thing(heading: str) -> bool:
+    """Whether a heading declares one name and nothing else: an identifier alone ("INSTALLED_APPS"), a call
+    signature (the spaces of "util.inspect(object[, options])" are its arguments'; nothing but a mark such as a
+    permalink's "#" may follow it) or either under a one-word label ("Class: EventEmitter"), as API references
+    title their entries. A heading of words that holds a name ("Loading modules using require()",
+    "loop.subprocess_exec() and SubprocessProtocol") declares nothing."""
+    label = _HEADING_LABEL_RE.match(heading)
+    name, bracket, arguments = heading[label.end() if label else 0:].partition("(")
+    if bracket and _WORD_AFTER_CALL_RE.search(arguments.rpartition(")")[2]):
+        return False
+    return name.count(" ") < HEADING_NAME_WORDS
