@@ -76,12 +76,20 @@ def test_the_job_pauses_when_the_site_goes_down_and_resumes_where_it_was(site_ro
         assert done_at_pause < len(pages)
         server = SiteServer(site_root, port=port, behaviour=server.behaviour).start()
         manager.resume(job)
-        assert manager.wait(job, 60)["status"] == "completed"
+        meta = manager.wait(job, 120)   # ~3 s here; the bound only ends a failing run (a CI run 2x slower than
+        assert meta["status"] == "completed", _story(manager, job, meta)   # quiet once passed 60 s: see its story)
     finally:
         server.stop()
     results = fetch_task.fetched_results(manager, job)
     assert sorted(results["Requested URL"]) == sorted(f"http://127.0.0.1:{port}/{p}" for p in pages)
     assert set(results["Status"]) == {"OK"}          # no page was lost to the outage
+
+
+def _story(manager, job: str, meta: dict) -> str:
+    """What a job that did not end as expected was doing: its state and its last events (for a failing run's log)."""
+    events = manager.events(job, limit=30)
+    return (f"{meta['status']}, {meta['items_done']} of {meta.get('items_total')} done, {meta.get('message')!r}; "
+            "events: " + " | ".join(f"{e['ts']} {e['event']} {e['message']}" for e in events))
 
 
 @pytest.mark.parametrize("action, status", [("pause", "paused"), ("stop", "stopped"), ("delete", None)])
