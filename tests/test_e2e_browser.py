@@ -161,12 +161,24 @@ def wait_progress(page, *, above: int = -1, status: str | None = None, timeout_m
         }""", arg=[above, status], timeout=timeout_ms)
 
 
+def shown(locator, what: str, timeout_ms: int = WAIT_MS) -> None:
+    """Wait until `locator` is visible; else fail saying what the page's main area showed (a CI run's log then tells
+    a slow page from a missing element)."""
+    try:
+        locator.wait_for(timeout=timeout_ms)
+    except sync_api.TimeoutError:
+        main = locator.page.locator('[data-testid="stMain"]')
+        text = " ".join((main if main.count() else locator.page.locator("body")).inner_text(timeout=5_000).split())
+        raise AssertionError(f"{what} not shown within {timeout_ms / 1000:g} s; the page shows: {text[:3000]}") \
+            from None
+
+
 def take(page, what: str) -> bytes:
     """Prepare the file `what` when the page asks for that, download it and return its bytes; fail when the
     download is canceled or never starts."""
     prepare = page.get_by_role("button", name=f"Prepare {what}", exact=True)
     button = page.get_by_role("button", name=f"Download {what}", exact=True)
-    prepare.or_(button).first.wait_for(timeout=WAIT_MS)         # the buttons are drawn after the text above them
+    shown(prepare.or_(button).first, f"'Prepare {what}' or 'Download {what}'")   # drawn after the text above them
     if prepare.count():
         prepare.click()
     button.wait_for(timeout=WAIT_MS)
@@ -290,7 +302,7 @@ def review_and_download_accepted(browser, server: Server, page, observer, job_id
     page.get_by_text("1 accepted ·").wait_for(timeout=WAIT_MS)
     ready(page)                                                              # that run finished drawing
     accept.nth(1).click()
-    page.get_by_text("2 accepted ·").wait_for(timeout=WAIT_MS)
+    shown(page.get_by_text("2 accepted ·"), "'2 accepted' after a second Accept")
     ready(page)
     shot(page, "review")
     other_tab = open_page(browser, server, f"jobs?job={job_id}")
