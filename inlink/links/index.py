@@ -210,8 +210,8 @@ def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[s
     the declared names kept where no other page names them, cold P@5 django HTML was 0.006 lower). A name
     several pages declare stays with the reference pages among them (_keep_reference_definers).
     `page_declarations`: per page, the names it declares and those of them in definition terms
-    (page_blocks.declared_names). Returns the
-    names each page declares in a definition term (declared_in_term), as sorted keys."""
+    (page_blocks.declared_names). Returns the names each page declares in a definition term (declared_in_term),
+    as sorted keys."""
     declarations = {int(i): page_declarations[int(i)] for i in np.flatnonzero(targets)}
     declared = {i: names for i, (names, _in_terms) in declarations.items()}
     protocols = set() if inbound else _protocol_names(list(declared.values()))   # links given: their anchors tell
