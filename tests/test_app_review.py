@@ -342,3 +342,55 @@ def test_the_table_shows_the_paths_after_the_folder_every_page_shares():
     assert shared_folder(["https://a.com/docs", "https://a.com/docs/b"]) == ""   # /docs is a page of the site
     assert re.fullmatch(path_display("/x.y+"), "https://a.com/x.y+/b") and not re.match(
         path_display("/x.y+"), "https://a.com/xay/b")
+
+
+# ----------------------------------------------------------------------------- a page run cut short
+def test_a_cut_page_run_is_redrawn_once_and_a_redraw_cut_again_is_left_alone():
+    """results.page_run_began / view_drawn / view_needs_redraw, on a plain dict as the session state."""
+    from inlink.ui import results
+
+    state: dict = {}
+
+    def page_run(drawn: bool) -> None:
+        results.page_run_began(state, "k")
+        assert not results.view_needs_redraw(state, "k")        # the watch inside the page run, before the review
+        if drawn:
+            results.view_drawn(state, "k")
+
+    page_run(drawn=True)
+    assert not results.view_needs_redraw(state, "k")            # drawn whole: the watch's later runs do nothing
+    page_run(drawn=False)                                       # cut before the review was drawn
+    assert results.view_needs_redraw(state, "k")                # the watch reruns the page...
+    page_run(drawn=False)                                       # ...and that redraw is cut too
+    assert not results.view_needs_redraw(state, "k")            # left alone: no loop
+    page_run(drawn=True)                                        # the analyst's next click: a whole run
+    results.view_drawn(state, "k")                              # a fragment rerun of the review
+    assert not results.view_needs_redraw(state, "k") and not results.view_needs_redraw(state, "k")
+
+
+def test_a_page_run_cut_before_the_review_is_drawn_again(monkeypatch):
+    """Seen on a loaded machine: the job page drawn down to its Results heading, the review missing. The watch's
+    check says so, and the rerun it asks for draws the review."""
+    import streamlit as st
+
+    from inlink.ui import results
+
+    manager = get_manager()
+    job_id = finished(manager, pages=3)
+    draw, cut = results._draw_results, []
+
+    def cut_once(*args, **kwargs):
+        if not cut:
+            cut.append(True)
+            st.stop()             # the run ends here, as one cut short by the next rerun
+        return draw(*args, **kwargs)
+    monkeypatch.setattr(results, "_draw_results", cut_once)
+    app = open_page("jobs", {"job": job_id})
+    assert cut and cards(app) == []
+    key = results_key(job_id)
+    names = [f"{key}_{part}" for part in ("page_run", "redraw_run", "drawn_run", "watched_run")]
+    state = {name: app.session_state[name] for name in names if name in app.session_state}
+    assert results.view_needs_redraw(state, key)                # what the watch's next run asks
+    app.run()                     # the rerun the watch asks for
+    assert_clean(app)
+    assert len(cards(app)) == 2 and app.session_state[f"{key}_drawn_run"] == app.session_state[f"{key}_page_run"]
