@@ -297,11 +297,16 @@ def review_and_download_accepted(browser, server: Server, page, observer, job_id
     from inlink.ui.review import DEFAULT_TIERS
 
     frame = filter_suggestions(observer.results_frame(job_id), tiers=DEFAULT_TIERS)   # as the review shows it
-    accept = page.locator('[data-testid="stButtonGroup"] button', has_text=re.compile(r"^Accept$"))
-    accept.nth(0).click()
+    def accept(row: int):
+        """The Accept of the card of the row (found by its context), not the nth Accept on the page: a card whose
+        decision changed is a new widget, and an old copy still drawn for a moment made the nth one another card's."""
+        card = page.locator('[data-testid="stHorizontalBlock"]', has=page.get_by_text(frame.iloc[row]["Context"]))
+        return card.locator('[data-testid="stButtonGroup"] button', has_text=re.compile(r"^Accept$")).last
+
+    accept(0).click()
     page.get_by_text("1 accepted ·").wait_for(timeout=WAIT_MS)
     ready(page)                                                              # that run finished drawing
-    accept.nth(1).click()
+    accept(1).click()
     shown(page.get_by_text("2 accepted ·"), "'2 accepted' after a second Accept")
     ready(page)
     shot(page, "review")
