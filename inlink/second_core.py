@@ -20,6 +20,7 @@ machine into swap (resident ≤ MAX_PARENT_MIB and MemAvailable ≥ 2x it), and 
 from __future__ import annotations
 
 import ctypes
+import math
 import mmap
 import os
 import pickle
@@ -28,6 +29,7 @@ import signal
 import struct
 import threading
 import time
+from pathlib import Path
 from typing import Callable, Generic, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -38,6 +40,8 @@ WORKERS_ENV = "INLINK_WORKERS"
 MAX_PARENT_MIB = 1024
 #: A child that has shown no progress for this long is taken as hung: killed, and its work done here.
 STALL_S = 30.0
+#: A cgroup (v2) CPU quota: "<quota> <period>" in microseconds, or "max <period>" for none.
+CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
 _PR_SET_PDEATHSIG = 1
 _HEADER = struct.Struct("<Q")
 _live = 0                          # this process's children not yet reaped
@@ -53,15 +57,28 @@ def usable() -> bool:
     children already keep every other core busy (two jobs at once on a two-core machine: one child, not two)."""
     if os.environ.get(WORKERS_ENV, "").strip() == "1" or not hasattr(os, "fork"):
         return False
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
+    cores = usable_cores()
     with _live_lock:
         if _live >= cores - 1:
             return False
     resident, available = _memory_mib()
     return resident is not None and resident <= MAX_PARENT_MIB and (available is None or available >= 2 * resident)
+
+
+def usable_cores() -> int:
+    """The CPU cores this process may really use: its CPU affinity, capped by its cgroup's CPU quota, which
+    os.cpu_count() and the affinity both ignore (a container limited to two CPUs on a 64-core host)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    try:
+        quota, period = CPU_MAX.read_text().split()[:2]
+        if quota != "max":
+            cores = min(cores, max(1, math.ceil(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass
+    return cores
 
 
 def _memory_mib() -> tuple[float | None, float | None]:

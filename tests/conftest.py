@@ -1,8 +1,4 @@
 """Shared pytest set-up: every test gets its own jobs folder, never the user's ./jobs, and the one `manager`."""
-import math
-import os
-from pathlib import Path
-
 import pytest
 
 from inlink.jobs import JobManager
@@ -67,14 +63,8 @@ MAX_WORKERS = 4   # past this the suite is bound by its longest worker (the brow
 
 
 def pytest_xdist_auto_num_workers(config):
-    """`-n auto`: the cores this process may really use (its CPU affinity and a cgroup's CPU quota, which
-    os.cpu_count() ignores: a container limited to two CPUs on a 64-core host would start 64 workers), at most
-    MAX_WORKERS."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    try:
-        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
-        if quota != "max":
-            cores = min(cores, max(1, math.ceil(int(quota) / int(period))))
-    except (OSError, ValueError):
-        pass
-    return max(1, min(cores, MAX_WORKERS))
+    """`-n auto`: the cores this process may really use (second_core.usable_cores: os.cpu_count() would start 64
+    workers in a container limited to two CPUs on a 64-core host), at most MAX_WORKERS."""
+    from inlink.second_core import usable_cores
+
+    return max(1, min(usable_cores(), MAX_WORKERS))

@@ -96,7 +96,7 @@ def test_one_core_when_asked(monkeypatch):
 
 def test_one_child_at_a_time_on_two_cores(monkeypatch):
     """Two jobs at once on a two-core machine: the second finds the other core taken and stays on its own."""
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(second_core, "usable_cores", lambda: 2)
     monkeypatch.setattr(second_core, "_memory_mib", lambda: (100.0, 8000.0))
     assert second_core.usable()
     child = Forked(lambda progress: threading.Event().wait())
@@ -107,8 +107,22 @@ def test_one_child_at_a_time_on_two_cores(monkeypatch):
     assert second_core.usable()
 
 
+def test_the_usable_cores_are_the_affinity_capped_by_a_cgroup_quota(monkeypatch, tmp_path):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(8)))
+    monkeypatch.setattr(second_core, "CPU_MAX", tmp_path / "cpu.max")     # no cgroup file: the affinity
+    assert second_core.usable_cores() == 8
+    (tmp_path / "cpu.max").write_text("max 100000\n")
+    assert second_core.usable_cores() == 8
+    (tmp_path / "cpu.max").write_text("150000 100000\n")                  # 1.5 CPUs: two cores busy at times
+    assert second_core.usable_cores() == 2
+    (tmp_path / "cpu.max").write_text("50000 100000\n")                   # half a CPU: one, so no second core
+    assert second_core.usable_cores() == 1
+    monkeypatch.setattr(second_core, "_memory_mib", lambda: (100.0, 8000.0))
+    assert not second_core.usable()
+
+
 def test_no_second_core_for_a_process_too_big_to_copy(monkeypatch):
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    monkeypatch.setattr(second_core, "usable_cores", lambda: 4)
     monkeypatch.setattr(second_core, "_memory_mib", lambda: (second_core.MAX_PARENT_MIB + 1.0, 64000.0))
     assert not second_core.usable()
     monkeypatch.setattr(second_core, "_memory_mib", lambda: (600.0, 1000.0))   # the machine has no room for it
