@@ -267,7 +267,7 @@ def _blocks_here(monkeypatch, pages, texts, h1s, keywords_at):
 
     with monkeypatch.context() as patched:
         patched.setattr(second_core, "usable", lambda: False)
-        return PageBlocks(pages, texts, h1s).take(keywords_at)
+        return PageBlocks(pages, texts, h1s).take(keywords_at, [True] * len(texts))
 
 
 @pytest.mark.skipif(not DOCS.exists(), reason="needs ../shared/corpora/python-docs-3.11")
@@ -286,7 +286,7 @@ def test_the_blocks_a_child_reads_while_the_index_builds_are_the_ones_read_here(
     monkeypatch.setattr(second_core.Forked, "__init__", counted)
     monkeypatch.setattr(second_core, "usable", lambda: True)
     aside = PageBlocks(pages, texts, h1s)
-    blocks, declared = aside.take(_NotAsked())   # this process reads no page's blocks itself
+    blocks, declared = aside.take(_NotAsked(), [True] * len(texts))   # this process reads no page's blocks itself
     assert len(children) == 1 and _reaped(children[0])
     here_blocks, here_declared = _blocks_here(monkeypatch, pages, texts, h1s, keywords_at)
     assert blocks == here_blocks and declared == here_declared
@@ -307,5 +307,5 @@ def test_blocks_a_child_died_reading_are_read_here(monkeypatch):
         return read(*args, **kwargs)
     monkeypatch.setattr(page_blocks, "plain_blocks", dies_in_the_child)
     monkeypatch.setattr(second_core, "usable", lambda: True)
-    assert page_blocks.PageBlocks(pages, texts, h1s).take(keywords_at) == \
+    assert page_blocks.PageBlocks(pages, texts, h1s).take(keywords_at, [True] * len(texts)) == \
         _blocks_here(monkeypatch, pages, texts, h1s, keywords_at)

@@ -340,7 +340,7 @@ def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[st
     neighbours, sims = top_k_similar(prune_rows(model.matrix, terms_per_page), k, is_target)
     url_pos = {u: i for i, u in enumerate(urls)}
     link_rows = _known_links(site.links, url_pos)
-    page_blocks, declarations = blocks.take(keywords_at)
+    page_blocks, declarations = blocks.take(keywords_at, is_target)   # a target's declared names name it
     phrases = PhraseIndex()
     term_keys = _register_phrases(phrases, cleaned, h1s, texts, is_target, owned_terms(model, KEY_PHRASES_PER_PAGE),
                                   inbound_anchor_texts(link_rows), declarations, changelog)

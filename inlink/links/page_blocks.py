@@ -43,10 +43,11 @@ class PageBlocks:
         aside = sum(len(texts[page]) for page in self._plain) >= MIN_ASIDE_CHARS
         self._child = self._fork() if aside and second_core.usable() else None
 
-    def take(self, keywords_at: list) -> tuple[list, list]:
-        """Each page's blocks, a list of (kind, start, end), and its declared_names. `keywords_at`: per page, where
-        the tokeniser saw a declaration keyword (None: not looked for; SiteTokens.build_watching), for the plain
-        pages read here."""
+    def take(self, keywords_at: list, wanted) -> tuple[list, list]:
+        """Each page's blocks, a list of (kind, start, end), and the declared_names of the `wanted` pages (a boolean
+        per page; None for the others, unless the child read them anyway). `keywords_at`: per page, where the
+        tokeniser saw a declaration keyword (None: not looked for; SiteTokens.build_watching), for the plain pages
+        read here."""
         read = self._from_child()
         blocks, texts = self._given, self._texts
         declared: list = [None] * len(blocks)
@@ -56,8 +57,8 @@ class PageBlocks:
             else:
                 at = keywords_at[page]
                 blocks[page] = plain_blocks(texts[page], self._h1s[page], None if at is None else at.tolist())
-        return blocks, [names if names is not None else declared_names(text, page_blocks)
-                        for names, text, page_blocks in zip(declared, texts, blocks)]
+        return blocks, [declared_names(text, page_blocks) if names is None and want else names
+                        for names, want, text, page_blocks in zip(declared, wanted, texts, blocks)]
 
     def close(self) -> None:
         if self._child is not None:
