@@ -299,7 +299,8 @@ def review_and_download_accepted(browser, server: Server, page, observer, job_id
     frame = filter_suggestions(observer.results_frame(job_id), tiers=DEFAULT_TIERS)   # as the review shows it
     def accept(row: int):
         """The Accept of the card of the row (found by its context), not the nth Accept on the page: a card whose
-        decision changed is a new widget, and an old copy still drawn for a moment made the nth one another card's."""
+        decision changed is a new widget, and once (a loaded CI run) the second click added no decision, likely
+        because an old copy still drawn made the nth Accept another card's."""
         card = page.locator('[data-testid="stHorizontalBlock"]', has=page.get_by_text(frame.iloc[row]["Context"]))
         return card.locator('[data-testid="stButtonGroup"] button', has_text=re.compile(r"^Accept$")).last
 
