@@ -106,11 +106,15 @@ def browser():
 
 
 @pytest.fixture
-def server(tmp_path):
+def server(tmp_path, browser):
+    """A dashboard server for one test; the tabs the test opened are closed with it (the browser lives for the
+    module, and a tab left open kept its timers and reconnect attempts running through the next tests)."""
     gate = tmp_path / "gate"
     set_gate(gate, 0)
     running = Server(tmp_path / "jobs", tmp_path / "server.log", gate)
     yield running
+    for context in list(browser.contexts):
+        context.close()
     running.stop()
 
 

@@ -7,12 +7,10 @@ import re
 
 import pytest
 from e2e_server import set_gate
-from test_e2e_browser import ALL_PAGES, FIRST_PROGRESS_MS, SAMPLE, browser, buttons_whole, open_page, ready, server  # noqa: F401
+from test_e2e_browser import ALL_PAGES, FIRST_PROGRESS_MS, SAMPLE, browser, buttons_whole, open_page, ready, server, shown  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 IN_STEP_MS = 30_000   # the bound only ends a failing test (a loaded machine may take seconds per rerun)
-SOON_MS = 6_000       # another tab's decision: 1.5 s between looks, then a page run (slower on a loaded machine);
-                      # without the watch it never shows
 
 
 def finished_sample_job(manager, label: str | None = None) -> str:
@@ -73,9 +71,11 @@ def new_rows_a_click_away(page, server, manager, job_id: str) -> None:  # noqa: 
     shows(page, rf"of {after:,} suggestions match")
 
 
-def test_a_decision_in_one_tab_shows_in_another_within_2_s(browser, server, manager):  # noqa: F811
+def test_a_decision_in_one_tab_shows_in_another_without_a_click(browser, server, manager):  # noqa: F811
     """Before: a second tab on a finished job saw another tab's accept / reject only when it reran for its own
-    reasons (a click); now it redraws within 2 s by itself."""
+    reasons (a click); now it redraws by itself. Without the watch the other tab never shows it, so the waits'
+    bound only ends a failing test: how soon it shows (the 2 s promise) is bench/bench_ui.py's figure. A CI run
+    on a loaded host failed a 6 s bound here: the acting tab was still drawing its own page run."""
     job_id = finished_sample_job(manager)
     manager.shutdown(timeout=5)
     server.start()
@@ -84,9 +84,10 @@ def test_a_decision_in_one_tab_shows_in_another_within_2_s(browser, server, mana
         tab.get_by_text("· 0 accepted · 0 rejected").wait_for(timeout=IN_STEP_MS)
     first.locator('[data-testid="stButtonGroup"] button', has_text=re.compile(r"^Accept$")).first.click()
     shows(first, r"· 1 accepted · 0 rejected")
-    second.get_by_text(re.compile(r"· 1 accepted · 0 rejected")).wait_for(timeout=SOON_MS)   # no click there
+    shows(second, r"· 1 accepted · 0 rejected")              # no click there
     second.get_by_role("button", name="Reject these").click()
-    first.get_by_text(re.compile(r"· 0 accepted · [1-9]\d* rejected")).wait_for(timeout=SOON_MS)
+    shows(second, r"· 0 accepted · [1-9]\d* rejected")      # the click was taken where it was made
+    shows(first, r"· 0 accepted · [1-9]\d* rejected")       # and shows in the other tab, no click there
 
 
 def shows(page, text: str) -> None:
@@ -107,15 +108,15 @@ def test_the_jobs_table_and_the_review_cards_fit_the_page_at_1400_px(browser, se
     manager.shutdown(timeout=5)
     server.start()
     page = open_page(browser, server, "jobs")
-    page.get_by_text("1 job · select a row to open it", exact=True).wait_for(timeout=10_000)   # not "showing 1–1"
-    page.locator('[data-testid="stDataFrame"] .dvn-scroller').first.wait_for(timeout=10_000)
+    page.get_by_text("1 job · select a row to open it", exact=True).wait_for(timeout=IN_STEP_MS)   # not "showing 1–1"
+    page.locator('[data-testid="stDataFrame"] .dvn-scroller').first.wait_for(timeout=IN_STEP_MS)
     scroll, client = page.evaluate("""() => { const e = document.querySelector('[data-testid="stDataFrame"] .dvn-scroller');
                                              return [e.scrollWidth, e.clientWidth]; }""")
     assert scroll <= client, (scroll, client)
     cleanup_asks_in_place(page)
     page = open_page(browser, server, f"jobs?job={job_id}")
-    page.get_by_text("Anchor in context").first.wait_for(timeout=10_000)
-    page.get_by_text("Minimum confidence", exact=True).wait_for(timeout=10_000)   # the cards' figure, not Score
+    page.get_by_text("Anchor in context").first.wait_for(timeout=IN_STEP_MS)
+    page.get_by_text("Minimum confidence", exact=True).wait_for(timeout=IN_STEP_MS)   # the cards' figure, not Score
     buttons_whole(page, "Prepare accepted (CSV)")
     events_fit(page)
     link, context, reason = page.evaluate("""() => Array.from(document.querySelector('mark').closest('div')
@@ -170,8 +171,8 @@ def cleanup_asks_in_place(page) -> None:
                     {subtree: true, childList: true, attributes: true, attributeFilter: ['data-stale']});
     }""")
     page.get_by_role("button", name="Clean up").click()
-    page.get_by_text("Remove 1 finished job (1 completed) for good").wait_for(timeout=IN_STEP_MS)
-    page.get_by_role("button", name="Remove 1 job").wait_for(timeout=IN_STEP_MS)   # drawn after the sentence
+    shown(page.get_by_text("Remove 1 finished job (1 completed) for good"), "the clean-up's question", IN_STEP_MS)
+    shown(page.get_by_role("button", name="Remove 1 job"), "its Remove button", IN_STEP_MS)   # drawn after the sentence
     assert page.evaluate("window.cleanupOutside") == [] and table.bounding_box() == before
     page.get_by_role("button", name="Cancel").click()
     page.get_by_role("button", name="Clean up").wait_for(timeout=IN_STEP_MS)
