@@ -6,12 +6,16 @@
 For each N and durability mode it runs N trivial items (one small row each) through a JobManager
 and the same task.process calls in a bare loop, then prints the overhead per item in microseconds
 and items/s. Targets on a 2-core machine: <= 15 us/item crash-safe, <= 400 us/item with fsync.
-It also times list_jobs() over 1,000 jobs (first listing and a cached one).
+It also times list_jobs() over 1,000 jobs (first listing and a cached one), and how soon the process that runs a
+job acts on a pause / resume asked by another process (cli.py, timed from its return; the README promises
+"within a second"), against the same actions asked in the owner's own process.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -43,6 +47,21 @@ class BenchTrivialTask(Task):
 
 
 register_task(BenchTrivialTask)
+
+
+class BenchPacedTask(BenchTrivialTask):
+    """An item every 10 ms, for a job that runs while other processes pause and resume it."""
+    name = "bench_paced"
+
+    def process(self, ctx, item):
+        time.sleep(0.01)
+        return [{"key": item, "value": 1}]
+
+    def finish(self, ctx):
+        return {}
+
+
+register_task(BenchPacedTask)
 
 
 def raw_loop_seconds(n: int) -> float:
@@ -121,6 +140,57 @@ def bench_listing(count: int = 1000) -> None:
               f"cached {warm * 1e3:.1f} ms ({cold / warm:.1f}x faster)")
 
 
+REPO = Path(__file__).resolve().parents[1]
+ACTION_TARGET_S = 1.0
+
+
+def bench_other_process_actions(rounds: int = 5) -> None:
+    """Pause then resume a running job `rounds` times from this process (the baseline), then from cli.py in
+    another process: seconds until the owner shows the new status, from the request's return (what the user
+    sees after the command) and, for cli.py, from its start (its own start-up included)."""
+    with tempfile.TemporaryDirectory() as folder:
+        owner = JobManager(folder)
+        try:
+            job_id = owner.create_job("bench_paced", config={"n": 1_000_000})
+            owner.wait(job_id, 60, until=["running"])
+
+            def ask_here(action: str) -> None:
+                getattr(owner, action)(job_id)
+
+            def ask_elsewhere(action: str) -> None:
+                subprocess.run([sys.executable, str(REPO / "cli.py"), "--jobs-dir", folder, "jobs", action, job_id],
+                               check=True, capture_output=True)
+            here = _action_delays(owner, job_id, ask_here, rounds)
+            elsewhere = _action_delays(owner, job_id, ask_elsewhere, rounds)
+            owner.stop(job_id)
+        finally:
+            owner.shutdown()
+    for action in ("pause", "resume"):
+        base = statistics.median(after for after, _ in here[action])
+        after = [seconds for seconds, _ in elsewhere[action]]
+        since_start = [seconds for _, seconds in elsewhere[action]]
+        verdict = "ok" if max(after) <= ACTION_TARGET_S else "MISSED"
+        print(f"{action:<6} by cli.py: after its return median {statistics.median(after) * 1e3:5.0f} ms, worst "
+              f"{max(after) * 1e3:5.0f} ms (from its start {statistics.median(since_start) * 1e3:5.0f} ms); in the "
+              f"owner's own process {base * 1e3:5.0f} ms  <= {ACTION_TARGET_S:g} s after the return {verdict}")
+
+
+def _action_delays(owner: JobManager, job_id: str, ask, rounds: int) -> dict[str, list[tuple[float, float]]]:
+    """(seconds from the request's return, seconds from its start) until the owner's job shows its effect."""
+    delays: dict[str, list[tuple[float, float]]] = {"pause": [], "resume": []}
+    for _ in range(rounds):
+        for action, status in (("pause", "paused"), ("resume", "running")):
+            start = time.perf_counter()
+            ask(action)
+            returned = time.perf_counter()
+            meta = owner.wait(job_id, 30, until=[status])
+            if meta["status"] != status:
+                raise SystemExit(f"{action}: the job is still {meta['status']} after 30 s")
+            done = time.perf_counter()
+            delays[action].append((done - returned, done - start))
+    return delays
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[5000, 100_000])
@@ -128,6 +198,7 @@ def main() -> None:
     args = parser.parse_args()
     bench_items(args.sizes, args.modes)
     bench_listing()
+    bench_other_process_actions()
 
 
 if __name__ == "__main__":

