@@ -36,8 +36,11 @@ T = TypeVar("T")
 
 #: Environment switch: "1" keeps all work on one core (same results, serial timing).
 WORKERS_ENV = "INLINK_WORKERS"
-#: A process resident above this does not fork: its child could copy much of it (a 50k-page site's job).
-MAX_PARENT_MIB = 1024
+#: A process resident above this does not fork: its child could copy much of it. Measured on a 50k-page site's job
+#: (2.2 GiB resident): its pages child wrote to ~0.45 GiB of its own (the two processes' PSS ~2 GB together), and
+#: the pages step took 291 s instead of 518 s on one core (bench_engine --50k); the cap was 1 GiB, which kept it
+#: on one core. MemAvailable >= 2x resident still guards against swap.
+MAX_PARENT_MIB = 4096
 #: A child that has shown no progress for this long is taken as hung: killed, and its work done here.
 STALL_S = 30.0
 #: A cgroup (v2) CPU quota: "<quota> <period>" in microseconds, or "max <period>" for none.
