@@ -156,6 +156,12 @@ class Forked(Generic[T]):
         except ValueError:   # released meanwhile by another thread's cancel()
             return 0
 
+    def answered(self) -> bool:
+        """Whether the child's answer has begun to arrive, or the child is gone: result() will not wait for work."""
+        if self._done:
+            return False
+        return bool(select.select([self._read], [], [], 0)[0])
+
     def result(self) -> T:
         """The child's result; ForkFailed when it has none (the child is gone either way)."""
         try:

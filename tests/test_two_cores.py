@@ -309,3 +309,86 @@ def test_blocks_a_child_died_reading_are_read_here(monkeypatch):
     monkeypatch.setattr(second_core, "usable", lambda: True)
     assert page_blocks.PageBlocks(pages, texts, h1s).take(keywords_at, [True] * len(texts)) == \
         _blocks_here(monkeypatch, pages, texts, h1s, keywords_at)
+
+
+def _site_matrix(pages: int = 900, seed: int = 5):
+    """A TF-IDF-like sparse matrix (rows L2-normalised) with ties: some pages are copies of others."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(seed)
+    matrix = sp.random(pages, 3000, density=0.01, format="lil", random_state=rng, dtype=np.float32)
+    matrix[::7] = matrix[1::7][: matrix[::7].shape[0]]           # equal rows: ties at the k-th neighbour
+    matrix = matrix.tocsr()
+    norms = np.sqrt(matrix.multiply(matrix).sum(axis=1)).A1
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1 / norms) @ matrix, dtype=np.float32), rng.random(pages) > 0.1
+
+
+def test_a_child_finds_the_last_pages_neighbours_and_they_equal_one_cores(monkeypatch):
+    """similarity.top_k_similar on a large site: the second half of the rows' blocks in a forked child; each row's
+    neighbours and similarities are the ones this process finds alone (ties included)."""
+    import numpy as np
+
+    from inlink.links import similarity
+
+    matrix, allowed = _site_matrix()
+    monkeypatch.setattr(second_core, "usable", lambda: False)
+    alone = similarity.top_k_similar(matrix, 12, allowed, block_cells=900 * 50)
+    children, parent, keep_top, rows_here = [], os.getpid(), similarity._keep_top, []
+    fork = second_core.Forked.__init__
+
+    def counted(self, *args, **kwargs):
+        fork(self, *args, **kwargs)
+        children.append(self.pid)
+
+    def kept_where(block, k, out_idx, out_sim):
+        if os.getpid() == parent:
+            rows_here.append(len(out_idx))
+        keep_top(block, k, out_idx, out_sim)
+    monkeypatch.setattr(similarity, "_keep_top", kept_where)
+    monkeypatch.setattr(second_core.Forked, "__init__", counted)
+    monkeypatch.setattr(second_core, "usable", lambda: True)
+    monkeypatch.setattr(similarity, "MIN_SPLIT_CELLS", 0)
+    split = similarity.top_k_similar(matrix, 12, allowed, block_cells=900 * 50)
+    assert len(children) == 1 and _reaped(children[0])
+    assert sum(rows_here) == 900 // 2                # the other half came from the child
+    assert np.array_equal(split[0], alone[0]) and np.array_equal(split[1], alone[1])
+    assert (alone[0][-100:] >= 0).sum() > 500     # the child's rows have neighbours to get right
+
+
+def test_neighbours_a_child_died_finding_are_found_here(monkeypatch):
+    import numpy as np
+
+    from inlink.links import similarity
+
+    matrix, allowed = _site_matrix()
+    monkeypatch.setattr(second_core, "usable", lambda: False)
+    alone = similarity.top_k_similar(matrix, 12, allowed, block_cells=900 * 50)
+    parent, keep_top = os.getpid(), similarity._keep_top
+
+    def dies_in_the_child(*args):
+        if os.getpid() != parent:
+            os._exit(3)
+        keep_top(*args)
+    monkeypatch.setattr(similarity, "_keep_top", dies_in_the_child)
+    monkeypatch.setattr(second_core, "usable", lambda: True)
+    monkeypatch.setattr(similarity, "MIN_SPLIT_CELLS", 0)
+    split = similarity.top_k_similar(matrix, 12, allowed, block_cells=900 * 50)
+    assert np.array_equal(split[0], alone[0]) and np.array_equal(split[1], alone[1])
+
+
+@pytest.mark.skipif(not DOCS.exists(), reason="needs ../shared/corpora/python-docs-3.11")
+def test_a_blocks_child_that_has_answered_is_settled_before_the_neighbours(monkeypatch):
+    """PageBlocks.settle: a child whose answer is ready is taken at once (its core is free for the neighbours'
+    split); the blocks are the same as when taken later."""
+    from inlink.links.page_blocks import PageBlocks
+
+    pages, texts, h1s, keywords_at = _docs_pages()
+    monkeypatch.setattr(second_core, "usable", lambda: True)
+    aside = PageBlocks(pages, texts, h1s)
+    child = aside._child
+    wait_for(child.answered, 60, "the blocks child's answer")
+    aside.settle()
+    assert aside._child is None and _reaped(child.pid)
+    assert aside.take(_NotAsked(), [True] * len(texts)) == _blocks_here(monkeypatch, pages, texts, h1s, keywords_at)

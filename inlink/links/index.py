@@ -337,6 +337,7 @@ def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[st
     model = build_tfidf(page_tokens, [f"{t} {h}" for t, h in zip(cleaned, h1s)])
     k = max(NEIGHBOURS, config.candidates_per_page)
     terms_per_page = max(NEIGHBOUR_TERMS, NEIGHBOUR_NONZEROS // max(1, len(urls)))
+    blocks.settle()   # a finished blocks child leaves its core to the neighbours' search
     neighbours, sims = top_k_similar(prune_rows(model.matrix, terms_per_page), k, is_target)
     url_pos = {u: i for i, u in enumerate(urls)}
     link_rows = _known_links(site.links, url_pos)

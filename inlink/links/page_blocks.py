@@ -42,13 +42,20 @@ class PageBlocks:
         self._plain = [page for page, blocks in enumerate(self._given) if blocks is None]
         aside = sum(len(texts[page]) for page in self._plain) >= MIN_ASIDE_CHARS
         self._child = self._fork() if aside and second_core.usable() else None
+        self._read: dict[int, list] | None = None
+
+    def settle(self) -> None:
+        """Take the child's answer now when it is ready, so the child is gone and its core free for other work
+        (the neighbours' split in similarity.top_k_similar); a child still at work is left to it."""
+        if self._child is not None and self._child.answered():
+            self._read = self._from_child()
 
     def take(self, keywords_at: list, wanted) -> tuple[list, list]:
         """Each page's blocks, a list of (kind, start, end), and the declared_names of the `wanted` pages (a boolean
         per page; None for the others, unless the child read them anyway). `keywords_at`: per page, where the
         tokeniser saw a declaration keyword (None: not looked for; SiteTokens.build_watching), for the plain pages
         read here."""
-        read = self._from_child()
+        read = self._read if self._read is not None else self._from_child()
         blocks, texts = self._given, self._texts
         declared: list = [None] * len(blocks)
         for page in self._plain:
