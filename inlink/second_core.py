@@ -1,8 +1,8 @@
 """Work done on the machine's second CPU core by a forked copy of this process, while this process does the rest.
 
-Used for a job's last pages while its thread analyses the first ones (tasks/two_cores.py), and for the plain
-pages' blocks while the index builds the rest (links/page_blocks.py): both are CPU-bound and would otherwise leave
-one core idle.
+Used for a job's last pages while its thread analyses the first ones (tasks/two_cores.py), for the plain pages'
+blocks while the index builds the rest (links/page_blocks.py), and on a large site for half of the pages' most
+similar pages (links/similarity.py): all CPU-bound, and would otherwise leave one core idle.
 
 Why fork, not multiprocessing's spawn or a pool: a spawned interpreter starts empty and must import the engine
 and load the built index (0.3-0.5 s of a 2 s docs job); a forked child shares everything already in memory
