@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from inlink import second_core
 from inlink.links.text import STOP_WORDS, TOKEN_RE
 from inlink.links.tokens import SiteTokens
 
@@ -218,8 +219,6 @@ MIN_SPLIT_CELLS = 25_000_000
 
 def _split_at(starts: list[int], n: int) -> int:
     """The first block left to a child: half of them on a site large enough, none (len(starts)) otherwise."""
-    from inlink import second_core
-
     if len(starts) < 2 or n * n < MIN_SPLIT_CELLS or not second_core.usable():
         return len(starts)
     return len(starts) // 2
@@ -227,8 +226,6 @@ def _split_at(starts: list[int], n: int) -> int:
 
 def _forked_rows(rows_from, blocks: list[int], indices: np.ndarray, sims: np.ndarray):
     """A child computing `blocks` into its copy of the arrays and answering with that slice; None without one."""
-    from inlink import second_core
-
     first = blocks[0]
 
     def work(progress):
@@ -242,8 +239,6 @@ def _forked_rows(rows_from, blocks: list[int], indices: np.ndarray, sims: np.nda
 
 def _take_rows(child, blocks: list[int], rows_from, indices: np.ndarray, sims: np.ndarray) -> None:
     """The child's rows into the arrays; when it died, hung or failed, computed here (the same rows)."""
-    from inlink import second_core
-
     try:
         child_indices, child_sims = child.result()
     except second_core.ForkFailed:
