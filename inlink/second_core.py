@@ -228,6 +228,28 @@ class Forked(Generic[T]):
         return b"".join(chunks)
 
 
+def aside(work: Callable[[Callable[[], None]], T]) -> Forked[T] | None:
+    """`work` started in a forked child when a second core can take it now (usable()); None when not, or when the
+    fork failed: the caller then does the work itself."""
+    if not usable():
+        return None
+    try:
+        return Forked(work)
+    except ForkFailed:
+        return None
+
+
+def answer_of(child: Forked[T] | None) -> T | None:
+    """What `child` (from aside) answered; None when there was none or it died, hung or failed (the caller then
+    does its work itself: the results are the same either way)."""
+    if child is None:
+        return None
+    try:
+        return child.result()
+    except ForkFailed:
+        return None
+
+
 def _count_live(change: int) -> None:
     global _live
     with _live_lock:

@@ -41,7 +41,7 @@ class PageBlocks:
         self._texts, self._h1s = texts, h1s
         self._plain = [page for page, blocks in enumerate(self._given) if blocks is None]
         aside = sum(len(texts[page]) for page in self._plain) >= MIN_ASIDE_CHARS
-        self._child = self._fork() if aside and second_core.usable() else None
+        self._child = second_core.aside(self._work()) if aside else None
         self._read: dict[int, list] | None = None
 
     def settle(self) -> None:
@@ -74,14 +74,10 @@ class PageBlocks:
 
     def _from_child(self) -> dict[int, list]:
         child, self._child = self._child, None
-        if child is None:
-            return {}
-        try:
-            return dict(zip(self._plain, child.result()))
-        except second_core.ForkFailed:   # died, hung or raised: read here instead (the same blocks)
-            return {}
+        read = second_core.answer_of(child)   # None: no child, or it died, hung or raised: read here instead
+        return {} if read is None else dict(zip(self._plain, read))
 
-    def _fork(self) -> second_core.Forked | None:
+    def _work(self) -> Callable[[Callable[[], None]], list]:
         texts, h1s, plain = self._texts, self._h1s, self._plain
 
         def work(progress: Callable[[], None]) -> list:
@@ -91,10 +87,7 @@ class PageBlocks:
                 found.append((blocks, declared_names(texts[page], blocks)))
                 progress()
             return found
-        try:
-            return second_core.Forked(work)
-        except second_core.ForkFailed:
-            return None
+        return work
 
 
 def declared_names(text: str, blocks) -> tuple[list[str], frozenset[str]]:

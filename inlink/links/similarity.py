@@ -201,11 +201,16 @@ def top_k_similar(matrix: sp.csr_matrix, k: int, allowed: np.ndarray,
             progress()
 
     split = _split_at(starts, n)
-    child = _forked_rows(rows_from, starts[split:], indices, sims) if split < len(starts) else None
+    child = second_core.aside(_rows_answer(rows_from, starts[split:], indices, sims)) if split < len(starts) \
+        else None
     try:
         rows_from(starts[:split] if child is not None else starts)
         if child is not None:
-            _take_rows(child, starts[split:], rows_from, indices, sims)
+            answer = second_core.answer_of(child)
+            if answer is None:   # the child died, hung or failed: its rows found here (the same rows)
+                rows_from(starts[split:])
+            else:
+                indices[starts[split]:], sims[starts[split]:] = answer
     finally:
         if child is not None:
             child.cancel()   # after an error here; a no-op once its answer was taken
@@ -219,32 +224,17 @@ MIN_SPLIT_CELLS = 25_000_000
 
 def _split_at(starts: list[int], n: int) -> int:
     """The first block left to a child: half of them on a site large enough, none (len(starts)) otherwise."""
-    if len(starts) < 2 or n * n < MIN_SPLIT_CELLS or not second_core.usable():
-        return len(starts)
-    return len(starts) // 2
+    return len(starts) // 2 if len(starts) >= 2 and n * n >= MIN_SPLIT_CELLS else len(starts)
 
 
-def _forked_rows(rows_from, blocks: list[int], indices: np.ndarray, sims: np.ndarray):
-    """A child computing `blocks` into its copy of the arrays and answering with that slice; None without one."""
+def _rows_answer(rows_from, blocks: list[int], indices: np.ndarray, sims: np.ndarray):
+    """A child's work: `blocks` computed into its copy of the arrays, answered with that slice of them."""
     first = blocks[0]
 
     def work(progress):
         rows_from(blocks, progress)
         return indices[first:].copy(), sims[first:].copy()
-    try:
-        return second_core.Forked(work)
-    except second_core.ForkFailed:
-        return None
-
-
-def _take_rows(child, blocks: list[int], rows_from, indices: np.ndarray, sims: np.ndarray) -> None:
-    """The child's rows into the arrays; when it died, hung or failed, computed here (the same rows)."""
-    try:
-        child_indices, child_sims = child.result()
-    except second_core.ForkFailed:
-        rows_from(blocks)
-        return
-    indices[blocks[0]:], sims[blocks[0]:] = child_indices, child_sims
+    return work
 
 
 def _keep_top(block: np.ndarray, k: int, out_idx: np.ndarray, out_sim: np.ndarray) -> None:
