@@ -131,10 +131,13 @@ def test_no_second_core_for_a_process_too_big_to_copy(monkeypatch):
 
 def _marked_compute(marker: Path, parent: int, child_action=None):
     """compute(key) for FromBothEnds: (key * 2, the pid that computed it); in the child, the first call writes
-    `marker` (the child's pid) and then runs `child_action`, if any."""
+    `marker` (the child's pid, whole: written aside and renamed, as the kill -9 test below does; a CI run read the
+    marker created but still empty) and then runs `child_action`, if any."""
     def compute(key: str):
         if os.getpid() != parent and not marker.exists():
-            marker.write_text(str(os.getpid()))
+            written = marker.with_name(marker.name + ".tmp")
+            written.write_text(str(os.getpid()))
+            os.replace(written, marker)
             if child_action is not None:
                 child_action()
         return int(key) * 2, os.getpid()
