@@ -9,16 +9,17 @@ import io
 import json
 from collections import Counter
 from collections.abc import Iterable
-from typing import IO, NamedTuple
+from typing import IO, TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
-
-import pandas as pd
 
 from inlink.exports import allow_large_fields
 from inlink.fetch import faults
 from inlink.fetch.client import FetchResult
 from inlink.fetch.extract import CONTENT, ParsedPage
 from inlink.fetch.urls import same_site
+
+if TYPE_CHECKING:   # pandas is imported where a frame is made: a fetch worker that is killed and restarted
+    import pandas as pd   # again and again (a crash loop) fetches its pages without it (0.7 s a start)
 
 PAGE_COLUMNS = ("Address", "Status Code", "Status", "Reason", "Content Type", "Indexability",
                 "Indexability Status", "Title 1", "Meta Description 1", "H1-1", "Canonical Link Element 1",
@@ -129,6 +130,7 @@ def duplicates(results: pd.DataFrame) -> dict[str, str]:
     ways, a book's home page was analysed as two pages and the top suggestion of the whole site linked one
     copy to the other ("similarity 1.00"). Kept: an indexable copy, then the shortest address, then the first.
     Works on full result rows and on a foreground fetch's slim rows (which carry KEY_COLUMN)."""
+    import pandas as pd
     if results.empty or "Address" not in results.columns:
         return {}
     if KEY_COLUMN in results.columns:
@@ -196,6 +198,7 @@ class _Blocks(NamedTuple):
 
 def _blocks(results: pd.DataFrame) -> _Blocks:
     """The block keys of the fetched pages with text, and how many pages hold each."""
+    import pandas as pd
     found = _Blocks({}, {}, {}, Counter())
     if results.empty or "Address" not in results.columns:
         return found
@@ -310,6 +313,7 @@ def links_frame(results: pd.DataFrame) -> pd.DataFrame:
     known by its final address (page_row), and the link to it was dropped on import as a link to no page, so
     the engine suggested the very link the site already has. So does a link to a page that sends its reader
     on with a meta refresh, or to a copy of another page (moved_to)."""
+    import pandas as pd
     status = dict(zip(results.get("Address", []), results.get("Status Code", [])))
     copies = duplicates(results)
     moved = moved_to(results, copies)

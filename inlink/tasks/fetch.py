@@ -14,8 +14,7 @@ import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import SimpleNamespace
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from inlink.fetch import dataset, faults
 from inlink.fetch.client import FetchCancelled, Fetcher, FetchSettings
@@ -26,6 +25,9 @@ from inlink.fileio import atomic_write_bytes
 from inlink.jobs import JobManager, PauseJob, Task, TaskContext, register_task
 from inlink.tasks import kinds
 from inlink.wording import counted
+
+if TYPE_CHECKING:   # a fetch worker imports pandas when it makes a frame (inlink/fetch/dataset.py says why)
+    import pandas as pd
 
 _LOG = logging.getLogger(__name__)
 TASK_NAME = kinds.FETCH_TASK
@@ -220,6 +222,8 @@ def run_fetch(source, *, name: str | None = None, options: Mapping | None = None
     With `on_row`, each full row goes there as soon as it is ready and the returned frame keeps only the
     columns of the report and the links (a large site's text and HTML are never all held in memory)."""
     import asyncio
+
+    import pandas as pd
 
     settings = settings_from(options)
     with Fetcher(settings, site=source if isinstance(source, str) and is_url(source) else None) as probe:
