@@ -83,6 +83,15 @@ def open_page(page: str, query: dict | None = None, timeout: float = 30) -> AppT
     return app
 
 
+def open_tab(app: AppTest, key: str, name: str) -> AppTest:
+    """Open the results view's tab `name` ("Review", "Table", "Charts") as a click on it does (its label becomes the
+    tabs' value), then run: only the open tab is drawn. `key`: the view's key (results_view)."""
+    from inlink.ui.results import TABS, tab_key
+
+    app.session_state[tab_key(key)] = next(label for label in TABS if label.endswith(f" {name}"))
+    return app.run()
+
+
 def texts(elements) -> list[str]:
     return [str(element.value) for element in elements]
 

@@ -10,7 +10,7 @@ import pytest
 
 from inlink import uploads as datasets
 from inlink.jobs.manager import JobNotFound
-from test_app_common import (GateTask, _stop_managers, assert_clean, open_page, seed_job,  # noqa: F401
+from test_app_common import (GateTask, _stop_managers, assert_clean, open_page, open_tab, seed_job,  # noqa: F401
                              texts, wait_status)
 from inlink.ui.exports import frame_to_xlsx, results_csv, results_xlsx
 from inlink.ui.manager import get_manager
@@ -61,9 +61,13 @@ def test_open_job_shows_results_charts_and_downloads(manager):
     assert [d.proto.label for d in app.get("download_button")] == ["Download CSV"]
     prepared = app.session_state["exports.prepared"]["jobs.csv"]
     assert prepared.data == manager.results_csv(job_id) and prepared.version == (job_id, 3)
+    assert not [d for d in app.dataframe if "Source" in d.value.columns]                       # the Review tab open
+    assert not [m for m in app.metric if m.label.startswith("Orphan")]
+    open_tab(app, f"jobs.results.{job_id}", "Charts")
+    assert any(m.label == "Orphan pages after the suggestions" and m.value == "1" for m in app.metric)
+    open_tab(app, f"jobs.results.{job_id}", "Table")
     suggestions = app.dataframe[-1].value
     assert len(suggestions) == 3
-    assert any(m.label == "Orphan pages after the suggestions" and m.value == "1" for m in app.metric)
     app.slider(key=f"jobs.results.{job_id}_minimum_score").set_value(0.3).run()   # scores are 0.25, 0.35, 0.45
     assert sorted(app.dataframe[-1].value["Score"]) == [0.35, 0.45]
     app.text_input(key=f"jobs.results.{job_id}_source").set_value("PAGE-2").run()

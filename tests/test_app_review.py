@@ -18,7 +18,8 @@ from inlink.ui.cards import card_html, context_html
 from inlink.ui.exports import frame_to_xlsx
 from inlink.ui.manager import get_manager, shutdown_all
 from inlink.ui.results import filter_suggestions, orphan_figures, path_display, shared_folder
-from test_app_common import GateTask, _stop_managers, assert_clean, open_page, seed_job, texts, wait_status  # noqa: F401
+from test_app_common import (GateTask, _stop_managers, assert_clean, open_page, open_tab, seed_job,  # noqa: F401
+                             texts, wait_status)
 
 TIERS = ("high", "medium", "low")
 
@@ -253,12 +254,12 @@ def test_live_panel_shows_cards_with_the_anchor_in_its_context():
 def test_orphans_before_are_unknown_without_existing_links():
     manager = get_manager()
     job_id = finished(manager, GateTask.name, pages=2, links=False)
-    app = open_page("jobs", {"job": job_id})
+    app = open_tab(open_page("jobs", {"job": job_id}), results_key(job_id), "Charts")
     assert_clean(app)
     assert any(m.label == "Orphan pages before" and m.value == "unknown" for m in app.metric)
     assert not any(m.label == "Orphan pages after the suggestions" for m in app.metric)
     with_links = finished(manager, GateTask.name, pages=2, links=True)
-    app = open_page("jobs", {"job": with_links})
+    app = open_tab(open_page("jobs", {"job": with_links}), results_key(with_links), "Charts")
     assert any(m.label == "Orphan pages after the suggestions" for m in app.metric)
 
 
@@ -275,13 +276,16 @@ def test_filters_that_leave_nothing_say_so_in_every_tab():
     """Before: the Table tab drew an empty grid and the Charts tab empty axes."""
     manager = get_manager()
     job_id = finished(manager, pages=3)
-    app = open_page("jobs", {"job": job_id})
+    app = open_tab(open_page("jobs", {"job": job_id}), results_key(job_id), "Charts")
     assert len(app.get("vega_lite_chart")) == 3                     # targets, scores, orphans
     app.text_input(key=f"{results_key(job_id)}_source").set_value("no such page").run()
     assert_clean(app)
-    assert texts(app.caption).count("No suggestion matches the filters.") == 3      # review, table, charts
-    assert not [d for d in app.dataframe if "Reason" in d.value.columns] and len(app.get("vega_lite_chart")) == 1
+    assert len(app.get("vega_lite_chart")) == 1                     # the orphans, the job's own
     assert any(m.label == "Orphan pages after the suggestions" for m in app.metric)   # the job's, still shown
+    for tab in ("Charts", "Table", "Review"):
+        open_tab(app, results_key(job_id), tab)
+        assert texts(app.caption).count("No suggestion matches the filters.") == 1, tab
+    assert not [d for d in app.dataframe if "Reason" in d.value.columns]
 
 
 def test_rows_hidden_by_the_tier_filter_alone_are_named():
@@ -292,8 +296,10 @@ def test_rows_hidden_by_the_tier_filter_alone_are_named():
     app = open_page("jobs", {"job": job_id})
     low = manager.results_frame(job_id).iloc[2]["Source"]
     app.text_input(key=f"{results_key(job_id)}_source").set_value(low).run()
-    assert texts(app.caption).count("No suggestion matches the filters. 1 suggestion is in the Low tier, which the "
-                                    "Tier filter above hides.") == 3
+    for tab in ("Review", "Table", "Charts"):
+        open_tab(app, results_key(job_id), tab)
+        assert texts(app.caption).count("No suggestion matches the filters. 1 suggestion is in the Low tier, which "
+                                        "the Tier filter above hides.") == 1, tab
 
 
 def test_the_table_shows_what_an_editor_reads_and_more_columns_on_request():
@@ -301,7 +307,7 @@ def test_the_table_shows_what_an_editor_reads_and_more_columns_on_request():
     measures it in Chromium); the figures are the analyst's choice."""
     manager = get_manager()
     job_id = finished(manager, pages=3)
-    app = open_page("jobs", {"job": job_id})
+    app = open_tab(open_page("jobs", {"job": job_id}), results_key(job_id), "Table")
     table = next(d for d in app.dataframe if "Reason" in d.value.columns)
     assert list(table.proto.column_order) == ["Source", "In context", "Destination", "Tier", "Reason", "Decision"]
     more = next(w for w in app.get("button_group") if w.key == f"{results_key(job_id)}_more_columns")
@@ -329,7 +335,7 @@ def test_the_table_shows_the_paths_after_the_folder_every_page_shares():
     narrow page columns, so no two targets could be told apart. Now the folder every row shares is said once."""
     manager = get_manager()
     job_id = finished(manager, FolderGateTask.name, pages=3)
-    app = open_page("jobs", {"job": job_id})
+    app = open_tab(open_page("jobs", {"job": job_id}), results_key(job_id), "Table")
     table = next(d for d in app.dataframe if "Reason" in d.value.columns)
     shown = json.loads(table.proto.columns)
     pattern = shown["Destination"]["type_config"]["display_text"]
