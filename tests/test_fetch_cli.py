@@ -82,7 +82,7 @@ def test_a_killed_foreground_fetch_leaves_no_partial_file_beside_its_output(site
     listing, pages = tmp_path / "urls.txt", tmp_path / "pages.csv"
     listing.write_text("\n".join(site.url(p) for p in PAGES[:3]))
     pages.write_text("Address,Content\nhttps://example.com/,last week's fetch\n")
-    site.behaviour.allow_pages(0)                     # every page request is held: the fetch is under way
+    site.behaviour.allow_pages([])                    # every page request is held: the fetch is under way
     try:
         proc = subprocess.Popen([sys.executable, str(REPO / "cli.py"), "fetch", str(listing), "--out-pages",
                                  str(pages), "--out-links", str(tmp_path / "links.csv"), "--rate", "0"],
