@@ -295,12 +295,19 @@ LEAVE = """
 import atexit, sys, threading
 import pyarrow  # noqa: F401  (the importer's reader loads it)
 atexit.register(lambda: print("teardown", flush=True))
+import inlink.cli.root as root
 if sys.argv[1] == "busy":
-    threading.Thread(target=lambda: None).start()   # a non-daemon thread: ordinary exit
-    threading.Thread(target=threading.Event().wait, args=(0.5,)).start()
+    threading.Thread(target=lambda: None).start()   # a non-daemon thread that has ended: no matter
+    gate = threading.Event()                        # one still at work when the command ends, until it has ended
+    threading.Thread(target=gate.wait).start()
+    leave = root._leave
+
+    def leave_then_open(code):
+        leave(code)      # returns only when it takes the ordinary exit
+        gate.set()
+    root._leave = leave_then_open
 sys.argv = ["cli.py", "--help"]
-from inlink.cli import main
-sys.exit(main())
+sys.exit(root.main())
 """
 
 
