@@ -50,10 +50,12 @@ def fake():
     server.close()
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """Under pytest-xdist the browser tests run one after another on one worker (`--dist loadgroup`): each drives a
     Streamlit server and a Chromium, and two at once on a two-core machine would race their own time promises
-    (a second tab within 2 s). The rest spread over the other workers."""
+    (a second tab within 2 s). The rest spread over the other workers. First among the hooks: xdist reads the
+    group in its own hook, and a marker added after it was silently ignored (the browser tests ran two at once)."""
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group("browser"))
