@@ -132,3 +132,32 @@ def test_the_import_report_says_1_page_url_has():
     crawl = SMALL_CRAWL.replace("https://example.com/roses,", "https://example.com/roses?page=2,")
     _, report = site_import.load_pages(crawl.encode(), "crawl.csv")
     assert any(w.startswith("1 page URL has a query string and is kept") for w in report.warnings), report.warnings
+
+
+def _two_fragments_between_two_lines():
+    import streamlit as st
+
+    from inlink.ui.fragments import fragment
+
+    st.markdown("before")
+    fragment(lambda: st.markdown("watched"), run_every=60)()
+    fragment(lambda: None)()        # a fragment that draws nothing, like the decision watch
+    st.markdown("after")
+
+
+def test_each_fragment_stands_alone_in_a_container_the_page_run_draws():
+    """inlink/ui/fragments.py says why: a fragment's own container can be dropped on its way to the browser when a
+    run of that fragment starts right after the page run, and the browser then wrote the fragment's next run into
+    the place of the sibling after it (the job page lost its whole review). Each fragment is the one child of a
+    container of the page run's, so the places of the page's own elements never depend on a fragment's."""
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_function(_two_fragments_between_two_lines).run()
+    assert not app.exception
+    main = list(app.main.children.values())
+    assert [getattr(node, "type", None) for node in main] == ["markdown", "flex_container", "flex_container",
+                                                              "markdown"]
+    assert main[0].value == "before" and main[3].value == "after"
+    for slot, drawn in ((main[1], ["watched"]), (main[2], [])):
+        (own,) = slot.children.values()        # the fragment's own container, alone in its slot
+        assert [element.value for element in own.children.values()] == drawn

@@ -21,6 +21,7 @@ from inlink.ui import format as fmt
 from inlink.ui import navigation
 from inlink.ui.cards import cards_html
 from inlink.ui.exports import csv_download
+from inlink.ui.fragments import fragment
 from inlink.ui.page import guard, plain_message
 
 REFRESH_S = 1.0
@@ -62,7 +63,7 @@ def active_banner(manager) -> None:
     """Home-page banner while a job is active: its file name and progress, refreshed live."""
     jobs = active_jobs(manager)
     if jobs:
-        st.fragment(_banner_body, run_every=REFRESH_S)(manager, jobs[0].job_id)
+        fragment(_banner_body, run_every=REFRESH_S)(manager, jobs[0].job_id)
 
 
 def _banner_body(manager, job_id: str) -> None:
@@ -93,7 +94,7 @@ def job_panel(manager, job_id: str, *, key: str = "panel", download: bool = True
         st.warning(f"Job {job_id} cannot be shown: {plain_message(exc)}")
         return
     live = job.is_active
-    panel = st.fragment(_panel_body, run_every=REFRESH_S if live else None)
+    panel = fragment(_panel_body, run_every=REFRESH_S if live else None)
     panel(manager, job_id, live, key, download)
 
 

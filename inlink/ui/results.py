@@ -22,6 +22,7 @@ from inlink.ui import review
 from inlink.ui.cards import card_html, context_marked
 from inlink.ui.exports import accepted_downloads
 from inlink.ui.format import short_url
+from inlink.ui.fragments import fragment
 from inlink.ui.page import guard
 
 MAX_TABLE_ROWS = 2_000
@@ -118,41 +119,9 @@ def orphan_figures(summary: dict | None, links_known: bool = True) -> pd.DataFra
 
 def results_view(manager, job: Job, *, key: str = "results") -> None:
     """Filters, downloads of the accepted suggestions, the review, the table and the charts for one job; and a
-    watch that redraws them when another tab records a decision, or when this page's last run was cut short."""
-    page_run_began(st.session_state, key)
-    st.fragment(_watch, run_every=DECISIONS_REFRESH_S)(manager, job.job_id, key)
-    st.fragment(_results_body)(manager, job, key)
-
-
-# A page run cut short. Seen on a loaded machine (tests/test_e2e_downloads.py): after a few whole-page reruns the
-# job page showed everything down to its "Results" heading and nothing under it, and only the fragments ran again
-# after that, so the view stayed empty until the analyst's next click. Streamlit gives no sign of a run that was
-# cut, so the page counts its runs and the review records the run it finished drawing: the watch, which runs every
-# DECISIONS_REFRESH_S anyway, reruns the page when they differ. Once per cut run: a rerun that is cut as well (the
-# view failing every time) is left as it is, no loop.
-def page_run_began(state, key: str) -> None:
-    """A whole-page run reached the results view (fragment runs do not come here)."""
-    state[f"{key}_page_run"] = state.get(f"{key}_page_run", 0) + 1
-    state[f"{key}_redraw_run"] = state.pop(f"{key}_redrawing", False)
-
-
-def view_drawn(state, key: str) -> None:
-    """The review finished drawing in the current page run."""
-    state[f"{key}_drawn_run"] = state.get(f"{key}_page_run")
-
-
-def view_needs_redraw(state, key: str) -> bool:
-    """Asked by the watch each time it runs: whether the last page run was cut before the review was drawn (and
-    was no redraw already); when True the caller reruns the page (the flag makes that run a redraw). The watch's
-    first run in a page run is inside that run, before the review: it asks nothing then."""
-    run = state.get(f"{key}_page_run")
-    if state.get(f"{key}_watched_run") != run:
-        state[f"{key}_watched_run"] = run
-        return False
-    if state.get(f"{key}_drawn_run") == run or state.get(f"{key}_redraw_run"):
-        return False
-    state[f"{key}_redrawing"] = True
-    return True
+    watch that redraws them when another tab records a decision."""
+    fragment(_watch, run_every=DECISIONS_REFRESH_S)(manager, job.job_id, key)
+    fragment(_results_body)(manager, job, key)
 
 
 def _seen(key: str) -> str:
@@ -164,8 +133,6 @@ def _watch(manager, job_id: str, key: str) -> None:
     (made in another tab) or when the first rows come; then, while the job adds rows, a button to show them
     (redrawing by itself would reread every row each time). It reads the job's notes and its row count, never
     its results."""
-    if view_needs_redraw(st.session_state, key):
-        st.rerun()
     with guard("The review's refresh"):
         try:
             decisions, rows = review.decisions(manager, job_id), manager.results_count(job_id)
@@ -181,11 +148,6 @@ def _watch(manager, job_id: str, key: str) -> None:
 
 
 def _results_body(manager, job: Job, key: str) -> None:
-    _draw_results(manager, job, key)
-    view_drawn(st.session_state, key)
-
-
-def _draw_results(manager, job: Job, key: str) -> None:
     job_id = job.job_id
     frame = manager.results_frame(job_id)
     decisions = review.decisions(manager, job_id)

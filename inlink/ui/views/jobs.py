@@ -8,6 +8,7 @@ import streamlit as st
 from inlink.jobs import Job, JobError, JobNotFound
 from inlink.ui import format as fmt
 from inlink.ui.exports import csv_download, fetched_downloads, xlsx_download
+from inlink.ui.fragments import fragment
 from inlink.ui.job_panel import job_panel
 from inlink.ui import fetch_form, jobs_table
 from inlink.ui.jobs_table import matching_jobs, page_count, page_rows
@@ -45,7 +46,7 @@ LIST_REFRESH_S = 1.0     # an action in another tab shows here within 2 s (the p
 def list_view(manager) -> None:
     """The jobs table; it refreshes itself while any job is active, and stops once none is."""
     live = any(job.is_active for job in manager.jobs())
-    st.fragment(list_body, run_every=LIST_REFRESH_S if live else None)(manager, live)
+    fragment(list_body, run_every=LIST_REFRESH_S if live else None)(manager, live)
 
 
 def list_body(manager, live: bool) -> None:
@@ -99,7 +100,7 @@ def cleanup_section(manager) -> None:
     """Old finished jobs removed after a confirmation that names them; a fragment, so that asking, cancelling or
     changing the days redraws this section alone (the list above neither moves nor fades)."""
     with st.expander("Clean up old jobs"):
-        st.fragment(cleanup_body)(manager)
+        fragment(cleanup_body)(manager)
 
 
 def cleanup_body(manager) -> None:
