@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import ws_frames
 from e2e_server import GATE_ENV, set_gate
 from waiting import wait_for
 
@@ -128,6 +129,7 @@ def ready(page) -> None:
 
 def open_page(browser, server: Server, path: str):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    ws_frames.record(page, path)      # only with INLINK_WS_DUMP set (tests/ws_frames.py)
     page.goto(server.url(path))
     ready(page)
     return page
