@@ -14,6 +14,7 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import lxml.etree
@@ -44,6 +45,11 @@ _WORD = re.compile(r"\w+")
 _REFRESH = re.compile(r"""\s*[\d.]*+\s*[;,]?\s*(?:url\s*=\s*)?["']?([^"'\s]+)""", re.IGNORECASE)
 #: what stands between a page's name and the site's name in a <title>: "Page - Site", "Site | Page"
 _TITLE_SEPARATOR = re.compile(r"(^\s*[-|–—·•:»]\s*|\s[-|–—·•»]\s*$)")
+#: The page's parser: lxml.etree's, not lxml.html's, whose per-element class lookup (a Python call each time an
+#: element is touched) cost an eighth of a page's extraction; the tree is the same. _drop_tree and _text_content
+#: stand for the two lxml.html element methods used here.
+_PAGE_PARSER = lxml.etree.HTMLParser(encoding="utf-8")
+_text_content = lxml.etree.XPath("string()")   # lxml.html's text_content(): the element's text, its tail left out
 
 
 @dataclass(frozen=True)
@@ -84,7 +90,7 @@ def parse_page(html: str, url: str, *, use_rules: bool = True) -> ParsedPage:
                       meta_robots=", ".join(filter(None, (_meta(doc, "robots"), _meta(doc, "googlebot")))),
                       canonical=_canonical(doc, base), refresh=_refresh(doc, base, url))
     for permalink in _permalinks(doc):
-        permalink.drop_tree()                     # its tail text stays
+        _drop_tree(permalink)                     # its tail text stays
     main, page.main_rule = _main_element(doc) if use_rules else (None, "")
     page.h1 = _page_h1(doc, main, page.title)
     if main is None:
@@ -95,9 +101,11 @@ def parse_page(html: str, url: str, *, use_rules: bool = True) -> ParsedPage:
 def _parse_main(doc, main, base: str, page: ParsedPage, around: bool = False) -> ParsedPage:
     """The page's text, blocks and links once its main-content element is known."""
     dropped = _navigation_inside(main, around)
-    page.links = [_page_link(a, base, _position(a, main, dropped)) for a in doc.iter("a") if a.get("href")]
+    in_main = set(main.iterdescendants("a"))   # looked up per link: each link's ancestors were walked for them
+    in_dropped = {a for part in dropped for a in part.iterdescendants("a")}
+    page.links = [_page_link(a, base, _position(a, in_main, in_dropped)) for a in doc.iter("a") if a.get("href")]
     for element in dropped:
-        element.drop_tree()
+        _drop_tree(element)
     _drop_scripts(main)
     page.content = parse_element(main)
     page.body_html = inner_html(main)
@@ -110,10 +118,12 @@ def _document(html: str):
     if not text.strip():
         raise MalformedPage("the page is empty")
     try:
-        doc = lxml.html.document_fromstring(text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
+        doc = lxml.etree.fromstring(text.encode("utf-8"), parser=_PAGE_PARSER)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise MalformedPage(f"the HTML cannot be parsed ({exc})") from None
-    if doc is None or doc.find(".//body") is None and not len(doc):
+    if doc is None:   # what lxml.html's document_fromstring said of it
+        raise MalformedPage("the HTML cannot be parsed (Document is empty)")
+    if doc.find(".//body") is None and not len(doc):
         raise MalformedPage("no HTML document found")
     return doc
 
@@ -124,7 +134,19 @@ def _base_url(doc, url: str) -> str:
 
 
 def _text(element) -> str:
-    return _SPACE.sub(" ", element.text_content()).strip() if element is not None else ""
+    return _SPACE.sub(" ", _text_content(element)).strip() if element is not None else ""
+
+
+def _drop_tree(element) -> None:
+    """Remove the element and its children, keeping its tail text in place (lxml.html's drop_tree)."""
+    parent = element.getparent()
+    if element.tail:
+        previous = element.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + element.tail
+        else:
+            previous.tail = (previous.tail or "") + element.tail
+    parent.remove(element)
 
 
 def _meta(doc, name: str) -> str:
@@ -158,7 +180,7 @@ def _permalinks(doc) -> list:
     for a in doc.iter("a"):
         classes = (a.get("class") or "").split()
         href = (a.get("href") or "").strip()
-        if "headerlink" in classes or (href.startswith("#") and a.text_content().strip() in _PERMALINK_TEXT):
+        if "headerlink" in classes or (href.startswith("#") and _text_content(a).strip() in _PERMALINK_TEXT):
             found.append(a)
     return found
 
@@ -193,7 +215,7 @@ def _heading(element) -> str:
     copy = copy_module.deepcopy(element)
     for node in [node for node in copy.iter("a", "span", "sup") if node is not copy and _is_bracketed_link(node)]:
         if node.getparent() is not None:
-            node.drop_tree()
+            _drop_tree(node)
     return _text(copy)
 
 
@@ -249,20 +271,43 @@ def _navigation_inside(main, around: bool = False) -> list:
     class or id names navigation ("nav", "navbar", "navheader", "breadcrumbs", "pager": DocBook's Prev / Up / Next
     table is a <table class="nav">), tables of contents; with `around`, also the page's frame (`_is_around`): for
     an element found by trafilatura's text, which may be the whole <body>."""
-    found = []
-    for element in main.iter():
-        if not isinstance(element.tag, str) or element is main:
+    found, resume = [], None
+    for element in main.iter():   # in document order: a part found is passed over up to `resume`, what follows it
+        if resume is not None:
+            if element is not resume:
+                continue
+            resume = None
+        if element is main or not isinstance(element.tag, str):
             continue
-        if any(element is f or _is_ancestor(f, element) for f in found):
+        get = element.get   # most elements have no class, id nor role: nothing to read
+        if (get("class") is None and get("id") is None and get("role") is None and element.tag != "nav"
+                and not around) or not _is_navigation(element, around):
             continue
-        tokens = (element.get("class") or "").split()
-        if (element.tag == "nav" or (element.get("role") or "").lower() == "navigation"
-                or (element.tag not in _INLINE_TAGS
-                    and any(_TOC_TOKEN.match(t) or t.lower() in _NAV_TOKENS for t in [*tokens, element.get("id") or ""]))
-                or ("contents" in tokens and "topic" in tokens)
-                or (around and _is_around(element))):
-            found.append(element)
+        found.append(element)
+        resume = _following(element, main)
+        if resume is None:
+            break
     return found
+
+
+def _following(element, root):
+    """The first node after the element's subtree in document order, inside root; None when there is none."""
+    while element is not root:
+        after = element.getnext()
+        if after is not None:
+            return after
+        element = element.getparent()
+    return None
+
+
+def _is_navigation(element, around: bool) -> bool:
+    """Whether an element of the main content is navigation (_navigation_inside says which)."""
+    tokens = (element.get("class") or "").split()
+    return (element.tag == "nav" or (element.get("role") or "").lower() == "navigation"
+            or (element.tag not in _INLINE_TAGS
+                and any(_TOC_TOKEN.match(t) or t.lower() in _NAV_TOKENS for t in [*tokens, element.get("id") or ""]))
+            or ("contents" in tokens and "topic" in tokens)
+            or (around and _is_around(element)))
 
 
 def _is_around(element) -> bool:
@@ -274,24 +319,11 @@ def _is_around(element) -> bool:
     return element.tag == "header" and not any(a.tag in ("article", "section") for a in element.iterancestors())
 
 
-def _is_ancestor(ancestor, element) -> bool:
-    parent = element.getparent()
-    while parent is not None:
-        if parent is ancestor:
-            return True
-        parent = parent.getparent()
-    return False
-
-
-def _position(a, main, dropped: list) -> str:
-    """Screaming Frog's Link Position of one <a>, from where it stands in the page."""
-    inside_main = False
-    for ancestor in a.iterancestors():
-        if ancestor is main:
-            inside_main = True
-            break
-    if inside_main:
-        return NAVIGATION if any(_is_ancestor(d, a) for d in dropped) else CONTENT
+def _position(a, in_main: set, in_dropped: set) -> str:
+    """Screaming Frog's Link Position of one <a>, from where it stands in the page (in_main, in_dropped: the
+    links inside the main content and inside the navigation found in it)."""
+    if a in in_main:
+        return NAVIGATION if a in in_dropped else CONTENT
     return _boilerplate_position(a)
 
 
@@ -336,7 +368,13 @@ def _with_content_anchors(links: list, content: ParsedHtml, base: str) -> list[P
 
 def absolute(href: str | None, base: str) -> str | None:
     """The link target as an absolute http(s) URL without #fragment; None for mailto:, javascript:, etc."""
-    href = (href or "").strip()
+    return _absolute((href or "").strip(), base)
+
+
+@lru_cache(maxsize=1 << 14)
+def _absolute(href: str, base: str) -> str | None:
+    """absolute(), remembered: a page's links are resolved twice (every link, then the content's again, to
+    match them), and urljoin with urlsplit was a third of a page's extraction."""
     if not href or href.startswith("#"):
         return None
     try:
@@ -351,9 +389,9 @@ def absolute(href: str | None, base: str) -> str | None:
 
 def _drop_scripts(element) -> None:
     for bad in element.xpath(".//script|.//style|.//noscript|.//template"):
-        bad.drop_tree()
+        _drop_tree(bad)
     for comment in element.xpath(".//comment()"):
-        comment.drop_tree()
+        _drop_tree(comment)
 
 
 def inner_html(element) -> str:
