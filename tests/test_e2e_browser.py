@@ -127,8 +127,15 @@ def ready(page) -> None:
     assert "Traceback" not in page.inner_text('[data-testid="stMain"]')
 
 
+def _tabs(browser):
+    """The browser window the test's tabs open in: one context, as a user's tabs share one, so each new tab takes
+    Streamlit's scripts from the cache the earlier ones filled (a context of its own per tab fetched and compiled
+    them again: 1-2 s a tab). The server fixture closes it with the test."""
+    return browser.contexts[0] if browser.contexts else browser.new_context(viewport={"width": 1400, "height": 1000})
+
+
 def open_page(browser, server: Server, path: str):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = _tabs(browser).new_page()
     ws_frames.record(page, path)      # only with INLINK_WS_DUMP set (tests/ws_frames.py)
     page.goto(server.url(path))
     ready(page)
