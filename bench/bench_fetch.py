@@ -5,7 +5,11 @@
    the same run (16 connections, no latency, no rate limit): ratios, not absolute times.
 2. peak memory (max RSS of a child process running the real fetch job: JobManager + FetchTask) for 1k and 10k
    URLs (the same small page served under many paths): the 10k/1k ratio should stay near 1.
-Run: python3 bench/bench_fetch.py [--latency 0.05] [--rate 100] [--small 1000] [--large 10000]
+3. the CPU of reading a fetched page (extract.parse_page: main content, text and blocks, links and their
+   positions) over every HTML page of the site, as a multiple of lxml's plain parse of the same pages in the same
+   run (lxml.html.document_fromstring: what any reader of the page pays at least).
+Run: python3 bench/bench_fetch.py [--latency 0.05] [--rate 100] [--small 1000] [--large 10000] [--skip-memory]
+                                  [--skip-extraction]
 """
 from __future__ import annotations
 
@@ -111,15 +115,43 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=1000)
     parser.add_argument("--large", type=int, default=10000)
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--skip-extraction", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        server = ServerProcess(unpack_site(Path(tmp) / "site"))
+        root = unpack_site(Path(tmp) / "site")
+        server = ServerProcess(root)
         try:
             throughput(server, args.latency, args.rate)
             if not args.skip_memory:
                 memory(server, args.small, args.large)
         finally:
             server.stop()
+        if not args.skip_extraction:
+            extraction(root)
+
+
+def extraction(root: Path, rounds: int = 3) -> None:
+    """parse_page over every page against lxml's plain parse of the same pages: the best of `rounds` each."""
+    import lxml.html
+
+    from inlink.fetch.extract import parse_page
+
+    pages = [(path.relative_to(root).as_posix(), path.read_text(encoding="utf-8", errors="replace"))
+             for path in sorted(root.rglob("*.html"))]
+
+    def best(read) -> float:
+        times = []
+        for _round in range(rounds):
+            start = time.perf_counter()
+            for name, html in pages:
+                read(name, html)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    plain = best(lambda name, html: lxml.html.document_fromstring(html.encode("utf-8")))
+    read = best(lambda name, html: parse_page(html, f"http://127.0.0.1:1/{name}"))
+    print(f"reading a page ({len(pages)} pages): {1000 * read / len(pages):.1f} ms each, {read / plain:.1f}x lxml's "
+          f"plain parse ({1000 * plain / len(pages):.1f} ms)")
 
 
 class ServerProcess:
