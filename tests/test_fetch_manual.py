@@ -183,3 +183,16 @@ def test_a_copy_of_a_site_whose_canonicals_name_the_public_site_keeps_its_pages_
     assert {path: status[server.url(path if path != "index.html" else "")] for path in canonicals} == {
         "index.html": "", "loom.html": "", "guide/dyes.html": "", "old-loom.html": "Canonicalised",
         "draft.html": "Canonicalised", "spindle.html": "Canonicalised"}
+
+
+def test_navigation_parts_are_found_outermost_and_the_walk_goes_on_after_each():
+    """A table of contents holding a <nav> is one part; the content after it (up out of its parent), a comment, and
+    a second part at the very end are each read as they stand; a part's tail text stays in the content."""
+    html = ('<html><head><title>Loom</title></head><body><main><h1>Loom</h1><div><div class="toc">'
+            '<nav><a href="/a.html">A</a></nav><a href="/b.html">B</a></div>after the box</div><!-- a note -->'
+            '<p>Read about <a href="/dyes.html">dyes</a>.</p><section><ul class="pager"><li>'
+            '<a href="/next.html">Next</a></li></ul></section></main></body></html>')
+    page = parse_page(html, "https://example.com/loom.html")
+    assert page.content.text == "Loom after the box Read about dyes."
+    positions = {link.anchor: link.position for link in page.links}
+    assert positions == {"A": "Navigation", "B": "Navigation", "dyes": CONTENT, "Next": "Navigation"}
