@@ -277,11 +277,7 @@ def _navigation_inside(main, around: bool = False) -> list:
             if element is not resume:
                 continue
             resume = None
-        if element is main or not isinstance(element.tag, str):
-            continue
-        get = element.get   # most elements have no class, id nor role: nothing to read
-        if (get("class") is None and get("id") is None and get("role") is None and element.tag != "nav"
-                and not around) or not _is_navigation(element, around):
+        if element is main or not isinstance(element.tag, str) or not _is_navigation(element, around):
             continue
         found.append(element)
         resume = _following(element, main)
@@ -302,10 +298,14 @@ def _following(element, root):
 
 def _is_navigation(element, around: bool) -> bool:
     """Whether an element of the main content is navigation (_navigation_inside says which)."""
-    tokens = (element.get("class") or "").split()
-    return (element.tag == "nav" or (element.get("role") or "").lower() == "navigation"
+    get = element.get
+    classes, ident, role = get("class"), get("id"), get("role")
+    if classes is None and ident is None and role is None and element.tag != "nav" and not around:
+        return False   # most elements: nothing more to read
+    tokens = (classes or "").split()
+    return (element.tag == "nav" or (role or "").lower() == "navigation"
             or (element.tag not in _INLINE_TAGS
-                and any(_TOC_TOKEN.match(t) or t.lower() in _NAV_TOKENS for t in [*tokens, element.get("id") or ""]))
+                and any(_TOC_TOKEN.match(t) or t.lower() in _NAV_TOKENS for t in [*tokens, ident or ""]))
             or ("contents" in tokens and "topic" in tokens)
             or (around and _is_around(element)))
 
