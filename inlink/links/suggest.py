@@ -11,6 +11,7 @@ Modules: textutil (tokens, titles, contexts), candidates (TF-IDF, top-k), anchor
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -167,11 +168,33 @@ def _capitals_word(text: str, start: int, end: int) -> bool:
     return word.isalpha() and word.isupper()
 
 
-def _first_usable(index: LinkIndex, item: Ranked, text: str, words, starts, ends, taken: list[tuple[int, int]],
-                  prose, own_names: frozenset[str] = frozenset(), weigh: bool = True,
-                  parameters=None, code=None) -> tuple[Option, tuple[int, int]] | None:
+class _PagePlace(NamedTuple):
+    """One source page as anchor placement reads it (_first_usable): its text and tokens, where its running prose
+    stands, the names it goes by, its own parameters and its code spans. Made once per page."""
+    text: str
+    words: object
+    starts: np.ndarray
+    ends: np.ndarray
+    prose: object
+    own: frozenset[str]
+    parameters: object
+    code: object
+
+
+def _page_place(index: LinkIndex, source: int, words) -> _PagePlace:
+    """The source page's _PagePlace (`words`: its tokens, as score_targets found them)."""
+    text = index.texts[source]
+    # cold start only: with the site's links given, hidden links stand at such words too (recovery R@10 -0.002)
+    parameters = None if index.dictionary.known else own_parameters(text, index.blocks[source] if index.blocks else None)
+    return _PagePlace(text, words, words.starts, words.ends, _prose(index, source), _own_names(index, source),
+                      parameters, index.code_spans[source] if index.code_spans else None)
+
+
+def _first_usable(index: LinkIndex, item: Ranked, page: _PagePlace, taken: list[tuple[int, int]],
+                  weigh: bool = True) -> tuple[Option, tuple[int, int]] | None:
     """The best anchor option of a target with a free, well-placed occurrence that names the target (weigh=False:
     any such occurrence, cheaply, for ranking; the occurrence shown is then chosen with weigh=True)."""
+    text, words, starts, ends, prose, own_names, parameters, code = page
     written = "\n".join((index.titles[item.target], index.h1s[item.target],   # the target's, for every option
                          (index.anchor_marks or {}).get(item.target, "")))
     for option in item.options:
@@ -323,6 +346,22 @@ def _reachable(index: LinkIndex, scored, bar: float | None) -> list[bool] | None
     return reach.tolist()
 
 
+def _by_score(item: Ranked) -> float:
+    return -item.score
+
+
+def _equal_scores(items: list[Ranked]):
+    """Items sorted best score first, in runs of equal score: _order ranks by the score, and within one score by
+    the confidence, so each run is weighed (an anchor placed, a confidence computed) only when the rows chosen so
+    far leave room for it. Weighing every ranked target first cost a page about twice the weighing it needs (a
+    page that fills its rows from its first targets weighed all the others for nothing)."""
+    start = 0
+    for end in range(1, len(items) + 1):
+        if end == len(items) or items[end].score != items[start].score:
+            yield items[start:end]
+            start = end
+
+
 def _order(choice: Choice) -> tuple:
     """Best first by the ranking score, confidence breaking ties.
 
@@ -340,44 +379,52 @@ def page_choices(index: LinkIndex, source: int, floor: float | None = None,
     floor = config.min_confidence if floor is None else floor
     limit = config.max_per_page if limit is None else limit
     scored = score_targets(index, source, max(RANKED_WEIGHED, RANKED_PER_SLOT * limit))
-    words, starts, ends = scored.words, scored.words.starts, scored.words.ends
-    text = index.texts[source]
-    prose = _prose(index, source)
-    own = _own_names(index, source)
-    # cold start only: with the site's links given, hidden links stand at such words too (recovery R@10 -0.002)
-    parameters = None if index.dictionary.known else own_parameters(text, index.blocks[source] if index.blocks else None)
-    code = index.code_spans[source] if index.code_spans else None
-    weighed = []
-    for item in ranked_items(index, scored, _reachable(index, scored, floor_logit(floor))):
-        if item.score < config.min_score:
-            continue
-        usable = _first_usable(index, item, text, words, starts, ends, [], prose, own, False, parameters, code)
-        if usable:
-            weighed.append(_weigh(index, item, *usable, text))
-    weighed = [choice for choice in weighed if choice.confidence >= floor]
-    weighed.sort(key=_order)
+    page = _page_place(index, source, scored.words)
+    items = [item for item in ranked_items(index, scored, _reachable(index, scored, floor_logit(floor)))
+             if item.score >= config.min_score]
+    items.sort(key=_by_score)
     chosen, taken, used_anchors = [], [], set()
-    for choice in weighed:
+    for group in _equal_scores(items):
         if len(chosen) >= limit:
             break
-        if not _under_inbound_cap(index, choice.item.target):
-            continue
-        usable = _first_usable(index, choice.item, text, words, starts, ends, taken, prose, own, True, parameters,
-                               code)
-        if usable is None:
-            continue
-        if usable[0] is not choice.option:
-            choice = _weigh(index, choice.item, *usable, text)
-        else:
-            choice.span = usable[1]
-            choice.confidence = _valued(index, choice.item, choice.option, text, usable[1], choice.features)
-        anchor = text[choice.span[0]:choice.span[1]].lower()
-        if choice.confidence < floor or anchor in used_anchors:
-            continue
-        taken.append(choice.span)
-        used_anchors.add(anchor)
-        chosen.append(choice)
+        for choice in _weighed(index, group, page, floor):
+            if len(chosen) >= limit:
+                break
+            if not _under_inbound_cap(index, choice.item.target):
+                continue
+            choice = _placed(index, choice, page, taken)
+            if choice is None or choice.confidence < floor:
+                continue
+            anchor = page.text[choice.span[0]:choice.span[1]].lower()
+            if anchor not in used_anchors:
+                taken.append(choice.span)
+                used_anchors.add(anchor)
+                chosen.append(choice)
     return chosen, scored.source_row
+
+
+def _weighed(index: LinkIndex, group: list[Ranked], page: _PagePlace, floor: float) -> list[Choice]:
+    """Targets of one score with a usable anchor anywhere on the page, weighed (confidence), at or above the floor,
+    in _order."""
+    weighed = []
+    for item in group:
+        usable = _first_usable(index, item, page, [], weigh=False)
+        if usable:
+            weighed.append(_weigh(index, item, *usable, page.text))
+    return sorted((choice for choice in weighed if choice.confidence >= floor), key=_order)
+
+
+def _placed(index: LinkIndex, choice: Choice, page: _PagePlace, taken: list[tuple[int, int]]) -> Choice | None:
+    """The choice with the occurrence it is shown at (none overlapping the `taken` ones) and that occurrence's
+    confidence, or None when the target has no free occurrence left."""
+    usable = _first_usable(index, choice.item, page, taken)
+    if usable is None:
+        return None
+    if usable[0] is not choice.option:
+        return _weigh(index, choice.item, *usable, page.text)
+    choice.span = usable[1]
+    choice.confidence = _valued(index, choice.item, choice.option, page.text, usable[1], choice.features)
+    return choice
 
 
 def _rows(index: LinkIndex, source: int, chosen: list[Choice], source_row: np.ndarray) -> list[dict]:
