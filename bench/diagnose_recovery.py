@@ -57,7 +57,7 @@ sys.path.insert(0, str(REPO))
 
 from eval_links import CORPORA, EXTRA_DIRS, VARIANTS, load_corpus, split_links
 
-from inlink.links import suggest
+from inlink.links import suggest, validation
 from inlink.links.ranking import rank_targets
 from inlink.links.placement import in_running_text
 from inlink.links.suggest import AnalysisConfig, build_index, page_choices
@@ -122,8 +122,8 @@ def _glued(text: str, end: int) -> bool:
 def unplaced_reason(index, source: int, target: int, anchor: str) -> str:
     """Why a ranked target got no anchor (see the module's docstring), judged on the real anchor's occurrences."""
     text = index.texts[source]
-    prose = suggest._prose(index, source)
-    found = [(a, b) for a, b in (suggest._whole_word_occurrences(text, anchor) if anchor else [])
+    prose = suggest.page_prose(index, source)
+    found = [(a, b) for a, b in (validation.whole_word_occurrences(text, anchor) if anchor else [])
              if not _glued(text, b)]
     in_prose = [span for span in found if in_running_text(prose, text, *span)]
     if not found:

@@ -37,7 +37,7 @@ from inlink.links.similarity import (
     prune_rows,
     top_k_similar,
 )
-from inlink.links.placement import anchor_marks
+from inlink.links.placement import anchor_marks, prose_ranges
 from inlink.links.page_kinds import moved_pages, old_copies, thin_pages, word_counts
 from inlink.links.text import clean_title, command_names, detect_site_affixes, has_section_number, title_head
 from inlink.links.tokens import SiteTokens
@@ -446,3 +446,14 @@ def _known_links(links: pd.DataFrame | None, url_pos: dict) -> list[tuple[int, i
         if s is not None and d is not None and s != d:
             rows.append((s, d, anchor))
     return rows
+
+
+def page_prose(index: LinkIndex, source: int):
+    """The page's prose blocks (placement.prose_ranges)."""
+    return prose_ranges(index.texts[source], index.blocks[source] if index.blocks else None)
+
+
+def under_inbound_cap(index: LinkIndex, target: int) -> bool:
+    """The target may take another new link: no cap set, or fewer new links than the cap so far."""
+    cap = index.config.max_inbound_per_target
+    return cap is None or int(index.new_inbound[target]) < cap

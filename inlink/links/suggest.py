@@ -5,8 +5,10 @@ links); analyze_page then ranks targets for one page and picks verbatim anchors 
 that changes while pages are analysed is the count of new inbound links per target, which record_suggestions
 rebuilds from committed rows, so a resumed run gives exactly the rows of an uninterrupted one.
 
-Modules: textutil (tokens, titles, contexts), candidates (TF-IDF, top-k), anchors (phrase index), linkindex
-(LinkIndex, build_index), ranking (scores and anchor choice); this module is the public API.
+This module chooses a page's rows (page_choices) and is the engine's public API (analyzer.py re-exports it):
+index.py builds the shared state, ranking.py scores a page's targets, placement.py says where an anchor may
+stand, evidence.py and confidence.py weigh and explain a row, validation.py holds the rules any row obeys
+(validate_suggestion, anchor_placement: re-exported here). docs/architecture.md draws the rest.
 """
 from __future__ import annotations
 
@@ -17,7 +19,15 @@ import numpy as np
 
 from inlink.links.confidence import confidence, floor_logit, tier
 from inlink.links.evidence import best_logits, features, reason, topic_terms
-from inlink.links.index import AnalysisConfig, LinkIndex, build_index, declared_in_term, numbered_origin  # noqa: F401  (public API, see docs/architecture.md)
+from inlink.links.index import (  # noqa: F401  (public API, see docs/architecture.md)
+    AnalysisConfig,
+    LinkIndex,
+    build_index,
+    declared_in_term,
+    numbered_origin,
+    page_prose,
+    under_inbound_cap,
+)
 from inlink.links.mentions import OWN_NAME_KINDS, linkable
 from inlink.links.parameters import is_parameter, own_parameters
 from inlink.links.placement import (
@@ -31,9 +41,7 @@ from inlink.links.placement import (
     in_path,
     in_running_text,
     is_code_span,
-    option_dashes,
     part_of_quoted_title,
-    prose_ranges,
     quoted_value,
     sentence_context,
     with_option_dashes,
@@ -52,7 +60,6 @@ from inlink.links.ranking import (
 from inlink.links.sections import quotes_titles
 from inlink.links.text import (
     OPENING_QUOTES,
-    is_acceptable_anchor,
     names_target,
     spelled_as,
     starts_sentence,
@@ -60,6 +67,7 @@ from inlink.links.text import (
     tokens,
     words_name_target,
 )
+from inlink.links.validation import anchor_placement, validate_suggestion  # noqa: F401  (public API)
 
 RESULT_COLUMNS = ("Source", "Destination", "Anchor", "Context", "Score", "Confidence", "Tier", "Reason", "Engine")
 ENGINE = "offline"
@@ -186,7 +194,7 @@ def _page_place(index: LinkIndex, source: int, words) -> _PagePlace:
     text = index.texts[source]
     # cold start only: with the site's links given, hidden links stand at such words too (recovery R@10 -0.002)
     parameters = None if index.dictionary.known else own_parameters(text, index.blocks[source] if index.blocks else None)
-    return _PagePlace(text, words, words.starts, words.ends, _prose(index, source), _own_names(index, source),
+    return _PagePlace(text, words, words.starts, words.ends, page_prose(index, source), _own_names(index, source),
                       parameters, index.code_spans[source] if index.code_spans else None)
 
 
@@ -390,7 +398,7 @@ def page_choices(index: LinkIndex, source: int, floor: float | None = None,
         for choice in _weighed(index, group, page, floor):
             if len(chosen) >= limit:
                 break
-            if not _under_inbound_cap(index, choice.item.target):
+            if not under_inbound_cap(index, choice.item.target):
                 continue
             choice = _placed(index, choice, page, taken)
             if choice is None or choice.confidence < floor:
@@ -432,7 +440,7 @@ def _rows(index: LinkIndex, source: int, chosen: list[Choice], source_row: np.nd
     if not chosen:
         return []
     topics = topic_terms(index, [choice.item for choice in chosen], source_row, source)
-    prose = _prose(index, source)
+    prose = page_prose(index, source)
     return [_row(index, source, choice, source_row, topics, prose) for choice in chosen]
 
 
@@ -462,11 +470,6 @@ def candidates_for(index: LinkIndex, source_url: str, k: int = 20) -> list[Candi
             found.append(Candidate(index.urls[int(target)], "", "", 0.0, "No phrase of the target stands in "
                                    "the page's running prose; the two pages' topics overlap.", 0.0, "low"))
     return found
-
-
-def _under_inbound_cap(index: LinkIndex, target: int) -> bool:
-    cap = index.config.max_inbound_per_target
-    return cap is None or int(index.new_inbound[target]) < cap
 
 
 def analyze_page(index: LinkIndex, source_url: str) -> list[dict]:
@@ -507,114 +510,14 @@ def _says_enough(index: LinkIndex, target: int, option, text: str, span: tuple[i
                         starts_sentence(text, span[0]))
 
 
-# ---------------------------------------------------------------- checks, resume, summary
-
-def validate_suggestion(index: LinkIndex, source: str, destination: str, anchor: str) -> str | None:
-    """None when a suggested link obeys every rule; otherwise a plain reason why it may not be suggested."""
-    s, d = index.url_pos.get(source), index.url_pos.get(destination)
-    if s is None:
-        return f"the source page {source} is not in the crawl"
-    if d is None:
-        return f"the target page {destination} is not in the crawl"
-    if s == d:
-        return "a page cannot link to itself"
-    if not index.is_target[d]:
-        return f"the target page {destination} is not indexable or is excluded"
-    if (s, d) in index.existing:
-        return "the source page already links to the target"
-    if not _under_inbound_cap(index, d):
-        return "the target already received its maximum of new inbound links"
-    return _anchor_problem(index, s, d, anchor)
-
-
-def _anchor_problem(index: LinkIndex, source: int, target: int, anchor: str) -> str | None:
-    """Why an anchor is unusable (too short, only stop words, absent, inside a word, only outside running
-    prose, only in a path or a quoted value, a code-like span that is no name of the target, a plain word that
-    does not name the target): the same bar a model's pick must clear as the offline engine's own anchors."""
-    text = index.texts[source]
-    if not is_acceptable_anchor(anchor):
-        return f'the anchor "{anchor}" is shorter than 3 characters or made only of stop words'
-    occurrences = _whole_word_occurrences(text, anchor)
-    if not occurrences:
-        return f'the anchor "{anchor}" does not stand as whole words in the source page\'s text'
-    span = anchor_placement(index, source, target, anchor)
-    if span is None:
-        prose = _prose(index, source)
-        prose_ones = [o for o in occurrences if in_running_text(prose, text, *o)]
-        if not prose_ones:
-            return f'the anchor "{anchor}" stands only in a heading, code or other block that is not running prose'
-        if all(in_path(text, *o) for o in prose_ones):
-            return f'the anchor "{anchor}" stands only inside a file path or URL'
-        if all(quoted_value(text, *o) for o in prose_ones):
-            return f'the anchor "{anchor}" stands only as a quoted value (a string literal), not as a mention'
-        return f'the anchor "{anchor}" is code-like (an identifier, call, path or option) and no name of the target'
-    if not names_target(anchor, index.titles[target], index.h1s[target], index.urls[target],
-                        starts_sentence(text, span[0])):
-        return f'the one-word anchor "{anchor}" does not name the target (not in its title, H1 or URL)'
-    return None
-
-
-def _whole_word_occurrences(text: str, anchor: str) -> list[tuple[int, int]]:
-    found, start = [], text.find(anchor)
-    while start >= 0:
-        if _on_word_boundaries(text, start, start + len(anchor)):
-            found.append((start, start + len(anchor)))
-        start = text.find(anchor, start + 1)
-    return found
-
-
-def _names_target_phrase(index: LinkIndex, target: int, anchor: str) -> bool:
-    """The anchor is a phrase the index holds for the target as a name (title, H1, head, defined, inbound,
-    owned key phrase), not mere shared vocabulary."""
-    key = tuple(word.lower() for word in tokens(anchor))
-    for phrase in index.phrases.phrases_for(key):
-        if phrase.targets.get(target) not in (None, "shared"):
-            return True
-    return False
-
-
-def anchor_placement(index: LinkIndex, source: int, target: int, anchor: str) -> tuple[int, int] | None:
-    """The first occurrence of `anchor` in the source that the placement rules allow (whole words, running
-    prose, not inside a path or URL nor a quoted value, and a code-like span only when the anchor names the
-    target), or None.
-    Both engines' rows obey it, so the contract test can check any row with it."""
-    text = index.texts[source]
-    prose = _prose(index, source)
-    names_it = None
-    for start, end in _whole_word_occurrences(text, anchor):
-        if not in_running_text(prose, text, start, end) or in_path(text, start, end) \
-                or quoted_value(text, start, end):
-            continue
-        if is_code_span(text, start, end):
-            names_it = _names_target_phrase(index, target, anchor) if names_it is None else names_it
-            if not names_it:
-                continue
-        return start, end
-    return None
-
+# ---------------------------------------------------------------- context, resume, summary
 
 def anchor_context(index: LinkIndex, source: int, span: tuple[int, int], prose=None) -> str:
     """The prose sentence around an anchor occurrence (inside its block on HTML input; `prose`: the page's
     prose_ranges, when the caller has them)."""
     text = index.texts[source]
-    block = block_bounds(_prose(index, source) if prose is None else prose, *span)
+    block = block_bounds(page_prose(index, source) if prose is None else prose, *span)
     return sentence_context(text, *span, block)
-
-
-def _prose(index: LinkIndex, source: int):
-    """The page's prose blocks (placement.prose_ranges)."""
-    return prose_ranges(index.texts[source], index.blocks[source] if index.blocks else None)
-
-
-def _on_word_boundaries(text: str, start: int, end: int) -> bool:
-    """The span starts and ends on word boundaries (a command-line option's dashes open it: with_option_dashes)."""
-    if start < end and text[start] == "-" and with_option_dashes(text, (start + option_dashes(text, start), end)) \
-            == (start, end):
-        start += option_dashes(text, start)
-    before = text[start - 1] if start > 0 else " "
-    after = text[end] if end < len(text) else " "
-    return not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_") \
-        and (text[start].isalnum() or text[start] == "_") and (text[end - 1].isalnum() or text[end - 1] == "_")
 
 
 def _rows_list(rows) -> list[dict]:

@@ -1,0 +1,107 @@
+"""Whether a suggested link may be shown: the rules every row obeys, whichever engine proposed it.
+
+Why apart from the engine's own choosing (suggest.py): a model's pick (Gemini) is only a source, a target and an
+anchor text, so it is checked here as an outsider's, against the same bar the offline rows clear by construction;
+the contract test holds both engines to anchor_placement.
+"""
+from __future__ import annotations
+
+from inlink.links.index import LinkIndex, page_prose, under_inbound_cap
+from inlink.links.placement import in_path, in_running_text, is_code_span, option_dashes, quoted_value, with_option_dashes
+from inlink.links.text import is_acceptable_anchor, names_target, starts_sentence, tokens
+
+
+def validate_suggestion(index: LinkIndex, source: str, destination: str, anchor: str) -> str | None:
+    """None when a suggested link obeys every rule; otherwise a plain reason why it may not be suggested."""
+    s, d = index.url_pos.get(source), index.url_pos.get(destination)
+    if s is None:
+        return f"the source page {source} is not in the crawl"
+    if d is None:
+        return f"the target page {destination} is not in the crawl"
+    if s == d:
+        return "a page cannot link to itself"
+    if not index.is_target[d]:
+        return f"the target page {destination} is not indexable or is excluded"
+    if (s, d) in index.existing:
+        return "the source page already links to the target"
+    if not under_inbound_cap(index, d):
+        return "the target already received its maximum of new inbound links"
+    return _anchor_problem(index, s, d, anchor)
+
+
+def _anchor_problem(index: LinkIndex, source: int, target: int, anchor: str) -> str | None:
+    """Why an anchor is unusable (too short, only stop words, absent, inside a word, only outside running
+    prose, only in a path or a quoted value, a code-like span that is no name of the target, a plain word that
+    does not name the target): the same bar a model's pick must clear as the offline engine's own anchors."""
+    text = index.texts[source]
+    if not is_acceptable_anchor(anchor):
+        return f'the anchor "{anchor}" is shorter than 3 characters or made only of stop words'
+    occurrences = whole_word_occurrences(text, anchor)
+    if not occurrences:
+        return f'the anchor "{anchor}" does not stand as whole words in the source page\'s text'
+    span = anchor_placement(index, source, target, anchor)
+    if span is None:
+        prose = page_prose(index, source)
+        prose_ones = [o for o in occurrences if in_running_text(prose, text, *o)]
+        if not prose_ones:
+            return f'the anchor "{anchor}" stands only in a heading, code or other block that is not running prose'
+        if all(in_path(text, *o) for o in prose_ones):
+            return f'the anchor "{anchor}" stands only inside a file path or URL'
+        if all(quoted_value(text, *o) for o in prose_ones):
+            return f'the anchor "{anchor}" stands only as a quoted value (a string literal), not as a mention'
+        return f'the anchor "{anchor}" is code-like (an identifier, call, path or option) and no name of the target'
+    if not names_target(anchor, index.titles[target], index.h1s[target], index.urls[target],
+                        starts_sentence(text, span[0])):
+        return f'the one-word anchor "{anchor}" does not name the target (not in its title, H1 or URL)'
+    return None
+
+
+def whole_word_occurrences(text: str, anchor: str) -> list[tuple[int, int]]:
+    """Where `anchor` stands in `text` as whole words (_on_word_boundaries), in text order."""
+    found, start = [], text.find(anchor)
+    while start >= 0:
+        if _on_word_boundaries(text, start, start + len(anchor)):
+            found.append((start, start + len(anchor)))
+        start = text.find(anchor, start + 1)
+    return found
+
+
+def _names_target_phrase(index: LinkIndex, target: int, anchor: str) -> bool:
+    """The anchor is a phrase the index holds for the target as a name (title, H1, head, defined, inbound,
+    owned key phrase), not mere shared vocabulary."""
+    key = tuple(word.lower() for word in tokens(anchor))
+    for phrase in index.phrases.phrases_for(key):
+        if phrase.targets.get(target) not in (None, "shared"):
+            return True
+    return False
+
+
+def anchor_placement(index: LinkIndex, source: int, target: int, anchor: str) -> tuple[int, int] | None:
+    """The first occurrence of `anchor` in the source that the placement rules allow (whole words, running
+    prose, not inside a path or URL nor a quoted value, and a code-like span only when the anchor names the
+    target), or None.
+    Both engines' rows obey it, so the contract test can check any row with it."""
+    text = index.texts[source]
+    prose = page_prose(index, source)
+    names_it = None
+    for start, end in whole_word_occurrences(text, anchor):
+        if not in_running_text(prose, text, start, end) or in_path(text, start, end) \
+                or quoted_value(text, start, end):
+            continue
+        if is_code_span(text, start, end):
+            names_it = _names_target_phrase(index, target, anchor) if names_it is None else names_it
+            if not names_it:
+                continue
+        return start, end
+    return None
+
+
+def _on_word_boundaries(text: str, start: int, end: int) -> bool:
+    """The span starts and ends on word boundaries (a command-line option's dashes open it: with_option_dashes)."""
+    if start < end and text[start] == "-" and with_option_dashes(text, (start + option_dashes(text, start), end)) \
+            == (start, end):
+        start += option_dashes(text, start)
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_") \
+        and (text[start].isalnum() or text[start] == "_") and (text[end - 1].isalnum() or text[end - 1] == "_")
