@@ -67,6 +67,7 @@ from inlink.links.text import (
     tokens,
     words_name_target,
 )
+from inlink.links.tokens import PageWords
 from inlink.links.validation import anchor_placement, validate_suggestion  # noqa: F401  (public API)
 
 RESULT_COLUMNS = ("Source", "Destination", "Anchor", "Context", "Score", "Confidence", "Tier", "Reason", "Engine")
@@ -180,16 +181,16 @@ class _PagePlace(NamedTuple):
     """One source page as anchor placement reads it (_first_usable): its text and tokens, where its running prose
     stands, the names it goes by, its own parameters and its code spans. Made once per page."""
     text: str
-    words: object
+    words: PageWords
     starts: np.ndarray
     ends: np.ndarray
-    prose: object
-    own: frozenset[str]
-    parameters: object
-    code: object
+    prose: tuple[list[int], list[int]] | None                     # placement.prose_ranges
+    own: frozenset[str]                                           # _own_names
+    parameters: list[tuple[int, int, frozenset[str]]] | None      # own_parameters; None with the site's links
+    code: tuple[np.ndarray, np.ndarray] | None                    # inline code spans (HTML input)
 
 
-def _page_place(index: LinkIndex, source: int, words) -> _PagePlace:
+def _page_place(index: LinkIndex, source: int, words: PageWords) -> _PagePlace:
     """The source page's _PagePlace (`words`: its tokens, as score_targets found them)."""
     text = index.texts[source]
     # cold start only: with the site's links given, hidden links stand at such words too (recovery R@10 -0.002)
