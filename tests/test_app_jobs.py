@@ -150,6 +150,21 @@ def test_cleanup_removes_only_the_jobs_its_confirmation_named(manager):
         manager.get(named)
 
 
+def test_other_days_close_the_cleanup_question_and_the_same_days_keep_it(manager):
+    """The question belongs to the days it was asked with: another number brings the Clean up button back (it
+    would name jobs the new number does not select), a rerun with the same number keeps it."""
+    finished_job(manager, "old.csv", pages=1)
+    app = open_page("jobs")
+    app.number_input(key="jobs.cleanup_days").set_value(0)
+    app.button(key="jobs.cleanup").click().run()
+    app.run()
+    assert [b.key for b in app.button if b.key == "jobs.cleanup_confirm"] == ["jobs.cleanup_confirm"]
+    app.number_input(key="jobs.cleanup_days").set_value(1).run()
+    assert_clean(app)
+    assert not any("for good" in m for m in texts(app.markdown))
+    assert [b.key for b in app.button if b.key.startswith("jobs.cleanup")] == ["jobs.cleanup"]
+
+
 def test_unknown_job_in_url_is_a_message_not_a_crash(manager):
     app = open_page("jobs", {"job": "doesnotexist"})
     assert_clean(app)

@@ -21,7 +21,7 @@ _DELETED = "jobs.deleted"
 _DELETE_ERROR = "jobs.delete_error"
 _TABLE_GENERATION = "jobs.table_generation"
 _CLEANED = "jobs.cleaned"   # what the last clean-up removed, said once
-_CLEANUP_ASKED = "jobs.cleanup_asked"   # the ids a clean-up's confirmation names, until Remove or Cancel
+_CLEANUP_ASKED = "jobs.cleanup_asked"   # the days and ids a clean-up's question names, until Remove or Cancel
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")   # a file name is shown as written, not as Markdown
 CLEANUP_NAMED = 5            # files named in the confirmation; the rest are counted
 
@@ -106,8 +106,8 @@ def cleanup_section(manager) -> None:
 def cleanup_body(manager) -> None:
     with guard("The clean-up"):
         days = st.number_input("Remove finished jobs older than (days)", min_value=0, value=30, step=1,
-                               key="jobs.cleanup_days", on_change=forget_cleanup)   # whole days: "30", not "30.00"
-        asked = st.session_state.get(_CLEANUP_ASKED)
+                               key="jobs.cleanup_days")   # whole days: "30", not "30.00"
+        asked = _question_for(float(days))
         if asked is None:
             st.button("Clean up", icon=":material/cleaning_services:", key="jobs.cleanup", on_click=_ask_cleanup,
                       args=(manager,))
@@ -125,7 +125,19 @@ def _ask_cleanup(manager) -> None:
     if not expired:
         st.session_state[_CLEANED] = f"Nothing to clean up: no finished job {_older_than(days)}."
         return
-    st.session_state[_CLEANUP_ASKED] = [job.job_id for job in expired]
+    st.session_state[_CLEANUP_ASKED] = {"days": days, "ids": [job.job_id for job in expired]}
+
+
+def _question_for(days: float) -> list[str] | None:
+    """The ids the open question names, while the days are still those it was asked with; another number of days
+    closes it (the Clean up button comes back). Read from the days, not from the number input's change callback:
+    when a new number and the click arrive in one run, the order of the two callbacks decided whether the question
+    survived."""
+    asked = st.session_state.get(_CLEANUP_ASKED)
+    if asked is not None and asked["days"] != days:
+        forget_cleanup()
+        return None
+    return None if asked is None else asked["ids"]
 
 
 def forget_cleanup() -> None:
