@@ -114,9 +114,11 @@ def server(tmp_path, browser):
     set_gate(gate, 0)
     running = Server(tmp_path / "jobs", tmp_path / "server.log", gate)
     yield running
-    for context in list(browser.contexts):
-        context.close()
-    running.stop()
+    try:
+        for context in list(browser.contexts):
+            context.close()
+    finally:
+        running.stop()   # even when closing a tab raised: a server left running outlived the test run
 
 
 def ready(page) -> None:

@@ -27,6 +27,7 @@ def record(page, path: str) -> None:
     folder = os.environ.get(DUMP_ENV)
     if not folder:
         return
+    Path(folder).mkdir(parents=True, exist_ok=True)   # a folder not made yet failed every frame's write
     out = Path(folder) / f"tab{next(_TABS):03d}_{re.sub(r'[^A-Za-z0-9=.-]+', '_', path) or 'home'}.frames"
 
     def keep(direction: str, payload) -> None:
