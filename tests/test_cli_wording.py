@@ -34,6 +34,8 @@ def test_suggest_counts_read_right_for_one_page(tmp_path):
     out = tmp_path / "out.csv"
     line = run("suggest", pages, "--out", out).stdout.strip().splitlines()[-1]
     assert line.startswith(f"wrote 0 suggestions for 1 page to {out}; "), line
+    short = tmp_path / "short.csv"                               # -o, as most tools spell an output file
+    assert run("suggest", pages, "-o", short).stdout.strip().splitlines()[-1].startswith(f"wrote 0 suggestions for 1 page to {short}; ")
 
 
 def test_orphans_before_are_unknown_without_the_existing_links(tmp_path):

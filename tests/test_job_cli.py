@@ -94,6 +94,9 @@ def test_list_status_export_and_cleanup(manager, tmp_path, _isolated_jobs_dir):
     out = tmp_path / "export.csv"
     assert cli_here("jobs", "export", job_id, "--out", str(out)).exit_code == 0
     assert "'=HYPERLINK" in out.read_text(encoding="utf-8-sig")
+    short = tmp_path / "short.csv"                               # -o, as most tools spell an output file
+    assert cli_here("jobs", "export", job_id, "-o", str(short)).exit_code == 0
+    assert short.read_bytes() == out.read_bytes()
     assert cli_here("jobs", "cleanup", "--days", "1").stdout.startswith("removed 0 job")
     removed = cli_here("jobs", "cleanup", "--days", "0")
     assert removed.exit_code == 0 and job_id in removed.stdout

@@ -152,7 +152,7 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
 @click.command("suggest", short_help="Analyse a crawl now and write the suggestions CSV.")
 @click.argument("pages", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_analysis_options
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--out", "-o", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               callback=outputs.out_file,
               help="CSV file to write the suggestions to (an Excel workbook when named .xlsx).")
 def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence, high_confidence,

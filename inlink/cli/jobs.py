@@ -158,7 +158,7 @@ _simple_command("delete", "Delete a job and all its files (stops it first if it 
 
 @jobs.command("export", short_help="Write a job's results so far to a CSV file.")
 @click.argument("job_id")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--out", "-o", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               callback=outputs.out_file,
               help="CSV file to write, or an Excel workbook when named .xlsx (formula-safe for spreadsheets).")
 @click.pass_context
