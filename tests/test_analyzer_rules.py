@@ -12,7 +12,7 @@ from test_analyzer import BASE, FILLER, from_page, make_site, suggestions
 from inlink.links.anchors import defined_name
 from inlink.links.dictionary import AnchorDictionary
 from inlink.links.confidence import RECOVERY_WEIGHTS, WEIGHTS, confidence, tier
-from inlink.links.placement import in_path, is_code_span, sentence_context
+from inlink.links.placement import in_path, in_template_code, is_code_span, sentence_context
 from inlink.links.suggest import (
     AnalysisConfig,
     analyze_page,
@@ -114,11 +114,40 @@ def test_an_anchor_inside_a_path_is_refused_even_when_it_names_the_target():
     pages = [{"path": "tkinter", "title": "tkinter | Docs", "content": "tkinter builds windows. " + FILLER},
              {"path": "dnd", "title": "Drag and drop | Docs",
               "content": "Source code: Lib/tkinter/dnd.py holds the drag and drop support. " + FILLER}]
-    index = build_index(make_site(pages), NO_FLOOR)
-    refused = validate_suggestion(index, BASE + "dnd", BASE + "tkinter", "tkinter")
-    assert refused and "path or URL" in refused
-    rows = from_page(suggestions(make_site(pages), NO_FLOOR), "dnd")
-    assert "tkinter" not in [r["Anchor"] for r in rows]
+    assert_refused_everywhere(pages, "dnd", "tkinter", "tkinter", "path or URL")
+
+
+def assert_refused_everywhere(pages: list[dict], source: str, target: str, anchor: str, why: str) -> None:
+    """Neither engine may place `anchor` in the source: a model's pick is refused saying `why`, and the offline
+    engine's rows never hold it."""
+    refused = validate_suggestion(build_index(make_site(pages), NO_FLOOR), BASE + source, BASE + target, anchor)
+    assert refused and why in refused
+    assert anchor not in [r["Anchor"] for r in from_page(suggestions(make_site(pages), NO_FLOOR), source)]
+
+
+@pytest.mark.parametrize("text, anchor, expected", [
+    ("Load the library first: {% load i18n %} at the top of the template.", "i18n", True),
+    ("Print it with {{ article.pub_date|date }} in the page.", "pub_date", True),
+    ("The i18n tags need {% load i18n %} first.", "tags", False),                     # prose before the tag
+    ("Use {% url %} then read about translation here.", "translation", False),      # after a closed tag
+    ("Write {{ and }} for a literal brace; translation is elsewhere.", "translation", False),
+    ("An open {% tag on one line\nthen translation %} on the next.", "translation", False),   # not on its line
+])
+def test_a_word_inside_a_template_tag_or_expression_is_template_code(text, anchor, expected):
+    start = text.index(anchor)
+    assert in_template_code(text, start, start + len(anchor)) is expected
+
+
+def test_an_anchor_inside_template_code_is_refused_even_when_it_names_the_target():
+    """An editor's read rejected "i18n" in "{% load i18n %}" -> the internationalisation page: code shown in a
+    sentence, as a path is, whatever it names."""
+    pages = [{"path": "i18n", "title": "i18n | Docs", "content": "i18n translates the site. " + FILLER},
+             {"path": "tags", "title": "Template tags | Docs",
+              "content": "Templates that translate start with {% load i18n %} before any tag. " + FILLER}]
+    assert_refused_everywhere(pages, "tags", "i18n", "i18n", "template code")
+    prose = [dict(pages[0]), {**pages[1], "content": pages[1]["content"].replace("before any tag.",
+                                                                               "before any i18n tag.")}]
+    assert "i18n" in [r["Anchor"] for r in from_page(suggestions(make_site(prose), NO_FLOOR), "tags")]
 
 
 _BREWING = "Roast it short. Мы продаём кофе, see the Brewing Guide. Café? école Brewing Guide too."

@@ -13,6 +13,7 @@ test checks them from the outside, so the rules live in one place:
 - an anchor never runs across a sentence or clause break its name does not hold ("Cargo. Run", "form, fields");
 - a numbered reference ("Section 3") to a part of a document cited by a name in capitals and a number ("section 10
   of RFC 2616") names that document's part, not the site's;
+- a template tag or expression ("{% load i18n %}", "{{ page.title }}") is code, wherever it stands;
 - on plain text (no blocks), a code-like span (an identifier with _ or ::, a call with (), a path, a command
   option, a <placeholder>) is an anchor only when the target's title or defined name is that very name.
 The Context is the sentence holding the anchor (a splitter that knows "e.g." and "3.11" end no sentence),
@@ -153,6 +154,28 @@ def in_path(text: str, start: int, end: int) -> bool:
     if left > 0 and text[left - 1] == ")":   # "Py_NewInterpreter()/Py_EndInterpreter()": two names, no path
         glued = glued.lstrip("/")
     return ("/" in glued or "\\" in glued) and bool(_PATH_RE.search(glued))
+
+
+# A template language's tag or expression: Django, Jinja, Liquid, Twig, Hugo and Handlebars write them so.
+TEMPLATE_REACH = 200          # characters a template tag stretches over at most, on its line
+_TEMPLATE_CLOSING = {"%": "%}", "{": "}}"}
+
+
+def in_template_code(text: str, start: int, end: int) -> bool:
+    """Part of a template tag or expression on its line ("i18n" in "{% load i18n %}", "pub_date" in
+    "{{ article.pub_date|date }}"): code quoted in a sentence, never an anchor, whatever it names (an editor's
+    read rejected "i18n" -> the internationalisation page there). An opening "{%" or "{{" before the span on its
+    line, not closed before it, and its closing mark after it."""
+    lo = max(0, start - TEMPLATE_REACH)
+    lo = text.rfind("\n", lo, start) + 1 or lo
+    opening = max(text.rfind("{%", lo, start), text.rfind("{{", lo, start))
+    if opening < 0:
+        return False
+    closing = _TEMPLATE_CLOSING[text[opening + 1]]
+    if text.find(closing, opening + 2, start) >= 0:
+        return False
+    line_end = text.find("\n", end, end + TEMPLATE_REACH)
+    return text.find(closing, end, line_end if line_end >= 0 else end + TEMPLATE_REACH) >= 0
 
 
 _QUOTES = {"'": "'", '"': '"'}

@@ -40,6 +40,7 @@ from inlink.links.placement import (
     in_prose,
     in_path,
     in_running_text,
+    in_template_code,
     is_code_span,
     part_of_quoted_title,
     quoted_value,
@@ -155,7 +156,8 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
             and (not section or _quoted(text, (start, end)) and not _string_literal(text, start)) \
             and (not numbered or not cites_another_document(text, start, end)) \
             and not glued_heading(text, start, end, block_bounds(prose, start, end)) \
-            and (section or not breaks_between_words(text[start:end], written))
+            and (section or not breaks_between_words(text[start:end], written)) \
+            and not in_template_code(text, start, end)
     return allowed
 
 

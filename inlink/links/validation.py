@@ -7,7 +7,8 @@ the contract test holds both engines to anchor_placement.
 from __future__ import annotations
 
 from inlink.links.index import LinkIndex, page_prose, under_inbound_cap
-from inlink.links.placement import in_path, in_running_text, is_code_span, option_dashes, quoted_value, with_option_dashes
+from inlink.links.placement import (in_path, in_running_text, in_template_code, is_code_span, option_dashes, quoted_value,
+                                    with_option_dashes)
 from inlink.links.text import is_acceptable_anchor, names_target, starts_sentence, tokens
 
 
@@ -47,6 +48,8 @@ def _anchor_problem(index: LinkIndex, source: int, target: int, anchor: str) -> 
             return f'the anchor "{anchor}" stands only in a heading, code or other block that is not running prose'
         if all(in_path(text, *o) for o in prose_ones):
             return f'the anchor "{anchor}" stands only inside a file path or URL'
+        if all(in_path(text, *o) or in_template_code(text, *o) for o in prose_ones):
+            return f'the anchor "{anchor}" stands only inside template code ({{% ... %}} or {{{{ ... }}}}) or a path'
         if all(quoted_value(text, *o) for o in prose_ones):
             return f'the anchor "{anchor}" stands only as a quoted value (a string literal), not as a mention'
         return f'the anchor "{anchor}" is code-like (an identifier, call, path or option) and no name of the target'
@@ -78,15 +81,15 @@ def _names_target_phrase(index: LinkIndex, target: int, anchor: str) -> bool:
 
 def anchor_placement(index: LinkIndex, source: int, target: int, anchor: str) -> tuple[int, int] | None:
     """The first occurrence of `anchor` in the source that the placement rules allow (whole words, running
-    prose, not inside a path or URL nor a quoted value, and a code-like span only when the anchor names the
-    target), or None.
+    prose, not inside a path or URL, template code nor a quoted value, and a code-like span only when the anchor
+    names the target), or None.
     Both engines' rows obey it, so the contract test can check any row with it."""
     text = index.texts[source]
     prose = page_prose(index, source)
     names_it = None
     for start, end in whole_word_occurrences(text, anchor):
         if not in_running_text(prose, text, start, end) or in_path(text, start, end) \
-                or quoted_value(text, start, end):
+                or in_template_code(text, start, end) or quoted_value(text, start, end):
             continue
         if is_code_span(text, start, end):
             names_it = _names_target_phrase(index, target, anchor) if names_it is None else names_it
