@@ -195,6 +195,15 @@ def quoted_value(text: str, start: int, end: int) -> bool:
     return not titled and not any(ch.isspace() or ch == "." for ch in word)
 
 
+def open_to_anchors(prose: tuple[list[int], list[int]] | None, text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] may hold an anchor to any page at all: in running text (in_running_text), and no
+    part of a file path or URL, a template tag or a one-word string literal. The rules that do not depend on the
+    target, in one place: the offline engine's placement starts from them, and so does validation's check of any
+    engine's pick."""
+    return in_running_text(prose, text, start, end) and not in_path(text, start, end) \
+        and not quoted_value(text, start, end) and not in_template_code(text, start, end)
+
+
 #: Quotation marks that open a quoted title, and their closing marks (not single quotes: "’" is also an apostrophe).
 _TITLE_QUOTES = {"“": "”", '"': '"', "«": "»"}
 QUOTATION_REACH = 100      # characters from an anchor to the quotation marks around it

@@ -38,12 +38,9 @@ from inlink.links.placement import (
     glued_heading,
     inside_one,
     in_prose,
-    in_path,
-    in_running_text,
-    in_template_code,
     is_code_span,
+    open_to_anchors,
     part_of_quoted_title,
-    quoted_value,
     sentence_context,
     with_option_dashes,
 )
@@ -145,8 +142,7 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
     numbered = option.kind == "numbered"
 
     def allowed(start: int, end: int) -> bool:
-        return in_running_text(prose, text, start, end) and not in_path(text, start, end) \
-            and not quoted_value(text, start, end) and not part_of_quoted_title(text, start, end) \
+        return open_to_anchors(prose, text, start, end) and not part_of_quoted_title(text, start, end) \
             and (names_it or not is_code_span(text, start, end)) \
             and (declared or parameters is None or not is_parameter(text, start, end, parameters)) \
             and (not word_name or not _plain_word(text, start, end) or inside_one(code, start, end)) \
@@ -156,8 +152,7 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
             and (not section or _quoted(text, (start, end)) and not _string_literal(text, start)) \
             and (not numbered or not cites_another_document(text, start, end)) \
             and not glued_heading(text, start, end, block_bounds(prose, start, end)) \
-            and (section or not breaks_between_words(text[start:end], written)) \
-            and not in_template_code(text, start, end)
+            and (section or not breaks_between_words(text[start:end], written))
     return allowed
 
 

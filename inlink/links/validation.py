@@ -7,8 +7,8 @@ the contract test holds both engines to anchor_placement.
 from __future__ import annotations
 
 from inlink.links.index import LinkIndex, page_prose, under_inbound_cap
-from inlink.links.placement import (in_path, in_running_text, in_template_code, is_code_span, option_dashes, quoted_value,
-                                    with_option_dashes)
+from inlink.links.placement import (in_path, in_running_text, in_template_code, is_code_span, open_to_anchors,
+                                    option_dashes, quoted_value, with_option_dashes)
 from inlink.links.text import is_acceptable_anchor, names_target, starts_sentence, tokens
 
 
@@ -88,8 +88,7 @@ def anchor_placement(index: LinkIndex, source: int, target: int, anchor: str) ->
     prose = page_prose(index, source)
     names_it = None
     for start, end in whole_word_occurrences(text, anchor):
-        if not in_running_text(prose, text, start, end) or in_path(text, start, end) \
-                or in_template_code(text, start, end) or quoted_value(text, start, end):
+        if not open_to_anchors(prose, text, start, end):
             continue
         if is_code_span(text, start, end):
             names_it = _names_target_phrase(index, target, anchor) if names_it is None else names_it
