@@ -661,3 +661,22 @@ def test_the_runner_publishes_what_its_task_has_ahead(manager, tmp_path):
     gate.touch()
     meta = manager.wait(job_id, 60)
     assert meta["status"] == "completed" and meta["items_ahead"] == 0
+
+
+def test_a_wake_during_a_shutdown_is_taken_not_left_to_spin_the_loop(make_manager, tmp_path):
+    """A runner that ends while the manager shuts down wakes the scheduler; while draining, the loop left that wake
+    set, so every wait returned at once and the loop spun until the last runner ended (taking the GIL from it)."""
+    manager = make_manager()
+    gate = tmp_path / "gate"
+    job_id = held_job(manager, gate, at=3, n=300)
+    runner, scheduler = manager._scheduler.runner(job_id), manager._scheduler
+    closing = threading.Thread(target=manager.shutdown, kwargs={"pause": True})
+    closing.start()
+    try:
+        wait_for(lambda: runner.requested is not None, what="the shutdown's request")
+        scheduler.wake()                                        # as a runner that ended would
+        wait_for(lambda: not scheduler._wake.is_set(), timeout=30, what="the loop to take the wake")
+    finally:
+        gate.touch()
+        closing.join(30)
+    assert manager.get(job_id)["status"] == "paused"

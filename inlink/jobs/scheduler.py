@@ -107,10 +107,16 @@ class JobScheduler:
         next_scan = 0.0
         while not self._stopping.is_set():
             now = time.monotonic()
+            # A wake is taken before the round (cleared only when seen set), so one during the round is kept for
+            # the next wait; and taken while draining too: a runner ending during a shutdown wakes the loop, and a
+            # wake left set made every wait return at once (the loop spun, taking the GIL from the runners the
+            # shutdown waits for).
+            woken = self._wake.is_set()
+            if woken:
+                self._wake.clear()
             self._safely(self._poll_runners, now)
             self._safely(self._retry_unwritten)
-            if not self._draining.is_set() and (now >= next_scan or self._wake.is_set()):
-                self._wake.clear()
+            if not self._draining.is_set() and (now >= next_scan or woken):
                 self._safely(self._schedule)
                 next_scan = now + SCAN_EVERY
             self._wake.wait(TICK)
