@@ -1,4 +1,6 @@
 """Shared pytest set-up: every test gets its own jobs folder, never the user's ./jobs, and the one `manager`."""
+import sys
+
 import pytest
 
 from inlink.jobs import JobManager
@@ -12,6 +14,17 @@ def _isolated_jobs_dir(tmp_path, monkeypatch):
     monkeypatch.delenv("GEMINI_API_KEY", raising=False)
     monkeypatch.delenv("GOOGLE_API_KEY", raising=False)
     return jobs
+
+
+@pytest.fixture(autouse=True)
+def _stop_dashboard_managers():
+    """Stop the JobManagers the dashboard's get_manager started during the test (an AppTest page, a test that
+    runs a job as the dashboard does): one left running polled its folder for the rest of the session, and a
+    worker's forked second-core child then started beside its thread."""
+    yield
+    dashboard = sys.modules.get("inlink.ui.manager")     # only when the test imported it: no streamlit otherwise
+    if dashboard is not None:
+        dashboard.shutdown_all(timeout=5)
 
 
 @pytest.fixture

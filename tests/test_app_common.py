@@ -105,13 +105,11 @@ def assert_clean(app: AppTest) -> None:
 
 @pytest.fixture(autouse=True)
 def _stop_managers():
-    """Each test gets its own jobs folder: open the gate, then stop the JobManagers the test started."""
+    """Each test gets its own jobs folder: open the gate, so the JobManagers the test started can stop (the root
+    conftest stops them)."""
     GateTask.GATE.clear()
     yield
-    from inlink.ui.manager import shutdown_all
-
     GateTask.GATE.set()
-    shutdown_all(timeout=5)
 
 
 def test_durations_and_rates_read_plainly():
