@@ -1,5 +1,6 @@
 """UI speed figures: the Jobs page with 1,000 jobs, one refresh of the live panel of a 100,000-row job, and
-how soon a second tab sees an action taken in the first.
+how soon a second tab sees an action taken in the first; and a job the dashboard runs while two tabs watch it, with
+Streamlit's default garbage collection after every script run against the app's setting (runner.postScriptGC off).
 
 Targets: first render of the Jobs page ≤ 1 s with 1,000 jobs in jobs/; one panel refresh ≤ 100 ms on a job
 with 100,000 result rows (the panel reads only what it shows); an action (Pause, Resume) shows in another
@@ -8,6 +9,7 @@ panel refresh on a 100-row job, and the time the acting tab itself takes to show
 The tab figures use the real server in headless Chromium (skipped with --no-browser or without Chromium).
 
     python3 bench/bench_ui.py [--jobs 1000] [--rows 100000] [--syncs 5] [--no-browser]
+                              [--watched-pages 3000] [--watched-rounds 3]   (0 rounds: skipped)
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+IDLE_S = 10   # seconds the finished job's page is left open for the idle figure
 sys.path.insert(0, str(ROOT))
 
 
@@ -188,6 +191,85 @@ def tab_sync_figures(syncs: int) -> None:
           f"{'OK' if max(other) <= 2.0 else 'OVER'}")
 
 
+def watched_job_figures(pages: int, rounds: int) -> None:
+    """A job run by the dashboard's own process while two tabs show it (its panel and its review refresh every
+    1-1.5 s): its time and the server's CPU with Streamlit's default full garbage collection after every script run
+    (the baseline) and with the app's setting (.streamlit/config.toml: runner.postScriptGC off). Rounds alternate
+    the two, in one run; the figures are medians."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    sys.path.insert(0, str(ROOT / "tests"))
+    from synthetic_site import generate_pages, write_crawl_csv
+
+    with tempfile.TemporaryDirectory(prefix="bench_ui_watched_") as folder:
+        crawl = write_crawl_csv(generate_pages(pages), Path(folder) / "site.csv")
+        times: dict[str, list[tuple[float, float, float]]] = {"default": [], "ours": []}
+        for round_ in range(rounds):
+            for setting in ("default", "ours"):
+                times[setting].append(_watched_job(crawl, Path(folder) / f"{setting}{round_}", setting == "default"))
+                job, cpu, idle = times[setting][-1]
+                print(f"    {setting:7s} job {job:6.1f} s, server CPU {cpu:6.1f} s, then idle {idle:6.1%} of a core")
+    (job_on, cpu_on, idle_on), (job_off, cpu_off, idle_off) = (
+        [statistics.median(column) for column in zip(*times[name])] for name in ("default", "ours"))
+    print(f"A {pages:,}-page job run by the dashboard, watched from two tabs (median of {rounds}):")
+    print(f"  baseline  a full GC after each script run   job {job_on:6.1f} s, server CPU {cpu_on:6.1f} s")
+    print(f"  ours      runner.postScriptGC off           job {job_off:6.1f} s, server CPU {cpu_off:6.1f} s  "
+          f"({job_off / job_on:.2f}x and {cpu_off / cpu_on:.2f}x baseline)")
+    print(f"  idle      the finished job's page in two tabs: {idle_on:.1%} of a core (baseline), {idle_off:.1%} "
+          f"(ours, {idle_off / max(idle_on, 1e-9):.2f}x)")
+
+
+def _watched_job(crawl: Path, folder: Path, post_script_gc: bool) -> tuple[float, float, float]:
+    """(seconds from the job's start to its end, CPU seconds of the server meanwhile, its CPU share of one core
+    afterwards while both tabs show the finished job) for one job on `crawl` that the dashboard's server runs while
+    two tabs show its panel and its review."""
+    from e2e_server import set_gate
+    from test_e2e_browser import ALL_PAGES, CHROMIUM, CHROMIUM_ARGS, Server, ready, sync_api
+
+    from inlink.jobs.manager import JobManager
+    from inlink.jobs.state import iso_to_epoch
+    from inlink.tasks import analysis as link_task
+
+    folder.mkdir()
+    set_gate(folder / "gate", ALL_PAGES)
+    os.environ["STREAMLIT_RUNNER_POST_SCRIPT_GC"] = "true" if post_script_gc else "false"  # over config.toml
+    try:
+        server = Server(folder / "jobs", folder / "server.log", folder / "gate").start()
+    finally:
+        del os.environ["STREAMLIT_RUNNER_POST_SCRIPT_GC"]
+    try:
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            tabs = [browser.new_page(viewport={"width": 1400, "height": 1000}) for _ in range(2)]
+            manager = JobManager(folder / "jobs", autostart=False)
+            job_id = link_task.start_analysis(manager, crawl, pages_name=crawl.name)
+            cpu_before = _cpu_seconds(server.process.pid)
+            for tab, path in zip(tabs, ("generate_links", "jobs")):
+                tab.goto(server.url(f"{path}?job={job_id}"))
+                ready(tab)
+            meta = manager.wait(job_id, timeout=1800)
+            cpu = _cpu_seconds(server.process.pid) - cpu_before
+            tabs[0].goto(server.url(f"jobs?job={job_id}"))        # both tabs on the finished job's page
+            ready(tabs[0])
+            idle_from = _cpu_seconds(server.process.pid)
+            time.sleep(IDLE_S)                                    # nobody acts: what the open tabs cost alone
+            idle = (_cpu_seconds(server.process.pid) - idle_from) / IDLE_S
+            browser.close()
+    finally:
+        server.stop()
+    if meta["status"] != "completed":
+        raise SystemExit(f"the watched job ended {meta['status']}: {meta.get('message')}")
+    events = manager.events(job_id, limit=500)
+    started = next(iso_to_epoch(e["ts"]) for e in events if e["event"] == "started")
+    ended = next(iso_to_epoch(e["ts"]) for e in events if e["event"] == "completed")
+    return ended - started, cpu, idle
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 _STATUS_JS = """(pattern) => { const bar = document.querySelector('[data-testid="stProgress"]');
     return !!bar && new RegExp('^' + pattern + ' ·').test(bar.innerText); }"""
 
@@ -212,9 +294,13 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--syncs", type=int, default=5)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--watched-pages", type=int, default=3000)
+    parser.add_argument("--watched-rounds", type=int, default=3)
     args = parser.parse_args()
     if not args.no_browser and Path("/usr/bin/chromium").is_file():
         tab_sync_figures(args.syncs)
+        if args.watched_rounds:
+            watched_job_figures(args.watched_pages, args.watched_rounds)
     with tempfile.TemporaryDirectory(prefix="bench_ui_") as folder:
         os.environ["INLINK_JOBS_DIR"] = str(Path(folder) / "jobs")
         from inlink.ui.manager import get_manager, jobs_dir, shutdown_all

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -76,6 +77,8 @@ def test_inlink_ui_serves_the_dashboard_on_localhost(tmp_path):
         local = {line.split()[3].rsplit(":", 1)[0] for line in listening.splitlines()}
         assert local and local <= {"127.0.0.1", "[::1]"}, listening     # localhost only
         wait_for(lambda: (tmp_path / "jobs").is_dir(), timeout=60, what="the job engine started with the server")
-    finally:
+        argv = Path(f"/proc/{proc.pid}/cmdline").read_bytes().split(b"\0")      # the server took over the process
+        assert {b"--runner.postScriptGC=false", b"--server.maxUploadSize=1000"} <= set(argv)   # the repository's
+    finally:                                                                                  # settings, from tmp
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
