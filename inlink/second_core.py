@@ -309,11 +309,13 @@ class FromBothEnds(Generic[T]):
     def __init__(self, prepare: Callable[[], tuple[Sequence[str], Callable[[str], T]]], chunk: int = 4,
                  stall_s: float = STALL_S):
         self._answers: dict[int, T] | None = None
+        self.failure: str | None = None     # why the child gave no answers (the caller computed its part), if so
         self._cells = Cells(2)          # [0]: the caller's next position; [1]: the child's lowest claimed one
         self._cells[0], self._cells[1] = 0, 2**62
         try:
             self._child: Forked | None = Forked(self._back_half(prepare, chunk), stall_s)
-        except ForkFailed:
+        except ForkFailed as exc:
+            self.failure = str(exc)
             self._child = None
             self._answers = {}
             self._cells.close()
@@ -346,7 +348,8 @@ class FromBothEnds(Generic[T]):
         child, self._child = self._child, None
         try:
             return child.result()
-        except ForkFailed:
+        except ForkFailed as exc:
+            self.failure = str(exc)
             return {}
         finally:
             self._cells.close()

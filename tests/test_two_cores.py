@@ -15,11 +15,14 @@ import pytest
 
 from inlink import second_core
 from inlink.second_core import ForkFailed, Forked, FromBothEnds
+from inlink.links import suggest as analyzer
 from inlink.tasks import analysis as link_task
+from inlink.tasks import two_cores
 from waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT.parent / "shared/corpora/python-docs-3.11/pages.csv.gz"
+SAMPLE_PAGES = ROOT / "sample_data" / "pages.csv"
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the second core needs fork (Linux)")
 
@@ -222,6 +225,30 @@ def test_the_child_dies_with_its_parent_on_kill_9(tmp_path):
     finally:
         if worker.poll() is None:
             worker.kill()
+
+
+def test_a_second_core_that_gives_no_pages_is_said_in_the_job_events_and_changes_no_row(manager, monkeypatch):
+    """A child that fails (here it raises on its first page; a hung one is killed after STALL_S) is no longer taken
+    back in silence: the job's events say once that the second core gave no pages, and the rows are one core's."""
+    parent, page_rows = os.getpid(), analyzer.page_rows
+
+    def failing_in_the_child(*args, **kwargs):
+        if os.getpid() != parent:
+            raise RuntimeError("a page the child could not analyse")
+        return page_rows(*args, **kwargs)
+    monkeypatch.setattr(two_cores, "MIN_PAGES", 2)                  # the sample site's 45 pages are enough here
+    monkeypatch.setattr(second_core, "usable", lambda: True)
+    monkeypatch.setattr(analyzer, "page_rows", failing_in_the_child)
+    failed = link_task.start_analysis(manager, SAMPLE_PAGES, pages_name="pages.csv")
+    assert manager.wait(failed, timeout=120)["status"] == "completed"
+    said = [e["message"] for e in manager.events(failed, limit=500) if "second CPU core" in e["message"]]
+    assert len(said) == 1 and "RuntimeError: a page the child could not analyse" in said[0], said
+    monkeypatch.setattr(analyzer, "page_rows", page_rows)
+    monkeypatch.setattr(second_core, "usable", lambda: False)
+    one = link_task.start_analysis(manager, SAMPLE_PAGES, pages_name="pages.csv")
+    assert manager.wait(one, timeout=120)["status"] == "completed"
+    assert manager.results_csv(failed) == manager.results_csv(one)
+    assert not [e for e in manager.events(one, limit=500) if "second CPU core" in e["message"]]
 
 
 @pytest.mark.skipif(not DOCS.exists(), reason="needs ../shared/corpora/python-docs-3.11")

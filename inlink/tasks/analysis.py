@@ -188,7 +188,12 @@ class LinkAnalysisTask(Task):
         return analyzer.source_pages(ctx.state["pages"].index)
 
     def process(self, ctx: TaskContext, item: str) -> list[dict]:
-        rows = fixed_decimals(ctx.state[TWO_CORES].rows_for(item, count=ctx.count))   # as every export writes them
+        pages = ctx.state[TWO_CORES]
+        rows = fixed_decimals(pages.rows_for(item, count=ctx.count))   # as every export writes them
+        failure = pages.failure()
+        if failure:   # said, not hidden: the job goes on at one core's speed
+            ctx.log(f"The second CPU core gave no pages ({failure}): this process analyses them instead, with the "
+                    "same results.")
         throttle = float(ctx.config["options"].get("throttle_s") or 0)
         if throttle:
             time.sleep(throttle)

@@ -34,6 +34,7 @@ class PagesOnTwoCores:
                           and len(sources) >= MIN_PAGES)
         self._split: second_core.FromBothEnds | None = None
         self._started = False
+        self._failure_said = False
 
     @property
     def index(self) -> analyzer.LinkIndex:
@@ -50,6 +51,15 @@ class PagesOnTwoCores:
         rows = self._split.take(at, partial(analyzer.page_rows, self.index, url))
         analyzer.record_page(self.index, url, rows)
         return rows
+
+    def failure(self) -> str | None:
+        """Why the second core gave no pages (this process analysed them instead: the same rows, slower), once:
+        None before, after it was said, or when nothing failed."""
+        split = self._split
+        if split is None or split.failure is None or self._failure_said:
+            return None
+        self._failure_said = True
+        return split.failure
 
     def ahead(self) -> int:
         """Pages the child has analysed that this process has not taken yet (for the job's rate and time left)."""
