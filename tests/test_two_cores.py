@@ -227,9 +227,9 @@ def test_the_child_dies_with_its_parent_on_kill_9(tmp_path):
             worker.kill()
 
 
-def test_a_second_core_that_gives_no_pages_is_said_in_the_job_events_and_changes_no_row(manager, monkeypatch):
-    """A child that fails (here it raises on its first page; a hung one is killed after STALL_S) is no longer taken
-    back in silence: the job's events say once that the second core gave no pages, and the rows are one core's."""
+def _a_child_that_fails(monkeypatch):
+    """Offline runs on the sample site use a second core whose child raises on its first page; returns the real
+    page_rows to put back."""
     parent, page_rows = os.getpid(), analyzer.page_rows
 
     def failing_in_the_child(*args, **kwargs):
@@ -239,6 +239,13 @@ def test_a_second_core_that_gives_no_pages_is_said_in_the_job_events_and_changes
     monkeypatch.setattr(two_cores, "MIN_PAGES", 2)                  # the sample site's 45 pages are enough here
     monkeypatch.setattr(second_core, "usable", lambda: True)
     monkeypatch.setattr(analyzer, "page_rows", failing_in_the_child)
+    return page_rows
+
+
+def test_a_second_core_that_gives_no_pages_is_said_in_the_job_events_and_changes_no_row(manager, monkeypatch):
+    """A child that fails (here it raises on its first page; a hung one is killed after STALL_S) is no longer taken
+    back in silence: the job's events say once that the second core gave no pages, and the rows are one core's."""
+    page_rows = _a_child_that_fails(monkeypatch)
     failed = link_task.start_analysis(manager, SAMPLE_PAGES, pages_name="pages.csv")
     assert manager.wait(failed, timeout=120)["status"] == "completed"
     said = [e["message"] for e in manager.events(failed, limit=500) if "second CPU core" in e["message"]]
@@ -249,6 +256,20 @@ def test_a_second_core_that_gives_no_pages_is_said_in_the_job_events_and_changes
     assert manager.wait(one, timeout=120)["status"] == "completed"
     assert manager.results_csv(failed) == manager.results_csv(one)
     assert not [e for e in manager.events(one, limit=500) if "second CPU core" in e["message"]]
+
+
+def test_suggest_in_the_foreground_says_a_second_core_that_gave_no_pages(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from inlink.cli import cli
+
+    _a_child_that_fails(monkeypatch)
+    out = tmp_path / "rows.csv"
+    result = CliRunner().invoke(cli, ["suggest", str(SAMPLE_PAGES), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert ("note: the second CPU core gave no pages (the child failed: RuntimeError: a page the child could not "
+            "analyse): they were analysed on one core, with the same results") in result.output
+    assert out.read_bytes().count(b"\n") > 10
 
 
 @pytest.mark.skipif(not DOCS.exists(), reason="needs ../shared/corpora/python-docs-3.11")

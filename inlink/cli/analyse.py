@@ -192,6 +192,9 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
         errors = summary["page_errors"]
         click.echo(f"note: {_count(errors, 'page was', 'pages were')} skipped because "
                    f"{'its' if errors == 1 else 'their'} answer could not be used", err=True)
+    if summary.get("second_core_failure"):
+        click.echo(f"note: the second CPU core gave no pages ({summary['second_core_failure']}): they were analysed "
+                   "on one core, with the same results", err=True)
     if summary.get("stopped_early"):
         click.echo(f"note: stopped early: {foreground_words(summary['stopped_early'])}", err=True)
         if summary.get("stopped_by") != "budget":   # the cap the user set ends well; an outage does not

@@ -338,6 +338,7 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
     Like a job, a page whose answer cannot be used is skipped (counted in `page_errors`) and a spent budget, an
     unavailable Gemini or answers that stay unusable end the run early (`stopped_early` says why, `stopped_by`
     which: "budget", "unavailable", "unusable"); what was found so far is written either way.
+    `second_core_failure` says why the second core gave no pages, when it did not (the rows are the same).
     """
     cleaned = clean_options(engine, options)
     site = _site_import().load_site(pages, links, pages_name=Path(pages).name,
@@ -348,7 +349,7 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
     sources = analyzer.source_pages(page_analyzer.index)
     pages = two_cores.PagesOnTwoCores(page_analyzer, sources)
     rows: list[dict] = []
-    page_errors, stopped_early = 0, None
+    page_errors, stopped_early, second_core_failure = 0, None, None
     counters: Counter = Counter()        # Gemini's calls, tokens and cost, as a job's counters sum them
 
     def count(**increments: float) -> None:
@@ -357,6 +358,7 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
         for done, url in enumerate(sources, 1):
             try:
                 rows.extend(fixed_decimals(pages.rows_for(url, count)))   # as a job's results file holds them
+                second_core_failure = second_core_failure or pages.failure()
             except ItemError:
                 page_errors += 1
             except PauseJob as exc:
@@ -372,7 +374,8 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
     write_user_file(out_path, frame_to_xlsx(frame) if is_workbook(out_path) else suggestions_csv(frame))
     summary = analyzer.summarize(page_analyzer.index, frame)
     return {**summary, "page_errors": page_errors, "stopped_early": stopped_early,
-            "stopped_by": page_analyzer.stopped_by if stopped_early else None, "counters": dict(counters)}
+            "stopped_by": page_analyzer.stopped_by if stopped_early else None, "counters": dict(counters),
+            "second_core_failure": second_core_failure}
 
 
 def set_budget(manager: JobManager, job_id: str, budget_usd: float) -> None:
