@@ -192,6 +192,30 @@ def test_anchors_grow_to_the_whole_phrase_of_the_target_title():
     assert BASE + "appendix" not in anchors and BASE + "backup" not in anchors   # never cut from a longer name
 
 
+
+@pytest.mark.parametrize("text, word, title, grown", [
+    ("enquiries from cafés, restaurants and offices, write", "offices", "Wholesale Coffee for Cafés and Offices",
+     "offices"),                                   # not "and offices": a joining word begins no name
+    ("for cafés and offices write", "offices", "Wholesale Coffee for Cafés and Offices", "cafés and offices"),
+    ("deploy it with Apache and mod_wsgi today", "mod_wsgi", "How to use Django with Apache and mod_wsgi",
+     "Apache and mod_wsgi"),
+    ("plan the Backup of the servers", "Backup", "Backup of the Ledger", "Backup"),   # nor ends one
+    ("read The Audit Trail first", "Audit", "The Audit Trail", "The Audit Trail"),    # an article may begin one
+    ("see Getting Started with Keelson now", "Keelson", "Getting Started with Keelson",
+     "Getting Started with Keelson"),              # the whole title stands as it is
+])
+def test_a_grown_anchor_neither_begins_nor_ends_with_a_joining_word(text, word, title, grown):
+    from types import SimpleNamespace
+
+    from inlink.links.ranking import grow_to_title
+    from inlink.links.tokens import token_offsets
+
+    index = SimpleNamespace(titles=[title], h1s=[title])
+    starts, ends = token_offsets(text)
+    at = text.index(word)
+    span = grow_to_title(index, text, 0, (at, at + len(word)), starts, ends, [])
+    assert text[span[0]:span[1]] == grown
+
 def test_one_link_per_target_per_page():
     pages = [{"path": "a", "title": "Trail Running | Shop", "content": "Trail running tips. " + FILLER},
              {"path": "src", "title": "Hub | Shop",

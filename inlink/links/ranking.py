@@ -503,6 +503,7 @@ def grow_to_title(index: LinkIndex, text: str, target: int, span: tuple[int, int
     """The anchor grown, word by word on either side, as long as it still stands in the target's title or H1
     ("Appendix" -> "Appendix B", "Backup" -> "Backup Strategies"): never cut inside the target's name."""
     title = f" {index.titles[target]} | {index.h1s[target]} ".lower()
+    original = span
     first = int(starts.searchsorted(span[0]))
     last = int(ends.searchsorted(span[1]))
     if first >= len(starts) or last >= len(ends) or int(starts[first]) != span[0] or int(ends[last]) != span[1]:
@@ -519,7 +520,26 @@ def grow_to_title(index: LinkIndex, text: str, target: int, span: tuple[int, int
                     not overlaps(wider, taken):
                 first, last, span, grown = a, b, wider, True
                 break
-    return span
+    if text[span[0]:span[1]].lower() in (index.titles[target].lower(), index.h1s[target].lower()):
+        return span   # a whole title or H1 stands as it is
+    return _without_loose_ends(text, span, starts, ends, first, last, original)
+
+
+#: Words that join the parts of a name and never begin or end one: grown to "and offices" from the title "Wholesale
+#: Coffee for Cafés and Offices", an anchor reads as a cut (articles may begin a name, "The Audit Trail").
+LOOSE_FIRST = frozenset("and or nor but of for to with in on at by from as into than via".split())
+LOOSE_LAST = LOOSE_FIRST | {"the", "a", "an"}
+
+
+def _without_loose_ends(text: str, span: tuple[int, int], starts: np.ndarray, ends: np.ndarray,
+                        first: int, last: int, original: tuple[int, int]) -> tuple[int, int]:
+    """The grown span (tokens first..last) without the joining words growth left at its edges (LOOSE_FIRST,
+    LOOSE_LAST), back to no less than the span it grew from."""
+    while int(starts[first]) < original[0] and text[starts[first]:ends[first]].lower() in LOOSE_FIRST:
+        first += 1
+    while int(ends[last]) > original[1] and text[starts[last]:ends[last]].lower() in LOOSE_LAST:
+        last -= 1
+    return int(starts[first]), int(ends[last])
 
 
 def widen_single_word(index: LinkIndex, text: str, target: int, span: tuple[int, int], starts: np.ndarray,
