@@ -467,6 +467,26 @@ def test_suggest_prints_the_import_report_with_dropped_rows(tmp_path):
     assert result.stdout.startswith("wrote ")
 
 
+def test_pages_without_titles_or_h1s_are_analysed_and_the_report_says_why_few_links_come(tmp_path):
+    """Only an address and the text (a custom export): no page has a name to be linked by. The run used to fail
+    on its first page (an IndexError in the confidence's word count, with no phrase at all in the site)."""
+    pages = tmp_path / "urlcontent.csv"
+    texts = ["We sell garden tools. Read our guide to pruning roses and our guide to composting at home. The best "
+             "garden shears are reviewed here.",
+             "Pruning roses is easy. Use garden shears and wear gloves. Composting at home helps roses grow.",
+             "Composting at home turns waste into soil. Pruning roses creates clippings you can compost. Garden "
+             "shears are useful.",
+             "Garden shears are a must. Our guide to pruning roses explains how to use them. Composting at home is "
+             "also covered."]
+    pages.write_bytes(csv_bytes([[f"https://ex.com/{p}", text] for p, text in
+                                 zip(("", "pruning-roses", "composting-at-home", "garden-shears"), texts)],
+                                ["url", "content"]))
+    out = tmp_path / "out.csv"
+    result = run_cli("suggest", pages, "--out", out, jobs_dir=tmp_path / "jobs")
+    assert result.exit_code == 0, result.output
+    assert "import: No page has a title or an H1" in result.stderr
+    assert result.stdout.startswith("wrote ") and " for 4 pages " in result.stdout and out.exists()
+
 def test_suggest_and_jobs_start_refuse_an_export_without_text(tmp_path):
     pages = tmp_path / "internal_html.csv"
     pages.write_bytes(csv_bytes([["https://a.com/", "text/html", "200", "Indexable", "Home", "Home", "9"]],

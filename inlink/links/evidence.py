@@ -100,7 +100,11 @@ def row_logits(index: LinkIndex, scored: Scored) -> tuple[np.ndarray, np.ndarray
     rows = np.fromiter(chain.from_iterable(scored.rows), dtype=np.int64, count=len(owner))
     speaks, kind, exact = scored.speaks[rows], found.kind[rows], found.exact[rows].view(np.int8)
     pids = found.phrase[rows]
-    words = np.where(pids >= 0, index.phrase_matcher().words(np.maximum(pids, 0)), 1) - 1   # a shared term: one word
+    words = np.ones(len(pids), dtype=np.int64)   # a shared term (no phrase id): one word
+    named = pids >= 0
+    if named.any():   # (a site of untitled pages has no phrase at all: nothing to look up)
+        words[named] = index.phrase_matcher().words(pids[named])
+    words -= 1
     shares = _target_shares(index, scored)
     logits = None
     for says in (True,) if speaks.all() else (False,) if not speaks.any() else (False, True):

@@ -64,6 +64,10 @@ def load_pages_and_redirects(source, filename=None, column_map=None, sheet=None,
     report.warnings.extend(warnings)
     pages = _merge_duplicate_pages(pages, report)
     pages["is_target"] = pages["excluded_reason"] == ""
+    if not _any_named(pages):
+        report.warnings.append("No page has a title or an H1: a suggestion's anchor names its target by them, so "
+                               "few or no links can be suggested. Export the titles and H1s too (\"Title 1\", "
+                               "\"H1-1\"), or fetch the pages.")
     _report_pages(pages, report)
     return pages.loc[:, list(PAGE_COLUMNS)].reset_index(drop=True), report, _redirects(pages)
 
@@ -99,6 +103,12 @@ def _clean_text(series: pd.Series) -> pd.Series:
 CLEANED_FIELDS = (*TEXT_FIELDS, "url", "content_type", "indexability", "indexability_status", "redirect_url")
 #: Fields read besides PAGE_FIELDS: why a page is non-indexable, and where a 3xx row redirects.
 EXTRA_FIELDS = ("indexability_status", "redirect_url")
+
+
+def _any_named(pages: pd.DataFrame) -> bool:
+    """Whether any page has a title or an H1 (the names anchors are made of)."""
+    return any(column in pages.columns and pages[column].fillna("").astype(str).str.strip().ne("").any()
+               for column in ("title", "h1"))
 
 
 def _page_frame(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> pd.DataFrame:
