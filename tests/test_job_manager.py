@@ -531,6 +531,25 @@ def test_orphaned_running_job_is_recovered_by_a_new_manager(make_manager, jobs_d
     assert recovered and "Recovered after restart" in recovered[0]["message"]
 
 
+@pytest.mark.parametrize("action", ["pause", "stop"])
+def test_pausing_or_stopping_an_orphan_keeps_the_progress_of_its_checkpoints(make_manager, jobs_dir, tmp_path,
+                                                                              action):
+    """A worker killed between two (time-based) metadata writes leaves its metadata behind its checkpoints: a
+    pause or stop from another process wrote that stale metadata back, and the job read "0 of 30, 0 rows"
+    (found by an exploratory run: a user may take the results as lost and delete the job)."""
+    job_id = _orphaned_midway(make_manager, jobs_dir, tmp_path, n=30)
+    done = make_manager(autostart=False).get(job_id)["items_done"]
+    assert 0 < done < 30
+    _orphan(jobs_dir, job_id, items_done=0, rows_written=0, progress_percentage=0.0)   # the stale metadata
+    manager = make_manager(autostart=False)
+    getattr(manager, action)(job_id)
+    meta = manager.get(job_id)
+    assert meta["status"] == ("paused" if action == "pause" else "stopped")
+    assert meta["items_done"] == done and meta["rows_written"] == len(expected_rows(done))
+    if action == "pause":
+        manager.resume(job_id)
+        assert manager.events(job_id)[-1]["message"] == f"Resume requested from item {done + 1}."
+
 def test_owner_with_a_stale_heartbeat_is_not_taken_over_while_it_still_writes(make_manager, jobs_dir, tmp_path):
     """A suspended laptop wakes with every heartbeat stale: a live writer must not get a second writer."""
     job_id = _orphaned_midway(make_manager, jobs_dir, tmp_path, n=40)   # owner looks gone: dead pid...

@@ -217,6 +217,9 @@ class JobManager:
                 job.message = f"{action.capitalize()} requested: takes effect after the item in progress."
                 event = (f"{action}_requested", job.message)
             else:
+                if job.status is JobStatus.RUNNING:   # an orphan: its worker died between two metadata writes
+                    self._refresh_from_checkpoint(job)
+                    job.close_session(ended=(job.owner or {}).get("heartbeat"))   # its last sign of life
                 event = self._apply_now(job, action)
             self.store.write_job(job)
         self.store.add_event(job_id, *event)
