@@ -88,6 +88,7 @@ def frame_to_xlsx(frame: pd.DataFrame, sheet: str = "Suggestions") -> bytes:
     ("--cgi", not "'--cgi") and is never evaluated, even after an edit."""
     import pandas as pd
 
+    frame = _decimals_as_numbers(frame)
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         frame.to_excel(writer, sheet_name=sheet, index=False)
@@ -95,6 +96,22 @@ def frame_to_xlsx(frame: pd.DataFrame, sheet: str = "Suggestions") -> bytes:
         _number_formats(writer.sheets[sheet], list(frame.columns))
         _readable(writer.sheets[sheet], frame)
     return buffer.getvalue()
+
+
+def _decimals_as_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """The RESULT_DECIMALS columns as numbers, whichever way the rows came: `suggest` holds them as the fixed-point
+    text every CSV export writes (fixed_decimals), and its workbook stored "0.7415" as text that Excel neither
+    sorts nor sums, where a job's export read them back as numbers. A column with any cell that is no number is
+    left as it is."""
+    import pandas as pd
+
+    converted = {}
+    for column in RESULT_DECIMALS:
+        if column in frame.columns and not pd.api.types.is_numeric_dtype(frame[column]):
+            numbers = pd.to_numeric(frame[column], errors="coerce")
+            if not (numbers.isna() & frame[column].notna() & (frame[column].astype(str) != "")).any():
+                converted[column] = numbers
+    return frame.assign(**converted) if converted else frame
 
 
 def _formulas_as_text(worksheet) -> None:

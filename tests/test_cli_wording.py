@@ -416,6 +416,9 @@ def test_an_output_named_xlsx_is_a_workbook_and_a_fetch_output_so_named_is_refus
     assert header[:3] == ["Source", "Destination", "Anchor"] and "Confidence" in header
     assert sheet.max_row - 1 == len((tmp_path / "s.csv").read_text(encoding="utf-8-sig").splitlines()) - 1 > 0
     assert csv_rows.exit_code == 0
+    for column in ("Score", "Confidence"):   # numbers Excel sorts and sums, as a job's export writes them
+        cells = [row[header.index(column)] for row in sheet.iter_rows(min_row=2)]
+        assert {cell.data_type for cell in cells} == {"n"} and all(0 <= cell.value <= 1 for cell in cells)
 
     from inlink.jobs import JobManager
     from inlink.tasks import analysis
