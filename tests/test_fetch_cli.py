@@ -29,6 +29,8 @@ def test_fetch_in_the_foreground_writes_both_files_and_a_report(site, tmp_path):
     assert "the server answered 404 Not Found" in done.stdout and "robots.txt disallows" in done.stdout
     table = pd.read_csv(pages, keep_default_na=False)
     assert len(table) == 8 and (table["Word Count"] > 0).sum() == 6
+    # a byte-order mark, so a spreadsheet reads accents right; the importer takes it as UTF-8
+    assert pages.read_bytes().startswith(b"\xef\xbb\xbfAddress,") and links.read_bytes().startswith(b"\xef\xbb\xbf")
     assert set(pd.read_csv(links, keep_default_na=False)["Link Position"]) >= {"Content", "Navigation"}
 
 

@@ -346,10 +346,12 @@ def content_links(results: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """Plain UTF-8 CSV (no formula guard: the files are read back by the importer, text must stay exact)."""
+    """UTF-8 CSV with a byte-order mark, so a spreadsheet reads its accents right (the importer takes the mark
+    as the UTF-8 it is). No formula guard: the files are the analysis's input, read back by the importer, and a
+    page's text must stay exact (README: they keep every cell as the site wrote it)."""
     out = io.StringIO()
     frame.to_csv(out, index=False)
-    return out.getvalue().encode("utf-8")
+    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 
 def report_counts(results: pd.DataFrame) -> dict:
