@@ -278,6 +278,7 @@ def copy_pages(spool: IO[str], out: IO[str], rules: dict[str, str]) -> None:
     allow_large_fields()                      # a page's text and HTML outgrow the csv module's 128 KiB default
     reader = csv.DictReader(spool)
     writer = csv.DictWriter(out, fieldnames=reader.fieldnames or list(PAGE_COLUMNS))
+    out.write("\ufeff")   # the byte-order mark csv_bytes writes too
     writer.writeheader()
     for row in reader:
         if row.get("Address") in rules and row.get("Indexability") == "Indexable":
