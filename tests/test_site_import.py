@@ -235,9 +235,27 @@ def test_generic_link_table_and_unknown_pages_filter():
                                                    ["https://a.com/x", "https://other.org/", "out"]])
     links, report = load_links(data, "links.csv", known_urls={"https://a.com/x", "https://a.com/y"})
     assert links.values.tolist() == [["https://a.com/x", "https://a.com/y", "why"]]
-    assert any("not in the page table" in w for w in report.warnings)
-    _, report = load_links(data, "links.csv", known_urls={"http://www.a.com/x", "http://www.a.com/y"})
-    assert any("pages use http://www.a.com but the links use https://a.com" in w for w in report.warnings)
+    assert "1 link from or to URLs that are not in the page table was skipped, e.g. https://other.org/." \
+        in report.warnings
+    _, report = load_links(data, "links.csv", known_urls={"https://staging.a.com/x", "https://staging.a.com/y"})
+    assert any("pages use https://staging.a.com but the links use https://a.com" in w for w in report.warnings)
+
+
+def test_a_link_url_differing_from_a_page_only_in_scheme_or_www_is_that_page():
+    """Links hard-coded before a move to https (or written with www.) were dropped as "not in the page table", so
+    the site's existing link was suggested again."""
+    data = csv_bytes(["Source", "Destination", "Anchor"], [["https://a.com/x", "http://a.com/y", "why"],
+                                                           ["http://www.a.com/y", "https://www.a.com/z", "zed"],
+                                                           ["https://a.com/x", "http://a.com/q", "two pages"]])
+    known = {"https://a.com/x", "https://a.com/y", "https://a.com/z", "https://a.com/q", "https://www.a.com/q"}
+    links, report = load_links(data, "links.csv", known_urls=known)
+    assert links.values.tolist() == [["https://a.com/x", "https://a.com/y", "why"],
+                                     ["https://a.com/y", "https://a.com/z", "zed"]]
+    assert "3 link URLs differing from a page's only in http/https or www. were read as that page's, e.g. " \
+           "http://www.a.com/y as https://a.com/y." in report.warnings
+    # two pages it could be (https://a.com/q and https://www.a.com/q): neither is guessed
+    assert any("1 link from or to URLs that are not in the page table was skipped, e.g. http://a.com/q." in w
+               for w in report.warnings)
 
 
 def test_load_site_combines_pages_links_and_reports(tmp_path):

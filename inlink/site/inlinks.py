@@ -3,6 +3,7 @@ normalised, hyperlinks only, no self links, one row per link, links outside the 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -14,7 +15,7 @@ from inlink.site.columns import LINK_SYNONYMS, detect, detect_page_columns
 from inlink.site.report import Drops, ImportReport
 from inlink.site.tables import SiteDataError, fold_whitespace, read_table, source_name
 from inlink.site.workbooks import other_sheets
-from inlink.site.urls import normalise_values, site_base
+from inlink.site.urls import counted, normalise_values, site_base
 
 LINK_COLUMNS = ("source", "destination", "anchor")
 
@@ -174,14 +175,50 @@ def _filter_links(links: _LinkRows, report: ImportReport, known_urls) -> _LinkRo
         links = links.where(~self_links)
     if known_urls is not None:
         known = set(known_urls)
+        links = _as_the_pages_spell_them(links, known, report)
         source, destination = links.fields["source"], links.fields["destination"]
         in_known = [np.array([url in known for url in coded.values], dtype=bool) for coded in (source, destination)]
         outside = ~(source.per_row(in_known[0]) & destination.per_row(in_known[1]))
         if outside.any():
-            report.warnings.append(f"{int(outside.sum()):,} links from or to URLs that are not in the page "
-                                   "table were skipped." + _host_mismatch_hint(source, known, outside))
+            first = int(outside.nonzero()[0][0])
+            example = next(url for url in (coded.values[coded.codes[first]] for coded in (source, destination))
+                           if url not in known)
+            count = int(outside.sum())
+            report.warnings.append(f"{counted(count, 'link')} from or to URLs that are not in the page table "
+                                   f"{'was' if count == 1 else 'were'} skipped, e.g. {example}."
+                                   + _host_mismatch_hint(source, known, outside))
             links = links.where(~outside)
     return links
+
+
+_SCHEME_AND_WWW_RE = re.compile(r"^https?://(?:www\.)?", re.IGNORECASE)
+
+
+def _as_the_pages_spell_them(links: _LinkRows, known: set, report: ImportReport) -> _LinkRows:
+    """A link URL missing from the page table that differs from exactly one page's URL only in its scheme or a
+    "www." (http://ex.com/a for https://ex.com/a: links hard-coded before a move to https) is that page's: else
+    the site's existing link was dropped, and the engine suggested the very link the page has."""
+    aliases: dict[str, list[str]] = {}
+    for url in known:
+        aliases.setdefault(_SCHEME_AND_WWW_RE.sub("", url), []).append(url)
+    respelled, example = 0, None
+    for part in ("source", "destination"):
+        coded = links.fields[part]
+        final = np.array([url if url in known else _only(aliases.get(_SCHEME_AND_WWW_RE.sub("", url))) or url
+                          for url in coded.values], dtype=object)
+        changed = final != coded.values
+        if changed.any():
+            respelled += int(coded.per_row(changed).sum())
+            example = example or f"{coded.values[changed][0]} as {final[changed][0]}"
+            links.fields[part] = coded.recoded(final)
+    if respelled:
+        report.warnings.append(f"{counted(respelled, 'link URL')} differing from a page's only in http/https or "
+                               f"www. {'was' if respelled == 1 else 'were'} read as that page's, e.g. {example}.")
+    return links
+
+
+def _only(urls: list[str] | None) -> str | None:
+    return urls[0] if urls and len(urls) == 1 else None
 
 
 def _host_mismatch_hint(source: Coded, known: set, outside: np.ndarray) -> str:
