@@ -194,8 +194,33 @@ def test_a_links_workbook_read_on_the_wrong_sheet_asks_for_the_sheet_of_the_link
         pd.DataFrame({"x": [1]}).to_excel(writer, sheet_name="Summary", index=False)
         pd.read_csv(io.StringIO(LINKS)).to_excel(writer, sheet_name="All Inlinks", index=False)
     with pytest.raises(site_import.SiteDataError, match='other worksheets are "All Inlinks": pick the one that '
-                                                        "holds the links$"):
+                                                        r"holds the links \(`--links-sheet NAME` on the command "
+                                                        r"line\)$"):
         site_import.load_links(workbook.getvalue(), "links.xlsx")
+
+
+def test_a_refused_file_says_which_option_of_the_command_line_fixes_it(tmp_path):
+    """The refusals named only what the dashboard does ("pick the one that holds the crawl", "export the body
+    text"), and a --column header had to match its case."""
+    import pandas as pd
+
+    pages = tmp_path / "custom.csv"
+    pages.write_text("Page URL,Headline,Main Text 1\nhttps://a.com/,Home,Our espresso guide and more.\n"
+                     "https://a.com/espresso,Espresso Guide,How to pull a shot.\n")
+    refused = CliRunner().invoke(cli_module.cli, ["suggest", str(pages), "--out", str(tmp_path / "o.csv")])
+    assert refused.exit_code == 1 and "--column 'content=HEADER'" in refused.stderr
+    named = CliRunner().invoke(cli_module.cli, ["suggest", str(pages), "--out", str(tmp_path / "o.csv"),
+                                                "--column", "content=main text 1"])   # as the detection reads it
+    assert named.exit_code == 0, named.output
+    wrong = CliRunner().invoke(cli_module.cli, ["suggest", str(pages), "--out", str(tmp_path / "o.csv"),
+                                                "--column", "content=Body 1"])
+    assert wrong.exit_code == 1 and '"Body 1"' in wrong.stderr and '"Main Text 1"' in wrong.stderr
+    book = tmp_path / "crawl.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        pd.DataFrame({"Report": ["made today"]}).to_excel(writer, sheet_name="About", index=False)
+        pd.read_csv(pages).to_excel(writer, sheet_name="Crawl", index=False)
+    wrong_sheet = CliRunner().invoke(cli_module.cli, ["suggest", str(book), "--out", str(tmp_path / "o.csv")])
+    assert wrong_sheet.exit_code == 1 and '"Crawl"' in wrong_sheet.stderr and "`--sheet NAME`" in wrong_sheet.stderr
 
 
 @pytest.mark.parametrize("args", [("suggest", "{pages}", "--out", "{missing}/out.csv"),

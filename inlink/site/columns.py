@@ -84,6 +84,16 @@ def extraction_headers(headers, taken: Mapping[str, str]) -> list[str]:
     return [str(h) for h in headers if EXTRACTION_HEADER.match(header_key(h)) and str(h) not in used]
 
 
+def _header_named(header: str, headers: list[str], file: str | None) -> str:
+    """The file's one header that `header` names but for case and spacing ("main text 1" for "Main Text 1", as
+    the detection reads headers), or a refusal that lists the headers."""
+    matches = [h for h in headers if header_key(h) == header_key(header)]
+    if len(matches) == 1:
+        return matches[0]
+    listed = ", ".join(f'"{h}"' for h in headers[:12]) + (", ..." if len(headers) > 12 else "")
+    raise SiteDataError(f"is not a column of this file (its columns: {listed})", file=file, column=header)
+
+
 def resolve_page_columns(headers, column_map: Mapping[str, str] | None, file: str | None) -> dict[str, str]:
     """Detected columns with the user's choices on top; unknown fields or headers are refused by name."""
     headers = [str(h) for h in headers]
@@ -93,7 +103,7 @@ def resolve_page_columns(headers, column_map: Mapping[str, str] | None, file: st
             raise SiteDataError(f'"{name}" is not a page field (expected one of {", ".join(PAGE_FIELDS)})',
                                 file=file)
         if header not in headers:
-            raise SiteDataError("is not a column of this file", file=file, column=header)
+            chosen[name] = header = _header_named(header, headers, file)
     detected = detect_page_columns([h for h in headers if h not in chosen.values()])
     return {**{k: v for k, v in detected.items() if k not in chosen}, **chosen}
 

@@ -28,6 +28,8 @@ from inlink.site.urls import counted, normalize_host, url_hosts
 _WORD_RE = re.compile(r"\w")
 ALL_HOSTS = "*"   # in site_hosts: every host of the file is one site
 OTHER_HOST = "on another host"
+#: How to name a text column the importer did not recognise, on either side.
+COLUMN_HINT = "`--column 'content=HEADER'` on the command line; the dashboard asks which column"
 FETCH_HINT = ("fetch the pages with `cli.py fetch {file} --out-pages pages.csv --out-links links.csv` "
               "(\"Fetch from the site\" on the dashboard's Upload page)")
 
@@ -125,7 +127,7 @@ def nothing_to_analyse(pages: pd.DataFrame, text_column: str, file: str) -> str:
         return (f"no page can be analysed: the file has no body text column, so none of its {len(pages):,} "
                 "pages has text to place a link in (Screaming Frog's \"Internal: HTML\" export has none unless a "
                 "custom extraction adds it). Export the body text with a custom extraction (e.g. \"Body 1\" on "
-                f"the page's main content), or {fetch}")
+                f"the page's main content), name the column that holds it ({COLUMN_HINT}), or {fetch}")
     targets = pages["is_target"].astype(bool)
     kinds = Counter(_kind(reason) for reason in pages.loc[~targets, "excluded_reason"])
     kept_out = ", ".join(f"{count:,} {'with ' if kind.startswith('status') else ''}{kind}"

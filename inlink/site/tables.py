@@ -370,9 +370,9 @@ def _parse_csv_tolerant(text: str, delimiter: str) -> pd.DataFrame:
 
     The marked row stays in place, so the positions of the other rows still give their row numbers.
     """
+    if csv.field_size_limit() < MAX_BYTES:   # page texts can exceed the csv module's 128 KiB default; raised
+        csv.field_size_limit(MAX_BYTES)      # before the header's read too, which reads on into the first rows
     width = len(pd.read_csv(io.StringIO(text), sep=delimiter, nrows=0, engine="python").columns)
-    if csv.field_size_limit() < MAX_BYTES:   # page texts can exceed the csv module's 128 KiB default
-        csv.field_size_limit(MAX_BYTES)
 
     def mark(fields: list[str]) -> list[str]:
         if not any(fields[width:]):   # only empty extras: a trailing delimiter, not a broken row

@@ -58,13 +58,13 @@ def read_xlsx(data: bytes, name: str, sheet: str | None = None) -> pd.DataFrame:
         workbook.close()
     others = [other for other in sheets if other != chosen]
     if not rows:
-        hint = f"; the workbook's other worksheets are {quoted(others)}: pick the one that holds the crawl" \
-            if others else ""
+        hint = f"; the workbook's other worksheets are {quoted(others)}: pick the one that holds the crawl " \
+            f"({sheet_hint()})" if others else ""
         raise SiteDataError(f'the worksheet "{chosen}" is empty{hint}', file=name)
     frame = _frame(rows)
     notes = [] if not others or sheet else [
         (f'{name}: the first of {len(sheets)} worksheets ("{chosen}") was read; the others are '
-         f"{quoted(others)} (pick another worksheet if the crawl is there)")]
+         f"{quoted(others)} (pick another worksheet if the crawl is there: {sheet_hint()})")]
     frame.attrs.update(bad_rows=[], notes=notes, indexed_by_row=True, sheets=sheets, sheet=chosen)
     return frame
 
@@ -112,6 +112,12 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
+def sheet_hint(holds: str = "the crawl") -> str:
+    """How the command line picks a worksheet (the dashboard lists them to pick from)."""
+    option = "--links-sheet" if "link" in holds else "--sheet"
+    return f"`{option} NAME` on the command line"
+
+
 def other_sheets(attrs: Mapping, holds: str = "the crawl") -> tuple[str, str]:
     """(' in the worksheet "X"', '; the workbook's other worksheets are ...') for a workbook of several
     sheets whose read sheet lacks the expected columns; ("", "") otherwise."""
@@ -119,4 +125,4 @@ def other_sheets(attrs: Mapping, holds: str = "the crawl") -> tuple[str, str]:
     if not others:
         return "", ""
     return (f' in the worksheet "{attrs["sheet"]}"', "; the workbook's other worksheets are "
-            + ", ".join(f'"{sheet}"' for sheet in others) + f": pick the one that holds {holds}")
+            + ", ".join(f'"{sheet}"' for sheet in others) + f": pick the one that holds {holds} ({sheet_hint(holds)})")
