@@ -158,7 +158,7 @@ def test_code_like_tokens_match_case_sensitively():
     assert [row["Source"] for row in rows if row["Destination"] == BASE + "pyobject"] == [BASE + "b"]
 
 
-@pytest.mark.parametrize("pattern", ["*/news/*", "news/"])
+@pytest.mark.parametrize("pattern", ["*/news/*", "news/", "/news/*"])   # a glob from a slash: the URL's path
 def test_exclude_patterns_apply_to_sources_and_targets(pattern):
     extra = [{"path": "news/1", "title": "Waterproof Jacket test | Stride Shop",
               "content": "We tested Trail Running Shoes and Waterproof Jackets. " + FILLER}]

@@ -252,6 +252,26 @@ def test_exclude_patterns_that_leave_out_every_page_are_named(tmp_path):
     assert "note: no page was analysed: the --exclude patterns (*) leave out every page" in result.output
 
 
+
+def test_an_exclude_pattern_that_matches_no_page_is_said_in_the_notes_and_in_the_jobs_events(tmp_path):
+    """A mistyped pattern ("[drafts" for "/drafts/") excluded nothing, and nothing said so."""
+    result = suggest_small_crawl(tmp_path, "--exclude", "[drafts", "--exclude", "/*")
+    assert result.exit_code == 0
+    assert 'note: --exclude "[drafts" matches no page of this site' in result.stderr
+    assert '"/*"' not in result.stderr    # it matches every page: said by the note on no page analysed
+    from inlink.jobs import JobManager
+    from inlink.tasks import analysis
+
+    manager = JobManager(tmp_path / "jobs", max_running=1)
+    try:
+        job_id = analysis.start_analysis(manager, (tmp_path / "crawl.csv").read_bytes(), pages_name="crawl.csv",
+                                         options={"exclude_patterns": ["[drafts"]})
+        assert manager.wait(job_id, 60)["status"] == "completed"
+        assert any('The exclude pattern "[drafts" matches no page of this site' in event["message"]
+                   for event in manager.events(job_id, 100))
+    finally:
+        manager.shutdown(timeout=10)
+
 def test_suggest_with_gemini_and_no_key_says_so_before_the_work_in_its_own_words(tmp_path):
     result = suggest_small_crawl(tmp_path, "--engine", "gemini")
     assert result.exit_code == 1 and "--engine gemini needs an API key: set GEMINI_API_KEY" in result.output

@@ -128,16 +128,36 @@ class LinkIndex:
 # ---------------------------------------------------------------- building the index
 
 def matches_pattern(url: str, patterns: Iterable[str]) -> bool:
-    """Glob patterns (with * ? [) match the whole URL; other patterns match as plain substrings."""
+    """Glob patterns (with * ? [) match the whole URL, or, written from a slash ("/blog/*"), the URL's path and
+    query; other patterns match as plain substrings. Why the path: "/library/*" is how an analyst writes "the
+    pages under /library/", and matched against the whole URL (scheme and host first) it matched nothing."""
     for pattern in patterns:
         pattern = pattern.strip()
         if not pattern:
             continue
-        if any(ch in pattern for ch in "*?[") and fnmatch.fnmatchcase(url, pattern):
+        if any(ch in pattern for ch in "*?[") and (fnmatch.fnmatchcase(url, pattern) or (
+                pattern.startswith("/") and fnmatch.fnmatchcase(_path_of(url), pattern))):
             return True
         if pattern in url:
             return True
     return False
+
+
+def _path_of(url: str) -> str:
+    """The URL from the first slash after its host: path and query ("/library/os.html?x=1")."""
+    _scheme, _sep, rest = url.partition("://")
+    slash = rest.find("/")
+    return rest[slash:] if slash >= 0 else "/"
+
+
+def unmatched_patterns(urls: Iterable[str], patterns: Iterable[str]) -> list[str]:
+    """The exclude patterns that match none of the URLs (said to the user: a mistyped pattern excludes nothing)."""
+    left = [pattern for pattern in dict.fromkeys(p.strip() for p in patterns) if pattern]
+    for url in urls:
+        if not left:
+            break
+        left = [pattern for pattern in left if not matches_pattern(url, [pattern])]
+    return left
 
 
 def _column(pages: pd.DataFrame, name: str) -> list[str]:

@@ -27,6 +27,7 @@ from inlink.links.index import (  # noqa: F401  (public API, see docs/architectu
     numbered_origin,
     page_prose,
     under_inbound_cap,
+    unmatched_patterns,
 )
 from inlink.links.mentions import OWN_NAME_KINDS, linkable
 from inlink.links.parameters import is_parameter, own_parameters
@@ -547,4 +548,5 @@ def summarize(index: LinkIndex, rows) -> dict:
             after[d] = False
     analysed = index.analysed | {str(r.get("Source")) for r in rows}
     return {"pages_analysed": len(analysed), "suggestions": len(rows),
-            "orphans_before": int(orphans_before.sum()), "orphans_after": int(after.sum())}
+            "orphans_before": int(orphans_before.sum()), "orphans_after": int(after.sum()),
+            "unmatched_exclude_patterns": unmatched_patterns(index.urls, index.config.exclude_patterns)}

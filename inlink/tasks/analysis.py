@@ -162,6 +162,9 @@ class LinkAnalysisTask(Task):
                 index = prepared.restored_or_built(ctx, "index", lambda: analyzer.build_index(_site(ctx),
                                                                                       analysis_config(options)))
                 _freeze_for_run(ctx)
+            for pattern in analyzer.unmatched_patterns(index.urls, index.config.exclude_patterns):
+                ctx.log(f'The exclude pattern "{pattern}" matches no page of this site (a glob such as "*/blog/*" '
+                        'or "/blog/*" matches the whole URL or its path; other text matches anywhere in the URL).')
             page_analyzer = page_analyzer_for(index, options, ctx.secrets.get(SECRET_KEY),
                                               spent_usd=_spent_so_far(ctx), answers=_kept_answers(ctx))
             analyzer.record_suggestions(page_analyzer.index, ctx.result_rows())

@@ -59,7 +59,10 @@ def common_options() -> dict:
                                  help="Empty: no limit (a 0 here read as \"no new links\").")
     patterns = st.text_area("Exclude URLs matching", key="generate.exclude_patterns", height=90,
                             placeholder="One pattern per line, e.g. /tag/ or */page/*",
-                            help="Glob patterns or plain text; matching pages are neither sources nor targets.")
+                            help="Matching pages are neither sources nor targets. Plain text matches anywhere in "
+                                 "the URL; a glob (* ? [ ]) matches the whole URL, or its path when it starts "
+                                 "with a slash (/blog/*). A pattern that matches no page is said in the job's "
+                                 "events.")
     floor = st.slider("Minimum confidence", min_value=0.0, max_value=1.0, value=DEFAULT_MIN_CONFIDENCE, step=0.05,
                       key="generate.min_confidence",
                       help="No suggestion below this confidence (the chance that an editor keeps the link), so "
