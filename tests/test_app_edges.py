@@ -32,6 +32,15 @@ def test_time_left_ignores_preparation_and_follows_the_recent_pace():
     assert eta.observe(seen(points), 16.0, 3) == [(16.0, 3)]      # counts that go back start afresh
 
 
+def test_a_job_faster_than_the_window_between_two_refreshes_still_gets_a_time_left():
+    """150 pages a second, the tab refreshing every second: every refresh moved past WINDOW_PAGES, the window
+    held one count, and "Time left" read "…" from the start of a 497-page job to its end."""
+    points = [(0.0, 0)] + [(1.0 + i, 150 * (i + 1)) for i in range(3)]
+    assert eta.time_left(seen(points[:2]), 1.0, 150, 5000) is None     # one count seen move: still estimating
+    left = eta.time_left(seen(points), 3.0, 450, 5000)
+    assert left == (5000 - 450) / 150
+
+
 def test_plurals_read_right():
     assert fmt.plural(1, "job") == "1 job"
     assert fmt.plural(0, "job") == "0 jobs"
@@ -124,6 +133,8 @@ def test_the_panel_says_estimating_until_it_has_seen_pages_go_by():
     assert_clean(app)
     left = next(m for m in app.metric if m.label == "Time left")
     assert left.value == "…" and "until a few pages" in left.help
+    # nor a pace before the tab saw one (the run's own rate counted a second core's burst: 10,490, then 185)
+    assert next(m for m in app.metric if m.label == "Pages per minute").value == "…"
 
 
 def test_the_import_report_says_1_page_url_has():

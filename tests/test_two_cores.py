@@ -258,6 +258,14 @@ def test_a_second_core_that_gives_no_pages_is_said_in_the_job_events_and_changes
     assert not [e for e in manager.events(one, limit=500) if "second CPU core" in e["message"]]
 
 
+def test_a_job_paced_after_each_page_stays_on_one_core(manager, monkeypatch):
+    """A demonstration's throttle paces the job's thread only: a child ran through its half unpaced, and the
+    panel's pace read thousands of pages a minute, then a few hundred. (A child here would fail, and say so.)"""
+    _a_child_that_fails(monkeypatch)
+    paced = link_task.start_analysis(manager, SAMPLE_PAGES, pages_name="pages.csv", options={"throttle_s": 0.001})
+    assert manager.wait(paced, timeout=120)["status"] == "completed"
+    assert not [e for e in manager.events(paced, limit=500) if "second CPU core" in e["message"]]
+
 def test_suggest_in_the_foreground_says_a_second_core_that_gave_no_pages(monkeypatch, tmp_path):
     from click.testing import CliRunner
 

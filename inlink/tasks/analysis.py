@@ -169,7 +169,8 @@ class LinkAnalysisTask(Task):
                                               spent_usd=_spent_so_far(ctx), answers=_kept_answers(ctx))
             analyzer.record_suggestions(page_analyzer.index, ctx.result_rows())
             ctx.state["pages"] = page_analyzer
-            ctx.state[TWO_CORES] = two_cores.PagesOnTwoCores(page_analyzer, analyzer.source_pages(index))
+            ctx.state[TWO_CORES] = two_cores.PagesOnTwoCores(page_analyzer, analyzer.source_pages(index),
+                                                             paced=bool(float(options.get("throttle_s") or 0)))
 
     def release(self, ctx: TaskContext) -> None:
         pages = ctx.state.pop(TWO_CORES, None)

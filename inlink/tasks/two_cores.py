@@ -26,12 +26,14 @@ class PagesOnTwoCores:
     The child is forked after the first page was analysed here, so every module and cache the pages use is loaded
     before the fork (second_core's rule: the child imports nothing)."""
 
-    def __init__(self, page_analyzer, sources: list[str]):
+    def __init__(self, page_analyzer, sources: list[str], paced: bool = False):
         self._pages = page_analyzer
         self._sources = sources
         self._position = {url: at for at, url in enumerate(sources)}
+        # `paced`: the job pauses after each page (a demonstration's throttle): a child would run through its half
+        # unpaced, and the panel's pace read thousands of pages a minute, then a few hundred
         self._eligible = (page_analyzer.gemini is None and not analyzer.inbound_capped(page_analyzer.index)
-                          and len(sources) >= MIN_PAGES)
+                          and len(sources) >= MIN_PAGES and not paced)
         self._split: second_core.FromBothEnds | None = None
         self._started = False
         self._failure_said = False

@@ -4,7 +4,9 @@ The engine's rate counts from the start of the current run, which includes readi
 the index: right after a start or a resume it says a few pages took many seconds, and the first "time left"
 came out at minutes for a job that ended seconds later. The panel therefore keeps, per tab and job, the
 (time, pages done) it saw at each refresh, and estimates from the last WINDOW_PAGES pages or WINDOW_S
-seconds, whichever is shorter; until it has seen MIN_PAGES pages advance the panel shows "…".
+seconds, whichever is shorter, but never fewer than the last two counts it saw (a job doing more than WINDOW_PAGES
+pages between two refreshes had no estimate at all); until it has seen MIN_PAGES pages advance the panel shows
+"…".
 """
 from __future__ import annotations
 
@@ -32,7 +34,9 @@ def recent_rate(samples: list[tuple[float, int]], now: float) -> float | None:
         return None
     last_done = samples[-1][1]
     recent = [(when, done) for when, done in boundaries
-              if now - when <= WINDOW_S and last_done - done <= WINDOW_PAGES] or boundaries[-1:]
+              if now - when <= WINDOW_S and last_done - done <= WINDOW_PAGES]
+    if len(recent) < 2:   # a fast job moves more than WINDOW_PAGES a refresh: the last two boundaries, never one
+        recent = boundaries[-2:]
     start, start_done = recent[0]
     pages, seconds = last_done - start_done, now - start
     if pages < MIN_PAGES or seconds <= 0:

@@ -165,7 +165,9 @@ def _figures(job: Job) -> None:
     columns[0].metric(step_label, step)
     recent, left = _recent_figures(job)
     noun = fmt.item_noun(job)
-    columns[1].metric(f"{noun[:1].upper()}{noun[1:]}s per minute", fmt.per_minute(recent or _rate(progress)))
+    running = job.status is JobStatus.RUNNING   # its pace as this tab saw it, else "…" (the run's own rate
+    pace = (fmt.per_minute(recent) if recent else ESTIMATING) if running else fmt.per_minute(_rate(progress))
+    columns[1].metric(f"{noun[:1].upper()}{noun[1:]}s per minute", pace)   # counts the second core's burst)
     columns[2].metric("Time left", left, help="From the pace of the last pages; '…' until a few pages "
                       "have gone by." if left == ESTIMATING else None)
     columns[3].metric("Elapsed", fmt.duration(progress.get("elapsed_s")))
