@@ -133,7 +133,7 @@ def _readable(worksheet, frame: pd.DataFrame) -> None:
     from openpyxl.utils import get_column_letter
 
     for position, column in enumerate(frame.columns, start=1):
-        lengths = frame[column].astype(str).str.len()
+        lengths = frame[column].astype(str).str.len().fillna(0)   # (pandas 3 keeps a missing value missing)
         typical = int(lengths.quantile(0.9)) if len(lengths) else 0
         worksheet.column_dimensions[get_column_letter(position)].width = min(XLSX_MAX_WIDTH,
                                                                              max(len(str(column)), typical) + 2)
