@@ -3,6 +3,8 @@ every layer (the importer's report, the fetcher's notes, the job engine's summar
 and the CLI), none of which may import another's helpers."""
 from __future__ import annotations
 
+import math
+
 
 def counted(count: int, noun: str, plural: str | None = None) -> str:
     """The count with the noun that agrees with it; `plural` when it is not noun + "s"."""
@@ -20,3 +22,10 @@ def usd(amount: float) -> str:
     if not amount:
         return "$0"
     return f"${amount:,.4f}" if amount < 1 else f"${amount:,.2f}"
+
+
+def two_decimals(value: float) -> str:
+    """A 0-1 figure (a confidence) to two decimals, cut, not rounded: rounded, a 0.869 read "0.87" on a card and in
+    its reason while its tier said medium (high from 0.87), and a filter at 0.87 hid it. Cut, a figure reads at
+    most what it is, so it never crosses a cut-off of two decimals."""
+    return f"{math.floor(value * 100 + 1e-9) / 100:.2f}"

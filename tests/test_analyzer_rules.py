@@ -597,3 +597,13 @@ def test_a_name_the_site_links_is_judged_in_the_spelling_it_links():
 def test_linked_spellings_keep_a_one_word_name_linked_mid_sentence(links, texts, expected):
     from inlink.links.dictionary import linked_spellings
     assert linked_spellings(links, texts) == expected
+
+
+def test_a_confidence_reads_cut_to_two_decimals_so_it_never_crosses_a_tier_cut_off():
+    """0.869 read "Confidence 0.87 (medium)" beside a high tier from 0.87 (found in the browser)."""
+    from inlink.ui.cards import _strength
+    from inlink.wording import two_decimals
+
+    assert [two_decimals(v) for v in (0.869, 0.87, 0.5, 0.499, 0.2, 1.0, 0.0)] == \
+        ["0.86", "0.87", "0.50", "0.49", "0.20", "1.00", "0.00"]
+    assert tier(0.869) == "medium" and _strength(pd.Series({"Confidence": 0.869})) == "confidence 0.86"

@@ -12,6 +12,7 @@ import re
 import pandas as pd
 
 from inlink.ui.format import url_path
+from inlink.wording import two_decimals
 
 TIER_COLOURS = {"high": "#1b8a3a", "medium": "#b26a00", "low": "#7a7a7a"}
 #: link | anchor in context | tier and reason: the reason is the longest text, so it gets as much room as the
@@ -97,7 +98,7 @@ def _strength(row: pd.Series) -> str:
     for column in ("Confidence", "Score"):
         value = _number(row.get(column))
         if value is not None:
-            return f"{column.lower()} {value:.2f}"
+            return f"{column.lower()} {two_decimals(value)}"
     return ""
 
 

@@ -357,7 +357,7 @@ def _table(shown: pd.DataFrame, decided: pd.Series, key: str) -> None:
             "Anchor": text("Anchor text", width=widths.get("Anchor")),
             "Engine": text("Engine", width=widths.get("Engine")),
             "Score": st.column_config.NumberColumn("Score", format="%.2f", width=widths.get("Score")),
-            "Confidence": st.column_config.NumberColumn("Confidence", format="%.2f", width=widths.get("Confidence")),
+            "Confidence": st.column_config.NumberColumn("Confidence", format="%.3f", width=widths.get("Confidence")),
         },
     )
 
