@@ -89,6 +89,17 @@ def test_bad_upload_shows_the_problem_and_nothing_breaks():
     assert metric(app, "Pages kept") == "4"
 
 
+def test_a_truncated_gzip_is_a_file_that_cannot_be_used_not_a_page_problem():
+    """The sheet picker opened the file first, and its error went to the page's catch-all ("The upload page ran
+    into a problem"), which also hid the fetch form."""
+    import gzip
+
+    app = open_page("upload")
+    upload(app, gzip.compress(SMALL_CRAWL.encode() * 20)[:-40], "truncated.csv.gz")
+    assert_clean(app)
+    errors = " ".join(texts(app.error))
+    assert "cannot be used" in errors and "truncated.csv.gz" in errors and "ran into a problem" not in errors
+
 def test_unrecognised_headers_ask_for_a_column_mapping():
     odd = SMALL_CRAWL.replace("Address,Title 1,H1-1,Content", "Where,Name,Heading,Body")
     app = open_page("upload")

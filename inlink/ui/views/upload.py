@@ -74,8 +74,11 @@ def chosen_files() -> Upload | None:
 def chosen_sheet(uploaded, role: str, column) -> str | None:
     """The sheet of a workbook with several sheets that the user picked (the first by default, as the importer
     reads); None for a CSV or a one-sheet workbook."""
-    names = remembered(f"upload.sheets_{role}", uploaded.file_id,
-                       lambda: site_import.sheet_names(uploaded.getvalue(), uploaded.name))
+    try:
+        names = remembered(f"upload.sheets_{role}", uploaded.file_id,
+                           lambda: site_import.sheet_names(uploaded.getvalue(), uploaded.name))
+    except site_import.SiteDataError:   # a damaged file: the read that follows says so where bad files are said
+        return None
     if len(names) < 2:
         return None
     column.caption(f"{fmt.plural(len(names), 'sheet')} in this workbook: {', '.join(names)}.")
