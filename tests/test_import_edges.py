@@ -487,6 +487,27 @@ def test_pages_without_titles_or_h1s_are_analysed_and_the_report_says_why_few_li
     assert "import: No page has a title or an H1" in result.stderr
     assert result.stdout.startswith("wrote ") and " for 4 pages " in result.stdout and out.exists()
 
+def test_a_title_and_blank_lines_above_the_column_names_are_skipped_in_csv_and_in_a_workbook():
+    """A CSV with a title line and a blank line above its header, and a workbook with a title row, were refused:
+    "no URL column found; headers are: Crawl report 2024"."""
+    rows = [["https://a.com/", "Home", "Our espresso guide"], ["https://a.com/b", "Espresso Guide", "How to"],
+            ["https://a.com/c", "Third", "x y z"]]
+    headers = ["Address", "Title 1", "Content"]
+    text = b"Crawl report 2024\r\n\r\n" + csv_bytes(rows, headers) + b"https://a.com/d,Bad,1,2\r\n"
+    pages, report = load_pages(text, "titled.csv")
+    assert pages["url"].tolist() == ["https://a.com/", "https://a.com/b", "https://a.com/c"]
+    assert "titled.csv: 2 lines were above the column names, skipped" in report.warnings
+    assert report.dropped_rows and report.dropped_rows[0][0] == 7     # the file's own row number
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["Internal - HTML"], [], headers, *rows):
+        sheet.append(row)
+    data = io.BytesIO()
+    book.save(data)
+    pages, report = load_pages(data.getvalue(), "titled.xlsx")
+    assert pages["url"].tolist() == ["https://a.com/", "https://a.com/b", "https://a.com/c"]
+    assert "titled.xlsx: 2 rows were above the column names, skipped" in report.warnings
+
 def test_suggest_and_jobs_start_refuse_an_export_without_text(tmp_path):
     pages = tmp_path / "internal_html.csv"
     pages.write_bytes(csv_bytes([["https://a.com/", "text/html", "200", "Indexable", "Home", "Home", "9"]],

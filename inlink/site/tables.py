@@ -328,11 +328,13 @@ def _skip_title_line(text: str) -> tuple[str, int]:
     head = text[:65536]
     start = len(head) - len(head.lstrip("\r\n"))
     skipped = head[:start].count("\n")
-    lines = head[start:].split("\n", 2)
-    first, header = lines[0], lines[1] if len(lines) > 1 else ""
+    first = head[start:].split("\n", 1)[0]
+    after = start + len(first) + 1
+    gap = len(head[after:]) - len(head[after:].lstrip("\r\n"))   # blank lines between a title and the header
+    header = head[after + gap:].split("\n", 1)[0]
     if not (any(delim in first for delim in DELIMITERS) or header.lower().startswith("http")
             or not any(header.count(delim) >= 2 for delim in DELIMITERS)):
-        start, skipped = start + len(first) + 1, skipped + 1
+        start, skipped = after + gap, skipped + 1 + head[after:after + gap].count("\n")
     return (text[start:] if start else text), skipped
 
 

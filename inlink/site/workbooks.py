@@ -61,10 +61,13 @@ def read_xlsx(data: bytes, name: str, sheet: str | None = None) -> pd.DataFrame:
         hint = f"; the workbook's other worksheets are {quoted(others)}: pick the one that holds the crawl " \
             f"({sheet_hint()})" if others else ""
         raise SiteDataError(f'the worksheet "{chosen}" is empty{hint}', file=name)
+    rows, titles = _without_title_rows(rows)
     frame = _frame(rows)
     notes = [] if not others or sheet else [
         (f'{name}: the first of {len(sheets)} worksheets ("{chosen}") was read; the others are '
          f"{quoted(others)} (pick another worksheet if the crawl is there: {sheet_hint()})")]
+    if titles:   # as the CSV reader says it (tables._skip_title_line)
+        notes.append(f"{name}: {titles} row{' was' if titles == 1 else 's were'} above the column names, skipped")
     frame.attrs.update(bad_rows=[], notes=notes, indexed_by_row=True, sheets=sheets, sheet=chosen)
     return frame
 
@@ -77,6 +80,16 @@ def _choose(sheets: list[str], sheet: str | None, name: str) -> str:
     if sheet in sheets:
         return sheet
     raise SiteDataError(f'has no worksheet "{sheet}"; its worksheets are {quoted(sheets)}', file=name)
+
+
+def _without_title_rows(rows: list[tuple[int, list[str]]]) -> tuple[list[tuple[int, list[str]]], int]:
+    """The rows from the column names on, and how many came before them: a title row ("Internal - HTML", one
+    cell), and the blank rows after it, above a row of several names, as the CSV reader skips a title line."""
+    first = rows[0][1]
+    rest = [at for at, (_, cells) in enumerate(rows[1:], start=1) if any(cells)]
+    if sum(1 for cell in first if cell) == 1 and rest and sum(1 for cell in rows[rest[0]][1] if cell) >= 2:
+        return rows[rest[0]:], rest[0]
+    return rows, 0
 
 
 def _frame(rows: list[tuple[int, list[str]]]) -> pd.DataFrame:
