@@ -279,6 +279,11 @@ def test_charset_from_header_then_meta_then_detection():
     assert "naïve" in decode_html(meta, "text/html")[0]
     text, encoding = decode_html(("<html><body><p>" + "Привет, как дела? " * 20 + "</p>").encode("cp1251"))
     assert "Привет" in text and encoding != "utf-8"
+    # undeclared and read as well by windows-1250 as by windows-1252: the web's default wins ("Café crčme" before)
+    french = "<html><head><title>Café crème</title></head><body><h1>Café crème</h1><p>Un café crème.</p>"
+    assert decode_html(french.encode("latin-1"), "text/html") == (french, "cp1252")
+    czech = "<p>Příliš žluťoučký kůň úpěl ďábelské ódy. Česká republika, Brno a Ostrava.</p>"
+    assert decode_html(czech.encode("cp1250"), "text/html") == (czech, "cp1250")   # not where 1252 reads worse
 
 
 # -- extraction ------------------------------------------------------------------------------------------------

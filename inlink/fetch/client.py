@@ -474,10 +474,27 @@ def decode_html(body: bytes, content_type: str = "") -> tuple[str, str]:
         from_bytes,  # only for the rare page that declares nothing usable
     )
 
-    best = from_bytes(body).best()
+    matches = from_bytes(body)
+    best = matches.best()
     if best is not None:
+        best = _web_default_on_a_tie(best, list(matches))
         return str(best), best.encoding
     return body.decode("utf-8", errors="replace"), "utf-8"
+
+
+#: What browsers decode an undeclared page as (WHATWG's default for most locales).
+WEB_DEFAULT = "cp1252"
+_TIE = 0.01
+
+
+def _web_default_on_a_tie(best, matches: list):
+    """The detection's best guess, unless windows-1252 reads the page as well (no more chaos, as coherent): a short
+    French page came out as windows-1250, "Café crčme", since both decode it without a fault."""
+    for match in matches:
+        if match.encoding == WEB_DEFAULT and match is not best and match.chaos <= best.chaos + _TIE \
+                and match.coherence >= best.coherence - _TIE:
+            return match
+    return best
 
 
 def _header_charset(content_type: str) -> str | None:
