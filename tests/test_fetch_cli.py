@@ -41,6 +41,9 @@ def test_jobs_fetch_is_queued_run_by_the_worker_and_written(site, tmp_path):
     queued = cli("jobs", "fetch", str(listing), "--rate", "0", jobs_dir=jobs)
     assert queued.returncode == 0, queued.stderr
     job_id = queued.stdout.strip()
+    early = cli("jobs", "fetched", job_id, "--out-pages", str(tmp_path / "p0.csv"), "--out-links",
+                str(tmp_path / "l0.csv"), jobs_dir=jobs)           # still queued: the report says so, not ""
+    assert early.returncode == 0 and "fetch report: no page fetched yet" in early.stdout, early.stdout
     assert cli("jobs", "worker", jobs_dir=jobs).returncode == 0
     pages, links = tmp_path / "pages.csv", tmp_path / "links.csv"
     written = cli("jobs", "fetched", job_id, "--out-pages", str(pages), "--out-links", str(links), jobs_dir=jobs)

@@ -154,7 +154,7 @@ def print_report(rows, site: str | None = None) -> None:
     counts = dataset.report_counts(rows)
     site = site or rows.attrs.get("site")    # scheme and host: run_fetch's, or the finished job's
     click.echo(f"fetch report{f' for {site}' if site else ''}: "
-               + ", ".join(f"{label} {count}" for label, count in counts.items()))
+               + (", ".join(f"{label} {count}" for label, count in counts.items()) or "no page fetched yet"))
     failed = rows.loc[rows["Status"] != "OK"]
     for (status, code), group in failed.groupby(["Status", "Status Code"], sort=False):
         urls, reasons = group["Requested URL"].tolist(), group["Reason"].tolist()
