@@ -450,3 +450,18 @@ def test_a_plain_text_crawl_never_loads_the_html_parser():
     out = subprocess.run([sys.executable, "-c", script, crawl], cwd=REPO, capture_output=True, text=True,
                          timeout=120, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("url, says", [
+    ("mailto:me@ex.com", '"mailto:me@ex.com" is not a URL of a web page (a mailto: link)'),
+    ("javascript:void(0)", '"javascript:void(0)" is not a URL of a web page (a javascript: link)'),
+    ("../composting-at-home", '"../composting-at-home" is not a URL but a path relative to its page: write it '
+                              "whole (https://...) or from the site's root (/...)"),
+    ("not a url", '"not a url" is not a URL'),
+])
+def test_a_link_that_is_no_page_url_says_what_it_is(url, says):
+    """A links file's mailto: and ../x rows read only '"..." is not a URL' (an exploratory run)."""
+    data = csv_bytes(["Source", "Destination", "Anchor"], [["https://a.com/x", url, "why"],
+                                                           ["https://a.com/x", "https://a.com/y", "y"]])
+    _, report = load_links(data, "links.csv", known_urls={"https://a.com/x", "https://a.com/y"})
+    assert report.dropped_rows == [(2, f'column "Destination": {says}')]

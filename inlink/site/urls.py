@@ -84,8 +84,18 @@ def _split(text: str, url: str):
     except ValueError:   # e.g. "http://[::1" or a port out of range
         raise SiteDataError(f'"{url}" is not a URL') from None
     if parts.scheme.lower() not in _DEFAULT_PORTS or not host:
-        raise SiteDataError(f'"{url}" is not a URL')
+        raise SiteDataError(f'"{url}" is not a URL{_why_not(parts.scheme, str(url))}')
     return parts, host, port
+
+
+def _why_not(scheme: str, url: str) -> str:
+    """What a URL that is no page's is, when it says so: a mailto:/tel:/javascript: link, or a path relative to the
+    page it stands on (which the importer cannot resolve: a row names no base for it)."""
+    if scheme and scheme.lower() not in _DEFAULT_PORTS and "//" not in url[:len(scheme) + 3]:
+        return f" of a web page (a {scheme.lower()}: link)"
+    if not scheme and not url.strip().startswith(("/", "\\")) and "." in url.split("/", 1)[0][:3]:
+        return " but a path relative to its page: write it whole (https://...) or from the site's root (/...)"
+    return ""
 
 
 def _rfc3986(text: str, url: str) -> str:
