@@ -144,7 +144,10 @@ def test_pause_resume_stop_from_the_panel():
     wait_status(manager, job_id, "stopped")
     app.run()
     assert_clean(app)
-    assert app.button(key="generate.panel_stop").disabled
+    # finished: no Pause / Resume / Stop that can do nothing (the Jobs page showed none already), the download kept
+    assert not [b for b in app.button if b.key in ("generate.panel_pause", "generate.panel_resume",
+                                                   "generate.panel_stop")]
+    assert app.button(key="generate.panel_csv_prepare").label == "Prepare CSV"
 
 
 def test_a_failure_is_told_in_its_jobs_words():

@@ -235,8 +235,10 @@ def _controls(manager, job: Job, key: str, download: bool) -> None:
     status, job_id = job.status, job.job_id
     can_pause = status in (JobStatus.QUEUED, JobStatus.RUNNING) and not job.requested_action
     can_resume = status in fmt.RESUMABLE_STATUSES and bool(job.can_resume)
-    if not (can_pause or can_resume or status in fmt.ACTIVE_STATUSES or download):
-        return   # a finished job on a page with its own downloads: nothing to control
+    if not (can_pause or can_resume or status in (*fmt.ACTIVE_STATUSES, JobStatus.FAILED)):
+        if download:   # finished: its download alone, not three buttons that can do nothing
+            csv_download(manager, job, key=f"{key}_csv", what="CSV")
+        return
     if can_resume and fmt.is_gemini(job) and not gemini_key():
         st.text_input("Gemini API key, to resume", type="password", key=f"{key}_gemini_key",
                       help="Kept in this browser session's memory only; never saved to disk.",
