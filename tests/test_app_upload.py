@@ -19,11 +19,14 @@ def metric(app, label: str) -> str:
 def test_upload_shows_report_and_saves_dataset():
     app = open_page("upload")
     assert_clean(app)
-    upload(app, (SMALL_CRAWL + "https://example.com/roses,Rose care,Roses,duplicate row\n").encode())
+    upload(app, (SMALL_CRAWL + "https://example.com/roses,Rose care,Roses,duplicate row\n"
+                 "not a url,Junk,Junk,a row that cannot be read\n").encode())
     assert_clean(app)
-    assert metric(app, "Rows read") == "5"
+    assert metric(app, "Rows read") == "6"
     assert metric(app, "Pages kept") == "4"
     assert metric(app, "Duplicates merged") == "1"
+    # a row that cannot be read is a row dropped, not a page left out (it counted as one: an exploratory run)
+    assert metric(app, "Rows dropped") == "1" and metric(app, "Left out") == "0"
     assert datasets.latest_dataset() is None
     next(b for b in app.button if b.label == "Use this dataset").click()
     app.run()

@@ -157,17 +157,18 @@ def _parse(upload: Upload, column_map: dict, site_hosts: list[str] | None = None
 def show_report(report, links_report) -> None:
     """The validation report: headline figures, then the details behind them."""
     st.subheader("Validation report")
-    figures = st.columns(5)
+    figures = st.columns(6)
     figures[0].metric("Rows read", f"{report.rows_read:,}")
-    figures[1].metric("Pages kept", f"{report.pages:,}", help="Distinct pages of the file, the ones left out "
+    figures[1].metric("Rows dropped", f"{len(report.dropped_rows):,}", help="Rows that could not be read (a bad "
+                      "URL, a broken line): listed below with their row and column.")
+    figures[2].metric("Pages kept", f"{report.pages:,}", help="Distinct pages of the file, the ones left out "
                       "as link targets included.")
-    figures[2].metric("Duplicates merged", f"{len(report.duplicates_merged):,}")
-    figures[3].metric("Left out", f"{len(report.excluded) + len(report.dropped_rows):,}",
+    figures[3].metric("Duplicates merged", f"{len(report.duplicates_merged):,}")
+    figures[4].metric("Left out", f"{len(report.excluded):,}",   # pages only: a dropped row is no page kept
                       help=f"{fmt.plural(len(report.excluded), 'kept page')} neither analysed nor suggested as a link "
                            f"target (not indexable HTML), so an analysis covers "
-                           f"{fmt.plural(report.pages - len(report.excluded), 'page')}; and "
-                           f"{fmt.plural(len(report.dropped_rows), 'row')} that could not be read.")
-    figures[4].metric("Missing text", f"{len(report.missing_text):,}")
+                           f"{fmt.plural(report.pages - len(report.excluded), 'page')}.")
+    figures[5].metric("Missing text", f"{len(report.missing_text):,}")
     if links_report is not None:
         st.caption(f"Existing links: {links_report.links_kept:,} kept of {links_report.links_read:,} read "
                    "(links to pages outside the crawl and non-hyperlinks are left out).")
