@@ -59,6 +59,7 @@ class Behaviour:
     lock: threading.Lock = field(default_factory=threading.Lock)
     only: set | None = None                           # serve only these site paths (others 404)
     no_sitemap: bool = False                          # /sitemap.xml answers 404
+    robots_errors: int = 0                            # the first N /robots.txt requests answer 503 (Retry-After: 0)
     let_through: frozenset | None = None              # page paths (not robots/sitemap) served; others held
     pages_held: int = 0
     turn: threading.Condition = field(default_factory=threading.Condition)
@@ -127,6 +128,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route(self, path: str, hits: int) -> None:
         b = self.b
+        if path == "/robots.txt" and hits <= b.robots_errors:
+            return self._send(503, b"busy", "text/plain", {"Retry-After": "0"})
         if path == "/robots.txt":
             return self._send(200, b.robots.encode(), "text/plain")
         if path == "/sitemap.xml" and b.no_sitemap:

@@ -262,6 +262,27 @@ def test_a_web_page_given_as_sitemap_leads_to_the_sites_sitemap(site):
         assert "sitemap_index.xml" in read_source(site.url("index.html"), fetcher).notes[0]
 
 
+def test_a_robots_txt_that_answers_503_is_asked_again_and_one_that_keeps_failing_is_said_as_such(site_root):
+    """One 503 of robots.txt at the start made every page of the site "Blocked by robots.txt" (an exploratory run):
+    it is asked again as a page would be; one that keeps failing is no rule that disallows the page."""
+    server = SiteServer(site_root, behaviour=Behaviour(robots_errors=1)).start()
+    try:
+        with fetcher_for(server) as fetcher:
+            assert fetcher.fetch(server.url("library/json.html")).fault == "ok"
+            assert fetcher.fetch(server.url("distutils/index.html")).fault == "robots_blocked"   # its rules hold
+        assert server.behaviour.seen["/robots.txt"] == 2
+    finally:
+        server.stop()
+    server = SiteServer(site_root, behaviour=Behaviour(robots_errors=1000)).start()
+    try:
+        with fetcher_for(server, retries=2) as fetcher:
+            result = fetcher.fetch(server.url("library/json.html"))
+        assert (result.fault, result.status_code) == ("robots_unavailable", 0)
+        assert result.reason.startswith("robots.txt answered 503 (a server error): the site asks for nothing")
+        assert server.behaviour.seen["/robots.txt"] == 3 and "/library/json.html" not in server.behaviour.seen
+    finally:
+        server.stop()
+
 def test_a_web_page_on_a_site_without_sitemap_is_refused(site_root):
     server = SiteServer(site_root, behaviour=Behaviour(no_sitemap=True)).start()
     try:

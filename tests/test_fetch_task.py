@@ -88,6 +88,21 @@ def test_the_job_pauses_when_the_site_goes_down_and_resumes_where_it_was(site_ro
     assert set(results["Status"]) == {"OK"}          # no page was lost to the outage
 
 
+def test_a_job_pauses_while_the_sites_robots_txt_keeps_failing_and_asks_again_on_resume(site_root, manager):
+    server = SiteServer(site_root).start()
+    server.behaviour.sitemap_paths = PAGES[:3]
+    server.behaviour.robots_errors = 1000
+    try:
+        job = fetch_task.start_fetch(manager, server.url("sitemap.xml"), options={**FAST, "retries": 1})
+        meta = manager.wait(job, 60, until=("paused", "completed", "failed"))
+        assert meta["status"] == "paused" and "robots.txt answered 503" in meta["message"], meta["message"]
+        server.behaviour.robots_errors = 0
+        manager.resume(job)
+        assert manager.wait(job, 60)["status"] == "completed"
+    finally:
+        server.stop()
+    assert set(fetch_task.fetched_results(manager, job)["Status"]) == {"OK"}
+
 def _story(manager, job: str, meta: dict) -> str:
     """What a job that did not end as expected was doing: its state and its last events (for a failing run's log)."""
     events = manager.events(job, limit=30)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, fields
 import httpx
 
 from inlink.fetch import faults
-from inlink.fetch.robots import Robots
+from inlink.fetch.robots import Robots, Unavailable as RobotsUnavailable
 from inlink.fetch.urls import SCHEMES, clean_url, host_key, same_site, scheme_of
 
 _LOG = logging.getLogger(__name__)
@@ -164,7 +164,7 @@ class Fetcher:
         self.settings = settings or FetchSettings()
         self.site = site
         self._hosts: dict[str, _Host] = {}
-        self._robots = Robots(self.settings.user_agent)
+        self._robots = Robots(self.settings.user_agent, self._robots_wait)
         self._usage = threading.Lock()
         self._busy, self._last_used = 0, time.monotonic()
         self._notes: list[str] = []             # what the user should know of the run, said once (take_notes)
@@ -346,6 +346,8 @@ class Fetcher:
                 allowed, delay = await self._robots.allowed(self._client, url)
             except httpx.HTTPError as exc:
                 return _Answer(0, httpx.Headers(), None, *faults.classify_exception(exc))
+            except RobotsUnavailable as exc:
+                return _Answer(0, httpx.Headers(), None, faults.ROBOTS_UNAVAILABLE, str(exc))   # no page answer
             if delay:
                 self._slow_for_robots(url, host, float(delay))
             if not allowed:
@@ -365,6 +367,14 @@ class Fetcher:
             host.hold_off(wait) if answer.status in (429, 503) else None
             _LOG.debug("retrying %s in %.2fs (attempt %d)", url, wait, attempt)
             await asyncio.sleep(wait)
+
+    def _robots_wait(self, attempt: int, headers) -> float | None:
+        """Seconds before asking a robots.txt that answered 5xx again, as for a page (None: give up)."""
+        if attempt > self.settings.retries:
+            return None
+        after = parse_retry_after(headers.get("retry-after"))
+        wait = after if after is not None else self.settings.backoff_s * (2 ** (attempt - 1))
+        return wait if wait <= self.settings.max_wait_s else None
 
     def _retry_wait(self, answer: _Answer, attempt: int) -> float | None:
         """Seconds to wait before another attempt, or None when the answer is final."""

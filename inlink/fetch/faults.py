@@ -13,6 +13,7 @@ LABELS = {
     OK: "OK",
     "http_error": "HTTP error",
     "robots_blocked": "Blocked by robots.txt",
+    "robots_unavailable": "robots.txt unavailable",
     "not_html": "Not HTML (skipped)",
     "too_large": "Page too large",
     "binary": "Binary content",
@@ -29,6 +30,8 @@ LABELS = {
     "bad_scheme": "Unsupported scheme",
     "offsite": "Off-site URL (skipped)",
 }
+#: the host's robots.txt kept answering a server error: the site asks for nothing to be fetched for now (RFC 9309)
+ROBOTS_UNAVAILABLE = "robots_unavailable"
 #: faults that mean "the site could not be reached at all" (as opposed to "this page is bad")
 UNREACHABLE = frozenset({"dns_error", "connection_refused", "connection_reset", "connection_error",
                          "tls_error", "timeout"})

@@ -1,7 +1,10 @@
 """robots.txt with protego (a maintained, standards-following parser), fetched once per host.
 
 RFC 9309: a 4xx robots.txt means no rules; a 5xx (or a redirect loop) means the site asks for nothing to be
-fetched for now, so every page is treated as disallowed; a connection failure is the page's own fault.
+fetched for now, so no page is fetched. A 5xx is asked again first, as a page's would be (Retry-After honoured,
+else backoff): one brief 503 at the start made every page of a site "Blocked by robots.txt". One that stays
+unavailable is said as such (Unavailable), not as a rule that disallows the page: a job pauses on it and asks
+again when resumed. A connection failure is the page's own fault.
 """
 from __future__ import annotations
 
@@ -16,16 +19,27 @@ _LOG = logging.getLogger(__name__)
 MAX_ROBOTS_BYTES = 512_000
 
 
-class Robots:
-    """Per-host rules, fetched lazily by the client that asks (async; one fetch per host)."""
+class Unavailable(Exception):
+    """The host's robots.txt kept answering a server error: nothing may be fetched from it for now."""
 
-    def __init__(self, user_agent: str):
+    def __init__(self, robots_url: str, status: int):
+        self.robots_url, self.status = robots_url, status
+        super().__init__(f"robots.txt answered {status} (a server error): the site asks for nothing to be fetched "
+                         "until it answers")
+
+
+class Robots:
+    """Per-host rules, fetched lazily by the client that asks (async; one fetch per host). `wait_for(attempt,
+    headers)` gives the seconds before asking a 5xx robots.txt again (None: give up), as for a page."""
+
+    def __init__(self, user_agent: str, wait_for=None):
         self.user_agent = user_agent
-        self._rules: dict[str, Protego | None | bool] = {}
+        self._wait_for = wait_for or (lambda attempt, headers: None)
+        self._rules: dict[str, Protego | None | Unavailable] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def rules_for(self, client, url: str):
-        """Protego rules, None (no rules) or False (disallow all: the robots.txt server errored)."""
+        """Protego rules, None (no rules) or an Unavailable (the robots.txt server kept erroring)."""
         host = host_key(url)
         if host in self._rules:
             return self._rules[host]
@@ -38,20 +52,27 @@ class Robots:
     async def _fetch(self, client, url: str):
         scheme = url.split("://", 1)[0]
         robots_url = f"{scheme}://{host_key(url)}/robots.txt"
-        response = await client.get(robots_url, follow_redirects=True)   # transport errors propagate
-        if response.status_code >= 500:
-            _LOG.info("robots.txt of %s answered %s: treating the site as disallowed", robots_url,
-                      response.status_code)
-            return False
+        attempt = 0
+        while True:
+            attempt += 1
+            response = await client.get(robots_url, follow_redirects=True)   # transport errors propagate
+            if response.status_code < 500:
+                break
+            wait = self._wait_for(attempt, response.headers)
+            if wait is None:
+                _LOG.info("robots.txt of %s answered %s: nothing is fetched from the site", robots_url,
+                          response.status_code)
+                return Unavailable(robots_url, response.status_code)
+            await asyncio.sleep(wait)
         if response.status_code >= 400:
             return None
         return Protego.parse(response.content[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace"))
 
     async def allowed(self, client, url: str) -> tuple[bool, float | None]:
-        """(may fetch, crawl-delay in seconds or None)."""
+        """(may fetch, crawl-delay in seconds or None); raises Unavailable when the robots.txt kept erroring."""
         rules = await self.rules_for(client, url)
         if rules is None:
             return True, None
-        if rules is False:
-            return False, None
+        if isinstance(rules, Unavailable):
+            raise rules
         return rules.can_fetch(url, self.user_agent), rules.crawl_delay(self.user_agent)

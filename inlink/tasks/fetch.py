@@ -105,6 +105,9 @@ class FetchTask(Task):
             raise PauseJob(f"Paused while fetching {item}; it is fetched again on resume.") from None
         for note in fetcher.take_notes():
             ctx.log(note)
+        if result.fault == faults.ROBOTS_UNAVAILABLE:   # asked again on resume (a new run, a new robots.txt)
+            raise PauseJob(f"Paused: the site's {result.reason}. Resume when it answers; fetching starts again at "
+                           "this page.")
         if result.fault in faults.UNREACHABLE:
             _pause_if_site_down(fetcher, result)
         row = fetched_row(result, ctx.state["site"])
