@@ -7,6 +7,7 @@ Paths (besides the site's own files):
   /r503/<path>                first hit per path: 503, then the page
   /reset/<path>               first hit per path: the connection is dropped without an answer, then the page
   /slow/<path>                the answer waits Behaviour.slow_s seconds (a slow server, not a test wait)
+  /trickle/<path>             the page sent a byte at a time for Behaviour.slow_s seconds (a tarpit)
   /moved/<path>               301 to /<path>
   /loop/a.html <-> /loop/b.html  a redirect loop
   /to-ftp.html                302 to ftp://
@@ -44,6 +45,8 @@ def unpack_site(target: Path) -> Path:
     with tarfile.open(ARCHIVE) as tar:
         tar.extractall(target, filter="data")
     return target
+
+TRICKLE_GAP_S = 0.05
 
 
 @dataclass
@@ -156,6 +159,8 @@ class _Handler(BaseHTTPRequestHandler):
         if path.startswith("/slow/"):
             time.sleep(b.slow_s)
             return self._file(path[5:])
+        if path.startswith("/trickle/"):
+            return self._trickle(path[8:])
         if path.startswith("/moved/"):
             return self._redirect(301, path[6:])
         if path.startswith("/loop/"):
@@ -196,6 +201,25 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(404, b"<html><body><h1>Not Found</h1></body></html>", "text/html")
         kind = "text/html; charset=utf-8" if target.suffix == ".html" else "application/octet-stream"
         return self._send(200, target.read_bytes(), kind, extra)
+
+    def _trickle(self, path: str) -> None:
+        """The page a byte every TRICKLE_GAP_S for Behaviour.slow_s seconds, then the rest (a tarpit: each read
+        comes well within any read timeout, the whole answer does not)."""
+        body = (self.server.root / path.lstrip("/")).read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        sent, until = 0, time.monotonic() + self.b.slow_s
+        try:
+            while time.monotonic() < until and sent < len(body) - 1:
+                self.wfile.write(body[sent:sent + 1])
+                self.wfile.flush()
+                sent += 1
+                time.sleep(TRICKLE_GAP_S)
+            self.wfile.write(body[sent:])
+        except OSError:   # the client gave up on it
+            self.close_connection = True
 
     def _send(self, status: int, body: bytes, kind: str, extra: dict | None = None) -> None:
         self.send_response(status)

@@ -52,7 +52,8 @@ def _fetch_options(func):
         click.option("--rate", "rate_per_s", type=click.FloatRange(min=0), default=5.0, show_default=True,
                      help="Requests per second at most (0 = no limit)."),
         click.option("--timeout", "read_timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
-                     help="Seconds to wait for an answer."),
+                     help="Seconds to wait for an answer; a page whose whole answer takes over three times "
+                          "this is given up."),
         click.option("--max-mb", type=click.FloatRange(min=0.01), default=5.0, show_default=True,
                      help="Pages larger than this many megabytes are skipped."),
         click.option("--all-sites", is_flag=True, help="Also fetch URLs on other sites than the main one."),

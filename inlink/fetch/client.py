@@ -143,6 +143,11 @@ class _Host:
         self.interval = max(self.interval, delay)
 
 
+#: A page's whole exchange (request, headers, body) is given up after this many read timeouts: a tarpit sending a
+#: byte every half second held a foreground fetch for as long as it liked (--timeout 2 took 31 s).
+PAGE_DEADLINE_READS = 3
+
+
 class _Answer:
     """The parts of a response the fetch loop needs (the body read under the size cap, or not at all)."""
 
@@ -389,17 +394,27 @@ class Fetcher:
     async def _attempt(self, url: str, host: _Host) -> _Answer:
         async with host.slots:
             await host.pace()
+            deadline = PAGE_DEADLINE_READS * self.settings.read_timeout
             try:
-                request = self._client.build_request("GET", url)
-                response = await self._client.send(request, stream=True)
-            except httpx.HTTPError as exc:
-                return _Answer(0, httpx.Headers(), None, *faults.classify_exception(exc))
-            try:
-                return await self._read(response)
-            except httpx.HTTPError as exc:
-                return _Answer(response.status_code, response.headers, None, *faults.classify_exception(exc))
-            finally:
-                await response.aclose()
+                return await asyncio.wait_for(self._exchange(url), deadline)
+            except asyncio.TimeoutError:
+                return _Answer(0, httpx.Headers(), None, faults.TOO_SLOW,
+                               f"the page took over {deadline:g} s to arrive (a server sending it slowly)")
+
+    async def _exchange(self, url: str) -> _Answer:
+        """One request and its answer, read under the size cap. httpx's read timeout is per read: a server that
+        sends a byte now and then never trips it, so _attempt bounds the whole exchange (PAGE_DEADLINE_READS)."""
+        try:
+            request = self._client.build_request("GET", url)
+            response = await self._client.send(request, stream=True)
+        except httpx.HTTPError as exc:
+            return _Answer(0, httpx.Headers(), None, *faults.classify_exception(exc))
+        try:
+            return await self._read(response)
+        except httpx.HTTPError as exc:
+            return _Answer(response.status_code, response.headers, None, *faults.classify_exception(exc))
+        finally:
+            await response.aclose()
 
     async def _read(self, response: httpx.Response) -> _Answer:
         status, headers = response.status_code, response.headers

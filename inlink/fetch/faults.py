@@ -19,6 +19,7 @@ LABELS = {
     "binary": "Binary content",
     "malformed": "Malformed HTML",
     "timeout": "Timeout",
+    "too_slow": "Timeout",
     "dns_error": "DNS lookup failed",
     "connection_refused": "Connection refused",
     "connection_reset": "Connection reset",
@@ -32,6 +33,8 @@ LABELS = {
 }
 #: the host's robots.txt kept answering a server error: the site asks for nothing to be fetched for now (RFC 9309)
 ROBOTS_UNAVAILABLE = "robots_unavailable"
+#: the page's whole answer took too long (a server sending it byte by byte): no retry, the server is there
+TOO_SLOW = "too_slow"
 #: faults that mean "the site could not be reached at all" (as opposed to "this page is bad")
 UNREACHABLE = frozenset({"dns_error", "connection_refused", "connection_reset", "connection_error",
                          "tls_error", "timeout"})
