@@ -242,6 +242,25 @@ def test_an_answer_kept_by_an_earlier_run_is_not_bought_again(fake, tmp_path):
     assert len(fake.received) == 3
 
 
+def test_unusable_answers_an_earlier_run_paid_for_are_counted_when_the_page_commits(fake, tmp_path):
+    """A job paused on unusable answers (or by another page meanwhile) never committed their page, so their calls
+    were never counted: 12 Gemini calls recorded where the server had answered 24, and the budget was measured
+    from the lower figure (an exploratory run). They are kept with the page's prompt and charged to it."""
+    from inlink.tasks.answers import FolderAnswers
+
+    store = FolderAnswers(tmp_path / "answers")
+    first = engine_for(fake, fg.success("{not json"), answers=store)
+    tries = first.settings.parse_retries + 1
+    with pytest.raises(ge.PageAnalysisError) as failed:
+        first.suggest(build_site_index(), HOME)
+    assert failed.value.counters["gemini_calls"] == tries and len(fake.received) == tries
+    resumed = engine_for(fake, fg.suggestions((WATER, "watering tips"), prompt_tokens=1000, output_tokens=200),
+                         answers=store)
+    outcome = resumed.suggest(build_site_index(), HOME)
+    assert len(outcome.rows) == 1 and len(fake.received) == tries + 1
+    assert outcome.counters()["gemini_calls"] == tries + 1                 # every paid call, on the page's row
+    assert resumed.spent_usd == pytest.approx(outcome.cost_usd) and outcome.cost_usd > 0
+
 def test_budget_already_spent_on_resume_makes_no_call(fake):
     settings = GeminiSettings(base_url=fake.base_url, budget_usd=1.0)
     engine = ge.GeminiEngine(KEY, settings, spent_usd=1.0)

@@ -245,7 +245,15 @@ class GeminiEngine:
             picks, usage = answer
             self._charge_kept(outcome, usage)
             return picks
-        picks = self._ask(prompt, source_url, outcome)
+        earlier = _unusable_usage(kept)
+        if earlier is not None:   # unusable answers an earlier run paid for: still this page's cost
+            self._charge_kept(outcome, earlier)
+        try:
+            picks = self._ask(prompt, source_url, outcome)
+        except PageAnalysisError:
+            if key:   # paid, never committed if the job pauses first: its cost is counted when the page is
+                self._answers.put(key, {"unusable": True, "usage": asdict(outcome.usage)})
+            raise
         if key:
             self._answers.put(key, {"picks": picks.model_dump(mode="json"), "usage": asdict(outcome.usage)})
         return picks
@@ -416,6 +424,18 @@ def _read_picks(response: Any) -> tuple[LinkPicks | None, str]:
         return LinkPicks.model_validate_json(text), ""
     except ValidationError as exc:
         return None, f"answer not in the expected JSON shape: {exc.errors()[0].get('msg', '')}"[:200]
+
+
+def _unusable_usage(kept: dict | None) -> Usage | None:
+    """The usage of the unusable answers a run paid for and kept (their page never committed: the job paused on
+    them, or another page paused it meanwhile), or None. Without it, a job paused for unusable answers recorded
+    12 Gemini calls where the server had answered 24, and its budget was measured from the lower figure."""
+    if not isinstance(kept, dict) or not kept.get("unusable") or not isinstance(kept.get("usage"), dict):
+        return None
+    try:
+        return Usage(**kept["usage"])
+    except TypeError:
+        return None
 
 
 def _kept_answer(kept: dict | None) -> tuple[LinkPicks, Usage] | None:
