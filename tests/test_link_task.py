@@ -518,6 +518,16 @@ def test_cli_says_a_refused_gemini_key_plainly(tmp_path, gemini, monkeypatch):
     assert errors[0].startswith("error: Gemini refused the API key") and "INLINK_DEBUG" not in errors[0], errors
 
 
+def test_a_gemini_job_refused_its_key_fails_with_the_refusal_in_plain_words(manager, gemini):
+    """It read "Failed in page 1 (...): GeminiRequestError: Gemini refused the API key ..." (an exploratory run):
+    the class name of an expected refusal. A bug's class name stays (jobs/runner.py: plain_message)."""
+    gemini.script = [fg.error(403, "Permission denied.", "PERMISSION_DENIED")]
+    job = start_sample(manager, engine="gemini", api_key="k")
+    meta = manager.wait(job, timeout=60, until=[*TERMINAL_STATUSES])
+    assert meta["status"] == JobStatus.FAILED
+    assert ": Gemini refused the API key" in meta["message"] and "GeminiRequestError" not in meta["message"], \
+        meta["message"]
+
 def test_a_gemini_job_pauses_when_the_quota_is_spent_instead_of_failing(manager, gemini):
     """It ended "Failed in page 1: GeminiUnavailable: Gemini asks to wait 86400 s ...": a spent quota or a
     service down is no failure of the job, and pauses it like a spent budget."""

@@ -61,6 +61,8 @@ RAISE_BUDGET = f"raise the budget and resume the job to continue ({RAISE_BUDGET_
 class GeminiError(Exception):
     """Base of the engine's errors; messages are plain sentences and never contain the API key."""
 
+    plain_message = True   # a job failing on one shows its message as it stands (jobs/runner.py)
+
     def __init__(self, message: str, counters: dict[str, float] | None = None) -> None:
         super().__init__(message)
         self.counters = counters or {}   # usage already spent on the page when it failed (tokens, cost_usd)

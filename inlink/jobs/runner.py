@@ -393,7 +393,10 @@ class JobRunner:
         return Outcome(JobStatus.PAUSED, message, error=_error_dict(exc), disk_full=is_disk_full(exc))
 
     def _failed(self, step: str, exc: BaseException, where: str) -> Outcome:
-        message = f"Failed in {where}: {exc.__class__.__name__}: {exc}"
+        # an error that says it is worded for the user (plain_message) is shown as it stands; any other is a bug
+        # whose class name helps whoever reads it ("GeminiRequestError: Gemini refused the API key" read oddly)
+        said = str(exc) if getattr(exc, "plain_message", False) else f"{exc.__class__.__name__}: {exc}"
+        message = f"Failed in {where}: {said}"
         log.debug("job %s: %s", self.job_id, message, exc_info=exc)   # traceback for developers only
         return Outcome(JobStatus.FAILED, message, error=_error_dict(exc), failed_step=step)
 

@@ -33,6 +33,8 @@ CONFIDENCE_OPTIONS = ("min_confidence", "high_confidence", "medium_confidence")
 class OptionError(ValueError):
     """An analysis option has a wrong name or value; the message says which and why."""
 
+    plain_message = True   # a job failing on one shows its message as it stands (jobs/runner.py)
+
 
 class MissingApiKey(OptionError):
     """The Gemini engine was chosen but no key was given or found in the environment."""
