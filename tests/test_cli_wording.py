@@ -502,3 +502,17 @@ def test_one_rule_of_amounts_for_every_layer():
     assert fmt.usd is wording.usd
     assert [wording.usd(amount) for amount in (0, 0.005, 0.01234, 12.5, 1250)] == [
         "$0", "$0.0050", "$0.0123", "$12.50", "$1,250.00"]
+
+
+def test_a_budget_that_is_no_amount_is_a_usage_error(tmp_path):
+    """`--budget nan` reached the engine's settings ("budget_usd must be ...", exit 1, or on a resume "has spent
+    $0 already: give a budget above that") and `--budget inf` read "of a $inf budget" (an exploratory run)."""
+    for args in (["suggest", "crawl.csv", "--engine", "gemini", "--budget"], ["jobs", "resume", "abcdefabcdef",
+                                                                            "--budget"]):
+        for value in ("nan", "inf", "-1"):
+            result = CliRunner().invoke(cli_module.cli, [*args, value])
+            assert result.exit_code == 2 and "--budget" in result.output, (args, value, result.output)
+    from inlink.gemini.settings import GeminiSettings, SettingsError
+
+    with pytest.raises(SettingsError, match="budget_usd must be a positive amount"):
+        GeminiSettings.from_options(budget_usd=float("inf"))

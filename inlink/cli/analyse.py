@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from inlink.cli.amounts import DOLLARS
 from inlink.cli import outputs
 from inlink.cli.root import _link_task, _manager, _orphans_text, foreground_words
 from inlink.ui.format import spend_words
@@ -34,7 +35,7 @@ def _analysis_options(func):
         click.option("--exclude", "exclude", multiple=True,
                      help="URL pattern (glob like */tag/* or plain text) to leave out; repeatable."),
         click.option("--model", default=None, help="Gemini model (default: the configured one)."),
-        click.option("--budget", "budget_usd", type=click.FloatRange(min=0, min_open=True), default=None,
+        click.option("--budget", "budget_usd", type=DOLLARS, default=None,
                      help="Gemini: stop spending once this many US dollars are spent (a job pauses)."),
         click.option("--same-site", "same_site", default=None, metavar="HOSTS",
                      help="Hosts that form one site, comma-separated (or 'all'): links are suggested across "

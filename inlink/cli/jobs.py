@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from inlink.cli.amounts import DOLLARS
 from inlink.cli import outputs
 from inlink.cli.root import _CleanErrors, _link_task, _manager, _orphans_text
 from inlink.exports import is_workbook
@@ -142,7 +143,7 @@ def _simple_command(name: str, help_text: str, done_text: str, short_help: str |
 _simple_command("pause", "Pause a job (a running one pauses after its current item).", "pause sent")
 @jobs.command("resume", short_help="Queue a paused or failed job to continue.")
 @click.argument("job_id")
-@click.option("--budget", "budget_usd", type=click.FloatRange(min=0, min_open=True), default=None,
+@click.option("--budget", "budget_usd", type=DOLLARS, default=None,
               help="A Gemini job's new budget in US dollars (a job paused at its budget needs a larger one).")
 @click.pass_context
 def resume_cmd(ctx: click.Context, job_id: str, budget_usd: float | None) -> None:

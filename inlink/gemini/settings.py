@@ -10,6 +10,8 @@ openrouter.ai and vercel.com model pages). Thinking tokens are billed at the out
 """
 from __future__ import annotations
 
+import math
+
 import json
 import os
 import tomllib
@@ -168,7 +170,7 @@ def _check_settings(s: GeminiSettings) -> None:
     for name in ("timeout_s", "backoff_base_s", "backoff_max_s", "max_server_delay_s"):
         if not float(getattr(s, name)) > 0:
             raise SettingsError(f"{name} must be a positive number of seconds, not {getattr(s, name)!r}")
-    if s.budget_usd is not None and not float(s.budget_usd) > 0:
+    if s.budget_usd is not None and not 0 < float(s.budget_usd) < math.inf:   # nan and inf are no amounts
         raise SettingsError(f"budget_usd must be a positive amount of US dollars, not {s.budget_usd!r}")
     if not s.prices:
         raise SettingsError("the price table is empty")

@@ -1,0 +1,28 @@
+"""The US-dollar amount a `--budget` takes: a finite number above 0.
+
+Why not click.FloatRange alone: "nan" and "inf" parse as floats and pass its bounds (no comparison with NaN is
+true), so `--budget nan` reached the engine's settings check ("budget_usd must be ...", exit 1) and `--budget inf`
+showed as "of a $inf budget"."""
+from __future__ import annotations
+
+import math
+
+import click
+
+
+class Dollars(click.FloatRange):
+    """A finite amount above 0, refused as a usage error otherwise."""
+
+    name = "dollars"
+
+    def __init__(self) -> None:
+        super().__init__(min=0, min_open=True)
+
+    def convert(self, value, param, ctx):
+        amount = super().convert(value, param, ctx)
+        if not math.isfinite(amount):
+            self.fail(f"{value!r} is no amount: give US dollars above 0, e.g. 2.50", param, ctx)
+        return amount
+
+
+DOLLARS = Dollars()
