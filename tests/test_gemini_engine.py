@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import threading
 import traceback
 from types import SimpleNamespace
 
@@ -216,6 +217,33 @@ def test_budget_cap_stops_before_the_next_call(fake):
         engine.suggest(index, COMPOST)
     assert len(fake.received) == 1
 
+
+def test_calls_in_flight_count_against_the_budget(fake):
+    """Four pages asked at once on a budget that one answer spends: all four calls started before the first answer
+    came, and a $0.0001 budget spent $0.0022 (an exploratory run). Until an answer tells what a call costs, a
+    budgeted engine asks one call at a time; then calls in flight count at that cost."""
+    import dataclasses
+
+    reply = fg.suggestions((WATER, "watering tips"), prompt_tokens=1000, output_tokens=200)
+    held = dataclasses.replace(reply, delay_s=3.0, hold_until_in_flight=4)   # answers once 4 are in flight
+    engine = engine_for(fake, held, budget_usd=0.0001, max_in_flight=4, timeout_s=10.0)
+    index = build_site_index()
+    outcomes: list = []
+
+    def ask(page: str) -> None:
+        try:
+            outcomes.append(engine.suggest(index, page))
+        except ge.BudgetExceeded as exc:
+            outcomes.append(exc)
+    threads = [threading.Thread(target=ask, args=(page,)) for page in (HOME, COMPOST, TOMATO, WATER)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(fake.received) == 1                    # one answer spent the budget; no other call started
+    asked = [o for o in outcomes if not isinstance(o, ge.BudgetExceeded)]
+    assert len(outcomes) == 4 and sum(o.usage.calls for o in asked) == 1   # (a page with no candidate asks nothing)
+    assert sum(isinstance(o, ge.BudgetExceeded) for o in outcomes) >= 2
 
 def test_an_answer_kept_by_an_earlier_run_is_not_bought_again(fake, tmp_path):
     """A job commits pages in order: an answer that arrived for a page the job never committed (paused or

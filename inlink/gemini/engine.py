@@ -55,6 +55,7 @@ _TRANSPORT_ERRORS = _transient_transport_errors()
 #: What a job does about a spent budget or a service that stays unavailable, said at the end of those errors; a
 #: command that runs no job says its own instead (`cli.py suggest`).
 RESUME_LATER = "resume the job later"
+RESERVE_WAIT_S = 1.0   # a budgeted call waiting its turn looks again at least this often
 RAISE_BUDGET = f"raise the budget and resume the job to continue ({RAISE_BUDGET_COMMAND})"
 
 
@@ -203,6 +204,9 @@ class GeminiEngine:
         self._rng = rng or random.Random()
         self._spent = float(spent_usd)
         self._spent_lock = threading.Lock()
+        self._budget_turn = threading.Condition(self._spent_lock)   # a budgeted call waits its turn on it
+        self._flying = 0            # budgeted calls in flight (see _reserve)
+        self._paid_calls = 0        # calls charged by this engine, for the cost of one
         self._config = generation_config(self.settings)
         self._answers = answers
 
@@ -282,8 +286,12 @@ class GeminiEngine:
         before = outcome.cost_usd
         outcome.usage.add(metadata)
         outcome.cost_usd = outcome.usage.cost(self.settings.price())
-        with self._spent_lock:
+        with self._budget_turn:
             self._spent += outcome.cost_usd - before
+            self._paid_calls += 1
+            if self.settings.budget_usd is not None:   # the call's turn (_reserve) ends with its cost counted
+                self._flying = max(0, self._flying - 1)
+            self._budget_turn.notify_all()
 
     def _charge_kept(self, outcome: PageOutcome, usage: Usage) -> None:
         """A kept answer's usage goes into the page's counters (it was paid, by a run that never committed it)
@@ -293,9 +301,36 @@ class GeminiEngine:
         with self._spent_lock:
             self._spent += outcome.cost_usd
 
+    def _reserve(self) -> None:
+        """Take a budgeted call's turn: calls in flight count against the budget at the cost of one call so far, so
+        the spend passes the cap by about one answer, not by every call in flight (a $0.0001 budget spent $0.0022
+        on four calls that all started before the first answer came). Until an answer tells what a call costs, a
+        budgeted engine asks one call at a time. Released by _release (every call ends in it)."""
+        self._check_budget()
+        budget = self.settings.budget_usd
+        if budget is None:
+            return
+        with self._budget_turn:
+            while True:
+                if self._spent >= budget:
+                    raise BudgetExceeded(f"the Gemini budget of {usd(budget)} is used up (spent "
+                                         f"{usd(self._spent)}); {RAISE_BUDGET}")
+                per_call = self._spent / self._paid_calls if self._paid_calls else None
+                if (self._flying == 0 if per_call is None
+                        else self._spent + self._flying * per_call < budget):
+                    self._flying += 1
+                    return
+                self._budget_turn.wait(RESERVE_WAIT_S)
+
+    def _release(self) -> None:
+        if self.settings.budget_usd is None:
+            return
+        with self._budget_turn:
+            self._flying = max(0, self._flying - 1)
+            self._budget_turn.notify_all()
+
     def _check_budget(self) -> None:
-        """Refuse a new call once the spend reached the cap. Calls already in flight still finish, so the
-        spend can pass the cap by at most max_in_flight answers."""
+        """Refuse a new call once the spend reached the cap (calls in flight count too: _reserve)."""
         budget = self.settings.budget_usd
         spent = self.spent_usd
         if budget is not None and spent >= budget:
@@ -305,12 +340,16 @@ class GeminiEngine:
         """One generate_content call with our retry policy: 429/5xx/timeouts back off, other 4xx fail fast."""
         settings = self.settings
         for attempt in range(settings.max_retries + 1):
-            self._check_budget()
+            self._reserve()
             try:
-                with self._in_flight:
-                    self._limiter.acquire()
-                    return self._client.models.generate_content(
-                        model=settings.model, contents=prompt, config=self._config)
+                try:
+                    with self._in_flight:
+                        self._limiter.acquire()
+                        return self._client.models.generate_content(   # released when charged (_charge)
+                            model=settings.model, contents=prompt, config=self._config)
+                except BaseException:
+                    self._release()     # no answer to charge: the turn is free again
+                    raise
             except errors.APIError as exc:
                 failure, delay = self._classify(exc, attempt)
             except _TRANSPORT_ERRORS as exc:
