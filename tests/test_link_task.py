@@ -518,6 +518,18 @@ def test_cli_says_a_refused_gemini_key_plainly(tmp_path, gemini, monkeypatch):
     assert errors[0].startswith("error: Gemini refused the API key") and "INLINK_DEBUG" not in errors[0], errors
 
 
+@pytest.mark.parametrize("action, status", [("pause", JobStatus.PAUSED), ("stop", JobStatus.STOPPED)])
+def test_a_pause_or_stop_takes_effect_while_gemini_asks_the_job_to_wait(manager, gemini, action, status):
+    """A pause asked during a 20 s retryDelay took effect after 59 s and twelve more calls (an exploratory run):
+    the engine's retry waits now give up when the job is asked to stop, and the page is asked again on resume."""
+    gemini.script = [fg.rate_limited("20s")]          # every call: wait 20 s (under max_server_delay_s)
+    job = start_sample(manager, engine="gemini", api_key="k")
+    wait_for(lambda: len(gemini.received) >= 1, 30, "a first Gemini call")
+    getattr(manager, action)(job)
+    meta = manager.wait(job, timeout=15, until=[JobStatus.PAUSED, *TERMINAL_STATUSES])
+    assert meta["status"] == status, meta["message"]
+    assert len(gemini.received) <= manager.get(job)["config"]["options"].get("max_in_flight", 4)   # no retry
+
 def test_a_gemini_job_refused_its_key_fails_with_the_refusal_in_plain_words(manager, gemini):
     """It read "Failed in page 1 (...): GeminiRequestError: Gemini refused the API key ..." (an exploratory run):
     the class name of an expected refusal. A bug's class name stays (jobs/runner.py: plain_message)."""

@@ -56,6 +56,7 @@ _TRANSPORT_ERRORS = _transient_transport_errors()
 #: command that runs no job says its own instead (`cli.py suggest`).
 RESUME_LATER = "resume the job later"
 RESERVE_WAIT_S = 1.0   # a budgeted call waiting its turn looks again at least this often
+INTERRUPT_CHECK_S = 0.2   # a retry's wait looks this often whether the run was interrupted
 RAISE_BUDGET = f"raise the budget and resume the job to continue ({RAISE_BUDGET_COMMAND})"
 
 
@@ -83,6 +84,11 @@ class PageAnalysisError(GeminiError):
 
 class BudgetExceeded(GeminiError):
     """The spend cap was reached before a new call; raising the budget and resuming continues the job."""
+
+
+class Interrupted(GeminiError):
+    """The run asked the engine to stop (a pause or stop of the job) while it waited to retry a call: the page is
+    asked again when the job resumes."""
 
 
 class LinkPick(BaseModel):
@@ -192,7 +198,7 @@ class GeminiEngine:
     def __init__(self, api_key: str, settings: GeminiSettings | None = None, client: Any = None, *,
                  spent_usd: float = 0.0, limiter: RateLimiter | None = None,
                  sleep: Callable[[float], None] = time.sleep, rng: random.Random | None = None,
-                 answers: AnswerStore | None = None) -> None:
+                 answers: AnswerStore | None = None, interrupted: Callable[[], bool] | None = None) -> None:
         if not api_key and client is None:
             raise GeminiRequestError("the Gemini engine needs an API key (GEMINI_API_KEY or GOOGLE_API_KEY)")
         self.settings = settings or GeminiSettings.from_options()
@@ -201,6 +207,7 @@ class GeminiEngine:
         self._limiter = limiter or RateLimiter(self.settings.rpm)
         self._in_flight = threading.BoundedSemaphore(self.settings.max_in_flight)
         self._sleep = sleep
+        self._interrupted = interrupted or (lambda: False)   # e.g. the job's "a pause or stop was asked"
         self._rng = rng or random.Random()
         self._spent = float(spent_usd)
         self._spent_lock = threading.Lock()
@@ -320,6 +327,9 @@ class GeminiEngine:
                         else self._spent + self._flying * per_call < budget):
                     self._flying += 1
                     return
+                if self._interrupted():
+                    raise Interrupted("the job was paused or stopped while a call waited its turn under the "
+                                      "budget; the page is asked again when the job resumes")
                 self._budget_turn.wait(RESERVE_WAIT_S)
 
     def _release(self) -> None:
@@ -364,8 +374,21 @@ class GeminiEngine:
                     f"Gemini failed {attempt + 1} times in a row (last: {failure}); {RESUME_LATER}")) from None
             log.info("Gemini call failed (%s); retry %d of %d in %.2f s", self._secret.scrub(failure),
                      attempt + 1, settings.max_retries, delay)
-            self._sleep(delay)
+            self._wait(delay)
         raise AssertionError("unreachable")
+
+    def _wait(self, seconds: float) -> None:
+        """Sleep before a retry in short steps, and give up when the run is interrupted: a pause asked during a
+        20 s retryDelay took effect after 59 s and twelve more calls (an exploratory run against a fake)."""
+        end = time.monotonic() + seconds
+        while True:
+            if self._interrupted():
+                raise Interrupted("the job was paused or stopped while Gemini was asked to wait; the page is asked "
+                                  "again when the job resumes")
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            self._sleep(min(left, INTERRUPT_CHECK_S))
 
     def _backoff(self, attempt: int) -> float:
         return backoff_delay(attempt, self.settings.backoff_base_s, self.settings.backoff_max_s, self._rng)

@@ -74,6 +74,8 @@ class PageAnalyzer:
 
         try:
             outcome = self.gemini.suggest(self.index, url)
+        except gemini_engine.Interrupted as exc:   # the job's own pause or stop: this page is asked again
+            raise PauseJob(str(exc)) from None
         except (gemini_engine.BudgetExceeded, gemini_engine.GeminiUnavailable) as exc:
             # a spent budget or quota, a service down: no failure of the job
             self.stopped_by = "budget" if isinstance(exc, gemini_engine.BudgetExceeded) else "unavailable"
@@ -125,15 +127,18 @@ def build_page_analyzer(site: SiteData, options: Mapping, api_key: str | None,
 
 
 def page_analyzer_for(index: analyzer.LinkIndex, options: Mapping, api_key: str | None,
-                      spent_usd: float = 0.0, answers: FolderAnswers | None = None) -> PageAnalyzer:
+                      spent_usd: float = 0.0, answers: FolderAnswers | None = None,
+                      interrupted: Callable[[], bool] | None = None) -> PageAnalyzer:
     """The chosen engine over a built (or restored) index; raises a plain error when Gemini has no key.
-    `answers` keeps Gemini's paid answers until their pages are committed (a job's folder; None: not kept)."""
+    `answers` keeps Gemini's paid answers until their pages are committed (a job's folder; None: not kept);
+    `interrupted` says when a job's pause or stop was asked (Gemini's retry waits give up then)."""
     if options["engine"] == "offline":
         return PageAnalyzer(index=index)
-    return PageAnalyzer(index=index, gemini=_gemini_engine(options, api_key, spent_usd, answers))
+    return PageAnalyzer(index=index, gemini=_gemini_engine(options, api_key, spent_usd, answers, interrupted))
 
 
-def _gemini_engine(options: Mapping, api_key: str | None, spent_usd: float, answers: FolderAnswers | None):
+def _gemini_engine(options: Mapping, api_key: str | None, spent_usd: float, answers: FolderAnswers | None,
+                   interrupted: Callable[[], bool] | None = None):
     key = api_key or api_key_from_env()
     if not key:
         raise MissingApiKey("the Gemini engine needs an API key: set GEMINI_API_KEY (or GOOGLE_API_KEY), "
@@ -142,7 +147,7 @@ def _gemini_engine(options: Mapping, api_key: str | None, spent_usd: float, answ
 
     settings = gemini_engine.GeminiSettings.from_options(
         model=options.get("model"), budget_usd=options.get("budget_usd"), rpm=options.get("rpm"))
-    return gemini_engine.GeminiEngine(key, settings, spent_usd=spent_usd, answers=answers)
+    return gemini_engine.GeminiEngine(key, settings, spent_usd=spent_usd, answers=answers, interrupted=interrupted)
 
 
 class LinkAnalysisTask(Task):
@@ -166,7 +171,8 @@ class LinkAnalysisTask(Task):
                 ctx.log(f'The exclude pattern "{pattern}" matches no page of this site (a glob such as "*/blog/*" '
                         'or "/blog/*" matches the whole URL or its path; other text matches anywhere in the URL).')
             page_analyzer = page_analyzer_for(index, options, ctx.secrets.get(SECRET_KEY),
-                                              spent_usd=_spent_so_far(ctx), answers=_kept_answers(ctx))
+                                              spent_usd=_spent_so_far(ctx), answers=_kept_answers(ctx),
+                                              interrupted=ctx.should_stop)
             analyzer.record_suggestions(page_analyzer.index, ctx.result_rows())
             ctx.state["pages"] = page_analyzer
             ctx.state[TWO_CORES] = two_cores.PagesOnTwoCores(page_analyzer, analyzer.source_pages(index),
