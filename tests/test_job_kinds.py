@@ -50,6 +50,11 @@ def test_the_spend_is_read_from_counters_in_one_place():
     assert kinds.spent_usd({"cost_usd": 0.25, "gemini_calls": 3}) == 0.25
     assert kinds.spent_usd(None) == kinds.spent_usd({}) == 0.0
     assert fmt.spend_words({"cost_usd": 0.0215, "gemini_calls": 1}, None).startswith("$0.0215: 1 Gemini call")
+    # picks the checks dropped were counted and shown nowhere: a run of 0 suggestions did not say why
+    dropped = {"cost_usd": 0.0044, "gemini_calls": 10, "suggestions_dropped": 15, "dropped_anchor_not_in_text": 14,
+               "dropped_self_link": 1}
+    assert fmt.spend_words(dropped, None).endswith(
+        "; 15 of Gemini's picks failed the checks and were dropped (anchor not in text 14, self link 1)")
 
 
 def test_no_front_end_or_task_reads_the_engine_or_the_spend_out_of_a_job_itself():

@@ -189,4 +189,17 @@ def spend_words(counters: dict, budget: float | None) -> str:
     spent = usd(spent_usd(counters)) + (f" of a {usd(float(budget))} budget" if budget else "")
     return (f"{spent}: {counted(int(counters.get('gemini_calls') or 0), 'Gemini call')}, "
             f"{int(counters.get('prompt_tokens') or 0):,} prompt and {int(counters.get('output_tokens') or 0):,} "
-            "output tokens")
+            "output tokens" + _dropped_words(counters))
+
+
+def _dropped_words(counters: dict) -> str:
+    """'; 14 of Gemini's picks failed the checks and were dropped (anchor not in text 14)': counted by the engine and
+    shown nowhere, so a run of 0 suggestions did not say why."""
+    dropped = int(counters.get("suggestions_dropped") or 0)
+    if not dropped:
+        return ""
+    reasons = sorted(((name[len("dropped_"):].replace("_", " "), int(value)) for name, value in counters.items()
+                      if name.startswith("dropped_") and value), key=lambda item: -item[1])
+    why = ", ".join(f"{reason} {count:,}" for reason, count in reasons)
+    return (f"; {dropped:,} of Gemini's picks failed the checks and {'was' if dropped == 1 else 'were'} dropped"
+            + (f" ({why})" if why else ""))
