@@ -255,3 +255,22 @@ def test_list_in_a_folder_without_jobs_makes_no_jobs_folder(tmp_path):
     listing = cli_here("--jobs-dir", str(missing), "jobs", "list")
     assert listing.exit_code == 0 and listing.stdout == "no jobs\n"
     assert f"note: there is no jobs folder at {missing}" in listing.stderr and not missing.exists()
+
+
+def test_a_worker_interrupted_says_which_jobs_it_could_not_pause(jobs_dir, make_manager):
+    """A Ctrl-C while a job stayed in its current item past the wait (a 40 s Gemini call) said "paused running
+    jobs" and left the job "running" with no process (an exploratory run)."""
+    import json
+
+    from inlink.cli.jobs import exit_words
+
+    manager = make_manager(autostart=False)
+    paused, stuck = (manager.create_job("test_counting", config={"n": 3}) for _ in range(2))
+    manager.pause(paused)
+    path = jobs_dir / f"{stuck}.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), "status": "running"}))
+    assert exit_words(manager, {paused}, True) == "worker: paused running jobs, exiting"
+    assert exit_words(manager, {paused, stuck}, True) == (
+        f"worker: exiting; 1 job ({stuck}) still in its current item could not be paused: the next `jobs worker` "
+        "(or the dashboard) resumes it from the last checkpoint")
+    assert exit_words(manager, {paused, stuck}, False) == "worker: no queued or running jobs left"

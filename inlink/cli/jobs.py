@@ -215,8 +215,28 @@ def worker_cmd(ctx: click.Context, max_running: int, durability: str) -> None:
     finally:                           # on an error too: running jobs go back to the queue first
         manager.shutdown(pause=interrupted.is_set(), timeout=30)
     _say_outcomes(manager, worked)
-    click.echo("worker: paused running jobs, exiting" if interrupted.is_set()
-               else "worker: no queued or running jobs left")
+    click.echo(exit_words(manager, worked, interrupted.is_set()))
+
+
+def exit_words(manager: JobManager, job_ids: set[str], interrupted: bool) -> str:
+    """The worker's last line. After a Ctrl-C, a job still in its current item when the wait ended (a Gemini
+    call of 40 s) is not paused: it was said to be ("paused running jobs") and stood "running" with no process."""
+    if not interrupted:
+        return "worker: no queued or running jobs left"
+    still = sorted(job_id for job_id in job_ids if _status_of(manager, job_id) is JobStatus.RUNNING)
+    if not still:
+        return "worker: paused running jobs, exiting"
+    one = len(still) == 1
+    return (f"worker: exiting; {_count(len(still), 'job')} ({', '.join(still)}) still in {'its' if one else 'their'} "
+            "current item could not be paused: the next `jobs worker` (or the dashboard) resumes "
+            f"{'it' if one else 'them'} from the last checkpoint")
+
+
+def _status_of(manager: JobManager, job_id: str) -> JobStatus | None:
+    try:
+        return manager.job(job_id).status
+    except JobError:
+        return None
 
 
 def _say_outcomes(manager: JobManager, job_ids: set[str]) -> None:
