@@ -312,7 +312,8 @@ class GeminiEngine:
         """Take a budgeted call's turn: calls in flight count against the budget at the cost of one call so far, so
         the spend passes the cap by about one answer, not by every call in flight (a $0.0001 budget spent $0.0022
         on four calls that all started before the first answer came). Until an answer tells what a call costs, a
-        budgeted engine asks one call at a time. Released by _release (every call ends in it)."""
+        budgeted engine asks one call at a time. The turn ends when the answer is charged (_charge), or at once
+        when the call brings no answer (_release)."""
         self._check_budget()
         budget = self.settings.budget_usd
         if budget is None:
