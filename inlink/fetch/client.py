@@ -375,18 +375,19 @@ class Fetcher:
 
     def _robots_wait(self, attempt: int, headers) -> float | None:
         """Seconds before asking a robots.txt that answered 5xx again, as for a page (None: give up)."""
-        if attempt > self.settings.retries:
-            return None
-        after = parse_retry_after(headers.get("retry-after"))
-        wait = after if after is not None else self.settings.backoff_s * (2 ** (attempt - 1))
-        return wait if wait <= self.settings.max_wait_s else None
+        wait = self._wait_after(headers, attempt)
+        return wait if wait is not None and wait <= self.settings.max_wait_s else None
 
     def _retry_wait(self, answer: _Answer, attempt: int) -> float | None:
         """Seconds to wait before another attempt, or None when the answer is final."""
         retry = answer.status == 429 or answer.status >= 500 or answer.fault in faults.RETRYABLE
-        if not retry or attempt > self.settings.retries:
+        return self._wait_after(answer.headers, attempt) if retry else None
+
+    def _wait_after(self, headers, attempt: int) -> float | None:
+        """The server's Retry-After, else backoff with jitter; None once the retries are spent."""
+        if attempt > self.settings.retries:
             return None
-        after = parse_retry_after(answer.headers.get("retry-after"))
+        after = parse_retry_after(headers.get("retry-after"))
         if after is not None:
             return after
         return self.settings.backoff_s * (2 ** (attempt - 1)) * (1 + 0.25 * random.random())
