@@ -225,7 +225,7 @@ def test_calls_in_flight_count_against_the_budget(fake):
     import dataclasses
 
     reply = fg.suggestions((WATER, "watering tips"), prompt_tokens=1000, output_tokens=200)
-    held = dataclasses.replace(reply, delay_s=3.0, hold_until_in_flight=4)   # answers once 4 are in flight
+    held = dataclasses.replace(reply, delay_s=1.5, hold_until_in_flight=4)   # answers once 4 are in flight
     engine = engine_for(fake, held, budget_usd=0.0001, max_in_flight=4, timeout_s=10.0)
     index = build_site_index()
     outcomes: list = []
