@@ -314,15 +314,12 @@ class GeminiEngine:
         on four calls that all started before the first answer came). Until an answer tells what a call costs, a
         budgeted engine asks one call at a time. The turn ends when the answer is charged (_charge), or at once
         when the call brings no answer (_release)."""
-        self._check_budget()
         budget = self.settings.budget_usd
         if budget is None:
             return
         with self._budget_turn:
             while True:
-                if self._spent >= budget:
-                    raise BudgetExceeded(f"the Gemini budget of {usd(budget)} is used up (spent "
-                                         f"{usd(self._spent)}); {RAISE_BUDGET}")
+                self._refuse_if_spent(self._spent)
                 per_call = self._spent / self._paid_calls if self._paid_calls else None
                 if (self._flying == 0 if per_call is None
                         else self._spent + self._flying * per_call < budget):
@@ -342,8 +339,10 @@ class GeminiEngine:
 
     def _check_budget(self) -> None:
         """Refuse a new call once the spend reached the cap (calls in flight count too: _reserve)."""
+        self._refuse_if_spent(self.spent_usd)
+
+    def _refuse_if_spent(self, spent: float) -> None:
         budget = self.settings.budget_usd
-        spent = self.spent_usd
         if budget is not None and spent >= budget:
             raise BudgetExceeded(f"the Gemini budget of {usd(budget)} is used up (spent {usd(spent)}); {RAISE_BUDGET}")
 
