@@ -187,8 +187,7 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
     if engine == "gemini":
         click.echo(f"spent: {spend_words(summary.get('counters') or {}, budget_usd)}")
     for pattern in summary.get("unmatched_exclude_patterns") or ():
-        click.echo(f'note: --exclude "{pattern}" matches no page of this site (a glob such as "*/blog/*" or '
-                   '"/blog/*" matches the whole URL or its path; other text matches anywhere in the URL)', err=True)
+        click.echo(f"note: --exclude {task.unmatched_pattern_words(pattern)}", err=True)
     if exclude and not summary["pages_analysed"]:
         click.echo(f"note: no page was analysed: the --exclude patterns ({', '.join(exclude)}) leave out every page",
                    err=True)

@@ -168,8 +168,7 @@ class LinkAnalysisTask(Task):
                                                                                       analysis_config(options)))
                 _freeze_for_run(ctx)
             for pattern in analyzer.unmatched_patterns(index.urls, index.config.exclude_patterns):
-                ctx.log(f'The exclude pattern "{pattern}" matches no page of this site (a glob such as "*/blog/*" '
-                        'or "/blog/*" matches the whole URL or its path; other text matches anywhere in the URL).')
+                ctx.log(f"The exclude pattern {unmatched_pattern_words(pattern)}.")
             page_analyzer = page_analyzer_for(index, options, ctx.secrets.get(SECRET_KEY),
                                               spent_usd=_spent_so_far(ctx), answers=_kept_answers(ctx),
                                               interrupted=ctx.should_stop)
@@ -218,6 +217,12 @@ class LinkAnalysisTask(Task):
         _kept_answers(ctx).clear()
         return {**summary, "pages_analysed": len(self.items(ctx)),
                 "import": _site(ctx).report.as_dict(max_items=200)}
+
+
+def unmatched_pattern_words(pattern: str) -> str:
+    """What a job's events and `suggest`'s note say of an exclude pattern that matches no page."""
+    return (f'"{pattern}" matches no page of this site (a glob such as "*/blog/*" or "/blog/*" matches the whole '
+            "URL or its path; other text matches anywhere in the URL)")
 
 
 def _freeze_for_run(ctx: TaskContext) -> None:
