@@ -269,8 +269,9 @@ def test_a_worker_interrupted_says_which_jobs_it_could_not_pause(jobs_dir, make_
     manager.pause(paused)
     path = jobs_dir / f"{stuck}.json"
     path.write_text(json.dumps({**json.loads(path.read_text()), "status": "running"}))
-    assert exit_words(manager, {paused}, True) == "worker: paused running jobs, exiting"
-    assert exit_words(manager, {paused, stuck}, True) == (
+    assert exit_words([manager.job(paused)], True) == "worker: paused running jobs, exiting"
+    both = [manager.job(paused), manager.job(stuck)]
+    assert exit_words(both, True) == (
         f"worker: exiting; 1 job ({stuck}) still in its current item could not be paused: the next `jobs worker` "
         "(or the dashboard) resumes it from the last checkpoint")
-    assert exit_words(manager, {paused, stuck}, False) == "worker: no queued or running jobs left"
+    assert exit_words(both, False) == "worker: no queued or running jobs left"

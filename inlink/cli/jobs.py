@@ -214,16 +214,16 @@ def worker_cmd(ctx: click.Context, max_running: int, durability: str) -> None:
                 break
     finally:                           # on an error too: running jobs go back to the queue first
         manager.shutdown(pause=interrupted.is_set(), timeout=30)
-    _say_outcomes(manager, worked)
-    click.echo(exit_words(manager, worked, interrupted.is_set()))
+    click.echo(exit_words(_say_outcomes(manager, worked), interrupted.is_set()))
 
 
-def exit_words(manager: JobManager, job_ids: set[str], interrupted: bool) -> str:
-    """The worker's last line. After a Ctrl-C, a job still in its current item when the wait ended (a Gemini
-    call of 40 s) is not paused: it was said to be ("paused running jobs") and stood "running" with no process."""
+def exit_words(jobs: list[Job], interrupted: bool) -> str:
+    """The worker's last line, from the jobs it said the outcome of. After a Ctrl-C, a job still in its current
+    item when the wait ended (a Gemini call of 40 s) is not paused: it was said to be ("paused running jobs") and
+    stood "running" with no process."""
     if not interrupted:
         return "worker: no queued or running jobs left"
-    still = sorted(job_id for job_id in job_ids if _status_of(manager, job_id) is JobStatus.RUNNING)
+    still = sorted(job.job_id for job in jobs if job.status is JobStatus.RUNNING)
     if not still:
         return "worker: paused running jobs, exiting"
     one = len(still) == 1
@@ -232,16 +232,9 @@ def exit_words(manager: JobManager, job_ids: set[str], interrupted: bool) -> str
             f"{'it' if one else 'them'} from the last checkpoint")
 
 
-def _status_of(manager: JobManager, job_id: str) -> JobStatus | None:
-    try:
-        return manager.job(job_id).status
-    except JobError:
-        return None
-
-
-def _say_outcomes(manager: JobManager, job_ids: set[str]) -> None:
+def _say_outcomes(manager: JobManager, job_ids: set[str]) -> list[Job]:
     """Where each job the worker saw queued or running ended, in its task's words (the worker said nothing of
-    them: a failed job looked like a finished one until `jobs list`)."""
+    them: a failed job looked like a finished one until `jobs list`); returns those jobs (the deleted ones gone)."""
     jobs, deleted = [], []
     for job_id in job_ids:
         try:
@@ -253,6 +246,7 @@ def _say_outcomes(manager: JobManager, job_ids: set[str]) -> None:
                    f"{in_task_words(job, job.message) or job.status.value}")
     for job_id in sorted(deleted):
         click.echo(f"worker: job {job_id}: deleted")
+    return jobs
 
 
 #: The module that defines (and, imported, registers) each task a worker runs.
