@@ -198,6 +198,8 @@ def _as_the_pages_spell_them(links: _LinkRows, known: set, report: ImportReport)
     """A link URL missing from the page table that differs from exactly one page's URL only in its scheme or a
     "www." (http://ex.com/a for https://ex.com/a: links hard-coded before a move to https) is that page's: else
     the site's existing link was dropped, and the engine suggested the very link the page has."""
+    if all(url in known for part in ("source", "destination") for url in links.fields[part].values):
+        return links   # the common case (one crawl's export): no page URL is respelled
     aliases: dict[str, list[str]] = {}
     for url in known:
         aliases.setdefault(_SCHEME_AND_WWW_RE.sub("", url), []).append(url)
