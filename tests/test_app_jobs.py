@@ -121,11 +121,11 @@ def test_cleanup_says_what_it_will_remove_and_removes_it_only_once_confirmed(man
     assert [b.label for b in app.button if b.key == "jobs.cleanup_confirm"] == ["Remove 2 jobs"]
     app.button(key="jobs.cleanup_cancel").click().run()
     assert not any("for good" in m for m in texts(app.markdown)) and manager.get(job_id)
-    app.number_input(key="jobs.cleanup_days").set_value(30).run()
+    app.number_input(key="jobs.cleanup_days").set_value(30)   # a form: the days go with the click, as in a browser
     app.button(key="jobs.cleanup").click().run()
     assert any("Nothing to clean up: no finished job was last updated more than 30 days ago." in s
                for s in texts(app.success))
-    app.number_input(key="jobs.cleanup_days").set_value(0).run()
+    app.number_input(key="jobs.cleanup_days").set_value(0)
     app.button(key="jobs.cleanup").click().run()
     app.button(key="jobs.cleanup_confirm").click().run()
     assert_clean(app)
@@ -151,18 +151,20 @@ def test_cleanup_removes_only_the_jobs_its_confirmation_named(manager):
 
 
 def test_other_days_close_the_cleanup_question_and_the_same_days_keep_it(manager):
-    """The question belongs to the days it was asked with: another number brings the Clean up button back (it
-    would name jobs the new number does not select), a rerun with the same number keeps it."""
+    """The question belongs to the days it was asked with: Clean up with another number asks about the jobs that
+    number selects (here none: the question goes), a rerun with the same number keeps it."""
     finished_job(manager, "old.csv", pages=1)
     app = open_page("jobs")
     app.number_input(key="jobs.cleanup_days").set_value(0)
     app.button(key="jobs.cleanup").click().run()
     app.run()
     assert [b.key for b in app.button if b.key == "jobs.cleanup_confirm"] == ["jobs.cleanup_confirm"]
-    app.number_input(key="jobs.cleanup_days").set_value(1).run()
+    app.number_input(key="jobs.cleanup_days").set_value(1)
+    app.button(key="jobs.cleanup").click().run()
     assert_clean(app)
     assert not any("for good" in m for m in texts(app.markdown))
     assert [b.key for b in app.button if b.key.startswith("jobs.cleanup")] == ["jobs.cleanup"]
+    assert any("no finished job was last updated more than 1 day ago" in s for s in texts(app.success))
 
 
 def test_unknown_job_in_url_is_a_message_not_a_crash(manager):

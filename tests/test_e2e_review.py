@@ -149,8 +149,8 @@ def cleanup_asks_in_place(page) -> None:
     fades or is redrawn (the section is a fragment), and Cancel removes nothing."""
     page.get_by_text("Clean up old jobs").click()
     days = page.get_by_label("Remove finished jobs older than (days)")
-    days.fill("0")        # sent with the click below, in one message, as a user who types and clicks sends it (with
-                          # Enter first, the question was once never seen after the click: a lost click, not proven)
+    days.fill("0")        # sent with the click below: the days and Clean up are one form, so one message (as two
+                          # widgets, the click's run once read the days from before the typing: no question)
     table = page.locator('[data-testid="stDataFrame"]').first
     before = table.bounding_box()
     page.evaluate("""() => {

@@ -104,14 +104,17 @@ def cleanup_section(manager) -> None:
 
 
 def cleanup_body(manager) -> None:
+    """The days and the Clean up button are one form: the days typed and the click reach the server in one message.
+    As two widgets they were two messages, and a click run with the days from before the typing (30: "Nothing to
+    clean up", erased by the days' own run right after) lost the question about once in a few hundred runs."""
     with guard("The clean-up"):
-        days = st.number_input("Remove finished jobs older than (days)", min_value=0, value=30, step=1,
-                               key="jobs.cleanup_days")   # whole days: "30", not "30.00"
+        with st.form("jobs.cleanup_form", border=False):
+            days = st.number_input("Remove finished jobs older than (days)", min_value=0, value=30, step=1,
+                                   key="jobs.cleanup_days")   # whole days: "30", not "30.00"
+            st.form_submit_button("Clean up", icon=":material/cleaning_services:", key="jobs.cleanup",
+                                  on_click=_ask_cleanup, args=(manager,))
         asked = _question_for(float(days))
-        if asked is None:
-            st.button("Clean up", icon=":material/cleaning_services:", key="jobs.cleanup", on_click=_ask_cleanup,
-                      args=(manager,))
-        else:
+        if asked is not None:
             _confirm_cleanup(manager, float(days), asked)
         cleaned = st.session_state.pop(_CLEANED, None)
         if cleaned is not None:
@@ -129,10 +132,8 @@ def _ask_cleanup(manager) -> None:
 
 
 def _question_for(days: float) -> list[str] | None:
-    """The ids the open question names, while the days are still those it was asked with; another number of days
-    closes it (the Clean up button comes back). Read from the days, not from the number input's change callback:
-    when a new number and the click arrive in one run, the order of the two callbacks decided whether the question
-    survived."""
+    """The ids the open question names, while the days are still those it was asked with: Clean up with other days
+    closes it (then asks again, for the jobs those days select)."""
     asked = st.session_state.get(_CLEANUP_ASKED)
     if asked is not None and asked["days"] != days:
         forget_cleanup()
@@ -174,7 +175,7 @@ def cleanup_names(jobs: list[Job]) -> str:
 
 
 def _confirm_cleanup(manager, days: float, asked: list[str]) -> None:
-    """The question in place of the Clean up button, with Remove and Cancel; Remove deletes only the jobs named."""
+    """The question under the Clean up button, with Remove and Cancel; Remove deletes only the jobs named."""
     jobs = [job for job in manager.expired(days) if job.job_id in set(asked)]   # still finished and old
     if not jobs:
         forget_cleanup()
