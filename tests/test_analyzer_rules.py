@@ -20,7 +20,6 @@ from inlink.links.suggest import (
     source_pages,
     validate_suggestion,
 )
-from inlink.links.text import context_around
 from inlink.site.load import load_site
 
 NO_FLOOR = AnalysisConfig(min_confidence=0.0)
@@ -155,7 +154,6 @@ _GLOSSARY = ("Go straight to Appendix B. If a word is unfamiliar, the Glossary e
              "B. Jones.")
 
 
-@pytest.mark.parametrize("context", [sentence_context, context_around])
 @pytest.mark.parametrize("text, anchor, last, sentence", [
     pytest.param("Intro here. Use a tool, e.g. the Composting Guide, for soil. Next sentence.", "Composting Guide",
                  False, "Use a tool, e.g. the Composting Guide, for soil.", id="survives-abbreviations"),
@@ -169,11 +167,9 @@ _GLOSSARY = ("Go straight to Appendix B. If a word is unfamiliar, the Glossary e
                  id="single-letter-label-ends-before-a-stop-word"),   # found on the prose handbook
     pytest.param(_GLOSSARY, "Smith", False, "By J. A. Smith and B. Jones.", id="an-initial-does-not-end-it"),
 ])
-def test_the_context_is_the_prose_sentence_around_the_anchor(context, text, anchor, last, sentence):
-    """Both context builders (placement's for a suggestion, text's for the sentence around any span) cut the
-    same sentence out of plain prose."""
+def test_the_context_is_the_prose_sentence_around_the_anchor(text, anchor, last, sentence):
     start = text.rindex(anchor) if last else text.index(anchor)
-    assert context(text, start, start + len(anchor)) == sentence
+    assert sentence_context(text, start, start + len(anchor)) == sentence
 
 
 def test_anchors_grow_to_the_whole_phrase_of_the_target_title():
@@ -230,9 +226,6 @@ def test_anchor_dictionary_counts_pages_and_link_probability():
     dictionary = AnchorDictionary.from_links(links)
     key = ("json", "module")
     assert dictionary.links_to(key, 5) == 2 and dictionary.links_to(key, 6) == 1   # pages, not repeats
-    assert dictionary.link_probability(key, pages_mentioning=6) == pytest.approx(3 / 6)
-    assert dictionary.link_probability(("never", "linked"), pages_mentioning=9) == 0.0
-    assert dictionary.link_probability(key, pages_mentioning=1) == 1.0           # capped
     assert dictionary.link_odds(key, 5, pages_mentioning=2) > 0 > dictionary.link_odds(key, 5, pages_mentioning=9)
     assert dictionary.link_odds(("never", "linked"), 5, 9) < dictionary.link_odds(("never", "linked"), 5, 2) < 0
 

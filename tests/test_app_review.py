@@ -57,7 +57,7 @@ def results_key(job_id: str) -> str:
 def decision_widget(app, job_id: str, row: pd.Series):
     """The row's Accept / Reject (its key also names the decision it was drawn with)."""
     key = f"{results_key(job_id)}_decision_" + review.short_hash(
-        review.suggestion_key(row["Source"], row["Destination"], row["Anchor"])) + "_"
+        review.row_keys(row.to_frame().T).iloc[0]) + "_"
     return next(w for w in app.get("button_group") if w.key.startswith(key))
 
 

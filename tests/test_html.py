@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from inlink.site.html import PROSE_KINDS, looks_like_html, parse_fragment
+from inlink.links.placement import PROSE_BLOCKS, in_prose, prose_ranges
+from inlink.site.html import looks_like_html, parse_fragment
 
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 
@@ -36,14 +37,15 @@ def test_text_inside_a_listing_stays_code_whatever_its_markup():
     assert kinds(parsed) == [("code", "for x"), ("code", "in"), ("code", "y"), ("paragraph", "after")]
 
 
-def test_in_prose_and_block_at():
+def test_the_engine_reads_the_parsed_blocks_as_prose_or_not():
     parsed = parse_fragment("<h1>Backup Strategies</h1><p>Read about backup strategies here.</p>")
+    ranges = prose_ranges(parsed.text, parsed.block_tuples())
     heading_at = parsed.text.index("Backup")
     prose_at = parsed.text.index("backup strategies")
-    assert not parsed.in_prose(heading_at, heading_at + 6)
-    assert parsed.in_prose(prose_at, prose_at + len("backup strategies"))
-    assert parsed.block_at(parsed.text.index(" Read")) is None          # the space between two blocks
-    assert not parsed.in_prose(prose_at, len(parsed.text) + 5)          # a span running past its block
+    assert not in_prose(ranges, heading_at, heading_at + 6)
+    assert in_prose(ranges, prose_at, prose_at + len("backup strategies"))
+    assert not in_prose(ranges, parsed.text.index(" Read"), prose_at)    # from the space between two blocks
+    assert not in_prose(ranges, prose_at, len(parsed.text) + 5)          # a span running past its block
 
 
 def test_inline_code_spans_and_links_keep_their_offsets():
@@ -64,7 +66,7 @@ def test_malformed_and_empty_input():
     assert parse_fragment("").text == "" and parse_fragment("   ").blocks == ()
     parsed = parse_fragment("<p>unclosed <b>bold<p>next</div></span>")
     assert parsed.text == "unclosed bold next"
-    assert {block.kind for block in parsed.blocks} <= PROSE_KINDS
+    assert {block.kind for block in parsed.blocks} <= PROSE_BLOCKS
 
 
 def test_looks_like_html():

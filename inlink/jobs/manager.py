@@ -283,11 +283,6 @@ class JobManager:
             job.config = config
         self.store.update_job(job_id, change)
 
-    def set_secrets(self, job_id, secrets: Mapping[str, str]) -> None:
-        """Secrets for the job's next run, in memory only (e.g. an API key typed after a restart)."""
-        validate_job_id(job_id)
-        self._secrets[job_id] = dict(secrets or {})
-
     def delete(self, job_id) -> None:
         """Stop the job if it runs (at its next item boundary), then remove every file of it."""
         job = self._read(job_id)

@@ -25,17 +25,6 @@ _END = ""  # trie key that holds the phrase ids ending at a node ("" is never a 
 KIND_WEIGHT = {"inbound": 1.0, "title": 0.95, "defined": 0.92, "h1": 0.9, "head": 0.85, "key": 0.55, "shared": 0.35,
                "section": 0.8, "numbered": 0.8}
 KINDS = tuple(KIND_WEIGHT)   # a kind's code in arrays (PhraseMatcher.target_kinds)
-KIND_LABEL = {
-    "inbound": "an anchor other pages already use for the target",
-    "title": "the target's title",
-    "h1": "the target's main heading",
-    "head": "the head of the target's title",
-    "defined": "a name the target defines",
-    "key": "a key phrase of the target",
-    "shared": "a distinctive term both pages use",
-    "section": "the title of a section of the target",
-    "numbered": "the number of the target (\"Chapter 13\")",
-}
 
 
 @dataclass(slots=True)

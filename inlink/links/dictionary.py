@@ -116,11 +116,6 @@ class AnchorDictionary:
         self.site_rate = float(np.percentile(shares, 90)) if len(shares) >= SITE_RATE_MIN_PAIRS else None
         return self.site_rate
 
-    def link_probability(self, key: tuple[str, ...], pages_mentioning: int) -> float:
-        """Pages that link the phrase / pages that mention it (capped at 1)."""
-        linked = self.sources.get(key, 0)
-        return linked / max(linked, pages_mentioning, 1)
-
 
 
 def linked_spellings(links: Iterable[tuple[int, int, str]], texts: list[str]) -> dict[tuple[str, ...], tuple[str, ...]]:

@@ -28,6 +28,8 @@ import numpy as np
 
 from inlink.links.text import CONTEXT_CHARS, sentence_bounds, shorten_around, starts_sentence
 
+# Running prose: where an editor would put a link (site/html.py labels the blocks). "text" is loose text straight
+# inside a generic container (a <div> or <section> without a <p>), which many sites use for paragraphs.
 PROSE_BLOCKS = frozenset({"paragraph", "list_item", "definition", "table_cell", "text"})
 PROSE_CELL_WORDS = 4       # a table cell with fewer words is a value (a name, a number), not prose
 

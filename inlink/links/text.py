@@ -265,12 +265,6 @@ def _last_sentence_end(text: str, lo: int, start: int, end: int, step: int = 120
     return lo
 
 
-def context_around(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> str:
-    """The sentence around an anchor, cut to about `width` characters on word boundaries; always holds the anchor."""
-    left, right = sentence_bounds(text, start, end)
-    return shorten_around(text, left, right, start, end, width)
-
-
 def shorten_around(text: str, left: int, right: int, start: int, end: int, width: int = CONTEXT_CHARS) -> str:
     """text[left:right] (a sentence) cut to about `width` characters around text[start:end] on word boundaries,
     with an ellipsis where it was cut."""

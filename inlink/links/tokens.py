@@ -285,9 +285,6 @@ class Vocabulary(dict):
     def ids(self, words: list[str]) -> np.ndarray:
         return np.fromiter(map(self.__getitem__, words), dtype=np.int32, count=len(words))
 
-    def known_ids(self, words: list[str]) -> np.ndarray:
-        """Ids of words, -1 for words the site never uses (the vocabulary is not grown)."""
-        return np.fromiter((self.get(w, -1) for w in words), dtype=np.int32, count=len(words))
 
 
 @dataclass

@@ -8,7 +8,7 @@ trailing space. Alongside it we keep, as character offsets into that text:
 
 - blocks: the text split into non-overlapping runs, each labelled with the kind of its innermost block-level
   element (heading, paragraph, list_item, term, definition, table_cell, code, text, other). The link engine
-  places anchors only in running prose (`PROSE_KINDS`), never in headings or code listings.
+  decides which kinds are running prose (links/placement.py: prose_ranges), never headings or code listings.
 - code_spans: inline code (<code>, <kbd>, <samp>, <var>, <tt>) inside prose, so an identifier in a sentence
   can be told from the words around it.
 - links: every <a href> with its anchor text and where its text stands.
@@ -21,16 +21,10 @@ so it is one flat loop, and the importer's own trees lose their text-only inline
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import lxml.etree
 import lxml.html
-
-BLOCK_KINDS = ("heading", "paragraph", "list_item", "term", "definition", "table_cell", "code", "text", "other")
-# Running prose: where an editor would put a link. "text" is loose text straight inside a generic container
-# (a <div> or <section> without a <p>), which many sites use for paragraphs.
-PROSE_KINDS = frozenset({"paragraph", "list_item", "definition", "table_cell", "text"})
 
 # Block-level elements: each starts and ends a run of text (a space before and after it).
 _BLOCK_TAGS = frozenset(["address", "article", "aside", "blockquote", "body", "br", "caption", "center", "dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend", "li", "main", "menu", "nav", "ol", "optgroup", "option", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "colgroup", "col", "label", "input", "button", "select", "textarea"])
@@ -81,21 +75,6 @@ class ParsedHtml:
     blocks: tuple[Block, ...] = ()
     code_spans: tuple[tuple[int, int], ...] = ()
     links: tuple[HtmlLink, ...] = ()
-    _starts: list[int] = field(default_factory=list, repr=False, compare=False)
-
-    def block_at(self, offset: int) -> Block | None:
-        """The block holding the character at `offset` (None between blocks, e.g. on a collapsed space)."""
-        if not self._starts:
-            self._starts = [block.start for block in self.blocks]
-        i = bisect_right(self._starts, offset) - 1
-        if i >= 0 and self.blocks[i].start <= offset < self.blocks[i].end:
-            return self.blocks[i]
-        return None
-
-    def in_prose(self, start: int, end: int) -> bool:
-        """True when the span [start, end) lies inside one prose block."""
-        block = self.block_at(start)
-        return block is not None and block.kind in PROSE_KINDS and end <= block.end
 
     def block_tuples(self) -> list[tuple[str, int, int]]:
         """The blocks as plain (kind, start, end) tuples: cheap to store in a DataFrame cell or to pickle."""

@@ -22,10 +22,6 @@ _TIERS_SHOWN = "view\ttiers"  # the Tier filter the analyst last chose for the j
 _KEY_COLUMNS = ("Source", "Destination", "Anchor")
 
 
-def suggestion_key(source, destination, anchor) -> str:
-    return _PREFIX + "\t".join(str(part) for part in (source, destination, anchor))
-
-
 def row_keys(frame: pd.DataFrame) -> pd.Series:
     """The annotation key of every row."""
     if frame.empty:
