@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
 import time
 from pathlib import Path
 from typing import IO, Iterator
@@ -78,8 +79,28 @@ def atomic_write_bytes(path: str | Path, data: bytes, mode: int = FILE_MODE, syn
 def write_user_file(path: str | Path, data: bytes) -> None:
     """A file the user asked for (a command's --out): whole or not at all, like atomic_write_bytes, so a Ctrl-C
     or a kill during the write leaves an earlier file as it was (it was left half overwritten). Its mode is the
-    earlier file's, else what the umask gives a new file (job data's 0600 is not forced on it)."""
+    earlier file's, else what the umask gives a new file (job data's 0600 is not forced on it). Written through
+    a symbolic link, and straight into a path that is no regular file (see _destination)."""
+    path, streamed = _destination(path)
+    if streamed:
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return
     atomic_write_bytes(path, data, mode=_user_mode(path), sync=False)
+
+
+def _destination(path: str | Path) -> tuple[Path, bool]:
+    """Where a user's output goes, and whether it is written straight into it (no temp file and replace).
+
+    Why: os.replace puts the new file in place of the name itself. A symbolic link (out.csv -> reports/out.csv)
+    was replaced by a regular file, leaving its target as it was; `--out /dev/stdout` run as root replaced the
+    machine's /dev/stdout link. So a link is followed to the file it names, and a path that exists but is no
+    regular file (a terminal, a pipe, /dev/null) is opened and written as it is: it cannot be replaced whole."""
+    path = Path(path)
+    with contextlib.suppress(OSError):   # nothing there yet (or a link to nothing): a new file, where it points
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return path, True
+    return (Path(os.path.realpath(path)) if path.is_symlink() else path), False
 
 
 def _user_mode(path: str | Path) -> int:
@@ -99,8 +120,12 @@ def user_file_writer(path: str | Path, encoding: str = "utf-8", newline: str = "
     file as it was. The rows go to an unnamed file in the same folder (Linux's O_TMPFILE), so even a kill -9
     leaves nothing behind (a hidden .NAME.part beside the output stayed there); it gets a name only for the
     instant before it replaces the output. Where unnamed files are not supported, that hidden file is
-    written instead (and removed on any error)."""
-    path = Path(path)
+    written instead (and removed on any error). Links and paths that are no regular file: see _destination."""
+    path, streamed = _destination(path)
+    if streamed:
+        with open(path, "w", encoding=encoding, newline=newline) as handle:
+            yield handle
+        return
     partial = path.with_name(f".{path.name}.{os.getpid()}.part")
     mode = _user_mode(path)
     try:
