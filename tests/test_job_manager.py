@@ -531,6 +531,14 @@ def test_orphaned_running_job_is_recovered_by_a_new_manager(make_manager, jobs_d
     assert recovered and "Recovered after restart" in recovered[0]["message"]
 
 
+@pytest.mark.parametrize("done, total, said", [(11, 497, "from item 12"), (0, None, "from item 1"),
+                                               (497, 497, "to finish (every item is done)")])
+def test_a_run_says_where_it_picks_up(done, total, said):
+    """Before: "Running again from item 498" for a 497-page job killed after its last checkpoint."""
+    from inlink.jobs.scheduler import _where_from
+    assert _where_from(done, total) == said
+
+
 @pytest.mark.parametrize("action", ["pause", "stop"])
 def test_pausing_or_stopping_an_orphan_keeps_the_progress_of_its_checkpoints(make_manager, jobs_dir, tmp_path,
                                                                               action):
@@ -576,7 +584,7 @@ def test_repeated_crashes_without_progress_end_as_failed(make_manager, jobs_dir)
     _orphan(jobs_dir, job_id, recoveries=2, recovery_progress_mark=0)
     manager.start()
     meta = manager.wait(job_id, 60, until=["failed"])
-    assert meta["status"] == "failed" and "without progress" in meta["message"]
+    assert meta["status"] == "failed" and "before it made progress" in meta["message"]
     assert meta["can_resume"]
 
 

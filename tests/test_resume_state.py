@@ -501,6 +501,8 @@ def test_runs_killed_again_and_again_in_the_same_step_still_fail_the_job(_isolat
     meta = manager.get(job_id)
     assert meta["status"] == JobStatus.FAILED and meta["error"]["type"] == "RepeatedCrash"
     assert meta["can_resume"]
+    assert "ended 4 times in a row (killed or crashed)" in meta["message"]   # not the setting's name
+    assert "max_recoveries" not in meta["message"]
 
 
 CREATE_AND_HOLD = """

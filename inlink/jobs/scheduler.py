@@ -21,6 +21,7 @@ from inlink.jobs.runner import JobRunner, Outcome
 from inlink.jobs.state import JobError, JobNotFound, JobStatus, StorageError, UnknownTask, utc_now_iso
 from inlink.jobs.store import JobStore, owner_alive, owner_record
 from inlink.jobs.task import get_task, is_registered
+from inlink.wording import counted
 
 log = logging.getLogger(__name__)
 TICK = 0.2            # control requests reach a runner within this
@@ -217,15 +218,16 @@ class JobScheduler:
         job.recoveries = job.recoveries + 1 if same_place else 1
         job.recovery_progress_mark, job.recovery_step_mark = done, steps
         if job.recoveries > self.max_recoveries:
-            message = (f"Failed: it crashed {job.recoveries} times in a row without progress "
-                       f"(max_recoveries={self.max_recoveries}); resume it to try again.")
+            message = (f"Failed: its process ended {job.recoveries} times in a row (killed or crashed) before "
+                       f"it made progress, more than the {self.max_recoveries} restarts allowed; resume it to try "
+                       "again.")
             job.update(status=JobStatus.FAILED, owner=None, can_resume=True, failed_step=job.current_step,
                        message=message, error={"type": "RepeatedCrash", "message": message})
             return "failed", message
         job.update(status=JobStatus.QUEUED, owner=None, resume_reason="recovered", requested_action=None,
-                   message=f"Recovered after restart: resumes from item {done + 1}.")
+                   message=f"Recovered after restart: resumes {_where_from(done, job.total_items)}.")
         return "recovered", (f"Recovered after restart: {why} (pid {pid}); it resumes from its "
-                             f"last checkpoint ({done} items done).")
+                             f"last checkpoint ({counted(done, 'item')} done).")
 
     # ================================================================ starting a run
     def _claim(self, job_id: str) -> None:
@@ -250,7 +252,7 @@ class JobScheduler:
                 self._runners[job_id] = runner
         try:
             self.store.add_event(job_id, "started", "Started." if first else
-                                 f"Running again from item {done + 1} (attempt {job.attempts}).")
+                                 f"Running again {_where_from(done, job.total_items)} (attempt {job.attempts}).")
         finally:                      # claimed and registered: a lost event must not strand it
             runner.start()
 
@@ -337,3 +339,10 @@ def _apply_outcome(job: Job, runner: JobRunner, outcome: Outcome) -> None:
         job.update(failed_step=outcome.failed_step, can_resume=True)
     elif status is JobStatus.QUEUED:
         job.update(resume_reason="requeued")
+
+
+def _where_from(done: int, total: int | None) -> str:
+    """Where a run picks up: "from item 12", or "to finish (every item is done)" (not "from item 498" of 497)."""
+    if total is not None and done >= total:
+        return "to finish (every item is done)"
+    return f"from item {done + 1}"
