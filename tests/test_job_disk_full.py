@@ -159,3 +159,13 @@ def test_a_real_full_disk_pauses_the_job_records_it_and_resumes_after_space_is_f
         assert frame_rows(manager.results_frame(job_id)) == expected_rows(4000)
     finally:
         manager.shutdown(timeout=5)
+
+
+def test_a_storage_error_reads_as_its_sentence_and_keeps_its_errno():
+    """`jobs start` on a full disk printed "error: [Errno 28] could not copy the inputs of job ...": the errno
+    belongs to code (isinstance OSError, .errno), the sentence to the user."""
+    from inlink.jobs.store import storage_error
+
+    error = storage_error(OSError(errno.ENOSPC, "No space left on device"), "copy the inputs of job 3f2a")
+    assert str(error) == "could not copy the inputs of job 3f2a: the disk is full"
+    assert isinstance(error, OSError) and error.errno == errno.ENOSPC

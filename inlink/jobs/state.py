@@ -54,7 +54,11 @@ class UnknownTask(JobError, LookupError):
 
 
 class StorageError(JobError, OSError):
-    pass
+    """A job file could not be read or written; an OSError with its errno, read as the plain sentence
+    storage_error wrote ("could not copy the inputs of job x: the disk is full"), not "[Errno 28] could not ..."."""
+
+    def __str__(self) -> str:
+        return self.strerror if self.strerror is not None else super().__str__()
 
 
 class ItemError(Exception):
