@@ -61,7 +61,9 @@ def test_another_process_pauses_resumes_and_stops_a_job_we_own(manager):
     assert frame_rows(manager.results_frame(job_id)) == expected_rows(meta["items_done"])
     paused_at_item = meta["items_done"]
 
-    assert cli("jobs", "resume", job_id).returncode == 0
+    resumed = cli("jobs", "resume", job_id)
+    assert resumed.returncode == 0
+    assert "queued to resume; `cli.py jobs worker` runs it" in resumed.stdout   # a worker that found nothing exited
     _acted_on(manager, job_id, "running")
     wait_for(lambda: manager.get(job_id)["items_done"] > paused_at_item, what="progress again")
 

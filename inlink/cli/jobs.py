@@ -60,6 +60,8 @@ def list_cmd(ctx: click.Context, status: str | None) -> None:
         click.echo(f"warning: {problem}", err=True)
 
 
+#: Who runs a queued job: a worker that found nothing queued has exited (a paused job's worker often has).
+RUNS_QUEUED = "`cli.py jobs worker` runs it (or the dashboard, while it is open)"
 #: Said of a job marked running whose process is gone (a killed worker): nothing advances it until a manager starts.
 ORPHANED = ("is marked running but no process runs it (its worker was stopped or killed): `cli.py jobs worker` or "
             "the dashboard resumes it from its last checkpoint")
@@ -152,7 +154,8 @@ def resume_cmd(ctx: click.Context, job_id: str, budget_usd: float | None) -> Non
     if budget_usd is not None:
         _link_task().set_budget(manager, job_id, budget_usd)
     manager.resume(job_id)
-    click.echo(f"job {job_id}: queued to resume" + (f" with a budget of {usd(budget_usd)}" if budget_usd else ""))
+    click.echo(f"job {job_id}: queued to resume" + (f" with a budget of {usd(budget_usd)}" if budget_usd else "")
+               + f"; {RUNS_QUEUED}")
 _simple_command("stop", "Stop a job for good; its partial results stay downloadable.", "stop sent")
 _simple_command("delete", "Delete a job and all its files (stops it first if it runs).", "deleted")
 
