@@ -11,6 +11,15 @@ def counted(count: int, noun: str, plural: str | None = None) -> str:
     return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
+def listed(names, most: int = 6) -> str:
+    """Names quoted and joined, the first `most` of them: '"Page Name", "Main Text 1" and 4 more'."""
+    names = [f'"{name}"' for name in names]
+    shown = names[:most]
+    if len(names) > most:
+        return ", ".join(shown) + f" and {len(names) - most:,} more"
+    return ", ".join(shown[:-1]) + f" and {shown[-1]}" if len(shown) > 1 else "".join(shown)
+
+
 def times(count: int) -> str:
     """How often something is written or done: 'once', 'twice', '14 times'."""
     return "once" if count == 1 else "twice" if count == 2 else f"{count:,} times"

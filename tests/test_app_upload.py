@@ -119,6 +119,33 @@ def test_unrecognised_headers_ask_for_a_column_mapping():
     assert metric(app, "Pages kept") == "4"
 
 
+def test_a_title_column_the_detection_does_not_know_can_be_picked_and_the_text_column_is_offered_first():
+    """Before: "Link, Page Name, Main Text 1" was offered only a fetch ("has URLs but no page text"), the
+    picker asked for the content alone, and the report then said no page had a title: 34 suggestions of 164."""
+    odd = SMALL_CRAWL.replace("Address,Title 1,H1-1,Content", "Link,Page Name,Sub Heading,Main Text 1")
+    app = open_page("upload")
+    upload(app, odd.encode(), "odd.csv")
+    assert_clean(app)
+    offer = next(m for m in texts(app.markdown) if "recognised as page text" in m)
+    assert '"Page Name", "Sub Heading" and "Main Text 1"' in offer and "pick it below" in offer
+    assert {box.key for box in app.selectbox} >= {"upload.map_content", "upload.map_title", "upload.map_h1"}
+    app.selectbox(key="upload.map_content").set_value("Main Text 1")
+    app.selectbox(key="upload.map_title").set_value("Page Name")
+    app.run()
+    assert_clean(app)
+    assert metric(app, "Pages kept") == "4"
+    assert not any("title or an H1" in w for w in texts(app.warning) + texts(app.markdown))
+    next(b for b in app.button if b.label == "Use this dataset").click()
+    app.run()
+    assert datasets.latest_dataset().column_map == {"content": "Main Text 1", "title": "Page Name"}
+
+
+def test_a_crawl_export_named_as_screaming_frog_names_it_asks_for_no_column():
+    app = open_page("upload")
+    upload(app, SMALL_CRAWL.encode(), "crawl.csv")
+    assert not [box.key for box in app.selectbox if box.key.startswith("upload.map_")]
+
+
 def test_xlsx_upload_and_existing_links():
     import io
 

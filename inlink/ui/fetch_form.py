@@ -16,6 +16,7 @@ from inlink.ui import format as fmt
 from inlink.ui.job_panel import job_panel
 from inlink.ui import navigation
 from inlink.ui.page import guard, page_manager, plain_message
+from inlink.wording import listed
 
 _JOB = "fetch.job"             # the fetch job this session follows
 _ADOPTED = "fetch.adopted"     # fetch jobs whose dataset this session saved already
@@ -30,8 +31,9 @@ def fetch_section(upload=None) -> None:
     if manager is None:
         return
     with guard("The fetch section"):
-        if upload is not None and _urls_without_text(upload):
-            _offer(manager, upload)
+        unread = _urls_without_text(upload) if upload is not None else None
+        if unread is not None:
+            _offer(manager, upload, unread)
         with st.expander("Fetch from the site", icon=":material/travel_explore:",
                          expanded=upload is None and st.session_state.get(_JOB) is None):
             _form(manager)
@@ -63,9 +65,10 @@ def job_to_follow(manager) -> str | None:
     return None
 
 
-def _urls_without_text(upload) -> bool:
-    """True when the pages file has a URL column but no text (no text column, or an empty one), remembered
-    per upload."""
+def _urls_without_text(upload) -> list[str] | None:
+    """When the pages file has a URL column but no text (no text column, or an empty one): its columns that
+    were recognised as no field (one may hold the text under a name the detection does not know); else None.
+    Remembered per upload."""
     memo = st.session_state.get(_NO_TEXT)
     if memo and memo[0] == upload.key:
         return memo[1]
@@ -74,10 +77,11 @@ def _urls_without_text(upload) -> bool:
     try:   # the sheet the user picked; a file of headers alone has no URL to fetch
         table = tables.read_table(upload.pages, upload.pages_name, upload.pages_sheet)
         found = columns.detect_page_columns(table.columns)
-        answer = ("url" in found and _filled(table[found["url"]]).any()
-                  and ("content" not in found or not _filled(table[found["content"]]).any()))
+        no_text = ("url" in found and _filled(table[found["url"]]).any()
+                   and ("content" not in found or not _filled(table[found["content"]]).any()))
+        answer = [str(h) for h in table.columns if str(h) not in found.values()] if no_text else None
     except tables.SiteDataError:
-        answer = False
+        answer = None
     st.session_state[_NO_TEXT] = (upload.key, answer)
     return answer
 
@@ -87,11 +91,18 @@ def _filled(cells):
     return cells.fillna("").astype(str).str.strip().ne("")
 
 
-def _offer(manager, upload) -> None:
+def _offer(manager, upload, unread: list[str]) -> None:
+    """Fetch the pages of a file without text; when some of its columns were not recognised, one of them may be
+    the text under another name: said first (a "Main Text 1" column was offered only a fetch)."""
     with st.container(border=True):
-        st.markdown(f":material/travel_explore: **{upload.pages_name} has URLs but no page text.** "
-                    "Without the text there is nothing to place a link in: fetch these pages from the site "
-                    "and use what is fetched.")
+        if unread:
+            st.markdown(f":material/travel_explore: **No column of {upload.pages_name} was recognised as page "
+                        f"text.** If one of its other columns ({listed(unread)}) holds the text, pick it below. "
+                        "Otherwise fetch these pages from the site and use what is fetched.")
+        else:
+            st.markdown(f":material/travel_explore: **{upload.pages_name} has URLs but no page text.** "
+                        "Without the text there is nothing to place a link in: fetch these pages from the site "
+                        "and use what is fetched.")
         st.button("Fetch these pages", icon=":material/download:", key="fetch.upload_urls",
                   on_click=_start, args=(manager, upload.pages, upload.pages_name, {}))
 

@@ -87,26 +87,53 @@ def chosen_sheet(uploaded, role: str, column) -> str | None:
 
 
 def column_map_for(upload: Upload) -> dict | None:
-    """{} when the headers are recognised; the user's mapping when not; None while fields are still unmapped."""
+    """{} when the headers are recognised; the user's mapping when not; None while fields are still unmapped.
+    Besides the required fields, a title or H1 the detection did not find can be picked among the columns it
+    did not recognise (a "Page Name" column: else no title to match anchors to, and no way to say so here)."""
     headers = remembered(_HEADERS, upload.key, lambda: _headers(upload))
     missing = site_import.missing_page_fields(headers)
-    if not missing:
+    optional = optional_fields(headers)
+    if not missing and not optional:
         return {}
-    other_sheet = (f" (or pick the sheet that holds the pages: this is \"{upload.pages_sheet}\")"
-                   if upload.pages_sheet else "")
-    st.warning(f"Some columns of {upload.pages_name} were not recognised: pick the column that holds "
-               f"each of these: {', '.join(missing)}{other_sheet}.", icon=":material/table_rows:")
-    columns = st.columns(len(missing))
     mapping = {}
-    for column, field in zip(columns, missing):
-        choice = column.selectbox(f"Column for {field}", headers, index=None, key=f"upload.map_{field}",
-                                  placeholder="Choose a column")
-        if choice:
-            mapping[field] = choice
+    if missing:
+        other_sheet = (f" (or pick the sheet that holds the pages: this is \"{upload.pages_sheet}\")"
+                       if upload.pages_sheet else "")
+        st.warning(f"Some columns of {upload.pages_name} were not recognised: pick the column that holds "
+                   f"each of these: {', '.join(missing)}{other_sheet}.", icon=":material/table_rows:")
+        mapping.update(_picked(missing, headers))
+    if optional:
+        st.caption(f"No column was recognised as the pages' {' or '.join(OPTIONAL_LABELS[f] for f in optional)}: "
+                   "pick it if the file has one (anchors are matched to titles and H1s).")
+        mapping.update(_picked(optional, headers, optional=True))
     if site_import.missing_page_fields(headers, mapping):
         st.info("Map the columns above to see the validation report.")
         return None
     return mapping
+
+
+OPTIONAL_LABELS = {"title": "title", "h1": "main heading (H1)"}
+
+
+def optional_fields(headers: list[str]) -> list[str]:
+    """Title and H1 when the detection found no column for them and the file has columns it recognised as no
+    field (a Screaming Frog export with all its columns named as it names them asks nothing)."""
+    found = site_import.detect_page_columns(headers)
+    if not any(h not in found.values() for h in headers):
+        return []
+    return [field for field in OPTIONAL_LABELS if field not in found]
+
+
+def _picked(fields: list[str], headers: list[str], optional: bool = False) -> dict[str, str]:
+    """A column picker per field, side by side: {field: the header picked} for the fields picked."""
+    picked = {}
+    for column, field in zip(st.columns(len(fields)), fields):
+        label = f"Column for {OPTIONAL_LABELS[field] if optional else field}" + (" (optional)" if optional else "")
+        choice = column.selectbox(label, headers, index=None, key=f"upload.map_{field}",
+                                  placeholder="None" if optional else "Choose a column")
+        if choice:
+            picked[field] = choice
+    return picked
 
 
 def remembered(slot: str, key, compute):
