@@ -12,7 +12,7 @@ from test_analyzer import BASE, FILLER, from_page, make_site, suggestions
 from inlink.links.anchors import defined_name
 from inlink.links.dictionary import AnchorDictionary
 from inlink.links.confidence import RECOVERY_WEIGHTS, WEIGHTS, confidence, tier
-from inlink.links.placement import in_path, in_template_code, is_code_span, sentence_context
+from inlink.links.placement import in_host, in_path, in_template_code, is_code_span, sentence_context
 from inlink.links.suggest import (
     AnalysisConfig,
     analyze_page,
@@ -107,6 +107,24 @@ def test_code_like_span_is_an_anchor_only_for_a_target_named_so():
 def test_a_part_of_a_path_or_url_is_no_place_for_an_anchor(text, anchor, expected):
     start = text.index(anchor)
     assert in_path(text, start, start + len(anchor)) is expected
+
+
+@pytest.mark.parametrize("text, anchor, expected", [
+    ("Drop by #django-dev on irc.libera.chat to chat with other users.", "irc.libera.chat", True),
+    ("Drop by #django-dev on irc.libera.chat to chat with other users.", "libera", True),
+    ("Write to help@example.co.uk for an account.", "example", True),
+    ("The docs live at docs.example.com.", "docs.example.com", True),   # the sentence's full stop is no label
+    ("Call os.path.join() to build it.", "os.path", False),             # code names end in no domain
+    ("Edit settings.py to add the app.", "settings.py", False),
+    ("Read a cell with df.at instead.", "df.at", False),
+    ("It runs on ASP.NET and Socket.IO alike.", "ASP.NET", False),      # product names are not in lower case
+    ("It ends here. Next comes the guide.", "Next", False),
+])
+def test_a_host_name_or_an_e_mail_address_is_no_place_for_an_anchor(text, anchor, expected):
+    """An editor's read found "irc.libera.chat" suggested as an anchor to a release notes page; the README says
+    no anchor is part of a URL."""
+    start = text.index(anchor)
+    assert in_host(text, start, start + len(anchor)) is expected
 
 
 def test_an_anchor_inside_a_path_is_refused_even_when_it_names_the_target():

@@ -158,6 +158,28 @@ def in_path(text: str, start: int, end: int) -> bool:
     return ("/" in glued or "\\" in glued) and bool(_PATH_RE.search(glued))
 
 
+# A host name or e-mail address: dotted labels in lower case ending in a top-level domain that no code name or file
+# extension ends in ("irc.libera.chat", "docs.example.com", "help@example.co.uk"; not "os.path", "settings.py",
+# "df.at", nor the product names "ASP.NET" and "Socket.IO").
+_HOST_RE = re.compile(r"^(?:[\w.+-]+@)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|org|net|edu|gov|mil|int|io|dev|app|"
+                      r"ai|co|info|biz|chat|me|tv|xyz|site|online|tech|cloud|blog|uk|de|fr|nl|es|ru|jp|cn|br|au|ca|"
+                      r"us|eu|ch|se|dk|fi|cz|be|ie|nz|za|kr|tw|hk|sg|mx|ar)$")
+_HOST_CHARS = ".-@+_"
+
+
+def in_host(text: str, start: int, end: int) -> bool:
+    """Part of a host name or e-mail address written without its scheme ("irc.libera.chat", "libera" in it,
+    "example" in "help@example.com"): never an anchor, as no part of a URL is (an editor's read found
+    "irc.libera.chat" linked to a release notes page that happened to mention it too)."""
+    left, right = start, end
+    while left > 0 and (text[left - 1].isalnum() or text[left - 1] in _HOST_CHARS):
+        left -= 1
+    while right < len(text) and (text[right].isalnum() or text[right] in _HOST_CHARS):
+        right += 1
+    glued = text[left:right].strip(_HOST_CHARS)
+    return "." in glued and bool(_HOST_RE.match(glued))   # [a-z]: lower case only
+
+
 # A template language's tag or expression: Django, Jinja, Liquid, Twig, Hugo and Handlebars write them so.
 TEMPLATE_REACH = 200          # characters a template tag stretches over at most, on its line
 _TEMPLATE_CLOSING = {"%": "%}", "{": "}}"}
@@ -199,11 +221,12 @@ def quoted_value(text: str, start: int, end: int) -> bool:
 
 def open_to_anchors(prose: tuple[list[int], list[int]] | None, text: str, start: int, end: int) -> bool:
     """Whether text[start:end] may hold an anchor to any page at all: in running text (in_running_text), and no
-    part of a file path or URL, a template tag or a one-word string literal. The rules that do not depend on the
+    part of a file path or URL, a host name, a template tag or a one-word string literal. The rules that do not depend on the
     target, in one place: the offline engine's placement starts from them, and so does validation's check of any
     engine's pick."""
     return in_running_text(prose, text, start, end) and not in_path(text, start, end) \
-        and not quoted_value(text, start, end) and not in_template_code(text, start, end)
+        and not in_host(text, start, end) and not quoted_value(text, start, end) \
+        and not in_template_code(text, start, end)
 
 
 #: Quotation marks that open a quoted title, and their closing marks (not single quotes: "’" is also an apostrophe).
