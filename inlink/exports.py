@@ -11,6 +11,8 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
+from inlink.wording import CONFIDENCE_PLACES
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -20,7 +22,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_FIELD_LIMIT = 2 ** 31 - 1   # the largest the csv module takes on every platform (a C long)
 #: Decimals of the result columns that hold a 0-1 figure, the same in every file: a float written as it is
 #: drops its trailing zeros, so one column read 0.884 next to 0.1751 (and 0.4 next to 0.622).
-RESULT_DECIMALS = {"Score": 4, "Confidence": 3}
+RESULT_DECIMALS = {"Score": 4, "Confidence": CONFIDENCE_PLACES}
 #: Suffixes of an output file written as an Excel workbook (any other name gets CSV).
 WORKBOOK_SUFFIXES = (".xlsx",)
 

@@ -3,8 +3,6 @@ every layer (the importer's report, the fetcher's notes, the job engine's summar
 and the CLI), none of which may import another's helpers."""
 from __future__ import annotations
 
-import math
-
 
 def counted(count: int, noun: str, plural: str | None = None) -> str:
     """The count with the noun that agrees with it; `plural` when it is not noun + "s"."""
@@ -33,8 +31,13 @@ def usd(amount: float) -> str:
     return f"${amount:,.4f}" if amount < 1 else f"${amount:,.2f}"
 
 
-def two_decimals(value: float) -> str:
-    """A 0-1 figure (a confidence) to two decimals, cut, not rounded: rounded, a 0.869 read "0.87" on a card and in
-    its reason while its tier said medium (high from 0.87), and a filter at 0.87 hid it. Cut, a figure reads at
-    most what it is, so it never crosses a cut-off of two decimals."""
-    return f"{math.floor(value * 100 + 1e-9) / 100:.2f}"
+#: The places a confidence is kept to (links/confidence.py), written with (exports) and read with (reasons, cards).
+CONFIDENCE_PLACES = 3
+
+
+def confidence_figure(value: float) -> str:
+    """A confidence as every place shows it: "0.869", the figure itself (kept to CONFIDENCE_PLACES), so a reason,
+    a card and the CSV read the same number and a tier's cut-off is never crossed by rounding. Two decimals
+    did not do both: rounded, 0.869 read "0.87" beside a high tier from 0.87; cut, 0.609 read "0.60" beside
+    the CSV's 0.609."""
+    return f"{value:.{CONFIDENCE_PLACES}f}"

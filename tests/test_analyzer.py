@@ -74,7 +74,7 @@ def test_rows_have_the_result_columns_and_verbatim_anchors():
 def test_reason_names_the_evidence_and_the_similarity():
     row = next(r for r in suggestions(shoe_site()) if r["Destination"] == BASE + "trail")
     assert row["Reason"].startswith('Target: "Trail Running Shoes". The anchor is the target\'s title.')
-    assert "similarity 0." in row["Reason"] and f'Confidence {row["Confidence"]:.2f} ({row["Tier"]})' in row["Reason"]
+    assert "similarity 0." in row["Reason"] and f'Confidence {row["Confidence"]:.3f} ({row["Tier"]})' in row["Reason"]
 
 
 def test_no_self_links_even_when_a_page_names_itself():

@@ -610,11 +610,15 @@ def test_linked_spellings_keep_a_one_word_name_linked_mid_sentence(links, texts,
     assert linked_spellings(links, texts) == expected
 
 
-def test_a_confidence_reads_cut_to_two_decimals_so_it_never_crosses_a_tier_cut_off():
-    """0.869 read "Confidence 0.87 (medium)" beside a high tier from 0.87 (found in the browser)."""
+def test_a_confidence_reads_as_the_csv_writes_it_so_it_never_crosses_a_tier_cut_off():
+    """Rounded to two decimals, 0.869 read "Confidence 0.87 (medium)" beside a high tier from 0.87 (found in the
+    browser); cut to two, 0.609 read "0.60" on the card beside the CSV's 0.609 (an analyst's read)."""
+    from inlink.exports import fixed_decimals
     from inlink.ui.cards import _strength
-    from inlink.wording import two_decimals
+    from inlink.wording import confidence_figure
 
-    assert [two_decimals(v) for v in (0.869, 0.87, 0.5, 0.499, 0.2, 1.0, 0.0)] == \
-        ["0.86", "0.87", "0.50", "0.49", "0.20", "1.00", "0.00"]
-    assert tier(0.869) == "medium" and _strength(pd.Series({"Confidence": 0.869})) == "confidence 0.86"
+    for value in (0.869, 0.87, 0.609, 0.5, 0.2, 1.0, 0.0):
+        written = fixed_decimals([{"Confidence": value}])[0]["Confidence"]
+        assert confidence_figure(value) == written and _strength(pd.Series({"Confidence": value})) == \
+            f"confidence {written}"
+    assert tier(0.869) == "medium" and confidence_figure(0.869) == "0.869"

@@ -140,7 +140,7 @@ def test_a_vocabulary_phrase_that_names_nothing_of_its_target_is_never_above_the
     rows = [r for r in analyze_page(index, BASE + "start") if r["Destination"] == BASE + "install/gizmo"]
     assert [(r["Anchor"], r["Tier"], r["Confidence"]) for r in rows] == [("platform-specific instructions", "low",
                                                                             0.04)]
-    assert "Confidence 0.04 (low)" in rows[0]["Reason"]
+    assert "Confidence 0.040 (low)" in rows[0]["Reason"]
 
 
 def test_an_anchor_closes_the_brackets_it_opens():

@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+from inlink.wording import CONFIDENCE_PLACES
+
 # Fitted weights (log-odds per unit of each feature), see bench/fit_confidence.py.
 WEIGHTS: dict[str, float] = {
     "similarity": 1.5,      # log cosine of the two pages' TF-IDF vectors
@@ -73,10 +75,10 @@ TIERS = ("high", "medium", "low")
 
 
 def confidence(features: Mapping[str, float]) -> float:
-    """The logistic of the weighted evidence, 0-1, rounded to 3 places (the recovery model when the site's
-    links are given)."""
+    """The logistic of the weighted evidence, 0-1, rounded to CONFIDENCE_PLACES (the recovery model when the
+    site's links are given): the figure every export, reason and card shows, and the one tiers are cut on."""
     logit = evidence_logit(features)
-    return round(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit)))), 3)
+    return round(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit)))), CONFIDENCE_PLACES)
 
 
 def model_for(links_given: bool) -> tuple[dict[str, float], float]:

@@ -20,7 +20,7 @@ from inlink.links.index import LinkIndex, declared_in_term, numbered_origin
 from inlink.links.ranking import NAME_KINDS, Option, Ranked, Scored, phrase_link_odds, weighs_links
 from inlink.links.similarity import top_shared_terms_of_rows
 from inlink.links.tokens import JOINERS
-from inlink.wording import times, two_decimals
+from inlink.wording import confidence_figure, times
 
 TOPIC_TERMS = 3            # "both pages are about X, Y and Z"
 TOPIC_MIN_SIMILARITY = 0.1
@@ -400,5 +400,5 @@ def reason(index: LinkIndex, item: Ranked, option: Option, anchor: str, confiden
             parts.append(f"Both pages are about {_quoted_list(terms)} (similarity {item.similarity:.2f}).")
     if index.thin is not None and index.thin[item.target]:
         parts.append("The target is a short page.")
-    parts.append(f"Confidence {two_decimals(confidence)} ({tier}).")
+    parts.append(f"Confidence {confidence_figure(confidence)} ({tier}).")
     return " ".join(parts)

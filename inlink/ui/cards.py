@@ -12,7 +12,7 @@ import re
 import pandas as pd
 
 from inlink.ui.format import url_path
-from inlink.wording import two_decimals
+from inlink.exports import RESULT_DECIMALS
 
 TIER_COLOURS = {"high": "#1b8a3a", "medium": "#b26a00", "low": "#7a7a7a"}
 #: link | anchor in context | tier and reason: the reason is the longest text, so it gets as much room as the
@@ -94,11 +94,11 @@ def tier_badge(tier) -> str:
 
 
 def _strength(row: pd.Series) -> str:
-    """'confidence 0.82' when the engine gave one, else 'score 0.35'."""
+    """'confidence 0.824' when the engine gave one, else 'score 0.3512': as the exports write them."""
     for column in ("Confidence", "Score"):
         value = _number(row.get(column))
         if value is not None:
-            return f"{column.lower()} {two_decimals(value)}"
+            return f"{column.lower()} {value:.{RESULT_DECIMALS[column]}f}"
     return ""
 
 
