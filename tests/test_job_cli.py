@@ -145,6 +145,27 @@ def test_list_has_a_header_shows_status_progress_and_names_a_job_no_worker_runs(
     assert "12/12" in status and "no process runs it" in status
 
 
+def test_status_of_a_job_whose_worker_died_tells_no_time_left_and_stops_its_clock_at_its_last_heartbeat(
+        make_manager, _isolated_jobs_dir):
+    """Before: an ETA and "(+185 done ahead of the checkpoint)", work that died with the worker, and an elapsed
+    time that counted on after the kill (then shrank once the job was recovered)."""
+    manager = make_manager()
+    job_id = manager.create_job("test_counting", config={"n": 400})
+    assert manager.wait(job_id, 60)["status"] == "completed"
+    manager.shutdown()
+    _killed_worker_state(_isolated_jobs_dir, job_id, items_done=100)
+    path = _isolated_jobs_dir / f"{job_id}.json"
+    meta = json.loads(path.read_text())
+    died = time.time() - 3600                               # killed an hour ago, 20 s into its run
+    meta.update(items_ahead=185, total_items=400, active_seconds=0, run_started_epoch=died - 20,
+                session_items_start=0, owner=dict(meta["owner"], heartbeat=died))
+    path.write_text(json.dumps(meta))
+    status = cli_here("jobs", "status", job_id).stdout
+    progress = next(line for line in status.splitlines() if line.startswith("progress:"))
+    assert "ahead" not in progress and "ETA" not in progress, progress
+    assert "elapsed 20.0s" in progress, progress
+
+
 def test_an_error_is_one_line_on_stderr_without_traceback():
     result = cli("jobs", "status", "../../etc")
     assert result.returncode == 1 and result.stdout == ""

@@ -33,6 +33,13 @@ def _progress_text(job: Job) -> str:
     return f"{p['items_done']}/{total} ({p['percentage']:.0f}%)"
 
 
+def _last_sign_of_life(job: Job) -> float | None:
+    """When a job's dead worker last wrote it: its elapsed time ends there (it kept counting the time since, then
+    shrank once the job was recovered)."""
+    heartbeat = (job.owner or {}).get("heartbeat")
+    return float(heartbeat) if heartbeat else None
+
+
 @jobs.command("list")
 @click.option("--status", type=click.Choice([s.value for s in JobStatus]), default=None)
 @click.pass_context
@@ -94,12 +101,15 @@ def status_cmd(ctx: click.Context, job_id: str, as_json: bool) -> None:
         meta = dict(job.public(), owner={k: v for k, v in (job.owner or {}).items() if k != "token"} or None)
         click.echo(json.dumps(meta, indent=2, default=str))
         return
-    p = job.progress()
+    orphaned = manager.orphaned(job)
+    p = job.progress(now=_last_sign_of_life(job) if orphaned else None)
     click.echo(f"job {job.job_id} ({job.task}) {job.label or ''}".rstrip())
     click.echo(f"status:   {job.status.value} - "
-               + (f"this job {ORPHANED}" if manager.orphaned(job) else in_task_words(job, job.message)))
+               + (f"this job {ORPHANED}" if orphaned else in_task_words(job, job.message)))
     click.echo(f"step:     {job.current_step_index + 1}/{job.total_steps} {job.current_step}")
-    running = job.status is JobStatus.RUNNING    # a paused or finished job has no time left to tell
+    running = job.status is JobStatus.RUNNING and not orphaned   # no time left to tell of a paused or finished
+                                                                # job, nor of one whose worker is gone (nor its
+                                                                # uncommitted pages: they died with the worker)
     ahead = int(job.items_ahead or 0) if running else 0    # a second core's items, not yet checkpointed
     click.echo(f"progress: {_progress_text(job)}" + (f" (+{ahead:,} done ahead of the checkpoint)" if ahead else "")
                + f", {_count(job.rows_written or 0, 'row')}, elapsed {p['elapsed_s']}s"
