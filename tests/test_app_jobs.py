@@ -247,3 +247,26 @@ def test_the_events_list_shows_every_event_whole_and_the_jobs_table_fits_the_pag
     # "small" columns still overflowed by ~90 px; pixel widths within the 938 px Chromium gives the table at
     # 1,400 px, less 32 for the row picker (tests/test_e2e_tabs.py measures it in the browser)
     assert all(isinstance(width, int) for width in widths) and sum(widths) <= 938 - 32, table
+
+
+def _progress_bar_of(job_fields: dict) -> str:
+    """The progress bar's text the panel draws for a job with these fields (the panel's own function)."""
+    def script(fields):
+        from inlink.jobs import Job
+        from inlink.ui.job_panel import _progress
+        _progress(Job.from_dict(fields))
+
+    from streamlit.testing.v1 import AppTest
+    app = AppTest.from_function(script, args=(job_fields,), default_timeout=30).run()
+    assert not app.exception
+    return app.get("progress")[0].proto.text
+
+
+def test_the_progress_bar_counts_the_pages_a_second_core_analysed_ahead_of_the_checkpoint():
+    """Before: "255 of 497 pages · 51%" beside "Time left 0 s" and a pace of 5,668 a minute, which counted the
+    second core's 242 pages analysed and not saved yet; the bar did not."""
+    running = {"job_id": "0123456789ab", "task": "link_analysis", "status": "running", "items_done": 255,
+               "total_items": 497, "items_ahead": 242}
+    assert _progress_bar_of(running) == "Running · 497 of 497 pages analysed, 255 saved · 100%"
+    paused = dict(running, status="paused", items_ahead=0)
+    assert _progress_bar_of(paused) == "Paused · 255 of 497 pages · 51%"

@@ -148,6 +148,12 @@ def _progress(job: Job) -> None:
     done, total, percent = fmt.progress_figures(job)
     status = fmt.shown_status(job)
     text = f"{status} · {done:,} of {fmt.plural(total, fmt.item_noun(job))} · {percent:.0f}%"   # a fetch's are URLs
+    ahead = int(job.items_ahead or 0) if job.status is JobStatus.RUNNING and total else 0
+    if ahead:   # a second core's pages, analysed and not saved yet: the pace and time left count them, so does this
+        analysed = min(total, done + ahead)
+        percent = 100.0 * analysed / total
+        text = (f"{status} · {analysed:,} of {fmt.plural(total, fmt.item_noun(job))} analysed, {done:,} saved · "
+                f"{percent:.0f}%")
     if not total:
         text = (f"{status} · preparing: " + ("reading the sitemap…" if _is_fetch(job) else
                                               "reading the crawl and building the link index…")
