@@ -186,7 +186,7 @@ def test_home_banner_names_the_active_job(manager):
     wait_status(manager, job_id, "running")
     app = open_page("home")
     assert_clean(app)
-    assert any("Resuming active analysis: live-site.csv" in m for m in texts(app.markdown))
+    assert any("Running analysis: live-site.csv" in m for m in texts(app.markdown))
     assert any(m.label == "Active" and m.value == "1" for m in app.metric)
 
 

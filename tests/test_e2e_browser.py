@@ -271,7 +271,7 @@ def test_job_survives_closed_tabs_and_a_killed_server(browser, server, tmp_path)
     wait_progress(tab_a, status="^Running$")                       # held at the gate: still running
     shot(tab_a, "generate-running")
     home = open_page(browser, server, "")
-    home.get_by_text("Resuming active analysis: pages.csv").wait_for(timeout=WAIT_MS)
+    home.get_by_text("Running analysis: pages.csv").wait_for(timeout=WAIT_MS)
     shot(home, "home-active")
     home.close()
     tab_a.close()

@@ -27,6 +27,7 @@ def test_fetch_in_the_foreground_writes_both_files_and_a_report(site, tmp_path):
     assert done.returncode == 0, done.stderr
     assert f"fetch report for {site.base}: OK 6, Blocked by robots.txt 1, HTTP error 1" in done.stdout
     assert "the server answered 404 Not Found" in done.stdout and "robots.txt disallows" in done.stdout
+    assert f"wrote 8 rows (6 fetched, 2 URLs not: see the report) to {pages}" in done.stdout   # was "8 pages"
     table = pd.read_csv(pages, keep_default_na=False)
     assert len(table) == 8 and (table["Word Count"] > 0).sum() == 6
     # a byte-order mark, so a spreadsheet reads accents right; the importer takes it as UTF-8

@@ -433,7 +433,7 @@ def test_a_page_with_status_0_is_said_not_fetched():
     rows = [["https://a.com/", "text/html", "200", "Indexable", "", "", "9", "Welcome to the shop."],
             ["https://a.com/private/", "", "0", "Non-Indexable", "Private", "", "0", ""]]
     site = load_site(csv_bytes(rows, SF_NO_TEXT + ["Content"]), pages_name="p.csv")
-    assert "1 page kept but never suggested as link targets (not fetched: 1)." in site.report.summary_lines()
+    assert "1 page kept but never suggested as a link target (not fetched: 1)." in site.report.summary_lines()
     rows[0][2] = "0"
     with pytest.raises(NothingToAnalyse, match=r"all 2 pages are kept out \(2 not fetched\)\. Pages that did not "
                                                "answer 200"):

@@ -124,7 +124,7 @@ def fetch_cmd(source, out_pages, out_links, connections, rate_per_s, read_timeou
     for note in rows.attrs.get("notes", []):
         click.echo(f"note: {note}", err=True)
     print_report(rows)
-    _say_written(len(rows), out_pages, len(links), out_links)
+    _say_written(rows, out_pages, len(links), out_links)
 
 
 def _refuse_if_nothing_fetched(rows) -> None:
@@ -142,8 +142,14 @@ def _say_note(note: str) -> None:
     click.echo(("\n" if sys.stderr.isatty() else "") + f"note: {note}", err=True)
 
 
-def _say_written(pages: int, out_pages: Path, links: int, out_links: Path) -> None:
-    click.echo(f"wrote {counted(pages, 'page')} to {out_pages} and {counted(links, 'link')} to {out_links}")
+def _say_written(rows, out_pages: Path, links: int, out_links: Path) -> None:
+    """What went where. The pages file also holds a row per URL not fetched (its status and why, as a crawler's
+    export does): counted apart, not as pages ("wrote 5 pages" when 4 were fetched and one was a 404)."""
+    fetched = int((rows["Status"] == "OK").sum()) if len(rows) else 0
+    written = (counted(fetched, "page") if fetched == len(rows) else
+               f"{counted(len(rows), 'row')} ({fetched:,} fetched, {counted(len(rows) - fetched, 'URL')} not: see "
+               "the report)")
+    click.echo(f"wrote {written} to {out_pages} and {counted(links, 'link')} to {out_links}")
 
 
 def print_report(rows, site: str | None = None) -> None:
@@ -226,7 +232,7 @@ def jobs_fetched_cmd(ctx, job_id, out_pages, out_links):
     write_user_file(out_pages, dataset.csv_bytes(dataset.pages_frame(rows)))
     write_user_file(out_links, dataset.csv_bytes(links))
     print_report(rows, fetched_site(manager.job(job_id)))
-    _say_written(len(rows), out_pages, len(links), out_links)
+    _say_written(rows, out_pages, len(links), out_links)
 
 
 def register(cli: click.Group, jobs: click.Group) -> None:

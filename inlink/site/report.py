@@ -53,7 +53,8 @@ class ImportReport:
                          f"kept), e.g. {examples(self.duplicates_merged)}.")
         if self.excluded:
             kinds = Counter(reason.split(":")[0].split(" (")[0] for _, reason in self.excluded)
-            lines.append(f"{counted(len(self.excluded), 'page')} kept but never suggested as link targets ("
+            target = "a link target" if len(self.excluded) == 1 else "link targets"
+            lines.append(f"{counted(len(self.excluded), 'page')} kept but never suggested as {target} ("
                          + ", ".join(f"{kind}: {count}" for kind, count in kinds.most_common()) + ").")
         if self.missing_text:
             lines.append(f"{counted(len(self.missing_text), 'page has', 'pages have')} no body text (only "

@@ -76,7 +76,8 @@ def _banner_body(manager, job_id: str) -> None:
             st.rerun()
         with st.container(border=True):
             kind = fmt.job_kind(job)
-            st.markdown(f":material/sync: **Resuming active {kind}: {fmt.file_name_of(job)}**")
+            st.markdown(f":material/sync: **{fmt.shown_status(job)} {kind}: {fmt.file_name_of(job)}**")   # not
+            # "Resuming": it read so for a job just started
             _progress(job)
             st.page_link(navigation.UPLOAD if _is_fetch(job) else navigation.GENERATE, label="Open the live panel",
                          icon=":material/monitoring:", query_params={"job": job_id})
