@@ -100,13 +100,6 @@ def _warn_no_key(engine: str) -> None:
                    "for the key); without it the job fails at its first step and waits for the key", err=True)
 
 
-def _warn_sheets(pages: Path, links: Path | None, sheet: str | None, links_sheet: str | None) -> None:
-    """--sheet / --links-sheet name a workbook's worksheet: said when the file is no workbook (it was ignored)."""
-    for option, name, path in (("--sheet", sheet, pages), ("--links-sheet", links_sheet, links)):
-        if name and path is not None and path.suffix.lower() not in (".xlsx", ".xlsm"):
-            click.echo(f"warning: {option} {name!r} is ignored: {path.name} is not an XLSX workbook", err=True)
-
-
 def _column_map(columns: tuple[str, ...]) -> dict[str, str] | None:
     """{field: header} from --column FIELD=HEADER (the importer refuses an unknown field or header by name)."""
     column_map = {}
@@ -137,7 +130,6 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
     The dashboard's server or `cli.py jobs worker` runs the queued job.
     """
     task = _link_task()
-    _warn_sheets(pages, links, sheet, links_sheet)
     _warn_engine_options(engine, model, budget_usd)
     _warn_no_key(engine)
     _warn_unknown_price(engine, model)
@@ -166,7 +158,6 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
                                "environment, or use the offline engine")
     outputs.refuse_overwriting({"--out": out}, {"PAGES": pages, "--links": links})
     task = _link_task()
-    _warn_sheets(pages, links, sheet, links_sheet)
     _warn_engine_options(engine, model, budget_usd)
     _warn_unknown_price(engine, model)
     with contextlib.ExitStack() as stack:
