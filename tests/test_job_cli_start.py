@@ -42,6 +42,7 @@ def test_an_analysis_runs_without_scikit_learn(tmp_path):
 
 def test_an_unknown_job_id_is_refused_in_one_short_line_and_leaves_no_file(tmp_path):
     jobs = tmp_path / "jobs"
+    jobs.mkdir()   # (with no folder the line names it: test_job_permissions.py)
     for command in (["status", "0123456789ab"], ["pause", "0123456789ab"], ["resume", "0123456789ab"],
                     ["stop", "0123456789ab"], ["delete", "0123456789ab"], ["pause", "x" * 5000]):
         done = subprocess.run([sys.executable, str(REPO / "cli.py"), "--jobs-dir", str(jobs), "jobs", *command],

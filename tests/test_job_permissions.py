@@ -65,6 +65,27 @@ def test_a_job_that_does_not_exist_gets_no_file(manager, jobs_dir, call):
     assert not [p.name for p in jobs_dir.iterdir() if p.name.startswith(UNKNOWN)]
 
 
+@pytest.mark.parametrize("command", [["status", UNKNOWN], ["pause", UNKNOWN], ["resume", UNKNOWN],
+                                     ["stop", UNKNOWN], ["delete", UNKNOWN], ["export", UNKNOWN, "-o", "x.csv"],
+                                     ["fetched", UNKNOWN, "--out-pages", "p.csv", "--out-links", "l.csv"],
+                                     ["cleanup", "--days", "0"], ["list"]])
+def test_a_command_in_a_jobs_folder_that_does_not_exist_makes_no_folder(tmp_path, monkeypatch, command):
+    """Before: `jobs status ID` with a mistyped --jobs-dir made the folder, its missing parents and a 64 KiB
+    full-disk ballast file, then said the job was not found."""
+    from click.testing import CliRunner
+
+    from inlink.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    missing = tmp_path / "no" / "jobs"
+    result = CliRunner().invoke(cli, ["--jobs-dir", str(missing), "jobs", *command])
+    assert not (tmp_path / "no").exists(), result.output
+    assert "Traceback" not in result.output
+    if command[1:2] == [UNKNOWN]:
+        assert result.exit_code == 1
+        assert f"job {UNKNOWN} not found: there is no jobs folder at {missing}" in result.output
+
+
 def test_lock_files_of_deleted_jobs_are_cleaned_by_a_starting_manager(make_manager, jobs_dir):
     manager = make_manager()
     job_id = manager.create_job("test_counting", config={"n": 3})

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from inlink.cli.outputs import out_file, refuse_overwriting
-from inlink.cli.root import _manager
+from inlink.cli.root import _job_manager, _manager
 from inlink.exports import is_workbook
 from inlink.fileio import user_file_writer, write_user_file
 from inlink.tasks.kinds import fetched_site
@@ -225,7 +225,7 @@ def jobs_fetched_cmd(ctx, job_id, out_pages, out_links):
     from inlink.tasks.fetch import fetched_results
 
     refuse_overwriting({"--out-pages": out_pages, "--out-links": out_links}, {})
-    manager = _manager(ctx)
+    manager = _job_manager(ctx, job_id)
     rows = fetched_results(manager, job_id)
     rows = dataset.with_site_rules(rows, dataset.site_rules(rows))
     links = dataset.links_frame(rows)

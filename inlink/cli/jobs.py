@@ -12,10 +12,10 @@ import click
 
 from inlink.cli.amounts import DOLLARS
 from inlink.cli import outputs
-from inlink.cli.root import _CleanErrors, _link_task, _manager, _orphans_text
+from inlink.cli.root import FOLDER_FROM, _CleanErrors, _job_manager, _link_task, _manager, _orphans_text, jobs_folder
 from inlink.exports import is_workbook
 from inlink.fileio import write_user_file
-from inlink.jobs import Job, JobError, JobManager, JobStatus, default_jobs_dir
+from inlink.jobs import Job, JobError, JobManager, JobStatus
 from inlink.tasks.kinds import FETCH_TASK, LINK_TASK
 from inlink.ui.format import engine_of, fetched_site, in_task_words, spend_text
 from inlink.wording import counted as _count
@@ -45,10 +45,10 @@ def _last_sign_of_life(job: Job) -> float | None:
 @click.pass_context
 def list_cmd(ctx: click.Context, status: str | None) -> None:
     """One line per job, newest first."""
-    folder = Path(ctx.obj.get("jobs_dir") or default_jobs_dir())
+    folder = jobs_folder(ctx)
     if not folder.is_dir():      # said, not made: `jobs list` anywhere (or a mistyped --jobs-dir) left a folder
         click.echo("no jobs")
-        click.echo(f"note: there is no jobs folder at {folder} (--jobs-dir, or $INLINK_JOBS_DIR; default ./jobs)",
+        click.echo(f"note: there is no jobs folder at {folder} ({FOLDER_FROM})",
                    err=True)
         return
     manager = _manager(ctx)
@@ -95,7 +95,7 @@ def _current(manager: JobManager, job: Job) -> Job:
 @click.pass_context
 def status_cmd(ctx: click.Context, job_id: str, as_json: bool) -> None:
     """Status, progress and the latest events of one job."""
-    manager = _manager(ctx)
+    manager = _job_manager(ctx, job_id)
     job = manager.job(job_id)
     if as_json:
         meta = dict(job.public(), owner={k: v for k, v in (job.owner or {}).items() if k != "token"} or None)
@@ -146,7 +146,7 @@ def _simple_command(name: str, help_text: str, done_text: str, short_help: str |
     @click.argument("job_id")
     @click.pass_context
     def command(ctx: click.Context, job_id: str) -> None:
-        manager = _manager(ctx)
+        manager = _job_manager(ctx, job_id)
         getattr(manager, name)(job_id)
         click.echo(f"job {job_id}: {done_text}")
     return command
@@ -160,7 +160,7 @@ _simple_command("pause", "Pause a job (a running one pauses after its current it
 @click.pass_context
 def resume_cmd(ctx: click.Context, job_id: str, budget_usd: float | None) -> None:
     """Queue a paused or failed job to continue where it stopped (a worker or the dashboard runs it)."""
-    manager = _manager(ctx)
+    manager = _job_manager(ctx, job_id)
     if budget_usd is not None:
         _link_task().set_budget(manager, job_id, budget_usd)
     manager.resume(job_id)
@@ -178,7 +178,7 @@ _simple_command("delete", "Delete a job and all its files (stops it first if it 
 @click.pass_context
 def export_cmd(ctx: click.Context, job_id: str, out: Path) -> None:
     """Write the committed results of a job (even a running or stopped one) to a CSV file."""
-    manager = _manager(ctx)
+    manager = _job_manager(ctx, job_id)
     job = manager.job(job_id)
     if is_workbook(out):
         from inlink.exports import frame_to_xlsx
@@ -198,7 +198,7 @@ def export_cmd(ctx: click.Context, job_id: str, out: Path) -> None:
 @click.pass_context
 def cleanup_cmd(ctx: click.Context, days: float) -> None:
     """Delete completed, stopped and failed jobs older than N days."""
-    removed = _manager(ctx).cleanup(days)
+    removed = _manager(ctx).cleanup(days) if jobs_folder(ctx).is_dir() else []   # no folder made to clean
     click.echo(f"removed {_count(len(removed), 'job')}" + (f": {' '.join(removed)}" if removed else ""))
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from inlink.jobs import JobError, JobManager
+from inlink.jobs import JobError, JobManager, JobNotFound, default_jobs_dir, validate_job_id
 
 
 class _CleanErrors(click.Group):
@@ -66,6 +66,24 @@ def _manager(ctx: click.Context, **kwargs) -> JobManager:
     """A manager that only reads and sends requests unless the command runs jobs itself."""
     kwargs.setdefault("autostart", False)
     return JobManager(ctx.obj.get("jobs_dir"), **kwargs)
+
+
+#: Where the jobs folder comes from, for a message that names a folder which is not there.
+FOLDER_FROM = "--jobs-dir, or $INLINK_JOBS_DIR; default ./jobs"
+
+
+def jobs_folder(ctx: click.Context) -> Path:
+    return Path(ctx.obj.get("jobs_dir") or default_jobs_dir())
+
+
+def _job_manager(ctx: click.Context, job_id: str) -> JobManager:
+    """A manager for a command on one job. With no jobs folder the job cannot exist: said without making the
+    folder (a manager makes it, and its full-disk ballast file), which `jobs status ID` in the wrong folder did."""
+    validate_job_id(job_id)
+    folder = jobs_folder(ctx)
+    if not folder.is_dir():
+        raise JobNotFound(f"job {job_id} not found: there is no jobs folder at {folder} ({FOLDER_FROM})")
+    return _manager(ctx)
 
 
 @click.group(cls=_CleanErrors)

@@ -37,7 +37,7 @@ from inlink.jobs.task import Task, TaskContext, get_task, is_registered, registe
 __all__ = ["JobStatus", "TERMINAL_STATUSES", "JobError", "JobNotFound", "InvalidJobId",
            "InvalidJobOperation", "SecretInConfig", "UnknownTask", "StorageError", "ItemError",
            "PauseJob", "TaskContext", "Task", "register_task", "registered_tasks", "is_registered",
-           "JobManager", "default_jobs_dir", "Job", "ACTIVE_STATUSES"]
+           "JobManager", "default_jobs_dir", "Job", "ACTIVE_STATUSES", "validate_job_id"]
 
 _DELETE_WAIT = 10.0    # how long delete() waits for another process to release a running job
 
