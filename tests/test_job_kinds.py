@@ -9,9 +9,9 @@ import pytest
 
 from inlink.jobs import JobManager
 from inlink.tasks import analysis, kinds
+from inlink.tasks import fetch as _fetch_task  # noqa: F401  (registers the fetch task the test makes a job of)
 from inlink.tasks.options import OptionError
 from inlink.ui import format as fmt
-from inlink.ui.job_panel import budget_of
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,20 +30,20 @@ def test_a_gemini_job_named_in_its_options_alone_is_one_for_the_panel_the_cli_an
                                 config={"options": {"engine": "gemini", "budget_usd": 0.5}})
     manager.pause(job_id)
     job = manager.job(job_id)
-    assert kinds.is_gemini(job) and fmt.engine_of(job) == "gemini" and budget_of(job) == 0.5
+    assert kinds.is_gemini(job) and fmt.engine_of(job) == "gemini" and kinds.budget_usd(job) == 0.5
     assert fmt.spend_text(job).startswith("$0 of a $0.5000 budget")
     analysis.set_budget(manager, job_id, 2.0)                      # refused before: the one rule now
-    assert budget_of(manager.job(job_id)) == 2.0
+    assert kinds.budget_usd(manager.job(job_id)) == 2.0
 
 
 def test_an_offline_or_fetch_job_is_no_gemini_job_anywhere(manager):
     offline = manager.job(manager.create_job(analysis.TASK_NAME, inputs={}, config={"engine": "offline"}))
     fetch = manager.job(manager.create_job(kinds.FETCH_TASK, inputs={}, config={"options": {"engine": "gemini"}}))
     for job in (offline, fetch):
-        assert not kinds.is_gemini(job) and fmt.spend_text(job) == "" and budget_of(job) is None
+        assert not kinds.is_gemini(job) and fmt.spend_text(job) == "" and kinds.budget_usd(job) is None
         with pytest.raises(OptionError, match="no Gemini analysis"):
             analysis.set_budget(manager, job.job_id, 1.0)
-    assert kinds.engine_of(fetch) == "fetch"
+    assert kinds.engine_of(fetch) == "fetch" and kinds.is_fetch(fetch) and not kinds.is_fetch(offline)
 
 
 def test_the_spend_is_read_from_counters_in_one_place():

@@ -11,7 +11,7 @@ import click
 from inlink.cli.amounts import DOLLARS
 from inlink.cli import outputs
 from inlink.cli.root import _link_task, _manager, _orphans_text, foreground_words
-from inlink.ui.format import spend_words
+from inlink.tasks.job_words import spend_words
 from inlink.wording import counted as _count
 
 

@@ -17,7 +17,8 @@ from inlink.exports import is_workbook
 from inlink.fileio import write_user_file
 from inlink.jobs import Job, JobError, JobManager, JobStatus
 from inlink.tasks.kinds import FETCH_TASK, LINK_TASK
-from inlink.ui.format import engine_of, fetched_site, in_task_words, spend_text
+from inlink.tasks.job_words import in_task_words, spend_text
+from inlink.tasks.kinds import fetched_site, is_fetch
 from inlink.wording import counted as _count
 from inlink.wording import usd
 
@@ -187,7 +188,7 @@ def export_cmd(ctx: click.Context, job_id: str, out: Path) -> None:
     else:
         write_user_file(out, manager.results_csv(job_id))
     click.echo(in_task_words(job, f"wrote {_count(manager.results_count(job_id), 'result row')} to {out}"))
-    if engine_of(job) == "fetch":
+    if is_fetch(job):
         click.echo(f"note: `jobs fetched {job_id}` writes this fetch as a crawl export (pages and links CSVs)",
                    err=True)
 

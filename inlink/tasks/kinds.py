@@ -31,6 +31,19 @@ def is_gemini(job: Job) -> bool:
     return engine_of(job) == "gemini"
 
 
+def is_fetch(job: Job) -> bool:
+    """Whether the job fetches a site (no link engine, no suggestions: pages and links)."""
+    return job.task == FETCH_TASK
+
+
+def budget_usd(job: Job) -> float | None:
+    """The budget in US dollars of a Gemini analysis that has one; None for every other job."""
+    if not is_gemini(job):
+        return None
+    budget = ((job.config or {}).get("options") or {}).get("budget_usd")
+    return float(budget) if budget else None
+
+
 def spent_usd(counters: Mapping | None) -> float:
     """The Gemini spend in US dollars recorded in a job's (or a foreground run's) counters; 0 without one."""
     return float((counters or {}).get(SPENT_COUNTER) or 0.0)

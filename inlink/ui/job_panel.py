@@ -44,7 +44,7 @@ def job_to_show(manager) -> str | None:
     requested = st.query_params.get("job")
     if requested and _exists(manager, requested):
         return requested
-    active = [job for job in active_jobs(manager) if not _is_fetch(job)]
+    active = [job for job in active_jobs(manager) if not fmt.is_fetch(job)]
     if active:
         return active[0].job_id
     last = st.session_state.get("last_job")
@@ -79,7 +79,7 @@ def _banner_body(manager, job_id: str) -> None:
             st.markdown(f":material/sync: **{fmt.shown_status(job)} {kind}: {fmt.file_name_of(job)}**")   # not
             # "Resuming": it read so for a job just started
             _progress(job)
-            st.page_link(navigation.UPLOAD if _is_fetch(job) else navigation.GENERATE, label="Open the live panel",
+            st.page_link(navigation.UPLOAD if fmt.is_fetch(job) else navigation.GENERATE, label="Open the live panel",
                          icon=":material/monitoring:", query_params={"job": job_id})
 
 
@@ -138,7 +138,7 @@ def _header(job: Job) -> None:
     label = fmt.shown_status(job)
     left, right = st.columns([4, 1], vertical_alignment="center")
     left.markdown(f"#### {fmt.file_name_of(job)}")
-    engine = "" if _is_fetch(job) else f" · {fmt.engine_of(job).title()} engine"   # a fetch has no link engine
+    engine = "" if fmt.is_fetch(job) else f" · {fmt.engine_of(job).title()} engine"   # a fetch has no link engine
     left.caption(f"Job `{job.job_id}`{engine} · "
                  f"started {fmt.timestamp(job.created_at)}")
     with right:
@@ -156,7 +156,7 @@ def _progress(job: Job) -> None:
         text = (f"{status} · {analysed:,} of {fmt.plural(total, fmt.item_noun(job))} analysed, {done:,} saved · "
                 f"{percent:.0f}%")
     if not total:
-        text = (f"{status} · preparing: " + ("reading the sitemap…" if _is_fetch(job) else
+        text = (f"{status} · preparing: " + ("reading the sitemap…" if fmt.is_fetch(job) else
                                               "reading the crawl and building the link index…")
                 if job.is_active else f"{status} · no pages analysed")
     st.progress(min(max(percent / 100.0, 0.0), 1.0), text=text)
@@ -178,7 +178,7 @@ def _figures(job: Job) -> None:
     columns[2].metric("Time left", left, help="From the pace of the last pages; '…' until a few pages "
                       "have gone by." if left == ESTIMATING else None)
     columns[3].metric("Elapsed", fmt.duration(progress.get("elapsed_s")))
-    if _is_fetch(job):
+    if fmt.is_fetch(job):
         fetched, rows = fetched_pages(job), int(job.rows_written or 0)
         columns[4].metric("Pages fetched", f"{fetched:,}", help=f"Fetched of {fmt.plural(rows, 'URL')} done so far; "
                           "the others are under \"Pages not fetched and why\"." if fetched < rows else None)
@@ -250,7 +250,7 @@ def _controls(manager, job: Job, key: str, download: bool) -> None:
         st.text_input("Gemini API key, to resume", type="password", key=f"{key}_gemini_key",
                       help="Kept in this browser session's memory only; never saved to disk.",
                       on_change=remember_gemini_key, args=(f"{key}_gemini_key",))
-    if can_resume and budget_of(job) is not None:
+    if can_resume and fmt.budget_usd(job) is not None:
         _budget_control(manager, job, key)
     buttons = st.columns([1, 1, 1, 3], vertical_alignment="center")
     buttons[0].button("Pause", icon=":material/pause:", key=f"{key}_pause", disabled=not can_pause,
@@ -270,19 +270,12 @@ def panel_words(job: Job, text: str | None) -> str:
     """A job engine sentence in the task's words; a budget pause names the panel's budget field, which does what
     the engine's command line (`jobs resume ID --budget USD`) does."""
     text = fmt.in_task_words(job, text)
-    return text.replace(f"({RAISE_BUDGET_COMMAND})", "(the budget field below)") if budget_of(job) else text
-
-
-def budget_of(job: Job) -> float | None:
-    """The budget of a Gemini analysis that has one (None for every other job): what a budget pause is about."""
-    if not fmt.is_gemini(job):
-        return None
-    return fmt.budget_usd(job)
+    return text.replace(f"({RAISE_BUDGET_COMMAND})", "(the budget field below)") if fmt.budget_usd(job) else text
 
 
 def _budget_control(manager, job: Job, key: str) -> None:
     """A Gemini job that stopped at its budget goes on only with a larger one (as `jobs resume ID --budget USD`)."""
-    budget, spent = budget_of(job), fmt.spent_usd(job.counters)
+    budget, spent = fmt.budget_usd(job), fmt.spent_usd(job.counters)
     field, button = st.columns([2, 2], vertical_alignment="bottom")
     field.number_input("Budget (US dollars)", min_value=0.0, value=budget, step=1.0 if budget >= 1 else 0.01,
                        format="%.2f" if budget >= 1 else "%.4f", key=f"{key}_budget",
@@ -301,10 +294,6 @@ def _raise_budget(manager, job_id: str, widget_key: str) -> None:
             manager.resume(job_id, secrets=resume_secrets("gemini"))
         except (JobError, link_task.OptionError) as exc:
             st.session_state[_NOTICE] = plain_message(exc)
-
-
-def _is_fetch(job: Job) -> bool:
-    return fmt.engine_of(job) == "fetch"
 
 
 def _act(manager, action: str, job_id: str, engine: str = "offline") -> None:
@@ -368,7 +357,7 @@ def _latest(data: PanelData, rows: bool = True) -> None:
     if rows_column is None:
         return
     with rows_column:
-        fetch = _is_fetch(data.job)
+        fetch = fmt.is_fetch(data.job)
         st.markdown("**Latest pages**" if fetch else "**Latest suggestions**")
         if len(data.tail) and fetch:
             shown = data.tail[[c for c in ("Address", "Status", "Status Code", "Word Count")

@@ -203,7 +203,7 @@ def forget_delete() -> None:
 @st.dialog("Delete this job?", on_dismiss=forget_delete)
 def confirm_delete(manager, job: Job) -> None:
     """Asks before deleting; stays open across reruns (tracked in the session) until confirmed or cancelled."""
-    noun = "fetched page" if fmt.engine_of(job) == "fetch" else "suggestion"
+    noun = "fetched page" if fmt.is_fetch(job) else "suggestion"
     st.write(f"**{fmt.file_name_of(job)}** (job `{job.job_id}`) and its "
              f"{fmt.plural(int(job.rows_written or 0), noun)} will be removed for good.")
     left, right = st.columns(2)
@@ -235,7 +235,7 @@ def detail_view(manager, job_id: str) -> None:
     actions = st.columns([1, 1.4, 1.4, 1, 1.2], vertical_alignment="center")   # "Download pages CSV" whole
     actions[0].button("All jobs", icon=":material/arrow_back:", on_click=st.query_params.pop,
                       args=("job", None), key="jobs.back")
-    fetch = fmt.engine_of(job) == "fetch"
+    fetch = fmt.is_fetch(job)
     if fetch:
         fetched_downloads(manager, job, actions[1:3], key="jobs.fetched")
     else:

@@ -1,0 +1,71 @@
+"""A job in its task's words, for every front end (the dashboard and the CLI): the job engine's generic sentences
+("Completed: 45 items") as the task's ("45 pages"), what kind of job it is, and a Gemini job's spend.
+
+Here, in the tasks' layer, because the tasks define these words and both front ends read them; neither front end
+imports the other.
+"""
+from __future__ import annotations
+
+import re
+
+from inlink.jobs import Job
+from inlink.tasks.kinds import FETCH_TASK, LINK_TASK, budget_usd, is_gemini, spent_usd
+from inlink.wording import counted, usd
+
+#: task -> (what its items are, what its result rows are, what the job is), for the job engine's generic sentences
+TASK_WORDS = {LINK_TASK: ("page", "suggestion", "Analysis"), FETCH_TASK: ("URL", "page row", "Fetch")}
+
+
+def in_task_words(job: Job, text: str | None) -> str:
+    """A job engine sentence in the task's words: "Completed: 45 items, 34 result rows." reads "Completed:
+    45 pages, 34 suggestions." (the engine is generic on purpose: it knows no pages); "Job created for task
+    'link_analysis' (site.csv)." reads "Analysis created (site.csv)." and "Step 3/3 'analyze' started" reads
+    "Step 3 of 3 (analyze) started", as the panel names its steps."""
+    words = TASK_WORDS.get(job.task)
+    if not words or not text:
+        return text or ""
+    item, row, kind = words
+    text = re.sub(rf"^Job created for task '{re.escape(job.task)}'", f"{kind} created", text)
+    text = re.sub(r"\bStep (\d+)/(\d+) '(\w+)'", r"Step \1 of \2 (\3)", text)
+    text = re.sub(r"\b([Ii])tem(s?)\b", lambda m: (item[0].upper() + item[1:] if m[1] == "I" else item) + m[2], text)
+    text = re.sub(r"\bresult row(s?)\b", lambda m: row + m[1], text)
+    return re.sub(rf"(?<![\d,.])1 ({item}|{row})s\b", r"1 \1", text)   # the engine's "1 items"
+
+
+def job_kind(job: Job) -> str:
+    """'analysis' or 'fetch': what the job is, for sentences ("The fetch failed ...")."""
+    return TASK_WORDS.get(job.task, ("", "", "Analysis"))[2].lower()
+
+
+def item_noun(job: Job) -> str:
+    """What the job's progress counts: 'page' (an analysis, and any task of unknown words), 'URL' (a fetch)."""
+    return TASK_WORDS.get(job.task, ("page",))[0]
+
+
+def spend_text(job: Job) -> str:
+    """What a Gemini job has spent so far, in words, for the job panel and `jobs status` ('$0.0215 of a $1.00
+    budget: 22 Gemini calls, 66,000 prompt and 3,300 output tokens'); "" for a job of another engine."""
+    if not is_gemini(job):
+        return ""
+    return spend_words(job.counters or {}, budget_usd(job))
+
+
+def spend_words(counters: dict, budget: float | None) -> str:
+    """Gemini's spend from a job's (or `suggest`'s) counters, in the words of spend_text."""
+    spent = usd(spent_usd(counters)) + (f" of a {usd(float(budget))} budget" if budget else "")
+    return (f"{spent}: {counted(int(counters.get('gemini_calls') or 0), 'Gemini call')}, "
+            f"{int(counters.get('prompt_tokens') or 0):,} prompt and {int(counters.get('output_tokens') or 0):,} "
+            "output tokens" + _dropped_words(counters))
+
+
+def _dropped_words(counters: dict) -> str:
+    """'; 14 of Gemini's picks failed the checks and were dropped (anchor not in text 14)': counted by the engine and
+    shown nowhere, so a run of 0 suggestions did not say why."""
+    dropped = int(counters.get("suggestions_dropped") or 0)
+    if not dropped:
+        return ""
+    reasons = sorted(((name[len("dropped_"):].replace("_", " "), int(value)) for name, value in counters.items()
+                      if name.startswith("dropped_") and value), key=lambda item: -item[1])
+    why = ", ".join(f"{reason} {count:,}" for reason, count in reasons)
+    return (f"; {dropped:,} of Gemini's picks failed the checks and {'was' if dropped == 1 else 'were'} dropped"
+            + (f" ({why})" if why else ""))
