@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 if TYPE_CHECKING:
     import pandas as pd
 
-from inlink.jobs.record import ACTIVE_STATUSES, Job
+from inlink.jobs.record import ACTIVE_STATUSES, Job, percentage_of
 from inlink.jobs.annotations import read_annotations, update_annotations
 from inlink.jobs.results import header_bytes, last_checkpoint, read_results, results_csv_bytes
 from inlink.jobs.state import (FINISHED_STATUSES, TERMINAL_STATUSES, InvalidJobId, InvalidJobOperation,
@@ -167,7 +167,7 @@ class JobManager:
             if last is not None and last.index + 1 >= job.items_done:
                 job.update(items_done=last.index + 1, rows_written=last.rows_total, counters=last.counters_total)
                 if job.total_items:
-                    job.progress_percentage = round(100.0 * job.items_done / job.total_items, 2)
+                    job.progress_percentage = percentage_of(job.items_done, job.total_items)
 
     def list_jobs(self, status: str | None = None) -> list[dict]:
         """Newest first, as get() dicts. Reads each small JSON once (cached by mtime); never scans results."""

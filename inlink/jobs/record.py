@@ -17,6 +17,12 @@ ACTIVE_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.PAUSED)   # a 
 ETA_STEP_S = 0.1   # an ETA is given to a tenth of a second; work left is at least one step
 
 
+def percentage_of(done: int, total: int | None) -> float:
+    """Items done as a share of the total, in percent to two places (0 without a total): one rule for the
+    metadata a run writes, a reader's refresh from the checkpoint log and the progress it computes."""
+    return round(100.0 * done / total, 2) if total else 0.0
+
+
 @dataclass
 class Job:
     job_id: str
@@ -122,7 +128,7 @@ class Job:
         elif elapsed > 0 and done:
             rate = done / elapsed
         if total:
-            percentage = round(100.0 * done / total, 2)
+            percentage = percentage_of(done, total)
         else:
             percentage = 100.0 if self.status is JobStatus.COMPLETED else 0.0
         left = max(0, total - done - ahead) if total is not None and total >= done else None

@@ -16,7 +16,7 @@ from typing import Callable, Mapping, Sequence
 
 import filelock
 
-from inlink.jobs.record import Job
+from inlink.jobs.record import Job, percentage_of
 from inlink.jobs.results import ResultsWriter, read_result_rows, read_results, recover_files
 from inlink.jobs.state import ItemError, JobNotFound, JobStatus, PauseJob, StorageError
 from inlink.jobs.store import DISK_FULL_MESSAGE, JobStore, is_disk_full
@@ -114,7 +114,7 @@ class JobRunner:
                 "counters": dict(self.writer.counters_total) if self.writer else {},
                 "current_step": self.step,
                 "current_step_index": self.step_index, "last_successful_step": self.last_step_done,
-                "progress_percentage": round(100.0 * self.items_done / total, 2) if total else 0.0,
+                "progress_percentage": percentage_of(self.items_done, total),
                 **({"items_started_epoch": self.items_started[0], "items_started_done": self.items_started[1]}
                    if self.items_started else {})}
 

@@ -39,8 +39,6 @@ from inlink.tasks.options import (  # noqa: F401 (the options' names stay part o
 )
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from inlink.site.load import SiteData
 
 TASK_NAME = kinds.LINK_TASK
@@ -386,7 +384,7 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
     import pandas as pd
 
     frame = pd.DataFrame(rows, columns=list(analyzer.RESULT_COLUMNS))
-    write_user_file(out_path, frame_to_xlsx(frame) if is_workbook(out_path) else suggestions_csv(frame))
+    write_user_file(out_path, frame_to_xlsx(frame) if is_workbook(out_path) else frame_to_csv(frame))
     summary = analyzer.summarize(page_analyzer.index, frame)
     return {**summary, "page_errors": page_errors, "stopped_early": stopped_early,
             "stopped_by": page_analyzer.stopped_by if stopped_early else None, "counters": dict(counters),
@@ -410,8 +408,3 @@ def set_budget(manager: JobManager, job_id: str, budget_usd: float) -> None:
         raise OptionError(f"job {job_id} has spent {usd(spent)} already: give a budget above that")
     config.setdefault("options", {})["budget_usd"] = float(budget_usd)
     manager.update_config(job_id, config)
-
-
-def suggestions_csv(frame: pd.DataFrame) -> bytes:
-    """CSV bytes of a suggestions table, safe to open in a spreadsheet (the job export's own writer)."""
-    return frame_to_csv(frame)

@@ -45,10 +45,6 @@ _FETCHERS: dict[str, Fetcher] = {}      # job id -> its open client in this proc
 _FETCHERS_LOCK = threading.Lock()
 
 
-def settings_from(options: Mapping | None) -> FetchSettings:
-    return FetchSettings.from_options(options)
-
-
 def _fetcher(job_id: str, settings: FetchSettings, site: str | None) -> Fetcher:
     """A fresh client for this run of the job. A previous run's (before a pause) is closed, and so are other
     jobs' clients left idle for IDLE_CLOSE_S (their job paused, stopped or was deleted: finish() never ran)."""
@@ -77,7 +73,7 @@ class FetchTask(Task):
     result_columns = dataset.RESULT_COLUMNS
 
     def prepare(self, ctx: TaskContext, step: str) -> None:
-        settings = settings_from(ctx.config.get("options"))
+        settings = FetchSettings.from_options(ctx.config.get("options"))
         urls_path = ctx.input_dir / URLS_FILE
         if not urls_path.exists():
             found = _discover(ctx, settings)
@@ -176,7 +172,7 @@ def start_fetch(manager: JobManager, source: str | bytes | Path, *, name: str | 
                 options: Mapping | None = None, label: str | None = None) -> str:
     """Queue a fetch of a sitemap URL, URL list or export (bytes or a path); refused before any job exists
     when the options or a file source are bad (ValueError / SourceError with a plain message)."""
-    settings = settings_from(options)
+    settings = FetchSettings.from_options(options)
     config = {"options": settings.as_options()}
     inputs = {}
     if isinstance(source, str) and is_url(source) and "\n" not in source.strip():
@@ -228,7 +224,7 @@ def run_fetch(source, *, name: str | None = None, options: Mapping | None = None
 
     import pandas as pd
 
-    settings = settings_from(options)
+    settings = FetchSettings.from_options(options)
     with Fetcher(settings, site=source if isinstance(source, str) and is_url(source) else None) as probe:
         found = read_source(source, probe, name=name, same_site_only=settings.same_site_only)
     rows: list[dict | None] = [None] * len(found.urls)
