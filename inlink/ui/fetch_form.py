@@ -48,19 +48,15 @@ def fetch_section(upload=None) -> None:
 def job_to_follow(manager) -> str | None:
     """A fetch job this session did not start but should see: the newest active one, else the newest
     completed one that finished after the current dataset was saved (its dataset is not adopted yet)."""
-    from datetime import datetime
-
-    from inlink.tasks.fetch import TASK_NAME
-
-    fetches = [job for job in manager.jobs() if job.task == TASK_NAME]
+    fetches = [job for job in manager.jobs() if fmt.is_fetch(job)]
     active = [job for job in fetches if job.is_active]
     if active:
         return active[0].job_id
     latest = datasets.latest_dataset()
-    since = datetime.fromisoformat(latest.saved_at) if latest and latest.saved_at else None
+    since = fmt.parse_time(latest.saved_at) if latest else None   # (an unreadable time is none: it raised)
     for job in fetches:
-        done = job.completed_at
-        if job.status is JobStatus.COMPLETED and done and (since is None or datetime.fromisoformat(done) > since):
+        done = fmt.parse_time(job.completed_at)
+        if job.status is JobStatus.COMPLETED and done and (since is None or done > since):
             return job.job_id
     return None
 
