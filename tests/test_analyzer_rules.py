@@ -221,7 +221,7 @@ def test_anchors_grow_to_the_whole_phrase_of_the_target_title():
 def test_a_grown_anchor_neither_begins_nor_ends_with_a_joining_word(text, word, title, grown):
     from types import SimpleNamespace
 
-    from inlink.links.ranking import grow_to_title
+    from inlink.links.spans import grow_to_title
     from inlink.links.tokens import token_offsets
 
     index = SimpleNamespace(titles=[title], h1s=[title])

@@ -1,5 +1,5 @@
-"""Ranking one source page's targets: anchor options (mentions, shared terms), their evidence, a 0-1 score,
-and the choice of one occurrence per anchor.
+"""Ranking one source page's targets: anchor options (mentions, shared terms), their evidence and a 0-1 score
+(where an anchor then stands in the page, and how far it reaches: spans.py).
 
 Why a log-linear score: each generic signal (topical similarity, how much the page talks about the target's
 title, the kind of anchor evidence, how specific the phrase is across the site) adds log-odds, so one strong
@@ -18,7 +18,7 @@ from inlink.links.index import LinkIndex, numbered_reaches
 from inlink.links.link_lists import listed_targets
 from inlink.links.mentions import SHARED, PageOptions, page_options
 from inlink.links.similarity import row_dot, row_dots, row_views, spread_row
-from inlink.links.text import STOP_WORDS, lowered_text, prose_score, tokens
+from inlink.links.text import tokens
 from inlink.links.tokens import PageWords
 
 # Log-odds added by each kind of anchor evidence (inbound anchors are what people already link with).
@@ -41,7 +41,6 @@ NUMBERED = KINDS.index("numbered")
 _RECASED_CODES = np.array([kind in ("defined", "head") for kind in KINDS])   # one-word names: see _recased_names
 SCORE_BIAS = -0.5          # centres the logistic score so a typical good suggestion lands near 0.5-0.8
 SHARED_MIN_SIMILARITY = 0.1  # a single shared word is only offered between pages whose topics clearly overlap
-OCCURRENCES_CHECKED = 6    # occurrences of one phrase weighed for "running text" before picking one
 LISTED_LOGIT = 3.0         # added to the score's logit of a target a list of links names (link_lists.py)
 CONTENDER_MARGIN = 1e-3    # a target's score is computed exactly when its quick estimate is this close to the cut
 
@@ -469,100 +468,3 @@ def _by_value(index: LinkIndex, name: str, values: np.ndarray, function) -> np.n
         table = index.derived[name] = np.array(known + [function(v) for v in range(len(known), largest + 1)],
                                                dtype=np.float64)
     return table[values]
-
-
-def overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
-    """Whether the character span overlaps any chosen anchor's: two anchors never share a character."""
-    return any(span[0] < end and start < span[1] for start, end in taken)
-
-
-def pick_occurrence(text: str, option: Option, taken: list[tuple[int, int]], allowed=None,
-                    weigh: bool = True) -> tuple[int, int] | None:
-    """The occurrence (character span) in the most running-text-like sentence that overlaps no chosen anchor
-    (with weigh=False: the first free one, enough to know that the option can be placed at all).
-
-    Only the first few free occurrences are weighed: links belong near the first mention anyway.
-    """
-    free = []
-    checked = OCCURRENCES_CHECKED if weigh else 1
-    for span in option.spans:
-        if allowed is not None and not allowed(*span):
-            continue
-        if not overlaps(span, taken):
-            free.append(span)
-            if len(free) == checked:
-                break
-    if len(free) <= 1:
-        return free[0] if free else None
-    scores = [prose_score(text, *span) for span in free]
-    return free[scores.index(max(scores))]
-
-
-def grow_to_title(index: LinkIndex, text: str, target: int, span: tuple[int, int], starts: np.ndarray,
-                  ends: np.ndarray, taken: list[tuple[int, int]]) -> tuple[int, int]:
-    """The anchor grown, word by word on either side, as long as it still stands in the target's title or H1
-    ("Appendix" -> "Appendix B", "Backup" -> "Backup Strategies"): never cut inside the target's name."""
-    title = f" {index.titles[target]} | {index.h1s[target]} ".lower()
-    original = span
-    first = int(starts.searchsorted(span[0]))
-    last = int(ends.searchsorted(span[1]))
-    if first >= len(starts) or last >= len(ends) or int(starts[first]) != span[0] or int(ends[last]) != span[1]:
-        return span
-    grown = True
-    while grown:
-        grown = False
-        for a, b in ((first - 1, last), (first, last + 1)):
-            if a < 0 or b >= len(starts):
-                continue
-            wider = (int(starts[a]), int(ends[b]))
-            phrase = text[wider[0]:wider[1]].lower()
-            if (f" {phrase} " in title or f" {phrase}:" in title) and \
-                    not overlaps(wider, taken):
-                first, last, span, grown = a, b, wider, True
-                break
-    if text[span[0]:span[1]].lower() in (index.titles[target].lower(), index.h1s[target].lower()):
-        return span   # a whole title or H1 stands as it is
-    return _without_loose_ends(text, span, starts, ends, first, last, original)
-
-
-#: Words that join the parts of a name and never begin or end one: grown to "and offices" from the title "Wholesale
-#: Coffee for Cafés and Offices", an anchor reads as a cut (articles may begin a name, "The Audit Trail").
-LOOSE_FIRST = frozenset("and or nor but of for to with in on at by from as into than via".split())
-LOOSE_LAST = LOOSE_FIRST | {"the", "a", "an"}
-
-
-def _without_loose_ends(text: str, span: tuple[int, int], starts: np.ndarray, ends: np.ndarray,
-                        first: int, last: int, original: tuple[int, int]) -> tuple[int, int]:
-    """The grown span (tokens first..last) without the joining words growth left at its edges (LOOSE_FIRST,
-    LOOSE_LAST), back to no less than the span it grew from."""
-    while int(starts[first]) < original[0] and text[starts[first]:ends[first]].lower() in LOOSE_FIRST:
-        first += 1
-    while int(ends[last]) > original[1] and text[starts[last]:ends[last]].lower() in LOOSE_LAST:
-        last -= 1
-    return int(starts[first]), int(ends[last])
-
-
-def widen_single_word(index: LinkIndex, text: str, target: int, span: tuple[int, int], starts: np.ndarray,
-                       ends: np.ndarray, words: PageWords, taken: list[tuple[int, int]]) -> tuple[int, int]:
-    """A one-word anchor grows by its neighbour word when the target uses the same two words ("paper" ->
-    "paper filters"): a descriptive anchor tells the reader more about the target."""
-    i = int(starts.searchsorted(span[0]))
-    base = max(0, i - 1)
-    near_starts, near_ends = starts[base:i + 2].tolist(), ends[base:i + 2].tolist()   # the word and its neighbours
-    if i >= len(words) or near_starts[i - base] != span[0] or near_ends[i - base] != span[1]:
-        return span
-    target_text = None
-    for first, last in ((i, i + 1), (i - 1, i)):
-        if first < 0 or last >= len(words) or text[near_ends[first - base]:near_starts[last - base]] != " ":
-            continue
-        other_at = (last if first == i else first) - base
-        other = text[near_starts[other_at]:near_ends[other_at]]
-        if other.lower() in STOP_WORDS or not other[:1].isalpha():
-            continue
-        wider = (near_starts[first - base], near_ends[last - base])
-        if overlaps(wider, taken):
-            continue
-        target_text = target_text if target_text is not None else lowered_text(index.texts[target])
-        if text[wider[0]:wider[1]].lower() in target_text:
-            return wider
-    return span

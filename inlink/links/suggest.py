@@ -45,17 +45,8 @@ from inlink.links.placement import (
     sentence_context,
     with_option_dashes,
 )
-from inlink.links.ranking import (
-    NAME_KINDS,
-    Option,
-    Ranked,
-    grow_to_title,
-    overlaps,
-    pick_occurrence,
-    ranked_items,
-    score_targets,
-    widen_single_word,
-)
+from inlink.links.ranking import NAME_KINDS, Option, Ranked, ranked_items, score_targets
+from inlink.links.spans import grow_to_title, overlaps, pick_occurrence, widen_single_word
 from inlink.links.sections import quotes_titles
 from inlink.links.text import (
     OPENING_QUOTES,
