@@ -300,11 +300,11 @@ def test_a_refusal_is_one_error_line_like_every_other_error(tmp_path, capsys):
 
 def test_ctrl_c_says_what_was_not_written_and_exits_130(tmp_path, capsys, monkeypatch):
     """Before: 'aborted' and exit status 1, as for any failure; a shell reports an interrupted command as 130."""
-    from inlink.tasks import analysis
+    from inlink.tasks import foreground
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
-    monkeypatch.setattr(analysis, "run_to_csv", interrupted)
+    monkeypatch.setattr(foreground, "run_to_csv", interrupted)
     pages, out = tmp_path / "crawl.csv", tmp_path / "out.csv"
     pages.write_text(SMALL_CRAWL)
     assert cli_module.main(["suggest", str(pages), "--out", str(out)]) == 130

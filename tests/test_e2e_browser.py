@@ -236,10 +236,10 @@ def start_job(browser, server: Server):
 
 def expected_rows(tmp_path: Path) -> pd.DataFrame:
     """The same analysis run in the foreground, uninterrupted."""
-    from inlink.tasks import analysis as link_task
+    from inlink.tasks import foreground
 
     out = tmp_path / "foreground.csv"
-    link_task.run_to_csv(SAMPLE / "pages.csv", SAMPLE / "inlinks.csv", engine="offline", options={},
+    foreground.run_to_csv(SAMPLE / "pages.csv", SAMPLE / "inlinks.csv", engine="offline", options={},
                          out_path=out)
     return pd.read_csv(out)
 

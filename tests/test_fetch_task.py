@@ -15,7 +15,7 @@ from jobtasks import REPO
 from waiting import wait_for
 
 from inlink.site.load import load_site
-from inlink.tasks import analysis
+from inlink.tasks import foreground
 from inlink.tasks import fetch as fetch_task
 
 pytest_plugins = ("fetch_fixtures",)   # the served site: fixtures `site_root` (session) and `site`
@@ -150,7 +150,7 @@ def test_fetch_then_suggest_never_repeats_an_existing_link(site, manager, tmp_pa
     pages_path, links_path = tmp_path / "pages.csv", tmp_path / "links.csv"
     pages_path.write_bytes(fetch_task.pages_csv(manager, job))
     links_path.write_bytes(fetch_task.links_csv(manager, job))
-    summary = analysis.run_to_csv(pages_path, links_path, out_path=tmp_path / "out.csv")
+    summary = foreground.run_to_csv(pages_path, links_path, out_path=tmp_path / "out.csv")
     suggestions = pd.read_csv(tmp_path / "out.csv", keep_default_na=False, encoding="utf-8-sig")
     assert summary["suggestions"] > 0 and len(suggestions) > 0
     existing = load_site(pages_path, links_path).links

@@ -14,6 +14,7 @@ import pytest
 from inlink.gemini.settings import GeminiSettings
 from inlink.links import suggest as analyzer
 from inlink.tasks import analysis as link_task
+from inlink.tasks import foreground, page_analyzer
 from inlink.site import load as site_import
 from inlink.jobs.manager import TERMINAL_STATUSES, JobManager, JobStatus, TaskContext
 from tests import fake_gemini as fg
@@ -114,7 +115,7 @@ def test_pages_in_flight_together_never_push_a_target_past_its_inbound_cap():
             return gemini_engine.PageOutcome(source=url, rows=list(answers[url]))
 
     capped = analyzer.build_index(site, analyzer.AnalysisConfig(max_inbound_per_target=1))
-    pages = link_task.PageAnalyzer(index=capped, gemini=CheckedThenHeld())
+    pages = page_analyzer.PageAnalyzer(index=capped, gemini=CheckedThenHeld())
     counted: list[dict] = []
     with ThreadPoolExecutor(len(sources)) as pool:
         kept = [row for rows in pool.map(lambda url: pages.rows_for(url, count=lambda **c: counted.append(c)), sources)
@@ -150,7 +151,7 @@ def test_run_to_csv_writes_the_same_rows_as_a_job(manager, tmp_path):
     job = start_sample(manager)
     manager.wait(job, timeout=60)
     out = tmp_path / "suggestions.csv"
-    summary = link_task.run_to_csv(SAMPLE_PAGES, SAMPLE_LINKS, out_path=out)
+    summary = foreground.run_to_csv(SAMPLE_PAGES, SAMPLE_LINKS, out_path=out)
     assert out.read_bytes() == manager.results_csv(job)   # one writer, one format, byte for byte
     assert len(pd.read_csv(out, encoding="utf-8-sig")) == summary["suggestions"]
 
@@ -165,7 +166,7 @@ def test_every_export_writes_score_and_confidence_with_one_fixed_number_of_decim
     from inlink.exports import frame_to_xlsx
 
     out = tmp_path / "suggestions.csv"
-    link_task.run_to_csv(SAMPLE_PAGES, SAMPLE_LINKS, out_path=out)
+    foreground.run_to_csv(SAMPLE_PAGES, SAMPLE_LINKS, out_path=out)
     job = start_sample(manager)
     manager.wait(job, timeout=60)
     for data in (out.read_bytes(), manager.results_csv(job)):
@@ -471,9 +472,9 @@ def test_a_gemini_job_whose_answers_stay_unusable_pauses_instead_of_paying_for_e
     meta = manager.wait(job, timeout=60, until=[JobStatus.PAUSED, *TERMINAL_STATUSES])
     assert meta["status"] == JobStatus.PAUSED, meta["message"]
     said = re.match(r"Gemini's answers could not be used for (\d+) pages in a row \(last: ", meta["message"])
-    assert said and int(said[1]) >= link_task.UNUSABLE_PAGES_PAUSE      # pages in flight may fail after the 5th
+    assert said and int(said[1]) >= page_analyzer.UNUSABLE_PAGES_PAUSE      # pages in flight may fail after the 5th
     assert "check the model and the Gemini settings" in meta["message"]
-    assert len(gemini.received) < 3 * (link_task.UNUSABLE_PAGES_PAUSE + 4) < 3 * meta["total_items"]
+    assert len(gemini.received) < 3 * (page_analyzer.UNUSABLE_PAGES_PAUSE + 4) < 3 * meta["total_items"]
 
 
 def test_cli_suggest_with_gemini_without_a_key_is_one_plain_line(tmp_path, gemini):

@@ -22,6 +22,7 @@ from waiting import wait_for
 from inlink.jobs.manager import JobManager, JobStatus, TaskContext
 from inlink.links import suggest as analyzer
 from inlink.tasks import analysis as link_task
+from inlink.tasks import foreground
 from inlink.tasks import saved_state
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -201,7 +202,7 @@ def test_a_resume_with_saved_state_does_not_import_scikit_learn(job_folder):
               "from inlink.jobs.manager import TaskContext\n"
               "from inlink.tasks import analysis as t\n"
               f"ctx = TaskContext('job', {job_config()!r}, {str(job_folder)!r}, "
-              "results=lambda: pd.DataFrame(columns=list(t.analyzer.RESULT_COLUMNS)))\n"
+              "results=lambda: pd.DataFrame(columns=list(t.link_engine.RESULT_COLUMNS)))\n"
               "task = t.LinkAnalysisTask()\n"
               "[task.prepare(ctx, step) for step in task.steps[:-1]]\n"
               "task.process(ctx, task.items(ctx)[0])\n"
@@ -404,7 +405,7 @@ def parses(monkeypatch) -> list[str]:
 
 def clean_rows(tmp_path: Path) -> bytes:
     out = tmp_path / "clean.csv"
-    link_task.run_to_csv(SAMPLE_PAGES, SAMPLE_LINKS, options=OPTIONS, out_path=out)
+    foreground.run_to_csv(SAMPLE_PAGES, SAMPLE_LINKS, options=OPTIONS, out_path=out)
     return out.read_bytes()
 
 
@@ -553,5 +554,5 @@ def test_link_job_killed_while_it_builds_and_uses_its_index_completes_with_ident
     assert (tmp_path / "builds.txt").read_text().split() == ["build", "build"]
     assert manager.get(job_id)["status"] == JobStatus.COMPLETED
     clean = tmp_path / "clean.csv"
-    link_task.run_to_csv(SAMPLE_PAGES, SAMPLE_LINKS, options=OPTIONS, out_path=clean)
+    foreground.run_to_csv(SAMPLE_PAGES, SAMPLE_LINKS, options=OPTIONS, out_path=clean)
     assert manager.results_csv(job_id) == clean.read_bytes()

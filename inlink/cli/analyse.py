@@ -158,6 +158,8 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
                                "environment, or use the offline engine")
     outputs.refuse_overwriting({"--out": out}, {"PAGES": pages, "--links": links})
     task = _link_task()
+    from inlink.tasks.foreground import run_to_csv   # (loaded with the task above: no second failure to word)
+
     _warn_engine_options(engine, model, budget_usd)
     _warn_unknown_price(engine, model)
     with contextlib.ExitStack() as stack:
@@ -168,10 +170,10 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
                 bars.append(stack.enter_context(
                     click.progressbar(length=total, label="analysing pages", file=sys.stderr)))
             bars[0].update(done - bars[0].pos)
-        summary = task.run_to_csv(pages, links, engine=engine, out_path=out, progress=progress,
-                                  options=_options(max_per_page, max_inbound, exclude, model, budget_usd,
-                                                   (min_confidence, high_confidence, medium_confidence)),
-                                  on_report=_echo_report, **_site_options(same_site, sheet, links_sheet, columns))
+        summary = run_to_csv(pages, links, engine=engine, out_path=out, progress=progress,
+                             options=_options(max_per_page, max_inbound, exclude, model, budget_usd,
+                                              (min_confidence, high_confidence, medium_confidence)),
+                             on_report=_echo_report, **_site_options(same_site, sheet, links_sheet, columns))
     click.echo(f"wrote {_count(summary['suggestions'], 'suggestion')} for "
                f"{_count(summary['pages_analysed'], 'page')} to {out}; "
                + _orphans_text(summary["orphans_before"], summary["orphans_after"], links is not None))

@@ -1,4 +1,5 @@
-"""The link analysis as a durable job: the one module that knows both the job engine and the link engines.
+"""The link analysis as a durable job: the task the job engine runs, over the link engines (one page at a time
+through page_analyzer.py).
 
 The job engine runs the task's preparation steps ("load", "index") on every run, then calls `process` once per
 source page, in a stable order, checkpointing each page's rows. Each step saves what it built (the parsed site,
@@ -12,21 +13,17 @@ same rows as an uninterrupted one.
 """
 from __future__ import annotations
 
-import threading
 import time
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
 
 from inlink import collector
-from inlink.links import suggest as analyzer
-from inlink.exports import fixed_decimals, frame_to_csv, frame_to_xlsx, is_workbook
-from inlink.fileio import write_user_file
-from inlink.gemini.keys import api_key_from_env
+from inlink.links import suggest as link_engine
+from inlink.exports import fixed_decimals
 from inlink.wording import usd
-from inlink.jobs import ItemError, JobManager, JobStatus, PauseJob, Task, TaskContext, register_task
+from inlink.jobs import JobManager, JobStatus, Task, TaskContext, register_task
 from inlink.tasks import kinds, prepared, saved_state, two_cores
+from inlink.tasks.page_analyzer import SECRET_KEY, page_analyzer_for
 from inlink.tasks.answers import FOLDER as ANSWERS_FOLDER, FolderAnswers
 from inlink.tasks.options import (  # noqa: F401 (the options' names stay part of this module's API)
     CONFIDENCE_OPTIONS,
@@ -43,117 +40,15 @@ if TYPE_CHECKING:
 
 TASK_NAME = kinds.LINK_TASK
 SITE_SEED = "site.state"           # the site start_analysis parsed, kept with the job's inputs
-SECRET_KEY = "gemini_api_key"
 FROZEN = "_collector_frozen"       # ctx.state: this run froze the collector after its index (collector.frozen_for_run)
 TWO_CORES = "_two_cores"           # ctx.state: the run's pages, on two cores where they can be (two_cores.py)
-
-#: Gemini pages in a row whose answers could not be used before a job pauses (and `suggest` stops) instead of
-#: paying for the next.
-UNUSABLE_PAGES_PAUSE = 5
-
-
-@dataclass
-class PageAnalyzer:
-    """Turns one source page into suggestion rows with the chosen engine; shared by jobs and `cli.py suggest`."""
-
-    index: analyzer.LinkIndex
-    gemini: object | None = None      # a GeminiEngine; None = the offline engine
-    _record_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _unusable_in_a_row: int = 0       # Gemini pages whose answers could not be used since the last good one
-    stopped_by: str | None = None     # why Gemini stopped the run: "budget", "unavailable" or "unusable"
-
-    def rows_for(self, url: str, count: Callable[..., None] | None = None) -> list[dict]:
-        if self.gemini is None:
-            return analyzer.analyze_page(self.index, url)
-        return self._gemini_rows(url, count)
-
-    def _gemini_rows(self, url: str, count: Callable[..., None] | None) -> list[dict]:
-        from inlink.gemini import engine as gemini_engine  # imported on demand: offline runs never load the google-genai SDK
-
-        try:
-            outcome = self.gemini.suggest(self.index, url)
-        except gemini_engine.Interrupted as exc:   # the job's own pause or stop: this page is asked again
-            raise PauseJob(str(exc)) from None
-        except (gemini_engine.BudgetExceeded, gemini_engine.GeminiUnavailable) as exc:
-            # a spent budget or quota, a service down: no failure of the job
-            self.stopped_by = "budget" if isinstance(exc, gemini_engine.BudgetExceeded) else "unavailable"
-            raise PauseJob(str(exc)) from None
-        except gemini_engine.PageAnalysisError as exc:
-            if count is not None:
-                count(**exc.counters)  # the tokens were spent even though the page failed
-            self._stop_paying_for_unusable_answers(exc, gemini_engine.RESUME_LATER)
-            raise ItemError(str(exc)) from None
-        with self._record_lock:
-            self._unusable_in_a_row = 0
-        outcome.rows = self._record_under_cap(outcome, gemini_engine.drop_category)
-        if count is not None:
-            count(**outcome.counters())
-        return outcome.rows
-
-    def _stop_paying_for_unusable_answers(self, exc: Exception, resume_later: str) -> None:
-        """Pause once UNUSABLE_PAGES_PAUSE pages in a row got answers that could not be used: every page was paid
-        for 1 + parse_retries times and skipped (a model or settings that cannot give the answer asked for, e.g.
-        an output cap that cuts it: a 45-page run paid 135 calls for 0 suggestions and exited 0)."""
-        with self._record_lock:
-            self._unusable_in_a_row += 1
-            in_a_row = self._unusable_in_a_row
-        if in_a_row >= UNUSABLE_PAGES_PAUSE:
-            self.stopped_by = "unusable"
-            raise PauseJob(f"Gemini's answers could not be used for {in_a_row} pages in a row (last: {exc}); "
-                           f"check the model and the Gemini settings, and {resume_later}")
-
-    def _record_under_cap(self, outcome, drop_category: Callable[[str], str]) -> list[dict]:
-        """Record a page's rows in the shared inbound counts; return the rows kept. Gemini pages run on
-        several threads and each was checked before the others were recorded, so every row is checked again
-        under the lock: another page may have filled its target's inbound cap meanwhile (counted as a drop)."""
-        kept: list[dict] = []
-        with self._record_lock:
-            for row in outcome.rows:
-                why = analyzer.validate_suggestion(self.index, outcome.source, row["Destination"], row["Anchor"])
-                if why:
-                    outcome.dropped[drop_category(why)] += 1
-                    continue
-                analyzer.record_suggestions(self.index, [row])
-                kept.append(row)
-        return kept
-
-
-def build_page_analyzer(site: SiteData, options: Mapping, api_key: str | None,
-                        spent_usd: float = 0.0) -> PageAnalyzer:
-    """Build the index once and attach the chosen engine; raises a plain error when Gemini has no key."""
-    return page_analyzer_for(analyzer.build_index(site, analysis_config(options)), options, api_key, spent_usd)
-
-
-def page_analyzer_for(index: analyzer.LinkIndex, options: Mapping, api_key: str | None,
-                      spent_usd: float = 0.0, answers: FolderAnswers | None = None,
-                      interrupted: Callable[[], bool] | None = None) -> PageAnalyzer:
-    """The chosen engine over a built (or restored) index; raises a plain error when Gemini has no key.
-    `answers` keeps Gemini's paid answers until their pages are committed (a job's folder; None: not kept);
-    `interrupted` says when a job's pause or stop was asked (Gemini's retry waits give up then)."""
-    if options["engine"] == "offline":
-        return PageAnalyzer(index=index)
-    return PageAnalyzer(index=index, gemini=_gemini_engine(options, api_key, spent_usd, answers, interrupted))
-
-
-def _gemini_engine(options: Mapping, api_key: str | None, spent_usd: float, answers: FolderAnswers | None,
-                   interrupted: Callable[[], bool] | None = None):
-    key = api_key or api_key_from_env()
-    if not key:
-        raise MissingApiKey("the Gemini engine needs an API key: set GEMINI_API_KEY (or GOOGLE_API_KEY), "
-                           "or type the key in the dashboard, then resume the job")
-    from inlink.gemini import engine as gemini_engine  # imported on demand: offline runs never load the google-genai SDK
-
-    settings = gemini_engine.GeminiSettings.from_options(
-        model=options.get("model"), budget_usd=options.get("budget_usd"), rpm=options.get("rpm"))
-    return gemini_engine.GeminiEngine(key, settings, spent_usd=spent_usd, answers=answers, interrupted=interrupted)
-
 
 class LinkAnalysisTask(Task):
     """Load the site, build the link index, then suggest links page by page."""
 
     name = TASK_NAME
     steps = ("load", "index", "analyze")
-    result_columns = analyzer.RESULT_COLUMNS
+    result_columns = link_engine.RESULT_COLUMNS
 
     def prepare(self, ctx: TaskContext, step: str) -> None:
         if step == "load":
@@ -162,17 +57,17 @@ class LinkAnalysisTask(Task):
         elif step == "index":
             options = ctx.config["options"]
             with collector.paused():   # frozen before the collector runs again: see _freeze_for_run
-                index = prepared.restored_or_built(ctx, "index", lambda: analyzer.build_index(_site(ctx),
+                index = prepared.restored_or_built(ctx, "index", lambda: link_engine.build_index(_site(ctx),
                                                                                       analysis_config(options)))
                 _freeze_for_run(ctx)
-            for pattern in analyzer.unmatched_patterns(index.urls, index.config.exclude_patterns):
+            for pattern in link_engine.unmatched_patterns(index.urls, index.config.exclude_patterns):
                 ctx.log(f"The exclude pattern {unmatched_pattern_words(pattern)}.")
             page_analyzer = page_analyzer_for(index, options, ctx.secrets.get(SECRET_KEY),
                                               spent_usd=_spent_so_far(ctx), answers=_kept_answers(ctx),
                                               interrupted=ctx.should_stop)
-            analyzer.record_suggestions(page_analyzer.index, ctx.result_rows())
+            link_engine.record_suggestions(page_analyzer.index, ctx.result_rows())
             ctx.state["pages"] = page_analyzer
-            ctx.state[TWO_CORES] = two_cores.PagesOnTwoCores(page_analyzer, analyzer.source_pages(index),
+            ctx.state[TWO_CORES] = two_cores.PagesOnTwoCores(page_analyzer, link_engine.source_pages(index),
                                                              paced=bool(float(options.get("throttle_s") or 0)))
 
     def release(self, ctx: TaskContext) -> None:
@@ -192,7 +87,7 @@ class LinkAnalysisTask(Task):
         return pages.ahead() if pages is not None else 0
 
     def items(self, ctx: TaskContext) -> list[str]:
-        return analyzer.source_pages(ctx.state["pages"].index)
+        return link_engine.source_pages(ctx.state["pages"].index)
 
     def process(self, ctx: TaskContext, item: str) -> list[dict]:
         pages = ctx.state[TWO_CORES]
@@ -211,7 +106,7 @@ class LinkAnalysisTask(Task):
         ones that gave no rows before the pause), so every item counts as analysed. The committed rows are read
         as plain dicts (result_rows): the summary reads two columns, and a DataFrame read and turned back into
         dicts took 2-3 times as long (docs corpus: 0.05-0.09 s of the job's last step)."""
-        summary = analyzer.summarize(ctx.state["pages"].index, ctx.result_rows())
+        summary = link_engine.summarize(ctx.state["pages"].index, ctx.result_rows())
         _kept_answers(ctx).clear()
         return {**summary, "pages_analysed": len(self.items(ctx)),
                 "import": _site(ctx).report.as_dict(max_items=200)}
@@ -250,7 +145,7 @@ def _spent_so_far(ctx: TaskContext) -> float:
     return kinds.spent_usd(ctx.counters_so_far())
 
 
-def _site_import():
+def site_import():
     """inlink.site.load, imported when a crawl is parsed: it loads pandas, which a resume from saved state does
     not need before its first page (bench/bench_resume.py times that; tests/test_resume_state.py checks it)."""
     from inlink.site import load
@@ -262,7 +157,7 @@ def _load_job_site(ctx: TaskContext) -> SiteData:
     """Load the job's own copy of its inputs (never the original upload)."""
     files = ctx.config["files"]
     links_name = files.get("links")
-    return _site_import().load_site(
+    return site_import().load_site(
         ctx.input_dir / files["pages"],
         ctx.input_dir / links_name if links_name else None,
         pages_name=files.get("pages_label") or files["pages"],
@@ -292,10 +187,10 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
     """
     cleaned = clean_options(engine, options)
     pages_bytes, links_bytes = _as_bytes(pages), _as_bytes(links) if links is not None else None
-    site = _site_import().load_site(pages_bytes, links_bytes, pages_name=pages_name, links_name=links_name,
+    site = site_import().load_site(pages_bytes, links_bytes, pages_name=pages_name, links_name=links_name,
                                  column_map=dict(column_map or {}) or None, sheet=sheet, site_hosts=site_hosts,
                                  links_sheet=links_sheet)
-    _check_site(site, on_report)
+    check_site(site, on_report)
     from inlink.site.tables import table_suffix
 
     inputs = {"pages" + table_suffix(pages_name): pages_bytes}
@@ -327,68 +222,17 @@ def _site_seed(site: SiteData, inputs: Mapping[str, bytes | None], config: Mappi
         return None
 
 
-def _check_site(site: SiteData, on_report: Callable | None) -> None:
+def check_site(site: SiteData, on_report: Callable | None) -> None:
     """Show the import report, then refuse a site where no page can be analysed (saying why)."""
     if on_report is not None:
         on_report(site.report)
-    _site_import().require_analysable(site)
+    site_import().require_analysable(site)
 
 
 def _as_bytes(source: Path | str | bytes) -> bytes:
     if isinstance(source, (bytes, bytearray)):
         return bytes(source)
     return Path(source).read_bytes()
-
-
-def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", options: Mapping | None = None,
-               out_path: Path, api_key: str | None = None,
-               progress: Callable[[int, int], None] | None = None, sheet: str | None = None,
-               site_hosts: list[str] | None = None, on_report: Callable | None = None,
-               links_sheet: str | None = None, column_map: Mapping | None = None) -> dict:
-    """Analyse every page in the foreground and write the suggestions CSV (a workbook when `out_path` is named
-    .xlsx); returns the summary.
-
-    Like a job, a page whose answer cannot be used is skipped (counted in `page_errors`) and a spent budget, an
-    unavailable Gemini or answers that stay unusable end the run early (`stopped_early` says why, `stopped_by`
-    which: "budget", "unavailable", "unusable"); what was found so far is written either way.
-    `second_core_failure` says why the second core gave no pages, when it did not (the rows are the same).
-    """
-    cleaned = clean_options(engine, options)
-    site = _site_import().load_site(pages, links, pages_name=Path(pages).name,
-                                 links_name=Path(links).name if links else None, sheet=sheet, site_hosts=site_hosts,
-                                 links_sheet=links_sheet, column_map=dict(column_map or {}) or None)
-    _check_site(site, on_report)
-    page_analyzer = build_page_analyzer(site, cleaned, api_key)
-    sources = analyzer.source_pages(page_analyzer.index)
-    pages = two_cores.PagesOnTwoCores(page_analyzer, sources)
-    rows: list[dict] = []
-    page_errors, stopped_early, second_core_failure = 0, None, None
-    counters: Counter = Counter()        # Gemini's calls, tokens and cost, as a job's counters sum them
-
-    def count(**increments: float) -> None:
-        counters.update(increments)
-    try:
-        for done, url in enumerate(sources, 1):
-            try:
-                rows.extend(fixed_decimals(pages.rows_for(url, count)))   # as a job's results file holds them
-                second_core_failure = second_core_failure or pages.failure()
-            except ItemError:
-                page_errors += 1
-            except PauseJob as exc:
-                stopped_early = str(exc)
-                break
-            if progress:
-                progress(done, len(sources))
-    finally:
-        pages.close()
-    import pandas as pd
-
-    frame = pd.DataFrame(rows, columns=list(analyzer.RESULT_COLUMNS))
-    write_user_file(out_path, frame_to_xlsx(frame) if is_workbook(out_path) else frame_to_csv(frame))
-    summary = analyzer.summarize(page_analyzer.index, frame)
-    return {**summary, "page_errors": page_errors, "stopped_early": stopped_early,
-            "stopped_by": page_analyzer.stopped_by if stopped_early else None, "counters": dict(counters),
-            "second_core_failure": second_core_failure}
 
 
 def set_budget(manager: JobManager, job_id: str, budget_usd: float) -> None:

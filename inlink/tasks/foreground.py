@@ -1,0 +1,68 @@
+"""`cli.py suggest`: a whole analysis in the foreground, no job, written to a CSV or workbook when it ends; the
+same engines, checks and rows as a job's (page_analyzer.py), with its pages on two cores where it can.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Callable, Mapping
+
+from inlink.exports import fixed_decimals, frame_to_csv, frame_to_xlsx, is_workbook
+from inlink.fileio import write_user_file
+from inlink.jobs import ItemError, PauseJob
+from inlink.links import suggest as link_engine
+from inlink.tasks import two_cores
+from inlink.tasks.analysis import check_site, site_import
+from inlink.tasks.options import clean_options
+from inlink.tasks.page_analyzer import build_page_analyzer
+
+
+def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", options: Mapping | None = None,
+               out_path: Path, api_key: str | None = None,
+               progress: Callable[[int, int], None] | None = None, sheet: str | None = None,
+               site_hosts: list[str] | None = None, on_report: Callable | None = None,
+               links_sheet: str | None = None, column_map: Mapping | None = None) -> dict:
+    """Analyse every page in the foreground and write the suggestions CSV (a workbook when `out_path` is named
+    .xlsx); returns the summary.
+
+    Like a job, a page whose answer cannot be used is skipped (counted in `page_errors`) and a spent budget, an
+    unavailable Gemini or answers that stay unusable end the run early (`stopped_early` says why, `stopped_by`
+    which: "budget", "unavailable", "unusable"); what was found so far is written either way.
+    `second_core_failure` says why the second core gave no pages, when it did not (the rows are the same).
+    """
+    cleaned = clean_options(engine, options)
+    site = site_import().load_site(pages, links, pages_name=Path(pages).name,
+                                 links_name=Path(links).name if links else None, sheet=sheet, site_hosts=site_hosts,
+                                 links_sheet=links_sheet, column_map=dict(column_map or {}) or None)
+    check_site(site, on_report)
+    page_analyzer = build_page_analyzer(site, cleaned, api_key)
+    sources = link_engine.source_pages(page_analyzer.index)
+    pages = two_cores.PagesOnTwoCores(page_analyzer, sources)
+    rows: list[dict] = []
+    page_errors, stopped_early, second_core_failure = 0, None, None
+    counters: Counter = Counter()        # Gemini's calls, tokens and cost, as a job's counters sum them
+
+    def count(**increments: float) -> None:
+        counters.update(increments)
+    try:
+        for done, url in enumerate(sources, 1):
+            try:
+                rows.extend(fixed_decimals(pages.rows_for(url, count)))   # as a job's results file holds them
+                second_core_failure = second_core_failure or pages.failure()
+            except ItemError:
+                page_errors += 1
+            except PauseJob as exc:
+                stopped_early = str(exc)
+                break
+            if progress:
+                progress(done, len(sources))
+    finally:
+        pages.close()
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=list(link_engine.RESULT_COLUMNS))
+    write_user_file(out_path, frame_to_xlsx(frame) if is_workbook(out_path) else frame_to_csv(frame))
+    summary = link_engine.summarize(page_analyzer.index, frame)
+    return {**summary, "page_errors": page_errors, "stopped_early": stopped_early,
+            "stopped_by": page_analyzer.stopped_by if stopped_early else None, "counters": dict(counters),
+            "second_core_failure": second_core_failure}

@@ -1,0 +1,118 @@
+"""One source page into suggestion rows with the chosen engine (offline, or Gemini over the same candidates):
+shared by a job's pages and `cli.py suggest`; Gemini's refusals turned into the job engine's pause and skip.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, Mapping
+
+from inlink.gemini.keys import api_key_from_env
+from inlink.jobs import ItemError, PauseJob
+from inlink.links import suggest as link_engine
+from inlink.tasks.answers import FolderAnswers
+from inlink.tasks.options import MissingApiKey, analysis_config
+
+if TYPE_CHECKING:
+    from inlink.site.load import SiteData
+
+SECRET_KEY = "gemini_api_key"      # a job's secrets: the key typed in the dashboard (memory only)
+#: Gemini pages in a row whose answers could not be used before a job pauses (and `suggest` stops) instead of
+#: paying for the next.
+UNUSABLE_PAGES_PAUSE = 5
+
+
+@dataclass
+class PageAnalyzer:
+    """Turns one source page into suggestion rows with the chosen engine; shared by jobs and `cli.py suggest`."""
+
+    index: link_engine.LinkIndex
+    gemini: object | None = None      # a GeminiEngine; None = the offline engine
+    _record_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _unusable_in_a_row: int = 0       # Gemini pages whose answers could not be used since the last good one
+    stopped_by: str | None = None     # why Gemini stopped the run: "budget", "unavailable" or "unusable"
+
+    def rows_for(self, url: str, count: Callable[..., None] | None = None) -> list[dict]:
+        if self.gemini is None:
+            return link_engine.analyze_page(self.index, url)
+        return self._gemini_rows(url, count)
+
+    def _gemini_rows(self, url: str, count: Callable[..., None] | None) -> list[dict]:
+        from inlink.gemini import engine as gemini_engine  # imported on demand: offline runs never load the google-genai SDK
+
+        try:
+            outcome = self.gemini.suggest(self.index, url)
+        except gemini_engine.Interrupted as exc:   # the job's own pause or stop: this page is asked again
+            raise PauseJob(str(exc)) from None
+        except (gemini_engine.BudgetExceeded, gemini_engine.GeminiUnavailable) as exc:
+            # a spent budget or quota, a service down: no failure of the job
+            self.stopped_by = "budget" if isinstance(exc, gemini_engine.BudgetExceeded) else "unavailable"
+            raise PauseJob(str(exc)) from None
+        except gemini_engine.PageAnalysisError as exc:
+            if count is not None:
+                count(**exc.counters)  # the tokens were spent even though the page failed
+            self._stop_paying_for_unusable_answers(exc, gemini_engine.RESUME_LATER)
+            raise ItemError(str(exc)) from None
+        with self._record_lock:
+            self._unusable_in_a_row = 0
+        outcome.rows = self._record_under_cap(outcome, gemini_engine.drop_category)
+        if count is not None:
+            count(**outcome.counters())
+        return outcome.rows
+
+    def _stop_paying_for_unusable_answers(self, exc: Exception, resume_later: str) -> None:
+        """Pause once UNUSABLE_PAGES_PAUSE pages in a row got answers that could not be used: every page was paid
+        for 1 + parse_retries times and skipped (a model or settings that cannot give the answer asked for, e.g.
+        an output cap that cuts it: a 45-page run paid 135 calls for 0 suggestions and exited 0)."""
+        with self._record_lock:
+            self._unusable_in_a_row += 1
+            in_a_row = self._unusable_in_a_row
+        if in_a_row >= UNUSABLE_PAGES_PAUSE:
+            self.stopped_by = "unusable"
+            raise PauseJob(f"Gemini's answers could not be used for {in_a_row} pages in a row (last: {exc}); "
+                           f"check the model and the Gemini settings, and {resume_later}")
+
+    def _record_under_cap(self, outcome, drop_category: Callable[[str], str]) -> list[dict]:
+        """Record a page's rows in the shared inbound counts; return the rows kept. Gemini pages run on
+        several threads and each was checked before the others were recorded, so every row is checked again
+        under the lock: another page may have filled its target's inbound cap meanwhile (counted as a drop)."""
+        kept: list[dict] = []
+        with self._record_lock:
+            for row in outcome.rows:
+                why = link_engine.validate_suggestion(self.index, outcome.source, row["Destination"], row["Anchor"])
+                if why:
+                    outcome.dropped[drop_category(why)] += 1
+                    continue
+                link_engine.record_suggestions(self.index, [row])
+                kept.append(row)
+        return kept
+
+
+def build_page_analyzer(site: SiteData, options: Mapping, api_key: str | None,
+                        spent_usd: float = 0.0) -> PageAnalyzer:
+    """Build the index once and attach the chosen engine; raises a plain error when Gemini has no key."""
+    return page_analyzer_for(link_engine.build_index(site, analysis_config(options)), options, api_key, spent_usd)
+
+
+def page_analyzer_for(index: link_engine.LinkIndex, options: Mapping, api_key: str | None,
+                      spent_usd: float = 0.0, answers: FolderAnswers | None = None,
+                      interrupted: Callable[[], bool] | None = None) -> PageAnalyzer:
+    """The chosen engine over a built (or restored) index; raises a plain error when Gemini has no key.
+    `answers` keeps Gemini's paid answers until their pages are committed (a job's folder; None: not kept);
+    `interrupted` says when a job's pause or stop was asked (Gemini's retry waits give up then)."""
+    if options["engine"] == "offline":
+        return PageAnalyzer(index=index)
+    return PageAnalyzer(index=index, gemini=_gemini_engine(options, api_key, spent_usd, answers, interrupted))
+
+
+def _gemini_engine(options: Mapping, api_key: str | None, spent_usd: float, answers: FolderAnswers | None,
+                   interrupted: Callable[[], bool] | None = None):
+    key = api_key or api_key_from_env()
+    if not key:
+        raise MissingApiKey("the Gemini engine needs an API key: set GEMINI_API_KEY (or GOOGLE_API_KEY), "
+                           "or type the key in the dashboard, then resume the job")
+    from inlink.gemini import engine as gemini_engine  # imported on demand: offline runs never load the google-genai SDK
+
+    settings = gemini_engine.GeminiSettings.from_options(
+        model=options.get("model"), budget_usd=options.get("budget_usd"), rpm=options.get("rpm"))
+    return gemini_engine.GeminiEngine(key, settings, spent_usd=spent_usd, answers=answers, interrupted=interrupted)
