@@ -221,18 +221,15 @@ def jobs_fetch_cmd(ctx, source, connections, rate_per_s, read_timeout, max_mb, a
 @click.pass_context
 def jobs_fetched_cmd(ctx, job_id, out_pages, out_links):
     """Write a fetch job's pages and links CSVs (what it has fetched so far, if it is not finished)."""
-    from inlink.fetch import dataset
-    from inlink.tasks.fetch import fetched_results
+    from inlink.tasks.fetch import fetched_files
 
     refuse_overwriting({"--out-pages": out_pages, "--out-links": out_links}, {})
     manager = _job_manager(ctx, job_id)
-    rows = fetched_results(manager, job_id)
-    rows = dataset.with_site_rules(rows, dataset.site_rules(rows))
-    links = dataset.links_frame(rows)
-    write_user_file(out_pages, dataset.csv_bytes(dataset.pages_frame(rows)))
-    write_user_file(out_links, dataset.csv_bytes(links))
-    print_report(rows, fetched_site(manager.job(job_id)))
-    _say_written(rows, out_pages, len(links), out_links)
+    files = fetched_files(manager, job_id)
+    write_user_file(out_pages, files.pages)
+    write_user_file(out_links, files.links)
+    print_report(files.rows, fetched_site(manager.job(job_id)))
+    _say_written(files.rows, out_pages, files.link_count, out_links)
 
 
 def register(cli: click.Group, jobs: click.Group) -> None:

@@ -109,10 +109,12 @@ def _unique_links(page: ParsedPage, source: str, site: str | None) -> list[list[
 
 
 # -- the dataset files ----------------------------------------------------------------------------------
-def pages_frame(results: pd.DataFrame) -> pd.DataFrame:
+def pages_frame(results: pd.DataFrame, rules: dict[str, str] | None = None) -> pd.DataFrame:
     """The pages file: one row per fetched URL (failed ones included, with their status), export columns;
-    a copy of another fetched page, or a page that repeats many others, is no link target (site_rules)."""
-    return with_site_rules(results.reindex(columns=list(PAGE_COLUMNS)).fillna(""), site_rules(results))
+    a copy of another fetched page, or a page that repeats many others, is no link target (site_rules; pass
+    them when they are known already: they read every page's blocks)."""
+    rules = site_rules(results) if rules is None else rules
+    return with_site_rules(results.reindex(columns=list(PAGE_COLUMNS)).fillna(""), rules)
 
 
 def page_key(title, h1, content) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
@@ -198,6 +199,27 @@ def fetched_results(manager: JobManager, job_id: str) -> pd.DataFrame:
     if meta["task"] != TASK_NAME:
         raise ValueError(f"job {job_id} is not a fetch job")
     return manager.results_frame(job_id)
+
+
+@dataclass
+class FetchedFiles:
+    """A fetch job's committed rows (the site's rules applied: the report reads them) and the two files made from
+    them, the pages and the links, as a crawl export's."""
+    rows: pd.DataFrame
+    pages: bytes
+    links: bytes
+    link_count: int
+
+
+def fetched_files(manager: JobManager, job_id: str) -> FetchedFiles:
+    """The rows read once, the site's rules found once, both files made: `jobs fetched` and the dataset a finished
+    fetch becomes (each did it its own way, and the CLI found the rules twice)."""
+    rows = fetched_results(manager, job_id)
+    rules = dataset.site_rules(rows)
+    rows = dataset.with_site_rules(rows, rules)
+    links = dataset.links_frame(rows)
+    return FetchedFiles(rows, dataset.csv_bytes(dataset.pages_frame(rows, rules)), dataset.csv_bytes(links),
+                        len(links))
 
 
 def pages_csv(manager: JobManager, job_id: str) -> bytes:

@@ -177,7 +177,8 @@ def _adopt(manager, job: Job) -> None:
     if job_id not in adopted and latest is not None and latest.summary.get("fetch_job") == job_id:
         adopted[job_id] = (latest.dataset_id, latest.pages_path.read_bytes(), latest.links_path.read_bytes())
     if job_id not in adopted:
-        pages, links = fetch_task.pages_csv(manager, job_id), fetch_task.links_csv(manager, job_id)
+        files = fetch_task.fetched_files(manager, job_id)
+        pages, links = files.pages, files.links
         summary = {"pages": int(job.items_done or 0), "left_out": not_indexable(pages), "fetch_job": job_id,
                    "statuses": (job.summary or {}).get("statuses")}
         dataset = datasets.save_dataset(pages, "fetched-pages.csv", links=links, links_name="fetched-links.csv",
