@@ -342,14 +342,9 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
 
 def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[str], h1s: list[str],
            texts: list[str], blocks: PageBlocks) -> LinkIndex:
-    excluded = np.array([matches_pattern(u, config.exclude_patterns) for u in urls], dtype=bool)
-    flags = pages["is_target"].fillna(False).astype(bool).to_numpy() if "is_target" in pages.columns \
-        else np.ones(len(pages), dtype=bool)
-    is_source = flags & ~excluded & np.array([bool(t) and not t.isspace() for t in texts], dtype=bool)   # no strip()
-    is_target = flags & ~excluded & ~np.array(moved_pages(texts), dtype=bool)   # a moved stub is a source only
     cleaned = _clean_titles(titles)
     words = word_counts(texts)
-    is_target &= ~np.array(old_copies(cleaned, texts, words), dtype=bool)   # so is a template stub with a page's title
+    is_source, is_target = _page_roles(pages, urls, texts, cleaned, words, config)
     changelog = changelog_pages(cleaned)
     kept = KeptMatches.for_site(texts)   # token offsets and phrase occurrences for the pages step (not saved)
     page_tokens, keywords_at = SiteTokens.build_watching(texts, frozenset(KEYWORDS),
@@ -369,12 +364,7 @@ def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[st
     quotes = quotes_titles(cleaned, texts)
     if quotes:
         register_sections(phrases, cleaned, texts, is_target, html_headings(pages))
-    inbound_before = np.zeros(len(urls), dtype=np.int32)
-    existing = set()
-    for source, destination, _anchor in link_rows:
-        if (source, destination) not in existing:
-            existing.add((source, destination))
-            inbound_before[destination] += 1
+    existing, inbound_before = _existing_pairs(link_rows, len(urls))
     dictionary = AnchorDictionary.from_links(link_rows)
     matcher = PhraseMatcher(phrases, page_tokens.vocabulary)
     # the prose mentions are counted here, not at the first page, so a resumed job loads them with the index
@@ -400,6 +390,32 @@ def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[st
         index.derived[KEPT_MATCHES] = kept
     index.derived["quotes_titles"] = quotes
     return index
+
+
+def _page_roles(pages, urls: list[str], texts: list[str], cleaned: list[str], words: list[int],
+                config: AnalysisConfig) -> tuple[np.ndarray, np.ndarray]:
+    """(is_source, is_target) per page. Both need the import's flag (an indexable HTML page) and no exclude pattern;
+    a source needs text, a target must be no moved stub (a page saying it moved is a source only) nor a template
+    stub that keeps another page's title (page_kinds.old_copies)."""
+    excluded = np.array([matches_pattern(u, config.exclude_patterns) for u in urls], dtype=bool)
+    flags = pages["is_target"].fillna(False).astype(bool).to_numpy() if "is_target" in pages.columns \
+        else np.ones(len(pages), dtype=bool)
+    is_source = flags & ~excluded & np.array([bool(t) and not t.isspace() for t in texts], dtype=bool)   # no strip()
+    is_target = flags & ~excluded & ~np.array(moved_pages(texts), dtype=bool)
+    is_target &= ~np.array(old_copies(cleaned, texts, words), dtype=bool)
+    return is_source, is_target
+
+
+def _existing_pairs(link_rows, pages: int) -> tuple[set, np.ndarray]:
+    """The (source, destination) pages the site already links, and each page's inbound links counted once per
+    linking page."""
+    inbound_before = np.zeros(pages, dtype=np.int32)
+    existing = set()
+    for source, destination, _anchor in link_rows:
+        if (source, destination) not in existing:
+            existing.add((source, destination))
+            inbound_before[destination] += 1
+    return existing, inbound_before
 
 
 def _register_numbers(index: PhraseIndex, urls: list[str], titles: list[str], cleaned_titles: list[str],
