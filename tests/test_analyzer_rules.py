@@ -81,6 +81,25 @@ def test_code_like_spans(text, anchor, expected):
     assert is_code_span(text, start, start + len(anchor)) is expected
 
 
+def test_validation_takes_an_anchor_closed_on_its_bracket_or_quote_and_a_word_the_site_links():
+    """Validation refused what the offline engine placed, the bar both engines' rows must clear: an anchor that
+    closed_brackets ends on its ")" or "”" ("does not stand as whole words"), and, with the site's links given, a
+    one-word anchor the site itself links to the target ("does not name the target")."""
+    pages = [{"path": "legacy", "title": "Installing Modules (Legacy version) | Docs", "content": FILLER},
+             {"path": "actions", "title": "Admin actions | Docs", "content": "Bulk edits. " + FILLER},
+             {"path": "guide", "title": "Guide | Docs",
+              "content": "Read Installing Modules (Legacy version) first. Admin “actions” run in bulk. Call fsum() "
+                         "or the (legacy version) tools, and mind the pitfalls. " + FILLER},
+             {"path": "other", "title": "Other | Docs", "content": "About the pitfalls again. " + FILLER}]
+    links = [("other", "actions", "pitfalls")]
+    index = build_index(make_site(pages, links=links), NO_FLOOR)
+    assert validate_suggestion(index, BASE + "guide", BASE + "legacy", "Installing Modules (Legacy version)") is None
+    assert validate_suggestion(index, BASE + "guide", BASE + "actions", "Admin “actions”") is None
+    assert "whole words" in validate_suggestion(index, BASE + "guide", BASE + "legacy", "legacy version)")
+    assert validate_suggestion(index, BASE + "guide", BASE + "actions", "pitfalls") is None   # the site's word
+    assert "does not name" in validate_suggestion(index, BASE + "guide", BASE + "legacy", "pitfalls")
+
+
 def test_code_like_span_is_an_anchor_only_for_a_target_named_so():
     pages = [{"path": "setup", "title": "setup() reference | Docs", "content": "setup() builds things. " + FILLER},
              {"path": "config", "title": "Config | Docs", "content": "The table_name option. " + FILLER},

@@ -273,6 +273,17 @@ _CLOSING = {"(": ")", "[": "]", "“": "”", "‘": "’"}
 _QUOTE_PAIRS = {"“": "”", "‘": "’", '"': '"', "«": "»", "„": "“"}   # an opening quotation mark and its closing one
 
 
+def closes_one_it_opens(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] ends on a closing bracket or quotation mark (or a quoted title's "!" or "?" before
+    its closing mark) that closes one opened inside it: an end closed_brackets gives, no loose mark."""
+    last = text[end - 1] if end > start else ""
+    opening = next((o for o, c in _CLOSING.items() if c == last), None)
+    if opening is not None:
+        return text.count(opening, start, end) >= text.count(last, start, end)
+    return last in "!?" and 0 < start and end < len(text) and text[start - 1] in _QUOTE_PAIRS \
+        and text[end] == _QUOTE_PAIRS[text[start - 1]]
+
+
 def closed_brackets(text: str, span: tuple[int, int]) -> tuple[int, int]:
     """The anchor with the brackets and quotes it opens closed, when the text closes them right after it: "Managing
     static files (e.g. images, JavaScript, CSS" ends at its ")" (a title's words are matched as tokens, and the

@@ -7,8 +7,8 @@ the contract test holds both engines to anchor_placement.
 from __future__ import annotations
 
 from inlink.links.index import LinkIndex, page_prose, under_inbound_cap
-from inlink.links.placement import (in_path, in_running_text, in_template_code, is_code_span, open_to_anchors,
-                                    option_dashes, quoted_value, with_option_dashes)
+from inlink.links.placement import (closes_one_it_opens, in_path, in_running_text, in_template_code, is_code_span,
+                                    open_to_anchors, option_dashes, quoted_value, with_option_dashes)
 from inlink.links.text import is_acceptable_anchor, names_target, starts_sentence, tokens
 
 
@@ -54,7 +54,7 @@ def _anchor_problem(index: LinkIndex, source: int, target: int, anchor: str) -> 
             return f'the anchor "{anchor}" stands only as a quoted value (a string literal), not as a mention'
         return f'the anchor "{anchor}" is code-like (an identifier, call, path or option) and no name of the target'
     if not names_target(anchor, index.titles[target], index.h1s[target], index.urls[target],
-                        starts_sentence(text, span[0])):
+                        starts_sentence(text, span[0])) and not _site_links_it(index, target, anchor):
         return f'the one-word anchor "{anchor}" does not name the target (not in its title, H1 or URL)'
     return None
 
@@ -79,6 +79,34 @@ def _names_target_phrase(index: LinkIndex, target: int, anchor: str) -> bool:
     return False
 
 
+def allowed_here(index: LinkIndex, source: int, target: int, span: tuple[int, int], prose) -> bool:
+    """Whether the anchor at this occurrence passes _anchor_problem's rules, judged at that occurrence alone (`prose`:
+    the page's placement.prose_ranges): what the offline engine checks of the span it shows, without finding every
+    occurrence of the anchor in the page (that search was a tenth of the pages' time)."""
+    text = index.texts[source]
+    start, end = span
+    anchor = text[start:end]
+    if not (is_acceptable_anchor(anchor) and _on_word_boundaries(text, start, end)
+            and open_to_anchors(prose, text, start, end)
+            and (not is_code_span(text, start, end) or _names_target_phrase(index, target, anchor))):
+        return False
+    title, h1, url = index.titles[target], index.h1s[target], index.urls[target]
+    if names_target(anchor, title, h1, url, starts_sentence=True) or _site_links_it(index, target, anchor):
+        return True    # it names the target wherever it stands (a phrase, a word of its title, the site's anchor)
+    if not names_target(anchor, title, h1, url, starts_sentence(text, start)):
+        return False
+    # a capitalised word names the target mid-sentence only (opening a sentence, its capital says nothing), and
+    # _anchor_problem judges the first occurrence it allows: so must this
+    return _anchor_problem(index, source, target, anchor) is None
+
+
+def _site_links_it(index: LinkIndex, target: int, anchor: str) -> bool:
+    """The site's own links use this anchor for the target (given existing links: an "inbound" phrase of it), the
+    strongest evidence a word names a page, whatever its title says."""
+    key = tuple(word.lower() for word in tokens(anchor))
+    return any(phrase.targets.get(target) == "inbound" for phrase in index.phrases.phrases_for(key))
+
+
 def anchor_placement(index: LinkIndex, source: int, target: int, anchor: str) -> tuple[int, int] | None:
     """The first occurrence of `anchor` in the source that the placement rules allow (whole words, running
     prose, not inside a path or URL, template code nor a quoted value, and a code-like span only when the anchor
@@ -99,11 +127,15 @@ def anchor_placement(index: LinkIndex, source: int, target: int, anchor: str) ->
 
 
 def _on_word_boundaries(text: str, start: int, end: int) -> bool:
-    """The span starts and ends on word boundaries (a command-line option's dashes open it: with_option_dashes)."""
+    """The span starts and ends on word boundaries (a command-line option's dashes open it: with_option_dashes; it
+    may end on the bracket or quotation mark that closes one it opens: placement.closed_brackets)."""
     if start < end and text[start] == "-" and with_option_dashes(text, (start + option_dashes(text, start), end)) \
             == (start, end):
         start += option_dashes(text, start)
     before = text[start - 1] if start > 0 else " "
     after = text[end] if end < len(text) else " "
+    last = end - 1
+    while last > start + 1 and (text.endswith("()", start, last + 1) or closes_one_it_opens(text, start, last + 1)):
+        last -= 2 if text.endswith("()", start, last + 1) else 1   # a call's "()" is the name's, as in "fsum()"
     return not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_") \
-        and (text[start].isalnum() or text[start] == "_") and (text[end - 1].isalnum() or text[end - 1] == "_")
+        and (text[start].isalnum() or text[start] == "_") and (text[last].isalnum() or text[last] == "_")
