@@ -38,7 +38,7 @@ def test_a_name_the_page_declares_itself_is_its_own_not_another_pages(tmp_path):
     rows = analyze_page(index, BASE + "printserver")
     assert [r for r in rows if r["Destination"] == BASE + "eventloop"] == []   # its own serve_forever()
     guide = {r["Anchor"]: r["Destination"] for r in analyze_page(index, BASE + "guide")}
-    assert "serve_forever" in guide   # a page that declares no serve_forever may still link one
+    assert "serve_forever()" in guide   # a page that declares no serve_forever may still link one (the call whole)
 
 
 def test_a_page_titled_with_a_name_the_source_declares_still_gets_it(tmp_path):
@@ -63,7 +63,7 @@ def test_with_the_sites_links_given_their_anchors_decide_instead(tmp_path):
     index = build_index(load_site(tmp_path / "pages.csv", tmp_path / "links.csv"), NO_FLOOR)
     assert index.dictionary.known
     assert [r["Anchor"] for r in analyze_page(index, BASE + "printserver")
-            if r["Destination"] == BASE + "eventloop"] == ["serve_forever"]
+            if r["Destination"] == BASE + "eventloop"] == ["serve_forever()"]
 
 
 def at_word(check, text: str, word: str) -> bool:

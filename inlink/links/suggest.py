@@ -43,6 +43,7 @@ from inlink.links.placement import (
     open_to_anchors,
     part_of_quoted_title,
     sentence_context,
+    with_call_parens,
     with_option_dashes,
 )
 from inlink.links.ranking import NAME_KINDS, Option, Ranked, ranked_items, score_targets
@@ -214,7 +215,7 @@ def _first_usable(index: LinkIndex, item: Ranked, page: _PagePlace, taken: list[
         if weigh:
             wider = closed_brackets(text, grow_to_title(index, text, item.target, span, starts, ends, taken))
             span = wider if in_prose(prose, *wider) and not overlaps(wider, taken) else span
-            span = with_option_dashes(text, span)
+            span = with_call_parens(text, with_option_dashes(text, span))
             valid = _valid_span(index, source, item.target, prose, (span, found))   # the bar a model's pick clears
             if valid is None:
                 continue
