@@ -81,6 +81,10 @@ class CountingTask(Task):
 
     def prepare(self, ctx, step):
         ctx.log(f"preparing {step}")
+        gate = ctx.config.get("prepare_gate")
+        if gate:          # held in its preparation until the test opens the gate
+            Path(gate + ".waiting").touch()
+            wait_for(lambda: os.path.exists(gate), timeout=60, what="the test to release the preparation")
         if _once(ctx.config.get("fail_once"), step):
             raise RuntimeError(f"step {step} broke once")
         ctx.state["loaded"] = True

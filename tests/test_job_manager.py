@@ -539,6 +539,19 @@ def test_a_run_says_where_it_picks_up(done, total, said):
     assert _where_from(done, total) == said
 
 
+def test_a_job_paused_while_it_prepares_knows_its_items(manager, tmp_path):
+    """Before: a pause asked during a preparation step took effect as the items' step began, before it counted
+    them: `jobs status` read "step 2/2 count, progress 0/?" (seen on a docs job paused while it built its index)."""
+    gate = tmp_path / "prepare"
+    job_id = manager.create_job("test_counting", config={"n": 7, "prepare_gate": str(gate)})
+    wait_for(lambda: os.path.exists(str(gate) + ".waiting"), timeout=60, what="the preparation to start")
+    manager.pause(job_id)
+    gate.touch()
+    meta = manager.wait(job_id, 60, until=["paused"])
+    assert meta["status"] == "paused" and meta["items_done"] == 0
+    assert meta["total_items"] == 7 and meta["current_step"] == "count"
+
+
 @pytest.mark.parametrize("action", ["pause", "stop"])
 def test_pausing_or_stopping_an_orphan_keeps_the_progress_of_its_checkpoints(make_manager, jobs_dir, tmp_path,
                                                                               action):

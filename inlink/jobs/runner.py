@@ -231,7 +231,6 @@ class JobRunner:
     def _item_step(self, ctx: TaskContext, writer: ResultsWriter, last_key: str | None) -> Outcome:
         steps = tuple(self.task.steps)
         self.step_index, self.step = len(steps) - 1, steps[-1]
-        self._check_interrupt()
         try:
             keys = [str(k) for k in self.task.items(ctx)]
         except Exception as exc:
@@ -241,6 +240,7 @@ class JobRunner:
             return Outcome(JobStatus.FAILED, problem, failed_step=self.step,
                            error={"type": "InvalidJobOperation", "message": problem})
         self.total_items = len(keys)
+        self._check_interrupt()   # after the count: a job paused as its preparation ended read "0/?" in this step
         self.items_started = (time.time(), writer.next_index)   # the rate counts from here, not from the
         self._flush_quietly()                                   # preparation steps before
         label = f"Step {len(steps)}/{len(steps)} '{self.step}'"
