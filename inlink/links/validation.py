@@ -72,11 +72,13 @@ def whole_word_occurrences(text: str, anchor: str) -> list[tuple[int, int]]:
 def _names_target_phrase(index: LinkIndex, target: int, anchor: str) -> bool:
     """The anchor is a phrase the index holds for the target as a name (title, H1, head, defined, inbound,
     owned key phrase), not mere shared vocabulary."""
+    return bool(_kinds_for(index, target, anchor) - {None, "shared"})
+
+
+def _kinds_for(index: LinkIndex, target: int, anchor: str) -> set[str | None]:
+    """The kinds of evidence by which the phrase index holds the anchor (any capitalisation) for the target."""
     key = tuple(word.lower() for word in tokens(anchor))
-    for phrase in index.phrases.phrases_for(key):
-        if phrase.targets.get(target) not in (None, "shared"):
-            return True
-    return False
+    return {phrase.targets.get(target) for phrase in index.phrases.phrases_for(key)}
 
 
 def allowed_here(index: LinkIndex, source: int, target: int, span: tuple[int, int], prose) -> bool:
@@ -87,8 +89,7 @@ def allowed_here(index: LinkIndex, source: int, target: int, span: tuple[int, in
     start, end = span
     anchor = text[start:end]
     if not (is_acceptable_anchor(anchor) and _on_word_boundaries(text, start, end)
-            and open_to_anchors(prose, text, start, end)
-            and (not is_code_span(text, start, end) or _names_target_phrase(index, target, anchor))):
+            and _placeable(index, target, prose, text, start, end)):
         return False
     title, h1, url = index.titles[target], index.h1s[target], index.urls[target]
     if names_target(anchor, title, h1, url, starts_sentence=True) or _site_links_it(index, target, anchor):
@@ -103,8 +104,7 @@ def allowed_here(index: LinkIndex, source: int, target: int, span: tuple[int, in
 def _site_links_it(index: LinkIndex, target: int, anchor: str) -> bool:
     """The site's own links use this anchor for the target (given existing links: an "inbound" phrase of it), the
     strongest evidence a word names a page, whatever its title says."""
-    key = tuple(word.lower() for word in tokens(anchor))
-    return any(phrase.targets.get(target) == "inbound" for phrase in index.phrases.phrases_for(key))
+    return "inbound" in _kinds_for(index, target, anchor)
 
 
 def anchor_placement(index: LinkIndex, source: int, target: int, anchor: str) -> tuple[int, int] | None:
@@ -114,16 +114,15 @@ def anchor_placement(index: LinkIndex, source: int, target: int, anchor: str) ->
     Both engines' rows obey it, so the contract test can check any row with it."""
     text = index.texts[source]
     prose = page_prose(index, source)
-    names_it = None
-    for start, end in whole_word_occurrences(text, anchor):
-        if not open_to_anchors(prose, text, start, end):
-            continue
-        if is_code_span(text, start, end):
-            names_it = _names_target_phrase(index, target, anchor) if names_it is None else names_it
-            if not names_it:
-                continue
-        return start, end
-    return None
+    return next((span for span in whole_word_occurrences(text, anchor)
+                 if _placeable(index, target, prose, text, *span)), None)
+
+
+def _placeable(index: LinkIndex, target: int, prose, text: str, start: int, end: int) -> bool:
+    """Whether an anchor may stand at text[start:end] for the target: open to anchors there (placement), and a
+    code-like span only when the anchor names the target."""
+    return open_to_anchors(prose, text, start, end) and \
+        (not is_code_span(text, start, end) or _names_target_phrase(index, target, text[start:end]))
 
 
 def _on_word_boundaries(text: str, start: int, end: int) -> bool:
