@@ -76,8 +76,8 @@ def _banner_body(manager, job_id: str) -> None:
             st.rerun()
         with st.container(border=True):
             kind = fmt.job_kind(job)
-            st.markdown(f":material/sync: **{fmt.shown_status(job)} {kind}: {fmt.file_name_of(job)}**")   # not
-            # "Resuming": it read so for a job just started
+            # its status ("Running analysis: x.csv"), not "Resuming active", which it read for a job just started
+            st.markdown(f":material/sync: **{fmt.shown_status(job)} {kind}: {fmt.file_name_of(job)}**")
             _progress(job)
             st.page_link(navigation.UPLOAD if fmt.is_fetch(job) else navigation.GENERATE, label="Open the live panel",
                          icon=":material/monitoring:", query_params={"job": job_id})
