@@ -79,6 +79,13 @@ def detect_page_columns(headers) -> dict[str, str]:
     return found
 
 
+def unrecognised_headers(headers, found: Mapping[str, str] | None = None) -> list[str]:
+    """The headers the detection (`found`, when the caller has it) reads as no page field: where a text, title or
+    H1 column under a name of its own may stand (the Upload page offers them to pick from)."""
+    taken = set((detect_page_columns(headers) if found is None else found).values())
+    return [str(h) for h in headers if str(h) not in taken]
+
+
 def extraction_headers(headers, taken: Mapping[str, str]) -> list[str]:
     used = set(taken.values())
     return [str(h) for h in headers if EXTRACTION_HEADER.match(header_key(h)) and str(h) not in used]

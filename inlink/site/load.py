@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from inlink.site.columns import PAGE_FIELDS, detect_page_columns, missing_page_fields
+from inlink.site.columns import PAGE_FIELDS, detect_page_columns, missing_page_fields, unrecognised_headers
 from inlink.site.inlinks import LINK_COLUMNS, empty_links, load_links
 from inlink.site.pages import PAGE_COLUMNS, load_pages, load_pages_and_redirects
 from inlink.site.report import ImportReport
@@ -25,7 +25,7 @@ from inlink.site.tables import SiteDataError, read_table, sheet_names
 from inlink.site.urls import normalize_url
 
 __all__ = ["SiteDataError", "PAGE_FIELDS", "PAGE_COLUMNS", "LINK_COLUMNS", "normalize_url", "read_table",
-           "detect_page_columns", "missing_page_fields", "load_pages", "load_links", "load_site", "SiteData",
+           "detect_page_columns", "missing_page_fields", "unrecognised_headers", "load_pages", "load_links", "load_site", "SiteData",
            "load_parts", "SiteParts",
            "ImportReport", "sheet_names", "NothingToAnalyse", "require_analysable"]
 

@@ -75,7 +75,7 @@ def _urls_without_text(upload) -> list[str] | None:
         found = columns.detect_page_columns(table.columns)
         no_text = ("url" in found and _filled(table[found["url"]]).any()
                    and ("content" not in found or not _filled(table[found["content"]]).any()))
-        answer = [str(h) for h in table.columns if str(h) not in found.values()] if no_text else None
+        answer = columns.unrecognised_headers(table.columns, found) if no_text else None
     except tables.SiteDataError:
         answer = None
     st.session_state[_NO_TEXT] = (upload.key, answer)

@@ -119,7 +119,7 @@ def optional_fields(headers: list[str]) -> list[str]:
     """Title and H1 when the detection found no column for them and the file has columns it recognised as no
     field (a Screaming Frog export with all its columns named as it names them asks nothing)."""
     found = site_import.detect_page_columns(headers)
-    if not any(h not in found.values() for h in headers):
+    if not site_import.unrecognised_headers(headers, found):
         return []
     return [field for field in OPTIONAL_LABELS if field not in found]
 
