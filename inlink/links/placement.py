@@ -143,15 +143,21 @@ _PATH_CHARS = "._/\\~-<>{}"
 _PATH_RE = re.compile(r"^[/\\.~]|//|[/\\].*[/\\]|[/\\][^/\\]*\.[A-Za-z]\w*$")
 
 
+def _glued(text: str, start: int, end: int, chars: str) -> tuple[int, int]:
+    """text[start:end] widened over the letters, digits and `chars` glued to it on either side."""
+    left, right = start, end
+    while left > 0 and (text[left - 1].isalnum() or text[left - 1] in chars):
+        left -= 1
+    while right < len(text) and (text[right].isalnum() or text[right] in chars):
+        right += 1
+    return left, right
+
+
 def in_path(text: str, start: int, end: int) -> bool:
     """Part of a file path or URL ("tkinter" in "Lib/tkinter/dnd.py", "tty" in "/dev/tty", a host in
     "//www.python.org/downloads/", "project_name" in "<project_name>/asgi.py"): never an anchor, whatever it
     names. A slash between two words ("RSS/Atom", "I/O") is no path."""
-    left, right = start, end
-    while left > 0 and (text[left - 1].isalnum() or text[left - 1] in _PATH_CHARS):
-        left -= 1
-    while right < len(text) and (text[right].isalnum() or text[right] in _PATH_CHARS):
-        right += 1
+    left, right = _glued(text, start, end, _PATH_CHARS)
     glued = text[left:right].rstrip(".").strip("<>{}")
     if left > 0 and text[left - 1] == ")":   # "Py_NewInterpreter()/Py_EndInterpreter()": two names, no path
         glued = glued.lstrip("/")
@@ -171,11 +177,7 @@ def in_host(text: str, start: int, end: int) -> bool:
     """Part of a host name or e-mail address written without its scheme ("irc.libera.chat", "libera" in it,
     "example" in "help@example.com"): never an anchor, as no part of a URL is (an editor's read found
     "irc.libera.chat" linked to a release notes page that happened to mention it too)."""
-    left, right = start, end
-    while left > 0 and (text[left - 1].isalnum() or text[left - 1] in _HOST_CHARS):
-        left -= 1
-    while right < len(text) and (text[right].isalnum() or text[right] in _HOST_CHARS):
-        right += 1
+    left, right = _glued(text, start, end, _HOST_CHARS)
     glued = text[left:right].strip(_HOST_CHARS)
     return "." in glued and bool(_HOST_RE.match(glued))   # [a-z]: lower case only
 
