@@ -78,9 +78,18 @@ def test_starts_dismissed_at_a_glance_declare_nothing(text, monkeypatch):
     assert _declared(text) == quick
 
 
+def test_a_changelog_row_declares_no_version():
+    """A history table read as plain text ("v12.2.0 The option was added") has a declaration's shape; a version
+    is no name, so the page does not become the target of every mention of that release."""
+    text = REFERENCE + "History Version Changes. v12.2.0 The session option was added. v0.11.13 Added in it."
+    assert _declared(text) == ["get_a(x)", "get_b(x)", "get_c(x)"]
+
+
 @pytest.mark.parametrize("term, name", [
     ("class NumberInput[source]", "NumberInput"), ("exception MiddlewareNotUsed[source]", "MiddlewareNotUsed"),
     ("strip_tags(value)[source]", "strip_tags"),
+    # a heading's permalink sign, as a crawler keeps it in the text (Node.js's "#", Sphinx's "¶")
+    ("util.format(format[, ...args])#", "util.format"), ("json.dumps(obj)¶", "json.dumps"),
 ])
 def test_a_trailing_link_mark_is_no_part_of_the_declared_name(term, name):
     assert defined_name(term) == name

@@ -135,7 +135,13 @@ class PhraseIndex:
         return [self.phrases[pid] for pid in self.ids_for(key)]
 
 
-_TRAILING_MARK_RE = re.compile(r"\s*\[[^\[\]]*\]$")
+# A link mark after a declared name: "[source]", or a heading's permalink sign as a crawler keeps it in the text
+# ("util.format(format[, ...args])#", Sphinx's "¶").
+_TRAILING_MARK_RE = re.compile(r"\s*(?:\[[^\[\]]*\]|[#¶§])$")
+# A dotted name whose part after a dot starts with a digit is a version or a number ("v12.2.0", "3.11",
+# "1.2rc1"), which no programming language allows as a name: a changelog's "v12.2.0 The option was added"
+# has the shape of a declaration and declares nothing.
+_VERSION_LIKE_RE = re.compile(r"\.\d")
 
 
 @lru_cache(maxsize=1 << 16)   # plain_blocks asks it of the same words at many sentence starts, the index again
@@ -156,4 +162,4 @@ def defined_name(term: str) -> str | None:
         return None
     name = names[-1]
     shaped = is_code_like(name) or (name.isupper() and len(name) >= 4)
-    return name if shaped and not name[0].isdigit() else None
+    return name if shaped and not name[0].isdigit() and not _VERSION_LIKE_RE.search(name) else None

@@ -24,10 +24,11 @@ _MODIFIERS = ("await", "async", "const", "static", "final", "public", "private",
               "int", "char", "void", "long", "short", "unsigned", "signed", "double", "float", "bool", "object")
 # A declaration: up to two keyword or type words ("class", "int", "PyObject *", "Py_ssize_t"), a name (not
 # ending in a full stop), an optional signature in balanced parentheses (one level of nesting) and an optional
-# link mark ("[source]"). One pattern per number of leading words, tried longest first ("PureProxy Objects
-# class smtpd.PureProxy(...)" needs the shortest).
+# link mark ("[source]", or a heading's permalink sign as crawlers keep it in the text: "#", "¶", "§"). One
+# pattern per number of leading words, tried longest first ("PureProxy Objects class smtpd.PureProxy(...)"
+# needs the shortest).
 _PREFIX = r"(?:(?:%s)|[a-z]\w*_\w*|\w*[a-z][A-Z]\w*|[A-Z]\w*_\w*)(?: ?\*+)? " % "|".join(KEYWORDS + _MODIFIERS)
-_TERM_RES = tuple(re.compile(_PREFIX * words + r"\*?[\w.]*\w(?:\([^()]*(?:\([^()]*\)[^()]*)*\))?(?:\[\w+\])?")
+_TERM_RES = tuple(re.compile(_PREFIX * words + r"\*?[\w.]*\w(?:\([^()]*(?:\([^()]*\)[^()]*)*\))?(?:\[\w+\]|[#¶§])?")
                   for words in (2, 1, 0))
 _KEYWORD_LED_RE = re.compile(r"(?:%s) " % "|".join(KEYWORDS))
 # After a keyword-led declaration, a field list may follow instead of a sentence ("input_type: 'text'").
