@@ -90,11 +90,36 @@ def test_a_changelog_row_declares_no_version():
     ("strip_tags(value)[source]", "strip_tags"),
     # a heading's permalink sign, as a crawler keeps it in the text (Node.js's "#", Sphinx's "¶")
     ("util.format(format[, ...args])#", "util.format"), ("json.dumps(obj)¶", "json.dumps"),
+    ("class HttpResponse[source]¶", "HttpResponse"),
 ])
 def test_a_trailing_link_mark_is_no_part_of_the_declared_name(term, name):
     assert defined_name(term) == name
     text = f"Utilities. {term} Describes it."
     assert [text[s:e] for s, e in declarations(text)] == [term]
+
+
+def test_a_name_ending_in_a_permalink_sign_is_declared_wherever_it_stands():
+    """A crawler's text keeps each heading's permalink sign; it says where a heading ends even when no sentence
+    ends before it (a code block's "copy" button) and no description follows (a type, "<Stream>")."""
+    text = (REFERENCE + "const x = f(); // Returns: { A: 1 } copy util.promisify(original)# History of it. "
+            "process.stdin# <Stream> The stdin stream. Written in C# and Java.")
+    assert _declared(text)[3:] == ["util.promisify(original)#", "process.stdin#"]
+
+
+def test_a_page_whose_headings_keep_their_permalink_signs_receives_the_links_to_its_names():
+    pages = [{"path": "util", "title": "Util | Docs", "h1": "Util",
+              "content": f"Util# Helpers. f(); copy util.promisify(original)# <Function> Takes a function. {FILLER}"},
+             {"path": "fs", "title": "File system | Docs",
+              "content": f"Reading files. Wrap the callback with util.promisify() to await it. {FILLER}"}]
+    index = build_index(make_site(pages), NO_FLOOR)
+    row = next(r for r in analyze_page(index, BASE + "fs") if r["Destination"] == BASE + "util")
+    assert row["Anchor"] == "util.promisify()" and "defines" in row["Reason"]
+
+
+def test_the_main_heading_keeps_its_permalink_sign():
+    text = "Concepts¶ The parser reads these concepts."
+    assert plain_blocks(text, "Concepts")[0] == ("heading", 0, len("Concepts¶"))
+    assert plain_blocks("Conceptsual text here.", "Concepts")[0][0] == "text"
 
 
 def test_a_bare_name_declares_only_on_a_reference_page():

@@ -135,9 +135,9 @@ class PhraseIndex:
         return [self.phrases[pid] for pid in self.ids_for(key)]
 
 
-# A link mark after a declared name: "[source]", or a heading's permalink sign as a crawler keeps it in the text
-# ("util.format(format[, ...args])#", Sphinx's "¶").
-_TRAILING_MARK_RE = re.compile(r"\s*(?:\[[^\[\]]*\]|[#¶§])$")
+# Link marks after a declared name: "[source]", a heading's permalink sign as a crawler keeps it in the text
+# ("util.format(format[, ...args])#", Sphinx's "¶"), or both ("class HttpResponse[source]¶").
+_TRAILING_MARK_RE = re.compile(r"(?:\s*(?:\[[^\[\]]*\]|[#¶§]))+$")
 # A dotted name whose part after a dot starts with a digit is a version or a number ("v12.2.0", "3.11",
 # "1.2rc1"), which no programming language allows as a name: a changelog's "v12.2.0 The option was added"
 # has the shape of a declaration and declares nothing.

@@ -28,8 +28,12 @@ _MODIFIERS = ("await", "async", "const", "static", "final", "public", "private",
 # pattern per number of leading words, tried longest first ("PureProxy Objects class smtpd.PureProxy(...)"
 # needs the shortest).
 _PREFIX = r"(?:(?:%s)|[a-z]\w*_\w*|\w*[a-z][A-Z]\w*|[A-Z]\w*_\w*)(?: ?\*+)? " % "|".join(KEYWORDS + _MODIFIERS)
-_TERM_RES = tuple(re.compile(_PREFIX * words + r"\*?[\w.]*\w(?:\([^()]*(?:\([^()]*\)[^()]*)*\))?(?:\[\w+\]|[#¶§])?")
-                  for words in (2, 1, 0))
+PERMALINK_MARKS = "#¶§"
+_TERM_RES = tuple(re.compile(_PREFIX * words + r"\*?[\w.]*\w(?:\([^()]*(?:\([^()]*\)[^()]*)*\))?(?:\[\w+\])?[%s]?"
+                             % PERMALINK_MARKS) for words in (2, 1, 0))
+# A permalink sign glued to the end of a word and followed by a space: where a heading ends.
+_MARK_END_RE = re.compile(r"(?<=[\w)\]])[%s](?= )" % PERMALINK_MARKS)
+MARK_LOOKBACK = 160   # characters searched back from a permalink sign for where its heading's term starts
 _KEYWORD_LED_RE = re.compile(r"(?:%s) " % "|".join(KEYWORDS))
 # After a keyword-led declaration, a field list may follow instead of a sentence ("input_type: 'text'").
 _FIELD_RE = re.compile(r" [a-z_]+: ")
@@ -83,7 +87,8 @@ def _chain_at(text: str, at: int) -> list[tuple[int, int]]:
             term = regex.match(text, at)
             if not term:
                 continue
-            described = _DESCRIPTION_RE.match(text, term.end()) or (_KEYWORD_LED_RE.match(term.group())
+            described = _DESCRIPTION_RE.match(text, term.end()) or term.group()[-1] in PERMALINK_MARKS or (
+                _KEYWORD_LED_RE.match(term.group())
                                                                     and _FIELD_RE.match(text, term.end()))
             if not described and (following is not None or not text.startswith(" ", term.end())):
                 continue
@@ -111,6 +116,22 @@ def _keyword_starts(text: str, keywords_at) -> list[int]:
     return [at for at in keywords_at if at and _KEYWORD_START_RE.match(text, at - 1)]
 
 
+def _marked_starts(text: str) -> list[int]:
+    """Where a term that ends in a permalink sign starts ("... copy util.promisify(original)# History ..."): the
+    sign says a heading ends there whatever stands before it (a code block's "copy" button, a type such as
+    "<Stream>" after it), where a declaration is otherwise looked for only after a sentence's end or a keyword.
+    The earliest start (a space, or the text's start, within MARK_LOOKBACK) from which one term reaches the sign."""
+    starts = []
+    for mark in _MARK_END_RE.finditer(text):
+        end = mark.end()
+        floor = max(0, end - MARK_LOOKBACK)
+        candidates = ([0] if floor == 0 else []) + [at + 1 for at in range(floor, end) if text[at] == " "]
+        start = next((at for at in candidates if _TERM_RES[-1].fullmatch(text, at, end)), None)
+        if start is not None:
+            starts.append(start)
+    return starts
+
+
 def _signed(text: str, start: int, end: int) -> bool:
     """A declaration with a signature or a keyword / type word ("f(x)", "class X"), not a bare name."""
     return "(" in text[start:end] or " " in text[start:end]
@@ -127,7 +148,7 @@ def declarations(text: str, keywords_at=None) -> list[tuple[int, int]]:
     changes than a declaration."""
     found, reach = [], 0
     starts = sorted({*(m.end() for m in _SENTENCE_START_RE.finditer(text)),   # a start found twice gives
-                     *_keyword_starts(text, keywords_at)})                    # the same chain: tried once
+                     *_keyword_starts(text, keywords_at), *_marked_starts(text)})  # the same chain: tried once
     for start in starts:
         if start < reach:
             continue
@@ -158,12 +179,20 @@ def _split_heading(text: str, start: int, end: int, free_from: int) -> tuple[tup
     return None, start
 
 
+def _opening_heading(text: str, h1: str) -> int:
+    """Where the H1 the text opens with ends (its permalink sign included: "Concepts¶ Let's ..."), or -1 when
+    the text only starts with the same letters ("Intro" of "Introduction")."""
+    end = len(h1) + (text[len(h1):len(h1) + 1] in tuple(PERMALINK_MARKS))
+    return end if text.startswith(h1) and text.startswith(" ", end) else -1
+
+
 def plain_blocks(text: str, h1: str = "", keywords_at=None) -> list[tuple[str, int, int]]:
     """The blocks of a plain text: the page's main heading when the text opens with it (crawlers put the H1
     first), declarations as "term", a one-word heading repeating a declared name as "heading", the runs
     between them as "text". `keywords_at`: see declarations."""
     h1 = " ".join(h1.split())
-    found = [("heading", 0, len(h1))] if h1 and text.startswith(h1 + " ") else []
+    opening = _opening_heading(text, h1) if h1 else -1
+    found = [("heading", 0, opening)] if opening > 0 else []
     for start, end in declarations(text, keywords_at):
         if found and start <= found[-1][2]:
             continue
