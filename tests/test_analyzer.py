@@ -150,6 +150,24 @@ def test_stop_word_and_short_anchors_are_rejected():
     assert not is_acceptable_anchor("The") and not is_acceptable_anchor("Go") and not is_acceptable_anchor("of the")
 
 
+@pytest.mark.parametrize("anchor, acceptable", [
+    ("I'll", False), ("we’ve", False), ("They're", False), ("didn't", False), ("It’s", False), ("I'm", False),
+    ("Python's", True), ("O'Reilly", True), ("don't panic", True),
+])
+def test_a_contraction_is_a_function_word(anchor, acceptable):
+    assert is_acceptable_anchor(anchor) is acceptable
+
+
+def test_an_authors_contractions_are_no_key_term():
+    """A tutorial's author writes "I'll" and "we've" on a few pages only: they weigh there as a rare term would,
+    and named no target to link."""
+    voice = "I'll show it and we've done it, I'll say, and we've seen it, I'll add. "
+    pages = [{"path": f"tut{i}", "title": f"Tutorial part {i}", "content": voice * (i < 2) + FILLER} for i in range(6)]
+    pages.append({"path": "intro", "title": "Introduction", "content": "Here I'll explain what we've built. " + FILLER})
+    rows = suggestions(make_site(pages))
+    assert not [row for row in rows if "'" in row["Anchor"]]
+
+
 def test_code_like_tokens_match_case_sensitively():
     pages = [{"path": "pyobject", "title": "PyObject | Docs", "content": "PyObject is a struct. " + FILLER},
              {"path": "a", "title": "Page A | Docs", "content": "Some pyobject mention in lower case. " + FILLER},

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from inlink.links.text import STOP_WORDS, lowered_text, prose_score
+from inlink.links.text import is_function_word, lowered_text, prose_score
 
 if TYPE_CHECKING:
     from inlink.links.index import LinkIndex
@@ -105,7 +105,7 @@ def widen_single_word(index: LinkIndex, text: str, target: int, span: tuple[int,
             continue
         other_at = (last if first == i else first) - base
         other = text[near_starts[other_at]:near_ends[other_at]]
-        if other.lower() in STOP_WORDS or not other[:1].isalpha():
+        if is_function_word(other.lower()) or not other[:1].isalpha():
             continue
         wider = (near_starts[first - base], near_ends[last - base])
         if overlaps(wider, taken):

@@ -19,6 +19,11 @@ from inlink.links.stop_words import ENGLISH_STOP_WORDS   # not sklearn's module:
 TOKEN_PATTERN = r"\w+(?:[.\-'’]\w+)*"
 TOKEN_RE = re.compile(TOKEN_PATTERN)
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS)
+# Contractions ("I'll", "we've", "don't", "it's"; either apostrophe): function words as much as the words they
+# contract, which scikit-learn's list (kept as it is: it is TF-IDF's too) leaves out. A prose tutorial's author
+# writes "I'll" on a few pages only, which made it a key term of them. "Python's" or "O'Reilly" is no contraction.
+_CONTRACTION_RE = re.compile(r"\w+['’](?:ll|ve|re|d|m)|\w+n['’]t|(?:it|that|there|here|what|who|he|she|let|where"
+                             r"|how)['’]s", re.IGNORECASE)
 
 # Separators between a page title and a site name, or between a title's head and its explanation.
 SUFFIX_SEPARATORS = (" — ", " – ", " | ", " - ", " :: ", " · ", " » ")
@@ -74,14 +79,19 @@ def is_acceptable_anchor(text: str) -> bool:
     text = (text or "").strip()
     if len(text) < 3 or not _HAS_LETTER_RE.search(text):
         return False
-    return any(word.lower() not in STOP_WORDS for word in tokens(text))
+    return any(not is_function_word(word.lower()) for word in tokens(text))
+
+
+def is_function_word(word: str) -> bool:
+    """A lowercased word that names nothing: a stop word or a contraction ("we've")."""
+    return word in STOP_WORDS or ("'" in word or "’" in word) and _CONTRACTION_RE.fullmatch(word) is not None
 
 
 def acceptable_tokens(joined: str, lowered: Iterable[str]) -> bool:
     """is_acceptable_anchor(joined) for tokens already found: `joined` is tokens joined by single spaces (so
     nothing to strip, and tokenising it again gives them back) and `lowered` those tokens lowercased."""
     return len(joined) >= 3 and _HAS_LETTER_RE.search(joined) is not None and \
-        any(word not in STOP_WORDS for word in lowered)
+        any(not is_function_word(word) for word in lowered)
 
 
 _POSSESSIVE_RE = re.compile(r"['’]s$")
@@ -123,7 +133,7 @@ def words_name_target(anchor: str, title: str, h1: str, url: str) -> bool:
         return True
     about = _about_words(title, h1, url)
     return any(word in about or word + "s" in about or (word.endswith("s") and word[:-1] in about)
-               for word in (_POSSESSIVE_RE.sub("", w) for w in lowered_tokens(anchor)) if word not in STOP_WORDS)
+               for word in (_POSSESSIVE_RE.sub("", w) for w in lowered_tokens(anchor)) if not is_function_word(word))
 
 
 def starts_sentence(text: str, start: int) -> bool:
