@@ -573,6 +573,19 @@ def test_a_page_that_defines_a_name_receives_its_links(tmp_path):
     assert row["Anchor"] == "SoilError" and 'The target defines "SoilError" in an entry of its own' in row["Reason"]
 
 
+def test_a_name_that_is_a_page_title_goes_to_that_page_not_to_a_list_declaring_it(tmp_path):
+    """A front page's <dl> of modules declares "garden.soil" as an entry; the page titled "garden.soil" is where it
+    is described, so a mention links there."""
+    pages = _garden_pages(f"<p>Load a sample with the garden.soil module before you water.</p><p>{FILLER}</p>")
+    pages.append(("front", "Garden front page", "<h1>Garden front page</h1><dl><dt>garden.soil</dt>"
+                  f"<dd>Soil samples and their moisture.</dd><dt>garden.water</dt><dd>Water.</dd></dl><p>{FILLER}</p>"))
+    pages.append(("soil", "garden.soil", f"<h1>garden.soil</h1><p>Soil samples, their moisture and their pH.</p>"
+                  f"<p>{FILLER}</p>"))
+    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
+    rows = {r["Anchor"]: r["Destination"] for r in analyze_page(index, BASE + "hub")}
+    assert rows.get("garden.soil") == BASE + "soil"
+
+
 def test_link_index_pickles_and_gives_the_same_rows(tmp_path):
     site = _html_site(tmp_path, _garden_pages(f"<p>Follow the Composting Guide and the Garden Tools list.</p>"
                                               f"<p>{FILLER}</p>"))

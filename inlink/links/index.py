@@ -52,6 +52,7 @@ NEIGHBOUR_NONZEROS = 1_500_000
 NEIGHBOUR_TERMS = 50
 REFERENCE_SHARE = 0.2      # a page declaring a fifth as many names as a name's main definer is no reference for it
 PROTOCOL_DECLARATIONS = 2  # declarations of a special-method name that make it a protocol (_protocol_names)
+TITLE_KINDS = ("title", "h1", "head")   # the kinds of a page's own name (_leave_titled_names)
 KEPT_MATCHES = "kept_matches"   # index.derived: the build's joined.KeptMatches, for the pages step of its run
 KEY_PHRASES_PER_PAGE = 8   # owned terms registered as anchors for each target
 CHARACTERISTIC_TERMS = 30  # a shared-term anchor must be among the target's heaviest terms ("takes" never is)
@@ -262,6 +263,7 @@ def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[s
                 if pid is not None and name in terms:
                     in_terms.append(pid * len(targets) + i)
     _keep_reference_definers(index, defined - {None}, {i: len(set(names)) for i, names in declared.items()})
+    _leave_titled_names(index, defined - {None})
     return np.unique(np.array(in_terms, dtype=np.int64))
 
 
@@ -277,6 +279,19 @@ def _keep_reference_definers(index: PhraseIndex, phrases: set[int], sizes: dict[
             for t in definers:
                 if sizes[t] < bar:
                     del named[t]
+
+
+def _leave_titled_names(index: PhraseIndex, phrases: set[int]) -> None:
+    """A declared name that is another page's own title, H1 or title head, spelled the same, is that page's: the
+    pages that declare it list it (a front page's <dl> of modules: "pygame.image" above "Load and save images"),
+    the page titled "pygame.image" describes it. The declaring pages lose the name. Code-shaped names only (their
+    phrases keep their spelling): the setting DATABASES stays with the settings reference, not a page titled
+    "Databases"."""
+    for pid in phrases:
+        named = index.phrases[pid].targets
+        if index.phrases[pid].case_sensitive and any(kind in TITLE_KINDS for kind in named.values()):
+            for target in [t for t, kind in named.items() if kind == "defined"]:
+                del named[target]
 
 
 def _phrase_statistics(matcher: PhraseMatcher, texts: list[str], pages: SiteTokens, blocks: list,
