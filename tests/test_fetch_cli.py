@@ -199,3 +199,18 @@ def test_a_password_in_the_source_url_is_dropped_and_kept_nowhere(site, tmp_path
     assert done.returncode == 0 and "hunter2" not in done.stdout + done.stderr
     assert not [path for path in tmp_path.rglob("*") if path.is_file() and b"hunter2" in path.read_bytes()]
     assert all("Authorization" not in headers for _, headers, _ in site.behaviour.log)
+
+
+def test_the_report_of_a_fetch_not_finished_names_its_site(capsys):
+    """A fetch job not finished has no summary naming its site; the URLs it asked for share one."""
+    from inlink.cli.fetch import print_report
+    from inlink.fetch.dataset import RESULT_COLUMNS
+
+    rows = pd.DataFrame([{"Requested URL": f"https://docs.example/{page}", "Address": f"https://docs.example/{page}",
+                          "Status": "OK", "Status Code": 200, "Indexability": "Indexable"} for page in ("a", "b")],
+                        columns=list(RESULT_COLUMNS))
+    print_report(rows)
+    assert capsys.readouterr().out.startswith("fetch report for https://docs.example: OK 2")
+    rows.loc[1, "Requested URL"] = "https://other.example/b"     # two sites: none named
+    print_report(rows)
+    assert capsys.readouterr().out.startswith("fetch report: OK 2")

@@ -152,6 +152,15 @@ def _say_written(rows, out_pages: Path, links: int, out_links: Path) -> None:
     click.echo(f"wrote {written} to {out_pages} and {counted(links, 'link')} to {out_links}")
 
 
+def _one_site(rows) -> str | None:
+    """The scheme and host every URL asked for shares (a fetch job not finished yet has no summary saying it)."""
+    from urllib.parse import urlsplit
+
+    sites = {f"{parts.scheme}://{parts.netloc}" for parts in map(urlsplit, rows["Requested URL"].dropna())} \
+        if len(rows) else set()
+    return sites.pop() if len(sites) == 1 else None
+
+
 def print_report(rows, site: str | None = None) -> None:
     """Counts per status; the pages not fetched grouped by status (the reason once, a few of the URLs): a site's
     163 pages blocked by robots.txt, listed one a line, filled the report and hid its two 404s behind "... and
@@ -159,7 +168,7 @@ def print_report(rows, site: str | None = None) -> None:
     from inlink.fetch import dataset
 
     counts = dataset.report_counts(rows)
-    site = site or rows.attrs.get("site")    # scheme and host: run_fetch's, or the finished job's
+    site = site or rows.attrs.get("site") or _one_site(rows)   # run_fetch's, the finished job's, or the URLs'
     click.echo(f"fetch report{f' for {site}' if site else ''}: "
                + (", ".join(f"{label} {count}" for label, count in counts.items()) or "no page fetched yet"))
     failed = rows.loc[rows["Status"] != "OK"]
