@@ -23,6 +23,17 @@ product is measured against, and build_corpus checks that the importer reads eac
 made with the importer, that check would be circular. Why its own small selector-to-XPath: lxml's CSS selectors
 need the cssselect package, which the product does not otherwise need.
 
+Held-out sites this machine can make (none of them is committed; eval_links.py --corpus-dir /tmp/heldout/NAME):
+- Node.js API reference (installed with nodejs): ROOT /usr/share/doc/nodejs/api, BASE https://nodejs.org/api/,
+  --exclude all.html --exclude index.html
+- git's manual pages (`apt-get download git-doc`, `dpkg-deb -x`): ROOT .../usr/share/doc/git/html,
+  BASE https://git-scm.com/docs/, --content '#content' --drop '#footnotes'
+- The Debian Administrator's Handbook, a prose handbook (`apt-get download debian-handbook`): ROOT
+  .../html/en-US, BASE https://debian-handbook.info/browse/stable/, --drop '#banner' --drop '#title'
+  --drop ul.docnav --drop div.toc
+- pygame's Sphinx docs (`pip download pygame --no-deps`, unzip the wheel): ROOT .../pygame/docs/generated,
+  BASE https://www.pygame.org/docs/, --exclude py-modindex.html --exclude logos.html --exclude c_api.html
+
 Run: python3 bench/build_corpus.py ROOT BASE_URL [--out DIR] [--name NAME] [--content SEL ...] [--drop SEL ...]
                                    [--exclude GLOB ...]
 e.g. python3 bench/build_corpus.py $R/book https://doc.rust-lang.org/stable/book/ --drop '#versioninfo'
