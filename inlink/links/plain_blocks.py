@@ -87,9 +87,8 @@ def _chain_at(text: str, at: int) -> list[tuple[int, int]]:
             term = regex.match(text, at)
             if not term:
                 continue
-            described = _DESCRIPTION_RE.match(text, term.end()) or term.group()[-1] in PERMALINK_MARKS or (
-                _KEYWORD_LED_RE.match(term.group())
-                                                                    and _FIELD_RE.match(text, term.end()))
+            described = (_DESCRIPTION_RE.match(text, term.end()) or term.group()[-1] in PERMALINK_MARKS
+                         or (_KEYWORD_LED_RE.match(term.group()) and _FIELD_RE.match(text, term.end())))
             if not described and (following is not None or not text.startswith(" ", term.end())):
                 continue
             if not defined_name(term.group()) or (chain and not _listed(term.group())):
