@@ -142,6 +142,8 @@ _TRAILING_MARK_RE = re.compile(r"(?:\s*(?:\[[^\[\]]*\]|[#¶§]))+$")
 # "1.2rc1"), which no programming language allows as a name: a changelog's "v12.2.0 The option was added"
 # has the shape of a declaration and declares nothing.
 _VERSION_LIKE_RE = re.compile(r"\.\d")
+# Where a declaration's name ends: its signature's "(" or an index's "[" (what stands inside is an argument).
+_BEFORE_BRACKET_RE = re.compile(r"[(\[]")
 
 
 @lru_cache(maxsize=1 << 16)   # plain_blocks asks it of the same words at many sentence starts, the index again
@@ -157,7 +159,7 @@ def defined_name(term: str) -> str | None:
     term = _TRAILING_MARK_RE.sub("", term.strip())   # "class NumberInput[source]": a link mark, not a name
     if not term or term[0] in "-:" or term.endswith(":"):
         return None
-    names = TOKEN_RE.findall(term.split("(", 1)[0])
+    names = TOKEN_RE.findall(_BEFORE_BRACKET_RE.split(term, 1)[0])   # "emitter[Symbol.for(...)](...)": emitter
     if not names or len(names) > TERM_NAME_TOKENS:   # "Book queryset for use by ListView" declares nothing
         return None
     name = names[-1]
