@@ -101,6 +101,7 @@ def test_one_child_at_a_time_on_two_cores(monkeypatch):
     """Two jobs at once on a two-core machine: the second finds the other core taken and stays on its own."""
     monkeypatch.setattr(second_core, "usable_cores", lambda: 2)
     monkeypatch.setattr(second_core, "_memory_mib", lambda: (100.0, 8000.0))
+    monkeypatch.setattr(second_core, "_a_cpu_idle", lambda: True)   # even while other programs keep it busy
     assert second_core.usable()
     child = Forked(lambda progress: threading.Event().wait())
     try:
@@ -122,6 +123,36 @@ def test_the_usable_cores_are_the_affinity_capped_by_a_cgroup_quota(monkeypatch,
     assert second_core.usable_cores() == 1
     monkeypatch.setattr(second_core, "_memory_mib", lambda: (100.0, 8000.0))
     assert not second_core.usable()
+
+
+def test_no_second_core_while_other_programs_keep_every_other_cpu_busy(monkeypatch):
+    """The kernel's count of runnable threads (the caller among them), read three times: a child only when some
+    read leaves a CPU besides the caller's; a thread runnable in one read only is a blip."""
+    monkeypatch.setattr(second_core, "usable_cores", lambda: 2)
+    monkeypatch.setattr(second_core, "_memory_mib", lambda: (100.0, 8000.0))
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    reads = iter(())
+    monkeypatch.setattr(second_core, "_runnable_now", lambda: next(reads))
+    reads = iter([3, 2, 2])                 # another program's thread runnable in every read: no child
+    assert not second_core._a_cpu_idle()
+    reads = iter([2, 1, 2])                 # runnable in two reads of three: a blip, the other CPU is free
+    assert second_core._a_cpu_idle()
+    reads = iter([2, 2, 2])
+    assert not second_core.usable()
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)   # two CPUs left of four: a child
+    reads = iter([3, 3, 3])
+    assert second_core.usable()
+    reads = iter([None])                    # no count to read (not Linux): as before it was read
+    assert second_core._a_cpu_idle()
+
+
+def test_the_runnable_threads_are_read_from_the_kernels_load_figures(monkeypatch, tmp_path):
+    monkeypatch.setattr(second_core, "LOADAVG", tmp_path / "loadavg")
+    assert second_core._runnable_now() is None
+    (tmp_path / "loadavg").write_text("0.50 0.40 0.30 3/120 4242\n")
+    assert second_core._runnable_now() == 3
+    monkeypatch.undo()
+    assert second_core._runnable_now() is None or second_core._runnable_now() >= 1   # this thread, reading
 
 
 def test_no_second_core_for_a_process_too_big_to_copy(monkeypatch):
