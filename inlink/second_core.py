@@ -85,15 +85,14 @@ def _a_cpu_idle() -> bool:
     threads (autogroup, Linux's default, and this machine's), it wins none. Measured on the docs corpus job, one
     and two cores alternated in one process while another session ran the test suite: 3.0-3.3 s on one core,
     2.8-4.3 s (median 3.9) on two; on the idle machine 2.3-2.4 s on two, 3.0 on one."""
-    counts = []
+    spare = (os.cpu_count() or 1) - 2   # other runnable threads that still leave a CPU (the caller is one)
     for read in range(RUNNABLE_READS):
         if read:
             time.sleep(RUNNABLE_READ_GAP_S)
         runnable = _runnable_now()
-        if runnable is None:
-            return True
-        counts.append(runnable)
-    return min(counts) - 1 <= (os.cpu_count() or 1) - 2   # the caller is one of the runnable threads
+        if runnable is None or runnable - 1 <= spare:
+            return True   # an idle machine answers at the first read, without waiting
+    return False
 
 
 def _runnable_now() -> int | None:
@@ -344,11 +343,12 @@ class FromBothEnds(Generic[T]):
     none (the child died, hung or failed) it computes the rest itself."""
 
     def __init__(self, prepare: Callable[[], tuple[Sequence[str], Callable[[str], T]]], chunk: int = 4,
-                 stall_s: float = STALL_S):
+                 stall_s: float = STALL_S, first: int = 0):
+        """`first`: the caller's next position (the items before it are done)."""
         self._answers: dict[int, T] | None = None
         self.failure: str | None = None     # why the child gave no answers (the caller computed its part), if so
         self._cells = Cells(2)          # [0]: the caller's next position; [1]: the child's lowest claimed one
-        self._cells[0], self._cells[1] = 0, 2**62
+        self._cells[0], self._cells[1] = first, 2**62
         try:
             self._child: Forked | None = Forked(self._back_half(prepare, chunk), stall_s)
         except ForkFailed as exc:

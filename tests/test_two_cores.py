@@ -289,6 +289,32 @@ def test_a_second_core_that_gives_no_pages_is_said_in_the_job_events_and_changes
     assert not [e for e in manager.events(one, limit=500) if "second CPU core" in e["message"]]
 
 
+def test_pages_begun_on_a_busy_machine_take_the_second_core_once_it_is_idle(manager, monkeypatch):
+    """The second core busy with other programs' work at the first page (second_core.usable: False), idle at a
+    later look: the child is forked then and takes the last pages from there; the rows are one core's."""
+    forks, looks = [], []
+    made = second_core.FromBothEnds.__init__
+
+    def counted(self, *args, first=0, **kwargs):
+        forks.append(first)
+        made(self, *args, first=first, **kwargs)
+
+    def idle_at_the_third_look():
+        looks.append(True)
+        return len(looks) >= 3
+    monkeypatch.setattr(two_cores, "MIN_PAGES", 2)
+    monkeypatch.setattr(two_cores, "RECHECK_PAGES", 5)
+    monkeypatch.setattr(second_core.FromBothEnds, "__init__", counted)
+    monkeypatch.setattr(second_core, "usable", idle_at_the_third_look)
+    later = link_task.start_analysis(manager, SAMPLE_PAGES, pages_name="pages.csv")
+    assert manager.wait(later, timeout=120)["status"] == "completed"
+    assert forks == [11] and len(looks) == 3      # looked after pages 0, 5 and 10; forked for page 11 on
+    monkeypatch.setattr(second_core, "usable", lambda: False)
+    one = link_task.start_analysis(manager, SAMPLE_PAGES, pages_name="pages.csv")
+    assert manager.wait(one, timeout=120)["status"] == "completed"
+    assert manager.results_csv(later) == manager.results_csv(one)
+
+
 def test_a_job_paced_after_each_page_stays_on_one_core(manager, monkeypatch):
     """A demonstration's throttle paces the job's thread only: a child ran through its half unpaced, and the
     panel's pace read thousands of pages a minute, then a few hundred. (A child here would fail, and say so.)"""

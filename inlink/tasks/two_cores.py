@@ -18,13 +18,17 @@ from inlink.links import suggest as analyzer
 
 #: With fewer pages than this, the fork and the child's answer cost more than a second core saves.
 MIN_PAGES = 48
+#: Pages analysed here between two looks for an idle second core while other programs keep it busy: a look costs
+#: 2.5 ms then (second_core._a_cpu_idle), 64 pages about 0.2 s (docs corpus, one core: 8 looks, 0.02 s).
+RECHECK_PAGES = 64
 
 
 class PagesOnTwoCores:
     """PageAnalyzer.rows_for, with the second core taking the last pages when it can (see the module docstring).
 
     The child is forked after the first page was analysed here, so every module and cache the pages use is loaded
-    before the fork (second_core's rule: the child imports nothing)."""
+    before the fork (second_core's rule: the child imports nothing); or later, when the second core was busy with
+    other programs' work then (_may_fork_after)."""
 
     def __init__(self, page_analyzer, sources: list[str], paced: bool = False):
         self._pages = page_analyzer
@@ -35,7 +39,7 @@ class PagesOnTwoCores:
         self._eligible = (page_analyzer.gemini is None and not analyzer.inbound_capped(page_analyzer.index)
                           and len(sources) >= MIN_PAGES and not paced)
         self._split: second_core.FromBothEnds | None = None
-        self._started = False
+        self._next_check = 0   # the page after which a fork is next considered (_may_fork_after)
         self._failure_said = False
 
     @property
@@ -46,9 +50,8 @@ class PagesOnTwoCores:
         at = self._position.get(url)
         if self._split is None or at is None:
             rows = self._pages.rows_for(url, count)
-            if not self._started:
-                self._started = True
-                self._split = self._fork() if self._eligible and second_core.usable() else None
+            if at is not None and self._may_fork_after(at):
+                self._split = self._fork(at + 1)
             return rows
         rows = self._split.take(at, partial(analyzer.page_rows, self.index, url))
         analyzer.record_page(self.index, url, rows)
@@ -74,6 +77,18 @@ class PagesOnTwoCores:
             self._split.close()
             self._split = None
 
-    def _fork(self) -> second_core.FromBothEnds:
+    def _may_fork_after(self, at: int) -> bool:
+        """Whether to fork now, after the page at `at` was analysed here: after the first page, then every
+        RECHECK_PAGES pages while the second core was busy with other programs' work (second_core.usable), as long
+        as MIN_PAGES pages are left. Why again: a machine busy when the pages began is often idle a second later
+        (another session's tests between two of them), and one core took the whole step. Measured (docs corpus, two
+        busy loops in another session, stopped just after the first look; 4 jobs each): pages step 1.27-1.50 s,
+        median 1.37, looking once; 0.99-1.18 s, median 1.07, looking again."""
+        if not self._eligible or at < self._next_check or len(self._sources) - at - 1 < MIN_PAGES:
+            return False
+        self._next_check = at + RECHECK_PAGES
+        return second_core.usable()
+
+    def _fork(self, first: int) -> second_core.FromBothEnds:
         index, sources = self.index, self._sources
-        return second_core.FromBothEnds(lambda: (sources, partial(analyzer.page_rows, index)))
+        return second_core.FromBothEnds(lambda: (sources, partial(analyzer.page_rows, index)), first=first)
