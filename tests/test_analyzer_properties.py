@@ -146,12 +146,13 @@ def test_longest_matches_keeps_what_the_sweep_keeps(spans):
 
 def _sentence_bounds_by_forward_scan(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
     """sentence_bounds as first written: every mark from 600 characters back to the start read forwards (each
-    judged by what follows it up to the end), the last kept."""
+    judged by what follows it up to the end), the last kept; on the right the first mark after the end (the word
+    before it read whole: "e.g." ending the occurrence is no sentence end)."""
     from inlink.links.text import _sentence_ends
 
     lo = max(lo, start - 600)
     left = max(_sentence_ends(text, lo, end, None, start), default=lo)
-    return left, next(_sentence_ends(text, end, min(hi, end + 600)), min(hi, end + 600))
+    return left, next(_sentence_ends(text, lo, min(hi, end + 600), first=end), min(hi, end + 600))
 
 
 sentences = st.lists(st.sampled_from(["Use it", "e.g.", "etc.", "Mr.", "B.", "x", "(See", "3.11", "it.", "ends!",
@@ -398,3 +399,29 @@ def test_a_logit_below_the_floor_logit_gives_a_confidence_below_the_floor(floor,
     bar = floor_logit(floor)
     if bar is not None and logit < bar:
         assert round(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit)))), 3) < floor
+
+
+@pytest.mark.parametrize("text, anchor, sentence", [
+    # the initial the occurrence ends on is no sentence end: the sentence goes on with the name
+    ("It is a problem for Richard M. Stallman and the FSF. Next.", "Richard M",
+     "It is a problem for Richard M. Stallman and the FSF."),
+    ("Read it in appendix B. The course explains it.", "appendix B", "Read it in appendix B."),
+    # "No." abbreviates before its number only: an answer "No." ends its sentence
+    ("Is it kept? No. A clerk cannot delete payments here.", "clerk", "A clerk cannot delete payments here."),
+    ("See rule No. 5 of the club for this. Next.", "rule", "See rule No. 5 of the club for this."),
+])
+def test_a_sentence_ends_where_its_words_say(text, anchor, sentence):
+    from inlink.links.text import sentence_bounds
+
+    start = text.index(anchor)
+    left, right = sentence_bounds(text, start, start + len(anchor))
+    assert text[left:right].strip() == sentence
+
+
+@pytest.mark.parametrize("anchor, whole", [("Richard M", False), ("Richard", False), ("Richard M. Stallman", True),
+                                           ("Stallman", True), ("Appendix B", True), ("Appendix", True)])
+def test_an_anchor_never_stops_inside_a_name_written_with_an_initial(anchor, whole):
+    from inlink.links.validation import whole_word_occurrences
+
+    text = "A problem for Richard M. Stallman and the FSF. See Appendix B. The course explains it."
+    assert bool(whole_word_occurrences(text, anchor)) is whole

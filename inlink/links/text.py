@@ -36,7 +36,9 @@ _CODE_LIKE_RE = re.compile(r"[_.\d]|[a-z][A-Z]")
 # of the whole engine per row). re has no class for capitals beyond ASCII: a non-ASCII letter is caught here
 # and asked str.isupper in _sentence_ends.
 _SENTENCE_END_RE = re.compile(r"[.!?…](?=\s+[\"'“‘(\[]?([A-Z0-9]|[^\W\d_a-z]))")
-_ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "vs", "cf", "viz", "al", "approx", "mr", "mrs", "ms", "dr", "no",
+# "No." abbreviates only before its number ("No. 5"): "No. A clerk cannot ..." is an answer and a sentence.
+_NUMBER_ABBREVIATIONS = frozenset({"no"})
+_ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "vs", "cf", "viz", "al", "approx", "mr", "mrs", "ms", "dr",
                             "fig", "st", "jr", "sr", "inc", "ltd", "co", "p", "pp", "vol", "ch", "sec", "ed",
                             "resp", "min", "max", "incl", "esp", "ca"})
 _HAS_LETTER_RE = re.compile(r"[^\W\d_]")
@@ -236,6 +238,16 @@ def _opens_sentence(text: str, mark: re.Match) -> bool:
     return len(word) > 1 and word in STOP_WORDS      # "J. A. Smith": a letter after it is one more initial
 
 
+_INITIAL_RE = re.compile(r"(?<![^\W\d_])[A-Z]\.\s+(?=[A-Z])")
+
+
+def ends_on_initial(text: str, end: int) -> bool:
+    """Whether text[:end] ends on a name's initial, its full stop and the name going on after `end` ("Richard M"
+    of "Richard M. Stallman"); not a label before a new sentence ("Appendix B. The ...": _opens_sentence)."""
+    mark = _INITIAL_RE.match(text, end - 1) if end > 0 else None
+    return mark is not None and not _opens_sentence(text, mark)
+
+
 def _sentence_ends(text: str, lo: int, hi: int, first: int | None = None, stop: int | None = None):
     """Offsets just after each sentence-ending mark in text[lo:hi] (abbreviations and initials skipped); only
     the marks in [first, stop) when given (the word before a mark is still read from lo on)."""
@@ -246,8 +258,9 @@ def _sentence_ends(text: str, lo: int, hi: int, first: int | None = None, stop: 
         if after > "\x7f" and not (after.isupper() or after.istitle()):
             continue
         if text[match.start()] == ".":
-            word = text[text.rfind(" ", lo, match.start()) + 1:match.start()].lstrip("(\"'“‘[").lower()
-            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha() and not _opens_sentence(text, match)):
+            word = text[max(lo, text.rfind(" ", lo, match.start()) + 1):match.start()].lstrip("(\"'“‘[").lower()
+            if word in _ABBREVIATIONS or (word in _NUMBER_ABBREVIATIONS and after.isdigit()) \
+                    or (len(word) == 1 and word.isalpha() and not _opens_sentence(text, match)):
                 continue
         yield match.end()
 
@@ -256,7 +269,9 @@ def sentence_bounds(text: str, start: int, end: int, lo: int = 0, hi: int | None
     """Character bounds of the sentence holding text[start:end], within [lo, hi) (a block) when given."""
     hi = len(text) if hi is None else hi
     lo = max(lo, start - 600)
-    right = next(_sentence_ends(text, end, min(hi, end + 600)), min(hi, end + 600))
+    # the marks after the occurrence, each judged by the word before it read whole ("Richard M. Stallman": "M" is
+    # an initial, also when the occurrence ends at it)
+    right = next(_sentence_ends(text, lo, min(hi, end + 600), first=end), min(hi, end + 600))
     return _last_sentence_end(text, lo, start, end), right
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from inlink.links.index import LinkIndex, page_prose, under_inbound_cap
 from inlink.links.placement import (closes_one_it_opens, in_path, in_running_text, in_template_code, is_code_span,
                                     open_to_anchors, option_dashes, quoted_value, with_option_dashes)
-from inlink.links.text import is_acceptable_anchor, names_target, starts_sentence, tokens
+from inlink.links.text import ends_on_initial, is_acceptable_anchor, names_target, starts_sentence, tokens
 
 
 def validate_suggestion(index: LinkIndex, source: str, destination: str, anchor: str) -> str | None:
@@ -125,6 +125,14 @@ def _placeable(index: LinkIndex, target: int, prose, text: str, start: int, end:
         (not is_code_span(text, start, end) or _names_target_phrase(index, target, text[start:end]))
 
 
+def _cut_in_a_name(text: str, start: int, end: int) -> bool:
+    """The span stops inside a person's name written with an initial: on the initial ("Richard M" of "Richard M.
+    Stallman") or on the capitalised word before it ("Richard")."""
+    if ends_on_initial(text, end):
+        return True
+    return text.startswith(" ", end) and text[start].isupper() and ends_on_initial(text, end + 2)
+
+
 def _on_word_boundaries(text: str, start: int, end: int) -> bool:
     """The span starts and ends on word boundaries (a command-line option's dashes open it: with_option_dashes; it
     may end on the bracket or quotation mark that closes one it opens: placement.closed_brackets)."""
@@ -137,4 +145,5 @@ def _on_word_boundaries(text: str, start: int, end: int) -> bool:
     while last > start + 1 and (text.endswith("()", start, last + 1) or closes_one_it_opens(text, start, last + 1)):
         last -= 2 if text.endswith("()", start, last + 1) else 1   # a call's "()" is the name's, as in "fsum()"
     return not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_") \
-        and (text[start].isalnum() or text[start] == "_") and (text[last].isalnum() or text[last] == "_")
+        and (text[start].isalnum() or text[start] == "_") and (text[last].isalnum() or text[last] == "_") \
+        and not _cut_in_a_name(text, start, end)
