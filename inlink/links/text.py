@@ -86,7 +86,7 @@ def is_acceptable_anchor(text: str) -> bool:
 
 def is_function_word(word: str) -> bool:
     """A lowercased word that names nothing: a stop word or a contraction ("we've")."""
-    return word in STOP_WORDS or ("'" in word or "’" in word) and _CONTRACTION_RE.fullmatch(word) is not None
+    return word in STOP_WORDS or (("'" in word or "’" in word) and _CONTRACTION_RE.fullmatch(word) is not None)
 
 
 def acceptable_tokens(joined: str, lowered: Iterable[str]) -> bool:
