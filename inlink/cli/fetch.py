@@ -153,11 +153,11 @@ def _say_written(rows, out_pages: Path, links: int, out_links: Path) -> None:
 
 
 def _one_site(rows) -> str | None:
-    """The scheme and host every URL asked for shares (a fetch job not finished yet has no summary saying it)."""
-    from urllib.parse import urlsplit
+    """The site (fetch.urls.site_root) every URL asked for shares (a fetch job not finished yet has no summary
+    saying it)."""
+    from inlink.fetch.urls import site_root
 
-    sites = {f"{parts.scheme}://{parts.netloc}" for parts in map(urlsplit, rows["Requested URL"].dropna())} \
-        if len(rows) else set()
+    sites = set(map(site_root, rows["Requested URL"].dropna())) if len(rows) else set()
     return sites.pop() if len(sites) == 1 else None
 
 
