@@ -51,7 +51,25 @@ def test_another_pages_declaration_of_a_name_the_source_declares_is_dropped_and_
     defined, title = KINDS.index("defined"), KINDS.index("title")
     position = np.array([0, 0, 0, 1, 1])
     target, kind = np.array([7, 3, 5, 3, 5]), np.array([defined, defined, title, defined, defined])
-    assert own_declaration(position, target, kind, np.full(5, 7), 2).tolist() == [False, True, False, False, False]
+    none = np.zeros(2, dtype=bool)
+    assert own_declaration(position, target, kind, np.full(5, 7), none).tolist() == [False, True, False, False, False]
+    member = np.array([False, True])   # pair 1's phrase: a bare name the page declares qualified
+    assert own_declaration(position, target, kind, np.full(5, 7), member).tolist() == [False, True, False, True, True]
+
+
+def test_a_bare_name_the_page_declares_qualified_is_its_own_member(tmp_path):
+    """A page declaring "PrintQueue.serve_forever()" calls it "serve_forever()" in its own text: that is its
+    member, not the event loop's bare serve_forever() (django's Options.get_fields() went to GDAL's get_fields)."""
+    pages = _server_pages()
+    pages[0] = ("printserver", "printserver — Print job servers",
+                "<h1>printserver — Print job servers</h1><dl><dt>class PrintQueue(jobs)</dt><dd>Queues print jobs."
+                "</dd><dt>PrintQueue.serve_forever(poll=0.5)</dt><dd>Handle print jobs until shutdown.</dd></dl>"
+                f"<p>Call serve_forever() once the spooler is ready.</p><p>{FILLER}</p>")
+    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
+    rows = analyze_page(index, BASE + "printserver")
+    assert [r for r in rows if r["Destination"] == BASE + "eventloop"] == []
+    guide = {r["Anchor"]: r["Destination"] for r in analyze_page(index, BASE + "guide")}
+    assert guide.get("serve_forever()") == BASE + "eventloop"   # elsewhere the bare name is the loop's
 
 
 def test_with_the_sites_links_given_their_anchors_decide_instead(tmp_path):

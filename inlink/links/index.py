@@ -105,6 +105,8 @@ class LinkIndex:
     chapters: np.ndarray | None = None      # per page: its title is numbered, a chapter ("7. Input and Output")
     code_spans: list | None = None          # per page: its inline code (starts, ends) on HTML input, else None
     term_keys: np.ndarray | None = None     # sorted phrase id * pages + page: a name the page declares in a term
+    member_keys: np.ndarray | None = None   # sorted phrase id * pages + page: a bare name the page declares
+                                            # qualified ("get_fields" of "Options.get_fields"): _member_names
     numbers: dict | None = None             # (numbered reference lowercased, page) -> (where the page carries it,
                                             # pages under its number, folder or None): index._register_numbers
     anchor_marks: dict | None = None        # page -> the sentence or clause marks ("Stability: 2") the site's own
@@ -267,6 +269,21 @@ def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[s
     return np.unique(np.array(in_terms, dtype=np.int64))
 
 
+def _member_names(index: PhraseIndex, page_declarations: list, targets: np.ndarray) -> np.ndarray:
+    """Sorted keys (phrase id * pages + page) of the bare names each page declares qualified: a page declaring
+    "Options.get_fields()" calls it "get_fields()" in its own text, so that bare name there is its own member,
+    not another page's "get_fields()" (a GDAL layer's). Only bare names some page declares as such have a phrase.
+    mentions.own_declaration reads them."""
+    keys = []
+    for i in np.flatnonzero(targets):
+        for name in dict.fromkeys(page_declarations[int(i)][0]):
+            member = name.rpartition(".")[2]
+            if member and member != name:
+                keys.extend(pid * len(targets) + int(i) for pid in index.ids_for((member.lower(),))
+                            if index.phrases[pid].original == (member,))
+    return np.unique(np.array(keys, dtype=np.int64))
+
+
 def _keep_reference_definers(index: PhraseIndex, phrases: set[int], sizes: dict[int, int]) -> None:
     """Of the pages that declare one name, those that declare fewer than REFERENCE_SHARE as many names as the
     page declaring the most of them lose it: a checklist or a how-to that names a few settings in headings is not
@@ -375,6 +392,7 @@ def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[st
     phrases = PhraseIndex()
     term_keys = _register_phrases(phrases, cleaned, h1s, texts, is_target, owned_terms(model, KEY_PHRASES_PER_PAGE),
                                   inbound_anchor_texts(link_rows), declarations, changelog)
+    member_keys = _member_names(phrases, declarations, is_target)
     numbers = _register_numbers(phrases, urls, titles, cleaned, h1s, texts, is_target, page_blocks)
     quotes = quotes_titles(cleaned, texts)
     if quotes:
@@ -399,7 +417,7 @@ def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[st
                      chapters=np.array([has_section_number(t) for t in titles], dtype=bool),
                      neighbourhood=LinkNeighbourhood.from_links(existing, len(urls), int(is_source.sum()))
                      if dictionary.known else None, prose=prose, changelog=changelog,
-                     code_spans=_code_spans(pages), term_keys=term_keys, numbers=numbers,
+                     code_spans=_code_spans(pages), term_keys=term_keys, member_keys=member_keys, numbers=numbers,
                      anchor_marks=anchor_marks(link_rows))
     if kept is not None:
         index.derived[KEPT_MATCHES] = kept
