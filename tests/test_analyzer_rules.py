@@ -11,6 +11,7 @@ from test_analyzer import BASE, FILLER, from_page, make_site, suggestions
 
 from inlink.links.anchors import defined_name
 from inlink.links.dictionary import AnchorDictionary
+from inlink.links.evidence import _shared_fact, _words_fact
 from inlink.links.confidence import RECOVERY_WEIGHTS, WEIGHTS, confidence, tier
 from inlink.links.placement import in_host, in_path, in_template_code, is_code_span, sentence_context
 from inlink.links.suggest import (
@@ -683,3 +684,19 @@ def test_a_confidence_reads_as_the_csv_writes_it_so_it_never_crosses_a_tier_cut_
         assert confidence_figure(value) == written and _strength(pd.Series({"Confidence": value})) == \
             f"confidence {written}"
     assert tier(0.869) == "medium" and confidence_figure(0.869) == "0.869"
+
+
+@pytest.mark.parametrize("anchor, term, df, fact", [
+    ("zero-terminated UTF-8", "zero-terminated", 17, 'both pages use "zero-terminated", which only 17 pages of the site use'),
+    ("ZIP archives", "archives", 9, 'both pages use "archives", which only 9 pages of the site use'),
+    ("Grippy", "grippy", 1, 'both pages use "Grippy", which only 1 page of the site uses'),
+])
+def test_a_shared_words_fact_counts_the_word_it_names_not_the_anchor_grown_around_it(anchor, term, df, fact):
+    """The count is the word's: said of the grown anchor, an editor searching the site for it finds fewer pages."""
+    assert _shared_fact(anchor, term, df) == fact
+
+
+def test_an_inexact_match_of_the_h1_says_main_heading_not_title():
+    assert _words_fact("h1") == "the anchor has the words of the target's main heading"
+    assert _words_fact("title") == "the anchor has the words of the target's title"
+    assert _words_fact("inbound") == "other pages link to the target with these words"

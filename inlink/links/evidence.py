@@ -230,12 +230,11 @@ def _evidence(index: LinkIndex, item: Ranked, option: Option, anchor: str) -> li
         facts.append(f'the target defines "{anchor}" in an entry of its own' if declared_in_term(
             index, option.phrase, target) else f'the target has a section headed "{anchor}"')
     elif option.kind in NAME_KINDS and not linked:
-        facts.append("the anchor has the words of the target's title" if option.kind != "inbound"
-                     else "other pages link to the target with these words")
+        facts.append(_words_fact(option.kind))
     elif option.kind == "key":
         facts.append(_key_phrase_fact(index, anchor, target))
     elif option.kind == "shared":
-        facts.append(f'both pages use "{anchor}", which only {option.df} pages of the site use')
+        facts.append(_shared_fact(anchor, option.key[0], option.df))
     if item.listed:
         facts.append("this page lists it among other pages' names, as a list of links would")
     if item.neighbour_lift >= NEIGHBOURS_FACT_LIFT and item.neighbours_linking >= 2:
@@ -243,6 +242,25 @@ def _evidence(index: LinkIndex, item: Ranked, option: Option, anchor: str) -> li
     if item.links_back:
         facts.append("the target already links to this page")
     return facts
+
+
+def _words_fact(kind: str) -> str:
+    """An inexact match of a name: whose words the anchor has, said as the page says them (an H1 is the main
+    heading, not the title an editor would look for in the browser's tab)."""
+    if kind == "inbound":
+        return "other pages link to the target with these words"
+    return "the anchor has the words of the target's " + ("main heading" if kind == "h1" else "title")
+
+
+def _shared_fact(anchor: str, term: str, df: int) -> str:
+    """A shared distinctive word: the count is the word's (TF-IDF's document frequency), so the fact names the
+    word as the anchor spells it, not the anchor grown around it ("zero-terminated UTF-8" counted as the 17 pages
+    using "zero-terminated" read as 17 pages using the whole phrase, which an editor's search did not find)."""
+    lowered = anchor.lower()
+    at = lowered.find(term) if len(lowered) == len(anchor) else -1   # (offsets hold while lowering keeps lengths)
+    word = anchor[at:at + len(term)] if at >= 0 else term
+    pages = "1 page of the site uses" if df == 1 else f"{df} pages of the site use"
+    return f'both pages use "{word}", which only {pages}'
 
 
 def _key_phrase_fact(index: LinkIndex, anchor: str, target: int) -> str:
