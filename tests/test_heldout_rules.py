@@ -295,3 +295,32 @@ def test_an_anchor_on_a_command_line_option_keeps_its_dashes(tmp_path):
     rows = {r["Destination"]: r["Anchor"] for r in analyze_page(index, BASE + "build")}
     assert rows[BASE + "keep-going"] == "--keep-going"
     assert validate_suggestion(index, BASE + "build", BASE + "keep-going", "--keep-going") is None
+
+
+def test_a_heading_that_numbers_a_code_declares_the_code():
+    """A list of result codes titles each entry with its value in brackets ("(10) LEDGER_IOERR", SQLite's
+    result codes): the heading declares the code, as "LEDGER_IOERR" alone would; the bracket is no signature.
+    A heading of words after the number declares nothing."""
+    from inlink.links.page_blocks import declared_names
+
+    parts = [("heading", "(10) LEDGER_IOERR"), ("paragraph", "The disk failed."), ("heading", "(11) LEDGER_FULL"),
+             ("paragraph", "No space left."), ("heading", "(12) Other errors"), ("paragraph", "More.")]
+    text, blocks = "", []
+    for kind, part in parts:
+        blocks.append((kind, len(text), len(text) + len(part)))
+        text += part + "\n"
+    names, in_terms = declared_names(text, blocks)
+    assert names == ["LEDGER_IOERR", "LEDGER_FULL"] and not in_terms
+
+
+def test_an_h1_that_pages_share_beside_titles_of_their_own_names_none_of_them():
+    """SQLite's pages open with "1. Overview" under titles of their own: that H1 is the first section's heading,
+    and "overview" names none of them. An H1 equal to its page's title is its name, shared or not."""
+    import numpy as np
+
+    from inlink.links.index import _section_h1s
+
+    titles = ["CREATE TABLE", "CREATE INDEX", "Middleware", "Middleware", "About"]
+    h1s = ["1. Syntax", "1. Syntax", "Middleware", "Middleware", "1. Syntax"]
+    assert _section_h1s(titles, h1s, np.array([True, True, True, True, False])) == {"syntax"}
+    assert _section_h1s(titles, h1s, np.array([True, False, True, True, False])) == set()   # one target has it

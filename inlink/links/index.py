@@ -241,6 +241,7 @@ def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[s
     defined: set[int | None] = set()
     in_terms: list[int] = []
     commands = command_names(cleaned_titles)
+    shared_h1s = _section_h1s(cleaned_titles, h1s, targets)
     for i in np.flatnonzero(targets):
         i = int(i)
         for anchor in inbound.get(i, {}):
@@ -251,8 +252,9 @@ def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[s
             index.add(commands[i], i, "title")   # "npm-install" is the command "npm install"
         index.add(title_head(cleaned), i, "head")
         h1 = clean_title(h1s[i], set(), set())
-        index.add(h1, i, "h1")
-        index.add(title_head(h1), i, "head")
+        if h1.lower() not in shared_h1s:
+            index.add(h1, i, "h1")
+            index.add(title_head(h1), i, "head")
         if changelog[i]:
             continue
         for term in _spellings_in(texts[i], [term for term, _weight in key_terms[i]]):
@@ -267,6 +269,19 @@ def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[s
     _keep_reference_definers(index, defined - {None}, {i: len(set(names)) for i, names in declared.items()})
     _leave_titled_names(index, defined - {None})
     return np.unique(np.array(in_terms, dtype=np.int64))
+
+
+def _section_h1s(cleaned_titles: list[str], h1s: list[str], targets: np.ndarray) -> set[str]:
+    """H1s (lowercased) that two or more target pages carry beside titles of their own: the page's first
+    section heading, not its name (SQLite's pages open with "1. Overview", 43 of them, or "1. Syntax" under the
+    title "CREATE TABLE"), so no mention of "syntax" names one of them. An H1 equal to its page's title is that
+    page's name however many pages share it (django's "Middleware" guide and reference)."""
+    counts = Counter()
+    for i in np.flatnonzero(targets):
+        h1 = clean_title(h1s[int(i)], set(), set()).lower()
+        if h1 and h1 != cleaned_titles[int(i)].lower():
+            counts[h1] += 1
+    return {h1 for h1, count in counts.items() if count >= 2}
 
 
 def _member_names(index: PhraseIndex, page_declarations: list, targets: np.ndarray) -> np.ndarray:

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 MIN_ASIDE_CHARS = 1_000_000
 HEADING_NAME_WORDS = 1     # a heading that is one identifier and nothing else declares that name
 _HEADING_LABEL_RE = re.compile(r"[A-Z][a-z]+: ")   # "Class: ", "Event: ", "Module: " before a declared name
+# A number in brackets before a heading's name, as a list of codes titles its entries: "(10) SQLITE_IOERR".
+_NUMBER_LABEL_RE = re.compile(r"\(\d+\)\s+")
 _WORD_AFTER_CALL_RE = re.compile(r"\w")   # after a signature's closing bracket: "() and SubprocessProtocol"
 
 
@@ -98,6 +100,8 @@ def declared_names(text: str, blocks) -> tuple[list[str], frozenset[str]]:
     names: list[str] = []
     in_terms: set[str] = set()
     for kind, start, end in blocks or ():
+        if kind == "heading":
+            start = _after_number_label(text, start, end)
         if kind == "term" or (kind == "heading" and _names_one_thing(text[start:end])):
             name = defined_name(text[start:end])
             if name is not None:
@@ -105,6 +109,13 @@ def declared_names(text: str, blocks) -> tuple[list[str], frozenset[str]]:
                 if kind == "term":
                     in_terms.add(name)
     return names, frozenset(in_terms)
+
+
+def _after_number_label(text: str, start: int, end: int) -> int:
+    """Where a heading's name starts after a bracketed number ("(10) SQLITE_IOERR": a code's value, not a
+    signature's arguments, which come after the name)."""
+    label = _NUMBER_LABEL_RE.match(text, start, end)
+    return label.end() if label else start
 
 
 def _names_one_thing(heading: str) -> bool:
