@@ -324,3 +324,18 @@ def test_an_h1_that_pages_share_beside_titles_of_their_own_names_none_of_them():
     h1s = ["1. Syntax", "1. Syntax", "Middleware", "Middleware", "1. Syntax"]
     assert _section_h1s(titles, h1s, np.array([True, True, True, True, False])) == {"syntax"}
     assert _section_h1s(titles, h1s, np.array([True, False, True, True, False])) == set()   # one target has it
+
+
+def test_a_heading_that_names_a_code_name_and_its_kind_declares_the_name():
+    """References title entries with the name and the kind of thing it is ("ScriptAlias Directive", Apache's
+    manual): the heading declares the name. A topic's heading does not ("GDAL Interface", "Listen Directive":
+    no name in code shape), nor does a heading of words."""
+    from inlink.links.page_blocks import declared_names
+
+    headings = ["ScriptAlias Directive", "H2PushResource Directive", "array_map Function", "GDAL Interface",
+                "Listen Directive", "Configuring the Directive"]
+    text, blocks = "", []
+    for heading in headings:
+        blocks.append(("heading", len(text), len(text) + len(heading)))
+        text += heading + "\nSome words.\n"
+    assert declared_names(text, blocks)[0] == ["ScriptAlias", "H2PushResource", "array_map"]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Callable
 from inlink import second_core
 from inlink.links.anchors import defined_name
 from inlink.links.plain_blocks import plain_blocks
+from inlink.links.text import is_code_like
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,6 +30,11 @@ HEADING_NAME_WORDS = 1     # a heading that is one identifier and nothing else d
 _HEADING_LABEL_RE = re.compile(r"[A-Z][a-z]+: ")   # "Class: ", "Event: ", "Module: " before a declared name
 # A number in brackets before a heading's name, as a list of codes titles its entries: "(10) SQLITE_IOERR".
 _NUMBER_LABEL_RE = re.compile(r"\(\d+\)\s+")
+# The kind of thing after a heading's name, as references title their entries: "ScriptAlias Directive" (Apache),
+# "array_map Function" (a name in code shape only: "GDAL Interface" is a section about a topic).
+_KIND_LABEL_RE = re.compile(r"\s+(?:Directive|Function|Method|Class|Module|Property|Attribute|Option|Command|Variable|"
+                            r"Macro|Element|Event|Hook|Setting|Field|Type|Interface|Constant|Parameter|Filter|"
+                            r"Keyword|Statement|Pragma|Operator|Exception|Signal|Tag)\s*$")
 _WORD_AFTER_CALL_RE = re.compile(r"\w")   # after a signature's closing bracket: "() and SubprocessProtocol"
 
 
@@ -101,7 +107,7 @@ def declared_names(text: str, blocks) -> tuple[list[str], frozenset[str]]:
     in_terms: set[str] = set()
     for kind, start, end in blocks or ():
         if kind == "heading":
-            start = _after_number_label(text, start, end)
+            start, end = _name_in_heading(text, start, end)
         if kind == "term" or (kind == "heading" and _names_one_thing(text[start:end])):
             name = defined_name(text[start:end])
             if name is not None:
@@ -111,11 +117,16 @@ def declared_names(text: str, blocks) -> tuple[list[str], frozenset[str]]:
     return names, frozenset(in_terms)
 
 
-def _after_number_label(text: str, start: int, end: int) -> int:
-    """Where a heading's name starts after a bracketed number ("(10) SQLITE_IOERR": a code's value, not a
-    signature's arguments, which come after the name)."""
+def _name_in_heading(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where a heading's name stands without its labels: after a bracketed number ("(10) SQLITE_IOERR": a code's
+    value, not a signature's arguments, which come after the name), before the kind of thing it is
+    ("ScriptAlias Directive")."""
     label = _NUMBER_LABEL_RE.match(text, start, end)
-    return label.end() if label else start
+    start = label.end() if label else start
+    kind = _KIND_LABEL_RE.search(text, start, end)
+    if kind and is_code_like(text[start:kind.start()].strip()):   # "GDAL Interface": a topic, not an entry
+        return start, kind.start()
+    return start, end
 
 
 def _names_one_thing(heading: str) -> bool:
