@@ -339,3 +339,22 @@ def test_a_heading_that_names_a_code_name_and_its_kind_declares_the_name():
         blocks.append(("heading", len(text), len(text) + len(heading)))
         text += heading + "\nSome words.\n"
     assert declared_names(text, blocks)[0] == ["ScriptAlias", "H2PushResource", "array_map"]
+
+
+def test_a_page_opening_with_c_prototypes_declares_those_functions():
+    """A C reference written as manual pages (SQLite's c3ref) opens each page with its synopsis: the prototypes
+    there declare the functions the page describes, also one spread over lines with comments. A code block after
+    prose is an example and declares nothing; nor does a call or a function pointer."""
+    from inlink.links.page_blocks import declared_names
+
+    synopsis = ("int ledger_blob_bytes(ledger_blob *);\nconst char *ledger_errmsg(ledger*);\n"
+                "int ledger_open_v2(\n  const char *filename,   /* Database filename (UTF-8) */\n  int flags\n);\n"
+                "int (*xCallback)(void*);\nrc = ledger_close(db);")
+    prose = "Returns the size of the blob."
+    text = f"{synopsis}\n{prose}\n{synopsis}"
+    opening = [("code", 0, len(synopsis)), ("paragraph", len(synopsis) + 1, len(synopsis) + 1 + len(prose))]
+    names, in_terms = declared_names(text, opening)
+    assert names == ["ledger_blob_bytes", "ledger_errmsg", "ledger_open_v2"] and in_terms == set(names)
+    later = [("paragraph", len(synopsis) + 1, len(synopsis) + 1 + len(prose)), ("code", len(synopsis) + len(prose) + 2,
+                                                                             len(text))]
+    assert declared_names(text, later)[0] == []

@@ -30,6 +30,9 @@ HEADING_NAME_WORDS = 1     # a heading that is one identifier and nothing else d
 _HEADING_LABEL_RE = re.compile(r"[A-Z][a-z]+: ")   # "Class: ", "Event: ", "Module: " before a declared name
 # A number in brackets before a heading's name, as a list of codes titles its entries: "(10) SQLITE_IOERR".
 _NUMBER_LABEL_RE = re.compile(r"\(\d+\)\s+")
+# A C prototype on a line of its own: return type (with qualifiers, pointers), the name, its parameters, ";".
+_PROTOTYPE_RE = re.compile(r"^[ \t]*(?:[A-Za-z_]\w*[ \t*]+)+?\**([A-Za-z_]\w*)[ \t]*\([^;{}()]*(?:\([^;{}()]*\)"
+                           r"[^;{}()]*)*\)[ \t]*;", re.M)
 # The kind of thing after a heading's name, as references title their entries: "ScriptAlias Directive" (Apache),
 # "array_map Function" (a name in code shape only: "GDAL Interface" is a section about a topic).
 _KIND_LABEL_RE = re.compile(r"\s+(?:Directive|Function|Method|Class|Module|Property|Attribute|Option|Command|Variable|"
@@ -103,8 +106,8 @@ def declared_names(text: str, blocks) -> tuple[list[str], frozenset[str]]:
     section titled INSTALLED_APPS, an entry "util.inspect(object[, options])": _names_one_thing), once per
     declaration (a page may declare one name for several classes); and, read in the same pass, those it declares
     in a definition term (an API entry), not in a heading (a section)."""
-    names: list[str] = []
-    in_terms: set[str] = set()
+    names: list[str] = _synopsis_names(text, blocks)
+    in_terms: set[str] = set(names)
     for kind, start, end in blocks or ():
         if kind == "heading":
             start, end = _name_in_heading(text, start, end)
@@ -115,6 +118,18 @@ def declared_names(text: str, blocks) -> tuple[list[str], frozenset[str]]:
                 if kind == "term":
                     in_terms.add(name)
     return names, frozenset(in_terms)
+
+
+def _synopsis_names(text: str, blocks) -> list[str]:
+    """The functions a page's opening code block declares as C prototypes ("int sqlite3_blob_bytes(sqlite3_blob
+    *);"): a page of a C reference written as manual pages opens with its synopsis, the declaration of what it
+    describes, before any prose. Names in code shape only (defined_name: "sqlite3_blob_bytes", not "main")."""
+    for kind, start, end in blocks or ():
+        if kind == "code":
+            return [name for name in _PROTOTYPE_RE.findall(text[start:end]) if defined_name(name) == name]
+        if kind != "heading":
+            return []   # prose first: a code block later is an example, not the page's synopsis
+    return []
 
 
 def _name_in_heading(text: str, start: int, end: int) -> tuple[int, int]:
