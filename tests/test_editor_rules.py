@@ -15,6 +15,9 @@ def test_a_series_of_versioned_titles_is_a_changelog_and_a_lone_version_is_not()
               "What's New in Shop 1.X", "SQLite 3.2 driver", "Settings", ""]
     assert changelog_pages(titles).tolist() == [True, True, True, False, False, False, False]
     assert changelog_pages(["What’s New In Tool 3.7", "What’s new in Tool 3.8", "What’s New In Tool 2.6"]).all()
+    dated = ["Shop Release 3.0.0 On 2004-06-18", "Shop Release 3.0.1 On 2004-06-22", "Shop Release 3.1 On 2005-01-02",
+             "Shop Release Template", "Backups made on 2004-06-18"]
+    assert changelog_pages(dated).tolist() == [True, True, True, False, False]   # each release with its date
 
 
 def test_a_crawl_of_several_versions_of_one_manual_has_no_changelog():
