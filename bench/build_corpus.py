@@ -33,6 +33,16 @@ Held-out sites this machine can make (none of them is committed; eval_links.py -
   --drop ul.docnav --drop div.toc
 - pygame's Sphinx docs (`pip download pygame --no-deps`, unzip the wheel): ROOT .../pygame/docs/generated,
   BASE https://www.pygame.org/docs/, --exclude py-modindex.html --exclude logos.html --exclude c_api.html
+- SQLite's website, articles and a C reference as manual pages (`apt-get download sqlite3-doc`): ROOT
+  .../usr/share/doc/sqlite3, BASE https://www.sqlite.org/, no main element (the body): --drop div.nosearch
+  --drop 'p[align=center]' --drop svg --drop button --drop div.imgcontainer, --exclude 'syntax/*' and the pure
+  link lists: docs.html sitemap.html doclist.html keyword_index.html 'doc_*_crossref.html' '*list.html'
+  capi3ref.html changes.html chronology.html syntax.html
+- The Apache httpd manual (`apt-get download apache2-doc`): ROOT .../usr/share/doc/apache2-doc/manual/en, BASE
+  https://httpd.apache.org/docs/2.4/, --content '#page-content' --drop '#quickview' --drop div.toplang --drop div.top
+  --drop button --drop a.permalink --drop table.directive --drop table.module; --exclude sitemap.html and the
+  lists mod/quickreference.html mod/directives.html mod/overrides.html mod/index.html, and the pages Debian ships
+  in Portuguese under en/: new_features_2_4.html bind.html invoking.html upgrading.html install.html filter.html
 
 Run: python3 bench/build_corpus.py ROOT BASE_URL [--out DIR] [--name NAME] [--content SEL ...] [--drop SEL ...]
                                    [--exclude GLOB ...]

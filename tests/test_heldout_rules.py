@@ -358,3 +358,16 @@ def test_a_page_opening_with_c_prototypes_declares_those_functions():
     later = [("paragraph", len(synopsis) + 1, len(synopsis) + 1 + len(prose)), ("code", len(synopsis) + len(prose) + 2,
                                                                              len(text))]
     assert declared_names(text, later)[0] == []
+
+
+def test_plain_text_that_opens_with_c_prototypes_declares_those_functions():
+    """The same synopsis in a crawl's plain text: the prototypes run together on one line before the prose."""
+    from inlink.links.page_blocks import declared_names
+    from inlink.links.plain_blocks import plain_blocks
+
+    text = ("int ledger_open( const char *filename, /* Database filename (UTF-8) */ ledger **ppDb ); "
+            "int ledger_open16( const void *filename ); These routines open a ledger file. Call ledger_close(db); "
+            "when done.")
+    assert declared_names(text, plain_blocks(text, ""))[0] == ["ledger_open", "ledger_open16"]
+    prose = "These routines open a ledger file: int ledger_open( const char *filename );"
+    assert declared_names(prose, plain_blocks(prose, ""))[0] == []

@@ -31,8 +31,9 @@ _HEADING_LABEL_RE = re.compile(r"[A-Z][a-z]+: ")   # "Class: ", "Event: ", "Modu
 # A number in brackets before a heading's name, as a list of codes titles its entries: "(10) SQLITE_IOERR".
 _NUMBER_LABEL_RE = re.compile(r"\(\d+\)\s+")
 # A C prototype on a line of its own: return type (with qualifiers, pointers), the name, its parameters, ";".
-_PROTOTYPE_RE = re.compile(r"^[ \t]*(?:[A-Za-z_]\w*[ \t*]+)+?\**([A-Za-z_]\w*)[ \t]*\([^;{}()]*(?:\([^;{}()]*\)"
-                           r"[^;{}()]*)*\)[ \t]*;", re.M)
+_PROTOTYPE = r"(?:[A-Za-z_]\w*[ \t*]+)+?\**([A-Za-z_]\w*)[ \t]*\([^;{}()]*(?:\([^;{}()]*\)[^;{}()]*)*\)[ \t]*;"
+_PROTOTYPE_RE = re.compile(r"^[ \t]*" + _PROTOTYPE, re.M)
+_NEXT_PROTOTYPE_RE = re.compile(r"\s*" + _PROTOTYPE)   # plain text: one after another, lines run together
 # The kind of thing after a heading's name, as references title their entries: "ScriptAlias Directive" (Apache),
 # "array_map Function" (a name in code shape only: "GDAL Interface" is a section about a topic).
 _KIND_LABEL_RE = re.compile(r"\s+(?:Directive|Function|Method|Class|Module|Property|Attribute|Option|Command|Variable|"
@@ -127,9 +128,19 @@ def _synopsis_names(text: str, blocks) -> list[str]:
     for kind, start, end in blocks or ():
         if kind == "code":
             return [name for name in _PROTOTYPE_RE.findall(text[start:end]) if defined_name(name) == name]
+        if kind == "text":   # plain text (plain_blocks): the prototypes the text opens with, one after another
+            return [name for name in _opening_prototypes(text, start, end) if defined_name(name) == name]
         if kind != "heading":
             return []   # prose first: a code block later is an example, not the page's synopsis
     return []
+
+
+def _opening_prototypes(text: str, start: int, end: int) -> list[str]:
+    names = []
+    while (prototype := _NEXT_PROTOTYPE_RE.match(text, start, end)) is not None:
+        names.append(prototype.group(1))
+        start = prototype.end()
+    return names
 
 
 def _name_in_heading(text: str, start: int, end: int) -> tuple[int, int]:
