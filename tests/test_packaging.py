@@ -52,3 +52,16 @@ def test_root_entry_points_only_re_export_public_apis(name):
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     assert imported <= ALLOWED[name], imported - ALLOWED[name]
+
+
+def test_cli_help_loads_no_job_manager_nor_analysis_libraries():
+    """`cli.py --help` (issue 10: under 0.5 s) builds its commands without the job manager, its store and filelock,
+    nor pandas, scikit-learn or google-genai: they load when a command runs. Checked in a fresh interpreter."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, runpy\nsys.argv = ['cli.py', '--help']\ntry:\n    runpy.run_path('cli.py', run_name='__main__')\n"
+             "except SystemExit:\n    pass\nheavy = ('inlink.jobs.manager', 'inlink.jobs.store', 'filelock', 'pandas', "
+             "'sklearn', 'google.genai', 'numpy')\nprint('LOADED', sorted(m for m in heavy if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, check=True).stdout
+    assert "Usage:" in out and "LOADED []" in out, out[-500:]

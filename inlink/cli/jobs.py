@@ -7,6 +7,7 @@ import json
 import signal
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,12 +16,15 @@ from inlink.cli import outputs
 from inlink.cli.root import FOLDER_FROM, _CleanErrors, _job_manager, _link_task, _manager, _orphans_text, jobs_folder
 from inlink.exports import is_workbook
 from inlink.fileio import write_user_file
-from inlink.jobs import Job, JobError, JobManager, JobStatus
+from inlink.jobs import Job, JobError, JobStatus
 from inlink.tasks.kinds import FETCH_TASK, LINK_TASK
 from inlink.tasks.job_words import in_task_words, spend_text
 from inlink.tasks.kinds import fetched_site, is_fetch
 from inlink.wording import counted as _count
 from inlink.wording import usd
+
+if TYPE_CHECKING:
+    from inlink.jobs import JobManager
 
 
 @click.group(cls=_CleanErrors)

@@ -7,10 +7,15 @@ import os
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from inlink.jobs import JobError, JobManager, JobNotFound, default_jobs_dir, validate_job_id
+import inlink.jobs as jobs_engine   # its manager loads on first use: `--help` does not need it (inlink/jobs)
+from inlink.jobs import JobError, JobNotFound, validate_job_id
+
+if TYPE_CHECKING:
+    from inlink.jobs import JobManager
 
 
 class _CleanErrors(click.Group):
@@ -65,7 +70,7 @@ def foreground_words(text: str) -> str:
 def _manager(ctx: click.Context, **kwargs) -> JobManager:
     """A manager that only reads and sends requests unless the command runs jobs itself."""
     kwargs.setdefault("autostart", False)
-    return JobManager(ctx.obj.get("jobs_dir"), **kwargs)
+    return jobs_engine.JobManager(ctx.obj.get("jobs_dir"), **kwargs)
 
 
 #: Where the jobs folder comes from, for a message that names a folder which is not there.
@@ -73,7 +78,7 @@ FOLDER_FROM = "--jobs-dir, or $INLINK_JOBS_DIR; default ./jobs"
 
 
 def jobs_folder(ctx: click.Context) -> Path:
-    return Path(ctx.obj.get("jobs_dir") or default_jobs_dir())
+    return Path(ctx.obj.get("jobs_dir") or jobs_engine.default_jobs_dir())
 
 
 def _job_manager(ctx: click.Context, job_id: str) -> JobManager:
