@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from inlink.links.placement import PROSE_BLOCKS, in_prose, prose_ranges
-from inlink.site.html import looks_like_html, parse_fragment
+from inlink.site.html import looks_like_html, parse_fragment, parse_fragment_tuples
 
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 
@@ -115,3 +115,32 @@ def test_the_importers_fast_path_gives_the_walk_over_the_whole_tree(html):
     assert (fast.text, fast.blocks, fast.code_spans, fast.links) == (full.text, full.blocks, full.code_spans,
                                                                      full.links)
     assert parse_fragment_tuples(html) == (full.text, full.block_tuples(), list(full.code_spans))
+
+
+def test_a_paragraph_of_one_bold_name_is_a_definition_term():
+    """Older references head each entry with a bold line (SQLite's compile options): that paragraph is a term, not
+    running prose, and declares its name; bold inside a sentence, or a bold run with words around it, stays prose."""
+    from inlink.links.page_blocks import declared_names
+
+    fragment = ("<p><b>LEDGER_ENABLE_AUDIT</b></p><blockquote><p>This option adds an audit trail.</p></blockquote>"
+                "<p>Use <b>bold</b> here.</p><p><strong>Note</strong> that words follow.</p><p> <strong>Example</strong> </p>")
+    text, blocks, _code = parse_fragment_tuples(fragment)
+    kinds = [(kind, text[start:end]) for kind, start, end in blocks]
+    assert kinds == [("term", "LEDGER_ENABLE_AUDIT"), ("paragraph", "This option adds an audit trail."),
+                     ("paragraph", "Use bold here."), ("paragraph", "Note that words follow."), ("term", "Example")]
+    assert declared_names(text, blocks)[0] == ["LEDGER_ENABLE_AUDIT"]
+
+
+def test_reading_a_fetched_pages_element_leaves_its_html_as_it_was():
+    """The fetcher reads the main element's text and blocks, then keeps its HTML as the page's Body HTML: the
+    bold-term reading must not leave a <dt> where the page has a <p>."""
+    import lxml.html
+
+    from inlink.site.html import parse_element
+
+    root = lxml.html.fragment_fromstring("<p><b>LEDGER_ENABLE_AUDIT</b></p><p>This option adds a trail.</p>",
+                                         create_parent="div")
+    before = lxml.html.tostring(root, encoding="unicode")
+    parsed = parse_element(root)
+    assert [block.kind for block in parsed.blocks] == ["term", "paragraph"]
+    assert lxml.html.tostring(root, encoding="unicode") == before

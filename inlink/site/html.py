@@ -112,13 +112,33 @@ def _parse_fragment_raw(html: str) -> tuple[str, list, list, list]:
     body = next((element.getparent() for element in elements if not isinstance(element, str)), None)
     if body is None:   # text only
         return _walk(elements[0] if elements else None, iter(()))
+    _mark_bold_terms(body)
     lxml.etree.strip_tags(body, *_TRANSPARENT_TAGS)
     return _walk(body.text, iter(body))   # body.text is the lead text (blank lead text writes nothing either way)
 
 
 def parse_element(root) -> ParsedHtml:
     """Walk one lxml element (a fragment's wrapper, or a page's main-content element) into a ParsedHtml."""
-    return _parsed(*_walk(root.text, iter(root)))
+    terms = _mark_bold_terms(root)
+    try:
+        return _parsed(*_walk(root.text, iter(root)))
+    finally:
+        for paragraph in terms:   # the caller's tree as it was (the fetcher keeps its HTML as Body HTML)
+            paragraph.tag = "p"
+
+
+def _mark_bold_terms(root) -> list:
+    """A paragraph that is one bold run and nothing else is a definition term written without <dl>: older
+    references head each entry so (SQLite's compile options: `<p><b>SQLITE_ENABLE_EXPLAIN_COMMENTS</b></p>`, then
+    the description), and a bold line is no running prose either way ("Note", "Example"). Retagged <dt> in the
+    tree the walk reads, so its block is a term (placement leaves it alone; page_blocks reads the name it declares)."""
+    marked = []
+    for paragraph in root.xpath(".//p[count(*) = 1][b[not(*)] or strong[not(*)]]"):
+        bold = paragraph[0]
+        if not (paragraph.text or "").strip() and not (bold.tail or "").strip() and (bold.text or "").strip():
+            paragraph.tag = "dt"
+            marked.append(paragraph)
+    return marked   # (parse_element puts them back)
 
 
 def _parsed(text: str, blocks: list, code_spans: list, links: list) -> ParsedHtml:
