@@ -145,6 +145,9 @@ def test_a_numbered_reference_to_another_document_s_part_is_no_reference_to_the_
     assert cited("Permanent Redirect is defined by RFC 7238, Section 3 (Experimental).")
     assert cited("As the style guide PEP 8 section 3 says, indent by four spaces.")
     assert not cited("Read Section 3 of this handbook before the first trip.")
+    assert cited("Packaging rules are in the Debian Policy Manual: Chapter 7 and its footnotes.", "Chapter 7")
+    assert cited("Questions go to the Sailing FAQ, Chapter 6 first.", "Chapter 6")
+    assert not cited("For the knots, Chapter 6 comes first.", "Chapter 6")   # a comma after a plain word
     assert not cited("Knots are in part 2 of the tutorial.", "part 2")
 
 

@@ -41,13 +41,17 @@ _CODE_SPAN_RE = re.compile(r"^(?:\w*_\w*|.*::.*|.*\(\)?|.*[\\/].*|--?[A-Za-z][\w
 # and its number right before or after the reference).
 _CITED_BEFORE_RE = re.compile(r"\b[A-Z]{2,}[ -]?\d+[,;:]?\s*$")
 _CITED_AFTER_RE = re.compile(r"^\s*(?:of|in)\s+(?:the\s+)?[A-Z]{2,}[ -]?\d+\b")
+# ... or a document named right before it and set off by a comma or colon ("Debian Policy Manual: Chapter 7",
+# "Debian GNU/Linux FAQ, Chapter 6": a capitalised name, then the part of it).
+_NAMED_BEFORE_RE = re.compile(r"\b[A-Z][\w'’/.-]*[,:]\s*$")
 
 
 def cites_another_document(text: str, start: int, end: int) -> bool:
     """Whether the numbered reference text[start:end] ("Section 3") is a part of a document the text cites by a
-    name in capitals and a number ("section 10 of RFC 2616", "RFC 6066 section 3"): that document's section, not
-    the site's."""
+    name in capitals and a number ("section 10 of RFC 2616", "RFC 6066 section 3") or names right before it
+    ("Debian Policy Manual: Chapter 7"): that document's section, not the site's."""
     return bool(_CITED_BEFORE_RE.search(text, max(0, start - 24), start)
+                or _NAMED_BEFORE_RE.search(text, max(0, start - 32), start)
                 or _CITED_AFTER_RE.match(text[end:end + 32]))
 
 
