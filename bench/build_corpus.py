@@ -43,6 +43,14 @@ Held-out sites this machine can make (none of them is committed; eval_links.py -
   --drop button --drop a.permalink --drop table.directive --drop table.module; --exclude sitemap.html and the
   lists mod/quickreference.html mod/directives.html mod/overrides.html mod/index.html, and the pages Debian ships
   in Portuguese under en/: new_features_2_4.html bind.html invoking.html upgrading.html install.html filter.html
+- The PostgreSQL 15 manual (`apt-get download postgresql-doc-15`): ROOT .../usr/share/doc/postgresql-doc-15/html, BASE
+  https://www.postgresql.org/docs/15/, --drop div.navheader --drop div.navfooter --drop div.toc, --exclude index.html
+  bookindex.html appendixes.html and the part/chapter pages left empty without their tables of contents: brin.html
+  btree.html gin.html gist.html hash-index.html nls.html plpgsql.html source.html spgist.html spi-interface.html
+  textsearch.html tutorial-advanced.html tutorial-sql.html tutorial-start.html
+- The Debian Reference (`apt-get download debian-reference-en`): ROOT .../usr/share/debian-reference (the *.en.html
+  pages), BASE https://www.debian.org/doc/manuals/debian-reference/, --drop div.navheader --drop div.navfooter
+  --drop div.toc --drop div.list-of-tables --exclude index.en.html
 
 Run: python3 bench/build_corpus.py ROOT BASE_URL [--out DIR] [--name NAME] [--content SEL ...] [--drop SEL ...]
                                    [--exclude GLOB ...]
