@@ -371,3 +371,24 @@ def test_plain_text_that_opens_with_c_prototypes_declares_those_functions():
     assert declared_names(text, plain_blocks(text, ""))[0] == ["ledger_open", "ledger_open16"]
     prose = "These routines open a ledger file: int ledger_open( const char *filename );"
     assert declared_names(prose, plain_blocks(prose, ""))[0] == []
+
+
+def test_a_page_kept_for_the_record_leaves_the_names_it_declares_to_the_current_reference():
+    """SQLite keeps its version-2 C API page ("This document describes SQLite version 2, which was deprecated
+    ..."), which declares the result codes the current reference declares too: the current one keeps them. A page
+    about a deprecated function is that function's page; alone, a historical page keeps its names."""
+    from inlink.links.anchors import PhraseIndex
+    from inlink.links.index import _keep_reference_definers
+    from inlink.links.page_kinds import historical_pages
+
+    assert historical_pages(["Editorial Note: This document describes Ledger version 2, which was deprecated and "
+                             "replaced by Ledger3 in 2004.", "This page is obsolete; see the new guide.",
+                             "The ledger_expired() interface is deprecated.", "This document describes the API."]) \
+        == [True, True, False, False]
+    index = PhraseIndex()
+    for page in (0, 1):
+        index.add("LEDGER_IOERR", page, "defined")
+    only_old = index.add("LEDGER_V2_ONLY", 0, "defined")
+    _keep_reference_definers(index, {0, 1}, {0: 30, 1: 40}, history={0})
+    assert index.phrases[0].targets == {1: "defined"}
+    assert index.phrases[only_old].targets == {0: "defined"}

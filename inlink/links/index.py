@@ -38,7 +38,7 @@ from inlink.links.similarity import (
     top_k_similar,
 )
 from inlink.links.placement import anchor_marks, prose_ranges
-from inlink.links.page_kinds import moved_pages, old_copies, thin_pages, word_counts
+from inlink.links.page_kinds import historical_pages, moved_pages, old_copies, thin_pages, word_counts
 from inlink.links.text import clean_title, command_names, detect_site_affixes, has_section_number, title_head
 from inlink.links.tokens import SiteTokens
 
@@ -266,7 +266,8 @@ def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[s
                 defined.add(pid)
                 if pid is not None and name in terms:
                     in_terms.append(pid * len(targets) + i)
-    _keep_reference_definers(index, defined - {None}, {i: len(set(names)) for i, names in declared.items()})
+    history = {i for i, old in zip(declared, historical_pages([texts[i] for i in declared])) if old}
+    _keep_reference_definers(index, defined - {None}, {i: len(set(names)) for i, names in declared.items()}, history)
     _leave_titled_names(index, defined - {None})
     return np.unique(np.array(in_terms, dtype=np.int64))
 
@@ -299,17 +300,21 @@ def _member_names(index: PhraseIndex, page_declarations: list, targets: np.ndarr
     return np.unique(np.array(keys, dtype=np.int64))
 
 
-def _keep_reference_definers(index: PhraseIndex, phrases: set[int], sizes: dict[int, int]) -> None:
+def _keep_reference_definers(index: PhraseIndex, phrases: set[int], sizes: dict[int, int],
+                             history: set[int] = frozenset()) -> None:
     """Of the pages that declare one name, those that declare fewer than REFERENCE_SHARE as many names as the
     page declaring the most of them lose it: a checklist or a how-to that names a few settings in headings is not
-    where the settings are described, the settings reference declaring hundreds is."""
+    where the settings are described, the settings reference declaring hundreds is. So does a page kept for the
+    record (`history`: page_kinds.historical_pages, SQLite's version-2 C API declaring the result codes its
+    current reference declares) beside one that is not."""
     for pid in phrases:
         named = index.phrases[pid].targets
         definers = [t for t, kind in named.items() if kind == "defined"]
         if len(definers) > 1:
             bar = REFERENCE_SHARE * max(sizes[t] for t in definers)
+            current = any(t not in history for t in definers)
             for t in definers:
-                if sizes[t] < bar:
+                if sizes[t] < bar or (current and t in history):
                     del named[t]
 
 

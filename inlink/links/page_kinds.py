@@ -1,5 +1,6 @@
 """What kind of page each page of a site is, read from the site's own text: near-empty pages and short "moved"
-stubs (thin_pages), pages that say they moved (moved_pages), and old copies made from one template (old_copies).
+stubs (thin_pages), pages that say they moved (moved_pages), old copies made from one template (old_copies), and
+pages that say they describe a version or an interface since replaced (historical_pages).
 Such pages rank below, or are never, the link target of choice: an editor links the page that covers the topic.
 """
 from __future__ import annotations
@@ -89,3 +90,19 @@ def old_copies(titles: list[str], texts: list[str], words: list[int] | None = No
         templated = sum(s.count(" ") + 1 for s in sentences[i] if pages_with[s] > repeated)
         flags[i] = 2 * templated >= words[i]
     return flags
+
+
+_SAYS_IT_IS_HISTORY_RE = re.compile(
+    r"\b(?:this|the) (?:page|document|article|chapter|guide|manual)s? (?:describes?|documents?|covers?|is about) "
+    r"[^.]{0,80}\b(?:deprecated|obsolete|superseded|no longer supported)\b"
+    r"|\b(?:this|the) (?:page|document|article|chapter|guide|manual)s? (?:is|are) (?:obsolete|outdated|deprecated|"
+    r"retained (?:only )?(?:as part of|for) the historical record)\b", re.IGNORECASE)
+
+
+def historical_pages(texts: list[str]) -> list[bool]:
+    """Pages that say of themselves, in their opening lines, that they describe what was since replaced ("This
+    document describes SQLite version 2, which was deprecated and replaced by SQLite3 in 2004"): kept for the
+    record, so a name they declare beside the current reference is the reference's (index._keep_reference_definers).
+    The page's own words about itself only: a page on a deprecated function ("sqlite3_expired() is deprecated") is
+    that function's page."""
+    return [bool(text) and bool(_SAYS_IT_IS_HISTORY_RE.search(text[:MOVED_HEAD_CHARS])) for text in texts]
