@@ -319,11 +319,15 @@ def test_an_h1_that_pages_share_beside_titles_of_their_own_names_none_of_them():
     import numpy as np
 
     from inlink.links.index import _section_h1s
+    from inlink.links.text import clean_title
 
     titles = ["CREATE TABLE", "CREATE INDEX", "Middleware", "Middleware", "About"]
     h1s = ["1. Syntax", "1. Syntax", "Middleware", "Middleware", "1. Syntax"]
-    assert _section_h1s(titles, h1s, np.array([True, True, True, True, False])) == {"syntax"}
-    assert _section_h1s(titles, h1s, np.array([True, False, True, True, False])) == set()   # one target has it
+
+    def of_targets(targets):
+        return {int(i): clean_title(h1s[int(i)], set(), set()) for i in np.flatnonzero(targets)}
+    assert _section_h1s(titles, of_targets(np.array([True, True, True, True, False]))) == {"syntax"}
+    assert _section_h1s(titles, of_targets(np.array([True, False, True, True, False]))) == set()   # one target has it
 
 
 def test_a_heading_that_names_a_code_name_and_its_kind_declares_the_name():

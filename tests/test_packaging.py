@@ -65,3 +65,13 @@ def test_cli_help_loads_no_job_manager_nor_analysis_libraries():
              "'sklearn', 'google.genai', 'numpy')\nprint('LOADED', sorted(m for m in heavy if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, check=True).stdout
     assert "Usage:" in out and "LOADED []" in out, out[-500:]
+
+
+def test_the_job_engines_front_door_lists_the_managers_public_api():
+    """inlink.jobs names its exports without importing the manager (a lazy front door): its list must stay the
+    manager's __all__, each name the same object."""
+    import inlink.jobs as front
+    from inlink.jobs import manager
+
+    assert sorted(front.__all__) == sorted(manager.__all__)
+    assert all(getattr(front, name) is getattr(manager, name) for name in manager.__all__)

@@ -241,7 +241,8 @@ def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[s
     defined: set[int | None] = set()
     in_terms: list[int] = []
     commands = command_names(cleaned_titles)
-    shared_h1s = _section_h1s(cleaned_titles, h1s, targets)
+    cleaned_h1s = {int(i): clean_title(h1s[int(i)], set(), set()) for i in np.flatnonzero(targets)}
+    shared_h1s = _section_h1s(cleaned_titles, cleaned_h1s)
     for i in np.flatnonzero(targets):
         i = int(i)
         for anchor in inbound.get(i, {}):
@@ -251,7 +252,7 @@ def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[s
         if i in commands:
             index.add(commands[i], i, "title")   # "npm-install" is the command "npm install"
         index.add(title_head(cleaned), i, "head")
-        h1 = clean_title(h1s[i], set(), set())
+        h1 = cleaned_h1s[i]
         if h1.lower() not in shared_h1s:
             index.add(h1, i, "h1")
             index.add(title_head(h1), i, "head")
@@ -272,15 +273,15 @@ def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[s
     return np.unique(np.array(in_terms, dtype=np.int64))
 
 
-def _section_h1s(cleaned_titles: list[str], h1s: list[str], targets: np.ndarray) -> set[str]:
-    """H1s (lowercased) that two or more target pages carry beside titles of their own: the page's first
-    section heading, not its name (SQLite's pages open with "1. Overview", 43 of them, or "1. Syntax" under the
-    title "CREATE TABLE"), so no mention of "syntax" names one of them. An H1 equal to its page's title is that
-    page's name however many pages share it (django's "Middleware" guide and reference)."""
+def _section_h1s(cleaned_titles: list[str], cleaned_h1s: dict[int, str]) -> set[str]:
+    """H1s (lowercased) that two or more target pages (`cleaned_h1s`: target -> its cleaned H1) carry beside titles
+    of their own: the page's first section heading, not its name (SQLite's pages open with "1. Overview", 43 of
+    them, or "1. Syntax" under the title "CREATE TABLE"), so no mention of "syntax" names one of them. An H1 equal
+    to its page's title is that page's name however many pages share it (django's "Middleware" guide and reference)."""
     counts = Counter()
-    for i in np.flatnonzero(targets):
-        h1 = clean_title(h1s[int(i)], set(), set()).lower()
-        if h1 and h1 != cleaned_titles[int(i)].lower():
+    for i, h1 in cleaned_h1s.items():
+        h1 = h1.lower()
+        if h1 and h1 != cleaned_titles[i].lower():
             counts[h1] += 1
     return {h1 for h1, count in counts.items() if count >= 2}
 

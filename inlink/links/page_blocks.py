@@ -125,11 +125,15 @@ def _synopsis_names(text: str, blocks) -> list[str]:
     """The functions a page's opening code block declares as C prototypes ("int sqlite3_blob_bytes(sqlite3_blob
     *);"): a page of a C reference written as manual pages opens with its synopsis, the declaration of what it
     describes, before any prose. Names in code shape only (defined_name: "sqlite3_blob_bytes", not "main")."""
+    return [name for name in _synopsis_prototypes(text, blocks) if defined_name(name) == name]
+
+
+def _synopsis_prototypes(text: str, blocks) -> list[str]:
     for kind, start, end in blocks or ():
         if kind == "code":
-            return [name for name in _PROTOTYPE_RE.findall(text[start:end]) if defined_name(name) == name]
+            return _PROTOTYPE_RE.findall(text[start:end])
         if kind == "text":   # plain text (plain_blocks): the prototypes the text opens with, one after another
-            return [name for name in _opening_prototypes(text, start, end) if defined_name(name) == name]
+            return _opening_prototypes(text, start, end)
         if kind != "heading":
             return []   # prose first: a code block later is an example, not the page's synopsis
     return []
