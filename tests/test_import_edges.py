@@ -140,6 +140,52 @@ def test_a_few_damaged_bytes_in_utf8_drop_their_rows_and_keep_the_letters():
     assert report.encoding == "UTF-8" and any("1 damaged byte" in line for line in report.warnings)
 
 
+
+CUT_REASON = "the file ends {where}: it looks cut short, so the row is left out (export or download the file again)"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])   # the low-memory reader and the text path
+@pytest.mark.parametrize("gzipped", [False, True])
+def test_a_file_cut_short_inside_a_quoted_text_leaves_out_only_its_last_row(encoding, gzipped):
+    """Before: the last page was kept with its text stopping mid-word ("because leaving i") and nothing said
+    (UTF-8), or the whole file was refused, its file named twice: "cannot be read as a table (pages.csv, row 5: a
+    quoted field is never closed ...)" (any other encoding)."""
+    rows = [row + ["café"] for row in COFFEE] + [["https://a.com/beans", "Beans", "Beans for espresso, ground fresh."]]
+    whole = csv_bytes(rows[:3] + [rows[3] + [""]], headers=HEADERS + ["Note"], encoding=encoding)
+    data = whole[:whole.index(b"ground")]                        # stops inside the last row's quoted text
+    pages, report = load_pages(gzip.compress(data) if gzipped else data, "pages.csv")
+    assert pages["url"].tolist() == [row[0] for row in COFFEE]
+    assert pages.loc[2, "content"] == COFFEE[2][2]
+    assert report.dropped_rows == [(5, 'column "Content": ' + CUT_REASON.format(where="inside this row's quoted "
+                                                                                       "field"))]
+
+
+def test_a_file_cut_short_between_fields_leaves_out_its_last_row_and_a_complete_file_keeps_every_row():
+    """Before: the cut row was kept as a page whose URL stopped where the file did ("https://a.com/bea")."""
+    whole = csv_bytes(COFFEE + [["https://a.com/beans", "Beans", "Beans for espresso."]], newline="\n")
+    pages, report = load_pages(whole[:whole.index(b",Beans for")], "pages.csv")
+    assert pages["url"].tolist() == [row[0] for row in COFFEE]
+    assert report.dropped_rows == [(5, 'column "Title 1": ' + CUT_REASON.format(
+        where="in the middle of this row (2 of its 3 fields)"))]
+    complete, report = load_pages(whole.rstrip(b"\n"), "pages.csv")   # no final line break, nothing cut
+    assert len(complete) == 4 and report.dropped_rows == []
+
+
+def test_a_stray_quote_inside_a_quoted_field_names_its_row():
+    """Before: "pages.csv: cannot be read as a table (',' expected after '"')", with no row."""
+    text = ('Address,Title 1,Content\nhttps://a.com/,Home,"Welcome, friends"\n'
+            'https://a.com/b,Brewing,"The "best" brew, hot"\nhttps://a.com/c,Cups,"Cups, mugs"\n')
+    with pytest.raises(SiteDataError) as caught:
+        load_pages(text.encode(), "pages.csv")
+    assert (caught.value.file, caught.value.row) == ("pages.csv", 3)
+    assert "inside a quoted field is not doubled" in str(caught.value) and "expected after" not in str(caught.value)
+
+
+def test_a_second_byte_order_mark_before_the_header_is_no_part_of_its_name():
+    """Before: "no URL column found ...; headers are: \ufeffAddress, ..." (two files pasted together)."""
+    pages, _ = load_pages(b"\xef\xbb\xbf\xef\xbb\xbf" + csv_bytes(COFFEE), "pages.csv")
+    assert pages["url"].tolist() == [row[0] for row in COFFEE]
+
 @pytest.mark.parametrize("damage, expected", [
     (lambda data: data[:30] + bytes(b ^ 0x55 for b in data[30:60]) + data[60:], "the gzip data is damaged"),
     (lambda data: data[:len(data) // 2], "the gzip data is cut short"),

@@ -32,13 +32,65 @@ def read_rows(data: bytes | Path, delimiter: str, width: int, categories: bool, 
     sizes = _block_sizes(data)
     for block_size in sizes:
         try:
-            with _arrow_input(data) as stream:
+            tail = _Tail(data)
+            with tail.arrow_input() as stream:
                 batches = _arrow_batches(stream, delimiter, width, block_size)
-                return _read_columns(batches, width, _trim_every(data), categories, (max_rows, max_bytes))
+                read = _read_columns(batches, width, _trim_every(data), categories, (max_rows, max_bytes))
+            return None if tail.cut_in_quotes() else read
         except ValueError as exc:   # pyarrow.ArrowInvalid
             if "straddl" not in str(exc) or block_size == sizes[-1]:
                 raise
     return None
+
+
+class _Tail:
+    """Whether the file, as pyarrow reads it, ends inside a quoted field: then it was cut short (a download or
+    a copy that stopped) in its last column, which Arrow keeps without a word ("... because leaving i"). Such
+    a file goes to the text path, which leaves the cut row out and reports it (tables._cut_last_row). Told by
+    its last byte (a complete file ends with a line break) and, when that is not one, by the parity of its
+    quote characters (a quoted field holds its quotes doubled). Plain bytes are asked directly; a file on disk
+    or a gzip body is watched as it is read (its unpacked end is known only once read)."""
+
+    def __init__(self, data: bytes | Path):
+        self.data, self.last, self.quotes = data, b"", 0
+
+    def arrow_input(self):
+        if isinstance(self.data, bytes) and not self.data.startswith(GZIP_MAGIC):
+            self.last = self.data[-1:]
+            if self.last not in _LINE_END:
+                self.quotes = self.data.count(b'"')
+            return _arrow_input(self.data)
+        import pyarrow   # ImportError: the caller takes the text path
+
+        return pyarrow.PythonFile(_WatchedReader(open_text(self.data), self), mode="r")
+
+    def cut_in_quotes(self) -> bool:
+        return self.last not in _LINE_END and self.quotes % 2 == 1
+
+
+_LINE_END = (b"", b"\n", b"\r")
+
+
+class _WatchedReader(io.RawIOBase):
+    """A binary stream that tells `tail` the last byte read from `raw` and how many quote characters it held."""
+
+    def __init__(self, raw, tail: _Tail):
+        super().__init__()
+        self.raw, self.tail = raw, tail
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = self.raw.readinto(buffer)
+        if count:
+            read = bytes(buffer[:count])
+            self.tail.last, self.tail.quotes = read[-1:], self.tail.quotes + read.count(b'"')
+        return count
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
 
 
 #: pandas' string dtype holding Python strings (the text path's read_csv(dtype=str) holds Arrow strings)

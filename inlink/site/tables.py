@@ -257,9 +257,12 @@ def _read_csv(data: bytes, name: str) -> pd.DataFrame:
     text = _unify_line_endings(text)
     text, title_lines = _skip_title_line(text)
     delimiter = sniff_delimiter(text)
+    text, cut = _cut_last_row(text, delimiter)
     frame = _parse_any(text, delimiter, name, title_lines)
     if marked or "\x00" in text:
         _drop_bad_cells(frame, found)
+    if cut:
+        frame.attrs["bad_rows"].append((len(frame) + 2, *cut))
     notes = _encoding_notes(found, name)
     if delimiter != ",":
         notes.append(f"{name} uses {'tab' if delimiter == chr(9) else repr(delimiter)} as column separator")
@@ -321,6 +324,46 @@ def _drop_bad_cells(frame: pd.DataFrame, found: charsets.Detected) -> None:
                                                                 for position, column, reason in cells])
 
 
+def _cut_last_row(text: str, delimiter: str) -> tuple[str, tuple[str, str] | None]:
+    """The text without its last row when the file was cut short in the middle of it, with why (a reason and
+    the column it stops in, for the report's dropped rows); else the text and None.
+
+    Cut short: the text does not end with a line break (a complete export does; a download or a copy that
+    stopped ends anywhere) and its last row either ends inside a quoted field or has fewer fields than the
+    header. Without this the row was kept as it stood: a page whose text stops mid-word, or whose URL is cut
+    ("/shop/swiss-water-"), with nothing said, or the whole file was refused for a quote never closed."""
+    if not text or text.endswith("\n"):   # line endings are unified by now
+        return text, None
+    start = _last_row_start(text)
+    if start == 0:   # the header line itself: a file with no row, reported as such later
+        return text, None
+    row = text[start:]
+    open_quote = row.count('"') % 2 == 1
+    fields = next(csv.reader(io.StringIO(row + '"' * open_quote), delimiter=delimiter), [])
+    header = next(csv.reader(io.StringIO(text[:start]), delimiter=delimiter), [])
+    if not open_quote and len(fields) >= len(header):
+        return text, None
+    column = str(header[len(fields) - 1]).strip() if 0 < len(fields) <= len(header) else None
+    where = "inside this row's quoted field" if open_quote else \
+        f"in the middle of this row ({len(fields)} of its {len(header)} fields)"
+    return text[:start], (f"the file ends {where}: it looks cut short, so the row is left out (export or download "
+                          "the file again)", column)
+
+
+def _last_row_start(text: str) -> int:
+    """Where the text's last row starts: after the last line break that stands outside quotes (the quotes before
+    a line break are even in number; a quoted field may hold line breaks of its own)."""
+    total, after, end = text.count('"'), 0, len(text)
+    while True:
+        line_break = text.rfind("\n", 0, end)
+        after += text.count('"', line_break + 1, end)
+        if line_break < 0:
+            return 0
+        if (total - after) % 2 == 0:
+            return line_break + 1
+        end = line_break
+
+
 def _skip_title_line(text: str) -> tuple[str, int]:
     """Text from the header line on, and how many lines came before it: blank lines, and the title line
     ("Internal - HTML") that older Screaming Frog exports put above the header. Works on the head of the
@@ -349,9 +392,29 @@ def _parse_any(text: str, delimiter: str, name: str, title_lines: int) -> pd.Dat
             row = re.search(r"row (\d+)", str(exc))
             raise SiteDataError('a quoted field is never closed (a stray " character?)', file=name,
                                 row=int(row.group(1)) + 1 + title_lines if row else None) from None
+    except SiteDataError:
+        raise
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, IndexError, csv.Error) as exc:
-        raise SiteDataError(f"cannot be read as a table ({str(exc).strip() or type(exc).__name__})",
-                            file=name) from None
+        row, problem = _failing_row(text, delimiter)
+        raise SiteDataError(problem or f"cannot be read as a table ({str(exc).strip() or type(exc).__name__})",
+                            file=name, row=row + title_lines if row else None) from None
+
+
+def _failing_row(text: str, delimiter: str) -> tuple[int | None, str | None]:
+    """The row (the header being row 1) where a strict CSV reading fails, and what is wrong there in words;
+    (None, None) when it reads through. Only asked once the parsers refused the file, so its pace is no
+    matter: pandas' tolerant parser says what failed ("',' expected after '\"'") but not where."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    rows = 0
+    try:
+        for _fields in reader:
+            rows += 1
+    except csv.Error as exc:
+        if "expected after" in str(exc):
+            return rows + 1, ('a quote character inside a quoted field is not doubled (a cell holding " must '
+                              'write it as ""), so the fields of this row cannot be told apart')
+        return rows + 1, f"cannot be read as a table ({exc})"
+    return None, None
 
 
 def _csv_options(delimiter: str) -> dict:
@@ -401,7 +464,7 @@ def _finish(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     if not frame.attrs.pop("indexed_by_row", False):
         first = frame.attrs.pop("header_row", 1) + 1
         frame.index = pd.RangeIndex(first, len(frame) + first)
-    frame.columns = unique_headers([str(column).strip() for column in frame.columns])
+    frame.columns = unique_headers([str(column).replace("\ufeff", "").strip() for column in frame.columns])
     blank = frame.attrs.pop("blank_rows", None)   # known from the low-memory read, which has no missing value
     if blank is None:
         frame = frame.fillna("")
