@@ -565,6 +565,20 @@ def test_defined_names_come_from_identifier_shaped_terms(term, name):
     assert defined_name(term) == name
 
 
+def test_a_definition_term_that_is_a_whole_page_title_is_a_listing_entry_and_takes_the_link(tmp_path):
+    """A list of pages written as a <dl> (each page's title as the term, what it covers after it: a docs front
+    page, a list of tutorials) links each term to its page; a term that is more than a title stays out, as every
+    other term (a declaration, a glossary word). Before, every term was outside prose and such a list gave
+    none of its links (held-out pygame front page: 39 links, one suggestion)."""
+    hub = ("<h1>Garden notes</h1><dl><dt>Composting Guide</dt><dd>How leaves and scraps become soil.</dd>"
+           "<dt>Watering schedule</dt><dd>When to water each bed.</dd></dl>"
+           f"<p>{FILLER}</p>")
+    index = build_index(_html_site(tmp_path, _garden_pages(hub)), NO_FLOOR)
+    rows = {r["Destination"]: r for r in analyze_page(index, BASE + "hub")}
+    assert rows[BASE + "compost"]["Anchor"] == "Composting Guide"
+    assert rows[BASE + "compost"]["Context"].startswith("Composting Guide")
+    assert BASE + "water" not in rows
+
 def test_a_page_that_defines_a_name_receives_its_links(tmp_path):
     pages = _garden_pages(f"<p>Errors raise SoilError when the pile is too wet; see the Watering page.</p>"
                           f"<p>{FILLER}</p>")

@@ -539,8 +539,21 @@ def _known_links(links: pd.DataFrame | None, url_pos: dict) -> list[tuple[int, i
 
 
 def page_prose(index: LinkIndex, source: int):
-    """The page's prose blocks (placement.prose_ranges)."""
-    return prose_ranges(index.texts[source], index.blocks[source] if index.blocks else None)
+    """The page's prose blocks (placement.prose_ranges), and its definition terms that are a whole target title
+    (placement.listing_terms): a list of pages, each term naming one ("Introduction to Pygame", then what it
+    teaches), where the term is the link an editor writes."""
+    blocks = index.blocks[source] if index.blocks else None
+    return prose_ranges(index.texts[source], blocks, _title_keys(index) if blocks else None)
+
+
+def _title_keys(index: LinkIndex) -> frozenset[str]:
+    """The targets' cleaned titles as written (kept for the run): "DATABASES", a setting a checklist's terms
+    name, is not the page "Databases"."""
+    keys = index.derived.get("title_keys")
+    if keys is None:
+        keys = index.derived["title_keys"] = frozenset(
+            title.strip() for title, target in zip(index.titles, index.is_target) if target and title)
+    return keys
 
 
 def under_inbound_cap(index: LinkIndex, target: int) -> bool:

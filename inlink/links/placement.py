@@ -4,7 +4,8 @@ Why its own module: both engines (offline and Gemini) must obey the same placeme
 test checks them from the outside, so the rules live in one place:
 - on HTML input (blocks known), an anchor lies inside one block of running prose: a paragraph, list item,
   definition, loose text, or a table cell that reads as prose (a few words, not a lone value); never in a
-  heading, a definition term, a code / preformatted block or a configuration listing;
+  heading, a code / preformatted block or a configuration listing, nor in a definition term unless the term is a
+  whole page title (a list of pages, each term naming one: index.page_prose);
 - anywhere, the name of a call with arguments ("smtplib.SMTP('localhost')"), an imported name and a name
   after an interactive prompt (">>> ") are code, not prose;
 - a one-word string literal ('min_value', "store_true") is a value, not a mention of the name it spells;
@@ -55,20 +56,26 @@ def cites_another_document(text: str, start: int, end: int) -> bool:
                 or _CITED_AFTER_RE.match(text[end:end + 32]))
 
 
-def prose_ranges(text: str, blocks) -> tuple[list[int], list[int]] | None:
+def prose_ranges(text: str, blocks, titles: frozenset[str] | None = None) -> tuple[list[int], list[int]] | None:
     """Start and end offsets of the page's prose blocks, sorted; None when the page has no blocks (plain
-    text), so every place counts as possible."""
+    text), so every place counts as possible. With `titles` (page titles), a definition term that is one of them
+    whole, as written, counts too: a listing of pages (a term per page, its description after it), where the
+    term is the link; any other term (a declaration, a glossary word) stays out."""
     if blocks is None:
         return None
     starts, ends = [], []
     for kind, start, end in blocks:
-        if kind not in PROSE_BLOCKS:
+        if kind not in PROSE_BLOCKS and not (kind == "term" and titles and _listing_term(text[start:end], titles)):
             continue
         if kind == "table_cell" and text[start:end].count(" ") + 1 < PROSE_CELL_WORDS:
             continue
         starts.append(int(start))
         ends.append(int(end))
     return starts, ends
+
+
+def _listing_term(term: str, titles: frozenset[str]) -> bool:
+    return len(term) < 120 and term.strip() in titles
 
 
 def in_prose(ranges: tuple[list[int], list[int]] | None, start: int, end: int) -> bool:
