@@ -169,6 +169,9 @@ def test_a_file_cut_short_between_fields_leaves_out_its_last_row_and_a_complete_
         where="in the middle of this row (2 of its 3 fields)"))]
     complete, report = load_pages(whole.rstrip(b"\n"), "pages.csv")   # no final line break, nothing cut
     assert len(complete) == 4 and report.dropped_rows == []
+    by_hand = b"Address,Title 1,Content\nhttps://a.com/,Home\nhttps://a.com/b,Beans"   # empty last fields left out
+    pages, report = load_pages(by_hand, "pages.csv")
+    assert pages["url"].tolist() == ["https://a.com/", "https://a.com/b"] and report.dropped_rows == []
 
 
 def test_a_stray_quote_inside_a_quoted_field_names_its_row():

@@ -339,15 +339,28 @@ def _cut_last_row(text: str, delimiter: str) -> tuple[str, tuple[str, str] | Non
         return text, None
     row = text[start:]
     open_quote = row.count('"') % 2 == 1
-    fields = next(csv.reader(io.StringIO(row + '"' * open_quote), delimiter=delimiter), [])
-    header = next(csv.reader(io.StringIO(text[:start]), delimiter=delimiter), [])
-    if not open_quote and len(fields) >= len(header):
+    fields = _fields(row + '"' * open_quote, delimiter)
+    header = _fields(text[:start], delimiter)
+    if not open_quote and (len(fields) >= len(header) or _short_rows(text[:start], delimiter, len(header))):
         return text, None
     column = str(header[len(fields) - 1]).strip() if 0 < len(fields) <= len(header) else None
     where = "inside this row's quoted field" if open_quote else \
         f"in the middle of this row ({len(fields)} of its {len(header)} fields)"
     return text[:start], (f"the file ends {where}: it looks cut short, so the row is left out (export or download "
                           "the file again)", column)
+
+
+def _fields(text: str, delimiter: str) -> list[str]:
+    """The fields of the text's first row."""
+    return next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+
+
+def _short_rows(text: str, delimiter: str, width: int) -> bool:
+    """Whether the row before the last one (text: the file up to the last one) has fewer fields than the header
+    too: a file written by hand that leaves out empty last fields ("https://a.com/,Home" under three headers),
+    whose last row is then no sign of a cut."""
+    before = _last_row_start(text[:-1])
+    return before > 0 and len(_fields(text[before:], delimiter)) < width
 
 
 def _last_row_start(text: str) -> int:
