@@ -46,7 +46,7 @@ def read_rows(data: bytes | Path, delimiter: str, width: int, categories: bool, 
 class _Tail:
     """Whether the file, as pyarrow reads it, ends inside a quoted field: then it was cut short (a download or
     a copy that stopped) in its last column, which Arrow keeps without a word ("... because leaving i"). Such
-    a file goes to the text path, which leaves the cut row out and reports it (tables._cut_last_row). Told by
+    a file goes to the text path, which leaves the cut row out and reports it (row_breaks.cut_last_row). Told by
     its last byte (a complete file ends with a line break) and, when that is not one, by the parity of its
     quote characters (a quoted field holds its quotes doubled). Plain bytes are asked directly; a file on disk
     or a gzip body is watched as it is read (its unpacked end is known only once read)."""

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from inlink.site import arrow_csv, charsets
+from inlink.site import arrow_csv, charsets, row_breaks
 from inlink.site.arrow_csv import GZIP_MAGIC
 
 MAX_BYTES = 1_000_000_000  # larger files are refused: the app keeps the whole table in memory (~4x)
@@ -257,7 +257,7 @@ def _read_csv(data: bytes, name: str) -> pd.DataFrame:
     text = _unify_line_endings(text)
     text, title_lines = _skip_title_line(text)
     delimiter = sniff_delimiter(text)
-    text, cut = _cut_last_row(text, delimiter)
+    text, cut = row_breaks.cut_last_row(text, delimiter)
     frame = _parse_any(text, delimiter, name, title_lines)
     if marked or "\x00" in text:
         _drop_bad_cells(frame, found)
@@ -324,59 +324,6 @@ def _drop_bad_cells(frame: pd.DataFrame, found: charsets.Detected) -> None:
                                                                 for position, column, reason in cells])
 
 
-def _cut_last_row(text: str, delimiter: str) -> tuple[str, tuple[str, str] | None]:
-    """The text without its last row when the file was cut short in the middle of it, with why (a reason and
-    the column it stops in, for the report's dropped rows); else the text and None.
-
-    Cut short: the text does not end with a line break (a complete export does; a download or a copy that
-    stopped ends anywhere) and its last row either ends inside a quoted field or has fewer fields than the
-    header. Without this the row was kept as it stood: a page whose text stops mid-word, or whose URL is cut
-    ("/shop/swiss-water-"), with nothing said, or the whole file was refused for a quote never closed."""
-    if not text or text.endswith("\n"):   # line endings are unified by now
-        return text, None
-    start = _last_row_start(text)
-    if start == 0:   # the header line itself: a file with no row, reported as such later
-        return text, None
-    row = text[start:]
-    open_quote = row.count('"') % 2 == 1
-    fields = _fields(row + '"' * open_quote, delimiter)
-    header = _fields(text[:start], delimiter)
-    if not open_quote and (len(fields) >= len(header) or _short_rows(text[:start], delimiter, len(header))):
-        return text, None
-    column = str(header[len(fields) - 1]).strip() if 0 < len(fields) <= len(header) else None
-    where = "inside this row's quoted field" if open_quote else \
-        f"in the middle of this row ({len(fields)} of its {len(header)} fields)"
-    return text[:start], (f"the file ends {where}: it looks cut short, so the row is left out (export or download "
-                          "the file again)", column)
-
-
-def _fields(text: str, delimiter: str) -> list[str]:
-    """The fields of the text's first row."""
-    return next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
-
-
-def _short_rows(text: str, delimiter: str, width: int) -> bool:
-    """Whether the row before the last one (text: the file up to the last one) has fewer fields than the header
-    too: a file written by hand that leaves out empty last fields ("https://a.com/,Home" under three headers),
-    whose last row is then no sign of a cut."""
-    before = _last_row_start(text[:-1])
-    return before > 0 and len(_fields(text[before:], delimiter)) < width
-
-
-def _last_row_start(text: str) -> int:
-    """Where the text's last row starts: after the last line break that stands outside quotes (the quotes before
-    a line break are even in number; a quoted field may hold line breaks of its own)."""
-    total, after, end = text.count('"'), 0, len(text)
-    while True:
-        line_break = text.rfind("\n", 0, end)
-        after += text.count('"', line_break + 1, end)
-        if line_break < 0:
-            return 0
-        if (total - after) % 2 == 0:
-            return line_break + 1
-        end = line_break
-
-
 def _skip_title_line(text: str) -> tuple[str, int]:
     """Text from the header line on, and how many lines came before it: blank lines, and the title line
     ("Internal - HTML") that older Screaming Frog exports put above the header. Works on the head of the
@@ -408,26 +355,9 @@ def _parse_any(text: str, delimiter: str, name: str, title_lines: int) -> pd.Dat
     except SiteDataError:
         raise
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, IndexError, csv.Error) as exc:
-        row, problem = _failing_row(text, delimiter)
+        row, problem = row_breaks.failing_row(text, delimiter)
         raise SiteDataError(problem or f"cannot be read as a table ({str(exc).strip() or type(exc).__name__})",
                             file=name, row=row + title_lines if row else None) from None
-
-
-def _failing_row(text: str, delimiter: str) -> tuple[int | None, str | None]:
-    """The row (the header being row 1) where a strict CSV reading fails, and what is wrong there in words;
-    (None, None) when it reads through. Only asked once the parsers refused the file, so its pace is no
-    matter: pandas' tolerant parser says what failed ("',' expected after '\"'") but not where."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
-    rows = 0
-    try:
-        for _fields in reader:
-            rows += 1
-    except csv.Error as exc:
-        if "expected after" in str(exc):
-            return rows + 1, ('a quote character inside a quoted field is not doubled (a cell holding " must '
-                              'write it as ""), so the fields of this row cannot be told apart')
-        return rows + 1, f"cannot be read as a table ({exc})"
-    return None, None
 
 
 def _csv_options(delimiter: str) -> dict:
