@@ -189,6 +189,17 @@ def test_a_second_byte_order_mark_before_the_header_is_no_part_of_its_name():
     pages, _ = load_pages(b"\xef\xbb\xbf\xef\xbb\xbf" + csv_bytes(COFFEE), "pages.csv")
     assert pages["url"].tolist() == [row[0] for row in COFFEE]
 
+
+def test_a_refusal_lists_the_headers_shortened():
+    """Before: a file whose first line is 5,000 characters of no table was echoed back whole ("headers are:
+    DDDD..."); and a wide export's headers after the twelfth were dropped without a word."""
+    with pytest.raises(SiteDataError) as caught:
+        load_pages(b"D" * 5000 + b"\nx\n", "junk.csv")
+    assert str(caught.value).endswith("headers are: " + "D" * 40 + "…") and len(str(caught.value)) < 200
+    with pytest.raises(SiteDataError) as caught:
+        load_links(csv_bytes([["a"] * 15], headers=[f"Field {i}" for i in range(15)]), "links.csv")
+    assert "headers are: Field 0, Field 1, " in str(caught.value) and "Field 11 and 3 more" in str(caught.value)
+
 @pytest.mark.parametrize("damage, expected", [
     (lambda data: data[:30] + bytes(b ^ 0x55 for b in data[30:60]) + data[60:], "the gzip data is damaged"),
     (lambda data: data[:len(data) // 2], "the gzip data is cut short"),

@@ -104,7 +104,7 @@ def _list_urls(text: str) -> tuple[list[str], list[int]]:
 
 def _table_urls(data: bytes, label: str) -> tuple[list[str], list[str]]:
     """The URL column of an export (Address, URL, ...), found the way the importer finds it."""
-    from inlink.site.columns import detect_page_columns
+    from inlink.site.columns import detect_page_columns, header_list
     from inlink.site.tables import SiteDataError, read_table
 
     try:
@@ -114,7 +114,7 @@ def _table_urls(data: bytes, label: str) -> tuple[list[str], list[str]]:
     column = detect_page_columns(table.columns).get("url")
     if column is None:
         raise SourceError(f"{label}: no URL column found (expected a header such as Address or URL); "
-                          f"headers are: {', '.join(map(str, list(table.columns)[:12]))}")
+                          f"headers are: {header_list(table.columns)}")
     return [str(v) for v in table[column].tolist()], [f"{label}: URLs read from column \"{column}\""]
 
 

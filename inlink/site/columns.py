@@ -47,6 +47,19 @@ EXTRACTION_HEADER = re.compile(r"^(content|body|text|bodytext|maincontent|pagete
                                r"extractor\d*|extraction\d*|customextraction\d*)(?:html|innerhtml)?\d+$")
 
 
+HEADERS_SHOWN = 12     # a refusal lists this many of a file's headers
+HEADER_CHARS = 40      # and this much of each: a file that is no table gives one "header" of its whole first line
+
+
+def header_list(headers) -> str:
+    """A file's headers as a refusal lists them: the first HEADERS_SHOWN, each cut to HEADER_CHARS, and how
+    many more there are (a 5,000-character first line of a file that is no table came back whole)."""
+    headers = [str(header) for header in headers]
+    shown = [header if len(header) <= HEADER_CHARS else header[:HEADER_CHARS] + "…" for header in headers[:HEADERS_SHOWN]]
+    more = len(headers) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
 def header_key(header) -> str:
     """Header as compared: lower case without spaces, underscores, hyphens or dots ("H1-1" -> "h11")."""
     return re.sub(r"[\s_\-.]+", "", str(header)).lower()

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from inlink.site.coded import Coded
-from inlink.site.columns import LINK_SYNONYMS, detect, detect_page_columns
+from inlink.site.columns import LINK_SYNONYMS, detect, detect_page_columns, header_list
 from inlink.site.report import Drops, ImportReport
 from inlink.site.tables import SiteDataError, fold_whitespace, read_table, source_name
 from inlink.site.workbooks import other_sheets
@@ -43,7 +43,7 @@ def load_links(source, filename=None, known_urls=None, sheet=None,
                 if "url" in detect_page_columns(table.columns) else "")
         where, others = other_sheets(table.attrs, "the links")
         raise SiteDataError(f"no {' or '.join(missing)} column found{where} (expected headers such as Source, "
-                            f"Destination, Anchor); headers are: {', '.join(map(str, table.columns[:12]))}"
+                            f"Destination, Anchor); headers are: {header_list(table.columns)}"
                             + hint + others, file=name)
     links = _hyperlinks_only(table, columns, report)
     links = _normalise_link_urls(links, columns, drops, known_urls)

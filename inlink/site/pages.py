@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from inlink.site.columns import (EXTRACTION_HEADER, LINK_SYNONYMS, PAGE_FIELDS, TEXT_FIELDS, detect,
-                                 extraction_headers, header_key, resolve_page_columns)
+                                 extraction_headers, header_key, header_list, resolve_page_columns)
 from inlink.site.heap import HeapTrimmer
 from inlink.site.report import Drops, ImportReport
 from inlink.site.scope import host_scope
@@ -91,7 +91,7 @@ def _no_url_column(headers, file: str, attrs: Mapping) -> SiteDataError:
                              "links file, and a page export (Address, Title 1, ...) as the pages file", file=file)
     where, others = other_sheets(attrs)
     return SiteDataError(f"no URL column found{where} (expected a header such as Address, URL or Page); "
-                         f"headers are: {', '.join(map(str, list(headers)[:12]))}{others}", file=file)
+                         f"headers are: {header_list(headers)}{others}", file=file)
 
 
 def _clean_text(series: pd.Series) -> pd.Series:
