@@ -15,6 +15,8 @@ test checks them from the outside, so the rules live in one place:
 - a numbered reference ("Section 3") to a part of a document cited by a name in capitals and a number ("section 10
   of RFC 2616") names that document's part, not the site's;
 - a template tag or expression ("{% load i18n %}", "{{ page.title }}") is code, wherever it stands;
+- an item of a menu path ("Image → Scale Image", "Settings > Billing") is a place in an interface, and a key of a
+  key combination ("Shift+F10") is pressed with the others: neither is a mention;
 - on plain text (no blocks), a code-like span (an identifier with _ or ::, a call with (), a path, a command
   option, a <placeholder>) is an anchor only when the target's title or defined name is that very name.
 The Context is the sentence holding the anchor (a splitter that knows "e.g." and "3.11" end no sentence),
@@ -232,14 +234,49 @@ def quoted_value(text: str, start: int, end: int) -> bool:
     return not titled and not any(ch.isspace() or ch == "." for ch in word)
 
 
+# A menu path's separators: "Image → Scale Image", "Settings > Billing > Invoices", "File ▸ Export". The ASCII ">" and
+# the guillemets only with a space on either side: "»" and "›" also quote ("»Text«"), and "a>b" is code.
+_MENU_ARROWS = "→⇒⟶▸▶►➔➜"
+_SPACED_ARROWS = (" > ", " -> ", " » ", " › ", " => ")
+MENU_REACH = 3   # spaces between a menu item and its arrow
+# A key combination: "Shift+F10", "Ctrl+C", "Ctrl + Shift + Z" (spaced, beside a modifier key).
+_MODIFIERS = frozenset("ctrl control shift alt option opt cmd command meta super win windows fn altgr".split())
+
+
+def in_menu_path(text: str, start: int, end: int) -> bool:
+    """text[start:end] is an item of a menu path ("Color Management" in "Image → Color Management → Enable Color
+    Management", "Billing" in "Settings > Billing"): a place in the application's interface, spelled as the
+    reader clicks it, not a mention in running text (a GUI manual's held-out read: 182 of 1,252 high and medium
+    rows stood in menu paths, where its editors linked 3 of 1,085 links)."""
+    before = text[max(0, start - MENU_REACH - 3):start]
+    after = text[end:end + MENU_REACH + 3]
+    if before.rstrip()[-1:] in tuple(_MENU_ARROWS) or after.lstrip()[:1] in tuple(_MENU_ARROWS):
+        return True
+    return any(before.endswith(arrow) or after.startswith(arrow) for arrow in _SPACED_ARROWS)
+
+
+def in_key_combination(text: str, start: int, end: int) -> bool:
+    """text[start:end] is a key of a key combination ("F10" in "Shift+F10", "C" in "Ctrl + C"): the keys are
+    pressed together, and one of them alone names no page (a shortcut table's "F10")."""
+    if (start > 1 and text[start - 1] == "+" and text[start - 2].isalnum()) or \
+            (end + 1 < len(text) and text[end] == "+" and text[end + 1].isalnum()):
+        return True
+    left = re.search(r"(\w+) ?\+ ?$", text[max(0, start - 12):start])
+    right = re.match(r" ?\+ ?(\w+)", text[end:end + 12])
+    return any(match and match.group(1).lower() in _MODIFIERS for match in (left, right)) \
+        or text[start:end].lower() in _MODIFIERS and bool(left or right)
+
+
 def open_to_anchors(prose: tuple[list[int], list[int]] | None, text: str, start: int, end: int) -> bool:
     """Whether text[start:end] may hold an anchor to any page at all: in running text (in_running_text), and no
-    part of a file path or URL, a host name, a template tag or a one-word string literal. The rules that do not depend on the
+    part of a file path or URL, a host name, a template tag, a one-word string literal, a menu path or a key
+    combination. The rules that do not depend on the
     target, in one place: the offline engine's placement starts from them, and so does validation's check of any
     engine's pick."""
     return in_running_text(prose, text, start, end) and not in_path(text, start, end) \
         and not in_host(text, start, end) and not quoted_value(text, start, end) \
-        and not in_template_code(text, start, end)
+        and not in_template_code(text, start, end) and not in_menu_path(text, start, end) \
+        and not in_key_combination(text, start, end)
 
 
 #: Quotation marks that open a quoted title, and their closing marks (not single quotes: "’" is also an apostrophe).

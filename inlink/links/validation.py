@@ -7,8 +7,9 @@ the contract test holds both engines to anchor_placement.
 from __future__ import annotations
 
 from inlink.links.index import LinkIndex, page_prose, under_inbound_cap
-from inlink.links.placement import (closes_one_it_opens, in_path, in_running_text, in_template_code, is_code_span,
-                                    open_to_anchors, option_dashes, quoted_value, with_option_dashes)
+from inlink.links.placement import (closes_one_it_opens, in_key_combination, in_menu_path, in_path, in_running_text,
+                                    in_template_code, is_code_span, open_to_anchors, option_dashes, quoted_value,
+                                    with_option_dashes)
 from inlink.links.text import ends_on_initial, is_acceptable_anchor, names_target, starts_sentence, tokens
 
 
@@ -52,6 +53,9 @@ def _anchor_problem(index: LinkIndex, source: int, target: int, anchor: str) -> 
             return f'the anchor "{anchor}" stands only inside template code ({{% ... %}} or {{{{ ... }}}}) or a path'
         if all(quoted_value(text, *o) for o in prose_ones):
             return f'the anchor "{anchor}" stands only as a quoted value (a string literal), not as a mention'
+        if all(in_menu_path(text, *o) or in_key_combination(text, *o) for o in prose_ones):
+            return (f'the anchor "{anchor}" stands only in a menu path ("File → Export") or a key combination '
+                    '("Ctrl+S"), not as a mention')
         return f'the anchor "{anchor}" is code-like (an identifier, call, path or option) and no name of the target'
     if not names_target(anchor, index.titles[target], index.h1s[target], index.urls[target],
                         starts_sentence(text, span[0])) and not _site_links_it(index, target, anchor):
@@ -109,7 +113,8 @@ def _site_links_it(index: LinkIndex, target: int, anchor: str) -> bool:
 
 def anchor_placement(index: LinkIndex, source: int, target: int, anchor: str) -> tuple[int, int] | None:
     """The first occurrence of `anchor` in the source that the placement rules allow (whole words, running
-    prose, not inside a path or URL, template code nor a quoted value, and a code-like span only when the anchor
+    prose, not inside a path or URL, template code, a quoted value, a menu path nor a key combination, and a
+    code-like span only when the anchor
     names the target), or None.
     Both engines' rows obey it, so the contract test can check any row with it."""
     text = index.texts[source]
