@@ -13,8 +13,8 @@ from inlink.links.anchors import defined_name
 from inlink.links.dictionary import AnchorDictionary
 from inlink.links.evidence import _shared_fact, _words_fact
 from inlink.links.confidence import RECOVERY_WEIGHTS, WEIGHTS, confidence, tier
-from inlink.links.placement import (in_host, in_key_combination, in_menu_path, in_path, in_template_code,
-                                    is_code_span, sentence_context)
+from inlink.links.placement import (cut_from_longer_name, in_host, in_key_combination, in_menu_path, in_path,
+                                    in_template_code, is_code_span, sentence_context)
 from inlink.links.suggest import (
     AnalysisConfig,
     analyze_page,
@@ -252,6 +252,50 @@ def test_an_anchor_in_a_menu_path_is_refused_by_both_engines_and_taken_where_pro
     prose = [dict(pages[0]), {**pages[1], "content": pages[1]["content"] + " Read how Color Management works."}]
     rows = [r for r in from_page(suggestions(make_site(prose), NO_FLOOR), "export") if r["Anchor"] == "Color Management"]
     assert rows and rows[0]["Context"] == "Read how Color Management works."
+
+
+@pytest.mark.parametrize("text, anchor, expected", [
+    ("Use the Copy Named command to keep it.", "Copy", True),                       # a capitalised word after it
+    ("Open the Undo History dialog to go back.", "History dialog", True),          # and before it, mid-sentence
+    ("Read Mastering Regular Expressions by Friedl.", "Expressions", True),
+    ("The Copy command keeps it.", "Copy", False),                                  # a stop word opens the sentence
+    ("Copy Named keeps it.", "Named keeps", False),                                 # the word before opens it
+    ("Use Copy and paste it.", "Copy", False),
+    ("See Section E.12 for the changes.", "E.12", False),                           # a number, not a name
+    ("Use the Copy Named command to keep it.", "Copy Named", False),
+])
+def test_a_part_of_a_longer_capitalised_name_is_cut_from_it(text, anchor, expected):
+    start = text.index(anchor)
+    assert cut_from_longer_name(text, start, start + len(anchor), "copy | copy", (0, len(text))) is expected
+    assert not cut_from_longer_name(text, start, start + len(anchor), "copy", None)   # plain text: not asked
+
+
+def test_a_word_of_the_targets_title_or_address_or_a_kind_word_beside_it_is_no_longer_name():
+    text = "To flip a selection, use the Flip Tool. Run Regular Expressions Now. See the Flip Named tool."
+    flip, named = text.index("Flip Tool"), text.index("Flip Named")
+    site = "Flip\nhttps://docs.example/flip.html"
+    assert not cut_from_longer_name(text, flip, flip + 4, site, (0, len(text)))           # a kind word after it
+    assert cut_from_longer_name(text, named, named + 4, site, (0, len(text)))
+    assert not cut_from_longer_name(text, named, named + 4, "Flip\nhttps://docs.example/named/flip.html",
+                                    (0, len(text)))                                    # a word of its address
+    start = text.index("Expressions")
+    assert not cut_from_longer_name(text, start, start + 11, "Regular Expressions Now", (0, len(text)))
+    text = "Read Appendix Interactive Editing for the keys."
+    start = text.index("Interactive Editing")
+    assert not cut_from_longer_name(text, start, start + 19, "Interactive Editing", (0, len(text)))
+
+
+def test_an_anchor_cut_from_a_longer_capitalised_name_is_not_placed_on_html_input(tmp_path):
+    """A GUI manual's held-out read: "Copy" of "the Copy Named command" linked to the Copy command, "Security" of
+    "SSH Communications Security Corp" to a handbook's security chapter. Where the name stands alone, it links."""
+    pages = [("copy", "Copy", f"<h1>Copy</h1><p>Copy puts the selection on the clipboard.</p><p>{FILLER}</p>"),
+             ("named", "Buffers", "<h1>Buffers</h1><p>The Copy Named command keeps the selection in a buffer.</p>"
+                                  f"<p>{FILLER}</p>"),
+             ("paste", "Paste", "<h1>Paste</h1><p>Paste what you took with Copy before.</p>"
+                                f"<p>{FILLER}</p>")]
+    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
+    assert BASE + "copy" not in {r["Destination"] for r in analyze_page(index, BASE + "named")}
+    assert "Copy" in {r["Anchor"] for r in analyze_page(index, BASE + "paste") if r["Destination"] == BASE + "copy"}
 
 _BREWING = "Roast it short. Мы продаём кофе, see the Brewing Guide. Café? école Brewing Guide too."
 _GLOSSARY = ("Go straight to Appendix B. If a word is unfamiliar, the Glossary explains it. By J. A. Smith and "

@@ -96,6 +96,7 @@ class LinkIndex:
     dictionary: AnchorDictionary = field(default_factory=AnchorDictionary)   # the site's own anchors
     thin: np.ndarray | None = None          # per page: near-empty, stub or "moved" page
     blocks: list = field(default_factory=list)  # per page: [(kind, start, end)], from HTML or plain_blocks
+    own_blocks: np.ndarray | None = None    # per page: its blocks came with it (HTML input), not from plain_blocks
     tokens: SiteTokens | None = None        # every page's lowercased token ids (tokenised once)
     matcher: PhraseMatcher | None = None    # the phrases over token ids (built with the index, saved with it)
     derived: dict = field(default_factory=dict)   # arrays the page analysis derives on first use; not saved
@@ -433,7 +434,7 @@ def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[st
                      shareable_terms=(model.df < len(urls)) & (model.df <= max(2, SHARED_MAX_DF * len(urls))),
                      characteristic_bar=kth_weights(model.matrix, CHARACTERISTIC_TERMS),
                      new_inbound=np.zeros(len(urls), dtype=np.int32), dictionary=dictionary,
-                     blocks=page_blocks, tokens=page_tokens, matcher=matcher,
+                     blocks=page_blocks, own_blocks=blocks.own, tokens=page_tokens, matcher=matcher,
                      thin=np.array(thin_pages(cleaned, texts, words), dtype=bool),
                      chapters=np.array([has_section_number(t) for t in titles], dtype=bool),
                      neighbourhood=LinkNeighbourhood.from_links(existing, len(urls), int(is_source.sum()))

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Callable
 
+import numpy as np
+
 from inlink import second_core
 from inlink.links.anchors import defined_name
 from inlink.links.plain_blocks import plain_blocks
@@ -50,6 +52,7 @@ class PageBlocks:
     def __init__(self, pages: pd.DataFrame, texts: list[str], h1s: list[str]):
         given = pages["blocks"].tolist() if "blocks" in pages.columns else [None] * len(pages)
         self._given = [list(map(tuple, b)) if isinstance(b, (list, tuple)) else None for b in given]
+        self.own = np.array([blocks is not None for blocks in self._given], dtype=bool)   # from the page's HTML
         self._texts, self._h1s = texts, h1s
         self._plain = [page for page, blocks in enumerate(self._given) if blocks is None]
         aside = sum(len(texts[page]) for page in self._plain) >= MIN_ASIDE_CHARS

@@ -29,7 +29,7 @@ from bisect import bisect_right
 
 import numpy as np
 
-from inlink.links.text import CONTEXT_CHARS, sentence_bounds, shorten_around, starts_sentence
+from inlink.links.text import STOP_WORDS, CONTEXT_CHARS, sentence_bounds, shorten_around, starts_sentence
 
 # Running prose: where an editor would put a link (site/html.py labels the blocks). "text" is loose text straight
 # inside a generic container (a <div> or <section> without a <p>), which many sites use for paragraphs.
@@ -265,6 +265,37 @@ def in_key_combination(text: str, start: int, end: int) -> bool:
     right = re.match(r" ?\+ ?(\w+)", text[end:end + 12])
     return any(match and match.group(1).lower() in _MODIFIERS for match in (left, right)) \
         or text[start:end].lower() in _MODIFIERS and bool(left or right)
+
+
+# Words that say what kind of thing a name is, or where it stands, beside it: "the Flip Tool", "the Layers Dialog",
+# "Appendix Interactive Input Editing", "Module pdb": the name stays the page's.
+_KIND_WORDS = frozenset("""appendix chapter section part figure table example step page article guide tutorial
+manual module class function method tool tools command dialog menu option options window tab button panel field
+setting settings mode editor plugin filter directive element property attribute""".split())
+_NEXT_NAME_WORD_RE = re.compile(r" ([A-Z][a-z]+)\b")
+_LAST_NAME_WORD_RE = re.compile(r"\b([A-Z][a-z]+) $")
+
+
+def cut_from_longer_name(text: str, start: int, end: int, names: str, block: tuple[int, int] | None) -> bool:
+    """text[start:end], capitalised, is part of a longer capitalised name in its prose `block`: a capitalised word
+    stands right after it ("Copy" of "the Copy Named command", "Expressions" of "Mastering Regular Expressions") or
+    right before it, mid-sentence ("History dialog" of "the Undo History dialog", "Packaging Authority" of "the
+    Python Packaging Authority"), that is no word of the target's names (`names`: its title, H1 and address,
+    so "the Flip Tool" still names the page "Flip" at .../gimp-tool-flip.html), no word saying what kind of
+    thing the name is or where it stands ("Appendix", "Dialog": _KIND_WORDS) and no stop word ("The Copy
+    command" opens a sentence). The longer name is another thing (a command, a book, a body), not the page the
+    part would name (a GUI manual's held-out read). Asked only on HTML input, whose blocks are the page's own:
+    plain text runs a heading into its paragraph ("Generic views Base class-based views ..."), and the blocks
+    recovered from it do not always part them."""
+    if block is None or not (text[start:start + 1].isupper() and text[start + 1:start + 2].islower()):
+        return False   # a capitalised word opens it: not a code or number ("E.12" after "Section")
+    words = set(re.findall(r"[a-z]+", names.lower())) | _KIND_WORDS
+    after = _NEXT_NAME_WORD_RE.match(text, end, min(end + 30, block[1]))
+    if after and after.group(1).lower() not in STOP_WORDS | words:
+        return True
+    before = _LAST_NAME_WORD_RE.search(text, max(start - 30, block[0]), start)
+    return bool(before) and before.group(1).lower() not in STOP_WORDS | words \
+        and not starts_sentence(text, before.start(1)) and before.start(1) > block[0]
 
 
 def open_to_anchors(prose: tuple[list[int], list[int]] | None, text: str, start: int, end: int) -> bool:

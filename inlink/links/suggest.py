@@ -32,6 +32,7 @@ from inlink.links.index import (  # noqa: F401  (public API, see docs/architectu
 from inlink.links.mentions import OWN_NAME_KINDS, linkable
 from inlink.links.parameters import is_parameter, own_parameters
 from inlink.links.placement import (
+    cut_from_longer_name,
     block_bounds,
     breaks_between_words,
     cites_another_document,
@@ -102,7 +103,7 @@ def source_pages(index: LinkIndex) -> list[str]:
 
 def _placement_rule(text: str, prose, option: Option, parameters=None, code=None, term_declared: bool = False,
                     chapter: tuple[str, ...] | None = None, written: str = "",
-                    lowercase: tuple[str, ...] | None = None):
+                    lowercase: tuple[str, ...] | None = None, names: str | None = None):
     """The places an option's occurrence may take: running prose only, never inside a path or URL, a quoted value
     (placement.quoted_value), a part of a quoted title ('titled “Subtyping Built-in Types”':
     placement.part_of_quoted_title) nor a heading run into its paragraph (placement.glued_heading), a code-like span only
@@ -126,7 +127,9 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
     ("section 10 of RFC 2616") is that document's part (placement.cites_another_document). An anchor never runs
     across a sentence or clause break ("Cargo. Run", "form, fields") that the target's title or H1 (`written`) does
     not hold, nor the site's own anchors for it (placement.breaks_between_words; a quoted section title is read
-    whole, in its quotes)."""
+    whole, in its quotes). On a page whose blocks came with it (HTML input; `names`: the target's title, H1 and
+    address, else None), a capitalised phrase is never cut out of a longer capitalised name that is not the
+    target's ("Copy" of "the Copy Named command": placement.cut_from_longer_name)."""
     names_it = option.kind not in VOCABULARY_KINDS or option.kind == "key"
     declared = option.kind == "defined" and option.exact
     word_name = code is not None and option.kind == "head"
@@ -145,7 +148,8 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
             and (not section or _quoted(text, (start, end)) and not _string_literal(text, start)) \
             and (not numbered or not cites_another_document(text, start, end)) \
             and not glued_heading(text, start, end, block_bounds(prose, start, end)) \
-            and (section or not breaks_between_words(text[start:end], written))
+            and (section or not breaks_between_words(text[start:end], written)) \
+            and not (names is not None and cut_from_longer_name(text, start, end, names, block_bounds(prose, start, end)))
     return allowed
 
 
@@ -197,12 +201,13 @@ def _first_usable(index: LinkIndex, item: Ranked, page: _PagePlace, taken: list[
     text, words, starts, ends, prose, own_names, parameters, code, source = page
     written = "\n".join((index.titles[item.target], index.h1s[item.target],   # the target's, for every option
                          (index.anchor_marks or {}).get(item.target, "")))
+    long_names = f"{written}\n{index.urls[item.target]}" if _own_blocks(index, source) else None
     for option in item.options:
         in_term = code is not None and option.kind == "defined" and declared_in_term(index, option.phrase, item.target)
         chapter = _chapter_spelling(index, item.target, option)
         span = pick_occurrence(text, option, taken,
                                _placement_rule(text, prose, option, parameters, code, in_term, chapter, written,
-                                               _lowercase_spelling(index, option)), weigh)
+                                               _lowercase_spelling(index, option), long_names), weigh)
         if span is None:
             continue
         enough = _says_enough(index, item.target, option, text, span)
@@ -224,6 +229,11 @@ def _first_usable(index: LinkIndex, item: Ranked, page: _PagePlace, taken: list[
         if enough and not _names_the_source(text[span[0]:span[1]].lower(), option, own_names):
             return option, span
     return None
+
+
+def _own_blocks(index: LinkIndex, source: int) -> bool:
+    """The page's blocks came with it (HTML input), not recovered from plain text (plain_blocks)."""
+    return index.own_blocks is not None and bool(index.own_blocks[source])
 
 
 def _valid_span(index: LinkIndex, source: int, target: int, prose,
