@@ -51,6 +51,10 @@ Held-out sites this machine can make (none of them is committed; eval_links.py -
 - The Debian Reference (`apt-get download debian-reference-en`): ROOT .../usr/share/debian-reference (the *.en.html
   pages), BASE https://www.debian.org/doc/manuals/debian-reference/, --drop div.navheader --drop div.navfooter
   --drop div.toc --drop div.list-of-tables --exclude index.en.html
+- The GIMP 2.10 user manual, a GUI application's prose manual (`apt-get download gimp-help-en`): ROOT
+  .../usr/share/gimp/2.0/help/en, BASE https://docs.gimp.org/2.10/en/, no main element (the body): --drop div.navheader
+  --drop div.navfooter --drop div.toc, --exclude index.html gimp-help-index.html and the part pages left empty without
+  their tables of contents: getting-started.html become-a-gimp-wizard.html gimp-function-reference.html key-reference.html
 
 Run: python3 bench/build_corpus.py ROOT BASE_URL [--out DIR] [--name NAME] [--content SEL ...] [--drop SEL ...]
                                    [--exclude GLOB ...]
