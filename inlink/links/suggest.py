@@ -33,6 +33,7 @@ from inlink.links.mentions import OWN_NAME_KINDS, linkable
 from inlink.links.parameters import is_parameter, own_parameters
 from inlink.links.placement import (
     cut_from_longer_name,
+    used_as_verb,
     block_bounds,
     breaks_between_words,
     cites_another_document,
@@ -149,7 +150,8 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
             and (not numbered or not cites_another_document(text, start, end)) \
             and not glued_heading(text, start, end, block_bounds(prose, start, end)) \
             and (section or not breaks_between_words(text[start:end], written)) \
-            and not (names is not None and cut_from_longer_name(text, start, end, names, block_bounds(prose, start, end)))
+            and not (names is not None and cut_from_longer_name(text, start, end, names, block_bounds(prose, start, end))) \
+            and (option.kind == "inbound" or not used_as_verb(text, start, end))
     return allowed
 
 
