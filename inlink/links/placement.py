@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
 
 import numpy as np
 
@@ -67,9 +68,11 @@ def prose_ranges(text: str, blocks, titles: frozenset[str] | None = None) -> tup
     term is the link; any other term (a declaration, a glossary word) stays out."""
     if blocks is None:
         return None
+    lengths = _title_lengths(titles) if titles else frozenset()
     starts, ends = [], []
     for kind, start, end in blocks:
-        if kind not in PROSE_BLOCKS and not (kind == "term" and titles and _listing_term(text[start:end], titles)):
+        if kind not in PROSE_BLOCKS and not (kind == "term" and end - start in lengths
+                                             and text[start:end] in titles):
             continue
         if kind == "table_cell" and text[start:end].count(" ") + 1 < PROSE_CELL_WORDS:
             continue
@@ -78,8 +81,11 @@ def prose_ranges(text: str, blocks, titles: frozenset[str] | None = None) -> tup
     return starts, ends
 
 
-def _listing_term(term: str, titles: frozenset[str]) -> bool:
-    return len(term) < 120 and term.strip() in titles
+@lru_cache(maxsize=4)
+def _title_lengths(titles: frozenset[str]) -> frozenset[int]:
+    """The lengths of the titles: a term of another length is none of them (blocks hold no outer white space),
+    and most terms are told so without a copy of their text."""
+    return frozenset(map(len, titles))
 
 
 def in_prose(ranges: tuple[list[int], list[int]] | None, start: int, end: int) -> bool:
@@ -239,8 +245,9 @@ def quoted_value(text: str, start: int, end: int) -> bool:
 # A menu path's separators: "Image → Scale Image", "Settings > Billing > Invoices", "File ▸ Export". The ASCII ">" and
 # the guillemets only with a space on either side: "»" and "›" also quote ("»Text«"), and "a>b" is code.
 _MENU_ARROWS = "→⇒⟶▸▶►➔➜"
-_SPACED_ARROWS = (" > ", " -> ", " » ", " › ", " => ")
 MENU_REACH = 3   # spaces between a menu item and its arrow
+_MENU_BEFORE_RE = re.compile(rf"(?:[{_MENU_ARROWS}] {{0,{MENU_REACH}}}| (?:>|->|»|›|=>) )$")
+_MENU_AFTER_RE = re.compile(rf"(?: {{0,{MENU_REACH}}}[{_MENU_ARROWS}]| (?:>|->|»|›|=>) )")
 # A key combination: "Shift+F10", "Ctrl+C", "Ctrl + Shift + Z" (spaced, beside a modifier key).
 _MODIFIERS = frozenset("ctrl control shift alt option opt cmd command meta super win windows fn altgr".split())
 
@@ -250,16 +257,15 @@ def in_menu_path(text: str, start: int, end: int) -> bool:
     Management", "Billing" in "Settings > Billing"): a place in the application's interface, spelled as the
     reader clicks it, not a mention in running text (a GUI manual's held-out read: 182 of 1,252 high and medium
     rows stood in menu paths, where its editors linked 3 of 1,085 links)."""
-    before = text[max(0, start - MENU_REACH - 3):start]
-    after = text[end:end + MENU_REACH + 3]
-    if before.rstrip()[-1:] in tuple(_MENU_ARROWS) or after.lstrip()[:1] in tuple(_MENU_ARROWS):
-        return True
-    return any(before.endswith(arrow) or after.startswith(arrow) for arrow in _SPACED_ARROWS)
+    return bool(_MENU_BEFORE_RE.search(text, max(0, start - MENU_REACH - 3), start)
+                or _MENU_AFTER_RE.match(text, end, end + MENU_REACH + 3))
 
 
 def in_key_combination(text: str, start: int, end: int) -> bool:
     """text[start:end] is a key of a key combination ("F10" in "Shift+F10", "C" in "Ctrl + C"): the keys are
     pressed together, and one of them alone names no page (a shortcut table's "F10")."""
+    if text.find("+", max(0, start - 12), end + 12) < 0:
+        return False
     if (start > 1 and text[start - 1] == "+" and text[start - 2].isalnum()) or \
             (end + 1 < len(text) and text[end] == "+" and text[end + 1].isalnum()):
         return True
