@@ -693,6 +693,20 @@ def test_a_definition_term_that_is_a_whole_page_title_is_a_listing_entry_and_tak
     assert rows[BASE + "compost"]["Context"].startswith("Composting Guide")
     assert BASE + "water" not in rows
 
+def test_a_settings_list_that_holds_a_page_title_is_no_listing_and_its_names_are_the_pages_own(tmp_path):
+    """A filter's page lists its settings as terms ("Main", "Edge", "Zoom") and then says "only if the Main or
+    Edge options are non zero": both the term and the mention are its own setting, not the filter titled "Edge"
+    (held-out GIMP manual: a medium row each, none a link of the site)."""
+    settings = ("<h1>Lens Distortion</h1><p>Bends the image like a lens.</p><h2>Options</h2>"
+                "<dl><dt>Main</dt><dd><p>The amount of correction.</p></dd><dt>Edge</dt><dd><p>The correction at the "
+                "edges, only if the Main or Edge options are non zero.</p></dd><dt>Zoom</dt><dd><p>Enlarges the "
+                f"image.</p></dd></dl><p>{FILLER}</p>")
+    pages = _garden_pages(f"<p>{FILLER}</p>") + [
+        ("lens", "Lens Distortion", settings),
+        ("edge", "Edge", f"<h1>Edge</h1><p>Edge finds the edges of shapes in an image.</p><p>{FILLER}</p>")]
+    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
+    assert BASE + "edge" not in {r["Destination"] for r in analyze_page(index, BASE + "lens")}
+
 def test_a_page_that_defines_a_name_receives_its_links(tmp_path):
     pages = _garden_pages(f"<p>Errors raise SoilError when the pile is too wet; see the Watering page.</p>"
                           f"<p>{FILLER}</p>")

@@ -540,9 +540,9 @@ def _known_links(links: pd.DataFrame | None, url_pos: dict) -> list[tuple[int, i
 
 
 def page_prose(index: LinkIndex, source: int):
-    """The page's prose blocks (placement.prose_ranges), and its definition terms that are a whole target title
-    (placement.listing_terms): a list of pages, each term naming one ("Introduction to Pygame", then what it
-    teaches), where the term is the link an editor writes."""
+    """The page's prose blocks (placement.prose_ranges), and the terms of its listings of pages
+    (placement.listing_terms: each term a target's title, "Introduction to Pygame", then what it teaches), where
+    the term is the link an editor writes."""
     blocks = index.blocks[source] if index.blocks else None
     return prose_ranges(index.texts[source], blocks, _title_keys(index) if blocks else None)
 

@@ -4,8 +4,8 @@ Why its own module: both engines (offline and Gemini) must obey the same placeme
 test checks them from the outside, so the rules live in one place:
 - on HTML input (blocks known), an anchor lies inside one block of running prose: a paragraph, list item,
   definition, loose text, or a table cell that reads as prose (a few words, not a lone value); never in a
-  heading, a code / preformatted block or a configuration listing, nor in a definition term unless the term is a
-  whole page title (a list of pages, each term naming one: index.page_prose);
+  heading, a code / preformatted block or a configuration listing, nor in a definition term unless it is a whole
+  page title in a listing of pages (listing_terms: a section at least half of whose terms are such titles);
 - anywhere, the name of a call with arguments ("smtplib.SMTP('localhost')"), an imported name and a name
   after an interactive prompt (">>> ") are code, not prose;
 - a one-word string literal ('min_value', "store_true") is a value, not a mention of the name it spells;
@@ -63,22 +63,44 @@ def cites_another_document(text: str, start: int, end: int) -> bool:
 
 def prose_ranges(text: str, blocks, titles: frozenset[str] | None = None) -> tuple[list[int], list[int]] | None:
     """Start and end offsets of the page's prose blocks, sorted; None when the page has no blocks (plain
-    text), so every place counts as possible. With `titles` (page titles), a definition term that is one of them
-    whole, as written, counts too: a listing of pages (a term per page, its description after it), where the
-    term is the link; any other term (a declaration, a glossary word) stays out."""
+    text), so every place counts as possible. With `titles` (page titles), the terms of a listing of pages count
+    too (listing_terms), where each term is the link; any other term (a declaration, a glossary word, a
+    setting) stays out."""
     if blocks is None:
         return None
-    lengths = _title_lengths(titles) if titles else frozenset()
+    listed = listing_terms(text, blocks, titles) if titles else frozenset()
     starts, ends = [], []
     for kind, start, end in blocks:
-        if kind not in PROSE_BLOCKS and not (kind == "term" and end - start in lengths
-                                             and text[start:end] in titles):
+        if kind not in PROSE_BLOCKS and start not in listed:
             continue
         if kind == "table_cell" and text[start:end].count(" ") + 1 < PROSE_CELL_WORDS:
             continue
         starts.append(int(start))
         ends.append(int(end))
     return starts, ends
+
+
+def listing_terms(text: str, blocks, titles: frozenset[str]) -> frozenset[int]:
+    """Where the terms of the page's listings of pages start: the terms of a section (from one heading to the next:
+    a definition's text may come as paragraphs of its own) at least half of which are each a page title whole, as
+    written (a docs front page's tutorials), those of its terms. A list of settings that happens to hold a title
+    ("Main", "Edge", "Zoom" on a filter's page, where "Edge" is also a filter) is no listing: its terms name the
+    page's own entries."""
+    lengths = _title_lengths(titles)
+    listed: list[int] = []
+    terms = titled = 0
+    found: set[int] = set()
+    for kind, start, end in (*blocks, ("end", 0, 0)):
+        if kind == "term":
+            terms += 1
+            if end - start in lengths and text[start:end] in titles:
+                titled += 1
+                listed.append(start)
+        elif kind in ("heading", "end"):
+            if titled and 2 * titled >= terms:
+                found.update(listed)
+            listed, terms, titled = [], 0, 0
+    return frozenset(found)
 
 
 @lru_cache(maxsize=4)

@@ -52,6 +52,7 @@ from inlink.links.ranking import NAME_KINDS, Option, Ranked, ranked_items, score
 from inlink.links.spans import grow_to_title, overlaps, pick_occurrence, widen_single_word
 from inlink.links.sections import quotes_titles
 from inlink.links.text import (
+    is_code_like,
     OPENING_QUOTES,
     names_target,
     spelled_as,
@@ -104,7 +105,7 @@ def source_pages(index: LinkIndex) -> list[str]:
 
 def _placement_rule(text: str, prose, option: Option, parameters=None, code=None, term_declared: bool = False,
                     chapter: tuple[str, ...] | None = None, written: str = "",
-                    lowercase: tuple[str, ...] | None = None, names: str | None = None):
+                    lowercase: tuple[str, ...] | None = None, names: str | None = None, terms=None):
     """The places an option's occurrence may take: running prose only, never inside a path or URL, a quoted value
     (placement.quoted_value), a part of a quoted title ('titled “Subtyping Built-in Types”':
     placement.part_of_quoted_title) nor a heading run into its paragraph (placement.glued_heading), a code-like span only
@@ -130,7 +131,11 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
     not hold, nor the site's own anchors for it (placement.breaks_between_words; a quoted section title is read
     whole, in its quotes). On a page whose blocks came with it (HTML input; `names`: the target's title, H1 and
     address, else None), a capitalised phrase is never cut out of a longer capitalised name that is not the
-    target's ("Copy" of "the Copy Named command": placement.cut_from_longer_name)."""
+    target's ("Copy" of "the Copy Named command": placement.cut_from_longer_name). Cold start, a phrase
+    written as one of the page's own entries is named (`terms`: _own_terms) stands for that entry out of its term:
+    "only if the Main or Edge options are non zero" on a filter page whose settings are headed Main and Edge is not
+    the page titled "Edge". (A code-shaped name, "spoolkit.jobs", is left to the declarations' own rules: the page
+    titled with it is its page.)"""
     names_it = option.kind not in VOCABULARY_KINDS or option.kind == "key"
     declared = option.kind == "defined" and option.exact
     word_name = code is not None and option.kind == "head"
@@ -151,7 +156,9 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
             and not glued_heading(text, start, end, block_bounds(prose, start, end)) \
             and (section or not breaks_between_words(text[start:end], written)) \
             and not (names is not None and cut_from_longer_name(text, start, end, names, block_bounds(prose, start, end))) \
-            and (option.kind == "inbound" or not used_as_verb(text, start, end))
+            and (option.kind == "inbound" or not used_as_verb(text, start, end)) \
+            and not (terms and text[start:end] in terms[0] and not inside_one(terms[1], start, end)
+                     and not is_code_like(text[start:end]))
     return allowed
 
 
@@ -185,6 +192,7 @@ class _PagePlace(NamedTuple):
     parameters: list[tuple[int, int, frozenset[str]]] | None      # own_parameters; None with the site's links
     code: tuple[np.ndarray, np.ndarray] | None                    # inline code spans (HTML input)
     source: int
+    terms: tuple[frozenset[str], tuple[list[int], list[int]]] | None   # _own_terms
 
 
 def _page_place(index: LinkIndex, source: int, words: PageWords) -> _PagePlace:
@@ -193,14 +201,26 @@ def _page_place(index: LinkIndex, source: int, words: PageWords) -> _PagePlace:
     # cold start only: with the site's links given, hidden links stand at such words too (recovery R@10 -0.002)
     parameters = None if index.dictionary.known else own_parameters(text, index.blocks[source] if index.blocks else None)
     return _PagePlace(text, words, words.starts, words.ends, page_prose(index, source), _own_names(index, source),
-                      parameters, index.code_spans[source] if index.code_spans else None, source)
+                      parameters, index.code_spans[source] if index.code_spans else None, source,
+                      None if index.dictionary.known else _own_terms(text, index.blocks[source] if index.blocks else None))
+
+
+OWN_TERM_CHARS = 40   # a longer definition term is a signature or a sentence, not an entry's name
+
+
+def _own_terms(text: str, blocks) -> tuple[frozenset[str], tuple[list[int], list[int]]] | None:
+    """The names of the page's own entries (its short definition terms, as written: "Edge", "Radius" of a
+    filter's settings) and where its terms stand, or None for a page without any."""
+    spans = [(start, end) for kind, start, end in blocks or () if kind == "term"]
+    names = frozenset(text[start:end] for start, end in spans if end - start <= OWN_TERM_CHARS)
+    return (names, ([start for start, _ in spans], [end for _, end in spans])) if names else None
 
 
 def _first_usable(index: LinkIndex, item: Ranked, page: _PagePlace, taken: list[tuple[int, int]],
                   weigh: bool = True) -> tuple[Option, tuple[int, int]] | None:
     """The best anchor option of a target with a free, well-placed occurrence that names the target (weigh=False:
     any such occurrence, cheaply, for ranking; the occurrence shown is then chosen with weigh=True)."""
-    text, words, starts, ends, prose, own_names, parameters, code, source = page
+    text, words, starts, ends, prose, own_names, parameters, code, source, terms = page
     written = "\n".join((index.titles[item.target], index.h1s[item.target],   # the target's, for every option
                          (index.anchor_marks or {}).get(item.target, "")))
     long_names = f"{written}\n{index.urls[item.target]}" if _own_blocks(index, source) else None
@@ -209,7 +229,7 @@ def _first_usable(index: LinkIndex, item: Ranked, page: _PagePlace, taken: list[
         chapter = _chapter_spelling(index, item.target, option)
         span = pick_occurrence(text, option, taken,
                                _placement_rule(text, prose, option, parameters, code, in_term, chapter, written,
-                                               _lowercase_spelling(index, option), long_names), weigh)
+                                               _lowercase_spelling(index, option), long_names, terms), weigh)
         if span is None:
             continue
         enough = _says_enough(index, item.target, option, text, span)
