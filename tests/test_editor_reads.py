@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from test_analyzer import BASE, FILLER
-from test_analyzer_rules import NO_FLOOR, _html_site
+from test_analyzer_rules import NO_FLOOR, _html_site, at_word
 from test_editor_rules import assert_a_name_only_in_code
 
 from inlink.links.anchors import KINDS
@@ -82,12 +82,6 @@ def test_with_the_sites_links_given_their_anchors_decide_instead(tmp_path):
     assert index.dictionary.known
     assert [r["Anchor"] for r in analyze_page(index, BASE + "printserver")
             if r["Destination"] == BASE + "eventloop"] == ["serve_forever()"]
-
-
-def at_word(check, text: str, word: str) -> bool:
-    """check(text, start, end) at the first occurrence of `word` in `text` (the placement rules' signature)."""
-    start = text.index(word)
-    return check(text, start, start + len(word))
 
 
 def test_a_one_word_string_literal_is_a_value_not_a_mention():

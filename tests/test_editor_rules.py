@@ -204,7 +204,7 @@ def test_pages_that_declare_alike_both_keep_the_name(tmp_path):
 def test_an_anchor_is_never_part_of_a_quoted_title():
     from functools import partial
 
-    from test_editor_reads import at_word
+    from test_analyzer_rules import at_word
 
     from inlink.links.placement import part_of_quoted_title
 
