@@ -14,7 +14,8 @@ from inlink.links.dictionary import AnchorDictionary
 from inlink.links.evidence import _shared_fact, _words_fact
 from inlink.links.confidence import RECOVERY_WEIGHTS, WEIGHTS, confidence, tier
 from inlink.links.placement import (cut_from_longer_name, in_host, in_key_combination, in_menu_path, in_path,
-                                    in_template_code, is_code_span, sentence_context, used_as_verb)
+                                    in_template_code, is_code_span, name_neighbours, sentence_context,
+                                    used_as_verb)
 from inlink.links.suggest import (
     AnalysisConfig,
     analyze_page,
@@ -272,23 +273,23 @@ def test_an_anchor_in_a_menu_path_is_refused_by_both_engines_and_taken_where_pro
 ])
 def test_a_part_of_a_longer_capitalised_name_is_cut_from_it(text, anchor, expected):
     start = text.index(anchor)
-    assert cut_from_longer_name(text, start, start + len(anchor), "copy | copy", (0, len(text))) is expected
-    assert not cut_from_longer_name(text, start, start + len(anchor), "copy", None)   # plain text: not asked
+    assert cut_from_longer_name(text, start, start + len(anchor), name_neighbours("copy | copy"), (0, len(text))) is expected
+    assert not cut_from_longer_name(text, start, start + len(anchor), name_neighbours("copy"), None)   # plain text: not asked
 
 
 def test_a_word_of_the_targets_title_or_address_or_a_kind_word_beside_it_is_no_longer_name():
     text = "To flip a selection, use the Flip Tool. Run Regular Expressions Now. See the Flip Named tool."
     flip, named = text.index("Flip Tool"), text.index("Flip Named")
-    site = "Flip\nhttps://docs.example/flip.html"
+    site = name_neighbours("Flip\nhttps://docs.example/flip.html")
     assert not cut_from_longer_name(text, flip, flip + 4, site, (0, len(text)))           # a kind word after it
     assert cut_from_longer_name(text, named, named + 4, site, (0, len(text)))
-    assert not cut_from_longer_name(text, named, named + 4, "Flip\nhttps://docs.example/named/flip.html",
+    assert not cut_from_longer_name(text, named, named + 4, name_neighbours("Flip\nhttps://docs.example/named/flip.html"),
                                     (0, len(text)))                                    # a word of its address
     start = text.index("Expressions")
-    assert not cut_from_longer_name(text, start, start + 11, "Regular Expressions Now", (0, len(text)))
+    assert not cut_from_longer_name(text, start, start + 11, name_neighbours("Regular Expressions Now"), (0, len(text)))
     text = "Read Appendix Interactive Editing for the keys."
     start = text.index("Interactive Editing")
-    assert not cut_from_longer_name(text, start, start + 19, "Interactive Editing", (0, len(text)))
+    assert not cut_from_longer_name(text, start, start + 19, name_neighbours("Interactive Editing"), (0, len(text)))
 
 
 def test_an_anchor_cut_from_a_longer_capitalised_name_is_not_placed_on_html_input(tmp_path):

@@ -272,6 +272,8 @@ _MENU_BEFORE_RE = re.compile(rf"(?:[{_MENU_ARROWS}] {{0,{MENU_REACH}}}| (?:>|->|
 _MENU_AFTER_RE = re.compile(rf"(?: {{0,{MENU_REACH}}}[{_MENU_ARROWS}]| (?:>|->|»|›|=>) )")
 # A key combination: "Shift+F10", "Ctrl+C", "Ctrl + Shift + Z" (spaced, beside a modifier key).
 _MODIFIERS = frozenset("ctrl control shift alt option opt cmd command meta super win windows fn altgr".split())
+_KEY_BEFORE_RE = re.compile(r"(\w+) ?\+ ?$")
+_KEY_AFTER_RE = re.compile(r" ?\+ ?(\w+)")
 
 
 def in_menu_path(text: str, start: int, end: int) -> bool:
@@ -291,8 +293,8 @@ def in_key_combination(text: str, start: int, end: int) -> bool:
     if (start > 1 and text[start - 1] == "+" and text[start - 2].isalnum()) or \
             (end + 1 < len(text) and text[end] == "+" and text[end + 1].isalnum()):
         return True
-    left = re.search(r"(\w+) ?\+ ?$", text[max(0, start - 12):start])
-    right = re.match(r" ?\+ ?(\w+)", text[end:end + 12])
+    left = _KEY_BEFORE_RE.search(text, max(0, start - 12), start)
+    right = _KEY_AFTER_RE.match(text, end, end + 12)
     return any(match and match.group(1).lower() in _MODIFIERS for match in (left, right)) \
         or text[start:end].lower() in _MODIFIERS and bool(left or right)
 
@@ -306,25 +308,32 @@ _NEXT_NAME_WORD_RE = re.compile(r" ([A-Z][a-z]+)\b")
 _LAST_NAME_WORD_RE = re.compile(r"\b([A-Z][a-z]+) $")
 
 
-def cut_from_longer_name(text: str, start: int, end: int, names: str, block: tuple[int, int] | None) -> bool:
+def name_neighbours(names: str) -> frozenset[str]:
+    """The words that may stand beside a capitalised phrase without making it part of a longer name
+    (cut_from_longer_name): the words of the target's names (`names`: its title, H1 and address, lowercased into
+    words), the kind words and the stop words. Made once per target, not per occurrence."""
+    return frozenset(re.findall(r"[a-z]+", names.lower())) | _KIND_WORDS | STOP_WORDS
+
+
+def cut_from_longer_name(text: str, start: int, end: int, names: frozenset[str],
+                         block: tuple[int, int] | None) -> bool:
     """text[start:end], capitalised, is part of a longer capitalised name in its prose `block`: a capitalised word
     stands right after it ("Copy" of "the Copy Named command", "Expressions" of "Mastering Regular Expressions") or
     right before it, mid-sentence ("History dialog" of "the Undo History dialog", "Packaging Authority" of "the
-    Python Packaging Authority"), that is no word of the target's names (`names`: its title, H1 and address,
-    so "the Flip Tool" still names the page "Flip" at .../gimp-tool-flip.html), no word saying what kind of
-    thing the name is or where it stands ("Appendix", "Dialog": _KIND_WORDS) and no stop word ("The Copy
-    command" opens a sentence). The longer name is another thing (a command, a book, a body), not the page the
+    Python Packaging Authority"), that is none of `names` (name_neighbours: a word of the target's title, H1 or
+    address, so "the Flip Tool" still names the page "Flip" at .../gimp-tool-flip.html; a word saying what kind
+    of thing the name is or where it stands, "Appendix", "Dialog"; a stop word, "The Copy command" opening a
+    sentence). The longer name is another thing (a command, a book, a body), not the page the
     part would name (a GUI manual's held-out read). Asked only on HTML input, whose blocks are the page's own:
     plain text runs a heading into its paragraph ("Generic views Base class-based views ..."), and the blocks
     recovered from it do not always part them."""
     if block is None or not (text[start:start + 1].isupper() and text[start + 1:start + 2].islower()):
         return False   # a capitalised word opens it: not a code or number ("E.12" after "Section")
-    words = set(re.findall(r"[a-z]+", names.lower())) | _KIND_WORDS
     after = _NEXT_NAME_WORD_RE.match(text, end, min(end + 30, block[1]))
-    if after and after.group(1).lower() not in STOP_WORDS | words:
+    if after and after.group(1).lower() not in names:
         return True
     before = _LAST_NAME_WORD_RE.search(text, max(start - 30, block[0]), start)
-    return bool(before) and before.group(1).lower() not in STOP_WORDS | words \
+    return bool(before) and before.group(1).lower() not in names \
         and not starts_sentence(text, before.start(1)) and before.start(1) > block[0]
 
 

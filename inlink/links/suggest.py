@@ -33,6 +33,7 @@ from inlink.links.mentions import OWN_NAME_KINDS, linkable
 from inlink.links.parameters import is_parameter, own_parameters
 from inlink.links.placement import (
     cut_from_longer_name,
+    name_neighbours,
     used_as_verb,
     block_bounds,
     breaks_between_words,
@@ -105,7 +106,7 @@ def source_pages(index: LinkIndex) -> list[str]:
 
 def _placement_rule(text: str, prose, option: Option, parameters=None, code=None, term_declared: bool = False,
                     chapter: tuple[str, ...] | None = None, written: str = "",
-                    lowercase: tuple[str, ...] | None = None, names: str | None = None, terms=None):
+                    lowercase: tuple[str, ...] | None = None, names: frozenset[str] | None = None, terms=None):
     """The places an option's occurrence may take: running prose only, never inside a path or URL, a quoted value
     (placement.quoted_value), a part of a quoted title ('titled “Subtyping Built-in Types”':
     placement.part_of_quoted_title) nor a heading run into its paragraph (placement.glued_heading), a code-like span only
@@ -129,8 +130,8 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
     ("section 10 of RFC 2616") is that document's part (placement.cites_another_document). An anchor never runs
     across a sentence or clause break ("Cargo. Run", "form, fields") that the target's title or H1 (`written`) does
     not hold, nor the site's own anchors for it (placement.breaks_between_words; a quoted section title is read
-    whole, in its quotes). On a page whose blocks came with it (HTML input; `names`: the target's title, H1 and
-    address, else None), a capitalised phrase is never cut out of a longer capitalised name that is not the
+    whole, in its quotes). On a page whose blocks came with it (HTML input; `names`: placement.name_neighbours of
+    the target, else None), a capitalised phrase is never cut out of a longer capitalised name that is not the
     target's ("Copy" of "the Copy Named command": placement.cut_from_longer_name). Cold start, a phrase
     written as one of the page's own entries is named (`terms`: _own_terms) stands for that entry out of its term:
     "only if the Main or Edge options are non zero" on a filter page whose settings are headed Main and Edge is not
@@ -223,7 +224,7 @@ def _first_usable(index: LinkIndex, item: Ranked, page: _PagePlace, taken: list[
     text, words, starts, ends, prose, own_names, parameters, code, source, terms = page
     written = "\n".join((index.titles[item.target], index.h1s[item.target],   # the target's, for every option
                          (index.anchor_marks or {}).get(item.target, "")))
-    long_names = f"{written}\n{index.urls[item.target]}" if _own_blocks(index, source) else None
+    long_names = name_neighbours(f"{written}\n{index.urls[item.target]}") if _own_blocks(index, source) else None
     for option in item.options:
         in_term = code is not None and option.kind == "defined" and declared_in_term(index, option.phrase, item.target)
         chapter = _chapter_spelling(index, item.target, option)
