@@ -7,7 +7,6 @@ Kept apart from tables.py, which opens, decodes and parses a table: these read t
 from __future__ import annotations
 
 import csv
-import io
 
 
 def cut_last_row(text: str, delimiter: str) -> tuple[str, tuple[str, str] | None]:
@@ -20,14 +19,14 @@ def cut_last_row(text: str, delimiter: str) -> tuple[str, tuple[str, str] | None
     ("/shop/swiss-water-"), with nothing said, or the whole file was refused for a quote never closed."""
     if not text or text.endswith("\n"):   # line endings are unified by now
         return text, None
-    start = _last_row_start(text)
+    start = _last_row_start(text, len(text))
     if start == 0:   # the header line itself: a file with no row, reported as such later
         return text, None
     row = text[start:]
     open_quote = row.count('"') % 2 == 1
     fields = _fields(row + '"' * open_quote, delimiter)
-    header = _fields(text[:start], delimiter)
-    if not open_quote and (len(fields) >= len(header) or _short_rows(text[:start], delimiter, len(header))):
+    header = _fields(text, delimiter, 0, start)
+    if not open_quote and (len(fields) >= len(header) or _short_rows(text, start, delimiter, len(header))):
         return text, None
     column = str(header[len(fields) - 1]).strip() if 0 < len(fields) <= len(header) else None
     where = "inside this row's quoted field" if open_quote else \
@@ -36,23 +35,33 @@ def cut_last_row(text: str, delimiter: str) -> tuple[str, tuple[str, str] | None
                           "the file again)", column)
 
 
-def _fields(text: str, delimiter: str) -> list[str]:
-    """The fields of the text's first row."""
-    return next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+def _fields(text: str, delimiter: str, start: int = 0, end: int | None = None) -> list[str]:
+    """The fields of the first row of text[start:end], read line by line as the csv module asks for them: the
+    text may be a whole crawl, and is not copied."""
+    return next(csv.reader(_lines(text, start, len(text) if end is None else end), delimiter=delimiter), [])
 
 
-def _short_rows(text: str, delimiter: str, width: int) -> bool:
-    """Whether the row before the last one (text: the file up to the last one) has fewer fields than the header
-    too: a file written by hand that leaves out empty last fields ("https://a.com/,Home" under three headers),
-    whose last row is then no sign of a cut."""
-    before = _last_row_start(text[:-1])
-    return before > 0 and len(_fields(text[before:], delimiter)) < width
+def _lines(text: str, start: int, end: int):
+    """The lines of text[start:end], each with its line break."""
+    while start < end:
+        stop = text.find("\n", start, end)
+        stop = end if stop < 0 else stop + 1
+        yield text[start:stop]
+        start = stop
 
 
-def _last_row_start(text: str) -> int:
-    """Where the text's last row starts: after the last line break that stands outside quotes (the quotes before
-    a line break are even in number; a quoted field may hold line breaks of its own)."""
-    total, after, end = text.count('"'), 0, len(text)
+def _short_rows(text: str, last: int, delimiter: str, width: int) -> bool:
+    """Whether the row before the last one (which starts at `last`) has fewer fields than the header too: a file
+    written by hand that leaves out empty last fields ("https://a.com/,Home" under three headers), whose last
+    row is then no sign of a cut. Read in place: the text may be a whole crawl, and is not copied."""
+    before = _last_row_start(text, last - 1)
+    return before > 0 and len(_fields(text, delimiter, before, last)) < width
+
+
+def _last_row_start(text: str, end: int) -> int:
+    """Where the last row of text[:end] starts: after the last line break that stands outside quotes (the quotes
+    before a line break are even in number; a quoted field may hold line breaks of its own)."""
+    total, after = text.count('"', 0, end), 0
     while True:
         line_break = text.rfind("\n", 0, end)
         after += text.count('"', line_break + 1, end)
@@ -67,7 +76,7 @@ def failing_row(text: str, delimiter: str) -> tuple[int | None, str | None]:
     """The row (the header being row 1) where a strict CSV reading fails, and what is wrong there in words;
     (None, None) when it reads through. Only asked once the parsers refused the file, so its pace is no
     matter: pandas' tolerant parser says what failed ("',' expected after '\"'") but not where."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    reader = csv.reader(_lines(text, 0, len(text)), delimiter=delimiter, strict=True)
     rows = 0
     try:
         for _fields in reader:
