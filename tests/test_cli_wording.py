@@ -196,10 +196,18 @@ def test_a_links_workbook_read_on_the_wrong_sheet_asks_for_the_sheet_of_the_link
     with pd.ExcelWriter(workbook) as writer:
         pd.DataFrame({"x": [1]}).to_excel(writer, sheet_name="Summary", index=False)
         pd.read_csv(io.StringIO(LINKS)).to_excel(writer, sheet_name="All Inlinks", index=False)
-    with pytest.raises(site_import.SiteDataError, match='other worksheets are "All Inlinks": pick the one that '
+    links, report = site_import.load_links(workbook.getvalue(), "links.xlsx")   # the sheet with the links is read
+    assert len(links) > 0
+    assert any(line.endswith('the others are "Summary" (pick another worksheet if one of them holds the links: '
+                             "`--links-sheet NAME` on the command line)") for line in report.warnings), report.warnings
+    notes = io.BytesIO()   # no sheet with the links: the refusal asks for the links' sheet by its option
+    with pd.ExcelWriter(notes) as writer:
+        pd.DataFrame({"x": [1]}).to_excel(writer, sheet_name="Summary", index=False)
+        pd.DataFrame({"Page": ["a"]}).to_excel(writer, sheet_name="Other", index=False)
+    with pytest.raises(site_import.SiteDataError, match='other worksheets are "Other": pick the one that '
                                                         r"holds the links \(`--links-sheet NAME` on the command "
                                                         r"line\)$"):
-        site_import.load_links(workbook.getvalue(), "links.xlsx")
+        site_import.load_links(notes.getvalue(), "links.xlsx")
 
 
 def test_a_refused_file_says_which_option_of_the_command_line_fixes_it(tmp_path):

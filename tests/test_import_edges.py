@@ -21,6 +21,7 @@ from inlink.jobs.manager import JobManager
 from inlink.site import charsets, urls
 from inlink.site.load import (NothingToAnalyse, SiteDataError, load_links, load_pages, load_site, normalize_url,
                               read_table, require_analysable, sheet_names)
+from inlink.site.load import default_sheet
 
 REPO = Path(__file__).resolve().parents[1]
 HEADERS = ["Address", "Title 1", "Content"]
@@ -366,15 +367,36 @@ def test_workbook_sheets_are_listed_and_a_chosen_one_is_read(tmp_path):
     assert not any("worksheet" in line for line in report.warnings)
 
 
-def test_a_first_sheet_without_headers_names_the_other_sheets(tmp_path):
-    path = two_sheet_workbook(tmp_path / "crawl.xlsx")
-    with pytest.raises(SiteDataError, match=r'crawl.xlsx: no URL column found in the worksheet "Summary" .*'
-                                            r'other worksheets are "Internal HTML": pick the one'):
-        load_pages(path)
-    with pytest.raises(SiteDataError, match=r'first.xlsx: the worksheet "Summary" is empty; .*"Internal HTML"'):
-        load_pages(two_sheet_workbook(tmp_path / "empty_first.xlsx", first_empty=True))
+def test_a_workbook_is_read_from_its_first_visible_sheet_with_a_url_column_and_says_so(tmp_path):
+    """Before: the first sheet was read whatever it held, and a summary sheet first was refused ("no URL column
+    found in the worksheet "Summary""), though the crawl sat on the next sheet."""
+    for path in (two_sheet_workbook(tmp_path / "crawl.xlsx"),
+                 two_sheet_workbook(tmp_path / "empty_first.xlsx", first_empty=True)):
+        pages, report = load_pages(path)
+        assert pages["url"].tolist() == [row[0] for row in COFFEE]
+        assert any(f'{path.name}: the worksheet "Internal HTML" was read, the first with the columns this file '
+                   'needs (not the first, "Summary")' in line for line in report.warnings), report.warnings
+        assert default_sheet(path) == "Internal HTML"
+    assert default_sheet(csv_bytes(COFFEE), "pages.csv") is None
+    workbook = openpyxl.load_workbook(tmp_path / "crawl.xlsx")   # a hidden crawl first: the visible one is read
+    hidden = workbook.copy_worksheet(workbook["Internal HTML"])
+    hidden.title, hidden.sheet_state = "Old crawl", "hidden"
+    hidden["A2"] = "https://old.example/"
+    workbook.move_sheet(hidden, offset=-2)
+    workbook.save(tmp_path / "hidden_first.xlsx")
+    assert sheet_names(tmp_path / "hidden_first.xlsx")[0] == "Old crawl"
+    assert load_pages(tmp_path / "hidden_first.xlsx")[0]["url"].tolist() == [row[0] for row in COFFEE]
+    assert load_pages(tmp_path / "hidden_first.xlsx", sheet="Old crawl")[0]["url"].iloc[0] == "https://old.example/"
+    notes = openpyxl.Workbook()   # no sheet holds a URL column: the first is read, and the refusal names the others
+    notes.active.title = "Summary"
+    notes.active.append(["Crawl summary"])
+    notes.create_sheet("Charts").append(["Status", "Count"])
+    notes.save(tmp_path / "notes.xlsx")
+    with pytest.raises(SiteDataError, match=r'notes.xlsx: no URL column found in the worksheet "Summary" .*'
+                                            r'other worksheets are "Charts": pick the one'):
+        load_pages(tmp_path / "notes.xlsx")
     with pytest.raises(SiteDataError, match=r'has no worksheet "Links"; its worksheets are "Summary", "Internal'):
-        load_pages(path, sheet="Links")
+        load_pages(tmp_path / "crawl.xlsx", sheet="Links")
 
 
 
@@ -412,9 +434,12 @@ def test_a_links_workbook_is_read_from_the_chosen_sheet(tmp_path):
                                                                 ["https://a.com/espresso", "https://a.com/brewing"]]
     site = load_site(csv_bytes(COFFEE), book, pages_name="p.csv", links_sheet="Links")
     assert site.report.links_kept == 2 and site.links["anchor"].tolist() == ["brewing guide", "the brewing guide"]
-    with pytest.raises(SiteDataError, match=r'inlinks.xlsx: no "source" or "destination" column found in the '
-                                            r'worksheet "Notes" .*other worksheets are "Links"'):
-        load_site(csv_bytes(COFFEE), book, pages_name="p.csv")
+    site = load_site(csv_bytes(COFFEE), book, pages_name="p.csv")   # no sheet named: the one with the links
+    assert site.report.links_kept == 2
+    links, report = load_links(book)
+    assert any('inlinks.xlsx: the worksheet "Links" was read, the first with the columns this file needs (not the '
+               'first, "Notes"); the others are "Notes" (pick another worksheet if one of them holds the links: '
+               '`--links-sheet NAME`' in line for line in report.warnings), report.warnings
 
 
 def test_the_links_sheet_option_reaches_the_import_and_the_job(tmp_path):
@@ -430,7 +455,8 @@ def test_the_links_sheet_option_reaches_the_import_and_the_job(tmp_path):
     meta = JobManager(tmp_path / "jobs", autostart=False).get(result.stdout.strip())
     assert meta["config"]["links_sheet"] == "Links"
     result = run_cli("suggest", pages, "--links", book, "--out", tmp_path / "out.csv", jobs_dir=tmp_path / "jobs")
-    assert result.exit_code == 1 and 'other worksheets are "Links"' in result.stderr
+    assert result.exit_code == 0 and 'the worksheet "Links" was read' in result.stderr
+    assert "import: 2 link rows read, 2 existing links kept." in result.stderr
 
 
 # --- hosts ------------------------------------------------------------------------------------------------
@@ -591,8 +617,8 @@ def test_same_site_and_sheet_options_reach_the_job(tmp_path):
     assert result.exit_code == 0, result.output
     meta = JobManager(tmp_path / "jobs", autostart=False).get(result.stdout.strip())
     assert meta["config"]["sheet"] == "Internal HTML" and meta["config"]["site_hosts"] == ["*"]
-    result = run_cli("jobs", "start", book, jobs_dir=tmp_path / "jobs")
-    assert result.exit_code == 1 and 'other worksheets are "Internal HTML"' in result.stderr
+    result = run_cli("jobs", "start", book, jobs_dir=tmp_path / "jobs")   # no --sheet: the sheet with the URLs
+    assert result.exit_code == 0 and 'the worksheet "Internal HTML" was read' in result.stderr
 
 
 def test_a_real_process_names_the_damaged_gzip_and_exits_1(tmp_path):

@@ -40,9 +40,9 @@ def _analysis_options(func):
         click.option("--same-site", "same_site", default=None, metavar="HOSTS",
                      help="Hosts that form one site, comma-separated (or 'all'): links are suggested across "
                           "them. Default: only the host with the most pages is analysed."),
-        click.option("--sheet", default=None, help="Worksheet of an XLSX pages file (default: the first)."),
+        click.option("--sheet", default=None, help="Worksheet of an XLSX pages file (default: the first with a URL column)."),
         click.option("--links-sheet", "links_sheet", default=None,
-                     help="Worksheet of an XLSX links file (default: the first)."),
+                     help="Worksheet of an XLSX links file (default: the first with Source and Destination)."),
         click.option("--column", "columns", multiple=True, metavar="FIELD=HEADER",
                      help="The pages file's column for a field whose header is not recognised, e.g. --column "
                           "'content=Main Text 1' (fields: url, title, h1, description, content); repeatable."),

@@ -92,6 +92,16 @@ def detect_page_columns(headers) -> dict[str, str]:
     return found
 
 
+def holds_pages(headers) -> bool:
+    """Whether a table's headers name its pages' URLs: the worksheet a pages workbook is read from by default."""
+    return "url" in detect_page_columns(headers)
+
+
+def holds_links(headers) -> bool:
+    """Whether a table's headers name a link's source and destination: a links workbook's default worksheet."""
+    return {"source", "destination"} <= set(detect(headers, LINK_SYNONYMS))
+
+
 def unrecognised_headers(headers, found: Mapping[str, str] | None = None) -> list[str]:
     """The headers the detection (`found`, when the caller has it) reads as no page field: where a text, title or
     H1 column under a name of its own may stand (the Upload page offers them to pick from)."""

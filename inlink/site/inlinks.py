@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from inlink.site.coded import Coded
-from inlink.site.columns import LINK_SYNONYMS, detect, detect_page_columns, header_list
+from inlink.site.columns import LINK_SYNONYMS, detect, header_list, holds_links, holds_pages
 from inlink.site.report import Drops, ImportReport
 from inlink.site.tables import SiteDataError, fold_whitespace, read_table, source_name
 from inlink.site.workbooks import other_sheets
@@ -32,7 +32,7 @@ def load_links(source, filename=None, known_urls=None, sheet=None,
     into their distinct values (coded.py) from the read on; only the result has one (shared) string per cell.
     """
     name = source_name(source, filename)
-    table = read_table(source, name, sheet, categories=True)
+    table = read_table(source, name, sheet, categories=True, fits=holds_links, holds="the links")
     report = ImportReport(file=name, warnings=list(table.attrs.get("notes", [])))
     report.links_read = report.rows_read = len(table) + len(table.attrs.get("bad_rows", []))
     drops = Drops(report, table.attrs.get("bad_rows", []))
@@ -40,7 +40,7 @@ def load_links(source, filename=None, known_urls=None, sheet=None,
     missing = [f'"{part}"' for part in ("source", "destination") if part not in columns]
     if missing:
         hint = ("; this looks like a page export: give it as the pages file"
-                if "url" in detect_page_columns(table.columns) else "")
+                if holds_pages(table.columns) else "")
         where, others = other_sheets(table.attrs, "the links")
         raise SiteDataError(f"no {' or '.join(missing)} column found{where} (expected headers such as Source, "
                             f"Destination, Anchor); headers are: {header_list(table.columns)}"

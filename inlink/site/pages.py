@@ -13,8 +13,9 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from inlink.site.columns import (EXTRACTION_HEADER, LINK_SYNONYMS, PAGE_FIELDS, TEXT_FIELDS, detect,
-                                 extraction_headers, header_key, header_list, resolve_page_columns)
+from inlink.site.columns import (EXTRACTION_HEADER, PAGE_FIELDS, TEXT_FIELDS,
+                                 extraction_headers, header_key, header_list, holds_links, holds_pages,
+                                 resolve_page_columns)
 from inlink.site.heap import HeapTrimmer
 from inlink.site.report import Drops, ImportReport
 from inlink.site.scope import host_scope
@@ -43,7 +44,7 @@ def load_pages_and_redirects(source, filename=None, column_map=None, sheet=None,
     """load_pages, plus {redirecting URL: where it redirects} from the 3xx rows that say so (a "Redirect URL"
     column), both normalised: load_site reads the existing links through them."""
     name = source_name(source, filename)
-    table = read_table(source, name, sheet)   # positional: tests wrap read_table in a lambda *args
+    table = read_table(source, name, sheet, fits=holds_pages)
     report = ImportReport(file=name, rows_read=len(table) + len(table.attrs.get("bad_rows", [])),
                           warnings=list(table.attrs.get("notes", [])), encoding=table.attrs.get("encoding", ""))
     drops = Drops(report, table.attrs.get("bad_rows", []))
@@ -86,7 +87,7 @@ def _no_url_column(headers, file: str, attrs: Mapping) -> SiteDataError:
     if any(re.match(r"(?i)https?://", str(header)) for header in headers):
         return SiteDataError("the first row holds URLs, not column names: add a header row "
                              "(e.g. URL, Title, Content)", file=file, row=1)
-    if {"source", "destination"} <= set(detect(headers, LINK_SYNONYMS)):
+    if holds_links(headers):
         return SiteDataError("this looks like a links export (Source, Destination): give it as the existing "
                              "links file, and a page export (Address, Title 1, ...) as the pages file", file=file)
     where, others = other_sheets(attrs)

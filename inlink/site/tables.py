@@ -19,6 +19,7 @@ import os
 import re
 import warnings
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -61,10 +62,12 @@ def table_suffix(filename: str) -> str:
 
 
 def read_table(source, filename: str | None = None, sheet: str | None = None, *,
-               categories: bool = False) -> pd.DataFrame:
+               categories: bool = False, fits: Callable[[list[str]], bool] | None = None,
+               holds: str = "the crawl") -> pd.DataFrame:
     """Return the table in ``source`` (path, bytes or file-like with .getvalue()/.read()) as strings.
 
-    ``sheet`` picks a workbook's worksheet by name (default: the first; ignored for CSV). The frame's attrs
+    ``sheet`` picks a workbook's worksheet by name (ignored for CSV; default: the first visible one whose
+    headers ``fits`` accepts, else the first visible one; ``holds`` names what it holds in the notes). The frame's attrs
     hold "notes", "bad_rows" ((row, reason[, column]) of dropped rows), "encoding" (CSV: what was used and
     how it was found) and, for a workbook, "sheets" and "sheet". ``categories``: the short columns of a
     CSV read by the low-memory reader come as pandas Categorical of their distinct values (the links
@@ -81,7 +84,7 @@ def read_table(source, filename: str | None = None, sheet: str | None = None, *,
         if _is_workbook(data, name):
             # on demand: openpyxl is slow to import
             from inlink.site.workbooks import read_xlsx
-            return _finish(read_xlsx(data, name, sheet), name)
+            return _finish(read_xlsx(data, name, sheet, fits, holds), name)
         frame = _read_csv(data, name)
         if name.lower().endswith(WORKBOOK_NAMES):   # text saved under a workbook's name (many exporters do)
             frame.attrs["notes"].append(f"{name} is named like an Excel workbook but holds text: it was read as "
@@ -101,6 +104,17 @@ def sheet_names(source, filename: str | None = None) -> list[str]:
     # on demand: openpyxl is slow to import
     from inlink.site.workbooks import worksheet_names
     return worksheet_names(data, name)
+
+
+def default_sheet(source, filename: str | None = None, fits: Callable[[list[str]], bool] | None = None
+                  ) -> str | None:
+    """The worksheet read_table reads from a workbook when none is named (see read_table); None for a CSV."""
+    data, name = _read_source(source, filename)
+    data, name = _gunzip(data, name)
+    if not _is_workbook(data, name):
+        return None
+    from inlink.site.workbooks import default_sheet as workbook_default
+    return workbook_default(data, name, fits)
 
 
 #: Names of Excel workbooks; a file so named whose bytes are no workbook (a CSV or tab-separated text saved as

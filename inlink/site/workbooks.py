@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
 from inlink.site.tables import MAX_ROWS, SiteDataError, unique_headers
+
+
+HEADER_SEARCH_ROWS = 20   # a worksheet's column names are looked for in its first rows (title rows above them)
 
 
 def quoted(names) -> str:
@@ -39,8 +42,11 @@ def worksheet_names(data: bytes, name: str) -> list[str]:
         workbook.close()
 
 
-def read_xlsx(data: bytes, name: str, sheet: str | None = None) -> pd.DataFrame:
-    """The chosen worksheet (default: the first); its first non-empty row is the header.
+def read_xlsx(data: bytes, name: str, sheet: str | None = None, fits: Callable[[list[str]], bool] | None = None,
+              holds: str = "the crawl") -> pd.DataFrame:
+    """The chosen worksheet; its first non-empty row is the header. By default the first visible worksheet whose
+    headers `fits` accepts (an analyst's workbook may open on a summary or notes sheet, or keep a hidden one
+    first), else the first visible one.
 
     frame.attrs: "sheets" (all worksheet names), "sheet" (the one read), "notes" (e.g. which sheet was read
     when there are several), "bad_rows" (none: a workbook has no parse errors), "indexed_by_row".
@@ -48,7 +54,7 @@ def read_xlsx(data: bytes, name: str, sheet: str | None = None) -> pd.DataFrame:
     workbook = _open(data, name)
     try:
         sheets = [worksheet.title for worksheet in workbook.worksheets]
-        chosen = _choose(sheets, sheet, name)
+        chosen = _choose(sheets, sheet, name) if sheet is not None else _default_sheet(workbook, name, fits)
         rows = _sheet_rows(workbook[chosen])
     except SiteDataError:   # no such worksheet: said as it is, not as an unreadable workbook
         raise
@@ -58,25 +64,63 @@ def read_xlsx(data: bytes, name: str, sheet: str | None = None) -> pd.DataFrame:
         workbook.close()
     others = [other for other in sheets if other != chosen]
     if not rows:
-        hint = f"; the workbook's other worksheets are {quoted(others)}: pick the one that holds the crawl " \
-            f"({sheet_hint()})" if others else ""
+        hint = f"; the workbook's other worksheets are {quoted(others)}: pick the one that holds {holds} " \
+            f"({sheet_hint(holds)})" if others else ""
         raise SiteDataError(f'the worksheet "{chosen}" is empty{hint}', file=name)
     rows, titles = _without_title_rows(rows)
     frame = _frame(rows)
-    notes = [] if not others or sheet else [
-        (f'{name}: the first of {len(sheets)} worksheets ("{chosen}") was read; the others are '
-         f"{quoted(others)} (pick another worksheet if the crawl is there: {sheet_hint()})")]
+    notes = [] if not others or sheet else [_default_note(name, sheets, chosen, others, holds)]
     if titles:   # as the CSV reader says it (tables._skip_title_line)
         notes.append(f"{name}: {titles} row{' was' if titles == 1 else 's were'} above the column names, skipped")
     frame.attrs.update(bad_rows=[], notes=notes, indexed_by_row=True, sheets=sheets, sheet=chosen)
     return frame
 
 
-def _choose(sheets: list[str], sheet: str | None, name: str) -> str:
+def default_sheet(data: bytes, name: str, fits: Callable[[list[str]], bool] | None = None) -> str:
+    """The worksheet read_xlsx reads when none is named (the dashboard's sheet picker starts on it)."""
+    workbook = _open(data, name)
+    try:
+        return _default_sheet(workbook, name, fits)
+    finally:
+        workbook.close()
+
+
+def _default_sheet(workbook, name: str, fits: Callable[[list[str]], bool] | None) -> str:
+    sheets = workbook.worksheets
     if not sheets:
         raise SiteDataError("the workbook has no worksheets", file=name)
-    if sheet is None:
-        return sheets[0]
+    visible = [sheet for sheet in sheets if sheet.sheet_state == "visible"] or sheets
+    if fits is not None:
+        for sheet in visible:
+            if fits(_header_cells(sheet)):
+                return sheet.title
+    return visible[0].title
+
+
+def _header_cells(sheet) -> list[str]:
+    """A worksheet's column names as read_xlsx finds them (title rows above them skipped), from its first rows."""
+    rows: list[tuple[int, list[str]]] = []
+    for number, values in enumerate(sheet.iter_rows(values_only=True, max_row=HEADER_SEARCH_ROWS), start=1):
+        cells = [_cell_text(value) for value in values]
+        if any(cells) or rows:
+            rows.append((number, cells))
+    return _without_title_rows(rows)[0][0][1] if rows else []
+
+
+def _default_note(name: str, sheets: list[str], chosen: str, others: list[str], holds: str) -> str:
+    """Which worksheet of several was read, and why, so a wrong pick is visible."""
+    if chosen == sheets[0]:
+        why = f'the first of {len(sheets)} worksheets ("{chosen}") was read'
+    else:
+        why = (f'the worksheet "{chosen}" was read, the first with the columns this file needs '
+               f'(not the first, "{sheets[0]}")')
+    return f"{name}: {why}; the others are {quoted(others)} (pick another worksheet if one of them holds {holds}: " \
+        f"{sheet_hint(holds)})"
+
+
+def _choose(sheets: list[str], sheet: str, name: str) -> str:
+    if not sheets:
+        raise SiteDataError("the workbook has no worksheets", file=name)
     if sheet in sheets:
         return sheet
     raise SiteDataError(f'has no worksheet "{sheet}"; its worksheets are {quoted(sheets)}', file=name)

@@ -72,17 +72,21 @@ def chosen_files() -> Upload | None:
 
 
 def chosen_sheet(uploaded, role: str, column) -> str | None:
-    """The sheet of a workbook with several sheets that the user picked (the first by default, as the importer
-    reads); None for a CSV or a one-sheet workbook."""
+    """The sheet of a workbook with several sheets that the user picked (by default the one the importer reads:
+    the first visible sheet with the columns the role needs); None for a CSV or a one-sheet workbook."""
+    def sheets() -> tuple[list[str], str | None]:
+        data = uploaded.getvalue()
+        return (site_import.sheet_names(data, uploaded.name),
+                site_import.default_sheet(data, uploaded.name, "links" if role == "links" else "pages"))
     try:
-        names = remembered(f"upload.sheets_{role}", uploaded.file_id,
-                           lambda: site_import.sheet_names(uploaded.getvalue(), uploaded.name))
+        names, default = remembered(f"upload.sheets_{role}", uploaded.file_id, sheets)
     except site_import.SiteDataError:   # a damaged file: the read that follows says so where bad files are said
         return None
     if len(names) < 2:
         return None
     column.caption(f"{fmt.plural(len(names), 'sheet')} in this workbook: {', '.join(names)}.")
     return column.selectbox(f"Sheet of {uploaded.name}", names, key=f"upload.{role}_sheet",
+                            index=names.index(default) if default in names else 0,
                             help=f"Pick the sheet that holds the {role}.")
 
 
