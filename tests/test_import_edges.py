@@ -21,7 +21,7 @@ from inlink.jobs.manager import JobManager
 from inlink.site import charsets, urls
 from inlink.site.load import (NothingToAnalyse, SiteDataError, load_links, load_pages, load_site, normalize_url,
                               read_table, require_analysable, sheet_names)
-from inlink.site.load import default_sheet
+from inlink.site.load import sheet_choice
 
 REPO = Path(__file__).resolve().parents[1]
 HEADERS = ["Address", "Title 1", "Content"]
@@ -376,8 +376,8 @@ def test_a_workbook_is_read_from_its_first_visible_sheet_with_a_url_column_and_s
         assert pages["url"].tolist() == [row[0] for row in COFFEE]
         assert any(f'{path.name}: the worksheet "Internal HTML" was read, the first with the columns this file '
                    'needs (not the first, "Summary")' in line for line in report.warnings), report.warnings
-        assert default_sheet(path) == "Internal HTML"
-    assert default_sheet(csv_bytes(COFFEE), "pages.csv") is None
+        assert sheet_choice(path) == (["Summary", "Internal HTML"], "Internal HTML")
+    assert sheet_choice(csv_bytes(COFFEE), "pages.csv") == ([], None)
     workbook = openpyxl.load_workbook(tmp_path / "crawl.xlsx")   # a hidden crawl first: the visible one is read
     hidden = workbook.copy_worksheet(workbook["Internal HTML"])
     hidden.title, hidden.sheet_state = "Old crawl", "hidden"

@@ -22,21 +22,20 @@ from inlink.site.inlinks import LINK_COLUMNS, empty_links, load_links
 from inlink.site.pages import PAGE_COLUMNS, load_pages, load_pages_and_redirects
 from inlink.site.report import ImportReport
 from inlink.site.scope import NothingToAnalyse, require_analysable
-from inlink.site.tables import SiteDataError, read_table, sheet_names
-from inlink.site.tables import default_sheet as _default_sheet
+from inlink.site.tables import SiteDataError, read_table, sheet_names, workbook_sheets
 from inlink.site.urls import normalize_url
 
 __all__ = ["SiteDataError", "PAGE_FIELDS", "PAGE_COLUMNS", "LINK_COLUMNS", "normalize_url", "read_table",
            "detect_page_columns", "missing_page_fields", "unrecognised_headers", "load_pages", "load_links", "load_site", "SiteData",
            "load_parts", "SiteParts",
-           "ImportReport", "sheet_names", "default_sheet", "NothingToAnalyse", "require_analysable"]
+           "ImportReport", "sheet_names", "sheet_choice", "NothingToAnalyse", "require_analysable"]
 
 
-def default_sheet(source, filename: str | None = None, role: str = "pages") -> str | None:
-    """The worksheet of a workbook that load_pages (role "pages") or load_links ("links") reads when none is
-    named: the first visible one holding the URL column (the source and destination columns), else the first
-    visible one. None for a CSV. The dashboard's sheet picker starts on it."""
-    return _default_sheet(source, filename, holds_pages if role == "pages" else holds_links)
+def sheet_choice(source, filename: str | None = None, role: str = "pages") -> tuple[list[str], str | None]:
+    """A workbook's worksheet names, and the one load_pages (role "pages") or load_links ("links") reads when
+    none is named: the first visible one holding the URL column (the source and destination columns), else the
+    first visible one. ([], None) for a CSV. The dashboard's sheet picker lists them, starting on that one."""
+    return workbook_sheets(source, filename, holds_pages if role == "pages" else holds_links)
 
 
 @dataclass

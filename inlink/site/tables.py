@@ -97,24 +97,20 @@ def read_table(source, filename: str | None = None, sheet: str | None = None, *,
 
 def sheet_names(source, filename: str | None = None) -> list[str]:
     """The worksheet names of a workbook, in order; [] for a CSV (one table, nothing to pick)."""
+    return workbook_sheets(source, filename)[0]
+
+
+def workbook_sheets(source, filename: str | None = None, fits: Callable[[list[str]], bool] | None = None
+                    ) -> tuple[list[str], str | None]:
+    """A workbook's worksheet names, in order, and the one read_table reads when none is named (see read_table);
+    ([], None) for a CSV."""
     data, name = _read_source(source, filename)
     data, name = _gunzip(data, name)
     if not _is_workbook(data, name):
-        return []
+        return [], None
     # on demand: openpyxl is slow to import
-    from inlink.site.workbooks import worksheet_names
-    return worksheet_names(data, name)
-
-
-def default_sheet(source, filename: str | None = None, fits: Callable[[list[str]], bool] | None = None
-                  ) -> str | None:
-    """The worksheet read_table reads from a workbook when none is named (see read_table); None for a CSV."""
-    data, name = _read_source(source, filename)
-    data, name = _gunzip(data, name)
-    if not _is_workbook(data, name):
-        return None
-    from inlink.site.workbooks import default_sheet as workbook_default
-    return workbook_default(data, name, fits)
+    from inlink.site.workbooks import worksheets
+    return worksheets(data, name, fits)
 
 
 #: Names of Excel workbooks; a file so named whose bytes are no workbook (a CSV or tab-separated text saved as

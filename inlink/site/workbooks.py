@@ -2,7 +2,7 @@
 
 Kept apart from tables.py (CSV decoding) because a workbook's questions are its own: which sheet holds the
 crawl (an export may put a summary first), spreadsheet row numbers, typed cells. The dashboard's sheet
-picker and the CLI's --sheet option both go through `worksheet_names` and `read_xlsx(..., sheet=...)`.
+picker and the CLI's --sheet option both go through `worksheets` and `read_xlsx(..., sheet=...)`.
 openpyxl is imported here only, on demand (a CSV import or `cli.py --help` never loads it).
 """
 from __future__ import annotations
@@ -33,11 +33,14 @@ def _open(data: bytes, name: str):
         raise SiteDataError(f"is not a readable XLSX workbook ({exc or type(exc).__name__})", file=name) from None
 
 
-def worksheet_names(data: bytes, name: str) -> list[str]:
-    """The workbook's worksheet names in their order (chart sheets, which hold no rows, left out)."""
+def worksheets(data: bytes, name: str, fits: Callable[[list[str]], bool] | None = None) -> tuple[list[str], str | None]:
+    """The workbook's worksheet names in their order (chart sheets, which hold no rows, left out), and the one
+    read_xlsx reads when none is named (the dashboard's sheet picker starts on it; None without worksheets), from
+    one opening of the workbook."""
     workbook = _open(data, name)
     try:
-        return [sheet.title for sheet in workbook.worksheets]
+        names = [sheet.title for sheet in workbook.worksheets]
+        return names, _default_sheet(workbook, name, fits) if names else None
     finally:
         workbook.close()
 
@@ -76,15 +79,6 @@ def read_xlsx(data: bytes, name: str, sheet: str | None = None, fits: Callable[[
     return frame
 
 
-def default_sheet(data: bytes, name: str, fits: Callable[[list[str]], bool] | None = None) -> str:
-    """The worksheet read_xlsx reads when none is named (the dashboard's sheet picker starts on it)."""
-    workbook = _open(data, name)
-    try:
-        return _default_sheet(workbook, name, fits)
-    finally:
-        workbook.close()
-
-
 def _default_sheet(workbook, name: str, fits: Callable[[list[str]], bool] | None) -> str:
     sheets = workbook.worksheets
     if not sheets:
@@ -99,11 +93,7 @@ def _default_sheet(workbook, name: str, fits: Callable[[list[str]], bool] | None
 
 def _header_cells(sheet) -> list[str]:
     """A worksheet's column names as read_xlsx finds them (title rows above them skipped), from its first rows."""
-    rows: list[tuple[int, list[str]]] = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True, max_row=HEADER_SEARCH_ROWS), start=1):
-        cells = [_cell_text(value) for value in values]
-        if any(cells) or rows:
-            rows.append((number, cells))
+    rows = _sheet_rows(sheet, HEADER_SEARCH_ROWS)
     return _without_title_rows(rows)[0][0][1] if rows else []
 
 
@@ -145,10 +135,11 @@ def _frame(rows: list[tuple[int, list[str]]]) -> pd.DataFrame:
     return frame
 
 
-def _sheet_rows(sheet) -> list[tuple[int, list[str]]]:
-    """(spreadsheet row, cell texts) from the header row on, trailing empty columns trimmed."""
+def _sheet_rows(sheet, max_row: int | None = None) -> list[tuple[int, list[str]]]:
+    """(spreadsheet row, cell texts) from the header row on, trailing empty columns trimmed; of the first
+    `max_row` rows of the sheet when given."""
     rows: list[tuple[int, list[str]]] = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    for number, values in enumerate(sheet.iter_rows(values_only=True, max_row=max_row), start=1):
         cells = [_cell_text(value) for value in values]
         while cells and not cells[-1]:
             cells.pop()

@@ -74,12 +74,9 @@ def chosen_files() -> Upload | None:
 def chosen_sheet(uploaded, role: str, column) -> str | None:
     """The sheet of a workbook with several sheets that the user picked (by default the one the importer reads:
     the first visible sheet with the columns the role needs); None for a CSV or a one-sheet workbook."""
-    def sheets() -> tuple[list[str], str | None]:
-        data = uploaded.getvalue()
-        return (site_import.sheet_names(data, uploaded.name),
-                site_import.default_sheet(data, uploaded.name, "links" if role == "links" else "pages"))
     try:
-        names, default = remembered(f"upload.sheets_{role}", uploaded.file_id, sheets)
+        names, default = remembered(f"upload.sheets_{role}", uploaded.file_id,
+                                    lambda: site_import.sheet_choice(uploaded.getvalue(), uploaded.name, role))
     except site_import.SiteDataError:   # a damaged file: the read that follows says so where bad files are said
         return None
     if len(names) < 2:
