@@ -179,3 +179,60 @@ def test_a_number_names_the_page_of_the_source_s_own_book(tmp_path):
         assert rows[BASE + folder + "ch03-00-weather.html"] == "Chapter 3"
         assert all(r.startswith(BASE + "old/") == bool(folder) for r, a in rows.items() if a.startswith("Chapter"))
 
+
+
+def test_a_section_inside_a_numbered_page_names_that_page():
+    from inlink.links.numbering import inner_sections, section_labels
+
+    urls = [SITE + p for p in ("ch01", "ch02", "ch02-07", "ch03", "ch04")]
+    titles = ["Chapter 1. Hulls", "Chapter 2. Rigging", "2.7. Stays", "Chapter 3. Weather", "Chapter 4. Tides"]
+    headings = [["Chapter 1. Hulls", "1.1. Keels", "1.2 Planing hulls"],
+                ["Chapter 2. Rigging", "2.6. Shrouds", "2.7. Stays", "2.7.1. Backstays"],   # a contents list
+                ["2.7. Stays", "2.7.1. Backstays", "2.7.2. Forestays"],
+                ["Chapter 3. Weather", "3.4. Fronts", "Table 3.1. Wind speeds"],
+                ["Chapter 4. Tides", "3.4. Fronts"]]   # a heading of another chapter's number: not this page's
+    named = numbered_pages(urls, titles, titles, [""] * 5, [h[0] for h in headings], [""] * 5, np.arange(5))
+    found = {reference: entries[0][0] for reference, entries in
+             inner_sections(named, [section_labels("", h) for h in headings]).items()}
+    # 2.7.1 stands in chapter 2's page too (its contents), but the page numbered 2.7 is the longer own number;
+    # "Section 2.7" is that page's own (numbered_pages); page 4's "3.4" is no number of its own
+    assert found == {"Section 1.1": 0, "Section 1.2": 0, "Section 2.6": 1, "Section 2.7.1": 2, "Section 2.7.2": 2,
+                     "Section 3.4": 3}
+    assert named["Section 2.7"][0][0] == 2
+    plain = "Chapter 3. Weather 3.1. Fronts A front arrives. Python 3.11 adds a parser; see 3.2. Squalls now."
+    assert section_labels(plain, None) == {"3.1", "3.2"}   # "3.11 adds" is a version in a sentence, no heading
+
+
+def test_a_docbook_cross_reference_links_the_section_number_and_its_quoted_title(tmp_path):
+    from test_analyzer_rules import NO_FLOOR, _html_site
+
+    from inlink.links.suggest import analyze_page, build_index
+    from test_analyzer import BASE, FILLER
+    filler = f"<p>{FILLER}</p>"
+    pages = [("ch01.html", "Chapter 1. Getting Afloat",
+              "<h1>Chapter 1. Getting Afloat</h1><p>Before the first trip, read Section 2.3, “Reefing the main” and "
+              "check Section 3.4 on fronts.</p>" + filler),
+             ("ch02.html", "Chapter 2. Sails", "<h1>Chapter 2. Sails</h1><h2>2.3. Reefing the main</h2><p>Reef "
+                                               "early, before the wind builds.</p>" + filler),
+             ("ch03.html", "Chapter 3. Weather", "<h1>Chapter 3. Weather</h1><h2>3.4. Fronts</h2><p>A falling "
+                                                 "barometer warns of a front.</p>" + filler),
+             ("ch04.html", "Chapter 4. Navigation", "<h1>Chapter 4. Navigation</h1><p>Plot a course.</p>" + filler)]
+    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
+    rows = {r["Destination"]: r for r in analyze_page(index, BASE + "ch01.html")}
+    sails, weather = rows[BASE + "ch02.html"], rows[BASE + "ch03.html"]
+    assert sails["Anchor"] == "Section 2.3, “Reefing the main”"   # the number and its title: one link, not cut short
+    assert weather["Anchor"] == "Section 3.4"                      # no quoted title after it: the number alone
+    assert '"Section 2.3" is a section of the target (a heading there opens with its number' in sails["Reason"]
+
+
+def test_a_quoted_title_is_taken_only_when_it_closes_on_its_line():
+    from inlink.links.placement import with_quoted_title
+
+    text = "See Section 2.3, “Reefing the main” first. Then Section 2.4, “an open quote\nnever closed”."
+    first = text.index("Section 2.3")
+    assert text[slice(*with_quoted_title(text, (first, first + 11)))] == "Section 2.3, “Reefing the main”"
+    second = text.index("Section 2.4")
+    assert with_quoted_title(text, (second, second + 11)) == (second, second + 11)
+    plain = 'Read Section 5, "Knots", and Section 6 next.'
+    at = plain.index("Section 5")
+    assert plain[slice(*with_quoted_title(plain, (at, at + 9)))] == 'Section 5, "Knots"'

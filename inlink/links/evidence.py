@@ -275,7 +275,10 @@ def _key_phrase_fact(index: LinkIndex, anchor: str, target: int) -> str:
 def _numbered_fact(index: LinkIndex, anchor: str, target: int) -> str:
     """Where the target carries the number the anchor gives (index._register_numbers), so an editor can check it:
     '"Chapter 13" is the number of the chapter the target opens (its address: ch13-00-functional-features; ...)'."""
+    anchor = anchor.split(",", 1)[0]   # the reference, without the quoted title it may take ("Section 7.6, “Sandbox”")
     origin, pages = numbered_origin(index, tuple(anchor.lower().split()), target)
+    if origin == "section heading":   # numbering.inner_sections
+        return f'"{anchor}" is a section of the target (a heading there opens with its number; no page has it as its own)'
     if origin != "address":
         return f'"{anchor}" is the target\'s own number (its {origin}; one page per number on this site)'
     segment, word = index.urls[target].rstrip("/").rsplit("/", 1)[-1], anchor.split()[0].lower()

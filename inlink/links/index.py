@@ -25,7 +25,7 @@ from inlink.links.confidence import (
     MEDIUM_CONFIDENCE,
 )
 from inlink.links.neighbourhood import LinkNeighbourhood
-from inlink.links.numbering import folder_of, numbered_pages
+from inlink.links.numbering import folder_of, inner_sections, numbered_pages, section_labels
 from inlink.links.page_blocks import PageBlocks
 from inlink.links.plain_blocks import KEYWORDS
 from inlink.links.sections import html_headings, quotes_titles, register_sections
@@ -480,18 +480,28 @@ def _register_numbers(index: PhraseIndex, urls: list[str], titles: list[str], cl
     that numbers several books alike, the one of the source's own folder (numbered_reaches). Spelled capitalised
     ("Chapter 13") and, where the page's label writes its word in lowercase ("..., part 2"), so too ("in part 2 of
     this tutorial"): elsewhere "part 5" is mostly the word ("the fractional part 5" of a plain-text example).
+    A section inside a numbered page ("Section 7.6" of "Chapter 7") names that page (numbering.inner_sections).
     Returns, by (lowercased reference, page), where the page carries its number, how many pages its URLs file under it and the folder it is named
     for (None: the whole site): for the confidence (suggest._capped), the reason and the scope."""
     headings = [next((texts[i][start:end] for kind, start, end in page if kind == "heading"), "") if page else ""
                 for i, page in enumerate(blocks)]
     numbers = {}
-    for reference, named in numbered_pages(urls, titles, cleaned_titles, h1s, headings, texts,
-                                           np.flatnonzero(targets)).items():
-        for page, origin, lowercase, pages, folder in named:
+    named = numbered_pages(urls, titles, cleaned_titles, h1s, headings, texts, np.flatnonzero(targets))
+    named.update(inner_sections(named, [section_labels(text, _heading_texts(text, page)) if target else set()
+                                        for text, page, target in zip(texts, blocks, targets)]))
+    for reference, named_pages in named.items():
+        for page, origin, lowercase, pages, folder in named_pages:
             for spelling in (reference, reference.lower()) if lowercase else (reference,):
                 if index.add(spelling, page, "numbered") is not None:
                     numbers[spelling.lower(), page] = (origin, pages, folder)
     return numbers
+
+
+def _heading_texts(text: str, blocks) -> list[str] | None:
+    """The texts of a page's heading blocks (HTML input), or None when it has none beyond the first one (plain text,
+    whose blocks recover only the page's own heading): numbering.section_labels then reads the text."""
+    found = [text[start:end] for kind, start, end in blocks or () if kind == "heading"]
+    return found if len(found) > 1 else None
 
 
 def _number_entry(index: LinkIndex, key: tuple[str, ...], target: int) -> tuple[str, int, str | None]:

