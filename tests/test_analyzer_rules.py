@@ -686,6 +686,22 @@ def test_a_definition_term_that_is_a_whole_page_title_is_a_listing_entry_and_tak
     assert rows[BASE + "compost"]["Context"].startswith("Composting Guide")
     assert BASE + "water" not in rows
 
+def test_a_table_whose_cells_are_page_titles_is_a_listing_and_its_names_take_the_links(tmp_path):
+    """A table of pages (a server's module table: "mod_alias | + |", a catalog overview: "pg_class | tables and
+    indexes") names each page in a cell of its own; such a cell is too short to be prose, so before, none of its
+    names could be an anchor (held-out Apache manual: a 60-module status table gave 3 rows). A table of values
+    that holds one title among many cells stays out."""
+    hub = ("<h1>Garden notes</h1><table><tr><th>Guide</th><th>Season</th></tr>"
+           "<tr><td>Composting Guide</td><td>+</td></tr><tr><td>Garden Tools</td><td>+</td></tr>"
+           "<tr><td>Mulch</td><td>?</td></tr></table><p>Amounts by month:</p>"
+           "<table><tr><td>Watering</td><td>2</td><td>4</td><td>6</td><td>8</td><td>10</td><td>12</td></tr></table>"
+           f"<p>{FILLER}</p>")
+    index = build_index(_html_site(tmp_path, _garden_pages(hub)), NO_FLOOR)
+    rows = {r["Destination"]: r for r in analyze_page(index, BASE + "hub")}
+    assert rows[BASE + "compost"]["Anchor"] == "Composting Guide" and rows[BASE + "tools"]["Anchor"] == "Garden Tools"
+    assert BASE + "water" not in rows   # one title among seven cells: a table of values, not of pages
+
+
 def test_a_settings_list_that_holds_a_page_title_is_no_listing_and_its_names_are_the_pages_own(tmp_path):
     """A filter's page lists its settings as terms ("Main", "Edge", "Zoom") and then says "only if the Main or
     Edge options are non zero": both the term and the mention are its own setting, not the filter titled "Edge"

@@ -73,7 +73,7 @@ def prose_ranges(text: str, blocks, titles: frozenset[str] | None = None) -> tup
     for kind, start, end in blocks:
         if kind not in PROSE_BLOCKS and start not in listed:
             continue
-        if kind == "table_cell" and text[start:end].count(" ") + 1 < PROSE_CELL_WORDS:
+        if kind == "table_cell" and text[start:end].count(" ") + 1 < PROSE_CELL_WORDS and start not in listed:
             continue
         starts.append(int(start))
         ends.append(int(end))
@@ -100,7 +100,32 @@ def listing_terms(text: str, blocks, titles: frozenset[str]) -> frozenset[int]:
             if titled and 2 * titled >= terms:
                 found.update(listed)
             listed, terms, titled = [], 0, 0
-    return frozenset(found)
+    return frozenset(found.union(_listing_cells(text, blocks, titles, lengths)))
+
+
+LISTING_CELLS = 2            # cells that are each a page's title make a table a listing of pages ...
+LISTING_CELL_SHARE = 1 / 3   # ... when they are at least this share of its cells (a name, then its notes)
+
+
+def _listing_cells(text: str, blocks, titles: frozenset[str], lengths: frozenset[int]) -> list[int]:
+    """Where the cells of the page's tables of pages start: a table (consecutive cells) at least LISTING_CELLS of
+    whose cells, and LISTING_CELL_SHARE of them, are each a page title whole, as written ("mod_alias | + |" rows of
+    a server's module table, a catalog's "pg_class | tables, indexes, ..."), those cells: the name is the link
+    there, though a cell of one or two words is no running prose. A table of values that happens to hold a title
+    or two among many cells is none."""
+    found: list[int] = []
+    cells = 0
+    titled: list[int] = []
+    for kind, start, end in (*blocks, ("end", 0, 0)):
+        if kind == "table_cell":
+            cells += 1
+            if end - start in lengths and text[start:end] in titles:
+                titled.append(start)
+            continue
+        if len(titled) >= LISTING_CELLS and len(titled) >= LISTING_CELL_SHARE * cells:
+            found.extend(titled)
+        cells, titled = 0, []
+    return found
 
 
 @lru_cache(maxsize=4)
