@@ -203,22 +203,27 @@ def test_a_section_inside_a_numbered_page_names_that_page():
     assert section_labels(plain, None) == {"3.1", "3.2"}   # "3.11 adds" is a version in a sentence, no heading
 
 
-def test_a_docbook_cross_reference_links_the_section_number_and_its_quoted_title(tmp_path):
+def _book_rows(tmp_path, pages, source: str) -> dict[str, dict]:
+    """The rows of `source` (by destination) on a small book of HTML pages (name, title, body: a filler paragraph is
+    added to each), with no floor."""
     from test_analyzer_rules import NO_FLOOR, _html_site
 
     from inlink.links.suggest import analyze_page, build_index
     from test_analyzer import BASE, FILLER
-    filler = f"<p>{FILLER}</p>"
-    pages = [("ch01.html", "Chapter 1. Getting Afloat",
-              "<h1>Chapter 1. Getting Afloat</h1><p>Before the first trip, read Section 2.3, “Reefing the main” and "
-              "check Section 3.4 on fronts.</p>" + filler),
-             ("ch02.html", "Chapter 2. Sails", "<h1>Chapter 2. Sails</h1><h2>2.3. Reefing the main</h2><p>Reef "
-                                               "early, before the wind builds.</p>" + filler),
-             ("ch03.html", "Chapter 3. Weather", "<h1>Chapter 3. Weather</h1><h2>3.4. Fronts</h2><p>A falling "
-                                                 "barometer warns of a front.</p>" + filler),
-             ("ch04.html", "Chapter 4. Navigation", "<h1>Chapter 4. Navigation</h1><p>Plot a course.</p>" + filler)]
-    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
-    rows = {r["Destination"]: r for r in analyze_page(index, BASE + "ch01.html")}
+    pages = [(name, title, f"{body}<p>{FILLER}</p>") for name, title, body in pages]
+    return {r["Destination"]: r for r in analyze_page(build_index(_html_site(tmp_path, pages), NO_FLOOR), BASE + source)}
+
+
+def test_a_docbook_cross_reference_links_the_section_number_and_its_quoted_title(tmp_path):
+    from test_analyzer import BASE
+    rows = _book_rows(tmp_path, [
+        ("ch01.html", "Chapter 1. Getting Afloat", "<h1>Chapter 1. Getting Afloat</h1><p>Before the first trip, read "
+                                                   "Section 2.3, “Reefing the main” and check Section 3.4 on fronts.</p>"),
+        ("ch02.html", "Chapter 2. Sails", "<h1>Chapter 2. Sails</h1><h2>2.3. Reefing the main</h2><p>Reef early, "
+                                          "before the wind builds.</p>"),
+        ("ch03.html", "Chapter 3. Weather", "<h1>Chapter 3. Weather</h1><h2>3.4. Fronts</h2><p>A falling barometer "
+                                            "warns of a front.</p>"),
+        ("ch04.html", "Chapter 4. Navigation", "<h1>Chapter 4. Navigation</h1><p>Plot a course.</p>")], "ch01.html")
     sails, weather = rows[BASE + "ch02.html"], rows[BASE + "ch03.html"]
     assert sails["Anchor"] == "Section 2.3, “Reefing the main”"   # the number and its title: one link, not cut short
     assert weather["Anchor"] == "Section 3.4"                      # no quoted title after it: the number alone
@@ -236,3 +241,37 @@ def test_a_quoted_title_is_taken_only_when_it_closes_on_its_line():
     plain = 'Read Section 5, "Knots", and Section 6 next.'
     at = plain.index("Section 5")
     assert plain[slice(*with_quoted_title(plain, (at, at + 9)))] == 'Section 5, "Knots"'
+
+
+def test_a_chapter_s_own_word_outranks_a_bare_number_that_only_answers_to_it():
+    """A handbook numbers its preface's sections "1. Foreword" ... "6. Acknowledgments" and its chapters "Chapter 1.
+    Getting Afloat" ...: "Chapter 6" is the chapter's, whose label writes the word, not the preface's sixth section,
+    which a bare number only lets answer to it (before, two pages claimed "Chapter 6" and neither was named)."""
+    urls = [SITE + p for p in ("foreword", "thanks", "afloat", "rigging")]
+    titles = ["1. Foreword", "2. Acknowledgments", "Chapter 1. Getting Afloat", "Chapter 2. Rigging"]
+    found = _numbers(urls, titles)
+    assert found["Chapter 1"] == 2 and found["Chapter 2"] == 3
+    assert found["Section 1"] == 0 and found["Section 2"] == 1   # the bare numbers keep what no label spells
+
+
+def test_a_title_after_the_reference_to_the_same_page_takes_the_whole_reference(tmp_path):
+    from inlink.links.placement import reference_before
+    from test_analyzer import BASE
+    text = "as in Section 6.7, “Upgrading the Boat” and Chapter 7, Knots for Sailors, or “Knots” alone"
+    title = text.index("Upgrading")
+    end = title + len("Upgrading the Boat")
+    assert reference_before(text, (title, end)) == ((text.index("Section"), end + 1), "Section 6.7")
+    knots = text.index("Knots for")
+    assert reference_before(text, (knots, knots + 16)) == ((text.index("Chapter"), knots + 16), "Chapter 7")
+    alone = text.rindex("Knots")
+    assert reference_before(text, (alone, alone + 5)) is None
+    rows = _book_rows(tmp_path, [
+        ("intro.html", "Chapter 1. Getting Afloat", "<h1>Chapter 1. Getting Afloat</h1><p>Read Chapter 2, Knots for "
+                                                    "Sailors before you leave, and Chapter 3, Weather at Sea if the "
+                                                    "sky darkens.</p>"),
+        ("knots.html", "Chapter 2. Knots for Sailors", "<h1>Chapter 2. Knots for Sailors</h1><p>The bowline makes a "
+                                                       "fixed loop.</p>"),
+        ("weather.html", "Weather at Sea", "<h1>Weather at Sea</h1><p>A falling barometer warns of a front.</p>")],
+        "intro.html")
+    assert rows[BASE + "knots.html"]["Anchor"] == "Chapter 2, Knots for Sailors"   # the number names the same page
+    assert rows[BASE + "weather.html"]["Anchor"] == "Weather at Sea"   # "Chapter 3" names no page: the title alone

@@ -149,6 +149,7 @@ def numbered_pages(urls: list[str], titles: list[str], cleaned_titles: list[str]
     own_words: dict[int, set[str]] = defaultdict(set)
     origins, sizes, folders = {}, {}, {}
     claims: dict[tuple[str, str], set[int]] = defaultdict(set)   # (folder, reference) -> pages
+    spelled: set[tuple[str, int]] = set()   # (reference, page): the label writes the word ("Chapter 6. ...")
     for page in (int(i) for i in targets):
         folders[page] = _url_segment(urls[page])[0]
         label = own_label(titles[page], cleaned_titles[page], h1s[page], headings[page], texts[page][:120])
@@ -156,6 +157,9 @@ def numbered_pages(urls: list[str], titles: list[str], cleaned_titles: list[str]
             claims[folders[page], reference].add(page)
             own_words[page].add(reference.split()[0])
             origins[reference, page] = label[2:]
+            if label[0] is not None:
+                spelled.add((reference, page))
+    _spelled_first(claims, spelled)
     from_urls: dict[tuple[str, str], set[int]] = defaultdict(set)
     for page, label in url_labels(urls, list(folders)).items():
         sizes[page] = label[2]
@@ -177,6 +181,19 @@ def numbered_pages(urls: list[str], titles: list[str], cleaned_titles: list[str]
         elif (folder, word) not in unclear:
             named[reference].append((page, *origins[reference, page], sizes.get(page, 1), folder))
     return dict(named)
+
+
+def _spelled_first(claims: dict[tuple[str, str], set[int]], spelled: set[tuple[str, int]]) -> None:
+    """Where a page's label writes a reference with its word ("Chapter 6. Maintenance"), a bare number that only
+    answers to it ("6. Acknowledgments", a preface's sixth section) does not claim it too: a handbook numbering its
+    preface's sections 1-6 and its chapters 1-15 had no "Chapter 2" to "Chapter 6" at all (two pages claimed each,
+    so neither was named). `spelled`: the (reference, page) claims whose label writes the word."""
+    written = {reference for reference, _page in spelled}
+    for (_folder, reference), pages in list(claims.items()):
+        if reference in written:
+            pages.intersection_update(page for page in list(pages) if (reference, page) in spelled)
+    for key in [key for key, pages in claims.items() if not pages]:
+        del claims[key]
 
 
 def folder_of(url: str) -> str:

@@ -507,6 +507,26 @@ def with_quoted_title(text: str, span: tuple[int, int]) -> tuple[int, int]:
     return start, closing + 1
 
 
+#: "Section 6.7, " or "Chapter 7, " right before a title: a manual's cross-reference, its number then its title
+_REFERENCE_BEFORE_RE = re.compile(r"(?<![\w.])((?:Section|Chapter|Appendix|Part)\s+(?:\d{1,3}(?:\.\d{1,3})*|[A-Z](?:\.\d{1,3})*)), $")
+
+
+def reference_before(text: str, span: tuple[int, int]) -> tuple[tuple[int, int], str] | None:
+    """The cross-reference a title anchor is the second half of ("Section 6.7, “Upgrading ...”", "Chapter 7, Solving
+    Problems ..."), as (the whole reference's span, its number: "Section 6.7"), or None: the title stands right
+    after the number and a comma, in quotes that close right after it, or unquoted. The caller checks that the
+    number names the same page (then the reference is one link, not a title cut out of it)."""
+    start, end = span
+    quoted = start > 0 and text[start - 1] in _QUOTE_PAIRS
+    if quoted and not text.startswith(_QUOTE_PAIRS[text[start - 1]], end):
+        return None
+    before = start - 1 if quoted else start
+    found = _REFERENCE_BEFORE_RE.search(text, max(0, before - 40), before)
+    if found is None:
+        return None
+    return (found.start(), end + 1 if quoted else end), found.group(1)
+
+
 _BREAK_RE = re.compile(r"[.,;:!?](?=\s)")   # a mark that ends a sentence or a clause before the next word
 _TITLE_SPLIT_RE = re.compile(r" [-–—|] ")
 

