@@ -193,7 +193,7 @@ def test_a_section_inside_a_numbered_page_names_that_page():
                 ["Chapter 4. Tides", "3.4. Fronts"]]   # a heading of another chapter's number: not this page's
     named = numbered_pages(urls, titles, titles, [""] * 5, [h[0] for h in headings], [""] * 5, np.arange(5))
     found = {reference: entries[0][0] for reference, entries in
-             inner_sections(named, [section_labels("", h) for h in headings]).items()}
+             inner_sections(named, lambda page: section_labels("", headings[page])).items()}
     # 2.7.1 stands in chapter 2's page too (its contents), but the page numbered 2.7 is the longer own number;
     # "Section 2.7" is that page's own (numbered_pages); page 4's "3.4" is no number of its own
     assert found == {"Section 1.1": 0, "Section 1.2": 0, "Section 2.6": 1, "Section 2.7.1": 2, "Section 2.7.2": 2,

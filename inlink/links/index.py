@@ -487,8 +487,8 @@ def _register_numbers(index: PhraseIndex, urls: list[str], titles: list[str], cl
                 for i, page in enumerate(blocks)]
     numbers = {}
     named = numbered_pages(urls, titles, cleaned_titles, h1s, headings, texts, np.flatnonzero(targets))
-    named.update(inner_sections(named, [section_labels(text, _heading_texts(text, page)) if target else set()
-                                        for text, page, target in zip(texts, blocks, targets)]))
+    named.update(inner_sections(named, lambda page: section_labels(texts[page], _heading_texts(texts[page],
+                                                                                             blocks[page]))))
     for reference, named_pages in named.items():
         for page, origin, lowercase, pages, folder in named_pages:
             for spelling in (reference, reference.lower()) if lowercase else (reference,):

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from typing import Callable
 from urllib.parse import urlsplit
 
 KIND_WORDS = ("Chapter", "Appendix", "Part", "Section")
@@ -209,11 +210,12 @@ _SECTION_LABEL_IN_TEXT_RE = re.compile(r"(?<![\w.])(?P<number>(?:\d{1,3}|[A-Z])(
 INNER_WORD = "Section"   # what a section inside a numbered page is called ("see Section 7.6, “Sandbox”")
 
 
-def inner_sections(named: dict[str, list[tuple]], section_labels: list[set[str]],
+def inner_sections(named: dict[str, list[tuple]], section_labels: Callable[[int], set[str]],
                    ) -> dict[str, list[tuple[int, str, bool, int, None]]]:
     """"Section 7.6" -> the page that holds section 7.6 when no page is numbered 7.6 itself: the page a number of its
     own names site-wide ("Chapter 7. GUI System") whose longest such number opens the section's number, and that
-    holds a section so numbered (`section_labels`: per page, the section numbers its headings open with). Entries
+    holds a section so numbered (`section_labels(page)`: the section numbers its headings open with, asked only of
+    the pages a number names: reading every page's text for them took a third of a second on a docs corpus). Entries
     as numbered_pages' (origin "section heading", one page, site-wide).
 
     Why: manuals made with DocBook and the like (reference manuals, handbooks, a GUI's help) refer to their parts as
@@ -233,7 +235,7 @@ def inner_sections(named: dict[str, list[tuple]], section_labels: list[set[str]]
     for number, page in owners.items():
         if page < 0:
             continue
-        for label in section_labels[page]:
+        for label in section_labels(page):
             if label.startswith(number + ".") and _longest_owner(label, owners) == number:
                 holders[label].add(page)
     return {f"{INNER_WORD} {label}": [(pages.pop(), "section heading", False, 1, None)]
