@@ -154,3 +154,44 @@ def test_a_topic_word_capitalised_only_in_a_cited_title_reads_in_lowercase():
     assert spell("glazing") == "glazing" and spell("firing") == "firing"   # the titles' capitals, not the words'
     assert spell("kilnworks") == "Kilnworks"                                # a name capitalised mid-sentence
     assert _PageSpelling(text)("glazing") == "Glazing"                      # without the site's titles
+
+
+def test_a_parenthetical_most_titles_share_is_the_site_s_name():
+    """A manual made with Texinfo titles every page "Node (Manual)": "Kiln Shelves (Kiln Manual (version 2.1))".
+    The parenthetical most titles share is the site's, so "Kiln Shelves" is the page's title (before, no title of
+    such a manual was ever found in prose: a held-out GNU manual gave high-tier rows 3% of its pages)."""
+    from inlink.links.text import _trailing_parenthetical, clean_title, detect_site_affixes
+
+    assert _trailing_parenthetical("Shelves (Kiln Manual (version 2.1))") == ("Shelves", "(Kiln Manual (version 2.1))")
+    assert _trailing_parenthetical("f(x)") is None and _trailing_parenthetical("(draft)") is None
+    titles = [f"{name} (Kiln Manual (version 2.1))" for name in ("Shelves", "Cones", "Glazes")] + ["Firing (draft)"]
+    suffixes, prefixes = detect_site_affixes(titles)
+    assert [clean_title(t, suffixes, prefixes) for t in titles] == ["Shelves", "Cones", "Glazes", "Firing (draft)"]
+
+
+def test_a_texinfo_entry_declares_its_function_a_name_only_in_code(tmp_path):
+    """A Texinfo manual declares each function in an entry ": C = glaze (ware, color)": the page declares "glaze",
+    whose mentions in code link to it; in prose "glaze" is the word (a plain word declared so)."""
+    from test_analyzer import BASE, FILLER
+    from test_analyzer_rules import NO_FLOOR, _html_site
+
+    from inlink.links.anchors import signature_name
+    from inlink.links.suggest import analyze_page, build_index
+    assert signature_name(": C = glaze (ware, color) ¶") == "glaze"
+    assert signature_name(": [a, b] = fire (cone)") == "fire" and signature_name(": reset ()") == "reset"
+    assert signature_name("glaze the ware") is None and signature_name("--glaze (x)") is None
+    suffix = " (Kiln Manual)"
+    pages = [("glazing", "Glazing" + suffix, "<h2>3.1 Glazing</h2><p>Glazes seal the ware.</p><dl><dt>: C = glaze "
+                                             "(ware, color) ¶</dt><dd><p>Coat the ware.</p></dd></dl>"),
+             ("firing", "Firing" + suffix, "<h2>3.2 Firing</h2><p>Before firing, call <code>glaze</code> on each "
+                                           "piece.</p>"),
+             ("decor", "Decoration" + suffix, "<h2>3.3 Decoration</h2><p>Some potters glaze by hand and paint the "
+                                              "rims.</p>"),
+             ("cones", "Cones" + suffix, "<h2>3.4 Cones</h2><p>Cones show the heat work.</p>")]
+    pages = [(name, title, f"{body}<p>{FILLER}</p>") for name, title, body in pages]
+    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
+    firing = {r["Destination"]: r for r in analyze_page(index, BASE + "firing")}
+    assert firing[BASE + "glazing"]["Anchor"] == "glaze"
+    assert firing[BASE + "glazing"]["Tier"] != "high"   # a plain word declared so: never surer than medium
+    decor = {r["Destination"]: r["Anchor"] for r in analyze_page(index, BASE + "decor")}
+    assert decor.get(BASE + "glazing") != "glaze"   # the verb in prose is no mention of the function

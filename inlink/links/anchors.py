@@ -146,6 +146,21 @@ _VERSION_LIKE_RE = re.compile(r"\.\d")
 _BEFORE_BRACKET_RE = re.compile(r"[(\[]")
 
 
+# A definition term written as a manual made with Texinfo writes a function's entry (@deftypefn): an optional
+# category and its colon ("Function: ", or ": " without one), an optional result ("C = ", "[q, r] = "), then the
+# call: "bitset (A, n)", "kbhit ()".
+_SIGNATURE_RE = re.compile(r"^(?:[A-Z][\w -]{0,30})?:\s+(?:(?:\[[^\[\]]*\]|[^\W\d]\w*)\s*=\s*)?"
+                           r"(?P<name>[^\W\d]\w*)\s?\([^()]*\)$")
+
+
+def signature_name(term: str) -> str | None:
+    """The function a definition term declares by its call signature in a Texinfo manual's entry (": C = bitset (A,
+    n)" -> "bitset"), whatever the name's shape, or None. A plain word declared so ("bitset") is a name only in inline
+    code (suggest._placement_rule): in prose it is a word."""
+    match = _SIGNATURE_RE.match(_TRAILING_MARK_RE.sub("", term.strip()))
+    return match.group("name") if match else None
+
+
 @lru_cache(maxsize=1 << 16)   # plain_blocks asks it of the same words at many sentence starts, the index again
 def defined_name(term: str) -> str | None:
     """The name a definition term declares ("class io.IOBase(...)" -> "io.IOBase", "PyObject *PyDict_New()"

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 
 from inlink import second_core
-from inlink.links.anchors import defined_name
+from inlink.links.anchors import defined_name, signature_name
 from inlink.links.plain_blocks import plain_blocks
 from inlink.links.text import is_code_like
 
@@ -116,7 +116,7 @@ def declared_names(text: str, blocks) -> tuple[list[str], frozenset[str]]:
         if kind == "heading":
             start, end = _name_in_heading(text, start, end)
         if kind == "term" or (kind == "heading" and _names_one_thing(text[start:end])):
-            name = defined_name(text[start:end])
+            name = defined_name(text[start:end]) or (signature_name(text[start:end]) if kind == "term" else None)
             if name is not None:
                 names.append(name)
                 if kind == "term":

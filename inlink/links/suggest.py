@@ -120,7 +120,8 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
     name the target declares in a definition term (`term_declared`: an API entry) spelled as a word in capitals
     ("ASCII", a regular-expression flag): out of code it is the acronym (1 of 28 such rows were real links on the
     development corpora, HTML, cold start; 33 of 33 in code). A section headed "JSON" is about the format, in code
-    or not. A numbered chapter's title (`chapter`: its spelling, given for a title or H1 option found in another
+    or not. A plain word a definition term declares by its call signature ("bitset" of a Texinfo manual's ": C =
+    bitset (A, n)": anchors.signature_name) is a name only inside code, on any page (out of it, "bitset" is a word). A numbered chapter's title (`chapter`: its spelling, given for a title or H1 option found in another
     capitalisation, cold start) names the chapter only spelled as the title is, but for its first letter: "input
     and output" in prose is the words, not the chapter "7. Input and Output" (3 of 63 such rows were real links).
     A title written in lowercase (`lowercase`: its spelling, _lowercase_spelling) is capitalised only where a
@@ -143,6 +144,7 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
     declared = option.kind == "defined" and option.exact
     word_name = code is not None and option.kind == "head"
     acronym_name = term_declared and code is not None
+    word_declared = term_declared and option.kind == "defined"   # "bitset" of a Texinfo entry: a name only in code
     section = option.kind == "section"
     numbered = option.kind == "numbered"
 
@@ -152,6 +154,8 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
             and (declared or parameters is None or not is_parameter(text, start, end, parameters)) \
             and (not word_name or not _plain_word(text, start, end) or inside_one(code, start, end)) \
             and (not acronym_name or not _capitals_word(text, start, end) or inside_one(code, start, end)) \
+            and (not word_declared or is_code_like(text[start:end]) or text[start:end].isupper()
+                 or code is not None and inside_one(code, start, end)) \
             and (chapter is None or spelled_as(text[start:end], chapter)) \
             and (lowercase is None or _opens_sentence(text, prose, start) and spelled_as(text[start:end], lowercase)) \
             and (not section or _quoted(text, (start, end)) and not _string_literal(text, start)) \
@@ -371,9 +375,14 @@ def _capped(index: LinkIndex, target: int, option: Option, text: str, span: tupl
     A numbered reference to a chapter whose URLs file several pages under its number ("Chapter 10" of
     ch10-00-generics, ch10-01-syntax, ch10-02-traits) names the chapter, not its first page: the sentence may mean
     any of them ("traits, covered in Chapter 10"), so it stays in the low tier, with or without the site's links.
-    A number that is one page's own (a title's "part 2", an appendix's heading) keeps its confidence."""
+    A number that is one page's own (a title's "part 2", an appendix's heading) keeps its confidence.
+    A plain word a page declares as a function ("polyval" of a Texinfo entry, in code: validation.declared_in_code)
+    stays below the high tier: the development corpora, which the weights were fitted on, declare only names shaped
+    as code, and such rows were real links 45 times in 77 in the high tier on a held-out GNU manual."""
     if option.kind == "numbered" and numbered_origin(index, option.key, target)[1] > 1:
         return min(value, round(index.config.medium_confidence - CAP_MARGIN, 3))
+    if option.kind == "defined" and _plain_declared_word(text[span[0]:span[1]]):
+        return min(value, round(index.config.high_confidence - CAP_MARGIN, 3))
     if index.dictionary.known:
         return value
     if option.kind in NAME_KINDS:
@@ -386,6 +395,11 @@ def _capped(index: LinkIndex, target: int, option: Option, text: str, span: tupl
                                   index.urls[target])):
         return value
     return min(value, round(index.config.medium_confidence - CAP_MARGIN, 3))
+
+
+def _plain_declared_word(anchor: str) -> bool:
+    """A declared name spelled as a plain word ("polyval", not "num2str", "PyObject" nor "ASCII")."""
+    return anchor.isalpha() and not anchor.isupper() and not is_code_like(anchor)
 
 
 def _quoted(text: str, span: tuple[int, int]) -> bool:

@@ -186,6 +186,9 @@ def detect_site_affixes(titles: Iterable[str], min_share: float = 0.2, min_count
         left = _split_once(title, SUFFIX_SEPARATORS, from_right=False)
         if right:
             suffixes[right[1]] += 1
+        closing = _trailing_parenthetical(title)
+        if closing:
+            suffixes[closing[1]] += 1
         if left:
             prefixes[left[0]] += 1
     threshold = max(min_count, min_share * len(titles))
@@ -193,10 +196,26 @@ def detect_site_affixes(titles: Iterable[str], min_share: float = 0.2, min_count
             {p for p, n in prefixes.items() if n >= threshold})
 
 
+def _trailing_parenthetical(title: str) -> tuple[str, str] | None:
+    """(the title before it, the parenthetical) when the title ends with one after a space: "Bit Manipulations (GNU
+    Octave (version 7.3.0))", as a manual made with Texinfo titles every page ("Node (Manual)"), brackets nested
+    inside it included; None otherwise. detect_site_affixes counts it as a suffix like one after a separator, so a
+    parenthetical most pages share is the site's name, not the page's."""
+    if not title.endswith(")"):
+        return None
+    depth = 0
+    for at in range(len(title) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(title[at], 0)
+        if depth == 0:
+            head = title[:at].rstrip()
+            return (head, title[at:]) if at > 0 and title[at - 1] == " " and head else None
+    return None
+
+
 def clean_title(title: str, suffixes: set, prefixes: set) -> str:
     """The title without the site-wide suffix/prefix and without a leading section number."""
     title = (title or "").strip()
-    right = _split_once(title, SUFFIX_SEPARATORS, from_right=True)
+    right = _split_once(title, SUFFIX_SEPARATORS, from_right=True) or _trailing_parenthetical(title)
     if right and right[1] in suffixes:
         title = right[0]
     left = _split_once(title, SUFFIX_SEPARATORS, from_right=False)

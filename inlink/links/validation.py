@@ -6,9 +6,9 @@ the contract test holds both engines to anchor_placement.
 """
 from __future__ import annotations
 
-from inlink.links.index import LinkIndex, page_prose, under_inbound_cap
+from inlink.links.index import LinkIndex, declared_in_term, page_prose, under_inbound_cap
 from inlink.links.placement import (closes_one_it_opens, in_key_combination, in_menu_path, in_path, in_running_text,
-                                    in_template_code, is_code_span, open_to_anchors, option_dashes, quoted_value,
+                                    in_template_code, inside_one, is_code_span, open_to_anchors, option_dashes, quoted_value,
                                     with_option_dashes)
 from inlink.links.text import ends_on_initial, is_acceptable_anchor, names_target, starts_sentence, tokens
 
@@ -58,9 +58,21 @@ def _anchor_problem(index: LinkIndex, source: int, target: int, anchor: str) -> 
                     '("Ctrl+S"), not as a mention')
         return f'the anchor "{anchor}" is code-like (an identifier, call, path or option) and no name of the target'
     if not names_target(anchor, index.titles[target], index.h1s[target], index.urls[target],
-                        starts_sentence(text, span[0])) and not _site_links_it(index, target, anchor):
+                        starts_sentence(text, span[0])) and not _site_links_it(index, target, anchor) \
+            and not declared_in_code(index, source, target, span):
         return f'the one-word anchor "{anchor}" does not name the target (not in its title, H1 or URL)'
     return None
+
+
+def declared_in_code(index: LinkIndex, source: int, target: int, span: tuple[int, int]) -> bool:
+    """The span stands in inline code on the source and is a name the target declares in a definition term (an API
+    entry: "glaze" of a Texinfo manual's ": C = glaze (ware, color)"): it names the target, though a plain word
+    (the page "Glazing" is no title that holds it)."""
+    code = index.code_spans[source] if index.code_spans else None
+    if code is None or not inside_one(code, *span):
+        return False
+    key = tuple(word.lower() for word in tokens(index.texts[source][span[0]:span[1]]))
+    return any(declared_in_term(index, phrase, target) for phrase in index.phrases.ids_for(key))
 
 
 def whole_word_occurrences(text: str, anchor: str) -> list[tuple[int, int]]:
@@ -96,7 +108,8 @@ def allowed_here(index: LinkIndex, source: int, target: int, span: tuple[int, in
             and _placeable(index, target, prose, text, start, end)):
         return False
     title, h1, url = index.titles[target], index.h1s[target], index.urls[target]
-    if names_target(anchor, title, h1, url, starts_sentence=True) or _site_links_it(index, target, anchor):
+    if names_target(anchor, title, h1, url, starts_sentence=True) or _site_links_it(index, target, anchor) \
+            or declared_in_code(index, source, target, span):
         return True    # it names the target wherever it stands (a phrase, a word of its title, the site's anchor)
     if not names_target(anchor, title, h1, url, starts_sentence(text, start)):
         return False
