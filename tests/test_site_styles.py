@@ -180,6 +180,11 @@ def test_a_texinfo_entry_declares_its_function_a_name_only_in_code(tmp_path):
     assert signature_name(": C = glaze (ware, color) ¶") == "glaze"
     assert signature_name(": [a, b] = fire (cone)") == "fire" and signature_name(": reset ()") == "reset"
     assert signature_name("glaze the ware") is None and signature_name("--glaze (x)") is None
+    # an entry by its kind (Texinfo's @deffn): the name after the kind, or the call's when a type comes first
+    assert signature_name("Function: glaze glaze (ware) ¶") == "glaze"
+    assert signature_name("System variable: kiln_temp") == "kiln_temp" and signature_name("Special form: fire") == "fire"
+    assert signature_name("Function: int glaze_count (struct kiln *k)") == "glaze_count"
+    assert signature_name("Note: glaze twice") is None   # a label before a colon is no kind of entry
     suffix = " (Kiln Manual)"
     pages = [("glazing", "Glazing" + suffix, "<h2>3.1 Glazing</h2><p>Glazes seal the ware.</p><dl><dt>: C = glaze "
                                              "(ware, color) ¶</dt><dd><p>Coat the ware.</p></dd></dl>"),

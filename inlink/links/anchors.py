@@ -153,12 +153,29 @@ _SIGNATURE_RE = re.compile(r"^(?:[A-Z][\w -]{0,30})?:\s+(?:(?:\[[^\[\]]*\]|[^\W\
                            r"(?P<name>[^\W\d]\w*)\s?\([^()]*\)$")
 
 
+# ... or its kind and the name, the calls after it ("Function: quad_qag quad_qag (f(x), x, ...)", "System variable:
+# maxima_tempdir", "Special form: block"): a kind of entry Texinfo's @deffn takes, not any label before a colon.
+_KINDED_ENTRY_RE = re.compile(r"^(?i:[a-z -]{0,20}\b(?:function|variable|macro|command|option|operator|constant|"
+                              r"symbol|form|method|procedure|keyword|flag|property))\s*:\s+(?P<name>[^\W\d]\w*)(?:\s|$)")
+
+
+_NAME_BEFORE_CALL_RE = re.compile(r"([^\W\d]\w*)\s?\(")
+
+
 def signature_name(term: str) -> str | None:
-    """The function a definition term declares by its call signature in a Texinfo manual's entry (": C = bitset (A,
-    n)" -> "bitset"), whatever the name's shape, or None. A plain word declared so ("bitset") is a name only in inline
-    code (suggest._placement_rule): in prose it is a word."""
-    match = _SIGNATURE_RE.match(_TRAILING_MARK_RE.sub("", term.strip()))
-    return match.group("name") if match else None
+    """The function (or variable) a definition term declares as a Texinfo manual's entry does: by its call (": C =
+    bitset (A, n)" -> "bitset") or by its kind ("Function: quad_qag ..." -> "quad_qag"), whatever the name's shape,
+    or None. A plain word declared so ("bitset") is a name only in inline code (suggest._placement_rule): in prose it
+    is a word."""
+    term = _TRAILING_MARK_RE.sub("", term.strip())
+    match = _SIGNATURE_RE.match(term)
+    if match:
+        return match.group("name")
+    match = _KINDED_ENTRY_RE.match(term)
+    if not match:
+        return None
+    call = _NAME_BEFORE_CALL_RE.search(term, match.start("name"))   # "Function: int printf (...)": printf
+    return call.group(1) if call and "\n" not in term[match.start("name"):call.start()] else match.group("name")
 
 
 @lru_cache(maxsize=1 << 16)   # plain_blocks asks it of the same words at many sentence starts, the index again
