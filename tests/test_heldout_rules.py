@@ -3,6 +3,8 @@ shared term stays in the low tier whatever its words; a site that refers to its 
 and there a title's words out of quotes, or a key phrase, stay in the low tier (cold start)."""
 from __future__ import annotations
 
+import pytest
+
 from types import SimpleNamespace
 
 from inlink.links.ranking import Option
@@ -272,6 +274,17 @@ def test_an_api_reference_declares_a_name_in_a_signature_heading_or_a_labelled_o
     assert ("ledger", ".", "openBook") in declared or ("ledger.openBook",) in declared
     assert ("LedgerStore",) in declared
     assert not any("loadBook" in "".join(original) for original in declared)   # a heading of words
+
+
+@pytest.mark.parametrize("heading, declares", [
+    ("ledger_open ()", True), ("ledger_open()", True),   # gtk-doc spaces a function's name from its empty brackets
+    ("ledger_open (ledger.h)", False),                   # a note in brackets after a name is no call
+    ("Opening books ()", False), ("ledger.openBook(path[, options])", True)])
+def test_a_signature_heading_may_space_its_name_from_empty_brackets(heading, declares):
+    from inlink.links.page_blocks import declared_names
+    text = f"{heading} Opens a ledger."
+    assert bool(declared_names(text, [("heading", 0, len(heading)), ("paragraph", len(heading) + 1, len(text))])[0]) \
+        is declares
 
 
 def test_an_anchor_on_a_command_line_option_keeps_its_dashes(tmp_path):

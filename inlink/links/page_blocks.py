@@ -164,7 +164,8 @@ def _name_in_heading(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _names_one_thing(heading: str) -> bool:
     """Whether a heading declares one name and nothing else: an identifier alone ("INSTALLED_APPS"), a call
-    signature (the spaces of "util.inspect(object[, options])" are its arguments'; nothing but a mark such as a
+    signature (the spaces of "util.inspect(object[, options])" are its arguments', and one may stand before empty
+    brackets, "g_malloc ()", not before a note, "ap_expr (ap_expr.h)"; nothing but a mark such as a
     permalink's "#" may follow it) or either under a one-word label ("Class: EventEmitter"), as API references
     title their entries. A heading of words that holds a name ("Loading modules using require()",
     "loop.subprocess_exec() and SubprocessProtocol") declares nothing."""
@@ -172,4 +173,6 @@ def _names_one_thing(heading: str) -> bool:
     name, bracket, arguments = heading[label.end() if label else 0:].partition("(")
     if bracket and _WORD_AFTER_CALL_RE.search(arguments.rpartition(")")[2]):
         return False
+    if arguments.strip() == ")":   # "g_malloc ()": GNU style spaces a call's name from its (empty) brackets
+        name = name.rstrip()
     return name.count(" ") < HEADING_NAME_WORDS
