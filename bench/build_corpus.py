@@ -55,6 +55,23 @@ Held-out sites this machine can make (none of them is committed; eval_links.py -
   .../usr/share/gimp/2.0/help/en, BASE https://docs.gimp.org/2.10/en/, no main element (the body): --drop div.navheader
   --drop div.navfooter --drop div.toc, --exclude index.html gimp-help-index.html and the part pages left empty without
   their tables of contents: getting-started.html become-a-gimp-wizard.html gimp-function-reference.html key-reference.html
+- The GNU Octave manual, made with Texinfo (`apt-get download octave-doc`): ROOT .../usr/share/doc/octave/octave.html,
+  BASE https://docs.octave.org/latest/, no main element: --drop div.header --drop div.nav-panel, --exclude index.html
+  --exclude '*Index*.html'
+- The Maxima manual, Texinfo with @deffn entries (`apt-get download maxima-doc`): ROOT
+  .../usr/share/doc/maxima-doc/html, BASE https://maxima.sourceforge.io/docs/manual/, --drop div.header --drop
+  div.nav-panel, --exclude maxima_toc.html maxima_377.html (the index) index.html maxima_singlepage.html (the whole
+  manual again on one page)
+- The GLib reference, gtk-doc (`apt-get download libglib2.0-doc`): ROOT .../usr/share/gtk-doc/html/glib, BASE
+  https://docs.gtk.org/glib-legacy/, --content div.refentry --content div.chapter --content div.part --content
+  div.book --drop table.navigation, --exclude 'api-index-*.html' 'ix*.html' index.html annotation-glossary.html
+- Apache Commons IO's Javadoc (`apt-get download libcommons-io-java-doc`): ROOT
+  .../usr/share/doc/libcommons-io-java/api, BASE https://commons.apache.org/proper/commons-io/apidocs/, --exclude
+  '*-tree.html' '*index*.html' serialized-form.html deprecated-list.html constant-values.html help-doc.html
+  overview-summary.html '*package-summary.html' '*/class-use/*' '*package-use.html' 'allclasses*.html'
+- The Rust book, an mdBook (`apt-get download rust-doc`): ROOT .../usr/share/doc/rust-doc/html/book, BASE
+  https://doc.rust-lang.org/stable/book/, --drop '#versioninfo', --exclude '2018-edition/*' 'first-edition/*'
+  'second-edition/*' (its old-link stubs carry a noindex a crawl export would flag)
 
 Run: python3 bench/build_corpus.py ROOT BASE_URL [--out DIR] [--name NAME] [--content SEL ...] [--drop SEL ...]
                                    [--exclude GLOB ...]
