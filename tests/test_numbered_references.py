@@ -227,7 +227,9 @@ def test_a_docbook_cross_reference_links_the_section_number_and_its_quoted_title
     sails, weather = rows[BASE + "ch02.html"], rows[BASE + "ch03.html"]
     assert sails["Anchor"] == "Section 2.3, “Reefing the main”"   # the number and its title: one link, not cut short
     assert weather["Anchor"] == "Section 3.4"                      # no quoted title after it: the number alone
-    assert '"Section 2.3" is a section of the target (a heading there opens with its number' in sails["Reason"]
+    assert '"Section 2.3, “Reefing the main”" names a section of the target (its heading "2.3. Reefing the main")' \
+        in sails["Reason"]
+    assert '"Section 3.4" is a section of the target (a heading there opens with its number' in weather["Reason"]
 
 
 def test_a_quoted_title_is_taken_only_when_it_closes_on_its_line():
@@ -275,3 +277,25 @@ def test_a_title_after_the_reference_to_the_same_page_takes_the_whole_reference(
         "intro.html")
     assert rows[BASE + "knots.html"]["Anchor"] == "Chapter 2, Knots for Sailors"   # the number names the same page
     assert rows[BASE + "weather.html"]["Anchor"] == "Weather at Sea"   # "Chapter 3" names no page: the title alone
+
+
+def test_a_section_number_with_its_quoted_title_names_the_page_with_that_heading(tmp_path):
+    """A GUI's help numbers its sections within each chapter: every chapter page has a "Section 1", so the number
+    names no page, but "Section 1, “Reefing”" does: the one page holding the heading "1. Reefing" (a held-out
+    manual: 336 of its 341 such links). The same number and title on two pages name neither."""
+    from inlink.links.numbering import titled_sections
+    from test_analyzer import BASE
+    found = titled_sections([(0, ["Chapter 3. Sails", "1. Reefing", "2. Trimming"]),
+                             (1, ["Chapter 4. Knots", "1. Bowline", "2. Trimming"]), (2, ["Introduction"])])
+    assert {reference: entries[0][:2] for reference, entries in found.items()} == {
+        "Section 1, “Reefing”": (0, 'heading "1. Reefing"'), "Section 1, “Bowline”": (1, 'heading "1. Bowline"')}
+    rows = _book_rows(tmp_path, [
+        ("intro.html", "Getting Afloat", "<h1>Getting Afloat</h1><p>Before a blow, read Section 1, “Reefing” and tie "
+                                         "Section 1, “Bowline” twice.</p>"),
+        ("sails.html", "Sails", "<h1>Chapter 3. Sails</h1><h2>1. Reefing</h2><p>Reef early.</p><h2>2. Trimming</h2>"
+                                "<p>Ease the sheet.</p>"),
+        ("knots.html", "Knots", "<h1>Chapter 4. Knots</h1><h2>1. Bowline</h2><p>A fixed loop.</p><h2>2. Trimming"
+                                "</h2><p>Cut the ends.</p>")], "intro.html")
+    assert rows[BASE + "sails.html"]["Anchor"] == "Section 1, “Reefing”"
+    assert rows[BASE + "knots.html"]["Anchor"] == "Section 1, “Bowline”"
+    assert 'names a section of the target (its heading "1. Bowline")' in rows[BASE + "knots.html"]["Reason"]

@@ -19,6 +19,7 @@ from inlink.links.confidence import model_for
 from inlink.links.index import LinkIndex, declared_in_term, numbered_origin
 from inlink.links.ranking import NAME_KINDS, Option, Ranked, Scored, phrase_link_odds, weighs_links
 from inlink.links.similarity import top_shared_terms_of_rows
+from inlink.links.text import tokens
 from inlink.links.tokens import JOINERS
 from inlink.wording import confidence_figure, times
 
@@ -275,8 +276,12 @@ def _key_phrase_fact(index: LinkIndex, anchor: str, target: int) -> str:
 def _numbered_fact(index: LinkIndex, anchor: str, target: int) -> str:
     """Where the target carries the number the anchor gives (index._register_numbers), so an editor can check it:
     '"Chapter 13" is the number of the chapter the target opens (its address: ch13-00-functional-features; ...)'."""
-    anchor = anchor.split(",", 1)[0]   # the reference, without the quoted title it may take ("Section 7.6, “Sandbox”")
-    origin, pages = numbered_origin(index, tuple(anchor.lower().split()), target)
+    whole = tuple(word.lower() for word in tokens(anchor))   # 'Section 1, “The Toolbox”': numbering.titled_sections
+    if (" ".join(whole), target) not in (index.numbers or {}):
+        anchor = anchor.split(",", 1)[0]   # the reference, without the quoted title it took ("Section 7.6, “Sandbox”")
+    origin, pages = numbered_origin(index, tuple(word.lower() for word in tokens(anchor)), target)
+    if origin.startswith("heading "):
+        return f'"{anchor}" names a section of the target (its {origin})'
     if origin == "section heading":   # numbering.inner_sections
         return f'"{anchor}" is a section of the target (a heading there opens with its number; no page has it as its own)'
     if origin != "address":

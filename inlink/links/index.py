@@ -25,7 +25,7 @@ from inlink.links.confidence import (
     MEDIUM_CONFIDENCE,
 )
 from inlink.links.neighbourhood import LinkNeighbourhood
-from inlink.links.numbering import folder_of, inner_sections, numbered_pages, section_labels
+from inlink.links.numbering import folder_of, inner_sections, numbered_pages, section_labels, titled_sections
 from inlink.links.page_blocks import PageBlocks
 from inlink.links.plain_blocks import KEYWORDS
 from inlink.links.sections import html_headings, quotes_titles, register_sections
@@ -40,6 +40,7 @@ from inlink.links.similarity import (
 from inlink.links.placement import anchor_marks, prose_ranges
 from inlink.links.page_kinds import historical_pages, moved_pages, old_copies, thin_pages, word_counts
 from inlink.links.text import clean_title, command_names, detect_site_affixes, has_section_number, title_head
+from inlink.links.text import tokens as word_tokens
 from inlink.links.tokens import SiteTokens
 
 if TYPE_CHECKING:
@@ -480,7 +481,9 @@ def _register_numbers(index: PhraseIndex, urls: list[str], titles: list[str], cl
     that numbers several books alike, the one of the source's own folder (numbered_reaches). Spelled capitalised
     ("Chapter 13") and, where the page's label writes its word in lowercase ("..., part 2"), so too ("in part 2 of
     this tutorial"): elsewhere "part 5" is mostly the word ("the fractional part 5" of a plain-text example).
-    A section inside a numbered page ("Section 7.6" of "Chapter 7") names that page (numbering.inner_sections).
+    A section inside a numbered page ("Section 7.6" of "Chapter 7") names that page (numbering.inner_sections), and
+    a section's number with its quoted title ('Section 1, “The Toolbox”') the one page with that heading
+    (numbering.titled_sections).
     Returns, by (lowercased reference, page), where the page carries its number, how many pages its URLs file under it and the folder it is named
     for (None: the whole site): for the confidence (suggest._capped), the reason and the scope."""
     headings = [next((texts[i][start:end] for kind, start, end in page if kind == "heading"), "") if page else ""
@@ -489,11 +492,13 @@ def _register_numbers(index: PhraseIndex, urls: list[str], titles: list[str], cl
     named = numbered_pages(urls, titles, cleaned_titles, h1s, headings, texts, np.flatnonzero(targets))
     named.update(inner_sections(named, lambda page: section_labels(texts[page], _heading_texts(texts[page],
                                                                                              blocks[page]))))
+    named.update(titled_sections((page, _heading_texts(texts[page], blocks[page]) or [])
+                                 for page in np.flatnonzero(targets).tolist() if blocks[page]))
     for reference, named_pages in named.items():
         for page, origin, lowercase, pages, folder in named_pages:
             for spelling in (reference, reference.lower()) if lowercase else (reference,):
                 if index.add(spelling, page, "numbered") is not None:
-                    numbers[spelling.lower(), page] = (origin, pages, folder)
+                    numbers[" ".join(word_tokens(spelling.lower())), page] = (origin, pages, folder)
     return numbers
 
 

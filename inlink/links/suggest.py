@@ -161,7 +161,7 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
             and (not section or _quoted(text, (start, end)) and not _string_literal(text, start)) \
             and (not numbered or not cites_another_document(text, start, end)) \
             and not glued_heading(text, start, end, block_bounds(prose, start, end)) \
-            and (section or not breaks_between_words(text[start:end], written)) \
+            and (section or numbered or not breaks_between_words(text[start:end], written)) \
             and not (names is not None and cut_from_longer_name(text, start, end, names, block_bounds(prose, start, end))) \
             and (option.kind == "inbound" or not used_as_verb(text, start, end)) \
             and not (terms and text[start:end] in terms[0] and not inside_one(terms[1], start, end)
