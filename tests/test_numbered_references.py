@@ -279,6 +279,11 @@ def test_a_title_after_the_reference_to_the_same_page_takes_the_whole_reference(
     assert rows[BASE + "weather.html"]["Anchor"] == "Weather at Sea"   # "Chapter 3" names no page: the title alone
 
 
+def _page_and_origin(found: dict) -> dict:
+    """reference -> (page, origin) of numbering's entries (one page each)."""
+    return {reference: entries[0][:2] for reference, entries in found.items()}
+
+
 def test_a_section_number_with_its_quoted_title_names_the_page_with_that_heading(tmp_path):
     """A GUI's help numbers its sections within each chapter: every chapter page has a "Section 1", so the number
     names no page, but "Section 1, “Reefing”" does: the one page holding the heading "1. Reefing" (a held-out
@@ -287,8 +292,8 @@ def test_a_section_number_with_its_quoted_title_names_the_page_with_that_heading
     from test_analyzer import BASE
     found = titled_sections([(0, ["Chapter 3. Sails", "1. Reefing", "2. Trimming"]),
                              (1, ["Chapter 4. Knots", "1. Bowline", "2. Trimming"]), (2, ["Introduction"])])
-    assert {reference: entries[0][:2] for reference, entries in found.items()} == {
-        "Section 1, “Reefing”": (0, 'heading "1. Reefing"'), "Section 1, “Bowline”": (1, 'heading "1. Bowline"')}
+    assert _page_and_origin(found) == {"Section 1, “Reefing”": (0, 'heading "1. Reefing"'),
+                                       "Section 1, “Bowline”": (1, 'heading "1. Bowline"')}
     rows = _book_rows(tmp_path, [
         ("intro.html", "Getting Afloat", "<h1>Getting Afloat</h1><p>Before a blow, read Section 1, “Reefing” and tie "
                                          "Section 1, “Bowline” twice.</p>"),
@@ -299,3 +304,25 @@ def test_a_section_number_with_its_quoted_title_names_the_page_with_that_heading
     assert rows[BASE + "sails.html"]["Anchor"] == "Section 1, “Reefing”"
     assert rows[BASE + "knots.html"]["Anchor"] == "Section 1, “Bowline”"
     assert 'names a section of the target (its heading "1. Bowline")' in rows[BASE + "knots.html"]["Reason"]
+
+
+def test_a_numbered_table_names_the_page_holding_its_caption(tmp_path):
+    """DocBook numbers tables, examples and figures through each chapter ("Table 2.1. Knot strengths") and refers
+    to them so ("see Table 2.1"): the page whose block opens with that caption is the link. A caption two pages
+    open with names neither; a reference in a sentence ("Table 2.1 shows") is no caption."""
+    from inlink.links.numbering import is_caption, numbered_captions
+    from test_analyzer import BASE
+    rows = _book_rows(tmp_path, [
+        ("intro.html", "Getting Afloat", "<h1>Getting Afloat</h1><p>How much a knot holds is in Table 2.1, and a "
+                                         "bowline is drawn in Figure 4.2.</p>"),
+        ("knots.html", "Knots", "<h1>Knots</h1><p><b>Table 2.1. Knot strengths</b></p><table><tr><td>Bowline</td>"
+                                "<td>60%</td></tr></table><p>Knots weaken a line.</p>"),
+        ("drawings.html", "Drawings", "<h1>Drawings</h1><p>Figure 4.2. A bowline</p><p>Drawn from above.</p>")],
+        "intro.html")
+    assert rows[BASE + "knots.html"]["Anchor"] == "Table 2.1"
+    assert 'stands in the target (its caption "Table 2.1. Knot strengths")' in rows[BASE + "knots.html"]["Reason"]
+    assert rows[BASE + "drawings.html"]["Anchor"] == "Figure 4.2"
+    assert is_caption("Table 2.1. Knot strengths") and is_caption("Example 3.4. A reefing drill")
+    assert not is_caption("Table 2.1 shows the strengths") and not is_caption("Tables of knots")
+    twice = numbered_captions([(0, ["Table 5.1. Hitches"]), (1, ["Table 5.1. Hitches", "Figure 6.1. A hitch"])])
+    assert _page_and_origin(twice) == {"Figure 6.1": (1, 'caption "Figure 6.1. A hitch"')}

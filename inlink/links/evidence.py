@@ -282,6 +282,8 @@ def _numbered_fact(index: LinkIndex, anchor: str, target: int) -> str:
     origin, pages = numbered_origin(index, tuple(word.lower() for word in tokens(anchor)), target)
     if origin.startswith("heading "):
         return f'"{anchor}" names a section of the target (its {origin})'
+    if origin.startswith("caption "):   # numbering.numbered_captions
+        return f'"{anchor}" stands in the target (its {origin})'
     if origin == "section heading":   # numbering.inner_sections
         return f'"{anchor}" is a section of the target (a heading there opens with its number; no page has it as its own)'
     if origin != "address":

@@ -25,7 +25,8 @@ from inlink.links.confidence import (
     MEDIUM_CONFIDENCE,
 )
 from inlink.links.neighbourhood import LinkNeighbourhood
-from inlink.links.numbering import folder_of, inner_sections, numbered_pages, section_labels, titled_sections
+from inlink.links.numbering import (CAPTION_WORDS, folder_of, inner_sections, is_caption, numbered_captions,
+                                    numbered_pages, section_labels, titled_sections)
 from inlink.links.page_blocks import PageBlocks
 from inlink.links.plain_blocks import KEYWORDS
 from inlink.links.sections import html_headings, quotes_titles, register_sections
@@ -483,7 +484,8 @@ def _register_numbers(index: PhraseIndex, urls: list[str], titles: list[str], cl
     this tutorial"): elsewhere "part 5" is mostly the word ("the fractional part 5" of a plain-text example).
     A section inside a numbered page ("Section 7.6" of "Chapter 7") names that page (numbering.inner_sections), and
     a section's number with its quoted title ('Section 1, “The Toolbox”') the one page with that heading
-    (numbering.titled_sections).
+    (numbering.titled_sections); a numbered table, example or figure ("Table 28.2") the one page holding its caption
+    (numbering.numbered_captions).
     Returns, by (lowercased reference, page), where the page carries its number, how many pages its URLs file under it and the folder it is named
     for (None: the whole site): for the confidence (suggest._capped), the reason and the scope."""
     headings = [next((texts[i][start:end] for kind, start, end in page if kind == "heading"), "") if page else ""
@@ -492,14 +494,29 @@ def _register_numbers(index: PhraseIndex, urls: list[str], titles: list[str], cl
     named = numbered_pages(urls, titles, cleaned_titles, h1s, headings, texts, np.flatnonzero(targets))
     named.update(inner_sections(named, lambda page: section_labels(texts[page], _heading_texts(texts[page],
                                                                                              blocks[page]))))
-    named.update(titled_sections((page, _heading_texts(texts[page], blocks[page]) or [])
-                                 for page in np.flatnonzero(targets).tolist() if blocks[page]))
+    labelled = {page: _labelled_blocks(texts[page], blocks[page])
+                for page in np.flatnonzero(targets).tolist() if blocks[page]}
+    named.update(titled_sections((page, headings) for page, (headings, _captions) in labelled.items()))
+    named.update({reference: entries for reference, entries in numbered_captions(
+        (page, captions) for page, (_headings, captions) in labelled.items()).items() if reference not in named})
     for reference, named_pages in named.items():
         for page, origin, lowercase, pages, folder in named_pages:
             for spelling in (reference, reference.lower()) if lowercase else (reference,):
                 if index.add(spelling, page, "numbered") is not None:
                     numbers[" ".join(word_tokens(spelling.lower())), page] = (origin, pages, folder)
     return numbers
+
+
+def _labelled_blocks(text: str, blocks) -> tuple[list[str], list[str]]:
+    """A page's heading texts (HTML input: none from plain text, whose blocks recover only its own heading) and
+    the texts of its blocks that open with a numbered caption ("Table 28.2. ..."), in one pass over its blocks."""
+    headings, captions = [], []
+    for kind, start, end in blocks:
+        if kind == "heading":
+            headings.append(text[start:end])
+        elif text.startswith(CAPTION_WORDS, start) and is_caption(text[start:end]):
+            captions.append(text[start:end])
+    return (headings if len(headings) > 1 else []), captions
 
 
 def _heading_texts(text: str, blocks) -> list[str] | None:
