@@ -492,10 +492,10 @@ def _register_numbers(index: PhraseIndex, urls: list[str], titles: list[str], cl
                 for i, page in enumerate(blocks)]
     numbers = {}
     named = numbered_pages(urls, titles, cleaned_titles, h1s, headings, texts, np.flatnonzero(targets))
-    named.update(inner_sections(named, lambda page: section_labels(texts[page], _heading_texts(texts[page],
-                                                                                             blocks[page]))))
     labelled = {page: _labelled_blocks(texts[page], blocks[page])
                 for page in np.flatnonzero(targets).tolist() if blocks[page]}
+    named.update(inner_sections(named, lambda page: section_labels(texts[page],
+                                                                   labelled.get(page, ((), ()))[0] or None)))
     named.update(titled_sections((page, headings) for page, (headings, _captions) in labelled.items()))
     named.update({reference: entries for reference, entries in numbered_captions(
         (page, captions) for page, (_headings, captions) in labelled.items()).items() if reference not in named})
@@ -517,13 +517,6 @@ def _labelled_blocks(text: str, blocks) -> tuple[list[str], list[str]]:
         elif text.startswith(CAPTION_WORDS, start) and is_caption(text[start:end]):
             captions.append(text[start:end])
     return (headings if len(headings) > 1 else []), captions
-
-
-def _heading_texts(text: str, blocks) -> list[str] | None:
-    """The texts of a page's heading blocks (HTML input), or None when it has none beyond the first one (plain text,
-    whose blocks recover only the page's own heading): numbering.section_labels then reads the text."""
-    found = [text[start:end] for kind, start, end in blocks or () if kind == "heading"]
-    return found if len(found) > 1 else None
 
 
 def _number_entry(index: LinkIndex, key: tuple[str, ...], target: int) -> tuple[str, int, str | None]:

@@ -275,15 +275,20 @@ def titled_sections(headings: Iterable[tuple[int, list[str]]]) -> dict[str, list
     held-out manual, 336 of its 341 such links named the one page with that heading). A number and title two pages
     hold name neither."""
     found: dict[str, set[int]] = defaultdict(set)
-    shown: dict[str, str] = {}
+    origins: dict[str, str] = {}
     for page, texts in headings:
         for heading in texts:
             match = _TITLED_HEADING_RE.match(heading.strip())
             if match and len(match.group("title").split()) <= MAX_TITLE_WORDS:
                 reference = f"{INNER_WORD} {_normal(match.group('number'))}, “{match.group('title')}”"
                 found[reference].add(page)
-                shown[reference] = heading.strip()
-    return {reference: [(next(iter(pages)), f'heading "{shown[reference]}"', False, 1, None)]
+                origins[reference] = f'heading "{heading.strip()}"'
+    return _held_once(found, origins)
+
+
+def _held_once(found: dict[str, set[int]], origins: dict[str, str]) -> dict[str, list[tuple[int, str, bool, int, None]]]:
+    """The references one page holds, as numbered_pages' entries (one page, site-wide) with their origin."""
+    return {reference: [(next(iter(pages)), origins[reference], False, 1, None)]
             for reference, pages in found.items() if len(pages) == 1}
 
 
@@ -304,13 +309,12 @@ def numbered_captions(captions: Iterable[tuple[int, list[str]]]) -> dict[str, li
     made with DocBook number their tables, examples and figures through each chapter and refer to them so, and
     the page holding one is the link (a held-out database manual: 54 of its in-content links)."""
     found: dict[str, set[int]] = defaultdict(set)
-    shown: dict[str, str] = {}
+    origins: dict[str, str] = {}
     for page, texts in captions:
         for text in texts:
             match = _CAPTION_RE.match(text)
             if match:
                 reference = f"{match.group('word')} {_normal(match.group('number'))}"
                 found[reference].add(page)
-                shown[reference] = text.strip()[:80]
-    return {reference: [(next(iter(pages)), f'caption "{shown[reference]}"', False, 1, None)]
-            for reference, pages in found.items() if len(pages) == 1}
+                origins[reference] = f'caption "{text.strip()[:80]}"'
+    return _held_once(found, origins)
