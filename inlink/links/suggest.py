@@ -46,10 +46,10 @@ from inlink.links.placement import (
     open_to_anchors,
     part_of_quoted_title,
     sentence_context,
-    with_call_parens,
-    with_quoted_title,
     reference_before,
+    with_call_parens,
     with_option_dashes,
+    with_quoted_title,
 )
 from inlink.links.ranking import NAME_KINDS, Option, Ranked, ranked_items, score_targets
 from inlink.links.spans import grow_to_title, overlaps, pick_occurrence, widen_single_word
@@ -66,6 +66,7 @@ from inlink.links.text import (
 )
 from inlink.links.tokens import PageWords
 from inlink.links.validation import allowed_here, anchor_placement, validate_suggestion  # noqa: F401  (public API)
+from inlink.links.validation import phrase_kinds
 
 RESULT_COLUMNS = ("Source", "Destination", "Anchor", "Context", "Score", "Confidence", "Tier", "Reason", "Engine")
 ENGINE = "offline"
@@ -121,7 +122,8 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
     ("ASCII", a regular-expression flag): out of code it is the acronym (1 of 28 such rows were real links on the
     development corpora, HTML, cold start; 33 of 33 in code). A section headed "JSON" is about the format, in code
     or not. A plain word a definition term declares by its call signature ("bitset" of a Texinfo manual's ": C =
-    bitset (A, n)": anchors.signature_name) is a name only inside code, on any page (out of it, "bitset" is a word). A numbered chapter's title (`chapter`: its spelling, given for a title or H1 option found in another
+    bitset (A, n)": anchors.signature_name) is a name only inside code, on any page (out of it, "bitset" is a
+    word). A numbered chapter's title (`chapter`: its spelling, given for a title or H1 option found in another
     capitalisation, cold start) names the chapter only spelled as the title is, but for its first letter: "input
     and output" in prose is the words, not the chapter "7. Input and Output" (3 of 63 such rows were real links).
     A title written in lowercase (`lowercase`: its spelling, _lowercase_spelling) is capitalised only where a
@@ -271,16 +273,11 @@ def _whole_reference(index: LinkIndex, target: int, option: Option, text: str, s
         whole = with_quoted_title(text, span)
     elif option.kind in ("title", "h1", "section"):
         found = reference_before(text, span)
-        whole = found[0] if found and _names_as_number(index, found[1], target) else span
+        # the number names the same page (index._register_numbers)
+        whole = found[0] if found and "numbered" in phrase_kinds(index, target, found[1]) else span
     else:
         return span
     return whole if whole != span and in_prose(prose, *whole) and not overlaps(whole, taken) else span
-
-
-def _names_as_number(index: LinkIndex, reference: str, target: int) -> bool:
-    """The numbered reference ("Section 6.7") names the target (index._register_numbers)."""
-    key = tuple(word.lower() for word in tokens(reference))
-    return any(phrase.targets.get(target) == "numbered" for phrase in index.phrases.phrases_for(key))
 
 
 def _own_blocks(index: LinkIndex, source: int) -> bool:

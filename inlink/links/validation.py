@@ -88,10 +88,10 @@ def whole_word_occurrences(text: str, anchor: str) -> list[tuple[int, int]]:
 def _names_target_phrase(index: LinkIndex, target: int, anchor: str) -> bool:
     """The anchor is a phrase the index holds for the target as a name (title, H1, head, defined, inbound,
     owned key phrase), not mere shared vocabulary."""
-    return bool(_kinds_for(index, target, anchor) - {None, "shared"})
+    return bool(phrase_kinds(index, target, anchor) - {None, "shared"})
 
 
-def _kinds_for(index: LinkIndex, target: int, anchor: str) -> set[str | None]:
+def phrase_kinds(index: LinkIndex, target: int, anchor: str) -> set[str | None]:
     """The kinds of evidence by which the phrase index holds the anchor (any capitalisation) for the target."""
     key = tuple(word.lower() for word in tokens(anchor))
     return {phrase.targets.get(target) for phrase in index.phrases.phrases_for(key)}
@@ -121,7 +121,7 @@ def allowed_here(index: LinkIndex, source: int, target: int, span: tuple[int, in
 def _site_links_it(index: LinkIndex, target: int, anchor: str) -> bool:
     """The site's own links use this anchor for the target (given existing links: an "inbound" phrase of it), the
     strongest evidence a word names a page, whatever its title says."""
-    return "inbound" in _kinds_for(index, target, anchor)
+    return "inbound" in phrase_kinds(index, target, anchor)
 
 
 def anchor_placement(index: LinkIndex, source: int, target: int, anchor: str) -> tuple[int, int] | None:
