@@ -403,7 +403,8 @@ class FromBothEnds(Generic[T]):
                 if low >= high:
                     return answers
                 cells[1] = low
-                for at in range(low, high):
+                for at in range(high - 1, low - 1, -1):   # strictly backwards, so that a cache growing along the
+                    # reading order grows backwards too (the link engine's mention chunks)
                     answers[at] = compute(keys[at])
                     progress()
                 high = low

@@ -325,6 +325,30 @@ def test_mentions_of_the_sample_site_found_together_equal_each_found_alone():
     _mentions_alone_and_together(build_index(load_site(sample / "pages.csv", sample / "inlinks.csv"), AnalysisConfig()))
 
 
+def test_pages_read_backwards_find_their_mentions_in_growing_chunks_with_the_rows_read_forwards(monkeypatch):
+    """The second core reads a job's last pages backwards (second_core.FromBothEnds): their mentions are found in
+    chunks that grow backwards as forward reading grows them forwards (mentions._backwards), not one page at a
+    time, and every page gets the rows it gets read forwards."""
+    import copy
+
+    from inlink.links import mentions
+    from inlink.site.load import load_site
+
+    sample = Path(__file__).resolve().parents[1] / "sample_data"
+    index = build_index(load_site(sample / "pages.csv", sample / "inlinks.csv"), AnalysisConfig())
+    fresh = copy.deepcopy(index)
+    urls = source_pages(index)
+    forwards = [analyze_page(index, url) for url in urls]
+    found = []
+    real = mentions._find_mentions
+    monkeypatch.setattr(mentions, "_find_mentions", lambda index, pages, *rest: found.append(pages) or
+                        real(index, pages, *rest))
+    backwards = [analyze_page(fresh, url) for url in reversed(urls)][::-1]
+    assert backwards == forwards
+    assert len(urls) >= 40 and len(found) <= 8, [len(pages) for pages in found]
+    assert sorted(page for pages in found for page in pages) == sorted(fresh.url_pos[url] for url in urls)
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(page, min_size=3, max_size=8), st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7), phrase),
                                                          max_size=25))

@@ -201,6 +201,29 @@ def test_both_ends_give_every_item_once_in_order_the_last_from_the_child(tmp_pat
     assert _gone(child)
 
 
+def test_the_child_computes_its_items_strictly_backwards(tmp_path):
+    """Backwards item by item, not a claim's items forwards: a cache growing along the reading order (the link
+    engine's mention chunks) then grows backwards instead of starting again at each claim."""
+    keys = [str(n) for n in range(120)]
+    parent, seen = os.getpid(), tmp_path / "seen"
+
+    def compute(key: str):
+        if os.getpid() != parent:
+            with seen.open("a") as out:
+                out.write(key + "\n")
+        return int(key)
+
+    split = FromBothEnds(lambda: (keys, compute))
+    try:
+        wait_for(lambda: seen.exists() and len(seen.read_text().split()) >= 8, what="the child's first items")
+        answers = [split.take(at, lambda key=key: compute(key)) for at, key in enumerate(keys)]
+    finally:
+        split.close()
+    assert answers == list(range(120))
+    order = [int(key) for key in seen.read_text().split()]
+    assert order[:8] == list(range(119, 111, -1)) and order == sorted(order, reverse=True)
+
+
 def test_what_a_dead_child_left_is_computed_here(tmp_path):
     keys = [str(n) for n in range(60)]
     parent, marker = os.getpid(), tmp_path / "child"

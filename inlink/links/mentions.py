@@ -220,14 +220,18 @@ def page_mentions(index: LinkIndex, source: int) -> tuple[PageWords, dict]:
 
 
 def _chunk_pages(index: LinkIndex, source: int, previous: _Mentions | None) -> tuple[list[int], int, int]:
-    """The pages to find with `source` (itself and the source pages after it), how many were asked for, and
-    the source page after them."""
+    """The pages to find with `source` (itself and the source pages after it; or, for a run reading the pages
+    backwards, the ones before the previous chunk down to it: _backwards), how many were asked for, and the
+    source page after them."""
     order = index.derived.get("source_order")
     if order is None:
         order = index.derived["source_order"] = np.flatnonzero(index.is_source)
     at = int(order.searchsorted(source))
     if at >= len(order) or int(order[at]) != source:
         return [source], 1, -1
+    backwards = _backwards(order, index.tokens.ptr, at, previous)
+    if backwards is not None:
+        return backwards
     size = min(CHUNK_PAGES, 2 * previous.size) if previous is not None and previous.next == source else 1
     ptr, pages = index.tokens.ptr, [source]
     tokens = int(ptr[source + 1] - ptr[source])
@@ -238,6 +242,31 @@ def _chunk_pages(index: LinkIndex, source: int, previous: _Mentions | None) -> t
         pages.append(page)
     after = at + len(pages)
     return pages, size, int(order[after]) if after < len(order) else -1
+
+
+def _backwards(order: np.ndarray, ptr: np.ndarray, at: int, previous: _Mentions | None,
+               ) -> tuple[list[int], int, int] | None:
+    """The chunk for a run reading the pages backwards a few at a time (the second core's half of a job:
+    second_core.FromBothEnds), when `source` (at `at` in the source order) lies before the previous chunk and
+    within twice its size of it: the pages from `source` up to the previous chunk's first one, extended back to
+    twice the previous size (up to CHUNK_PAGES, and to CHUNK_TOKENS tokens as long as `source` stays in). Else
+    None (read forwards, or a jump). Why: read backwards, each chunk held one page or grew past pages already
+    done, and the child's pages cost twice a forward page (docs corpus: 7 ms against 3.6 ms)."""
+    if previous is None:
+        return None
+    first = next(iter(previous.slot))
+    end = int(order.searchsorted(first))   # the previous chunk's first page, in the order
+    size = min(CHUNK_PAGES, 2 * previous.size)
+    if end >= len(order) or int(order[end]) != first or not end - size <= at < end:
+        return None
+    start, tokens = end, 0
+    while start > max(end - size, 0):
+        page = int(order[start - 1])
+        tokens += int(ptr[page + 1] - ptr[page])
+        if tokens > CHUNK_TOKENS and start <= at:
+            break
+        start -= 1
+    return order[start:end].tolist(), size, int(order[end])
 
 
 def _find_mentions(index: LinkIndex, pages: list[int], size: int, after: int) -> _Mentions:
