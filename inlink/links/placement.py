@@ -5,7 +5,8 @@ test checks them from the outside, so the rules live in one place:
 - on HTML input (blocks known), an anchor lies inside one block of running prose: a paragraph, list item,
   definition, loose text, or a table cell that reads as prose (a few words, not a lone value); never in a
   heading, a code / preformatted block or a configuration listing, nor in a definition term unless it is a whole
-  page title in a listing of pages (listing_terms: a section at least half of whose terms are such titles);
+  page title, or one followed by a dash and what the page is for, in a listing of pages (listing_terms: a section
+  at least half of whose terms are such titles);
 - anywhere, the name of a call with arguments ("smtplib.SMTP('localhost')"), an imported name and a name
   after an interactive prompt (">>> ") are code, not prose;
 - a one-word string literal ('min_value', "store_true") is a value, not a mention of the name it spells;
@@ -93,7 +94,7 @@ def listing_terms(text: str, blocks, titles: frozenset[str]) -> frozenset[int]:
     for kind, start, end in (*blocks, ("end", 0, 0)):
         if kind == "term":
             terms += 1
-            if end - start in lengths and text[start:end] in titles:
+            if _titled_term(text, start, end, titles, lengths):
                 titled += 1
                 listed.append(start)
         elif kind in ("heading", "end"):
@@ -103,6 +104,17 @@ def listing_terms(text: str, blocks, titles: frozenset[str]) -> frozenset[int]:
     return frozenset(found.union(_listing_cells(text, blocks, titles, lengths)))
 
 
+def _titled_term(text: str, start: int, end: int, titles: frozenset[str], lengths: frozenset[int]) -> bool:
+    """Whether a definition term is a page title whole, or a page title then a dash and what the page is for (a
+    table of contents' "Base64 Encoding — encodes and decodes data in Base64 format", a manual page's "ls - list
+    directory contents"): the title is the entry's name, the rest its gloss."""
+    if end - start in lengths and text[start:end] in titles:
+        return True
+    dash = _ENTRY_DASH_RE.search(text, start, end)
+    return dash is not None and dash.start() - start in lengths and text[start:dash.start()] in titles
+
+
+_ENTRY_DASH_RE = re.compile(r"[ \t\xa0]+[—–-][ \t\xa0\n]")   # the dash between an entry's name and its gloss
 LISTING_CELLS = 2            # cells that are each a page's title make a table a listing of pages ...
 LISTING_CELL_SHARE = 1 / 3   # ... when they are at least this share of its cells (a name, then its notes)
 

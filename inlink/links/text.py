@@ -186,9 +186,9 @@ def detect_site_affixes(titles: Iterable[str], min_share: float = 0.2, min_count
         left = _split_once(title, SUFFIX_SEPARATORS, from_right=False)
         if right:
             suffixes[right[1]] += 1
-        closing = _trailing_parenthetical(title)
-        if closing:
-            suffixes[closing[1]] += 1
+        for ending in (_trailing_parenthetical(title), _colon_suffix(title)):
+            if ending:
+                suffixes[ending[1]] += 1
         if left:
             prefixes[left[0]] += 1
     threshold = max(min_count, min_share * len(titles))
@@ -212,10 +212,20 @@ def _trailing_parenthetical(title: str) -> tuple[str, str] | None:
     return None
 
 
+def _colon_suffix(title: str) -> tuple[str, str] | None:
+    """(the title before it, what follows the title's last ": "): "Base64 Encoding: GLib Reference Manual", as a
+    reference made with gtk-doc titles every page. A suffix only when most pages share it (detect_site_affixes);
+    else the colon is the title's own ("Tutorial: Writing your first app")."""
+    head, colon, tail = title.rpartition(": ")
+    return (head.strip(), tail.strip()) if colon and head.strip() and tail.strip() else None
+
+
 def clean_title(title: str, suffixes: set, prefixes: set) -> str:
     """The title without the site-wide suffix/prefix and without a leading section number."""
     title = (title or "").strip()
     right = _split_once(title, SUFFIX_SEPARATORS, from_right=True) or _trailing_parenthetical(title)
+    if not (right and right[1] in suffixes):
+        right = _colon_suffix(title)
     if right and right[1] in suffixes:
         title = right[0]
     left = _split_once(title, SUFFIX_SEPARATORS, from_right=False)
