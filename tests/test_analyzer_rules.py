@@ -667,6 +667,8 @@ def test_min_confidence_option_reaches_the_engine():
     ("v12.2.0", None), ("3.11", None), ("1.2rc1", None), ("numpy.float64", "numpy.float64"), ("sha3_256", "sha3_256"),
     # what stands in an index's brackets is an argument, not the entry's name (Node's emitter[Symbol.for(...)])
     ("emitter[Symbol.for('nodejs.rejection')](err, eventName[, ...args])", None), ("os.environ[key]", "os.environ"),
+    # a C library's type prefixed with its namespace's capital (gtk-doc's "struct GError"), an acronym's class
+    ("struct GError", "GError"), ("class HTTPServer", "HTTPServer"), ("URLs", None), ("CPUs", None),
 ])
 def test_defined_names_come_from_identifier_shaped_terms(term, name):
     assert defined_name(term) == name

@@ -29,7 +29,7 @@ _CONTRACTION_RE = re.compile(r"\w+['’](?:ll|ve|re|d|m)|\w+n['’]t|(?:it|that|
 SUFFIX_SEPARATORS = (" — ", " – ", " | ", " - ", " :: ", " · ", " » ")
 HEAD_SEPARATORS = (" — ", " – ", " | ", " - ", ": ")
 _SECTION_NUMBER_RE = re.compile(r"^\s*(?:(?:chapter|section|part)\s+)?\d+(?:\.\d+)*\.?\s+", re.IGNORECASE)
-_CODE_LIKE_RE = re.compile(r"[_.\d]|[a-z][A-Z]")
+_CODE_LIKE_RE = re.compile(r"[_.\d]|[a-z][A-Z]|[A-Z]{2}(?!s\b)[a-z]")
 # A sentence ends at . ! ? before white space and a capital (of any script: "Мы", "École"), digit or opening
 # quote, unless the word before the full stop is an abbreviation ("e.g.", "etc.") or an initial. Hand-written
 # rather than pysbd, which compiles its regular expressions on every call (14 ms a sentence: 20 times the cost
