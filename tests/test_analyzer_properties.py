@@ -349,6 +349,34 @@ def test_pages_read_backwards_find_their_mentions_in_growing_chunks_with_the_row
     assert sorted(page for pages in found for page in pages) == sorted(fresh.url_pos[url] for url in urls)
 
 
+def test_chunks_read_backwards_stop_at_the_token_budget_and_still_hold_the_page_asked(monkeypatch):
+    """Backwards, a chunk stops growing at CHUNK_TOKENS tokens like a forward one, but never before the page asked
+    for (a page longer than the budget is a chunk of its own); every page is found once, with its rows."""
+    import copy
+
+    from inlink.links import mentions
+    from inlink.site.load import load_site
+
+    sample = Path(__file__).resolve().parents[1] / "sample_data"
+    index = build_index(load_site(sample / "pages.csv", sample / "inlinks.csv"), AnalysisConfig())
+    fresh = copy.deepcopy(index)
+    urls = source_pages(index)
+    forwards = [analyze_page(index, url) for url in urls]
+    ptr = index.tokens.ptr
+    budget = 3 * int(np.median(np.diff(ptr)))
+    found = []
+    real = mentions._find_mentions
+    monkeypatch.setattr(mentions, "CHUNK_TOKENS", budget)
+    monkeypatch.setattr(mentions, "_find_mentions", lambda index, pages, *rest: found.append(pages) or
+                        real(index, pages, *rest))
+    backwards = [analyze_page(fresh, url) for url in reversed(urls)][::-1]
+    assert backwards == forwards
+    assert sorted(page for pages in found for page in pages) == sorted(fresh.url_pos[url] for url in urls)
+    sizes = [sum(int(ptr[page + 1] - ptr[page]) for page in pages) for pages in found]
+    assert all(size <= budget for size, pages in zip(sizes, found) if len(pages) > 1)
+    assert max(len(pages) for pages in found) > 1 and len(found) < len(urls)
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(page, min_size=3, max_size=8), st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7), phrase),
                                                          max_size=25))
