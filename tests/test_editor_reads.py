@@ -230,3 +230,27 @@ def test_a_chapter_title_in_lowercase_is_the_words_not_the_chapter(tmp_path):
     assert contexts(True, words) == []
     assert contexts(True, "For files, read Input and Output later.") == ["For files, read Input and Output later."]
     assert contexts(False, words) == [words]   # an unnumbered title's lowercase spelling is left to the score
+
+
+def test_a_name_two_references_declare_means_the_one_whose_other_entries_the_page_names(tmp_path):
+    """Two references declare EmailField (a forms one and a models one, as Django's do): a page that names the
+    forms reference's other entries (ChoiceField, BoundField) means the form field, though its words are closer to
+    the models reference's; and with the forms reference linked already by another of its names, EmailField does
+    not fall to the models reference (Django: 41 medium rows went to the wrong one of its two field references)."""
+    talk = "signup addresses stored per customer account with newsletter consent and delivery preferences"
+    pages = [
+        ("formfields", "Form fields", "<h1>Form fields</h1><dl><dt>class EmailField(**kwargs)</dt><dd>Checks "
+         "input.</dd><dt>class ChoiceField(**kwargs)</dt><dd>Offers options.</dd><dt>class BoundField</dt><dd>Renders "
+         f"a field.</dd></dl><p>{FILLER}</p>"),
+        ("modelfields", "Model fields", "<h1>Model fields</h1><dl><dt>class EmailField(max_length=254)</dt><dd>"
+         f"Stores {talk}.</dd><dt>class ForeignKey(to)</dt><dd>Relates {talk}.</dd><dt>class AutoField</dt><dd>"
+         f"Numbers {talk}.</dd></dl><p>{talk}. {FILLER}</p>"),
+        ("signup", "Signup form", f"<h1>Signup form</h1><p>Our {talk}: check each address with EmailField, offer "
+         f"the plans with ChoiceField and render both with BoundField.</p><p>{talk}. {FILLER}</p>"),
+        ("storage", "Customer storage", f"<h1>Customer storage</h1><p>Our {talk}: keep each address in an "
+         f"EmailField, relate the orders with ForeignKey, numbered by an AutoField.</p><p>{FILLER}</p>")]
+    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
+    signup = {r["Destination"]: r["Anchor"] for r in analyze_page(index, BASE + "signup")}
+    storage = {r["Destination"]: r["Anchor"] for r in analyze_page(index, BASE + "storage")}
+    assert BASE + "formfields" in signup and BASE + "modelfields" not in signup
+    assert BASE + "modelfields" in storage and BASE + "formfields" not in storage

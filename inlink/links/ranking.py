@@ -8,6 +8,7 @@ signal can carry a link and none is ever a hard rule.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -38,6 +39,7 @@ DICTIONARY_WEIGHTS = {"link_odds": 1.0, "specificity": 1.5, "neighbour_lift": 1.
 NAME_KINDS = ("inbound", "title", "h1", "head", "defined", "section", "numbered")   # the evidence that names a target
 _NAME_CODES = np.array([kind in NAME_KINDS for kind in KINDS])   # by kind code
 NUMBERED = KINDS.index("numbered")
+DEFINED_CODE = KINDS.index("defined")
 _RECASED_CODES = np.array([kind in ("defined", "head") for kind in KINDS])   # one-word names: see _recased_names
 SCORE_BIAS = -0.5          # centres the logistic score so a typical good suggestion lands near 0.5-0.8
 SHARED_MIN_SIMILARITY = 0.1  # a single shared word is only offered between pages whose topics clearly overlap
@@ -106,8 +108,42 @@ def _specificity(pages: int, df: int) -> float:
     return float(min(1.0, math.log(pages / df) / math.log(pages))) if pages > df else 0.0
 
 
+def _lesser_declarations(index: LinkIndex, source: int, found, source_row: np.ndarray,
+                         cosines: dict[int, float]) -> np.ndarray:
+    """Per option row: a name several pages declare, for a target that is not the page's likeliest one (the
+    closest to the source, each page's closeness raised by the other names it alone declares that the source
+    mentions: _entries_named), among the indexable pages declaring it. Such a row is no anchor: the name means the
+    likeliest page's entry even where another anchor of this page links that page already, so it never falls to
+    the next page declaring it (Django's forms reference linked CharField to the form fields, then EmailField to
+    the model fields: 41 medium rows to the wrong one of its two field references). Cold start only: with the
+    site's links given, their anchors say which page the site means."""
+    lesser = np.zeros(len(found.target), dtype=bool)
+    rows = ((found.senses > 1) & (found.phrase >= 0) & (found.kind == DEFINED_CODE)).nonzero()[0]
+    if not len(rows):
+        return lesser
+    matcher, entries, likeliest = index.phrase_matcher(), _entries_named(found), {}
+    for row, phrase, target in zip(rows.tolist(), found.phrase[rows].tolist(), found.target[rows].tolist()):
+        if phrase not in likeliest:
+            lo, hi = int(matcher.target_ptr[phrase]), int(matcher.target_ptr[phrase + 1])
+            weights = {t: max(1e-3, _cosine(index, t, source_row, cosines)) * (1 + entries.get(t, 0))
+                       for t, kind in zip(matcher.target_ids[lo:hi].tolist(), matcher.target_kinds[lo:hi].tolist())
+                       if kind == DEFINED_CODE and t != source and index.is_target[t]}
+            top = max(weights.values(), default=0.0)
+            likeliest[phrase] = {t for t, weight in weights.items() if weight >= top}
+        lesser[row] = target not in likeliest[phrase]
+    return lesser
+
+
+def _entries_named(found) -> dict[int, int]:
+    """Per target, how many names it alone declares the page mentions (rows of kind "defined" whose phrase names
+    one page): the reference whose other entries the page talks about."""
+    rows = ((found.kind == DEFINED_CODE) & (found.senses == 1) & (found.phrase >= 0)).nonzero()[0]
+    return dict(Counter(found.target[rows].tolist()))
+
+
 def _ambiguities(index: LinkIndex, source: int, phrases: list[int], similarities: list[float],
-                 source_row: np.ndarray, cosines: dict[int, float]) -> list[float]:
+                 source_row: np.ndarray, cosines: dict[int, float], targets: list[int] | None = None,
+                 entries: dict[int, int] | None = None) -> list[float]:
     """How little each phrase naming several pages says about its row's target (of the given similarity): -log
     of the target's share of their similarity to the source (the source itself left out); log of their number
     when all are equally close.
@@ -118,12 +154,15 @@ def _ambiguities(index: LinkIndex, source: int, phrases: list[int], similarities
     """
     totals: dict[int, float] = {}
     found = []
-    for phrase, similarity in zip(phrases, similarities):
+    entries = entries or {}
+    targets = targets if targets is not None else [None] * len(phrases)
+    for phrase, similarity, target in zip(phrases, similarities, targets):
         total = totals.get(phrase)
         if total is None:
             senses = [t for t in index.phrases.phrases[phrase].targets if t != source]
-            total = totals[phrase] = sum(max(1e-3, _cosine(index, t, source_row, cosines)) for t in senses)
-        found.append(math.log(max(1.0, total / max(1e-3, similarity))))
+            total = totals[phrase] = sum(max(1e-3, _cosine(index, t, source_row, cosines)) * (1 + entries.get(t, 0))
+                                         for t in senses)
+        found.append(math.log(max(1.0, total / max(1e-3, similarity * (1 + entries.get(target, 0))))))
     return found
 
 
@@ -191,8 +230,11 @@ def score_targets(index: LinkIndex, source: int, limit: int | None = None) -> Sc
     similarity = np.array(similarities, dtype=np.float64)[position]
     usable = ((found.kind != SHARED) | (similarity >= SHARED_MIN_SIMILARITY)) & ~_recased_names(index, found) \
         & _numbers_reach(index, source, found)
-    strength, specificity, ambiguity, speaks, link_odds = _strengths(
-        index, source, found, similarity, source_row, {t: s for t, s in zip(targets, similarities) if s is not None})
+    cosines = {t: s for t, s in zip(targets, similarities) if s is not None}
+    strength, specificity, ambiguity, speaks, link_odds = _strengths(index, source, found, similarity, source_row,
+                                                                     cosines)
+    if not index.dictionary.known:   # with the site's links, their anchors say which page it means (as own_declaration)
+        usable &= ~_lesser_declarations(index, source, found, source_row, cosines)
     rows = position.argsort(kind="stable")                   # each target's rows together, in row order
     bounds = np.concatenate(([0], counts.cumsum()))
     best = np.full(len(targets), -np.inf)
@@ -396,7 +438,8 @@ def _strengths(index: LinkIndex, source: int, found: PageOptions, similarity: np
     ambiguity = np.zeros(len(found.target))
     shared_senses = ((found.senses > 1) & (found.phrase >= 0)).nonzero()[0]
     ambiguity[shared_senses] = _ambiguities(index, source, found.phrase[shared_senses].tolist(),
-                                            similarity[shared_senses].tolist(), source_row, cosines)
+                                            similarity[shared_senses].tolist(), source_row, cosines,
+                                            found.target[shared_senses].tolist(), _entries_named(found))
     dictionary = index.dictionary
     odds = np.zeros(len(found.target), dtype=bool) if not dictionary.known else \
         index.inbound_before[found.target] != 0     # linked_to, for every row
