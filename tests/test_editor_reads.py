@@ -137,17 +137,6 @@ def test_an_error_code_spelled_as_an_option_is_no_link_to_the_option(tmp_path):
         == [BASE + "forms/fields"]
 
 
-def test_vocabulary_names_the_target_only_by_a_word_of_its_title_or_an_identifier():
-    from inlink.links.text import words_name_target
-    title, url = "Installing Gizmo", BASE + "install/gizmo"
-    assert not words_name_target("platform-specific instructions", title, title, url)
-    assert not words_name_target("HELO", title, title, url)
-    assert words_name_target("gizmo packages", title, title, url)   # a word of the title
-    assert words_name_target("install scripts", title, title, url)   # a word of the URL path
-    assert words_name_target("gizmos", title, title, url)            # its plural
-    assert words_name_target("gizmo_config option", title, title, url)   # an identifier is a name
-
-
 def _gizmo_pages(mention: str):
     owner = "<p>Platform-specific instructions follow for each system; the platform-specific instructions name " \
             "every package, and platform-specific instructions differ.</p>" * 3

@@ -125,19 +125,6 @@ def _about_words(title: str, h1: str, url: str) -> frozenset[str]:
     return frozenset(lowered_tokens(f"{title} {h1}")) | frozenset(re.split(r"[^a-z0-9]+", urlsplit(url).path.lower()))
 
 
-def words_name_target(anchor: str, title: str, h1: str, url: str) -> bool:
-    """Whether an anchor found only by shared vocabulary names the target by its words: it holds an identifier
-    (a name, as "Meta.constraints option" or "pgAdmin III"), or one of its words (or that word's plural or
-    singular) stands in the target's title, H1 or URL path. "platform-specific instructions" is what an
-    installation page and a dozen others talk about, "HELO" a command a mail client and server both send: neither
-    says which page the reader lands on; "gin index" on a page titled "... model indexes" does."""
-    if any(is_code_like(token) for token in TOKEN_RE.findall(anchor)):
-        return True
-    about = _about_words(title, h1, url)
-    return any(word in about or word + "s" in about or (word.endswith("s") and word[:-1] in about)
-               for word in (_POSSESSIVE_RE.sub("", w) for w in lowered_tokens(anchor)) if not is_function_word(word))
-
-
 def starts_sentence(text: str, start: int) -> bool:
     """True when the word at `start` opens the text or a sentence (its capital then says nothing). Looks back
     over the white space only (no copy of the text before it: this is asked for every candidate anchor)."""
