@@ -109,7 +109,7 @@ def _specificity(pages: int, df: int) -> float:
 
 
 def _lesser_declarations(index: LinkIndex, source: int, found, source_row: np.ndarray,
-                         cosines: dict[int, float]) -> np.ndarray:
+                         cosines: dict[int, float], entries: dict[int, int]) -> np.ndarray:
     """Per option row: a name several pages declare, for a target that is not the page's likeliest one (the
     closest to the source, each page's closeness raised by the other names it alone declares that the source
     mentions: _entries_named), among the indexable pages declaring it. Such a row is no anchor: the name means the
@@ -121,17 +121,24 @@ def _lesser_declarations(index: LinkIndex, source: int, found, source_row: np.nd
     rows = ((found.senses > 1) & (found.phrase >= 0) & (found.kind == DEFINED_CODE)).nonzero()[0]
     if not len(rows):
         return lesser
-    matcher, entries, likeliest = index.phrase_matcher(), _entries_named(found), {}
+    matcher, likeliest = index.phrase_matcher(), {}
     for row, phrase, target in zip(rows.tolist(), found.phrase[rows].tolist(), found.target[rows].tolist()):
         if phrase not in likeliest:
             lo, hi = int(matcher.target_ptr[phrase]), int(matcher.target_ptr[phrase + 1])
-            weights = {t: max(1e-3, _cosine(index, t, source_row, cosines)) * (1 + entries.get(t, 0))
-                       for t, kind in zip(matcher.target_ids[lo:hi].tolist(), matcher.target_kinds[lo:hi].tolist())
+            senses = zip(matcher.target_ids[lo:hi].tolist(), matcher.target_kinds[lo:hi].tolist())
+            weights = {t: _sense_weight(index, t, source_row, cosines, entries) for t, kind in senses
                        if kind == DEFINED_CODE and t != source and index.is_target[t]}
             top = max(weights.values(), default=0.0)
             likeliest[phrase] = {t for t, weight in weights.items() if weight >= top}
         lesser[row] = target not in likeliest[phrase]
     return lesser
+
+
+def _sense_weight(index: LinkIndex, target: int, source_row: np.ndarray, cosines: dict[int, float],
+                  entries: dict[int, int]) -> float:
+    """How likely the page means `target` by a name several pages share: its cosine with the page, raised by the
+    names it alone declares that the page mentions (_entries_named)."""
+    return max(1e-3, _cosine(index, target, source_row, cosines)) * (1 + entries.get(target, 0))
 
 
 def _entries_named(found) -> dict[int, int]:
@@ -142,8 +149,8 @@ def _entries_named(found) -> dict[int, int]:
 
 
 def _ambiguities(index: LinkIndex, source: int, phrases: list[int], similarities: list[float],
-                 source_row: np.ndarray, cosines: dict[int, float], targets: list[int] | None = None,
-                 entries: dict[int, int] | None = None) -> list[float]:
+                 source_row: np.ndarray, cosines: dict[int, float], targets: list[int],
+                 entries: dict[int, int]) -> list[float]:
     """How little each phrase naming several pages says about its row's target (of the given similarity): -log
     of the target's share of their similarity to the source (the source itself left out); log of their number
     when all are equally close.
@@ -154,14 +161,11 @@ def _ambiguities(index: LinkIndex, source: int, phrases: list[int], similarities
     """
     totals: dict[int, float] = {}
     found = []
-    entries = entries or {}
-    targets = targets if targets is not None else [None] * len(phrases)
     for phrase, similarity, target in zip(phrases, similarities, targets):
         total = totals.get(phrase)
         if total is None:
             senses = [t for t in index.phrases.phrases[phrase].targets if t != source]
-            total = totals[phrase] = sum(max(1e-3, _cosine(index, t, source_row, cosines)) * (1 + entries.get(t, 0))
-                                         for t in senses)
+            total = totals[phrase] = sum(_sense_weight(index, t, source_row, cosines, entries) for t in senses)
         found.append(math.log(max(1.0, total / max(1e-3, similarity * (1 + entries.get(target, 0))))))
     return found
 
@@ -230,11 +234,11 @@ def score_targets(index: LinkIndex, source: int, limit: int | None = None) -> Sc
     similarity = np.array(similarities, dtype=np.float64)[position]
     usable = ((found.kind != SHARED) | (similarity >= SHARED_MIN_SIMILARITY)) & ~_recased_names(index, found) \
         & _numbers_reach(index, source, found)
-    cosines = {t: s for t, s in zip(targets, similarities) if s is not None}
+    cosines, entries = {t: s for t, s in zip(targets, similarities) if s is not None}, _entries_named(found)
     strength, specificity, ambiguity, speaks, link_odds = _strengths(index, source, found, similarity, source_row,
-                                                                     cosines)
+                                                                     cosines, entries)
     if not index.dictionary.known:   # with the site's links, their anchors say which page it means (as own_declaration)
-        usable &= ~_lesser_declarations(index, source, found, source_row, cosines)
+        usable &= ~_lesser_declarations(index, source, found, source_row, cosines, entries)
     rows = position.argsort(kind="stable")                   # each target's rows together, in row order
     bounds = np.concatenate(([0], counts.cumsum()))
     best = np.full(len(targets), -np.inf)
@@ -418,7 +422,8 @@ def _neighbour_lifts(index: LinkIndex, source: int, targets: list[int]) -> tuple
 
 
 def _strengths(index: LinkIndex, source: int, found: PageOptions, similarity: np.ndarray, source_row: np.ndarray,
-               cosines: dict[int, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+               cosines: dict[int, float], entries: dict[int, int],
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Log-odds that each option's phrase names its target (with each one's specificity, ambiguity, whether the
     site's links weigh it and its link odds, which the confidence weighs too): kind of
     evidence, specificity, length, ambiguity, and (when the site's links are given and the site links to the
@@ -439,7 +444,7 @@ def _strengths(index: LinkIndex, source: int, found: PageOptions, similarity: np
     shared_senses = ((found.senses > 1) & (found.phrase >= 0)).nonzero()[0]
     ambiguity[shared_senses] = _ambiguities(index, source, found.phrase[shared_senses].tolist(),
                                             similarity[shared_senses].tolist(), source_row, cosines,
-                                            found.target[shared_senses].tolist(), _entries_named(found))
+                                            found.target[shared_senses].tolist(), entries)
     dictionary = index.dictionary
     odds = np.zeros(len(found.target), dtype=bool) if not dictionary.known else \
         index.inbound_before[found.target] != 0     # linked_to, for every row
