@@ -108,10 +108,15 @@ def _titled_term(text: str, start: int, end: int, titles: frozenset[str], length
     """Whether a definition term is a page title whole, or a page title then a dash and what the page is for (a
     table of contents' "Base64 Encoding — encodes and decodes data in Base64 format", a manual page's "ls - list
     directory contents"): the title is the entry's name, the rest its gloss."""
-    if end - start in lengths and text[start:end] in titles:
+    if _is_title(text, start, end, titles, lengths):
         return True
     dash = _ENTRY_DASH_RE.search(text, start, end)
-    return dash is not None and dash.start() - start in lengths and text[start:dash.start()] in titles
+    return dash is not None and _is_title(text, start, dash.start(), titles, lengths)
+
+
+def _is_title(text: str, start: int, end: int, titles: frozenset[str], lengths: frozenset[int]) -> bool:
+    """text[start:end] is a page title whole, as written (its length told first: most spans are no title's)."""
+    return end - start in lengths and text[start:end] in titles
 
 
 _ENTRY_DASH_RE = re.compile(r"[ \t\xa0]+[—–-][ \t\xa0\n]")   # the dash between an entry's name and its gloss
@@ -131,7 +136,7 @@ def _listing_cells(text: str, blocks, titles: frozenset[str], lengths: frozenset
     for kind, start, end in (*blocks, ("end", 0, 0)):
         if kind == "table_cell":
             cells += 1
-            if end - start in lengths and text[start:end] in titles:
+            if _is_title(text, start, end, titles, lengths):
                 titled.append(start)
             continue
         if len(titled) >= LISTING_CELLS and len(titled) >= LISTING_CELL_SHARE * cells:
