@@ -336,18 +336,19 @@ def _own_names(index: LinkIndex, source: int) -> frozenset[str]:
     return frozenset(name.strip().lower() for name in names if name and name.strip())
 
 
-def _weigh(index: LinkIndex, item: Ranked, option: Option, span: tuple[int, int], text: str) -> Choice:
+def _weigh(index: LinkIndex, item: Ranked, option: Option, span: tuple[int, int], page: _PagePlace) -> Choice:
     found = features(index, item, option)
-    return Choice(item, option, span, _valued(index, item, option, text, span, found), found)
+    return Choice(item, option, span, _valued(index, item, option, page, span, found), found)
 
 
-def _valued(index: LinkIndex, item: Ranked, option: Option, text: str, span: tuple[int, int], found: dict) -> float:
+def _valued(index: LinkIndex, item: Ranked, option: Option, page: _PagePlace, span: tuple[int, int],
+            found: dict) -> float:
     """The row's confidence: the model's (confidence.confidence), capped (_capped); a target the page names in a
     list of links (link_lists.py) has at least LISTED_CONFIDENCE: the pages such lists name were real links 466
     times in 473 on the sites measured (39 of 41 on the development corpora), whatever the names' own evidence.
     With the site's links given, LISTED_RECOVERY_CONFIDENCE: such a name left unlinked in a list the editors
     mostly linked is worth showing, not sure."""
-    value = _capped(index, item.target, option, text, span, confidence(found))
+    value = _capped(index, item.target, option, page, span, confidence(found))
     return max(value, _listed_confidence(index)) if item.listed else value
 
 
@@ -356,7 +357,8 @@ def _listed_confidence(index: LinkIndex) -> float:
     return LISTED_RECOVERY_CONFIDENCE if index.dictionary.known else LISTED_CONFIDENCE
 
 
-def _capped(index: LinkIndex, target: int, option: Option, text: str, span: tuple[int, int], value: float) -> float:
+def _capped(index: LinkIndex, target: int, option: Option, page: _PagePlace, span: tuple[int, int],
+            value: float) -> float:
     """The confidence, at most the low tier's for a vocabulary anchor (a key phrase or shared term), cold start,
     unless it is a key phrase holding an identifier ("WSGIPythonPath": a name): a key phrase of words weighs most
     in the target but names nothing, and such medium- and high-tier rows were real links 0-27% of the time on six
@@ -380,7 +382,13 @@ def _capped(index: LinkIndex, target: int, option: Option, text: str, span: tupl
     A number that is one page's own (a title's "part 2", an appendix's heading) keeps its confidence.
     A plain word a page declares as a function ("polyval" of a Texinfo entry, in code: validation.declared_in_code)
     stays below the high tier: the development corpora, which the weights were fitted on, declare only names shaped
-    as code, and such rows were real links 45 times in 77 in the high tier on a held-out GNU manual."""
+    as code, and such rows were real links 45 times in 77 in the high tier on a held-out GNU manual.
+    A title that is one lowercase word ("tables", "views", "methods": a view's, a command's, a class's page) is,
+    outside inline code on a page that marks code (HTML input), mostly the everyday word: such medium- and
+    high-tier rows were real links 35 times in 137 on PostgreSQL's manual, 3 in 17 on Apache's, 0 in 10 on GNU
+    Octave's, 0 in 3 on GLib's and the Rust book, 0 in 3 on django's. The row stays, in the low tier (cold start;
+    a title's head spelled so is refused outright out of code: _placement_rule's word_name)."""
+    text = page.text
     if option.kind == "numbered" and numbered_origin(index, option.key, target)[1] > 1:
         return min(value, round(index.config.medium_confidence - CAP_MARGIN, 3))
     if option.kind == "defined" and _plain_declared_word(text[span[0]:span[1]]):
@@ -388,12 +396,19 @@ def _capped(index: LinkIndex, target: int, option: Option, text: str, span: tupl
     if index.dictionary.known:
         return value
     if option.kind in NAME_KINDS:
+        if option.kind in OWN_NAME_KINDS and option.exact and _plain_word_out_of_code(page, span):
+            return min(value, round(index.config.medium_confidence - CAP_MARGIN, 3))
         if option.exact or option.kind not in OWN_NAME_KINDS or _quoted(text, span):
             return value
     elif option.kind not in VOCABULARY_KINDS or (option.kind == "key" and not _site_quotes_titles(index)
                                                   and any(map(is_code_like, tokens(text[span[0]:span[1]])))):
         return value
     return min(value, round(index.config.medium_confidence - CAP_MARGIN, 3))
+
+
+def _plain_word_out_of_code(page: _PagePlace, span: tuple[int, int]) -> bool:
+    """A lowercase word of letters alone (_plain_word), out of inline code on a page that marks code."""
+    return page.code is not None and _plain_word(page.text, *span) and not inside_one(page.code, *span)
 
 
 def _plain_declared_word(anchor: str) -> bool:
@@ -496,7 +511,7 @@ def _weighed(index: LinkIndex, group: list[Ranked], page: _PagePlace, floor: flo
     for item in group:
         usable = _first_usable(index, item, page, [], weigh=False)
         if usable:
-            weighed.append(_weigh(index, item, *usable, page.text))
+            weighed.append(_weigh(index, item, *usable, page))
     return sorted((choice for choice in weighed if choice.confidence >= floor), key=_order)
 
 
@@ -507,9 +522,9 @@ def _placed(index: LinkIndex, choice: Choice, page: _PagePlace, taken: list[tupl
     if usable is None:
         return None
     if usable[0] is not choice.option:
-        return _weigh(index, choice.item, *usable, page.text)
+        return _weigh(index, choice.item, *usable, page)
     choice.span = usable[1]
-    choice.confidence = _valued(index, choice.item, choice.option, page.text, usable[1], choice.features)
+    choice.confidence = _valued(index, choice.item, choice.option, page, usable[1], choice.features)
     return choice
 
 
