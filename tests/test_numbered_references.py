@@ -245,6 +245,35 @@ def test_a_quoted_title_is_taken_only_when_it_closes_on_its_line():
     assert plain[slice(*with_quoted_title(plain, (at, at + 9)))] == 'Section 5, "Knots"'
 
 
+def test_a_number_with_the_targets_title_unquoted_after_it_is_taken_whole():
+    # a held-out handbook writes "Chapter 4, Installation": its links hold both (before, the number alone)
+    from inlink.links.placement import with_title_after
+
+    text = "As Chapter 4, Installation showed, and Chapter 5, Installers differ; see Chapter 6 too."
+    titles = ("Installation", "Chapter 4. Installation")
+    four = text.index("Chapter 4")
+    assert text[slice(*with_title_after(text, (four, four + 9), titles))] == "Chapter 4, Installation"
+    five = text.index("Chapter 5")
+    assert with_title_after(text, (five, five + 9), ("Install",)) == (five, five + 9)   # a word cut short
+    six = text.index("Chapter 6")
+    assert with_title_after(text, (six, six + 9), ("too",)) == (six, six + 9)   # no comma: the number alone
+
+
+def test_a_chapter_reference_followed_by_its_title_is_one_anchor(tmp_path):
+    from test_analyzer import BASE
+    rows = _book_rows(tmp_path, [
+        ("advanced.html", "Chapter 12. Advanced Administration",
+         "<h1>Chapter 12. Advanced Administration</h1><p>Chapter 4, Installation presented these technologies from "
+         "the point of view of the installer.</p>"),
+        ("installation.html", "Chapter 4. Installation", "<h1>Chapter 4. Installation</h1><p>Boot the installer.</p>"),
+        ("rigging.html", "Chapter 5. Rigging", "<h1>Chapter 5. Rigging</h1><p>Mast and boom need an installation "
+                                               "check.</p>"),
+        ("masts.html", "Chapter 6. Masts", "<h1>Chapter 6. Masts</h1><p>A mast installation takes a crane.</p>")],
+        "advanced.html")
+    row = rows[BASE + "installation.html"]   # the number is the surer name here ("installation" is everywhere)
+    assert row["Anchor"] == "Chapter 4, Installation" and '"Chapter 4" is the target\'s own number' in row["Reason"]
+
+
 def test_a_chapter_s_own_word_outranks_a_bare_number_that_only_answers_to_it():
     """A handbook numbers its preface's sections "1. Foreword" ... "6. Acknowledgments" and its chapters "Chapter 1.
     Getting Afloat" ...: "Chapter 6" is the chapter's, whose label writes the word, not the preface's sixth section,

@@ -524,6 +524,21 @@ def with_quoted_title(text: str, span: tuple[int, int]) -> tuple[int, int]:
     return start, closing + 1
 
 
+def with_title_after(text: str, span: tuple[int, int], titles: tuple[str, ...]) -> tuple[int, int]:
+    """A numbered reference with one of the target's titles (`titles`: its title and H1) written unquoted right
+    after it and a comma ("Chapter 4, Installation", "Chapter 7, Solving Problems and Finding Relevant
+    Information"): one link, as with_quoted_title's, on a site that leaves chapter titles unquoted. The title must
+    end where a word ends; else the number alone."""
+    start, end = span
+    if not text.startswith(", ", end):
+        return span
+    for title in titles:
+        after = end + 2 + len(title)
+        if title and text.startswith(title, end + 2) and not (after < len(text) and text[after].isalnum()):
+            return start, after
+    return span
+
+
 #: "Section 6.7, " or "Chapter 7, " right before a title: a manual's cross-reference, its number then its title
 _REFERENCE_BEFORE_RE = re.compile(r"(?<![\w.])((?:Section|Chapter|Appendix|Part)\s+(?:\d{1,3}(?:\.\d{1,3})*|[A-Z](?:\.\d{1,3})*)), $")
 

@@ -50,6 +50,7 @@ from inlink.links.placement import (
     with_call_parens,
     with_option_dashes,
     with_quoted_title,
+    with_title_after,
 )
 from inlink.links.ranking import NAME_KINDS, Option, Ranked, ranked_items, score_targets
 from inlink.links.spans import grow_to_title, overlaps, pick_occurrence, widen_single_word
@@ -270,6 +271,8 @@ def _whole_reference(index: LinkIndex, target: int, option: Option, text: str, s
     was where the whole would leave running prose or overlap an anchor taken."""
     if option.kind == "numbered":
         whole = with_quoted_title(text, span)
+        if whole == span:
+            whole = with_title_after(text, span, (index.titles[target], index.h1s[target]))
     elif option.kind in ("title", "h1", "section"):
         found = reference_before(text, span)
         # the number names the same page (index._register_numbers)
