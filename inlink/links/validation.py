@@ -7,9 +7,9 @@ the contract test holds both engines to anchor_placement.
 from __future__ import annotations
 
 from inlink.links.index import LinkIndex, declared_in_term, page_prose, under_inbound_cap
-from inlink.links.placement import (closes_one_it_opens, in_key_combination, in_menu_path, in_path, in_running_text,
-                                    in_template_code, inside_one, is_code_span, open_to_anchors, option_dashes, quoted_value,
-                                    with_option_dashes)
+from inlink.links.placement import (QUOTE_CLOSINGS, QUOTE_TAIL, closes_one_it_opens, in_key_combination, in_menu_path,
+                                    in_path, in_running_text, in_template_code, inside_one, is_code_span, open_to_anchors,
+                                    option_dashes, quoted_value, with_option_dashes)
 from inlink.links.text import ends_on_initial, is_acceptable_anchor, names_target, starts_sentence, tokens
 
 
@@ -153,7 +153,8 @@ def _cut_in_a_name(text: str, start: int, end: int) -> bool:
 
 def _on_word_boundaries(text: str, start: int, end: int) -> bool:
     """The span starts and ends on word boundaries (a command-line option's dashes open it: with_option_dashes; it
-    may end on the bracket or quotation mark that closes one it opens: placement.closed_brackets)."""
+    may end on the bracket or quotation mark that closes one it opens, a quotation's with the space, ellipsis or full
+    stop before its mark: placement.closed_brackets)."""
     if start < end and text[start] == "-" and with_option_dashes(text, (start + option_dashes(text, start), end)) \
             == (start, end):
         start += option_dashes(text, start)
@@ -161,7 +162,12 @@ def _on_word_boundaries(text: str, start: int, end: int) -> bool:
     after = text[end] if end < len(text) else " "
     last = end - 1
     while last > start + 1 and (text.endswith("()", start, last + 1) or closes_one_it_opens(text, start, last + 1)):
-        last -= 2 if text.endswith("()", start, last + 1) else 1   # a call's "()" is the name's, as in "fsum()"
+        if text.endswith("()", start, last + 1):
+            last -= 2   # a call's "()" is the name's, as in "fsum()"
+            continue
+        last -= 1
+        if text[last + 1] in QUOTE_CLOSINGS:   # what may stand before a quoted title's closing mark ("“New…”")
+            last = len(text[start:last + 1].rstrip(QUOTE_TAIL)) + start - 1
     return not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_") \
         and (text[start].isalnum() or text[start] == "_") and (text[last].isalnum() or text[last] == "_") \
         and not _cut_in_a_name(text, start, end)
