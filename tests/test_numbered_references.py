@@ -308,6 +308,23 @@ def test_a_title_after_the_reference_to_the_same_page_takes_the_whole_reference(
     assert rows[BASE + "weather.html"]["Anchor"] == "Weather at Sea"   # "Chapter 3" names no page: the title alone
 
 
+def test_a_quoted_title_after_a_number_that_names_no_page_takes_the_whole_reference(tmp_path):
+    # a GUI manual numbers sections inside each chapter page: "Section 8.50" names no page of its own, and its links
+    # take the reference whole ('Section 8.50, “Histogram”'); a number naming another page is another reference
+    from test_analyzer import BASE
+
+    def anchor(number_page: bool) -> str:
+        pages = [("levels.html", "Adjusting levels", "<h1>Adjusting levels</h1><p>To read the tones, see Section 8.50, "
+                                                     "“Histogram” before you move a slider.</p>"),
+                 ("histogram.html", "Histogram", "<h1>Histogram</h1><p>The histogram dialog shows the tones.</p>"),
+                 ("curves.html", "Curves", "<h1>Curves</h1><p>Curves bend the tones.</p>")]
+        if number_page:
+            pages.append(("colors.html", "Section 8.50. Colors", "<h1>Section 8.50. Colors</h1><p>Hues.</p>"))
+        return _book_rows(tmp_path, pages, "levels.html")[BASE + "histogram.html"]["Anchor"]
+    assert anchor(number_page=False) == "Section 8.50, “Histogram”"
+    assert anchor(number_page=True) == "Histogram"
+
+
 def _page_and_origin(found: dict) -> dict:
     """reference -> (page, origin) of numbering's entries (one page each)."""
     return {reference: entries[0][:2] for reference, entries in found.items()}

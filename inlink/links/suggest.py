@@ -66,7 +66,6 @@ from inlink.links.text import (
 )
 from inlink.links.tokens import PageWords
 from inlink.links.validation import allowed_here, anchor_placement, validate_suggestion  # noqa: F401  (public API)
-from inlink.links.validation import phrase_kinds
 
 RESULT_COLUMNS = ("Source", "Destination", "Anchor", "Context", "Score", "Confidence", "Tier", "Reason", "Engine")
 ENGINE = "offline"
@@ -275,11 +274,20 @@ def _whole_reference(index: LinkIndex, target: int, option: Option, text: str, s
             whole = with_title_after(text, span, (index.titles[target], index.h1s[target]))
     elif option.kind in ("title", "h1", "section"):
         found = reference_before(text, span)
-        # the number names the same page (index._register_numbers)
-        whole = found[0] if found and "numbered" in phrase_kinds(index, target, found[1]) else span
+        whole = found[0] if found and _number_agrees(index, target, found[1], text[span[0] - 1:span[0]]) else span
     else:
         return span
     return whole if whole != span and in_prose(prose, *whole) and not overlaps(whole, taken) else span
+
+
+def _number_agrees(index: LinkIndex, target: int, number: str, before_title: str) -> bool:
+    """Whether a title and the numbered reference written before it ("Section 6.7, ") are one cross-reference to
+    the target: the number names the same page (index._register_numbers), or, the title being quoted right after
+    it ("Section 8.50, “Histogram”"), the number names no page at all (a section number of a site whose numbers
+    restart in every chapter: held-out DocBook manuals). A number naming another page is another reference."""
+    named = {target for phrase in index.phrases.phrases_for(tuple(word.lower() for word in tokens(number)))
+             for target, kind in phrase.targets.items() if kind == "numbered"}
+    return target in named or not named and before_title in OPENING_QUOTES
 
 
 def _own_blocks(index: LinkIndex, source: int) -> bool:
