@@ -139,6 +139,20 @@ def test_plain_blocks_cover_the_text_in_order():
     assert plain_blocks("No names here at all.") == [("text", 0, 21)]
 
 
+def test_a_texinfo_manuals_entries_are_terms_in_plain_text_as_in_html():
+    # makeinfo writes an entry's definition line with a permalink sign; a crawler's plain text runs it into the prose
+    from inlink.links.page_blocks import declared_names
+    text = ("Sums. : y = sum (x) ¶ : y = sum (x, dim) ¶ Sum of elements along dimension dim. Note: see below ¶ "
+            "Function: quad_qag quad_qag (f(x), x, a, b) quad_qag (f, x) ¶ Integration over a finite interval. "
+            "json.dumps(obj) Serialize obj.")
+    blocks = plain_blocks(text)
+    terms = [text[s:e] for kind, s, e in blocks if kind == "term"]
+    assert terms == [": y = sum (x) ¶", ": y = sum (x, dim) ¶",
+                     "Function: quad_qag quad_qag (f(x), x, a, b) quad_qag (f, x) ¶", "json.dumps(obj)"]
+    assert declared_names(text, blocks)[0] == ["sum", "sum", "quad_qag", "json.dumps"]   # "Note: see below": a label
+    assert not any(kind == "term" for kind, _s, _e in plain_blocks("A label: value ¶ and prose."))
+
+
 def test_keywords_found_by_the_tokeniser_give_the_blocks_a_search_of_the_text_gives():
     """build_index hands plain_blocks where the tokeniser saw a declaration keyword instead of letting it search
     every space for one: the same blocks, whatever stands around the keyword (a joiner, a capital, the text's

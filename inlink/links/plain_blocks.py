@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from inlink.links.anchors import defined_name
+from inlink.links.anchors import defined_name, signature_name
 
 # Words that open a declaration in reference manuals of most languages: kinds of entry, modifiers, and
 # primitive types ("class X", "await loop.run()", "static int x", "unsigned long f(void)").
@@ -143,6 +143,20 @@ def _marked_ends(text: str) -> list[int]:
     return ends
 
 
+# A Texinfo manual's entry as makeinfo writes it, its permalink sign kept: an optional kind and its colon, the
+# definition, the sign (": C = bitset (A, n) ¶", "Function: quad_qag quad_qag (f(x), ...) ¶").
+_ENTRY_RE = re.compile(r"(?<![^\s¶])(?:[A-Z][\w-]*(?: [\w-]+){0,3})?: [^¶:]{1,%d}? ¶" % MARK_LOOKBACK)
+
+
+def _texinfo_entries(text: str) -> list[tuple[int, int]]:
+    """Spans of a Texinfo manual's entries (_ENTRY_RE) that declare a function or a variable as signature_name
+    reads them, each with its permalink sign: in HTML they are definition terms; in plain text they ran into the
+    prose, where their names were not declared and anchors could stand inside them (held-out GNU manuals)."""
+    if "¶" not in text:
+        return []
+    return [match.span() for match in _ENTRY_RE.finditer(text) if signature_name(match.group())]
+
+
 def _signed(text: str, start: int, end: int) -> bool:
     """A declaration with a signature or a keyword / type word ("f(x)", "class X"), not a bare name."""
     return "(" in text[start:end] or " " in text[start:end]
@@ -156,7 +170,16 @@ def declarations(text: str, keywords_at=None) -> list[tuple[int, int]]:
     A bare name opening a sentence ("token.tok_name Dictionary mapping ...") counts only on a reference page,
     one with at least REFERENCE_DECLARATIONS signed declarations or with declarations every 200 words (a list
     of settings): elsewhere (release notes, tutorials) that shape is more often a heading or a list of
-    changes than a declaration."""
+    changes than a declaration. A Texinfo manual's entries (_texinfo_entries) count on any page."""
+    entries = _texinfo_entries(text)
+    shaped = _shaped_declarations(text, keywords_at)
+    if not entries:
+        return shaped
+    return sorted(entries + [span for span in shaped if not any(s < span[1] and span[0] < e for s, e in entries)])
+
+
+def _shaped_declarations(text: str, keywords_at) -> list[tuple[int, int]]:
+    """The declarations found by their shape, sentence by sentence (declarations' docstring)."""
     found, reach = [], 0
     starts = sorted({*(m.end() for m in _SENTENCE_START_RE.finditer(text)),   # a start found twice gives
                      *_keyword_starts(text, keywords_at), *_marked_starts(text)})  # the same chain: tried once
