@@ -153,6 +153,17 @@ def test_a_texinfo_manuals_entries_are_terms_in_plain_text_as_in_html():
     assert not any(kind == "term" for kind, _s, _e in plain_blocks("A label: value ¶ and prose."))
 
 
+def test_a_gtk_doc_functions_heading_and_prototype_declare_it_in_plain_text():
+    from inlink.links.page_blocks import declared_names
+    text = ("Functions GArray * g_array_new () gpointer g_array_steal () Description Arrays grow. Functions "
+            "g_array_new () GArray * g_array_new (gboolean zero_terminated, guint element_size); Creates a new GArray. "
+            "g_strdup () gchar * g_strdup (const gchar *str); Duplicates a string. Call g_strdup () gchar twice.")
+    blocks = plain_blocks(text)
+    assert declared_names(text, blocks)[0] == ["g_array_new", "g_strdup"]   # the summary list and prose: no entry
+    prose = [text[s:e] for kind, s, e in blocks if kind == "text"]
+    assert "Creates a new GArray." in prose and not any("gboolean" in part for part in prose)
+
+
 def test_keywords_found_by_the_tokeniser_give_the_blocks_a_search_of_the_text_gives():
     """build_index hands plain_blocks where the tokeniser saw a declaration keyword instead of letting it search
     every space for one: the same blocks, whatever stands around the keyword (a joiner, a capital, the text's

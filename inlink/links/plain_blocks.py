@@ -148,13 +148,24 @@ def _marked_ends(text: str) -> list[int]:
 _ENTRY_RE = re.compile(r"(?<![^\s¶])(?:[A-Z][\w-]*(?: [\w-]+){0,3})?: [^¶:]{1,%d}? ¶" % MARK_LOOKBACK)
 
 
-def _texinfo_entries(text: str) -> list[tuple[int, int]]:
-    """Spans of a Texinfo manual's entries (_ENTRY_RE) that declare a function or a variable as signature_name
-    reads them, each with its permalink sign: in HTML they are definition terms; in plain text they ran into the
-    prose, where their names were not declared and anchors could stand inside them (held-out GNU manuals)."""
-    if "¶" not in text:
-        return []
-    return [match.span() for match in _ENTRY_RE.finditer(text) if signature_name(match.group())]
+# A C reference made with gtk-doc: a function's heading, "name ()", then its prototype, the same name called
+# ("g_array_new () GArray * g_array_new (gboolean zero_terminated, ...);"), before its description.
+_PROTOTYPE_ENTRY_RE = re.compile(r"(?<![\w.])(?P<name>[A-Za-z_]\w*) ?\(\) (?:[A-Za-z_]\w* ){1,3}\**\s*(?P=name) ?"
+                                 r"\([^()]*\);")
+
+
+def _manual_entries(text: str) -> list[tuple[int, int]]:
+    """Spans of the entries of manuals whose tool writes them in a shape of its own: a Texinfo manual's
+    (_ENTRY_RE) that declare a function or a variable as signature_name reads them, each with its permalink sign,
+    and a gtk-doc reference's function heading with its prototype (_PROTOTYPE_ENTRY_RE). In HTML they are
+    definition terms and headings; in plain text they ran into the prose, where their names were not declared and
+    anchors could stand inside them (held-out GNU and GNOME manuals)."""
+    found = []
+    if "¶" in text:
+        found += [match.span() for match in _ENTRY_RE.finditer(text) if signature_name(match.group())]
+    if "() " in text:
+        found += [match.span() for match in _PROTOTYPE_ENTRY_RE.finditer(text)]
+    return sorted(found)
 
 
 def _signed(text: str, start: int, end: int) -> bool:
@@ -170,8 +181,8 @@ def declarations(text: str, keywords_at=None) -> list[tuple[int, int]]:
     A bare name opening a sentence ("token.tok_name Dictionary mapping ...") counts only on a reference page,
     one with at least REFERENCE_DECLARATIONS signed declarations or with declarations every 200 words (a list
     of settings): elsewhere (release notes, tutorials) that shape is more often a heading or a list of
-    changes than a declaration. A Texinfo manual's entries (_texinfo_entries) count on any page."""
-    entries = _texinfo_entries(text)
+    changes than a declaration. A manual's entries in its tool's own shape (_manual_entries) count on any page."""
+    entries = _manual_entries(text)
     shaped = _shaped_declarations(text, keywords_at)
     if not entries:
         return shaped
