@@ -150,6 +150,7 @@ _ENTRY_RE = re.compile(r"(?<![^\s¶])(?:[A-Z][\w-]*(?: [\w-]+){0,3})?: [^¶:]{1,
 
 # A C reference made with gtk-doc: a function's heading, "name ()", then its prototype, the same name called
 # ("g_array_new () GArray * g_array_new (gboolean zero_terminated, ...);"), before its description.
+PROTOTYPE_REACH = 80   # characters after a heading's "()" within which its prototype names the function again
 _PROTOTYPE_ENTRY_RE = re.compile(r"(?<![\w.])(?P<name>[A-Za-z_]\w*) ?\(\) (?:[A-Za-z_]\w* ){1,3}\**\s*(?P=name) ?"
                                  r"\([^()]*\);")
 
@@ -163,9 +164,27 @@ def _manual_entries(text: str) -> list[tuple[int, int]]:
     found = []
     if "¶" in text:
         found += [match.span() for match in _ENTRY_RE.finditer(text) if signature_name(match.group())]
-    if "() " in text:
-        found += [match.span() for match in _PROTOTYPE_ENTRY_RE.finditer(text)]
+    found += _prototype_entries(text)
     return sorted(found)
+
+
+def _prototype_entries(text: str) -> list[tuple[int, int]]:
+    """_PROTOTYPE_ENTRY_RE's matches, tried only where a heading's "()" is followed by the same name within
+    PROTOTYPE_REACH characters: searched everywhere, the pattern cost more than every other declaration shape
+    together on a page of function mentions ("call f() first")."""
+    found, at = [], text.find("() ")
+    while at >= 0:
+        end = at - 1 if at and text[at - 1] == " " else at
+        start = end
+        while start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            start -= 1
+        if start < end and text.find(text[start:end], at + 3, at + PROTOTYPE_REACH) >= 0:
+            match = _PROTOTYPE_ENTRY_RE.match(text, start)
+            if match:
+                found.append(match.span())
+                at = match.end()
+        at = text.find("() ", at + 1)
+    return found
 
 
 def _signed(text: str, start: int, end: int) -> bool:
