@@ -169,6 +169,23 @@ def test_on_a_page_that_marks_names_as_code_a_name_spelled_as_a_word_is_a_name_o
         "For means and modes of data see the statistics module.")
 
 
+def _codec_pages(source_html: str):
+    return [("codec", "base64 — Base16, Base32, Base64 Data Encodings",
+             "<h1><code>base64</code> — Base16, Base32, Base64 Data Encodings</h1><p>Encodes binary data as printable "
+             f"text.</p><p>{FILLER}</p>"),
+            ("mail", "email.header — Headers", f"<h1>email.header — Headers</h1>{source_html}<p>{FILLER}</p>"),
+            ("other", "Other notes", f"<h1>Other notes</h1><p>{FILLER}</p>")]
+
+
+def test_a_name_of_letters_and_digits_is_a_name_only_in_code_too(tmp_path):
+    # "base64 decoding errors" is the encoding (python docs: six such rows, none a link of the site)
+    assert_a_name_only_in_code(
+        tmp_path, _codec_pages, "mail", "base64",
+        "<p>Headers may hold base64 encoded words of printable text, see <code>decode</code>.</p>",
+        "<p>For printable text the <code>base64</code> module encodes them.</p>",
+        "For printable text the base64 module encodes them.")
+
+
 def test_a_page_that_marks_no_code_keeps_its_words_as_names(tmp_path):
     plain = "<p>Random means and modes of data, as the statistics module gives them.</p>"
     index = build_index(_html_site(tmp_path, _stats_pages(plain)), NO_FLOOR)

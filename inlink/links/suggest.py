@@ -177,9 +177,10 @@ def _opens_sentence(text: str, prose, start: int) -> bool:
 
 
 def _plain_word(text: str, start: int, end: int) -> bool:
-    """A lowercase word of letters alone: what a name spelled like an everyday word looks like."""
+    """A lowercase word of letters, or of letters then digits ("base64", "utf8"): what a name spelled like an
+    everyday word looks like."""
     word = text[start:end]
-    return word.isalpha() and word.islower()
+    return word.isalnum() and word.islower() and word[0].isalpha()
 
 
 def _capitals_word(text: str, start: int, end: int) -> bool:
@@ -418,7 +419,7 @@ def _capped(index: LinkIndex, target: int, option: Option, page: _PagePlace, spa
 
 
 def _plain_word_out_of_code(page: _PagePlace, span: tuple[int, int]) -> bool:
-    """A lowercase word of letters alone (_plain_word), out of inline code on a page that marks code."""
+    """A lowercase word (_plain_word), out of inline code on a page that marks code."""
     return page.code is not None and _plain_word(page.text, *span) and not inside_one(page.code, *span)
 
 
