@@ -141,12 +141,21 @@ def test_a_special_method_declared_once_still_links_to_its_page(tmp_path):
     assert rows.get("__size__()") == BASE + "basket"
 
 
-def _stats_pages(source_html: str):
-    return [("stats", "statistics — Mathematical statistics functions",
-             "<h1><code>statistics</code> — Mathematical statistics functions</h1><p>Means, medians and modes of "
-             f"data.</p><p>{FILLER}</p>"),
-            ("random", "random — Random numbers", f"<h1>random — Random numbers</h1>{source_html}<p>{FILLER}</p>"),
-            ("other", "Other notes", f"<h1>Other notes</h1><p>{FILLER}</p>")]
+def _module_pages(module: tuple[str, str, str], source: tuple[str, str]):
+    """pages_of for assert_a_name_only_in_code: a module's page (path, name, what it is: its title "name — what",
+    its H1 the name in code), a source page (path, title) holding the given HTML, and a third page."""
+    (path, name, what), (source_path, source_title) = module, source
+
+    def pages_of(source_html: str):
+        return [(path, f"{name} — {what}", f"<h1><code>{name}</code> — {what}</h1><p>Means and codes of data.</p>"
+                 f"<p>{FILLER}</p>"),
+                (source_path, source_title, f"<h1>{source_title}</h1>{source_html}<p>{FILLER}</p>"),
+                ("other", "Other notes", f"<h1>Other notes</h1><p>{FILLER}</p>")]
+    return pages_of
+
+
+_stats_pages = _module_pages(("stats", "statistics", "Mathematical statistics functions"),
+                             ("random", "random — Random numbers"))
 
 
 def assert_a_name_only_in_code(tmp_path, pages_of, source: str, anchor: str, word: str, in_code: str,
@@ -169,18 +178,11 @@ def test_on_a_page_that_marks_names_as_code_a_name_spelled_as_a_word_is_a_name_o
         "For means and modes of data see the statistics module.")
 
 
-def _codec_pages(source_html: str):
-    return [("codec", "base64 — Base16, Base32, Base64 Data Encodings",
-             "<h1><code>base64</code> — Base16, Base32, Base64 Data Encodings</h1><p>Encodes binary data as printable "
-             f"text.</p><p>{FILLER}</p>"),
-            ("mail", "email.header — Headers", f"<h1>email.header — Headers</h1>{source_html}<p>{FILLER}</p>"),
-            ("other", "Other notes", f"<h1>Other notes</h1><p>{FILLER}</p>")]
-
-
 def test_a_name_of_letters_and_digits_is_a_name_only_in_code_too(tmp_path):
     # "base64 decoding errors" is the encoding (python docs: six such rows, none a link of the site)
     assert_a_name_only_in_code(
-        tmp_path, _codec_pages, "mail", "base64",
+        tmp_path, _module_pages(("codec", "base64", "Base16, Base32, Base64 Data Encodings"),
+                                 ("mail", "email.header — Headers")), "mail", "base64",
         "<p>Headers may hold base64 encoded words of printable text, see <code>decode</code>.</p>",
         "<p>For printable text the <code>base64</code> module encodes them.</p>",
         "For printable text the base64 module encodes them.")
