@@ -164,6 +164,17 @@ def test_a_gtk_doc_functions_heading_and_prototype_declare_it_in_plain_text():
     assert "Creates a new GArray." in prose and not any("gboolean" in part for part in prose)
 
 
+def test_a_setting_with_its_type_in_brackets_is_declared_whole():
+    # a database server's configuration reference: "work_mem (integer) Sets the base maximum amount of memory ..."
+    text = ("Memory settings follow. It is big. huge_pages (enum) Controls huge pages. work_mem (integer) Sets the "
+            "base memory. See the (integer) value of work_mem (integer) in the docs. RunSQL class RunSQL(sql) Runs it.")
+    blocks = plain_blocks(text)
+    assert [(kind, text[s:e]) for kind, s, e in blocks if kind != "text"] == [
+        ("term", "huge_pages (enum)"), ("term", "work_mem (integer)"), ("heading", "RunSQL"),
+        ("term", "class RunSQL(sql)")]   # mid-sentence "work_mem (integer)" declares nothing
+    assert [defined_name(term) for term in _declared(text)] == ["huge_pages", "work_mem", "RunSQL"]
+
+
 def test_keywords_found_by_the_tokeniser_give_the_blocks_a_search_of_the_text_gives():
     """build_index hands plain_blocks where the tokeniser saw a declaration keyword instead of letting it search
     every space for one: the same blocks, whatever stands around the keyword (a joiner, a capital, the text's

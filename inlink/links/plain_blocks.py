@@ -29,8 +29,12 @@ _MODIFIERS = ("await", "async", "const", "static", "final", "public", "private",
 # needs the shortest).
 _PREFIX = r"(?:(?:%s)|[a-z]\w*_\w*|\w*[a-z][A-Z]\w*|[A-Z]\w*_\w*)(?: ?\*+)? " % "|".join(KEYWORDS + _MODIFIERS)
 PERMALINK_MARKS = "#¶§"
-_TERM_RES = tuple(re.compile(_PREFIX * words + r"\*?[\w.]*\w(?:\([^()]*(?:\([^()]*\)[^()]*)*\))?(?:\[\w+\])?[%s]?"
-                             % PERMALINK_MARKS) for words in (2, 1, 0))
+# A setting's type after its name, as a server's configuration reference writes it ("shared_buffers (integer)",
+# "work_mem (floating point)"): one or two lowercase words in brackets.
+_TYPE_NOTE = r" \((?:integer|boolean|string|enum|real|floating point|int|bool|float|list)\)"
+_TYPE_NOTE_RE = re.compile(_TYPE_NOTE)
+_TERM_RES = tuple(re.compile(_PREFIX * words + r"\*?[\w.]*\w(?:\([^()]*(?:\([^()]*\)[^()]*)*\)|%s)?(?:\[\w+\])?[%s]?"
+                             % (_TYPE_NOTE, PERMALINK_MARKS)) for words in (2, 1, 0))
 # Glued to a permalink sign that a space follows: the end of a heading (_marked_ends).
 _GLUED_RE = re.compile(r"[\w)\]]")
 MARK_LOOKBACK = 160   # characters searched back from a permalink sign for where its heading's term starts
@@ -230,12 +234,13 @@ def _shaped_declarations(text: str, keywords_at) -> list[tuple[int, int]]:
 def _split_heading(text: str, start: int, end: int, free_from: int) -> tuple[tuple[int, int] | None, int]:
     """A one-word heading that repeats the name the declaration at [start, end) declares ("ManifestFilesMixin
     class storage.ManifestFilesMixin", "RunSQL class RunSQL(sql)"): its span (None if there is none) and where
-    the declaration itself starts. Such a heading is how many reference pages name what they declare."""
+    the declaration itself starts. A setting's type after its name ("work_mem (integer)") is the declaration's own. Such a heading is how many reference pages name what they declare."""
     name = defined_name(text[start:end]) or ""
     tail = name.rsplit(".", 1)[-1]
     if not tail:
         return None, start
-    if text.startswith(tail + " ", start) and end > start + len(tail) + 1:
+    rest = start + len(tail) + 1
+    if text.startswith(tail + " ", start) and end > rest and not _TYPE_NOTE_RE.match(text, rest - 1):
         return (start, start + len(tail)), start + len(tail) + 1
     before = start - len(tail) - 1
     if before >= free_from and text.startswith(tail + " ", before) and (before == 0 or text[before - 1] == " "):
