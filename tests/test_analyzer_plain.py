@@ -162,6 +162,13 @@ def test_a_gtk_doc_functions_heading_and_prototype_declare_it_in_plain_text():
     assert declared_names(text, blocks)[0] == ["g_array_new", "g_strdup"]   # the summary list and prose: no entry
     prose = [text[s:e] for kind, s, e in blocks if kind == "text"]
     assert "Creates a new GArray." in prose and not any("gboolean" in part for part in prose)
+    # its function types, macros and types: the heading's name declared again
+    more = ("Types. GCompareFunc () gint (*GCompareFunc) (gconstpointer a, gconstpointer b); Specifies a comparison. "
+            "g_array_index() #define g_array_index(a,t,i) Returns the element. G_OS_UNIX #define G_OS_UNIX This macro "
+            "is defined. GHashTable typedef struct _GHashTable GHashTable; The GHashTable struct is opaque. #define TRUE "
+            "#define FALSE Summary. A guard: #ifndef SPAM_H #define SPAM_H #endif.")
+    assert list(dict.fromkeys(declared_names(more, plain_blocks(more))[0])) == [
+        "GCompareFunc", "g_array_index", "G_OS_UNIX", "GHashTable"]
 
 
 def test_a_setting_with_its_type_in_brackets_is_declared_whole():

@@ -152,11 +152,16 @@ def _marked_ends(text: str) -> list[int]:
 _ENTRY_RE = re.compile(r"(?<![^\s¶])(?:[A-Z][\w-]*(?: [\w-]+){0,3})?: [^¶:]{1,%d}? ¶" % MARK_LOOKBACK)
 
 
-# A C reference made with gtk-doc: a function's heading, "name ()", then its prototype, the same name called
-# ("g_array_new () GArray * g_array_new (gboolean zero_terminated, ...);"), before its description.
-PROTOTYPE_REACH = 80   # characters after a heading's "()" within which its prototype names the function again
-_PROTOTYPE_ENTRY_RE = re.compile(r"(?<![\w.])(?P<name>[A-Za-z_]\w*) ?\(\) (?:[A-Za-z_]\w* ){1,3}\**\s*(?P=name) ?"
-                                 r"\([^()]*\);")
+# A C reference made with gtk-doc: an entry's heading, its name, then its declaration naming it again, before its
+# description: a function's prototype ("g_array_new () GArray * g_array_new (gboolean zero_terminated, ...);"), a
+# function type's ("GCompareFunc () gint (*GCompareFunc) (gconstpointer a, ...);"), a macro's ("g_array_index()
+# #define g_array_index(a,t,i)", "G_OS_UNIX #define G_OS_UNIX", not a header's guard "#ifndef X_H #define X_H"), a
+# type's ("GHashTable typedef struct _GHashTable GHashTable;").
+PROTOTYPE_REACH = 80   # characters after a heading's name within which its declaration names it again
+_PROTOTYPE_ENTRY_RE = re.compile(
+    r"(?<![\w.])(?<!#ifndef )(?<!#ifdef )(?P<name>[A-Za-z_]\w*)(?: ?\(\) (?:[A-Za-z_]\w* ){1,3}\**\s*(?:(?P=name)|\(\*(?P=name)\)) ?\([^()]*\);"
+    r"|(?: ?\(\))? #define (?P=name)\b(?:\([^()]*\))?"
+    r"|(?P<typedef> typedef [\w *]{1,80}?\b(?P=name);))")
 
 
 def _manual_entries(text: str) -> list[tuple[int, int]]:
@@ -173,22 +178,38 @@ def _manual_entries(text: str) -> list[tuple[int, int]]:
 
 
 def _prototype_entries(text: str) -> list[tuple[int, int]]:
-    """_PROTOTYPE_ENTRY_RE's matches, tried only where a heading's "()" is followed by the same name within
-    PROTOTYPE_REACH characters: searched everywhere, the pattern cost more than every other declaration shape
-    together on a page of function mentions ("call f() first")."""
-    found, at = [], text.find("() ")
-    while at >= 0:
+    """_PROTOTYPE_ENTRY_RE's matches, tried only before a "() ", " #define " or " typedef " that the same name
+    follows within PROTOTYPE_REACH characters: searched everywhere, the pattern cost more than every other
+    declaration shape together on a page of function mentions ("call f() first")."""
+    found, reach = [], 0
+    for at in sorted(_entry_marks(text)):
+        if at < reach:
+            continue
         end = at - 1 if at and text[at - 1] == " " else at
         start = end
         while start and (text[start - 1].isalnum() or text[start - 1] == "_"):
             start -= 1
         if start < end and text.find(text[start:end], at + 3, at + PROTOTYPE_REACH) >= 0:
             match = _PROTOTYPE_ENTRY_RE.match(text, start)
-            if match:
+            if match and match.group("typedef"):   # the name, then the typedef: too long a term for defined_name
+                found += [match.span("name"), (match.start("typedef") + 1, match.end())]
+            elif match:
                 found.append(match.span())
-                at = match.end()
-        at = text.find("() ", at + 1)
+            if match:
+                reach = match.end()
     return found
+
+
+def _entry_marks(text: str) -> list[int]:
+    """Where a "() " or, right after a name, a " #define " or " typedef " stands (str.find: cheaper than a
+    pattern over the whole text)."""
+    marks = []
+    for mark, shift in (("() ", 0), (" #define ", 0), (" typedef ", 0)):
+        at = text.find(mark)
+        while at >= 0:
+            marks.append(at + shift)
+            at = text.find(mark, at + 1)
+    return marks
 
 
 def _signed(text: str, start: int, end: int) -> bool:
