@@ -182,6 +182,15 @@ def test_a_setting_with_its_type_in_brackets_is_declared_whole():
     assert [defined_name(term) for term in _declared(text)] == ["huge_pages", "work_mem", "RunSQL"]
 
 
+def test_a_code_shaped_name_and_its_kind_opening_a_section_declare_the_name():
+    # a server manual's "SSLEngine Directive This directive toggles ...": its HTML heading "SSLEngine Directive"
+    text = ("Intro text. SSLEngine Directive This directive toggles SSL. Error Directive Does things. <IfModule> "
+            "Directive Encloses a block. 9.3.1. Class Definition Syntax Classes are simple. See the SSLEngine "
+            "Directive for more.")
+    blocks = plain_blocks(text)
+    assert [text[s:e] for kind, s, e in blocks if kind != "text"] == ["SSLEngine", "<IfModule>"]
+
+
 def test_keywords_found_by_the_tokeniser_give_the_blocks_a_search_of_the_text_gives():
     """build_index hands plain_blocks where the tokeniser saw a declaration keyword instead of letting it search
     every space for one: the same blocks, whatever stands around the keyword (a joiner, a capital, the text's

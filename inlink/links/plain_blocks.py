@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from inlink.links.anchors import defined_name, signature_name
+from inlink.links.text import is_code_like
 
 # Words that open a declaration in reference manuals of most languages: kinds of entry, modifiers, and
 # primitive types ("class X", "await loop.run()", "static int x", "unsigned long f(void)").
@@ -174,7 +175,29 @@ def _manual_entries(text: str) -> list[tuple[int, int]]:
     if "¶" in text:
         found += [match.span() for match in _ENTRY_RE.finditer(text) if signature_name(match.group())]
     found += _prototype_entries(text)
+    found += _kinded_headings(text)
     return sorted(found)
+
+
+# A section that opens with a code-shaped name and its kind, then its first sentence ("SSLEngine Directive This
+# directive toggles ..."): a server manual's heading run into its text. The kind word is searched first (few).
+_KIND_WORD_RE = re.compile(r" (?:Directive|Function|Method|Class|Command|Macro|Variable|Setting|Option|Property|"
+                           r"Element|Filter|Module|Attribute|Parameter|Statement) (?=[A-Z][a-z])")
+_SENTENCE_END = ".!?:"
+
+
+def _kinded_headings(text: str) -> list[tuple[int, int]]:
+    """The names of such headings (_KIND_WORD_RE), each standing where a sentence starts, code-shaped ones only
+    ("SSLEngine", "<IfModule>", not "Error Directive"): each declares its name, as the HTML heading "SSLEngine
+    Directive" does."""
+    found = []
+    for kind in _KIND_WORD_RE.finditer(text):
+        end = kind.start()
+        start = text.rfind(" ", 0, end) + 1
+        opens = start == 0 or (start >= 2 and text[start - 2] in _SENTENCE_END)
+        if opens and start < end and not text[start].isdigit() and is_code_like(text[start:end]):   # no "9.3.1
+            found.append((start, end))
+    return found
 
 
 def _prototype_entries(text: str) -> list[tuple[int, int]]:
