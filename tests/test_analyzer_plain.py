@@ -191,6 +191,27 @@ def test_a_code_shaped_name_and_its_kind_opening_a_section_declare_the_name():
     assert [text[s:e] for kind, s, e in blocks if kind != "text"] == ["SSLEngine", "<IfModule>"]
 
 
+def _plotting_site(hub_text: str):
+    topics = {"colors": "Colors", "lines": "Line Styles", "markers": "Marker Styles", "callbacks": "Callbacks"}
+    pages = [{"path": path, "title": title, "h1": title, "content": f"{title} {FILLER}"} for path, title in topics.items()]
+    return make_site(pages + [{"path": "plotting", "title": "Advanced Plotting", "h1": "Advanced Plotting",
+                               "content": f"15.4 Advanced Plotting {hub_text} {FILLER}"}])
+
+
+def test_on_plain_text_a_run_of_titles_is_a_list_of_links():
+    # a manual's menu of its sections as a crawler's plain text keeps it (held-out GNU manuals: 449 of 451 such rows
+    # were real links); a sentence's enumeration or a line of tags is no such list
+    from inlink.links.suggest import analyze_page, build_index
+    index = build_index(_plotting_site("Colors Line Styles Marker Styles Callbacks"), NO_FLOOR)
+    rows = {r["Anchor"]: r for r in analyze_page(index, BASE + "plotting")}
+    assert set(rows) == {"Colors", "Line Styles", "Marker Styles", "Callbacks"}
+    assert all(r["Tier"] == "high" and "lists it among other pages' names" in r["Reason"] for r in rows.values())
+    for prose in ("Set the Colors, Line Styles, Marker Styles and Callbacks first.",
+                  "Tags: Colors · Line Styles · Marker Styles · Callbacks"):
+        index = build_index(_plotting_site(prose), NO_FLOOR)
+        assert not any("lists it among" in r["Reason"] for r in analyze_page(index, BASE + "plotting"))
+
+
 def test_keywords_found_by_the_tokeniser_give_the_blocks_a_search_of_the_text_gives():
     """build_index hands plain_blocks where the tokeniser saw a declaration keyword instead of letting it search
     every space for one: the same blocks, whatever stands around the keyword (a joiner, a capital, the text's

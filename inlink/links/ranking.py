@@ -16,7 +16,7 @@ import numpy as np
 
 from inlink.links.anchors import KINDS
 from inlink.links.index import LinkIndex, numbered_reaches
-from inlink.links.link_lists import listed_targets
+from inlink.links.link_lists import adjacent_titles, listed_targets
 from inlink.links.mentions import SHARED, PageOptions, page_options
 from inlink.links.similarity import row_dot, row_dots, row_views, spread_row
 from inlink.links.text import tokens
@@ -38,6 +38,7 @@ WEIGHTS = {"similarity": 2.0, "title_similarity": 0.5, "specificity": 3.0, "leng
 DICTIONARY_WEIGHTS = {"link_odds": 1.0, "specificity": 1.5, "neighbour_lift": 1.5, "names": 1.0}
 NAME_KINDS = ("inbound", "title", "h1", "head", "defined", "section", "numbered")   # the evidence that names a target
 _NAME_CODES = np.array([kind in NAME_KINDS for kind in KINDS])   # by kind code
+_TITLE_CODES = np.array([kind in ("title", "h1") for kind in KINDS])
 NUMBERED = KINDS.index("numbered")
 DEFINED_CODE = KINDS.index("defined")
 _RECASED_CODES = np.array([kind in ("defined", "head") for kind in KINDS])   # one-word names: see _recased_names
@@ -247,10 +248,7 @@ def score_targets(index: LinkIndex, source: int, limit: int | None = None) -> Sc
     title_similarities = _dots(index, "titles", targets, best > -np.inf, source_row)
     lifts, linking = _neighbour_lifts(index, source, targets)
     extras, names = _target_logits(index, found, usable, rows, bounds, lifts)
-    listed = set() if not index.blocks else listed_targets(
-        index.texts[source], index.blocks[source], found.target, usable & _NAME_CODES[found.kind],
-        (found.span_ptr, found.span_starts, found.span_ends),
-        _links_already(index, source) if index.dictionary.known else None)
+    listed = _listed(index, source, found, usable)
     if listed and not index.dictionary.known:   # a list of links names them: ranked with the page's surest targets
         # (with links given, a list's unlinked names keep the rank their evidence gives: raised, django recovery
         # P@5 fell 0.278 -> 0.276)
@@ -269,6 +267,19 @@ def score_targets(index: LinkIndex, source: int, limit: int | None = None) -> Sc
                   [[r for r in rows[bounds[i]:bounds[i + 1]].tolist() if usable[r]] for i in order],
                   strength, specificity, ambiguity, speaks, link_odds, source_row,
                   [targets[i] in listed for i in order])
+
+
+def _listed(index: LinkIndex, source: int, found: PageOptions, usable: np.ndarray) -> set[int]:
+    """The targets a list of links on the page names: its list items' (HTML input: link_lists.listed_targets), or,
+    on plain text in cold start, runs of titles with nothing else between them (link_lists.adjacent_titles)."""
+    spans = (found.span_ptr, found.span_starts, found.span_ends)
+    if index.own_blocks is not None and index.own_blocks[source]:
+        return listed_targets(index.texts[source], index.blocks[source], found.target, usable & _NAME_CODES[found.kind],
+                              spans, _links_already(index, source) if index.dictionary.known else None)
+    if index.dictionary.known:
+        return set()
+    titled = usable & _TITLE_CODES[found.kind] & found.exact
+    return adjacent_titles(index.texts[source], found.target, titled, spans) if titled.any() else set()
 
 
 def _links_already(index: LinkIndex, source: int):
