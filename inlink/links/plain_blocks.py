@@ -7,14 +7,16 @@ plain text still shows it by shape, and this module reads the shapes that hold o
 - the main heading ("heading"): the page's H1 when the text opens with it;
 - a declaration ("term"): an identifier-shaped name, with its signature when it has one, standing at the
   start of a sentence and followed at once by a capitalised sentence that describes it;
+- an entry written in a documentation tool's own shape (Texinfo, gtk-doc, a server manual's section:
+  manual_entries.py), wherever it stands;
 everything else is loose text ("text"). The blocks are (kind, start, end) tuples like the HTML blocks.
 """
 from __future__ import annotations
 
 import re
 
-from inlink.links.anchors import defined_name, signature_name
-from inlink.links.text import is_code_like
+from inlink.links.anchors import defined_name
+from inlink.links.manual_entries import TYPE_NOTE, TYPE_NOTE_RE, manual_entries
 
 # Words that open a declaration in reference manuals of most languages: kinds of entry, modifiers, and
 # primitive types ("class X", "await loop.run()", "static int x", "unsigned long f(void)").
@@ -30,12 +32,8 @@ _MODIFIERS = ("await", "async", "const", "static", "final", "public", "private",
 # needs the shortest).
 _PREFIX = r"(?:(?:%s)|[a-z]\w*_\w*|\w*[a-z][A-Z]\w*|[A-Z]\w*_\w*)(?: ?\*+)? " % "|".join(KEYWORDS + _MODIFIERS)
 PERMALINK_MARKS = "#¶§"
-# A setting's type after its name, as a server's configuration reference writes it ("shared_buffers (integer)",
-# "work_mem (floating point)"): one or two lowercase words in brackets.
-_TYPE_NOTE = r" \((?:integer|boolean|string|enum|real|floating point|int|bool|float|list)\)"
-_TYPE_NOTE_RE = re.compile(_TYPE_NOTE)
 _TERM_RES = tuple(re.compile(_PREFIX * words + r"\*?[\w.]*\w(?:\([^()]*(?:\([^()]*\)[^()]*)*\)|%s)?(?:\[\w+\])?[%s]?"
-                             % (_TYPE_NOTE, PERMALINK_MARKS)) for words in (2, 1, 0))
+                             % (TYPE_NOTE, PERMALINK_MARKS)) for words in (2, 1, 0))
 # Glued to a permalink sign that a space follows: the end of a heading (_marked_ends).
 _GLUED_RE = re.compile(r"[\w)\]]")
 MARK_LOOKBACK = 160   # characters searched back from a permalink sign for where its heading's term starts
@@ -148,93 +146,6 @@ def _marked_ends(text: str) -> list[int]:
     return ends
 
 
-# A Texinfo manual's entry as makeinfo writes it, its permalink sign kept: an optional kind and its colon, the
-# definition, the sign (": C = bitset (A, n) ¶", "Function: quad_qag quad_qag (f(x), ...) ¶").
-_ENTRY_RE = re.compile(r"(?<![^\s¶])(?:[A-Z][\w-]*(?: [\w-]+){0,3})?: [^¶:]{1,%d}? ¶" % MARK_LOOKBACK)
-
-
-# A C reference made with gtk-doc: an entry's heading, its name, then its declaration naming it again, before its
-# description: a function's prototype ("g_array_new () GArray * g_array_new (gboolean zero_terminated, ...);"), a
-# function type's ("GCompareFunc () gint (*GCompareFunc) (gconstpointer a, ...);"), a macro's ("g_array_index()
-# #define g_array_index(a,t,i)", "G_OS_UNIX #define G_OS_UNIX", not a header's guard "#ifndef X_H #define X_H"), a
-# type's ("GHashTable typedef struct _GHashTable GHashTable;").
-PROTOTYPE_REACH = 80   # characters after a heading's name within which its declaration names it again
-_PROTOTYPE_ENTRY_RE = re.compile(
-    r"(?<![\w.])(?<!#ifndef )(?<!#ifdef )(?P<name>[A-Za-z_]\w*)(?: ?\(\) (?:[A-Za-z_]\w* ){1,3}\**\s*(?:(?P=name)|\(\*(?P=name)\)) ?\([^()]*\);"
-    r"|(?: ?\(\))? #define (?P=name)\b(?:\([^()]*\))?"
-    r"|(?P<typedef> typedef [\w *]{1,80}?\b(?P=name);))")
-
-
-def _manual_entries(text: str) -> list[tuple[int, int]]:
-    """Spans of the entries of manuals whose tool writes them in a shape of its own: a Texinfo manual's
-    (_ENTRY_RE) that declare a function or a variable as signature_name reads them, each with its permalink sign,
-    and a gtk-doc reference's function heading with its prototype (_PROTOTYPE_ENTRY_RE). In HTML they are
-    definition terms and headings; in plain text they ran into the prose, where their names were not declared and
-    anchors could stand inside them (held-out GNU and GNOME manuals)."""
-    found = []
-    if "¶" in text:
-        found += [match.span() for match in _ENTRY_RE.finditer(text) if signature_name(match.group())]
-    found += _prototype_entries(text)
-    found += _kinded_headings(text)
-    return sorted(found)
-
-
-# A section that opens with a code-shaped name and its kind, then its first sentence ("SSLEngine Directive This
-# directive toggles ..."): a server manual's heading run into its text. The kind word is searched first (few).
-_KIND_WORD_RE = re.compile(r" (?:Directive|Function|Method|Class|Command|Macro|Variable|Setting|Option|Property|"
-                           r"Element|Filter|Module|Attribute|Parameter|Statement) (?=[A-Z][a-z])")
-_SENTENCE_END = ".!?:"
-
-
-def _kinded_headings(text: str) -> list[tuple[int, int]]:
-    """The names of such headings (_KIND_WORD_RE), each standing where a sentence starts, code-shaped ones only
-    ("SSLEngine", "<IfModule>", not "Error Directive"): each declares its name, as the HTML heading "SSLEngine
-    Directive" does."""
-    found = []
-    for kind in _KIND_WORD_RE.finditer(text):
-        end = kind.start()
-        start = text.rfind(" ", 0, end) + 1
-        opens = start == 0 or (start >= 2 and text[start - 2] in _SENTENCE_END)
-        if opens and start < end and not text[start].isdigit() and is_code_like(text[start:end]):   # no "9.3.1
-            found.append((start, end))
-    return found
-
-
-def _prototype_entries(text: str) -> list[tuple[int, int]]:
-    """_PROTOTYPE_ENTRY_RE's matches, tried only before a "() ", " #define " or " typedef " that the same name
-    follows within PROTOTYPE_REACH characters: searched everywhere, the pattern cost more than every other
-    declaration shape together on a page of function mentions ("call f() first")."""
-    found, reach = [], 0
-    for at in sorted(_entry_marks(text)):
-        if at < reach:
-            continue
-        end = at - 1 if at and text[at - 1] == " " else at
-        start = end
-        while start and (text[start - 1].isalnum() or text[start - 1] == "_"):
-            start -= 1
-        if start < end and text.find(text[start:end], at + 3, at + PROTOTYPE_REACH) >= 0:
-            match = _PROTOTYPE_ENTRY_RE.match(text, start)
-            if match and match.group("typedef"):   # the name, then the typedef: too long a term for defined_name
-                found += [match.span("name"), (match.start("typedef") + 1, match.end())]
-            elif match:
-                found.append(match.span())
-            if match:
-                reach = match.end()
-    return found
-
-
-def _entry_marks(text: str) -> list[int]:
-    """Where a "() " or, right after a name, a " #define " or " typedef " stands (str.find: cheaper than a
-    pattern over the whole text)."""
-    marks = []
-    for mark, shift in (("() ", 0), (" #define ", 0), (" typedef ", 0)):
-        at = text.find(mark)
-        while at >= 0:
-            marks.append(at + shift)
-            at = text.find(mark, at + 1)
-    return marks
-
-
 def _signed(text: str, start: int, end: int) -> bool:
     """A declaration with a signature or a keyword / type word ("f(x)", "class X"), not a bare name."""
     return "(" in text[start:end] or " " in text[start:end]
@@ -248,8 +159,8 @@ def declarations(text: str, keywords_at=None) -> list[tuple[int, int]]:
     A bare name opening a sentence ("token.tok_name Dictionary mapping ...") counts only on a reference page,
     one with at least REFERENCE_DECLARATIONS signed declarations or with declarations every 200 words (a list
     of settings): elsewhere (release notes, tutorials) that shape is more often a heading or a list of
-    changes than a declaration. A manual's entries in its tool's own shape (_manual_entries) count on any page."""
-    entries = _manual_entries(text)
+    changes than a declaration. A manual's entries in its tool's own shape (manual_entries) count on any page."""
+    entries = manual_entries(text)
     shaped = _shaped_declarations(text, keywords_at)
     if not entries:
         return shaped
@@ -278,13 +189,14 @@ def _shaped_declarations(text: str, keywords_at) -> list[tuple[int, int]]:
 def _split_heading(text: str, start: int, end: int, free_from: int) -> tuple[tuple[int, int] | None, int]:
     """A one-word heading that repeats the name the declaration at [start, end) declares ("ManifestFilesMixin
     class storage.ManifestFilesMixin", "RunSQL class RunSQL(sql)"): its span (None if there is none) and where
-    the declaration itself starts. A setting's type after its name ("work_mem (integer)") is the declaration's own. Such a heading is how many reference pages name what they declare."""
+    the declaration itself starts. Such a heading is how many reference pages name what they declare. A setting's
+    type after its name ("work_mem (integer)") is the declaration's own, no heading's."""
     name = defined_name(text[start:end]) or ""
     tail = name.rsplit(".", 1)[-1]
     if not tail:
         return None, start
     rest = start + len(tail) + 1
-    if text.startswith(tail + " ", start) and end > rest and not _TYPE_NOTE_RE.match(text, rest - 1):
+    if text.startswith(tail + " ", start) and end > rest and not TYPE_NOTE_RE.match(text, rest - 1):
         return (start, start + len(tail)), start + len(tail) + 1
     before = start - len(tail) - 1
     if before >= free_from and text.startswith(tail + " ", before) and (before == 0 or text[before - 1] == " "):
