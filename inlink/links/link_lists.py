@@ -25,8 +25,8 @@ from __future__ import annotations
 import numpy as np
 
 LIST_ITEMS = 2           # items that each name a page make a list of links ...
-ADJACENT_ITEMS = 3       # plain text: titles of this many pages in a row, nothing else between them
 LIST_SHARE = 0.5         # ... when they are more than this share of its items
+ADJACENT_ITEMS = 3       # plain text: titles of this many pages in a row, nothing else between them
 LINKED_SHARE = 2         # links given: items its editors linked, at least twice as many as the names left unlinked
 _TRAILING = " \t\n.,;:"   # "npm install." or "npm install," still names the page alone
 
@@ -80,8 +80,8 @@ def listed_targets(text: str, blocks, rows_target: np.ndarray, naming: np.ndarra
 def adjacent_titles(text: str, rows_target: np.ndarray, titled: np.ndarray, spans: tuple) -> set[int]:
     """Plain text's lists of links: the targets named by runs of title occurrences (`titled`: the option rows that
     spell a target's title or H1 exactly; `spans` as for listed_targets) that follow one another with nothing but
-    white space between them, ADJACENT_ITEMS or more different pages per run. An
-    occurrence inside a longer one counts as the longer; one two pages share is an item that names neither."""
+    white space between them, ADJACENT_ITEMS or more different pages per run. An occurrence inside a longer one
+    counts as the longer; one two pages share is an item that names neither."""
     pointers, starts, ends = (np.asarray(part, dtype=np.int64) for part in spans)
     items: dict[tuple[int, int], set[int]] = {}
     for row in titled.nonzero()[0].tolist():
@@ -109,6 +109,6 @@ def adjacent_titles(text: str, rows_target: np.ndarray, titled: np.ndarray, span
 
 def _only_separators(gap: str) -> bool:
     """What stands between two items of a list run together: white space alone (a comma or a semicolon is a
-    sentence's enumeration: "any SELECT, INSERT, UPDATE or DELETE statement"; a middle dot, a line of tags: "Categories:
-    Sets · Lists")."""
+    sentence's enumeration: "any SELECT, INSERT, UPDATE or DELETE statement"; a middle dot, a line of tags:
+    "Categories: Sets · Lists")."""
     return 0 < len(gap) <= 3 and not gap.strip()

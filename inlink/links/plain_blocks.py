@@ -195,9 +195,9 @@ def _split_heading(text: str, start: int, end: int, free_from: int) -> tuple[tup
     tail = name.rsplit(".", 1)[-1]
     if not tail:
         return None, start
-    rest = start + len(tail) + 1
+    rest = start + len(tail) + 1   # where the declaration starts after a heading of its name
     if text.startswith(tail + " ", start) and end > rest and not TYPE_NOTE_RE.match(text, rest - 1):
-        return (start, start + len(tail)), start + len(tail) + 1
+        return (start, rest - 1), rest
     before = start - len(tail) - 1
     if before >= free_from and text.startswith(tail + " ", before) and (before == 0 or text[before - 1] == " "):
         return (before, start - 1), start

@@ -57,6 +57,7 @@ from inlink.links.spans import grow_to_title, overlaps, pick_occurrence, widen_s
 from inlink.links.sections import quotes_titles
 from inlink.links.text import (
     is_code_like,
+    lowered_tokens,
     OPENING_QUOTES,
     names_target,
     spelled_as,
@@ -286,7 +287,7 @@ def _number_agrees(index: LinkIndex, target: int, number: str, before_title: str
     the target: the number names the same page (index._register_numbers), or, the title being quoted right after
     it ("Section 8.50, “Histogram”"), the number names no page at all (a section number of a site whose numbers
     restart in every chapter: held-out DocBook manuals). A number naming another page is another reference."""
-    named = {target for phrase in index.phrases.phrases_for(tuple(word.lower() for word in tokens(number)))
+    named = {target for phrase in index.phrases.phrases_for(tuple(lowered_tokens(number)))
              for target, kind in phrase.targets.items() if kind == "numbered"}
     return target in named or not named and before_title in OPENING_QUOTES
 
