@@ -39,6 +39,17 @@ def test_only_short_pages_saying_they_moved_in_their_opening_are_moved():
                         ""]) == [True, True, False, False, False]
 
 
+def test_a_short_page_of_an_old_edition_is_a_stub_unless_every_page_carries_that_banner():
+    """An old edition's page keeps its short title ("Structs") and a few lines of the old text, and says a new
+    edition replaced it: a pointer, not the page an editor links. A site whose long pages open with the same
+    words is an old version throughout: its short pages are no stubs."""
+    old_link = "There is a new edition of the book and this is an old link. "
+    stub = "Structs. " + old_link + "A struct names and packages related values. In second edition: Ch 5 Structs"
+    assert moved_pages([stub, "Using Structs. " + FILLER * 2,
+                        "Enums. This is an outdated page. Enums list the values a type can take."]) == [True, False, True]
+    assert moved_pages([stub, "Using Structs. " + old_link + FILLER * 14]) == [False, False]
+
+
 def test_a_heading_run_into_its_paragraph_is_no_anchor_on_plain_text():
     """Plain text glues each section heading to the paragraph after it; a chapter's own "Getting Started"
     section is not a mention of another chapter's page titled so. A real mention in a sentence still is."""

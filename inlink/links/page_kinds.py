@@ -37,19 +37,39 @@ _SAYS_IT_MOVED_RE = re.compile(
     r"(?: been| now)? (?:moved|renamed|relocated|retired|superseded|replaced|merged)\b"
     r"|\b(?:has|have) (?:been )?(?:moved|relocated) to\b", re.IGNORECASE)
 MOVED_HEAD_CHARS = 400   # where a stub says so: its opening lines, not a long page's history of renames
+# A page saying it is an old edition's page that a newer one replaced ("There is a new edition of the book and this
+# is an old link.", "This is an outdated page."): a pointer like a moved page, unless the site's long pages open with
+# the same words (then it is a banner over an old version of the whole site, every page alike).
+_SAYS_IT_IS_OLD_RE = re.compile(
+    r"\bthere is a new(?:er)? (?:edition|version) of (?:this|the) (?:book|page|document|guide|manual|documentation)\b"
+    r"|\bthis (?:is|page is) an? (?:old|outdated|obsolete) (?:link|page|url|edition|version)\b", re.IGNORECASE)
 
 
 def moved_pages(texts: list[str]) -> list[bool]:
-    """Short pages that say of themselves that they moved ("This page has moved. ... see X"): not targets.
+    """Short pages that say of themselves that they moved ("This page has moved. ... see X") or that a newer
+    edition replaced them ("There is a new edition of the book and this is an old link."): not targets.
 
     Why: such a page keeps its old title, so a mention of that title matches it better than the page that now
     covers the topic, and the thin-target penalty alone still left it at medium tier; an editor links the new
     page (the stub is a pointer, or a redirect once the site is cleaned). Stricter than thin_pages' wording
     test (the page itself moved, in its opening lines, under STUB_WORDS words): a release note saying a module
-    "was renamed" or a fix of an "open redirect" is a real page.
+    "was renamed" or a fix of an "open redirect" is a real page. An old edition's wording counts only when no
+    long page opens with it: on a site whose every page carries an "old version" banner, the short pages are
+    no more stubs than the long ones.
     """
-    return [bool(text) and bool(_SAYS_IT_MOVED_RE.search(text[:MOVED_HEAD_CHARS]))   # the opening first: counting a
-            and text.count(" ") + 1 < STUB_WORDS for text in texts]                   # long page's words cost more
+    moved = [_says(text, _SAYS_IT_MOVED_RE) for text in texts]
+    old = [_says(text, _SAYS_IT_IS_OLD_RE) for text in texts]
+    if any(says is False for says in old):   # a long page opens with it: a banner
+        return [says is True for says in moved]
+    return [True in pair for pair in zip(moved, old)]
+
+
+def _says(text: str, wording: re.Pattern) -> bool | None:
+    """Whether the text's opening lines say it (True on a short page, False on a long one), None if not.
+    The opening first: counting a long page's words costs more."""
+    if not text or not wording.search(text[:MOVED_HEAD_CHARS]):
+        return None
+    return text.count(" ") + 1 < STUB_WORDS
 
 
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+")
