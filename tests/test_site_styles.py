@@ -44,6 +44,27 @@ def test_an_anchor_never_runs_across_a_sentence_or_clause_break_its_name_does_no
     assert not breaks_between_words("kiln.fire() and e.g. cones", "kiln.fire")   # marks inside tokens
     assert anchor_marks([(0, 1, "Firing: 3"), (2, 1, "firing"), (0, 3, "Glazes")]) == {1: ":"}
     assert not breaks_between_words("Firing: 3", "Firing index\n\n:")   # the site's own anchors hold it
+    assert breaks_between_words("UNLOAD} KILN", "UNLOAD KILN")      # a synopsis "{LOAD|UNLOAD} KILN"
+    assert breaks_between_words("UNLOAD } ] [ KILN", "UNLOAD KILN")
+    assert breaks_between_words("fired <cone", "fired cone")         # "fired <cone number>": a placeholder's
+    assert not breaks_between_words("kiln-fire[1]", "kiln-fire")     # a man page's reference is one word
+    assert not breaks_between_words("Kilns [Old]", "Kilns [Old]")    # the title holds them
+
+
+def test_a_command_synopsis_in_inline_code_gives_no_anchor_across_its_grammar(tmp_path):
+    """A command's grammar quoted in prose, "KILN ... {LOAD|UNLOAD} SHELF ...", spells the words of the command
+    "UNLOAD SHELF" across a brace: not that command, no anchor there."""
+    from test_analyzer import BASE, FILLER
+    from test_analyzer_rules import NO_FLOOR, _html_site
+
+    from inlink.links.suggest import analyze_page, build_index
+    pages = [("unload-shelf", "UNLOAD SHELF", f"<h1>UNLOAD SHELF</h1><p>Empties one shelf of a kiln.</p><p>{FILLER}</p>"),
+             ("alter-kiln", "ALTER KILN", "<h1>ALTER KILN</h1><p>The forms <code>ALTER KILN ... {LOAD|UNLOAD} SHELF"
+                                          f" ...</code> cannot run while the kiln fires.</p><p>{FILLER}</p>"),
+             ("other", "Other", f"<h1>Other</h1><p>{FILLER}</p>")]
+    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
+    assert [r["Anchor"] for r in analyze_page(index, BASE + "alter-kiln")
+            if r["Destination"] == BASE + "unload-shelf"] == []
 
 
 def test_a_list_of_words_is_no_anchor_for_a_title_made_of_two_of_them(tmp_path):

@@ -584,6 +584,8 @@ def reference_before(text: str, span: tuple[int, int]) -> tuple[tuple[int, int],
 
 _BREAK_RE = re.compile(r"[.,;:!?](?=\s)")   # a mark that ends a sentence or a clause before the next word
 _TITLE_SPLIT_RE = re.compile(r" [-–—|] ")
+# A grammar's or a template's mark next to white space: "{SET|ADD|DROP} PUBLICATION" (not "git-daemon[1]")
+_SYNTAX_RE = re.compile(r"[{}\[\]|<>](?=\s)|(?<=\s)[{}\[\]|<>]")
 
 
 def breaks_between_words(anchor: str, written: str) -> bool:
@@ -591,9 +593,12 @@ def breaks_between_words(anchor: str, written: str) -> bool:
     sentences) or "form, fields" (a list) spell the words of "cargo run" and "Form fields" but name neither;
     "FAQ: The admin" keeps the colon its title `written` holds. A mark inside a token ("json.dumps", "e.g") is
     no break: only one followed by white space is. A title split by a dash or a bar ("A - Keywords") is written
-    with a colon too ("Appendix A: Keywords")."""
+    with a colon too ("Appendix A: Keywords"). Nor across a brace, a square or angle bracket or a bar beside white
+    space that the name does not hold: "DROP} PUBLICATION" of a command's synopsis "{SET|ADD|DROP} PUBLICATION"
+    is its grammar, not the command "DROP PUBLICATION"; a man page's "git-daemon[1]" is one word."""
     return any(mark.group() not in written and not (mark.group() == ":" and _TITLE_SPLIT_RE.search(written))
-               for mark in _BREAK_RE.finditer(anchor))
+               for mark in _BREAK_RE.finditer(anchor)) \
+        or any(mark.group() not in written for mark in _SYNTAX_RE.finditer(anchor))
 
 
 def anchor_marks(links: list[tuple[int, int, str]]) -> dict[int, str]:
