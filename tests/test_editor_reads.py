@@ -108,7 +108,8 @@ def test_a_one_word_string_literal_is_a_value_not_a_mention():
     assert not quoted('Read "Troubleshooting" first.', "Troubleshooting")   # a quoted title
     assert not quoted("Set the min_size option.", "min_size")
     assert not quoted("Its 'min_size is odd' note.", "min_size")   # not alone between the quotes
-    assert not quoted("“wav” files", "wav")   # typographic quotes quote prose, not code
+    assert not quoted("“wav” files", "wav")   # typographic double quotes quote prose, not code
+    assert quoted("The methods are ‘get’, ‘put’ and ‘delete’.", "delete")   # Texinfo's quotes of a literal
 
 
 def _reference_and_mention(path: str, title: str, body: str, source: tuple[str, str], mention: str):

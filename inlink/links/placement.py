@@ -289,12 +289,14 @@ def in_template_code(text: str, start: int, end: int) -> bool:
     return text.find(closing, end, line_end if line_end >= 0 else end + TEMPLATE_REACH) >= 0
 
 
-_QUOTES = {"'": "'", '"': '"'}
+_QUOTES = {"'": "'", '"': '"', "‘": "’"}
 
 
 def quoted_value(text: str, start: int, end: int) -> bool:
     """text[start:end] is a one-word string literal: a word without dots or spaces standing alone between a pair of
-    straight quotes ("a code of 'min_value'", "one of the strings 'aifc', 'wav'", "the value "store_true"").
+    straight quotes ("a code of 'min_value'", "one of the strings 'aifc', 'wav'", "the value "store_true"") or of
+    the single typographic quotes Texinfo writes a literal in ("the methods ‘get’, ‘put’, ‘delete’"; its double
+    ones, “wav”, quote prose).
     Such a word is a value the page passes or receives (an error code, a keyword's value, a format's name), not a
     mention of the option, module or page of the same name. A quoted dotted path ('shop.contrib.baskets' in an
     apps list) still names its module, and a quoted title ("Troubleshooting", "Backup Strategies") is capitalised
