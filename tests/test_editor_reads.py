@@ -156,6 +156,23 @@ def test_a_vocabulary_phrase_that_names_nothing_of_its_target_is_never_above_the
     assert "Confidence 0.040 (low)" in rows[0]["Reason"]
 
 
+def test_a_numbers_adjective_is_no_identifier_that_lifts_a_key_phrase_above_the_low_tier(tmp_path):
+    # held-out MkDocs: "(2-letter)" linked to the theme-localizing page that writes "2-letter" once, medium tier
+    from inlink.links.suggest import AnalysisConfig, _identifier
+    assert [_identifier(t) for t in ("64-bit", "2-letter", "1.5-inch", "GizmoPath", "utf-8", "x86-64")] == \
+        [False, False, False, True, True, True]
+    owner = "<p>Gizmo ships 64-bit builds only; the 64-bit builds need a recent system, and 64-bit builds " \
+            "are signed.</p>" * 3
+    pages = [("install/gizmo", "Installing Gizmo", f"<h1>Installing Gizmo</h1>{owner}<p>{FILLER}</p>"),
+             ("start", "Getting going", f"<h1>Getting going</h1><p>Fetch one of the 64-bit builds first.</p>"
+                                        f"<p>{FILLER}</p>"),
+             ("other", "Other notes", f"<h1>Other notes</h1><p>{FILLER}</p>")]
+    config = AnalysisConfig(min_confidence=0.0, medium_confidence=0.05)   # its evidence alone would be medium
+    index = build_index(_html_site(tmp_path, pages), config)
+    rows = [r for r in analyze_page(index, BASE + "start") if r["Destination"] == BASE + "install/gizmo"]
+    assert [(r["Anchor"], r["Tier"]) for r in rows] == [("64-bit builds", "low")]
+
+
 def test_an_anchor_closes_the_brackets_it_opens():
     from inlink.links.placement import closed_brackets
     text = "See Baskets (legacy version) and “Returns (old” for more."

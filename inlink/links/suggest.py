@@ -12,6 +12,7 @@ stand, evidence.py and confidence.py weigh and explain a row, validation.py hold
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -373,7 +374,8 @@ def _listed_confidence(index: LinkIndex) -> float:
 def _capped(index: LinkIndex, target: int, option: Option, page: _PagePlace, span: tuple[int, int],
             value: float) -> float:
     """The confidence, at most the low tier's for a vocabulary anchor (a key phrase or shared term), cold start,
-    unless it is a key phrase holding an identifier ("WSGIPythonPath": a name): a key phrase of words weighs most
+    unless it is a key phrase holding an identifier ("WSGIPythonPath": a name; a number's adjective, "64-bit", is
+    none: _identifier): a key phrase of words weighs most
     in the target but names nothing, and such medium- and high-tier rows were real links 0-27% of the time on six
     held-out manuals (GIMP 3 in 62, Octave 0 in 30, PostgreSQL 8 in 34) and 0 in 5 on django, where the medium
     tier promises half or more (python: 5 in 7). Before, one whose words stood in the target's title stayed (a
@@ -414,9 +416,17 @@ def _capped(index: LinkIndex, target: int, option: Option, page: _PagePlace, spa
         if option.exact or option.kind not in OWN_NAME_KINDS or _quoted(text, span):
             return value
     elif option.kind not in VOCABULARY_KINDS or (option.kind == "key" and not _site_quotes_titles(index)
-                                                  and any(map(is_code_like, tokens(text[span[0]:span[1]])))):
+                                                  and any(map(_identifier, tokens(text[span[0]:span[1]])))):
         return value
     return min(value, round(index.config.medium_confidence - CAP_MARGIN, 3))
+
+
+_QUANTITY_RE = re.compile(r"\d+(?:\.\d+)?-[a-z]+")   # "2-letter", "64-bit", "3-way": a number's adjective
+
+
+def _identifier(token: str) -> bool:
+    """A token shaped as code (is_code_like) that is no number's adjective ("2-letter", "64-bit")."""
+    return is_code_like(token) and not _QUANTITY_RE.fullmatch(token)
 
 
 def _plain_word_out_of_code(page: _PagePlace, span: tuple[int, int]) -> bool:
