@@ -273,3 +273,31 @@ def test_a_texinfo_entry_declares_its_function_a_name_only_in_code(tmp_path):
     assert firing[BASE + "glazing"]["Tier"] != "high"   # a plain word declared so: never surer than medium
     decor = {r["Destination"]: r["Anchor"] for r in analyze_page(index, BASE + "decor")}
     assert decor.get(BASE + "glazing") != "glaze"   # the verb in prose is no mention of the function
+
+
+def test_a_page_without_an_h1_is_named_by_the_heading_its_html_opens_with(tmp_path):
+    """A site whose pages open with an <h2> (hand-written manuals: "<h2>Kiln Shelves</h2>" on the page titled
+    "Shelf Type") leaves the crawl's H1 column empty; that heading is the page's name all the same. Plain text marks
+    no heading, and a page whose HTML opens with a paragraph gets no H1 either."""
+    import pandas as pd
+
+    from test_analyzer import BASE, FILLER
+    from test_analyzer_rules import NO_FLOOR
+
+    from inlink.links.index import _opening_headings
+    from inlink.links.suggest import analyze_page, build_index
+    from inlink.site.load import load_site
+    pages = [("shelf", "Shelf Type", f"<h2>Kiln Shelves</h2><p>Shelves hold the ware in the kiln.</p><p>{FILLER}</p>"),
+             ("firing", "Firing Task", "<h2>Firing</h2><p>Load the Kiln Shelves evenly before you fire, then close "
+                                       f"the lid.</p><p>{FILLER}</p>"),
+             ("other", "Other notes", f"<p>Other notes open with a paragraph.</p><h2>Details</h2><p>{FILLER}</p>")]
+    frame = pd.DataFrame([{"Address": BASE + path, "Title 1": title, "H1-1": "", "Body HTML 1": html}
+                          for path, title, html in pages])
+    frame.to_csv(tmp_path / "pages.csv", index=False)
+    site = load_site(tmp_path / "pages.csv")
+    texts = site.pages["content"].tolist()
+    assert _opening_headings(site.pages, texts, [""] * 3) == ["Kiln Shelves", "Firing", ""]
+    assert _opening_headings(site.pages.drop(columns="blocks"), texts, [""] * 3) == ["", "", ""]
+    rows = {r["Destination"]: r for r in analyze_page(build_index(site, NO_FLOOR), BASE + "firing")}
+    assert rows[BASE + "shelf"]["Anchor"] == "Kiln Shelves"
+    assert "main heading" in rows[BASE + "shelf"]["Reason"]

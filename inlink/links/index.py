@@ -389,6 +389,7 @@ def _build_index(site, config: AnalysisConfig) -> LinkIndex:
     pages = site.pages
     urls = _column(pages, "url")
     titles, h1s, texts = _column(pages, "title"), _column(pages, "h1"), _column(pages, "content")
+    h1s = _opening_headings(pages, texts, h1s)
     blocks = PageBlocks(pages, texts, h1s)   # the plain pages' blocks on the second core while the rest builds
     try:
         return _built(site, config, pages, urls, titles, h1s, texts, blocks)
@@ -447,6 +448,22 @@ def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[st
         index.derived[KEPT_MATCHES] = kept
     index.derived["quotes_titles"] = quotes
     return index
+
+
+def _opening_headings(pages, texts: list[str], h1s: list[str]) -> list[str]:
+    """Each page's H1, or where the crawl found none, the heading its HTML opens with (a site whose pages open
+    with an <h2>, "<h2>FileSet</h2>" on the page titled "FileSet Type": the page's own name, as an H1 is).
+    Plain text marks no heading: its pages keep what the crawl found."""
+    if "blocks" not in pages.columns:
+        return h1s
+    opened = list(h1s)
+    for page, (h1, blocks) in enumerate(zip(h1s, pages["blocks"].tolist())):
+        if h1.strip() or not isinstance(blocks, (list, tuple)) or not blocks:
+            continue
+        kind, start, end = blocks[0]
+        if kind == "heading" and not texts[page][:start].strip():
+            opened[page] = texts[page][start:end].strip()
+    return opened
 
 
 def _page_roles(pages, urls: list[str], texts: list[str], cleaned: list[str], words: list[int],
