@@ -301,3 +301,27 @@ def test_a_page_without_an_h1_is_named_by_the_heading_its_html_opens_with(tmp_pa
     rows = {r["Destination"]: r for r in analyze_page(build_index(site, NO_FLOOR), BASE + "firing")}
     assert rows[BASE + "shelf"]["Anchor"] == "Kiln Shelves"
     assert "main heading" in rows[BASE + "shelf"]["Reason"]
+
+
+def test_a_block_that_is_a_kinds_label_and_one_name_declares_that_name(tmp_path):
+    """A reference may list its entries in plain blocks, each a kind's label and the name ("Option:
+    Kiln::Max-Temp", its default and description in the blocks after it): the page declares the name as a
+    definition term would. A label and several words, or a word that is no kind, declares nothing."""
+    from test_analyzer import BASE, FILLER
+    from test_analyzer_rules import NO_FLOOR, _html_site
+
+    from inlink.links.page_blocks import declared_names
+    from inlink.links.suggest import analyze_page, build_index
+    text = "Option: Kiln::Max-Temp Default: 1200 Note: Kiln::Cone Option: the hottest setting"
+    blocks = [("text", 0, 22), ("text", 23, 36), ("text", 37, 53), ("paragraph", 54, len(text))]
+    assert declared_names(text, blocks) == (["Kiln::Max-Temp"], frozenset({"Kiln::Max-Temp"}))
+    entries = ("<div><div><strong>Option: </strong><code>Kiln::Max-Temp</code></div><div><strong>Default: </strong>"
+               "<code>1200</code></div><div>The hottest a firing may go.</div></div>")
+    pages = [("settings", "Settings reference", f"<h1>Settings reference</h1>{entries}<p>{FILLER}</p>"),
+             ("firing", "Firing", "<h1>Firing</h1><p>Raise Kiln::Max-Temp before a stoneware firing.</p>"
+                                  f"<p>{FILLER}</p>"),
+             ("other", "Other notes", f"<h1>Other notes</h1><p>{FILLER}</p>")]
+    rows = {r["Destination"]: r for r in analyze_page(build_index(_html_site(tmp_path, pages), NO_FLOOR),
+                                                       BASE + "firing")}
+    assert rows[BASE + "settings"]["Anchor"] == "Kiln::Max-Temp"
+    assert "defines" in rows[BASE + "settings"]["Reason"]

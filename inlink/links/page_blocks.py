@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 #: With less plain text than this (characters), the fork and the child's answer (~0.02 s) cost more than they
 #: save (plain blocks read ~30 MB of text a second here): a 50-page sample site's 46,000 characters stay here.
 MIN_ASIDE_CHARS = 1_000_000
+ENTRY_BLOCKS = frozenset({"text", "paragraph"})   # where a labelled entry stands ("Option: name"): _LABELLED_ENTRY_RE
 HEADING_NAME_WORDS = 1     # a heading that is one identifier and nothing else declares that name
 _HEADING_LABEL_RE = re.compile(r"[A-Z][a-z]+: ")   # "Class: ", "Event: ", "Module: " before a declared name
 # A number in brackets before a heading's name, as a list of codes titles its entries: "(10) SQLITE_IOERR".
@@ -38,9 +39,13 @@ _PROTOTYPE_RE = re.compile(r"^[ \t]*" + _PROTOTYPE, re.M)
 _NEXT_PROTOTYPE_RE = re.compile(r"\s*" + _PROTOTYPE)   # plain text: one after another, lines run together
 # The kind of thing after a heading's name, as references title their entries: "ScriptAlias Directive" (Apache),
 # "array_map Function" (a name in code shape only: "GDAL Interface" is a section about a topic).
-_KIND_LABEL_RE = re.compile(r"\s+(?:Directive|Function|Method|Class|Module|Property|Attribute|Option|Command|Variable|"
-                            r"Macro|Element|Event|Hook|Setting|Field|Type|Interface|Constant|Parameter|Filter|"
-                            r"Keyword|Statement|Pragma|Operator|Exception|Signal|Tag)\s*$")
+_KINDS = (r"(?:Directive|Function|Method|Class|Module|Property|Attribute|Option|Command|Variable|"
+          r"Macro|Element|Event|Hook|Setting|Field|Type|Interface|Constant|Parameter|Filter|"
+          r"Keyword|Statement|Pragma|Operator|Exception|Signal|Tag)")
+_KIND_LABEL_RE = re.compile(rf"\s+{_KINDS}\s*$")
+# A block that is a kind's label and one name, as a reference lists its entries out of headings and terms:
+# "Option: Aptitude::ProblemResolver::Allow-Break-Holds" (its default and description in the blocks after it).
+_LABELLED_ENTRY_RE = re.compile(rf"\s*{_KINDS}: (\S+)\s*")
 _WORD_AFTER_CALL_RE = re.compile(r"\w")   # after a signature's closing bracket: "() and SubprocessProtocol"
 
 
@@ -121,7 +126,16 @@ def declared_names(text: str, blocks) -> tuple[list[str], frozenset[str]]:
                 names.append(name)
                 if kind == "term":
                     in_terms.add(name)
+        elif kind in ENTRY_BLOCKS and (entry := _LABELLED_ENTRY_RE.fullmatch(text, start, end)) \
+                and _entry_name(name := entry.group(1).rstrip(".,;:")):   # the whole name: "APT::Get::Purge"
+            names.append(name)
+            in_terms.add(name)   # an entry, declared as a term declares it
     return names, frozenset(in_terms)
+
+
+def _entry_name(name: str) -> bool:
+    """A labelled entry's name is code-shaped (is_code_like) or a scoped one ("Aptitude::Purge-Unused")."""
+    return is_code_like(name) or "::" in name
 
 
 def _synopsis_names(text: str, blocks) -> list[str]:
