@@ -72,6 +72,18 @@ Held-out sites this machine can make (none of them is committed; eval_links.py -
 - The Rust book, an mdBook (`apt-get download rust-doc`): ROOT .../usr/share/doc/rust-doc/html/book, BASE
   https://doc.rust-lang.org/stable/book/, --drop '#versioninfo', --exclude '2018-edition/*' 'first-edition/*'
   'second-edition/*' (its old-link stubs carry a noindex a crawl export would flag)
+- Apache Ant's manual, hand-written HTML whose pages open with an <h2> (`apt-get download ant-doc`): ROOT
+  .../usr/share/doc/ant/manual, BASE https://ant.apache.org/manual/, no main element (the body), --exclude
+  index.html toc.html tasklist.html anttaskslist.html conceptstypeslist.html developlist.html installlist.html
+  runninglist.html usinglist.html tasksoverview.html (the frames' lists)
+- aptitude's user manual, DocBook chunked by docbook-xsl (`apt-get download aptitude-doc-en`): ROOT
+  .../usr/share/doc/aptitude/html/en, BASE https://www.debian.org/doc/manuals/aptitude/, --drop div.navheader
+  --drop div.navfooter --drop div.toc --exclude index.html
+- The Securing Debian Manual, a prose handbook made with Publican (`apt-get download harden-doc`): ROOT
+  .../usr/share/doc/harden-doc/html/en-US, BASE https://www.debian.org/doc/manuals/securing-debian-manual/, --drop
+  '#banner' --drop '#title' --drop ul.docnav --drop div.toc --exclude 'Common_Content/*' --exclude index.html
+- Scrapy's Sphinx docs (`apt-get download python-scrapy-doc`): ROOT .../usr/share/doc/python-scrapy-doc/html, BASE
+  https://docs.scrapy.org/en/latest/, --exclude '_modules/*' genindex.html py-modindex.html search.html index.html
 
 Run: python3 bench/build_corpus.py ROOT BASE_URL [--out DIR] [--name NAME] [--content SEL ...] [--drop SEL ...]
                                    [--exclude GLOB ...]
