@@ -242,6 +242,10 @@ def test_an_anchor_inside_template_code_is_refused_even_when_it_names_the_target
     (used_as_verb, "Use logging for the messages.", "logging", False),
     (used_as_verb, "Use Rotate the way you like.", "Rotate", False),                              # capitalised: a name
     (used_as_verb, "Compare it with the json module.", "json", False),
+    (used_as_verb, "Done. Copy any empty folders too.", "Copy", True),             # an instruction opening a sentence
+    (used_as_verb, "Notes. Delete a link named foo.", "Delete", True),
+    (used_as_verb, "Glossary the most important terms explained.", "Glossary", False),   # a list's name, then words
+    (used_as_verb, "See how Copy all works.", "Copy", False),                      # mid-sentence: a name
 ])
 def test_an_interface_path_a_key_combination_and_a_verb_are_no_mentions(check, text, anchor, expected):
     """An item of a menu path, a key of a combination, a lowercase word used as a verb: a GUI manual's held-out read."""
@@ -853,3 +857,14 @@ def test_an_inexact_match_of_the_h1_says_main_heading_not_title():
     assert _words_fact("h1") == "the anchor has the words of the target's main heading"
     assert _words_fact("title") == "the anchor has the words of the target's title"
     assert _words_fact("inbound") == "other pages link to the target with these words"
+
+
+def test_an_instruction_opening_a_table_cell_is_a_verb_not_a_name():
+    """A reference's attribute table: the description cell "Copy any empty directories ..." opens with the verb,
+    though no full stop comes before it in the page's text (held-out Ant manual: "Copy", "Delete" taken as the
+    pages of those tasks)."""
+    text = "includeEmptyDirs Copy any empty directories included. No"
+    cell = (text.index("Copy"), text.index(" No"))
+    start = cell[0]
+    assert used_as_verb(text, start, start + 4, ([cell[0]], [cell[1]]))
+    assert not used_as_verb(text, start, start + 4)   # without its blocks, mid-sentence: a name

@@ -18,7 +18,7 @@ test checks them from the outside, so the rules live in one place:
 - a template tag or expression ("{% load i18n %}", "{{ page.title }}") is code, wherever it stands;
 - an item of a menu path ("Image → Scale Image", "Settings > Billing") is a place in an interface, and a key of a
   key combination ("Shift+F10") is pressed with the others: neither is a mention;
-- a lowercase word used as a verb ("you can rotate", "scale the selection") names no page (used_as_verb; the offline
+- a word used as a verb ("you can rotate", "scale the selection", "Copy any empty folders") names no page (used_as_verb; the offline
   engine's rule, as is a capitalised phrase cut out of a longer capitalised name: cut_from_longer_name);
 - on plain text (no blocks), a code-like span (an identifier with _ or ::, a call with (), a path, a command
   option, a <placeholder>) is an anchor only when the target's title or defined name is that very name.
@@ -210,6 +210,15 @@ def glued_heading(text: str, start: int, end: int, block: tuple[int, int] | None
     if end + 1 >= stop or text[end] != " " or not text[end + 1].isupper() \
             or (end + 2 < stop and text[end + 2].isupper()):    # "Class-based views API reference": one name
         return False
+    return _opens_at(text, start, block)
+
+
+def opens_sentence(text: str, prose: tuple[list[int], list[int]] | None, start: int) -> bool:
+    """Whether a sentence opens at `start`: after a sentence's end, or first in its block (HTML input)."""
+    return _opens_at(text, start, block_bounds(prose, start, start))
+
+
+def _opens_at(text: str, start: int, block: tuple[int, int] | None) -> bool:
     return starts_sentence(text, start) or (block is not None and not text[block[0]:start].strip())
 
 
@@ -385,18 +394,26 @@ def cut_from_longer_name(text: str, start: int, end: int, names: frozenset[str],
 # ("scale the selection", "paste a buffer"). English, like the stop words.
 _VERB_BEFORE_RE = re.compile(r"\b(?:can|could|will|would|may|might|must|should|you|we|they|please|cannot) $")
 _VERB_OBJECT_RE = re.compile(r" (?:the|a|an|it|them|your|its|their|these|those|my|our)\b")
+# An instruction opening a sentence, its verb capitalised, then a quantifier or an article: "Copy all the docs",
+# "Delete a link named foo", "Replace each match" (not "the": a list's "Glossary the most important terms").
+_IMPERATIVE_OBJECT_RE = re.compile(r" (?:all|any|each|every|this|some|a|an)\b")
 
 
-def used_as_verb(text: str, start: int, end: int) -> bool:
-    """text[start:end], one lowercase word, is used as a verb: "Press Ctrl to rotate by 15 degrees" after "you can",
+def used_as_verb(text: str, start: int, end: int, prose: tuple[list[int], list[int]] | None = None) -> bool:
+    """text[start:end], one word, is used as a verb: "Press Ctrl to rotate by 15 degrees" after "you can",
     "scale the selection", "you distort the image". A page titled with that word ("Rotate", a command; "Scale", a
     tool) is not what such a word names: held out, a GUI manual's 36 medium rows of lowercase one-word anchors so
     used were none of them links of the site, nor 7 medium and 4 high ones on a database manual's, nor 5 on the
-    development corpus's plain text. A noun ("the rotation", "a scale of 2") is left to the other rules."""
+    development corpus's plain text. A noun ("the rotation", "a scale of 2") is left to the other rules.
+    Capitalised, it is a verb only opening an instruction (a sentence, or its block: `prose`), before a quantifier
+    or an article ("Copy any empty directories", "Delete a link"): a reference's description cells so open, and
+    held out its task pages "Copy" and "Delete" were no links of them."""
     word = text[start:end]
-    if not (word.isalpha() and word.islower()):
+    if not word.isalpha():
         return False
-    return bool(_VERB_BEFORE_RE.search(text, max(0, start - 10), start) or _VERB_OBJECT_RE.match(text, end))
+    if word.islower():
+        return bool(_VERB_BEFORE_RE.search(text, max(0, start - 10), start) or _VERB_OBJECT_RE.match(text, end))
+    return word[1:].islower() and bool(_IMPERATIVE_OBJECT_RE.match(text, end)) and opens_sentence(text, prose, start)
 
 
 def open_to_anchors(prose: tuple[list[int], list[int]] | None, text: str, start: int, end: int) -> bool:

@@ -35,6 +35,7 @@ from inlink.links.parameters import is_parameter, own_parameters
 from inlink.links.placement import (
     cut_from_longer_name,
     name_neighbours,
+    opens_sentence,
     used_as_verb,
     block_bounds,
     breaks_between_words,
@@ -160,22 +161,16 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
             and (not word_declared or is_code_like(text[start:end]) or text[start:end].isupper()
                  or code is not None and inside_one(code, start, end)) \
             and (chapter is None or spelled_as(text[start:end], chapter)) \
-            and (lowercase is None or _opens_sentence(text, prose, start) and spelled_as(text[start:end], lowercase)) \
+            and (lowercase is None or opens_sentence(text, prose, start) and spelled_as(text[start:end], lowercase)) \
             and (not section or _quoted(text, (start, end)) and not _string_literal(text, start)) \
             and (not numbered or not cites_another_document(text, start, end)) \
             and not glued_heading(text, start, end, block_bounds(prose, start, end)) \
             and (section or numbered or not breaks_between_words(text[start:end], written)) \
             and not (names is not None and cut_from_longer_name(text, start, end, names, block_bounds(prose, start, end))) \
-            and (option.kind == "inbound" or not used_as_verb(text, start, end)) \
+            and (option.kind == "inbound" or not used_as_verb(text, start, end, prose)) \
             and not (terms and text[start:end] in terms[0] and not inside_one(terms[1], start, end)
                      and not is_code_like(text[start:end]))
     return allowed
-
-
-def _opens_sentence(text: str, prose, start: int) -> bool:
-    """Whether a sentence opens at `start`: after a sentence's end, or first in its block (HTML input)."""
-    block = block_bounds(prose, start, start)
-    return starts_sentence(text, start) or block is not None and not text[block[0]:start].strip()
 
 
 def _plain_word(text: str, start: int, end: int) -> bool:
