@@ -325,3 +325,32 @@ def test_a_block_that_is_a_kinds_label_and_one_name_declares_that_name(tmp_path)
                                                        BASE + "firing")}
     assert rows[BASE + "settings"]["Anchor"] == "Kiln::Max-Temp"
     assert "defines" in rows[BASE + "settings"]["Reason"]
+
+
+def test_a_table_of_contents_item_links_its_own_section_not_a_page_of_that_name(tmp_path):
+    """A page's list of its own sections ("Table of Contents: Introduction, Glaze Tasks" above the headings
+    "Introduction" and "Glaze Tasks") links those sections: its "Introduction" is no anchor for the site's
+    "Introduction" page, nor does the list count as a list of links to other pages. The same word in a list of
+    other things, or in the page's prose, still may be."""
+    from test_analyzer import BASE, FILLER
+    from test_analyzer_rules import NO_FLOOR, _html_site
+
+    from inlink.links.placement import contents_items
+    from inlink.links.suggest import analyze_page, build_index
+    text = "Contents Introduction Glaze Tasks ¶ Introduction ¶ Glaze Tasks Introduction"
+    blocks = [("heading", 0, 8), ("list_item", 9, 21), ("list_item", 22, 33), ("list_item", 34, 35),
+              ("heading", 36, 50), ("heading", 51, 62), ("list_item", 63, len(text))]
+    assert contents_items(text, blocks) == {9, 22, 63}
+    assert contents_items(text, [b for b in blocks if b[0] != "heading"]) == frozenset()
+    tasks = ("<h2>Contents</h2><ul><li>Introduction</li><li>Glaze Tasks</li></ul>"
+             "<h2>Introduction</h2><p>Tasks that glaze the ware.</p><h2>Glaze Tasks</h2><p>Dip, pour or brush.</p>"
+             f"<p>{FILLER}</p>")
+    pages = [("intro", "Introduction", f"<h1>Introduction</h1><p>What the kiln manual covers.</p><p>{FILLER}</p>"),
+             ("glaze", "Glaze Tasks", tasks),
+             ("other", "Other", f"<h1>Other</h1><p>{FILLER}</p>")]
+    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
+    assert [r["Anchor"] for r in analyze_page(index, BASE + "glaze") if r["Destination"] == BASE + "intro"] == []
+    pages[1] = ("glaze", "Glaze Tasks", tasks.replace("<p>Dip,", "<p>Read the Introduction first. Dip,"))
+    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
+    rows = [r for r in analyze_page(index, BASE + "glaze") if r["Destination"] == BASE + "intro"]
+    assert [r["Anchor"] for r in rows] == ["Introduction"] and "first" in rows[0]["Context"]

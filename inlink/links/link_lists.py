@@ -23,6 +23,7 @@ development corpora's tiers, P@5 and R@10 unchanged.
 from __future__ import annotations
 
 import numpy as np
+from inlink.links.placement import contents_items
 
 LIST_ITEMS = 2           # items that each name a page make a list of links ...
 LIST_SHARE = 0.5         # ... when they are more than this share of its items
@@ -43,8 +44,9 @@ def listed_targets(text: str, blocks, rows_target: np.ndarray, naming: np.ndarra
         return set()
     items = {}   # (start, end) of a list item's text, trimmed -> its position among the page's blocks
     lists, run = [], []   # runs of consecutive list items (their positions)
+    contents = contents_items(text, blocks)   # the page's table of contents links its own sections
     for position, (kind, start, end) in enumerate(blocks):
-        if kind != "list_item":
+        if kind != "list_item" or start in contents:
             continue
         if run and position != run[-1] + 1:
             lists.append(run)

@@ -6,7 +6,8 @@ test checks them from the outside, so the rules live in one place:
   definition, loose text, or a table cell that reads as prose (a few words, not a lone value); never in a
   heading, a code / preformatted block or a configuration listing, nor in a definition term unless it is a whole
   page title, or one followed by a dash and what the page is for, in a listing of pages (listing_terms: a section
-  at least half of whose terms are such titles);
+  at least half of whose terms are such titles), nor in a list item that repeats one of the page's own headings
+  (its table of contents: the item links to that section of the page: contents_items);
 - anywhere, the name of a call with arguments ("smtplib.SMTP('localhost')"), an imported name and a name
   after an interactive prompt (">>> ") are code, not prose;
 - a one-word string literal ('min_value', "store_true") is a value, not a mention of the name it spells;
@@ -70,15 +71,34 @@ def prose_ranges(text: str, blocks, titles: frozenset[str] | None = None) -> tup
     if blocks is None:
         return None
     listed = listing_terms(text, blocks, titles) if titles else frozenset()
+    contents = contents_items(text, blocks)
     starts, ends = [], []
     for kind, start, end in blocks:
-        if kind not in PROSE_BLOCKS and start not in listed:
+        if (kind not in PROSE_BLOCKS and start not in listed) or start in contents:
             continue
         if kind == "table_cell" and text[start:end].count(" ") + 1 < PROSE_CELL_WORDS and start not in listed:
             continue
         starts.append(int(start))
         ends.append(int(end))
     return starts, ends
+
+
+def contents_items(text: str, blocks) -> frozenset[int]:
+    """Where the list items that repeat one of the page's own headings start: the page's table of contents
+    ("Table of Contents: Introduction, EJB Tasks" above the sections "Introduction" and "EJB Tasks"), whose items
+    link to those sections, not to another page that happens to be called "Introduction". An item is compared
+    whole, in any capitalisation, with the page's headings as written (a permalink sign after one left out)."""
+    headings = {_heading_key(text[start:end]) for kind, start, end in blocks if kind == "heading"}
+    headings.discard("")
+    if not headings:
+        return frozenset()
+    return frozenset(start for kind, start, end in blocks
+                     if kind == "list_item" and _heading_key(text[start:end]) in headings)
+
+
+def _heading_key(text: str) -> str:
+    """A heading or list item's words, casefolded, without a trailing permalink sign or item punctuation."""
+    return " ".join(text.strip().rstrip("¶#§:.").split()).casefold()
 
 
 def listing_terms(text: str, blocks, titles: frozenset[str]) -> frozenset[int]:
