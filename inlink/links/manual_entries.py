@@ -36,9 +36,17 @@ _PROTOTYPE_RE = re.compile(
     r"|(?: ?\(\))? #define (?P=name)\b(?:\([^()]*\))?"
     r"|(?P<typedef> typedef [\w *]{1,80}?\b(?P=name);))")
 _PROTOTYPE_MARKS = ("() ", " #define ", " typedef ")
+# The kinds of thing a reference titles its entries with, after the name ("ScriptAlias Directive" (Apache),
+# "array_map Function") or before it ("Option: Aptitude::Keep-Unused"): page_blocks reads them in headings and
+# labelled blocks, and here in plain text.
+# In plain text only those a table's header row does not also write ("Column Type Description" made Postgres's
+# catalog columns declare names): the rest are read in headings and labelled blocks only.
+PLAIN_TEXT_KINDS = ("Directive|Function|Method|Class|Command|Macro|Variable|Setting|Option|Property|Element|Filter|"
+                    "Module|Attribute|Parameter|Statement")
+ENTRY_KINDS = rf"(?:{PLAIN_TEXT_KINDS}|Event|Hook|Field|Type|Interface|Constant|Keyword|Pragma|Operator|Exception|" \
+              r"Signal|Tag)"
 # A section's kind after its code-shaped name, its first sentence after it. The kind word is searched first (few).
-_KIND_WORD_RE = re.compile(r" (?:Directive|Function|Method|Class|Command|Macro|Variable|Setting|Option|Property|"
-                           r"Element|Filter|Module|Attribute|Parameter|Statement) (?=[A-Z][a-z])")
+_KIND_WORD_RE = re.compile(rf" (?:{PLAIN_TEXT_KINDS}) (?=[A-Z][a-z])")
 _SENTENCE_END = ".!?:"
 
 

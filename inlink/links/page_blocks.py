@@ -19,6 +19,7 @@ import numpy as np
 
 from inlink import second_core
 from inlink.links.anchors import defined_name, signature_name
+from inlink.links.manual_entries import ENTRY_KINDS
 from inlink.links.plain_blocks import plain_blocks
 from inlink.links.text import is_code_like
 
@@ -37,15 +38,12 @@ _NUMBER_LABEL_RE = re.compile(r"\(\d+\)\s+")
 _PROTOTYPE = r"(?:[A-Za-z_]\w*[ \t*]+)+?\**([A-Za-z_]\w*)[ \t]*\([^;{}()]*(?:\([^;{}()]*\)[^;{}()]*)*\)[ \t]*;"
 _PROTOTYPE_RE = re.compile(r"^[ \t]*" + _PROTOTYPE, re.M)
 _NEXT_PROTOTYPE_RE = re.compile(r"\s*" + _PROTOTYPE)   # plain text: one after another, lines run together
-# The kind of thing after a heading's name, as references title their entries: "ScriptAlias Directive" (Apache),
+# The kind of thing after a heading's name (manual_entries.ENTRY_KINDS): "ScriptAlias Directive" (Apache),
 # "array_map Function" (a name in code shape only: "GDAL Interface" is a section about a topic).
-_KINDS = (r"(?:Directive|Function|Method|Class|Module|Property|Attribute|Option|Command|Variable|"
-          r"Macro|Element|Event|Hook|Setting|Field|Type|Interface|Constant|Parameter|Filter|"
-          r"Keyword|Statement|Pragma|Operator|Exception|Signal|Tag)")
-_KIND_LABEL_RE = re.compile(rf"\s+{_KINDS}\s*$")
+_KIND_LABEL_RE = re.compile(rf"\s+{ENTRY_KINDS}\s*$")
 # A block that is a kind's label and one name, as a reference lists its entries out of headings and terms:
 # "Option: Aptitude::ProblemResolver::Allow-Break-Holds" (its default and description in the blocks after it).
-_LABELLED_ENTRY_RE = re.compile(rf"\s*{_KINDS}: (\S+)\s*")
+_LABELLED_ENTRY_RE = re.compile(rf"\s*{ENTRY_KINDS}: (\S+)\s*")
 _WORD_AFTER_CALL_RE = re.compile(r"\w")   # after a signature's closing bracket: "() and SubprocessProtocol"
 
 
