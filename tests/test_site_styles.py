@@ -354,3 +354,27 @@ def test_a_table_of_contents_item_links_its_own_section_not_a_page_of_that_name(
     index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
     rows = [r for r in analyze_page(index, BASE + "glaze") if r["Destination"] == BASE + "intro"]
     assert [r["Anchor"] for r in rows] == ["Introduction"] and "first" in rows[0]["Context"]
+
+
+def test_a_caption_names_what_stands_beside_it_and_holds_no_anchor(tmp_path):
+    """A block opening with a numbered label ("Listing 4-3: Kilns with their shelves annotated", "Table 28.2.
+    Kiln Shelves") is a caption: it names the listing or table beside it, and is no running prose to link from.
+    A sentence that merely starts with such a word ("Tables of glazes ...", "Table 3 shows ...") is prose."""
+    from test_analyzer import BASE, FILLER
+    from test_analyzer_rules import NO_FLOOR, _html_site
+
+    from inlink.links.placement import prose_ranges
+    from inlink.links.suggest import analyze_page, build_index
+    text = "Listing 4-3: Kiln Shelves annotated Table 28.2. Kiln Shelves Figure B-1: Shelves Table 3 shows the shelves"
+    blocks = [("paragraph", 0, 35), ("paragraph", 36, 60), ("paragraph", 61, 80), ("paragraph", 81, len(text))]
+    assert prose_ranges(text, blocks) == ([81], [len(text)])
+    pages = [("shelf", "Kiln Shelves", f"<h1>Kiln Shelves</h1><p>Shelves hold the ware in the kiln.</p><p>{FILLER}</p>"),
+             ("firing", "Firing", "<h1>Firing</h1><pre>load(shelf)</pre><p>Listing 4-3: Kiln Shelves loaded for a "
+                                  f"firing</p><p>{FILLER}</p>"),
+             ("other", "Other", f"<h1>Other</h1><p>{FILLER}</p>")]
+    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
+    assert [r["Anchor"] for r in analyze_page(index, BASE + "firing") if r["Destination"] == BASE + "shelf"] == []
+    pages[1] = ("firing", "Firing", pages[1][2].replace("<p>Listing 4-3: ", "<p>Unload the "))
+    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
+    assert [r["Anchor"] for r in analyze_page(index, BASE + "firing")
+            if r["Destination"] == BASE + "shelf"] == ["Kiln Shelves"]

@@ -7,7 +7,9 @@ test checks them from the outside, so the rules live in one place:
   heading, a code / preformatted block or a configuration listing, nor in a definition term unless it is a whole
   page title, or one followed by a dash and what the page is for, in a listing of pages (listing_terms: a section
   at least half of whose terms are such titles), nor in a list item that repeats one of the page's own headings
-  (its table of contents: the item links to that section of the page: contents_items);
+  (its table of contents: the item links to that section of the page: contents_items), nor in a caption (a block
+  opening with a numbered label, "Listing 4-3: Functions with ownership annotated", "Table 28.2. Statistics Views":
+  it names what stands beside it);
 - anywhere, the name of a call with arguments ("smtplib.SMTP('localhost')"), an imported name and a name
   after an interactive prompt (">>> ") are code, not prose;
 - a one-word string literal ('min_value', "store_true") is a value, not a mention of the name it spells;
@@ -34,6 +36,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from inlink.links.numbering import CAPTION_WORDS
 from inlink.links.text import STOP_WORDS, CONTEXT_CHARS, sentence_bounds, shorten_around, starts_sentence
 
 # Running prose: where an editor would put a link (site/html.py labels the blocks). "text" is loose text straight
@@ -74,13 +77,25 @@ def prose_ranges(text: str, blocks, titles: frozenset[str] | None = None) -> tup
     contents = contents_items(text, blocks)
     starts, ends = [], []
     for kind, start, end in blocks:
-        if (kind not in PROSE_BLOCKS and start not in listed) or start in contents:
+        if (kind not in PROSE_BLOCKS and start not in listed) or start in contents or _opens_caption(text, start, end):
             continue
         if kind == "table_cell" and text[start:end].count(" ") + 1 < PROSE_CELL_WORDS and start not in listed:
             continue
         starts.append(int(start))
         ends.append(int(end))
     return starts, ends
+
+
+# A caption's label: its word and number ("Table 28.2.", "Listing 4-3:", "Figure B-1:", "Example 3.1:"), then text.
+_CAPTION_LABEL_RE = re.compile(r"(?:%s) (?:\d{1,3}(?:[.-]\d{1,3})*|[A-Z](?:[.-]\d{1,3})+)[.:]\s+\S"
+                               % "|".join(CAPTION_WORDS))
+
+
+def _opens_caption(text: str, start: int, end: int) -> bool:
+    """Whether the block text[start:end] opens with a caption's numbered label (after its leading spaces)."""
+    while start < end and text[start].isspace():
+        start += 1
+    return text.startswith(CAPTION_WORDS, start, end) and _CAPTION_LABEL_RE.match(text, start, end) is not None
 
 
 def contents_items(text: str, blocks) -> frozenset[int]:
