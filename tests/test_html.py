@@ -131,6 +131,24 @@ def test_a_paragraph_of_one_bold_name_is_a_definition_term():
     assert declared_names(text, blocks)[0] == ["LEDGER_ENABLE_AUDIT"]
 
 
+def test_a_bold_line_opening_with_a_label_in_capitals_is_a_sidebars_title():
+    """DocBook writes a sidebar's title as one bold line whose label stands in capitals in an inline tag of its own
+    ("<em>NOTE</em> LedgerManager", "<em>CAUTION</em> RAID is not Backup"): a heading, not running prose, and it
+    declares nothing (as a term it would declare "LedgerManager"). A bold name with emphasis inside it is still a
+    term; a bold line holding code, or with a label in lowercase, is read as before."""
+    from inlink.links.page_blocks import declared_names
+
+    fragment = ("<p><strong><span><em>NOTE</em></span> LedgerManager</strong></p><p>It keeps the books.</p>"
+                "<p><b><i>CAUTION</i> Backups are not archives</b></p><p><b>LEDGER_<i>AUDIT</i></b></p>"
+                "<p><b><i>Note</i> on ledgers</b></p><p><b>Run <code>ledger</code></b></p>")
+    text, blocks, _code = parse_fragment_tuples(fragment)
+    kinds = [(kind, text[start:end]) for kind, start, end in blocks]
+    assert kinds == [("heading", "NOTE LedgerManager"), ("paragraph", "It keeps the books."),
+                     ("heading", "CAUTION Backups are not archives"), ("term", "LEDGER_AUDIT"),
+                     ("term", "Note on ledgers"), ("paragraph", "Run ledger")]
+    assert declared_names(text, blocks)[0] == ["LEDGER_AUDIT"]
+
+
 def test_reading_a_fetched_pages_element_leaves_its_html_as_it_was():
     """The fetcher reads the main element's text and blocks, then keeps its HTML as the page's Body HTML: the
     bold-term reading must not leave a <dt> where the page has a <p>."""

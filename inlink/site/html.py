@@ -131,14 +131,35 @@ def _mark_bold_terms(root) -> list:
     """A paragraph that is one bold run and nothing else is a definition term written without <dl>: older
     references head each entry so (SQLite's compile options: `<p><b>SQLITE_ENABLE_EXPLAIN_COMMENTS</b></p>`, then
     the description), and a bold line is no running prose either way ("Note", "Example"). Retagged <dt> in the
-    tree the walk reads, so its block is a term (placement leaves it alone; page_blocks reads the name it declares)."""
+    tree the walk reads, so its block is a term (placement leaves it alone; page_blocks reads the name it declares).
+    A bold line that opens with a label in capitals set apart in its own inline tag is a sidebar's title ("<strong>
+    <em>NOTE</em> NetworkManager</strong>", "<em>CAUTION</em> RAID is not Backup", as DocBook writes them): retagged
+    a heading, as it declares nothing (a term would have declared "NetworkManager")."""
     marked = []
-    for paragraph in root.xpath(".//p[count(*) = 1][b[not(*)] or strong[not(*)]]"):
+    for paragraph in root.xpath(".//p[count(*) = 1][b or strong]"):
         bold = paragraph[0]
-        if not (paragraph.text or "").strip() and not (bold.tail or "").strip() and (bold.text or "").strip():
-            paragraph.tag = "dt"
+        if not (paragraph.text or "").strip() and not (bold.tail or "").strip() and _plain_bold(bold):
+            paragraph.tag = "h6" if _labelled(bold) else "dt"
             marked.append(paragraph)
     return marked   # (parse_element puts them back)
+
+
+def _plain_bold(bold) -> bool:
+    """Whether a bold element holds text, with nothing inside it but text-only inline tags (emphasis, spans)."""
+    inner = list(bold.iterdescendants())
+    if inner and not all(isinstance(element.tag, str) and element.tag in _TRANSPARENT_TAGS for element in inner):
+        return False
+    return bool("".join(bold.itertext()).strip())
+
+
+def _labelled(bold) -> bool:
+    """Whether a bold line opens with an inline element holding a label in capitals ("NOTE", "BACK TO BASICS")
+    and goes on after it."""
+    if (bold.text or "").strip() or not len(bold):
+        return False
+    label = "".join(bold[0].itertext()).strip()
+    rest = (bold[0].tail or "").strip() or len(bold) > 1
+    return bool(rest) and len(label) >= 2 and label.isupper() and not any(char.isdigit() for char in label)
 
 
 def _parsed(text: str, blocks: list, code_spans: list, links: list) -> ParsedHtml:
