@@ -125,7 +125,9 @@ def test_a_page_named_in_a_list_of_links_is_suggested_with_high_confidence(tmp_p
     pages += [("studio", "Studio", f"<h1>Studio</h1><p>{common}</p><p>{FILLER}</p><h2>See also</h2>"
                                    "<ul><li>Glazes</li><li>Kilns</li><li>Clay bodies</li></ul>"),
               ("values", "Values", f"<h1>Values</h1><p>{common}</p><p>{FILLER}</p><h2>Options</h2>"
-                                   "<ul><li>Kilns</li><li>the size of a kiln shelf</li></ul>")]
+                                   "<ul><li>Kilns</li><li>the size of a kiln shelf</li></ul>"),
+              ("extend", "Extending", f"<h1>Extending</h1><p>{common}</p><p>{FILLER}</p><p>You can add your own</p>"
+                                      "<ul><li>glazes</li><li>kilns</li><li>clay bodies</li></ul>")]
     index = build_index(_html_site(tmp_path, pages), AnalysisConfig(min_confidence=0.0, max_per_page=10))
     rows = {r["Destination"]: r for r in analyze_page(index, BASE + "studio")}
     for topic in ("glazes", "kilns", "clay-bodies"):
@@ -134,6 +136,9 @@ def test_a_page_named_in_a_list_of_links_is_suggested_with_high_confidence(tmp_p
     assert "list of" not in rows.get(BASE + "firing", {"Reason": ""})["Reason"]
     values = {r["Destination"]: r for r in analyze_page(index, BASE + "values")}
     assert "list of" not in values.get(BASE + "kilns", {"Reason": ""})["Reason"]   # one name alone in its list
+    # the things a reader can add, in lowercase: words of the sentence, not the pages' names as their titles spell them
+    extend = {r["Destination"]: r for r in analyze_page(index, BASE + "extend")}
+    assert not any("among other pages' names" in row["Reason"] for row in extend.values())
 
 
 def test_a_title_of_words_in_lowercase_is_capitalised_only_where_a_sentence_opens(tmp_path):

@@ -274,7 +274,10 @@ def _listed(index: LinkIndex, source: int, found: PageOptions, usable: np.ndarra
     on plain text in cold start, runs of titles with nothing else between them (link_lists.adjacent_titles)."""
     spans = (found.span_ptr, found.span_starts, found.span_ends)
     if index.own_blocks is not None and index.own_blocks[source]:
-        return listed_targets(index.texts[source], index.blocks[source], found.target, usable & _NAME_CODES[found.kind],
+        # a list of links spells the pages' names as they are written: a list of lowercase words that happen to be
+        # titles ("data types, functions, operators" a reader may add) is part of the prose (Postgres high tier +0.001)
+        return listed_targets(index.texts[source], index.blocks[source], found.target,
+                              usable & _NAME_CODES[found.kind] & found.exact,
                               spans, _links_already(index, source) if index.dictionary.known else None)
     if index.dictionary.known:
         return set()
