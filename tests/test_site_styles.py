@@ -7,6 +7,24 @@ import pytest
 from inlink.links.text import command_names
 
 
+def _anchors_for(tmp_path, pages: list[tuple[str, str, str]], source: str, destination: str) -> list[str]:
+    """The anchors the engine (no floor) gives on the HTML site `pages` (path, title, body) from one page to another."""
+    from test_analyzer import BASE
+    from test_analyzer_rules import NO_FLOOR, _html_site
+
+    from inlink.links.suggest import analyze_page, build_index
+    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
+    return [r["Anchor"] for r in analyze_page(index, BASE + source) if r["Destination"] == BASE + destination]
+
+
+def _anchors_as_written_and_reworded(tmp_path, pages: list[tuple[str, str, str]], source: str, destination: str,
+                                    old: str, new: str) -> tuple[list[str], list[str]]:
+    """_anchors_for on `pages`, then again with `old` replaced by `new` in the source page's body."""
+    written = _anchors_for(tmp_path, pages, source, destination)
+    reworded = [(path, title, body.replace(old, new) if path == source else body) for path, title, body in pages]
+    return written, _anchors_for(tmp_path, reworded, source, destination)
+
+
 def test_a_family_of_man_page_titles_names_the_commands_as_typed():
     titles = ["kiln", "kiln-fire", "kiln-glaze", "kiln-help-search", "kiln-config.json", "Copy-on-write", "Firing"]
     assert command_names(titles) == {1: "kiln fire", 2: "kiln glaze", 3: "kiln help-search"}
@@ -337,11 +355,9 @@ def test_a_table_of_contents_item_links_its_own_section_not_a_page_of_that_name(
     "Introduction" and "Glaze Tasks") links those sections: its "Introduction" is no anchor for the site's
     "Introduction" page, nor does the list count as a list of links to other pages. The same word in a list of
     other things, or in the page's prose, still may be."""
-    from test_analyzer import BASE, FILLER
-    from test_analyzer_rules import NO_FLOOR, _html_site
+    from test_analyzer import FILLER
 
     from inlink.links.placement import contents_items
-    from inlink.links.suggest import analyze_page, build_index
     text = "Contents Introduction Glaze Tasks ¶ Introduction ¶ Glaze Tasks Introduction"
     blocks = [("heading", 0, 8), ("list_item", 9, 21), ("list_item", 22, 33), ("list_item", 34, 35),
               ("heading", 36, 50), ("heading", 51, 62), ("list_item", 63, len(text))]
@@ -353,23 +369,17 @@ def test_a_table_of_contents_item_links_its_own_section_not_a_page_of_that_name(
     pages = [("intro", "Introduction", f"<h1>Introduction</h1><p>What the kiln manual covers.</p><p>{FILLER}</p>"),
              ("glaze", "Glaze Tasks", tasks),
              ("other", "Other", f"<h1>Other</h1><p>{FILLER}</p>")]
-    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
-    assert [r["Anchor"] for r in analyze_page(index, BASE + "glaze") if r["Destination"] == BASE + "intro"] == []
-    pages[1] = ("glaze", "Glaze Tasks", tasks.replace("<p>Dip,", "<p>Read the Introduction first. Dip,"))
-    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
-    rows = [r for r in analyze_page(index, BASE + "glaze") if r["Destination"] == BASE + "intro"]
-    assert [r["Anchor"] for r in rows] == ["Introduction"] and "first" in rows[0]["Context"]
+    assert _anchors_as_written_and_reworded(tmp_path, pages, "glaze", "intro", "<p>Dip,",
+                                            "<p>Read the Introduction first. Dip,") == ([], ["Introduction"])
 
 
 def test_a_caption_names_what_stands_beside_it_and_holds_no_anchor(tmp_path):
     """A block opening with a numbered label ("Listing 4-3: Kilns with their shelves annotated", "Table 28.2.
     Kiln Shelves") is a caption: it names the listing or table beside it, and is no running prose to link from.
     A sentence that merely starts with such a word ("Tables of glazes ...", "Table 3 shows ...") is prose."""
-    from test_analyzer import BASE, FILLER
-    from test_analyzer_rules import NO_FLOOR, _html_site
+    from test_analyzer import FILLER
 
     from inlink.links.placement import prose_ranges
-    from inlink.links.suggest import analyze_page, build_index
     text = "Listing 4-3: Kiln Shelves annotated Table 28.2. Kiln Shelves Figure B-1: Shelves Table 3 shows the shelves"
     blocks = [("paragraph", 0, 35), ("paragraph", 36, 60), ("paragraph", 61, 80), ("paragraph", 81, len(text))]
     assert prose_ranges(text, blocks) == ([81], [len(text)])
@@ -377,9 +387,29 @@ def test_a_caption_names_what_stands_beside_it_and_holds_no_anchor(tmp_path):
              ("firing", "Firing", "<h1>Firing</h1><pre>load(shelf)</pre><p>Listing 4-3: Kiln Shelves loaded for a "
                                   f"firing</p><p>{FILLER}</p>"),
              ("other", "Other", f"<h1>Other</h1><p>{FILLER}</p>")]
-    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
-    assert [r["Anchor"] for r in analyze_page(index, BASE + "firing") if r["Destination"] == BASE + "shelf"] == []
-    pages[1] = ("firing", "Firing", pages[1][2].replace("<p>Listing 4-3: ", "<p>Unload the "))
-    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
-    assert [r["Anchor"] for r in analyze_page(index, BASE + "firing")
-            if r["Destination"] == BASE + "shelf"] == ["Kiln Shelves"]
+    assert _anchors_as_written_and_reworded(tmp_path, pages, "firing", "shelf", "<p>Listing 4-3: ",
+                                            "<p>Unload the ") == ([], ["Kiln Shelves"])
+
+
+def test_a_keyword_right_after_another_keyword_is_a_clauses_option_not_the_command(tmp_path):
+    """"ON DELETE" is a foreign key's action, "NOT VALID" a constraint's option: the keyword in capitals right after
+    another one is part of that clause, not the page of the command it spells. A command followed by its options
+    ("DELETE WHERE CURRENT"), a keyword after a word of the target's own name, or one after a slash ("INSERT/
+    DELETE") still name it."""
+    from inlink.links.placement import cut_from_longer_name, name_neighbours
+    names = name_neighbours("DELETE sql-delete")
+    text = "Set ON DELETE CASCADE here. Run DELETE WHERE CURRENT OF c. Use INSERT/DELETE. SQL DELETE removes rows."
+    block = (0, len(text))
+    at = [i for i in range(len(text)) if text.startswith("DELETE", i)]
+    assert [cut_from_longer_name(text, i, i + 6, names, block) for i in at] == [True, False, False, False]
+    assert cut_from_longer_name(text, at[3], at[3] + 6, name_neighbours("DELETE"), block)   # "sql" of its address
+    assert not cut_from_longer_name(text, at[0], at[0] + 6, names, None)   # plain text: blocks not its own
+
+    from test_analyzer import FILLER
+
+    pages = [("delete", "DELETE", f"<h1>DELETE</h1><p>DELETE removes rows from a table.</p><p>{FILLER}</p>"),
+             ("keys", "Foreign Keys", "<h1>Foreign Keys</h1><p>Choose ON DELETE CASCADE when child rows must go "
+                                      f"with their parent.</p><p>{FILLER}</p>"),
+             ("other", "Other", f"<h1>Other</h1><p>{FILLER}</p>")]
+    assert _anchors_as_written_and_reworded(tmp_path, pages, "keys", "delete", "Choose ON DELETE CASCADE",
+                                            "Run DELETE") == ([], ["DELETE"])

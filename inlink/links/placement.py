@@ -392,6 +392,10 @@ def in_key_combination(text: str, start: int, end: int) -> bool:
 _KIND_WORDS = frozenset("""appendix chapter section part figure table example step page article guide tutorial
 manual module class function method tool tools command dialog menu option options window tab button panel field
 setting settings mode editor plugin filter directive element property attribute""".split())
+# A phrase of keywords in capitals ("DELETE", "ACCESS EXCLUSIVE"), and one right before another ("ON DELETE",
+# "NULLS NOT DISTINCT"; not across a slash: "BIOS/UEFI", "TCP/IP" are alternatives or a pair).
+_KEYWORDS_RE = re.compile(r"[A-Z]{2,}(?: [A-Z]{2,})*")
+_KEYWORD_BEFORE_RE = re.compile(r"\b([A-Z]{2,}) $")
 _NEXT_NAME_WORD_RE = re.compile(r" ([A-Z][a-z]+)\b")
 _LAST_NAME_WORD_RE = re.compile(r"\b([A-Z][a-z]+) $")
 
@@ -415,7 +419,11 @@ def cut_from_longer_name(text: str, start: int, end: int, names: frozenset[str],
     part would name (a GUI manual's held-out read). Asked only on HTML input, whose blocks are the page's own:
     plain text runs a heading into its paragraph ("Generic views Base class-based views ..."), and the blocks
     recovered from it do not always part them."""
-    if block is None or not (text[start:start + 1].isupper() and text[start + 1:start + 2].islower()):
+    if block is None:
+        return False
+    if _KEYWORDS_RE.fullmatch(text, start, end):
+        return _after_keyword(text, start, names, block)
+    if not (text[start:start + 1].isupper() and text[start + 1:start + 2].islower()):
         return False   # a capitalised word opens it: not a code or number ("E.12" after "Section")
     after = _NEXT_NAME_WORD_RE.match(text, end, min(end + 30, block[1]))
     if after and after.group(1).lower() not in names:
@@ -432,6 +440,16 @@ _VERB_OBJECT_RE = re.compile(r" (?:the|a|an|it|them|your|its|their|these|those|m
 # An instruction opening a sentence, its verb capitalised, then a quantifier or an article: "Copy all the docs",
 # "Delete a link named foo", "Replace each match" (not "the": a list's "Glossary the most important terms").
 _IMPERATIVE_OBJECT_RE = re.compile(r" (?:all|any|each|every|this|some|a|an)\b")
+
+
+def _after_keyword(text: str, start: int, names: frozenset[str], block: tuple[int, int]) -> bool:
+    """A keyword phrase in capitals right after another keyword that is none of the target's words is a clause's
+    option, not the command or setting it spells: "ON DELETE" (a foreign key's action), "NOT VALID", "NULLS NOT
+    DISTINCT", "ACCESS EXCLUSIVE" (a lock). A command is followed by its options ("ALTER TABLE
+    ATTACH PARTITION" is ALTER TABLE's), so only the keyword before counts. Stop words count here: in capitals
+    ("ON", "NOT", "FOR") they are keywords."""
+    before = _KEYWORD_BEFORE_RE.search(text, max(start - 30, block[0]), start)
+    return bool(before) and before.group(1).lower() not in names - STOP_WORDS
 
 
 def used_as_verb(text: str, start: int, end: int, prose: tuple[list[int], list[int]] | None = None) -> bool:
