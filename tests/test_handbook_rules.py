@@ -160,3 +160,18 @@ def test_a_key_phrase_reason_says_how_often_the_target_writes_it():
     index = SimpleNamespace(texts=["", "Use SyndicationFeed here. A syndicationfeed, not SyndicationFeeds."])
     assert _key_phrase_fact(index, "SyndicationFeed", 1).endswith("; it is written there twice")
     assert _key_phrase_fact(index, "Atom", 1) == '"Atom" weighs more in the target than in any other page, for its length'
+
+
+def test_a_reason_names_a_shared_topic_once_not_in_its_singular_and_its_plural():
+    """"Both pages are about collation, collations and locales" says one thing twice: a plural (or singular) of a
+    term already named gives its place to the next term."""
+    for shared, forms in (("The vault and the vaults, vault after vaults, keep the ledger. ", {"vault", "vaults"}),
+                          ("Entries and entry: one entry, many entries, in the ledger. ", {"entry", "entries"})):
+        about = _shared_topic(("journal", "Journal"), ("sync", "Syncing"), shared)
+        named = [term.strip() for term in about.replace(" and ", ", ").split(",")]
+        assert len(named) == 3 and len(forms & set(named)) == 1 and "ledger" in named
+
+    from inlink.links.evidence import _distinct_terms
+    assert _distinct_terms(["collation", "collations", "locales", "slots"]) == ["collation", "locales", "slots"]
+    assert _distinct_terms(["class", "classes", "process", "processes", "lock"]) == ["class", "process", "lock"]
+    assert _distinct_terms(["address", "access", "bus"]) == ["address", "access", "bus"]   # "ss": no plural
