@@ -84,6 +84,9 @@ Held-out sites this machine can make (none of them is committed; eval_links.py -
   '#banner' --drop '#title' --drop ul.docnav --drop div.toc --exclude 'Common_Content/*' --exclude index.html
 - Scrapy's Sphinx docs (`apt-get download python-scrapy-doc`): ROOT .../usr/share/doc/python-scrapy-doc/html, BASE
   https://docs.scrapy.org/en/latest/, --exclude '_modules/*' genindex.html py-modindex.html search.html index.html
+- The Debian Installation Guide, a prose handbook made with DocBook (`apt-get download installation-guide-amd64`):
+  ROOT .../usr/share/doc/installation-guide-amd64/en, BASE https://www.debian.org/releases/stable/amd64/, --name
+  instguide --drop div.navheader --drop div.navfooter --drop div.toc --exclude index.html
 
 Run: python3 bench/build_corpus.py ROOT BASE_URL [--out DIR] [--name NAME] [--content SEL ...] [--drop SEL ...]
                                    [--exclude GLOB ...]
