@@ -692,6 +692,19 @@ def test_a_definition_term_that_is_a_whole_page_title_is_a_listing_entry_and_tak
     assert rows[BASE + "compost"]["Context"].startswith("Composting Guide")
     assert BASE + "water" not in rows
 
+def test_a_definition_term_that_cites_a_page_by_number_and_quoted_title_is_a_listing_entry(tmp_path):
+    """DocBook writes a list of pages as terms that are cross-references ("Section 7.6, “Composting Guide”", then
+    what the page is used for): each term names its page as a bare title would. Before, such a term was left out
+    with the declarations (held-out GnuCash help: its business chapter's overview gave none of its links)."""
+    hub = ("<h1>Garden notes</h1><dl><dt>Section 7.6, “Composting Guide”</dt><dd>How leaves become soil.</dd>"
+           "<dt>Section 7.7, “Not A Page”</dt><dd>Nothing here.</dd></dl>"
+           f"<p>{FILLER}</p>")
+    index = build_index(_html_site(tmp_path, _garden_pages(hub)), NO_FLOOR)
+    rows = {r["Destination"]: r for r in analyze_page(index, BASE + "hub")}
+    assert "Composting Guide" in rows[BASE + "compost"]["Anchor"]
+    assert rows[BASE + "compost"]["Context"].startswith("Section 7.6")
+
+
 def test_a_table_whose_cells_are_page_titles_is_a_listing_and_its_names_take_the_links(tmp_path):
     """A table of pages (a server's module table: "mod_alias | + |", a catalog overview: "pg_class | tables and
     indexes") names each page in a cell of its own; such a cell is too short to be prose, so before, none of its

@@ -142,9 +142,14 @@ def listing_terms(text: str, blocks, titles: frozenset[str]) -> frozenset[int]:
 def _titled_term(text: str, start: int, end: int, titles: frozenset[str], lengths: frozenset[int]) -> bool:
     """Whether a definition term is a page title whole, or a page title then a dash and what the page is for (a
     table of contents' "Base64 Encoding — encodes and decodes data in Base64 format", a manual page's "ls - list
-    directory contents"): the title is the entry's name, the rest its gloss."""
+    directory contents"), or a cross-reference to a page by its number and quoted title, as DocBook writes one
+    ("Section 7.6, “Process Invoice Payment”", then what it is used for): the title is the entry's name, the rest
+    its gloss."""
     if _is_title(text, start, end, titles, lengths):
         return True
+    reference = _NUMBERED_TITLE_RE.fullmatch(text, start, end)
+    if reference is not None:
+        return _is_title(text, reference.start(1), reference.end(1), titles, lengths)
     dash = _ENTRY_DASH_RE.search(text, start, end)
     return dash is not None and _is_title(text, start, dash.start(), titles, lengths)
 
@@ -154,6 +159,8 @@ def _is_title(text: str, start: int, end: int, titles: frozenset[str], lengths: 
     return end - start in lengths and text[start:end] in titles
 
 
+# A cross-reference's text: a part's word and number, a comma, its title in quotes ("Section 7.6, “Payments”").
+_NUMBERED_TITLE_RE = re.compile(r"[A-Z][a-z]+ [A-Z0-9][\w.]*, [“\"](.+?)[”\"]\s*")
 _ENTRY_DASH_RE = re.compile(r"[ \t\xa0]+[—–-][ \t\xa0\n]")   # the dash between an entry's name and its gloss
 LISTING_CELLS = 2            # cells that are each a page's title make a table a listing of pages ...
 LISTING_CELL_SHARE = 1 / 3   # ... when they are at least this share of its cells (a name, then its notes)
