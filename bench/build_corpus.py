@@ -87,6 +87,9 @@ Held-out sites this machine can make (none of them is committed; eval_links.py -
 - The Debian Installation Guide, a prose handbook made with DocBook (`apt-get download installation-guide-amd64`):
   ROOT .../usr/share/doc/installation-guide-amd64/en, BASE https://www.debian.org/releases/stable/amd64/, --name
   instguide --drop div.navheader --drop div.navfooter --drop div.toc --exclude index.html
+- The GnuCash help, a GUI application's manual made with DocBook (`apt-get download gnucash-docs`): ROOT
+  .../usr/share/doc/gnucash-docs/gnucash-help-en, BASE https://gnucash.org/docs/v4/C/gnucash-help/, --name gnchelp
+  --drop div.navheader --drop div.navfooter --drop div.toc --exclude index.html
 
 Run: python3 bench/build_corpus.py ROOT BASE_URL [--out DIR] [--name NAME] [--content SEL ...] [--drop SEL ...]
                                    [--exclude GLOB ...]
