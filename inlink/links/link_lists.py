@@ -23,6 +23,7 @@ development corpora's tiers, P@5 and R@10 unchanged.
 from __future__ import annotations
 
 import numpy as np
+
 from inlink.links.placement import contents_items
 
 LIST_ITEMS = 2           # items that each name a page make a list of links ...

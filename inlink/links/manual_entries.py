@@ -37,10 +37,9 @@ _PROTOTYPE_RE = re.compile(
     r"|(?P<typedef> typedef [\w *]{1,80}?\b(?P=name);))")
 _PROTOTYPE_MARKS = ("() ", " #define ", " typedef ")
 # The kinds of thing a reference titles its entries with, after the name ("ScriptAlias Directive" (Apache),
-# "array_map Function") or before it ("Option: Aptitude::Keep-Unused"): page_blocks reads them in headings and
-# labelled blocks, and here in plain text.
-# In plain text only those a table's header row does not also write ("Column Type Description" made Postgres's
-# catalog columns declare names): the rest are read in headings and labelled blocks only.
+# "array_map Function") or before it ("Option: Aptitude::Keep-Unused"), as page_blocks reads them in headings and
+# labelled blocks; plain text is read here for those a table's header row does not also write (PLAIN_TEXT_KINDS:
+# "Column Type Description" made Postgres's catalog columns declare names).
 PLAIN_TEXT_KINDS = ("Directive|Function|Method|Class|Command|Macro|Variable|Setting|Option|Property|Element|Filter|"
                     "Module|Attribute|Parameter|Statement")
 ENTRY_KINDS = rf"(?:{PLAIN_TEXT_KINDS}|Event|Hook|Field|Type|Interface|Constant|Keyword|Pragma|Operator|Exception|" \

@@ -103,12 +103,14 @@ def contents_items(text: str, blocks) -> frozenset[int]:
     ("Table of Contents: Introduction, EJB Tasks" above the sections "Introduction" and "EJB Tasks"), whose items
     link to those sections, not to another page that happens to be called "Introduction". An item is compared
     whole, in any capitalisation, with the page's headings as written (a permalink sign after one left out)."""
+    items = [(start, end) for kind, start, end in blocks if kind == "list_item"]
+    if not items:
+        return frozenset()
     headings = {_heading_key(text[start:end]) for kind, start, end in blocks if kind == "heading"}
     headings.discard("")
     if not headings:
         return frozenset()
-    return frozenset(start for kind, start, end in blocks
-                     if kind == "list_item" and _heading_key(text[start:end]) in headings)
+    return frozenset(start for start, end in items if _heading_key(text[start:end]) in headings)
 
 
 def _heading_key(text: str) -> str:
@@ -456,7 +458,10 @@ def _after_keyword(text: str, start: int, names: frozenset[str], block: tuple[in
     ATTACH PARTITION" is ALTER TABLE's), so only the keyword before counts. Stop words count here: in capitals
     ("ON", "NOT", "FOR") they are keywords."""
     before = _KEYWORD_BEFORE_RE.search(text, max(start - 30, block[0]), start)
-    return bool(before) and before.group(1).lower() not in names - STOP_WORDS
+    if before is None:
+        return False
+    word = before.group(1).lower()
+    return word in STOP_WORDS or word not in names
 
 
 def used_as_verb(text: str, start: int, end: int, prose: tuple[list[int], list[int]] | None = None) -> bool:
