@@ -413,3 +413,33 @@ def test_a_keyword_right_after_another_keyword_is_a_clauses_option_not_the_comma
              ("other", "Other", f"<h1>Other</h1><p>{FILLER}</p>")]
     assert _anchors_as_written_and_reworded(tmp_path, pages, "keys", "delete", "Choose ON DELETE CASCADE",
                                             "Run DELETE") == ([], ["DELETE"])
+
+
+def test_a_heading_the_site_refers_the_reader_to_names_its_page(tmp_path):
+    """On a site that does not quote the titles it cites, "See Library Dependencies for more information" refers
+    to the section so headed on another page: that heading, as written, after "see" or "described in", names its
+    page. The same words with no such reference ("the library dependencies of a task"), a heading several pages
+    carry, or one no page refers to (a product's name, "Glaze Studio") name nothing."""
+    from test_analyzer import FILLER
+
+    install = ("<h1>Installing Kiln</h1><p>Unpack the archive.</p><h2>Library Dependencies</h2><p>Some tasks need "
+               "extra jars on the classpath.</p><h2>Glaze Studio</h2><p>A separate program.</p>"
+               f"<h2>Notes</h2><p>{FILLER}</p>")
+    task = ("<h1>Fire Task</h1><p>This task needs an external library. See Library Dependencies for more "
+            f"information. Glaze Studio can read its logs.</p><p>{FILLER}</p>")
+    pages = [("install", "Installing Kiln", install), ("fire", "Fire Task", task),
+             ("glaze", "Glaze Task", task.replace("Fire", "Glaze")),
+             ("other", "Other", f"<h1>Other</h1><h2>Notes</h2><p>{FILLER}</p>")]
+    assert _anchors_as_written_and_reworded(tmp_path, pages, "fire", "install", "See Library Dependencies",
+                                            "Check the library dependencies") == (["Library Dependencies"], [])
+    import numpy as np
+
+    from inlink.links.anchors import PhraseIndex
+    from inlink.links.sections import register_headings
+    from inlink.links.tokens import SiteTokens
+    texts = ["Kiln Setup Firing Notes", "Read on. See Firing Notes and see Kiln Setup.", "Firing Notes again"]
+    headings = [[(0, 10), (11, 23)], [], [(0, 12)]]   # "Firing Notes" heads two pages, "Kiln Setup" one
+    phrases = PhraseIndex()
+    register_headings(phrases, ["Kiln", "Read", "Again"], texts, np.ones(3, dtype=bool), headings,
+                      SiteTokens.build(texts))
+    assert [" ".join(phrase.original) for phrase in phrases.phrases] == ["Kiln Setup"]

@@ -29,7 +29,7 @@ from inlink.links.numbering import (CAPTION_WORDS, folder_of, inner_sections, is
                                     numbered_pages, section_labels, titled_sections)
 from inlink.links.page_blocks import PageBlocks
 from inlink.links.plain_blocks import KEYWORDS
-from inlink.links.sections import html_headings, quotes_titles, register_sections
+from inlink.links.sections import html_headings, quotes_titles, register_headings, register_sections
 from inlink.links.similarity import (
     TfidfModel,
     build_tfidf,
@@ -422,6 +422,8 @@ def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[st
     quotes = quotes_titles(cleaned, texts)
     if quotes:
         register_sections(phrases, cleaned, texts, is_target, html_headings(pages))
+    elif "blocks" in pages.columns:
+        register_headings(phrases, cleaned, texts, is_target, html_headings(pages), page_tokens)
     existing, inbound_before = _existing_pairs(link_rows, len(urls))
     dictionary = AnchorDictionary.from_links(link_rows)
     matcher = PhraseMatcher(phrases, page_tokens.vocabulary)

@@ -37,7 +37,8 @@ from functools import lru_cache
 import numpy as np
 
 from inlink.links.numbering import CAPTION_WORDS
-from inlink.links.text import STOP_WORDS, CONTEXT_CHARS, sentence_bounds, shorten_around, starts_sentence
+from inlink.links.text import (STOP_WORDS, CONTEXT_CHARS, TOKEN_RE, sentence_bounds, shorten_around,
+                               starts_sentence)
 
 # Running prose: where an editor would put a link (site/html.py labels the blocks). "text" is loose text straight
 # inside a generic container (a <div> or <section> without a <p>), which many sites use for paragraphs.
@@ -96,6 +97,20 @@ def _opens_caption(text: str, start: int, end: int) -> bool:
     while start < end and text[start].isspace():
         start += 1
     return text.startswith(CAPTION_WORDS, start, end) and _CAPTION_LABEL_RE.match(text, start, end) is not None
+
+
+# How prose refers the reader to a section by its heading: "See Library Dependencies", "as described in
+# Common Paint Tool Options", "refer to the Layers Dialog" (sections._CUE_WORDS: their first words).
+_REFERS_TO_RE = re.compile(r"(?i:\bsee(?: also)?|\brefer to|\b(?:described|explained|discussed|covered|documented|"
+                           r"detailed|shown|listed) (?:in|under|at))(?: the)? $")
+
+
+def referred_to(text: str, start: int, end: int, heading: tuple[str, ...]) -> bool:
+    """text[start:end] is a section's heading as written (`heading`: its words) and the words before it refer the
+    reader to it ("see", "described in the"): on a site that does not quote the titles it cites, how a heading
+    used as a cross-reference is told from the same words used as a term ("Microsoft Windows", "Read the Docs")."""
+    return tuple(TOKEN_RE.findall(text, start, end)) == heading \
+        and _REFERS_TO_RE.search(text, max(0, start - 30), start) is not None
 
 
 def contents_items(text: str, blocks) -> frozenset[int]:

@@ -18,6 +18,7 @@ from inlink.links.anchors import KINDS
 from inlink.links.index import LinkIndex, numbered_reaches
 from inlink.links.link_lists import adjacent_titles, listed_targets
 from inlink.links.mentions import SHARED, PageOptions, page_options
+from inlink.links.placement import referred_to
 from inlink.links.similarity import row_dot, row_dots, row_views, spread_row
 from inlink.links.text import tokens
 from inlink.links.tokens import PageWords
@@ -40,6 +41,7 @@ NAME_KINDS = ("inbound", "title", "h1", "head", "defined", "section", "numbered"
 _NAME_CODES = np.array([kind in NAME_KINDS for kind in KINDS])   # by kind code
 _TITLE_CODES = np.array([kind in ("title", "h1") for kind in KINDS])
 NUMBERED = KINDS.index("numbered")
+SECTION = KINDS.index("section")
 DEFINED_CODE = KINDS.index("defined")
 _RECASED_CODES = np.array([kind in ("defined", "head") for kind in KINDS])   # one-word names: see _recased_names
 SCORE_BIAS = -0.5          # centres the logistic score so a typical good suggestion lands near 0.5-0.8
@@ -234,7 +236,7 @@ def score_targets(index: LinkIndex, source: int, limit: int | None = None) -> Sc
     similarities = _dots(index, "matrix", targets, counts > 0, source_row)   # a target with no row scores 0
     similarity = np.array(similarities, dtype=np.float64)[position]
     usable = ((found.kind != SHARED) | (similarity >= SHARED_MIN_SIMILARITY)) & ~_recased_names(index, found) \
-        & _numbers_reach(index, source, found)
+        & _numbers_reach(index, source, found) & _sections_referred(index, source, found)
     cosines, entries = {t: s for t, s in zip(targets, similarities) if s is not None}, _entries_named(found)
     strength, specificity, ambiguity, speaks, link_odds = _strengths(index, source, found, similarity, source_row,
                                                                      cosines, entries)
@@ -334,6 +336,20 @@ def _numbers_reach(index: LinkIndex, source: int, found: PageOptions) -> np.ndar
     for r in (found.kind == NUMBERED).nonzero()[0].tolist():
         reach[r] = numbered_reaches(index, phrases[int(found.phrase[r])].key, int(found.target[r]), source)
     return reach
+
+
+def _sections_referred(index: LinkIndex, source: int, found: PageOptions) -> np.ndarray:
+    """Per option row: False for a section's heading (sections.register_headings: a site that does not quote the
+    titles it cites) that the page never refers the reader to as written ("see Library Dependencies":
+    placement.referred_to), so the words used as a term neither rank nor weigh the section's page."""
+    referred = np.ones(len(found.kind), dtype=bool)
+    if index.derived.get("quotes_titles"):
+        return referred
+    text, phrases = index.texts[source], index.phrases.phrases
+    for r in (found.kind == SECTION).nonzero()[0].tolist():
+        heading = phrases[int(found.phrase[r])].original
+        referred[r] = any(referred_to(text, int(start), int(end), heading) for start, end in found.spans(r))
+    return referred
 
 
 def _recased_names(index: LinkIndex, found: PageOptions) -> np.ndarray:

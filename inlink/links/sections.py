@@ -7,6 +7,7 @@ phrase read the site once per phrase, hours on a large site that quotes thousand
 (bench/bench_sections.py)."""
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from typing import TYPE_CHECKING
 
@@ -14,12 +15,16 @@ import ahocorasick
 import numpy as np
 
 from inlink.links.anchors import PhraseIndex
-from inlink.links.text import OPENING_QUOTES, quoted_phrases
+from inlink.links.manual_entries import ENTRY_KINDS
+from inlink.links.placement import referred_to
+from inlink.links.text import OPENING_QUOTES, TOKEN_RE, quoted_phrases
 
 QUOTED_TITLES_MIN = 10   # quoted mentions of titles before a site is said to quote its titles (a habit, not a few)
 
 if TYPE_CHECKING:   # a resumed worker restores a built index and must not import pandas before its first page
     import pandas as pd
+
+    from inlink.links.tokens import SiteTokens
 
 
 def html_headings(pages: pd.DataFrame) -> list:
@@ -46,6 +51,86 @@ def register_sections(index: PhraseIndex, cleaned_titles: list[str], texts: list
     for number, phrase in enumerate(wanted):
         if len(holders[number]) == 1 and heads[number] and targets[page := next(iter(holders[number]))]:
             index.add(phrase, page, "section")
+
+
+_KIND_AT_END_RE = re.compile(rf"(?:^{ENTRY_KINDS} | {ENTRY_KINDS}$)")   # "Class Counters", "Alias Directive"
+_MINOR_WORDS = frozenset("a an and as at by for from in into of on or the to with".split())
+
+
+def register_headings(index: PhraseIndex, cleaned_titles: list[str], texts: list[str], targets: np.ndarray,
+                      headings: list, tokens: SiteTokens) -> None:
+    """On a site that does not quote the titles it refers to (HTML input): a heading of two or more words in Title
+    Case ("Library Dependencies", "Common Paint Tool Options") that heads a section on exactly one page, a target,
+    and is no page's title, names that page (kind "section", placed only where written so mid-sentence: suggest)."""
+    titles = {title.lower() for title in cleaned_titles if title}
+    found: dict[str, set[int]] = {}
+    for page, spans in enumerate(headings):
+        for start, end in spans or ():
+            heading = " ".join(texts[page][start:end].strip().rstrip("¶#§").split())
+            if _title_case(heading) and heading.lower() not in titles:
+                found.setdefault(heading, set()).add(page)
+    unique = {heading: next(iter(pages)) for heading, pages in found.items()
+              if len(pages) == 1 and targets[next(iter(pages))]}
+    for heading in sorted(_cited_headings(unique, texts, tokens)):
+        index.add(heading, unique[heading], "section")
+
+
+#: The words that refer the reader to a section ("see", "refer to", "described in"): placement.REFERENCE_RE.
+_CUE_WORDS = ("see", "refer", "described", "explained", "discussed", "covered", "documented", "detailed", "shown",
+              "listed")
+_CUE_REACH = 3   # tokens after a cue word where a heading may start ("see also the Layers Dialog")
+
+
+def _cited_headings(headings: dict[str, int], texts: list[str], tokens: SiteTokens) -> set[str]:
+    """The headings (heading -> its page) that another page refers the reader to as written ("see Library
+    Dependencies": placement.referred_to): only those become phrases, so the words of a heading no page cites
+    ("Read the Docs", "Microsoft Windows") take no mention from the names inside them. Found from the site's token
+    ids (a cue word, a heading's first word within _CUE_REACH tokens after it), then checked in the text of the few
+    pages that have one: searching every page's text cost 0.07-0.6 s on the docs corpus, this a few milliseconds."""
+    vocabulary = tokens.vocabulary
+    cues = [vocabulary[word] for word in _CUE_WORDS if word in vocabulary]
+    by_first: dict[int, list[tuple[str, list[int]]]] = {}
+    for heading in headings:
+        words = [vocabulary.get(word.lower()) for word in TOKEN_RE.findall(heading)]
+        if words and None not in words:
+            by_first.setdefault(words[0], []).append((heading, words))
+    if not cues or not by_first:
+        return set()
+    ids = tokens.ids
+    is_cue, is_first = np.zeros(len(vocabulary), dtype=bool), np.zeros(len(vocabulary), dtype=bool)
+    is_cue[cues] = True
+    is_first[list(by_first)] = True
+    at = np.flatnonzero(is_cue[ids])
+    candidates: set[tuple[int, str]] = set()
+    for step in range(1, _CUE_REACH + 1):
+        ahead = at[at + step < len(ids)] + step
+        hits = ahead[is_first[ids[ahead]]].tolist()
+        for hit, page in zip(hits, (np.searchsorted(tokens.ptr, hits, side="right") - 1).tolist()):
+            for heading, words in by_first[int(ids[hit])]:
+                if headings[heading] != page and ids[hit:hit + len(words)].tolist() == words:
+                    candidates.add((page, heading))
+    return {heading for page, heading in candidates if _cites(texts[page], heading)}
+
+
+def _cites(text: str, heading: str) -> bool:
+    """Whether the text refers the reader to the heading, as written, somewhere (placement.referred_to)."""
+    words = tuple(TOKEN_RE.findall(heading))
+    at = text.find(heading)
+    while at >= 0:
+        if referred_to(text, at, at + len(heading), words):
+            return True
+        at = text.find(heading, at + 1)
+    return False
+
+
+def _title_case(heading: str) -> bool:
+    """Two to six words, each a capitalised plain word but for minor ones ("Library Dependencies", "Layers
+    Dialog"); not a name in code shape nor an entry's name and kind ("RemoveHandler Directive": its declaration
+    names it), whose words the declared name's own mentions would then run into."""
+    if not heading[:1].isupper() or not 1 <= heading.count(" ") <= 5:
+        return False
+    return all(word in _MINOR_WORDS or (word[:1].isupper() and word[1:].replace("-", "").islower())
+               for word in heading.split(" ")) and not _KIND_AT_END_RE.search(heading)
 
 
 def _unquoted_holders(wanted: list[str], texts: list[str], headings: list) -> tuple[list[set], list[bool]]:

@@ -34,6 +34,7 @@ from inlink.links.mentions import OWN_NAME_KINDS, linkable
 from inlink.links.parameters import is_parameter, own_parameters
 from inlink.links.placement import (
     cut_from_longer_name,
+    referred_to,
     name_neighbours,
     opens_sentence,
     used_as_verb,
@@ -111,7 +112,8 @@ def source_pages(index: LinkIndex) -> list[str]:
 
 def _placement_rule(text: str, prose, option: Option, parameters=None, code=None, term_declared: bool = False,
                     chapter: tuple[str, ...] | None = None, written: str = "",
-                    lowercase: tuple[str, ...] | None = None, names: frozenset[str] | None = None, terms=None):
+                    lowercase: tuple[str, ...] | None = None, names: frozenset[str] | None = None, terms=None,
+                    heading: tuple[str, ...] | None = None):
     """The places an option's occurrence may take: running prose only, never inside a path or URL, a quoted value
     (placement.quoted_value), a part of a quoted title ('titled “Subtyping Built-in Types”':
     placement.part_of_quoted_title) nor a heading run into its paragraph (placement.glued_heading), a code-like span only
@@ -132,7 +134,9 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
     sentence opens: "makes Cargo run in another mode" is not the command "cargo run".
     A section's title (sections.register_sections, only on a site that quotes the titles it refers to) is a
     reference only in quotes ('see “The Tuple Type”'); out of them it is the words, and in a string literal
-    ('.expect("Should have read the file")', which plain text does not mark as code) it is a value. A numbered
+    ('.expect("Should have read the file")', which plain text does not mark as code) it is a value. On a site that
+    does not quote them, a section's heading (sections.register_headings; `heading`: its words) is a reference only
+    as written right after words that refer the reader to it ("See Library Dependencies": placement.referred_to). A numbered
     reference ("Section 3", index._register_numbers) next to another document's name in capitals and its number
     ("section 10 of RFC 2616") is that document's part (placement.cites_another_document). An anchor never runs
     across a sentence or clause break ("Cargo. Run", "form, fields") that the target's title or H1 (`written`) does
@@ -162,7 +166,8 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
                  or code is not None and inside_one(code, start, end)) \
             and (chapter is None or spelled_as(text[start:end], chapter)) \
             and (lowercase is None or opens_sentence(text, prose, start) and spelled_as(text[start:end], lowercase)) \
-            and (not section or _quoted(text, (start, end)) and not _string_literal(text, start)) \
+            and (not section or (_quoted(text, (start, end)) and not _string_literal(text, start) if heading is None
+                                 else referred_to(text, start, end, heading))) \
             and (not numbered or not cites_another_document(text, start, end)) \
             and not glued_heading(text, start, end, block_bounds(prose, start, end)) \
             and (section or numbered or not breaks_between_words(text[start:end], written)) \
@@ -222,6 +227,14 @@ def _own_terms(text: str, blocks) -> tuple[frozenset[str], tuple[list[int], list
     return (names, ([start for start, _ in spans], [end for _, end in spans])) if names else None
 
 
+def _heading_spelling(index: LinkIndex, option: Option) -> tuple[str, ...] | None:
+    """A section heading's words as written (sections.register_headings), on a site that does not quote the titles
+    it refers to: there it names the section only so written, mid-sentence. None otherwise."""
+    if option.kind != "section" or index.derived.get("quotes_titles"):
+        return None
+    return index.phrases.phrases[option.phrase].original
+
+
 def _first_usable(index: LinkIndex, item: Ranked, page: _PagePlace, taken: list[tuple[int, int]],
                   weigh: bool = True) -> tuple[Option, tuple[int, int]] | None:
     """The best anchor option of a target with a free, well-placed occurrence that names the target (weigh=False:
@@ -235,7 +248,8 @@ def _first_usable(index: LinkIndex, item: Ranked, page: _PagePlace, taken: list[
         chapter = _chapter_spelling(index, item.target, option)
         span = pick_occurrence(text, option, taken,
                                _placement_rule(text, prose, option, parameters, code, in_term, chapter, written,
-                                               _lowercase_spelling(index, option), long_names, terms), weigh)
+                                               _lowercase_spelling(index, option), long_names, terms,
+                                               _heading_spelling(index, option)), weigh)
         if span is None:
             continue
         enough = _says_enough(index, item.target, option, text, span)
