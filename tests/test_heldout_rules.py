@@ -3,6 +3,8 @@ shared term stays in the low tier whatever its words; a site that refers to its 
 and there a title's words out of quotes, or a key phrase, stay in the low tier (cold start)."""
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from types import SimpleNamespace
@@ -183,6 +185,8 @@ def test_on_a_site_that_quotes_titles_a_quoted_section_title_links_the_page_that
     assert rows[BASE + "maps"]["Anchor"] == "Reading Contour Lines"   # a heading of the map page; on HTML, not
     assert "section of the target" in rows[BASE + "maps"]["Reason"]     # "Pacing Your Steps" (no heading)
     assert BASE + "trail" not in rows and BASE + "gear" not in rows   # "Packing Light" is a heading of two pages
+    restored = pickle.loads(pickle.dumps(index))   # as a resumed job has it (saved state keeps no derived values)
+    assert analyze_page(restored, BASE + "planning") == list(rows.values())
     pacing_only = QUOTED.replace("“Reading Contour Lines” section and ", "")
     index = build_index(_html_site(tmp_path, _trail_pages(pacing_only)), NO_FLOOR)
     assert [r for r in analyze_page(index, BASE + "planning") if "section" in r["Reason"]] == []   # no heading

@@ -19,6 +19,7 @@ from inlink.links.index import LinkIndex, numbered_reaches
 from inlink.links.link_lists import adjacent_titles, listed_targets
 from inlink.links.mentions import SHARED, PageOptions, page_options
 from inlink.links.placement import referred_to
+from inlink.links.sections import site_quotes_titles
 from inlink.links.similarity import row_dot, row_dots, row_views, spread_row
 from inlink.links.text import tokens
 from inlink.links.tokens import PageWords
@@ -343,7 +344,7 @@ def _sections_referred(index: LinkIndex, source: int, found: PageOptions) -> np.
     titles it cites) that the page never refers the reader to as written ("see Library Dependencies":
     placement.referred_to), so the words used as a term neither rank nor weigh the section's page."""
     referred = np.ones(len(found.kind), dtype=bool)
-    if index.derived.get("quotes_titles"):
+    if site_quotes_titles(index):
         return referred
     text, phrases = index.texts[source], index.phrases.phrases
     for r in (found.kind == SECTION).nonzero()[0].tolist():

@@ -61,7 +61,8 @@ def register_headings(index: PhraseIndex, cleaned_titles: list[str], texts: list
                       headings: list, tokens: SiteTokens) -> None:
     """On a site that does not quote the titles it refers to (HTML input): a heading of two or more words in Title
     Case ("Library Dependencies", "Common Paint Tool Options") that heads a section on exactly one page, a target,
-    and is no page's title, names that page (kind "section", placed only where written so mid-sentence: suggest)."""
+    and is no page's title, names that page (kind "section", placed only where a page refers the reader to it as
+    written: placement.referred_to) when some other page does so (_cited_headings)."""
     titles = {title.lower() for title in cleaned_titles if title}
     found: dict[str, set[int]] = {}
     for page, spans in enumerate(headings):
@@ -75,7 +76,8 @@ def register_headings(index: PhraseIndex, cleaned_titles: list[str], texts: list
         index.add(heading, unique[heading], "section")
 
 
-#: The words that refer the reader to a section ("see", "refer to", "described in"): placement.REFERENCE_RE.
+#: The first words of those that refer the reader to a section ("see", "refer to", "described in"):
+#: placement.referred_to reads them whole.
 _CUE_WORDS = ("see", "refer", "described", "explained", "discussed", "covered", "documented", "detailed", "shown",
               "listed")
 _CUE_REACH = 3   # tokens after a cue word where a heading may start ("see also the Layers Dialog")
@@ -157,6 +159,15 @@ def _unquoted_holders(wanted: list[str], texts: list[str], headings: list) -> tu
             heads[number] = heads[number] or headings[page] is None or any(
                 start <= at - starts[page] < stop for start, stop in headings[page])
     return holders, heads
+
+
+def site_quotes_titles(index) -> bool:
+    """quotes_titles of a built index's site (a LinkIndex), kept in index.derived for the run: a restored index
+    (saved state, which keeps no derived values) finds it again rather than reading a missing value as "no"."""
+    found = index.derived.get("quotes_titles")
+    if found is None:
+        found = index.derived["quotes_titles"] = quotes_titles(index.titles, index.texts)
+    return found
 
 
 def quotes_titles(titles: list[str], texts: list[str]) -> bool:

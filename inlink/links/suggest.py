@@ -57,7 +57,7 @@ from inlink.links.placement import (
 )
 from inlink.links.ranking import NAME_KINDS, Option, Ranked, ranked_items, score_targets
 from inlink.links.spans import grow_to_title, overlaps, pick_occurrence, widen_single_word
-from inlink.links.sections import quotes_titles
+from inlink.links.sections import site_quotes_titles
 from inlink.links.text import (
     is_code_like,
     lowered_tokens,
@@ -229,8 +229,9 @@ def _own_terms(text: str, blocks) -> tuple[frozenset[str], tuple[list[int], list
 
 def _heading_spelling(index: LinkIndex, option: Option) -> tuple[str, ...] | None:
     """A section heading's words as written (sections.register_headings), on a site that does not quote the titles
-    it refers to: there it names the section only so written, mid-sentence. None otherwise."""
-    if option.kind != "section" or index.derived.get("quotes_titles"):
+    it refers to: there it names the section only so written, where the page refers the reader to it. None
+    otherwise."""
+    if option.kind != "section" or site_quotes_titles(index):
         return None
     return index.phrases.phrases[option.phrase].original
 
@@ -424,7 +425,7 @@ def _capped(index: LinkIndex, target: int, option: Option, page: _PagePlace, spa
             return min(value, round(index.config.medium_confidence - CAP_MARGIN, 3))
         if option.exact or option.kind not in OWN_NAME_KINDS or _quoted(text, span):
             return value
-    elif option.kind not in VOCABULARY_KINDS or (option.kind == "key" and not _site_quotes_titles(index)
+    elif option.kind not in VOCABULARY_KINDS or (option.kind == "key" and not site_quotes_titles(index)
                                                   and any(map(_identifier, tokens(text[span[0]:span[1]])))):
         return value
     return min(value, round(index.config.medium_confidence - CAP_MARGIN, 3))
@@ -457,14 +458,6 @@ def _string_literal(text: str, start: int) -> bool:
     """The quotation the anchor opens stands where code puts a string: right after "(", "[", "{", "=", "," or ":"
     ('f("a b")', 'x = "a b"', '("a b", "c d")'), where prose leaves a space or a word before its quotes."""
     return start >= 2 and text[start - 2] in "([{=,:"
-
-
-def _site_quotes_titles(index: LinkIndex) -> bool:
-    """sections.quotes_titles of the site, found once per run."""
-    found = index.derived.get("quotes_titles")
-    if found is None:
-        found = index.derived["quotes_titles"] = quotes_titles(index.titles, index.texts)
-    return found
 
 
 def _reachable(index: LinkIndex, scored, bar: float | None) -> list[bool] | None:
