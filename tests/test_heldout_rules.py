@@ -58,13 +58,15 @@ def _index(quoting: bool):
     titles, texts = _pages(quoted=12 if quoting else 0, plain=0 if quoting else 12)
     return SimpleNamespace(dictionary=SimpleNamespace(known=False), titles=titles, h1s=titles, texts=texts,
                            urls=[f"https://walks.example/{t.lower().replace(' ', '-')}" for t in titles],
-                           config=SimpleNamespace(medium_confidence=0.5), derived={})
+                           config=SimpleNamespace(medium_confidence=0.5, high_confidence=0.87), derived={})
 
 
-def _capped_value(index, kind: str, text: str, anchor: str, exact: bool = False, target: int = 1) -> float:
+def _capped_value(index, kind: str, text: str, anchor: str, exact: bool = False, target: int = 1, source: int = 0,
+                  value: float = 0.8) -> float:
     start = text.index(anchor)
     option = Option(key=tuple(anchor.lower().split()), kind=kind, spans=[], df=2, targets=1, exact=exact)
-    return _capped(index, target, option, SimpleNamespace(text=text, code=None), (start, start + len(anchor)), 0.8)
+    page = SimpleNamespace(text=text, code=None, source=source)
+    return _capped(index, target, option, page, (start, start + len(anchor)), value)
 
 
 def test_a_shared_term_stays_in_the_low_tier_even_when_it_is_an_identifier_or_a_title_word():
@@ -94,6 +96,42 @@ def test_bare_title_words_and_key_phrases_of_words_stay_in_the_low_tier_identifi
     links_given = _index(quoting=True)
     links_given.dictionary.known = True
     assert _capped_value(links_given, "title", bare, "route planning") == 0.8   # the site's links weigh it instead
+
+
+def test_a_word_of_the_sources_own_title_names_its_own_subject_below_the_high_tier():
+    # "Duplicate" on "Duplicate layer", "PL/Perl" on "PL/Perl Functions": held-out manuals 42 real links in 90
+    index = _index(quoting=False)
+    index.titles = index.h1s = ["Packing Lists", "Route Planning for Groups"] + TITLES[2:]
+    text = "Route Planning matters on every walk."
+    assert _capped_value(index, "title", text, "Route Planning", exact=True, source=1, value=0.95) == 0.86
+    assert _capped_value(index, "title", text, "Route Planning", exact=True, source=0, value=0.95) == 0.95
+    assert _capped_value(index, "title", text, "Route Planning", exact=True, source=1, value=0.6) == 0.6
+    index.dictionary.known = True   # with the site's links given, their odds weigh it instead
+    assert _capped_value(index, "title", text, "Route Planning", exact=True, source=1, value=0.95) == 0.95
+
+
+def _command_pages():
+    from test_analyzer import FILLER
+    return [("duplicate", "Duplicate", "<h1>Duplicate</h1><p>The Duplicate command makes a copy of the whole image in "
+             f"a new window, with every layer, channel and path of the original.</p><p>{FILLER}</p>"),
+            ("duplicate-layer", "Duplicate Layer", "<h1>Duplicate Layer</h1><p>Choose Duplicate in the context menu "
+             f"of the Layers dialog to copy the active layer.</p><p>{FILLER}</p>"),
+            ("other", "Other notes", f"<h1>Other notes</h1><p>{FILLER}</p>")]
+
+
+def test_a_command_named_on_a_page_titled_with_it_is_checked_not_sure(tmp_path, monkeypatch):
+    from test_analyzer import BASE
+    from test_analyzer_rules import NO_FLOOR, _html_site
+
+    from inlink.links import suggest
+
+    index = suggest.build_index(_html_site(tmp_path, _command_pages()), NO_FLOOR)
+    rows = [r for r in suggest.analyze_page(index, BASE + "duplicate-layer") if r["Anchor"] == "Duplicate"]
+    assert [(r["Destination"], r["Tier"]) for r in rows] == [(BASE + "duplicate", "medium")]
+    assert "also this page's own title" in rows[0]["Reason"]
+    monkeypatch.setattr(suggest, "_in_own_title", lambda *_args: False)   # the same row, judged without the rule
+    assert [r["Tier"] for r in suggest.analyze_page(index, BASE + "duplicate-layer") if r["Anchor"] == "Duplicate"] \
+        == ["high"]
 
 
 STUB = ("{title}. The first printing of this guide is not kept on the site any more. If a link or a search brought "

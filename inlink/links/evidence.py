@@ -446,9 +446,9 @@ def _topic_worthy(index: LinkIndex) -> np.ndarray:
 
 
 def reason(index: LinkIndex, item: Ranked, option: Option, anchor: str, confidence: float, tier: str,
-           source_row: np.ndarray, topics: dict[int, list[str]] | None = None) -> str:
-    """One plain paragraph: what the target covers, the evidence, the shared topic, the tier. `topics`: the
-    page's topic_terms, when its rows are explained together."""
+           source_row: np.ndarray, topics: dict[int, list[str]] | None = None, caution: str | None = None) -> str:
+    """One plain paragraph: what the target covers, the evidence, the shared topic, what to check (`caution`),
+    the tier. `topics`: the page's topic_terms, when its rows are explained together."""
     parts = [f'Target: "{_target_summary(index, item.target)}".']
     facts = _evidence(index, item, option, anchor)
     if facts:
@@ -459,5 +459,7 @@ def reason(index: LinkIndex, item: Ranked, option: Option, anchor: str, confiden
             parts.append(f"Both pages are about {_quoted_list(terms)} (similarity {item.similarity:.2f}).")
     if index.thin is not None and index.thin[item.target]:
         parts.append("The target is a short page.")
+    if caution:
+        parts.append(caution)
     parts.append(f"Confidence {confidence_figure(confidence)} ({tier}).")
     return " ".join(parts)
