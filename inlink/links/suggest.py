@@ -440,11 +440,14 @@ def _capped(index: LinkIndex, target: int, option: Option, page: _PagePlace, spa
     return min(value, round(index.config.medium_confidence - CAP_MARGIN, 3))
 
 
-_QUANTITY_RE = re.compile(r"\d+(?:\.\d+)?-[a-z]+")   # "2-letter", "64-bit", "3-way": a number's adjective
+# "2-letter", "64-bit", "3-way": a number's adjective; "0.0f", "1.5x", "2.0": a number, with a one-letter type or unit
+# ("3xx", an HTTP status class, is a name)
+_QUANTITY_RE = re.compile(r"\d+(?:\.\d+)*(?:-[a-z]+|[a-z]?)")
 
 
 def _identifier(token: str) -> bool:
-    """A token shaped as code (is_code_like) that is no number's adjective ("2-letter", "64-bit")."""
+    """A token shaped as code (is_code_like) that is no number (a number's adjective "64-bit", a literal "0.0f":
+    held-out GIMP's "0.0f" linked as a key phrase to the tutorial that writes it twice, high tier)."""
     return is_code_like(token) and not _QUANTITY_RE.fullmatch(token)
 
 
