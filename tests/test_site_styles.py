@@ -391,6 +391,23 @@ def test_a_caption_names_what_stands_beside_it_and_holds_no_anchor(tmp_path):
                                             "<p>Unload the ") == ([], ["Kiln Shelves"])
 
 
+def test_a_taxonomy_line_names_the_sites_categories_and_holds_no_anchor(tmp_path):
+    """A block opening with "Categories:" or "Tags:" (a manual's, a blog's, a wiki's footer) names categories,
+    which link to their index pages: no running prose to link a page of the same words from. The words in a
+    sentence ("The categories: ...", "Kiln Shelves ...") still may be."""
+    from test_analyzer import FILLER
+
+    from inlink.links.placement import prose_ranges
+    text = "Categories: Kiln Shelves · Tags: firing The categories: Kiln Shelves and more"
+    blocks = [("paragraph", 0, 26), ("paragraph", 27, 39), ("paragraph", 40, len(text))]
+    assert prose_ranges(text, blocks) == ([40], [len(text)])
+    pages = [("shelf", "Kiln Shelves", f"<h1>Kiln Shelves</h1><p>Shelves hold the ware in the kiln.</p><p>{FILLER}</p>"),
+             ("firing", "Firing", f"<h1>Firing</h1><p>{FILLER}</p><div>Categories: Kiln Shelves ·</div>"),
+             ("other", "Other", f"<h1>Other</h1><p>{FILLER}</p>")]
+    assert _anchors_as_written_and_reworded(tmp_path, pages, "firing", "shelf", "<div>Categories: ",
+                                            "<div>Unload the ") == ([], ["Kiln Shelves"])
+
+
 def test_a_keyword_right_after_another_keyword_is_a_clauses_option_not_the_command(tmp_path):
     """"ON DELETE" is a foreign key's action, "NOT VALID" a constraint's option: the keyword in capitals right after
     another one is part of that clause, not the page of the command it spells. A command followed by its options

@@ -78,7 +78,8 @@ def prose_ranges(text: str, blocks, titles: frozenset[str] | None = None) -> tup
     contents = contents_items(text, blocks)
     starts, ends = [], []
     for kind, start, end in blocks:
-        if (kind not in PROSE_BLOCKS and start not in listed) or start in contents or _opens_caption(text, start, end):
+        if (kind not in PROSE_BLOCKS and start not in listed) or start in contents or _opens_caption(text, start, end) \
+                or _TAXONOMY_LABEL_RE.match(text, start, end):
             continue
         if kind == "table_cell" and text[start:end].count(" ") + 1 < PROSE_CELL_WORDS and start not in listed:
             continue
@@ -90,6 +91,12 @@ def prose_ranges(text: str, blocks, titles: frozenset[str] | None = None) -> tup
 # A caption's label: its word and number ("Table 28.2.", "Listing 4-3:", "Figure B-1:", "Example 3.1:"), then text.
 _CAPTION_LABEL_RE = re.compile(r"(?:%s) (?:\d{1,3}(?:[.-]\d{1,3})*|[A-Z](?:[.-]\d{1,3})+)[.:]\s+\S"
                                % "|".join(CAPTION_WORDS))
+
+
+# A taxonomy line's label: "Categories: Help · Plotting", "Tags: backup, cron" (a Texinfo manual's, a blog's, a
+# wiki's footer). What follows names the site's categories, which link to their index pages, not to the pages
+# that share their words (held-out Maxima: "Categories: Error messages" linked to the chapter, 9 rows, high tier).
+_TAXONOMY_LABEL_RE = re.compile(r"\s*(?:Categories|Category|Tags|Tagged|Filed under|Topics):")
 
 
 def _opens_caption(text: str, start: int, end: int) -> bool:
