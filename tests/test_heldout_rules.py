@@ -234,6 +234,26 @@ def test_on_a_site_that_quotes_titles_a_quoted_section_title_links_the_page_that
             if "section" in r["Reason"] or "Reading" in r["Anchor"]] == []   # out of quotes: the words
 
 
+def test_on_a_site_that_quotes_titles_a_title_cited_in_quotes_is_high_tier_however_common(tmp_path, monkeypatch):
+    # held-out DocBook manual: 'see the section called “Search patterns”' weighed medium (a title many pages use)
+    from test_analyzer_rules import NO_FLOOR, _html_site
+
+    from inlink.links import suggest
+    from test_analyzer import BASE
+    cited = "Rain comes fast on the tops; see the section called “Weather Watching” before you pick a route."
+
+    def weather_rows(planning: str) -> list[tuple[str, str]]:
+        index = suggest.build_index(_html_site(tmp_path, _trail_pages(planning)), NO_FLOOR)
+        assert index.derived["quotes_titles"]
+        return [(r["Anchor"], r["Tier"]) for r in suggest.analyze_page(index, BASE + "planning")
+                if r["Destination"] == BASE + "weather"]
+
+    assert weather_rows(cited) == [("Weather Watching", "high")]
+    assert weather_rows(cited.replace("“Weather Watching”", "Weather Watching")) == [("Weather Watching", "medium")]
+    monkeypatch.setattr(suggest, "_cites_title_in_quotes", lambda *_args: False)   # the same row without the rule
+    assert [tier for _anchor, tier in weather_rows(cited)] == ["medium"]
+
+
 def test_on_plain_text_a_quoted_phrase_written_out_of_quotes_on_one_page_names_that_page(tmp_path):
     from test_analyzer_rules import NO_FLOOR
 
