@@ -346,6 +346,16 @@ def test_the_context_is_the_prose_sentence_around_the_anchor(text, anchor, last,
     assert sentence_context(text, start, start + len(anchor)) == sentence
 
 
+def test_a_long_sentence_is_cut_around_the_anchor_with_an_ellipsis_on_each_side_it_was_cut():
+    # before: "line option or set the PYTHONWARNDEFAULTENCODING ..." read as a sentence, its cut unmarked
+    head = "To find where the default encoding is used, you can enable the warn_default_encoding command line option "
+    text = head + "or set the GARDENWARN environment variable, which will emit a warning when the default is used."
+    start = text.index("GARDENWARN")
+    context = sentence_context(text, start, start + len("GARDENWARN"), width=80)
+    assert context.startswith("…") and not context.startswith("…To") and "GARDENWARN" in context
+    assert sentence_context(text, start, start + len("GARDENWARN")) == text   # short enough: whole, no ellipsis
+
+
 def test_anchors_grow_to_the_whole_phrase_of_the_target_title():
     pages = [{"path": "appendix-b", "title": "Appendix B | Manual", "content": "Tables of limits. " + FILLER},
              {"path": "appendix", "title": "Appendix | Manual", "content": "All appendices. " + FILLER},

@@ -308,7 +308,8 @@ def _last_sentence_end(text: str, lo: int, start: int, end: int, step: int = 120
 
 def shorten_around(text: str, left: int, right: int, start: int, end: int, width: int = CONTEXT_CHARS) -> str:
     """text[left:right] (a sentence) cut to about `width` characters around text[start:end] on word boundaries,
-    with an ellipsis where it was cut."""
+    with an ellipsis where it was cut (and where the text runs on without a sentence's mark)."""
+    sentence_left = left
     if right - left > width:
         spare = max(0, width - (end - start))
         left = max(left, start - spare // 2)
@@ -318,7 +319,7 @@ def shorten_around(text: str, left: int, right: int, start: int, end: int, width
         while right < len(text) and right > end and not text[right].isspace():
             right -= 1
     snippet = text[left:right].strip()
-    prefix = "…" if left > 0 and text[left - 1] not in ".!?:; " else ""
+    prefix = "…" if left > sentence_left or left > 0 and text[left - 1] not in ".!?:; " else ""
     suffix = "…" if right < len(text) and text[right - 1] not in ".!?" else ""
     return f"{prefix}{snippet}{suffix}"
 
