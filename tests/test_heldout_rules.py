@@ -343,6 +343,31 @@ def test_an_api_reference_declares_a_name_in_a_signature_heading_or_a_labelled_o
     assert not any("loadBook" in "".join(original) for original in declared)   # a heading of words
 
 
+def test_a_name_declared_only_by_a_heading_written_as_plain_prose_is_no_surer_than_medium(tmp_path, monkeypatch):
+    """A name a page declares only in a section heading ("Class: LedgerStore", a "PostgreSQL" section), written by
+    another page outside inline code on a page that marks its code, is mostly a product or concept named in passing
+    (held-out Ant's "JUnit", "XSLT"): below the high tier. Written as code, it is the API entry."""
+    from test_analyzer import BASE, FILLER
+    from test_analyzer_rules import _html_site
+
+    from inlink.links import suggest
+
+    def tiers(usage: str) -> list[tuple[str, str]]:
+        pages = [("ledger", "Ledger", f"<h1>Ledger</h1><p>{FILLER}</p><h3>Class: <code>LedgerStore</code></h3>"
+                                      f"<p>A LedgerStore keeps the books of a ledger. {FILLER}</p>"),
+                 ("usage", "Usage", f"<h1>Usage</h1><p>{usage}</p><p>{FILLER}</p><p>Run <code>ledger.sync()</code>.</p>"),
+                 *((f"other{i}", f"Other {i}", f"<h1>Other {i}</h1><p>{FILLER}</p>") for i in range(4))]
+        config = suggest.AnalysisConfig(min_confidence=0.0, high_confidence=0.7)   # its evidence alone: high
+        index = suggest.build_index(_html_site(tmp_path, pages), config)
+        return [(r["Anchor"], r["Tier"]) for r in suggest.analyze_page(index, BASE + "usage")
+                if r["Destination"] == BASE + "ledger"]
+
+    assert tiers("Keep the LedgerStore you get, then load each book.") == [("LedgerStore", "medium")]
+    assert tiers("Keep the <code>LedgerStore</code> you get, then load each book.") == [("LedgerStore", "high")]
+    monkeypatch.setattr(suggest, "_heading_name_in_prose", lambda *_args: False)   # the same row without the rule
+    assert tiers("Keep the LedgerStore you get, then load each book.") == [("LedgerStore", "high")]
+
+
 @pytest.mark.parametrize("heading, declares", [
     ("ledger_open ()", True), ("ledger_open()", True),   # gtk-doc spaces a function's name from its empty brackets
     ("ledger_open (ledger.h)", False),                   # a note in brackets after a name is no call
