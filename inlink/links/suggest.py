@@ -449,7 +449,8 @@ def _capped(index: LinkIndex, target: int, option: Option, page: _PagePlace, spa
         return min(value, round(index.config.high_confidence - CAP_MARGIN, 3))
     if index.dictionary.known:
         return value
-    if _in_own_title(index, page.source, text[span[0]:span[1]]) or _heading_name_in_prose(index, target, option, page, span):
+    if _in_own_title(index, page.source, text[span[0]:span[1]]) \
+            or _heading_name_in_prose(index, target, option, page, span):
         value = min(value, round(index.config.high_confidence - CAP_MARGIN, 3))
     if option.kind in NAME_KINDS:
         if option.kind in OWN_NAME_KINDS and option.exact and _plain_word_out_of_code(page, span):
@@ -631,12 +632,16 @@ def _row(index: LinkIndex, source: int, choice: Choice, source_row: np.ndarray, 
         index.urls[source], index.urls[choice.item.target], anchor, anchor_context(index, source, choice.span, prose),
         choice.item.score, choice.confidence, level,
         reason(index, choice.item, choice.option, anchor, choice.confidence, level, source_row, topics,
-               _caution(index, source, anchor)), ENGINE)))
+               _caution(index, source, choice)), ENGINE)))
 
 
-def _caution(index: LinkIndex, source: int, anchor: str) -> str | None:
-    """What an editor should check that the evidence does not settle (see _capped), or None."""
-    if not index.dictionary.known and _in_own_title(index, source, anchor):
+def _caution(index: LinkIndex, source: int, choice: Choice) -> str | None:
+    """What an editor should check that the evidence does not settle (see _capped), or None: not for a row the
+    page lists among other pages' names or cites as a title in quotes, which say what they mean (_valued)."""
+    text, span = index.texts[source], choice.span
+    if index.dictionary.known or choice.item.listed or _cites_title_in_quotes(index, choice.option, text, span):
+        return None
+    if _in_own_title(index, source, text[span[0]:span[1]]):
         return "The anchor's words are also this page's own title: check that they mean the target here."
     return None
 
