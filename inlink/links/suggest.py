@@ -60,6 +60,7 @@ from inlink.links.ranking import NAME_KINDS, Option, Ranked, ranked_items, score
 from inlink.links.spans import grow_to_title, overlaps, pick_occurrence, widen_single_word
 from inlink.links.sections import site_quotes_titles
 from inlink.links.text import (
+    CLOSING_QUOTES,
     is_code_like,
     lowered_tokens,
     OPENING_QUOTES,
@@ -80,7 +81,6 @@ RANKED_PER_SLOT = 4        # ... and at least this many per suggestion asked for
 LISTED_CONFIDENCE = 0.9   # the least confidence of a target named in a list of links (_valued)
 LISTED_RECOVERY_CONFIDENCE = 0.3   # ... with the site's links given: the low tier, above the default floor
 QUOTED_TITLE_KINDS = ("title", "h1", "head")   # a page's own names, cited in quotes (_cites_title_in_quotes)
-CLOSING_QUOTES = "”\"’'»“"
 CAP_MARGIN = 0.01          # a capped confidence stands this far below the medium cut-off (shown as 0.49, not 0.50)
 LOGIT_MARGIN = 1e-6        # best_logits sums the features in another order than confidence: far within this
 

@@ -337,6 +337,7 @@ def prose_score(text: str, start: int, end: int) -> float:
 
 
 OPENING_QUOTES = "“\"‘'«„"
+CLOSING_QUOTES = "”\"’'»“"   # (“ closes a German „quotation“)
 # A quoted phrase per kind of quotation marks (one literal opening mark each: a scan for one character is what
 # makes this cheap on a large site; a class of openers costs half as much again).
 _QUOTED_RES = tuple((mark, re.compile(pattern)) for mark, pattern in (
