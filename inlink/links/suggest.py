@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -68,6 +67,7 @@ from inlink.links.text import (
     spelled_as,
     starts_sentence,
     title_head,
+    title_words,
     tokens,
 )
 from inlink.links.tokens import PageWords
@@ -493,12 +493,7 @@ def _in_own_title(index: LinkIndex, source: int, anchor: str) -> bool:
     "PL/Perl" on "PL/Perl Functions and Arguments"): there it mostly names the page's own subject, not the other
     page that bears it as a title."""
     words = lowered_tokens(anchor)
-    return bool(words) and set(words) <= _title_words(index.titles[source], index.h1s[source])
-
-
-@lru_cache(maxsize=4096)
-def _title_words(title: str, h1: str) -> frozenset[str]:
-    return frozenset(lowered_tokens(f"{title} {h1}"))
+    return bool(words) and set(words) <= title_words(index.titles[source], index.h1s[source])
 
 
 def _plain_word_out_of_code(page: _PagePlace, span: tuple[int, int]) -> bool:

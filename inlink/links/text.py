@@ -122,7 +122,13 @@ def names_target(anchor: str, title: str, h1: str, url: str, starts_sentence: bo
 @lru_cache(maxsize=4096)
 def _about_words(title: str, h1: str, url: str) -> frozenset[str]:
     """The words of a target's title, H1 and URL path (cached: the same targets are asked about again and again)."""
-    return frozenset(lowered_tokens(f"{title} {h1}")) | frozenset(re.split(r"[^a-z0-9]+", urlsplit(url).path.lower()))
+    return title_words(title, h1) | frozenset(re.split(r"[^a-z0-9]+", urlsplit(url).path.lower()))
+
+
+@lru_cache(maxsize=4096)
+def title_words(title: str, h1: str) -> frozenset[str]:
+    """The lowercased words of a page's title and H1 (cached: each page's are asked for again and again)."""
+    return frozenset(lowered_tokens(f"{title} {h1}"))
 
 
 def starts_sentence(text: str, start: int) -> bool:
