@@ -1,7 +1,8 @@
 """Equality check for the HTML importer: today's inlink/site/html.py against an older revision, on both corpora.
 
 Why: the HTML walk is rewritten for speed, and its output (text, blocks, code spans, links) decides where the
-link engine may place anchors, so any rewrite must give byte-identical results. The old module is read from
+link engine may place anchors, so any rewrite must give byte-identical results. (A revision from before placeholder
+spans were recorded has none: on these corpora, which mark no placeholder, the new ones must be none too.) The old module is read from
 git (`git show REV:inlink/site/html.py`) and loaded beside the new one; then
   1. every "Body HTML 1" cell of each corpus's pages_html.csv.gz goes through both parse_fragment (text,
      blocks, code spans, links must be equal) and the importer's parse_fragment_tuples;
@@ -51,11 +52,13 @@ def cell_differences(cells: list[str], old) -> int:
     differ = 0
     for cell in cells:
         before, after = old.parse_fragment(cell), html.parse_fragment(cell)
-        text, blocks, spans = html.parse_fragment_tuples(cell)
-        same = ((after.text, after.blocks, after.code_spans, after.links)
+        text, blocks, spans, placeholders = html.parse_fragment_tuples(cell)
+        old_placeholders = getattr(before, "placeholder_spans", ())
+        same = ((after.text, after.blocks, after.code_spans, after.links, after.placeholder_spans)
                 == (before.text, tuple(html.Block(*b) for b in before.block_tuples()), before.code_spans,
-                    tuple(html.HtmlLink(*vars(link).values()) for link in before.links))
-                and (text, blocks, tuple(spans)) == (before.text, before.block_tuples(), before.code_spans))
+                    tuple(html.HtmlLink(*vars(link).values()) for link in before.links), old_placeholders)
+                and (text, blocks, tuple(spans), tuple(placeholders))
+                == (before.text, before.block_tuples(), before.code_spans, old_placeholders))
         differ += not same
     return differ
 
@@ -64,7 +67,7 @@ def old_tuples(old):
     """The old parser behind the importer's call (parse_fragment_tuples' signature)."""
     def parse(cell: str):
         page = old.parse_fragment(cell)
-        return page.text, page.block_tuples(), list(page.code_spans)
+        return page.text, page.block_tuples(), list(page.code_spans), list(getattr(page, "placeholder_spans", ()))
     return parse
 
 
@@ -74,8 +77,9 @@ def differing_columns(before: pd.DataFrame, after: pd.DataFrame) -> list[str]:
     differ = [column for column in before.columns if before[column].dtype != after[column].dtype]
     for column in before.columns:
         a, b = before[column].tolist(), after[column].tolist()
-        if column == "code_spans":
-            same = all(x.dtype == y.dtype and x.shape == y.shape and np.array_equal(x, y) for x, y in zip(a, b))
+        if column in ("code_spans", "placeholder_spans"):
+            same = all(x is y is None or x is not None and y is not None and x.dtype == y.dtype
+                       and x.shape == y.shape and np.array_equal(x, y) for x, y in zip(a, b))
         else:
             same = repr(a) == repr(b)
         if not same:

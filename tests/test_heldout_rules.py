@@ -532,3 +532,46 @@ def test_a_lowercase_one_word_title_out_of_code_is_the_everyday_word_in_the_low_
     assert named and named[0][0] == "tables" and named[0][1] != "low"   # in code: the view's name
     out_of_code = "Keep your tables small: each <code>SELECT</code> of the current database schema reads them."
     assert _schema_rows(tmp_path, out_of_code) in ([], [("tables", "low")])   # out of code: the word
+
+
+def _placeholder_rows(tmp_path, mention: str, title: str = "CREATE PARSER") -> list[str]:
+    """The anchors a guide gets for a reference page that declares "parser_name" in its synopsis's terms."""
+    from test_analyzer import BASE, FILLER
+    from test_analyzer_rules import NO_FLOOR, _html_site
+
+    from inlink.links.suggest import analyze_page, build_index
+    pages = [("ref/create-parser", title, f"<h1>{title}</h1><dl><dt><code>parser_name</code></dt><dd>The name of "
+              f"the parser to create, unique in its schema.</dd></dl><p>{FILLER}</p>"),
+             ("guide", "Search guide", f"<h1>Search guide</h1><p>{mention}</p><p>{FILLER}</p>"),
+             ("other", "Other notes", f"<h1>Other notes</h1><p>{FILLER}</p>")]
+    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
+    return [row["Anchor"] for row in analyze_page(index, BASE + "guide")
+            if row["Destination"] == BASE + "ref/create-parser"]
+
+
+def test_a_placeholder_is_no_anchor_for_the_page_declaring_that_name(tmp_path):
+    # held-out reference manuals (DocBook's <em><code>, Texinfo's <var>): of 194 rows anchored in a placeholder,
+    # 15 were real links
+    written = "Each search configuration names its parser by <code>parser_name</code> in the statement that makes it."
+    assert "parser_name" in _placeholder_rows(tmp_path, written)
+    for placeholder in ("<em class='replaceable'><code>parser_name</code></em>", "<var>parser_name</var>"):
+        mention = written.replace("<code>parser_name</code>", placeholder)
+        assert "parser_name" not in _placeholder_rows(tmp_path, mention)
+    # ... unless the placeholder is spelled as the target's title
+    mention = written.replace("<code>parser_name</code>", "<var>parser_name</var>")
+    assert "parser_name" in _placeholder_rows(tmp_path, mention, title="parser_name")
+
+
+def test_validation_refuses_an_anchor_that_stands_only_in_a_placeholder(tmp_path):
+    from test_analyzer import BASE, FILLER
+    from test_analyzer_rules import NO_FLOOR, _html_site
+
+    from inlink.links.suggest import build_index
+    from inlink.links.validation import validate_suggestion
+    pages = [("ref", "CREATE PARSER", f"<h1>CREATE PARSER</h1><dl><dt><code>parser_name</code></dt><dd>The name "
+              f"of the parser.</dd></dl><p>{FILLER}</p>"),
+             ("guide", "Search guide", "<h1>Search guide</h1><p>Name it by <var>parser_name</var> in the statement "
+              f"that makes it.</p><p>{FILLER}</p>")]
+    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
+    problem = validate_suggestion(index, BASE + "guide", BASE + "ref", "parser_name")
+    assert problem is not None and "placeholder" in problem

@@ -105,6 +105,8 @@ def test_text_equals_the_corpus_content_made_from_the_same_html(name):
     "<pre><span>def</span> <span>f</span>():\n    <code><span>pass</span></code></pre><p><b><a href=' /u '>"
     "<span>an</span> <i>anchor</i></a></b><!-- c --><span><script>x()</script>tail</span></p>",
     "<li><span>open <em>unclosed<p>para</li><td><span> </span><kbd><span>C</span>-x</kbd></td>text only",
+    "<p>Use <em class='replaceable'><code>table_name</code></em> and <code>f(<var>x</var>)</code>, "
+    "<em>not <code>this</code></em>.</p><pre>DROP <em><code>name</code></em></pre>",
 ])
 def test_the_importers_fast_path_gives_the_walk_over_the_whole_tree(html):
     """parse_fragment drops text-only inline tags (span, em...) in C before its walk and parses with lxml's plain
@@ -112,9 +114,10 @@ def test_the_importers_fast_path_gives_the_walk_over_the_whole_tree(html):
     import lxml.html
     from inlink.site.html import parse_element, parse_fragment_tuples
     fast, full = parse_fragment(html), parse_element(lxml.html.fragment_fromstring(html, create_parent="div"))
-    assert (fast.text, fast.blocks, fast.code_spans, fast.links) == (full.text, full.blocks, full.code_spans,
-                                                                     full.links)
-    assert parse_fragment_tuples(html) == (full.text, full.block_tuples(), list(full.code_spans))
+    assert (fast.text, fast.blocks, fast.code_spans, fast.links, fast.placeholder_spans) == (
+        full.text, full.blocks, full.code_spans, full.links, full.placeholder_spans)
+    assert parse_fragment_tuples(html) == (full.text, full.block_tuples(), list(full.code_spans),
+                                           list(full.placeholder_spans))
 
 
 def test_a_paragraph_of_one_bold_name_is_a_definition_term():
@@ -124,7 +127,7 @@ def test_a_paragraph_of_one_bold_name_is_a_definition_term():
 
     fragment = ("<p><b>LEDGER_ENABLE_AUDIT</b></p><blockquote><p>This option adds an audit trail.</p></blockquote>"
                 "<p>Use <b>bold</b> here.</p><p><strong>Note</strong> that words follow.</p><p> <strong>Example</strong> </p>")
-    text, blocks, _code = parse_fragment_tuples(fragment)
+    text, blocks, _code, _placeholders = parse_fragment_tuples(fragment)
     kinds = [(kind, text[start:end]) for kind, start, end in blocks]
     assert kinds == [("term", "LEDGER_ENABLE_AUDIT"), ("paragraph", "This option adds an audit trail."),
                      ("paragraph", "Use bold here."), ("paragraph", "Note that words follow."), ("term", "Example")]
@@ -141,7 +144,7 @@ def test_a_bold_line_opening_with_a_label_in_capitals_is_a_sidebars_title():
     fragment = ("<p><strong><span><em>NOTE</em></span> LedgerManager</strong></p><p>It keeps the books.</p>"
                 "<p><b><i>CAUTION</i> Backups are not archives</b></p><p><b>LEDGER_<i>AUDIT</i></b></p>"
                 "<p><b><i>Note</i> on ledgers</b></p><p><b>Run <code>ledger</code></b></p>")
-    text, blocks, _code = parse_fragment_tuples(fragment)
+    text, blocks, _code, _placeholders = parse_fragment_tuples(fragment)
     kinds = [(kind, text[start:end]) for kind, start, end in blocks]
     assert kinds == [("heading", "NOTE LedgerManager"), ("paragraph", "It keeps the books."),
                      ("heading", "CAUTION Backups are not archives"), ("term", "LEDGER_AUDIT"),
@@ -162,3 +165,28 @@ def test_reading_a_fetched_pages_element_leaves_its_html_as_it_was():
     parsed = parse_element(root)
     assert [block.kind for block in parsed.blocks] == ["term", "paragraph"]
     assert lxml.html.tostring(root, encoding="unicode") == before
+
+
+def test_placeholders_are_recorded_apart_from_other_inline_code():
+    """A <var>, or a <code> that is all of an <em> or <i> (DocBook's and gtk-doc's parameters), is a placeholder: a
+    value the reader supplies. It is code too; emphasis around more than code, code alone, and anything in a code
+    block are no placeholders."""
+    parsed = parse_fragment(
+        "<p>Run <em class='replaceable'><code>table_name</code></em>, <i><code>mem</code></i> and <var>file</var>; "
+        "<code>open(<var>path</var>)</code> takes it. <em>Not <code>this</code></em>, <code>nor_this</code>, "
+        "<em><code>two</code><code>codes</code></em>.</p><pre>DROP <em><code>name</code></em> <var>x</var></pre>")
+    held = [parsed.text[start:end] for start, end in parsed.placeholder_spans]
+    assert held == ["table_name", "mem", "file", "path"]
+    code = [parsed.text[start:end] for start, end in parsed.code_spans]
+    assert {"table_name", "mem", "file", "open(path)", "this", "nor_this"} <= set(code)
+    assert "path" not in code   # the outermost code span only, as before
+
+
+def test_the_fetchers_walk_records_placeholders_and_leaves_its_tree_as_it_was():
+    import lxml.html
+    from inlink.site.html import parse_element
+    root = lxml.html.fragment_fromstring("<p>Set <em><code>work_mem</code></em> high.</p>", create_parent="div")
+    parsed = parse_element(root)
+    assert [parsed.text[s:e] for s, e in parsed.placeholder_spans] == ["work_mem"]
+    assert lxml.html.tostring(root, encoding="unicode") == \
+        "<div><p>Set <em><code>work_mem</code></em> high.</p></div>"

@@ -107,6 +107,7 @@ class LinkIndex:
     changelog: np.ndarray | None = None     # per page: one of a series of release notes (changelog.py)
     chapters: np.ndarray | None = None      # per page: its title is numbered, a chapter ("7. Input and Output")
     code_spans: list | None = None          # per page: its inline code (starts, ends) on HTML input, else None
+    placeholder_spans: list | None = None   # per page: its placeholders (starts, ends) on HTML input, else None
     term_keys: np.ndarray | None = None     # sorted phrase id * pages + page: a name the page declares in a term
     member_keys: np.ndarray | None = None   # sorted phrase id * pages + page: a bare name the page declares
                                             # qualified ("get_fields" of "Options.get_fields"): _member_names
@@ -444,7 +445,8 @@ def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[st
                      chapters=np.array([has_section_number(t) for t in titles], dtype=bool),
                      neighbourhood=LinkNeighbourhood.from_links(existing, len(urls), int(is_source.sum()))
                      if dictionary.known else None, prose=prose, changelog=changelog,
-                     code_spans=_code_spans(pages), term_keys=term_keys, member_keys=member_keys, numbers=numbers,
+                     code_spans=_spans(pages, "code_spans"), placeholder_spans=_spans(pages, "placeholder_spans"),
+                     term_keys=term_keys, member_keys=member_keys, numbers=numbers,
                      anchor_marks=anchor_marks(link_rows))
     if kept is not None:
         index.derived[KEPT_MATCHES] = kept
@@ -557,13 +559,13 @@ def numbered_reaches(index: LinkIndex, key: tuple[str, ...], target: int, source
     return folder is None or folder_of(index.urls[source]) == folder
 
 
-def _code_spans(pages: pd.DataFrame) -> list | None:
-    """Each page's inline code spans as (starts, ends) arrays in text order, None for a page without any (plain
-    text, or HTML that marks no code); None for the whole site when no page has any."""
-    if "code_spans" not in pages.columns:
+def _spans(pages: pd.DataFrame, column: str) -> list | None:
+    """Each page's inline code spans (or placeholder spans: `column`) as (starts, ends) arrays in text order, None
+    for a page without any (plain text, or HTML that marks none); None for the whole site when no page has any."""
+    if column not in pages.columns:
         return None
     found = []
-    for spans in pages["code_spans"].tolist():
+    for spans in pages[column].tolist():
         spans = np.asarray(spans if isinstance(spans, (np.ndarray, list, tuple)) else (), dtype=np.int32)
         spans = spans.reshape(-1, 2)[np.argsort(spans.reshape(-1, 2)[:, 0], kind="stable")] if spans.size else None
         found.append(None if spans is None else (spans[:, 0].copy(), spans[:, 1].copy()))

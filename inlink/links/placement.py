@@ -231,6 +231,15 @@ def inside_one(ranges, start: int, end: int) -> bool:
     return i >= 0 and end <= ends[i]
 
 
+def stands_for_a_value(placeholders, text: str, start: int, end: int, names: tuple[str, ...]) -> bool:
+    """Whether text[start:end] lies inside one of the page's placeholders (`placeholders`: (starts, ends), or None;
+    html.py: "<var>file</var>", DocBook's "<em><code>table_name</code></em>") and is not spelled as one of `names`
+    (the target's title and H1). A placeholder stands for a value the reader supplies, not for the page that
+    declares a parameter of that name: Postgres's "parser_name" in "CREATE TEXT SEARCH PARSER parser_name" is any
+    parser's name, not a link to the one page whose synopsis declares it."""
+    return placeholders is not None and inside_one(placeholders, start, end) and text[start:end] not in names
+
+
 # Code statements a sentence never holds: a call with arguments after the name, an import ("import x",
 # "from x import y") or an interactive prompt (">>> x", "... x") around it.
 _CALL_RE = re.compile(r"\((?!\))| import ")

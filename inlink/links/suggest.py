@@ -33,6 +33,7 @@ from inlink.links.index import (  # noqa: F401  (public API, see docs/architectu
 from inlink.links.mentions import OWN_NAME_KINDS, linkable
 from inlink.links.parameters import is_parameter, own_parameters
 from inlink.links.placement import (
+    stands_for_a_value,
     cut_from_longer_name,
     referred_to,
     name_neighbours,
@@ -181,6 +182,12 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
     return allowed
 
 
+def _out_of_placeholders(rule, placeholders, text: str, names: tuple[str, ...]):
+    """`rule`, and never inside one of the page's placeholders but as the target's title or H1 (`names`):
+    placement.stands_for_a_value."""
+    return lambda start, end: rule(start, end) and not stands_for_a_value(placeholders, text, start, end, names)
+
+
 def _plain_word(text: str, start: int, end: int) -> bool:
     """A lowercase word of letters, or of letters then digits ("base64", "utf8"): what a name spelled like an
     everyday word looks like."""
@@ -196,7 +203,7 @@ def _capitals_word(text: str, start: int, end: int) -> bool:
 
 class _PagePlace(NamedTuple):
     """One source page as anchor placement reads it (_first_usable): its text and tokens, where its running prose
-    stands, the names it goes by, its own parameters and its code spans. Made once per page."""
+    stands, the names it goes by, its own parameters, its code spans and its placeholders. Made once per page."""
     text: str
     words: PageWords
     starts: np.ndarray
@@ -207,6 +214,7 @@ class _PagePlace(NamedTuple):
     code: tuple[np.ndarray, np.ndarray] | None                    # inline code spans (HTML input)
     source: int
     terms: tuple[frozenset[str], tuple[list[int], list[int]]] | None   # _own_terms
+    placeholders: tuple[np.ndarray, np.ndarray] | None            # placeholder spans (HTML input)
 
 
 def _page_place(index: LinkIndex, source: int, words: PageWords) -> _PagePlace:
@@ -216,7 +224,8 @@ def _page_place(index: LinkIndex, source: int, words: PageWords) -> _PagePlace:
     parameters = None if index.dictionary.known else own_parameters(text, index.blocks[source] if index.blocks else None)
     return _PagePlace(text, words, words.starts, words.ends, page_prose(index, source), _own_names(index, source),
                       parameters, index.code_spans[source] if index.code_spans else None, source,
-                      None if index.dictionary.known else _own_terms(text, index.blocks[source] if index.blocks else None))
+                      None if index.dictionary.known else _own_terms(text, index.blocks[source] if index.blocks else None),
+                      index.placeholder_spans[source] if index.placeholder_spans else None)
 
 
 OWN_TERM_CHARS = 40   # a longer definition term is a signature or a sentence, not an entry's name
@@ -243,17 +252,18 @@ def _first_usable(index: LinkIndex, item: Ranked, page: _PagePlace, taken: list[
                   weigh: bool = True) -> tuple[Option, tuple[int, int]] | None:
     """The best anchor option of a target with a free, well-placed occurrence that names the target (weigh=False:
     any such occurrence, cheaply, for ranking; the occurrence shown is then chosen with weigh=True)."""
-    text, words, starts, ends, prose, own_names, parameters, code, source, terms = page
+    text, words, starts, ends, prose, own_names, parameters, code, source, terms, placeholders = page
     written = "\n".join((index.titles[item.target], index.h1s[item.target],   # the target's, for every option
                          (index.anchor_marks or {}).get(item.target, "")))
     long_names = name_neighbours(f"{written}\n{index.urls[item.target]}") if _own_blocks(index, source) else None
     for option in item.options:
         in_term = code is not None and option.kind == "defined" and declared_in_term(index, option.phrase, item.target)
         chapter = _chapter_spelling(index, item.target, option)
-        span = pick_occurrence(text, option, taken,
-                               _placement_rule(text, prose, option, parameters, code, in_term, chapter, written,
-                                               _lowercase_spelling(index, option), long_names, terms,
-                                               _heading_spelling(index, option)), weigh)
+        rule = _placement_rule(text, prose, option, parameters, code, in_term, chapter, written,
+                               _lowercase_spelling(index, option), long_names, terms, _heading_spelling(index, option))
+        if placeholders is not None:
+            rule = _out_of_placeholders(rule, placeholders, text, (index.titles[item.target], index.h1s[item.target]))
+        span = pick_occurrence(text, option, taken, rule, weigh)
         if span is None:
             continue
         enough = _says_enough(index, item.target, option, text, span)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from inlink.links.index import LinkIndex, declared_in_term, page_prose, under_inbound_cap
 from inlink.links.placement import (QUOTE_CLOSINGS, QUOTE_TAIL, closes_one_it_opens, in_key_combination, in_menu_path,
                                     in_path, in_running_text, in_template_code, inside_one, is_code_span, open_to_anchors,
-                                    option_dashes, quoted_value, with_option_dashes)
+                                    option_dashes, quoted_value, stands_for_a_value, with_option_dashes)
 from inlink.links.text import ends_on_initial, is_acceptable_anchor, names_target, starts_sentence, tokens
 
 
@@ -56,6 +56,9 @@ def _anchor_problem(index: LinkIndex, source: int, target: int, anchor: str) -> 
         if all(in_menu_path(text, *o) or in_key_combination(text, *o) for o in prose_ones):
             return (f'the anchor "{anchor}" stands only in a menu path ("File → Export") or a key combination '
                     '("Ctrl+S"), not as a mention')
+        placeholders = index.placeholder_spans[source] if index.placeholder_spans else None
+        if all(stands_for_a_value(placeholders, text, *o, ()) for o in prose_ones):
+            return f'the anchor "{anchor}" stands only as a placeholder (a value the reader supplies), not as a name'
         return f'the anchor "{anchor}" is code-like (an identifier, call, path or option) and no name of the target'
     if not names_target(anchor, index.titles[target], index.h1s[target], index.urls[target],
                         starts_sentence(text, span[0])) and not _site_links_it(index, target, anchor) \
@@ -105,7 +108,7 @@ def allowed_here(index: LinkIndex, source: int, target: int, span: tuple[int, in
     start, end = span
     anchor = text[start:end]
     if not (is_acceptable_anchor(anchor) and _on_word_boundaries(text, start, end)
-            and _placeable(index, target, prose, text, start, end)):
+            and _placeable(index, source, target, prose, text, start, end)):
         return False
     title, h1, url = index.titles[target], index.h1s[target], index.urls[target]
     if names_target(anchor, title, h1, url, starts_sentence=True) or _site_links_it(index, target, anchor) \
@@ -133,14 +136,17 @@ def anchor_placement(index: LinkIndex, source: int, target: int, anchor: str) ->
     text = index.texts[source]
     prose = page_prose(index, source)
     return next((span for span in whole_word_occurrences(text, anchor)
-                 if _placeable(index, target, prose, text, *span)), None)
+                 if _placeable(index, source, target, prose, text, *span)), None)
 
 
-def _placeable(index: LinkIndex, target: int, prose, text: str, start: int, end: int) -> bool:
-    """Whether an anchor may stand at text[start:end] for the target: open to anchors there (placement), and a
-    code-like span only when the anchor names the target."""
+def _placeable(index: LinkIndex, source: int, target: int, prose, text: str, start: int, end: int) -> bool:
+    """Whether an anchor may stand at text[start:end] for the target: open to anchors there (placement), a
+    code-like span only when the anchor names the target, and no placeholder but the target's title or H1
+    (placement.stands_for_a_value)."""
     return open_to_anchors(prose, text, start, end) and \
-        (not is_code_span(text, start, end) or _names_target_phrase(index, target, text[start:end]))
+        (not is_code_span(text, start, end) or _names_target_phrase(index, target, text[start:end])) and \
+        not stands_for_a_value(index.placeholder_spans[source] if index.placeholder_spans else None, text, start, end,
+                               (index.titles[target], index.h1s[target]))
 
 
 def _cut_in_a_name(text: str, start: int, end: int) -> bool:

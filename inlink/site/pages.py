@@ -23,7 +23,7 @@ from inlink.site.tables import SiteDataError, fold_whitespace, read_table, sourc
 from inlink.site.urls import counted, examples, map_distinct, normalise_series, site_base
 from inlink.site.workbooks import other_sheets
 
-PAGE_COLUMNS = PAGE_FIELDS + ("is_target", "excluded_reason", "blocks", "code_spans")
+PAGE_COLUMNS = PAGE_FIELDS + ("is_target", "excluded_reason", "blocks", "code_spans", "placeholder_spans")
 NON_INDEXABLE_VALUES = ("non-indexable", "nonindexable", "false", "no", "0", "noindex")
 NON_INDEXABLE_STATUS = r"noindex|canonicali[sz]ed"
 
@@ -136,7 +136,8 @@ def _page_frame(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> 
                 fields[name] = fields[name].str.cat(_python_strings(take(header)), sep=" ")
         else:
             fields[name] = take(sources[name][0])
-    fields["content"], blocks, code = _body_text(fields.pop("content", empty), columns.get("content", ""))
+    fields["content"], blocks, code, placeholders = _body_text(fields.pop("content", empty),
+                                                               columns.get("content", ""))
     for name in CLEANED_FIELDS:
         if name != "content":
             fields[name] = _clean_text(fields[name]) if name in fields else empty
@@ -144,6 +145,7 @@ def _page_frame(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> 
                          index=table.index)
     pages["blocks"] = blocks
     pages["code_spans"] = code
+    pages["placeholder_spans"] = placeholders
     pages["status_code"] = pd.to_numeric(pages["status_code"], errors="coerce").astype("Int64")
     counted = pd.to_numeric(pages["word_count"], errors="coerce")
     uncounted = counted.isna()
@@ -188,10 +190,11 @@ def _body_headers(table: pd.DataFrame, columns: Mapping[str, str], column_map) -
     return headers
 
 
-def _body_text(content: pd.Series, header: str) -> tuple[pd.Series, pd.Series, pd.Series]:
+def _body_text(content: pd.Series, header: str) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
     """The body text cleaned, and its blocks: HTML in the text column (a custom extraction "Extract HTML
     Element" / "Extract Inner HTML", e.g. Body HTML 1) becomes its plain text plus its blocks (kind, start,
-    end) and its inline code spans (start, end: how the page marks a name as code); plain text keeps both None.
+    end), its inline code spans (start, end: how the page marks a name as code) and its placeholders (the code
+    that stands for a value: html.py); plain text keeps all three None.
 
     Takes the caller's only reference to ``content``: each cell is replaced by its text as it is parsed and
     cleaned, so the raw column and the clean one are never both whole in memory."""
@@ -202,14 +205,17 @@ def _body_text(content: pd.Series, header: str) -> tuple[pd.Series, pd.Series, p
     del content
     blocks = np.full(len(texts), None, dtype=object)   # numpy, not Series.iat: pandas' per-cell setitem cost
     code = np.full(len(texts), None, dtype=object)     # a twentieth of an HTML import
+    placeholders = np.full(len(texts), None, dtype=object)
     heap = HeapTrimmer()
     for position, text in enumerate(texts):
         if html is not None and html[position]:
             heap.processed(len(text))   # the cells parsed before are freed by now
-            text, blocks[position], spans = parse_fragment_tuples(text)
+            text, blocks[position], spans, held = parse_fragment_tuples(text)
             code[position] = np.array(spans, dtype=np.int32).reshape(-1, 2)   # compact: many per page
+            if held:   # most pages hold none
+                placeholders[position] = np.array(held, dtype=np.int32).reshape(-1, 2)
         texts[position] = fold_whitespace(text)
-    return tuple(pd.Series(column, index=index, dtype=object) for column in (texts, blocks, code))
+    return tuple(pd.Series(column, index=index, dtype=object) for column in (texts, blocks, code, placeholders))
 
 
 def _html_cells(content: pd.Series, header: str) -> np.ndarray | None:
