@@ -57,7 +57,8 @@ def _anchor_problem(index: LinkIndex, source: int, target: int, anchor: str) -> 
             return (f'the anchor "{anchor}" stands only in a menu path ("File → Export") or a key combination '
                     '("Ctrl+S"), not as a mention')
         placeholders = index.placeholder_spans[source] if index.placeholder_spans else None
-        if all(stands_for_a_value(placeholders, text, *o, ()) for o in prose_ones):
+        if all(stands_for_a_value(placeholders, text, *o, (index.titles[target], index.h1s[target]))
+               for o in prose_ones):
             return f'the anchor "{anchor}" stands only as a placeholder (a value the reader supplies), not as a name'
         return f'the anchor "{anchor}" is code-like (an identifier, call, path or option) and no name of the target'
     if not names_target(anchor, index.titles[target], index.h1s[target], index.urls[target],

@@ -105,7 +105,7 @@ def parse_fragment_tuples(html: str) -> tuple[str, list[tuple[str, int, int]], l
     return text, blocks, code_spans, placeholders
 
 
-def _parse_fragment_raw(html: str) -> tuple[str, list, list, list]:
+def _parse_fragment_raw(html: str) -> tuple[str, list, list, list, list]:
     """The walk's raw output for a fragment, parsed as lxml.html.fragment_fromstring(create_parent="div") would
     (the same tree), but with lxml.etree's plain parser: lxml.html's per-element class lookup (a Python call
     for every element the walk touches) cost a third of the walk."""
@@ -221,7 +221,7 @@ _TAG_INFO: dict = {}
 _PLAIN_PARSER = lxml.etree.HTMLParser()
 
 
-def _walk(lead: str | None, children) -> tuple[str, list, list, list]:
+def _walk(lead: str | None, children) -> tuple[str, list, list, list, list]:
     """One pass over the tree: emits collapsed text and records block, code and link offsets as it goes.
 
     Why one flat loop with an explicit stack rather than a recursive walker object: the walk visits every
