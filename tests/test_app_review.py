@@ -17,7 +17,7 @@ from inlink.ui import review
 from inlink.ui.cards import card_html, context_html
 from inlink.ui.exports import frame_to_xlsx
 from inlink.ui.manager import get_manager, shutdown_all
-from inlink.ui.results import filter_suggestions, orphan_figures, path_display, shared_folder
+from inlink.ui.results import filter_suggestions, order_suggestions, orphan_figures, path_display, shared_folder
 from test_app_common import (GateTask, _stop_managers, assert_clean, open_page, open_tab, seed_job,  # noqa: F401
                              texts, wait_status)
 
@@ -39,6 +39,21 @@ class TieredGateTask(GateTask):
 
 
 register_task(TieredGateTask())
+
+
+class UnorderedGateTask(TieredGateTask):
+    """The tiered gate task whose pages' confidences do not fall in page order."""
+
+    name = "ui_test_gate_unordered"
+    CONFIDENCES = (0.55, 0.95, 0.7, 0.9, 0.6)
+
+    def process(self, ctx, item):
+        [row] = super().process(ctx, item)
+        confidence = self.CONFIDENCES[int(item.rsplit("-", 1)[1]) % len(self.CONFIDENCES)]
+        return [{**row, "Confidence": confidence, "Tier": "high" if confidence >= 0.87 else "medium"}]
+
+
+register_task(UnorderedGateTask())
 
 
 def finished(manager, task: str = TieredGateTask.name, pages: int = 3, links: bool = True) -> str:
@@ -145,6 +160,15 @@ def test_tier_and_decision_filters():
     no_tiers = frame.drop(columns="Tier")                           # results written before tiers existed
     assert len(filter_suggestions(no_tiers, tiers=review.DEFAULT_TIERS)) == 3
     assert orphan_figures({"orphans_before": 4, "orphans_after": 1}, links_known=False) is None
+
+
+def test_rows_are_listed_by_page_or_the_most_confident_first():
+    frame = pd.DataFrame({"Anchor": list("abcdef"), "Score": [0.1] * 6,
+                          "Confidence": [0.5, 0.9, None, 0.9, 0.7, 0.5]}, index=[3, 5, 7, 9, 11, 13])
+    assert list(order_suggestions(frame)["Anchor"]) == list("abcdef")          # as the analysis wrote them
+    # highest first, ties in the analysis's order, a row without a figure last
+    assert list(order_suggestions(frame, "confidence")["Anchor"]) == list("bdeafc")
+    assert list(order_suggestions(frame.drop(columns="Confidence"), "confidence")["Anchor"]) == list("abcdef")
 
 
 # ----------------------------------------------------------------------------- the dashboard
@@ -348,3 +372,16 @@ def test_the_table_shows_the_paths_after_the_folder_every_page_shares():
     assert shared_folder(["https://a.com/docs", "https://a.com/docs/b"]) == ""   # /docs is a page of the site
     assert re.fullmatch(path_display("/x.y+"), "https://a.com/x.y+/b") and not re.match(
         path_display("/x.y+"), "https://a.com/xay/b")
+
+
+def test_the_review_lists_the_most_confident_first_on_request():
+    manager = get_manager()
+    job_id = finished(manager, UnorderedGateTask.name, pages=5)
+    app = open_page("jobs", {"job": job_id})
+    by_page = [re.search(r"confidence (0\.\d+)", card).group(1) for card in cards(app)]
+    assert by_page == ["0.550", "0.950", "0.700", "0.900", "0.600"]
+    order = next(w for w in app.get("button_group") if w.key == f"{results_key(job_id)}_order")
+    order.set_value("confidence").run()
+    assert_clean(app)
+    assert [re.search(r"confidence (0\.\d+)", card).group(1) for card in cards(app)] == \
+        ["0.950", "0.900", "0.700", "0.600", "0.550"]

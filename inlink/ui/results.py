@@ -33,6 +33,9 @@ TOP_TARGETS = 15
 SCORE_BINS = 10
 _REGEX_SPECIALS = re.compile(r"([.*+?^${}()|\[\]\\])")
 SHOW = {"all": "All", "undecided": "To review", review.ACCEPTED: "Accepted", review.REJECTED: "Rejected"}
+#: How the rows are listed: as the analysis wrote them (a source page's suggestions together, pages in the crawl's
+#: order: editing page by page), or the most confident first (reviewing the surest suggestions before the rest).
+ORDERS = {"page": "By page", "confidence": "Most confident"}
 _DECISION_LABELS = {review.ACCEPTED: "Accept", review.REJECTED: "Reject"}
 #: The view's tabs. Only the open one is drawn, and switching reruns the view: the table (a grid of up to
 #: MAX_TABLE_ROWS rows) and three Vega charts drawn in hidden tabs made every job page and every decision's rerun
@@ -47,6 +50,7 @@ class Filters:
     minimum: float = 0.0                    # of strength_column's values
     tiers: tuple[str, ...] | None = None     # None: every row (the results have no Tier column)
     show: str = "all"                       # a key of SHOW
+    order: str = "page"                     # a key of ORDERS
 
 
 def strength_column(frame: pd.DataFrame) -> str:
@@ -75,6 +79,15 @@ def filter_suggestions(frame: pd.DataFrame, source: str = "", destination: str =
     if decided is not None and show != "all":
         mask &= decided == ("" if show == "undecided" else show)
     return frame[mask]
+
+
+def order_suggestions(frame: pd.DataFrame, order: str = "page") -> pd.DataFrame:
+    """The rows as the analysis wrote them ("page"), or by strength_column, highest first ("confidence"; rows
+    without a figure last, ties in the analysis's order)."""
+    if order != "confidence" or frame.empty:
+        return frame
+    values = pd.to_numeric(frame[strength_column(frame)], errors="coerce")
+    return frame.loc[values.sort_values(ascending=False, kind="stable", na_position="last").index]
 
 
 def per_target(frame: pd.DataFrame, top: int = TOP_TARGETS) -> pd.DataFrame:
@@ -157,8 +170,8 @@ def _results_body(manager, job: Job, key: str) -> None:
         return
     decided = review.decision_column(frame, decisions)
     filters = _filters(manager, job_id, frame, key)
-    shown = filter_suggestions(frame, filters.source, filters.destination, filters.minimum, filters.tiers,
-                               decided, filters.show)
+    shown = order_suggestions(filter_suggestions(frame, filters.source, filters.destination, filters.minimum,
+                                                 filters.tiers, decided, filters.show), filters.order)
     _summary_line(frame, shown, decided)
     empty = no_match_text(frame, filters, decided) if shown.empty else NO_MATCH
     accepted_downloads(manager, job, key=key, accepted=review.row_keys(frame[(decided == review.ACCEPTED).to_numpy()]))
@@ -212,7 +225,7 @@ def _filters(manager, job_id: str, frame: pd.DataFrame, key: str) -> Filters:
     top = float(max(values.max(), 1.0)) if values.notna().any() else 1.0
     minimum = columns[2].slider(f"Minimum {strength.lower()}", 0.0, round(top, 2), 0.0, step=0.01,
                                 key=f"{key}_minimum_{strength.lower()}")
-    left, right = st.columns([2, 3])
+    left, right, last = st.columns([2, 3, 2])
     tiers = None
     if review.has_tiers(frame):
         widget = f"{key}_tiers"   # first drawn in this session (a reload too): the choice kept with the job
@@ -222,7 +235,9 @@ def _filters(manager, job_id: str, frame: pd.DataFrame, key: str) -> Filters:
                       or ())
     show = right.segmented_control("Show", tuple(SHOW), default="all", key=f"{key}_show",
                                    format_func=SHOW.get) or "all"
-    return Filters(source.strip(), destination.strip(), float(minimum), tiers, show)
+    order = last.segmented_control("Order", tuple(ORDERS), default="page", key=f"{key}_order",
+                                   format_func=ORDERS.get) or "page"
+    return Filters(source.strip(), destination.strip(), float(minimum), tiers, show, order)
 
 
 def _tiers_chosen(manager, job_id: str, widget: str) -> None:
