@@ -178,6 +178,16 @@ def test_on_a_page_that_marks_names_as_code_a_name_spelled_as_a_word_is_a_name_o
         "For means and modes of data see the statistics module.")
 
 
+def test_a_word_inside_a_longer_code_expression_is_still_the_word(tmp_path):
+    # "(message count, mailbox size)" is a tuple of words, "apache2ctl configtest" a command: the code names no
+    # module (python HTML: 6 of the 26 such rows were real links)
+    assert_a_name_only_in_code(
+        tmp_path, _stats_pages, "random", "statistics",
+        "<p>Random means and modes of data return <code>(sample count, statistics size)</code> as a tuple.</p>",
+        "<p>For means and modes of data see the <code>statistics</code> module.</p>",
+        "For means and modes of data see the statistics module.")
+
+
 def test_a_name_of_letters_and_digits_is_a_name_only_in_code_too(tmp_path):
     # "base64 decoding errors" is the encoding (python docs: six such rows, none a link of the site)
     assert_a_name_only_in_code(

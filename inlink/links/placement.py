@@ -231,6 +231,14 @@ def inside_one(ranges, start: int, end: int) -> bool:
     return i >= 0 and end <= ends[i]
 
 
+def is_one_of(ranges, start: int, end: int) -> bool:
+    """Whether [start, end) is exactly one of the ranges ((starts, ends), sorted by start): an inline code span
+    that holds the word and nothing else."""
+    starts, ends = ranges
+    i = bisect_right(starts, start) - 1
+    return i >= 0 and starts[i] == start and ends[i] == end
+
+
 def stands_for_a_value(placeholders, text: str, start: int, end: int, names: tuple[str, ...]) -> bool:
     """Whether text[start:end] lies inside one of the page's placeholders (`placeholders`: (starts, ends), or None;
     html.py: "<var>file</var>", DocBook's "<em><code>table_name</code></em>") and is not spelled as one of `names`
