@@ -56,9 +56,7 @@ def _anchor_problem(index: LinkIndex, source: int, target: int, anchor: str) -> 
         if all(in_menu_path(text, *o) or in_key_combination(text, *o) for o in prose_ones):
             return (f'the anchor "{anchor}" stands only in a menu path ("File → Export") or a key combination '
                     '("Ctrl+S"), not as a mention')
-        placeholders = index.placeholder_spans[source] if index.placeholder_spans else None
-        if all(stands_for_a_value(placeholders, text, *o, (index.titles[target], index.h1s[target]))
-               for o in prose_ones):
+        if all(_placeholder_here(index, source, target, *o) for o in prose_ones):
             return f'the anchor "{anchor}" stands only as a placeholder (a value the reader supplies), not as a name'
         return f'the anchor "{anchor}" is code-like (an identifier, call, path or option) and no name of the target'
     if not names_target(anchor, index.titles[target], index.h1s[target], index.urls[target],
@@ -146,8 +144,13 @@ def _placeable(index: LinkIndex, source: int, target: int, prose, text: str, sta
     (placement.stands_for_a_value)."""
     return open_to_anchors(prose, text, start, end) and \
         (not is_code_span(text, start, end) or _names_target_phrase(index, target, text[start:end])) and \
-        not stands_for_a_value(index.placeholder_spans[source] if index.placeholder_spans else None, text, start, end,
-                               (index.titles[target], index.h1s[target]))
+        not _placeholder_here(index, source, target, start, end)
+
+
+def _placeholder_here(index: LinkIndex, source: int, target: int, start: int, end: int) -> bool:
+    """placement.stands_for_a_value on the source page, the target's title and H1 let through."""
+    placeholders = index.placeholder_spans[source] if index.placeholder_spans else None
+    return stands_for_a_value(placeholders, index.texts[source], start, end, (index.titles[target], index.h1s[target]))
 
 
 def _cut_in_a_name(text: str, start: int, end: int) -> bool:
