@@ -158,8 +158,9 @@ def test_a_vocabulary_phrase_that_names_nothing_of_its_target_is_never_above_the
 
 def test_a_numbers_adjective_is_no_identifier_that_lifts_a_key_phrase_above_the_low_tier(tmp_path):
     # held-out MkDocs: "(2-letter)" linked to the theme-localizing page that writes "2-letter" once, medium tier
-    from inlink.links.suggest import AnalysisConfig, _identifier
-    assert [_identifier(t) for t in ("64-bit", "2-letter", "1.5-inch", "0.0f", "2.0", "GizmoPath", "utf-8", "x86-64",
+    from inlink.links.row_confidence import is_identifier
+    from inlink.links.suggest import AnalysisConfig
+    assert [is_identifier(t) for t in ("64-bit", "2-letter", "1.5-inch", "0.0f", "2.0", "GizmoPath", "utf-8", "x86-64",
                                      "2to3", "403.html", "3xx")] == [False] * 5 + [True] * 6
     owner = "<p>Gizmo ships 64-bit builds only; the 64-bit builds need a recent system, and 64-bit builds " \
             "are signed.</p>" * 3

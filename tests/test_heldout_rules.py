@@ -10,7 +10,7 @@ import pytest
 from types import SimpleNamespace
 
 from inlink.links.ranking import Option
-from inlink.links.suggest import _capped
+from inlink.links.row_confidence import capped
 from inlink.links.sections import quotes_titles
 
 TITLES = ["Packing Lists", "Route Planning", "Campfire Safety", "Water Filters", "Trail Etiquette", "Tent Repair"]
@@ -66,7 +66,7 @@ def _capped_value(index, kind: str, text: str, anchor: str, exact: bool = False,
     start = text.index(anchor)
     option = Option(key=tuple(anchor.lower().split()), kind=kind, spans=[], df=2, targets=1, exact=exact)
     page = SimpleNamespace(text=text, code=None, source=source)
-    return _capped(index, target, option, page, (start, start + len(anchor)), value)
+    return capped(index, target, option, page, (start, start + len(anchor)), value)
 
 
 def test_a_shared_term_stays_in_the_low_tier_even_when_it_is_an_identifier_or_a_title_word():
@@ -123,13 +123,13 @@ def test_a_command_named_on_a_page_titled_with_it_is_checked_not_sure(tmp_path, 
     from test_analyzer import BASE
     from test_analyzer_rules import NO_FLOOR, _html_site
 
-    from inlink.links import suggest
+    from inlink.links import row_confidence, suggest
 
     index = suggest.build_index(_html_site(tmp_path, _command_pages()), NO_FLOOR)
     rows = [r for r in suggest.analyze_page(index, BASE + "duplicate-layer") if r["Anchor"] == "Duplicate"]
     assert [(r["Destination"], r["Tier"]) for r in rows] == [(BASE + "duplicate", "medium")]
     assert "also this page's own title" in rows[0]["Reason"]
-    monkeypatch.setattr(suggest, "_in_own_title", lambda *_args: False)   # the same row, judged without the rule
+    monkeypatch.setattr(row_confidence, "in_own_title", lambda *_args: False)   # the same row, judged without the rule
     assert [r["Tier"] for r in suggest.analyze_page(index, BASE + "duplicate-layer") if r["Anchor"] == "Duplicate"] \
         == ["high"]
 
@@ -238,7 +238,7 @@ def test_on_a_site_that_quotes_titles_a_title_cited_in_quotes_is_high_tier_howev
     # held-out DocBook manual: 'see the section called “Search patterns”' weighed medium (a title many pages use)
     from test_analyzer_rules import NO_FLOOR, _html_site
 
-    from inlink.links import suggest
+    from inlink.links import row_confidence, suggest
     from test_analyzer import BASE
     cited = "Rain comes fast on the tops; see the section called “Weather Watching” before you pick a route."
 
@@ -252,7 +252,7 @@ def test_on_a_site_that_quotes_titles_a_title_cited_in_quotes_is_high_tier_howev
 
     assert weather_rows(cited) == [("Weather Watching", "high")]
     assert weather_rows(cited.replace("“Weather Watching”", "Weather Watching")) == [("Weather Watching", "medium")]
-    monkeypatch.setattr(suggest, "_cites_title_in_quotes", lambda *_args: False)   # the same row without the rule
+    monkeypatch.setattr(row_confidence, "cites_title_in_quotes", lambda *_args: False)   # the same row without the rule
     assert [tier for _anchor, tier in weather_rows(cited)] == ["medium"]
 
 
@@ -352,7 +352,7 @@ def test_a_name_declared_only_by_a_heading_written_as_plain_prose_is_no_surer_th
     from test_analyzer import BASE, FILLER
     from test_analyzer_rules import _html_site
 
-    from inlink.links import suggest
+    from inlink.links import row_confidence, suggest
 
     def tiers(usage: str) -> list[tuple[str, str]]:
         pages = [("ledger", "Ledger", f"<h1>Ledger</h1><p>{FILLER}</p><h3>Class: <code>LedgerStore</code></h3>"
@@ -366,7 +366,7 @@ def test_a_name_declared_only_by_a_heading_written_as_plain_prose_is_no_surer_th
 
     assert tiers("Keep the LedgerStore you get, then load each book.") == [("LedgerStore", "medium")]
     assert tiers("Keep the <code>LedgerStore</code> you get, then load each book.") == [("LedgerStore", "high")]
-    monkeypatch.setattr(suggest, "_heading_name_in_prose", lambda *_args: False)   # the same row without the rule
+    monkeypatch.setattr(row_confidence, "_heading_name_in_prose", lambda *_args: False)   # the same row without the rule
     assert tiers("Keep the LedgerStore you get, then load each book.") == [("LedgerStore", "high")]
 
 

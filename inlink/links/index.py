@@ -508,7 +508,7 @@ def _register_numbers(index: PhraseIndex, urls: list[str], titles: list[str], cl
     (numbering.titled_sections); a numbered table, example or figure ("Table 28.2") the one page holding its caption
     (numbering.numbered_captions).
     Returns, by (lowercased reference, page), where the page carries its number, how many pages its URLs file under it and the folder it is named
-    for (None: the whole site): for the confidence (suggest._capped), the reason and the scope."""
+    for (None: the whole site): for the confidence (row_confidence.capped), the reason and the scope."""
     headings = [next((texts[i][start:end] for kind, start, end in page if kind == "heading"), "") if page else ""
                 for i, page in enumerate(blocks)]
     numbers = {}

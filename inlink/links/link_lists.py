@@ -16,7 +16,7 @@ real links 555 times in 562 (two GNU manuals' menus 449 of 451, a server manual'
 With the site's links given, a list it left unlinked is one its editors chose not to link (the keywords a
 language reference lists by name: high-tier rows of such lists were real links 1 time in 5 on a held-out
 reference, 4 of 8 on django-docs): a list counts only when its editors linked at least twice as many of its items
-as it leaves unlinked (LINKED_SHARE), and its unlinked names then get the low tier, not the high (suggest._valued):
+as it leaves unlinked (LINKED_SHARE), and its unlinked names then get the low tier, not the high (row_confidence.row_confidence):
 recovery R@10 on the held-out command reference 0.527 -> 0.841, the build tool's book 0.669 -> 0.705, with the
 development corpora's tiers, P@5 and R@10 unchanged.
 """

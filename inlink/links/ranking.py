@@ -39,6 +39,7 @@ WEIGHTS = {"similarity": 2.0, "title_similarity": 0.5, "specificity": 3.0, "leng
 # so does the page naming the target in several ways (its title and two names it defines, say; +0.002-0.01).
 DICTIONARY_WEIGHTS = {"link_odds": 1.0, "specificity": 1.5, "neighbour_lift": 1.5, "names": 1.0}
 NAME_KINDS = ("inbound", "title", "h1", "head", "defined", "section", "numbered")   # the evidence that names a target
+VOCABULARY_KINDS = ("shared", "key")   # anchors found by vocabulary alone, not by a name of the target
 _NAME_CODES = np.array([kind in NAME_KINDS for kind in KINDS])   # by kind code
 _TITLE_CODES = np.array([kind in ("title", "h1") for kind in KINDS])
 NUMBERED = KINDS.index("numbered")

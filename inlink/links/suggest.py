@@ -7,18 +7,18 @@ rebuilds from committed rows, so a resumed run gives exactly the rows of an unin
 
 This module chooses a page's rows (page_choices) and is the engine's public API (analyzer.py re-exports it):
 index.py builds the shared state, ranking.py scores a page's targets, placement.py says where an anchor may
-stand, evidence.py and confidence.py weigh and explain a row, validation.py holds the rules any row obeys
+stand, evidence.py and confidence.py weigh and explain a row (row_confidence.py: the caps on a placed row's
+confidence), validation.py holds the rules any row obeys
 (validate_suggestion, anchor_placement: re-exported here). docs/architecture.md draws the rest.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 
-from inlink.links.confidence import confidence, floor_logit, tier
+from inlink.links.confidence import floor_logit, tier
 from inlink.links.evidence import best_logits, features, reason, topic_terms
 from inlink.links.index import (  # noqa: F401  (public API, see docs/architecture.md)
     AnalysisConfig,
@@ -30,7 +30,7 @@ from inlink.links.index import (  # noqa: F401  (public API, see docs/architectu
     under_inbound_cap,
     unmatched_patterns,
 )
-from inlink.links.mentions import OWN_NAME_KINDS, linkable
+from inlink.links.mentions import linkable
 from inlink.links.parameters import is_parameter, own_parameters
 from inlink.links.placement import (
     is_one_of,
@@ -57,19 +57,21 @@ from inlink.links.placement import (
     with_quoted_title,
     with_title_after,
 )
-from inlink.links.ranking import NAME_KINDS, Option, Ranked, ranked_items, score_targets
+from inlink.links.ranking import VOCABULARY_KINDS, Option, Ranked, ranked_items, score_targets
+from inlink.links.row_confidence import caution, listed_confidence, row_confidence
 from inlink.links.spans import grow_to_title, overlaps, pick_occurrence, widen_single_word
 from inlink.links.sections import site_quotes_titles
 from inlink.links.text import (
-    CLOSING_QUOTES,
+    after_opening_quote,
+    in_string_literal,
     is_code_like,
+    is_lowercase_name,
     lowered_tokens,
-    OPENING_QUOTES,
     names_target,
+    OPENING_QUOTES,
     spelled_as,
     starts_sentence,
     title_head,
-    title_words,
     tokens,
 )
 from inlink.links.tokens import PageWords
@@ -77,13 +79,8 @@ from inlink.links.validation import allowed_here, anchor_placement, validate_sug
 
 RESULT_COLUMNS = ("Source", "Destination", "Anchor", "Context", "Score", "Confidence", "Tier", "Reason", "Engine")
 ENGINE = "offline"
-VOCABULARY_KINDS = ("shared", "key")   # anchors found by vocabulary alone, not by a name of the target
 RANKED_WEIGHED = 20        # targets per page weighed for confidence (the score's best; the rest rarely make it)
 RANKED_PER_SLOT = 4        # ... and at least this many per suggestion asked for
-LISTED_CONFIDENCE = 0.9   # the least confidence of a target named in a list of links (_valued)
-LISTED_RECOVERY_CONFIDENCE = 0.3   # ... with the site's links given: the low tier, above the default floor
-QUOTED_TITLE_KINDS = ("title", "h1", "head")   # a page's own names, cited in quotes (_cites_title_in_quotes)
-CAP_MARGIN = 0.01          # a capped confidence stands this far below the medium cut-off (shown as 0.49, not 0.50)
 LOGIT_MARGIN = 1e-6        # best_logits sums the features in another order than confidence: far within this
 
 
@@ -167,14 +164,14 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
         return open_to_anchors(prose, text, start, end) and not part_of_quoted_title(text, start, end) \
             and (names_it or not is_code_span(text, start, end)) \
             and (declared or parameters is None or not is_parameter(text, start, end, parameters)) \
-            and (not word_name or not _plain_word(text, start, end) or is_one_of(code, start, end)) \
+            and (not word_name or not is_lowercase_name(text[start:end]) or is_one_of(code, start, end)) \
             and (not acronym_name or not _capitals_word(text, start, end) or inside_one(code, start, end)) \
             and (not word_declared or is_code_like(text[start:end]) or text[start:end].isupper()
                  or code is not None and inside_one(code, start, end)) \
             and (chapter is None or spelled_as(text[start:end], chapter)) \
             and (lowercase is None or opens_sentence(text, prose, start) and spelled_as(text[start:end], lowercase)) \
-            and (not section or (_quoted(text, (start, end)) and not _string_literal(text, start) if heading is None
-                                 else referred_to(text, start, end, heading))) \
+            and (not section or (after_opening_quote(text, (start, end)) and not in_string_literal(text, start)
+                                 if heading is None else referred_to(text, start, end, heading))) \
             and (not numbered or not cites_another_document(text, start, end)) \
             and not glued_heading(text, start, end, block_bounds(prose, start, end)) \
             and (section or numbered or not breaks_between_words(text[start:end], written)) \
@@ -189,13 +186,6 @@ def _out_of_placeholders(rule, placeholders, text: str, names: tuple[str, ...]):
     """`rule`, and never inside one of the page's placeholders but as the target's title or H1 (`names`):
     placement.stands_for_a_value."""
     return lambda start, end: rule(start, end) and not stands_for_a_value(placeholders, text, start, end, names)
-
-
-def _plain_word(text: str, start: int, end: int) -> bool:
-    """A lowercase word of letters, or of letters then digits ("base64", "utf8"): what a name spelled like an
-    everyday word looks like."""
-    word = text[start:end]
-    return word.isalnum() and word.islower() and word[0].isalpha()
 
 
 def _capitals_word(text: str, start: int, end: int) -> bool:
@@ -378,156 +368,7 @@ def _own_names(index: LinkIndex, source: int) -> frozenset[str]:
 
 def _weigh(index: LinkIndex, item: Ranked, option: Option, span: tuple[int, int], page: _PagePlace) -> Choice:
     found = features(index, item, option)
-    return Choice(item, option, span, _valued(index, item, option, page, span, found), found)
-
-
-def _valued(index: LinkIndex, item: Ranked, option: Option, page: _PagePlace, span: tuple[int, int],
-            found: dict) -> float:
-    """The row's confidence: the model's (confidence.confidence), capped (_capped); a target the page names in a
-    list of links (link_lists.py) has at least LISTED_CONFIDENCE: the pages such lists name were real links 466
-    times in 473 on the sites measured (39 of 41 on the development corpora), whatever the names' own evidence.
-    With the site's links given, LISTED_RECOVERY_CONFIDENCE: such a name left unlinked in a list the editors
-    mostly linked is worth showing, not sure."""
-    value = _capped(index, item.target, option, page, span, confidence(found))
-    if _cites_title_in_quotes(index, option, page.text, span):
-        value = max(value, index.config.high_confidence)
-    return max(value, _listed_confidence(index)) if item.listed else value
-
-
-def _cites_title_in_quotes(index: LinkIndex, option: Option, text: str, span: tuple[int, int]) -> bool:
-    """The anchor is the target's title (H1, title head) as spelled there, between quotation marks, on a site that
-    refers to its pages by their titles in quotes (sections.site_quotes_titles: a DocBook manual's 'see the section
-    called “Search patterns”', the Rust book's 'the “Control Flow” section'): the site's own way of citing the page,
-    so at least the high tier, whatever else the pages share (cold start). On the six held-out sites that quote
-    their titles, quoted rows were real links 97 times in 100 in the high tier, and such rows 12 in 12 below it (a
-    title as common as "Search patterns" weighed medium or low). A row the floor left out before its anchor was
-    placed stays out (_reachable)."""
-    start, end = span
-    return not index.dictionary.known and option.exact and option.kind in QUOTED_TITLE_KINDS \
-        and _quoted(text, span) and text[end:end + 1] in CLOSING_QUOTES and not _string_literal(text, start) \
-        and site_quotes_titles(index)
-
-
-def _listed_confidence(index: LinkIndex) -> float:
-    """The least confidence of a target named in a list of links (_valued): cold start or with the site's links."""
-    return LISTED_RECOVERY_CONFIDENCE if index.dictionary.known else LISTED_CONFIDENCE
-
-
-def _capped(index: LinkIndex, target: int, option: Option, page: _PagePlace, span: tuple[int, int],
-            value: float) -> float:
-    """The confidence, at most the low tier's for a vocabulary anchor (a key phrase or shared term), cold start,
-    unless it is a key phrase holding an identifier ("WSGIPythonPath": a name; a number's adjective, "64-bit", is
-    none: _identifier): a key phrase of words weighs most
-    in the target but names nothing, and such medium- and high-tier rows were real links 0-27% of the time on six
-    held-out manuals (GIMP 3 in 62, Octave 0 in 30, PostgreSQL 8 in 34) and 0 in 5 on django, where the medium
-    tier promises half or more (python: 5 in 7). Before, one whose words stood in the target's title stayed (a
-    third of the others had been real links on the development cells). The row stays, in the low tier. With the
-    site's links given, their link odds weigh the phrase instead.
-    A shared term (a rare word both pages use) is capped whatever its words: it says the pages are alike, not that
-    the phrase names the target; medium- and high-tier rows of that kind were real links 2 times in 47 over the
-    two development corpora and six held-out sites (0 of 8 on the development corpora alone).
-    A title's words in another capitalisation and out of quotes ("data types" for the page "Data Types") are mostly
-    the words, not a reference to the page: such medium- and high-tier rows were real links 0-10% of the time on
-    three held-out manuals (PostgreSQL 1 in 109, GIMP 11 in 175, Octave 25 in 222) and 5 times in 58 on a held-out
-    prose handbook, against 40-60% on the development corpora (about their medium tier's rate), whose authors often
-    write a link's text in lowercase. On a site that refers to its pages by their titles in quotes
-    (sections.quotes_titles: the "Data Types" section), a key phrase is vocabulary, not a reference, whatever its
-    words.
-    A numbered reference to a chapter whose URLs file several pages under its number ("Chapter 10" of
-    ch10-00-generics, ch10-01-syntax, ch10-02-traits) names the chapter, not its first page: the sentence may mean
-    any of them ("traits, covered in Chapter 10"), so it stays in the low tier, with or without the site's links.
-    A number that is one page's own (a title's "part 2", an appendix's heading) keeps its confidence.
-    A plain word a page declares as a function ("polyval" of a Texinfo entry, in code: validation.declared_in_code)
-    stays below the high tier: the development corpora, which the weights were fitted on, declare only names shaped
-    as code, and such rows were real links 45 times in 77 in the high tier on a held-out GNU manual.
-    A title that is one lowercase word ("tables", "views", "methods": a view's, a command's, a class's page) is,
-    outside inline code on a page that marks code (HTML input), mostly the everyday word: such medium- and
-    high-tier rows were real links 35 times in 137 on PostgreSQL's manual, 3 in 17 on Apache's, 0 in 10 on GNU
-    Octave's, 0 in 3 on GLib's and the Rust book, 0 in 3 on django's. The row stays, in the low tier (cold start;
-    a title's head spelled so is refused outright out of code: _placement_rule's word_name).
-    An anchor whose words all stand in the source page's own title or H1 ("Duplicate" on "Duplicate layer",
-    "PL/Perl" on "PL/Perl Functions and Arguments", "Class-based views" on "Using mixins with class-based views")
-    mostly names the page's own subject there, not the other page bearing it as a title: such high-tier rows were
-    real links 42 times in 90 over the development corpora and eleven held-out sites (GIMP 12 in 36, PostgreSQL
-    10 in 18, Maxima 4 in 12, python 3 in 3), so they stay below the high tier, and the reason says what to check
-    (_caution). A page that lists the target among other pages' names keeps LISTED_CONFIDENCE (_valued).
-    A name the target declares only in a section heading, with no code shape, that the source writes outside
-    inline code on a page that marks its code (_heading_name_in_prose: "JUnit", "XSLT", "PostgreSQL" named in
-    passing) stays below the high tier as well: such medium- and high-tier rows were real links 97 times in 155
-    over the development corpora and ten held-out sites, against 332 in 339 written as code."""
-    text = page.text
-    if option.kind == "numbered" and numbered_origin(index, option.key, target)[1] > 1:
-        return min(value, round(index.config.medium_confidence - CAP_MARGIN, 3))
-    if option.kind == "defined" and _plain_declared_word(text[span[0]:span[1]]):
-        return min(value, round(index.config.high_confidence - CAP_MARGIN, 3))
-    if index.dictionary.known:
-        return value
-    if _in_own_title(index, page.source, text[span[0]:span[1]]) \
-            or _heading_name_in_prose(index, target, option, page, span):
-        value = min(value, round(index.config.high_confidence - CAP_MARGIN, 3))
-    if option.kind in NAME_KINDS:
-        if option.kind in OWN_NAME_KINDS and option.exact and _plain_word_out_of_code(page, span):
-            return min(value, round(index.config.medium_confidence - CAP_MARGIN, 3))
-        if option.exact or option.kind not in OWN_NAME_KINDS or _quoted(text, span):
-            return value
-    elif option.kind not in VOCABULARY_KINDS or (option.kind == "key" and not site_quotes_titles(index)
-                                                  and any(map(_identifier, tokens(text[span[0]:span[1]])))):
-        return value
-    return min(value, round(index.config.medium_confidence - CAP_MARGIN, 3))
-
-
-# A code shape: an underscore, a dot, a bracket, "::", a lowercase start with a capital inside ("getElementById"), an
-# option's leading dash.
-_CODE_SHAPE_RE = re.compile(r"[_.()]|::|\b[a-z]+[A-Z]|(?<![\w-])-")
-# "2-letter", "64-bit", "3-way": a number's adjective; "0.0f", "1.5x", "2.0": a number, with a one-letter type or unit
-# ("3xx", an HTTP status class, is a name)
-_QUANTITY_RE = re.compile(r"\d+(?:\.\d+)*(?:-[a-z]+|[a-z]?)")
-
-
-def _identifier(token: str) -> bool:
-    """A token shaped as code (is_code_like) that is no number (a number's adjective "64-bit", a literal "0.0f":
-    held-out GIMP's "0.0f" linked as a key phrase to the tutorial that writes it twice, high tier)."""
-    return is_code_like(token) and not _QUANTITY_RE.fullmatch(token)
-
-
-def _heading_name_in_prose(index: LinkIndex, target: int, option: Option, page: _PagePlace,
-                           span: tuple[int, int]) -> bool:
-    """The anchor is a name the target declares only in a section heading ("Class: LedgerStore", a "PostgreSQL"
-    section), not in an entry's term, spelled with no code shape (_CODE_SHAPE_RE) and written outside inline code
-    on a page that marks its code: there it is mostly a product or a concept named in passing (JUnit, XSLT,
-    PostgreSQL on a page comparing engines), not the site's own API entry."""
-    start, end = span
-    return option.kind == "defined" and page.code is not None and not inside_one(page.code, start, end) \
-        and not _CODE_SHAPE_RE.search(page.text, start, end) and not declared_in_term(index, option.phrase, target)
-
-
-def _in_own_title(index: LinkIndex, source: int, anchor: str) -> bool:
-    """Every word of the anchor stands in the source page's own title or H1 ("Duplicate" on "Duplicate layer",
-    "PL/Perl" on "PL/Perl Functions and Arguments"): there it mostly names the page's own subject, not the other
-    page that bears it as a title."""
-    words = lowered_tokens(anchor)
-    return bool(words) and set(words) <= title_words(index.titles[source], index.h1s[source])
-
-
-def _plain_word_out_of_code(page: _PagePlace, span: tuple[int, int]) -> bool:
-    """A lowercase word (_plain_word), out of inline code on a page that marks code."""
-    return page.code is not None and _plain_word(page.text, *span) and not inside_one(page.code, *span)
-
-
-def _plain_declared_word(anchor: str) -> bool:
-    """A declared name spelled as a plain word ("polyval", not "num2str", "PyObject" nor "ASCII")."""
-    return anchor.isalpha() and not anchor.isupper() and not is_code_like(anchor)
-
-
-def _quoted(text: str, span: tuple[int, int]) -> bool:
-    """The anchor opens right after a quotation mark."""
-    return span[0] > 0 and text[span[0] - 1] in OPENING_QUOTES
-
-
-def _string_literal(text: str, start: int) -> bool:
-    """The quotation the anchor opens stands where code puts a string: right after "(", "[", "{", "=", "," or ":"
-    ('f("a b")', 'x = "a b"', '("a b", "c d")'), where prose leaves a space or a word before its quotes."""
-    return start >= 2 and text[start - 2] in "([{=,:"
+    return Choice(item, option, span, row_confidence(index, item, option, page, span, found), found)
 
 
 def _reachable(index: LinkIndex, scored, bar: float | None) -> list[bool] | None:
@@ -537,7 +378,7 @@ def _reachable(index: LinkIndex, scored, bar: float | None) -> list[bool] | None
     if bar is None:
         return None
     reach = best_logits(index, scored) + LOGIT_MARGIN >= bar
-    if scored.listed and _listed_confidence(index) >= index.config.min_confidence:
+    if scored.listed and listed_confidence(index) >= index.config.min_confidence:
         reach |= np.array(scored.listed, dtype=bool)
     return reach.tolist()
 
@@ -619,7 +460,7 @@ def _placed(index: LinkIndex, choice: Choice, page: _PagePlace, taken: list[tupl
     if usable[0] is not choice.option:
         return _weigh(index, choice.item, *usable, page)
     choice.span = usable[1]
-    choice.confidence = _valued(index, choice.item, choice.option, page, usable[1], choice.features)
+    choice.confidence = row_confidence(index, choice.item, choice.option, page, usable[1], choice.features)
     return choice
 
 
@@ -640,18 +481,7 @@ def _row(index: LinkIndex, source: int, choice: Choice, source_row: np.ndarray, 
         index.urls[source], index.urls[choice.item.target], anchor, anchor_context(index, source, choice.span, prose),
         choice.item.score, choice.confidence, level,
         reason(index, choice.item, choice.option, anchor, choice.confidence, level, source_row, topics,
-               _caution(index, source, choice)), ENGINE)))
-
-
-def _caution(index: LinkIndex, source: int, choice: Choice) -> str | None:
-    """What an editor should check that the evidence does not settle (see _capped), or None: not for a row the
-    page lists among other pages' names or cites as a title in quotes, which say what they mean (_valued)."""
-    text, span = index.texts[source], choice.span
-    if index.dictionary.known or choice.item.listed or _cites_title_in_quotes(index, choice.option, text, span):
-        return None
-    if _in_own_title(index, source, text[span[0]:span[1]]):
-        return "The anchor's words are also this page's own title: check that they mean the target here."
-    return None
+               caution(index, source, choice.item.listed, choice.option, choice.span)), ENGINE)))
 
 
 def candidates_for(index: LinkIndex, source_url: str, k: int = 20) -> list[Candidate]:

@@ -344,6 +344,23 @@ def prose_score(text: str, start: int, end: int) -> float:
 
 OPENING_QUOTES = "“\"‘'«„"
 CLOSING_QUOTES = "”\"’'»“"   # (“ closes a German „quotation“)
+
+
+def after_opening_quote(text: str, span: tuple[int, int]) -> bool:
+    """The anchor opens right after a quotation mark."""
+    return span[0] > 0 and text[span[0] - 1] in OPENING_QUOTES
+
+
+def in_string_literal(text: str, start: int) -> bool:
+    """The quotation the anchor opens stands where code puts a string: right after "(", "[", "{", "=", "," or ":"
+    ('f("a b")', 'x = "a b"', '("a b", "c d")'), where prose leaves a space or a word before its quotes."""
+    return start >= 2 and text[start - 2] in "([{=,:"
+
+
+def is_lowercase_name(word: str) -> bool:
+    """A lowercase word of letters, or of letters then digits ("base64", "utf8"): what a name spelled like an
+    everyday word looks like."""
+    return word.isalnum() and word.islower() and word[0].isalpha()
 # A quoted phrase per kind of quotation marks (one literal opening mark each: a scan for one character is what
 # makes this cheap on a large site; a class of openers costs half as much again).
 _QUOTED_RES = tuple((mark, re.compile(pattern)) for mark, pattern in (
