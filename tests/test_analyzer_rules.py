@@ -13,9 +13,8 @@ from inlink.links.anchors import defined_name
 from inlink.links.dictionary import AnchorDictionary
 from inlink.links.evidence import _shared_fact, _words_fact
 from inlink.links.confidence import RECOVERY_WEIGHTS, WEIGHTS, confidence, tier
-from inlink.links.placement import (cut_from_longer_name, in_host, in_key_combination, in_menu_path, in_path,
-                                    in_template_code, is_code_span, name_neighbours, sentence_context,
-                                    used_as_verb)
+from inlink.links.placement import cut_from_longer_name, name_neighbours, sentence_context, used_as_verb
+from inlink.links.notation import in_host, in_key_combination, in_menu_path, in_path, in_template_code, is_code_span
 from inlink.links.suggest import (
     AnalysisConfig,
     analyze_page,
@@ -116,7 +115,7 @@ def test_validation_takes_an_anchor_closed_on_its_bracket_or_quote_and_a_word_th
     ("Ends with fsum()", "fsum", "fsum()"),
 ])
 def test_a_call_anchor_takes_its_empty_brackets(text, anchor, grown):
-    from inlink.links.placement import with_call_parens
+    from inlink.links.spans import with_call_parens
     start = text.index(anchor)
     new_start, new_end = with_call_parens(text, (start, start + len(anchor)))
     assert text[new_start:new_end] == grown

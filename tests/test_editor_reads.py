@@ -98,7 +98,7 @@ def test_with_the_sites_links_given_their_anchors_decide_instead(tmp_path):
 def test_a_one_word_string_literal_is_a_value_not_a_mention():
     from functools import partial
 
-    from inlink.links.placement import quoted_value
+    from inlink.links.notation import quoted_value
 
     quoted = partial(at_word, quoted_value)
     assert quoted("Raises an error with a code of 'min_size' if it is short.", "min_size")
@@ -175,7 +175,7 @@ def test_a_numbers_adjective_is_no_identifier_that_lifts_a_key_phrase_above_the_
 
 
 def test_an_anchor_closes_the_brackets_it_opens():
-    from inlink.links.placement import closed_brackets
+    from inlink.links.spans import closed_brackets
     text = "See Baskets (legacy version) and “Returns (old” for more."
     start = text.index("Baskets")
     assert text[slice(*closed_brackets(text, (start, text.index(")"))))] == "Baskets (legacy version)"
@@ -186,7 +186,7 @@ def test_an_anchor_closes_the_brackets_it_opens():
 
 def test_an_anchor_closes_the_quotation_it_opens_past_a_space_an_ellipsis_or_a_full_stop():
     # held-out DocBook manuals: "Section 8.27, “ Decompose" was the anchor of "Section 8.27, “ Decompose ”"
-    from inlink.links.placement import closed_brackets
+    from inlink.links.spans import closed_brackets
     from inlink.links.validation import _on_word_boundaries
     text = "See Section 8.27, “ Decompose ”, Section 2.2, “New…” and Section 5.2.3, “Files, et al.” here; “Open it"
     for whole in ("Section 8.27, “ Decompose ”", "Section 2.2, “New…”", "Section 5.2.3, “Files, et al.”"):

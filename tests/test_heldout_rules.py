@@ -274,7 +274,7 @@ def test_on_plain_text_a_quoted_phrase_written_out_of_quotes_on_one_page_names_t
 
 
 def test_a_quoted_title_keeps_its_last_exclamation_or_question_mark():
-    from inlink.links.placement import closed_brackets
+    from inlink.links.spans import closed_brackets
     text = "Come back to it in the “Ready to Roll? Then Go!” section, or in ‘Lost Again?’ later."
     start = text.index("Ready")
     assert text[slice(*closed_brackets(text, (start, start + len("Ready to Roll? Then Go"))))] \
@@ -384,7 +384,7 @@ def test_a_signature_heading_may_space_its_name_from_empty_brackets(heading, dec
 def test_an_anchor_on_a_command_line_option_keeps_its_dashes(tmp_path):
     from test_analyzer_rules import NO_FLOOR, _html_site
 
-    from inlink.links.placement import with_option_dashes
+    from inlink.links.spans import with_option_dashes
     from inlink.links.suggest import analyze_page, build_index, validate_suggestion
     from test_analyzer import BASE, FILLER
     text = "Pass --keep-going, not no-keep-going; (--dry-run) too; a return code of -signal.SIGTERM."

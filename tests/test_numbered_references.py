@@ -233,7 +233,7 @@ def test_a_docbook_cross_reference_links_the_section_number_and_its_quoted_title
 
 
 def test_a_quoted_title_is_taken_only_when_it_closes_on_its_line():
-    from inlink.links.placement import with_quoted_title
+    from inlink.links.spans import with_quoted_title
 
     text = "See Section 2.3, “Reefing the main” first. Then Section 2.4, “an open quote\nnever closed”."
     first = text.index("Section 2.3")
@@ -247,7 +247,7 @@ def test_a_quoted_title_is_taken_only_when_it_closes_on_its_line():
 
 def test_a_number_with_the_targets_title_unquoted_after_it_is_taken_whole():
     # a held-out handbook writes "Chapter 4, Installation": its links hold both (before, the number alone)
-    from inlink.links.placement import with_title_after
+    from inlink.links.spans import with_title_after
 
     text = "As Chapter 4, Installation showed, and Chapter 5, Installers differ; see Chapter 6 too."
     titles = ("Installation", "Chapter 4. Installation")
@@ -286,7 +286,7 @@ def test_a_chapter_s_own_word_outranks_a_bare_number_that_only_answers_to_it():
 
 
 def test_a_title_after_the_reference_to_the_same_page_takes_the_whole_reference(tmp_path):
-    from inlink.links.placement import reference_before
+    from inlink.links.spans import reference_before
     from test_analyzer import BASE
     text = "as in Section 6.7, “Upgrading the Boat” and Chapter 7, Knots for Sailors, or “Knots” alone"
     title = text.index("Upgrading")

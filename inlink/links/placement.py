@@ -25,6 +25,8 @@ test checks them from the outside, so the rules live in one place:
   engine's rule, as is a capitalised phrase cut out of a longer capitalised name: cut_from_longer_name);
 - on plain text (no blocks), a code-like span (an identifier with _ or ::, a call with (), a path, a command
   option, a <placeholder>) is an anchor only when the target's title or defined name is that very name.
+The shapes of notation (a path, a host, a template tag, a quoted value, a menu path, a key combination, a code-like
+span) are read in notation.py; how far an anchor reaches once placed, in spans.py.
 The Context is the sentence holding the anchor (a splitter that knows "e.g." and "3.11" end no sentence),
 inside the anchor's block when blocks are known.
 """
@@ -37,6 +39,8 @@ from functools import lru_cache
 import numpy as np
 
 from inlink.links.numbering import CAPTION_WORDS
+from inlink.links.notation import (in_host, in_key_combination, in_menu_path, in_path, in_template_code,
+                                   quoted_value)
 from inlink.links.text import (STOP_WORDS, CONTEXT_CHARS, TOKEN_RE, sentence_bounds, shorten_around,
                                starts_sentence)
 
@@ -44,9 +48,6 @@ from inlink.links.text import (STOP_WORDS, CONTEXT_CHARS, TOKEN_RE, sentence_bou
 # inside a generic container (a <div> or <section> without a <p>), which many sites use for paragraphs.
 PROSE_BLOCKS = frozenset({"paragraph", "list_item", "definition", "table_cell", "text"})
 PROSE_CELL_WORDS = 4       # a table cell with fewer words is a value (a name, a number), not prose
-
-# A code-like span: an identifier with _ or ::, a call "name()", a path, a command option, a <placeholder>.
-_CODE_SPAN_RE = re.compile(r"^(?:\w*_\w*|.*::.*|.*\(\)?|.*[\\/].*|--?[A-Za-z][\w-]*|<[^<>]+>|\{[^{}]+\})$")
 
 
 # Another document's part: "section 10 of RFC 2616", "RFC 7238, Section 3", "PEP 8 section 2" (a name in capitals
@@ -314,127 +315,6 @@ def block_bounds(ranges: tuple[list[int], list[int]] | None, start: int, end: in
     return (starts[i], ends[i]) if i >= 0 and end <= ends[i] else None
 
 
-# What a path is made of besides letters and digits; a placeholder's brackets belong to it ("<project_name>/asgi.py",
-# "{app_label}/templates/").
-_PATH_CHARS = "._/\\~-<>{}"
-_PATH_RE = re.compile(r"^[/\\.~]|//|[/\\].*[/\\]|[/\\][^/\\]*\.[A-Za-z]\w*$")
-
-
-def _glued(text: str, start: int, end: int, chars: str) -> tuple[int, int]:
-    """text[start:end] widened over the letters, digits and `chars` glued to it on either side."""
-    left, right = start, end
-    while left > 0 and (text[left - 1].isalnum() or text[left - 1] in chars):
-        left -= 1
-    while right < len(text) and (text[right].isalnum() or text[right] in chars):
-        right += 1
-    return left, right
-
-
-def in_path(text: str, start: int, end: int) -> bool:
-    """Part of a file path or URL ("tkinter" in "Lib/tkinter/dnd.py", "tty" in "/dev/tty", a host in
-    "//www.python.org/downloads/", "project_name" in "<project_name>/asgi.py"): never an anchor, whatever it
-    names. A slash between two words ("RSS/Atom", "I/O") is no path."""
-    left, right = _glued(text, start, end, _PATH_CHARS)
-    glued = text[left:right].rstrip(".").strip("<>{}")
-    if left > 0 and text[left - 1] == ")":   # "Py_NewInterpreter()/Py_EndInterpreter()": two names, no path
-        glued = glued.lstrip("/")
-    return ("/" in glued or "\\" in glued) and bool(_PATH_RE.search(glued))
-
-
-# A host name or e-mail address: dotted labels in lower case ending in a top-level domain that no code name or file
-# extension ends in ("irc.libera.chat", "docs.example.com", "help@example.co.uk"; not "os.path", "settings.py",
-# "df.at", nor the product names "ASP.NET" and "Socket.IO").
-_HOST_RE = re.compile(r"^(?:[\w.+-]+@)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|org|net|edu|gov|mil|int|io|dev|app|"
-                      r"ai|co|info|biz|chat|me|tv|xyz|site|online|tech|cloud|blog|uk|de|fr|nl|es|ru|jp|cn|br|au|ca|"
-                      r"us|eu|ch|se|dk|fi|cz|be|ie|nz|za|kr|tw|hk|sg|mx|ar)$")
-_HOST_CHARS = ".-@+_"
-
-
-def in_host(text: str, start: int, end: int) -> bool:
-    """Part of a host name or e-mail address written without its scheme ("irc.libera.chat", "libera" in it,
-    "example" in "help@example.com"): never an anchor, as no part of a URL is (an editor's read found
-    "irc.libera.chat" linked to a release notes page that happened to mention it too)."""
-    left, right = _glued(text, start, end, _HOST_CHARS)
-    glued = text[left:right].strip(_HOST_CHARS)
-    return "." in glued and bool(_HOST_RE.match(glued))   # [a-z]: lower case only
-
-
-# A template language's tag or expression: Django, Jinja, Liquid, Twig, Hugo and Handlebars write them so.
-TEMPLATE_REACH = 200          # characters a template tag stretches over at most, on its line
-_TEMPLATE_CLOSING = {"%": "%}", "{": "}}"}
-
-
-def in_template_code(text: str, start: int, end: int) -> bool:
-    """Part of a template tag or expression on its line ("i18n" in "{% load i18n %}", "pub_date" in
-    "{{ article.pub_date|date }}"): code quoted in a sentence, never an anchor, whatever it names (an editor's
-    read rejected "i18n" -> the internationalisation page there). An opening "{%" or "{{" before the span on its
-    line, not closed before it, and its closing mark after it."""
-    lo = max(0, start - TEMPLATE_REACH)
-    lo = text.rfind("\n", lo, start) + 1 or lo
-    opening = max(text.rfind("{%", lo, start), text.rfind("{{", lo, start))
-    if opening < 0:
-        return False
-    closing = _TEMPLATE_CLOSING[text[opening + 1]]
-    if text.find(closing, opening + 2, start) >= 0:
-        return False
-    line_end = text.find("\n", end, end + TEMPLATE_REACH)
-    return text.find(closing, end, line_end if line_end >= 0 else end + TEMPLATE_REACH) >= 0
-
-
-_QUOTES = {"'": "'", '"': '"', "‘": "’"}
-
-
-def quoted_value(text: str, start: int, end: int) -> bool:
-    """text[start:end] is a one-word string literal: a word without dots or spaces standing alone between a pair of
-    straight quotes ("a code of 'min_value'", "one of the strings 'aifc', 'wav'", "the value "store_true"") or of
-    the single typographic quotes Texinfo writes a literal in ("the methods ‘get’, ‘put’, ‘delete’"; its double
-    ones, “wav”, quote prose).
-    Such a word is a value the page passes or receives (an error code, a keyword's value, a format's name), not a
-    mention of the option, module or page of the same name. A quoted dotted path ('shop.contrib.baskets' in an
-    apps list) still names its module, and a quoted title ("Troubleshooting", "Backup Strategies") is capitalised
-    as a title or has spaces."""
-    if start == 0 or end >= len(text) or _QUOTES.get(text[start - 1]) != text[end]:
-        return False
-    word = text[start:end]
-    titled = word[:1].isupper() and word[1:].islower()
-    return not titled and not any(ch.isspace() or ch == "." for ch in word)
-
-
-# A menu path's separators: "Image → Scale Image", "Settings > Billing > Invoices", "File ▸ Export". The ASCII ">" and
-# the guillemets only with a space on either side: "»" and "›" also quote ("»Text«"), and "a>b" is code.
-_MENU_ARROWS = "→⇒⟶▸▶►➔➜"
-MENU_REACH = 3   # spaces between a menu item and its arrow
-_MENU_BEFORE_RE = re.compile(rf"(?:[{_MENU_ARROWS}] {{0,{MENU_REACH}}}| (?:>|->|»|›|=>) )$")
-_MENU_AFTER_RE = re.compile(rf"(?: {{0,{MENU_REACH}}}[{_MENU_ARROWS}]| (?:>|->|»|›|=>) )")
-# A key combination: "Shift+F10", "Ctrl+C", "Ctrl + Shift + Z" (spaced, beside a modifier key).
-_MODIFIERS = frozenset("ctrl control shift alt option opt cmd command meta super win windows fn altgr".split())
-_KEY_BEFORE_RE = re.compile(r"(\w+) ?\+ ?$")
-_KEY_AFTER_RE = re.compile(r" ?\+ ?(\w+)")
-
-
-def in_menu_path(text: str, start: int, end: int) -> bool:
-    """text[start:end] is an item of a menu path ("Color Management" in "Image → Color Management → Enable Color
-    Management", "Billing" in "Settings > Billing"): a place in the application's interface, spelled as the
-    reader clicks it, not a mention in running text (a GUI manual's held-out read: 182 of 1,252 high and medium
-    rows stood in menu paths, where its editors linked 3 of 1,085 links)."""
-    return bool(_MENU_BEFORE_RE.search(text, max(0, start - MENU_REACH - 3), start)
-                or _MENU_AFTER_RE.match(text, end, end + MENU_REACH + 3))
-
-
-def in_key_combination(text: str, start: int, end: int) -> bool:
-    """text[start:end] is a key of a key combination ("F10" in "Shift+F10", "C" in "Ctrl + C"): the keys are
-    pressed together, and one of them alone names no page (a shortcut table's "F10")."""
-    if text.find("+", max(0, start - 12), end + 12) < 0:
-        return False
-    if (start > 1 and text[start - 1] == "+" and text[start - 2].isalnum()) or \
-            (end + 1 < len(text) and text[end] == "+" and text[end + 1].isalnum()):
-        return True
-    left = _KEY_BEFORE_RE.search(text, max(0, start - 12), start)
-    right = _KEY_AFTER_RE.match(text, end, end + 12)
-    return any(match and match.group(1).lower() in _MODIFIERS for match in (left, right)) \
-        or text[start:end].lower() in _MODIFIERS and bool(left or right)
-
-
 # Words that say what kind of thing a name is, or where it stands, beside it: "the Flip Tool", "the Layers Dialog",
 # "Appendix Interactive Input Editing", "Module pdb": the name stays the page's.
 _KIND_WORDS = frozenset("""appendix chapter section part figure table example step page article guide tutorial
@@ -572,139 +452,6 @@ def _quotation_start(text: str, start: int) -> int:
 _QUOTATION_MARKS = (*_TITLE_QUOTES, "”", "»", "\n")
 
 
-_CLOSING = {"(": ")", "[": "]", "“": "”", "‘": "’"}
-_QUOTE_PAIRS = {"“": "”", "‘": "’", '"': '"', "«": "»", "„": "“"}   # an opening quotation mark and its closing one
-
-
-def closes_one_it_opens(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] ends on a closing bracket or quotation mark (or a quoted title's "!" or "?" before
-    its closing mark) that closes one opened inside it: an end closed_brackets gives, no loose mark."""
-    last = text[end - 1] if end > start else ""
-    opening = next((o for o, c in _CLOSING.items() if c == last), None)
-    if opening is not None:
-        return text.count(opening, start, end) >= text.count(last, start, end)
-    return last in "!?" and 0 < start and end < len(text) and text[start - 1] in _QUOTE_PAIRS \
-        and text[end] == _QUOTE_PAIRS[text[start - 1]]
-
-
-def closed_brackets(text: str, span: tuple[int, int]) -> tuple[int, int]:
-    """The anchor with the brackets and quotes it opens closed, when the text closes them right after it: "Managing
-    static files (e.g. images, JavaScript, CSS" ends at its ")" (a title's words are matched as tokens, and the
-    closing mark is none). An anchor never ends inside a parenthesis it opened. Likewise a quoted title's last
-    "!" or "?" ('the “To panic! or Not to panic!” section'): an anchor that fills the quotation but for that mark
-    takes it, so the title is whole."""
-    start, end = span
-    for opening, closing in _CLOSING.items():
-        while end < len(text) and text[end] == closing \
-                and text.count(opening, start, end) > text.count(closing, start, end):
-            end += 1
-    end = _quotation_closed(text, start, end)
-    if 0 < start and end + 1 < len(text) and text[start - 1] in _QUOTE_PAIRS and text[end] in "!?" \
-            and text[end + 1] == _QUOTE_PAIRS[text[start - 1]]:
-        end += 1
-    return start, end
-
-
-#: What may stand between a quoted title's last word and its closing mark: a space (DocBook's "“ Decompose ”"),
-#: the ellipsis or degree sign of a menu command's name ("“New…”", "“Rotate 180°”"), a full stop ("“et al.”").
-QUOTE_TAIL = " …°.!?"
-QUOTE_CLOSINGS = "”’"
-_QUOTE_TAIL_RE = re.compile(f"[{QUOTE_TAIL}]{{1,3}}")
-
-
-def _quotation_closed(text: str, start: int, end: int) -> int:
-    """The end of an anchor that opens a quotation (“ or ‘) and stops short of its closing mark: past that mark when
-    only a space, an ellipsis, a degree sign or a full stop stands between (the title's words are matched as
-    tokens, and those marks are none); else where it was. Held-out DocBook manuals: "Section 8.27, “ Decompose"
-    was the anchor of "Section 8.27, “ Decompose ”"."""
-    for opening in ("“", "‘"):
-        closing = _CLOSING[opening]
-        if text.count(opening, start, end) > text.count(closing, start, end):
-            tail = _QUOTE_TAIL_RE.match(text, end, end + 3)
-            after = tail.end() if tail else end
-            if text.startswith(closing, after):
-                return after + 1
-    return end
-
-
-def with_option_dashes(text: str, span: tuple[int, int]) -> tuple[int, int]:
-    """The anchor with the two dashes that make its first word a long command-line option ("--keep-going"): the
-    tokeniser reads the option's name without them ("keep-going"), and an anchor cut there leaves the reader a
-    link on half of the flag. The dashes must open a word (a space, an opening bracket or quote, or the text's
-    start before them; a token never starts right after a hyphen inside a word). One dash is left alone: it is as
-    often a minus ("-signal.SIGTERM", a negated value) as a short option."""
-    start, end = span
-    if text[max(0, start - 2):start] != "--" or start > 2 and not (text[start - 3].isspace()
-                                                                   or text[start - 3] in "([{`'\"“‘"):
-        return span
-    return start - 2, end
-
-
-def with_call_parens(text: str, span: tuple[int, int]) -> tuple[int, int]:
-    """The anchor with the empty brackets that make it a call, when the text writes them right after it ("fsum" in
-    "math.fsum()" is "math.fsum()"): the tokeniser reads the name without them, and documentation sites link the
-    call whole (an editor's read: about a third of the python-docs rows ended before their "()")."""
-    start, end = span
-    if text.startswith("()", end) and (text[end - 1].isalnum() or text[end - 1] == "_") \
-            and not (end + 2 < len(text) and (text[end + 2].isalnum() or text[end + 2] == "_")):
-        return start, end + 2
-    return span
-
-
-QUOTED_TITLE_CHARS = 120   # a quoted section title after its number; a longer quotation is something else
-_AFTER_NUMBER_RE = re.compile(r', ([“"‘«„])')
-
-
-def with_quoted_title(text: str, span: tuple[int, int]) -> tuple[int, int]:
-    """A numbered reference with the quoted title written right after it, as manuals made with DocBook and the like
-    write their cross-references ("Section 7.6, “Sandbox”"): the reference and its title are one link there (on
-    held-out DocBook sites every such in-content link took both), so an anchor on the number alone is cut short.
-    Only a quotation that closes within QUOTED_TITLE_CHARS and holds no line break; else the number alone."""
-    start, end = span
-    opened = _AFTER_NUMBER_RE.match(text, end)
-    if opened is None:
-        return span
-    closing = text.find(_QUOTE_PAIRS[opened.group(1)], opened.end(), opened.end() + QUOTED_TITLE_CHARS)
-    if closing <= opened.end() or "\n" in text[opened.end():closing]:
-        return span
-    return start, closing + 1
-
-
-def with_title_after(text: str, span: tuple[int, int], titles: tuple[str, ...]) -> tuple[int, int]:
-    """A numbered reference with one of the target's titles (`titles`: its title and H1) written unquoted right
-    after it and a comma ("Chapter 4, Installation", "Chapter 7, Solving Problems and Finding Relevant
-    Information"): one link, as with_quoted_title's, on a site that leaves chapter titles unquoted. The title must
-    end where a word ends; else the number alone."""
-    start, end = span
-    if not text.startswith(", ", end):
-        return span
-    for title in titles:
-        after = end + 2 + len(title)
-        if title and text.startswith(title, end + 2) and not (after < len(text) and text[after].isalnum()):
-            return start, after
-    return span
-
-
-#: "Section 6.7, " or "Chapter 7, " right before a title: a manual's cross-reference, its number then its title
-_REFERENCE_BEFORE_RE = re.compile(r"(?<![\w.])((?:Section|Chapter|Appendix|Part)\s+(?:\d{1,3}(?:\.\d{1,3})*|[A-Z](?:\.\d{1,3})*)), $")
-
-
-def reference_before(text: str, span: tuple[int, int]) -> tuple[tuple[int, int], str] | None:
-    """The cross-reference a title anchor is the second half of ("Section 6.7, “Upgrading ...”", "Chapter 7, Solving
-    Problems ..."), as (the whole reference's span, its number: "Section 6.7"), or None: the title stands right
-    after the number and a comma, in quotes that close right after it, or unquoted. The caller checks that the
-    number names the same page (then the reference is one link, not a title cut out of it)."""
-    start, end = span
-    quoted = start > 0 and text[start - 1] in _QUOTE_PAIRS
-    if quoted and not text.startswith(_QUOTE_PAIRS[text[start - 1]], end):
-        return None
-    before = start - 1 if quoted else start
-    found = _REFERENCE_BEFORE_RE.search(text, max(0, before - 40), before)
-    if found is None:
-        return None
-    return (found.start(), end + 1 if quoted else end), found.group(1)
-
-
 _BREAK_RE = re.compile(r"[.,;:!?](?=\s)")   # a mark that ends a sentence or a clause before the next word
 _TITLE_SPLIT_RE = re.compile(r" [-–—|] ")
 # A grammar's or a template's mark next to white space: "{SET|ADD|DROP} PUBLICATION" (not "git-daemon[1]")
@@ -733,23 +480,6 @@ def anchor_marks(links: list[tuple[int, int, str]]) -> dict[int, str]:
         if found:
             marks.setdefault(destination, set()).update(found)
     return {page: "".join(sorted(found)) for page, found in marks.items()}
-
-
-def option_dashes(text: str, start: int) -> int:
-    """2 when the anchor at `start` opens with a long option's dashes (with_option_dashes), else 0."""
-    return 2 if text.startswith("--", start) else 0
-
-
-def is_code_span(text: str, start: int, end: int) -> bool:
-    """An identifier, call, path, option or placeholder, judged with the characters glued to the span
-    ("foo" in "foo()" or "--foo", "name" in "<name>")."""
-    left = start
-    while left > 0 and text[left - 1] in "-_<{/\\:.":
-        left -= 1
-    right = end
-    while right < len(text) and text[right] in "()_>}/\\:":
-        right += 1
-    return bool(_CODE_SPAN_RE.match(text[left:right]))
 
 
 # Where a sentence restarts without a full stop: a capitalised word after the end of a code line or listing

@@ -1,10 +1,13 @@
 """Where an anchor stands in its source page and how far it reaches: the occurrence picked for an option, grown to
-the target's whole name or by a neighbour word, never overlapping another anchor.
+the target's whole name or by a neighbour word, never overlapping another anchor; and the marks it takes with it
+(closed_brackets and the with_* helpers): the brackets and quotation it opens, a long option's dashes, a call's
+empty brackets, a cross-reference's number with the title written after it (or before it: reference_before).
 
 Apart from the ranking (ranking.py), which says which targets and which phrases; this says which characters.
 """
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -114,3 +117,147 @@ def widen_single_word(index: LinkIndex, text: str, target: int, span: tuple[int,
         if text[wider[0]:wider[1]].lower() in target_text:
             return wider
     return span
+
+
+_CLOSING = {"(": ")", "[": "]", "“": "”", "‘": "’"}
+_QUOTE_PAIRS = {"“": "”", "‘": "’", '"': '"', "«": "»", "„": "“"}   # an opening quotation mark and its closing one
+
+
+def closes_one_it_opens(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] ends on a closing bracket or quotation mark (or a quoted title's "!" or "?" before
+    its closing mark) that closes one opened inside it: an end closed_brackets gives, no loose mark."""
+    last = text[end - 1] if end > start else ""
+    opening = next((o for o, c in _CLOSING.items() if c == last), None)
+    if opening is not None:
+        return text.count(opening, start, end) >= text.count(last, start, end)
+    return last in "!?" and 0 < start and end < len(text) and text[start - 1] in _QUOTE_PAIRS \
+        and text[end] == _QUOTE_PAIRS[text[start - 1]]
+
+
+def closed_brackets(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """The anchor with the brackets and quotes it opens closed, when the text closes them right after it: "Managing
+    static files (e.g. images, JavaScript, CSS" ends at its ")" (a title's words are matched as tokens, and the
+    closing mark is none). An anchor never ends inside a parenthesis it opened. Likewise a quoted title's last
+    "!" or "?" ('the “To panic! or Not to panic!” section'): an anchor that fills the quotation but for that mark
+    takes it, so the title is whole."""
+    start, end = span
+    for opening, closing in _CLOSING.items():
+        while end < len(text) and text[end] == closing \
+                and text.count(opening, start, end) > text.count(closing, start, end):
+            end += 1
+    end = _quotation_closed(text, start, end)
+    if 0 < start and end + 1 < len(text) and text[start - 1] in _QUOTE_PAIRS and text[end] in "!?" \
+            and text[end + 1] == _QUOTE_PAIRS[text[start - 1]]:
+        end += 1
+    return start, end
+
+
+#: What may stand between a quoted title's last word and its closing mark: a space (DocBook's "“ Decompose ”"),
+#: the ellipsis or degree sign of a menu command's name ("“New…”", "“Rotate 180°”"), a full stop ("“et al.”").
+QUOTE_TAIL = " …°.!?"
+
+
+QUOTE_CLOSINGS = "”’"
+
+
+_QUOTE_TAIL_RE = re.compile(f"[{QUOTE_TAIL}]{{1,3}}")
+
+
+def _quotation_closed(text: str, start: int, end: int) -> int:
+    """The end of an anchor that opens a quotation (“ or ‘) and stops short of its closing mark: past that mark when
+    only a space, an ellipsis, a degree sign or a full stop stands between (the title's words are matched as
+    tokens, and those marks are none); else where it was. Held-out DocBook manuals: "Section 8.27, “ Decompose"
+    was the anchor of "Section 8.27, “ Decompose ”"."""
+    for opening in ("“", "‘"):
+        closing = _CLOSING[opening]
+        if text.count(opening, start, end) > text.count(closing, start, end):
+            tail = _QUOTE_TAIL_RE.match(text, end, end + 3)
+            after = tail.end() if tail else end
+            if text.startswith(closing, after):
+                return after + 1
+    return end
+
+
+def with_option_dashes(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """The anchor with the two dashes that make its first word a long command-line option ("--keep-going"): the
+    tokeniser reads the option's name without them ("keep-going"), and an anchor cut there leaves the reader a
+    link on half of the flag. The dashes must open a word (a space, an opening bracket or quote, or the text's
+    start before them; a token never starts right after a hyphen inside a word). One dash is left alone: it is as
+    often a minus ("-signal.SIGTERM", a negated value) as a short option."""
+    start, end = span
+    if text[max(0, start - 2):start] != "--" or start > 2 and not (text[start - 3].isspace()
+                                                                   or text[start - 3] in "([{`'\"“‘"):
+        return span
+    return start - 2, end
+
+
+def with_call_parens(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """The anchor with the empty brackets that make it a call, when the text writes them right after it ("fsum" in
+    "math.fsum()" is "math.fsum()"): the tokeniser reads the name without them, and documentation sites link the
+    call whole (an editor's read: about a third of the python-docs rows ended before their "()")."""
+    start, end = span
+    if text.startswith("()", end) and (text[end - 1].isalnum() or text[end - 1] == "_") \
+            and not (end + 2 < len(text) and (text[end + 2].isalnum() or text[end + 2] == "_")):
+        return start, end + 2
+    return span
+
+
+QUOTED_TITLE_CHARS = 120   # a quoted section title after its number; a longer quotation is something else
+
+
+_AFTER_NUMBER_RE = re.compile(r', ([“"‘«„])')
+
+
+def with_quoted_title(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """A numbered reference with the quoted title written right after it, as manuals made with DocBook and the like
+    write their cross-references ("Section 7.6, “Sandbox”"): the reference and its title are one link there (on
+    held-out DocBook sites every such in-content link took both), so an anchor on the number alone is cut short.
+    Only a quotation that closes within QUOTED_TITLE_CHARS and holds no line break; else the number alone."""
+    start, end = span
+    opened = _AFTER_NUMBER_RE.match(text, end)
+    if opened is None:
+        return span
+    closing = text.find(_QUOTE_PAIRS[opened.group(1)], opened.end(), opened.end() + QUOTED_TITLE_CHARS)
+    if closing <= opened.end() or "\n" in text[opened.end():closing]:
+        return span
+    return start, closing + 1
+
+
+def with_title_after(text: str, span: tuple[int, int], titles: tuple[str, ...]) -> tuple[int, int]:
+    """A numbered reference with one of the target's titles (`titles`: its title and H1) written unquoted right
+    after it and a comma ("Chapter 4, Installation", "Chapter 7, Solving Problems and Finding Relevant
+    Information"): one link, as with_quoted_title's, on a site that leaves chapter titles unquoted. The title must
+    end where a word ends; else the number alone."""
+    start, end = span
+    if not text.startswith(", ", end):
+        return span
+    for title in titles:
+        after = end + 2 + len(title)
+        if title and text.startswith(title, end + 2) and not (after < len(text) and text[after].isalnum()):
+            return start, after
+    return span
+
+
+#: "Section 6.7, " or "Chapter 7, " right before a title: a manual's cross-reference, its number then its title
+_REFERENCE_BEFORE_RE = re.compile(r"(?<![\w.])((?:Section|Chapter|Appendix|Part)\s+(?:\d{1,3}(?:\.\d{1,3})*|[A-Z](?:\.\d{1,3})*)), $")
+
+
+def reference_before(text: str, span: tuple[int, int]) -> tuple[tuple[int, int], str] | None:
+    """The cross-reference a title anchor is the second half of ("Section 6.7, “Upgrading ...”", "Chapter 7, Solving
+    Problems ..."), as (the whole reference's span, its number: "Section 6.7"), or None: the title stands right
+    after the number and a comma, in quotes that close right after it, or unquoted. The caller checks that the
+    number names the same page (then the reference is one link, not a title cut out of it)."""
+    start, end = span
+    quoted = start > 0 and text[start - 1] in _QUOTE_PAIRS
+    if quoted and not text.startswith(_QUOTE_PAIRS[text[start - 1]], end):
+        return None
+    before = start - 1 if quoted else start
+    found = _REFERENCE_BEFORE_RE.search(text, max(0, before - 40), before)
+    if found is None:
+        return None
+    return (found.start(), end + 1 if quoted else end), found.group(1)
+
+
+def option_dashes(text: str, start: int) -> int:
+    """2 when the anchor at `start` opens with a long option's dashes (with_option_dashes), else 0."""
+    return 2 if text.startswith("--", start) else 0

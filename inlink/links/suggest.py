@@ -31,35 +31,40 @@ from inlink.links.index import (  # noqa: F401  (public API, see docs/architectu
     unmatched_patterns,
 )
 from inlink.links.mentions import linkable
+from inlink.links.notation import is_code_span
 from inlink.links.parameters import is_parameter, own_parameters
 from inlink.links.placement import (
-    is_one_of,
-    stands_for_a_value,
-    cut_from_longer_name,
-    referred_to,
-    name_neighbours,
-    opens_sentence,
-    used_as_verb,
     block_bounds,
     breaks_between_words,
     cites_another_document,
-    closed_brackets,
+    cut_from_longer_name,
     glued_heading,
-    inside_one,
     in_prose,
-    is_code_span,
+    inside_one,
+    is_one_of,
+    name_neighbours,
     open_to_anchors,
+    opens_sentence,
     part_of_quoted_title,
+    referred_to,
     sentence_context,
+    stands_for_a_value,
+    used_as_verb,
+)
+from inlink.links.ranking import VOCABULARY_KINDS, Option, Ranked, ranked_items, score_targets
+from inlink.links.row_confidence import caution, listed_confidence, row_confidence
+from inlink.links.spans import (
+    closed_brackets,
+    grow_to_title,
+    overlaps,
+    pick_occurrence,
     reference_before,
+    widen_single_word,
     with_call_parens,
     with_option_dashes,
     with_quoted_title,
     with_title_after,
 )
-from inlink.links.ranking import VOCABULARY_KINDS, Option, Ranked, ranked_items, score_targets
-from inlink.links.row_confidence import caution, listed_confidence, row_confidence
-from inlink.links.spans import grow_to_title, overlaps, pick_occurrence, widen_single_word
 from inlink.links.sections import site_quotes_titles
 from inlink.links.text import (
     after_opening_quote,
@@ -117,7 +122,7 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
                     lowercase: tuple[str, ...] | None = None, names: frozenset[str] | None = None, terms=None,
                     heading: tuple[str, ...] | None = None):
     """The places an option's occurrence may take: running prose only, never inside a path or URL, a quoted value
-    (placement.quoted_value), a part of a quoted title ('titled “Subtyping Built-in Types”':
+    (notation.quoted_value), a part of a quoted title ('titled “Subtyping Built-in Types”':
     placement.part_of_quoted_title) nor a heading run into its paragraph (placement.glued_heading), a code-like span only
     when the phrase names the target (its title, a name it defines or owns, or an anchor the site uses for it), and never one of the page's own parameters (parameters.py; `parameters`: own_parameters' scopes,
     or None to allow them) unless the target declares that very name; and on a page that marks names as inline

@@ -7,9 +7,10 @@ the contract test holds both engines to anchor_placement.
 from __future__ import annotations
 
 from inlink.links.index import LinkIndex, declared_in_term, page_prose, under_inbound_cap
-from inlink.links.placement import (QUOTE_CLOSINGS, QUOTE_TAIL, closes_one_it_opens, in_key_combination, in_menu_path,
-                                    in_path, in_running_text, in_template_code, inside_one, is_code_span, open_to_anchors,
-                                    option_dashes, quoted_value, stands_for_a_value, with_option_dashes)
+from inlink.links.notation import (in_key_combination, in_menu_path, in_path, in_template_code, is_code_span,
+                                   quoted_value)
+from inlink.links.placement import in_running_text, inside_one, open_to_anchors, stands_for_a_value
+from inlink.links.spans import QUOTE_CLOSINGS, QUOTE_TAIL, closes_one_it_opens, option_dashes, with_option_dashes
 from inlink.links.text import ends_on_initial, is_acceptable_anchor, names_target, starts_sentence, tokens
 
 
@@ -164,7 +165,7 @@ def _cut_in_a_name(text: str, start: int, end: int) -> bool:
 def _on_word_boundaries(text: str, start: int, end: int) -> bool:
     """The span starts and ends on word boundaries (a command-line option's dashes open it: with_option_dashes; it
     may end on the bracket or quotation mark that closes one it opens, a quotation's with the space, ellipsis or full
-    stop before its mark: placement.closed_brackets)."""
+    stop before its mark: spans.closed_brackets)."""
     if start < end and text[start] == "-" and with_option_dashes(text, (start + option_dashes(text, start), end)) \
             == (start, end):
         start += option_dashes(text, start)
