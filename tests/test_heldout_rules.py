@@ -425,7 +425,7 @@ def test_an_h1_that_pages_share_beside_titles_of_their_own_names_none_of_them():
     and "overview" names none of them. An H1 equal to its page's title is its name, shared or not."""
     import numpy as np
 
-    from inlink.links.index import _section_h1s
+    from inlink.links.naming import _section_h1s
     from inlink.links.text import clean_title
 
     titles = ["CREATE TABLE", "CREATE INDEX", "Middleware", "Middleware", "About"]
@@ -489,7 +489,7 @@ def test_a_page_kept_for_the_record_leaves_the_names_it_declares_to_the_current_
     ..."), which declares the result codes the current reference declares too: the current one keeps them. A page
     about a deprecated function is that function's page; alone, a historical page keeps its names."""
     from inlink.links.anchors import PhraseIndex
-    from inlink.links.index import _keep_reference_definers
+    from inlink.links.naming import _keep_reference_definers
     from inlink.links.page_kinds import historical_pages
 
     assert historical_pages(["Editorial Note: This document describes Ledger version 2, which was deprecated and "

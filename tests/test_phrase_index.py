@@ -1,5 +1,5 @@
 """PhraseIndex: phrases, their ids and the trie survive the saved state's pickle, and keep growing after it;
-how a target spells its key terms (index._spellings_in)."""
+how a target spells its key terms (naming._spellings_in)."""
 import pickle
 
 from hypothesis import given, settings
@@ -50,6 +50,6 @@ def _lowered_spellings(text: str, terms: list[str]) -> list[str]:
 def test_spellings_are_found_as_in_the_lowered_text(text, terms):
     """The ASCII shortcut (the text lowered as ASCII bytes) finds what str.lower() finds, Kelvin sign, dotted
     capital I, sigma and characters beyond the basic plane included."""
-    from inlink.links.index import _spellings_in
+    from inlink.links.naming import _spellings_in
 
     assert _spellings_in(text, terms) == _lowered_spellings(text, terms)

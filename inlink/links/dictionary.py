@@ -103,7 +103,7 @@ class AnchorDictionary:
         Why: a site whose best-linked phrases are linked on nearly every page that mentions them has left few
         links out, one that links them on a third of those pages has left out many; the same link odds then
         mean a likelier missing link (the development corpora: 0.50-0.60 with all their links, 0.33-0.40 with
-        half of them). A phrase that is only a numbered reference ("Chapter 7", index._register_numbers) is left
+        half of them). A phrase that is only a numbered reference ("Chapter 7", naming.register_numbers) is left
         out: a site links a chapter's number to any of the chapter's pages, so its shares tell how the site spreads
         links over a chapter, not how thoroughly it links (on a held-out handbook one such phrase moved the rate
         from 0.34 to 0.27, and every confidence with it)."""

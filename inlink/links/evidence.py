@@ -16,7 +16,8 @@ import numpy as np
 
 from inlink.links.anchors import KINDS
 from inlink.links.confidence import model_for
-from inlink.links.index import LinkIndex, declared_in_term, numbered_origin
+from inlink.links.index import LinkIndex
+from inlink.links.naming import declared_in_term, numbered_origin
 from inlink.links.ranking import NAME_KINDS, Option, Ranked, Scored, phrase_link_odds, weighs_links
 from inlink.links.similarity import top_shared_terms_of_rows
 from inlink.links.text import tokens
@@ -275,7 +276,7 @@ def _key_phrase_fact(index: LinkIndex, anchor: str, target: int) -> str:
 
 
 def _numbered_fact(index: LinkIndex, anchor: str, target: int) -> str:
-    """Where the target carries the number the anchor gives (index._register_numbers), so an editor can check it:
+    """Where the target carries the number the anchor gives (naming.register_numbers), so an editor can check it:
     '"Chapter 13" is the number of the chapter the target opens (its address: ch13-00-functional-features; ...)'."""
     whole = tuple(word.lower() for word in tokens(anchor))   # 'Section 1, “The Toolbox”': numbering.titled_sections
     if (" ".join(whole), target) not in (index.numbers or {}):

@@ -6,7 +6,6 @@ links; ranking.py turns them into ranked targets for one page; analyzer.py is th
 from __future__ import annotations
 
 import fnmatch
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -24,9 +23,8 @@ from inlink.links.confidence import (
     HIGH_CONFIDENCE,
     MEDIUM_CONFIDENCE,
 )
+from inlink.links.naming import member_names, register_numbers, register_phrases
 from inlink.links.neighbourhood import LinkNeighbourhood
-from inlink.links.numbering import (CAPTION_WORDS, folder_of, inner_sections, is_caption, numbered_captions,
-                                    numbered_pages, section_labels, titled_sections)
 from inlink.links.page_blocks import PageBlocks
 from inlink.links.plain_blocks import KEYWORDS
 from inlink.links.sections import html_headings, quotes_titles, register_headings, register_sections
@@ -39,9 +37,8 @@ from inlink.links.similarity import (
     top_k_similar,
 )
 from inlink.links.placement import anchor_marks, prose_ranges
-from inlink.links.page_kinds import historical_pages, moved_pages, old_copies, thin_pages, word_counts
-from inlink.links.text import clean_title, command_names, detect_site_affixes, has_section_number, title_head
-from inlink.links.text import tokens as word_tokens
+from inlink.links.page_kinds import moved_pages, old_copies, thin_pages, word_counts
+from inlink.links.text import clean_title, detect_site_affixes, has_section_number
 from inlink.links.tokens import SiteTokens
 
 if TYPE_CHECKING:
@@ -52,9 +49,6 @@ NEIGHBOURS = 30            # TF-IDF neighbours kept per page (candidates without
 # search stays near-linear in pages (about NEIGHBOUR_NONZEROS terms in all, at least NEIGHBOUR_TERMS per page).
 NEIGHBOUR_NONZEROS = 1_500_000
 NEIGHBOUR_TERMS = 50
-REFERENCE_SHARE = 0.2      # a page declaring a fifth as many names as a name's main definer is no reference for it
-PROTOCOL_DECLARATIONS = 2  # declarations of a special-method name that make it a protocol (_protocol_names)
-TITLE_KINDS = ("title", "h1", "head")   # the kinds of a page's own name (_leave_titled_names)
 KEPT_MATCHES = "kept_matches"   # index.derived: the build's joined.KeptMatches, for the pages step of its run
 KEY_PHRASES_PER_PAGE = 8   # owned terms registered as anchors for each target
 CHARACTERISTIC_TERMS = 30  # a shared-term anchor must be among the target's heaviest terms ("takes" never is)
@@ -110,9 +104,9 @@ class LinkIndex:
     placeholder_spans: list | None = None   # per page: its placeholders (starts, ends) on HTML input, else None
     term_keys: np.ndarray | None = None     # sorted phrase id * pages + page: a name the page declares in a term
     member_keys: np.ndarray | None = None   # sorted phrase id * pages + page: a bare name the page declares
-                                            # qualified ("get_fields" of "Options.get_fields"): _member_names
+                                            # qualified ("get_fields" of "Options.get_fields"): member_names
     numbers: dict | None = None             # (numbered reference lowercased, page) -> (where the page carries it,
-                                            # pages under its number, folder or None): index._register_numbers
+                                            # pages under its number, folder or None): naming.register_numbers
     anchor_marks: dict | None = None        # page -> the sentence or clause marks ("Stability: 2") the site's own
                                             # anchors for it hold (placement.breaks_between_words), when links given
 
@@ -180,160 +174,6 @@ def _clean_titles(titles: list[str]) -> list[str]:
     """Titles without the site-wide suffix/prefix (detected from the data) and section numbers."""
     suffixes, prefixes = detect_site_affixes(titles)
     return [clean_title(t, suffixes, prefixes) for t in titles]
-
-
-def _spellings_in(text: str, terms: list[str]) -> list[str]:
-    """How a page spells (lowercased) TF-IDF terms, so key phrases like PyObject keep their case: each term's
-    first occurrence in the lowered text, spelled as the text does (the terms as they are when lowering
-    moves the text's characters).
-
-    The text is lowered whole, once: a page's key terms reach far into it often enough (docs: 30% of them past
-    its first 4,096 characters) that lowering a prefix grown fourfold as needed lowered more in all. For ASCII
-    terms it is lowered as ASCII bytes, every other character one "?" (str.lower of a page holding any non-ASCII
-    character took 2.5x as long): only the Kelvin sign (U+212A) lowers to an ASCII letter and only "İ" (U+0130) to
-    two characters, so a text holding neither has its ASCII terms at the same places in both."""
-    if not terms:
-        return []   # no need to lower the page
-    if "\u212a" not in text and "\u0130" not in text and all(term.isascii() for term in terms):
-        folded = text.encode("ascii", "replace").lower()
-        return [text[pos:pos + len(term)] if (pos := folded.find(term.encode())) >= 0 else term for term in terms]
-    lowered = text.lower()
-    if len(lowered) != len(text):
-        return list(terms)
-    return [text[pos:pos + len(term)] if (pos := lowered.find(term)) >= 0 else term for term in terms]
-
-
-def declared_in_term(index: LinkIndex, phrase: int, target: int) -> bool:
-    """Whether the target declares the phrase in a definition term of its own (an API entry, not a section
-    heading): index.term_keys."""
-    keys = index.term_keys
-    if keys is None or phrase < 0:
-        return False
-    key = phrase * len(index.urls) + target
-    at = int(keys.searchsorted(key))
-    return at < len(keys) and int(keys[at]) == key
-
-
-def _protocol_names(declared: list[list[str]]) -> set[str]:
-    """Special-method names (__eq__, __len__, __missing__: a hook the language calls on any class that has it)
-    that PROTOCOL_DECLARATIONS declarations or more share, counting the last part of qualified ones (the
-    protocol's own object.__eq__ and two classes' bare __eq__). A bare mention of one names the protocol, not the
-    class whose page declares it bare for itself, so no such page owns the mention.
-
-    Why only special-method names: counted for any member name (get_queryset of three views, template_name),
-    the same rule lost more real links than wrong ones (cold P@5 django -0.008 to -0.010); a special method's
-    meaning is fixed by the language, whichever class implements it."""
-    counts = Counter(name.rsplit(".", 1)[-1] for names in declared for name in names)
-    return {name for name, count in counts.items()
-            if count >= PROTOCOL_DECLARATIONS and len(name) > 4 and name.startswith("__") and name.endswith("__")}
-
-
-def _register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[str], texts: list[str],
-                      targets: np.ndarray, key_terms: list[list[tuple[str, float]]], inbound: dict,
-                      page_declarations: list, changelog: np.ndarray) -> np.ndarray:
-    """Add every target's title, head, H1, declared names, owned key phrases and inbound anchors to the
-    phrase index. A changelog page (changelog.py) is named by its title and H1 only: the names it declares (a
-    heading per changed module or setting) and the terms it owns are what it lists, not what it describes (with
-    the declared names kept where no other page names them, cold P@5 django HTML was 0.006 lower). A name
-    several pages declare stays with the reference pages among them (_keep_reference_definers).
-    `page_declarations`: per page, the names it declares and those of them in definition terms
-    (page_blocks.declared_names). Returns the names each page declares in a definition term (declared_in_term),
-    as sorted keys."""
-    declarations = {int(i): page_declarations[int(i)] for i in np.flatnonzero(targets)}
-    declared = {i: names for i, (names, _in_terms) in declarations.items()}
-    protocols = set() if inbound else _protocol_names(list(declared.values()))   # links given: their anchors tell
-    defined: set[int | None] = set()
-    in_terms: list[int] = []
-    commands = command_names(cleaned_titles)
-    cleaned_h1s = {int(i): clean_title(h1s[int(i)], set(), set()) for i in np.flatnonzero(targets)}
-    shared_h1s = _section_h1s(cleaned_titles, cleaned_h1s)
-    for i in np.flatnonzero(targets):
-        i = int(i)
-        for anchor in inbound.get(i, {}):
-            index.add(anchor, i, "inbound")
-        cleaned = cleaned_titles[i]
-        index.add(cleaned, i, "title")
-        if i in commands:
-            index.add(commands[i], i, "title")   # "npm-install" is the command "npm install"
-        index.add(title_head(cleaned), i, "head")
-        h1 = cleaned_h1s[i]
-        if h1.lower() not in shared_h1s:
-            index.add(h1, i, "h1")
-            index.add(title_head(h1), i, "head")
-        if changelog[i]:
-            continue
-        for term in _spellings_in(texts[i], [term for term, _weight in key_terms[i]]):
-            index.add(term, i, "key")
-        names, terms = declarations[i]
-        for name in dict.fromkeys(names):
-            if name not in protocols:
-                pid = index.add(name, i, "defined")
-                defined.add(pid)
-                if pid is not None and name in terms:
-                    in_terms.append(pid * len(targets) + i)
-    history = {i for i, old in zip(declared, historical_pages([texts[i] for i in declared])) if old}
-    _keep_reference_definers(index, defined - {None}, {i: len(set(names)) for i, names in declared.items()}, history)
-    _leave_titled_names(index, defined - {None})
-    return np.unique(np.array(in_terms, dtype=np.int64))
-
-
-def _section_h1s(cleaned_titles: list[str], cleaned_h1s: dict[int, str]) -> set[str]:
-    """H1s (lowercased) that two or more target pages (`cleaned_h1s`: target -> its cleaned H1) carry beside titles
-    of their own: the page's first section heading, not its name (SQLite's pages open with "1. Overview", 43 of
-    them, or "1. Syntax" under the title "CREATE TABLE"), so no mention of "syntax" names one of them. An H1 equal
-    to its page's title is that page's name however many pages share it (django's "Middleware" guide and reference)."""
-    counts = Counter()
-    for i, h1 in cleaned_h1s.items():
-        h1 = h1.lower()
-        if h1 and h1 != cleaned_titles[i].lower():
-            counts[h1] += 1
-    return {h1 for h1, count in counts.items() if count >= 2}
-
-
-def _member_names(index: PhraseIndex, page_declarations: list, targets: np.ndarray) -> np.ndarray:
-    """Sorted keys (phrase id * pages + page) of the bare names each page declares qualified: a page declaring
-    "Options.get_fields()" calls it "get_fields()" in its own text, so that bare name there is its own member,
-    not another page's "get_fields()" (a GDAL layer's). Only bare names some page declares as such have a phrase.
-    mentions.own_declaration reads them."""
-    keys = []
-    for i in np.flatnonzero(targets):
-        for name in dict.fromkeys(page_declarations[int(i)][0]):
-            member = name.rpartition(".")[2]
-            if member and member != name:
-                keys.extend(pid * len(targets) + int(i) for pid in index.ids_for((member.lower(),))
-                            if index.phrases[pid].original == (member,))
-    return np.unique(np.array(keys, dtype=np.int64))
-
-
-def _keep_reference_definers(index: PhraseIndex, phrases: set[int], sizes: dict[int, int],
-                             history: set[int] = frozenset()) -> None:
-    """Of the pages that declare one name, those that declare fewer than REFERENCE_SHARE as many names as the
-    page declaring the most of them lose it: a checklist or a how-to that names a few settings in headings is not
-    where the settings are described, the settings reference declaring hundreds is. So does a page kept for the
-    record (`history`: page_kinds.historical_pages, SQLite's version-2 C API declaring the result codes its
-    current reference declares) beside one that is not."""
-    for pid in phrases:
-        named = index.phrases[pid].targets
-        definers = [t for t, kind in named.items() if kind == "defined"]
-        if len(definers) > 1:
-            bar = REFERENCE_SHARE * max(sizes[t] for t in definers)
-            current = any(t not in history for t in definers)
-            for t in definers:
-                if sizes[t] < bar or (current and t in history):
-                    del named[t]
-
-
-def _leave_titled_names(index: PhraseIndex, phrases: set[int]) -> None:
-    """A declared name that is another page's own title, H1 or title head, spelled the same, is that page's: the
-    pages that declare it list it (a front page's <dl> of modules: "pygame.image" above "Load and save images"),
-    the page titled "pygame.image" describes it. The declaring pages lose the name. Code-shaped names only (their
-    phrases keep their spelling): the setting DATABASES stays with the settings reference, not a page titled
-    "Databases"."""
-    for pid in phrases:
-        named = index.phrases[pid].targets
-        if index.phrases[pid].case_sensitive and any(kind in TITLE_KINDS for kind in named.values()):
-            for target in [t for t, kind in named.items() if kind == "defined"]:
-                del named[target]
 
 
 def _phrase_statistics(matcher: PhraseMatcher, texts: list[str], pages: SiteTokens, blocks: list,
@@ -416,10 +256,10 @@ def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[st
     link_rows = _known_links(site.links, url_pos)
     page_blocks, declarations = blocks.take(keywords_at, is_target)   # a target's declared names name it
     phrases = PhraseIndex()
-    term_keys = _register_phrases(phrases, cleaned, h1s, texts, is_target, owned_terms(model, KEY_PHRASES_PER_PAGE),
+    term_keys = register_phrases(phrases, cleaned, h1s, texts, is_target, owned_terms(model, KEY_PHRASES_PER_PAGE),
                                   inbound_anchor_texts(link_rows), declarations, changelog)
-    member_keys = _member_names(phrases, declarations, is_target)
-    numbers = _register_numbers(phrases, urls, titles, cleaned, h1s, texts, is_target, page_blocks)
+    member_keys = member_names(phrases, declarations, is_target)
+    numbers = register_numbers(phrases, urls, titles, cleaned, h1s, texts, is_target, page_blocks)
     quotes = quotes_titles(cleaned, texts)
     if quotes:
         register_sections(phrases, cleaned, texts, is_target, html_headings(pages))
@@ -494,69 +334,6 @@ def _existing_pairs(link_rows, pages: int) -> tuple[set, np.ndarray]:
             existing.add((source, destination))
             inbound_before[destination] += 1
     return existing, inbound_before
-
-
-def _register_numbers(index: PhraseIndex, urls: list[str], titles: list[str], cleaned_titles: list[str],
-                      h1s: list[str], texts: list[str], targets: np.ndarray, blocks: list) -> dict:
-    """A numbered reference ("Chapter 13", "Appendix E", "Part 2") names the target that numbering gives that
-    number (numbering.numbered_pages: from its title, H1 or first heading, else its URL): kind "numbered"; on a site
-    that numbers several books alike, the one of the source's own folder (numbered_reaches). Spelled capitalised
-    ("Chapter 13") and, where the page's label writes its word in lowercase ("..., part 2"), so too ("in part 2 of
-    this tutorial"): elsewhere "part 5" is mostly the word ("the fractional part 5" of a plain-text example).
-    A section inside a numbered page ("Section 7.6" of "Chapter 7") names that page (numbering.inner_sections), and
-    a section's number with its quoted title ('Section 1, “The Toolbox”') the one page with that heading
-    (numbering.titled_sections); a numbered table, example or figure ("Table 28.2") the one page holding its caption
-    (numbering.numbered_captions).
-    Returns, by (lowercased reference, page), where the page carries its number, how many pages its URLs file under it and the folder it is named
-    for (None: the whole site): for the confidence (row_confidence.capped), the reason and the scope."""
-    headings = [next((texts[i][start:end] for kind, start, end in page if kind == "heading"), "") if page else ""
-                for i, page in enumerate(blocks)]
-    numbers = {}
-    named = numbered_pages(urls, titles, cleaned_titles, h1s, headings, texts, np.flatnonzero(targets))
-    labelled = {page: _labelled_blocks(texts[page], blocks[page])
-                for page in np.flatnonzero(targets).tolist() if blocks[page]}
-    named.update(inner_sections(named, lambda page: section_labels(texts[page],
-                                                                   labelled.get(page, ((), ()))[0] or None)))
-    named.update(titled_sections((page, headings) for page, (headings, _captions) in labelled.items()))
-    named.update({reference: entries for reference, entries in numbered_captions(
-        (page, captions) for page, (_headings, captions) in labelled.items()).items() if reference not in named})
-    for reference, named_pages in named.items():
-        for page, origin, lowercase, pages, folder in named_pages:
-            for spelling in (reference, reference.lower()) if lowercase else (reference,):
-                if index.add(spelling, page, "numbered") is not None:
-                    numbers[" ".join(word_tokens(spelling.lower())), page] = (origin, pages, folder)
-    return numbers
-
-
-def _labelled_blocks(text: str, blocks) -> tuple[list[str], list[str]]:
-    """A page's heading texts (HTML input: none from plain text, whose blocks recover only its own heading) and
-    the texts of its blocks that open with a numbered caption ("Table 28.2. ..."), in one pass over its blocks."""
-    headings, captions = [], []
-    for kind, start, end in blocks:
-        if kind == "heading":
-            headings.append(text[start:end])
-        elif text.startswith(CAPTION_WORDS, start) and is_caption(text[start:end]):
-            captions.append(text[start:end])
-    return (headings if len(headings) > 1 else []), captions
-
-
-def _number_entry(index: LinkIndex, key: tuple[str, ...], target: int) -> tuple[str, int, str | None]:
-    """(where the target carries the numbered reference `key`, pages under its number, folder or None), as
-    _register_numbers kept it; a reference it did not keep reads as the target's title, one page, site-wide."""
-    return (index.numbers or {}).get((" ".join(key), target), ("title", 1, None))
-
-
-def numbered_origin(index: LinkIndex, key: tuple[str, ...], target: int) -> tuple[str, int]:
-    """Where the target carries the numbered reference `key` (lowercased tokens: ("chapter", "13")) and how many
-    pages the site's URLs file under that number (_register_numbers)."""
-    return _number_entry(index, key, target)[:2]
-
-
-def numbered_reaches(index: LinkIndex, key: tuple[str, ...], target: int, source: int) -> bool:
-    """Whether the numbered reference `key` on the source names the target: everywhere, or only on the pages of the
-    folder whose numbering gives the target that number (a site numbering several books alike)."""
-    folder = _number_entry(index, key, target)[2]
-    return folder is None or folder_of(index.urls[source]) == folder
 
 
 def _spans(pages: pd.DataFrame, column: str) -> list | None:

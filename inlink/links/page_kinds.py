@@ -122,7 +122,7 @@ _SAYS_IT_IS_HISTORY_RE = re.compile(
 def historical_pages(texts: list[str]) -> list[bool]:
     """Pages that say of themselves, in their opening lines, that they describe what was since replaced ("This
     document describes SQLite version 2, which was deprecated and replaced by SQLite3 in 2004"): kept for the
-    record, so a name they declare beside the current reference is the reference's (index._keep_reference_definers).
+    record, so a name they declare beside the current reference is the reference's (naming._keep_reference_definers).
     The page's own words about itself only: a page on a deprecated function ("sqlite3_expired() is deprecated") is
     that function's page."""
     return [bool(text) and bool(_SAYS_IT_IS_HISTORY_RE.search(text[:MOVED_HEAD_CHARS])) for text in texts]

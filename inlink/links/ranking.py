@@ -15,7 +15,8 @@ from functools import lru_cache
 import numpy as np
 
 from inlink.links.anchors import KINDS
-from inlink.links.index import LinkIndex, numbered_reaches
+from inlink.links.index import LinkIndex
+from inlink.links.naming import numbered_reaches
 from inlink.links.link_lists import adjacent_titles, listed_targets
 from inlink.links.mentions import SHARED, PageOptions, page_options
 from inlink.links.placement import referred_to
@@ -329,7 +330,7 @@ def ranked_items(index: LinkIndex, scored: Scored, keep: list[bool] | None = Non
 
 def _numbers_reach(index: LinkIndex, source: int, found: PageOptions) -> np.ndarray:
     """Per option row: False for a numbered reference ("Chapter 3") whose numbering does not reach the source (a
-    site numbering several books alike names, in each folder, that folder's page: index.numbered_reaches), so the
+    site numbering several books alike names, in each folder, that folder's page: naming.numbered_reaches), so the
     target is neither ranked nor weighed for it."""
     reach = np.ones(len(found.kind), dtype=bool)
     if not index.numbers:

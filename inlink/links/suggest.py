@@ -24,13 +24,12 @@ from inlink.links.index import (  # noqa: F401  (public API, see docs/architectu
     AnalysisConfig,
     LinkIndex,
     build_index,
-    declared_in_term,
-    numbered_origin,
     page_prose,
     under_inbound_cap,
     unmatched_patterns,
 )
 from inlink.links.mentions import linkable
+from inlink.links.naming import declared_in_term
 from inlink.links.notation import is_code_span
 from inlink.links.parameters import is_parameter, own_parameters
 from inlink.links.placement import (
@@ -146,7 +145,7 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
     ('.expect("Should have read the file")', which plain text does not mark as code) it is a value. On a site that
     does not quote them, a section's heading (sections.register_headings; `heading`: its words) is a reference only
     as written right after words that refer the reader to it ("See Library Dependencies": placement.referred_to). A numbered
-    reference ("Section 3", index._register_numbers) next to another document's name in capitals and its number
+    reference ("Section 3", naming.register_numbers) next to another document's name in capitals and its number
     ("section 10 of RFC 2616") is that document's part (placement.cites_another_document). An anchor never runs
     across a sentence or clause break ("Cargo. Run", "form, fields") that the target's title or H1 (`written`) does
     not hold, nor the site's own anchors for it (placement.breaks_between_words; a quoted section title is read
@@ -306,7 +305,7 @@ def _whole_reference(index: LinkIndex, target: int, option: Option, text: str, s
 
 def _number_agrees(index: LinkIndex, target: int, number: str, before_title: str) -> bool:
     """Whether a title and the numbered reference written before it ("Section 6.7, ") are one cross-reference to
-    the target: the number names the same page (index._register_numbers), or, the title being quoted right after
+    the target: the number names the same page (naming.register_numbers), or, the title being quoted right after
     it ("Section 8.50, “Histogram”"), the number names no page at all (a section number of a site whose numbers
     restart in every chapter: held-out DocBook manuals). A number naming another page is another reference."""
     named = {target for phrase in index.phrases.phrases_for(tuple(lowered_tokens(number)))

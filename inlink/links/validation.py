@@ -6,7 +6,8 @@ the contract test holds both engines to anchor_placement.
 """
 from __future__ import annotations
 
-from inlink.links.index import LinkIndex, declared_in_term, page_prose, under_inbound_cap
+from inlink.links.index import LinkIndex, page_prose, under_inbound_cap
+from inlink.links.naming import declared_in_term
 from inlink.links.notation import (in_key_combination, in_menu_path, in_path, in_template_code, is_code_span,
                                    quoted_value)
 from inlink.links.placement import in_running_text, inside_one, open_to_anchors, stands_for_a_value
