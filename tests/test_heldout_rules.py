@@ -575,3 +575,49 @@ def test_validation_refuses_an_anchor_that_stands_only_in_a_placeholder(tmp_path
     index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
     problem = validate_suggestion(index, BASE + "guide", BASE + "ref", "parser_name")
     assert problem is not None and "placeholder" in problem
+
+
+LEDGER_CALLS = {"open": "Open a ledger file", "prepare": "Compile a statement", "step": "Evaluate a statement",
+                "column": "Read a result column", "finalize": "Destroy a statement", "close": "Close a ledger file"}
+
+
+def _ledger_pages(slug) -> list[tuple[str, str, str]]:
+    """An introduction that declares the six calls of a C library in a definition list, one reference page per
+    call declaring it by its signature (at the URL `slug(call)` gives), and a guide that mentions ledger_step()."""
+    from test_analyzer import FILLER
+    intro = "".join(f"<dt><code>ledger_{call}()</code></dt><dd>{what}, in short; its own page has the details.</dd>"
+                    for call, what in LEDGER_CALLS.items())
+    pages = [("intro", "An Introduction To The Ledger C Interface",
+              f"<h1>An Introduction To The Ledger C Interface</h1><p>{FILLER}</p><dl>{intro}</dl>")]
+    for call, what in LEDGER_CALLS.items():
+        pages.append((slug(call), what, f"<h1>{what}</h1><dl><dt><code>int ledger_{call}(ledger_stmt *stmt)</code>"
+                                        f"</dt><dd>{what}: the call and every value it returns.</dd></dl><p>{FILLER}</p>"))
+    pages.append(("guide", "Ledger guide", f"<h1>Ledger guide</h1><p>Call ledger_step() until it returns "
+                                           f"LEDGER_DONE, then read the columns.</p><p>{FILLER}</p>"))
+    return pages
+
+
+@pytest.mark.parametrize("slug, owner", [(lambda call: f"ref/{call}.html", "ref/step.html"),
+                                         (lambda call: f"ref/page-{len(call)}{call[0]}.html", "intro")])
+def test_on_a_site_of_one_page_per_entry_the_page_whose_url_names_a_call_keeps_it(tmp_path, slug, owner):
+    """SQLite's C reference gives each call a page ("c3ref/step.html" declares sqlite3_step), and its introduction
+    declares a dozen of them too: by size alone the introduction took every mention. Where most declaring pages'
+    URLs name what they declare, the page whose URL names the call keeps it; elsewhere the larger definer does."""
+    from test_analyzer import BASE
+    from test_analyzer_rules import NO_FLOOR, _html_site
+
+    from inlink.links.suggest import analyze_page, build_index
+
+    index = build_index(_html_site(tmp_path, _ledger_pages(slug)), NO_FLOOR)
+    rows = [row for row in analyze_page(index, BASE + "guide") if row["Anchor"].startswith("ledger_step")]
+    assert [row["Destination"] for row in rows] == [BASE + owner]
+
+
+def test_a_url_names_a_declared_name_when_its_last_segment_is_how_the_name_ends():
+    from inlink.links.naming import _url_names
+    assert _url_names("https://ledger.example/ref/step.html", ("ledger_step",))
+    assert _url_names("https://ledger.example/ref/c_flag_no_sync.html", ("LEDGER_FLAG_NO_SYNC",))   # "c_" dropped
+    assert _url_names("https://ledger.example/api/Reader/", ("Reader",))
+    assert not _url_names("https://ledger.example/ref/c_flag_sync.html", ("LEDGER_FLAG_NO_SYNC",))
+    assert not _url_names("https://ledger.example/ref/ledger.html", ("ledger.step",))   # a module's page, not the call
+    assert not _url_names("https://ledger.example/", ("ledger_step",))

@@ -257,7 +257,7 @@ def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[st
     page_blocks, declarations = blocks.take(keywords_at, is_target)   # a target's declared names name it
     phrases = PhraseIndex()
     term_keys = register_phrases(phrases, cleaned, h1s, texts, is_target, owned_terms(model, KEY_PHRASES_PER_PAGE),
-                                  inbound_anchor_texts(link_rows), declarations, changelog)
+                                  inbound_anchor_texts(link_rows), declarations, changelog, urls)
     member_keys = member_names(phrases, declarations, is_target)
     numbers = register_numbers(phrases, urls, titles, cleaned, h1s, texts, is_target, page_blocks)
     quotes = quotes_titles(cleaned, texts)

@@ -10,8 +10,10 @@ the index (index.py), which calls register_phrases, member_names and register_nu
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 REFERENCE_SHARE = 0.2      # a page declaring a fifth as many names as a name's main definer is no reference for it
 
 
+ENTRY_PAGES_SHARE = 0.5   # declaring pages whose URL names a name they declare, on a site of one page per entry
 PROTOCOL_DECLARATIONS = 2  # declarations of a special-method name that make it a protocol (_protocol_names)
 
 
@@ -83,12 +86,13 @@ def _protocol_names(declared: list[list[str]]) -> set[str]:
 
 def register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[str], texts: list[str],
                       targets: np.ndarray, key_terms: list[list[tuple[str, float]]], inbound: dict,
-                      page_declarations: list, changelog: np.ndarray) -> np.ndarray:
+                      page_declarations: list, changelog: np.ndarray, urls: list[str] | None = None) -> np.ndarray:
     """Add every target's title, head, H1, declared names, owned key phrases and inbound anchors to the
     phrase index. A changelog page (changelog.py) is named by its title and H1 only: the names it declares (a
     heading per changed module or setting) and the terms it owns are what it lists, not what it describes (with
     the declared names kept where no other page names them, cold P@5 django HTML was 0.006 lower). A name
-    several pages declare stays with the reference pages among them (_keep_reference_definers).
+    several pages declare stays with the reference pages among them (_keep_reference_definers), or, on a site that
+    gives each entry a page of its own (`urls`: the pages' URLs; _entry_pages), with the page whose URL names it.
     `page_declarations`: per page, the names it declares and those of them in definition terms
     (page_blocks.declared_names). Returns the names each page declares in a definition term (declared_in_term),
     as sorted keys."""
@@ -125,7 +129,8 @@ def register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[st
                 if pid is not None and name in terms:
                     in_terms.append(pid * len(targets) + i)
     history = {i for i, old in zip(declared, historical_pages([texts[i] for i in declared])) if old}
-    _keep_reference_definers(index, defined - {None}, {i: len(set(names)) for i, names in declared.items()}, history)
+    _keep_reference_definers(index, defined - {None}, {i: len(set(names)) for i, names in declared.items()}, history,
+                             urls if urls and _entry_pages(urls, declared) else None)
     _leave_titled_names(index, defined - {None})
     return np.unique(np.array(in_terms, dtype=np.int64))
 
@@ -159,21 +164,46 @@ def member_names(index: PhraseIndex, page_declarations: list, targets: np.ndarra
 
 
 def _keep_reference_definers(index: PhraseIndex, phrases: set[int], sizes: dict[int, int],
-                             history: set[int] = frozenset()) -> None:
+                             history: set[int] = frozenset(), urls: list[str] | None = None) -> None:
     """Of the pages that declare one name, those that declare fewer than REFERENCE_SHARE as many names as the
     page declaring the most of them lose it: a checklist or a how-to that names a few settings in headings is not
     where the settings are described, the settings reference declaring hundreds is. So does a page kept for the
     record (`history`: page_kinds.historical_pages, SQLite's version-2 C API declaring the result codes its
-    current reference declares) beside one that is not."""
+    current reference declares) beside one that is not. But where the URL of one of them names the name
+    (_url_names: `urls`), that page keeps it and the others lose it, whatever their sizes: a reference that gives
+    each entry a page of its own ("c3ref/step.html" declaring sqlite3_step) beside an introduction that declares a
+    dozen of them."""
     for pid in phrases:
         named = index.phrases[pid].targets
         definers = [t for t, kind in named.items() if kind == "defined"]
         if len(definers) > 1:
+            own = [t for t in definers if urls and _url_names(urls[t], index.phrases[pid].original)]
             bar = REFERENCE_SHARE * max(sizes[t] for t in definers)
             current = any(t not in history for t in definers)
             for t in definers:
-                if sizes[t] < bar or (current and t in history):
+                if (t not in own if own else sizes[t] < bar or (current and t in history)):
                     del named[t]
+
+
+def _entry_pages(urls: list[str], declared: dict[int, list[str]]) -> bool:
+    """Whether the site gives each entry a page of its own: of the pages that declare names, at least ENTRY_PAGES_SHARE
+    have a URL that names one of them (_url_names; SQLite's C reference 0.81, a Javadoc 0.88, Ant's manual 0.75,
+    against 0.20 on python-docs and 0.10 on django-docs, where a module's page is named by its module and a
+    "module.html" about module objects declares create_module() beside the importlib page that describes it)."""
+    declaring = [page for page, names in declared.items() if names]
+    named = sum(any(_url_names(urls[page], (name,)) for name in declared[page]) for page in declaring)
+    return bool(declaring) and named >= ENTRY_PAGES_SHARE * len(declaring)
+
+
+def _url_names(url: str, name: tuple[str, ...]) -> bool:
+    """The last segment of the page's URL path, without its extension, split into words at "-", "_" and "." (words
+    of one letter dropped: c3ref's "c_" prefix), is how the declared name ends, split likewise ("step.html" of
+    sqlite3_step, "c_changesetapply_invert.html" of SQLITE_CHANGESETAPPLY_INVERT)."""
+    slug = urlsplit(url).path.rstrip("/").rpartition("/")[2]
+    stem = slug.rpartition(".")[0] or slug
+    words = [word for word in re.split(r"[-_.]+", stem.lower()) if len(word) > 1]
+    parts = [part for part in re.split(r"[^0-9a-z]+", " ".join(name).lower()) if part]
+    return bool(words) and parts[-len(words):] == words
 
 
 def _leave_titled_names(index: PhraseIndex, phrases: set[int]) -> None:
