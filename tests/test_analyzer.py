@@ -307,6 +307,19 @@ def test_a_shared_word_grows_into_the_two_words_both_pages_use():
     assert row["Anchor"] == "paper filters"
 
 
+def test_a_shared_word_does_not_grow_into_a_small_letter_beside_it():
+    # "n frames", "2 keeps e: Examine": a lowercase letter alone is a variable or a key, not a word of the phrase
+    pages = [{"path": "grams", "title": "Pour-over guide | Cafe",
+              "content": "Weigh n grams of beans for each cup. Paper filters hold n grams easily; n grams per cup "
+                         "is our rule. Pour slowly over the bloom."},
+             {"path": "kettle", "title": "Gooseneck kettle | Cafe",
+              "content": "Our kettle heats water for n grams of beans; the bloom rises when you pour."},
+             {"path": "tea", "title": "Green tea | Cafe", "content": "Steep green tea leaves at low heat."},
+             {"path": "mugs", "title": "Mugs | Cafe", "content": "Stoneware mugs keep drinks warm."}]
+    rows = from_page(suggestions(make_site(pages), AnalysisConfig(min_confidence=0.0)), "kettle")
+    assert [r["Anchor"] for r in rows if r["Destination"] == BASE + "grams"] == ["grams"]
+
+
 @pytest.mark.parametrize("anchor, starts, title, url, expected", [
     ("summer", False, "Cold Brew Guide", "https://x.example/guides/cold-brew", False),   # plain word, unrelated
     ("week's", False, "Meet our roaster", "https://x.example/blog/roaster", False),     # possessive, still plain

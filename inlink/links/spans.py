@@ -108,8 +108,8 @@ def widen_single_word(index: LinkIndex, text: str, target: int, span: tuple[int,
             continue
         other_at = (last if first == i else first) - base
         other = text[near_starts[other_at]:near_ends[other_at]]
-        if is_function_word(other.lower()) or not other[:1].isalpha():
-            continue
+        if is_function_word(other.lower()) or not other[:1].isalpha() or (len(other) == 1 and other.islower()):
+            continue   # a small letter alone is a variable or a key ("n frames", "2 keeps e: Examine"), no word
         wider = (near_starts[first - base], near_ends[last - base])
         if overlaps(wider, taken):
             continue
