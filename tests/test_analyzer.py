@@ -294,30 +294,21 @@ def test_empty_and_textless_pages_do_not_break_the_index():
     assert summarize(index, [])["orphans_before"] == 2
 
 
-def test_a_shared_word_grows_into_the_two_words_both_pages_use():
-    pages = [{"path": "pour-over", "title": "Pour-over guide | Cafe",
-              "content": "Rinse paper filters before brewing. Paper filters catch oils; cheap paper filters taste "
-                         "papery. Pour slowly over the bloom."},
-             {"path": "kettle", "title": "Gooseneck kettle | Cafe",
-              "content": "Our shop sells paper filters next to the kettles; the bloom rises when you pour."},
-             {"path": "tea", "title": "Green tea | Cafe", "content": "Steep green tea leaves at low heat."},
-             {"path": "mugs", "title": "Mugs | Cafe", "content": "Stoneware mugs keep drinks warm."}]
-    rows = from_page(suggestions(make_site(pages), AnalysisConfig(min_confidence=0.0)), "kettle")
-    row = next(r for r in rows if r["Destination"] == BASE + "pour-over")
-    assert row["Anchor"] == "paper filters"
-
-
-def test_a_shared_word_does_not_grow_into_a_small_letter_beside_it():
+@pytest.mark.parametrize("path, guide, kettle, anchor", [
+    ("pour-over", "Rinse paper filters before brewing. Paper filters catch oils; cheap paper filters taste papery.",
+     "Our shop sells paper filters next to the kettles;", "paper filters"),
     # "n frames", "2 keeps e: Examine": a lowercase letter alone is a variable or a key, not a word of the phrase
-    pages = [{"path": "grams", "title": "Pour-over guide | Cafe",
-              "content": "Weigh n grams of beans for each cup. Paper filters hold n grams easily; n grams per cup "
-                         "is our rule. Pour slowly over the bloom."},
+    ("grams", "Weigh n grams of beans for each cup. Paper filters hold n grams easily; n grams per cup is our rule.",
+     "Our kettle heats water for n grams of beans;", "grams"),
+])
+def test_a_shared_word_grows_into_the_two_words_both_pages_use_but_not_into_a_small_letter(path, guide, kettle, anchor):
+    pages = [{"path": path, "title": "Pour-over guide | Cafe", "content": f"{guide} Pour slowly over the bloom."},
              {"path": "kettle", "title": "Gooseneck kettle | Cafe",
-              "content": "Our kettle heats water for n grams of beans; the bloom rises when you pour."},
+              "content": f"{kettle} the bloom rises when you pour."},
              {"path": "tea", "title": "Green tea | Cafe", "content": "Steep green tea leaves at low heat."},
              {"path": "mugs", "title": "Mugs | Cafe", "content": "Stoneware mugs keep drinks warm."}]
     rows = from_page(suggestions(make_site(pages), AnalysisConfig(min_confidence=0.0)), "kettle")
-    assert [r["Anchor"] for r in rows if r["Destination"] == BASE + "grams"] == ["grams"]
+    assert [r["Anchor"] for r in rows if r["Destination"] == BASE + path] == [anchor]
 
 
 @pytest.mark.parametrize("anchor, starts, title, url, expected", [
