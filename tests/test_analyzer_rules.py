@@ -380,6 +380,9 @@ def test_anchors_grow_to_the_whole_phrase_of_the_target_title():
      "Apache and mod_wsgi"),
     ("plan the Backup of the servers", "Backup", "Backup of the Ledger", "Backup"),   # nor ends one
     ("read The Audit Trail first", "Audit", "The Audit Trail", "The Audit Trail"),    # an article may begin one
+    ("if the ledgerz module is there", "ledgerz", "ledgerz — Compression using the LEDGERZ format",
+     "ledgerz"),                                   # ... as the whole title only: here it is the sentence's
+    ("from a foreign ledger", "foreign", "tally — A foreign ledger library", "foreign ledger"),
     ("see Getting Started with Keelson now", "Keelson", "Getting Started with Keelson",
      "Getting Started with Keelson"),              # the whole title stands as it is
 ])

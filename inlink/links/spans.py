@@ -77,9 +77,12 @@ def grow_to_title(index: LinkIndex, text: str, target: int, span: tuple[int, int
 
 
 #: Words that join the parts of a name and never begin or end one: grown to "and offices" from the title "Wholesale
-#: Coffee for Cafés and Offices", an anchor reads as a cut (articles may begin a name, "The Audit Trail").
-LOOSE_FIRST = frozenset("and or nor but of for to with in on at by from as into than via".split())
-LOOSE_LAST = LOOSE_FIRST | {"the", "a", "an"}
+#: Coffee for Cafés and Offices", an anchor reads as a cut. An article begins a name only as the whole title or H1
+#: ("The Audit Trail", kept whole before these are trimmed): grown from "lzma" to "the lzma" ("if the lzma module is
+#: available") by the title "lzma — Compression using the LZMA algorithm", or from "foreign" to "a foreign" by "A
+#: foreign function library", it is the sentence's article, not the name's.
+LOOSE_FIRST = frozenset("and or nor but of for to with in on at by from as into than via the a an".split())
+LOOSE_LAST = LOOSE_FIRST
 
 
 def _without_loose_ends(text: str, span: tuple[int, int], starts: np.ndarray, ends: np.ndarray,
