@@ -191,7 +191,10 @@ def _entry_pages(urls: list[str], declared: dict[int, list[str]]) -> bool:
     against 0.20 on python-docs and 0.10 on django-docs, where a module's page is named by its module and a
     "module.html" about module objects declares create_module() beside the importlib page that describes it)."""
     declaring = [page for page, names in declared.items() if names]
-    named = sum(any(_url_names(urls[page], (name,)) for name in declared[page]) for page in declaring)
+    named = 0
+    for page in declaring:
+        words = _slug_words(urls[page])
+        named += bool(words) and any(_ends_as(words, (name,)) for name in declared[page])
     return bool(declaring) and named >= ENTRY_PAGES_SHARE * len(declaring)
 
 
@@ -199,11 +202,22 @@ def _url_names(url: str, name: tuple[str, ...]) -> bool:
     """The last segment of the page's URL path, without its extension, split into words at "-", "_" and "." (words
     of one letter dropped: c3ref's "c_" prefix), is how the declared name ends, split likewise ("step.html" of
     sqlite3_step, "c_changesetapply_invert.html" of SQLITE_CHANGESETAPPLY_INVERT)."""
+    words = _slug_words(url)
+    return bool(words) and _ends_as(words, name)
+
+
+def _slug_words(url: str) -> list[str]:
     slug = urlsplit(url).path.rstrip("/").rpartition("/")[2]
     stem = slug.rpartition(".")[0] or slug
-    words = [word for word in re.split(r"[-_.]+", stem.lower()) if len(word) > 1]
-    parts = [part for part in re.split(r"[^0-9a-z]+", " ".join(name).lower()) if part]
-    return bool(words) and parts[-len(words):] == words
+    return [word for word in re.split(r"[-_.]+", stem.lower()) if len(word) > 1]
+
+
+def _ends_as(words: list[str], name: tuple[str, ...]) -> bool:
+    lowered = " ".join(name).lower()
+    if words[-1] not in lowered:   # most names: no regular expression needed to say no
+        return False
+    parts = [part for part in re.split(r"[^0-9a-z]+", lowered) if part]
+    return parts[-len(words):] == words
 
 
 def _leave_titled_names(index: PhraseIndex, phrases: set[int]) -> None:
