@@ -29,12 +29,8 @@ if TYPE_CHECKING:
 
 
 REFERENCE_SHARE = 0.2      # a page declaring a fifth as many names as a name's main definer is no reference for it
-
-
 ENTRY_PAGES_SHARE = 0.5   # declaring pages whose URL names a name they declare, on a site of one page per entry
 PROTOCOL_DECLARATIONS = 2  # declarations of a special-method name that make it a protocol (_protocol_names)
-
-
 TITLE_KINDS = ("title", "h1", "head")   # the kinds of a page's own name (_leave_titled_names)
 
 

@@ -13,13 +13,9 @@ import re
 
 # A code-like span: an identifier with _ or ::, a call "name()", a path, a command option, a <placeholder>.
 _CODE_SPAN_RE = re.compile(r"^(?:\w*_\w*|.*::.*|.*\(\)?|.*[\\/].*|--?[A-Za-z][\w-]*|<[^<>]+>|\{[^{}]+\})$")
-
-
 # What a path is made of besides letters and digits; a placeholder's brackets belong to it ("<project_name>/asgi.py",
 # "{app_label}/templates/").
 _PATH_CHARS = "._/\\~-<>{}"
-
-
 _PATH_RE = re.compile(r"^[/\\.~]|//|[/\\].*[/\\]|[/\\][^/\\]*\.[A-Za-z]\w*$")
 
 
@@ -50,8 +46,6 @@ def in_path(text: str, start: int, end: int) -> bool:
 _HOST_RE = re.compile(r"^(?:[\w.+-]+@)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|org|net|edu|gov|mil|int|io|dev|app|"
                       r"ai|co|info|biz|chat|me|tv|xyz|site|online|tech|cloud|blog|uk|de|fr|nl|es|ru|jp|cn|br|au|ca|"
                       r"us|eu|ch|se|dk|fi|cz|be|ie|nz|za|kr|tw|hk|sg|mx|ar)$")
-
-
 _HOST_CHARS = ".-@+_"
 
 
@@ -66,8 +60,6 @@ def in_host(text: str, start: int, end: int) -> bool:
 
 # A template language's tag or expression: Django, Jinja, Liquid, Twig, Hugo and Handlebars write them so.
 TEMPLATE_REACH = 200          # characters a template tag stretches over at most, on its line
-
-
 _TEMPLATE_CLOSING = {"%": "%}", "{": "}}"}
 
 
@@ -110,24 +102,12 @@ def quoted_value(text: str, start: int, end: int) -> bool:
 # A menu path's separators: "Image → Scale Image", "Settings > Billing > Invoices", "File ▸ Export". The ASCII ">" and
 # the guillemets only with a space on either side: "»" and "›" also quote ("»Text«"), and "a>b" is code.
 _MENU_ARROWS = "→⇒⟶▸▶►➔➜"
-
-
 MENU_REACH = 3   # spaces between a menu item and its arrow
-
-
 _MENU_BEFORE_RE = re.compile(rf"(?:[{_MENU_ARROWS}] {{0,{MENU_REACH}}}| (?:>|->|»|›|=>) )$")
-
-
 _MENU_AFTER_RE = re.compile(rf"(?: {{0,{MENU_REACH}}}[{_MENU_ARROWS}]| (?:>|->|»|›|=>) )")
-
-
 # A key combination: "Shift+F10", "Ctrl+C", "Ctrl + Shift + Z" (spaced, beside a modifier key).
 _MODIFIERS = frozenset("ctrl control shift alt option opt cmd command meta super win windows fn altgr".split())
-
-
 _KEY_BEFORE_RE = re.compile(r"(\w+) ?\+ ?$")
-
-
 _KEY_AFTER_RE = re.compile(r" ?\+ ?(\w+)")
 
 

@@ -158,11 +158,7 @@ def closed_brackets(text: str, span: tuple[int, int]) -> tuple[int, int]:
 #: What may stand between a quoted title's last word and its closing mark: a space (DocBook's "“ Decompose ”"),
 #: the ellipsis or degree sign of a menu command's name ("“New…”", "“Rotate 180°”"), a full stop ("“et al.”").
 QUOTE_TAIL = " …°.!?"
-
-
 QUOTE_CLOSINGS = "”’"
-
-
 _QUOTE_TAIL_RE = re.compile(f"[{QUOTE_TAIL}]{{1,3}}")
 
 
@@ -206,8 +202,6 @@ def with_call_parens(text: str, span: tuple[int, int]) -> tuple[int, int]:
 
 
 QUOTED_TITLE_CHARS = 120   # a quoted section title after its number; a longer quotation is something else
-
-
 _AFTER_NUMBER_RE = re.compile(r', ([“"‘«„])')
 
 
