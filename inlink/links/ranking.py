@@ -16,9 +16,9 @@ import numpy as np
 
 from inlink.links.anchors import KINDS
 from inlink.links.index import LinkIndex
-from inlink.links.naming import numbered_reaches
 from inlink.links.link_lists import adjacent_titles, listed_targets
 from inlink.links.mentions import SHARED, PageOptions, page_options
+from inlink.links.naming import numbered_reaches
 from inlink.links.placement import referred_to
 from inlink.links.sections import site_quotes_titles
 from inlink.links.similarity import row_dot, row_dots, row_views, spread_row

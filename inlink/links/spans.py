@@ -81,17 +81,16 @@ def grow_to_title(index: LinkIndex, text: str, target: int, span: tuple[int, int
 #: ("The Audit Trail", kept whole before these are trimmed): grown from "lzma" to "the lzma" ("if the lzma module is
 #: available") by the title "lzma — Compression using the LZMA algorithm", or from "foreign" to "a foreign" by "A
 #: foreign function library", it is the sentence's article, not the name's.
-LOOSE_FIRST = frozenset("and or nor but of for to with in on at by from as into than via the a an".split())
-LOOSE_LAST = LOOSE_FIRST
+LOOSE_WORDS = frozenset("and or nor but of for to with in on at by from as into than via the a an".split())
 
 
 def _without_loose_ends(text: str, span: tuple[int, int], starts: np.ndarray, ends: np.ndarray,
                         first: int, last: int, original: tuple[int, int]) -> tuple[int, int]:
-    """The grown span (tokens first..last) without the joining words growth left at its edges (LOOSE_FIRST,
-    LOOSE_LAST), back to no less than the span it grew from."""
-    while int(starts[first]) < original[0] and text[starts[first]:ends[first]].lower() in LOOSE_FIRST:
+    """The grown span (tokens first..last) without the joining words growth left at its edges (LOOSE_WORDS), back
+    to no less than the span it grew from."""
+    while int(starts[first]) < original[0] and text[starts[first]:ends[first]].lower() in LOOSE_WORDS:
         first += 1
-    while int(ends[last]) > original[1] and text[starts[last]:ends[last]].lower() in LOOSE_LAST:
+    while int(ends[last]) > original[1] and text[starts[last]:ends[last]].lower() in LOOSE_WORDS:
         last -= 1
     return int(starts[first]), int(ends[last])
 
