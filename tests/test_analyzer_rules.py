@@ -243,6 +243,7 @@ def test_an_anchor_inside_template_code_is_refused_even_when_it_names_the_target
     (used_as_verb, "Compare it with the json module.", "json", False),
     (used_as_verb, "Done. Copy any empty folders too.", "Copy", True),             # an instruction opening a sentence
     (used_as_verb, "Notes. Delete a link named foo.", "Delete", True),
+    (used_as_verb, "Plan ahead. Use our chart for the beds.", "Use", True),      # ... or a possessive
     (used_as_verb, "Glossary the most important terms explained.", "Glossary", False),   # a list's name, then words
     (used_as_verb, "See how Copy all works.", "Copy", False),                      # mid-sentence: a name
 ])

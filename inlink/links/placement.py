@@ -365,9 +365,10 @@ def cut_from_longer_name(text: str, start: int, end: int, names: frozenset[str],
 # ("scale the selection", "paste a buffer"). English, like the stop words.
 _VERB_BEFORE_RE = re.compile(r"\b(?:can|could|will|would|may|might|must|should|you|we|they|please|cannot) $")
 _VERB_OBJECT_RE = re.compile(r" (?:the|a|an|it|them|your|its|their|these|those|my|our)\b")
-# An instruction opening a sentence, its verb capitalised, then a quantifier or an article: "Copy all the docs",
-# "Delete a link named foo", "Replace each match" (not "the": a list's "Glossary the most important terms").
-_IMPERATIVE_OBJECT_RE = re.compile(r" (?:all|any|each|every|this|some|a|an)\b")
+# An instruction opening a sentence, its verb capitalised, then a quantifier, an article or a possessive: "Copy all
+# the docs", "Delete a link named foo", "Replace each match", "Use our chart" (not "the": a list's "Glossary the most
+# important terms").
+_IMPERATIVE_OBJECT_RE = re.compile(r" (?:all|any|each|every|this|some|a|an|your|our|their|its|my)\b")
 
 
 def _after_keyword(text: str, start: int, names: frozenset[str], block: tuple[int, int]) -> bool:
