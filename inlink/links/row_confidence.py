@@ -34,7 +34,6 @@ from inlink.links.text import (
 
 LISTED_CONFIDENCE = 0.9   # the least confidence of a target named in a list of links (row_confidence)
 LISTED_RECOVERY_CONFIDENCE = 0.3   # ... with the site's links given: the low tier, above the default floor
-QUOTED_TITLE_KINDS = ("title", "h1", "head")   # a page's own names, cited in quotes (cites_title_in_quotes)
 CAP_MARGIN = 0.01          # a capped confidence stands this far below the medium cut-off (shown as 0.49, not 0.50)
 
 
@@ -68,7 +67,7 @@ def cites_title_in_quotes(index: LinkIndex, option: Option, text: str, span: tup
     title as common as "Search patterns" weighed medium or low). A row the floor left out before its anchor was
     placed stays out (suggest._reachable)."""
     start, end = span
-    return not index.dictionary.known and option.exact and option.kind in QUOTED_TITLE_KINDS \
+    return not index.dictionary.known and option.exact and option.kind in OWN_NAME_KINDS \
         and after_opening_quote(text, span) and text[end:end + 1] in CLOSING_QUOTES \
         and not in_string_literal(text, start) and site_quotes_titles(index)
 

@@ -361,6 +361,8 @@ def is_lowercase_name(word: str) -> bool:
     """A lowercase word of letters, or of letters then digits ("base64", "utf8"): what a name spelled like an
     everyday word looks like."""
     return word.isalnum() and word.islower() and word[0].isalpha()
+
+
 # A quoted phrase per kind of quotation marks (one literal opening mark each: a scan for one character is what
 # makes this cheap on a large site; a class of openers costs half as much again).
 _QUOTED_RES = tuple((mark, re.compile(pattern)) for mark, pattern in (
