@@ -13,13 +13,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 import numpy as np
 
 from inlink.links.anchors import PhraseIndex
 from inlink.links.numbering import (CAPTION_WORDS, folder_of, inner_sections, is_caption, numbered_captions,
-                                    numbered_pages, section_labels, titled_sections)
+                                    numbered_pages, section_labels, titled_sections, url_segment)
 from inlink.links.page_kinds import historical_pages
 from inlink.links.text import clean_title, command_names, title_head
 from inlink.links.text import tokens as word_tokens
@@ -203,9 +202,7 @@ def _url_names(url: str, name: tuple[str, ...]) -> bool:
 
 
 def _slug_words(url: str) -> list[str]:
-    slug = urlsplit(url).path.rstrip("/").rpartition("/")[2]
-    stem = slug.rpartition(".")[0] or slug
-    return [word for word in re.split(r"[-_.]+", stem.lower()) if len(word) > 1]
+    return [word for word in re.split(r"[-_.]+", url_segment(url)[1]) if len(word) > 1]
 
 
 def _ends_as(words: list[str], name: tuple[str, ...]) -> bool:

@@ -84,7 +84,7 @@ def own_label(title: str, cleaned_title: str, h1: str, heading: str, text_start:
     return None
 
 
-def _url_segment(url: str) -> tuple[str, str]:
+def url_segment(url: str) -> tuple[str, str]:
     """(folder, last segment without its extension), lowercased."""
     path = urlsplit(url).path.rstrip("/")
     folder, _, segment = path.rpartition("/")
@@ -97,7 +97,7 @@ def url_labels(urls: list[str], candidates) -> dict[int, tuple[str | None, str, 
     docstring): `ch10-00-generics` of a series with `ch10-01-syntax` and `ch10-02-traits` -> ("Chapter", "10", 3)."""
     series: dict[tuple[str, str], list[tuple[tuple[int, ...], int]]] = defaultdict(list)
     for page in candidates:
-        folder, segment = _url_segment(urls[page])
+        folder, segment = url_segment(urls[page])
         match = _SEGMENT_RE.match(segment)
         if match:
             numbers = tuple(int(part) for part in re.split(r"[-_]", match.group("numbers")))
@@ -152,7 +152,7 @@ def numbered_pages(urls: list[str], titles: list[str], cleaned_titles: list[str]
     claims: dict[tuple[str, str], set[int]] = defaultdict(set)   # (folder, reference) -> pages
     spelled: set[tuple[str, int]] = set()   # (reference, page): the label writes the word ("Chapter 6. ...")
     for page in (int(i) for i in targets):
-        folders[page] = _url_segment(urls[page])[0]
+        folders[page] = url_segment(urls[page])[0]
         label = own_label(titles[page], cleaned_titles[page], h1s[page], headings[page], texts[page][:120])
         for reference in _references(label) if label is not None else ():
             claims[folders[page], reference].add(page)
@@ -199,7 +199,7 @@ def _spelled_first(claims: dict[tuple[str, str], set[int]], spelled: set[tuple[s
 
 def folder_of(url: str) -> str:
     """The folder a numbering scope is named by (numbered_pages): the URL's path without its last segment."""
-    return _url_segment(url)[0]
+    return url_segment(url)[0]
 
 
 #: A section's number opening its heading ("7.6. Sandbox", "11.7.3.2 Configuring PAM", "A.1. Tools"): a number of
