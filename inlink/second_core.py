@@ -367,6 +367,12 @@ class FromBothEnds(Generic[T]):
         answer = self._answers.pop(at, _MISSING)
         return compute() if answer is _MISSING else answer
 
+    def settle(self) -> None:
+        """Take the child's answer now when it has finished (it reached the caller's next position), so the child
+        is gone and its core free for other work; a child still at work is left to it."""
+        if self._answers is None and self._child is not None and self._child.answered():
+            self._answers = self._collect()
+
     def ahead(self) -> int:
         """Items the child has computed that the caller has not taken yet (its progress: one per item)."""
         child = self._child

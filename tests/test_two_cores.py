@@ -365,12 +365,12 @@ def test_a_job_on_two_cores_writes_the_rows_of_one_core(manager, monkeypatch):
     """The docs corpus as a job: the pages split between the job's thread and a forked child give the CSV that one
     core gives, byte for byte."""
     forks = []
-    made = second_core.FromBothEnds.__init__
+    made = two_cores.PagesOnTwoCores._fork
 
-    def counted(self, *args, **kwargs):
-        forks.append(self)
-        made(self, *args, **kwargs)
-    monkeypatch.setattr(second_core.FromBothEnds, "__init__", counted)
+    def counted(self, *args, **kwargs):   # the pages' split (the index's blocks have their own: page_blocks.py)
+        forks.append(made(self, *args, **kwargs))
+        return forks[-1]
+    monkeypatch.setattr(two_cores.PagesOnTwoCores, "_fork", counted)
     monkeypatch.setattr(second_core, "usable", lambda: True)   # even on a one-core or busy machine
     two = link_task.start_analysis(manager, DOCS, pages_name="pages.csv.gz")
     assert manager.wait(two, timeout=240)["status"] == "completed"
@@ -396,11 +396,6 @@ def _docs_pages():
     return pages, texts, h1s, SiteTokens.build_watching(texts, frozenset(KEYWORDS))[1]
 
 
-class _NotAsked(list):
-    def __getitem__(self, page):
-        raise AssertionError(f"page {page}'s blocks were read here, not by the child")
-
-
 def _blocks_here(monkeypatch, pages, texts, h1s, keywords_at):
     from inlink.links.page_blocks import PageBlocks
 
@@ -410,27 +405,46 @@ def _blocks_here(monkeypatch, pages, texts, h1s, keywords_at):
 
 
 @pytest.mark.skipif(not DOCS.exists(), reason="needs ../shared/corpora/python-docs-3.11")
-def test_the_blocks_a_child_reads_while_the_index_builds_are_the_ones_read_here(monkeypatch):
-    """inlink/links/page_blocks.py: the plain pages' blocks and declared names, read by a forked child (which
-    searches the texts for keywords itself), equal those this process reads with the tokeniser's offsets."""
-    from inlink.links.page_blocks import PageBlocks
+def test_the_blocks_read_from_both_ends_are_the_ones_read_here(monkeypatch, tmp_path):
+    """inlink/links/page_blocks.py: a forked child reads the plain pages' blocks and declared names from the last
+    page backwards (searching the texts for keywords itself) while this process, once the tokeniser has run, reads
+    them from the first page on (with the tokeniser's offsets); they meet in the middle, and the blocks equal those
+    this process reads alone. The child is held at its first page until this process has read PARENT_FIRST pages,
+    so both take part whatever the machine's speed."""
+    from inlink.links import page_blocks
 
+    parent_first = 100
     pages, texts, h1s, keywords_at = _docs_pages()
+    gate, parent, read, read_here = tmp_path / "open", os.getpid(), page_blocks.plain_blocks, []
+
+    def gated(text, h1, at=None):
+        if os.getpid() != parent:
+            wait_for(gate.exists, 120, "the test to let the child read")
+        else:
+            read_here.append(text)
+            if len(read_here) == parent_first:
+                gate.touch()
+        return read(text, h1, at)
     children = []
     fork = second_core.Forked.__init__
 
     def counted(self, *args, **kwargs):
         fork(self, *args, **kwargs)
         children.append(self.pid)
+    monkeypatch.setattr(page_blocks, "plain_blocks", gated)
     monkeypatch.setattr(second_core.Forked, "__init__", counted)
     monkeypatch.setattr(second_core, "usable", lambda: True)
-    aside = PageBlocks(pages, texts, h1s)
-    blocks, declared = aside.take(_NotAsked(), [True] * len(texts))   # this process reads no page's blocks itself
+    blocks, declared = page_blocks.PageBlocks(pages, texts, h1s).take(keywords_at, [False] * len(texts))
     assert len(children) == 1 and _reaped(children[0])
+    by_child = [names is not None for names in declared]   # the child reads every page's names; this process none
+    here = by_child.index(True)
+    assert here >= parent_first and all(by_child[here:]) and read_here == texts[:here]   # a prefix here, the rest there
+    monkeypatch.setattr(page_blocks, "plain_blocks", read)
     here_blocks, here_declared = _blocks_here(monkeypatch, pages, texts, h1s, keywords_at)
-    assert blocks == here_blocks and declared == here_declared
-    assert sum(kind == "term" for page in blocks for kind, _start, _end in page) > 1000
-    assert sum(len(names) for names, _in_terms in declared) > 1000
+    assert blocks == here_blocks
+    assert declared[here:] == here_declared[here:]
+    assert sum(kind == "term" for page in blocks[here:] for kind, _start, _end in page) > 100
+    assert sum(len(names) for names, _in_terms in declared[here:]) > 100
 
 
 @pytest.mark.skipif(not DOCS.exists(), reason="needs ../shared/corpora/python-docs-3.11")
@@ -526,8 +540,8 @@ def test_a_blocks_child_that_has_answered_is_settled_before_the_neighbours(monke
     pages, texts, h1s, keywords_at = _docs_pages()
     monkeypatch.setattr(second_core, "usable", lambda: True)
     aside = PageBlocks(pages, texts, h1s)
-    child = aside._child
+    child = aside._split._child
     wait_for(child.answered, 60, "the blocks child's answer")
     aside.settle()
-    assert aside._child is None and _reaped(child.pid)
-    assert aside.take(_NotAsked(), [True] * len(texts)) == _blocks_here(monkeypatch, pages, texts, h1s, keywords_at)
+    assert aside._split._child is None and _reaped(child.pid)
+    assert aside.take(keywords_at, [True] * len(texts)) == _blocks_here(monkeypatch, pages, texts, h1s, keywords_at)

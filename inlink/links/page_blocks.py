@@ -5,14 +5,17 @@ everything that does not need them.
 Why: the index is built on one core (the pages step after it runs on two: tasks/two_cores.py), and plain
 blocks with their declared names are a quarter of it (docs corpus: 0.3 s of ~1.0 s) and depend on nothing but
 each page's text and H1. A forked child (inlink.second_core) reads them while this process tokenises the site
-and builds TF-IDF and its neighbours (0.4 s), so they cost the build almost nothing. The child searches each text
-for declaration keywords itself (the tokeniser's offsets are not made yet): plain_blocks gives the same blocks
-either way. With no second core (one CPU, INLINK_WORKERS=1, a process too big to copy, another child already at
+and builds TF-IDF and its neighbours (0.4 s), so they cost the build almost nothing. The child reads them from the
+last page backwards, and this process, once it needs them, from the first page on until the two meet
+(second_core.FromBothEnds): it used to wait for the child's last page, 0.14-0.22 s of a docs build of ~1.2 s. The
+child searches each text for declaration keywords itself (the tokeniser's offsets are not made yet): plain_blocks
+gives the same blocks either way. With no second core (one CPU, INLINK_WORKERS=1, a process too big to copy, another child already at
 work) or when the child fails, this process reads them itself, with the tokeniser's keyword offsets, as before.
 """
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import TYPE_CHECKING, Callable
 
 import numpy as np
@@ -58,54 +61,49 @@ class PageBlocks:
         self.own = np.array([blocks is not None for blocks in self._given], dtype=bool)   # from the page's HTML
         self._texts, self._h1s = texts, h1s
         self._plain = [page for page, blocks in enumerate(self._given) if blocks is None]
-        aside = sum(len(texts[page]) for page in self._plain) >= MIN_ASIDE_CHARS
-        self._child = second_core.aside(self._work()) if aside else None
-        self._read: dict[int, list] | None = None
+        aside = sum(len(texts[page]) for page in self._plain) >= MIN_ASIDE_CHARS and second_core.usable()
+        self._split = second_core.FromBothEnds(self._prepare) if aside else None
 
     def settle(self) -> None:
         """Take the child's answer now when it is ready, so the child is gone and its core free for other work
         (the neighbours' split in similarity.top_k_similar); a child still at work is left to it."""
-        if self._child is not None and self._child.answered():
-            self._read = self._from_child()
+        if self._split is not None:
+            self._split.settle()
 
     def take(self, keywords_at: list, wanted) -> tuple[list, list]:
         """Each page's blocks, a list of (kind, start, end), and the declared_names of the `wanted` pages (a boolean
         per page; None for the others, unless the child read them anyway). `keywords_at`: per page, where the
         tokeniser saw a declaration keyword (None: not looked for; SiteTokens.build_watching), for the plain pages
         read here."""
-        read = self._read if self._read is not None else self._from_child()
-        blocks, texts = self._given, self._texts
+        blocks, texts, split = self._given, self._texts, self._split
         declared: list = [None] * len(blocks)
-        for page in self._plain:
-            if page in read:
-                blocks[page], declared[page] = read[page]
-            else:
-                at = keywords_at[page]
-                blocks[page] = plain_blocks(texts[page], self._h1s[page], None if at is None else at.tolist())
+        for position, page in enumerate(self._plain):
+            here = partial(self._read_here, page, keywords_at[page])
+            blocks[page], declared[page] = split.take(position, here) if split is not None else here()
+        self.close()
         return blocks, [declared_names(text, page_blocks) if names is None and want else names
                         for names, want, text, page_blocks in zip(declared, wanted, texts, blocks)]
 
     def close(self) -> None:
-        if self._child is not None:
-            self._child.cancel()
-            self._child = None
+        if self._split is not None:
+            self._split.close()
+            self._split = None
 
-    def _from_child(self) -> dict[int, list]:
-        child, self._child = self._child, None
-        read = second_core.answer_of(child)   # None: no child, or it died, hung or raised: read here instead
-        return {} if read is None else dict(zip(self._plain, read))
+    def _read_here(self, page: int, keywords_at) -> tuple[list, None]:
+        """A plain page's blocks read in this process, with the tokeniser's keyword offsets (its declared names are
+        read by take() for the pages that want them)."""
+        at = None if keywords_at is None else keywords_at.tolist()
+        return plain_blocks(self._texts[page], self._h1s[page], at), None
 
-    def _work(self) -> Callable[[Callable[[], None]], list]:
-        texts, h1s, plain = self._texts, self._h1s, self._plain
+    def _prepare(self) -> tuple[list[int], Callable[[int], tuple]]:
+        """For the child (second_core.FromBothEnds): the plain pages, and one page's blocks with its declared
+        names, found by searching its text for the keywords (the tokeniser's offsets are not made yet)."""
+        texts, h1s = self._texts, self._h1s
 
-        def work(progress: Callable[[], None]) -> list:
-            found = []
-            for page in plain:
-                blocks = plain_blocks(texts[page], h1s[page])
-                found.append((blocks, declared_names(texts[page], blocks)))
-                progress()
-            return found
-        return work
+        def read(page: int) -> tuple:
+            blocks = plain_blocks(texts[page], h1s[page])
+            return blocks, declared_names(texts[page], blocks)
+        return self._plain, read
 
 
 def declared_names(text: str, blocks) -> tuple[list[str], frozenset[str]]:
