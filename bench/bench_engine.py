@@ -8,10 +8,10 @@ rounds run in one: its peak is their highest). In the child:
      over title + content, then each page's k most similar pages by cosine (sparse products in row blocks,
      argpartition): "one plain pass". Being exact, it grows faster than linearly with the site (50k pages).
 The ratio (1 / 2) survives a loaded machine; the job's phases come from its event log. The docs job, seconds
-long, runs --docs-rounds times between passes and reports its median round (run_job says why).
+long, runs --docs-rounds times between passes and reports its median job over the median pass (run_job says why).
 
 Run: python3 bench/bench_engine.py [--sizes 10000] [--no-docs] [--docs-rounds 5] [--50k] [--links] [--one-core] [--profile]
-  --docs-rounds N  times the docs job runs, each between two passes (default 5; 1 = the old single run)
+  --docs-rounds N  times the docs job runs, each between two passes (default 7; 1 = the old single run)
   --50k      adds the 50,000-page synthetic site (several minutes)
   --links    each synthetic site runs a second time with its existing links (synthetic_site.generate_links:
              ~6 per page, hubs with thousands of in-links): the link dictionary, prose counts, neighbourhood
@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,18 +41,21 @@ TARGETS = {"docs": (2.5, None, None), 10000: (3.0, 60, None), 50000: (None, 360,
 TOP_K = 10
 REPEAT_BASELINE_UNDER_S = 60   # the baseline runs before and after the job, unless once takes this long
 BLOCK_CELLS = 8_000_000
-DOCS_ROUNDS = 5                # the docs job is timed this many times (seconds each), the synthetic sites once
+DOCS_ROUNDS = 7                # the docs job is timed this many times (seconds each), the synthetic sites once
 
 
 # ---------------------------------------------------------------- in the child
 
 def run_job(pages_path: str, links_path: str | None, rounds: int = 1) -> dict:
     """The whole job through the real job engine, `rounds` times, each between two baseline passes over the same
-    pages (baseline, job, baseline, job, ..., baseline). A round's ratio is its job over the mean of the passes on
-    either side of it; the figures returned are the round with the median ratio, with every round's ratio.
+    pages (baseline, job, baseline, job, ..., baseline). The figures returned are the median job's (by its total
+    time), its baseline the median pass, and every round's own ratio (its job over the passes on either side).
 
     Why rounds: this machine's speed drifts by up to 2x within seconds (the same pass took 1.0 s and 2.1 s in
-    one minute), so one job against one pair of passes put the docs ratio anywhere in 1.8x-3.1x."""
+    one minute), so one job against one pair of passes put the docs ratio anywhere in 1.8x-3.1x. Why the median
+    job over the median pass, not the median round's ratio: neighbouring passes do not track each other either
+    (0.74 s and 1.31 s one job apart; a pass's own CPU time 0.88-1.30 s in one minute), so a round's ratio carries
+    two measurements' errors (2.0x-3.6x in one ten-round run) where each median carries one."""
     sys.path.insert(0, str(REPO))
     from inlink.site import tables
 
@@ -65,11 +69,10 @@ def run_job(pages_path: str, links_path: str | None, rounds: int = 1) -> dict:
         jobs.append(_one_job(pages_path, links_path))
         repeat = passes[-1][0] < REPEAT_BASELINE_UNDER_S
         passes.append(plain_pass(pages_path) if repeat else passes[-1])
-    for at, job in enumerate(jobs):
-        job["baseline_s"] = (passes[at][0] + passes[at + 1][0]) / 2
-    ratios = [job["total_s"] / job["baseline_s"] for job in jobs]
-    median = sorted(range(rounds), key=ratios.__getitem__)[rounds // 2]
-    return {"pages": passes[-1][1], **jobs[median], "ratios": ratios,
+    ratios = [job["total_s"] / ((passes[at][0] + passes[at + 1][0]) / 2) for at, job in enumerate(jobs)]
+    median = sorted(range(rounds), key=lambda at: jobs[at]["total_s"])[rounds // 2]
+    return {"pages": passes[-1][1], **jobs[median], "ratios": ratios, "passes": len(passes),
+            "baseline_s": statistics.median(seconds for seconds, _pages in passes),
             "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "child_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,   # the forked child
             "file_mb": size / 1e6, "import_limit_lifted": lifted}
@@ -175,7 +178,8 @@ def _spread(figures: dict) -> str:
     ratios = sorted(figures.get("ratios") or ())
     if len(ratios) < 2:
         return ""
-    return f" (median of {len(ratios)} rounds: " + " ".join(f"{r:.2f}" for r in ratios) + ")"
+    return (f" (median of {len(ratios)} jobs over median of {figures['passes']} passes; each round's own ratio: "
+            + " ".join(f"{r:.2f}" for r in ratios) + ")")
 
 
 def _child_peak(figures: dict) -> str:
@@ -262,7 +266,7 @@ def main(argv=None) -> None:
     parser.add_argument("--profile", action="store_true", help="profile a whole docs job and stop")
     parser.add_argument("--profile-out", help="with --profile: also save the pstats file here")
     parser.add_argument("--docs-rounds", type=int, default=DOCS_ROUNDS,
-                        help=f"times the docs job runs between baseline passes (median ratio; default {DOCS_ROUNDS})")
+                        help=f"times the docs job runs between baseline passes (median job over median pass; default {DOCS_ROUNDS})")
     parser.add_argument("--rounds", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
