@@ -25,6 +25,7 @@ _END = ""  # trie key that holds the phrase ids ending at a node ("" is never a 
 KIND_WEIGHT = {"inbound": 1.0, "title": 0.95, "defined": 0.92, "h1": 0.9, "head": 0.85, "key": 0.55, "shared": 0.35,
                "section": 0.8, "numbered": 0.8}
 KINDS = tuple(KIND_WEIGHT)   # a kind's code in arrays (PhraseMatcher.target_kinds)
+OWN_NAME_KINDS = ("title", "h1", "head")   # how a page names itself
 
 
 @dataclass(slots=True)

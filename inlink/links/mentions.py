@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from inlink.links.anchors import KINDS
+from inlink.links.anchors import KINDS, OWN_NAME_KINDS
 from inlink.links.matcher import ranks_within
 from inlink.links.index import KEPT_MATCHES, LinkIndex
 from inlink.links.similarity import top_shared_terms_of_pairs, top_shared_terms_of_rows
@@ -20,7 +20,6 @@ from inlink.links.text import is_acceptable_anchor
 from inlink.links.joined import join_pages, occurrences_of
 from inlink.links.tokens import PageWords
 
-OWN_NAME_KINDS = ("title", "h1", "head")   # how a page names itself
 SHARED_PER_TARGET = 3      # shared-term anchors tried per TF-IDF neighbour
 SHARED = KINDS.index("shared")
 DEFINED = KINDS.index("defined")

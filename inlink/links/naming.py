@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from inlink.links.anchors import PhraseIndex
+from inlink.links.anchors import OWN_NAME_KINDS, PhraseIndex
 from inlink.links.numbering import (CAPTION_WORDS, folder_of, inner_sections, is_caption, numbered_captions,
                                     numbered_pages, section_labels, titled_sections, url_segment)
 from inlink.links.page_kinds import historical_pages
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 REFERENCE_SHARE = 0.2      # a page declaring a fifth as many names as a name's main definer is no reference for it
 ENTRY_PAGES_SHARE = 0.5   # declaring pages whose URL names a name they declare, on a site of one page per entry
 PROTOCOL_DECLARATIONS = 2  # declarations of a special-method name that make it a protocol (_protocol_names)
-TITLE_KINDS = ("title", "h1", "head")   # the kinds of a page's own name (_leave_titled_names)
 
 
 def _spellings_in(text: str, terms: list[str]) -> list[str]:
@@ -221,7 +220,7 @@ def _leave_titled_names(index: PhraseIndex, phrases: set[int]) -> None:
     "Databases"."""
     for pid in phrases:
         named = index.phrases[pid].targets
-        if index.phrases[pid].case_sensitive and any(kind in TITLE_KINDS for kind in named.values()):
+        if index.phrases[pid].case_sensitive and any(kind in OWN_NAME_KINDS for kind in named.values()):
             for target in [t for t, kind in named.items() if kind == "defined"]:
                 del named[target]
 

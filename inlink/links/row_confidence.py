@@ -14,9 +14,9 @@ from typing import Protocol
 
 import numpy as np
 
+from inlink.links.anchors import OWN_NAME_KINDS
 from inlink.links.confidence import confidence
 from inlink.links.index import LinkIndex
-from inlink.links.mentions import OWN_NAME_KINDS
 from inlink.links.naming import declared_in_term, numbered_origin
 from inlink.links.placement import inside_one
 from inlink.links.ranking import NAME_KINDS, VOCABULARY_KINDS, Option, Ranked
