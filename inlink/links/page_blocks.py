@@ -9,8 +9,9 @@ and builds TF-IDF and its neighbours (0.4 s), so they cost the build almost noth
 last page backwards, and this process, once it needs them, from the first page on until the two meet
 (second_core.FromBothEnds): it used to wait for the child's last page, 0.14-0.22 s of a docs build of ~1.2 s. The
 child searches each text for declaration keywords itself (the tokeniser's offsets are not made yet): plain_blocks
-gives the same blocks either way. With no second core (one CPU, INLINK_WORKERS=1, a process too big to copy, another child already at
-work) or when the child fails, this process reads them itself, with the tokeniser's keyword offsets, as before.
+gives the same blocks either way. With no second core (one CPU, INLINK_WORKERS=1, a process too big to copy,
+another child already at work) or when the child fails, this process reads them all itself, with the tokeniser's
+keyword offsets.
 """
 from __future__ import annotations
 
