@@ -460,3 +460,46 @@ def test_a_heading_the_site_refers_the_reader_to_names_its_page(tmp_path):
     register_headings(phrases, ["Kiln", "Read", "Again"], texts, np.ones(3, dtype=bool), headings,
                       SiteTokens.build(texts))
     assert [" ".join(phrase.original) for phrase in phrases.phrases] == ["Kiln Setup"]
+
+
+@pytest.mark.parametrize("heading, citation", [
+    ("8.3. Handling Exceptions", "see Handling Exceptions"),          # its section number left out
+    ("Get your database running", "see Get your database running"),   # sentence case
+    ("Error Handlers", "listed in section Error Handlers"),           # "section" between the cue and the words
+])
+def test_a_numbered_or_sentence_case_heading_cited_as_written_names_its_page(tmp_path, heading, citation):
+    """Sites number their sections and most write their headings in sentence case; a reference writes the heading's
+    words after "see" (or "listed in section"): those words, so cited, name the page the section stands on. Without
+    the cue (another page still citing them) they name nothing."""
+    from test_analyzer import FILLER
+
+    words = heading.split(". ", 1)[-1]
+    guide = (f"<h1>Kiln Guide</h1><p>Read this first.</p><h2>{heading}</h2><p>What the section says.</p>"
+             f"<h2>Notes</h2><p>{FILLER}</p>")
+    task = f"<h1>Fire Task</h1><p>Possible values are {citation} for this task.</p><p>{FILLER}</p>"
+    pages = [("guide", "Kiln Guide", guide), ("fire", "Fire Task", task),
+             ("glaze", "Glaze Task", task.replace("Fire", "Glaze")),
+             ("other", "Other", f"<h1>Other</h1><h2>Notes</h2><p>{FILLER}</p>")]
+    assert _anchors_as_written_and_reworded(tmp_path, pages, "fire", "guide", citation, f"so {words}") \
+        == ([words], [])
+    from test_analyzer import BASE
+    from test_analyzer_rules import NO_FLOOR, _html_site
+
+    from inlink.links.suggest import analyze_page, build_index
+    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
+    row = next(r for r in analyze_page(index, BASE + "fire") if r["Destination"] == BASE + "guide")
+    assert "the page refers the reader to the anchor, a section heading only the target has" in row["Reason"].lower()
+    assert "in quotes" not in row["Reason"]
+
+
+def test_a_heading_name_is_plain_words_the_first_capitalised():
+    from inlink.links.sections import _SECTION_NUMBER_RE, _heading_name
+
+    assert [_heading_name(h) for h in ("Making queries", "Providing a C API for extensions",
+                                       "Python’s built-in types", "Library Dependencies")] == [True] * 4
+    assert [_heading_name(h) for h in ("Notes", "making queries", "The os.path module", "Using get_foo()",
+                                       "Managing files (e.g. images)", "RemoveHandler Directive",
+                                       "One two three four five six seven eight nine")] == [False] * 7
+    assert [_SECTION_NUMBER_RE.sub("", h, 1) for h in ("8.3. Handling Exceptions", "3.6 Weak References",
+                                                        "12. Glossary", "A.2. Options", "3 Tips", "2024 Plans")] \
+        == ["Handling Exceptions", "Weak References", "Glossary", "Options", "3 Tips", "2024 Plans"]

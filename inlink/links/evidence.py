@@ -19,6 +19,7 @@ from inlink.links.confidence import model_for
 from inlink.links.index import LinkIndex
 from inlink.links.naming import declared_in_term, numbered_origin
 from inlink.links.ranking import NAME_KINDS, Option, Ranked, Scored, phrase_link_odds, weighs_links
+from inlink.links.sections import site_quotes_titles
 from inlink.links.similarity import top_shared_terms_of_rows
 from inlink.links.text import tokens
 from inlink.links.tokens import JOINERS
@@ -226,7 +227,9 @@ def _evidence(index: LinkIndex, item: Ranked, option: Option, anchor: str) -> li
     elif option.kind == "head" and option.exact:
         facts.append("the anchor is the name the target's title starts with")
     elif option.kind == "section":
-        facts.append("the anchor, in quotes, names a section of the target: only the target writes it out of quotes")
+        facts.append("the anchor, in quotes, names a section of the target: only the target writes it out of quotes"
+                     if site_quotes_titles(index) else
+                     "the page refers the reader to the anchor, a section heading only the target has")
     elif option.kind == "numbered":
         facts.append(_numbered_fact(index, anchor, target))
     elif option.kind == "defined":

@@ -108,9 +108,10 @@ def _opens_caption(text: str, start: int, end: int) -> bool:
 
 
 # How prose refers the reader to a section by its heading: "See Library Dependencies", "as described in
-# Common Paint Tool Options", "refer to the Layers Dialog" (sections._CUE_WORDS: their first words).
+# Common Paint Tool Options", "refer to the Layers Dialog", "listed in section Error Handlers" (sections._CUE_WORDS:
+# their first words).
 _REFERS_TO_RE = re.compile(r"(?i:\bsee(?: also)?|\brefer to|\b(?:described|explained|discussed|covered|documented|"
-                           r"detailed|shown|listed) (?:in|under|at))(?: the)? $")
+                           r"detailed|shown|listed) (?:in|under|at))(?: the)?(?: section| chapter)? $")
 
 
 def referred_to(text: str, start: int, end: int, heading: tuple[str, ...]) -> bool:

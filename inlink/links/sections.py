@@ -54,21 +54,23 @@ def register_sections(index: PhraseIndex, cleaned_titles: list[str], texts: list
 
 
 _KIND_AT_END_RE = re.compile(rf"(?:^{ENTRY_KINDS} | {ENTRY_KINDS}$)")   # "Class Counters", "Alias Directive"
-_MINOR_WORDS = frozenset("a an and as at by for from in into of on or the to with".split())
 
 
 def register_headings(index: PhraseIndex, cleaned_titles: list[str], texts: list[str], targets: np.ndarray,
                       headings: list, tokens: SiteTokens) -> None:
-    """On a site that does not quote the titles it refers to (HTML input): a heading of two or more words in Title
-    Case ("Library Dependencies", "Common Paint Tool Options") that heads a section on exactly one page, a target,
-    and is no page's title, names that page (kind "section", placed only where a page refers the reader to it as
-    written: placement.referred_to) when some other page does so (_cited_headings)."""
+    """On a site that does not quote the titles it refers to (HTML input): a heading of two or more words, in Title
+    Case or sentence case ("Library Dependencies", "Common Paint Tool Options", "Get your database running"), its
+    section number left out ("8.3. Handling Exceptions": a reference writes the words), that heads a section on
+    exactly one page, a target, and is no page's title, names that page (kind "section", placed only where a page
+    refers the reader to it as written: placement.referred_to) when some other page does so (_cited_headings).
+    Why sentence case too: most sites write their headings so (on the development corpora 120 of their links are
+    such headings, cited as written after "see"), and a heading's words are a reference only where so cited."""
     titles = {title.lower() for title in cleaned_titles if title}
     found: dict[str, set[int]] = {}
     for page, spans in enumerate(headings):
         for start, end in spans or ():
-            heading = " ".join(texts[page][start:end].strip().rstrip("¶#§").split())
-            if _title_case(heading) and heading.lower() not in titles:
+            heading = _SECTION_NUMBER_RE.sub("", " ".join(texts[page][start:end].strip().rstrip("¶#§").split()), 1)
+            if _heading_name(heading) and heading.lower() not in titles:
                 found.setdefault(heading, set()).add(page)
     unique = {heading: next(iter(pages)) for heading, pages in found.items()
               if len(pages) == 1 and targets[next(iter(pages))]}
@@ -80,7 +82,10 @@ def register_headings(index: PhraseIndex, cleaned_titles: list[str], texts: list
 #: placement.referred_to reads them whole.
 _CUE_WORDS = ("see", "refer", "described", "explained", "discussed", "covered", "documented", "detailed", "shown",
               "listed")
-_CUE_REACH = 3   # tokens after a cue word where a heading may start ("see also the Layers Dialog")
+_CUE_REACH = 4   # tokens after a cue word where a heading may start ("described in the section Layers Dialog")
+#: A section's number before its heading's words: "8.3. ", "3.6 ", "12. ", "A.2. " (a number alone needs its full
+#: stop: "3 Tips" is no numbered "Tips").
+_SECTION_NUMBER_RE = re.compile(r"(?:\d{1,3}(?:\.\d{1,3})*\.|\d{1,3}(?:\.\d{1,3})+|[A-Z](?:\.\d{1,3})+\.?)\s+(?=[^\W\d])")
 
 
 def _cited_headings(headings: dict[str, int], texts: list[str], tokens: SiteTokens) -> set[str]:
@@ -125,14 +130,17 @@ def _cites(text: str, heading: str) -> bool:
     return False
 
 
-def _title_case(heading: str) -> bool:
-    """Two to six words, each a capitalised plain word but for minor ones ("Library Dependencies", "Layers
-    Dialog"); not a name in code shape nor an entry's name and kind ("RemoveHandler Directive": its declaration
-    names it), whose words the declared name's own mentions would then run into."""
-    if not heading[:1].isupper() or not 1 <= heading.count(" ") <= 5:
+def _heading_name(heading: str) -> bool:
+    """Two to eight plain words (letters, a hyphen or an apostrophe inside), the first capitalised: Title Case
+    ("Library Dependencies", "Layers Dialog") or sentence case ("Making queries", "Providing a C API for
+    extensions"); not a name in code shape ("os.path", "get_foo()": its declaration names it), nor an entry's
+    name and kind ("RemoveHandler Directive"), whose words the declared name's own mentions would then run into."""
+    if not heading[:1].isupper() or not 1 <= heading.count(" ") <= 7:
         return False
-    return all(word in _MINOR_WORDS or (word[:1].isupper() and word[1:].replace("-", "").islower())
-               for word in heading.split(" ")) and not _KIND_AT_END_RE.search(heading)
+    return all(_PLAIN_WORD_RE.fullmatch(word) for word in heading.split(" ")) and not _KIND_AT_END_RE.search(heading)
+
+
+_PLAIN_WORD_RE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
 
 def _unquoted_holders(wanted: list[str], texts: list[str], headings: list) -> tuple[list[set], list[bool]]:
