@@ -270,3 +270,16 @@ def test_the_progress_bar_counts_the_pages_a_second_core_analysed_ahead_of_the_c
     assert _progress_bar_of(running) == "Running · 497 of 497 pages analysed, 255 saved · 100%"
     paused = dict(running, status="paused", items_ahead=0)
     assert _progress_bar_of(paused) == "Paused · 255 of 497 pages · 51%"
+
+
+def test_a_damaged_job_file_is_named_with_how_to_clear_it(manager):
+    """A job whose metadata is damaged is left out of the table; the page names the file and says how to remove it
+    (it said only "1 unreadable file was skipped")."""
+    job_id = finished_job(manager, "shop.csv", pages=1)
+    (manager.jobs_dir / f"{job_id}.json").write_text("{not json")
+    app = open_page("jobs")
+    assert_clean(app)
+    skipped = [e for e in app.expander if e.label == "1 unreadable file in the jobs folder was skipped"]
+    assert len(skipped) == 1
+    shown = " ".join(texts(skipped[0].text) + texts(skipped[0].caption))
+    assert f"{job_id}.json: unreadable job metadata" in shown and "cli.py jobs delete" in shown

@@ -102,6 +102,50 @@ def test_get_list_and_delete(manager, jobs_dir):
     assert [m["job_id"] for m in manager.list_jobs()] == [second]
 
 
+def test_a_job_whose_metadata_is_corrupt_can_be_deleted(manager, jobs_dir):
+    """Nothing can run or resume a job whose metadata is damaged; delete still removes every file of it (the
+    listing says how), instead of refusing it as corrupt and leaving its files for ever."""
+    job_id, _ = run(manager, n=3)
+    (jobs_dir / f"{job_id}.json").write_text("{not json")
+    assert manager.list_jobs() == []
+    assert any(f"job {job_id}: deleting it removes its files" in problem for problem in manager.problems())
+    manager.delete(job_id)
+    assert not any(p.name.startswith(job_id) for p in jobs_dir.iterdir())
+    assert manager.list_jobs() == [] and manager.problems() == []
+
+
+def test_a_queued_job_claimed_while_it_is_deleted_stops_before_its_files_go(make_manager, jobs_dir, tmp_path):
+    """A scheduler may claim a queued job between delete's read of it and the removal of its files: delete reads
+    it again under the job's lock and asks that run to stop first, so no runner writes its files again afterwards."""
+    deleter, claimer = make_manager(autostart=False), make_manager(autostart=False)
+    gate = tmp_path / "gate"
+    job_id = deleter.create_job("test_counting", config={"n": 4, "gate": str(gate)})
+    settle = deleter._scheduler.settle
+
+    def claimed_meanwhile(*args):          # the other manager claims the job right before delete takes the lock
+        if not claimer._scheduler.runner(job_id):
+            claimer.start()
+            wait_for(lambda: os.path.exists(f"{gate}.waiting"), timeout=60, what="the claimed job's first item")
+        settle(*args)
+
+    def open_gate_once_asked():
+        wait_for(lambda: deleter.store.read_job(job_id).requested_action == "delete", timeout=60,
+                 what="delete to ask the run to stop")
+        gate.touch()
+
+    deleter._scheduler.settle = claimed_meanwhile
+    opener = threading.Thread(target=open_gate_once_asked, daemon=True)
+    opener.start()
+    try:
+        deleter.delete(job_id)
+    finally:
+        gate.touch()
+    opener.join(60)
+    wait_for(lambda: claimer._scheduler.runner(job_id) is None, timeout=60, what="the claimed run to end")
+    claimer.shutdown(timeout=10)
+    assert not any(p.name.startswith(job_id) for p in jobs_dir.iterdir())
+
+
 def test_resume_uses_the_jobs_own_copy_of_inputs(make_manager, tmp_path):
     upload = tmp_path / "upload.csv"
     upload.write_text("url\n/x\n")

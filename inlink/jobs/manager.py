@@ -284,15 +284,38 @@ class JobManager:
         self.store.update_job(job_id, change)
 
     def delete(self, job_id) -> None:
-        """Stop the job if it runs (at its next item boundary), then remove every file of it."""
-        job = self._read(job_id)
-        if job.status is JobStatus.RUNNING and owner_alive(job.owner, self.stale_after):
-            self._delete_running(job_id)
-        self._scheduler.settle(job_id, _DELETE_WAIT)
-        with self.store.job_lock(job_id, must_exist=False):     # the owner may have removed it already
-            self.store.remove_job_files(job_id)
+        """Stop the job if it runs (at its next item boundary), then remove every file of it.
+
+        A job whose metadata is corrupt is deleted too: nothing can run or resume it, and its files would stay
+        forever. A job that was not running is read again under its lock before its files go: a scheduler may have
+        claimed it meanwhile (queued), and its runner would write the files again under a deleted job; that run is
+        then asked to stop first, as a running job's is."""
+        validate_job_id(job_id)
+        asked = False
+        while True:
+            if not asked and self._run_by_a_live_process(job_id):
+                self._delete_running(job_id)
+                asked = True
+            self._scheduler.settle(job_id, _DELETE_WAIT)
+            with self.store.job_lock(job_id, must_exist=False):     # the owner may have removed it already
+                if asked or not self._run_by_a_live_process(job_id, missing_ok=True):
+                    self.store.remove_job_files(job_id)
+                    break
         self._secrets.pop(job_id, None)
         self._notify()
+
+    def _run_by_a_live_process(self, job_id: str, missing_ok: bool = False) -> bool:
+        """Whether a live process runs the job now (False for a corrupt record: nothing can run it; JobNotFound
+        for a job that does not exist, unless `missing_ok`)."""
+        try:
+            job = self.store.read_job(job_id)
+        except ValueError:
+            return False
+        except JobNotFound:
+            if missing_ok:
+                return False
+            raise
+        return job.status is JobStatus.RUNNING and owner_alive(job.owner, self.stale_after)
 
     def _delete_running(self, job_id: str) -> None:
         def ask(job: Job) -> None:

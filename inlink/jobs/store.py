@@ -370,7 +370,8 @@ class JobStore:
         except (JobNotFound, FileNotFoundError):
             return None                       # deleted between listing and reading (or its stat)
         except (OSError, ValueError) as exc:
-            problems.append(f"{entry.name}: unreadable job metadata ({exc.__class__.__name__}: {exc})")
+            problems.append(f"{entry.name}: unreadable job metadata ({exc.__class__.__name__}: {exc}); nothing can "
+                            f"run or resume job {job_id}: deleting it removes its files")
             return None
         self._cache[job_id] = (key, job)
         return job

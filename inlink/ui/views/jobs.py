@@ -53,6 +53,7 @@ def list_body(manager, live: bool) -> None:
     with guard("The jobs list"):
         every_job = manager.jobs()
         table_section(manager, every_job)
+        skipped_files(manager)
         if any(job.is_active for job in every_job) != live:
             st.rerun()   # the whole page again, so the refresh switches on or off
 
@@ -84,9 +85,18 @@ def table_section(manager, every_job: list[Job]) -> None:
     rows = picked.selection.rows if picked is not None else []
     if rows:
         open_job(table.iloc[rows[0]]["Job"])
+
+
+def skipped_files(manager) -> None:
+    """The files of the jobs folder the listing skipped, each named (a damaged job's with how to clear it): shown
+    with the table or without it (a folder whose only job is damaged lists no job)."""
     problems = manager.problems()
     if problems:
-        st.caption(f"{fmt.plural(len(problems), 'unreadable file')} in the jobs folder {'was' if len(problems) == 1 else 'were'} skipped.")
+        with st.expander(f"{fmt.plural(len(problems), 'unreadable file')} in the jobs folder "
+                         f"{'was' if len(problems) == 1 else 'were'} skipped"):
+            st.text("\n".join(problems))
+            st.caption("A job whose metadata is damaged cannot run or resume: `python3 cli.py jobs delete <job id>` "
+                       "removes its files.")
 
 
 def open_job(job_id: str) -> None:
