@@ -38,11 +38,13 @@ def open_private(path: str | Path, flags: int, mode: int = FILE_MODE) -> int:
     return fd
 
 
-def make_private_dir(path: str | Path, *, exist_ok: bool = False) -> bool:
-    """Create a folder (and its missing parents) with exactly DIR_MODE whatever the umask; True when created.
-    An existing folder is left as it is (it may be one the user chose and shares on purpose)."""
+def make_private_dir(path: str | Path, *, exist_ok: bool = False, parents: bool = True) -> bool:
+    """Create a folder (and its missing parents, unless `parents=False`: FileNotFoundError then) with exactly
+    DIR_MODE whatever the umask; True when created. An existing folder is left as it is (it may be one the user
+    chose and shares on purpose)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if parents:
+        path.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.mkdir(path, DIR_MODE)
     except FileExistsError:

@@ -3,6 +3,7 @@ not exist leaves no file, lock files of deleted jobs are cleaned, and a bad job 
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import threading
 import time
@@ -167,3 +168,19 @@ def test_a_saved_upload_is_private_too(umask, tmp_path):
     assert {mode for name, mode in found.items() if name == "." or (jobs / name).is_dir()} == {0o700}
     assert {mode for name, mode in found.items() if (jobs / name).is_file()} == {0o600}
     assert len([name for name in found if (jobs / name).is_file()]) == 3      # pages, links, meta.json
+
+
+def test_an_answer_kept_after_its_job_was_deleted_brings_no_folder_back(tmp_path):
+    """A Gemini call may end after its job was deleted: the answer it keeps for a resume must not make the job's
+    folder again (it would belong to no job, reported as litter for ever); while the job exists it is kept."""
+    from inlink.tasks.answers import FolderAnswers
+
+    job_input = tmp_path / "abcdef012345_input"
+    answers = FolderAnswers(job_input / ".state" / "gemini-answers")
+    job_input.mkdir()
+    answers.put("first", {"rows": []})
+    assert answers.get("first") == {"rows": []}
+    assert (job_input / ".state").stat().st_mode & 0o777 == 0o700
+    shutil.rmtree(job_input)                     # the job is deleted while another call runs
+    answers.put("second", {"rows": []})
+    assert not job_input.exists()

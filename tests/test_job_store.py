@@ -80,6 +80,7 @@ def test_atomic_write_leaves_old_content_and_no_temp_file_when_the_disk_is_full(
 def test_events_survive_a_garbled_line(tmp_path):
     store = JobStore(tmp_path)
     job_id = "0123456789ab"
+    store.write_job(Job(job_id=job_id, task="t"))
     store.add_event(job_id, "created", "one")
     with open(store.events_path(job_id), "ab") as f:
         f.write(b"{torn\n")
@@ -164,3 +165,38 @@ def test_a_killed_worker_left_unreaped_counts_as_gone():
     finally:
         child.kill()
         child.wait()
+
+
+def test_an_event_added_while_the_log_is_trimmed_is_kept(tmp_path, monkeypatch):
+    """The trim reads the log and replaces it whole; an event another thread (or process) appended between the
+    two went with the old file. Appends wait for the trim instead."""
+    import threading
+
+    from inlink.jobs import store as jobstore
+
+    store = JobStore(tmp_path)
+    job = Job(job_id="abcdef012345", task="t")
+    store.write_job(job)
+    monkeypatch.setattr(jobstore, "MAX_EVENTS", 5)
+    monkeypatch.setattr(jobstore, "_EVENTS_TRIM_BYTES", 600)
+    writer = threading.Thread(target=store.add_event, args=(job.job_id, "late", "added during the trim"))
+    replace = jobstore.atomic_write_bytes
+
+    def trimming(path, data):        # another writer appends between the trim's read and its replace
+        if path == store.events_path(job.job_id) and not writer.is_alive() and writer.ident is None:
+            writer.start()
+            writer.join(1)           # an append that does not wait lands now, in the file about to be replaced
+        replace(path, data)
+
+    monkeypatch.setattr(jobstore, "atomic_write_bytes", trimming)
+    for n in range(20):
+        store.add_event(job.job_id, "step", f"event {n} " + "x" * 40)
+    writer.join(60)
+    assert writer.ident is not None and not writer.is_alive()
+    assert "late" in [event["event"] for event in store.read_events(job.job_id, limit=100)]
+
+
+def test_a_deleted_job_gets_no_event_file(tmp_path):
+    store = JobStore(tmp_path)
+    store.add_event("abcdef012345", "late", "after the delete")
+    assert not store.events_path("abcdef012345").exists()

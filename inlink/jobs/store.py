@@ -274,13 +274,19 @@ class JobStore:
     # -- events ---------------------------------------------------------------------------------
     def add_event(self, job_id: str, event: str, message: str, *, locked: bool = False,
                   **extra: Any) -> None:
-        """Append one event; `locked=True` when the caller already holds the job's lock."""
+        """Append one event; `locked=True` when the caller already holds the job's lock.
+
+        Why under the job's lock: a trim reads the log and replaces it, so a line appended between the two by
+        another thread or process went with the old file. A job deleted meanwhile gets no event (the file would
+        belong to no job)."""
         record = {"ts": utc_now_iso(), "event": event, "message": message, **extra}
         path = self.events_path(job_id)
-        append_line(path, (json.dumps(record, default=str) + "\n").encode())
-        with contextlib.suppress(OSError):
-            if path.stat().st_size > _EVENTS_TRIM_BYTES:
-                with contextlib.nullcontext() if locked else self.job_lock(job_id):
+        with contextlib.nullcontext() if locked else self._job_locked(job_id):
+            if not locked and not self.exists(job_id):
+                return
+            append_line(path, (json.dumps(record, default=str) + "\n").encode())
+            with contextlib.suppress(OSError):
+                if path.stat().st_size > _EVENTS_TRIM_BYTES:
                     self._trim_events(job_id)
 
     def _trim_events(self, job_id: str) -> None:

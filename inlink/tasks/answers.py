@@ -33,9 +33,12 @@ class FolderAnswers:
             return None
 
     def put(self, key: str, answer: dict) -> None:
-        """Keep an answer; a disk that refuses only costs a resume the same call again."""
+        """Keep an answer; a disk that refuses only costs a resume the same call again. The folder is made inside
+        the job's own folder only while that exists: a job deleted while a call ran must not get its folder back
+        (it would belong to no job)."""
         try:
-            make_private_dir(self.folder, exist_ok=True)
+            for folder in (self.folder.parent, self.folder):
+                make_private_dir(folder, exist_ok=True, parents=False)
             atomic_write_bytes(self.folder / f"{key}.json", json.dumps(answer).encode())
         except OSError as exc:
             log.info("could not keep a Gemini answer for resume (%s)", exc)
