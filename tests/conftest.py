@@ -83,3 +83,20 @@ def pytest_xdist_auto_num_workers(config):
     from inlink.second_core import usable_cores
 
     return max(1, min(usable_cores(), MAX_WORKERS))
+
+
+@pytest.fixture
+def surer_evidence(monkeypatch):
+    """Every row's evidence worth far more than a small test site gives (the cold-start model's bias raised), so what
+    a rule caps shows its cap. The engine reads the weights once (evidence._weights), so its caches are emptied
+    before and after: no other test sees the raised bias."""
+    from inlink.links import confidence, evidence
+
+    caches = (evidence._weights, evidence._share_weights)
+    monkeypatch.setattr(confidence, "BIAS", confidence.BIAS + 6)
+    for cache in caches:
+        cache.cache_clear()
+    yield
+    monkeypatch.undo()
+    for cache in caches:
+        cache.cache_clear()

@@ -146,17 +146,22 @@ def _gizmo_pages(mention: str):
             ("other", "Other notes", f"<h1>Other notes</h1><p>{FILLER}</p>")]
 
 
-def test_a_vocabulary_phrase_that_names_nothing_of_its_target_is_never_above_the_low_tier(tmp_path):
+def test_a_vocabulary_phrase_that_names_nothing_of_its_target_is_never_above_the_low_tier(tmp_path, surer_evidence):
     from inlink.links.suggest import AnalysisConfig
-    config = AnalysisConfig(min_confidence=0.0, medium_confidence=0.05)   # its evidence alone would be medium
-    index = build_index(_html_site(tmp_path, _gizmo_pages("Read the platform-specific instructions first.")), config)
+    index = build_index(_html_site(tmp_path, _gizmo_pages("Read the platform-specific instructions first.")),
+                        AnalysisConfig(min_confidence=0.0))
     rows = [r for r in analyze_page(index, BASE + "start") if r["Destination"] == BASE + "install/gizmo"]
     assert [(r["Anchor"], r["Tier"], r["Confidence"]) for r in rows] == [("platform-specific instructions", "low",
-                                                                            0.04)]
-    assert "Confidence 0.040 (low)" in rows[0]["Reason"]
+                                                                            0.49)]
+    assert "Confidence 0.490 (low)" in rows[0]["Reason"]
+    # the cap stands below the default medium cut-off, whatever cut-offs the user draws: a confidence is a chance
+    index = build_index(_html_site(tmp_path, _gizmo_pages("Read the platform-specific instructions first.")),
+                        AnalysisConfig(min_confidence=0.2, medium_confidence=0.2))
+    rows = [r for r in analyze_page(index, BASE + "start") if r["Destination"] == BASE + "install/gizmo"]
+    assert [(r["Tier"], r["Confidence"]) for r in rows] == [("medium", 0.49)]
 
 
-def test_a_numbers_adjective_is_no_identifier_that_lifts_a_key_phrase_above_the_low_tier(tmp_path):
+def test_a_numbers_adjective_is_no_identifier_that_lifts_a_key_phrase_above_the_low_tier(tmp_path, surer_evidence):
     # held-out MkDocs: "(2-letter)" linked to the theme-localizing page that writes "2-letter" once, medium tier
     from inlink.links.row_confidence import is_identifier
     from inlink.links.suggest import AnalysisConfig
@@ -168,8 +173,7 @@ def test_a_numbers_adjective_is_no_identifier_that_lifts_a_key_phrase_above_the_
              ("start", "Getting going", f"<h1>Getting going</h1><p>Fetch one of the 64-bit builds first.</p>"
                                         f"<p>{FILLER}</p>"),
              ("other", "Other notes", f"<h1>Other notes</h1><p>{FILLER}</p>")]
-    config = AnalysisConfig(min_confidence=0.0, medium_confidence=0.05)   # its evidence alone would be medium
-    index = build_index(_html_site(tmp_path, pages), config)
+    index = build_index(_html_site(tmp_path, pages), AnalysisConfig(min_confidence=0.0))
     rows = [r for r in analyze_page(index, BASE + "start") if r["Destination"] == BASE + "install/gizmo"]
     assert [(r["Anchor"], r["Tier"]) for r in rows] == [("64-bit builds", "low")]
 

@@ -358,7 +358,8 @@ def test_an_api_reference_declares_a_name_in_a_signature_heading_or_a_labelled_o
     assert not any("loadBook" in "".join(original) for original in declared)   # a heading of words
 
 
-def test_a_name_declared_only_by_a_heading_written_as_plain_prose_is_no_surer_than_medium(tmp_path, monkeypatch):
+def test_a_name_declared_only_by_a_heading_written_as_plain_prose_is_no_surer_than_medium(tmp_path, monkeypatch,
+                                                                                       surer_evidence):
     """A name a page declares only in a section heading ("Class: LedgerStore", a "PostgreSQL" section), written by
     another page outside inline code on a page that marks its code, is mostly a product or concept named in passing
     (held-out Ant's "JUnit", "XSLT"): below the high tier. Written as code, it is the API entry."""
@@ -372,8 +373,7 @@ def test_a_name_declared_only_by_a_heading_written_as_plain_prose_is_no_surer_th
                                       f"<p>A LedgerStore keeps the books of a ledger. {FILLER}</p>"),
                  ("usage", "Usage", f"<h1>Usage</h1><p>{usage}</p><p>{FILLER}</p><p>Run <code>ledger.sync()</code>.</p>"),
                  *((f"other{i}", f"Other {i}", f"<h1>Other {i}</h1><p>{FILLER}</p>") for i in range(4))]
-        config = suggest.AnalysisConfig(min_confidence=0.0, high_confidence=0.7)   # its evidence alone: high
-        index = suggest.build_index(_html_site(tmp_path, pages), config)
+        index = suggest.build_index(_html_site(tmp_path, pages), suggest.AnalysisConfig(min_confidence=0.0))
         return [(r["Anchor"], r["Tier"]) for r in suggest.analyze_page(index, BASE + "usage")
                 if r["Destination"] == BASE + "ledger"]
 

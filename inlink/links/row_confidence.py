@@ -15,7 +15,7 @@ from typing import Protocol
 import numpy as np
 
 from inlink.links.anchors import OWN_NAME_KINDS
-from inlink.links.confidence import confidence
+from inlink.links.confidence import HIGH_CONFIDENCE, MEDIUM_CONFIDENCE, confidence
 from inlink.links.index import LinkIndex
 from inlink.links.naming import declared_in_term, numbered_origin
 from inlink.links.placement import inside_one
@@ -35,6 +35,10 @@ from inlink.links.text import (
 LISTED_CONFIDENCE = 0.9   # the least confidence of a target named in a list of links (row_confidence)
 LISTED_RECOVERY_CONFIDENCE = 0.3   # ... with the site's links given: the low tier, above the default floor
 CAP_MARGIN = 0.01          # a capped confidence stands this far below the medium cut-off (shown as 0.49, not 0.50)
+# The caps stand below the default cut-offs, not the configured ones: a confidence is a chance, the same whatever
+# tiers the user draws (capped rows read 0.44 with the medium cut-off at 0.45, and fell under the floor at 0.2).
+BELOW_MEDIUM = round(MEDIUM_CONFIDENCE - CAP_MARGIN, 3)
+BELOW_HIGH = round(HIGH_CONFIDENCE - CAP_MARGIN, 3)
 
 
 class PlacedPage(Protocol):
@@ -54,7 +58,7 @@ def row_confidence(index: LinkIndex, item: Ranked, option: Option, page: PlacedP
     mostly linked is worth showing, not sure."""
     value = capped(index, item.target, option, page, span, confidence(found))
     if cites_title_in_quotes(index, option, page.text, span):
-        value = max(value, index.config.high_confidence)
+        value = max(value, HIGH_CONFIDENCE)
     return max(value, listed_confidence(index)) if item.listed else value
 
 
@@ -124,25 +128,25 @@ def capped(index: LinkIndex, target: int, option: Option, page: PlacedPage, span
     over the development corpora and ten held-out sites, against 332 in 339 written as code."""
     text = page.text
     if option.kind == "numbered" and numbered_origin(index, option.key, target)[1] > 1:
-        return min(value, round(index.config.medium_confidence - CAP_MARGIN, 3))
+        return min(value, BELOW_MEDIUM)
     if option.kind == "defined" and _plain_declared_word(text[span[0]:span[1]]):
-        if value < index.config.high_confidence and not index.dictionary.known:
-            return min(value, round(index.config.medium_confidence - CAP_MARGIN, 3))
-        return min(value, round(index.config.high_confidence - CAP_MARGIN, 3))
+        if value < HIGH_CONFIDENCE and not index.dictionary.known:
+            return min(value, BELOW_MEDIUM)
+        return min(value, BELOW_HIGH)
     if index.dictionary.known:
         return value
     if in_own_title(index, page.source, text[span[0]:span[1]]) \
             or _heading_name_in_prose(index, target, option, page, span):
-        value = min(value, round(index.config.high_confidence - CAP_MARGIN, 3))
+        value = min(value, BELOW_HIGH)
     if option.kind in NAME_KINDS:
         if option.kind in OWN_NAME_KINDS and option.exact and _plain_word_out_of_code(page, span):
-            return min(value, round(index.config.medium_confidence - CAP_MARGIN, 3))
+            return min(value, BELOW_MEDIUM)
         if option.exact or option.kind not in OWN_NAME_KINDS or after_opening_quote(text, span):
             return value
     elif option.kind not in VOCABULARY_KINDS or (option.kind == "key" and not site_quotes_titles(index)
                                                   and any(map(is_identifier, tokens(text[span[0]:span[1]])))):
         return value
-    return min(value, round(index.config.medium_confidence - CAP_MARGIN, 3))
+    return min(value, BELOW_MEDIUM)
 
 
 # A code shape: an underscore, a dot, a bracket, "::", a lowercase start with a capital inside ("getElementById"), an
