@@ -289,6 +289,35 @@ def test_unusable_answers_an_earlier_run_paid_for_are_counted_when_the_page_comm
     assert outcome.counters()["gemini_calls"] == tries + 1                 # every paid call, on the page's row
     assert resumed.spent_usd == pytest.approx(outcome.cost_usd) and outcome.cost_usd > 0
 
+@pytest.mark.parametrize("ending", ["budget", "unavailable", "interrupted"])
+def test_an_unreadable_answer_is_counted_whatever_ends_its_page(fake, tmp_path, ending):
+    """The first answer could not be read (a paid call), and the retry ended the page another way: the budget spent,
+    Gemini unavailable, the job paused during a retry wait. Only a page whose answers all stayed unreadable kept
+    their usage, so the paid call was in no counter and a resumed job measured its budget (and its cost) without it."""
+    from inlink.tasks.answers import FolderAnswers
+
+    store = FolderAnswers(tmp_path / "answers")
+    unreadable = fg.success("{not json", prompt_tokens=1000, output_tokens=200)
+    values = dict(base_url=fake.base_url, timeout_s=2.0, backoff_base_s=0.01, backoff_max_s=0.05, max_retries=1,
+                  parse_retries=2, rpm=1000)
+    then, budget, raised = {"budget": (fg.suggestions(), 0.0001, ge.BudgetExceeded),   # one answer spends it
+                            "unavailable": (fg.server_error(), None, ge.GeminiUnavailable),
+                            "interrupted": (fg.rate_limited("20s"), None, ge.Interrupted)}[ending]
+    fake.script = [unreadable, then]
+    paused = (lambda: len(fake.received) >= 2) if ending == "interrupted" else None   # asked during the retry
+    first = ge.GeminiEngine(KEY, GeminiSettings(**values, budget_usd=budget), answers=store, interrupted=paused)
+    with pytest.raises(raised):
+        first.suggest(build_site_index(), HOME)
+    assert len(fake.received) == {"budget": 1, "unavailable": 3, "interrupted": 2}[ending]   # one paid call
+
+    fake.script, fake._calls = [fg.suggestions((WATER, "watering tips"), prompt_tokens=1000, output_tokens=200)], 0
+    resumed = ge.GeminiEngine(KEY, GeminiSettings(**values), answers=store)   # nothing was committed: spent 0
+    outcome = resumed.suggest(build_site_index(), HOME)
+    one_call = first.settings.price().cost(1000, 200)
+    assert len(outcome.rows) == 1 and outcome.counters()["gemini_calls"] == 2   # both paid calls, each once
+    assert outcome.cost_usd == pytest.approx(2 * one_call) and resumed.spent_usd == pytest.approx(2 * one_call)
+
+
 def test_budget_already_spent_on_resume_makes_no_call(fake):
     settings = GeminiSettings(base_url=fake.base_url, budget_usd=1.0)
     engine = ge.GeminiEngine(KEY, settings, spent_usd=1.0)

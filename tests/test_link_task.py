@@ -464,6 +464,24 @@ def test_gemini_page_with_an_unreadable_answer_is_an_item_error_and_the_job_goes
     assert len(manager.results_frame(job)) >= 1                            # later pages still got suggestions
 
 
+def test_a_gemini_job_paused_after_an_unreadable_answer_counts_that_paid_call_on_resume(manager, gemini, tmp_path):
+    """A page's first answer could not be read, and Gemini was unavailable for the retry: the job paused without the
+    page, and the paid call was in no counter (the job's cost under-reported, its budget measured without it)."""
+    settings = tmp_path / "gemini.json"   # one page at a time: the unreadable answer and the outage hit one page
+    settings.write_text(json.dumps({**json.loads(settings.read_text()), "max_in_flight": 1}))
+    gemini.script = [fg.success("this is not JSON {"), fg.server_error()]   # then 500 through every retry
+    job = start_sample(manager, engine="gemini", api_key="k")
+    meta = manager.wait(job, timeout=60, until=[JobStatus.PAUSED, *TERMINAL_STATUSES])
+    assert meta["status"] == JobStatus.PAUSED and "500 INTERNAL" in meta["message"], meta["message"]
+    refused = len(gemini.received) - 1
+
+    gemini.script, gemini._calls = [fg.success({"suggestions": []})], 0
+    manager.resume(job, secrets={link_task.SECRET_KEY: "k"})
+    meta = manager.wait(job, timeout=60)
+    assert meta["status"] == JobStatus.COMPLETED, meta["error"]
+    assert meta["counters"]["gemini_calls"] == len(gemini.received) - refused   # every answer the server gave
+
+
 def test_a_gemini_job_whose_answers_stay_unusable_pauses_instead_of_paying_for_every_page(manager, gemini):
     """Every page was paid 1 + parse_retries times and skipped: a model or settings that cannot give the answer
     asked for ran the whole site (45 pages, 135 calls, 0 suggestions) and ended "completed"."""

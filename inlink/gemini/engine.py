@@ -263,8 +263,12 @@ class GeminiEngine:
             self._charge_kept(outcome, earlier)
         try:
             picks = self._ask(prompt, source_url, outcome)
-        except PageAnalysisError:
-            if key:   # paid, never committed if the job pauses first: its cost is counted when the page is
+        except GeminiError:
+            # Whatever ends the page (answers unreadable, then maybe the budget, an outage or a pause before the
+            # next try), the calls it paid for are kept: the page is not committed when the job pauses, and a
+            # resumed job measured its budget without them. The usage kept is the page's whole (the earlier
+            # run's included), so it replaces the entry and is counted once, when the page commits.
+            if key and outcome.usage.calls:
                 self._answers.put(key, {"unusable": True, "usage": asdict(outcome.usage)})
             raise
         if key:
