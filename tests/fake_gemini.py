@@ -1,7 +1,8 @@
 """A local stand-in for the Gemini REST API, so tests drive the REAL google-genai client over real HTTP.
 
 It listens on 127.0.0.1 (ephemeral port), answers POST /v1beta/models/<model>:generateContent with a script of
-responses (one per call, the last one repeating), and records every request it received (path, headers, JSON
+responses (one per call, the last one repeating; a request whose prompt holds a key of `by_prompt` gets that
+key's reply instead, e.g. one page refused), and records every request it received (path, headers, JSON
 body, arrival time) so tests can check the prompt, the model, the schema and where the API key travelled.
 """
 from __future__ import annotations
@@ -98,6 +99,7 @@ class FakeGemini:
     """The running fake: `base_url` for the client, `script` to answer with, `received` to inspect."""
 
     script: list[Reply] = field(default_factory=list)
+    by_prompt: dict[str, Reply] = field(default_factory=dict)   # prompt text -> the reply, script left as it is
     received: list[Received] = field(default_factory=list)
     max_in_flight_seen: int = 0
 
@@ -127,8 +129,12 @@ class FakeGemini:
         self._server.shutdown()
         self._server.server_close()
 
-    def _next_reply(self) -> Reply:
+    def _next_reply(self, received: Received) -> Reply:
         with self._lock:
+            prompt = received.prompt
+            for text, reply in self.by_prompt.items():
+                if text in prompt:
+                    return reply
             reply = self.script[min(self._calls, len(self.script) - 1)]
             self._calls += 1
             return reply
@@ -167,10 +173,11 @@ def _handler_for(fake: FakeGemini) -> type[BaseHTTPRequestHandler]:
             if not match:
                 self._send(404, {"error": {"code": 404, "message": f"no route {self.path}", "status": "NOT_FOUND"}})
                 return
-            fake._record(Received(model=match["model"], path=self.path, headers=dict(self.headers),
-                                  body=json.loads(raw or b"{}"), arrived=time.monotonic()))
+            received = Received(model=match["model"], path=self.path, headers=dict(self.headers),
+                                body=json.loads(raw or b"{}"), arrived=time.monotonic())
+            fake._record(received)
             try:
-                reply = fake._next_reply()
+                reply = fake._next_reply(received)
                 fake._hold(reply)
                 if reply.status == RESET:
                     self._reset()

@@ -340,6 +340,22 @@ def test_refused_key_fails_fast_and_never_shows_the_key(fake, status, api_status
     assert KEY not in shown
 
 
+def test_a_request_refused_as_invalid_for_one_page_skips_that_page_only(fake):
+    """A 400 INVALID_ARGUMENT for one page's request was a GeminiRequestError like a refused key: the job failed,
+    and every resume failed again on the same page. It is that page's error now (the glue skips it); the key's
+    400 stays a refusal of every page (test above)."""
+    engine = engine_for(fake, fg.suggestions((WATER, "watering tips")))
+    fake.by_prompt = {f"URL: {HOME}\n": fg.error(400, "Request contains an invalid argument.", "INVALID_ARGUMENT")}
+    index = build_site_index()
+    with pytest.raises(ge.PageAnalysisError, match=f"Gemini refused the request for {HOME} as invalid "
+                                                   r"\(400 INVALID_ARGUMENT: Request contains an invalid argument"
+                                                   r"\.\); the page was skipped") as caught:
+        engine.suggest(index, HOME)
+    assert isinstance(caught.value, ge.PageRefused) and len(fake.received) == 1   # not retried
+    assert caught.value.counters["gemini_calls"] == 0 and KEY not in str(caught.value)
+    assert engine.suggest(index, TOMATO).usage.calls == 1 and len(fake.received) == 2   # the next page is asked
+
+
 def test_unknown_model_is_a_plain_request_error(fake):
     engine = engine_for(fake, fg.error(404, "models/nope is not found", "NOT_FOUND"), model="nope")
     with pytest.raises(ge.GeminiRequestError, match="does not know the model 'nope'"):

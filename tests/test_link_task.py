@@ -482,6 +482,46 @@ def test_a_gemini_job_paused_after_an_unreadable_answer_counts_that_paid_call_on
     assert meta["counters"]["gemini_calls"] == len(gemini.received) - refused   # every answer the server gave
 
 
+def test_a_gemini_request_refused_for_one_page_skips_that_page_and_the_job_goes_on(manager, gemini):
+    """A 400 INVALID_ARGUMENT for one page's request failed the whole job, and each resume failed again on that
+    page: the page is skipped with the refusal as its reason, and the other pages are analysed."""
+    first = first_candidate()
+    site = site_import.load_site(SAMPLE_PAGES, SAMPLE_LINKS)
+    refused = analyzer.source_pages(analyzer.build_index(site, analyzer.AnalysisConfig(min_confidence=0.0)))[0]
+    gemini.by_prompt = {f"URL: {refused}\n": fg.error(400, "Request contains an invalid argument.",
+                                                      "INVALID_ARGUMENT")}
+    gemini.script = [fg.suggestions((first.destination, first.anchor))]
+    job = start_sample(manager, engine="gemini", api_key="k")
+    meta = manager.wait(job, timeout=60, until=[JobStatus.PAUSED, *TERMINAL_STATUSES])
+    assert meta["status"] == JobStatus.COMPLETED, meta["message"]
+    assert meta["items_done"] == meta["total_items"]
+    errors = [e for e in manager.events(job, limit=500) if e["event"] == "item_error"]
+    assert [e["item"] for e in errors] == [refused]
+    assert (f"Gemini refused the request for {refused} as invalid (400 INVALID_ARGUMENT: Request contains an "
+            "invalid argument.)") in errors[0]["message"]
+    assert len(manager.results_frame(job)) >= 1 and refused not in set(manager.results_frame(job)["Source"])
+
+
+def test_cli_suggest_stopped_by_an_error_writes_the_rows_it_found_and_says_so(tmp_path, gemini, monkeypatch):
+    """A refusal halfway (here the key, on the second page's call) raised out of `suggest` before its file was
+    written: every paid row found so far was thrown away. They are written, and the error says so under it."""
+    monkeypatch.setenv("GEMINI_API_KEY", "env-key")
+    first = first_candidate(with_links=False, floor=analyzer.AnalysisConfig().min_confidence)   # the CLI's floor
+    gemini.script = [fg.suggestions((first.destination, first.anchor)),
+                     fg.error(403, "Permission denied.", "PERMISSION_DENIED")]
+    out = tmp_path / "o.csv"
+    result = run_cli("suggest", str(SAMPLE_PAGES), "--engine", "gemini", "--out", str(out),
+                     jobs_dir=tmp_path / "jobs")
+    assert result.exit_code == 1 and len(gemini.received) == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith(("error", "note"))]
+    assert lines == ["error: Gemini refused the API key (403 PERMISSION_DENIED: Permission denied.); check the key "
+                     "and that the Gemini API is enabled for it",
+                     f"note: the 1 suggestion found before this error was written to {out}; the run did not reach "
+                     "every page"], result.output
+    rows = pd.read_csv(out, encoding="utf-8-sig")
+    assert list(zip(rows["Destination"], rows["Anchor"])) == [(first.destination, first.anchor)]
+
+
 def test_a_gemini_job_whose_answers_stay_unusable_pauses_instead_of_paying_for_every_page(manager, gemini):
     """Every page was paid 1 + parse_retries times and skipped: a model or settings that cannot give the answer
     asked for ran the whole site (45 pages, 135 calls, 0 suggestions) and ended "completed"."""

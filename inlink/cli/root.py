@@ -31,18 +31,26 @@ class _CleanErrors(click.Group):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(0)
         except (JobError, OSError, ValueError) as exc:
-            click.echo(f"error: {exc}", err=True)
+            _echo_error(str(exc), exc)
             ctx.exit(1)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except Exception as exc:
             if _is_gemini_refusal(exc):        # a refused key or model: said plainly, like a bad file
-                click.echo(f"error: {foreground_words(str(exc))}", err=True)
+                _echo_error(foreground_words(str(exc)), exc)
                 ctx.exit(1)
             if os.environ.get("INLINK_DEBUG"):
                 raise
-            click.echo(f"error: {type(exc).__name__}: {exc} (INLINK_DEBUG=1 shows the details)", err=True)
+            _echo_error(f"{type(exc).__name__}: {exc} (INLINK_DEBUG=1 shows the details)", exc)
             ctx.exit(1)
+
+
+def _echo_error(text: str, exc: BaseException) -> None:
+    """The error's one line, then its notes (PEP 678), one line each: what the command did before it stopped
+    (`suggest` writes the rows it found before an error: tasks/foreground.py)."""
+    click.echo(f"error: {text}", err=True)
+    for note in getattr(exc, "__notes__", ()):
+        click.echo(f"note: {note}", err=True)
 
 
 def _is_gemini_refusal(exc: Exception) -> bool:

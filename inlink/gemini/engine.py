@@ -82,6 +82,13 @@ class PageAnalysisError(GeminiError):
     """Gemini's answers for one page could not be read; the page is skipped and the job goes on."""
 
 
+class PageRefused(PageAnalysisError):
+    """Gemini refused the request made for one page as invalid (400 INVALID_ARGUMENT, not about the key): that
+    page is skipped like one whose answers could not be read. As a request error it failed the whole job, and
+    every resume failed again on the same page; a refusal of the key, the project or the model stays a
+    GeminiRequestError, since it refuses every page alike."""
+
+
 class BudgetExceeded(GeminiError):
     """The spend cap was reached before a new call; raising the budget and resuming continues the job."""
 
@@ -280,7 +287,7 @@ class GeminiEngine:
         problem = ""
         for _ in range(self.settings.parse_retries + 1):
             try:
-                response = self._generate(prompt)
+                response = self._generate(prompt, source_url)
             except GeminiError as exc:
                 exc.counters = _usage_counters(outcome.usage, outcome.cost_usd)
                 raise
@@ -350,7 +357,7 @@ class GeminiEngine:
         if budget is not None and spent >= budget:
             raise BudgetExceeded(f"the Gemini budget of {usd(budget)} is used up (spent {usd(spent)}); {RAISE_BUDGET}")
 
-    def _generate(self, prompt: str) -> Any:
+    def _generate(self, prompt: str, source_url: str) -> Any:
         """One generate_content call with our retry policy: 429/5xx/timeouts back off, other 4xx fail fast."""
         settings = self.settings
         for attempt in range(settings.max_retries + 1):
@@ -365,7 +372,7 @@ class GeminiEngine:
                     self._release()     # no answer to charge: the turn is free again
                     raise
             except errors.APIError as exc:
-                failure, delay = self._classify(exc, attempt)
+                failure, delay = self._classify(exc, attempt, source_url)
             except _TRANSPORT_ERRORS as exc:
                 failure = _transport_failure(exc, settings.timeout_s)
                 delay = self._backoff(attempt)
@@ -397,7 +404,7 @@ class GeminiEngine:
     def _backoff(self, attempt: int) -> float:
         return backoff_delay(attempt, self.settings.backoff_base_s, self.settings.backoff_max_s, self._rng)
 
-    def _classify(self, exc: errors.APIError, attempt: int) -> tuple[str, float]:
+    def _classify(self, exc: errors.APIError, attempt: int, source_url: str) -> tuple[str, float]:
         """(what went wrong, seconds to wait) for a retryable error; raises for the ones not worth retrying."""
         code = exc.code or 0
         what = self._secret.scrub(f"{code} {exc.status or ''}: {exc.message or ''}".strip())
@@ -409,6 +416,9 @@ class GeminiEngine:
                 raise GeminiUnavailable(f"Gemini asks to wait {server_delay:g} s ({what}); the quota is "
                                         f"probably used up for now, {RESUME_LATER}") from None
             return what, server_delay
+        if _refuses_the_page(code, exc.status, what, exc.details):
+            raise PageRefused(f"Gemini refused the request for {source_url} as invalid ({what}); the page was "
+                              "skipped") from None
         raise GeminiRequestError(_refusal_message(code, what, self.settings.model)) from None
 
     def _validated_rows(self, index: Any, source: str, picks: LinkPicks, candidates: list,
@@ -534,6 +544,22 @@ def _transport_failure(exc: BaseException, timeout_s: float) -> str:
     if "Timeout" in name:
         return f"no answer within {timeout_s:g} s ({name})"
     return f"could not reach Gemini ({name})"
+
+
+#: Words of a 400 that refuses the key, the project or the model rather than one page's request.
+_NOT_ABOUT_THE_PAGE = ("api key", "api_key", "permission", "billing", "model")
+
+
+def _refuses_the_page(code: int, status: str | None, what: str, details: Any) -> bool:
+    """Whether a refusal is about the request made for one page (400 INVALID_ARGUMENT, e.g. a page the API will
+    not take as it is) rather than about the key, the project or the model, which refuse every page alike (an
+    invalid key is a 400 INVALID_ARGUMENT too, named in its message and its ErrorInfo reason API_KEY_INVALID).
+    A setting every request carries that the model refuses is caught later: the glue pauses after
+    UNUSABLE_PAGES_PAUSE pages in a row without a usable answer (tasks/page_analyzer.py)."""
+    if code != 400 or (status or "").upper() != "INVALID_ARGUMENT":
+        return False
+    said = f"{what} {json.dumps(details, default=str) if details else ''}".lower()
+    return not any(words in said for words in _NOT_ABOUT_THE_PAGE)
 
 
 def _refusal_message(code: int, what: str, model: str) -> str:

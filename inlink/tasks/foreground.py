@@ -27,7 +27,9 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
 
     Like a job, a page whose answer cannot be used is skipped (counted in `page_errors`) and a spent budget, an
     unavailable Gemini or answers that stay unusable end the run early (`stopped_early` says why, `stopped_by`
-    which: "budget", "unavailable", "unusable"); what was found so far is written either way.
+    which: "budget", "unavailable", "unusable"); what was found so far is written either way. An error that ends
+    the run (Gemini refusing the key halfway, a bug) is raised, after the rows found before it are written, said
+    in a note on the error: they were paid for, and were thrown away with the rest of the run.
     `second_core_failure` says why the second core gave no pages, when it did not (the rows are the same).
     """
     cleaned = clean_options(engine, options)
@@ -56,13 +58,40 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
                 break
             if progress:
                 progress(done, len(sources))
+    except Exception as exc:   # not a Ctrl-C: that one writes no output file (cli/root.py INTERRUPTED)
+        if rows:
+            _write_rows_before(exc, rows, out_path)
+        raise
     finally:
         pages.close()
-    import pandas as pd
-
-    frame = pd.DataFrame(rows, columns=list(link_engine.RESULT_COLUMNS))
-    write_user_file(out_path, frame_to_xlsx(frame) if is_workbook(out_path) else frame_to_csv(frame))
+    frame = _write_rows(rows, out_path)
     summary = link_engine.summarize(page_analyzer.index, frame)
     return {**summary, "page_errors": page_errors, "stopped_early": stopped_early,
             "stopped_by": page_analyzer.stopped_by if stopped_early else None, "counters": dict(counters),
             "second_core_failure": second_core_failure}
+
+
+def _write_rows(rows: list[dict], out_path: Path):
+    """The rows as the output file (a workbook when it is named .xlsx); returns their frame."""
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=list(link_engine.RESULT_COLUMNS))
+    write_user_file(out_path, frame_to_xlsx(frame) if is_workbook(out_path) else frame_to_csv(frame))
+    return frame
+
+
+def _write_rows_before(error: Exception, rows: list[dict], out_path: Path) -> None:
+    """Write the rows found before `error` ended the run, and say so in a note on it (PEP 678; the command line
+    prints an error's notes under it): the error still ends the command, the paid rows are not lost with it."""
+    try:
+        _write_rows(rows, out_path)
+    except OSError as write_error:
+        error.add_note(f"the {_suggestions(len(rows))} found before this error could not be written to "
+                       f"{out_path} either ({write_error})")
+        return
+    error.add_note(f"the {_suggestions(len(rows))} found before this error {'was' if len(rows) == 1 else 'were'} "
+                   f"written to {out_path}; the run did not reach every page")
+
+
+def _suggestions(count: int) -> str:
+    return f"{count:,} suggestion{'' if count == 1 else 's'}"
