@@ -285,3 +285,24 @@ def test_the_preview_fits_the_page_and_shows_paths_after_the_shared_folder():
     assert columns["url"]["type_config"]["display_text"] == r"https?://[^/]+/docs(/.*)?"   # /docs/en: "/en"
     assert columns["word_count"]["type_config"]["format"] == "localized"                  # "1,218", as elsewhere
     assert any("Every page is under /docs/: the preview shows the paths from there." in c for c in texts(app.caption))
+
+
+def test_a_text_column_the_detection_does_not_know_can_be_picked_when_the_titles_are_known():
+    """Before: with its URLs, titles and H1s recognised and its text under another name ("Main Text 1"), the page
+    said "pick it below" with nothing to pick, and "Use this dataset" saved a file no analysis could use."""
+    odd = SMALL_CRAWL.replace("Address,Title 1,H1-1,Content", "Page URL,Title 1,H1-1,Main Text 1")
+    app = open_page("upload")
+    upload(app, odd.encode(), "renamed.csv")
+    assert_clean(app)
+    offer = next(m for m in texts(app.markdown) if "recognised as page text" in m)
+    assert '"Main Text 1"' in offer and "column for body text" in offer
+    assert "cannot be analysed" in " ".join(texts(app.error))
+    assert next(b for b in app.button if b.label == "Use this dataset").disabled
+    app.selectbox(key="upload.map_content").set_value("Main Text 1")
+    app.run()
+    assert_clean(app)
+    assert not any("recognised as page text" in m for m in texts(app.markdown))   # no fetch offered any more
+    assert not any("cannot be analysed" in e for e in texts(app.error))
+    next(b for b in app.button if b.label == "Use this dataset").click()
+    app.run()
+    assert datasets.latest_dataset().column_map == {"content": "Main Text 1"}

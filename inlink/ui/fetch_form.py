@@ -20,8 +20,9 @@ from inlink.wording import listed
 
 _JOB = "fetch.job"             # the fetch job this session follows
 _ADOPTED = "fetch.adopted"     # fetch jobs whose dataset this session saved already
-_NO_TEXT = "fetch.no_text"     # (upload key, True when the upload has URLs but no text column)
+_NO_TEXT = "fetch.no_text"     # ((upload key, text column picked), its unrecognised columns when it has URLs but no text)
 _ERROR = "fetch.error"       # why the last start was refused
+PICKED_TEXT = "upload.map_content"   # the upload page's picker of the text column (views/upload.py _picked)
 _STARTED = "fetch.started"   # (what the last start asked for, its job): the same request again is no new job
 
 
@@ -65,20 +66,23 @@ def _urls_without_text(upload) -> list[str] | None:
     """When the pages file has a URL column but no text (no text column, or an empty one): its columns that
     were recognised as no field (one may hold the text under a name the detection does not know); else None.
     Remembered per upload."""
+    picked = st.session_state.get(PICKED_TEXT)    # a text column the user picked among the unrecognised ones
     memo = st.session_state.get(_NO_TEXT)
-    if memo and memo[0] == upload.key:
+    if memo and memo[0] == (upload.key, picked):
         return memo[1]
     from inlink.site import columns, tables
 
     try:   # the sheet the user picked; a file of headers alone has no URL to fetch
         table = tables.read_table(upload.pages, upload.pages_name, upload.pages_sheet)
         found = columns.detect_page_columns(table.columns)
+        if picked in table.columns:
+            found["content"] = picked
         no_text = ("url" in found and _filled(table[found["url"]]).any()
                    and ("content" not in found or not _filled(table[found["content"]]).any()))
         answer = columns.unrecognised_headers(table.columns, found) if no_text else None
     except tables.SiteDataError:
         answer = None
-    st.session_state[_NO_TEXT] = (upload.key, answer)
+    st.session_state[_NO_TEXT] = ((upload.key, picked), answer)
     return answer
 
 
@@ -93,7 +97,8 @@ def _offer(manager, upload, unread: list[str]) -> None:
     with st.container(border=True):
         if unread:
             st.markdown(f":material/travel_explore: **No column of {upload.pages_name} was recognised as page "
-                        f"text.** If one of its other columns ({listed(unread)}) holds the text, pick it below. "
+                        f"text.** If one of its other columns ({listed(unread)}) holds the text, pick it below "
+                        "as the column for body text. "
                         "Otherwise fetch these pages from the site and use what is fetched.")
         else:
             st.markdown(f":material/travel_explore: **{upload.pages_name} has URLs but no page text.** "

@@ -93,7 +93,7 @@ def column_map_for(upload: Upload) -> dict | None:
     did not recognise (a "Page Name" column: else no title to match anchors to, and no way to say so here)."""
     headers = remembered(_HEADERS, upload.key, lambda: _headers(upload))
     missing = site_import.missing_page_fields(headers)
-    optional = optional_fields(headers)
+    optional = [field for field in optional_fields(headers) if field not in missing]
     if not missing and not optional:
         return {}
     mapping = {}
@@ -113,12 +113,14 @@ def column_map_for(upload: Upload) -> dict | None:
     return mapping
 
 
-OPTIONAL_LABELS = {"title": "title", "h1": "main heading (H1)"}
+OPTIONAL_LABELS = {"content": "body text", "title": "title", "h1": "main heading (H1)"}
 
 
 def optional_fields(headers: list[str]) -> list[str]:
-    """Title and H1 when the detection found no column for them and the file has columns it recognised as no
-    field (a Screaming Frog export with all its columns named as it names them asks nothing)."""
+    """Body text, title and H1 when the detection found no column for them and the file has columns it recognised as
+    no field (a Screaming Frog export with all its columns named as it names them asks nothing). The text is asked
+    for too: a file whose text column has a name the detection does not know ("Main Text 1") was told to "pick it
+    below" with nothing to pick."""
     found = site_import.detect_page_columns(headers)
     if not site_import.unrecognised_headers(headers, found):
         return []
@@ -244,6 +246,23 @@ def show_preview(pages: pd.DataFrame) -> None:
         st.caption(f"First {PREVIEW_ROWS} of {fmt.plural(len(pages), 'page')}.")
 
 
+def _why_unusable(pages: pd.DataFrame, report) -> str | None:
+    """Why no page of the parsed file can be analysed (the analysis refuses it so), or None: such a file saved as
+    the dataset replaced a good one and failed only once the analysis started."""
+    try:
+        site_import.require_analysable(_Parsed(pages, report))
+    except site_import.NothingToAnalyse as exc:
+        return str(exc)
+    return None
+
+
+@dataclass
+class _Parsed:
+    """The parsed file as scope.require_analysable reads a site."""
+    pages: pd.DataFrame
+    report: object
+
+
 def accept(upload: Upload, column_map: dict, report, links_report, site_hosts: list[str] | None = None) -> None:
     """Save the dataset so the Generate page (and a reopened tab) can use it."""
     summary = {"pages": report.pages, "rows_read": report.rows_read, "left_out": len(report.excluded),
@@ -288,9 +307,13 @@ def review(upload: Upload) -> None:
         return
     show_report(report, links_report)
     show_preview(pages)
+    unusable = _why_unusable(pages, report)
+    if unusable:
+        st.error(f"This dataset cannot be analysed: {unusable}", icon=":material/error:")
     saved = (st.session_state.get(_SAVED) or ("",))[0] == _saved_key(upload, site_hosts)
-    st.button("Use this dataset", type="primary", icon=":material/check:", disabled=saved, key="upload.use",
-              on_click=accept, args=(upload, column_map, report, links_report, site_hosts))
+    st.button("Use this dataset", type="primary", icon=":material/check:", disabled=saved or bool(unusable),
+              key="upload.use", on_click=accept, args=(upload, column_map, report, links_report, site_hosts),
+              help="No page of it has text to place a link in" if unusable else None)
     if saved:
         st.success("Dataset saved. Next: choose the settings and start the analysis.",
                    icon=":material/check_circle:")
