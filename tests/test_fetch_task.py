@@ -212,6 +212,32 @@ def test_a_fetch_job_keeps_no_password_of_its_source_url(manager, tmp_path):
     assert meta["config"]["source"] == {"url": "http://127.0.0.1:9/sitemap.xml"}
 
 
+def test_no_password_of_a_pasted_or_uploaded_source_reaches_the_jobs_folder(site, manager, jobs_dir):
+    """A URL list or a file kept its bytes as the job's input, a user name and password in its URLs too (and a
+    line that is no http(s) URL was quoted as it stood in the job's events): the job keeps the URLs it read,
+    credential-free, and fetches the same pages."""
+    secret = "s3cret-pw"
+    creds = site.url("").replace("http://", f"http://bob:{secret}@")
+    pasted = f"{creds}library/json.html\n{creds}library/csv.html\nftp://bob:{secret}@127.0.0.1/x\n"
+    sitemap = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+               f"<url><loc>{creds}library/re.html</loc></url></urlset>").encode()
+    export = f"Address,Status Code\n{creds}library/io.html,200\n".encode()
+    jobs = {fetch_task.start_fetch(manager, pasted, options=FAST): ["library/json.html", "library/csv.html"],
+            fetch_task.start_fetch(manager, sitemap, name="sitemap.xml", options=FAST): ["library/re.html"],
+            fetch_task.start_fetch(manager, export, name="crawl.csv", options=FAST): ["library/io.html"]}
+    for job, paths in jobs.items():
+        assert manager.wait(job, 60)["status"] == "completed", manager.get(job)["message"]
+        assert fetch_task.fetched_results(manager, job)["Requested URL"].tolist() == [site.url(p) for p in paths]
+    events = " | ".join(e["message"] for job in jobs for e in manager.events(job))
+    assert "2 URLs to fetch from pasted URLs" in events and "1 URL to fetch from sitemap.xml" in events
+    assert "1 line is not an http(s) URL and was skipped: line 3 ('ftp://127.0.0.1/x')" in events
+    assert "crawl.csv: URLs read from column" in events
+    assert [job["label"] for job in manager.list_jobs()].count("fetch pasted URLs (2 URLs)") == 1
+    files = [path for path in jobs_dir.rglob("*") if path.is_file()]
+    assert len(files) > 10
+    assert [path for path in files if secret.encode() in path.read_bytes()] == []
+
+
 def test_a_fetch_worker_starts_without_pandas():
     """What a worker imports to run fetch jobs leaves pandas out (0.7 s of its 1.1 s start): pandas is imported
     where a frame is made, at the end of a fetch or for a download, so a worker restarted again and again (a crash

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from inlink.fetch.urls import clean_url, same_site, site_key, site_root
+from inlink.fetch.urls import clean_url, same_site, site_key, site_root, without_credentials
 from inlink.wording import counted
 
 MAX_SITEMAPS = 1000            # sitemap files followed from one index, in total
@@ -242,8 +242,8 @@ def _finish(raw: list[str], notes: list[str], same_site_only: bool, site: str | 
             urls.append(url)
             line_of[url] = lines[index] if lines else None
     if not urls:
-        raise SourceError("no http(s) URLs found" + (f" (e.g. {raw[bad[0]]!r}{_on_line(lines, bad[0])} is not one)"
-                                                     if bad else "")
+        raise SourceError("no http(s) URLs found"
+                          + (f" (e.g. {_quoted(raw[bad[0]])}{_on_line(lines, bad[0])} is not one)" if bad else "")
                           + ("; give whole URLs (https://example.com/path), not paths alone"
                              if any(raw[index].strip().startswith("/") for index in bad) else ""))
     site = site_root(site or _main_site(urls))   # it was the sitemap's URL or the first page's, shown as the site
@@ -256,7 +256,7 @@ def _finish(raw: list[str], notes: list[str], same_site_only: bool, site: str | 
     if bad:
         notes.append(f"{counted(len(bad), 'line')} {'is' if len(bad) == 1 else 'are'} not an http(s) URL and "
                      f"{'was' if len(bad) == 1 else 'were'} skipped"
-                     + _which(lines and [lines[index] for index in bad], repr(raw[bad[0]]), len(bad)))
+                     + _which(lines and [lines[index] for index in bad], _quoted(raw[bad[0]]), len(bad)))
     if offsite:
         notes.append(f"{counted(len(offsite), 'URL')} on other sites than {site_key(site)} "
                      f"{'was' if len(offsite) == 1 else 'were'} skipped"
@@ -266,6 +266,12 @@ def _finish(raw: list[str], notes: list[str], same_site_only: bool, site: str | 
             f": the {counted(len(offsite), 'URL')} listed {'is' if len(offsite) == 1 else 'are'} on other sites "
             f"(e.g. {offsite[0]}); `cli.py fetch --all-sites` reads them too" if offsite else ""))
     return UrlSource(urls=urls, site=site, notes=notes)
+
+
+def _quoted(value: str) -> str:
+    """A line that is no http(s) URL as a note quotes it, without a user name and password ("ftp://bob:pw@host/"):
+    a fetch job keeps its notes, and a job's files hold no password."""
+    return repr(without_credentials(value))
 
 
 def _on_line(lines: list[int] | None, index: int) -> str:

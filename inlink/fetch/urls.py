@@ -26,12 +26,14 @@ def clean_url(url: str, base: str | None = None) -> str | None:
 
 def without_credentials(url: str) -> str:
     """The URL as given with any user name and password taken out ("http://bob:pw@a.com/x" -> "http://a.com/x"):
-    they are never sent, and must not be kept either (a job's label, config and events held the password)."""
+    they are never sent, and must not be kept either (a job's label, config and events held the password).
+    Never raises: a line that is no URL ("ftp://bob:pw@[::1/x", urlsplit refuses it) is quoted without them too."""
     text = (url or "").strip()
-    parts = urlsplit(text)
-    if "@" not in parts.netloc:
+    head, slashes, rest = text.partition("//")
+    netloc = rest[:min([at for at in map(rest.find, "/?#") if at >= 0], default=len(rest))]
+    if not slashes or "@" not in netloc:
         return text
-    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+    return head + slashes + netloc.rpartition("@")[2] + rest[len(netloc):]
 
 
 def site_root(url: str) -> str:

@@ -1,7 +1,8 @@
 """Reading a site as a durable job: the one module that knows both the job engine and the fetcher.
 
 Step "discover" turns the source (a sitemap URL, a URL list, an export's URL column) into the job's URL list,
-written once into the job's own input folder so a resumed job iterates exactly the same items; step "fetch"
+written once into the job's own input folder so a resumed job iterates exactly the same items (a list or a file
+is read as the job is made, and only the URLs read, without user names and passwords, are kept); step "fetch"
 fetches one URL per item, several in flight (Task.concurrency_for = the connections setting), committed in
 order. A page that fails still gets its row (status and plain reason). When a request cannot reach the site
 and a bare probe of the site's root fails too, the site is down (or the network is gone): the job pauses with
@@ -139,6 +140,8 @@ def _discover(ctx: TaskContext, settings: FetchSettings) -> UrlSource:
             with Fetcher(settings, site=source["url"]) as fetcher:
                 return read_source(source["url"], fetcher, same_site_only=settings.same_site_only)
         data = (ctx.input_dir / source["file"]).read_bytes()
+        if "site" in source:    # the URL list start_fetch read the file into (a job made before kept the file)
+            return UrlSource(urls=data.decode("utf-8").split("\n"), site=source["site"], notes=list(source["notes"]))
         return read_source(data, name=source.get("name") or source["file"],
                            same_site_only=settings.same_site_only)
     except SourceError as exc:
@@ -186,8 +189,10 @@ def start_fetch(manager: JobManager, source: str | bytes | Path, *, name: str | 
             else str(source).encode())
         shown = name or (Path(source).name if isinstance(source, Path) else "pasted URLs")
         found = read_source(bytes(data), name=shown, same_site_only=settings.same_site_only)   # refuse early
-        inputs[SOURCE_FILE] = bytes(data)
-        config["source"] = {"file": SOURCE_FILE, "name": shown}
+        # the URLs read, not the file: its URLs may hold user names and passwords, never kept in the job's files
+        # (clean_url drops them, the notes quote none); the job fetches these, its discovery needs no new read
+        inputs[SOURCE_FILE] = "\n".join(found.urls).encode()
+        config["source"] = {"file": SOURCE_FILE, "name": shown, "site": found.site, "notes": found.notes}
         label = label or f"{shown} ({len(found.urls)} URLs)"
     return manager.create_job(TASK_NAME, inputs=inputs, config=config, label=f"fetch {label}")
 
