@@ -161,19 +161,33 @@ def test_fetch_then_suggest_never_repeats_an_existing_link(site, manager, tmp_pa
         assert anchor.lstrip("'") in text[source]
 
 
-def test_a_paused_jobs_client_is_closed_when_another_fetch_starts(site, manager, monkeypatch):
-    monkeypatch.setattr(fetch_task, "IDLE_CLOSE_S", 0.0)
+def test_a_jobs_client_is_closed_when_its_run_ends_and_a_resume_opens_a_new_one(site, manager, monkeypatch):
+    """A paused (stopped, failed, deleted) job's client, its loop thread and its connections, stayed open until
+    another fetch job started 300 s later, or for good: the run's end (Task.release) closes it now."""
+    opened = []
+
+    class Recorded(fetch_task.Fetcher):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            opened.append(self)
+
+    def closed(fetcher) -> bool:
+        return not fetcher._thread.is_alive() and fetcher._loop.is_closed() and fetcher._client.is_closed
+
+    monkeypatch.setattr(fetch_task, "Fetcher", Recorded)
     site.behaviour.slow_s = 60
     site.behaviour.sitemap_paths = [f"slow/{p}" for p in PAGES[:2]]
-    paused = fetch_task.start_fetch(manager, site.url("sitemap.xml"), options=FAST)
+    job = fetch_task.start_fetch(manager, site.url("sitemap.xml"), options=FAST)
     wait_for(lambda: any(p.startswith("/slow/") for p, _, _ in site.behaviour.log), 30, "a hanging request")
-    manager.pause(paused)
-    assert manager.wait(paused, 5, until=("paused",))["status"] == "paused"
-    assert paused in fetch_task._FETCHERS
+    manager.pause(job)
+    assert manager.wait(job, 30, until=("paused",))["status"] == "paused"
+    wait_for(lambda: opened and all(closed(f) for f in opened), 10, "the paused job's clients closed")
+    first_run = len(opened)
     site.behaviour.slow_s = 0
-    other = fetch_task.start_fetch(manager, site.url(PAGES[0]).encode(), name="one.txt", options=FAST)
-    assert manager.wait(other, 60)["status"] == "completed"
-    assert paused not in fetch_task._FETCHERS and other not in fetch_task._FETCHERS
+    manager.resume(job)
+    assert manager.wait(job, 60)["status"] == "completed"
+    assert len(opened) > first_run        # the resumed run fetched with a client of its own
+    wait_for(lambda: all(closed(f) for f in opened), 10, "the finished job's client closed")
 
 
 def test_a_fetched_link_to_a_url_that_redirected_points_at_the_page_it_ended_at():

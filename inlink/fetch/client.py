@@ -171,7 +171,6 @@ class Fetcher:
         self._hosts: dict[str, _Host] = {}
         self._robots = Robots(self.settings.user_agent, self._robots_wait)
         self._usage = threading.Lock()
-        self._busy, self._last_used = 0, time.monotonic()
         self._notes: list[str] = []             # what the user should know of the run, said once (take_notes)
         self._slowed: set[str] = set()          # hosts whose robots.txt Crawl-delay was said
         self._loop = asyncio.new_event_loop()
@@ -198,20 +197,13 @@ class Fetcher:
     def fetch(self, url: str, cancel: threading.Event | None = None) -> FetchResult:
         """Fetch one page; raises FetchCancelled (at once) when `cancel` is set meanwhile."""
         future = asyncio.run_coroutine_threadsafe(self.afetch(url), self._loop)
-        with self._usage:
-            self._busy += 1
-        try:
-            while True:
-                try:
-                    return future.result(timeout=0.05)
-                except concurrent.futures.TimeoutError:
-                    if cancel is not None and cancel.is_set():
-                        future.cancel()
-                        raise FetchCancelled(url) from None
-        finally:
-            with self._usage:
-                self._busy -= 1
-                self._last_used = time.monotonic()
+        while True:
+            try:
+                return future.result(timeout=0.05)
+            except concurrent.futures.TimeoutError:
+                if cancel is not None and cancel.is_set():
+                    future.cancel()
+                    raise FetchCancelled(url) from None
 
     def take_notes(self) -> list[str]:
         """The notes gathered since the last call (e.g. a robots.txt Crawl-delay that slows the fetch down)."""
@@ -231,11 +223,6 @@ class Fetcher:
                 self._notes.append(f"robots.txt of {key} asks for {delay:g} s between requests (Crawl-delay): "
                                    f"its pages are fetched at that pace, one every {delay:g} s, instead of {asked}")
         host.slow_to(delay)
-
-    def idle_for(self) -> float:
-        """Seconds since the last fetch() ended; 0 while one is in progress."""
-        with self._usage:
-            return 0.0 if self._busy else time.monotonic() - self._last_used
 
     def get_bytes(self, url: str, max_bytes: int = 100_000_000) -> tuple[int, bytes, str]:
         """(status, body, final URL) of a non-page resource (a sitemap); redirects followed; errors raise."""

@@ -11,7 +11,6 @@ a message and, once resumed, starts again at that very URL.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,30 +40,6 @@ STATUS_COUNTER = "status: "
 #: (copies of a page, pages repeating others, meta refreshes: dataset.site_rules, moved_to) need no more
 SLIM_COLUMNS = ("Requested URL", "Address", "Status Code", "Status", "Reason", "Word Count", "Indexability",
                 "Indexability Status", "Redirect URL", "Links", dataset.KEY_COLUMN, dataset.BLOCK_KEYS_COLUMN)
-IDLE_CLOSE_S = 300.0    # a job's client unused this long is closed when another fetch job starts
-
-_FETCHERS: dict[str, Fetcher] = {}      # job id -> its open client in this process
-_FETCHERS_LOCK = threading.Lock()
-
-
-def _fetcher(job_id: str, settings: FetchSettings, site: str | None) -> Fetcher:
-    """A fresh client for this run of the job. A previous run's (before a pause) is closed, and so are other
-    jobs' clients left idle for IDLE_CLOSE_S (their job paused, stopped or was deleted: finish() never ran)."""
-    with _FETCHERS_LOCK:
-        stale = [_FETCHERS.pop(job_id, None)]
-        stale += [_FETCHERS.pop(other) for other, client in list(_FETCHERS.items())
-                  if client.idle_for() > IDLE_CLOSE_S]
-        _FETCHERS[job_id] = fetcher = Fetcher(settings, site=site)
-    for old in filter(None, stale):
-        old.close()
-    return fetcher
-
-
-def _close_fetcher(job_id: str) -> None:
-    with _FETCHERS_LOCK:
-        fetcher = _FETCHERS.pop(job_id, None)
-    if fetcher is not None:
-        fetcher.close()
 
 
 class FetchTask(Task):
@@ -87,7 +62,7 @@ class FetchTask(Task):
         ctx.state["urls"] = urls_path.read_text(encoding="utf-8").split("\n")
         ctx.state["site"] = (ctx.input_dir / SITE_FILE).read_text(encoding="utf-8") or None
         ctx.state["settings"] = settings
-        ctx.state["fetcher"] = _fetcher(ctx.job_id, settings, ctx.state["site"])
+        ctx.state["fetcher"] = Fetcher(settings, site=ctx.state["site"])   # this run's own: release() closes it
 
     def concurrency_for(self, ctx: TaskContext) -> int:
         return ctx.state["settings"].connections
@@ -113,10 +88,17 @@ class FetchTask(Task):
         return [row]
 
     def finish(self, ctx: TaskContext) -> dict:
-        _close_fetcher(ctx.job_id)
         site = ctx.state.get("site")    # a job discovered by an older version kept its first URL as the site
         return {"pages": len(ctx.state["urls"]), "statuses": status_counts(ctx.counters_so_far()),
                 "site": site_root(site) if site else None}
+
+    def release(self, ctx: TaskContext) -> None:
+        """Close the run's client (its loop thread, event loop and connections) as the run ends, however it ends:
+        closed by finish() alone, a paused, stopped, failed or deleted job's stayed open until another fetch job
+        started 300 s later, or for good. A resumed run opens its own in prepare()."""
+        fetcher = ctx.state.pop("fetcher", None)
+        if fetcher is not None:
+            fetcher.close()
 
 
 def status_counts(counters: Mapping) -> dict:
