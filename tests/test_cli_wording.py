@@ -165,7 +165,7 @@ def test_columns_the_importer_does_not_recognise_are_named_on_the_command_line(t
                  ).stdout.strip().splitlines()[-1]
     assert JobManager(autostart=False).job(job_id).config["column_map"] == {"url": "Canonical URL",
                                                                           "content": "Main Text 1"}
-    bad = CliRunner().invoke(cli_module.cli, ["suggest", str(odd), "--column", "url", "--out", str(tmp_path / "x")])
+    bad = CliRunner().invoke(cli_module.cli, ["suggest", str(odd), "--column", "url", "--out", str(tmp_path / "x.csv")])
     assert bad.exit_code == 2 and "expected FIELD=HEADER" in bad.output
 
 
@@ -527,3 +527,14 @@ def test_a_budget_that_is_no_amount_is_a_usage_error(tmp_path):
 
     with pytest.raises(SettingsError, match="budget_usd must be a positive amount"):
         GeminiSettings.from_options(budget_usd=float("inf"))
+
+
+@pytest.mark.parametrize("name", ["out.json", "out", "out.tsv"])
+def test_an_output_named_as_another_format_is_refused_before_the_work(tmp_path, name):
+    """`-o results.json` wrote CSV text into a .json file, and exited 0."""
+    pages = tmp_path / "pages.csv"
+    pages.write_text("Address,Title 1,Content\nhttps://e.example/a,A,Some text here.\n")
+    result = CliRunner().invoke(cli_module.cli, ["suggest", str(pages), "--out", str(tmp_path / name)])
+    assert result.exit_code == 2 and not (tmp_path / name).exists()
+    assert f"{name}: the file is written as CSV (or as a workbook when named .xlsx), so name it .csv or .xlsx" \
+        in " ".join(result.output.split())

@@ -18,7 +18,13 @@ def out_file(ctx, param, value: Path | None) -> Path | None:
     if value is not None and value.suffix.lower() == ".xls":
         raise click.BadParameter(f"{value.name}: old Excel .xls files are not written; name it .xlsx (a workbook) "
                                  "or .csv")
+    if value is not None and value.suffix.lower() not in WRITTEN_SUFFIXES:
+        raise click.BadParameter(f"{value.name}: the file is written as CSV (or as a workbook when named .xlsx), "
+                                 "so name it .csv or .xlsx")
     return value
+
+
+WRITTEN_SUFFIXES = (".csv", ".xlsx", ".txt")   # what an output file may be named (.txt: CSV text, as asked)
 
 
 def refuse_overwriting(outputs: dict[str, Path], inputs: dict[str, Path | None]) -> None:
