@@ -277,9 +277,33 @@ def test_letters_found_only_far_into_the_file_still_decide_the_encoding():
     assert report.encoding == "Windows-1251 (Cyrillic)"
 
 
+@pytest.mark.parametrize("lang, codec, label", [("fr", "cp1252", "Windows-1252 (Western European)"),
+                                              ("pl", "cp1250", "Windows-1250 (Central European)")])
+def test_a_file_of_utf8_and_legacy_lines_reads_each_line_in_its_own(lang, codec, label):
+    """Two exports pasted together, one UTF-8, one in a code page: read whole in the code page its UTF-8 rows came
+    out as "cafÃ©"; each line is now read in its own, and the report names both."""
+    rows = site_rows(TEXTS[lang], 8)
+    header = csv_bytes([])
+    data = header + b"".join(csv_bytes([row], encoding="utf-8" if i % 2 else codec)[len(header):]
+                             for i, row in enumerate(rows))
+    pages, report = load_pages(data, "pasted.csv")
+    assert pages["content"].tolist() == [row[2] for row in rows]
+    assert report.encoding == f"UTF-8 and {label}"
+    assert any(f"read as UTF-8 and {label} text (lines of both together, each read in its own" in line
+               for line in report.warnings)
+
+
+def test_a_legacy_file_whose_odd_line_happens_to_be_valid_utf8_is_no_mix():
+    """A Ukrainian Windows-1251 file: a capital before "і" is valid UTF-8 ("Ві" reads "³"), so a short line may
+    decode as UTF-8 by chance; the file stays one code page."""
+    rows = [[f"https://a.com/{i}", "Ві", "Вітаю, Київ і Львів: кава і чай." * 3] for i in range(30)]
+    found = charsets.detect_encoding(csv_bytes(rows, encoding="cp1251"))
+    assert found.encoding == "cp1251" and found.fallback is None
+
+
 def test_detect_encoding_says_how_it_knows():
-    assert charsets.detect_encoding(b"\xef\xbb\xbfURL\r\n") == ("utf_8_sig", "byte-order mark")
-    assert charsets.detect_encoding("URL,Title\r\nhttps://a.com/,Café\r\n".encode()) == ("utf_8", "valid UTF-8")
+    assert charsets.detect_encoding(b"\xef\xbb\xbfURL\r\n") == ("utf_8_sig", "byte-order mark", None)
+    assert charsets.detect_encoding("URL,Title\r\nhttps://a.com/,Café\r\n".encode()) == ("utf_8", "valid UTF-8", None)
     assert charsets.detect_encoding("URL,Title\r\n".encode("utf-16-le")).encoding == "utf_16_le"
     found = charsets.detect_encoding(csv_bytes(site_rows(TEXTS["ru"]), encoding="cp1251"))
     assert found.encoding == "cp1251" and "charset-normalizer" in found.source and "Russian" in found.source
@@ -289,7 +313,7 @@ def test_utf8_files_are_not_copied_whole_to_be_checked():
     """Validation goes chunk by chunk: a file bigger than a chunk with a bad byte far in is still found."""
     data = csv_bytes([[f"https://a.com/{i}", "é" * 20, "x" * 200] for i in range(3000)])
     assert len(data) > 2 * charsets._CHUNK
-    assert charsets.detect_encoding(data) == ("utf_8", "valid UTF-8")
+    assert charsets.detect_encoding(data) == ("utf_8", "valid UTF-8", None)
     damaged = data[:-100] + b"\xff" + data[-99:]
     assert charsets.detect_encoding(damaged).source == "UTF-8 with 1 damaged byte"
 

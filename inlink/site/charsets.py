@@ -10,6 +10,7 @@ dropped and reported with its column, instead of the whole file being refused or
 from __future__ import annotations
 
 import codecs
+import io
 import re
 from collections import Counter
 from typing import NamedTuple
@@ -65,13 +66,15 @@ LABELS = {
 
 
 class Detected(NamedTuple):
-    """A Python codec name and how it was found (shown in the import report, so a wrong guess is visible)."""
+    """A Python codec name and how it was found (shown in the import report, so a wrong guess is visible);
+    `fallback`: for a file of two encodings, the code page its lines that are not UTF-8 are read in (decode)."""
     encoding: str
     source: str
+    fallback: str | None = None
 
     @property
     def label(self) -> str:
-        return label(self.encoding)
+        return label(self.encoding) + (f" and {label(self.fallback)}" if self.fallback else "")
 
     @property
     def is_utf8(self) -> bool:
@@ -113,7 +116,38 @@ def detect_encoding(data: bytes) -> Detected:
         return Detected("utf_8", "valid UTF-8")
     if multibyte >= 4 * bad:
         return Detected("utf_8", f"UTF-8 with {bad}{'+' if bad >= _MAX_UTF8_ERRORS else ''} damaged byte{'' if bad == 1 else 's'}")
-    return _guess_legacy(data)
+    return _mixed(data) or _guess_legacy(data)
+
+
+_MIXED_MIN_SHARE = 0.1   # the least share of UTF-8 lines among the sample's non-ASCII lines for a file of two encodings
+_MIXED_MIN_LINES = 2
+
+
+def _mixed(data: bytes) -> Detected | None:
+    """A file of UTF-8 lines and lines in one legacy code page (two exports pasted together): UTF-8 for the lines
+    that are, the code page the others are guessed in for them (decode). Read whole in the code page, its UTF-8
+    lines turned to "cafÃ©"; read as UTF-8, half its rows were dropped. Told line by line on the sample: in a file
+    of one code page, a line of non-ASCII letters that happens to be valid UTF-8 is rare (a capital and a "³"), so
+    UTF-8 lines must be at least _MIXED_MIN_SHARE of the non-ASCII ones; the other lines' code page must be a
+    single-byte one (a multi-byte one would cut across the UTF-8 lines' letters)."""
+    utf8 = other = 0
+    legacy = []
+    for line in _sample(data).splitlines():
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf_8")
+            utf8 += 1
+        except UnicodeDecodeError:
+            other += 1
+            legacy.append(line)
+    if utf8 < _MIXED_MIN_LINES or utf8 < _MIXED_MIN_SHARE * (utf8 + other) or not legacy:
+        return None
+    guessed = _guess_legacy(b"\n".join(legacy))
+    if guessed.encoding not in _SINGLE_BYTE:
+        return None
+    return Detected("utf_8", f"lines of both together, each read in its own; the {guessed.label} ones "
+                             f"{guessed.source}", fallback=guessed.encoding)
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -240,12 +274,28 @@ def _cut(data: bytes, start: int, end: int) -> bytes:
 
 # --- decoding and bad cells -----------------------------------------------------------------------------
 
-def decode(data: bytes, encoding: str) -> tuple[str, bool]:
-    """(text, whether some bytes could not be decoded and were marked for `bad_cells`)."""
+def decode(data: bytes, encoding: str, fallback: str | None = None) -> tuple[str, bool]:
+    """(text, whether some bytes could not be decoded and were marked for `bad_cells`); with a `fallback` code
+    page (a file of two encodings: Detected.fallback), each line that is not `encoding` is read in it."""
     try:
         return data.decode(encoding), False
     except UnicodeDecodeError:
+        if fallback:
+            return _decode_lines(data, encoding, fallback)
         return data.decode(encoding, errors=DECODE_ERRORS), True
+
+
+def _decode_lines(data: bytes, encoding: str, fallback: str) -> tuple[str, bool]:
+    """Each line in `encoding` when it is, else in `fallback` (bytes it cannot read marked, as decode does)."""
+    parts, marked = [], False
+    for line in io.BytesIO(data):   # line by line: no list of every line beside the text
+        try:
+            parts.append(line.decode(encoding))
+        except UnicodeDecodeError:
+            text = line.decode(fallback, errors=DECODE_ERRORS)
+            marked = marked or _MARK.search(text) is not None
+            parts.append(text)
+    return "".join(parts), marked
 
 
 def bad_cells(frame: pd.DataFrame, encoding_label: str) -> list[tuple[int, str, str]]:

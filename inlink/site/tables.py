@@ -215,7 +215,7 @@ def _read_at_most(stream, limit: int) -> bytes:
 def _decode(data: bytes, name: str) -> tuple[str, charsets.Detected, bool]:
     """Text, the detected encoding, and whether some bytes did not decode (marked for charsets.bad_cells)."""
     found = charsets.detect_encoding(data)
-    text, marked = charsets.decode(data, found.encoding)
+    text, marked = charsets.decode(data, found.encoding, found.fallback)
     return text, found, marked
 
 
