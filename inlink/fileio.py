@@ -8,10 +8,10 @@ atomic replace-with-fsync and the job engine's hot path needs raw os.write calls
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import shutil
 import stat
-import time
 from pathlib import Path
 from typing import IO, Iterator
 
@@ -61,9 +61,8 @@ def atomic_write_bytes(path: str | Path, data: bytes, mode: int = FILE_MODE, syn
     sync=False skips the fsync (still whole after kill -9; after a power loss possibly not): for caches that
     check themselves on reading."""
     path = Path(path)
-    tmp = path.parent / f".{path.name}.{os.getpid()}_{time.monotonic_ns() % 10**9}.tmp"
+    fd, tmp = _new_temp_file(path, mode)
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_EXCL, mode)
         try:
             os.fchmod(fd, mode)
             write_all(fd, data)
@@ -76,6 +75,21 @@ def atomic_write_bytes(path: str | Path, data: bytes, mode: int = FILE_MODE, syn
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+_TEMP_NUMBERS = itertools.count()   # next() is atomic under the GIL: no two writes of a process share a number
+
+
+def _new_temp_file(path: Path, mode: int) -> tuple[int, Path]:
+    """A temp file of our own beside `path` (O_EXCL), and its name: pid and a number of this process, so two
+    threads never pick one name (a clock's nanoseconds could, and the loser's clean-up removed the winner's
+    file). A name taken anyway (a dead process's leftover of the same pid) is passed over, never removed here."""
+    while True:
+        tmp = path.parent / f".{path.name}.{os.getpid()}_{next(_TEMP_NUMBERS)}.tmp"
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_EXCL, mode), tmp
+        except FileExistsError:
+            continue
 
 
 def write_user_file(path: str | Path, data: bytes) -> None:

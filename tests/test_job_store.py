@@ -200,3 +200,18 @@ def test_a_deleted_job_gets_no_event_file(tmp_path):
     store = JobStore(tmp_path)
     store.add_event("abcdef012345", "late", "after the delete")
     assert not store.events_path("abcdef012345").exists()
+
+
+def test_an_atomic_write_passes_over_a_temp_name_taken_and_removes_only_its_own(tmp_path, monkeypatch):
+    """Temp names came from the clock's nanoseconds: two threads could pick one, and the loser's clean-up removed
+    the winner's file. They are numbered per process now, and a name taken (a dead process's leftover of the same
+    pid) is passed over, not removed."""
+    import itertools
+
+    monkeypatch.setattr(fileio, "_TEMP_NUMBERS", itertools.count(5))
+    target = tmp_path / "job.json"
+    taken = tmp_path / f".job.json.{os.getpid()}_5.tmp"
+    taken.write_bytes(b"someone else's")
+    atomic_write_bytes(target, b"{}")
+    assert target.read_bytes() == b"{}" and taken.read_bytes() == b"someone else's"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([target.name, taken.name])
