@@ -120,3 +120,23 @@ def test_the_same_fetch_asked_twice_while_it_runs_is_one_job(site):
     next(b for b in app.button if b.label == "Fetch pages").click()   # once it is done, asking again fetches again
     app.run()
     assert len([j for j in manager.list_jobs() if j["task"] == "site_fetch"]) == 2
+
+
+def test_a_fetch_the_disk_cannot_hold_is_said_as_a_sentence(monkeypatch):
+    """A full disk while the job is made (StorageError) escaped to the page's generic error box, where a bad source
+    got a plain sentence."""
+    import errno
+
+    from inlink.jobs import StorageError
+    from inlink.tasks import fetch as fetch_task
+
+    def full(*_args, **_kwargs):
+        raise StorageError(errno.ENOSPC, "the disk is full: free space and try again")
+
+    monkeypatch.setattr(fetch_task, "start_fetch", full)
+    app = open_page("upload")
+    app.text_area[0].input("https://www.example.com/a")
+    next(b for b in app.button if b.label == "Fetch pages").click()
+    app.run()
+    assert_clean(app)
+    assert texts(app.error) == ["The pages cannot be fetched: the disk is full: free space and try again"]

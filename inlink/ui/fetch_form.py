@@ -146,7 +146,7 @@ def _start(manager, source, name, options) -> None:
         return
     try:
         job_id = fetch_task.start_fetch(manager, source, name=name, options=options)
-    except ValueError as exc:
+    except (ValueError, JobError, OSError) as exc:   # a full disk as well as a bad source: a sentence, as generate's
         st.session_state[_ERROR] = plain_message(exc)
         return
     st.session_state[_JOB] = job_id

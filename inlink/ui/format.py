@@ -16,7 +16,7 @@ from inlink.wording import counted
 from inlink.wording import usd as usd   # the one rule of amounts ("$0.0050", "$12.50", "$0"), re-exported: fmt.usd
 
 # JobStatus is a str enum: its members compare equal to (and hash like) the plain status strings too.
-RESUMABLE_STATUSES = (JobStatus.PAUSED, JobStatus.FAILED, JobStatus.STOPPED)
+RESUMABLE_STATUSES = (JobStatus.PAUSED, JobStatus.FAILED)   # a stopped job is over for good (the engine)
 
 #: status -> (label, badge colour, material icon)
 STATUS_STYLE = {
