@@ -131,3 +131,21 @@ def test_bad_settings_file_names_the_file_and_the_setting(tmp_path, content, mes
     with pytest.raises(SettingsError, match=message) as caught:
         GeminiSettings.from_options(settings_file=path)
     assert "gemini.json" in str(caught.value) or "must be" in str(caught.value)
+
+
+def test_a_job_keeps_the_model_it_was_made_with(monkeypatch, tmp_path):
+    """With no model given, the job's process resolved it from its own settings ($INLINK_GEMINI_MODEL, the settings
+    file): a resume in another process could switch model and price mid-job. The model is kept in the options."""
+    from inlink.gemini.settings import MODEL_ENV
+    from inlink.tasks.options import OptionError, clean_options
+
+    monkeypatch.setenv(MODEL_ENV, "gemini-2.5-pro")
+    assert clean_options("gemini", {})["model"] == "gemini-2.5-pro"
+    assert clean_options("gemini", {"model": "gemini-2.5-flash"})["model"] == "gemini-2.5-flash"
+    assert clean_options("offline", {})["model"] is None
+    monkeypatch.delenv(MODEL_ENV)
+    bad = tmp_path / "gemini.toml"
+    bad.write_text("colour = 'blue'\n")
+    monkeypatch.setenv("INLINK_GEMINI_SETTINGS", str(bad))
+    with pytest.raises(OptionError, match="unknown Gemini setting"):
+        clean_options("gemini", {})

@@ -62,7 +62,21 @@ def clean_options(engine: str, options: Mapping | None) -> dict:
     if merged["budget_usd"] is not None and not _as_number(merged["budget_usd"]) > 0:
         raise OptionError(f"budget_usd must be a positive amount of US dollars, not {merged['budget_usd']!r}")
     merged["engine"] = engine
+    if engine == "gemini" and not merged["model"]:
+        merged["model"] = _configured_model()
     return merged
+
+
+def _configured_model() -> str:
+    """The Gemini model the settings give now ($INLINK_GEMINI_MODEL, the settings file, else the default), kept in
+    the job's options: the process that resumes a job may be configured otherwise, and switched its model (and
+    price) mid-job, where the answers kept for a resume, asked of the first model, were then never reused."""
+    from inlink.gemini.settings import GeminiSettings, SettingsError   # light: not the SDK
+
+    try:
+        return GeminiSettings.from_options().model
+    except SettingsError as exc:
+        raise OptionError(str(exc)) from None
 
 
 def _check_confidences(options: dict) -> None:
