@@ -136,7 +136,10 @@ def test_suggestion_filters_and_charts():
     assert score_histogram(frame)["Suggestions"].sum() == 3 and list(score_histogram(frame).columns)[0] == "Score"
     bands = score_histogram(with_confidence)                           # the figure the tiers and the filter use
     assert list(bands.columns) == ["Confidence", "Suggestions"]
-    assert dict(zip(bands["Confidence"], bands["Suggestions"]))["0.0–0.1"] == 1   # 0.1, not Score 0.6
+    assert dict(zip(bands["Confidence"], bands["Suggestions"]))["0.1–0.2"] == 1   # 0.1, not Score 0.6
+    floor = score_histogram(frame.assign(Confidence=[0.2, 0.2, 1.0]))   # a band holds its lower edge, the top its upper
+    assert dict(zip(floor["Confidence"], floor["Suggestions"])) == {
+        "0.0–0.1": 0, "0.1–0.2": 0, "0.2–0.3": 2, **{f"0.{i}–0.{i + 1}": 0 for i in range(3, 9)}, "0.9–1.0": 1}
     assert orphan_figures({}) is None
     assert list(orphan_figures({"orphans_before": 5, "orphans_after": 1})["Orphan pages"]) == [5, 1]
 
@@ -190,3 +193,15 @@ def test_a_download_is_named_after_the_crawl_without_its_table_suffixes():
     assert named("pages_html.csv.gz") == "inlinks-pages_html-abcdefabcdef.csv"
     assert named("Crawl Export.XLSX", "accepted") == "inlinks-Crawl_Export-abcdefabcdef-accepted.csv"
     assert named("site.v2.csv") == "inlinks-site.v2-abcdefabcdef.csv"
+
+
+def test_the_summary_line_counts_every_decision_and_says_how_many_the_filters_hide():
+    """"Show: accepted" read "1 of 1,899 match · 2 accepted" when the Tier filter hid the other accepted row."""
+    frame = pd.DataFrame({"Source": ["https://x/a", "https://x/b", "https://x/c"], "Destination": ["t", "t", "u"],
+                          "Confidence": [0.9, 0.3, 0.6], "Tier": ["high", "low", "medium"]})
+    decided = pd.Series(["accepted", "accepted", "rejected"], index=frame.index)
+    shown = filter_suggestions(frame, tiers=("high", "medium"), decided=decided, show="accepted")
+    assert results.summary_text(frame, shown, decided) == \
+        "1 of 3 suggestions match · 2 accepted (1 hidden by the filters) · 1 rejected (1 hidden by the filters)"
+    everything = filter_suggestions(frame, decided=decided)
+    assert results.summary_text(frame, everything, decided) == "3 of 3 suggestions match · 2 accepted · 1 rejected"

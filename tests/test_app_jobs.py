@@ -68,7 +68,9 @@ def test_open_job_shows_results_charts_and_downloads(manager):
     open_tab(app, f"jobs.results.{job_id}", "Table")
     suggestions = app.dataframe[-1].value
     assert len(suggestions) == 3
-    app.slider(key=f"jobs.results.{job_id}_minimum_score").set_value(0.3).run()   # scores are 0.25, 0.35, 0.45
+    minimum = app.slider(key=f"jobs.results.{job_id}_minimum_score")
+    assert (minimum.min, minimum.value) == (0.25, 0.25)   # from the lowest row (the job's floor), not 0.00
+    minimum.set_value(0.3).run()   # scores are 0.25, 0.35, 0.45
     assert sorted(app.dataframe[-1].value["Score"]) == [0.35, 0.45]
     app.text_input(key=f"jobs.results.{job_id}_source").set_value("PAGE-2").run()
     assert list(app.dataframe[-1].value["Source"]) == ["https://example.com/page-2"]

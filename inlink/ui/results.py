@@ -9,6 +9,8 @@ click away (_watch).
 """
 from __future__ import annotations
 
+import math
+
 import os
 import re
 from dataclasses import dataclass
@@ -106,8 +108,8 @@ def score_histogram(frame: pd.DataFrame, bins: int = SCORE_BINS) -> pd.DataFrame
     if scores.empty:
         return pd.DataFrame({column: [], "Suggestions": []})
     top = max(float(scores.max()), 1.0)
-    edges = [top * i / bins for i in range(bins + 1)]
-    bands = pd.cut(scores, edges, include_lowest=True)
+    edges = [top * i / bins for i in range(bins)] + [math.nextafter(top, math.inf)]
+    bands = pd.cut(scores, edges, right=False)   # a band holds its lower edge: 0.200 (the floor) is in 0.2–0.3
     counts = bands.value_counts(sort=False)
     labels = [f"{max(interval.left, 0):.1f}–{interval.right:.1f}" for interval in counts.index]
     return pd.DataFrame({column: labels, "Suggestions": counts.values})
@@ -209,10 +211,19 @@ def no_match_text(frame: pd.DataFrame, filters: Filters, decided: pd.Series) -> 
 
 
 def _summary_line(frame: pd.DataFrame, shown: pd.DataFrame, decided: pd.Series) -> None:
-    accepted, rejected = int((decided == review.ACCEPTED).sum()), int((decided == review.REJECTED).sum())
-    st.caption(f"{len(shown):,} of {fmt.plural(len(frame), 'suggestion')} match · {accepted:,} accepted · "
-               f"{rejected:,} rejected"
-               + (f" · the table shows the first {MAX_TABLE_ROWS:,}" if len(shown) > MAX_TABLE_ROWS else ""))
+    st.caption(summary_text(frame, shown, decided))
+
+
+def summary_text(frame: pd.DataFrame, shown: pd.DataFrame, decided: pd.Series) -> str:
+    """How many rows the filters show, and the decisions: all of the job's, with how many the filters hide ("Show:
+    accepted" read "1 of 1,899 match · 2 accepted" when the Tier filter hid the other accepted row)."""
+    counts = []
+    for word, value in (("accepted", review.ACCEPTED), ("rejected", review.REJECTED)):
+        total = int((decided == value).sum())
+        hidden = total - int((decided.loc[shown.index] == value).sum())
+        counts.append(f"{total:,} {word}" + (f" ({hidden:,} hidden by the filters)" if hidden else ""))
+    return (f"{len(shown):,} of {fmt.plural(len(frame), 'suggestion')} match · {' · '.join(counts)}"
+            + (f" · the table shows the first {MAX_TABLE_ROWS:,}" if len(shown) > MAX_TABLE_ROWS else ""))
 
 
 def _filters(manager, job_id: str, frame: pd.DataFrame, key: str) -> Filters:
@@ -223,8 +234,9 @@ def _filters(manager, job_id: str, frame: pd.DataFrame, key: str) -> Filters:
     strength = strength_column(frame)
     values = pd.to_numeric(frame[strength], errors="coerce")
     top = float(max(values.max(), 1.0)) if values.notna().any() else 1.0
-    minimum = columns[2].slider(f"Minimum {strength.lower()}", 0.0, round(top, 2), 0.0, step=0.01,
-                                key=f"{key}_minimum_{strength.lower()}")
+    low = min(math.floor(float(values.min()) * 100) / 100, round(top, 2) - 0.01) if values.notna().any() else 0.0
+    minimum = columns[2].slider(f"Minimum {strength.lower()}", low, round(top, 2), low, step=0.01,   # from the
+                                key=f"{key}_minimum_{strength.lower()}")   # job's lowest row: its floor, not 0.00
     left, right, last = st.columns([2, 3, 2])
     tiers = None
     if review.has_tiers(frame):
