@@ -538,3 +538,15 @@ def test_an_output_named_as_another_format_is_refused_before_the_work(tmp_path, 
     assert result.exit_code == 2 and not (tmp_path / name).exists()
     assert f"{name}: the file is written as CSV (or as a workbook when named .xlsx), so name it .csv or .xlsx" \
         in " ".join(result.output.split())
+
+
+def test_a_queued_job_says_who_runs_it_and_stdout_keeps_the_id_alone(tmp_path, monkeypatch):
+    """`jobs start` printed the id alone; with no worker running, `jobs status` then said "waiting for a free slot"."""
+    monkeypatch.setenv("INLINK_JOBS_DIR", str(tmp_path / "jobs"))
+    pages = tmp_path / "crawl.csv"
+    pages.write_text(SMALL_CRAWL)
+    result = run("jobs", "start", pages)
+    job_id = result.stdout.strip()
+    assert len(job_id) == 12 and "\n" not in job_id
+    assert f"note: job {job_id} is queued; `cli.py jobs worker` runs it (or the dashboard, while it is open)" \
+        in result.stderr

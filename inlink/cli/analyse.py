@@ -10,7 +10,7 @@ import click
 
 from inlink.cli.amounts import DOLLARS
 from inlink.cli import outputs
-from inlink.cli.root import _link_task, _manager, _orphans_text, foreground_words
+from inlink.cli.root import _link_task, _manager, _orphans_text, echo_queued, foreground_words
 from inlink.tasks.job_words import spend_words
 from inlink.wording import counted as _count
 
@@ -139,7 +139,7 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
         engine=engine, options=_options(max_per_page, max_inbound, exclude, model, budget_usd,
                                         (min_confidence, high_confidence, medium_confidence)),
         label=label, on_report=_echo_report, **_site_options(same_site, sheet, links_sheet, columns))
-    click.echo(job_id)
+    echo_queued(job_id)
 
 
 @click.command("suggest", short_help="Analyse a crawl now and write the suggestions CSV.")

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from inlink.cli.outputs import out_file, refuse_overwriting
-from inlink.cli.root import _job_manager, _manager
+from inlink.cli.root import _job_manager, _manager, echo_queued
 from inlink.exports import is_workbook
 from inlink.fileio import user_file_writer, write_user_file
 from inlink.tasks.kinds import fetched_site
@@ -220,8 +220,8 @@ def jobs_fetch_cmd(ctx, source, connections, rate_per_s, read_timeout, max_mb, a
     from inlink.tasks.fetch import start_fetch
 
     given, name = _source(source)
-    click.echo(start_fetch(_manager(ctx), given, name=name, label=label,
-                           options=_options(connections, rate_per_s, read_timeout, max_mb, all_sites)))
+    echo_queued(start_fetch(_manager(ctx), given, name=name, label=label,
+                            options=_options(connections, rate_per_s, read_timeout, max_mb, all_sites)))
 
 
 @click.command("fetched", short_help="Write a fetch job's pages and links CSVs.")

@@ -13,7 +13,7 @@ import click
 
 from inlink.cli.amounts import DOLLARS
 from inlink.cli import outputs
-from inlink.cli.root import FOLDER_FROM, _CleanErrors, _job_manager, _link_task, _manager, _orphans_text, jobs_folder
+from inlink.cli.root import FOLDER_FROM, RUNS_QUEUED, _CleanErrors, _job_manager, _link_task, _manager, _orphans_text, jobs_folder
 from inlink.exports import is_workbook
 from inlink.fileio import write_user_file
 from inlink.jobs import Job, JobError, JobStatus
@@ -72,8 +72,6 @@ def list_cmd(ctx: click.Context, status: str | None) -> None:
         click.echo(f"warning: {problem}", err=True)
 
 
-#: Who runs a queued job: a worker that found nothing queued has exited (a paused job's worker often has).
-RUNS_QUEUED = "`cli.py jobs worker` runs it (or the dashboard, while it is open)"
 #: Said of a job marked running whose process is gone (a killed worker): nothing advances it until a manager starts.
 ORPHANED = ("is marked running but no process runs it (its worker was stopped or killed): `cli.py jobs worker` or "
             "the dashboard resumes it from its last checkpoint")

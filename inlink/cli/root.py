@@ -83,6 +83,15 @@ def _manager(ctx: click.Context, **kwargs) -> JobManager:
 
 #: Where the jobs folder comes from, for a message that names a folder which is not there.
 FOLDER_FROM = "--jobs-dir, or $INLINK_JOBS_DIR; default ./jobs"
+#: Who runs a queued job: a worker that found nothing queued has exited (a paused job's worker often has).
+RUNS_QUEUED = "`cli.py jobs worker` runs it (or the dashboard, while it is open)"
+
+
+def echo_queued(job_id: str) -> None:
+    """A new job's id on stdout (what a script reads), and on stderr who runs it: `jobs start` printed the id alone,
+    and `jobs status` then said "waiting for a free slot", as if something else were busy."""
+    click.echo(job_id)
+    click.echo(f"note: job {job_id} is queued; {RUNS_QUEUED}", err=True)
 
 
 def jobs_folder(ctx: click.Context) -> Path:
