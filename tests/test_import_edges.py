@@ -744,3 +744,14 @@ def test_a_wide_export_reads_in_time_linear_in_its_columns():
     narrow, broad = wide(100), wide(1000)
     seconds(narrow)                                    # warm: imports, pyarrow's first use
     assert seconds(broad) < 30 * min(seconds(narrow) for _ in range(2))
+
+
+def test_the_report_of_a_file_without_text_says_no_link_can_be_placed_in_its_pages():
+    """It said "pages are matched on title, H1 and description only" just before the refusal "no page can be
+    analysed": as if the file could be analysed another way."""
+    pages, report = load_pages(b"Address,Title 1\nhttps://a.com/x,X\nhttps://a.com/y,Y\n", "notext.csv")
+    assert any(w.startswith("No body text column found: without the pages' text no link can be placed in them")
+               for w in report.warnings)
+    assert "2 pages have no body text: no link is placed in them (a title and H1 still name a link target), e.g. " \
+        "https://a.com/x, https://a.com/y." in report.summary_lines()
+    assert not any("matched on title" in line for line in report.warnings + report.summary_lines())

@@ -53,8 +53,9 @@ def load_pages_and_redirects(source, filename=None, column_map=None, sheet=None,
         raise _no_url_column(table.columns, name, table.attrs)
     report.text_column = columns.get("content", "")
     if "content" not in columns:
-        report.warnings.append("No body text column found: pages are matched on title, H1 and description "
-                               "only. Export the page text too (e.g. a custom extraction \"Body 1\").")
+        report.warnings.append("No body text column found: without the pages' text no link can be placed in them "
+                               "(titles and H1s only name the link targets). Export the page text too (e.g. a "
+                               "custom extraction \"Body 1\").")
     pages = _page_frame(table, columns, column_map)
     pages = _drop_folder_rows(pages, report)
     pages = _normalise_page_urls(pages, drops, columns["url"])

@@ -57,8 +57,9 @@ class ImportReport:
             lines.append(f"{counted(len(self.excluded), 'page')} kept but never suggested as {target} ("
                          + ", ".join(f"{kind}: {count}" for kind, count in kinds.most_common()) + ").")
         if self.missing_text:
-            lines.append(f"{counted(len(self.missing_text), 'page has', 'pages have')} no body text (only "
-                         f"title/H1 can be used), e.g. {examples(self.missing_text)}.")
+            lines.append(f"{counted(len(self.missing_text), 'page has', 'pages have')} no body text: no link is "
+                         f"placed in {'it' if len(self.missing_text) == 1 else 'them'} (a title and H1 still name a "
+                         f"link target), e.g. {examples(self.missing_text)}.")
         if self.dropped_rows:
             lines.append(f"{counted(len(self.dropped_rows), 'row')} dropped:")
             lines.extend(f"  {line}" for line in self.dropped_lines(max_dropped))
