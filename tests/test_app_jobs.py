@@ -203,6 +203,9 @@ def test_pagination_survives_a_narrower_filter(manager, monkeypatch):
     app.text_input(key="jobs.search").set_value("site-4").run()
     assert_clean(app)
     assert list(table(app)["Job"]) == [jobs[4]]
+    assert not [n for n in app.number_input if n.key == "jobs.page"]   # one page: no "Page (of 1)" pager
+    app.text_input(key="jobs.search").set_value("site").run()
+    assert app.number_input(key="jobs.page").value == 1 and len(table(app)) == 2
 
 
 def test_one_click_on_home_runs_the_sample_site(manager):

@@ -48,7 +48,7 @@ def job_row(job: Job) -> dict:
         "Status": fmt.status_label(job.status),
         "Engine": fmt.engine_of(job).title(),
         "Progress": percent,
-        "Pages": f"{done:,} / {total:,}" if total else "—",
+        "Pages": f"{done:,}/{total:,}" if total else "—",
         "Suggestions": "—" if fmt.is_fetch(job) else f"{int(job.rows_written or 0):,}".rjust(_WIDE),
         "Cost": fmt.money(fmt.spent_usd(job.counters)),
         "Created": fmt.short_timestamp(job.created_at),

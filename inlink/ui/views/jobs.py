@@ -30,13 +30,13 @@ CLEANUP_NAMED = 5            # files named in the confirmation; the rest are cou
 #: file name is cut with an ellipsis (the opened job shows it whole), the job id never is.
 JOBS_COLUMNS = {
     "Job": st.column_config.TextColumn("Job", width=100),
-    "File": st.column_config.TextColumn("File", width=140),
+    "File": st.column_config.TextColumn("File", width=130),
     "Status": st.column_config.TextColumn("Status", width=80),
     "Engine": st.column_config.TextColumn("Engine", width=65),
     "Progress": st.column_config.ProgressColumn("Progress", format="%.0f%%", min_value=0, max_value=100, width=85),
-    "Pages": st.column_config.TextColumn("Pages", width=80),
+    "Pages": st.column_config.TextColumn("Pages", width=100),   # "10,150/10,150" whole (80 cut "1,150 / 1,15…")
     "Suggestions": st.column_config.TextColumn("Suggestions", width=90, alignment="right"),
-    "Cost": st.column_config.TextColumn("Cost", width=70),
+    "Cost": st.column_config.TextColumn("Cost", width=60),
     "Created": st.column_config.TextColumn("Created", width=95, help="Time in UTC"),
     "Updated": st.column_config.TextColumn("Updated", width=95, help="Time in UTC"),
 }
@@ -69,7 +69,7 @@ def table_section(manager, every_job: list[Job]) -> None:
     if st.session_state.get("jobs.page", 1) > pages:   # a narrower filter left fewer pages
         st.session_state["jobs.page"] = pages
     page = filters[2].number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1,
-                                   key="jobs.page")
+                                   key="jobs.page") if pages > 1 else 1   # one page (or none): no pager
     if not jobs:
         st.info("No jobs match." if search or status != "all" else "No jobs yet: start an analysis on the "
                 "Generate links page.", icon=":material/info:")
