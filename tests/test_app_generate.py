@@ -237,3 +237,20 @@ def test_with_no_analysis_running_the_page_points_to_the_earlier_ones(manager):
     assert_clean(app)
     assert any("No analysis running" in c for c in texts(app.caption))
     assert [link for link in app.get("page_link") if "Earlier analyses are on the Jobs page" in link.proto.label]
+
+
+def test_a_tab_that_followed_a_running_analysis_keeps_it_once_it_finishes():
+    """A tab opened on the page while another tab's analysis ran showed it, then "No analysis running" the moment it
+    finished: the page followed running analyses only, and the tab had started none."""
+    manager = get_manager()
+    GateTask.GATE.clear()
+    job_id = seed_job(manager, "followed-site.csv", pages=2)
+    wait_status(manager, job_id, "running")
+    app = open_page("generate")
+    assert any("followed-site.csv" in m for m in texts(app.markdown))
+    GateTask.GATE.set()
+    wait_status(manager, job_id, "completed")
+    app.run()
+    assert_clean(app)
+    assert any("followed-site.csv" in m for m in texts(app.markdown))
+    assert not any("No analysis running" in c for c in texts(app.caption))

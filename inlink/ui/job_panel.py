@@ -38,16 +38,21 @@ def active_jobs(manager) -> list[Job]:
     return [job for job in manager.jobs() if job.is_active]
 
 
+LAST_JOB = "last_job"   # session state: the analysis this session started or followed last
+
+
 def job_to_show(manager) -> str | None:
     """The job a page follows: ?job=<id> when it exists, else the newest active analysis (a fetch is followed on
-    the Upload page), else this session's last."""
+    the Upload page), else this session's last: one it started or followed, so a tab watching a job another tab
+    started keeps it once it finishes (the panel turned to "No analysis running" the moment the job was done)."""
     requested = st.query_params.get("job")
     if requested and _exists(manager, requested):
         return requested
     active = [job for job in active_jobs(manager) if not fmt.is_fetch(job)]
     if active:
+        st.session_state[LAST_JOB] = active[0].job_id
         return active[0].job_id
-    last = st.session_state.get("last_job")
+    last = st.session_state.get(LAST_JOB)
     return last if last and _exists(manager, last) else None
 
 

@@ -15,7 +15,7 @@ from inlink.jobs import JobError
 from inlink.links.confidence import DEFAULT_MIN_CONFIDENCE, HIGH_CONFIDENCE, MEDIUM_CONFIDENCE
 from inlink.ui import format as fmt
 from inlink.ui import navigation
-from inlink.ui.job_panel import gemini_key, job_panel, job_to_show, remember_gemini_key
+from inlink.ui.job_panel import LAST_JOB, gemini_key, job_panel, job_to_show, remember_gemini_key
 from inlink.ui.page import guard, page_manager, plain_message
 
 STARTED = "started_job"          # set by this page and the home page's sample button: show "Analysis started"
@@ -104,7 +104,7 @@ def start(manager, dataset: datasets.Dataset, engine: str, options: dict, api_ke
     except (site_import.SiteDataError, link_task.OptionError, JobError, OSError) as exc:
         st.session_state[_START_ERROR] = plain_message(exc)
         return
-    st.session_state["last_job"] = job_id
+    st.session_state[LAST_JOB] = job_id
     st.session_state[STARTED] = job_id
     st.query_params["job"] = job_id
 
