@@ -254,3 +254,5 @@ def test_a_tab_that_followed_a_running_analysis_keeps_it_once_it_finishes():
     assert_clean(app)
     assert any("followed-site.csv" in m for m in texts(app.markdown))
     assert not any("No analysis running" in c for c in texts(app.caption))
+    [review] = [link for link in app.get("page_link") if link.proto.label == "Review the suggestions"]
+    assert review.proto.page.endswith("jobs") and f"job={job_id}" in review.proto.query_string

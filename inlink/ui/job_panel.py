@@ -248,8 +248,11 @@ def _controls(manager, job: Job, key: str, download: bool) -> None:
     can_pause = status in (JobStatus.QUEUED, JobStatus.RUNNING) and not job.requested_action
     can_resume = status in fmt.RESUMABLE_STATUSES and bool(job.can_resume)
     if not (can_pause or can_resume or status in (*fmt.ACTIVE_STATUSES, JobStatus.FAILED)):
-        if download:   # finished: its download alone, not three buttons that can do nothing
+        if download:   # finished: its download alone, not three buttons that can do nothing, and where to review it
             csv_download(manager, job, key=f"{key}_csv", what="CSV")
+            if not fmt.is_fetch(job) and job.rows_written:
+                st.page_link(navigation.JOBS, label="Review the suggestions", icon=":material/rate_review:",
+                             query_params={"job": job_id})
         return
     if can_resume and fmt.is_gemini(job) and not gemini_key():
         st.text_input("Gemini API key, to resume", type="password", key=f"{key}_gemini_key",
