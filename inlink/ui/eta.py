@@ -1,8 +1,9 @@
 """Time left from a recent window of pages, as this browser tab saw them advance.
 
-The engine's rate counts from the start of the current run, which includes reading the crawl and building
-the index: right after a start or a resume it says a few pages took many seconds, and the first "time left"
-came out at minutes for a job that ended seconds later. The panel therefore keeps, per tab and job, the
+The engine's rate (Job.progress: what `jobs status` shows) averages over every page of the current run since its
+pages began; when the pace changes (a slow part of a site, Gemini's rate limit, a second core joining) it answers
+late, and before the engine measured from the first page rather than the run's start, the first "time left" came out
+at minutes for a job that ended seconds later. The panel therefore keeps, per tab and job, the
 (time, pages done) it saw at each refresh, and estimates from the last WINDOW_PAGES pages or WINDOW_S
 seconds, whichever is shorter, but never fewer than the last two counts it saw (a job doing more than WINDOW_PAGES
 pages between two refreshes had no estimate at all); until it has seen MIN_PAGES pages advance the panel shows
