@@ -40,7 +40,6 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from fetch_server import SiteServer, unpack_site
 
 from inlink.fetch import dataset
-from inlink.fetch.dataset import content_links
 from inlink.fetch.extract import CONTENT, parse_page
 from inlink.tasks.fetch import run_fetch
 
@@ -59,6 +58,12 @@ def token_f1(got: str, want: str) -> float:
         return 0.0
     precision, recall = common / sum(a.values()), common / sum(b.values())
     return 2 * precision * recall / (precision + recall)
+
+
+def content_links(results: pd.DataFrame) -> pd.DataFrame:
+    """The links file's rows (dataset.links_frame) of links in the pages' main content."""
+    frame = dataset.links_frame(results)
+    return frame.loc[frame["Link Position"] == CONTENT].reset_index(drop=True)
 
 
 def link_scores(pairs: set, truth: set) -> tuple[float, float]:

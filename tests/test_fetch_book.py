@@ -136,7 +136,10 @@ def test_a_print_page_repeating_the_chapters_is_no_link_target_without_its_noind
         slim = fetch_task.run_fetch(_listing(server, paths), name="urls.txt", options=FAST, on_row=lambda row: None)
     finally:
         server.stop()
-    assert dataset.collections(rows) == dataset.collections(slim) == {server.url("print.html"): 3}
+    rules = dataset.site_rules(rows)          # full rows, and a foreground fetch's slim rows (Block Keys)
+    assert rules == dataset.site_rules(slim)
+    assert {address: why for address, why in rules.items() if why.startswith(dataset.COLLECTION)} == {
+        server.url("print.html"): "Repeats the text of 3 other pages"}
     pages = dataset.pages_frame(rows).set_index("Address")
     assert pages.loc[server.url("print.html"), "Indexability Status"] == "Repeats the text of 3 other pages"
     assert (pages.loc[[server.url(p) for p in ("soil.html", "compost.html", "tools/spade.html")], "Indexability"]

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from inlink.exports import allow_large_fields
 from inlink.fetch import faults
 from inlink.fetch.client import FetchResult
-from inlink.fetch.extract import CONTENT, ParsedPage
+from inlink.fetch.extract import ParsedPage
 from inlink.fetch.urls import same_site
 
 if TYPE_CHECKING:   # pandas is imported where a frame is made: a fetch worker that is killed and restarted
@@ -173,24 +173,6 @@ def block_keys(content, blocks) -> list[str]:
     return [f"{digest}:{words}" for digest, words in keys.items()]
 
 
-def collections(results: pd.DataFrame, least: int = 3) -> dict[str, int]:
-    """{address: how many other fetched pages it repeats} for pages that repeat `least` or more: a print page
-    holding every chapter of a book, an archive holding whole posts. Page P repeats page Q when P holds at
-    least 80% of Q's text blocks (block_keys; boilerplate blocks, on more than BOILERPLATE pages, not counted)
-    and at least twice as many blocks. A book's print page, indexable, took the top suggestions of the book
-    and left 12 where there were 239 without it."""
-    return _collections(_blocks(results), least)
-
-
-def boilerplate(results: pd.DataFrame) -> dict[str, int]:
-    """{address: on how many other pages, at least, each of its text blocks stands} for pages with no text of
-    their own: every block of 8 words or more is boilerplate (on more than BOILERPLATE pages) and the rest of
-    its text (headings, short lines) is under OWN_WORDS words. The Rust book's
-    2018-edition folder is 100 stubs "no longer distributed" under the titles of the real chapters; they took
-    suggestions meant for the chapters."""
-    return _boilerplate(_blocks(results))
-
-
 class _Blocks(NamedTuple):
     keys: dict[str, list[str]]     # address -> the digests of its blocks of 8+ words (block_keys)
     words: dict[str, int]          # address -> the words of those blocks
@@ -223,6 +205,11 @@ def _blocks(results: pd.DataFrame) -> _Blocks:
 
 
 def _collections(blocks: _Blocks, least: int = 3) -> dict[str, int]:
+    """{address: how many other fetched pages it repeats} for pages that repeat `least` or more: a print page
+    holding every chapter of a book, an archive holding whole posts. Page P repeats page Q when P holds at
+    least 80% of Q's text blocks (block_keys; boilerplate blocks, on more than BOILERPLATE pages, not counted)
+    and at least twice as many blocks. A book's print page, indexable, took the top suggestions of the book
+    and left 12 where there were 239 without it."""
     pages, spread = blocks.keys, blocks.spread
     owners: dict[str, list[str]] = {}
     for address, keys in pages.items():
@@ -241,6 +228,11 @@ def _collections(blocks: _Blocks, least: int = 3) -> dict[str, int]:
 
 
 def _boilerplate(blocks: _Blocks) -> dict[str, int]:
+    """{address: on how many other pages, at least, each of its text blocks stands} for pages with no text of
+    their own: every block of 8 words or more is boilerplate (on more than BOILERPLATE pages) and the rest of
+    its text (headings, short lines) is under OWN_WORDS words. The Rust book's
+    2018-edition folder is 100 stubs "no longer distributed" under the titles of the real chapters; they took
+    suggestions meant for the chapters."""
     found = {}
     for address, keys in blocks.keys.items():
         others = min(blocks.spread[key] for key in keys) - 1
@@ -251,8 +243,8 @@ def _boilerplate(blocks: _Blocks) -> dict[str, int]:
 
 def site_rules(results: pd.DataFrame) -> dict[str, str]:
     """{address: why the page is no link target} for what only the whole fetched site shows: a copy of another
-    page ("Duplicate of <address>", duplicates), a page that repeats many others (collections), a page with no
-    text of its own (boilerplate)."""
+    page ("Duplicate of <address>", duplicates), a page that repeats many others (_collections), a page with no
+    text of its own (_boilerplate)."""
     rules = {address: DUPLICATE + kept for address, kept in duplicates(results).items()}
     blocks = _blocks(results)
     for address, repeated in _collections(blocks).items():
@@ -341,11 +333,6 @@ def _decoded(cell) -> Iterable[list]:
         return json.loads(cell)
     except ValueError:
         return ()
-
-
-def content_links(results: pd.DataFrame) -> pd.DataFrame:
-    frame = links_frame(results)
-    return frame.loc[frame["Link Position"] == CONTENT].reset_index(drop=True)
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
