@@ -58,7 +58,7 @@ sys.path.insert(0, str(REPO))
 from eval_links import CORPORA, EXTRA_DIRS, VARIANTS, load_corpus, split_links
 
 from inlink.links import suggest, validation
-from inlink.links.ranking import rank_targets
+from inlink.links.ranking import ranked_items, score_targets
 from inlink.links.placement import in_running_text
 from inlink.links.suggest import AnalysisConfig, build_index, page_choices
 from inlink.links.text import tokens
@@ -96,7 +96,7 @@ def classify(index, source: int, target: int, anchor: str, floor: float) -> tupl
         if choice.confidence < floor:
             return "below floor", {"choice": choice}
         return "outranked", {"choice": choice, "above": above[:TOP]}
-    ranked, *_ = rank_targets(index, source)
+    ranked = ranked_items(index, score_targets(index, source))
     targets = [r.target for r in ranked]
     if target in targets:
         pos = targets.index(target)

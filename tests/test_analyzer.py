@@ -227,7 +227,7 @@ def test_candidates_for_returns_ranked_targets_with_anchors():
 
 def test_a_title_shared_by_two_pages_counts_more_for_the_one_on_the_source_topic():
     """Two pages titled "Care guide": the boots page's mention is evidence mainly for the boots care guide."""
-    from inlink.links.ranking import rank_targets
+    from inlink.links.ranking import ranked_items, score_targets
 
     pages = [
         {"path": "blog/boots", "title": "Waxing leather boots",
@@ -239,7 +239,8 @@ def test_a_title_shared_by_two_pages_counts_more_for_the_one_on_the_source_topic
          "content": "Wool sweaters shrink in hot water: hand wash, dry flat, store folded. " + FILLER},
     ]
     index = build_index(make_site(pages), AnalysisConfig())
-    ranked = {index.urls[r.target]: r for r in rank_targets(index, index.url_pos[BASE + "blog/boots"])[0]}
+    scored = score_targets(index, index.url_pos[BASE + "blog/boots"])
+    ranked = {index.urls[r.target]: r for r in ranked_items(index, scored)}
     near, far = ranked[BASE + "boots/care"].options[0], ranked[BASE + "sweaters/care"].options[0]
     assert near.key == far.key == ("care", "guide")
     assert near.strength > far.strength

@@ -381,17 +381,18 @@ def test_chunks_read_backwards_stop_at_the_token_budget_and_still_hold_the_page_
 @given(st.lists(page, min_size=3, max_size=8), st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7), phrase),
                                                          max_size=25))
 def test_the_best_targets_are_the_head_of_the_whole_ranking(pages, links):
-    """rank_targets with a limit scores exactly only the contenders (a quick estimate near the cut); what it
+    """score_targets with a limit scores exactly only the contenders (a quick estimate near the cut); what it
     keeps is the head of the ranking of every target, scores and ties included."""
-    from inlink.links.ranking import rank_targets
+    from inlink.links.ranking import ranked_items, score_targets
 
     index = build_index(_random_site(pages, links), AnalysisConfig())
     for url in source_pages(index):
         source = index.url_pos[url]
-        whole = [(item.target, item.score, item.similarity) for item in rank_targets(index, source)[0]]
+        whole = [(item.target, item.score, item.similarity)
+                 for item in ranked_items(index, score_targets(index, source))]
         for limit in (1, 2, 3):
             assert [(item.target, item.score, item.similarity)
-                    for item in rank_targets(index, source, limit)[0]] == whole[:limit]
+                    for item in ranked_items(index, score_targets(index, source, limit))] == whole[:limit]
 
 
 def _random_site(pages: list[dict], links: list[tuple[int, int, str]]):

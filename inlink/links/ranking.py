@@ -219,14 +219,6 @@ class Scored:
     listed: list[bool] | None = None   # per kept target: named in a list of links (link_lists.listed_targets)
 
 
-def rank_targets(index: LinkIndex, source: int, limit: int | None = None,
-                 ) -> tuple[list[Ranked], PageWords, np.ndarray, np.ndarray]:
-    """Every target worth linking from `source` (the best `limit` of them), best first, with the page's tokens
-    and their offsets (arrays: placement looks up a few of them, never all)."""
-    scored = score_targets(index, source, limit)
-    return ranked_items(index, scored), scored.words, scored.words.starts, scored.words.ends
-
-
 def score_targets(index: LinkIndex, source: int, limit: int | None = None) -> Scored:
     """Every target of the page scored (only the best `limit` kept, in order), with no object made per option:
     a caller that can tell from the arrays which targets cannot make its cut (evidence.best_logits) has
