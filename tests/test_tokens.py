@@ -9,10 +9,10 @@ import pytest
 from inlink.links.anchors import PhraseIndex
 from inlink.links.matcher import PhraseMatcher
 from inlink.links.index import AnalysisConfig, build_index
-from inlink.links.similarity import build_tfidf, page_document
+from inlink.links.similarity import TITLE_REPEAT, build_tfidf
 from inlink.links.anchors import Match
 from inlink.links.text import STOP_WORDS, TOKEN_PATTERN, TOKEN_RE, lowered_tokens, tokens
-from inlink.links.tokens import PageWords, SiteTokens, lowers_in_place, token_offsets
+from inlink.links.tokens import PageWords, SiteTokens, _shape, token_offsets
 from inlink.site.load import SiteData
 
 TEXTS = [
@@ -23,6 +23,11 @@ TEXTS = [
     "...",
     "tabs\tand\nnew lines\r\nand ‘curly’ joiners a’b a'b a-b a.b",
 ]
+
+
+def lowers_in_place(text: str) -> bool:
+    """Whether the tokeniser takes the text's lowercase to keep its token boundaries (tokens._shape)."""
+    return _shape(text)[0]
 
 
 @pytest.mark.parametrize("text", TEXTS)
@@ -87,6 +92,12 @@ def test_the_class_table_is_the_regular_expressions_view_of_every_character():
     assert [int(table[code]) for code in range(len(table))] == [_char_class(chr(code)) for code in range(len(table))]
 
 
+def _page_document(title: str, h1: str, content: str) -> str:
+    """The text one page contributes to scikit-learn's TF-IDF, title and H1 weighted by repetition: what
+    build_tfidf counts from the tokenised pages (TITLE_REPEAT times the head's tokens, once the content's)."""
+    return f"{title or ''} {h1 or ''} " * TITLE_REPEAT + (content or "")
+
+
 def _sklearn_tfidf(documents, heads):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -114,7 +125,7 @@ def test_tfidf_from_ids_equals_scikit_learn_bit_for_bit(pages):
     titles = [f"Page {i} {vocabulary[i % len(vocabulary)]}" for i in range(pages)]
     h1s = ["" if i % 3 else f"Heading {vocabulary[-1 - i % 5]}" for i in range(pages)]
     heads = [f"{t} {h}" for t, h in zip(titles, h1s)]
-    matrix, terms, title_matrix = _sklearn_tfidf([page_document(t, h, c) for t, h, c in zip(titles, h1s, contents)],
+    matrix, terms, title_matrix = _sklearn_tfidf([_page_document(t, h, c) for t, h, c in zip(titles, h1s, contents)],
                                                  heads)
     model = build_tfidf(SiteTokens.build(contents), heads)
     assert list(model.terms) == terms

@@ -40,18 +40,11 @@ class TfidfModel:
     titles: sp.csr_matrix      # each page's cleaned title + H1 alone, in the same vocabulary (for title_similarity)
 
 
-def page_document(title: str, h1: str, content: str) -> str:
-    """The text one page contributes to TF-IDF, with title and H1 weighted by repetition (build_tfidf counts
-    the same tokens from the tokenised pages: TITLE_REPEAT times the head's, once the content's)."""
-    head = f"{title or ''} {h1 or ''} "
-    return head * TITLE_REPEAT + (content or "")
-
-
 def build_tfidf(pages: SiteTokens, heads: list[str]) -> TfidfModel:
     """Fit TF-IDF over the site's own pages (sublinear tf, English stop words, terms seen in 2+ pages).
 
     The pages come tokenised once (tokens.SiteTokens); each page's document is its head (cleaned title + H1)
-    TITLE_REPEAT times and its content, as page_document spells it. The weights are scikit-learn's
+    TITLE_REPEAT times and its content ("title h1 " * TITLE_REPEAT + content). The weights are scikit-learn's
     TfidfVectorizer's, bit for bit (tests/test_tokens.py compares them): counting from token ids here avoids
     its Python loop over every token and a second tokenisation of every page.
     """

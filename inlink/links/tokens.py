@@ -42,14 +42,10 @@ def _lowers_in_place(char: str) -> bool:
     return char != _FINAL_SIGMA and len(lowered) == 1 and _char_class(lowered) == _char_class(char)
 
 
-def lowers_in_place(text: str) -> bool:
-    """Whether findall(text.lower()) == [t.lower() for t in findall(text)], with the same offsets (true for
-    any ASCII text and nearly every other; 'İ' lowers to two characters)."""
-    return _shape(text)[0]
-
-
 def _shape(text: str) -> tuple[bool, bool]:
-    """(lowers_in_place, holds a character beyond UTF-16's basic plane): both from its non-ASCII characters."""
+    """(lowers in place, holds a character beyond UTF-16's basic plane): both from its non-ASCII characters. A
+    text lowers in place when findall(text.lower()) == [t.lower() for t in findall(text)], with the same offsets
+    (true for any ASCII text and nearly every other; 'İ' lowers to two characters)."""
     if text.isascii():
         return True, False
     rare = set(_non_ascii(text))
@@ -179,7 +175,7 @@ def _group_ids(texts: list[str], vocabulary: Vocabulary, out: array, watch: froz
                offsets: list | None = None) -> tuple[np.ndarray, list[np.ndarray] | None]:
     """Append the lowercased token ids of several pages to `out`; returns each page's number of tokens, and per
     page the offsets of its tokens spelled (in their own case) as one of the words in `watch` (None when they
-    were not looked for). The pages' lowercase must keep token boundaries (lowers_in_place): then their tokens
+    were not looked for). The pages' lowercase must keep token boundaries (_shape): then their tokens
     are found in the text as it is, and each token's lowercase is its lowered text's token.
 
     Why: a regular expression's findall and a dict lookup per token cost two Python objects a token (the
@@ -310,7 +306,7 @@ class SiteTokens:
     """Every page's lowercased tokens as ids (one flat int32 array, page i at ids[ptr[i]:ptr[i+1]]).
 
     The ids are the tokens anchors are matched on (text.lowered_tokens(text, words)). For the rare page whose
-    lowercase moves token boundaries (lowers_in_place is False), TF-IDF's tokens (findall of the lowered text,
+    lowercase moves token boundaries (_shape: it does not lower in place), TF-IDF's tokens (findall of the lowered text,
     as scikit-learn's vectorizer reads it) and the phrase statistics' tokens are kept apart in `special`.
     """
     vocabulary: Vocabulary
