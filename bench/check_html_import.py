@@ -4,8 +4,8 @@ Why: the HTML walk is rewritten for speed, and its output (text, blocks, code sp
 link engine may place anchors, so any rewrite must give byte-identical results. (A revision from before placeholder
 spans were recorded has none: on these corpora, which mark no placeholder, the new ones must be none too.) The old module is read from
 git (`git show REV:inlink/site/html.py`) and loaded beside the new one; then
-  1. every "Body HTML 1" cell of each corpus's pages_html.csv.gz goes through both parse_fragment (text,
-     blocks, code spans, links must be equal) and the importer's parse_fragment_tuples;
+  1. every "Body HTML 1" cell of each corpus's pages_html.csv.gz goes through both fragment walks (full_parse:
+     text, blocks, code spans, links must be equal) and the importer's parse_fragment_tuples;
   2. load_site runs twice on each file, once as it is and once with the old parser under it, and every column
      of the pages it returns must be equal (code spans compared as arrays, dtype included).
 Prints one line per corpus and exits 1 on any difference.
@@ -47,11 +47,19 @@ def old_module(rev: str):
     return module
 
 
+def full_parse(module, cell: str):
+    """A fragment's whole reading by `module` (a ParsedHtml, links included): its parse_fragment where it has one
+    (revisions before it was dropped), else the walk behind the importer's parse_fragment_tuples, links kept."""
+    if hasattr(module, "parse_fragment"):
+        return module.parse_fragment(cell)
+    return module._parsed(*module._parse_fragment_raw(cell))
+
+
 def cell_differences(cells: list[str], old) -> int:
-    """How many cells parse differently (new parse_fragment or parse_fragment_tuples against the old parser)."""
+    """How many cells parse differently (the new walk or parse_fragment_tuples against the old parser)."""
     differ = 0
     for cell in cells:
-        before, after = old.parse_fragment(cell), html.parse_fragment(cell)
+        before, after = full_parse(old, cell), full_parse(html, cell)
         text, blocks, spans, placeholders = html.parse_fragment_tuples(cell)
         old_placeholders = getattr(before, "placeholder_spans", ())
         same = ((after.text, after.blocks, after.code_spans, after.links, after.placeholder_spans)
@@ -66,7 +74,7 @@ def cell_differences(cells: list[str], old) -> int:
 def old_tuples(old):
     """The old parser behind the importer's call (parse_fragment_tuples' signature)."""
     def parse(cell: str):
-        page = old.parse_fragment(cell)
+        page = full_parse(old, cell)
         return page.text, page.block_tuples(), list(page.code_spans), list(getattr(page, "placeholder_spans", ()))
     return parse
 

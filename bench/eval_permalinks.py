@@ -59,14 +59,14 @@ def _strip_trailing_space(element) -> None:
 
 def signed_corpus(name: str, sign: str, out: Path) -> Path:
     """A copy of corpus `name` with signed headings, in the shared format, under `out`."""
-    from inlink.site.html import parse_fragment
+    from inlink.site.html import parse_fragment_tuples
 
     folder = out / f"{name}-signed"
     folder.mkdir(parents=True, exist_ok=True)
     html = pd.read_csv(eval_links.corpus_file(name, "html"), dtype=str, keep_default_na=False)
     plain = pd.read_csv(eval_links.corpus_file(name, "plain"), dtype=str, keep_default_na=False)
     html["Body HTML 1"] = [signed_html(body, sign) for body in html["Body HTML 1"]]
-    plain["Content"] = [parse_fragment(body).text for body in html["Body HTML 1"]]
+    plain["Content"] = [parse_fragment_tuples(body)[0] for body in html["Body HTML 1"]]
     html.to_csv(folder / "pages_html.csv.gz", index=False, compression="gzip")
     plain.to_csv(folder / "pages.csv.gz", index=False, compression="gzip")
     shutil.copy(eval_links.corpus_file(name, "links"), folder / "links.csv.gz")

@@ -8,24 +8,33 @@ from pathlib import Path
 import pytest
 
 from inlink.links.placement import PROSE_BLOCKS, in_prose, prose_ranges
-from inlink.site.html import looks_like_html, parse_fragment, parse_fragment_tuples
+from inlink.site.html import looks_like_html, parse_element, parse_fragment_tuples
 
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 
 
-def kinds(parsed):
-    return [(block.kind, parsed.text[block.start:block.end]) for block in parsed.blocks]
+def kinds(text, blocks):
+    return [(kind, text[start:end]) for kind, start, end in blocks]
+
+
+def fetched(html: str):
+    """The fragment read as the fetcher reads a page's main-content element (parse_element): text, blocks, code
+    spans, links and placeholders; the importer (parse_fragment_tuples) keeps all but the links."""
+    import lxml.html
+
+    return parse_element(lxml.html.fragment_fromstring(html, create_parent="div"))
 
 
 def test_blocks_are_labelled_by_their_innermost_block_element():
-    parsed = parse_fragment("<h2>Network Settings</h2><p>Open the <em>settings</em> page.</p>"
-                            "<ul><li>First item</li><li><p>Para in item</p></li></ul>"
-                            "<dl><dt>dump(obj, fp)</dt><dd>Serialize obj.</dd></dl>"
-                            "<div><div><pre>server_name = example\nlisten 80</pre></div></div>"
-                            "<table><tr><th>Name</th><td>A cell</td></tr></table><div>Loose text</div>")
-    assert parsed.text == ("Network Settings Open the settings page. First item Para in item dump(obj, fp) "
-                           "Serialize obj. server_name = example listen 80 Name A cell Loose text")
-    assert kinds(parsed) == [("heading", "Network Settings"), ("paragraph", "Open the settings page."),
+    text, blocks, _code, _placeholders = parse_fragment_tuples(
+        "<h2>Network Settings</h2><p>Open the <em>settings</em> page.</p>"
+        "<ul><li>First item</li><li><p>Para in item</p></li></ul>"
+        "<dl><dt>dump(obj, fp)</dt><dd>Serialize obj.</dd></dl>"
+        "<div><div><pre>server_name = example\nlisten 80</pre></div></div>"
+        "<table><tr><th>Name</th><td>A cell</td></tr></table><div>Loose text</div>")
+    assert text == ("Network Settings Open the settings page. First item Para in item dump(obj, fp) "
+                    "Serialize obj. server_name = example listen 80 Name A cell Loose text")
+    assert kinds(text, blocks) == [("heading", "Network Settings"), ("paragraph", "Open the settings page."),
                              ("list_item", "First item"), ("paragraph", "Para in item"),
                              ("term", "dump(obj, fp)"), ("definition", "Serialize obj."),
                              ("code", "server_name = example listen 80"), ("heading", "Name"),
@@ -33,24 +42,25 @@ def test_blocks_are_labelled_by_their_innermost_block_element():
 
 
 def test_text_inside_a_listing_stays_code_whatever_its_markup():
-    parsed = parse_fragment("<pre><span>for</span> x <p>in</p> y</pre><p>after</p>")
-    assert kinds(parsed) == [("code", "for x"), ("code", "in"), ("code", "y"), ("paragraph", "after")]
+    text, blocks, _code, _placeholders = parse_fragment_tuples("<pre><span>for</span> x <p>in</p> y</pre><p>after</p>")
+    assert kinds(text, blocks) == [("code", "for x"), ("code", "in"), ("code", "y"), ("paragraph", "after")]
 
 
 def test_the_engine_reads_the_parsed_blocks_as_prose_or_not():
-    parsed = parse_fragment("<h1>Backup Strategies</h1><p>Read about backup strategies here.</p>")
-    ranges = prose_ranges(parsed.text, parsed.block_tuples())
-    heading_at = parsed.text.index("Backup")
-    prose_at = parsed.text.index("backup strategies")
+    text, blocks, _code, _placeholders = parse_fragment_tuples(
+        "<h1>Backup Strategies</h1><p>Read about backup strategies here.</p>")
+    ranges = prose_ranges(text, blocks)
+    heading_at = text.index("Backup")
+    prose_at = text.index("backup strategies")
     assert not in_prose(ranges, heading_at, heading_at + 6)
     assert in_prose(ranges, prose_at, prose_at + len("backup strategies"))
-    assert not in_prose(ranges, parsed.text.index(" Read"), prose_at)    # from the space between two blocks
-    assert not in_prose(ranges, prose_at, len(parsed.text) + 5)          # a span running past its block
+    assert not in_prose(ranges, text.index(" Read"), prose_at)    # from the space between two blocks
+    assert not in_prose(ranges, prose_at, len(text) + 5)          # a span running past its block
 
 
 def test_inline_code_spans_and_links_keep_their_offsets():
-    parsed = parse_fragment('<p>Call <code>json.dumps()</code> or see <a href="/x.html" rel="Nofollow">'
-                            'the <b>guide</b></a>.</p>')
+    parsed = fetched('<p>Call <code>json.dumps()</code> or see <a href="/x.html" rel="Nofollow">'
+                     'the <b>guide</b></a>.</p>')
     assert [parsed.text[s:e] for s, e in parsed.code_spans] == ["json.dumps()"]
     (link,) = parsed.links
     assert (link.href, link.anchor, link.rel) == ("/x.html", "the guide", "nofollow")
@@ -58,15 +68,15 @@ def test_inline_code_spans_and_links_keep_their_offsets():
 
 
 def test_scripts_styles_and_comments_carry_no_text_and_entities_are_decoded():
-    parsed = parse_fragment("<p>A&amp;B&nbsp;C<script>var x = 1;</script><style>p{}</style><!-- note --> D</p>")
-    assert parsed.text == "A&B C D"
+    html = "<p>A&amp;B&nbsp;C<script>var x = 1;</script><style>p{}</style><!-- note --> D</p>"
+    assert parse_fragment_tuples(html)[0] == "A&B C D"
 
 
 def test_malformed_and_empty_input():
-    assert parse_fragment("").text == "" and parse_fragment("   ").blocks == ()
-    parsed = parse_fragment("<p>unclosed <b>bold<p>next</div></span>")
-    assert parsed.text == "unclosed bold next"
-    assert {block.kind for block in parsed.blocks} <= PROSE_BLOCKS
+    assert parse_fragment_tuples("")[0] == "" and parse_fragment_tuples("   ")[1] == []
+    text, blocks, _code, _placeholders = parse_fragment_tuples("<p>unclosed <b>bold<p>next</div></span>")
+    assert text == "unclosed bold next"
+    assert {kind for kind, _start, _end in blocks} <= PROSE_BLOCKS
 
 
 def test_looks_like_html():
@@ -92,9 +102,9 @@ def test_text_equals_the_corpus_content_made_from_the_same_html(name):
     for n, (plain, html) in enumerate(_corpus_rows(name)):
         if n % 4:
             continue
-        parsed = parse_fragment(html["Body HTML 1"])
-        assert parsed.text == plain["Content"], plain["Address"]
-        assert all(parsed.text[b.start:b.end].strip() == parsed.text[b.start:b.end] for b in parsed.blocks)
+        text, blocks, _code, _placeholders = parse_fragment_tuples(html["Body HTML 1"])
+        assert text == plain["Content"], plain["Address"]
+        assert all(text[start:end].strip() == text[start:end] for _kind, start, end in blocks)
         checked += 1
     assert checked > 100
 
@@ -109,13 +119,10 @@ def test_text_equals_the_corpus_content_made_from_the_same_html(name):
     "<em>not <code>this</code></em>.</p><pre>DROP <em><code>name</code></em></pre>",
 ])
 def test_the_importers_fast_path_gives_the_walk_over_the_whole_tree(html):
-    """parse_fragment drops text-only inline tags (span, em...) in C before its walk and parses with lxml's plain
-    parser: it must give what the walk over lxml.html's full tree gives (the fetcher's path, parse_element)."""
-    import lxml.html
-    from inlink.site.html import parse_element, parse_fragment_tuples
-    fast, full = parse_fragment(html), parse_element(lxml.html.fragment_fromstring(html, create_parent="div"))
-    assert (fast.text, fast.blocks, fast.code_spans, fast.links, fast.placeholder_spans) == (
-        full.text, full.blocks, full.code_spans, full.links, full.placeholder_spans)
+    """The importer (parse_fragment_tuples) drops text-only inline tags (span, em...) in C before its walk and
+    parses with lxml's plain parser: it must give what the walk over lxml.html's full tree gives (the fetcher's
+    path, parse_element)."""
+    full = fetched(html)
     assert parse_fragment_tuples(html) == (full.text, full.block_tuples(), list(full.code_spans),
                                            list(full.placeholder_spans))
 
@@ -157,8 +164,6 @@ def test_reading_a_fetched_pages_element_leaves_its_html_as_it_was():
     bold-term reading must not leave a <dt> where the page has a <p>."""
     import lxml.html
 
-    from inlink.site.html import parse_element
-
     root = lxml.html.fragment_fromstring("<p><b>LEDGER_ENABLE_AUDIT</b></p><p>This option adds a trail.</p>",
                                          create_parent="div")
     before = lxml.html.tostring(root, encoding="unicode")
@@ -171,20 +176,20 @@ def test_placeholders_are_recorded_apart_from_other_inline_code():
     """A <var>, or a <code> that is all of an <em> or <i> (DocBook's and gtk-doc's parameters), is a placeholder: a
     value the reader supplies. It is code too; emphasis around more than code, code alone, and anything in a code
     block are no placeholders."""
-    parsed = parse_fragment(
+    text, _blocks, code_spans, placeholder_spans = parse_fragment_tuples(
         "<p>Run <em class='replaceable'><code>table_name</code></em>, <i><code>mem</code></i> and <var>file</var>; "
         "<code>open(<var>path</var>)</code> takes it. <em>Not <code>this</code></em>, <code>nor_this</code>, "
         "<em><code>two</code><code>codes</code></em>.</p><pre>DROP <em><code>name</code></em> <var>x</var></pre>")
-    held = [parsed.text[start:end] for start, end in parsed.placeholder_spans]
+    held = [text[start:end] for start, end in placeholder_spans]
     assert held == ["table_name", "mem", "file", "path"]
-    code = [parsed.text[start:end] for start, end in parsed.code_spans]
+    code = [text[start:end] for start, end in code_spans]
     assert {"table_name", "mem", "file", "open(path)", "this", "nor_this"} <= set(code)
     assert "path" not in code   # the outermost code span only, as before
 
 
 def test_the_fetchers_walk_records_placeholders_and_leaves_its_tree_as_it_was():
     import lxml.html
-    from inlink.site.html import parse_element
+
     root = lxml.html.fragment_fromstring("<p>Set <em><code>work_mem</code></em> high.</p>", create_parent="div")
     parsed = parse_element(root)
     assert [parsed.text[s:e] for s, e in parsed.placeholder_spans] == ["work_mem"]

@@ -90,17 +90,11 @@ def looks_like_html(text: str) -> bool:
     return bool(text) and "<" in text and _TAG_HINT.search(text[:20_000]) is not None
 
 
-def parse_fragment(html: str) -> ParsedHtml:
-    """Parse an HTML fragment (the inner HTML of a page's main content) into text, blocks, code spans, links and
-    placeholder spans."""
-    return _parsed(*_parse_fragment_raw(html))
-
-
 def parse_fragment_tuples(html: str) -> tuple[str, list[tuple[str, int, int]], list[tuple[int, int]],
                                               list[tuple[int, int]]]:
-    """parse_fragment's text, blocks as (kind, start, end) tuples, code spans and placeholder spans, without
-    building Block and HtmlLink objects: the importer stores only these, and skipping the objects saves it a
-    tenth of its time."""
+    """Parse an HTML fragment (the inner HTML of a page's main content) into text, blocks as (kind, start, end)
+    tuples, code spans and placeholder spans, without building Block and HtmlLink objects: the importer stores
+    only these, and skipping the objects saves it a tenth of its time."""
     text, blocks, code_spans, _links, placeholders = _parse_fragment_raw(html)
     return text, blocks, code_spans, placeholders
 
