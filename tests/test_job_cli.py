@@ -15,7 +15,6 @@ import pytest
 from click.testing import CliRunner
 
 from inlink import cli as cli_module
-from inlink.cli import jobs as job_commands
 from inlink.jobs.manager import JobManager, StorageError
 from jobtasks import REPO, expected_rows, frame_rows, wait_for
 
@@ -224,13 +223,13 @@ def _worker_with(jobs_dir, monkeypatch, then):
     creator = JobManager(jobs_dir, autostart=False)
     job_id = creator.create_job("test_counting", config={"n": 3000, "delay": 0.01})
     monkeypatch.setattr(signal, "signal", lambda *args: None)      # keep pytest's handlers
-    real_has_work = job_commands._has_work
+    real_has_work = JobManager.has_work
 
     def has_work(manager):
         if creator.store.exists(job_id) and creator.get(job_id)["items_done"] >= 2:
             then(creator, job_id)
         return real_has_work(manager)
-    monkeypatch.setattr(job_commands, "_has_work", has_work)
+    monkeypatch.setattr(JobManager, "has_work", has_work)
     return CliRunner().invoke(cli_module.cli, ["jobs", "worker"]), creator, job_id
 
 

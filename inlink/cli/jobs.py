@@ -226,7 +226,7 @@ def worker_cmd(ctx: click.Context, max_running: int, durability: str) -> None:
     try:
         while not interrupted.wait(0.25):
             worked |= _register_tasks(manager)     # a job of another task may have been queued meanwhile
-            if not _has_work(manager):
+            if not manager.has_work():
                 break
     finally:                           # on an error too: running jobs go back to the queue first
         manager.shutdown(pause=interrupted.is_set(), timeout=30)
@@ -280,8 +280,3 @@ def _register_tasks(manager: JobManager) -> set[str]:
         else:
             importlib.import_module(TASK_MODULES[task])
     return {job.job_id for job in waiting}
-
-
-def _has_work(manager: JobManager) -> bool:
-    """Queued jobs this process can run, or running ones (ours, or orphans we may recover)."""
-    return manager.has_work()
