@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 from inlink.jobs.record import ACTIVE_STATUSES, Job, percentage_of
 from inlink.jobs.annotations import read_annotations, update_annotations
 from inlink.jobs.results import header_bytes, last_checkpoint, read_results, results_csv_bytes
-from inlink.jobs.state import (FINISHED_STATUSES, TERMINAL_STATUSES, InvalidJobId, InvalidJobOperation,
+from inlink.jobs.state import (TERMINAL_STATUSES, InvalidJobId, InvalidJobOperation,
                       ItemError, JobError, JobNotFound, JobStatus, PauseJob, SecretInConfig,
                       StorageError, UnknownTask, check_transition, iso_to_epoch, new_job_id,
                       secret_keys, utc_now_iso, validate_job_id)
@@ -412,7 +412,7 @@ class JobManager:
 
 def _finished_before(job: Job, cutoff: float) -> bool:
     """Whether cleanup may remove the job: finished, and last updated before `cutoff` (epoch seconds)."""
-    if job.status not in FINISHED_STATUSES:
+    if job.status not in TERMINAL_STATUSES:
         return False
     when = max(filter(None, (iso_to_epoch(value) for value in
                              (job.completed_at, job.stopped_at, job.updated_at, job.created_at))), default=None)

@@ -24,8 +24,7 @@ class JobStatus(str, Enum):
         return self.value
 
 
-TERMINAL_STATUSES = (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.STOPPED)
-FINISHED_STATUSES = TERMINAL_STATUSES  # what cleanup(days) may remove
+TERMINAL_STATUSES = (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.STOPPED)  # also what cleanup(days) may remove
 
 
 class JobError(Exception):
