@@ -195,6 +195,14 @@ def test_a_download_is_named_after_the_crawl_without_its_table_suffixes():
     assert named("site.v2.csv") == "inlinks-site.v2-abcdefabcdef.csv"
 
 
+def test_a_job_is_named_after_its_label_else_its_pages_file_else_its_id():
+    """The fallback read config["pages_name"], a key no job has: the pages file's name is files.pages_label."""
+    config = {"files": {"pages": "pages.csv", "pages_label": "crawl.csv"}}
+    assert fmt.file_name_of(Job(job_id="j1", task="link_analysis", label="my site", config=config)) == "my site"
+    assert fmt.file_name_of(Job(job_id="j1", task="link_analysis", config=config)) == "crawl.csv"
+    assert fmt.file_name_of(Job(job_id="j1", task="link_analysis")) == "j1"
+
+
 def test_the_summary_line_counts_every_decision_and_says_how_many_the_filters_hide():
     """"Show: accepted" read "1 of 1,899 match · 2 accepted" when the Tier filter hid the other accepted row."""
     frame = pd.DataFrame({"Source": ["https://x/a", "https://x/b", "https://x/c"], "Destination": ["t", "t", "u"],

@@ -136,6 +136,7 @@ def short_url(url: str) -> str:
 
 
 def file_name_of(job: Job) -> str:
-    """The uploaded file a job analyses, for titles and banners."""
-    config = job.config or {}
-    return str(job.label or config.get("pages_name") or job.job_id or "analysis")
+    """The uploaded file a job analyses, for titles and banners: its label, else its pages file's name (the
+    analysis's config keeps it as files.pages_label), else its id."""
+    files = (job.config or {}).get("files") or {}
+    return str(job.label or files.get("pages_label") or job.job_id or "analysis")
