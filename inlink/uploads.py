@@ -11,12 +11,14 @@ import json
 import re
 import shutil
 import uuid
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from inlink.fileio import atomic_write_bytes, make_private_dir
 from inlink.jobs import default_jobs_dir
+from inlink.site.scope import reason_kind
 from inlink.site.tables import table_suffix
 
 KEEP_LATEST = 5
@@ -40,7 +42,7 @@ class Dataset:
     links_file: str | None = None
     saved_at: str = ""
     column_map: dict = field(default_factory=dict)   # canonical field -> header, when the user mapped columns
-    summary: dict = field(default_factory=dict)   # figures for the UI: pages, rows_read, links_kept...
+    summary: dict = field(default_factory=dict)   # figures for the UI (summary_from): pages, analysed, left_out...
     sheet: str | None = None                     # the pages workbook's sheet to read (None: the first)
     site_hosts: list[str] | None = None          # the hosts analysed as one site (None: the main host only)
     links_sheet: str | None = None               # the links workbook's sheet to read (None: the first)
@@ -57,6 +59,23 @@ class Dataset:
 def default_root() -> Path:
     """<INLINK_JOBS_DIR or ./jobs>/datasets."""
     return default_jobs_dir() / "datasets"
+
+
+def summary_from(report, links_report=None) -> dict:
+    """The figures a dataset is saved with, from the import's report (site.report.ImportReport): the one builder
+    for an upload, the sample site and a finished fetch, which each made their own and disagreed (a fetch counted
+    every URL asked for as a page, its failed ones too, where the importer merges a redirect into the page it ends
+    at). "analysed" is what an analysis of the dataset reads, the job's "of N pages" (the link targets with body
+    text, before any exclude pattern the job is given); "left_out" the kept pages it neither analyses nor links to, counted by kind of reason
+    ("left_out_reasons", most common first); "no_text" the link targets without body text. ``links_report``: the
+    links file's own report (load_parts); without it, the figures load_site merged into ``report``."""
+    left_out = Counter(reason_kind(reason) for _, reason in report.excluded)
+    no_text = len(report.missing_text)
+    links = links_report if links_report is not None else (report if report.links_file else None)
+    return {"pages": report.pages, "rows_read": report.rows_read,
+            "analysed": report.pages - len(report.excluded) - no_text, "left_out": len(report.excluded),
+            "left_out_reasons": dict(left_out.most_common()), "no_text": no_text,
+            "links_kept": links.links_kept if links is not None else None}
 
 
 def save_dataset(pages: bytes, pages_name: str, *, links: bytes | None = None,

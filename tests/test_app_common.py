@@ -124,6 +124,29 @@ def test_durations_and_rates_read_plainly():
     assert fmt.timestamp("2026-11-22T08:30:00+00:00") == "2026-11-22 08:30 UTC"
 
 
+def test_a_dataset_summary_says_how_many_of_its_pages_are_analysed_and_why_the_others_are_not():
+    """One builder (uploads.summary_from) and one sentence: the two figures explain each other, with the job's
+    "of N pages" as the second (link targets with body text)."""
+    from inlink import uploads as datasets
+    from inlink.site.report import ImportReport
+
+    report = ImportReport(file="crawl.csv", rows_read=9, pages=8, excluded=[
+        ("https://x/a", "status 404; non-indexable: noindex"), ("https://x/b", "non-indexable: Canonicalised"),
+        ("https://x/c", "non-indexable: noindex")], missing_text=["https://x/d"], links_kept=7, links_file="in.csv")
+    summary = datasets.summary_from(report)
+    assert summary == {"pages": 8, "rows_read": 9, "analysed": 4, "left_out": 3,
+                       "left_out_reasons": {"non-indexable": 2, "status 404": 1}, "no_text": 1, "links_kept": 7}
+    assert datasets.summary_from(report, ImportReport(file="in.csv", links_kept=5))["links_kept"] == 5
+    assert datasets.summary_from(ImportReport(file="crawl.csv", pages=2))["links_kept"] is None   # no links file
+    assert fmt.dataset_pages(summary) == ("8 pages, of which 4 are analysed (3 left out: 2 non-indexable, 1 status "
+                                          "404; 1 without body text: link targets only)")
+    assert fmt.dataset_pages({"pages": 4, "analysed": 3, "left_out": 1, "left_out_reasons": {"not HTML": 1}}) == \
+        "4 pages, of which 3 are analysed (1 left out: not HTML)"
+    assert fmt.dataset_pages({"pages": 4, "analysed": 4, "left_out": 0}) == "4 pages"
+    assert fmt.dataset_pages({"pages": 49, "left_out": 4}) == \
+        "49 pages, of which 45 are analysed (4 left out: not indexable HTML)"   # a summary saved before
+
+
 def test_suggestion_filters_and_charts():
     frame = pd.DataFrame({"Source": ["https://x/a", "https://x/b", "https://x/c"],
                           "Destination": ["https://x/t", "https://x/t", "https://x/u"],

@@ -54,7 +54,8 @@ def test_the_inbound_limit_starts_empty_as_no_limit_and_left_out_pages_are_named
     app = open_page("generate")
     limit = app.number_input(key="generate.max_inbound")
     assert limit.value is None and limit.proto.placeholder == "No limit"
-    assert any("49 pages (4 left out: not indexable HTML)" in m for m in texts(app.markdown))
+    assert any("49 pages, of which 45 are analysed (4 left out: not indexable HTML)" in m   # saved before the reasons
+               for m in texts(app.markdown))
     click(app, "Start analysis")
     assert get_manager().job(app.query_params["job"]).config["options"]["max_inbound_per_target"] is None
     app.number_input(key="generate.max_inbound").set_value(3)

@@ -78,7 +78,36 @@ def test_sample_site_button():
     assert int(metric(app, "Pages kept").replace(",", "")) > 0
     assert any("Existing links" in c for c in texts(app.caption))
     left_out = next(m for m in app.metric if m.label == "Left out")   # why 49 kept pages make a 45-page analysis
-    assert left_out.value == "4" and "so an analysis covers 45 pages" in left_out.proto.help, left_out.proto.help
+    assert left_out.value == "4" and ("49 pages, of which 45 are analysed (4 left out: 2 non-indexable, 1 status 301, "
+                                      "1 not HTML)") in left_out.proto.help, left_out.proto.help
+
+
+@pytest.mark.skipif(not (SAMPLE / "pages.csv").is_file(), reason="sample_data/pages.csv not written yet")
+def test_the_sample_is_parsed_once_and_saved_with_the_summary_an_upload_of_it_gets(monkeypatch):
+    """Before: the home page's sample parsed its crawl, then start_analysis parsed it again, and built its summary
+    its own way (as the upload page and a fetch did theirs). Its summary line adds up to the job's "of 45 pages"."""
+    from inlink.site import load as site_import
+    from inlink.ui.manager import get_manager
+    from inlink.ui.sample import start_sample_analysis
+
+    parses = []
+    real_load_site = site_import.load_site
+    monkeypatch.setattr(site_import, "load_site", lambda *args, **kw: parses.append(kw) or real_load_site(*args, **kw))
+    manager = get_manager()
+    job_id = start_sample_analysis(manager)
+    assert len(parses) == 1
+    started = datasets.latest_dataset().summary
+    app = open_page("upload")
+    next(b for b in app.button if b.label == "Try the sample site").click()
+    app.run()
+    next(b for b in app.button if b.label == "Use this dataset").click()
+    app.run()
+    assert_clean(app)
+    assert datasets.latest_dataset().summary == started
+    assert started["pages"] == 49 and started["analysed"] == 45 and started["left_out"] == 4
+    assert any("49 pages, of which 45 are analysed (4 left out: 2 non-indexable, 1 status 301, 1 not HTML)" in c
+               for c in texts(app.caption))
+    assert manager.wait(job_id, 60)["total_items"] == started["analysed"]
 
 
 def test_bad_upload_shows_the_problem_and_nothing_breaks():

@@ -227,7 +227,8 @@ def start_job(browser, server: Server):
     page = open_page(browser, server, "generate_links")
     shot(page, "generate")
     page.get_by_placeholder("No limit").wait_for(timeout=WAIT_MS)             # the inbound limit: empty, not 0
-    page.get_by_text("49 pages (4 left out: not indexable HTML)").wait_for(timeout=WAIT_MS)   # adds up to 45
+    page.get_by_text("49 pages, of which 45 are analysed (4 left out: 2 non-indexable, 1 status 301, 1 not HTML)"
+                     ).wait_for(timeout=WAIT_MS)
     page.get_by_role("button", name="Start analysis").click()
     page.get_by_text("Analysis started").wait_for(timeout=WAIT_MS)
     job_id = re.search(r"[?&]job=([\w-]+)", page.url).group(1)

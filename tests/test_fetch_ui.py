@@ -38,10 +38,36 @@ def test_an_export_without_text_offers_to_fetch_its_pages(site):
     assert saved.pages_name == "fetched-pages.csv" and saved.links_name == "fetched-links.csv"
     assert saved.summary["left_out"] == 1    # the 404: the dataset said "4 pages", the analysis "3 pages"
     app = open_page("upload")
-    assert any("4 pages (1 left out: not indexable HTML)" in c for c in texts(app.caption))
+    assert any("4 pages, of which 3 are analysed (1 left out: status 404)" in c for c in texts(app.caption))
     pages = pd.read_csv(saved.pages_path, keep_default_na=False)
     fetched = pages.loc[pages["Status Code"] == 200]
     assert sorted(fetched["Address"]) == sorted(site.url(p) for p in PAGES) and all(fetched["Word Count"] > 100)
+
+
+def test_a_fetched_dataset_counts_its_pages_as_the_importer_does(site):
+    """Before: the fetch counted every URL asked for as a page ("5 pages (1 left out: not indexable HTML)"), where
+    the importer keeps 4 (a URL that redirects to a fetched page is that page) and the analysis reads 3."""
+    from inlink.site.load import load_parts
+    from inlink.tasks import analysis as link_task
+    from inlink.tasks import fetch as fetch_task
+    from inlink.ui.manager import get_manager
+
+    manager = get_manager()
+    urls = [site.url(p) for p in [*PAGES, "moved/library/json.html", "gone.html"]]
+    job = fetch_task.start_fetch(manager, "\n".join(urls).encode(), name="urls.txt", options={"rate_per_s": 0})
+    assert manager.wait(job, 60)["status"] == "completed"
+    app = open_page("upload")                      # adopts the finished fetch
+    assert_clean(app)
+    saved = datasets.latest_dataset()
+    parts = load_parts(saved.pages_path.read_bytes(), saved.links_path.read_bytes(), pages_name=saved.pages_name,
+                       links_name=saved.links_name)
+    assert saved.summary["pages"] == parts.report.pages == 4       # it said 5: the redirect counted as a page
+    assert any("4 pages, of which 3 are analysed (1 left out: status 404)" in c for c in texts(app.caption))
+    assert saved.summary == {**datasets.summary_from(parts.report, parts.links_report), "fetch_job": job,
+                             "statuses": {"OK": 4, "HTTP error": 1}}
+    analysis = link_task.start_analysis(manager, saved.pages_path, pages_name=saved.pages_name,
+                                        links=saved.links_path, links_name=saved.links_name)
+    assert manager.wait(analysis, 60)["total_items"] == saved.summary["analysed"] == 3
 
 
 def test_the_form_wants_exactly_one_source():

@@ -129,7 +129,7 @@ def nothing_to_analyse(pages: pd.DataFrame, text_column: str, file: str) -> str:
                 "custom extraction adds it). Export the body text with a custom extraction (e.g. \"Body 1\" on "
                 f"the page's main content), name the column that holds it ({COLUMN_HINT}), or {fetch}")
     targets = pages["is_target"].astype(bool)
-    kinds = Counter(_kind(reason) for reason in pages.loc[~targets, "excluded_reason"])
+    kinds = Counter(reason_kind(reason) for reason in pages.loc[~targets, "excluded_reason"])
     kept_out = ", ".join(f"{count:,} {'with ' if kind.startswith('status') else ''}{kind}"
                          for kind, count in kinds.most_common())
     if not targets.any():
@@ -141,8 +141,9 @@ def nothing_to_analyse(pages: pd.DataFrame, text_column: str, file: str) -> str:
             f"extraction, or {fetch}")
 
 
-def _kind(reason: str) -> str:
-    """"status 404; non-indexable: noindex" -> "status 404"; "on another host (b.com)" -> "on another host"."""
+def reason_kind(reason: str) -> str:
+    """"status 404; non-indexable: noindex" -> "status 404"; "on another host (b.com)" -> "on another host": the
+    refusal above and a saved dataset's summary (uploads.summary_from) name the pages kept out by these kinds."""
     return reason.split("; ")[0].split(" (")[0].split(":")[0]
 
 

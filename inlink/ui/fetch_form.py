@@ -24,6 +24,7 @@ _NO_TEXT = "fetch.no_text"     # ((upload key, text column picked), its unrecogn
 _ERROR = "fetch.error"       # why the last start was refused
 PICKED_TEXT = "upload.map_content"   # the upload page's picker of the text column (views/upload.py _picked)
 _STARTED = "fetch.started"   # (what the last start asked for, its job): the same request again is no new job
+PAGES_NAME, LINKS_NAME = "fetched-pages.csv", "fetched-links.csv"   # the fetched dataset's files, as saved
 
 
 def fetch_section(upload=None) -> None:
@@ -184,10 +185,9 @@ def _adopt(manager, job: Job) -> None:
     if job_id not in adopted:
         files = fetch_task.fetched_files(manager, job_id)
         pages, links = files.pages, files.links
-        summary = {"pages": int(job.items_done or 0), "left_out": not_indexable(pages), "fetch_job": job_id,
+        summary = {**fetched_summary(pages, links), "fetch_job": job_id,
                    "statuses": (job.summary or {}).get("statuses")}
-        dataset = datasets.save_dataset(pages, "fetched-pages.csv", links=links, links_name="fetched-links.csv",
-                                        summary=summary)
+        dataset = datasets.save_dataset(pages, PAGES_NAME, links=links, links_name=LINKS_NAME, summary=summary)
         adopted[job_id] = (dataset.dataset_id, pages, links)
         st.session_state[_JOB] = job_id   # followed on: once saved, it is no longer newer than the dataset
         st.rerun()   # the page again: its "Current dataset" box, drawn above, still names the one before
@@ -199,25 +199,25 @@ def _adopt(manager, job: Job) -> None:
                + ". Next: choose the settings and start the analysis.", icon=":material/check_circle:")
     not_fetched(manager, job_id, statuses)
     left, middle, right = st.columns(3)
-    left.download_button("Pages CSV", pages, file_name="fetched-pages.csv", mime="text/csv",
+    left.download_button("Pages CSV", pages, file_name=PAGES_NAME, mime="text/csv",
                          icon=":material/download:", key="fetch.pages_csv")
-    middle.download_button("Links CSV", links, file_name="fetched-links.csv", mime="text/csv",
+    middle.download_button("Links CSV", links, file_name=LINKS_NAME, mime="text/csv",
                            icon=":material/download:", key="fetch.links_csv")
     right.page_link(navigation.GENERATE, label="Go to Generate links", icon=":material/arrow_forward:")
 
 
-def not_indexable(pages_csv: bytes) -> int:
-    """The fetched pages an analysis leaves out (not fetched, noindex, canonicalised elsewhere: "Non-Indexable"),
-    so that the dataset's "105 pages (7 left out: not indexable HTML)" adds up to the job's "98 pages"."""
-    import io
-
-    import pandas as pd
+def fetched_summary(pages: bytes, links: bytes) -> dict:
+    """The fetched dataset's figures as the importer counts them (uploads.summary_from): the pages it keeps (a URL
+    that redirected to another fetched page is that page), the failed and non-HTML ones among them left out with
+    their reason. Counted before from the job, every URL asked for was a page: "5 pages (1 left out)" for a
+    4-page dataset whose analysis read 3. An unreadable file (it holds no page) gives no figures."""
+    from inlink.site import load as site_import
 
     try:
-        frame = pd.read_csv(io.BytesIO(pages_csv), usecols=["Indexability"], dtype=str, keep_default_na=False)
-    except (ValueError, pd.errors.EmptyDataError):   # no such column: nothing to say
-        return 0
-    return int((frame["Indexability"] != "Indexable").sum())
+        parts = site_import.load_parts(pages, links, pages_name=PAGES_NAME, links_name=LINKS_NAME)
+    except site_import.SiteDataError:
+        return {}
+    return datasets.summary_from(parts.report, parts.links_report)
 
 
 def not_fetched(manager, job_id: str, statuses: dict) -> None:

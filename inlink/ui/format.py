@@ -55,10 +55,23 @@ plural = counted   # the dashboard's name for the one rule of counts (inlink.wor
 
 
 def dataset_pages(summary: dict) -> str:
-    """'49 pages (4 left out: not indexable HTML)' for a saved dataset's summary: the pages an analysis never
-    analyses nor links to are named, so the progress's "of 45 pages" adds up."""
-    pages, left_out = int(summary.get("pages") or 0), int(summary.get("left_out") or 0)
-    return plural(pages, "page") + (f" ({left_out:,} left out: not indexable HTML)" if left_out else "")
+    """'49 pages, of which 45 are analysed (4 left out: 2 non-indexable, 1 status 301, 1 not HTML)' for a saved
+    dataset's summary (uploads.summary_from): the two figures explain each other, and the second is the job's
+    progress ("45 of 45 pages"). Before, '49 pages (4 left out: not indexable HTML)' left the reader to subtract,
+    and said nothing of the pages without text (link targets, never analysed). A summary saved before it counted
+    these figures: the pages less those left out, "not indexable HTML"."""
+    pages, left_out, no_text = (int(summary.get(name) or 0) for name in ("pages", "left_out", "no_text"))
+    analysed = summary.get("analysed")
+    analysed = pages - left_out - no_text if analysed is None else int(analysed)
+    if analysed == pages:
+        return plural(pages, "page")
+    reasons = summary.get("left_out_reasons") or {}
+    kinds = (", ".join(f"{count:,} {kind}" for kind, count in reasons.items()) if len(reasons) > 1
+             else next(iter(reasons), "not indexable HTML"))
+    why = ([f"{left_out:,} left out: {kinds}"] if left_out else []) + (
+        [f"{no_text:,} without body text: link targets only"] if no_text else [])
+    return (f"{plural(pages, 'page')}, of which {analysed:,} {'is' if analysed == 1 else 'are'} analysed"
+            + (f" ({'; '.join(why)})" if why else ""))
 
 
 def duration(seconds: float | None) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 from inlink import resources
 from inlink import uploads as datasets
 from inlink.tasks import analysis as link_task
-from inlink.site import load as site_import
 
 SAMPLE_DIR = resources.sample_dir()     # the clone's sample_data/, or the installed copy inside the package
 PAGES_NAME, LINKS_NAME = "pages.csv", "inlinks.csv"
@@ -17,11 +16,13 @@ def sample_files() -> tuple[bytes, bytes]:
 
 
 def start_sample_analysis(manager) -> str:
-    """Make the sample site the current dataset and start an offline analysis of it; returns the job id."""
+    """Make the sample site the current dataset and start an offline analysis of it; returns the job id. The
+    dataset's summary (uploads.summary_from) comes from the report of the parse start_analysis makes anyway, so
+    the crawl is parsed once (it was parsed here first, then again to start the job)."""
     pages, links = sample_files()
-    site = site_import.load_site(pages, links, pages_name=PAGES_NAME, links_name=LINKS_NAME)
-    summary = {"pages": site.report.pages, "rows_read": site.report.rows_read, "left_out": len(site.report.excluded),
-               "links_kept": site.report.links_kept}
-    datasets.save_dataset(pages, PAGES_NAME, links=links, links_name=LINKS_NAME, summary=summary)
-    return link_task.start_analysis(manager, pages, pages_name=PAGES_NAME, links=links, links_name=LINKS_NAME,
-                                    label=LABEL)
+    reports = []
+    job_id = link_task.start_analysis(manager, pages, pages_name=PAGES_NAME, links=links, links_name=LINKS_NAME,
+                                      label=LABEL, on_report=reports.append)
+    datasets.save_dataset(pages, PAGES_NAME, links=links, links_name=LINKS_NAME,
+                          summary=datasets.summary_from(reports[0]))
+    return job_id

@@ -195,9 +195,9 @@ def show_report(report, links_report) -> None:
                       "as link targets included.")
     figures[3].metric("Duplicates merged", f"{len(report.duplicates_merged):,}")
     figures[4].metric("Left out", f"{len(report.excluded):,}",   # pages only: a dropped row is no page kept
-                      help=f"{fmt.plural(len(report.excluded), 'kept page')} neither analysed nor suggested as a link "
-                           f"target (not indexable HTML), so an analysis covers "
-                           f"{fmt.plural(report.pages - len(report.excluded), 'page')}.")
+                      help="Kept pages neither analysed nor suggested as a link target (listed below with the "
+                           f"reason). The dataset, as saved and shown on Generate links: "
+                           f"{fmt.dataset_pages(datasets.summary_from(report, links_report))}.")
     figures[5].metric("Missing text", f"{len(report.missing_text):,}")
     if links_report is not None:
         st.caption(f"Existing links: {links_report.links_kept:,} kept of {links_report.links_read:,} read "
@@ -265,11 +265,10 @@ class _Parsed:
 
 def accept(upload: Upload, column_map: dict, report, links_report, site_hosts: list[str] | None = None) -> None:
     """Save the dataset so the Generate page (and a reopened tab) can use it."""
-    summary = {"pages": report.pages, "rows_read": report.rows_read, "left_out": len(report.excluded),
-               "links_kept": getattr(links_report, "links_kept", None)}
     with guard("Saving the dataset"):
         dataset = datasets.save_dataset(upload.pages, upload.pages_name, links=upload.links,
-                                        links_name=upload.links_name, column_map=column_map, summary=summary,
+                                        links_name=upload.links_name, column_map=column_map,
+                                        summary=datasets.summary_from(report, links_report),
                                         sheet=upload.pages_sheet, site_hosts=site_hosts,
                                         links_sheet=upload.links_sheet)
         st.session_state[_SAVED] = (_saved_key(upload, site_hosts), dataset.dataset_id)
