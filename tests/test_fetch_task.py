@@ -63,6 +63,28 @@ def test_dataset_files_load_like_an_upload(site, manager):
     assert len(data.links) > 20
 
 
+def test_the_two_downloads_are_one_build_of_fetched_files(site, manager, monkeypatch):
+    """pages_csv and links_csv each read every row and the pages one found the site's rules again (the Jobs page's
+    two downloads); now one build of fetched_files serves both, with the same bytes as before."""
+    from inlink.fetch import dataset
+
+    site.behaviour.sitemap_paths = [*PAGES[:6], "copy1/library/csv.html", "moved/library/json.html", "no-such-page.html",
+                                    "noindex.html"]
+    job = fetch_task.start_fetch(manager, site.url("sitemap.xml"), options=FAST)
+    assert manager.wait(job, 60)["status"] == "completed"
+    rows = fetch_task.fetched_results(manager, job)
+    assert dataset.site_rules(rows)         # a copy of csv.html: the site's rules change a row
+    before = (dataset.csv_bytes(dataset.pages_frame(rows)), dataset.csv_bytes(dataset.links_frame(rows)))
+    files = fetch_task.fetched_files(manager, job)
+    reads = []
+    read = manager.results_frame
+    monkeypatch.setattr(manager, "results_frame", lambda *args, **kw: reads.append(args) or read(*args, **kw))
+    assert (fetch_task.pages_csv(manager, job), fetch_task.links_csv(manager, job)) == (files.pages, files.links)
+    assert (files.pages, files.links) == before
+    assert fetch_task.pages_csv(manager, job) == files.pages
+    assert len(reads) == 1
+
+
 def test_the_job_pauses_when_the_site_goes_down_and_resumes_where_it_was(site_root, manager):
     server = SiteServer(site_root).start()
     port = server.port

@@ -11,6 +11,7 @@ a message and, once resumed, starts again at that very URL.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -209,14 +210,34 @@ def fetched_files(manager: JobManager, job_id: str) -> FetchedFiles:
                         len(links))
 
 
+_BUILT_LOCK = threading.Lock()
+_built: tuple[tuple, bytes, bytes] | None = None   # the downloads' last build: (what it was built from, pages, links)
+
+
 def pages_csv(manager: JobManager, job_id: str) -> bytes:
     """The fetched pages as an "Internal: HTML"-like CSV (Address, Status Code, ..., Content, Body HTML 1)."""
-    return dataset.csv_bytes(dataset.pages_frame(fetched_results(manager, job_id)))
+    return _download_files(manager, job_id)[0]
 
 
 def links_csv(manager: JobManager, job_id: str) -> bytes:
     """The fetched links as an "All Inlinks"-like CSV (Type, Source, Destination, Anchor, Link Position...)."""
-    return dataset.csv_bytes(dataset.links_frame(fetched_results(manager, job_id)))
+    return _download_files(manager, job_id)[1]
+
+
+def _download_files(manager: JobManager, job_id: str) -> tuple[bytes, bytes]:
+    """fetched_files' pages and links for the Jobs page's two downloads, built once per state of the job's
+    committed rows: each download read every row (text and HTML included) on its own, and the pages one found the
+    site's rules again. Only the last build is kept, and without its rows (a site's whole text and HTML): the two
+    files, which the page keeps anyway once prepared. A job with more rows since is built again."""
+    global _built
+    version = (str(manager.jobs_dir), job_id, manager.results_count(job_id))
+    with _BUILT_LOCK:
+        if _built is not None and _built[0] == version:
+            return _built[1], _built[2]
+    files = fetched_files(manager, job_id)
+    with _BUILT_LOCK:   # built outside the lock: another session's download of another job does not wait for it
+        _built = (version, files.pages, files.links)
+    return files.pages, files.links
 
 
 # -- the foreground run (`cli.py fetch`) -----------------------------------------------------------------------
