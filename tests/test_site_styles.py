@@ -151,6 +151,17 @@ def test_a_page_named_in_a_list_of_links_is_suggested_with_high_confidence(tmp_p
     for topic in ("glazes", "kilns", "clay-bodies"):
         assert rows[BASE + topic]["Confidence"] >= 0.9
         assert "among other pages' names" in rows[BASE + topic]["Reason"]
+    # the list is said as the anchor's own place only when the anchor is its item (a node.js page's prose anchors read
+    # "this page lists it among other pages' names" beside a sentence)
+    placed = {topic: rows[BASE + topic]["Context"].strip("…") == rows[BASE + topic]["Anchor"]
+              for topic in ("glazes", "kilns", "clay-bodies")}
+    for topic, in_list in placed.items():
+        assert ("also lists it elsewhere" in rows[BASE + topic]["Reason"]) is not in_list, rows[BASE + topic]
+    from inlink.links.suggest import fills_list_item
+    studio = index.urls.index(BASE + "studio")
+    text = index.texts[studio]
+    item, word = text.rindex("Kilns"), text.index("kilns")   # the list's item; the sentence's word
+    assert fills_list_item(index, studio, (item, item + 5)) and not fills_list_item(index, studio, (word, word + 5))
     assert "list of" not in rows.get(BASE + "firing", {"Reason": ""})["Reason"]
     values = {r["Destination"]: r for r in analyze_page(index, BASE + "values")}
     assert "list of" not in values.get(BASE + "kilns", {"Reason": ""})["Reason"]   # one name alone in its list

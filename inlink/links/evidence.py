@@ -214,8 +214,9 @@ def _quoted_list(terms: list[str]) -> str:
     return terms[0] if len(terms) == 1 else ", ".join(terms[:-1]) + " and " + terms[-1]
 
 
-def _evidence(index: LinkIndex, item: Ranked, option: Option, anchor: str) -> list[str]:
-    """The checkable facts behind the anchor, strongest first."""
+def _evidence(index: LinkIndex, item: Ranked, option: Option, anchor: str, in_list: bool = True) -> list[str]:
+    """The checkable facts behind the anchor, strongest first (`in_list`: the anchor is a whole item of the page's
+    list, when the page lists the target)."""
     facts, target = [], item.target
     linked = index.dictionary.links_to(option.key, target)
     if linked:
@@ -241,8 +242,9 @@ def _evidence(index: LinkIndex, item: Ranked, option: Option, anchor: str) -> li
         facts.append(_key_phrase_fact(index, anchor, target))
     elif option.kind == "shared":
         facts.append(_shared_fact(anchor, option.key[0], option.df))
-    if item.listed:
-        facts.append("this page lists it among other pages' names, as a list of links would")
+    if item.listed:   # said of the list when the anchor stands elsewhere: the reason read as if of its sentence
+        facts.append("this page lists it among other pages' names, as a list of links would" if in_list else
+                     "this page also lists it elsewhere, among other pages' names, as a list of links would")
     if item.neighbour_lift >= NEIGHBOURS_FACT_LIFT and item.neighbours_linking >= 2:
         facts.append(f"{item.neighbours_linking} of the pages most like this one link to it")
     if item.links_back:
@@ -450,11 +452,12 @@ def _topic_worthy(index: LinkIndex) -> np.ndarray:
 
 
 def reason(index: LinkIndex, item: Ranked, option: Option, anchor: str, confidence: float, tier: str,
-           source_row: np.ndarray, topics: dict[int, list[str]] | None = None, caution: str | None = None) -> str:
+           source_row: np.ndarray, topics: dict[int, list[str]] | None = None, caution: str | None = None,
+           in_list: bool = True) -> str:
     """One plain paragraph: what the target covers, the evidence, the shared topic, what to check (`caution`),
-    the tier. `topics`: the page's topic_terms, when its rows are explained together."""
+    the tier. `topics`: the page's topic_terms, when its rows are explained together; `in_list`: see _evidence."""
     parts = [f'Target: "{_target_summary(index, item.target)}".']
-    facts = _evidence(index, item, option, anchor)
+    facts = _evidence(index, item, option, anchor, in_list)
     if facts:
         parts.append(facts[0][0].upper() + facts[0][1:] + "".join(f"; {fact}" for fact in facts[1:]) + ".")
     if item.similarity >= TOPIC_MIN_SIMILARITY:

@@ -30,7 +30,7 @@ LIST_ITEMS = 2           # items that each name a page make a list of links ...
 LIST_SHARE = 0.5         # ... when they are more than this share of its items
 ADJACENT_ITEMS = 3       # plain text: titles of this many pages in a row, nothing else between them
 LINKED_SHARE = 2         # links given: items its editors linked, at least twice as many as the names left unlinked
-_TRAILING = " \t\n.,;:"   # "npm install." or "npm install," still names the page alone
+LIST_ITEM_TRAILING = " \t\n.,;:"   # "npm install." or "npm install," still names the page alone
 
 
 def listed_targets(text: str, blocks, rows_target: np.ndarray, naming: np.ndarray, spans: tuple, linked=None,
@@ -54,7 +54,7 @@ def listed_targets(text: str, blocks, rows_target: np.ndarray, naming: np.ndarra
             run = []
         run.append(position)
         body = text[start:end]
-        left, right = len(body) - len(body.lstrip()), len(body.rstrip(_TRAILING))
+        left, right = len(body) - len(body.lstrip()), len(body.rstrip(LIST_ITEM_TRAILING))
         if right > left:
             items[start + left, start + right] = position
     lists.append(run)

@@ -20,6 +20,7 @@ import numpy as np
 
 from inlink.links.confidence import floor_logit, tier
 from inlink.links.evidence import best_logits, features, reason, topic_terms
+from inlink.links.link_lists import LIST_ITEM_TRAILING
 from inlink.links.index import (  # noqa: F401  (public API, see docs/architecture.md)
     AnalysisConfig,
     LinkIndex,
@@ -485,7 +486,19 @@ def _row(index: LinkIndex, source: int, choice: Choice, source_row: np.ndarray, 
         index.urls[source], index.urls[choice.item.target], anchor, anchor_context(index, source, choice.span, prose),
         choice.item.score, choice.confidence, level,
         reason(index, choice.item, choice.option, anchor, choice.confidence, level, source_row, topics,
-               caution(index, source, choice.item.listed, choice.option, choice.span)), ENGINE)))
+               caution(index, source, choice.item.listed, choice.option, choice.span),
+               not choice.item.listed or fills_list_item(index, source, choice.span)), ENGINE)))
+
+
+def fills_list_item(index: LinkIndex, source: int, span: tuple[int, int]) -> bool:
+    """Whether the anchor is a whole item of one of the page's lists (as link_lists reads a list of links), or the
+    page has no blocks to tell (plain text's run of titles: said as before)."""
+    if not _own_blocks(index, source):
+        return True
+    text, (start, end) = index.texts[source], span
+    return any(kind == "list_item" and item_start <= start and end <= item_end
+               and text[item_start:item_end].strip().rstrip(LIST_ITEM_TRAILING) == text[start:end]
+               for kind, item_start, item_end in index.blocks[source])
 
 
 def candidates_for(index: LinkIndex, source_url: str, k: int = 20) -> list[Candidate]:
