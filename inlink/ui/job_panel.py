@@ -22,6 +22,7 @@ from inlink.ui import navigation
 from inlink.ui.cards import cards_html
 from inlink.ui.exports import csv_download
 from inlink.ui.fragments import fragment
+from inlink.ui.gemini_key import gemini_key, remember_gemini_key, resume_secrets
 from inlink.ui.page import guard, plain_message
 
 REFRESH_S = 1.0
@@ -30,7 +31,6 @@ EVENT_ROWS = 6
 _NOTICE = "job_panel_notice"
 ESTIMATING = "…"                         # time left before a few pages were seen (a metric tile is narrow)
 _SAMPLES = "job_panel.progress_seen."   # + job id: (time, pages done) seen by this tab, for the time left
-TYPED_KEY = "typed_gemini_key"   # session memory only
 
 
 def active_jobs(manager) -> list[Job]:
@@ -314,28 +314,6 @@ def _act(manager, action: str, job_id: str, engine: str = "offline") -> None:
                 getattr(manager, action)(job_id)
         except JobError as exc:
             st.session_state[_NOTICE] = plain_message(exc)
-
-
-def resume_secrets(engine: str) -> dict | None:
-    """The Gemini key a resumed Gemini job needs (typed in this session, else from the environment)."""
-    from inlink.tasks import analysis as link_task
-
-    key = gemini_key() if engine == "gemini" else None
-    return {link_task.SECRET_KEY: key} if key else None
-
-
-def gemini_key() -> str | None:
-    """The key typed in this browser session (memory only), else GEMINI_API_KEY / GOOGLE_API_KEY."""
-    from inlink.gemini.keys import api_key_from_env   # the key lookup alone: never the google-genai SDK
-
-    return st.session_state.get(TYPED_KEY) or api_key_from_env()
-
-
-def remember_gemini_key(widget_key: str) -> None:
-    """Keep a typed key for the whole session: widget values vanish when their page is left."""
-    typed = str(st.session_state.get(widget_key) or "").strip()
-    if typed:
-        st.session_state[TYPED_KEY] = typed
 
 
 #: time | message: the message wraps (a long URL breaks anywhere), so a whole event reads at any width without a

@@ -15,7 +15,8 @@ from inlink.jobs import JobError
 from inlink.links.confidence import DEFAULT_MIN_CONFIDENCE, HIGH_CONFIDENCE, MEDIUM_CONFIDENCE
 from inlink.ui import format as fmt
 from inlink.ui import navigation
-from inlink.ui.job_panel import LAST_JOB, gemini_key, job_panel, job_to_show, remember_gemini_key
+from inlink.ui.gemini_key import gemini_key, remember_gemini_key
+from inlink.ui.job_panel import LAST_JOB, job_panel, job_to_show
 from inlink.ui.page import guard, page_manager, plain_message
 
 STARTED = "started_job"          # set by this page and the home page's sample button: show "Analysis started"
