@@ -14,9 +14,10 @@ from inlink.jobs.manager import Task, register_task
 from inlink.ui import format as fmt
 from inlink.ui import navigation
 from inlink.ui.jobs_table import page_count, page_rows
-from inlink.ui import results
+from inlink.ui import charts, results, results_table
 from inlink.ui.cards import context_marked
-from inlink.ui.results import filter_suggestions, orphan_figures, score_histogram
+from inlink.ui.charts import orphan_figures, score_histogram
+from inlink.ui.filters import filter_suggestions
 from waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -168,23 +169,23 @@ def test_suggestion_filters_and_charts():
 
 
 def test_the_results_table_fits_its_width_and_marks_the_anchor():
-    assert sum(results.table_widths(results.TABLE_COLUMNS).values()) <= results.TABLE_WIDTH
-    assert min(results.table_widths([*results.TABLE_COLUMNS, "Anchor"]).values()) > 0
+    assert sum(results_table.table_widths(results_table.TABLE_COLUMNS).values()) <= results_table.TABLE_WIDTH
+    assert min(results_table.table_widths([*results_table.TABLE_COLUMNS, "Anchor"]).values()) > 0
     assert context_marked("Instances of str hold strings.", "str") == "Instances of «str» hold strings."
     assert context_marked("Nothing here.", "gone") == "Nothing here. (anchor: «gone»)"
     frame = pd.DataFrame({"Source": ["https://x/a", "https://x/b"], "Destination": ["https://x/t"] * 2,
                           "Anchor": ["tomatoes", "roses"], "Context": ["Grow tomatoes.", "Roses like it."],
                           "Tier": ["high", ""]})
-    shown = results.table_frame(frame, pd.Series(["accepted", ""], index=frame.index))
+    shown = results_table.table_frame(frame, pd.Series(["accepted", ""], index=frame.index))
     assert list(shown["In context"]) == ["Grow «tomatoes».", "«Roses» like it."]
     assert list(shown["Decision"]) == ["Accepted", ""] and list(shown["Tier"]) == ["High", ""]
     assert list(shown.columns[:5]) == list(frame.columns) and list(frame["Tier"]) == ["high", ""]   # untouched
 
 
 def test_chart_axes_never_cut_their_labels():
-    spec = results.bar_spec(pd.DataFrame({"Target page": ["/a/very/long/path/of/a/page"], "Suggestions": [3]}),
-                            "Target page", "Suggestions", horizontal=True, sort="-x")
-    assert spec["encoding"]["y"]["axis"]["labelLimit"] >= 400 and spec["height"] == {"step": results.BAR_STEP}
+    spec = charts.bar_spec(pd.DataFrame({"Target page": ["/a/very/long/path/of/a/page"], "Suggestions": [3]}),
+                           "Target page", "Suggestions", horizontal=True, sort="-x")
+    assert spec["encoding"]["y"]["axis"]["labelLimit"] >= 400 and spec["height"] == {"step": charts.BAR_STEP}
     assert spec["encoding"]["x"]["field"] == "Suggestions" and spec["data"]["values"][0]["Suggestions"] == 3
 
 

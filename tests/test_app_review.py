@@ -17,7 +17,9 @@ from inlink.ui import review
 from inlink.ui.cards import card_html, context_html
 from inlink.ui.exports import frame_to_xlsx
 from inlink.ui.manager import get_manager, shutdown_all
-from inlink.ui.results import filter_suggestions, order_suggestions, orphan_figures, path_display, shared_folder
+from inlink.ui.charts import orphan_figures
+from inlink.ui.filters import filter_suggestions, order_suggestions
+from inlink.ui.results_table import path_display, shared_folder
 from test_app_common import (GateTask, _stop_managers, assert_clean, open_page, open_tab, seed_job,  # noqa: F401
                              texts, wait_status)
 

@@ -309,7 +309,7 @@ def review_and_download_accepted(browser, server: Server, page, observer, job_id
     page.wait_for_function("""() => { const main = document.querySelector('[data-testid="stMain"]');
         return main.scrollWidth <= main.clientWidth && document.documentElement.scrollWidth <= 1400; }""",
                            timeout=WAIT_MS)                                   # once drawn, nothing sideways
-    from inlink.ui.results import filter_suggestions
+    from inlink.ui.filters import filter_suggestions
     from inlink.ui.review import DEFAULT_TIERS
 
     frame = filter_suggestions(observer.results_frame(job_id), tiers=DEFAULT_TIERS)   # as the review shows it

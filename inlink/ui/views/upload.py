@@ -19,7 +19,7 @@ from inlink.site import scope
 from inlink.ui import format as fmt
 from inlink.ui import fetch_form, navigation, sample
 from inlink.ui.page import guard, page_manager
-from inlink.ui.results import path_display, shared_folder
+from inlink.ui.results_table import path_display, shared_folder
 
 PREVIEW_ROWS = 50
 #: Pixel widths: the preview fits the page at 1,400 px with the sidebar open (about 938 px; it scrolled sideways

@@ -1,0 +1,73 @@
+"""The Review tab of the results view: one page of suggestion cards at a time, each with Accept / Reject.
+
+REVIEW_PAGE_SIZE suggestions show at a time as cards (the anchor highlighted in its context, no sideways
+scrolling: inlink/ui/cards.py); a decision is stored with the job at the click (inlink/ui/review.py), so every
+tab sees it. Kept apart from the view that composes the tabs because the decision widgets carry the subtle part
+(a widget key per stored decision, see _decision_widget).
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from inlink.ui import format as fmt
+from inlink.ui import review
+from inlink.ui.cards import card_html
+from inlink.ui.filters import NO_MATCH
+
+REVIEW_PAGE_SIZE = 20
+_DECISION_LABELS = {review.ACCEPTED: "Accept", review.REJECTED: "Reject"}
+
+
+def review_cards(manager, job_id: str, shown: pd.DataFrame, decided: pd.Series, key: str,
+                 empty: str = NO_MATCH) -> None:
+    """One page of suggestion cards, each with Accept / Reject, and the same for the whole page at once."""
+    if shown.empty:
+        st.caption(empty)
+        return
+    pages = max(1, -(-len(shown) // REVIEW_PAGE_SIZE))
+    if st.session_state.get(f"{key}_page", 1) > pages:   # narrower filters left fewer pages
+        st.session_state[f"{key}_page"] = pages
+    page = st.pagination(pages, key=f"{key}_page") if pages > 1 else 1
+    rows = shown.iloc[(page - 1) * REVIEW_PAGE_SIZE: page * REVIEW_PAGE_SIZE]
+    keys = review.row_keys(rows)
+    _page_actions(manager, job_id, keys, key)
+    for index, row in rows.iterrows():
+        with st.container(border=True):
+            card, decision = st.columns([5, 1.2], vertical_alignment="center")
+            card.html(card_html(row))
+            with decision:
+                _decision_widget(manager, job_id, keys[index], decided[index], key)
+
+
+def _decision_widget(manager, job_id: str, suggestion: str, current: str, key: str) -> None:
+    """Accept / Reject for one suggestion; it shows the decision stored with the job (maybe made in another
+    tab), and a click stores the new one (clicking the chosen one again clears it).
+
+    The widget's key names the stored decision, so a decision made elsewhere (another tab, "Reject these") makes
+    a new widget that starts from it. The browser may still send the old widget's value with its next rerun,
+    and Streamlit then calls the old widget's on_change: a value equal to the one the widget was drawn with is
+    no click and is ignored, or it would write the old decision back over the new one (seen with "Clear these"
+    while a running job's live panel refreshed beside the cards)."""
+    drawn = current or None
+    widget = f"{key}_decision_{review.short_hash(suggestion)}_{drawn or 'none'}"
+    st.segmented_control("Decision", review.DECISIONS, default=drawn, key=widget,
+                         label_visibility="collapsed", format_func=_DECISION_LABELS.get, on_change=_decided,
+                         args=(manager, job_id, [suggestion], widget, drawn))
+
+
+def _decided(manager, job_id: str, suggestions: list[str], widget: str, drawn: str | None = None) -> None:
+    chosen = st.session_state.get(widget)
+    if chosen != drawn:
+        review.decide(manager, job_id, suggestions, chosen)
+
+
+def _page_actions(manager, job_id: str, keys: pd.Series, key: str) -> None:
+    left, middle, right, _ = st.columns([1, 1, 1, 3])
+    for column, (label, decision, icon) in zip((left, middle, right), (
+            ("Accept these", review.ACCEPTED, ":material/done_all:"),
+            ("Reject these", review.REJECTED, ":material/remove_done:"),
+            ("Clear these", None, ":material/restart_alt:"))):
+        column.button(label, key=f"{key}_all_{decision or 'clear'}", icon=icon, width="stretch",
+                      help=f"{label.split()[0]} the {fmt.plural(len(keys), 'suggestion')} on this page.",
+                      on_click=review.decide, args=(manager, job_id, list(keys), decision))
