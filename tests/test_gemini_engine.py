@@ -143,9 +143,11 @@ def test_500_then_success(fake):
 
 def test_500_until_retries_are_exhausted_fails_clearly(fake):
     engine = engine_for(fake, fg.server_error(), max_retries=2)
-    with pytest.raises(ge.GeminiUnavailable, match="failed 3 times.*500 INTERNAL.*resume the job later"):
+    with pytest.raises(ge.GeminiUnavailable, match=r"failed 3 times in a row \(last: 500 INTERNAL.*\)$") as caught:
         engine.suggest(build_site_index(), HOME)
     assert len(fake.received) == 3      # the SDK's own retry is off: exactly 1 + max_retries requests
+    assert caught.value.attempts == 3 and caught.value.last_failure.startswith("500 INTERNAL")
+    assert caught.value.retry_after_s is None and "job" not in str(caught.value)   # the caller words the remedy
 
 
 def test_timeout_then_success(fake):
@@ -175,8 +177,9 @@ def test_unreachable_server_is_retried_then_fails_clearly(caplog):
 
 def test_long_server_delay_fails_at_once_instead_of_waiting(fake):
     engine = engine_for(fake, fg.rate_limited("3600s"), max_server_delay_s=60)
-    with pytest.raises(ge.GeminiUnavailable, match="wait 3600 s"):
+    with pytest.raises(ge.GeminiUnavailable, match="wait 3600 s .*the quota is probably used up for now$") as caught:
         engine.suggest(build_site_index(), HOME)
+    assert caught.value.retry_after_s == 3600 and "job" not in str(caught.value)
     assert len(fake.received) == 1
 
 
@@ -213,8 +216,9 @@ def test_budget_cap_stops_before_the_next_call(fake):
                         budget_usd=0.0001)
     index = build_site_index()
     engine.suggest(index, HOME)                       # spends 0.00055 USD: over the cap afterwards
-    with pytest.raises(ge.BudgetExceeded, match="budget of \\$0.0001 is used up"):
+    with pytest.raises(ge.BudgetExceeded, match=r"^the Gemini budget of \$0.0001 is used up \(spent \$0.0006\)$") as caught:
         engine.suggest(index, COMPOST)
+    assert caught.value.budget_usd == 0.0001 and caught.value.spent_usd == pytest.approx(engine.spent_usd)
     assert len(fake.received) == 1
 
 

@@ -9,7 +9,8 @@ that analyse (`suggest`, `jobs start`, `jobs worker`), never by `--help`, `jobs 
 from __future__ import annotations
 
 from inlink.cli import analyse, dashboard, fetch, jobs
-from inlink.cli.root import AGAIN_AS_A_JOB, cli, main  # noqa: F401  (the console script and the tests' entry)
+from inlink.cli.analyse import AGAIN_AS_A_JOB  # noqa: F401  (the tests' entry)
+from inlink.cli.root import cli, main  # noqa: F401  (the console script and the tests' entry)
 
 cli.add_command(jobs.jobs)
 analyse.register(cli, jobs.jobs)      # `suggest` and `jobs start` (they import the link engine only when run)

@@ -10,9 +10,16 @@ import click
 
 from inlink.cli.amounts import DOLLARS
 from inlink.cli import outputs
-from inlink.cli.root import _link_task, _manager, _orphans_text, echo_queued, foreground_words
-from inlink.tasks.job_words import spend_words
+from inlink.cli.root import _link_task, _manager, _orphans_text, echo_queued
+from inlink.tasks.job_words import CHECK_THE_SETTINGS, spend_words
 from inlink.wording import counted as _count
+
+#: `suggest` runs no job, so it cannot "resume the job" when Gemini stops it: what it can do instead, said after
+#: why Gemini stopped it (run_to_csv's stopped_early), by its stopped_by.
+AGAIN_AS_A_JOB = "`jobs start` runs the analysis as a job that keeps the pages Gemini already answered and resumes"
+_SUGGEST_REMEDIES = {"budget": f"give a larger --budget to go further ({AGAIN_AS_A_JOB})",
+                     "unavailable": f"run the command again later ({AGAIN_AS_A_JOB})",
+                     "unusable": f"{CHECK_THE_SETTINGS}, and run the command again later ({AGAIN_AS_A_JOB})"}
 
 
 def _analysis_options(func):
@@ -192,7 +199,8 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
         click.echo(f"note: the second CPU core gave no pages ({summary['second_core_failure']}): they were analysed "
                    "on one core, with the same results", err=True)
     if summary.get("stopped_early"):
-        click.echo(f"note: stopped early: {foreground_words(summary['stopped_early'])}", err=True)
+        remedy = _SUGGEST_REMEDIES.get(summary.get("stopped_by") or "")
+        click.echo(f"note: stopped early: {summary['stopped_early']}" + (f"; {remedy}" if remedy else ""), err=True)
         if summary.get("stopped_by") != "budget":   # the cap the user set ends well; an outage does not
             raise click.exceptions.Exit(1)
 

@@ -37,7 +37,7 @@ class _CleanErrors(click.Group):
             raise
         except Exception as exc:
             if _is_gemini_refusal(exc):        # a refused key or model: said plainly, like a bad file
-                _echo_error(foreground_words(str(exc)), exc)
+                _echo_error(str(exc), exc)
                 ctx.exit(1)
             if os.environ.get("INLINK_DEBUG"):
                 raise
@@ -59,20 +59,6 @@ def _is_gemini_refusal(exc: Exception) -> bool:
     so the command line never imports it for this."""
     engine = sys.modules.get("inlink.gemini.engine")
     return engine is not None and isinstance(exc, engine.GeminiError)
-
-
-#: A command that runs no job (`suggest`) cannot "resume the job": what it can do instead.
-AGAIN_AS_A_JOB = "`jobs start` runs the analysis as a job that keeps the pages Gemini already answered and resumes"
-
-
-def foreground_words(text: str) -> str:
-    """A Gemini engine sentence that ends with what a job does (resume later, raise the budget and resume) in
-    the words of a command that runs no job."""
-    engine = sys.modules.get("inlink.gemini.engine")
-    if engine is None:
-        return text
-    return (text.replace(engine.RESUME_LATER, f"run the command again later ({AGAIN_AS_A_JOB})")
-            .replace(engine.RAISE_BUDGET, f"give a larger --budget to go further ({AGAIN_AS_A_JOB})"))
 
 
 def _manager(ctx: click.Context, **kwargs) -> JobManager:

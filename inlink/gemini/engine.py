@@ -26,7 +26,6 @@ from inlink.links import suggest as analyzer
 from inlink.wording import usd
 from inlink.gemini import prompt as gemini_prompt
 from inlink.gemini.settings import DEFAULT_MODEL, GeminiSettings, ModelPrice, SettingsError  # noqa: F401 (re-exported)
-from inlink.gemini.settings import RAISE_BUDGET_COMMAND
 from inlink.gemini.keys import api_key_from_env as api_key_from_env  # re-exported: the engine's old home
 from inlink.gemini.limits import RateLimiter, backoff_delay, parse_duration
 
@@ -52,16 +51,15 @@ def _transient_transport_errors() -> tuple[type[BaseException], ...]:
 _TRANSPORT_ERRORS = _transient_transport_errors()
 
 
-#: What a job does about a spent budget or a service that stays unavailable, said at the end of those errors; a
-#: command that runs no job says its own instead (`cli.py suggest`).
-RESUME_LATER = "resume the job later"
 RESERVE_WAIT_S = 1.0   # a budgeted call waiting its turn looks again at least this often
 INTERRUPT_CHECK_S = 0.2   # a retry's wait looks this often whether the run was interrupted
-RAISE_BUDGET = f"raise the budget and resume the job to continue ({RAISE_BUDGET_COMMAND})"
 
 
 class GeminiError(Exception):
-    """Base of the engine's errors; messages are plain sentences and never contain the API key."""
+    """Base of the engine's errors; messages are plain sentences and never contain the API key.
+
+    A message says what happened, never what to do about it: that depends on who called the engine (a job is
+    resumed, a foreground command run again), so the caller words the remedy from the error's fields."""
 
     plain_message = True   # a job failing on one shows its message as it stands (jobs/runner.py)
 
@@ -75,7 +73,15 @@ class GeminiRequestError(GeminiError):
 
 
 class GeminiUnavailable(GeminiError):
-    """Gemini stayed unreachable or rate limited through every retry; resuming the job later may succeed."""
+    """Gemini stayed unreachable or rate limited through every retry (`attempts` calls, the last failing with
+    `last_failure`), or asked to wait longer than the settings allow (`retry_after_s`): asking later may succeed."""
+
+    def __init__(self, message: str, counters: dict[str, float] | None = None, *, attempts: int = 1,
+                 last_failure: str = "", retry_after_s: float | None = None) -> None:
+        super().__init__(message, counters)
+        self.attempts = attempts
+        self.last_failure = last_failure
+        self.retry_after_s = retry_after_s
 
 
 class PageAnalysisError(GeminiError):
@@ -90,12 +96,17 @@ class PageRefused(PageAnalysisError):
 
 
 class BudgetExceeded(GeminiError):
-    """The spend cap was reached before a new call; raising the budget and resuming continues the job."""
+    """The spend cap was reached before a new call: `spent_usd` of `budget_usd`; only a larger budget goes on."""
+
+    def __init__(self, spent_usd: float, budget_usd: float, counters: dict[str, float] | None = None) -> None:
+        super().__init__(f"the Gemini budget of {usd(budget_usd)} is used up (spent {usd(spent_usd)})", counters)
+        self.spent_usd = spent_usd
+        self.budget_usd = budget_usd
 
 
 class Interrupted(GeminiError):
-    """The run asked the engine to stop (a pause or stop of the job) while it waited to retry a call: the page is
-    asked again when the job resumes."""
+    """The caller asked the engine to stop (its `interrupted` said so, e.g. a pause or stop of a job) while a call
+    waited its turn or a retry: no answer was bought for the page, which is to be asked again."""
 
 
 class LinkPick(BaseModel):
@@ -337,8 +348,7 @@ class GeminiEngine:
                     self._flying += 1
                     return
                 if self._interrupted():
-                    raise Interrupted("the job was paused or stopped while a call waited its turn under the "
-                                      "budget; the page is asked again when the job resumes")
+                    raise Interrupted("the run was interrupted while a call waited its turn under the budget")
                 self._budget_turn.wait(RESERVE_WAIT_S)
 
     def _release(self) -> None:
@@ -355,7 +365,7 @@ class GeminiEngine:
     def _refuse_if_spent(self, spent: float) -> None:
         budget = self.settings.budget_usd
         if budget is not None and spent >= budget:
-            raise BudgetExceeded(f"the Gemini budget of {usd(budget)} is used up (spent {usd(spent)}); {RAISE_BUDGET}")
+            raise BudgetExceeded(spent, budget)
 
     def _generate(self, prompt: str, source_url: str) -> Any:
         """One generate_content call with our retry policy: 429/5xx/timeouts back off, other 4xx fail fast."""
@@ -381,8 +391,9 @@ class GeminiEngine:
                            "base_url in the settings?)")
                 delay = self._backoff(attempt)
             if attempt == settings.max_retries:
-                raise GeminiUnavailable(self._secret.scrub(
-                    f"Gemini failed {attempt + 1} times in a row (last: {failure}); {RESUME_LATER}")) from None
+                failure = self._secret.scrub(failure)
+                raise GeminiUnavailable(f"Gemini failed {attempt + 1} times in a row (last: {failure})",
+                                        attempts=attempt + 1, last_failure=failure) from None
             log.info("Gemini call failed (%s); retry %d of %d in %.2f s", self._secret.scrub(failure),
                      attempt + 1, settings.max_retries, delay)
             self._wait(delay)
@@ -394,8 +405,7 @@ class GeminiEngine:
         end = time.monotonic() + seconds
         while True:
             if self._interrupted():
-                raise Interrupted("the job was paused or stopped while Gemini was asked to wait; the page is asked "
-                                  "again when the job resumes")
+                raise Interrupted("the run was interrupted while Gemini was asked to wait")
             left = end - time.monotonic()
             if left <= 0:
                 return
@@ -414,7 +424,8 @@ class GeminiEngine:
                 return what, self._backoff(attempt)
             if server_delay > self.settings.max_server_delay_s:
                 raise GeminiUnavailable(f"Gemini asks to wait {server_delay:g} s ({what}); the quota is "
-                                        f"probably used up for now, {RESUME_LATER}") from None
+                                        "probably used up for now", attempts=attempt + 1, last_failure=what,
+                                        retry_after_s=server_delay) from None
             return what, server_delay
         if _refuses_the_page(code, exc.status, what, exc.details):
             raise PageRefused(f"Gemini refused the request for {source_url} as invalid ({what}); the page was "

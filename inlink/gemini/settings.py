@@ -19,10 +19,6 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
 
-#: How a user raises the budget of a job paused at it (the engine's pause message names it; the dashboard, which
-#: has its own field for it, puts its own words in its place).
-RAISE_BUDGET_COMMAND = "`cli.py jobs resume JOB --budget USD`"
-
 MODEL_ENV = "INLINK_GEMINI_MODEL"
 SETTINGS_FILE_ENV = "INLINK_GEMINI_SETTINGS"
 DEFAULT_MODEL = "gemini-3.1-flash-lite"

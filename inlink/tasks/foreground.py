@@ -14,7 +14,7 @@ from inlink.links import suggest as link_engine
 from inlink.tasks import two_cores
 from inlink.tasks.analysis import check_site, site_import
 from inlink.tasks.options import clean_options
-from inlink.tasks.page_analyzer import build_page_analyzer
+from inlink.tasks.page_analyzer import GeminiStopped, build_page_analyzer
 
 
 def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", options: Mapping | None = None,
@@ -27,9 +27,10 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
 
     Like a job, a page whose answer cannot be used is skipped (counted in `page_errors`) and a spent budget, an
     unavailable Gemini or answers that stay unusable end the run early (`stopped_early` says why, `stopped_by`
-    which: "budget", "unavailable", "unusable"); what was found so far is written either way. An error that ends
-    the run (Gemini refusing the key halfway, a bug) is raised, after the rows found before it are written, said
-    in a note on the error: they were paid for, and were thrown away with the rest of the run.
+    which: "budget", "unavailable", "unusable"; what to do about it is the caller's to say, as it runs no job); what
+    was found so far is written either way. An error that ends the run (Gemini refusing the key halfway, a bug) is
+    raised, after the rows found before it are written, said in a note on the error: they were paid for, and were
+    thrown away with the rest of the run.
     `second_core_failure` says why the second core gave no pages, when it did not (the rows are the same).
     """
     cleaned = clean_options(engine, options)
@@ -41,7 +42,7 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
     sources = link_engine.source_pages(page_analyzer.index)
     pages = two_cores.PagesOnTwoCores(page_analyzer, sources)
     rows: list[dict] = []
-    page_errors, stopped_early, second_core_failure = 0, None, None
+    page_errors, stopped_early, stopped_by, second_core_failure = 0, None, None, None
     counters: Counter = Counter()        # Gemini's calls, tokens and cost, as a job's counters sum them
 
     def count(**increments: float) -> None:
@@ -53,6 +54,9 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
                 second_core_failure = second_core_failure or pages.failure()
             except ItemError:
                 page_errors += 1
+            except GeminiStopped as exc:   # its reason alone: the job's remedy is no command's
+                stopped_early, stopped_by = exc.reason, exc.stopped_by
+                break
             except PauseJob as exc:
                 stopped_early = str(exc)
                 break
@@ -67,7 +71,7 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
     frame = _write_rows(rows, out_path)
     summary = link_engine.summarize(page_analyzer.index, frame)
     return {**summary, "page_errors": page_errors, "stopped_early": stopped_early,
-            "stopped_by": page_analyzer.stopped_by if stopped_early else None, "counters": dict(counters),
+            "stopped_by": stopped_by, "counters": dict(counters),
             "second_core_failure": second_core_failure}
 
 

@@ -12,18 +12,31 @@ from inlink.jobs import Job
 from inlink.tasks.kinds import FETCH_TASK, LINK_TASK, budget_usd, is_gemini, spent_usd
 from inlink.wording import counted, usd
 
+#: How a user raises the budget of a Gemini job paused at it, as the job's pause message says it (JOB_REMEDIES in
+#: page_analyzer.py); a front end with its own way to raise it names that instead (in_task_words' raise_budget).
+RAISE_BUDGET_COMMAND = "`cli.py jobs resume JOB --budget USD`"
+
+#: What a user does about Gemini answers that stay unusable, whatever runs the pages (a job, or `cli.py suggest`).
+CHECK_THE_SETTINGS = "check the model and the Gemini settings"
+
 #: task -> (what its items are, what its result rows are, what the job is), for the job engine's generic sentences
 TASK_WORDS = {LINK_TASK: ("page", "suggestion", "Analysis"), FETCH_TASK: ("URL", "page row", "Fetch")}
 
 
-def in_task_words(job: Job, text: str | None) -> str:
+def in_task_words(job: Job, text: str | None, raise_budget: str | None = None) -> str:
     """A job engine sentence in the task's words: "Completed: 45 items, 34 result rows." reads "Completed:
     45 pages, 34 suggestions." (the engine is generic on purpose: it knows no pages); "Job created for task
     'link_analysis' (site.csv)." reads "Analysis created (site.csv)." and "Step 3/3 'analyze' started" reads
-    "Step 3 of 3 (analyze) started", as the panel names its steps."""
+    "Step 3 of 3 (analyze) started", as the panel names its steps.
+
+    `raise_budget`: how the front end showing the sentence raises a job's budget (the dashboard: "the budget
+    field below"), named in a budget pause in place of the command line's RAISE_BUDGET_COMMAND; the job's record
+    keeps sentences only, so its pause message and events name the command line's way."""
     words = TASK_WORDS.get(job.task)
     if not words or not text:
         return text or ""
+    if raise_budget:
+        text = text.replace(f"({RAISE_BUDGET_COMMAND})", f"({raise_budget})")
     item, row, kind = words
     text = re.sub(rf"^Job created for task '{re.escape(job.task)}'", f"{kind} created", text)
     text = re.sub(r"\bStep (\d+)/(\d+) '(\w+)'", r"Step \1 of \2 (\3)", text)

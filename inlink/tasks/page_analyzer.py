@@ -1,5 +1,6 @@
 """One source page into suggestion rows with the chosen engine (offline, or Gemini over the same candidates):
-shared by a job's pages and `cli.py suggest`; Gemini's refusals turned into the job engine's pause and skip.
+shared by a job's pages and `cli.py suggest`; Gemini's refusals turned into the job engine's pause and skip, the
+pause worded for the job (what to do about it), with its facts kept for a caller that runs no job.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from inlink.gemini.keys import api_key_from_env
 from inlink.jobs import ItemError, PauseJob
 from inlink.links import suggest as link_engine
 from inlink.tasks.answers import FolderAnswers
+from inlink.tasks.job_words import CHECK_THE_SETTINGS, RAISE_BUDGET_COMMAND
 from inlink.tasks.options import MissingApiKey, analysis_config
 
 if TYPE_CHECKING:
@@ -20,6 +22,21 @@ SECRET_KEY = "gemini_api_key"      # a job's secrets: the key typed in the dashb
 #: Gemini pages in a row whose answers could not be used before a job pauses (and `suggest` stops) instead of
 #: paying for the next.
 UNUSABLE_PAGES_PAUSE = 5
+#: What a job does when Gemini stops it, by GeminiStopped.stopped_by: said after the reason in the job's message.
+JOB_REMEDIES = {"budget": f"raise the budget and resume the job to continue ({RAISE_BUDGET_COMMAND})",
+                "unavailable": "resume the job later",
+                "unusable": f"{CHECK_THE_SETTINGS}, and resume the job later"}
+
+
+class GeminiStopped(PauseJob):
+    """Gemini stopped the run: its budget is spent ("budget"), it stays unavailable ("unavailable") or its answers
+    stay unusable ("unusable"). A job pauses with the message, the reason followed by what a job does about it
+    (JOB_REMEDIES); a command that runs no job words its own remedy from `stopped_by` and `reason`."""
+
+    def __init__(self, stopped_by: str, reason: str) -> None:
+        super().__init__(f"{reason}; {JOB_REMEDIES[stopped_by]}")
+        self.stopped_by = stopped_by
+        self.reason = reason
 
 
 @dataclass
@@ -30,7 +47,6 @@ class PageAnalyzer:
     gemini: object | None = None      # a GeminiEngine; None = the offline engine
     _record_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _unusable_in_a_row: int = 0       # Gemini pages whose answers could not be used since the last good one
-    stopped_by: str | None = None     # why Gemini stopped the run: "budget", "unavailable" or "unusable"
 
     def rows_for(self, url: str, count: Callable[..., None] | None = None) -> list[dict]:
         if self.gemini is None:
@@ -43,15 +59,15 @@ class PageAnalyzer:
         try:
             outcome = self.gemini.suggest(self.index, url)
         except gemini_engine.Interrupted as exc:   # the job's own pause or stop: this page is asked again
-            raise PauseJob(str(exc)) from None
+            raise PauseJob(f"{exc}; the page is asked again when the job resumes") from None
         except (gemini_engine.BudgetExceeded, gemini_engine.GeminiUnavailable) as exc:
             # a spent budget or quota, a service down: no failure of the job
-            self.stopped_by = "budget" if isinstance(exc, gemini_engine.BudgetExceeded) else "unavailable"
-            raise PauseJob(str(exc)) from None
+            raise GeminiStopped("budget" if isinstance(exc, gemini_engine.BudgetExceeded) else "unavailable",
+                                str(exc)) from None
         except gemini_engine.PageAnalysisError as exc:
             if count is not None:
                 count(**exc.counters)  # the tokens were spent even though the page failed
-            self._stop_paying_for_unusable_answers(exc, gemini_engine.RESUME_LATER)
+            self._stop_paying_for_unusable_answers(exc)
             raise ItemError(str(exc)) from None
         with self._record_lock:
             self._unusable_in_a_row = 0
@@ -60,7 +76,7 @@ class PageAnalyzer:
             count(**outcome.counters())
         return outcome.rows
 
-    def _stop_paying_for_unusable_answers(self, exc: Exception, resume_later: str) -> None:
+    def _stop_paying_for_unusable_answers(self, exc: Exception) -> None:
         """Pause once UNUSABLE_PAGES_PAUSE pages in a row got answers that could not be used: every page was paid
         for 1 + parse_retries times and skipped (a model or settings that cannot give the answer asked for, e.g.
         an output cap that cuts it: a 45-page run paid 135 calls for 0 suggestions and exited 0)."""
@@ -68,9 +84,8 @@ class PageAnalyzer:
             self._unusable_in_a_row += 1
             in_a_row = self._unusable_in_a_row
         if in_a_row >= UNUSABLE_PAGES_PAUSE:
-            self.stopped_by = "unusable"
-            raise PauseJob(f"Gemini's answers could not be used for {in_a_row} pages in a row (last: {exc}); "
-                           f"check the model and the Gemini settings, and {resume_later}")
+            raise GeminiStopped("unusable", f"Gemini's answers could not be used for {in_a_row} pages in a row "
+                                            f"(last: {exc})")
 
     def _record_under_cap(self, outcome, drop_category: Callable[[str], str]) -> list[dict]:
         """Record a page's rows in the shared inbound counts; return the rows kept. Gemini pages run on

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from inlink.gemini.settings import RAISE_BUDGET_COMMAND
 from inlink.jobs import Job, JobError, JobNotFound, JobStatus
 from inlink.ui import eta
 from inlink.ui import format as fmt
@@ -275,10 +274,9 @@ def _controls(manager, job: Job, key: str, download: bool) -> None:
 
 
 def panel_words(job: Job, text: str | None) -> str:
-    """A job engine sentence in the task's words; a budget pause names the panel's budget field, which does what
-    the engine's command line (`jobs resume ID --budget USD`) does."""
-    text = fmt.in_task_words(job, text)
-    return text.replace(f"({RAISE_BUDGET_COMMAND})", "(the budget field below)") if fmt.budget_usd(job) else text
+    """A job engine sentence in the task's words; a budget pause names the panel's budget field (_budget_control),
+    which does what the command line's `jobs resume ID --budget USD` does."""
+    return fmt.in_task_words(job, text, raise_budget="the budget field below" if fmt.budget_usd(job) else None)
 
 
 def _budget_control(manager, job: Job, key: str) -> None:
