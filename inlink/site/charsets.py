@@ -116,14 +116,15 @@ def detect_encoding(data: bytes) -> Detected:
         return Detected("utf_8", "valid UTF-8")
     if multibyte >= 4 * bad:
         return Detected("utf_8", f"UTF-8 with {bad}{'+' if bad >= _MAX_UTF8_ERRORS else ''} damaged byte{'' if bad == 1 else 's'}")
-    return _mixed(data) or _guess_legacy(data)
+    sample = _sample(data)   # read once: a file of two encodings is told from it, and a legacy one guessed
+    return _mixed(sample) or _guess_legacy(sample)
 
 
 _MIXED_MIN_SHARE = 0.1   # the least share of UTF-8 lines among the sample's non-ASCII lines for a file of two encodings
 _MIXED_MIN_LINES = 2
 
 
-def _mixed(data: bytes) -> Detected | None:
+def _mixed(sample: bytes) -> Detected | None:
     """A file of UTF-8 lines and lines in one legacy code page (two exports pasted together): UTF-8 for the lines
     that are, the code page the others are guessed in for them (decode). Read whole in the code page, its UTF-8
     lines turned to "cafÃ©"; read as UTF-8, half its rows were dropped. Told line by line on the sample: in a file
@@ -132,7 +133,7 @@ def _mixed(data: bytes) -> Detected | None:
     single-byte one (a multi-byte one would cut across the UTF-8 lines' letters)."""
     utf8 = other = 0
     legacy = []
-    for line in _sample(data).splitlines():
+    for line in sample.splitlines():
         if line.isascii():
             continue
         try:
@@ -143,7 +144,7 @@ def _mixed(data: bytes) -> Detected | None:
             legacy.append(line)
     if utf8 < _MIXED_MIN_LINES or utf8 < _MIXED_MIN_SHARE * (utf8 + other) or not legacy:
         return None
-    guessed = _guess_legacy(b"\n".join(legacy))
+    guessed = _guess_legacy(_sample(b"\n".join(legacy)))
     if guessed.encoding not in _SINGLE_BYTE:
         return None
     return Detected("utf_8", f"lines of both together, each read in its own; the {guessed.label} ones "
@@ -196,12 +197,12 @@ def _utf8_pass(data: bytes, errors: str) -> tuple[int, int]:
     return bad, multibyte
 
 
-def _guess_legacy(data: bytes) -> Detected:
-    """charset-normalizer's best guess among the encodings exports really use, tie-broken by plausibility."""
+def _guess_legacy(sample: bytes) -> Detected:
+    """charset-normalizer's best guess among the encodings exports really use, tie-broken by plausibility, from
+    the file's `sample` (_sample)."""
     # imported on demand: most files are UTF-8
     from charset_normalizer import from_bytes
 
-    sample = _sample(data)
     matches = list(from_bytes(sample))
     if matches and matches[0].encoding not in _SINGLE_BYTE and _oddities(sample, _preferred_name(matches[0])):
         # charset-normalizer skips the single-byte code pages once a CJK one decodes the sample (Latin-2 text
