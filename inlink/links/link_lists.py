@@ -30,7 +30,15 @@ LIST_ITEMS = 2           # items that each name a page make a list of links ...
 LIST_SHARE = 0.5         # ... when they are more than this share of its items
 ADJACENT_ITEMS = 3       # plain text: titles of this many pages in a row, nothing else between them
 LINKED_SHARE = 2         # links given: items its editors linked, at least twice as many as the names left unlinked
-LIST_ITEM_TRAILING = " \t\n.,;:"   # "npm install." or "npm install," still names the page alone
+_TRAILING = " \t\n.,;:"   # "npm install." or "npm install," still names the page alone
+
+
+def item_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Where the list item text[start:end] names a page: its text without the white space around it nor a closing
+    full stop, comma or colon (None for an empty item); what a whole-item anchor spans."""
+    body = text[start:end]
+    left, right = len(body) - len(body.lstrip()), len(body.rstrip(_TRAILING))
+    return (start + left, start + right) if right > left else None
 
 
 def listed_targets(text: str, blocks, rows_target: np.ndarray, naming: np.ndarray, spans: tuple, linked=None,
@@ -53,10 +61,9 @@ def listed_targets(text: str, blocks, rows_target: np.ndarray, naming: np.ndarra
             lists.append(run)
             run = []
         run.append(position)
-        body = text[start:end]
-        left, right = len(body) - len(body.lstrip()), len(body.rstrip(LIST_ITEM_TRAILING))
-        if right > left:
-            items[start + left, start + right] = position
+        bounds = item_span(text, start, end)
+        if bounds is not None:
+            items[bounds] = position
     lists.append(run)
     if len(items) < LIST_ITEMS:
         return set()

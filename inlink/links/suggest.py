@@ -20,7 +20,7 @@ import numpy as np
 
 from inlink.links.confidence import floor_logit, tier
 from inlink.links.evidence import best_logits, features, reason, topic_terms
-from inlink.links.link_lists import LIST_ITEM_TRAILING
+from inlink.links.link_lists import item_span
 from inlink.links.index import (  # noqa: F401  (public API, see docs/architecture.md)
     AnalysisConfig,
     LinkIndex,
@@ -495,10 +495,9 @@ def fills_list_item(index: LinkIndex, source: int, span: tuple[int, int]) -> boo
     page has no blocks to tell (plain text's run of titles: said as before)."""
     if not _own_blocks(index, source):
         return True
-    text, (start, end) = index.texts[source], span
-    return any(kind == "list_item" and item_start <= start and end <= item_end
-               and text[item_start:item_end].strip().rstrip(LIST_ITEM_TRAILING) == text[start:end]
-               for kind, item_start, item_end in index.blocks[source])
+    text = index.texts[source]
+    return any(kind == "list_item" and item_span(text, start, end) == tuple(span)
+               for kind, start, end in index.blocks[source])
 
 
 def candidates_for(index: LinkIndex, source_url: str, k: int = 20) -> list[Candidate]:
