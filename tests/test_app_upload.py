@@ -148,14 +148,19 @@ def test_unrecognised_headers_ask_for_a_column_mapping():
     assert metric(app, "Pages kept") == "4"
 
 
+def _renamed_upload(headers: str, name: str):
+    """The Upload page after the small crawl uploaded with its columns named `headers`, and the fetch offer it makes
+    for a file whose text it does not recognise."""
+    app = open_page("upload")
+    upload(app, SMALL_CRAWL.replace("Address,Title 1,H1-1,Content", headers).encode(), name)
+    assert_clean(app)
+    return app, next(m for m in texts(app.markdown) if "recognised as page text" in m)
+
+
 def test_a_title_column_the_detection_does_not_know_can_be_picked_and_the_text_column_is_offered_first():
     """Before: "Link, Page Name, Main Text 1" was offered only a fetch ("has URLs but no page text"), the
     picker asked for the content alone, and the report then said no page had a title: 34 suggestions of 164."""
-    odd = SMALL_CRAWL.replace("Address,Title 1,H1-1,Content", "Link,Page Name,Sub Heading,Main Text 1")
-    app = open_page("upload")
-    upload(app, odd.encode(), "odd.csv")
-    assert_clean(app)
-    offer = next(m for m in texts(app.markdown) if "recognised as page text" in m)
+    app, offer = _renamed_upload("Link,Page Name,Sub Heading,Main Text 1", "odd.csv")
     assert '"Page Name", "Sub Heading" and "Main Text 1"' in offer and "pick it below" in offer
     assert {box.key for box in app.selectbox} >= {"upload.map_content", "upload.map_title", "upload.map_h1"}
     app.selectbox(key="upload.map_content").set_value("Main Text 1")
@@ -319,11 +324,7 @@ def test_the_preview_fits_the_page_and_shows_paths_after_the_shared_folder():
 def test_a_text_column_the_detection_does_not_know_can_be_picked_when_the_titles_are_known():
     """Before: with its URLs, titles and H1s recognised and its text under another name ("Main Text 1"), the page
     said "pick it below" with nothing to pick, and "Use this dataset" saved a file no analysis could use."""
-    odd = SMALL_CRAWL.replace("Address,Title 1,H1-1,Content", "Page URL,Title 1,H1-1,Main Text 1")
-    app = open_page("upload")
-    upload(app, odd.encode(), "renamed.csv")
-    assert_clean(app)
-    offer = next(m for m in texts(app.markdown) if "recognised as page text" in m)
+    app, offer = _renamed_upload("Page URL,Title 1,H1-1,Main Text 1", "renamed.csv")
     assert '"Main Text 1"' in offer and "column for body text" in offer
     assert "cannot be analysed" in " ".join(texts(app.error))
     assert next(b for b in app.button if b.label == "Use this dataset").disabled

@@ -9,6 +9,7 @@ closed tab and a restart.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import pandas as pd
 import streamlit as st
@@ -250,17 +251,10 @@ def _why_unusable(pages: pd.DataFrame, report) -> str | None:
     """Why no page of the parsed file can be analysed (the analysis refuses it so), or None: such a file saved as
     the dataset replaced a good one and failed only once the analysis started."""
     try:
-        site_import.require_analysable(_Parsed(pages, report))
+        site_import.require_analysable(SimpleNamespace(pages=pages, report=report))   # as it reads a site
     except site_import.NothingToAnalyse as exc:
         return str(exc)
     return None
-
-
-@dataclass
-class _Parsed:
-    """The parsed file as scope.require_analysable reads a site."""
-    pages: pd.DataFrame
-    report: object
 
 
 def accept(upload: Upload, column_map: dict, report, links_report, site_hosts: list[str] | None = None) -> None:
