@@ -257,3 +257,18 @@ def test_a_tab_that_followed_a_running_analysis_keeps_it_once_it_finishes():
     assert not any("No analysis running" in c for c in texts(app.caption))
     [review] = [link for link in app.get("page_link") if link.proto.label == "Review the suggestions"]
     assert review.proto.page.endswith("jobs") and f"job={job_id}" in review.proto.query_string
+
+
+def test_a_dataset_another_tab_saved_after_the_page_was_drawn_is_not_started_unseen(dataset):
+    """The dataset is the newest one any tab accepted: one saved in another tab between this page's drawing and
+    the click made Start analyse a file this tab never showed. Now the click says so and shows the new one."""
+    app = open_page("generate")
+    assert any("garden.csv" in m for m in texts(app.markdown))
+    datasets.save_dataset(SMALL_CRAWL.encode(), "orchard.csv", summary={"pages": 4})   # another tab's upload
+    click(app, "Start analysis")
+    assert_clean(app)
+    assert "job" not in app.query_params and not get_manager().jobs()
+    assert any("another tab saved orchard.csv" in e for e in texts(app.error))
+    assert any("orchard.csv" in m for m in texts(app.markdown))
+    click(app, "Start analysis")
+    assert get_manager().job(app.query_params["job"]).label == "orchard.csv"

@@ -21,6 +21,7 @@ from inlink.ui.page import guard, page_manager, plain_message
 
 STARTED = "started_job"          # set by this page and the home page's sample button: show "Analysis started"
 _START_ERROR = "generate.start_error"
+_SHOWN = "generate.dataset_shown"   # the dataset this tab's page showed when it was last drawn
 
 
 def engine_settings() -> tuple[str, dict, str | None]:
@@ -119,15 +120,28 @@ def settings_section(manager, dataset: datasets.Dataset) -> None:
                     + (f" · hosts {', '.join(dataset.site_hosts)}" if dataset.site_hosts else ""))
         engine, engine_options, api_key = engine_settings()
         options = {**common_options(), **engine_options}
+        shown_before = st.session_state.get(_SHOWN)
+        st.session_state[_SHOWN] = dataset.dataset_id
         if st.button("Start analysis", type="primary", icon=":material/rocket_launch:", key="generate.start"):
-            with guard("Starting the analysis"):   # read this run's widget values, not the last run's
-                start(manager, dataset, engine, options, api_key)
+            if shown_before not in (None, dataset.dataset_id):
+                st.session_state[_START_ERROR] = changed_dataset_words(dataset)
+            else:
+                with guard("Starting the analysis"):   # read this run's widget values, not the last run's
+                    start(manager, dataset, engine, options, api_key)
     error = st.session_state.pop(_START_ERROR, None)
     if error:
         st.error(f"The analysis could not start: {error}", icon=":material/error:")
     if st.session_state.pop(STARTED, None):
         st.success("Analysis started. You can close this tab: the job runs on the server, keeps its progress "
                    "and resumes by itself after a restart.", icon=":material/cloud_done:")
+
+
+def changed_dataset_words(dataset: datasets.Dataset) -> str:
+    """Why Start did nothing: the saved dataset is the newest one accepted in any tab, and another tab (an upload,
+    the sample site, a finished fetch) replaced the one this page showed between its drawing and the click. The
+    job would have read a file the user never saw here, so the page shows the new one and waits for a new click."""
+    return (f"the dataset changed since this page was shown (another tab saved {dataset.pages_name}). Check the "
+            "dataset and the settings above, then press Start analysis again.")
 
 
 def no_dataset() -> None:
