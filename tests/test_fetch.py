@@ -203,6 +203,39 @@ def test_sitemap_index_with_a_gzipped_sitemap(site):
     assert found.site == site.base                     # the sitemap's site, not the sitemap's own URL
 
 
+class MappedSite:
+    """A fetcher's get_bytes over a dict of URL -> body (404 for the rest): sitemap reading without a network."""
+
+    def __init__(self, bodies: dict[str, bytes]):
+        self.bodies = bodies
+
+    def get_bytes(self, url: str, max_bytes: int = 0) -> tuple[int, bytes, str]:
+        return (200, self.bodies[url], url) if url in self.bodies else (404, b"", url)
+
+
+def _urlset(urls) -> bytes:
+    return ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            + "".join(f"<url><loc>{url}</loc></url>" for url in urls) + "</urlset>").encode()
+
+
+@pytest.mark.parametrize("child", [b"<!doctype html><html><body>Not found</body></html>", b"\x00\x01garbage"])
+def test_a_sitemap_index_child_that_is_no_sitemap_is_skipped_with_a_note(child):
+    """A child answering 200 with a web page (a soft 404) or garbage raised out of the whole index: every URL the
+    other sitemaps held was lost, where a child answering 404 was skipped with a note."""
+    index = ('<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+             "<sitemap><loc>https://a.example/s1.xml</loc></sitemap>"
+             "<sitemap><loc>https://a.example/s2.xml</loc></sitemap></sitemapindex>").encode()
+    pages = [f"https://a.example/p{i}" for i in range(3)]
+    site = MappedSite({"https://a.example/index.xml": index, "https://a.example/s1.xml": _urlset(pages),
+                       "https://a.example/s2.xml": child})
+    found = read_source("https://a.example/index.xml", site)
+    assert found.urls == pages
+    assert [note.split(": ", 1)[0] for note in found.notes] == ["sitemap https://a.example/s2.xml skipped"]
+    assert "not an XML sitemap" in found.notes[0]
+    with pytest.raises(SourceError, match="s2.xml: not an XML sitemap"):   # the sitemap given stays fatal
+        read_source("https://a.example/s2.xml", site)
+
+
 def test_the_site_of_a_source_is_its_scheme_and_host_not_its_first_url():
     """The fetch summary's site was the first URL given ("https://a.example/docs/intro"), shown as the site."""
     listed = read_source(b"https://www.a.example:8443/docs/intro?x=1\nhttps://www.a.example:8443/b\n", name="u.txt")

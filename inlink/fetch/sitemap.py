@@ -148,9 +148,22 @@ def sitemap_urls(url: str, fetcher, *, same_site_only: bool = True) -> tuple[lis
         if status != 200:
             _sitemap_problem(current, f"the server answered {status}", url, notes, unreachable=status >= 500)
             continue
-        kind, locs = parse_sitemap(body, current)
+        try:
+            kind, locs = parse_sitemap(body, current)
+        except SourceError as exc:
+            _unreadable_sitemap(current, exc, url, notes)
+            continue
         (queue if kind == "sitemapindex" else pages).extend(locs)
     return pages, notes
+
+
+def _unreadable_sitemap(current: str, exc: SourceError, first: str, notes: list[str]) -> None:
+    """A sitemap that answered but is none (a soft 404's web page, a broken file): fatal for the sitemap given
+    (re-raised as it is, so that a web page given leads to the site's sitemaps), a note for one its index lists,
+    like a child that answers 404. One such child lost every URL the other sitemaps of the index held."""
+    if current == first:
+        raise exc
+    notes.append(f"sitemap {current} skipped: {str(exc).removeprefix(f'{current}: ')}")
 
 
 def _sitemaps_of_site(url: str, fetcher, problem: WebPageNotSitemap,
