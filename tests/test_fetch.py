@@ -2,6 +2,7 @@
 charsets and full-page extraction."""
 from __future__ import annotations
 
+import gzip
 import io
 import socket
 import threading
@@ -292,6 +293,17 @@ def test_url_list_csv_and_xlsx_sources(site):
     assert read_source(buffer.getvalue(), name="export.xlsx").urls == urls
     with pytest.raises(SourceError, match="no URL column"):
         read_source(b"Name,Size\na,1\n", name="odd.csv")
+
+
+@pytest.mark.parametrize("name, separator", [("internal_html.csv.gz", ","), ("crawl.tsv.gz", "\t")])
+def test_a_gzipped_export_is_read_as_a_table_not_a_sitemap(name, separator):
+    """A crawl.csv.gz (which the importer reads) was taken for a gzipped sitemap by its magic bytes and refused:
+    "not an XML sitemap". A gzipped sitemap without a table's name is still read as one."""
+    urls = ["https://a.example/x", "https://a.example/y"]
+    export = pd.DataFrame({"Address": urls, "Title 1": ["X", "Y"]}).to_csv(index=False, sep=separator).encode()
+    found = read_source(gzip.compress(export), name=name)
+    assert found.urls == urls and found.notes == [f'{name}: URLs read from column "Address"']
+    assert read_source(gzip.compress(_urlset(urls)), name="sitemap.xml.gz").urls == urls
 
 
 def test_a_web_page_given_as_sitemap_leads_to_the_sites_sitemap(site):

@@ -17,6 +17,7 @@ from inlink.wording import counted
 MAX_SITEMAPS = 1000            # sitemap files followed from one index, in total
 MAX_SITEMAP_BYTES = 60_000_000  # the protocol's cap is 50 MB uncompressed
 _GZIP_MAGIC = b"\x1f\x8b"
+_TABLE_NAMES = (".csv", ".tsv", ".csv.gz", ".tsv.gz", ".xlsx", ".xlsm")   # exports the importer reads
 
 
 class SourceError(ValueError):
@@ -56,9 +57,11 @@ def read_source(source, fetcher=None, *, name: str | None = None, same_site_only
             raw, notes = _sitemaps_of_site(source, fetcher, exc, same_site_only)
         return _finish(raw, notes, same_site_only, site=source)
     data, label = _source_bytes(source, name)
-    if data.startswith(_GZIP_MAGIC) or data.lstrip()[:5] in (b"<?xml", b"<urls", b"<site"):
+    if _named_like_table(data, label):
+        raw, notes = _table_urls(data, label)
+    elif data.startswith(_GZIP_MAGIC) or data.lstrip()[:5] in (b"<?xml", b"<urls", b"<site"):
         raw, notes = _sitemap_file_urls(data, label)
-    elif _looks_like_table(data, label):
+    elif _reads_like_table(data):
         raw, notes = _table_urls(data, label)
     else:
         raw, lines = _list_urls(_list_text(data))
@@ -88,9 +91,14 @@ def _source_bytes(source, name: str | None) -> tuple[bytes, str]:
     raise SourceError(f"unsupported URL source: {type(source).__name__}")
 
 
-def _looks_like_table(data: bytes, label: str) -> bool:
-    if data.startswith(b"PK\x03\x04") or label.lower().endswith((".csv", ".xlsx", ".xlsm", ".tsv", ".csv.gz")):
-        return True
+def _named_like_table(data: bytes, label: str) -> bool:
+    """A workbook, or a file named as an export: asked before the gzip magic, so that a crawl.csv.gz (which the
+    importer reads) is not taken for a gzipped sitemap and refused as "not an XML sitemap"."""
+    return data.startswith(b"PK\x03\x04") or label.lower().endswith(_TABLE_NAMES)
+
+
+def _reads_like_table(data: bytes) -> bool:
+    """An unnamed text whose first line has a delimiter and is no URL: a pasted CSV, not a URL list."""
     first = data[:2000].decode("utf-8", errors="replace").splitlines()[:1]
     return bool(first) and not is_url(first[0]) and ("," in first[0] or "\t" in first[0] or ";" in first[0])
 
