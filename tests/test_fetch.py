@@ -2,6 +2,7 @@
 charsets and full-page extraction."""
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import socket
@@ -360,6 +361,21 @@ def test_charset_from_header_then_meta_then_detection():
     assert decode_html(french.encode("latin-1"), "text/html") == (french, "cp1252")
     czech = "<p>Příliš žluťoučký kůň úpěl ďábelské ódy. Česká republika, Brno a Ostrava.</p>"
     assert decode_html(czech.encode("cp1250"), "text/html") == (czech, "cp1250")   # not where 1252 reads worse
+
+
+def test_charset_in_the_order_browsers_choose_it():
+    """WHATWG encoding sniffing: a byte-order mark outranks the header (a UTF-8 BOM under "charset=iso-8859-1"
+    came out as "ï»¿CafÃ©"), and a <meta> naming UTF-16 on a page whose tag reads as ASCII means UTF-8 (the page was
+    decoded as UTF-16: garbage); a meta naming an encoding in which ASCII is not itself is not trusted."""
+    page = "<html><body><p>Café crème</p></body></html>"
+    assert decode_html(codecs.BOM_UTF8 + page.encode(), "text/html; charset=iso-8859-1") == (page, "utf-8")
+    assert decode_html(codecs.BOM_UTF16_LE + page.encode("utf-16-le"), "text/html; charset=utf-8") == (page,
+                                                                                                     "utf-16-le")
+    for declared in ("utf-16", "UTF-16LE", "utf-32"):
+        marked = f'<html><head><meta charset="{declared}"></head><body><p>Our guide, café</p></body></html> '
+        assert decode_html(marked.encode(), "text/html") == (marked, "utf-8")
+    ebcdic = '<html><head><meta charset="cp500"></head><body><p>Plain words</p></body></html>'
+    assert decode_html(ebcdic.encode(), "text/html") == (ebcdic, "utf-8")
 
 
 # -- extraction ------------------------------------------------------------------------------------------------

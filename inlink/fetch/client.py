@@ -9,6 +9,7 @@ within a second even while a slow server keeps a request open), which a blocking
 from __future__ import annotations
 
 import asyncio
+import codecs
 import concurrent.futures
 import email.utils
 import http.cookiejar
@@ -472,8 +473,15 @@ def _looks_binary(body: bytes) -> bool:
 
 
 def decode_html(body: bytes, content_type: str = "") -> tuple[str, str]:
-    """(text, encoding): the charset from the Content-Type header, then a <meta> tag, then detection."""
-    for candidate in (_header_charset(content_type), _meta_charset(body)):
+    """(text, encoding) in the order browsers choose (WHATWG encoding sniffing), so that we read what a visitor
+    reads: a byte-order mark, then the Content-Type charset, then a <meta> charset (_meta_encoding), then
+    detection. A UTF-8 BOM under a header naming Latin-1 came out as "ï»¿Cafã©", and a page whose meta says UTF-16
+    as Chinese-looking garbage."""
+    marked = _bom_encoding(body)
+    if marked is not None:
+        encoding, length = marked
+        return body[length:].decode(encoding, errors="replace"), encoding
+    for candidate in (_header_charset(content_type), _meta_encoding(body)):
         if candidate:
             try:
                 return body.decode(candidate), candidate.lower()
@@ -518,3 +526,32 @@ def _header_charset(content_type: str) -> str | None:
 def _meta_charset(body: bytes) -> str | None:
     match = _META_CHARSET.search(body[:4096])
     return match.group(1).decode("ascii", errors="ignore") if match else None
+
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
+
+
+def _bom_encoding(body: bytes) -> tuple[str, int] | None:
+    """(encoding, BOM length) of a page opening with a byte-order mark: it outranks any declaration (WHATWG)."""
+    return next(((encoding, len(bom)) for bom, encoding in _BOMS if body.startswith(bom)), None)
+
+
+def _meta_encoding(body: bytes) -> str | None:
+    """The <meta> charset as browsers take it (WHATWG "prescan"): a tag that could be read as ASCII is in an
+    ASCII-compatible encoding, so one naming UTF-16 or UTF-32 means UTF-8, and one naming an encoding in which
+    ASCII is not itself (UTF-7, EBCDIC) or no known encoding is ignored."""
+    name = _meta_charset(body)
+    try:
+        codec = codecs.lookup(name).name if name else ""
+    except LookupError:
+        return None
+    if not codec:
+        return None
+    if codec.startswith(("utf-16", "utf-32")):
+        return "utf-8"
+    try:
+        compatible = _PRINTABLE_ASCII.decode(codec) == _PRINTABLE_ASCII.decode("ascii")
+    except UnicodeDecodeError:
+        compatible = False
+    return name if compatible else None
