@@ -20,7 +20,9 @@ from inlink.fetch import faults
 from inlink.fetch.client import (
     FetchCancelled,
     Fetcher,
+    FetchResult,
     FetchSettings,
+    _Answer,
     decode_html,
     parse_retry_after,
 )
@@ -33,7 +35,7 @@ from inlink.fetch.extract import (
     parse_page,
 )
 from inlink.fetch.sitemap import SourceError, read_source
-from inlink.fetch.urls import site_root
+from inlink.fetch.urls import clean_url, host_key, same_site, site_root
 from inlink.site.html import parse_fragment_tuples
 
 pytest_plugins = ("fetch_fixtures",)   # the served site: fixtures `site_root` (session) and `site`
@@ -236,6 +238,27 @@ def test_a_sitemap_index_child_that_is_no_sitemap_is_skipped_with_a_note(child):
     assert "not an XML sitemap" in found.notes[0]
     with pytest.raises(SourceError, match="s2.xml: not an XML sitemap"):   # the sitemap given stays fatal
         read_source("https://a.example/s2.xml", site)
+
+
+def test_hosts_are_compared_in_the_importers_form():
+    """Hosts were compared as written: a sitemap named by "bücher.de" refused its own pages listed on
+    "xn--bcher-kva.de", a redirect there was "redirect_offsite", "a.com:443" was another site than "a.com", and
+    clean_url dropped an IPv6 address's brackets ("http://::1:8080/x", no URL at all)."""
+    assert clean_url("http://[::1]:8080/x") == "http://[::1]:8080/x"
+    assert clean_url("HTTPS://bob:pw@Bücher.de:443/a?b=1#c") == "https://xn--bcher-kva.de/a?b=1"
+    assert clean_url("http://a.example:80/x/") == "http://a.example/x/"          # the path as given
+    assert same_site("https://www.bücher.de/x", "https://xn--bcher-kva.de") and same_site(
+        "https://a.example:443/x", "https://a.example")
+    assert not same_site("https://a.example:8443/x", "https://a.example")
+    assert host_key("http://[::1]:80/x") == "[::1]" and site_root("https://bücher.de/s.xml") == \
+        "https://xn--bcher-kva.de"
+    pages = ["https://xn--bcher-kva.de/a", "https://xn--bcher-kva.de/b"]
+    found = read_source("https://bücher.de/sitemap.xml", MappedSite({"https://bücher.de/sitemap.xml": _urlset(pages)}))
+    assert (found.urls, found.notes) == (pages, [])
+    with Fetcher(FetchSettings(**FAST), site="https://bücher.de") as fetcher:   # no request: the redirect's rule
+        result = FetchResult(url=pages[0], final_url=pages[0])
+        moved = _Answer(301, httpx.Headers({"Location": "https://xn--bcher-kva.de/b"}))
+        assert fetcher._redirect_target(pages[0], moved, result, {pages[0]}) == pages[1], result.reason
 
 
 def test_the_site_of_a_source_is_its_scheme_and_host_not_its_first_url():

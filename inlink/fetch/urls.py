@@ -3,11 +3,15 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from inlink.site.authority import normalize_authority
+
 SCHEMES = ("http", "https")
 
 
 def clean_url(url: str, base: str | None = None) -> str | None:
-    """Absolute http(s) URL without fragment or credentials; None when it is not one."""
+    """Absolute http(s) URL without fragment or credentials, its host and port in the importer's form (punycode,
+    IPv6 brackets kept, no default port: site.authority), so that URLs naming one host compare equal; None when it is
+    not one. The path and query stay as given: they are what the server is asked for."""
     text = (url or "").strip()
     if not text:
         return None
@@ -18,10 +22,14 @@ def clean_url(url: str, base: str | None = None) -> str | None:
         host, port = parts.hostname, parts.port
     except ValueError:
         return None
-    if parts.scheme.lower() not in SCHEMES or not host:
+    scheme = parts.scheme.lower()
+    if scheme not in SCHEMES or not host:
         return None
-    netloc = host if port is None else f"{host}:{port}"   # userinfo dropped: credentials are never sent
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
+    try:
+        netloc = normalize_authority(scheme, host, port)   # userinfo dropped: credentials are never sent
+    except ValueError:   # a host IDNA cannot encode
+        return None
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
 
 
 def without_credentials(url: str) -> str:
@@ -39,23 +47,18 @@ def without_credentials(url: str) -> str:
 def site_root(url: str) -> str:
     """The site of a URL as a user names it: scheme and host (with a port other than the scheme's), no path
     ("https://docs.example.com/en/sitemap.xml" -> "https://docs.example.com"); a URL that is none, as given."""
-    text = (url or "").strip()
-    try:
-        parts = urlsplit(text)
-        host, port = parts.hostname, parts.port
-    except ValueError:
-        return text
-    scheme = parts.scheme.lower()
-    if scheme not in SCHEMES or not host:
-        return text
-    host = f"[{host}]" if ":" in host else host      # an IPv6 address keeps its brackets
-    return f"{scheme}://{host}" + ("" if port in (None, {"http": 80, "https": 443}[scheme]) else f":{port}")
+    cleaned = clean_url(url)
+    if cleaned is None:
+        return (url or "").strip()
+    parts = urlsplit(cleaned)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def host_key(url: str) -> str:
-    """host[:port], lower case: the unit of politeness (connections and rate are per host)."""
-    parts = urlsplit(url)
-    return parts.netloc.lower().rsplit("@", 1)[-1]
+    """host[:port] as clean_url writes it (punycode, no default port): the unit of politeness (connections and
+    rate are per host) and what same_site compares; a URL clean_url refuses, its netloc lower-cased."""
+    cleaned = clean_url(url)
+    return urlsplit(cleaned).netloc if cleaned else urlsplit(url).netloc.lower().rsplit("@", 1)[-1]
 
 
 def site_key(url: str) -> str:

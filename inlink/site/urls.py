@@ -25,10 +25,10 @@ from url_normalize import url_normalize
 
 from inlink.site import heap
 from inlink.site.arrow_csv import arrow_pool
+from inlink.site.authority import DEFAULT_PORTS, normalize_authority
 from inlink.site.tables import SiteDataError
 from inlink.wording import counted as counted   # re-exported: the report modules count with it
 
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 _WHITESPACE = re.compile(r"\s")
 # Characters outside RFC 3986's unreserved and reserved sets (non-ASCII, space, "|", "^", "{"...), and the
 # two query shapes url-normalize rewrites: an empty parameter ("?&", "a=1&&b", a trailing "&") and a second
@@ -58,8 +58,7 @@ def normalize_url(url: str, base_host: str | None = None) -> str:
         text = _rfc3986(text, url)
     parts, host, port = _split(text, url)
     scheme = parts.scheme.lower()
-    host = f"[{host}]" if ":" in host else host
-    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    netloc = normalize_authority(scheme, host, port)   # the host is ASCII by now: url-normalize ran on any other
     path = parts.path or "/"
     if len(path) > 1 and path.endswith("/"):
         path = path.rstrip("/") or "/"
@@ -83,7 +82,7 @@ def _split(text: str, url: str):
         host, port = parts.hostname, parts.port
     except ValueError:   # e.g. "http://[::1" or a port out of range
         raise SiteDataError(f'"{url}" is not a URL') from None
-    if parts.scheme.lower() not in _DEFAULT_PORTS or not host:
+    if parts.scheme.lower() not in DEFAULT_PORTS or not host:
         raise SiteDataError(f'"{url}" is not a URL{_why_not(parts.scheme, str(url))}')
     return parts, host, port
 
@@ -91,7 +90,7 @@ def _split(text: str, url: str):
 def _why_not(scheme: str, url: str) -> str:
     """What a URL that is no page's is, when it says so: a mailto:/tel:/javascript: link, or a path relative to the
     page it stands on (which the importer cannot resolve: a row names no base for it)."""
-    if scheme and scheme.lower() not in _DEFAULT_PORTS and "//" not in url[:len(scheme) + 3]:
+    if scheme and scheme.lower() not in DEFAULT_PORTS and "//" not in url[:len(scheme) + 3]:
         return f" of a web page (a {scheme.lower()}: link)"
     if not scheme and not url.strip().startswith(("/", "\\")) and "." in url.split("/", 1)[0][:3]:
         return " but a path relative to its page: write it whole (https://...) or from the site's root (/...)"
