@@ -401,6 +401,18 @@ def test_charset_in_the_order_browsers_choose_it():
     assert decode_html(ebcdic.encode(), "text/html") == (ebcdic, "utf-8")
 
 
+def test_a_latin_1_or_ascii_label_reads_as_windows_1252_as_in_browsers():
+    """WHATWG reads "iso-8859-1", "latin1" and "ascii" as windows-1252: a Windows editor's curly quotes and dashes
+    saved under such a label came out as control characters ("\x93quoted\x94"). The five bytes windows-1252 leaves
+    undefined still read (as Latin-1 reads them, as browsers do)."""
+    quoted = "<p>“Quoted” – café</p>"
+    for label in ("ISO-8859-1", "latin1", "us-ascii"):
+        assert decode_html(quoted.encode("cp1252"), f"text/html; charset={label}") == (quoted, "cp1252")
+    meta = '<meta charset="iso-8859-1"><p>“Quoted”</p>'
+    assert decode_html(meta.encode("cp1252"), "text/html")[0] == meta
+    assert decode_html(b"<p>\x81 caf\xe9</p>", "text/html; charset=iso-8859-1") == ("<p>\x81 café</p>", "latin-1")
+
+
 # -- extraction ------------------------------------------------------------------------------------------------
 def test_sphinx_page_content_and_link_positions(site_root):
     html = (site_root / "library" / "json.html").read_text(encoding="utf-8")

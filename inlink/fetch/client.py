@@ -484,7 +484,7 @@ def decode_html(body: bytes, content_type: str = "") -> tuple[str, str]:
     for candidate in (_header_charset(content_type), _meta_encoding(body)):
         if candidate:
             try:
-                return body.decode(candidate), candidate.lower()
+                return _declared(body, candidate)
             except (LookupError, UnicodeDecodeError):
                 continue
     try:
@@ -505,6 +505,21 @@ def decode_html(body: bytes, content_type: str = "") -> tuple[str, str]:
 
 #: What browsers decode an undeclared page as (WHATWG's default for most locales).
 WEB_DEFAULT = "cp1252"
+#: Python's names (codecs.lookup) for the labels WHATWG reads as windows-1252: "iso-8859-1", "latin1", "ascii"...
+_READ_AS_WINDOWS_1252 = frozenset({"iso8859-1", "ascii"})
+
+
+def _declared(body: bytes, label: str) -> tuple[str, str]:
+    """The page decoded as its declared label reads in a browser: a Latin-1 or ASCII label means windows-1252
+    (WHATWG), so the curly quotes and dashes a Windows editor saved under it (bytes 0x80-0x9F) came out as control
+    characters ("\x93quoted\x94"). The five bytes windows-1252 leaves undefined are read as Latin-1 reads them,
+    as browsers do. LookupError for an unknown label, UnicodeDecodeError for bytes the encoding refuses."""
+    if codecs.lookup(label).name in _READ_AS_WINDOWS_1252:
+        try:
+            return body.decode(WEB_DEFAULT), WEB_DEFAULT
+        except UnicodeDecodeError:
+            return body.decode("latin-1"), "latin-1"
+    return body.decode(label), label.lower()
 _TIE = 0.01
 
 
