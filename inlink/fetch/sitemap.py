@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,6 +18,10 @@ from inlink.wording import counted
 MAX_SITEMAPS = 1000            # sitemap files followed from one index, in total
 MAX_SITEMAP_BYTES = 60_000_000  # the protocol's cap is 50 MB uncompressed
 _GZIP_MAGIC = b"\x1f\x8b"
+# How a web page opens, in any case, after a byte-order mark, an XML declaration or comments: "<!doctype html>" is
+# no XML (its keyword is upper case there), so the parser found no root and the page read as "not an XML sitemap".
+_WEB_PAGE_RE = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b",
+                          re.I | re.S)
 _TABLE_NAMES = (".csv", ".tsv", ".csv.gz", ".tsv.gz", ".xlsx", ".xlsm")   # exports the importer reads
 
 
@@ -222,6 +227,8 @@ def parse_sitemap(data: bytes, label: str) -> tuple[str, list[str]]:
     listed = _text_sitemap(data)
     if listed is not None:
         return "urlset", listed
+    if _WEB_PAGE_RE.match(data[:4096]):
+        raise WebPageNotSitemap(f"{label}: not a sitemap: this is a web page")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
     try:
         root = etree.fromstring(data.strip(), parser)
