@@ -1,13 +1,14 @@
 """A real HTTP server on 127.0.0.1 serving the python-docs HTML archive, with switchable faults.
 
 Paths (besides the site's own files):
-  /robots.txt                 disallows /distutils/ (Behaviour.robots)
+  /robots.txt                 disallows /distutils/ (Behaviour.robots); padded with Behaviour.robots_padding bytes
   /sitemap.xml                urlset of Behaviour.sitemap_paths; /sitemap_index.xml -> /sitemap-1.xml.gz + /sitemap-2.xml
   /r429/<path>                first hit per path: 429 with Retry-After: 1, then the page
   /r503/<path>                first hit per path: 503, then the page
   /reset/<path>               first hit per path: the connection is dropped without an answer, then the page
   /slow/<path>                the answer waits Behaviour.slow_s seconds (a slow server, not a test wait)
-  /trickle/<path>             the page sent a byte at a time for Behaviour.slow_s seconds (a tarpit)
+  /trickle/<path>             the page sent a byte at a time for Behaviour.slow_s seconds (a tarpit); so are
+                              /robots.txt and /sitemap.xml when in Behaviour.trickled
   /moved/<path>               301 to /<path>
   /loop/a.html <-> /loop/b.html  a redirect loop
   /to-ftp.html                302 to ftp://
@@ -63,6 +64,9 @@ class Behaviour:
     only: set | None = None                           # serve only these site paths (others 404)
     no_sitemap: bool = False                          # /sitemap.xml answers 404
     robots_errors: int = 0                            # the first N /robots.txt requests answer 503 (Retry-After: 0)
+    trickled: frozenset = frozenset()                 # "/robots.txt", "/sitemap.xml": sent as /trickle/ pages are
+    robots_padding: int = 0                           # bytes of comment lines after the rules (a huge robots.txt)
+    robots_sent_whole: bool | None = None             # the padded robots.txt went out whole (False: client hung up)
     let_through: frozenset | None = None              # page paths (not robots/sitemap) served; others held
     pages_held: int = 0
     turn: threading.Condition = field(default_factory=threading.Condition)
@@ -133,10 +137,16 @@ class _Handler(BaseHTTPRequestHandler):
         b = self.b
         if path == "/robots.txt" and hits <= b.robots_errors:
             return self._send(503, b"busy", "text/plain", {"Retry-After": "0"})
+        if path == "/robots.txt" and path in b.trickled:
+            return self._trickle(b.robots.encode(), "text/plain")
+        if path == "/robots.txt" and b.robots_padding:
+            return self._padded_robots()
         if path == "/robots.txt":
             return self._send(200, b.robots.encode(), "text/plain")
         if path == "/sitemap.xml" and b.no_sitemap:
             return self._send(404, b"no sitemap", "text/plain")
+        if path == "/sitemap.xml" and path in b.trickled:
+            return self._trickle(self._urlset(b.sitemap_paths), "application/xml")
         if path == "/sitemap.xml":
             return self._send(200, self._urlset(b.sitemap_paths), "application/xml")
         if path == "/sitemap_index.xml":
@@ -160,7 +170,7 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(b.slow_s)
             return self._file(path[5:])
         if path.startswith("/trickle/"):
-            return self._trickle(path[8:])
+            return self._trickle((self.server.root / path[9:]).read_bytes(), "text/html; charset=utf-8")
         if path.startswith("/moved/"):
             return self._redirect(301, path[6:])
         if path.startswith("/loop/"):
@@ -202,12 +212,11 @@ class _Handler(BaseHTTPRequestHandler):
         kind = "text/html; charset=utf-8" if target.suffix == ".html" else "application/octet-stream"
         return self._send(200, target.read_bytes(), kind, extra)
 
-    def _trickle(self, path: str) -> None:
-        """The page a byte every TRICKLE_GAP_S for Behaviour.slow_s seconds, then the rest (a tarpit: each read
+    def _trickle(self, body: bytes, kind: str) -> None:
+        """The body a byte every TRICKLE_GAP_S for Behaviour.slow_s seconds, then the rest (a tarpit: each read
         comes well within any read timeout, the whole answer does not)."""
-        body = (self.server.root / path.lstrip("/")).read_bytes()
         self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         sent, until = 0, time.monotonic() + self.b.slow_s
@@ -219,6 +228,24 @@ class _Handler(BaseHTTPRequestHandler):
                 time.sleep(TRICKLE_GAP_S)
             self.wfile.write(body[sent:])
         except OSError:   # the client gave up on it
+            self.close_connection = True
+
+    def _padded_robots(self) -> None:
+        """Behaviour.robots, then Behaviour.robots_padding bytes of comment lines in 64 KiB blocks; whether they all
+        went out or the client hung up first is kept in Behaviour.robots_sent_whole."""
+        rules, block = self.b.robots.encode(), (b"#" * 1023 + b"\n") * 64
+        blocks = self.b.robots_padding // len(block)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(rules) + blocks * len(block)))
+        self.end_headers()
+        try:
+            self.wfile.write(rules)
+            for _ in range(blocks):
+                self.wfile.write(block)
+            self.b.robots_sent_whole = True
+        except OSError:   # the client stopped reading
+            self.b.robots_sent_whole = False
             self.close_connection = True
 
     def _send(self, status: int, body: bytes, kind: str, extra: dict | None = None) -> None:

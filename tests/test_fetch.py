@@ -114,6 +114,51 @@ def test_a_server_sending_a_page_byte_by_byte_is_given_up_after_three_read_timeo
     assert (result.fault, result.attempts) == ("too_slow", 1)
     assert result.reason == "the page took over 3 s to arrive (a server sending it slowly)"
 
+
+def fetched_within(fetcher, url: str, seconds: float):
+    """The fetch of `url`, cancelled after `seconds`: a fetch that would hang fails the test (FetchCancelled)."""
+    cancel = threading.Event()
+    timer = threading.Timer(seconds, cancel.set)
+    timer.start()
+    try:
+        return fetcher.fetch(url, cancel=cancel)
+    finally:
+        timer.cancel()
+
+
+def test_a_robots_txt_sent_byte_by_byte_gives_the_page_up_after_the_deadline_a_page_has(site_root):
+    """Only pages had the whole-exchange deadline: a robots.txt trickling a byte every 0.5 s held its page, and
+    every page of the host waiting for its rules, for good (a review's tarpit). Following robots.py, a robots.txt
+    that cannot be read is the page's own fault, and the next page asks again."""
+    behaviour = Behaviour(trickled=frozenset({"/robots.txt"}), slow_s=60,
+                          robots="User-agent: *\nDisallow: /distutils/\n#" + "-" * 2000 + "\n")
+    server = SiteServer(site_root, behaviour=behaviour).start()
+    try:
+        with fetcher_for(server, read_timeout=0.5, retries=0) as fetcher:   # each byte comes 0.05 s apart
+            first = fetched_within(fetcher, server.url("library/json.html"), 20)
+            second = fetched_within(fetcher, server.url("library/os.html"), 20)
+    finally:
+        server.stop()
+    reason = "the site's robots.txt took over 1.5 s to arrive (a server sending it slowly)"
+    assert [(r.fault, r.status_code, r.reason) for r in (first, second)] == [("too_slow", 0, reason)] * 2
+    assert behaviour.seen["/robots.txt"] == 2 and "/library/json.html" not in behaviour.seen
+
+
+def test_a_huge_robots_txt_is_read_up_to_its_cap_and_no_further(site_root):
+    """robots.txt was read whole before being cut to MAX_ROBOTS_BYTES: 32 MiB of it were downloaded to keep
+    500 KB. Its rules still hold, and the server sees the client hang up before the end."""
+    behaviour = Behaviour(robots_padding=32 * 2 ** 20)
+    server = SiteServer(site_root, behaviour=behaviour).start()
+    try:
+        with fetcher_for(server) as fetcher:
+            allowed = fetched_within(fetcher, server.url("library/json.html"), 20)
+            blocked = fetched_within(fetcher, server.url("distutils/index.html"), 20)
+        wait_for(lambda: behaviour.robots_sent_whole is not None, 10, "the robots.txt answer to end")
+    finally:
+        server.stop()
+    assert (allowed.fault, blocked.fault) == (faults.OK, "robots_blocked")
+    assert behaviour.robots_sent_whole is False
+
 def test_refused_connection_and_tls_error_are_named(site):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -362,6 +407,31 @@ def test_a_robots_txt_that_answers_503_is_asked_again_and_one_that_keeps_failing
         assert server.behaviour.seen["/robots.txt"] == 3 and "/library/json.html" not in server.behaviour.seen
     finally:
         server.stop()
+
+def test_a_sitemap_sent_byte_by_byte_is_given_up_after_the_deadline_a_page_has(site_root):
+    """A sitemap trickling a byte every 0.5 s held the discovery of a fetch for good: it had httpx's per-read
+    timeout only. Past the deadline it is a source that cannot be read, the server being there (no pause)."""
+    behaviour = Behaviour(trickled=frozenset({"/sitemap.xml"}), slow_s=60, sitemap_paths=["library/json.html"] * 20)
+    server = SiteServer(site_root, behaviour=behaviour).start()
+    outcome = {}
+
+    def read():
+        try:
+            read_source(server.url("sitemap.xml"), fetcher)
+        except SourceError as exc:
+            outcome["error"] = exc
+    try:
+        with fetcher_for(server, read_timeout=0.5, retries=0) as fetcher:
+            reader = threading.Thread(target=read, daemon=True)
+            reader.start()
+            reader.join(20)
+            assert not reader.is_alive(), "the sitemap was still being read after 20 s"
+    finally:
+        server.stop()
+    assert str(outcome["error"]) == (f"sitemap {server.url('sitemap.xml')}: the answer took over 1.5 s to arrive "
+                                     "(a server sending it slowly)")
+    assert not outcome["error"].unreachable
+
 
 def test_a_web_page_on_a_site_without_sitemap_is_refused(site_root):
     server = SiteServer(site_root, behaviour=Behaviour(no_sitemap=True)).start()

@@ -144,9 +144,10 @@ class _Host:
         self.interval = max(self.interval, delay)
 
 
-#: A page's whole exchange (request, headers, body) is given up after this many read timeouts: a tarpit sending a
-#: byte every half second held a foreground fetch for as long as it liked (--timeout 2 took 31 s).
-PAGE_DEADLINE_READS = 3
+#: A whole exchange (request, headers, body) of a page, a robots.txt or a sitemap is given up after this many read
+#: timeouts: a tarpit sending a byte every half second held a foreground fetch for as long as it liked (--timeout 2
+#: took 31 s), and its robots.txt or sitemap held the fetch for good.
+EXCHANGE_DEADLINE_READS = 3
 
 
 class _Answer:
@@ -170,7 +171,7 @@ class Fetcher:
         self.settings = settings or FetchSettings()
         self.site = site
         self._hosts: dict[str, _Host] = {}
-        self._robots = Robots(self.settings.user_agent, self._robots_wait)
+        self._robots = Robots(self.settings.user_agent, self._get_within_deadline, self._robots_wait)
         self._usage = threading.Lock()
         self._notes: list[str] = []             # what the user should know of the run, said once (take_notes)
         self._slowed: set[str] = set()          # hosts whose robots.txt Crawl-delay was said
@@ -226,7 +227,8 @@ class Fetcher:
         host.slow_to(delay)
 
     def get_bytes(self, url: str, max_bytes: int = 100_000_000) -> tuple[int, bytes, str]:
-        """(status, body, final URL) of a non-page resource (a sitemap); redirects followed; errors raise."""
+        """(status, body, final URL) of a non-page resource (a sitemap); redirects followed; errors raise (httpx's,
+        faults.TooSlow past the whole-exchange deadline, ValueError for a body over `max_bytes`)."""
         return self._call(self._get_bytes(url, max_bytes))
 
     def probe(self, url: str) -> tuple[str, str]:
@@ -336,8 +338,8 @@ class Fetcher:
         host = self._host(url)
         if self.settings.respect_robots:
             try:
-                allowed, delay = await self._robots.allowed(self._client, url)
-            except httpx.HTTPError as exc:
+                allowed, delay = await self._robots.allowed(url)
+            except (httpx.HTTPError, faults.TooSlow) as exc:     # the page's own fault (robots.py)
                 return _Answer(0, httpx.Headers(), None, *faults.classify_exception(exc))
             except RobotsUnavailable as exc:
                 return _Answer(0, httpx.Headers(), None, faults.ROBOTS_UNAVAILABLE, str(exc))   # no page answer
@@ -383,16 +385,23 @@ class Fetcher:
     async def _attempt(self, url: str, host: _Host) -> _Answer:
         async with host.slots:
             await host.pace()
-            deadline = PAGE_DEADLINE_READS * self.settings.read_timeout
             try:
-                return await asyncio.wait_for(self._exchange(url), deadline)
-            except asyncio.TimeoutError:
-                return _Answer(0, httpx.Headers(), None, faults.TOO_SLOW,
-                               f"the page took over {deadline:g} s to arrive (a server sending it slowly)")
+                return await self._within_deadline(self._exchange(url), "the page")
+            except faults.TooSlow as exc:
+                return _Answer(0, httpx.Headers(), None, faults.TOO_SLOW, str(exc))
+
+    async def _within_deadline(self, exchange, what: str):
+        """Await one whole exchange, given up after EXCHANGE_DEADLINE_READS read timeouts (raises faults.TooSlow,
+        naming `what`). httpx's read timeout is per read: a server that sends a byte now and then never trips it.
+        Pages, robots.txt and sitemaps all go through here."""
+        deadline = EXCHANGE_DEADLINE_READS * self.settings.read_timeout
+        try:
+            return await asyncio.wait_for(exchange, deadline)
+        except asyncio.TimeoutError:
+            raise faults.TooSlow(what, deadline) from None
 
     async def _exchange(self, url: str) -> _Answer:
-        """One request and its answer, read under the size cap. httpx's read timeout is per read: a server that
-        sends a byte now and then never trips it, so _attempt bounds the whole exchange (PAGE_DEADLINE_READS)."""
+        """One request and its answer, read under the size cap (_attempt bounds the whole exchange in time)."""
         try:
             request = self._client.build_request("GET", url)
             response = await self._client.send(request, stream=True)
@@ -417,13 +426,11 @@ class Fetcher:
         if declared.isdigit() and int(declared) > cap:
             return _Answer(status, headers, None, "too_large",
                            f"the page declares {int(declared):,} bytes, more than the {cap:,}-byte cap")
-        body = bytearray()
-        async for chunk in response.aiter_bytes():
-            body += chunk
-            if len(body) > cap:
-                return _Answer(status, headers, None, "too_large",
-                               f"the page is larger than the {cap:,}-byte cap (its download was stopped there)")
-        return _Answer(status, headers, bytes(body))
+        body, cut = await _body_upto(response, cap)
+        if cut:
+            return _Answer(status, headers, None, "too_large",
+                           f"the page is larger than the {cap:,}-byte cap (its download was stopped there)")
+        return _Answer(status, headers, body)
 
     async def _get_bytes(self, url: str, max_bytes: int) -> tuple[int, bytes, str]:
         start = clean_url(url)
@@ -432,15 +439,34 @@ class Fetcher:
         host = self._host(start)
         async with host.slots:
             await host.pace()
-            async with self._client.stream("GET", start, follow_redirects=True) as response:
-                body = bytearray()
-                async for chunk in response.aiter_bytes():
-                    body += chunk
-                    if len(body) > max_bytes:
-                        raise ValueError(f"{url} is larger than {max_bytes:,} bytes")
-                if scheme_of(str(response.url)) not in SCHEMES:
-                    raise ValueError(f"{url} redirected to a non-http(s) address")
-                return response.status_code, bytes(body), str(response.url)
+            response, body, cut = await self._get_within_deadline(start, max_bytes, "the answer")
+        if cut:
+            raise ValueError(f"{url} is larger than {max_bytes:,} bytes")
+        if scheme_of(str(response.url)) not in SCHEMES:
+            raise ValueError(f"{url} redirected to a non-http(s) address")
+        return response.status_code, body, str(response.url)
+
+    async def _get_within_deadline(self, url: str, max_bytes: int, what: str) -> tuple[httpx.Response, bytes, bool]:
+        """A resource that is not a page (robots.txt, a sitemap), redirects followed by httpx: (its closed response,
+        its body cut at `max_bytes`, whether it was cut), the whole exchange within the deadline a page has
+        (faults.TooSlow naming `what`); httpx's errors raise."""
+        return await self._within_deadline(self._get_upto(url, max_bytes), what)
+
+    async def _get_upto(self, url: str, max_bytes: int) -> tuple[httpx.Response, bytes, bool]:
+        async with self._client.stream("GET", url, follow_redirects=True) as response:
+            body, cut = await _body_upto(response, max_bytes)
+        return response, body, cut
+
+
+async def _body_upto(response: httpx.Response, limit: int) -> tuple[bytes, bool]:
+    """(the body, at most `limit` bytes; whether there was more): streamed, so a body over the limit is never read
+    whole (the connection is dropped there)."""
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) > limit:
+            return bytes(body[:limit]), True
+    return bytes(body), False
 
 
 def _fail(result: FetchResult, code: str, reason: str, status: int = 0) -> FetchResult:

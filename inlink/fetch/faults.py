@@ -42,6 +42,15 @@ UNREACHABLE = frozenset({"dns_error", "connection_refused", "connection_reset", 
 RETRYABLE = frozenset({"timeout", "connection_refused", "connection_reset", "connection_error"})
 
 
+class TooSlow(Exception):
+    """A whole exchange (request, headers, body) outlasted its deadline: the server is there and answering, a byte
+    now and then, which no per-read timeout catches (TOO_SLOW)."""
+
+    def __init__(self, what: str, deadline_s: float):
+        self.deadline_s = deadline_s
+        super().__init__(f"{what} took over {deadline_s:g} s to arrive (a server sending it slowly)")
+
+
 def label(code: str) -> str:
     return LABELS.get(code, code)
 
@@ -51,6 +60,8 @@ def classify_exception(exc: BaseException) -> tuple[str, str]:
     import httpx  # the client imports httpx anyway; kept local so this module stays light
 
     text = str(exc) or exc.__class__.__name__
+    if isinstance(exc, TooSlow):
+        return TOO_SLOW, text
     if isinstance(exc, httpx.TimeoutException):
         kind = {httpx.ConnectTimeout: "connecting", httpx.ReadTimeout: "waiting for the answer",
                 httpx.WriteTimeout: "sending the request", httpx.PoolTimeout: "waiting for a free connection"}

@@ -4,7 +4,10 @@ RFC 9309: a 4xx robots.txt means no rules; a 5xx (or a redirect loop) means the 
 fetched for now, so no page is fetched. A 5xx is asked again first, as a page's would be (Retry-After honoured,
 else backoff): one brief 503 at the start made every page of a site "Blocked by robots.txt". One that stays
 unavailable is said as such (Unavailable), not as a rule that disallows the page: a job pauses on it and asks
-again when resumed. A connection failure is the page's own fault.
+again when resumed. A connection failure is the page's own fault, and so is a robots.txt that takes longer than a
+page may (the fetcher's whole-exchange deadline, a server sending it a byte now and then): that page is given up
+("too_slow", its reason naming robots.txt), nothing is kept, and the next page of the host asks again. Only the
+first MAX_ROBOTS_BYTES are read (RFC 9309 lets a crawler stop there; the rest is never downloaded).
 """
 from __future__ import annotations
 
@@ -29,16 +32,19 @@ class Unavailable(Exception):
 
 
 class Robots:
-    """Per-host rules, fetched lazily by the client that asks (async; one fetch per host). `wait_for(attempt,
-    headers)` gives the seconds before asking a 5xx robots.txt again (None: give up), as for a page."""
+    """Per-host rules, fetched lazily (async; one fetch per host). `get(url, max_bytes, what)` is the fetcher's
+    download under its whole-exchange deadline: (closed response, body cut at max_bytes, whether it was cut), httpx
+    errors and faults.TooSlow raised. `wait_for(attempt, headers)` gives the seconds before asking a 5xx robots.txt
+    again (None: give up), as for a page."""
 
-    def __init__(self, user_agent: str, wait_for=None):
+    def __init__(self, user_agent: str, get, wait_for=None):
         self.user_agent = user_agent
+        self._get = get
         self._wait_for = wait_for or (lambda attempt, headers: None)
         self._rules: dict[str, Protego | None | Unavailable] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
-    async def rules_for(self, client, url: str):
+    async def rules_for(self, url: str):
         """Protego rules, None (no rules) or an Unavailable (the robots.txt server kept erroring)."""
         host = host_key(url)
         if host in self._rules:
@@ -46,16 +52,16 @@ class Robots:
         lock = self._locks.setdefault(host, asyncio.Lock())
         async with lock:
             if host not in self._rules:
-                self._rules[host] = await self._fetch(client, url)
+                self._rules[host] = await self._fetch(url)
         return self._rules[host]
 
-    async def _fetch(self, client, url: str):
+    async def _fetch(self, url: str):
         scheme = url.split("://", 1)[0]
         robots_url = f"{scheme}://{host_key(url)}/robots.txt"
         attempt = 0
         while True:
             attempt += 1
-            response = await client.get(robots_url, follow_redirects=True)   # transport errors propagate
+            response, body, _cut = await self._get(robots_url, MAX_ROBOTS_BYTES, "the site's robots.txt")
             if response.status_code < 500:
                 break
             wait = self._wait_for(attempt, response.headers)
@@ -66,11 +72,12 @@ class Robots:
             await asyncio.sleep(wait)
         if response.status_code >= 400:
             return None
-        return Protego.parse(response.content[:MAX_ROBOTS_BYTES].decode("utf-8", errors="replace"))
+        return Protego.parse(body.decode("utf-8", errors="replace"))
 
-    async def allowed(self, client, url: str) -> tuple[bool, float | None]:
-        """(may fetch, crawl-delay in seconds or None); raises Unavailable when the robots.txt kept erroring."""
-        rules = await self.rules_for(client, url)
+    async def allowed(self, url: str) -> tuple[bool, float | None]:
+        """(may fetch, crawl-delay in seconds or None); raises Unavailable when the robots.txt kept erroring, and
+        the download's own errors (httpx's, faults.TooSlow) when it could not be read."""
+        rules = await self.rules_for(url)
         if rules is None:
             return True, None
         if isinstance(rules, Unavailable):
