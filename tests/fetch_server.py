@@ -1,7 +1,8 @@
 """A real HTTP server on 127.0.0.1 serving the python-docs HTML archive, with switchable faults.
 
 Paths (besides the site's own files):
-  /robots.txt                 disallows /distutils/ (Behaviour.robots); padded with Behaviour.robots_padding bytes
+  /robots.txt                 disallows /distutils/ (Behaviour.robots); padded with Behaviour.robots_padding bytes;
+                              with Behaviour.robots_redirects, 302 to /robots.txt?hop=N+1 without end
   /sitemap.xml                urlset of Behaviour.sitemap_paths; /sitemap_index.xml -> /sitemap-1.xml.gz + /sitemap-2.xml
   /r429/<path>                first hit per path: 429 with Retry-After: 1, then the page
   /r503/<path>                first hit per path: 503, then the page
@@ -65,6 +66,7 @@ class Behaviour:
     no_sitemap: bool = False                          # /sitemap.xml answers 404
     robots_errors: int = 0                            # the first N /robots.txt requests answer 503 (Retry-After: 0)
     trickled: frozenset = frozenset()                 # "/robots.txt", "/sitemap.xml": sent as /trickle/ pages are
+    robots_redirects: bool = False                    # /robots.txt redirects to itself with a new query, endlessly
     robots_padding: int = 0                           # bytes of comment lines after the rules (a huge robots.txt)
     robots_sent_whole: bool | None = None             # the padded robots.txt went out whole (False: client hung up)
     let_through: frozenset | None = None              # page paths (not robots/sitemap) served; others held
@@ -137,6 +139,8 @@ class _Handler(BaseHTTPRequestHandler):
         b = self.b
         if path == "/robots.txt" and hits <= b.robots_errors:
             return self._send(503, b"busy", "text/plain", {"Retry-After": "0"})
+        if path == "/robots.txt" and b.robots_redirects:
+            return self._redirect(302, f"/robots.txt?hop={int(self.path.partition('?hop=')[2] or 0) + 1}")
         if path == "/robots.txt" and path in b.trickled:
             return self._trickle(b.robots.encode(), "text/plain")
         if path == "/robots.txt" and b.robots_padding:

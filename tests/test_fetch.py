@@ -433,6 +433,28 @@ def test_a_sitemap_sent_byte_by_byte_is_given_up_after_the_deadline_a_page_has(s
     assert not outcome["error"].unreachable
 
 
+def test_a_robots_txt_redirecting_in_a_loop_fetches_nothing_and_is_asked_once_per_run(site_root):
+    """httpx's TooManyRedirects escaped the robots.txt fetch: each page was a "connection_error" and asked robots.txt
+    again, 21 requests a page. RFC 9309 (robots.py): a redirect loop means nothing is fetched, as a 5xx does."""
+    behaviour = Behaviour(robots_redirects=True)
+    server = SiteServer(site_root, behaviour=behaviour).start()
+
+    def robots_requests() -> int:
+        return sum(path.startswith("/robots.txt") for path, _, _ in behaviour.log)
+    try:
+        with fetcher_for(server, retries=0) as fetcher:
+            results = [fetcher.fetch(server.url("library/json.html"))]
+            asked = robots_requests()
+            results += [fetcher.fetch(server.url(path)) for path in ("library/os.html", "library/re.html")]
+    finally:
+        server.stop()
+    assert {(r.fault, r.status_code) for r in results} == {("robots_unavailable", 0)}
+    assert results[0].reason == ("robots.txt redirected in a loop (too many redirects): the site asks for nothing "
+                                 "to be fetched until it answers")
+    assert 1 < asked == robots_requests()                      # one chain of redirects, not one a page
+    assert not [path for path, _, _ in behaviour.log if path.startswith("/library/")]
+
+
 def test_a_web_page_on_a_site_without_sitemap_is_refused(site_root):
     server = SiteServer(site_root, behaviour=Behaviour(no_sitemap=True)).start()
     try:

@@ -4,7 +4,9 @@ RFC 9309: a 4xx robots.txt means no rules; a 5xx (or a redirect loop) means the 
 fetched for now, so no page is fetched. A 5xx is asked again first, as a page's would be (Retry-After honoured,
 else backoff): one brief 503 at the start made every page of a site "Blocked by robots.txt". One that stays
 unavailable is said as such (Unavailable), not as a rule that disallows the page: a job pauses on it and asks
-again when resumed. A connection failure is the page's own fault, and so is a robots.txt that takes longer than a
+again when resumed. A redirect loop (more redirects than httpx follows) is Unavailable at once, kept for the run
+like any outcome: it escaped as a "connection_error" of each page, every page asking robots.txt 21 times again.
+A connection failure is the page's own fault, and so is a robots.txt that takes longer than a
 page may (the fetcher's whole-exchange deadline, a server sending it a byte now and then): that page is given up
 ("too_slow", its reason naming robots.txt), nothing is kept, and the next page of the host asks again. Only the
 first MAX_ROBOTS_BYTES are read (RFC 9309 lets a crawler stop there; the rest is never downloaded).
@@ -14,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import httpx
 from protego import Protego
 
 from inlink.fetch.urls import host_key
@@ -23,12 +26,13 @@ MAX_ROBOTS_BYTES = 512_000
 
 
 class Unavailable(Exception):
-    """The host's robots.txt kept answering a server error: nothing may be fetched from it for now."""
+    """The host's robots.txt kept answering a server error, or redirected in a loop: nothing may be fetched from it
+    for now. `status` is its last answer's (0 for a loop, which never answers); `problem` says what it did."""
 
-    def __init__(self, robots_url: str, status: int):
+    def __init__(self, robots_url: str, status: int, problem: str = ""):
         self.robots_url, self.status = robots_url, status
-        super().__init__(f"robots.txt answered {status} (a server error): the site asks for nothing to be fetched "
-                         "until it answers")
+        problem = problem or f"answered {status} (a server error)"
+        super().__init__(f"robots.txt {problem}: the site asks for nothing to be fetched until it answers")
 
 
 class Robots:
@@ -61,7 +65,11 @@ class Robots:
         attempt = 0
         while True:
             attempt += 1
-            response, body, _cut = await self._get(robots_url, MAX_ROBOTS_BYTES, "the site's robots.txt")
+            try:
+                response, body, _cut = await self._get(robots_url, MAX_ROBOTS_BYTES, "the site's robots.txt")
+            except httpx.TooManyRedirects:
+                _LOG.info("robots.txt of %s redirects in a loop: nothing is fetched from the site", robots_url)
+                return Unavailable(robots_url, 0, "redirected in a loop (too many redirects)")
             if response.status_code < 500:
                 break
             wait = self._wait_for(attempt, response.headers)
