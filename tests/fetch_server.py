@@ -65,6 +65,7 @@ class Behaviour:
     only: set | None = None                           # serve only these site paths (others 404)
     no_sitemap: bool = False                          # /sitemap.xml answers 404
     robots_errors: int = 0                            # the first N /robots.txt requests answer 503 (Retry-After: 0)
+    robots_error_status: int = 503                    # ... or this status
     trickled: frozenset = frozenset()                 # "/robots.txt", "/sitemap.xml": sent as /trickle/ pages are
     robots_redirects: bool = False                    # /robots.txt redirects to itself with a new query, endlessly
     robots_padding: int = 0                           # bytes of comment lines after the rules (a huge robots.txt)
@@ -138,7 +139,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _route(self, path: str, hits: int) -> None:
         b = self.b
         if path == "/robots.txt" and hits <= b.robots_errors:
-            return self._send(503, b"busy", "text/plain", {"Retry-After": "0"})
+            return self._send(b.robots_error_status, b"busy", "text/plain", {"Retry-After": "0"})
         if path == "/robots.txt" and b.robots_redirects:
             return self._redirect(302, f"/robots.txt?hop={int(self.path.partition('?hop=')[2] or 0) + 1}")
         if path == "/robots.txt" and path in b.trickled:

@@ -433,6 +433,22 @@ def test_a_sitemap_sent_byte_by_byte_is_given_up_after_the_deadline_a_page_has(s
     assert not outcome["error"].unreachable
 
 
+def test_a_robots_txt_that_keeps_answering_429_is_unavailable_as_a_server_error_is(site_root):
+    """A 429 robots.txt was taken as a 4xx, no rules: every page was fetched from a site asking for fewer requests.
+    Google takes it as a 5xx: asked again, then nothing fetched."""
+    behaviour = Behaviour(robots_errors=1000, robots_error_status=429)
+    server = SiteServer(site_root, behaviour=behaviour).start()
+    try:
+        with fetcher_for(server, retries=2) as fetcher:
+            result = fetcher.fetch(server.url("library/json.html"))
+    finally:
+        server.stop()
+    assert (result.fault, result.status_code) == ("robots_unavailable", 0)
+    assert result.reason == ("robots.txt answered 429 (too many requests): the site asks for nothing to be fetched "
+                             "until it answers")
+    assert behaviour.seen["/robots.txt"] == 3 and "/library/json.html" not in behaviour.seen
+
+
 def test_a_robots_txt_redirecting_in_a_loop_fetches_nothing_and_is_asked_once_per_run(site_root):
     """httpx's TooManyRedirects escaped the robots.txt fetch: each page was a "connection_error" and asked robots.txt
     again, 21 requests a page. RFC 9309 (robots.py): a redirect loop means nothing is fetched, as a 5xx does."""

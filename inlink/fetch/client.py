@@ -364,7 +364,7 @@ class Fetcher:
             await asyncio.sleep(wait)
 
     def _robots_wait(self, attempt: int, headers) -> float | None:
-        """Seconds before asking a robots.txt that answered 5xx again, as for a page (None: give up)."""
+        """Seconds before asking a robots.txt that answered 5xx or 429 again, as for a page (None: give up)."""
         wait = self._wait_after(headers, attempt)
         return wait if wait is not None and wait <= self.settings.max_wait_s else None
 

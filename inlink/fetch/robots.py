@@ -1,7 +1,8 @@
 """robots.txt with protego (a maintained, standards-following parser), fetched once per host.
 
 RFC 9309: a 4xx robots.txt means no rules; a 5xx (or a redirect loop) means the site asks for nothing to be
-fetched for now, so no page is fetched. A 5xx is asked again first, as a page's would be (Retry-After honoured,
+fetched for now, so no page is fetched. A 429 (Too Many Requests) is taken as a 5xx, as Google does, not as a 4xx:
+it asks for fewer requests and says nothing of rules. A 5xx is asked again first, as a page's would be (Retry-After honoured,
 else backoff): one brief 503 at the start made every page of a site "Blocked by robots.txt". One that stays
 unavailable is said as such (Unavailable), not as a rule that disallows the page: a job pauses on it and asks
 again when resumed. A redirect loop (more redirects than httpx follows) is Unavailable at once, kept for the run
@@ -26,20 +27,20 @@ MAX_ROBOTS_BYTES = 512_000
 
 
 class Unavailable(Exception):
-    """The host's robots.txt kept answering a server error, or redirected in a loop: nothing may be fetched from it
+    """The host's robots.txt kept answering a server error or 429, or redirected in a loop: nothing may be fetched from it
     for now. `status` is its last answer's (0 for a loop, which never answers); `problem` says what it did."""
 
     def __init__(self, robots_url: str, status: int, problem: str = ""):
         self.robots_url, self.status = robots_url, status
-        problem = problem or f"answered {status} (a server error)"
+        problem = problem or f"answered {status} ({'too many requests' if status == 429 else 'a server error'})"
         super().__init__(f"robots.txt {problem}: the site asks for nothing to be fetched until it answers")
 
 
 class Robots:
     """Per-host rules, fetched lazily (async; one fetch per host). `get(url, max_bytes, what)` is the fetcher's
     download under its whole-exchange deadline: (closed response, body cut at max_bytes, whether it was cut), httpx
-    errors and faults.TooSlow raised. `wait_for(attempt, headers)` gives the seconds before asking a 5xx robots.txt
-    again (None: give up), as for a page."""
+    errors and faults.TooSlow raised. `wait_for(attempt, headers)` gives the seconds before asking a 5xx or 429
+    robots.txt again (None: give up), as for a page."""
 
     def __init__(self, user_agent: str, get, wait_for=None):
         self.user_agent = user_agent
@@ -70,7 +71,7 @@ class Robots:
             except httpx.TooManyRedirects:
                 _LOG.info("robots.txt of %s redirects in a loop: nothing is fetched from the site", robots_url)
                 return Unavailable(robots_url, 0, "redirected in a loop (too many redirects)")
-            if response.status_code < 500:
+            if not _means_unavailable(response.status_code):
                 break
             wait = self._wait_for(attempt, response.headers)
             if wait is None:
@@ -91,3 +92,9 @@ class Robots:
         if isinstance(rules, Unavailable):
             raise rules
         return rules.can_fetch(url, self.user_agent), rules.crawl_delay(self.user_agent)
+
+
+def _means_unavailable(status: int) -> bool:
+    """A robots.txt answer that asks for nothing to be fetched for now: a server error, or 429 (Google reads it as
+    one; taken as a 4xx, "no rules", it allowed every page of a site that asked for fewer requests)."""
+    return status >= 500 or status == 429
