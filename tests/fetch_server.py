@@ -9,7 +9,7 @@ Paths (besides the site's own files):
   /reset/<path>               first hit per path: the connection is dropped without an answer, then the page
   /slow/<path>                the answer waits Behaviour.slow_s seconds (a slow server, not a test wait)
   /trickle/<path>             the page sent a byte at a time for Behaviour.slow_s seconds (a tarpit); so are
-                              /robots.txt and /sitemap.xml when in Behaviour.trickled
+                              /robots.txt, /sitemap.xml and / when in Behaviour.trickled
   /moved/<path>               301 to /<path>
   /loop/a.html <-> /loop/b.html  a redirect loop
   /to-ftp.html                302 to ftp://
@@ -66,7 +66,7 @@ class Behaviour:
     no_sitemap: bool = False                          # /sitemap.xml answers 404
     robots_errors: int = 0                            # the first N /robots.txt requests answer 503 (Retry-After: 0)
     robots_error_status: int = 503                    # ... or this status
-    trickled: frozenset = frozenset()                 # "/robots.txt", "/sitemap.xml": sent as /trickle/ pages are
+    trickled: frozenset = frozenset()                 # "/robots.txt", "/sitemap.xml", "/": sent as /trickle/ pages are
     robots_redirects: bool = False                    # /robots.txt redirects to itself with a new query, endlessly
     robots_padding: int = 0                           # bytes of comment lines after the rules (a huge robots.txt)
     robots_sent_whole: bool | None = None             # the padded robots.txt went out whole (False: client hung up)
@@ -148,6 +148,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._padded_robots()
         if path == "/robots.txt":
             return self._send(200, b.robots.encode(), "text/plain")
+        if path == "/" and path in b.trickled:
+            return self._trickle(b"<html><body>" + b"home " * 2000 + b"</body></html>", "text/html")
         if path == "/sitemap.xml" and b.no_sitemap:
             return self._send(404, b"no sitemap", "text/plain")
         if path == "/sitemap.xml" and path in b.trickled:

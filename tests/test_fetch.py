@@ -433,6 +433,32 @@ def test_a_sitemap_sent_byte_by_byte_is_given_up_after_the_deadline_a_page_has(s
     assert not outcome["error"].unreachable
 
 
+def test_the_site_down_probe_gives_up_on_a_home_page_sent_byte_by_byte(site_root):
+    """The probe that tells "the site is down" from "this page is bad" read the whole home page with no deadline: a
+    server sending it a byte now and then held the fetch job there for good. Its body is never read now (an answer
+    says the server is there), and the exchange is bounded as a page's is."""
+    behaviour = Behaviour(trickled=frozenset({"/"}), slow_s=60)
+    server = SiteServer(site_root, behaviour=behaviour).start()
+    answer = {}
+    try:
+        with fetcher_for(server, read_timeout=0.5, retries=0) as fetcher:
+            prober = threading.Thread(target=lambda: answer.update(got=fetcher.probe(server.url("library/os.html"))),
+                                      daemon=True)
+            prober.start()
+            prober.join(20)
+            assert not prober.is_alive(), "the probe was still reading the home page after 20 s"
+    finally:
+        server.stop()
+    assert answer["got"] == ("ok", "the server answered 200")
+
+
+def test_a_sitemap_redirecting_in_a_loop_is_no_unreachable_site():
+    """httpx's TooManyRedirects (a sitemap's: pages follow their redirects by hand) was a "connection_error", which
+    counts as the site being unreachable: a fetch job paused as if the site were down."""
+    code, reason = faults.classify_exception(httpx.TooManyRedirects("Exceeded maximum allowed redirects."))
+    assert code == "too_many_redirects" and code not in faults.UNREACHABLE and "too many redirects" in reason
+
+
 def test_a_robots_txt_that_keeps_answering_429_is_unavailable_as_a_server_error_is(site_root):
     """A 429 robots.txt was taken as a 4xx, no rules: every page was fetched from a site asking for fewer requests.
     Google takes it as a 5xx: asked again, then nothing fetched."""

@@ -242,11 +242,16 @@ class Fetcher:
             return "bad_scheme", "not an http(s) URL"
         root = start.split("://", 1)[0] + "://" + host_key(start) + "/"
         try:
-            response = await self._client.get(root)
-        except httpx.HTTPError as exc:
+            status = await self._within_deadline(self._status_of(root), "the site's home page")
+        except (httpx.HTTPError, faults.TooSlow) as exc:
             return faults.classify_exception(exc)
-        await response.aclose()
-        return faults.OK, f"the server answered {response.status_code}"
+        return faults.OK, f"the server answered {status}"
+
+    async def _status_of(self, url: str) -> int:
+        """The status a URL answers, its body never read: the probe asks only whether the server is there. It read
+        the whole home page, with no cap and no deadline (a server sending it a byte now and then hung the job)."""
+        async with self._client.stream("GET", url) as response:
+            return response.status_code
 
     def close(self) -> None:
         if self._loop.is_closed():

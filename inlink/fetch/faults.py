@@ -81,6 +81,8 @@ def classify_exception(exc: BaseException) -> tuple[str, str]:
         if "refused" in lowered or "errno 111" in lowered:
             return "connection_refused", "the server refused the connection (nothing listens on that port)"
         return "connection_error", f"could not connect: {text}"
+    if isinstance(exc, httpx.TooManyRedirects):   # a sitemap's (pages follow theirs by hand): the server is there
+        return "too_many_redirects", f"too many redirects ({text})"
     if isinstance(exc, (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)):
         return "connection_reset", f"the connection was dropped mid-answer ({text})"
     if isinstance(exc, httpx.TransportError):
