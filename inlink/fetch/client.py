@@ -344,7 +344,7 @@ class Fetcher:
         if self.settings.respect_robots:
             try:
                 allowed, delay = await self._robots.allowed(url)
-            except (httpx.HTTPError, faults.TooSlow) as exc:     # the page's own fault (robots.py)
+            except httpx.HTTPError as exc:     # the page's own fault (robots.py)
                 return _Answer(0, httpx.Headers(), None, *faults.classify_exception(exc))
             except RobotsUnavailable as exc:
                 return _Answer(0, httpx.Headers(), None, faults.ROBOTS_UNAVAILABLE, str(exc))   # no page answer

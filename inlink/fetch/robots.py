@@ -7,10 +7,13 @@ else backoff): one brief 503 at the start made every page of a site "Blocked by 
 unavailable is said as such (Unavailable), not as a rule that disallows the page: a job pauses on it and asks
 again when resumed. A redirect loop (more redirects than httpx follows) is Unavailable at once, kept for the run
 like any outcome: it escaped as a "connection_error" of each page, every page asking robots.txt 21 times again.
-A connection failure is the page's own fault, and so is a robots.txt that takes longer than a
-page may (the fetcher's whole-exchange deadline, a server sending it a byte now and then): that page is given up
-("too_slow", its reason naming robots.txt), nothing is kept, and the next page of the host asks again. Only the
-first MAX_ROBOTS_BYTES are read (RFC 9309 lets a crawler stop there; the rest is never downloaded).
+A robots.txt that takes longer than a page may (the fetcher's whole-exchange deadline, a server sending it a byte
+now and then) is Unavailable too, kept for the run: RFC 9309 reads a robots.txt that cannot be reached as "disallow
+all", and given up page by page, each page of the host waited the whole deadline in turn (a minute each by default)
+while the server, there and answering, never made the job pause. A connection failure is the page's own fault:
+that page is given up, nothing is kept, and the next page of the host asks again (a site that is down pauses the
+job through the fetcher's probe). Only the first MAX_ROBOTS_BYTES are read (RFC 9309 lets a crawler stop there; the
+rest is never downloaded).
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ import logging
 import httpx
 from protego import Protego
 
+from inlink.fetch.faults import TooSlow
 from inlink.fetch.urls import host_key
 
 _LOG = logging.getLogger(__name__)
@@ -27,8 +31,8 @@ MAX_ROBOTS_BYTES = 512_000
 
 
 class Unavailable(Exception):
-    """The host's robots.txt kept answering a server error or 429, or redirected in a loop: nothing may be fetched from it
-    for now. `status` is its last answer's (0 for a loop, which never answers); `problem` says what it did."""
+    """The host's robots.txt kept answering a server error or 429, redirected in a loop or came too slowly: nothing may
+    be fetched from it for now. `status` is its last answer's (0 for a loop, which never answers); `problem` says what it did."""
 
     def __init__(self, robots_url: str, status: int, problem: str = ""):
         self.robots_url, self.status = robots_url, status
@@ -71,6 +75,10 @@ class Robots:
             except httpx.TooManyRedirects:
                 _LOG.info("robots.txt of %s redirects in a loop: nothing is fetched from the site", robots_url)
                 return Unavailable(robots_url, 0, "redirected in a loop (too many redirects)")
+            except TooSlow as exc:
+                _LOG.info("robots.txt of %s is too slow: nothing is fetched from the site", robots_url)
+                return Unavailable(robots_url, 0, f"took over {exc.deadline_s:g} s to arrive (a server sending it "
+                                                  "slowly)")
             if not _means_unavailable(response.status_code):
                 break
             wait = self._wait_for(attempt, response.headers)
@@ -84,8 +92,8 @@ class Robots:
         return Protego.parse(body.decode("utf-8", errors="replace"))
 
     async def allowed(self, url: str) -> tuple[bool, float | None]:
-        """(may fetch, crawl-delay in seconds or None); raises Unavailable when the robots.txt kept erroring, and
-        the download's own errors (httpx's, faults.TooSlow) when it could not be read."""
+        """(may fetch, crawl-delay in seconds or None); raises Unavailable when the robots.txt kept erroring or
+        came too slowly, and httpx's errors when it could not be read."""
         rules = await self.rules_for(url)
         if rules is None:
             return True, None
