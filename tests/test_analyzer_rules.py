@@ -390,13 +390,13 @@ def test_anchors_grow_to_the_whole_phrase_of_the_target_title():
 def test_a_grown_anchor_neither_begins_nor_ends_with_a_joining_word(text, word, title, grown):
     from types import SimpleNamespace
 
-    from inlink.links.spans import grow_to_title
+    from inlink.links.spans import Taken, grow_to_title
     from inlink.links.tokens import token_offsets
 
     index = SimpleNamespace(titles=[title], h1s=[title])
     starts, ends = token_offsets(text)
     at = text.index(word)
-    span = grow_to_title(index, text, 0, (at, at + len(word)), starts, ends, [])
+    span = grow_to_title(index, text, 0, (at, at + len(word)), starts, ends, Taken())
     assert text[span[0]:span[1]] == grown
 
 def test_one_link_per_target_per_page():
@@ -638,14 +638,20 @@ def test_an_orphan_named_by_a_phrase_the_site_links_elsewhere_is_weighed_with_th
     """The site links "lunar widgets" to its page on twelve pages; a page titled "Lunar Widgets Archive" that nothing
     links to is no neglected page's own name for that phrase: the site has said which page it means, so the orphan
     is weighed with the site's links (never linked with it: below the floor), while the orphan named by a phrase
-    the site never links keeps the confidence a title mention earns."""
+    the site never links keeps the confidence a title mention earns. (Seen from a page that links the phrase's page
+    with other words, so its "lunar widgets" is free for the archive: the notes' own is linked text.)"""
     site = _dictionary_site()
-    archive = {"url": BASE + "archive", "title": "Lunar Widgets | Shop", "h1": "", "description": "",
-               "content": "Old lunar widgets, kept for the record. " + FILLER, "word_count": 0, "status_code": 200,
-               "content_type": "text/html", "indexability": "Indexable", "is_target": True, "excluded_reason": ""}
-    site.pages = pd.concat([site.pages, pd.DataFrame([archive])], ignore_index=True)
+    pages = [{"url": BASE + path, "title": title, "h1": "", "description": "", "content": content + FILLER,
+              "word_count": 0, "status_code": 200, "content_type": "text/html", "indexability": "Indexable",
+              "is_target": True, "excluded_reason": ""}
+             for path, title, content in (("archive", "Lunar Widgets | Shop", "Old lunar widgets, kept for the record. "),
+                                          ("shelf", "Shelf | Shop", "The moon range: lunar widgets in a row. "))]
+    site.pages = pd.concat([site.pages, pd.DataFrame(pages)], ignore_index=True)
+    site.links = pd.concat([site.links, pd.DataFrame([{"source": BASE + "shelf", "destination": BASE + "lunar",
+                                                       "anchor": "The moon range"}])], ignore_index=True)
     rows = suggestions(site, NO_FLOOR)
     to_archive = [r for r in rows if r["Destination"] == BASE + "archive"]
+    assert {r["Source"] for r in to_archive} == {BASE + "shelf"}   # the notes link their "lunar widgets" already
     assert to_archive and max(r["Confidence"] for r in to_archive) < AnalysisConfig().min_confidence
     assert not [r for r in suggestions(site) if r["Destination"] == BASE + "archive"]
     lunar_from_src = [r for r in from_page(rows, "src") if r["Destination"] == BASE + "lunar"]
@@ -894,3 +900,41 @@ def test_an_instruction_opening_a_table_cell_is_a_verb_not_a_name():
     start = cell[0]
     assert used_as_verb(text, start, start + 4, ([cell[0]], [cell[1]]))
     assert not used_as_verb(text, start, start + 4)   # without its blocks, mid-sentence: a name
+
+
+def _linked_text_site(tmp_path):
+    """A guide whose sentences hold two links of its own: "Prefix matching" to its own section (a self link, which the
+    importer drops) and "brewing ratio guide" to another page; the site has pages titled "Prefix" and "Brewing Ratio"."""
+    pages = [("guide", "Command Guide", "Options may be abbreviated: see Prefix matching below. Our brewing ratio "
+                                        "guide helps too. Prefix rules for names are strict. " + FILLER),
+             ("prefix", "Prefix", "A prefix is the start of a word. " + FILLER),
+             ("ratio", "Brewing Ratio", "The brewing ratio is water to coffee. " + FILLER),
+             ("ratio-guide", "Ratio Guide", "How to scale a recipe. " + FILLER)]
+    rows = ["Address,Title 1,Content"] + [f'{BASE}{path},{title},"{text}"' for path, title, text in pages]
+    (tmp_path / "pages.csv").write_text("\n".join(rows), encoding="utf-8")
+    links = ["Source,Destination,Anchor", f"{BASE}guide,{BASE}guide#prefix-matching,Prefix matching",
+             f"{BASE}guide,{BASE}ratio-guide,brewing ratio guide"]
+    (tmp_path / "links.csv").write_text("\n".join(links), encoding="utf-8")
+    return load_site(tmp_path / "pages.csv", tmp_path / "links.csv")
+
+
+def test_no_anchor_stands_inside_text_the_page_links_already(tmp_path):
+    """An exploratory test found anchors inside the page's own links: "Prefix" cut out of "Prefix matching" (the
+    page's link to its own section, a self link the importer drops) and "coffee-to-water ratio" inside the link
+    "coffee-to-water ratio guide" to another page. A link cannot stand inside another: such text is kept clear, and
+    the word where it stands unlinked ("Prefix rules") still takes the link."""
+    site = _linked_text_site(tmp_path)
+    assert site.linked_text.values.tolist() == [[BASE + "guide", "Prefix matching"]]   # the self link's anchor
+    text = site.pages.set_index("url").loc[BASE + "guide", "content"]
+    index = build_index(site, NO_FLOOR)
+    rows = analyze_page(index, BASE + "guide")
+    linked = [(text.index(anchor), text.index(anchor) + len(anchor)) for anchor in ("Prefix matching",
+                                                                                  "brewing ratio guide")]
+    for row in rows:
+        start = text.index(row["Context"].strip("…")) + row["Context"].strip("…").index(row["Anchor"])
+        assert not any(start < end and begin < start + len(row["Anchor"]) for begin, end in linked), row
+    assert [(r["Anchor"], r["Destination"]) for r in rows if r["Destination"] == BASE + "prefix"] == \
+        [("Prefix", BASE + "prefix")]
+    assert not [r for r in rows if r["Destination"] == BASE + "ratio"]   # only inside the link to the guide
+    assert validate_suggestion(index, BASE + "guide", BASE + "ratio", "brewing ratio") == \
+        'the anchor "brewing ratio" stands only inside text the page links already'

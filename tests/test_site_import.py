@@ -11,6 +11,7 @@ from hypothesis import given, settings, strategies as st
 
 from inlink.site import load as site_import
 from inlink.site import tables
+from inlink.site.inlinks import read_links
 from inlink.site.load import (SiteDataError, detect_page_columns, load_links, load_pages, load_site,
                          missing_page_fields, normalize_url, read_table)
 
@@ -239,6 +240,20 @@ def test_generic_link_table_and_unknown_pages_filter():
         in report.warnings
     _, report = load_links(data, "links.csv", known_urls={"https://staging.a.com/x", "https://staging.a.com/y"})
     assert any("pages use https://staging.a.com but the links use https://a.com" in w for w in report.warnings)
+
+
+def test_the_links_dropped_from_a_page_leave_their_text_linked():
+    """A self link and a link out of the crawl are no links between pages, but their anchors stand linked on their
+    source page (where no suggestion may put a link): read_links keeps them as the page's linked text; a link from
+    a URL outside the crawl has no page to keep it for."""
+    data = csv_bytes(["Source", "Destination", "Anchor"], [["https://a.com/x", "https://a.com/y", "why"],
+                                                           ["https://a.com/x", "https://a.com/x#part", "this part"],
+                                                           ["https://a.com/x", "https://other.org/", "out there"],
+                                                           ["https://other.org/", "https://a.com/x", "in"],
+                                                           ["https://a.com/y", "https://a.com/y", ""]])
+    links, linked_text, _report = read_links(data, "links.csv", known_urls={"https://a.com/x", "https://a.com/y"})
+    assert links.values.tolist() == [["https://a.com/x", "https://a.com/y", "why"]]
+    assert linked_text.values.tolist() == [["https://a.com/x", "this part"], ["https://a.com/x", "out there"]]
 
 
 def test_a_link_url_differing_from_a_page_only_in_scheme_or_www_is_that_page():

@@ -36,6 +36,7 @@ from inlink.links.similarity import (
     prune_rows,
     top_k_similar,
 )
+from inlink.links.linked_text import page_anchors
 from inlink.links.placement import anchor_marks, prose_ranges
 from inlink.links.page_kinds import moved_pages, old_copies, thin_pages, word_counts
 from inlink.links.text import clean_title, detect_site_affixes, has_section_number
@@ -109,6 +110,7 @@ class LinkIndex:
                                             # pages under its number, folder or None): naming.register_numbers
     anchor_marks: dict | None = None        # page -> the sentence or clause marks ("Stability: 2") the site's own
                                             # anchors for it hold (placement.breaks_between_words), when links given
+    linked: dict | None = None              # page -> its existing links' anchors (linked_text.page_anchors)
 
     def __getstate__(self) -> dict:
         # the matcher is saved: its arrays pickle in milliseconds, and rebuilding it from the phrases took a
@@ -287,7 +289,8 @@ def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[st
                      if dictionary.known else None, prose=prose, changelog=changelog,
                      code_spans=_spans(pages, "code_spans"), placeholder_spans=_spans(pages, "placeholder_spans"),
                      term_keys=term_keys, member_keys=member_keys, numbers=numbers,
-                     anchor_marks=anchor_marks(link_rows))
+                     anchor_marks=anchor_marks(link_rows),
+                     linked=page_anchors(_page_anchors(link_rows, getattr(site, "linked_text", None), url_pos)))
     if kept is not None:
         index.derived[KEPT_MATCHES] = kept
     index.derived["quotes_titles"] = quotes
@@ -347,6 +350,17 @@ def _spans(pages: pd.DataFrame, column: str) -> list | None:
         spans = spans.reshape(-1, 2)[np.argsort(spans.reshape(-1, 2)[:, 0], kind="stable")] if spans.size else None
         found.append(None if spans is None else (spans[:, 0].copy(), spans[:, 1].copy()))
     return found if any(spans is not None for spans in found) else None
+
+
+def _page_anchors(link_rows: list[tuple[int, int, str]], linked_text: pd.DataFrame | None,
+                  url_pos: dict) -> list[tuple[int, str]]:
+    """(source page, anchor) of every existing link of a page: those between pages, and the importer's linked text
+    (self links, links to URLs outside the crawl)."""
+    anchors = [(source, anchor) for source, _destination, anchor in link_rows]
+    if linked_text is not None and len(linked_text):
+        anchors += [(url_pos[url], anchor) for url, anchor in zip(_column(linked_text, "source"),
+                                                                   _column(linked_text, "anchor")) if url in url_pos]
+    return anchors
 
 
 def _known_links(links: pd.DataFrame | None, url_pos: dict) -> list[tuple[int, int, str]]:

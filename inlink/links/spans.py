@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from inlink.links.linked_text import overlaps_linked
 from inlink.links.text import is_function_word, lowered_text, prose_score
 
 if TYPE_CHECKING:
@@ -22,12 +23,28 @@ if TYPE_CHECKING:
 OCCURRENCES_CHECKED = 6    # occurrences of one phrase weighed for "running text" before picking one
 
 
-def overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
-    """Whether the character span overlaps any chosen anchor's: two anchors never share a character."""
-    return any(span[0] < end and start < span[1] for start, end in taken)
+class Taken:
+    """What an anchor may not overlap on one page: the anchors chosen for it so far (two anchors never share a
+    character), and the text the page links already (linked_text.overlaps_linked: `linked`, its links' anchors)."""
+
+    def __init__(self, text: str = "", linked: tuple[str, ...] = ()):
+        self.chosen: list[tuple[int, int]] = []
+        self._text, self._linked = text, linked
+
+    def add(self, span: tuple[int, int]) -> None:
+        self.chosen.append(span)
+
+    def overlaps(self, span: tuple[int, int]) -> bool:
+        return any(span[0] < end and start < span[1] for start, end in self.chosen) or \
+            (bool(self._linked) and overlaps_linked(self._text, self._linked, *span))
 
 
-def pick_occurrence(text: str, option: Option, taken: list[tuple[int, int]], allowed=None,
+def overlaps(span: tuple[int, int], taken: Taken) -> bool:
+    """Whether the character span overlaps an anchor chosen on the page or its linked text (Taken)."""
+    return taken.overlaps(span)
+
+
+def pick_occurrence(text: str, option: Option, taken: Taken, allowed=None,
                     weigh: bool = True) -> tuple[int, int] | None:
     """The occurrence (character span) in the most running-text-like sentence that overlaps no chosen anchor
     (with weigh=False: the first free one, enough to know that the option can be placed at all).
@@ -50,7 +67,7 @@ def pick_occurrence(text: str, option: Option, taken: list[tuple[int, int]], all
 
 
 def grow_to_title(index: LinkIndex, text: str, target: int, span: tuple[int, int], starts: np.ndarray,
-                  ends: np.ndarray, taken: list[tuple[int, int]]) -> tuple[int, int]:
+                  ends: np.ndarray, taken: Taken) -> tuple[int, int]:
     """The anchor grown, word by word on either side, as long as it still stands in the target's title or H1
     ("Appendix" -> "Appendix B", "Backup" -> "Backup Strategies"): never cut inside the target's name."""
     title = f" {index.titles[target]} | {index.h1s[target]} ".lower()
@@ -96,7 +113,7 @@ def _without_loose_ends(text: str, span: tuple[int, int], starts: np.ndarray, en
 
 
 def widen_single_word(index: LinkIndex, text: str, target: int, span: tuple[int, int], starts: np.ndarray,
-                       ends: np.ndarray, words: PageWords, taken: list[tuple[int, int]]) -> tuple[int, int]:
+                       ends: np.ndarray, words: PageWords, taken: Taken) -> tuple[int, int]:
     """A one-word anchor grows by its neighbour word when the target uses the same two words ("paper" ->
     "paper filters"): a descriptive anchor tells the reader more about the target."""
     i = int(starts.searchsorted(span[0]))

@@ -54,6 +54,7 @@ from inlink.links.placement import (
 from inlink.links.ranking import VOCABULARY_KINDS, Option, Ranked, ranked_items, score_targets
 from inlink.links.row_confidence import caution, listed_confidence, row_confidence
 from inlink.links.spans import (
+    Taken,
     closed_brackets,
     grow_to_title,
     overlaps,
@@ -201,7 +202,8 @@ def _capitals_word(text: str, start: int, end: int) -> bool:
 
 class _PagePlace(NamedTuple):
     """One source page as anchor placement reads it (_first_usable): its text and tokens, where its running prose
-    stands, the names it goes by, its own parameters, its code spans and its placeholders. Made once per page."""
+    stands, the names it goes by, its own parameters, its code spans, its placeholders and its linked text. Made once
+    per page."""
     text: str
     words: PageWords
     starts: np.ndarray
@@ -213,6 +215,7 @@ class _PagePlace(NamedTuple):
     source: int
     terms: tuple[frozenset[str], tuple[list[int], list[int]]] | None   # _own_terms
     placeholders: tuple[np.ndarray, np.ndarray] | None            # placeholder spans (HTML input)
+    linked: tuple[str, ...]                                       # its existing links' anchors (linked_text.py)
 
 
 def _page_place(index: LinkIndex, source: int, words: PageWords) -> _PagePlace:
@@ -223,7 +226,8 @@ def _page_place(index: LinkIndex, source: int, words: PageWords) -> _PagePlace:
     return _PagePlace(text, words, words.starts, words.ends, page_prose(index, source), _own_names(index, source),
                       parameters, index.code_spans[source] if index.code_spans else None, source,
                       None if index.dictionary.known else _own_terms(text, index.blocks[source] if index.blocks else None),
-                      index.placeholder_spans[source] if index.placeholder_spans else None)
+                      index.placeholder_spans[source] if index.placeholder_spans else None,
+                      (index.linked or {}).get(source, ()))
 
 
 OWN_TERM_CHARS = 40   # a longer definition term is a signature or a sentence, not an entry's name
@@ -246,11 +250,11 @@ def _heading_spelling(index: LinkIndex, option: Option) -> tuple[str, ...] | Non
     return index.phrases.phrases[option.phrase].original
 
 
-def _first_usable(index: LinkIndex, item: Ranked, page: _PagePlace, taken: list[tuple[int, int]],
+def _first_usable(index: LinkIndex, item: Ranked, page: _PagePlace, taken: Taken,
                   weigh: bool = True) -> tuple[Option, tuple[int, int]] | None:
     """The best anchor option of a target with a free, well-placed occurrence that names the target (weigh=False:
     any such occurrence, cheaply, for ranking; the occurrence shown is then chosen with weigh=True)."""
-    text, words, starts, ends, prose, own_names, parameters, code, source, terms, placeholders = page
+    text, words, starts, ends, prose, own_names, parameters, code, source, terms, placeholders, _linked = page
     written = "\n".join((index.titles[item.target], index.h1s[item.target],   # the target's, for every option
                          (index.anchor_marks or {}).get(item.target, "")))
     long_names = name_neighbours(f"{written}\n{index.urls[item.target]}") if _own_blocks(index, source) else None
@@ -287,7 +291,7 @@ def _first_usable(index: LinkIndex, item: Ranked, page: _PagePlace, taken: list[
 
 
 def _whole_reference(index: LinkIndex, target: int, option: Option, text: str, span: tuple[int, int], prose,
-                     taken: list[tuple[int, int]]) -> tuple[int, int]:
+                     taken: Taken) -> tuple[int, int]:
     """A manual's cross-reference taken whole ("Section 7.6, “Sandbox”", "Chapter 7, Solving Problems"): a numbered
     reference with the quoted title written after it, or a title with the reference to the same page before it
     (held-out DocBook handbook: its links hold both, and about half of its rows took the title alone). Left as it
@@ -425,7 +429,7 @@ def page_choices(index: LinkIndex, source: int, floor: float | None = None,
     items = [item for item in ranked_items(index, scored, _reachable(index, scored, floor_logit(floor)))
              if item.score >= config.min_score]
     items.sort(key=_by_score)
-    chosen, taken, used_anchors = [], [], set()
+    chosen, taken, used_anchors = [], Taken(page.text, page.linked), set()   # none inside text it links already
     for group in _equal_scores(items):
         if len(chosen) >= limit:
             break
@@ -439,7 +443,7 @@ def page_choices(index: LinkIndex, source: int, floor: float | None = None,
                 continue
             anchor = page.text[choice.span[0]:choice.span[1]].lower()
             if anchor not in used_anchors:
-                taken.append(choice.span)
+                taken.add(choice.span)
                 used_anchors.add(anchor)
                 chosen.append(choice)
     return chosen, scored.source_row
@@ -450,13 +454,13 @@ def _weighed(index: LinkIndex, group: list[Ranked], page: _PagePlace, floor: flo
     in _order."""
     weighed = []
     for item in group:
-        usable = _first_usable(index, item, page, [], weigh=False)
+        usable = _first_usable(index, item, page, Taken(page.text, page.linked), weigh=False)
         if usable:
             weighed.append(_weigh(index, item, *usable, page))
     return sorted((choice for choice in weighed if choice.confidence >= floor), key=_order)
 
 
-def _placed(index: LinkIndex, choice: Choice, page: _PagePlace, taken: list[tuple[int, int]]) -> Choice | None:
+def _placed(index: LinkIndex, choice: Choice, page: _PagePlace, taken: Taken) -> Choice | None:
     """The choice with the occurrence it is shown at (none overlapping the `taken` ones) and that occurrence's
     confidence, or None when the target has no free occurrence left."""
     usable = _first_usable(index, choice.item, page, taken)

@@ -7,6 +7,7 @@ the contract test holds both engines to anchor_placement.
 from __future__ import annotations
 
 from inlink.links.index import LinkIndex, page_prose, under_inbound_cap
+from inlink.links.linked_text import overlaps_linked
 from inlink.links.naming import declared_in_term
 from inlink.links.notation import (in_key_combination, in_menu_path, in_path, in_template_code, is_code_span,
                                    quoted_value)
@@ -49,6 +50,9 @@ def _anchor_problem(index: LinkIndex, source: int, target: int, anchor: str) -> 
         prose_ones = [o for o in occurrences if in_running_text(prose, text, *o)]
         if not prose_ones:
             return f'the anchor "{anchor}" stands only in a heading, code or other block that is not running prose'
+        linked = (index.linked or {}).get(source, ())
+        if linked and all(overlaps_linked(text, linked, *o) for o in prose_ones):
+            return f'the anchor "{anchor}" stands only inside text the page links already'
         if all(in_path(text, *o) for o in prose_ones):
             return f'the anchor "{anchor}" stands only inside a file path or URL'
         if all(in_path(text, *o) or in_template_code(text, *o) for o in prose_ones):
@@ -142,11 +146,12 @@ def anchor_placement(index: LinkIndex, source: int, target: int, anchor: str) ->
 
 def _placeable(index: LinkIndex, source: int, target: int, prose, text: str, start: int, end: int) -> bool:
     """Whether an anchor may stand at text[start:end] for the target: open to anchors there (placement), a
-    code-like span only when the anchor names the target, and no placeholder but the target's title or H1
-    (placement.stands_for_a_value)."""
+    code-like span only when the anchor names the target, no placeholder but the target's title or H1
+    (placement.stands_for_a_value), and nothing the page links already (linked_text.py)."""
     return open_to_anchors(prose, text, start, end) and \
         (not is_code_span(text, start, end) or _names_target_phrase(index, target, text[start:end])) and \
-        not _placeholder_here(index, source, target, start, end)
+        not _placeholder_here(index, source, target, start, end) and \
+        not overlaps_linked(text, (index.linked or {}).get(source, ()), start, end)
 
 
 def _placeholder_here(index: LinkIndex, source: int, target: int, start: int, end: int) -> bool:

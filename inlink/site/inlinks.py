@@ -22,7 +22,19 @@ LINK_COLUMNS = ("source", "destination", "anchor")
 
 def load_links(source, filename=None, known_urls=None, sheet=None,
                redirects: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, ImportReport]:
-    """Existing hyperlinks (source, destination, anchor[, position]), normalised, deduplicated, no self links.
+    """Existing hyperlinks (source, destination, anchor[, position]), normalised, deduplicated, no self links
+    (read_links, without the text they leave linked)."""
+    links, _linked_text, report = read_links(source, filename, known_urls, sheet, redirects)
+    return links, report
+
+
+def read_links(source, filename=None, known_urls=None, sheet=None, redirects: Mapping[str, str] | None = None,
+               ) -> tuple[pd.DataFrame, pd.DataFrame, ImportReport]:
+    """(links, linked text, report): the existing hyperlinks (source, destination, anchor[, position]), normalised,
+    deduplicated, no self links; and (source, anchor) of the hyperlinks dropped from a page of the site (a self
+    link, a link to a URL outside the page table), text that stands linked on that page all the same, where no
+    suggestion may put a link (the engine's linked spans: a suggested anchor fell inside "Prefix matching", the
+    page's link to its own section).
 
     With ``known_urls`` (the normalised page URLs), links from or to other URLs are dropped and counted.
     ``sheet`` picks a workbook's worksheet (default: the first), as for load_pages. ``redirects`` ({URL: where
@@ -49,10 +61,19 @@ def load_links(source, filename=None, known_urls=None, sheet=None,
     links = _normalise_link_urls(links, columns, drops, known_urls)
     drops.refuse_if_empty(len(links.rows), "links")
     links = _through_redirects(links, redirects, report)
-    links = _filter_links(links, report, known_urls)
+    links, dropped = _filter_links(links, report, known_urls)
     links = _merge_duplicate_links(links)
     report.links_kept = len(links.rows)
-    return links.frame(), report
+    return links.frame(), _linked_text(dropped), report
+
+
+def _linked_text(dropped: list[_LinkRows]) -> pd.DataFrame:
+    """(source, anchor) of dropped links with an anchor, once each."""
+    frames = [rows.frame()[["source", "anchor"]] for rows in dropped if len(rows.rows)]
+    if not frames:
+        return pd.DataFrame({"source": [], "anchor": []}, dtype=object)
+    linked = pd.concat(frames, ignore_index=True)
+    return linked[linked["anchor"].str.strip() != ""].drop_duplicates(ignore_index=True)
 
 
 @dataclass
@@ -166,12 +187,15 @@ def _redirected(url: str, redirects: Mapping[str, str]) -> str:
     return url
 
 
-def _filter_links(links: _LinkRows, report: ImportReport, known_urls) -> _LinkRows:
-    """Drop self links and, given the page list, links from or to pages outside it (both counted)."""
+def _filter_links(links: _LinkRows, report: ImportReport, known_urls) -> tuple[_LinkRows, list[_LinkRows]]:
+    """Drop self links and, given the page list, links from or to pages outside it (both counted); also returns
+    the dropped rows whose source is a page of the site (read_links' linked text)."""
     source, destination = links.fields["source"], links.fields["destination"]
     self_links = source.values[source.codes] == destination.values[destination.codes]
+    dropped = []
     if self_links.any():
         report.warnings.append(f"{int(self_links.sum()):,} self links (a page linking to itself) were skipped.")
+        dropped.append(links.where(self_links))
         links = links.where(~self_links)
     if known_urls is not None:
         known = set(known_urls)
@@ -187,8 +211,12 @@ def _filter_links(links: _LinkRows, report: ImportReport, known_urls) -> _LinkRo
             report.warnings.append(f"{counted(count, 'link')} from or to URLs that are not in the page table "
                                    f"{'was' if count == 1 else 'were'} skipped, e.g. {example}."
                                    + _host_mismatch_hint(source, known, outside))
+            dropped.append(links.where(outside & source.per_row(in_known[0])))
             links = links.where(~outside)
-    return links
+        dropped = [rows.where(rows.fields["source"].per_row(np.array([url in known for url in
+                                                                     rows.fields["source"].values], dtype=bool)))
+                   for rows in dropped]
+    return links, dropped
 
 
 _SCHEME_AND_WWW_RE = re.compile(r"^https?://(?:www\.)?", re.IGNORECASE)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from inlink.site.columns import (PAGE_FIELDS, detect_page_columns, holds_links, holds_pages, missing_page_fields,
                                  unrecognised_headers)
-from inlink.site.inlinks import LINK_COLUMNS, empty_links, load_links
+from inlink.site.inlinks import LINK_COLUMNS, empty_links, load_links, read_links
 from inlink.site.pages import PAGE_COLUMNS, load_pages, load_pages_and_redirects
 from inlink.site.report import ImportReport
 from inlink.site.scope import NothingToAnalyse, require_analysable
@@ -43,6 +43,7 @@ class SiteData:
     pages: pd.DataFrame
     links: pd.DataFrame
     report: ImportReport
+    linked_text: pd.DataFrame | None = None   # (source, anchor) of links not in `links`: read_links' linked text
 
 
 @dataclass
@@ -53,6 +54,7 @@ class SiteParts:
     report: ImportReport
     links: pd.DataFrame | None = None
     links_report: ImportReport | None = None
+    linked_text: pd.DataFrame | None = None
 
 
 def load_parts(pages_source, links_source=None, *, pages_name=None, links_name=None, column_map=None,
@@ -62,9 +64,9 @@ def load_parts(pages_source, links_source=None, *, pages_name=None, links_name=N
     pages, report, redirects = load_pages_and_redirects(pages_source, pages_name, column_map, sheet, site_hosts)
     if links_source is None:
         return SiteParts(pages, report)
-    links, link_report = load_links(links_source, links_name, known_urls=pages["url"], sheet=links_sheet,
-                                    redirects=redirects)
-    return SiteParts(pages, report, links, link_report)
+    links, linked_text, link_report = read_links(links_source, links_name, known_urls=pages["url"],
+                                                 sheet=links_sheet, redirects=redirects)
+    return SiteParts(pages, report, links, link_report, linked_text)
 
 
 def load_site(pages_source, links_source=None, *, pages_name=None, links_name=None, column_map=None,
@@ -84,4 +86,4 @@ def load_site(pages_source, links_source=None, *, pages_name=None, links_name=No
     report.warnings.extend(warning if warning.startswith(link_report.file) else f"{link_report.file}: {warning}"
                            for warning in link_report.warnings)   # the reader's notes name their file already
     report.dropped_rows.extend((row, f"{link_report.file}: {reason}") for row, reason in link_report.dropped_rows)
-    return SiteData(pages=pages, links=parts.links, report=report)
+    return SiteData(pages=pages, links=parts.links, report=report, linked_text=parts.linked_text)
