@@ -882,7 +882,16 @@ def test_a_confidence_reads_as_the_csv_writes_it_so_it_never_crosses_a_tier_cut_
 ])
 def test_a_shared_words_fact_counts_the_word_it_names_not_the_anchor_grown_around_it(anchor, term, df, fact):
     """The count is the word's: said of the grown anchor, an editor searching the site for it finds fewer pages."""
-    assert _shared_fact(anchor, term, df) == fact
+    assert _shared_fact(anchor, term, df, 1000) == fact
+
+
+def test_a_shared_word_is_called_rare_only_where_it_is():
+    """A word on up to a tenth of the pages may be shared: "which only 507 pages of the site use" (of 5,185) called a
+    common word distinctive, which the precision issue asks never to do. Rare: ten pages or fewer, or 2% of the site."""
+    assert _shared_fact("Chapter", "chapter", 507, 5185) == 'both pages use "Chapter", as 507 pages of the site\'s 5,185 do'
+    assert _shared_fact("Chapter", "chapter", 66, 900) == 'both pages use "Chapter", as 66 pages of the site\'s 900 do'
+    assert "which only 10 pages" in _shared_fact("Chapter", "chapter", 10, 100)
+    assert "which only 100 pages" in _shared_fact("Chapter", "chapter", 100, 5185)
 
 
 def test_an_inexact_match_of_the_h1_says_main_heading_not_title():

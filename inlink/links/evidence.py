@@ -23,7 +23,7 @@ from inlink.links.sections import site_quotes_titles
 from inlink.links.similarity import top_shared_terms_of_rows
 from inlink.links.text import tokens
 from inlink.links.tokens import JOINERS
-from inlink.wording import confidence_figure, times
+from inlink.wording import confidence_figure, counted, times
 
 TOPIC_TERMS = 3            # "both pages are about X, Y and Z"
 TOPIC_SPARE = 2            # terms read beyond them, for when one is another's plural (_distinct_terms)
@@ -241,7 +241,7 @@ def _evidence(index: LinkIndex, item: Ranked, option: Option, anchor: str, in_li
     elif option.kind == "key":
         facts.append(_key_phrase_fact(index, anchor, target))
     elif option.kind == "shared":
-        facts.append(_shared_fact(anchor, option.key[0], option.df))
+        facts.append(_shared_fact(anchor, option.key[0], option.df, len(index.urls)))
     if item.listed:   # said of the list when the anchor stands elsewhere: the reason read as if of its sentence
         facts.append("this page lists it among other pages' names, as a list of links would" if in_list else
                      "this page also lists it elsewhere, among other pages' names, as a list of links would")
@@ -260,15 +260,23 @@ def _words_fact(kind: str) -> str:
     return "the anchor has the words of the target's " + ("main heading" if kind == "h1" else "title")
 
 
-def _shared_fact(anchor: str, term: str, df: int) -> str:
+def _shared_fact(anchor: str, term: str, df: int, site_pages: int) -> str:
     """A shared distinctive word: the count is the word's (TF-IDF's document frequency), so the fact names the
     word as the anchor spells it, not the anchor grown around it ("zero-terminated UTF-8" counted as the 17 pages
-    using "zero-terminated" read as 17 pages using the whole phrase, which an editor's search did not find)."""
+    using "zero-terminated" read as 17 pages using the whole phrase, which an editor's search did not find).
+    "Only" where the word is rare on the site (RARE_WORD_PAGES, RARE_WORD_SHARE): a word on up to a tenth of the
+    pages may be shared, and "which only 507 pages of the site use" (of 5,185) called a common word distinctive."""
     lowered = anchor.lower()
     at = lowered.find(term) if len(lowered) == len(anchor) else -1   # (offsets hold while lowering keeps lengths)
     word = anchor[at:at + len(term)] if at >= 0 else term
-    pages = "1 page of the site uses" if df == 1 else f"{df} pages of the site use"
-    return f'both pages use "{word}", which only {pages}'
+    if df <= max(RARE_WORD_PAGES, RARE_WORD_SHARE * site_pages):
+        pages = "1 page of the site uses" if df == 1 else f"{df} pages of the site use"
+        return f'both pages use "{word}", which only {pages}'
+    return f'both pages use "{word}", as {counted(df, "page")} of the site\'s {site_pages:,} do'
+
+
+RARE_WORD_PAGES = 10      # a word on this many pages or fewer is rare on any site
+RARE_WORD_SHARE = 0.02    # or on this share of the site's pages
 
 
 def _key_phrase_fact(index: LinkIndex, anchor: str, target: int) -> str:
