@@ -229,6 +229,20 @@ def test_an_anchor_inside_template_code_is_refused_even_when_it_names_the_target
     (in_menu_path, "Color management keeps colors true from screen to print.", "Color management", False),
     (in_menu_path, "A value a>b is code, and the Billing page explains invoices.", "Billing", False),
     (in_menu_path, "Er sagte »Billing« und ging.", "Billing", False),                            # guillemets quoting
+    (in_menu_path, "It works as Shape → Curve to Outline does.", "to Outline", True),       # part of the last item
+    (in_menu_path, "Find it under Effects → Blur → Radial Blur….", "Blur", True),               # an item of two words
+    (in_menu_path, "Find it under Effects → Blur → Radial Blur….", "Radial Blur", True),         # before an ellipsis
+    (in_menu_path, "Pick Effects → Paint → Sketch (classic)… to start.", "classic", True),       # its label
+    (in_menu_path, "Pick Tools → Import as frames…, or drag it.", "frames", True),
+    (in_menu_path, "Pick Tools → Import as frames…, or drag it.", "Tools → Import", True),      # across the arrow
+    (in_menu_path, "Pick Tools\u00a0→\u00a0Ruler Guides here.", "Ruler Guides", True),           # no-break spaces
+    (in_menu_path, "Open Tools->Preferences to set it.", "Preferences", True),
+    (in_menu_path, "Use Shape → Outline from the main menu to open the Outline Options dialog.",
+     "Outline Options", False),                                                  # prose after the item
+    (in_menu_path, "Use Shape → Outline from the main menu to open it.", "main menu", False),
+    (in_menu_path, "A copy of the frame (Tools → Copy Frame) is kept.", "copy of the frame", False),
+    (in_menu_path, "When the margin is > 0, the Soft Margin effect runs.", "Soft Margin", False),  # a comparison
+    (in_menu_path, "Set p->Width to Margin first.", "Margin", False),                            # C, not a menu
     (in_key_combination, "Press Shift+F10 to open the menu.", "F10", True),
     (in_key_combination, "Press Ctrl + Z to undo.", "Z", True),
     (in_key_combination, "Press Ctrl + Z to undo.", "Ctrl", True),

@@ -99,25 +99,144 @@ def quoted_value(text: str, start: int, end: int) -> bool:
     return not titled and not any(ch.isspace() or ch == "." for ch in word)
 
 
-# A menu path's separators: "Image → Scale Image", "Settings > Billing > Invoices", "File ▸ Export". The ASCII ">" and
-# the guillemets only with a space on either side: "»" and "›" also quote ("»Text«"), and "a>b" is code.
+# A menu path's separators: "Image → Scale Image", "Settings > Billing > Invoices", "File ▸ Export", "Tools->Options".
+# The arrows anywhere; the ASCII ">", "->", "=>" and the guillemets only between two capitalised items, with a space
+# (or none, for "->") on either side: "»" and "›" also quote ("»Text«"), "a>b" and "x > 0" are code or maths, and
+# "r->name" is C.
 _MENU_ARROWS = "→⇒⟶▸▶►➔➜"
+_SPACES = " \u00a0\u2009\u202f"
 MENU_REACH = 3   # spaces between a menu item and its arrow
-_MENU_BEFORE_RE = re.compile(rf"(?:[{_MENU_ARROWS}] {{0,{MENU_REACH}}}| (?:>|->|»|›|=>) )$")
-_MENU_AFTER_RE = re.compile(rf"(?: {{0,{MENU_REACH}}}[{_MENU_ARROWS}]| (?:>|->|»|›|=>) )")
+MENU_ITEM_REACH = 60   # characters a menu path's item stretches over at most
+_MENU_SEPARATOR_RE = re.compile(rf"[{_SPACES}]{{0,{MENU_REACH}}}[{_MENU_ARROWS}][{_SPACES}]{{0,{MENU_REACH}}}"
+                                rf"|(?<=\w)->(?=[A-Z])|(?<=[\w…)])[{_SPACES}](?:>|->|=>|»|›)[{_SPACES}](?=[A-Z])")
+_WORD_BEFORE_RE = re.compile(rf"([^{_SPACES}]+)$")
+
+
+def _separators(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The menu separators in text[lo:hi]: an arrow, or an ASCII one between two capitalised items."""
+    found = []
+    for match in _MENU_SEPARATOR_RE.finditer(text, lo, hi):
+        if not any(ch in _MENU_ARROWS for ch in match.group(0)):
+            before = _WORD_BEFORE_RE.search(text, max(0, match.start() - 40), match.start())
+            if before is None or not before.group(1).lstrip("(“\"'")[:1].isupper():
+                continue
+        found.append(match.span())
+    return found
+
+
+# What ends a menu item written last (or, backwards, one written first): a clause's punctuation, a quotation mark,
+# a bracket that does not open a short label of the item ("Cartoon (legacy)…"), a line's end.
+_ITEM_STOPS = ".,;:!?\n\"“”‘’«»[]{}<>="
+_ITEM_WORD_RE = re.compile(rf"[^{_SPACES}]+")
+_LABEL_RE = re.compile(rf"[{_SPACES}]?\([^()\n]{{1,20}}\)")
+_ELLIPSES = ("…", "...")
+
+
+def _named_word(word: str) -> bool:
+    """A word a menu item is named with: capitalised, or not a word of letters ("90°", "&", "2D")."""
+    return word[:1].isupper() or not word[:1].isalpha()
+
+
+def _last_item_end(text: str, start: int) -> int:
+    """Where the item that starts at text[start] (after a path's last arrow) ends: over its capitalised words and
+    the lowercase ones between two of them ("Text to Path", "Paste In Place", "Rotate 90 degrees CCW"), up to an
+    ellipsis its lowercase words run to ("Open as layers…"), with a short label in brackets after it ("Emboss
+    (legacy)"); never past a clause's punctuation ("Image → Image Properties to open the dialog": "Image
+    Properties")."""
+    limit = min(len(text), start + MENU_ITEM_REACH)
+    words = []
+    for match in _ITEM_WORD_RE.finditer(text, start, limit):
+        word = match.group(0)
+        cut = next((i for i, ch in enumerate(word) if ch in _ITEM_STOPS or ch in "()…"
+                    or word.startswith("...", i)), len(word))
+        if cut:
+            words.append((match.start(), match.start() + cut, word[:cut]))
+        if cut < len(word) or len(words) > 12:
+            break
+    if not words:
+        return start
+    end, lowercase = words[0][1], 0
+    for _, word_end, word in words[1:]:
+        if _named_word(word):
+            end, lowercase = word_end, 0
+        elif lowercase < 2:
+            lowercase += 1
+        else:
+            break
+    label = _LABEL_RE.match(text, words[-1][1])
+    closing = label.end() if label else words[-1][1]
+    if end < closing and text.startswith(_ELLIPSES, closing) and lowercase == len([w for w in words if w[1] > end]):
+        return closing                        # "Open as layers…", "Fractal trace (legacy)…": the ellipsis closes it
+    label = _LABEL_RE.match(text, end)
+    return label.end() if label else end
+
+
+def _first_item_start(text: str, end: int) -> int:
+    """Where the item that ends at text[end] (before a path's first arrow) starts: its last word, and the
+    capitalised words before it with at most two lowercase words between them ("Light and Shadow"), never back
+    past a clause's punctuation or an opening bracket ("(Layer → Duplicate Layer)": "Layer")."""
+    limit = max(0, end - MENU_ITEM_REACH)
+    words = [m for m in _ITEM_WORD_RE.finditer(text, limit, end)][::-1]
+    start, lowercase = end, 0
+    for index, match in enumerate(words):
+        word = match.group(0)
+        cut = max((i + 1 for i, ch in enumerate(word) if ch in _ITEM_STOPS or ch in "()"), default=0)
+        piece = word[cut:]
+        if index == 0 and piece:
+            start = match.start() + cut
+        elif piece and _named_word(piece):
+            start, lowercase = match.start() + cut, 0
+        elif piece and lowercase < 2:
+            lowercase += 1
+        else:
+            break
+        if cut:
+            break
+    return start
+
+
+def menu_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The items of the menu paths written near text[start:end] (on its line, within MENU_ITEM_REACH), as spans, and
+    the separators between them: "Image", "Transform", "Flip Horizontally" of "Image → Transform → Flip
+    Horizontally."."""
+    lo = max(0, start - 2 * MENU_ITEM_REACH)
+    hi = min(len(text), end + 2 * MENU_ITEM_REACH)
+    separators = _separators(text, lo, hi)
+    items = []
+    for i, (left, right) in enumerate(separators):
+        items.append((left, right))
+        before = separators[i - 1][1] if i and _one_item(text, separators[i - 1][1], left) else None
+        items.append((before if before is not None else _first_item_start(text, left), left))
+        after = separators[i + 1][0] if i + 1 < len(separators) and _one_item(text, right, separators[i + 1][0]) \
+            else None
+        items.append((right, after if after is not None else _last_item_end(text, right)))
+    return items
+
+
+def _one_item(text: str, left: int, right: int) -> bool:
+    """text[left:right], between two separators, is one item of their path: short, on one line, not a sentence's
+    end."""
+    between = text[left:right]
+    return right - left <= MENU_ITEM_REACH and "\n" not in between and ". " not in between and "; " not in between
+
+
+def in_menu_path(text: str, start: int, end: int) -> bool:
+    """text[start:end] is an item of a menu path, or a part of one, or holds its separator ("Color Management" in
+    "Image → Color Management → Enable Color Management", "Billing" in "Settings > Billing", "to Path" of "Layer →
+    Text to Path", "Noise" of "Filters → Noise → HSV Noise…", "File → Open"): a place in the application's
+    interface, spelled as the reader clicks it, not a mention in running text (a GUI manual's held-out read: 182 of
+    1,252 high and medium rows stood in menu paths, where its editors linked 3 of 1,085 links; an item's last
+    words, cut out of it, were a sixth of what remained)."""
+    window = text[max(0, start - 2 * MENU_ITEM_REACH):end + 2 * MENU_ITEM_REACH]
+    if ">" not in window and "»" not in window and "›" not in window and not any(a in window for a in _MENU_ARROWS):
+        return False
+    return any(left < end and start < right for left, right in menu_items(text, start, end))
+
+
 # A key combination: "Shift+F10", "Ctrl+C", "Ctrl + Shift + Z" (spaced, beside a modifier key).
 _MODIFIERS = frozenset("ctrl control shift alt option opt cmd command meta super win windows fn altgr".split())
 _KEY_BEFORE_RE = re.compile(r"(\w+) ?\+ ?$")
 _KEY_AFTER_RE = re.compile(r" ?\+ ?(\w+)")
-
-
-def in_menu_path(text: str, start: int, end: int) -> bool:
-    """text[start:end] is an item of a menu path ("Color Management" in "Image → Color Management → Enable Color
-    Management", "Billing" in "Settings > Billing"): a place in the application's interface, spelled as the
-    reader clicks it, not a mention in running text (a GUI manual's held-out read: 182 of 1,252 high and medium
-    rows stood in menu paths, where its editors linked 3 of 1,085 links)."""
-    return bool(_MENU_BEFORE_RE.search(text, max(0, start - MENU_REACH - 3), start)
-                or _MENU_AFTER_RE.match(text, end, end + MENU_REACH + 3))
 
 
 def in_key_combination(text: str, start: int, end: int) -> bool:
