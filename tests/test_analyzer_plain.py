@@ -315,3 +315,30 @@ def test_the_context_starts_where_prose_restarts_after_a_code_line():
     start = text.index("Py_SetProgramName")
     assert sentence_context(text, start, start + 17) == ("The Py_SetProgramName() function should be called "
                                                           "first.")
+
+
+@pytest.mark.parametrize("text, listed", [
+    ('Deploy it so: <deploy target="site.zip" quiet="true"/> <deploy dir="site"/> The server restarts.',
+     ['<deploy target="site.zip" quiet="true"/> <deploy dir="site"/>']),
+    ('Stop with <halt when="broken">Build error here</halt> then retry.', ['<halt when="broken">Build error here</halt>']),
+    ('A copy: <bundle ... > <ref id="p1" to="p2"/> </bundle> will copy the first definition.',
+     ['<bundle ... > <ref id="p1" to="p2"/> </bundle>']),
+    ("Write <b>strong</b> for emphasis; <!-- a note --> is hidden.", ["<b>strong</b>", "<!-- a note -->"]),
+    ("If a < b and c > d, nested <param> elements are read; press <Enter> or <Ctrl> <Esc>.", []),   # prose
+    ('It says <em>yes</em>." Then a long sentence of prose follows here, and more of it. <em>no</em> ends.',
+     ["<em>yes</em>", "<em>no</em>"]),                       # an element's text never runs over a sentence
+])
+def test_an_xml_listing_in_plain_text_is_code(text, listed):
+    """Plain text collapses a listing into the prose; its tags still say it is markup (held out, a build tool's
+    manual: attribute names and values of its listings were anchors)."""
+    blocks = plain_blocks(text)
+    assert [text[start:end] for kind, start, end in blocks if kind == "code"] == listed
+
+
+def test_no_anchor_inside_an_xml_listing_of_plain_text():
+    pages = [{"path": "bundle", "title": "Bundle task | Docs", "content": f"The bundle task packs files. {FILLER}"},
+             {"path": "usage", "title": "Usage | Docs",
+              "content": f'Pack it with <pack file="bundle task" level="9"/> <pack dir="out"/> first. {FILLER}'}]
+    index = build_index(make_site(pages), NO_FLOOR)
+    refused = validate_suggestion(index, BASE + "usage", BASE + "bundle", "bundle task")
+    assert refused and "not running prose" in refused

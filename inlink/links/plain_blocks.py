@@ -186,6 +186,51 @@ def _shaped_declarations(text: str, keywords_at) -> list[tuple[int, int]]:
     return [span for span in found if _signed(text, *span)]
 
 
+# A markup tag as a listing of XML or HTML writes it: "<copy file="a.txt" todir="b"/>", "</target>", "<antcall ... >",
+# a comment, a processing instruction, a CDATA section's marks. Its name starts at once after "<" (so "a < b" is none).
+_TAG_RE = re.compile(r"<!--.*?-->|<\?[A-Za-z][^<>]*\?>|<!\[CDATA\[|\]\]>|<!DOCTYPE[^<>]*>"
+                     r"|<(/?)[A-Za-z][\w:.-]*((?:\s+(?:[\w:.-]+\s*=\s*(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'<>/=]+)|\.\.\.))*)"
+                     r"\s*(/?)>", re.DOTALL)
+_BETWEEN_TAGS_RE = re.compile(r"\s*")
+ELEMENT_TEXT = 80   # characters of an element's text between its tags in a listing, at most
+
+
+def markup_runs(text: str) -> list[tuple[int, int]]:
+    """Spans of the XML or HTML listings a plain text holds: tags one after another, with white space or an
+    element's text glued to them between them ("<fail if="x">Checksum error</fail>"), that are markup beyond
+    doubt: a tag holds attributes (attribute="value" or "...") or closes itself ("<br/>"), or the run both opens
+    and closes an element, or it is a comment, a CDATA section or a processing instruction. A tag alone naming an
+    element in a sentence ("nested <property> elements", "press <Enter>") is prose, as are "a < b" and "x > 0".
+    Plain text keeps no mark of a listing (its lines collapsed into the prose): an anchor inside one is a
+    value or a name of the listing's code, never a link (held out, a build tool's manual: attribute names,
+    file names in attribute values)."""
+    runs: list[tuple[int, int]] = []
+    if "<" not in text:
+        return runs
+    start = end = -1
+    sure = opened = closed = False
+    for tag in _TAG_RE.finditer(text):
+        glued = end >= 0 and (tag.start() == end or _BETWEEN_TAGS_RE.fullmatch(text, end, tag.start())
+                              or tag.start() - end <= ELEMENT_TEXT and text[end - 1] == ">"
+                              and not text[end].isspace() and not text[tag.start() - 1].isspace()
+                              and "<" not in text[end:tag.start()] and ". " not in text[end:tag.start()])
+        if not glued:
+            if start >= 0 and (sure or opened and closed):
+                runs.append((start, end))
+            start, sure, opened, closed = tag.start(), False, False, False
+        end = tag.end()
+        if tag.group(1) is None:   # a comment, a CDATA mark, a processing instruction
+            sure = True
+        elif tag.group(1):
+            closed = True
+        else:
+            opened = True
+            sure = sure or bool(tag.group(2).strip()) or bool(tag.group(3))
+    if start >= 0 and (sure or opened and closed):
+        runs.append((start, end))
+    return runs
+
+
 def _split_heading(text: str, start: int, end: int, free_from: int) -> tuple[tuple[int, int] | None, int]:
     """A one-word heading that repeats the name the declaration at [start, end) declares ("ManifestFilesMixin
     class storage.ManifestFilesMixin", "RunSQL class RunSQL(sql)"): its span (None if there is none) and where
@@ -218,13 +263,16 @@ def plain_blocks(text: str, h1: str = "", keywords_at=None) -> list[tuple[str, i
     h1 = " ".join(h1.split())
     opening = _opening_heading(text, h1) if h1 else -1
     found = [("heading", 0, opening)] if opening > 0 else []
+    listings = [span for span in markup_runs(text) if span[0] > opening]
     for start, end in declarations(text, keywords_at):
-        if found and start <= found[-1][2]:
+        if found and start <= found[-1][2] or any(s < end and start < e for s, e in listings):
             continue
         heading, start = _split_heading(text, start, end, found[-1][2] + 1 if found else 0)
         if heading:
             found.append(("heading", *heading))
         found.append(("term", start, end))
+    if listings:
+        found = sorted(found + [("code", start, end) for start, end in listings], key=lambda block: block[1])
     blocks, at = [], 0
     for kind, start, end in found:
         if start > at:
