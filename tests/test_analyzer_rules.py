@@ -961,3 +961,19 @@ def test_no_anchor_stands_inside_text_the_page_links_already(tmp_path):
     assert not [r for r in rows if r["Destination"] == BASE + "ratio"]   # only inside the link to the guide
     assert validate_suggestion(index, BASE + "guide", BASE + "ratio", "brewing ratio") == \
         'the anchor "brewing ratio" stands only inside text the page links already'
+
+
+def test_a_capitalised_key_phrase_does_not_take_the_lowercase_word_before_it():
+    """A one-word anchor grows by a neighbour the target also writes beside it; before a name or an acronym that
+    word is the sentence's verb, no part of the name (held out: "4 means B.A.S", the target holding the same
+    table)."""
+    pages = [{"path": "qbx", "title": "Quickbox Client | Docs",
+              "content": "The client of the Quickbox server. Version 4 means Q.B.X 4.x and the Q.B.X tools build it; "
+                         "Q.B.X stores its files apart. " + FILLER},
+             {"path": "tasks", "title": "Packaging tasks | Docs",
+              "content": "Packaging tasks. The version attribute: 4 means Q.B.X (Quickbox Server) 4.x, then the task "
+                         "adds a file. " + FILLER},
+             {"path": "other", "title": "Other | Docs", "content": "Nothing here about servers. " + FILLER}]
+    anchors = [r["Anchor"] for r in from_page(suggestions(make_site(pages), NO_FLOOR), "tasks")
+               if r["Destination"] == BASE + "qbx"]
+    assert anchors == ["Q.B.X"]

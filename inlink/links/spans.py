@@ -115,7 +115,10 @@ def _without_loose_ends(text: str, span: tuple[int, int], starts: np.ndarray, en
 def widen_single_word(index: LinkIndex, text: str, target: int, span: tuple[int, int], starts: np.ndarray,
                        ends: np.ndarray, words: PageWords, taken: Taken) -> tuple[int, int]:
     """A one-word anchor grows by its neighbour word when the target uses the same two words ("paper" ->
-    "paper filters"): a descriptive anchor tells the reader more about the target."""
+    "paper filters"): a descriptive anchor tells the reader more about the target. A capitalised word (a name,
+    an acronym) never grows by a lowercase word before it: that word is a verb or an adjective of the sentence,
+    no part of the name ("4 means B.A.S", which a target holding the same table also writes; held out, a build
+    tool's manual)."""
     i = int(starts.searchsorted(span[0]))
     base = max(0, i - 1)
     near_starts, near_ends = starts[base:i + 2].tolist(), ends[base:i + 2].tolist()   # the word and its neighbours
@@ -129,6 +132,8 @@ def widen_single_word(index: LinkIndex, text: str, target: int, span: tuple[int,
         other = text[near_starts[other_at]:near_ends[other_at]]
         if is_function_word(other.lower()) or not other[:1].isalpha() or (len(other) == 1 and other.islower()):
             continue   # a small letter alone is a variable or a key ("n frames", "2 keeps e: Examine"), no word
+        if first != i and other.islower() and text[span[0]].isupper():
+            continue   # a name does not take the lowercase word before it: a verb ("means B.A.S", "using Git")
         wider = (near_starts[first - base], near_ends[last - base])
         if overlaps(wider, taken):
             continue
