@@ -14,7 +14,8 @@ from inlink.links.dictionary import AnchorDictionary
 from inlink.links.evidence import _shared_fact, _words_fact
 from inlink.links.confidence import RECOVERY_WEIGHTS, WEIGHTS, confidence, tier
 from inlink.links.placement import cut_from_longer_name, name_neighbours, sentence_context, used_as_verb
-from inlink.links.notation import in_host, in_key_combination, in_menu_path, in_path, in_template_code, is_code_span
+from inlink.links.notation import (in_host, in_key_combination, in_menu_path, in_path, in_template_code, is_code_span,
+                                   operand_of_operator)
 from inlink.links.suggest import (
     AnalysisConfig,
     analyze_page,
@@ -243,6 +244,11 @@ def test_an_anchor_inside_template_code_is_refused_even_when_it_names_the_target
     (in_menu_path, "A copy of the frame (Tools → Copy Frame) is kept.", "copy of the frame", False),
     (in_menu_path, "When the margin is > 0, the Soft Margin effect runs.", "Soft Margin", False),  # a comparison
     (in_menu_path, "Set p->Width to Margin first.", "Margin", False),                            # C, not a menu
+    (in_menu_path, "x = f (2) ⇒ x = 5 g (x) ⇒ 7 then.", "g", False),              # a result arrow's operands
+    (in_menu_path, "size (m) ⇒ 80 Creating Sparse Tables", "Creating Sparse Tables", False),     # a value, no item
+    (operand_of_operator, "if frames.count > 10 then stop.", "frames.count", True),          # code beside an operator
+    (operand_of_operator, "$ shell > config.max_depth = 3", "config.max_depth", True),       # after a prompt
+    (operand_of_operator, "When the margin is > 0, the Soft Margin effect runs.", "margin", False),   # prose
     (in_key_combination, "Press Shift+F10 to open the menu.", "F10", True),
     (in_key_combination, "Press Ctrl + Z to undo.", "Z", True),
     (in_key_combination, "Press Ctrl + Z to undo.", "Ctrl", True),

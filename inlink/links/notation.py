@@ -156,6 +156,8 @@ def _last_item_end(text: str, start: int) -> int:
     if not words:
         return start
     end, lowercase = words[0][1], 0
+    if not words[0][2][:1].isupper():
+        return end                            # "⇒ 80 Creating ...": a value after an arrow, no item of a menu
     for _, word_end, word in words[1:]:
         if _named_word(word):
             end, lowercase = word_end, 0
@@ -214,10 +216,10 @@ def menu_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _one_item(text: str, left: int, right: int) -> bool:
-    """text[left:right], between two separators, is one item of their path: short, on one line, not a sentence's
-    end."""
+    """text[left:right], between two separators, is one item of their path: short, opening with a letter, with no
+    clause's punctuation, quotation mark or "=" ("x = 5 dec2bin (x)" between two of Octave's "⇒" is no item)."""
     between = text[left:right]
-    return right - left <= MENU_ITEM_REACH and "\n" not in between and ". " not in between and "; " not in between
+    return right - left <= MENU_ITEM_REACH and between[:1].isalpha() and not any(ch in _ITEM_STOPS for ch in between)
 
 
 def in_menu_path(text: str, start: int, end: int) -> bool:
@@ -237,6 +239,22 @@ def in_menu_path(text: str, start: int, end: int) -> bool:
 _MODIFIERS = frozenset("ctrl control shift alt option opt cmd command meta super win windows fn altgr".split())
 _KEY_BEFORE_RE = re.compile(r"(\w+) ?\+ ?$")
 _KEY_AFTER_RE = re.compile(r" ?\+ ?(\w+)")
+
+
+# An ASCII arrow or comparison with a space on either side ("stats.size > 1024", a prompt's "> events.x = 1").
+_OPERATOR_BEFORE_RE = re.compile(r" (?:>|->|=>) $|^> $")
+_OPERATOR_AFTER_RE = re.compile(r" (?:>|->|=>) ")
+_CODE_NAME_RE = re.compile(r"\w[._]\w|\(\)$")
+
+
+def operand_of_operator(text: str, start: int, end: int) -> bool:
+    """text[start:end], a code-shaped name (dotted, underscored, a call), stands right beside an ASCII ">", "->" or
+    "=>" written with spaces: an operand of a comparison, an arrow of a signature, or a line after an interactive
+    prompt ("return stats.size > 1024", "$ node > events.defaultMaxListeners = 1"), code, not a mention. Only a
+    code-shaped name: "a border size > 0" is prose."""
+    if not _CODE_NAME_RE.search(text, start, end):
+        return False
+    return bool(_OPERATOR_BEFORE_RE.search(text, max(0, start - 4), start) or _OPERATOR_AFTER_RE.match(text, end))
 
 
 def in_key_combination(text: str, start: int, end: int) -> bool:
