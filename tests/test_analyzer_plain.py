@@ -324,6 +324,8 @@ def test_the_context_starts_where_prose_restarts_after_a_code_line():
     ('A copy: <bundle ... > <ref id="p1" to="p2"/> </bundle> will copy the first definition.',
      ['<bundle ... > <ref id="p1" to="p2"/> </bundle>']),
     ("Write <b>strong</b> for emphasis; <!-- a note --> is hidden.", ["<b>strong</b>", "<!-- a note -->"]),
+    ('Run: <query db="main"> delete from rows; truncate table logs; </query> Note that it commits.',
+     ['<query db="main"> delete from rows; truncate table logs; </query>']),       # an element's content
     ("If a < b and c > d, nested <param> elements are read; press <Enter> or <Ctrl> <Esc>.", []),   # prose
     ('It says <em>yes</em>." Then a long sentence of prose follows here, and more of it. <em>no</em> ends.',
      ["<em>yes</em>", "<em>no</em>"]),                       # an element's text never runs over a sentence

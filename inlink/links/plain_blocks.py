@@ -189,17 +189,20 @@ def _shaped_declarations(text: str, keywords_at) -> list[tuple[int, int]]:
 # A markup tag as a listing of XML or HTML writes it: "<copy file="a.txt" todir="b"/>", "</target>", "<antcall ... >",
 # a comment, a processing instruction, a CDATA section's marks. Its name starts at once after "<" (so "a < b" is none).
 _TAG_RE = re.compile(r"<!--.*?-->|<\?[A-Za-z][^<>]*\?>|<!\[CDATA\[|\]\]>|<!DOCTYPE[^<>]*>"
-                     r"|<(/?)[A-Za-z][\w:.-]*((?:\s+(?:[\w:.-]+\s*=\s*(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'<>/=]+)|\.\.\.))*)"
+                     r"|<(/?)([A-Za-z][\w:.-]*)((?:\s+(?:[\w:.-]+\s*=\s*(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'<>/=]+)|\.\.\.))*)"
                      r"\s*(/?)>", re.DOTALL)
 _BETWEEN_TAGS_RE = re.compile(r"\s*")
 ELEMENT_TEXT = 80   # characters of an element's text between its tags in a listing, at most
+ELEMENT_CONTENT = 300   # characters from an element's opening tag with attributes to its closing tag, at most
 
 
 def markup_runs(text: str) -> list[tuple[int, int]]:
     """Spans of the XML or HTML listings a plain text holds: tags one after another, with white space or an
     element's text glued to them between them ("<fail if="x">Checksum error</fail>"), that are markup beyond
     doubt: a tag holds attributes (attribute="value" or "...") or closes itself ("<br/>"), or the run both opens
-    and closes an element, or it is a comment, a CDATA section or a processing instruction. A tag alone naming an
+    and closes an element, or it is a comment, a CDATA section or a processing instruction. An element opened by a
+    tag with attributes holds whatever stands before its closing tag (ELEMENT_CONTENT characters at most: the SQL
+    of "<sql src="a"> truncate table b; </sql>"). A tag alone naming an
     element in a sentence ("nested <property> elements", "press <Enter>") is prose, as are "a < b" and "x > 0".
     Plain text keeps no mark of a listing (its lines collapsed into the prose): an anchor inside one is a
     value or a name of the listing's code, never a link (held out, a build tool's manual: attribute names,
@@ -207,10 +210,11 @@ def markup_runs(text: str) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
     if "<" not in text:
         return runs
-    start = end = -1
+    start = end = closing = -1
     sure = opened = closed = False
     for tag in _TAG_RE.finditer(text):
-        glued = end >= 0 and (tag.start() == end or _BETWEEN_TAGS_RE.fullmatch(text, end, tag.start())
+        glued = end >= 0 and (tag.start() <= closing or tag.start() == end
+                              or _BETWEEN_TAGS_RE.fullmatch(text, end, tag.start())
                               or tag.start() - end <= ELEMENT_TEXT and text[end - 1] == ">"
                               and not text[end].isspace() and not text[tag.start() - 1].isspace()
                               and "<" not in text[end:tag.start()] and ". " not in text[end:tag.start()])
@@ -225,7 +229,10 @@ def markup_runs(text: str) -> list[tuple[int, int]]:
             closed = True
         else:
             opened = True
-            sure = sure or bool(tag.group(2).strip()) or bool(tag.group(3))
+            attributes = bool(tag.group(3).strip())
+            sure = sure or attributes or bool(tag.group(4))
+            if attributes and not tag.group(4):   # its content, whatever it is, up to its closing tag
+                closing = max(closing, text.find(f"</{tag.group(2)}>", end, end + ELEMENT_CONTENT))
     if start >= 0 and (sure or opened and closed):
         runs.append((start, end))
     return runs
