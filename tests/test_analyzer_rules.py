@@ -246,6 +246,7 @@ def test_an_anchor_inside_template_code_is_refused_even_when_it_names_the_target
     (in_menu_path, "Set p->Width to Margin first.", "Margin", False),                            # C, not a menu
     (in_menu_path, "x = f (2) ⇒ x = 5 g (x) ⇒ 7 then.", "g", False),              # a result arrow's operands
     (in_menu_path, "size (m) ⇒ 80 Creating Sparse Tables", "Creating Sparse Tables", False),     # a value, no item
+    (in_menu_path, "Box Operators Operator Meaning box && box → boolean", "Operators", False),   # an operand
     (operand_of_operator, "if frames.count > 10 then stop.", "frames.count", True),          # code beside an operator
     (operand_of_operator, "$ shell > config.max_depth = 3", "config.max_depth", True),       # after a prompt
     (operand_of_operator, "When the margin is > 0, the Soft Margin effect runs.", "margin", False),   # prose

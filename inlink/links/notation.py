@@ -174,9 +174,9 @@ def _last_item_end(text: str, start: int) -> int:
 
 
 def _first_item_start(text: str, end: int) -> int:
-    """Where the item that ends at text[end] (before a path's first arrow) starts: its last word, and the
-    capitalised words before it with at most two lowercase words between them ("Light and Shadow"), never back
-    past a clause's punctuation or an opening bracket ("(Layer → Duplicate Layer)": "Layer")."""
+    """Where the item that ends at text[end] (before a path's first arrow) starts: its last word, and, when that
+    word is capitalised, the capitalised words before it with at most two lowercase words between them ("Light and
+    Shadow"), never back past a clause's punctuation or an opening bracket ("(Layer → Duplicate Layer)": "Layer")."""
     limit = max(0, end - MENU_ITEM_REACH)
     words = [m for m in _ITEM_WORD_RE.finditer(text, limit, end)][::-1]
     start, lowercase = end, 0
@@ -186,6 +186,8 @@ def _first_item_start(text: str, end: int) -> int:
         piece = word[cut:]
         if index == 0 and piece:
             start = match.start() + cut
+            if not piece[:1].isupper():
+                break                         # "cube && cube → boolean": an operand, no item of a menu
         elif piece and _named_word(piece):
             start, lowercase = match.start() + cut, 0
         elif piece and lowercase < 2:
