@@ -272,3 +272,27 @@ def test_a_dataset_another_tab_saved_after_the_page_was_drawn_is_not_started_uns
     assert any("orchard.csv" in m for m in texts(app.markdown))
     click(app, "Start analysis")
     assert get_manager().job(app.query_params["job"]).label == "orchard.csv"
+
+
+def test_start_pressed_twice_follows_the_queued_analysis_instead_of_starting_it_again(dataset):
+    """A double click on Start analysis started the same job twice, 3 s apart: Home said "Active 2" and the panel
+    followed only the second. Now an identical analysis (same dataset, same settings) queued or running is named,
+    with a link to open it, and the panel follows it; a different setting still starts a new job."""
+    manager = get_manager()
+    for label in ("a.csv", "b.csv"):   # both running slots busy: the analysis waits in the queue
+        wait_status(manager, seed_job(manager, label=label), "running")
+    app = open_page("generate")
+    click(app, "Start analysis")
+    first = app.query_params["job"]
+    assert manager.get(first)["status"] == "queued"
+    click(app, "Start analysis")
+    assert_clean(app)
+    analyses = [job for job in manager.jobs() if job.task == "link_analysis"]
+    assert [job.job_id for job in analyses] == [first] and app.query_params["job"] == first
+    assert any(f"already queued (job {first}, the same dataset and settings)" in i for i in texts(app.info))
+    [link] = [link for link in app.get("page_link") if link.proto.label == f"Open job {first} on the Jobs page"]
+    assert link.proto.page.endswith("jobs") and f"job={first}" in link.proto.query_string
+    app.number_input(key="generate.max_per_page").set_value(2)
+    click(app, "Start analysis")
+    assert app.query_params["job"] != first
+    assert len([job for job in manager.jobs() if job.task == "link_analysis"]) == 2

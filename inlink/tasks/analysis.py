@@ -21,7 +21,7 @@ from inlink import collector
 from inlink.links import suggest as link_engine
 from inlink.exports import fixed_decimals
 from inlink.wording import usd
-from inlink.jobs import JobManager, JobStatus, Task, TaskContext, register_task
+from inlink.jobs import Job, JobManager, JobStatus, Task, TaskContext, register_task
 from inlink.tasks import kinds, prepared, saved_state, two_cores
 from inlink.tasks.page_analyzer import SECRET_KEY, page_analyzer_for
 from inlink.tasks.answers import FOLDER as ANSWERS_FOLDER, FolderAnswers
@@ -42,6 +42,17 @@ TASK_NAME = kinds.LINK_TASK
 SITE_SEED = "site.state"           # the site start_analysis parsed, kept with the job's inputs
 FROZEN = "_collector_frozen"       # ctx.state: this run froze the collector after its index (collector.frozen_for_run)
 TWO_CORES = "_two_cores"           # ctx.state: the run's pages, on two cores where they can be (two_cores.py)
+IDENTITY = "identity"              # config: what makes two analyses the same (analysis_identity)
+
+
+class IdenticalAnalysis(Exception):
+    """start_analysis(refuse_identical=True) found a queued or running analysis of the same files with the same
+    settings: ``job`` is that job (a front end names it and says how to open it)."""
+
+    def __init__(self, job: Job):
+        super().__init__(f"an identical analysis of {job.label or 'this dataset'} is already {job.status.value}: "
+                         f"job {job.job_id}")
+        self.job = job
 
 class LinkAnalysisTask(Task):
     """Load the site, build the link index, then suggest links page by page."""
@@ -176,10 +187,13 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
                    engine: str = "offline", options: Mapping | None = None, api_key: str | None = None,
                    label: str | None = None, column_map: Mapping | None = None, sheet: str | None = None,
                    site_hosts: list[str] | None = None, on_report: Callable | None = None,
-                   links_sheet: str | None = None) -> str:
+                   links_sheet: str | None = None, refuse_identical: bool = False) -> str:
     """Validate the site files, then create a queued analysis job holding its own copy of them.
 
     ``sheet`` and ``links_sheet`` pick the worksheet of a pages or links workbook (default: the first).
+    ``refuse_identical``: raise IdenticalAnalysis, before any parsing, when an analysis of the same files with the
+    same engine, options and reading (columns, sheets, hosts) is queued or running (the dashboard's Start, which a
+    double click pressed twice: the same job ran twice).
 
     Raises SiteDataError for a bad file (NothingToAnalyse when no page can be analysed) and
     OptionError for a bad option, before any job exists. ``on_report`` gets the ImportReport first. The API
@@ -187,6 +201,12 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
     """
     cleaned = clean_options(engine, options)
     pages_bytes, links_bytes = _as_bytes(pages), _as_bytes(links) if links is not None else None
+    identity = analysis_identity(pages_bytes, links_bytes, engine=engine, options=cleaned, column_map=column_map,
+                                 sheet=sheet, site_hosts=site_hosts, links_sheet=links_sheet)
+    if refuse_identical:
+        twin = identical_analysis(manager, identity)
+        if twin is not None:
+            raise IdenticalAnalysis(twin)
     site = site_import().load_site(pages_bytes, links_bytes, pages_name=pages_name, links_name=links_name,
                                  column_map=dict(column_map or {}) or None, sheet=sheet, site_hosts=site_hosts,
                                  links_sheet=links_sheet)
@@ -203,6 +223,7 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
               "sheet": sheet, "site_hosts": list(site_hosts or [])}
     if links_sheet:   # only when given: a job without it keeps the config (and saved-state key) it had
         config["links_sheet"] = links_sheet
+    config[IDENTITY] = identity
     seed = _site_seed(site, {"pages": pages_bytes, "links": links_bytes}, config)
     del site
     if seed is not None:
@@ -210,6 +231,28 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
     secrets = {SECRET_KEY: api_key} if api_key else None
     return manager.create_job(TASK_NAME, inputs=inputs, config=config, label=label or pages_name,
                               secrets=secrets)
+
+
+def analysis_identity(pages: bytes, links: bytes | None, *, engine: str, options: Mapping,
+                      column_map: Mapping | None = None, sheet: str | None = None,
+                      site_hosts: list[str] | None = None, links_sheet: str | None = None) -> str:
+    """A digest of what an analysis reads and how: its files by content (not by name, so the same upload saved
+    twice is the same), the engine and its cleaned options, and the reading (columns mapped, sheets, hosts). Two
+    jobs with the same identity give the same rows; the API key and the label are not part of it."""
+    return saved_state.json_digest({
+        "pages": saved_state.bytes_digest(pages), "links": saved_state.bytes_digest(links) if links else None,
+        "engine": engine, "options": dict(options), "column_map": dict(column_map or {}), "sheet": sheet or None,
+        "site_hosts": list(site_hosts or []), "links_sheet": links_sheet or None})
+
+
+def identical_analysis(manager: JobManager, identity: str) -> Job | None:
+    """The newest queued or running analysis with this identity (analysis_identity), or None. A paused, failed or
+    finished one does not count: starting again is then what the user asked for."""
+    for job in manager.jobs():
+        if (job.task == TASK_NAME and job.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+                and (job.config or {}).get(IDENTITY) == identity):
+            return job
+    return None
 
 
 def _site_seed(site: SiteData, inputs: Mapping[str, bytes | None], config: Mapping) -> bytes | None:

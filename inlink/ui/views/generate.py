@@ -22,6 +22,7 @@ from inlink.ui.page import guard, page_manager, plain_message
 STARTED = "started_job"          # set by this page and the home page's sample button: show "Analysis started"
 _START_ERROR = "generate.start_error"
 _SHOWN = "generate.dataset_shown"   # the dataset this tab's page showed when it was last drawn
+_IDENTICAL = "generate.identical"   # Start found this job already analysing the dataset with the same settings
 
 
 def engine_settings() -> tuple[str, dict, str | None]:
@@ -102,7 +103,13 @@ def start(manager, dataset: datasets.Dataset, engine: str, options: dict, api_ke
             manager, dataset.pages_path, pages_name=dataset.pages_name, links=dataset.links_path,
             links_name=dataset.links_name, engine=engine, options=options, api_key=api_key,
             column_map=dataset.column_map or None, sheet=dataset.sheet, site_hosts=dataset.site_hosts,
-            links_sheet=dataset.links_sheet)
+            links_sheet=dataset.links_sheet, refuse_identical=True)
+    except link_task.IdenticalAnalysis as twin:   # a double click, or Start pressed again: follow the one running
+        job_id = twin.job.job_id
+        st.session_state[_IDENTICAL] = job_id
+        st.session_state[LAST_JOB] = job_id
+        st.query_params["job"] = job_id
+        return
     except (site_import.SiteDataError, link_task.OptionError, JobError, OSError) as exc:
         st.session_state[_START_ERROR] = plain_message(exc)
         return
@@ -131,9 +138,26 @@ def settings_section(manager, dataset: datasets.Dataset) -> None:
     error = st.session_state.pop(_START_ERROR, None)
     if error:
         st.error(f"The analysis could not start: {error}", icon=":material/error:")
+    twin = st.session_state.pop(_IDENTICAL, None)
+    if twin:
+        identical_notice(manager, twin)
     if st.session_state.pop(STARTED, None):
         st.success("Analysis started. You can close this tab: the job runs on the server, keeps its progress "
                    "and resumes by itself after a restart.", icon=":material/cloud_done:")
+
+
+def identical_notice(manager, job_id: str) -> None:
+    """Why Start made no job: one with the same dataset and settings is queued or running (a double click started
+    the same analysis twice, 3 s apart, and the panel followed only the second)."""
+    try:
+        status = fmt.status_label(manager.job(job_id).status).lower()
+    except (JobError, ValueError):   # gone since: the next click starts a new one
+        return
+    st.info(f"This analysis is already {status} (job {job_id}, the same dataset and settings), so no second job "
+            "was started. Its progress is shown below. To start another, change a setting first.",
+            icon=":material/info:")
+    st.page_link(navigation.JOBS, label=f"Open job {job_id} on the Jobs page", icon=":material/open_in_new:",
+                 query_params={"job": job_id})
 
 
 def changed_dataset_words(dataset: datasets.Dataset) -> str:
