@@ -183,6 +183,34 @@ def test_a_deleted_job_in_url_says_why_it_cannot_be_opened(manager):
                                   "or cleaned up, or the link was made with another data folder."]
 
 
+def test_a_job_deleted_while_its_page_is_open_leaves_only_the_notice(manager):
+    """A tab on /jobs?job=<id> after `cli.py jobs delete <id>` said "Job … was deleted." above the Results, Accept /
+    Reject and Prepare; a click on Accept said "Something went wrong: job … not found". Now the page says the job
+    was deleted, alone with the way back to the list, and the click says what it could not do."""
+    job_id = finished_job(manager, "garden.csv")
+    app = open_page("jobs", {"job": job_id})
+    assert any(b.label == "Accept these" for b in app.button)
+    manager.delete(job_id)                                   # as `cli.py jobs delete` does from a terminal
+    app.button(key=f"jobs.results.{job_id}_all_accepted").click().run()
+    assert_clean(app)
+    assert texts(app.info) == [f"Job {job_id} was deleted, so your decision was not kept."]
+    assert not app.error and not app.warning and not app.subheader
+    assert [b.label for b in app.button] == ["All jobs"] and not app.get("segmented_control")
+    app.run()                                                # the next refresh: the notice alone, still
+    assert texts(app.info) == [f"Job {job_id} was deleted."] and [b.label for b in app.button] == ["All jobs"]
+    app.button(key="jobs.back_missing").click().run()
+    assert "job" not in app.query_params and any("No jobs yet" in i for i in texts(app.info))
+
+
+def test_a_prepare_that_races_a_deletion_says_the_job_was_deleted(manager):
+    job_id = finished_job(manager, "garden.csv")
+    app = open_page("jobs", {"job": job_id})
+    manager.delete(job_id)
+    app.button(key="jobs.csv_prepare").click().run()
+    assert_clean(app)
+    assert texts(app.info) == [f"Job {job_id} was deleted, so the CSV was not prepared."] and not app.error
+
+
 def test_home_banner_names_the_active_job(manager):
     job_id = seed_job(manager, "live-site.csv", pages=2)
     wait_status(manager, job_id, "running")

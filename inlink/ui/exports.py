@@ -25,7 +25,7 @@ from inlink.exports import frame_to_xlsx as frame_to_xlsx   # the one formula-sa
 from inlink.ui import review
 from inlink.ui import format as fmt
 from inlink.ui.format import file_name_of
-from inlink.ui.page import guard
+from inlink.ui.page import guard, job_action
 
 KEEP_PREPARED = 6
 _PREPARED = "exports.prepared"     # session: {button key: Prepared}, the newest last
@@ -69,7 +69,7 @@ def prepared(key: str) -> Prepared | None:
 
 def _prepare(key: str, version: tuple, build: Callable[[], bytes], what: str) -> None:
     """Button callback: build the file now and keep it for the download button that replaces this one."""
-    with guard(f"Preparing the {what}"):
+    with guard(f"Preparing the {what}"), job_action(version[0], f"the {what} was not prepared"):
         data = build()
         files = {name: file for name, file in st.session_state.get(_PREPARED, {}).items() if name != key}
         files[key] = Prepared(version, data, datetime.now(timezone.utc).strftime("%H:%M:%S"))

@@ -14,7 +14,7 @@ import streamlit as st
 
 from inlink.ui import format as fmt
 from inlink.ui import review
-from inlink.ui.page import guard
+from inlink.ui.page import guard, job_action
 
 NO_MATCH = "No suggestion matches the filters."
 SHOW = {"all": "All", "undecided": "To review", review.ACCEPTED: "Accepted", review.REJECTED: "Rejected"}
@@ -112,5 +112,5 @@ def filter_widgets(manager, job_id: str, frame: pd.DataFrame, key: str) -> Filte
 
 
 def _tiers_chosen(manager, job_id: str, widget: str) -> None:
-    with guard("Keeping the Tier filter"):
+    with guard("Keeping the Tier filter"), job_action(job_id, "the Tier filter was not kept"):
         review.save_tiers(manager, job_id, st.session_state.get(widget))

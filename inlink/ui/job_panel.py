@@ -22,7 +22,7 @@ from inlink.ui.cards import cards_html
 from inlink.ui.exports import csv_download
 from inlink.ui.fragments import fragment
 from inlink.ui.gemini_key import gemini_key, remember_gemini_key, resume_secrets
-from inlink.ui.page import guard, plain_message
+from inlink.ui.page import guard, job_gone, plain_message
 
 REFRESH_S = 1.0
 TAIL_ROWS = 8
@@ -123,8 +123,7 @@ def _panel_body(manager, job_id: str, live: bool, key: str, download: bool) -> N
         try:
             data = read_panel(manager, job_id)
         except JobNotFound:
-            st.info(f"Job {job_id} was deleted.")
-            return
+            st.rerun()   # the whole page again: it says the job was deleted, without the rest of the job's page
         job = data.job
         if job.is_active != live:
             st.rerun()   # the whole page again, so the refresh switches on or off
@@ -302,6 +301,9 @@ def _raise_budget(manager, job_id: str, widget_key: str) -> None:
             st.session_state[_NOTICE] = plain_message(exc)
 
 
+_DONE = {"pause": "paused", "resume": "resumed", "stop": "stopped"}
+
+
 def _act(manager, action: str, job_id: str, engine: str = "offline") -> None:
     """Button callback: pause, resume or stop; a refused action becomes a notice, not an exception."""
     with guard(f"The {action} action"):
@@ -310,6 +312,8 @@ def _act(manager, action: str, job_id: str, engine: str = "offline") -> None:
                 manager.resume(job_id, secrets=resume_secrets(engine))
             else:
                 getattr(manager, action)(job_id)
+        except JobNotFound:
+            job_gone(job_id, f"it was not {_DONE[action]}")
         except JobError as exc:
             st.session_state[_NOTICE] = plain_message(exc)
 

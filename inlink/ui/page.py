@@ -11,9 +11,11 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from inlink.jobs import JobNotFound
 from inlink.ui.manager import get_manager
 
 LOG = logging.getLogger(__name__)
+_GONE = "page.job_gone"   # {"job": id, "what": what was not done}: an action that found its job deleted
 
 
 def page_manager():
@@ -42,6 +44,30 @@ def guard(action: str = "This page"):
     except Exception as exc:  # Streamlit's rerun/stop are BaseException and pass through untouched
         LOG.exception("%s failed", action)
         st.error(f"{action} ran into a problem: {plain_message(exc)}", icon=":material/error:")
+
+
+def job_gone(job_id: str, what: str) -> None:
+    """An action on a job found it deleted (another tab, `cli.py jobs delete`): keep what was not done for the
+    page to say in words at its next run (gone_action), instead of "Something went wrong: job … not found"."""
+    st.session_state[_GONE] = {"job": job_id, "what": what}
+
+
+@contextmanager
+def job_action(job_id: str, what: str):
+    """Around a button's or widget's callback on one job: JobNotFound becomes job_gone(job_id, what)."""
+    try:
+        yield
+    except JobNotFound:
+        job_gone(job_id, what)
+
+
+def gone_action(job_id: str) -> str | None:
+    """What an action on this deleted job could not do ("your decision was not kept"), said once; else None."""
+    gone = st.session_state.get(_GONE)
+    if not gone or gone.get("job") != job_id:
+        return None
+    del st.session_state[_GONE]
+    return gone["what"]
 
 
 def report_script_error(exc: Exception) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from inlink.jobs import Job, JobError
+from inlink.jobs import Job, JobError, JobNotFound
 from inlink.ui import format as fmt
 from inlink.ui import review
 from inlink.ui.charts import links_given, results_charts
@@ -48,8 +48,10 @@ def _watch(manager, job_id: str, key: str) -> None:
     with guard("The review's refresh"):
         try:
             decisions, rows = review.decisions(manager, job_id), manager.results_count(job_id)
+        except JobNotFound:
+            st.rerun()   # deleted: the whole page again, which then says so alone (no results, no buttons)
         except JobError:
-            return    # deleted: the page says so at its next run
+            return
         seen_decisions, seen_rows = st.session_state.get(_seen(key), (decisions, rows))
         if seen_decisions != decisions or (rows and not seen_rows):   # the first rows come by themselves
             st.session_state[_seen(key)] = (decisions, rows)   # this watch runs first in the page's run
@@ -61,8 +63,11 @@ def _watch(manager, job_id: str, key: str) -> None:
 
 def _results_body(manager, job: Job, key: str) -> None:
     job_id = job.job_id
-    frame = manager.results_frame(job_id)
-    decisions = review.decisions(manager, job_id)
+    try:
+        frame = manager.results_frame(job_id)
+        decisions = review.decisions(manager, job_id)
+    except JobNotFound:   # deleted since the page was drawn (a decision's rerun of this fragment alone)
+        st.rerun()
     st.session_state[_seen(key)] = (decisions, len(frame))
     if frame.empty:
         st.info("No suggestions yet. They appear here page by page while the analysis runs.")

@@ -14,6 +14,7 @@ from inlink.ui import format as fmt
 from inlink.ui import review
 from inlink.ui.cards import card_html
 from inlink.ui.filters import NO_MATCH
+from inlink.ui.page import job_action
 
 REVIEW_PAGE_SIZE = 20
 _DECISION_LABELS = {review.ACCEPTED: "Accept", review.REJECTED: "Reject"}
@@ -59,7 +60,13 @@ def _decision_widget(manager, job_id: str, suggestion: str, current: str, key: s
 def _decided(manager, job_id: str, suggestions: list[str], widget: str, drawn: str | None = None) -> None:
     chosen = st.session_state.get(widget)
     if chosen != drawn:
-        review.decide(manager, job_id, suggestions, chosen)
+        _decide(manager, job_id, suggestions, chosen)
+
+
+def _decide(manager, job_id: str, suggestions: list[str], decision: str | None) -> None:
+    """Store a decision; on a job deleted meanwhile the page says so (it said "job … not found")."""
+    with job_action(job_id, "your decision was not kept"):
+        review.decide(manager, job_id, suggestions, decision)
 
 
 def _page_actions(manager, job_id: str, keys: pd.Series, key: str) -> None:
@@ -70,4 +77,4 @@ def _page_actions(manager, job_id: str, keys: pd.Series, key: str) -> None:
             ("Clear these", None, ":material/restart_alt:"))):
         column.button(label, key=f"{key}_all_{decision or 'clear'}", icon=icon, width="stretch",
                       help=f"{label.split()[0]} the {fmt.plural(len(keys), 'suggestion')} on this page.",
-                      on_click=review.decide, args=(manager, job_id, list(keys), decision))
+                      on_click=_decide, args=(manager, job_id, list(keys), decision))

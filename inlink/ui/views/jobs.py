@@ -12,7 +12,7 @@ from inlink.ui.fragments import fragment
 from inlink.ui.job_panel import job_panel
 from inlink.ui import fetch_form, jobs_table
 from inlink.ui.jobs_table import matching_jobs, page_count, page_rows
-from inlink.ui.page import guard, page_manager, plain_message
+from inlink.ui.page import gone_action, guard, page_manager, plain_message
 from inlink.ui.results import results_view
 
 STATUS_CHOICES = ("all",) + tuple(fmt.STATUS_STYLE)
@@ -20,6 +20,7 @@ _CONFIRMING = "jobs.confirm_delete_for"
 _DELETED = "jobs.deleted"
 _DELETE_ERROR = "jobs.delete_error"
 _TABLE_GENERATION = "jobs.table_generation"
+_OPENED = "jobs.opened"     # the jobs this session showed: one missing since was deleted, and is said so
 _CLEANED = "jobs.cleaned"   # what the last clean-up removed, said once
 _CLEANUP_ASKED = "jobs.cleanup_asked"   # the days and ids a clean-up's question names, until Remove or Cancel
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")   # a file name is shown as written, not as Markdown
@@ -236,12 +237,9 @@ def detail_view(manager, job_id: str) -> None:
     try:
         job = manager.job(job_id)
     except (JobError, ValueError) as exc:   # not found said "Job 3941d… cannot be opened: job 3941d… not found"
-        why = ("there is no such job. It may have been deleted or cleaned up, or the link was made with another "
-               "data folder." if isinstance(exc, JobNotFound) else plain_message(exc))
-        st.warning(f"Job {job_id} cannot be opened: {why}")
-        st.button("All jobs", icon=":material/arrow_back:", on_click=st.query_params.pop, args=("job", None),
-                  key="jobs.back_missing")
+        missing_job(job_id, exc)
         return
+    st.session_state.setdefault(_OPENED, set()).add(job_id)
     actions = st.columns([1, 1.4, 1.4, 1, 1.2], vertical_alignment="center")   # "Download pages CSV" whole
     actions[0].button("All jobs", icon=":material/arrow_back:", on_click=st.query_params.pop,
                       args=("job", None), key="jobs.back")
@@ -266,6 +264,21 @@ def detail_view(manager, job_id: str) -> None:
         return
     st.subheader("Results")
     results_view(manager, job, key=f"jobs.results.{job_id}")
+
+
+def missing_job(job_id: str, exc: Exception) -> None:
+    """The notice alone, and the way back to the list: a job this tab showed and that is gone since (deleted in
+    another tab or with `cli.py jobs delete`) was deleted, and an action that raced the deletion says what it
+    could not do; any other id cannot be opened, and why."""
+    lost = gone_action(job_id)
+    if isinstance(exc, JobNotFound) and (lost or job_id in st.session_state.get(_OPENED, ())):
+        st.info(f"Job {job_id} was deleted" + (f", so {lost}." if lost else "."), icon=":material/delete:")
+    else:
+        why = ("there is no such job. It may have been deleted or cleaned up, or the link was made with another "
+               "data folder." if isinstance(exc, JobNotFound) else plain_message(exc))
+        st.warning(f"Job {job_id} cannot be opened: {why}")
+    st.button("All jobs", icon=":material/arrow_back:", on_click=st.query_params.pop, args=("job", None),
+              key="jobs.back_missing")
 
 
 def fetched_view(manager, job: Job) -> None:
