@@ -321,6 +321,20 @@ def test_the_preview_fits_the_page_and_shows_paths_after_the_shared_folder():
     assert any("Every page is under /docs/: the preview shows the paths from there." in c for c in texts(app.caption))
 
 
+def test_the_shared_folder_is_the_one_of_every_page_not_of_the_first_rows():
+    """A crawl of one host whose first pages sit under /ant/manual/ and later ones under /gimp/ said "Every page is
+    under /ant/manual/": the folder was read from the previewed rows only."""
+    import json
+
+    rows = [f"https://example.com/ant/manual/task-{i},Task {i},Task {i},Ant task {i} copies files." for i in range(60)]
+    rows += ["https://example.com/gimp/scale,Scale,Scale,Scale an image in GIMP."]
+    app = upload(open_page("upload"), ("Address,Title 1,H1-1,Content\n" + "\n".join(rows) + "\n").encode())
+    assert_clean(app)
+    assert not any("Every page is under" in c for c in texts(app.caption)), texts(app.caption)
+    preview = next(d for d in app.dataframe if "url" in d.value.columns)
+    assert json.loads(preview.proto.columns)["url"]["type_config"]["display_text"] == r"https?://[^/]+(/.*)?"
+
+
 def test_a_text_column_the_detection_does_not_know_can_be_picked_when_the_titles_are_known():
     """Before: with its URLs, titles and H1s recognised and its text under another name ("Main Text 1"), the page
     said "pick it below" with nothing to pick, and "Use this dataset" saved a file no analysis could use."""

@@ -53,9 +53,11 @@ def table_frame(shown: pd.DataFrame, decided: pd.Series) -> pd.DataFrame:
 
 def shared_folder(urls) -> str:
     """The folder every URL's path starts with ("/stable/cargo" for /stable/cargo/commands/a.html and
-    /stable/cargo/reference/b.html), "" when they share none."""
-    paths = [re.sub(r"^https?://[^/]+", "", str(url)) for url in urls]
-    common = os.path.commonprefix(paths) if paths else ""
+    /stable/cargo/reference/b.html), "" when they share none. Every URL counts, however many (the Upload page asks
+    it of all the pages, not of the first rows it previews): the prefix of the smallest and the largest path, one
+    vectorised pass."""
+    paths = pd.Series(urls, dtype=object).astype(str).str.replace(r"^https?://[^/]+", "", regex=True)
+    common = os.path.commonprefix([paths.min(), paths.max()]) if len(paths) else ""
     return common[:common.rfind("/")] if "/" in common else ""
 
 

@@ -229,7 +229,7 @@ def show_preview(pages: pd.DataFrame) -> None:
     st.subheader("Preview")
     shown = [c for c in PREVIEW_WIDTHS if c in pages]
     preview = pages[shown].head(PREVIEW_ROWS)
-    folder = shared_folder(preview["url"]) if "url" in preview else ""
+    folder = shared_folder(pages["url"]) if "url" in preview else ""   # of every page: the caption says "every"
     if folder:
         st.caption(f"Every page is under {folder}/: the preview shows the paths from there.")
     column = st.column_config.TextColumn
