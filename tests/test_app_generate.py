@@ -296,3 +296,14 @@ def test_start_pressed_twice_follows_the_queued_analysis_instead_of_starting_it_
     click(app, "Start analysis")
     assert app.query_params["job"] != first
     assert len([job for job in manager.jobs() if job.task == "link_analysis"]) == 2
+
+
+def test_a_dataset_without_text_is_refused_in_the_dashboards_words():
+    """Start on a saved crawl with no text column said "`--column 'content=HEADER'` on the command line" and
+    "`cli.py fetch …`": the Upload page's picker and its "Fetch from the site" are what this user has."""
+    datasets.save_dataset(b"Address,Title 1\nhttps://example.com/,Home\nhttps://example.com/a,A\n", "urlsonly.csv")
+    app = click(open_page("generate"), "Start analysis")
+    assert_clean(app)
+    [error] = texts(app.error)
+    assert '"Fetch from the site" on the Upload page.' in error and "cli.py" not in error and "--column" not in error
+    assert not get_manager().jobs()

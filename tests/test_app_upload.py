@@ -335,6 +335,18 @@ def test_the_shared_folder_is_the_one_of_every_page_not_of_the_first_rows():
     assert json.loads(preview.proto.columns)["url"]["type_config"]["display_text"] == r"https?://[^/]+(/.*)?"
 
 
+def test_a_crawl_without_text_is_refused_in_the_dashboards_words():
+    """It said "name the column that holds it (`--column 'content=HEADER'` on the command line; the dashboard asks
+    which column), or fetch the pages with `cli.py fetch urlsonly.csv --out-pages …`", with no full stop."""
+    app = upload(open_page("upload"), b"Address,Title 1\nhttps://example.com/,Home\nhttps://example.com/a,A\n",
+                 "urlsonly.csv")
+    assert_clean(app)
+    [error] = [e for e in texts(app.error) if "cannot be analysed" in e]
+    assert ('pick the column that holds it as the "Column for body text" on the Upload page, or fetch the pages '
+            'with "Fetch from the site" on the Upload page.') in error
+    assert "--column" not in error and "cli.py" not in error and error.endswith(".")
+
+
 def test_a_text_column_the_detection_does_not_know_can_be_picked_when_the_titles_are_known():
     """Before: with its URLs, titles and H1s recognised and its text under another name ("Main Text 1"), the page
     said "pick it below" with nothing to pick, and "Use this dataset" saved a file no analysis could use."""

@@ -550,3 +550,14 @@ def test_a_queued_job_says_who_runs_it_and_stdout_keeps_the_id_alone(tmp_path, m
     assert len(job_id) == 12 and "\n" not in job_id
     assert f"note: job {job_id} is queued; `cli.py jobs worker` runs it (or the dashboard, while it is open)" \
         in result.stderr
+
+
+def test_a_crawl_without_text_is_refused_in_the_command_lines_words(tmp_path):
+    """The refusal spoke of both front ends at once ("the dashboard asks which column") and had no full stop."""
+    pages = tmp_path / "urlsonly.csv"
+    pages.write_text("Address,Title 1\nhttps://example.com/,Home\nhttps://example.com/a,A\n")
+    refused = CliRunner().invoke(cli_module.cli, ["jobs", "start", str(pages)])
+    assert refused.exit_code == 1
+    assert ("name the column that holds it with `--column 'content=HEADER'`, or fetch the pages with `cli.py fetch "
+            "urlsonly.csv --out-pages pages.csv --out-links links.csv`.") in refused.stderr
+    assert "dashboard" not in refused.stderr and "Upload page" not in refused.stderr

@@ -28,14 +28,30 @@ from inlink.site.urls import counted, normalize_host, url_hosts
 _WORD_RE = re.compile(r"\w")
 ALL_HOSTS = "*"   # in site_hosts: every host of the file is one site
 OTHER_HOST = "on another host"
-#: How to name a text column the importer did not recognise, on either side.
-COLUMN_HINT = "`--column 'content=HEADER'` on the command line; the dashboard asks which column"
-FETCH_HINT = ("fetch the pages with `cli.py fetch {file} --out-pages pages.csv --out-links links.csv` "
-              "(\"Fetch from the site\" on the dashboard's Upload page)")
+#: The ways out of a file with nothing to analyse, in the words of each front end: the same message
+#: (nothing_to_analyse), each pointing to its own controls (the dashboard's said "--column" and "cli.py fetch").
+CLI, DASHBOARD = "cli", "dashboard"
+HINTS = {
+    CLI: {"column": "name the column that holds it with `--column 'content=HEADER'`",
+          "fetch": "fetch the pages with `cli.py fetch {file} --out-pages pages.csv --out-links links.csv`",
+          "hosts": "say so with --same-site"},
+    DASHBOARD: {"column": "pick the column that holds it as the \"Column for body text\" on the Upload page",
+                "fetch": "fetch the pages with \"Fetch from the site\" on the Upload page",
+                "hosts": "pick them under \"Hosts analysed as one site\" on the Upload page"},
+}
 
 
 class NothingToAnalyse(SiteDataError):
-    """No page of an import can be analysed; the message says why and what to do."""
+    """No page of an import can be analysed; the message (str: the command line's words) says why and what to do,
+    and in_words_of(front) says it in a front end's words."""
+
+    def __init__(self, message: str, file: str | None = None, *, words: dict[str, str] | None = None):
+        super().__init__(message, file=file)
+        self.words = dict(words or {})
+
+    def in_words_of(self, front: str) -> str:
+        """The message with the hints of `front` (CLI or DASHBOARD), the file named first as str() names it."""
+        return SiteDataError(self.words.get(front, self.detail), file=self.file).args[0]
 
 
 def host_scope(urls: pd.Series, site_hosts: Iterable[str] | None,
@@ -107,7 +123,8 @@ def require_analysable(site) -> None:
     pages, report = site.pages, site.report
     if _has_worded_target(pages) or analysable(pages).any():
         return
-    raise NothingToAnalyse(nothing_to_analyse(pages, report.text_column, report.file), file=report.file)
+    words = {front: nothing_to_analyse(pages, report.text_column, report.file, front) for front in HINTS}
+    raise NothingToAnalyse(words[CLI], file=report.file, words=words)
 
 
 def _has_worded_target(pages: pd.DataFrame) -> bool:
@@ -120,25 +137,26 @@ def _has_worded_target(pages: pd.DataFrame) -> bool:
                for text, target in zip(pages["content"].tolist(), pages["is_target"].tolist()) if target is True)
 
 
-def nothing_to_analyse(pages: pd.DataFrame, text_column: str, file: str) -> str:
-    """Why no page can be analysed, and what to do about it."""
-    fetch = FETCH_HINT.format(file=file)
+def nothing_to_analyse(pages: pd.DataFrame, text_column: str, file: str, front: str = CLI) -> str:
+    """Why no page can be analysed, and what to do about it, in the words of `front` (HINTS)."""
+    hints = HINTS[front]
+    fetch = hints["fetch"].format(file=file)
     if not text_column:
         return (f"no page can be analysed: the file has no body text column, so none of its {len(pages):,} "
                 "pages has text to place a link in (Screaming Frog's \"Internal: HTML\" export has none unless a "
                 "custom extraction adds it). Export the body text with a custom extraction (e.g. \"Body 1\" on "
-                f"the page's main content), name the column that holds it ({COLUMN_HINT}), or {fetch}")
+                f"the page's main content), {hints['column']}, or {fetch}.")
     targets = pages["is_target"].astype(bool)
     kinds = Counter(reason_kind(reason) for reason in pages.loc[~targets, "excluded_reason"])
     kept_out = ", ".join(f"{count:,} {'with ' if kind.startswith('status') else ''}{kind}"
                          for kind, count in kinds.most_common())
     if not targets.any():
-        advice = dict.fromkeys(_advice(kind) for kind, _ in kinds.most_common())
+        advice = dict.fromkeys(_advice(kind, hints) for kind, _ in kinds.most_common())
         return f"no page can be analysed: all {len(pages):,} pages are kept out ({kept_out}). " + " ".join(advice)
     others = f"; {int((~targets).sum()):,} other pages are kept out ({kept_out})" if kinds else ""
     return (f"no page can be analysed: the {int(targets.sum()):,} pages that could be have no body text (the "
             f"\"{text_column}\" column is empty for all of them{others}). Export the body text with a custom "
-            f"extraction, or {fetch}")
+            f"extraction, or {fetch}.")
 
 
 def reason_kind(reason: str) -> str:
@@ -147,7 +165,7 @@ def reason_kind(reason: str) -> str:
     return reason.split("; ")[0].split(" (")[0].split(":")[0]
 
 
-def _advice(kind: str) -> str:
+def _advice(kind: str, hints: dict[str, str]) -> str:
     if kind.startswith("status") or kind == "not fetched":
         return ("Pages that did not answer 200 are not pages to link to: export the crawl's pages that did "
                 "(every page failing often means the crawler was blocked or given a wrong address).")
@@ -156,5 +174,5 @@ def _advice(kind: str) -> str:
     if kind == "non-indexable":
         return "Non-indexable pages (noindex, canonicalised elsewhere) are never link targets."
     if kind == OTHER_HOST:
-        return "Pages on other hosts are analysed only when the hosts are said to be one site (--same-site)."
+        return f"Pages on other hosts are analysed only when the hosts are one site: {hints['hosts']}."
     return ""

@@ -11,6 +11,7 @@ from inlink import uploads as datasets
 from inlink.gemini import settings as gemini_settings
 from inlink.tasks import analysis as link_task
 from inlink.site import load as site_import
+from inlink.site import scope
 from inlink.jobs import JobError
 from inlink.links.confidence import DEFAULT_MIN_CONFIDENCE, HIGH_CONFIDENCE, MEDIUM_CONFIDENCE
 from inlink.ui import format as fmt
@@ -109,6 +110,9 @@ def start(manager, dataset: datasets.Dataset, engine: str, options: dict, api_ke
         st.session_state[_IDENTICAL] = job_id
         st.session_state[LAST_JOB] = job_id
         st.query_params["job"] = job_id
+        return
+    except site_import.NothingToAnalyse as exc:   # in the dashboard's words: its Upload page, not the CLI's flags
+        st.session_state[_START_ERROR] = exc.in_words_of(scope.DASHBOARD)
         return
     except (site_import.SiteDataError, link_task.OptionError, JobError, OSError) as exc:
         st.session_state[_START_ERROR] = plain_message(exc)

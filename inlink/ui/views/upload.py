@@ -253,7 +253,7 @@ def _why_unusable(pages: pd.DataFrame, report) -> str | None:
     try:
         site_import.require_analysable(SimpleNamespace(pages=pages, report=report))   # as it reads a site
     except site_import.NothingToAnalyse as exc:
-        return str(exc)
+        return exc.in_words_of(scope.DASHBOARD)   # its column picker and "Fetch from the site", not the CLI's
     return None
 
 
