@@ -137,7 +137,7 @@ def test_unrecognised_headers_ask_for_a_column_mapping():
     app = open_page("upload")
     upload(app, odd.encode(), "odd.csv")
     assert_clean(app)
-    assert any("not recognised" in w for w in texts(app.warning))
+    assert any("No column of odd.csv was recognised as the pages' URL" in w for w in texts(app.warning))
     assert not app.metric
     for box in app.selectbox:
         if box.key.startswith("upload.map_"):
@@ -345,6 +345,38 @@ def test_a_crawl_without_text_is_refused_in_the_dashboards_words():
     assert ('pick the column that holds it as the "Column for body text" on the Upload page, or fetch the pages '
             'with "Fetch from the site" on the Upload page.') in error
     assert "--column" not in error and "cli.py" not in error and error.endswith(".")
+
+
+def test_the_column_pickers_say_what_is_needed_and_forget_what_was_picked():
+    """Headers "Page Link", "Page Name", "Main Text 1": the body text picker said "(optional)" although without it
+    "This dataset cannot be analysed", a hint about the body text ended "(anchors are matched to titles and H1s)",
+    and with every column picked the page still asked for "url" and said no title was recognised."""
+    app = upload(open_page("upload"), SMALL_CRAWL.replace("Address,Title 1,H1-1,Content", "Page Link,Page Name,"
+                                                          "Sub,Main Text 1").encode(), "odd.csv")
+    assert_clean(app)
+    labels = {box.key: box.label for box in app.selectbox if box.key.startswith("upload.map_")}
+    assert labels == {"upload.map_url": "Column for URL", "upload.map_content": "Column for body text",
+                      "upload.map_title": "Column for title (optional)",
+                      "upload.map_h1": "Column for main heading (H1) (optional)"}
+    assert texts(app.warning) == ["No column of odd.csv was recognised as the pages' URL and body text, which an "
+                                  "analysis needs: pick them below."]
+    assert ("No column was recognised as the pages' title or main heading (H1): pick them if the file has them, "
+            "since a suggested anchor names the page it links to by its title or H1.") in texts(app.caption)
+    app.selectbox(key="upload.map_url").set_value("Page Link").run()
+    assert texts(app.warning) == ["No column of odd.csv was recognised as the pages' body text, which an analysis "
+                                  "needs: pick it below."]
+    app.selectbox(key="upload.map_content").set_value("Main Text 1")
+    app.selectbox(key="upload.map_title").set_value("Page Name").run()
+    assert_clean(app)
+    assert not any("recognised" in text for text in texts(app.warning) + texts(app.caption))
+    assert not any("cannot be analysed" in e for e in texts(app.error)) and metric(app, "Pages kept") == "4"
+
+
+def test_a_text_column_under_another_name_is_asked_for_as_needed_not_optional():
+    app, _ = _renamed_upload("Page URL,Title 1,H1-1,Main Text 1", "renamed.csv")
+    assert app.selectbox(key="upload.map_content").label == "Column for body text"
+    assert texts(app.warning)[0].startswith("No column of renamed.csv was recognised as the pages' body text, which "
+                                            "an analysis needs")
 
 
 def test_a_text_column_the_detection_does_not_know_can_be_picked_when_the_titles_are_known():

@@ -91,30 +91,54 @@ def chosen_sheet(uploaded, role: str, column) -> str | None:
 def column_map_for(upload: Upload) -> dict | None:
     """{} when the headers are recognised; the user's mapping when not; None while fields are still unmapped.
     Besides the required fields, a title or H1 the detection did not find can be picked among the columns it
-    did not recognise (a "Page Name" column: else no title to match anchors to, and no way to say so here)."""
+    did not recognise (a "Page Name" column: else no title to match anchors to, and no way to say so here).
+
+    The URL and the body text are asked for as needed (an analysis reads nothing else: a body text picker said
+    "(optional)", then "This dataset cannot be analysed" without it); the title and H1 as optional. What is said
+    above the pickers is of the columns still not picked, read from the pickers' values of this run (it kept
+    asking for "url" with every column mapped)."""
     headers = remembered(_HEADERS, upload.key, lambda: _headers(upload))
     missing = site_import.missing_page_fields(headers)
-    optional = [field for field in optional_fields(headers) if field not in missing]
-    if not missing and not optional:
+    asked = missing + [field for field in optional_fields(headers) if field not in missing]
+    if not asked:
         return {}
-    mapping = {}
-    if missing:
+    picked_now = {field: st.session_state.get(_picker_key(field)) for field in asked}
+    unpicked = [field for field in asked if picked_now[field] not in headers]
+    needed = [field for field in unpicked if field in NEEDED_FIELDS]
+    wanted = [field for field in unpicked if field not in NEEDED_FIELDS]
+    if needed:
         other_sheet = (f" (or pick the sheet that holds the pages: this is \"{upload.pages_sheet}\")"
                        if upload.pages_sheet else "")
-        st.warning(f"Some columns of {upload.pages_name} were not recognised: pick the column that holds "
-                   f"each of these: {', '.join(missing)}{other_sheet}.", icon=":material/table_rows:")
-        mapping.update(_picked(missing, headers))
-    if optional:
-        st.caption(f"No column was recognised as the pages' {' or '.join(OPTIONAL_LABELS[f] for f in optional)}: "
-                   "pick it if the file has one (anchors are matched to titles and H1s).")
-        mapping.update(_picked(optional, headers, optional=True))
+        st.warning(f"No column of {upload.pages_name} was recognised as the pages' {_listed(needed, 'and')}, "
+                   f"which an analysis needs: pick {_it(needed)} below{other_sheet}.", icon=":material/table_rows:")
+    if wanted and len(wanted) == len([field for field in asked if field not in NEEDED_FIELDS]):   # none picked yet
+        st.caption(f"No column was recognised as the pages' {_listed(wanted, 'or')}: pick {_it(wanted)} if the file "
+                   f"has {_it(wanted)}, since a suggested anchor names the page it links to by its title or H1.")
+    mapping = _picked([field for field in asked if field in NEEDED_FIELDS], headers)
+    mapping.update(_picked([field for field in asked if field not in NEEDED_FIELDS], headers, optional=True))
     if site_import.missing_page_fields(headers, mapping):
         st.info("Map the columns above to see the validation report.")
         return None
     return mapping
 
 
-OPTIONAL_LABELS = {"content": "body text", "title": "title", "h1": "main heading (H1)"}
+FIELD_LABELS = {"url": "URL", "content": "body text", "title": "title", "h1": "main heading (H1)"}
+OPTIONAL_LABELS = {field: FIELD_LABELS[field] for field in ("content", "title", "h1")}   # asked when not found
+NEEDED_FIELDS = ("url", "content")   # without them no page is analysed: their pickers are not "(optional)"
+
+
+def _listed(fields: list[str], joint: str) -> str:
+    """'URL and body text', 'title or main heading (H1)'."""
+    labels = [FIELD_LABELS[field] for field in fields]
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} {joint} {labels[-1]}"
+
+
+def _it(fields: list[str]) -> str:
+    return "it" if len(fields) == 1 else "them"
+
+
+def _picker_key(field: str) -> str:
+    return f"upload.map_{field}"
 
 
 def optional_fields(headers: list[str]) -> list[str]:
@@ -131,9 +155,11 @@ def optional_fields(headers: list[str]) -> list[str]:
 def _picked(fields: list[str], headers: list[str], optional: bool = False) -> dict[str, str]:
     """A column picker per field, side by side: {field: the header picked} for the fields picked."""
     picked = {}
+    if not fields:
+        return picked
     for column, field in zip(st.columns(len(fields)), fields):
-        label = f"Column for {OPTIONAL_LABELS[field] if optional else field}" + (" (optional)" if optional else "")
-        choice = column.selectbox(label, headers, index=None, key=f"upload.map_{field}",
+        label = f"Column for {FIELD_LABELS[field]}" + (" (optional)" if optional else "")
+        choice = column.selectbox(label, headers, index=None, key=_picker_key(field),
                                   placeholder="None" if optional else "Choose a column")
         if choice:
             picked[field] = choice
