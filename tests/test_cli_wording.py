@@ -529,7 +529,7 @@ def test_a_budget_that_is_no_amount_is_a_usage_error(tmp_path):
         GeminiSettings.from_options(budget_usd=float("inf"))
 
 
-@pytest.mark.parametrize("name", ["out.json", "out", "out.tsv"])
+@pytest.mark.parametrize("name", ["out.json", "out", "out.tsv", "out.txt"])
 def test_an_output_named_as_another_format_is_refused_before_the_work(tmp_path, name):
     """`-o results.json` wrote CSV text into a .json file, and exited 0."""
     pages = tmp_path / "pages.csv"
@@ -561,3 +561,15 @@ def test_a_crawl_without_text_is_refused_in_the_command_lines_words(tmp_path):
     assert ("name the column that holds it with `--column 'content=HEADER'`, or fetch the pages with `cli.py fetch "
             "urlsonly.csv --out-pages pages.csv --out-links links.csv`.") in refused.stderr
     assert "dashboard" not in refused.stderr and "Upload page" not in refused.stderr
+
+
+def test_jobs_export_refuses_a_name_other_than_csv_or_xlsx_as_the_readme_says(tmp_path):
+    """`jobs export ID --out x.txt` wrote CSV text and exited 0, where the README says any other name is refused
+    (a spreadsheet opens a .txt as tab-separated: every row in one cell)."""
+    pages = tmp_path / "pages.csv"
+    pages.write_text(SMALL_CRAWL)
+    job_id = run("jobs", "start", pages).stdout.strip().splitlines()[-1].split()[-1]
+    result = CliRunner().invoke(cli_module.cli, ["jobs", "export", job_id, "--out", str(tmp_path / "x.txt")])
+    assert result.exit_code == 2 and not (tmp_path / "x.txt").exists()
+    assert "x.txt: the file is written as CSV (or as a workbook when named .xlsx), so name it .csv or .xlsx" in \
+        " ".join(result.output.split())

@@ -139,8 +139,8 @@ def test_the_pages_writer_replaces_the_output_whole_or_not_at_all_on_every_path(
 
 def test_fetch_refuses_to_write_its_links_over_its_pages_or_its_source(tmp_path):
     """Before: --out-pages and --out-links naming one file left only the links in it; naming the URL list
-    replaced the list with the pages."""
-    listing = tmp_path / "urls.txt"
+    replaced the list with the pages (a list named .csv: an output named .txt is refused for its name first)."""
+    listing = tmp_path / "urls.csv"
     listing.write_text("https://example.com/a\n")
     same = cli("fetch", str(listing), "--out-pages", str(tmp_path / "x.csv"), "--out-links", str(tmp_path / "x.csv"))
     assert same.returncode == 2 and "--out-links is the same file as --out-pages" in same.stderr, same.stderr

@@ -24,7 +24,10 @@ def out_file(ctx, param, value: Path | None) -> Path | None:
     return value
 
 
-WRITTEN_SUFFIXES = (".csv", ".xlsx", ".txt")   # what an output file may be named (.txt: CSV text, as asked)
+#: What an output file may be named: its name says its format. A .txt of comma-separated text was written too, and
+#: a spreadsheet opens a .txt as tab-separated (each row in one cell); the README and the refusal named .csv and
+#: .xlsx only.
+WRITTEN_SUFFIXES = (".csv", ".xlsx")
 
 
 def refuse_overwriting(outputs: dict[str, Path], inputs: dict[str, Path | None]) -> None:
