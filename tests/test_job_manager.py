@@ -764,3 +764,11 @@ def test_a_wake_during_a_shutdown_is_taken_not_left_to_spin_the_loop(make_manage
         gate.touch()
         closing.join(30)
     assert manager.get(job_id)["status"] == "paused"
+
+
+def test_the_step_started_event_writes_its_counts_with_thousands_separators(manager):
+    """"started: 4510 of 4510 pages to process" beside the panel's "4,510": one number format everywhere."""
+    job_id, meta = run(manager, n=1_200)
+    assert meta["status"] == "completed", meta["message"]
+    messages = [event["message"] for event in manager.events(job_id, limit=50)]
+    assert "Step 2/2 'count' started: 1,200 of 1,200 items to process." in messages, messages

@@ -244,8 +244,8 @@ class JobRunner:
         self.items_started = (time.time(), writer.next_index)   # the rate counts from here, not from the
         self._flush_quietly()                                   # preparation steps before
         label = f"Step {len(steps)}/{len(steps)} '{self.step}'"
-        self._log("step_started", f"{label} started: {len(keys) - writer.next_index} of "
-                  f"{len(keys)} items to process.")
+        self._log("step_started", f"{label} started: {len(keys) - writer.next_index:,} of "   # "4,510", as the
+                  f"{counted(len(keys), 'item')} to process.")                       # panel writes it
         self._ctx = ctx
         try:
             outcome = self._run_items(ctx, writer, keys)
@@ -327,7 +327,7 @@ class JobRunner:
         rows, counters, error = outcome
         writer.commit(index, key, rows, counters, error)
         if error is not None:
-            self._log("item_error", f"Item {index + 1} ({key}) failed and was skipped: {error}",
+            self._log("item_error", f"Item {index + 1:,} ({key}) failed and was skipped: {error}",
                       item=key)
 
     def _items_in_order(self, ctx: TaskContext, writer: ResultsWriter, keys: Sequence[str]) -> None:
