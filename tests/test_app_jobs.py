@@ -211,6 +211,16 @@ def test_a_prepare_that_races_a_deletion_says_the_job_was_deleted(manager):
     assert texts(app.info) == [f"Job {job_id} was deleted, so the CSV was not prepared."] and not app.error
 
 
+def test_a_job_done_within_seconds_shows_no_pace(manager):
+    """A very fast job's panel read "Elapsed 0 s · Pages per minute 6,817": a rate over under a second is noise."""
+    job_id = finished_job(manager, "quick.csv")
+    assert manager.job(job_id).progress()["elapsed_s"] < 5
+    app = open_page("jobs", {"job": job_id})
+    assert_clean(app)
+    pace = next(m for m in app.metric if m.label == "Pages per minute")
+    assert pace.value == "—" and pace.help == "Not measured: the job worked under 5 s."
+
+
 def test_home_banner_names_the_active_job(manager):
     job_id = seed_job(manager, "live-site.csv", pages=2)
     wait_status(manager, job_id, "running")
@@ -280,6 +290,8 @@ def test_the_events_list_shows_every_event_whole_and_the_jobs_table_fits_the_pag
     # "small" columns still overflowed by ~90 px; pixel widths within the 938 px Chromium gives the table at
     # 1,400 px, less 32 for the row picker (tests/test_e2e_tabs.py measures it in the browser)
     assert all(isinstance(width, int) for width in widths) and sum(widths) <= 938 - 32, table
+    # a long name ("Sample site: Ridgelin…") is cut in its 130 px: the header says where to read it whole
+    assert "select the row to open the job and read it whole" in table["File"]["help"], table["File"]
 
 
 def _progress_bar_of(job_fields: dict) -> str:

@@ -28,6 +28,7 @@ REFRESH_S = 1.0
 TAIL_ROWS = 8
 EVENT_ROWS = 6
 _NOTICE = "job_panel_notice"
+MEASURED_S = 5.0                         # a stopped job's rate is shown from this much working time
 ESTIMATING = "…"                         # time left before a few pages were seen (a metric tile is narrow)
 _SAMPLES = "job_panel.progress_seen."   # + job id: (time, pages done) seen by this tab, for the time left
 
@@ -176,8 +177,11 @@ def _figures(job: Job) -> None:
     recent, left = _recent_figures(job)
     noun = fmt.item_noun(job)
     running = job.status is JobStatus.RUNNING   # its pace as this tab saw it, else "…" (the run's own rate
-    pace = (fmt.per_minute(recent) if recent else ESTIMATING) if running else fmt.per_minute(_rate(progress))
-    columns[1].metric(f"{noun[:1].upper()}{noun[1:]}s per minute", pace)   # counts the second core's burst)
+    measured = float(progress.get("elapsed_s") or 0) >= MEASURED_S   # "0 s" beside "6,817 per minute": noise
+    pace = ((fmt.per_minute(recent) if recent else ESTIMATING) if running
+            else fmt.per_minute(_rate(progress)) if measured else "—")
+    columns[1].metric(f"{noun[:1].upper()}{noun[1:]}s per minute", pace,   # counts the second core's burst)
+                      help=None if running or measured else f"Not measured: the job worked under {MEASURED_S:.0f} s.")
     columns[2].metric("Time left", left, help="From the pace of the last pages; '…' until a few pages "
                       "have gone by." if left == ESTIMATING else None)
     columns[3].metric("Elapsed", fmt.duration(progress.get("elapsed_s")))

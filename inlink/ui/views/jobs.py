@@ -27,11 +27,15 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")   # a file name is show
 CLEANUP_NAMED = 5            # files named in the confirmation; the rest are counted
 
 
+#: What the File header's tooltip says: the column holds about 16 characters at the width the page leaves it, and a
+#: name such as "Sample site: Ridgeline Coffee Roasters" read "Sample site: Ridgelin…" with no way to read the rest.
+FILE_HELP = ("The file or site the job reads. A long name is cut here: select the row to open the job and read it "
+             "whole, or drag the column's edge to widen it.")
 #: Widths in pixels: the ten columns fit the page at 1,400 px with the sidebar open (measured in Chromium); a long
 #: file name is cut with an ellipsis (the opened job shows it whole), the job id never is.
 JOBS_COLUMNS = {
     "Job": st.column_config.TextColumn("Job", width=100),
-    "File": st.column_config.TextColumn("File", width=130),
+    "File": st.column_config.TextColumn("File", width=130, help=FILE_HELP),
     "Status": st.column_config.TextColumn("Status", width=80),
     "Engine": st.column_config.TextColumn("Engine", width=65),
     "Progress": st.column_config.ProgressColumn("Progress", format="%.0f%%", min_value=0, max_value=100, width=85),
