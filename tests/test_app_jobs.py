@@ -202,6 +202,16 @@ def test_a_job_deleted_while_its_page_is_open_leaves_only_the_notice(manager):
     assert "job" not in app.query_params and any("No jobs yet" in i for i in texts(app.info))
 
 
+def test_a_pause_that_races_a_deletion_says_the_job_was_deleted(manager):
+    job_id = seed_job(manager, "held.csv")                   # running, held at its first page by the gate
+    wait_status(manager, job_id, "running")
+    app = open_page("jobs", {"job": job_id})
+    manager.delete(job_id)
+    next(b for b in app.button if b.label == "Pause").click().run()
+    assert_clean(app)
+    assert texts(app.info) == [f"Job {job_id} was deleted, so it was not paused."] and not app.warning
+
+
 def test_a_prepare_that_races_a_deletion_says_the_job_was_deleted(manager):
     job_id = finished_job(manager, "garden.csv")
     app = open_page("jobs", {"job": job_id})
