@@ -516,7 +516,7 @@ def decode_html(body: bytes, content_type: str = "") -> tuple[str, str]:
         if candidate:
             try:
                 return _declared(body, candidate)
-            except (LookupError, UnicodeDecodeError):
+            except (LookupError, UnicodeError):   # an unknown name, bytes it refuses, "charset=undefined"
                 continue
     try:
         return body.decode("utf-8"), "utf-8"
@@ -546,11 +546,18 @@ def _declared(body: bytes, label: str) -> tuple[str, str]:
     characters ("\x93quoted\x94"). The five bytes windows-1252 leaves undefined are read as Latin-1 reads them,
     as browsers do. LookupError for an unknown label, UnicodeDecodeError for bytes the encoding refuses."""
     if codecs.lookup(label).name in _READ_AS_WINDOWS_1252:
-        try:
-            return body.decode(WEB_DEFAULT), WEB_DEFAULT
-        except UnicodeDecodeError:
-            return body.decode("latin-1"), "latin-1"
+        return body.decode(WEB_DEFAULT, _AS_LATIN_1), WEB_DEFAULT
     return body.decode(label), label.lower()
+
+
+def _undefined_as_latin_1(error: UnicodeDecodeError) -> tuple[str, int]:
+    """A byte windows-1252 leaves undefined read as Latin-1 reads it (a C1 control), the rest of the page as
+    windows-1252: one such byte made the whole page Latin-1, its curly quotes control characters."""
+    return error.object[error.start:error.end].decode("latin-1"), error.end
+
+
+_AS_LATIN_1 = "inlink-undefined-as-latin-1"
+codecs.register_error(_AS_LATIN_1, _undefined_as_latin_1)
 _TIE = 0.01
 
 
@@ -598,6 +605,6 @@ def _meta_encoding(body: bytes) -> str | None:
         return "utf-8"
     try:
         compatible = _PRINTABLE_ASCII.decode(codec) == _PRINTABLE_ASCII.decode("ascii")
-    except UnicodeDecodeError:
+    except (LookupError, UnicodeError):   # "hex", "zlib" (no text encodings), "punycode", "undefined"
         compatible = False
     return name if compatible else None
