@@ -37,7 +37,7 @@ from inlink.fetch.extract import (
     SIDEBAR,
     parse_page,
 )
-from inlink.fetch.sitemap import SourceError, parse_sitemap, read_source
+from inlink.fetch.sitemap import MAX_SITEMAP_BYTES, SourceError, parse_sitemap, read_source
 from inlink.fetch.urls import clean_url, host_key, same_site, site_root
 from inlink.site.html import parse_fragment_tuples
 
@@ -428,8 +428,8 @@ def test_a_sitemap_sent_byte_by_byte_is_given_up_after_the_deadline_a_page_has(s
         except SourceError as exc:
             outcome["error"] = exc
     try:
-        with fetcher_for(server, read_timeout=0.5, retries=0) as fetcher:
-            reader = threading.Thread(target=read, daemon=True)
+        with fetcher_for(server, read_timeout=0.5, retries=0, max_bytes=MAX_SITEMAP_BYTES) as fetcher:
+            reader = threading.Thread(target=read, daemon=True)   # (pages as large as a sitemap: a page's deadline)
             reader.start()
             reader.join(20)
             assert not reader.is_alive(), "the sitemap was still being read after 20 s"
@@ -464,6 +464,20 @@ def test_a_sitemap_redirecting_in_a_loop_is_no_unreachable_site():
     counts as the site being unreachable: a fetch job paused as if the site were down."""
     code, reason = faults.classify_exception(httpx.TooManyRedirects("Exceeded maximum allowed redirects."))
     assert code == "too_many_redirects" and code not in faults.UNREACHABLE and "too many redirects" in reason
+
+
+def test_a_sitemap_larger_than_a_page_may_be_gets_the_time_to_arrive(site_root):
+    """A sitemap may hold 60 MB where a page holds 5: given a page's deadline, a large sitemap arriving steadily at
+    under 1 MB/s was refused as too slow (a review's find). It gets as many times the time as it may be larger
+    (here a page may hold 6 MB: ten times the time, where it took a little longer than a page's)."""
+    behaviour = Behaviour(trickled=frozenset({"/sitemap.xml"}), slow_s=2, sitemap_paths=["library/json.html"] * 20)
+    server = SiteServer(site_root, behaviour=behaviour).start()
+    try:
+        with fetcher_for(server, read_timeout=0.5, retries=0, max_bytes=6_000_000) as fetcher:
+            found = read_source(server.url("sitemap.xml"), fetcher)
+    finally:
+        server.stop()
+    assert found.urls == [server.url("library/json.html")]
 
 
 def test_a_robots_txt_that_keeps_answering_429_is_unavailable_as_a_server_error_is(site_root):
