@@ -984,3 +984,21 @@ def test_a_capitalised_key_phrase_does_not_take_the_lowercase_word_before_it():
     anchors = [r["Anchor"] for r in from_page(suggestions(make_site(pages), NO_FLOOR), "tasks")
                if r["Destination"] == BASE + "qbx"]
     assert anchors == ["Q.B.X"]
+
+
+def test_linked_text_is_the_contents_links_in_whole_tokens():
+    """A review's doubts about linked text: a menu's or footer's anchor ("Shop") is no text of the content, so it
+    keeps no word of the prose from a link; and a footnote's linked "1" stands in no "Python 3.1" (one token)."""
+    from inlink.links.index import _page_anchors
+    from inlink.links.linked_text import overlaps_linked
+
+    links = pd.DataFrame({"source": [BASE + "a"] * 4, "destination": [BASE + "b"] * 4,
+                          "anchor": ["Shop", "our guide", "Brew", "Notes"],
+                          "position": ["Navigation", "Content", "", "Footer"]})
+    assert _page_anchors(links, None, {BASE + "a": 0, BASE + "b": 1}) == [(0, "our guide"), (0, "Brew")]
+    text = "See Python 3.1 and note 1 below; json.dumps differs from json."
+    one, dumps = text.index("3.1"), text.index("json.dumps")
+    assert not overlaps_linked(text, ("1",), one, one + 3)
+    assert overlaps_linked(text, ("1",), text.index("note 1"), text.index("note 1") + 6)
+    assert not overlaps_linked(text, ("json",), dumps, dumps + 10)
+    assert overlaps_linked(text, ("json",), text.rindex("json"), text.rindex("json") + 4)

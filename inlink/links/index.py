@@ -290,7 +290,7 @@ def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[st
                      code_spans=_spans(pages, "code_spans"), placeholder_spans=_spans(pages, "placeholder_spans"),
                      term_keys=term_keys, member_keys=member_keys, numbers=numbers,
                      anchor_marks=anchor_marks(link_rows),
-                     linked=page_anchors(_page_anchors(link_rows, getattr(site, "linked_text", None), url_pos)))
+                     linked=page_anchors(_page_anchors(site.links, getattr(site, "linked_text", None), url_pos)))
     if kept is not None:
         index.derived[KEPT_MATCHES] = kept
     index.derived["quotes_titles"] = quotes
@@ -352,14 +352,21 @@ def _spans(pages: pd.DataFrame, column: str) -> list | None:
     return found if any(spans is not None for spans in found) else None
 
 
-def _page_anchors(link_rows: list[tuple[int, int, str]], linked_text: pd.DataFrame | None,
+def _page_anchors(links: pd.DataFrame | None, linked_text: pd.DataFrame | None,
                   url_pos: dict) -> list[tuple[int, str]]:
-    """(source page, anchor) of every existing link of a page: those between pages, and the importer's linked text
-    (self links, links to URLs outside the crawl)."""
-    anchors = [(source, anchor) for source, _destination, anchor in link_rows]
-    if linked_text is not None and len(linked_text):
-        anchors += [(url_pos[url], anchor) for url, anchor in zip(_column(linked_text, "source"),
-                                                                   _column(linked_text, "anchor")) if url in url_pos]
+    """(source page, anchor) of every existing link of a page that stands in its content: those between pages, and
+    the importer's linked text (self links, links to URLs outside the crawl). A link whose Link Position puts it out
+    of the content (navigation, header, footer, sidebar) is left out: its anchor is no text of the content, and a
+    menu's "Shop" kept every "Shop" of the prose from taking a link."""
+    anchors = []
+    for frame in (links, linked_text):
+        if frame is None or not len(frame):
+            continue
+        positions = _column(frame, "position") if "position" in frame.columns else None
+        for at, (url, anchor) in enumerate(zip(_column(frame, "source"), _column(frame, "anchor"))):
+            page = url_pos.get(url)
+            if page is not None and (positions is None or positions[at].strip().lower() in ("", "content")):
+                anchors.append((page, anchor))
     return anchors
 
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterable
 
+from inlink.links.tokens import JOINERS
+
 
 def page_anchors(anchors: Iterable[tuple[int, str]]) -> dict[int, tuple[str, ...]] | None:
     """Each page's distinct link anchors (page number, anchor text), white space trimmed, empty ones left out;
@@ -41,7 +43,17 @@ def overlaps_linked(text: str, anchors: Iterable[str], start: int, end: int) -> 
 
 
 def _bounded(text: str, start: int, end: int) -> bool:
-    """Not inside a longer word: "form" is no occurrence of a link's anchor in "format"."""
-    before = start > 0 and text[start - 1].isalnum() and text[start].isalnum()
-    after = end < len(text) and text[end].isalnum() and text[end - 1].isalnum()
-    return not (before or after)
+    """Not inside a longer word, nor a token the tokeniser joins ("3.1", "json.dumps", "e-mail"): "form" is no
+    occurrence of a link's anchor in "format", nor a footnote's linked "1" in "Python 3.1"."""
+    return not (_joined(text, start - 1, -1, text[start]) or _joined(text, end, 1, text[end - 1]))
+
+
+def _joined(text: str, at: int, step: int, edge: str) -> bool:
+    """The character at `at` (going outwards by `step`) continues the token whose edge character is `edge`: a word
+    character after a word character, or a joiner with a word character beyond it."""
+    if not edge.isalnum() or not 0 <= at < len(text):
+        return False
+    if text[at].isalnum():
+        return True
+    beyond = at + step
+    return text[at] in JOINERS and 0 <= beyond < len(text) and text[beyond].isalnum()

@@ -68,8 +68,8 @@ def read_links(source, filename=None, known_urls=None, sheet=None, redirects: Ma
 
 
 def _linked_text(dropped: list[_LinkRows]) -> pd.DataFrame:
-    """(source, anchor) of dropped links with an anchor, once each."""
-    frames = [rows.frame()[["source", "anchor"]] for rows in dropped if len(rows.rows)]
+    """(source, anchor[, position]) of dropped links with an anchor, once each."""
+    frames = [rows.frame().drop(columns="destination") for rows in dropped if len(rows.rows)]
     if not frames:
         return pd.DataFrame({"source": [], "anchor": []}, dtype=object)
     linked = pd.concat(frames, ignore_index=True)
