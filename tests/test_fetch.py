@@ -584,6 +584,17 @@ def test_a_sitemap_opening_with_many_comments_is_read_at_once():
         parse_sitemap(b"<!-- a --><!-- b --><!doctype html><html></html>", "p.html")
 
 
+def test_a_utf_16_page_with_its_mark_is_read_not_refused_as_binary():
+    """Its ASCII characters hold NUL bytes, so the binary test refused it before decode_html could read its mark."""
+    from inlink.fetch.client import _looks_binary
+
+    page = "<html><body><p>Café crème</p></body></html>"
+    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        body = bom + page.encode(codec)
+        assert not _looks_binary(body) and decode_html(body, "text/html") == (page, codec)
+    assert _looks_binary(b"<html>\x00\x00 a NUL in a page without a mark") and _looks_binary(b"\x89PNG\r\n\x1a\n")
+
+
 def test_a_latin_1_or_ascii_label_reads_as_windows_1252_as_in_browsers():
     """WHATWG reads "iso-8859-1", "latin1" and "ascii" as windows-1252: a Windows editor's curly quotes and dashes
     saved under such a label came out as control characters ("\x93quoted\x94"). The five bytes windows-1252 leaves

@@ -503,7 +503,12 @@ def parse_retry_after(value: str | None) -> float | None:
 
 
 def _looks_binary(body: bytes) -> bool:
+    """An image, archive or other binary file served as HTML: a known magic number, or a NUL byte near the start,
+    unless a byte-order mark says the page is UTF-16 (whose ASCII characters hold NUL bytes: such a page was
+    refused as binary before decode_html could read its mark)."""
     head = body[:1024]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
     return head.startswith(_BINARY_MAGIC) or b"\x00" in head
 
 
