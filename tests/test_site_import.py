@@ -250,10 +250,12 @@ def test_the_links_dropped_from_a_page_leave_their_text_linked():
                                                            ["https://a.com/x", "https://a.com/x#part", "this part"],
                                                            ["https://a.com/x", "https://other.org/", "out there"],
                                                            ["https://other.org/", "https://a.com/x", "in"],
-                                                           ["https://a.com/y", "https://a.com/y", ""]])
+                                                           ["https://a.com/y", "https://a.com/y", ""],
+                                                           ["https://a.com/y", "http://www.a.com/y#top", "top"]])
     links, linked_text, _report = read_links(data, "links.csv", known_urls={"https://a.com/x", "https://a.com/y"})
     assert links.values.tolist() == [["https://a.com/x", "https://a.com/y", "why"]]
-    assert linked_text.values.tolist() == [["https://a.com/x", "this part"], ["https://a.com/x", "out there"]]
+    assert linked_text.values.tolist() == [["https://a.com/x", "this part"], ["https://a.com/y", "top"],
+                                           ["https://a.com/x", "out there"]]   # (a self link spelled otherwise too)
 
 
 def test_a_link_url_differing_from_a_page_only_in_scheme_or_www_is_that_page():

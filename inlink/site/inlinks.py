@@ -189,7 +189,12 @@ def _redirected(url: str, redirects: Mapping[str, str]) -> str:
 
 def _filter_links(links: _LinkRows, report: ImportReport, known_urls) -> tuple[_LinkRows, list[_LinkRows]]:
     """Drop self links and, given the page list, links from or to pages outside it (both counted); also returns
-    the dropped rows whose source is a page of the site (read_links' linked text)."""
+    the dropped rows whose source is a page of the site (read_links' linked text). URLs are spelled as the pages
+    spell them first (_as_the_pages_spell_them), so a page's link to itself written with another scheme or "www."
+    is a self link too (it stayed among the links, and its anchor out of the page's linked text)."""
+    known = set(known_urls) if known_urls is not None else None
+    if known is not None:
+        links = _as_the_pages_spell_them(links, known, report)
     source, destination = links.fields["source"], links.fields["destination"]
     self_links = source.values[source.codes] == destination.values[destination.codes]
     dropped = []
@@ -197,9 +202,7 @@ def _filter_links(links: _LinkRows, report: ImportReport, known_urls) -> tuple[_
         report.warnings.append(f"{int(self_links.sum()):,} self links (a page linking to itself) were skipped.")
         dropped.append(links.where(self_links))
         links = links.where(~self_links)
-    if known_urls is not None:
-        known = set(known_urls)
-        links = _as_the_pages_spell_them(links, known, report)
+    if known is not None:
         source, destination = links.fields["source"], links.fields["destination"]
         in_known = [np.array([url in known for url in coded.values], dtype=bool) for coded in (source, destination)]
         outside = ~(source.per_row(in_known[0]) & destination.per_row(in_known[1]))
