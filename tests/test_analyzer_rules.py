@@ -249,6 +249,7 @@ def test_an_anchor_inside_template_code_is_refused_even_when_it_names_the_target
     (in_menu_path, "Box Operators Operator Meaning box && box → boolean", "Operators", False),   # an operand
     (operand_of_operator, "if frames.count > 10 then stop.", "frames.count", True),          # code beside an operator
     (operand_of_operator, "$ shell > config.max_depth = 3", "config.max_depth", True),       # after a prompt
+    (operand_of_operator, "Then type:\n> config.max_depth = 3", "config.max_depth", True),   # a prompt's line
     (operand_of_operator, "When the margin is > 0, the Soft Margin effect runs.", "margin", False),   # prose
     (in_key_combination, "Press Shift+F10 to open the menu.", "F10", True),
     (in_key_combination, "Press Ctrl + Z to undo.", "Z", True),

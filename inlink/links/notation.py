@@ -244,7 +244,7 @@ _KEY_AFTER_RE = re.compile(r" ?\+ ?(\w+)")
 
 
 # An ASCII arrow or comparison with a space on either side ("stats.size > 1024", a prompt's "> events.x = 1").
-_OPERATOR_BEFORE_RE = re.compile(r" (?:>|->|=>) $|^> $")
+_OPERATOR_BEFORE_RE = re.compile(r" (?:>|->|=>) $|(?<![^\n])> $")   # a prompt opens a line (^ held at the text's start only)
 _OPERATOR_AFTER_RE = re.compile(r" (?:>|->|=>) ")
 _CODE_NAME_RE = re.compile(r"\w[._]\w|\(\)$")
 
