@@ -609,3 +609,23 @@ def test_a_gemini_job_pauses_when_the_quota_is_spent_instead_of_failing(manager,
     assert meta["status"] == JobStatus.PAUSED and meta["error"] is None
     assert meta["message"].startswith("Gemini asks to wait 86400 s (429 RESOURCE_EXHAUSTED")
     assert meta["message"].endswith("resume the job later")
+
+
+def test_two_identical_starts_racing_through_the_parse_make_one_job(make_manager):
+    """The dashboard's Start refuses an analysis identical to a queued or running one, checked before the crawl's
+    parse; two tabs' Starts both passed that check while the other parsed, and the same job ran twice. The check is
+    made again with the creation, one start at a time (a review's find): here the other Start comes in during this
+    one's parse (its report callback)."""
+    manager = make_manager(autostart=False)   # jobs stay queued: an active twin
+    other = []
+
+    def other_tab_starts(_report):
+        if not other:
+            other.append(link_task.start_analysis(manager, SAMPLE_PAGES, pages_name="pages.csv",
+                                                  refuse_identical=True))
+
+    with pytest.raises(link_task.IdenticalAnalysis) as refused:
+        link_task.start_analysis(manager, SAMPLE_PAGES, pages_name="pages.csv", refuse_identical=True,
+                                 on_report=other_tab_starts)
+    assert refused.value.job.job_id == other[0]
+    assert [job.job_id for job in manager.jobs()] == other

@@ -13,6 +13,7 @@ same rows as an uninterrupted one.
 """
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
@@ -203,10 +204,8 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
     pages_bytes, links_bytes = _as_bytes(pages), _as_bytes(links) if links is not None else None
     identity = analysis_identity(pages_bytes, links_bytes, engine=engine, options=cleaned, column_map=column_map,
                                  sheet=sheet, site_hosts=site_hosts, links_sheet=links_sheet)
-    if refuse_identical:
-        twin = identical_analysis(manager, identity)
-        if twin is not None:
-            raise IdenticalAnalysis(twin)
+    if refuse_identical:   # at once, before the parse: a double click is refused in no time
+        _refuse_a_twin(manager, identity)
     site = site_import().load_site(pages_bytes, links_bytes, pages_name=pages_name, links_name=links_name,
                                  column_map=dict(column_map or {}) or None, sheet=sheet, site_hosts=site_hosts,
                                  links_sheet=links_sheet)
@@ -229,8 +228,20 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
     if seed is not None:
         inputs[SITE_SEED] = seed
     secrets = {SECRET_KEY: api_key} if api_key else None
-    return manager.create_job(TASK_NAME, inputs=inputs, config=config, label=label or pages_name,
-                              secrets=secrets)
+    with _CREATING:   # and again with the creation, one start at a time: two tabs' Starts both passed the first
+        if refuse_identical:   # check during each other's parse, and the same job ran twice
+            _refuse_a_twin(manager, identity)
+        return manager.create_job(TASK_NAME, inputs=inputs, config=config, label=label or pages_name,
+                                  secrets=secrets)
+
+
+_CREATING = threading.Lock()   # start_analysis: a twin's check and the job's creation, in one step in this process
+
+
+def _refuse_a_twin(manager: JobManager, identity: str) -> None:
+    twin = identical_analysis(manager, identity)
+    if twin is not None:
+        raise IdenticalAnalysis(twin)
 
 
 def analysis_identity(pages: bytes, links: bytes | None, *, engine: str, options: Mapping,
