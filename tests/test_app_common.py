@@ -38,6 +38,7 @@ class GateTask(Task):
     name = "ui_test_gate"
     steps = ("analyze",)
     result_columns = analyzer.RESULT_COLUMNS
+    numeric_columns = analyzer.NUMERIC_COLUMNS
     GATE = threading.Event()
     FAIL_ONCE: set = set()   # job ids whose next page raises an unexpected error (the job fails)
 

@@ -14,7 +14,7 @@ import pytest
 from inlink import fileio
 from inlink.jobs import store as jobstore
 from inlink.jobs.manager import (InvalidJobId, InvalidJobOperation, JobManager, JobNotFound, JobStatus,
-                         SecretInConfig, StorageError, UnknownTask)
+                         SecretInConfig, StorageError, Task, UnknownTask, register_task)
 from jobtasks import computed_keys, expected_rows, frame_rows, held_job, rows_for, wait_for
 
 METADATA_KEYS = {
@@ -772,3 +772,37 @@ def test_the_step_started_event_writes_its_counts_with_thousands_separators(mana
     assert meta["status"] == "completed", meta["message"]
     messages = [event["message"] for event in manager.events(job_id, limit=50)]
     assert "Step 2/2 'count' started: 1,200 of 1,200 items to process." in messages, messages
+
+
+class _VersionsTask(Task):
+    """Rows whose text looks like numbers: a version "3.10", a code "007"; the score is a number."""
+
+    name = "test_versions"
+    steps = ("process",)
+    result_columns = ("Anchor", "Title", "Score")
+    numeric_columns = ("Score",)
+
+    def items(self, ctx):
+        return ["a", "b"]
+
+    def process(self, ctx, item):
+        return [{"Anchor": "3.10" if item == "a" else "007", "Title": "2024", "Score": 0.5}]
+
+
+register_task(_VersionsTask)
+
+
+def test_results_read_back_text_as_written_and_the_declared_numbers_as_numbers(manager):
+    """A column whose cells all looked like numbers came back as numbers ("3.10" as 3.1, "007" as 7): the panel, the
+    review and the XLSX showed them so. A task declares its numeric columns; the others are text as written. A job
+    made before the declaration (its record has none) keeps the old guess."""
+    job_id = manager.create_job("test_versions")
+    assert wait_for(lambda: manager.get(job_id)["status"] == "completed", 30, "the job to complete")
+    frame = manager.results_frame(job_id)
+    assert frame["Anchor"].tolist() == ["3.10", "007"] and frame["Title"].tolist() == ["2024", "2024"]
+    assert frame["Score"].tolist() == [0.5, 0.5]
+    assert manager.results_frame(job_id, limit=1, tail=True)["Anchor"].tolist() == ["007"]
+    meta = json.loads(manager.store.meta_path(job_id).read_text())
+    meta.pop("numeric_columns")
+    manager.store.meta_path(job_id).write_text(json.dumps(meta))
+    assert manager.results_frame(job_id)["Anchor"].tolist() == [3.1, 7.0]   # guessed, as before

@@ -26,6 +26,7 @@ PAGE_COLUMNS = ("Address", "Status Code", "Status", "Reason", "Content Type", "I
                 "Meta Robots 1", "Redirect URL", "Word Count", "Content", "Body HTML 1")
 #: the fetch job's result row: the page columns, the URL asked for, the blocks and the links (JSON)
 RESULT_COLUMNS = ("Requested URL", *PAGE_COLUMNS, "Blocks", "Links")
+NUMERIC_COLUMNS = ("Status Code", "Word Count")   # of RESULT_COLUMNS, the numbers (the rest is text as written)
 #: the Indexability Status of a page whose <meta http-equiv="refresh"> sends the reader elsewhere (its Redirect
 #: URL): a redirect in all but name, so it is no link target and links to it lead to where it sends them
 META_REFRESH = "Redirected (meta refresh)"

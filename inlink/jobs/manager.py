@@ -46,7 +46,8 @@ def _new_job(job_id: str, task: Task, config: dict, label: str) -> Job:
     steps = tuple(task.steps)
     return Job(job_id=job_id, task=task.name, label=label, status=JobStatus.QUEUED, created_at=utc_now_iso(),
                current_step=steps[0], total_steps=len(steps), steps=list(steps), config=config,
-               message="Queued: waiting for a free slot.", result_columns=list(task.result_columns))
+               message="Queued: waiting for a free slot.", result_columns=list(task.result_columns),
+               numeric_columns=list(task.numeric_columns))
 
 
 def _checked_config(config: Mapping | None) -> dict:
@@ -387,15 +388,12 @@ class JobManager:
         return update_annotations(self.store, job_id, changes)
 
     # ================================================================ results
-    def _columns(self, job_id) -> tuple[str, ...]:
-        return tuple(self._read(job_id).result_columns or ())
-
     def results_frame(self, job_id, limit: int | None = None, tail: bool = False) -> pd.DataFrame:
         """Committed rows only; `limit` rows from the start, or from the end with tail=True
         (found through the checkpoint log, so a tail never reads the whole file)."""
-        columns = self._columns(job_id)
+        job = self._read(job_id)
         return read_results(self.store.results_path(job_id), self.store.checkpoints_path(job_id),
-                            columns, limit=limit, tail=tail)
+                            tuple(job.result_columns or ()), limit=limit, tail=tail, numeric=job.numeric_columns)
 
     def results_count(self, job_id) -> int:
         """Committed rows, from the last checkpoint line (no scan of the results)."""

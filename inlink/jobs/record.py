@@ -56,6 +56,7 @@ class Job:
     summary: dict | None = None
     message: str = ""                      # a plain sentence for the user, e.g. why it paused
     result_columns: list[str] = field(default_factory=list)
+    numeric_columns: list[str] | None = None   # Task.numeric_columns; None: a job made before, its types guessed
     requested_action: str | None = None    # pause/stop/delete asked by any process, applied by the owner
     resume_reason: str | None = None
     active_seconds: float = 0.0            # working time of the finished sessions

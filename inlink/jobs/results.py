@@ -321,11 +321,13 @@ def _read_span(path: Path, start: int, end: int) -> bytes:
         return f.read(end - start)
 
 
-def _parse(source, columns: Sequence[str] | None = None, nrows: int | None = None) -> pd.DataFrame:
-    """CSV -> frame; empty cells stay "" and numbers become numbers. `columns` = no header line."""
+def _parse(source, columns: Sequence[str] | None = None, nrows: int | None = None,
+           types: dict | None = None) -> pd.DataFrame:
+    """CSV -> frame; empty cells stay "" and numbers become numbers, but for the columns `types` reads as str.
+    `columns` = no header line."""
     import pandas as pd    # on demand: `inlink jobs list` and the item loop never need it
     return pd.read_csv(source, header=None if columns else 0,
-                       names=list(columns) if columns else None, nrows=nrows,
+                       names=list(columns) if columns else None, nrows=nrows, dtype=types,
                        keep_default_na=False, na_values=[], encoding="utf-8")
 
 
@@ -349,18 +351,22 @@ class _Bounded(io.RawIOBase):
 
 
 def read_results(results: Path, checkpoints: Path, columns: Sequence[str],
-                 limit: int | None = None, tail: bool = False) -> pd.DataFrame:
+                 limit: int | None = None, tail: bool = False,
+                 numeric: Sequence[str] | None = None) -> pd.DataFrame:
+    """The committed rows as a frame: `numeric` (Task.numeric_columns) read as numbers, the other columns as text
+    exactly as written; with numeric=None (a job made before tasks declared them) every column's type is guessed."""
     import pandas as pd
 
     last, end = committed_length(results, checkpoints)
     if last is None or last.rows_total == 0 or limit == 0:
         return pd.DataFrame(columns=list(columns))
+    types = None if numeric is None else {column: str for column in columns if column not in set(numeric)}
     if tail and limit is not None and limit < last.rows_total:
         start = _tail_start(checkpoints, limit, len(header_bytes(columns)), end)
-        frame = _parse(io.BytesIO(_read_span(results, start, end)), columns)
+        frame = _parse(io.BytesIO(_read_span(results, start, end)), columns, types=types)
         return frame.tail(limit).reset_index(drop=True)
     with io.BufferedReader(_Bounded(results, end)) as f:
-        return _parse(f, nrows=limit)
+        return _parse(f, nrows=limit, types=types)
 
 
 def read_result_rows(results: Path, checkpoints: Path) -> list[dict[str, str]]:

@@ -96,6 +96,9 @@ class Task:
     name: ClassVar[str] = ""
     steps: ClassVar[tuple[str, ...]] = ("process",)
     result_columns: ClassVar[tuple[str, ...]] = ()
+    #: the result columns read back as numbers (results_frame); the others are text exactly as written: guessed, a
+    #: column whose cells all looked like numbers came back as numbers ("007" as 7, a version "3.10" as 3.1)
+    numeric_columns: ClassVar[tuple[str, ...]] = ()
     concurrency: int = 1
 
     def concurrency_for(self, ctx: TaskContext) -> int:

@@ -84,6 +84,7 @@ from inlink.links.tokens import PageWords
 from inlink.links.validation import allowed_here, anchor_placement, validate_suggestion  # noqa: F401  (public API)
 
 RESULT_COLUMNS = ("Source", "Destination", "Anchor", "Context", "Score", "Confidence", "Tier", "Reason", "Engine")
+NUMERIC_COLUMNS = ("Score", "Confidence")   # of RESULT_COLUMNS, the numbers (the rest is text as written)
 ENGINE = "offline"
 RANKED_WEIGHED = 20        # targets per page weighed for confidence (the score's best; the rest rarely make it)
 RANKED_PER_SLOT = 4        # ... and at least this many per suggestion asked for

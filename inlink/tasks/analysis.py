@@ -61,6 +61,7 @@ class LinkAnalysisTask(Task):
     name = TASK_NAME
     steps = ("load", "index", "analyze")
     result_columns = link_engine.RESULT_COLUMNS
+    numeric_columns = link_engine.NUMERIC_COLUMNS
 
     def prepare(self, ctx: TaskContext, step: str) -> None:
         if step == "load":

@@ -49,6 +49,7 @@ class FetchTask(Task):
     name = TASK_NAME
     steps = ("discover", "fetch")
     result_columns = dataset.RESULT_COLUMNS
+    numeric_columns = dataset.NUMERIC_COLUMNS
 
     def prepare(self, ctx: TaskContext, step: str) -> None:
         settings = FetchSettings.from_options(ctx.config.get("options"))
