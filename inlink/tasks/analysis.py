@@ -203,8 +203,10 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
     """
     cleaned = clean_options(engine, options)
     pages_bytes, links_bytes = _as_bytes(pages), _as_bytes(links) if links is not None else None
-    identity = analysis_identity(pages_bytes, links_bytes, engine=engine, options=cleaned, column_map=column_map,
-                                 sheet=sheet, site_hosts=site_hosts, links_sheet=links_sheet)
+    digests = {name: saved_state.bytes_digest(data) for name, data in (("pages", pages_bytes), ("links", links_bytes))
+               if data is not None}   # the files by content, once: the identity and the seed's key both read them
+    identity = analysis_identity(digests, engine=engine, options=cleaned, column_map=column_map, sheet=sheet,
+                                 site_hosts=site_hosts, links_sheet=links_sheet)
     if refuse_identical:   # at once, before the parse: a double click is refused in no time
         _refuse_a_twin(manager, identity)
     site = site_import().load_site(pages_bytes, links_bytes, pages_name=pages_name, links_name=links_name,
@@ -224,7 +226,7 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
     if links_sheet:   # only when given: a job without it keeps the config (and saved-state key) it had
         config["links_sheet"] = links_sheet
     config[IDENTITY] = identity
-    seed = _site_seed(site, {"pages": pages_bytes, "links": links_bytes}, config)
+    seed = _site_seed(site, digests, config)
     del site
     if seed is not None:
         inputs[SITE_SEED] = seed
@@ -245,14 +247,15 @@ def _refuse_a_twin(manager: JobManager, identity: str) -> None:
         raise IdenticalAnalysis(twin)
 
 
-def analysis_identity(pages: bytes, links: bytes | None, *, engine: str, options: Mapping,
+def analysis_identity(digests: Mapping[str, str], *, engine: str, options: Mapping,
                       column_map: Mapping | None = None, sheet: str | None = None,
                       site_hosts: list[str] | None = None, links_sheet: str | None = None) -> str:
-    """A digest of what an analysis reads and how: its files by content (not by name, so the same upload saved
-    twice is the same), the engine and its cleaned options, and the reading (columns mapped, sheets, hosts). Two
-    jobs with the same identity give the same rows; the API key and the label are not part of it."""
+    """A digest of what an analysis reads and how: its files by content (`digests`, by input name: not by file
+    name, so the same upload saved twice is the same), the engine and its cleaned options, and the reading (columns
+    mapped, sheets, hosts). Two jobs with the same identity give the same rows; the API key and the label are not
+    part of it."""
     return saved_state.json_digest({
-        "pages": saved_state.bytes_digest(pages), "links": saved_state.bytes_digest(links) if links else None,
+        "pages": digests["pages"], "links": digests.get("links"),
         "engine": engine, "options": dict(options), "column_map": dict(column_map or {}), "sheet": sheet or None,
         "site_hosts": list(site_hosts or []), "links_sheet": links_sheet or None})
 
@@ -267,10 +270,10 @@ def identical_analysis(manager: JobManager, identity: str) -> Job | None:
     return None
 
 
-def _site_seed(site: SiteData, inputs: Mapping[str, bytes | None], config: Mapping) -> bytes | None:
-    """The parsed site as a saved-state file for the job's inputs, so the job restores the crawl validated
-    here instead of parsing it again (its "load" step); None when it cannot be pickled (the job parses)."""
-    digests = {name: saved_state.bytes_digest(data) for name, data in inputs.items() if data is not None}
+def _site_seed(site: SiteData, digests: Mapping[str, str], config: Mapping) -> bytes | None:
+    """The parsed site as a saved-state file for the job's inputs (`digests`: their contents' sha256 by input name),
+    so the job restores the crawl validated here instead of parsing it again (its "load" step); None when it cannot
+    be pickled (the job parses)."""
     try:
         return saved_state.encode(site, prepared.state_key(digests, config))
     except saved_state.SAVE_ERRORS:
