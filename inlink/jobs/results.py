@@ -360,7 +360,8 @@ def read_results(results: Path, checkpoints: Path, columns: Sequence[str],
     last, end = committed_length(results, checkpoints)
     if last is None or last.rows_total == 0 or limit == 0:
         return pd.DataFrame(columns=list(columns))
-    types = None if numeric is None else {column: str for column in columns if column not in set(numeric)}
+    numbers = None if numeric is None else frozenset(numeric)
+    types = None if numbers is None else {column: str for column in columns if column not in numbers}
     if tail and limit is not None and limit < last.rows_total:
         start = _tail_start(checkpoints, limit, len(header_bytes(columns)), end)
         frame = _parse(io.BytesIO(_read_span(results, start, end)), columns, types=types)
