@@ -195,17 +195,17 @@ def _filter_links(links: _LinkRows, report: ImportReport, known_urls) -> tuple[_
     known = set(known_urls) if known_urls is not None else None
     if known is not None:
         links = _as_the_pages_spell_them(links, known, report)
+    from_page = _in(links.fields["source"], known)
     source, destination = links.fields["source"], links.fields["destination"]
     self_links = source.values[source.codes] == destination.values[destination.codes]
     dropped = []
     if self_links.any():
         report.warnings.append(f"{int(self_links.sum()):,} self links (a page linking to itself) were skipped.")
-        dropped.append(links.where(self_links))
-        links = links.where(~self_links)
+        dropped.append(links.where(self_links & from_page))
+        links, from_page = links.where(~self_links), from_page[~self_links]
     if known is not None:
         source, destination = links.fields["source"], links.fields["destination"]
-        in_known = [np.array([url in known for url in coded.values], dtype=bool) for coded in (source, destination)]
-        outside = ~(source.per_row(in_known[0]) & destination.per_row(in_known[1]))
+        outside = ~(from_page & _in(destination, known))
         if outside.any():
             first = int(outside.nonzero()[0][0])
             example = next(url for url in (coded.values[coded.codes[first]] for coded in (source, destination))
@@ -214,12 +214,16 @@ def _filter_links(links: _LinkRows, report: ImportReport, known_urls) -> tuple[_
             report.warnings.append(f"{counted(count, 'link')} from or to URLs that are not in the page table "
                                    f"{'was' if count == 1 else 'were'} skipped, e.g. {example}."
                                    + _host_mismatch_hint(source, known, outside))
-            dropped.append(links.where(outside & source.per_row(in_known[0])))
+            dropped.append(links.where(outside & from_page))
             links = links.where(~outside)
-        dropped = [rows.where(rows.fields["source"].per_row(np.array([url in known for url in
-                                                                     rows.fields["source"].values], dtype=bool)))
-                   for rows in dropped]
     return links, dropped
+
+
+def _in(coded: Coded, known: set | None) -> np.ndarray:
+    """Per row, whether its URL is in `known` (every row when no page list is given)."""
+    if known is None:
+        return np.ones(len(coded.codes), dtype=bool)
+    return coded.per_row(np.array([url in known for url in coded.values], dtype=bool))
 
 
 _SCHEME_AND_WWW_RE = re.compile(r"^https?://(?:www\.)?", re.IGNORECASE)
