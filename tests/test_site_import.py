@@ -258,6 +258,24 @@ def test_the_links_dropped_from_a_page_leave_their_text_linked():
                                            ["https://a.com/x", "out there"]]   # (a self link spelled otherwise too)
 
 
+def test_a_pages_second_link_to_the_same_page_leaves_its_text_linked():
+    """An All Inlinks export lists every occurrence of a link: a page linking one page twice, "why" and "the reasons"
+    (and once from its menu). One row per pair stays among the links; the second in-content anchor stands linked
+    all the same, so it joins the page's linked text (a suggestion inside "the reasons" would be a link in a link);
+    the menu's does not (its text is no text of the content)."""
+    data = csv_bytes(["Source", "Destination", "Anchor", "Link Position"],
+                     [["https://a.com/x", "https://a.com/y", "Y page", "Navigation"],
+                      ["https://a.com/x", "https://a.com/y", "why", "Content"],
+                      ["https://a.com/x", "https://a.com/y", "the reasons", "Content"],
+                      ["https://a.com/y", "https://a.com/x", "ex", "Content"]])
+    links, linked_text, report = read_links(data, "links.csv", known_urls={"https://a.com/x", "https://a.com/y"})
+    assert links[["source", "destination", "anchor"]].values.tolist() == [
+        ["https://a.com/x", "https://a.com/y", "why"], ["https://a.com/y", "https://a.com/x", "ex"]]
+    assert linked_text.values.tolist() == [["https://a.com/x", "Y page", "Navigation"],
+                                           ["https://a.com/x", "the reasons", "Content"]]
+    assert report.links_kept == 2
+
+
 def test_a_link_url_differing_from_a_page_only_in_scheme_or_www_is_that_page():
     """Links hard-coded before a move to https (or written with www.) were dropped as "not in the page table", so
     the site's existing link was suggested again."""

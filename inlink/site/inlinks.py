@@ -62,7 +62,8 @@ def read_links(source, filename=None, known_urls=None, sheet=None, redirects: Ma
     drops.refuse_if_empty(len(links.rows), "links")
     links = _through_redirects(links, redirects, report)
     links, dropped = _filter_links(links, report, known_urls)
-    links = _merge_duplicate_links(links)
+    links, merged = _merge_duplicate_links(links)
+    dropped.append(merged)
     report.links_kept = len(links.rows)
     return links.frame(), _linked_text(dropped), report
 
@@ -268,9 +269,11 @@ def _host_mismatch_hint(source: Coded, known: set, outside: np.ndarray) -> str:
     return f" The pages use {page_base} but the links use {link_base}: were both exported from the same crawl?"
 
 
-def _merge_duplicate_links(links: _LinkRows) -> _LinkRows:
-    """One row per (source, destination): prefer an in-content occurrence, then one with an anchor; the rows
-    stay in file order."""
+def _merge_duplicate_links(links: _LinkRows) -> tuple[_LinkRows, _LinkRows]:
+    """(one row per (source, destination), the rows merged away): prefer an in-content occurrence, then one with
+    an anchor; the rows stay in file order. The rows merged away are a page's other links to the same page (an
+    All Inlinks export lists every occurrence): their anchors stand linked on that page too, so they join the
+    linked text (read_links), or a suggestion could put a link inside the second one."""
     source, destination = links.fields["source"], links.fields["destination"]
     position = links.fields.get("position")
     nav = (position.per_row(np.array([value.lower() != "content" for value in position.values], dtype=bool))
@@ -282,7 +285,7 @@ def _merge_duplicate_links(links: _LinkRows) -> _LinkRows:
     _, first = np.unique(pair[order], return_index=True)
     keep = np.zeros(len(links.rows), dtype=bool)
     keep[order[first]] = True
-    return links.where(keep) if not keep.all() else links
+    return (links.where(keep) if not keep.all() else links), links.where(~keep)
 
 
 def empty_links() -> pd.DataFrame:
