@@ -573,3 +573,20 @@ def test_jobs_export_refuses_a_name_other_than_csv_or_xlsx_as_the_readme_says(tm
     assert result.exit_code == 2 and not (tmp_path / "x.txt").exists()
     assert "x.txt: the file is written as CSV (or as a workbook when named .xlsx), so name it .csv or .xlsx" in \
         " ".join(result.output.split())
+
+
+def test_the_same_start_twice_is_not_queued_twice_unless_asked(tmp_path, monkeypatch):
+    """The dashboard refused a second identical Start while the first job was queued or running; `jobs start` run
+    twice queued the same analysis twice (with Gemini, paid twice). It names the first job instead; --again queues
+    a second one, and a changed setting is another analysis."""
+    monkeypatch.setenv("INLINK_JOBS_DIR", str(tmp_path / "jobs"))
+    pages = tmp_path / "crawl.csv"
+    pages.write_text(SMALL_CRAWL)
+    first = run("jobs", "start", pages).stdout.strip()
+    refused = CliRunner().invoke(cli_module.cli, ["jobs", "start", str(pages)])
+    assert refused.exit_code == 1
+    assert (f"an identical analysis of crawl.csv is already queued: job {first}: nothing was queued (follow "
+            f"it with `cli.py jobs status {first}`; --again queues a second one)") in " ".join(refused.stderr.split())
+    again = run("jobs", "start", pages, "--again").stdout.strip()
+    other = run("jobs", "start", pages, "--max-per-page", "3").stdout.strip()
+    assert len({first, again, other}) == 3

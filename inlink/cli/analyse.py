@@ -129,23 +129,32 @@ def _echo_report(report) -> None:
 @click.argument("pages", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_analysis_options
 @click.option("--label", default=None, help="A name for the job (default: the pages file name).")
+@click.option("--again", is_flag=True,
+              help="Queue it even when an identical analysis (same files, same settings) is queued or running.")
 @click.pass_context
 def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confidence, high_confidence,
-              medium_confidence, exclude, model, budget_usd, same_site, sheet, links_sheet, columns, label):
+              medium_confidence, exclude, model, budget_usd, same_site, sheet, links_sheet, columns, label, again):
     """Validate a crawl and queue a link analysis of it; prints the new job id.
 
-    The dashboard's server or `cli.py jobs worker` runs the queued job.
+    The dashboard's server or `cli.py jobs worker` runs the queued job. An identical analysis already queued or
+    running is not queued twice (a command run twice by mistake would pay for a Gemini run twice): its id is
+    named instead, unless --again.
     """
     task = _link_task()
     _warn_engine_options(engine, model, budget_usd)
     _warn_no_key(engine)
     _warn_unknown_price(engine, model)
-    job_id = task.start_analysis(
-        _manager(ctx), pages.read_bytes(), pages_name=pages.name,
-        links=links.read_bytes() if links else None, links_name=links.name if links else None,
-        engine=engine, options=_options(max_per_page, max_inbound, exclude, model, budget_usd,
-                                        (min_confidence, high_confidence, medium_confidence)),
-        label=label, on_report=_echo_report, **_site_options(same_site, sheet, links_sheet, columns))
+    try:
+        job_id = task.start_analysis(
+            _manager(ctx), pages.read_bytes(), pages_name=pages.name,
+            links=links.read_bytes() if links else None, links_name=links.name if links else None,
+            engine=engine, options=_options(max_per_page, max_inbound, exclude, model, budget_usd,
+                                            (min_confidence, high_confidence, medium_confidence)),
+            label=label, on_report=_echo_report, refuse_identical=not again,
+            **_site_options(same_site, sheet, links_sheet, columns))
+    except task.IdenticalAnalysis as twin:
+        raise click.ClickException(f"{twin}: nothing was queued (follow it with `cli.py jobs status "
+                                   f"{twin.job.job_id}`; --again queues a second one)") from None
     echo_queued(job_id)
 
 
