@@ -365,3 +365,23 @@ def top_shared_terms(matrix, row: int, dense: np.ndarray, allowed: np.ndarray, k
     keep = (weight > 0) & allowed[cols] & (matrix.data[lo:hi] >= min_weight)
     cols, weight = cols[keep], weight[keep]
     return [int(cols[i]) for i in np.lexsort((cols, -weight))[:k]]
+
+
+def test_a_pyarrow_still_being_imported_by_another_thread_is_not_used(monkeypatch):
+    """A module stands in sys.modules from the moment its import starts: a job analysing pages while another job's
+    thread was importing pandas (and so pyarrow.compute) called the half-made module's `take` and failed. A module
+    still being imported counts as not loaded: the numpy steps give the same offsets."""
+    import importlib
+    import importlib.machinery
+    import sys
+    import types
+
+    importlib.import_module("pyarrow.compute")   # loaded and finished: the fast steps (pyarrow with it)
+
+    text = TEXTS[0] + " " + TEXTS[1]
+    expected = [a.tolist() for a in token_offsets(text)]
+    half_made = types.ModuleType("pyarrow.compute")   # what another thread's import shows half-way: no `take` yet
+    half_made.__spec__ = importlib.machinery.ModuleSpec("pyarrow.compute", None)
+    half_made.__spec__._initializing = True
+    monkeypatch.setitem(sys.modules, "pyarrow.compute", half_made)
+    assert [a.tolist() for a in token_offsets(text)] == expected

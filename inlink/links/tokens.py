@@ -111,7 +111,16 @@ def _loaded_arrow():
     several times quicker in pyarrow (below); pyarrow is not imported for them: a job resuming from saved
     state has not loaded it, and the import would cost more than they save. Either way the values are the same."""
     arrow, compute = sys.modules.get("pyarrow"), sys.modules.get("pyarrow.compute")
-    return None if arrow is None or compute is None else (arrow, compute)
+    return None if not (_imported(arrow) and _imported(compute)) else (arrow, compute)
+
+
+def _imported(module) -> bool:
+    """Whether `module` (from sys.modules, or None) has finished importing. A module stands in sys.modules from the
+    moment its import starts: a job analysing pages while another thread's import of pandas was half-way through
+    pyarrow.compute called its `take` before it existed, and the job failed (a storm of two jobs in one worker).
+    No public API says so; importlib's own flag does (`__spec__._initializing`, which the import system reads to
+    make a second importer wait), so a module being imported counts as not loaded: the numpy steps, same values."""
+    return module is not None and not getattr(getattr(module, "__spec__", None), "_initializing", False)
 
 
 def _lookup(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
