@@ -372,3 +372,27 @@ def test_a_numbered_table_names_the_page_holding_its_caption(tmp_path):
     assert not is_caption("Table 2.1 shows the strengths") and not is_caption("Tables of knots")
     twice = numbered_captions([(0, ["Table 5.1. Hitches"]), (1, ["Table 5.1. Hitches", "Figure 6.1. A hitch"])])
     assert _page_and_origin(twice) == {"Figure 6.1": (1, 'caption "Figure 6.1. A hitch"')}
+
+
+def test_a_page_cited_by_its_own_number_ranks_first_however_little_it_shares(tmp_path):
+    """A reference by a number that is one page's own ("see Section 5.2") is the author's pointer to that page: it
+    ranks with the page's surest targets, though the cited page shares few words with the source, while the
+    source's passing mentions of close pages' titles rank on their closeness as before. A number the site's URLs
+    file several pages under is not raised (test above: the low tier)."""
+    from test_analyzer import BASE
+    sails = ("Trim the mainsail before the jib. Reefing the mainsail in a gust keeps the boat upright, and the jib "
+             "sheet eases as the wind backs. Mainsail, jib and reefing lines all lead aft to the cockpit winches.")
+    pages = [("trim.html", "3.1. Sail Trim", f"<h1>3.1. Sail Trim</h1><p>{sails}</p><p>Use the Reefing Lines and "
+                                             "the Jib Sheets as the wind builds; for a winch that slips, see "
+                                             "Section 5.2.</p>"),
+             ("reefing.html", "3.2. Reefing Lines", f"<h1>3.2. Reefing Lines</h1><p>{sails}</p>"),
+             ("jib.html", "3.3. Jib Sheets", f"<h1>3.3. Jib Sheets</h1><p>{sails}</p>"),
+             ("hull.html", "4.1. Hull Care", "<h1>4.1. Hull Care</h1><p>Scrub the hull each spring.</p>"),
+             ("winches.html", "5.2. Winch Servicing", "<h1>5.2. Winch Servicing</h1><p>Strip each drum, clean the "
+                                                      "pawls with solvent and grease the bearings lightly.</p>")]
+    rows = _book_rows(tmp_path, pages, "trim.html")
+    order = list(rows)
+    winch = rows[BASE + "winches.html"]
+    assert winch["Anchor"] == "Section 5.2" and "is the target's own number (its title" in winch["Reason"]
+    assert order[0] == BASE + "winches.html"
+    assert {BASE + "reefing.html", BASE + "jib.html"} <= set(order[1:3])   # the close pages, as their titles rank

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from inlink.links.anchors import OWN_NAME_KINDS
 from inlink.links.confidence import floor_logit, tier
 from inlink.links.evidence import best_logits, features, reason, topic_terms
 from inlink.links.link_lists import item_span
@@ -299,6 +300,8 @@ def _whole_reference(index: LinkIndex, target: int, option: Option, text: str, s
     was where the whole would leave running prose or overlap an anchor taken."""
     if option.kind == "numbered":
         whole = with_quoted_title(text, span)
+        if whole != span and _names_another_page(index, target, text[span[1] + 3:whole[1] - 1]):
+            whole = span
         if whole == span:
             whole = with_title_after(text, span, (index.titles[target], index.h1s[target]))
     elif option.kind in ("title", "h1", "section"):
@@ -317,6 +320,16 @@ def _number_agrees(index: LinkIndex, target: int, number: str, before_title: str
     named = {target for phrase in index.phrases.phrases_for(tuple(lowered_tokens(number)))
              for target, kind in phrase.targets.items() if kind == "numbered"}
     return target in named or not named and before_title in OPENING_QUOTES
+
+
+def _names_another_page(index: LinkIndex, target: int, quoted: str) -> bool:
+    """Whether the title quoted after a numbered reference ("Section 8.50, “Histogram”") is another page's own name
+    (its title, H1 or title head) and not the target's: then the two are two references (the number's page, the
+    title's page) and the number's anchor leaves the title to its own page, as _number_agrees has the title leave
+    a number naming another page to that page's anchor."""
+    named = {page for phrase in index.phrases.phrases_for(tuple(lowered_tokens(quoted)))
+             for page, kind in phrase.targets.items() if kind in OWN_NAME_KINDS}
+    return bool(named) and target not in named
 
 
 def _own_blocks(index: LinkIndex, source: int) -> bool:
