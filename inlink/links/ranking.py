@@ -292,9 +292,10 @@ def _cited_by_number(index: LinkIndex, found: PageOptions, usable: np.ndarray) -
     author's own pointer to that page, however little the two pages share: ranked with the page's surest targets
     (as a list of links' names), not by topical closeness, which put a passing mention of a close page's title
     above it. On the held-out manuals that cite so, such rows (fifteen a page) were real links 1,828 times in 1,844,
-    yet 277 stood below the page's fifth row, 276 of them real (PostgreSQL's "see Section 34.15" under the commands
-    its sentences name); on the development corpora, 8 in 8 (django's tutorial parts, 3 below the fifth row). A number the site's URLs file several
-    pages under ("Chapter 10" of ch10-00, ch10-01, ...: row_confidence.capped) may mean any of them: not raised.
+    yet 277 stood below the page's fifth row, 276 of them real (a reference manual's "see Section 7.6" under the
+    commands its sentences name); on the development corpora, 8 in 8 (django's tutorial parts, 3 below the fifth
+    row). A number the site's URLs file several pages under ("Chapter 10" of ch10-00, ch10-01, ...:
+    row_confidence.capped) may mean any of them: not raised.
     With the site's links given, their anchors say how the site links its numbers instead."""
     if index.dictionary.known or not index.numbers:
         return set()
