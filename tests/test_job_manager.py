@@ -252,14 +252,15 @@ def test_a_pause_from_another_process_that_stands_takes_effect_at_the_boundary(m
 
 def test_stop_keeps_partial_results_and_is_final(manager, tmp_path):
     gate = tmp_path / "gate"
-    job_id = held_job(manager, gate, at=4, n=200)
+    job_id = held_job(manager, gate, at=4, n=2000)   # counts read with thousands separators, as the panel's
     manager.stop(job_id)
     gate.touch()
     meta = manager.wait(job_id, 60)
     assert meta["status"] == "stopped" and meta["stopped_at"] and not meta["can_resume"]
     rows = frame_rows(manager.results_frame(job_id))
     done = meta["items_done"]
-    assert rows == [r for r in expected_rows(done)] and 0 < done < 200
+    assert rows == [r for r in expected_rows(done)] and 0 < done < 2000
+    assert meta["message"] == f"Stopped by request after {done:,} of 2,000 items; partial results are kept."
     assert b"item-0000" in manager.results_csv(job_id)
     with pytest.raises(InvalidJobOperation, match=f"cannot resume job {job_id}: it is stopped"):
         manager.resume(job_id)

@@ -369,8 +369,8 @@ class JobRunner:
 
     # -- outcomes -------------------------------------------------------------------------------
     def _requested_outcome(self) -> Outcome:
-        done = f"{self.items_done} of {self.total_items}" if self.total_items is not None \
-            else f"{self.items_done}"
+        done = f"{self.items_done:,} of {self.total_items:,}" if self.total_items is not None \
+            else f"{self.items_done:,}"
         action = self.requested
         if action == "pause" and self.storage_problem is not None:
             return self._storage_outcome(self.storage_problem)
