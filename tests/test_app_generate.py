@@ -201,8 +201,10 @@ def test_a_failed_gemini_job_asks_for_the_key_to_resume():
     GateTask.GATE.set()
     wait_status(manager, job_id, "failed")
     app = open_page("jobs", {"job": job_id})
+    assert app.button(key="jobs.panel_resume").disabled   # a resume without a key would stop again at once
     secret = "AIza-typed-to-resume"
     app.text_input(key="jobs.panel_gemini_key").set_value(secret).run()
+    assert not app.button(key="jobs.panel_resume").disabled
     assert_clean(app)
     app.button(key="jobs.panel_resume").click().run()
     assert wait_status(manager, job_id, "completed")["rows_written"] == 2

@@ -22,7 +22,7 @@ from inlink import collector
 from inlink.links import suggest as link_engine
 from inlink.exports import fixed_decimals
 from inlink.wording import usd
-from inlink.jobs import Job, JobManager, JobStatus, Task, TaskContext, register_task
+from inlink.jobs import Job, JobManager, JobStatus, PauseJob, Task, TaskContext, register_task
 from inlink.tasks import kinds, prepared, saved_state, two_cores
 from inlink.tasks.page_analyzer import SECRET_KEY, page_analyzer_for
 from inlink.tasks.answers import FOLDER as ANSWERS_FOLDER, FolderAnswers
@@ -75,9 +75,12 @@ class LinkAnalysisTask(Task):
                 _freeze_for_run(ctx)
             for pattern in link_engine.unmatched_patterns(index.urls, index.config.exclude_patterns):
                 ctx.log(f"The exclude pattern {unmatched_pattern_words(pattern)}.")
-            page_analyzer = page_analyzer_for(index, options, ctx.secrets.get(SECRET_KEY),
-                                              spent_usd=_spent_so_far(ctx), answers=_kept_answers(ctx),
-                                              interrupted=ctx.should_stop)
+            try:
+                page_analyzer = page_analyzer_for(index, options, ctx.secrets.get(SECRET_KEY),
+                                                  spent_usd=_spent_so_far(ctx), answers=_kept_answers(ctx),
+                                                  interrupted=ctx.should_stop)
+            except MissingApiKey as exc:   # nothing failed: a typed key does not survive a restart of the app
+                raise PauseJob(str(exc)) from None
             link_engine.record_suggestions(page_analyzer.index, ctx.result_rows())
             ctx.state["pages"] = page_analyzer
             ctx.state[TWO_CORES] = two_cores.PagesOnTwoCores(page_analyzer, link_engine.source_pages(index),

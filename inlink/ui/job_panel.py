@@ -256,7 +256,8 @@ def _controls(manager, job: Job, key: str, download: bool) -> None:
                 st.page_link(navigation.JOBS, label="Review the suggestions", icon=":material/rate_review:",
                              query_params={"job": job_id})
         return
-    if can_resume and fmt.is_gemini(job) and not gemini_key():
+    needs_key = can_resume and fmt.is_gemini(job) and not gemini_key()
+    if needs_key:   # Resume waits for it: without one the job would only pause again asking for it
         st.text_input("Gemini API key, to resume", type="password", key=f"{key}_gemini_key",
                       help="Kept in this browser session's memory only; never saved to disk.",
                       on_change=remember_gemini_key, args=(f"{key}_gemini_key",))
@@ -265,7 +266,8 @@ def _controls(manager, job: Job, key: str, download: bool) -> None:
     buttons = st.columns([1, 1, 1, 3], vertical_alignment="center")
     buttons[0].button("Pause", icon=":material/pause:", key=f"{key}_pause", disabled=not can_pause,
                       on_click=_act, args=(manager, "pause", job_id), width="stretch")
-    buttons[1].button("Resume", icon=":material/play_arrow:", key=f"{key}_resume", disabled=not can_resume,
+    buttons[1].button("Resume", icon=":material/play_arrow:", key=f"{key}_resume", disabled=not can_resume or needs_key,
+                      help="Type the Gemini API key above first." if needs_key else None,
                       on_click=_act, args=(manager, "resume", job_id, fmt.engine_of(job)), width="stretch")
     buttons[2].button("Stop", icon=":material/stop:", key=f"{key}_stop",
                       disabled=status not in (*fmt.ACTIVE_STATUSES, JobStatus.FAILED),   # as the engine allows
