@@ -201,10 +201,16 @@ def chosen_hosts(pages: pd.DataFrame) -> list[str] | None:
 
 
 def _headers(upload: Upload) -> list[str]:
-    return [str(h) for h in site_import.read_table(upload.pages, upload.pages_name, upload.pages_sheet).columns]
+    with st.spinner(f"Reading {upload.pages_name}…"):   # a large crawl takes a while: said, not a greyed page
+        return [str(h) for h in site_import.read_table(upload.pages, upload.pages_name, upload.pages_sheet).columns]
 
 
 def _parse(upload: Upload, column_map: dict, site_hosts: list[str] | None = None):
+    with st.spinner(f"Checking {upload.pages_name}{' and ' + upload.links_name if upload.links_name else ''}…"):
+        return _parsed_parts(upload, column_map, site_hosts)
+
+
+def _parsed_parts(upload: Upload, column_map: dict, site_hosts: list[str] | None):
     parts = site_import.load_parts(upload.pages, upload.links, pages_name=upload.pages_name,   # as an analysis
                                    links_name=upload.links_name, column_map=column_map or None,   # reads them
                                    sheet=upload.pages_sheet, site_hosts=site_hosts, links_sheet=upload.links_sheet)
