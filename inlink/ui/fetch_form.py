@@ -74,7 +74,8 @@ def _urls_without_text(upload) -> list[str] | None:
     from inlink.site import columns, tables
 
     try:   # the sheet the user picked; a file of headers alone has no URL to fetch
-        table = tables.read_table(upload.pages, upload.pages_name, upload.pages_sheet)
+        with st.spinner(f"Reading {upload.pages_name}…"):   # a large crawl takes a while: said, not a greyed page
+            table = tables.read_table(upload.pages, upload.pages_name, upload.pages_sheet)
         found = columns.detect_page_columns(table.columns)
         if picked in table.columns:
             found["content"] = picked
