@@ -21,6 +21,7 @@ from inlink.wording import listed
 _JOB = "fetch.job"             # the fetch job this session follows
 _ADOPTED = "fetch.adopted"     # fetch jobs whose dataset this session saved already
 _NO_TEXT = "fetch.no_text"     # ((upload key, text column picked), its unrecognised columns when it has URLs but no text)
+_HEADERS_READ = "fetch.headers_read"   # (upload key, the pages file's headers) read by _urls_without_text
 _ERROR = "fetch.error"       # why the last start was refused
 PICKED_TEXT = "upload.map_content"   # the upload page's picker of the text column (views/upload.py _picked)
 _STARTED = "fetch.started"   # (what the last start asked for, its job): the same request again is no new job
@@ -76,6 +77,7 @@ def _urls_without_text(upload) -> list[str] | None:
     try:   # the sheet the user picked; a file of headers alone has no URL to fetch
         with st.spinner(f"Reading {upload.pages_name}…"):   # a large crawl takes a while: said, not a greyed page
             table = tables.read_table(upload.pages, upload.pages_name, upload.pages_sheet)
+        st.session_state[_HEADERS_READ] = (upload.key, [str(h) for h in table.columns])
         found = columns.detect_page_columns(table.columns)
         if picked in table.columns:
             found["content"] = picked
@@ -86,6 +88,13 @@ def _urls_without_text(upload) -> list[str] | None:
         answer = None
     st.session_state[_NO_TEXT] = ((upload.key, picked), answer)
     return answer
+
+
+def headers_read(upload) -> list[str] | None:
+    """The pages file's headers when _urls_without_text read this upload already (the Upload page's column pickers
+    need no second read of a large crawl: three reads took most of a minute on a 67 MB file), else None."""
+    memo = st.session_state.get(_HEADERS_READ)
+    return memo[1] if memo and memo[0] == upload.key else None
 
 
 def _filled(cells):

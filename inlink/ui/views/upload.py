@@ -201,6 +201,9 @@ def chosen_hosts(pages: pd.DataFrame) -> list[str] | None:
 
 
 def _headers(upload: Upload) -> list[str]:
+    known = fetch_form.headers_read(upload)
+    if known is not None:
+        return known
     with st.spinner(f"Reading {upload.pages_name}…"):   # a large crawl takes a while: said, not a greyed page
         return [str(h) for h in site_import.read_table(upload.pages, upload.pages_name, upload.pages_sheet).columns]
 
