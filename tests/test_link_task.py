@@ -349,6 +349,12 @@ def test_a_job_paused_at_its_budget_resumes_with_a_larger_one_from_the_dashboard
         offline = start_sample(manager)
         manager.wait(offline, 60)
         assert open_page("jobs", {"job": offline}).get("number_input") == []    # no budget to raise
+        monkeypatch.delenv("GEMINI_API_KEY")   # paused for its key, not at its budget: no budget to raise either
+        keyless = start_sample(manager, engine="gemini", options={"budget_usd": 5.0})
+        assert manager.wait(keyless, 60, until=["paused"])["status"] == JobStatus.PAUSED
+        app = open_page("jobs", {"job": keyless})
+        assert_clean(app)
+        assert app.get("number_input") == [] and app.text_input(key="jobs.panel_gemini_key") is not None
     finally:
         shutdown_all(timeout=5)
 

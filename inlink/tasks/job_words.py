@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from inlink.jobs import Job
+from inlink.jobs import Job, JobStatus
 from inlink.tasks.kinds import FETCH_TASK, LINK_TASK, budget_usd, is_gemini, spent_usd
 from inlink.wording import counted, usd
 
@@ -21,6 +21,12 @@ CHECK_THE_SETTINGS = "check the model and the Gemini settings"
 
 #: task -> (what its items are, what its result rows are, what the job is), for the job engine's generic sentences
 TASK_WORDS = {LINK_TASK: ("page", "suggestion", "Analysis"), FETCH_TASK: ("URL", "page row", "Fetch")}
+
+
+def paused_at_budget(job: Job) -> bool:
+    """Whether the job is paused because its Gemini budget is spent (its pause message names the way to raise it):
+    a front end offers to raise the budget then, not on a job paused by request or waiting for its key."""
+    return job.status is JobStatus.PAUSED and RAISE_BUDGET_COMMAND in (job.message or "")
 
 
 def in_task_words(job: Job, text: str | None, raise_budget: str | None = None) -> str:

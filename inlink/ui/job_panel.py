@@ -261,7 +261,7 @@ def _controls(manager, job: Job, key: str, download: bool) -> None:
         st.text_input("Gemini API key, to resume", type="password", key=f"{key}_gemini_key",
                       help="Kept in this browser session's memory only; never saved to disk.",
                       on_change=remember_gemini_key, args=(f"{key}_gemini_key",))
-    if can_resume and fmt.budget_usd(job) is not None:
+    if can_resume and fmt.budget_usd(job) is not None and fmt.paused_at_budget(job):
         _budget_control(manager, job, key)
     buttons = st.columns([1, 1, 1, 3], vertical_alignment="center")
     buttons[0].button("Pause", icon=":material/pause:", key=f"{key}_pause", disabled=not can_pause,
