@@ -136,6 +136,18 @@ def test_a_truncated_gzip_is_a_file_that_cannot_be_used_not_a_page_problem():
     errors = " ".join(texts(app.error))
     assert "cannot be used" in errors and "truncated.csv.gz" in errors and "ran into a problem" not in errors
 
+def test_a_links_file_given_as_the_pages_file_is_named_as_such():
+    """An All Inlinks export dropped in the pages box only brought up column pickers; it is said what it is and where
+    it goes."""
+    links = "Source,Destination,Anchor\nhttps://example.com/,https://example.com/a,the A page\n"
+    app = open_page("upload")
+    upload(app, links.encode(), "all_inlinks.csv")
+    assert_clean(app)
+    assert any("all_inlinks.csv looks like a links file" in w and "give it as the existing links" in w
+               for w in texts(app.warning)), texts(app.warning)
+    assert not any("No column of all_inlinks.csv was recognised" in w for w in texts(app.warning))
+
+
 def test_unrecognised_headers_ask_for_a_column_mapping():
     odd = SMALL_CRAWL.replace("Address,Title 1,H1-1,Content", "Where,Name,Heading,Body")
     app = open_page("upload")
