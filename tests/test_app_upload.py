@@ -24,7 +24,8 @@ def test_upload_shows_report_and_saves_dataset():
     assert_clean(app)
     assert metric(app, "Rows read") == "6"
     assert metric(app, "Pages kept") == "4"
-    assert metric(app, "Duplicates merged") == "1"
+    assert metric(app, "Duplicate URLs") == "1"   # and how many rows were merged into it
+    assert next(m for m in app.metric if m.label == "Duplicate URLs").help.endswith("(1 extra row in all).")
     # a row that cannot be read is a row dropped, not a page left out (it counted as one: an exploratory run)
     assert metric(app, "Rows dropped") == "1" and metric(app, "Left out") == "0"
     assert datasets.latest_dataset() is None
