@@ -357,7 +357,8 @@ def _latest(data: PanelData, rows: bool = True) -> None:
             shown = data.tail[[c for c in ("Address", "Status", "Status Code", "Word Count")
                                if c in data.tail.columns]].iloc[::-1]
             shown["Address"] = shown["Address"].map(fmt.short_url)
-            st.dataframe(shown, hide_index=True, width="stretch")
+            st.dataframe(shown, hide_index=True, width="stretch",   # "6,532" words, as every count on the page
+                         column_config={"Word Count": st.column_config.NumberColumn(format="localized")})
         elif len(data.tail):
             st.html(cards_html(data.tail.iloc[::-1]))
         else:
