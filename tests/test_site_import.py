@@ -500,3 +500,21 @@ def test_a_link_that_is_no_page_url_says_what_it_is(url, says):
                                                            ["https://a.com/x", "https://a.com/y", "y"]])
     _, report = load_links(data, "links.csv", known_urls={"https://a.com/x", "https://a.com/y"})
     assert report.dropped_rows == [(2, f'column "Destination": {says}')]
+
+
+def test_a_page_whose_title_h1_and_text_another_page_has_is_left_out_as_its_copy():
+    """One page under two addresses (a folder and its index.html) was analysed as two pages, and each was suggested
+    to the other at "similarity 1.00". The shortest address stays; the copy is left out, saying of which page. A page
+    with the same text under another title is no copy, and neither are pages without text."""
+    text = "Install the tool, then run it on a folder of notes."
+    data = csv_bytes(["Address", "Title 1", "H1-1", "Content"], [
+        ["https://a.com/guide/index.html", "Guide", "Guide", text],
+        ["https://a.com/guide/", "Guide", "Guide", text],
+        ["https://a.com/print/guide", "Guide (print)", "Guide", text],
+        ["https://a.com/x", "Empty", "", ""], ["https://a.com/y", "Empty", "", ""]])
+    pages, report = load_pages(data, "crawl.csv")
+    reasons = dict(zip(pages["url"], pages["excluded_reason"]))
+    assert reasons == {"https://a.com/guide/index.html": "copy of https://a.com/guide", "https://a.com/guide": "",
+                       "https://a.com/print/guide": "", "https://a.com/x": "", "https://a.com/y": ""}
+    assert ("https://a.com/guide/index.html", "copy of https://a.com/guide") in report.excluded   # (the trailing
+    # slash is the importer's to drop: one spelling of each URL)

@@ -65,6 +65,7 @@ def load_pages_and_redirects(source, filename=None, column_map=None, sheet=None,
     pages["excluded_reason"] = _join_reasons(pages["excluded_reason"], other_host)
     report.warnings.extend(warnings)
     pages = _merge_duplicate_pages(pages, report)
+    pages["excluded_reason"] = _copies_left_out(pages)
     pages["is_target"] = pages["excluded_reason"] == ""
     if not _any_named(pages):
         report.warnings.append("No page has a title or an H1: a suggestion's anchor names its target by them, so "
@@ -294,6 +295,25 @@ def _merge_duplicate_pages(pages: pd.DataFrame, report: ImportReport) -> pd.Data
             .drop_duplicates("url").index)
     report.duplicates_merged.extend(pages.loc[pages["url"].isin(repeated.index), "url"].drop_duplicates())
     return pages.loc[pages.index.isin(keep)]
+
+
+def _copies_left_out(pages: pd.DataFrame) -> list[str]:
+    """The exclusion reasons, with "copy of <URL>" for a page whose title, H1 and text another page has word for word
+    (one page under two addresses: a folder and its index.html, a print version): a link should go to one of them,
+    and both were suggested to each other at "similarity 1.00". Kept: the shortest address, then the first; the
+    fetcher's dataset keeps one copy by the same rule (fetch/dataset.py duplicates). Pages already left out, and
+    pages without text, are no copies. The (title, H1, text) tuples are dict keys: no text is copied."""
+    reasons = pages["excluded_reason"].tolist()
+    urls = pages["url"].tolist()
+    fields = zip(pages["title"].tolist(), pages["h1"].tolist(), pages["content"].tolist())
+    rows = [(len(url), at, key) for at, (url, key) in enumerate(zip(urls, fields))
+            if not reasons[at] and key[2].strip()]
+    kept: dict[tuple, int] = {}
+    for _length, at, key in sorted(rows, key=lambda row: row[:2]):
+        first = kept.setdefault(key, at)
+        if first != at:
+            reasons[at] = f"copy of {urls[first]}"
+    return reasons
 
 
 def _report_pages(pages: pd.DataFrame, report: ImportReport) -> None:
