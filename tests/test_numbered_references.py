@@ -169,8 +169,10 @@ def test_a_number_names_the_page_of_the_source_s_own_book(tmp_path):
     from inlink.links.suggest import analyze_page, build_index
     from test_analyzer import BASE
     old = "This edition of the handbook told each crew to look up Chapter 3 whenever clouds built in the west."
-    pages = _handbook(READER) + [(f"old/{path}", title, html) for path, title, html in _handbook(old)]   # an old
-    # edition numbered alike, in its own folder; its navigation pages say "chapter" too, so it is no rare word
+    pages = _handbook(READER) + [(f"old/{path}", title, html.replace("</h1>", "</h1><p>From the first edition.</p>", 1))
+                                 for path, title, html in _handbook(old)]   # an old edition numbered alike, in its
+    # own folder (its pages say so: word for word the new ones, they would be copies, left out); its navigation pages
+    # say "chapter" too, so it is no rare word
     pages = [(path, title, html.replace("dividers.", "dividers; Chapter 4 of the log has the tables."))
              for path, title, html in pages]
     index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
