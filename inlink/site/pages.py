@@ -303,14 +303,12 @@ def _copies_left_out(pages: pd.DataFrame) -> list[str]:
     and both were suggested to each other at "similarity 1.00". Kept: the shortest address, then the first; the
     fetcher's dataset keeps one copy by the same rule (fetch/dataset.py duplicates). Pages already left out, and
     pages without text, are no copies. The (title, H1, text) tuples are dict keys: no text is copied."""
-    reasons = pages["excluded_reason"].tolist()
-    urls = pages["url"].tolist()
-    fields = zip(pages["title"].tolist(), pages["h1"].tolist(), pages["content"].tolist())
-    rows = [(len(url), at, key) for at, (url, key) in enumerate(zip(urls, fields))
-            if not reasons[at] and key[2].strip()]
+    reasons, urls = pages["excluded_reason"].tolist(), pages["url"].tolist()
+    keys = list(zip(pages["title"].tolist(), pages["h1"].tolist(), pages["content"].tolist()))
+    candidates = [at for at, key in enumerate(keys) if not reasons[at] and key[2].strip()]
     kept: dict[tuple, int] = {}
-    for _length, at, key in sorted(rows, key=lambda row: row[:2]):
-        first = kept.setdefault(key, at)
+    for at in sorted(candidates, key=lambda at: (len(urls[at]), at)):
+        first = kept.setdefault(keys[at], at)
         if first != at:
             reasons[at] = f"copy of {urls[first]}"
     return reasons

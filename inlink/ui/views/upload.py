@@ -106,7 +106,7 @@ def column_map_for(upload: Upload) -> dict | None:
     unpicked = [field for field in asked if picked_now[field] not in headers]
     needed = [field for field in unpicked if field in NEEDED_FIELDS]
     wanted = [field for field in unpicked if field not in NEEDED_FIELDS]
-    if needed and "url" in needed and site_import.holds_links(headers):   # an All Inlinks export in the pages box
+    if "url" in needed and site_import.holds_links(headers):   # an All Inlinks export in the pages box
         st.warning(f"{upload.pages_name} looks like a links file (its columns name each link's source and "
                    "destination): give it as the existing links, and a crawl of the pages (one row per page with its "
                    "URL and text) as the pages file.", icon=":material/link:")
