@@ -75,7 +75,7 @@ def _urls_without_text(upload) -> list[str] | None:
     from inlink.site import columns, tables
 
     try:   # the sheet the user picked; a file of headers alone has no URL to fetch
-        with st.spinner(f"Reading {upload.pages_name}…"):   # a large crawl takes a while: said, not a greyed page
+        with reading(upload):
             table = tables.read_table(upload.pages, upload.pages_name, upload.pages_sheet)
         st.session_state[_HEADERS_READ] = (upload.key, [str(h) for h in table.columns])
         found = columns.detect_page_columns(table.columns)
@@ -88,6 +88,12 @@ def _urls_without_text(upload) -> list[str] | None:
         answer = None
     st.session_state[_NO_TEXT] = ((upload.key, picked), answer)
     return answer
+
+
+def reading(upload):
+    """The spinner shown while the pages file is read: a large crawl takes a while, so it is said, not left as a
+    greyed page (the one wording for this page and the Upload page's column pickers)."""
+    return st.spinner(f"Reading {upload.pages_name}…")
 
 
 def headers_read(upload) -> list[str] | None:

@@ -208,7 +208,7 @@ def _headers(upload: Upload) -> list[str]:
     known = fetch_form.headers_read(upload)
     if known is not None:
         return known
-    with st.spinner(f"Reading {upload.pages_name}…"):   # a large crawl takes a while: said, not a greyed page
+    with fetch_form.reading(upload):
         return [str(h) for h in site_import.read_table(upload.pages, upload.pages_name, upload.pages_sheet).columns]
 
 
