@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -641,3 +643,69 @@ def test_two_identical_starts_racing_through_the_parse_make_one_job(make_manager
                                  on_report=other_tab_starts)
     assert refused.value.job.job_id == other[0]
     assert [job.job_id for job in manager.jobs()] == other
+
+
+#: Another process's Start (the CLI's `jobs start`, or a second dashboard on the same folder): it creates the same
+#: analysis, held after its last check for a twin until the test's gate file appears.
+OTHER_PROCESS_START = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from inlink.jobs.manager import JobManager
+from inlink.tasks import analysis as link_task
+jobs_dir, pages, gate = sys.argv[2:5]
+manager = JobManager(jobs_dir, autostart=False)
+write_job = manager.store.write_job
+
+def held_write(job):
+    print("checked", flush=True)
+    deadline = time.monotonic() + 60
+    while not Path(gate).exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    write_job(job)
+
+manager.store.write_job = held_write
+print(link_task.start_analysis(manager, Path(pages), pages_name="pages.csv", refuse_identical=True), flush=True)
+"""
+
+
+def test_two_identical_starts_in_two_processes_make_one_job(make_manager, jobs_dir, tmp_path, monkeypatch):
+    """The twin check and the job's creation were one step within a process only: a Start from another process (the
+    CLI and the dashboard on one folder) could pass its check while this one's job was not written yet. Here the
+    other process has checked and is about to write its job; this Start waits for the folder's creation lock and
+    then finds the twin."""
+    gate = tmp_path / "gate"
+    other = subprocess.Popen([sys.executable, "-c", OTHER_PROCESS_START, str(ROOT), str(jobs_dir), str(SAMPLE_PAGES),
+                              str(gate)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert other.stdout.readline().strip() == "checked"
+        manager = make_manager(autostart=False)
+        at_the_lock = threading.Event()
+        creation_lock = manager.store.creation_lock
+
+        def watched_lock():
+            at_the_lock.set()
+            return creation_lock()
+
+        monkeypatch.setattr(manager.store, "creation_lock", watched_lock)
+        outcome = []
+
+        def this_start():
+            try:
+                outcome.append(link_task.start_analysis(manager, SAMPLE_PAGES, pages_name="pages.csv",
+                                                        refuse_identical=True))
+            except link_task.IdenticalAnalysis as refused:
+                outcome.append(refused)
+
+        starting = threading.Thread(target=this_start)
+        starting.start()
+        wait_for(lambda: at_the_lock.is_set() or not starting.is_alive(), 60, "this Start at the creation lock")
+        gate.touch()
+        other_job = other.stdout.readline().strip()
+        starting.join(60)
+    finally:
+        gate.touch()
+        other.wait(60)
+    assert other.returncode == 0
+    assert isinstance(outcome[0], link_task.IdenticalAnalysis) and outcome[0].job.job_id == other_job, outcome
+    assert [job.job_id for job in manager.jobs()] == [other_job]

@@ -17,7 +17,7 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
 
 if TYPE_CHECKING:
@@ -111,9 +111,13 @@ class JobManager:
     # ================================================================ create / read
     def create_job(self, task: str, *, inputs: Mapping[str, str | Path | bytes] | None = None,
                    config: Mapping | None = None, label: str = "",
-                   secrets: Mapping[str, str] | None = None) -> str:
+                   secrets: Mapping[str, str] | None = None, refuse: Callable[[], None] | None = None) -> str:
         """A queued job with its own copy of `inputs` (str/Path: files to copy; bytes: content).
-        Nothing is left behind when this raises."""
+        Nothing is left behind when this raises.
+
+        ``refuse`` is called under the folder's creation lock, right before the job's metadata is written, and
+        raises to refuse the job: a caller's check (no identical job queued) and the creation are then one step
+        for every process on the folder, where two processes' checks could both pass before either job existed."""
         task_obj = get_task(task)
         config = _checked_config(config)
         job_id = new_job_id()
@@ -124,8 +128,11 @@ class JobManager:
         try:
             self.store.copy_inputs(job_id, inputs or {})
             atomic_write_bytes(self.store.results_path(job_id), header_bytes(task_obj.result_columns))
-            with self.store.job_lock(job_id, must_exist=False):
-                self.store.write_job(_new_job(job_id, task_obj, config, str(label or "")))
+            with self.store.creation_lock() if refuse else contextlib.nullcontext():
+                if refuse:
+                    refuse()
+                with self.store.job_lock(job_id, must_exist=False):
+                    self.store.write_job(_new_job(job_id, task_obj, config, str(label or "")))
             self.store.add_event(job_id, "created", f"Job created for task '{task}'"
                                  + (f" ({label})." if label else "."))
         except BaseException:

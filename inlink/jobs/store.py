@@ -8,6 +8,7 @@ Layout inside the jobs folder (nothing outside it is ever touched; folders 0700,
   <id>_input/          the job's own copy of its inputs
   <id>_annotations.json  a front end's notes on the job (annotations.py)
   .scheduler.lock      guards claiming a queued job, so the running-jobs cap holds across processes
+  .creation.lock       held while a job's metadata is written after its creator's last check (create_job's refuse)
   .reserve             ballast released when the disk fills, so a job's pause can still be recorded
   datasets/            reserved for the dashboard's upload store: ignored here
 """
@@ -37,6 +38,7 @@ _EVENTS_TRIM_BYTES = 400_000          # trim when the event file grows past this
 LOCK_TIMEOUT = 30.0
 RESERVED_DIRS = {"datasets"}
 SCHEDULER_LOCK = ".scheduler.lock"
+CREATION_LOCK = ".creation.lock"
 _TEMP_RE = re.compile(r"\.[0-9a-f]{12}[a-z_.]*\.[0-9]+_[0-9]+\.tmp")
 _TEMP_MAX_AGE = 60.0                  # a younger temp file may belong to a write in progress
 ANNOTATIONS_SUFFIX = "_annotations.json"   # a front end's notes on the job (inlink/jobs/annotations.py)
@@ -234,6 +236,11 @@ class JobStore:
 
     def scheduler_lock(self):
         return self._locked(self.root / SCHEDULER_LOCK, "the jobs folder")
+
+    def creation_lock(self):
+        """One job creation at a time in this folder, across processes (a check that no twin exists and the new
+        job's metadata, as one step)."""
+        return self._locked(self.root / CREATION_LOCK, "job creation")
 
     # -- metadata -------------------------------------------------------------------------------
     def exists(self, job_id: str) -> bool:

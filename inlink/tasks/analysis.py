@@ -13,8 +13,8 @@ same rows as an uninterrupted one.
 """
 from __future__ import annotations
 
-import threading
 import time
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
 
@@ -234,14 +234,11 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
     if seed is not None:
         inputs[SITE_SEED] = seed
     secrets = {SECRET_KEY: api_key} if api_key else None
-    with _CREATING:   # and again with the creation, one start at a time: two tabs' Starts both passed the first
-        if refuse_identical:   # check during each other's parse, and the same job ran twice
-            _refuse_a_twin(manager, identity)
-        return manager.create_job(TASK_NAME, inputs=inputs, config=config, label=label or pages_name,
-                                  secrets=secrets)
-
-
-_CREATING = threading.Lock()   # start_analysis: a twin's check and the job's creation, in one step in this process
+    # checked again under the jobs folder's creation lock: two Starts (two tabs, or a tab and the CLI) both passed
+    # the first check during each other's parse, and the same job ran twice
+    refuse = partial(_refuse_a_twin, manager, identity) if refuse_identical else None
+    return manager.create_job(TASK_NAME, inputs=inputs, config=config, label=label or pages_name, secrets=secrets,
+                              refuse=refuse)
 
 
 def _refuse_a_twin(manager: JobManager, identity: str) -> None:
