@@ -372,6 +372,19 @@ def test_url_list_csv_and_xlsx_sources(site):
         read_source(b"Name,Size\na,1\n", name="odd.csv")
 
 
+def test_a_workbook_of_urls_is_read_from_its_first_worksheet_with_a_url_column():
+    """A URL file that is a workbook opening on a notes sheet (the importer reads its crawl sheet) was refused:
+    "no URL column found ...; headers are: Notes", and a fetch has no --sheet to pick another."""
+    urls = ["https://a.example/x", "https://a.example/y"]
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer) as writer:
+        pd.DataFrame({"Notes": ["exported on Monday"]}).to_excel(writer, sheet_name="Summary", index=False)
+        pd.DataFrame({"Address": urls}).to_excel(writer, sheet_name="Internal HTML", index=False)
+    found = read_source(buffer.getvalue(), name="crawl.xlsx")
+    assert found.urls == urls
+    assert found.notes == ['crawl.xlsx: URLs read from column "Address" of the worksheet "Internal HTML"']
+
+
 @pytest.mark.parametrize("name, separator", [("internal_html.csv.gz", ","), ("crawl.tsv.gz", "\t")])
 def test_a_gzipped_export_is_read_as_a_table_not_a_sitemap(name, separator):
     """A crawl.csv.gz (which the importer reads) was taken for a gzipped sitemap by its magic bytes and refused:

@@ -118,19 +118,26 @@ def _list_urls(text: str) -> tuple[list[str], list[int]]:
 
 
 def _table_urls(data: bytes, label: str) -> tuple[list[str], list[str]]:
-    """The URL column of an export (Address, URL, ...), found the way the importer finds it."""
-    from inlink.site.columns import detect_page_columns, header_list
+    """The URL column of an export (Address, URL, ...), found the way the importer finds it: in a workbook, on
+    its first worksheet with a URL column (one opening on a notes sheet was refused, and a fetch has no --sheet)."""
+    from inlink.site.columns import detect_page_columns, header_list, holds_pages
     from inlink.site.tables import SiteDataError, read_table
 
     try:
-        table = read_table(data, label)
+        table = read_table(data, label, fits=holds_pages)
     except SiteDataError as exc:
         raise SourceError(str(exc)) from None
     column = detect_page_columns(table.columns).get("url")
     if column is None:
         raise SourceError(f"{label}: no URL column found (expected a header such as Address or URL); "
                           f"headers are: {header_list(table.columns)}")
-    return [str(v) for v in table[column].tolist()], [f"{label}: URLs read from column \"{column}\""]
+    return [str(v) for v in table[column].tolist()], [f"{label}: URLs read from column \"{column}\""
+                                                      + _of_worksheet(table.attrs)]
+
+
+def _of_worksheet(attrs) -> str:
+    """' of the worksheet "X"' when the table came from a workbook of several worksheets: which one was read."""
+    return f' of the worksheet "{attrs["sheet"]}"' if len(attrs.get("sheets", [])) > 1 else ""
 
 
 # -- sitemaps --------------------------------------------------------------------------------------------
