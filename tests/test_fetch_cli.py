@@ -59,6 +59,21 @@ def test_jobs_fetch_is_queued_run_by_the_worker_and_written(site, tmp_path):
             in status)
 
 
+def test_jobs_export_of_a_fetch_refuses_a_workbook_before_writing_it(tmp_path):
+    """`jobs export FETCH -o pages.xlsx` wrote a workbook whose pages' text and HTML were cut at a cell's 32,767
+    characters without a word but a Python UserWarning on stderr (`jobs fetched` refuses .xlsx for that reason)."""
+    listing = tmp_path / "urls.txt"
+    listing.write_text("http://127.0.0.1:9/a.html\n")          # queued only: no worker runs, nothing is fetched
+    jobs = tmp_path / "jobs"
+    job_id = cli("jobs", "fetch", str(listing), jobs_dir=jobs).stdout.strip()
+    out = tmp_path / "pages.xlsx"
+    refused = cli("jobs", "export", job_id, "-o", str(out), jobs_dir=jobs)
+    assert refused.returncode == 2 and not out.exists(), refused
+    assert "pages.xlsx: a fetch's rows hold whole pages" in refused.stderr and f"jobs fetched {job_id}" in refused.stderr
+    assert "Traceback" not in refused.stderr and "Warning" not in refused.stderr
+    assert cli("jobs", "export", job_id, "-o", str(tmp_path / "rows.csv"), jobs_dir=jobs).returncode == 0
+
+
 def test_a_bad_source_is_one_line_without_traceback(tmp_path):
     words = tmp_path / "words.txt"
     words.write_text("no urls here\n")

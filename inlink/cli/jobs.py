@@ -184,6 +184,7 @@ def export_cmd(ctx: click.Context, job_id: str, out: Path) -> None:
     manager = _job_manager(ctx, job_id)
     job = manager.job(job_id)
     if is_workbook(out):
+        _refuse_fetch_workbook(job, out)
         from inlink.exports import frame_to_xlsx
 
         write_user_file(out, frame_to_xlsx(manager.results_frame(job_id)))   # the dashboard's Excel download
@@ -193,6 +194,15 @@ def export_cmd(ctx: click.Context, job_id: str, out: Path) -> None:
     if is_fetch(job):
         click.echo(f"note: `jobs fetched {job_id}` writes this fetch as a crawl export (pages and links CSVs)",
                    err=True)
+
+
+def _refuse_fetch_workbook(job, out: Path) -> None:
+    """A fetch's rows hold whole pages: a workbook cut their text and HTML at a cell's 32,767 characters with only
+    a Python warning to say so (`jobs fetched` refuses a workbook name for the same reason)."""
+    if is_fetch(job):
+        raise click.BadParameter(f"{out.name}: a fetch's rows hold whole pages (text and HTML), longer than a "
+                                 "spreadsheet cell's 32,767 characters: give a .csv name, or write its pages and "
+                                 f"links CSVs with `jobs fetched {job.job_id}`", param_hint="'--out' / '-o'")
 
 
 @jobs.command("cleanup")
