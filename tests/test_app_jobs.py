@@ -327,6 +327,14 @@ def test_the_progress_bar_counts_the_pages_a_second_core_analysed_ahead_of_the_c
     assert _progress_bar_of(paused) == "Paused · 255 of 497 pages · 51%"
 
 
+def test_a_fetch_that_failed_before_its_first_url_says_no_url_was_fetched():
+    """A fetch whose sitemap answered 404 read "Failed · no pages analysed": a fetch analyses nothing."""
+    failed = {"job_id": "0123456789ab", "task": "site_fetch", "status": "failed", "items_done": 0, "total_items": 0}
+    assert _progress_bar_of(failed) == "Failed · no URLs fetched"
+    analysis = dict(failed, task="link_analysis")
+    assert _progress_bar_of(analysis) == "Failed · no pages analysed"
+
+
 def test_a_damaged_job_file_is_named_with_how_to_clear_it(manager):
     """A job whose metadata is damaged is left out of the table; the page names the file and says how to remove it
     (it said only "1 unreadable file was skipped")."""

@@ -160,10 +160,17 @@ def _progress(job: Job) -> None:
         text = (f"{status} · {analysed:,} of {fmt.plural(total, fmt.item_noun(job))} analysed, {done:,} saved · "
                 f"{percent:.0f}%")
     if not total:
-        text = (f"{status} · preparing: " + ("reading the sitemap…" if fmt.is_fetch(job) else
-                                              "reading the crawl and building the link index…")
-                if job.is_active else f"{status} · no pages analysed")
+        text = f"{status} · {_before_the_first_item(job)}"
     st.progress(min(max(percent / 100.0, 0.0), 1.0), text=text)
+
+
+def _before_the_first_item(job: Job) -> str:
+    """The bar's words for a job with no items counted yet; a fetch's in its own words (a fetch that failed on its
+    sitemap read "no pages analysed")."""
+    fetch = fmt.is_fetch(job)
+    if job.is_active:
+        return "preparing: " + ("reading the sitemap…" if fetch else "reading the crawl and building the link index…")
+    return "no URLs fetched" if fetch else "no pages analysed"
 
 
 def _figures(job: Job) -> None:
