@@ -85,6 +85,16 @@ def test_the_two_downloads_are_one_build_of_fetched_files(site, manager, monkeyp
     assert len(reads) == 1
 
 
+def test_a_sitemap_that_answers_404_fails_the_job_in_plain_words(site, manager):
+    """It read "Failed in step 'discover': SourceError: sitemap ...: the server answered 404": the class name of a
+    refusal worded for the user (jobs/runner.py: plain_message)."""
+    job = fetch_task.start_fetch(manager, site.url("no-such-sitemap.xml"), options=FAST)
+    meta = manager.wait(job, 60, until=("paused", "completed", "failed"))
+    assert meta["status"] == "failed", meta["message"]
+    assert meta["message"] == (f"Failed in step 'discover': sitemap {site.url('no-such-sitemap.xml')}: the server "
+                               "answered 404")
+
+
 def test_the_job_pauses_when_the_site_goes_down_and_resumes_where_it_was(site_root, manager):
     server = SiteServer(site_root).start()
     port = server.port

@@ -31,6 +31,8 @@ class SourceError(ValueError):
     """The source of URLs cannot be read; the message says which and why. `unreachable` is True when the
     site could not be reached at all (worth trying again later, unlike a bad file)."""
 
+    plain_message = True   # worded for the user: a job failing on one shows it as it stands (jobs/runner.py)
+
     def __init__(self, message: str, unreachable: bool = False):
         super().__init__(message)
         self.unreachable = unreachable
