@@ -529,6 +529,18 @@ def test_a_budget_that_is_no_amount_is_a_usage_error(tmp_path):
         GeminiSettings.from_options(budget_usd=float("inf"))
 
 
+def test_a_budget_written_with_its_dollar_sign_is_the_amount_and_words_are_refused_in_plain_english():
+    """`--budget '$5'` was refused as "'$5' is not a valid dollars." (click's words for the type's name), though a
+    budget in US dollars is often written so; "abc" read the same broken sentence."""
+    from inlink.cli.amounts import DOLLARS
+
+    assert DOLLARS.convert("$5", None, None) == 5.0 and DOLLARS.convert(" $2.50 ", None, None) == 2.5
+    result = CliRunner().invoke(cli_module.cli, ["jobs", "resume", "abcdefabcdef", "--budget", "abc"])
+    assert result.exit_code == 2
+    assert "'abc' is no amount: give US dollars above 0, e.g. 2.50" in " ".join(result.output.split())
+    assert "valid dollars" not in result.output
+
+
 @pytest.mark.parametrize("name", ["out.json", "out", "out.tsv", "out.txt"])
 def test_an_output_named_as_another_format_is_refused_before_the_work(tmp_path, name):
     """`-o results.json` wrote CSV text into a .json file, and exited 0."""

@@ -19,10 +19,15 @@ class Dollars(click.FloatRange):
         super().__init__(min=0, min_open=True)
 
     def convert(self, value, param, ctx):
-        amount = super().convert(value, param, ctx)
+        if isinstance(value, str):      # "$5", as a budget is often written
+            value = value.strip().removeprefix("$").strip()
+        try:
+            amount = float(value)
+        except (TypeError, ValueError):   # said as no amount: click's own words read "'abc' is not a valid dollars."
+            amount = math.nan
         if not math.isfinite(amount):
             self.fail(f"{value!r} is no amount: give US dollars above 0, e.g. 2.50", param, ctx)
-        return amount
+        return super().convert(amount, param, ctx)
 
 
 DOLLARS = Dollars()
