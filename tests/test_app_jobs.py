@@ -328,11 +328,15 @@ def test_the_progress_bar_counts_the_pages_a_second_core_analysed_ahead_of_the_c
 
 
 def test_a_fetch_that_failed_before_its_first_url_says_no_url_was_fetched():
-    """A fetch whose sitemap answered 404 read "Failed · no pages analysed": a fetch analyses nothing."""
+    """A fetch whose sitemap answered 404 read "Failed · no pages analysed": a fetch analyses nothing; one paused
+    because its sitemap's site could not be reached read "Paused · preparing: reading the sitemap…"."""
     failed = {"job_id": "0123456789ab", "task": "site_fetch", "status": "failed", "items_done": 0, "total_items": 0}
     assert _progress_bar_of(failed) == "Failed · no URLs fetched"
     analysis = dict(failed, task="link_analysis")
     assert _progress_bar_of(analysis) == "Failed · no pages analysed"
+    paused = dict(failed, status="paused")       # its sitemap's site could not be reached: nothing is being read
+    assert _progress_bar_of(paused) == "Paused · no URLs fetched yet"
+    assert _progress_bar_of(dict(paused, status="running")) == "Running · preparing: reading the sitemap…"
 
 
 def test_a_damaged_job_file_is_named_with_how_to_clear_it(manager):

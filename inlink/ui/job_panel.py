@@ -166,11 +166,12 @@ def _progress(job: Job) -> None:
 
 def _before_the_first_item(job: Job) -> str:
     """The bar's words for a job with no items counted yet; a fetch's in its own words (a fetch that failed on its
-    sitemap read "no pages analysed")."""
+    sitemap read "no pages analysed", and one paused on an unreachable sitemap "preparing: reading the sitemap…")."""
     fetch = fmt.is_fetch(job)
-    if job.is_active:
+    if job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
         return "preparing: " + ("reading the sitemap…" if fetch else "reading the crawl and building the link index…")
-    return "no URLs fetched" if fetch else "no pages analysed"
+    none = "no URLs fetched" if fetch else "no pages analysed"
+    return none + " yet" if job.status is JobStatus.PAUSED else none   # a paused job reads nothing meanwhile
 
 
 def _figures(job: Job) -> None:
