@@ -175,6 +175,18 @@ def test_unknown_job_in_url_is_a_message_not_a_crash(manager):
     assert any("cannot be opened" in w for w in texts(app.warning))
 
 
+def test_a_job_id_from_the_address_bar_is_shown_as_text_and_cut(manager):
+    """/jobs?job=[link](http://...) drew a live link in the warning (the id was read as Markdown), and a
+    3,000-character id was printed whole, twice."""
+    app = open_page("jobs", {"job": "**bold** [link](http://127.0.0.1:1/x)"})
+    assert_clean(app)
+    [warning] = texts(app.warning)
+    assert "](" not in warning.replace("\\]\\(", "") and "**" not in warning.replace("\\*\\*", ""), warning
+    assert warning.startswith("This job link cannot be opened: invalid job id"), warning
+    app = open_page("jobs", {"job": "a" * 3000})
+    assert max(len(text) for text in texts(app.warning)) < 200
+
+
 def test_a_deleted_job_in_url_says_why_it_cannot_be_opened(manager):
     """It said "Job X cannot be opened: job X not found", the id twice and no hint why."""
     app = open_page("jobs", {"job": "0123456789ab"})

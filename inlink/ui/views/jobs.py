@@ -277,12 +277,22 @@ def missing_job(job_id: str, exc: Exception) -> None:
     lost = gone_action(job_id)
     if isinstance(exc, JobNotFound) and (lost or job_id in st.session_state.get(_OPENED, ())):
         st.info(f"Job {job_id} was deleted" + (f", so {lost}." if lost else "."), icon=":material/delete:")
-    else:
-        why = ("there is no such job. It may have been deleted or cleaned up, or the link was made with another "
-               "data folder." if isinstance(exc, JobNotFound) else plain_message(exc))
-        st.warning(f"Job {job_id} cannot be opened: {why}")
+    elif isinstance(exc, JobNotFound):
+        st.warning(f"Job {job_id} cannot be opened: there is no such job. It may have been deleted or cleaned up, "
+                   "or the link was made with another data folder.")
+    else:   # no job id: the message names it, cut and as text
+        st.warning(f"This job link cannot be opened: {as_text(plain_message(exc))}")
     st.button("All jobs", icon=":material/arrow_back:", on_click=st.query_params.pop, args=("job", None),
               key="jobs.back_missing")
+
+
+#: the signs Markdown reads (a backslash before each shows it as it is): an id comes from the address bar
+_MARKDOWN_SIGNS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def as_text(text: str) -> str:
+    """`text` shown as it is where Streamlit reads Markdown: /jobs?job=[x](http://...) drew a live link."""
+    return _MARKDOWN_SIGNS.sub(r"\\\1", text)
 
 
 def fetched_view(manager, job: Job) -> None:
