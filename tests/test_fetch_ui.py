@@ -105,6 +105,28 @@ def test_a_fetch_finished_while_no_tab_was_open_becomes_the_dataset_on_the_next_
     assert not any("Fetched pages saved" in s for s in texts(again.success))
 
 
+def test_a_fetch_finished_while_the_analyst_waits_on_generate_links_is_the_dataset_analysed_there(site):
+    """Only the Upload page made a finished fetch the current dataset: an analyst who started a fetch, then went to
+    Generate links to wait, saw the dataset before it there (both named fetched-pages.csv), and Start analysed it."""
+    from inlink.tasks import fetch as fetch_task
+    from inlink.ui.manager import get_manager
+
+    datasets.save_dataset(b"Address,Title 1,Content\nhttps://example.com/,Home,Welcome\n", "older.csv")
+    manager = get_manager()
+    job = fetch_task.start_fetch(manager, "\n".join(site.url(p) for p in PAGES).encode(), name="urls.txt",
+                                 options={"rate_per_s": 0})
+    assert manager.wait(job, 60)["status"] == "completed"
+    app = open_page("generate")
+    assert_clean(app)
+    assert datasets.latest_dataset().summary["fetch_job"] == job
+    assert any(m.startswith("**Dataset:** fetched-pages.csv") for m in texts(app.markdown)), texts(app.markdown)
+    assert any(f"Fetched pages of {site.base} saved as the current dataset" in s for s in texts(app.success))
+    adopted = datasets.latest_dataset().dataset_id
+    upload = open_page("upload")                   # adopted once: the Upload page saves it no second time
+    assert_clean(upload)
+    assert datasets.latest_dataset().dataset_id == adopted
+
+
 def test_a_fetch_job_opened_on_the_jobs_page_shows_its_pages_not_suggestions(site):
     from inlink.tasks.fetch import start_fetch
     from inlink.ui.manager import get_manager

@@ -55,13 +55,42 @@ def job_to_follow(manager) -> str | None:
     active = [job for job in fetches if job.is_active]
     if active:
         return active[0].job_id
+    newer = _newer_fetch(fetches)
+    return newer.job_id if newer else None
+
+
+def _newer_fetch(fetches: list[Job]) -> Job | None:
+    """The newest of these fetch jobs that completed after the current dataset was saved, else None."""
     latest = datasets.latest_dataset()
     since = fmt.parse_time(latest.saved_at) if latest else None   # (an unreadable time is none: it raised)
     for job in fetches:
         done = fmt.parse_time(job.completed_at)
         if job.status is JobStatus.COMPLETED and done and (since is None or done > since):
-            return job.job_id
+            return job
     return None
+
+
+def adopt_newer_fetch(manager) -> Job | None:
+    """Save a fetch that completed after the current dataset as the current dataset, as the Upload page does, and
+    return it (else None): called by Generate links, where an analyst who started a fetch and went there to wait
+    saw the dataset before it (both named fetched-pages.csv), and Start analysed that one."""
+    newer = _newer_fetch([job for job in manager.jobs() if fmt.is_fetch(job)])
+    if newer is not None:
+        _save_fetched(manager, newer)
+    return newer
+
+
+def _save_fetched(manager, job: Job) -> tuple[datasets.Dataset, bytes, bytes]:
+    """The completed fetch's pages and links saved as the current dataset (with the job named in its summary, so
+    it is adopted once)."""
+    from inlink.tasks import fetch as fetch_task
+
+    files = fetch_task.fetched_files(manager, job.job_id)
+    summary = {**fetched_summary(files.pages, files.links), "fetch_job": job.job_id,
+               "statuses": (job.summary or {}).get("statuses")}
+    dataset = datasets.save_dataset(files.pages, PAGES_NAME, links=files.links, links_name=LINKS_NAME,
+                                    summary=summary)
+    return dataset, files.pages, files.links
 
 
 def _urls_without_text(upload) -> list[str] | None:
@@ -191,19 +220,13 @@ def _follow(manager, job_id: str) -> None:
 
 def _adopt(manager, job: Job) -> None:
     """Save the completed fetch as the current dataset (once), then point at Generate links."""
-    from inlink.tasks import fetch as fetch_task
-
     adopted = st.session_state.setdefault(_ADOPTED, {})
     job_id = job.job_id
     latest = datasets.latest_dataset()
     if job_id not in adopted and latest is not None and latest.summary.get("fetch_job") == job_id:
         adopted[job_id] = (latest.dataset_id, latest.pages_path.read_bytes(), latest.links_path.read_bytes())
     if job_id not in adopted:
-        files = fetch_task.fetched_files(manager, job_id)
-        pages, links = files.pages, files.links
-        summary = {**fetched_summary(pages, links), "fetch_job": job_id,
-                   "statuses": (job.summary or {}).get("statuses")}
-        dataset = datasets.save_dataset(pages, PAGES_NAME, links=links, links_name=LINKS_NAME, summary=summary)
+        dataset, pages, links = _save_fetched(manager, job)
         adopted[job_id] = (dataset.dataset_id, pages, links)
         st.session_state[_JOB] = job_id   # followed on: once saved, it is no longer newer than the dataset
         st.rerun()   # the page again: its "Current dataset" box, drawn above, still names the one before

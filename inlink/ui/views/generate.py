@@ -14,6 +14,7 @@ from inlink.site import load as site_import
 from inlink.site import scope
 from inlink.jobs import JobError
 from inlink.links.confidence import DEFAULT_MIN_CONFIDENCE, HIGH_CONFIDENCE, MEDIUM_CONFIDENCE
+from inlink.ui import fetch_form
 from inlink.ui import format as fmt
 from inlink.ui import navigation
 from inlink.ui.gemini_key import gemini_key, remember_gemini_key
@@ -187,7 +188,12 @@ def render() -> None:
     st.caption("Choose how suggestions are made, then start the analysis. It runs as a background job: "
                "progress is saved page by page.")
     with guard("The Generate links page"):
+        fetched = fetch_form.adopt_newer_fetch(manager) if manager is not None else None
         dataset = datasets.latest_dataset()
+        if fetched is not None:
+            site = fmt.fetched_site(fetched)
+            st.success(f"Fetched pages{f' of {site}' if site else ''} saved as the current dataset: the fetch "
+                       "finished after the dataset before it was saved.", icon=":material/check_circle:")
         if dataset is None:
             no_dataset()
         elif manager is not None:
