@@ -74,6 +74,21 @@ def test_jobs_export_of_a_fetch_refuses_a_workbook_before_writing_it(tmp_path):
     assert cli("jobs", "export", job_id, "-o", str(tmp_path / "rows.csv"), jobs_dir=jobs).returncode == 0
 
 
+def test_jobs_fetched_of_a_fetch_that_ended_with_no_page_writes_nothing(site, tmp_path):
+    """A fetch job that failed on its sitemap (404) wrote two empty files over the earlier ones, said "no page
+    fetched yet" of a job that will fetch none, and exited 0; `fetch` refuses so (exit 1, earlier files kept)."""
+    jobs = tmp_path / "jobs"
+    job_id = cli("jobs", "fetch", site.url("no-such-sitemap.xml"), jobs_dir=jobs).stdout.strip()
+    assert cli("jobs", "worker", jobs_dir=jobs).returncode == 0
+    pages, links = tmp_path / "pages.csv", tmp_path / "links.csv"
+    pages.write_text("earlier pages\n")
+    written = cli("jobs", "fetched", job_id, "--out-pages", str(pages), "--out-links", str(links), jobs_dir=jobs)
+    assert written.returncode == 1, written
+    assert pages.read_text() == "earlier pages\n" and not links.exists()
+    assert f"error: job {job_id} is failed and fetched no page, so no file was written" in written.stderr
+    assert "the server answered 404" in written.stderr and "yet" not in written.stdout + written.stderr
+
+
 def test_a_bad_source_is_one_line_without_traceback(tmp_path):
     words = tmp_path / "words.txt"
     words.write_text("no urls here\n")

@@ -235,10 +235,24 @@ def jobs_fetched_cmd(ctx, job_id, out_pages, out_links):
     refuse_overwriting({"--out-pages": out_pages, "--out-links": out_links}, {})
     manager = _job_manager(ctx, job_id)
     files = fetched_files(manager, job_id)
+    job = manager.job(job_id)
+    _refuse_if_ended_with_nothing(job, files.rows)
     write_user_file(out_pages, files.pages)
     write_user_file(out_links, files.links)
-    print_report(files.rows, fetched_site(manager.job(job_id)))
+    print_report(files.rows, fetched_site(job))
     _say_written(files.rows, out_pages, files.link_count, out_links)
+
+
+def _refuse_if_ended_with_nothing(job, rows) -> None:
+    """A fetch job that ended (failed on its sitemap, stopped, every URL failed) without one page fetched: an
+    error, and the earlier files left as they were, as `fetch` does. It wrote two empty files over them, said "no
+    page fetched yet" of a job that will fetch none, and exited 0. A job still to run writes what it has so far."""
+    if job.is_active or (len(rows) and (rows["Status"] == "OK").any()):
+        return
+    if len(rows):
+        print_report(rows, fetched_site(job))
+    raise click.ClickException(f"job {job.job_id} is {job.status} and fetched no page, so no file was written (an "
+                               "earlier one is left as it was)" + (f": {job.message}" if job.message else ""))
 
 
 def register(cli: click.Group, jobs: click.Group) -> None:
