@@ -77,6 +77,18 @@ def test_the_form_wants_exactly_one_source():
     assert any("Give one source" in w for w in texts(app.warning))
 
 
+def test_a_sitemap_url_typed_without_its_scheme_is_said_so():
+    """"www.example.com/sitemap.xml" in the Sitemap URL box read "no http(s) URLs found (e.g. '...' on line 1 is not
+    one)": the words of a pasted URL list, for a one-line box that wants a URL."""
+    app = open_page("upload")
+    app.text_input[0].input("www.example.com/sitemap.xml")
+    next(b for b in app.button if b.label == "Fetch pages").click()
+    app.run()
+    assert_clean(app)
+    assert texts(app.error) == ["The pages cannot be fetched: the sitemap URL 'www.example.com/sitemap.xml' does not "
+                                "start with http:// or https:// (e.g. https://www.example.com/sitemap.xml)"]
+
+
 def test_an_export_with_text_gets_no_offer():
     app = open_page("upload")
     csv = "Address,Title 1,Content\nhttps://example.com/,Home,Welcome home\n".encode()

@@ -175,6 +175,8 @@ def _form(manager) -> None:
         if len(chosen) != 1:
             st.warning("Give one source: a sitemap URL, pasted URLs or a file.", icon=":material/info:")
             return
+        if sitemap.strip() and not _has_scheme(sitemap.strip()):
+            return
         _start(manager, *chosen[0], {"connections": int(connections), "rate_per_s": float(rate)})
 
 
@@ -198,6 +200,17 @@ def _start(manager, source, name, options) -> None:
     st.session_state[_JOB] = job_id
     st.session_state[_STARTED] = (asked, job_id)
     st.session_state.pop(_ERROR, None)
+
+
+def _has_scheme(sitemap: str) -> bool:
+    """Whether the Sitemap URL box holds an http(s) URL; else the refusal says so in a URL's words (it read "no
+    http(s) URLs found (e.g. '...' on line 1 is not one)", a URL list's, for "www.example.com/sitemap.xml")."""
+    from inlink.fetch.sitemap import is_url
+
+    if not is_url(sitemap):
+        st.session_state[_ERROR] = (f"the sitemap URL {sitemap!r} does not start with http:// or https:// (e.g. "
+                                    f"https://{sitemap})")
+    return is_url(sitemap)
 
 
 def _active(manager, job_id: str | None) -> bool:
