@@ -89,6 +89,20 @@ def test_a_sitemap_url_typed_without_its_scheme_is_said_so():
                                 "start with http:// or https:// (e.g. https://www.example.com/sitemap.xml)"]
 
 
+def test_the_home_banner_names_a_fetch_once():
+    """The Home page's banner read "Paused fetch: fetch urls.txt (1 URL)": a fetch job's label starts with the
+    word the banner puts before it."""
+    from inlink.tasks import fetch as fetch_task
+    from inlink.ui.manager import get_manager
+
+    manager = get_manager()
+    job = fetch_task.start_fetch(manager, b"http://127.0.0.1:9/a.html\n", name="urls.txt")   # nothing listens
+    assert manager.wait(job, 60, until=("paused", "completed", "failed"))["status"] == "paused"
+    app = open_page("home")
+    assert_clean(app)
+    assert any("Paused fetch: urls.txt (1 URL)" in m for m in texts(app.markdown)), texts(app.markdown)
+
+
 def test_an_export_with_text_gets_no_offer():
     app = open_page("upload")
     csv = "Address,Title 1,Content\nhttps://example.com/,Home,Welcome home\n".encode()

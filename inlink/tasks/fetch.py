@@ -177,7 +177,7 @@ def start_fetch(manager: JobManager, source: str | bytes | Path, *, name: str | 
         # (clean_url drops them, the notes quote none); the job fetches these, its discovery needs no new read
         inputs[SOURCE_FILE] = "\n".join(found.urls).encode()
         config["source"] = {"file": SOURCE_FILE, "name": shown, "site": found.site, "notes": found.notes}
-        label = label or f"{shown} ({len(found.urls)} URLs)"
+        label = label or f"{shown} ({counted(len(found.urls), 'URL')})"   # "(1 URL)", not "(1 URLs)"
     return manager.create_job(TASK_NAME, inputs=inputs, config=config, label=f"fetch {label}")
 
 

@@ -81,8 +81,10 @@ def _banner_body(manager, job_id: str) -> None:
             st.rerun()
         with st.container(border=True):
             kind = fmt.job_kind(job)
-            # its status ("Running analysis: x.csv"), not "Resuming active", which it read for a job just started
-            st.markdown(f":material/sync: **{fmt.shown_status(job)} {kind}: {fmt.file_name_of(job)}**")
+            # its status ("Running analysis: x.csv"), not "Resuming active", which it read for a job just started;
+            # a fetch's label starts with "fetch " itself: it read "Paused fetch: fetch urls.txt (1 URL)"
+            name = fmt.file_name_of(job).removeprefix(f"{kind} ")
+            st.markdown(f":material/sync: **{fmt.shown_status(job)} {kind}: {name}**")
             _progress(job)
             st.page_link(navigation.UPLOAD if fmt.is_fetch(job) else navigation.GENERATE, label="Open the live panel",
                          icon=":material/monitoring:", query_params={"job": job_id})
