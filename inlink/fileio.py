@@ -1,7 +1,7 @@
 """Durable file writes shared by the job engine and the dashboard's upload store.
 
 Plain OSError comes out of every function here: each caller turns it into its own message (the job engine into
-a StorageError naming what it could not do). Files are created with an explicit mode (0600 by default), so a
+a StorageError naming what it could not do); a file the user asked for is named in it (UnwritableFile). Files are created with an explicit mode (0600 by default), so a
 shared machine's umask never makes job data world-readable. Hand-written because the standard library has no
 atomic replace-with-fsync and the job engine's hot path needs raw os.write calls.
 """
@@ -92,17 +92,37 @@ def _new_temp_file(path: Path, mode: int) -> tuple[int, Path]:
             continue
 
 
+class UnwritableFile(OSError):
+    """A file the user asked for that cannot be written, named as the user named it (the error named the hidden
+    temporary file beside it: "[Errno 13] Permission denied: '/out/.x.csv.31853_0.tmp'"); its errno is kept."""
+
+    def __str__(self) -> str:
+        return f"{self.filename}: cannot be written ({str(self.strerror).lower()})"
+
+
+@contextlib.contextmanager
+def _named_as(path: str | Path) -> Iterator[None]:
+    """An OSError in the block said of the user's `path` (UnwritableFile)."""
+    try:
+        yield
+    except UnwritableFile:
+        raise
+    except OSError as exc:
+        raise UnwritableFile(exc.errno, exc.strerror or str(exc), str(path)) from exc
+
+
 def write_user_file(path: str | Path, data: bytes) -> None:
     """A file the user asked for (a command's --out): whole or not at all, like atomic_write_bytes, so a Ctrl-C
     or a kill during the write leaves an earlier file as it was (it was left half overwritten). Its mode is the
     earlier file's, else what the umask gives a new file (job data's 0600 is not forced on it). Written through
     a symbolic link, and straight into a path that is no regular file (see _destination)."""
-    path, streamed = _destination(path)
-    if streamed:
-        with open(path, "wb") as handle:
-            handle.write(data)
-        return
-    atomic_write_bytes(path, data, mode=_user_mode(path), sync=False)
+    with _named_as(path):
+        path, streamed = _destination(path)
+        if streamed:
+            with open(path, "wb") as handle:
+                handle.write(data)
+            return
+        atomic_write_bytes(path, data, mode=_user_mode(path), sync=False)
 
 
 def _destination(path: str | Path) -> tuple[Path, bool]:
@@ -155,7 +175,8 @@ def user_file_writer(path: str | Path, encoding: str = "utf-8", newline: str = "
             os.fchmod(fd, mode)
             if not named:
                 _name_unnamed(fd, partial)
-        os.replace(partial, path)
+        with _named_as(path):
+            os.replace(partial, path)
     finally:
         with contextlib.suppress(OSError):
             os.unlink(partial)

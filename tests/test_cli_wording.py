@@ -541,6 +541,24 @@ def test_a_budget_written_with_its_dollar_sign_is_the_amount_and_words_are_refus
     assert "valid dollars" not in result.output
 
 
+def test_an_output_that_cannot_be_written_is_named_not_its_temporary_file(tmp_path, monkeypatch):
+    """A refused write read "error: [Errno 13] Permission denied: '/sys/.x.csv.31853_0.tmp'": a hidden temporary
+    file the user never named, and Python's errno."""
+    from inlink import fileio
+
+    def refused(source, destination):
+        raise PermissionError(13, "Permission denied", str(source))
+
+    pages = tmp_path / "pages.csv"
+    pages.write_text("Address,Title 1,Content\nhttps://e.example/a,A,Some text here.\n")
+    monkeypatch.setattr(fileio.os, "replace", refused)
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(cli_module.cli, ["suggest", str(pages), "--out", str(out)])
+    assert result.exit_code == 1 and not out.exists()
+    assert f"error: {out}: cannot be written (permission denied)" in result.output, result.output
+    assert ".tmp" not in result.output and "Errno" not in result.output
+
+
 @pytest.mark.parametrize("name", ["out.json", "out", "out.tsv", "out.txt"])
 def test_an_output_named_as_another_format_is_refused_before_the_work(tmp_path, name):
     """`-o results.json` wrote CSV text into a .json file, and exited 0."""
