@@ -45,6 +45,13 @@ def status_is(manager, job_id, status):
 
 
 # ----------------------------------------------------------------------------- lifecycle
+def test_a_label_is_one_line(manager):
+    """`jobs start --label "$(cat notes)"` kept the label's line breaks: `jobs list` ("one line per job") drew the
+    job over three lines, and the dashboard's titles broke too."""
+    job_id = manager.create_job("test_counting", config={"n": 1}, label="two\nlines\t é ")
+    assert manager.get(job_id)["label"] == "two lines é"
+
+
 def test_job_runs_in_background_and_reports_everything(manager, jobs_dir):
     job_id, meta = run(manager, n=30)
     assert meta["status"] == "completed", meta["message"]

@@ -113,11 +113,12 @@ class JobManager:
                    config: Mapping | None = None, label: str = "",
                    secrets: Mapping[str, str] | None = None, refuse: Callable[[], None] | None = None) -> str:
         """A queued job with its own copy of `inputs` (str/Path: files to copy; bytes: content).
-        Nothing is left behind when this raises.
+        Nothing is left behind when this raises. The label is made one line (lists show one line per job).
 
         ``refuse`` is called under the folder's creation lock, right before the job's metadata is written, and
         raises to refuse the job: a caller's check (no identical job queued) and the creation are then one step
         for every process on the folder, where two processes' checks could both pass before either job existed."""
+        label = " ".join(str(label or "").split())
         task_obj = get_task(task)
         config = _checked_config(config)
         job_id = new_job_id()
@@ -132,7 +133,7 @@ class JobManager:
                 if refuse:
                     refuse()
                 with self.store.job_lock(job_id, must_exist=False):
-                    self.store.write_job(_new_job(job_id, task_obj, config, str(label or "")))
+                    self.store.write_job(_new_job(job_id, task_obj, config, label))
             self.store.add_event(job_id, "created", f"Job created for task '{task}'"
                                  + (f" ({label})." if label else "."))
         except BaseException:
