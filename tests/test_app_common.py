@@ -75,6 +75,12 @@ def wait_status(manager, job_id: str, *statuses: str, timeout: float = 15) -> di
                     timeout, f"job {job_id} to be {'/'.join(statuses)}")
 
 
+def click(app, label: str):
+    """Click the button with this label and run the page again (AppTest's rerun)."""
+    next(b for b in app.button if b.label == label).click()
+    return app.run()
+
+
 def open_page(page: str, query: dict | None = None, timeout: float = 30) -> AppTest:
     """Run the app's entry script, then switch to `page` (a key of PAGES) like a user following a link."""
     app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=timeout)

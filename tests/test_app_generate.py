@@ -6,7 +6,7 @@ import json
 import pytest
 
 from inlink import uploads as datasets
-from test_app_common import (SMALL_CRAWL, GateTask, _stop_managers, assert_clean, open_page,  # noqa: F401
+from test_app_common import (SMALL_CRAWL, GateTask, _stop_managers, assert_clean, click, open_page,  # noqa: F401
                              seed_job, texts, wait_status)
 from inlink.ui.manager import get_manager, jobs_dir
 
@@ -14,11 +14,6 @@ from inlink.ui.manager import get_manager, jobs_dir
 @pytest.fixture
 def dataset():
     return datasets.save_dataset(SMALL_CRAWL.encode(), "garden.csv", summary={"pages": 4})
-
-
-def click(app, label: str):
-    next(b for b in app.button if b.label == label).click()
-    return app.run()
 
 
 def test_without_a_dataset_the_page_points_to_upload():

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from inlink import uploads as datasets
-from test_app_common import _stop_managers, assert_clean, open_page, texts  # noqa: F401 (_stop_managers: fixture)
+from inlink.ui import format as fmt
+from test_app_common import _stop_managers, assert_clean, click, open_page, texts  # noqa: F401 (_stop_managers: fixture)
 
 pytest_plugins = ("fetch_fixtures",)   # the served site: fixtures `site_root` (session) and `site`
 
@@ -151,6 +152,27 @@ def test_a_fetch_finished_while_the_analyst_waits_on_generate_links_is_the_datas
     upload = open_page("upload")                   # adopted once: the Upload page saves it no second time
     assert_clean(upload)
     assert datasets.latest_dataset().dataset_id == adopted
+
+
+def test_a_fetch_finished_between_the_drawing_and_start_is_said_as_the_fetch_not_another_tab(site):
+    """Start after a fetch finished under the drawn page: the click adopts the fetch and waits for a new one (the
+    page showed the dataset before it), and it read "another tab saved fetched-pages.csv", a tab that did nothing."""
+    from inlink.tasks import fetch as fetch_task
+    from inlink.ui.manager import get_manager
+
+    datasets.save_dataset(b"Address,Title 1,Content\nhttps://example.com/,Home,Welcome\n", "older.csv")
+    app = open_page("generate")
+    assert any(m.startswith("**Dataset:** older.csv") for m in texts(app.markdown))
+    manager = get_manager()
+    job = fetch_task.start_fetch(manager, "\n".join(site.url(p) for p in PAGES).encode(), name="urls.txt",
+                                 options={"rate_per_s": 0})
+    assert manager.wait(job, 60)["status"] == "completed"
+    click(app, "Start analysis")
+    assert_clean(app)
+    assert not [j for j in manager.jobs() if not fmt.is_fetch(j)]   # nothing analysed unseen
+    errors = texts(app.error)
+    assert any(f"the pages fetched by job {job} became the current dataset" in e for e in errors), errors
+    assert not any("another tab" in e for e in errors)
 
 
 def test_a_fetch_job_opened_on_the_jobs_page_shows_its_pages_not_suggestions(site):

@@ -172,9 +172,14 @@ def identical_notice(manager, job_id: str) -> None:
 def changed_dataset_words(dataset: datasets.Dataset) -> str:
     """Why Start did nothing: the saved dataset is the newest one accepted in any tab, and another tab (an upload,
     the sample site, a finished fetch) replaced the one this page showed between its drawing and the click. The
-    job would have read a file the user never saw here, so the page shows the new one and waits for a new click."""
-    return (f"the dataset changed since this page was shown (another tab saved {dataset.pages_name}). Check the "
-            "dataset and the settings above, then press Start analysis again.")
+    job would have read a file the user never saw here, so the page shows the new one and waits for a new click.
+    A fetch that finished meanwhile is said as such: this page adopts it itself (fetch_form.adopt_newer_fetch), so
+    "another tab saved fetched-pages.csv" named a tab that did nothing."""
+    fetch_job = dataset.summary.get("fetch_job")
+    why = (f"the pages fetched by job {fetch_job} became the current dataset" if fetch_job
+           else f"another tab saved {dataset.pages_name}")
+    return (f"the dataset changed since this page was shown ({why}). Check the dataset and the settings above, "
+            "then press Start analysis again.")
 
 
 def no_dataset() -> None:
