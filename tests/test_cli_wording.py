@@ -167,6 +167,10 @@ def test_columns_the_importer_does_not_recognise_are_named_on_the_command_line(t
                                                                           "content": "Main Text 1"}
     bad = CliRunner().invoke(cli_module.cli, ["suggest", str(odd), "--column", "url", "--out", str(tmp_path / "x.csv")])
     assert bad.exit_code == 2 and "expected FIELD=HEADER" in bad.output
+    twice = CliRunner().invoke(cli_module.cli, ["suggest", str(odd), "--column", "content=Main Text 1", "--column",
+                                                "content=Title 1", "--out", str(tmp_path / "x.csv")])
+    assert twice.exit_code == 2 and "content is given twice ('Main Text 1' and 'Title 1')" in twice.output, \
+        twice.output
 
 
 def test_a_sheet_named_for_a_csv_file_is_said_to_be_ignored(tmp_path):

@@ -115,7 +115,11 @@ def _column_map(columns: tuple[str, ...]) -> dict[str, str] | None:
         if not equals or not field.strip() or not header.strip():
             raise click.BadParameter(f"{given!r}: expected FIELD=HEADER, e.g. 'content=Main Text 1'",
                                      param_hint="'--column'")
-        column_map[field.strip().lower()] = header.strip()
+        field, header = field.strip().lower(), header.strip()
+        if column_map.get(field, header) != header:   # the last one kept without a word read a column not meant
+            raise click.BadParameter(f"{field} is given twice ({column_map[field]!r} and {header!r}): give one "
+                                     "column per field", param_hint="'--column'")
+        column_map[field] = header
     return column_map or None
 
 
