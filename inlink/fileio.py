@@ -1,9 +1,10 @@
 """Durable file writes shared by the job engine and the dashboard's upload store.
 
 Plain OSError comes out of every function here: each caller turns it into its own message (the job engine into
-a StorageError naming what it could not do); a file the user asked for is named in it (UnwritableFile). Files are created with an explicit mode (0600 by default), so a
-shared machine's umask never makes job data world-readable. Hand-written because the standard library has no
-atomic replace-with-fsync and the job engine's hot path needs raw os.write calls.
+a StorageError naming what it could not do); a file the user asked for is named in it (UnwritableFile). Files are
+created with an explicit mode (0600 by default), so a shared machine's umask never makes job data world-readable.
+Hand-written because the standard library has no atomic replace-with-fsync and the job engine's hot path needs raw
+os.write calls.
 """
 from __future__ import annotations
 

@@ -207,10 +207,11 @@ def _has_scheme(sitemap: str) -> bool:
     http(s) URLs found (e.g. '...' on line 1 is not one)", a URL list's, for "www.example.com/sitemap.xml")."""
     from inlink.fetch.sitemap import is_url
 
-    if not is_url(sitemap):
-        st.session_state[_ERROR] = (f"the sitemap URL {sitemap!r} does not start with http:// or https:// (e.g. "
-                                    f"https://{sitemap})")
-    return is_url(sitemap)
+    if is_url(sitemap):
+        return True
+    st.session_state[_ERROR] = (f"the sitemap URL {sitemap!r} does not start with http:// or https:// (e.g. "
+                                f"https://{sitemap})")
+    return False
 
 
 def _active(manager, job_id: str | None) -> bool:
