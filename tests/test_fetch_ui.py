@@ -45,6 +45,36 @@ def test_an_export_without_text_offers_to_fetch_its_pages(site):
     assert sorted(fetched["Address"]) == sorted(site.url(p) for p in PAGES) and all(fetched["Word Count"] > 100)
 
 
+def test_fetch_these_pages_fetches_the_worksheet_picked_not_the_first(site):
+    """A workbook of URL lists on two worksheets: Fetch these pages read the first sheet with a URL column, not the
+    one the analyst picked on the Upload page (a QA pass's note)."""
+    import io
+
+    from inlink.ui.manager import get_manager
+
+    workbook = io.BytesIO()
+    with pd.ExcelWriter(workbook) as writer:
+        for sheet, pages in (("Last year", PAGES[:1]), ("This year", PAGES[1:])):
+            pd.DataFrame({"Address": [site.url(p) for p in pages], "Content": ""}).to_excel(
+                writer, sheet_name=sheet, index=False)
+    app = open_page("upload")
+    app.file_uploader(key="upload.pages_file").upload(
+        "urls.xlsx", workbook.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    app.run()
+    app.selectbox(key="upload.pages_sheet").set_value("This year").run()
+    assert_clean(app)
+    next(b for b in app.button if b.label == "Fetch these pages").click()
+    app.run()
+    assert_clean(app)
+    manager = get_manager()
+    job = next(j for j in manager.jobs() if fmt.is_fetch(j))
+    assert manager.wait(job.job_id, 60)["status"] == "completed"
+    from inlink.tasks import fetch as fetch_task
+
+    fetched = pd.read_csv(io.BytesIO(fetch_task.fetched_files(manager, job.job_id).pages), keep_default_na=False)
+    assert sorted(fetched["Address"]) == sorted(site.url(p) for p in PAGES[1:])
+
+
 def test_a_fetched_dataset_counts_its_pages_as_the_importer_does(site):
     """Before: the fetch counted every URL asked for as a page ("5 pages (1 left out: not indexable HTML)"), where
     the importer keeps 4 (a URL that redirects to a fetched page is that page) and the analysis reads 3."""

@@ -55,8 +55,10 @@ def is_url(text: str) -> bool:
     return str(text).strip().lower().startswith(("http://", "https://"))
 
 
-def read_source(source, fetcher=None, *, name: str | None = None, same_site_only: bool = True) -> UrlSource:
-    """URLs from a sitemap URL (needs `fetcher`), a path, bytes of a file, or pasted text."""
+def read_source(source, fetcher=None, *, name: str | None = None, same_site_only: bool = True,
+                sheet: str | None = None) -> UrlSource:
+    """URLs from a sitemap URL (needs `fetcher`), a path, bytes of a file, or pasted text. ``sheet``: a workbook's
+    worksheet to read (the one the Upload page picked), else its first with a URL column."""
     if isinstance(source, str) and is_url(source) and "\n" not in source.strip():
         if fetcher is None:
             raise SourceError("a sitemap URL needs a fetcher to read it")
@@ -67,7 +69,7 @@ def read_source(source, fetcher=None, *, name: str | None = None, same_site_only
         return _finish(raw, notes, same_site_only, site=source)
     data, label = _source_bytes(source, name)
     if _named_like_table(data, label):
-        raw, notes = _table_urls(data, label)
+        raw, notes = _table_urls(data, label, sheet)
     elif data.startswith(_GZIP_MAGIC) or data.lstrip()[:5] in (b"<?xml", b"<urls", b"<site"):
         raw, notes = _sitemap_file_urls(data, label)
     elif _reads_like_table(data):
@@ -119,14 +121,15 @@ def _list_urls(text: str) -> tuple[list[str], list[int]]:
     return [value for value, _ in entries], [number for _, number in entries]
 
 
-def _table_urls(data: bytes, label: str) -> tuple[list[str], list[str]]:
+def _table_urls(data: bytes, label: str, sheet: str | None = None) -> tuple[list[str], list[str]]:
     """The URL column of an export (Address, URL, ...), found the way the importer finds it: in a workbook, on
-    its first worksheet with a URL column (one opening on a notes sheet was refused, and a fetch has no --sheet)."""
+    `sheet`, else its first worksheet with a URL column (one opening on a notes sheet was refused, and a fetch has
+    no --sheet)."""
     from inlink.site.columns import detect_page_columns, header_list, holds_pages
     from inlink.site.tables import SiteDataError, read_table
 
     try:
-        table = read_table(data, label, fits=holds_pages)
+        table = read_table(data, label, sheet, fits=holds_pages)
     except SiteDataError as exc:
         raise SourceError(str(exc)) from None
     column = detect_page_columns(table.columns).get("url")

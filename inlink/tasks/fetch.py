@@ -157,9 +157,10 @@ register_task(FetchTask())
 
 # -- starting a job ---------------------------------------------------------------------------------------
 def start_fetch(manager: JobManager, source: str | bytes | Path, *, name: str | None = None,
-                options: Mapping | None = None, label: str | None = None) -> str:
+                options: Mapping | None = None, label: str | None = None, sheet: str | None = None) -> str:
     """Queue a fetch of a sitemap URL, URL list or export (bytes or a path); refused before any job exists
-    when the options or a file source are bad (ValueError / SourceError with a plain message)."""
+    when the options or a file source are bad (ValueError / SourceError with a plain message). ``sheet``: an
+    export workbook's worksheet (read_source)."""
     settings = FetchSettings.from_options(options)
     config = {"options": settings.as_options()}
     inputs = {}
@@ -172,7 +173,8 @@ def start_fetch(manager: JobManager, source: str | bytes | Path, *, name: str | 
             Path(source).read_bytes() if isinstance(source, Path) or Path(str(source)).is_file()
             else str(source).encode())
         shown = name or (Path(source).name if isinstance(source, Path) else "pasted URLs")
-        found = read_source(bytes(data), name=shown, same_site_only=settings.same_site_only)   # refuse early
+        found = read_source(bytes(data), name=shown, same_site_only=settings.same_site_only,   # refuse early
+                            sheet=sheet)
         # the URLs read, not the file: its URLs may hold user names and passwords, never kept in the job's files
         # (clean_url drops them, the notes quote none); the job fetches these, its discovery needs no new read
         inputs[SOURCE_FILE] = "\n".join(found.urls).encode()

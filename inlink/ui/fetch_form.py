@@ -151,7 +151,8 @@ def _offer(manager, upload, unread: list[str]) -> None:
                         "Without the text there is nothing to place a link in: fetch these pages from the site "
                         "and use what is fetched.")
         st.button("Fetch these pages", icon=":material/download:", key="fetch.upload_urls",
-                  on_click=_start, args=(manager, upload.pages, upload.pages_name, {}))
+                  on_click=_start, args=(manager, upload.pages, upload.pages_name, {}),
+                  kwargs={"sheet": upload.pages_sheet})   # the worksheet picked: its URLs, not the first sheet's
 
 
 def _form(manager) -> None:
@@ -180,12 +181,13 @@ def _form(manager) -> None:
         _start(manager, *chosen[0], {"connections": int(connections), "rate_per_s": float(rate)})
 
 
-def _start(manager, source, name, options) -> None:
-    """Queue the fetch job and follow it; a bad source or option is shown as a sentence."""
+def _start(manager, source, name, options, sheet: str | None = None) -> None:
+    """Queue the fetch job and follow it; a bad source or option is shown as a sentence. ``sheet``: the upload's
+    worksheet, for Fetch these pages."""
     from inlink.tasks import fetch as fetch_task
 
     asked = hashlib.sha256(source if isinstance(source, bytes) else str(source).encode())
-    asked.update(repr((name, sorted(options.items()))).encode())
+    asked.update(repr((name, sorted(options.items()), sheet)).encode())
     asked = asked.hexdigest()
     last, last_job = st.session_state.get(_STARTED) or (None, None)
     if asked == last and _active(manager, last_job):   # Ctrl+Enter in the URL box, then a click: fetched twice
@@ -193,7 +195,7 @@ def _start(manager, source, name, options) -> None:
         st.toast("This fetch is running already: it was not started again.", icon=":material/info:")
         return
     try:
-        job_id = fetch_task.start_fetch(manager, source, name=name, options=options)
+        job_id = fetch_task.start_fetch(manager, source, name=name, options=options, sheet=sheet)
     except (ValueError, JobError, OSError) as exc:   # a full disk as well as a bad source: a sentence, as generate's
         st.session_state[_ERROR] = plain_message(exc)
         return
