@@ -32,6 +32,9 @@ def test_an_export_without_text_offers_to_fetch_its_pages(site):
     app.run()
     assert_clean(app)
     assert any(f"Fetched pages of {site.base} saved as the current dataset" in s for s in texts(app.success))
+    assert not any("has URLs but no page text" in m for m in texts(app.markdown))   # done with: the offer, the
+    assert not [b for b in app.button if b.label in ("Fetch these pages", "Use this dataset")]   # export's review
+    assert any("Upload another crawl" in i for i in texts(app.info))
     assert any(e.label == "Pages not fetched and why (1)" for e in app.expander)
     assert any("Reason" in d.value and "the server answered 404 Not Found" in d.value["Reason"].tolist()
                for d in app.dataframe)

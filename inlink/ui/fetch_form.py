@@ -24,17 +24,20 @@ _NO_TEXT = "fetch.no_text"     # ((upload key, text column picked), its unrecogn
 _HEADERS_READ = "fetch.headers_read"   # (upload key, the pages file's headers) read by _urls_without_text
 _ERROR = "fetch.error"       # why the last start was refused
 PICKED_TEXT = "upload.map_content"   # the upload page's picker of the text column (views/upload.py _picked)
+_FROM_UPLOAD = "fetch.from_upload"   # {fetch job: the key of the upload whose URLs it fetched}
 _STARTED = "fetch.started"   # (what the last start asked for, its job): the same request again is no new job
 PAGES_NAME, LINKS_NAME = "fetched-pages.csv", "fetched-links.csv"   # the fetched dataset's files, as saved
 
 
-def fetch_section(upload=None) -> None:
-    """The whole section: the offer for a text-less upload, the form, and the followed job."""
+def fetch_section(upload=None, dataset=None) -> None:
+    """The whole section: the offer for a text-less upload (until its pages are fetched: they are the current
+    `dataset` then), the form, and the followed job."""
     manager = page_manager()
     if manager is None:
         return
     with guard("The fetch section"):
-        unread = _urls_without_text(upload) if upload is not None else None
+        offered = upload is not None and not fetched_from(upload, dataset)
+        unread = _urls_without_text(upload) if offered else None
         if unread is not None:
             _offer(manager, upload, unread)
         with st.expander("Fetch from the site", icon=":material/travel_explore:",
@@ -151,8 +154,23 @@ def _offer(manager, upload, unread: list[str]) -> None:
                         "Without the text there is nothing to place a link in: fetch these pages from the site "
                         "and use what is fetched.")
         st.button("Fetch these pages", icon=":material/download:", key="fetch.upload_urls",
-                  on_click=_start, args=(manager, upload.pages, upload.pages_name, {}),
-                  kwargs={"sheet": upload.pages_sheet})   # the worksheet picked: its URLs, not the first sheet's
+                  on_click=_fetch_upload, args=(manager, upload))
+
+
+def _fetch_upload(manager, upload) -> None:
+    """Fetch the upload's URLs (from the worksheet picked, not the first sheet's) and remember which upload the
+    job fetched (fetched_from)."""
+    _start(manager, upload.pages, upload.pages_name, {}, sheet=upload.pages_sheet)
+    if not st.session_state.get(_ERROR):
+        st.session_state.setdefault(_FROM_UPLOAD, {})[st.session_state[_JOB]] = upload.key
+
+
+def fetched_from(upload, dataset) -> bool:
+    """Whether the current `dataset` is what Fetch these pages fetched for this upload: its offer, column pickers
+    and report are then done with (they stayed under the success message, asking for a text column the fetched
+    pages have)."""
+    job = dataset.summary.get("fetch_job") if dataset is not None else None
+    return job is not None and st.session_state.get(_FROM_UPLOAD, {}).get(job) == upload.key
 
 
 def _form(manager) -> None:

@@ -365,8 +365,8 @@ def upload_section(dataset) -> None:
     """Files from a crawler (or the sample site): validation report, preview, and Use this dataset (`dataset`: the
     saved one, or None)."""
     chosen = chosen_files()
-    fetch_form.fetch_section(chosen)
-    if chosen is None:   # with a dataset saved, the box at the top already leads on to Generate links
+    fetch_form.fetch_section(chosen, dataset)
+    if chosen is None or fetch_form.fetched_from(chosen, dataset):   # the box at the top leads on to Generate links
         st.info("Upload a pages file, or try the sample site to see how it works." if dataset is None
                 else "Upload another crawl to analyse it instead of the current dataset.",
                 icon=":material/info:")
