@@ -184,7 +184,7 @@ def cleanup_question(jobs: list[Job], days: float) -> str:
 
 def cleanup_names(jobs: list[Job]) -> str:
     """The files of the jobs a clean-up will remove, the first CLEANUP_NAMED of them, as written (not Markdown)."""
-    names = [_MARKDOWN.sub(r"\\\1", fmt.file_name_of(job)) for job in jobs[:CLEANUP_NAMED]]   # my_site_v2.csv
+    names = [as_text(fmt.file_name_of(job)) for job in jobs[:CLEANUP_NAMED]]   # my_site_v2.csv
     more = f" and {len(jobs) - len(names):,} more" if len(jobs) > len(names) else ""
     return ", ".join(names) + more
 
@@ -286,13 +286,10 @@ def missing_job(job_id: str, exc: Exception) -> None:
               key="jobs.back_missing")
 
 
-#: the signs Markdown reads (a backslash before each shows it as it is): an id comes from the address bar
-_MARKDOWN_SIGNS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
 def as_text(text: str) -> str:
-    """`text` shown as it is where Streamlit reads Markdown: /jobs?job=[x](http://...) drew a live link."""
-    return _MARKDOWN_SIGNS.sub(r"\\\1", text)
+    """`text` shown as it is where Streamlit reads Markdown (a backslash before each sign it reads): a file name
+    (my_site_v2.csv), or an id from the address bar (/jobs?job=[x](http://...) drew a live link)."""
+    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def fetched_view(manager, job: Job) -> None:
