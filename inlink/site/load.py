@@ -26,9 +26,9 @@ from inlink.site.tables import SiteDataError, read_table, sheet_names, workbook_
 from inlink.site.urls import normalize_url
 
 __all__ = ["SiteDataError", "PAGE_FIELDS", "PAGE_COLUMNS", "LINK_COLUMNS", "normalize_url", "read_table",
-           "detect_page_columns", "missing_page_fields", "unrecognised_headers", "holds_links", "load_pages", "load_links", "load_site", "SiteData",
-           "load_parts", "SiteParts",
-           "ImportReport", "sheet_names", "sheet_choice", "NothingToAnalyse", "require_analysable"]
+           "detect_page_columns", "missing_page_fields", "unrecognised_headers", "holds_links", "load_pages",
+           "load_links", "load_site", "SiteData", "load_parts", "SiteParts", "ImportReport", "sheet_names",
+           "sheet_choice", "NothingToAnalyse", "require_analysable"]
 
 
 def sheet_choice(source, filename: str | None = None, role: str = "pages") -> tuple[list[str], str | None]:

@@ -171,7 +171,8 @@ def _before_the_first_item(job: Job) -> str:
     sitemap read "no pages analysed", and one paused on an unreachable sitemap "preparing: reading the sitemap…")."""
     fetch = fmt.is_fetch(job)
     if job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
-        return "preparing: " + ("reading the sitemap…" if fetch else "reading the crawl and building the link index…")
+        return "preparing: " + ("reading the sitemap…" if fetch
+                                else "reading the crawl and building the link index…")
     none = "no URLs fetched" if fetch else "no pages analysed"
     return none + " yet" if job.status is JobStatus.PAUSED else none   # a paused job reads nothing meanwhile
 
