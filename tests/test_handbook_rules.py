@@ -162,7 +162,7 @@ def test_a_key_phrase_reason_says_how_often_the_target_writes_it():
     assert _key_phrase_fact(index, "Atom", 1) == '"Atom" weighs more in the target than in any other page, for its length'
 
 
-def test_a_reason_names_a_shared_topic_once_not_in_its_singular_and_its_plural():
+def test_a_reason_names_a_shared_topic_once_not_in_two_of_its_forms():
     """"Both pages are about collation, collations and locales" says one thing twice: a plural (or singular) of a
     term already named gives its place to the next term."""
     for shared, forms in (("The vault and the vaults, vault after vaults, keep the ledger. ", {"vault", "vaults"}),
@@ -175,3 +175,7 @@ def test_a_reason_names_a_shared_topic_once_not_in_its_singular_and_its_plural()
     assert _distinct_terms(["collation", "collations", "locales", "slots"]) == ["collation", "locales", "slots"]
     assert _distinct_terms(["class", "classes", "process", "processes", "lock"]) == ["class", "process", "lock"]
     assert _distinct_terms(["address", "access", "bus"]) == ["address", "access", "bus"]   # "ss": no plural
+    # an -ing or -ed form of a word named before (python-docs: "about embedding, extending and embed")
+    assert _distinct_terms(["embedding", "extending", "embed", "locale"]) == ["embedding", "extending", "locale"]
+    assert _distinct_terms(["parsed", "parse", "parsing", "tokens"]) == ["parsed", "tokens"]
+    assert _distinct_terms(["string", "str", "ceiling"]) == ["string", "str", "ceiling"]   # too short a stem

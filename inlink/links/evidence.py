@@ -26,7 +26,8 @@ from inlink.links.tokens import JOINERS
 from inlink.wording import confidence_figure, counted, times
 
 TOPIC_TERMS = 3            # "both pages are about X, Y and Z"
-TOPIC_SPARE = 2            # terms read beyond them, for when one is another's plural (_distinct_terms)
+STEM_MIN_CHARS = 4         # the shortest stem _word_forms strips an -ing or -ed to
+TOPIC_SPARE = 2            # terms read beyond them, for when one is another's form (_distinct_terms)
 TOPIC_MIN_SIMILARITY = 0.1
 TITLE_CHARS = 70
 SITE_RATE_FULL = 0.45      # a site linking its best-linked phrases this thoroughly or more has left few links out
@@ -325,12 +326,13 @@ def topic_terms(index: LinkIndex, items: list[Ranked], source_row: np.ndarray, s
 
 
 def _distinct_terms(terms: list[str]) -> list[str]:
-    """The first TOPIC_TERMS of the (lowercased) terms, each no plural or singular of one before it: "about
-    collation, collations and locales" says one thing twice (6% of the reasons on eighteen held-out manuals)."""
+    """The first TOPIC_TERMS of the (lowercased) terms, each no other form of one before it: "about collation,
+    collations and locales" says one thing twice (6% of the reasons on eighteen held-out manuals), as does "about
+    embedding, extending and embed" (python-docs)."""
     kept: list[str] = []
     seen: set[str] = set()
     for term in terms:
-        forms = _number_forms(term)
+        forms = _word_forms(term)
         if forms & seen:
             continue
         seen |= forms
@@ -340,9 +342,11 @@ def _distinct_terms(terms: list[str]) -> list[str]:
     return kept
 
 
-def _number_forms(word: str) -> set[str]:
+def _word_forms(word: str) -> set[str]:
     """The word and what it would be without a plural ending ("locks" -> lock, "classes" -> class, "entries" ->
-    entry; "class" stays)."""
+    entry; "class" stays) or an -ing / -ed ending ("embedding", "embedded" -> embed; "parsed" -> parse), a stem
+    of STEM_MIN_CHARS letters or more ("string" is no form of "str"). Only to tell two words of one reason apart:
+    a wrong stem costs a topic word its place, never an anchor."""
     forms = {word}
     if word.endswith("s") and not word.endswith("ss"):
         forms.add(word[:-1])
@@ -350,6 +354,10 @@ def _number_forms(word: str) -> set[str]:
         forms.add(word[:-2])
     if word.endswith("ies"):
         forms.add(word[:-3] + "y")   # "entries" -> entry
+    for ending in ("ing", "ed"):
+        stem = word[:-len(ending)]
+        if word.endswith(ending) and len(stem) >= STEM_MIN_CHARS and stem.isalpha():
+            forms |= {stem, stem + "e"} | ({stem[:-1]} if stem[-1] == stem[-2] else set())
     return forms
 
 
