@@ -3,7 +3,8 @@
 It lives in <jobs_dir>/datasets/, the one subfolder the JobManager ignores. Each dataset is a folder holding
 the pages file as accepted (headers already renamed when the user mapped columns), the optional links file and
 a small meta.json written last and atomically, so a half-written dataset is never offered back to the user.
-Only the newest few datasets are kept: jobs keep their own copy of their inputs.
+Only the newest few datasets are kept: jobs keep their own copy of their inputs. Beside them, once asked for, the
+pages' URLs as an analysis reads them (page_urls), so the Generate page can say what exclude patterns leave out.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from inlink.site.tables import table_suffix
 
 KEEP_LATEST = 5
 _META = "meta.json"
+_URLS = "urls.txt"     # the pages' URLs as an analysis reads them, one a line (page_urls)
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
@@ -81,8 +83,9 @@ def summary_from(report, links_report=None) -> dict:
 def save_dataset(pages: bytes, pages_name: str, *, links: bytes | None = None,
                  links_name: str | None = None, column_map: dict | None = None,
                  summary: dict | None = None, sheet: str | None = None, site_hosts: list[str] | None = None,
-                 links_sheet: str | None = None, root: Path | None = None) -> Dataset:
-    """Store an accepted upload and return it; older datasets beyond KEEP_LATEST are removed."""
+                 links_sheet: str | None = None, root: Path | None = None, urls: list[str] | None = None) -> Dataset:
+    """Store an accepted upload and return it; older datasets beyond KEEP_LATEST are removed. ``urls``: its pages'
+    URLs as the import read them, when the caller parsed it already (else page_urls parses it when first asked)."""
     root = Path(root or default_root())
     dataset_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:6]
     folder = root / dataset_id
@@ -98,6 +101,8 @@ def save_dataset(pages: bytes, pages_name: str, *, links: bytes | None = None,
         dataset.links_name = links_name or "links.csv"
         dataset.links_file = "links" + table_suffix(dataset.links_name)
         atomic_write_bytes(folder / dataset.links_file, links)
+    if urls is not None:
+        _write_urls(folder, urls)
     _write_meta(dataset)
     _prune(root)
     return dataset
@@ -126,6 +131,48 @@ def load_dataset(dataset_id: str, root: Path | None = None) -> Dataset:
     if not dataset.pages_path.is_file():
         raise DatasetError(f"saved dataset {dataset_id} has lost its pages file")
     return dataset
+
+
+def page_urls(dataset: Dataset) -> list[str] | None:
+    """The dataset's page URLs as an analysis of it reads them (normalised, on the hosts chosen): what its exclude
+    patterns are matched against. Read from its urls.txt; a dataset saved without them is parsed once, as
+    start_analysis parses it, and they are kept (a large crawl takes seconds to parse, and the Generate page asks
+    again on each change of its patterns). None when the files no longer parse."""
+    path = dataset.folder / _URLS
+    try:
+        text = path.read_text(encoding="utf-8")
+        return text.split("\n") if text else []
+    except FileNotFoundError:
+        pass
+    from inlink.site import load as site_import   # on demand: the pages that only list datasets never parse one
+
+    try:
+        site = site_import.load_site(dataset.pages_path, dataset.links_path, pages_name=dataset.pages_name,
+                                     links_name=dataset.links_name, column_map=dataset.column_map or None,
+                                     sheet=dataset.sheet, site_hosts=dataset.site_hosts,
+                                     links_sheet=dataset.links_sheet)
+    except (site_import.SiteDataError, OSError):
+        return None
+    urls = site.pages["url"].astype(str).tolist()
+    _write_urls(dataset.folder, urls)
+    return urls
+
+
+def pattern_reach(dataset: Dataset, patterns: list[str]) -> tuple[int, int, list[str]] | None:
+    """(pages the exclude patterns leave out, pages, the patterns that match no page), matched as the analysis
+    matches them; None when the dataset's URLs cannot be read."""
+    from inlink.links.suggest import matches_pattern, unmatched_patterns
+
+    urls = page_urls(dataset)
+    if urls is None:
+        return None
+    left_out = sum(matches_pattern(url, patterns) for url in urls)
+    return left_out, len(urls), unmatched_patterns(urls, patterns)
+
+
+def _write_urls(folder: Path, urls: list[str]) -> None:
+    """urls.txt: one URL a line (a URL holds no line break once normalised), written atomically (0600)."""
+    atomic_write_bytes(folder / _URLS, "\n".join(urls).encode("utf-8"))
 
 
 def _write_meta(dataset: Dataset) -> None:

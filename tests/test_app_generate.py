@@ -42,6 +42,23 @@ def test_start_creates_a_job_with_the_chosen_options(dataset):
     assert any(m.label == "Suggestions" for m in app.metric)
 
 
+def test_exclude_patterns_say_what_they_leave_out_and_which_match_no_page_before_start(dataset):
+    """Before: a mistyped pattern (it excluded nothing) was said only in the job's events, once it had run. Now
+    the page says, as the patterns are typed, how many pages they leave out and which match none."""
+    app = open_page("generate")
+    assert not [c for c in texts(app.caption) if "leave out" in c]
+    app.text_area(key="generate.exclude_patterns").set_value("/roses\n/tags/*\n")
+    app.run()
+    assert_clean(app)
+    assert any("These patterns leave out 1 of the dataset's 4 pages" in c for c in texts(app.caption))
+    assert [w for w in texts(app.warning) if "/tags/\\*" in w and "matches no page" in w]   # as typed, not Markdown
+    assert not [w for w in texts(app.warning) if '"/roses"' in w]
+    # the dataset was saved without its URLs (as before this change): parsed once, then kept beside it
+    assert (dataset.folder / "urls.txt").read_text().split("\n") == [
+        "https://example.com/", "https://example.com/tomatoes", "https://example.com/compost",
+        "https://example.com/roses"]
+
+
 def test_the_inbound_limit_starts_empty_as_no_limit_and_left_out_pages_are_named():
     """Before: the limit showed 0 (read as "no new links") and meant no limit; and the dataset's "49 pages" met
     the progress's "of 45 pages" with no word about the 4 pages the import left out."""

@@ -240,7 +240,11 @@ def test_a_crawl_on_several_hosts_lets_the_user_pick_the_hosts_of_the_site():
     assert any("analysed as one site as asked" in w for w in texts(app.warning))
     next(b for b in app.button if b.label == "Use this dataset").click()
     app.run()
-    assert datasets.latest_dataset().site_hosts == ["example.com", "blog.example.com"]
+    saved = datasets.latest_dataset()
+    assert saved.site_hosts == ["example.com", "blog.example.com"]
+    # its URLs as read here are kept with it (the Generate page matches exclude patterns against them, unparsed)
+    assert "https://blog.example.com/pests" in (saved.folder / "urls.txt").read_text().split("\n")
+    assert datasets.pattern_reach(saved, ["blog.example.com"]) == (1, 5, [])
 
 
 def test_a_one_host_crawl_offers_no_host_choice():

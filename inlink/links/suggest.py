@@ -26,6 +26,7 @@ from inlink.links.index import (  # noqa: F401  (public API, see docs/architectu
     AnalysisConfig,
     LinkIndex,
     build_index,
+    matches_pattern,
     page_prose,
     under_inbound_cap,
     unmatched_patterns,

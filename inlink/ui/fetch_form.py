@@ -89,10 +89,10 @@ def _save_fetched(manager, job: Job) -> tuple[datasets.Dataset, bytes, bytes]:
     from inlink.tasks import fetch as fetch_task
 
     files = fetch_task.fetched_files(manager, job.job_id)
-    summary = {**fetched_summary(files.pages, files.links), "fetch_job": job.job_id,
-               "statuses": (job.summary or {}).get("statuses")}
+    figures, urls = fetched_summary(files.pages, files.links)
+    summary = {**figures, "fetch_job": job.job_id, "statuses": (job.summary or {}).get("statuses")}
     dataset = datasets.save_dataset(files.pages, PAGES_NAME, links=files.links, links_name=LINKS_NAME,
-                                    summary=summary)
+                                    summary=summary, urls=urls)
     return dataset, files.pages, files.links
 
 
@@ -279,18 +279,19 @@ def _adopt(manager, job: Job) -> None:
     right.page_link(navigation.GENERATE, label="Go to Generate links", icon=":material/arrow_forward:")
 
 
-def fetched_summary(pages: bytes, links: bytes) -> dict:
+def fetched_summary(pages: bytes, links: bytes) -> tuple[dict, list[str] | None]:
     """The fetched dataset's figures as the importer counts them (uploads.summary_from): the pages it keeps (a URL
     that redirected to another fetched page is that page), the failed and non-HTML ones among them left out with
     their reason. Counted before from the job, every URL asked for was a page: "5 pages (1 left out)" for a
-    4-page dataset whose analysis read 3. An unreadable file (it holds no page) gives no figures."""
+    4-page dataset whose analysis read 3. With them, the pages' URLs as read (uploads.page_urls). An unreadable
+    file (it holds no page) gives no figures and no URLs."""
     from inlink.site import load as site_import
 
     try:
         parts = site_import.load_parts(pages, links, pages_name=PAGES_NAME, links_name=LINKS_NAME)
     except site_import.SiteDataError:
-        return {}
-    return datasets.summary_from(parts.report, parts.links_report)
+        return {}, None
+    return datasets.summary_from(parts.report, parts.links_report), parts.pages["url"].astype(str).tolist()
 
 
 def not_fetched(manager, job_id: str, statuses: dict) -> None:

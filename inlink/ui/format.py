@@ -1,6 +1,7 @@
 """Plain-language formatting of job figures, so every page shows times, rates and statuses the same way."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 from inlink.jobs import ACTIVE_STATUSES as ACTIVE_STATUSES   # the engine's (queued, running, paused), re-exported
@@ -18,6 +19,7 @@ from inlink.wording import usd as usd   # the one rule of amounts ("$0.0050", "$
 
 # JobStatus is a str enum: its members compare equal to (and hash like) the plain status strings too.
 RESUMABLE_STATUSES = (JobStatus.PAUSED, JobStatus.FAILED)   # a stopped job is over for good (the engine)
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")   # the signs Streamlit's Markdown reads (as_text)
 
 #: status -> (label, badge colour, material icon)
 STATUS_STYLE = {
@@ -154,3 +156,10 @@ def file_name_of(job: Job) -> str:
     analysis's config keeps it as files.pages_label), else its id."""
     files = (job.config or {}).get("files") or {}
     return str(job.label or files.get("pages_label") or job.job_id or "analysis")
+
+
+def as_text(text: str) -> str:
+    """`text` shown as it is where Streamlit reads Markdown (a backslash before each sign it reads): a file name
+    (my_site_v2.csv), an id from the address bar (/jobs?job=[x](http://...) drew a live link), a URL pattern the
+    analyst typed ("*/blog/*" read as emphasis)."""
+    return _MARKDOWN.sub(r"\\\1", text)

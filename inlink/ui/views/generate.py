@@ -54,7 +54,7 @@ def engine_settings() -> tuple[str, dict, str | None]:
     return engine, {"model": model, "budget_usd": budget or None}, key
 
 
-def common_options() -> dict:
+def common_options(dataset: datasets.Dataset) -> dict:
     """Options both engines share."""
     left, right = st.columns(2)
     per_page = left.number_input("Max suggestions per page", min_value=1, max_value=50, value=5, step=1,
@@ -66,8 +66,11 @@ def common_options() -> dict:
                             placeholder="One pattern per line, e.g. /tag/ or */page/*",
                             help="Matching pages are neither sources nor targets. Plain text matches anywhere in "
                                  "the URL; a glob (* ? [ ]) matches the whole URL, or its path when it starts "
-                                 "with a slash (/blog/*). A pattern that matches no page is said in the job's "
-                                 "events.")
+                                 "with a slash (/blog/*). Below the box: how many of the dataset's pages the "
+                                 "patterns leave out, and any pattern that matches no page.")
+    excluded = [line.strip() for line in patterns.splitlines() if line.strip()]
+    if excluded:
+        pattern_feedback(dataset, excluded)
     floor = st.slider("Minimum confidence", min_value=0.0, max_value=1.0, value=DEFAULT_MIN_CONFIDENCE, step=0.05,
                       key="generate.min_confidence",
                       help="No suggestion below this confidence (the chance that an editor keeps the link), so "
@@ -77,9 +80,24 @@ def common_options() -> dict:
         throttle = st.number_input("Pause after each page (seconds)", min_value=0.0, max_value=30.0, value=0.0,
                                    step=0.1, key="generate.throttle_s", help="Slows the job down for demonstrations.")
     return {"max_per_page": int(per_page), "max_inbound_per_target": int(inbound) if inbound else None,
-            "exclude_patterns": [line.strip() for line in patterns.splitlines() if line.strip()],
+            "exclude_patterns": excluded,
             "min_confidence": float(floor), "high_confidence": high, "medium_confidence": medium,
             "throttle_s": float(throttle)}
+
+
+def pattern_feedback(dataset: datasets.Dataset, patterns: list[str]) -> None:
+    """What the exclude patterns do to this dataset, before Start: the pages they leave out, and each pattern that
+    matches no page (a typo excluded nothing, and was said only in the job's events once it ran)."""
+    with st.spinner("Matching the patterns against the dataset's pages…"):   # a large crawl's first time: seconds
+        reach = datasets.pattern_reach(dataset, patterns)
+    if reach is None:
+        return
+    left_out, pages, unmatched = reach
+    st.caption(f"These patterns leave out {left_out:,} of the dataset's {fmt.plural(pages, 'page')}: they are "
+               "neither sources nor targets.")
+    for pattern in unmatched:
+        st.warning(fmt.as_text(f"The exclude pattern {link_task.unmatched_pattern_words(pattern)}."),   # its *
+                   icon=":material/warning:")
 
 
 def tier_cut_offs() -> tuple[float, float]:
@@ -135,7 +153,7 @@ def settings_section(manager, dataset: datasets.Dataset) -> None:
                     + (f" · {fmt.dataset_pages(dataset.summary)}" if pages is not None else "")
                     + (f" · hosts {', '.join(dataset.site_hosts)}" if dataset.site_hosts else ""))
         engine, engine_options, api_key = engine_settings()
-        options = {**common_options(), **engine_options}
+        options = {**common_options(dataset), **engine_options}
         shown_before = st.session_state.get(_SHOWN)
         st.session_state[_SHOWN] = dataset.dataset_id
         if st.button("Start analysis", type="primary", icon=":material/rocket_launch:", key="generate.start"):

@@ -1,8 +1,6 @@
 """Jobs page: every analysis, filterable and paged; ?job=<id> opens one job (so a shared tab shows it too)."""
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
 from inlink.jobs import Job, JobError, JobNotFound
@@ -23,7 +21,6 @@ _TABLE_GENERATION = "jobs.table_generation"
 _OPENED = "jobs.opened"     # the jobs this session showed: one missing since was deleted, and is said so
 _CLEANED = "jobs.cleaned"   # what the last clean-up removed, said once
 _CLEANUP_ASKED = "jobs.cleanup_asked"   # the days and ids a clean-up's question names, until Remove or Cancel
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")   # a file name is shown as written, not as Markdown
 CLEANUP_NAMED = 5            # files named in the confirmation; the rest are counted
 
 
@@ -184,7 +181,7 @@ def cleanup_question(jobs: list[Job], days: float) -> str:
 
 def cleanup_names(jobs: list[Job]) -> str:
     """The files of the jobs a clean-up will remove, the first CLEANUP_NAMED of them, as written (not Markdown)."""
-    names = [as_text(fmt.file_name_of(job)) for job in jobs[:CLEANUP_NAMED]]   # my_site_v2.csv
+    names = [fmt.as_text(fmt.file_name_of(job)) for job in jobs[:CLEANUP_NAMED]]   # my_site_v2.csv
     more = f" and {len(jobs) - len(names):,} more" if len(jobs) > len(names) else ""
     return ", ".join(names) + more
 
@@ -281,15 +278,9 @@ def missing_job(job_id: str, exc: Exception) -> None:
         st.warning(f"Job {job_id} cannot be opened: there is no such job. It may have been deleted or cleaned up, "
                    "or the link was made with another data folder.")
     else:   # no job id: the message names it, cut and as text
-        st.warning(f"This job link cannot be opened: {as_text(plain_message(exc))}")
+        st.warning(f"This job link cannot be opened: {fmt.as_text(plain_message(exc))}")
     st.button("All jobs", icon=":material/arrow_back:", on_click=st.query_params.pop, args=("job", None),
               key="jobs.back_missing")
-
-
-def as_text(text: str) -> str:
-    """`text` shown as it is where Streamlit reads Markdown (a backslash before each sign it reads): a file name
-    (my_site_v2.csv), or an id from the address bar (/jobs?job=[x](http://...) drew a live link)."""
-    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def fetched_view(manager, job: Job) -> None:
