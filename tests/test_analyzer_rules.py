@@ -1003,3 +1003,29 @@ def test_linked_text_is_the_contents_links_in_whole_tokens():
     assert overlaps_linked(text, ("1",), text.index("note 1"), text.index("note 1") + 6)
     assert not overlaps_linked(text, ("json",), dumps, dumps + 10)
     assert overlaps_linked(text, ("json",), text.rindex("json"), text.rindex("json") + 4)
+
+
+def test_a_footers_link_is_no_anchor_the_sites_editors_link(tmp_path):
+    """A QA pass: an All Inlinks export whose footer links "Copyright" to the bugs page on most pages made
+    "Copyright" in the prose of the pages without that footer an anchor for it ("the site already links
+    "Copyright" to this page on 28 of the 29 pages that mention it", medium tier). A link out of the content is
+    a link the site has (never suggested again), but its anchor is no evidence of what editors link."""
+    topics = ["boots", "tents", "stoves", "ropes", "maps", "packs", "lamps", "knives", "socks", "gloves",
+              "poles", "tarps", "filters", "compasses", "hammocks", "helmets", "harnesses", "jackets",
+              "cookware", "blankets", "bottles", "ladders"]
+    pages = [("bugs", "Reporting problems", "Tell us what broke and how to repeat it. " + FILLER)]
+    pages += [(topic, f"Caring for {topic}", f"Our guide to {topic} and how to keep them. Copyright notes apply to "
+               f"the photos of {topic}. Pair them with {after} from our guide to caring for {after}. " + FILLER)
+              for topic, after in zip(topics, topics[2:] + topics[:2])]
+    crawl = tmp_path / "internal_html.csv"
+    pd.DataFrame([{"Address": BASE + path, "Title 1": title, "H1-1": title, "Body Text 1": text}
+                  for path, title, text in pages]).to_csv(crawl, index=False)
+    inlinks = [(topic, "bugs", "Copyright", "Footer") for topic in topics[:18]]
+    inlinks += [(topic, other, f"Caring for {other}", "Content")
+                for topic, other in zip(topics, topics[1:] + topics[:1])]
+    links = tmp_path / "all_inlinks.csv"
+    pd.DataFrame([{"Type": "Hyperlink", "Source": BASE + source, "Destination": BASE + destination,
+                   "Anchor": anchor, "Link Position": position}
+                  for source, destination, anchor, position in inlinks]).to_csv(links, index=False)
+    rows = suggestions(load_site(crawl, links), NO_FLOOR)
+    assert rows and not [row for row in rows if row["Anchor"] == "Copyright"]

@@ -362,19 +362,31 @@ def _page_anchors(links: pd.DataFrame | None, linked_text: pd.DataFrame | None,
     for frame in (links, linked_text):
         if frame is None or not len(frame):
             continue
-        positions = _column(frame, "position") if "position" in frame.columns else None
-        for at, (url, anchor) in enumerate(zip(_column(frame, "source"), _column(frame, "anchor"))):
+        for url, anchor in zip(_column(frame, "source"), _content_anchors(frame)):
             page = url_pos.get(url)
-            if page is not None and (positions is None or positions[at].strip().lower() in ("", "content")):
+            if page is not None and anchor is not None:
                 anchors.append((page, anchor))
     return anchors
 
 
+def _content_anchors(links: pd.DataFrame) -> list[str | None]:
+    """Each link's anchor, None for a link whose Link Position puts it out of the content (navigation, header,
+    footer, sidebar: any position but "Content" or none given): a menu's words are no phrase an editor linked."""
+    anchors = _column(links, "anchor")
+    if "position" not in links.columns:
+        return anchors
+    return [anchor if position.strip().lower() in ("", "content") else None
+            for anchor, position in zip(anchors, _column(links, "position"))]
+
+
 def _known_links(links: pd.DataFrame | None, url_pos: dict) -> list[tuple[int, int, str]]:
-    """Existing links between known pages as (source index, destination index, anchor); self links dropped."""
+    """Existing links between known pages as (source index, destination index, anchor); self links dropped. A link
+    out of the content (_content_anchors) keeps its pair, which the site links already, with no anchor: the
+    anchors are the evidence of what the site's editors link ("the site already links "Copyright" to this page on
+    28 of the 29 pages" was a footer's link, and made "Copyright" in prose an anchor for it)."""
     if links is None or len(links) == 0:
         return []
-    anchors = _column(links, "anchor")
+    anchors = [anchor or "" for anchor in _content_anchors(links)]
     rows = []
     for source, destination, anchor in zip(_column(links, "source"), _column(links, "destination"), anchors):
         s, d = url_pos.get(source), url_pos.get(destination)
