@@ -110,6 +110,19 @@ def test_headers_match_ignoring_case_spaces_underscores_and_order(tmp_path):
     assert any("No body text column" in line for line in report.summary_lines())
 
 
+@pytest.mark.parametrize("header, no", [("Indexability", "Not Indexable"), ("Is Indexable", "No"),
+                                        ("Is indexable page", "false")])
+def test_other_crawlers_say_not_indexable_in_their_words(header, no):
+    """A QA pass: Sitebulb writes "Not Indexable", JetOctopus an "Is Indexable" column of Yes / No, Ahrefs "Is
+    indexable page" true / false; each was read as indexable (the header unknown, or the value), and a noindex
+    page was suggested as a link target without a word in the report."""
+    data = csv_bytes(["URL", header, "Title", "Content"], [["https://a.com/x", no, "X", "Some words."],
+                                                             ["https://a.com/y", "", "Y", "More words."]])
+    pages, report = load_pages(data, "crawl.csv")
+    assert pages["is_target"].tolist() == [False, True]
+    assert report.excluded == [("https://a.com/x", "non-indexable")]
+
+
 def test_custom_extraction_body_columns_are_joined():
     data = csv_bytes(["Address", "Status Code", "Body 1", "Body 2", "Title 1"],
                      [["https://a.com/p", "200", "First part.", "Second  part.", "P"]])

@@ -29,7 +29,7 @@ PAGE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "word_count": ("wordcount", "words", "wordcount1"),
     "status_code": ("statuscode", "httpstatuscode", "httpstatus", "responsecode", "status"),
     "content_type": ("contenttype", "mimetype", "mime", "type"),
-    "indexability": ("indexability", "indexable"),
+    "indexability": ("indexability", "indexable", "isindexable", "isindexablepage"),
     "indexability_status": ("indexabilitystatus",),
     "redirect_url": ("redirecturl", "redirecturi", "redirecttarget", "redirectsto"),
 }

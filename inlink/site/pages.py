@@ -24,7 +24,9 @@ from inlink.site.urls import counted, examples, map_distinct, normalise_series, 
 from inlink.site.workbooks import other_sheets
 
 PAGE_COLUMNS = PAGE_FIELDS + ("is_target", "excluded_reason", "blocks", "code_spans", "placeholder_spans")
-NON_INDEXABLE_VALUES = ("non-indexable", "nonindexable", "false", "no", "0", "noindex")
+#: An indexability cell that says "not indexable", compared as headers are (header_key): Screaming Frog
+#: writes "Non-Indexable", Sitebulb "Not Indexable", and an "Is Indexable" column false / no / 0.
+NON_INDEXABLE_VALUES = ("nonindexable", "notindexable", "false", "no", "0", "noindex")
 NON_INDEXABLE_STATUS = r"noindex|canonicali[sz]ed"
 
 
@@ -273,7 +275,7 @@ def _exclusion_reasons(pages: pd.DataFrame) -> pd.Series:
     said = ("status " + status.astype(str)).where(status != 0, NOT_FETCHED)   # crawlers write 0 for no answer
     reason = _join_reasons(reason, blank.where(~bad_status.fillna(False), said))
     detail = pages["indexability_status"]
-    non_indexable = (pages["indexability"].str.lower().isin(NON_INDEXABLE_VALUES)
+    non_indexable = (map_distinct(pages["indexability"], header_key).isin(NON_INDEXABLE_VALUES)
                      | detail.str.lower().str.contains(NON_INDEXABLE_STATUS, regex=True))
     label = ("non-indexable" + (": " + detail).where(detail != "", "")).where(non_indexable, "")
     return _join_reasons(reason, label.where(~bad_status.fillna(False), ""))  # a redirect is non-indexable anyway
