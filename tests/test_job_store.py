@@ -147,6 +147,16 @@ def test_a_job_deleted_between_the_listing_and_its_read_is_no_problem(tmp_path, 
     assert store.last_problems == []
 
 
+def test_the_folders_creation_lock_is_no_problem(tmp_path):
+    """A QA pass: after a first `jobs start` (a twin check under the folder's creation lock), every `jobs list`
+    warned ".creation.lock: not a file of this job manager (left alone)"; the lock is the store's own file."""
+    store = JobStore(tmp_path)
+    with store.creation_lock():
+        store.write_job(Job.from_dict(dict(OLD_FILE, job_id="aaaaaaaaaaaa")))
+    assert [job.job_id for job in store.scan()] == ["aaaaaaaaaaaa"]
+    assert store.last_problems == []
+
+
 def test_a_killed_worker_left_unreaped_counts_as_gone():
     """A kill -9'd worker whose parent has not reaped it is a zombie: kill(pid, 0) still succeeds, yet it will
     never heartbeat again, so its job must be recovered at once, not after the heartbeat goes stale."""

@@ -353,7 +353,7 @@ class JobStore:
         ids_with_meta = {e.name[:-5] for e in entries if e.name.endswith(".json")}
         for entry in entries:
             name = entry.name
-            if name in RESERVED_DIRS or name in (SCHEDULER_LOCK, RESERVE) or _TEMP_RE.fullmatch(name):
+            if name in RESERVED_DIRS or name in (SCHEDULER_LOCK, CREATION_LOCK, RESERVE) or _TEMP_RE.fullmatch(name):
                 continue
             match = _JOB_FILE_RE.fullmatch(name)
             if not match:
