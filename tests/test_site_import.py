@@ -255,6 +255,18 @@ def test_generic_link_table_and_unknown_pages_filter():
     assert any("pages use https://staging.a.com but the links use https://a.com" in w for w in report.warnings)
 
 
+def test_an_ahrefs_links_export_is_read():
+    """A QA pass: Ahrefs names a link's ends "Referring page URL" and "Target URL" and its type "href" (Excel's
+    "Unicode text": UTF-16, tab-separated); the file was refused ('no "source" column found'), and with the columns
+    renamed every link was skipped as a "non-hyperlink row (href)"."""
+    data = csv_bytes(["Referring page URL", "Target URL", "Anchor", "Link type"],
+                     [["https://a.com/x", "https://a.com/y", "why", "href"],
+                      ["https://a.com/x", "https://a.com/z", "", "canonical"]], delimiter="\t", encoding="utf-16")
+    links, report = load_links(data, "ahrefs.csv")
+    assert links.values.tolist() == [["https://a.com/x", "https://a.com/y", "why"]]
+    assert (report.links_read, report.links_kept) == (2, 1)
+
+
 def test_the_links_dropped_from_a_page_leave_their_text_linked():
     """A self link and a link out of the crawl are no links between pages, but their anchors stand linked on their
     source page (where no suggestion may put a link): read_links keeps them as the page's linked text; a link from

@@ -35,9 +35,9 @@ PAGE_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 LINK_SYNONYMS: dict[str, tuple[str, ...]] = {
     "source": ("source", "sourceurl", "from", "fromurl", "sourcepage", "referrer", "referringpage",
-               "linkingpage"),
+               "linkingpage", "referringpageurl", "referringurl", "sourcepageurl", "urlfrom"),
     "destination": ("destination", "destinationurl", "dest", "to", "tourl", "targeturl", "linkurl", "href",
-                    "link", "target"),
+                    "link", "target", "targetpageurl", "destinationpageurl", "linkedurl", "urlto"),
     "anchor": ("anchor", "anchortext", "linktext", "text"),
     "type": ("type", "linktype"),
     "position": ("linkposition", "position"),

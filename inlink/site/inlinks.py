@@ -18,6 +18,9 @@ from inlink.site.workbooks import other_sheets
 from inlink.site.urls import counted, normalise_values, site_base
 
 LINK_COLUMNS = ("source", "destination", "anchor")
+#: A link type that is a link to a page: Screaming Frog's "Hyperlink", Ahrefs' "href" (its others: "redirect",
+#: "canonical", "alternate", ..., as Screaming Frog's "Image", "CSS", "Canonical" are no hyperlinks either).
+HYPERLINK_TYPES = ("hyperlink", "href")
 
 
 def load_links(source, filename=None, known_urls=None, sheet=None,
@@ -99,7 +102,7 @@ def _hyperlinks_only(table: pd.DataFrame, columns: Mapping[str, str], report: Im
     if "type" in columns:
         kind = Coded.of(_taken(table, columns["type"], columns, names))
         lowered = np.array([value.strip().lower() for value in kind.values], dtype=object)
-        other = kind.per_row((lowered != "") & (lowered != "hyperlink"))
+        other = kind.per_row((lowered != "") & ~np.isin(lowered, HYPERLINK_TYPES))
         if other.any():
             report.warnings.append(f"{int(other.sum()):,} non-hyperlink rows ({_most_common(kind, other)}) "
                                    "were skipped.")
