@@ -265,6 +265,7 @@ def test_an_ahrefs_links_export_is_read():
     links, report = load_links(data, "ahrefs.csv")
     assert links.values.tolist() == [["https://a.com/x", "https://a.com/y", "why"]]
     assert (report.links_read, report.links_kept) == (2, 1)
+    assert report.warnings[-1] == "1 non-hyperlink row (canonical) was skipped."   # "1 non-hyperlink rows ... were"
 
 
 def test_the_links_dropped_from_a_page_leave_their_text_linked():

@@ -104,8 +104,9 @@ def _hyperlinks_only(table: pd.DataFrame, columns: Mapping[str, str], report: Im
         lowered = np.array([value.strip().lower() for value in kind.values], dtype=object)
         other = kind.per_row((lowered != "") & ~np.isin(lowered, HYPERLINK_TYPES))
         if other.any():
-            report.warnings.append(f"{int(other.sum()):,} non-hyperlink rows ({_most_common(kind, other)}) "
-                                   "were skipped.")
+            count = int(other.sum())
+            report.warnings.append(f"{counted(count, 'non-hyperlink row')} ({_most_common(kind, other)}) "
+                                   f"{'was' if count == 1 else 'were'} skipped.")
     links = _LinkRows(rows, {
         name: Coded.of(_taken(table, columns[name], columns, names[i + 1:])).map(fold_whitespace)
         if name in columns else Coded.constant("", len(rows)) for i, name in enumerate(names)})
@@ -204,7 +205,9 @@ def _filter_links(links: _LinkRows, report: ImportReport, known_urls) -> tuple[_
     self_links = source.values[source.codes] == destination.values[destination.codes]
     dropped = []
     if self_links.any():
-        report.warnings.append(f"{int(self_links.sum()):,} self links (a page linking to itself) were skipped.")
+        count = int(self_links.sum())
+        report.warnings.append(f"{counted(count, 'self link')} (a page linking to itself) "
+                               f"{'was' if count == 1 else 'were'} skipped.")
         dropped.append(links.where(self_links & from_page))
         links, from_page = links.where(~self_links), from_page[~self_links]
     if known is not None:
