@@ -284,6 +284,29 @@ def test_the_links_dropped_from_a_page_leave_their_text_linked():
                                            ["https://a.com/x", "out there"]]   # (a self link spelled otherwise too)
 
 
+def test_a_destination_relative_to_its_page_is_read_from_the_links_source():
+    """A QA pass: a links table of the pages' hrefs as written ("list.html", "../guide", "#top") had those rows
+    dropped as "not a URL", though each row names its base, its source: the site's existing links were lost and
+    suggested again. A link to a part of its own page is a self link, its anchor the page's linked text."""
+    data = csv_bytes(["Source", "Destination", "Anchor"], [["https://a.com/docs/x", "y", "why"],
+                                                           ["https://a.com/docs/x", "../guide", "the guide"],
+                                                           ["https://a.com/docs/x", "#top", "top"],
+                                                           ["https://a.com/docs/y", "mailto:me@a.com", "mail"]])
+    known = {"https://a.com/docs/x", "https://a.com/docs/y", "https://a.com/guide"}
+    links, linked_text, report = read_links(data, "links.csv", known_urls=known)
+    assert links.values.tolist() == [["https://a.com/docs/x", "https://a.com/docs/y", "why"],
+                                     ["https://a.com/docs/x", "https://a.com/guide", "the guide"]]
+    assert linked_text.values.tolist() == [["https://a.com/docs/x", "top"]]
+    assert "3 link destinations written relative to their pages were read from the link's source, e.g. y on " \
+           "https://a.com/docs/x as https://a.com/docs/y." in report.warnings
+    assert [row for row, _ in report.dropped_rows] == [5]   # the mailto: link, as before
+    data = csv_bytes(["Source", "Destination", "Anchor"], [["../composting-at-home", "https://a.com/guide", "g"],
+                                                           ["https://a.com/docs/x", "y", "why"]])
+    _, report = load_links(data, "links.csv", known_urls=known)   # a source names no base: said as before
+    assert report.dropped_rows == [(2, 'column "Source": "../composting-at-home" is not a URL but a path relative to '
+                                       "its page: write it whole (https://...) or from the site's root (/...)")]
+
+
 def test_a_pages_second_link_to_the_same_page_leaves_its_text_linked():
     """An All Inlinks export lists every occurrence of a link: a page linking one page twice, "why" and "the reasons"
     (and once from its menu). One row per pair stays among the links; the second in-content anchor stands linked
@@ -516,8 +539,6 @@ def test_a_plain_text_crawl_never_loads_the_html_parser():
 @pytest.mark.parametrize("url, says", [
     ("mailto:me@ex.com", '"mailto:me@ex.com" is not a URL of a web page (a mailto: link)'),
     ("javascript:void(0)", '"javascript:void(0)" is not a URL of a web page (a javascript: link)'),
-    ("../composting-at-home", '"../composting-at-home" is not a URL but a path relative to its page: write it '
-                              "whole (https://...) or from the site's root (/...)"),
     ("not a url", '"not a url" is not a URL'),
 ])
 def test_a_link_that_is_no_page_url_says_what_it_is(url, says):

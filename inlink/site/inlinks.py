@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Mapping
+from urllib.parse import urljoin
 
 import numpy as np
 import pandas as pd
@@ -61,6 +62,7 @@ def read_links(source, filename=None, known_urls=None, sheet=None, redirects: Ma
                             f"Destination, Anchor); headers are: {header_list(table.columns)}"
                             + hint + others, file=name)
     links = _hyperlinks_only(table, columns, report)
+    links = _relative_to_source(links, report)
     links = _normalise_link_urls(links, columns, drops, known_urls)
     drops.refuse_if_empty(len(links.rows), "links")
     links = _through_redirects(links, redirects, report)
@@ -127,6 +129,38 @@ def _taken(table: pd.DataFrame, header: str, columns: Mapping[str, str], later: 
     if any(columns.get(name) == header for name in later):
         return table[header]
     return table.pop(header)
+
+
+#: A URL with a scheme (https:, mailto:, javascript:...) or from the site's root ("/a", "//host/a"): not relative
+#: to its page. "www.a.com/x" is read as an address too (urls._absolute).
+_NOT_PAGE_RELATIVE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|/|\\|www\.)", re.IGNORECASE)
+_WHITESPACE = re.compile(r"\s")   # "not a url": no href either
+
+
+def _relative_to_source(links: _LinkRows, report: ImportReport) -> _LinkRows:
+    """A destination written relative to its page ("list.html", "../api/x.html", "#top", "?page=2"), as a links
+    table taken from the pages' hrefs holds it, resolved against its row's source, as a browser does: it was
+    dropped as "not a URL" (the row names its base: the source), and the site's existing link suggested again."""
+    source, destination = links.fields["source"], links.fields["destination"]
+    relative = destination.per_row(np.array([value != "" and not _NOT_PAGE_RELATIVE.match(value)
+                                             and not _WHITESPACE.search(value) for value in destination.values],
+                                            dtype=bool))
+    relative &= source.per_row(np.array([value.lower().startswith(("http://", "https://"))
+                                         for value in source.values], dtype=bool))
+    if not relative.any():
+        return links
+    resolved = destination.values[destination.codes]
+    resolved[relative] = [urljoin(base, href) for base, href in
+                          zip(source.values[source.codes[relative]], resolved[relative])]
+    first = int(relative.nonzero()[0][0])
+    one = int(relative.sum()) == 1
+    report.warnings.append(f"{counted(int(relative.sum()), 'link destination')} written relative to "
+                           f"{'its page was' if one else 'their pages were'} read from the link's source, e.g. "
+                           f"{destination.values[destination.codes[first]]} on {source.values[source.codes[first]]} "
+                           f"as {resolved[first]}.")
+    codes, distinct = pd.factorize(resolved, sort=False)
+    links.fields["destination"] = Coded(codes.astype(np.int32), np.asarray(distinct, dtype=object))
+    return links
 
 
 def _normalise_link_urls(links: _LinkRows, columns: Mapping[str, str], drops: Drops,

@@ -89,7 +89,8 @@ def _split(text: str, url: str):
 
 def _why_not(scheme: str, url: str) -> str:
     """What a URL that is no page's is, when it says so: a mailto:/tel:/javascript: link, or a path relative to the
-    page it stands on (which the importer cannot resolve: a row names no base for it)."""
+    page it stands on (which the importer cannot resolve in a pages file, whose row names no base for it; a links
+    file's destination is read from its source: inlinks._relative_to_source)."""
     if scheme and scheme.lower() not in DEFAULT_PORTS and "//" not in url[:len(scheme) + 3]:
         return f" of a web page (a {scheme.lower()}: link)"
     if not scheme and not url.strip().startswith(("/", "\\")) and "." in url.split("/", 1)[0][:3]:
