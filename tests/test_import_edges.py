@@ -618,6 +618,18 @@ def test_a_title_and_blank_lines_above_the_column_names_are_skipped_in_csv_and_i
     assert pages["url"].tolist() == ["https://a.com/", "https://a.com/b", "https://a.com/c"]
     assert "titled.xlsx: 2 rows were above the column names, skipped" in report.warnings
 
+def test_excels_separator_line_above_the_column_names_is_skipped():
+    """A QA pass: a CSV opening with Excel's separator line ("sep=;", written so that Excel splits the columns) was
+    refused: 'no URL column found ...; headers are: sep=, Unnamed: 1'. So was a links file opening with "sep=,"."""
+    rows = [["https://a.com/", "Home", "Our espresso guide"], ["https://a.com/b", "Espresso Guide", "How to"]]
+    text = b"sep=;\r\n" + csv_bytes(rows, ["Address", "Title 1", "Content"]).replace(b",", b";")
+    pages, report = load_pages(text, "excel.csv")
+    assert pages["url"].tolist() == ["https://a.com/", "https://a.com/b"]
+    assert "excel.csv: 1 line was above the column names, skipped" in report.warnings
+    links, _ = load_links(b'"sep=,"\n' + csv_bytes([["https://a.com/", "https://a.com/b", "guide"]],
+                                                   ["Source", "Destination", "Anchor"]), "links.csv")
+    assert links.values.tolist() == [["https://a.com/", "https://a.com/b", "guide"]]
+
 def test_suggest_and_jobs_start_refuse_an_export_without_text(tmp_path):
     pages = tmp_path / "internal_html.csv"
     pages.write_bytes(csv_bytes([["https://a.com/", "text/html", "200", "Indexable", "Home", "Home", "9"]],

@@ -334,10 +334,15 @@ def _drop_bad_cells(frame: pd.DataFrame, found: charsets.Detected) -> None:
                                                                 for position, column, reason in cells])
 
 
+#: Excel's separator line ("sep=;"), which some exporters write above the header so that Excel splits the columns:
+#: it was read as the header ('no URL column found; headers are: sep=, Unnamed: 1').
+_EXCEL_SEPARATOR_LINE = re.compile(r'"?sep=.?"?', re.IGNORECASE)
+
+
 def _skip_title_line(text: str) -> tuple[str, int]:
     """Text from the header line on, and how many lines came before it: blank lines, and the title line
-    ("Internal - HTML") that older Screaming Frog exports put above the header. Works on the head of the
-    text so a large file is copied at most once."""
+    ("Internal - HTML") that older Screaming Frog exports put above the header, or Excel's separator line
+    ("sep=;"). Works on the head of the text so a large file is copied at most once."""
     head = text[:65536]
     start = len(head) - len(head.lstrip("\r\n"))
     skipped = head[:start].count("\n")
@@ -345,7 +350,8 @@ def _skip_title_line(text: str) -> tuple[str, int]:
     after = start + len(first) + 1
     gap = len(head[after:]) - len(head[after:].lstrip("\r\n"))   # blank lines between a title and the header
     header = head[after + gap:].split("\n", 1)[0]
-    if not (any(delim in first for delim in DELIMITERS) or header.lower().startswith("http")
+    if _EXCEL_SEPARATOR_LINE.fullmatch(first.strip()) or not (
+            any(delim in first for delim in DELIMITERS) or header.lower().startswith("http")
             or not any(header.count(delim) >= 2 for delim in DELIMITERS)):
         start, skipped = after + gap, skipped + 1 + head[after:after + gap].count("\n")
     return (text[start:] if start else text), skipped
