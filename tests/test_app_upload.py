@@ -415,3 +415,17 @@ def test_a_text_column_the_detection_does_not_know_can_be_picked_when_the_titles
     next(b for b in app.button if b.label == "Use this dataset").click()
     app.run()
     assert datasets.latest_dataset().column_map == {"content": "Main Text 1"}
+
+
+def test_an_export_named_xls_can_be_picked_and_an_old_workbook_is_refused_in_words():
+    """A QA pass: the file picker refused any .xls (Streamlit's "application/vnd.ms-excel files are not allowed"),
+    though the importer reads the text many exporters save under that name and tells an old binary workbook to be
+    saved as .xlsx or CSV."""
+    app = open_page("upload")
+    for key in ("upload.pages_file", "upload.links_file"):
+        assert {".xls", ".xlsm"} <= set(app.file_uploader(key=key).proto.type)
+    upload(app, SMALL_CRAWL.replace(",", "\t").encode("utf-16"), "export.xls")
+    assert_clean(app)
+    assert metric(app, "Pages kept") == "4"
+    upload(app, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "old.xls")
+    assert any("old Excel .xls workbooks are not supported; save it as .xlsx or CSV" in e for e in texts(app.error))

@@ -26,8 +26,9 @@ PREVIEW_ROWS = 50
 #: Pixel widths: the preview fits the page at 1,400 px with the sidebar open (about 938 px; it scrolled sideways
 #: past Words, full URLs taking half of it); a cut title reads whole on a click on its cell.
 PREVIEW_WIDTHS = {"url": 230, "title": 220, "h1": 170, "word_count": 62, "is_target": 84, "excluded_reason": 160}
-#: what the importer reads: CSV by any name a crawler gives it (a tab-separated export is often .tsv or .txt)
-TABLE_TYPES = ["csv", "tsv", "txt", "xlsx", "gz"]
+#: what the importer reads: CSV by any name a crawler gives it (a tab-separated export is often .tsv or .txt, and
+#: many exporters save text as .xls); an old binary .xls is refused by the importer, in words that say what to do
+TABLE_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "gz"]
 _PARSED = "upload.parsed"
 _PARSED_HOSTS = "upload.parsed_hosts"   # the parse with the hosts the user chose (kept apart from the default's)
 _HEADERS = "upload.headers"
