@@ -131,6 +131,18 @@ def test_custom_extraction_body_columns_are_joined():
     assert pages.loc[0, "content"] == "First part. Second part."
 
 
+def test_another_extractors_columns_are_not_joined_to_the_body_text():
+    """A QA pass: with Screaming Frog's default extractor names, "Extractor 1 1" and "Extractor 1 2" (the body's
+    matches) were joined with "Extractor 2 1" (an author) and "Extractor 3 1" (a date) into the pages' text, where
+    anchors were looked for. The other extractors' columns are named in the report instead."""
+    data = csv_bytes(["Address", "Title 1", "Extractor 1 1", "Extractor 1 2", "Extractor 2 1", "Extractor 3 1"],
+                     [["https://a.com/p", "P", "First part.", "Second part.", "Jane Doe", "2024-05-01"]])
+    pages, report = load_pages(data, "custom_extraction.csv")
+    assert pages.loc[0, "content"] == "First part. Second part."
+    assert 'The pages\' text is read from "Extractor 1 1" and "Extractor 1 2"; 2 custom extraction columns of another ' \
+           'extractor ("Extractor 2 1" and "Extractor 3 1") are not read as text.' in report.warnings
+
+
 def test_xlsx_workbook_reports_spreadsheet_row_numbers(tmp_path):
     workbook = openpyxl.Workbook()
     sheet = workbook.active

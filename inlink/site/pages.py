@@ -21,6 +21,7 @@ from inlink.site.report import Drops, ImportReport
 from inlink.site.scope import host_scope
 from inlink.site.tables import SiteDataError, fold_whitespace, read_table, source_name
 from inlink.site.urls import counted, examples, map_distinct, normalise_series, site_base
+from inlink.wording import listed
 from inlink.site.workbooks import other_sheets
 
 PAGE_COLUMNS = PAGE_FIELDS + ("is_target", "excluded_reason", "blocks", "code_spans", "placeholder_spans")
@@ -58,6 +59,7 @@ def load_pages_and_redirects(source, filename=None, column_map=None, sheet=None,
         report.warnings.append("No body text column found: without the pages' text no link can be placed in them "
                                "(titles and H1s only name the link targets). Export the page text too (e.g. a "
                                "custom extraction \"Body 1\").")
+    report.warnings.extend(_other_extractors(table.columns, columns, column_map))
     pages = _page_frame(table, columns, column_map)
     pages = _drop_folder_rows(pages, report)
     pages = _normalise_page_urls(pages, drops, columns["url"])
@@ -186,12 +188,36 @@ def _python_strings(column: pd.Series) -> pd.Series:
 
 
 def _body_headers(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> list[str]:
-    """The content column's header; several custom-extraction columns ("Body 1", "Body 2"...) are joined,
-    unless the user picked one column in column_map."""
+    """The content column's header; the matches of its custom extraction ("Body 1", "Body 2"...) are joined,
+    unless the user picked one column in column_map. Another extractor's columns are not: "Extractor 2 1" (an
+    author, a date, a list of related posts) was joined to the body text of "Extractor 1 1" and "Extractor 1 2"."""
     headers = [columns["content"]]
     if not (column_map or {}).get("content") and EXTRACTION_HEADER.match(header_key(headers[0])):
-        headers = extraction_headers(table.columns, {k: v for k, v in columns.items() if k != "content"})
+        headers = [header for header in
+                   extraction_headers(table.columns, {k: v for k, v in columns.items() if k != "content"})
+                   if _extractor(header) == _extractor(headers[0])]
     return headers
+
+
+def _other_extractors(headers, columns: Mapping[str, str], column_map) -> list[str]:
+    """A note naming the custom-extraction columns of other extractors than the body text's, which are not read
+    (_body_headers), so that a second extractor holding body text can be seen and picked."""
+    if "content" not in columns or (column_map or {}).get("content"):   # none, or the one the analyst picked
+        return []
+    read = set(_body_headers(pd.DataFrame(columns=list(headers)), columns, column_map))
+    others = [header for header in extraction_headers(headers, columns)
+              if _extractor(header) != _extractor(columns["content"])]
+    if not others:
+        return []
+    return [f"The pages' text is read from {listed(sorted(read, key=list(headers).index))}; "
+            f"{counted(len(others), 'custom extraction column')} of another extractor "
+            f"({listed(others)}) {'is' if len(others) == 1 else 'are'} not read as text."]
+
+
+def _extractor(header: str) -> str:
+    """The extractor a custom-extraction column belongs to: its header without the match number ("Extractor 1 2"
+    -> "extractor1", "Body Text 3" -> "bodytext")."""
+    return header_key(re.sub(r"[\s_\-.]*\d+$", "", str(header)))
 
 
 def _body_text(content: pd.Series, header: str) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
