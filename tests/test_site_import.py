@@ -143,6 +143,16 @@ def test_another_extractors_columns_are_not_joined_to_the_body_text():
            'extractor ("Extractor 2 1" and "Extractor 3 1") are not read as text.' in report.warnings
 
 
+def test_a_row_with_text_and_no_url_is_a_dropped_row_not_a_folder_row():
+    """A QA pass: a page whose URL cell was lost was counted as "a tree-view folder row" with no row to find it by."""
+    data = csv_bytes(["URL", "Title", "Content"], [["https://a.com/x", "X", "Some words."],
+                                                   ["", "Folder", ""],
+                                                   ["", "Lost", "The text of a page whose URL is gone."]])
+    _, report = load_pages(data, "crawl.csv")
+    assert report.dropped_lines() == ['crawl.csv, row 4, column "URL": the URL is empty']
+    assert "1 row without a URL (a tree-view folder row) was skipped." in report.warnings
+
+
 def test_xlsx_workbook_reports_spreadsheet_row_numbers(tmp_path):
     workbook = openpyxl.Workbook()
     sheet = workbook.active

@@ -262,8 +262,10 @@ def _html_cells(content: pd.Series, header: str) -> np.ndarray | None:
 
 
 def _drop_folder_rows(pages: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
-    """Screaming Frog's tree view adds folder rows with an empty Address: drop them, say how many."""
-    folders = pages["url"] == ""
+    """Screaming Frog's tree view adds folder rows with an empty Address: drop them, say how many. A row with text
+    and no URL is no folder: it is a dropped row ("the URL is empty", with its row, _normalise_page_urls), so
+    that a page whose URL cell was lost is found in the file (it was counted among the folder rows)."""
+    folders = (pages["url"] == "") & (pages["content"] == "")
     if folders.any():
         report.warnings.append(counted(int(folders.sum()), "row without a URL (a tree-view folder row) was",
                                        "rows without a URL (tree-view folder rows) were") + " skipped.")
