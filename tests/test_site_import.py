@@ -153,6 +153,22 @@ def test_a_row_with_text_and_no_url_is_a_dropped_row_not_a_folder_row():
     assert "1 row without a URL (a tree-view folder row) was skipped." in report.warnings
 
 
+def test_a_workbook_cell_cut_at_excels_limit_is_said():
+    """A QA pass: a page's text cut at a workbook cell's 32,767 characters (a crawler's XLSX export, Excel) was read
+    as the whole page without a word; its prose past the cut never took a link."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["Address", "Title 1", "Body Text 1"], ["https://a.com/x", "X", "word " * 7000],
+                ["https://a.com/y", "Y", "short"]):
+        sheet.append(row)
+    data = io.BytesIO()
+    book.save(data)   # openpyxl cuts the cell as Excel does
+    _, report = load_pages(data.getvalue(), "crawl.xlsx")
+    assert report.warnings == ['crawl.xlsx: 1 cell holds 32,767 characters, the most a workbook cell can hold (e.g. '
+                               'row 2, column "Body Text 1"): its text was probably cut when the workbook was saved; '
+                               "export the crawl as CSV to keep it whole"]
+
+
 def test_xlsx_workbook_reports_spreadsheet_row_numbers(tmp_path):
     workbook = openpyxl.Workbook()
     sheet = workbook.active

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 
 from inlink.site.tables import MAX_ROWS, SiteDataError, unique_headers
+from inlink.wording import counted
 
 
 HEADER_SEARCH_ROWS = 20   # a worksheet's column names are looked for in its first rows (title rows above them)
@@ -73,10 +74,28 @@ def read_xlsx(data: bytes, name: str, sheet: str | None = None, fits: Callable[[
     rows, titles = _without_title_rows(rows)
     frame = _frame(rows)
     notes = [] if not others or sheet else [_default_note(name, sheets, chosen, others, holds)]
+    notes.extend(_full_cells(rows, name))
     if titles:   # as the CSV reader says it (tables._skip_title_line)
         notes.append(f"{name}: {titles} row{' was' if titles == 1 else 's were'} above the column names, skipped")
     frame.attrs.update(bad_rows=[], notes=notes, indexed_by_row=True, sheets=sheets, sheet=chosen)
     return frame
+
+
+#: The most characters a workbook cell holds: Excel (and a crawler's XLSX export) cuts a longer text there.
+CELL_LIMIT = 32_767
+
+
+def _full_cells(rows: list[tuple[int, list[str]]], name: str) -> list[str]:
+    """A note on the cells as long as a cell can be (a character less: _cell_text strips a space the cut left): a
+    page's text cut there was read as the whole page without a word (its links past the cut never suggested)."""
+    full = [(row, at) for row, cells in rows[1:] for at, cell in enumerate(cells) if len(cell) >= CELL_LIMIT - 1]
+    if not full:
+        return []
+    row, at = full[0]
+    header = rows[0][1][at] if at < len(rows[0][1]) else f"column {at + 1}"
+    return [f"{name}: {counted(len(full), 'cell holds', 'cells hold')} {CELL_LIMIT:,} characters, the most a workbook "
+            f'cell can hold (e.g. row {row}, column "{header}"): {"its" if len(full) == 1 else "their"} text was '
+            "probably cut when the workbook was saved; export the crawl as CSV to keep it whole"]
 
 
 def _default_sheet(workbook, name: str, fits: Callable[[list[str]], bool] | None) -> str:
