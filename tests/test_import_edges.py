@@ -618,6 +618,25 @@ def test_a_title_and_blank_lines_above_the_column_names_are_skipped_in_csv_and_i
     assert pages["url"].tolist() == ["https://a.com/", "https://a.com/b", "https://a.com/c"]
     assert "titled.xlsx: 2 rows were above the column names, skipped" in report.warnings
 
+def test_several_title_lines_above_the_column_names_are_skipped_in_csv_and_in_a_workbook():
+    """A QA pass: a report's name and its date above the header (two title lines, then a blank one) were refused,
+    "no URL column found ...; headers are: Crawl report: a.com"; one title line was skipped, not two."""
+    titles = [["Crawl report: a.com"], ["Exported 2024-05-01 10:00"], []]
+    rows = [["https://a.com/", "Home", "Our espresso guide"], ["bad url", "Bad", "x"]]
+    headers = ["Address", "Title 1", "Content"]
+    text = b"Crawl report: a.com\r\nExported 2024-05-01 10:00\r\n\r\n" + csv_bytes(rows, headers)
+    book = openpyxl.Workbook()
+    for row in (*titles, headers, *rows):
+        book.active.append(row)
+    data = io.BytesIO()
+    book.save(data)
+    for name, content in (("titled.csv", text), ("titled.xlsx", data.getvalue())):
+        pages, report = load_pages(content, name)
+        assert pages["url"].tolist() == ["https://a.com/"]
+        assert report.dropped_rows[0][0] == 6     # the file's own row number
+        assert any(note.startswith(f"{name}: 3 ") and "above the column names" in note for note in report.warnings)
+
+
 def test_excels_separator_line_above_the_column_names_is_skipped():
     """A QA pass: a CSV opening with Excel's separator line ("sep=;", written so that Excel splits the columns) was
     refused: 'no URL column found ...; headers are: sep=, Unnamed: 1'. So was a links file opening with "sep=,"."""

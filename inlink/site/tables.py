@@ -340,21 +340,35 @@ _EXCEL_SEPARATOR_LINE = re.compile(r'"?sep=.?"?', re.IGNORECASE)
 
 
 def _skip_title_line(text: str) -> tuple[str, int]:
-    """Text from the header line on, and how many lines came before it: blank lines, and the title line
-    ("Internal - HTML") that older Screaming Frog exports put above the header, or Excel's separator line
-    ("sep=;"). Works on the head of the text so a large file is copied at most once."""
+    """Text from the header line on, and how many lines came before it: blank lines, and the title lines
+    ("Internal - HTML"; a report's name and date, "Exported 2024-05-01 10:00") that exports put above the header, or
+    Excel's separator line ("sep=;"). A title line holds no delimiter; the header after it holds two or more. Works
+    on the head of the text so a large file is copied at most once."""
     head = text[:65536]
-    start = len(head) - len(head.lstrip("\r\n"))
-    skipped = head[:start].count("\n")
-    first = head[start:].split("\n", 1)[0]
-    after = start + len(first) + 1
-    gap = len(head[after:]) - len(head[after:].lstrip("\r\n"))   # blank lines between a title and the header
-    header = head[after + gap:].split("\n", 1)[0]
-    if _EXCEL_SEPARATOR_LINE.fullmatch(first.strip()) or not (
-            any(delim in first for delim in DELIMITERS) or header.lower().startswith("http")
-            or not any(header.count(delim) >= 2 for delim in DELIMITERS)):
-        start, skipped = after + gap, skipped + 1 + head[after:after + gap].count("\n")
-    return (text[start:] if start else text), skipped
+    lines = head.split("\n")[:TITLE_LINES + 2]
+    above = 0
+    while above < len(lines) - 1 and above <= TITLE_LINES and _above_header(lines[above]):
+        above += 1
+    header = lines[above].rstrip("\r") if above < len(lines) else ""
+    separator = any(_EXCEL_SEPARATOR_LINE.fullmatch(line.strip()) for line in lines[:above])   # says it is one
+    if header.lower().startswith("http") or not any(header.count(delim) >= (1 if separator else 2)
+                                                    for delim in DELIMITERS):
+        above = 0
+        while above < len(lines) - 1 and not lines[above].strip("\r"):   # leading blank lines only
+            above += 1
+    start = sum(len(line) + 1 for line in lines[:above])
+    return (text[start:] if start else text), above
+
+
+#: At most this many title lines above a header are skipped (a report's name, its date, a filter said...).
+TITLE_LINES = 5
+
+
+def _above_header(line: str) -> bool:
+    """A line that stands above a header: blank, a title (no delimiter), or Excel's separator line."""
+    line = line.strip("\r")
+    return (not line.strip() or not any(delim in line for delim in DELIMITERS)
+            or _EXCEL_SEPARATOR_LINE.fullmatch(line.strip()) is not None)
 
 
 def _parse_any(text: str, delimiter: str, name: str, title_lines: int) -> pd.DataFrame:

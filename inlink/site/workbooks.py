@@ -136,12 +136,12 @@ def _choose(sheets: list[str], sheet: str, name: str) -> str:
 
 
 def _without_title_rows(rows: list[tuple[int, list[str]]]) -> tuple[list[tuple[int, list[str]]], int]:
-    """The rows from the column names on, and how many came before them: a title row ("Internal - HTML", one
-    cell), and the blank rows after it, above a row of several names, as the CSV reader skips a title line."""
-    first = rows[0][1]
-    rest = [at for at, (_, cells) in enumerate(rows[1:], start=1) if any(cells)]
-    if sum(1 for cell in first if cell) == 1 and rest and sum(1 for cell in rows[rest[0]][1] if cell) >= 2:
-        return rows[rest[0]:], rest[0]
+    """The rows from the column names on, and how many came before them: title rows ("Internal - HTML"; a report's
+    name and date), one cell each, and blank rows, above a row of several names, as the CSV reader skips title
+    lines (tables._skip_title_line)."""
+    for at, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if sum(1 for cell in cells if cell) >= 2:
+            return rows[at:], at
     return rows, 0
 
 
