@@ -482,6 +482,16 @@ def test_corrupt_and_foreign_files_are_reported_not_fatal(make_manager, jobs_dir
     assert (jobs_dir / "notes.txt").exists()
 
 
+def test_a_job_created_with_a_check_leaves_no_file_the_listing_reports(manager, jobs_dir):
+    """create_job(refuse=...) (every dashboard Start, `jobs start`) takes the folder's creation lock, whose file
+    stays: the Jobs page named it as an unreadable file."""
+    job_id = manager.create_job("test_counting", inputs={"pages.csv": b"url\n/a\n"}, config={"n": 1},
+                                refuse=lambda: None)
+    manager.wait(job_id, 60)
+    assert (jobs_dir / ".creation.lock").exists()
+    assert [job["job_id"] for job in manager.list_jobs()] == [job_id] and manager.problems() == []
+
+
 def test_listing_a_thousand_jobs(manager, jobs_dir):
     job_id, _ = run(manager, n=1)
     template = json.loads((jobs_dir / f"{job_id}.json").read_text())

@@ -54,6 +54,9 @@ DISK_FULL_MESSAGE = "the disk is full: free space and resume"
 _DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 RESERVE = ".reserve"                  # ballast released on a full disk so a job's pause can still be recorded
 RESERVE_BYTES = 64 * 1024
+#: The folder's own files, which no listing reports: .creation.lock, left by every Start that checks for an identical
+#: job, showed on the Jobs page as "1 unreadable file in the jobs folder was skipped".
+_FOLDER_FILES = (SCHEDULER_LOCK, CREATION_LOCK, RESERVE)
 
 
 def is_disk_full(exc: OSError) -> bool:
@@ -353,7 +356,7 @@ class JobStore:
         ids_with_meta = {e.name[:-5] for e in entries if e.name.endswith(".json")}
         for entry in entries:
             name = entry.name
-            if name in RESERVED_DIRS or name in (SCHEDULER_LOCK, CREATION_LOCK, RESERVE) or _TEMP_RE.fullmatch(name):
+            if name in RESERVED_DIRS or name in _FOLDER_FILES or _TEMP_RE.fullmatch(name):
                 continue
             match = _JOB_FILE_RE.fullmatch(name)
             if not match:
