@@ -16,7 +16,7 @@ import pytest
 from inlink.gemini.settings import GeminiSettings
 from inlink.links import suggest as analyzer
 from inlink.tasks import analysis as link_task
-from inlink.tasks import foreground, page_analyzer
+from inlink.tasks import foreground, job_words, page_analyzer
 from inlink.site import load as site_import
 from inlink.jobs.manager import TERMINAL_STATUSES, JobManager, JobStatus, TaskContext
 from tests import fake_gemini as fg
@@ -357,6 +357,17 @@ def test_a_job_paused_at_its_budget_resumes_with_a_larger_one_from_the_dashboard
         app = open_page("jobs", {"job": keyless})
         assert_clean(app)
         assert app.get("number_input") == [] and app.text_input(key="jobs.panel_gemini_key") is not None
+        monkeypatch.setenv("GEMINI_API_KEY", "revoked")   # a key is known, and Gemini refuses it: another is asked
+        gemini.script = [fg.error(400, "API key not valid. Please pass a valid API key.", "INVALID_ARGUMENT")]
+        refused = start_sample(manager, engine="gemini")
+        assert manager.wait(refused, 60, until=["paused"])["status"] == JobStatus.PAUSED
+        app = open_page("jobs", {"job": refused})
+        assert_clean(app)
+        assert any("give a valid key (type it in the job's panel" in i for i in texts(app.info)), texts(app.info)
+        app.text_input(key="jobs.panel_gemini_key").input("AIza-valid").run()
+        gemini.script = [fg.success({"suggestions": []})]
+        app.button(key="jobs.panel_resume").click().run()
+        assert manager.wait(refused, 60)["status"] == JobStatus.COMPLETED
     finally:
         shutdown_all(timeout=5)
 
@@ -604,15 +615,26 @@ def test_a_pause_or_stop_takes_effect_while_gemini_asks_the_job_to_wait(manager,
     assert meta["status"] == status, meta["message"]
     assert len(gemini.received) <= GeminiSettings().max_in_flight   # one call per page in flight, no retry
 
-def test_a_gemini_job_refused_its_key_fails_with_the_refusal_in_plain_words(manager, gemini):
-    """It read "Failed in page 1 (...): GeminiRequestError: Gemini refused the API key ..." (an exploratory run):
-    the class name of an expected refusal. A bug's class name stays (jobs/runner.py: plain_message)."""
-    gemini.script = [fg.error(403, "Permission denied.", "PERMISSION_DENIED")]
-    job = start_sample(manager, engine="gemini", api_key="k")
-    meta = manager.wait(job, timeout=60, until=[*TERMINAL_STATUSES])
-    assert meta["status"] == JobStatus.FAILED
-    assert ": Gemini refused the API key" in meta["message"] and "GeminiRequestError" not in meta["message"], \
-        meta["message"]
+def test_a_gemini_job_refused_its_key_pauses_for_another_and_resumes_with_it(manager, gemini):
+    """A wrong or revoked key failed the job ("Failed in page 1 (...): Gemini refused the API key ..."), and a
+    Resume sent the refused key again. The job now pauses asking for a valid key, in plain words, and goes on
+    with the one given; the refused key is written nowhere."""
+    refused = "AIza-revoked-key-0123"
+    gemini.script = [fg.error(403, f"Permission denied: Consumer 'api_key:{refused}' has been suspended.",
+                              "PERMISSION_DENIED")]
+    job = start_sample(manager, engine="gemini", api_key=refused)
+    meta = manager.wait(job, timeout=60, until=[JobStatus.PAUSED, *TERMINAL_STATUSES])
+    assert meta["status"] == JobStatus.PAUSED, meta["message"]
+    assert meta["message"].startswith("Gemini refused the API key (403 PERMISSION_DENIED: Permission denied: "
+                                      "Consumer 'api_key:[API key]' has been suspended.)"), meta["message"]
+    assert meta["message"].endswith("; give a valid key (type it in the job's panel, or set GEMINI_API_KEY) and "
+                                    "resume the job"), meta["message"]
+    assert "GeminiRequestError" not in meta["message"] and job_words.paused_for_key(manager.job(job))
+    gemini.script = [fg.success({"suggestions": []})]
+    manager.resume(job, secrets={page_analyzer.SECRET_KEY: "AIza-valid-key"})
+    assert manager.wait(job, timeout=60)["status"] == JobStatus.COMPLETED
+    assert not any(refused in path.read_text(errors="replace") for path in manager.jobs_dir.rglob("*")
+                   if path.is_file())
 
 def test_a_gemini_job_pauses_when_the_quota_is_spent_instead_of_failing(manager, gemini):
     """It ended "Failed in page 1: GeminiUnavailable: Gemini asks to wait 86400 s ...": a spent quota or a

@@ -72,6 +72,11 @@ class GeminiRequestError(GeminiError):
     """Gemini refused the request itself (bad key, no permission, unknown model): retrying cannot help."""
 
 
+class KeyRefused(GeminiRequestError):
+    """Gemini refused the API key itself (invalid, revoked, suspended, the API not enabled for it): every page
+    would be refused alike, and only another key goes on, so a job waits for one instead of failing."""
+
+
 class GeminiUnavailable(GeminiError):
     """Gemini stayed unreachable or rate limited through every retry (`attempts` calls, the last failing with
     `last_failure`), or asked to wait longer than the settings allow (`retry_after_s`): asking later may succeed."""
@@ -430,7 +435,8 @@ class GeminiEngine:
         if _refuses_the_page(code, exc.status, what, exc.details):
             raise PageRefused(f"Gemini refused the request for {source_url} as invalid ({what}); the page was "
                               "skipped") from None
-        raise GeminiRequestError(_refusal_message(code, what, self.settings.model)) from None
+        refusal = KeyRefused if _refuses_the_key(code, what) else GeminiRequestError
+        raise refusal(_refusal_message(code, what, self.settings.model)) from None
 
     def _validated_rows(self, index: Any, source: str, picks: LinkPicks, candidates: list,
                         max_links: int, dropped: Counter) -> list[dict]:
@@ -573,11 +579,16 @@ def _refuses_the_page(code: int, status: str | None, what: str, details: Any) ->
     return not any(words in said for words in _NOT_ABOUT_THE_PAGE)
 
 
+def _refuses_the_key(code: int, what: str) -> bool:
+    """Whether a refusal is of the key itself (401, 403, or a 400 naming the API key), as its message says."""
+    return code in (401, 403) or (code == 400 and "api key" in what.lower())
+
+
 def _refusal_message(code: int, what: str, model: str) -> str:
     if code in (401, 403):
         return f"Gemini refused the API key ({what}); check the key and that the Gemini API is enabled for it"
     if code == 404:
         return f"Gemini does not know the model {model!r} ({what}); check the model name in the settings"
-    if code == 400 and "api key" in what.lower():
+    if _refuses_the_key(code, what):
         return f"Gemini refused the API key ({what}); check the key"
     return f"Gemini refused the request ({what})"

@@ -55,6 +55,8 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
             except ItemError:
                 page_errors += 1
             except GeminiStopped as exc:   # its reason alone: the job's remedy is no command's
+                if exc.error is not None:   # a refused key: an error of the command (a job waits for a new key)
+                    raise exc.error from None
                 stopped_early, stopped_by = exc.reason, exc.stopped_by
                 break
             except PauseJob as exc:

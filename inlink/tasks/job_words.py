@@ -16,6 +16,10 @@ from inlink.wording import counted, usd
 #: page_analyzer.py); a front end with its own way to raise it names that instead (in_task_words' raise_budget).
 RAISE_BUDGET_COMMAND = "`cli.py jobs resume JOB --budget USD`"
 
+#: What a user does when Gemini refuses a job's key, as the job's pause message says it (JOB_REMEDIES); the job's
+#: panel asks for a key when its message names this.
+NEW_KEY_REMEDY = "give a valid key (type it in the job's panel, or set GEMINI_API_KEY) and resume the job"
+
 #: What a user does about Gemini answers that stay unusable, whatever runs the pages (a job, or `cli.py suggest`).
 CHECK_THE_SETTINGS = "check the model and the Gemini settings"
 
@@ -27,6 +31,12 @@ def paused_at_budget(job: Job) -> bool:
     """Whether the job is paused because its Gemini budget is spent (its pause message names the way to raise it):
     a front end offers to raise the budget then, not on a job paused by request or waiting for its key."""
     return job.status is JobStatus.PAUSED and RAISE_BUDGET_COMMAND in (job.message or "")
+
+
+def paused_for_key(job: Job) -> bool:
+    """Whether the job is paused because Gemini refused its key: a front end asks for another key then, even when it
+    holds one (the one refused)."""
+    return job.status is JobStatus.PAUSED and NEW_KEY_REMEDY in (job.message or "")
 
 
 def in_task_words(job: Job, text: str | None, raise_budget: str | None = None) -> str:

@@ -14,6 +14,7 @@ from inlink.tasks.job_words import TASK_WORDS as TASK_WORDS, in_task_words as in
 from inlink.tasks.job_words import item_noun as item_noun, job_kind as job_kind              # the dashboard's
 from inlink.tasks.job_words import spend_text as spend_text, spend_words as spend_words      # fmt.<name>
 from inlink.tasks.job_words import paused_at_budget as paused_at_budget   # the budget field's cue
+from inlink.tasks.job_words import paused_for_key as paused_for_key   # the key field's cue
 from inlink.wording import counted
 from inlink.wording import usd as usd   # the one rule of amounts ("$0.0050", "$12.50", "$0"), re-exported: fmt.usd
 

@@ -268,7 +268,7 @@ def _controls(manager, job: Job, key: str, download: bool) -> None:
                              query_params={"job": job_id})
         return
     needs_key = can_resume and fmt.is_gemini(job) and not gemini_key()
-    if needs_key:   # Resume waits for it: without one the job would only pause again asking for it
+    if needs_key or (can_resume and fmt.paused_for_key(job)):   # Resume waits for a key, or Gemini refused this one
         st.text_input("Gemini API key, to resume", type="password", key=f"{key}_gemini_key",
                       help="Kept in this browser session's memory only; never saved to disk.",
                       on_change=remember_gemini_key, args=(f"{key}_gemini_key",))
