@@ -77,6 +77,17 @@ def rate_limited(retry_delay: str = "1s") -> Reply:
                  [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": retry_delay}])
 
 
+def daily_quota_spent(retry_delay: str = "43s") -> Reply:
+    """429 for a spent quota of the day, as the real API sends it: a QuotaFailure naming the PerDay quota, and a
+    RetryInfo of some seconds only beside it."""
+    return error(429, "You exceeded your current quota, please check your plan and billing details.",
+                 "RESOURCE_EXHAUSTED",
+                 [{"@type": "type.googleapis.com/google.rpc.QuotaFailure", "violations": [
+                     {"quotaMetric": "generativelanguage.googleapis.com/generate_content_free_tier_requests",
+                      "quotaId": "GenerateRequestsPerDayPerProjectPerModel-FreeTier"}]},
+                  {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": retry_delay}])
+
+
 def server_error() -> Reply:
     return error(500, "An internal error has occurred.", "INTERNAL")
 

@@ -183,6 +183,25 @@ def test_long_server_delay_fails_at_once_instead_of_waiting(fake):
     assert len(fake.received) == 1
 
 
+def test_a_spent_daily_quota_fails_at_once_and_says_so(fake):
+    """The real API answers a spent daily quota with a RetryInfo of some seconds: every page in flight waited out
+    every retry (a 43 s wait, 5 times) for "Gemini failed 6 times in a row", and again after each resume."""
+    engine = engine_for(fake, fg.daily_quota_spent("43s"), max_retries=5)
+    with pytest.raises(ge.GeminiUnavailable) as caught:
+        engine.suggest(build_site_index(), HOME)
+    assert str(caught.value).startswith("Gemini's daily quota GenerateRequestsPerDayPerProjectPerModel-FreeTier is "
+                                        "used up (429 RESOURCE_EXHAUSTED: You exceeded your current quota"), caught
+    assert str(caught.value).endswith("; it resets at midnight Pacific time")
+    assert len(fake.received) == 1
+
+
+def test_a_spent_quota_of_the_minute_is_waited_out(fake):
+    per_minute = fg.daily_quota_spent("0.05s")
+    per_minute.body["error"]["details"][0]["violations"][0]["quotaId"] = "GenerateRequestsPerMinutePerProjectPerModel"
+    engine = engine_for(fake, per_minute, fg.suggestions((WATER, "watering tips")))
+    assert len(engine.suggest(build_site_index(), HOME).rows) == 1 and len(fake.received) == 2
+
+
 @pytest.mark.parametrize("bad_answer", ["{not json", '{"links": []}', ""])
 def test_unreadable_answer_is_retried_then_reported_as_page_error(fake, bad_answer):
     engine = engine_for(fake, fg.success(bad_answer, prompt_tokens=100, output_tokens=10), parse_retries=2)

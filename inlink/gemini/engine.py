@@ -31,6 +31,7 @@ from inlink.gemini.limits import RateLimiter, backoff_delay, parse_duration
 
 log = logging.getLogger(__name__)
 _RETRY_INFO_TYPE = "type.googleapis.com/google.rpc.RetryInfo"
+_QUOTA_FAILURE_TYPE = "type.googleapis.com/google.rpc.QuotaFailure"
 _RETRYABLE_CODES = {408, 429}
 
 
@@ -424,6 +425,10 @@ class GeminiEngine:
         code = exc.code or 0
         what = self._secret.scrub(f"{code} {exc.status or ''}: {exc.message or ''}".strip())
         if code in _RETRYABLE_CODES or code >= 500:
+            daily_quota = daily_quota_from(exc.details) if code == 429 else None
+            if daily_quota:
+                raise GeminiUnavailable(f"Gemini's daily quota {daily_quota} is used up ({what}); it resets at "
+                                        "midnight Pacific time", attempts=attempt + 1, last_failure=what) from None
             server_delay = retry_delay_from(exc.details)
             if server_delay is None:
                 return what, self._backoff(attempt)
@@ -489,12 +494,32 @@ def drop_category(reason: str) -> str:
 
 def retry_delay_from(details: Any) -> float | None:
     """The google.rpc.RetryInfo retryDelay in an error body (top level or under "error"), in seconds."""
-    if isinstance(details, dict):
-        entries = details.get("details") or (details.get("error") or {}).get("details") or []
-        for entry in entries if isinstance(entries, list) else []:
-            if isinstance(entry, dict) and entry.get("@type") == _RETRY_INFO_TYPE:
-                return parse_duration(entry.get("retryDelay"))
+    for entry in _error_details(details):
+        if entry.get("@type") == _RETRY_INFO_TYPE:
+            return parse_duration(entry.get("retryDelay"))
     return None
+
+
+def daily_quota_from(details: Any) -> str | None:
+    """The quota of a day that a google.rpc.QuotaFailure in an error body names as spent (its quotaId, e.g.
+    "GenerateRequestsPerDayPerProjectPerModel-FreeTier"), or None. The RetryInfo beside it asks for some seconds
+    only, so a job waited out every retry on every page in flight (5 of 43 s each) before it paused, and paused
+    again after each resume, until the quota reset the next day."""
+    for entry in _error_details(details):
+        if entry.get("@type") == _QUOTA_FAILURE_TYPE:
+            for violation in entry.get("violations") or []:
+                quota = str(violation.get("quotaId") or "") if isinstance(violation, dict) else ""
+                if "PerDay" in quota:
+                    return quota
+    return None
+
+
+def _error_details(details: Any) -> list[dict]:
+    """The google.rpc detail entries of an error body (top level or under "error")."""
+    if not isinstance(details, dict):
+        return []
+    entries = details.get("details") or (details.get("error") or {}).get("details") or []
+    return [entry for entry in entries if isinstance(entry, dict)] if isinstance(entries, list) else []
 
 
 def _page_level_problem(rows: list[dict], pick: LinkPick, max_links: int) -> str | None:
