@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -601,6 +602,35 @@ def test_cli_says_a_refused_gemini_key_plainly(tmp_path, gemini, monkeypatch):
     errors = [line for line in result.output.splitlines() if line.startswith("error")]
     assert result.exit_code == 1 and len(errors) == 1, result.output
     assert errors[0].startswith("error: Gemini refused the API key") and "INLINK_DEBUG" not in errors[0], errors
+
+
+def test_a_gemini_job_says_in_its_events_when_it_waits_as_gemini_asked(manager, gemini, monkeypatch):
+    """A job waiting out a 429's retryDelay said nothing, in its panel or its events, and looked stuck; a long
+    wait (SAY_WAIT_S or more, here lowered to keep the test short) is now said, and the job goes on after it."""
+    from inlink.gemini import engine as gemini_engine
+
+    monkeypatch.setattr(gemini_engine, "SAY_WAIT_S", 0.5, raising=False)
+    gemini.script = [fg.rate_limited("0.6s"), fg.success({"suggestions": []})]
+    settings = Path(os.environ["INLINK_GEMINI_SETTINGS"])
+    settings.write_text(json.dumps({**json.loads(settings.read_text()), "max_in_flight": 1}))
+    job = start_sample(manager, engine="gemini", api_key="AIza-test-key")
+    assert manager.wait(job, timeout=60)["status"] == JobStatus.COMPLETED
+    said = [e["message"] for e in manager.events(job, limit=500) if "waiting" in e["message"]]
+    assert said == ["Gemini did not answer for https://www.ridgelinecoffee.example/ (429 RESOURCE_EXHAUSTED: "
+                    "Resource has been exhausted (e.g. check quota).): waiting 0.6 s as Gemini asked (retry 1 of 1)"]
+
+
+def test_cli_suggest_says_when_it_waits_as_gemini_asked(tmp_path, gemini, monkeypatch):
+    from inlink.gemini import engine as gemini_engine
+
+    monkeypatch.setattr(gemini_engine, "SAY_WAIT_S", 0.5, raising=False)
+    monkeypatch.setenv("GEMINI_API_KEY", "AIza-env-key")
+    gemini.script = [fg.rate_limited("0.6s"), fg.success({"suggestions": []})]
+    result = run_cli("suggest", str(SAMPLE_PAGES), "--engine", "gemini", "--out", str(tmp_path / "o.csv"),
+                     jobs_dir=tmp_path / "jobs")
+    assert result.exit_code == 0, result.output
+    assert "note: Gemini did not answer for https://" in result.output
+    assert "waiting 0.6 s as Gemini asked (retry 1 of 1)" in result.output
 
 
 @pytest.mark.parametrize("action, status", [("pause", JobStatus.PAUSED), ("stop", JobStatus.STOPPED)])

@@ -193,7 +193,8 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
         summary = run_to_csv(pages, links, engine=engine, out_path=out, progress=progress,
                              options=_options(max_per_page, max_inbound, exclude, model, budget_usd,
                                               (min_confidence, high_confidence, medium_confidence)),
-                             on_report=_echo_report, **_site_options(same_site, sheet, links_sheet, columns))
+                             on_report=_echo_report, on_wait=lambda said: click.echo(f"\nnote: {said}", err=True),
+                             **_site_options(same_site, sheet, links_sheet, columns))
     click.echo(f"wrote {_count(summary['suggestions'], 'suggestion')} for "
                f"{_count(summary['pages_analysed'], 'page')} to {out}; "
                + _orphans_text(summary["orphans_before"], summary["orphans_after"], links is not None))

@@ -53,6 +53,7 @@ _TRANSPORT_ERRORS = _transient_transport_errors()
 
 
 RESERVE_WAIT_S = 1.0   # a budgeted call waiting its turn looks again at least this often
+SAY_WAIT_S = 5.0   # a retry's wait this long or longer is said to the caller (on_wait): a job's events
 INTERRUPT_CHECK_S = 0.2   # a retry's wait looks this often whether the run was interrupted
 
 
@@ -222,7 +223,8 @@ class GeminiEngine:
     def __init__(self, api_key: str, settings: GeminiSettings | None = None, client: Any = None, *,
                  spent_usd: float = 0.0, limiter: RateLimiter | None = None,
                  sleep: Callable[[float], None] = time.sleep, rng: random.Random | None = None,
-                 answers: AnswerStore | None = None, interrupted: Callable[[], bool] | None = None) -> None:
+                 answers: AnswerStore | None = None, interrupted: Callable[[], bool] | None = None,
+                 on_wait: Callable[[str], None] | None = None) -> None:
         if not api_key and client is None:
             raise GeminiRequestError("the Gemini engine needs an API key (GEMINI_API_KEY or GOOGLE_API_KEY)")
         self.settings = settings or GeminiSettings.from_options()
@@ -232,6 +234,7 @@ class GeminiEngine:
         self._in_flight = threading.BoundedSemaphore(self.settings.max_in_flight)
         self._sleep = sleep
         self._interrupted = interrupted or (lambda: False)   # e.g. the job's "a pause or stop was asked"
+        self._on_wait = on_wait or (lambda sentence: None)   # e.g. the job's events: a long wait is said
         self._rng = rng or random.Random()
         self._spent = float(spent_usd)
         self._spent_lock = threading.Lock()
@@ -388,22 +391,31 @@ class GeminiEngine:
                     self._release()     # no answer to charge: the turn is free again
                     raise
             except errors.APIError as exc:
-                failure, delay = self._classify(exc, attempt, source_url)
+                failure, delay, asked = self._classify(exc, attempt, source_url)
             except _TRANSPORT_ERRORS as exc:
                 failure = _transport_failure(exc, settings.timeout_s)
-                delay = self._backoff(attempt)
+                delay, asked = self._backoff(attempt), False
             except json.JSONDecodeError:    # the HTTP answer itself is no JSON: it said only "Expecting value..."
                 failure = ("the server's answer is not the Gemini API's JSON (a proxy in the way, or a wrong "
                            "base_url in the settings?)")
-                delay = self._backoff(attempt)
+                delay, asked = self._backoff(attempt), False
             if attempt == settings.max_retries:
                 failure = self._secret.scrub(failure)
                 raise GeminiUnavailable(f"Gemini failed {attempt + 1} times in a row (last: {failure})",
                                         attempts=attempt + 1, last_failure=failure) from None
             log.info("Gemini call failed (%s); retry %d of %d in %.2f s", self._secret.scrub(failure),
                      attempt + 1, settings.max_retries, delay)
+            self._say_wait(source_url, failure, delay, attempt, asked)
             self._wait(delay)
         raise AssertionError("unreachable")
+
+    def _say_wait(self, source_url: str, failure: str, delay: float, attempt: int, asked: bool) -> None:
+        """Tell the caller of a long wait before a retry: a job waiting out a 429's 30 s retryDelay said nothing,
+        in its panel or its events, and looked stuck. `failure` holds no key (_classify scrubbed it)."""
+        if delay >= SAY_WAIT_S:
+            why = "as Gemini asked" if asked else "before asking again"
+            self._on_wait(f"Gemini did not answer for {source_url} ({failure}): waiting "
+                          f"{delay:.3g} s {why} (retry {attempt + 1} of {self.settings.max_retries})")
 
     def _wait(self, seconds: float) -> None:
         """Sleep before a retry in short steps, and give up when the run is interrupted: a pause asked during a
@@ -420,8 +432,9 @@ class GeminiEngine:
     def _backoff(self, attempt: int) -> float:
         return backoff_delay(attempt, self.settings.backoff_base_s, self.settings.backoff_max_s, self._rng)
 
-    def _classify(self, exc: errors.APIError, attempt: int, source_url: str) -> tuple[str, float]:
-        """(what went wrong, seconds to wait) for a retryable error; raises for the ones not worth retrying."""
+    def _classify(self, exc: errors.APIError, attempt: int, source_url: str) -> tuple[str, float, bool]:
+        """(what went wrong, seconds to wait, whether the server asked for them) for a retryable error; raises for
+        the ones not worth retrying."""
         code = exc.code or 0
         what = self._secret.scrub(f"{code} {exc.status or ''}: {exc.message or ''}".strip())
         if code in _RETRYABLE_CODES or code >= 500:
@@ -431,12 +444,12 @@ class GeminiEngine:
                                         "midnight Pacific time", attempts=attempt + 1, last_failure=what) from None
             server_delay = retry_delay_from(exc.details)
             if server_delay is None:
-                return what, self._backoff(attempt)
+                return what, self._backoff(attempt), False
             if server_delay > self.settings.max_server_delay_s:
                 raise GeminiUnavailable(f"Gemini asks to wait {server_delay:g} s ({what}); the quota is "
                                         "probably used up for now", attempts=attempt + 1, last_failure=what,
                                         retry_after_s=server_delay) from None
-            return what, server_delay
+            return what, server_delay, True
         if _refuses_the_page(code, exc.status, what, exc.details):
             raise PageRefused(f"Gemini refused the request for {source_url} as invalid ({what}); the page was "
                               "skipped") from None

@@ -78,7 +78,7 @@ class LinkAnalysisTask(Task):
             try:
                 page_analyzer = page_analyzer_for(index, options, ctx.secrets.get(SECRET_KEY),
                                                   spent_usd=_spent_so_far(ctx), answers=_kept_answers(ctx),
-                                                  interrupted=ctx.should_stop)
+                                                  interrupted=ctx.should_stop, on_wait=ctx.log)
             except MissingApiKey as exc:   # nothing failed: a typed key does not survive a restart of the app
                 raise PauseJob(str(exc)) from None
             link_engine.record_suggestions(page_analyzer.index, ctx.result_rows())

@@ -21,7 +21,8 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
                out_path: Path, api_key: str | None = None,
                progress: Callable[[int, int], None] | None = None, sheet: str | None = None,
                site_hosts: list[str] | None = None, on_report: Callable | None = None,
-               links_sheet: str | None = None, column_map: Mapping | None = None) -> dict:
+               links_sheet: str | None = None, column_map: Mapping | None = None,
+               on_wait: Callable[[str], None] | None = None) -> dict:
     """Analyse every page in the foreground and write the suggestions CSV (a workbook when `out_path` is named
     .xlsx); returns the summary.
 
@@ -32,13 +33,14 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
     raised, after the rows found before it are written, said in a note on the error: they were paid for, and were
     thrown away with the rest of the run.
     `second_core_failure` says why the second core gave no pages, when it did not (the rows are the same).
+    `on_wait` hears of Gemini's long retry waits, in a sentence (the command says it, or seems stuck).
     """
     cleaned = clean_options(engine, options)
     site = site_import().load_site(pages, links, pages_name=Path(pages).name,
                                  links_name=Path(links).name if links else None, sheet=sheet, site_hosts=site_hosts,
                                  links_sheet=links_sheet, column_map=dict(column_map or {}) or None)
     check_site(site, on_report)
-    page_analyzer = build_page_analyzer(site, cleaned, api_key)
+    page_analyzer = build_page_analyzer(site, cleaned, api_key, on_wait=on_wait)
     sources = link_engine.source_pages(page_analyzer.index)
     pages = two_cores.PagesOnTwoCores(page_analyzer, sources)
     rows: list[dict] = []

@@ -111,24 +111,28 @@ class PageAnalyzer:
 
 
 def build_page_analyzer(site: SiteData, options: Mapping, api_key: str | None,
-                        spent_usd: float = 0.0) -> PageAnalyzer:
+                        spent_usd: float = 0.0, on_wait: Callable[[str], None] | None = None) -> PageAnalyzer:
     """Build the index once and attach the chosen engine; raises a plain error when Gemini has no key."""
-    return page_analyzer_for(link_engine.build_index(site, analysis_config(options)), options, api_key, spent_usd)
+    return page_analyzer_for(link_engine.build_index(site, analysis_config(options)), options, api_key, spent_usd,
+                             on_wait=on_wait)
 
 
 def page_analyzer_for(index: link_engine.LinkIndex, options: Mapping, api_key: str | None,
                       spent_usd: float = 0.0, answers: FolderAnswers | None = None,
-                      interrupted: Callable[[], bool] | None = None) -> PageAnalyzer:
+                      interrupted: Callable[[], bool] | None = None,
+                      on_wait: Callable[[str], None] | None = None) -> PageAnalyzer:
     """The chosen engine over a built (or restored) index; raises a plain error when Gemini has no key.
     `answers` keeps Gemini's paid answers until their pages are committed (a job's folder; None: not kept);
-    `interrupted` says when a job's pause or stop was asked (Gemini's retry waits give up then)."""
+    `interrupted` says when a job's pause or stop was asked (Gemini's retry waits give up then); `on_wait` hears
+    of Gemini's long retry waits, in a sentence (a job's events)."""
     if options["engine"] == "offline":
         return PageAnalyzer(index=index)
-    return PageAnalyzer(index=index, gemini=_gemini_engine(options, api_key, spent_usd, answers, interrupted))
+    return PageAnalyzer(index=index, gemini=_gemini_engine(options, api_key, spent_usd, answers, interrupted,
+                                                           on_wait))
 
 
 def _gemini_engine(options: Mapping, api_key: str | None, spent_usd: float, answers: FolderAnswers | None,
-                   interrupted: Callable[[], bool] | None = None):
+                   interrupted: Callable[[], bool] | None = None, on_wait: Callable[[str], None] | None = None):
     key = api_key or api_key_from_env()
     if not key:
         raise MissingApiKey("the Gemini engine needs an API key: set GEMINI_API_KEY (or GOOGLE_API_KEY), "
@@ -137,4 +141,5 @@ def _gemini_engine(options: Mapping, api_key: str | None, spent_usd: float, answ
 
     settings = gemini_engine.GeminiSettings.from_options(
         model=options.get("model"), budget_usd=options.get("budget_usd"), rpm=options.get("rpm"))
-    return gemini_engine.GeminiEngine(key, settings, spent_usd=spent_usd, answers=answers, interrupted=interrupted)
+    return gemini_engine.GeminiEngine(key, settings, spent_usd=spent_usd, answers=answers, interrupted=interrupted,
+                                      on_wait=on_wait)
