@@ -59,6 +59,22 @@ def success(payload: dict | list | str, prompt_tokens: int = 1000, output_tokens
     })
 
 
+def stopped(finish_reason: str, text: str = "", prompt_tokens: int = 1000, output_tokens: int = 0) -> Reply:
+    """A 200 answer whose candidate ended for `finish_reason` ("MAX_TOKENS", "SAFETY"...) with `text` so far."""
+    content = {"content": {"role": "model", "parts": [{"text": text}]}} if text else {}
+    return Reply(200, {
+        "candidates": [{**content, "finishReason": finish_reason, "index": 0}],
+        "usageMetadata": {"promptTokenCount": prompt_tokens, "candidatesTokenCount": output_tokens,
+                          "totalTokenCount": prompt_tokens + output_tokens},
+    })
+
+
+def prompt_blocked(reason: str = "SAFETY", prompt_tokens: int = 1000) -> Reply:
+    """A 200 answer with no candidate: Gemini blocked the prompt itself (promptFeedback.blockReason)."""
+    return Reply(200, {"promptFeedback": {"blockReason": reason},
+                       "usageMetadata": {"promptTokenCount": prompt_tokens, "totalTokenCount": prompt_tokens}})
+
+
 def suggestions(*picks: tuple[str, str], score: float = 0.8, **usage) -> Reply:
     """A 200 answer suggesting (destination, anchor) pairs in the engine's response schema."""
     rows = [{"destination": d, "anchor": a, "reason": f"about {a}", "score": score} for d, a in picks]

@@ -211,6 +211,24 @@ def test_unreadable_answer_is_retried_then_reported_as_page_error(fake, bad_answ
     assert caught.value.counters["gemini_calls"] == 3 and caught.value.counters["cost_usd"] > 0
 
 
+@pytest.mark.parametrize("reply, attempts, said", [
+    (fg.stopped("MAX_TOKENS", '{"suggestions": [{"dest', output_tokens=2048), 3,
+     "the answer was cut at max_output_tokens, 2,048 tokens in the Gemini settings"),
+    (fg.stopped("SAFETY"), 3, "Gemini withheld its answer: SAFETY"),
+    (fg.prompt_blocked("SAFETY"), 1, "Gemini blocked the request: SAFETY"),
+])
+def test_an_answer_gemini_cut_withheld_or_blocked_is_named_and_a_blocked_prompt_is_not_paid_again(
+        fake, reply, attempts, said):
+    """A safety block read "empty answer" and an answer cut at the output cap "Invalid JSON: EOF while parsing a
+    string"; a blocked prompt was sent (and its tokens paid) three times for the same block."""
+    engine = engine_for(fake, reply, parse_retries=2)
+    with pytest.raises(ge.PageAnalysisError) as caught:
+        engine.suggest(build_site_index(), HOME)
+    assert str(caught.value) == (f"Gemini's answer for {HOME} could not be read after {attempts} "
+                                 f"attempt{'s' if attempts > 1 else ''} ({said}); the page was skipped")
+    assert len(fake.received) == attempts and caught.value.counters["gemini_calls"] == attempts
+
+
 def test_an_http_answer_that_is_no_json_is_retried_then_named(fake):
     """A proxy's HTML error page (or a wrong base_url) made the SDK raise json's bare "Expecting value: line 1
     column 1 (char 0)", which the command line printed as it was and a job failed with."""

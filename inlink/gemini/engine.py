@@ -304,20 +304,25 @@ class GeminiEngine:
 
     def _ask(self, prompt: str, source_url: str, outcome: PageOutcome) -> LinkPicks:
         """Call until an answer parses (parse_retries extra calls); charge every call's tokens."""
-        problem = ""
-        for _ in range(self.settings.parse_retries + 1):
+        problem, attempts = "", 0
+        while attempts <= self.settings.parse_retries:
             try:
                 response = self._generate(prompt, source_url)
             except GeminiError as exc:
                 exc.counters = _usage_counters(outcome.usage, outcome.cost_usd)
                 raise
+            attempts += 1
             self._charge(outcome, response.usage_metadata)
             picks, problem = _read_picks(response)
             if picks is not None:
                 return picks
+            problem = _stopped_answer(response, self.settings.max_output_tokens) or problem
+            if _prompt_blocked(response):   # the same prompt is blocked again: a retry only pays for it again
+                break
         raise PageAnalysisError(
-            f"Gemini's answer for {source_url} could not be read after {self.settings.parse_retries + 1} "
-            f"attempts ({problem}); the page was skipped", _usage_counters(outcome.usage, outcome.cost_usd))
+            f"Gemini's answer for {source_url} could not be read after {attempts} "
+            f"attempt{'s' if attempts > 1 else ''} ({problem}); the page was skipped",
+            _usage_counters(outcome.usage, outcome.cost_usd))
 
     def _charge(self, outcome: PageOutcome, metadata: Any) -> None:
         """Add one answer's tokens to the page and its cost to the engine's spend (the budget's measure)."""
@@ -557,6 +562,29 @@ def _read_picks(response: Any) -> tuple[LinkPicks | None, str]:
         return LinkPicks.model_validate_json(text), ""
     except ValidationError as exc:
         return None, f"answer not in the expected JSON shape: {exc.errors()[0].get('msg', '')}"[:200]
+
+
+def _prompt_blocked(response: Any) -> str:
+    """Gemini's reason for blocking the prompt itself (e.g. "SAFETY"), or "" when it did not."""
+    reason = getattr(getattr(response, "prompt_feedback", None), "block_reason", None)
+    return str(getattr(reason, "value", reason) or "")
+
+
+def _stopped_answer(response: Any, max_output_tokens: int) -> str:
+    """Why Gemini gave no usable answer when it said why (a blocked prompt, an answer withheld or cut short), or "".
+    Without it a safety block read "empty answer" and an answer cut at the output cap "Invalid JSON: EOF while
+    parsing a string": neither named the setting or the block behind it."""
+    blocked = _prompt_blocked(response)
+    if blocked:
+        return f"Gemini blocked the request: {blocked}"
+    candidates = getattr(response, "candidates", None) or []
+    finish = getattr(candidates[0], "finish_reason", None) if candidates else None
+    finish = str(getattr(finish, "value", finish) or "")
+    if finish == "MAX_TOKENS":
+        return f"the answer was cut at max_output_tokens, {max_output_tokens:,} tokens in the Gemini settings"
+    if finish and finish not in ("STOP", "FINISH_REASON_UNSPECIFIED"):
+        return f"Gemini withheld its answer: {finish}"
+    return ""
 
 
 def _unusable_usage(kept: dict | None) -> Usage | None:
