@@ -129,6 +129,20 @@ def test_gemini_needs_a_key_and_a_typed_key_never_reaches_disk(dataset, tmp_path
             assert secret.encode() not in path.read_bytes(), path
 
 
+def test_a_typed_model_without_a_price_is_said_to_be_costed_at_the_dearest_rates(dataset, monkeypatch):
+    """The model box takes a name typed in; its cost then counted at the dearest known rates with nothing on the
+    page to say so (the command line warns)."""
+    monkeypatch.setenv("GEMINI_API_KEY", "AIza-env")
+    monkeypatch.setenv("INLINK_GEMINI_MODEL", "gemini-9-ultra")   # AppTest picks only listed names: the default
+    app = open_page("generate")
+    app.get("button_group")[0].set_value("gemini").run()
+    assert_clean(app)
+    assert any(w.startswith("No price is known for the model 'gemini-9-ultra': its cost is counted at the dearest "
+                            "known rates") for w in texts(app.warning)), texts(app.warning)
+    app.selectbox(key="generate.model").set_value("gemini-2.5-flash").run()
+    assert not any("no price is known" in w.lower() for w in texts(app.warning))
+
+
 def test_a_blank_key_variable_counts_as_no_key(dataset, monkeypatch):
     monkeypatch.setenv("GEMINI_API_KEY", "  ")   # the engine's rule (api_key_from_env): blank is no key
     app = open_page("generate")

@@ -88,12 +88,9 @@ def _warn_unknown_price(engine: str, model: str | None) -> None:
         return
     from inlink.gemini.settings import GeminiSettings   # the settings alone: never the google-genai SDK
 
-    settings = GeminiSettings.from_options(model=model)
-    if not settings.price_known():
-        price = settings.price()
-        click.echo(f"warning: no price is known for the model {settings.model!r}: its cost is counted at the dearest "
-                   f"known rates (${price.input_per_1m:g} / ${price.output_per_1m:g} per million prompt / output "
-                   "tokens); give its price in the settings file ($INLINK_GEMINI_SETTINGS, \"prices\")", err=True)
+    said = GeminiSettings.from_options(model=model).unknown_price_words()
+    if said:
+        click.echo(f"warning: {said}", err=True)
 
 
 def _warn_no_key(engine: str) -> None:

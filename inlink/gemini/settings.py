@@ -87,6 +87,16 @@ class GeminiSettings:
     def price_known(self) -> bool:
         return self.model in self.prices
 
+    def unknown_price_words(self) -> str:
+        """What a front end says of a model the price table does not know ("" for a known one): every spend and
+        budget figure of its runs is an estimate at the dearest known rates, which nobody knew unless told."""
+        if self.price_known():
+            return ""
+        price = self.price()
+        return (f"no price is known for the model {self.model!r}: its cost is counted at the dearest known rates "
+                f"(${price.input_per_1m:g} / ${price.output_per_1m:g} per million prompt / output tokens); give its "
+                f"price in the settings file (${SETTINGS_FILE_ENV}, \"prices\")")
+
     @classmethod
     def from_options(cls, model: str | None = None, budget_usd: float | None = None, rpm: int | None = None,
                      settings_file: str | Path | None = None, **overrides: Any) -> "GeminiSettings":
