@@ -150,6 +150,20 @@ def test_500_until_retries_are_exhausted_fails_clearly(fake):
     assert caught.value.retry_after_s is None and "job" not in str(caught.value)   # the caller words the remedy
 
 
+def test_an_html_error_page_is_said_by_its_title_and_a_long_message_is_cut(fake):
+    """A proxy's 503 page went whole (8,000 characters of markup) into the job's pause message and events."""
+    page = ("<!DOCTYPE html><html><head><title>503 Service Unavailable</title><style>body{margin:0}</style>"
+            "</head><body>" + "<p>The server is temporarily unable to service your request.</p>" * 150 + "</body></html>")
+    engine = engine_for(fake, fg.Reply(503, page), max_retries=0)
+    with pytest.raises(ge.GeminiUnavailable) as caught:
+        engine.suggest(build_site_index(), HOME)
+    assert caught.value.last_failure == "503 Service Unavailable: an HTML page: 503 Service Unavailable"
+    engine = engine_for(fake, fg.error(500, "Internal error. " * 100, "INTERNAL"), max_retries=0)
+    with pytest.raises(ge.GeminiUnavailable) as caught:
+        engine.suggest(build_site_index(), HOME)
+    assert len(caught.value.last_failure) < ge.SERVER_WORDS_MAX + 20 and caught.value.last_failure.endswith("…")
+
+
 def test_timeout_then_success(fake):
     engine = engine_for(fake, fg.slow(fg.suggestions(), 5.0), fg.suggestions((WATER, "watering tips")),
                         timeout_s=0.5)

@@ -9,9 +9,11 @@ The API key lives only inside the SDK client and in a redacting holder used to s
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import logging
 import random
+import re
 import threading
 import time
 from collections import Counter
@@ -441,7 +443,7 @@ class GeminiEngine:
         """(what went wrong, seconds to wait, whether the server asked for them) for a retryable error; raises for
         the ones not worth retrying."""
         code = exc.code or 0
-        what = self._secret.scrub(f"{code} {exc.status or ''}: {exc.message or ''}".strip())
+        what = self._secret.scrub(f"{code} {exc.status or ''}: {_server_words(exc.message)}".strip())
         if code in _RETRYABLE_CODES or code >= 500:
             daily_quota = daily_quota_from(exc.details) if code == 429 else None
             if daily_quota:
@@ -620,6 +622,23 @@ def _text_of(response: Any) -> str:
 def _usage_counters(usage: Usage, cost_usd: float) -> dict[str, float]:
     return {"gemini_calls": usage.calls, "prompt_tokens": usage.prompt_tokens,
             "output_tokens": usage.output_tokens, "cost_usd": round(cost_usd, 8)}
+
+
+SERVER_WORDS_MAX = 300   # characters of a server's error message kept in ours
+
+
+def _server_words(message: str | None) -> str:
+    """A server's error message as a line of ours: an HTML error page (a proxy's or a load balancer's 502/503) is
+    reduced to its title or text, and any message cut to SERVER_WORDS_MAX characters. The whole page went into the
+    job's pause message and events: 8,000 characters of markup in the panel."""
+    text = message or ""
+    if re.search(r"<(!doctype|html|head|body)\b", text, re.IGNORECASE):
+        title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
+        text = title[1] if title else re.sub(r"<(script|style)\b.*?</\1>|<[^>]*>", " ", text,
+                                             flags=re.IGNORECASE | re.DOTALL)
+        text = "an HTML page: " + html.unescape(text)
+    text = " ".join(text.split())
+    return text if len(text) <= SERVER_WORDS_MAX else text[:SERVER_WORDS_MAX - 1].rstrip() + "…"
 
 
 def _transport_failure(exc: BaseException, timeout_s: float) -> str:
