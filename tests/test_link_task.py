@@ -561,6 +561,21 @@ def test_a_gemini_job_whose_answers_stay_unusable_pauses_instead_of_paying_for_e
     assert len(gemini.received) < 3 * (page_analyzer.UNUSABLE_PAGES_PAUSE + 4) < 3 * meta["total_items"]
 
 
+def test_cli_suggest_stopped_by_unusable_answers_counts_every_page_it_skipped(tmp_path, gemini, monkeypatch):
+    """It said "note: 4 pages were skipped because their answer could not be used" beside "Gemini's answers could
+    not be used for 5 pages in a row": the page that stopped it was skipped (and paid) too."""
+    monkeypatch.setenv("GEMINI_API_KEY", "AIza-env-key")
+    gemini.script = [fg.success("this is not JSON {")]
+    settings = Path(os.environ["INLINK_GEMINI_SETTINGS"])
+    settings.write_text(json.dumps({**json.loads(settings.read_text()), "max_in_flight": 1}))
+    result = run_cli("suggest", str(SAMPLE_PAGES), "--engine", "gemini", "--min-confidence", "0",
+                     "--out", str(tmp_path / "o.csv"), jobs_dir=tmp_path / "jobs")
+    assert result.exit_code == 1, result.output
+    in_a_row = page_analyzer.UNUSABLE_PAGES_PAUSE
+    assert f"could not be used for {in_a_row} pages in a row" in result.output
+    assert f"note: {in_a_row} pages were skipped because their answer could not be used" in result.output
+
+
 def test_cli_suggest_with_gemini_without_a_key_is_one_plain_line(tmp_path, gemini):
     result = run_cli("suggest", str(SAMPLE_PAGES), "--engine", "gemini", "--out", str(tmp_path / "o.csv"),
                      jobs_dir=tmp_path / "jobs")

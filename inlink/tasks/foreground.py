@@ -59,6 +59,7 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
             except GeminiStopped as exc:   # its reason alone: the job's remedy is no command's
                 if exc.error is not None:   # a refused key: an error of the command (a job waits for a new key)
                     raise exc.error from None
+                page_errors += exc.stopped_by == "unusable"   # the page that made it stop was skipped too
                 stopped_early, stopped_by = exc.reason, exc.stopped_by
                 break
             except PauseJob as exc:
