@@ -59,14 +59,14 @@ def success(payload: dict | list | str, prompt_tokens: int = 1000, output_tokens
     })
 
 
-def stopped(finish_reason: str, text: str = "", prompt_tokens: int = 1000, output_tokens: int = 0) -> Reply:
+def stopped(finish_reason: str, text: str = "", prompt_tokens: int = 1000, output_tokens: int = 0,
+            thoughts_tokens: int = 0) -> Reply:
     """A 200 answer whose candidate ended for `finish_reason` ("MAX_TOKENS", "SAFETY"...) with `text` so far."""
     content = {"content": {"role": "model", "parts": [{"text": text}]}} if text else {}
-    return Reply(200, {
-        "candidates": [{**content, "finishReason": finish_reason, "index": 0}],
-        "usageMetadata": {"promptTokenCount": prompt_tokens, "candidatesTokenCount": output_tokens,
-                          "totalTokenCount": prompt_tokens + output_tokens},
-    })
+    usage = {"promptTokenCount": prompt_tokens, "candidatesTokenCount": output_tokens,
+             "totalTokenCount": prompt_tokens + output_tokens + thoughts_tokens}
+    return Reply(200, {"candidates": [{**content, "finishReason": finish_reason, "index": 0}],
+                       "usageMetadata": usage | ({"thoughtsTokenCount": thoughts_tokens} if thoughts_tokens else {})})
 
 
 def prompt_blocked(reason: str = "SAFETY", prompt_tokens: int = 1000) -> Reply:

@@ -228,6 +228,9 @@ def test_unreadable_answer_is_retried_then_reported_as_page_error(fake, bad_answ
 @pytest.mark.parametrize("reply, attempts, said", [
     (fg.stopped("MAX_TOKENS", '{"suggestions": [{"dest', output_tokens=2048), 3,
      "the answer was cut at max_output_tokens, 2,048 tokens in the Gemini settings"),
+    (fg.stopped("MAX_TOKENS", thoughts_tokens=2040, output_tokens=8), 3,
+     "the answer was cut at max_output_tokens, 2,048 tokens in the Gemini settings (2,040 of them thinking: raise "
+     "max_output_tokens, or lower thinking_level where the model has it)"),
     (fg.stopped("SAFETY"), 3, "Gemini withheld its answer: SAFETY"),
     (fg.prompt_blocked("SAFETY"), 1, "Gemini blocked the request: SAFETY"),
 ])

@@ -583,10 +583,21 @@ def _stopped_answer(response: Any, max_output_tokens: int) -> str:
     finish = getattr(candidates[0], "finish_reason", None) if candidates else None
     finish = str(getattr(finish, "value", finish) or "")
     if finish == "MAX_TOKENS":
-        return f"the answer was cut at max_output_tokens, {max_output_tokens:,} tokens in the Gemini settings"
+        return f"the answer was cut at max_output_tokens, {max_output_tokens:,} tokens in the Gemini settings" + \
+            _thinking_share(response)
     if finish and finish not in ("STOP", "FINISH_REASON_UNSPECIFIED"):
         return f"Gemini withheld its answer: {finish}"
     return ""
+
+
+def _thinking_share(response: Any) -> str:
+    """How much of a cut answer's output cap the model's thinking took, when it says: Gemini 2.5 and 3 models count
+    their thinking against max_output_tokens, so a model that thinks at length gives an empty answer cut there,
+    and the remedy is in the thinking as much as in the cap."""
+    thoughts = getattr(getattr(response, "usage_metadata", None), "thoughts_token_count", None) or 0
+    if not thoughts:
+        return ""
+    return f" ({thoughts:,} of them thinking: raise max_output_tokens, or lower thinking_level where the model has it)"
 
 
 def _unusable_usage(kept: dict | None) -> Usage | None:
