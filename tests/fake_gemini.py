@@ -104,6 +104,12 @@ def daily_quota_spent(retry_delay: str = "43s") -> Reply:
                   {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": retry_delay}])
 
 
+def first_candidate_picked(received: Received) -> Reply:
+    """A `respond` for FakeGemini: pick the prompt's first candidate with its suggested anchor (none: no pick)."""
+    found = re.search(r'^1\. URL: (\S+)\n(?:.*\n)*?   Suggested anchor: (".*")$', received.prompt, re.MULTILINE)
+    return suggestions((found[1], json.loads(found[2]))) if found else success({"suggestions": []})
+
+
 def server_error() -> Reply:
     return error(500, "An internal error has occurred.", "INTERNAL")
 
@@ -127,6 +133,7 @@ class FakeGemini:
 
     script: list[Reply] = field(default_factory=list)
     by_prompt: dict[str, Reply] = field(default_factory=dict)   # prompt text -> the reply, script left as it is
+    respond: Callable[[Received], Reply] | None = None   # the reply worked out from the request, script left as it is
     received: list[Received] = field(default_factory=list)
     max_in_flight_seen: int = 0
 
@@ -162,6 +169,8 @@ class FakeGemini:
             for text, reply in self.by_prompt.items():
                 if text in prompt:
                     return reply
+            if self.respond is not None:
+                return self.respond(received)
             reply = self.script[min(self._calls, len(self.script) - 1)]
             self._calls += 1
             return reply

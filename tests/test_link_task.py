@@ -373,14 +373,12 @@ def test_a_job_paused_at_its_budget_resumes_with_a_larger_one_from_the_dashboard
         shutdown_all(timeout=5)
 
 
-def test_a_gemini_answer_the_job_could_not_commit_is_not_bought_again_on_resume(gemini, tmp_path):
-    """Pages in flight together are committed in order: a later page answered before the job paused (or died)
-    is in no checkpoint. Its paid answer waits in the job's folder and the next run takes it back."""
+def _prepared_twice(tmp_path, options: dict):
+    """A link task over the sample site prepared as a job's run does, for a first run and a resumed one."""
     for sample in (SAMPLE_PAGES, SAMPLE_LINKS):
         (tmp_path / sample.name).write_bytes(sample.read_bytes())
-    options = link_task.clean_options("gemini", {"min_confidence": 0.0})
-    config = {"options": options, "files": {"pages": SAMPLE_PAGES.name, "links": SAMPLE_LINKS.name}}
-    gemini.script = [fg.success({"suggestions": []}, prompt_tokens=1000, output_tokens=100)]
+    config = {"options": link_task.clean_options("gemini", options),
+              "files": {"pages": SAMPLE_PAGES.name, "links": SAMPLE_LINKS.name}}
     task = link_task.LinkAnalysisTask()
 
     def prepared() -> TaskContext:
@@ -388,7 +386,31 @@ def test_a_gemini_answer_the_job_could_not_commit_is_not_bought_again_on_resume(
         for step in task.steps[:-1]:
             task.prepare(ctx, step)
         return ctx
+    return task, prepared
 
+
+def test_pages_answered_ahead_are_not_bought_again_when_an_inbound_cap_changed_their_candidates(gemini, tmp_path):
+    """With --max-inbound, a target leaves a page's candidates once earlier pages fill its cap: pages answered
+    ahead of the first one (which the job died before committing) were asked again on resume, and paid twice,
+    once the resumed run had recorded the first page (3 of 30 sample pages). Their kept answers now serve."""
+    gemini.respond = fg.first_candidate_picked
+    task, prepared = _prepared_twice(tmp_path, {"min_confidence": 0.0, "max_inbound_per_target": 1})
+    first = prepared()
+    items = task.items(first)[:9]
+    for item in items[1:]:      # answered ahead of the first page, which the run never got an answer for
+        task.process(first, item)
+    resumed = prepared()
+    for item in items:
+        task.process(resumed, item)
+    asked = Counter(re.search(r"^URL: (\S+)$", r.prompt, re.MULTILINE)[1] for r in gemini.received)
+    assert sorted(asked) == sorted(items) and set(asked.values()) == {1}, asked
+
+
+def test_a_gemini_answer_the_job_could_not_commit_is_not_bought_again_on_resume(gemini, tmp_path):
+    """Pages in flight together are committed in order: a later page answered before the job paused (or died)
+    is in no checkpoint. Its paid answer waits in the job's folder and the next run takes it back."""
+    gemini.script = [fg.success({"suggestions": []}, prompt_tokens=1000, output_tokens=100)]
+    task, prepared = _prepared_twice(tmp_path, {"min_confidence": 0.0})
     first = prepared()
     items = task.items(first)
     task.process(first, items[1])      # answered ahead of the first page; the job paused before committing it

@@ -181,8 +181,8 @@ class AnswerStore(Protocol):
 
 
 def answer_key(model: str, prompt: str) -> str:
-    """The store's key for one question: the same model asked the same prompt gets the same answer back
-    (the prompt holds the page, its candidates and the page's limit, so a changed index asks anew)."""
+    """The store's key for one question: the same model asked about the same page (`prompt`: the page, its text
+    and limit, less its candidates: see GeminiEngine.suggest) gets the same answer back."""
     return hashlib.sha256(f"{model}\0{prompt}".encode()).hexdigest()
 
 
@@ -274,13 +274,20 @@ class GeminiEngine:
         max_links = gemini_prompt.max_per_page(index)
         prompt = gemini_prompt.build_prompt(index, source_url, candidates, max_links,
                                             self.settings.source_token_budget)
-        picks = self._ask_until_readable(prompt, source_url, outcome)
+        # A kept answer is filed under the question less its candidates: within a job only they change between
+        # runs (a target leaves them once earlier pages fill its inbound cap), and a page answered ahead of an
+        # earlier one was asked again, and paid twice, when the resumed run recorded that page first. Its picks
+        # are checked against the candidates of the run that uses them, as any pick is.
+        kept_as = gemini_prompt.build_prompt(index, source_url, [], max_links, self.settings.source_token_budget)
+        picks = self._ask_until_readable(prompt, kept_as, source_url, outcome, candidates)
         outcome.rows = self._validated_rows(index, source_url, picks, candidates, max_links, outcome.dropped)
         return outcome
 
-    def _ask_until_readable(self, prompt: str, source_url: str, outcome: PageOutcome) -> LinkPicks:
-        """The answer an earlier run already paid for, else ask and keep the answer in the store."""
-        key = answer_key(self.settings.model, prompt) if self._answers is not None else ""
+    def _ask_until_readable(self, prompt: str, kept_as: str, source_url: str, outcome: PageOutcome,
+                            candidates: list) -> LinkPicks:
+        """The answer an earlier run already paid for (filed under `kept_as`), else ask and keep the answer in the
+        store, its picks naming their targets by URL (a candidate's number is this run's only)."""
+        key = answer_key(self.settings.model, kept_as) if self._answers is not None else ""
         kept = self._answers.get(key) if key else None
         answer = _kept_answer(kept)
         if answer is not None:
@@ -291,7 +298,7 @@ class GeminiEngine:
         if earlier is not None:   # unusable answers an earlier run paid for: still this page's cost
             self._charge_kept(outcome, earlier)
         try:
-            picks = self._ask(prompt, source_url, outcome)
+            picks = _by_url(self._ask(prompt, source_url, outcome), candidates)
         except GeminiError:
             # Whatever ends the page (answers unreadable, then maybe the budget, an outage or a pause before the
             # next try), the calls it paid for are kept: the page is not committed when the job pauses, and a
@@ -468,11 +475,8 @@ class GeminiEngine:
         """Check each pick like an offline suggestion; count the rejects by reason; keep the page cap."""
         rows: list[dict] = []
         by_url = {c.destination: c for c in candidates}
-        by_number = {str(n): c.destination for n, c in enumerate(candidates, start=1)}
         for pick in sorted(picks.suggestions, key=lambda p: -p.score):
-            destination = pick.destination.strip()
-            pick = pick.model_copy(update={"destination": by_number.get(destination, destination),
-                                           "anchor": pick.anchor.strip()})
+            pick = pick.model_copy(update={"anchor": pick.anchor.strip()})
             candidate = by_url.get(pick.destination)
             why = _page_level_problem(rows, pick, max_links) or \
                 analyzer.validate_suggestion(index, source, pick.destination, pick.anchor) or \
@@ -540,6 +544,14 @@ def _error_details(details: Any) -> list[dict]:
         return []
     entries = details.get("details") or (details.get("error") or {}).get("details") or []
     return [entry for entry in entries if isinstance(entry, dict)] if isinstance(entries, list) else []
+
+
+def _by_url(picks: LinkPicks, candidates: list) -> LinkPicks:
+    """The picks with each destination as a URL: a candidate's number ("3") as the URL it stands for."""
+    by_number = {str(n): c.destination for n, c in enumerate(candidates, start=1)}
+    return LinkPicks(suggestions=[
+        pick.model_copy(update={"destination": by_number.get(pick.destination.strip(), pick.destination.strip())})
+        for pick in picks.suggestions])
 
 
 def _page_level_problem(rows: list[dict], pick: LinkPick, max_links: int) -> str | None:
