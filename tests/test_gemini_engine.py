@@ -451,6 +451,18 @@ def test_engine_needs_a_key():
         ge.GeminiEngine("", GeminiSettings())
 
 
+def test_the_sdk_does_not_claim_to_use_another_key_than_the_one_sent(fake, monkeypatch, caplog):
+    """With both variables set, the SDK warned "Both GOOGLE_API_KEY and GEMINI_API_KEY are set. Using
+    GOOGLE_API_KEY." while the engine sent GEMINI_API_KEY's key (the one it was given)."""
+    monkeypatch.setenv("GEMINI_API_KEY", KEY)
+    monkeypatch.setenv("GOOGLE_API_KEY", "AIza-another-key")
+    with caplog.at_level(logging.WARNING):
+        engine = engine_for(fake, fg.suggestions((WATER, "watering tips")))
+        engine.suggest(build_site_index(), HOME)
+    assert "GOOGLE_API_KEY" not in caplog.text, caplog.text
+    assert fake.received[0].headers.get("x-goog-api-key") == KEY
+
+
 def test_api_key_from_env_prefers_gemini_then_google(monkeypatch):
     assert ge.api_key_from_env() is None
     monkeypatch.setenv("GOOGLE_API_KEY", "google-key")

@@ -199,6 +199,21 @@ class _Secret:
         return "_Secret(***)"
 
 
+class _NoClaimOfTheEnvironmentsKey(logging.Filter):
+    """Drops the SDK's "Both GOOGLE_API_KEY and GEMINI_API_KEY are set. Using GOOGLE_API_KEY.": it reads the
+    environment even when given a key, and the key given (api_key_from_env: GEMINI_API_KEY first, or the one typed)
+    is the one used. An analyst with both set was told the other key was used, and looked at the wrong one when
+    Gemini refused it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "GEMINI_API_KEY are set" not in record.getMessage()
+
+
+_SDK_CLIENT_LOG = logging.getLogger("google_genai._api_client")
+if not any(isinstance(f, _NoClaimOfTheEnvironmentsKey) for f in _SDK_CLIENT_LOG.filters):
+    _SDK_CLIENT_LOG.addFilter(_NoClaimOfTheEnvironmentsKey())
+
+
 def make_client(api_key: str, settings: GeminiSettings) -> genai.Client:
     """A google-genai client on the Gemini Developer API with the SDK's retry OFF (attempts=1): we retry."""
     options = types.HttpOptions(api_version=settings.api_version, timeout=max(1, int(settings.timeout_s * 1000)),
