@@ -493,6 +493,31 @@ def test_picks_obey_the_same_placement_floor_and_tiers_as_the_offline_engine(fak
     assert "Engine confidence:" in prompt and "tier)" in prompt
 
 
+@pytest.mark.parametrize("later, kept", [
+    ("", []),
+    (" Our composting guide is free.", [("https://ex.com/composting-guide", "Our composting guide is free.")]),
+])
+def test_two_picks_never_share_words_of_the_page(fake, later, kept):
+    """Picks were checked one by one: "tomato composting" and "composting guide" were both kept over the same
+    words of one sentence, links no editor can add both (the offline engine never overlaps its anchors). The
+    second stands where it overlaps nothing, or is dropped."""
+    home, tomato, guide = "https://ex.com/", "https://ex.com/tomato-composting", "https://ex.com/composting-guide"
+    pages = pd.DataFrame([
+        (home, "Home", "Home", "Welcome. Our tomato composting guide explains how to feed plants." + later, True),
+        (tomato, "Tomato composting", "Tomato composting", "Tomato composting feeds tomato plants with kitchen "
+                                                           "waste. Tomato composting is easy.", True),
+        (guide, "Composting guide", "Composting guide", "A composting guide for beginners: bins and turning.", True),
+    ], columns=["url", "title", "h1", "content", "is_target"])
+    index = analyzer.build_index(SimpleNamespace(pages=pages, links=pd.DataFrame(columns=["source", "destination",
+                                                                                         "anchor"])),
+                                 analyzer.AnalysisConfig(max_per_page=3, min_confidence=0.0))
+    engine = engine_for(fake, fg.suggestions((tomato, "tomato composting"), (guide, "composting guide")))
+    outcome = engine.suggest(index, home)
+    assert [(r["Destination"], r["Context"]) for r in outcome.rows] == [
+        (tomato, "Our tomato composting guide explains how to feed plants."), *kept]
+    assert outcome.dropped == ({} if kept else {"anchor_overlap": 1})
+
+
 def test_candidates_below_the_floor_are_never_offered(fake):
     engine = engine_for(fake, fg.suggestions())
     index = build_site_index(min_confidence=0.99)

@@ -489,6 +489,7 @@ class GeminiEngine:
                         max_links: int, dropped: Counter) -> list[dict]:
         """Check each pick like an offline suggestion; count the rejects by reason; keep the page cap."""
         rows: list[dict] = []
+        taken: list[tuple[int, int]] = []     # where the anchors kept so far stand: two never share a character
         by_url = {c.destination: c for c in candidates}
         for pick in sorted(picks.suggestions, key=lambda p: -p.score):
             pick = pick.model_copy(update={"anchor": pick.anchor.strip()})
@@ -496,14 +497,16 @@ class GeminiEngine:
             why = _page_level_problem(rows, pick, max_links) or \
                 analyzer.validate_suggestion(index, source, pick.destination, pick.anchor) or \
                 (None if candidate is not None else "the target is not among the page's candidates")
-            if why:
-                dropped[drop_category(why)] += 1
+            span = None if why else _free_span(index, source, pick, candidate, taken)
+            if span is None:
+                dropped[drop_category(why or "overlaps an anchor already chosen on this page")] += 1
                 continue
+            taken.append(span)
             config = index.config
             rows.append(gemini_prompt.result_row(index, source, pick, candidate, self.engine_name,
                                                  candidate.confidence, analyzer.tier(
                                                      candidate.confidence, config.high_confidence,
-                                                     config.medium_confidence)))
+                                                     config.medium_confidence), span))
         return rows
 
 
@@ -523,6 +526,7 @@ _DROP_CATEGORIES = (
     ("per-page limit", "over_page_cap"),
     ("duplicate target", "duplicate_target"),
     ("anchor already used", "duplicate_anchor"),
+    ("overlaps an anchor already chosen", "anchor_overlap"),
 )
 
 
@@ -567,6 +571,20 @@ def _by_url(picks: LinkPicks, candidates: list) -> LinkPicks:
     return LinkPicks(suggestions=[
         pick.model_copy(update={"destination": by_number.get(pick.destination.strip(), pick.destination.strip())})
         for pick in picks.suggestions])
+
+
+def _free_span(index: Any, source: str, pick: LinkPick, candidate: Any,
+               taken: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """Where a valid pick's anchor stands: where the offline engine placed it when the model kept its anchor, else
+    the first well-placed occurrence; when that overlaps an anchor kept for the page, the first that overlaps none,
+    or None. Picks were checked one by one, and two of them ("tomato composting", "composting guide") were kept
+    over the same words, which no editor can link twice (the offline engine never overlaps its anchors)."""
+    s, d = index.url_pos[source], index.url_pos[pick.destination]
+    span = candidate.span if candidate.anchor == pick.anchor and candidate.span else \
+        analyzer.anchor_placement(index, s, d, pick.anchor)
+    if span is not None and not any(span[0] < end and start < span[1] for start, end in taken):
+        return span
+    return analyzer.anchor_placement(index, s, d, pick.anchor, avoid=tuple(taken))
 
 
 def _page_level_problem(rows: list[dict], pick: LinkPick, max_links: int) -> str | None:

@@ -92,20 +92,19 @@ def trim_to_tokens(text: str, token_budget: int) -> str:
 
 
 def result_row(index: Any, source: str, pick: Any, candidate: Any, engine: str, confidence: float,
-               tier: str) -> dict:
-    """One result row with the offline engine's columns; Context is the prose sentence around the anchor.
+               tier: str, span: tuple[int, int]) -> dict:
+    """One result row with the offline engine's columns; Context is the prose sentence around the anchor, which
+    stands at `span` of the source text (a well-placed occurrence that overlaps no other anchor of the page).
 
     Confidence and Tier are the engine's, for the evidence behind the target (Gemini's own view is Score).
-    When the model kept the offline engine's anchor, the engine's context is reused: it already chose the
-    occurrence that sits best in running text.
+    When the model kept the offline engine's anchor where it stands, the engine's context is reused.
     """
-    same_anchor = candidate is not None and candidate.anchor == pick.anchor
+    same_place = candidate is not None and candidate.anchor == pick.anchor and candidate.span == span
     return {
         "Source": source,
         "Destination": pick.destination,
         "Anchor": pick.anchor,
-        "Context": candidate.context if same_anchor else anchor_context(index, source, pick.destination,
-                                                                        pick.anchor),
+        "Context": candidate.context if same_place else anchor_context(index, source, span),
         "Score": round(min(1.0, max(0.0, float(pick.score))), 3),
         "Confidence": confidence,
         "Tier": tier,
@@ -114,13 +113,11 @@ def result_row(index: Any, source: str, pick: Any, candidate: Any, engine: str, 
     }
 
 
-def anchor_context(index: Any, source: str, destination: str, anchor: str) -> str:
-    """The prose sentence around the anchor's first well-placed occurrence (the one validation accepts)."""
+def anchor_context(index: Any, source: str, span: tuple[int, int]) -> str:
+    """The prose sentence around the anchor standing at `span` of the source's text."""
     from inlink.links import suggest
 
-    s, d = index.url_pos.get(source), index.url_pos.get(destination)
-    span = suggest.anchor_placement(index, s, d, anchor) if s is not None and d is not None else None
-    return suggest.anchor_context(index, s, span) if span else ""
+    return suggest.anchor_context(index, index.url_pos[source], span)
 
 
 def page_fields(index: Any, url: str) -> dict[str, str]:

@@ -102,6 +102,7 @@ class Candidate:
     reason: str
     confidence: float = 0.0
     tier: str = "low"
+    span: tuple[int, int] | None = None   # where the anchor stands in the source text (None: no anchor)
 
 
 @dataclass
@@ -526,7 +527,7 @@ def candidates_for(index: LinkIndex, source_url: str, k: int = 20) -> list[Candi
     chosen, source_row = page_choices(index, source, floor=0.0, limit=k)
     rows = _rows(index, source, chosen, source_row)
     found = [Candidate(r["Destination"], r["Anchor"], r["Context"], r["Score"], r["Reason"], r["Confidence"],
-                       r["Tier"]) for r in rows]
+                       r["Tier"], choice.span) for r, choice in zip(rows, chosen)]
     chosen_targets = {choice.item.target for choice in chosen}
     for target in index.neighbours[source]:   # close pages with no usable anchor: confidence 0, below any floor
         if len(found) >= k:

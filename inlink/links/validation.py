@@ -132,16 +132,18 @@ def _site_links_it(index: LinkIndex, target: int, anchor: str) -> bool:
     return "inbound" in phrase_kinds(index, target, anchor)
 
 
-def anchor_placement(index: LinkIndex, source: int, target: int, anchor: str) -> tuple[int, int] | None:
+def anchor_placement(index: LinkIndex, source: int, target: int, anchor: str,
+                     avoid: tuple[tuple[int, int], ...] = ()) -> tuple[int, int] | None:
     """The first occurrence of `anchor` in the source that the placement rules allow (whole words, running
     prose, not inside a path or URL, template code, a quoted value, a menu path nor a key combination, and a
     code-like span only when the anchor
-    names the target), or None.
+    names the target) and that overlaps none of the spans to `avoid` (anchors already chosen on the page), or None.
     Both engines' rows obey it, so the contract test can check any row with it."""
     text = index.texts[source]
     prose = page_prose(index, source)
     return next((span for span in whole_word_occurrences(text, anchor)
-                 if _placeable(index, source, target, prose, text, *span)), None)
+                 if not any(span[0] < end and start < span[1] for start, end in avoid)
+                 and _placeable(index, source, target, prose, text, *span)), None)
 
 
 def _placeable(index: LinkIndex, source: int, target: int, prose, text: str, start: int, end: int) -> bool:
