@@ -143,6 +143,20 @@ def test_a_typed_model_without_a_price_is_said_to_be_costed_at_the_dearest_rates
     assert not any("no price is known" in w.lower() for w in texts(app.warning))
 
 
+def test_a_key_typed_in_a_panel_is_said_to_go_before_the_environments(dataset, monkeypatch):
+    """A key typed in a job's panel (Gemini refused the environment's) goes before GEMINI_API_KEY for the jobs
+    started after it; the page still said it used the environment variable's."""
+    monkeypatch.setenv("GEMINI_API_KEY", "AIza-refused")
+    app = open_page("generate")
+    app.get("button_group")[0].set_value("gemini").run()
+    assert any("from the GEMINI_API_KEY" in c for c in texts(app.caption)), texts(app.caption)
+    app.session_state["typed_gemini_key"] = "AIza-typed-in-a-panel"
+    app.run()
+    assert_clean(app)
+    assert any(c.startswith("Using the API key typed in this browser session, not the GEMINI_API_KEY")
+               for c in texts(app.caption)), texts(app.caption)
+
+
 def test_a_blank_key_variable_counts_as_no_key(dataset, monkeypatch):
     monkeypatch.setenv("GEMINI_API_KEY", "  ")   # the engine's rule (api_key_from_env): blank is no key
     app = open_page("generate")

@@ -15,7 +15,12 @@ def gemini_key() -> str | None:
     """The key typed in this browser session (memory only), else GEMINI_API_KEY / GOOGLE_API_KEY."""
     from inlink.gemini.keys import api_key_from_env   # the key lookup alone: never the google-genai SDK
 
-    return st.session_state.get(TYPED_KEY) or api_key_from_env()
+    return typed_gemini_key() or api_key_from_env()
+
+
+def typed_gemini_key() -> str | None:
+    """The key typed in this browser session, if any (it goes before the environment's: gemini_key)."""
+    return st.session_state.get(TYPED_KEY) or None
 
 
 def remember_gemini_key(widget_key: str) -> None:

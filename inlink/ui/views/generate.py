@@ -17,7 +17,7 @@ from inlink.links.confidence import DEFAULT_MIN_CONFIDENCE, HIGH_CONFIDENCE, MED
 from inlink.ui import fetch_form
 from inlink.ui import format as fmt
 from inlink.ui import navigation
-from inlink.ui.gemini_key import gemini_key, remember_gemini_key
+from inlink.ui.gemini_key import gemini_key, remember_gemini_key, typed_gemini_key
 from inlink.ui.job_panel import LAST_JOB, job_panel, job_to_show
 from inlink.ui.page import guard, page_manager, plain_message
 
@@ -37,7 +37,10 @@ def engine_settings() -> tuple[str, dict, str | None]:
         return engine, {}, None
     from inlink.gemini.keys import api_key_from_env   # the key lookup alone: never the google-genai SDK
 
-    if api_key_from_env():
+    if api_key_from_env() and typed_gemini_key():   # typed in a job's panel (the environment's refused): it wins
+        st.caption("Using the API key typed in this browser session, not the GEMINI_API_KEY / GOOGLE_API_KEY "
+                   "environment variable's.")
+    elif api_key_from_env():
         st.caption("Using the API key from the GEMINI_API_KEY / GOOGLE_API_KEY environment variable.")
     else:
         st.text_input("Gemini API key", type="password", key="generate.gemini_api_key",
