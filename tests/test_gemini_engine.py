@@ -259,6 +259,17 @@ def test_an_http_answer_that_is_no_json_is_retried_then_named(fake):
     assert len(again.suggest(build_site_index(), HOME).rows) == 1 and len(fake.received) == 4
 
 
+@pytest.mark.parametrize("body", [{"candidates": [{"content": {"parts": "oops"}}]},
+                                  {"usageMetadata": {"promptTokenCount": "many"}}])
+def test_json_of_another_shape_than_a_gemini_answer_is_named_like_no_json(fake, body):
+    """The SDK's pydantic error ("1 validation error for GenerateContentResponse ...") escaped as a bug: a job
+    failed with it, and the command line printed it with its class name and the INLINK_DEBUG hint."""
+    engine = engine_for(fake, fg.Reply(200, body), max_retries=1)
+    with pytest.raises(ge.GeminiUnavailable, match=r"the server's answer is not the Gemini API's JSON"):
+        engine.suggest(build_site_index(), HOME)
+    assert len(fake.received) == 2
+
+
 def test_unreadable_answer_then_good_one_succeeds(fake):
     engine = engine_for(fake, fg.success("{not json"), fg.suggestions((WATER, "watering tips")))
     outcome = engine.suggest(build_site_index(), HOME)

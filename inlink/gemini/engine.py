@@ -424,7 +424,9 @@ class GeminiEngine:
             except _TRANSPORT_ERRORS as exc:
                 failure = _transport_failure(exc, settings.timeout_s)
                 delay, asked = self._backoff(attempt), False
-            except json.JSONDecodeError:    # the HTTP answer itself is no JSON: it said only "Expecting value..."
+            except (json.JSONDecodeError, ValidationError):
+                # the HTTP answer is no JSON ("Expecting value..."), or JSON of another shape than a Gemini answer's
+                # (the SDK's own pydantic error, which failed a job as a bug): another server answered
                 failure = ("the server's answer is not the Gemini API's JSON (a proxy in the way, or a wrong "
                            "base_url in the settings?)")
                 delay, asked = self._backoff(attempt), False
