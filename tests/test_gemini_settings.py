@@ -124,6 +124,9 @@ def test_toml_settings_file(tmp_path):
     ('{"prices": {"m": ["cheap", 2]}}', "price of 'm' must be"),
     ('{"prices": {"m": {"input_per_1m": null, "output_per_1m": 2}}}', "price of 'm' must be"),
     ("{broken", "cannot read Gemini settings file"),
+    ('{"base_url": "localhost:8080"}', "base_url must be an http:// or https:// address, not 'localhost:8080'"),
+    ('{"base_url": "ftp://127.0.0.1/"}', "base_url must be an http:// or https:// address"),
+    ('{"base_url": "http://[::1"}', "base_url must be an http:// or https:// address"),
 ])
 def test_bad_settings_file_names_the_file_and_the_setting(tmp_path, content, message):
     path = tmp_path / "gemini.json"

@@ -178,5 +178,18 @@ def _check_settings(s: GeminiSettings) -> None:
             raise SettingsError(f"{name} must be a positive number of seconds, not {getattr(s, name)!r}")
     if s.budget_usd is not None and not 0 < float(s.budget_usd) < math.inf:   # nan and inf are no amounts
         raise SettingsError(f"budget_usd must be a positive amount of US dollars, not {s.budget_usd!r}")
+    if s.base_url is not None and not _is_http_url(s.base_url):   # else the SDK's UnsupportedProtocol failed a job
+        raise SettingsError(f"base_url must be an http:// or https:// address, not {s.base_url!r}")
     if not s.prices:
         raise SettingsError("the price table is empty")
+
+
+def _is_http_url(value: object) -> bool:
+    """Whether a base_url is an http(s) address with a host the SDK can call ("localhost:8080" is not)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(str(value))
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:   # "http://[::1": an unclosed IPv6 address
+        return False
