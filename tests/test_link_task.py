@@ -598,6 +598,18 @@ def test_cli_suggest_stopped_by_unusable_answers_counts_every_page_it_skipped(tm
     assert f"note: {in_a_row} pages were skipped because their answer could not be used" in result.output
 
 
+def test_cli_suggest_stopped_by_gemini_counts_only_the_pages_it_analysed(tmp_path, gemini, monkeypatch):
+    """Stopped by a spent quota on its second page, it said "wrote 1 suggestion for 2 pages": the page Gemini
+    never answered was counted as analysed."""
+    monkeypatch.setenv("GEMINI_API_KEY", "AIza-env-key")
+    first = first_candidate(with_links=False, floor=analyzer.AnalysisConfig().min_confidence)   # the CLI's floor
+    gemini.script = [fg.suggestions((first.destination, first.anchor)), fg.daily_quota_spent()]
+    result = run_cli("suggest", str(SAMPLE_PAGES), "--engine", "gemini", "--out", str(tmp_path / "o.csv"),
+                     jobs_dir=tmp_path / "jobs")
+    assert result.exit_code == 1 and len(gemini.received) == 2, result.output
+    assert "wrote 1 suggestion for 1 page to " in result.output, result.output
+
+
 def test_cli_suggest_with_gemini_without_a_key_is_one_plain_line(tmp_path, gemini):
     result = run_cli("suggest", str(SAMPLE_PAGES), "--engine", "gemini", "--out", str(tmp_path / "o.csv"),
                      jobs_dir=tmp_path / "jobs")

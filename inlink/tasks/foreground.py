@@ -60,6 +60,8 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
                 if exc.error is not None:   # a refused key: an error of the command (a job waits for a new key)
                     raise exc.error from None
                 page_errors += exc.stopped_by == "unusable"   # the page that made it stop was skipped too
+                if exc.stopped_by != "unusable":   # never answered: "wrote 0 suggestions for 1 page" said it analysed
+                    page_analyzer.index.analysed.discard(url)
                 stopped_early, stopped_by = exc.reason, exc.stopped_by
                 break
             except PauseJob as exc:
