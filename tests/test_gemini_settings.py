@@ -136,6 +136,16 @@ def test_bad_settings_file_names_the_file_and_the_setting(tmp_path, content, mes
     assert "gemini.json" in str(caught.value) or "must be" in str(caught.value)
 
 
+def test_a_bad_option_is_not_blamed_on_a_good_settings_file(tmp_path):
+    """`suggest --model ' '` said "<settings file>: model must be a Gemini model name", naming a file that was
+    right."""
+    path = tmp_path / "gemini.json"
+    path.write_text('{"rpm": 30}')
+    with pytest.raises(SettingsError, match="model must be a Gemini model name") as caught:
+        GeminiSettings.from_options(model=" ", settings_file=path)
+    assert "gemini.json" not in str(caught.value)
+
+
 def test_a_job_keeps_the_model_it_was_made_with(monkeypatch, tmp_path):
     """With no model given, the job's process resolved it from its own settings ($INLINK_GEMINI_MODEL, the settings
     file): a resume in another process could switch model and price mid-job. The model is kept in the options."""

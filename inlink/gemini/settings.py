@@ -103,11 +103,13 @@ class GeminiSettings:
         """Defaults < settings file < $INLINK_GEMINI_MODEL < the options given here (None = not given)."""
         path = settings_file or os.environ.get(SETTINGS_FILE_ENV)
         values = read_settings_file(path) if path else {}
+        if path:   # the file's own mistakes named with the file; an option's not (`--model ' '` blamed the file)
+            cls.from_mapping(values, source=str(path))
         if os.environ.get(MODEL_ENV, "").strip():
             values["model"] = os.environ[MODEL_ENV].strip()
         given = {"model": model, "budget_usd": budget_usd, "rpm": rpm, **overrides}
         values.update({k: v for k, v in given.items() if v is not None})
-        return cls.from_mapping(values, source=str(path) if path else "options")
+        return cls.from_mapping(values, source="options")
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any], source: str = "settings") -> "GeminiSettings":
