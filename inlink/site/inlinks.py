@@ -14,7 +14,7 @@ import pandas as pd
 from inlink.site.coded import Coded
 from inlink.site.columns import LINK_SYNONYMS, detect, header_list, holds_links, holds_pages
 from inlink.site.report import Drops, ImportReport
-from inlink.site.tables import SiteDataError, fold_whitespace, read_table, source_name
+from inlink.site.tables import MAX_LINK_ROWS, SiteDataError, fold_whitespace, read_table, source_name
 from inlink.site.workbooks import other_sheets
 from inlink.site.urls import counted, normalise_values, site_base
 
@@ -48,7 +48,8 @@ def read_links(source, filename=None, known_urls=None, sheet=None, redirects: Ma
     into their distinct values (coded.py) from the read on; only the result has one (shared) string per cell.
     """
     name = source_name(source, filename)
-    table = read_table(source, name, sheet, categories=True, fits=holds_links, holds="the links")
+    table = read_table(source, name, sheet, categories=True, fits=holds_links, holds="the links",
+                       max_rows=MAX_LINK_ROWS)
     report = ImportReport(file=name, warnings=list(table.attrs.get("notes", [])))
     report.links_read = report.rows_read = len(table) + len(table.attrs.get("bad_rows", []))
     drops = Drops(report, table.attrs.get("bad_rows", []))

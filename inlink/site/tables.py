@@ -29,6 +29,9 @@ from inlink.site.arrow_csv import GZIP_MAGIC
 
 MAX_BYTES = 1_000_000_000  # larger files are refused: the app keeps the whole table in memory (~4x)
 MAX_ROWS = 500_000              # larger tables are refused for the same reason
+#: A links table's limit (CSV): its columns are held as codes (inlinks.py), a few bytes a row, and an All Inlinks
+#: export has a row per link of every menu of every page (680,000 rows for 8,000 pages and an 80-link menu).
+MAX_LINK_ROWS = 5_000_000
 DELIMITERS = (",", ";", "\t", "|")
 _BAD_ROW_MARKER = "\uffff<bad row>"
 _XLSX_MAGIC = b"PK\x03\x04"
@@ -63,7 +66,7 @@ def table_suffix(filename: str) -> str:
 
 def read_table(source, filename: str | None = None, sheet: str | None = None, *,
                categories: bool = False, fits: Callable[[list[str]], bool] | None = None,
-               holds: str = "the crawl") -> pd.DataFrame:
+               holds: str = "the crawl", max_rows: int | None = None) -> pd.DataFrame:
     """Return the table in ``source`` (path, bytes or file-like with .getvalue()/.read()) as strings.
 
     ``sheet`` picks a workbook's worksheet by name (ignored for CSV; default: the first visible one whose
@@ -71,10 +74,11 @@ def read_table(source, filename: str | None = None, sheet: str | None = None, *,
     hold "notes", "bad_rows" ((row, reason[, column]) of dropped rows), "encoding" (CSV: what was used and
     how it was found) and, for a workbook, "sheets" and "sheet". ``categories``: the short columns of a
     CSV read by the low-memory reader come as pandas Categorical of their distinct values (the links
-    importer's form, inlinks.py); other columns and files as strings all the same.
+    importer's form, inlinks.py); other columns and files as strings all the same. A CSV of more than ``max_rows``
+    rows (default MAX_ROWS) is refused; a workbook's limit is MAX_ROWS.
     """
     data, name = _open_source(source, filename)
-    frame = _read_plain_utf8(data, name, categories)   # the common file, streamed from its path or bytes (even gzipped)
+    frame = _read_plain_utf8(data, name, categories, max_rows=max_rows)   # the common file, streamed from its path or bytes (even gzipped)
     if frame is None:
         data, name = _gunzip(_read_path(data, name) if isinstance(data, Path) else data, name)
         if not data or (data[:4096].isspace() and data.isspace()):   # no full copy of a large file
@@ -85,14 +89,14 @@ def read_table(source, filename: str | None = None, sheet: str | None = None, *,
             # on demand: openpyxl is slow to import
             from inlink.site.workbooks import read_xlsx
             return _finish(read_xlsx(data, name, sheet, fits, holds), name)
-        frame = _read_csv(data, name)
+        frame = _read_csv(data, name, max_rows)
         if name.lower().endswith(WORKBOOK_NAMES):   # text saved under a workbook's name (many exporters do)
             frame.attrs["notes"].append(f"{name} is named like an Excel workbook but holds text: it was read as "
                                         "a CSV file")
     if sheet:
         frame.attrs["notes"].append(f'{name} is a CSV file, not a workbook: the worksheet "{sheet}" asked '
                                     "for was ignored")
-    return _finish(frame, name)
+    return _finish(frame, name, max_rows)
 
 
 def sheet_names(source, filename: str | None = None) -> list[str]:
@@ -259,7 +263,7 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] > counts[","] else ","
 
 
-def _read_csv(data: bytes, name: str) -> pd.DataFrame:
+def _read_csv(data: bytes, name: str, max_rows: int | None = None) -> pd.DataFrame:
     """The text path: any encoding, line ending, title line, ragged rows or bad cells (each reported)."""
     text, found, marked = _decode(data, name)
     if _looks_binary(text):
@@ -268,7 +272,7 @@ def _read_csv(data: bytes, name: str) -> pd.DataFrame:
     text, title_lines = _skip_title_line(text)
     delimiter = sniff_delimiter(text)
     text, cut = row_breaks.cut_last_row(text, delimiter)
-    frame = _parse_any(text, delimiter, name, title_lines)
+    frame = _parse_any(text, delimiter, name, title_lines, max_rows)
     if marked or "\x00" in text:
         _drop_bad_cells(frame, found)
     if cut:
@@ -283,7 +287,8 @@ def _read_csv(data: bytes, name: str) -> pd.DataFrame:
     return frame
 
 
-def _read_plain_utf8(data: bytes | Path, name: str, categories: bool = False) -> pd.DataFrame | None:
+def _read_plain_utf8(data: bytes | Path, name: str, categories: bool = False,
+                     max_rows: int | None = None) -> pd.DataFrame | None:
     """The common file (UTF-8, header on the first line, LF or CRLF endings, no NUL byte, every row as wide as
     the header or blank), gzipped or not, parsed by pyarrow's streaming CSV reader; None for any other file,
     which the text path reads and reports on.
@@ -306,7 +311,8 @@ def _read_plain_utf8(data: bytes | Path, name: str, categories: bool = False) ->
         # long first row may not end within the head
         header_line = head.split(b"\n", 1)[0] + b"\n"
         headers = pd.read_csv(io.BytesIO(header_line), sep=delimiter, nrows=0, dtype=str, engine="c").columns
-        read = arrow_csv.read_rows(data, delimiter, len(headers), categories, MAX_ROWS, MAX_BYTES)
+        read = arrow_csv.read_rows(data, delimiter, len(headers), categories, _row_limit(max_rows),
+                                   MAX_BYTES)
     except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):   # bad UTF-8, a row of another width
         return None
     except (OSError, EOFError, zlib.error):   # damaged gzip data: the text path names it
@@ -371,14 +377,14 @@ def _above_header(line: str) -> bool:
             or _EXCEL_SEPARATOR_LINE.fullmatch(line.strip()) is not None)
 
 
-def _parse_any(text: str, delimiter: str, name: str, title_lines: int) -> pd.DataFrame:
+def _parse_any(text: str, delimiter: str, name: str, title_lines: int, max_rows: int | None = None) -> pd.DataFrame:
     """Fast C parse; on rows with extra fields the tolerant parse; any parser failure as a SiteDataError."""
     try:
         try:
-            return _parse_csv(text, delimiter)
+            return _parse_csv(text, delimiter, max_rows)
         except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
             if "EOF inside string" not in str(exc):
-                return _parse_csv_tolerant(text, delimiter)
+                return _parse_csv_tolerant(text, delimiter, max_rows)
             row = re.search(r"row (\d+)", str(exc))
             raise SiteDataError('a quoted field is never closed (a stray " character?)', file=name,
                                 row=int(row.group(1)) + 1 + title_lines if row else None) from None
@@ -390,20 +396,20 @@ def _parse_any(text: str, delimiter: str, name: str, title_lines: int) -> pd.Dat
                             file=name, row=row + title_lines if row else None) from None
 
 
-def _csv_options(delimiter: str) -> dict:
+def _csv_options(delimiter: str, max_rows: int | None = None) -> dict:
     return dict(sep=delimiter, dtype=str, keep_default_na=False, skip_blank_lines=False,
-                nrows=MAX_ROWS + 1, index_col=False)
+                nrows=_row_limit(max_rows) + 1, index_col=False)
 
 
-def _parse_csv(text: str, delimiter: str) -> pd.DataFrame:
+def _parse_csv(text: str, delimiter: str, max_rows: int | None = None) -> pd.DataFrame:
     with warnings.catch_warnings():   # a row with one field too many is a warning here: make it an error
         warnings.simplefilter("error", pd.errors.ParserWarning)
-        frame = pd.read_csv(io.StringIO(text), engine="c", **_csv_options(delimiter))
+        frame = pd.read_csv(io.StringIO(text), engine="c", **_csv_options(delimiter, max_rows))
     frame.attrs["bad_rows"] = []
     return frame
 
 
-def _parse_csv_tolerant(text: str, delimiter: str) -> pd.DataFrame:
+def _parse_csv_tolerant(text: str, delimiter: str, max_rows: int | None = None) -> pd.DataFrame:
     """Slower parse that keeps going past rows with too many fields, marking them so they can be reported.
 
     The marked row stays in place, so the positions of the other rows still give their row numbers.
@@ -419,7 +425,7 @@ def _parse_csv_tolerant(text: str, delimiter: str) -> pd.DataFrame:
 
     with warnings.catch_warnings():   # a first row with one extra field is cut, not passed to mark()
         warnings.simplefilter("ignore", pd.errors.ParserWarning)
-        frame = pd.read_csv(io.StringIO(text), engine="python", on_bad_lines=mark, **_csv_options(delimiter))
+        frame = pd.read_csv(io.StringIO(text), engine="python", on_bad_lines=mark, **_csv_options(delimiter, max_rows))
     first = frame.iloc[:, 0].fillna("").astype(str)
     bad = first.str.startswith(_BAD_ROW_MARKER)
     frame.attrs["bad_rows"] = [
@@ -429,10 +435,16 @@ def _parse_csv_tolerant(text: str, delimiter: str) -> pd.DataFrame:
     return frame
 
 
-def _finish(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+def _row_limit(max_rows: int | None) -> int:
+    """A table's row limit: the one asked for, else MAX_ROWS (read when asked: tests lower it)."""
+    return MAX_ROWS if max_rows is None else max_rows
+
+
+def _finish(frame: pd.DataFrame, name: str, max_rows: int | None = None) -> pd.DataFrame:
     """Index rows by file row, strip headers, drop blank rows and refuse over-long tables."""
-    if len(frame) > MAX_ROWS:
-        raise SiteDataError(f"the table has more than {MAX_ROWS:,} rows; split the crawl or filter it first",
+    if len(frame) > _row_limit(max_rows):
+        raise SiteDataError(f"the table has more than {_row_limit(max_rows):,} rows; split the crawl or filter it "
+                            "first",
                             file=name)
     if not frame.attrs.pop("indexed_by_row", False):
         first = frame.attrs.pop("header_row", 1) + 1
