@@ -123,6 +123,20 @@ def test_other_crawlers_say_not_indexable_in_their_words(header, no):
     assert report.excluded == [("https://a.com/x", "non-indexable")]
 
 
+def test_a_cms_exports_kinds_of_page_in_type_are_no_content_types():
+    """A QA pass: a CMS export's "Type" column (post, page) was read as the content type: every page was kept out as
+    "not HTML (post)", and the file refused as having no HTML page. A "Type" of MIME types is read as before."""
+    data = csv_bytes(["URL", "Title", "Type", "Content"], [["https://a.com/x", "X", "post", "Words about gardens."],
+                                                           ["https://a.com/y", "Y", "page", "Words about compost."]])
+    pages, report = load_pages(data, "wordpress.csv")
+    assert pages["is_target"].tolist() == [True, True]
+    assert 'The column "Type" holds kinds of page (post, page), not content types such as text/html: it was not ' \
+           "read." in report.warnings
+    data = csv_bytes(["URL", "Title", "Type", "Content"], [["https://a.com/x", "X", "text/html", "Words."],
+                                                           ["https://a.com/y.pdf", "Y", "application/pdf", "Words."]])
+    assert load_pages(data, "crawl.csv")[0]["is_target"].tolist() == [True, False]
+
+
 def test_custom_extraction_body_columns_are_joined():
     data = csv_bytes(["Address", "Status Code", "Body 1", "Body 2", "Title 1"],
                      [["https://a.com/p", "200", "First part.", "Second  part.", "P"]])

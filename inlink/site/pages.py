@@ -61,6 +61,7 @@ def load_pages_and_redirects(source, filename=None, column_map=None, sheet=None,
                                "custom extraction \"Body 1\").")
     report.warnings.extend(_other_extractors(table.columns, columns, column_map))
     pages = _page_frame(table, columns, column_map)
+    _kinds_are_no_content_types(pages, columns.get("content_type", ""), report)
     pages = _drop_folder_rows(pages, report)
     pages = _normalise_page_urls(pages, drops, columns["url"])
     drops.refuse_if_empty(len(pages), "pages")
@@ -77,6 +78,19 @@ def load_pages_and_redirects(source, filename=None, column_map=None, sheet=None,
                                "\"H1-1\"), or fetch the pages.")
     _report_pages(pages, report)
     return pages.loc[:, list(PAGE_COLUMNS)].reset_index(drop=True), report, _redirects(pages)
+
+
+def _kinds_are_no_content_types(pages: pd.DataFrame, header: str, report: ImportReport) -> None:
+    """A column named only "Type" is a content type when its values are ("text/html", "application/pdf"); a CMS's
+    export names its kinds of page so ("post", "page", "product"), and every page was kept out as "not HTML (post)",
+    the file refused as "Files that are not HTML (PDFs, images) have no prose". Such a column is not read."""
+    if header_key(header) != "type" or pages["content_type"].str.contains("/", regex=False).any():
+        return
+    kinds = examples(list(pages.loc[pages["content_type"] != "", "content_type"].drop_duplicates()))
+    pages["content_type"] = ""
+    if kinds:
+        report.warnings.append(f'The column "{header}" holds kinds of page ({kinds}), not content types such as '
+                               "text/html: it was not read.")
 
 
 def _redirects(pages: pd.DataFrame) -> dict[str, str]:
