@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -135,6 +136,18 @@ def test_a_cms_exports_kinds_of_page_in_type_are_no_content_types():
     data = csv_bytes(["URL", "Title", "Type", "Content"], [["https://a.com/x", "X", "text/html", "Words."],
                                                            ["https://a.com/y.pdf", "Y", "application/pdf", "Words."]])
     assert load_pages(data, "crawl.csv")[0]["is_target"].tolist() == [True, False]
+
+
+def test_a_status_code_written_with_its_reason_phrase_is_read():
+    """A QA pass: Netpeak Spider writes "301 Moved Permanently", "404 Not Found": read as no status at all, a redirect
+    and a missing page were kept as link targets without a word."""
+    data = csv_bytes(["Address", "Status Code", "Title", "Content"],
+                     [["https://a.com/x", "200 OK", "X", "Words."], ["https://a.com/y", "301 Moved Permanently", "Y", "W."],
+                      ["https://a.com/z", "404 Not Found", "Z", "Gone."], ["https://a.com/w", "", "W", "No status."]])
+    pages, report = load_pages(data, "netpeak.csv")
+    assert pages["status_code"].tolist() == [200, 301, 404, pd.NA]
+    assert pages["is_target"].tolist() == [True, False, False, True]
+    assert report.excluded == [("https://a.com/y", "status 301"), ("https://a.com/z", "status 404")]
 
 
 def test_custom_extraction_body_columns_are_joined():

@@ -166,13 +166,25 @@ def _page_frame(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> 
     pages["blocks"] = blocks
     pages["code_spans"] = code
     pages["placeholder_spans"] = placeholders
-    pages["status_code"] = pd.to_numeric(pages["status_code"], errors="coerce").astype("Int64")
+    pages["status_code"] = _status_codes(pages["status_code"])
     counted = pd.to_numeric(pages["word_count"], errors="coerce")
     uncounted = counted.isna()
     # content is whitespace-folded by now, so words = spaces + 1 (a C-speed count, no split)
     counted[uncounted] = pages.loc[uncounted, "content"].map(lambda text: text.count(" ") + 1 if text else 0)
     pages["word_count"] = counted.astype("int64")
     return pages
+
+
+def _status_codes(column: pd.Series) -> pd.Series:
+    """The status codes as numbers (Int64, missing where none is written); a code written with its reason phrase,
+    "301 Moved Permanently" (Netpeak Spider's export), is its number: it was read as no status at all, and a 404 or
+    a redirect kept as a link target without a word."""
+    numbers = pd.to_numeric(column, errors="coerce")
+    unread = numbers.isna()
+    if unread.any():   # a plain number in every cell (the common export): nothing more to read
+        codes = column[unread].fillna("").astype(str).str.extract(r"^\s*(\d{3})\b", expand=False)
+        numbers[unread] = pd.to_numeric(codes, errors="coerce")
+    return numbers.astype("Int64")
 
 
 def _strings(column: pd.Series) -> pd.Series:
