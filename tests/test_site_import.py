@@ -150,6 +150,16 @@ def test_a_status_code_written_with_its_reason_phrase_is_read():
     assert report.excluded == [("https://a.com/y", "status 301"), ("https://a.com/z", "status 404")]
 
 
+def test_a_meta_robots_noindex_keeps_a_page_out_without_an_indexability_column():
+    """A QA pass: a crawler's export with a "Meta Robots" column and no indexability one had its noindex pages
+    suggested as link targets without a word."""
+    data = csv_bytes(["URL", "Meta Robots", "Title", "Content"], [["https://a.com/x", "index, follow", "X", "Words."],
+                                                                  ["https://a.com/y", "noindex, follow", "Y", "W."]])
+    pages, report = load_pages(data, "crawl.csv")
+    assert pages["is_target"].tolist() == [True, False]
+    assert report.excluded == [("https://a.com/y", "non-indexable: noindex, follow")]
+
+
 def test_custom_extraction_body_columns_are_joined():
     data = csv_bytes(["Address", "Status Code", "Body 1", "Body 2", "Title 1"],
                      [["https://a.com/p", "200", "First part.", "Second  part.", "P"]])

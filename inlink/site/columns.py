@@ -15,7 +15,8 @@ PAGE_FIELDS = ("url", "title", "h1", "description", "content", "word_count",
 TEXT_FIELDS = ("title", "h1", "description", "content")
 
 # Header synonyms, already in header_key() form, best first. "indexability_status" is read on top of
-# PAGE_FIELDS only to explain why a page is non-indexable (canonicalised, noindex...), and "redirect_url" (a 3xx
+# PAGE_FIELDS only to explain why a page is non-indexable (canonicalised, noindex...; without Screaming Frog's
+# "Indexability Status", a crawler's "Meta Robots" column says "noindex"), and "redirect_url" (a 3xx
 # row's target, Screaming Frog's "Redirect URL") only so that a link to a redirecting URL counts as a link to
 # the page it redirects to.
 PAGE_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -30,7 +31,8 @@ PAGE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "status_code": ("statuscode", "httpstatuscode", "httpstatus", "responsecode", "status"),
     "content_type": ("contenttype", "mimetype", "mime", "type"),
     "indexability": ("indexability", "indexable", "isindexable", "isindexablepage"),
-    "indexability_status": ("indexabilitystatus",),
+    "indexability_status": ("indexabilitystatus", "metarobots1", "metarobots", "robotsmeta", "metarobotstag",
+                            "xrobotstag1", "xrobotstag"),
     "redirect_url": ("redirecturl", "redirecturi", "redirecttarget", "redirectsto"),
 }
 LINK_SYNONYMS: dict[str, tuple[str, ...]] = {
