@@ -9,6 +9,7 @@ import io
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -635,6 +636,23 @@ def test_several_title_lines_above_the_column_names_are_skipped_in_csv_and_in_a_
         assert pages["url"].tolist() == ["https://a.com/"]
         assert report.dropped_rows[0][0] == 6     # the file's own row number
         assert any(note.startswith(f"{name}: 3 ") and "above the column names" in note for note in report.warnings)
+
+
+def test_a_zipped_export_is_read_from_the_one_table_in_it():
+    """A QA pass: an export zipped to download or mail it was refused as 'is not a readable XLSX workbook ("There is
+    no item named '[Content_Types].xml' in the archive")', and the Upload page's picker refused a .zip."""
+    rows = [["https://a.com/", "Home", "Our espresso guide"], ["https://a.com/b", "Espresso Guide", "How to"]]
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("export/internal_html.csv", csv_bytes(rows, ["Address", "Title 1", "Content"]))
+    pages, report = load_pages(packed.getvalue(), "internal_html.zip")
+    assert pages["url"].tolist() == ["https://a.com/", "https://a.com/b"]
+    assert "internal_html.zip is a zip archive: the table in it, export/internal_html.csv, was read" in report.warnings
+    with zipfile.ZipFile(packed, "a") as archive:
+        archive.writestr("all_inlinks.csv", b"Source,Destination\n")
+    with pytest.raises(SiteDataError, match='internal_html.zip: is a zip archive holding "export/internal_html.csv" '
+                                            'and "all_inlinks.csv": unzip it and give one CSV or XLSX file of it'):
+        load_pages(packed.getvalue(), "internal_html.zip")
 
 
 def test_excels_separator_line_above_the_column_names_is_skipped():

@@ -18,6 +18,7 @@ import io
 import os
 import re
 import warnings
+import zipfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +27,7 @@ import pandas as pd
 
 from inlink.site import arrow_csv, charsets, row_breaks
 from inlink.site.arrow_csv import GZIP_MAGIC
+from inlink.wording import listed
 
 MAX_BYTES = 1_000_000_000  # larger files are refused: the app keeps the whole table in memory (~4x)
 MAX_ROWS = 500_000              # larger tables are refused for the same reason
@@ -52,7 +54,7 @@ class SiteDataError(ValueError):
         return f"{', '.join(where)}: {self.detail}" if where else self.detail
 
 
-TABLE_SUFFIXES = (".csv.gz", ".tsv.gz", ".txt.gz", ".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".gz")
+TABLE_SUFFIXES = (".csv.gz", ".tsv.gz", ".txt.gz", ".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".gz", ".zip")
 
 
 def table_suffix(filename: str) -> str:
@@ -81,6 +83,7 @@ def read_table(source, filename: str | None = None, sheet: str | None = None, *,
     frame = _read_plain_utf8(data, name, categories, max_rows=max_rows)   # the common file, streamed from its path or bytes (even gzipped)
     if frame is None:
         data, name = _gunzip(_read_path(data, name) if isinstance(data, Path) else data, name)
+        data, inner = _unzip(data, name)
         if not data or (data[:4096].isspace() and data.isspace()):   # no full copy of a large file
             raise SiteDataError("the file is empty", file=name)
         if data.startswith(_XLS_MAGIC):
@@ -88,8 +91,8 @@ def read_table(source, filename: str | None = None, sheet: str | None = None, *,
         if _is_workbook(data, name):
             # on demand: openpyxl is slow to import
             from inlink.site.workbooks import read_xlsx
-            return _finish(read_xlsx(data, name, sheet, fits, holds), name)
-        frame = _read_csv(data, name, max_rows)
+            return _finish(_unzipped_note(read_xlsx(data, name, sheet, fits, holds), name, inner), name)
+        frame = _unzipped_note(_read_csv(data, name, max_rows), name, inner)
         if name.lower().endswith(WORKBOOK_NAMES):   # text saved under a workbook's name (many exporters do)
             frame.attrs["notes"].append(f"{name} is named like an Excel workbook but holds text: it was read as "
                                         "a CSV file")
@@ -110,6 +113,7 @@ def workbook_sheets(source, filename: str | None = None, fits: Callable[[list[st
     ([], None) for a CSV."""
     data, name = _read_source(source, filename)
     data, name = _gunzip(data, name)
+    data, _ = _unzip(data, name)
     if not _is_workbook(data, name):
         return [], None
     # on demand: openpyxl is slow to import
@@ -202,6 +206,39 @@ def _gunzip(data: bytes, name: str) -> tuple[bytes, str]:
                             file=name) from None
     _check_size(len(data), name)
     return data, name
+
+
+def _unzip(data: bytes, name: str) -> tuple[bytes, str | None]:
+    """The one table inside a zip archive that is no workbook (an export zipped to download or mail it) and its
+    name there; anything else as it is, with None. A zip holding no table, or several, is refused with what it
+    holds: it read 'is not a readable XLSX workbook ("There is no item named '[Content_Types].xml' ...")'."""
+    if not data.startswith(_XLSX_MAGIC):
+        return data, None
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = [info for info in archive.infolist() if not info.is_dir() and "__MACOSX" not in info.filename]
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return data, None   # workbooks.py names a damaged zip
+    if any(info.filename == "[Content_Types].xml" for info in entries):
+        return data, None   # a workbook
+    tables = [info for info in entries if info.filename.lower().endswith(TABLE_SUFFIXES)
+              and not info.filename.lower().endswith(".zip")]
+    if len(tables) != 1:
+        held = listed([info.filename for info in entries]) if entries else "nothing"
+        raise SiteDataError(f"is a zip archive holding {held}: unzip it and give one CSV or XLSX file of it",
+                            file=name)
+    _check_size(tables[0].file_size, name)
+    try:
+        return _gunzip(archive.read(tables[0]), name)[0], tables[0].filename
+    except (zipfile.BadZipFile, OSError, zlib.error, NotImplementedError, RuntimeError) as exc:
+        raise SiteDataError(f"the zip archive cannot be unpacked ({exc}): unzip it and give the table inside",
+                            file=name) from None
+
+
+def _unzipped_note(frame: pd.DataFrame, name: str, inner: str | None) -> pd.DataFrame:
+    if inner:
+        frame.attrs["notes"].append(f"{name} is a zip archive: the table in it, {inner}, was read")
+    return frame
 
 
 def _read_at_most(stream, limit: int) -> bytes:

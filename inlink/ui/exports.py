@@ -41,7 +41,7 @@ def results_xlsx(manager, job_id: str) -> Callable[[], bytes]:
     return lambda: frame_to_xlsx(manager.results_frame(job_id))
 
 
-_TABLE_SUFFIXES = (".gz", ".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
+_TABLE_SUFFIXES = (".gz", ".zip", ".csv", ".tsv", ".txt", ".xls", ".xlsx", ".xlsm")
 
 
 def download_name(job: Job, extension: str, part: str = "") -> str:

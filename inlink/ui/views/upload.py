@@ -28,7 +28,7 @@ PREVIEW_ROWS = 50
 PREVIEW_WIDTHS = {"url": 230, "title": 220, "h1": 170, "word_count": 62, "is_target": 84, "excluded_reason": 160}
 #: what the importer reads: CSV by any name a crawler gives it (a tab-separated export is often .tsv or .txt, and
 #: many exporters save text as .xls); an old binary .xls is refused by the importer, in words that say what to do
-TABLE_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "gz"]
+TABLE_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "gz", "zip"]
 _PARSED = "upload.parsed"
 _PARSED_HOSTS = "upload.parsed_hosts"   # the parse with the hosts the user chose (kept apart from the default's)
 _HEADERS = "upload.headers"
