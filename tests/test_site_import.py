@@ -160,6 +160,20 @@ def test_a_meta_robots_noindex_keeps_a_page_out_without_an_indexability_column()
     assert report.excluded == [("https://a.com/y", "non-indexable: noindex, follow")]
 
 
+def test_a_content_column_of_content_types_is_the_content_type():
+    """A QA pass: Screaming Frog's URL tab (and its older Internal tab) names the content type "Content": it was read
+    as every page's text ("text/html; charset=UTF-8"), the custom extraction "Body 1" beside it left unread and a PDF
+    kept as a link target."""
+    data = csv_bytes(["Address", "Content", "Status Code", "Title 1", "Body 1"],
+                     [["https://a.com/x", "text/html; charset=UTF-8", "200", "Espresso", "How to pull a shot."],
+                      ["https://a.com/y.pdf", "application/pdf", "200", "Menu", ""]])
+    pages, report = load_pages(data, "internal_all.csv")
+    assert pages["content"].tolist() == ["How to pull a shot.", ""]
+    assert pages["is_target"].tolist() == [True, False] and report.text_column == "Body 1"
+    assert 'The column "Content" holds content types (e.g. text/html; charset=UTF-8), not the pages\' text: it was ' \
+           "read as their content type." in report.warnings
+
+
 def test_custom_extraction_body_columns_are_joined():
     data = csv_bytes(["Address", "Status Code", "Body 1", "Body 2", "Title 1"],
                      [["https://a.com/p", "200", "First part.", "Second  part.", "P"]])

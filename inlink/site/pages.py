@@ -52,6 +52,7 @@ def load_pages_and_redirects(source, filename=None, column_map=None, sheet=None,
                           warnings=list(table.attrs.get("notes", [])), encoding=table.attrs.get("encoding", ""))
     drops = Drops(report, table.attrs.get("bad_rows", []))
     columns = resolve_page_columns(table.columns, column_map, name)
+    columns = _content_that_is_a_type(table, columns, column_map, report)
     if "url" not in columns:
         raise _no_url_column(table.columns, name, table.attrs)
     report.text_column = columns.get("content", "")
@@ -78,6 +79,29 @@ def load_pages_and_redirects(source, filename=None, column_map=None, sheet=None,
                                "\"H1-1\"), or fetch the pages.")
     _report_pages(pages, report)
     return pages.loc[:, list(PAGE_COLUMNS)].reset_index(drop=True), report, _redirects(pages)
+
+
+#: A content type as a crawler writes it: "text/html; charset=UTF-8", "application/pdf", "image/png".
+_MIME_TYPE = re.compile(r"\s*[a-z]+/[a-z0-9.+-]+\s*(?:;.*)?", re.IGNORECASE)
+
+
+def _content_that_is_a_type(table: pd.DataFrame, columns: dict[str, str], column_map,
+                            report: ImportReport) -> dict[str, str]:
+    """The columns, with a "Content" column of content types read as the content type: Screaming Frog's URL tab (and
+    its older Internal tab) names the content type "Content", which was read as every page's text ("text/html;
+    charset=UTF-8"), a custom extraction "Body 1" beside it unread and a PDF kept as a link target."""
+    header = columns.get("content", "")
+    if not header or (column_map or {}).get("content") or "html" in header_key(header):
+        return columns
+    filled = table[header].head(200).fillna("").astype(str)
+    filled = filled[filled.str.strip() != ""]
+    if not len(filled) or not filled.map(lambda value: _MIME_TYPE.fullmatch(value) is not None).all():
+        return columns
+    found = resolve_page_columns([h for h in table.columns if h != header], column_map, report.file)
+    found.setdefault("content_type", header)
+    report.warnings.append(f'The column "{header}" holds content types (e.g. {filled.iloc[0].strip()}), not the '
+                           "pages' text: it was read as their content type.")
+    return found
 
 
 def _kinds_are_no_content_types(pages: pd.DataFrame, header: str, report: ImportReport) -> None:
