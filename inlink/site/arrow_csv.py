@@ -22,11 +22,17 @@ from inlink.site.heap import TRIM_EVERY, HeapTrimmer
 GZIP_MAGIC = b"\x1f\x8b"
 
 
+class TooManyRows(Exception):
+    """The table has more rows than the importer reads (the limit given): refused at once, where the text path it
+    went to first held the whole file, about ten times its size (737 MB to refuse a 76 MB crawl of 600,000 rows;
+    a crawl near the size limit could exhaust the memory before the refusal)."""
+
+
 def read_rows(data: bytes | Path, delimiter: str, width: int, categories: bool, max_rows: int,
               max_bytes: int) -> tuple[list, np.ndarray] | None:
     """Each of the ``width`` columns under the header (see _read_columns) and which rows are blank, read with
-    the smallest block size every row fits in; None for a table over ``max_rows`` rows or ``max_bytes`` of
-    text, or with a NUL byte in a cell (the text path refuses or reports those). ValueError (bad UTF-8, a
+    the smallest block size every row fits in; None for a table over ``max_bytes`` of text, or with a NUL byte
+    in a cell (the text path refuses or reports those); TooManyRows for one over ``max_rows`` rows. ValueError (bad UTF-8, a
     row of another width), OSError / EOFError / zlib.error (damaged gzip data) and ImportError (no pyarrow)
     propagate: the caller takes the text path."""
     sizes = _block_sizes(data)
@@ -212,8 +218,8 @@ def _read_columns(batches, width: int, trim_every: int, categories: bool,
     (judged on the first block) and the short ones (_ShortColumn) converted block by block, each block freed
     once converted, so a crawl's text is never whole as Arrow next to Python strings. ``categories``: the
     short columns as pandas Categorical (codes into their distinct values, what the links importer keeps).
-    None for a table the text path must read: a cell holding a NUL byte (reported there with its row), more
-    than ``limits`` (rows, bytes of text) allow (refused there with the reason)."""
+    None for a table the text path must read: a cell holding a NUL byte (reported there with its row), more bytes
+    of text than ``limits`` (rows, bytes) allow (refused there with the reason); TooManyRows past its rows."""
     import pyarrow.compute as arrow_compute
 
     parts: list = [None] * width
@@ -223,7 +229,9 @@ def _read_columns(batches, width: int, trim_every: int, categories: bool,
     for batch in batches:
         block_bytes = batch.nbytes    # once: it sums every column's buffers (per column, a 3,000-column file's
         rows, size = rows + batch.num_rows, size + block_bytes   # read took minutes, its width squared)
-        if rows > limits[0] or size > limits[1]:
+        if rows > limits[0]:
+            raise TooManyRows(limits[0])
+        if size > limits[1]:
             return None
         if parts[0] is None:
             parts = [[] if column.nbytes > _LONG_TEXT * max(len(column), 1) else

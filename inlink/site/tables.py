@@ -356,6 +356,8 @@ def _read_plain_utf8(data: bytes | Path, name: str, categories: bool = False,
         return None
     except ImportError:   # pyarrow missing (it is in requirements.txt): the text path still reads the file
         return None
+    except arrow_csv.TooManyRows:
+        raise SiteDataError(_too_many_rows(max_rows), file=name) from None
     if read is None:
         return None
     columns, blank = read
@@ -477,12 +479,14 @@ def _row_limit(max_rows: int | None) -> int:
     return MAX_ROWS if max_rows is None else max_rows
 
 
+def _too_many_rows(max_rows: int | None) -> str:
+    return f"the table has more than {_row_limit(max_rows):,} rows; split the crawl or filter it first"
+
+
 def _finish(frame: pd.DataFrame, name: str, max_rows: int | None = None) -> pd.DataFrame:
     """Index rows by file row, strip headers, drop blank rows and refuse over-long tables."""
     if len(frame) > _row_limit(max_rows):
-        raise SiteDataError(f"the table has more than {_row_limit(max_rows):,} rows; split the crawl or filter it "
-                            "first",
-                            file=name)
+        raise SiteDataError(_too_many_rows(max_rows), file=name)
     if not frame.attrs.pop("indexed_by_row", False):
         first = frame.attrs.pop("header_row", 1) + 1
         frame.index = pd.RangeIndex(first, len(frame) + first)
