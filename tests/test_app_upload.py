@@ -324,6 +324,8 @@ def test_the_links_report_counts_links_through_redirects_as_the_analysis_does():
     assert any("Existing links: 2 kept of 3 read" in c for c in texts(app.caption)), texts(app.caption)
     assert any("2 links go to a redirecting URL and count as a link to the page it redirects to" in w
                for w in texts(app.warning)), texts(app.warning)
+    # named as the links file's (a QA pass: beside the pages file's notes, "1 self link ... skipped" named no file)
+    assert any("- l.csv: 1 self link (a page linking to itself) was skipped." in w for w in texts(app.warning))
 
 
 def test_the_preview_fits_the_page_and_shows_paths_after_the_shared_folder():

@@ -83,7 +83,6 @@ def load_site(pages_source, links_source=None, *, pages_name=None, links_name=No
         return SiteData(pages=pages, links=empty_links(), report=report)
     report.links_file = link_report.file
     report.links_read, report.links_kept = link_report.links_read, link_report.links_kept
-    report.warnings.extend(warning if warning.startswith(link_report.file) else f"{link_report.file}: {warning}"
-                           for warning in link_report.warnings)   # the reader's notes name their file already
+    report.warnings.extend(link_report.named_warnings())
     report.dropped_rows.extend((row, f"{link_report.file}: {reason}") for row, reason in link_report.dropped_rows)
     return SiteData(pages=pages, links=parts.links, report=report, linked_text=parts.linked_text)

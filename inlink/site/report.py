@@ -71,6 +71,11 @@ class ImportReport:
                          f"{counted(self.links_kept, 'existing link')} kept.")
         return lines
 
+    def named_warnings(self) -> list[str]:
+        """The warnings, each naming this report's file (the reader's notes name it already): said beside another
+        file's, as a links file's are beside its pages file's, "2 self links were skipped" named neither."""
+        return [warning if warning.startswith(self.file) else f"{self.file}: {warning}" for warning in self.warnings]
+
     def dropped_lines(self, limit: int | None = None) -> list[str]:
         """Each dropped row as 'file, row N, column "C": reason', the form of a SiteDataError."""
         lines = []

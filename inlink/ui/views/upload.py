@@ -243,7 +243,7 @@ def show_report(report, links_report) -> None:
     if links_report is not None:
         st.caption(f"Existing links: {links_report.links_kept:,} kept of {links_report.links_read:,} read "
                    "(links to pages outside the crawl and non-hyperlinks are left out).")
-    warnings = list(report.warnings) + list(getattr(links_report, "warnings", []) or [])
+    warnings = list(report.warnings) + (links_report.named_warnings() if links_report is not None else [])
     if warnings:
         st.warning("\n".join(f"- {warning}" for warning in warnings), icon=":material/info:")
     _details(report, links_report)
