@@ -380,7 +380,8 @@ def test_a_destination_relative_to_its_page_is_read_from_the_links_source():
     data = csv_bytes(["Source", "Destination", "Anchor"], [["https://a.com/docs/x", "y", "why"],
                                                            ["https://a.com/docs/x", "../guide", "the guide"],
                                                            ["https://a.com/docs/x", "#top", "top"],
-                                                           ["https://a.com/docs/y", "mailto:me@a.com", "mail"]])
+                                                           ["https://a.com/docs/y", "mailto:me@a.com", "mail"],
+                                                           ["https://a.com/docs/y", "a.com/guide", "g"]])
     known = {"https://a.com/docs/x", "https://a.com/docs/y", "https://a.com/guide"}
     links, linked_text, report = read_links(data, "links.csv", known_urls=known)
     assert links.values.tolist() == [["https://a.com/docs/x", "https://a.com/docs/y", "why"],
@@ -388,7 +389,8 @@ def test_a_destination_relative_to_its_page_is_read_from_the_links_source():
     assert linked_text.values.tolist() == [["https://a.com/docs/x", "top"]]
     assert "3 link destinations written relative to their pages were read from the link's source, e.g. y on " \
            "https://a.com/docs/x as https://a.com/docs/y." in report.warnings
-    assert [row for row, _ in report.dropped_rows] == [5]   # the mailto: link, as before
+    assert [row for row, _ in report.dropped_rows] == [5, 6]   # the mailto: link, and a URL without its scheme
+    assert report.dropped_rows[1][1].startswith('column "Destination": "a.com/guide" is not a URL')   # as before
     data = csv_bytes(["Source", "Destination", "Anchor"], [["../composting-at-home", "https://a.com/guide", "g"],
                                                            ["https://a.com/docs/x", "y", "why"]])
     _, report = load_links(data, "links.csv", known_urls=known)   # a source names no base: said as before

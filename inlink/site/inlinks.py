@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Mapping
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import numpy as np
 import pandas as pd
@@ -143,9 +143,11 @@ def _relative_to_source(links: _LinkRows, report: ImportReport) -> _LinkRows:
     table taken from the pages' hrefs holds it, resolved against its row's source, as a browser does: it was
     dropped as "not a URL" (the row names its base: the source), and the site's existing link suggested again."""
     source, destination = links.fields["source"], links.fields["destination"]
+    hosts = {urlsplit(value.lower()).hostname for value in source.values}   # "a.com/x" is a.com's, no path of it
     relative = destination.per_row(np.array([value != "" and not _NOT_PAGE_RELATIVE.match(value)
-                                             and not _WHITESPACE.search(value) for value in destination.values],
-                                            dtype=bool))
+                                             and not _WHITESPACE.search(value)
+                                             and value.split("/", 1)[0].lower() not in hosts
+                                             for value in destination.values], dtype=bool))
     relative &= source.per_row(np.array([value.lower().startswith(("http://", "https://"))
                                          for value in source.values], dtype=bool))
     if not relative.any():
