@@ -21,8 +21,8 @@ from inlink.site.report import Drops, ImportReport
 from inlink.site.scope import host_scope
 from inlink.site.tables import SiteDataError, fold_whitespace, read_table, source_name
 from inlink.site.urls import counted, examples, map_distinct, normalise_series, site_base
-from inlink.wording import listed
 from inlink.site.workbooks import other_sheets
+from inlink.wording import listed
 
 PAGE_COLUMNS = PAGE_FIELDS + ("is_target", "excluded_reason", "blocks", "code_spans", "placeholder_spans")
 #: An indexability cell that says "not indexable", compared as headers are (header_key): Screaming Frog
