@@ -516,6 +516,14 @@ def test_a_links_export_may_have_more_rows_than_a_crawl(monkeypatch):
         assert len(links) == 10
         with pytest.raises(SiteDataError, match="more than 5 rows"):
             load_pages(csv_bytes(["Address", "Title 1"], [row[1:] for row in rows], encoding=encoding), "crawl.csv")
+    book = openpyxl.Workbook()   # a workbook is read up to the crawl's limit: its refusal says to export a CSV
+    for row in (["Source", "Destination", "Anchor"], *rows):
+        book.active.append(row)
+    data = io.BytesIO()
+    book.save(data)
+    with pytest.raises(SiteDataError, match=r"all_inlinks.xlsx: the worksheet has more than 5 rows, the most read from "
+                                            r"a workbook: export it as CSV \(up to 5,000,000 rows\)"):
+        load_links(data.getvalue(), "all_inlinks.xlsx")
 
 
 # --- column map -------------------------------------------------------------------------------------------

@@ -91,7 +91,11 @@ def read_table(source, filename: str | None = None, sheet: str | None = None, *,
         if _is_workbook(data, name):
             # on demand: openpyxl is slow to import
             from inlink.site.workbooks import read_xlsx
-            return _finish(_unzipped_note(read_xlsx(data, name, sheet, fits, holds), name, inner), name)
+            frame = _unzipped_note(read_xlsx(data, name, sheet, fits, holds), name, inner)
+            if len(frame) > MAX_ROWS and _row_limit(max_rows) > MAX_ROWS:   # a table a CSV may hold more rows of
+                raise SiteDataError(f"the worksheet has more than {MAX_ROWS:,} rows, the most read from a workbook: "
+                                    f"export it as CSV (up to {max_rows:,} rows)", file=name)
+            return _finish(frame, name)
         frame = _unzipped_note(_read_csv(data, name, max_rows), name, inner)
         if name.lower().endswith(WORKBOOK_NAMES):   # text saved under a workbook's name (many exporters do)
             frame.attrs["notes"].append(f"{name} is named like an Excel workbook but holds text: it was read as "
