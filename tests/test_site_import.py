@@ -174,6 +174,21 @@ def test_a_content_column_of_content_types_is_the_content_type():
            "read as their content type." in report.warnings
 
 
+def test_a_canonical_url_keeps_a_copy_out_when_the_export_says_no_indexability():
+    """A QA pass: a crawler's export with a "Canonical URL" column and no indexability one had its "?sort=price" copy
+    suggested as a link target. A canonical naming the same path on another host (a staging copy naming the public
+    site) is no other page; an export that says the indexability itself is read as it says."""
+    rows = [["https://a.com/x", "https://a.com/x", "X", "Words."],
+            ["https://a.com/x?sort=price", "https://a.com/x", "X sorted", "Words."],
+            ["https://a.com/y", "https://www.a.com/y/", "Y", "Other words."]]
+    pages, report = load_pages(csv_bytes(["URL", "Canonical URL", "Title", "Content"], rows), "crawl.csv")
+    assert pages["is_target"].tolist() == [True, False, True]
+    assert report.excluded == [("https://a.com/x?sort=price", "non-indexable: Canonicalised to https://a.com/x")]
+    said = [row + ["Indexable"] for row in rows]
+    pages, _ = load_pages(csv_bytes(["URL", "Canonical URL", "Title", "Content", "Indexability"], said), "sf.csv")
+    assert pages["is_target"].tolist() == [True, True, True]
+
+
 def test_custom_extraction_body_columns_are_joined():
     data = csv_bytes(["Address", "Status Code", "Body 1", "Body 2", "Title 1"],
                      [["https://a.com/p", "200", "First part.", "Second  part.", "P"]])

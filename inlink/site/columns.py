@@ -34,6 +34,8 @@ PAGE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "indexability_status": ("indexabilitystatus", "metarobots1", "metarobots", "robotsmeta", "metarobotstag",
                             "xrobotstag1", "xrobotstag"),
     "redirect_url": ("redirecturl", "redirecturi", "redirecttarget", "redirectsto"),
+    "canonical": ("canonicallinkelement1", "canonicalurl", "canonical", "canonicallink", "canonical1",
+                  "canonicaltag"),
 }
 LINK_SYNONYMS: dict[str, tuple[str, ...]] = {
     "source": ("source", "sourceurl", "from", "fromurl", "sourcepage", "referrer", "referringpage",

@@ -145,9 +145,10 @@ def _clean_text(series: pd.Series) -> pd.Series:
 
 
 #: Fields cleaned as text (whitespace folded); the others (status code, word count) are parsed as numbers.
-CLEANED_FIELDS = (*TEXT_FIELDS, "url", "content_type", "indexability", "indexability_status", "redirect_url")
-#: Fields read besides PAGE_FIELDS: why a page is non-indexable, and where a 3xx row redirects.
-EXTRA_FIELDS = ("indexability_status", "redirect_url")
+CLEANED_FIELDS = (*TEXT_FIELDS, "url", "content_type", "indexability", "indexability_status", "redirect_url",
+                  "canonical")
+#: Fields read besides PAGE_FIELDS: why a page is non-indexable, where a 3xx row redirects, its canonical URL.
+EXTRA_FIELDS = ("indexability_status", "redirect_url", "canonical")
 
 
 def _any_named(pages: pd.DataFrame) -> bool:
@@ -352,11 +353,30 @@ def _exclusion_reasons(pages: pd.DataFrame) -> pd.Series:
     bad_status = status.notna() & (status != 200)
     said = ("status " + status.astype(str)).where(status != 0, NOT_FETCHED)   # crawlers write 0 for no answer
     reason = _join_reasons(reason, blank.where(~bad_status.fillna(False), said))
-    detail = pages["indexability_status"]
+    detail = pages["indexability_status"].where(pages["indexability_status"] != "", _canonicalised(pages))
     non_indexable = (map_distinct(pages["indexability"], header_key).isin(NON_INDEXABLE_VALUES)
                      | detail.str.lower().str.contains(NON_INDEXABLE_STATUS, regex=True))
     label = ("non-indexable" + (": " + detail).where(detail != "", "")).where(non_indexable, "")
     return _join_reasons(reason, label.where(~bad_status.fillna(False), ""))  # a redirect is non-indexable anyway
+
+
+def _canonicalised(pages: pd.DataFrame) -> pd.Series:
+    """"Canonicalised to <URL>" for a page whose canonical URL is another page's, when the export gives no
+    indexability of its own (a crawler's export with a "Canonical URL" column and none saying "Non-Indexable": its
+    "?sort=price" copies were suggested as link targets); "" elsewhere. A canonical naming the same path on another
+    host (a staging copy's, naming the public site) is no other page, as for a fetched site."""
+    blank = pd.Series("", index=pages.index, dtype=object)
+    if (pages["indexability"] != "").any() or not (pages["canonical"] != "").any():
+        return blank
+    canonical, errors = normalise_series(pages["canonical"], site_base(pages["url"].unique()))
+    elsewhere = ((pages["canonical"] != "") & (errors == "")
+                 & (_path(canonical) != _path(pages["url"])))
+    return blank.where(~elsewhere, "Canonicalised to " + canonical)
+
+
+def _path(urls: pd.Series) -> pd.Series:
+    """The URLs without their scheme and host."""
+    return urls.str.replace(r"^[a-z][a-z0-9+.-]*://[^/?#]*", "", regex=True)
 
 
 def _merge_duplicate_pages(pages: pd.DataFrame, report: ImportReport) -> pd.DataFrame:
