@@ -148,6 +148,9 @@ def test_500_until_retries_are_exhausted_fails_clearly(fake):
     assert len(fake.received) == 3      # the SDK's own retry is off: exactly 1 + max_retries requests
     assert caught.value.attempts == 3 and caught.value.last_failure.startswith("500 INTERNAL")
     assert caught.value.retry_after_s is None and "job" not in str(caught.value)   # the caller words the remedy
+    once = engine_for(fake, fg.server_error(), max_retries=0)   # no retry: "failed 1 times" read wrong
+    with pytest.raises(ge.GeminiUnavailable, match=r"failed 1 time in a row \(last: 500 INTERNAL"):
+        once.suggest(build_site_index(), HOME)
 
 
 def test_an_html_error_page_is_said_by_its_title_and_a_long_message_is_cut(fake):

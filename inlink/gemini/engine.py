@@ -25,7 +25,7 @@ from google.genai import errors, types
 from pydantic import BaseModel, Field, ValidationError
 
 from inlink.links import suggest as analyzer
-from inlink.wording import usd
+from inlink.wording import counted, usd
 from inlink.gemini import prompt as gemini_prompt
 from inlink.gemini.settings import DEFAULT_MODEL, GeminiSettings, ModelPrice, SettingsError  # noqa: F401 (re-exported)
 from inlink.gemini.keys import api_key_from_env as api_key_from_env  # re-exported: the engine's old home
@@ -432,7 +432,7 @@ class GeminiEngine:
                 delay, asked = self._backoff(attempt), False
             if attempt == settings.max_retries:
                 failure = self._secret.scrub(failure)
-                raise GeminiUnavailable(f"Gemini failed {attempt + 1} times in a row (last: {failure})",
+                raise GeminiUnavailable(f"Gemini failed {counted(attempt + 1, 'time')} in a row (last: {failure})",
                                         attempts=attempt + 1, last_failure=failure) from None
             log.info("Gemini call failed (%s); retry %d of %d in %.2f s", self._secret.scrub(failure),
                      attempt + 1, settings.max_retries, delay)
