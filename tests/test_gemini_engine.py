@@ -219,6 +219,19 @@ def test_a_spent_quota_of_the_minute_is_waited_out(fake):
     assert len(engine.suggest(build_site_index(), HOME).rows) == 1 and len(fake.received) == 2
 
 
+def test_a_wait_the_pages_in_flight_share_is_said_once():
+    """Four pages in flight waiting out one 429 said the same wait four times in the job's events."""
+    said = []
+    engine = ge.GeminiEngine(KEY, GeminiSettings(), client=object(), on_wait=said.append)
+    for page in ("/a", "/b", "/c", "/d"):
+        engine._say_wait(page, "429 RESOURCE_EXHAUSTED", 30.0, 0, True)
+    assert len(said) == 1 and "waiting 30 s as Gemini asked" in said[0]
+    engine._say_wait("/e", "429 RESOURCE_EXHAUSTED", 1.0, 0, True)   # a short wait is not said
+    engine._wait_said_until = 0.0   # the wait said is over: the next one is news
+    engine._say_wait("/f", "503 UNAVAILABLE", 8.0, 1, False)
+    assert len(said) == 2 and "for /f" in said[1] and "before asking again" in said[1]
+
+
 @pytest.mark.parametrize("bad_answer", ["{not json", '{"links": []}', ""])
 def test_unreadable_answer_is_retried_then_reported_as_page_error(fake, bad_answer):
     engine = engine_for(fake, fg.success(bad_answer, prompt_tokens=100, output_tokens=10), parse_retries=2)

@@ -252,6 +252,8 @@ class GeminiEngine:
         self._sleep = sleep
         self._interrupted = interrupted or (lambda: False)   # e.g. the job's "a pause or stop was asked"
         self._on_wait = on_wait or (lambda sentence: None)   # e.g. the job's events: a long wait is said
+        self._wait_said_until = 0.0   # monotonic time until which the wait said last covers the others (_say_wait)
+        self._wait_said_lock = threading.Lock()
         self._rng = rng or random.Random()
         self._spent = float(spent_usd)
         self._spent_lock = threading.Lock()
@@ -442,11 +444,18 @@ class GeminiEngine:
 
     def _say_wait(self, source_url: str, failure: str, delay: float, attempt: int, asked: bool) -> None:
         """Tell the caller of a long wait before a retry: a job waiting out a 429's 30 s retryDelay said nothing,
-        in its panel or its events, and looked stuck. `failure` holds no key (_classify scrubbed it)."""
-        if delay >= SAY_WAIT_S:
-            why = "as Gemini asked" if asked else "before asking again"
-            self._on_wait(f"Gemini did not answer for {source_url} ({failure}): waiting "
-                          f"{delay:.3g} s {why} (retry {attempt + 1} of {self.settings.max_retries})")
+        in its panel or its events, and looked stuck. `failure` holds no key (_classify scrubbed it). Said once for
+        the pages in flight that wait out the same answer: with four at a time, one 429 was said four times."""
+        if delay < SAY_WAIT_S:
+            return
+        now = time.monotonic()
+        with self._wait_said_lock:
+            if now < self._wait_said_until:
+                return
+            self._wait_said_until = now + delay
+        why = "as Gemini asked" if asked else "before asking again"
+        self._on_wait(f"Gemini did not answer for {source_url} ({failure}): waiting "
+                      f"{delay:.3g} s {why} (retry {attempt + 1} of {self.settings.max_retries})")
 
     def _wait(self, seconds: float) -> None:
         """Sleep before a retry in short steps, and give up when the run is interrupted: a pause asked during a
