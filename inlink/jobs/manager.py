@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 from inlink.jobs.record import ACTIVE_STATUSES, Job, percentage_of
 from inlink.jobs.annotations import read_annotations, update_annotations
-from inlink.jobs.results import header_bytes, last_checkpoint, read_results, results_csv_bytes
+from inlink.jobs.results import ResultFrames, header_bytes, last_checkpoint, read_results, results_csv_bytes
 from inlink.jobs.state import (TERMINAL_STATUSES, InvalidJobId, InvalidJobOperation,
                       ItemError, JobError, JobNotFound, JobStatus, PauseJob, SecretInConfig,
                       StorageError, UnknownTask, check_transition, iso_to_epoch, new_job_id,
@@ -83,6 +83,7 @@ class JobManager:
         self.stale_after = float(stale_after)
         self.max_recoveries = int(max_recoveries)
         self._secrets: dict[str, dict] = {}
+        self._frames = ResultFrames()
         self._changed = threading.Condition()
         self._scheduler = JobScheduler(
             self.store, max_running=self.max_running, durability=durability,
@@ -400,8 +401,11 @@ class JobManager:
         """Committed rows only; `limit` rows from the start, or from the end with tail=True
         (found through the checkpoint log, so a tail never reads the whole file)."""
         job = self._read(job_id)
-        return read_results(self.store.results_path(job_id), self.store.checkpoints_path(job_id),
-                            tuple(job.result_columns or ()), limit=limit, tail=tail, numeric=job.numeric_columns)
+        paths = self.store.results_path(job_id), self.store.checkpoints_path(job_id)
+        columns = tuple(job.result_columns or ())
+        if limit is None:   # all the rows: kept while nothing is committed (an opened job's page reads them each rerun)
+            return self._frames.read(*paths, columns, numeric=job.numeric_columns)
+        return read_results(*paths, columns, limit=limit, tail=tail, numeric=job.numeric_columns)
 
     def results_count(self, job_id) -> int:
         """Committed rows, from the last checkpoint line (no scan of the results)."""

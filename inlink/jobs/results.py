@@ -17,6 +17,7 @@ import io
 import json
 import os
 import re
+import threading
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -355,9 +356,16 @@ def read_results(results: Path, checkpoints: Path, columns: Sequence[str],
                  numeric: Sequence[str] | None = None) -> pd.DataFrame:
     """The committed rows as a frame: `numeric` (Task.numeric_columns) read as numbers, the other columns as text
     exactly as written; with numeric=None (a job made before tasks declared them) every column's type is guessed."""
+    last, end = committed_length(results, checkpoints)
+    return _read_committed(results, checkpoints, columns, last, end, limit, tail, numeric)
+
+
+def _read_committed(results: Path, checkpoints: Path, columns: Sequence[str], last: Checkpoint | None, end: int,
+                    limit: int | None = None, tail: bool = False,
+                    numeric: Sequence[str] | None = None) -> pd.DataFrame:
+    """read_results of the rows up to `end`, the committed length `last` gives."""
     import pandas as pd
 
-    last, end = committed_length(results, checkpoints)
     if last is None or last.rows_total == 0 or limit == 0:
         return pd.DataFrame(columns=list(columns))
     numbers = None if numeric is None else frozenset(numeric)
@@ -368,6 +376,41 @@ def read_results(results: Path, checkpoints: Path, columns: Sequence[str],
         return frame.tail(limit).reset_index(drop=True)
     with io.BufferedReader(_Bounded(results, end)) as f:
         return _parse(f, nrows=limit, types=types)
+
+
+class ResultFrames:
+    """The last KEEP whole reads of results files, each kept under what it read: the file (its path and inode) and
+    its committed length. Committed rows never change (the file is append-only, and recovery cuts only rows no
+    checkpoint committed), so a read of the same length is the same frame: an opened job's page reads all its rows
+    on every rerun (each Accept, filter or page of cards), and parsing 250,000 rows took seconds each time.
+    Each caller gets its own copy (cheap: pandas copies on write), so no caller changes another's rows."""
+
+    KEEP = 2   # an opened job in each of two tabs; a frame of 250,000 rows holds about 130 MB
+
+    def __init__(self) -> None:
+        self._frames: dict[tuple, pd.DataFrame] = {}
+        self._lock = threading.Lock()
+
+    def read(self, results: Path, checkpoints: Path, columns: Sequence[str],
+             numeric: Sequence[str] | None = None) -> pd.DataFrame:
+        """read_results(results, checkpoints, columns, numeric=numeric), from memory when nothing was committed
+        since the last read."""
+        last, end = committed_length(results, checkpoints)
+        try:
+            inode = os.stat(results).st_ino
+        except FileNotFoundError:
+            inode = None
+        key = (str(results), inode, end, tuple(columns), None if numeric is None else tuple(numeric))
+        with self._lock:
+            frame = self._frames.get(key)
+        if frame is None:
+            frame = _read_committed(results, checkpoints, columns, last, end, numeric=numeric)
+            with self._lock:
+                self._frames = {k: v for k, v in self._frames.items() if k[0] != key[0]}   # that file's older read
+                self._frames[key] = frame
+                while len(self._frames) > self.KEEP:
+                    self._frames.pop(next(iter(self._frames)))
+        return frame.copy()
 
 
 def read_result_rows(results: Path, checkpoints: Path) -> list[dict[str, str]]:
