@@ -201,6 +201,25 @@ def test_the_excel_export_has_readable_columns_and_a_frozen_filterable_header(ma
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == sheet.dimensions
 
 
+def test_an_excel_export_longer_than_a_worksheet_is_refused_in_words(monkeypatch):
+    """Excel opens no worksheet of more than 1,048,576 rows, and a streamed workbook (openpyxl's write-only mode)
+    writes them all the same: refused before any work, saying what to download instead."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from inlink import exports
+
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 4)
+    frame = pd.DataFrame({"Source": ["a", "b", "c", "d"], "Score": [0.5, 0.25, 1.0, 0.0]})
+    with pytest.raises(exports.TooManyRows, match="holds 3 rows under its header and these results have 4: "
+                                                  "download them as CSV instead"):
+        exports.frame_to_xlsx(frame)
+    sheet = load_workbook(io.BytesIO(exports.frame_to_xlsx(frame.head(3)))).active
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [["Source", "Score"], ["a", 0.5],
+                                                                          ["b", 0.25], ["c", 1.0]]
+
+
 # -- Gemini through the real google-genai client and a local fake server -----------------------------
 
 
