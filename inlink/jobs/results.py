@@ -438,7 +438,6 @@ def _tail_start(checkpoints: Path, limit: int, header_len: int, end: int) -> int
 def results_csv_bytes(results: Path, checkpoints: Path) -> bytes:
     """The committed results as CSV (UTF-8 with BOM for spreadsheets), formula-injection safe."""
     _, end = committed_length(results, checkpoints)
-    text = _read_span(results, 0, end).decode("utf-8", errors="replace")
-    rows = csv_rows(text)
+    rows = csv_rows(_read_span(results, 0, end))
     header = next(rows, [])
     return safe_csv_bytes(header, rows)

@@ -81,8 +81,7 @@ def accepted_csv(manager, job_id: str) -> bytes:
     the export's own text and formula neutralisation."""
     frame = manager.results_frame(job_id)
     keep = (decision_column(frame, decisions(manager, job_id)) == ACCEPTED).tolist()
-    text = manager.results_csv(job_id).decode("utf-8-sig")
-    rows = csv_rows(text)
+    rows = csv_rows(manager.results_csv(job_id), encoding="utf-8-sig")
     return safe_csv_bytes(next(rows, []), (row for row, kept in zip(rows, keep) if kept))
 
 
