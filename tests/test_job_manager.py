@@ -90,6 +90,19 @@ def test_all_the_rows_are_read_once_while_nothing_is_committed(manager, monkeypa
     assert frame_rows(manager.results_frame(job_id)) == expected_rows(30) and len(parses) == 3
 
 
+def test_the_csv_of_some_rows_is_the_full_export_cut_to_them(manager):
+    """The accepted rows' file: rows picked by position before they are written (they were picked out of the whole
+    export, written and read again), with the full export's bytes per row; rows past `keep` are left out."""
+    from inlink.exports import csv_rows, safe_csv_bytes
+
+    job_id, _ = run(manager, n=30, tricky=True)
+    full = list(csv_rows(manager.results_csv(job_id), encoding="utf-8-sig"))
+    assert any("\n" in cell for row in full[1:5] for cell in row) and any(cell.startswith("'=") for cell in full[1])
+    keep = [False, True, True, False, True]
+    assert list(csv_rows(manager.results_csv(job_id, keep=keep), encoding="utf-8-sig")) == [full[0], *full[2:4], full[5]]
+    assert manager.results_csv(job_id, keep=[]) == safe_csv_bytes(full[0], [])
+
+
 def test_a_job_without_items_completes(manager):
     job_id, meta = run(manager, n=0)
     assert meta["status"] == "completed" and meta["total_items"] == 0

@@ -17,7 +17,7 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 
 if TYPE_CHECKING:
@@ -413,11 +413,12 @@ class JobManager:
         last = last_checkpoint(self.store.checkpoints_path(job_id))
         return last.rows_total if last else 0
 
-    def results_csv(self, job_id) -> bytes:
-        """Committed rows as CSV for spreadsheets: UTF-8 BOM, formula-looking cells neutralised."""
+    def results_csv(self, job_id, keep: Sequence[bool] | None = None) -> bytes:
+        """Committed rows as CSV for spreadsheets: UTF-8 BOM, formula-looking cells neutralised; with `keep`, only
+        the rows whose position in it is true (rows past its end are left out)."""
         self._read(job_id)
         return results_csv_bytes(self.store.results_path(job_id),
-                                 self.store.checkpoints_path(job_id))
+                                 self.store.checkpoints_path(job_id), keep)
 
 
 def _finished_before(job: Job, cutoff: float) -> bool:

@@ -435,9 +435,11 @@ def _tail_start(checkpoints: Path, limit: int, header_len: int, end: int) -> int
     return header_len
 
 
-def results_csv_bytes(results: Path, checkpoints: Path) -> bytes:
-    """The committed results as CSV (UTF-8 with BOM for spreadsheets), formula-injection safe."""
+def results_csv_bytes(results: Path, checkpoints: Path, keep: Sequence[bool] | None = None) -> bytes:
+    """The committed results as CSV (UTF-8 with BOM for spreadsheets), formula-injection safe; with `keep`, the rows
+    whose position in it is true, picked before they are written (the accepted rows of a 250,000-row job were
+    picked out of the whole export, written and then read again: 5.5 s for 20 rows)."""
     _, end = committed_length(results, checkpoints)
     rows = csv_rows(_read_span(results, 0, end))
     header = next(rows, [])
-    return safe_csv_bytes(header, rows)
+    return safe_csv_bytes(header, rows if keep is None else (row for row, kept in zip(rows, keep) if kept))

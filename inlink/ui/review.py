@@ -11,7 +11,6 @@ import hashlib
 
 import pandas as pd
 
-from inlink.exports import csv_rows, safe_csv_bytes
 
 ACCEPTED, REJECTED = "accepted", "rejected"
 DECISIONS = (ACCEPTED, REJECTED)
@@ -80,9 +79,7 @@ def accepted_csv(manager, job_id: str) -> bytes:
     a few more rows if the job committed in between); the rows are picked by position, so every cell keeps
     the export's own text and formula neutralisation."""
     frame = manager.results_frame(job_id)
-    keep = (decision_column(frame, decisions(manager, job_id)) == ACCEPTED).tolist()
-    rows = csv_rows(manager.results_csv(job_id), encoding="utf-8-sig")
-    return safe_csv_bytes(next(rows, []), (row for row, kept in zip(rows, keep) if kept))
+    return manager.results_csv(job_id, keep=(decision_column(frame, decisions(manager, job_id)) == ACCEPTED).tolist())
 
 
 def short_hash(key: str) -> str:
