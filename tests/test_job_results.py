@@ -182,6 +182,23 @@ def test_any_text_survives_the_csv_round_trip(tmp_path_factory, cells):
     assert parsed[1:] == [[neutralise_cell(a), neutralise_cell(b)] for a, b in cells]
 
 
+def test_a_kept_read_takes_only_the_rows_committed_since(files, monkeypatch):
+    """While a job runs, its page read all its rows again at each click: the rows committed since the last read are
+    read alone and added to it, and the frame is the one a whole read gives."""
+    results, log = files
+    frames, parsed = jobresults.ResultFrames(), []
+    parse = jobresults._parse
+    monkeypatch.setattr(jobresults, "_parse", lambda *args, **kwargs: parsed.append(len(frame := parse(*args, **kwargs)))
+                        or frame)
+    write_items(files, [(i, rows_of(i)) for i in range(10)])
+    first = frames.read(results, log, COLUMNS, numeric=("b",))
+    write_items(files, [(i, rows_of(i)) for i in range(10, 14)])
+    grown = frames.read(results, log, COLUMNS, numeric=("b",))
+    assert parsed == [9, 4] and len(first) == 9
+    assert grown.equals(read_results(results, log, COLUMNS, numeric=("b",))) and len(grown) == 13
+    assert frames.read(results, log, COLUMNS, numeric=("b",)).equals(grown) and len(parsed) == 3   # (the whole read)
+
+
 def test_csv_bytes_are_read_as_the_text_they_hold():
     """An export is read from its bytes as they are decoded, never whole into a StringIO (a 250,000-row job's
     export took 1.35 GB to prepare): the same rows as from the text, a BOM read as such, a bad byte replaced."""

@@ -379,38 +379,53 @@ def _read_committed(results: Path, checkpoints: Path, columns: Sequence[str], la
 
 
 class ResultFrames:
-    """The last KEEP whole reads of results files, each kept under what it read: the file (its path and inode) and
-    its committed length. Committed rows never change (the file is append-only, and recovery cuts only rows no
-    checkpoint committed), so a read of the same length is the same frame: an opened job's page reads all its rows
-    on every rerun (each Accept, filter or page of cards), and parsing 250,000 rows took seconds each time.
-    Each caller gets its own copy (cheap: pandas copies on write), so no caller changes another's rows."""
+    """The last KEEP whole reads of results files, each kept with the committed length it read, by file (its path and
+    inode). Committed rows never change (the file is append-only, and recovery cuts only rows no checkpoint
+    committed), so a read of the same length is the same frame, and a longer one is that frame and the rows after
+    it: an opened job's page reads all its rows on every rerun (each Accept, filter or page of cards), and parsing
+    250,000 rows took seconds each time, again at each click while the job ran. Each caller gets its own copy
+    (cheap: pandas copies on write), so no caller changes another's rows."""
 
     KEEP = 2   # an opened job in each of two tabs; a frame of 250,000 rows holds about 130 MB
 
     def __init__(self) -> None:
-        self._frames: dict[tuple, pd.DataFrame] = {}
+        self._frames: dict[tuple, tuple[int, pd.DataFrame]] = {}
         self._lock = threading.Lock()
 
     def read(self, results: Path, checkpoints: Path, columns: Sequence[str],
              numeric: Sequence[str] | None = None) -> pd.DataFrame:
-        """read_results(results, checkpoints, columns, numeric=numeric), from memory when nothing was committed
-        since the last read."""
+        """read_results(results, checkpoints, columns, numeric=numeric): from memory when nothing was committed
+        since the last read, else the rows committed since then read and added to it."""
         last, end = committed_length(results, checkpoints)
         try:
             inode = os.stat(results).st_ino
         except FileNotFoundError:
             inode = None
-        key = (str(results), inode, end, tuple(columns), None if numeric is None else tuple(numeric))
+        key = (str(results), inode, tuple(columns), None if numeric is None else tuple(numeric))
         with self._lock:
-            frame = self._frames.get(key)
-        if frame is None:
-            frame = _read_committed(results, checkpoints, columns, last, end, numeric=numeric)
+            read_to, frame = self._frames.get(key, (None, None))
+        if read_to != end:
+            if read_to is not None and read_to < end and numeric is not None and len(frame):
+                frame = _with_rows_after(frame, results, read_to, end, columns, numeric)
+            else:
+                frame = _read_committed(results, checkpoints, columns, last, end, numeric=numeric)
             with self._lock:
                 self._frames = {k: v for k, v in self._frames.items() if k[0] != key[0]}   # that file's older read
-                self._frames[key] = frame
+                self._frames[key] = end, frame
                 while len(self._frames) > self.KEEP:
                     self._frames.pop(next(iter(self._frames)))
         return frame.copy()
+
+
+def _with_rows_after(frame: pd.DataFrame, results: Path, start: int, end: int, columns: Sequence[str],
+                     numeric: Sequence[str]) -> pd.DataFrame:
+    """`frame` (the rows up to `start`, an item boundary) and the rows committed from there to `end`, read as
+    read_results reads them."""
+    import pandas as pd
+
+    types = {column: str for column in columns if column not in frozenset(numeric)}
+    rows = _parse(io.BytesIO(_read_span(results, start, end)), columns, types=types)
+    return pd.concat([frame, rows], ignore_index=True)
 
 
 def read_result_rows(results: Path, checkpoints: Path) -> list[dict[str, str]]:
