@@ -199,6 +199,20 @@ def test_a_kept_read_takes_only_the_rows_committed_since(files, monkeypatch):
     assert frames.read(results, log, COLUMNS, numeric=("b",)).equals(grown) and len(parsed) == 3   # (the whole read)
 
 
+def test_a_kept_read_grown_by_rows_that_change_a_columns_type_is_the_whole_read(files):
+    """A numeric column read as numbers so far and then given an empty cell is text in a whole read ("200" and ""):
+    the kept read grown by those rows held 200 and "" (an int beside a string), another frame than a fresh read."""
+    import pandas as pd
+
+    results, log = files
+    frames = jobresults.ResultFrames()
+    write_items(files, [(0, [{"a": "x", "b": 200}])])
+    assert frames.read(results, log, COLUMNS, numeric=("b",))["b"].tolist() == [200]
+    write_items(files, [(1, [{"a": "y", "b": None}])])
+    pd.testing.assert_frame_equal(frames.read(results, log, COLUMNS, numeric=("b",)),
+                                  read_results(results, log, COLUMNS, numeric=("b",)), check_exact=True)
+
+
 def test_csv_bytes_are_read_as_the_text_they_hold():
     """An export is read from its bytes as they are decoded, never whole into a StringIO (a 250,000-row job's
     export took 1.35 GB to prepare): the same rows as from the text, a BOM read as such, a bad byte replaced."""

@@ -405,10 +405,11 @@ class ResultFrames:
         with self._lock:
             read_to, frame = self._frames.get(key, (None, None))
         if read_to != end:
+            grown = None
             if read_to is not None and read_to < end and numeric is not None and len(frame):
-                frame = _with_rows_after(frame, results, read_to, end, columns, numeric)
-            else:
-                frame = _read_committed(results, checkpoints, columns, last, end, numeric=numeric)
+                grown = _with_rows_after(frame, results, read_to, end, columns, numeric)
+            frame = grown if grown is not None else \
+                _read_committed(results, checkpoints, columns, last, end, numeric=numeric)
             with self._lock:
                 self._frames = {k: v for k, v in self._frames.items() if k[0] != key[0]}   # that file's older read
                 self._frames[key] = end, frame
@@ -418,13 +419,17 @@ class ResultFrames:
 
 
 def _with_rows_after(frame: pd.DataFrame, results: Path, start: int, end: int, columns: Sequence[str],
-                     numeric: Sequence[str]) -> pd.DataFrame:
+                     numeric: Sequence[str]) -> pd.DataFrame | None:
     """`frame` (the rows up to `start`, an item boundary) and the rows committed from there to `end`, read as
-    read_results reads them."""
+    read_results reads them; None when the new rows read a column as another type than `frame` holds: a whole read
+    types a numeric column once for all its rows (200 and an empty cell are "200" and ""), and the two parts joined
+    held 200 beside "" (another frame than a fresh read's)."""
     import pandas as pd
 
     types = {column: str for column in columns if column not in frozenset(numeric)}
     rows = _parse(io.BytesIO(_read_span(results, start, end)), columns, types=types)
+    if not rows.dtypes.equals(frame.dtypes):
+        return None
     return pd.concat([frame, rows], ignore_index=True)
 
 
