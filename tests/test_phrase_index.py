@@ -1,6 +1,7 @@
 """PhraseIndex: phrases, their ids and the trie survive the saved state's pickle, and keep growing after it;
 how a target spells its key terms (naming._spellings_in)."""
 import pickle
+import threading
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -34,6 +35,34 @@ def test_a_restored_phrase_index_takes_new_phrases():
     assert pid == 0 and restored.phrases[0].targets == {1: "title", 2: "key", 7: "inbound"}
     new = restored.add("JSON decoder", 8, "title")
     assert restored.ids_for(("json", "decoder")) == (new,)
+
+
+def test_a_restored_phrase_index_read_while_another_thread_makes_its_trie_finds_every_phrase():
+    """A restored index makes its trie on first use; a Gemini job's pages in flight analyse at once, and a thread
+    that read the trie while another was filling it missed phrases (a resumed job's first pages lost candidates,
+    "match" for compound statements on the docs' string page). The maker is held halfway by a gate."""
+    restored = pickle.loads(pickle.dumps(_index()))
+    halfway, go_on = threading.Event(), threading.Event()
+
+    class Gated(list):
+        def __iter__(self):   # the maker stops after the first phrase until the reader has read
+            for number, phrase in enumerate(list.__iter__(self)):
+                if number == 1 and threading.current_thread() is maker:
+                    halfway.set()
+                    go_on.wait(10)
+                yield phrase
+
+    restored.phrases = Gated(restored.phrases)
+    maker = threading.Thread(target=lambda: restored.trie)
+    maker.start()
+    try:
+        assert halfway.wait(10)
+        found = restored.ids_for(("pyobject_new",))
+    finally:
+        go_on.set()
+        maker.join(10)
+    assert found == (1, 2)
+    assert restored.ids_for(("json", "encoder")) == (0,)
 
 
 def _lowered_spellings(text: str, terms: list[str]) -> list[str]:

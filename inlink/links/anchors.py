@@ -75,17 +75,16 @@ class PhraseIndex:
         return self._identities
 
     def _index_phrases(self) -> None:
-        """The trie and the ids by identity, made from the phrases in id order (as add made them)."""
-        self._trie, self._identities = {}, {}
+        """The trie and the ids by identity, made from the phrases in id order (as add made them), and kept only
+        once whole: the pages a Gemini job has in flight are analysed on threads at once, and one that took the
+        trie while another thread was still filling it missed phrases (a resumed job's first pages lost
+        candidates). Two threads may both make it; either trie is the whole one."""
+        trie: dict = {}
+        identities: dict[tuple, int] = {}
         for pid, phrase in enumerate(self.phrases):
-            self._identities[(phrase.key, phrase.original if phrase.case_sensitive else None)] = pid
-            self._extend_trie(phrase.key, pid)
-
-    def _extend_trie(self, key: tuple[str, ...], pid: int) -> None:
-        node = self._trie
-        for token in key:
-            node = node.setdefault(token, {})
-        node[_END] = node.get(_END, ()) + (pid,)   # a tuple of ids: no container the collector tracks
+            identities[(phrase.key, phrase.original if phrase.case_sensitive else None)] = pid
+            _extend_trie(trie, phrase.key, pid)
+        self._trie, self._identities = trie, identities
 
     def add(self, text: str, target: int, kind: str) -> int | None:
         """Register `text` as an anchor for `target`; returns the phrase id, or None when it is unusable."""
@@ -104,7 +103,7 @@ class PhraseIndex:
             pid = len(self.phrases)
             ids[identity] = pid
             self.phrases.append(Phrase(key, case_sensitive, original))
-            self._extend_trie(key, pid)
+            _extend_trie(self.trie, key, pid)
         known = self.phrases[pid].targets.get(target)
         if known is None or KIND_WEIGHT[kind] > KIND_WEIGHT[known]:
             self.phrases[pid].targets[target] = kind
@@ -112,8 +111,8 @@ class PhraseIndex:
 
     def __getstate__(self) -> dict:
         """The phrases as four columns (C-level lists of tuples to pickle, not a reduction per phrase). Not the
-        trie nor the ids by identity: analysing a page never reads them (a restored index remakes them on first
-        use), and they were over half of the phrases' pickle (docs corpus: 13 -> 5 ms to save, 10 -> 4 to load)."""
+        trie nor the ids by identity: a restored index remakes them on first use (_index_phrases), and they were
+        over half of the phrases' pickle (docs corpus: 13 -> 5 ms to save, 10 -> 4 to load)."""
         phrases = self.phrases
         return {"columns": ([p.key for p in phrases], [p.case_sensitive for p in phrases],
                             [p.original for p in phrases], [p.targets for p in phrases])}
@@ -134,6 +133,14 @@ class PhraseIndex:
     def phrases_for(self, key: tuple[str, ...]) -> list[Phrase]:
         """The phrases (any capitalisation) with these lowercased tokens."""
         return [self.phrases[pid] for pid in self.ids_for(key)]
+
+
+def _extend_trie(trie: dict, key: tuple[str, ...], pid: int) -> None:
+    """Add phrase `pid` under its lowercased tokens `key`."""
+    node = trie
+    for token in key:
+        node = node.setdefault(token, {})
+    node[_END] = node.get(_END, ()) + (pid,)   # a tuple of ids: no container the collector tracks
 
 
 # Link marks after a declared name: "[source]", a heading's permalink sign as a crawler keeps it in the text
