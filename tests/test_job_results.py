@@ -33,6 +33,20 @@ def write_items(files, items, durability="crash"):
     return writer
 
 
+def test_a_job_without_a_checkpoint_is_recovered_without_emptying_its_results_file(files, monkeypatch):
+    """Recovering a job with no checkpoint wrote its results file anew (emptied, then the header): an export read
+    in between had no header line. A file that opens with the header is cut back to it instead."""
+    results, log = files
+    header = jobresults.header_bytes(COLUMNS)
+    results.write_bytes(header + b"x,1\n")              # a row whose checkpoint never landed
+    monkeypatch.setattr(jobresults, "_rewrite", lambda *_: pytest.fail("the results file was emptied"))
+    assert recover_files(results, log, COLUMNS) is None
+    assert results.read_bytes() == header
+    monkeypatch.undo()
+    results.write_bytes(b"damaged")                      # a file that does not open with the header is written anew
+    assert recover_files(results, log, COLUMNS) is None and results.read_bytes() == header
+
+
 def rows_of(n):
     return [{"a": f"x{n}-{j}", "b": j} for j in range(n % 3)]
 

@@ -160,12 +160,27 @@ def recover_files(results: Path, checkpoints: Path, columns: Sequence[str]) -> C
         if checkpoints.exists() and _file_size(checkpoints) != cut:
             os.truncate(checkpoints, cut)
         if base is None:
-            _rewrite(results, header_bytes(columns))
+            _reset_to_header(results, header_bytes(columns))
         elif _file_size(results) > base.offset:
             os.truncate(results, base.offset)
         return base
     except OSError as exc:
         raise storage_error(exc, f"recover {results.name}") from exc
+
+
+def _reset_to_header(path: Path, header: bytes) -> None:
+    """The results file holding its header alone: cut back to it when the file opens with it, else written anew.
+    Cut, not written: an export read while a job without a checkpoint recovered found the file emptied, between
+    the truncation and the header's write, and came out without its header line."""
+    try:
+        with open(path, "rb") as f:
+            opens_with_header = f.read(len(header)) == header
+    except FileNotFoundError:
+        opens_with_header = False
+    if opens_with_header:
+        os.truncate(path, len(header))
+    else:
+        _rewrite(path, header)
 
 
 def _rewrite(path: Path, data: bytes) -> None:
@@ -190,7 +205,7 @@ def _redo(results: Path, base: Checkpoint | None, redo: list, columns: Sequence[
     if not redo:
         return -1
     if base is None:
-        _rewrite(results, header_bytes(columns))
+        _reset_to_header(results, header_bytes(columns))
     else:
         os.truncate(results, base.offset)
     with open(results, "ab") as f:
