@@ -693,3 +693,17 @@ def test_a_page_whose_title_h1_and_text_another_page_has_is_left_out_as_its_copy
                        "https://a.com/print/guide": "", "https://a.com/x": "", "https://a.com/y": ""}
     assert ("https://a.com/guide/index.html", "copy of https://a.com/guide") in report.excluded   # (the trailing
     # slash is the importer's to drop: one spelling of each URL)
+
+
+def test_a_copy_is_counted_as_a_copy_of_another_page_not_by_its_urls_scheme():
+    """The report's and the saved dataset's count of pages left out cut each reason at its first colon, the one of
+    the URL in "copy of https://a.com/guide": `suggest` printed "(copy of https: 1)"."""
+    from inlink import uploads
+
+    text = "Install the tool, then run it on a folder of notes."
+    data = csv_bytes(["Address", "Title 1", "H1-1", "Content"], [
+        ["https://a.com/guide/index.html", "Guide", "Guide", text], ["https://a.com/guide/", "Guide", "Guide", text],
+        ["https://a.com/other", "Other", "Other", "Other words about the notes."]])
+    _, report = load_pages(data, "crawl.csv")
+    assert "1 page kept but never suggested as a link target (copy of another page: 1)." in report.summary_lines()
+    assert uploads.summary_from(report)["left_out_reasons"] == {"copy of another page": 1}

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
+from inlink.site.scope import reason_kind
 from inlink.site.tables import SiteDataError
 from inlink.site.urls import EXAMPLES, counted, examples
 
@@ -52,7 +53,7 @@ class ImportReport:
             lines.append(f"{counted(len(self.duplicates_merged), 'duplicate URL')} merged (the most complete row "
                          f"kept), e.g. {examples(self.duplicates_merged)}.")
         if self.excluded:
-            kinds = Counter(reason.split(":")[0].split(" (")[0] for _, reason in self.excluded)
+            kinds = Counter(reason_kind(reason) for _, reason in self.excluded)
             target = "a link target" if len(self.excluded) == 1 else "link targets"
             lines.append(f"{counted(len(self.excluded), 'page')} kept but never suggested as {target} ("
                          + ", ".join(f"{kind}: {count}" for kind, count in kinds.most_common()) + ").")

@@ -159,10 +159,20 @@ def nothing_to_analyse(pages: pd.DataFrame, text_column: str, file: str, front: 
             f"extraction, or {fetch}.")
 
 
+#: A page whose title, H1 and text another page has word for word is kept out as "copy of <URL>" (pages.py); its
+#: kind, counted with the other reasons, names no URL.
+COPY_OF, COPY_KIND = "copy of ", "copy of another page"
+
+
 def reason_kind(reason: str) -> str:
     """"status 404; non-indexable: noindex" -> "status 404"; "on another host (b.com)" -> "on another host": the
-    refusal above and a saved dataset's summary (uploads.summary_from) name the pages kept out by these kinds."""
-    return reason.split("; ")[0].split(" (")[0].split(":")[0]
+    refusal above, the import report (report.py) and a saved dataset's summary (uploads.summary_from) name the pages
+    kept out by these kinds. "copy of https://a.com/guide" -> "copy of another page": cut at its URL's colon, the
+    kind read "copy of https"."""
+    first = reason.split("; ")[0]
+    if first.startswith(COPY_OF):
+        return COPY_KIND
+    return first.split(" (")[0].split(":")[0]
 
 
 def _advice(kind: str, hints: dict[str, str]) -> str:
