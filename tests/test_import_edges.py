@@ -501,6 +501,19 @@ def test_only_the_main_host_is_analysed_by_default():
                "--same-site a.com,blog.a.com" in line for line in site.report.warnings)
 
 
+def test_hosts_are_counted_in_pages_not_rows():
+    """A URL repeated in the export is one page: the report said "www (40 pages)" where the Upload page's host picker
+    said "(39 pages)", and a host of many repeated rows was analysed instead of the one with the most pages."""
+    from inlink.site import scope
+
+    rows = HOSTS_ROWS + [HOSTS_ROWS[2]] * 2
+    site = load_site(csv_bytes(rows), pages_name="p.csv")
+    assert site.report.hosts == ["a.com"]
+    assert any("span 2 hosts (a.com (2 pages), blog.a.com (1 page)); only a.com is analysed: 1 page on another "
+               "host is kept out" in line for line in site.report.warnings), site.report.warnings
+    assert scope.page_hosts(site.pages["url"]) == {"a.com": 2, "blog.a.com": 1}
+
+
 def test_hosts_said_to_be_one_site_are_analysed_together():
     site = load_site(csv_bytes(HOSTS_ROWS), pages_name="p.csv", site_hosts=["A.com", "https://blog.a.com/"])
     assert site.report.hosts == ["a.com", "blog.a.com"] and site.pages["is_target"].all()

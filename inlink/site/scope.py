@@ -58,7 +58,7 @@ def host_scope(urls: pd.Series, site_hosts: Iterable[str] | None,
                file: str | None = None) -> tuple[pd.Series, list[str], list[str]]:
     """(why each page is out of scope, "" when it is in; the hosts analysed; warnings for the report)."""
     hosts = url_hosts(urls)
-    counts = _host_counts(hosts)
+    counts = _host_counts(hosts[~urls.duplicated()])   # pages, not rows: the duplicates are merged after this
     given = [str(host).strip() for host in (site_hosts or []) if str(host).strip()]
     if ALL_HOSTS in given:
         chosen = list(counts.index)
