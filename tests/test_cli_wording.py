@@ -92,6 +92,17 @@ def test_the_command_lists_of_help_say_each_command_whole(group):
     assert not cut, cut
 
 
+@pytest.mark.parametrize("command", [("suggest",), ("jobs", "export")])
+def test_the_help_of_the_commands_that_write_a_workbook_says_so(command):
+    """`suggest` and `jobs export` write an Excel workbook when --out is named .xlsx (the README says so), but their
+    summaries in `cli.py --help` / `jobs --help` and their own --help said "the suggestions CSV", "a CSV file"."""
+    *group, name = command
+    assert f"{name}" in run(*group, "--help").output
+    summary = next(line for line in run(*group, "--help").output.splitlines() if line.strip().startswith(name))
+    assert "Excel" in summary, summary
+    assert "Excel workbook" in " ".join(run(*command, "--help").output.split()[:40])
+
+
 def test_import_messages_read_right_for_one_row():
     from inlink.site import load as site_import
 

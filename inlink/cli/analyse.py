@@ -159,7 +159,7 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
     echo_queued(job_id)
 
 
-@click.command("suggest", short_help="Analyse a crawl now and write the suggestions CSV.")
+@click.command("suggest", short_help="Analyse a crawl now and write the suggestions (CSV or Excel).")
 @click.argument("pages", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_analysis_options
 @click.option("--out", "-o", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
@@ -167,7 +167,8 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
               help="CSV file to write the suggestions to (an Excel workbook when named .xlsx).")
 def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence, high_confidence,
                 medium_confidence, exclude, model, budget_usd, same_site, sheet, links_sheet, columns, out):
-    """Analyse a crawl in the foreground (no job) and write the suggestions CSV."""
+    """Analyse a crawl in the foreground (no job) and write the suggestions: a CSV file, or an Excel workbook when
+    --out is named .xlsx."""
     from inlink.gemini.keys import api_key_from_env   # the key lookup alone: never the google-genai SDK
 
     if engine == "gemini" and not api_key_from_env():   # said before the import, in this command's words

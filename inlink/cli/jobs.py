@@ -173,14 +173,15 @@ _simple_command("stop", "Stop a job for good; its partial results stay downloada
 _simple_command("delete", "Delete a job and all its files (stops it first if it runs).", "deleted")
 
 
-@jobs.command("export", short_help="Write a job's results so far to a CSV file.")
+@jobs.command("export", short_help="Write a job's results so far to a CSV or Excel file.")
 @click.argument("job_id")
 @click.option("--out", "-o", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               callback=outputs.out_file,
               help="CSV file to write, or an Excel workbook when named .xlsx (formula-safe for spreadsheets).")
 @click.pass_context
 def export_cmd(ctx: click.Context, job_id: str, out: Path) -> None:
-    """Write the committed results of a job (even a running or stopped one) to a CSV file."""
+    """Write the committed results of a job (even a running or stopped one) to a CSV file, or an Excel workbook
+    when --out is named .xlsx."""
     manager = _job_manager(ctx, job_id)
     job = manager.job(job_id)
     if is_workbook(out):
