@@ -168,6 +168,7 @@ def test_columns_the_importer_does_not_recognise_are_named_on_the_command_line(t
     odd.write_text(SMALL_CRAWL.replace("Address,Title 1,H1-1,Content", "Canonical URL,Title 1,H1-1,Main Text 1"))
     refused = CliRunner().invoke(cli_module.cli, ["suggest", str(odd), "--out", str(tmp_path / "x.csv")])
     assert refused.exit_code == 1 and "no URL column found" in refused.output
+    assert "--column 'url=HEADER'" in refused.output   # the refusal named the headers, not the way to pick one
     run("suggest", plain, "--out", tmp_path / "plain_out.csv")
     run("suggest", odd, "--column", "url=Canonical URL", "--column", "Content = Main Text 1",
         "--out", tmp_path / "odd_out.csv")

@@ -141,7 +141,9 @@ def _no_url_column(headers, file: str, attrs: Mapping) -> SiteDataError:
                              "links file, and a page export (Address, Title 1, ...) as the pages file", file=file)
     where, others = other_sheets(attrs)
     return SiteDataError(f"no URL column found{where} (expected a header such as Address, URL or Page); "
-                         f"headers are: {header_list(headers)}{others}", file=file)
+                         f"headers are: {header_list(headers)} (URLs under another header: name it, with --column "
+                         f"'url=HEADER' on the command line or the column picker on the Upload page){others}",
+                         file=file)
 
 
 def _clean_text(series: pd.Series) -> pd.Series:
