@@ -74,6 +74,17 @@ def test_jobs_export_of_a_fetch_refuses_a_workbook_before_writing_it(tmp_path):
     assert cli("jobs", "export", job_id, "-o", str(tmp_path / "rows.csv"), jobs_dir=jobs).returncode == 0
 
 
+def test_jobs_fetched_of_an_analysis_names_the_command_that_writes_it(tmp_path):
+    """`jobs fetched ANALYSIS` said only "job X is not a fetch job"."""
+    jobs = tmp_path / "jobs"
+    job_id = cli("jobs", "start", str(REPO / "sample_data" / "pages.csv"), jobs_dir=jobs).stdout.strip()
+    refused = cli("jobs", "fetched", job_id, "--out-pages", str(tmp_path / "p.csv"), "--out-links",
+                  str(tmp_path / "l.csv"), jobs_dir=jobs)
+    assert refused.returncode == 1 and not (tmp_path / "p.csv").exists(), refused
+    assert refused.stderr.strip() == (f"error: job {job_id} is not a fetch job: `jobs export {job_id} --out FILE` "
+                                      "writes its results"), refused.stderr
+
+
 def test_jobs_fetched_of_a_fetch_that_ended_with_no_page_writes_nothing(site, tmp_path):
     """A fetch job that failed on its sitemap (404) wrote two empty files over the earlier ones, said "no page
     fetched yet" of a job that will fetch none, and exited 0; `fetch` refuses so (exit 1, earlier files kept)."""

@@ -16,7 +16,7 @@ from inlink.cli.outputs import out_file, refuse_overwriting
 from inlink.cli.root import _job_manager, _manager, echo_queued
 from inlink.exports import is_workbook
 from inlink.fileio import user_file_writer, write_user_file
-from inlink.tasks.kinds import fetched_site
+from inlink.tasks.kinds import fetched_site, is_fetch
 from inlink.wording import counted
 
 REPORT_EXAMPLES = 5      # URLs shown per status in the fetch report
@@ -234,8 +234,10 @@ def jobs_fetched_cmd(ctx, job_id, out_pages, out_links):
 
     refuse_overwriting({"--out-pages": out_pages, "--out-links": out_links}, {})
     manager = _job_manager(ctx, job_id)
-    files = fetched_files(manager, job_id)
     job = manager.job(job_id)
+    if not is_fetch(job):   # an analysis: it said "job X is not a fetch job", not which command writes it
+        raise ValueError(f"job {job_id} is not a fetch job: `jobs export {job_id} --out FILE` writes its results")
+    files = fetched_files(manager, job_id)
     _refuse_if_ended_with_nothing(job, files.rows)
     write_user_file(out_pages, files.pages)
     write_user_file(out_links, files.links)
