@@ -301,7 +301,8 @@ def test_stop_keeps_partial_results_and_is_final(manager, tmp_path):
     assert rows == [r for r in expected_rows(done)] and 0 < done < 2000
     assert meta["message"] == f"Stopped by request after {done:,} of 2,000 items; partial results are kept."
     assert b"item-0000" in manager.results_csv(job_id)
-    with pytest.raises(InvalidJobOperation, match=f"cannot resume job {job_id}: it is stopped"):
+    with pytest.raises(InvalidJobOperation, match=f"cannot resume job {job_id}: it is stopped \\(a stopped job is "
+                                                   "over for good; start a new job to run it again\\)"):
         manager.resume(job_id)
 
 

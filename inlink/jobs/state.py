@@ -78,11 +78,25 @@ _ALLOWED_FROM: dict[str, tuple[JobStatus, ...]] = {
 }
 
 
+# (action, status) -> what the refusal adds: what the user may do instead ("cannot resume job X: it is stopped" named
+# no way on, and a stopped job never runs again).
+_WAY_ON: dict[tuple[str, JobStatus], str] = {
+    ("resume", JobStatus.STOPPED): "a stopped job is over for good; start a new job to run it again",
+    ("resume", JobStatus.COMPLETED): "it has finished; its results can be exported",
+    ("pause", JobStatus.PAUSED): "it is paused already",
+    ("pause", JobStatus.FAILED): "a failed job is not running; resume it or stop it",
+    ("stop", JobStatus.COMPLETED): "it has finished; its results can be exported",
+}
+
+
 def check_transition(job_id: str, status: str, action: str) -> None:
-    """Refuse an action the job's current status does not allow, with a sentence saying why."""
+    """Refuse an action the job's current status does not allow, with a sentence saying why and, where there is
+    one, what to do instead."""
     current = JobStatus(status)
     if current not in _ALLOWED_FROM[action]:
-        raise InvalidJobOperation(f"cannot {action} job {job_id}: it is {current.value}")
+        way_on = _WAY_ON.get((action, current))
+        raise InvalidJobOperation(f"cannot {action} job {job_id}: it is {current.value}"
+                                  + (f" ({way_on})" if way_on else ""))
 
 
 JOB_ID_PATTERN = re.compile(r"[0-9a-f]{12}")
