@@ -104,7 +104,7 @@ def test_the_fetch_report_groups_failures_and_names_the_pages_kept_out(book, tmp
     assert done.returncode == 0, done.stderr
     report = done.stdout
     # one line per status with its reason once, a few URLs, and the 404 is not hidden behind the blocked pages
-    assert "  Blocked by robots.txt (0), 7 pages: robots.txt disallows this URL for our user agent" in report
+    assert "  Blocked by robots.txt, 7 pages: robots.txt disallows this URL for our user agent" in report
     assert "    ... and 2 more" in report and report.count("distutils/old-") == 5
     assert f"  HTTP error (404), 1 page: the server answered 404 Not Found\n    {server.url('missing.html')}" in report
     assert ("  fetched but kept out of link targets: 3 pages (duplicate 1, noindex 1, Redirected (meta refresh) 1)"

@@ -174,11 +174,12 @@ def print_report(rows, site: str | None = None) -> None:
     failed = rows.loc[rows["Status"] != "OK"]
     for (status, code), group in failed.groupby(["Status", "Status Code"], sort=False):
         urls, reasons = group["Requested URL"].tolist(), group["Reason"].tolist()
+        said = f"{status} ({code})" if code else status   # 0: no answer (robots.txt, the network): "(0)" said nothing
         if len(set(reasons)) == 1:
-            click.echo(f"  {status} ({code}), {counted(len(urls), 'page')}: {reasons[0]}")
+            click.echo(f"  {said}, {counted(len(urls), 'page')}: {reasons[0]}")
             _say_some([f"    {url}" for url in urls])
         else:
-            click.echo(f"  {status} ({code}), {counted(len(urls), 'page')}:")
+            click.echo(f"  {said}, {counted(len(urls), 'page')}:")
             _say_some([f"    {url}: {reason}" for url, reason in zip(urls, reasons)])
     kept_out = rows.loc[(rows["Status"] == "OK") & (rows["Indexability"] == "Non-Indexable")]
     if not len(kept_out):
