@@ -636,3 +636,12 @@ def test_the_same_start_twice_is_not_queued_twice_unless_asked(tmp_path, monkeyp
     again = run("jobs", "start", pages, "--again").stdout.strip()
     other = run("jobs", "start", pages, "--max-per-page", "3").stdout.strip()
     assert len({first, again, other}) == 3
+
+
+@pytest.mark.parametrize("command", [["suggest"], ["jobs", "start"]])
+def test_the_column_option_lists_every_field_the_importer_takes(command):
+    """--column's help named five fields where the importer's refusal of an unknown one named nine."""
+    from inlink.site.columns import PAGE_FIELDS
+
+    shown = " ".join(CliRunner().invoke(cli_module.cli, [*command, "--help"], terminal_width=400).output.split())
+    assert f"(fields: {', '.join(PAGE_FIELDS)})" in shown

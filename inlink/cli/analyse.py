@@ -52,7 +52,8 @@ def _analysis_options(func):
                      help="Worksheet of an XLSX links file (default: the first with Source and Destination)."),
         click.option("--column", "columns", multiple=True, metavar="FIELD=HEADER",
                      help="The pages file's column for a field whose header is not recognised, e.g. --column "
-                          "'content=Main Text 1' (fields: url, title, h1, description, content); repeatable."),
+                          "'content=Main Text 1' (fields: url, title, h1, description, content, word_count, "
+                          "status_code, content_type, indexability); repeatable."),
     ]):
         func = option(func)
     return func
