@@ -8,8 +8,10 @@ of a second instead of rebuilding it (saved_state.py: versioned, checksummed, re
 preparation is deterministic, so a rebuild gives the same state). The site comes ready-made even to the first
 run: start_analysis parses the crawl to validate it and keeps that parse with the job's inputs, so a job
 parses its crawl once (a job whose process died before it ran still runs from those files). State that spans pages (new inbound links per
-target, for the max-inbound cap) is replayed from the committed rows on resume, so a resumed job ends with the
-same rows as an uninterrupted one.
+target, for the max-inbound cap) is replayed from the committed rows on resume, so a resumed offline job ends with
+the same rows as an uninterrupted one. A Gemini job is the model's answers, which a new call may change: a resume
+reuses the answers kept for pages in flight (answers.py), but a page whose call was in flight at a kill is asked
+again, and with a max-inbound cap the pages in flight fill a target's cap in the order their answers arrive.
 """
 from __future__ import annotations
 
