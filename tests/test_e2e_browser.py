@@ -332,3 +332,19 @@ def review_and_download_accepted(browser, server: Server, page, observer, job_id
     accepted = pd.read_csv(io.BytesIO(take(other_tab, "accepted (CSV)")), encoding="utf-8-sig")
     assert key_columns(accepted) == key_columns(frame.head(2))
     other_tab.close()
+
+
+@pytest.mark.skipif(not (SAMPLE / "pages.csv").is_file(), reason="sample_data not present")
+def test_a_paused_jobs_buttons_are_whole_at_1024_px(browser, server):
+    """Before: Pause, Resume and Stop had fixed columns beside 'Prepare results so far (CSV)', which at 1,024 px
+    read "P…", "R…" and "St…"."""
+    server.start()
+    load_sample(browser, server)
+    page, _ = start_job(browser, server)
+    set_gate(server.gate, 1)
+    wait_progress(page, above=0)
+    page.get_by_role("button", name="Pause", exact=True).click()
+    wait_progress(page, status="Paused")
+    page.set_viewport_size({"width": 1024, "height": 1000})
+    ready(page)
+    buttons_whole(page, "Resume")

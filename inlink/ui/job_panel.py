@@ -274,17 +274,17 @@ def _controls(manager, job: Job, key: str, download: bool) -> None:
                       on_change=remember_gemini_key, args=(f"{key}_gemini_key",))
     if can_resume and fmt.budget_usd(job) is not None and fmt.paused_at_budget(job):
         _budget_control(manager, job, key)
-    buttons = st.columns([1, 1, 1, 3], vertical_alignment="center")
-    buttons[0].button("Pause", icon=":material/pause:", key=f"{key}_pause", disabled=not can_pause,
-                      on_click=_act, args=(manager, "pause", job_id), width="stretch")
-    buttons[1].button("Resume", icon=":material/play_arrow:", key=f"{key}_resume", disabled=not can_resume or needs_key,
-                      help="Type the Gemini API key above first." if needs_key else None,
-                      on_click=_act, args=(manager, "resume", job_id, fmt.engine_of(job)), width="stretch")
-    buttons[2].button("Stop", icon=":material/stop:", key=f"{key}_stop",
-                      disabled=status not in (*fmt.ACTIVE_STATUSES, JobStatus.FAILED),   # as the engine allows
-                      on_click=_act, args=(manager, "stop", job_id), width="stretch")
-    if download:
-        with buttons[3]:
+    # a row that wraps, never cuts a label (fixed columns read "P…", "R…", "St…" at 1,024 px beside the CSV button)
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        st.button("Pause", icon=":material/pause:", key=f"{key}_pause", disabled=not can_pause,
+                  on_click=_act, args=(manager, "pause", job_id))
+        st.button("Resume", icon=":material/play_arrow:", key=f"{key}_resume", disabled=not can_resume or needs_key,
+                  help="Type the Gemini API key above first." if needs_key else None,
+                  on_click=_act, args=(manager, "resume", job_id, fmt.engine_of(job)))
+        st.button("Stop", icon=":material/stop:", key=f"{key}_stop",
+                  disabled=status not in (*fmt.ACTIVE_STATUSES, JobStatus.FAILED),   # as the engine allows
+                  on_click=_act, args=(manager, "stop", job_id))
+        if download:
             csv_download(manager, job, key=f"{key}_csv",
                          what="results so far (CSV)" if status is not JobStatus.COMPLETED else "CSV")
 
