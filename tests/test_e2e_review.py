@@ -225,3 +225,22 @@ def chart_labels_whole(page) -> None:
     assert any(text.startswith("/shop/single-origin/") for text, _ in found), found    # the long paths are there
     cut = [(text, inside) for text, inside in found if text.endswith("…") or not inside]
     assert not cut, cut
+
+
+def test_a_cards_accept_and_reject_are_whole_at_1024_px(browser, server, manager):  # noqa: F811
+    """Before: a card's Accept / Reject had a sixth of the card in a column of its own, so at 1,024 px "Reject"
+    was cut off at the card's edge."""
+    job_id = finished_sample_job(manager)
+    manager.shutdown(timeout=5)
+    server.start()
+    page = open_page(browser, server, f"jobs?job={job_id}")
+    page.set_viewport_size({"width": 1024, "height": 1000})
+    page.locator('[data-testid="stMain"] button', has_text=re.compile("^Reject$")).first.wait_for(timeout=IN_STEP_MS)
+    ready(page)
+    rejects = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stMain"] button'))
+        .filter(b => b.innerText.trim() === 'Reject').map(b => {
+            let box = b.parentElement;      // the nearest element that clips: the card's border, or the page
+            while (box && getComputedStyle(box).overflow === 'visible') box = box.parentElement;
+            return b.getBoundingClientRect().right <= (box ? box.getBoundingClientRect().right : innerWidth) + 1; })""")
+    assert len(rejects) >= 2, rejects
+    assert all(rejects), f"{rejects.count(False)} of {len(rejects)} Reject buttons cut"

@@ -34,11 +34,10 @@ def review_cards(manager, job_id: str, shown: pd.DataFrame, decided: pd.Series, 
     keys = review.row_keys(rows)
     _page_actions(manager, job_id, keys, key)
     for index, row in rows.iterrows():
-        with st.container(border=True):
-            card, decision = st.columns([5, 1.2], vertical_alignment="center")
-            card.html(card_html(row))
-            with decision:
-                _decision_widget(manager, job_id, keys[index], decided[index], key)
+        # the card takes what Accept / Reject leave (a column of its own cut "Reject" off at 1,024 px)
+        with st.container(border=True, horizontal=True, vertical_alignment="center"):
+            st.html(card_html(row))
+            _decision_widget(manager, job_id, keys[index], decided[index], key)
 
 
 def _decision_widget(manager, job_id: str, suggestion: str, current: str, key: str) -> None:
