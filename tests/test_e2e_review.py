@@ -227,9 +227,10 @@ def chart_labels_whole(page) -> None:
     assert not cut, cut
 
 
-def test_a_cards_accept_and_reject_are_whole_at_1024_px(browser, server, manager):  # noqa: F811
+def test_an_opened_jobs_buttons_are_whole_at_1024_px(browser, server, manager):  # noqa: F811
     """Before: a card's Accept / Reject had a sixth of the card in a column of its own, so at 1,024 px "Reject"
-    was cut off at the card's edge."""
+    was cut off at the card's edge; and the rows of buttons in fixed columns read "All …", "Prepare …", "De…",
+    "Prepare accept…", "Most con…", "Ac…", "Rej…", "Cle…"."""
     job_id = finished_sample_job(manager)
     manager.shutdown(timeout=5)
     server.start()
@@ -244,3 +245,4 @@ def test_a_cards_accept_and_reject_are_whole_at_1024_px(browser, server, manager
             return b.getBoundingClientRect().right <= (box ? box.getBoundingClientRect().right : innerWidth) + 1; })""")
     assert len(rejects) >= 2, rejects
     assert all(rejects), f"{rejects.count(False)} of {len(rejects)} Reject buttons cut"
+    buttons_whole(page, "Accept these")

@@ -122,17 +122,16 @@ def xlsx_download(manager, job: Job, *, key: str, what: str = "Excel", width="co
                       keep_older=job.is_active, width=width)
 
 
-def fetched_downloads(manager, job: Job, columns, *, key: str) -> None:
+def fetched_downloads(manager, job: Job, *, key: str) -> None:
     """A fetch job's pages and links as the crawl CSVs the importer reads: its raw rows are no table an analyst
     wants."""
     from inlink.tasks import fetch as fetch_task
 
-    for column, (what, part, build) in zip(columns, (("pages CSV", "pages", fetch_task.pages_csv),
-                                                     ("links CSV", "links", fetch_task.links_csv))):
-        with column:
-            prepared_download(what, lambda build=build: build(manager, job.job_id), key=f"{key}_{part}",
-                              version=results_version(job), file_name=download_name(job, "csv", part),
-                              mime=CSV_MIME, icon=":material/download:", keep_older=job.is_active)
+    for what, part, build in (("pages CSV", "pages", fetch_task.pages_csv),
+                              ("links CSV", "links", fetch_task.links_csv)):
+        prepared_download(what, lambda build=build: build(manager, job.job_id), key=f"{key}_{part}",
+                          version=results_version(job), file_name=download_name(job, "csv", part),
+                          mime=CSV_MIME, icon=":material/download:", keep_older=job.is_active)
 
 
 def accepted_downloads(manager, job: Job, *, key: str, accepted: pd.Series) -> None:
@@ -140,15 +139,13 @@ def accepted_downloads(manager, job: Job, *, key: str, accepted: pd.Series) -> N
     asks for them to be prepared again."""
     job_id, count = job.job_id, len(accepted)
     version = (job_id, hashlib.sha1("\n".join(sorted(accepted)).encode()).hexdigest())
-    left, right, note = st.columns([1, 1, 1.4], vertical_alignment="center")
-    with left:
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):   # wraps at 1,024 px, never cuts
         prepared_download("accepted (CSV)", lambda: review.accepted_csv(manager, job_id), key=f"{key}_accepted_csv",
                           version=version, file_name=download_name(job, "csv", "accepted"), mime=CSV_MIME,
-                          icon=":material/download:", disabled=not count, width="stretch")
-    with right:
+                          icon=":material/download:", disabled=not count)
         prepared_download("accepted (Excel)", lambda: frame_to_xlsx(review.accepted_frame(manager, job_id)),
                           key=f"{key}_accepted_xlsx", version=version,
                           file_name=download_name(job, "xlsx", "accepted"), mime=XLSX_MIME,
-                          icon=":material/table_view:", disabled=not count, width="stretch")
-    note.caption(f"Files of the {fmt.plural(count, 'accepted suggestion')}." if count
-                 else "Accept suggestions below to download only those.")
+                          icon=":material/table_view:", disabled=not count)
+        st.caption(f"Files of the {fmt.plural(count, 'accepted suggestion')}." if count
+                   else "Accept suggestions below to download only those.")

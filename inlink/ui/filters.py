@@ -96,17 +96,17 @@ def filter_widgets(manager, job_id: str, frame: pd.DataFrame, key: str) -> Filte
     low = min(math.floor(float(values.min()) * 100) / 100, round(top, 2) - 0.01) if values.notna().any() else 0.0
     minimum = columns[2].slider(f"Minimum {strength.lower()}", low, round(top, 2), low, step=0.01,   # from the
                                 key=f"{key}_minimum_{strength.lower()}")   # job's lowest row: its floor, not 0.00
-    left, right, last = st.columns([2, 3, 2])
+    row = st.container(horizontal=True, gap="large")   # fixed columns cut "Most confident" at 1,024 px
     tiers = None
     if review.has_tiers(frame):
         widget = f"{key}_tiers"   # first drawn in this session (a reload too): the choice kept with the job
         default = review.DEFAULT_TIERS if widget in st.session_state else review.saved_tiers(manager, job_id)
-        tiers = tuple(left.pills("Tier", review.TIERS, selection_mode="multi", default=default, key=widget,
+        tiers = tuple(row.pills("Tier", review.TIERS, selection_mode="multi", default=default, key=widget,
                                  format_func=str.title, on_change=_tiers_chosen, args=(manager, job_id, widget))
                       or ())
-    show = right.segmented_control("Show", tuple(SHOW), default="all", key=f"{key}_show",
+    show = row.segmented_control("Show", tuple(SHOW), default="all", key=f"{key}_show",
                                    format_func=SHOW.get) or "all"
-    order = last.segmented_control("Order", tuple(ORDERS), default="page", key=f"{key}_order",
+    order = row.segmented_control("Order", tuple(ORDERS), default="page", key=f"{key}_order",
                                    format_func=ORDERS.get) or "page"
     return Filters(source.strip(), destination.strip(), float(minimum), tiers, show, order)
 

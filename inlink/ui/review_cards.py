@@ -69,11 +69,10 @@ def _decide(manager, job_id: str, suggestions: list[str], decision: str | None) 
 
 
 def _page_actions(manager, job_id: str, keys: pd.Series, key: str) -> None:
-    left, middle, right, _ = st.columns([1, 1, 1, 3])
-    for column, (label, decision, icon) in zip((left, middle, right), (
-            ("Accept these", review.ACCEPTED, ":material/done_all:"),
-            ("Reject these", review.REJECTED, ":material/remove_done:"),
-            ("Clear these", None, ":material/restart_alt:"))):
-        column.button(label, key=f"{key}_all_{decision or 'clear'}", icon=icon, width="stretch",
+    with st.container(horizontal=True, gap="small"):   # fixed columns read "Ac…", "Rej…", "Cle…" at 1,024 px
+        for label, decision, icon in (("Accept these", review.ACCEPTED, ":material/done_all:"),
+                                      ("Reject these", review.REJECTED, ":material/remove_done:"),
+                                      ("Clear these", None, ":material/restart_alt:")):
+            st.button(label, key=f"{key}_all_{decision or 'clear'}", icon=icon,
                       help=f"{label.split()[0]} the {fmt.plural(len(keys), 'suggestion')} on this page.",
                       on_click=_decide, args=(manager, job_id, list(keys), decision))

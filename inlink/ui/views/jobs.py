@@ -241,19 +241,17 @@ def detail_view(manager, job_id: str) -> None:
         missing_job(job_id, exc)
         return
     st.session_state.setdefault(_OPENED, set()).add(job_id)
-    actions = st.columns([1, 1.4, 1.4, 1, 1.2], vertical_alignment="center")   # "Download pages CSV" whole
-    actions[0].button("All jobs", icon=":material/arrow_back:", on_click=st.query_params.pop,
-                      args=("job", None), key="jobs.back")
     fetch = fmt.is_fetch(job)
-    if fetch:
-        fetched_downloads(manager, job, actions[1:3], key="jobs.fetched")
-    else:
-        with actions[1]:
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):   # wraps, never "All …", "De…"
+        st.button("All jobs", icon=":material/arrow_back:", on_click=st.query_params.pop, args=("job", None),
+                  key="jobs.back")
+        if fetch:
+            fetched_downloads(manager, job, key="jobs.fetched")
+        else:
             csv_download(manager, job, key="jobs.csv")
-        with actions[2]:
             xlsx_download(manager, job, key="jobs.xlsx")
-    actions[3].button("Delete", icon=":material/delete:", key="jobs.delete", on_click=st.session_state.__setitem__,
-                      args=(_CONFIRMING, job_id))
+        st.button("Delete", icon=":material/delete:", key="jobs.delete", on_click=st.session_state.__setitem__,
+                  args=(_CONFIRMING, job_id))
     error = st.session_state.pop(_DELETE_ERROR, None)
     if error:
         st.error(error)
