@@ -212,6 +212,14 @@ def buttons_whole(page, first: str) -> None:
     assert not cut, cut
 
 
+def metrics_whole(page) -> None:
+    """No figure's label or value is cut with an ellipsis (before, at 1,024 px: "Pages per mi…", "Rows d…")."""
+    cut = page.evaluate("""() => Array.from(document.querySelectorAll(
+            '[data-testid="stMain"] [data-testid="stMetricLabel"] *, [data-testid="stMain"] [data-testid="stMetricValue"] *'))
+        .filter(part => part.scrollWidth > part.clientWidth + 1).map(part => part.textContent)""")
+    assert not cut, cut
+
+
 def load_sample(browser, server: Server) -> None:
     page = open_page(browser, server, "upload")
     page.get_by_role("button", name="Try the sample site").click()
@@ -348,3 +356,15 @@ def test_a_paused_jobs_buttons_are_whole_at_1024_px(browser, server):
     page.set_viewport_size({"width": 1024, "height": 1000})
     ready(page)
     buttons_whole(page, "Resume")
+
+
+@pytest.mark.skipif(not (SAMPLE / "pages.csv").is_file(), reason="sample_data not present")
+def test_the_validation_reports_figures_are_whole_at_1024_px(browser, server):
+    """Before: six fixed columns cut "Rows d…", "Pages k…" and "Duplica…" at 1,024 px."""
+    server.start()
+    page = open_page(browser, server, "upload")
+    page.set_viewport_size({"width": 1024, "height": 1000})
+    page.get_by_role("button", name="Try the sample site").click()
+    page.get_by_text("Missing text", exact=True).wait_for(timeout=WAIT_MS)   # the last figure
+    ready(page)
+    metrics_whole(page)

@@ -8,7 +8,7 @@ import re
 import pytest
 from e2e_server import set_gate
 from playwright import sync_api
-from test_e2e_browser import ALL_PAGES, FIRST_PROGRESS_MS, SAMPLE, browser, buttons_whole, open_page, ready, server, shown  # noqa: F401
+from test_e2e_browser import ALL_PAGES, FIRST_PROGRESS_MS, SAMPLE, browser, buttons_whole, metrics_whole, open_page, ready, server, shown  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 IN_STEP_MS = 30_000   # the bound only ends a failing test (a loaded machine may take seconds per rerun)
@@ -246,3 +246,4 @@ def test_an_opened_jobs_buttons_are_whole_at_1024_px(browser, server, manager): 
     assert len(rejects) >= 2, rejects
     assert all(rejects), f"{rejects.count(False)} of {len(rejects)} Reject buttons cut"
     buttons_whole(page, "Accept these")
+    metrics_whole(page)   # the panel's figures: "Pages per mi…" in fixed columns

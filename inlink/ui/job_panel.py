@@ -183,27 +183,27 @@ def _figures(job: Job) -> None:
     step_label = f"Step {int(index) + 1} of {steps}" if index is not None and steps else "Step"
     step = "Done" if job.status is JobStatus.COMPLETED else str(job.current_step or "—").title()
     spend = fmt.spend_text(job)
-    columns = st.columns(6 if spend else 5)
-    columns[0].metric(step_label, step)
+    row = st.container(horizontal=True)   # wraps: fixed columns cut "Pages per mi…" and "Ana…" at 1,024 px
+    row.metric(step_label, step)
     recent, left = _recent_figures(job)
     noun = fmt.item_noun(job)
     running = job.status is JobStatus.RUNNING   # its pace as this tab saw it, else "…" (the run's own rate
     measured = float(progress.get("elapsed_s") or 0) >= MEASURED_S   # "0 s" beside "6,817 per minute": noise
     pace = ((fmt.per_minute(recent) if recent else ESTIMATING) if running
             else fmt.per_minute(_rate(progress)) if measured else "—")
-    columns[1].metric(f"{noun[:1].upper()}{noun[1:]}s per minute", pace,   # counts the second core's burst)
-                      help=None if running or measured else f"Not measured: the job worked under {MEASURED_S:.0f} s.")
-    columns[2].metric("Time left", left, help="From the pace of the last pages; '…' until a few pages "
-                      "have gone by." if left == ESTIMATING else None)
-    columns[3].metric("Elapsed", fmt.duration(progress.get("elapsed_s")))
+    row.metric(f"{noun[:1].upper()}{noun[1:]}s per minute", pace,   # counts the second core's burst)
+               help=None if running or measured else f"Not measured: the job worked under {MEASURED_S:.0f} s.")
+    row.metric("Time left", left, help="From the pace of the last pages; '…' until a few pages "
+               "have gone by." if left == ESTIMATING else None)
+    row.metric("Elapsed", fmt.duration(progress.get("elapsed_s")))
     if fmt.is_fetch(job):
         fetched, rows = fetched_pages(job), int(job.rows_written or 0)
-        columns[4].metric("Pages fetched", f"{fetched:,}", help=f"Fetched of {fmt.plural(rows, 'URL')} done so far; "
-                          "the others are under \"Pages not fetched and why\"." if fetched < rows else None)
+        row.metric("Pages fetched", f"{fetched:,}", help=f"Fetched of {fmt.plural(rows, 'URL')} done so far; "
+                   "the others are under \"Pages not fetched and why\"." if fetched < rows else None)
     else:
-        columns[4].metric("Suggestions", f"{int(job.rows_written or 0):,}")
+        row.metric("Suggestions", f"{int(job.rows_written or 0):,}")
     if spend:   # a paid engine: what it cost so far, and of what budget (the budget pauses the job)
-        columns[5].metric("Spent", fmt.usd(fmt.spent_usd(job.counters)), help=spend[:1].upper() + spend[1:] + ".")
+        row.metric("Spent", fmt.usd(fmt.spent_usd(job.counters)), help=spend[:1].upper() + spend[1:] + ".")
 
 
 def fetched_pages(job: Job) -> int:

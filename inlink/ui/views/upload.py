@@ -228,18 +228,18 @@ def _parsed_parts(upload: Upload, column_map: dict, site_hosts: list[str] | None
 def show_report(report, links_report) -> None:
     """The validation report: headline figures, then the details behind them."""
     st.subheader("Validation report")
-    figures = st.columns(6)
-    figures[0].metric("Rows read", f"{report.rows_read:,}")
-    figures[1].metric("Rows dropped", f"{len(report.dropped_rows):,}", help="Rows that could not be read (a bad "
-                      "URL, a broken line): listed below with their row and column.")
-    figures[2].metric("Pages kept", f"{report.pages:,}", help="Distinct pages of the file, the ones left out "
-                      "as link targets included.")
-    figures[3].metric("Duplicate URLs", f"{len(report.duplicates_merged):,}", help=_merged_words(report))
-    figures[4].metric("Left out", f"{len(report.excluded):,}",   # pages only: a dropped row is no page kept
-                      help="Kept pages neither analysed nor suggested as a link target (listed below with the "
-                           f"reason). The dataset, as saved and shown on Generate links: "
-                           f"{fmt.dataset_pages(datasets.summary_from(report, links_report))}.")
-    figures[5].metric("Missing text", f"{len(report.missing_text):,}")
+    figures = st.container(horizontal=True)   # wraps: fixed columns cut "Rows d…", "Duplica…" at 1,024 px
+    figures.metric("Rows read", f"{report.rows_read:,}")
+    figures.metric("Rows dropped", f"{len(report.dropped_rows):,}", help="Rows that could not be read (a bad "
+                   "URL, a broken line): listed below with their row and column.")
+    figures.metric("Pages kept", f"{report.pages:,}", help="Distinct pages of the file, the ones left out "
+                   "as link targets included.")
+    figures.metric("Duplicate URLs", f"{len(report.duplicates_merged):,}", help=_merged_words(report))
+    figures.metric("Left out", f"{len(report.excluded):,}",   # pages only: a dropped row is no page kept
+                   help="Kept pages neither analysed nor suggested as a link target (listed below with the "
+                        f"reason). The dataset, as saved and shown on Generate links: "
+                        f"{fmt.dataset_pages(datasets.summary_from(report, links_report))}.")
+    figures.metric("Missing text", f"{len(report.missing_text):,}")
     if links_report is not None:
         st.caption(f"Existing links: {links_report.links_kept:,} kept of {links_report.links_read:,} read "
                    "(links to pages outside the crawl and non-hyperlinks are left out).")
