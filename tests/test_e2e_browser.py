@@ -368,3 +368,16 @@ def test_the_validation_reports_figures_are_whole_at_1024_px(browser, server):
     page.get_by_text("Missing text", exact=True).wait_for(timeout=WAIT_MS)   # the last figure
     ready(page)
     metrics_whole(page)
+
+
+@pytest.mark.skipif(not (SAMPLE / "pages.csv").is_file(), reason="sample_data not present")
+def test_home_is_whole_at_1024_px(browser, server):
+    """Before: fixed columns cut "Try it on th…" and the current dataset's name, "pages…", at 1,024 px."""
+    server.start()
+    load_sample(browser, server)
+    page = open_page(browser, server, "")
+    page.set_viewport_size({"width": 1024, "height": 1000})
+    page.get_by_text("Current dataset", exact=True).wait_for(timeout=WAIT_MS)
+    ready(page)
+    buttons_whole(page, "Try it on the sample site")
+    metrics_whole(page)

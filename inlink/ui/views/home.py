@@ -39,9 +39,9 @@ def render() -> None:
 
 def _try_the_sample(manager) -> None:
     """One click from a fresh install to a running analysis of the sample site."""
-    left, right = st.columns([1, 3], vertical_alignment="center")
-    clicked = left.button("Try it on the sample site", type="primary", icon=":material/science:", key="home.sample")
-    right.caption("A small coffee-roaster site that ships with the app: it becomes the current dataset and an "
+    row = st.container(horizontal=True, vertical_alignment="center")   # a column cut "Try it on th…" at 1,024 px
+    clicked = row.button("Try it on the sample site", type="primary", icon=":material/science:", key="home.sample")
+    row.caption("A small coffee-roaster site that ships with the app: it becomes the current dataset and an "
                   "offline analysis starts at once.")
     if clicked:
         job_id = start_sample_analysis(manager)
@@ -61,11 +61,11 @@ def _figures(manager) -> None:
     jobs = manager.jobs()
     counts = Counter(job.status for job in jobs)
     dataset = datasets.latest_dataset()
-    columns = st.columns(4)
-    columns[0].metric("Current dataset", dataset.pages_name if dataset else "—")
-    columns[1].metric("Jobs", f"{len(jobs):,}")
-    columns[2].metric("Active", f"{sum(counts[s] for s in fmt.ACTIVE_STATUSES):,}")
-    columns[3].metric("Completed", f"{counts[JobStatus.COMPLETED]:,}")
+    row = st.container(horizontal=True)   # wraps: a column cut the dataset's name to "pages…" at 1,024 px
+    row.metric("Current dataset", dataset.pages_name if dataset else "—")
+    row.metric("Jobs", f"{len(jobs):,}")
+    row.metric("Active", f"{sum(counts[s] for s in fmt.ACTIVE_STATUSES):,}")
+    row.metric("Completed", f"{counts[JobStatus.COMPLETED]:,}")
 
 
 if __name__ == "__main__":   # run as a page by st.navigation
