@@ -362,3 +362,11 @@ def test_a_damaged_job_file_is_named_with_how_to_clear_it(manager):
     assert len(skipped) == 1
     shown = " ".join(texts(skipped[0].text) + texts(skipped[0].caption))
     assert f"{job_id}.json: unreadable job metadata" in shown and "cli.py jobs delete" in shown
+
+
+def test_an_offline_jobs_cost_says_free(manager):
+    """The Jobs table's Cost read "—" for an offline job, as for a cost not known; it costs nothing."""
+    finished_job(manager, "garden.csv")
+    app = open_page("jobs")
+    assert_clean(app)
+    assert table(app)["Cost"].tolist() == ["free"]

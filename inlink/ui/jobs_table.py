@@ -50,7 +50,7 @@ def job_row(job: Job) -> dict:
         "Progress": percent,
         "Pages": f"{done:,}/{total:,}" if total else "—",
         "Suggestions": "—" if fmt.is_fetch(job) else f"{int(job.rows_written or 0):,}".rjust(_WIDE),
-        "Cost": fmt.money(fmt.spent_usd(job.counters)),
+        "Cost": fmt.money(fmt.spent_usd(job.counters)) if fmt.is_gemini(job) else "free",   # "—" read as a cost not known
         "Created": fmt.short_timestamp(job.created_at),
         "Updated": fmt.short_timestamp(job.updated_at),
     }
