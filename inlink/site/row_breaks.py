@@ -8,6 +8,18 @@ from __future__ import annotations
 
 import csv
 
+#: The longest field the csv module reads here: a page's text may be far longer than its 128 KiB default, and a
+#: field may be as long as the file (tables.MAX_BYTES).
+FIELD_LIMIT = 1_000_000_000
+
+
+def allow_long_fields() -> None:
+    """Raise the csv module's field limit (process-wide) to FIELD_LIMIT before reading a crawl's rows with it:
+    under the default a text path file whose last line held a 200 KiB text ended the import with a bare
+    "Error: field larger than field limit (131072)", naming no file."""
+    if csv.field_size_limit() < FIELD_LIMIT:
+        csv.field_size_limit(FIELD_LIMIT)
+
 
 def cut_last_row(text: str, delimiter: str) -> tuple[str, tuple[str, str] | None]:
     """The text without its last row when the file was cut short in the middle of it, with why (a reason and
@@ -38,6 +50,7 @@ def cut_last_row(text: str, delimiter: str) -> tuple[str, tuple[str, str] | None
 def _fields(text: str, delimiter: str, start: int = 0, end: int | None = None) -> list[str]:
     """The fields of the first row of text[start:end], read line by line as the csv module asks for them: the
     text may be a whole crawl, and is not copied."""
+    allow_long_fields()
     return next(csv.reader(_lines(text, start, len(text) if end is None else end), delimiter=delimiter), [])
 
 
@@ -76,6 +89,7 @@ def failing_row(text: str, delimiter: str) -> tuple[int | None, str | None]:
     """The row (the header being row 1) where a strict CSV reading fails, and what is wrong there in words;
     (None, None) when it reads through. Only asked once the parsers refused the file, so its pace is no
     matter: pandas' tolerant parser says what failed ("',' expected after '\"'") but not where."""
+    allow_long_fields()
     reader = csv.reader(_lines(text, 0, len(text)), delimiter=delimiter, strict=True)
     rows = 0
     try:

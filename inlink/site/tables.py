@@ -457,8 +457,7 @@ def _parse_csv_tolerant(text: str, delimiter: str, max_rows: int | None = None) 
 
     The marked row stays in place, so the positions of the other rows still give their row numbers.
     """
-    if csv.field_size_limit() < MAX_BYTES:   # page texts can exceed the csv module's 128 KiB default; raised
-        csv.field_size_limit(MAX_BYTES)      # before the header's read too, which reads on into the first rows
+    row_breaks.allow_long_fields()   # before the header's read too, which reads on into the first rows
     width = len(pd.read_csv(io.StringIO(text), sep=delimiter, nrows=0, engine="python").columns)
 
     def mark(fields: list[str]) -> list[str]:
