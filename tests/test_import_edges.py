@@ -830,3 +830,16 @@ def test_a_long_text_on_the_last_line_of_a_text_path_file_is_read():
     finally:
         csv.field_size_limit(before)
     assert table["title"].iloc[0].endswith("a" * 1000) and len(table) == 1
+
+
+@pytest.mark.parametrize("title", ["Café".encode(), "Caf\xe9".encode("latin-1")])   # the low-memory reader, the text path
+def test_a_header_line_of_too_many_columns_is_refused_before_it_is_parsed(monkeypatch, title):
+    """Was: a header line of a million columns parsed for a minute, then the process aborted (std::bad_alloc),
+    with no message. The limit is lowered here so the table stays small."""
+    from inlink.site import tables
+    monkeypatch.setattr(tables, "MAX_COLUMNS", 5)
+    data = b"url,title,a,b,c,d\nhttps://a.com/," + title + b",1,2,3,4\n"
+    with pytest.raises(SiteDataError, match=r"wide\.csv, row 1: the header line has 6 columns, more than the 5"):
+        read_table(data, "wide.csv")
+    monkeypatch.setattr(tables, "MAX_COLUMNS", 6)
+    assert read_table(data, "wide.csv").shape == (1, 6)

@@ -34,6 +34,9 @@ MAX_ROWS = 500_000              # larger tables are refused for the same reason
 #: A links table's limit (CSV): its columns are held as codes (inlinks.py), a few bytes a row, and an All Inlinks
 #: export has a row per link of every menu of every page (680,000 rows for 8,000 pages and an 80-link menu).
 MAX_LINK_ROWS = 5_000_000
+#: A crawl export has tens of columns, a few hundred with custom extractions; a header line of a million took a
+#: minute to parse and then aborted the process (std::bad_alloc), so a wider one is refused before it is parsed.
+MAX_COLUMNS = 10_000
 DELIMITERS = (",", ";", "\t", "|")
 _BAD_ROW_MARKER = "\uffff<bad row>"
 _XLSX_MAGIC = b"PK\x03\x04"
@@ -312,6 +315,7 @@ def _read_csv(data: bytes, name: str, max_rows: int | None = None) -> pd.DataFra
     text = _unify_line_endings(text)
     text, title_lines = _skip_title_line(text)
     delimiter = sniff_delimiter(text)
+    _check_width(_first_line(text).count(delimiter) + 1, name, title_lines)
     text, cut = row_breaks.cut_last_row(text, delimiter)
     frame = _parse_any(text, delimiter, name, title_lines, max_rows)
     if marked or "\x00" in text:
@@ -351,6 +355,7 @@ def _read_plain_utf8(data: bytes | Path, name: str, categories: bool = False,
         # the header as the text path names it (blank and repeated names included), from its line alone: a
         # long first row may not end within the head
         header_line = head.split(b"\n", 1)[0] + b"\n"
+        _check_width(header_line.count(delimiter.encode()) + 1, name)
         headers = pd.read_csv(io.BytesIO(header_line), sep=delimiter, nrows=0, dtype=str, engine="c").columns
         read = arrow_csv.read_rows(data, delimiter, len(headers), categories, _row_limit(max_rows),
                                    MAX_BYTES)
@@ -480,6 +485,20 @@ def _parse_csv_tolerant(text: str, delimiter: str, max_rows: int | None = None) 
 def _row_limit(max_rows: int | None) -> int:
     """A table's row limit: the one asked for, else MAX_ROWS (read when asked: tests lower it)."""
     return MAX_ROWS if max_rows is None else max_rows
+
+
+def _check_width(columns: int, name: str, title_lines: int = 0) -> None:
+    """Refuse a header line of more than MAX_COLUMNS fields (counted by its separators, quoted ones too), before
+    the parsers hold a column for each."""
+    if columns > MAX_COLUMNS:
+        raise SiteDataError(f"the header line has {columns:,} columns, more than the {MAX_COLUMNS:,} read (a crawl "
+                            "export has tens): export fewer columns", file=name, row=1 + title_lines)
+
+
+def _first_line(text: str) -> str:
+    """The text's first line, without copying the rest (split or partition would copy a whole crawl)."""
+    end = text.find("\n")
+    return text if end < 0 else text[:end]
 
 
 def _too_many_rows(max_rows: int | None) -> str:
