@@ -843,3 +843,38 @@ def test_a_header_line_of_too_many_columns_is_refused_before_it_is_parsed(monkey
         read_table(data, "wide.csv")
     monkeypatch.setattr(tables, "MAX_COLUMNS", 6)
     assert read_table(data, "wide.csv").shape == (1, 6)
+
+
+_LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">'
+           + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)) + "]>")
+
+
+def _workbook_with(member: str, change) -> bytes:
+    """A small crawl workbook with one of its XML members rewritten by `change` (its text -> the new text)."""
+    book = openpyxl.Workbook()
+    book.active.append(HEADERS)
+    book.active.append(["https://a.com/", "T", "Some text"])
+    packed = io.BytesIO()
+    book.save(packed)
+    source, out = zipfile.ZipFile(packed), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for entry in source.namelist():
+            text = source.read(entry).decode()
+            archive.writestr(entry, change(text) if entry == member else text)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("member, change", [
+    ("xl/workbook.xml", lambda text: "<notxml"),
+    ("xl/worksheets/sheet1.xml", lambda text: text[:len(text) // 2]),
+    ("xl/worksheets/sheet1.xml", lambda text: _LAUGHS + text.split("?>", 1)[-1].replace("Some text", "&lol9;")),
+    ("xl/workbook.xml", lambda text: _LAUGHS + text.split("?>", 1)[-1].replace('name="Sheet"', 'name="&lol9;"')),
+])
+def test_a_workbook_of_damaged_xml_or_an_entity_bomb_is_refused_naming_the_file(member, change):
+    """Was: 'error: XMLSyntaxError: ...' / 'ParseError: limit on input amplification factor ... breached', naming
+    no file (the XML parsers stop an entity expansion bomb; their SyntaxError was not caught)."""
+    from inlink.site.tables import workbook_sheets
+    data = _workbook_with(member, change)
+    for read in (read_table, lambda data, name: workbook_sheets(data, name, fits=lambda headers: False)):
+        with pytest.raises(SiteDataError, match=r"^bad\.xlsx: is not a readable XLSX workbook"):
+            read(data, "bad.xlsx")   # workbook_sheets: the dashboard's picker reads each sheet's header

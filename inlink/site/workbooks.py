@@ -21,6 +21,12 @@ from inlink.wording import counted
 HEADER_SEARCH_ROWS = 20   # a worksheet's column names are looked for in its first rows (title rows above them)
 
 
+#: What openpyxl raises for a damaged workbook. SyntaxError: XML that does not parse (xml.etree's ParseError and
+#: lxml's XMLSyntaxError, whose parsers also stop an entity expansion bomb with one), which ended the import with
+#: "error: XMLSyntaxError: ..." naming no file.
+_UNREADABLE = (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError, SyntaxError)
+
+
 def quoted(names) -> str:
     return ", ".join(f'"{name}"' for name in names)
 
@@ -30,7 +36,7 @@ def _open(data: bytes, name: str):
     from openpyxl.utils.exceptions import InvalidFileException
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError) as exc:
+    except (InvalidFileException, *_UNREADABLE) as exc:
         raise SiteDataError(f"is not a readable XLSX workbook ({exc or type(exc).__name__})", file=name) from None
 
 
@@ -42,6 +48,8 @@ def worksheets(data: bytes, name: str, fits: Callable[[list[str]], bool] | None 
     try:
         names = [sheet.title for sheet in workbook.worksheets]
         return names, _default_sheet(workbook, name, fits) if names else None
+    except _UNREADABLE as exc:   # a worksheet read for its header (_default_sheet)
+        raise SiteDataError(f"is not a readable XLSX workbook ({exc or type(exc).__name__})", file=name) from None
     finally:
         workbook.close()
 
@@ -62,7 +70,7 @@ def read_xlsx(data: bytes, name: str, sheet: str | None = None, fits: Callable[[
         rows = _sheet_rows(workbook[chosen])
     except SiteDataError:   # no such worksheet: said as it is, not as an unreadable workbook
         raise
-    except (KeyError, OSError, ValueError, IndexError, zipfile.BadZipFile) as exc:
+    except _UNREADABLE as exc:
         raise SiteDataError(f"is not a readable XLSX workbook ({exc or type(exc).__name__})", file=name) from None
     finally:
         workbook.close()
