@@ -18,6 +18,17 @@ def listed(names, most: int = 6) -> str:
     return ", ".join(shown[:-1]) + f" and {shown[-1]}" if len(shown) > 1 else "".join(shown)
 
 
+#: The most characters of a file's value (a URL, a cell) a sentence quotes: a megabyte-long URL was written whole
+#: into the import report, the terminal and the job's files.
+QUOTED_MOST = 200
+
+
+def clipped(value) -> str:
+    """A value as a sentence quotes it: its first QUOTED_MOST characters and '…' when longer."""
+    text = str(value)
+    return text if len(text) <= QUOTED_MOST else text[:QUOTED_MOST] + "…"
+
+
 def times(count: int) -> str:
     """How often something is written or done: 'once', 'twice', '14 times'."""
     return "once" if count == 1 else "twice" if count == 2 else f"{count:,} times"

@@ -878,3 +878,15 @@ def test_a_workbook_of_damaged_xml_or_an_entity_bomb_is_refused_naming_the_file(
     for read in (read_table, lambda data, name: workbook_sheets(data, name, fits=lambda headers: False)):
         with pytest.raises(SiteDataError, match=r"^bad\.xlsx: is not a readable XLSX workbook"):
             read(data, "bad.xlsx")   # workbook_sheets: the dashboard's picker reads each sheet's header
+
+
+def test_a_megabyte_long_url_is_quoted_cut_in_the_report_and_in_refusals():
+    """Was: the whole URL (2 MB) written into the import report (a links file's 'e.g.' of a link to no page) and into
+    a row's refusal ('"xxxx..." is not a URL'), thus into the terminal, the dashboard and the job's files."""
+    long = "https://a.com/" + "y" * 300_000
+    pages = b"url,title,content\nhttps://a.com/,Home,Some text\n" + b"y" * 300_000 + b",Bad,text\n"
+    links = f"source,destination\nhttps://a.com/,{long}\n".encode()
+    lines = load_site(pages, links, pages_name="p.csv", links_name="l.csv").report.summary_lines()
+    assert any("e.g. https://a.com/yyy" in line for line in lines)
+    assert any('"yyy' in line and "is not a URL" in line for line in lines)
+    assert max(map(len, lines)) < 1_000

@@ -17,6 +17,7 @@ from inlink.site.report import Drops, ImportReport
 from inlink.site.tables import MAX_LINK_ROWS, SiteDataError, fold_whitespace, read_table, source_name
 from inlink.site.workbooks import other_sheets
 from inlink.site.urls import counted, normalise_values, site_base
+from inlink.wording import clipped
 
 LINK_COLUMNS = ("source", "destination", "anchor")
 #: A link type that is a link to a page: Screaming Frog's "Hyperlink", Ahrefs' "href" (its others: "redirect",
@@ -207,7 +208,7 @@ def _through_redirects(links: _LinkRows, redirects: Mapping[str, str] | None, re
     final = np.array([_redirected(url, redirects) for url in destination.values], dtype=object)
     moved = destination.per_row(final != destination.values)
     if moved.any():
-        example = next(f"{url} -> {end}" for url, end in zip(destination.values, final) if url != end)
+        example = next(f"{clipped(url)} -> {clipped(end)}" for url, end in zip(destination.values, final) if url != end)
         one = int(moved.sum()) == 1
         report.warnings.append(f"{int(moved.sum()):,} link{' goes' if one else 's go'} to a redirecting URL and "
                                f"count{'s' if one else ''} as a link to the page it redirects to, e.g. {example}.")
@@ -252,7 +253,7 @@ def _filter_links(links: _LinkRows, report: ImportReport, known_urls) -> tuple[_
         outside = ~(from_page & _in(destination, known))
         if outside.any():
             first = int(outside.nonzero()[0][0])
-            example = next(url for url in (coded.values[coded.codes[first]] for coded in (source, destination))
+            example = next(clipped(url) for url in (coded.values[coded.codes[first]] for coded in (source, destination))
                            if url not in known)
             count = int(outside.sum())
             report.warnings.append(f"{counted(count, 'link')} from or to URLs that are not in the page table "
@@ -290,7 +291,7 @@ def _as_the_pages_spell_them(links: _LinkRows, known: set, report: ImportReport)
         changed = final != coded.values
         if changed.any():
             respelled += int(coded.per_row(changed).sum())
-            example = example or f"{coded.values[changed][0]} as {final[changed][0]}"
+            example = example or f"{clipped(coded.values[changed][0])} as {clipped(final[changed][0])}"
             links.fields[part] = coded.recoded(final)
     if respelled:
         report.warnings.append(f"{counted(respelled, 'link URL')} differing from a page's only in http/https or "

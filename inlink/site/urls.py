@@ -27,6 +27,7 @@ from inlink.site import heap
 from inlink.site.arrow_csv import arrow_pool
 from inlink.site.authority import DEFAULT_PORTS, normalize_authority
 from inlink.site.tables import SiteDataError
+from inlink.wording import clipped
 from inlink.wording import counted as counted   # re-exported: the report modules count with it
 
 _WHITESPACE = re.compile(r"\s")
@@ -41,7 +42,7 @@ EXAMPLES = 3
 
 
 def examples(items: list[str]) -> str:
-    return ", ".join(items[:EXAMPLES]) + (" ..." if len(items) > EXAMPLES else "")
+    return ", ".join(map(clipped, items[:EXAMPLES])) + (" ..." if len(items) > EXAMPLES else "")
 
 
 def normalize_url(url: str, base_host: str | None = None) -> str:
@@ -51,7 +52,7 @@ def normalize_url(url: str, base_host: str | None = None) -> str:
     """
     text = str(url).strip()
     if not text or _WHITESPACE.search(text):
-        raise SiteDataError(f'"{text}" is not a URL' if text else "the URL is empty")
+        raise SiteDataError(f'"{clipped(text)}" is not a URL' if text else "the URL is empty")
     text = _absolute(text, base_host)
     if _needs_rfc3986(text):
         _split(text, url)   # refuse what is no http(s) URL before the library sees it
@@ -81,9 +82,9 @@ def _split(text: str, url: str):
         parts = urlsplit(text)
         host, port = parts.hostname, parts.port
     except ValueError:   # e.g. "http://[::1" or a port out of range
-        raise SiteDataError(f'"{url}" is not a URL') from None
+        raise SiteDataError(f'"{clipped(url)}" is not a URL') from None
     if parts.scheme.lower() not in DEFAULT_PORTS or not host:
-        raise SiteDataError(f'"{url}" is not a URL{_why_not(parts.scheme, str(url))}')
+        raise SiteDataError(f'"{clipped(url)}" is not a URL{_why_not(parts.scheme, str(url))}')
     return parts, host, port
 
 
@@ -103,7 +104,7 @@ def _rfc3986(text: str, url: str) -> str:
     try:
         return url_normalize(text) or text
     except (ValueError, UnicodeError) as exc:   # e.g. an IDN label too long for punycode
-        raise SiteDataError(f'"{url}" is not a URL ({exc})') from None
+        raise SiteDataError(f'"{clipped(url)}" is not a URL ({clipped(exc)})') from None
 
 
 def _absolute(text: str, base_host: str | None) -> str:
