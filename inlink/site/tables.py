@@ -84,9 +84,13 @@ def read_table(source, filename: str | None = None, sheet: str | None = None, *,
     """
     data, name = _open_source(source, filename)
     frame = _read_plain_utf8(data, name, categories, max_rows=max_rows)   # the common file, streamed from its path or bytes (even gzipped)
+    inner = None
     if frame is None:
         data, name = _gunzip(_read_path(data, name) if isinstance(data, Path) else data, name)
         data, inner = _unzip(data, name)
+        if inner is not None:
+            frame = _read_plain_utf8(data, name, categories, max_rows=max_rows)   # a zipped CSV: as if unzipped
+    if frame is None:
         if not data or (data[:4096].isspace() and data.isspace()):   # no full copy of a large file
             raise SiteDataError("the file is empty", file=name)
         if data.startswith(_XLS_MAGIC):
@@ -99,10 +103,11 @@ def read_table(source, filename: str | None = None, sheet: str | None = None, *,
                 raise SiteDataError(f"the worksheet has more than {MAX_ROWS:,} rows, the most read from a workbook: "
                                     f"export it as CSV (up to {max_rows:,} rows)", file=name)
             return _finish(frame, name)
-        frame = _unzipped_note(_read_csv(data, name, max_rows), name, inner)
+        frame = _read_csv(data, name, max_rows)
         if name.lower().endswith(WORKBOOK_NAMES):   # text saved under a workbook's name (many exporters do)
             frame.attrs["notes"].append(f"{name} is named like an Excel workbook but holds text: it was read as "
                                         "a CSV file")
+    _unzipped_note(frame, name, inner)
     if sheet:
         frame.attrs["notes"].append(f'{name} is a CSV file, not a workbook: the worksheet "{sheet}" asked '
                                     "for was ignored")
