@@ -910,3 +910,12 @@ def test_a_zipped_utf8_csv_is_read_by_the_low_memory_reader(monkeypatch, member)
     table = read_table(packed.getvalue(), "export.zip")
     assert table["Address"].tolist() == ["https://a.com/"]
     assert f"export.zip is a zip archive: the table in it, {member}, was read" in table.attrs["notes"]
+
+
+def test_a_file_is_read_no_further_than_the_size_limit_whatever_its_stated_size(monkeypatch):
+    """Was: `suggest /dev/zero` (a device sized 0; a pipe or a file growing after it was sized reads the same) read
+    on until the memory ran out ('error: MemoryError'). The limit is lowered here so the read stays small."""
+    from inlink.site import tables
+    monkeypatch.setattr(tables, "MAX_BYTES", 3 << 20)
+    with pytest.raises(SiteDataError, match=r"^zero: the file is too large \(3 MB; the limit is 3 MB\)"):
+        read_table(Path("/dev/zero"))

@@ -179,11 +179,17 @@ def _open_source(source, filename: str | None) -> tuple[bytes | Path, str]:
 
 
 def _read_path(path: Path, name: str, whole: bool = True) -> bytes | Path:
-    """The file's bytes (``whole``), or its path once known to be a readable file within MAX_BYTES."""
+    """The file's bytes (``whole``), or its path once known to be a readable file within MAX_BYTES.
+
+    Its bytes are read up to the limit, not to its stated size: a file that grew after it was sized, a pipe or a
+    device (/dev/zero, sized 0) was read on until the memory ran out."""
     try:
         _check_size(path.stat().st_size, name)
         if whole:
-            return path.read_bytes()
+            with path.open("rb") as stream:
+                data = _read_at_most(stream, MAX_BYTES + 1)
+            _check_size(len(data), name)
+            return data
         if path.is_dir():
             raise IsADirectoryError(path)
         path.open("rb").close()
