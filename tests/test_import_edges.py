@@ -919,3 +919,16 @@ def test_a_file_is_read_no_further_than_the_size_limit_whatever_its_stated_size(
     monkeypatch.setattr(tables, "MAX_BYTES", 3 << 20)
     with pytest.raises(SiteDataError, match=r"^zero: the file is too large \(3 MB; the limit is 3 MB\)"):
         read_table(Path("/dev/zero"))
+
+
+def test_running_out_of_memory_while_reading_a_file_is_said_naming_it(monkeypatch):
+    """Was: 'error: MemoryError:' naming no file (the text path holds about ten times the file: a 300 MB CSV of one
+    long cell ran out under a 4 GB cap). The memory running out is simulated here."""
+    from inlink.site import tables
+
+    def out_of_memory(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(tables, "_read_csv", out_of_memory)
+    with pytest.raises(SiteDataError, match=r"^big\.csv: the memory ran out while reading it"):
+        read_table(b"url,title\nhttps://a.com/,caf\xe9\n", "big.csv")   # latin-1: the text path

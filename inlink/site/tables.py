@@ -82,6 +82,18 @@ def read_table(source, filename: str | None = None, sheet: str | None = None, *,
     importer's form, inlinks.py); other columns and files as strings all the same. A CSV of more than ``max_rows``
     rows (default MAX_ROWS) is refused; a workbook's limit is MAX_ROWS.
     """
+    try:
+        return _read_table(source, filename, sheet, categories, fits, holds, max_rows)
+    except MemoryError:
+        raise SiteDataError("the memory ran out while reading it: export fewer columns or split the crawl (a UTF-8 "
+                            "CSV file of ordinary rows is read with the least memory)",
+                            file=source_name(source, filename)) from None
+
+
+def _read_table(source, filename: str | None, sheet: str | None, categories: bool,
+                fits: Callable[[list[str]], bool] | None, holds: str, max_rows: int | None) -> pd.DataFrame:
+    """read_table's reading (see there). The text path holds about ten times the file: a file within MAX_BYTES
+    that is not the common UTF-8 CSV (another encoding, a 300 MB cell) ended in a bare 'error: MemoryError'."""
     data, name = _open_source(source, filename)
     frame = _read_plain_utf8(data, name, categories, max_rows=max_rows)   # the common file, streamed from its path or bytes (even gzipped)
     inner = None
