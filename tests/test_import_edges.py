@@ -849,11 +849,13 @@ _LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">'
            + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)) + "]>")
 
 
-def _workbook_with(member: str, change) -> bytes:
-    """A small crawl workbook with one of its XML members rewritten by `change` (its text -> the new text)."""
+def _workbook_with(member: str, change, pages: int = 1) -> bytes:
+    """A small crawl workbook of `pages` rows with one of its XML members rewritten by `change` (its text -> the new
+    text)."""
     book = openpyxl.Workbook()
     book.active.append(HEADERS)
-    book.active.append(["https://a.com/", "T", "Some text"])
+    for page in range(pages):
+        book.active.append([f"https://a.com/{page}" if page else "https://a.com/", "T", "Some text"])
     packed = io.BytesIO()
     book.save(packed)
     source, out = zipfile.ZipFile(packed), io.BytesIO()
@@ -932,3 +934,16 @@ def test_running_out_of_memory_while_reading_a_file_is_said_naming_it(monkeypatc
     monkeypatch.setattr(tables, "_read_csv", out_of_memory)
     with pytest.raises(SiteDataError, match=r"^big\.csv: the memory ran out while reading it"):
         read_table(b"url,title\nhttps://a.com/,caf\xe9\n", "big.csv")   # latin-1: the text path
+
+
+@pytest.mark.parametrize("stated", ["A1:C2", "A1:XFD1048576"])
+def test_a_workbook_is_read_whole_whatever_size_its_sheet_states(stated):
+    """Was: read-only openpyxl trusts a sheet's <dimension> element: one stating "A1:C2" over five rows was read as
+    its first data row alone, with nothing said; one stating "A1:XFD1048576" padded each row to 16,384 cells."""
+    sheet = "xl/worksheets/sheet1.xml"
+    data = _workbook_with(sheet, lambda text: text.replace('<dimension ref="A1:C6"/>', f'<dimension ref="{stated}"/>'),
+                          pages=5)
+    assert f'<dimension ref="{stated}"/>' in zipfile.ZipFile(io.BytesIO(data)).read(sheet).decode()
+    table = read_table(data, "crawl.xlsx")
+    assert table["Address"].tolist() == ["https://a.com/"] + [f"https://a.com/{page}" for page in range(1, 5)]
+    assert table.shape[1] == 3

@@ -164,7 +164,12 @@ def _frame(rows: list[tuple[int, list[str]]]) -> pd.DataFrame:
 
 def _sheet_rows(sheet, max_row: int | None = None) -> list[tuple[int, list[str]]]:
     """(spreadsheet row, cell texts) from the header row on, trailing empty columns trimmed; of the first
-    `max_row` rows of the sheet when given."""
+    `max_row` rows of the sheet when given.
+
+    The sheet's stated size (its <dimension> element, written by the exporter) is set aside first: read-only
+    openpyxl reads no row past it and pads every row to its width, so a workbook stating "A1:C2" was read as its
+    first row alone without a word, and one stating "A1:XFD1048576" padded each row to 16,384 cells."""
+    sheet.reset_dimensions()
     rows: list[tuple[int, list[str]]] = []
     for number, values in enumerate(sheet.iter_rows(values_only=True, max_row=max_row), start=1):
         cells = [_cell_text(value) for value in values]
