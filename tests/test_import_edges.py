@@ -947,3 +947,15 @@ def test_a_workbook_is_read_whole_whatever_size_its_sheet_states(stated):
     table = read_table(data, "crawl.xlsx")
     assert table["Address"].tolist() == ["https://a.com/"] + [f"https://a.com/{page}" for page in range(1, 5)]
     assert table.shape[1] == 3
+
+
+def test_a_workbook_unpacking_past_the_limit_is_refused_before_it_is_read(monkeypatch):
+    """Was: an 8 MB workbook whose worksheet XML unpacked to 5 GB was read on until the memory ran out (under a 4 GB
+    cap). The limit is lowered here so the workbook stays small."""
+    from inlink.site import workbooks
+    data = _workbook_with("xl/worksheets/sheet1.xml", lambda text: text.replace("Some text", "word " * 20_000))
+    monkeypatch.setattr(workbooks, "MAX_UNPACKED", 50_000)
+    with pytest.raises(SiteDataError, match=r"^big\.xlsx: the workbook unpacks to \S+ MB, more than the \S+ MB read"):
+        read_table(data, "big.xlsx")
+    monkeypatch.setattr(workbooks, "MAX_UNPACKED", 200_000)
+    assert len(read_table(data, "big.xlsx")) == 1

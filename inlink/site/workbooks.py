@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 
 import pandas as pd
 
-from inlink.site.tables import MAX_ROWS, SiteDataError, unique_headers
+from inlink.site.tables import MAX_BYTES, MAX_ROWS, SiteDataError, unique_headers
 from inlink.wording import counted
 
 
@@ -31,13 +31,30 @@ def quoted(names) -> str:
     return ", ".join(f'"{name}"' for name in names)
 
 
+#: The most bytes a workbook's members may unpack to (as a CSV's text may hold): a 8 MB workbook whose worksheet
+#: XML unpacked to 5 GB was read on until the memory ran out. Each member's stated size is what zipfile unpacks.
+MAX_UNPACKED = MAX_BYTES
+
+
 def _open(data: bytes, name: str):
+    _check_unpacked(data, name)
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, *_UNREADABLE) as exc:
         raise SiteDataError(f"is not a readable XLSX workbook ({exc or type(exc).__name__})", file=name) from None
+
+
+def _check_unpacked(data: bytes, name: str) -> None:
+    """Refuse a workbook whose members unpack to more than MAX_UNPACKED bytes, before any is unpacked."""
+    try:
+        unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return   # openpyxl names a damaged workbook
+    if unpacked > MAX_UNPACKED:
+        raise SiteDataError(f"the workbook unpacks to {unpacked / 1e6:,.0f} MB, more than the {MAX_UNPACKED / 1e6:,.0f} "
+                            "MB read: export fewer columns or split the crawl, or export it as CSV", file=name)
 
 
 def worksheets(data: bytes, name: str, fits: Callable[[list[str]], bool] | None = None) -> tuple[list[str], str | None]:
