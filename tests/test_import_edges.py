@@ -959,3 +959,13 @@ def test_a_workbook_unpacking_past_the_limit_is_refused_before_it_is_read(monkey
         read_table(data, "big.xlsx")
     monkeypatch.setattr(workbooks, "MAX_UNPACKED", 200_000)
     assert len(read_table(data, "big.xlsx")) == 1
+
+
+def test_jobs_start_reads_a_file_no_further_than_the_size_limit(monkeypatch, tmp_path):
+    """Was: `jobs start /dev/zero` (or a 20 GB file) was read whole before the importer's limit was asked, until the
+    memory ran out ('error: MemoryError'). The limit is lowered here so the read stays small."""
+    from inlink.site import tables
+    monkeypatch.setattr(tables, "MAX_BYTES", 3 << 20)
+    result = run_cli("jobs", "start", "/dev/zero", jobs_dir=tmp_path / "jobs")
+    assert result.exit_code == 1 and "zero: the file is too large (3 MB; the limit is 3 MB)" in result.output
+    assert not list((tmp_path / "jobs").glob("*.json"))

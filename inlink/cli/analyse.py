@@ -148,8 +148,8 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
     _warn_unknown_price(engine, model)
     try:
         job_id = task.start_analysis(
-            _manager(ctx), pages.read_bytes(), pages_name=pages.name,
-            links=links.read_bytes() if links else None, links_name=links.name if links else None,
+            _manager(ctx), _file_bytes(pages), pages_name=pages.name,
+            links=_file_bytes(links) if links else None, links_name=links.name if links else None,
             engine=engine, options=_options(max_per_page, max_inbound, exclude, model, budget_usd,
                                             (min_confidence, high_confidence, medium_confidence)),
             label=label, on_report=_echo_report, refuse_identical=not again,
@@ -158,6 +158,12 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
         raise click.ClickException(f"{twin}: nothing was queued (follow it with `cli.py jobs status "
                                    f"{twin.job.job_id}`; --again queues a second one)") from None
     echo_queued(job_id)
+
+
+def _file_bytes(path: Path) -> bytes:
+    """The file's bytes, read no further than the importer's size limit (see inlink.site.tables.file_bytes)."""
+    from inlink.site.tables import file_bytes   # on demand: pandas is slow to import
+    return file_bytes(path)
 
 
 @click.command("suggest", short_help="Analyse a crawl now and write the suggestions (CSV or Excel).")

@@ -165,6 +165,13 @@ def source_name(source, filename: str | None = None) -> str:
     return Path(str(name)).name if isinstance(name, (str, os.PathLike)) and name else "uploaded file"
 
 
+def file_bytes(path: Path) -> bytes:
+    """A file's bytes for a front end to hand on whole (a job's stored input), read no further than MAX_BYTES and
+    refused beyond it, naming the file: Path.read_bytes held a file of any size (or /dev/zero, until the memory
+    ran out) before the importer's limit was asked."""
+    return _read_source(path, None)[0]
+
+
 def _read_source(source, filename: str | None) -> tuple[bytes, str]:
     """Bytes of the source, refusing anything over MAX_BYTES before reading it where the size is known."""
     data, name = _open_source(source, filename)
