@@ -969,3 +969,15 @@ def test_jobs_start_reads_a_file_no_further_than_the_size_limit(monkeypatch, tmp
     result = run_cli("jobs", "start", "/dev/zero", jobs_dir=tmp_path / "jobs")
     assert result.exit_code == 1 and "zero: the file is too large (3 MB; the limit is 3 MB)" in result.output
     assert not list((tmp_path / "jobs").glob("*.json"))
+
+
+def test_fetch_reads_a_source_file_no_further_than_the_size_limit(monkeypatch, tmp_path):
+    """Was: `fetch FILE` read its source file whole (Path.read_bytes) whatever its size. The limit is lowered here."""
+    from inlink.site import tables
+    monkeypatch.setattr(tables, "MAX_BYTES", 1000)
+    source = tmp_path / "urls.txt"
+    source.write_bytes(b"https://site.invalid/\n" * 100)
+    result = run_cli("fetch", source, "--out-pages", tmp_path / "p.csv", "--out-links", tmp_path / "l.csv",
+                     jobs_dir=tmp_path / "jobs")
+    assert result.exit_code == 1 and "urls.txt: the file is too large" in result.output
+    assert not (tmp_path / "p.csv").exists()

@@ -80,7 +80,8 @@ def _source(source: str) -> tuple[object, str | None]:
     path = Path(source)
     if not path.is_file():
         raise click.BadParameter(f"{source} is neither an http(s) sitemap URL nor a file", param_hint="SOURCE")
-    return path.read_bytes(), path.name
+    from inlink.site.tables import file_bytes   # on demand: pandas is slow to import
+    return file_bytes(path), path.name   # no further than the importer's limit: read_bytes held a file of any size
 
 
 @click.command("fetch", short_help="Fetch a site's pages now into pages + links CSVs.")
