@@ -93,7 +93,9 @@ def prepared_download(what: str, build: Callable[[], bytes], *, key: str, versio
                   help=None if disabled else "Builds the file from the job's rows now; then download it.")
         return
     current = ready.version == version
-    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+    # As wide as its buttons: a stretching row split the free width with its neighbours, so the row's buttons
+    # moved apart each time a Prepare button turned into a Download one
+    with st.container(horizontal=True, gap="small", vertical_alignment="center", width="content"):
         st.download_button(f"Download {what}", data=ready.data, file_name=file_name, mime=mime,
                            key=f"{key}_file", icon=icon, on_click="ignore", width=width,
                            help=f"As prepared at {ready.at} UTC" + ("." if current else
