@@ -203,7 +203,7 @@ VISIBLE_TAB = '[data-testid="stTabPanel"]:not([hidden])'
 
 
 def table_fits(page) -> None:
-    """The Table tab shows Source, the anchor in its context, Target, Tier, Why and Decision without scrolling
+    """The Table tab shows Source, the anchor in its context, Target, Tier, Reason and Decision without scrolling
     sideways (before: ten columns about twice the page's width)."""
     page.get_by_role("tab", name="Table").click()
     table = page.locator(f'{VISIBLE_TAB} [data-testid="stDataFrame"]')

@@ -95,7 +95,7 @@ def results_table(shown: pd.DataFrame, decided: pd.Series, key: str) -> None:
             "Destination": st.column_config.LinkColumn("Target page", width=widths.get("Destination"),
                                                        display_text=path_display(folder)),
             "In context": text("Anchor in context", width=widths.get("In context")),
-            "Reason": text("Why", width=widths.get("Reason")),
+            "Reason": text("Reason", width=widths.get("Reason")),
             "Tier": text("Tier", width=widths.get("Tier")),
             "Decision": text("Decision", width=widths.get("Decision")),
             "Anchor": text("Anchor text", width=widths.get("Anchor")),
