@@ -372,7 +372,8 @@ def test_the_validation_reports_figures_are_whole_at_1024_px(browser, server):
 
 @pytest.mark.skipif(not (SAMPLE / "pages.csv").is_file(), reason="sample_data not present")
 def test_home_is_whole_at_1024_px(browser, server):
-    """Before: fixed columns cut "Try it on th…" and the current dataset's name, "pages…", at 1,024 px."""
+    """Before: fixed columns cut "Try it on th…" and the current dataset's name, "pages…", at 1,024 px; the third
+    step's card read "3 · Review the jobs" without its last letters."""
     server.start()
     load_sample(browser, server)
     page = open_page(browser, server, "")
@@ -381,3 +382,6 @@ def test_home_is_whole_at_1024_px(browser, server):
     ready(page)
     buttons_whole(page, "Try it on the sample site")
     metrics_whole(page)
+    cut = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stMain"] [data-testid="stPageLink"] *'))
+        .filter(part => part.scrollWidth > part.clientWidth + 1).map(part => part.textContent)""")
+    assert not cut, cut

@@ -18,7 +18,7 @@ STEPS = (
      "A CSV or XLSX export with one row per page, or the sample site."),
     (navigation.GENERATE, "2 · Generate links", ":material/link:",
      "Pick the engine and limits, then start a background analysis."),
-    (navigation.JOBS, "3 · Review the jobs", ":material/work_history:",
+    (navigation.JOBS, "3 · Review jobs", ":material/work_history:",
      "Follow progress, filter suggestions, download CSV or Excel."),
 )
 
