@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
@@ -115,7 +117,7 @@ def frame_to_xlsx(frame: pd.DataFrame, sheet: str = "Suggestions") -> bytes:
     book = Workbook(write_only=True)
     worksheet = book.create_sheet(sheet)
     _readable(worksheet, frame)   # a write-only sheet takes its columns' widths before its first row
-    worksheet.append([str(column) for column in frame.columns])
+    worksheet.append([_NOT_IN_WORKBOOKS(str(column)) for column in frame.columns])
     cell = _cell_writer(worksheet, list(frame.columns))
     values = frame.astype(object).where(frame.notna(), None)
     for row in values.itertuples(index=False, name=None):
@@ -141,6 +143,11 @@ def _decimals_as_numbers(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**converted) if converted else frame
 
 
+#: Control characters a workbook cannot hold (openpyxl refuses the whole file with IllegalCharacterError: a crawl's
+#: text with a backspace or a form feed in a title or a sentence made every Excel export of its job fail), removed.
+_NOT_IN_WORKBOOKS = partial(re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]").sub, "")
+
+
 def _cell_writer(worksheet, columns: list):
     """cell(position, value): what a row holds at that column: a text that starts like a formula as a quote-prefixed
     string cell (openpyxl stores a str starting with "=" as a formula, and Excel would run a "+", "-" or "@" one once
@@ -153,6 +160,7 @@ def _cell_writer(worksheet, columns: list):
 
     def cell(position: int, value):
         if isinstance(value, str):
+            value = _NOT_IN_WORKBOOKS(value)
             if not value.startswith(FORMULA_START):
                 return value
             text = WriteOnlyCell(worksheet, value)

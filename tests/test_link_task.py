@@ -220,6 +220,22 @@ def test_an_excel_export_longer_than_a_worksheet_is_refused_in_words(monkeypatch
                                                                           ["b", 0.25], ["c", 1.0]]
 
 
+def test_an_excel_export_of_text_with_control_characters_is_written_without_them():
+    """A crawl's title or sentence holding a backspace or a form feed reaches the rows as it is (the CSV keeps it),
+    and openpyxl refused the whole workbook for it (IllegalCharacterError): every Excel export of the job failed.
+    The characters a workbook cannot hold are dropped; a formula-looking text behind one is still kept as text."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from inlink import exports
+
+    frame = pd.DataFrame({"Source\x01": ["Beans\x08 and brews", "see.\x0b Next\x0c page", "\x1b=HYPERLINK(1)"]})
+    sheet = load_workbook(io.BytesIO(exports.frame_to_xlsx(frame))).active
+    assert [cell.value for cell in sheet["A"]] == ["Source", "Beans and brews", "see. Next page", "=HYPERLINK(1)"]
+    assert sheet["A4"].data_type == "s" and sheet["A4"].quotePrefix
+
+
 # -- Gemini through the real google-genai client and a local fake server -----------------------------
 
 
