@@ -248,6 +248,37 @@ def test_resume_before_the_item_ends_withdraws_the_pause(make_manager, tmp_path)
     assert "paused" not in [e["event"] for e in owner.events(job_id, 100)]
 
 
+def test_a_resume_that_withdraws_a_pause_the_run_has_just_taken_lets_the_job_go_on(make_manager, tmp_path,
+                                                                                    monkeypatch):
+    """The run takes the pause at its item boundary, and the resume comes before its outcome is written: the resume
+    finds the job running and withdraws the pause. The job then stood paused though the user's last word was resume
+    (events "pause_requested", "resumed", then "paused"); it now goes back to the queue and finishes."""
+    from inlink.jobs.scheduler import JobScheduler
+
+    ended, write = threading.Event(), threading.Event()
+    exited = JobScheduler._runner_exited
+
+    def held(self, runner, outcome):   # the run has ended: its outcome waits until the test has resumed
+        ended.set()
+        write.wait(30)
+        exited(self, runner, outcome)
+    monkeypatch.setattr(JobScheduler, "_runner_exited", held)
+    manager = make_manager()
+    gate = tmp_path / "gate"
+    job_id = manager.create_job("test_counting", config={"n": 3, "gate": str(gate)})
+    wait_for(lambda: (tmp_path / "gate.waiting").exists(), what="item 0 in progress")
+    manager.pause(job_id)
+    gate.touch()
+    assert ended.wait(30), "the run took the pause"
+    manager.resume(job_id)             # the job is still marked running: the pause is withdrawn
+    monkeypatch.setattr(JobScheduler, "_runner_exited", exited)
+    write.set()
+    meta = manager.wait(job_id, 60, until=("completed", "paused"))
+    assert meta["status"] == "completed" and meta["items_done"] == 3
+    assert frame_rows(manager.results_frame(job_id)) == expected_rows(3)
+    assert "paused" not in [e["event"] for e in manager.events(job_id, 100)]
+
+
 @pytest.mark.parametrize("task", ["test_counting", "test_counting_pool"])
 def test_a_pause_relayed_from_a_stale_read_of_another_process_is_confirmed_before_it_takes_effect(
         make_manager, tmp_path, task):

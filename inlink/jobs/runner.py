@@ -43,6 +43,8 @@ class Outcome:
     ended: float = field(default_factory=time.time)   # when the work stopped (the status may be written later)
     disk_full: bool = False          # the run stopped because the disk is full
     event_logged: bool = False       # its event is in the log already (a retried status write adds none)
+    paused_by_request: bool = False  # a pause a user asked for (the job file's requested_action): one withdrawn
+                                     # since is a queued job instead (see JobScheduler._final)
 
 
 class _Interrupted(Exception):
@@ -376,7 +378,7 @@ class JobRunner:
             return self._storage_outcome(self.storage_problem)
         if action in ("pause", "shutdown"):
             return Outcome(JobStatus.PAUSED, self.request_message
-                           or f"Paused by request after {done} items.")
+                           or f"Paused by request after {done} items.", paused_by_request=action == "pause")
         if action == "stop":
             return Outcome(JobStatus.STOPPED, self.request_message
                            or f"Stopped by request after {done} items; partial results are kept.")

@@ -301,6 +301,13 @@ class JobScheduler:
         status also finds its event). The event is written once even when the status write is retried."""
         if job.owner_token != runner.token:
             return False              # someone took the job over: leave their metadata alone
+        if outcome.paused_by_request and job.requested_action is None:
+            # Resumed in time: the resume found the job running and withdrew its pause (under this lock), after the
+            # run had taken the pause (its last item boundary, or an item the task gave up for it). Paused, the job
+            # stood still though the user's last word was resume ("pause_requested", "resumed", then "paused").
+            outcome.status, outcome.paused_by_request = JobStatus.QUEUED, False
+            outcome.message = (f"The pause was withdrawn as it took effect: queued to go on "
+                               f"{_where_from(runner.items_done, runner.total_items)}.")
         if not outcome.event_logged:
             extra = {"error": outcome.error} if outcome.error else {}
             self.store.add_event(runner.job_id, {"queued": "requeued"}.get(outcome.status, str(outcome.status)),
