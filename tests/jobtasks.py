@@ -10,6 +10,7 @@ Behaviour is driven by the job config so one task covers many cases:
   tricky       emit cells with quotes, commas, newlines and formula starts
   gate         path: every item waits until this file exists (lets a test act mid-item); while it waits,
                the file <gate>.waiting exists, so a test can wait until an item is surely in progress
+  gives_up     path: like gate, but the item gives itself up (PauseJob) once ctx.should_stop() says so
   hold         {"from": item index, "gate": path}: items from that index on wait until the file exists, so a
                test can act while the job is surely mid-way (no race against the machine's speed)
 """
@@ -105,6 +106,12 @@ class CountingTask(Task):
             wait_for(lambda: os.path.exists(config["gate"]), timeout=60, what="the test's gate")
         if config.get("ceiling"):
             wait_for(lambda: index < _ceiling(config["ceiling"]), timeout=60, what="the test to raise the ceiling")
+        gives_up = config.get("gives_up")
+        if gives_up:      # like a fetch: the item waits for the gate, and gives itself up when the job is asked to stop
+            Path(gives_up + ".waiting").touch()
+            wait_for(lambda: os.path.exists(gives_up) or ctx.should_stop(), timeout=60, what="the gate or a stop")
+            if ctx.should_stop():
+                raise PauseJob("gave up its item for a request")
         hold = config.get("hold")
         if hold and index >= hold["from"]:
             wait_for(lambda: os.path.exists(hold["gate"]), timeout=60, what="the test to release the job")

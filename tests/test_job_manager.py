@@ -300,6 +300,38 @@ def test_a_pause_relayed_from_a_stale_read_of_another_process_is_confirmed_befor
     assert "paused" not in [e["event"] for e in owner.events(job_id, 100)]
 
 
+def test_a_pause_relayed_as_it_is_withdrawn_leaves_the_task_no_stop_to_see(make_manager, tmp_path, monkeypatch):
+    """The scheduler's relay of a pause (read from the file just before a resume) and the resume's withdrawal ran on
+    two threads: the withdrawal came between the relay's request and its flag, so the flag stayed set with nothing
+    requested. ctx.should_stop() said True for the rest of the run, and a task that gives its item up when asked
+    (a fetch, a Gemini retry wait) paused the job though nobody wanted it paused."""
+    owner, other = make_manager(), make_manager(autostart=False)
+    gate = tmp_path / "gate"
+    job_id = owner.create_job("test_counting", config={"n": 2, "gives_up": str(gate)})
+    wait_for(lambda: (tmp_path / "gate.waiting").exists(), what="item 0 in progress")
+    other.pause(job_id)
+    other.resume(job_id)
+    runner = owner._scheduler.runner(job_id)
+    entered, withdrawn = threading.Event(), threading.Event()
+
+    flag_set = runner.stop_flag.set
+
+    def late_set():                    # the relay's flag is set only once the withdrawal has run
+        entered.set()
+        withdrawn.wait(30)
+        flag_set()
+    monkeypatch.setattr(runner.stop_flag, "set", late_set)
+    relay = threading.Thread(target=runner.request, args=("pause",))   # the relay of the read before the resume
+    relay.start()
+    assert entered.wait(30)
+    runner.cancel_request("pause")     # the resume's withdrawal (or the next relay, which finds no request)
+    withdrawn.set()
+    relay.join(30)
+    gate.touch()
+    meta = owner.wait(job_id, 60, until=("completed", "paused"))
+    assert meta["status"] == "completed" and meta["items_done"] == 2, meta["message"]
+
+
 @pytest.mark.parametrize("then, ends", [(None, "paused"), ("stop", "stopped")])
 def test_a_pause_from_another_process_that_stands_takes_effect_at_the_boundary(make_manager, tmp_path, then, ends):
     """A relayed pause the file still holds is taken; one the file has since turned into a stop (resume, then

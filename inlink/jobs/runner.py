@@ -12,6 +12,7 @@ import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Callable, Mapping, Sequence
 
 import filelock
@@ -99,7 +100,14 @@ class JobRunner:
             return                       # the disk, not a user, asked for this pause
         if self.requested == action:
             self.requested = None
+        if self.requested is None:       # also a flag a relay's request() set just after this withdrawal (two threads)
             self.stop_flag.clear()
+
+    def asked(self) -> bool:
+        """Whether a request stands (what ctx.should_stop() says): the flag alone may be set with nothing requested,
+        when a withdrawal came between a request() on another thread and its flag, and a task that gives its item
+        up when asked (a fetch, a Gemini retry wait) then paused the job that nobody wanted paused."""
+        return self.stop_flag.is_set() and self.requested is not None
 
     @property
     def items_done(self) -> int:
@@ -191,7 +199,7 @@ class JobRunner:
                           self._secrets, log=lambda m: self._log("log", m),
                           results=lambda: read_results(results, checkpoints, columns),
                           rows=lambda: read_result_rows(results, checkpoints),
-                          stop_flag=self.stop_flag, counters=lambda: writer.counters_total)
+                          stop_flag=SimpleNamespace(is_set=self.asked), counters=lambda: writer.counters_total)
         try:
             return self._run_steps(ctx, writer, last.key if last else None)
         except _Interrupted:
