@@ -623,6 +623,26 @@ def test_cleanup_removes_only_old_finished_jobs(manager, jobs_dir, tmp_path):
     assert {m["job_id"] for m in manager.list_jobs()} == {recent, paused}
 
 
+def test_cleanup_leaves_a_failed_job_resumed_after_its_listing(make_manager, tmp_path, monkeypatch):
+    """A failed job is finished (cleanup may remove it) and resumable: resumed in another tab or process between the
+    clean-up's listing and its deletion, it was deleted all the same, queued or already running again."""
+    manager, other = make_manager(), make_manager(autostart=False)
+    job_id = manager.create_job("test_counting", config={
+        "n": 3, "fail_once": {"at": 1, "marker": str(tmp_path / "failed")}})
+    assert manager.wait(job_id, 60)["status"] == "failed"
+    scan = manager.store.scan
+
+    def listed_then_resumed():
+        jobs = scan()
+        other.resume(job_id)          # another tab's Resume, right after the clean-up listed the job
+        return jobs
+    monkeypatch.setattr(manager.store, "scan", listed_then_resumed)
+    assert manager.cleanup(days=0) == []
+    monkeypatch.setattr(manager.store, "scan", scan)
+    meta = manager.wait(job_id, 60)
+    assert meta["status"] == "completed" and meta["items_done"] == 3
+
+
 def test_events_are_bounded(manager, monkeypatch):
     monkeypatch.setattr(jobstore, "MAX_EVENTS", 40)
     monkeypatch.setattr(jobstore, "_EVENTS_TRIM_BYTES", 4000)

@@ -364,9 +364,26 @@ class JobManager:
         for job in self.store.scan():
             if (wanted is None or job.job_id in wanted) and _finished_before(job, cutoff):
                 with contextlib.suppress(JobNotFound):
-                    self.delete(job.job_id)
-                    removed.append(job.job_id)
+                    if self._delete_finished(job.job_id, cutoff):
+                        removed.append(job.job_id)
         return removed
+
+    def _delete_finished(self, job_id: str, cutoff: float) -> bool:
+        """Remove a job's files if it is still finished before `cutoff`, checked under its lock: a failed job resumed
+        since the listing (another tab, the command line) is queued or running again and stays. delete() would
+        have removed it, stopping it if it ran."""
+        self._scheduler.settle(job_id, _DELETE_WAIT)   # a run that has just ended may still write its outcome
+        with self.store.job_lock(job_id):
+            try:
+                job = self.store.read_job(job_id)
+            except ValueError:         # damaged since the listing: not this clean-up's to judge
+                return False
+            if not _finished_before(job, cutoff):
+                return False
+            self.store.remove_job_files(job_id)
+        self._secrets.pop(job_id, None)
+        self._notify()
+        return True
 
     def wait(self, job_id, timeout: float, until: Iterable = TERMINAL_STATUSES) -> dict:
         """Block until the job's status is in `until` or `timeout` passes; returns the metadata
