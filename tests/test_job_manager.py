@@ -185,6 +185,38 @@ def test_a_queued_job_claimed_while_it_is_deleted_stops_before_its_files_go(make
     assert not any(p.name.startswith(job_id) for p in jobs_dir.iterdir())
 
 
+def test_a_job_deleted_as_it_is_claimed_before_its_thread_starts_is_deleted(manager, jobs_dir, monkeypatch):
+    """The scheduler registers a claimed job's runner, writes the "started" event, then starts its thread: a delete
+    in that moment (a tab's Delete as the job leaves the queue) joined a thread not started yet and failed with
+    RuntimeError ("cannot join thread before it is started"), the job left running."""
+    claiming, go_on = threading.Event(), threading.Event()
+    add_event = jobstore.JobStore.add_event
+
+    def held(self, job_id, event, message, **extra):
+        if event == "started":         # claimed and registered, its thread not started
+            claiming.set()
+            go_on.wait(30)
+        return add_event(self, job_id, event, message, **extra)
+    monkeypatch.setattr(jobstore.JobStore, "add_event", held)
+    job_id = manager.create_job("test_counting", config={"n": 3})
+    assert claiming.wait(30)
+    failures = []
+
+    def delete():
+        try:
+            manager.delete(job_id)
+        except Exception as exc:       # noqa: BLE001 (the failure is what the test looks for)
+            failures.append(exc)
+    deleting = threading.Thread(target=delete)
+    deleting.start()
+    runner = manager._scheduler.runner(job_id)
+    wait_for(lambda: runner.requested == "delete" or failures, what="the delete to ask the run to end")
+    go_on.set()
+    deleting.join(30)
+    assert not failures and not deleting.is_alive()
+    assert not any(path.name.startswith(job_id) for path in jobs_dir.iterdir())
+
+
 def test_resume_uses_the_jobs_own_copy_of_inputs(make_manager, tmp_path):
     upload = tmp_path / "upload.csv"
     upload.write_text("url\n/x\n")

@@ -336,7 +336,7 @@ class JobManager:
         if runner is not None:
             runner.request("delete")
             if runner.thread is not threading.current_thread():
-                runner.thread.join(_DELETE_WAIT)
+                runner.join(_DELETE_WAIT)
             return
         deadline = time.monotonic() + _DELETE_WAIT
         while time.monotonic() < deadline:

@@ -74,10 +74,20 @@ class JobRunner:
         self.storage_problem: StorageError | None = None   # a failed metadata/event write: pause with it
         self._ctx: TaskContext | None = None                # while the items run: for the task's items_ahead
         self.thread = threading.Thread(target=self._main, name=f"job-{job_id}", daemon=True)
+        self._started = threading.Event()
 
     # -- control, called from other threads ----------------------------------------------------
     def start(self) -> None:
         self.thread.start()
+        self._started.set()
+
+    def join(self, timeout: float) -> None:
+        """Wait up to `timeout` s for the run's thread to end, also when it is not started yet: the scheduler
+        registers a claimed job's runner, writes its "started" event, then starts it, and a delete or shutdown in
+        that moment joined an unstarted thread (RuntimeError: "cannot join thread before it is started")."""
+        deadline = time.monotonic() + timeout
+        if self._started.wait(timeout):
+            self.thread.join(max(0.0, deadline - time.monotonic()))
 
     def request(self, action: str, message: str = "") -> None:
         """Ask the loop to stop at the next item boundary with this action (the strongest wins)."""

@@ -75,7 +75,7 @@ class JobScheduler:
             else:
                 runner.request("release")
         for runner in runners:
-            runner.thread.join(max(0.0, deadline - time.monotonic()))
+            runner.join(max(0.0, deadline - time.monotonic()))
         self._stopping.set()
         self._wake.set()
         if self._thread and self._thread is not threading.current_thread():
@@ -98,7 +98,7 @@ class JobScheduler:
         heartbeat round that picked the runner up before that is over (its lock would recreate a file)."""
         runner = self.runner(job_id)
         if runner is not None and runner.thread is not threading.current_thread():
-            runner.thread.join(timeout)
+            runner.join(timeout)
         if self._thread is not threading.current_thread():
             with self._polling:
                 pass
