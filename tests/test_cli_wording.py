@@ -159,6 +159,21 @@ def test_the_job_engine_sentences_read_in_the_tasks_words():
         "Step 3 of 3 (analyze) started: 111 of 111 pages to process."
 
 
+def test_the_tasks_words_leave_the_urls_a_sentence_quotes_as_they_are():
+    """The engine's "item" became the task's word inside URLs too: a fetch paused on https://shop.example/items/42
+    said it was fetching https://shop.example/URLs/42, an address the site does not have."""
+    from inlink.jobs import Job
+    from inlink.ui.format import in_task_words
+
+    analysis, fetch = (Job.from_dict({"job_id": "a" * 12, "task": task, "status": "paused"})
+                       for task in ("link_analysis", "site_fetch"))
+    assert in_task_words(fetch, "Paused while fetching https://shop.example/items/42; it is fetched again on "
+                                "resume.") == ("Paused while fetching https://shop.example/items/42; it is fetched "
+                                               "again on resume.")
+    assert in_task_words(analysis, "Item 5 ('https://shop.example/item/5') failed: 1 items, 2 result rows") == \
+        "Page 5 ('https://shop.example/item/5') failed: 1 page, 2 suggestions"
+
+
 def test_columns_the_importer_does_not_recognise_are_named_on_the_command_line(tmp_path):
     """The dashboard asks for unrecognised columns; the CLI takes --column FIELD=HEADER (it had no way)."""
     from inlink.jobs import JobManager

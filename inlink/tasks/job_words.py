@@ -56,6 +56,15 @@ def in_task_words(job: Job, text: str | None, raise_budget: str | None = None) -
     item, row, kind = words
     text = re.sub(rf"^Job created for task '{re.escape(job.task)}'", f"{kind} created", text)
     text = re.sub(r"\bStep (\d+)/(\d+) '(\w+)'", r"Step \1 of \2 (\3)", text)
+    # the words between the URLs a sentence quotes: "https://shop.example/items/42" read ".../URLs/42" in a fetch's
+    return "".join(part if at % 2 else _task_words(part, item, row) for at, part in enumerate(_URLS.split(text)))
+
+
+_URLS = re.compile(r"(https?://[^\s'\"]+)")   # split keeps them, at the odd places
+
+
+def _task_words(text: str, item: str, row: str) -> str:
+    """The engine's "items" and "result rows" of a sentence (no URL in it) as the task's."""
     text = re.sub(r"\b([Ii])tem(s?)\b", lambda m: (item[0].upper() + item[1:] if m[1] == "I" else item) + m[2], text)
     text = re.sub(r"\bresult row(s?)\b", lambda m: row + m[1], text)
     return re.sub(rf"(?<![\d,.])1 ({item}|{row})s\b", r"1 \1", text)   # the engine's "1 items"
