@@ -115,6 +115,26 @@ def test_the_sample_is_parsed_once_and_saved_with_the_summary_an_upload_of_it_ge
     assert manager.wait(job_id, 60)["total_items"] == started["analysed"]
 
 
+@pytest.mark.skipif(not (SAMPLE / "pages.csv").is_file(), reason="sample_data/pages.csv not written yet")
+def test_the_sample_clicked_again_while_its_analysis_is_queued_follows_it_instead_of_starting_another():
+    """Try it on the sample site started an analysis per click: a double click ran the same analysis twice (Start
+    on the Generate page follows the queued or running one). Clicked again after another upload, the sample is the
+    current dataset again, with its analysis."""
+    from inlink.jobs import JobManager
+    from inlink.ui.sample import start_sample_analysis
+
+    manager = JobManager(autostart=False)          # the first click's analysis stays queued
+    first = start_sample_analysis(manager)
+    saved = datasets.latest_dataset()
+    assert start_sample_analysis(manager) == first
+    assert [job.job_id for job in manager.jobs()] == [first]
+    assert datasets.latest_dataset().dataset_id == saved.dataset_id   # not saved twice
+    datasets.save_dataset(SMALL_CRAWL.encode(), "other.csv")
+    assert start_sample_analysis(manager) == first
+    again = datasets.latest_dataset()
+    assert again.pages_name == "pages.csv" and again.summary == saved.summary
+
+
 def test_bad_upload_shows_the_problem_and_nothing_breaks():
     app = open_page("upload")
     upload(app, b"\x00\x01\x02 not a table \xff\xfe", "broken.csv")

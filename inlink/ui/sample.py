@@ -18,11 +18,29 @@ def sample_files() -> tuple[bytes, bytes]:
 def start_sample_analysis(manager) -> str:
     """Make the sample site the current dataset and start an offline analysis of it; returns the job id. The
     dataset's summary (uploads.summary_from) comes from the report of the parse start_analysis makes anyway, so
-    the crawl is parsed once (it was parsed here first, then again to start the job)."""
+    the crawl is parsed once (it was parsed here first, then again to start the job).
+
+    While an analysis of the sample is queued or running, that one is followed instead of a second (as Start does on
+    the Generate page: a double click on the button started the same analysis twice)."""
     pages, links = sample_files()
     reports = []
-    job_id = link_task.start_analysis(manager, pages, pages_name=PAGES_NAME, links=links, links_name=LINKS_NAME,
-                                      label=LABEL, on_report=reports.append)
+    try:
+        job_id = link_task.start_analysis(manager, pages, pages_name=PAGES_NAME, links=links, links_name=LINKS_NAME,
+                                          label=LABEL, on_report=reports.append, refuse_identical=True)
+    except link_task.IdenticalAnalysis as twin:
+        job_id = twin.job.job_id
+        if _is_current(pages, links):
+            return job_id
+        reports.append(link_task.site_import().load_site(pages, links, pages_name=PAGES_NAME,
+                                                         links_name=LINKS_NAME).report)
     datasets.save_dataset(pages, PAGES_NAME, links=links, links_name=LINKS_NAME,
                           summary=datasets.summary_from(reports[0]))
     return job_id
+
+
+def _is_current(pages: bytes, links: bytes) -> bool:
+    """Whether the current dataset is the sample site already (saved by the click that started its analysis)."""
+    current = datasets.latest_dataset()
+    return (current is not None and current.pages_name == PAGES_NAME and current.links_path is not None
+            and not (current.column_map or current.sheet or current.site_hosts or current.links_sheet)
+            and current.pages_path.read_bytes() == pages and current.links_path.read_bytes() == links)
