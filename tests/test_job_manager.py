@@ -384,6 +384,25 @@ def test_a_pause_from_another_process_that_stands_takes_effect_at_the_boundary(m
     assert meta["status"] == ends and meta["items_done"] == 1
 
 
+def test_a_pause_after_a_stop_not_yet_taken_is_refused_and_the_job_stops(make_manager, tmp_path):
+    """`jobs stop` then `jobs pause` (or two tabs) while the item in progress ran: the pause wrote its request over
+    the stop's in the job file, the owner relayed the pause, and the job ended paused: the stop, a final word, was
+    lost. The pause is refused while a stop is pending, and the job stops."""
+    owner, other = make_manager(), make_manager(autostart=False)   # other: like another process
+    gate = tmp_path / "gate"
+    job_id = owner.create_job("test_counting", config={"n": 3, "gate": str(gate)})
+    wait_for(lambda: (tmp_path / "gate.waiting").exists(), what="item 0 in progress")
+    other.stop(job_id)
+    with pytest.raises(InvalidJobOperation, match="a stop is requested already"):
+        other.pause(job_id)
+    assert other.get(job_id)["requested_action"] == "stop"
+    runner = owner._scheduler.runner(job_id)
+    wait_for(lambda: runner.requested == "stop", what="the owner to relay the stop")
+    gate.touch()
+    meta = wait_for(lambda: (m := owner.get(job_id))["status"] != "running" and m, what="the run to end")
+    assert meta["status"] == "stopped" and meta["items_done"] == 1
+
+
 def test_stop_keeps_partial_results_and_is_final(manager, tmp_path):
     gate = tmp_path / "gate"
     job_id = held_job(manager, gate, at=4, n=2000)   # counts read with thousands separators, as the panel's

@@ -223,6 +223,7 @@ class JobManager:
             job = self._read(job_id)
             check_transition(job_id, job.status, action)
             if job.status is JobStatus.RUNNING and owner_alive(job.owner, self.stale_after):
+                _refuse_weaker_request(job_id, action, job.requested_action)
                 job.requested_action = action
                 job.message = f"{action.capitalize()} requested: takes effect after the item in progress."
                 event = (f"{action}_requested", job.message)
@@ -436,6 +437,17 @@ class JobManager:
         self._read(job_id)
         return results_csv_bytes(self.store.results_path(job_id),
                                  self.store.checkpoints_path(job_id), keep)
+
+
+#: The requests a running job may have pending that a weaker one must not write over: the owner takes the request the
+#: job file holds, and a pause written over a stop (`jobs stop`, then `jobs pause`) ended the job paused.
+_STRONGER = {"pause": ("stop", "delete"), "stop": ("delete",)}
+
+
+def _refuse_weaker_request(job_id: str, action: str, pending: str | None) -> None:
+    if pending in _STRONGER[action]:
+        raise InvalidJobOperation(f"cannot {action} job {job_id}: a {pending} is requested already (it takes effect "
+                                  "after the item in progress)")
 
 
 def _finished_before(job: Job, cutoff: float) -> bool:
