@@ -74,6 +74,25 @@ def test_paused_and_resumed_job_equals_an_uninterrupted_run(manager):
     assert manager.get(job)["summary"] == manager.get(clean)["summary"]
 
 
+def test_a_pause_ends_the_pause_after_each_page_at_once(manager, monkeypatch):
+    """The demonstration's pause after each page (here ten minutes) gives way to a pause asked meanwhile; it was a
+    plain sleep, so the job paused only once it had run out (and a server shutting down gave up on it)."""
+    sleeping, sleep = threading.Event(), TaskContext.sleep
+
+    def observed(ctx, seconds):
+        sleeping.set()
+        return sleep(ctx, seconds)
+
+    monkeypatch.setattr(TaskContext, "sleep", observed)
+    job = start_sample(manager, options={"throttle_s": 600})
+    wait_for(sleeping.is_set, what="the pause after the first page")
+    manager.pause(job)
+    paused = wait_for(lambda: (m := manager.get(job))["status"] == JobStatus.PAUSED and m, what="pause")
+    assert paused["items_done"] == 1                  # the page whose pause was cut short is kept whole
+    assert manager.results_frame(job)["Source"].nunique() <= 1
+    manager.delete(job)
+
+
 def test_resume_after_pages_without_suggestions_still_counts_every_page_analysed(tmp_path):
     """A resume replays only the committed rows, so pages that gave none leave no trace there."""
     for sample in (SAMPLE_PAGES, SAMPLE_LINKS):

@@ -6,6 +6,7 @@ the same modules finds the task again and can resume the job from its checkpoint
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, Sequence
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from inlink.jobs.state import UnknownTask
+
+SLEEP_STEP_S = 0.05   # how often TaskContext.sleep looks whether the job was asked to stop
 
 
 def _empty_frame() -> pd.DataFrame:
@@ -71,6 +74,19 @@ class TaskContext:
 
     def should_stop(self) -> bool:
         return self._stop_flag.is_set()
+
+    def sleep(self, seconds: float) -> bool:
+        """Sleep up to `seconds`, ending early once a pause, stop, delete or shutdown is asked (then True): a
+        task's own wait (a demonstration's pause after each item) would otherwise hold the job's pause that long,
+        and outlast a server's shutdown, which then left the job to be recovered as if it had crashed. Polled in
+        short steps, since the stop flag the runner hands over is no Event one can wait on."""
+        deadline = time.monotonic() + max(0.0, float(seconds))
+        while not self.should_stop():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            time.sleep(min(SLEEP_STEP_S, left))
+        return True
 
     def counters_so_far(self) -> dict:
         """Counter totals of the committed items (e.g. cost already spent, for a budget cap)."""

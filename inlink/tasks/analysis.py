@@ -15,7 +15,6 @@ again, and with a max-inbound cap the pages in flight fill a target's cap in the
 """
 from __future__ import annotations
 
-import time
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping
@@ -116,7 +115,7 @@ class LinkAnalysisTask(Task):
                     "same results.")
         throttle = float(ctx.config["options"].get("throttle_s") or 0)
         if throttle:
-            time.sleep(throttle)
+            ctx.sleep(throttle)   # a pause or stop asked meanwhile ends it: the page's rows are whole
         return rows
 
     def finish(self, ctx: TaskContext) -> dict:
