@@ -166,6 +166,20 @@ def test_a_huge_robots_txt_is_read_up_to_its_cap_and_no_further(site_root):
     assert (allowed.fault, blocked.fault) == (faults.OK, "robots_blocked")
     assert behaviour.robots_sent_whole is False
 
+def test_a_robots_txt_opening_with_a_byte_order_mark_keeps_its_first_group(site):
+    """The mark was read as part of the first line ("\ufeffUser-agent: *"), so the group it opened was lost: every
+    page it disallows was fetched, and a Sitemap line first named no sitemap (RFC 9309: the mark is ignored)."""
+    site.behaviour.robots = "\ufeff" + site.behaviour.robots
+    with fetcher_for(site) as fetcher:
+        blocked = fetcher.fetch(site.url("distutils/index.html"))
+    assert blocked.fault == "robots_blocked" and "/distutils/index.html" not in site.behaviour.seen
+    site.behaviour.sitemap_paths = ["library/json.html", "library/os.html"]
+    site.behaviour.robots = f"\ufeffSitemap: {site.url('sitemap_index.xml')}\nUser-agent: *\nDisallow: /distutils/\n"
+    with fetcher_for(site) as fetcher:
+        found = read_source(site.url("index.html"), fetcher)
+    assert "sitemap_index.xml" in found.notes[0] and found.urls == [site.url("library/json.html"), site.url("library/os.html")]
+
+
 def test_refused_connection_and_tls_error_are_named(site):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -89,7 +89,7 @@ class Robots:
             await asyncio.sleep(wait)
         if response.status_code >= 400:
             return None
-        return Protego.parse(body.decode("utf-8", errors="replace"))
+        return Protego.parse(robots_text(body))
 
     async def allowed(self, url: str) -> tuple[bool, float | None]:
         """(may fetch, crawl-delay in seconds or None); raises Unavailable when the robots.txt kept erroring or
@@ -100,6 +100,13 @@ class Robots:
         if isinstance(rules, Unavailable):
             raise rules
         return rules.can_fetch(url, self.user_agent), rules.crawl_delay(self.user_agent)
+
+
+def robots_text(body: bytes) -> str:
+    """A robots.txt's text, a UTF-8 byte-order mark left out (RFC 9309 and Google ignore it): kept, it made the
+    first line "\ufeffUser-agent: *", which no parser reads, so the group it opens and its Disallow rules were lost
+    and every page they forbid was fetched (a robots.txt saved by Windows Notepad)."""
+    return body.decode("utf-8-sig", errors="replace")
 
 
 def _means_unavailable(status: int) -> bool:

@@ -199,10 +199,12 @@ def _sitemaps_of_site(url: str, fetcher, problem: WebPageNotSitemap,
     `same_site_only`: a robots.txt naming the public site's sitemap sent a request there), else /sitemap.xml."""
     from protego import Protego
 
+    from inlink.fetch.robots import robots_text
+
     root = url.split("://", 1)[0] + "://" + urlsplit(url).netloc
     try:
         status, body, _ = fetcher.get_bytes(root + "/robots.txt", 1_000_000)
-        named = list(Protego.parse(body.decode("utf-8", errors="replace")).sitemaps) if status == 200 else []
+        named = list(Protego.parse(robots_text(body)).sitemaps) if status == 200 else []
     except Exception:    # no robots.txt to read: try the usual place
         named = []
     elsewhere = [sitemap for sitemap in named if same_site_only and not same_site(sitemap, url)]
