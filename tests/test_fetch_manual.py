@@ -196,3 +196,32 @@ def test_navigation_parts_are_found_outermost_and_the_walk_goes_on_after_each():
     assert page.content.text == "Loom after the box Read about dyes."
     positions = {link.anchor: link.position for link in page.links}
     assert positions == {"A": "Navigation", "B": "Navigation", "dyes": CONTENT, "Next": "Navigation"}
+
+
+def test_a_page_whose_address_holds_a_space_is_imported_with_the_links_to_it(tmp_path):
+    """A URL list or a link naming "my page.html": the server was asked for my%20page.html (httpx escapes it) and
+    answered, but the row kept the space, which the importer refuses ("is not a URL"): the page and every link to it
+    were dropped from the analysis. Written as a browser sends it, the list's line and the link name one page."""
+    from inlink.site.load import load_site
+
+    root = tmp_path / "spaces"
+    root.mkdir()
+    (root / "my%20page.html").write_text('<html><head><title>My page</title><link rel="canonical" href="my page.html">'
+                                         '</head><body><main><h1>My page</h1><p>Text of my page.</p></main></body>'
+                                         '</html>', encoding="utf-8")
+    (root / "index.html").write_text('<html><head><title>Home</title></head><body><main><h1>Home</h1><p>Read '
+                                     '<a href="my page.html">my page</a> first.</p></main></body></html>',
+                                     encoding="utf-8")
+    server = SiteServer(root).start()
+    try:
+        rows = fetch_task.run_fetch(f"{server.url('index.html')}\n{server.url('my page.html')}\n".encode(),
+                                    name="urls.txt", options=FAST)
+    finally:
+        server.stop()
+    spaced = server.url("my%20page.html")
+    assert rows["Address"].tolist() == [server.url("index.html"), spaced]
+    assert rows["Status"].tolist() == ["OK", "OK"] and rows["Indexability Status"].tolist() == ["", ""]
+    data = load_site(dataset.csv_bytes(dataset.pages_frame(rows)), dataset.csv_bytes(dataset.links_frame(rows)),
+                     pages_name="pages.csv", links_name="links.csv")
+    assert data.pages["url"].tolist() == [server.url("index.html"), spaced] and not data.report.dropped_rows
+    assert list(zip(data.links["source"], data.links["destination"])) == [(server.url("index.html"), spaced)]

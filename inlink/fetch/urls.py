@@ -1,17 +1,20 @@
 """URL rules of the fetcher: which URLs may be requested and which belong to the site being read."""
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit, urlunsplit
+import re
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from inlink.site.authority import normalize_authority
 
 SCHEMES = ("http", "https")
+_WHITESPACE = re.compile(r"\s")
 
 
 def clean_url(url: str, base: str | None = None) -> str | None:
     """Absolute http(s) URL without fragment or credentials, its host and port in the importer's form (punycode,
     IPv6 brackets kept, no default port: site.authority), so that URLs naming one host compare equal; None when it is
-    not one. The path and query stay as given: they are what the server is asked for."""
+    not one. The path and query stay as given (they are what the server is asked for), white space escaped as a
+    browser does (escaped_spaces)."""
     text = (url or "").strip()
     if not text:
         return None
@@ -29,7 +32,17 @@ def clean_url(url: str, base: str | None = None) -> str | None:
         netloc = normalize_authority(scheme, host, port)   # userinfo dropped: credentials are never sent
     except ValueError:   # a host IDNA cannot encode
         return None
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    return urlunsplit((scheme, netloc, escaped_spaces(parts.path) or "/", escaped_spaces(parts.query), ""))
+
+
+def escaped_spaces(part: str) -> str:
+    """A URL's path or query with its white space as a browser sends it: a space (or another space character)
+    percent-encoded ("my page.html" -> "my%20page.html"), a tab or line break dropped (WHATWG URL). Kept as
+    written, a fetched page listed or linked as "my page.html" had an address the importer refuses ("is not a
+    URL"): its row and every link to it were dropped, though the server had answered the same request."""
+    if not _WHITESPACE.search(part):
+        return part
+    return _WHITESPACE.sub(lambda space: "" if space.group() in "\t\n\r" else quote(space.group()), part)
 
 
 def without_credentials(url: str) -> str:
