@@ -17,6 +17,7 @@ Paths (besides the site's own files):
   /noindex.html               a page with <meta name="robots" content="noindex">
   /xrobots/<path>             the page with an X-Robots-Tag: noindex header
   /huge.html                  text/html larger than any cap (streamed, no Content-Length)
+  /bad-gzip.html              text/html with Content-Encoding: gzip, its body no gzip
   /cookie/<path>              sets a cookie, then the page
   /copy<N>/<path>             the page under another path (bench: many distinct URLs)
 Every answer is delayed by Behaviour.latency_s (bench). Requests are logged with their headers.
@@ -192,6 +193,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, PNG, "text/html")
         if path == "/huge.html":
             return self._huge()
+        if path == "/bad-gzip.html":
+            return self._send(200, b"<html><body>not gzip</body></html>", "text/html", {"Content-Encoding": "gzip"})
         if path.startswith("/cookie/"):
             return self._file(path[7:], extra={"Set-Cookie": "session=secret; Path=/"})
         if re.match(r"^/copy\d+/", path):

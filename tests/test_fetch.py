@@ -60,6 +60,7 @@ def fetcher_for(server, **options) -> Fetcher:
     ("to-ftp.html", "bad_scheme", 302, "non-http(s)"),
     ("binary.html", "binary", 200, "binary data"),
     ("huge.html", "too_large", 200, "larger than the 2,000,000-byte cap"),
+    ("bad-gzip.html", "bad_encoding", 200, "does not unpack as its Content-Encoding says"),
     ("r503/library/os.html", faults.OK, 200, "fetched"),
     ("reset/library/os.html", faults.OK, 200, "fetched"),
 ])
@@ -71,6 +72,8 @@ def test_each_fault_gives_a_status_and_a_plain_reason(site, path, fault, status,
     assert (result.html is not None) == (fault == faults.OK)
     if path.startswith(("r503/", "reset/")):
         assert result.attempts == 2          # retried once, then the page
+    if path == "bad-gzip.html":            # was "Connection error: DecodingError: ...", asked 4 times
+        assert result.attempts == 1
 
 
 def test_a_page_cut_at_the_cap_has_the_same_reason_on_every_fetch(site):

@@ -30,6 +30,7 @@ LABELS = {
     "redirect_offsite": "Redirected off-site",
     "bad_scheme": "Unsupported scheme",
     "offsite": "Off-site URL (skipped)",
+    "bad_encoding": "Content decoding error",
 }
 #: the host's robots.txt kept answering a server error: the site asks for nothing to be fetched for now (RFC 9309)
 ROBOTS_UNAVAILABLE = "robots_unavailable"
@@ -81,6 +82,8 @@ def classify_exception(exc: BaseException) -> tuple[str, str]:
         if "refused" in lowered or "errno 111" in lowered:
             return "connection_refused", "the server refused the connection (nothing listens on that port)"
         return "connection_error", f"could not connect: {text}"
+    if isinstance(exc, httpx.DecodingError):   # the server is there and answered: no outage, nothing to retry
+        return "bad_encoding", f"the body does not unpack as its Content-Encoding says ({text})"
     if isinstance(exc, httpx.TooManyRedirects):   # a sitemap's (pages follow theirs by hand): the server is there
         return "too_many_redirects", f"too many redirects ({text})"
     if isinstance(exc, (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)):
