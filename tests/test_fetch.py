@@ -331,6 +331,20 @@ def test_hosts_are_compared_in_the_importers_form():
         assert fetcher._redirect_target(pages[0], moved, result, {pages[0]}) == pages[1], result.reason
 
 
+def test_a_url_holding_a_control_character_gets_its_row_and_the_fetch_goes_on(site):
+    """A stray control character in a URL list ("json\x01.html"): httpx refused the request (InvalidURL), which ended a
+    foreground fetch with no file and failed a fetch job at that URL, again on every resume. Escaped as a browser
+    escapes it, the server is asked and answers; a host holding one is no URL."""
+    from inlink.tasks.fetch import run_fetch
+
+    listed = [site.url("library/json.html"), site.url("library/js\x01on.html"), site.url("library/os.html")]
+    rows = run_fetch("\n".join(listed).encode(), name="urls.txt", options=FAST)
+    assert list(zip(rows["Address"], rows["Status Code"])) == [
+        (site.url("library/json.html"), 200), (site.url("library/js%01on.html"), 404), (site.url("library/os.html"), 200)]
+    assert clean_url("http://a\x7fb.example/") is None and clean_url("http://a.example/x\x7f?q=a\x1fb") == \
+        "http://a.example/x%7F?q=a%1Fb"
+
+
 def test_the_site_of_a_source_is_its_scheme_and_host_not_its_first_url():
     """The fetch summary's site was the first URL given ("https://a.example/docs/intro"), shown as the site."""
     listed = read_source(b"https://www.a.example:8443/docs/intro?x=1\nhttps://www.a.example:8443/b\n", name="u.txt")

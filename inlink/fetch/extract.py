@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import lxml.etree
 import lxml.html
 
-from inlink.fetch.urls import escaped_spaces
+from inlink.fetch.urls import browser_escaped
 from inlink.site.html import ParsedHtml, parse_element
 
 _LOG = logging.getLogger(__name__)
@@ -385,8 +385,8 @@ def _absolute(href: str, base: str) -> str | None:
         return None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
-    return urlunsplit((parts.scheme, parts.netloc.lower(), escaped_spaces(parts.path) or "/",
-                       escaped_spaces(parts.query), ""))
+    return urlunsplit((parts.scheme, parts.netloc.lower(), browser_escaped(parts.path) or "/",
+                       browser_escaped(parts.query), ""))
 
 
 def _drop_scripts(element) -> None:

@@ -7,14 +7,14 @@ from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 from inlink.site.authority import normalize_authority
 
 SCHEMES = ("http", "https")
-_WHITESPACE = re.compile(r"\s")
+_TO_ESCAPE = re.compile(r"[\s\x00-\x1f\x7f]")   # white space and control characters
 
 
 def clean_url(url: str, base: str | None = None) -> str | None:
     """Absolute http(s) URL without fragment or credentials, its host and port in the importer's form (punycode,
     IPv6 brackets kept, no default port: site.authority), so that URLs naming one host compare equal; None when it is
-    not one. The path and query stay as given (they are what the server is asked for), white space escaped as a
-    browser does (escaped_spaces)."""
+    not one. The path and query stay as given (they are what the server is asked for), white space and control
+    characters escaped as a browser does (browser_escaped); None for a host holding one."""
     text = (url or "").strip()
     if not text:
         return None
@@ -26,23 +26,24 @@ def clean_url(url: str, base: str | None = None) -> str | None:
     except ValueError:
         return None
     scheme = parts.scheme.lower()
-    if scheme not in SCHEMES or not host:
+    if scheme not in SCHEMES or not host or _TO_ESCAPE.search(host):
         return None
     try:
         netloc = normalize_authority(scheme, host, port)   # userinfo dropped: credentials are never sent
     except ValueError:   # a host IDNA cannot encode
         return None
-    return urlunsplit((scheme, netloc, escaped_spaces(parts.path) or "/", escaped_spaces(parts.query), ""))
+    return urlunsplit((scheme, netloc, browser_escaped(parts.path) or "/", browser_escaped(parts.query), ""))
 
 
-def escaped_spaces(part: str) -> str:
-    """A URL's path or query with its white space as a browser sends it: a space (or another space character)
-    percent-encoded ("my page.html" -> "my%20page.html"), a tab or line break dropped (WHATWG URL). Kept as
-    written, a fetched page listed or linked as "my page.html" had an address the importer refuses ("is not a
-    URL"): its row and every link to it were dropped, though the server had answered the same request."""
-    if not _WHITESPACE.search(part):
+def browser_escaped(part: str) -> str:
+    """A URL's path or query as a browser sends it (WHATWG URL): a tab or line break dropped, another space or
+    control character percent-encoded ("my page.html" -> "my%20page.html"). Kept as written, a fetched page listed
+    or linked as "my page.html" had an address the importer refuses ("is not a URL"): its row and every link to it
+    were dropped, though the server had answered the same request; and a control character (a stray \\x01 in a
+    URL list) made httpx refuse the request, which failed the whole fetch."""
+    if not _TO_ESCAPE.search(part):
         return part
-    return _WHITESPACE.sub(lambda space: "" if space.group() in "\t\n\r" else quote(space.group()), part)
+    return _TO_ESCAPE.sub(lambda found: "" if found.group() in "\t\n\r" else quote(found.group()), part)
 
 
 def without_credentials(url: str) -> str:
