@@ -334,13 +334,17 @@ def test_hosts_are_compared_in_the_importers_form():
 def test_a_url_holding_a_control_character_gets_its_row_and_the_fetch_goes_on(site):
     """A stray control character in a URL list ("json\x01.html"): httpx refused the request (InvalidURL), which ended a
     foreground fetch with no file and failed a fetch job at that URL, again on every resume. Escaped as a browser
-    escapes it, the server is asked and answers; a host holding one is no URL."""
+    escapes it, the server is asked and answers; a host holding one is no URL. A URL httpx still refuses (longer
+    than its 65,536 characters) is an "Invalid URL" row."""
     from inlink.tasks.fetch import run_fetch
 
-    listed = [site.url("library/json.html"), site.url("library/js\x01on.html"), site.url("library/os.html")]
+    listed = [site.url("library/json.html"), site.url("library/js\x01on.html"), site.url("library/os.html"),
+              site.url("a" * 70_000)]
     rows = run_fetch("\n".join(listed).encode(), name="urls.txt", options=FAST)
     assert list(zip(rows["Address"], rows["Status Code"])) == [
-        (site.url("library/json.html"), 200), (site.url("library/js%01on.html"), 404), (site.url("library/os.html"), 200)]
+        (site.url("library/json.html"), 200), (site.url("library/js%01on.html"), 404), (site.url("library/os.html"), 200),
+        (site.url("a" * 70_000), 0)]
+    assert (rows["Status"].iat[3], rows["Reason"].iat[3]) == ("Invalid URL", "the URL cannot be requested (URL too long)")
     assert clean_url("http://a\x7fb.example/") is None and clean_url("http://a.example/x\x7f?q=a\x1fb") == \
         "http://a.example/x%7F?q=a%1Fb"
 

@@ -416,6 +416,8 @@ class Fetcher:
             response = await self._client.send(request, stream=True)
         except httpx.HTTPError as exc:
             return _Answer(0, httpx.Headers(), None, *faults.classify_exception(exc))
+        except httpx.InvalidURL as exc:   # no HTTPError: a URL over httpx's 65,536 characters ended the whole fetch
+            return _Answer(0, httpx.Headers(), None, "bad_url", f"the URL cannot be requested ({exc})")
         try:
             return await self._read(response)
         except httpx.HTTPError as exc:

@@ -31,6 +31,7 @@ LABELS = {
     "bad_scheme": "Unsupported scheme",
     "offsite": "Off-site URL (skipped)",
     "bad_encoding": "Content decoding error",
+    "bad_url": "Invalid URL",
 }
 #: the host's robots.txt kept answering a server error: the site asks for nothing to be fetched for now (RFC 9309)
 ROBOTS_UNAVAILABLE = "robots_unavailable"
