@@ -18,6 +18,7 @@ Paths (besides the site's own files):
   /xrobots/<path>             the page with an X-Robots-Tag: noindex header
   /huge.html                  text/html larger than any cap (streamed, no Content-Length)
   /bad-gzip.html              text/html with Content-Encoding: gzip, its body no gzip
+  /no-location.html           301 without a Location; /bad-location.html: 302 to "http://[::1" (no URL)
   /cookie/<path>              sets a cookie, then the page
   /copy<N>/<path>             the page under another path (bench: many distinct URLs)
 Every answer is delayed by Behaviour.latency_s (bench). Requests are logged with their headers.
@@ -193,6 +194,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, PNG, "text/html")
         if path == "/huge.html":
             return self._huge()
+        if path == "/no-location.html":
+            return self._send(301, b"", "text/html")
+        if path == "/bad-location.html":
+            return self._redirect(302, "http://[::1")
         if path == "/bad-gzip.html":
             return self._send(200, b"<html><body>not gzip</body></html>", "text/html", {"Content-Encoding": "gzip"})
         if path.startswith("/cookie/"):

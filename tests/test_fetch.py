@@ -61,6 +61,8 @@ def fetcher_for(server, **options) -> Fetcher:
     ("binary.html", "binary", 200, "binary data"),
     ("huge.html", "too_large", 200, "larger than the 2,000,000-byte cap"),
     ("bad-gzip.html", "bad_encoding", 200, "does not unpack as its Content-Encoding says"),
+    ("no-location.html", "bad_redirect", 301, "the server answered 301 without saying where to (no Location header)"),
+    ("bad-location.html", "bad_redirect", 302, "the server answered 302, redirecting to an address that is no URL ('http://[::1')"),
     ("r503/library/os.html", faults.OK, 200, "fetched"),
     ("reset/library/os.html", faults.OK, 200, "fetched"),
 ])
@@ -72,7 +74,7 @@ def test_each_fault_gives_a_status_and_a_plain_reason(site, path, fault, status,
     assert (result.html is not None) == (fault == faults.OK)
     if path.startswith(("r503/", "reset/")):
         assert result.attempts == 2          # retried once, then the page
-    if path == "bad-gzip.html":            # was "Connection error: DecodingError: ...", asked 4 times
+    if path in ("bad-gzip.html", "bad-location.html"):   # were "Connection error" / "reset", asked 4 times
         assert result.attempts == 1
 
 

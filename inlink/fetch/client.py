@@ -36,6 +36,9 @@ _BINARY_MAGIC = (b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"GIF8", b"\xf
                  b"RIFF", b"OggS", b"ID3", b"\x00\x00\x01\x00")
 
 
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+
+
 class FetchCancelled(Exception):
     """The caller asked to stop while the page was being fetched (nothing about the page is known)."""
 
@@ -185,6 +188,7 @@ class Fetcher:
         timeout = httpx.Timeout(s.read_timeout, connect=s.connect_timeout, pool=None)
         limits = httpx.Limits(max_connections=None, max_keepalive_connections=4 * s.connections)
         return httpx.AsyncClient(timeout=timeout, limits=limits, follow_redirects=False, trust_env=False,
+                                 event_hooks={"response": [_refuse_unusable_location]},
                                  cookies=_no_cookies(), headers={"User-Agent": s.user_agent,
                                                                  "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"})
 
@@ -243,6 +247,8 @@ class Fetcher:
         root = start.split("://", 1)[0] + "://" + host_key(start) + "/"
         try:
             status = await self._within_deadline(self._status_of(root), "the site's home page")
+        except _UnusableLocation as exc:   # an answer: the server is there
+            status = exc.status
         except (httpx.HTTPError, faults.TooSlow) as exc:
             return faults.classify_exception(exc)
         return faults.OK, f"the server answered {status}"
@@ -296,12 +302,15 @@ class Fetcher:
     def _redirect_target(self, current: str, answer: _Answer, result: FetchResult, seen: set) -> str | None:
         """The next URL of a redirect chain, or None with the fault set on `result`."""
         result.redirects.append((current, answer.status))
-        location = answer.headers.get("location", "")
-        target = clean_url(location, base=current)
-        if target is None:
-            scheme = location.split(":", 1)[0] if ":" in location else ""
-            _fail(result, "bad_scheme", f"redirected to a non-http(s) address ({scheme or location!r})",
-                  answer.status)
+        location = answer.headers.get("location", "").strip()
+        target = clean_url(location, base=current) if location else None
+        scheme = _SCHEME.match(location)
+        if target is None and scheme and scheme.group(1).lower() not in SCHEMES:
+            _fail(result, "bad_scheme", f"redirected to a non-http(s) address ({scheme.group(1)})", answer.status)
+        elif target is None:   # it was "redirected to a non-http(s) address ('')", or a dropped connection
+            where = f", redirecting to an address that is no URL ({location!r})" if location else \
+                " without saying where to (no Location header)"
+            _fail(result, "bad_redirect", f"the server answered {answer.status}{where}", answer.status)
         elif scheme_of(current) == "https" and scheme_of(target) == "http":
             _fail(result, "bad_scheme", f"redirected from https to plain http ({target}): not followed",
                   answer.status)
@@ -414,6 +423,8 @@ class Fetcher:
         try:
             request = self._client.build_request("GET", url)
             response = await self._client.send(request, stream=True)
+        except _UnusableLocation as exc:    # a redirect all the same: _redirect_target says where it fails to lead
+            return _Answer(exc.status, exc.headers)
         except httpx.HTTPError as exc:
             return _Answer(0, httpx.Headers(), None, *faults.classify_exception(exc))
         except httpx.InvalidURL as exc:   # no HTTPError: a URL over httpx's 65,536 characters ended the whole fetch
@@ -467,6 +478,25 @@ class Fetcher:
         async with self._client.stream("GET", url, follow_redirects=True) as response:
             body, cut = await _body_upto(response, max_bytes)
         return response, body, cut
+
+
+class _UnusableLocation(httpx.RemoteProtocolError):
+    """A redirect whose Location httpx cannot read as a URL ("http://[::1", a port over 65535): httpx raised its own
+    RemoteProtocolError for it before any answer was handed back, so the page was "Connection reset" with no status,
+    asked four times. Still a RemoteProtocolError for a robots.txt or sitemap (followed by httpx)."""
+
+    def __init__(self, response: httpx.Response):
+        super().__init__(f"Invalid URL in location header: {response.headers['location']!r}", request=response.request)
+        self.status, self.headers = response.status_code, response.headers
+
+
+async def _refuse_unusable_location(response: httpx.Response) -> None:
+    """httpx's response hook: a redirect's Location that httpx would refuse raises _UnusableLocation instead."""
+    if response.has_redirect_location:
+        try:
+            httpx.URL(response.headers["location"])
+        except httpx.InvalidURL:
+            raise _UnusableLocation(response) from None
 
 
 async def _body_upto(response: httpx.Response, limit: int) -> tuple[bytes, bool]:

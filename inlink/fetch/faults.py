@@ -32,6 +32,7 @@ LABELS = {
     "offsite": "Off-site URL (skipped)",
     "bad_encoding": "Content decoding error",
     "bad_url": "Invalid URL",
+    "bad_redirect": "Invalid redirect",
 }
 #: the host's robots.txt kept answering a server error: the site asks for nothing to be fetched for now (RFC 9309)
 ROBOTS_UNAVAILABLE = "robots_unavailable"

@@ -18,9 +18,9 @@ def clean_url(url: str, base: str | None = None) -> str | None:
     text = (url or "").strip()
     if not text:
         return None
-    if base:
-        text = urljoin(base, text)
     try:
+        if base:
+            text = urljoin(base, text)   # raises for "http://[::1" as urlsplit does
         parts = urlsplit(text)
         host, port = parts.hostname, parts.port
     except ValueError:
