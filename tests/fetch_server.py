@@ -19,6 +19,7 @@ Paths (besides the site's own files):
   /huge.html                  text/html larger than any cap (streamed, no Content-Length)
   /bad-gzip.html              text/html with Content-Encoding: gzip, its body no gzip
   /no-location.html           301 without a Location; /bad-location.html: 302 to "http://[::1" (no URL)
+  /multiple-choices.html      300 Multiple Choices, an HTML body and no Location
   /cookie/<path>              sets a cookie, then the page
   /copy<N>/<path>             the page under another path (bench: many distinct URLs)
 Every answer is delayed by Behaviour.latency_s (bench). Requests are logged with their headers.
@@ -194,6 +195,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, PNG, "text/html")
         if path == "/huge.html":
             return self._huge()
+        if path == "/multiple-choices.html":
+            return self._send(300, b"<html><body><a href='/a'>a</a> or <a href='/b'>b</a></body></html>", "text/html")
         if path == "/no-location.html":
             return self._send(301, b"", "text/html")
         if path == "/bad-location.html":

@@ -327,7 +327,7 @@ class Fetcher:
         result.status_code = answer.status
         result.content_type = answer.headers.get("content-type", "")
         result.robots_header = ", ".join(answer.headers.get_list("x-robots-tag"))
-        if answer.status >= 400 or answer.status < 200:
+        if not 200 <= answer.status < 300:   # a 300 or 304 was "not an HTML page (text/html)"
             phrase = httpx.codes.get_reason_phrase(answer.status)
             return _fail(result, "http_error", f"the server answered {answer.status} {phrase}".rstrip(),
                          answer.status)
