@@ -102,6 +102,16 @@ def test_429_waits_for_retry_after_before_asking_again(site):
     assert len(times) == 2 and times[1] - times[0] >= 0.95       # Retry-After: 1
 
 
+def test_a_retry_after_longer_than_allowed_is_said_in_the_reason(site):
+    """The page is given up at once, but its reason said only "the server answered 429 Too Many Requests": the note
+    saying why it was not asked again was written over."""
+    with fetcher_for(site, max_wait_s=0.5) as fetcher:
+        result = fetcher.fetch(site.url("r429/library/os.html"))
+    assert (result.fault, result.status_code, result.attempts) == ("http_error", 429, 1)
+    assert result.reason == ("the server answered 429 Too Many Requests (it asked to wait 1 s before asking again, "
+                             "more than the 0.5 s allowed)")
+
+
 def test_retry_after_as_seconds_or_http_date():
     assert parse_retry_after("7") == 7.0
     assert 50 < parse_retry_after(time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 60))) <= 60

@@ -329,8 +329,8 @@ class Fetcher:
         result.robots_header = ", ".join(answer.headers.get_list("x-robots-tag"))
         if not 200 <= answer.status < 300:   # a 300 or 304 was "not an HTML page (text/html)"
             phrase = httpx.codes.get_reason_phrase(answer.status)
-            return _fail(result, "http_error", f"the server answered {answer.status} {phrase}".rstrip(),
-                         answer.status)
+            return _fail(result, "http_error", f"the server answered {answer.status} {phrase}".rstrip()
+                         + answer.reason, answer.status)   # why it was not asked again (_request_page)
         if answer.body is None:
             return _fail(result, "not_html", f"not an HTML page ({result.content_type or 'no content type'})",
                          answer.status)
@@ -371,7 +371,8 @@ class Fetcher:
             if wait is None:
                 return answer
             if wait > self.settings.max_wait_s:
-                answer.reason = (answer.reason or "") + f" (the server asked to wait {wait:.0f}s: too long)"
+                answer.reason = (answer.reason or "") + (f" (it asked to wait {wait:.0f} s before asking again, more "
+                                                         f"than the {self.settings.max_wait_s:g} s allowed)")
                 return answer
             host.hold_off(wait) if answer.status in (429, 503) else None
             _LOG.debug("retrying %s in %.2fs (attempt %d)", url, wait, attempt)
