@@ -278,6 +278,34 @@ def test_a_fetch_is_cancelled_at_once_while_the_server_is_slow(site):
     assert outcome["cancelled"] - asked < 1.0
 
 
+def test_a_fetcher_closed_after_a_cancelled_fetch_leaves_no_task_behind(monkeypatch):
+    """A job paused or stopped during a fetch closed its fetcher while the cancelled fetch was still closing its
+    request: the loop stopped with the task pending, and the worker's output showed "Task was destroyed but it is
+    pending!" with the task's repr when it was collected. Here closing the request takes a moment, as it may."""
+    import asyncio
+
+    asked = threading.Event()
+
+    async def exchange(self, url):
+        try:
+            asked.set()
+            await asyncio.Event().wait()          # a server that never answers
+        finally:
+            await asyncio.sleep(0.2)              # closing the request
+
+    monkeypatch.setattr(Fetcher, "_exchange", exchange)
+    cancel = threading.Event()
+    fetcher = Fetcher(FetchSettings(**FAST, respect_robots=False))
+    worker = threading.Thread(target=lambda: pytest.raises(FetchCancelled, fetcher.fetch, "http://127.0.0.1:9/x",
+                                                           cancel=cancel))
+    worker.start()
+    assert asked.wait(5)
+    cancel.set()
+    worker.join(5)
+    fetcher.close()
+    assert not worker.is_alive() and not [task for task in asyncio.all_tasks(fetcher._loop) if not task.done()]
+
+
 # -- sources ------------------------------------------------------------------------------------------------
 def test_sitemap_index_with_a_gzipped_sitemap(site):
     site.behaviour.sitemap_paths = ["library/json.html", "library/os.html", "tutorial/index.html",

@@ -263,11 +263,22 @@ class Fetcher:
         if self._loop.is_closed():
             return
         try:
-            self._call(self._client.aclose())
+            self._call(self._shut())
         finally:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(5)
             self._loop.close()
+
+    async def _shut(self) -> None:
+        """End the fetches still on the loop (one cancelled by fetch() is still closing its request), then the client:
+        stopped with one of them pending, the loop left it to the garbage collector, which logged "Task was destroyed
+        but it is pending!" and its task on the worker's output at each pause or stop during a fetch."""
+        pending = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending, timeout=5)
+        await self._client.aclose()
 
     def __enter__(self) -> Fetcher:
         return self
