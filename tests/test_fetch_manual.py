@@ -225,3 +225,23 @@ def test_a_page_whose_address_holds_a_space_is_imported_with_the_links_to_it(tmp
                      pages_name="pages.csv", links_name="links.csv")
     assert data.pages["url"].tolist() == [server.url("index.html"), spaced] and not data.report.dropped_rows
     assert list(zip(data.links["source"], data.links["destination"])) == [(server.url("index.html"), spaced)]
+
+
+@pytest.mark.parametrize("address, canonical", [
+    ("http://127.0.0.1:8000/caf%C3%A9", "/caf%c3%a9"),          # percent-encoding in lower case (WordPress)
+    ("http://127.0.0.1:8000/caf%C3%A9", "/café"),               # the character as is
+    ("http://127.0.0.1:8000/caf%C3%A9.html", "caf%C3%A9.html"),
+    ("https://docs.example.org/a~b", "https://docs.example.org:443/a%7Eb"),   # a default port, "~" escaped
+])
+def test_a_canonical_naming_the_page_itself_in_another_spelling_keeps_it_a_link_target(address, canonical):
+    """The canonical was compared with the address as written: the same URL spelled another way made the page
+    "Canonicalised", no link target, though the importer reads the two as one URL. Another page's still is."""
+    from inlink.fetch.client import FetchResult
+
+    html = f'<html><head><title>T</title><link rel="canonical" href="{canonical}"></head><body><main><h1>T</h1>' \
+           '<p>Text.</p></main></body></html>'
+    row = dataset.page_row(FetchResult(address, address, 200, html=html), parse_page(html, address), None)
+    assert (row["Indexability"], row["Indexability Status"]) == ("Indexable", "")
+    other = html.replace(canonical, "/caf%C3%A9-2")
+    row = dataset.page_row(FetchResult(address, address, 200, html=other), parse_page(other, address), None)
+    assert row["Indexability Status"] == "Canonicalised"

@@ -72,10 +72,25 @@ def _indexability(page: ParsedPage, address: str) -> str:
         return META_REFRESH
     if page.noindex:
         return "noindex"
-    if page.canonical and page.canonical.rstrip("/") != address.rstrip("/") and not _names_itself_elsewhere(
+    if page.canonical and not _same_address(page.canonical, address) and not _names_itself_elsewhere(
             page.canonical, address):
         return "Canonicalised"
     return ""
+
+
+def _same_address(canonical: str, address: str) -> bool:
+    """Whether a canonical names the page's own address, spelled either way (RFC 3986 normalisation, as the importer
+    reads URLs: percent-encodings in either case or for a character written as is, a default port, "~" escaped). A
+    page listed as .../caf%C3%A9 whose canonical says .../caf%c3%a9 (WordPress writes them so) or .../café was
+    "Canonicalised", no link target, though the importer reads both as one URL. One trailing slash aside."""
+    if canonical.rstrip("/") == address.rstrip("/"):
+        return True
+    from url_normalize import url_normalize   # light (no pandas): a fetch worker imports this module
+
+    try:
+        return url_normalize(canonical).rstrip("/") == url_normalize(address).rstrip("/")
+    except (ValueError, UnicodeError):   # e.g. a host IDNA refuses: not this page's address
+        return False
 
 
 def _names_itself_elsewhere(canonical: str, address: str) -> bool:
