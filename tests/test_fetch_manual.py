@@ -245,3 +245,17 @@ def test_a_canonical_naming_the_page_itself_in_another_spelling_keeps_it_a_link_
     other = html.replace(canonical, "/caf%C3%A9-2")
     row = dataset.page_row(FetchResult(address, address, 200, html=other), parse_page(other, address), None)
     assert row["Indexability Status"] == "Canonicalised"
+
+
+@pytest.mark.parametrize("meta, header", [("index, follow", "none"), ("", "nofollow, none"), ("follow, none", "")])
+def test_none_among_other_robots_directives_is_noindex(meta, header):
+    """ "none" (noindex, nofollow) counted only as the first directive: a page whose meta says "index, follow" and
+    whose server says X-Robots-Tag: none was Indexable."""
+    from inlink.fetch.client import FetchResult
+
+    url = "http://127.0.0.1:8000/page.html"
+    html = f'<html><head><title>T</title><meta name="robots" content="{meta}"></head><body><main><h1>T</h1>' \
+           '<p>Text.</p></main></body></html>'
+    result = FetchResult(url, url, 200, html=html, robots_header=header)
+    row = dataset.page_row(result, parse_page(html, url), None)
+    assert (row["Indexability"], row["Indexability Status"]) == ("Non-Indexable", "noindex")

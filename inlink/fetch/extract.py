@@ -76,7 +76,10 @@ class ParsedPage:
 
     @property
     def noindex(self) -> bool:
-        return "noindex" in self.meta_robots.lower() or "none" in self.meta_robots.lower().split(",")
+        """noindex, or "none" (noindex, nofollow) as any of the directives: "none" after another one (a page's "index,
+        follow" and an X-Robots-Tag "none", joined) was " none" after the comma and counted for nothing."""
+        directives = self.meta_robots.lower()
+        return "noindex" in directives or "none" in (directive.strip() for directive in directives.split(","))
 
 
 class MalformedPage(ValueError):
