@@ -16,6 +16,8 @@ Paths (besides the site's own files):
   /binary.html                PNG bytes served as text/html
   /noindex.html               a page with <meta name="robots" content="noindex">
   /xrobots/<path>             the page with an X-Robots-Tag: noindex header
+  /xrobots-otherbot/<path>    ... with "X-Robots-Tag: otherbot: noindex, nofollow" and "X-Robots-Tag: max-snippet: 20"
+  /xrobots-googlebot/<path>   ... with "X-Robots-Tag: googlebot: none"
   /huge.html                  text/html larger than any cap (streamed, no Content-Length)
   /bad-gzip.html              text/html with Content-Encoding: gzip, its body no gzip
   /no-location.html           301 without a Location; /bad-location.html: 302 to "http://[::1" (no URL)
@@ -187,6 +189,11 @@ class _Handler(BaseHTTPRequestHandler):
             return self._redirect(302, "/loop/b.html" if path.endswith("a.html") else "/loop/a.html")
         if path == "/to-ftp.html":
             return self._redirect(302, "ftp://127.0.0.1/file.html")
+        if path.startswith("/xrobots-otherbot/"):
+            return self._file(path[17:], extra={"X-Robots-Tag": "otherbot: noindex, nofollow",
+                                                "x-robots-tag": "max-snippet: 20"})
+        if path.startswith("/xrobots-googlebot/"):
+            return self._file(path[18:], extra={"X-Robots-Tag": "googlebot: none"})
         if path.startswith("/xrobots/"):
             return self._file(path[8:], extra={"X-Robots-Tag": "noindex, nofollow"})
         if path == "/noindex.html":

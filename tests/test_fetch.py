@@ -112,6 +112,18 @@ def test_a_retry_after_longer_than_allowed_is_said_in_the_reason(site):
                              "more than the 0.5 s allowed)")
 
 
+def test_an_x_robots_tag_for_another_crawler_does_not_make_the_page_noindex(site):
+    """ "X-Robots-Tag: otherbot: noindex, nofollow" made the page noindex (no link target), though Google indexes it;
+    "googlebot: none" counted for nothing."""
+    from inlink.tasks.fetch import fetched_row
+
+    with fetcher_for(site) as fetcher:
+        other, google = (fetcher.fetch(site.url(f"{prefix}/library/json.html"))
+                         for prefix in ("xrobots-otherbot", "xrobots-googlebot"))
+    assert (other.robots_header, google.robots_header) == ("max-snippet: 20", "none")
+    assert [fetched_row(result, site.base)["Indexability Status"] for result in (other, google)] == ["", "noindex"]
+
+
 def test_retry_after_as_seconds_or_http_date():
     assert parse_retry_after("7") == 7.0
     assert 50 < parse_retry_after(time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 60))) <= 60

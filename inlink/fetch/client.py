@@ -337,7 +337,7 @@ class Fetcher:
     def _finish(self, result: FetchResult, answer: _Answer) -> FetchResult:
         result.status_code = answer.status
         result.content_type = answer.headers.get("content-type", "")
-        result.robots_header = ", ".join(answer.headers.get_list("x-robots-tag"))
+        result.robots_header = robots_header(answer.headers.get_list("x-robots-tag"))
         if not 200 <= answer.status < 300:   # a 300 or 304 was "not an HTML page (text/html)"
             phrase = httpx.codes.get_reason_phrase(answer.status)
             return _fail(result, "http_error", f"the server answered {answer.status} {phrase}".rstrip()
@@ -520,6 +520,28 @@ async def _body_upto(response: httpx.Response, limit: int) -> tuple[bytes, bool]
         if len(body) > limit:
             return bytes(body[:limit]), True
     return bytes(body), False
+
+
+#: X-Robots-Tag directives written "name: value", whose name is no user agent's
+_VALUED_DIRECTIVES = frozenset({"unavailable_after", "max-snippet", "max-image-preview", "max-video-preview"})
+#: the crawler whose X-Robots-Tag directives count besides those for all, as <meta name="googlebot"> does (extract)
+_SEARCH_ENGINE_AGENT = "googlebot"
+
+
+def robots_header(values: list[str]) -> str:
+    """The directives of X-Robots-Tag headers that apply to the search engine (those for every crawler, and those
+    after "googlebot:"), joined: a header "otherbot: noindex, nofollow" made the page noindex, no link target, and
+    "googlebot: none" counted for nothing ("none" written after the agent's name)."""
+    kept = []
+    for value in values:
+        applies = True
+        for directive in value.split(","):
+            agent, colon, rest = directive.strip().partition(":")
+            if colon and agent.strip().lower() not in _VALUED_DIRECTIVES:
+                applies, directive = agent.strip().lower() == _SEARCH_ENGINE_AGENT, rest
+            if applies and directive.strip():
+                kept.append(directive.strip())
+    return ", ".join(kept)
 
 
 def _fail(result: FetchResult, code: str, reason: str, status: int = 0) -> FetchResult:
