@@ -20,6 +20,7 @@ Paths (besides the site's own files):
   /xrobots-googlebot/<path>   ... with "X-Robots-Tag: googlebot: none"
   /huge.html                  text/html larger than any cap (streamed, no Content-Length)
   /bad-gzip.html              text/html with Content-Encoding: gzip, its body no gzip
+  /compress.html              text/html with Content-Encoding: compress (a coding never asked for), its body bytes
   /no-location.html           301 without a Location; /bad-location.html: 302 to "http://[::1" (no URL)
   /multiple-choices.html      300 Multiple Choices, an HTML body and no Location
   /cookie/<path>              sets a cookie, then the page
@@ -208,6 +209,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(301, b"", "text/html")
         if path == "/bad-location.html":
             return self._redirect(302, "http://[::1")
+        if path == "/compress.html":
+            return self._send(200, bytes(range(1, 256)) * 8, "text/html", {"Content-Encoding": "compress"})
         if path == "/bad-gzip.html":
             return self._send(200, b"<html><body>not gzip</body></html>", "text/html", {"Content-Encoding": "gzip"})
         if path.startswith("/cookie/"):

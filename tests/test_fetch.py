@@ -61,6 +61,7 @@ def fetcher_for(server, **options) -> Fetcher:
     ("binary.html", "binary", 200, "binary data"),
     ("huge.html", "too_large", 200, "larger than the 2,000,000-byte cap"),
     ("bad-gzip.html", "bad_encoding", 200, "does not unpack as its Content-Encoding says"),
+    ("compress.html", "bad_encoding", 200, "compressed as 'compress', which was not asked for"),
     ("multiple-choices.html", "http_error", 300, "the server answered 300 Multiple Choices"),
     ("no-location.html", "bad_redirect", 301, "the server answered 301 without saying where to (no Location header)"),
     ("bad-location.html", "bad_redirect", 302, "the server answered 302, redirecting to an address that is no URL ('http://[::1')"),

@@ -455,6 +455,10 @@ class Fetcher:
         media = headers.get("content-type", "").split(";", 1)[0].strip().lower()
         if media and media not in HTML_TYPES:
             return _Answer(status, headers)                       # not a page: never downloaded
+        unpackable = self._unpackable(headers.get("content-encoding", ""))
+        if unpackable:
+            return _Answer(status, headers, None, "bad_encoding", f"the body is compressed as {unpackable!r}, which "
+                           "was not asked for and cannot be unpacked")
         cap = self.settings.max_bytes
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
@@ -465,6 +469,14 @@ class Fetcher:
             return _Answer(status, headers, None, "too_large",
                            f"the page is larger than the {cap:,}-byte cap (its download was stopped there)")
         return _Answer(status, headers, body)
+
+    def _unpackable(self, content_encoding: str) -> str:
+        """The first coding of a Content-Encoding that the client did not ask for (its Accept-Encoding: httpx's own,
+        "gzip, deflate" without the brotli package), "" when there is none. httpx passes a body in such a coding on
+        as it came: a server sending brotli whatever was asked gave a page of compressed bytes read as text, "OK"."""
+        accepted = {coding.strip() for coding in self._client.headers.get("accept-encoding", "").lower().split(",")}
+        return next((coding for coding in (part.strip().lower() for part in content_encoding.split(","))
+                     if coding and coding != "identity" and coding not in accepted), "")
 
     async def _get_bytes(self, url: str, max_bytes: int) -> tuple[int, bytes, str]:
         start = clean_url(url)
