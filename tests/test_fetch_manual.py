@@ -259,3 +259,21 @@ def test_none_among_other_robots_directives_is_noindex(meta, header):
     result = FetchResult(url, url, 200, html=html, robots_header=header)
     row = dataset.page_row(result, parse_page(html, url), None)
     assert (row["Indexability"], row["Indexability Status"]) == ("Non-Indexable", "noindex")
+
+
+def test_a_page_nested_deeper_than_256_elements_keeps_its_text_in_the_fetch_and_the_import():
+    """A legacy page whose <font> tags are never closed, one a line: past 256 nested elements libxml2 dropped the rest
+    of the document, so the page was "OK", Indexable and without a word, in the fetch and again when its Body HTML 1
+    was read by the importer."""
+    from inlink.fetch.client import FetchResult
+    from inlink.site.load import load_site
+
+    url = "http://127.0.0.1:8000/legacy.html"
+    lines = "".join(f'<font face="Arial">Line {n} of the old price list.<br>\n' for n in range(300))
+    html = f"<html><head><title>Prices</title></head><body><main><h1>Prices</h1>{lines}</main></body></html>"
+    row = dataset.page_row(FetchResult(url, url, 200, html=html), parse_page(html, url), None)
+    assert row["Content"].endswith("Line 299 of the old price list.") and row["Word Count"] == 1 + 300 * 7
+    import pandas as pd
+
+    data = load_site(dataset.csv_bytes(dataset.pages_frame(pd.DataFrame([row]))), pages_name="pages.csv")
+    assert data.pages["content"].iat[0].endswith("Line 299 of the old price list.")

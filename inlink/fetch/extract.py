@@ -49,7 +49,9 @@ _TITLE_SEPARATOR = re.compile(r"(^\s*[-|–—·•:»]\s*|\s[-|–—·•»]\s
 #: The page's parser: lxml.etree's, not lxml.html's, whose per-element class lookup (a Python call each time an
 #: element is touched) cost an eighth of a page's extraction; the tree is the same. _drop_tree and _text_content
 #: stand for the two lxml.html element methods used here.
-_PAGE_PARSER = lxml.etree.HTMLParser(encoding="utf-8")
+#: huge_tree: libxml2 otherwise stops at 256 nested elements and drops the rest of the page (a legacy page of unclosed
+#: <font> tags, one per line, was an "OK" page without a word); with it, 2,048
+_PAGE_PARSER = lxml.etree.HTMLParser(encoding="utf-8", huge_tree=True)
 _text_content = lxml.etree.XPath("string()")   # lxml.html's text_content(): the element's text, its tail left out
 
 

@@ -212,7 +212,7 @@ def _classify(tag) -> tuple[int, str | None]:
 
 _SKIP, _BLOCK, _CODE, _LINK, _INLINE, _PLACEHOLDER = range(6)   # a placeholder is also code
 _TAG_INFO: dict = {}
-_PLAIN_PARSER = lxml.etree.HTMLParser()
+_PLAIN_PARSER = lxml.etree.HTMLParser(huge_tree=True)   # past 256 nested elements, libxml2 dropped the rest
 
 
 def _walk(lead: str | None, children) -> tuple[str, list, list, list, list]:
