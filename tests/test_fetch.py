@@ -209,6 +209,21 @@ def test_a_robots_txt_opening_with_a_byte_order_mark_keeps_its_first_group(site)
     assert "sitemap_index.xml" in found.notes[0] and found.urls == [site.url("library/json.html"), site.url("library/os.html")]
 
 
+def test_a_page_not_asked_because_its_robots_txt_was_cut_off_says_so(site):
+    """A robots.txt whose connection dropped mid-answer gave the page a "Connection reset" row whose reason, "the
+    connection was dropped mid-answer", spoke of the page, which was never asked for."""
+    with fetcher_for(site) as fetcher:
+        async def cut_off(url, max_bytes, what):
+            raise httpx.RemoteProtocolError("peer closed connection without sending complete message body")
+
+        fetcher._robots._get = cut_off
+        result = fetcher.fetch(site.url("library/json.html"))
+    assert (result.fault, result.status_code) == ("connection_reset", 0)
+    assert result.reason == ("its site's robots.txt could not be read: the connection was dropped mid-answer (peer "
+                             "closed connection without sending complete message body)")
+    assert "/library/json.html" not in site.behaviour.seen
+
+
 def test_refused_connection_and_tls_error_are_named(site):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -364,8 +364,9 @@ class Fetcher:
         if self.settings.respect_robots:
             try:
                 allowed, delay = await self._robots.allowed(url)
-            except httpx.HTTPError as exc:     # the page's own fault (robots.py)
-                return _Answer(0, httpx.Headers(), None, *faults.classify_exception(exc))
+            except httpx.HTTPError as exc:     # the page's own fault (robots.py), said as robots.txt's: the page was
+                code, problem = faults.classify_exception(exc)   # never asked, and its reason named no robots.txt
+                return _Answer(0, httpx.Headers(), None, code, f"its site's robots.txt could not be read: {problem}")
             except RobotsUnavailable as exc:
                 return _Answer(0, httpx.Headers(), None, faults.ROBOTS_UNAVAILABLE, str(exc))   # no page answer
             if delay:
