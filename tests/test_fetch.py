@@ -700,6 +700,19 @@ def test_a_meta_naming_no_text_encoding_is_ignored_and_an_undefined_byte_spoils_
         ("<p>“Café” – \x8d</p>", "cp1252")
 
 
+def test_the_images_and_alternates_a_sitemap_lists_with_its_pages_are_not_fetched_as_pages():
+    """<image:loc> (an image sitemap's, inside each <url>: Yoast, Rank Math) was read as a page's <loc>: every image was
+    fetched, a "Not HTML" row each."""
+    sitemap = b"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:image="http://www.google.com/schemas/sitemap-image/1.1"
+        xmlns:xhtml="http://www.w3.org/1999/xhtml">
+ <url><loc>https://a.example/post-1/</loc><image:image><image:loc>https://a.example/up/1.jpg</image:loc></image:image>
+  <xhtml:link rel="alternate" hreflang="fr" href="https://a.example/fr/post-1/"/></url>
+ <url><loc>https://a.example/post-2/</loc></url></urlset>"""
+    assert parse_sitemap(sitemap, "post-sitemap.xml") == ("urlset", ["https://a.example/post-1/",
+                                                                     "https://a.example/post-2/"])
+
+
 def test_a_sitemap_opening_with_many_comments_is_read_at_once():
     """The web-page test let a comment run past its own "-->": a sitemap opening with n comments took 2^n steps to
     be found no web page (24 comments: 18 s, the GIL held throughout)."""

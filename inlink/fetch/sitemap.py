@@ -257,7 +257,9 @@ def parse_sitemap(data: bytes, label: str) -> tuple[str, list[str]]:
         raise WebPageNotSitemap(f"{label}: not a sitemap: this is a web page")
     if kind not in ("urlset", "sitemapindex"):
         raise SourceError(f"{label}: not a sitemap: its root element is <{kind}>")
-    locs = [(el.text or "").strip() for el in root.iter("{*}loc")]
+    # a <url>'s (or <sitemap>'s) own <loc>, not one of an extension's: an image sitemap's <image:loc> (Yoast and Rank
+    # Math put the post's images in each <url>) sent every image to be fetched as a page, "Not HTML" rows in the report
+    locs = [(el.text or "").strip() for el in root.iter("{*}loc") if root in (el.getparent(), el.getparent().getparent())]
     return kind, [loc for loc in locs if loc]
 
 
