@@ -74,6 +74,7 @@ class Behaviour:
     robots_error_status: int = 503                    # ... or this status
     trickled: frozenset = frozenset()                 # "/robots.txt", "/sitemap.xml", "/": sent as /trickle/ pages are
     robots_redirects: bool = False                    # /robots.txt redirects to itself with a new query, endlessly
+    every_status: int = 0                             # every request but robots.txt and sitemaps answers it (503)
     robots_padding: int = 0                           # bytes of comment lines after the rules (a huge robots.txt)
     robots_sent_whole: bool | None = None             # the padded robots.txt went out whole (False: client hung up)
     let_through: frozenset | None = None              # page paths (not robots/sitemap) served; others held
@@ -144,6 +145,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route(self, path: str, hits: int) -> None:
         b = self.b
+        if b.every_status and path != "/robots.txt" and not path.endswith((".xml", ".xml.gz")):
+            return self._send(b.every_status, b"busy", "text/plain", {"Retry-After": "0"})
         if path == "/robots.txt" and hits <= b.robots_errors:
             return self._send(b.robots_error_status, b"busy", "text/plain", {"Retry-After": "0"})
         if path == "/robots.txt" and b.robots_redirects:

@@ -120,6 +120,23 @@ def test_the_job_pauses_when_the_site_goes_down_and_resumes_where_it_was(site_ro
     assert set(results["Status"]) == {"OK"}          # no page was lost to the outage
 
 
+@pytest.mark.parametrize("status", [503, 429])
+def test_a_job_pauses_while_the_whole_site_answers_503_or_429_and_fetches_its_pages_on_resume(site, manager, status):
+    """A site in maintenance (503 everywhere) or limiting requests (429): every page was recorded as an HTTP error
+    after its retries and the job "completed", nothing left for a resume to fetch."""
+    site.behaviour.sitemap_paths = PAGES[:4]
+    site.behaviour.every_status = status
+    job = fetch_task.start_fetch(manager, site.url("sitemap.xml"), options={**FAST, "retries": 1})
+    meta = manager.wait(job, 30, until=("paused", "completed", "failed"))
+    assert meta["status"] == "paused" and f"the site answers {status} to every request" in meta["message"], meta
+    site.behaviour.every_status = 0
+    manager.resume(job)
+    assert manager.wait(job, 30)["status"] == "completed"
+    results = fetch_task.fetched_results(manager, job)
+    assert sorted(results["Requested URL"]) == sorted(site.url(p) for p in PAGES[:4])
+    assert set(results["Status"]) == {"OK"}
+
+
 def test_a_job_pauses_while_the_sites_robots_txt_keeps_failing_and_asks_again_on_resume(site_root, manager):
     server = SiteServer(site_root).start()
     server.behaviour.sitemap_paths = PAGES[:3]

@@ -240,18 +240,27 @@ class Fetcher:
         is bad" (any HTTP answer means the server is there)."""
         return self._call(self._probe(url))
 
+    def home_status(self, url: str) -> int:
+        """The status the site's root answers to one bare request (0: no answer): whether a 503 or 429 a page kept
+        getting is the whole site's."""
+        return self._call(self._ask_home(url))[2]
+
     async def _probe(self, url: str) -> tuple[str, str]:
+        fault, reason, _status = await self._ask_home(url)
+        return fault, reason
+
+    async def _ask_home(self, url: str) -> tuple[str, str, int]:
         start = clean_url(url)
         if start is None:
-            return "bad_scheme", "not an http(s) URL"
+            return "bad_scheme", "not an http(s) URL", 0
         root = start.split("://", 1)[0] + "://" + host_key(start) + "/"
         try:
             status = await self._within_deadline(self._status_of(root), "the site's home page")
         except _UnusableLocation as exc:   # an answer: the server is there
             status = exc.status
         except (httpx.HTTPError, faults.TooSlow) as exc:
-            return faults.classify_exception(exc)
-        return faults.OK, f"the server answered {status}"
+            return (*faults.classify_exception(exc), 0)
+        return faults.OK, f"the server answered {status}", status
 
     async def _status_of(self, url: str) -> int:
         """The status a URL answers, its body never read: the probe asks only whether the server is there. It read

@@ -85,6 +85,8 @@ class FetchTask(Task):
                            "this page.")
         if result.fault in faults.UNREACHABLE:
             _pause_if_site_down(fetcher, result)
+        if result.status_code in SITE_REFUSES:
+            _pause_if_site_refuses(fetcher, result)
         row = fetched_row(result, ctx.state["site"])
         ctx.count(**{STATUS_COUNTER + row["Status"]: 1})    # live counts per status, without reading results
         return [row]
@@ -139,6 +141,21 @@ def _pause_if_site_down(fetcher: Fetcher, result) -> None:
     if fault in faults.UNREACHABLE:
         raise PauseJob(f"Paused: the site cannot be reached ({reason}) while fetching {result.url}. "
                        "Resume when it is back; fetching starts again at this page.")
+
+
+#: answers that, kept after a page's retries and given by the site's home page too, refuse every request for now
+SITE_REFUSES = (429, 503)
+
+
+def _pause_if_site_refuses(fetcher: Fetcher, result) -> None:
+    """Pause when the home page too answers the 503 or 429 a page kept getting: a site in maintenance, or one
+    limiting our requests, answers so to every page, and each was recorded as an HTTP error, the job "completed"
+    with no page to show and nothing for a resume to fetch again."""
+    status = fetcher.home_status(result.url)
+    if status in SITE_REFUSES:
+        why = "in maintenance or overloaded" if status == 503 else "limiting our requests (a lower rate may help)"
+        raise PauseJob(f"Paused: the site answers {status} to every request, its home page too ({why}), while "
+                       f"fetching {result.url}. Resume later; fetching starts again at this page.")
 
 
 def fetched_row(result, site: str | None) -> dict:
