@@ -700,6 +700,14 @@ def test_a_meta_naming_no_text_encoding_is_ignored_and_an_undefined_byte_spoils_
         ("<p>“Café” – \x8d</p>", "cp1252")
 
 
+def test_the_entries_skipped_from_a_sitemap_are_no_lines():
+    """A sitemap's <loc> that is no URL was counted as "1 line is not an http(s) URL", a sitemap having no lines."""
+    sitemap = b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>' \
+              b'https://a.example/x</loc></url><url><loc>broken</loc></url></urlset>'
+    assert read_source(sitemap, name="sitemap.xml").notes == [
+        "1 entry is not an http(s) URL and was skipped (e.g. 'broken')"]
+
+
 def test_the_images_and_alternates_a_sitemap_lists_with_its_pages_are_not_fetched_as_pages():
     """<image:loc> (an image sitemap's, inside each <url>: Yoast, Rank Math) was read as a page's <loc>: every image was
     fetched, a "Not HTML" row each."""

@@ -300,7 +300,8 @@ def _finish(raw: list[str], notes: list[str], same_site_only: bool, site: str | 
         offsite = [u for u in urls if not same_site(u, site)]
         urls = kept
     if bad:
-        notes.append(f"{counted(len(bad), 'line')} {'is' if len(bad) == 1 else 'are'} not an http(s) URL and "
+        what = counted(len(bad), "line") if lines else counted(len(bad), "entry", "entries")   # a sitemap's, a column's
+        notes.append(f"{what} {'is' if len(bad) == 1 else 'are'} not an http(s) URL and "
                      f"{'was' if len(bad) == 1 else 'were'} skipped"
                      + _which(lines and [lines[index] for index in bad], _quoted(raw[bad[0]]), len(bad)))
     if offsite:
