@@ -700,6 +700,22 @@ def test_a_meta_naming_no_text_encoding_is_ignored_and_an_undefined_byte_spoils_
         ("<p>“Café” – \x8d</p>", "cp1252")
 
 
+def test_a_sitemap_listing_no_page_says_which_and_why(site):
+    """An empty urlset, or an index whose sitemaps all failed, was "no http(s) URLs found": no sitemap named, and the
+    notes saying why each of the index's sitemaps gave nothing were dropped."""
+    index = site.url("sitemap_index.xml")     # lists /sitemap-1.xml.gz and /sitemap-2.xml: empty urlsets here
+    with fetcher_for(site) as fetcher, pytest.raises(SourceError) as refused:
+        read_source(index, fetcher)
+    assert str(refused.value) == f"sitemap {index} lists no page URLs"
+    with fetcher_for(site) as fetcher, pytest.raises(SourceError) as refused:
+        served = fetcher.get_bytes
+        fetcher.get_bytes = lambda url, most: (404, b"", url) if "/sitemap-" in url else served(url, most)
+        read_source(index, fetcher)
+    assert str(refused.value) == (f"sitemap {index} lists no page URLs (sitemap {site.url('sitemap-1.xml.gz')} "
+                                  f"skipped: the server answered 404; sitemap {site.url('sitemap-2.xml')} skipped: "
+                                  "the server answered 404)")
+
+
 def test_the_entries_skipped_from_a_sitemap_are_no_lines():
     """A sitemap's <loc> that is no URL was counted as "1 line is not an http(s) URL", a sitemap having no lines."""
     sitemap = b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>' \

@@ -66,6 +66,9 @@ def read_source(source, fetcher=None, *, name: str | None = None, same_site_only
             raw, notes = sitemap_urls(source, fetcher, same_site_only=same_site_only)
         except WebPageNotSitemap as exc:
             raw, notes = _sitemaps_of_site(source, fetcher, exc, same_site_only)
+        if not raw:   # it was "no http(s) URLs found", naming no sitemap, and why an index's sitemaps gave none was lost
+            raise SourceError(f"sitemap {without_credentials(source)} lists no page URLs"
+                              + (f" ({'; '.join(notes[:3])}{'; ...' if len(notes) > 3 else ''})" if notes else ""))
         return _finish(raw, notes, same_site_only, site=source)
     data, label = _source_bytes(source, name)
     if _named_like_table(data, label):
