@@ -673,6 +673,15 @@ def test_an_undeclared_western_page_reads_as_windows_1252(text):
     assert decode_html(page.encode("latin-1"), "text/html") == (page, "cp1252")
 
 
+@pytest.mark.parametrize("content_type", ["text/html; charset=utf-8", "text/html"])
+def test_a_utf_8_page_with_a_stray_byte_stays_utf_8(content_type):
+    """One byte that is no UTF-8 (a "\xa9" pasted from a Latin-1 file) sent a UTF-8 page, declared so, to the
+    detection, which read it as hp_roman8: "cafûˋ est trû´s chaud". Browsers read it as UTF-8, the byte replaced."""
+    text = "<html><body><main><p>" + "Le café est très chaud, déjà prêt à être servi. " * 20 + "</p><p>Copyright "
+    body = text.encode() + b"\xa9 2024</p></main></body></html>"
+    assert decode_html(body, content_type) == (text + "\ufffd 2024</p></main></body></html>", "utf-8")
+
+
 def test_charset_in_the_order_browsers_choose_it():
     """WHATWG encoding sniffing: a byte-order mark outranks the header (a UTF-8 BOM under "charset=iso-8859-1"
     came out as "ï»¿CafÃ©"), and a <meta> naming UTF-16 on a page whose tag reads as ASCII means UTF-8 (the page was

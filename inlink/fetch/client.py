@@ -619,6 +619,9 @@ def decode_html(body: bytes, content_type: str = "") -> tuple[str, str]:
         return body.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    mostly = body.decode("utf-8", errors="replace")
+    if _reads_as_utf_8(mostly):
+        return mostly, "utf-8"
     from charset_normalizer import (
         from_bytes,  # only for the rare page that declares nothing usable
     )
@@ -629,6 +632,15 @@ def decode_html(body: bytes, content_type: str = "") -> tuple[str, str]:
         best = _web_default_on_a_tie(best, list(matches))
         return str(best), best.encoding
     return body.decode("utf-8", errors="replace"), "utf-8"
+
+
+def _reads_as_utf_8(text: str) -> bool:
+    """Whether a body decoded as UTF-8 with its faults replaced is UTF-8 with a stray byte or two (more well-formed
+    multi-byte characters than faults), not text in another encoding (whose accented letters are nearly all faults).
+    One stray byte (a "\xa9" pasted from a Latin-1 file) sent a UTF-8 page, declared so, to the detection, which read
+    the whole page as hp_roman8: "cafûˋ est trû´s chaud"."""
+    faults = text.count("\ufffd")
+    return 0 < faults < sum(1 for char in text if char > "\x7f") - faults
 
 
 #: What browsers decode an undeclared page as (WHATWG's default for most locales).
