@@ -185,6 +185,29 @@ def test_a_copy_of_a_site_whose_canonicals_name_the_public_site_keeps_its_pages_
         "draft.html": "Canonicalised", "spindle.html": "Canonicalised"}
 
 
+def test_a_site_fetched_over_http_whose_canonicals_say_https_keeps_its_pages_as_link_targets(tmp_path):
+    """Every page of an http:// site naming its https:// address as canonical was "Canonicalised": no link target
+    at all, and nothing said why. The same page under its preferred scheme is the page; another page is not."""
+    root = tmp_path / "site"
+    root.mkdir()
+    server = SiteServer(root).start()
+    secure = server.url("").replace("http://", "https://")
+    canonicals = {"loom.html": secure + "loom.html", "dyes.html": secure + "dyes.html/",
+                  "old-loom.html": secure + "loom.html"}
+    for path, canonical in canonicals.items():
+        (root / path).write_text(f'<html><head><title>{path}</title><link rel="canonical" href="{canonical}">'
+                                 f'</head><body><main><h1>{path}</h1><p>Text of {path}.</p></main></body></html>',
+                                 encoding="utf-8")
+    try:
+        rows = fetch_task.run_fetch("\n".join(server.url(p) for p in canonicals).encode(), name="urls.txt",
+                                    options=FAST)
+    finally:
+        server.stop()
+    status = dict(zip(rows["Address"], rows["Indexability Status"]))
+    assert {path: status[server.url(path)] for path in canonicals} == {
+        "loom.html": "", "dyes.html": "", "old-loom.html": "Canonicalised"}
+
+
 def test_navigation_parts_are_found_outermost_and_the_walk_goes_on_after_each():
     """A table of contents holding a <nav> is one part; the content after it (up out of its parent), a comment, and
     a second part at the very end are each read as they stand; a part's tail text stays in the content."""

@@ -73,9 +73,18 @@ def _indexability(page: ParsedPage, address: str) -> str:
     if page.noindex:
         return "noindex"
     if page.canonical and not _same_address(page.canonical, address) and not _names_itself_elsewhere(
-            page.canonical, address):
+            page.canonical, address) and not _names_itself_over_https(page.canonical, address):
         return "Canonicalised"
     return ""
+
+
+def _names_itself_over_https(canonical: str, address: str) -> bool:
+    """Whether a canonical names this very page on the same site under another scheme or with(out) "www." (an
+    http:// site whose pages all say https://...): the same page at its preferred address, not another page.
+    Without this, every page of a site fetched over http was "Canonicalised", and the site had no link target."""
+    own, named = urlsplit(address), urlsplit(canonical)
+    return (same_site(canonical, address) and named.path.rstrip("/") == own.path.rstrip("/")
+            and named.query == own.query)
 
 
 def _same_address(canonical: str, address: str) -> bool:
