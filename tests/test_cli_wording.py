@@ -352,6 +352,22 @@ def test_ctrl_c_says_what_was_not_written_and_exits_130(tmp_path, capsys, monkey
     assert "Traceback" not in err and not out.exists()
 
 
+def test_ctrl_c_during_jobs_start_says_no_job_was_queued_not_suggest_s_words(tmp_path, capsys, monkeypatch):
+    """Before: a Ctrl-C while `jobs start` read a crawl said `suggest`'s words: "wrote no output file (an earlier one
+    is left as it was); `jobs start` and `jobs fetch` run the same work as a job", of `jobs start` itself."""
+    from inlink.tasks import analysis
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(analysis, "start_analysis", interrupted)
+    pages = tmp_path / "crawl.csv"
+    pages.write_text(SMALL_CRAWL)
+    assert cli_module.main(["--jobs-dir", str(tmp_path / "jobs"), "jobs", "start", str(pages)]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted: the command stopped before its end and queued no job" in err, err
+    assert "output file" not in err and "Traceback" not in err
+
+
 def test_ctrl_c_while_the_output_is_written_leaves_the_earlier_file_whole(tmp_path, capsys, monkeypatch):
     """The output was written in place: a Ctrl-C (or kill) during the write left half a file over the earlier one,
     though the command said it "wrote no output file (an earlier one is left as it was)"."""

@@ -27,6 +27,8 @@ class _CleanErrors(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:          # Ctrl-C: said in the words of the command it stopped (see _run)
+            raise Interrupted(_interrupted_words(ctx)) from None
         except BrokenPipeError:            # `cli.py jobs list | head`: the reader left, not an error
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(0)
@@ -124,7 +126,29 @@ def _link_task():
 
 INTERRUPTED = ("interrupted: the command stopped before its end and wrote no output file (an earlier one is "
                "left as it was); `jobs start` and `jobs fetch` run the same work as a job you can pause and resume")
+INTERRUPTED_ANY = "interrupted: the command stopped before its end"
 INTERRUPTED_EXIT = 130
+#: What a Ctrl-C left undone, by command; any other command stopped before its end and that is all that is known.
+#: `jobs start` said `suggest`'s words, "wrote no output file; `jobs start` ... run the same work as a job", of itself.
+_INTERRUPTED_BY_COMMAND = {
+    "suggest": INTERRUPTED,
+    "fetch": INTERRUPTED,
+    "jobs start": "interrupted: the command stopped before its end and queued no job",
+    "jobs fetch": "interrupted: the command stopped before its end and queued no job",
+    "jobs export": "interrupted: the command stopped before its end and wrote no output file (an earlier one is left "
+                   "as it was)",
+    "jobs fetched": "interrupted: the command stopped before its end and wrote no output files (earlier ones are left "
+                    "as they were)",
+}
+
+
+class Interrupted(click.exceptions.Abort):
+    """A Ctrl-C, with what it left undone in the words of the command it stopped."""
+
+
+def _interrupted_words(ctx: click.Context) -> str:
+    command = " ".join(filter(None, (ctx.info_name if ctx.parent else None, ctx.invoked_subcommand)))
+    return _INTERRUPTED_BY_COMMAND.get(command, INTERRUPTED_ANY)
 
 
 def main(argv=None) -> int:
@@ -148,8 +172,11 @@ def _run(argv) -> int:
     except click.ClickException as exc:   # a refusal in words: one line, like every other error
         click.echo(f"error: {exc.format_message()}", err=True)
         return exc.exit_code
-    except click.exceptions.Abort:      # Ctrl-C: 128 + SIGINT, as a shell reports a command it interrupted
-        click.echo(INTERRUPTED, err=True)
+    except Interrupted as exc:          # Ctrl-C: 128 + SIGINT, as a shell reports a command it interrupted
+        click.echo(f"\n{exc}", err=True)
+        return INTERRUPTED_EXIT
+    except click.exceptions.Abort:      # a Ctrl-C click saw itself (reading the options), its newline said
+        click.echo(INTERRUPTED_ANY, err=True)
         return INTERRUPTED_EXIT
 
 
