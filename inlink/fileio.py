@@ -126,6 +126,19 @@ def write_user_file(path: str | Path, data: bytes) -> None:
         atomic_write_bytes(path, data, mode=_user_mode(path), sync=False)
 
 
+def check_user_file(path: str | Path) -> None:
+    """Raise UnwritableFile, naming `path`, when its folder takes no new file (read-only, another user's, a
+    read-only mount): asked before a command's work, which a refused write at its end wasted (a whole analysis or
+    fetch). The probe is an unnamed file (Linux's O_TMPFILE; elsewhere a named one removed at once), the way
+    write_user_file's temporary file is made beside the output; a path that is no regular file is not probed."""
+    import tempfile
+
+    with _named_as(path):
+        path, streamed = _destination(path)
+        if not streamed:
+            tempfile.TemporaryFile(dir=path.parent).close()
+
+
 def _destination(path: str | Path) -> tuple[Path, bool]:
     """Where a user's output goes, and whether it is written straight into it (no temp file and replace).
 

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from inlink import cli as cli_module
+from tmpfs import mounted_tmpfs
 
 ONE_PAGE = "Address,Title 1,Content\nhttps://example.com/,Home,Welcome to the shop and its garden guide.\n"
 SMALL_CRAWL = (
@@ -604,6 +605,39 @@ def test_an_output_that_cannot_be_written_is_named_not_its_temporary_file(tmp_pa
     assert result.exit_code == 1 and not out.exists()
     assert f"error: {out}: cannot be written (permission denied)" in result.output, result.output
     assert ".tmp" not in result.output and "Errno" not in result.output
+
+
+@pytest.fixture
+def read_only_folder(tmp_path):
+    """A folder that takes no new file: a read-only tmpfs for root (whom a folder's mode does not stop), else a
+    folder of mode 0555. Skipped where root may not mount."""
+    import os
+
+    if os.geteuid() == 0:
+        with mounted_tmpfs(tmp_path / "read-only", "ro,size=64k") as folder:
+            yield folder
+        return
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    yield folder
+    folder.chmod(0o755)
+
+
+def test_an_output_in_a_read_only_folder_is_refused_before_the_work(tmp_path, read_only_folder, monkeypatch):
+    """A read-only folder was said once the whole analysis had run ('error: out.csv: cannot be written
+    (read-only file system)'), minutes of a large site's work thrown away."""
+    from inlink.tasks import foreground
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the analysis ran")
+    monkeypatch.setattr(foreground, "run_to_csv", no_work)
+    pages, out = tmp_path / "pages.csv", read_only_folder / "out.csv"
+    pages.write_text(SMALL_CRAWL)
+    result = CliRunner().invoke(cli_module.cli, ["suggest", str(pages), "--out", str(out)])
+    assert result.exit_code == 2 and not out.exists(), result.output
+    assert f"{out}: cannot be written (" in " ".join(result.output.split()), result.output
+    assert "import:" not in result.output and ".tmp" not in result.output
 
 
 @pytest.mark.parametrize("name", ["out.json", "out", "out.tsv", "out.txt"])

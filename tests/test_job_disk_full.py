@@ -6,8 +6,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import shutil
-import subprocess
 import threading
 import time
 from collections import Counter
@@ -18,6 +16,7 @@ from inlink import fileio
 from inlink.jobs import JobManager, results as jobresults
 from inlink.jobs.store import DISK_FULL_MESSAGE
 from jobtasks import expected_rows, frame_rows, item_key, wait_for
+from tmpfs import mounted_tmpfs
 
 ENOSPC = OSError(errno.ENOSPC, "No space left on device")
 
@@ -125,15 +124,8 @@ def test_a_torn_event_append_is_cut_back_so_the_next_event_reads_whole(tmp_path,
 @pytest.fixture
 def tiny_disk(tmp_path):
     """A real 1 MiB tmpfs (root only; skipped where mounting is not allowed)."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("mounting a tmpfs needs root")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
-    yield mount
-    subprocess.run(["umount", "-l", str(mount)], check=False)
+    with mounted_tmpfs(tmp_path / "disk", "size=1m") as mount:
+        yield mount
 
 
 @pytest.mark.slow

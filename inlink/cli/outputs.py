@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from inlink.fileio import check_user_file
+
 
 def out_file(ctx, param, value: Path | None) -> Path | None:
     """An output file's folder must exist: said before the work, not after it (a whole analysis or fetch ran,
@@ -21,6 +23,11 @@ def out_file(ctx, param, value: Path | None) -> Path | None:
     if value is not None and value.suffix.lower() not in WRITTEN_SUFFIXES:
         raise click.BadParameter(f"{value.name}: the file is written as CSV (or as a workbook when named .xlsx), "
                                  "so name it .csv or .xlsx")
+    if value is not None:
+        try:                            # a read-only folder was said after the whole analysis or fetch
+            check_user_file(value)
+        except OSError as exc:
+            raise click.BadParameter(str(exc)) from None
     return value
 
 
