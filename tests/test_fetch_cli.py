@@ -109,6 +109,16 @@ def test_a_bad_source_is_one_line_without_traceback(tmp_path):
         assert "no http(s) URLs found" in done.stderr or "neither an http(s) sitemap URL nor a file" in done.stderr
 
 
+def test_a_source_without_urls_is_named_in_its_refusal(tmp_path):
+    """Before: 'error: no http(s) URLs found', naming no file (`jobs fetch` of a list of several)."""
+    words = tmp_path / "words.txt"
+    words.write_text("no urls here\n")
+    done = cli("fetch", str(words), "--out-pages", str(tmp_path / "p.csv"), "--out-links", str(tmp_path / "l.csv"))
+    assert done.returncode == 1 and "error: words.txt: no http(s) URLs found" in done.stderr, done.stderr
+    queued = cli("jobs", "fetch", str(words), jobs_dir=tmp_path / "jobs")
+    assert queued.returncode == 1 and "error: words.txt: no http(s) URLs found" in queued.stderr, queued.stderr
+
+
 def test_a_refused_source_leaves_the_earlier_pages_file_as_it_was(tmp_path):
     words, pages = tmp_path / "words.txt", tmp_path / "pages.csv"
     words.write_text("no urls here\n")

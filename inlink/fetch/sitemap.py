@@ -69,7 +69,7 @@ def read_source(source, fetcher=None, *, name: str | None = None, same_site_only
         if not raw:   # it was "no http(s) URLs found", naming no sitemap, and why an index's sitemaps gave none was lost
             raise SourceError(f"sitemap {without_credentials(source)} lists no page URLs"
                               + (f" ({'; '.join(notes[:3])}{'; ...' if len(notes) > 3 else ''})" if notes else ""))
-        return _finish(raw, notes, same_site_only, site=source)
+        return _finish(raw, notes, same_site_only, site=source, label=f"sitemap {without_credentials(source)}")
     data, label = _source_bytes(source, name)
     if _named_like_table(data, label):
         raw, notes = _table_urls(data, label, sheet)
@@ -79,8 +79,8 @@ def read_source(source, fetcher=None, *, name: str | None = None, same_site_only
         raw, notes = _table_urls(data, label)
     else:
         raw, lines = _list_urls(_list_text(data))
-        return _finish(raw, [], same_site_only, lines=lines)
-    return _finish(raw, notes, same_site_only)
+        return _finish(raw, [], same_site_only, lines=lines, label=label)
+    return _finish(raw, notes, same_site_only, label=label)
 
 
 def _list_text(data: bytes) -> str:
@@ -278,8 +278,9 @@ def _text_sitemap(data: bytes) -> list[str] | None:
 
 # -- cleaning --------------------------------------------------------------------------------------------
 def _finish(raw: list[str], notes: list[str], same_site_only: bool, site: str | None = None,
-            lines: list[int] | None = None) -> UrlSource:
-    """`lines`: the line each of `raw` stands on, for a URL list (a sitemap or a table has none to name)."""
+            lines: list[int] | None = None, label: str | None = None) -> UrlSource:
+    """`lines`: the line each of `raw` stands on, for a URL list (a sitemap or a table has none to name); `label`:
+    the source as its errors name it (the file's name: "no http(s) URLs found" named no file)."""
     urls, seen, bad, offsite, line_of = [], set(), [], [], {}
     for index, value in enumerate(raw):
         url = clean_url(value)
@@ -291,7 +292,7 @@ def _finish(raw: list[str], notes: list[str], same_site_only: bool, site: str | 
             urls.append(url)
             line_of[url] = lines[index] if lines else None
     if not urls:
-        raise SourceError("no http(s) URLs found"
+        raise SourceError((f"{label}: " if label else "") + "no http(s) URLs found"
                           + (f" (e.g. {_quoted(raw[bad[0]])}{_on_line(lines, bad[0])} is not one)" if bad else "")
                           + ("; give whole URLs (https://example.com/path), not paths alone"
                              if any(raw[index].strip().startswith("/") for index in bad) else ""))
