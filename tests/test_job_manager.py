@@ -420,6 +420,22 @@ def test_stop_keeps_partial_results_and_is_final(manager, tmp_path):
         manager.resume(job_id)
 
 
+def test_an_action_on_a_job_already_where_it_would_take_it_says_already_once(tmp_path):
+    """A pause of a paused job read "cannot pause job X: it is paused (it is paused already)"."""
+    from inlink.jobs import JobManager
+
+    manager = JobManager(tmp_path / "jobs", autostart=False)
+    job_id = manager.create_job("test_counting", config={"n": 3})
+    with pytest.raises(InvalidJobOperation, match=f"cannot resume job {job_id}: it is queued already$"):
+        manager.resume(job_id)
+    manager.pause(job_id)
+    with pytest.raises(InvalidJobOperation, match=f"cannot pause job {job_id}: it is paused already$"):
+        manager.pause(job_id)
+    manager.stop(job_id)
+    with pytest.raises(InvalidJobOperation, match=f"cannot stop job {job_id}: it is stopped already$"):
+        manager.stop(job_id)
+
+
 # ----------------------------------------------------------------------------- failures
 def test_failed_item_records_step_and_error_then_resumes_from_that_item(manager, tmp_path):
     record = tmp_path / "computed.txt"

@@ -83,10 +83,15 @@ _ALLOWED_FROM: dict[str, tuple[JobStatus, ...]] = {
 _WAY_ON: dict[tuple[str, JobStatus], str] = {
     ("resume", JobStatus.STOPPED): "a stopped job is over for good; start a new job to run it again",
     ("resume", JobStatus.COMPLETED): "it has finished; its results can be exported",
-    ("pause", JobStatus.PAUSED): "it is paused already",
     ("pause", JobStatus.FAILED): "a failed job is not running; resume it or stop it",
     ("stop", JobStatus.COMPLETED): "it has finished; its results can be exported",
 }
+
+
+#: (action, status) where the job already is where the action would take it: said "it is paused already" (a pause of
+#: a paused job read "it is paused (it is paused already)").
+_ALREADY = {("pause", JobStatus.PAUSED), ("stop", JobStatus.STOPPED), ("resume", JobStatus.QUEUED),
+            ("resume", JobStatus.RUNNING)}
 
 
 def check_transition(job_id: str, status: str, action: str) -> None:
@@ -96,6 +101,7 @@ def check_transition(job_id: str, status: str, action: str) -> None:
     if current not in _ALLOWED_FROM[action]:
         way_on = _WAY_ON.get((action, current))
         raise InvalidJobOperation(f"cannot {action} job {job_id}: it is {current.value}"
+                                  + (" already" if (action, current) in _ALREADY else "")
                                   + (f" ({way_on})" if way_on else ""))
 
 
