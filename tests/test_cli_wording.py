@@ -640,6 +640,24 @@ def test_an_output_in_a_read_only_folder_is_refused_before_the_work(tmp_path, re
     assert "import:" not in result.output and ".tmp" not in result.output
 
 
+def test_an_export_over_one_of_the_job_s_own_files_is_refused(tmp_path):
+    """`jobs export ID -o jobs/ID_results.csv` replaced the job's results with their export (a byte-order mark and
+    formula guards in the rows the job appends to and reads back), and exited 0."""
+    pages, jobs_dir = tmp_path / "crawl.csv", tmp_path / "jobs"
+    pages.write_text(SMALL_CRAWL)
+    job_id = run("--jobs-dir", jobs_dir, "jobs", "start", pages).stdout.strip().splitlines()[-1]
+    run("--jobs-dir", jobs_dir, "jobs", "worker")
+    results = jobs_dir / f"{job_id}_results.csv"
+    before = results.read_bytes()
+    for out in (results, jobs_dir / f"{job_id}_input" / "crawl.csv"):
+        result = CliRunner().invoke(cli_module.cli, ["--jobs-dir", str(jobs_dir), "jobs", "export", job_id, "-o",
+                                                     str(out)])
+        assert result.exit_code == 2, result.output
+        assert f"this is a file of job {job_id} in the jobs folder" in " ".join(result.output.split())
+    assert results.read_bytes() == before
+    run("--jobs-dir", jobs_dir, "jobs", "export", job_id, "-o", jobs_dir / "export.csv")   # any other name: written
+
+
 @pytest.mark.parametrize("name", ["out.json", "out", "out.tsv", "out.txt"])
 def test_an_output_named_as_another_format_is_refused_before_the_work(tmp_path, name):
     """`-o results.json` wrote CSV text into a .json file, and exited 0."""

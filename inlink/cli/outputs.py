@@ -24,11 +24,23 @@ def out_file(ctx, param, value: Path | None) -> Path | None:
         raise click.BadParameter(f"{value.name}: the file is written as CSV (or as a workbook when named .xlsx), "
                                  "so name it .csv or .xlsx")
     if value is not None:
+        _refuse_job_file(ctx, value)
         try:                            # a read-only folder was said after the whole analysis or fetch
             check_user_file(value)
         except OSError as exc:
             raise click.BadParameter(str(exc)) from None
     return value
+
+
+def _refuse_job_file(ctx, value: Path) -> None:
+    """An output that is one of a job's own files is refused (`jobs export ID -o jobs/ID_results.csv` replaced the
+    job's results with their export)."""
+    from inlink.jobs import job_of_file
+
+    job_id = job_of_file(value, (ctx.obj or {}).get("jobs_dir"))
+    if job_id:
+        raise click.BadParameter(f"{value}: this is a file of job {job_id} in the jobs folder: give a file name "
+                                 "outside the job's files")
 
 
 #: What an output file may be named: its name says its format. A .txt of comma-separated text was written too, and

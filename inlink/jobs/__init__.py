@@ -19,7 +19,7 @@ _WHERE = {
                     "inlink.jobs.state"),
     **dict.fromkeys(["TaskContext", "Task", "register_task", "registered_tasks", "is_registered"], "inlink.jobs.task"),
     **dict.fromkeys(["Job", "ACTIVE_STATUSES"], "inlink.jobs.record"),
-    **dict.fromkeys(["JobManager", "default_jobs_dir"], "inlink.jobs.manager"),
+    **dict.fromkeys(["JobManager", "default_jobs_dir", "job_of_file"], "inlink.jobs.manager"),
 }
 __all__ = list(_WHERE)
 
@@ -37,7 +37,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:   # for type checkers and editors: the names as ordinary imports
-    from inlink.jobs.manager import JobManager, default_jobs_dir  # noqa: F401
+    from inlink.jobs.manager import JobManager, default_jobs_dir, job_of_file  # noqa: F401
     from inlink.jobs.record import ACTIVE_STATUSES, Job  # noqa: F401
     from inlink.jobs.state import (  # noqa: F401
         TERMINAL_STATUSES, InvalidJobId, InvalidJobOperation, ItemError, JobError, JobNotFound, JobStatus, PauseJob,

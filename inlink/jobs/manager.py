@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 from inlink.jobs.record import ACTIVE_STATUSES, Job, percentage_of
 from inlink.jobs.annotations import read_annotations, update_annotations
 from inlink.jobs.results import ResultFrames, header_bytes, last_checkpoint, read_results, results_csv_bytes
-from inlink.jobs.state import (TERMINAL_STATUSES, InvalidJobId, InvalidJobOperation,
+from inlink.jobs.state import (JOB_ID_PATTERN, TERMINAL_STATUSES, InvalidJobId, InvalidJobOperation,
                       ItemError, JobError, JobNotFound, JobStatus, PauseJob, SecretInConfig,
                       StorageError, UnknownTask, check_transition, iso_to_epoch, new_job_id,
                       secret_keys, utc_now_iso, validate_job_id)
@@ -37,7 +37,7 @@ from inlink.jobs.task import Task, TaskContext, get_task, is_registered, registe
 __all__ = ["JobStatus", "TERMINAL_STATUSES", "JobError", "JobNotFound", "InvalidJobId",
            "InvalidJobOperation", "SecretInConfig", "UnknownTask", "StorageError", "ItemError",
            "PauseJob", "TaskContext", "Task", "register_task", "registered_tasks", "is_registered",
-           "JobManager", "default_jobs_dir", "Job", "ACTIVE_STATUSES", "validate_job_id"]
+           "JobManager", "default_jobs_dir", "job_of_file", "Job", "ACTIVE_STATUSES", "validate_job_id"]
 
 _DELETE_WAIT = 10.0    # how long delete() waits for another process to release a running job
 
@@ -67,6 +67,18 @@ def _checked_config(config: Mapping | None) -> dict:
 def default_jobs_dir() -> Path:
     """The data folder when none is given: $INLINK_JOBS_DIR, else ./jobs (one rule for every front end)."""
     return Path(os.environ.get("INLINK_JOBS_DIR") or "jobs")
+
+
+def job_of_file(path: str | Path, jobs_dir: str | Path | None = None) -> str | None:
+    """The id of the job one of whose files (metadata, results, logs, locks, its input folder) `path` is, in the
+    jobs folder; None for any other path. A front end refuses to write a user's file there: `jobs export ID -o
+    jobs/ID_results.csv` replaced the job's results with an export of them (a byte-order mark, formula guards)."""
+    folder = os.path.realpath(jobs_dir or default_jobs_dir())
+    inside = os.path.relpath(os.path.realpath(path), folder)
+    first = Path(inside).parts[0] if inside != "." else ""
+    if inside.startswith(os.pardir) or not JOB_ID_PATTERN.match(first) or first[12:13] not in (".", "_"):
+        return None
+    return first[:12]
 
 
 class JobManager:
