@@ -329,6 +329,13 @@ def test_model_and_budget_given_to_the_offline_engine_are_said_to_be_ignored(tmp
     assert "ignored" not in suggest_small_crawl(tmp_path).output
 
 
+def test_links_sheet_without_a_links_file_is_said_to_be_ignored(tmp_path):
+    result = suggest_small_crawl(tmp_path, "--links-sheet", "Inlinks")
+    assert result.exit_code == 0, result.output
+    assert "warning: --links-sheet is ignored: it names a worksheet of the --links file, and none is given" in \
+        " ".join(result.output.split())
+
+
 def test_a_refusal_is_one_error_line_like_every_other_error(tmp_path, capsys):
     """Before: 'Error: --engine gemini needs ...' (click's own prefix), where every other refusal says 'error:'."""
     pages = tmp_path / "crawl.csv"

@@ -82,6 +82,14 @@ def _warn_engine_options(engine: str, model: str | None, budget_usd: float | Non
                    f"{'it applies' if len(given) == 1 else 'they apply'} to --engine gemini only", err=True)
 
 
+def _warn_links_sheet(links: Path | None, links_sheet: str | None) -> None:
+    """--links-sheet names a worksheet of the --links file: said when no links file is given (it was ignored without
+    a word, where the worksheet of a CSV links file is said to be ignored by the import report)."""
+    if links_sheet is not None and links is None:
+        click.echo("warning: --links-sheet is ignored: it names a worksheet of the --links file, and none is given",
+                   err=True)
+
+
 def _warn_unknown_price(engine: str, model: str | None) -> None:
     """A model the price table does not know is costed at the dearest known rates (budgets stay safe): said, or
     every spend and budget figure of the run was an estimate nobody knew about."""
@@ -144,6 +152,7 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
     """
     task = _link_task()
     _warn_engine_options(engine, model, budget_usd)
+    _warn_links_sheet(links, links_sheet)
     _warn_no_key(engine)
     _warn_unknown_price(engine, model)
     try:
@@ -186,6 +195,7 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
     from inlink.tasks.foreground import run_to_csv   # (loaded with the task above: no second failure to word)
 
     _warn_engine_options(engine, model, budget_usd)
+    _warn_links_sheet(links, links_sheet)
     _warn_unknown_price(engine, model)
     with contextlib.ExitStack() as stack:
         bars = []   # the bar starts with the first page, after the import report is printed
