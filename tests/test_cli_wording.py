@@ -665,6 +665,15 @@ def test_an_export_over_one_of_the_job_s_own_files_is_refused(tmp_path):
     run("--jobs-dir", jobs_dir, "jobs", "export", job_id, "-o", jobs_dir / "export.csv")   # any other name: written
 
 
+def test_an_output_to_standard_output_is_refused_in_words_of_its_own(tmp_path):
+    """`--out -` read "-: the file is written as CSV (or as a workbook when named .xlsx), so name it .csv or .xlsx"."""
+    pages = tmp_path / "crawl.csv"
+    pages.write_text(SMALL_CRAWL)
+    result = CliRunner().invoke(cli_module.cli, ["suggest", str(pages), "--out", "-"])
+    assert result.exit_code == 2 and "'-' (standard output) is not written to" in " ".join(result.output.split())
+    assert "-: the file is written" not in result.output and not (tmp_path / "-").exists()
+
+
 @pytest.mark.parametrize("name", ["out.json", "out", "out.tsv", "out.txt"])
 def test_an_output_named_as_another_format_is_refused_before_the_work(tmp_path, name):
     """`-o results.json` wrote CSV text into a .json file, and exited 0."""

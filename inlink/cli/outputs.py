@@ -15,6 +15,9 @@ def out_file(ctx, param, value: Path | None) -> Path | None:
     """An output file's folder must exist: said before the work, not after it (a whole analysis or fetch ran,
     then "[Errno 2] No such file or directory"). A suggestions file named .xlsx is written as a workbook; an old
     .xls cannot be."""
+    if value is not None and str(value) == "-":   # read "-: the file is written as CSV ..., so name it .csv"
+        raise click.BadParameter("'-' (standard output) is not written to: the rows go to a file, so give a file "
+                                 "name; the summary is said on the terminal")
     if value is not None and not value.absolute().parent.is_dir():
         raise click.BadParameter(f"the folder {value.absolute().parent} does not exist")
     if value is not None and value.suffix.lower() == ".xls":
