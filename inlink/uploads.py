@@ -161,13 +161,10 @@ def page_urls(dataset: Dataset) -> list[str] | None:
 def pattern_reach(dataset: Dataset, patterns: list[str]) -> tuple[int, int, list[str]] | None:
     """(pages the exclude patterns leave out, pages, the patterns that match no page), matched as the analysis
     matches them; None when the dataset's URLs cannot be read."""
-    from inlink.links.suggest import matches_pattern, unmatched_patterns
+    from inlink.tasks.analysis import pattern_reach as reach
 
     urls = page_urls(dataset)
-    if urls is None:
-        return None
-    left_out = sum(matches_pattern(url, patterns) for url in urls)
-    return left_out, len(urls), unmatched_patterns(urls, patterns)
+    return None if urls is None else reach(urls, patterns)
 
 
 def _write_urls(folder: Path, urls: list[str]) -> None:

@@ -296,6 +296,24 @@ def test_exclude_patterns_that_leave_out_every_page_are_named(tmp_path):
 
 
 
+def test_jobs_start_says_what_its_exclude_patterns_do_when_it_queues_the_job(tmp_path):
+    """README: "a pattern that matches no page is said". `jobs start` said nothing of a mistyped pattern, nor of
+    patterns leaving out every page: the job's events said it once it ran, after it analysed 0 pages."""
+    pages = tmp_path / "crawl.csv"
+    pages.write_text(SMALL_CRAWL)
+    jobs_dir = str(tmp_path / "jobs")
+    result = CliRunner().invoke(cli_module.cli, ["--jobs-dir", jobs_dir, "jobs", "start", str(pages),
+                                                 "--exclude", "[drafts", "--exclude", "/tomatoes"])
+    assert result.exit_code == 0, result.output
+    assert 'note: --exclude "[drafts" matches no page of this site' in result.stderr
+    assert "/tomatoes" not in result.stderr and "every page" not in result.stderr
+    result = CliRunner().invoke(cli_module.cli, ["--jobs-dir", jobs_dir, "jobs", "start", str(pages),
+                                                 "--exclude", "*"])
+    assert result.exit_code == 0, result.output
+    assert "note: the --exclude patterns leave out every page (3 pages): the job will analyse none" in \
+        " ".join(result.stderr.split())
+
+
 def test_an_exclude_pattern_that_matches_no_page_is_said_in_the_notes_and_in_the_jobs_events(tmp_path):
     """A mistyped pattern ("[drafts" for "/drafts/") excluded nothing, and nothing said so."""
     result = suggest_small_crawl(tmp_path, "--exclude", "[drafts", "--exclude", "/*")

@@ -161,12 +161,22 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
             links=_file_bytes(links) if links else None, links_name=links.name if links else None,
             engine=engine, options=_options(max_per_page, max_inbound, exclude, model, budget_usd,
                                             (min_confidence, high_confidence, medium_confidence)),
-            label=label, on_report=_echo_report, refuse_identical=not again,
+            label=label, on_report=_echo_report, refuse_identical=not again, on_patterns=_echo_pattern_reach,
             **_site_options(same_site, sheet, links_sheet, columns))
     except task.IdenticalAnalysis as twin:
         raise click.ClickException(f"{twin}: nothing was queued (follow it with `cli.py jobs status "
                                    f"{twin.job.job_id}`; --again queues a second one)") from None
     echo_queued(job_id)
+
+
+def _echo_pattern_reach(left_out: int, pages: int, unmatched: list[str]) -> None:
+    """What the --exclude patterns do, said when the job is queued (`suggest` says it after its run): a mistyped
+    pattern, or one that leaves out every page, was said only in the job's events once it ran (0 pages)."""
+    for pattern in unmatched:
+        click.echo(f"note: --exclude {_link_task().unmatched_pattern_words(pattern)}", err=True)
+    if pages and left_out == pages:
+        click.echo(f"note: the --exclude patterns leave out every page ({_count(pages, 'page')}): the job will "
+                   "analyse none", err=True)
 
 
 def _file_bytes(path: Path) -> bytes:

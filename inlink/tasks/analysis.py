@@ -129,6 +129,13 @@ class LinkAnalysisTask(Task):
                 "import": _site(ctx).report.as_dict(max_items=200)}
 
 
+def pattern_reach(urls: list[str], patterns: list[str]) -> tuple[int, int, list[str]]:
+    """(pages the exclude patterns leave out, pages, the patterns that match no page), matched as the analysis
+    matches them."""
+    left_out = sum(link_engine.matches_pattern(url, patterns) for url in urls)
+    return left_out, len(urls), link_engine.unmatched_patterns(urls, patterns)
+
+
 def unmatched_pattern_words(pattern: str) -> str:
     """What a job's events and `suggest`'s note say of an exclude pattern that matches no page."""
     return (f'"{pattern}" matches no page of this site (a glob such as "*/blog/*" or "/blog/*" matches the whole '
@@ -193,7 +200,8 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
                    engine: str = "offline", options: Mapping | None = None, api_key: str | None = None,
                    label: str | None = None, column_map: Mapping | None = None, sheet: str | None = None,
                    site_hosts: list[str] | None = None, on_report: Callable | None = None,
-                   links_sheet: str | None = None, refuse_identical: bool = False) -> str:
+                   links_sheet: str | None = None, refuse_identical: bool = False,
+                   on_patterns: Callable[[int, int, list[str]], None] | None = None) -> str:
     """Validate the site files, then create a queued analysis job holding its own copy of them.
 
     ``sheet`` and ``links_sheet`` pick the worksheet of a pages or links workbook (default: the first).
@@ -202,8 +210,10 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
     double click pressed twice: the same job ran twice).
 
     Raises SiteDataError for a bad file (NothingToAnalyse when no page can be analysed) and
-    OptionError for a bad option, before any job exists. ``on_report`` gets the ImportReport first. The API
-    key (when given) is handed to the manager in memory only.
+    OptionError for a bad option, before any job exists. ``on_report`` gets the ImportReport first;
+    ``on_patterns``, when exclude patterns are given, (pages they leave out, pages, the patterns that match no page)
+    next, as the Generate page says them before Start. The API key (when given) is handed to the manager in memory
+    only.
     """
     cleaned = clean_options(engine, options)
     pages_bytes, links_bytes = _as_bytes(pages), _as_bytes(links) if links is not None else None
@@ -217,6 +227,8 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
                                  column_map=dict(column_map or {}) or None, sheet=sheet, site_hosts=site_hosts,
                                  links_sheet=links_sheet)
     check_site(site, on_report)
+    if on_patterns is not None and cleaned["exclude_patterns"]:
+        on_patterns(*pattern_reach(site.pages["url"].astype(str).tolist(), cleaned["exclude_patterns"]))
     from inlink.site.tables import table_suffix
 
     inputs = {"pages" + table_suffix(pages_name): pages_bytes}
