@@ -314,6 +314,20 @@ def test_jobs_start_says_what_its_exclude_patterns_do_when_it_queues_the_job(tmp
         " ".join(result.stderr.split())
 
 
+def test_a_blank_label_gives_the_job_its_default_name(tmp_path):
+    """`--label ' '` named an analysis '' (a blank LABEL column) and a fetch 'fetch' (its source unnamed)."""
+    from inlink.jobs import JobManager
+
+    pages, urls, jobs_dir = tmp_path / "crawl.csv", tmp_path / "urls.txt", tmp_path / "jobs"
+    pages.write_text(SMALL_CRAWL)
+    urls.write_text("https://example.com/a\nhttps://example.com/b\n")
+    analysis = run("--jobs-dir", jobs_dir, "jobs", "start", pages, "--label", "  ").stdout.strip()
+    fetch = run("--jobs-dir", jobs_dir, "jobs", "fetch", urls, "--label", " ").stdout.strip()
+    manager = JobManager(jobs_dir, autostart=False)
+    assert manager.job(analysis).label == "crawl.csv"
+    assert manager.job(fetch).label == "fetch urls.txt (2 URLs)"
+
+
 def test_an_exclude_pattern_that_matches_no_page_is_said_in_the_notes_and_in_the_jobs_events(tmp_path):
     """A mistyped pattern ("[drafts" for "/drafts/") excluded nothing, and nothing said so."""
     result = suggest_small_crawl(tmp_path, "--exclude", "[drafts", "--exclude", "/*")

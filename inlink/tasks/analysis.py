@@ -250,8 +250,8 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
     # checked again under the jobs folder's creation lock: two Starts (two tabs, or a tab and the CLI) both passed
     # the first check during each other's parse, and the same job ran twice
     refuse = partial(_refuse_a_twin, manager, identity) if refuse_identical else None
-    return manager.create_job(TASK_NAME, inputs=inputs, config=config, label=label or pages_name, secrets=secrets,
-                              refuse=refuse)
+    return manager.create_job(TASK_NAME, inputs=inputs, config=config, label=(label or "").strip() or pages_name,
+                              secrets=secrets, refuse=refuse)   # a blank label is none: the job had no name
 
 
 def _refuse_a_twin(manager: JobManager, identity: str) -> None:

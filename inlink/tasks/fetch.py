@@ -181,6 +181,7 @@ def start_fetch(manager: JobManager, source: str | bytes | Path, *, name: str | 
     settings = FetchSettings.from_options(options)
     config = {"options": settings.as_options()}
     inputs = {}
+    label = (label or "").strip()   # a blank one is no name: the job was labelled "fetch", its source unnamed
     if isinstance(source, str) and is_url(source) and "\n" not in source.strip():
         source = without_credentials(source)       # never sent, and never kept in the job's files either
         config["source"] = {"url": source}
