@@ -109,6 +109,17 @@ def test_a_bad_source_is_one_line_without_traceback(tmp_path):
         assert "no http(s) URLs found" in done.stderr or "neither an http(s) sitemap URL nor a file" in done.stderr
 
 
+def test_jobs_fetch_says_the_lines_it_skipped_as_fetch_does(tmp_path):
+    """`fetch` says which lines of a URL list were skipped and why; `jobs fetch` queued the job saying none of it."""
+    listing = tmp_path / "urls.txt"
+    listing.write_text("https://a.example/one\nnot a url\nhttps://b.example/x\n")
+    done = cli("jobs", "fetch", str(listing), jobs_dir=tmp_path / "jobs")
+    assert done.returncode == 0, done.stderr
+    assert "note: 1 line is not an http(s) URL and was skipped: line 2 ('not a url')" in done.stderr
+    assert "note: 1 URL on other sites than a.example was skipped: line 3" in done.stderr, done.stderr
+    assert len(done.stdout.split()) == 1     # the id alone on stdout
+
+
 def test_a_source_without_urls_is_named_in_its_refusal(tmp_path):
     """Before: 'error: no http(s) URLs found', naming no file (`jobs fetch` of a list of several)."""
     words = tmp_path / "words.txt"

@@ -223,7 +223,8 @@ def jobs_fetch_cmd(ctx, source, connections, rate_per_s, read_timeout, max_mb, a
 
     given, name = _source(source)
     echo_queued(start_fetch(_manager(ctx), given, name=name, label=label,
-                            options=_options(connections, rate_per_s, read_timeout, max_mb, all_sites)))
+                            options=_options(connections, rate_per_s, read_timeout, max_mb, all_sites),
+                            on_note=_say_note))   # lines skipped, other sites: `fetch` said them, this said none
 
 
 @click.command("fetched", short_help="Write a fetch job's pages and links CSVs.")

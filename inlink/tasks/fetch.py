@@ -174,10 +174,12 @@ register_task(FetchTask())
 
 # -- starting a job ---------------------------------------------------------------------------------------
 def start_fetch(manager: JobManager, source: str | bytes | Path, *, name: str | None = None,
-                options: Mapping | None = None, label: str | None = None, sheet: str | None = None) -> str:
+                options: Mapping | None = None, label: str | None = None, sheet: str | None = None,
+                on_note: Callable[[str], None] | None = None) -> str:
     """Queue a fetch of a sitemap URL, URL list or export (bytes or a path); refused before any job exists
     when the options or a file source are bad (ValueError / SourceError with a plain message). ``sheet``: an
-    export workbook's worksheet (read_source)."""
+    export workbook's worksheet (read_source). ``on_note`` gets what reading a file source noted (lines skipped,
+    URLs on other sites, paths read on the site), as run_fetch's does."""
     settings = FetchSettings.from_options(options)
     config = {"options": settings.as_options()}
     inputs = {}
@@ -197,6 +199,8 @@ def start_fetch(manager: JobManager, source: str | bytes | Path, *, name: str | 
         # (clean_url drops them, the notes quote none); the job fetches these, its discovery needs no new read
         inputs[SOURCE_FILE] = "\n".join(found.urls).encode()
         config["source"] = {"file": SOURCE_FILE, "name": shown, "site": found.site, "notes": found.notes}
+        for note in found.notes if on_note is not None else ():
+            on_note(note)
         label = label or f"{shown} ({counted(len(found.urls), 'URL')})"   # "(1 URL)", not "(1 URLs)"
     return manager.create_job(TASK_NAME, inputs=inputs, config=config, label=f"fetch {label}")
 
