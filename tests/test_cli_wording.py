@@ -679,6 +679,19 @@ def test_an_output_in_a_read_only_folder_is_refused_before_the_work(tmp_path, re
     assert "import:" not in result.output and ".tmp" not in result.output
 
 
+def test_an_export_of_an_unfinished_job_says_it_holds_the_rows_so_far(tmp_path):
+    """`jobs export` of a paused (or running) job said "wrote 0 suggestions to out.csv", as of a whole job."""
+    pages, jobs_dir, out = tmp_path / "crawl.csv", tmp_path / "jobs", tmp_path / "out.csv"
+    pages.write_text(SMALL_CRAWL)
+    job_id = run("--jobs-dir", jobs_dir, "jobs", "start", pages).stdout.strip().splitlines()[-1]
+    run("--jobs-dir", jobs_dir, "jobs", "pause", job_id)
+    result = run("--jobs-dir", jobs_dir, "jobs", "export", job_id, "-o", out)
+    assert f"note: job {job_id} is paused, 0 pages done: the file holds their rows" in result.stderr, result.stderr
+    run("--jobs-dir", jobs_dir, "jobs", "resume", job_id)
+    run("--jobs-dir", jobs_dir, "jobs", "worker")
+    assert "note:" not in run("--jobs-dir", jobs_dir, "jobs", "export", job_id, "-o", out).stderr   # completed
+
+
 def test_an_export_over_one_of_the_job_s_own_files_is_refused(tmp_path):
     """`jobs export ID -o jobs/ID_results.csv` replaced the job's results with their export (a byte-order mark and
     formula guards in the rows the job appends to and reads back), and exited 0."""

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from inlink.cli.jobs import say_unfinished
 from inlink.cli.outputs import out_file, refuse_overwriting
 from inlink.cli.root import _job_manager, _manager, echo_queued
 from inlink.exports import is_workbook
@@ -246,6 +247,7 @@ def jobs_fetched_cmd(ctx, job_id, out_pages, out_links):
     write_user_file(out_links, files.links)
     print_report(files.rows, fetched_site(job))
     _say_written(files.rows, out_pages, files.link_count, out_links)
+    say_unfinished(job, "the files hold")
 
 
 def _refuse_if_ended_with_nothing(job, rows) -> None:

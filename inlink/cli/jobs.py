@@ -197,9 +197,21 @@ def export_cmd(ctx: click.Context, job_id: str, out: Path) -> None:
         write_user_file(out, data)
         rows = before if manager.results_count(job_id) == before else _csv_rows_in(data)
     click.echo(in_task_words(job, f"wrote {_count(rows, 'result row')} to {out}"))
+    say_unfinished(job)
     if is_fetch(job):
         click.echo(f"note: `jobs fetched {job_id}` writes this fetch as a crawl export (pages and links CSVs)",
                    err=True)
+
+
+def say_unfinished(job: Job, written: str = "the file holds") -> None:
+    """A note, on a file written from a job that has not completed, that it holds the rows of the items done (an
+    export of a running or paused job was said as of a whole one: "wrote 25 suggestions")."""
+    if job.status is JobStatus.COMPLETED:
+        return
+    p = job.progress()
+    done = f"{p['items_done']:,} of {p['total_items']:,}" if p["total_items"] is not None else f"{p['items_done']:,}"
+    click.echo(in_task_words(job, f"note: job {job.job_id} is {job.status.value}, {done} items done: {written} "
+                                  "their rows"), err=True)
 
 
 def _csv_rows_in(data: bytes) -> int:
