@@ -679,6 +679,17 @@ def test_an_output_in_a_read_only_folder_is_refused_before_the_work(tmp_path, re
     assert "import:" not in result.output and ".tmp" not in result.output
 
 
+def test_suggest_reads_a_crawl_piped_to_it_as_jobs_start_does(tmp_path):
+    """`... | cli.py suggest /dev/stdin` (or a shell's <(zcat crawl.csv.gz)) said "stdin: the file is empty": the
+    importer looked at the pipe, then read it again from its start, where `jobs start` read it once."""
+    out = tmp_path / "out.csv"
+    done = subprocess.run([sys.executable, str(Path(cli_module.__file__).parents[2] / "cli.py"), "--jobs-dir",
+                           str(tmp_path / "jobs"), "suggest", "/dev/stdin", "-o", str(out)], input=SMALL_CRAWL,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "for 3 pages" in done.stdout and out.read_bytes().startswith(b"\xef\xbb\xbfSource,")
+
+
 def test_an_export_of_an_unfinished_job_says_it_holds_the_rows_so_far(tmp_path):
     """`jobs export` of a paused (or running) job said "wrote 0 suggestions to out.csv", as of a whole job."""
     pages, jobs_dir, out = tmp_path / "crawl.csv", tmp_path / "jobs", tmp_path / "out.csv"

@@ -17,6 +17,7 @@ import gzip
 import io
 import os
 import re
+import stat
 import warnings
 import zipfile
 import zlib
@@ -198,13 +199,17 @@ def _open_source(source, filename: str | None) -> tuple[bytes | Path, str]:
 
 
 def _read_path(path: Path, name: str, whole: bool = True) -> bytes | Path:
-    """The file's bytes (``whole``), or its path once known to be a readable file within MAX_BYTES.
+    """The file's bytes (``whole``, or a file that is no regular file), or its path once known to be a readable
+    regular file within MAX_BYTES.
 
     Its bytes are read up to the limit, not to its stated size: a file that grew after it was sized, a pipe or a
-    device (/dev/zero, sized 0) was read on until the memory ran out."""
+    device (/dev/zero, sized 0) was read on until the memory ran out. A pipe (`suggest /dev/stdin`, a shell's
+    `<(zcat crawl.csv.gz)`) is read here, once: handed on as a path, it was read a second time and found empty
+    ("stdin: the file is empty")."""
     try:
-        _check_size(path.stat().st_size, name)
-        if whole:
+        info = path.stat()
+        _check_size(info.st_size, name)
+        if whole or not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
             with path.open("rb") as stream:
                 data = _read_at_most(stream, MAX_BYTES + 1)
             _check_size(len(data), name)
