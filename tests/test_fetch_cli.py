@@ -120,6 +120,15 @@ def test_jobs_fetch_says_the_lines_it_skipped_as_fetch_does(tmp_path):
     assert len(done.stdout.split()) == 1     # the id alone on stdout
 
 
+def test_a_url_list_piped_to_jobs_fetch_is_read(tmp_path):
+    """`grep blog urls.txt | cli.py jobs fetch /dev/stdin` was refused: "/dev/stdin is neither an http(s) sitemap
+    URL nor a file" (a pipe is no regular file), where `suggest` reads a piped crawl."""
+    done = subprocess.run([sys.executable, str(REPO / "cli.py"), "--jobs-dir", str(tmp_path / "jobs"), "jobs",
+                           "fetch", "/dev/stdin"], input="https://a.example/one\nhttps://a.example/two\n",
+                          capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert done.returncode == 0 and len(done.stdout.split()) == 1, done.stderr
+
+
 def test_a_source_without_urls_is_named_in_its_refusal(tmp_path):
     """Before: 'error: no http(s) URLs found', naming no file (`jobs fetch` of a list of several)."""
     words = tmp_path / "words.txt"

@@ -79,7 +79,7 @@ def _source(source: str) -> tuple[object, str | None]:
                        "credentials", err=True)
         return without_credentials(source), None
     path = Path(source)
-    if not path.is_file():
+    if not path.exists() or path.is_dir():   # a pipe is a file to read (`... | jobs fetch /dev/stdin`): is_file refused it
         raise click.BadParameter(f"{source} is neither an http(s) sitemap URL nor a file", param_hint="SOURCE")
     from inlink.site.tables import file_bytes   # on demand: pandas is slow to import
     return file_bytes(path), path.name   # no further than the importer's limit: read_bytes held a file of any size
