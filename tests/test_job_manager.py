@@ -395,6 +395,8 @@ def test_a_pause_after_a_stop_not_yet_taken_is_refused_and_the_job_stops(make_ma
     other.stop(job_id)
     with pytest.raises(InvalidJobOperation, match="a stop is requested already"):
         other.pause(job_id)
+    with pytest.raises(InvalidJobOperation, match=f"cannot resume job {job_id}: a stop is requested already"):
+        other.resume(job_id)                                                  # it read "it is running already"
     assert other.get(job_id)["requested_action"] == "stop"
     runner = owner._scheduler.runner(job_id)
     wait_for(lambda: runner.requested == "stop", what="the owner to relay the stop")

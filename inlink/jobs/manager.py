@@ -286,6 +286,8 @@ class JobManager:
             return "resumed", "Pause withdrawn before it took effect."
         if self.orphaned(job):
             return self._scheduler.requeue(job, "its process is gone")
+        if status is JobStatus.RUNNING and job.requested_action in ("stop", "delete"):   # read "running already"
+            _refuse_weaker_request(job_id, "resume", job.requested_action)
         check_transition(job_id, status, "resume")
         reason = "retried" if status is JobStatus.FAILED else "resumed"
         job.update(status=JobStatus.QUEUED, resume_reason=reason, error=None, failed_step=None, recoveries=0,
@@ -453,7 +455,7 @@ class JobManager:
 
 #: The requests a running job may have pending that a weaker one must not write over: the owner takes the request the
 #: job file holds, and a pause written over a stop (`jobs stop`, then `jobs pause`) ended the job paused.
-_STRONGER = {"pause": ("stop", "delete"), "stop": ("delete",)}
+_STRONGER = {"pause": ("stop", "delete"), "stop": ("delete",), "resume": ("stop", "delete")}
 
 
 def _refuse_weaker_request(job_id: str, action: str, pending: str | None) -> None:
