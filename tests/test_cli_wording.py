@@ -368,6 +368,12 @@ def test_links_sheet_without_a_links_file_is_said_to_be_ignored(tmp_path):
         " ".join(result.output.split())
 
 
+def test_suggest_help_says_what_its_budget_does_without_a_job():
+    """`suggest --help` said --budget makes "a job pause": suggest runs no job; it stops and writes what it found."""
+    text = " ".join(run("suggest", "--help").stdout.split())
+    assert "spent (a job pauses; suggest stops and writes what it found)" in text, text
+
+
 def test_a_refusal_is_one_error_line_like_every_other_error(tmp_path, capsys):
     """Before: 'Error: --engine gemini needs ...' (click's own prefix), where every other refusal says 'error:'."""
     pages = tmp_path / "crawl.csv"

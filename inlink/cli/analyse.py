@@ -43,7 +43,8 @@ def _analysis_options(func):
                      help="URL pattern (glob like */tag/* or plain text) to leave out; repeatable."),
         click.option("--model", default=None, help="Gemini model (default: the configured one)."),
         click.option("--budget", "budget_usd", type=DOLLARS, default=None,
-                     help="Gemini: stop spending once this many US dollars are spent (a job pauses)."),
+                     help="Gemini: stop spending once this many US dollars are spent (a job pauses; suggest "
+                          "stops and writes what it found)."),
         click.option("--same-site", "same_site", default=None, metavar="HOSTS",
                      help="Hosts that form one site, comma-separated (or 'all'): links are suggested across "
                           "them. Default: only the host with the most pages is analysed."),
