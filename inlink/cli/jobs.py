@@ -46,7 +46,8 @@ def _last_sign_of_life(job: Job) -> float | None:
 
 
 @jobs.command("list")
-@click.option("--status", type=click.Choice([s.value for s in JobStatus]), default=None)
+@click.option("--status", type=click.Choice([s.value for s in JobStatus]), default=None,
+              help="Only the jobs of this status.")
 @click.pass_context
 def list_cmd(ctx: click.Context, status: str | None) -> None:
     """One line per job, newest first."""
