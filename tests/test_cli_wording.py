@@ -68,6 +68,14 @@ def test_status_of_a_finished_analysis_gives_its_summary(tmp_path):
         + f" to {out}", exported
 
 
+def test_an_empty_list_of_one_status_names_it(tmp_path):
+    """`jobs list --status paused` said "no jobs" of a folder holding a queued job."""
+    pages, jobs_dir = tmp_path / "crawl.csv", tmp_path / "jobs"
+    pages.write_text(SMALL_CRAWL)
+    run("--jobs-dir", jobs_dir, "jobs", "start", pages)
+    assert run("--jobs-dir", jobs_dir, "jobs", "list", "--status", "paused").stdout.strip() == "no paused jobs"
+
+
 def test_cleanup_counts_jobs_and_refuses_negative_days():
     assert run("jobs", "cleanup", "--days", "30").stdout.strip() == "removed 0 jobs"
     refused = CliRunner().invoke(cli_module.cli, ["jobs", "cleanup", "--days", "-1"])

@@ -64,8 +64,8 @@ def list_cmd(ctx: click.Context, status: str | None) -> None:
     for job in rows:
         click.echo(_list_line(job.job_id, job.status.value, _progress_text(job), job.task, job.created_at or "",
                               job.label or ""))
-    if not rows:
-        click.echo("no jobs")
+    if not rows:   # "no jobs" of `--status paused` read as if the folder held none
+        click.echo(f"no {status} jobs" if status else "no jobs")
     for job in rows:
         if manager.orphaned(job):
             click.echo(f"note: job {job.job_id} {ORPHANED}", err=True)
