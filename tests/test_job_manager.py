@@ -422,6 +422,48 @@ def test_stop_keeps_partial_results_and_is_final(manager, tmp_path):
         manager.resume(job_id)
 
 
+@pytest.mark.parametrize("read", ["results_csv", "results_frame"])
+def test_results_of_a_job_deleted_while_they_are_read_say_it_is_gone(tmp_path, monkeypatch, read):
+    """`jobs export` racing `jobs delete` read "[Errno 2] No such file or directory: '.../ID_results.csv'"."""
+    from inlink.jobs import JobManager, JobNotFound
+    from inlink.jobs import results as jobresults
+
+    manager = JobManager(tmp_path / "jobs", heartbeat_interval=0.2)
+    try:
+        job_id = manager.create_job("test_counting", config={"n": 5})
+        assert manager.wait(job_id, 60)["status"] == "completed"
+        sized = jobresults.committed_length
+
+        def deleted_once_sized(results, checkpoints):   # delete's first removals, between the sizing and the read
+            found = sized(results, checkpoints)
+            manager.store.meta_path(job_id).unlink(missing_ok=True)
+            manager.store.results_path(job_id).unlink(missing_ok=True)
+            return found
+        monkeypatch.setattr(jobresults, "committed_length", deleted_once_sized)
+        with pytest.raises(JobNotFound, match=f"job {job_id} not found: it was deleted while its results were read"):
+            getattr(manager, read)(job_id)
+    finally:
+        manager.shutdown(timeout=10)
+
+
+def test_a_stop_or_pause_asked_while_a_delete_is_pending_does_not_replace_it(manager, tmp_path):
+    """A stop asked while `jobs delete` waited for the running job replaced the delete request: its runner stopped
+    the job instead of deleting it."""
+    import threading
+
+    gate = tmp_path / "gate"
+    job_id = held_job(manager, gate, at=3, n=50)
+    deleting = threading.Thread(target=manager.delete, args=(job_id,))
+    deleting.start()
+    wait_for(lambda: manager.get(job_id)["requested_action"] == "delete", timeout=30, what="the delete asked")
+    for action in (manager.stop, manager.pause):
+        with pytest.raises(InvalidJobOperation, match=f"job {job_id}: a delete is requested already"):
+            action(job_id)
+    gate.touch()
+    deleting.join(30)
+    assert not deleting.is_alive() and job_id not in [job["job_id"] for job in manager.list_jobs()]
+
+
 def test_an_action_on_a_job_already_where_it_would_take_it_says_already_once(tmp_path):
     """A pause of a paused job read "cannot pause job X: it is paused (it is paused already)"."""
     from inlink.jobs import JobManager

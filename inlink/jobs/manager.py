@@ -17,7 +17,7 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence
 
 
 if TYPE_CHECKING:
@@ -435,9 +435,10 @@ class JobManager:
         job = self._read(job_id)
         paths = self.store.results_path(job_id), self.store.checkpoints_path(job_id)
         columns = tuple(job.result_columns or ())
-        if limit is None:   # all the rows: kept while nothing is committed (an opened job's page reads them each rerun)
-            return self._frames.read(*paths, columns, numeric=job.numeric_columns)
-        return read_results(*paths, columns, limit=limit, tail=tail, numeric=job.numeric_columns)
+        with self._deleted_meanwhile(job_id):
+            if limit is None:   # all the rows: kept while nothing is committed (an opened job's page reads them each rerun)
+                return self._frames.read(*paths, columns, numeric=job.numeric_columns)
+            return read_results(*paths, columns, limit=limit, tail=tail, numeric=job.numeric_columns)
 
     def results_count(self, job_id) -> int:
         """Committed rows, from the last checkpoint line (no scan of the results)."""
@@ -449,8 +450,19 @@ class JobManager:
         """Committed rows as CSV for spreadsheets: UTF-8 BOM, formula-looking cells neutralised; with `keep`, only
         the rows whose position in it is true (rows past its end are left out)."""
         self._read(job_id)
-        return results_csv_bytes(self.store.results_path(job_id),
-                                 self.store.checkpoints_path(job_id), keep)
+        with self._deleted_meanwhile(job_id):
+            return results_csv_bytes(self.store.results_path(job_id), self.store.checkpoints_path(job_id), keep)
+
+    @contextlib.contextmanager
+    def _deleted_meanwhile(self, job_id: str) -> Iterator[None]:
+        """A job deleted while its files are read (`jobs export` racing `jobs delete`) is said to be gone: it read
+        "[Errno 2] No such file or directory: '.../ID_results.csv'", a file the user never named."""
+        try:
+            yield
+        except FileNotFoundError:
+            if self.store.meta_path(job_id).exists():
+                raise
+            raise JobNotFound(f"job {job_id} not found: it was deleted while its results were read") from None
 
 
 #: The requests a running job may have pending that a weaker one must not write over: the owner takes the request the
