@@ -423,6 +423,20 @@ def test_ctrl_c_during_jobs_start_says_no_job_was_queued_not_suggest_s_words(tmp
     assert "output file" not in err and "Traceback" not in err
 
 
+def test_ctrl_c_while_jobs_delete_waits_says_the_delete_still_happens(tmp_path, capsys, monkeypatch):
+    """A Ctrl-C while `jobs delete` waited for a running job to stop said only "stopped before its end", and the
+    job, whose delete had been asked, was deleted by its worker a little later."""
+    from inlink.jobs import JobManager
+
+    def waiting(self, job_id):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(JobManager, "delete", waiting)
+    (tmp_path / "jobs").mkdir()
+    assert cli_module.main(["--jobs-dir", str(tmp_path / "jobs"), "jobs", "delete", "0123456789ab"]) == 130
+    err = " ".join(capsys.readouterr().err.split())
+    assert "a running job it asked to delete is deleted by its worker after the item in progress" in err, err
+
+
 def test_ctrl_c_while_the_output_is_written_leaves_the_earlier_file_whole(tmp_path, capsys, monkeypatch):
     """The output was written in place: a Ctrl-C (or kill) during the write left half a file over the earlier one,
     though the command said it "wrote no output file (an earlier one is left as it was)"."""

@@ -139,6 +139,9 @@ _INTERRUPTED_BY_COMMAND = {
                    "as it was)",
     "jobs fetched": "interrupted: the command stopped before its end and wrote no output files (earlier ones are left "
                     "as they were)",
+    # a running job's delete is asked before the wait a Ctrl-C ends: the job was deleted all the same, later
+    "jobs delete": "interrupted: the command stopped before its end; a running job it asked to delete is deleted by "
+                   "its worker after the item in progress (`jobs list` shows when)",
 }
 
 
