@@ -657,6 +657,24 @@ def test_a_budget_written_with_its_dollar_sign_is_the_amount_and_words_are_refus
     assert "valid dollars" not in result.output
 
 
+@pytest.mark.parametrize("args", [("jobs", "cleanup", "--days", "nan"), ("jobs", "cleanup", "--days", "inf"),
+                                  ("suggest", "PAGES", "--min-confidence", "nan", "-o", "OUT"),
+                                  ("fetch", "PAGES", "--max-mb", "nan", "--out-pages", "OUT", "--out-links", "LINKS"),
+                                  ("fetch", "PAGES", "--rate", "nan", "--out-pages", "OUT", "--out-links", "LINKS")])
+def test_a_number_that_is_no_finite_number_is_a_usage_error(tmp_path, args):
+    """"nan" passes click's FloatRange bounds: `--days nan` removed nothing and said "removed 0 jobs", `--max-mb nan`
+    failed as "cannot convert float NaN to integer", `--min-confidence nan` named the engine's "min_confidence"."""
+    pages = tmp_path / "pages.csv"
+    pages.write_text(SMALL_CRAWL)
+    named = {"PAGES": str(pages), "OUT": str(tmp_path / "out.csv"), "LINKS": str(tmp_path / "links.csv")}
+    result = CliRunner().invoke(cli_module.cli, ["--jobs-dir", str(tmp_path / "jobs"),
+                                                 *[named.get(arg, arg) for arg in args]])
+    assert result.exit_code == 2, result.output
+    option = args[[arg in ("nan", "inf") for arg in args].index(True) - 1]
+    assert f"'{option}'" in result.output, result.output
+    assert "is not a finite number" in result.output and not (tmp_path / "out.csv").exists()
+
+
 def test_an_output_that_cannot_be_written_is_named_not_its_temporary_file(tmp_path, monkeypatch):
     """A refused write read "error: [Errno 13] Permission denied: '/sys/.x.csv.31853_0.tmp'": a hidden temporary
     file the user never named, and Python's errno."""

@@ -1,4 +1,5 @@
-"""The US-dollar amount a `--budget` takes: a finite number above 0.
+"""The numbers options take: finite ones (Finite), and the US-dollar amount a `--budget` takes: a finite number
+above 0.
 
 Why not click.FloatRange alone: "nan" and "inf" parse as floats and pass its bounds (no comparison with NaN is
 true), so `--budget nan` reached the engine's settings check ("budget_usd must be ...", exit 1) and `--budget inf`
@@ -8,6 +9,18 @@ from __future__ import annotations
 import math
 
 import click
+
+
+class Finite(click.FloatRange):
+    """A FloatRange that also refuses "nan" and "inf" (a usage error): `--days nan` removed nothing and said
+    "removed 0 jobs", `--max-mb nan` failed as "cannot convert float NaN to integer", `--min-confidence nan` was
+    refused as "min_confidence must be ...", a name the command line does not have."""
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
 
 
 class Dollars(click.FloatRange):

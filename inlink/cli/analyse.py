@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from inlink.cli.amounts import DOLLARS
+from inlink.cli.amounts import DOLLARS, Finite
 from inlink.cli import outputs
 from inlink.cli.root import _link_task, _manager, _orphans_text, echo_queued
 from inlink.tasks.job_words import CHECK_THE_SETTINGS, spend_words
@@ -33,11 +33,11 @@ def _analysis_options(func):
                      help="At most this many suggestions per source page."),
         click.option("--max-inbound", type=click.IntRange(min=1), default=None,
                      help="At most this many new links to any one target page."),
-        click.option("--min-confidence", type=click.FloatRange(0, 1), default=None,
+        click.option("--min-confidence", type=Finite(0, 1), default=None,
                      help="Only suggestions at least this confident (0-1; default: the engine's floor)."),
-        click.option("--high-confidence", type=click.FloatRange(0, 1), default=None,
+        click.option("--high-confidence", type=Finite(0, 1), default=None,
                      help="Tier cut-off: rows at least this confident are 'high' (default: the engine's)."),
-        click.option("--medium-confidence", type=click.FloatRange(0, 1), default=None,
+        click.option("--medium-confidence", type=Finite(0, 1), default=None,
                      help="Tier cut-off: rows at least this confident are 'medium', the rest 'low'."),
         click.option("--exclude", "exclude", multiple=True,
                      help="URL pattern (glob like */tag/* or plain text) to leave out; repeatable."),

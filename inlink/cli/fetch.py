@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from inlink.cli.amounts import Finite
 from inlink.cli.jobs import say_unfinished
 from inlink.cli.outputs import out_file, refuse_overwriting
 from inlink.cli.root import _job_manager, _manager, echo_queued
@@ -50,12 +51,12 @@ def _fetch_options(func):
     for option in reversed([
         click.option("--connections", type=click.IntRange(1, 64), default=4, show_default=True,
                      help="Connections at once to the site."),
-        click.option("--rate", "rate_per_s", type=click.FloatRange(min=0), default=5.0, show_default=True,
+        click.option("--rate", "rate_per_s", type=Finite(min=0), default=5.0, show_default=True,
                      help="Requests per second at most (0 = no limit)."),
-        click.option("--timeout", "read_timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
+        click.option("--timeout", "read_timeout", type=Finite(min=0.1), default=20.0, show_default=True,
                      help="Seconds to wait for an answer; a page whose whole answer takes over three times "
                           "this is given up."),
-        click.option("--max-mb", type=click.FloatRange(min=0.01), default=5.0, show_default=True,
+        click.option("--max-mb", type=Finite(min=0.01), default=5.0, show_default=True,
                      help="Pages larger than this many megabytes are skipped."),
         click.option("--all-sites", is_flag=True, help="Also fetch URLs on other sites than the main one."),
     ]):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from inlink.cli.amounts import DOLLARS
+from inlink.cli.amounts import DOLLARS, Finite
 from inlink.cli import outputs
 from inlink.cli.root import FOLDER_FROM, RUNS_QUEUED, _CleanErrors, _job_manager, _link_task, _manager, _orphans_text, jobs_folder
 from inlink.exports import is_workbook
@@ -233,7 +233,7 @@ def _refuse_fetch_workbook(job, out: Path) -> None:
 
 
 @jobs.command("cleanup")
-@click.option("--days", type=click.FloatRange(min=0), required=True,
+@click.option("--days", type=Finite(min=0), required=True,
               help="Remove finished jobs older than this many days (0: every finished job).")
 @click.pass_context
 def cleanup_cmd(ctx: click.Context, days: float) -> None:
