@@ -78,7 +78,7 @@ def job_of_file(path: str | Path, jobs_dir: str | Path | None = None) -> str | N
     first = Path(inside).parts[0] if inside != "." else ""
     if inside.startswith(os.pardir) or not JOB_ID_PATTERN.match(first) or first[12:13] not in (".", "_"):
         return None
-    return first[:12]
+    return first[:12] if os.path.exists(os.path.join(folder, f"{first[:12]}.json")) else None   # a job's, not a name
 
 
 class JobManager:
