@@ -68,6 +68,18 @@ def test_status_of_a_finished_analysis_gives_its_summary(tmp_path):
         + f" to {out}", exported
 
 
+def test_a_worker_that_leaves_a_job_of_an_unknown_task_queued_says_so(tmp_path):
+    """A job of a task this version does not run (a newer version's) stayed queued, and the worker ended saying
+    "no queued or running jobs left"."""
+    pages, jobs_dir = tmp_path / "crawl.csv", tmp_path / "jobs"
+    pages.write_text(SMALL_CRAWL)
+    job_id = run("--jobs-dir", jobs_dir, "jobs", "start", pages).stdout.strip()
+    meta = jobs_dir / f"{job_id}.json"
+    meta.write_text(json.dumps({**json.loads(meta.read_text()), "task": "future_task"}))
+    last = run("--jobs-dir", jobs_dir, "jobs", "worker").stdout.strip().splitlines()[-1]
+    assert last == f"worker: exiting; 1 job ({job_id}) still queued: this version runs no task future_task", last
+
+
 def test_an_empty_list_of_one_status_names_it(tmp_path):
     """`jobs list --status paused` said "no jobs" of a folder holding a queued job."""
     pages, jobs_dir = tmp_path / "crawl.csv", tmp_path / "jobs"

@@ -275,6 +275,11 @@ def exit_words(jobs: list[Job], interrupted: bool) -> str:
     item when the wait ended (a Gemini call of 40 s) is not paused: it was said to be ("paused running jobs") and
     stood "running" with no process."""
     if not interrupted:
+        left = sorted((job for job in jobs if job.status is JobStatus.QUEUED), key=lambda job: job.job_id)
+        if left:   # a task this version does not run (a newer version's job): "no queued jobs left" was untrue
+            tasks = ", ".join(sorted({job.task for job in left}))
+            return (f"worker: exiting; {_count(len(left), 'job')} ({', '.join(job.job_id for job in left)}) "
+                    f"still queued: this version runs no task {tasks}")
         return "worker: no queued or running jobs left"
     still = sorted(job.job_id for job in jobs if job.status is JobStatus.RUNNING)
     if not still:
