@@ -741,11 +741,12 @@ def test_cleanup_leaves_a_failed_job_resumed_after_its_listing(make_manager, tmp
     job_id = manager.create_job("test_counting", config={
         "n": 3, "fail_once": {"at": 1, "marker": str(tmp_path / "failed")}})
     assert manager.wait(job_id, 60)["status"] == "failed"
-    scan = manager.store.scan
+    scan, cleaning = manager.store.scan, threading.get_ident()
 
     def listed_then_resumed():
         jobs = scan()
-        other.resume(job_id)          # another tab's Resume, right after the clean-up listed the job
+        if threading.get_ident() == cleaning:   # the clean-up's listing, not the scheduler's (its thread scans too)
+            other.resume(job_id)          # another tab's Resume, right after the clean-up listed the job
         return jobs
     monkeypatch.setattr(manager.store, "scan", listed_then_resumed)
     assert manager.cleanup(days=0) == []
