@@ -286,7 +286,7 @@ class JobManager:
             return "resumed", "Pause withdrawn before it took effect."
         if self.orphaned(job):
             return self._scheduler.requeue(job, "its process is gone")
-        if status is JobStatus.RUNNING and job.requested_action in ("stop", "delete"):   # read "running already"
+        if status is JobStatus.RUNNING:   # a pending stop or delete read "it is running already"
             _refuse_weaker_request(job_id, "resume", job.requested_action)
         check_transition(job_id, status, "resume")
         reason = "retried" if status is JobStatus.FAILED else "resumed"
