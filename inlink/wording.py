@@ -23,10 +23,17 @@ def listed(names, most: int = 6) -> str:
 QUOTED_MOST = 200
 
 
-def clipped(value) -> str:
-    """A value as a sentence quotes it: its first QUOTED_MOST characters and '…' when longer."""
+def clipped(value, most: int = QUOTED_MOST) -> str:
+    """A value as a sentence quotes it: its first `most` characters and '…' when longer (a URL, a cell, a header:
+    the '…' says the value goes on, so it is added after them)."""
     text = str(value)
-    return text if len(text) <= QUOTED_MOST else text[:QUOTED_MOST] + "…"
+    return text if len(text) <= most else text[:most] + "…"
+
+
+def shortened(text: str, most: int) -> str:
+    """Text as a short line shows it, '…' included in `most` characters and no space left before it (a target's
+    title in a reason, a server's words in a job message: their room is fixed, unlike a quoted value's)."""
+    return text if len(text) <= most else text[:most - 1].rstrip() + "…"
 
 
 def times(count: int) -> str:

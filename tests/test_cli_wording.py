@@ -643,6 +643,23 @@ def test_one_rule_of_amounts_for_every_layer():
         "$0", "$0.0050", "$0.0123", "$12.50", "$1,250.00"]
 
 
+def test_one_rule_of_cutting_text_short_for_every_layer():
+    """Six layers cut text short with hand-written slices, each a little differently (the '…' inside or outside
+    the room, a space left before it or not). Two rules remain: a quoted value keeps its first characters and
+    adds '…'; a short line fits '…' into its room with no space before it."""
+    from inlink.jobs.state import shorten
+    from inlink.site.columns import header_list
+    from inlink.ui.format import short_url
+    from inlink.wording import clipped, shortened
+
+    assert clipped("abcdef", 4) == "abcd…" and clipped("abcd", 4) == "abcd" and clipped("x" * 300).endswith("x…")
+    assert len(clipped("x" * 300)) == 201
+    assert shortened("the ab cd", 8) == "the ab…" and shortened("the abc", 7) == "the abc"
+    assert len(shortened("x" * 100, 20)) == 20
+    assert header_list(["h" * 50]) == "h" * 40 + "…"
+    assert short_url("https://example.com/" + "p" * 80) == "/" + "p" * 58 + "…"
+    assert shorten("a" * 5000) == "'" + "a" * 20 + "…"
+
 def test_a_budget_that_is_no_amount_is_a_usage_error(tmp_path):
     """`--budget nan` reached the engine's settings ("budget_usd must be ...", exit 1, or on a resume "has spent
     $0 already: give a budget above that") and `--budget inf` read "of a $inf budget" (an exploratory run)."""

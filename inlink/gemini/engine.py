@@ -25,7 +25,7 @@ from google.genai import errors, types
 from pydantic import BaseModel, Field, ValidationError
 
 from inlink.links import suggest as analyzer
-from inlink.wording import counted, usd
+from inlink.wording import counted, shortened, usd
 from inlink.gemini import prompt as gemini_prompt
 from inlink.gemini.settings import DEFAULT_MODEL, GeminiSettings, ModelPrice, SettingsError  # noqa: F401 (re-exported)
 from inlink.gemini.keys import api_key_from_env as api_key_from_env  # re-exported: the engine's old home
@@ -705,7 +705,7 @@ def _server_words(message: str | None) -> str:
                                              flags=re.IGNORECASE | re.DOTALL)
         text = "an HTML page: " + html.unescape(text)
     text = " ".join(text.split())
-    return text if len(text) <= SERVER_WORDS_MAX else text[:SERVER_WORDS_MAX - 1].rstrip() + "…"
+    return shortened(text, SERVER_WORDS_MAX)
 
 
 def _transport_failure(exc: BaseException, timeout_s: float) -> str:

@@ -11,6 +11,8 @@ from datetime import datetime, timezone
 from enum import Enum
 from typing import Any, Mapping
 
+from inlink.wording import clipped
+
 
 class JobStatus(str, Enum):
     QUEUED = "queued"
@@ -122,8 +124,7 @@ def validate_job_id(job_id: Any) -> str:
 def shorten(value: Any, limit: int = 20) -> str:
     """repr() of a value for a message, cut to `limit` characters + '…' (a pasted 5,000-character id
     must not flood the terminal)."""
-    text = repr(value)
-    return text if len(text) <= limit + 2 else text[:limit + 1] + "…"
+    return clipped(repr(value), limit + 1)
 
 
 _SECRET_WORDS = {"token", "secret", "secrets", "password", "passwd", "pwd", "credential",

@@ -23,7 +23,7 @@ from inlink.links.sections import site_quotes_titles
 from inlink.links.similarity import top_shared_terms_of_rows
 from inlink.links.text import tokens
 from inlink.links.tokens import JOINERS
-from inlink.wording import confidence_figure, counted, times
+from inlink.wording import confidence_figure, counted, shortened, times
 
 TOPIC_TERMS = 3            # "both pages are about X, Y and Z"
 STEM_MIN_CHARS = 4         # the shortest stem _word_forms strips an -ing or -ed to
@@ -208,7 +208,7 @@ def _site_rate(rate: float | None) -> float:
 def _target_summary(index: LinkIndex, target: int) -> str:
     """What the target covers, in its own words: its cleaned title (or H1), shortened."""
     title = index.titles[target] or index.h1s[target] or index.urls[target]
-    return title if len(title) <= TITLE_CHARS else title[:TITLE_CHARS - 1].rstrip() + "…"
+    return shortened(title, TITLE_CHARS)
 
 
 def _quoted_list(terms: list[str]) -> str:

@@ -9,6 +9,7 @@ import re
 from typing import Mapping
 
 from inlink.site.tables import SiteDataError
+from inlink.wording import clipped
 
 PAGE_FIELDS = ("url", "title", "h1", "description", "content", "word_count",
                "status_code", "content_type", "indexability")
@@ -59,7 +60,7 @@ def header_list(headers) -> str:
     """A file's headers as a refusal lists them: the first HEADERS_SHOWN, each cut to HEADER_CHARS, and how
     many more there are (a 5,000-character first line of a file that is no table came back whole)."""
     headers = [str(header) for header in headers]
-    shown = [header if len(header) <= HEADER_CHARS else header[:HEADER_CHARS] + "…" for header in headers[:HEADERS_SHOWN]]
+    shown = [clipped(header, HEADER_CHARS) for header in headers[:HEADERS_SHOWN]]
     more = len(headers) - len(shown)
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 

@@ -15,7 +15,7 @@ from inlink.tasks.job_words import item_noun as item_noun, job_kind as job_kind 
 from inlink.tasks.job_words import spend_text as spend_text, spend_words as spend_words      # fmt.<name>
 from inlink.tasks.job_words import paused_at_budget as paused_at_budget   # the budget field's cue
 from inlink.tasks.job_words import paused_for_key as paused_for_key   # the key field's cue
-from inlink.wording import counted
+from inlink.wording import counted, shortened
 from inlink.wording import usd as usd   # the one rule of amounts ("$0.0050", "$12.50", "$0"), re-exported: fmt.usd
 
 # JobStatus is a str enum: its members compare equal to (and hash like) the plain status strings too.
@@ -147,9 +147,9 @@ def url_path(url: str) -> str:
 
 
 def short_url(url: str) -> str:
-    """url_path() cut to 60 characters, for narrow tables and chart labels."""
+    """url_path() in 60 characters at most, for narrow tables and chart labels."""
     text = url_path(url)
-    return text if len(text) <= 60 else text[:57] + "…"
+    return shortened(text, 60)
 
 
 def file_name_of(job: Job) -> str:
