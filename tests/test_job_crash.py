@@ -8,10 +8,12 @@ import signal
 import subprocess
 import sys
 from collections import Counter
+from typing import Callable
 
 import pytest
 
-from inlink.jobs.manager import JobManager
+from inlink.jobs.manager import InvalidJobOperation, JobManager, JobStatus
+from inlink.jobs.store import owner_alive
 from jobtasks import REPO, computed_keys, expected_rows, frame_rows, wait_for
 
 # Runs (or recovers) the job until it is finished, like a restarted dashboard would.
@@ -102,3 +104,92 @@ def test_results_are_exactly_once_across_repeated_kill_9(tmp_path, _isolated_job
     events = [e["event"] for e in manager.events(job_id, limit=500)]
     assert events.count("recovered") >= kills - 2     # a kill before the first claim recovers nothing
     assert not any(name.endswith(".tmp") for name in os.listdir(jobs_dir))
+
+
+# ----------------------------------------------------------------------------- a worker that only looks dead
+STALE_AFTER = 0.5     # the watching manager's staleness window: a stopped worker passes it at once
+
+
+def _held_worker(tmp_path, jobs_dir, log):
+    """A real worker process running a 30-item job, held at item 10 by a gate (a file the test creates)."""
+    gate, record = tmp_path / "gate", tmp_path / "computed.txt"
+    creator = JobManager(jobs_dir, autostart=False)
+    job_id = creator.create_job("test_counting", config={"n": 30, "record": str(record),
+                                                         "hold": {"from": 10, "gate": str(gate)}})
+    proc = _spawn(jobs_dir, job_id, log, "crash")
+    wait_for(lambda: _log_lines(jobs_dir / f"{job_id}_checkpoints.log") >= 10 or proc.poll() is not None,
+             timeout=60, what="the worker to reach item 10")
+    assert proc.poll() is None, "the worker ended before it reached the gate"
+    return proc, job_id, gate, record
+
+
+def _counting_scans(manager: JobManager) -> Callable[[], int]:
+    """Count the manager's scheduler scans (each may recover orphans); returns a reader of the count."""
+    scans = [0]
+    schedule = manager._scheduler._schedule
+
+    def counted() -> None:
+        schedule()
+        scans[0] += 1
+    manager._scheduler._schedule = counted
+    return lambda: scans[0]
+
+
+def _stale(manager: JobManager, job_id: str) -> bool:
+    return not owner_alive(manager.job(job_id).owner, STALE_AFTER)
+
+
+@pytest.mark.slow
+def test_a_stopped_worker_keeps_its_job_and_finishes_it_once(tmp_path, _isolated_jobs_dir):
+    """SIGSTOP (or a suspended laptop) leaves the worker's heartbeat stale while it still holds the job's writer
+    fence: nothing may take the job over or requeue it (a resume requeued it, and the next claim could not get the
+    fence: the job read "running" with nothing running it), and once the worker goes on it finishes the job itself,
+    every item computed once."""
+    jobs_dir = _isolated_jobs_dir
+    with open(tmp_path / "worker.log", "wb") as log:
+        proc, job_id, gate, record = _held_worker(tmp_path, jobs_dir, log)
+        watcher = JobManager(jobs_dir, heartbeat_interval=0.2, stale_after=STALE_AFTER, autostart=False)
+        scans = _counting_scans(watcher)
+        try:
+            proc.send_signal(signal.SIGSTOP)
+            wait_for(lambda: _stale(watcher, job_id), timeout=30, what="the worker's heartbeat to go stale")
+            watcher.start()
+            seen = scans()
+            wait_for(lambda: scans() >= seen + 2, timeout=30, what="two scans of the watcher")
+            assert not watcher.orphaned(watcher.job(job_id))
+            with pytest.raises(InvalidJobOperation, match="running already"):
+                watcher.resume(job_id)
+            job = watcher.job(job_id)
+            assert job.status is JobStatus.RUNNING and job.owner["pid"] == proc.pid
+            gate.touch()
+        finally:
+            proc.send_signal(signal.SIGCONT)
+        assert proc.wait(timeout=60) == 0, (tmp_path / "worker.log").read_text()[-3000:]
+        watcher.shutdown(timeout=5)
+    meta = watcher.get(job_id)
+    assert meta["status"] == "completed" and meta["attempts"] == 1
+    assert frame_rows(watcher.results_frame(job_id)) == expected_rows(30)
+    assert Counter(computed_keys(record)) == Counter(f"item-{i:04d}" for i in range(30))
+    assert "recovered" not in [e["event"] for e in watcher.events(job_id, limit=500)]
+
+
+@pytest.mark.slow
+def test_a_killed_worker_is_still_recovered(tmp_path, _isolated_jobs_dir):
+    """The other side of the fence: a worker killed with SIGKILL holds nothing, and its job is recovered."""
+    jobs_dir = _isolated_jobs_dir
+    with open(tmp_path / "worker.log", "wb") as log:
+        proc, job_id, gate, record = _held_worker(tmp_path, jobs_dir, log)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    gate.touch()
+    watcher = JobManager(jobs_dir, heartbeat_interval=0.2, stale_after=STALE_AFTER)
+    try:
+        meta = watcher.wait(job_id, 60)
+    finally:
+        watcher.shutdown(timeout=5)
+    assert meta["status"] == "completed" and meta["attempts"] == 2
+    assert frame_rows(watcher.results_frame(job_id)) == expected_rows(30)
+    counts = Counter(computed_keys(record))
+    assert set(counts) == {f"item-{i:04d}" for i in range(30)} and counts["item-0010"] == 2
+    assert max(counts.values()) == 2 and sum(counts.values()) == 31
+    assert [e["event"] for e in watcher.events(job_id, limit=500)].count("recovered") == 1

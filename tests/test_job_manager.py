@@ -1052,3 +1052,20 @@ def test_results_read_back_text_as_written_and_the_declared_numbers_as_numbers(m
     meta.pop("numeric_columns")
     manager.store.meta_path(job_id).write_text(json.dumps(meta))
     assert manager.results_frame(job_id)["Anchor"].tolist() == [3.1, 7.0]   # guessed, as before
+
+
+@pytest.mark.parametrize("action", ["pause", "stop"])
+def test_a_pause_or_stop_of_a_job_whose_writer_sleeps_waits_for_it(make_manager, jobs_dir, tmp_path, action):
+    """A worker asleep past its heartbeat still holds the writer fence: a pause or stop is asked of it (it takes it
+    when it wakes), not applied over its head (the job read paused while its writer went on when it woke)."""
+    job_id = _orphaned_midway(make_manager, jobs_dir, tmp_path, n=30)   # a stale owner...
+    fence = jobstore.JobStore(jobs_dir).writer_lock(job_id)
+    fence.acquire()                                                     # ...whose writer still holds the fence
+    try:
+        manager = make_manager(autostart=False)
+        getattr(manager, action)(job_id)
+        meta = manager.get(job_id)
+        assert meta["status"] == "running" and meta["requested_action"] == action
+        assert manager.events(job_id)[-1]["event"] == f"{action}_requested"
+    finally:
+        fence.release()

@@ -173,7 +173,7 @@ class JobManager:
     def orphaned(self, job: Job) -> bool:
         """A job marked running that no live process writes (its worker was killed, or its machine slept past
         the heartbeat): nothing advances it until a manager starts (`jobs worker`, the dashboard) and resumes it."""
-        return job.status is JobStatus.RUNNING and not owner_alive(job.owner, self.stale_after)
+        return job.status is JobStatus.RUNNING and not self.store.runs(job, self.stale_after)
 
     def _read(self, job_id) -> Job:
         validate_job_id(job_id)
@@ -234,7 +234,7 @@ class JobManager:
         with self.store.job_lock(job_id):
             job = self._read(job_id)
             check_transition(job_id, job.status, action)
-            if job.status is JobStatus.RUNNING and owner_alive(job.owner, self.stale_after):
+            if self.store.runs(job, self.stale_after):
                 _refuse_weaker_request(job_id, action, job.requested_action)
                 job.requested_action = action
                 job.message = f"{action.capitalize()} requested: takes effect after the item in progress."

@@ -194,10 +194,8 @@ class JobScheduler:
         with contextlib.suppress(JobNotFound, ValueError):
             with self.store.job_lock(job_id):
                 job = self.store.read_job(job_id)
-                if job.status is not JobStatus.RUNNING or owner_alive(job.owner, self.stale_after):
-                    return False
-                if self.store.writer_active(job_id):
-                    return False   # stale heartbeat, but its writer still runs: taking over would write twice
+                if job.status is not JobStatus.RUNNING or self.store.runs(job, self.stale_after):
+                    return False   # a live owner, or a stale heartbeat whose writer still runs: no second writer
                 event = self.requeue(job, "the process running it is gone")
                 self.store.write_job(job)
             self.store.add_event(job_id, *event)

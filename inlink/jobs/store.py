@@ -237,6 +237,15 @@ class JobStore:
         lock.release()
         return False
 
+    def runs(self, job: Job, stale_after: float) -> bool:
+        """Whether a live process runs the job: its owner's heartbeat is fresh, or its writer still holds the fence.
+
+        Why both: a worker stopped (SIGSTOP) or asleep (a suspended laptop) past its heartbeat writes again when it
+        wakes. Judged by the heartbeat alone, a resume requeued it as an orphan (the next claim could not take the
+        fence, and the job read "running" with nothing running it) and a pause or stop was applied over its head."""
+        return job.status is JobStatus.RUNNING and (owner_alive(job.owner, stale_after)
+                                                    or self.writer_active(job.job_id))
+
     def scheduler_lock(self):
         return self._locked(self.root / SCHEDULER_LOCK, "the jobs folder")
 
