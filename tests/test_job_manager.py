@@ -128,6 +128,25 @@ def test_secrets_given_at_resume_reach_the_task(manager, tmp_path):
     assert manager.wait(job_id, 60)["summary"]["secrets"] == ["token"]
 
 
+def test_a_refused_resume_keeps_no_key_it_was_given(make_manager, jobs_dir):
+    """A key given to a resume that is refused (a stopped job, a queued one) is not held in memory: it stayed there
+    for the manager's life, and over the job's own key (the run then used the refused resume's key)."""
+    manager = make_manager(autostart=False)
+    stopped = manager.create_job("test_counting", config={"n": 2})
+    manager.stop(stopped)
+    with pytest.raises(InvalidJobOperation, match="stopped"):
+        manager.resume(stopped, secrets={"api_key": "sk-refused"})
+    assert stopped not in manager._secrets
+    queued = manager.create_job("test_counting", config={"n": 2}, secrets={"token": "its own"})
+    with pytest.raises(InvalidJobOperation, match="queued already"):
+        manager.resume(queued, secrets={"api_key": "sk-refused"})
+    with pytest.raises(JobNotFound):
+        manager.resume("0123456789ab", secrets={"api_key": "sk-refused"})
+    assert "0123456789ab" not in manager._secrets
+    manager.start()
+    assert manager.wait(queued, 60)["summary"]["secrets"] == ["token"]
+
+
 def test_get_list_and_delete(manager, jobs_dir):
     first, _ = run(manager, n=3)
     second, _ = run(manager, n=3)

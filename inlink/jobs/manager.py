@@ -265,16 +265,36 @@ class JobManager:
         """Queue a paused or failed job again (it continues after its last checkpoint); on a running
         job whose pause has not taken effect yet, withdraw the pause."""
         validate_job_id(job_id)
-        if secrets:
-            self._secrets[job_id] = dict(secrets)
-        with self.store.job_lock(job_id):
-            job = self._read(job_id)
-            event = self._resume_change(job_id, job)
-            self.store.write_job(job)
+        with self._secrets_for(job_id, secrets):
+            with self.store.job_lock(job_id):
+                job = self._read(job_id)
+                event = self._resume_change(job_id, job)
+                self.store.write_job(job)
         self.store.ensure_reserve()        # space was freed: keep the ballast for the next full disk
         self.store.add_event(job_id, *event)
         self._scheduler.wake()
         self._notify()
+
+    @contextlib.contextmanager
+    def _secrets_for(self, job_id: str, secrets: Mapping[str, str] | None) -> Iterator[None]:
+        """Hold a resume's secrets for the job, and give the job back the ones it had if the resume is refused.
+
+        Why before the resume's write: the scheduler may claim the queued job at once. Why undone on a refusal
+        (a stopped job, a job not found): an API key the user gave for nothing stayed in memory for the manager's
+        life, over the job's own."""
+        if not secrets:
+            yield
+            return
+        before = self._secrets.get(job_id)
+        self._secrets[job_id] = dict(secrets)
+        try:
+            yield
+        except BaseException:
+            if before is None:
+                self._secrets.pop(job_id, None)
+            else:
+                self._secrets[job_id] = before
+            raise
 
     def _resume_change(self, job_id: str, job: Job) -> tuple[str, str]:
         status = job.status
