@@ -465,6 +465,46 @@ def test_results_of_a_job_deleted_while_they_are_read_say_it_is_gone(tmp_path, m
         manager.shutdown(timeout=10)
 
 
+#: Every read of a job's files after its metadata: (the call, its arguments, the name the manager reads the file by).
+_READS = {"events": ((), "store.read_events"), "annotations": ((), "read_annotations"),
+          "results_count": ((), "last_checkpoint"), "results_frame": ((), "_frames.read"),
+          "results_frame tail": ((5,), "read_results"), "results_csv": ((), "results_csv_bytes")}
+
+
+@pytest.mark.parametrize("read", list(_READS))
+def test_every_read_of_a_job_deleted_meanwhile_says_it_is_gone(manager, monkeypatch, read):
+    """The job panel reads a job's metadata, then its events and rows: a delete from another tab between the two
+    read nothing ([] events, {} notes, 0 rows, an empty frame, a CSV without a header) as if the job had none, where
+    the metadata read says "job X not found". Now every read of a job deleted meanwhile raises JobNotFound."""
+    import inlink.jobs.manager as jobmanager
+
+    job_id, meta = run(manager, n=5)
+    assert meta["status"] == "completed"
+    args, name = _READS[read]
+    owner, attr = (manager.store, "read_events") if name == "store.read_events" else \
+        (manager._frames, "read") if name == "_frames.read" else (jobmanager, name)
+    original, reading, deleted = getattr(owner, attr), threading.Event(), threading.Event()
+
+    def gated(*a, **k):          # the read has checked the job's metadata: now the delete runs
+        reading.set()
+        assert deleted.wait(30), "the delete did not end"
+        return original(*a, **k)
+    monkeypatch.setattr(owner, attr, gated)
+
+    def delete() -> None:
+        assert reading.wait(30), "the read never started"
+        manager.delete(job_id)
+        deleted.set()
+    deleter = threading.Thread(target=delete)
+    deleter.start()
+    try:
+        with pytest.raises(JobNotFound, match=f"job {job_id} not found: it was deleted while its [a-z]+ were read"):
+            getattr(manager, read.split()[0])(job_id, *args)
+    finally:
+        deleter.join(30)
+    assert deleted.is_set() and not manager.store.exists(job_id)
+
+
 def test_a_stop_or_pause_asked_while_a_delete_is_pending_does_not_replace_it(manager, tmp_path):
     """A stop asked while `jobs delete` waited for the running job replaced the delete request: its runner stopped
     the job instead of deleting it."""

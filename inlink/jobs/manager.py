@@ -217,7 +217,8 @@ class JobManager:
     def events(self, job_id, limit: int = 50) -> list[dict]:
         """The last `limit` events, oldest first: {"ts", "event", "message", ...}."""
         self._read(job_id)
-        return self.store.read_events(job_id, limit)
+        with self._deleted_meanwhile(job_id, "its events"):
+            return self.store.read_events(job_id, limit)
 
     # ================================================================ control
     def pause(self, job_id) -> None:
@@ -437,7 +438,8 @@ class JobManager:
     def annotations(self, job_id) -> dict:
         """A front end's notes on the job (e.g. accepted / rejected rows); {} when none were set."""
         self._read(job_id)
-        return read_annotations(self.store, job_id)
+        with self._deleted_meanwhile(job_id, "its notes"):
+            return read_annotations(self.store, job_id)
 
     def set_annotation(self, job_id, key: str, value) -> None:
         """Set one note (a JSON value; None removes it). Kept with the job, across restarts."""
@@ -463,7 +465,8 @@ class JobManager:
     def results_count(self, job_id) -> int:
         """Committed rows, from the last checkpoint line (no scan of the results)."""
         self._read(job_id)
-        last = last_checkpoint(self.store.checkpoints_path(job_id))
+        with self._deleted_meanwhile(job_id):
+            last = last_checkpoint(self.store.checkpoints_path(job_id))
         return last.rows_total if last else 0
 
     def results_csv(self, job_id, keep: Sequence[bool] | None = None) -> bytes:
@@ -474,15 +477,22 @@ class JobManager:
             return results_csv_bytes(self.store.results_path(job_id), self.store.checkpoints_path(job_id), keep)
 
     @contextlib.contextmanager
-    def _deleted_meanwhile(self, job_id: str) -> Iterator[None]:
-        """A job deleted while its files are read (`jobs export` racing `jobs delete`) is said to be gone: it read
-        "[Errno 2] No such file or directory: '.../ID_results.csv'", a file the user never named."""
+    def _deleted_meanwhile(self, job_id: str, what: str = "its results") -> Iterator[None]:
+        """Around every read of a job's files after its metadata: a job deleted meanwhile is said to be gone.
+
+        Why: `jobs export` racing `jobs delete` read "[Errno 2] No such file or directory: '.../ID_results.csv'", a
+        file the user never named; and a read that found the files gone read nothing (no events, no notes, 0 rows,
+        an empty frame, a CSV without its header), so a panel refreshing as another tab deleted the job drew it
+        empty, where a read of its metadata says "job X not found"."""
         try:
             yield
         except FileNotFoundError:
-            if self.store.meta_path(job_id).exists():
+            if self.store.exists(job_id):
                 raise
-            raise JobNotFound(f"job {job_id} not found: it was deleted while its results were read") from None
+        else:
+            if self.store.exists(job_id):
+                return
+        raise JobNotFound(f"job {job_id} not found: it was deleted while {what} were read")
 
 
 #: The requests a running job may have pending that a weaker one must not write over: the owner takes the request the
