@@ -193,3 +193,34 @@ def test_a_killed_worker_is_still_recovered(tmp_path, _isolated_jobs_dir):
     assert set(counts) == {f"item-{i:04d}" for i in range(30)} and counts["item-0010"] == 2
     assert max(counts.values()) == 2 and sum(counts.values()) == 31
     assert [e["event"] for e in watcher.events(job_id, limit=500)].count("recovered") == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("action", ["pause", "stop"])
+def test_a_pause_or_stop_asked_of_a_worker_killed_before_it_took_it_still_holds(tmp_path, _isolated_jobs_dir,
+                                                                                   action):
+    """`jobs stop` (or pause) of a running job is a request its worker takes after the item in progress; a worker
+    killed before that boundary left the request in the job file, and the recovery requeued the job and wiped the
+    request: the job ran on to the end although the user had stopped it. Now the recovery ends it as asked."""
+    jobs_dir = _isolated_jobs_dir
+    with open(tmp_path / "worker.log", "wb") as log:
+        proc, job_id, gate, record = _held_worker(tmp_path, jobs_dir, log)
+        asker = JobManager(jobs_dir, autostart=False)
+        getattr(asker, action)(job_id)              # the worker is alive: a request for its next item boundary
+        assert asker.get(job_id)["requested_action"] == action
+        proc.send_signal(signal.SIGKILL)            # ...which it never reaches: it waits at the gate until killed
+        proc.wait()
+    gate.touch()
+    watcher = JobManager(jobs_dir, heartbeat_interval=0.2, stale_after=STALE_AFTER)
+    try:
+        meta = watcher.wait(job_id, 60, until=["paused", "stopped", "completed", "failed"])
+        assert meta["status"] == ("paused" if action == "pause" else "stopped")
+        assert meta["items_done"] == 10 and meta["rows_written"] == len(expected_rows(10))
+        assert meta["requested_action"] is None and meta["owner"] is None
+        assert max(computed_keys(record)) == "item-0010"     # nothing ran past the item the worker died in
+        if action == "pause":
+            watcher.resume(job_id)
+            assert watcher.wait(job_id, 60)["status"] == "completed"
+            assert frame_rows(watcher.results_frame(job_id)) == expected_rows(30)
+    finally:
+        watcher.shutdown(timeout=5)

@@ -23,14 +23,14 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequenc
 if TYPE_CHECKING:
     import pandas as pd
 
-from inlink.jobs.record import ACTIVE_STATUSES, Job, percentage_of
+from inlink.jobs.record import ACTIVE_STATUSES, Job
 from inlink.jobs.annotations import read_annotations, update_annotations
 from inlink.jobs.results import ResultFrames, header_bytes, last_checkpoint, read_results, results_csv_bytes
 from inlink.jobs.state import (JOB_ID_PATTERN, TERMINAL_STATUSES, InvalidJobId, InvalidJobOperation,
                       ItemError, JobError, JobNotFound, JobStatus, PauseJob, SecretInConfig,
                       StorageError, UnknownTask, check_transition, iso_to_epoch, new_job_id,
                       secret_keys, utc_now_iso, validate_job_id)
-from inlink.jobs.scheduler import JobScheduler
+from inlink.jobs.scheduler import JobScheduler, catch_up_with_log, end_as_asked
 from inlink.jobs.store import JobStore, atomic_write_bytes, owner_alive
 from inlink.jobs.task import Task, TaskContext, get_task, is_registered, register_task, registered_tasks
 
@@ -184,12 +184,7 @@ class JobManager:
 
     def _refresh_from_checkpoint(self, job: Job) -> None:
         """The checkpoint log is ahead of the (time-based) metadata: read its last line."""
-        with contextlib.suppress(OSError):
-            last = last_checkpoint(self.store.checkpoints_path(job.job_id))
-            if last is not None and last.index + 1 >= job.items_done:
-                job.update(items_done=last.index + 1, rows_written=last.rows_total, counters=last.counters_total)
-                if job.total_items:
-                    job.progress_percentage = percentage_of(job.items_done, job.total_items)
+        catch_up_with_log(job, self.store.checkpoints_path(job.job_id))
 
     def list_jobs(self, status: str | None = None) -> list[dict]:
         """Newest first, as get() dicts. Reads each small JSON once (cached by mtime); never scans results."""
@@ -252,15 +247,10 @@ class JobManager:
             runner.request(action)
         self._notify()
 
-    def _apply_now(self, job: Job, action: str) -> tuple[str, str]:
-        now = utc_now_iso()
-        job.update(owner=None, requested_action=None)
-        if action == "pause":
-            job.update(status=JobStatus.PAUSED, paused_at=now, can_resume=True, message="Paused by request.")
-            return "paused", "Paused by request."
-        job.update(status=JobStatus.STOPPED, stopped_at=now, can_resume=False,
-                   message="Stopped by request; partial results are kept.")
-        return "stopped", job.message
+    @staticmethod
+    def _apply_now(job: Job, action: str) -> tuple[str, str]:
+        return end_as_asked(job, action, "Paused by request." if action == "pause"
+                            else "Stopped by request; partial results are kept.")
 
     def resume(self, job_id, secrets: Mapping[str, str] | None = None) -> None:
         """Queue a paused or failed job again (it continues after its last checkpoint); on a running

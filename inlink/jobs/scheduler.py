@@ -13,9 +13,10 @@ import logging
 import threading
 import time
 import uuid
+from pathlib import Path
 from typing import Callable
 
-from inlink.jobs.record import Job
+from inlink.jobs.record import Job, percentage_of
 from inlink.jobs.results import last_checkpoint
 from inlink.jobs.runner import JobRunner, Outcome
 from inlink.jobs.state import JobError, JobNotFound, JobStatus, StorageError, UnknownTask, utc_now_iso
@@ -196,11 +197,30 @@ class JobScheduler:
                 job = self.store.read_job(job_id)
                 if job.status is not JobStatus.RUNNING or self.store.runs(job, self.stale_after):
                     return False   # a live owner, or a stale heartbeat whose writer still runs: no second writer
-                event = self.requeue(job, "the process running it is gone")
+                event = (self._end_as_asked(job) if job.requested_action in ("pause", "stop")
+                         else self.requeue(job, "the process running it is gone"))
                 self.store.write_job(job)
             self.store.add_event(job_id, *event)
             return True
         return False
+
+    def _end_as_asked(self, job: Job) -> tuple[str, str]:
+        """An orphan whose pause or stop was asked before its process ended: paused or stopped as the user asked.
+
+        Why: the request waits in the job file for the owner's next item boundary; a worker killed before it left
+        the request there, and requeueing the job (which clears requests) ran it on to the end though the user had
+        stopped it."""
+        action = job.requested_action
+        catch_up_with_log(job, self.store.checkpoints_path(job.job_id))
+        job.close_session(ended=(job.owner or {}).get("heartbeat"))    # its last sign of life, not now
+        done = f"{job.items_done:,} of {job.total_items:,}" if job.total_items is not None else f"{job.items_done:,}"
+        if action == "pause":
+            message = (f"Paused by request after {done} items (its process ended before the pause took effect); it "
+                       f"resumes {_where_from(job.items_done, job.total_items)}.")
+        else:
+            message = (f"Stopped by request after {done} items (its process ended before the stop took effect); "
+                       "partial results are kept.")
+        return end_as_asked(job, action, message)
 
     def requeue(self, job: Job, why: str) -> tuple[str, str]:
         """Orphaned running job -> queued again, or failed when it keeps crashing without progress.
@@ -344,6 +364,28 @@ def _apply_outcome(job: Job, runner: JobRunner, outcome: Outcome) -> None:
         job.update(failed_step=outcome.failed_step, can_resume=True)
     elif status is JobStatus.QUEUED:
         job.update(resume_reason="requeued")
+
+
+def end_as_asked(job: Job, action: str, message: str) -> tuple[str, str]:
+    """Pause or stop, at once, a job that no process runs; returns the event to log (the caller holds the job's lock
+    and writes it)."""
+    now = utc_now_iso()
+    job.update(owner=None, requested_action=None, message=message)
+    if action == "pause":
+        job.update(status=JobStatus.PAUSED, paused_at=now, can_resume=True)
+        return "paused", message
+    job.update(status=JobStatus.STOPPED, stopped_at=now, can_resume=False)
+    return "stopped", message
+
+
+def catch_up_with_log(job: Job, checkpoints: Path) -> None:
+    """The job's counts from its checkpoint log, which is ahead of the (time-based) metadata: its last line."""
+    with contextlib.suppress(OSError):
+        last = last_checkpoint(checkpoints)
+        if last is not None and last.index + 1 >= job.items_done:
+            job.update(items_done=last.index + 1, rows_written=last.rows_total, counters=last.counters_total)
+            if job.total_items:
+                job.progress_percentage = percentage_of(job.items_done, job.total_items)
 
 
 def _where_from(done: int, total: int | None) -> str:
