@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import Callable
 
 from inlink.jobs.manager import ItemError, PauseJob, Task, register_task
 from waiting import wait_for  # also re-exported for the job tests
@@ -161,3 +162,16 @@ def computed_keys(record_path) -> list[str]:
         return record_path.read_text().split()
     except FileNotFoundError:
         return []
+
+
+def count_scans(manager) -> Callable[[], int]:
+    """Count the manager's scheduler scans (each may recover orphans) from now on; returns a reader of the count.
+    Install it before the manager starts."""
+    scans = [0]
+    schedule = manager._scheduler._schedule
+
+    def counted() -> None:
+        schedule()
+        scans[0] += 1
+    manager._scheduler._schedule = counted
+    return lambda: scans[0]

@@ -8,13 +8,12 @@ import signal
 import subprocess
 import sys
 from collections import Counter
-from typing import Callable
 
 import pytest
 
 from inlink.jobs.manager import InvalidJobOperation, JobManager, JobStatus
 from inlink.jobs.store import owner_alive
-from jobtasks import REPO, computed_keys, expected_rows, frame_rows, wait_for
+from jobtasks import REPO, computed_keys, count_scans, expected_rows, frame_rows, wait_for
 
 # Runs (or recovers) the job until it is finished, like a restarted dashboard would.
 WORKER = """
@@ -123,18 +122,6 @@ def _held_worker(tmp_path, jobs_dir, log):
     return proc, job_id, gate, record
 
 
-def _counting_scans(manager: JobManager) -> Callable[[], int]:
-    """Count the manager's scheduler scans (each may recover orphans); returns a reader of the count."""
-    scans = [0]
-    schedule = manager._scheduler._schedule
-
-    def counted() -> None:
-        schedule()
-        scans[0] += 1
-    manager._scheduler._schedule = counted
-    return lambda: scans[0]
-
-
 def _stale(manager: JobManager, job_id: str) -> bool:
     return not owner_alive(manager.job(job_id).owner, STALE_AFTER)
 
@@ -149,7 +136,7 @@ def test_a_stopped_worker_keeps_its_job_and_finishes_it_once(tmp_path, _isolated
     with open(tmp_path / "worker.log", "wb") as log:
         proc, job_id, gate, record = _held_worker(tmp_path, jobs_dir, log)
         watcher = JobManager(jobs_dir, heartbeat_interval=0.2, stale_after=STALE_AFTER, autostart=False)
-        scans = _counting_scans(watcher)
+        scans = count_scans(watcher)
         try:
             proc.send_signal(signal.SIGSTOP)
             wait_for(lambda: _stale(watcher, job_id), timeout=30, what="the worker's heartbeat to go stale")

@@ -15,7 +15,7 @@ from inlink import fileio
 from inlink.jobs import store as jobstore
 from inlink.jobs.manager import (InvalidJobId, InvalidJobOperation, JobManager, JobNotFound, JobStatus,
                          SecretInConfig, StorageError, Task, UnknownTask, register_task)
-from jobtasks import computed_keys, expected_rows, frame_rows, held_job, rows_for, wait_for
+from jobtasks import computed_keys, count_scans, expected_rows, frame_rows, held_job, rows_for, wait_for
 
 METADATA_KEYS = {
     "job_id", "task", "label", "status", "created_at", "started_at", "updated_at", "completed_at",
@@ -328,6 +328,37 @@ def test_a_resume_that_withdraws_a_pause_the_run_has_just_taken_lets_the_job_go_
     assert meta["status"] == "completed" and meta["items_done"] == 3
     assert frame_rows(manager.results_frame(job_id)) == expected_rows(3)
     assert "paused" not in [e["event"] for e in manager.events(job_id, 100)]
+
+
+def test_a_run_that_has_ended_is_not_taken_over_before_its_outcome_is_written(make_manager):
+    """Between the end of a run and the write of how it ended (its process stalled there: SIGSTOP, a suspended
+    laptop, a job lock held long) the owner's heartbeat went stale while nothing held the writer fence any more:
+    another manager requeued the job and ran it again, and the owner's outcome (completed, paused) was dropped. The
+    fence is now held until the outcome is written."""
+    owner = make_manager()
+    ended, write = threading.Event(), threading.Event()
+    exited = owner._scheduler._runner_exited
+
+    def held(runner, outcome):          # the run has ended: its outcome waits for the test
+        ended.set()
+        write.wait(30)
+        exited(runner, outcome)
+    owner._scheduler._runner_exited = held
+    job_id = owner.create_job("test_counting", config={"n": 3})
+    assert ended.wait(30), "the run never ended"
+    other = make_manager(stale_after=0.3, autostart=False)
+    scans = count_scans(other)
+    try:
+        wait_for(lambda: not jobstore.owner_alive(other.job(job_id).owner, 0.3), what="a stale heartbeat")
+        other.start()
+        wait_for(lambda: scans() >= 2, what="two scans of the other manager")
+        job = other.job(job_id)
+        assert job.status is JobStatus.RUNNING and job.attempts == 1
+    finally:
+        write.set()
+    meta = other.wait(job_id, 60)
+    assert meta["status"] == "completed" and meta["attempts"] == 1
+    assert "recovered" not in [e["event"] for e in other.events(job_id, 100)]
 
 
 @pytest.mark.parametrize("task", ["test_counting", "test_counting_pool"])

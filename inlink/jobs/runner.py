@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 # Which request wins when several arrive before the item boundary.
 # "shutdown" is a pause asked by this process itself (metadata does not carry it, so a poll of the
 # metadata that finds no request withdraws "pause" only).
+FENCE_WAIT = 5.0   # seconds a run waits for the writer fence (see JobRunner._main)
 _REQUEST_RANK = {None: 0, "release": 1, "pause": 2, "shutdown": 2, "stop": 3, "delete": 4,
                  "lost": 5}
 
@@ -168,24 +169,31 @@ class JobRunner:
 
     # -- the run ------------------------------------------------------------------------------
     def _main(self) -> None:
+        """Run the job holding its writer fence until the outcome is written (or handed to the retries).
+
+        Why until then: the heartbeat stops when the run ends, and a fence let go before the outcome was written
+        let another process that found the heartbeat stale (this one stalled in between) requeue the job and run
+        it again, the outcome then dropped. Why a wait for the fence: this process's previous run of the job (a
+        run requeued as it ended, claimed again at once) lets go of it just after writing its outcome."""
         fence = self.store.writer_lock(self.job_id)
         try:
-            fence.acquire()     # released below, in this same thread
+            fence.acquire(timeout=FENCE_WAIT)     # released below, in this same thread
         except filelock.Timeout:
             self._on_exit(self, Outcome("lost", "Another process is still writing this job."))
             return
         except OSError:
             fence = None        # a folder that cannot hold the lock fails the run below, with its own message
         try:
-            outcome = self._execute()
-        except BaseException as exc:   # last resort: never let a job thread die silently
-            outcome = Outcome(JobStatus.FAILED, f"Internal error: {exc}",
-                              error=_error_dict(exc), failed_step=self.step)
+            try:
+                outcome = self._execute()
+            except BaseException as exc:   # last resort: never let a job thread die silently
+                outcome = Outcome(JobStatus.FAILED, f"Internal error: {exc}",
+                                  error=_error_dict(exc), failed_step=self.step)
+            self.ended.set()
+            self._on_exit(self, outcome)
         finally:
             if fence is not None:
                 fence.release()
-        self.ended.set()
-        self._on_exit(self, outcome)
 
     def _log(self, event: str, message: str, **extra) -> None:
         try:
