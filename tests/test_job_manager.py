@@ -712,6 +712,22 @@ def test_secrets_stay_in_memory(manager, jobs_dir):
             assert b"sk-very-secret-123" not in path.read_bytes(), path
 
 
+def test_a_job_that_is_over_keeps_no_key_in_memory(make_manager):
+    """A completed or stopped job can never run again, yet its API key stayed in the manager's memory until the job
+    was deleted (a dashboard running for weeks held every key it was ever given). A paused job keeps its key: its
+    resume needs it."""
+    manager = make_manager()
+    completed = manager.create_job("test_counting", config={"n": 2}, secrets={"api_key": "sk-completed"})
+    assert manager.wait(completed, 60)["status"] == "completed"
+    assert completed not in manager._secrets
+    idle = make_manager(autostart=False)
+    paused = idle.create_job("test_counting", config={"n": 2}, secrets={"api_key": "sk-paused"})
+    idle.pause(paused)
+    assert idle._secrets[paused] == {"api_key": "sk-paused"}
+    idle.stop(paused)
+    assert paused not in idle._secrets
+
+
 def test_bad_input_names_are_refused(manager):
     with pytest.raises(InvalidJobOperation, match="plain file name"):
         manager.create_job("test_counting", inputs={"../evil.csv": b"x"})

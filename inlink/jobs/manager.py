@@ -30,7 +30,7 @@ from inlink.jobs.state import (JOB_ID_PATTERN, TERMINAL_STATUSES, InvalidJobId, 
                       ItemError, JobError, JobNotFound, JobStatus, PauseJob, SecretInConfig,
                       StorageError, UnknownTask, check_transition, iso_to_epoch, new_job_id,
                       secret_keys, utc_now_iso, validate_job_id)
-from inlink.jobs.scheduler import JobScheduler, catch_up_with_log, end_as_asked
+from inlink.jobs.scheduler import OVER, JobScheduler, catch_up_with_log, end_as_asked
 from inlink.jobs.store import JobStore, atomic_write_bytes, owner_alive
 from inlink.jobs.task import Task, TaskContext, get_task, is_registered, register_task, registered_tasks
 
@@ -241,6 +241,8 @@ class JobManager:
                     job.close_session(ended=(job.owner or {}).get("heartbeat"))   # its last sign of life
                 event = self._apply_now(job, action)
             self.store.write_job(job)
+        if job.status in OVER:
+            self._secrets.pop(job_id, None)   # it never runs again: its API key is not kept for nothing
         self.store.add_event(job_id, *event)
         runner = self._scheduler.runner(job_id)
         if runner is not None:

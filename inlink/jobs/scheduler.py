@@ -332,6 +332,8 @@ class JobScheduler:
                                  outcome.message, locked=True, **extra)
             outcome.event_logged = True
         _apply_outcome(job, runner, outcome)
+        if job.status in OVER:
+            self._secrets.pop(runner.job_id, None)   # it never runs again: its API key is not kept for nothing
         return True
 
     def overlay_unwritten(self, job: Job) -> None:
@@ -344,6 +346,7 @@ class JobScheduler:
 
 
 _STATUS_VALUES = {status.value for status in JobStatus}
+OVER = (JobStatus.COMPLETED, JobStatus.STOPPED)   # a job in one of these never runs again (a failed one may resume)
 
 
 def _apply_outcome(job: Job, runner: JobRunner, outcome: Outcome) -> None:
