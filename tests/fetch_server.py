@@ -24,6 +24,7 @@ Paths (besides the site's own files):
   /no-location.html           301 without a Location; /bad-location.html: 302 to "http://[::1" (no URL)
   /multiple-choices.html      300 Multiple Choices, an HTML body and no Location
   /cookie/<path>              sets a cookie, then the page
+  any path in Behaviour.redirects / .answers: the redirect / answer set there; Behaviour.headers: headers added
   /copy<N>/<path>             the page under another path (bench: many distinct URLs)
 Every answer is delayed by Behaviour.latency_s (bench). Requests are logged with their headers.
 """
@@ -80,6 +81,9 @@ class Behaviour:
     let_through: frozenset | None = None              # page paths (not robots/sitemap) served; others held
     pages_held: int = 0
     turn: threading.Condition = field(default_factory=threading.Condition)
+    redirects: dict = field(default_factory=dict)     # path -> (status, Location): a redirect a test sets up
+    answers: dict = field(default_factory=dict)       # path -> (status, body bytes, Content-Type): a set answer
+    headers: dict = field(default_factory=dict)       # path -> {name: value} added to the file served there
 
     def allow_pages(self, paths=None) -> None:
         """Serve page requests only for these site paths ("library/json.html") from now on, holding the others
@@ -145,6 +149,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route(self, path: str, hits: int) -> None:
         b = self.b
+        if path in b.redirects:
+            return self._redirect(*b.redirects[path])
+        if path in b.answers:
+            return self._send(*b.answers[path])
         if b.every_status and path != "/robots.txt" and not path.endswith((".xml", ".xml.gz")):
             return self._send(b.every_status, b"busy", "text/plain", {"Retry-After": "0"})
         if path == "/robots.txt" and hits <= b.robots_errors:
@@ -241,7 +249,7 @@ class _Handler(BaseHTTPRequestHandler):
                 or (only is not None and path.lstrip("/") not in only)):
             return self._send(404, b"<html><body><h1>Not Found</h1></body></html>", "text/html")
         kind = "text/html; charset=utf-8" if target.suffix == ".html" else "application/octet-stream"
-        return self._send(200, target.read_bytes(), kind, extra)
+        return self._send(200, target.read_bytes(), kind, {**self.b.headers.get(path, {}), **(extra or {})})
 
     def _trickle(self, body: bytes, kind: str) -> None:
         """The body a byte every TRICKLE_GAP_S for Behaviour.slow_s seconds, then the rest (a tarpit: each read

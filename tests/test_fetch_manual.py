@@ -300,3 +300,36 @@ def test_a_page_nested_deeper_than_256_elements_keeps_its_text_in_the_fetch_and_
 
     data = load_site(dataset.csv_bytes(dataset.pages_frame(pd.DataFrame([row]))), pages_name="pages.csv")
     assert data.pages["content"].iat[0].endswith("Line 299 of the old price list.")
+
+
+def test_a_canonical_given_in_the_http_link_header_counts_like_the_html_tag(tmp_path):
+    """A canonical sent in a `Link: <url>; rel="canonical"` header was never read: the page it sends readers from
+    stayed Indexable, a link target. It counts as the tag does; when the tag and the header name different pages,
+    the page is no link target and its Reason says the two disagree."""
+    root = tmp_path / "site"
+    root.mkdir()
+    pages = {"print.html": "", "own.html": "", "both.html": '<link rel="canonical" href="both.html">',
+             "same.html": '<link rel="canonical" href="same.html">', "plain.html": ""}
+    for path, tag in pages.items():
+        (root / path).write_text(f'<html><head><title>{path}</title>{tag}</head><body><main><h1>{path}</h1>'
+                                 f'<p>Text of {path}.</p></main></body></html>', encoding="utf-8")
+    server = SiteServer(root).start()
+    server.behaviour.headers = {"/print.html": {"Link": '</style.css>; rel="preload"; as="style", </plain.html>; '
+                                                        'rel="canonical"'},
+                                "/own.html": {"Link": f'<{server.url("own.html")}>; rel=canonical'},
+                                "/both.html": {"Link": '</plain.html>; rel="canonical"'},
+                                "/same.html": {"Link": '</same.html>; rel="canonical"'}}
+    try:
+        rows = fetch_task.run_fetch("\n".join(server.url(p) for p in pages).encode(), name="urls.txt", options=FAST)
+    finally:
+        server.stop()
+    by_path = {address.rsplit("/", 1)[1]: row for address, row in zip(rows["Address"], rows.to_dict("records"))}
+    assert {path: (row["Indexability"], row["Indexability Status"], row["Canonical Link Element 1"])
+            for path, row in by_path.items()} == {
+        "print.html": ("Non-Indexable", "Canonicalised", server.url("plain.html")),
+        "own.html": ("Indexable", "", server.url("own.html")),
+        "both.html": ("Non-Indexable", "Canonicalised", server.url("plain.html")),
+        "same.html": ("Indexable", "", server.url("same.html")),
+        "plain.html": ("Indexable", "", "")}
+    assert "disagree" in by_path["both.html"]["Reason"] and server.url("both.html") in by_path["both.html"]["Reason"]
+    assert by_path["same.html"]["Reason"] == "fetched"

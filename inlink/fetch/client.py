@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, fields
 import httpx
 
 from inlink.fetch import faults
+from inlink.fetch.link_header import header_canonical
 from inlink.fetch.robots import Robots, Unavailable as RobotsUnavailable
 from inlink.fetch.urls import SCHEMES, clean_url, host_key, same_site, scheme_of
 
@@ -109,6 +110,7 @@ class FetchResult:
     attempts: int = 0
     encoding: str = ""
     robots_header: str = ""          # X-Robots-Tag of the final answer (noindex there counts like the meta tag)
+    canonical_header: str = ""       # the canonical of its Link header (counts like <link rel="canonical">), absolute
 
     @property
     def ok(self) -> bool:
@@ -347,6 +349,7 @@ class Fetcher:
         result.status_code = answer.status
         result.content_type = answer.headers.get("content-type", "")
         result.robots_header = robots_header(answer.headers.get_list("x-robots-tag"))
+        result.canonical_header = header_canonical(answer.headers.get_list("link"), result.final_url)
         if not 200 <= answer.status < 300:   # a 300 or 304 was "not an HTML page (text/html)"
             phrase = httpx.codes.get_reason_phrase(answer.status)
             return _fail(result, "http_error", f"the server answered {answer.status} {phrase}".rstrip()

@@ -53,6 +53,9 @@ def page_row(result: FetchResult, page: ParsedPage | None, site: str | None,
                 "Word Count": 0}
     if result.robots_header:
         page.meta_robots = ", ".join(filter(None, (page.meta_robots, result.robots_header)))
+    page.canonical, conflict = _canonical(page.canonical, result.canonical_header, address)
+    if conflict:
+        row["Reason"] = f"{row['Reason']}; {conflict}".lstrip("; ")
     text = page.content.text
     links = _unique_links(page, address, site)
     indexability = _indexability(page, address)
@@ -72,10 +75,31 @@ def _indexability(page: ParsedPage, address: str) -> str:
         return META_REFRESH
     if page.noindex:
         return "noindex"
-    if page.canonical and not _same_address(page.canonical, address) and not _names_itself_elsewhere(
-            page.canonical, address) and not _names_itself_over_https(page.canonical, address):
+    if page.canonical and _names_another_page(page.canonical, address):
         return "Canonicalised"
     return ""
+
+
+def _canonical(tag: str, header: str, address: str) -> tuple[str, str]:
+    """(the page's canonical, a note when its <link rel="canonical"> and its HTTP Link header disagree). Google
+    reads both the same way; given both, naming different pages, it takes neither as said and picks one itself, and
+    Screaming Frog flags them as conflicting. A page whose header (served by a CDN or a plugin the editors never see)
+    named another page was Indexable, a link target, since only the tag was read. The one naming another page is
+    kept then, so the page is no link target: the site may well have its readers go there, not here."""
+    if not (tag and header) or tag == header:
+        return tag or header, ""
+    elsewhere = [canonical for canonical in (tag, header) if _names_another_page(canonical, address)]
+    if not elsewhere:
+        return tag, ""
+    return elsewhere[0], (f"its canonicals disagree: the HTML tag names {tag}, the HTTP Link header {header} "
+                          "(search engines may choose either)")
+
+
+def _names_another_page(canonical: str, address: str) -> bool:
+    """Whether a canonical names another page than the one at `address` (not this page spelled another way, at the
+    public copy's address or under another scheme or www.)."""
+    return not (_same_address(canonical, address) or _names_itself_elsewhere(canonical, address)
+                or _names_itself_over_https(canonical, address))
 
 
 def _names_itself_over_https(canonical: str, address: str) -> bool:
