@@ -498,7 +498,9 @@ class Fetcher:
         host = self._host(start)
         async with host.slots:
             await host.pace()
-            response, body, cut = await self._get_within_deadline(start, max_bytes, "the answer")
+            on_site = self.site or start if self.settings.same_site_only else None
+            response, body, cut = await self._within_deadline(self._get_upto(start, max_bytes, on_site),
+                                                              "the answer", max_bytes)
         if cut:
             raise ValueError(f"{url} is larger than {max_bytes:,} bytes")
         if scheme_of(str(response.url)) not in SCHEMES:
@@ -511,10 +513,30 @@ class Fetcher:
         (faults.TooSlow naming `what`); httpx's errors raise."""
         return await self._within_deadline(self._get_upto(url, max_bytes), what, max_bytes)
 
-    async def _get_upto(self, url: str, max_bytes: int) -> tuple[httpx.Response, bytes, bool]:
-        async with self._client.stream("GET", url, follow_redirects=True) as response:
-            body, cut = await _body_upto(response, max_bytes)
-        return response, body, cut
+    async def _get_upto(self, url: str, max_bytes: int, on_site: str | None = None) -> tuple[httpx.Response, bytes, bool]:
+        """The resource, redirects followed: any of them (a robots.txt's), or with `on_site` only those staying on
+        that site (a sitemap's: one moved to another host had that host's URLs read as the site's, unsaid)."""
+        if on_site is None:
+            async with self._client.stream("GET", url, follow_redirects=True) as response:
+                body, cut = await _body_upto(response, max_bytes)
+            return response, body, cut
+        current = url
+        for _ in range(self.settings.max_redirects + 1):
+            async with self._client.stream("GET", current) as response:
+                if not response.has_redirect_location:
+                    body, cut = await _body_upto(response, max_bytes)
+                    return response, body, cut
+                target = clean_url(response.headers["location"], base=current)
+            if target is not None and not same_site(target, on_site):
+                raise OffsiteRedirect(f"{url} redirects to another site ({target}), which is not read")
+            if target is None:
+                raise ValueError(f"{url} redirected to a non-http(s) address")
+            current = target
+        raise httpx.TooManyRedirects(f"more than {self.settings.max_redirects} redirects", request=response.request)
+
+
+class OffsiteRedirect(ValueError):
+    """A sitemap (or a robots.txt read for its sitemaps) redirects off the site being read: not followed."""
 
 
 class _UnusableLocation(httpx.RemoteProtocolError):
