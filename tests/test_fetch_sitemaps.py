@@ -2,6 +2,9 @@
 What was not read is named in the fetch report's notes; what could be read is still fetched."""
 from __future__ import annotations
 
+import gzip
+import zlib
+
 import pytest
 
 from inlink.fetch.sitemap import SourceError
@@ -20,6 +23,16 @@ def _urlset(*urls: str) -> bytes:
 def _index(*urls: str) -> bytes:
     return ('<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
             + "".join(f"<sitemap><loc>{url}</loc></sitemap>" for url in urls) + "</sitemapindex>").encode()
+
+
+def _gzip_cut(whole: bytes, kept: bytes, lost: bytes) -> bytes:
+    """`whole` gzipped, cut where its unpacked data holds `kept` but not yet `lost`."""
+    packed = gzip.compress(whole)
+    for end in range(len(packed) - 1, 0, -1):
+        held = zlib.decompressobj(wbits=31).decompress(packed[:end])
+        if kept in held and lost not in held:
+            return packed[:end]
+    raise AssertionError("no such cut")
 
 
 def test_a_sitemap_redirecting_to_another_site_is_not_followed_and_is_named(site):
@@ -41,3 +54,36 @@ def test_a_sitemap_redirecting_to_another_site_is_not_followed_and_is_named(site
     with pytest.raises(SourceError, match=f"redirects to another site \\({elsewhere}\\)"):
         fetch_task.run_fetch(site.url("gone.xml"), options=FAST)
     assert b.seen.get("/other.xml") is None
+
+
+@pytest.mark.parametrize("gzipped", [False, True])
+def test_a_sitemap_cut_short_is_read_up_to_the_cut_and_named(site, gzipped):
+    """A sitemap cut short (a download or a generator that stopped midway) was read as far as it parsed, its last
+    <loc>, cut midway, fetched as a wrong URL, and nothing said that the rest was missing. The pages before the cut
+    are fetched, the cut entry is not, and the notes name the sitemap."""
+    whole = _urlset(site.url("library/json.html"), site.url("library/re.html"), site.url("library/csv.html"))
+    cut = whole[:whole.index(b"library/csv.html") + len(b"library/cs")]
+    if gzipped:   # a gzip file cut short: what it holds up to the cut
+        cut = _gzip_cut(whole, b"library/re.html</loc>", b"library/csv.html</loc>")
+    name = "part.xml.gz" if gzipped else "part.xml"
+    site.behaviour.answers = {"/index.xml": (200, _index(site.url(name), site.url("whole.xml")), XML),
+                              f"/{name}": (200, cut, XML),
+                              "/whole.xml": (200, _urlset(site.url("library/sys.html")), XML)}
+    rows = fetch_task.run_fetch(site.url("index.xml"), options=FAST)
+    assert rows["Address"].tolist() == [site.url(p) for p in ("library/json.html", "library/re.html",
+                                                              "library/sys.html")]
+    assert [note for note in rows.attrs["notes"] if "cut short" in note] == [
+        f"sitemap {site.url(name)} is cut short (it ends before its closing </urlset>): only the 2 URLs before the cut are read"]
+    assert not any(path.startswith("/library/cs") for path in site.behaviour.seen)
+
+
+def test_a_sitemap_malformed_in_the_middle_is_read_past_its_fault_and_named(site):
+    """An unescaped "&" in one entry: the forgiving parse reads on past it, as before, and the notes now say where
+    the fault is."""
+    body = _urlset(site.url("library/json.html"), site.url("library/re.html")).replace(b"json.html", b"json.html?a&b", 1)
+    site.behaviour.answers = {"/bad.xml": (200, body, XML)}
+    rows = fetch_task.run_fetch(site.url("bad.xml"), options=FAST)
+    assert site.url("library/re.html") in rows["Address"].tolist()
+    notes = [note for note in rows.attrs["notes"] if "malformed" in note]
+    assert len(notes) == 1 and notes[0].startswith(f"sitemap {site.url('bad.xml')} is malformed (line 1, column ")
+    assert notes[0].endswith("read past its faults, 2 URLs found")

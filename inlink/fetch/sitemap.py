@@ -6,8 +6,10 @@ from __future__ import annotations
 import gzip
 import io
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -24,6 +26,8 @@ _GZIP_MAGIC = b"\x1f\x8b"
 # fail (24 comments: 18 s, the GIL held throughout).
 _WEB_PAGE_RE = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--(?:(?!-->).)*-->\s*)*"
                           rb"<(?:!doctype\s+html|html)\b", re.I | re.S)
+#: how a whole sitemap ends: its root's closing tag (a file cut short has none)
+_ROOT_CLOSED = re.compile(rb"</(?:[\w.-]+:)?(?:urlset|sitemapindex)\s*>\s*(?:<!--(?:(?!-->).)*-->\s*)*\Z", re.S)
 _TABLE_NAMES = (".csv", ".tsv", ".csv.gz", ".tsv.gz", ".xlsx", ".xlsm")   # exports the importer reads
 
 
@@ -179,10 +183,11 @@ def sitemap_urls(url: str, fetcher, *, same_site_only: bool = True) -> tuple[lis
             _sitemap_problem(current, f"the server answered {status}", url, notes, unreachable=status >= 500)
             continue
         try:
-            kind, locs = parse_sitemap(body, current)
+            kind, locs, problem = read_sitemap(body, current)
         except SourceError as exc:
             _unreadable_sitemap(current, exc, url, notes)
             continue
+        notes.extend([f"sitemap {problem}"] if problem else [])
         (queue if kind == "sitemapindex" else pages).extend(locs)
     return pages, notes
 
@@ -230,22 +235,31 @@ def _sitemap_problem(current: str, problem: str, first: str, notes: list[str], u
 
 
 def _sitemap_file_urls(data: bytes, label: str) -> tuple[list[str], list[str]]:
-    kind, locs = parse_sitemap(data, label)
+    kind, locs, problem = read_sitemap(data, label)
     if kind == "sitemapindex":
         raise SourceError(f"{label} is a sitemap index: give its URL so the sitemaps it lists can be fetched")
-    return locs, []
+    return locs, [problem] if problem else []
 
 
 def parse_sitemap(data: bytes, label: str) -> tuple[str, list[str]]:
     """('urlset' | 'sitemapindex', the <loc> values); gzip unpacked; no entities, no network."""
-    if data.startswith(_GZIP_MAGIC):
-        try:
-            data = gzip.GzipFile(fileobj=io.BytesIO(data)).read(MAX_SITEMAP_BYTES + 1)
-        except (OSError, EOFError) as exc:
-            raise SourceError(f"{label}: a damaged gzip file ({exc})") from None
+    found = read_sitemap(data, label)
+    return found.kind, found.locs
+
+
+class Sitemap(NamedTuple):
+    kind: str             # "urlset" | "sitemapindex"
+    locs: list[str]
+    problem: str = ""     # why only part of it could be read ("" when it read whole), for the fetch report
+
+
+def read_sitemap(data: bytes, label: str) -> Sitemap:
+    """The sitemap's kind and <loc> values, and what was wrong with it: a file cut short (a download or a generator
+    that stopped midway) or malformed was read as far as it parsed, and nothing said that the rest was missing."""
+    data, cut = _gunzipped(data, label)
     listed = _text_sitemap(data)
     if listed is not None:
-        return "urlset", listed
+        return Sitemap("urlset", listed, _cut_short(label, len(listed), "its gzip data ends early") if cut else "")
     if _WEB_PAGE_RE.match(data[:4096]):
         raise WebPageNotSitemap(f"{label}: not a sitemap: this is a web page")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
@@ -260,10 +274,59 @@ def parse_sitemap(data: bytes, label: str) -> tuple[str, list[str]]:
         raise WebPageNotSitemap(f"{label}: not a sitemap: this is a web page")
     if kind not in ("urlset", "sitemapindex"):
         raise SourceError(f"{label}: not a sitemap: its root element is <{kind}>")
-    # a <url>'s (or <sitemap>'s) own <loc>, not one of an extension's: an image sitemap's <image:loc> (Yoast and Rank
-    # Math put the post's images in each <url>) sent every image to be fetched as a page, "Not HTML" rows in the report
-    locs = [(el.text or "").strip() for el in root.iter("{*}loc") if root in (el.getparent(), el.getparent().getparent())]
-    return kind, [loc for loc in locs if loc]
+    locs = _own_locs(root.iter("{*}loc"))
+    if not parser.error_log and not cut:
+        return Sitemap(kind, locs)
+    return _read_in_part(data.strip(), label, kind, locs, parser.error_log[0] if parser.error_log else None)
+
+
+def _own_locs(elements) -> list[str]:
+    """The non-empty <loc> values that are a <url>'s (or <sitemap>'s) own, not an extension's: an image sitemap's
+    <image:loc> (Yoast and Rank Math put the post's images in each <url>) sent every image to be fetched as a page,
+    "Not HTML" rows in the report."""
+    locs = []
+    for element in elements:
+        parent = element.getparent()
+        if parent is not None and (parent.getparent() is None or parent.getparent().getparent() is None):
+            locs.append((element.text or "").strip())
+    return [loc for loc in locs if loc]
+
+
+def _read_in_part(data: bytes, label: str, kind: str, recovered: list[str], error) -> Sitemap:
+    """A sitemap with a fault: cut short (its XML ends before its root closes), the <loc> values closed before the
+    cut (the last one, cut midway, would be a wrong URL); else malformed in the middle, what the forgiving parse
+    read, the first fault named."""
+    if _ROOT_CLOSED.search(data[-200:]):
+        if error is None:   # a gzip file that lost only its trailer: its XML is whole
+            return Sitemap(kind, recovered)
+        where = f" (line {error.line}, column {error.column}: {error.message.strip()})" if error is not None else ""
+        return Sitemap(kind, recovered, f"{label} is malformed{where}: read past its faults, "
+                                        f"{counted(len(recovered), 'URL')} found")
+    pull = etree.XMLPullParser(events=("end",), tag="{*}loc", resolve_entities=False, no_network=True,
+                               huge_tree=False)
+    try:
+        pull.feed(data)
+    except etree.XMLSyntaxError:   # a fault before the cut: the events up to it stand
+        pass
+    closed = _own_locs(element for _, element in pull.read_events())
+    return Sitemap(kind, closed, _cut_short(label, len(closed), f"it ends before its closing </{kind}>"))
+
+
+def _cut_short(label: str, read: int, how: str) -> str:
+    return (f"{label} is cut short ({how}): only the "
+            f"{counted(read, 'URL')} before the cut {'is' if read == 1 else 'are'} read")
+
+
+def _gunzipped(data: bytes, label: str) -> tuple[bytes, bool]:
+    """(the sitemap's bytes, gzip unpacked; whether a gzip file ended before its end: what it held up to there)."""
+    if not data.startswith(_GZIP_MAGIC):
+        return data, False
+    try:
+        return gzip.GzipFile(fileobj=io.BytesIO(data)).read(MAX_SITEMAP_BYTES + 1), False
+    except EOFError:
+        return zlib.decompressobj(wbits=31).decompress(data, MAX_SITEMAP_BYTES + 1), True
+    except OSError as exc:
+        raise SourceError(f"{label}: a damaged gzip file ({exc})") from None
 
 
 def _text_sitemap(data: bytes) -> list[str] | None:
