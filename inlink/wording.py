@@ -59,3 +59,16 @@ def confidence_figure(value: float) -> str:
     did not do both: rounded, 0.869 read "0.87" beside a high tier from 0.87; cut, 0.609 read "0.60" beside
     the CSV's 0.609."""
     return f"{value:.{CONFIDENCE_PLACES}f}"
+
+
+def lasting(seconds: float) -> str:
+    """A long wait as a user plans for it: "about 2 days 4 h", "about 3 h 20 min", "about 12 min", "about 40 s"."""
+    seconds = max(0, round(seconds))
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"about {counted(days, 'day')}" + (f" {hours} h" if hours else "")
+    if hours:
+        return f"about {hours} h" + (f" {minutes} min" if minutes else "")
+    return f"about {minutes} min" if minutes else f"about {secs} s"

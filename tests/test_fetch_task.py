@@ -309,3 +309,37 @@ def test_a_fetch_worker_starts_without_pandas():
              "print(sorted(m for m in ('pandas', 'inlink.fetch.dataset') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe, str(REPO)], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "['inlink.fetch.dataset']", done.stderr
+
+
+@pytest.mark.parametrize("action, status", [("pause", "paused"), ("stop", "stopped")])
+def test_a_crawl_delay_of_a_day_is_said_up_front_with_how_long_and_pause_or_stop_end_its_wait(site, manager, action,
+                                                                                                   status):
+    """robots.txt's Crawl-delay has no upper bound (86400: a day between requests) and is honoured; the job said so
+    only once its first page came, and never how long the whole fetch would take. It is said before the first page
+    with the time the listed URLs take at that pace, and pause or stop end the wait for the next request at once."""
+    site.behaviour.robots = "User-agent: *\nCrawl-delay: 86400\n"
+    site.behaviour.sitemap_paths = PAGES[:3]
+    job = fetch_task.start_fetch(manager, site.url("sitemap.xml"), options=FAST)
+    said = f"robots.txt of 127.0.0.1:{site.port} asks for 86400 s between requests (Crawl-delay)"
+    notes = wait_for(lambda: [e for e in manager.events(job, limit=50) if said in e["message"]], 30, "the note")
+    assert notes[0]["message"].endswith("; its 3 URLs listed take about 2 days at that pace (pause or stop ends the "
+                                        "wait at once)")
+    wait_for(lambda: manager.get(job)["items_done"] == 1 and site.behaviour.seen.get("/" + PAGES[0]), 30,
+             "the first page")
+    asked = time.monotonic()
+    getattr(manager, action)(job)
+    meta = manager.wait(job, 30, until=(status,))
+    assert meta["status"] == status and meta["items_done"] == 1, _story(manager, job, meta)
+    assert time.monotonic() - asked < 20      # the wait was for a day: any bound under it shows the wait ended
+    assert not site.behaviour.seen.get("/" + PAGES[1])
+
+
+def test_a_foreground_fetch_says_the_crawl_delay_and_its_length_before_the_first_page(site):
+    site.behaviour.robots = "User-agent: *\nCrawl-delay: 0.3\n"
+    site.behaviour.sitemap_paths = PAGES[:3]
+    heard = []
+    fetch_task.run_fetch(site.url("sitemap.xml"), options=FAST, on_note=lambda note: heard.append(("note", note)),
+                         progress=lambda done, total: heard.append(("page", done)))
+    assert heard[0][0] == "note" and heard[0][1].endswith("; its 3 URLs listed take about 1 s at that pace (pause or "
+                                                          "stop ends the wait at once)")
+    assert [kind for kind, _ in heard].count("note") == 1 and heard[-1] == ("page", 3)

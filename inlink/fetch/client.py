@@ -27,6 +27,7 @@ from inlink.fetch import faults
 from inlink.fetch.link_header import header_canonical
 from inlink.fetch.robots import Robots, Unavailable as RobotsUnavailable
 from inlink.fetch.urls import SCHEMES, clean_url, host_key, same_site, scheme_of
+from inlink.wording import counted, lasting
 
 _LOG = logging.getLogger(__name__)
 USER_AGENT = "InLinkProspector/1.0 (internal-link analysis; +https://github.com/inlink-prospector)"
@@ -204,14 +205,38 @@ class Fetcher:
     # -- public -----------------------------------------------------------------------------------
     def fetch(self, url: str, cancel: threading.Event | None = None) -> FetchResult:
         """Fetch one page; raises FetchCancelled (at once) when `cancel` is set meanwhile."""
-        future = asyncio.run_coroutine_threadsafe(self.afetch(url), self._loop)
+        return self._cancellable(self.afetch(url), cancel, url)
+
+    def _cancellable(self, coro, cancel, what: str):
+        """Run `coro` on the loop and wait for it; FetchCancelled (naming `what`) at once when `cancel` is set."""
+        future = asyncio.run_coroutine_threadsafe(coro, self._loop)
         while True:
             try:
                 return future.result(timeout=0.05)
             except concurrent.futures.TimeoutError:
                 if cancel is not None and cancel.is_set():
                     future.cancel()
-                    raise FetchCancelled(url) from None
+                    raise FetchCancelled(what) from None
+
+    def announce_pace(self, urls: list[str], cancel: threading.Event | None = None) -> None:
+        """Read each listed host's robots.txt before the first page and note (take_notes) a Crawl-delay slower
+        than the rate asked for, with how long the host's listed URLs take at that pace: a Crawl-delay of 86400 s
+        made a job run for days, said only as its first page came, with no word of how long. Raises
+        FetchCancelled when `cancel` is set meanwhile; a robots.txt that cannot be read is left to the pages."""
+        if self.settings.respect_robots:
+            self._cancellable(self._announce_pace(urls), cancel, "robots.txt")
+
+    async def _announce_pace(self, urls: list[str]) -> None:
+        listed: dict[str, list] = {}
+        for url in urls:
+            listed.setdefault(host_key(url), [url, 0])[1] += 1
+        for first, count in listed.values():
+            try:
+                _allowed, delay = await self._robots.allowed(first)
+            except (httpx.HTTPError, httpx.InvalidURL, RobotsUnavailable):
+                continue
+            if delay:
+                self._slow_for_robots(first, self._host(first), float(delay), count)
 
     def take_notes(self) -> list[str]:
         """The notes gathered since the last call (e.g. a robots.txt Crawl-delay that slows the fetch down)."""
@@ -219,17 +244,20 @@ class Fetcher:
             notes, self._notes = self._notes, []
         return notes
 
-    def _slow_for_robots(self, url: str, host: _Host, delay: float) -> None:
+    def _slow_for_robots(self, url: str, host: _Host, delay: float, listed: int = 0) -> None:
         """Honour a Crawl-delay; say so once per host when it is slower than the rate asked for (a Crawl-delay of
-        5 s made a 33-page fetch take 3 minutes without a word)."""
+        5 s made a 33-page fetch take 3 minutes without a word), with how long `listed` URLs take at that pace."""
         key = host_key(url)
         if delay > host.interval and key not in self._slowed:
             asked = (f"up to {self.settings.rate_per_s:g} a second" if self.settings.rate_per_s > 0
                      else "as fast as the connections allow")
+            length = (f"; its {counted(listed, 'URL')} listed take {lasting((listed - 1) * delay)} at that pace "
+                      "(pause or stop ends the wait at once)" if listed > 1 else "")
             with self._usage:
                 self._slowed.add(key)
                 self._notes.append(f"robots.txt of {key} asks for {delay:g} s between requests (Crawl-delay): "
-                                   f"its pages are fetched at that pace, one every {delay:g} s, instead of {asked}")
+                                   f"its pages are fetched at that pace, one every {delay:g} s, instead of {asked}"
+                                   + length)
         host.slow_to(delay)
 
     def get_bytes(self, url: str, max_bytes: int = 100_000_000) -> tuple[int, bytes, str]:

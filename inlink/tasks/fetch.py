@@ -64,7 +64,13 @@ class FetchTask(Task):
         ctx.state["urls"] = urls_path.read_text(encoding="utf-8").split("\n")
         ctx.state["site"] = (ctx.input_dir / SITE_FILE).read_text(encoding="utf-8") or None
         ctx.state["settings"] = settings
-        ctx.state["fetcher"] = Fetcher(settings, site=ctx.state["site"])   # this run's own: release() closes it
+        ctx.state["fetcher"] = fetcher = Fetcher(settings, site=ctx.state["site"])   # this run's own: release() closes it
+        try:   # a robots.txt Crawl-delay, and how long it makes the job, said before the first page
+            fetcher.announce_pace(ctx.state["urls"], cancel=SimpleNamespace(is_set=ctx.should_stop))
+        except FetchCancelled:
+            raise PauseJob("Paused while reading the site's robots.txt; it is read again on resume.") from None
+        for note in fetcher.take_notes():
+            ctx.log(note)
 
     def concurrency_for(self, ctx: TaskContext) -> int:
         return ctx.state["settings"].connections
@@ -285,6 +291,11 @@ def run_fetch(source, *, name: str | None = None, options: Mapping | None = None
     rows: list[dict | None] = [None] * len(found.urls)
     done = 0
     with Fetcher(settings, site=found.site) as fetcher:
+        fetcher.announce_pace(found.urls)
+        for note in fetcher.take_notes():
+            if on_note is not None:
+                on_note(note)
+
         async def one(index: int, url: str, slots: asyncio.Semaphore) -> None:
             nonlocal done
             async with slots:
