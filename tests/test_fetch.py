@@ -116,13 +116,13 @@ def test_a_retry_after_longer_than_allowed_is_said_in_the_reason(site):
 def test_an_x_robots_tag_for_another_crawler_does_not_make_the_page_noindex(site):
     """ "X-Robots-Tag: otherbot: noindex, nofollow" made the page noindex (no link target), though Google indexes it;
     "googlebot: none" counted for nothing."""
-    from inlink.tasks.fetch import fetched_row
+    from inlink.tasks.fetch import fetched_rows
 
     with fetcher_for(site) as fetcher:
         other, google = (fetcher.fetch(site.url(f"{prefix}/library/json.html"))
                          for prefix in ("xrobots-otherbot", "xrobots-googlebot"))
     assert (other.robots_header, google.robots_header) == ("max-snippet: 20", "none")
-    assert [fetched_row(result, site.base)["Indexability Status"] for result in (other, google)] == ["", "noindex"]
+    assert [fetched_rows(result, site.base)[-1]["Indexability Status"] for result in (other, google)] == ["", "noindex"]
 
 
 def test_retry_after_as_seconds_or_http_date():

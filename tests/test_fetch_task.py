@@ -34,12 +34,14 @@ def test_a_sitemap_fetch_job_gives_every_page_once_with_its_status(site, manager
     meta = manager.wait(job, 60)
     assert meta["status"] == "completed", meta["message"]
     results = fetch_task.fetched_results(manager, job)
-    assert sorted(results["Requested URL"]) == sorted(site.url(p) for p in PAGES + faulty)
+    # the URL that redirected has its row, and the page it leads to (not listed) one of its own
+    assert sorted(results["Requested URL"]) == sorted(site.url(p) for p in PAGES + faulty + ["library/sys.html"])
     by_url = results.set_index("Requested URL")
     assert by_url.loc[site.url("distutils/index.html"), "Status"] == "Blocked by robots.txt"
     assert by_url.loc[site.url("no-such-page.html"), "Status Code"] == 404
     assert "redirect loop" in by_url.loc[site.url("loop/a.html"), "Reason"]
-    assert by_url.loc[site.url("moved/library/sys.html"), "Address"] == site.url("library/sys.html")
+    assert by_url.loc[site.url("moved/library/sys.html"), "Redirect URL"] == site.url("library/sys.html")
+    assert by_url.loc[site.url("library/sys.html"), "Status"] == "OK"
     assert meta["summary"]["statuses"]["OK"] == len(PAGES) + 1
     assert meta["summary"]["site"] == site.base           # the site, not the sitemap's URL
 
@@ -343,3 +345,50 @@ def test_a_foreground_fetch_says_the_crawl_delay_and_its_length_before_the_first
     assert heard[0][0] == "note" and heard[0][1].endswith("; its 3 URLs listed take about 1 s at that pace (pause or "
                                                           "stop ends the wait at once)")
     assert [kind for kind, _ in heard].count("note") == 1 and heard[-1] == ("page", 3)
+
+
+def test_a_listed_url_that_redirects_keeps_its_own_row_and_the_page_it_leads_to_has_one(site, manager):
+    """A listed URL that redirected became a row under the address it ended at: with that page listed too, the
+    files held its address twice and the report counted it twice. Now the URL keeps its own row, as Screaming Frog
+    writes it (its 3xx, Non-Indexable "Redirected", the Redirect URL); the page it leads to has one row, listed or
+    not, and two URLs redirecting to one page not listed give it one row too. The import keeps only the page as a
+    link target, and a link to a redirecting URL counts as a link to the page."""
+    site.behaviour.redirects = {"/old-re.html": (302, "/library/re.html")}
+    listed = ["library/json.html", "moved/library/json.html", "moved/library/sys.html", "moved/library/re.html",
+              "old-re.html", "library/csv.html"]
+    site.behaviour.sitemap_paths = listed
+    job = fetch_task.start_fetch(manager, site.url("sitemap.xml"), options=FAST)
+    meta = manager.wait(job, 60)
+    assert meta["status"] == "completed", _story(manager, job, meta)
+    files = fetch_task.fetched_files(manager, job)
+    pages = pd.read_csv(io.BytesIO(files.pages), keep_default_na=False)
+    assert sorted(pages["Address"]) == sorted(site.url(p) for p in [*listed, "library/sys.html", "library/re.html"])
+    moved = pages.set_index("Address").loc[[site.url(p) for p in listed[1:5]]]
+    assert moved[["Status Code", "Status", "Indexability", "Indexability Status", "Redirect URL"]].values.tolist() == [
+        [301, "Redirected", "Non-Indexable", "Redirected", site.url("library/json.html")],
+        [301, "Redirected", "Non-Indexable", "Redirected", site.url("library/sys.html")],
+        [301, "Redirected", "Non-Indexable", "Redirected", site.url("library/re.html")],
+        [302, "Redirected", "Non-Indexable", "Redirected", site.url("library/re.html")]]
+    assert meta["summary"]["statuses"] == {"OK": 4, "Redirected": 4}
+    data = load_site(files.pages, files.links, pages_name="pages.csv", links_name="links.csv")
+    targets = set(data.pages.loc[data.pages["is_target"], "url"])
+    assert targets == {site.url(p) for p in ["library/json.html", "library/sys.html", "library/re.html",
+                                             "library/csv.html"]}
+
+
+def test_a_fetched_link_to_a_listed_url_with_a_redirect_row_points_at_the_page_it_leads_to():
+    """With a redirecting URL's own row ("Redirected", its Redirect URL) and the page listed too, the page's row no
+    longer says it was asked for as the redirecting URL: the redirect row says where links to it lead."""
+    import json
+
+    from inlink.fetch import dataset
+
+    results = pd.DataFrame({
+        "Requested URL": ["https://a.com/", "https://a.com/old", "https://a.com/new"],
+        "Address": ["https://a.com/", "https://a.com/old", "https://a.com/new"],
+        "Status": ["OK", "Redirected", "OK"], "Status Code": [200, 301, 200],
+        "Indexability Status": ["", dataset.REDIRECTED, ""], "Redirect URL": ["", "https://a.com/new", ""],
+        "Links": [json.dumps([["https://a.com/old", "the guide", "Content", "true"]]), "", ""]})
+    written = dataset.links_frame(results)
+    assert list(zip(written["Source"], written["Destination"], written["Status Code"])) == [
+        ("https://a.com/", "https://a.com/new", 200)]

@@ -8,7 +8,7 @@ import hashlib
 import io
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from typing import IO, TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
@@ -30,6 +30,8 @@ NUMERIC_COLUMNS = ("Status Code", "Word Count")   # of RESULT_COLUMNS, the numbe
 #: the Indexability Status of a page whose <meta http-equiv="refresh"> sends the reader elsewhere (its Redirect
 #: URL): a redirect in all but name, so it is no link target and links to it lead to where it sends them
 META_REFRESH = "Redirected (meta refresh)"
+#: the Indexability Status of a listed URL that redirected (an HTTP 3xx) to a page: its Redirect URL
+REDIRECTED = "Redirected"
 DUPLICATE = "Duplicate of "       # + the address of the copy kept
 COLLECTION = "Repeats the text of "   # + "N other pages"
 BOILERPLATE_ONLY = "No text of its own: its text is on "   # + "N other pages"
@@ -38,6 +40,33 @@ OWN_WORDS = 30      # a page whose every long block is boilerplate has text of i
 #: the columns of a foreground fetch's slim rows holding page_key and block_keys (full rows: computed when read)
 KEY_COLUMN, BLOCK_KEYS_COLUMN = "Page Key", "Block Keys"
 LINK_COLUMNS = ("Type", "Source", "Destination", "Anchor", "Link Position", "Status Code", "Follow")
+
+
+def page_rows(result: FetchResult, page: ParsedPage | None, site: str | None, listed: Container[str] = (),
+              problem: tuple[str, str] | None = None) -> list[dict]:
+    """The result rows of one fetched URL. A URL that redirected to a page keeps a row of its own, as a crawler's
+    export does (its 3xx status, Non-Indexable "Redirected", the Redirect URL), and the page it led to gets its row
+    unless that page is `listed` itself (its own item writes it). The page's row was the URL's only row, under the
+    page's address: with the page listed too, the export held that address twice and the report counted the page
+    twice."""
+    row = page_row(result, page, site, problem)
+    if not result.redirects or row["Status"] != faults.label(faults.OK):
+        return [row]
+    moved = redirect_row(result)
+    if row["Address"] in listed:
+        return [moved]
+    redirect_url = row["Redirect URL"] if row["Indexability Status"] == META_REFRESH else ""
+    return [moved, {**row, "Requested URL": row["Address"], "Redirect URL": redirect_url}]
+
+
+def redirect_row(result: FetchResult) -> dict:
+    """The row of a listed URL that redirected to the page `result` holds: Screaming Frog's 3xx row."""
+    hops = len(result.redirects)
+    return {"Requested URL": result.url, "Address": result.url, "Status Code": result.redirects[0][1],
+            "Status": faults.label(faults.REDIRECTED),
+            "Reason": f"redirects to {result.final_url}" + (f" ({hops} redirects)" if hops > 1 else ""),
+            "Content Type": "", "Indexability": "Non-Indexable", "Indexability Status": REDIRECTED,
+            "Redirect URL": result.final_url, "Word Count": 0}
 
 
 def page_row(result: FetchResult, page: ParsedPage | None, site: str | None,
@@ -158,6 +187,17 @@ def _unique_links(page: ParsedPage, source: str, site: str | None) -> list[list[
 
 
 # -- the dataset files ----------------------------------------------------------------------------------
+def once_per_address(results: pd.DataFrame) -> pd.DataFrame:
+    """The rows with each Address once (the first row of it kept): two listed URLs redirecting to one page not
+    listed each wrote the page's row, and a job fetched before redirects had rows of their own wrote the page's row
+    for the listed URL and for the page itself, listed too."""
+    if results.empty or "Address" not in results.columns:
+        return results
+    kept = results.loc[~results["Address"].duplicated()]
+    kept.attrs = results.attrs
+    return kept
+
+
 def pages_frame(results: pd.DataFrame, rules: dict[str, str] | None = None) -> pd.DataFrame:
     """The pages file: one row per fetched URL (failed ones included, with their status), export columns;
     a copy of another fetched page, or a page that repeats many others, is no link target (site_rules; pass
@@ -338,7 +378,7 @@ def moved_to(results: pd.DataFrame, copies: dict[str, str] | None = None) -> dic
              if isinstance(requested, str) and requested != address}
     for address, why, target in zip(results.get("Address", []), results.get("Indexability Status", []),
                                     results.get("Redirect URL", [])):
-        if why == META_REFRESH and isinstance(target, str) and target and target != address:
+        if why in (META_REFRESH, REDIRECTED) and isinstance(target, str) and target and target != address:
             moved[address] = target
     moved.update(duplicates(results) if copies is None else copies)
     for start in list(moved):

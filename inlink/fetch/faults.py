@@ -28,12 +28,15 @@ LABELS = {
     "redirect_loop": "Redirect loop",
     "too_many_redirects": "Too many redirects",
     "redirect_offsite": "Redirected off-site",
+    "redirected": "Redirected",
     "bad_scheme": "Unsupported scheme",
     "offsite": "Off-site URL (skipped)",
     "bad_encoding": "Content decoding error",
     "bad_url": "Invalid URL",
     "bad_redirect": "Invalid redirect",
 }
+#: a listed URL that redirected to a page: its own row says so (the page it led to has a row of its own)
+REDIRECTED = "redirected"
 #: the host's robots.txt kept answering a server error: the site asks for nothing to be fetched for now (RFC 9309)
 ROBOTS_UNAVAILABLE = "robots_unavailable"
 #: the page's whole answer took too long (a server sending it byte by byte): no retry, the server is there

@@ -62,6 +62,7 @@ class FetchTask(Task):
                 ctx.log(note)
             ctx.log(_found_text(ctx.config["source"], found))
         ctx.state["urls"] = urls_path.read_text(encoding="utf-8").split("\n")
+        ctx.state["listed"], ctx.state["written"] = frozenset(ctx.state["urls"]), Written()
         ctx.state["site"] = (ctx.input_dir / SITE_FILE).read_text(encoding="utf-8") or None
         ctx.state["settings"] = settings
         ctx.state["fetcher"] = fetcher = Fetcher(settings, site=ctx.state["site"])   # this run's own: release() closes it
@@ -93,9 +94,10 @@ class FetchTask(Task):
             _pause_if_site_down(fetcher, result)
         if result.status_code in SITE_REFUSES:
             _pause_if_site_refuses(fetcher, result)
-        row = fetched_row(result, ctx.state["site"])
-        ctx.count(**{STATUS_COUNTER + row["Status"]: 1})    # live counts per status, without reading results
-        return [row]
+        rows = ctx.state["written"].first_time(fetched_rows(result, ctx.state["site"], ctx.state["listed"]))
+        for row in rows:
+            ctx.count(**{STATUS_COUNTER + row["Status"]: 1})    # live counts per status, without reading results
+        return rows
 
     def finish(self, ctx: TaskContext) -> dict:
         site = ctx.state.get("site")    # a job discovered by an older version kept its first URL as the site
@@ -164,15 +166,31 @@ def _pause_if_site_refuses(fetcher: Fetcher, result) -> None:
                        f"fetching {result.url}. Resume later; fetching starts again at this page.")
 
 
-def fetched_row(result, site: str | None) -> dict:
-    """The result row of one fetch: parsed when it is a readable page, else its status and reason."""
+class Written:
+    """The addresses a run has written a row of: the page two listed URLs redirect to, not listed itself, gets its
+    row once (a resumed run starts afresh: dataset.once_per_address drops a second row when the files are made)."""
+
+    def __init__(self):
+        self._addresses: set[str] = set()
+        self._lock = threading.Lock()
+
+    def first_time(self, rows: list[dict]) -> list[dict]:
+        with self._lock:
+            fresh = [row for row in rows if row["Address"] not in self._addresses]
+            self._addresses.update(row["Address"] for row in fresh)
+        return fresh
+
+
+def fetched_rows(result, site: str | None, listed=()) -> list[dict]:
+    """The result rows of one fetch (dataset.page_rows; `listed`: the URLs to fetch): parsed when it is a readable
+    page, else its status and reason."""
     if not result.ok:
-        return dataset.page_row(result, None, site)
+        return dataset.page_rows(result, None, site, listed)
     try:
         page = parse_page(result.html, result.final_url)
     except MalformedPage as exc:
-        return dataset.page_row(result, None, site, problem=("malformed", str(exc)))
-    return dataset.page_row(result, page, site)
+        return dataset.page_rows(result, None, site, listed, problem=("malformed", str(exc)))
+    return dataset.page_rows(result, page, site, listed)
 
 
 register_task(FetchTask())
@@ -234,6 +252,7 @@ def fetched_files(manager: JobManager, job_id: str) -> FetchedFiles:
     """The rows read once, the site's rules found once, both files made: `jobs fetched` and the dataset a finished
     fetch becomes (each did it its own way, and the CLI found the rules twice)."""
     rows = fetched_results(manager, job_id)
+    rows = dataset.once_per_address(rows)
     rules = dataset.site_rules(rows)
     rows = dataset.with_site_rules(rows, rules)
     links = dataset.links_frame(rows)
@@ -288,8 +307,8 @@ def run_fetch(source, *, name: str | None = None, options: Mapping | None = None
     settings = FetchSettings.from_options(options)
     with Fetcher(settings, site=source if isinstance(source, str) and is_url(source) else None) as probe:
         found = read_source(source, probe, name=name, same_site_only=settings.same_site_only)
-    rows: list[dict | None] = [None] * len(found.urls)
-    done = 0
+    rows: list[list[dict]] = [[] for _ in found.urls]
+    listed, once, done = frozenset(found.urls), Written(), 0   # parsing (to_thread) leaves the loop free
     with Fetcher(settings, site=found.site) as fetcher:
         fetcher.announce_pace(found.urls)
         for note in fetcher.take_notes():
@@ -303,13 +322,10 @@ def run_fetch(source, *, name: str | None = None, options: Mapping | None = None
             for note in fetcher.take_notes():
                 if on_note is not None:
                     on_note(note)
-            row = await asyncio.to_thread(fetched_row, result, found.site)   # parsing leaves the loop free
-            if on_row is not None:
+            written = once.first_time(await asyncio.to_thread(fetched_rows, result, found.site, listed))
+            for row in written if on_row is not None else ():
                 on_row(row)
-                row = {**{column: row.get(column) for column in SLIM_COLUMNS},
-                       dataset.KEY_COLUMN: dataset.page_key(row.get("Title 1"), row.get("H1-1"), row.get("Content")),
-                       dataset.BLOCK_KEYS_COLUMN: " ".join(dataset.block_keys(row.get("Content"), row.get("Blocks")))}
-            rows[index] = row
+            rows[index] = [_slim(row) for row in written] if on_row is not None else written
             done += 1
             if progress:
                 progress(done, len(found.urls))
@@ -319,7 +335,15 @@ def run_fetch(source, *, name: str | None = None, options: Mapping | None = None
             await asyncio.gather(*(one(i, u, slots) for i, u in enumerate(found.urls)))
 
         fetcher.run(every())
-    frame = pd.DataFrame(rows, columns=list(SLIM_COLUMNS if on_row else dataset.RESULT_COLUMNS))
+    frame = pd.DataFrame([row for written in rows for row in written],
+                         columns=list(SLIM_COLUMNS if on_row else dataset.RESULT_COLUMNS))
     frame.attrs["notes"] = found.notes
     frame.attrs["site"] = found.site
     return frame
+
+
+def _slim(row: dict) -> dict:
+    """What run_fetch keeps of a row handed to on_row (SLIM_COLUMNS, the page's keys)."""
+    return {**{column: row.get(column) for column in SLIM_COLUMNS},
+            dataset.KEY_COLUMN: dataset.page_key(row.get("Title 1"), row.get("H1-1"), row.get("Content")),
+            dataset.BLOCK_KEYS_COLUMN: " ".join(dataset.block_keys(row.get("Content"), row.get("Blocks")))}
