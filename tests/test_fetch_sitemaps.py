@@ -87,3 +87,15 @@ def test_a_sitemap_malformed_in_the_middle_is_read_past_its_fault_and_named(site
     notes = [note for note in rows.attrs["notes"] if "malformed" in note]
     assert len(notes) == 1 and notes[0].startswith(f"sitemap {site.url('bad.xml')} is malformed (line 1, column ")
     assert notes[0].endswith("read past its faults, 2 URLs found")
+
+
+def test_a_gzipped_text_sitemap_cut_short_drops_its_cut_last_line():
+    """A text sitemap (one URL a line) gzipped and cut short: its last line, cut midway, is no URL of the site."""
+    from inlink.fetch.sitemap import read_sitemap
+
+    whole = b"".join(f"https://a.example/page-{n}\n".encode() for n in range(60))
+    cut = _gzip_cut(whole, b"page-41\n", b"page-42\n")
+    found = read_sitemap(cut, "sitemap.txt.gz")
+    assert found.locs == [f"https://a.example/page-{n}" for n in range(42)]
+    assert found.problem == "sitemap.txt.gz is cut short (its gzip data ends early): only the 42 URLs before the cut " \
+                            "are read"

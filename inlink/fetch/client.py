@@ -536,7 +536,7 @@ class Fetcher:
         return response.status_code, body, str(response.url)
 
     async def _get_within_deadline(self, url: str, max_bytes: int, what: str) -> tuple[httpx.Response, bytes, bool]:
-        """A resource that is not a page (robots.txt, a sitemap), redirects followed by httpx: (its closed response,
+        """A resource that is not a page (a robots.txt), redirects followed by httpx: (its closed response,
         its body cut at `max_bytes`, whether it was cut), the whole exchange within the deadline a page has
         (faults.TooSlow naming `what`); httpx's errors raise."""
         return await self._within_deadline(self._get_upto(url, max_bytes), what, max_bytes)
@@ -556,15 +556,11 @@ class Fetcher:
                     return response, body, cut
                 target = clean_url(response.headers["location"], base=current)
             if target is not None and not same_site(target, on_site):
-                raise OffsiteRedirect(f"{url} redirects to another site ({target}), which is not read")
+                raise ValueError(f"{url} redirects to another site ({target}), which is not read")
             if target is None:
                 raise ValueError(f"{url} redirected to a non-http(s) address")
             current = target
         raise httpx.TooManyRedirects(f"more than {self.settings.max_redirects} redirects", request=response.request)
-
-
-class OffsiteRedirect(ValueError):
-    """A sitemap (or a robots.txt read for its sitemaps) redirects off the site being read: not followed."""
 
 
 class _UnusableLocation(httpx.RemoteProtocolError):

@@ -258,8 +258,11 @@ def read_sitemap(data: bytes, label: str) -> Sitemap:
     that stopped midway) or malformed was read as far as it parsed, and nothing said that the rest was missing."""
     data, cut = _gunzipped(data, label)
     listed = _text_sitemap(data)
+    if listed is not None and cut:   # its last line may be a URL cut midway
+        listed = listed if data.endswith(b"\n") else listed[:-1]
+        return Sitemap("urlset", listed, _cut_short(label, len(listed), "its gzip data ends early"))
     if listed is not None:
-        return Sitemap("urlset", listed, _cut_short(label, len(listed), "its gzip data ends early") if cut else "")
+        return Sitemap("urlset", listed)
     if _WEB_PAGE_RE.match(data[:4096]):
         raise WebPageNotSitemap(f"{label}: not a sitemap: this is a web page")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
