@@ -285,3 +285,17 @@ def test_the_report_of_a_fetch_not_finished_names_its_site(capsys):
     rows.loc[1, "Requested URL"] = "https://other.example/b"     # two sites: none named
     print_report(rows)
     assert capsys.readouterr().out.startswith("fetch report: OK 2")
+
+
+def test_a_listed_url_that_redirects_is_counted_as_a_redirect_not_as_a_url_not_fetched(site, tmp_path):
+    """A redirecting URL has a row of its own; the summary line said it was one of the "URLs not" fetched, though
+    the page it leads to was fetched."""
+    site.behaviour.sitemap_paths = [PAGES[0], f"moved/{PAGES[0]}", "no-such-page.html"]
+    pages, links = tmp_path / "pages.csv", tmp_path / "links.csv"
+    done = cli("fetch", site.url("sitemap.xml"), "--out-pages", str(pages), "--out-links", str(links),
+               "--rate", "0")
+    assert done.returncode == 0, done.stderr
+    assert f"fetch report for {site.base}: " in done.stdout and "Redirected 1" in done.stdout
+    assert f"wrote 3 rows (1 fetched, 1 redirect, 1 URL not: see the report) to {pages}" in done.stdout
+    table = pd.read_csv(pages, keep_default_na=False)
+    assert table["Address"].tolist().count(site.url(PAGES[0])) == 1

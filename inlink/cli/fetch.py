@@ -147,11 +147,15 @@ def _say_note(note: str) -> None:
 
 def _say_written(rows, out_pages: Path, links: int, out_links: Path) -> None:
     """What went where. The pages file also holds a row per URL not fetched (its status and why, as a crawler's
-    export does): counted apart, not as pages ("wrote 5 pages" when 4 were fetched and one was a 404)."""
+    export does) and per listed URL that redirected: counted apart, not as pages ("wrote 5 pages" when 4 were fetched
+    and one was a 404), a redirect not as a URL not fetched (the page it leads to was)."""
     fetched = int((rows["Status"] == "OK").sum()) if len(rows) else 0
+    redirects = int((rows["Status"] == "Redirected").sum()) if len(rows) else 0   # their pages have rows of their own
+    failed = len(rows) - fetched - redirects
     written = (counted(fetched, "page") if fetched == len(rows) else
-               f"{counted(len(rows), 'row')} ({fetched:,} fetched, {counted(len(rows) - fetched, 'URL')} not: see "
-               "the report)")
+               f"{counted(len(rows), 'row')} ({fetched:,} fetched"
+               + (f", {counted(redirects, 'redirect')}" if redirects else "")
+               + (f", {counted(failed, 'URL')} not" if failed else "") + ": see the report)")
     click.echo(f"wrote {written} to {out_pages} and {counted(links, 'link')} to {out_links}")
 
 
