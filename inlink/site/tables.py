@@ -236,8 +236,13 @@ def _gunzip(data: bytes, name: str) -> tuple[bytes, str]:
     """Unpack a gzipped upload (e.g. pages.csv.gz), keeping the size limit on the unpacked bytes."""
     if not data.startswith(GZIP_MAGIC):
         return data, name
+    return _gunzip_stream(io.BytesIO(data), name), name
+
+
+def _gunzip_stream(packed, name: str) -> bytes:
+    """The unpacked bytes of a gzip stream, read as it unpacks, up to the size limit; damage named as such."""
     try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as unpacked:
+        with gzip.GzipFile(fileobj=packed) as unpacked:
             data = _read_at_most(unpacked, MAX_BYTES + 1)
     except EOFError:
         raise SiteDataError("the gzip data is cut short (the file ends before its packed data does): "
@@ -247,7 +252,7 @@ def _gunzip(data: bytes, name: str) -> tuple[bytes, str]:
         raise SiteDataError(f"the gzip data is damaged ({detail}): download or export it again",
                             file=name) from None
     _check_size(len(data), name)
-    return data, name
+    return data
 
 
 def _unzip(data: bytes, name: str) -> tuple[bytes, str | None]:
@@ -271,10 +276,21 @@ def _unzip(data: bytes, name: str) -> tuple[bytes, str | None]:
                             file=name)
     _check_size(tables[0].file_size, name)
     try:
-        return _gunzip(archive.read(tables[0]), name)[0], tables[0].filename
+        return _member_bytes(archive, tables[0], name), tables[0].filename
     except (zipfile.BadZipFile, OSError, zlib.error, NotImplementedError, RuntimeError) as exc:
         raise SiteDataError(f"the zip archive cannot be unpacked ({exc}): unzip it and give the table inside",
                             file=name) from None
+
+
+def _member_bytes(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
+    """A zip member's bytes; a gzipped one (crawl.csv.gz zipped) unpacked as it is read from the archive: read
+    whole first, its packed copy stayed in memory beside the unpacked one."""
+    with archive.open(info) as member:
+        packed = member.read(len(GZIP_MAGIC)) == GZIP_MAGIC
+    if not packed:
+        return archive.read(info)
+    with archive.open(info) as member:
+        return _gunzip_stream(member, name)
 
 
 def _unzipped_note(frame: pd.DataFrame, name: str, inner: str | None) -> pd.DataFrame:
