@@ -931,9 +931,9 @@ def test_running_out_of_memory_while_reading_a_file_is_said_naming_it(monkeypatc
     def out_of_memory(*args, **kwargs):
         raise MemoryError
 
-    monkeypatch.setattr(tables, "_read_csv", out_of_memory)
+    monkeypatch.setattr(tables.charsets, "to_utf8", out_of_memory)
     with pytest.raises(SiteDataError, match=r"^big\.csv: the memory ran out while reading it"):
-        read_table(b"url,title\nhttps://a.com/,caf\xe9\n", "big.csv")   # latin-1: the text path
+        read_table(b"url,title\nhttps://a.com/,caf\xe9\n", "big.csv")   # latin-1: recoded to UTF-8 first
 
 
 @pytest.mark.parametrize("stated", ["A1:C2", "A1:XFD1048576"])

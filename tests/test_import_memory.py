@@ -299,3 +299,67 @@ def test_a_gzipped_file_in_a_zip_is_unpacked_without_its_packed_copy(tmp_path):
     assert inner == "crawl.csv.gz" and unpacked == text
     assert len(packed) > 0.7 * len(text)
     assert peak < len(text) + len(packed) / 2
+
+
+def _accented(crawl: bytes) -> str:
+    """The crawl's text with accented letters in its titles and body, so that a code page differs from UTF-8."""
+    return crawl.decode().replace("lo", "ló").replace("ser", "sér")
+
+
+@pytest.fixture(scope="module")
+def accented_crawls() -> tuple[str, str]:
+    """A small and a large crawl with accented letters (the large one 18 MB: detection costs a fixed ~14 MB),
+    made before the arrow_pool fixture starts counting (see crawl_file)."""
+    return _accented(_synthetic_crawl(20)), _accented(_synthetic_crawl(3000))
+
+
+@pytest.mark.parametrize("encode", [
+    lambda text: text.encode("cp1252"),
+    lambda text: text.encode("utf-16"),
+    lambda text: text.encode().replace("ló".encode(), b"l\xf3", 40),    # UTF-8 with a few Windows-1252 bytes
+], ids=["Windows-1252", "UTF-16", "damaged UTF-8"])
+def test_a_file_in_another_encoding_peaks_under_3x_its_size(tmp_path, accented_crawls, arrow_pool, encode):
+    """Was: any file that is not valid UTF-8 took the text path, which held the bytes, the decoded text, a StringIO
+    copy and the parser's buffers at once: 12x the file (a 62 MB Windows-1252 crawl took 750 MB). It is now recoded
+    to UTF-8 and read by the low-memory reader."""
+    from inlink.site.load import load_pages
+
+    warm, path = tmp_path / "warm.csv", tmp_path / "crawl.csv"
+    warm.write_bytes(encode(accented_crawls[0]))
+    path.write_bytes(encode(accented_crawls[1]))
+    load_pages(warm)   # modules loaded on first use (charset-normalizer's) are not the file's cost
+    (pages, report), python_peak = _traced(load_pages, path)
+    assert len(pages) + len(report.dropped_rows) == 3000 and pages["content"].str.contains("ló").any()
+    assert (python_peak + arrow_pool.max_memory()) / path.stat().st_size <= 3.0
+
+
+@pytest.mark.parametrize("data", [
+    "url,title\r\nhttps://a.example/1,Café\r\nhttps://a.example/2,Crème\r\n".encode("cp1252"),
+    "url;title\nhttps://a.example/1;Кофе\n\nhttps://a.example/2;Чай\n".encode("cp1251"),
+    "url\ttitle\nhttps://a.example/1\tCafé\n".encode("utf-16"),
+    "url,title\nhttps://a.example/1,Café\n".encode("utf-16-le"),
+    "url,title\nhttps://a.example/1,Café\nhttps://a.example/2,Cr\xe8me\nhttps://a.example/3,Brûlée\n".encode(
+        "utf-8", errors="surrogateescape").replace(b"Cr\xc3\xa8me", b"Cr\xe8me"),
+    b"url,title\nhttps://a.example/1,Caf\xc3\xa9 cr\xc3\xa8me\nhttps://a.example/2,Caf\xe9\n"
+    b"https://a.example/3,Cr\xc3\xa8me br\xc3\xbbl\xc3\xa9e\nhttps://a.example/4,Cr\xe8me\n",
+], ids=["Windows-1252", "Windows-1251, semicolons", "UTF-16 with its mark, tabs", "UTF-16 LE without a mark",
+        "damaged UTF-8", "UTF-8 and Windows-1252 lines"])
+def test_a_recoded_file_gives_the_frame_of_the_text_path(data, text_path):
+    """The same cells, row numbers, dropped rows (with their column) and notes (the encoding named) as when the
+    text path reads the file."""
+    fast, slow = tables.read_table(data, "crawl.csv"), text_path(data, "crawl.csv")
+    assert fast["url"].str.startswith("https://").all()
+    assert_same_table(fast, slow)
+
+
+def test_a_recoded_links_file_drops_its_undecodable_cells_by_their_codes():
+    """The links importer's read (categories=True) holds short columns as codes: the rows whose anchor holds a byte
+    UTF-8 cannot read are dropped and reported with their row and column all the same."""
+    data = (b"Source,Destination,Anchor\n" + b"".join(b"https://a.example/%d,https://a.example/%d,caf\xc3\xa9 %d\n"
+                                                      % (i, i + 1, i % 5) for i in range(40))
+            + b"https://a.example/x,https://a.example/y,caf\xe9\n")
+    table = tables.read_table(data, "links.csv", categories=True)
+    assert isinstance(table["Anchor"].dtype, pd.CategoricalDtype)
+    assert len(table) == 40 and not table["Anchor"].astype(str).str.contains("caf\U000f00e9").any()
+    assert table.attrs["bad_rows"] == [(42, "byte 0xe9 cannot be read as UTF-8 text", "Anchor")]
+    assert any("read as UTF-8 text (UTF-8 with 1 damaged byte)" in note for note in table.attrs["notes"])

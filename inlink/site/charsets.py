@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 #: The reader's `errors=` for decoding (also valid as pandas' encoding_errors): byte b becomes chr(MARK_BASE + b).
@@ -299,19 +300,72 @@ def _decode_lines(data: bytes, encoding: str, fallback: str) -> tuple[str, bool]
     return "".join(parts), marked
 
 
+_RECODE_CHUNK = 1 << 20
+
+
+def to_utf8(data: bytes, found: Detected) -> tuple[bytes, bool]:
+    """The file's text as UTF-8 bytes, and whether some bytes could not be decoded and were marked (as `decode`
+    says it), made a chunk (a line, for a file of two encodings) at a time.
+
+    Why: the text path held the bytes, the decoded str (4 bytes a character once one marked byte or letter past
+    U+FFFF is in it), a StringIO copy and the parser's buffers at once, about 12x the file (a 62 MB Windows-1252
+    crawl: 750 MB). Recoded, the file's text is ordinary UTF-8 that the low-memory reader takes; the file's own
+    bytes and this copy are the most held at once."""
+    if found.fallback:
+        return _lines_to_utf8(data, found.encoding, found.fallback)
+    try:
+        return _chunks_to_utf8(data, found.encoding, "strict"), False
+    except UnicodeDecodeError:
+        return _chunks_to_utf8(data, found.encoding, DECODE_ERRORS), True
+
+
+def _chunks_to_utf8(data: bytes, encoding: str, errors: str) -> bytes:
+    decoder, out, view = codecs.getincrementaldecoder(encoding)(errors), io.BytesIO(), memoryview(data)
+    for start in range(0, len(data), _RECODE_CHUNK):
+        end = start + _RECODE_CHUNK
+        out.write(decoder.decode(view[start:end], final=end >= len(data)).encode("utf_8"))
+    out.write(decoder.decode(b"", final=True).encode("utf_8"))
+    return out.getvalue()
+
+
+def _lines_to_utf8(data: bytes, encoding: str, fallback: str) -> tuple[bytes, bool]:
+    """_decode_lines' reading, written out as UTF-8 a line at a time."""
+    out, marked = io.BytesIO(), False
+    for line in io.BytesIO(data):
+        try:
+            text = line.decode(encoding)
+        except UnicodeDecodeError:
+            text = line.decode(fallback, errors=DECODE_ERRORS)
+            marked = marked or _MARK.search(text) is not None
+        out.write(text.encode("utf_8"))
+    return out.getvalue(), marked
+
+
 def bad_cells(frame: pd.DataFrame, encoding_label: str) -> list[tuple[int, str, str]]:
     """(position, column, reason) of the first bad cell of each row that holds a NUL byte or a byte the
     encoding could not read; the caller drops those rows."""
     found: dict[int, tuple[str, str]] = {}
     for column in frame.columns:
         values = frame[column]
-        if not pd.api.types.is_string_dtype(values.dtype):
-            continue
-        hits = values.str.contains(_BAD_CELL, regex=True, na=False).to_numpy().nonzero()[0]
+        hits = _bad_positions(values)
         for position in hits:
             if position not in found:
                 found[int(position)] = (str(column), _why_bad(str(values.iloc[position]), encoding_label))
     return [(position, column, reason) for position, (column, reason) in sorted(found.items())]
+
+
+def _bad_positions(values: pd.Series):
+    """Positions of the cells holding a NUL byte or a marked byte: a Categorical column (the links importer's
+    read) by its distinct values; columns of anything but text have none."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        categories = values.cat.categories
+        if not pd.api.types.is_string_dtype(categories.dtype):
+            return []
+        bad = np.asarray(categories.str.contains(_BAD_CELL, regex=True)).nonzero()[0]
+        return np.isin(values.cat.codes.to_numpy(), bad).nonzero()[0] if len(bad) else []
+    if not pd.api.types.is_string_dtype(values.dtype):
+        return []
+    return values.str.contains(_BAD_CELL, regex=True, na=False).to_numpy().nonzero()[0]
 
 
 def _why_bad(cell: str, encoding_label: str) -> str:

@@ -2,7 +2,8 @@
 
 Kept apart from pages.py / inlinks.py because file decoding (encodings, delimiters, workbooks, size limits)
 has nothing to do with what the columns mean. The common file (UTF-8, well formed) is read by arrow_csv's
-low-memory reader; every other one by the text path here, which reports what it drops. Every failure becomes a SiteDataError naming the file, so the
+low-memory reader, and so is a well-formed file of another encoding once recoded to UTF-8 (charsets.to_utf8);
+every other one by the text path here, which reports what it drops. Every failure becomes a SiteDataError naming the file, so the
 dashboard shows a sentence, never a traceback.
 
 The returned frame's index is the 1-based row in the file, the header being row 1 (for a CSV whose fields
@@ -94,7 +95,9 @@ def read_table(source, filename: str | None = None, sheet: str | None = None, *,
 def _read_table(source, filename: str | None, sheet: str | None, categories: bool,
                 fits: Callable[[list[str]], bool] | None, holds: str, max_rows: int | None) -> pd.DataFrame:
     """read_table's reading (see there). The text path holds about ten times the file: a file within MAX_BYTES
-    that is not the common UTF-8 CSV (another encoding, a 300 MB cell) ended in a bare 'error: MemoryError'."""
+    that it reads (a title line, ragged rows, a 300 MB cell) ended in a bare 'error: MemoryError'. A file in another
+    encoding is recoded to UTF-8 first, the recoded bytes taking the place of the file's, so that the low-memory
+    reader reads it when its shape allows."""
     data, name = _open_source(source, filename)
     frame = _read_plain_utf8(data, name, categories, max_rows=max_rows)   # the common file, streamed from its path or bytes (even gzipped)
     inner = None
@@ -116,7 +119,12 @@ def _read_table(source, filename: str | None, sheet: str | None, categories: boo
                 raise SiteDataError(f"the worksheet has more than {MAX_ROWS:,} rows, the most read from a workbook: "
                                     f"export it as CSV (up to {max_rows:,} rows)", file=name)
             return _finish(frame, name)
-        frame = _read_csv(data, name, max_rows)
+        found, marked = charsets.detect_encoding(data), None
+        if _recodes(found):
+            data, marked = charsets.to_utf8(data, found)   # rebound: the file's own bytes are freed
+            frame = _read_recoded(data, name, found, marked, categories, max_rows)
+        if frame is None:
+            frame = _read_csv(data, name, max_rows, found, marked)
         if name.lower().endswith(WORKBOOK_NAMES):   # text saved under a workbook's name (many exporters do)
             frame.attrs["notes"].append(f"{name} is named like an Excel workbook but holds text: it was read as "
                                         "a CSV file")
@@ -311,11 +319,34 @@ def _read_at_most(stream, limit: int) -> bytes:
     return out.getvalue()
 
 
-def _decode(data: bytes, name: str) -> tuple[str, charsets.Detected, bool]:
-    """Text, the detected encoding, and whether some bytes did not decode (marked for charsets.bad_cells)."""
-    found = charsets.detect_encoding(data)
+def _decode(data: bytes, found: charsets.Detected | None, marked: bool | None) -> tuple[str, charsets.Detected, bool]:
+    """Text, the detected encoding, and whether some bytes did not decode (marked for charsets.bad_cells).
+    ``found``: the encoding when already detected; ``marked`` not None: ``data`` is already recoded to UTF-8
+    from it (charsets.to_utf8)."""
+    found = found or charsets.detect_encoding(data)
+    if marked is not None:
+        return data.decode("utf_8"), found, marked
     text, marked = charsets.decode(data, found.encoding, found.fallback)
     return text, found, marked
+
+
+def _recodes(found: charsets.Detected) -> bool:
+    """Whether a file of this encoding is recoded to UTF-8 before it is read (any but valid plain UTF-8, whose
+    recoding would change nothing)."""
+    return not (found.encoding == "utf_8" and found.source == "valid UTF-8")
+
+
+def _read_recoded(data: bytes, name: str, found: charsets.Detected, marked: bool, categories: bool,
+                  max_rows: int | None) -> pd.DataFrame | None:
+    """A file recoded to UTF-8 (charsets.to_utf8) read by the low-memory reader when its shape allows (else
+    None: the text path reads it), with what the text path says of its encoding and of its undecodable cells."""
+    frame = _read_plain_utf8(data, name, categories, max_rows=max_rows)
+    if frame is None:
+        return None
+    if marked:
+        _drop_bad_cells(frame, found)
+    frame.attrs.update(notes=_encoding_notes(found, name) + frame.attrs["notes"], encoding=found.label)
+    return frame
 
 
 def _encoding_notes(found: charsets.Detected, name: str) -> list[str]:
@@ -358,9 +389,11 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] > counts[","] else ","
 
 
-def _read_csv(data: bytes, name: str, max_rows: int | None = None) -> pd.DataFrame:
-    """The text path: any encoding, line ending, title line, ragged rows or bad cells (each reported)."""
-    text, found, marked = _decode(data, name)
+def _read_csv(data: bytes, name: str, max_rows: int | None = None, found: charsets.Detected | None = None,
+              marked: bool | None = None) -> pd.DataFrame:
+    """The text path: any encoding, line ending, title line, ragged rows or bad cells (each reported);
+    ``found`` and ``marked``: see _decode."""
+    text, found, marked = _decode(data, found, marked)
     if _looks_binary(text):
         raise SiteDataError("looks like a binary file, not a CSV or XLSX table", file=name)
     text = _unify_line_endings(text)
@@ -434,7 +467,12 @@ def _drop_bad_cells(frame: pd.DataFrame, found: charsets.Detected) -> None:
     cells = charsets.bad_cells(frame, found.label)
     if not cells:
         return
-    frame.iloc[[position for position, _, _ in cells], :] = ""
+    positions = [position for position, _, _ in cells]
+    blank = frame.attrs.get("blank_rows")   # the low-memory read's: its columns may be Categorical
+    if blank is not None:
+        blank[positions] = True
+    else:
+        frame.iloc[positions, :] = ""
     frame.attrs["bad_rows"] = sorted(frame.attrs["bad_rows"] + [(position + 2, reason, column)
                                                                 for position, column, reason in cells])
 
