@@ -23,6 +23,7 @@ from inlink.site import charsets, urls
 from inlink.site.load import (NothingToAnalyse, SiteDataError, load_links, load_pages, load_site, normalize_url,
                               read_table, require_analysable, sheet_names)
 from inlink.site.load import sheet_choice
+from inlink.wording import clipped
 
 REPO = Path(__file__).resolve().parents[1]
 HEADERS = ["Address", "Title 1", "Content"]
@@ -885,13 +886,42 @@ def test_a_workbook_of_damaged_xml_or_an_entity_bomb_is_refused_naming_the_file(
 def test_a_megabyte_long_url_is_quoted_cut_in_the_report_and_in_refusals():
     """Was: the whole URL (2 MB) written into the import report (a links file's 'e.g.' of a link to no page) and into
     a row's refusal ('"xxxx..." is not a URL'), thus into the terminal, the dashboard and the job's files."""
-    long = "https://a.com/" + "y" * 300_000
-    pages = b"url,title,content\nhttps://a.com/,Home,Some text\n" + b"y" * 300_000 + b",Bad,text\n"
+    long = "https://a.com/" + "y" * 8_000   # within the longest URL read (MAX_URL_CHARS)
+    pages = (b"url,title,content\nhttps://a.com/,Home,Some text\n" + b"y" * 300_000 + b",Bad,text\n"
+             + b"y" * 8_000 + b",Bad,text\n")
     links = f"source,destination\nhttps://a.com/,{long}\n".encode()
     lines = load_site(pages, links, pages_name="p.csv", links_name="l.csv").report.summary_lines()
     assert any("e.g. https://a.com/yyy" in line for line in lines)
+    assert any('"yyy' in line and "300,000 characters long" in line for line in lines)
     assert any('"yyy' in line and "is not a URL" in line for line in lines)
     assert max(map(len, lines)) < 1_000
+
+
+@pytest.mark.parametrize("packed", [False, True], ids=["CSV", "gzipped CSV"])
+def test_a_url_over_the_longest_read_drops_its_row_naming_file_row_and_column(packed):
+    """Was: a URL cell of any length was read (a body text or a data: URI pasted into the URL column: megabytes)
+    and held as a key of the analysis' tables. Now one over MAX_URL_CHARS drops its row, in the pages file and in
+    the links file, reported with its row and column; a URL of exactly that length is read."""
+    from inlink.site.urls import MAX_URL_CHARS
+
+    at_limit = "https://a.com/" + "a" * (MAX_URL_CHARS - len("https://a.com/"))
+    over = at_limit + "b"
+    pages = csv_bytes([["https://a.com/", "Home", "Some text"], [over, "Long", "More text"],
+                       [at_limit, "Limit", "Other text"]], ["Address", "Title 1", "Content"])
+    links = csv_bytes([["https://a.com/", at_limit], [over, "https://a.com/"], ["https://a.com/", over]],
+                      ["Source", "Destination"])
+    if packed:
+        pages, links = gzip.compress(pages), gzip.compress(links)
+    site = load_site(pages, links, pages_name="p.csv", links_name="l.csv")
+    assert sorted(site.pages["url"]) == ["https://a.com/", at_limit]
+    assert list(zip(site.links["source"], site.links["destination"])) == [("https://a.com/", at_limit)]
+    reasons = dict(site.report.dropped_rows)
+    assert set(reasons) == {3, 4} and len(site.report.dropped_rows) == 3
+    too_long = f"is {MAX_URL_CHARS + 1:,} characters long, longer than the {MAX_URL_CHARS:,} a URL may have"
+    assert [reason for row, reason in site.report.dropped_rows if row == 3] == [
+        f'column "Address": "{clipped(over)}" {too_long}: it is no page\'s address',
+        f'l.csv: column "Source": "{clipped(over)}" {too_long}: it is no page\'s address']
+    assert reasons[4] == f'l.csv: column "Destination": "{clipped(over)}" {too_long}: it is no page\'s address'
 
 
 @pytest.mark.parametrize("member", ["pages.csv", "pages.csv.gz"])
@@ -981,3 +1011,4 @@ def test_fetch_reads_a_source_file_no_further_than_the_size_limit(monkeypatch, t
                      jobs_dir=tmp_path / "jobs")
     assert result.exit_code == 1 and "urls.txt: the file is too large" in result.output
     assert not (tmp_path / "p.csv").exists()
+

@@ -39,6 +39,10 @@ _DOT_SEGMENT = re.compile(r"/\.\.?(?:[/?#]|$)")
 _QUERY_TO_TIDY = re.compile(r"[?&]&|&(?:#|$)|=[^&#]*=")
 _SITE_PREFIX = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://[^/?#\s]+)")
 EXAMPLES = 3
+#: The longest URL read. Browsers and servers stop at a few kilobytes (HTTP servers' default request line limit is
+#: about 8 KB), so a longer cell is no page's address (a body text or a data: URI pasted into the URL column) and
+#: would be held and hashed as a key of every table of the analysis: its row is dropped and reported.
+MAX_URL_CHARS = 8192
 
 
 def examples(items: list[str]) -> str:
@@ -51,6 +55,9 @@ def normalize_url(url: str, base_host: str | None = None) -> str:
     ``base_host`` ("www.a.com" or "https://www.a.com") resolves root-relative URLs such as "/about".
     """
     text = str(url).strip()
+    if len(text) > MAX_URL_CHARS:
+        raise SiteDataError(f'"{clipped(text)}" is {len(text):,} characters long, longer than the {MAX_URL_CHARS:,} a '
+                            "URL may have: it is no page's address")
     if not text or _WHITESPACE.search(text):
         raise SiteDataError(f'"{clipped(text)}" is not a URL' if text else "the URL is empty")
     text = _absolute(text, base_host)
