@@ -1012,3 +1012,29 @@ def test_fetch_reads_a_source_file_no_further_than_the_size_limit(monkeypatch, t
     assert result.exit_code == 1 and "urls.txt: the file is too large" in result.output
     assert not (tmp_path / "p.csv").exists()
 
+
+def test_a_workbook_wider_than_the_column_limit_is_refused_naming_file_sheet_and_row(tmp_path):
+    """Was: a CSV's header line of more than MAX_COLUMNS fields was refused, a workbook's was read whatever its width
+    (up to Excel's 16,384 columns, every row's cells held as a list). Now the worksheet is refused by name, when read
+    and when the dashboard's picker looks for the sheet holding the crawl; one of exactly MAX_COLUMNS is read."""
+    from inlink.site.tables import MAX_COLUMNS
+
+    def workbook(width: int) -> Path:
+        book = openpyxl.Workbook(write_only=True)
+        sheet = book.create_sheet("Crawl")
+        sheet.append(["Internal - HTML"])   # a title row above the header: its row is named
+        sheet.append(["Address", "Content"] + [f"Extra {column}" for column in range(width - 2)])
+        sheet.append(["https://a.com/", "Some text"])
+        path = tmp_path / f"wide_{width}.xlsx"
+        book.save(path)
+        return path
+
+    wide = workbook(MAX_COLUMNS + 1)
+    refusal = (rf'^wide_{MAX_COLUMNS + 1}\.xlsx, row 2: the worksheet "Crawl" has {MAX_COLUMNS + 1:,} columns, more '
+               rf"than the {MAX_COLUMNS:,} read \(a crawl export has tens\): export fewer columns$")
+    with pytest.raises(SiteDataError, match=refusal):
+        read_table(wide)
+    with pytest.raises(SiteDataError, match=refusal):
+        sheet_choice(wide)
+    table = read_table(workbook(MAX_COLUMNS))
+    assert table.shape == (1, MAX_COLUMNS) and table["Address"].tolist() == ["https://a.com/"]

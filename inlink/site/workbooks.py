@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 
 import pandas as pd
 
-from inlink.site.tables import MAX_BYTES, MAX_ROWS, SiteDataError, unique_headers
+from inlink.site.tables import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, SiteDataError, unique_headers
 from inlink.wording import counted
 
 
@@ -65,6 +65,8 @@ def worksheets(data: bytes, name: str, fits: Callable[[list[str]], bool] | None 
     try:
         names = [sheet.title for sheet in workbook.worksheets]
         return names, _default_sheet(workbook, name, fits) if names else None
+    except SiteDataError:   # a worksheet too wide: said as it is, not as an unreadable workbook
+        raise
     except _UNREADABLE as exc:   # a worksheet read for its header (_default_sheet)
         raise SiteDataError(f"is not a readable XLSX workbook ({exc or type(exc).__name__})", file=name) from None
     finally:
@@ -84,7 +86,7 @@ def read_xlsx(data: bytes, name: str, sheet: str | None = None, fits: Callable[[
     try:
         sheets = [worksheet.title for worksheet in workbook.worksheets]
         chosen = _choose(sheets, sheet, name) if sheet is not None else _default_sheet(workbook, name, fits)
-        rows = _sheet_rows(workbook[chosen])
+        rows = _sheet_rows(workbook[chosen], name)
     except SiteDataError:   # no such worksheet: said as it is, not as an unreadable workbook
         raise
     except _UNREADABLE as exc:
@@ -130,14 +132,14 @@ def _default_sheet(workbook, name: str, fits: Callable[[list[str]], bool] | None
     visible = [sheet for sheet in sheets if sheet.sheet_state == "visible"] or sheets
     if fits is not None:
         for sheet in visible:
-            if fits(_header_cells(sheet)):
+            if fits(_header_cells(sheet, name)):
                 return sheet.title
     return visible[0].title
 
 
-def _header_cells(sheet) -> list[str]:
+def _header_cells(sheet, name: str) -> list[str]:
     """A worksheet's column names as read_xlsx finds them (title rows above them skipped), from its first rows."""
-    rows = _sheet_rows(sheet, HEADER_SEARCH_ROWS)
+    rows = _sheet_rows(sheet, name, HEADER_SEARCH_ROWS)
     return _without_title_rows(rows)[0][0][1] if rows else []
 
 
@@ -179,9 +181,10 @@ def _frame(rows: list[tuple[int, list[str]]]) -> pd.DataFrame:
     return frame
 
 
-def _sheet_rows(sheet, max_row: int | None = None) -> list[tuple[int, list[str]]]:
+def _sheet_rows(sheet, name: str, max_row: int | None = None) -> list[tuple[int, list[str]]]:
     """(spreadsheet row, cell texts) from the header row on, trailing empty columns trimmed; of the first
-    `max_row` rows of the sheet when given.
+    `max_row` rows of the sheet when given. A row of more than MAX_COLUMNS cells is refused as a CSV's header
+    line is (tables._check_width): a worksheet of 16,384 filled columns was read whole, a list of every row's cells.
 
     The sheet's stated size (its <dimension> element, written by the exporter) is set aside first: read-only
     openpyxl reads no row past it and pads every row to its width, so a workbook stating "A1:C2" was read as its
@@ -192,6 +195,10 @@ def _sheet_rows(sheet, max_row: int | None = None) -> list[tuple[int, list[str]]
         cells = [_cell_text(value) for value in values]
         while cells and not cells[-1]:
             cells.pop()
+        if len(cells) > MAX_COLUMNS:
+            raise SiteDataError(f'the worksheet "{sheet.title}" has {len(cells):,} columns, more than the '
+                                f"{MAX_COLUMNS:,} read (a crawl export has tens): export fewer columns", file=name,
+                                row=number)
         if cells or rows:
             rows.append((number, cells))
         if len(rows) > MAX_ROWS + 1:
