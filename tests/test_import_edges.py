@@ -3,6 +3,7 @@
 Each edge was first reproduced with `python3 cli.py suggest FILE --out x.csv`; the message before the fix is
 in the test's docstring.
 """
+import codecs
 import csv
 import gzip
 import io
@@ -304,9 +305,43 @@ def test_a_legacy_file_whose_odd_line_happens_to_be_valid_utf8_is_no_mix():
     assert found.encoding == "cp1251" and found.fallback is None
 
 
+@pytest.mark.parametrize("mark", [codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE], ids=["LE mark", "BE mark"])
+@pytest.mark.parametrize("body, encoding, bad", [
+    ("utf-8", "utf_8", [5, 17]),       # mostly UTF-8, two rows with a Windows-1252 byte
+    ("cp1252", "cp1252", []),          # mostly Windows-1252, one UTF-8 row: read in Windows-1252, nothing dropped
+], ids=["UTF-8 with Windows-1252 bytes", "Windows-1252 with a UTF-8 row"])
+def test_a_utf16_mark_before_text_that_is_no_utf16_is_left_out(mark, body, encoding, bad):
+    """Was: two bytes that read as a UTF-16 byte-order mark ("ÿþ", a converter's leftover) made the whole file UTF-16:
+    every row garbled, "no URL column found". UTF-16 now takes the evidence of its zero bytes, a mark or not; the
+    mark is left out and the file read in its own encoding, the rows with bytes it cannot read dropped with their
+    row and column."""
+    text = "La crème brûlée est un dessert français; le garçon a déjà payé à la caisse."
+    rows = [[f"https://a.com/{i}", f"Café {i}", text] for i in range(30)]
+    data = csv_bytes(rows, ["Address", "Title 1", "Content"], encoding=body)
+    other = "cp1252" if body == "utf-8" else "utf-8"
+    for row in ([5, 17] if body == "utf-8" else [9]):   # file rows (the header is row 1)
+        data = data.replace(f",Café {row - 2},".encode(body), f",Café {row - 2},".encode(other))
+    table = read_table(mark + data, "pages.csv")
+    assert list(table.columns) == ["Address", "Title 1", "Content"]
+    assert table.attrs["bad_rows"] == [(row, "byte 0xe9 cannot be read as UTF-8 text", "Title 1") for row in bad]
+    kept = [row for row in rows if int(row[0].rsplit("/", 1)[1]) + 2 not in bad]
+    assert table["Address"].tolist() == [row[0] for row in kept]
+    assert table["Content"].eq(text).all()
+    found = charsets.detect_encoding(mark + data)
+    assert (found.encoding, found.skip) == (encoding, 2) and "were left out" in table.attrs["notes"][0]
+
+
+def test_utf16_is_never_guessed_without_its_zero_bytes():
+    """charset-normalizer named UTF-16 LE for a header after a few stray bytes, none of them zero."""
+    found = charsets.detect_encoding(b'K\xd5",\x13A\x97\xc7v\xa8\xe0X\x92url,title\nhttps://a.com/,x\n')
+    assert not found.encoding.startswith(("utf_16", "utf_32"))
+    assert charsets.detect_encoding(codecs.BOM_UTF16_LE + "url,title\n".encode("utf-16-le")) == (
+        "utf_16", "byte-order mark", None, 0)
+
+
 def test_detect_encoding_says_how_it_knows():
-    assert charsets.detect_encoding(b"\xef\xbb\xbfURL\r\n") == ("utf_8_sig", "byte-order mark", None)
-    assert charsets.detect_encoding("URL,Title\r\nhttps://a.com/,Café\r\n".encode()) == ("utf_8", "valid UTF-8", None)
+    assert charsets.detect_encoding(b"\xef\xbb\xbfURL\r\n") == ("utf_8_sig", "byte-order mark", None, 0)
+    assert charsets.detect_encoding("URL,Title\r\nhttps://a.com/,Café\r\n".encode()) == ("utf_8", "valid UTF-8", None, 0)
     assert charsets.detect_encoding("URL,Title\r\n".encode("utf-16-le")).encoding == "utf_16_le"
     found = charsets.detect_encoding(csv_bytes(site_rows(TEXTS["ru"]), encoding="cp1251"))
     assert found.encoding == "cp1251" and "charset-normalizer" in found.source and "Russian" in found.source
@@ -316,7 +351,7 @@ def test_utf8_files_are_not_copied_whole_to_be_checked():
     """Validation goes chunk by chunk: a file bigger than a chunk with a bad byte far in is still found."""
     data = csv_bytes([[f"https://a.com/{i}", "é" * 20, "x" * 200] for i in range(3000)])
     assert len(data) > 2 * charsets._CHUNK
-    assert charsets.detect_encoding(data) == ("utf_8", "valid UTF-8", None)
+    assert charsets.detect_encoding(data) == ("utf_8", "valid UTF-8", None, 0)
     damaged = data[:-100] + b"\xff" + data[-99:]
     assert charsets.detect_encoding(damaged).source == "UTF-8 with 1 damaged byte"
 

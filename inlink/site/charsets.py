@@ -72,6 +72,7 @@ class Detected(NamedTuple):
     encoding: str
     source: str
     fallback: str | None = None
+    skip: int = 0   # bytes before the text: a UTF-16 byte-order mark with no UTF-16 after it (a converter's leftover)
 
     @property
     def label(self) -> str:
@@ -105,10 +106,23 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf_32"), (codecs.BOM_UTF32_BE, "utf_32"), (code
 
 def detect_encoding(data: bytes) -> Detected:
     """The encoding of a table file: a byte-order mark, else UTF-16 by its zero bytes, else UTF-8 when it
-    decodes (a few damaged bytes among many good UTF-8 letters still count), else charset-normalizer's guess."""
+    decodes (a few damaged bytes among many good UTF-8 letters still count), else charset-normalizer's guess.
+
+    UTF-16 takes evidence, a byte-order mark or not: the zero bytes of its ASCII on one side of the byte pairs
+    (_utf16_evidence). Two bytes that read as a UTF-16 mark ("ÿþ" in Windows-1252) before UTF-8 or code-page text
+    were taken for one: the whole file decoded as UTF-16, every row garbled. Such a mark is left out (skip)."""
     for bom, encoding in _BOMS:   # UTF-32 LE first: its mark starts like UTF-16 LE's
         if data.startswith(bom):
-            return Detected(encoding, "byte-order mark")
+            if encoding != "utf_16" or _utf16_evidence(data[len(bom):len(bom) + _HEAD], _BOM_ORDER[bom], True):
+                return Detected(encoding, "byte-order mark")
+            found = _detect_unmarked(data[len(bom):])
+            return found._replace(skip=len(bom), source=f"{found.source}; two bytes that read as a UTF-16 byte-order "
+                                                         "mark, with no UTF-16 text after them, were left out")
+    return _detect_unmarked(data)
+
+
+def _detect_unmarked(data: bytes) -> Detected:
+    """detect_encoding of a file without a byte-order mark."""
     utf16 = _utf16_without_bom(data)
     if utf16:
         return Detected(utf16, "no byte-order mark; told by the zero byte in every other byte")
@@ -152,19 +166,29 @@ def _mixed(sample: bytes) -> Detected | None:
                              f"{guessed.source}", fallback=guessed.encoding)
 
 
+_HEAD = 65536
+_BOM_ORDER = {codecs.BOM_UTF16_LE: "utf_16_le", codecs.BOM_UTF16_BE: "utf_16_be"}
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 LE/BE when the zero bytes of the head sit on one side of the byte pairs (the high byte of the
-    ASCII in any table: commas, digits, URLs, line breaks) and the head decodes to text with line breaks."""
-    head = data[:65536]
+    """UTF-16 LE or BE when the file's head shows it (_utf16_evidence), else None."""
+    head = data[:_HEAD]
+    return next((encoding for encoding in ("utf_16_le", "utf_16_be") if _utf16_evidence(head, encoding)), None)
+
+
+def _utf16_evidence(head: bytes, encoding: str, marked: bool = False) -> bool:
+    """Whether ``head`` reads as UTF-16 in this byte order: its zero bytes sit on the high side of the byte pairs
+    (the high byte of the ASCII in any table: commas, digits, URLs, line breaks), at least 1 pair in 20, almost
+    none on the other side, and it decodes to text with few control characters and, unless ``marked`` (a
+    byte-order mark stands before it), a line break."""
     head = head[:len(head) - len(head) % 2]
     pairs = len(head) // 2
     even, odd = head[0::2].count(0), head[1::2].count(0)
-    for zeros, others, encoding in ((odd, even, "utf_16_le"), (even, odd, "utf_16_be")):
-        if pairs >= 2 and zeros >= 0.05 * pairs and others * 20 <= zeros:
-            text = head.decode(encoding, errors="replace")
-            if ("\n" in text or "\r" in text) and _CONTROL.subn("", text)[1] <= 2 + pairs // 200:
-                return encoding
-    return None
+    zeros, others = (odd, even) if encoding == "utf_16_le" else (even, odd)
+    if pairs < 2 or zeros < 0.05 * pairs or others * 20 > zeros:
+        return False
+    text = head.decode(encoding, errors="replace")
+    return (marked or "\n" in text or "\r" in text) and _CONTROL.subn("", text)[1] <= 2 + pairs // 200
 
 
 _MAX_UTF8_ERRORS = 100
@@ -209,6 +233,9 @@ def _guess_legacy(sample: bytes) -> Detected:
         # charset-normalizer skips the single-byte code pages once a CJK one decodes the sample (Latin-2 text
         # with a few accents was read as Korean): weigh them against it here
         matches += list(from_bytes(sample, cp_isolation=list(_SINGLE_BYTE)))
+    # UTF-16 and UTF-32 only with evidence (_utf16_evidence, a byte-order mark), asked before: a few stray bytes
+    # before a header ("K\xd5...url,title") were guessed as UTF-16 LE, no zero byte in them
+    matches = [match for match in matches if not match.encoding.startswith(("utf_16", "utf_32"))]
     if not matches:
         return Detected("cp1252", "fallback (no encoding fits every byte; the rows that do not fit are dropped)")
     candidates = [(match, _preferred_name(match)) for match in matches]
@@ -311,6 +338,8 @@ def to_utf8(data: bytes, found: Detected) -> tuple[bytes, bool]:
     U+FFFF is in it), a StringIO copy and the parser's buffers at once, about 12x the file (a 62 MB Windows-1252
     crawl: 750 MB). Recoded, the file's text is ordinary UTF-8 that the low-memory reader takes; the file's own
     bytes and this copy are the most held at once."""
+    if found.skip:
+        data = memoryview(data)[found.skip:]
     if found.fallback:
         return _lines_to_utf8(data, found.encoding, found.fallback)
     try:
@@ -319,16 +348,16 @@ def to_utf8(data: bytes, found: Detected) -> tuple[bytes, bool]:
         return _chunks_to_utf8(data, found.encoding, DECODE_ERRORS), True
 
 
-def _chunks_to_utf8(data: bytes, encoding: str, errors: str) -> bytes:
+def _chunks_to_utf8(data: bytes | memoryview, encoding: str, errors: str) -> bytes:
     decoder, out, view = codecs.getincrementaldecoder(encoding)(errors), io.BytesIO(), memoryview(data)
-    for start in range(0, len(data), _RECODE_CHUNK):
+    for start in range(0, len(view), _RECODE_CHUNK):
         end = start + _RECODE_CHUNK
-        out.write(decoder.decode(view[start:end], final=end >= len(data)).encode("utf_8"))
+        out.write(decoder.decode(view[start:end], final=end >= len(view)).encode("utf_8"))
     out.write(decoder.decode(b"", final=True).encode("utf_8"))
     return out.getvalue()
 
 
-def _lines_to_utf8(data: bytes, encoding: str, fallback: str) -> tuple[bytes, bool]:
+def _lines_to_utf8(data: bytes | memoryview, encoding: str, fallback: str) -> tuple[bytes, bool]:
     """_decode_lines' reading, written out as UTF-8 a line at a time."""
     out, marked = io.BytesIO(), False
     for line in io.BytesIO(data):

@@ -332,8 +332,8 @@ def _decode(data: bytes, found: charsets.Detected | None, marked: bool | None) -
 
 def _recodes(found: charsets.Detected) -> bool:
     """Whether a file of this encoding is recoded to UTF-8 before it is read (any but valid plain UTF-8, whose
-    recoding would change nothing)."""
-    return not (found.encoding == "utf_8" and found.source == "valid UTF-8")
+    recoding would change nothing; a file with bytes to leave out before its text is recoded)."""
+    return found.skip > 0 or not (found.encoding == "utf_8" and found.source == "valid UTF-8")
 
 
 def _read_recoded(data: bytes, name: str, found: charsets.Detected, marked: bool, categories: bool,
