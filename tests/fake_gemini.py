@@ -47,16 +47,40 @@ class Received:
         return "\n".join(parts)
 
 
-def success(payload: dict | list | str, prompt_tokens: int = 1000, output_tokens: int = 200) -> Reply:
-    """A 200 answer whose single candidate's text is `payload` (JSON-encoded unless already a string)."""
+def success(payload: dict | list | str, prompt_tokens: int = 1000, output_tokens: int = 200,
+            thoughts_tokens: int = 0) -> Reply:
+    """A 200 answer whose single candidate's text is `payload` (JSON-encoded unless already a string); a thinking
+    model's answer also reports its thoughtsTokenCount, as the real API does."""
     text = payload if isinstance(payload, str) else json.dumps(payload)
+    usage = {"promptTokenCount": prompt_tokens, "candidatesTokenCount": output_tokens,
+             "totalTokenCount": prompt_tokens + output_tokens + thoughts_tokens}
     return Reply(200, {
         "candidates": [{"content": {"role": "model", "parts": [{"text": text}]},
                         "finishReason": "STOP", "index": 0}],
-        "usageMetadata": {"promptTokenCount": prompt_tokens, "candidatesTokenCount": output_tokens,
-                          "totalTokenCount": prompt_tokens + output_tokens},
+        "usageMetadata": usage | ({"thoughtsTokenCount": thoughts_tokens} if thoughts_tokens else {}),
         "modelVersion": "fake",
     })
+
+
+def thinking_model(thinks: int, answer: Reply, answer_tokens: int = 200) -> Callable[["Received"], Reply]:
+    """A `respond` for FakeGemini playing a model that thinks `thinks` tokens unless the request's thinkingBudget
+    bounds it, then writes `answer` (`answer_tokens` long), all within the request's maxOutputTokens as Gemini 2.5
+    and 3 count them: when thinking and answer do not fit, the answer is cut (MAX_TOKENS), with no text at all when
+    the thinking alone filled the limit."""
+    def respond(received: Received) -> Reply:
+        config = received.body.get("generationConfig", {})
+        limit = int(config.get("maxOutputTokens") or 65_536)
+        thinking = config.get("thinkingConfig") or {}
+        budget = thinking.get("thinkingBudget", thinking.get("thinking_budget"))   # proto JSON takes either name
+        thought = min(thinks, budget) if isinstance(budget, int) and budget >= 0 else thinks
+        if thought + answer_tokens <= limit:
+            return Reply(answer.status, json.loads(json.dumps(answer.body)) | {"usageMetadata": {
+                "promptTokenCount": 1000, "candidatesTokenCount": answer_tokens, "thoughtsTokenCount": thought,
+                "totalTokenCount": 1000 + answer_tokens + thought}})
+        written = max(limit - thought, 0)
+        text = answer.body["candidates"][0]["content"]["parts"][0]["text"][:written]   # a character a token
+        return stopped("MAX_TOKENS", text, output_tokens=written, thoughts_tokens=min(thought, limit))
+    return respond
 
 
 def stopped(finish_reason: str, text: str = "", prompt_tokens: int = 1000, output_tokens: int = 0,

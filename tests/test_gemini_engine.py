@@ -243,10 +243,11 @@ def test_unreadable_answer_is_retried_then_reported_as_page_error(fake, bad_answ
 
 @pytest.mark.parametrize("reply, attempts, said", [
     (fg.stopped("MAX_TOKENS", '{"suggestions": [{"dest', output_tokens=2048), 3,
-     "the answer was cut at max_output_tokens, 2,048 tokens in the Gemini settings"),
+     "the answer was cut at its output limit of 8,192 tokens (max_output_tokens is 2,048 in the Gemini settings)"),
     (fg.stopped("MAX_TOKENS", thoughts_tokens=2040, output_tokens=8), 3,
-     "the answer was cut at max_output_tokens, 2,048 tokens in the Gemini settings (2,040 of them thinking: raise "
-     "max_output_tokens, or lower thinking_level where the model has it)"),
+     "the answer was cut at its output limit of 8,192 tokens (max_output_tokens is 2,048 in the Gemini settings) "
+     "(2,040 of them thinking: raise max_output_tokens, or lower thinking_level or thinking_budget where the model "
+     "has it)"),
     (fg.stopped("SAFETY"), 3, "Gemini withheld its answer: SAFETY"),
     (fg.prompt_blocked("SAFETY"), 1, "Gemini blocked the request: SAFETY"),
 ])
@@ -260,6 +261,59 @@ def test_an_answer_gemini_cut_withheld_or_blocked_is_named_and_a_blocked_prompt_
     assert str(caught.value) == (f"Gemini's answer for {HOME} could not be read after {attempts} "
                                  f"attempt{'s' if attempts > 1 else ''} ({said}); the page was skipped")
     assert len(fake.received) == attempts and caught.value.counters["gemini_calls"] == attempts
+
+
+def test_a_gemini_25_model_that_thinks_gets_a_bounded_thinking_budget_and_room_for_its_answer(fake):
+    """Gemini 2.5 Flash thinks as long as it likes unless told, and its thinking counts against maxOutputTokens:
+    with 2,048 tokens of room, a page it thought 3,000 tokens about came back empty (MAX_TOKENS) three times, paid
+    each time, and was skipped. The request now bounds the thinking and gives the answer its own room."""
+    engine = engine_for(fake, model="gemini-2.5-flash")
+    fake.respond = fg.thinking_model(3000, fg.suggestions((WATER, "watering tips")))
+    outcome = engine.suggest(build_site_index(), HOME)
+
+    [request] = fake.received
+    config = request.body["generationConfig"]
+    assert config["thinkingConfig"] == {"thinking_budget": 1024}   # as the SDK writes it (proto JSON takes either)
+    assert config["maxOutputTokens"] == 2048 + 1024
+    assert [r["Destination"] for r in outcome.rows] == [WATER]
+    assert outcome.usage.output_tokens == 200 + 1024   # thinking is billed as output
+    price = engine.settings.price()
+    assert outcome.cost_usd == pytest.approx((1000 * price.input_per_1m + 1224 * price.output_per_1m) / 1e6)
+
+
+@pytest.mark.parametrize("settings, thinking, limit", [
+    ({"model": "gemini-2.5-pro"}, {"thinking_budget": 1024}, 3072),
+    ({"model": "gemini-2.5-flash", "thinking_budget": 0}, {"thinking_budget": 0}, 2048),
+    ({"model": "gemini-2.5-flash", "thinking_budget": 4000}, {"thinking_budget": 4000}, 6048),
+    ({"model": "gemini-2.5-flash", "thinking_budget": -1}, {"thinking_budget": -1}, 2048),
+    ({"model": "gemini-2.5-flash-lite"}, None, 2048),            # thinks only when asked to: not asked
+    ({"model": "gemini-3-flash"}, None, 2048),                    # Gemini 3: thinking_level, never a budget
+    ({"model": "gemini-3-flash", "thinking_level": "low"}, {"thinking_level": "LOW"}, 2048),
+])
+def test_the_thinking_config_and_output_limit_each_model_is_sent(fake, settings, thinking, limit):
+    engine_for(fake, fg.suggestions(), **settings).suggest(build_site_index(), HOME)
+    config = fake.received[0].body["generationConfig"]
+    assert config.get("thinkingConfig") == thinking and config["maxOutputTokens"] == limit
+
+
+def test_an_answer_cut_at_max_tokens_is_asked_again_with_more_room(fake):
+    """A Gemini 3 model has no thinking budget: its thinking is bounded by the output limit alone. Its answer cut
+    at MAX_TOKENS was asked again with the same limit, cut the same way, and the page was skipped after three
+    paid calls; now the retry doubles the limit, and the answer fits."""
+    engine = engine_for(fake, model="gemini-3-flash")
+    fake.respond = fg.thinking_model(2500, fg.suggestions((WATER, "watering tips")))
+    outcome = engine.suggest(build_site_index(), HOME)
+
+    assert [r["maxOutputTokens"] for r in (q.body["generationConfig"] for q in fake.received)] == [2048, 4096]
+    assert [r["Destination"] for r in outcome.rows] == [WATER]
+    assert outcome.usage.calls == 2 and outcome.usage.output_tokens == 2048 + 2500 + 200   # the cut call is paid too
+
+
+def test_the_room_given_to_a_cut_answer_stops_at_the_models_limit(fake):
+    engine = engine_for(fake, fg.stopped("MAX_TOKENS", thoughts_tokens=40_000), max_output_tokens=40_000)
+    with pytest.raises(ge.PageAnalysisError, match="output limit of 65,535 tokens"):
+        engine.suggest(build_site_index(), HOME)
+    assert [q.body["generationConfig"]["maxOutputTokens"] for q in fake.received] == [40_000, 65_535, 65_535]
 
 
 def test_an_http_answer_that_is_no_json_is_retried_then_named(fake):

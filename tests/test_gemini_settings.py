@@ -127,6 +127,9 @@ def test_toml_settings_file(tmp_path):
     ('{"base_url": "localhost:8080"}', "base_url must be an http:// or https:// address, not 'localhost:8080'"),
     ('{"base_url": "ftp://127.0.0.1/"}', "base_url must be an http:// or https:// address"),
     ('{"base_url": "http://[::1"}', "base_url must be an http:// or https:// address"),
+    ('{"thinking_budget": -2}', "thinking_budget must be a whole number of tokens"),
+    ('{"thinking_budget": "1024"}', "thinking_budget must be a whole number of tokens"),
+    ('{"thinking_budget": 512, "thinking_level": "low"}', "thinking_level .* or thinking_budget .*, not both"),
 ])
 def test_bad_settings_file_names_the_file_and_the_setting(tmp_path, content, message):
     path = tmp_path / "gemini.json"

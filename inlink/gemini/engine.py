@@ -223,15 +223,31 @@ def make_client(api_key: str, settings: GeminiSettings) -> genai.Client:
     return genai.Client(vertexai=False, api_key=api_key, http_options=options)
 
 
+#: The most output tokens a request asks for when a cut answer is asked again with more room (the Gemini 2.5 and 3
+#: models' own limit is 65,535 or 65,536).
+OUTPUT_LIMIT_CEILING = 65_535
+
+
 def generation_config(settings: GeminiSettings) -> types.GenerateContentConfig:
-    """Structured JSON output in the LinkPicks schema, with the settings' sampling and output limits."""
+    """Structured JSON output in the LinkPicks schema, with the settings' sampling and output limits: the limit
+    holds the answer's room and the thinking budget sent (GeminiSettings.output_limit)."""
     thinking = None
     if settings.thinking_level:
         thinking = types.ThinkingConfig(thinking_level=settings.thinking_level.upper())
+    elif settings.thinking_budget_sent() is not None:
+        thinking = types.ThinkingConfig(thinking_budget=settings.thinking_budget_sent())
     return types.GenerateContentConfig(
         system_instruction=gemini_prompt.SYSTEM_INSTRUCTION, temperature=settings.temperature,
-        max_output_tokens=settings.max_output_tokens, thinking_config=thinking,
+        max_output_tokens=settings.output_limit(), thinking_config=thinking,
         response_mime_type="application/json", response_schema=LinkPicks)
+
+
+def more_room(config: types.GenerateContentConfig) -> types.GenerateContentConfig:
+    """The same request with twice the output limit (at most OUTPUT_LIMIT_CEILING), for an answer cut at MAX_TOKENS:
+    asked again as it was, a model that thinks up to the limit (Gemini 3 has no thinking budget, only levels) was
+    cut at the same place every time, and the page paid three empty answers before it was skipped."""
+    limit = min(2 * (config.max_output_tokens or 0), OUTPUT_LIMIT_CEILING)
+    return config.model_copy(update={"max_output_tokens": max(limit, config.max_output_tokens or 0)})
 
 
 class GeminiEngine:
@@ -330,10 +346,10 @@ class GeminiEngine:
 
     def _ask(self, prompt: str, source_url: str, outcome: PageOutcome) -> LinkPicks:
         """Call until an answer parses (parse_retries extra calls); charge every call's tokens."""
-        problem, attempts = "", 0
+        problem, attempts, config = "", 0, self._config
         while attempts <= self.settings.parse_retries:
             try:
-                response = self._generate(prompt, source_url)
+                response = self._generate(prompt, source_url, config)
             except GeminiError as exc:
                 exc.counters = _usage_counters(outcome.usage, outcome.cost_usd)
                 raise
@@ -342,9 +358,11 @@ class GeminiEngine:
             picks, problem = _read_picks(response)
             if picks is not None:
                 return picks
-            problem = _stopped_answer(response, self.settings.max_output_tokens) or problem
+            problem = _stopped_answer(response, config.max_output_tokens or 0, self.settings) or problem
             if _prompt_blocked(response):   # the same prompt is blocked again: a retry only pays for it again
                 break
+            if _finish_reason(response) == "MAX_TOKENS":   # the same limit cuts it again: ask with more room
+                config = more_room(config)
         raise PageAnalysisError(
             f"Gemini's answer for {source_url} could not be read after {attempts} "
             f"attempt{'s' if attempts > 1 else ''} ({problem}); the page was skipped",
@@ -407,7 +425,7 @@ class GeminiEngine:
         if budget is not None and spent >= budget:
             raise BudgetExceeded(spent, budget)
 
-    def _generate(self, prompt: str, source_url: str) -> Any:
+    def _generate(self, prompt: str, source_url: str, config: types.GenerateContentConfig) -> Any:
         """One generate_content call with our retry policy: 429/5xx/timeouts back off, other 4xx fail fast."""
         settings = self.settings
         for attempt in range(settings.max_retries + 1):
@@ -417,7 +435,7 @@ class GeminiEngine:
                     with self._in_flight:
                         self._limiter.acquire()
                         return self._client.models.generate_content(   # released when charged (_charge)
-                            model=settings.model, contents=prompt, config=self._config)
+                            model=settings.model, contents=prompt, config=config)
                 except BaseException:
                     self._release()     # no answer to charge: the turn is free again
                     raise
@@ -628,32 +646,38 @@ def _prompt_blocked(response: Any) -> str:
     return str(getattr(reason, "value", reason) or "")
 
 
-def _stopped_answer(response: Any, max_output_tokens: int) -> str:
+def _stopped_answer(response: Any, limit: int, settings: GeminiSettings) -> str:
     """Why Gemini gave no usable answer when it said why (a blocked prompt, an answer withheld or cut short), or "".
     Without it a safety block read "empty answer" and an answer cut at the output cap "Invalid JSON: EOF while
     parsing a string": neither named the setting or the block behind it."""
     blocked = _prompt_blocked(response)
     if blocked:
         return f"Gemini blocked the request: {blocked}"
-    candidates = getattr(response, "candidates", None) or []
-    finish = getattr(candidates[0], "finish_reason", None) if candidates else None
-    finish = str(getattr(finish, "value", finish) or "")
+    finish = _finish_reason(response)
     if finish == "MAX_TOKENS":
-        return f"the answer was cut at max_output_tokens, {max_output_tokens:,} tokens in the Gemini settings" + \
-            _thinking_share(response)
+        return (f"the answer was cut at its output limit of {limit:,} tokens (max_output_tokens is "
+                f"{settings.max_output_tokens:,} in the Gemini settings)" + _thinking_share(response))
     if finish and finish not in ("STOP", "FINISH_REASON_UNSPECIFIED"):
         return f"Gemini withheld its answer: {finish}"
     return ""
 
 
+def _finish_reason(response: Any) -> str:
+    """The first candidate's finish reason ("STOP", "MAX_TOKENS", "SAFETY"...), or "" when there is none."""
+    candidates = getattr(response, "candidates", None) or []
+    finish = getattr(candidates[0], "finish_reason", None) if candidates else None
+    return str(getattr(finish, "value", finish) or "")
+
+
 def _thinking_share(response: Any) -> str:
-    """How much of a cut answer's output cap the model's thinking took, when it says: Gemini 2.5 and 3 models count
-    their thinking against max_output_tokens, so a model that thinks at length gives an empty answer cut there,
-    and the remedy is in the thinking as much as in the cap."""
+    """How much of a cut answer's output limit the model's thinking took, when it says: Gemini 2.5 and 3 models count
+    their thinking against the output limit, so a model that thinks at length gives an empty answer cut there,
+    and the remedy is in the thinking as much as in the limit."""
     thoughts = getattr(getattr(response, "usage_metadata", None), "thoughts_token_count", None) or 0
     if not thoughts:
         return ""
-    return f" ({thoughts:,} of them thinking: raise max_output_tokens, or lower thinking_level where the model has it)"
+    return (f" ({thoughts:,} of them thinking: raise max_output_tokens, or lower thinking_level or thinking_budget "
+            "where the model has it)")
 
 
 def _unusable_usage(kept: dict | None) -> Usage | None:

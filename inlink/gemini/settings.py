@@ -23,6 +23,11 @@ MODEL_ENV = "INLINK_GEMINI_MODEL"
 SETTINGS_FILE_ENV = "INLINK_GEMINI_SETTINGS"
 DEFAULT_MODEL = "gemini-3.1-flash-lite"
 THINKING_LEVELS = ("minimal", "low", "medium", "high")
+#: Thinking tokens a Gemini 2.5 model that thinks unless told otherwise (2.5 Flash, 2.5 Pro) may spend on one page
+#: when the settings give no thinking_budget. Left to itself it thinks as long as it likes (dynamic, -1), and its
+#: thinking counts against the output limit: a page's answer came back cut, or empty, at MAX_TOKENS. Choosing among
+#: twenty candidates needs little thought; 2.5 Pro takes 128 at the least, so this fits every 2.5 model.
+DEFAULT_THINKING_BUDGET = 1024
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,8 @@ class GeminiSettings:
     temperature: float = 0.2
     max_output_tokens: int = 2048     # a handful of picks fits easily; caps the cost of a runaway answer
     thinking_level: str | None = None  # Gemini 3 models: "minimal", "low", "medium", "high"; None = model default
+    thinking_budget: int | None = None  # Gemini 2.5 models: thinking tokens per answer (0 off, -1 the model decides);
+    #                                     None = DEFAULT_THINKING_BUDGET on those that think by default (thinking_budget_sent)
     source_token_budget: int = 6000   # the source page's text is trimmed to about this many tokens
     candidates_per_page: int = 20
     api_version: str = "v1beta"       # the SDK 3.x defaults to v1; v1beta is where new API features land first
@@ -83,6 +90,23 @@ class GeminiSettings:
             return self.prices[self.model]
         return ModelPrice(max(p.input_per_1m for p in self.prices.values()),
                           max(p.output_per_1m for p in self.prices.values()))
+
+    def thinking_budget_sent(self) -> int | None:
+        """The thinkingBudget a request carries: the one set, else DEFAULT_THINKING_BUDGET for a Gemini 2.5 model
+        that thinks by default (Flash Lite does not: a budget would make it think, and pay for it), else None (the
+        model's own way; Gemini 3 models take thinking_level, and refuse a request with both, 400)."""
+        if self.thinking_budget is not None:
+            return self.thinking_budget
+        name = self.model.removeprefix("models/")
+        if self.thinking_level or not name.startswith("gemini-2.5-") or "flash-lite" in name:
+            return None
+        return DEFAULT_THINKING_BUDGET
+
+    def output_limit(self) -> int:
+        """The maxOutputTokens a request carries: max_output_tokens for the answer itself, plus the thinking budget
+        sent (Gemini 2.5 counts thinking against the output limit, so a budget as large as the limit left the answer
+        no room at all)."""
+        return self.max_output_tokens + max(self.thinking_budget_sent() or 0, 0)
 
     def price_known(self) -> bool:
         return self.model in self.prices
@@ -167,6 +191,7 @@ def _check_settings(s: GeminiSettings) -> None:
     if s.thinking_level is not None and str(s.thinking_level).lower() not in THINKING_LEVELS:
         raise SettingsError(f"thinking_level must be one of {', '.join(THINKING_LEVELS)} or unset, "
                             f"not {s.thinking_level!r}")
+    _check_thinking_budget(s)
     for name in ("rpm", "max_in_flight", "candidates_per_page", "source_token_budget", "max_output_tokens"):
         value = getattr(s, name)
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -184,6 +209,20 @@ def _check_settings(s: GeminiSettings) -> None:
         raise SettingsError(f"base_url must be an http:// or https:// address, not {s.base_url!r}")
     if not s.prices:
         raise SettingsError("the price table is empty")
+
+
+def _check_thinking_budget(s: GeminiSettings) -> None:
+    """A budget is a whole number of tokens from -1 (the model decides), and not given beside a thinking_level: the
+    API refuses a request with both (400 INVALID_ARGUMENT), every page alike."""
+    value = s.thinking_budget
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < -1:
+        raise SettingsError(f"thinking_budget must be a whole number of tokens (0 = no thinking, -1 = the model "
+                            f"decides), not {value!r}")
+    if s.thinking_level is not None:
+        raise SettingsError("give thinking_level (Gemini 3 models) or thinking_budget (Gemini 2.5 models), not both: "
+                            "Gemini refuses a request with both")
 
 
 def _is_http_url(value: object) -> bool:
