@@ -497,7 +497,7 @@ def test_a_request_refused_as_invalid_for_one_page_skips_that_page_only(fake):
 
 def test_unknown_model_is_a_plain_request_error(fake):
     engine = engine_for(fake, fg.error(404, "models/nope is not found", "NOT_FOUND"), model="nope")
-    with pytest.raises(ge.GeminiRequestError, match="does not know the model 'nope'"):
+    with pytest.raises(ge.ModelUnknown, match="does not know the model 'nope'"):
         engine.suggest(build_site_index(), HOME)
 
 

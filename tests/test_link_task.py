@@ -373,6 +373,54 @@ def test_a_job_paused_at_its_budget_resumes_with_a_larger_one_from_the_command_l
     assert refused.exit_code == 1 and "is no Gemini analysis" in refused.output
 
 
+def unknown_model_then(model: str, reply: fg.Reply):
+    """A `respond` for the fake: 404 NOT_FOUND for `model`, as the API answers a model it does not know; `reply`
+    for any other model."""
+    refusal = fg.error(404, f"models/{model} is not found for API version v1beta, or is not supported for "
+                            "generateContent.", "NOT_FOUND")
+    return lambda received: refusal if received.model == model else reply
+
+
+def test_a_job_whose_model_gemini_does_not_know_pauses_and_resumes_with_another_from_the_command_line(
+        manager, gemini):
+    """A 404 for the model failed the job, and a resume could only ask the same model again: the job now pauses
+    for a model, and `jobs resume ID --model NAME` gives it one (checked as at start, said in its events), its pages
+    costed at the new model's price."""
+    from click.testing import CliRunner
+
+    from inlink import cli as cli_module
+
+    gemini.respond = unknown_model_then("gemini-nope", fg.success({"suggestions": []}, prompt_tokens=1000,
+                                                                  output_tokens=200))
+    job = start_sample(manager, engine="gemini", api_key="k", options={"model": "gemini-nope"})
+    meta = manager.wait(job, 60, until=["paused", "failed"])
+    assert meta["status"] == JobStatus.PAUSED and meta["items_done"] == 0, meta
+    assert "does not know the model 'gemini-nope'" in meta["message"]
+    assert job_words.paused_for_model(manager.job(job)) and "`cli.py jobs resume JOB --model NAME`" in meta["message"]
+    runner = CliRunner()
+    blank = runner.invoke(cli_module.cli, ["jobs", "resume", job, "--model", "  "])
+    assert blank.exit_code == 1 and "model must be a Gemini model name" in blank.output, blank.output
+    assert manager.get(job)["status"] == JobStatus.PAUSED and manager.get(job)["config"]["options"]["model"] == \
+        "gemini-nope"
+    resumed = runner.invoke(cli_module.cli, ["jobs", "resume", job, "--model", " gemini-2.5-flash-lite "])
+    assert resumed.exit_code == 0 and f"job {job}: queued to resume with the model gemini-2.5-flash-lite" in \
+        resumed.output, resumed.output
+    meta = manager.wait(job, 60, until=["completed", "paused", "failed"])
+    assert meta["status"] == JobStatus.COMPLETED and meta["config"]["options"]["model"] == "gemini-2.5-flash-lite"
+    asked = [r.model for r in gemini.received]
+    assert set(asked) == {"gemini-nope", "gemini-2.5-flash-lite"} and asked[-1] == "gemini-2.5-flash-lite"
+    calls = meta["counters"]["gemini_calls"]
+    price = GeminiSettings(model="gemini-2.5-flash-lite").price()
+    assert calls == asked.count("gemini-2.5-flash-lite") and meta["counters"]["cost_usd"] == pytest.approx(
+        calls * (1000 * price.input_per_1m + 200 * price.output_per_1m) / 1e6)
+    said = [e["message"] for e in manager.events(job, limit=200)]
+    assert any("Gemini model changed from gemini-nope to gemini-2.5-flash-lite" in m for m in said), said
+    offline = start_sample(manager)
+    manager.wait(offline, 60)
+    refused = runner.invoke(cli_module.cli, ["jobs", "resume", offline, "--model", "gemini-2.5-flash"])
+    assert refused.exit_code == 1 and "is no Gemini analysis: a model applies" in refused.output
+
+
 def test_a_job_paused_at_its_budget_resumes_with_a_larger_one_from_the_dashboard(gemini, tmp_path, monkeypatch):
     """The dashboard's pause message pointed to the command line: the panel now has the budget and a button that
     raises it and resumes the job (through the task's public set_budget and the manager, as the CLI does)."""
@@ -423,6 +471,38 @@ def test_a_job_paused_at_its_budget_resumes_with_a_larger_one_from_the_dashboard
         gemini.script = [fg.success({"suggestions": []})]
         app.button(key="jobs.panel_resume").click().run()
         assert manager.wait(refused, 60)["status"] == JobStatus.COMPLETED
+    finally:
+        shutdown_all(timeout=5)
+
+
+def test_a_job_whose_model_gemini_does_not_know_resumes_with_another_from_the_dashboard(gemini, monkeypatch):
+    """The job panel offers the model field for a job paused for its model (as `jobs resume ID --model NAME`): a
+    blank name is refused in words, another model resumes the job, a model of no known price is said."""
+    from inlink.ui.manager import get_manager, shutdown_all
+    from test_app_common import assert_clean, open_page, texts
+
+    gemini.respond = unknown_model_then("gemini-nope", fg.success({"suggestions": []}))
+    monkeypatch.setenv("GEMINI_API_KEY", "k")            # the key the resumed run reads, as a user's environment
+    try:
+        manager = get_manager()                          # the dashboard's own manager runs the job
+        job = start_sample(manager, engine="gemini", api_key="k", options={"model": "gemini-nope"})
+        assert manager.wait(job, 60, until=["paused", "failed"])["status"] == JobStatus.PAUSED
+        app = open_page("jobs", {"job": job})
+        assert_clean(app)
+        assert any("(the model field below)" in i and "cli.py" not in i for i in texts(app.info)), texts(app.info)
+        assert app.text_input(key="jobs.panel_model").value == "gemini-nope"
+        app.text_input(key="jobs.panel_model").input(" ").run()
+        app.button(key="jobs.panel_change_model").click().run()      # refused in words, nothing changes
+        assert any("model must be a Gemini model name" in w for w in texts(app.warning)), texts(app.warning)
+        assert manager.get(job)["status"] == JobStatus.PAUSED
+        app.text_input(key="jobs.panel_model").input("gemini-fancy").run()
+        app.button(key="jobs.panel_change_model").click().run()
+        assert_clean(app)
+        assert any("no price is known for the model 'gemini-fancy'" in w for w in texts(app.warning))
+        meta = manager.wait(job, 60)
+        assert meta["status"] == JobStatus.COMPLETED and meta["config"]["options"]["model"] == "gemini-fancy"
+        assert gemini.received[-1].model == "gemini-fancy"
+        assert open_page("jobs", {"job": job}).get("text_input") == []    # over: no model to change
     finally:
         shutdown_all(timeout=5)
 

@@ -13,6 +13,7 @@ import click
 
 from inlink.cli.amounts import DOLLARS, Finite
 from inlink.cli import outputs
+from inlink.cli.analyse import _warn_unknown_price
 from inlink.cli.root import FOLDER_FROM, RUNS_QUEUED, _CleanErrors, _job_manager, _link_task, _manager, _orphans_text, jobs_folder
 from inlink.exports import is_workbook
 from inlink.fileio import write_user_file
@@ -161,14 +162,20 @@ _simple_command("pause", "Pause a job (a running one pauses after its current it
 @click.argument("job_id")
 @click.option("--budget", "budget_usd", type=DOLLARS, default=None,
               help="A Gemini job's new budget in US dollars (a job paused at its budget needs a larger one).")
+@click.option("--model", "model", default=None,
+              help="A Gemini job's new model (a job paused because Gemini does not know its model needs another).")
 @click.pass_context
-def resume_cmd(ctx: click.Context, job_id: str, budget_usd: float | None) -> None:
+def resume_cmd(ctx: click.Context, job_id: str, budget_usd: float | None, model: str | None) -> None:
     """Queue a paused or failed job to continue where it stopped (a worker or the dashboard runs it)."""
     manager = _job_manager(ctx, job_id)
+    if model is not None:
+        model = _link_task().set_model(manager, job_id, model)
+        _warn_unknown_price("gemini", model)
     if budget_usd is not None:
         _link_task().set_budget(manager, job_id, budget_usd)
     manager.resume(job_id)
-    click.echo(f"job {job_id}: queued to resume" + (f" with a budget of {usd(budget_usd)}" if budget_usd else "")
+    given = [f"the model {model}"] * (model is not None) + [f"a budget of {usd(budget_usd)}"] * bool(budget_usd)
+    click.echo(f"job {job_id}: queued to resume" + (f" with {' and '.join(given)}" if given else "")
                + f"; {RUNS_QUEUED}")
 _simple_command("stop", "Stop a job for good; its partial results stay downloadable.", "stop sent")
 _simple_command("delete", "Delete a job and all its files (stops it first if it runs).", "deleted")

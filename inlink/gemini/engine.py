@@ -81,6 +81,11 @@ class KeyRefused(GeminiRequestError):
     would be refused alike, and only another key goes on, so a job waits for one instead of failing."""
 
 
+class ModelUnknown(GeminiRequestError):
+    """Gemini does not know the model asked for (404 NOT_FOUND, "models/x is not found"): every page would be
+    refused alike, and only another model goes on, so a job waits for one instead of failing."""
+
+
 class GeminiUnavailable(GeminiError):
     """Gemini stayed unreachable or rate limited through every retry (`attempts` calls, the last failing with
     `last_failure`), or asked to wait longer than the settings allow (`retry_after_s`): asking later may succeed."""
@@ -511,7 +516,7 @@ class GeminiEngine:
         if _refuses_the_page(code, exc.status, what, exc.details):
             raise PageRefused(f"Gemini refused the request for {source_url} as invalid ({what}); the page was "
                               "skipped") from None
-        refusal = KeyRefused if _refuses_the_key(code, what) else GeminiRequestError
+        refusal = KeyRefused if _refuses_the_key(code, what) else ModelUnknown if code == 404 else GeminiRequestError
         raise refusal(_refusal_message(code, what, self.settings.model)) from None
 
     def _validated_rows(self, index: Any, source: str, picks: LinkPicks, candidates: list,

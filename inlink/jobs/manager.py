@@ -308,9 +308,10 @@ class JobManager:
         return reason, (f"{'Retry' if reason == 'retried' else 'Resume'} requested from item "
                         f"{job.items_done + 1}.")
 
-    def update_config(self, job_id, config: Mapping) -> None:
+    def update_config(self, job_id, config: Mapping, note: str | None = None) -> None:
         """Replace the config of a job that no process runs (paused, queued, failed...), e.g. a raised budget
-        before a resume; a running job is refused (its run read the config when it started)."""
+        before a resume; a running job is refused (its run read the config when it started). `note`, when given,
+        goes into the job's events ("config"), so its history says what changed between two runs."""
         validate_job_id(job_id)
         config = _checked_config(config)
 
@@ -320,6 +321,8 @@ class JobManager:
                                           "first")
             job.config = config
         self.store.update_job(job_id, change)
+        if note:
+            self.store.add_event(job_id, "config", note)
 
     def delete(self, job_id) -> None:
         """Stop the job if it runs (at its next item boundary), then remove every file of it.

@@ -310,16 +310,52 @@ def set_budget(manager: JobManager, job_id: str, budget_usd: float) -> None:
     """A new Gemini budget for a job that is not running (a budget pause says "raise the budget and resume", and
     nothing could raise it: the resumed job paused again at once). Refused for a job of another engine, or at
     or under what the job has spent already."""
-    import copy
-
-    job = manager.job(job_id)
-    config = copy.deepcopy(job.config or {})
-    if not kinds.is_gemini(job):
-        raise OptionError(f"job {job_id} is no Gemini analysis: a budget applies to --engine gemini jobs only")
-    if job.status in (JobStatus.COMPLETED, JobStatus.STOPPED):
-        raise OptionError(f"job {job_id} is {job.status.value}: it has nothing left to resume")
+    job, config = _gemini_job_to_change(manager, job_id, "a budget")
     spent = kinds.spent_usd(job.counters)
     if not budget_usd > spent:
         raise OptionError(f"job {job_id} has spent {usd(spent)} already: give a budget above that")
     config.setdefault("options", {})["budget_usd"] = float(budget_usd)
     manager.update_config(job_id, config)
+
+
+def set_model(manager: JobManager, job_id: str, model: str) -> str:
+    """Another Gemini model for a job that is not running, checked as at its start (the settings' own check), and
+    said in the job's events; returns the model's name as kept. A job whose model Gemini does not know pauses (404
+    NOT_FOUND), and its resume asked the same model again: only another could go on. Its next run costs its pages at
+    the new model's price; the answers kept for a resume were the old model's and are not reused."""
+    from inlink.gemini.settings import GeminiSettings, SettingsError   # light: not the SDK
+
+    job, config = _gemini_job_to_change(manager, job_id, "a model")
+    name = str(model or "").strip()
+    try:
+        GeminiSettings.from_options(model=name or " ")
+    except SettingsError as exc:
+        raise OptionError(str(exc)) from None
+    options = config.setdefault("options", {})
+    before = options.get("model")
+    if name == before:
+        return name
+    options["model"] = name
+    manager.update_config(job_id, config, note=f"Gemini model changed from {before} to {name}; the next pages are "
+                                               "asked of it, and costed at its price.")
+    return name
+
+
+def unknown_price_words(model: str) -> str:
+    """What to say of a model the price table does not know ("" for a known one): its cost is an estimate."""
+    from inlink.gemini.settings import GeminiSettings   # light: not the SDK
+
+    return GeminiSettings.from_options(model=model).unknown_price_words()
+
+
+def _gemini_job_to_change(manager: JobManager, job_id: str, what: str) -> tuple[Job, dict]:
+    """The job and a copy of its config to change, for a Gemini job with something left to resume; refused in
+    words otherwise (`what`: "a budget", "a model")."""
+    import copy
+
+    job = manager.job(job_id)
+    if not kinds.is_gemini(job):
+        raise OptionError(f"job {job_id} is no Gemini analysis: {what} applies to --engine gemini jobs only")
+    if job.status in (JobStatus.COMPLETED, JobStatus.STOPPED):
+        raise OptionError(f"job {job_id} is {job.status.value}: it has nothing left to resume")
+    return job, copy.deepcopy(job.config or {})

@@ -20,6 +20,10 @@ RAISE_BUDGET_COMMAND = "`cli.py jobs resume JOB --budget USD`"
 #: panel asks for a key when its message names this.
 NEW_KEY_REMEDY = "give a valid key (type it in the job's panel, or set GEMINI_API_KEY) and resume the job"
 
+#: How a user gives a Gemini job another model when Gemini does not know its own, as the job's pause message says
+#: it (JOB_REMEDIES); the job's panel offers a model field when its message names this.
+NEW_MODEL_COMMAND = "`cli.py jobs resume JOB --model NAME`"
+
 #: What a user does about Gemini answers that stay unusable, whatever runs the pages (a job, or `cli.py suggest`).
 CHECK_THE_SETTINGS = "check the model and the Gemini settings"
 
@@ -39,7 +43,12 @@ def paused_for_key(job: Job) -> bool:
     return job.status is JobStatus.PAUSED and NEW_KEY_REMEDY in (job.message or "")
 
 
-def in_task_words(job: Job, text: str | None, raise_budget: str | None = None) -> str:
+def paused_for_model(job: Job) -> bool:
+    """Whether the job is paused because Gemini does not know its model: a front end offers another model then."""
+    return job.status is JobStatus.PAUSED and NEW_MODEL_COMMAND in (job.message or "")
+
+
+def in_task_words(job: Job, text: str | None, raise_budget: str | None = None, new_model: str | None = None) -> str:
     """A job engine sentence in the task's words: "Completed: 45 items, 34 result rows." reads "Completed:
     45 pages, 34 suggestions." (the engine is generic on purpose: it knows no pages); "Job created for task
     'link_analysis' (site.csv)." reads "Analysis created (site.csv)." and "Step 3/3 'analyze' started" reads
@@ -47,12 +56,15 @@ def in_task_words(job: Job, text: str | None, raise_budget: str | None = None) -
 
     `raise_budget`: how the front end showing the sentence raises a job's budget (the dashboard: "the budget
     field below"), named in a budget pause in place of the command line's RAISE_BUDGET_COMMAND; the job's record
-    keeps sentences only, so its pause message and events name the command line's way."""
+    keeps sentences only, so its pause message and events name the command line's way. `new_model`: the same for
+    the way to give a job another model (NEW_MODEL_COMMAND)."""
     words = TASK_WORDS.get(job.task)
     if not words or not text:
         return text or ""
     if raise_budget:
         text = text.replace(f"({RAISE_BUDGET_COMMAND})", f"({raise_budget})")
+    if new_model:
+        text = text.replace(f"({NEW_MODEL_COMMAND})", f"({new_model})")
     item, row, kind = words
     text = re.sub(rf"^Job created for task '{re.escape(job.task)}'", f"{kind} created", text)
     text = re.sub(r"\bStep (\d+)/(\d+) '(\w+)'", r"Step \1 of \2 (\3)", text)

@@ -12,7 +12,7 @@ from inlink.gemini.keys import api_key_from_env
 from inlink.jobs import ItemError, PauseJob
 from inlink.links import suggest as link_engine
 from inlink.tasks.answers import FolderAnswers
-from inlink.tasks.job_words import CHECK_THE_SETTINGS, NEW_KEY_REMEDY, RAISE_BUDGET_COMMAND
+from inlink.tasks.job_words import CHECK_THE_SETTINGS, NEW_KEY_REMEDY, NEW_MODEL_COMMAND, RAISE_BUDGET_COMMAND
 from inlink.tasks.options import MissingApiKey, analysis_config
 
 if TYPE_CHECKING:
@@ -26,14 +26,16 @@ UNUSABLE_PAGES_PAUSE = 5
 JOB_REMEDIES = {"budget": f"raise the budget and resume the job to continue ({RAISE_BUDGET_COMMAND})",
                 "unavailable": "resume the job later",
                 "unusable": f"{CHECK_THE_SETTINGS}, and resume the job later",
-                "key": NEW_KEY_REMEDY}
+                "key": NEW_KEY_REMEDY,
+                "model": f"give another model and resume the job ({NEW_MODEL_COMMAND})"}
 
 
 class GeminiStopped(PauseJob):
     """Gemini stopped the run: its budget is spent ("budget"), it stays unavailable ("unavailable"), its answers
-    stay unusable ("unusable") or it refused the key ("key"). A job pauses with the message, the reason followed by
-    what a job does about it (JOB_REMEDIES); a command that runs no job words its own remedy from `stopped_by` and
-    `reason`, or raises `error`, the engine's own (a refused key)."""
+    stay unusable ("unusable"), it refused the key ("key") or does not know the model ("model"). A job pauses with
+    the message, the reason followed by what a job does about it (JOB_REMEDIES); a command that runs no job words its
+    own remedy from `stopped_by` and `reason`, or raises `error`, the engine's own (a refused key, an unknown
+    model)."""
 
     def __init__(self, stopped_by: str, reason: str, error: Exception | None = None) -> None:
         super().__init__(f"{reason}; {JOB_REMEDIES[stopped_by]}")
@@ -71,6 +73,10 @@ class PageAnalyzer:
             # a wrong or revoked key refuses every page alike, and costs nothing: the job waits for another key (it
             # failed, and its panel offered no way to give one: a Resume sent the refused key again)
             raise GeminiStopped("key", str(exc), exc) from None
+        except gemini_engine.ModelUnknown as exc:
+            # a model the API does not know refuses every page alike, and costs nothing: the job waits for another
+            # model (it failed, and a resume could only ask the same model again)
+            raise GeminiStopped("model", str(exc), exc) from None
         except gemini_engine.PageAnalysisError as exc:
             if count is not None:
                 count(**exc.counters)  # the tokens were spent even though the page failed

@@ -15,6 +15,7 @@ from inlink.tasks.job_words import item_noun as item_noun, job_kind as job_kind 
 from inlink.tasks.job_words import spend_text as spend_text, spend_words as spend_words      # fmt.<name>
 from inlink.tasks.job_words import paused_at_budget as paused_at_budget   # the budget field's cue
 from inlink.tasks.job_words import paused_for_key as paused_for_key   # the key field's cue
+from inlink.tasks.job_words import paused_for_model as paused_for_model   # the model field's cue
 from inlink.wording import counted, shortened
 from inlink.wording import usd as usd   # the one rule of amounts ("$0.0050", "$12.50", "$0"), re-exported: fmt.usd
 

@@ -274,6 +274,8 @@ def _controls(manager, job: Job, key: str, download: bool) -> None:
                       on_change=remember_gemini_key, args=(f"{key}_gemini_key",))
     if can_resume and fmt.budget_usd(job) is not None and fmt.paused_at_budget(job):
         _budget_control(manager, job, key)
+    if can_resume and fmt.paused_for_model(job):
+        _model_control(manager, job, key)
     # a row that wraps, never cuts a label (fixed columns read "P…", "R…", "St…" at 1,024 px beside the CSV button)
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         st.button("Pause", icon=":material/pause:", key=f"{key}_pause", disabled=not can_pause,
@@ -291,8 +293,10 @@ def _controls(manager, job: Job, key: str, download: bool) -> None:
 
 def panel_words(job: Job, text: str | None) -> str:
     """A job engine sentence in the task's words; a budget pause names the panel's budget field (_budget_control),
-    which does what the command line's `jobs resume ID --budget USD` does."""
-    return fmt.in_task_words(job, text, raise_budget="the budget field below" if fmt.budget_usd(job) else None)
+    which does what the command line's `jobs resume ID --budget USD` does, and a pause for a model its model field
+    (_model_control: `jobs resume ID --model NAME`)."""
+    return fmt.in_task_words(job, text, raise_budget="the budget field below" if fmt.budget_usd(job) else None,
+                             new_model="the model field below" if fmt.is_gemini(job) else None)
 
 
 def _budget_control(manager, job: Job, key: str) -> None:
@@ -314,6 +318,33 @@ def _raise_budget(manager, job_id: str, widget_key: str) -> None:
         try:
             link_task.set_budget(manager, job_id, float(st.session_state.get(widget_key) or 0))
             manager.resume(job_id, secrets=resume_secrets("gemini"))
+        except (JobError, link_task.OptionError) as exc:
+            st.session_state[_NOTICE] = plain_message(exc)
+
+
+def _model_control(manager, job: Job, key: str) -> None:
+    """A Gemini job paused because Gemini does not know its model goes on only with another (as `jobs resume ID
+    --model NAME`)."""
+    model = str(((job.config or {}).get("options") or {}).get("model") or "")
+    field, button = st.columns([2, 2], vertical_alignment="bottom")
+    field.text_input("Gemini model", value=model, key=f"{key}_model",
+                     help="A model name of the Gemini API, e.g. gemini-2.5-flash; the next pages are asked of it, "
+                          "and costed at its price.")
+    button.button("Change model and resume", icon=":material/swap_horiz:", key=f"{key}_change_model",
+                  on_click=_change_model, args=(manager, job.job_id, f"{key}_model"), width="stretch")
+
+
+def _change_model(manager, job_id: str, widget_key: str) -> None:
+    """Button callback: the job's new model (checked as at its start; a refusal is a notice), then its resume."""
+    from inlink.tasks import analysis as link_task
+
+    with guard("The model change"):
+        try:
+            model = link_task.set_model(manager, job_id, str(st.session_state.get(widget_key) or ""))
+            manager.resume(job_id, secrets=resume_secrets("gemini"))
+            unknown_price = link_task.unknown_price_words(model)
+            if unknown_price:
+                st.session_state[_NOTICE] = f"Note: {unknown_price}."
         except (JobError, link_task.OptionError) as exc:
             st.session_state[_NOTICE] = plain_message(exc)
 
