@@ -527,6 +527,20 @@ def test_engine_paces_calls_through_its_rpm_limiter(fake):
     assert waits == [60.0] and len(fake.received) == 3     # the third call had to wait for the window
 
 
+@pytest.mark.parametrize("key, said", [
+    (f"{KEY}\nsecond-line", "holds a line break"), (f"{KEY} x", "holds a space"),
+    (f"{KEY}\u2019", "holds a character that is not plain ASCII"), (f"{KEY}\x00", "not plain ASCII"),
+])
+def test_a_key_no_header_can_carry_is_refused_in_words_that_never_quote_it(fake, key, said):
+    """httpx refused such a header with the key in its message ("Illegal header value b'AIza...'"), or failed with
+    a bare UnicodeEncodeError: the job kept the message as its error, `suggest` printed it."""
+    engine = engine_for(fake, fg.suggestions((WATER, "watering tips")))
+    engine = ge.GeminiEngine(key, engine.settings)
+    with pytest.raises(ge.KeyRefused, match=said) as caught:
+        engine.suggest(build_site_index(), HOME)
+    assert KEY not in str(caught.value) and fake.received == []
+
+
 def test_engine_needs_a_key():
     with pytest.raises(ge.GeminiRequestError, match="needs an API key"):
         ge.GeminiEngine("", GeminiSettings())

@@ -320,6 +320,21 @@ def test_what_a_gemini_job_spent_shows_in_jobs_status_and_in_its_panel(manager, 
     assert not [m for m in open_page("jobs", {"job": offline}).metric if m.label == "Spent"]
 
 
+def test_a_key_no_header_can_carry_pauses_the_job_for_a_key_and_is_never_written(manager, gemini, tmp_path):
+    """A key with a line break in it (read from a file of two lines) made httpx refuse the header with the key in
+    its message, "Illegal header value b'AIza...'": the job failed with it, kept in its files and shown in its panel.
+    It now pauses for another key, in words that never quote it, and nothing reaches the server."""
+    secret = "AIza-test-key-never-on-disk"
+    job = start_sample(manager, engine="gemini", api_key=f"{secret}\nsecond-line")
+    meta = manager.wait(job, timeout=60, until=["paused", "failed", "completed"])
+    assert meta["status"] == JobStatus.PAUSED and not meta["error"], meta
+    assert meta["message"].startswith("the Gemini API key holds a line break, which no API key has"), meta["message"]
+    assert job_words.paused_for_key(manager.job(job)) and gemini.received == []
+    for path in (tmp_path / "jobs").rglob("*"):
+        if path.is_file():
+            assert secret.encode() not in path.read_bytes(), path
+
+
 def test_gemini_job_without_a_key_waits_for_one_and_resumes_with_it(manager, gemini):
     """A typed key lives in the app's memory only: after a restart the job has none. Nothing failed, so the job is
     paused asking for the key (it showed "Failed" in red), and goes on once given one."""

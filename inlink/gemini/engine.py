@@ -204,6 +204,21 @@ class _Secret:
         return "_Secret(***)"
 
 
+def key_problem(api_key: str) -> str:
+    """What makes a key unusable as an HTTP header, in words that never quote it ("holds a line break"), or "".
+    httpx refuses such a header with the key in its message ("Illegal header value b'AIza...\\n...'"), which a job
+    kept as its error, on disk and in its panel, and `suggest` printed; a non-ASCII letter failed as a bare
+    UnicodeEncodeError. A key read from a file of two lines ($(cat key.txt)) holds a line break."""
+    for char in api_key:
+        if char in "\r\n":
+            return "holds a line break"
+        if char.isspace():
+            return "holds a space"
+        if not " " < char < "\x7f":
+            return "holds a character that is not plain ASCII (or a control character)"
+    return ""
+
+
 class _NoClaimOfTheEnvironmentsKey(logging.Filter):
     """Drops the SDK's "Both GOOGLE_API_KEY and GEMINI_API_KEY are set. Using GOOGLE_API_KEY.": it reads the
     environment even when given a key, and the key given (api_key_from_env: GEMINI_API_KEY first, or the one typed)
@@ -267,6 +282,7 @@ class GeminiEngine:
             raise GeminiRequestError("the Gemini engine needs an API key (GEMINI_API_KEY or GOOGLE_API_KEY)")
         self.settings = settings or GeminiSettings.from_options()
         self._secret = _Secret(api_key or "")
+        self._key_problem = key_problem(api_key or "") if client is None else ""
         self._client = client if client is not None else make_client(api_key, self.settings)
         self._limiter = limiter or RateLimiter(self.settings.rpm)
         self._in_flight = threading.BoundedSemaphore(self.settings.max_in_flight)
@@ -433,6 +449,9 @@ class GeminiEngine:
     def _generate(self, prompt: str, source_url: str, config: types.GenerateContentConfig) -> Any:
         """One generate_content call with our retry policy: 429/5xx/timeouts back off, other 4xx fail fast."""
         settings = self.settings
+        if self._key_problem:
+            raise KeyRefused(f"the Gemini API key {self._key_problem}, which no API key has (was more than the key "
+                             "copied?)")
         for attempt in range(settings.max_retries + 1):
             self._reserve()
             try:
