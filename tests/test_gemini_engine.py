@@ -135,6 +135,29 @@ def test_429_waits_the_servers_retry_delay_then_succeeds(fake):
     assert waited >= 1.0    # our own backoff would be <= 0.05 s: only RetryInfo explains the wait
 
 
+def test_the_servers_retry_delay_holds_every_call_of_the_engine_not_only_the_refused_one(fake):
+    """Only the call Gemini refused waited out its retryDelay: the other pages in flight, and the next ones, went on
+    calling at once, each refused (429) for the same quota in turn."""
+    import time
+
+    engine = engine_for(fake, fg.rate_limited("1s"), fg.suggestions((WATER, "watering tips")))
+    waiting = threading.Event()
+
+    def sleep(seconds: float) -> None:   # the engine's own sleep, which says when the first page began to wait
+        waiting.set()
+        time.sleep(seconds)
+
+    engine._sleep = sleep
+    first = threading.Thread(target=engine.suggest, args=(build_site_index(), HOME))
+    first.start()
+    assert waiting.wait(10)                                          # the first page waits out the 429's 1 s
+    engine.suggest(build_site_index(), TOMATO)                       # another page, asked meanwhile
+    first.join(10)
+    refused, *later = sorted(fake.received, key=lambda r: r.arrived)
+    assert len(later) == 2 and all(r.arrived - refused.arrived >= 1.0 for r in later), \
+        [r.arrived - refused.arrived for r in later]
+
+
 def test_500_then_success(fake):
     engine = engine_for(fake, fg.server_error(), fg.suggestions((WATER, "watering tips")))
     assert len(engine.suggest(build_site_index(), HOME).rows) == 1

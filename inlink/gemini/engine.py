@@ -291,6 +291,7 @@ class GeminiEngine:
         self._on_wait = on_wait or (lambda sentence: None)   # e.g. the job's events: a long wait is said
         self._wait_said_until = 0.0   # monotonic time until which the wait said last covers the others (_say_wait)
         self._wait_said_lock = threading.Lock()
+        self._asked_to_wait_until = 0.0   # monotonic time before which no call starts: the server's last retryDelay
         self._rng = rng or random.Random()
         self._spent = float(spent_usd)
         self._spent_lock = threading.Lock()
@@ -453,6 +454,9 @@ class GeminiEngine:
             raise KeyRefused(f"the Gemini API key {self._key_problem}, which no API key has (was more than the key "
                              "copied?)")
         for attempt in range(settings.max_retries + 1):
+            held = self._asked_to_wait_until - time.monotonic()
+            if held > 0:   # another call was asked to wait: so is this one (_hold_every_call)
+                self._wait(held)
             self._reserve()
             try:
                 try:
@@ -481,8 +485,17 @@ class GeminiEngine:
             log.info("Gemini call failed (%s); retry %d of %d in %.2f s", self._secret.scrub(failure),
                      attempt + 1, settings.max_retries, delay)
             self._say_wait(source_url, failure, delay, attempt, asked)
+            if asked:
+                self._hold_every_call(delay)
             self._wait(delay)
         raise AssertionError("unreachable")
+
+    def _hold_every_call(self, delay: float) -> None:
+        """No call of this engine starts for `delay` seconds, the retryDelay the server asked for: only the call it
+        refused waited it out, and the other pages in flight, and the next ones, went on calling at once, each
+        refused (429) in turn for the same quota."""
+        with self._wait_said_lock:
+            self._asked_to_wait_until = max(self._asked_to_wait_until, time.monotonic() + delay)
 
     def _say_wait(self, source_url: str, failure: str, delay: float, attempt: int, asked: bool) -> None:
         """Tell the caller of a long wait before a retry: a job waiting out a 429's 30 s retryDelay said nothing,
