@@ -86,8 +86,8 @@ class GeminiSettings:
 
     def price(self) -> ModelPrice:
         """The model's price; an unknown model is costed at the dearest known rates so budgets stay safe."""
-        if self.model in self.prices:
-            return self.prices[self.model]
+        if self.price_known():
+            return self.prices.get(self.model) or self.prices[self.model.strip().removeprefix("models/")]
         return ModelPrice(max(p.input_per_1m for p in self.prices.values()),
                           max(p.output_per_1m for p in self.prices.values()))
 
@@ -109,7 +109,10 @@ class GeminiSettings:
         return self.max_output_tokens + max(self.thinking_budget_sent() or 0, 0)
 
     def price_known(self) -> bool:
-        return self.model in self.prices
+        """Whether the price table knows the model, named as the API names it too ("models/gemini-2.5-flash", which
+        the SDK sends as gemini-2.5-flash): that name was costed at the dearest known rates, 7 times 2.5 Flash's
+        output price, and its budget paused the job long before it was spent."""
+        return self.model in self.prices or self.model.strip().removeprefix("models/") in self.prices
 
     def unknown_price_words(self) -> str:
         """What a front end says of a model the price table does not know ("" for a known one): every spend and
