@@ -311,3 +311,36 @@ def test_a_worker_interrupted_says_which_jobs_it_could_not_pause(jobs_dir, make_
         f"worker: exiting; 1 job ({stuck}) still in its current item could not be paused: the next `jobs worker` "
         "(or the dashboard) resumes it from the last checkpoint")
     assert exit_words(both, False) == "worker: no queued or running jobs left"
+
+
+@pytest.mark.parametrize("how", ["garbled line", "wrong header", "cut short"])
+def test_export_of_a_results_file_edited_by_hand_says_the_file_and_line_and_fails(manager, tmp_path,
+                                                                                  _isolated_jobs_dir, how):
+    """A jobs/<id>_results.csv edited by hand exported 0 rows (or shifted cells) and exited 0. `jobs export` (CSV
+    and Excel) now names the file and line and exits 1, writing nothing; the dashboard's downloads, built on the
+    same JobManager calls, raise the same sentence."""
+    from inlink.jobs import DamagedResults
+    from inlink.ui import exports
+
+    job_id = manager.create_job("test_counting", config={"n": 12}, label="site A")
+    assert manager.wait(job_id, 60)["status"] == "completed"
+    results = _isolated_jobs_dir / f"{job_id}_results.csv"
+    lines = results.read_bytes().split(b"\n")
+    if how == "garbled line":
+        lines[4] = lines[4][: len(lines[4]) // 2]
+    elif how == "wrong header":
+        lines[0] = lines[0].replace(b"item", b"Item")
+    else:
+        lines = lines[: len(lines) // 2]
+    results.write_bytes(b"\n".join(lines))
+    said = {"garbled line": f"{results}, line 5: the row has", "wrong header": f"{results}, line 1: the header reads",
+            "cut short": f"{results}: it holds"}[how]
+    for name in ("rows.csv", "rows.xlsx"):
+        refused = cli_here("jobs", "export", job_id, "--out", str(tmp_path / name))
+        assert refused.exit_code == 1 and said in refused.stderr, refused.stderr
+        assert refused.stderr.count("\n") == 1 and not (tmp_path / name).exists()
+        sentence = refused.stderr.removeprefix("error: ").strip()
+    for build in (exports.results_csv, exports.results_xlsx):
+        with pytest.raises(DamagedResults) as dashboard:
+            build(manager, job_id)()
+        assert str(dashboard.value) == sentence

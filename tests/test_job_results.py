@@ -13,7 +13,7 @@ from inlink.jobs import results as jobresults
 from inlink.exports import csv_rows, neutralise_cell, safe_csv_bytes
 from inlink.jobs.results import (Checkpoint, ResultsWriter, checkpoints_reversed, parse_checkpoint, read_result_rows,
                                  read_results, recover_files, results_csv_bytes)
-from inlink.jobs.state import StorageError
+from inlink.jobs.state import DamagedResults, StorageError
 
 COLUMNS = ("a", "b")
 
@@ -247,3 +247,53 @@ def test_a_cell_over_the_csv_modules_field_limit_is_exported_and_read_back(files
     assert [row["a"] for row in read_result_rows(results, log)] == [page, "small"]
     text = results_csv_bytes(results, log).decode("utf-8-sig")
     assert [row[0] for row in csv.reader(io.StringIO(text, newline=""))][1:] == [page, "small"]
+
+
+def _damage(results, how: str) -> None:
+    """A results file edited by hand, as a user with a text editor or a spreadsheet leaves it."""
+    data = results.read_bytes()
+    third = data.index(b"\n", data.index(b"\n", data.index(b"\n") + 1) + 1) + 1   # the start of line 4
+    fourth_end = data.index(b"\n", third) + 1
+    data = {"header": data.replace(b"a,b", b"a,B", 1),
+            "short row": data[:third] + data[third:fourth_end].split(b",")[0] + b"\n" + data[fourth_end:],
+            "stray quote": data[:third] + b'"' + data[third:],
+            "blank line": data[:third] + b"\n" + data[third:],
+            "cut in half": data[: len(data) // 2]}[how]
+    results.write_bytes(data)
+
+
+@pytest.mark.parametrize("how, where", [("header", "line 1: the header reads 'a,B'"),
+                                        ("short row", "line 4: the row has 1 cells where the header has 2"),
+                                        ("stray quote", "line 4: the row has"),
+                                        ("blank line", "line 4: the row has 0 cells"),
+                                        ("cut in half", "bytes where the job committed")])
+def test_a_results_file_edited_by_hand_is_refused_with_its_file_and_line(files, how, where):
+    """A results file edited by hand was read as it stood: an export of fewer rows, or of cells under the wrong
+    headers, said as a success. Every reader of all the rows says what is wrong, and where."""
+    results, log = files
+    write_items(files, [(i, rows_of(i)) for i in range(10)])
+    _damage(results, how)
+    readers = [lambda: results_csv_bytes(results, log, columns=COLUMNS, whole=True)]
+    if how != "cut in half":   # (a reader of a running job reads the items a cut file holds: see above)
+        readers += [lambda: read_results(results, log, COLUMNS, numeric=("b",)),
+                    lambda: jobresults.ResultFrames().read(results, log, COLUMNS, numeric=("b",))]
+    for read in readers:
+        with pytest.raises(DamagedResults) as refused:
+            read()
+        assert f"{results}, line" in str(refused.value) or how == "cut in half"
+        assert where in str(refused.value) and "delete the job and run it again" in str(refused.value)
+
+
+def test_rows_added_since_a_kept_read_are_checked_at_their_own_lines(files):
+    """The rows a kept read adds (a running job's page) are checked too, and a fault is said at its line in the
+    file, not in the rows read since."""
+    results, log = files
+    frames = jobresults.ResultFrames()
+    write_items(files, [(i, rows_of(i)) for i in range(4)])
+    assert len(frames.read(results, log, COLUMNS, numeric=("b",))) == 3        # lines 2 to 4
+    write_items(files, [(i, rows_of(i)) for i in range(4, 8)])
+    lines = results.read_bytes().split(b"\n")
+    lines[6] = lines[6].replace(b",", b"")                      # line 7: a row added since the kept read
+    results.write_bytes(b"\n".join(lines))
+    with pytest.raises(DamagedResults, match=r"line 7: the row has 1 cells"):
+        frames.read(results, log, COLUMNS, numeric=("b",))

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 #: public name -> the module behind the door that defines it
 _WHERE = {
     **dict.fromkeys(["JobStatus", "TERMINAL_STATUSES", "JobError", "JobNotFound", "InvalidJobId", "InvalidJobOperation",
-                     "SecretInConfig", "UnknownTask", "StorageError", "ItemError", "PauseJob", "validate_job_id"],
+                     "SecretInConfig", "UnknownTask", "StorageError", "DamagedResults", "ItemError", "PauseJob",
+                     "validate_job_id"],
                     "inlink.jobs.state"),
     **dict.fromkeys(["TaskContext", "Task", "register_task", "registered_tasks", "is_registered"], "inlink.jobs.task"),
     **dict.fromkeys(["Job", "ACTIVE_STATUSES"], "inlink.jobs.record"),
@@ -40,6 +41,6 @@ if TYPE_CHECKING:   # for type checkers and editors: the names as ordinary impor
     from inlink.jobs.manager import JobManager, default_jobs_dir, job_of_file  # noqa: F401
     from inlink.jobs.record import ACTIVE_STATUSES, Job  # noqa: F401
     from inlink.jobs.state import (  # noqa: F401
-        TERMINAL_STATUSES, InvalidJobId, InvalidJobOperation, ItemError, JobError, JobNotFound, JobStatus, PauseJob,
-        SecretInConfig, StorageError, UnknownTask, validate_job_id)
+        TERMINAL_STATUSES, DamagedResults, InvalidJobId, InvalidJobOperation, ItemError, JobError, JobNotFound,
+        JobStatus, PauseJob, SecretInConfig, StorageError, UnknownTask, validate_job_id)
     from inlink.jobs.task import Task, TaskContext, is_registered, register_task, registered_tasks  # noqa: F401

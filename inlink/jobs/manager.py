@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 
 from inlink.jobs.record import ACTIVE_STATUSES, Job
 from inlink.jobs.annotations import read_annotations, update_annotations
-from inlink.jobs.results import ResultFrames, header_bytes, last_checkpoint, read_results, results_csv_bytes
-from inlink.jobs.state import (JOB_ID_PATTERN, TERMINAL_STATUSES, InvalidJobId, InvalidJobOperation,
+from inlink.jobs.results import (ResultFrames, header_bytes, last_checkpoint, read_results, require_all_committed,
+                                 results_csv_bytes)
+from inlink.jobs.state import (JOB_ID_PATTERN, TERMINAL_STATUSES, DamagedResults, InvalidJobId, InvalidJobOperation,
                       ItemError, JobError, JobNotFound, JobStatus, PauseJob, SecretInConfig,
                       StorageError, UnknownTask, check_transition, iso_to_epoch, new_job_id,
                       secret_keys, utc_now_iso, validate_job_id)
@@ -35,7 +36,7 @@ from inlink.jobs.store import JobStore, atomic_write_bytes, owner_alive
 from inlink.jobs.task import Task, TaskContext, get_task, is_registered, register_task, registered_tasks
 
 __all__ = ["JobStatus", "TERMINAL_STATUSES", "JobError", "JobNotFound", "InvalidJobId",
-           "InvalidJobOperation", "SecretInConfig", "UnknownTask", "StorageError", "ItemError",
+           "InvalidJobOperation", "SecretInConfig", "UnknownTask", "StorageError", "DamagedResults", "ItemError",
            "PauseJob", "TaskContext", "Task", "register_task", "registered_tasks", "is_registered",
            "JobManager", "default_jobs_dir", "job_of_file", "Job", "ACTIVE_STATUSES", "validate_job_id"]
 
@@ -454,7 +455,10 @@ class JobManager:
         columns = tuple(job.result_columns or ())
         with self._deleted_meanwhile(job_id):
             if limit is None:   # all the rows: kept while nothing is committed (an opened job's page reads them each rerun)
-                return self._frames.read(*paths, columns, numeric=job.numeric_columns)
+                frame = self._frames.read(*paths, columns, numeric=job.numeric_columns)
+                if _written_by_none(job):   # after the read, which says a fault in the rows at its line
+                    require_all_committed(*paths)
+                return frame
             return read_results(*paths, columns, limit=limit, tail=tail, numeric=job.numeric_columns)
 
     def results_count(self, job_id) -> int:
@@ -467,9 +471,10 @@ class JobManager:
     def results_csv(self, job_id, keep: Sequence[bool] | None = None) -> bytes:
         """Committed rows as CSV for spreadsheets: UTF-8 BOM, formula-looking cells neutralised; with `keep`, only
         the rows whose position in it is true (rows past its end are left out)."""
-        self._read(job_id)
+        job = self._read(job_id)
         with self._deleted_meanwhile(job_id):
-            return results_csv_bytes(self.store.results_path(job_id), self.store.checkpoints_path(job_id), keep)
+            return results_csv_bytes(self.store.results_path(job_id), self.store.checkpoints_path(job_id), keep,
+                                     columns=tuple(job.result_columns or ()) or None, whole=_written_by_none(job))
 
     @contextlib.contextmanager
     def _deleted_meanwhile(self, job_id: str, what: str = "its results") -> Iterator[None]:
@@ -481,13 +486,19 @@ class JobManager:
         empty, where a read of its metadata says "job X not found"."""
         try:
             yield
-        except FileNotFoundError:
+        except (FileNotFoundError, DamagedResults):   # (files removed under a check read as cut short)
             if self.store.exists(job_id):
                 raise
         else:
             if self.store.exists(job_id):
                 return
         raise JobNotFound(f"job {job_id} not found: it was deleted while {what} were read")
+
+
+def _written_by_none(job: Job) -> bool:
+    """Whether no process writes the job's results now or will recover them first: then its results file holds every
+    byte its checkpoints commit, unless it was cut by hand (a running job's, after a power cut, may not yet)."""
+    return job.status not in (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
 #: The requests a running job may have pending that a weaker one must not write over: the owner takes the request the

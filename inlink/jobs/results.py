@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 from inlink.exports import allow_large_fields, csv_rows, safe_csv_bytes
 from inlink.fileio import open_private, write_all
+from inlink.jobs.results_check import checked_rows, require_whole
 from inlink.jobs.store import storage_error
 
 _BLOCK = 64 * 1024
@@ -350,8 +351,9 @@ def _parse(source, columns: Sequence[str] | None = None, nrows: int | None = Non
 class _Bounded(io.RawIOBase):
     """A file reader that stops at the committed length (pandas then reads only what it needs)."""
 
-    def __init__(self, path: Path, end: int):
-        self._f, self._left = open(path, "rb"), end
+    def __init__(self, path: Path, end: int, start: int = 0):
+        self._f, self._left = open(path, "rb"), end - start
+        self._f.seek(start)
 
     def readable(self) -> bool:
         return True
@@ -389,8 +391,32 @@ def _read_committed(results: Path, checkpoints: Path, columns: Sequence[str], la
         start = _tail_start(checkpoints, limit, len(header_bytes(columns)), end)
         frame = _parse(io.BytesIO(_read_span(results, start, end)), columns, types=types)
         return frame.tail(limit).reset_index(drop=True)
-    with io.BufferedReader(_Bounded(results, end)) as f:
-        return _parse(f, nrows=limit, types=types)
+    if limit is not None:
+        with io.BufferedReader(_Bounded(results, end)) as f:
+            return _parse(f, nrows=limit, types=types)
+    return _checked_parse(results, 0, end, columns, last.rows_total, types)
+
+
+def _checked_parse(results: Path, start: int, end: int, columns: Sequence[str], expected: int,
+                   types: dict | None) -> pd.DataFrame:
+    """The rows of results[start:end] (the header first when start is 0) as a frame, once the csv module has found
+    them to be the rows the job wrote (results_check): pandas reads a row with a cell too few as one whose last
+    cell is empty, a row two quotes joined as one, and the header as it stands."""
+    header = start == 0
+    _check_span(results, start, end, columns, expected, header)
+    with io.BufferedReader(_Bounded(results, end)) if header else io.BytesIO(_read_span(results, start, end)) as f:
+        return _parse(f, None if header else columns, types=types)
+
+
+def _check_span(results: Path, start: int, end: int, columns: Sequence[str], expected: int, header: bool) -> None:
+    """Read results[start:end] row by row with the csv module (as it is read: never all of it in memory), raising
+    DamagedResults at the first fault."""
+    allow_large_fields()
+    with io.TextIOWrapper(io.BufferedReader(_Bounded(results, end, start)), encoding="utf-8", errors="replace",
+                          newline="") as text:
+        for _ in checked_rows(csv.reader(text), results, columns, expected,
+                              lambda: _read_span(results, 0, start).count(b"\n"), header):
+            pass
 
 
 class ResultFrames:
@@ -422,7 +448,8 @@ class ResultFrames:
         if read_to != end:
             grown = None
             if read_to is not None and read_to < end and numeric is not None and len(frame):
-                grown = _with_rows_after(frame, results, read_to, end, columns, numeric)
+                grown = _with_rows_after(frame, results, read_to, end, columns, numeric,
+                                         last.rows_total - len(frame))
             frame = grown if grown is not None else \
                 _read_committed(results, checkpoints, columns, last, end, numeric=numeric)
             with self._lock:
@@ -434,7 +461,7 @@ class ResultFrames:
 
 
 def _with_rows_after(frame: pd.DataFrame, results: Path, start: int, end: int, columns: Sequence[str],
-                     numeric: Sequence[str]) -> pd.DataFrame | None:
+                     numeric: Sequence[str], expected: int) -> pd.DataFrame | None:
     """`frame` (the rows up to `start`, an item boundary) and the rows committed from there to `end`, read as
     read_results reads them; None when the new rows read a column as another type than `frame` holds: a whole read
     types a numeric column once for all its rows (200 and an empty cell are "200" and ""), and the two parts joined
@@ -442,7 +469,7 @@ def _with_rows_after(frame: pd.DataFrame, results: Path, start: int, end: int, c
     import pandas as pd
 
     types = {column: str for column in columns if column not in frozenset(numeric)}
-    rows = _parse(io.BytesIO(_read_span(results, start, end)), columns, types=types)
+    rows = _checked_parse(results, start, end, columns, expected, types)
     if not rows.dtypes.equals(frame.dtypes):
         return None
     return pd.concat([frame, rows], ignore_index=True)
@@ -470,11 +497,29 @@ def _tail_start(checkpoints: Path, limit: int, header_len: int, end: int) -> int
     return header_len
 
 
-def results_csv_bytes(results: Path, checkpoints: Path, keep: Sequence[bool] | None = None) -> bytes:
+def require_all_committed(results: Path, checkpoints: Path) -> None:
+    """DamagedResults unless the results file holds every byte the newest checkpoint commits: asked of a job no
+    process writes, whose file was then cut short by hand (readers would read the items it still holds in full and
+    say nothing of the others)."""
+    newest = last_checkpoint(checkpoints)
+    require_whole(results, _file_size(results), newest.offset if newest else 0)
+
+
+def results_csv_bytes(results: Path, checkpoints: Path, keep: Sequence[bool] | None = None,
+                      columns: Sequence[str] | None = None, whole: bool = False) -> bytes:
     """The committed results as CSV (UTF-8 with BOM for spreadsheets), formula-injection safe; with `keep`, the rows
     whose position in it is true, picked before they are written (the accepted rows of a 250,000-row job were
-    picked out of the whole export, written and then read again: 5.5 s for 20 rows)."""
-    _, end = committed_length(results, checkpoints)
+    picked out of the whole export, written and then read again: 5.5 s for 20 rows).
+
+    The rows are checked as they are written (results_check: DamagedResults names the file and line): against the
+    header `columns` when given; with `whole` (a job no process writes), the file must also hold every committed
+    byte."""
+    last, end = committed_length(results, checkpoints)
     rows = csv_rows(_read_span(results, 0, end))
+    if end:
+        rows = checked_rows(rows, results, columns, last.rows_total if last else 0)
     header = next(rows, [])
-    return safe_csv_bytes(header, rows if keep is None else (row for row, kept in zip(rows, keep) if kept))
+    data = safe_csv_bytes(header, rows if keep is None else (row for row, kept in zip(rows, keep) if kept))
+    if whole:        # after the rows: a fault in them (a renamed header) is said at its line, not as a shorter file
+        require_all_committed(results, checkpoints)
+    return data

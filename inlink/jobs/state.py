@@ -54,6 +54,11 @@ class UnknownTask(JobError, LookupError):
     pass
 
 
+class DamagedResults(JobError, ValueError):
+    """A job's results file does not hold what its checkpoints committed (edited or cut by hand): said with the file
+    and line, never read as fewer rows or a table of shifted cells."""
+
+
 class StorageError(JobError, OSError):
     """A job file could not be read or written; an OSError with its errno, read as the plain sentence
     storage_error wrote ("could not copy the inputs of job x: the disk is full"), not "[Errno 28] could not ..."."""
