@@ -231,6 +231,25 @@ def test_worker_runs_queued_jobs_until_none_is_left(_isolated_jobs_dir):
         assert f"worker: job {job_id} (test_counting): Completed: 20 items, " in result.stdout
 
 
+def test_worker_exits_1_naming_a_job_that_failed_and_why(_isolated_jobs_dir, tmp_path):
+    """A job the worker ran failed, and the worker exited 0 (its outcome a line among the others on stdout): a
+    script or service manager read it as all well. It exits 1, the failure and its reason on stderr."""
+    creator = JobManager(_isolated_jobs_dir, autostart=False)
+    broken = creator.create_job("test_counting", label="broken",
+                                config={"n": 5, "fail_once": {"at": 2, "marker": str(tmp_path / "failed")}})
+    fine = creator.create_job("test_counting", config={"n": 5}, label="fine")
+    result = cli("jobs", "worker", tasks=True)
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert creator.get(broken)["status"] == "failed" and creator.get(fine)["status"] == "completed"
+    assert f"worker: job {broken} (broken): Failed in item 3 ('item-0002'): RuntimeError: item 2 broke once" \
+        in result.stderr and broken not in result.stdout
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"error: 1 job failed ({broken}, why said above): `jobs resume ID` runs it again from its last checkpoint")
+    assert f"worker: job {fine} (fine): Completed: 5 items" in result.stdout and "Traceback" not in result.stderr
+    again = cli("jobs", "worker", tasks=True)                       # nothing left to run: nothing failed now
+    assert again.returncode == 0 and "no queued or running jobs left" in again.stdout
+
+
 def _worker_with(jobs_dir, monkeypatch, then):
     """`jobs worker` in this process on a long job; once the job has 2 items done, `then(creator, job_id)` runs
     between two of the worker's looks at the folder. Returns (the worker's result, creator, job_id)."""

@@ -258,7 +258,8 @@ def cleanup_cmd(ctx: click.Context, days: float) -> None:
 def worker_cmd(ctx: click.Context, max_running: int, durability: str) -> None:
     """Run and resume jobs in the foreground until none is queued or running.
 
-    Ctrl-C (or SIGTERM) pauses the running jobs cleanly after their current item and exits 0.
+    Ctrl-C (or SIGTERM) pauses the running jobs cleanly after their current item. Exits 0, or 1 when a job it ran
+    failed (said on stderr, with why).
     """
     interrupted = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -274,7 +275,21 @@ def worker_cmd(ctx: click.Context, max_running: int, durability: str) -> None:
                 break
     finally:                           # on an error too: running jobs go back to the queue first
         manager.shutdown(pause=interrupted.is_set(), timeout=30)
-    click.echo(exit_words(_say_outcomes(manager, worked), interrupted.is_set()))
+    outcomes = _say_outcomes(manager, worked)
+    click.echo(exit_words(outcomes, interrupted.is_set()))
+    _fail_if_any_failed(outcomes)
+
+
+def _fail_if_any_failed(jobs: list[Job]) -> None:
+    """Exit 1 when a job the worker ran failed, naming it on stderr: a script or service manager running the worker
+    read exit 0 as all went well, and a failed job stayed unseen until `jobs list`."""
+    failed = sorted(job.job_id for job in jobs if job.status is JobStatus.FAILED)
+    if failed:
+        one = len(failed) == 1
+        click.echo(f"error: {_count(len(failed), 'job')} failed ({', '.join(failed)}, why said above): `jobs resume "
+                   f"ID` runs {'it' if one else 'them'} again from {'its' if one else 'their'} last checkpoint",
+                   err=True)
+        raise click.exceptions.Exit(1)
 
 
 def exit_words(jobs: list[Job], interrupted: bool) -> str:
@@ -306,9 +321,9 @@ def _say_outcomes(manager: JobManager, job_ids: set[str]) -> list[Job]:
             jobs.append(manager.job(job_id))
         except JobError:               # deleted meanwhile (`jobs delete`, the dashboard): it was said nothing of
             deleted.append(job_id)
-    for job in sorted(jobs, key=lambda job: job.created_at or ""):
+    for job in sorted(jobs, key=lambda job: job.created_at or ""):   # a failure, with its why, on stderr
         click.echo(f"worker: job {job.job_id} ({job.label or job.task}): "
-                   f"{in_task_words(job, job.message) or job.status.value}")
+                   f"{in_task_words(job, job.message) or job.status.value}", err=job.status is JobStatus.FAILED)
     for job_id in sorted(deleted):
         click.echo(f"worker: job {job_id}: deleted")
     return jobs
