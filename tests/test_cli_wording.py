@@ -825,7 +825,7 @@ def test_a_queued_job_says_who_runs_it_and_stdout_keeps_the_id_alone(tmp_path, m
     result = run("jobs", "start", pages)
     job_id = result.stdout.strip()
     assert len(job_id) == 12 and "\n" not in job_id
-    assert f"note: job {job_id} is queued; `cli.py jobs worker` runs it (or the dashboard, while it is open)" \
+    assert f"note: job {job_id} is queued; `inlink jobs worker` runs it (or the dashboard, while it is open)" \
         in result.stderr
 
 
@@ -835,7 +835,7 @@ def test_a_crawl_without_text_is_refused_in_the_command_lines_words(tmp_path):
     pages.write_text("Address,Title 1\nhttps://example.com/,Home\nhttps://example.com/a,A\n")
     refused = CliRunner().invoke(cli_module.cli, ["jobs", "start", str(pages)])
     assert refused.exit_code == 1
-    assert ("name the column that holds it with `--column 'content=HEADER'`, or fetch the pages with `cli.py fetch "
+    assert ("name the column that holds it with `--column 'content=HEADER'`, or fetch the pages with `inlink fetch "
             "urlsonly.csv --out-pages pages.csv --out-links links.csv`.") in refused.stderr
     assert "dashboard" not in refused.stderr and "Upload page" not in refused.stderr
 
@@ -863,7 +863,7 @@ def test_the_same_start_twice_is_not_queued_twice_unless_asked(tmp_path, monkeyp
     refused = CliRunner().invoke(cli_module.cli, ["jobs", "start", str(pages)])
     assert refused.exit_code == 1
     assert (f"an identical analysis of crawl.csv is already queued: job {first}: nothing was queued (follow "
-            f"it with `cli.py jobs status {first}`; --again queues a second one)") in " ".join(refused.stderr.split())
+            f"it with `inlink jobs status {first}`; --again queues a second one)") in " ".join(refused.stderr.split())
     again = run("jobs", "start", pages, "--again").stdout.strip()
     other = run("jobs", "start", pages, "--max-per-page", "3").stdout.strip()
     assert len({first, again, other}) == 3
@@ -876,3 +876,29 @@ def test_the_column_option_lists_every_field_the_importer_takes(command):
 
     shown = " ".join(CliRunner().invoke(cli_module.cli, [*command, "--help"], terminal_width=400).output.split())
     assert f"(fields: {', '.join(PAGE_FIELDS)})" in shown
+
+
+@pytest.mark.parametrize("program", [["-m", "inlink"], ["cli.py"]])
+def test_messages_name_the_command_as_it_was_run(tmp_path, program):
+    """Messages said "run `cli.py jobs worker`" however the command line was run (`python3 -m inlink`, the `inlink`
+    script): the commands they name are in the name click knows, its own, the engines' and a job's alike."""
+    name = "python3 -m inlink" if program[0] == "-m" else "cli.py"
+    pages, bare, jobs_dir = tmp_path / "crawl.csv", tmp_path / "urlsonly.csv", tmp_path / "jobs"
+    pages.write_text(SMALL_CRAWL)
+    bare.write_text("Address,Title 1\nhttps://example.com/,Home\nhttps://example.com/a,A\n")
+
+    def run_as(*args):
+        return subprocess.run([sys.executable, *program, "--jobs-dir", str(jobs_dir), *map(str, args)], cwd=REPO,
+                              capture_output=True, text=True, timeout=120)
+    queued = run_as("jobs", "start", pages)
+    job_id = queued.stdout.strip()
+    assert queued.returncode == 0 and f"`{name} jobs worker` runs it" in queued.stderr, queued.stderr
+    twin = run_as("jobs", "start", pages)                                  # click's own error path
+    assert twin.returncode == 1 and f"follow it with `{name} jobs status {job_id}`" in twin.stderr, twin.stderr
+    refused = run_as("jobs", "start", bare)                                # the site importer's sentence
+    assert refused.returncode == 1 and f"fetch the pages with `{name} fetch urlsonly.csv" in refused.stderr
+    assert f"Usage: {name} " in run_as("jobs", "--help").stdout
+    meta = jobs_dir / f"{job_id}.json"                                     # a job's saved message names cli.py
+    meta.write_text(json.dumps({**json.loads(meta.read_text()), "message": "Raise the budget and resume the job to "
+                                "continue (`cli.py jobs resume JOB --budget USD`)."}))
+    assert f"(`{name} jobs resume JOB --budget USD`)" in run_as("jobs", "status", job_id).stdout

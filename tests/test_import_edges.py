@@ -727,7 +727,7 @@ def test_suggest_and_jobs_start_refuse_an_export_without_text(tmp_path):
         assert result.exit_code == 1
         assert result.stderr.startswith("import: internal_html.csv: 1 row read, 1 page kept")
         errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
-        assert errors == [line for line in errors if "no page can be analysed" in line and "cli.py fetch" in line]
+        assert errors == [line for line in errors if "no page can be analysed" in line and "`inlink fetch" in line]
         assert len(errors) == 1 and "Traceback" not in result.output and result.stdout == ""
     assert not out.exists()
     assert JobManager(tmp_path / "jobs", autostart=False).list_jobs() == []

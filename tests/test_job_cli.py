@@ -153,7 +153,7 @@ def test_list_has_a_header_shows_status_progress_and_names_a_job_no_worker_runs(
     assert line.split()[:3] == [job_id, "running", "12/12"]      # the checkpoint log's count, as `jobs status`
     assert line.index("(100%)") + len("(100%)") == header.index("PROGRESS") + len("PROGRESS")   # aligned
     assert f"note: job {job_id} is marked running but no process runs it" in listing.stderr
-    assert "`cli.py jobs worker`" in listing.stderr
+    assert "`inlink jobs worker`" in listing.stderr              # the program's name, as click knows it
     status = cli_here("jobs", "status", job_id).stdout
     assert "12/12" in status and "no process runs it" in status
 
@@ -244,7 +244,8 @@ def test_worker_exits_1_naming_a_job_that_failed_and_why(_isolated_jobs_dir, tmp
     assert f"worker: job {broken} (broken): Failed in item 3 ('item-0002'): RuntimeError: item 2 broke once" \
         in result.stderr and broken not in result.stdout
     assert result.stderr.strip().splitlines()[-1] == (
-        f"error: 1 job failed ({broken}, why said above): `jobs resume ID` runs it again from its last checkpoint")
+        f"error: 1 job failed ({broken}, why said above): `cli.py jobs resume ID` runs it again from its last "
+        "checkpoint")
     assert f"worker: job {fine} (fine): Completed: 5 items" in result.stdout and "Traceback" not in result.stderr
     again = cli("jobs", "worker", tasks=True)                       # nothing left to run: nothing failed now
     assert again.returncode == 0 and "no queued or running jobs left" in again.stdout

@@ -10,7 +10,7 @@ import click
 
 from inlink.cli.amounts import DOLLARS, Finite
 from inlink.cli import outputs
-from inlink.cli.root import _link_task, _manager, _orphans_text, echo_queued
+from inlink.cli.root import _link_task, _manager, _orphans_text, echo_queued, program
 from inlink.tasks.job_words import CHECK_THE_SETTINGS, spend_words
 from inlink.wording import counted as _count
 
@@ -147,7 +147,7 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
               medium_confidence, exclude, model, budget_usd, same_site, sheet, links_sheet, columns, label, again):
     """Validate a crawl and queue a link analysis of it; prints the new job id.
 
-    The dashboard's server or `cli.py jobs worker` runs the queued job. An identical analysis already queued or
+    The dashboard's server or `jobs worker` runs the queued job. An identical analysis already queued or
     running is not queued twice (a command run twice by mistake would pay for a Gemini run twice): its id is
     named instead, unless --again.
     """
@@ -165,7 +165,7 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
             label=label, on_report=_echo_report, refuse_identical=not again, on_patterns=_echo_pattern_reach,
             **_site_options(same_site, sheet, links_sheet, columns))
     except task.IdenticalAnalysis as twin:
-        raise click.ClickException(f"{twin}: nothing was queued (follow it with `cli.py jobs status "
+        raise click.ClickException(f"{twin}: nothing was queued (follow it with `{program()} jobs status "
                                    f"{twin.job.job_id}`; --again queues a second one)") from None
     echo_queued(job_id)
 

@@ -15,7 +15,7 @@ import click
 from inlink.cli.amounts import Finite
 from inlink.cli.jobs import say_unfinished
 from inlink.cli.outputs import out_file, refuse_overwriting
-from inlink.cli.root import _job_manager, _manager, echo_queued
+from inlink.cli.root import _job_manager, _manager, as_run, echo_queued
 from inlink.exports import is_workbook
 from inlink.fileio import user_file_writer, write_user_file
 from inlink.tasks.kinds import fetched_site, is_fetch
@@ -142,7 +142,7 @@ def _refuse_if_nothing_fetched(rows) -> None:
 
 def _say_note(note: str) -> None:
     """A note while the progress bar runs: on a line of its own (a terminal's bar has no line end yet)."""
-    click.echo(("\n" if sys.stderr.isatty() else "") + f"note: {note}", err=True)
+    click.echo(("\n" if sys.stderr.isatty() else "") + as_run(f"note: {note}"), err=True)
 
 
 def _say_written(rows, out_pages: Path, links: int, out_links: Path) -> None:
@@ -223,7 +223,7 @@ def _say_some(lines: list[str], shown: int = REPORT_EXAMPLES) -> None:
 def jobs_fetch_cmd(ctx, source, connections, rate_per_s, read_timeout, max_mb, all_sites, label):
     """Queue a fetch of a sitemap URL, URL list or export as a background job; prints the job id.
 
-    The dashboard's server or `cli.py jobs worker` runs it; `cli.py jobs fetched ID` writes its pages and links CSVs.
+    The dashboard's server or `jobs worker` runs it; `jobs fetched ID` writes its pages and links CSVs.
     """
     from inlink.tasks.fetch import start_fetch
 

@@ -14,12 +14,14 @@ import click
 from inlink.cli.amounts import DOLLARS, Finite
 from inlink.cli import outputs
 from inlink.cli.analyse import _warn_unknown_price
-from inlink.cli.root import FOLDER_FROM, RUNS_QUEUED, _CleanErrors, _job_manager, _link_task, _manager, _orphans_text, jobs_folder
+from inlink.cli.root import (FOLDER_FROM, RUNS_QUEUED, _CleanErrors, _job_manager, _link_task, _manager, _orphans_text,
+                             as_run, jobs_folder, program)
 from inlink.exports import is_workbook
 from inlink.fileio import write_user_file
 from inlink.jobs import Job, JobError, JobStatus
 from inlink.tasks.kinds import FETCH_TASK, LINK_TASK
-from inlink.tasks.job_words import in_task_words, spend_text
+from inlink.tasks.job_words import in_task_words as _in_task_words
+from inlink.tasks.job_words import spend_text
 from inlink.tasks.kinds import fetched_site, is_fetch
 from inlink.wording import counted as _count
 from inlink.wording import usd
@@ -31,6 +33,11 @@ if TYPE_CHECKING:
 @click.group(cls=_CleanErrors)
 def jobs() -> None:
     """List, inspect and control background jobs."""
+
+
+def in_task_words(job: Job, text: str | None) -> str:
+    """A job's sentence in its task's words (job_words), a command it names in the name the user runs us by."""
+    return as_run(_in_task_words(job, text))
 
 
 def _progress_text(job: Job) -> str:
@@ -69,7 +76,7 @@ def list_cmd(ctx: click.Context, status: str | None) -> None:
         click.echo(f"no {status} jobs" if status else "no jobs")
     for job in rows:
         if manager.orphaned(job):
-            click.echo(f"note: job {job.job_id} {ORPHANED}", err=True)
+            click.echo(as_run(f"note: job {job.job_id} {ORPHANED}"), err=True)
     for problem in manager.problems():
         click.echo(f"warning: {problem}", err=True)
 
@@ -110,7 +117,7 @@ def status_cmd(ctx: click.Context, job_id: str, as_json: bool) -> None:
     p = job.progress(now=_last_sign_of_life(job) if orphaned else None)
     click.echo(f"job {job.job_id} ({job.task}) {job.label or ''}".rstrip())
     click.echo(f"status:   {job.status.value} - "
-               + (f"this job {ORPHANED}" if orphaned else in_task_words(job, job.message)))
+               + (as_run(f"this job {ORPHANED}") if orphaned else in_task_words(job, job.message)))
     click.echo(f"step:     {job.current_step_index + 1}/{job.total_steps} {job.current_step}")
     running = job.status is JobStatus.RUNNING and not orphaned   # no time left to tell of a paused or finished
                                                                 # job, nor of one whose worker is gone (nor its
@@ -176,7 +183,7 @@ def resume_cmd(ctx: click.Context, job_id: str, budget_usd: float | None, model:
     manager.resume(job_id)
     given = [f"the model {model}"] * (model is not None) + [f"a budget of {usd(budget_usd)}"] * bool(budget_usd)
     click.echo(f"job {job_id}: queued to resume" + (f" with {' and '.join(given)}" if given else "")
-               + f"; {RUNS_QUEUED}")
+               + as_run(f"; {RUNS_QUEUED}"))
 _simple_command("stop", "Stop a job for good; its partial results stay downloadable.", "stop sent")
 _simple_command("delete", "Delete a job and all its files (stops it first if it runs).", "deleted")
 
@@ -286,9 +293,9 @@ def _fail_if_any_failed(jobs: list[Job]) -> None:
     failed = sorted(job.job_id for job in jobs if job.status is JobStatus.FAILED)
     if failed:
         one = len(failed) == 1
-        click.echo(f"error: {_count(len(failed), 'job')} failed ({', '.join(failed)}, why said above): `jobs resume "
-                   f"ID` runs {'it' if one else 'them'} again from {'its' if one else 'their'} last checkpoint",
-                   err=True)
+        click.echo(f"error: {_count(len(failed), 'job')} failed ({', '.join(failed)}, why said above): `{program()} "
+                   f"jobs resume ID` runs {'it' if one else 'them'} again from {'its' if one else 'their'} last "
+                   "checkpoint", err=True)
         raise click.exceptions.Exit(1)
 
 

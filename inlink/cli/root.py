@@ -50,9 +50,26 @@ class _CleanErrors(click.Group):
 def _echo_error(text: str, exc: BaseException) -> None:
     """The error's one line, then its notes (PEP 678), one line each: what the command did before it stopped
     (`suggest` writes the rows it found before an error: tasks/foreground.py)."""
-    click.echo(f"error: {text}", err=True)
+    click.echo(as_run(f"error: {text}"), err=True)
     for note in getattr(exc, "__notes__", ()):
-        click.echo(f"note: {note}", err=True)
+        click.echo(as_run(f"note: {note}"), err=True)
+
+
+#: How the engines' and tasks' sentences name a command to run (a job's pause message keeps it: job_words).
+WRITTEN_PROGRAM = "cli.py"
+
+
+def program() -> str:
+    """The name the user runs the command line by, as click knows it (the root command's info_name: `cli.py`,
+    `inlink`, `python3 -m inlink`), for the commands a message tells them to run."""
+    ctx = click.get_current_context(silent=True)
+    return (ctx.find_root().info_name if ctx else None) or WRITTEN_PROGRAM
+
+
+def as_run(text: str, name: str | None = None) -> str:
+    """A sentence naming a command as "`cli.py ...`" (this package's, the engines', a job's saved message) in the
+    name the user runs it by (`name`, else program()): `inlink jobs worker` read "run `cli.py jobs worker`"."""
+    return text.replace(f"`{WRITTEN_PROGRAM} ", f"`{name or program()} ")
 
 
 def _is_gemini_refusal(exc: Exception) -> bool:
@@ -79,7 +96,7 @@ def echo_queued(job_id: str) -> None:
     """A new job's id on stdout (what a script reads), and on stderr who runs it: `jobs start` printed the id alone,
     and `jobs status` then said "waiting for a free slot", as if something else were busy."""
     click.echo(job_id)
-    click.echo(f"note: job {job_id} is queued; {RUNS_QUEUED}", err=True)
+    click.echo(as_run(f"note: job {job_id} is queued; {RUNS_QUEUED}"), err=True)
 
 
 def jobs_folder(ctx: click.Context) -> Path:
@@ -96,7 +113,7 @@ def _job_manager(ctx: click.Context, job_id: str) -> JobManager:
     return _manager(ctx)
 
 
-@click.group(cls=_CleanErrors)
+@click.group("inlink", cls=_CleanErrors)
 @click.option("--jobs-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Jobs folder (default: $INLINK_JOBS_DIR or ./jobs).")
 @click.pass_context
@@ -163,17 +180,27 @@ def main(argv=None) -> int:
     return code
 
 
+def _program_name() -> str:
+    """How this process was started: `python3 -m inlink`, or the script's name (`cli.py`, `inlink`); `cli.py` when
+    neither tells (`python3 -c`, as the tests run it)."""
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    if spec is not None and spec.name:
+        return f"python3 -m {spec.name.removesuffix('.__main__')}"
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else ""
+    return name if name and not name.startswith("-") else WRITTEN_PROGRAM
+
+
 def _run(argv) -> int:
-    prog = "inlink" if Path(sys.argv[0]).name == "inlink" else "cli.py"
+    name = _program_name()
     try:
-        return cli.main(args=argv, prog_name=prog, standalone_mode=False) or 0
+        return cli.main(args=argv, prog_name=name, standalone_mode=False) or 0
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.UsageError as exc:     # a wrong option: the usage line helps
         exc.show()
         return exc.exit_code
     except click.ClickException as exc:   # a refusal in words: one line, like every other error
-        click.echo(f"error: {exc.format_message()}", err=True)
+        click.echo(as_run(f"error: {exc.format_message()}", name), err=True)
         return exc.exit_code
     except Interrupted as exc:          # Ctrl-C: 128 + SIGINT, as a shell reports a command it interrupted
         click.echo(f"\n{exc}", err=True)
