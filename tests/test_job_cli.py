@@ -179,16 +179,32 @@ def test_status_of_a_job_whose_worker_died_tells_no_time_left_and_stops_its_cloc
     assert "elapsed 20.0s" in progress, progress
 
 
-def test_an_error_is_one_line_on_stderr_without_traceback():
-    result = cli("jobs", "status", "../../etc")
+def test_an_error_is_one_line_on_stderr_without_traceback(tmp_path):
+    result = cli("--jobs-dir", str(tmp_path), "jobs", "status", "0123456789ab")
     assert result.returncode == 1 and result.stdout == ""
-    assert result.stderr.strip().splitlines() == [
-        "error: invalid job id '../../etc': expected 12 lowercase hex characters"]
+    assert result.stderr.strip().splitlines() == ["error: job 0123456789ab not found"]
+
+
+@pytest.mark.parametrize("command", [("status",), ("pause",), ("resume",), ("stop",), ("delete",),
+                                     ("export", "--out", "x.csv"), ("fetched", "--out-pages", "p.csv",
+                                                                    "--out-links", "l.csv")])
+def test_a_malformed_job_id_is_a_usage_error(command):
+    """A JOB_ID that is no job id exited 1, as a runtime failure, where click's own argument errors exit 2."""
+    name, *options = command
+    result = cli_here("jobs", name, "../../etc", *options)
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for 'JOB_ID': invalid job id '../../etc': expected 12 lowercase hex characters" in \
+        result.stderr and f"Usage: inlink jobs {name}" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_help_says_the_exit_statuses():
+    shown = " ".join(cli_here("--help").stdout.split())
+    assert "Exit status: 0 done; 1 a failure at run time" in shown and "2 a usage error" in shown
+    assert "130 interrupted (Ctrl-C)" in shown
 
 
 @pytest.mark.parametrize("args, message", [
     (("jobs", "pause", "0123456789ab"), "job 0123456789ab not found"),
-    (("jobs", "delete", "zz"), "invalid job id"),
     (("jobs", "export", "0123456789ab", "--out", "x.csv"), "not found"),
 ])
 def test_errors_are_one_clear_line(args, message):

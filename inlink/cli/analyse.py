@@ -68,6 +68,15 @@ def _options(max_per_page, max_inbound, exclude, model, budget_usd, confidence=(
             "exclude_patterns": list(exclude), "model": model, "budget_usd": budget_usd}
 
 
+def _check_tiers(task, options: dict) -> None:
+    """Tier cut-offs out of order (--medium-confidence above --high-confidence, or above the default high one) are a
+    usage error, exit 2 like click's range errors; the task's own check, later, said them as a failure (exit 1)."""
+    try:
+        task.check_confidences({name: options[name] for name in task.CONFIDENCE_OPTIONS})
+    except task.OptionError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--medium-confidence' / '--high-confidence'") from None
+
+
 def _site_options(same_site: str | None, sheet: str | None, links_sheet: str | None,
                   columns: tuple[str, ...] = ()) -> dict:
     hosts = [host.strip() for host in (same_site or "").split(",") if host.strip()]
@@ -152,6 +161,9 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
     named instead, unless --again.
     """
     task = _link_task()
+    options = _options(max_per_page, max_inbound, exclude, model, budget_usd,
+                       (min_confidence, high_confidence, medium_confidence))
+    _check_tiers(task, options)
     _warn_engine_options(engine, model, budget_usd)
     _warn_links_sheet(links, links_sheet)
     _warn_no_key(engine)
@@ -160,8 +172,7 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
         job_id = task.start_analysis(
             _manager(ctx), _file_bytes(pages), pages_name=pages.name,
             links=_file_bytes(links) if links else None, links_name=links.name if links else None,
-            engine=engine, options=_options(max_per_page, max_inbound, exclude, model, budget_usd,
-                                            (min_confidence, high_confidence, medium_confidence)),
+            engine=engine, options=options,
             label=label, on_report=_echo_report, refuse_identical=not again, on_patterns=_echo_pattern_reach,
             **_site_options(same_site, sheet, links_sheet, columns))
     except task.IdenticalAnalysis as twin:
@@ -205,6 +216,9 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
     task = _link_task()
     from inlink.tasks.foreground import run_to_csv   # (loaded with the task above: no second failure to word)
 
+    options = _options(max_per_page, max_inbound, exclude, model, budget_usd,
+                       (min_confidence, high_confidence, medium_confidence))
+    _check_tiers(task, options)
     _warn_engine_options(engine, model, budget_usd)
     _warn_links_sheet(links, links_sheet)
     _warn_unknown_price(engine, model)
@@ -216,9 +230,7 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
                 bars.append(stack.enter_context(
                     click.progressbar(length=total, label="analysing pages", file=sys.stderr)))
             bars[0].update(done - bars[0].pos)
-        summary = run_to_csv(pages, links, engine=engine, out_path=out, progress=progress,
-                             options=_options(max_per_page, max_inbound, exclude, model, budget_usd,
-                                              (min_confidence, high_confidence, medium_confidence)),
+        summary = run_to_csv(pages, links, engine=engine, out_path=out, progress=progress, options=options,
                              on_report=_echo_report, on_wait=lambda said: click.echo(f"\nnote: {said}", err=True),
                              **_site_options(same_site, sheet, links_sheet, columns))
     click.echo(f"wrote {_count(summary['suggestions'], 'suggestion')} for "

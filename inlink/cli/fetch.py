@@ -15,7 +15,7 @@ import click
 from inlink.cli.amounts import Finite
 from inlink.cli.jobs import say_unfinished
 from inlink.cli.outputs import out_file, refuse_overwriting
-from inlink.cli.root import _job_manager, _manager, as_run, echo_queued
+from inlink.cli.root import _job_manager, _manager, as_run, echo_queued, job_id_argument
 from inlink.exports import is_workbook
 from inlink.fileio import user_file_writer, write_user_file
 from inlink.tasks.kinds import fetched_site, is_fetch
@@ -234,7 +234,7 @@ def jobs_fetch_cmd(ctx, source, connections, rate_per_s, read_timeout, max_mb, a
 
 
 @click.command("fetched", short_help="Write a fetch job's pages and links CSVs.")
-@click.argument("job_id")
+@job_id_argument
 @_out_options
 @click.pass_context
 def jobs_fetched_cmd(ctx, job_id, out_pages, out_links):

@@ -15,7 +15,7 @@ from inlink.cli.amounts import DOLLARS, Finite
 from inlink.cli import outputs
 from inlink.cli.analyse import _warn_unknown_price
 from inlink.cli.root import (FOLDER_FROM, RUNS_QUEUED, _CleanErrors, _job_manager, _link_task, _manager, _orphans_text,
-                             as_run, jobs_folder, program)
+                             as_run, job_id_argument, jobs_folder, program)
 from inlink.exports import is_workbook
 from inlink.fileio import write_user_file
 from inlink.jobs import Job, JobError, JobStatus
@@ -102,7 +102,7 @@ def _current(manager: JobManager, job: Job) -> Job:
 
 
 @jobs.command("status")
-@click.argument("job_id")
+@job_id_argument
 @click.option("--json", "as_json", is_flag=True, help="Print the full metadata as JSON.")
 @click.pass_context
 def status_cmd(ctx: click.Context, job_id: str, as_json: bool) -> None:
@@ -155,7 +155,7 @@ def _summary_text(job: Job) -> str:
 
 def _simple_command(name: str, help_text: str, done_text: str, short_help: str | None = None):
     @jobs.command(name, help=help_text, short_help=short_help)
-    @click.argument("job_id")
+    @job_id_argument
     @click.pass_context
     def command(ctx: click.Context, job_id: str) -> None:
         manager = _job_manager(ctx, job_id)
@@ -166,7 +166,7 @@ def _simple_command(name: str, help_text: str, done_text: str, short_help: str |
 
 _simple_command("pause", "Pause a job (a running one pauses after its current item).", "pause sent")
 @jobs.command("resume", short_help="Queue a paused or failed job to continue.")
-@click.argument("job_id")
+@job_id_argument
 @click.option("--budget", "budget_usd", type=DOLLARS, default=None,
               help="A Gemini job's new budget in US dollars (a job paused at its budget needs a larger one).")
 @click.option("--model", "model", default=None,
@@ -189,7 +189,7 @@ _simple_command("delete", "Delete a job and all its files (stops it first if it 
 
 
 @jobs.command("export", short_help="Write a job's results so far to a CSV or Excel file.")
-@click.argument("job_id")
+@job_id_argument
 @click.option("--out", "-o", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               callback=outputs.out_file,
               help="CSV file to write, or an Excel workbook when named .xlsx (formula-safe for spreadsheets).")

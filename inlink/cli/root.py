@@ -103,6 +103,19 @@ def jobs_folder(ctx: click.Context) -> Path:
     return Path(ctx.obj.get("jobs_dir") or jobs_engine.default_jobs_dir())
 
 
+def _job_id(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A JOB_ID that is no job id (a path, a typo) is a usage error, exit 2 like click's own; it exited 1, as a
+    job that cannot be found does (a runtime failure: the id is well formed, the folder has no such job)."""
+    try:
+        return validate_job_id(value)
+    except JobError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+#: The argument of every command on one job.
+job_id_argument = click.argument("job_id", callback=_job_id)
+
+
 def _job_manager(ctx: click.Context, job_id: str) -> JobManager:
     """A manager for a command on one job. With no jobs folder the job cannot exist: said without making the
     folder (a manager makes it, and its full-disk ballast file), which `jobs status ID` in the wrong folder did."""
@@ -113,7 +126,14 @@ def _job_manager(ctx: click.Context, job_id: str) -> JobManager:
     return _manager(ctx)
 
 
-@click.group("inlink", cls=_CleanErrors)
+#: The exit statuses, in --help and the README: a script tells a mistyped command from a failed run.
+EXIT_STATUSES = ("Exit status: 0 done; 1 a failure at run time (a file, job or site that cannot be read, an analysis "
+                 "refused, a job `jobs worker` ran that failed); 2 a usage error (an unknown option, a value out of "
+                 "range, a malformed job id, tier cut-offs out of order, an output file that cannot be written); "
+                 "130 interrupted (Ctrl-C).")
+
+
+@click.group("inlink", cls=_CleanErrors, epilog=EXIT_STATUSES)
 @click.option("--jobs-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Jobs folder (default: $INLINK_JOBS_DIR or ./jobs).")
 @click.pass_context

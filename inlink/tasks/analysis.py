@@ -34,6 +34,7 @@ from inlink.tasks.options import (  # noqa: F401 (the options' names stay part o
     MissingApiKey,
     OptionError,
     analysis_config,
+    check_confidences,
     clean_options,
 )
 

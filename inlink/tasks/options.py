@@ -58,7 +58,7 @@ def clean_options(engine: str, options: Mapping | None) -> dict:
     merged["exclude_patterns"] = [str(p).strip() for p in merged["exclude_patterns"] if str(p).strip()]
     if not _as_number(merged["throttle_s"]) >= 0:
         raise OptionError(f"throttle_s must be zero or more seconds, not {merged['throttle_s']!r}")
-    _check_confidences(merged)
+    check_confidences(merged)
     if merged["budget_usd"] is not None and not _as_number(merged["budget_usd"]) > 0:
         raise OptionError(f"budget_usd must be a positive amount of US dollars, not {merged['budget_usd']!r}")
     merged["engine"] = engine
@@ -79,8 +79,9 @@ def _configured_model() -> str:
         raise OptionError(str(exc)) from None
 
 
-def _check_confidences(options: dict) -> None:
-    """The floor and the tier cut-offs are 0-1, and the medium cut-off is not above the high one."""
+def check_confidences(options: Mapping) -> None:
+    """The floor and the tier cut-offs are 0-1, and the medium cut-off is not above the high one (the command line
+    asks it before any work, to say a wrong pair as the usage error it is)."""
     for name in CONFIDENCE_OPTIONS:
         if options[name] is not None and not 0 <= _as_number(options[name]) <= 1:
             raise OptionError(f"{name} must be a number from 0 to 1, not {options[name]!r}")
