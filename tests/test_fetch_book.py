@@ -102,7 +102,7 @@ def test_the_fetch_report_groups_failures_and_names_the_pages_kept_out(book, tmp
                            str(out_pages), "--out-links", str(out_links), "--rate", "0"],
                           capture_output=True, text=True, timeout=120, cwd=REPO)
     assert done.returncode == 0, done.stderr
-    report = done.stdout
+    report = done.stderr                                          # a report, on stderr as the import report
     # one line per status with its reason once, a few URLs, and the 404 is not hidden behind the blocked pages
     assert "  Blocked by robots.txt, 7 pages: robots.txt disallows this URL for our user agent" in report
     assert "    ... and 2 more" in report and report.count("distutils/old-") == 5

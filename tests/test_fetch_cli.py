@@ -25,9 +25,11 @@ def test_fetch_in_the_foreground_writes_both_files_and_a_report(site, tmp_path):
     done = cli("fetch", site.url("sitemap.xml"), "--out-pages", str(pages), "--out-links", str(links),
                "--rate", "0")
     assert done.returncode == 0, done.stderr
-    assert f"fetch report for {site.base}: OK 6, Blocked by robots.txt 1, HTTP error 1" in done.stdout
-    assert "the server answered 404 Not Found" in done.stdout and "robots.txt disallows" in done.stdout
-    assert f"wrote 8 rows (6 fetched, 2 URLs not: see the report) to {pages}" in done.stdout   # was "8 pages"
+    assert f"fetch report for {site.base}: OK 6, Blocked by robots.txt 1, HTTP error 1" in done.stderr
+    assert "the server answered 404 Not Found" in done.stderr and "robots.txt disallows" in done.stderr
+    # the report on stderr, as `suggest`'s import report; stdout holds the result alone: what was written where
+    assert done.stdout == f"wrote 8 rows (6 fetched, 2 URLs not: see the report) to {pages} and " \
+        f"{len(pd.read_csv(links))} links to {links}\n"   # was "8 pages"
     table = pd.read_csv(pages, keep_default_na=False)
     assert len(table) == 8 and (table["Word Count"] > 0).sum() == 6
     # a byte-order mark, so a spreadsheet reads accents right; the importer takes it as UTF-8
@@ -44,7 +46,7 @@ def test_jobs_fetch_is_queued_run_by_the_worker_and_written(site, tmp_path):
     job_id = queued.stdout.strip()
     early = cli("jobs", "fetched", job_id, "--out-pages", str(tmp_path / "p0.csv"), "--out-links",
                 str(tmp_path / "l0.csv"), jobs_dir=jobs)           # still queued: the report says so, not ""
-    assert early.returncode == 0 and "fetch report: no page fetched yet" in early.stdout, early.stdout
+    assert early.returncode == 0 and "fetch report: no page fetched yet" in early.stderr, early.stderr
     assert cli("jobs", "worker", jobs_dir=jobs).returncode == 0
     pages, links = tmp_path / "pages.csv", tmp_path / "links.csv"
     written = cli("jobs", "fetched", job_id, "--out-pages", str(pages), "--out-links", str(links), jobs_dir=jobs)
@@ -52,7 +54,8 @@ def test_jobs_fetch_is_queued_run_by_the_worker_and_written(site, tmp_path):
     assert sorted(pd.read_csv(pages)["Address"]) == sorted(site.url(p) for p in PAGES[:4])
     links_written = len(pd.read_csv(links))
     assert f"wrote 4 pages to {pages} and {links_written:,} links to {links}" in written.stdout   # was "the links"
-    assert f"fetch report for {site.base}: OK 4" in written.stdout     # the site, not the list's first URL
+    assert f"fetch report for {site.base}: OK 4" in written.stderr     # the site, not the list's first URL
+    assert written.stdout.splitlines() == [f"wrote 4 pages to {pages} and {links_written:,} links to {links}"]
     status = cli("jobs", "status", job_id, jobs_dir=jobs).stdout
     assert "4 URLs to fetch from urls.txt, on 127.0.0.1" in status    # was one of the pages, named as the source
     assert (f"summary:  fetched OK 4 from {site.base}; `jobs fetched {job_id}` writes the pages and links CSVs"
@@ -249,7 +252,8 @@ def test_a_fetch_that_fetched_no_page_is_an_error_and_keeps_the_earlier_files(tm
     pages, links = tmp_path / "pages.csv", tmp_path / "links.csv"
     pages.write_text("earlier")
     done = cli("fetch", str(listing), "--out-pages", str(pages), "--out-links", str(links))
-    assert done.returncode == 1 and "fetch report for http://127.0.0.1:" in done.stdout and ": Connection refused 2\n" in done.stdout
+    assert done.returncode == 1 and "fetch report for http://127.0.0.1:" in done.stderr
+    assert ": Connection refused 2\n" in done.stderr and done.stdout == ""
     assert done.stderr.strip().splitlines()[-1].startswith("error: no page could be fetched, so no file was written")
     assert pages.read_text() == "earlier" and not links.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pages.csv", "urls.txt"]
@@ -281,10 +285,10 @@ def test_the_report_of_a_fetch_not_finished_names_its_site(capsys):
                           "Status": "OK", "Status Code": 200, "Indexability": "Indexable"} for page in ("a", "b")],
                         columns=list(RESULT_COLUMNS))
     print_report(rows)
-    assert capsys.readouterr().out.startswith("fetch report for https://docs.example: OK 2")
+    assert capsys.readouterr().err.startswith("fetch report for https://docs.example: OK 2")
     rows.loc[1, "Requested URL"] = "https://other.example/b"     # two sites: none named
     print_report(rows)
-    assert capsys.readouterr().out.startswith("fetch report: OK 2")
+    assert capsys.readouterr().err.startswith("fetch report: OK 2")
 
 
 def test_a_listed_url_that_redirects_is_counted_as_a_redirect_not_as_a_url_not_fetched(site, tmp_path):
@@ -295,7 +299,7 @@ def test_a_listed_url_that_redirects_is_counted_as_a_redirect_not_as_a_url_not_f
     done = cli("fetch", site.url("sitemap.xml"), "--out-pages", str(pages), "--out-links", str(links),
                "--rate", "0")
     assert done.returncode == 0, done.stderr
-    assert f"fetch report for {site.base}: " in done.stdout and "Redirected 1" in done.stdout
+    assert f"fetch report for {site.base}: " in done.stderr and "Redirected 1" in done.stderr
     assert f"wrote 3 rows (1 fetched, 1 redirect, 1 URL not: see the report) to {pages}" in done.stdout
     table = pd.read_csv(pages, keep_default_na=False)
     assert table["Address"].tolist().count(site.url(PAGES[0])) == 1

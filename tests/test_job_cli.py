@@ -263,6 +263,7 @@ def test_worker_exits_1_naming_a_job_that_failed_and_why(_isolated_jobs_dir, tmp
         f"error: 1 job failed ({broken}, why said above): `cli.py jobs resume ID` runs it again from its last "
         "checkpoint")
     assert f"worker: job {fine} (fine): Completed: 5 items" in result.stdout and "Traceback" not in result.stderr
+    assert "worker: running jobs from" in result.stderr            # progress, on stderr; stdout: the outcomes
     again = cli("jobs", "worker", tasks=True)                       # nothing left to run: nothing failed now
     assert again.returncode == 0 and "no queued or running jobs left" in again.stdout
 

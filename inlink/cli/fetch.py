@@ -169,24 +169,25 @@ def _one_site(rows) -> str | None:
 
 
 def print_report(rows, site: str | None = None) -> None:
-    """Counts per status; the pages not fetched grouped by status (the reason once, a few of the URLs): a site's
-    163 pages blocked by robots.txt, listed one a line, filled the report and hid its two 404s behind "... and
-    129 more". Then the pages fetched that are no link targets, and why (noindex, meta refresh, copies...)."""
+    """The fetch report, on stderr: counts per status; the pages not fetched grouped by status (the reason once, a
+    few of the URLs): a site's 163 pages blocked by robots.txt, listed one a line, filled the report and hid its two
+    404s behind "... and 129 more". Then the pages fetched that are no link targets, and why (noindex, meta
+    refresh, copies...)."""
     from inlink.fetch import dataset
 
     counts = dataset.report_counts(rows)
     site = site or rows.attrs.get("site") or _one_site(rows)   # run_fetch's, the finished job's, or the URLs'
-    click.echo(f"fetch report{f' for {site}' if site else ''}: "
-               + (", ".join(f"{label} {count}" for label, count in counts.items()) or "no page fetched yet"))
+    _say(f"fetch report{f' for {site}' if site else ''}: "
+         + (", ".join(f"{label} {count}" for label, count in counts.items()) or "no page fetched yet"))
     failed = rows.loc[rows["Status"] != "OK"]
     for (status, code), group in failed.groupby(["Status", "Status Code"], sort=False):
         urls, reasons = group["Requested URL"].tolist(), group["Reason"].tolist()
         said = f"{status} ({code})" if code else status   # 0: no answer (robots.txt, the network): "(0)" said nothing
         if len(set(reasons)) == 1:
-            click.echo(f"  {said}, {counted(len(urls), 'page')}: {reasons[0]}")
+            _say(f"  {said}, {counted(len(urls), 'page')}: {reasons[0]}")
             _say_some([f"    {url}" for url in urls])
         else:
-            click.echo(f"  {said}, {counted(len(urls), 'page')}:")
+            _say(f"  {said}, {counted(len(urls), 'page')}:")
             _say_some([f"    {url}: {reason}" for url, reason in zip(urls, reasons)])
     kept_out = rows.loc[(rows["Status"] == "OK") & (rows["Indexability"] == "Non-Indexable")]
     if not len(kept_out):
@@ -202,17 +203,23 @@ def print_report(rows, site: str | None = None) -> None:
         else:
             why, detail = status, f"-> {moved}" if isinstance(moved, str) and moved and moved != url else ""
         examples.setdefault(why, []).append(f"    {why}: {url} {detail}".rstrip())
-    click.echo(f"  fetched but kept out of link targets: {counted(len(kept_out), 'page')} ("
-               + ", ".join(f"{why} {len(lines)}" for why, lines in examples.items()) + ")")
+    _say(f"  fetched but kept out of link targets: {counted(len(kept_out), 'page')} ("
+         + ", ".join(f"{why} {len(lines)}" for why, lines in examples.items()) + ")")
     for lines in examples.values():
         _say_some(lines, shown=3)
 
 
 def _say_some(lines: list[str], shown: int = REPORT_EXAMPLES) -> None:
     for line in lines[:shown]:
-        click.echo(line)
+        _say(line)
     if len(lines) > shown:
-        click.echo(f"    ... and {len(lines) - shown:,} more (see the Status, Reason and Indexability Status columns)")
+        _say(f"    ... and {len(lines) - shown:,} more (see the Status, Reason and Indexability Status columns)")
+
+
+def _say(line: str) -> None:
+    """A line of the fetch report: on stderr, as `suggest`'s import report (it went to stdout, where a command's
+    result goes: the one line of what was written where)."""
+    click.echo(line, err=True)
 
 
 @click.command("fetch", short_help="Queue a fetch of a sitemap, URL list or export.")

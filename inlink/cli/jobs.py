@@ -274,7 +274,7 @@ def worker_cmd(ctx: click.Context, max_running: int, durability: str) -> None:
     manager = _manager(ctx, autostart=False, max_running=max_running, durability=durability)
     worked = _register_tasks(manager)
     manager.start()
-    click.echo(f"worker: running jobs from {manager.jobs_dir} (Ctrl-C pauses them and exits)")
+    click.echo(f"worker: running jobs from {manager.jobs_dir} (Ctrl-C pauses them and exits)", err=True)
     try:
         while not interrupted.wait(0.25):
             worked |= _register_tasks(manager)     # a job of another task may have been queued meanwhile
