@@ -13,6 +13,7 @@ import itertools
 import os
 import shutil
 import stat
+import sys
 from pathlib import Path
 from typing import IO, Iterator
 
@@ -112,11 +113,19 @@ def _named_as(path: str | Path) -> Iterator[None]:
         raise UnwritableFile(exc.errno, exc.strerror or str(exc), str(path)) from exc
 
 
+#: The output name that means standard output (`--out -`), as most command-line tools read it.
+STDOUT = "-"
+
+
 def write_user_file(path: str | Path, data: bytes) -> None:
     """A file the user asked for (a command's --out): whole or not at all, like atomic_write_bytes, so a Ctrl-C
     or a kill during the write leaves an earlier file as it was (it was left half overwritten). Its mode is the
     earlier file's, else what the umask gives a new file (job data's 0600 is not forced on it). Written through
-    a symbolic link, and straight into a path that is no regular file (see _destination)."""
+    a symbolic link, and straight into a path that is no regular file (see _destination); STDOUT ("-") writes the
+    bytes on standard output."""
+    if str(path) == STDOUT:
+        _write_stdout(data)
+        return
     with _named_as(path):
         path, streamed = _destination(path)
         if streamed:
@@ -124,6 +133,19 @@ def write_user_file(path: str | Path, data: bytes) -> None:
                 handle.write(data)
             return
         atomic_write_bytes(path, data, mode=_user_mode(path), sync=False)
+
+
+def _write_stdout(data: bytes) -> None:
+    """The bytes on standard output's binary stream, after any text written there before (`suggest --out - |
+    csvlook`: a file's bytes as they are, its byte-order mark too, never re-encoded)."""
+    sys.stdout.flush()
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is None:              # a text-only stdout (an embedding's): the bytes are UTF-8
+        sys.stdout.write(data.decode("utf-8"))
+        sys.stdout.flush()
+        return
+    stream.write(data)
+    stream.flush()
 
 
 def check_user_file(path: str | Path) -> None:

@@ -2,6 +2,8 @@
 claim what cannot be known, the summary of a finished job, and help for every option."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -797,13 +799,34 @@ def test_an_export_over_one_of_the_job_s_own_files_is_refused(tmp_path):
     run("--jobs-dir", jobs_dir, "jobs", "export", job_id, "-o", jobs_dir / "export.csv")   # any other name: written
 
 
-def test_an_output_to_standard_output_is_refused_in_words_of_its_own(tmp_path):
-    """`--out -` read "-: the file is written as CSV (or as a workbook when named .xlsx), so name it .csv or .xlsx"."""
-    pages = tmp_path / "crawl.csv"
-    pages.write_text(SMALL_CRAWL)
-    result = CliRunner().invoke(cli_module.cli, ["suggest", str(pages), "--out", "-"])
-    assert result.exit_code == 2 and "'-' (standard output) is not written to" in " ".join(result.output.split())
+def test_a_fetch_output_to_standard_output_is_refused_in_words_of_its_own(tmp_path):
+    """`--out-pages -` read "-: the file is written as CSV (or as a workbook when named .xlsx), so name it .csv or
+    .xlsx" (a fetch writes two files: neither goes to standard output)."""
+    result = CliRunner().invoke(cli_module.cli, ["fetch", "https://example.com/sitemap.xml", "--out-pages", "-",
+                                                 "--out-links", str(tmp_path / "l.csv")])
+    assert result.exit_code == 2 and "'-' (standard output) is not written to: the command writes two files" in \
+        " ".join(result.output.split())
     assert "-: the file is written" not in result.output and not (tmp_path / "-").exists()
+
+
+def test_suggest_and_jobs_export_write_the_csv_on_standard_output_with_out_dash(tmp_path):
+    """`--out -` was refused: the CSV now goes to stdout, byte for byte the file `--out FILE` writes, and nothing
+    else does (the summary, the import report and the progress go to stderr)."""
+    pages, links, jobs_dir = REPO / "sample_data" / "pages.csv", REPO / "sample_data" / "inlinks.csv", tmp_path / "j"
+    written = tmp_path / "suggestions.csv"
+    assert run("suggest", pages, "--links", links, "--out", written).exit_code == 0
+    piped = subprocess.run([sys.executable, str(REPO / "cli.py"), "suggest", str(pages), "--links", str(links),
+                            "--out", "-"], capture_output=True, timeout=120, cwd=tmp_path)
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout == written.read_bytes() and piped.stdout.startswith(b"\xef\xbb\xbfSource,Destination,")
+    rows = len(list(csv.reader(io.StringIO(piped.stdout.decode("utf-8-sig"), newline="")))) - 1
+    assert f"wrote {rows} suggestions for 45 pages to standard output; orphan pages" in piped.stderr.decode()
+    assert not (tmp_path / "-").exists()
+    job_id = run("--jobs-dir", jobs_dir, "jobs", "start", pages, "--links", links).stdout.strip()
+    run("--jobs-dir", jobs_dir, "jobs", "worker")
+    exported = run("--jobs-dir", jobs_dir, "jobs", "export", job_id, "-o", "-")
+    assert exported.exit_code == 0 and exported.stdout_bytes == written.read_bytes()
+    assert exported.stderr == f"wrote {rows} suggestions to standard output\n"
 
 
 @pytest.mark.parametrize("name", ["out.json", "out", "out.tsv", "out.txt"])

@@ -3,6 +3,7 @@ the options they share."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import sys
 from pathlib import Path
 
@@ -201,8 +202,9 @@ def _file_bytes(path: Path) -> bytes:
 @click.argument("pages", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_analysis_options
 @click.option("--out", "-o", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              callback=outputs.out_file,
-              help="CSV file to write the suggestions to (an Excel workbook when named .xlsx).")
+              callback=outputs.out_file_or_stdout,
+              help="CSV file to write the suggestions to (an Excel workbook when named .xlsx; - writes the CSV on "
+                   "standard output, and the summary on stderr).")
 def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence, high_confidence,
                 medium_confidence, exclude, model, budget_usd, same_site, sheet, links_sheet, columns, out):
     """Analyse a crawl in the foreground (no job) and write the suggestions: a CSV file, or an Excel workbook when
@@ -233,11 +235,12 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
         summary = run_to_csv(pages, links, engine=engine, out_path=out, progress=progress, options=options,
                              on_report=_echo_report, on_wait=lambda said: click.echo(f"\nnote: {said}", err=True),
                              **_site_options(same_site, sheet, links_sheet, columns))
-    click.echo(f"wrote {_count(summary['suggestions'], 'suggestion')} for "
-               f"{_count(summary['pages_analysed'], 'page')} to {out}; "
-               + _orphans_text(summary["orphans_before"], summary["orphans_after"], links is not None))
+    say = functools.partial(click.echo, err=outputs.to_stdout(out))   # stdout holds the rows alone then
+    say(f"wrote {_count(summary['suggestions'], 'suggestion')} for {_count(summary['pages_analysed'], 'page')} to "
+        f"{outputs.said_as(out)}; " + _orphans_text(summary["orphans_before"], summary["orphans_after"],
+                                                    links is not None))
     if engine == "gemini":
-        click.echo(f"spent: {spend_words(summary.get('counters') or {}, budget_usd)}")
+        say(f"spent: {spend_words(summary.get('counters') or {}, budget_usd)}")
     for pattern in summary.get("unmatched_exclude_patterns") or ():
         click.echo(f"note: --exclude {task.unmatched_pattern_words(pattern)}", err=True)
     if exclude and not summary["pages_analysed"]:

@@ -191,8 +191,9 @@ _simple_command("delete", "Delete a job and all its files (stops it first if it 
 @jobs.command("export", short_help="Write a job's results so far to a CSV or Excel file.")
 @job_id_argument
 @click.option("--out", "-o", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              callback=outputs.out_file,
-              help="CSV file to write, or an Excel workbook when named .xlsx (formula-safe for spreadsheets).")
+              callback=outputs.out_file_or_stdout,
+              help="CSV file to write, or an Excel workbook when named .xlsx (formula-safe for spreadsheets); - "
+                   "writes the CSV on standard output.")
 @click.pass_context
 def export_cmd(ctx: click.Context, job_id: str, out: Path) -> None:
     """Write the committed results of a job (even a running or stopped one) to a CSV file, or an Excel workbook
@@ -211,7 +212,8 @@ def export_cmd(ctx: click.Context, job_id: str, out: Path) -> None:
         data = manager.results_csv(job_id)
         write_user_file(out, data)
         rows = before if manager.results_count(job_id) == before else _csv_rows_in(data)
-    click.echo(in_task_words(job, f"wrote {_count(rows, 'result row')} to {out}"))
+    click.echo(in_task_words(job, f"wrote {_count(rows, 'result row')} to {outputs.said_as(out)}"),
+               err=outputs.to_stdout(out))   # stdout holds the rows alone then
     say_unfinished(job)
     if is_fetch(job):
         click.echo(f"note: `jobs fetched {job_id}` writes this fetch as a crawl export (pages and links CSVs)",

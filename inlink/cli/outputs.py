@@ -8,16 +8,34 @@ from pathlib import Path
 
 import click
 
-from inlink.fileio import check_user_file
+from inlink.fileio import STDOUT, check_user_file
+
+
+def out_file_or_stdout(ctx, param, value: Path | None) -> Path | None:
+    """out_file, or "-": the rows as CSV on standard output (`suggest` and `jobs export`, which write one file; the
+    command's own lines then go to stderr, see to_stdout)."""
+    if value is not None and to_stdout(value):
+        return value
+    return out_file(ctx, param, value)
+
+
+def to_stdout(out: Path) -> bool:
+    """Whether the output is standard output (`--out -`): then nothing else may be written there."""
+    return str(out) == STDOUT
+
+
+def said_as(out: Path) -> str:
+    """The output as a sentence names it."""
+    return "standard output" if to_stdout(out) else str(out)
 
 
 def out_file(ctx, param, value: Path | None) -> Path | None:
     """An output file's folder must exist: said before the work, not after it (a whole analysis or fetch ran,
     then "[Errno 2] No such file or directory"). A suggestions file named .xlsx is written as a workbook; an old
     .xls cannot be."""
-    if value is not None and str(value) == "-":   # read "-: the file is written as CSV ..., so name it .csv"
-        raise click.BadParameter("'-' (standard output) is not written to: the rows go to a file, so give a file "
-                                 "name; the summary is said on the terminal")
+    if value is not None and to_stdout(value):   # read "-: the file is written as CSV ..., so name it .csv"
+        raise click.BadParameter("'-' (standard output) is not written to: the command writes two files, so give "
+                                 "file names")
     if value is not None and not value.absolute().parent.is_dir():
         raise click.BadParameter(f"the folder {value.absolute().parent} does not exist")
     if value is not None and value.suffix.lower() == ".xls":
@@ -58,7 +76,7 @@ def refuse_overwriting(outputs: dict[str, Path], inputs: dict[str, Path | None])
     links over its pages."""
     seen: dict[Path, str] = {}
     for name, path in {**inputs, **outputs}.items():
-        if path is None:
+        if path is None or to_stdout(path):
             continue
         real = Path(os.path.realpath(path))
         if real in seen:
