@@ -370,3 +370,24 @@ def test_an_offline_jobs_cost_says_free(manager):
     app = open_page("jobs")
     assert_clean(app)
     assert table(app)["Cost"].tolist() == ["free"]
+
+
+def test_a_finished_job_shows_its_duration_and_no_time_left(manager):
+    """Before: a completed, stopped or failed job's panel read "Time left —" (as if not known yet) beside "Elapsed";
+    a finished job has no time left, and its Duration is the time it worked."""
+    completed = finished_job(manager, "done.csv")
+    GateTask.GATE.clear()
+    stopped = seed_job(manager, "stopped.csv")
+    wait_status(manager, stopped, "running")
+    manager.stop(stopped)
+    GateTask.FAIL_ONCE.add(failed := seed_job(manager, "broken.csv", pages=1))
+    GateTask.GATE.set()
+    wait_status(manager, stopped, "stopped")
+    wait_status(manager, failed, "failed")
+    for job_id in (completed, stopped, failed):
+        app = open_page("jobs", {"job": job_id})
+        assert_clean(app)
+        labels = [m.label for m in app.metric]
+        assert "Time left" not in labels and "Elapsed" not in labels, (job_id, labels)
+        duration = next(m for m in app.metric if m.label == "Duration")
+        assert duration.value.endswith(" s") and "pauses left out" in duration.help

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from inlink.jobs import Job, JobError, JobNotFound, JobStatus
+from inlink.jobs import TERMINAL_STATUSES, Job, JobError, JobNotFound, JobStatus
 from inlink.ui import eta
 from inlink.ui import format as fmt
 from inlink.ui import navigation
@@ -193,9 +193,12 @@ def _figures(job: Job) -> None:
             else fmt.per_minute(_rate(progress)) if measured else "—")
     row.metric(f"{noun[:1].upper()}{noun[1:]}s per minute", pace,   # counts the second core's burst)
                help=None if running or measured else f"Not measured: the job worked under {MEASURED_S:.0f} s.")
-    row.metric("Time left", left, help="From the pace of the last pages; '…' until a few pages "
-               "have gone by." if left == ESTIMATING else None)
-    row.metric("Elapsed", fmt.duration(progress.get("elapsed_s")))
+    finished = job.status in TERMINAL_STATUSES   # completed, stopped, failed: "Time left —" read as not known yet
+    if not finished:
+        row.metric("Time left", left, help="From the pace of the last pages; '…' until a few pages "
+                   "have gone by." if left == ESTIMATING else None)
+    row.metric("Duration" if finished else "Elapsed", fmt.duration(progress.get("elapsed_s")),
+               help="The time the job worked, its pauses left out." if finished else None)
     if fmt.is_fetch(job):
         fetched, rows = fetched_pages(job), int(job.rows_written or 0)
         row.metric("Pages fetched", f"{fetched:,}", help=f"Fetched of {fmt.plural(rows, 'URL')} done so far; "
