@@ -157,6 +157,39 @@ def test_a_key_typed_in_a_panel_is_said_to_go_before_the_environments(dataset, m
                for c in texts(app.caption)), texts(app.caption)
 
 
+def test_a_typed_key_can_be_forgotten_back_to_the_environments(dataset, monkeypatch):
+    """Before: a key typed in a panel (Gemini refused the environment's) went before GEMINI_API_KEY for the rest of
+    the session, with no way back to the environment's key."""
+    monkeypatch.setenv("GEMINI_API_KEY", "AIza-from-the-environment")
+    app = open_page("generate")
+    app.get("button_group")[0].set_value("gemini").run()
+    app.session_state["typed_gemini_key"] = "AIza-typed-in-a-panel"
+    app.run()
+    click(app, "Use the environment's key instead")
+    assert_clean(app)
+    assert "typed_gemini_key" not in app.session_state
+    assert any(c.startswith("Using the API key from the GEMINI_API_KEY") for c in texts(app.caption)), texts(app.caption)
+    assert not [b for b in app.button if b.key == "generate.forget_key"]
+
+
+def test_a_key_typed_on_the_page_is_shown_as_in_use_and_can_be_forgotten(dataset):
+    """Before: without a key in the environment, a typed key could not be cleared (emptying its field kept it), and
+    on the next visit the field was empty while the key was still used."""
+    app = open_page("generate")
+    app.get("button_group")[0].set_value("gemini").run()
+    app.text_input(key="generate.gemini_api_key").set_value("AIza-typed-here").run()
+    assert_clean(app)
+    assert "Using the API key typed in this browser session." in texts(app.caption)
+    assert not [t for t in app.text_input if t.key == "generate.gemini_api_key"]   # no empty field beside it
+    click(app, "Forget the typed key")
+    assert_clean(app)
+    assert "typed_gemini_key" not in app.session_state
+    assert app.text_input(key="generate.gemini_api_key").value == ""
+    click(app, "Start analysis")
+    assert any("needs an API key" in e for e in texts(app.error))
+    assert not get_manager().list_jobs()
+
+
 def test_a_blank_key_variable_counts_as_no_key(dataset, monkeypatch):
     monkeypatch.setenv("GEMINI_API_KEY", "  ")   # the engine's rule (api_key_from_env): blank is no key
     app = open_page("generate")

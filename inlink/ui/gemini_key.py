@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 TYPED_KEY = "typed_gemini_key"   # session memory only
+_FIELDS = "typed_gemini_key.fields"   # the widget keys a key was typed in, emptied with it (forget_gemini_key)
 
 
 def gemini_key() -> str | None:
@@ -28,6 +29,14 @@ def remember_gemini_key(widget_key: str) -> None:
     typed = str(st.session_state.get(widget_key) or "").strip()
     if typed:
         st.session_state[TYPED_KEY] = typed
+        st.session_state[_FIELDS] = {*st.session_state.get(_FIELDS, ()), widget_key}
+
+
+def forget_gemini_key() -> None:
+    """Drop the typed key and empty the fields it was typed in (a job panel's too), so the session goes back to the
+    environment's key, or to none: a typed key otherwise stayed in memory for the whole session."""
+    for name in (TYPED_KEY, _FIELDS, *st.session_state.get(_FIELDS, ())):
+        st.session_state.pop(name, None)
 
 
 def resume_secrets(engine: str) -> dict | None:

@@ -17,7 +17,7 @@ from inlink.links.confidence import DEFAULT_MIN_CONFIDENCE, HIGH_CONFIDENCE, MED
 from inlink.ui import fetch_form
 from inlink.ui import format as fmt
 from inlink.ui import navigation
-from inlink.ui.gemini_key import gemini_key, remember_gemini_key, typed_gemini_key
+from inlink.ui.gemini_key import forget_gemini_key, gemini_key, remember_gemini_key, typed_gemini_key
 from inlink.ui.job_panel import LAST_JOB, job_panel, job_to_show
 from inlink.ui.page import guard, page_manager, plain_message
 
@@ -35,17 +35,7 @@ def engine_settings() -> tuple[str, dict, str | None]:
     if engine == "offline":
         st.caption("Scores pages by shared vocabulary and proposes phrases already in the source page.")
         return engine, {}, None
-    from inlink.gemini.keys import api_key_from_env   # the key lookup alone: never the google-genai SDK
-
-    if api_key_from_env() and typed_gemini_key():   # typed in a job's panel (the environment's refused): it wins
-        st.caption("Using the API key typed in this browser session, not the GEMINI_API_KEY / GOOGLE_API_KEY "
-                   "environment variable's.")
-    elif api_key_from_env():
-        st.caption("Using the API key from the GEMINI_API_KEY / GOOGLE_API_KEY environment variable.")
-    else:
-        st.text_input("Gemini API key", type="password", key="generate.gemini_api_key",
-                      help="Kept in this browser session's memory only; never saved to disk.")
-        remember_gemini_key("generate.gemini_api_key")
+    key_section()
     key = gemini_key()
     left, right = st.columns(2)
     default_model = gemini_settings.GeminiSettings.from_options().model
@@ -58,6 +48,31 @@ def engine_settings() -> tuple[str, dict, str | None]:
     budget = right.number_input("Budget cap (US$)", min_value=0.0, value=1.0, step=0.5, key="generate.budget_usd",
                                 help="The job pauses when its spend reaches this amount. 0 = no cap.")
     return engine, {"model": model, "budget_usd": budget or None}, key
+
+
+_KEY_FIELD = "generate.gemini_api_key"
+
+
+def key_section() -> None:
+    """Which Gemini key a job started here gets, and how to change it: a typed key goes before the environment's
+    (GEMINI_API_KEY / GOOGLE_API_KEY) for the session, and Forget goes back to it. Before, a typed key could not be
+    cleared: once typed (here, or in a job's panel when Gemini refused the environment's) it stayed, the field
+    empty again on the next visit while the key was still used."""
+    from inlink.gemini.keys import api_key_from_env   # the key lookup alone: never the google-genai SDK
+
+    env = api_key_from_env()
+    if typed_gemini_key():
+        st.caption("Using the API key typed in this browser session"
+                   + (", not the GEMINI_API_KEY / GOOGLE_API_KEY environment variable's." if env else "."))
+        st.button("Use the environment's key instead" if env else "Forget the typed key", icon=":material/key_off:",
+                  key="generate.forget_key", on_click=forget_gemini_key,
+                  help="The key typed in this session is dropped from memory"
+                       + ("; jobs started after this use GEMINI_API_KEY / GOOGLE_API_KEY." if env else "."))
+    elif env:
+        st.caption("Using the API key from the GEMINI_API_KEY / GOOGLE_API_KEY environment variable.")
+    else:
+        st.text_input("Gemini API key", type="password", key=_KEY_FIELD, on_change=remember_gemini_key,
+                      args=(_KEY_FIELD,), help="Kept in this browser session's memory only; never saved to disk.")
 
 
 def common_options(dataset: datasets.Dataset) -> dict:
