@@ -247,3 +247,39 @@ def test_an_opened_jobs_buttons_are_whole_at_1024_px(browser, server, manager): 
     assert all(rejects), f"{rejects.count(False)} of {len(rejects)} Reject buttons cut"
     buttons_whole(page, "Accept these")
     metrics_whole(page)   # the panel's figures: "Pages per mi…" in fixed columns
+
+
+HEADERS = """() => Array.from(document.querySelectorAll('[data-testid="stDataFrame"] th'))
+    .map(th => th.textContent.trim()).filter(Boolean)"""
+
+
+def jobs_table_fits_with(page, columns: list[str]) -> None:
+    """The Jobs table shows these columns (once the area's width reached the server and the table was drawn again),
+    without scrolling sideways."""
+    try:
+        page.wait_for_function(f"(wanted) => JSON.stringify(({HEADERS})()) === JSON.stringify(wanted)", arg=columns,
+                               timeout=IN_STEP_MS)
+    except sync_api.TimeoutError:
+        raise AssertionError(f"the table shows {page.evaluate(HEADERS)}, not {columns}") from None
+    ready(page)
+    scroll, client = page.locator('[data-testid="stDataFrame"] .dvn-scroller').evaluate(
+        "e => [e.scrollWidth, e.clientWidth]")
+    assert 0 < scroll <= client, (scroll, client)
+
+
+def test_the_jobs_table_fits_the_page_at_1024_px(browser, server, manager):  # noqa: F811
+    """Before: the ten columns needed 938 px and had 562 at 1,024 px (the sidebar open): Engine to Updated were
+    behind a sideways scroll. A narrow page now shows the five columns that say which file, how far, what it gave and
+    when, and says which others a wider window shows; back at 1,400 px all ten are there."""
+    finished_sample_job(manager)
+    manager.shutdown(timeout=5)
+    server.start()
+    page = open_page(browser, server, "jobs")
+    page.set_viewport_size({"width": 1024, "height": 1000})
+    shown(page.get_by_text("a wider window also shows the job id, engine, pages, cost and creation time"),
+          "the note on the hidden columns")
+    jobs_table_fits_with(page, ["File", "Status", "Progress", "Suggestions", "Updated"])
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.get_by_text("a wider window also shows").wait_for(state="detached", timeout=IN_STEP_MS)
+    jobs_table_fits_with(page, ["Job", "File", "Status", "Engine", "Progress", "Pages", "Suggestions", "Cost",
+                                "Created", "Updated"])

@@ -8,7 +8,7 @@ from inlink.ui import format as fmt
 from inlink.ui.exports import csv_download, fetched_downloads, xlsx_download
 from inlink.ui.fragments import fragment
 from inlink.ui.job_panel import job_panel
-from inlink.ui import fetch_form, jobs_table
+from inlink.ui import fetch_form, jobs_table, page_width
 from inlink.ui.jobs_table import matching_jobs, page_count, page_rows
 from inlink.ui.page import gone_action, guard, page_manager, plain_message
 from inlink.ui.results import results_view
@@ -42,6 +42,13 @@ JOBS_COLUMNS = {
     "Created": st.column_config.TextColumn("Created", width=95, help="Time in UTC"),
     "Updated": st.column_config.TextColumn("Updated", width=95, help="Time in UTC"),
 }
+#: The columns a main area narrower than the whole table needs shows (at 1,024 px with the sidebar open it has 564 px,
+#: and the ten columns scrolled sideways): which file, how far it got, what it gave and when; the caption names the
+#: others, and the opened job shows them all.
+NARROW_COLUMNS = ("File", "Status", "Progress", "Suggestions", "Updated")
+NARROW_NOTE = " · a wider window also shows the job id, engine, pages, cost and creation time"
+ROW_PICKER_PX = 38   # the selection column Streamlit adds before the first
+WIDE_TABLE_PX = sum(column["width"] for column in JOBS_COLUMNS.values()) + ROW_PICKER_PX
 LIST_REFRESH_S = 1.0     # an action in another tab shows here within 2 s (the panel refreshes as often)
 
 
@@ -79,11 +86,14 @@ def table_section(manager, every_job: list[Job]) -> None:
     table = page_rows(jobs, int(page))
     first = (int(page) - 1) * jobs_table.PAGE_SIZE + 1
     shown = f" · showing {first:,}–{first + len(table) - 1:,}" if pages > 1 else ""   # not "showing 1–1"
-    st.caption(f"{fmt.plural(len(jobs), 'job')}{shown} · select a row to open it")
+    with st.container(horizontal=True, gap=None, vertical_alignment="center"):   # the probe adds no gap of its own
+        words = st.empty()
+        narrow = page_width.narrower_than(WIDE_TABLE_PX, key="jobs.page_width")
+    words.caption(f"{fmt.plural(len(jobs), 'job')}{shown} · select a row to open it" + (NARROW_NOTE if narrow else ""))
     picked = st.dataframe(
         table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
         key=f"jobs.table_{st.session_state.get(_TABLE_GENERATION, 0)}",
-        column_config=JOBS_COLUMNS)
+        column_config=JOBS_COLUMNS, column_order=NARROW_COLUMNS if narrow else None)
     rows = picked.selection.rows if picked is not None else []
     if rows:
         open_job(table.iloc[rows[0]]["Job"])

@@ -1,0 +1,43 @@
+"""Whether the page's main area is narrower than a table needs, as the browser measures it.
+
+Streamlit's tables draw their columns at fixed pixel widths on a canvas: a table that fits at 1,400 px scrolls
+sideways at 1,024 px (the sidebar open), and no CSS can hide a column of it. The server cannot know the window's
+width, so a small component measures the main area in the browser (a ResizeObserver) and says only when the area
+crosses the width asked for; the page then draws fewer columns. Until the browser has answered (and where there is
+no browser, as in AppTest) the area counts as wide: the table as it always was.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+#: Reports {"narrow": true|false} when the main area's content width (its padding left out) crosses data.wide_from.
+_JS = """
+export default function(component) {
+  const { parentElement, data, setStateValue } = component;
+  const host = parentElement.host || parentElement;
+  const area = host.closest('[data-testid="stMainBlockContainer"]') || document.body;
+  let last = null;
+  const report = () => {
+    const style = getComputedStyle(area);
+    const width = area.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const narrow = width < data.wide_from;
+    if (narrow !== last) { last = narrow; setStateValue('narrow', narrow); }
+  };
+  const observer = new ResizeObserver(report);
+  observer.observe(area);
+  report();
+  return () => observer.disconnect();
+}
+"""
+_probe = None
+
+
+def narrower_than(pixels: int, *, key: str) -> bool:
+    """True once the browser said the main area is less than `pixels` wide (its last answer); False before that.
+    Mounts a zero-sized element where it is called: call it in a row beside other elements (no gap of its own)."""
+    global _probe
+    if _probe is None:   # registered once a process: a name registered twice is a warning, and the last one wins
+        _probe = st.components.v2.component("inlink.page_width", js=_JS)
+    result = _probe(key=key, data={"wide_from": int(pixels)}, default={"narrow": False},
+                    on_narrow_change=lambda: None, width="content", height=0)
+    return bool(getattr(result, "narrow", False))
