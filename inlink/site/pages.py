@@ -430,5 +430,5 @@ def _report_pages(pages: pd.DataFrame, report: ImportReport) -> None:
     if with_query.any():
         count = int(with_query.sum())
         report.warnings.append(f"{count:,} page URL{' has' if count == 1 else 's have'} a query string and "
-                               f"{'is' if count == 1 else 'are'} kept as separate pages, "
+                               f"{'is kept as a separate page' if count == 1 else 'are kept as separate pages'}, "
                                f"e.g. {examples(list(pages.loc[with_query, 'url']))}.")
