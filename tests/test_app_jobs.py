@@ -391,3 +391,14 @@ def test_a_finished_job_shows_its_duration_and_no_time_left(manager):
         assert "Time left" not in labels and "Elapsed" not in labels, (job_id, labels)
         duration = next(m for m in app.metric if m.label == "Duration")
         assert duration.value.endswith(" s") and "pauses left out" in duration.help
+
+
+def test_an_empty_jobs_page_says_what_to_do_and_links_there():
+    """Before: an empty folder showed a status filter, a search box and "Clean up old jobs" over no job at all, and
+    "start an analysis on the Generate links page" with no way to it."""
+    app = open_page("jobs")
+    assert_clean(app)
+    assert texts(app.info) == ["No jobs yet: an analysis or a fetch appears here once it starts."]
+    links = [(link.label, link.page) for link in app.get("page_link")]
+    assert links == [("Start an analysis", "generate_links"), ("Upload or fetch a site", "upload")]   # the pages' paths
+    assert not app.selectbox and not app.text_input and not app.expander and not app.button

@@ -8,7 +8,7 @@ from inlink.ui import format as fmt
 from inlink.ui.exports import csv_download, fetched_downloads, xlsx_download
 from inlink.ui.fragments import fragment
 from inlink.ui.job_panel import job_panel
-from inlink.ui import fetch_form, jobs_table, page_width
+from inlink.ui import fetch_form, jobs_table, navigation, page_width
 from inlink.ui.jobs_table import matching_jobs, page_count, page_rows
 from inlink.ui.page import gone_action, guard, page_manager, plain_message
 from inlink.ui.results import results_view
@@ -69,6 +69,9 @@ def list_body(manager, live: bool) -> None:
 
 def table_section(manager, every_job: list[Job]) -> None:
     """Filters, one page of the matching jobs, and row selection to open a job."""
+    if not every_job:
+        no_jobs()
+        return
     filters = st.columns([1, 2, 1], vertical_alignment="bottom")
     status = filters[0].selectbox("Status", STATUS_CHOICES, key="jobs.status_filter",
                                   format_func=lambda s: "All statuses" if s == "all" else fmt.status_label(s))
@@ -80,8 +83,7 @@ def table_section(manager, every_job: list[Job]) -> None:
     page = filters[2].number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1,
                                    key="jobs.page") if pages > 1 else 1   # one page (or none): no pager
     if not jobs:
-        st.info("No jobs match." if search or status != "all" else "No jobs yet: start an analysis on the "
-                "Generate links page.", icon=":material/info:")
+        st.info("No jobs match: clear the search or choose All statuses.", icon=":material/info:")
         return
     table = page_rows(jobs, int(page))
     first = (int(page) - 1) * jobs_table.PAGE_SIZE + 1
@@ -97,6 +99,15 @@ def table_section(manager, every_job: list[Job]) -> None:
     rows = picked.selection.rows if picked is not None else []
     if rows:
         open_job(table.iloc[rows[0]]["Job"])
+
+
+def no_jobs() -> None:
+    """An empty jobs folder: what to do, and the way there (before, a status filter, a search box and a clean-up over
+    no jobs at all, beside "start an analysis on the Generate links page" with no way to it)."""
+    st.info("No jobs yet: an analysis or a fetch appears here once it starts.", icon=":material/info:")
+    with st.container(horizontal=True, gap="medium"):
+        st.page_link(navigation.GENERATE, label="Start an analysis", icon=":material/link:")
+        st.page_link(navigation.UPLOAD, label="Upload or fetch a site", icon=":material/upload_file:")
 
 
 def skipped_files(manager) -> None:
@@ -121,6 +132,8 @@ def open_job(job_id: str) -> None:
 def cleanup_section(manager) -> None:
     """Old finished jobs removed after a confirmation that names them; a fragment, so that asking, cancelling or
     changing the days redraws this section alone (the list above neither moves nor fades)."""
+    if not manager.jobs():   # nothing to clean up (the expander asked for days over an empty folder)
+        return
     with st.expander("Clean up old jobs"):
         fragment(cleanup_body)(manager)
 
