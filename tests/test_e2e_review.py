@@ -247,6 +247,17 @@ def test_an_opened_jobs_buttons_are_whole_at_1024_px(browser, server, manager): 
     assert all(rejects), f"{rejects.count(False)} of {len(rejects)} Reject buttons cut"
     buttons_whole(page, "Accept these")
     metrics_whole(page)   # the panel's figures: "Pages per mi…" in fixed columns
+    labels_on_one_line(page)
+
+
+def labels_on_one_line(page) -> None:
+    """No widget's label wraps (before, at 1,024 px: the review's slider had a fifth of the row, and its label read
+    "Minimum" over "confidence", the slider below the row's other fields)."""
+    wrapped = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stMain"] [data-testid="stWidgetLabel"]'))
+        .filter(label => { const text = label.querySelector('p') || label;
+                           return text.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(text).lineHeight); })
+        .map(label => label.innerText)""")
+    assert not wrapped, wrapped
 
 
 HEADERS = """() => Array.from(document.querySelectorAll('[data-testid="stDataFrame"] th'))

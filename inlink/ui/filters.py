@@ -86,7 +86,7 @@ def no_match_text(frame: pd.DataFrame, filters: Filters, decided: pd.Series) -> 
 def filter_widgets(manager, job_id: str, frame: pd.DataFrame, key: str) -> Filters:
     """Source / Target text, the minimum of strength_column, the Tier, which decisions and the order: the
     filters as the analyst set them."""
-    columns = st.columns([2, 2, 1])
+    columns = st.columns([5, 5, 4])   # [2, 2, 1] gave the slider 105 px at 1,024 px: "Minimum / confidence"
     source = columns[0].text_input("Source page contains", key=f"{key}_source", placeholder="e.g. /blog/")
     destination = columns[1].text_input("Target page contains", key=f"{key}_destination",
                                         placeholder="e.g. /pricing")
