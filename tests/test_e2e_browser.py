@@ -357,6 +357,18 @@ def test_a_paused_jobs_buttons_are_whole_at_1024_px(browser, server):
     page.set_viewport_size({"width": 1024, "height": 1000})
     ready(page)
     buttons_whole(page, "Resume")
+    latest_cards_readable(page)
+
+
+def latest_cards_readable(page) -> None:
+    """The panel's latest suggestions at 1,024 px, in their column of about 330 px: before, three columns of 75, 125
+    and 125 px put a word a line ("/shop/brewing-" "gear/" "gooseneck" "-kettle"); now the link and the sentence
+    share the first row and the reason has the card's whole width."""
+    card = page.locator('[data-kind="latest"] > div').first
+    card.wait_for(timeout=WAIT_MS)
+    whole, link, reason = card.evaluate("""c => [c.getBoundingClientRect().width,
+        c.children[0].getBoundingClientRect().width, c.lastElementChild.getBoundingClientRect().width]""")
+    assert whole < 480 and link >= 100 and reason >= whole - 1, (whole, link, reason)
 
 
 @pytest.mark.skipif(not (SAMPLE / "pages.csv").is_file(), reason="sample_data not present")

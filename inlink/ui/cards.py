@@ -114,7 +114,7 @@ def card_html(row: pd.Series) -> str:
     """One suggestion in three columns: the link, the anchor in its sentence, tier and reason."""
     strength = _strength(row)
     return (
-        f'<div style="{_GRID}">'
+        f'<div class="inlink-card" style="{_GRID}">'
         f'<div><div style="{_LABEL}">From</div>{_link(row.get("Source"))}'
         f'<div style="{_LABEL};margin-top:0.3rem">Link to</div>{_link(row.get("Destination"))}</div>'
         f'<div><div style="{_LABEL}">Anchor in context</div>{context_html(row.get("Context"), row.get("Anchor"))}</div>'
@@ -124,7 +124,17 @@ def card_html(row: pd.Series) -> str:
         "</div>")
 
 
+#: The live panel's list sits in a column of its own: at 1,024 px it has about 330 px, and three columns of 75, 125 and
+#: 125 px broke every path and sentence into a word a line ("/shop/brewing-" "gear/" "gooseneck" "-kettle"). Below
+#: NARROW_LIST_PX the link and the sentence share the first row and the reason takes the whole second.
+NARROW_LIST_PX = 480
+_NARROW_LIST = (f"<style>@container (max-width: {NARROW_LIST_PX}px) {{"
+                "[data-kind=\"latest\"] .inlink-card {grid-template-columns:minmax(0,2fr) minmax(0,3fr) !important}"
+                "[data-kind=\"latest\"] .inlink-card > :last-child {grid-column:1 / -1}}}</style>")
+
+
 def cards_html(frame: pd.DataFrame) -> str:
-    """Several suggestions, one under the other (the live panel's compact list)."""
+    """Several suggestions, one under the other (the live panel's compact list), two rows a card when narrow."""
     rule = '<hr style="margin:0.5rem 0;opacity:0.25">'
-    return '<div data-kind="latest">' + rule.join(card_html(row) for _, row in frame.iterrows()) + "</div>"
+    return (_NARROW_LIST + '<div data-kind="latest" style="container-type:inline-size">'
+            + rule.join(card_html(row) for _, row in frame.iterrows()) + "</div>")
