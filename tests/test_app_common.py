@@ -178,6 +178,8 @@ def test_suggestion_filters_and_charts():
 def test_the_results_table_fits_its_width_and_marks_the_anchor():
     assert sum(results_table.table_widths(results_table.TABLE_COLUMNS).values()) <= results_table.TABLE_WIDTH
     assert min(results_table.table_widths([*results_table.TABLE_COLUMNS, "Anchor"]).values()) > 0
+    narrow = results_table.table_widths(results_table.NARROW_COLUMNS, narrow=True)   # 1,024 px: 562 px for it
+    assert sum(narrow.values()) <= results_table.NARROW_WIDTH <= 562 - 17 and min(narrow.values()) >= 76, narrow
     assert context_marked("Instances of str hold strings.", "str") == "Instances of «str» hold strings."
     assert context_marked("Nothing here.", "gone") == "Nothing here. (anchor: «gone»)"
     frame = pd.DataFrame({"Source": ["https://x/a", "https://x/b"], "Destination": ["https://x/t"] * 2,

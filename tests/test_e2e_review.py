@@ -248,6 +248,25 @@ def test_an_opened_jobs_buttons_are_whole_at_1024_px(browser, server, manager): 
     buttons_whole(page, "Accept these")
     metrics_whole(page)   # the panel's figures: "Pages per mi…" in fixed columns
     labels_on_one_line(page)
+    narrow_table_fits(page)
+
+
+def narrow_table_fits(page) -> None:
+    """The Table tab at 1,024 px: source, the anchor in context, target, reason and decision without scrolling
+    sideways (before: the 1,400 px table, 919 px in 562, the reason and decision behind a sideways scroll). Waited
+    on: the table is drawn again once the browser has measured the page."""
+    page.get_by_role("tab", name="Table").click()
+    wanted = ["Source page", "Anchor in context", "Target page", "Reason", "Decision"]
+    drawn = f"""() => {{ const frame = document.querySelector('{VISIBLE_TAB} [data-testid="stDataFrame"]');
+        const scroller = frame && frame.querySelector('.dvn-scroller');
+        return scroller && [scroller.scrollWidth, scroller.clientWidth,
+                            Array.from(frame.querySelectorAll('th')).map(th => th.textContent.trim())]; }}"""
+    try:
+        page.wait_for_function(f"""(wanted) => {{ const seen = ({drawn})();
+            return seen && seen[1] > 0 && seen[0] <= seen[1] && JSON.stringify(seen[2]) === JSON.stringify(wanted); }}""",
+                               arg=wanted, timeout=IN_STEP_MS)
+    except sync_api.TimeoutError:
+        raise AssertionError(f"the table (scroll width, width, headers): {page.evaluate(drawn)}") from None
 
 
 def labels_on_one_line(page) -> None:

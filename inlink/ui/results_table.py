@@ -12,7 +12,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from inlink.ui import review
+from inlink.ui import page_width, review
 from inlink.ui.cards import context_marked
 
 MAX_TABLE_ROWS = 2_000
@@ -28,15 +28,25 @@ _WIDTHS = {"Source": 140, "Destination": 140, "Tier": 62, "Decision": 82, "Ancho
            "Score": 60, "Engine": 68}
 _LONG = {"In context": 0.58, "Reason": 0.42}   # their shares of the width left
 _MIN_LONG = 150
+#: A main area narrower than the table (at 1,024 px with the sidebar open it has 562 px, and the table scrolled
+#: sideways by 360 px): narrower paths and decision, the long texts down to NARROW_MIN_LONG, and the Tier a column
+#: on request (the reason ends with it: "Confidence 0.622 (medium).").
+NARROW_WIDTH = 545
+NARROW_COLUMNS = ("Source", "In context", "Destination", "Reason", "Decision")
+_NARROW_WIDTHS = {"Source": 100, "Destination": 100, "Decision": 76}
+NARROW_MIN_LONG = 100
+WIDE_FROM = TABLE_WIDTH + 18   # the area the whole table needs (its frame's border and scrollbar's room)
 ROW_HEIGHT = 75   # Streamlit wraps a cell's text only in rows taller than 64 px
 TABLE_ROWS_SHOWN = 10
 
 
-def table_widths(columns) -> dict[str, int]:
-    """Pixel widths of the shown columns: the long texts share what the others leave of TABLE_WIDTH."""
-    fixed = {column: _WIDTHS[column] for column in columns if column in _WIDTHS}
-    left = TABLE_WIDTH - sum(fixed.values())
-    return {**fixed, **{column: max(_MIN_LONG, int(left * share)) for column, share in _LONG.items()
+def table_widths(columns, narrow: bool = False) -> dict[str, int]:
+    """Pixel widths of the shown columns: the long texts share what the others leave of the table's width."""
+    widths = {**_WIDTHS, **_NARROW_WIDTHS} if narrow else _WIDTHS
+    fixed = {column: widths[column] for column in columns if column in widths}
+    left = (NARROW_WIDTH if narrow else TABLE_WIDTH) - sum(fixed.values())
+    least = NARROW_MIN_LONG if narrow else _MIN_LONG
+    return {**fixed, **{column: max(least, int(left * share)) for column, share in _LONG.items()
                         if column in columns}}
 
 
@@ -76,12 +86,16 @@ def path_display(folder: str = "") -> str:
 
 def results_table(shown: pd.DataFrame, decided: pd.Series, key: str) -> None:
     """The first MAX_TABLE_ROWS rows, with the columns an editor reads and those the analyst adds."""
-    more = st.pills("More columns", [c for c in MORE_COLUMNS if c in shown], selection_mode="multi",
-                    key=f"{key}_more_columns", help="Adding columns may make the table wider than the page.")
+    with st.container(horizontal=True, gap=None):   # the probe after the pills (no gap, no indent), asked first
+        pills = st.empty()
+        narrow = page_width.narrower_than(WIDE_FROM, key=f"{key}_page_width")
+    offered = ("Tier",) * narrow + MORE_COLUMNS
+    more = pills.pills("More columns", [c for c in offered if c in shown], selection_mode="multi",
+                       key=f"{key}_more_columns", help="Adding columns may make the table wider than the page.")
     frame = table_frame(shown.head(MAX_TABLE_ROWS), decided)
-    columns = [c for c in TABLE_COLUMNS if c in frame]
-    columns[-1:-1] = [c for c in MORE_COLUMNS if c in (more or ())]   # before Decision
-    widths = table_widths(columns)
+    columns = [c for c in (NARROW_COLUMNS if narrow else TABLE_COLUMNS) if c in frame]
+    columns[-1:-1] = [c for c in offered if c in (more or ())]   # before Decision
+    widths = table_widths(columns, narrow)
     folder = shared_folder(pd.concat([frame["Source"], frame["Destination"]]))
     st.caption("The anchor stands between « ». Click a cell to read its whole text."
                + (f" Every page is under {folder}/: the table shows the paths from there." if folder else ""))
