@@ -20,6 +20,7 @@ from inlink.ui.manager import get_manager, shutdown_all
 from inlink.ui.charts import orphan_figures
 from inlink.ui.filters import filter_suggestions, order_suggestions
 from inlink.ui.results_table import path_display, shared_folder
+from waiting import wait_for
 from test_app_common import (GateTask, _stop_managers, assert_clean, open_page, open_tab, seed_job,  # noqa: F401
                              texts, wait_status)
 
@@ -287,6 +288,24 @@ def test_orphans_before_are_unknown_without_existing_links():
     with_links = finished(manager, GateTask.name, pages=2, links=True)
     app = open_tab(open_page("jobs", {"job": with_links}), results_key(with_links), "Charts")
     assert any(m.label == "Orphan pages after the suggestions" for m in app.metric)
+
+
+def test_a_stopped_jobs_charts_say_its_orphans_are_not_counted():
+    """Before: a stopped job's Charts said of the orphan pages "Shown once the analysis has finished", and a stopped
+    analysis never finishes."""
+    manager = get_manager()
+    job_id = seed_job(manager, "stopped.csv", pages=1_000)
+    GateTask.GATE.set()                                            # a few pages, for suggestions to chart
+    wait_for(lambda: manager.get(job_id)["rows_written"] >= 2, 30, "the first suggestions")
+    GateTask.GATE.clear()
+    manager.stop(job_id)
+    wait_status(manager, job_id, "stopped")
+    app = open_tab(open_page("jobs", {"job": job_id}), results_key(job_id), "Charts")
+    assert_clean(app)
+    captions = [c.value for c in app.caption]
+    assert "Shown once the analysis has finished." not in captions, captions
+    assert ("Not counted: the analysis was stopped before its end, and orphan pages count the whole site."
+            in captions), captions
 
 
 def test_annotation_file_is_plain_json_written_whole(tmp_path):

@@ -79,11 +79,16 @@ def bar_spec(frame: pd.DataFrame, category: str, value: str, *, horizontal: bool
             "data": {"values": frame.to_dict("records")}}
 
 
-def results_charts(frame: pd.DataFrame, summary: dict | None, links_known: bool, empty: str = NO_MATCH) -> None:
-    """The three charts of the filtered rows (the orphans: the job's), or why there is nothing to chart."""
+ORPHANS_LATER = "Shown once the analysis has finished."
+
+
+def results_charts(frame: pd.DataFrame, summary: dict | None, links_known: bool, empty: str = NO_MATCH,
+                   no_orphans: str = ORPHANS_LATER) -> None:
+    """The three charts of the filtered rows (the orphans: the job's), or why there is nothing to chart;
+    `no_orphans`: why the job has no orphan figures (it has not finished, or never will)."""
     if frame.empty:   # empty axes said nothing; the orphans are the job's, whatever the filters
         st.caption(empty)
-        _orphans(summary, links_known)
+        _orphans(summary, links_known, no_orphans)
         return
     targets = per_target(frame)
     st.markdown("**Suggestions per target page**" + (f" (the {len(targets)} most suggested)"
@@ -93,10 +98,10 @@ def results_charts(frame: pd.DataFrame, summary: dict | None, links_known: bool,
     figure = bands.columns[0]
     st.markdown(f"**{figure} distribution**")
     st.vega_lite_chart(bar_spec(bands, figure, "Suggestions", horizontal=False), height=240)
-    _orphans(summary, links_known)
+    _orphans(summary, links_known, no_orphans)
 
 
-def _orphans(summary: dict | None, links_known: bool) -> None:
+def _orphans(summary: dict | None, links_known: bool, no_orphans: str = ORPHANS_LATER) -> None:
     st.markdown("**Orphan pages before and after**")
     orphans = orphan_figures(summary, links_known)
     if orphans is not None:
@@ -112,4 +117,4 @@ def _orphans(summary: dict | None, links_known: bool) -> None:
                    "have no inbound link from the suggestions. Add the site's existing links (an All Inlinks "
                    "export) to compare with before.")
     else:
-        st.caption("Shown once the analysis has finished.")
+        st.caption(no_orphans)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from inlink.jobs import Job, JobError, JobNotFound
+from inlink.jobs import Job, JobError, JobNotFound, JobStatus
 from inlink.ui import format as fmt
 from inlink.ui import review
-from inlink.ui.charts import links_given, results_charts
+from inlink.ui.charts import ORPHANS_LATER, links_given, results_charts
 from inlink.ui.exports import accepted_downloads
 from inlink.ui.filters import NO_MATCH, filter_suggestions, filter_widgets, no_match_text, order_suggestions
 from inlink.ui.fragments import fragment
@@ -91,7 +91,17 @@ def _results_body(manager, job: Job, key: str) -> None:
                 results_table(shown, decided, key)
     if chart_tab.open:
         with chart_tab:
-            results_charts(shown, job.summary, links_given(job), empty)
+            results_charts(shown, job.summary, links_given(job), empty, orphans_missing_words(job))
+
+
+def orphans_missing_words(job: Job) -> str:
+    """Why a job shows no orphan figures: they count the whole site, so only an analysis that ran to its end has
+    them (a stopped job said "Shown once the analysis has finished", and it never would)."""
+    if job.status is JobStatus.STOPPED:
+        return "Not counted: the analysis was stopped before its end, and orphan pages count the whole site."
+    if job.status is JobStatus.FAILED:
+        return "Counted once the analysis has finished: resume it above to finish it."
+    return ORPHANS_LATER
 
 
 def tab_key(key: str) -> str:
