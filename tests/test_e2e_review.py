@@ -248,7 +248,19 @@ def test_an_opened_jobs_buttons_are_whole_at_1024_px(browser, server, manager): 
     buttons_whole(page, "Accept these")
     metrics_whole(page)   # the panel's figures: "Pages per mi…" in fixed columns
     labels_on_one_line(page)
+    filters_wrap_tight(page)
     narrow_table_fits(page)
+
+
+def filters_wrap_tight(page) -> None:
+    """At 1,024 px Tier and Show fill a line and Order wraps to the next: before, 4 rem of blank between them (the
+    row's large gap is its line gap too)."""
+    show, order = (page.get_by_text(label, exact=True).first for label in ("Show", "Order"))
+    show_box = page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"]', has_text="To review").first
+    bottom, top, same_line = page.evaluate("""([group, order, show]) => [group.getBoundingClientRect().bottom,
+        order.getBoundingClientRect().top, Math.abs(order.getBoundingClientRect().top - show.getBoundingClientRect().top) < 2]""",
+                                           [show_box.element_handle(), order.element_handle(), show.element_handle()])
+    assert same_line or top - bottom <= 40, (bottom, top)
 
 
 def narrow_table_fits(page) -> None:

@@ -96,7 +96,8 @@ def filter_widgets(manager, job_id: str, frame: pd.DataFrame, key: str) -> Filte
     low = min(math.floor(float(values.min()) * 100) / 100, round(top, 2) - 0.01) if values.notna().any() else 0.0
     minimum = columns[2].slider(f"Minimum {strength.lower()}", low, round(top, 2), low, step=0.01,   # from the
                                 key=f"{key}_minimum_{strength.lower()}")   # job's lowest row: its floor, not 0.00
-    row = st.container(horizontal=True, gap="large")   # fixed columns cut "Most confident" at 1,024 px
+    row = st.container(horizontal=True, gap="medium")   # fixed columns cut "Most confident" at 1,024 px; a "large"
+    # gap is also the space between wrapped lines: a blank band of 4 rem over "Order" at 1,024 px
     tiers = None
     if review.has_tiers(frame):
         widget = f"{key}_tiers"   # first drawn in this session (a reload too): the choice kept with the job
