@@ -402,3 +402,13 @@ def test_an_empty_jobs_page_says_what_to_do_and_links_there():
     links = [(link.label, link.page) for link in app.get("page_link")]
     assert links == [("Start an analysis", "generate_links"), ("Upload or fetch a site", "upload")]   # the pages' paths
     assert not app.selectbox and not app.text_input and not app.expander and not app.button
+
+
+def test_an_opened_job_is_introduced_as_one_job(manager):
+    """Before: an opened job's page was introduced with the list's words, "Every analysis and fetch, newest first.
+    Open one to follow it", over the one job it showed."""
+    job_id = finished_job(manager, "garden.csv")
+    captions = texts(open_page("jobs", {"job": job_id}).caption)
+    assert not any(c.startswith("Every analysis and fetch") for c in captions), captions
+    assert captions[0] == "One job: its progress, its results to review and its downloads. All jobs goes back to the list."
+    assert texts(open_page("jobs").caption)[0].startswith("Every analysis and fetch, newest first.")

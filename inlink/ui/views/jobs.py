@@ -316,17 +316,20 @@ def fetched_view(manager, job: Job) -> None:
     fetch_form.not_fetched(manager, job.job_id, statuses)
 
 
+LIST_CAPTION = "Every analysis and fetch, newest first. Open one to follow it, review its suggestions or download them."
+OPENED_CAPTION = "One job: its progress, its results to review and its downloads. All jobs goes back to the list."
+
+
 def render() -> None:
     manager = page_manager()
     st.title("Jobs")
-    st.caption("Every analysis and fetch, newest first. Open one to follow it, review its suggestions or download "
-               "them.")
+    requested = st.query_params.get("job")
+    st.caption(OPENED_CAPTION if requested else LIST_CAPTION)   # the list's "Open one to follow it" over an open one
     with guard("The Jobs page"):
         deleted = st.session_state.pop(_DELETED, None)
         if deleted:
             st.success(f"Deleted the job for {deleted}.", icon=":material/delete:")
         if manager is not None:
-            requested = st.query_params.get("job")
             if requested:
                 detail_view(manager, requested)
             else:
