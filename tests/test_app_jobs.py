@@ -410,5 +410,5 @@ def test_an_opened_job_is_introduced_as_one_job(manager):
     job_id = finished_job(manager, "garden.csv")
     captions = texts(open_page("jobs", {"job": job_id}).caption)
     assert not any(c.startswith("Every analysis and fetch") for c in captions), captions
-    assert captions[0] == "One job: its progress, its results to review and its downloads. All jobs goes back to the list."
+    assert captions[0] == "One job: its progress, its results and their downloads. All jobs goes back to the list."
     assert texts(open_page("jobs").caption)[0].startswith("Every analysis and fetch, newest first.")

@@ -317,7 +317,7 @@ def fetched_view(manager, job: Job) -> None:
 
 
 LIST_CAPTION = "Every analysis and fetch, newest first. Open one to follow it, review its suggestions or download them."
-OPENED_CAPTION = "One job: its progress, its results to review and its downloads. All jobs goes back to the list."
+OPENED_CAPTION = "One job: its progress, its results and their downloads. All jobs goes back to the list."
 
 
 def render() -> None:
