@@ -220,6 +220,24 @@ def metrics_whole(page) -> None:
     assert not cut, cut
 
 
+def table_fits_with(page, frame: str, headers: list[str], timeout_ms: int = WAIT_MS) -> None:
+    """Wait until the table `frame` (a CSS selector of its stDataFrame) shows these headers without scrolling
+    sideways; a page that measures its width in the browser (inlink/ui/page_width.py) draws its table again once
+    the width reached the server, so the end state is waited on, never the first drawing. Fails naming what the
+    table showed."""
+    drawn = f"""() => {{ const table = document.querySelector('{frame}');
+        const scroller = table && table.querySelector('.dvn-scroller');
+        return scroller && [scroller.scrollWidth, scroller.clientWidth,
+                            Array.from(table.querySelectorAll('th')).map(th => th.textContent.trim()).filter(Boolean)]; }}"""
+    try:
+        page.wait_for_function(f"""(wanted) => {{ const seen = ({drawn})();
+            return seen && seen[1] > 0 && seen[0] <= seen[1] && JSON.stringify(seen[2]) === JSON.stringify(wanted); }}""",
+                               arg=headers, timeout=timeout_ms)
+    except sync_api.TimeoutError:
+        raise AssertionError(f"the table (scroll width, width, headers): {page.evaluate(drawn)}, "
+                             f"not {headers} without a sideways scroll") from None
+
+
 def load_sample(browser, server: Server) -> None:
     page = open_page(browser, server, "upload")
     page.get_by_role("button", name="Try the sample site").click()

@@ -16,6 +16,7 @@ from inlink.ui import format as fmt
 from inlink.ui.job_panel import job_panel
 from inlink.ui import navigation
 from inlink.ui.page import guard, page_manager, plain_message
+from inlink.ui.results_table import path_display
 from inlink.wording import listed
 
 _JOB = "fetch.job"             # the fetch job this session follows
@@ -307,4 +308,21 @@ def not_fetched(manager, job_id: str, statuses: dict) -> None:
             rows = fetch_task.fetched_results(manager, job_id)
             st.session_state[slot] = rows.loc[rows["Status"] != "OK",
                                               ["Requested URL", "Status", "Status Code", "Reason"]]
-        st.dataframe(st.session_state[slot], hide_index=True, width="stretch")
+        st.dataframe(st.session_state[slot], hide_index=True, width="stretch", row_height=NOT_FETCHED_ROW_HEIGHT,
+                     column_config=not_fetched_columns())
+
+
+#: The pages not fetched at 1,024 px (528 px in the expander): before, the URL's column took them all and the status
+#: and the reason, the "why", were behind a sideways scroll. Paths (the host is the fetched site's), and a reason
+#: that wraps on two lines; wider pages grow the columns.
+NOT_FETCHED_WIDTHS = {"Requested URL": 200, "Status": 95, "Status Code": 55, "Reason": 170}
+NOT_FETCHED_ROW_HEIGHT = 66   # Streamlit wraps a cell's text only in rows taller than 64 px
+
+
+def not_fetched_columns() -> dict:
+    widths = NOT_FETCHED_WIDTHS
+    return {"Requested URL": st.column_config.LinkColumn("Requested URL", width=widths["Requested URL"],
+                                                         display_text=path_display()),
+            "Status": st.column_config.TextColumn("Status", width=widths["Status"]),
+            "Status Code": st.column_config.NumberColumn("Code", width=widths["Status Code"], format="%d"),
+            "Reason": st.column_config.TextColumn("Reason", width=widths["Reason"])}
