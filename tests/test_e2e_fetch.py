@@ -3,6 +3,7 @@ dashboard's "Fetch from the site" form, see it become the current dataset, then 
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 import pytest
@@ -105,3 +106,22 @@ def test_the_pages_not_fetched_show_their_reason_at_1024_px(browser, server, sma
     page.get_by_text("Pages not fetched and why (1)").click()
     table_fits_with(page, '[data-testid="stExpander"] [data-testid="stDataFrame"]',
                     ["Requested URL", "Status", "Code", "Reason"])
+
+
+def test_a_running_fetchs_latest_pages_fit_the_panel_at_1024_px(browser, server, small_site):  # noqa: F811
+    """Before: the panel's latest pages, drawn to their contents in the panel's right-hand column (323 px at
+    1,024 px), scrolled sideways and cut Word Count. The site holds the last pages, so the fetch is running when the
+    test looks, however fast the machine."""
+    small_site.behaviour.sitemap_paths = PAGES[:5]
+    small_site.behaviour.allow_pages(PAGES[:3])
+    server.start()
+    try:
+        page = open_page(browser, server, "upload")
+        page.set_viewport_size({"width": 1024, "height": 1000})
+        page.get_by_role("textbox", name="Sitemap URL").fill(small_site.url("sitemap.xml"))
+        page.get_by_role("button", name="Fetch pages").click()
+        page.get_by_text(re.compile(r"Running · 3 of 5 URLs")).wait_for(timeout=FIRST_PROGRESS_MS)
+        table_fits_with(page, '[data-testid="stMain"] [data-testid="stDataFrame"]',
+                        ["Address", "Status", "Code", "Words"])
+    finally:
+        small_site.behaviour.allow_pages(None)   # the held requests end, and the server stops with the fetch done

@@ -384,6 +384,16 @@ def events_html(events: list[tuple[str, str]]) -> str:
     return f'<div data-kind="events" style="{_EVENTS}">{cells}</div>'
 
 
+#: A fetch's latest pages in the panel's right-hand column: 323 px at 1,024 px, where the columns drawn to their
+#: contents scrolled sideways and cut Word Count; wider pages grow them. Counts as every count on the page ("6,532").
+LATEST_PAGES_COLUMNS = {
+    "Address": st.column_config.TextColumn("Address", width=135),
+    "Status": st.column_config.TextColumn("Status", width=70),
+    "Status Code": st.column_config.NumberColumn("Code", width=50, format="%d"),
+    "Word Count": st.column_config.NumberColumn("Words", width=60, format="localized"),
+}
+
+
 def _latest(data: PanelData, rows: bool = True) -> None:
     events_column, rows_column = st.columns([3, 5]) if rows else (st.container(), None)
     with events_column:
@@ -402,8 +412,7 @@ def _latest(data: PanelData, rows: bool = True) -> None:
             shown = data.tail[[c for c in ("Address", "Status", "Status Code", "Word Count")
                                if c in data.tail.columns]].iloc[::-1]
             shown["Address"] = shown["Address"].map(fmt.short_url)
-            st.dataframe(shown, hide_index=True, width="stretch",   # "6,532" words, as every count on the page
-                         column_config={"Word Count": st.column_config.NumberColumn(format="localized")})
+            st.dataframe(shown, hide_index=True, width="stretch", column_config=LATEST_PAGES_COLUMNS)
         elif len(data.tail):
             st.html(cards_html(data.tail.iloc[::-1]))
         else:
