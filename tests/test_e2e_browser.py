@@ -221,21 +221,21 @@ def metrics_whole(page) -> None:
 
 
 def table_fits_with(page, frame: str, headers: list[str], timeout_ms: int = WAIT_MS) -> None:
-    """Wait until the table `frame` (a CSS selector of its stDataFrame) shows these headers without scrolling
-    sideways; a page that measures its width in the browser (inlink/ui/page_width.py) draws its table again once
-    the width reached the server, so the end state is waited on, never the first drawing. Fails naming what the
-    table showed."""
-    drawn = f"""() => {{ const table = document.querySelector('{frame}');
-        const scroller = table && table.querySelector('.dvn-scroller');
-        return scroller && [scroller.scrollWidth, scroller.clientWidth,
-                            Array.from(table.querySelectorAll('th')).map(th => th.textContent.trim()).filter(Boolean)]; }}"""
+    """Wait until the table of those `frame` (a CSS selector of stDataFrames) that has these headers shows them
+    without scrolling sideways; a page that measures its width in the browser (inlink/ui/page_width.py) draws its
+    table again once the width reached the server, so the end state is waited on, never the first drawing. Fails
+    naming what the tables showed."""
+    drawn = f"""() => Array.from(document.querySelectorAll('{frame}')).map(table => {{
+        const scroller = table.querySelector('.dvn-scroller');
+        return [scroller ? scroller.scrollWidth : -1, scroller ? scroller.clientWidth : -1,
+                Array.from(table.querySelectorAll('th')).map(th => th.textContent.trim()).filter(Boolean)]; }})"""
     try:
-        page.wait_for_function(f"""(wanted) => {{ const seen = ({drawn})();
-            return seen && seen[1] > 0 && seen[0] <= seen[1] && JSON.stringify(seen[2]) === JSON.stringify(wanted); }}""",
+        page.wait_for_function(f"""(wanted) => ({drawn})().some(seen =>
+            seen[1] > 0 && seen[0] <= seen[1] && JSON.stringify(seen[2]) === JSON.stringify(wanted))""",
                                arg=headers, timeout=timeout_ms)
     except sync_api.TimeoutError:
-        raise AssertionError(f"the table (scroll width, width, headers): {page.evaluate(drawn)}, "
-                             f"not {headers} without a sideways scroll") from None
+        raise AssertionError(f"the tables (scroll width, width, headers): {page.evaluate(drawn)}, "
+                             f"none {headers} without a sideways scroll") from None
 
 
 def load_sample(browser, server: Server) -> None:
@@ -399,6 +399,16 @@ def test_the_validation_reports_figures_are_whole_at_1024_px(browser, server):
     page.get_by_text("Missing text", exact=True).wait_for(timeout=WAIT_MS)   # the last figure
     ready(page)
     metrics_whole(page)
+    report_tables_fit(page)
+
+
+def report_tables_fit(page) -> None:
+    """The report's list of the pages left out and the preview at 1,024 px: before, a full URL took the list's whole
+    width (the reason behind a sideways scroll) and the preview scrolled past its Title (926 px in 562)."""
+    page.get_by_text("Pages left out and why (4)").click()
+    table_fits_with(page, '[data-testid="stExpander"] [data-testid="stDataFrame"]', ["Page", "Reason"])
+    table_fits_with(page, '[data-testid="stMain"] [data-testid="stDataFrame"]',
+                    ["URL", "Title", "Words", "Link target", "Left out because"])
 
 
 @pytest.mark.skipif(not (SAMPLE / "pages.csv").is_file(), reason="sample_data not present")

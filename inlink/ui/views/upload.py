@@ -18,7 +18,7 @@ from inlink import uploads as datasets
 from inlink.site import load as site_import
 from inlink.site import scope
 from inlink.ui import format as fmt
-from inlink.ui import fetch_form, navigation, sample
+from inlink.ui import fetch_form, navigation, page_width, sample
 from inlink.ui.page import guard, page_manager
 from inlink.ui.results_table import path_display, shared_folder
 
@@ -26,6 +26,13 @@ PREVIEW_ROWS = 50
 #: Pixel widths: the preview fits the page at 1,400 px with the sidebar open (about 938 px; it scrolled sideways
 #: past Words, full URLs taking half of it); a cut title reads whole on a click on its cell.
 PREVIEW_WIDTHS = {"url": 230, "title": 220, "h1": 170, "word_count": 62, "is_target": 84, "excluded_reason": 160}
+#: A main area narrower than that (562 px at 1,024 px, where the preview scrolled sideways past Title): no H1 (the
+#: caption says a wider window shows it), narrower paths, titles and reasons.
+NARROW_PREVIEW_WIDTHS = {"url": 140, "title": 145, "word_count": 62, "is_target": 75, "excluded_reason": 130}
+PREVIEW_WIDE_FROM = sum(PREVIEW_WIDTHS.values()) + 12
+#: The report's lists of pages at 1,024 px (528 px in an expander): a full URL took the whole width, and the reason,
+#: the list's point, was behind a sideways scroll. Paths when the pages share one site.
+DETAIL_WIDTHS = {"Page": 280, "Row": 70, "Reason": 230}
 #: what the importer reads: CSV by any name a crawler gives it (a tab-separated export is often .tsv or .txt, and
 #: many exporters save text as .xls); an old binary .xls is refused by the importer, in words that say what to do
 TABLE_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "gz", "zip"]
@@ -271,27 +278,43 @@ def _details(report, links_report=None) -> None:
     for title, frame in lists:
         if len(frame):
             with st.expander(f"{title} ({len(frame):,})"):
-                st.dataframe(frame, hide_index=True, width="stretch")
+                st.dataframe(frame, hide_index=True, width="stretch", column_config=detail_columns(frame))
+
+
+def detail_columns(frame: pd.DataFrame) -> dict:
+    """A report list's columns: the pages as their paths when they share one site (a URL of another host, left out
+    for it, keeps its host), the reason beside them."""
+    urls = frame["Page"].astype(str) if "Page" in frame else pd.Series(dtype=str)
+    origins = urls.str.extract(r"^(https?://[^/]+)", expand=False)
+    one_site = len(urls) and origins.notna().all() and origins.nunique() == 1
+    page = (st.column_config.LinkColumn("Page", width=DETAIL_WIDTHS["Page"], display_text=path_display())
+            if one_site else st.column_config.TextColumn("Page", width=DETAIL_WIDTHS["Page"]))
+    return {"Page": page, "Row": st.column_config.NumberColumn("Row", width=DETAIL_WIDTHS["Row"], format="%d"),
+            "Reason": st.column_config.TextColumn("Reason", width=DETAIL_WIDTHS["Reason"])}
 
 
 def show_preview(pages: pd.DataFrame) -> None:
     st.subheader("Preview")
-    shown = [c for c in PREVIEW_WIDTHS if c in pages]
-    preview = pages[shown].head(PREVIEW_ROWS)
+    with st.container(horizontal=True, gap=None, vertical_alignment="center"):   # the probe adds no gap of its own
+        words = st.empty()
+        narrow = page_width.narrower_than(PREVIEW_WIDE_FROM, key="upload.preview_width")
+    widths = NARROW_PREVIEW_WIDTHS if narrow else PREVIEW_WIDTHS
+    preview = pages[[c for c in widths if c in pages]].head(PREVIEW_ROWS)
     folder = shared_folder(pages["url"]) if "url" in preview else ""   # of every page: the caption says "every"
-    if folder:
-        st.caption(f"Every page is under {folder}/: the preview shows the paths from there.")
+    said = ([f"Every page is under {folder}/: the preview shows the paths from there."] if folder else []) + (
+        ["A wider window also shows the H1."] if narrow and "h1" in pages else [])
+    if said:
+        words.caption(" ".join(said))
     column = st.column_config.TextColumn
     st.dataframe(preview, hide_index=True, width="stretch",
-                 column_config={"url": st.column_config.LinkColumn("URL", width=PREVIEW_WIDTHS["url"],
+                 column_config={"url": st.column_config.LinkColumn("URL", width=widths["url"],
                                                                    display_text=path_display(folder)),
-                                "title": column("Title", width=PREVIEW_WIDTHS["title"]),
+                                "title": column("Title", width=widths["title"]),
                                 "h1": column("H1", width=PREVIEW_WIDTHS["h1"]),
-                                "word_count": st.column_config.NumberColumn("Words", width=PREVIEW_WIDTHS["word_count"],
+                                "word_count": st.column_config.NumberColumn("Words", width=widths["word_count"],
                                                                             format="localized"),   # 1,218
-                                "is_target": st.column_config.CheckboxColumn("Link target",
-                                                                             width=PREVIEW_WIDTHS["is_target"]),
-                                "excluded_reason": column("Left out because", width=PREVIEW_WIDTHS["excluded_reason"])})
+                                "is_target": st.column_config.CheckboxColumn("Link target", width=widths["is_target"]),
+                                "excluded_reason": column("Left out because", width=widths["excluded_reason"])})
     if len(pages) > PREVIEW_ROWS:
         st.caption(f"First {PREVIEW_ROWS} of {fmt.plural(len(pages), 'page')}.")
 
