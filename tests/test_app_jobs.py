@@ -374,7 +374,8 @@ def test_an_offline_jobs_cost_says_free(manager):
 
 def test_a_finished_job_shows_its_duration_and_no_time_left(manager):
     """Before: a completed, stopped or failed job's panel read "Time left —" (as if not known yet) beside "Elapsed";
-    a finished job has no time left, and its Duration is the time it worked."""
+    a finished job has no time left, and its Duration is the time it worked. Its step says where it ended ("Failed at
+    step 1 of 1"), not "Step 1 of 1" as if it were at work."""
     completed = finished_job(manager, "done.csv")
     GateTask.GATE.clear()
     stopped = seed_job(manager, "stopped.csv")
@@ -391,6 +392,7 @@ def test_a_finished_job_shows_its_duration_and_no_time_left(manager):
         assert "Time left" not in labels and "Elapsed" not in labels, (job_id, labels)
         duration = next(m for m in app.metric if m.label == "Duration")
         assert duration.value.endswith(" s") and "pauses left out" in duration.help
+    assert [m.label for m in app.metric][0] == "Failed at step 1 of 1"   # not "Step 1 of 1", as if at work
 
 
 def test_an_empty_jobs_page_says_what_to_do_and_links_there():

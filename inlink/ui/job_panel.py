@@ -181,6 +181,8 @@ def _figures(job: Job) -> None:
     progress = job.progress()
     index, steps = job.current_step_index, job.total_steps
     step_label = f"Step {int(index) + 1} of {steps}" if index is not None and steps else "Step"
+    if job.status in (JobStatus.STOPPED, JobStatus.FAILED, JobStatus.PAUSED):   # "Step 3 of 3 · Analyze" read
+        step_label = f"{job.status.value.capitalize()} at {step_label[:1].lower()}{step_label[1:]}"   # as at work
     step = "Done" if job.status is JobStatus.COMPLETED else str(job.current_step or "—").title()
     spend = fmt.spend_text(job)
     row = st.container(horizontal=True)   # wraps: fixed columns cut "Pages per mi…" and "Ana…" at 1,024 px
