@@ -72,13 +72,16 @@ def test_success_gives_checked_rows_usage_and_cost(fake):
 
 def test_a_model_named_as_the_api_names_it_is_costed_at_its_own_price(fake):
     """ "models/gemini-2.5-flash" (the API's resource name, which the SDK sends as gemini-2.5-flash) was an unknown
-    model to the price table: costed at the dearest known rates, and its budget paused the job long before."""
+    model to the price table: costed at the dearest known rates, and its budget paused the job long before. Its rows
+    named the engine "gemini:models/gemini-2.5-flash"; the settings now hold the one name."""
     engine = engine_for(fake, fg.suggestions((WATER, "watering tips"), prompt_tokens=1000, output_tokens=200),
                         model="models/gemini-2.5-flash", thinking_budget=0)
     outcome = engine.suggest(build_site_index(), HOME)
     assert fake.received[0].model == "gemini-2.5-flash"
     assert engine.settings.price_known() and engine.settings.unknown_price_words() == ""
     assert outcome.cost_usd == pytest.approx((1000 * 0.30 + 200 * 2.50) / 1e6)
+    assert {row["Engine"] for row in outcome.rows} == {"gemini:gemini-2.5-flash"}   # was "gemini:models/..."
+    assert engine.settings.thinking_budget_sent() == 0
 
 
 def test_request_carries_prompt_schema_model_and_key_only_as_header(fake):

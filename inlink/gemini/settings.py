@@ -82,12 +82,16 @@ class GeminiSettings:
     base_url: str | None = None       # tests point this at the local fake server
 
     def __post_init__(self) -> None:
+        # the API's own spelling ("models/gemini-2.5-flash", which the SDK sends as gemini-2.5-flash) is the same
+        # model: one name for its price, its thinking and the rows' Engine column ("gemini:models/..." before)
+        if isinstance(self.model, str):
+            object.__setattr__(self, "model", self.model.strip().removeprefix("models/"))
         _check_settings(self)
 
     def price(self) -> ModelPrice:
         """The model's price; an unknown model is costed at the dearest known rates so budgets stay safe."""
         if self.price_known():
-            return self.prices.get(self.model) or self.prices[self.model.strip().removeprefix("models/")]
+            return self.prices[self.model]
         return ModelPrice(max(p.input_per_1m for p in self.prices.values()),
                           max(p.output_per_1m for p in self.prices.values()))
 
@@ -97,8 +101,7 @@ class GeminiSettings:
         model's own way; Gemini 3 models take thinking_level, and refuse a request with both, 400)."""
         if self.thinking_budget is not None:
             return self.thinking_budget
-        name = self.model.removeprefix("models/")
-        if self.thinking_level or not name.startswith("gemini-2.5-") or "flash-lite" in name:
+        if self.thinking_level or not self.model.startswith("gemini-2.5-") or "flash-lite" in self.model:
             return None
         return DEFAULT_THINKING_BUDGET
 
@@ -112,7 +115,7 @@ class GeminiSettings:
         """Whether the price table knows the model, named as the API names it too ("models/gemini-2.5-flash", which
         the SDK sends as gemini-2.5-flash): that name was costed at the dearest known rates, 7 times 2.5 Flash's
         output price, and its budget paused the job long before it was spent."""
-        return self.model in self.prices or self.model.strip().removeprefix("models/") in self.prices
+        return self.model in self.prices
 
     def unknown_price_words(self) -> str:
         """What a front end says of a model the price table does not know ("" for a known one): every spend and
