@@ -117,13 +117,23 @@ def _named_as(path: str | Path) -> Iterator[None]:
 STDOUT = "-"
 
 
+def to_stdout(out: str | Path) -> bool:
+    """Whether the output is standard output (`--out -`): then nothing else may be written there."""
+    return str(out) == STDOUT
+
+
+def said_as(out: str | Path) -> str:
+    """The output as a sentence names it ("standard output" for "-", which read "written to -")."""
+    return "standard output" if to_stdout(out) else str(out)
+
+
 def write_user_file(path: str | Path, data: bytes) -> None:
     """A file the user asked for (a command's --out): whole or not at all, like atomic_write_bytes, so a Ctrl-C
     or a kill during the write leaves an earlier file as it was (it was left half overwritten). Its mode is the
     earlier file's, else what the umask gives a new file (job data's 0600 is not forced on it). Written through
     a symbolic link, and straight into a path that is no regular file (see _destination); STDOUT ("-") writes the
     bytes on standard output."""
-    if str(path) == STDOUT:
+    if to_stdout(path):
         _write_stdout(data)
         return
     with _named_as(path):

@@ -723,6 +723,18 @@ def test_cli_suggest_stopped_by_an_error_writes_the_rows_it_found_and_says_so(tm
     assert list(zip(rows["Destination"], rows["Anchor"])) == [(first.destination, first.anchor)]
 
 
+def test_cli_suggest_to_stdout_stopped_by_an_error_says_where_the_rows_went(tmp_path, gemini, monkeypatch):
+    """`suggest --out -` stopped halfway wrote the rows found on stdout, and its note said they were "written to -"."""
+    monkeypatch.setenv("GEMINI_API_KEY", "env-key")
+    first = first_candidate(with_links=False, floor=analyzer.AnalysisConfig().min_confidence)
+    gemini.script = [fg.suggestions((first.destination, first.anchor)),
+                     fg.error(403, "Permission denied.", "PERMISSION_DENIED")]
+    result = run_cli("suggest", str(SAMPLE_PAGES), "--engine", "gemini", "--out", "-", jobs_dir=tmp_path / "jobs")
+    assert result.exit_code == 1 and first.anchor in result.stdout, result.output   # the rows, on stdout
+    assert ("note: the 1 suggestion found before this error was written to standard output; the run did not reach "
+            "every page") in result.stderr, result.stderr   # it said "written to -"
+
+
 def test_a_gemini_job_whose_answers_stay_unusable_pauses_instead_of_paying_for_every_page(manager, gemini):
     """Every page was paid 1 + parse_retries times and skipped: a model or settings that cannot give the answer
     asked for ran the whole site (45 pages, 135 calls, 0 suggestions) and ended "completed"."""

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import click
 
-from inlink.fileio import STDOUT, check_user_file
+from inlink.fileio import check_user_file
+from inlink.fileio import said_as as said_as   # re-exported: the commands' one name for both
+from inlink.fileio import to_stdout as to_stdout
 
 
 def out_file_or_stdout(ctx, param, value: Path | None) -> Path | None:
@@ -17,16 +19,6 @@ def out_file_or_stdout(ctx, param, value: Path | None) -> Path | None:
     if value is not None and to_stdout(value):
         return value
     return out_file(ctx, param, value)
-
-
-def to_stdout(out: Path) -> bool:
-    """Whether the output is standard output (`--out -`): then nothing else may be written there."""
-    return str(out) == STDOUT
-
-
-def said_as(out: Path) -> str:
-    """The output as a sentence names it."""
-    return "standard output" if to_stdout(out) else str(out)
 
 
 def out_file(ctx, param, value: Path | None) -> Path | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from inlink.exports import fixed_decimals, frame_to_csv, frame_to_xlsx, is_workbook
-from inlink.fileio import write_user_file
+from inlink.fileio import said_as, write_user_file
 from inlink.jobs import ItemError, PauseJob
 from inlink.links import suggest as link_engine
 from inlink.tasks import two_cores
@@ -98,10 +98,10 @@ def _write_rows_before(error: Exception, rows: list[dict], out_path: Path) -> No
         _write_rows(rows, out_path)
     except OSError as write_error:
         error.add_note(f"the {_suggestions(len(rows))} found before this error could not be written to "
-                       f"{out_path} either ({write_error})")
+                       f"{said_as(out_path)} either ({write_error})")
         return
     error.add_note(f"the {_suggestions(len(rows))} found before this error {'was' if len(rows) == 1 else 'were'} "
-                   f"written to {out_path}; the run did not reach every page")
+                   f"written to {said_as(out_path)}; the run did not reach every page")
 
 
 def _suggestions(count: int) -> str:
