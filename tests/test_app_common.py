@@ -41,12 +41,14 @@ class GateTask(Task):
     numeric_columns = analyzer.NUMERIC_COLUMNS
     GATE = threading.Event()
     FAIL_ONCE: set = set()   # job ids whose next page raises an unexpected error (the job fails)
+    OPEN_FOR: dict = {}      # job id -> pages that pass with the gate closed (a job held after exactly that many)
+    _OPENING = threading.Lock()
 
     def items(self, ctx):
         return [f"https://example.com/page-{i}" for i in range(int(ctx.config.get("pages", 3)))]
 
     def process(self, ctx, item):
-        while not self.GATE.wait(0.02) and not ctx.should_stop():
+        while not self._passes(ctx.job_id) and not ctx.should_stop():
             pass
         if ctx.job_id in self.FAIL_ONCE:
             self.FAIL_ONCE.discard(ctx.job_id)
@@ -54,6 +56,13 @@ class GateTask(Task):
         return [{"Source": item, "Destination": "https://example.com/target", "Anchor": f"anchor {item[-1]}",
                  "Context": "a sentence with the anchor", "Score": 0.25 + int(item[-1]) / 10,
                  "Reason": "shared topic", "Engine": "offline"}]
+
+    def _passes(self, job_id: str) -> bool:
+        with self._OPENING:
+            if self.OPEN_FOR.get(job_id, 0) > 0:
+                self.OPEN_FOR[job_id] -= 1
+                return True
+        return self.GATE.wait(0.02)
 
     def finish(self, ctx):
         return {"pages_analysed": len(self.items(ctx)), "orphans_before": 3, "orphans_after": 1}

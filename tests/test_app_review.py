@@ -294,11 +294,11 @@ def test_a_stopped_jobs_charts_say_its_orphans_are_not_counted():
     """Before: a stopped job's Charts said of the orphan pages "Shown once the analysis has finished", and a stopped
     analysis never finishes."""
     manager = get_manager()
-    job_id = seed_job(manager, "stopped.csv", pages=1_000)
-    GateTask.GATE.set()                                            # a few pages, for suggestions to chart
-    wait_for(lambda: manager.get(job_id)["rows_written"] >= 2, 30, "the first suggestions")
     GateTask.GATE.clear()
-    manager.stop(job_id)
+    job_id = seed_job(manager, "stopped.csv", pages=1_000)
+    GateTask.OPEN_FOR[job_id] = 2                                  # two pages, for suggestions to chart, then held
+    wait_for(lambda: manager.get(job_id)["rows_written"] >= 2, 30, "the first suggestions")
+    manager.stop(job_id)   # the job is held at its third page: it cannot have finished meanwhile
     wait_status(manager, job_id, "stopped")
     app = open_tab(open_page("jobs", {"job": job_id}), results_key(job_id), "Charts")
     assert_clean(app)
