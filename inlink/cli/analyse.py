@@ -12,6 +12,7 @@ import click
 from inlink.cli.amounts import DOLLARS, Finite
 from inlink.cli import outputs
 from inlink.cli.root import _link_task, _manager, _orphans_text, echo_queued, program
+from inlink.fileio import said_as, to_stdout
 from inlink.tasks.job_words import CHECK_THE_SETTINGS, spend_words
 from inlink.wording import counted as _count
 
@@ -235,9 +236,9 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
         summary = run_to_csv(pages, links, engine=engine, out_path=out, progress=progress, options=options,
                              on_report=_echo_report, on_wait=lambda said: click.echo(f"\nnote: {said}", err=True),
                              **_site_options(same_site, sheet, links_sheet, columns))
-    say = functools.partial(click.echo, err=outputs.to_stdout(out))   # stdout holds the rows alone then
+    say = functools.partial(click.echo, err=to_stdout(out))   # stdout holds the rows alone then
     say(f"wrote {_count(summary['suggestions'], 'suggestion')} for {_count(summary['pages_analysed'], 'page')} to "
-        f"{outputs.said_as(out)}; " + _orphans_text(summary["orphans_before"], summary["orphans_after"],
+        f"{said_as(out)}; " + _orphans_text(summary["orphans_before"], summary["orphans_after"],
                                                     links is not None))
     if engine == "gemini":
         say(f"spent: {spend_words(summary.get('counters') or {}, budget_usd)}")

@@ -17,7 +17,7 @@ from inlink.cli.analyse import _warn_unknown_price
 from inlink.cli.root import (FOLDER_FROM, RUNS_QUEUED, _CleanErrors, _job_manager, _link_task, _manager, _orphans_text,
                              as_run, job_id_argument, jobs_folder, program)
 from inlink.exports import is_workbook
-from inlink.fileio import write_user_file
+from inlink.fileio import said_as, to_stdout, write_user_file
 from inlink.jobs import Job, JobError, JobStatus
 from inlink.tasks.kinds import FETCH_TASK, LINK_TASK
 from inlink.tasks.job_words import in_task_words as _in_task_words
@@ -212,8 +212,8 @@ def export_cmd(ctx: click.Context, job_id: str, out: Path) -> None:
         data = manager.results_csv(job_id)
         write_user_file(out, data)
         rows = before if manager.results_count(job_id) == before else _csv_rows_in(data)
-    click.echo(in_task_words(job, f"wrote {_count(rows, 'result row')} to {outputs.said_as(out)}"),
-               err=outputs.to_stdout(out))   # stdout holds the rows alone then
+    click.echo(in_task_words(job, f"wrote {_count(rows, 'result row')} to {said_as(out)}"),
+               err=to_stdout(out))   # stdout holds the rows alone then
     say_unfinished(job)
     if is_fetch(job):
         click.echo(f"note: `jobs fetched {job_id}` writes this fetch as a crawl export (pages and links CSVs)",

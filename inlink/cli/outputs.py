@@ -8,9 +8,7 @@ from pathlib import Path
 
 import click
 
-from inlink.fileio import check_user_file
-from inlink.fileio import said_as as said_as   # re-exported: the commands' one name for both
-from inlink.fileio import to_stdout as to_stdout
+from inlink.fileio import check_user_file, to_stdout
 
 
 def out_file_or_stdout(ctx, param, value: Path | None) -> Path | None:
