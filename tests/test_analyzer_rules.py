@@ -811,7 +811,7 @@ def test_link_index_pickles_and_gives_the_same_rows(tmp_path):
 def test_an_anchor_found_by_vocabulary_that_holds_the_pages_own_name_is_refused():
     from types import SimpleNamespace
 
-    from inlink.links.suggest import _names_the_source
+    from inlink.links.anchor_choice import _names_the_source
     own = frozenset({"xml.sax.saxutils", "xml.sax.saxutils — sax utilities"})
     shared, title = SimpleNamespace(kind="shared"), SimpleNamespace(kind="title")
     assert _names_the_source("module xml.sax.saxutils", shared, own)      # names this page, not the target

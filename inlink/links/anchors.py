@@ -173,7 +173,7 @@ _NAME_BEFORE_CALL_RE = re.compile(r"([^\W\d]\w*)\s?\(")
 def signature_name(term: str) -> str | None:
     """The function (or variable) a definition term declares as a Texinfo manual's entry does: by its call (": C =
     bitset (A, n)" -> "bitset") or by its kind ("Function: quad_qag ..." -> "quad_qag"), whatever the name's shape,
-    or None. A plain word declared so ("bitset") is a name only in inline code (suggest._placement_rule): in prose it
+    or None. A plain word declared so ("bitset") is a name only in inline code (anchor_choice._placement_rule): in prose it
     is a word."""
     term = _TRAILING_MARK_RE.sub("", term.strip())
     match = _SIGNATURE_RE.match(term)

@@ -42,7 +42,7 @@ BELOW_HIGH = round(HIGH_CONFIDENCE - CAP_MARGIN, 3)
 
 
 class PlacedPage(Protocol):
-    """What the rules read of a source page (suggest._PagePlace has it): its text, its inline code spans (HTML input,
+    """What the rules read of a source page (anchor_choice.PagePlace has it): its text, its inline code spans (HTML input,
     else None) and its position in the index."""
     text: str
     code: tuple[np.ndarray, np.ndarray] | None
@@ -115,7 +115,7 @@ def capped(index: LinkIndex, target: int, option: Option, page: PlacedPage, span
     outside inline code on a page that marks code (HTML input), mostly the everyday word: such medium- and
     high-tier rows were real links 35 times in 137 on PostgreSQL's manual, 3 in 17 on Apache's, 0 in 10 on GNU
     Octave's, 0 in 3 on GLib's and the Rust book, 0 in 3 on django's. The row stays, in the low tier (cold start;
-    a title's head spelled so is refused outright out of code: suggest._placement_rule's word_name).
+    a title's head spelled so is refused outright out of code: anchor_choice._placement_rule's word_name).
     An anchor whose words all stand in the source page's own title or H1 ("Duplicate" on "Duplicate layer",
     "PL/Perl" on "PL/Perl Functions and Arguments", "Class-based views" on "Using mixins with class-based views")
     mostly names the page's own subject there, not the other page bearing it as a title: such high-tier rows were
