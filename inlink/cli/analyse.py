@@ -163,13 +163,9 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
     named instead, unless --again.
     """
     task = _link_task()
-    options = _options(max_per_page, max_inbound, exclude, model, budget_usd,
-                       (min_confidence, high_confidence, medium_confidence))
-    _check_tiers(task, options)
-    _warn_engine_options(engine, model, budget_usd)
-    _warn_links_sheet(links, links_sheet)
+    options = _checked_options(task, engine, links, links_sheet, model, budget_usd, max_per_page, max_inbound,
+                               exclude, (min_confidence, high_confidence, medium_confidence))
     _warn_no_key(engine)
-    _warn_unknown_price(engine, model)
     try:
         job_id = task.start_analysis(
             _manager(ctx), _file_bytes(pages), pages_name=pages.name,
@@ -181,6 +177,18 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
         raise click.ClickException(f"{twin}: nothing was queued (follow it with `{program()} jobs status "
                                    f"{twin.job.job_id}`; --again queues a second one)") from None
     echo_queued(job_id)
+
+
+def _checked_options(task, engine: str, links, links_sheet, model, budget_usd, max_per_page, max_inbound, exclude,
+                     tiers: tuple) -> dict:
+    """The analysis options of `jobs start` and `suggest`, their tier cut-offs checked (a usage error) and the
+    options that will not act warned of, in both commands' words."""
+    options = _options(max_per_page, max_inbound, exclude, model, budget_usd, tiers)
+    _check_tiers(task, options)
+    _warn_engine_options(engine, model, budget_usd)
+    _warn_links_sheet(links, links_sheet)
+    _warn_unknown_price(engine, model)
+    return options
 
 
 def _echo_pattern_reach(left_out: int, pages: int, unmatched: list[str]) -> None:
@@ -219,12 +227,8 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
     task = _link_task()
     from inlink.tasks.foreground import run_to_csv   # (loaded with the task above: no second failure to word)
 
-    options = _options(max_per_page, max_inbound, exclude, model, budget_usd,
-                       (min_confidence, high_confidence, medium_confidence))
-    _check_tiers(task, options)
-    _warn_engine_options(engine, model, budget_usd)
-    _warn_links_sheet(links, links_sheet)
-    _warn_unknown_price(engine, model)
+    options = _checked_options(task, engine, links, links_sheet, model, budget_usd, max_per_page, max_inbound,
+                               exclude, (min_confidence, high_confidence, medium_confidence))
     with contextlib.ExitStack() as stack:
         bars = []   # the bar starts with the first page, after the import report is printed
 
