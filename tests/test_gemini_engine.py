@@ -285,19 +285,37 @@ def test_unreadable_answer_is_retried_then_reported_as_page_error(fake, bad_answ
      "the answer was cut at its output limit of 8,192 tokens (max_output_tokens is 2,048 in the Gemini settings) "
      "(2,040 of them thinking: raise max_output_tokens, or lower thinking_level or thinking_budget where the model "
      "has it)"),
-    (fg.stopped("SAFETY"), 3, "Gemini withheld its answer: SAFETY"),
-    (fg.prompt_blocked("SAFETY"), 1, "Gemini blocked the request: SAFETY"),
+    (fg.stopped("OTHER"), 3, "Gemini withheld its answer: OTHER"),
 ])
-def test_an_answer_gemini_cut_withheld_or_blocked_is_named_and_a_blocked_prompt_is_not_paid_again(
-        fake, reply, attempts, said):
-    """A safety block read "empty answer" and an answer cut at the output cap "Invalid JSON: EOF while parsing a
-    string"; a blocked prompt was sent (and its tokens paid) three times for the same block."""
+def test_an_answer_gemini_cut_or_withheld_is_named(fake, reply, attempts, said):
+    """An answer cut at the output cap read "Invalid JSON: EOF while parsing a string", naming no setting."""
     engine = engine_for(fake, reply, parse_retries=2)
     with pytest.raises(ge.PageAnalysisError) as caught:
         engine.suggest(build_site_index(), HOME)
     assert str(caught.value) == (f"Gemini's answer for {HOME} could not be read after {attempts} "
                                  f"attempt{'s' if attempts > 1 else ''} ({said}); the page was skipped")
     assert len(fake.received) == attempts and caught.value.counters["gemini_calls"] == attempts
+
+
+@pytest.mark.parametrize("reply, said", [
+    (fg.stopped("SAFETY"), "Gemini withheld its answer (SAFETY: its safety filters)"),
+    (fg.stopped("PROHIBITED_CONTENT"), "Gemini withheld its answer (PROHIBITED_CONTENT: prohibited content)"),
+    (fg.stopped("BLOCKLIST"), "Gemini withheld its answer (BLOCKLIST: terms on a blocklist)"),
+    (fg.stopped("RECITATION", '{"suggestions": [{"dest'), "Gemini withheld its answer (RECITATION: it would "
+                                                          "recite protected text)"),
+    (fg.prompt_blocked("SAFETY"), "Gemini blocked the request (SAFETY: its safety filters)"),
+])
+def test_an_answer_withheld_for_what_the_page_holds_is_paid_once_and_the_page_skipped_in_words(fake, reply, said):
+    """A SAFETY (PROHIBITED_CONTENT, BLOCKLIST, RECITATION) answer was asked twice more, and billed three times, for
+    the same refusal of the same page: the page is skipped after the one paid call, the refusal named."""
+    engine = engine_for(fake, reply, parse_retries=2)
+    with pytest.raises(ge.AnswerWithheld) as caught:
+        engine.suggest(build_site_index(), HOME)
+    assert str(caught.value) == (f"{said} for {HOME}; the page was skipped (asked again, it would be refused, and "
+                                 "billed, alike)")
+    assert isinstance(caught.value, ge.PageAnalysisError)   # skipped like an unreadable page: the job goes on
+    assert len(fake.received) == 1 and caught.value.counters["gemini_calls"] == 1
+    assert caught.value.counters["cost_usd"] == pytest.approx(engine.spent_usd) and engine.spent_usd > 0
 
 
 def test_a_gemini_25_model_that_thinks_gets_a_bounded_thinking_budget_and_room_for_its_answer(fake):

@@ -109,6 +109,12 @@ class PageRefused(PageAnalysisError):
     GeminiRequestError, since it refuses every page alike."""
 
 
+class AnswerWithheld(PageAnalysisError):
+    """Gemini blocked the page's request or withheld its answer for what the page holds (SAFETY, RECITATION,
+    PROHIBITED_CONTENT...): asked again, the same page is refused the same way, and each refusal is billed, so the
+    page is skipped after one call (a SAFETY answer was asked twice more, and paid three times, for nothing)."""
+
+
 class BudgetExceeded(GeminiError):
     """The spend cap was reached before a new call: `spent_usd` of `budget_usd`; only a larger budget goes on."""
 
@@ -380,9 +386,11 @@ class GeminiEngine:
             picks, problem = _read_picks(response)
             if picks is not None:
                 return picks
+            refusal = _refusal_of_the_page(response)
+            if refusal:   # the same page is refused again: a retry only pays for the refusal again
+                raise AnswerWithheld(f"{refusal} for {source_url}; the page was skipped (asked again, it would be "
+                                     "refused, and billed, alike)", _usage_counters(outcome.usage, outcome.cost_usd))
             problem = _stopped_answer(response, config.max_output_tokens or 0, self.settings) or problem
-            if _prompt_blocked(response):   # the same prompt is blocked again: a retry only pays for it again
-                break
             if _finish_reason(response) == "MAX_TOKENS":   # the same limit cuts it again: ask with more room
                 config = more_room(config)
         raise PageAnalysisError(
@@ -683,13 +691,36 @@ def _prompt_blocked(response: Any) -> str:
     return str(getattr(reason, "value", reason) or "")
 
 
-def _stopped_answer(response: Any, limit: int, settings: GeminiSettings) -> str:
-    """Why Gemini gave no usable answer when it said why (a blocked prompt, an answer withheld or cut short), or "".
-    Without it a safety block read "empty answer" and an answer cut at the output cap "Invalid JSON: EOF while
-    parsing a string": neither named the setting or the block behind it."""
+#: Why Gemini refuses a page for what it holds, by the API's own name (a prompt's blockReason or an answer's
+#: finishReason), in words an editor reads: the same page is refused alike every time it is asked.
+_REFUSALS_OF_THE_PAGE = {
+    "SAFETY": "its safety filters", "PROHIBITED_CONTENT": "prohibited content",
+    "BLOCKLIST": "terms on a blocklist", "RECITATION": "it would recite protected text",
+    "SPII": "sensitive personal information", "LANGUAGE": "a language it does not support",
+    "MODEL_ARMOR": "Model Armor's screening", "JAILBREAK": "a suspected attempt to get round its rules",
+}
+
+
+def _refusal_of_the_page(response: Any) -> str:
+    """Gemini's refusal of the page for what it holds, in words ("Gemini withheld its answer (SAFETY: its safety
+    filters)"), or "" when the answer was not refused so."""
     blocked = _prompt_blocked(response)
     if blocked:
-        return f"Gemini blocked the request: {blocked}"
+        return f"Gemini blocked the request ({_refusal_words(blocked)})"
+    finish = _finish_reason(response)
+    if finish in _REFUSALS_OF_THE_PAGE:
+        return f"Gemini withheld its answer ({_refusal_words(finish)})"
+    return ""
+
+
+def _refusal_words(reason: str) -> str:
+    said = _REFUSALS_OF_THE_PAGE.get(reason)
+    return f"{reason}: {said}" if said else reason
+
+
+def _stopped_answer(response: Any, limit: int, settings: GeminiSettings) -> str:
+    """Why Gemini gave no usable answer when it said why (an answer withheld or cut short), or "". Without it an
+    answer cut at the output cap read "Invalid JSON: EOF while parsing a string", naming no setting behind it."""
     finish = _finish_reason(response)
     if finish == "MAX_TOKENS":
         return (f"the answer was cut at its output limit of {limit:,} tokens (max_output_tokens is "
