@@ -48,16 +48,18 @@ class Received:
 
 
 def success(payload: dict | list | str, prompt_tokens: int = 1000, output_tokens: int = 200,
-            thoughts_tokens: int = 0) -> Reply:
+            thoughts_tokens: int = 0, cached_tokens: int = 0) -> Reply:
     """A 200 answer whose single candidate's text is `payload` (JSON-encoded unless already a string); a thinking
-    model's answer also reports its thoughtsTokenCount, as the real API does."""
+    model's answer also reports its thoughtsTokenCount, and an answer whose prompt was partly served from Gemini's
+    cache its cachedContentTokenCount (part of promptTokenCount), as the real API does."""
     text = payload if isinstance(payload, str) else json.dumps(payload)
     usage = {"promptTokenCount": prompt_tokens, "candidatesTokenCount": output_tokens,
              "totalTokenCount": prompt_tokens + output_tokens + thoughts_tokens}
     return Reply(200, {
         "candidates": [{"content": {"role": "model", "parts": [{"text": text}]},
                         "finishReason": "STOP", "index": 0}],
-        "usageMetadata": usage | ({"thoughtsTokenCount": thoughts_tokens} if thoughts_tokens else {}),
+        "usageMetadata": usage | ({"thoughtsTokenCount": thoughts_tokens} if thoughts_tokens else {})
+        | ({"cachedContentTokenCount": cached_tokens} if cached_tokens else {}),
         "modelVersion": "fake",
     })
 

@@ -14,6 +14,7 @@ from inlink.links import suggest as analyzer
 from inlink.gemini import engine as ge
 from inlink.gemini.settings import GeminiSettings
 from inlink.gemini.limits import RateLimiter
+from inlink.tasks import job_words
 from tests import fake_gemini as fg
 
 KEY = "AIzaFAKE-test-key-0123456789"
@@ -82,6 +83,20 @@ def test_a_model_named_as_the_api_names_it_is_costed_at_its_own_price(fake):
     assert outcome.cost_usd == pytest.approx((1000 * 0.30 + 200 * 2.50) / 1e6)
     assert {row["Engine"] for row in outcome.rows} == {"gemini:gemini-2.5-flash"}   # was "gemini:models/..."
     assert engine.settings.thinking_budget_sent() == 0
+
+
+def test_prompt_tokens_gemini_served_from_its_cache_are_costed_at_the_cached_rate(fake):
+    """cachedContentTokenCount (part of promptTokenCount) was charged at the full input rate, though Google bills it
+    at a tenth of it on the 2.5 and 3 models: a page whose prompt came mostly from the cache was over-counted, and its
+    budget paused the job early."""
+    engine = engine_for(fake, fg.suggestions((WATER, "watering tips"), prompt_tokens=10_000, output_tokens=200,
+                                             cached_tokens=8_000), model="gemini-2.5-flash", thinking_budget=0)
+    outcome = engine.suggest(build_site_index(), HOME)
+    expected = (2_000 * 0.30 + 8_000 * 0.03 + 200 * 2.50) / 1e6
+    assert outcome.cost_usd == pytest.approx(expected) and engine.spent_usd == pytest.approx(expected)
+    assert outcome.counters()["prompt_tokens"] == 10_000 and outcome.counters()["cached_tokens"] == 8_000
+    assert "10,000 prompt (8,000 of them from Gemini's cache) and 200 output tokens" in \
+        job_words.spend_words(outcome.counters(), None)
 
 
 def test_request_carries_prompt_schema_model_and_key_only_as_header(fake):

@@ -116,6 +116,21 @@ def test_toml_settings_file(tmp_path):
     assert settings.max_in_flight == 2 and settings.price() == ModelPrice(0.1, 0.4)
 
 
+def test_a_price_names_its_cached_rate_and_without_one_cached_tokens_cost_the_input_rate(tmp_path):
+    """Cached prompt tokens are billed at the model's cached rate; a price given without one costs them at the input
+    rate (never under-counted), and the default table has Google's rate, a tenth of the input rate."""
+    path = tmp_path / "gemini.json"
+    path.write_text(json.dumps({"prices": {"a": [1, 2, 0.1], "b": {"input_per_1m": 1, "output_per_1m": 2,
+                                                                   "cached_input_per_1m": 0.25}, "c": [1, 2]}}))
+    prices = GeminiSettings.from_options(settings_file=path).prices
+    assert prices["a"].cost(1_000_000, 0, 600_000) == pytest.approx(0.4 + 0.06)
+    assert prices["b"].cost(1_000_000, 0, 600_000) == pytest.approx(0.4 + 0.15)
+    assert prices["c"].cost(1_000_000, 0, 600_000) == pytest.approx(1.0)
+    flash = DEFAULT_PRICES["gemini-2.5-flash"]
+    assert flash.cost(1_000_000, 1_000_000, 1_000_000) == pytest.approx(0.03 + 2.50)
+    assert all(p.cached_input_per_1m == pytest.approx(p.input_per_1m / 10) for p in DEFAULT_PRICES.values())
+
+
 @pytest.mark.parametrize("content, message", [
     ('{"modle": "x"}', "unknown Gemini setting.*modle"),
     ('{"rpm": 0}', "rpm must be a whole number of at least 1"),
@@ -123,6 +138,8 @@ def test_toml_settings_file(tmp_path):
     ('{"prices": {"m": "cheap"}}', "price of 'm' must be"),
     ('{"prices": {"m": ["cheap", 2]}}', "price of 'm' must be"),
     ('{"prices": {"m": {"input_per_1m": null, "output_per_1m": 2}}}', "price of 'm' must be"),
+    ('{"prices": {"m": [1, 2, -0.1]}}', "price of 'm' must be"),
+    ('{"prices": {"m": [1, 2, 3, 4]}}', "price of 'm' must be"),
     ("{broken", "cannot read Gemini settings file"),
     ('{"base_url": "localhost:8080"}', "base_url must be an http:// or https:// address, not 'localhost:8080'"),
     ('{"base_url": "ftp://127.0.0.1/"}', "base_url must be an http:// or https:// address"),

@@ -149,16 +149,18 @@ class Usage:
     calls: int = 0
     prompt_tokens: int = 0
     output_tokens: int = 0      # generated + thinking tokens, both billed at the output rate
+    cached_tokens: int = 0      # of the prompt tokens, those Gemini served from its cache (billed at the cached rate)
 
     def add(self, metadata: Any) -> None:
         self.calls += 1
         if metadata is None:
             return
         self.prompt_tokens += metadata.prompt_token_count or 0
+        self.cached_tokens += getattr(metadata, "cached_content_token_count", None) or 0
         self.output_tokens += (metadata.candidates_token_count or 0) + (metadata.thoughts_token_count or 0)
 
     def cost(self, price: ModelPrice) -> float:
-        return price.cost(self.prompt_tokens, self.output_tokens)
+        return price.cost(self.prompt_tokens, self.output_tokens, self.cached_tokens)
 
 
 @dataclass
@@ -780,7 +782,8 @@ def _text_of(response: Any) -> str:
 
 def _usage_counters(usage: Usage, cost_usd: float) -> dict[str, float]:
     return {"gemini_calls": usage.calls, "prompt_tokens": usage.prompt_tokens,
-            "output_tokens": usage.output_tokens, "cost_usd": round(cost_usd, 8)}
+            "output_tokens": usage.output_tokens, "cost_usd": round(cost_usd, 8)} | (
+        {"cached_tokens": usage.cached_tokens} if usage.cached_tokens else {})
 
 
 SERVER_WORDS_MAX = 300   # characters of a server's error message kept in ours

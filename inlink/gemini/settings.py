@@ -6,7 +6,10 @@ release. Precedence, lowest first: defaults < settings file < $INLINK_GEMINI_MOD
 
 Prices: USD per 1 million tokens, Gemini Developer API standard (paid) tier, text input, prompts <= 200k
 tokens; looked up on 2026-11-22 (ai.google.dev pricing as quoted by morphllm.com/gemini-api-pricing,
-openrouter.ai and vercel.com model pages). Thinking tokens are billed at the output rate.
+openrouter.ai and vercel.com model pages). Thinking tokens are billed at the output rate. Prompt tokens Gemini
+served from its cache (usage_metadata.cached_content_token_count, part of prompt_token_count: implicit caching
+on the 2.5 and 3 models) are billed at the cached rate, a tenth of the input rate on those models (the pricing
+page's "context caching" price; modelpedia.dev and discuss.ai.google.dev quote the same).
 """
 from __future__ import annotations
 
@@ -32,23 +35,30 @@ DEFAULT_THINKING_BUDGET = 1024
 
 @dataclass(frozen=True)
 class ModelPrice:
-    """USD per 1 million tokens: prompt (input) and generated incl. thinking (output)."""
+    """USD per 1 million tokens: prompt (input), generated incl. thinking (output), and prompt tokens served from
+    Gemini's cache (cached input; None: not known, so charged at the input rate, which never under-counts)."""
 
     input_per_1m: float
     output_per_1m: float
+    cached_input_per_1m: float | None = None
 
-    def cost(self, input_tokens: int, output_tokens: int) -> float:
-        return (input_tokens * self.input_per_1m + output_tokens * self.output_per_1m) / 1_000_000
+    def cost(self, input_tokens: int, output_tokens: int, cached_tokens: int = 0) -> float:
+        """`input_tokens` counts the cached ones too (as the API's prompt_token_count does): those are billed at
+        the cached rate, which was ignored (a page served mostly from the cache was costed ten times over)."""
+        cached = min(max(cached_tokens, 0), input_tokens)
+        cached_rate = self.input_per_1m if self.cached_input_per_1m is None else self.cached_input_per_1m
+        return ((input_tokens - cached) * self.input_per_1m + cached * cached_rate
+                + output_tokens * self.output_per_1m) / 1_000_000
 
 
 DEFAULT_PRICES: dict[str, ModelPrice] = {
-    "gemini-3.1-flash-lite": ModelPrice(0.25, 1.50),
-    "gemini-3.1-flash-lite-preview": ModelPrice(0.25, 1.50),
-    "gemini-2.5-flash-lite": ModelPrice(0.10, 0.40),
-    "gemini-2.5-flash": ModelPrice(0.30, 2.50),
-    "gemini-3-flash": ModelPrice(0.50, 3.00),
-    "gemini-2.5-pro": ModelPrice(1.25, 10.00),
-    "gemini-3.1-pro": ModelPrice(2.00, 12.00),
+    "gemini-3.1-flash-lite": ModelPrice(0.25, 1.50, 0.025),
+    "gemini-3.1-flash-lite-preview": ModelPrice(0.25, 1.50, 0.025),
+    "gemini-2.5-flash-lite": ModelPrice(0.10, 0.40, 0.01),
+    "gemini-2.5-flash": ModelPrice(0.30, 2.50, 0.03),
+    "gemini-3-flash": ModelPrice(0.50, 3.00, 0.05),
+    "gemini-2.5-pro": ModelPrice(1.25, 10.00, 0.125),
+    "gemini-3.1-pro": ModelPrice(2.00, 12.00, 0.20),
 }
 
 
@@ -171,7 +181,8 @@ def read_settings_file(path: str | Path) -> dict:
 
 
 def _parse_prices(raw: Any, source: str) -> dict[str, ModelPrice]:
-    """{"model": {"input_per_1m": x, "output_per_1m": y}} or {"model": [x, y]} -> ModelPrice table."""
+    """{"model": {"input_per_1m": x, "output_per_1m": y[, "cached_input_per_1m": z]}} or {"model": [x, y[, z]]}
+    -> ModelPrice table (no cached rate: cached prompt tokens are charged at the input rate)."""
     if not isinstance(raw, Mapping):
         raise SettingsError(f"{source}: prices must map model names to input/output prices")
     return {model: _parse_price(model, price, source) for model, price in raw.items()}
@@ -182,13 +193,17 @@ def _parse_price(model: str, price: Any, source: str) -> ModelPrice:
     if isinstance(price, ModelPrice):
         return price
     if isinstance(price, Mapping):
-        price = [price.get("input_per_1m"), price.get("output_per_1m")]
-    if isinstance(price, (list, tuple)) and len(price) == 2:
+        price = [price.get("input_per_1m"), price.get("output_per_1m"),
+                 *([price["cached_input_per_1m"]] if "cached_input_per_1m" in price else [])]
+    if isinstance(price, (list, tuple)) and len(price) in (2, 3):
         try:
-            return ModelPrice(float(price[0]), float(price[1]))
+            rates = [float(rate) for rate in price]
         except (TypeError, ValueError):
-            pass
-    raise SettingsError(f"{source}: price of {model!r} must be [input, output] USD per 1M tokens")
+            rates = []
+        if rates and all(0 <= rate < math.inf for rate in rates):
+            return ModelPrice(*rates)
+    raise SettingsError(f"{source}: price of {model!r} must be [input, output] or [input, output, cached input] "
+                        "USD per 1M tokens")
 
 
 def _check_settings(s: GeminiSettings) -> None:

@@ -103,9 +103,11 @@ def spend_text(job: Job) -> str:
 def spend_words(counters: dict, budget: float | None) -> str:
     """Gemini's spend from a job's (or `suggest`'s) counters, in the words of spend_text."""
     spent = usd(spent_usd(counters)) + (f" of a {usd(float(budget))} budget" if budget else "")
+    cached = int(counters.get("cached_tokens") or 0)   # billed at the cached rate: said, or the cost looked wrong
     return (f"{spent}: {counted(int(counters.get('gemini_calls') or 0), 'Gemini call')}, "
-            f"{int(counters.get('prompt_tokens') or 0):,} prompt and {int(counters.get('output_tokens') or 0):,} "
-            "output tokens" + _dropped_words(counters))
+            f"{int(counters.get('prompt_tokens') or 0):,} prompt"
+            + (f" ({cached:,} of them from Gemini's cache)" if cached else "")
+            + f" and {int(counters.get('output_tokens') or 0):,} output tokens" + _dropped_words(counters))
 
 
 def _dropped_words(counters: dict) -> str:
