@@ -1,6 +1,7 @@
 """The Gemini engine end to end: the REAL google-genai client talking HTTP to a local fake Gemini server."""
 from __future__ import annotations
 
+import json
 import logging
 import socket
 import threading
@@ -497,6 +498,48 @@ def test_unusable_answers_an_earlier_run_paid_for_are_counted_when_the_page_comm
     assert len(outcome.rows) == 1 and len(fake.received) == tries + 1
     assert outcome.counters()["gemini_calls"] == tries + 1                 # every paid call, on the page's row
     assert resumed.spent_usd == pytest.approx(outcome.cost_usd) and outcome.cost_usd > 0
+
+def test_an_answer_kept_from_another_model_is_asked_anew_and_its_cost_counted_at_its_price(fake, tmp_path):
+    """A job given another model (its own a 404, or its answers unusable) files nothing under the new model: the
+    answers the old one was paid for were never found again, nor counted. They are counted, at the old model's
+    price, and not reused: the page is asked of the new model."""
+    from inlink.tasks.answers import FolderAnswers
+
+    store = FolderAnswers(tmp_path / "answers")
+    reply = fg.suggestions((WATER, "watering tips"), prompt_tokens=1000, output_tokens=200)
+    old = engine_for(fake, reply, model="gemini-2.5-pro", thinking_budget=0, answers=store)
+    old.suggest(build_site_index(), HOME)
+    new = engine_for(fake, reply, model="gemini-2.5-flash-lite", answers=store)
+    outcome = new.suggest(build_site_index(), HOME)
+    assert [r.model for r in fake.received] == ["gemini-2.5-pro", "gemini-2.5-flash-lite"]
+    assert {row["Engine"] for row in outcome.rows} == {"gemini:gemini-2.5-flash-lite"}
+    both = (1000 * 1.25 + 200 * 10.0 + 1000 * 0.10 + 200 * 0.40) / 1e6
+    assert outcome.counters()["gemini_calls"] == 2 and outcome.cost_usd == pytest.approx(both)
+    assert new.spent_usd == pytest.approx(both)
+    again = engine_for(fake, reply, model="gemini-2.5-flash-lite", answers=store)   # a third run: the new answer
+    assert again.suggest(build_site_index(), HOME).cost_usd == pytest.approx(both) and len(fake.received) == 2
+
+
+def test_an_answer_kept_by_an_earlier_version_under_its_model_is_still_taken_back(fake, tmp_path):
+    """A job paused before the answers were filed by page alone still takes its kept answers back."""
+    from inlink.tasks.answers import FolderAnswers
+
+    store = FolderAnswers(tmp_path / "answers")
+    paid = engine_for(fake, fg.suggestions((WATER, "watering tips")), answers=store)
+    paid.suggest(build_site_index(), HOME)
+    [kept] = list(store.folder.iterdir())
+    record = json.loads(kept.read_text())
+    kept.unlink()
+    prompt = fake.received[0].prompt
+    kept_as = ge.gemini_prompt.build_prompt(build_site_index(), HOME, [], 2, paid.settings.source_token_budget)
+    assert kept_as.splitlines()[0] in prompt
+    legacy = {"picks": record["picks"], "usage": record["usage"]}   # no model, no cost: the older shape
+    store.put(ge.model_answer_key(paid.settings.model, kept_as), legacy)
+    resumed = engine_for(fake, fg.suggestions(), answers=store)
+    outcome = resumed.suggest(build_site_index(), HOME)
+    assert len(fake.received) == 1 and [r["Anchor"] for r in outcome.rows] == ["watering tips"]
+    assert paid.spent_usd > 0 and outcome.cost_usd == pytest.approx(paid.spent_usd)
+
 
 @pytest.mark.parametrize("ending", ["budget", "unavailable", "interrupted"])
 def test_an_unreadable_answer_is_counted_whatever_ends_its_page(fake, tmp_path, ending):

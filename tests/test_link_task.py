@@ -436,6 +436,29 @@ def test_a_job_whose_model_gemini_does_not_know_pauses_and_resumes_with_another_
     assert refused.exit_code == 1 and "is no Gemini analysis: a model applies" in refused.output
 
 
+def test_answers_of_a_model_left_for_another_are_counted_in_the_jobs_cost(manager, gemini, tmp_path):
+    """A job paused because a model's answers stayed unusable, resumed with another model (its pause message says
+    to check the model): the answers the first model gave for the page that paused it (kept, uncommitted) were filed
+    under that model, never looked up again, and never counted, though Google billed them."""
+    settings = tmp_path / "gemini.json"   # one page at a time: the pause comes on one page, with no page ahead
+    settings.write_text(json.dumps({**json.loads(settings.read_text()), "max_in_flight": 1}))
+    garbled = fg.success("this is not JSON {", prompt_tokens=1000, output_tokens=200)
+    answer = fg.success({"suggestions": []}, prompt_tokens=1000, output_tokens=200)
+    gemini.respond = lambda received: garbled if received.model == "gemini-2.5-flash-lite" else answer
+    job = start_sample(manager, engine="gemini", api_key="k", options={"model": "gemini-2.5-flash-lite"})
+    meta = manager.wait(job, 60, until=[JobStatus.PAUSED, *TERMINAL_STATUSES])
+    assert meta["status"] == JobStatus.PAUSED and "could not be used for" in meta["message"], meta["message"]
+    assert link_task.set_model(manager, job, "gemini-2.5-flash") == "gemini-2.5-flash"
+    manager.resume(job, secrets={link_task.SECRET_KEY: "k"})
+    meta = manager.wait(job, 60, until=[JobStatus.PAUSED, *TERMINAL_STATUSES])
+    assert meta["status"] == JobStatus.COMPLETED, meta["message"]
+    asked = Counter(r.model for r in gemini.received)
+    assert meta["counters"]["gemini_calls"] == sum(asked.values())   # every answer the server gave, billed
+    prices = GeminiSettings().prices
+    assert meta["counters"]["cost_usd"] == pytest.approx(sum(
+        calls * prices[model].cost(1000, 200) for model, calls in asked.items()))
+
+
 def test_a_job_paused_at_its_budget_resumes_with_a_larger_one_from_the_dashboard(gemini, tmp_path, monkeypatch):
     """The dashboard's pause message pointed to the command line: the panel now has the budget and a button that
     raises it and resumes the job (through the task's public set_budget and the manager, as the CLI does)."""

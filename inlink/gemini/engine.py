@@ -193,9 +193,17 @@ class AnswerStore(Protocol):
     def put(self, key: str, answer: dict) -> None: ...
 
 
-def answer_key(model: str, prompt: str) -> str:
-    """The store's key for one question: the same model asked about the same page (`prompt`: the page, its text
-    and limit, less its candidates: see GeminiEngine.suggest) gets the same answer back."""
+def answer_key(prompt: str) -> str:
+    """The store's key for one question (`prompt`: the page, its text and limit, less its candidates: see
+    GeminiEngine.suggest), whichever model answered it: the record names the model, whose answer only that model
+    reuses, and whose cost any run counts. Filed under the model too, a job resumed with another model (its own a
+    404, or its answers unusable) never found the answers the first one was paid for, nor counted their cost."""
+    return hashlib.sha256(f"page\0{prompt}".encode()).hexdigest()
+
+
+def model_answer_key(model: str, prompt: str) -> str:
+    """The key an earlier version filed an answer under (the model and the question): a job paused before an
+    upgrade still takes its answers back."""
     return hashlib.sha256(f"{model}\0{prompt}".encode()).hexdigest()
 
 
@@ -350,16 +358,15 @@ class GeminiEngine:
                             candidates: list) -> LinkPicks:
         """The answer an earlier run already paid for (filed under `kept_as`), else ask and keep the answer in the
         store, its picks naming their targets by URL (a candidate's number is this run's only)."""
-        key = answer_key(self.settings.model, kept_as) if self._answers is not None else ""
-        kept = self._answers.get(key) if key else None
-        answer = _kept_answer(kept)
-        if answer is not None:
-            picks, usage = answer
-            self._charge_kept(outcome, usage)
-            return picks
-        earlier = _unusable_usage(kept)
-        if earlier is not None:   # unusable answers an earlier run paid for: still this page's cost
-            self._charge_kept(outcome, earlier)
+        model = self.settings.model
+        key = answer_key(kept_as) if self._answers is not None else ""
+        kept = _kept_record(self._answers.get(key) or self._answers.get(model_answer_key(model, kept_as)),
+                            model, self.settings.price()) if key else None
+        if kept is not None:   # paid by an earlier run: this page's cost, whether its answer is used or not
+            picks, usage, cost = kept
+            self._charge_kept(outcome, usage, cost)
+            if picks is not None:
+                return picks
         try:
             picks = _by_url(self._ask(prompt, source_url, outcome), candidates)
         except GeminiError:
@@ -368,10 +375,12 @@ class GeminiEngine:
             # resumed job measured its budget without them. The usage kept is the page's whole (the earlier
             # run's included), so it replaces the entry and is counted once, when the page commits.
             if key and outcome.usage.calls:
-                self._answers.put(key, {"unusable": True, "usage": asdict(outcome.usage)})
+                self._answers.put(key, {"model": model, "unusable": True, "usage": asdict(outcome.usage),
+                                        "cost_usd": outcome.cost_usd})
             raise
         if key:
-            self._answers.put(key, {"picks": picks.model_dump(mode="json"), "usage": asdict(outcome.usage)})
+            self._answers.put(key, {"model": model, "picks": picks.model_dump(mode="json"),
+                                    "usage": asdict(outcome.usage), "cost_usd": outcome.cost_usd})
         return picks
 
     def _ask(self, prompt: str, source_url: str, outcome: PageOutcome) -> LinkPicks:
@@ -401,22 +410,25 @@ class GeminiEngine:
             _usage_counters(outcome.usage, outcome.cost_usd))
 
     def _charge(self, outcome: PageOutcome, metadata: Any) -> None:
-        """Add one answer's tokens to the page and its cost to the engine's spend (the budget's measure)."""
-        before = outcome.cost_usd
+        """Add one answer's tokens to the page and its cost to the engine's spend (the budget's measure). The cost
+        is the answer's own, at this model's price: the page may carry answers of another model at its price."""
+        call = Usage()
+        call.add(metadata)
+        cost = call.cost(self.settings.price())
         outcome.usage.add(metadata)
-        outcome.cost_usd = outcome.usage.cost(self.settings.price())
+        outcome.cost_usd += cost
         with self._budget_turn:
-            self._spent += outcome.cost_usd - before
+            self._spent += cost
             self._paid_calls += 1
             if self.settings.budget_usd is not None:   # the call's turn (_reserve) ends with its cost counted
                 self._flying = max(0, self._flying - 1)
             self._budget_turn.notify_all()
 
-    def _charge_kept(self, outcome: PageOutcome, usage: Usage) -> None:
-        """A kept answer's usage goes into the page's counters (it was paid, by a run that never committed it)
-        and into the engine's spend, as if it had just been bought: the job's cost stays the real one."""
+    def _charge_kept(self, outcome: PageOutcome, usage: Usage, cost: float) -> None:
+        """A kept answer's usage and cost go into the page's counters (it was paid, by a run that never committed
+        it) and into the engine's spend, as if it had just been bought: the job's cost stays the real one."""
         outcome.usage = usage
-        outcome.cost_usd = outcome.usage.cost(self.settings.price())
+        outcome.cost_usd = cost
         with self._spent_lock:
             self._spent += outcome.cost_usd
 
@@ -750,27 +762,28 @@ def _thinking_share(response: Any) -> str:
             "where the model has it)")
 
 
-def _unusable_usage(kept: dict | None) -> Usage | None:
-    """The usage of the unusable answers a run paid for and kept (their page never committed: the job paused on
-    them, or another page paused it meanwhile), or None. Without it, a job paused for unusable answers recorded
-    12 Gemini calls where the server had answered 24, and its budget was measured from the lower figure."""
-    if not isinstance(kept, dict) or not kept.get("unusable") or not isinstance(kept.get("usage"), dict):
-        return None
-    try:
-        return Usage(**kept["usage"])
-    except TypeError:
-        return None
-
-
-def _kept_answer(kept: dict | None) -> tuple[LinkPicks, Usage] | None:
-    """The picks and usage of a stored answer, or None when there is none or it is not in the shape this
-    version keeps."""
+def _kept_record(kept: dict | None, model: str, price: ModelPrice) -> tuple[LinkPicks | None, Usage, float] | None:
+    """(the picks, or None when they are not to be used, the usage and the cost) of what an earlier run paid for a
+    page and kept, or None when nothing readable is kept. The picks are used only when they are this model's (a
+    model changed after a 404, or after answers that stayed unusable, asks anew); the cost is always counted, as
+    recorded (at the price of the model that answered; a record without it, of an earlier version: at this one's).
+    Unusable answers are kept too (their page never committed: the job paused on them, or another page paused it
+    meanwhile): without them a job paused for unusable answers recorded 12 Gemini calls where the server had
+    answered 24, and its budget was measured from the lower figure."""
     if not isinstance(kept, dict) or not isinstance(kept.get("usage"), dict):
         return None
     try:
-        return LinkPicks.model_validate(kept.get("picks")), Usage(**kept["usage"])
-    except (TypeError, ValidationError):
+        usage = Usage(**kept["usage"])
+    except TypeError:
         return None
+    cost = kept.get("cost_usd")
+    cost = float(cost) if isinstance(cost, (int, float)) and cost >= 0 else usage.cost(price)
+    if kept.get("unusable") or kept.get("model", model) != model:
+        return None, usage, cost
+    try:
+        return LinkPicks.model_validate(kept.get("picks")), usage, cost
+    except ValidationError:
+        return None, usage, cost
 
 
 def _text_of(response: Any) -> str:

@@ -323,7 +323,8 @@ def set_model(manager: JobManager, job_id: str, model: str) -> str:
     """Another Gemini model for a job that is not running, checked as at its start (the settings' own check), and
     said in the job's events; returns the model's name as kept. A job whose model Gemini does not know pauses (404
     NOT_FOUND), and its resume asked the same model again: only another could go on. Its next run costs its pages at
-    the new model's price; the answers kept for a resume were the old model's and are not reused."""
+    the new model's price; the answers kept for a resume were the old model's: not reused, but counted in the
+    job's cost at the old model's price (Google billed them)."""
     from inlink.gemini.settings import GeminiSettings, SettingsError   # light: not the SDK
 
     job, config = _gemini_job_to_change(manager, job_id, "a model")
