@@ -841,6 +841,28 @@ def test_cli_says_a_refused_gemini_key_plainly(tmp_path, gemini, monkeypatch):
     assert errors[0].startswith("error: Gemini refused the API key") and "INLINK_DEBUG" not in errors[0], errors
 
 
+@pytest.mark.parametrize("out", ["o.csv", "-"])
+def test_cli_suggest_with_a_model_gemini_does_not_know_names_it_and_how_to_pick_another(tmp_path, gemini,
+                                                                                        monkeypatch, out):
+    """A 404 for the model ended `suggest` with "check the model name in the settings": no way to pick another
+    was named (the model came from --model). One error line names the model, a note says how to give another; no
+    traceback, exit 1 (a failure at run time), and no output file (nothing on stdout with --out -)."""
+    monkeypatch.setenv("GEMINI_API_KEY", "AIza-env-key")
+    gemini.respond = unknown_model_then("gemini-nope", fg.success({"suggestions": []}))
+    target = "-" if out == "-" else str(tmp_path / out)
+    result = run_cli("suggest", str(SAMPLE_PAGES), "--engine", "gemini", "--model", "gemini-nope", "--out", target,
+                     jobs_dir=tmp_path / "jobs")
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    said = [line for line in result.stderr.splitlines() if line.startswith(("error", "note"))]
+    assert said == ["error: Gemini does not know the model 'gemini-nope' (404 NOT_FOUND: models/gemini-nope is not "
+                    "found for API version v1beta, or is not supported for generateContent.)",
+                    "note: pick another model with --model NAME (e.g. gemini-3.1-flash-lite, the default), or set "
+                    "INLINK_GEMINI_MODEL; the models Gemini offers are listed at "
+                    "https://ai.google.dev/gemini-api/docs/models"], result.stderr
+    assert result.stdout == "" and not (tmp_path / "o.csv").exists()
+    assert "AIza-env-key" not in result.output
+
+
 def test_a_gemini_job_says_in_its_events_when_it_waits_as_gemini_asked(manager, gemini, monkeypatch):
     """A job waiting out a 429's retryDelay said nothing, in its panel or its events, and looked stuck; a long
     wait (SAY_WAIT_S or more, here lowered to keep the test short) is now said, and the job goes on after it."""

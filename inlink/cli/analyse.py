@@ -125,6 +125,19 @@ def _warn_no_key(engine: str) -> None:
                    "for the key); without it the job fails at its first step and waits for the key", err=True)
 
 
+def _note_another_model(error: Exception) -> None:
+    """Say how to pick another model under Gemini's 404 for this one (the error names it): the engine says what
+    happened only, and this command's way is --model (or INLINK_GEMINI_MODEL). It said "check the model name in the
+    settings", which named no way to give one, and pointed to a settings file the model may not have come from."""
+    engine = sys.modules.get("inlink.gemini.engine")   # loaded by the run that raised it: never loaded for this
+    if engine is None or not isinstance(error, engine.ModelUnknown):
+        return
+    from inlink.gemini.settings import DEFAULT_MODEL, MODEL_ENV   # the settings alone: light
+
+    error.add_note(f"pick another model with --model NAME (e.g. {DEFAULT_MODEL}, the default), or set {MODEL_ENV}; "
+                   "the models Gemini offers are listed at https://ai.google.dev/gemini-api/docs/models")
+
+
 def _column_map(columns: tuple[str, ...]) -> dict[str, str] | None:
     """{field: header} from --column FIELD=HEADER (the importer refuses an unknown field or header by name)."""
     column_map = {}
@@ -237,9 +250,13 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
                 bars.append(stack.enter_context(
                     click.progressbar(length=total, label="analysing pages", file=sys.stderr)))
             bars[0].update(done - bars[0].pos)
-        summary = run_to_csv(pages, links, engine=engine, out_path=out, progress=progress, options=options,
-                             on_report=_echo_report, on_wait=lambda said: click.echo(f"\nnote: {said}", err=True),
-                             **_site_options(same_site, sheet, links_sheet, columns))
+        try:
+            summary = run_to_csv(pages, links, engine=engine, out_path=out, progress=progress, options=options,
+                                 on_report=_echo_report, on_wait=lambda said: click.echo(f"\nnote: {said}", err=True),
+                                 **_site_options(same_site, sheet, links_sheet, columns))
+        except Exception as exc:
+            _note_another_model(exc)
+            raise
     say = functools.partial(click.echo, err=to_stdout(out))   # stdout holds the rows alone then
     say(f"wrote {_count(summary['suggestions'], 'suggestion')} for {_count(summary['pages_analysed'], 'page')} to "
         f"{said_as(out)}; " + _orphans_text(summary["orphans_before"], summary["orphans_after"],

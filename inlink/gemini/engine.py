@@ -848,7 +848,7 @@ def _refusal_message(code: int, what: str, model: str) -> str:
     if code in (401, 403):
         return f"Gemini refused the API key ({what}); check the key and that the Gemini API is enabled for it"
     if code == 404:
-        return f"Gemini does not know the model {model!r} ({what}); check the model name in the settings"
+        return f"Gemini does not know the model {model!r} ({what})"   # how to give another: the caller's to say
     if _refuses_the_key(code, what):
         return f"Gemini refused the API key ({what}); check the key"
     return f"Gemini refused the request ({what})"
