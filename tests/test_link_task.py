@@ -741,7 +741,9 @@ def test_cli_suggest_stopped_by_an_error_writes_the_rows_it_found_and_says_so(tm
     assert lines == ["error: Gemini refused the API key (403 PERMISSION_DENIED: Permission denied.); check the key "
                      "and that the Gemini API is enabled for it",
                      f"note: the 1 suggestion found before this error was written to {out}; the run did not reach "
-                     "every page"], result.output
+                     "every page",
+                     f"note: Gemini's calls before this error cost ${GeminiSettings().price().cost(1000, 200):.4f}: "
+                     "1 Gemini call, 1,000 prompt and 200 output tokens"], result.output
     rows = pd.read_csv(out, encoding="utf-8-sig")
     assert list(zip(rows["Destination"], rows["Anchor"])) == [(first.destination, first.anchor)]
 
@@ -816,6 +818,37 @@ def test_cli_suggest_with_gemini_stops_at_the_budget_and_keeps_what_it_found(tmp
     assert "stopped early" in result.output and "budget" in result.output.lower()
     rows = pd.read_csv(out, encoding="utf-8-sig")
     assert 1 <= len(rows) <= 2 and rows["Engine"].str.startswith("gemini:").all()
+
+
+def test_cli_suggest_stopped_by_the_budget_counts_the_unreadable_answer_of_the_page_it_stopped_on(tmp_path, gemini,
+                                                                                                  monkeypatch):
+    """The first page's answer could not be read (a paid call) and the budget was spent before its retry: `suggest`
+    said "spent: $0.0000: 0 Gemini calls", though Google billed the call (a job keeps it for its resume; a command
+    that runs no job has only its summary)."""
+    monkeypatch.setenv("GEMINI_API_KEY", "AIza-env-key")
+    gemini.script = [fg.success("this is not JSON {", prompt_tokens=400_000, output_tokens=0)]   # $0.10
+    result = run_cli("suggest", str(SAMPLE_PAGES), "--engine", "gemini", "--budget", "0.05",
+                     "--out", str(tmp_path / "o.csv"), jobs_dir=tmp_path / "jobs")
+    assert result.exit_code == 0 and len(gemini.received) == 1, result.output
+    assert "spent: $0.1000 of a $0.0500 budget: 1 Gemini call, 400,000 prompt and 0 output tokens" in result.output, \
+        result.output
+
+
+def test_cli_suggest_stopped_by_an_error_says_what_gemini_was_paid_before_it(tmp_path, gemini, monkeypatch):
+    """An error that ends `suggest` (the key refused halfway) left its spend unsaid: the summary with the "spent:"
+    line is never printed, and the calls paid (the second page's unreadable answer among them) went unmentioned."""
+    monkeypatch.setenv("GEMINI_API_KEY", "AIza-env-key")
+    settings = Path(os.environ["INLINK_GEMINI_SETTINGS"])
+    settings.write_text(json.dumps({**json.loads(settings.read_text()), "parse_retries": 1}))
+    gemini.script = [fg.success({"suggestions": []}), fg.success("this is not JSON {"),
+                     fg.error(403, "Permission denied.", "PERMISSION_DENIED")]
+    result = run_cli("suggest", str(SAMPLE_PAGES), "--engine", "gemini", "--out", str(tmp_path / "o.csv"),
+                     jobs_dir=tmp_path / "jobs")
+    assert result.exit_code == 1 and len(gemini.received) == 3, result.output
+    price = GeminiSettings().price().cost(1000, 200)
+    assert (f"note: Gemini's calls before this error cost ${2 * price:.4f}: 2 Gemini calls, 2,000 prompt and 400 "
+            "output tokens") in result.output, result.output
+    assert "AIza-env-key" not in result.output
 
 
 def test_cli_turns_an_unexpected_error_into_one_line(tmp_path, gemini, monkeypatch):

@@ -13,6 +13,7 @@ from inlink.jobs import ItemError, PauseJob
 from inlink.links import suggest as link_engine
 from inlink.tasks import two_cores
 from inlink.tasks.analysis import check_site, site_import
+from inlink.tasks.job_words import spend_words
 from inlink.tasks.options import clean_options
 from inlink.tasks.page_analyzer import GeminiStopped, build_page_analyzer
 
@@ -57,6 +58,7 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
             except ItemError:
                 page_errors += 1
             except GeminiStopped as exc:   # its reason alone: the job's remedy is no command's
+                count(**exc.counters)   # the stopping page's paid calls: no resume takes them back here
                 if exc.error is not None:   # a refused key: an error of the command (a job waits for a new key)
                     raise exc.error from None
                 page_errors += exc.stopped_by == "unusable"   # the page that made it stop was skipped too
@@ -72,6 +74,8 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
     except Exception as exc:   # not a Ctrl-C: that one writes no output file (cli/root.py INTERRUPTED)
         if rows:
             _write_rows_before(exc, rows, out_path)
+        if counters.get("gemini_calls"):   # paid for, and said nowhere else: the summary is never printed
+            exc.add_note(f"Gemini's calls before this error cost {spend_words(dict(counters), cleaned['budget_usd'])}")
         raise
     finally:
         pages.close()

@@ -35,13 +35,16 @@ class GeminiStopped(PauseJob):
     stay unusable ("unusable"), it refused the key ("key") or does not know the model ("model"). A job pauses with
     the message, the reason followed by what a job does about it (JOB_REMEDIES); a command that runs no job words its
     own remedy from `stopped_by` and `reason`, or raises `error`, the engine's own (a refused key, an unknown
-    model)."""
+    model). `counters`: what the page that stopped it had paid for and not counted (an unreadable answer before the
+    budget ran out): a job keeps it with the page's answers for its resume; a command that runs no job counts it."""
 
-    def __init__(self, stopped_by: str, reason: str, error: Exception | None = None) -> None:
+    def __init__(self, stopped_by: str, reason: str, error: Exception | None = None,
+                 counters: dict[str, float] | None = None) -> None:
         super().__init__(f"{reason}; {JOB_REMEDIES[stopped_by]}")
         self.stopped_by = stopped_by
         self.reason = reason
         self.error = error
+        self.counters = counters or {}
 
 
 @dataclass
@@ -68,15 +71,15 @@ class PageAnalyzer:
         except (gemini_engine.BudgetExceeded, gemini_engine.GeminiUnavailable) as exc:
             # a spent budget or quota, a service down: no failure of the job
             raise GeminiStopped("budget" if isinstance(exc, gemini_engine.BudgetExceeded) else "unavailable",
-                                str(exc)) from None
+                                str(exc), counters=exc.counters) from None
         except gemini_engine.KeyRefused as exc:
             # a wrong or revoked key refuses every page alike, and costs nothing: the job waits for another key (it
             # failed, and its panel offered no way to give one: a Resume sent the refused key again)
-            raise GeminiStopped("key", str(exc), exc) from None
+            raise GeminiStopped("key", str(exc), exc, exc.counters) from None
         except gemini_engine.ModelUnknown as exc:
             # a model the API does not know refuses every page alike, and costs nothing: the job waits for another
             # model (it failed, and a resume could only ask the same model again)
-            raise GeminiStopped("model", str(exc), exc) from None
+            raise GeminiStopped("model", str(exc), exc, exc.counters) from None
         except gemini_engine.PageAnalysisError as exc:
             if count is not None:
                 count(**exc.counters)  # the tokens were spent even though the page failed
