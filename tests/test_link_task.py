@@ -773,6 +773,19 @@ def test_a_gemini_job_whose_answers_stay_unusable_pauses_instead_of_paying_for_e
     assert len(gemini.received) < 3 * (page_analyzer.UNUSABLE_PAGES_PAUSE + 4) < 3 * meta["total_items"]
 
 
+def test_pages_gemini_refuses_for_what_they_hold_are_skipped_once_each_and_never_pause_the_job(manager, gemini):
+    """A run of pages withheld for SAFETY paused the job as "answers could not be used ... check the model and the
+    Gemini settings", and again after each resume: nothing was wrong with either, and each page had cost one call."""
+    gemini.script = [fg.stopped("SAFETY")]
+    job = start_sample(manager, engine="gemini", api_key="k")
+    meta = manager.wait(job, timeout=60, until=[JobStatus.PAUSED, *TERMINAL_STATUSES])
+    assert meta["status"] == JobStatus.COMPLETED, meta["message"]
+    errors = [e for e in manager.events(job, limit=500) if e["event"] == "item_error"]
+    assert len(errors) == meta["total_items"] > page_analyzer.UNUSABLE_PAGES_PAUSE
+    assert all("Gemini withheld its answer (SAFETY: its safety filters)" in e["message"] for e in errors)
+    assert len(gemini.received) == meta["counters"]["gemini_calls"] == meta["total_items"]   # one call a page
+
+
 def test_cli_suggest_stopped_by_unusable_answers_counts_every_page_it_skipped(tmp_path, gemini, monkeypatch):
     """It said "note: 4 pages were skipped because their answer could not be used" beside "Gemini's answers could
     not be used for 5 pages in a row": the page that stopped it was skipped (and paid) too."""

@@ -83,7 +83,8 @@ class PageAnalyzer:
         except gemini_engine.PageAnalysisError as exc:
             if count is not None:
                 count(**exc.counters)  # the tokens were spent even though the page failed
-            self._stop_paying_for_unusable_answers(exc)
+            if not isinstance(exc, gemini_engine.AnswerWithheld):   # refused for what that page holds, once
+                self._stop_paying_for_unusable_answers(exc)
             raise ItemError(str(exc)) from None
         with self._record_lock:
             self._unusable_in_a_row = 0
@@ -95,7 +96,10 @@ class PageAnalyzer:
     def _stop_paying_for_unusable_answers(self, exc: Exception) -> None:
         """Pause once UNUSABLE_PAGES_PAUSE pages in a row got answers that could not be used: every page was paid
         for 1 + parse_retries times and skipped (a model or settings that cannot give the answer asked for, e.g.
-        an output cap that cuts it: a 45-page run paid 135 calls for 0 suggestions and exited 0)."""
+        an output cap that cuts it: a 45-page run paid 135 calls for 0 suggestions and exited 0). A page Gemini
+        refused for what it holds (AnswerWithheld: SAFETY...) neither counts nor breaks the run: it says nothing of
+        the model or the settings, was paid once, and a section of such pages paused the job, again after each
+        resume, telling the user to check settings that were fine."""
         with self._record_lock:
             self._unusable_in_a_row += 1
             in_a_row = self._unusable_in_a_row
