@@ -13,6 +13,7 @@ import pytest
 
 from inlink.links import suggest as analyzer
 from inlink.gemini import engine as ge
+from inlink.gemini.failures import SERVER_WORDS_MAX
 from inlink.gemini.settings import GeminiSettings
 from inlink.gemini.limits import RateLimiter
 from inlink.tasks import job_words
@@ -217,7 +218,7 @@ def test_an_html_error_page_is_said_by_its_title_and_a_long_message_is_cut(fake)
     engine = engine_for(fake, fg.error(500, "Internal error. " * 100, "INTERNAL"), max_retries=0)
     with pytest.raises(ge.GeminiUnavailable) as caught:
         engine.suggest(build_site_index(), HOME)
-    assert len(caught.value.last_failure) < ge.SERVER_WORDS_MAX + 20 and caught.value.last_failure.endswith("…")
+    assert len(caught.value.last_failure) < SERVER_WORDS_MAX + 20 and caught.value.last_failure.endswith("…")
 
 
 def test_timeout_then_success(fake):

@@ -13,9 +13,8 @@ page's "context caching" price; modelpedia.dev and discuss.ai.google.dev quote t
 """
 from __future__ import annotations
 
-import math
-
 import json
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace

@@ -62,33 +62,34 @@ class PageAnalyzer:
         return self._gemini_rows(url, count)
 
     def _gemini_rows(self, url: str, count: Callable[..., None] | None) -> list[dict]:
-        from inlink.gemini import engine as gemini_engine  # imported on demand: offline runs never load the google-genai SDK
+        from inlink.gemini import errors as gemini_errors  # on demand: an offline run needs none of the Gemini package
+        from inlink.gemini.picks import drop_category
 
         try:
             outcome = self.gemini.suggest(self.index, url)
-        except gemini_engine.Interrupted as exc:   # the job's own pause or stop: this page is asked again
+        except gemini_errors.Interrupted as exc:   # the job's own pause or stop: this page is asked again
             raise PauseJob(f"{exc}; the page is asked again when the job resumes") from None
-        except (gemini_engine.BudgetExceeded, gemini_engine.GeminiUnavailable) as exc:
+        except (gemini_errors.BudgetExceeded, gemini_errors.GeminiUnavailable) as exc:
             # a spent budget or quota, a service down: no failure of the job
-            raise GeminiStopped("budget" if isinstance(exc, gemini_engine.BudgetExceeded) else "unavailable",
+            raise GeminiStopped("budget" if isinstance(exc, gemini_errors.BudgetExceeded) else "unavailable",
                                 str(exc), counters=exc.counters) from None
-        except gemini_engine.KeyRefused as exc:
+        except gemini_errors.KeyRefused as exc:
             # a wrong or revoked key refuses every page alike, and costs nothing: the job waits for another key (it
             # failed, and its panel offered no way to give one: a Resume sent the refused key again)
             raise GeminiStopped("key", str(exc), exc, exc.counters) from None
-        except gemini_engine.ModelUnknown as exc:
+        except gemini_errors.ModelUnknown as exc:
             # a model the API does not know refuses every page alike, and costs nothing: the job waits for another
             # model (it failed, and a resume could only ask the same model again)
             raise GeminiStopped("model", str(exc), exc, exc.counters) from None
-        except gemini_engine.PageAnalysisError as exc:
+        except gemini_errors.PageAnalysisError as exc:
             if count is not None:
                 count(**exc.counters)  # the tokens were spent even though the page failed
-            if not isinstance(exc, gemini_engine.AnswerWithheld):   # refused for what that page holds, once
+            if not isinstance(exc, gemini_errors.AnswerWithheld):   # refused for what that page holds, once
                 self._stop_paying_for_unusable_answers(exc)
             raise ItemError(str(exc)) from None
         with self._record_lock:
             self._unusable_in_a_row = 0
-        outcome.rows = self._record_under_cap(outcome, gemini_engine.drop_category)
+        outcome.rows = self._record_under_cap(outcome, drop_category)
         if count is not None:
             count(**outcome.counters())
         return outcome.rows

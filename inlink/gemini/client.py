@@ -1,0 +1,95 @@
+"""The google-genai client and the request it sends: the SDK's own retry switched off (the engine retries, honouring
+the server's retryDelay, which the SDK's retry ignores), the API key checked before any call (a key holding a line
+break leaked into httpx's error) and kept out of every message (Secret), and the generation config: the LinkPicks
+schema, the output limit and the thinking budget."""
+from __future__ import annotations
+
+import logging
+
+from google import genai
+from google.genai import types
+
+from inlink.gemini import prompt as gemini_prompt
+from inlink.gemini.answers import LinkPicks
+from inlink.gemini.settings import GeminiSettings
+
+
+class Secret:
+    """Holds the key for scrubbing messages; its repr never shows it."""
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def scrub(self, text: str) -> str:
+        return text.replace(self._value, "[API key]") if self._value else text
+
+    def __repr__(self) -> str:
+        return "Secret(***)"
+
+
+def key_problem(api_key: str) -> str:
+    """What makes a key unusable as an HTTP header, in words that never quote it ("holds a line break"), or "".
+    httpx refuses such a header with the key in its message ("Illegal header value b'AIza...\\n...'"), which a job
+    kept as its error, on disk and in its panel, and `suggest` printed; a non-ASCII letter failed as a bare
+    UnicodeEncodeError. A key read from a file of two lines ($(cat key.txt)) holds a line break."""
+    for char in api_key:
+        if char in "\r\n":
+            return "holds a line break"
+        if char.isspace():
+            return "holds a space"
+        if not " " < char < "\x7f":
+            return "holds a character that is not plain ASCII (or a control character)"
+    return ""
+
+
+class _NoClaimOfTheEnvironmentsKey(logging.Filter):
+    """Drops the SDK's "Both GOOGLE_API_KEY and GEMINI_API_KEY are set. Using GOOGLE_API_KEY.": it reads the
+    environment even when given a key, and the key given (api_key_from_env: GEMINI_API_KEY first, or the one typed)
+    is the one used. An analyst with both set was told the other key was used, and looked at the wrong one when
+    Gemini refused it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "GEMINI_API_KEY are set" not in record.getMessage()
+
+
+_SDK_CLIENT_LOG = logging.getLogger("google_genai._api_client")
+
+
+if not any(isinstance(f, _NoClaimOfTheEnvironmentsKey) for f in _SDK_CLIENT_LOG.filters):
+    _SDK_CLIENT_LOG.addFilter(_NoClaimOfTheEnvironmentsKey())
+
+
+def make_client(api_key: str, settings: GeminiSettings) -> genai.Client:
+    """A google-genai client on the Gemini Developer API with the SDK's retry OFF (attempts=1): we retry."""
+    options = types.HttpOptions(api_version=settings.api_version, timeout=max(1, int(settings.timeout_s * 1000)),
+                                retry_options=types.HttpRetryOptions(attempts=1))
+    if settings.base_url:
+        options.base_url = settings.base_url
+    return genai.Client(vertexai=False, api_key=api_key, http_options=options)
+
+
+#: The most output tokens a request asks for when a cut answer is asked again with more room (the Gemini 2.5 and 3
+#: models' own limit is 65,535 or 65,536).
+OUTPUT_LIMIT_CEILING = 65_535
+
+
+def generation_config(settings: GeminiSettings) -> types.GenerateContentConfig:
+    """Structured JSON output in the LinkPicks schema, with the settings' sampling and output limits: the limit
+    holds the answer's room and the thinking budget sent (GeminiSettings.output_limit)."""
+    thinking = None
+    if settings.thinking_level:
+        thinking = types.ThinkingConfig(thinking_level=settings.thinking_level.upper())
+    elif settings.thinking_budget_sent() is not None:
+        thinking = types.ThinkingConfig(thinking_budget=settings.thinking_budget_sent())
+    return types.GenerateContentConfig(
+        system_instruction=gemini_prompt.SYSTEM_INSTRUCTION, temperature=settings.temperature,
+        max_output_tokens=settings.output_limit(), thinking_config=thinking,
+        response_mime_type="application/json", response_schema=LinkPicks)
+
+
+def more_room(config: types.GenerateContentConfig) -> types.GenerateContentConfig:
+    """The same request with twice the output limit (at most OUTPUT_LIMIT_CEILING), for an answer cut at MAX_TOKENS:
+    asked again as it was, a model that thinks up to the limit (Gemini 3 has no thinking budget, only levels) was
+    cut at the same place every time, and the page paid three empty answers before it was skipped."""
+    limit = min(2 * (config.max_output_tokens or 0), OUTPUT_LIMIT_CEILING)
+    return config.model_copy(update={"max_output_tokens": max(limit, config.max_output_tokens or 0)})

@@ -1,0 +1,119 @@
+"""What a failed Gemini call says, read for the retry policy (engine.GeminiEngine._classify): which failures pass
+with time (timeouts, dropped connections, 408/429/5xx), how long the server asks us to wait (RetryInfo) or whether
+a day's quota is spent (QuotaFailure), and whether a refusal is of one page's request, of the key, or of the
+model. A server's words are cut to a line of ours, never a whole HTML error page."""
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+from inlink.gemini.limits import parse_duration
+from inlink.wording import shortened
+
+_RETRY_INFO_TYPE = "type.googleapis.com/google.rpc.RetryInfo"
+_QUOTA_FAILURE_TYPE = "type.googleapis.com/google.rpc.QuotaFailure"
+RETRYABLE_CODES = {408, 429}
+
+
+def _transient_transport_errors() -> tuple[type[BaseException], ...]:
+    """Timeouts, network errors (connect, read, write: a dropped connection) and broken responses, of whichever
+    httpx flavour the SDK uses (httpx or its fork httpx2): all pass with time, so they are retried."""
+    found: list[type[BaseException]] = []
+    for module_name in ("httpx", "httpx2"):
+        try:
+            module = __import__(module_name)
+        except ImportError:
+            continue
+        found += [getattr(module, name) for name in ("TimeoutException", "NetworkError", "RemoteProtocolError")
+                  if hasattr(module, name)]
+    return tuple(found)
+
+
+TRANSPORT_ERRORS = _transient_transport_errors()
+
+
+def retry_delay_from(details: Any) -> float | None:
+    """The google.rpc.RetryInfo retryDelay in an error body (top level or under "error"), in seconds."""
+    for entry in _error_details(details):
+        if entry.get("@type") == _RETRY_INFO_TYPE:
+            return parse_duration(entry.get("retryDelay"))
+    return None
+
+
+def daily_quota_from(details: Any) -> str | None:
+    """The quota of a day that a google.rpc.QuotaFailure in an error body names as spent (its quotaId, e.g.
+    "GenerateRequestsPerDayPerProjectPerModel-FreeTier"), or None. The RetryInfo beside it asks for some seconds
+    only, so a job waited out every retry on every page in flight (5 of 43 s each) before it paused, and paused
+    again after each resume, until the quota reset the next day."""
+    for entry in _error_details(details):
+        if entry.get("@type") == _QUOTA_FAILURE_TYPE:
+            for violation in entry.get("violations") or []:
+                quota = str(violation.get("quotaId") or "") if isinstance(violation, dict) else ""
+                if "PerDay" in quota:
+                    return quota
+    return None
+
+
+def _error_details(details: Any) -> list[dict]:
+    """The google.rpc detail entries of an error body (top level or under "error")."""
+    if not isinstance(details, dict):
+        return []
+    entries = details.get("details") or (details.get("error") or {}).get("details") or []
+    return [entry for entry in entries if isinstance(entry, dict)] if isinstance(entries, list) else []
+
+
+SERVER_WORDS_MAX = 300   # characters of a server's error message kept in ours
+
+
+def server_words(message: str | None) -> str:
+    """A server's error message as a line of ours: an HTML error page (a proxy's or a load balancer's 502/503) is
+    reduced to its title or text, and any message cut to SERVER_WORDS_MAX characters. The whole page went into the
+    job's pause message and events: 8,000 characters of markup in the panel."""
+    text = message or ""
+    if re.search(r"<(!doctype|html|head|body)\b", text, re.IGNORECASE):
+        title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
+        text = title[1] if title else re.sub(r"<(script|style)\b.*?</\1>|<[^>]*>", " ", text,
+                                             flags=re.IGNORECASE | re.DOTALL)
+        text = "an HTML page: " + html.unescape(text)
+    text = " ".join(text.split())
+    return shortened(text, SERVER_WORDS_MAX)
+
+
+def transport_failure(exc: BaseException, timeout_s: float) -> str:
+    name = type(exc).__name__
+    if "Timeout" in name:
+        return f"no answer within {timeout_s:g} s ({name})"
+    return f"could not reach Gemini ({name})"
+
+
+#: Words of a 400 that refuses the key, the project or the model rather than one page's request.
+_NOT_ABOUT_THE_PAGE = ("api key", "api_key", "permission", "billing", "model")
+
+
+def refuses_the_page(code: int, status: str | None, what: str, details: Any) -> bool:
+    """Whether a refusal is about the request made for one page (400 INVALID_ARGUMENT, e.g. a page the API will
+    not take as it is) rather than about the key, the project or the model, which refuse every page alike (an
+    invalid key is a 400 INVALID_ARGUMENT too, named in its message and its ErrorInfo reason API_KEY_INVALID).
+    A setting every request carries that the model refuses is caught later: the glue pauses after
+    UNUSABLE_PAGES_PAUSE pages in a row without a usable answer (tasks/page_analyzer.py)."""
+    if code != 400 or (status or "").upper() != "INVALID_ARGUMENT":
+        return False
+    said = f"{what} {json.dumps(details, default=str) if details else ''}".lower()
+    return not any(words in said for words in _NOT_ABOUT_THE_PAGE)
+
+
+def refuses_the_key(code: int, what: str) -> bool:
+    """Whether a refusal is of the key itself (401, 403, or a 400 naming the API key), as its message says."""
+    return code in (401, 403) or (code == 400 and "api key" in what.lower())
+
+
+def refusal_message(code: int, what: str, model: str) -> str:
+    if code in (401, 403):
+        return f"Gemini refused the API key ({what}); check the key and that the Gemini API is enabled for it"
+    if code == 404:
+        return f"Gemini does not know the model {model!r} ({what})"   # how to give another: the caller's to say
+    if refuses_the_key(code, what):
+        return f"Gemini refused the API key ({what}); check the key"
+    return f"Gemini refused the request ({what})"

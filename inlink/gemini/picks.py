@@ -1,0 +1,94 @@
+"""Gemini's picks held to the offline engine's rules: each pick must be one of the page's candidates and pass
+validate_suggestion, its anchor placed where the offline engine would place it and never over another kept
+anchor, the page cap and one link per target and per anchor text kept; the rejects counted by a stable name
+(drop_category)."""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from inlink.gemini import prompt as gemini_prompt
+from inlink.gemini.answers import LinkPick, LinkPicks
+from inlink.links import suggest as analyzer
+
+#: validate_suggestion answers in sentences that name pages; counters need one stable name per rule.
+_DROP_CATEGORIES = (
+    ("not in the crawl", "unknown_target"),
+    ("cannot link to itself", "self_link"),
+    ("not indexable or is excluded", "target_not_indexable"),
+    ("already links to the target", "existing_link"),
+    ("maximum of new inbound", "inbound_cap"),
+    ("made only of stop words", "weak_anchor"),
+    ("does not name the target", "weak_anchor"),
+    ("does not stand as whole words", "anchor_not_in_text"),
+    ("not running prose", "anchor_not_in_prose"),
+    ("is code-like", "anchor_code_like"),
+    ("not among the page's candidates", "not_a_candidate"),
+    ("per-page limit", "over_page_cap"),
+    ("duplicate target", "duplicate_target"),
+    ("anchor already used", "duplicate_anchor"),
+    ("overlaps an anchor already chosen", "anchor_overlap"),
+)
+
+
+def drop_category(reason: str) -> str:
+    """A short stable name for why a suggestion was dropped ("other" for a rule this table does not know)."""
+    return next((name for phrase, name in _DROP_CATEGORIES if phrase in reason), "other")
+
+
+def by_url(picks: LinkPicks, candidates: list) -> LinkPicks:
+    """The picks with each destination as a URL: a candidate's number ("3") as the URL it stands for."""
+    by_number = {str(n): c.destination for n, c in enumerate(candidates, start=1)}
+    return LinkPicks(suggestions=[
+        pick.model_copy(update={"destination": by_number.get(pick.destination.strip(), pick.destination.strip())})
+        for pick in picks.suggestions])
+
+
+def _free_span(index: Any, source: str, pick: LinkPick, candidate: Any,
+               taken: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """Where a valid pick's anchor stands: where the offline engine placed it when the model kept its anchor, else
+    the first well-placed occurrence; when that overlaps an anchor kept for the page, the first that overlaps none,
+    or None. Picks were checked one by one, and two of them ("tomato composting", "composting guide") were kept
+    over the same words, which no editor can link twice (the offline engine never overlaps its anchors)."""
+    s, d = index.url_pos[source], index.url_pos[pick.destination]
+    span = candidate.span if candidate.anchor == pick.anchor and candidate.span else \
+        analyzer.anchor_placement(index, s, d, pick.anchor)
+    if span is not None and not any(span[0] < end and start < span[1] for start, end in taken):
+        return span
+    return analyzer.anchor_placement(index, s, d, pick.anchor, avoid=tuple(taken))
+
+
+def _page_level_problem(rows: list[dict], pick: LinkPick, max_links: int) -> str | None:
+    """Rules across one page's picks, which validate_suggestion (one suggestion at a time) cannot see."""
+    if len(rows) >= max_links:
+        return "over the per-page limit"
+    if any(row["Destination"] == pick.destination for row in rows):
+        return "duplicate target on this page"
+    if any(row["Anchor"].lower() == pick.anchor.lower() for row in rows):
+        return "anchor already used on this page"
+    return None
+
+
+def validated_rows(index: Any, source: str, picks: LinkPicks, candidates: list, max_links: int,
+               dropped: Counter, engine_name: str) -> list[dict]:
+    """Check each pick like an offline suggestion; count the rejects by reason; keep the page cap."""
+    rows: list[dict] = []
+    taken: list[tuple[int, int]] = []     # where the anchors kept so far stand: two never share a character
+    by_url = {c.destination: c for c in candidates}
+    for pick in sorted(picks.suggestions, key=lambda p: -p.score):
+        pick = pick.model_copy(update={"anchor": pick.anchor.strip()})
+        candidate = by_url.get(pick.destination)
+        why = _page_level_problem(rows, pick, max_links) or \
+            analyzer.validate_suggestion(index, source, pick.destination, pick.anchor) or \
+            (None if candidate is not None else "the target is not among the page's candidates")
+        span = None if why else _free_span(index, source, pick, candidate, taken)
+        if span is None:
+            dropped[drop_category(why or "overlaps an anchor already chosen on this page")] += 1
+            continue
+        taken.append(span)
+        config = index.config
+        rows.append(gemini_prompt.result_row(index, source, pick, candidate, engine_name,
+                                             candidate.confidence, analyzer.tier(
+                                                 candidate.confidence, config.high_confidence,
+                                                 config.medium_confidence), span))
+    return rows
