@@ -211,3 +211,77 @@ def test_a_pause_or_stop_asked_of_a_worker_killed_before_it_took_it_still_holds(
             assert frame_rows(watcher.results_frame(job_id)) == expected_rows(30)
     finally:
         watcher.shutdown(timeout=5)
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(REPO / "cli.py"), *args], capture_output=True, text=True, timeout=60,
+                          cwd=REPO)
+
+
+def _no_run_past_the_kill(watcher: JobManager, record) -> None:
+    """Two scans of a started watcher (each may recover the orphan) and nothing computed past the item the worker
+    died in."""
+    scans = count_scans(watcher)
+    watcher.start()
+    wait_for(lambda: scans() >= 2, timeout=30, what="two scans of the watcher")
+    assert max(computed_keys(record)) == "item-0010"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("then", ["resume", "pause"])
+def test_a_stop_asked_of_a_worker_killed_before_it_took_it_holds_through_a_later_resume_or_pause(
+        tmp_path, _isolated_jobs_dir, then):
+    """`jobs stop`, the worker killed before its next item boundary, then `jobs resume` (or pause) of the orphan:
+    the resume requeued it and wiped the stop (the job ran on to the end), the pause ended it paused. The stop is
+    carried out first, and the later action meets a stopped job."""
+    jobs_dir = _isolated_jobs_dir
+    with open(tmp_path / "worker.log", "wb") as log:
+        proc, job_id, gate, record = _held_worker(tmp_path, jobs_dir, log)
+        JobManager(jobs_dir, autostart=False).stop(job_id)     # a request for the live worker's next boundary
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    gate.touch()
+    later = _cli("jobs", then, job_id)
+    assert later.returncode == 1 and f"cannot {then} job {job_id}: it is stopped" in later.stderr, later.stderr
+    watcher = JobManager(jobs_dir, heartbeat_interval=0.2, stale_after=STALE_AFTER, autostart=False)
+    try:
+        _no_run_past_the_kill(watcher, record)
+        meta = watcher.get(job_id)
+    finally:
+        watcher.shutdown(timeout=5)
+    assert meta["status"] == "stopped" and meta["items_done"] == 10 and meta["requested_action"] is None
+    assert [e["event"] for e in watcher.events(job_id)].count("stopped") == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("then", [None, "resume", "pause", "stop"])
+def test_a_delete_asked_of_a_worker_killed_before_it_took_it_still_deletes_the_job(tmp_path, _isolated_jobs_dir,
+                                                                                    then):
+    """`jobs delete` asks a running job's worker to stop, and waits; with the worker and the deleting command both
+    killed meanwhile, the request stayed in the job file. The next manager requeued the job (it ran to the end, its
+    files kept), and a resume, pause or stop of the orphan ran it on or kept it. The delete is carried out first."""
+    jobs_dir = _isolated_jobs_dir
+    with open(tmp_path / "worker.log", "wb") as log:
+        proc, job_id, gate, record = _held_worker(tmp_path, jobs_dir, log)
+        deleter = subprocess.Popen([sys.executable, str(REPO / "cli.py"), "jobs", "delete", job_id], cwd=REPO,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        asker = JobManager(jobs_dir, autostart=False)
+        try:
+            wait_for(lambda: asker.job(job_id).requested_action == "delete", timeout=30, what="the delete request")
+        finally:
+            for process in (proc, deleter):
+                process.send_signal(signal.SIGKILL)
+                process.wait()
+    assert asker.job(job_id).status is JobStatus.RUNNING      # the deleter died waiting, its delete not done
+    gate.touch()
+    if then:
+        later = _cli("jobs", then, job_id)
+        assert later.returncode == 1 and f"job {job_id} not found: it was deleted as asked" in later.stderr, \
+            later.stderr
+    watcher = JobManager(jobs_dir, heartbeat_interval=0.2, stale_after=STALE_AFTER, autostart=False)
+    try:
+        _no_run_past_the_kill(watcher, record)
+        assert [job.job_id for job in watcher.jobs()] == []
+    finally:
+        watcher.shutdown(timeout=5)
+    assert [name for name in os.listdir(jobs_dir) if name.startswith(job_id)] == []

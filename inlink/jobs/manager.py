@@ -31,7 +31,7 @@ from inlink.jobs.state import (JOB_ID_PATTERN, TERMINAL_STATUSES, DamagedResults
                       ItemError, JobError, JobNotFound, JobStatus, PauseJob, SecretInConfig,
                       StorageError, UnknownTask, check_transition, iso_to_epoch, new_job_id,
                       secret_keys, utc_now_iso, validate_job_id)
-from inlink.jobs.scheduler import OVER, JobScheduler, catch_up_with_log, end_as_asked
+from inlink.jobs.scheduler import DELETED, OVER, JobScheduler, catch_up_with_log, end_as_asked
 from inlink.jobs.store import JobStore, atomic_write_bytes, owner_alive
 from inlink.jobs.task import Task, TaskContext, get_task, is_registered, register_task, registered_tasks
 
@@ -230,25 +230,50 @@ class JobManager:
         validate_job_id(job_id)
         with self.store.job_lock(job_id):
             job = self._read(job_id)
-            check_transition(job_id, job.status, action)
-            if self.store.runs(job, self.stale_after):
-                _refuse_weaker_request(job_id, action, job.requested_action)
-                job.requested_action = action
-                job.message = f"{action.capitalize()} requested: takes effect after the item in progress."
-                event = (f"{action}_requested", job.message)
-            else:
-                if job.status is JobStatus.RUNNING:   # an orphan: its worker died between two metadata writes
-                    self._refresh_from_checkpoint(job)
-                    job.close_session(ended=(job.owner or {}).get("heartbeat"))   # its last sign of life
-                event = self._apply_now(job, action)
-            self.store.write_job(job)
+            event = None
+            if self._honour_orphan_request(job) != action:    # the same request, honoured now: nothing more to do
+                event = self._control_change(job_id, job, action)
+                self.store.write_job(job)
         if job.status in OVER:
             self._secrets.pop(job_id, None)   # it never runs again: its API key is not kept for nothing
-        self.store.add_event(job_id, *event)
+        if event is not None:
+            self.store.add_event(job_id, *event)
         runner = self._scheduler.runner(job_id)
         if runner is not None:
             runner.request(action)
         self._notify()
+
+    def _control_change(self, job_id: str, job: Job, action: str) -> tuple[str, str]:
+        """Edit `job` (its lock held) for a pause or stop; returns the event to log."""
+        check_transition(job_id, job.status, action)
+        if self.store.runs(job, self.stale_after):
+            _refuse_weaker_request(job_id, action, job.requested_action)
+            job.requested_action = action
+            job.message = f"{action.capitalize()} requested: takes effect after the item in progress."
+            return f"{action}_requested", job.message
+        if job.status is JobStatus.RUNNING:   # an orphan: its worker died between two metadata writes
+            self._refresh_from_checkpoint(job)
+            job.close_session(ended=(job.owner or {}).get("heartbeat"))   # its last sign of life
+        return self._apply_now(job, action)
+
+    def _honour_orphan_request(self, job: Job) -> str | None:
+        """Under the job's lock, before a pause, stop or resume of it: an orphan's request that its dead worker never
+        reached (pause, stop, delete) is carried out first; returns the request honoured, or None.
+
+        Why: a resume requeued the orphan, which clears requests, and a job the user had stopped ran on to the end (a
+        job being deleted too); a pause or stop after a delete ended the job paused or stopped, its files kept. The
+        action asked now then meets the job as the earlier request left it (a resume of a stopped job is refused)."""
+        action = job.requested_action
+        if action is None or not self.orphaned(job):
+            return None
+        event = self._scheduler.honour_request(job)
+        if event is None:
+            return None
+        if event[0] == DELETED:
+            raise JobNotFound(f"job {job.job_id} not found: it was {event[1]}")
+        self.store.write_job(job)
+        self.store.add_event(job.job_id, *event, locked=True)
+        return action
 
     @staticmethod
     def _apply_now(job: Job, action: str) -> tuple[str, str]:
@@ -262,6 +287,7 @@ class JobManager:
         with self._secrets_for(job_id, secrets):
             with self.store.job_lock(job_id):
                 job = self._read(job_id)
+                self._honour_orphan_request(job)
                 event = self._resume_change(job_id, job)
                 self.store.write_job(job)
         self.store.ensure_reserve()        # space was freed: keep the ballast for the next full disk

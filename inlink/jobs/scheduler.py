@@ -197,19 +197,35 @@ class JobScheduler:
                 job = self.store.read_job(job_id)
                 if job.status is not JobStatus.RUNNING or self.store.runs(job, self.stale_after):
                     return False   # a live owner, or a stale heartbeat whose writer still runs: no second writer
-                event = (self._end_as_asked(job) if job.requested_action in ("pause", "stop")
-                         else self.requeue(job, "the process running it is gone"))
+                event = self.honour_request(job) or self.requeue(job, "the process running it is gone")
+                if event[0] == DELETED:
+                    return True
                 self.store.write_job(job)
             self.store.add_event(job_id, *event)
             return True
         return False
 
-    def _end_as_asked(self, job: Job) -> tuple[str, str]:
-        """An orphan whose pause or stop was asked before its process ended: paused or stopped as the user asked.
+    def honour_request(self, job: Job) -> tuple[str, str] | None:
+        """Under the job's lock, for a running job no live process runs: carry out the pause, stop or delete asked
+        before its process ended; returns the event to log (DELETED: its files are gone, nothing to write), or None
+        when no such request waits.
 
         Why: the request waits in the job file for the owner's next item boundary; a worker killed before it left
         the request there, and requeueing the job (which clears requests) ran it on to the end though the user had
-        stopped it."""
+        stopped or deleted it."""
+        if job.requested_action == "delete":
+            self.store.remove_job_files(job.job_id)
+            self._secrets.pop(job.job_id, None)
+            return DELETED, "deleted as asked (its process ended before the delete took effect)"
+        if job.requested_action not in ("pause", "stop"):
+            return None
+        event = self._end_as_asked(job)
+        if job.status in OVER:
+            self._secrets.pop(job.job_id, None)   # it never runs again: its API key is not kept for nothing
+        return event
+
+    def _end_as_asked(self, job: Job) -> tuple[str, str]:
+        """An orphan whose pause or stop was asked before its process ended: paused or stopped as the user asked."""
         action = job.requested_action
         catch_up_with_log(job, self.store.checkpoints_path(job.job_id))
         job.close_session(ended=(job.owner or {}).get("heartbeat"))    # its last sign of life, not now
@@ -347,6 +363,7 @@ class JobScheduler:
 
 _STATUS_VALUES = {status.value for status in JobStatus}
 OVER = (JobStatus.COMPLETED, JobStatus.STOPPED)   # a job in one of these never runs again (a failed one may resume)
+DELETED = "deleted"   # honour_request's event for a job whose files it removed
 
 
 def _apply_outcome(job: Job, runner: JobRunner, outcome: Outcome) -> None:
