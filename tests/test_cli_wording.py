@@ -892,6 +892,27 @@ def test_the_same_start_twice_is_not_queued_twice_unless_asked(tmp_path, monkeyp
     assert len({first, again, other}) == 3
 
 
+@pytest.mark.parametrize("change", [["--model", "gemini-2.5-pro"], ["--budget", "3"]])
+def test_a_job_resumed_with_another_model_or_budget_is_the_twin_of_a_start_with_those(tmp_path, monkeypatch, change):
+    """`jobs resume ID --model NAME` (or --budget) kept the identity of the options the job was started with: a start
+    with those options was refused as identical to a job that no longer runs them, and a start with the job's new
+    options was queued beside it."""
+    monkeypatch.setenv("INLINK_JOBS_DIR", str(tmp_path / "jobs"))
+    monkeypatch.setenv("GEMINI_API_KEY", "AIza-test-key")
+    pages = tmp_path / "crawl.csv"
+    pages.write_text(SMALL_CRAWL)
+    start = ["jobs", "start", pages, "--engine", "gemini", "--model", "gemini-2.5-flash", "--budget", "1"]
+    first = run(*start).stdout.strip()
+    run("jobs", "pause", first)
+    run("jobs", "resume", first, *change)                        # queued again, with its new option
+    position = start.index(change[0]) + 1
+    as_resumed = [*start[:position], change[1], *start[position + 1:]]
+    refused = CliRunner().invoke(cli_module.cli, [str(arg) for arg in as_resumed])
+    assert refused.exit_code == 1 and f"is already queued: job {first}" in refused.stderr, refused.stderr
+    as_started = run(*start).stdout.strip()                      # the first job no longer runs these options
+    assert as_started not in ("", first)
+
+
 @pytest.mark.parametrize("command", [["suggest"], ["jobs", "start"]])
 def test_the_column_option_lists_every_field_the_importer_takes(command):
     """--column's help named five fields where the importer's refusal of an unknown one named nine."""

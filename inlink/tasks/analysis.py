@@ -46,6 +46,7 @@ SITE_SEED = "site.state"           # the site start_analysis parsed, kept with t
 FROZEN = "_collector_frozen"       # ctx.state: this run froze the collector after its index (collector.frozen_for_run)
 TWO_CORES = "_two_cores"           # ctx.state: the run's pages, on two cores where they can be (two_cores.py)
 IDENTITY = "identity"              # config: what makes two analyses the same (analysis_identity)
+DIGESTS = "input_digests"          # config: the input files' sha256 by input name, for a new identity (_reidentify)
 
 
 class IdenticalAnalysis(Exception):
@@ -242,7 +243,7 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
               "sheet": sheet, "site_hosts": list(site_hosts or [])}
     if links_sheet:   # only when given: a job without it keeps the config (and saved-state key) it had
         config["links_sheet"] = links_sheet
-    config[IDENTITY] = identity
+    config[IDENTITY], config[DIGESTS] = identity, dict(digests)
     seed = _site_seed(site, digests, config)
     del site
     if seed is not None:
@@ -272,6 +273,22 @@ def analysis_identity(digests: Mapping[str, str], *, engine: str, options: Mappi
         "pages": digests["pages"], "links": digests.get("links"),
         "engine": engine, "options": dict(options), "column_map": dict(column_map or {}), "sheet": sheet or None,
         "site_hosts": list(site_hosts or []), "links_sheet": links_sheet or None})
+
+
+def _reidentify(config: dict, engine: str) -> None:
+    """The identity of a job's config (its engine `engine`) whose options changed (a new model or budget on resume),
+    as a start with these options would compute it; none for a job made before its config kept its inputs' digests
+    (it is then no one's twin).
+
+    Why: the identity stayed the one of the options the job was started with, so a later start with those options
+    was refused as identical to a job that no longer runs them, and one with the job's new options was not."""
+    if IDENTITY not in config:
+        return
+    digests = config.get(DIGESTS)
+    config[IDENTITY] = analysis_identity(
+        digests, engine=engine, options=config.get("options") or {},
+        column_map=config.get("column_map"), sheet=config.get("sheet"), site_hosts=config.get("site_hosts"),
+        links_sheet=config.get("links_sheet")) if digests else None
 
 
 def identical_analysis(manager: JobManager, identity: str) -> Job | None:
@@ -316,6 +333,7 @@ def set_budget(manager: JobManager, job_id: str, budget_usd: float) -> None:
     if not budget_usd > spent:
         raise OptionError(f"job {job_id} has spent {usd(spent)} already: give a budget above that")
     config.setdefault("options", {})["budget_usd"] = float(budget_usd)
+    _reidentify(config, kinds.engine_of(job))
     manager.update_config(job_id, config)
 
 
@@ -338,6 +356,7 @@ def set_model(manager: JobManager, job_id: str, model: str) -> str:
     if name == before:
         return name
     options["model"] = name
+    _reidentify(config, kinds.engine_of(job))
     manager.update_config(job_id, config, note=f"Gemini model changed from {before} to {name}; the next pages are "
                                                "asked of it, and costed at its price.")
     return name
