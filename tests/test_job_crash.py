@@ -122,6 +122,18 @@ def _held_worker(tmp_path, jobs_dir, log):
     return proc, job_id, gate, record
 
 
+def _killed_worker(tmp_path, jobs_dir, before_kill=lambda job_id: None) -> tuple[str, object]:
+    """A held worker killed with SIGKILL at item 10 (`before_kill(job_id)` first), its gate opened for whoever
+    runs the job next; returns the job's id and the file of items computed."""
+    with open(tmp_path / "worker.log", "wb") as log:
+        proc, job_id, gate, record = _held_worker(tmp_path, jobs_dir, log)
+        before_kill(job_id)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    gate.touch()
+    return job_id, record
+
+
 def _stale(manager: JobManager, job_id: str) -> bool:
     return not owner_alive(manager.job(job_id).owner, STALE_AFTER)
 
@@ -164,11 +176,7 @@ def test_a_stopped_worker_keeps_its_job_and_finishes_it_once(tmp_path, _isolated
 def test_a_killed_worker_is_still_recovered(tmp_path, _isolated_jobs_dir):
     """The other side of the fence: a worker killed with SIGKILL holds nothing, and its job is recovered."""
     jobs_dir = _isolated_jobs_dir
-    with open(tmp_path / "worker.log", "wb") as log:
-        proc, job_id, gate, record = _held_worker(tmp_path, jobs_dir, log)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-    gate.touch()
+    job_id, record = _killed_worker(tmp_path, jobs_dir)
     watcher = JobManager(jobs_dir, heartbeat_interval=0.2, stale_after=STALE_AFTER)
     try:
         meta = watcher.wait(job_id, 60)
@@ -190,14 +198,12 @@ def test_a_pause_or_stop_asked_of_a_worker_killed_before_it_took_it_still_holds(
     killed before that boundary left the request in the job file, and the recovery requeued the job and wiped the
     request: the job ran on to the end although the user had stopped it. Now the recovery ends it as asked."""
     jobs_dir = _isolated_jobs_dir
-    with open(tmp_path / "worker.log", "wb") as log:
-        proc, job_id, gate, record = _held_worker(tmp_path, jobs_dir, log)
-        asker = JobManager(jobs_dir, autostart=False)
+    asker = JobManager(jobs_dir, autostart=False)
+
+    def ask(job_id: str) -> None:
         getattr(asker, action)(job_id)              # the worker is alive: a request for its next item boundary
-        assert asker.get(job_id)["requested_action"] == action
-        proc.send_signal(signal.SIGKILL)            # ...which it never reaches: it waits at the gate until killed
-        proc.wait()
-    gate.touch()
+        assert asker.get(job_id)["requested_action"] == action    # ...which it never reaches: killed at the gate
+    job_id, record = _killed_worker(tmp_path, jobs_dir, ask)
     watcher = JobManager(jobs_dir, heartbeat_interval=0.2, stale_after=STALE_AFTER)
     try:
         meta = watcher.wait(job_id, 60, until=["paused", "stopped", "completed", "failed"])
@@ -235,12 +241,7 @@ def test_a_stop_asked_of_a_worker_killed_before_it_took_it_holds_through_a_later
     the resume requeued it and wiped the stop (the job ran on to the end), the pause ended it paused. The stop is
     carried out first, and the later action meets a stopped job."""
     jobs_dir = _isolated_jobs_dir
-    with open(tmp_path / "worker.log", "wb") as log:
-        proc, job_id, gate, record = _held_worker(tmp_path, jobs_dir, log)
-        JobManager(jobs_dir, autostart=False).stop(job_id)     # a request for the live worker's next boundary
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-    gate.touch()
+    job_id, record = _killed_worker(tmp_path, jobs_dir, JobManager(jobs_dir, autostart=False).stop)  # a request
     later = _cli("jobs", then, job_id)
     assert later.returncode == 1 and f"cannot {then} job {job_id}: it is stopped" in later.stderr, later.stderr
     watcher = JobManager(jobs_dir, heartbeat_interval=0.2, stale_after=STALE_AFTER, autostart=False)
@@ -284,4 +285,19 @@ def test_a_delete_asked_of_a_worker_killed_before_it_took_it_still_deletes_the_j
         assert [job.job_id for job in watcher.jobs()] == []
     finally:
         watcher.shutdown(timeout=5)
+    assert [name for name in os.listdir(jobs_dir) if name.startswith(job_id)] == []
+
+
+@pytest.mark.slow
+def test_asking_whether_a_listed_job_is_orphaned_leaves_no_lock_file_once_it_is_deleted(tmp_path, _isolated_jobs_dir):
+    """`jobs list` and `jobs status` read a job, then ask whether a process still runs it: a killed worker's job is
+    probed through its writer fence, and the probe took the fence, making its file. A job deleted between the read
+    and the probe (the dashboard's Delete) got a <id>.run.lock back, belonging to no job."""
+    jobs_dir = _isolated_jobs_dir
+    job_id, _record = _killed_worker(tmp_path, jobs_dir)
+    lister = JobManager(jobs_dir, stale_after=STALE_AFTER, autostart=False)
+    [listed] = lister.jobs()                                   # `jobs list`'s read
+    assert lister.orphaned(listed)                              # the fence file is there: probed, held by none
+    JobManager(jobs_dir, autostart=False).delete(job_id)        # another process deletes it
+    assert lister.orphaned(listed)                              # the listing goes on with its copy
     assert [name for name in os.listdir(jobs_dir) if name.startswith(job_id)] == []

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import json
 import os
 import re
@@ -52,6 +53,7 @@ HOST = socket.gethostname()
 
 DISK_FULL_MESSAGE = "the disk is full: free space and resume"
 _DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+_HELD = (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES)   # flock's "someone holds it" (EACCES on some file systems)
 RESERVE = ".reserve"                  # ballast released on a full disk so a job's pause can still be recorded
 RESERVE_BYTES = 64 * 1024
 #: The folder's own files, which no listing reports: .creation.lock, left by every Start that checks for an identical
@@ -226,15 +228,21 @@ class JobStore:
         return filelock.FileLock(str(self.path(job_id, ".run.lock")), timeout=0, mode=fileio.FILE_MODE)
 
     def writer_active(self, job_id: str) -> bool:
-        """Whether some thread or process holds the job's writer fence (probed: acquired and released here)."""
-        lock = self.writer_lock(job_id)
+        """Whether some thread or process holds the job's writer fence (probed: flock taken and let go at once).
+
+        Why its file is opened, never made: a run makes it as it takes the fence, so a missing file is a fence held
+        by none; a probe through filelock made it, and a job deleted between a listing's read and its probe (`jobs
+        list`, `jobs status`) got back a <id>.run.lock that belonged to no job. flock, as filelock takes it."""
         try:
-            lock.acquire()
-        except filelock.Timeout:
-            return True
+            fd = os.open(self.path(job_id, ".run.lock"), os.O_RDWR | os.O_NOFOLLOW)
         except OSError:
             return False
-        lock.release()
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            return exc.errno in _HELD
+        finally:
+            os.close(fd)            # also lets go of a flock the probe took
         return False
 
     def runs(self, job: Job, stale_after: float) -> bool:
