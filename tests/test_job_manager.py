@@ -361,6 +361,36 @@ def test_a_run_that_has_ended_is_not_taken_over_before_its_outcome_is_written(ma
     assert "recovered" not in [e["event"] for e in other.events(job_id, 100)]
 
 
+@pytest.mark.parametrize("ending, asked, ends", [("the task's pause", "stop", "stopped"),
+                                                  ("a shutdown", "pause", "paused"), ("a shutdown", "stop", "stopped")])
+def test_a_request_written_as_a_run_ends_its_own_way_is_the_last_word(make_manager, tmp_path, ending, asked, ends):
+    """A pause or stop from another process (`jobs stop`, a second tab) that lands after the run took its own way
+    out (a pause of its task, a shutdown handing it back to the queue) and before its outcome is written: the write
+    cleared the request, so the stopped job ended paused, and one paused or stopped as its worker shut down was
+    queued again and run to the end by the next manager. It now ends as asked."""
+    owner, other = make_manager(), make_manager(autostart=False)
+    write, landed = owner._scheduler._write_outcome, []
+
+    def asked_meanwhile(runner, outcome):      # the run is over; the request lands before its outcome is written
+        if not landed:
+            getattr(other, asked)(runner.job_id)
+            landed.append(other.job(runner.job_id).requested_action)
+        write(runner, outcome)
+    owner._scheduler._write_outcome = asked_meanwhile
+    if ending == "the task's pause":
+        job_id = owner.create_job("test_counting", config={"n": 6, "pause_once": {"at": 2, "marker": str(tmp_path / "m")}})
+        meta = owner.wait(job_id, 60, until=("paused", "stopped", "completed", "failed"))
+    else:
+        job_id = owner.create_job("test_counting", config={"n": 2000, "delay": 0.005})
+        wait_for(lambda: owner.get(job_id)["items_done"] >= 2, what="a few items done")
+        owner.shutdown(pause=False)             # returns once the run's outcome is written
+        meta = owner.get(job_id)
+    assert landed == [asked]                    # the job still ran when the request was written: a request
+    assert meta["status"] == ends and meta["requested_action"] is None, meta["message"]
+    assert meta["message"].startswith(f"{ends.capitalize()} by request after {meta['items_done']:,} of ")
+    assert [e["event"] for e in owner.events(job_id, 100)][-1] == ends
+
+
 @pytest.mark.parametrize("task", ["test_counting", "test_counting_pool"])
 def test_a_pause_relayed_from_a_stale_read_of_another_process_is_confirmed_before_it_takes_effect(
         make_manager, tmp_path, task):

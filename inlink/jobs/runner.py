@@ -397,17 +397,15 @@ class JobRunner:
 
     # -- outcomes -------------------------------------------------------------------------------
     def _requested_outcome(self) -> Outcome:
-        done = f"{self.items_done:,} of {self.total_items:,}" if self.total_items is not None \
-            else f"{self.items_done:,}"
+        done = items_words(self.items_done, self.total_items)
         action = self.requested
         if action == "pause" and self.storage_problem is not None:
             return self._storage_outcome(self.storage_problem)
-        if action in ("pause", "shutdown"):
-            return Outcome(JobStatus.PAUSED, self.request_message
-                           or f"Paused by request after {done} items.", paused_by_request=action == "pause")
-        if action == "stop":
-            return Outcome(JobStatus.STOPPED, self.request_message
-                           or f"Stopped by request after {done} items; partial results are kept.")
+        if action in ("pause", "shutdown", "stop"):
+            outcome = asked_outcome("stop" if action == "stop" else "pause", self.items_done, self.total_items)
+            outcome.message = self.request_message or outcome.message
+            outcome.paused_by_request = action == "pause"
+            return outcome
         if action == "release":
             return Outcome(JobStatus.QUEUED, self.request_message
                            or f"Interrupted by a shutdown after {done} items; it resumes by itself.")
@@ -427,6 +425,19 @@ class JobRunner:
         message = f"Failed in {where}: {said}"
         log.debug("job %s: %s", self.job_id, message, exc_info=exc)   # traceback for developers only
         return Outcome(JobStatus.FAILED, message, error=_error_dict(exc), failed_step=step)
+
+
+def items_words(done: int, total: int | None) -> str:
+    """Items done, for a sentence: "12 of 497", or "12" before the total is known."""
+    return f"{done:,} of {total:,}" if total is not None else f"{done:,}"
+
+
+def asked_outcome(action: str, done: int, total: int | None) -> Outcome:
+    """How a run ends on a user's "pause" or "stop" after `done` items (of `total`)."""
+    if action == "pause":
+        return Outcome(JobStatus.PAUSED, f"Paused by request after {items_words(done, total)} items.")
+    return Outcome(JobStatus.STOPPED, f"Stopped by request after {items_words(done, total)} items; partial results "
+                                      "are kept.")
 
 
 def _error_dict(exc: BaseException) -> dict:

@@ -18,7 +18,7 @@ from typing import Callable
 
 from inlink.jobs.record import Job, percentage_of
 from inlink.jobs.results import last_checkpoint
-from inlink.jobs.runner import JobRunner, Outcome
+from inlink.jobs.runner import JobRunner, Outcome, asked_outcome, items_words
 from inlink.jobs.state import JobError, JobNotFound, JobStatus, StorageError, UnknownTask, utc_now_iso
 from inlink.jobs.store import JobStore, owner_alive, owner_record
 from inlink.jobs.task import get_task, is_registered
@@ -229,7 +229,7 @@ class JobScheduler:
         action = job.requested_action
         catch_up_with_log(job, self.store.checkpoints_path(job.job_id))
         job.close_session(ended=(job.owner or {}).get("heartbeat"))    # its last sign of life, not now
-        done = f"{job.items_done:,} of {job.total_items:,}" if job.total_items is not None else f"{job.items_done:,}"
+        done = items_words(job.items_done, job.total_items)
         if action == "pause":
             message = (f"Paused by request after {done} items (its process ended before the pause took effect); it "
                        f"resumes {_where_from(job.items_done, job.total_items)}.")
@@ -335,6 +335,7 @@ class JobScheduler:
         status also finds its event). The event is written once even when the status write is retried."""
         if job.owner_token != runner.token:
             return False              # someone took the job over: leave their metadata alone
+        _take_a_later_request(job, runner, outcome)
         if outcome.paused_by_request and job.requested_action is None:
             # Resumed in time: the resume found the job running and withdrew its pause (under this lock), after the
             # run had taken the pause (its last item boundary, or an item the task gave up for it). Paused, the job
@@ -364,6 +365,24 @@ class JobScheduler:
 _STATUS_VALUES = {status.value for status in JobStatus}
 OVER = (JobStatus.COMPLETED, JobStatus.STOPPED)   # a job in one of these never runs again (a failed one may resume)
 DELETED = "deleted"   # honour_request's event for a job whose files it removed
+
+
+#: pending request -> the outcomes it overrides: a run that stops short of what the user asked since ends as asked
+_OVERRIDES = {"pause": (JobStatus.QUEUED,), "stop": (JobStatus.QUEUED, JobStatus.PAUSED)}
+
+
+def _take_a_later_request(job: Job, runner: JobRunner, outcome: Outcome) -> None:
+    """A pause or stop written to the job file after the run took its own way out (its last item boundary: a
+    shutdown's hand-back to the queue, a pause of the task's or one asked before) and before its outcome is written
+    here: the user's request is the later word, so the job ends as asked.
+
+    Why: the outcome's write cleared the request, so a stop asked then ended the job paused, and a pause or stop
+    asked as the worker shut down ended it queued: the next manager ran it on to the end."""
+    action = job.requested_action
+    if outcome.status not in _OVERRIDES.get(action, ()):
+        return
+    asked = asked_outcome(action, runner.items_done, runner.total_items)
+    outcome.status, outcome.message, outcome.error, outcome.paused_by_request = asked.status, asked.message, None, False
 
 
 def _apply_outcome(job: Job, runner: JobRunner, outcome: Outcome) -> None:
