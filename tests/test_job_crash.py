@@ -7,6 +7,7 @@ import random
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 
 import pytest
@@ -301,3 +302,45 @@ def test_asking_whether_a_listed_job_is_orphaned_leaves_no_lock_file_once_it_is_
     JobManager(jobs_dir, autostart=False).delete(job_id)        # another process deletes it
     assert lister.orphaned(listed)                              # the listing goes on with its copy
     assert [name for name in os.listdir(jobs_dir) if name.startswith(job_id)] == []
+
+
+# Creates a job whose creation holds right before its metadata is written (the caller's refuse check, as a twin
+# check scanning a large folder does), touching argv[3] there.
+CREATOR = """
+import sys, threading
+from pathlib import Path
+sys.path[:0] = [sys.argv[1], sys.argv[1] + "/tests"]
+import jobtasks
+from inlink.jobs import JobManager
+
+def held():
+    Path(sys.argv[3]).touch()
+    threading.Event().wait(120)
+JobManager(sys.argv[2], autostart=False).create_job("test_counting", inputs={"pages.csv": b"x" * 1000}, refuse=held)
+"""
+
+
+@pytest.mark.slow
+def test_the_files_a_creation_killed_before_its_metadata_left_are_removed_by_deleting_the_job(tmp_path,
+                                                                                            _isolated_jobs_dir):
+    """A process killed while it created a job (its inputs copied, its metadata not yet written) left the job's
+    files: every `jobs list` warned they belong to no job, and `jobs delete ID` said "job ID not found"."""
+    jobs_dir, reached = _isolated_jobs_dir, tmp_path / "reached"
+    creator = subprocess.Popen([sys.executable, "-c", CREATOR, str(REPO), str(jobs_dir), str(reached)])
+    try:
+        wait_for(lambda: reached.exists() or creator.poll() is not None, timeout=60, what="the creation to hold")
+    finally:
+        creator.send_signal(signal.SIGKILL)
+        creator.wait()
+    [left] = [name[:12] for name in os.listdir(jobs_dir) if name.endswith("_input")]
+    young = _cli("jobs", "delete", left)               # a creation may still be under way: nothing is removed
+    assert young.returncode == 1 and f"job {left} not found" in young.stderr
+    settled = time.time() - 120                        # two minutes later
+    for name in os.listdir(jobs_dir):
+        os.utime(jobs_dir / name, (settled, settled))
+    listed = _cli("jobs", "list")
+    assert f"belongs to no job (its {left}.json is missing); deleting job {left} removes it" in listed.stderr
+    deleted = _cli("jobs", "delete", left)
+    assert deleted.returncode == 0 and f"job {left}: deleted" in deleted.stdout, deleted.stderr
+    assert [name for name in os.listdir(jobs_dir) if name.startswith(left)] == []
+    assert _cli("jobs", "list").stderr == ""

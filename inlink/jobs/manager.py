@@ -357,8 +357,12 @@ class JobManager:
         A job whose metadata is corrupt is deleted too: nothing can run or resume it, and its files would stay
         forever. A job that was not running is read again under its lock before its files go: a scheduler may have
         claimed it meanwhile (queued), and its runner would write the files again under a deleted job; that run is
-        then asked to stop first, as a running job's is."""
+        then asked to stop first, as a running job's is. The files of a job id whose metadata is gone (its creator or
+        deleter was killed in between) are removed too, once settled (store.remove_leftovers)."""
         validate_job_id(job_id)
+        if not self.store.exists(job_id) and self.store.remove_leftovers(job_id):
+            self._notify()
+            return
         asked = False
         while True:
             if not asked and self._run_by_a_live_process(job_id):

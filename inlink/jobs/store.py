@@ -45,6 +45,8 @@ _TEMP_MAX_AGE = 60.0                  # a younger temp file may belong to a writ
 ANNOTATIONS_SUFFIX = "_annotations.json"   # a front end's notes on the job (inlink/jobs/annotations.py)
 _JOB_FILE_RE = re.compile(r"([0-9a-f]{12})(\.json|\.lock|\.run\.lock|_results\.csv|_checkpoints\.log|"
                           r"_events\.jsonl|_annotations\.json|_input)")
+#: A job's files besides its metadata and locks (its input folder last)
+_DATA_SUFFIXES = ("_results.csv", "_checkpoints.log", "_events.jsonl", ANNOTATIONS_SUFFIX, "_input")
 _INPUT_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._ -]{0,200}")
 
 _STATUS_VALUES = tuple(s.value for s in JobStatus)   # a tuple: an odd (unhashable) status is no error
@@ -145,7 +147,7 @@ def append_line(path: Path, data: bytes) -> None:
         raise storage_error(exc, f"append to {path.name}") from exc
 
 
-def _settled(entry: os.DirEntry) -> bool:
+def _settled(entry: os.DirEntry | Path) -> bool:
     """Older than a job creation could take: a newer file may belong to a job being created."""
     try:
         return time.time() - entry.stat().st_mtime > _TEMP_MAX_AGE
@@ -382,7 +384,8 @@ class JobStore:
             job_id, suffix = match.groups()
             if suffix != ".json":
                 if job_id not in ids_with_meta and not suffix.endswith(".lock") and _settled(entry):
-                    problems.append(f"{name}: belongs to no job (its {job_id}.json is missing)")
+                    problems.append(f"{name}: belongs to no job (its {job_id}.json is missing); deleting job "
+                                    f"{job_id} removes it")
                 continue
             job = self._cached_job(entry, job_id, problems)
             if job is not None:
@@ -449,11 +452,26 @@ class JobStore:
                     with contextlib.suppress(OSError):
                         os.unlink(entry.path)
 
+    def remove_leftovers(self, job_id: str) -> bool:
+        """Remove the files of a job id that has no metadata, when they are settled (older than a creation takes);
+        True when there were some.
+
+        Why: a process killed while it created a job (after its inputs were copied) or deleted one (after its
+        metadata went) leaves them; every listing named them as belonging to no job, and deleting the job, the one
+        way the user has, said it was not found."""
+        with self.job_lock(job_id, must_exist=False):
+            left = [self.path(job_id, suffix) for suffix in _DATA_SUFFIXES]
+            left = [path for path in left if os.path.lexists(path)]
+            if self.exists(job_id) or not left or not all(_settled(path) for path in left):
+                return False
+            self.remove_job_files(job_id)
+        return True
+
     def remove_job_files(self, job_id: str) -> None:
         """Delete every file of a job, the metadata first so the job vanishes from listings at once."""
         validate_job_id(job_id)
         try:
-            for suffix in (".json", "_results.csv", "_checkpoints.log", "_events.jsonl", ANNOTATIONS_SUFFIX):
+            for suffix in (".json", *_DATA_SUFFIXES[:-1]):     # the metadata first; the input folder below
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(self.path(job_id, suffix))
             if self.input_dir(job_id).exists():
