@@ -750,6 +750,7 @@ def test_a_job_that_is_over_keeps_no_key_in_memory(make_manager):
     completed = manager.create_job("test_counting", config={"n": 2}, secrets={"api_key": "sk-completed"})
     assert manager.wait(completed, 60)["status"] == "completed"
     assert completed not in manager._secrets
+    manager.shutdown()          # else its scheduler claims the next job and completes it before the pause
     idle = make_manager(autostart=False)
     paused = idle.create_job("test_counting", config={"n": 2}, secrets={"api_key": "sk-paused"})
     idle.pause(paused)
