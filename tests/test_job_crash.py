@@ -344,3 +344,26 @@ def test_the_files_a_creation_killed_before_its_metadata_left_are_removed_by_del
     assert deleted.returncode == 0 and f"job {left}: deleted" in deleted.stdout, deleted.stderr
     assert [name for name in os.listdir(jobs_dir) if name.startswith(left)] == []
     assert _cli("jobs", "list").stderr == ""
+
+
+@pytest.mark.slow
+def test_the_settings_of_a_job_whose_worker_died_can_be_changed_before_it_resumes(tmp_path, _isolated_jobs_dir):
+    """update_config (a new budget or model on `jobs resume`) is for a job no process runs; one whose worker was
+    killed was refused "while it runs: pause it first", though `jobs status` said no process runs it. Its next run
+    reads the new settings."""
+    jobs_dir = _isolated_jobs_dir
+    job_id, record = _killed_worker(tmp_path, jobs_dir)
+    changer = JobManager(jobs_dir, stale_after=STALE_AFTER, autostart=False)
+    assert changer.orphaned(changer.job(job_id))
+    after = tmp_path / "computed-after.txt"
+    changer.update_config(job_id, dict(changer.job(job_id).config, record=str(after)), note="record elsewhere")
+    changer.resume(job_id)
+    watcher = JobManager(jobs_dir, heartbeat_interval=0.2, stale_after=STALE_AFTER)
+    try:
+        meta = watcher.wait(job_id, 60)
+    finally:
+        watcher.shutdown(timeout=5)
+    assert meta["status"] == "completed" and meta["config"]["record"] == str(after)
+    assert computed_keys(after) == [f"item-{i:04d}" for i in range(10, 30)]    # the run after: the new settings
+    assert max(computed_keys(record)) == "item-0010"
+    assert "config" in [e["event"] for e in watcher.events(job_id, 100)]

@@ -343,7 +343,7 @@ class JobManager:
         config = _checked_config(config)
 
         def change(job: Job) -> None:
-            if job.status is JobStatus.RUNNING:
+            if self.store.runs(job, self.stale_after):     # not an orphan: its worker died, no run reads it now
                 raise InvalidJobOperation(f"cannot change the settings of job {job_id} while it runs: pause it "
                                           "first")
             job.config = config
