@@ -392,3 +392,30 @@ def test_a_fetched_link_to_a_listed_url_with_a_redirect_row_points_at_the_page_i
     written = dataset.links_frame(results)
     assert list(zip(written["Source"], written["Destination"], written["Status Code"])) == [
         ("https://a.com/", "https://a.com/new", 200)]
+
+
+def test_a_redirect_ending_in_an_error_keeps_its_3xx_row_and_the_error_has_its_own(site, manager):
+    """A listed URL whose redirect led to a 404 (or to a server refusing the connection) was one row: the listed
+    URL with the 404, its own 301 nowhere and the missing page's address nowhere, as no crawler shows it. Now the
+    URL has its 3xx row (Redirected, the Redirect URL, and why that URL was not fetched) and the URL it led to a row
+    of its own with its error, each counted once under its own status."""
+    import socket
+
+    with socket.socket() as sock:     # a port nothing listens on (closed at once)
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    site.behaviour.redirects = {"/gone.html": (301, "/nothing-here.html"),
+                                "/away.html": (301, f"http://127.0.0.1:{closed_port}/x.html")}
+    site.behaviour.sitemap_paths = ["gone.html", "away.html", "library/json.html"]
+    job = fetch_task.start_fetch(manager, site.url("sitemap.xml"), options={**FAST, "same_site_only": False})
+    meta = manager.wait(job, 60)
+    assert meta["status"] == "completed", _story(manager, job, meta)
+    pages = pd.read_csv(io.BytesIO(fetch_task.fetched_files(manager, job).pages), keep_default_na=False)
+    rows = pages.set_index("Address")[["Status Code", "Status", "Redirect URL"]]
+    missing, refused = site.url("nothing-here.html"), f"http://127.0.0.1:{closed_port}/x.html"
+    assert rows.loc[[site.url("gone.html"), missing, site.url("away.html"), refused]].values.tolist() == [
+        [301, "Redirected", missing], [404, "HTTP error", ""], [301, "Redirected", refused],
+        [0, "Connection refused", ""]]
+    reason = pages.set_index("Address").loc[site.url("gone.html"), "Reason"]
+    assert reason == f"redirects to {missing}, which was not fetched: the server answered 404 Not Found"
+    assert meta["summary"]["statuses"] == {"Redirected": 2, "HTTP error": 1, "Connection refused": 1, "OK": 1}

@@ -50,21 +50,33 @@ def page_rows(result: FetchResult, page: ParsedPage | None, site: str | None, li
     page's address: with the page listed too, the export held that address twice and the report counted the page
     twice."""
     row = page_row(result, page, site, problem)
-    if not result.redirects or row["Status"] != faults.label(faults.OK):
+    fetched = row["Status"] == faults.label(faults.OK)
+    if not result.redirects or (not fetched and row["Status"] in _CHAIN_FAULTS):
         return [row]
-    moved = redirect_row(result)
-    if row["Address"] in listed:
+    moved = redirect_row(result, "" if fetched else row["Reason"])
+    if result.final_url in listed:
         return [moved]
     redirect_url = row["Redirect URL"] if row["Indexability Status"] == META_REFRESH else ""
-    return [moved, {**row, "Requested URL": row["Address"], "Redirect URL": redirect_url}]
+    return [moved, {**row, "Requested URL": result.final_url, "Address": result.final_url,
+                    "Redirect URL": redirect_url}]
 
 
-def redirect_row(result: FetchResult) -> dict:
-    """The row of a listed URL that redirected to the page `result` holds: Screaming Frog's 3xx row."""
+#: the faults of a redirect chain itself (where it leads cannot be asked), not of the URL it ends at: the listed
+#: URL's one row says them
+_CHAIN_FAULTS = frozenset(faults.label(code) for code in ("redirect_loop", "too_many_redirects", "redirect_offsite",
+                                                          "bad_scheme", "bad_redirect"))
+
+
+def redirect_row(result: FetchResult, failed: str = "") -> dict:
+    """The row of a listed URL that redirected to the URL `result` ended at: Screaming Frog's 3xx row. `failed`:
+    why that URL was not fetched (it has a row of its own, with its status), said here too, since the redirect's
+    row is where a reader of the listed URL looks. A chain ending in a 404 or a refused connection was one row
+    under the listed URL with the 404: its own 301 was not seen, and the missing page's address was nowhere."""
     hops = len(result.redirects)
     return {"Requested URL": result.url, "Address": result.url, "Status Code": result.redirects[0][1],
             "Status": faults.label(faults.REDIRECTED),
-            "Reason": f"redirects to {result.final_url}" + (f" ({hops} redirects)" if hops > 1 else ""),
+            "Reason": f"redirects to {result.final_url}" + (f" ({hops} redirects)" if hops > 1 else "")
+                      + (f", which was not fetched: {failed}" if failed else ""),
             "Content Type": "", "Indexability": "Non-Indexable", "Indexability Status": REDIRECTED,
             "Redirect URL": result.final_url, "Word Count": 0}
 
