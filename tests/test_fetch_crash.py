@@ -86,3 +86,38 @@ def test_fetch_is_exactly_once_across_repeated_kill_9(site, tmp_path, _isolated_
     clean = fetch_task.run_fetch(site.url("sitemap.xml"), options={"rate_per_s": 0})
     want = dict(zip(clean["Requested URL"], clean["Content"]))
     assert all(want[site.url(url.split("/", 4)[4])] == text for url, text in zip(rows["Requested URL"], rows["Content"]))
+
+
+@pytest.mark.slow
+def test_a_resumed_fetch_counts_a_page_two_redirects_lead_to_once(site, tmp_path, _isolated_jobs_dir):
+    """Two listed URLs redirect to one page not listed; the worker is killed (kill -9) after the first one and the
+    job resumed. The resumed run wrote that page's row again and counted it again: its summary and panel said
+    "OK 8" of a site whose files held 7 pages. Its counts now match its rows."""
+    pages = ["library/os.html", "library/re.html", "library/sys.html", "library/io.html", "library/csv.html"]
+    listed = ["r1.html", *pages, "r2.html"]
+    site.behaviour.redirects = {"/r1.html": (301, "/library/json.html"), "/r2.html": (301, "/library/json.html")}
+    site.behaviour.sitemap_paths = listed
+    jobs_dir = _isolated_jobs_dir
+    job = fetch_task.start_fetch(JobManager(jobs_dir, autostart=False), site.url("sitemap.xml"),
+                                 options={"rate_per_s": 0, "connections": 1})
+    checkpoints = jobs_dir / f"{job}_checkpoints.log"
+    site.behaviour.allow_pages(["r1.html", "library/json.html", *pages[:2]])   # the fourth URL is held
+    with open(tmp_path / "worker.log", "wb") as log:
+        def spawn():
+            return subprocess.Popen([sys.executable, "-c", WORKER, str(REPO), str(jobs_dir), job],
+                                    stdout=log, stderr=subprocess.STDOUT)
+        proc = spawn()
+        try:
+            wait_for(lambda: _lines(checkpoints) >= 3 or proc.poll() is not None, PROGRESS_S, "fetch progress")
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+        assert _lines(checkpoints) == 3      # the page the redirect led to was committed before the kill
+        site.behaviour.allow_pages(None)
+        assert spawn().wait(timeout=FINISH_S) == 0, (tmp_path / "worker.log").read_text()[-3000:]
+    manager = JobManager(jobs_dir, autostart=False)
+    meta = manager.get(job)
+    rows = fetch_task.fetched_results(manager, job)
+    assert sorted(rows["Address"]) == sorted(site.url(p) for p in [*listed, "library/json.html"])   # each once
+    assert meta["summary"]["statuses"] == {"OK": 6, "Redirected": 2}
+    assert fetch_task.status_counts(meta["counters"]) == {"OK": 6, "Redirected": 2}

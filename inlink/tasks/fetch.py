@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -62,7 +62,8 @@ class FetchTask(Task):
                 ctx.log(note)
             ctx.log(_found_text(ctx.config["source"], found))
         ctx.state["urls"] = urls_path.read_text(encoding="utf-8").split("\n")
-        ctx.state["listed"], ctx.state["written"] = frozenset(ctx.state["urls"]), Written()
+        ctx.state["listed"] = listed = frozenset(ctx.state["urls"])
+        ctx.state["written"] = Written(listed, committed=lambda: [row["Address"] for row in ctx.result_rows()])
         ctx.state["site"] = (ctx.input_dir / SITE_FILE).read_text(encoding="utf-8") or None
         ctx.state["settings"] = settings
         ctx.state["fetcher"] = fetcher = Fetcher(settings, site=ctx.state["site"])   # this run's own: release() closes it
@@ -167,15 +168,23 @@ def _pause_if_site_refuses(fetcher: Fetcher, result) -> None:
 
 
 class Written:
-    """The addresses a run has written a row of: the page two listed URLs redirect to, not listed itself, gets its
-    row once (a resumed run starts afresh: dataset.once_per_address drops a second row when the files are made)."""
+    """The addresses the job has written a row of: the page two listed URLs redirect to, not listed itself, gets its
+    row once. `committed` gives the addresses of the rows committed before this run (a resumed job's), read once,
+    the first time a row of an address not `listed` comes (only such a page can be written by two items): a run
+    started afresh wrote that page again after a crash or a pause, and counted it again, so the panel and the
+    summary said "OK 8" of 7 pages (dataset.once_per_address dropped the second row from the files, not from the
+    counts)."""
 
-    def __init__(self):
+    def __init__(self, listed: Container[str] = frozenset(), committed: Callable[[], Iterable[str]] | None = None):
         self._addresses: set[str] = set()
+        self._listed, self._committed = listed, committed
         self._lock = threading.Lock()
 
     def first_time(self, rows: list[dict]) -> list[dict]:
         with self._lock:
+            if self._committed is not None and any(row["Address"] not in self._listed for row in rows):
+                self._addresses.update(self._committed())
+                self._committed = None
             fresh = [row for row in rows if row["Address"] not in self._addresses]
             self._addresses.update(row["Address"] for row in fresh)
         return fresh
