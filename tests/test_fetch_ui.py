@@ -275,3 +275,26 @@ def test_a_fetch_the_disk_cannot_hold_is_said_as_a_sentence(monkeypatch):
     app.run()
     assert_clean(app)
     assert texts(app.error) == ["The pages cannot be fetched: the disk is full: free space and try again"]
+
+
+def test_a_redirect_is_no_page_not_fetched(site):
+    """A listed URL that redirected to a page that was fetched counted as a page not fetched: "Pages not fetched and
+    why (3)" over a 404 and two redirects, and the panel's help sent the reader there for them."""
+    from inlink.tasks.fetch import start_fetch
+    from inlink.ui.manager import get_manager
+
+    site.behaviour.redirects = {"/old-json.html": (301, "/library/json.html"), "/old-re.html": (302, "/library/re.html")}
+    manager = get_manager()
+    urls = [*PAGES, "old-json.html", "old-re.html", "gone.html"]
+    job_id = start_fetch(manager, "\n".join(site.url(p) for p in urls).encode(), name="urls.txt")
+    assert manager.wait(job_id, 60)["status"] == "completed"
+    app = open_page("jobs", {"job": job_id})
+    assert_clean(app)
+    assert any(f"Pages of {site.base} by status: OK 3, Redirected 2, HTTP error 1." in c for c in texts(app.caption))
+    assert [e.label for e in app.expander if e.label.startswith("Pages not fetched")] == ["Pages not fetched and why (1)"]
+    table = next(d.value for d in app.dataframe if "Reason" in d.value)
+    assert table["Requested URL"].tolist() == [site.url("gone.html")]
+    fetched = next(m for m in app.metric if m.label == "Pages fetched")
+    assert fetched.value == "3"
+    assert fetched.help == ('Fetched of 6 URLs done so far; 2 redirects (where each leads has a row of its own), '
+                            '1 URL under "Pages not fetched and why".')

@@ -120,6 +120,17 @@ def status_counts(counters: Mapping) -> dict:
             if name.startswith(STATUS_COUNTER)}
 
 
+#: the statuses of rows that are no URL not fetched: a page fetched, and a listed URL that redirected (where it led
+#: has a row of its own, fetched or not)
+NOT_FAILED = (faults.label(faults.OK), faults.label(faults.REDIRECTED))
+
+
+def not_fetched_count(statuses: Mapping) -> int:
+    """The URLs not fetched among a fetch job's status counts (status_counts): a redirect to a page that was fetched
+    was one of them ("Pages not fetched and why (3)" over a table of one 404 and two redirects)."""
+    return sum(int(count) for label, count in statuses.items() if label not in NOT_FAILED)
+
+
 def _found_text(source: Mapping, found: UrlSource) -> str:
     """'60 URLs to fetch from urls.txt, on example.com.': the source as the user gave it and the site (found.site
     is a URL of the site, often one of its pages, which named the wrong thing as the source)."""

@@ -297,16 +297,16 @@ def fetched_summary(pages: bytes, links: bytes) -> tuple[dict, list[str] | None]
 
 def not_fetched(manager, job_id: str, statuses: dict) -> None:
     """The fetch report's detail: every page that was not fetched, with its status and the plain reason."""
-    failed = sum(count for label, count in statuses.items() if label != "OK")
+    from inlink.tasks import fetch as fetch_task
+
+    failed = fetch_task.not_fetched_count(statuses)
     if not failed:
         return
     with st.expander(f"Pages not fetched and why ({failed:,})"):
         slot = f"{_ADOPTED}.failed.{job_id}"
         if slot not in st.session_state:
-            from inlink.tasks import fetch as fetch_task
-
             rows = fetch_task.fetched_results(manager, job_id)
-            st.session_state[slot] = rows.loc[rows["Status"] != "OK",
+            st.session_state[slot] = rows.loc[~rows["Status"].isin(fetch_task.NOT_FAILED),
                                               ["Requested URL", "Status", "Status Code", "Reason"]]
         st.dataframe(st.session_state[slot], hide_index=True, width="stretch", row_height=NOT_FETCHED_ROW_HEIGHT,
                      column_config=not_fetched_columns())

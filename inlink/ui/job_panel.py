@@ -202,13 +202,26 @@ def _figures(job: Job) -> None:
     row.metric("Duration" if finished else "Elapsed", fmt.duration(progress.get("elapsed_s")),
                help="The time the job worked, its pauses left out." if finished else None)
     if fmt.is_fetch(job):
-        fetched, rows = fetched_pages(job), int(job.rows_written or 0)
-        row.metric("Pages fetched", f"{fetched:,}", help=f"Fetched of {fmt.plural(rows, 'URL')} done so far; "
-                   "the others are under \"Pages not fetched and why\"." if fetched < rows else None)
+        row.metric("Pages fetched", f"{fetched_pages(job):,}", help=_fetched_help(job))
     else:
         row.metric("Suggestions", f"{int(job.rows_written or 0):,}")
     if spend:   # a paid engine: what it cost so far, and of what budget (the budget pauses the job)
         row.metric("Spent", fmt.usd(fmt.spent_usd(job.counters)), help=spend[:1].upper() + spend[1:] + ".")
+
+
+def _fetched_help(job: Job) -> str | None:
+    """What the rows that are no page fetched are: redirects (their pages have rows of their own) and URLs not
+    fetched. It said every other row was under "Pages not fetched and why", where redirects are not."""
+    from inlink.tasks import fetch as fetch_task
+
+    fetched, rows = fetched_pages(job), int(job.rows_written or 0)
+    if fetched >= rows:
+        return None
+    statuses = fetch_task.status_counts(job.counters or {})
+    redirected, failed = statuses.get(fetch_task.NOT_FAILED[1], 0), fetch_task.not_fetched_count(statuses)
+    others = [fmt.plural(redirected, "redirect") + " (where each leads has a row of its own)" if redirected else "",
+              f"{fmt.plural(failed, 'URL')} under \"Pages not fetched and why\"" if failed else ""]
+    return f"Fetched of {fmt.plural(rows, 'URL')} done so far; " + ", ".join(filter(None, others)) + "."
 
 
 def fetched_pages(job: Job) -> int:
