@@ -8,6 +8,8 @@ a page's frame (header, footer) around text that has no single container, bracke
 """
 from __future__ import annotations
 
+import json
+
 import pytest
 from fetch_server import SiteServer
 
@@ -300,6 +302,32 @@ def test_a_page_nested_deeper_than_256_elements_keeps_its_text_in_the_fetch_and_
 
     data = load_site(dataset.csv_bytes(dataset.pages_frame(pd.DataFrame([row]))), pages_name="pages.csv")
     assert data.pages["content"].iat[0].endswith("Line 299 of the old price list.")
+
+
+def test_a_page_nested_3000_elements_deep_keeps_its_text_and_links_in_the_fetch_and_the_import(tmp_path):
+    """Past 2,048 nested elements libxml2 stops the document, huge_tree or not: a page of 3,000 nested <div>s was
+    "OK" with its text cut where the nesting passed 2,048 (the deepest sentence, the paragraph and the link after the
+    nest, all gone). Elements deeper than a browser nests (512) are now put beside the deepest one, as Chromium
+    does, so every word and link is kept."""
+    from inlink.site.load import load_site
+
+    root = tmp_path / "site"
+    root.mkdir()
+    nest = "<div>" * 3000 + "<p>The deepest sentence of the page.</p>" + "</div>" * 3000
+    (root / "deep.html").write_text(
+        f"<html><head><title>Deep</title></head><body><main><h1>Deep page</h1><p>Opening words.</p>{nest}"
+        '<p>Closing words, see <a href="/contact.html">the contact page</a>.</p></main></body></html>')
+    server = SiteServer(root).start()
+    try:
+        rows = fetch_task.run_fetch(server.url("deep.html").encode(), name="urls.txt", options=FAST)
+    finally:
+        server.stop()
+    row = rows.iloc[0]
+    text = "Deep page Opening words. The deepest sentence of the page. Closing words, see the contact page."
+    assert (row["Status"], row["Content"]) == ("OK", text)
+    assert json.loads(row["Links"]) == [[server.url("contact.html"), "the contact page", CONTENT, "true"]]
+    data = load_site(dataset.csv_bytes(dataset.pages_frame(rows)), pages_name="pages.csv")
+    assert data.pages["content"].iat[0] == text
 
 
 def test_a_canonical_given_in_the_http_link_header_counts_like_the_html_tag(tmp_path):

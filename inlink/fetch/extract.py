@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy as copy_module
 import logging
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,6 +23,7 @@ import lxml.html
 
 from inlink.fetch.urls import browser_escaped
 from inlink.site.html import ParsedHtml, parse_element
+from inlink.site.nesting import capped
 
 _LOG = logging.getLogger(__name__)
 CONTENT, NAVIGATION, HEADER, FOOTER, SIDEBAR = "Content", "Navigation", "Header", "Footer", "Sidebar"
@@ -50,8 +52,10 @@ _TITLE_SEPARATOR = re.compile(r"(^\s*[-|–—·•:»]\s*|\s[-|–—·•»]\s
 #: element is touched) cost an eighth of a page's extraction; the tree is the same. _drop_tree and _text_content
 #: stand for the two lxml.html element methods used here.
 #: huge_tree: libxml2 otherwise stops at 256 nested elements and drops the rest of the page (a legacy page of unclosed
-#: <font> tags, one per line, was an "OK" page without a word); with it, 2,048
-_PAGE_PARSER = lxml.etree.HTMLParser(encoding="utf-8", huge_tree=True)
+#: <font> tags, one per line, was an "OK" page without a word); with it, 2,048, past which the page is parsed again
+#: flattened (nesting.capped). One parser a thread: its error log says whether the last parse stopped there.
+_PARSERS = threading.local()
+_TOO_DEEP = "Excessive depth"
 _text_content = lxml.etree.XPath("string()")   # lxml.html's text_content(): the element's text, its tail left out
 
 
@@ -124,13 +128,26 @@ def _document(html: str):
     if not text.strip():
         raise MalformedPage("the page is empty")
     try:
-        doc = lxml.etree.fromstring(text.encode("utf-8"), parser=_PAGE_PARSER)
+        doc = _parsed(text)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise MalformedPage(f"the HTML cannot be parsed ({exc})") from None
     if doc is None:   # what lxml.html's document_fromstring said of it
         raise MalformedPage("the HTML cannot be parsed (Document is empty)")
     if doc.find(".//body") is None and not len(doc):
         raise MalformedPage("no HTML document found")
+    return doc
+
+
+def _parsed(text: str):
+    """The page's tree; a page nested deeper than libxml2 goes (which stops there, the rest of the page lost) is
+    parsed again with its deepest tags cut out, its text kept, as a browser builds it (nesting.capped)."""
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = lxml.etree.HTMLParser(encoding="utf-8", huge_tree=True)
+    doc = lxml.etree.fromstring(text.encode("utf-8"), parser=parser)
+    stopped = parser.error_log.last_error   # the parse stops at the depth: its error is the last (a sloppy page's
+    if stopped is not None and _TOO_DEEP in stopped.message:   # thousands are never all read)
+        doc = lxml.etree.fromstring(capped(text).encode("utf-8"), parser=parser)
     return doc
 
 
