@@ -673,6 +673,25 @@ def test_an_undeclared_western_page_reads_as_windows_1252(text):
     assert decode_html(page.encode("latin-1"), "text/html") == (page, "cp1252")
 
 
+@pytest.mark.parametrize("language, encoding, text", [
+    ("tr", "iso8859_9", "Şirketimiz 1990 yılında İstanbul'da kuruldu. Müşterilerimize güvenilir ve kaliteli hizmet "
+                        "sunmayı amaçlıyoruz. Ürünlerimiz hakkında daha fazla bilgi için bizimle iletişime geçin."),
+    ("lt", "cp1257", "Mūsų įmonė įkurta Vilniuje 1995 metais. Siūlome aukštos kokybės paslaugas klientams visoje "
+                     "Lietuvoje. Žmonės čia dirba kiekvieną dieną, o šeštadieniais ir sekmadieniais ilsisi."),
+    ("hu", "cp1250", "Cégünket 1992-ben alapították Budapesten. Ügyfeleinknek megbízható és minőségi szolgáltatást "
+                     "nyújtunk. Munkatársaink minden nap szívesen segítenek önnek, hétfőtől péntekig."),
+    ("hu-HU", "iso8859_2", "Termékeinkről további információt ezen az oldalon talál, hétfőtől péntekig."),
+])
+def test_an_undeclared_page_that_says_its_language_reads_in_that_language_s_encoding(language, encoding, text):
+    """Turkish, Lithuanian and Hungarian pages with no charset anywhere: windows-1252 decodes them without a fault and
+    the detection ranks it as well, so they came out "Þirketimiz ... yýlýnda", "Mûsø ámonë", "hétfõtõl". The page's
+    own <html lang> breaks the tie, as the default of a browser in that language does."""
+    page = (f'<!doctype html><html lang="{language}"><head><title>T</title></head><body><main><h1>T</h1><p>{text}</p>'
+            "</main></body></html>")
+    decoded, _ = decode_html(page.encode(encoding), "text/html")
+    assert decoded == page
+
+
 @pytest.mark.parametrize("content_type", ["text/html; charset=utf-8", "text/html"])
 def test_a_utf_8_page_with_a_stray_byte_stays_utf_8(content_type):
     """One byte that is no UTF-8 (a "\xa9" pasted from a Latin-1 file) sent a UTF-8 page, declared so, to the

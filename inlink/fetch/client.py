@@ -678,8 +678,7 @@ def decode_html(body: bytes, content_type: str = "") -> tuple[str, str]:
     matches = from_bytes(body)
     best = matches.best()
     if best is not None:
-        best = _web_default_on_a_tie(best, list(matches))
-        return str(best), best.encoding
+        return _on_a_tie(body, best, list(matches), _page_language(body))
     return body.decode("utf-8", errors="replace"), "utf-8"
 
 
@@ -724,14 +723,54 @@ _TIE = 0.01
 _CHAOS_TIE = 0.05
 
 
-def _web_default_on_a_tie(best, matches: list):
-    """The detection's best guess, unless windows-1252 reads the page as well (hardly more chaos, as coherent): a
-    short French page came out as windows-1250, "Café crčme", since both decode it without a fault."""
-    for match in matches:
-        if match.encoding == WEB_DEFAULT and match is not best and match.chaos <= best.chaos + _CHAOS_TIE \
-                and match.coherence >= best.coherence - _TIE:
-            return match
-    return best
+def _on_a_tie(body: bytes, best, matches: list, language: str) -> tuple[str, str]:
+    """(text, encoding): the detection's best guess, unless an encoding it ranks as well (hardly more chaos, as
+    coherent) is the one the page's own language (<html lang>) was saved in (a browser of that locale's default),
+    else windows-1252, the web's default: a short French page came out as windows-1250, "Café crčme", since both
+    decode it without a fault. Lithuanian, Hungarian and Turkish pages tie the same way, so they came out as
+    windows-1252, "MÅ«sÅ³" as "Mûsø įmonė" read "Mûsø ámonë", "hétfõtõl", "Þirketimiz"; their lang says which."""
+    tied = [match for match in matches
+            if match.chaos <= best.chaos + _CHAOS_TIE and match.coherence >= best.coherence - _TIE]
+    for wanted in filter(None, (_LANGUAGE_ENCODINGS.get(language), WEB_DEFAULT)):
+        text = _decoded_as(body, wanted)
+        if text is not None and any(match.encoding == wanted or str(match) == text for match in tied):
+            return text, wanted
+    return str(best), best.encoding
+
+
+def _decoded_as(body: bytes, encoding: str) -> str | None:
+    """The page decoded as `encoding`, None when it holds bytes that encoding refuses. The detection keeps one match
+    for the encodings that give the same text (ISO-8859-2 under windows-1250, for a Hungarian page), so an encoding
+    is known to read as well as the best when its text is a tied match's."""
+    try:
+        return body.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+#: the legacy encoding of a page in a language (its primary subtag), as a browser of that locale defaults to it
+#: (Firefox's fallback table): the tie-break of a page that declares no charset but says its language
+_LANGUAGE_ENCODINGS = {
+    **dict.fromkeys(("ar", "fa", "ur"), "cp1256"),
+    **dict.fromkeys(("be", "bg", "kk", "ky", "mk", "ru", "sr", "tg", "tt", "uk"), "cp1251"),
+    **dict.fromkeys(("cs", "hr", "sk"), "cp1250"), **dict.fromkeys(("hu", "pl", "sl"), "iso8859_2"),
+    **dict.fromkeys(("et", "lt", "lv"), "cp1257"), **dict.fromkeys(("tr", "ku"), "cp1254"),
+    "el": "iso8859_7", "he": "cp1255", "th": "cp874", "vi": "cp1258", "ja": "shift_jis", "ko": "euc_kr",
+    "zh": "gb18030", "zh-hant": "big5",
+}
+_HTML_LANG = re.compile(rb"""<html\b[^>]*?[\s:]lang\s*=\s*["']?\s*([A-Za-z]{2,3})([-_][A-Za-z0-9-]+)?""",
+                        re.IGNORECASE)
+
+
+def _page_language(body: bytes) -> str:
+    """The primary language subtag of the page's <html lang> (xml:lang too), lower-cased; "zh-hant" for traditional
+    Chinese (zh-TW, zh-HK, zh-Hant); "" when it says none."""
+    found = _HTML_LANG.search(body[:4096])
+    if found is None:
+        return ""
+    language, rest = found.group(1).decode("ascii").lower(), (found.group(2) or b"").decode("ascii").lower()
+    traditional = language == "zh" and any(tag in rest for tag in ("-tw", "-hk", "-mo", "-hant", "_tw", "_hk"))
+    return "zh-hant" if traditional else language
 
 
 def _header_charset(content_type: str) -> str | None:
