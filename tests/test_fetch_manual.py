@@ -330,6 +330,27 @@ def test_a_page_nested_3000_elements_deep_keeps_its_text_and_links_in_the_fetch_
     assert data.pages["content"].iat[0] == text
 
 
+def test_every_robots_meta_tag_counts_not_only_the_first(tmp_path):
+    """A page whose theme writes <meta name="robots" content="index, follow"> and whose SEO plugin writes "noindex"
+    after it: only the first tag was read, so the page was Indexable, a link target a search engine drops (it reads
+    every tag and obeys the most restrictive). A googlebot tag after a robots one counted already."""
+    root = tmp_path / "site"
+    root.mkdir()
+    tags = {"two.html": '<meta name="robots" content="index, follow"><meta name="robots" content="noindex">',
+            "blank.html": '<meta name="robots" content=""><meta name="robots" content="noindex, follow">',
+            "open.html": '<meta name="robots" content="index"><meta name="robots" content="follow">'}
+    for path, tag in tags.items():
+        (root / path).write_text(f"<html><head><title>{path}</title>{tag}</head><body><main><h1>{path}</h1>"
+                                 f"<p>Text of {path}.</p></main></body></html>", encoding="utf-8")
+    server = SiteServer(root).start()
+    try:
+        rows = fetch_task.run_fetch("\n".join(server.url(p) for p in tags).encode(), name="urls.txt", options=FAST)
+    finally:
+        server.stop()
+    assert [(row["Indexability Status"], row["Meta Robots 1"]) for _, row in rows.iterrows()] == [
+        ("noindex", "index, follow, noindex"), ("noindex", "noindex, follow"), ("", "index, follow")]
+
+
 def test_a_canonical_given_in_the_http_link_header_counts_like_the_html_tag(tmp_path):
     """A canonical sent in a `Link: <url>; rel="canonical"` header was never read: the page it sends readers from
     stayed Indexable, a link target. It counts as the tag does; when the tag and the header name different pages,

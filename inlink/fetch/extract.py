@@ -97,7 +97,7 @@ def parse_page(html: str, url: str, *, use_rules: bool = True) -> ParsedPage:
     doc = _document(html)
     base = _base_url(doc, url)
     page = ParsedPage(title=_text(doc.find(".//title")), description=_meta(doc, "description"),
-                      meta_robots=", ".join(filter(None, (_meta(doc, "robots"), _meta(doc, "googlebot")))),
+                      meta_robots=_robots_directives(doc),
                       canonical=_canonical(doc, base), refresh=_refresh(doc, base, url))
     for permalink in _permalinks(doc):
         _drop_tree(permalink)                     # its tail text stays
@@ -173,10 +173,23 @@ def _drop_tree(element) -> None:
 
 
 def _meta(doc, name: str) -> str:
+    return next(_metas(doc, name), "")
+
+
+def _metas(doc, name: str):
+    """The contents of every <meta name=`name`>, in order (blank ones left out)."""
     for meta in doc.iter("meta"):
         if (meta.get("name") or "").strip().lower() == name:
-            return _SPACE.sub(" ", meta.get("content") or "").strip()
-    return ""
+            content = _SPACE.sub(" ", meta.get("content") or "").strip()
+            if content:
+                yield content
+
+
+def _robots_directives(doc) -> str:
+    """Every robots and googlebot meta tag's directives, joined: a search engine reads them all and obeys the most
+    restrictive. Only the first was read, so a page whose theme wrote "index, follow" and whose SEO plugin wrote
+    "noindex" after it (two plugins, each with its tag) was Indexable, a link target the search engine drops."""
+    return ", ".join([*_metas(doc, "robots"), *_metas(doc, "googlebot")])
 
 
 def _canonical(doc, base: str) -> str:
