@@ -330,25 +330,48 @@ def test_a_page_nested_3000_elements_deep_keeps_its_text_and_links_in_the_fetch_
     assert data.pages["content"].iat[0] == text
 
 
+def _fetched_with_heads(tmp_path, heads: dict[str, str]):
+    """(the rows of a foreground fetch, its stopped server) of a served site of one small page per path, each with
+    its own tags in its <head>."""
+    root = tmp_path / "site"
+    root.mkdir()
+    for path, tags in heads.items():
+        (root / path).write_text(f"<html><head><title>{path}</title>{tags}</head><body><main><h1>{path}</h1>"
+                                 f"<p>Text of {path}.</p></main></body></html>", encoding="utf-8")
+    server = SiteServer(root).start()
+    try:
+        return fetch_task.run_fetch("\n".join(server.url(p) for p in heads).encode(), name="urls.txt",
+                                    options=FAST), server
+    finally:
+        server.stop()
+
+
 def test_every_robots_meta_tag_counts_not_only_the_first(tmp_path):
     """A page whose theme writes <meta name="robots" content="index, follow"> and whose SEO plugin writes "noindex"
     after it: only the first tag was read, so the page was Indexable, a link target a search engine drops (it reads
     every tag and obeys the most restrictive). A googlebot tag after a robots one counted already."""
-    root = tmp_path / "site"
-    root.mkdir()
-    tags = {"two.html": '<meta name="robots" content="index, follow"><meta name="robots" content="noindex">',
-            "blank.html": '<meta name="robots" content=""><meta name="robots" content="noindex, follow">',
-            "open.html": '<meta name="robots" content="index"><meta name="robots" content="follow">'}
-    for path, tag in tags.items():
-        (root / path).write_text(f"<html><head><title>{path}</title>{tag}</head><body><main><h1>{path}</h1>"
-                                 f"<p>Text of {path}.</p></main></body></html>", encoding="utf-8")
-    server = SiteServer(root).start()
-    try:
-        rows = fetch_task.run_fetch("\n".join(server.url(p) for p in tags).encode(), name="urls.txt", options=FAST)
-    finally:
-        server.stop()
+    rows, _ = _fetched_with_heads(tmp_path, {
+        "two.html": '<meta name="robots" content="index, follow"><meta name="robots" content="noindex">',
+        "blank.html": '<meta name="robots" content=""><meta name="robots" content="noindex, follow">',
+        "open.html": '<meta name="robots" content="index"><meta name="robots" content="follow">'})
     assert [(row["Indexability Status"], row["Meta Robots 1"]) for _, row in rows.iterrows()] == [
         ("noindex", "index, follow, noindex"), ("noindex", "noindex, follow"), ("", "index, follow")]
+
+
+def test_two_canonical_tags_that_disagree_are_said_and_the_page_is_no_link_target(tmp_path):
+    """A theme's <link rel="canonical"> naming the page and an SEO plugin's naming another page: only the first was
+    read, so the page was Indexable with no word of the conflict (Google ignores such canonicals and picks one
+    itself; Screaming Frog flags them). As with a tag and a Link header that disagree, the page is no link target
+    and its Reason names both. Two tags naming the page itself spelled alike are one canonical."""
+    rows, server = _fetched_with_heads(tmp_path, {
+        "two.html": '<link rel="canonical" href="two.html"><link rel="canonical" href="plain.html">',
+        "same.html": '<link rel="canonical" href="same.html"><link rel="canonical" href="/same.html">',
+        "plain.html": ""})
+    said = [(row["Indexability Status"], row["Canonical Link Element 1"], row["Reason"]) for _, row in rows.iterrows()]
+    assert said == [
+        ("Canonicalised", server.url("plain.html"), f"fetched; its canonicals disagree: the HTML tags name "
+         f"{server.url('two.html')} and {server.url('plain.html')} (search engines may choose either)"),
+        ("", server.url("same.html"), "fetched"), ("", "", "fetched")]
 
 
 def test_a_canonical_given_in_the_http_link_header_counts_like_the_html_tag(tmp_path):

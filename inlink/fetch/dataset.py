@@ -94,7 +94,8 @@ def page_row(result: FetchResult, page: ParsedPage | None, site: str | None,
                 "Word Count": 0}
     if result.robots_header:
         page.meta_robots = ", ".join(filter(None, (page.meta_robots, result.robots_header)))
-    page.canonical, conflict = _canonical(page.canonical, result.canonical_header, address)
+    page.canonical, conflict = _canonical([page.canonical, *page.other_canonicals] if page.canonical else [],
+                                          result.canonical_header, address)
     if conflict:
         row["Reason"] = f"{row['Reason']}; {conflict}".lstrip("; ")
     text = page.content.text
@@ -121,19 +122,23 @@ def _indexability(page: ParsedPage, address: str) -> str:
     return ""
 
 
-def _canonical(tag: str, header: str, address: str) -> tuple[str, str]:
-    """(the page's canonical, a note when its <link rel="canonical"> and its HTTP Link header disagree). Google
-    reads both the same way; given both, naming different pages, it takes neither as said and picks one itself, and
-    Screaming Frog flags them as conflicting. A page whose header (served by a CDN or a plugin the editors never see)
-    named another page was Indexable, a link target, since only the tag was read. The one naming another page is
-    kept then, so the page is no link target: the site may well have its readers go there, not here."""
-    if not (tag and header) or tag == header:
-        return tag or header, ""
-    elsewhere = [canonical for canonical in (tag, header) if _names_another_page(canonical, address)]
+def _canonical(tags: list[str], header: str, address: str) -> tuple[str, str]:
+    """(the page's canonical, a note when the URLs its <link rel="canonical"> tags and its HTTP Link header name
+    disagree). Google reads tag and header the same way; given several naming different pages, it takes none as said
+    and picks one itself, and Screaming Frog flags them as conflicting. A page whose header (served by a CDN or a
+    plugin the editors never see), or whose second tag, named another page was Indexable, a link target, since only
+    the first tag was read. The first naming another page is kept then, so the page is no link target: the site may
+    well have its readers go there, not here."""
+    named = list(dict.fromkeys([*tags, header] if header else tags))
+    if len(named) < 2:
+        return (named or [""])[0], ""
+    elsewhere = [canonical for canonical in named if _names_another_page(canonical, address)]
     if not elsewhere:
-        return tag, ""
-    return elsewhere[0], (f"its canonicals disagree: the HTML tag names {tag}, the HTTP Link header {header} "
-                          "(search engines may choose either)")
+        return named[0], ""
+    said = [f"the HTML tag names {tags[0]}" if len(tags) == 1 else f"the HTML tags name {' and '.join(tags)}"
+            if tags else "", f"the HTTP Link header {header}" if header else ""]
+    return elsewhere[0], (f"its canonicals disagree: {', '.join(filter(None, said))} (search engines may choose "
+                          f"{'either' if len(named) == 2 else 'any'})")
 
 
 def _names_another_page(canonical: str, address: str) -> bool:

@@ -74,6 +74,7 @@ class ParsedPage:
     description: str = ""
     canonical: str = ""
     meta_robots: str = ""
+    other_canonicals: list[str] = field(default_factory=list)   # more <link rel="canonical"> naming other URLs
     content: ParsedHtml = field(default_factory=lambda: ParsedHtml(""))
     body_html: str = ""
     links: list[PageLink] = field(default_factory=list)
@@ -98,7 +99,8 @@ def parse_page(html: str, url: str, *, use_rules: bool = True) -> ParsedPage:
     base = _base_url(doc, url)
     page = ParsedPage(title=_text(doc.find(".//title")), description=_meta(doc, "description"),
                       meta_robots=_robots_directives(doc),
-                      canonical=_canonical(doc, base), refresh=_refresh(doc, base, url))
+                      refresh=_refresh(doc, base, url))
+    page.canonical, *page.other_canonicals = _canonicals(doc, base) or [""]
     for permalink in _permalinks(doc):
         _drop_tree(permalink)                     # its tail text stays
     main, page.main_rule = _main_element(doc) if use_rules else (None, "")
@@ -192,11 +194,13 @@ def _robots_directives(doc) -> str:
     return ", ".join([*_metas(doc, "robots"), *_metas(doc, "googlebot")])
 
 
-def _canonical(doc, base: str) -> str:
-    for link in doc.iter("link"):
-        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
-            return absolute(link.get("href"), base) or ""
-    return ""
+def _canonicals(doc, base: str) -> list[str]:
+    """The distinct URLs the page's <link rel="canonical"> tags name, absolute, in order: a page with two that
+    disagree (a theme's and an SEO plugin's) had only the first read, and was a link target when that one named the
+    page itself (dataset._canonical says what two disagreeing canonicals make of the page)."""
+    named = (absolute(link.get("href"), base) for link in doc.iter("link")
+             if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"))
+    return list(dict.fromkeys(url for url in named if url))
 
 
 def _refresh(doc, base: str, url: str) -> str:
