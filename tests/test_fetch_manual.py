@@ -358,6 +358,21 @@ def test_every_robots_meta_tag_counts_not_only_the_first(tmp_path):
         ("noindex", "index, follow, noindex"), ("noindex", "noindex, follow"), ("", "index, follow")]
 
 
+def test_the_links_of_a_page_that_says_nofollow_are_not_followed(tmp_path):
+    """The links file's Follow column read only each link's rel: every link of a page whose robots meta tag (or
+    X-Robots-Tag) says nofollow or none was "true", though no crawler follows them (Screaming Frog writes false)."""
+    link = '</head><body><main><p>See <a href="plain.html">the plain page</a> and <a href="a.html" rel="NoFollow">a</a>.'
+    rows, _ = _fetched_with_heads(tmp_path, {"nofollow.html": '<meta name="robots" content="index, nofollow">' + link,
+                                            "none.html": '<meta name="googlebot" content="none">' + link,
+                                            "plain.html": link})
+    links = dataset.links_frame(rows)
+    follow = {(source.rsplit("/", 1)[1], target.rsplit("/", 1)[1]): value
+              for source, target, value in zip(links["Source"], links["Destination"], links["Follow"])}
+    assert follow == {("nofollow.html", "plain.html"): "false", ("nofollow.html", "a.html"): "false",
+                      ("none.html", "plain.html"): "false", ("none.html", "a.html"): "false",
+                      ("plain.html", "a.html"): "false"}
+
+
 def test_two_canonical_tags_that_disagree_are_said_and_the_page_is_no_link_target(tmp_path):
     """A theme's <link rel="canonical"> naming the page and an SEO plugin's naming another page: only the first was
     read, so the page was Indexable with no word of the conflict (Google ignores such canonicals and picks one

@@ -189,13 +189,16 @@ def _names_itself_elsewhere(canonical: str, address: str) -> bool:
 
 def _unique_links(page: ParsedPage, source: str, site: str | None) -> list[list[str]]:
     """[destination, anchor, position, follow] per (destination, position), same-site, no self links;
-    the first non-empty anchor wins."""
+    the first non-empty anchor wins. A link is not followed when its rel says nofollow or the page's robots
+    directives do (meta tag or X-Robots-Tag, as Screaming Frog's Follow column has it: "true" was written for every
+    link of a page that says nofollow)."""
     seen: dict[tuple[str, str], list[str]] = {}
+    page_nofollow = page.nofollow
     for link in page.links:
         if link.destination == source or not same_site(link.destination, site or source):
             continue
         key = (link.destination, link.position)
-        follow = "false" if "nofollow" in link.rel.split() else "true"
+        follow = "false" if page_nofollow or "nofollow" in link.rel.split() else "true"
         if key not in seen:
             seen[key] = [link.destination, link.anchor, link.position, follow]
         elif not seen[key][1] and link.anchor:

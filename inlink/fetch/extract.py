@@ -85,8 +85,16 @@ class ParsedPage:
     def noindex(self) -> bool:
         """noindex, or "none" (noindex, nofollow) as any of the directives: "none" after another one (a page's "index,
         follow" and an X-Robots-Tag "none", joined) was " none" after the comma and counted for nothing."""
+        return self._directs("noindex")
+
+    @property
+    def nofollow(self) -> bool:
+        """nofollow, or "none", as any of the directives: none of the page's links is followed."""
+        return self._directs("nofollow")
+
+    def _directs(self, directive: str) -> bool:
         directives = self.meta_robots.lower()
-        return "noindex" in directives or "none" in (directive.strip() for directive in directives.split(","))
+        return directive in directives or "none" in (part.strip() for part in directives.split(","))
 
 
 class MalformedPage(ValueError):
