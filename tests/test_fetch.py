@@ -138,6 +138,19 @@ def test_a_slow_server_times_out_with_a_reason(site):
     assert result.fault == "timeout" and "timed out" in result.reason
 
 
+def test_a_page_given_up_after_its_retries_says_how_many_times_it_was_asked(site):
+    """A 500 or a timeout read "the server answered 500 Internal Server Error" whether it came once or on every one of
+    four attempts: an analyst could not tell a passing hiccup (fetch again) from a page that is broken."""
+    site.behaviour.slow_s = 3
+    site.behaviour.answers = {"/broken.html": (500, b"<html><body>oops</body></html>", "text/html")}
+    with fetcher_for(site, read_timeout=0.3, retries=2, backoff_s=0.01) as fetcher:
+        broken, slow = fetcher.fetch(site.url("broken.html")), fetcher.fetch(site.url("slow/library/os.html"))
+        once = fetcher.fetch(site.url("no-such-page.html"))
+    assert (broken.status_code, broken.reason) == (500, "the server answered 500 Internal Server Error (after 3 attempts)")
+    assert (slow.fault, slow.reason) == ("timeout", "timed out waiting for the answer (after 3 attempts)")
+    assert (once.attempts, once.reason) == (1, "the server answered 404 Not Found")
+
+
 def test_a_server_sending_a_page_byte_by_byte_is_given_up_after_three_read_timeouts(site):
     """httpx's read timeout is per read: a tarpit sending a byte every 50 ms held --timeout 2 for 31 s (an
     exploratory run). Not retried: the server is there, it is just slow."""

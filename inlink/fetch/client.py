@@ -421,6 +421,8 @@ class Fetcher:
             answer = await self._attempt(url, host)
             wait = self._retry_wait(answer, attempt)
             if wait is None:
+                if attempt > 1:   # a 500 or a timeout asked once or four times read the same: transient or not?
+                    answer.reason = f"{answer.reason} (after {attempt} attempts)"
                 return answer
             if wait > self.settings.max_wait_s:
                 answer.reason = (answer.reason or "") + (f" (it asked to wait {wait:.0f} s before asking again, more "
