@@ -303,3 +303,7 @@ def test_a_listed_url_that_redirects_is_counted_as_a_redirect_not_as_a_url_not_f
     assert f"wrote 3 rows (1 fetched, 1 redirect, 1 URL not: see the report) to {pages}" in done.stdout
     table = pd.read_csv(pages, keep_default_na=False)
     assert table["Address"].tolist().count(site.url(PAGES[0])) == 1
+    # the report says the redirect apart, not among the URLs not fetched ("Redirected (301), 1 page")
+    assert "Redirected (301)" not in done.stderr
+    assert (f"  redirected: 1 listed URL (where each leads has a row of its own)\n"
+            f"    {site.url('moved/' + PAGES[0])} (301) -> {site.url(PAGES[0])}\n") in done.stderr

@@ -179,7 +179,9 @@ def print_report(rows, site: str | None = None) -> None:
     site = site or rows.attrs.get("site") or _one_site(rows)   # run_fetch's, the finished job's, or the URLs'
     _say(f"fetch report{f' for {site}' if site else ''}: "
          + (", ".join(f"{label} {count}" for label, count in counts.items()) or "no page fetched yet"))
-    failed = rows.loc[rows["Status"] != "OK"]
+    from inlink.tasks.fetch import NOT_FAILED
+
+    failed = rows.loc[~rows["Status"].isin(NOT_FAILED)]
     for (status, code), group in failed.groupby(["Status", "Status Code"], sort=False):
         urls, reasons = group["Requested URL"].tolist(), group["Reason"].tolist()
         said = f"{status} ({code})" if code else status   # 0: no answer (robots.txt, the network): "(0)" said nothing
@@ -189,6 +191,7 @@ def print_report(rows, site: str | None = None) -> None:
         else:
             _say(f"  {said}, {counted(len(urls), 'page')}:")
             _say_some([f"    {url}: {reason}" for url, reason in zip(urls, reasons)])
+    _say_redirects(rows.loc[rows["Status"] == NOT_FAILED[1]])
     kept_out = rows.loc[(rows["Status"] == "OK") & (rows["Indexability"] == "Non-Indexable")]
     if not len(kept_out):
         return
@@ -207,6 +210,16 @@ def print_report(rows, site: str | None = None) -> None:
          + ", ".join(f"{why} {len(lines)}" for why, lines in examples.items()) + ")")
     for lines in examples.values():
         _say_some(lines, shown=3)
+
+
+def _say_redirects(redirects) -> None:
+    """The listed URLs that redirect, apart from the URLs not fetched: they were said among them ("Redirected (301),
+    3 pages"), though the page each leads to has a row of its own, fetched or not."""
+    if not len(redirects):
+        return
+    _say(f"  redirected: {counted(len(redirects), 'listed URL')} (where each leads has a row of its own)")
+    _say_some([f"    {url} ({code}) {reason.replace('redirects to', '->', 1)}"
+               for url, code, reason in zip(redirects["Requested URL"], redirects["Status Code"], redirects["Reason"])])
 
 
 def _say_some(lines: list[str], shown: int = REPORT_EXAMPLES) -> None:
