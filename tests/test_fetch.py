@@ -694,6 +694,9 @@ def test_an_undeclared_western_page_reads_as_windows_1252(text):
     ("hu", "cp1250", "Cégünket 1992-ben alapították Budapesten. Ügyfeleinknek megbízható és minőségi szolgáltatást "
                      "nyújtunk. Munkatársaink minden nap szívesen segítenek önnek, hétfőtől péntekig."),
     ("hu-HU", "iso8859_2", "Termékeinkről további információt ezen az oldalon talál, hétfőtől péntekig."),
+    # Slovenian's legacy default is ISO-8859-2, which reads windows-1250's "š" and "ž" as C1 controls: not text
+    ("sl", "cp1250", "Naše podjetje je bilo ustanovljeno v Ljubljani leta 1991. Strankam po vsej Sloveniji nudimo "
+                     "kakovostne storitve. Več informacij o izdelkih najdete na tej strani."),
 ])
 def test_an_undeclared_page_that_says_its_language_reads_in_that_language_s_encoding(language, encoding, text):
     """Turkish, Lithuanian and Hungarian pages with no charset anywhere: windows-1252 decodes them without a fault and

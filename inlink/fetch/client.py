@@ -726,28 +726,33 @@ _CHAOS_TIE = 0.05
 
 
 def _on_a_tie(body: bytes, best, matches: list, language: str) -> tuple[str, str]:
-    """(text, encoding): the detection's best guess, unless an encoding it ranks as well (hardly more chaos, as
-    coherent) is the one the page's own language (<html lang>) was saved in (a browser of that locale's default),
-    else windows-1252, the web's default: a short French page came out as windows-1250, "Café crčme", since both
-    decode it without a fault. Lithuanian, Hungarian and Turkish pages tie the same way, so they came out as
-    windows-1252, "MÅ«sÅ³" as "Mûsø įmonė" read "Mûsø ámonë", "hétfõtõl", "Þirketimiz"; their lang says which."""
+    """(text, encoding): the detection's best guess, unless it ranks as well (hardly more chaos, as coherent) the
+    encoding a browser would default to: the legacy one of the language the page's <html lang> names, else
+    windows-1252, the web's default. A short French page came out as windows-1250, "Café crčme", since both decode it
+    without a fault; Lithuanian, Hungarian and Turkish pages tied with windows-1252 the same way and came out as it,
+    "Mûsø ámonë", "hétfõtõl", "Þirketimiz". A page in a language windows-1252 does not write is never given it."""
     tied = [match for match in matches
             if match.chaos <= best.chaos + _CHAOS_TIE and match.coherence >= best.coherence - _TIE]
-    for wanted in filter(None, (_LANGUAGE_ENCODINGS.get(language), WEB_DEFAULT)):
-        text = _decoded_as(body, wanted)
-        if text is not None and any(match.encoding == wanted or str(match) == text for match in tied):
-            return text, wanted
+    wanted = _LANGUAGE_ENCODINGS.get(language, WEB_DEFAULT)
+    text = _decoded_as(body, wanted)
+    if text is not None and any(match.encoding == wanted or str(match) == text for match in tied):
+        return text, wanted
     return str(best), best.encoding
 
 
 def _decoded_as(body: bytes, encoding: str) -> str | None:
-    """The page decoded as `encoding`, None when it holds bytes that encoding refuses. The detection keeps one match
-    for the encodings that give the same text (ISO-8859-2 under windows-1250, for a Hungarian page), so an encoding
-    is known to read as well as the best when its text is a tied match's."""
+    """The page decoded as `encoding`, None when it holds bytes that encoding refuses or reads as C1 control
+    characters (no text holds them: a Slovenian windows-1250 page read as ISO-8859-2 has its "š" there). The
+    detection keeps one match for the encodings that give the same text (ISO-8859-2 under windows-1250, for a
+    Hungarian page), so an encoding is known to read as well as the best when its text is a tied match's."""
     try:
-        return body.decode(encoding)
+        text = body.decode(encoding)
     except UnicodeDecodeError:
         return None
+    return None if _C1_CONTROL.search(text) else text
+
+
+_C1_CONTROL = re.compile("[\x80-\x9f]")
 
 
 #: the legacy encoding of a page in a language (its primary subtag), as a browser of that locale defaults to it
