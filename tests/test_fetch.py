@@ -93,6 +93,7 @@ def test_a_redirect_is_followed_and_recorded(site):
         result = fetcher.fetch(site.url("moved/library/re.html"))
     assert result.ok and result.final_url == site.url("library/re.html")
     assert result.redirects == [(site.url("moved/library/re.html"), 301)]
+    assert result.reason == "fetched after 1 redirect"     # not "1 redirect(s)"
 
 
 def test_429_waits_for_retry_after_before_asking_again(site):

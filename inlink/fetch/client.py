@@ -388,7 +388,7 @@ class Fetcher:
         if _looks_binary(answer.body):
             return _fail(result, "binary", "the page is served as HTML but holds binary data", answer.status)
         result.html, result.encoding = decode_html(answer.body, result.content_type)
-        result.reason = "fetched" + (f" after {len(result.redirects)} redirect(s)" if result.redirects else "")
+        result.reason = "fetched" + (f" after {counted(len(result.redirects), 'redirect')}" if result.redirects else "")
         return result
 
     # -- requests with politeness and retries --------------------------------------------------------
