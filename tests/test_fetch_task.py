@@ -419,3 +419,19 @@ def test_a_redirect_ending_in_an_error_keeps_its_3xx_row_and_the_error_has_its_o
     reason = pages.set_index("Address").loc[site.url("gone.html"), "Reason"]
     assert reason == f"redirects to {missing}, which was not fetched: the server answered 404 Not Found"
     assert meta["summary"]["statuses"] == {"Redirected": 2, "HTTP error": 1, "Connection refused": 1, "OK": 1}
+
+
+def test_a_page_that_an_http_refresh_header_sends_on_is_no_link_target(site):
+    """A page whose server sends "Refresh: 0; url=..." (Screaming Frog's "Redirection (HTTP Refresh)") was Indexable,
+    a link target, since only a <meta http-equiv="refresh"> was read: links were suggested to a page no reader stays
+    on. It is Non-Indexable, "Redirected (HTTP refresh)", with its Redirect URL; a refresh to itself is none."""
+    site.behaviour.headers = {"/library/os.html": {"Refresh": "0; url=/library/json.html"},
+                              "/library/csv.html": {"Refresh": "300"}}
+    rows = fetch_task.run_fetch("\n".join(site.url(p) for p in ["library/os.html", "library/csv.html",
+                                                                  "library/json.html"]).encode(),
+                                name="urls.txt", options=FAST)
+    said = rows.set_index("Address")[["Indexability", "Indexability Status", "Redirect URL"]].to_dict("index")
+    assert said[site.url("library/os.html")] == {"Indexability": "Non-Indexable",
+                                                 "Indexability Status": "Redirected (HTTP refresh)",
+                                                 "Redirect URL": site.url("library/json.html")}
+    assert said[site.url("library/csv.html")]["Indexability"] == "Indexable"

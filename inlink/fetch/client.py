@@ -112,6 +112,7 @@ class FetchResult:
     encoding: str = ""
     robots_header: str = ""          # X-Robots-Tag of the final answer (noindex there counts like the meta tag)
     canonical_header: str = ""       # the canonical of its Link header (counts like <link rel="canonical">), absolute
+    refresh_header: str = ""         # its HTTP Refresh header as sent (counts like <meta http-equiv="refresh">)
 
     @property
     def ok(self) -> bool:
@@ -378,6 +379,7 @@ class Fetcher:
         result.content_type = answer.headers.get("content-type", "")
         result.robots_header = robots_header(answer.headers.get_list("x-robots-tag"))
         result.canonical_header = header_canonical(answer.headers.get_list("link"), result.final_url)
+        result.refresh_header = answer.headers.get("refresh", "")
         if not 200 <= answer.status < 300:   # a 300 or 304 was "not an HTML page (text/html)"
             phrase = httpx.codes.get_reason_phrase(answer.status)
             return _fail(result, "http_error", f"the server answered {answer.status} {phrase}".rstrip()

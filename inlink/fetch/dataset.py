@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from inlink.exports import allow_large_fields
 from inlink.fetch import faults
 from inlink.fetch.client import FetchResult
-from inlink.fetch.extract import ParsedPage
+from inlink.fetch.extract import ParsedPage, refresh_target
 from inlink.fetch.urls import same_site
 
 if TYPE_CHECKING:   # pandas is imported where a frame is made: a fetch worker that is killed and restarted
@@ -30,6 +30,10 @@ NUMERIC_COLUMNS = ("Status Code", "Word Count")   # of RESULT_COLUMNS, the numbe
 #: the Indexability Status of a page whose <meta http-equiv="refresh"> sends the reader elsewhere (its Redirect
 #: URL): a redirect in all but name, so it is no link target and links to it lead to where it sends them
 META_REFRESH = "Redirected (meta refresh)"
+#: ... whose HTTP Refresh header does (Screaming Frog's "Redirection (HTTP Refresh)"): a page sent on so was
+#: Indexable, a link target, since only the meta tag was read
+HTTP_REFRESH = "Redirected (HTTP refresh)"
+REFRESHES = (META_REFRESH, HTTP_REFRESH)
 #: the Indexability Status of a listed URL that redirected (an HTTP 3xx) to a page: its Redirect URL
 REDIRECTED = "Redirected"
 DUPLICATE = "Duplicate of "       # + the address of the copy kept
@@ -56,7 +60,7 @@ def page_rows(result: FetchResult, page: ParsedPage | None, site: str | None, li
     moved = redirect_row(result, "" if fetched else row["Reason"])
     if result.final_url in listed:
         return [moved]
-    redirect_url = row["Redirect URL"] if row["Indexability Status"] == META_REFRESH else ""
+    redirect_url = row["Redirect URL"] if row["Indexability Status"] in REFRESHES else ""
     return [moved, {**row, "Requested URL": result.final_url, "Address": result.final_url,
                     "Redirect URL": redirect_url}]
 
@@ -100,9 +104,13 @@ def page_row(result: FetchResult, page: ParsedPage | None, site: str | None,
         row["Reason"] = f"{row['Reason']}; {conflict}".lstrip("; ")
     text = page.content.text
     links = _unique_links(page, address, site)
+    by_header = not page.refresh and bool(result.refresh_header)
+    if by_header:
+        page.refresh = refresh_target(result.refresh_header, address, address)
     indexability = _indexability(page, address)
     if indexability == META_REFRESH:
         row["Redirect URL"] = page.refresh
+        indexability = HTTP_REFRESH if by_header else indexability
     return {**row, "Indexability": "Indexable" if not indexability else "Non-Indexable",
             "Indexability Status": indexability, "Title 1": page.title, "Meta Description 1": page.description,
             "H1-1": page.h1, "Canonical Link Element 1": page.canonical, "Meta Robots 1": page.meta_robots,
@@ -398,7 +406,7 @@ def moved_to(results: pd.DataFrame, copies: dict[str, str] | None = None) -> dic
              if isinstance(requested, str) and requested != address}
     for address, why, target in zip(results.get("Address", []), results.get("Indexability Status", []),
                                     results.get("Redirect URL", [])):
-        if why in (META_REFRESH, REDIRECTED) and isinstance(target, str) and target and target != address:
+        if (why in REFRESHES or why == REDIRECTED) and isinstance(target, str) and target and target != address:
             moved[address] = target
     moved.update(duplicates(results) if copies is None else copies)
     for start in list(moved):

@@ -216,10 +216,16 @@ def _refresh(doc, base: str, url: str) -> str:
     or it reloads the page itself (a page that refreshes itself is not a redirect)."""
     for meta in doc.iter("meta"):
         if (meta.get("http-equiv") or "").strip().lower() == "refresh":
-            match = _REFRESH.match(meta.get("content") or "")
-            target = absolute(match.group(1), base) if match else None
-            return target if target and target != absolute(url, url) else ""
+            return refresh_target(meta.get("content") or "", base, url)
     return ""
+
+
+def refresh_target(content: str, base: str, url: str) -> str:
+    """Where a refresh ("0; URL=new.html", a meta tag's content or an HTTP Refresh header) sends the reader of the
+    page at `url`, absolute; "" when it reloads the page itself."""
+    match = _REFRESH.match(content)
+    target = absolute(match.group(1), base) if match else None
+    return target if target and target != absolute(url, url) else ""
 
 
 def _permalinks(doc) -> list:
