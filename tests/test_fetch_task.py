@@ -427,11 +427,15 @@ def test_a_page_that_an_http_refresh_header_sends_on_is_no_link_target(site):
     on. It is Non-Indexable, "Redirected (HTTP refresh)", with its Redirect URL; a refresh to itself is none."""
     site.behaviour.headers = {"/library/os.html": {"Refresh": "0; url=/library/json.html"},
                               "/library/csv.html": {"Refresh": "300"}}
-    rows = fetch_task.run_fetch("\n".join(site.url(p) for p in ["library/os.html", "library/csv.html",
-                                                                  "library/json.html"]).encode(),
-                                name="urls.txt", options=FAST)
+    listed = ["library/os.html", "library/csv.html", "library/json.html", "library/allos.html"]   # allos links os
+    rows = fetch_task.run_fetch("\n".join(site.url(p) for p in listed).encode(), name="urls.txt", options=FAST)
     said = rows.set_index("Address")[["Indexability", "Indexability Status", "Redirect URL"]].to_dict("index")
     assert said[site.url("library/os.html")] == {"Indexability": "Non-Indexable",
                                                  "Indexability Status": "Redirected (HTTP refresh)",
                                                  "Redirect URL": site.url("library/json.html")}
     assert said[site.url("library/csv.html")]["Indexability"] == "Indexable"
+    from inlink.fetch import dataset
+
+    links = dataset.links_frame(rows)
+    linked = set(links.loc[links["Source"] == site.url("library/allos.html"), "Destination"])
+    assert site.url("library/json.html") in linked and site.url("library/os.html") not in linked
