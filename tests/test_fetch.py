@@ -26,9 +26,9 @@ from inlink.fetch.client import (
     FetchResult,
     FetchSettings,
     _Answer,
-    decode_html,
     parse_retry_after,
 )
+from inlink.fetch.decoding import decode_html
 from inlink.fetch.extract import (
     CONTENT,
     FOOTER,
@@ -799,13 +799,13 @@ def test_a_sitemap_opening_with_many_comments_is_read_at_once():
 
 def test_a_utf_16_page_with_its_mark_is_read_not_refused_as_binary():
     """Its ASCII characters hold NUL bytes, so the binary test refused it before decode_html could read its mark."""
-    from inlink.fetch.client import _looks_binary
+    from inlink.fetch.decoding import looks_binary
 
     page = "<html><body><p>Café crème</p></body></html>"
     for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         body = bom + page.encode(codec)
-        assert not _looks_binary(body) and decode_html(body, "text/html") == (page, codec)
-    assert _looks_binary(b"<html>\x00\x00 a NUL in a page without a mark") and _looks_binary(b"\x89PNG\r\n\x1a\n")
+        assert not looks_binary(body) and decode_html(body, "text/html") == (page, codec)
+    assert looks_binary(b"<html>\x00\x00 a NUL in a page without a mark") and looks_binary(b"\x89PNG\r\n\x1a\n")
 
 
 def test_a_latin_1_or_ascii_label_reads_as_windows_1252_as_in_browsers():
