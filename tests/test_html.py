@@ -195,3 +195,17 @@ def test_the_fetchers_walk_records_placeholders_and_leaves_its_tree_as_it_was():
     assert [parsed.text[s:e] for s, e in parsed.placeholder_spans] == ["work_mem"]
     assert lxml.html.tostring(root, encoding="unicode") == \
         "<div><p>Set <em><code>work_mem</code></em> high.</p></div>"
+
+
+def test_an_export_cell_nested_deeper_than_libxml2_goes_keeps_every_word_and_block():
+    """libxml2 stops a document at 2,048 nested elements: a Body HTML 1 cell of 3,000 nested <div>s kept only the
+    words before the nesting (the deepest sentence and the paragraph after it lost), as a fetched page did. It is
+    read again flattened as a browser builds it (site.nesting.capped), every word and block kept."""
+    nest = "<div>" * 3000 + "<p>The deepest sentence of the page.</p>" + "</div>" * 3000
+    html = f"<h1>Deep page</h1><p>Opening words.</p>{nest}<p>Closing words, see the contact page.</p>"
+    text, blocks, *_ = parse_fragment_tuples(html)
+    assert text == "Deep page Opening words. The deepest sentence of the page. Closing words, see the contact page."
+    assert [(kind, text[start:end].strip()) for kind, start, end in blocks if kind == "paragraph"] == [
+        ("paragraph", "Opening words."), ("paragraph", "The deepest sentence of the page."),
+        ("paragraph", "Closing words, see the contact page.")]
+    assert parse_fragment_tuples("<p>Shallow after deep.</p>")[0] == "Shallow after deep."   # the parser is reusable

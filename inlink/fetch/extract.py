@@ -23,7 +23,7 @@ import lxml.html
 
 from inlink.fetch.urls import browser_escaped
 from inlink.site.html import ParsedHtml, parse_element
-from inlink.site.nesting import capped
+from inlink.site.nesting import TOO_DEEP, capped
 
 _LOG = logging.getLogger(__name__)
 CONTENT, NAVIGATION, HEADER, FOOTER, SIDEBAR = "Content", "Navigation", "Header", "Footer", "Sidebar"
@@ -55,7 +55,6 @@ _TITLE_SEPARATOR = re.compile(r"(^\s*[-|–—·•:»]\s*|\s[-|–—·•»]\s
 #: <font> tags, one per line, was an "OK" page without a word); with it, 2,048, past which the page is parsed again
 #: flattened (nesting.capped). One parser a thread: its error log says whether the last parse stopped there.
 _PARSERS = threading.local()
-_TOO_DEEP = "Excessive depth"
 _text_content = lxml.etree.XPath("string()")   # lxml.html's text_content(): the element's text, its tail left out
 
 
@@ -156,7 +155,7 @@ def _parsed(text: str):
         parser = _PARSERS.parser = lxml.etree.HTMLParser(encoding="utf-8", huge_tree=True)
     doc = lxml.etree.fromstring(text.encode("utf-8"), parser=parser)
     stopped = parser.error_log.last_error   # the parse stops at the depth: its error is the last (a sloppy page's
-    if stopped is not None and _TOO_DEEP in stopped.message:   # thousands are never all read)
+    if stopped is not None and TOO_DEEP in stopped.message:   # thousands are never all read)
         doc = lxml.etree.fromstring(capped(text).encode("utf-8"), parser=parser)
     return doc
 

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 import lxml.etree
 import lxml.html
 
+from inlink.site.nesting import TOO_DEEP, capped
+
 # Block-level elements: each starts and ends a run of text (a space before and after it).
 _BLOCK_TAGS = frozenset(["address", "article", "aside", "blockquote", "body", "br", "caption", "center", "dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend", "li", "main", "menu", "nav", "ol", "optgroup", "option", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "colgroup", "col", "label", "input", "button", "select", "textarea"])
 _KIND_OF_TAG = {
@@ -106,7 +108,7 @@ def _parse_fragment_raw(html: str) -> tuple[str, list, list, list, list]:
     if not html or not html.strip():
         return "", [], [], [], []
     try:
-        elements = lxml.html.fragments_fromstring(html, parser=_PLAIN_PARSER)
+        elements = _fragments(html)
     except (lxml.etree.ParserError, ValueError):  # nothing parseable: treat the cell as plain text
         return _SPACE.sub(" ", html).strip(), [], [], [], []
     body = next((element.getparent() for element in elements if not isinstance(element, str)), None)
@@ -116,6 +118,17 @@ def _parse_fragment_raw(html: str) -> tuple[str, list, list, list, list]:
     _mark_placeholders(body)   # before the <em> that tell them go
     lxml.etree.strip_tags(body, *_TRANSPARENT_TAGS)
     return _walk(body.text, iter(body))   # body.text is the lead text (blank lead text writes nothing either way)
+
+
+def _fragments(html: str) -> list:
+    """The fragment's top-level elements; a fragment nested deeper than libxml2 goes (2,048 elements, huge_tree or
+    not: it stops the document there) is parsed again flattened as a browser builds it (nesting.capped). An
+    export's Body HTML 1 of 3,000 nested <div>s kept only the words before the nesting, as a fetched page did."""
+    elements = lxml.html.fragments_fromstring(html, parser=_PLAIN_PARSER)
+    stopped = _PLAIN_PARSER.error_log.last_error
+    if stopped is not None and TOO_DEEP in stopped.message:
+        elements = lxml.html.fragments_fromstring(capped(html), parser=_PLAIN_PARSER)
+    return elements
 
 
 def parse_element(root) -> ParsedHtml:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+#: libxml2's error when a document passes its 2,048 nested elements: the parse stopped there, the rest is lost
+TOO_DEEP = "Excessive depth"
 #: Chromium's kMaximumHTMLParserDOMTreeDepth: a deeper element is attached beside the element at this depth
 DEPTH_CAP = 512
 #: elements that never hold others (their end tag, when written, closes nothing)
