@@ -67,3 +67,23 @@ def test_no_front_end_or_task_reads_the_engine_or_the_spend_out_of_a_job_itself(
             if re.search(r"""\.get\(["'](cost_usd|engine)["']""", line):
                 readers.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert readers == []
+
+
+def test_a_budget_and_a_model_changed_at_once_are_both_kept(manager, monkeypatch):
+    """set_model read the job's config before the job's lock and wrote it back whole: a budget another front end
+    raised in between (the panel's Raise budget while `jobs resume --model` ran) was lost. Each change now edits
+    the config read under the lock."""
+    job_id = manager.create_job(analysis.TASK_NAME, inputs={}, label="site.csv", config={
+        "options": {"engine": "gemini", "budget_usd": 0.5, "model": "gemini-2.5-flash"}})
+    manager.pause(job_id)
+    read = manager.job
+
+    def read_then_raise_the_budget(job):   # another front end raises the budget right after set_model's read
+        found = read(job)
+        monkeypatch.setattr(manager, "job", read)
+        analysis.set_budget(manager, job_id, 2.0)
+        return found
+    monkeypatch.setattr(manager, "job", read_then_raise_the_budget)
+    assert analysis.set_model(manager, job_id, "gemini-2.5-flash-lite") == "gemini-2.5-flash-lite"
+    options = manager.job(job_id).config["options"]
+    assert (options["budget_usd"], options["model"]) == (2.0, "gemini-2.5-flash-lite")

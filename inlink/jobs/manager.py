@@ -339,14 +339,20 @@ class JobManager:
         """Replace the config of a job that no process runs (paused, queued, failed...), e.g. a raised budget
         before a resume; a running job is refused (its run read the config when it started). `note`, when given,
         goes into the job's events ("config"), so its history says what changed between two runs."""
-        validate_job_id(job_id)
         config = _checked_config(config)
+        self.edit_config(job_id, lambda _config: config, note)
+
+    def edit_config(self, job_id, edit: Callable[[dict], Mapping], note: str | None = None) -> None:
+        """update_config with the new config made by `edit` from a copy of the job's own, read under the job's lock:
+        two front ends changing two settings of one job at once (a budget here, a model there) both keep theirs,
+        where a config read before the lock and written back whole lost the other's change."""
+        validate_job_id(job_id)
 
         def change(job: Job) -> None:
             if self.store.runs(job, self.stale_after):     # not an orphan: its worker died, no run reads it now
                 raise InvalidJobOperation(f"cannot change the settings of job {job_id} while it runs: pause it "
                                           "first")
-            job.config = config
+            job.config = _checked_config(edit(copy.deepcopy(job.config or {})))
         self.store.update_job(job_id, change)
         if note:
             self.store.add_event(job_id, "config", note)

@@ -328,13 +328,11 @@ def set_budget(manager: JobManager, job_id: str, budget_usd: float) -> None:
     """A new Gemini budget for a job that is not running (a budget pause says "raise the budget and resume", and
     nothing could raise it: the resumed job paused again at once). Refused for a job of another engine, or at
     or under what the job has spent already."""
-    job, config = _gemini_job_to_change(manager, job_id, "a budget")
+    job = _gemini_job_to_change(manager, job_id, "a budget")
     spent = kinds.spent_usd(job.counters)
     if not budget_usd > spent:
         raise OptionError(f"job {job_id} has spent {usd(spent)} already: give a budget above that")
-    config.setdefault("options", {})["budget_usd"] = float(budget_usd)
-    _reidentify(config, kinds.engine_of(job))
-    manager.update_config(job_id, config)
+    manager.edit_config(job_id, _with_option("budget_usd", float(budget_usd), kinds.engine_of(job)))
 
 
 def set_model(manager: JobManager, job_id: str, model: str) -> str:
@@ -345,21 +343,28 @@ def set_model(manager: JobManager, job_id: str, model: str) -> str:
     job's cost at the old model's price (Google billed them)."""
     from inlink.gemini.settings import GeminiSettings, SettingsError   # light: not the SDK
 
-    job, config = _gemini_job_to_change(manager, job_id, "a model")
+    job = _gemini_job_to_change(manager, job_id, "a model")
     name = str(model or "").strip()
     try:
         GeminiSettings.from_options(model=name or " ")
     except SettingsError as exc:
         raise OptionError(str(exc)) from None
-    options = config.setdefault("options", {})
-    before = options.get("model")
+    before = ((job.config or {}).get("options") or {}).get("model")
     if name == before:
         return name
-    options["model"] = name
-    _reidentify(config, kinds.engine_of(job))
-    manager.update_config(job_id, config, note=f"Gemini model changed from {before} to {name}; the next pages are "
-                                               "asked of it, and costed at its price.")
+    manager.edit_config(job_id, _with_option("model", name, kinds.engine_of(job)),
+                        note=f"Gemini model changed from {before} to {name}; the next pages are asked of it, and "
+                             "costed at its price.")
     return name
+
+
+def _with_option(name: str, value, engine: str) -> Callable[[dict], dict]:
+    """An edit of a job's config (JobManager.edit_config) that sets one option and the identity it makes."""
+    def edit(config: dict) -> dict:
+        config.setdefault("options", {})[name] = value
+        _reidentify(config, engine)
+        return config
+    return edit
 
 
 def unknown_price_words(model: str) -> str:
@@ -369,14 +374,12 @@ def unknown_price_words(model: str) -> str:
     return GeminiSettings.from_options(model=model).unknown_price_words()
 
 
-def _gemini_job_to_change(manager: JobManager, job_id: str, what: str) -> tuple[Job, dict]:
-    """The job and a copy of its config to change, for a Gemini job with something left to resume; refused in
-    words otherwise (`what`: "a budget", "a model")."""
-    import copy
-
+def _gemini_job_to_change(manager: JobManager, job_id: str, what: str) -> Job:
+    """The job, a Gemini job with something left to resume; refused in words otherwise (`what`: "a budget",
+    "a model")."""
     job = manager.job(job_id)
     if not kinds.is_gemini(job):
         raise OptionError(f"job {job_id} is no Gemini analysis: {what} applies to --engine gemini jobs only")
     if job.status in (JobStatus.COMPLETED, JobStatus.STOPPED):
         raise OptionError(f"job {job_id} is {job.status.value}: it has nothing left to resume")
-    return job, copy.deepcopy(job.config or {})
+    return job
