@@ -331,6 +331,32 @@ def test_a_utf16_mark_before_text_that_is_no_utf16_is_left_out(mark, body, encod
     assert (found.encoding, found.skip) == (encoding, 2) and "were left out" in table.attrs["notes"][0]
 
 
+@pytest.mark.parametrize("body", ["cp1252", "utf-8 and cp1252"])
+def test_a_utf8_mark_before_text_that_is_no_utf8_is_left_out_and_said(body):
+    """Was: a UTF-8 byte-order mark was trusted, so Windows-1252 text after it was read as UTF-8: every row with an
+    accented letter dropped ("byte 0xe9 cannot be read as UTF-8 text") and the report named no encoding. The mark
+    is evidence, not proof: the text is read in its own encoding and the report says the mark was left out."""
+    rows = [[f"https://a.com/{i}", f"Café {i}", TEXTS["fr"]] for i in range(30)]
+    data = csv_bytes(rows, HEADERS, encoding="cp1252")
+    if body != "cp1252":   # two exports pasted together: UTF-8 lines and Windows-1252 ones
+        data = csv_bytes(rows[:15], HEADERS) + csv_bytes(rows[15:], encoding="cp1252").split(b"\n", 1)[1]
+    report = load_pages(codecs.BOM_UTF8 + data, "pages.csv")[1]
+    table = read_table(codecs.BOM_UTF8 + data, "pages.csv")
+    assert table.attrs["bad_rows"] == [] and table["Title 1"].tolist() == [row[1] for row in rows]
+    assert table["Content"].eq(TEXTS["fr"]).all() and list(table.columns) == HEADERS
+    assert "Windows-1252" in report.encoding
+    assert any("opens with a UTF-8 byte-order mark, but its text is not UTF-8" in note for note in report.warnings)
+
+
+def test_a_utf8_mark_before_utf8_with_a_damaged_byte_stays_utf8_and_says_so():
+    rows = [[f"https://a.com/{i}", f"Café {i}", TEXTS["fr"]] for i in range(30)]
+    data = codecs.BOM_UTF8 + csv_bytes(rows, HEADERS).replace(",Café 3,".encode(), ",Café 3,".encode("cp1252"))
+    found = charsets.detect_encoding(data)
+    assert (found.encoding, found.source) == ("utf_8_sig", "byte-order mark; UTF-8 with 1 damaged byte")
+    table = read_table(data, "pages.csv")
+    assert table.attrs["bad_rows"] == [(5, "byte 0xe9 cannot be read as UTF-8 text", "Title 1")]
+
+
 def test_utf16_is_never_guessed_without_its_zero_bytes():
     """charset-normalizer named UTF-16 LE for a header after a few stray bytes, none of them zero."""
     found = charsets.detect_encoding(b'K\xd5",\x13A\x97\xc7v\xa8\xe0X\x92url,title\nhttps://a.com/,x\n')

@@ -92,7 +92,8 @@ def _list_text(data: bytes) -> str:
     UTF-8...): a list saved as "Unicode" (UTF-16) by Windows Notepad was read as UTF-8, one garbled line."""
     from inlink.site.charsets import detect_encoding
 
-    return data.decode(detect_encoding(data).encoding, errors="replace").lstrip("\ufeff")
+    found = detect_encoding(data)
+    return data[found.skip:].decode(found.encoding, errors="replace").lstrip("\ufeff")
 
 
 def _source_bytes(source, name: str | None) -> tuple[bytes, str]:

@@ -112,6 +112,8 @@ def detect_encoding(data: bytes) -> Detected:
     (_utf16_evidence). Two bytes that read as a UTF-16 mark ("ÿþ" in Windows-1252) before UTF-8 or code-page text
     were taken for one: the whole file decoded as UTF-16, every row garbled. Such a mark is left out (skip)."""
     for bom, encoding in _BOMS:   # UTF-32 LE first: its mark starts like UTF-16 LE's
+        if data.startswith(bom) and encoding == "utf_8_sig":
+            return _utf8_marked(data)
         if data.startswith(bom):
             if encoding != "utf_16" or _utf16_evidence(data[len(bom):len(bom) + _HEAD], _BOM_ORDER[bom], True):
                 return Detected(encoding, "byte-order mark")
@@ -119,6 +121,30 @@ def detect_encoding(data: bytes) -> Detected:
             return found._replace(skip=len(bom), source=f"{found.source}; two bytes that read as a UTF-16 byte-order "
                                                          "mark, with no UTF-16 text after them, were left out")
     return _detect_unmarked(data)
+
+
+def _utf8_marked(data: bytes) -> Detected:
+    """A file that opens with a UTF-8 byte-order mark: UTF-8 when its text is (a few damaged bytes among many good
+    UTF-8 letters still count), else the encoding its text is in, the mark left out (skip) and said.
+
+    Why: the mark is evidence, not proof (a converter or an editor may put one before Windows-1252 text); trusted,
+    every row with an accented letter was dropped as "byte 0xe9 cannot be read as UTF-8 text" and the report said
+    nothing of the encoding."""
+    body = memoryview(data)[len(codecs.BOM_UTF8):]
+    bad, multibyte = _utf8_errors(body)
+    if not bad:
+        return Detected("utf_8_sig", "byte-order mark")
+    if multibyte >= 4 * bad:
+        return Detected("utf_8_sig", f"byte-order mark; {_damaged(bad)}")
+    sample = _sample(data)[len(codecs.BOM_UTF8):]   # the sample starts at the file's head, with the mark
+    found = _mixed(sample) or _guess_legacy(sample)
+    return found._replace(skip=len(codecs.BOM_UTF8), source=f"{found.source}; it opens with a UTF-8 byte-order "
+                                                            "mark, but its text is not UTF-8: the mark was left out")
+
+
+def _damaged(bad: int) -> str:
+    """How many bytes of a UTF-8 file are damaged, in words (counting stops at _MAX_UTF8_ERRORS)."""
+    return f"UTF-8 with {bad}{'+' if bad >= _MAX_UTF8_ERRORS else ''} damaged byte{'' if bad == 1 else 's'}"
 
 
 def _detect_unmarked(data: bytes) -> Detected:
@@ -130,7 +156,7 @@ def _detect_unmarked(data: bytes) -> Detected:
     if not bad:
         return Detected("utf_8", "valid UTF-8")
     if multibyte >= 4 * bad:
-        return Detected("utf_8", f"UTF-8 with {bad}{'+' if bad >= _MAX_UTF8_ERRORS else ''} damaged byte{'' if bad == 1 else 's'}")
+        return Detected("utf_8", _damaged(bad))
     sample = _sample(data)   # read once: a file of two encodings is told from it, and a legacy one guessed
     return _mixed(sample) or _guess_legacy(sample)
 
