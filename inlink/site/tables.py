@@ -2,7 +2,8 @@
 
 Kept apart from pages.py / inlinks.py because file decoding (encodings, delimiters, workbooks, size limits)
 has nothing to do with what the columns mean. The common file (UTF-8, well formed) is read by arrow_csv's
-low-memory reader, and so is a well-formed file of another encoding once recoded to UTF-8 (charsets.to_utf8);
+low-memory reader, and so is a well-formed file of another encoding once recoded to UTF-8 (charsets.to_utf8),
+and a file of ragged rows, title lines or CR line endings once rewritten as the common file (ragged.py);
 every other one by the text path here, which reports what it drops. Every failure becomes a SiteDataError naming the file, so the
 dashboard shows a sentence, never a traceback.
 
@@ -19,6 +20,7 @@ import io
 import os
 import re
 import stat
+import tempfile
 import warnings
 import zipfile
 import zlib
@@ -27,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from inlink.site import arrow_csv, charsets, row_breaks
+from inlink.site import arrow_csv, charsets, ragged, row_breaks
 from inlink.site.arrow_csv import GZIP_MAGIC
 from inlink.wording import listed
 
@@ -408,10 +410,10 @@ def _read_csv(data: bytes, name: str, max_rows: int | None = None, found: charse
         frame.attrs["bad_rows"].append((len(frame) + 2, *cut))
     notes = _encoding_notes(found, name)
     if delimiter != ",":
-        notes.append(f"{name} uses {'tab' if delimiter == chr(9) else repr(delimiter)} as column separator")
+        notes.append(_separator_note(name, delimiter))
     if title_lines:
         frame.attrs["bad_rows"] = [(row + title_lines, *rest) for row, *rest in frame.attrs["bad_rows"]]
-        notes.append(f"{name}: {title_lines} line{' was' if title_lines == 1 else 's were'} above the column names, skipped")
+        notes.append(_title_lines_note(name, title_lines))
     frame.attrs.update(notes=notes, header_row=1 + title_lines, encoding=found.label)
     return frame
 
@@ -419,8 +421,9 @@ def _read_csv(data: bytes, name: str, max_rows: int | None = None, found: charse
 def _read_plain_utf8(data: bytes | Path, name: str, categories: bool = False,
                      max_rows: int | None = None) -> pd.DataFrame | None:
     """The common file (UTF-8, header on the first line, LF or CRLF endings, no NUL byte, every row as wide as
-    the header or blank), gzipped or not, parsed by pyarrow's streaming CSV reader; None for any other file,
-    which the text path reads and reports on.
+    the header or blank), gzipped or not, parsed by pyarrow's streaming CSV reader, and a UTF-8 file of ragged
+    rows, title lines or CR line endings, rewritten as the common file first (_read_reshaped); None for any
+    other file, which the text path reads and reports on.
 
     Why (bench/bench_import.py, target: the importer's peak <= 3x the file): the text path holds the bytes,
     the decoded text, a StringIO copy (4 bytes a character) and the parser's own buffers at once, about 10x
@@ -429,22 +432,71 @@ def _read_plain_utf8(data: bytes | Path, name: str, categories: bool = False,
     if name.lower().endswith(WORKBOOK_NAMES):
         return None
     head = arrow_csv.unpacked_head(data)
-    if not head or b"\x00" in head or b"\n" not in head or head.startswith((_XLSX_MAGIC, _XLS_MAGIC)):
+    if not head or b"\x00" in head or head.startswith((_XLSX_MAGIC, _XLS_MAGIC)):
         return None
     sample = head.decode("utf-8-sig", errors="ignore")
-    if _looks_binary(sample) or _skip_title_line(sample)[1]:
+    if _looks_binary(sample):
         return None
-    delimiter = sniff_delimiter(sample)
+    text_head, skipped = _skip_title_line(_unify_line_endings(sample))
+    delimiter = sniff_delimiter(text_head)
+    if skipped or b"\n" not in head:   # title lines, CR line endings: rewritten (ragged.py)
+        return _read_reshaped(data, name, delimiter, text_head, skipped, categories, max_rows)
+    # the header as the text path names it (blank and repeated names included), from its line alone: a long first
+    # row may not end within the head
+    header_line = head.split(b"\n", 1)[0] + b"\n"
+    _check_width(header_line.count(delimiter.encode()) + 1, name)
     try:
-        # the header as the text path names it (blank and repeated names included), from its line alone: a
-        # long first row may not end within the head
-        header_line = head.split(b"\n", 1)[0] + b"\n"
-        _check_width(header_line.count(delimiter.encode()) + 1, name)
-        headers = pd.read_csv(io.BytesIO(header_line), sep=delimiter, nrows=0, dtype=str, engine="c").columns
-        read = arrow_csv.read_rows(data, delimiter, len(headers), categories, _row_limit(max_rows),
-                                   MAX_BYTES)
-    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):   # bad UTF-8, a row of another width
+        headers = list(pd.read_csv(io.BytesIO(header_line), sep=delimiter, nrows=0, dtype=str, engine="c").columns)
+    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):   # bad UTF-8
         return None
+    try:
+        return _read_arrow(data, name, delimiter, headers, categories, max_rows)
+    except SiteDataError:   # a ValueError too: the refusal stands
+        raise
+    except ValueError as exc:   # pyarrow.ArrowInvalid
+        if not _RAGGED_ROW.search(str(exc)):   # bad UTF-8: the caller recodes the file
+            return None
+    return _read_reshaped(data, name, delimiter, text_head, 0, categories, max_rows)
+
+
+#: pyarrow's word for a row of another width than the header: the file is rewritten (ragged.py) and read again
+_RAGGED_ROW = re.compile(r"Expected \d+ columns, got \d+")
+
+
+def _read_reshaped(data: bytes | Path, name: str, delimiter: str, text_head: str, skipped: int, categories: bool,
+                   max_rows: int | None) -> pd.DataFrame | None:
+    """A UTF-8 file of ragged rows, title lines or CR line endings, rewritten as the common file (ragged.py) and
+    read by the low-memory reader, with the rows and notes the text path gives; None where ragged.py says the
+    text path must read it."""
+    _check_width(_first_line(text_head).count(delimiter) + 1, name, skipped)
+    try:
+        headers = list(pd.read_csv(io.StringIO(_first_line(text_head) + "\n"), sep=delimiter, nrows=0, dtype=str,
+                                   engine="c").columns)
+    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        return None
+    try:
+        with tempfile.NamedTemporaryFile(prefix="inlink-", suffix=".csv") as copy:   # private (0600), removed
+            bad_rows = ragged.reshape(data, delimiter, headers, skipped, copy)
+            frame = None if bad_rows is None else _read_arrow(Path(copy.name), name, delimiter, headers,
+                                                               categories, max_rows)
+    except SiteDataError:
+        raise
+    except (ValueError, OSError):   # not expected of a rewritten file, or no room for it: the text path reads it
+        return None
+    if frame is None:
+        return None
+    frame.attrs.update(bad_rows=bad_rows, header_row=1 + skipped)
+    if skipped:
+        frame.attrs["notes"].append(_title_lines_note(name, skipped))
+    return frame
+
+
+def _read_arrow(data: bytes | Path, name: str, delimiter: str, headers: list[str], categories: bool,
+                max_rows: int | None) -> pd.DataFrame | None:
+    """The rows under the header, read by arrow_csv; None where the text path must read the file. ValueError
+    (pyarrow's ArrowInvalid: bad UTF-8, a row of another width) propagates."""
+    try:
+        read = arrow_csv.read_rows(data, delimiter, len(headers), categories, _row_limit(max_rows), MAX_BYTES)
     except (OSError, EOFError, zlib.error):   # damaged gzip data: the text path names it
         return None
     except ImportError:   # pyarrow missing (it is in requirements.txt): the text path still reads the file
@@ -455,10 +507,17 @@ def _read_plain_utf8(data: bytes | Path, name: str, categories: bool = False,
         return None
     columns, blank = read
     frame = pd.DataFrame({header: columns.pop(0) for header in headers})
-    notes = [] if delimiter == "," else [
-        f"{name} uses {'tab' if delimiter == chr(9) else repr(delimiter)} as column separator"]
+    notes = [] if delimiter == "," else [_separator_note(name, delimiter)]
     frame.attrs.update(bad_rows=[], notes=notes, header_row=1, encoding="UTF-8", blank_rows=blank)
     return frame
+
+
+def _separator_note(name: str, delimiter: str) -> str:
+    return f"{name} uses {'tab' if delimiter == chr(9) else repr(delimiter)} as column separator"
+
+
+def _title_lines_note(name: str, lines: int) -> str:
+    return f"{name}: {lines} line{' was' if lines == 1 else 's were'} above the column names, skipped"
 
 
 def _drop_bad_cells(frame: pd.DataFrame, found: charsets.Detected) -> None:
