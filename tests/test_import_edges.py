@@ -8,6 +8,7 @@ import csv
 import gzip
 import io
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -1099,3 +1100,34 @@ def test_a_workbook_wider_than_the_column_limit_is_refused_naming_file_sheet_and
         sheet_choice(wide)
     table = read_table(workbook(MAX_COLUMNS))
     assert table.shape == (1, MAX_COLUMNS) and table["Address"].tolist() == ["https://a.com/"]
+
+
+SIGN_IN_PAGE = ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Sign in\n | Crawler Cloud'
+                '</title>\n</head>\n<body><form>Please sign in to download the export</form></body></html>\n')
+
+
+@pytest.mark.parametrize("name, data", [
+    ("pages.csv", SIGN_IN_PAGE.encode()),
+    ("pages.xls", codecs.BOM_UTF8 + b"<html>\n<body><table><tr><td>Address</td><td>Title 1</td></tr>"
+                  b"<tr><td>https://a.com/</td><td>Home</td></tr></table></body></html>\n"),
+    ("pages.csv.gz", gzip.compress(b'<?xml version="1.0"?>\n' + SIGN_IN_PAGE.split("\n", 1)[1].encode())),
+], ids=["a sign-in page saved as .csv", "an HTML table saved as .xls", "gzipped XHTML"])
+def test_a_web_page_saved_as_a_table_is_refused_as_what_it_is(tmp_path, name, data):
+    """Was: 'no URL column found (expected a header such as Address, URL or Page); headers are: <!DOCTYPE html>'
+    (with a hint to name the URL column) for a download that saved a sign-in page, or a tool's "Excel" export
+    that is an HTML table."""
+    with pytest.raises(SiteDataError, match=rf"^{re.escape(name)}: is a web page \(HTML\).*not a table") as refused:
+        load_pages(data, name)
+    assert "Export the crawl again as CSV or XLSX" in str(refused.value)
+    assert ('(its title: "Sign in | Crawler Cloud")' in str(refused.value)) == ("Sign in" in data.decode("latin-1")
+                                                                               or name.endswith(".gz"))
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = run_cli("suggest", path, "--out", tmp_path / "out.csv", jobs_dir=tmp_path / "jobs")
+    assert result.exit_code != 0 and "is a web page (HTML)" in result.output and "Traceback" not in result.output
+
+
+def test_a_table_whose_first_header_names_html_is_no_web_page():
+    rows = [["<p>Home page text</p>", "https://a.com/"]]
+    assert len(read_table(csv_bytes(rows, ["html", "url"]), "p.csv")) == 1
+    assert len(read_table(csv_bytes([rows[0][::-1]], ["url", "html"]), "p.csv")) == 1

@@ -14,6 +14,7 @@ in ``frame.attrs["notes"]``.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
@@ -101,6 +102,7 @@ def _read_table(source, filename: str | None, sheet: str | None, categories: boo
     encoding is recoded to UTF-8 first, the recoded bytes taking the place of the file's, so that the low-memory
     reader reads it when its shape allows."""
     data, name = _open_source(source, filename)
+    _refuse_web_page(arrow_csv.unpacked_head(data), name)
     frame = _read_plain_utf8(data, name, categories, max_rows=max_rows)   # the common file, streamed from its path or bytes (even gzipped)
     inner = None
     if frame is None:
@@ -135,6 +137,24 @@ def _read_table(source, filename: str | None, sheet: str | None, categories: boo
         frame.attrs["notes"].append(f'{name} is a CSV file, not a workbook: the worksheet "{sheet}" asked '
                                     "for was ignored")
     return _finish(frame, name, max_rows)
+
+
+_WEB_PAGE = re.compile(rb"\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html[\s>]|<head[\s>]|<\?xml[^>]*>\s*(<!doctype\s+)?<html)",
+                       re.IGNORECASE | re.DOTALL)
+_PAGE_TITLE = re.compile(rb"<title[^>]*>([^<]{1,200})</title>", re.IGNORECASE)
+
+
+def _refuse_web_page(head: bytes, name: str) -> None:
+    """Refuse a web page saved under a table's name, saying what it is: a download that returned a sign-in or error
+    page, or a tool's "Excel" export that is an HTML table. It was read as a table of one column named
+    "<!DOCTYPE html>" and refused as having no URL column."""
+    if not _WEB_PAGE.match(head.removeprefix(codecs.BOM_UTF8)):
+        return
+    title = _PAGE_TITLE.search(head)
+    said = f' (its title: "{" ".join(title.group(1).decode("utf-8", "replace").split())}")' if title else ""
+    raise SiteDataError(f"is a web page (HTML){said}, not a table: a download may have saved a sign-in or error "
+                        "page instead of the export. Export the crawl again as CSV or XLSX (to read the site's "
+                        "pages themselves, fetch them from the site)", file=name)
 
 
 def sheet_names(source, filename: str | None = None) -> list[str]:
