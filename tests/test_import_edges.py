@@ -1131,3 +1131,45 @@ def test_a_table_whose_first_header_names_html_is_no_web_page():
     rows = [["<p>Home page text</p>", "https://a.com/"]]
     assert len(read_table(csv_bytes(rows, ["html", "url"]), "p.csv")) == 1
     assert len(read_table(csv_bytes([rows[0][::-1]], ["url", "html"]), "p.csv")) == 1
+
+
+SUMMARIES = {   # what stands above the column names, and how many lines that is
+    "a summary row as wide as the header": ("Total URLs,2,,\n", 1),
+    "a shorter summary row": ("Total URLs,2\n", 1),
+    "a row of empty cells (a spreadsheet's blank row)": (",,,\n", 1),
+    "a report's name, then summary rows": ("Crawl summary\nTotal URLs,2,,\nIndexable,2,,\n", 3),
+}
+
+
+@pytest.mark.parametrize("above, lines", SUMMARIES.values(), ids=SUMMARIES.keys())
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_summary_rows_above_the_column_names_are_skipped_in_csv(above, lines, delimiter):
+    """Was: 'no URL column found ...; headers are: Total URLs, 2, Unnamed: 2, Unnamed: 3' (the summary row read
+    as the header), or 'Unnamed: 0, Unnamed: 1 ...' for a blank spreadsheet row saved as commas."""
+    text = above + "Address,Title 1,H1-1,Body 1\n" + "".join(f"https://a.com/{i},Coffee {i},Coffee,{TEXTS['fr'].replace(',', '')}\n"
+                                                            for i in range(3))
+    pages, report = load_pages(text.replace(",", delimiter).encode(), "pages.csv")
+    assert pages["url"].tolist() == [f"https://a.com/{i}" for i in range(3)]
+    assert f"pages.csv: {lines} line{' was' if lines == 1 else 's were'} above the column names, skipped" \
+        in report.warnings
+
+
+def test_summary_rows_above_the_links_header_are_skipped_and_data_rows_never_are():
+    links = "Total links,2\nSource,Destination,Anchor\nhttps://a.com/,https://a.com/b,Bee\nhttps://a.com/b,https://a.com/,Home\n"
+    assert len(load_links(links.encode(), "links.csv")[0]) == 2
+    # headers named by the user (no header the detection knows): a data row that reads like a header stays a row
+    data = "Name,Where,Text\nHome,https://a.com/,Home page\nPage,https://a.com/p,A page\n"
+    pages, _ = load_pages(data.encode(), "pages.csv", column_map={"url": "Where", "content": "Text"})
+    assert pages["url"].tolist() == ["https://a.com/", "https://a.com/p"]
+
+
+def test_summary_rows_above_the_column_names_are_skipped_in_a_workbook():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in (["Total URLs", 2], ["Address", "Title 1", "Body 1"], ["https://a.com/", "Coffee", TEXTS["fr"]]):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    pages, report = load_pages(buffer.getvalue(), "crawl.xlsx")
+    assert pages["url"].tolist() == ["https://a.com/"] and "crawl.xlsx: 1 row was above the column names, skipped" \
+        in report.warnings

@@ -74,8 +74,12 @@ def table_suffix(filename: str) -> str:
     return next((suffix for suffix in TABLE_SUFFIXES if lowered.endswith(suffix)), ".csv")
 
 
+#: What a table's headers must name (columns.holds_pages, holds_links), or None: any headers
+Fits = Callable[[list[str]], bool] | None
+
+
 def read_table(source, filename: str | None = None, sheet: str | None = None, *,
-               categories: bool = False, fits: Callable[[list[str]], bool] | None = None,
+               categories: bool = False, fits: Fits = None,
                holds: str = "the crawl", max_rows: int | None = None) -> pd.DataFrame:
     """Return the table in ``source`` (path, bytes or file-like with .getvalue()/.read()) as strings.
 
@@ -103,13 +107,13 @@ def _read_table(source, filename: str | None, sheet: str | None, categories: boo
     reader reads it when its shape allows."""
     data, name = _open_source(source, filename)
     _refuse_web_page(arrow_csv.unpacked_head(data), name)
-    frame = _read_plain_utf8(data, name, categories, max_rows=max_rows)   # the common file, streamed from its path or bytes (even gzipped)
+    frame = _read_plain_utf8(data, name, categories, max_rows=max_rows, fits=fits)   # the common file, streamed from its path or bytes (even gzipped)
     inner = None
     if frame is None:
         data, name = _gunzip(_read_path(data, name) if isinstance(data, Path) else data, name)
         data, inner = _unzip(data, name)
         if inner is not None:
-            frame = _read_plain_utf8(data, name, categories, max_rows=max_rows)   # a zipped CSV: as if unzipped
+            frame = _read_plain_utf8(data, name, categories, max_rows=max_rows, fits=fits)   # a zipped CSV
     if frame is None:
         if not data or (data[:4096].isspace() and data.isspace()):   # no full copy of a large file
             raise SiteDataError("the file is empty", file=name)
@@ -126,9 +130,9 @@ def _read_table(source, filename: str | None, sheet: str | None, categories: boo
         found, marked = charsets.detect_encoding(data), None
         if _recodes(found):
             data, marked = charsets.to_utf8(data, found)   # rebound: the file's own bytes are freed
-            frame = _read_recoded(data, name, found, marked, categories, max_rows)
+            frame = _read_recoded(data, name, found, marked, categories, max_rows, fits)
         if frame is None:
-            frame = _read_csv(data, name, max_rows, found, marked)
+            frame = _read_csv(data, name, max_rows, found, marked, fits)
         if name.lower().endswith(WORKBOOK_NAMES):   # text saved under a workbook's name (many exporters do)
             frame.attrs["notes"].append(f"{name} is named like an Excel workbook but holds text: it was read as "
                                         "a CSV file")
@@ -359,10 +363,10 @@ def _recodes(found: charsets.Detected) -> bool:
 
 
 def _read_recoded(data: bytes, name: str, found: charsets.Detected, marked: bool, categories: bool,
-                  max_rows: int | None) -> pd.DataFrame | None:
+                  max_rows: int | None, fits: Fits = None) -> pd.DataFrame | None:
     """A file recoded to UTF-8 (charsets.to_utf8) read by the low-memory reader when its shape allows (else
     None: the text path reads it), with what the text path says of its encoding and of its undecodable cells."""
-    frame = _read_plain_utf8(data, name, categories, max_rows=max_rows)
+    frame = _read_plain_utf8(data, name, categories, max_rows=max_rows, fits=fits)
     if frame is None:
         return None
     if marked:
@@ -412,14 +416,14 @@ def sniff_delimiter(text: str) -> str:
 
 
 def _read_csv(data: bytes, name: str, max_rows: int | None = None, found: charsets.Detected | None = None,
-              marked: bool | None = None) -> pd.DataFrame:
+              marked: bool | None = None, fits: Fits = None) -> pd.DataFrame:
     """The text path: any encoding, line ending, title line, ragged rows or bad cells (each reported);
     ``found`` and ``marked``: see _decode."""
     text, found, marked = _decode(data, found, marked)
     if _looks_binary(text):
         raise SiteDataError("looks like a binary file, not a CSV or XLSX table", file=name)
     text = _unify_line_endings(text)
-    text, title_lines = _skip_title_line(text)
+    text, title_lines = _skip_title_line(text, fits)
     delimiter = sniff_delimiter(text)
     _check_width(_first_line(text).count(delimiter) + 1, name, title_lines)
     text, cut = row_breaks.cut_last_row(text, delimiter)
@@ -439,7 +443,7 @@ def _read_csv(data: bytes, name: str, max_rows: int | None = None, found: charse
 
 
 def _read_plain_utf8(data: bytes | Path, name: str, categories: bool = False,
-                     max_rows: int | None = None) -> pd.DataFrame | None:
+                     max_rows: int | None = None, fits: Fits = None) -> pd.DataFrame | None:
     """The common file (UTF-8, header on the first line, LF or CRLF endings, no NUL byte, every row as wide as
     the header or blank), gzipped or not, parsed by pyarrow's streaming CSV reader, and a UTF-8 file of ragged
     rows, title lines or CR line endings, rewritten as the common file first (_read_reshaped); None for any
@@ -457,7 +461,7 @@ def _read_plain_utf8(data: bytes | Path, name: str, categories: bool = False,
     sample = head.decode("utf-8-sig", errors="ignore")
     if _looks_binary(sample):
         return None
-    text_head, skipped = _skip_title_line(_unify_line_endings(sample))
+    text_head, skipped = _skip_title_line(_unify_line_endings(sample), fits)
     delimiter = sniff_delimiter(text_head)
     if skipped or b"\n" not in head:   # title lines, CR line endings: rewritten (ragged.py)
         return _read_reshaped(data, name, delimiter, text_head, skipped, categories, max_rows)
@@ -561,11 +565,12 @@ def _drop_bad_cells(frame: pd.DataFrame, found: charsets.Detected) -> None:
 _EXCEL_SEPARATOR_LINE = re.compile(r'"?sep=.?"?', re.IGNORECASE)
 
 
-def _skip_title_line(text: str) -> tuple[str, int]:
+def _skip_title_line(text: str, fits: Fits = None) -> tuple[str, int]:
     """Text from the header line on, and how many lines came before it: blank lines, and the title lines
     ("Internal - HTML"; a report's name and date, "Exported 2024-05-01 10:00") that exports put above the header, or
-    Excel's separator line ("sep=;"). A title line holds no delimiter; the header after it holds two or more. Works
-    on the head of the text so a large file is copied at most once."""
+    Excel's separator line ("sep=;"). A title line holds no delimiter; the header after it holds two or more. With
+    ``fits`` (what the headers must name), a header it does not accept gives way to one of the next lines that it
+    does (_header_further_down). Works on the head of the text so a large file is copied at most once."""
     head = text[:65536]
     lines = head.split("\n")[:TITLE_LINES + 2]
     above = 0
@@ -578,8 +583,29 @@ def _skip_title_line(text: str) -> tuple[str, int]:
         above = 0
         while above < len(lines) - 1 and not lines[above].strip("\r"):   # leading blank lines only
             above += 1
+    if fits is not None and above < len(lines) - 1 and not _line_fits(lines[above], fits):
+        above = _header_further_down(lines, above, fits)
     start = sum(len(line) + 1 for line in lines[:above])
     return (text[start:] if start else text), above
+
+
+def _header_further_down(lines: list[str], above: int, fits: Callable[[list[str]], bool]) -> int:
+    """Where the header line is when the line taken for it does not name what ``fits`` asks: the first of the next
+    lines (up to TITLE_LINES) that does, when no line above that one holds a URL (a report's summary row, "Total
+    URLs,2,,", or a row of empty cells, as a spreadsheet saved as CSV writes a blank row); else ``above``. It was
+    read as the header: 'no URL column found; headers are: Total URLs, 2, Unnamed: 2'."""
+    for row in range(above + 1, min(len(lines) - 1, TITLE_LINES + 1)):
+        if "://" in lines[row - 1]:
+            break
+        if _line_fits(lines[row], fits):
+            return row
+    return above
+
+
+def _line_fits(line: str, fits: Callable[[list[str]], bool]) -> bool:
+    """Whether a line, split at any of the delimiters, holds headers ``fits`` accepts."""
+    line = line.strip("\r\ufeff")
+    return any(fits(next(csv.reader([line], delimiter=delim), [])) for delim in DELIMITERS if delim in line)
 
 
 #: At most this many title lines above a header are skipped (a report's name, its date, a filter said...).

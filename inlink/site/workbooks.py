@@ -98,7 +98,7 @@ def read_xlsx(data: bytes, name: str, sheet: str | None = None, fits: Callable[[
         hint = f"; the workbook's other worksheets are {quoted(others)}: pick the one that holds {holds} " \
             f"({sheet_hint(holds)})" if others else ""
         raise SiteDataError(f'the worksheet "{chosen}" is empty{hint}', file=name)
-    rows, titles = _without_title_rows(rows)
+    rows, titles = _without_title_rows(rows, fits)
     frame = _frame(rows)
     notes = [] if not others or sheet else [_default_note(name, sheets, chosen, others, holds)]
     notes.extend(_full_cells(rows, name))
@@ -132,15 +132,15 @@ def _default_sheet(workbook, name: str, fits: Callable[[list[str]], bool] | None
     visible = [sheet for sheet in sheets if sheet.sheet_state == "visible"] or sheets
     if fits is not None:
         for sheet in visible:
-            if fits(_header_cells(sheet, name)):
+            if fits(_header_cells(sheet, name, fits)):
                 return sheet.title
     return visible[0].title
 
 
-def _header_cells(sheet, name: str) -> list[str]:
+def _header_cells(sheet, name: str, fits: Callable[[list[str]], bool] | None = None) -> list[str]:
     """A worksheet's column names as read_xlsx finds them (title rows above them skipped), from its first rows."""
     rows = _sheet_rows(sheet, name, HEADER_SEARCH_ROWS)
-    return _without_title_rows(rows)[0][0][1] if rows else []
+    return _without_title_rows(rows, fits)[0][0][1] if rows else []
 
 
 def _default_note(name: str, sheets: list[str], chosen: str, others: list[str], holds: str) -> str:
@@ -162,14 +162,29 @@ def _choose(sheets: list[str], sheet: str, name: str) -> str:
     raise SiteDataError(f'has no worksheet "{sheet}"; its worksheets are {quoted(sheets)}', file=name)
 
 
-def _without_title_rows(rows: list[tuple[int, list[str]]]) -> tuple[list[tuple[int, list[str]]], int]:
+def _without_title_rows(rows: list[tuple[int, list[str]]], fits: Callable[[list[str]], bool] | None = None
+                        ) -> tuple[list[tuple[int, list[str]]], int]:
     """The rows from the column names on, and how many came before them: title rows ("Internal - HTML"; a report's
     name and date), one cell each, and blank rows, above a row of several names, as the CSV reader skips title
-    lines (tables._skip_title_line)."""
+    lines (tables._skip_title_line); with ``fits``, a row it does not accept gives way to one of the next rows that
+    it does, when no row above that one holds a URL (a report's summary rows, "Total URLs | 2", above the header)."""
     for at, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
         if sum(1 for cell in cells if cell) >= 2:
+            at = _header_row(rows, at, fits)
             return rows[at:], at
     return rows, 0
+
+
+def _header_row(rows: list[tuple[int, list[str]]], at: int, fits: Callable[[list[str]], bool] | None) -> int:
+    """The header's position: ``at``, unless ``fits`` refuses it and accepts a later row with no URL above it."""
+    if fits is None or fits(rows[at][1]):
+        return at
+    for later in range(at + 1, min(len(rows), HEADER_SEARCH_ROWS)):
+        if any("://" in cell for cell in rows[later - 1][1]):
+            break
+        if fits(rows[later][1]):
+            return later
+    return at
 
 
 def _frame(rows: list[tuple[int, list[str]]]) -> pd.DataFrame:
