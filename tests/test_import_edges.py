@@ -1173,3 +1173,36 @@ def test_summary_rows_above_the_column_names_are_skipped_in_a_workbook():
     pages, report = load_pages(buffer.getvalue(), "crawl.xlsx")
     assert pages["url"].tolist() == ["https://a.com/"] and "crawl.xlsx: 1 row was above the column names, skipped" \
         in report.warnings
+
+
+LOCAL_EXPORTS = {   # a crawler's "Internal: HTML" and "All Inlinks" headers in the language it is set to
+    "German": (["Adresse", "Inhaltstyp", "Statuscode", "Indexierbarkeit", "Titel 1", "Meta-Beschreibung 1", "H1-1",
+                "Inhalt 1"], ["Typ", "Quelle", "Ziel", "Ankertext", "Linkposition"]),
+    "French": (["Adresse", "Type de contenu", "Code HTTP", "Indexabilité", "Titre 1", "Meta Description 1", "H1-1",
+                "Contenu 1"], ["Type", "Source", "Destination", "Texte d’ancrage", "Position du lien"]),
+    "Spanish": (["Dirección", "Tipo de contenido", "Código de estado", "Indexabilidad", "Título 1",
+                 "Meta descripción 1", "H1-1", "Contenido"], ["Tipo", "Origen", "Destino", "Texto de anclaje",
+                                                              "Posición del enlace"]),
+    "Italian": (["Indirizzo", "Tipo di contenuto", "Codice di stato", "Indicizzabilità", "Titolo 1",
+                 "Meta Descrizione 1", "H1-1", "Testo"], ["Tipo", "Origine", "Destinazione", "Testo di ancoraggio",
+                                                          "Posizione"]),
+}
+
+
+@pytest.mark.parametrize("pages_headers, links_headers", LOCAL_EXPORTS.values(), ids=LOCAL_EXPORTS.keys())
+def test_exports_with_column_names_in_another_language_are_read(pages_headers, links_headers):
+    """Was: 'no URL column found ...; headers are: Adresse, Inhaltstyp, Statuscode, Indexierbarkeit, Titel 1, ...'
+    for a crawler set to German (its column names follow its language)."""
+    rows = [[f"https://a.com/{i}", "text/html; charset=UTF-8", "200" if i else "404", "Indexable", f"Kaffee {i}",
+             "Über Kaffee", f"Kaffee {i}", TEXTS["fr"]] for i in range(3)]
+    pages, report = load_pages(csv_bytes(rows, pages_headers), "interne.csv")
+    assert report.text_column == pages_headers[-1]
+    assert pages.set_index("url").loc["https://a.com/1", ["title", "h1", "description", "content"]].tolist() == [
+        "Kaffee 1", "Kaffee 1", "Über Kaffee", TEXTS["fr"]]
+    assert pages.set_index("url")["is_target"].to_dict() == {"https://a.com/0": False, "https://a.com/1": True,
+                                                             "https://a.com/2": True}
+    links = [["Hyperlink", "https://a.com/1", "https://a.com/2", "Kaffee 2", "Content"],
+             ["Hyperlink", "https://a.com/2", "https://a.com/1", "Kaffee 1", "Navigation"]]
+    read = load_links(csv_bytes(links, links_headers), "links.csv")[0]
+    assert read[["source", "destination", "anchor"]].values.tolist() == [
+        ["https://a.com/1", "https://a.com/2", "Kaffee 2"], ["https://a.com/2", "https://a.com/1", "Kaffee 1"]]

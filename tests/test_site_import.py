@@ -544,11 +544,11 @@ def test_a_links_export_may_have_more_rows_than_a_crawl(monkeypatch):
 # --- column map -------------------------------------------------------------------------------------------
 
 def test_column_map_maps_unknown_headers():
-    headers = ["Seite", "Überschrift", "Inhalt"]
+    headers = ["Seite", "Überschrift", "Haupttext"]
     data = csv_bytes(headers, [["https://a.com/x", "Kopf", "Ein Text"]])
     assert missing_page_fields(headers) == ["url", "content"]
     assert missing_page_fields(headers, {"url": "Seite"}) == ["content"]
-    column_map = {"url": "Seite", "h1": "Überschrift", "content": "Inhalt", "title": ""}
+    column_map = {"url": "Seite", "h1": "Überschrift", "content": "Haupttext", "title": ""}
     assert missing_page_fields(headers, column_map) == []
     pages, _ = load_pages(data, "seiten.csv", column_map=column_map)
     assert pages.loc[0, ["url", "h1", "content"]].tolist() == ["https://a.com/x", "Kopf", "Ein Text"]

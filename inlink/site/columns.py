@@ -6,6 +6,7 @@ Headers are compared by header_key(): case, spaces, underscores, hyphens and dot
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Mapping
 
 from inlink.site.tables import SiteDataError
@@ -15,6 +16,32 @@ PAGE_FIELDS = ("url", "title", "h1", "description", "content", "word_count",
                "status_code", "content_type", "indexability")
 TEXT_FIELDS = ("title", "h1", "description", "content")
 
+# The same headers as a crawler set to German, French, Spanish, Italian, Dutch or Portuguese writes them (header_key()
+# form: accents folded, "Indexabilité" -> "indexabilite"), after the English ones. An export in another language
+# was refused: 'no URL column found; headers are: Adresse, Inhaltstyp, Statuscode, Indexierbarkeit, Titel 1, ...'.
+LOCAL: dict[str, tuple[str, ...]] = {
+    "url": ("adresse", "direccion", "indirizzo", "adres", "endereco"),
+    "title": ("titel1", "titel", "titre1", "titre", "titulo1", "titulo", "titolo1", "titolo"),
+    "description": ("metabeschreibung1", "metabeschreibung", "metadescripcion1", "metadescripcion",
+                    "metadescrizione1", "metadescrizione", "metabeschrijving1", "metabeschrijving",
+                    "metadescricao1", "metadescricao"),
+    "content": ("inhalt", "contenu", "contenido", "contenuto", "inhoud", "conteudo", "texte", "texto", "testo"),
+    "word_count": ("wortanzahl", "anzahlworter", "nombredemots", "recuentodepalabras", "numerodiparole",
+                   "aantalwoorden", "contagemdepalavras"),
+    "status_code": ("statuscode", "codedestatut", "codehttp", "codigodeestado", "codigodeestadohttp",
+                    "codigoderespuesta", "codicedistato", "codicedirisposta", "codigodestatus"),
+    "content_type": ("inhaltstyp", "typedecontenu", "tipodecontenido", "tipodicontenuto", "inhoudstype",
+                     "tipodeconteudo"),
+    "indexability": ("indexierbarkeit", "indexabilite", "indexabilidad", "indicizzabilita", "indexeerbaarheid",
+                     "indexabilidade"),
+    "source": ("quelle", "quellurl", "origen", "origine", "bron", "origem"),
+    "destination": ("ziel", "zielurl", "destino", "destinazione", "bestemming"),
+    "anchor": ("ankertext", "texteancre", "textedancrage", "textodeanclaje", "textodelancla", "testodiancoraggio",
+               "ankertekst", "textoancora", "textodaancora"),
+    "type": ("typ", "tipo"),
+    "position": ("linkposition", "positiondulien", "posicion", "posiciondelenlace", "posizione", "posicao"),
+}
+
 # Header synonyms, already in header_key() form, best first. "indexability_status" is read on top of
 # PAGE_FIELDS only to explain why a page is non-indexable (canonicalised, noindex...; without Screaming Frog's
 # "Indexability Status", a crawler's "Meta Robots" column says "noindex"), and "redirect_url" (a 3xx
@@ -22,16 +49,18 @@ TEXT_FIELDS = ("title", "h1", "description", "content")
 # the page it redirects to.
 PAGE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "url": ("address", "url", "pageurl", "page", "link", "loc", "uri", "permalink", "fullurl",
-            "landingpage", "urls", "pages"),
-    "title": ("title1", "title", "pagetitle", "metatitle", "titletag", "seotitle"),
+            "landingpage", "urls", "pages", *LOCAL["url"]),
+    "title": ("title1", "title", "pagetitle", "metatitle", "titletag", "seotitle", *LOCAL["title"]),
     "h1": ("h11", "h1", "heading", "heading1", "h1heading", "mainheading", "headline", "header"),
-    "description": ("metadescription1", "metadescription", "description", "metadesc", "summary", "excerpt"),
+    "description": ("metadescription1", "metadescription", "description", "metadesc", "summary", "excerpt",
+                    *LOCAL["description"]),
     "content": ("content", "text", "body", "bodytext", "maincontent", "pagetext", "pagecontent",
-                "contenttext", "copy", "fulltext", "article", "bodyhtml", "contenthtml", "innerhtml", "html"),
-    "word_count": ("wordcount", "words", "wordcount1"),
-    "status_code": ("statuscode", "httpstatuscode", "httpstatus", "responsecode", "status"),
-    "content_type": ("contenttype", "mimetype", "mime", "type"),
-    "indexability": ("indexability", "indexable", "isindexable", "isindexablepage"),
+                "contenttext", "copy", "fulltext", "article", "bodyhtml", "contenthtml", "innerhtml", "html",
+                *LOCAL["content"]),
+    "word_count": ("wordcount", "words", "wordcount1", *LOCAL["word_count"]),
+    "status_code": ("statuscode", "httpstatuscode", "httpstatus", "responsecode", "status", *LOCAL["status_code"]),
+    "content_type": ("contenttype", "mimetype", "mime", "type", *LOCAL["content_type"]),
+    "indexability": ("indexability", "indexable", "isindexable", "isindexablepage", *LOCAL["indexability"]),
     "indexability_status": ("indexabilitystatus", "metarobots1", "metarobots", "robotsmeta", "metarobotstag",
                             "xrobotstag1", "xrobotstag"),
     "redirect_url": ("redirecturl", "redirecturi", "redirecttarget", "redirectsto"),
@@ -40,15 +69,17 @@ PAGE_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 LINK_SYNONYMS: dict[str, tuple[str, ...]] = {
     "source": ("source", "sourceurl", "from", "fromurl", "sourcepage", "referrer", "referringpage",
-               "linkingpage", "referringpageurl", "referringurl", "sourcepageurl", "urlfrom"),
+               "linkingpage", "referringpageurl", "referringurl", "sourcepageurl", "urlfrom", *LOCAL["source"]),
     "destination": ("destination", "destinationurl", "dest", "to", "tourl", "targeturl", "linkurl", "href",
-                    "link", "target", "targetpageurl", "destinationpageurl", "linkedurl", "urlto"),
-    "anchor": ("anchor", "anchortext", "linktext", "text"),
-    "type": ("type", "linktype"),
-    "position": ("linkposition", "position"),
+                    "link", "target", "targetpageurl", "destinationpageurl", "linkedurl", "urlto",
+                    *LOCAL["destination"]),
+    "anchor": ("anchor", "anchortext", "linktext", "text", *LOCAL["anchor"]),
+    "type": ("type", "linktype", *LOCAL["type"]),
+    "position": ("linkposition", "position", *LOCAL["position"]),
 }
 # Screaming Frog custom extraction columns: "<extractor name> <n>", e.g. "Body 1", "Content 2", "Extractor 1 1".
 EXTRACTION_HEADER = re.compile(r"^(content|body|text|bodytext|maincontent|pagetext|copy|article|"
+                               r"inhalt|contenu|contenido|contenuto|inhoud|conteudo|texte|texto|testo|"
                                r"extractor\d*|extraction\d*|customextraction\d*)(?:html|innerhtml)?\d+$")
 
 
@@ -66,8 +97,10 @@ def header_list(headers) -> str:
 
 
 def header_key(header) -> str:
-    """Header as compared: lower case without spaces, underscores, hyphens or dots ("H1-1" -> "h11")."""
-    return re.sub(r"[\s_\-.]+", "", str(header)).lower()
+    """Header as compared: lower case without spaces, underscores, hyphens, dots, apostrophes or accents ("H1-1" ->
+    "h11", "Código de estado" -> "codigodeestado", "Texte d'ancrage" -> "textedancrage")."""
+    folded = unicodedata.normalize("NFKD", str(header))
+    return re.sub(r"[\s_\-.'’]+", "", "".join(char for char in folded if not unicodedata.combining(char))).lower()
 
 
 def detect(headers, synonyms: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
