@@ -291,7 +291,7 @@ def test_a_file_of_headers_alone_is_not_offered_for_fetching():
     upload(app, b"Address,Title 1,H1-1\n", "headers.csv")
     assert_clean(app)
     assert not any(b.label == "Fetch these pages" for b in app.button)
-    assert any("no pages found" in e for e in texts(app.error))
+    assert any("holds its column names but no rows under them" in e for e in texts(app.error))
     upload(app, b"Address,Title 1,H1-1\nhttps://example.com/,Home,Welcome\n", "no_text.csv")
     assert any(b.label == "Fetch these pages" for b in app.button)   # URLs without text: the offer stays
 

@@ -1206,3 +1206,32 @@ def test_exports_with_column_names_in_another_language_are_read(pages_headers, l
     read = load_links(csv_bytes(links, links_headers), "links.csv")[0]
     assert read[["source", "destination", "anchor"]].values.tolist() == [
         ["https://a.com/1", "https://a.com/2", "Kaffee 2"], ["https://a.com/2", "https://a.com/1", "Kaffee 1"]]
+
+
+@pytest.mark.parametrize("data", [b"", b"\xef\xbb\xbf", b"\xef\xbb\xbf\r\n\r\n", b" \n\t\n"],
+                         ids=["no byte", "a UTF-8 mark alone", "a mark and blank lines", "white space"])
+def test_an_empty_file_is_said_to_be_empty(data):
+    """Was, for an empty file saved as "CSV UTF-8" (its byte-order mark alone): 'cannot be read as a table (No
+    columns to parse from file)'."""
+    with pytest.raises(SiteDataError, match=r"^pages.csv: the file is empty$"):
+        load_pages(data, "pages.csv")
+
+
+def test_a_file_of_column_names_alone_says_so():
+    """Was: 'no pages found in the file', for the export of a crawl or filter that found nothing."""
+    with pytest.raises(SiteDataError, match=r"^pages.csv: the file holds its column names but no rows under them: "
+                                            r"export the pages again"):
+        load_pages(b"Address,Title 1,Content\r\n\r\n", "pages.csv")
+    with pytest.raises(SiteDataError, match=r"^links.csv: the file holds its column names but no rows under them: "
+                                            r"export the links again"):
+        load_links(b"Source,Destination,Anchor\n", "links.csv")
+
+
+def test_word_counts_written_with_thousands_separators_are_read_whole():
+    """A semicolon-separated export (decimal commas, "1.234" for a thousand and more): "1.234" words was read as
+    1.234 and shown as 1; "1,234" was no number and counted again from the text."""
+    text = "Adresse;Titel 1;Wortanzahl;Antwortzeit;Inhalt\n" + "".join(
+        f"https://a.de/{i};Kaffee {i};{count};0,532;Ein Text über Kaffee\n"
+        for i, count in enumerate(["1.234", "1,234", "12", "1 234 567", "1.5", ""]))
+    pages = load_pages(text.encode(), "intern.csv")[0]
+    assert pages["word_count"].tolist() == [1234, 1234, 12, 1234567, 1, 4]

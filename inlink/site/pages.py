@@ -199,12 +199,27 @@ def _page_frame(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> 
     pages["code_spans"] = code
     pages["placeholder_spans"] = placeholders
     pages["status_code"] = _status_codes(pages["status_code"])
-    counted = pd.to_numeric(pages["word_count"], errors="coerce")
+    counted = pd.to_numeric(_without_digit_groups(pages["word_count"]), errors="coerce")
     uncounted = counted.isna()
     # content is whitespace-folded by now, so words = spaces + 1 (a C-speed count, no split)
     counted[uncounted] = pages.loc[uncounted, "content"].map(lambda text: text.count(" ") + 1 if text else 0)
     pages["word_count"] = counted.astype("int64")
     return pages
+
+
+#: A whole number written in groups of three digits: "1.234" (German, a semicolon-separated export), "1,234", "1 234"
+_DIGIT_GROUPS = re.compile(r"\d{1,3}(?:([.,\u00a0\u202f ])\d{3})(?:\1\d{3})*")
+
+
+def _without_digit_groups(column: pd.Series) -> pd.Series:
+    """Word counts with their thousands separators taken out: a count is a whole number, so "1.234" is 1,234 words
+    (it was read as 1.234 and shown as 1), and "1,234" is too (it was no number, so counted again from the text)."""
+    grouped = column.str.fullmatch(_DIGIT_GROUPS.pattern, na=False)
+    if not grouped.any():
+        return column
+    column = column.copy()
+    column[grouped] = column[grouped].str.replace(r"\D", "", regex=True)
+    return column
 
 
 def _status_codes(column: pd.Series) -> pd.Series:

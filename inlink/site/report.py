@@ -112,6 +112,10 @@ class Drops:
         self.report.dropped_rows.sort(key=lambda dropped: dropped[0])
         if rows:
             return
+        if self.first is None and not self.report.rows_read:   # it said "no pages found in the file"
+            raise SiteDataError(f"the file holds its column names but no rows under them: export the {what} again "
+                                "(a crawl or a filter that found nothing exports only the column names)",
+                                file=self.report.file)
         if self.first is None:
             raise SiteDataError(f"no {what} found in the file", file=self.report.file)
         dropped = len(self.report.dropped_rows)

@@ -115,7 +115,7 @@ def _read_table(source, filename: str | None, sheet: str | None, categories: boo
         if inner is not None:
             frame = _read_plain_utf8(data, name, categories, max_rows=max_rows, fits=fits)   # a zipped CSV
     if frame is None:
-        if not data or (data[:4096].isspace() and data.isspace()):   # no full copy of a large file
+        if _is_blank(data):
             raise SiteDataError("the file is empty", file=name)
         if data.startswith(_XLS_MAGIC):
             raise SiteDataError("old Excel .xls workbooks are not supported; save it as .xlsx or CSV", file=name)
@@ -159,6 +159,15 @@ def _refuse_web_page(head: bytes, name: str) -> None:
     raise SiteDataError(f"is a web page (HTML){said}, not a table: a download may have saved a sign-in or error "
                         "page instead of the export. Export the crawl again as CSV or XLSX (to read the site's "
                         "pages themselves, fetch them from the site)", file=name)
+
+
+def _is_blank(data: bytes) -> bool:
+    """Whether the file holds nothing but white space, after a UTF-8 byte-order mark (an editor's empty file saved
+    as "CSV UTF-8": it was refused as "cannot be read as a table (No columns to parse from file)"). No full copy of
+    a large file."""
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    head = data[start:start + 4096]
+    return not head or (head.isspace() and data[start:].isspace())
 
 
 def sheet_names(source, filename: str | None = None) -> list[str]:
