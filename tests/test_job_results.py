@@ -297,3 +297,46 @@ def test_rows_added_since_a_kept_read_are_checked_at_their_own_lines(files):
     results.write_bytes(b"\n".join(lines))
     with pytest.raises(DamagedResults, match=r"line 7: the row has 1 cells"):
         frames.read(results, log, COLUMNS, numeric=("b",))
+
+
+@pytest.mark.parametrize("how, where", [("short row", "the row has 1 cells where the header has 2"),
+                                        ("blank line", "the row has 0 cells"),
+                                        ("stray quote", "the row has")])
+def test_the_latest_rows_of_a_file_edited_by_hand_are_refused_at_their_line(files, how, where):
+    """The dashboard's latest rows (a tail read through the checkpoint log) were read as they stood: a row cut
+    short came back with an empty last cell, a blank line as a row of empty cells, without a word. They are checked
+    as the whole reads are, at the cost of the few rows read."""
+    results, log = files
+    write_items(files, [(i, rows_of(i)) for i in range(30)])
+    data = results.read_bytes()
+    lines = data.split(b"\n")
+    line = len(lines) - 3                                      # a line among the last rows (1 is the header)
+    start = sum(len(text) + 1 for text in lines[:line - 1])
+    end = start + len(lines[line - 1]) + 1
+    damaged_row = {"short row": lines[line - 1].split(b",")[0] + b"\n", "blank line": b"\n" + data[start:end],
+                   "stray quote": b'"' + data[start:end]}[how]
+    results.write_bytes(data[:start] + damaged_row + data[end:])
+    with pytest.raises(DamagedResults) as refused:
+        read_results(results, log, COLUMNS, limit=3, tail=True, numeric=("b",))
+    assert f"{results}, line {line:,}: {where}" in str(refused.value)
+
+
+def test_the_latest_rows_are_read_when_an_earlier_row_is_damaged_and_match_a_whole_read(files):
+    """Only the rows read are checked: the tail of a file damaged near its head (in place: no byte moves) reads as
+    before; a damage that moves the rows after it (a row cut short) is found by the tail read too, since the
+    checkpoints no longer fall between rows."""
+    results, log = files
+    write_items(files, [(i, rows_of(i)) for i in range(30)])
+    whole = read_results(results, log, COLUMNS, numeric=("b",))
+    tail = read_results(results, log, COLUMNS, limit=3, tail=True, numeric=("b",))
+    assert tail.values.tolist() == whole.tail(3).values.tolist()
+    data = results.read_bytes()
+    second = data.index(b"\n") + 1
+    results.write_bytes(data[:second] + data[second:].replace(b",", b";", 1))   # line 2: one cell, same length
+    assert read_results(results, log, COLUMNS, limit=3, tail=True, numeric=("b",)).values.tolist() == \
+        tail.values.tolist()
+    with pytest.raises(DamagedResults, match="line 2: the row has 1 cells"):
+        read_results(results, log, COLUMNS, numeric=("b",))
+    _damage(results, "short row")
+    with pytest.raises(DamagedResults):
+        read_results(results, log, COLUMNS, limit=3, tail=True, numeric=("b",))

@@ -388,9 +388,8 @@ def _read_committed(results: Path, checkpoints: Path, columns: Sequence[str], la
     numbers = None if numeric is None else frozenset(numeric)
     types = None if numbers is None else {column: str for column in columns if column not in numbers}
     if tail and limit is not None and limit < last.rows_total:
-        start = _tail_start(checkpoints, limit, len(header_bytes(columns)), end)
-        frame = _parse(io.BytesIO(_read_span(results, start, end)), columns, types=types)
-        return frame.tail(limit).reset_index(drop=True)
+        start, rows = _tail_start(checkpoints, limit, len(header_bytes(columns)), end)
+        return _checked_parse(results, start, end, columns, rows, types).tail(limit).reset_index(drop=True)
     if limit is not None:
         with io.BufferedReader(_Bounded(results, end)) as f:
             return _parse(f, nrows=limit, types=types)
@@ -485,16 +484,17 @@ def read_result_rows(results: Path, checkpoints: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def _tail_start(checkpoints: Path, limit: int, header_len: int, end: int) -> int:
-    """Byte offset of an item boundary with at least `limit` committed rows between it and `end`."""
+def _tail_start(checkpoints: Path, limit: int, header_len: int, end: int) -> tuple[int, int]:
+    """Byte offset of an item boundary with at least `limit` committed rows between it and `end`, and how many rows
+    the checkpoints commit there (what the rows read from it are checked against)."""
     rows = 0
     for _, _, record in checkpoints_reversed(checkpoints):
         if record.offset > end:
             continue                             # past what the reader may read
         if rows >= limit:
-            return record.offset
+            return record.offset, rows
         rows += record.rows
-    return header_len
+    return header_len, rows
 
 
 def require_all_committed(results: Path, checkpoints: Path) -> None:
