@@ -1235,3 +1235,12 @@ def test_word_counts_written_with_thousands_separators_are_read_whole():
         for i, count in enumerate(["1.234", "1,234", "12", "1 234 567", "1.5", ""]))
     pages = load_pages(text.encode(), "intern.csv")[0]
     assert pages["word_count"].tolist() == [1234, 1234, 12, 1234567, 1, 4]
+
+
+@pytest.mark.parametrize("data", [b'[{"url": "https://a.com/", "title": "Home"}]\n', b'{"pages": [{"url": "x"}]}',
+                                  b'\xef\xbb\xbf\n  [\n  {\n "Address": "https://a.com/"}]'])
+def test_json_saved_as_a_table_is_refused_as_what_it_is(data):
+    """Was: 'no URL column found ...; headers are: [{"url": "https://a.com/"' with a hint to name the URL column."""
+    with pytest.raises(SiteDataError, match=r"^pages.csv: holds JSON, not a table: export the crawl as CSV or XLSX$"):
+        load_pages(data, "pages.csv")
+    assert len(read_table(b'{"a"},b\nhttps://a.com/,x\n', "odd.csv")) == 1   # a header cell in braces: a table

@@ -145,13 +145,16 @@ def _read_table(source, filename: str | None, sheet: str | None, categories: boo
 
 _WEB_PAGE = re.compile(rb"\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html[\s>]|<head[\s>]|<\?xml[^>]*>\s*(<!doctype\s+)?<html)",
                        re.IGNORECASE | re.DOTALL)
+_JSON = re.compile(rb'\s*(\[\s*)?\{\s*"[^"\n]*"\s*:')   # an object's first key: '[{"url": ...'
 _PAGE_TITLE = re.compile(rb"<title[^>]*>([^<]{1,200})</title>", re.IGNORECASE)
 
 
 def _refuse_web_page(head: bytes, name: str) -> None:
-    """Refuse a web page saved under a table's name, saying what it is: a download that returned a sign-in or error
-    page, or a tool's "Excel" export that is an HTML table. It was read as a table of one column named
+    """Refuse a web page (or JSON) saved under a table's name, saying what it is: a download that returned a sign-in
+    or error page, or a tool's "Excel" export that is an HTML table. It was read as a table of one column named
     "<!DOCTYPE html>" and refused as having no URL column."""
+    if _JSON.match(head.removeprefix(codecs.BOM_UTF8)):   # it read 'headers are: [{"url": "https://a.com/x"'
+        raise SiteDataError("holds JSON, not a table: export the crawl as CSV or XLSX", file=name)
     if not _WEB_PAGE.match(head.removeprefix(codecs.BOM_UTF8)):
         return
     title = _PAGE_TITLE.search(head)
