@@ -5,6 +5,7 @@ import csv
 import io
 import os
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -340,3 +341,29 @@ def test_the_latest_rows_are_read_when_an_earlier_row_is_damaged_and_match_a_who
     _damage(results, "short row")
     with pytest.raises(DamagedResults):
         read_results(results, log, COLUMNS, limit=3, tail=True, numeric=("b",))
+
+
+def test_a_whole_results_file_is_found_whole_without_reading_each_row_in_python(files, monkeypatch):
+    """The check of a whole read read every row with the csv module: 0.44 s of a 250,000-row file's 0.74 s read.
+    pyarrow's reader counts the rows and fails a row of another width first (0.06 s); the csv module reads them
+    only on a doubt, to say where the fault is (the damaged-file tests above)."""
+    results, log = files
+    write_items(files, [(i, rows_of(i)) for i in range(40)])
+    expected = read_results(results, log, COLUMNS, numeric=("b",))
+    monkeypatch.setattr(jobresults, "checked_rows", lambda *args, **kwargs: pytest.fail("each row read in Python"))
+    frames = jobresults.ResultFrames()
+    pd.testing.assert_frame_equal(read_results(results, log, COLUMNS, numeric=("b",)), expected)
+    pd.testing.assert_frame_equal(frames.read(results, log, COLUMNS, numeric=("b",)), expected)
+    write_items(files, [(40, rows_of(41)), (41, rows_of(42))])   # the rows added since: checked the same way
+    assert len(frames.read(results, log, COLUMNS, numeric=("b",))) == len(expected) + len(rows_of(41)) + len(rows_of(42))
+    assert len(read_results(results, log, COLUMNS, limit=3, tail=True, numeric=("b",))) == 3
+
+
+def test_a_row_longer_than_a_block_is_a_doubt_the_csv_module_reads(files):
+    results, log = files
+    write_items(files, [(i, rows_of(i)) for i in range(10)] + [(10, [{"a": "x" * (1 << 21), "b": 1}])])
+    data = results.read_bytes()
+    assert jobresults.looks_whole(io.BytesIO(data), COLUMNS, data.count(b"\n") - 1, True) is False
+    assert read_results(results, log, COLUMNS, numeric=("b",))["a"].iloc[-1] == "x" * (1 << 21)
+    assert jobresults.looks_whole(io.BytesIO(data.replace(b"x" * (1 << 21), b"y")), COLUMNS,
+                                  data.count(b"\n") - 1, True) is True

@@ -8,6 +8,7 @@ file, the line, what is wrong there.
 """
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -67,3 +68,32 @@ def _cells(row: Sequence[str] | None) -> str:
 def _line_num(reader) -> int:
     """The line the reader has read up to (a csv.reader's line_num; 0 for a plain iterable of rows)."""
     return getattr(reader, "line_num", 0)
+
+
+def looks_whole(stream, columns: Sequence[str], expected: int, header: bool) -> bool:
+    """Whether a binary stream of a results file's rows (the header first when `header`) holds `expected` rows, each
+    as wide as `columns`, and that header: the common answer, told fast; False on any doubt, and then checked_rows
+    says what is wrong and at which line.
+
+    Why: checked_rows reads every row with the csv module, 0.44 s of a 250,000-row file (the whole read took 0.74 s:
+    `jobs export` to Excel, the review's first read); pyarrow's CSV reader counts the same rows, and fails a row of
+    another width, in 0.06 s. It reads them in blocks of 1 MiB: a row longer than that is a doubt."""
+    if header:
+        first = stream.readline().decode("utf-8", "replace")
+        if next(csv.reader([first.rstrip("\r\n")]), None) != list(columns):
+            return False
+    try:
+        import pyarrow
+        from pyarrow import csv as arrow_csv
+    except ImportError:   # (it is in requirements.txt) the csv module checks the rows
+        return False
+    names = [f"c{position}" for position in range(len(columns))]
+    try:
+        reader = arrow_csv.open_csv(
+            pyarrow.PythonFile(stream, mode="r"),
+            read_options=arrow_csv.ReadOptions(column_names=names, use_threads=False, block_size=1 << 20),
+            parse_options=arrow_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=arrow_csv.ConvertOptions(include_columns=names[:1], column_types={names[0]: pyarrow.binary()}))
+        return sum(batch.num_rows for batch in reader) == expected
+    except (pyarrow.ArrowInvalid, OSError, ValueError):   # a row of another width, one longer than a block
+        return False
