@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from inlink.jobs import results as jobresults
 from inlink.exports import csv_rows, neutralise_cell, safe_csv_bytes
-from inlink.jobs.results import (Checkpoint, ResultsWriter, checkpoints_reversed, parse_checkpoint, read_result_rows,
-                                 read_results, recover_files, results_csv_bytes)
+from inlink.jobs.results import (Checkpoint, ResultsWriter, checkpoints_reversed, iter_result_rows, parse_checkpoint,
+                                 read_result_rows, read_results, recover_files, results_csv_bytes)
 from inlink.jobs.state import DamagedResults, StorageError
 
 COLUMNS = ("a", "b")
@@ -367,3 +367,21 @@ def test_a_row_longer_than_a_block_is_a_doubt_the_csv_module_reads(files):
     assert read_results(results, log, COLUMNS, numeric=("b",))["a"].iloc[-1] == "x" * (1 << 21)
     assert jobresults.looks_whole(io.BytesIO(data.replace(b"x" * (1 << 21), b"y")), COLUMNS,
                                   data.count(b"\n") - 1, True) is True
+
+
+def test_rows_a_task_replays_are_read_one_at_a_time(files):
+    """A fetch job's rows hold whole pages; a resumed run that wanted their addresses alone read them all into one
+    list first, every page's text at once. TaskContext.result_rows reads them as they are taken."""
+    import tracemalloc
+
+    page = "<p>" + "x" * 500_000 + "</p>"
+    write_items(files, [(i, [{"a": page, "b": i}]) for i in range(40)])     # 20 MB of rows
+    results, log = files
+    tracemalloc.start()
+    try:
+        numbers = [row["b"] for row in iter_result_rows(results, log)]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert numbers == [str(i) for i in range(40)]
+    assert peak < 5_000_000, f"{peak:,} bytes held to read 40 rows of 0.5 MB"   # a row or two, not all 40

@@ -219,7 +219,7 @@ sys.path.insert(0, {root!r})
 from inlink.tasks import analysis
 
 def probe(task, ctx, item):
-    print(sorted(m for m in ("pandas", "httpx", "sklearn", "scipy") if m in sys.modules), len(ctx.result_rows()), flush=True)
+    print(sorted(m for m in ("pandas", "httpx", "sklearn", "scipy") if m in sys.modules), sum(1 for _row in ctx.result_rows()), flush=True)
     os._exit(0)
 
 analysis.LinkAnalysisTask.process = probe

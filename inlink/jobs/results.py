@@ -479,12 +479,18 @@ def _with_rows_after(frame: pd.DataFrame, results: Path, start: int, end: int, c
 
 def read_result_rows(results: Path, checkpoints: Path) -> list[dict[str, str]]:
     """The committed rows as dicts of strings, by the csv module (no pandas: see TaskContext.result_rows)."""
+    return list(iter_result_rows(results, checkpoints))
+
+
+def iter_result_rows(results: Path, checkpoints: Path) -> Iterator[dict[str, str]]:
+    """read_result_rows one row at a time, as the caller takes them: a fetch job's rows hold whole pages, and a
+    resumed run that wanted their addresses alone held every page's text at once."""
     last, end = committed_length(results, checkpoints)
     if last is None or last.rows_total == 0:
-        return []
+        return
     allow_large_fields()
     with io.TextIOWrapper(io.BufferedReader(_Bounded(results, end)), encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
+        yield from csv.DictReader(f)
 
 
 def _tail_start(checkpoints: Path, limit: int, header_len: int, end: int) -> tuple[int, int]:

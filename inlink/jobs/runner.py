@@ -18,7 +18,7 @@ from typing import Callable, Mapping, Sequence
 import filelock
 
 from inlink.jobs.record import Job, percentage_of
-from inlink.jobs.results import ResultsWriter, read_result_rows, read_results, recover_files
+from inlink.jobs.results import ResultsWriter, iter_result_rows, read_results, recover_files
 from inlink.jobs.state import ItemError, JobNotFound, JobStatus, PauseJob, StorageError
 from inlink.jobs.store import DISK_FULL_MESSAGE, JobStore, is_disk_full
 from inlink.jobs.task import Task, TaskContext
@@ -216,7 +216,7 @@ class JobRunner:
         ctx = TaskContext(self.job_id, job.config or {}, self.store.input_dir(self.job_id),
                           self._secrets, log=lambda m: self._log("log", m),
                           results=lambda: read_results(results, checkpoints, columns),
-                          rows=lambda: read_result_rows(results, checkpoints),
+                          rows=lambda: iter_result_rows(results, checkpoints),
                           stop_flag=SimpleNamespace(is_set=self.asked), counters=lambda: writer.counters_total)
         try:
             return self._run_steps(ctx, writer, last.key if last else None)

@@ -9,7 +9,7 @@ import threading
 import time
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping, Sequence
 
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ class TaskContext:
                  results: Callable[[], pd.DataFrame] | None = None,
                  stop_flag: threading.Event | None = None,
                  counters: Callable[[], dict] | None = None,
-                 rows: Callable[[], list[dict]] | None = None):
+                 rows: Callable[[], Iterable[dict]] | None = None):
         self.job_id = job_id
         self.config = config
         self.input_dir = Path(input_dir)
@@ -67,9 +67,10 @@ class TaskContext:
     def results_so_far(self) -> pd.DataFrame:
         return self._results()
 
-    def result_rows(self) -> list[dict]:
+    def result_rows(self) -> Iterable[dict]:
         """The committed rows as dicts of strings ("" for an empty cell), read without pandas: for a task that
-        replays them before its first item on a resume, where importing pandas would cost more than the rest."""
+        replays them before its first item on a resume, where importing pandas would cost more than the rest. Read
+        as they are iterated, once (a fetch job's rows hold whole pages: a list of them held every page at once)."""
         return self._rows()
 
     def should_stop(self) -> bool:

@@ -63,7 +63,7 @@ class FetchTask(Task):
             ctx.log(_found_text(ctx.config["source"], found))
         ctx.state["urls"] = urls_path.read_text(encoding="utf-8").split("\n")
         ctx.state["listed"] = listed = frozenset(ctx.state["urls"])
-        ctx.state["written"] = Written(listed, committed=lambda: [row["Address"] for row in ctx.result_rows()])
+        ctx.state["written"] = Written(listed, committed=lambda: (row["Address"] for row in ctx.result_rows()))
         ctx.state["site"] = (ctx.input_dir / SITE_FILE).read_text(encoding="utf-8") or None
         ctx.state["settings"] = settings
         ctx.state["fetcher"] = fetcher = Fetcher(settings, site=ctx.state["site"])   # this run's own: release() closes it
