@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from collections import Counter
 
 import pytest
@@ -367,3 +368,71 @@ def test_the_settings_of_a_job_whose_worker_died_can_be_changed_before_it_resume
     assert computed_keys(after) == [f"item-{i:04d}" for i in range(10, 30)]    # the run after: the new settings
     assert max(computed_keys(record)) == "item-0010"
     assert "config" in [e["event"] for e in watcher.events(job_id, 100)]
+
+
+# ----------------------------------------------------------------------------- a shutdown during a long preparation
+# A process whose job is held in its preparation (a gate) when it shuts down with a short wait: as an app restarting
+# (hand back) or a worker's Ctrl-C (pause) whose job is still building its index when the wait ends.
+SHUTS_DOWN = """
+import pathlib, sys
+sys.path[:0] = [sys.argv[1], sys.argv[1] + "/tests"]
+import jobtasks
+from inlink.jobs.manager import JobManager
+from waiting import wait_for
+jobs_dir, job_id, gate, mode = sys.argv[2:6]
+manager = JobManager(jobs_dir, heartbeat_interval=0.2)
+if mode == "finish":
+    meta = manager.wait(job_id, 120)
+    manager.shutdown(timeout=5)
+    sys.exit(0 if meta["status"] == "completed" else 3)
+wait_for(lambda: pathlib.Path(gate + ".waiting").exists(), timeout=60, what="the preparation to start")
+manager.shutdown(pause=mode == "pause", timeout=0.2)
+"""
+
+
+def _shut_down_while_preparing(tmp_path, jobs_dir, job_id: str, gate, mode: str) -> int:
+    waiting = Path(f"{gate}.waiting")
+    waiting.unlink(missing_ok=True)
+    with open(tmp_path / "worker.log", "ab") as log:
+        return subprocess.run([sys.executable, "-c", SHUTS_DOWN, str(REPO), str(jobs_dir), job_id, str(gate), mode],
+                              stdout=log, stderr=subprocess.STDOUT, timeout=120).returncode
+
+
+@pytest.mark.slow
+def test_an_app_restarted_while_its_job_prepares_is_no_crash(tmp_path, _isolated_jobs_dir):
+    """The app shut down (hand back to the queue) while the job was still in a preparation step, which takes no
+    request: its process ended with the job 'running', and the next manager counted a crash. Four restarts in a
+    long preparation failed a healthy job ('its process ended 4 times in a row'). The shutdown now leaves word
+    (the owner released), which the next manager does not count."""
+    gate = tmp_path / "gate"
+    job_id = JobManager(_isolated_jobs_dir, autostart=False).create_job(
+        "test_counting", config={"n": 5, "prepare_gate": str(gate)})
+    for _restart in range(4):
+        assert _shut_down_while_preparing(tmp_path, _isolated_jobs_dir, job_id, gate, "release") == 0
+    gate.touch()
+    assert _shut_down_while_preparing(tmp_path, _isolated_jobs_dir, job_id, gate, "finish") == 0, \
+        (tmp_path / "worker.log").read_text()[-2000:]
+    manager = JobManager(_isolated_jobs_dir, autostart=False)
+    assert manager.job(job_id).status is JobStatus.COMPLETED
+    said = [e["message"] for e in manager.events(job_id, limit=100) if e["event"] == "recovered"]
+    assert len(said) == 4 and all("shut down while it prepared" in m for m in said), said
+
+
+@pytest.mark.slow
+def test_a_worker_stopped_with_ctrl_c_while_its_job_prepares_leaves_it_paused(tmp_path, _isolated_jobs_dir):
+    """Ctrl-C pauses a worker's jobs, but one still in a preparation step when the worker's wait ended was left
+    'running' by the process that ended, and the next manager resumed it as a crash. The pause is left in the job's
+    file, and the next manager carries it out."""
+    gate = tmp_path / "gate"
+    job_id = JobManager(_isolated_jobs_dir, autostart=False).create_job(
+        "test_counting", config={"n": 5, "prepare_gate": str(gate)})
+    assert _shut_down_while_preparing(tmp_path, _isolated_jobs_dir, job_id, gate, "pause") == 0
+    manager = JobManager(_isolated_jobs_dir)
+    try:
+        job = wait_for(lambda: (lambda j: j if j.status is JobStatus.PAUSED or j.attempts > 1 else None)(
+            manager.job(job_id)), timeout=60, what="the next manager to take the job over")
+    finally:
+        gate.touch()
+        manager.shutdown(timeout=10)
+    assert job.status is JobStatus.PAUSED and job.attempts == 1, (job.status, job.message)
+    assert "Paused by request" in job.message

@@ -77,11 +77,34 @@ class JobScheduler:
                 runner.request("release")
         for runner in runners:
             runner.join(max(0.0, deadline - time.monotonic()))
+        for runner in runners:
+            if runner.thread.is_alive():
+                self._safely(self._leave_word, runner, pause)
         self._stopping.set()
         self._wake.set()
         if self._thread and self._thread is not threading.current_thread():
             self._thread.join(max(0.0, deadline - time.monotonic()))
         self._retry_unwritten()
+
+    def _leave_word(self, runner: JobRunner, pause: bool) -> None:
+        """A run still in a step that takes no request when the shutdown's wait ended (building an index, fetching a
+        sitemap), whose process is about to end: what the shutdown asked is written in the job's file for the
+        manager that takes the job over. A pause (Ctrl-C of a worker) is a requested pause it carries out
+        (honour_request); a hand-back (the app restarting) marks the owner released, which `requeue` does not count
+        as a crash. Both were taken for crashes: the job resumed after a Ctrl-C, and three restarts of the app in
+        a long preparation failed a healthy job ("its process ended 4 times in a row")."""
+        with self.store.job_lock(runner.job_id):
+            job = self.store.read_job(runner.job_id)
+            if job.status is not JobStatus.RUNNING or (job.owner or {}).get("token") != runner.token:
+                return
+            if pause:
+                if job.requested_action is not None:
+                    return   # a pause, stop or delete asked already: carried out as it is
+                job.requested_action = "pause"
+                job.message = "Paused because the app or worker shut down (while it prepared)."
+            else:
+                job.owner["released"] = True
+            self.store.write_job(job)
 
     def wake(self) -> None:
         self._wake.set()
@@ -249,7 +272,8 @@ class JobScheduler:
         progress_mark = job.recovery_progress_mark if job.recovery_progress_mark is not None else -1
         step_mark = job.recovery_step_mark if job.recovery_step_mark is not None else steps
         same_place = done <= int(progress_mark) and steps <= int(step_mark)
-        job.recoveries = job.recoveries + 1 if same_place else 1
+        released = bool((job.owner or {}).get("released"))   # handed back by a shutdown (_leave_word): no crash
+        job.recoveries = job.recoveries if released else job.recoveries + 1 if same_place else 1
         job.recovery_progress_mark, job.recovery_step_mark = done, steps
         if job.recoveries > self.max_recoveries:
             message = (f"Failed: its process ended {job.recoveries} times in a row (killed or crashed) before "
@@ -260,6 +284,8 @@ class JobScheduler:
             return "failed", message
         job.update(status=JobStatus.QUEUED, owner=None, resume_reason="recovered", requested_action=None,
                    message=f"Recovered after restart: resumes {_where_from(done, job.total_items)}.")
+        if released:
+            why = "its app or worker shut down while it prepared"
         return "recovered", (f"Recovered after restart: {why} (pid {pid}); it resumes from its "
                              f"last checkpoint ({counted(done, 'item')} done).")
 
