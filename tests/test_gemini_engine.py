@@ -1,6 +1,7 @@
 """The Gemini engine end to end: the REAL google-genai client talking HTTP to a local fake Gemini server."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import socket
@@ -577,6 +578,24 @@ def test_budget_already_spent_on_resume_makes_no_call(fake):
     with pytest.raises(ge.BudgetExceeded):
         engine.suggest(build_site_index(), HOME)
     assert fake.received == []
+
+
+def test_an_answer_paid_before_the_budget_ran_out_is_used_after_it(fake, tmp_path):
+    """A page answered ahead of its turn (kept, paid) when the budget ran out: the resumed run with the budget spent
+    refused it at once, and the answer Google had billed was never used. It is taken back, at no new cost; the next
+    page, which would need a call, still pauses the job."""
+    from inlink.tasks.answers import FolderAnswers
+
+    store = FolderAnswers(tmp_path / "answers")
+    first = engine_for(fake, fg.suggestions((WATER, "watering tips"), prompt_tokens=1000, output_tokens=200),
+                       answers=store)
+    paid = first.suggest(build_site_index(), HOME)
+    spent = ge.GeminiEngine(KEY, dataclasses.replace(first.settings, budget_usd=0.5), spent_usd=0.5, answers=store)
+    again = spent.suggest(build_site_index(), HOME)
+    assert again.rows == paid.rows and paid.rows and len(fake.received) == 1   # no second call
+    with pytest.raises(ge.BudgetExceeded):
+        spent.suggest(build_site_index(), TOMATO)
+    assert len(fake.received) == 1
 
 
 @pytest.mark.parametrize("status, api_status, message", [

@@ -139,11 +139,11 @@ class GeminiEngine:
         position = index.url_pos.get(source_url)
         if position is None or not index.is_source[position]:
             return outcome      # no text to place anchors in: no call, no cost
-        self._check_budget()    # a spent budget pauses the job even on a page the floor leaves without a call
         floor = index.config.min_confidence      # the same floor as the offline engine: no weak candidate
         candidates = [c for c in analyzer.candidates_for(index, source_url, k=self.settings.candidates_per_page)
                       if c.confidence >= floor]
         if not candidates:
+            self._check_budget()   # a spent budget pauses the job even on a page the floor leaves without a call
             return outcome
         max_links = gemini_prompt.max_per_page(index)
         prompt = gemini_prompt.build_prompt(index, source_url, candidates, max_links,
@@ -169,7 +169,8 @@ class GeminiEngine:
             picks, usage, cost = kept
             self._charge_kept(outcome, usage, cost)
             if picks is not None:
-                return picks
+                return picks   # even with the budget spent: it costs nothing more (refused, it was lost)
+        self._check_budget()   # before a new call: a spent budget pauses the job
         try:
             picks = by_url(self._ask(prompt, source_url, outcome), candidates)
         except GeminiError:
