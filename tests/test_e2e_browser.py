@@ -395,11 +395,23 @@ def test_the_validation_reports_figures_are_whole_at_1024_px(browser, server):
     server.start()
     page = open_page(browser, server, "upload")
     page.set_viewport_size({"width": 1024, "height": 1000})
+    uploader_hints_whole(page)
     page.get_by_role("button", name="Try the sample site").click()
     page.get_by_text("Missing text", exact=True).wait_for(timeout=WAIT_MS)   # the last figure
     ready(page)
     metrics_whole(page)
     report_tables_fit(page)
+
+
+def uploader_hints_whole(page) -> None:
+    """Each file uploader names every type it takes: before, at 1,024 px the two side by side read "1GB per file •
+    CSV, TSV, TXT, XLSX, XLSM, …", cut with an ellipsis."""
+    hints = page.locator('[data-testid="stFileUploaderDropzoneInstructions"] span')
+    shown(hints.first, "the uploaders' hints")
+    seen = hints.evaluate_all("""spans => spans.map(span => [span.textContent, span.scrollWidth > span.clientWidth + 1,
+        span.getBoundingClientRect().right <= span.closest('section').getBoundingClientRect().right])""")
+    assert len(seen) == 3 and all(text.endswith(("ZIP", "GZ")) and not cut and inside for text, cut, inside in seen), \
+        seen
 
 
 def report_tables_fit(page) -> None:

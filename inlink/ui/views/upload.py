@@ -41,6 +41,10 @@ _PARSED_HOSTS = "upload.parsed_hosts"   # the parse with the hosts the user chos
 _HEADERS = "upload.headers"
 _SAVED = "upload.saved"
 _USE_SAMPLE = "upload.use_sample"
+#: An uploader's hint ("1GB per file • CSV, TSV, TXT, XLSX, XLSM, XLS, GZ, ZIP") is one line cut with an ellipsis:
+#: at 1,024 px, in half the page, it read "... XLSX, XLSM, …" and hid three of the types the page takes. It wraps.
+_WHOLE_HINTS = ('<style>[data-testid="stFileUploaderDropzoneInstructions"] span'
+                "{white-space:normal;overflow:visible;text-overflow:clip}</style>")
 
 
 @dataclass
@@ -407,6 +411,7 @@ def render() -> None:
     st.caption("One row per page with its URL, title, H1 and text: a Screaming Frog *Internal: HTML* export "
                "works as it is. Add the existing internal links (*All Inlinks*) to skip links that are "
                "already there.")
+    st.html(_WHOLE_HINTS)   # style only: Streamlit draws no element for it
     with guard("The upload page"):
         dataset = datasets.latest_dataset()   # read once per run: it lists the datasets and reads their JSON
         current_dataset(dataset)
