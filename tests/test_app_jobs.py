@@ -281,6 +281,15 @@ def test_one_click_on_home_runs_the_sample_site(manager):
     done = manager.wait(job["job_id"], timeout=60)
     assert done["status"] == "completed" and done["rows_written"] > 0
     assert datasets.latest_dataset().pages_name == "pages.csv"   # the sample is now the current dataset
+    again = open_page("home")
+    [button] = [b for b in again.button if b.label == "Try it on the sample site"]
+    button.click().run()
+    assert_clean(again)
+    assert [j.job_id for j in manager.jobs()] == [job["job_id"]]   # not analysed twice
+    assert again.query_params.get("job") in (job["job_id"], [job["job_id"]])
+    assert not texts(again.success), texts(again.success)          # before: "Analysis started", and a copy of the job
+    assert any(f"done already (job {job['job_id']}" in i and "To run it again, press Start analysis" in i
+               for i in texts(again.info)), texts(again.info)
 
 
 def test_the_home_page_promises_a_confidence_not_a_score():

@@ -99,8 +99,8 @@ def test_the_sample_is_parsed_once_and_saved_with_the_summary_an_upload_of_it_ge
     real_load_site = site_import.load_site
     monkeypatch.setattr(site_import, "load_site", lambda *args, **kw: parses.append(kw) or real_load_site(*args, **kw))
     manager = get_manager()
-    job_id = start_sample_analysis(manager)
-    assert len(parses) == 1
+    job_id, followed = start_sample_analysis(manager)
+    assert len(parses) == 1 and followed is None
     started = datasets.latest_dataset().summary
     app = open_page("upload")
     next(b for b in app.button if b.label == "Try the sample site").click()
@@ -124,13 +124,20 @@ def test_the_sample_clicked_again_while_its_analysis_is_queued_follows_it_instea
     from inlink.ui.sample import start_sample_analysis
 
     manager = JobManager(autostart=False)          # the first click's analysis stays queued
-    first = start_sample_analysis(manager)
+    first, followed = start_sample_analysis(manager)
+    assert followed is None
     saved = datasets.latest_dataset()
-    assert start_sample_analysis(manager) == first
+    again, followed = start_sample_analysis(manager)
+    assert again == first and followed.job_id == first and followed.status.value == "queued"
     assert [job.job_id for job in manager.jobs()] == [first]
     assert datasets.latest_dataset().dataset_id == saved.dataset_id   # not saved twice
     datasets.save_dataset(SMALL_CRAWL.encode(), "other.csv")
-    assert start_sample_analysis(manager) == first
+    assert start_sample_analysis(manager)[0] == first
+    manager.pause(first)                            # paused: followed too (Resume is on its panel)
+    assert start_sample_analysis(manager)[1].status.value == "paused"
+    manager.stop(first)                             # stopped: a click starts the analysis again
+    third, followed = start_sample_analysis(manager)
+    assert third != first and followed is None
     again = datasets.latest_dataset()
     assert again.pages_name == "pages.csv" and again.summary == saved.summary
 

@@ -291,14 +291,26 @@ def _reidentify(config: dict, engine: str) -> None:
         links_sheet=config.get("links_sheet")) if digests else None
 
 
-def identical_analysis(manager: JobManager, identity: str) -> Job | None:
-    """The newest queued or running analysis with this identity (analysis_identity), or None. A paused, failed or
-    finished one does not count: starting again is then what the user asked for."""
+def identical_analysis(manager: JobManager, identity: str,
+                       statuses: tuple[JobStatus, ...] = (JobStatus.QUEUED, JobStatus.RUNNING)) -> Job | None:
+    """The newest analysis with this identity (analysis_identity) in one of `statuses`, or None. By default a paused,
+    failed or finished one does not count: starting again is then what the user asked for."""
     for job in manager.jobs():
-        if (job.task == TASK_NAME and job.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+        if (job.task == TASK_NAME and job.status in statuses
                 and (job.config or {}).get(IDENTITY) == identity):
             return job
     return None
+
+
+def same_analysis(manager: JobManager, pages: bytes, *, links: bytes | None = None, engine: str = "offline",
+                  options: Mapping | None = None, statuses: tuple[JobStatus, ...]) -> Job | None:
+    """The newest analysis of these files, read as they are (no columns mapped, first sheets, the main host), with
+    this engine and these options, in one of `statuses`; None when there is none. For a front end that offers one
+    fixed analysis (the home page's sample site) and follows the one made already instead of making it again."""
+    digests = {name: saved_state.bytes_digest(data) for name, data in (("pages", pages), ("links", links))
+               if data is not None}
+    identity = analysis_identity(digests, engine=engine, options=clean_options(engine, options))
+    return identical_analysis(manager, identity, statuses)
 
 
 def _site_seed(site: SiteData, digests: Mapping[str, str], config: Mapping) -> bytes | None:

@@ -39,6 +39,8 @@ def active_jobs(manager) -> list[Job]:
 
 
 LAST_JOB = "last_job"   # session state: the analysis this session started or followed last
+STARTED = "started_job"          # a click (Start, the home page's sample) made this job: "Analysis started"
+FOLLOWED = "generate.identical"  # a click found this job doing (or done with) the same analysis and made none
 
 
 def job_to_show(manager) -> str | None:

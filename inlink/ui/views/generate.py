@@ -12,19 +12,17 @@ from inlink.gemini import settings as gemini_settings
 from inlink.tasks import analysis as link_task
 from inlink.site import load as site_import
 from inlink.site import scope
-from inlink.jobs import JobError
+from inlink.jobs import JobError, JobStatus
 from inlink.links.confidence import DEFAULT_MIN_CONFIDENCE, HIGH_CONFIDENCE, MEDIUM_CONFIDENCE
 from inlink.ui import fetch_form
 from inlink.ui import format as fmt
 from inlink.ui import navigation
 from inlink.ui.gemini_key import forget_gemini_key, gemini_key, remember_gemini_key, typed_gemini_key
-from inlink.ui.job_panel import LAST_JOB, job_panel, job_to_show
+from inlink.ui.job_panel import FOLLOWED, LAST_JOB, STARTED, job_panel, job_to_show
 from inlink.ui.page import guard, page_manager, plain_message
 
-STARTED = "started_job"          # set by this page and the home page's sample button: show "Analysis started"
 _START_ERROR = "generate.start_error"
 _SHOWN = "generate.dataset_shown"   # the dataset this tab's page showed when it was last drawn
-_IDENTICAL = "generate.identical"   # Start found this job already analysing the dataset with the same settings
 
 
 def engine_settings() -> tuple[str, dict, str | None]:
@@ -151,7 +149,7 @@ def start(manager, dataset: datasets.Dataset, engine: str, options: dict, api_ke
             links_sheet=dataset.links_sheet, refuse_identical=True)
     except link_task.IdenticalAnalysis as twin:   # a double click, or Start pressed again: follow the one running
         job_id = twin.job.job_id
-        st.session_state[_IDENTICAL] = job_id
+        st.session_state[FOLLOWED] = job_id
         st.session_state[LAST_JOB] = job_id
         st.query_params["job"] = job_id
         return
@@ -186,7 +184,7 @@ def settings_section(manager, dataset: datasets.Dataset) -> None:
     error = st.session_state.pop(_START_ERROR, None)
     if error:
         st.error(f"The analysis could not start: {error}", icon=":material/error:")
-    twin = st.session_state.pop(_IDENTICAL, None)
+    twin = st.session_state.pop(FOLLOWED, None)
     if twin:
         identical_notice(manager, twin)
     if st.session_state.pop(STARTED, None):
@@ -195,17 +193,27 @@ def settings_section(manager, dataset: datasets.Dataset) -> None:
 
 
 def identical_notice(manager, job_id: str) -> None:
-    """Why Start made no job: one with the same dataset and settings is queued or running (a double click started
-    the same analysis twice, 3 s apart, and the panel followed only the second)."""
+    """Why a click made no job: one with the same dataset and settings is queued or running (a double click started
+    the same analysis twice, 3 s apart, and the panel followed only the second), or, for the home page's sample
+    site, paused or completed (a second click said "Analysis started" over the job it had started before)."""
     try:
-        status = fmt.status_label(manager.job(job_id).status).lower()
+        status = manager.job(job_id).status
     except (JobError, ValueError):   # gone since: the next click starts a new one
         return
-    st.info(f"This analysis is already {status} (job {job_id}, the same dataset and settings), so no second job "
-            "was started. Its progress is shown below. To start another, change a setting first.",
-            icon=":material/info:")
+    st.info(followed_words(job_id, status), icon=":material/info:")
     st.page_link(navigation.JOBS, label=f"Open job {job_id} on the Jobs page", icon=":material/open_in_new:",
                  query_params={"job": job_id})
+
+
+def followed_words(job_id: str, status: JobStatus) -> str:
+    """The notice's words: what the job followed is doing, and what the user can do next."""
+    if status is JobStatus.COMPLETED:
+        return (f"This analysis has been done already (job {job_id}, the same dataset and settings), so no second "
+                "job was started. Its results are shown below. To run it again, press Start analysis.")
+    then = ("It is shown below: Resume carries on from where it stopped." if status is JobStatus.PAUSED
+            else "Its progress is shown below. To start another, change a setting first.")
+    return (f"This analysis is already {fmt.status_label(status).lower()} (job {job_id}, the same dataset and "
+            f"settings), so no second job was started. {then}")
 
 
 def changed_dataset_words(dataset: datasets.Dataset) -> str:

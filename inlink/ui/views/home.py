@@ -9,7 +9,7 @@ from inlink import uploads as datasets
 from inlink.jobs import JobStatus
 from inlink.ui import format as fmt
 from inlink.ui import navigation
-from inlink.ui.job_panel import LAST_JOB, active_banner
+from inlink.ui.job_panel import FOLLOWED, LAST_JOB, STARTED, active_banner
 from inlink.ui.page import guard, page_manager
 from inlink.ui.sample import start_sample_analysis
 
@@ -44,9 +44,9 @@ def _try_the_sample(manager) -> None:
     row.caption("A small coffee-roaster site that ships with the app: it becomes the current dataset and an "
                   "offline analysis starts at once.")
     if clicked:
-        job_id = start_sample_analysis(manager)
+        job_id, earlier = start_sample_analysis(manager)
         st.session_state[LAST_JOB] = job_id
-        st.session_state["started_job"] = job_id
+        st.session_state[FOLLOWED if earlier is not None else STARTED] = job_id   # said as it is (identical_notice)
         st.switch_page(navigation.GENERATE, query_params={"job": job_id})
 
 
