@@ -298,3 +298,40 @@ def test_the_jobs_table_fits_the_page_at_1024_px(browser, server, manager):  # n
     page.get_by_text("a wider window also shows").wait_for(state="detached", timeout=IN_STEP_MS)
     table_fits_with(page, '[data-testid="stDataFrame"]', ["Job", "File", "Status", "Engine", "Progress", "Pages",
                                                           "Suggestions", "Cost", "Created", "Updated"], IN_STEP_MS)
+
+
+
+def runs_asked(browser, server, width: int) -> tuple[int, list[str]]:  # noqa: F811
+    """(how many messages a fresh tab on the Jobs page at `width` sent the server, once its width probe has measured
+    and the page is at rest: each asks for a run, the page's first and then the probe's answer when it sends one; the
+    table's headers). Counted on the websocket, where the browser sends them: a run the probe asked for while the
+    first still ran is merged into it, so the page's own running state does not show every one."""
+    from test_e2e_browser import _tabs
+
+    page = _tabs(browser).new_page()
+    page.set_viewport_size({"width": width, "height": 1000})
+    sent = []
+    page.on("websocket", lambda socket: socket.on("framesent", lambda frame: sent.append(frame)))
+    page.goto(server.url("jobs"))
+    page.locator('[data-testid="stBidiComponentIsolated"][data-narrow]').wait_for(state="attached",
+                                                                                  timeout=IN_STEP_MS)
+    ready(page)
+    page.locator('[data-testid="stDataFrame"] th').first.wait_for(state="attached", timeout=IN_STEP_MS)
+    headers = page.locator('[data-testid="stDataFrame"] th').evaluate_all(
+        "cells => cells.map(cell => cell.textContent.trim()).filter(Boolean)")
+    page.close()
+    return len(sent), headers
+
+
+def test_the_width_probe_draws_the_page_once_when_it_was_drawn_for_the_right_width(browser, server, manager):  # noqa: F811
+    """Before: the width probe (inlink/ui/page_width.py) always sent its first measurement, "wide" too, so at 1,400 px
+    every page with a table ran twice on load for nothing. It now answers only what differs from what the page was
+    drawn for: one run at 1,400 px; at 1,024 px the answer "narrow" (the server cannot know it sooner) draws the
+    narrow table."""
+    finished_sample_job(manager)
+    manager.shutdown(timeout=5)
+    server.start()
+    asked, headers = runs_asked(browser, server, 1400)
+    assert asked == 1 and len(headers) == 10, (asked, headers)
+    asked, headers = runs_asked(browser, server, 1024)
+    assert asked == 2 and headers == ["File", "Status", "Progress", "Suggestions", "Updated"], (asked, headers)

@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import streamlit as st
 
-#: Reports {"narrow": true|false} when the main area's content width (its padding left out) crosses data.wide_from.
+#: Reports {"narrow": true|false} when the main area's content width (its padding left out) crosses data.wide_from,
+#: compared with data.narrow, what the page was drawn for: an answer the page has already costs no run (the first
+#: answer, "wide", ran every page again at 1,400 px for nothing). The host's data-narrow says what was measured.
 _JS = """
 export default function(component) {
   const { parentElement, data, setStateValue } = component;
   const host = parentElement.host || parentElement;
   const area = host.closest('[data-testid="stMainBlockContainer"]') || document.body;
-  let last = null;
+  let last = data.narrow;
   const report = () => {
     const style = getComputedStyle(area);
     const width = area.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
     const narrow = width < data.wide_from;
     if (narrow !== last) { last = narrow; setStateValue('narrow', narrow); }
+    host.setAttribute('data-narrow', String(narrow));
   };
   const observer = new ResizeObserver(report);
   observer.observe(area);
@@ -38,6 +41,7 @@ def narrower_than(pixels: int, *, key: str) -> bool:
     global _probe
     if _probe is None:   # registered once a process: a name registered twice is a warning, and the last one wins
         _probe = st.components.v2.component("inlink.page_width", js=_JS)
-    result = _probe(key=key, data={"wide_from": int(pixels)}, default={"narrow": False},
+    drawn = bool((st.session_state.get(key) or {}).get("narrow", False))   # its last answer, before this run's
+    result = _probe(key=key, data={"wide_from": int(pixels), "narrow": drawn}, default={"narrow": False},
                     on_narrow_change=lambda: None, width="content", height=0)
     return bool(getattr(result, "narrow", False))
