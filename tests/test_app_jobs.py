@@ -248,8 +248,18 @@ def test_home_banner_names_the_active_job(manager):
     wait_status(manager, job_id, "running")
     app = open_page("home")
     assert_clean(app)
-    assert any("Running analysis: live-site.csv" in m for m in texts(app.markdown))
+    assert any(":material/autorenew: **Running analysis: live-site.csv" in m for m in texts(app.markdown))
     assert any(m.label == "Active" and m.value == "1" for m in app.metric)
+    [link] = [link for link in app.get("page_link") if "job" in link.proto.query_string]
+    assert link.proto.label == "Open the live panel"
+    manager.pause(job_id)
+    wait_status(manager, job_id, "paused")
+    app = open_page("home")
+    # before: ":material/sync:" (turning arrows) and "Open the live panel" over a job at rest
+    assert any(":material/pause_circle: **Paused analysis: live-site.csv" in m for m in texts(app.markdown)), \
+        texts(app.markdown)
+    [link] = [link for link in app.get("page_link") if "job" in link.proto.query_string]
+    assert link.proto.label == "Open it to resume or stop it"
 
 
 def test_pagination_survives_a_narrower_filter(manager, monkeypatch):

@@ -86,9 +86,12 @@ def _banner_body(manager, job_id: str) -> None:
             # its status ("Running analysis: x.csv"), not "Resuming active", which it read for a job just started;
             # a fetch's label starts with "fetch " itself: it read "Paused fetch: fetch urls.txt (1 URL)"
             name = fmt.file_name_of(job).removeprefix(f"{kind} ")
-            st.markdown(f":material/sync: **{fmt.shown_status(job)} {kind}: {name}**")
+            # the status's own icon: a paused job's read ":material/sync:", turning arrows, as if it were at work
+            st.markdown(f"{fmt.STATUS_STYLE[job.status][2]} **{fmt.shown_status(job)} {kind}: {name}**")
             _progress(job)
-            st.page_link(navigation.UPLOAD if fmt.is_fetch(job) else navigation.GENERATE, label="Open the live panel",
+            paused = job.status is JobStatus.PAUSED
+            st.page_link(navigation.UPLOAD if fmt.is_fetch(job) else navigation.GENERATE,
+                         label="Open it to resume or stop it" if paused else "Open the live panel",
                          icon=":material/monitoring:", query_params={"job": job_id})
 
 
