@@ -194,7 +194,8 @@ def test_a_blank_key_variable_counts_as_no_key(dataset, monkeypatch):
     monkeypatch.setenv("GEMINI_API_KEY", "  ")   # the engine's rule (api_key_from_env): blank is no key
     app = open_page("generate")
     app.get("button_group")[0].set_value("gemini").run()
-    assert app.text_input(key="generate.gemini_api_key") is not None
+    field = app.text_input(key="generate.gemini_api_key")   # before: an empty field that said nothing of why
+    assert field.placeholder == "Paste a key: none is set in GEMINI_API_KEY or GOOGLE_API_KEY", field.placeholder
     click(app, "Start analysis")
     assert any("needs an API key" in e for e in texts(app.error))
     assert not get_manager().list_jobs()

@@ -49,6 +49,8 @@ def engine_settings() -> tuple[str, dict, str | None]:
 
 
 _KEY_FIELD = "generate.gemini_api_key"
+#: The empty key field said nothing of why it was there, nor that Start would be refused without it.
+NO_KEY_YET = "Paste a key: none is set in GEMINI_API_KEY or GOOGLE_API_KEY"
 
 
 def key_section() -> None:
@@ -70,7 +72,8 @@ def key_section() -> None:
         st.caption("Using the API key from the GEMINI_API_KEY / GOOGLE_API_KEY environment variable.")
     else:
         st.text_input("Gemini API key", type="password", key=_KEY_FIELD, on_change=remember_gemini_key,
-                      args=(_KEY_FIELD,), help="Kept in this browser session's memory only; never saved to disk.")
+                      args=(_KEY_FIELD,), placeholder=NO_KEY_YET,
+                      help="Kept in this browser session's memory only; never saved to disk.")
 
 
 def common_options(dataset: datasets.Dataset) -> dict:
