@@ -46,6 +46,7 @@ def test_fetch_the_site_from_the_dashboard_then_analyse_it(browser, server, smal
     page.get_by_text(f"Fetched pages of {small_site.base} saved as the current dataset").wait_for(timeout=FIRST_PROGRESS_MS)
     ready(page)
     assert "OK 30" in page.inner_text('[data-testid="stMain"]')
+    next_steps_on_one_line(page)
     fetched = {p for p, _, _ in small_site.behaviour.log if p.endswith(".html")}
     assert fetched == {"/" + p for p in PAGES}                      # each page asked for, nothing else
 
@@ -67,6 +68,17 @@ def test_fetch_the_site_from_the_dashboard_then_analyse_it(browser, server, smal
     existing = set(zip(links["Source"], links["Destination"]))
     assert not existing & set(zip(rows["Source"], rows["Destination"]))
     jobs_table_shows_no_none(browser, server, fetch_job["job_id"], analysis["job_id"])
+
+
+def next_steps_on_one_line(page) -> None:
+    """Pages CSV, Links CSV and Go to Generate links side by side, centred on one line (before: three fixed columns,
+    wide gaps between the buttons and the link set higher than them)."""
+    parts = [page.get_by_role("button", name="Pages CSV"), page.get_by_role("button", name="Links CSV"),
+             page.get_by_role("link", name="Go to Generate links")]
+    boxes = [part.bounding_box() for part in parts]
+    middles = [box["y"] + box["height"] / 2 for box in boxes]
+    gaps = [right["x"] - (left["x"] + left["width"]) for left, right in zip(boxes, boxes[1:])]
+    assert max(middles) - min(middles) <= 2 and all(0 <= gap <= 32 for gap in gaps), (middles, gaps)
 
 
 def jobs_table_shows_no_none(browser, server, fetch_id: str, analysis_id: str) -> None:  # noqa: F811

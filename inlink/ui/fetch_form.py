@@ -272,12 +272,14 @@ def _adopt(manager, job: Job) -> None:
                + ", ".join(f"{label} {count}" for label, count in statuses.items())
                + ". Next: choose the settings and start the analysis.", icon=":material/check_circle:")
     not_fetched(manager, job_id, statuses)
-    left, middle, right = st.columns(3)
-    left.download_button("Pages CSV", pages, file_name=PAGES_NAME, mime="text/csv",
-                         icon=":material/download:", key="fetch.pages_csv")
-    middle.download_button("Links CSV", links, file_name=LINKS_NAME, mime="text/csv",
-                           icon=":material/download:", key="fetch.links_csv")
-    right.page_link(navigation.GENERATE, label="Go to Generate links", icon=":material/arrow_forward:")
+    # one row, each at its own width, centred on one line: three fixed columns left wide gaps between the buttons and
+    # set the link higher than them, at its column's top
+    row = st.container(horizontal=True, vertical_alignment="center", key="fetch.next")
+    row.download_button("Pages CSV", pages, file_name=PAGES_NAME, mime="text/csv",
+                        icon=":material/download:", key="fetch.pages_csv")
+    row.download_button("Links CSV", links, file_name=LINKS_NAME, mime="text/csv",
+                        icon=":material/download:", key="fetch.links_csv")
+    row.page_link(navigation.GENERATE, label="Go to Generate links", icon=":material/arrow_forward:")
 
 
 def fetched_summary(pages: bytes, links: bytes) -> tuple[dict, list[str] | None]:
