@@ -241,11 +241,15 @@ def test_accept_a_whole_page_and_download_buttons_follow():
     app = open_page("jobs", {"job": job_id})
     buttons = {b.label: b for b in app.button}
     assert buttons["Prepare accepted (CSV)"].disabled and buttons["Prepare accepted (Excel)"].disabled
+    # a click that would change nothing on the page is offered disabled (before: Clear these over no decision)
+    assert buttons["Clear these"].disabled and not buttons["Accept these"].disabled
     app.button(key=f"{results_key(job_id)}_all_accepted").click().run()
     assert_clean(app)
     assert len(review.decisions(manager, job_id)) == 2                  # the two cards shown (high, medium)
     buttons = {b.label: b for b in app.button}
     assert not buttons["Prepare accepted (CSV)"].disabled
+    assert buttons["Accept these"].disabled and not buttons["Clear these"].disabled
+    assert not buttons["Reject these"].disabled
     app.button(key=f"{results_key(job_id)}_accepted_csv_prepare").click().run()
     assert [d.proto.label for d in app.get("download_button")] == ["Download accepted (CSV)"]
     app.button(key=f"{results_key(job_id)}_all_clear").click().run()    # a new decision: prepare them again

@@ -32,7 +32,7 @@ def review_cards(manager, job_id: str, shown: pd.DataFrame, decided: pd.Series, 
     page = st.pagination(pages, key=f"{key}_page") if pages > 1 else 1
     rows = shown.iloc[(page - 1) * REVIEW_PAGE_SIZE: page * REVIEW_PAGE_SIZE]
     keys = review.row_keys(rows)
-    _page_actions(manager, job_id, keys, key)
+    _page_actions(manager, job_id, keys, key, decided.loc[rows.index])
     for index, row in rows.iterrows():
         # the card takes what Accept / Reject leave (a column of its own cut "Reject" off at 1,024 px)
         with st.container(border=True, horizontal=True, vertical_alignment="center"):
@@ -68,11 +68,14 @@ def _decide(manager, job_id: str, suggestions: list[str], decision: str | None) 
         review.decide(manager, job_id, suggestions, decision)
 
 
-def _page_actions(manager, job_id: str, keys: pd.Series, key: str) -> None:
+def _page_actions(manager, job_id: str, keys: pd.Series, key: str, decided: pd.Series) -> None:
+    """Accept, Reject or Clear the page's cards at once; each is disabled when the page already is so (Clear these on
+    a page with no decision was a click that changed nothing on the page)."""
     with st.container(horizontal=True, gap="small"):   # fixed columns read "Ac…", "Rej…", "Cle…" at 1,024 px
         for label, decision, icon in (("Accept these", review.ACCEPTED, ":material/done_all:"),
                                       ("Reject these", review.REJECTED, ":material/remove_done:"),
                                       ("Clear these", None, ":material/restart_alt:")):
             st.button(label, key=f"{key}_all_{decision or 'clear'}", icon=icon,
                       help=f"{label.split()[0]} the {fmt.plural(len(keys), 'suggestion')} on this page.",
+                      disabled=bool((decided == (decision or "")).all()),
                       on_click=_decide, args=(manager, job_id, list(keys), decision))
