@@ -10,7 +10,7 @@ import pytest
 
 from inlink import uploads as datasets
 from inlink.jobs.manager import JobNotFound
-from test_app_common import (GateTask, _stop_managers, assert_clean, open_page, open_tab, seed_job,  # noqa: F401
+from test_app_common import (SMALL_CRAWL, GateTask, _stop_managers, assert_clean, open_page, open_tab, seed_job,  # noqa: F401
                              texts, wait_status)
 from inlink.ui.exports import frame_to_xlsx, results_csv, results_xlsx
 from inlink.ui.manager import get_manager
@@ -300,6 +300,20 @@ def test_one_click_on_home_runs_the_sample_site(manager):
     assert not texts(again.success), texts(again.success)          # before: "Analysis started", and a copy of the job
     assert any(f"done already (job {job['job_id']}" in i and "To run it again, press Start analysis" in i
                for i in texts(again.info)), texts(again.info)
+
+
+def test_a_long_dataset_name_keeps_its_end_on_the_home_page():
+    """Before: the Current dataset figure cut a long export's name at its end, in large type ("screaming-frog-
+    internal-html-expo…" at 1,024 px), hiding the date and version that tell one export from another."""
+    name = "screaming-frog-internal-html-export-www.example-shop.co.uk-2026-12-01-final-v3.csv"
+    datasets.save_dataset(SMALL_CRAWL.encode(), name)
+    app = open_page("home")
+    assert_clean(app)
+    figure = next(m for m in app.metric if m.label == "Current dataset")
+    assert figure.value == "screaming-frog…-final-v3.csv" and name in figure.help, (figure.value, figure.help)
+    datasets.save_dataset(SMALL_CRAWL.encode(), "pages.csv")
+    figure = next(m for m in open_page("home").metric if m.label == "Current dataset")
+    assert figure.value == "pages.csv" and not figure.help
 
 
 def test_the_home_page_promises_a_confidence_not_a_score():

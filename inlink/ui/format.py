@@ -147,6 +147,16 @@ def url_path(url: str) -> str:
     return text
 
 
+def file_name_in(name: str, most: int) -> str:
+    """A file name in `most` characters, '…' in the middle: its end (the date, the version, the extension) is what
+    tells one export from another, and an ellipsis at the end of a figure hid it ("screaming-frog-internal-html-
+    expo…" for a name ending in "2026-12-01-final-v3.csv")."""
+    if len(name) <= most:
+        return name
+    tail = (most - 1) // 2
+    return name[:most - 1 - tail].rstrip() + "…" + name[-tail:].lstrip()
+
+
 def short_url(url: str) -> str:
     """url_path() in 60 characters at most, for narrow tables and chart labels."""
     text = url_path(url)

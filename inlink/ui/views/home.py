@@ -57,12 +57,19 @@ def _steps() -> None:
             st.caption(text)
 
 
+#: The characters of the current dataset's name the figure shows whole at 1,024 px (its large type fits about 30
+#: in the 563 px the sidebar leaves); a longer name is cut in the middle, and said whole in the figure's help.
+DATASET_CHARS = 28
+
+
 def _figures(manager) -> None:
     jobs = manager.jobs()
     counts = Counter(job.status for job in jobs)
     dataset = datasets.latest_dataset()
     row = st.container(horizontal=True)   # wraps: a column cut the dataset's name to "pages…" at 1,024 px
-    row.metric("Current dataset", dataset.pages_name if dataset else "—")
+    name = dataset.pages_name if dataset else "—"
+    row.metric("Current dataset", fmt.file_name_in(name, DATASET_CHARS),
+               help=f"{name} (the file the next analysis reads)" if len(name) > DATASET_CHARS else None)
     row.metric("Jobs", f"{len(jobs):,}")
     row.metric("Active", f"{sum(counts[s] for s in fmt.ACTIVE_STATUSES):,}")
     row.metric("Completed", f"{counts[JobStatus.COMPLETED]:,}")
