@@ -12,6 +12,7 @@ from inlink import uploads as datasets
 from inlink.jobs.manager import JobNotFound
 from test_app_common import (SMALL_CRAWL, GateTask, _stop_managers, assert_clean, open_page, open_tab, seed_job,  # noqa: F401
                              texts, wait_status)
+from inlink.ui import format as fmt
 from inlink.ui.exports import frame_to_xlsx, results_csv, results_xlsx
 from inlink.ui.manager import get_manager
 
@@ -54,7 +55,7 @@ def test_open_job_shows_results_charts_and_downloads(manager):
     job_id = finished_job(manager, "garden.csv")
     app = open_page("jobs", {"job": job_id})
     assert_clean(app)
-    assert any("garden.csv" in m for m in texts(app.markdown))
+    assert any(fmt.as_text("garden.csv") in m for m in texts(app.markdown))   # the title, as written
     labels = [b.label for b in app.button]
     assert "Prepare CSV" in labels and "Prepare Excel" in labels and not app.get("download_button")
     app.button(key="jobs.csv_prepare").click().run()          # built once, on that click; then downloaded
@@ -187,6 +188,17 @@ def test_a_job_id_from_the_address_bar_is_shown_as_text_and_cut(manager):
     assert max(len(text) for text in texts(app.warning)) < 200
 
 
+def test_a_file_name_is_shown_as_written_in_the_panel_and_the_home_banner(manager):
+    """The job's title and the home page's banner read the file's name as Markdown: "*draft* [v2](http://…).csv"
+    showed "draft" in italics and "v2" as a live link."""
+    name = "*draft* [v2](http://127.0.0.1:1/x).csv"
+    job_id = seed_job(manager, name, pages=2)
+    wait_status(manager, job_id, "running")
+    shown = fmt.as_text(name)
+    assert f"#### {shown}" in texts(open_page("jobs", {"job": job_id}).markdown)
+    assert any(f"Running analysis: {shown}**" in m for m in texts(open_page("home").markdown))
+
+
 def test_a_deleted_job_in_url_says_why_it_cannot_be_opened(manager):
     """It said "Job X cannot be opened: job X not found", the id twice and no hint why."""
     app = open_page("jobs", {"job": "0123456789ab"})
@@ -248,7 +260,7 @@ def test_home_banner_names_the_active_job(manager):
     wait_status(manager, job_id, "running")
     app = open_page("home")
     assert_clean(app)
-    assert any(":material/autorenew: **Running analysis: live-site.csv" in m for m in texts(app.markdown))
+    assert any(f":material/autorenew: **Running analysis: {fmt.as_text('live-site.csv')}" in m for m in texts(app.markdown))
     assert any(m.label == "Active" and m.value == "1" for m in app.metric)
     [link] = [link for link in app.get("page_link") if "job" in link.proto.query_string]
     assert link.proto.label == "Open the live panel"
@@ -256,7 +268,7 @@ def test_home_banner_names_the_active_job(manager):
     wait_status(manager, job_id, "paused")
     app = open_page("home")
     # before: ":material/sync:" (turning arrows) and "Open the live panel" over a job at rest
-    assert any(":material/pause_circle: **Paused analysis: live-site.csv" in m for m in texts(app.markdown)), \
+    assert any(f":material/pause_circle: **Paused analysis: {fmt.as_text('live-site.csv')}" in m for m in texts(app.markdown)), \
         texts(app.markdown)
     [link] = [link for link in app.get("page_link") if "job" in link.proto.query_string]
     assert link.proto.label == "Open it to resume or stop it"

@@ -87,7 +87,7 @@ def _banner_body(manager, job_id: str) -> None:
             # a fetch's label starts with "fetch " itself: it read "Paused fetch: fetch urls.txt (1 URL)"
             name = fmt.file_name_of(job).removeprefix(f"{kind} ")
             # the status's own icon: a paused job's read ":material/sync:", turning arrows, as if it were at work
-            st.markdown(f"{fmt.STATUS_STYLE[job.status][2]} **{fmt.shown_status(job)} {kind}: {name}**")
+            st.markdown(f"{fmt.STATUS_STYLE[job.status][2]} **{fmt.shown_status(job)} {kind}: {fmt.as_text(name)}**")
             _progress(job)
             paused = job.status is JobStatus.PAUSED
             st.page_link(navigation.UPLOAD if fmt.is_fetch(job) else navigation.GENERATE,
@@ -148,7 +148,8 @@ def _header(job: Job) -> None:
     _, colour, icon = fmt.STATUS_STYLE.get(job.status, ("Unknown", "gray", ""))
     label = fmt.shown_status(job)
     left, right = st.columns([4, 1], vertical_alignment="center")
-    left.markdown(f"#### {fmt.file_name_of(job)}")
+    # as written: a file named "*draft* [v2](x).csv" was read as Markdown, "draft" in italics and "v2" a link
+    left.markdown(f"#### {fmt.as_text(fmt.file_name_of(job))}")
     engine = "" if fmt.is_fetch(job) else f" · {fmt.engine_of(job).title()} engine"   # a fetch has no link engine
     left.caption(f"Job `{job.job_id}`{engine} · "
                  f"started {fmt.timestamp(job.created_at)}")

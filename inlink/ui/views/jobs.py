@@ -239,7 +239,7 @@ def forget_delete() -> None:
 def confirm_delete(manager, job: Job) -> None:
     """Asks before deleting; stays open across reruns (tracked in the session) until confirmed or cancelled."""
     noun = "fetched page" if fmt.is_fetch(job) else "suggestion"
-    st.write(f"**{fmt.file_name_of(job)}** (job `{job.job_id}`) and its "
+    st.write(f"**{fmt.as_text(fmt.file_name_of(job))}** (job `{job.job_id}`) and its "
              f"{fmt.plural(int(job.rows_written or 0), noun)} will be removed for good.")
     left, right = st.columns(2)
     if left.button("Delete", type="primary", icon=":material/delete:", key="jobs.confirm_delete", width="stretch"):
