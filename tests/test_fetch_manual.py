@@ -389,6 +389,32 @@ def test_two_canonical_tags_that_disagree_are_said_and_the_page_is_no_link_targe
         ("", server.url("same.html"), "fetched"), ("", "", "fetched")]
 
 
+def test_a_canonical_in_the_body_is_ignored_as_google_ignores_it_but_a_robots_meta_tag_there_counts(tmp_path):
+    """A <link rel="canonical"> naming another page inside <body> (a widget's), or after an <img> that ends the
+    <head> (the parser, as Google's, moves it into the body), made the page "Canonicalised", no link target, though
+    Google disregards a canonical outside the head and indexes the page. A robots meta tag in the body still counts:
+    Google obeys it there."""
+    root = tmp_path / "site"
+    root.mkdir()
+    heads = {"widget.html": ("", '<link rel="canonical" href="plain.html">'),
+             "img.html": ('<img src="pixel.gif"><link rel="canonical" href="plain.html">', ""),
+             "head.html": ('<link rel="canonical" href="plain.html">', ""),
+             "noindex.html": ("", '<meta name="robots" content="noindex">'), "plain.html": ("", "")}
+    for path, (head, body) in heads.items():
+        (root / path).write_text(f"<html><head><title>{path}</title>{head}</head><body><main><h1>{path}</h1>"
+                                 f"<p>Text of {path}.</p>{body}</main></body></html>", encoding="utf-8")
+    server = SiteServer(root).start()
+    try:
+        rows = fetch_task.run_fetch("\n".join(server.url(p) for p in heads).encode(), name="urls.txt", options=FAST)
+    finally:
+        server.stop()
+    said = {address.rsplit("/", 1)[1]: (status, canonical) for address, status, canonical in
+            zip(rows["Address"], rows["Indexability Status"], rows["Canonical Link Element 1"])}
+    assert said == {"widget.html": ("", ""), "img.html": ("", ""),
+                    "head.html": ("Canonicalised", server.url("plain.html")), "noindex.html": ("noindex", ""),
+                    "plain.html": ("", "")}
+
+
 def test_a_canonical_given_in_the_http_link_header_counts_like_the_html_tag(tmp_path):
     """A canonical sent in a `Link: <url>; rel="canonical"` header was never read: the page it sends readers from
     stayed Indexable, a link target. It counts as the tag does; when the tag and the header name different pages,

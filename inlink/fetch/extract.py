@@ -202,10 +202,15 @@ def _robots_directives(doc) -> str:
 
 
 def _canonicals(doc, base: str) -> list[str]:
-    """The distinct URLs the page's <link rel="canonical"> tags name, absolute, in order: a page with two that
-    disagree (a theme's and an SEO plugin's) had only the first read, and was a link target when that one named the
-    page itself (dataset._canonical says what two disagreeing canonicals make of the page)."""
-    named = (absolute(link.get("href"), base) for link in doc.iter("link")
+    """The distinct URLs the page's <link rel="canonical"> tags in its <head> name, absolute, in order: a page with
+    two that disagree (a theme's and an SEO plugin's) had only the first read, and was a link target when that one
+    named the page itself (dataset._canonical says what two disagreeing canonicals make of the page). Google
+    disregards a canonical in the <body> (one a widget writes there, or one after an <img> or <iframe> that ends the
+    head: the parser moves it into the body, as Google's does), so such a page, "Canonicalised" here, was no link
+    target though the search engine indexes it. Robots meta tags count anywhere: Google obeys them in the body."""
+    head = doc.find(".//head")
+    links = head.iter("link") if head is not None else ()
+    named = (absolute(link.get("href"), base) for link in links
              if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"))
     return list(dict.fromkeys(url for url in named if url))
 
