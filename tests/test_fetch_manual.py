@@ -446,3 +446,31 @@ def test_a_canonical_given_in_the_http_link_header_counts_like_the_html_tag(tmp_
         "plain.html": ("Indexable", "", "")}
     assert "disagree" in by_path["both.html"]["Reason"] and server.url("both.html") in by_path["both.html"]["Reason"]
     assert by_path["same.html"]["Reason"] == "fetched"
+
+
+def test_a_page_past_its_unavailable_after_date_is_no_link_target(tmp_path):
+    """`unavailable_after: <date>` (meta tag or X-Robots-Tag, RFC 822 / RFC 850 / ISO 8601, as Google reads it) was
+    not read: a page Google dropped from its results on that date stayed Indexable, a link target. A date to come,
+    or one that cannot be read (Google ignores the rule then), leaves the page a target. A header whose date holds a
+    comma ("Fri, 25 Jun 2010 15:00:00 GMT") read the time after it as a user agent's name, so the "noindex" after
+    it counted for nothing."""
+    root = tmp_path / "site"
+    root.mkdir()
+    metas = {"iso.html": "unavailable_after: 2001-09-21", "rfc850.html": "unavailable_after: 25-Aug-2007 15:00:00 EST",
+             "future.html": "noarchive, unavailable_after: 2999-01-01", "bad.html": "unavailable_after: some day",
+             "header.html": "", "both.html": "", "plain.html": "noarchive, nosnippet"}
+    for path, content in metas.items():
+        (root / path).write_text(f'<html><head><title>{path}</title><meta name="googlebot" content="{content}">'
+                                 f'</head><body><main><h1>{path}</h1><p>Text of {path}.</p></main></body></html>',
+                                 encoding="utf-8")
+    server = SiteServer(root).start()
+    server.behaviour.headers = {"/header.html": {"X-Robots-Tag": "unavailable_after: Fri, 25 Jun 2010 15:00:00 GMT"},
+                                "/both.html": {"X-Robots-Tag": "unavailable_after: Fri, 25 Jun 2999 15:00:00 GMT, "
+                                                               "noindex"}}
+    try:
+        rows = fetch_task.run_fetch("\n".join(server.url(p) for p in metas).encode(), name="urls.txt", options=FAST)
+    finally:
+        server.stop()
+    status = {address.rsplit("/", 1)[1]: said for address, said in zip(rows["Address"], rows["Indexability Status"])}
+    assert status == {"iso.html": dataset.UNAVAILABLE, "rfc850.html": dataset.UNAVAILABLE, "future.html": "",
+                      "bad.html": "", "header.html": dataset.UNAVAILABLE, "both.html": "noindex", "plain.html": ""}

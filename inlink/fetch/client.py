@@ -607,11 +607,19 @@ def robots_header(values: list[str]) -> str:
         applies = True
         for directive in value.split(","):
             agent, colon, rest = directive.strip().partition(":")
-            if colon and agent.strip().lower() not in _VALUED_DIRECTIVES:
+            if colon and _names_agent(agent):
                 applies, directive = agent.strip().lower() == _SEARCH_ENGINE_AGENT, rest
             if applies and directive.strip():
                 kept.append(directive.strip())
     return ", ".join(kept)
+
+
+def _names_agent(name: str) -> bool:
+    """Whether the part before a colon names a user agent: one word that is no directive. A date's time after its
+    comma ("unavailable_after: Fri, 25 Jun 2010 15:00:00 GMT") read as an agent's name, so every directive after it
+    ("..., noindex") counted for nothing, and the date was lost."""
+    name = name.strip().lower()
+    return bool(name) and name not in _VALUED_DIRECTIVES and not any(char.isspace() for char in name)
 
 
 def _fail(result: FetchResult, code: str, reason: str, status: int = 0) -> FetchResult:

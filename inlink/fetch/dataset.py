@@ -16,6 +16,7 @@ from inlink.exports import allow_large_fields
 from inlink.fetch import faults
 from inlink.fetch.client import FetchResult
 from inlink.fetch.extract import ParsedPage, refresh_target
+from inlink.fetch.unavailable import is_past
 from inlink.fetch.urls import same_site
 
 if TYPE_CHECKING:   # pandas is imported where a frame is made: a fetch worker that is killed and restarted
@@ -34,6 +35,9 @@ META_REFRESH = "Redirected (meta refresh)"
 #: Indexable, a link target, since only the meta tag was read
 HTTP_REFRESH = "Redirected (HTTP refresh)"
 REFRESHES = (META_REFRESH, HTTP_REFRESH)
+#: the Indexability Status of a page whose robots directives' `unavailable_after` date has passed: Google drops it
+#: from its results then, as for noindex; it was Indexable, a link target
+UNAVAILABLE = "unavailable_after (date passed)"
 #: the Indexability Status of a listed URL that redirected (an HTTP 3xx) to a page: its Redirect URL
 REDIRECTED = "Redirected"
 DUPLICATE = "Duplicate of "       # + the address of the copy kept
@@ -125,6 +129,8 @@ def _indexability(page: ParsedPage, address: str) -> str:
         return META_REFRESH
     if page.noindex:
         return "noindex"
+    if is_past(page.meta_robots):
+        return UNAVAILABLE
     if page.canonical and _names_another_page(page.canonical, address):
         return "Canonicalised"
     return ""
