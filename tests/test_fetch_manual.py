@@ -393,10 +393,12 @@ def test_a_canonical_in_the_body_is_ignored_as_google_ignores_it_but_a_robots_me
     """A <link rel="canonical"> naming another page inside <body> (a widget's), or after an <img> that ends the
     <head> (the parser, as Google's, moves it into the body), made the page "Canonicalised", no link target, though
     Google disregards a canonical outside the head and indexes the page. A robots meta tag in the body still counts:
-    Google obeys it there."""
+    Google obeys it there. The Reason names a canonical tag search engines ignore (in the body, or naming no web
+    address, as the python-docs pages' file:///usr/share/doc/...): the canonical column was blank, as for none."""
     root = tmp_path / "site"
     root.mkdir()
     heads = {"widget.html": ("", '<link rel="canonical" href="plain.html">'),
+             "file.html": ('<link rel="canonical" href="file:///usr/share/doc/file.html">', ""),
              "img.html": ('<img src="pixel.gif"><link rel="canonical" href="plain.html">', ""),
              "head.html": ('<link rel="canonical" href="plain.html">', ""),
              "noindex.html": ("", '<meta name="robots" content="noindex">'), "plain.html": ("", "")}
@@ -410,9 +412,15 @@ def test_a_canonical_in_the_body_is_ignored_as_google_ignores_it_but_a_robots_me
         server.stop()
     said = {address.rsplit("/", 1)[1]: (status, canonical) for address, status, canonical in
             zip(rows["Address"], rows["Indexability Status"], rows["Canonical Link Element 1"])}
-    assert said == {"widget.html": ("", ""), "img.html": ("", ""),
+    assert said == {"widget.html": ("", ""), "file.html": ("", ""), "img.html": ("", ""),
                     "head.html": ("Canonicalised", server.url("plain.html")), "noindex.html": ("noindex", ""),
                     "plain.html": ("", "")}
+    body_note = f"its canonical tag naming {server.url('plain.html')} stands in the <body> (search engines ignore it)"
+    reasons = dict(zip(rows["Address"].str.rsplit("/", n=1).str[1], rows["Reason"]))
+    assert reasons == {"widget.html": f"fetched; {body_note}", "img.html": f"fetched; {body_note}",
+                       "file.html": "fetched; its canonical tag names no web address, "
+                                    "file:///usr/share/doc/file.html (search engines ignore it)",
+                       "head.html": "fetched", "noindex.html": "fetched", "plain.html": "fetched"}
 
 
 def test_a_canonical_given_in_the_http_link_header_counts_like_the_html_tag(tmp_path):

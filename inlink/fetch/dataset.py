@@ -104,8 +104,8 @@ def page_row(result: FetchResult, page: ParsedPage | None, site: str | None,
         page.meta_robots = ", ".join(filter(None, (page.meta_robots, result.robots_header)))
     page.canonical, conflict = _canonical([page.canonical, *page.other_canonicals] if page.canonical else [],
                                           result.canonical_header, address)
-    if conflict:
-        row["Reason"] = f"{row['Reason']}; {conflict}".lstrip("; ")
+    for note in filter(None, (conflict, *page.ignored_canonicals)):
+        row["Reason"] = f"{row['Reason']}; {note}".lstrip("; ")
     text = page.content.text
     links = _unique_links(page, address, site)
     by_header = not page.refresh and bool(result.refresh_header)

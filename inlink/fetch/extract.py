@@ -74,6 +74,7 @@ class ParsedPage:
     canonical: str = ""
     meta_robots: str = ""
     other_canonicals: list[str] = field(default_factory=list)   # more <link rel="canonical"> naming other URLs
+    ignored_canonicals: list[str] = field(default_factory=list)   # notes on those search engines ignore
     content: ParsedHtml = field(default_factory=lambda: ParsedHtml(""))
     body_html: str = ""
     links: list[PageLink] = field(default_factory=list)
@@ -108,6 +109,7 @@ def parse_page(html: str, url: str, *, use_rules: bool = True) -> ParsedPage:
                       meta_robots=_robots_directives(doc),
                       refresh=_refresh(doc, base, url))
     page.canonical, *page.other_canonicals = _canonicals(doc, base) or [""]
+    page.ignored_canonicals = _ignored_canonicals(doc, base)
     for permalink in _permalinks(doc):
         _drop_tree(permalink)                     # its tail text stays
     main, page.main_rule = _main_element(doc) if use_rules else (None, "")
@@ -208,11 +210,33 @@ def _canonicals(doc, base: str) -> list[str]:
     disregards a canonical in the <body> (one a widget writes there, or one after an <img> or <iframe> that ends the
     head: the parser moves it into the body, as Google's does), so such a page, "Canonicalised" here, was no link
     target though the search engine indexes it. Robots meta tags count anywhere: Google obeys them in the body."""
-    head = doc.find(".//head")
-    links = head.iter("link") if head is not None else ()
-    named = (absolute(link.get("href"), base) for link in links
-             if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"))
+    in_head = _head_links(doc)
+    named = (absolute(link.get("href"), base) for link in _canonical_tags(doc) if link in in_head)
     return list(dict.fromkeys(url for url in named if url))
+
+
+def _ignored_canonicals(doc, base: str) -> list[str]:
+    """What the page's canonical tags that search engines ignore say, for the row's Reason: one in the <body>, or
+    one naming no web address (a local build's "file:///usr/share/doc/..."). Left out without a word, the export's
+    canonical column was blank, as for a page with none, and an analyst never saw the broken tag."""
+    in_head, notes = _head_links(doc), []
+    for link in _canonical_tags(doc):
+        href, url = link.get("href").strip(), absolute(link.get("href"), base)
+        if url is None:
+            notes.append(f"its canonical tag names no web address, {href} (search engines ignore it)")
+        elif link not in in_head:
+            notes.append(f"its canonical tag naming {url} stands in the <body> (search engines ignore it)")
+    return list(dict.fromkeys(notes))
+
+
+def _canonical_tags(doc):
+    return (link for link in doc.iter("link")
+            if "canonical" in (link.get("rel") or "").lower().split() and (link.get("href") or "").strip())
+
+
+def _head_links(doc) -> set:
+    head = doc.find(".//head")
+    return set(head.iter("link")) if head is not None else set()
 
 
 def _refresh(doc, base: str, url: str) -> str:
