@@ -307,3 +307,19 @@ def test_a_listed_url_that_redirects_is_counted_as_a_redirect_not_as_a_url_not_f
     assert "Redirected (301)" not in done.stderr
     assert (f"  redirected: 1 listed URL (where each leads has a row of its own)\n"
             f"    {site.url('moved/' + PAGES[0])} (301) -> {site.url(PAGES[0])}\n") in done.stderr
+
+
+def test_the_report_names_the_canonical_tags_search_engines_ignore(site, tmp_path):
+    """The python-docs pages (a Debian build) each name file:///usr/share/doc/... as their canonical: a tag search
+    engines ignore, said only in each row's Reason, so the report of a site whose every canonical is broken was
+    clean."""
+    site.behaviour.sitemap_paths = PAGES[:4]
+    done = cli("fetch", site.url("sitemap.xml"), "--out-pages", str(tmp_path / "p.csv"), "--out-links",
+               str(tmp_path / "l.csv"), "--rate", "0")
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    at = lines.index("  canonical tags to check: 4 pages")
+    assert [line.split(": ", 1)[1] for line in lines[at + 1:at + 4]] == [
+        f"its canonical tag names no web address, file:///usr/share/doc/python3.11/html/{path} (search engines "
+        "ignore it)" for path in PAGES[:3]]
+    assert lines[at + 4] == "    ... and 1 more (see the Status, Reason and Indexability Status columns)"

@@ -192,6 +192,7 @@ def print_report(rows, site: str | None = None) -> None:
             _say(f"  {said}, {counted(len(urls), 'page')}:")
             _say_some([f"    {url}: {reason}" for url, reason in zip(urls, reasons)])
     _say_redirects(rows.loc[rows["Status"] == NOT_FAILED[1]])
+    _say_canonical_notes(rows.loc[rows["Status"] == "OK"])
     kept_out = rows.loc[(rows["Status"] == "OK") & (rows["Indexability"] == "Non-Indexable")]
     if not len(kept_out):
         return
@@ -220,6 +221,17 @@ def _say_redirects(redirects) -> None:
     _say(f"  redirected: {counted(len(redirects), 'listed URL')} (where each leads has a row of its own)")
     _say_some([f"    {url} ({code}) {reason.replace('redirects to', '->', 1)}"
                for url, code, reason in zip(redirects["Requested URL"], redirects["Status Code"], redirects["Reason"])])
+
+
+def _say_canonical_notes(fetched) -> None:
+    """The fetched pages whose canonical tags search engines ignore (in the body, naming no web address) or
+    disagree: said only in each page's Reason, a site whose every page named file:///usr/share/doc/... (a local
+    build) had a report without a word of it."""
+    notes = [(url, note) for url, reason in zip(fetched["Address"], fetched["Reason"])
+             for note in str(reason).split("; ")[1:] if "canonical" in note]
+    if notes:
+        _say(f"  canonical tags to check: {counted(len({url for url, _ in notes}), 'page')}")
+        _say_some([f"    {url}: {note}" for url, note in notes], shown=3)
 
 
 def _say_some(lines: list[str], shown: int = REPORT_EXAMPLES) -> None:
