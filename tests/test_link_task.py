@@ -545,7 +545,7 @@ def test_a_job_whose_model_gemini_does_not_know_resumes_with_another_from_the_da
         shutdown_all(timeout=5)
 
 
-def _prepared_twice(tmp_path, options: dict):
+def _prepared_twice(tmp_path, options: dict, log: list | None = None):
     """A link task over the sample site prepared as a job's run does, for a first run and a resumed one."""
     for sample in (SAMPLE_PAGES, SAMPLE_LINKS):
         (tmp_path / sample.name).write_bytes(sample.read_bytes())
@@ -554,7 +554,8 @@ def _prepared_twice(tmp_path, options: dict):
     task = link_task.LinkAnalysisTask()
 
     def prepared() -> TaskContext:
-        ctx = TaskContext("job", config, tmp_path, secrets={link_task.SECRET_KEY: "k"})
+        ctx = TaskContext("job", config, tmp_path, secrets={link_task.SECRET_KEY: "k"},
+                          log=log.append if log is not None else None)
         for step in task.steps[:-1]:
             task.prepare(ctx, step)
         return ctx
@@ -596,6 +597,51 @@ def test_a_gemini_answer_the_job_could_not_commit_is_not_bought_again_on_resume(
     assert len(gemini.received) - asked < len(items)
     task.finish(resumed)
     assert not (resumed.state_dir / "gemini-answers").exists()   # every answer is in the results now
+
+
+def test_answers_kept_ahead_count_against_the_budget_from_the_start_of_the_resumed_run(gemini, tmp_path):
+    """Three pages answered ahead of the first (kept, paid) before the job paused: the resumed run counted them only
+    as their pages came up, so it paid for the first page, though the kept answers had spent the budget already,
+    and its spend passed the cap by them. They count from the run's start, said in its events."""
+    gemini.script = [fg.success({"suggestions": []}, prompt_tokens=1000, output_tokens=100)]
+    one = GeminiSettings.from_options().price().cost(1000, 100)
+    log: list[str] = []
+    task, prepared = _prepared_twice(tmp_path, {"min_confidence": 0.0, "budget_usd": round(2.5 * one, 10)}, log)
+    first = prepared()
+    items = task.items(first)
+    with pytest.raises(page_analyzer.GeminiStopped, match="budget"):
+        for item in items[1:]:
+            task.process(first, item)
+    paid = len(gemini.received)
+    assert paid == 3     # the third answer spent the budget: the job paused, the first page not committed
+    ahead = re.search(r"^URL: (\S+)$", gemini.received[0].prompt, re.MULTILINE)[1]
+    task.release(first)
+
+    resumed = prepared()
+    with pytest.raises(page_analyzer.GeminiStopped, match="budget"):
+        task.process(resumed, items[0])       # no new call: the kept answers spent the budget
+    assert len(gemini.received) == paid
+    assert any("cost $" in line and "counted in the spend from now on" in line for line in log), log
+    assert task.process(resumed, ahead) == [] and len(gemini.received) == paid   # taken back at no cost
+
+
+def test_set_budget_compares_with_the_answers_kept_for_pages_to_come_too(make_manager, tmp_path):
+    """A budget above the committed spend but under the real one (answers kept, paid, for pages not committed) was
+    accepted, and the resumed job paused at once; refused, naming both figures."""
+    from inlink.tasks.answers import FolderAnswers
+
+    manager = make_manager(autostart=False)
+    job = start_sample(manager, engine="gemini", api_key="k", options={"budget_usd": 0.01})
+    store = FolderAnswers(manager.state_dir(job) / "gemini-answers")
+    for n in range(3):
+        store.put(f"{n:064x}", {"model": "m", "page": f"https://ex.com/{n}", "picks": {"suggestions": []},
+                                "usage": {"calls": 1}, "cost_usd": 0.01})
+    with pytest.raises(link_task.OptionError, match=r"has spent \$0.0300 already \(\$0 on the pages done, "
+                                                    r"\$0.0300 on answers kept for pages still to come\)"):
+        link_task.set_budget(manager, job, 0.02)
+    assert manager.get(job)["config"]["options"]["budget_usd"] == 0.01
+    link_task.set_budget(manager, job, 0.05)
+    assert manager.get(job)["config"]["options"]["budget_usd"] == 0.05
 
 
 # -- the command line over the same API ---------------------------------------------------------------

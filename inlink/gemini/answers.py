@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Iterable, Protocol
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -63,6 +63,10 @@ class AnswerStore(Protocol):
     def get(self, key: str) -> dict | None: ...
 
     def put(self, key: str, answer: dict) -> None: ...
+
+    def records(self) -> Iterable[tuple[str, dict]]:
+        """(key, record) of every readable kept answer."""
+        ...
 
 
 def answer_key(prompt: str) -> str:

@@ -15,7 +15,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Collection
 
 from google.genai import errors, types
 from pydantic import ValidationError
@@ -119,6 +119,7 @@ class GeminiEngine:
         self._paid_calls = 0        # calls charged by this engine, for the cost of one
         self._config = generation_config(self.settings)
         self._answers = answers
+        self._counted_ahead: set[str] = set()   # keys of kept answers already in the spend (count_kept_answers)
 
     def __repr__(self) -> str:
         return f"GeminiEngine(model={self.settings.model!r}, spent_usd={self.spent_usd:.6f})"
@@ -131,6 +132,23 @@ class GeminiEngine:
     def spent_usd(self) -> float:
         with self._spent_lock:
             return self._spent
+
+    def count_kept_answers(self, pages: Collection[str]) -> float:
+        """Count in the spend, now, what the kept answers of `pages` (those still to come) cost; returns that sum.
+        Counted only when their page came up, a resumed run's budget passed its cap by the answers paid ahead of
+        their turn until their pages were reached. Each is then charged to its page's counters, not to the spend
+        again (_charge_kept). An answer kept without its page (an earlier version's) is counted when it comes up."""
+        if self._answers is None:
+            return 0.0
+        wanted, price, total = set(pages), self.settings.price(), 0.0
+        for key, record in self._answers.records():
+            kept = kept_record(record, self.settings.model, price) if record.get("page") in wanted else None
+            if kept is not None and key not in self._counted_ahead:
+                self._counted_ahead.add(key)
+                total += kept[2]
+        with self._spent_lock:
+            self._spent += total
+        return total
 
     def suggest(self, index: Any, source_url: str) -> PageOutcome:
         """Ask Gemini to choose among the page's candidates; keep only suggestions that pass validation."""
@@ -167,7 +185,7 @@ class GeminiEngine:
                             model, self.settings.price()) if key else None
         if kept is not None:   # paid by an earlier run: this page's cost, whether its answer is used or not
             picks, usage, cost = kept
-            self._charge_kept(outcome, usage, cost)
+            self._charge_kept(outcome, usage, cost, counted=self._counted_at_start(key))
             if picks is not None:
                 return picks   # even with the budget spent: it costs nothing more (refused, it was lost)
         self._check_budget()   # before a new call: a spent budget pauses the job
@@ -179,11 +197,12 @@ class GeminiEngine:
             # resumed job measured its budget without them. The usage kept is the page's whole (the earlier
             # run's included), so it replaces the entry and is counted once, when the page commits.
             if key and outcome.usage.calls:
-                self._answers.put(key, {"model": model, "unusable": True, "usage": asdict(outcome.usage),
+                self._answers.put(key, {"model": model, "page": source_url, "unusable": True,
+                                        "usage": asdict(outcome.usage),
                                         "cost_usd": outcome.cost_usd})
             raise
         if key:
-            self._answers.put(key, {"model": model, "picks": picks.model_dump(mode="json"),
+            self._answers.put(key, {"model": model, "page": source_url, "picks": picks.model_dump(mode="json"),
                                     "usage": asdict(outcome.usage), "cost_usd": outcome.cost_usd})
         return picks
 
@@ -228,13 +247,23 @@ class GeminiEngine:
                 self._flying = max(0, self._flying - 1)
             self._budget_turn.notify_all()
 
-    def _charge_kept(self, outcome: PageOutcome, usage: Usage, cost: float) -> None:
+    def _charge_kept(self, outcome: PageOutcome, usage: Usage, cost: float, counted: bool) -> None:
         """A kept answer's usage and cost go into the page's counters (it was paid, by a run that never committed
-        it) and into the engine's spend, as if it had just been bought: the job's cost stays the real one."""
+        it) and into the engine's spend, as if it had just been bought, unless `counted` there at the run's start
+        (count_kept_answers): the job's cost stays the real one."""
         outcome.usage = usage
         outcome.cost_usd = cost
+        if not counted:
+            with self._spent_lock:
+                self._spent += outcome.cost_usd
+
+    def _counted_at_start(self, key: str) -> bool:
+        """Whether this kept answer is in the spend already (count_kept_answers); counted once, then forgotten."""
         with self._spent_lock:
-            self._spent += outcome.cost_usd
+            if key in self._counted_ahead:
+                self._counted_ahead.discard(key)
+                return True
+            return False
 
     def _reserve(self) -> None:
         """Take a budgeted call's turn: calls in flight count against the budget at the cost of one call so far, so

@@ -33,7 +33,7 @@ from inlink.jobs.state import (JOB_ID_PATTERN, TERMINAL_STATUSES, DamagedResults
                       secret_keys, utc_now_iso, validate_job_id)
 from inlink.jobs.scheduler import DELETED, OVER, JobScheduler, catch_up_with_log, end_as_asked
 from inlink.jobs.store import JobStore, atomic_write_bytes, owner_alive
-from inlink.jobs.task import Task, TaskContext, get_task, is_registered, register_task, registered_tasks
+from inlink.jobs.task import STATE_DIR, Task, TaskContext, get_task, is_registered, register_task, registered_tasks
 
 __all__ = ["JobStatus", "TERMINAL_STATUSES", "JobError", "JobNotFound", "InvalidJobId",
            "InvalidJobOperation", "SecretInConfig", "UnknownTask", "StorageError", "DamagedResults", "ItemError",
@@ -467,6 +467,10 @@ class JobManager:
                 self._changed.wait(min(0.05, left))
 
     # ================================================================ annotations
+    def state_dir(self, job_id) -> Path:
+        """The job's task state folder (TaskContext.state_dir), for a front end that reads what its task kept."""
+        return self.store.input_dir(str(job_id)) / STATE_DIR
+
     def annotations(self, job_id) -> dict:
         """A front end's notes on the job (e.g. accepted / rejected rows); {} when none were set."""
         self._read(job_id)

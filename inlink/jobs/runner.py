@@ -217,7 +217,8 @@ class JobRunner:
                           self._secrets, log=lambda m: self._log("log", m),
                           results=lambda: read_results(results, checkpoints, columns),
                           rows=lambda: iter_result_rows(results, checkpoints),
-                          stop_flag=SimpleNamespace(is_set=self.asked), counters=lambda: writer.counters_total)
+                          stop_flag=SimpleNamespace(is_set=self.asked), counters=lambda: writer.counters_total,
+                          committed=lambda: writer.next_index)
         try:
             return self._run_steps(ctx, writer, last.key if last else None)
         except _Interrupted:

@@ -26,6 +26,9 @@ def _empty_frame() -> pd.DataFrame:
     return pd.DataFrame()
 
 
+STATE_DIR = ".state"   # a job's task state, inside its input folder (TaskContext.state_dir)
+
+
 class TaskContext:
     """The job as a task sees it. Built fresh for every run; `state` is rebuilt by the steps."""
 
@@ -35,7 +38,8 @@ class TaskContext:
                  results: Callable[[], pd.DataFrame] | None = None,
                  stop_flag: threading.Event | None = None,
                  counters: Callable[[], dict] | None = None,
-                 rows: Callable[[], Iterable[dict]] | None = None):
+                 rows: Callable[[], Iterable[dict]] | None = None,
+                 committed: Callable[[], int] | None = None):
         self.job_id = job_id
         self.config = config
         self.input_dir = Path(input_dir)
@@ -46,6 +50,7 @@ class TaskContext:
         self._rows = rows or (lambda: self._results().to_dict("records"))
         self._stop_flag = stop_flag or threading.Event()
         self._counters = counters or dict
+        self._committed = committed or (lambda: 0)
         self._local = threading.local()   # counters of the item this thread is processing
 
     def count(self, **increments: float) -> None:
@@ -62,7 +67,7 @@ class TaskContext:
         """A folder for state the task can rebuild but would rather not (e.g. a built index), kept between
         runs and removed with the job. Inside the job's input folder under a name no input can take (input
         names start with a letter or digit); the task creates it when it first saves something."""
-        return self.input_dir / ".state"
+        return self.input_dir / STATE_DIR
 
     def results_so_far(self) -> pd.DataFrame:
         return self._results()
@@ -92,6 +97,11 @@ class TaskContext:
     def counters_so_far(self) -> dict:
         """Counter totals of the committed items (e.g. cost already spent, for a budget cap)."""
         return dict(self._counters())
+
+    def items_committed(self) -> int:
+        """How many items, from the first in `items` order, are committed: a task that kept work of later items
+        (paid answers ahead of their turn) tells which of it no checkpoint holds yet."""
+        return int(self._committed())
 
     # -- used by the runner -------------------------------------------------------------------
     def _item_counters(self) -> dict:

@@ -84,12 +84,15 @@ class LinkAnalysisTask(Task):
                                                   interrupted=ctx.should_stop, on_wait=ctx.log)
             except MissingApiKey as exc:   # nothing failed: a typed key does not survive a restart of the app
                 raise PauseJob(str(exc)) from None
+            _count_answers_kept(ctx, page_analyzer)
             link_engine.record_suggestions(page_analyzer.index, ctx.result_rows())
             ctx.state["pages"] = page_analyzer
             ctx.state[TWO_CORES] = two_cores.PagesOnTwoCores(page_analyzer, link_engine.source_pages(index),
                                                              paced=bool(float(options.get("throttle_s") or 0)))
 
     def release(self, ctx: TaskContext) -> None:
+        if ctx.state.get("pages") is not None:
+            _pages_to_come(ctx, ctx.state["pages"])   # the answers of pages this run committed go
         pages = ctx.state.pop(TWO_CORES, None)
         if pages is not None:
             pages.close()
@@ -164,6 +167,28 @@ def _site(ctx: TaskContext) -> SiteData:
 def _kept_answers(ctx: TaskContext) -> FolderAnswers:
     """Gemini's answers not yet committed, kept in the job's state folder for a resume to take back."""
     return FolderAnswers(ctx.state_dir / ANSWERS_FOLDER)
+
+
+def _pages_to_come(ctx: TaskContext, page_analyzer) -> list[str]:
+    """The pages no checkpoint holds yet; the answers kept of the others (committed) are dropped, so the folder
+    holds exactly what was paid and not yet counted in the job's cost (set_budget reads it)."""
+    pages = link_engine.source_pages(page_analyzer.index)
+    done = ctx.items_committed()
+    if page_analyzer.gemini is not None:
+        _kept_answers(ctx).drop_pages(pages[:done])
+    return pages[done:]
+
+
+def _count_answers_kept(ctx: TaskContext, page_analyzer) -> None:
+    """Count what the answers kept of pages still to come cost in the budget from the run's start: counted when
+    their page came up, a resumed run passed its cap by them meanwhile."""
+    to_come = _pages_to_come(ctx, page_analyzer)
+    if page_analyzer.gemini is None:
+        return
+    ahead = page_analyzer.gemini.count_kept_answers(to_come)
+    if ahead:
+        ctx.log(f"Gemini answers paid for by an earlier run and kept for pages still to come cost {usd(ahead)}: "
+                "counted in the spend from now on, and taken back at no new cost when their pages come up.")
 
 
 def _spent_so_far(ctx: TaskContext) -> float:
@@ -341,9 +366,12 @@ def set_budget(manager: JobManager, job_id: str, budget_usd: float) -> None:
     nothing could raise it: the resumed job paused again at once). Refused for a job of another engine, or at
     or under what the job has spent already."""
     job = _gemini_job_to_change(manager, job_id, "a budget")
-    spent = kinds.spent_usd(job.counters)
-    if not budget_usd > spent:
-        raise OptionError(f"job {job_id} has spent {usd(spent)} already: give a budget above that")
+    committed = kinds.spent_usd(job.counters)
+    kept = FolderAnswers(manager.state_dir(job_id) / ANSWERS_FOLDER).spent_usd()
+    if not budget_usd > committed + kept:
+        parts = (f" ({usd(committed)} on the pages done, {usd(kept)} on answers kept for pages still to come)"
+                 if kept else "")
+        raise OptionError(f"job {job_id} has spent {usd(committed + kept)} already{parts}: give a budget above that")
     manager.edit_config(job_id, _with_option("budget_usd", float(budget_usd), kinds.engine_of(job)))
 
 

@@ -12,8 +12,10 @@ import json
 import logging
 import shutil
 from pathlib import Path
+from typing import Collection, Iterator
 
 from inlink.fileio import atomic_write_bytes, make_private_dir
+from inlink.tasks import kinds
 
 log = logging.getLogger(__name__)
 FOLDER = "gemini-answers"
@@ -42,6 +44,30 @@ class FolderAnswers:
             atomic_write_bytes(self.folder / f"{key}.json", json.dumps(answer).encode())
         except OSError as exc:
             log.info("could not keep a Gemini answer for resume (%s)", exc)
+
+    def records(self) -> Iterator[tuple[str, dict]]:
+        """(key, record) of every readable kept answer (an unreadable one is skipped: its page is asked again)."""
+        try:
+            paths = sorted(self.folder.glob("*.json"))
+        except OSError:
+            return
+        for path in paths:
+            record = self.get(path.stem)
+            if isinstance(record, dict):
+                yield path.stem, record
+
+    def spent_usd(self) -> float:
+        """What the kept answers that name their page cost (the ones of committed pages were dropped: drop_pages);
+        with the job's committed cost, what Google billed it."""
+        return sum(kinds.spent_usd(record) for _, record in self.records() if record.get("page"))   # as counters
+
+    def drop_pages(self, pages: Collection[str]) -> None:
+        """Drop the kept answers of `pages` (committed: their rows and cost are in the job's checkpoints)."""
+        done = set(pages)
+        for key, record in list(self.records()):
+            if record.get("page") in done:
+                with contextlib.suppress(OSError):
+                    (self.folder / f"{key}.json").unlink()
 
     def clear(self) -> None:
         """Drop every kept answer (the job's results hold them all)."""
