@@ -479,7 +479,13 @@ def test_a_job_paused_at_its_budget_resumes_with_a_larger_one_from_the_dashboard
         events = next(h.value for h in app.get("html") if 'data-kind="events"' in h.value)   # the latest events say
         assert "(the budget field below)" in events and "cli.py" not in events                # it in the same words
         field = app.number_input(key="jobs.panel_budget")
-        assert field.value == 0.15
+        assert field.value == 0.15 and field.help.startswith("Spent so far: $0.2000. A job paused")
+        kept = link_task.FolderAnswers(manager.state_dir(job) / "gemini-answers")   # a page answered ahead
+        kept.put("0" * 64, {"model": "m", "page": "https://ex.com/ahead", "usage": {"calls": 1}, "cost_usd": 0.1})
+        help_words = open_page("jobs", {"job": job}).number_input(key="jobs.panel_budget").help
+        assert help_words.startswith("Spent so far: $0.2000 on the pages done, and $0.1000 on answers kept for "
+                                     "pages still to come (paid, and counted in the budget)."), help_words
+        kept.clear()
         field.set_value(0.15)
         app.button(key="jobs.panel_raise_budget").click().run()     # not above the spend: said, nothing changes
         assert any("has spent $0.2000 already: give a budget above that" in w for w in texts(app.warning))

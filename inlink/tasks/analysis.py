@@ -366,13 +366,18 @@ def set_budget(manager: JobManager, job_id: str, budget_usd: float) -> None:
     nothing could raise it: the resumed job paused again at once). Refused for a job of another engine, or at
     or under what the job has spent already."""
     job = _gemini_job_to_change(manager, job_id, "a budget")
-    committed = kinds.spent_usd(job.counters)
-    kept = FolderAnswers(manager.state_dir(job_id) / ANSWERS_FOLDER).spent_usd()
+    committed, kept = kinds.spent_usd(job.counters), spent_ahead_usd(manager, job_id)
     if not budget_usd > committed + kept:
         parts = (f" ({usd(committed)} on the pages done, {usd(kept)} on answers kept for pages still to come)"
                  if kept else "")
         raise OptionError(f"job {job_id} has spent {usd(committed + kept)} already{parts}: give a budget above that")
     manager.edit_config(job_id, _with_option("budget_usd", float(budget_usd), kinds.engine_of(job)))
+
+
+def spent_ahead_usd(manager: JobManager, job_id: str) -> float:
+    """What a Gemini job paid for answers kept for pages still to come: billed, in its budget, not yet in its
+    counters (they reach them as their pages commit)."""
+    return FolderAnswers(manager.state_dir(job_id) / ANSWERS_FOLDER).spent_usd()
 
 
 def set_model(manager: JobManager, job_id: str, model: str) -> str:

@@ -325,11 +325,17 @@ def panel_words(job: Job, text: str | None) -> str:
 
 def _budget_control(manager, job: Job, key: str) -> None:
     """A Gemini job that stopped at its budget goes on only with a larger one (as `jobs resume ID --budget USD`)."""
+    from inlink.tasks import analysis as link_task
+
     budget, spent = fmt.budget_usd(job), fmt.spent_usd(job.counters)
+    ahead = link_task.spent_ahead_usd(manager, job.job_id)
+    kept = (f" on the pages done, and {fmt.usd(ahead)} on answers kept for pages still to come (paid, and counted "
+            "in the budget)") if ahead else ""
     field, button = st.columns([2, 2], vertical_alignment="bottom")
     field.number_input("Budget (US dollars)", min_value=0.0, value=budget, step=1.0 if budget >= 1 else 0.01,
                        format="%.2f" if budget >= 1 else "%.4f", key=f"{key}_budget",
-                       help=f"Spent so far: {fmt.usd(spent)}. A job paused at its budget goes on with a larger one.")
+                       help=f"Spent so far: {fmt.usd(spent)}{kept}. A job paused at its budget goes on with a "
+                            "larger one.")
     button.button("Raise budget and resume", icon=":material/paid:", key=f"{key}_raise_budget",
                   on_click=_raise_budget, args=(manager, job.job_id, f"{key}_budget"), width="stretch")
 
