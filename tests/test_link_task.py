@@ -627,7 +627,8 @@ def test_answers_kept_ahead_count_against_the_budget_from_the_start_of_the_resum
     with pytest.raises(page_analyzer.GeminiStopped, match="budget"):
         task.process(resumed, items[0])       # no new call: the kept answers spent the budget
     assert len(gemini.received) == paid
-    assert any("cost $" in line and "counted in the spend from now on" in line for line in log), log
+    assert ("Gemini answers an earlier run paid $0.0012 for, kept for 3 pages still to come, count in the spend "
+            "from now on; 3 are taken back at no new cost.") in log, log
     assert task.process(resumed, ahead) == [] and len(gemini.received) == paid   # taken back at no cost
 
 
@@ -823,6 +824,23 @@ def test_a_gemini_job_whose_answers_stay_unusable_pauses_instead_of_paying_for_e
     assert said and int(said[1]) >= page_analyzer.UNUSABLE_PAGES_PAUSE      # pages in flight may fail after the 5th
     assert "check the model and the Gemini settings" in meta["message"]
     assert len(gemini.received) < 3 * (page_analyzer.UNUSABLE_PAGES_PAUSE + 4) < 3 * meta["total_items"]
+
+
+def test_a_job_paused_on_unusable_answers_resumes_asking_their_pages_again_and_counts_every_paid_call(manager,
+                                                                                                     gemini):
+    """The resumed run's events said the answers kept for pages still to come were "taken back at no new cost":
+    unusable ones are not, their pages are asked again. Every call the server answered is in the job's cost once."""
+    gemini.script = [fg.success("this is not JSON {", prompt_tokens=1000, output_tokens=100)]
+    job = start_sample(manager, engine="gemini", api_key="k")
+    assert manager.wait(job, timeout=60, until=[JobStatus.PAUSED, *TERMINAL_STATUSES])["status"] == JobStatus.PAUSED
+    gemini.script = [fg.success({"suggestions": []}, prompt_tokens=1000, output_tokens=100)]
+    manager.resume(job)
+    meta = manager.wait(job, timeout=60)
+    assert meta["status"] == JobStatus.COMPLETED and meta["counters"]["gemini_calls"] == len(gemini.received)
+    said = [e["message"] for e in manager.events(job, 100) if "an earlier run paid" in (e["message"] or "")]
+    assert len(said) == 1 and re.search(r"; [\d,]+ pages? (is|are) asked again \(the answers kept were unusable, "
+                                        r"or another model's\)\.$", said[0]), said
+    assert "taken back" not in said[0]
 
 
 def test_pages_gemini_refuses_for_what_they_hold_are_skipped_once_each_and_never_pause_the_job(manager, gemini):

@@ -133,22 +133,24 @@ class GeminiEngine:
         with self._spent_lock:
             return self._spent
 
-    def count_kept_answers(self, pages: Collection[str]) -> float:
-        """Count in the spend, now, what the kept answers of `pages` (those still to come) cost; returns that sum.
-        Counted only when their page came up, a resumed run's budget passed its cap by the answers paid ahead of
-        their turn until their pages were reached. Each is then charged to its page's counters, not to the spend
-        again (_charge_kept). An answer kept without its page (an earlier version's) is counted when it comes up."""
+    def count_kept_answers(self, pages: Collection[str]) -> tuple[float, int, int]:
+        """Count in the spend, now, what the kept answers of `pages` (those still to come) cost; returns (that sum,
+        the pages they answer, how many of those this model takes back: the others, unusable or another model's,
+        are asked again). Counted only when their page came up, a resumed run's budget passed its cap by the
+        answers paid ahead of their turn until their pages were reached. Each is then charged to its page's
+        counters, not to the spend again (_charge_kept). An answer kept without its page (an earlier version's) is
+        counted when it comes up."""
         if self._answers is None:
-            return 0.0
-        wanted, price, total = set(pages), self.settings.price(), 0.0
+            return 0.0, 0, 0
+        wanted, price, total, answered, reused = set(pages), self.settings.price(), 0.0, 0, 0
         for key, record in self._answers.records():
             kept = kept_record(record, self.settings.model, price) if record.get("page") in wanted else None
             if kept is not None and key not in self._counted_ahead:
                 self._counted_ahead.add(key)
-                total += kept[2]
+                total, answered, reused = total + kept[2], answered + 1, reused + (kept[0] is not None)
         with self._spent_lock:
             self._spent += total
-        return total
+        return total, answered, reused
 
     def suggest(self, index: Any, source_url: str) -> PageOutcome:
         """Ask Gemini to choose among the page's candidates; keep only suggestions that pass validation."""

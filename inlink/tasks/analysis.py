@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 from inlink import collector
 from inlink.links import suggest as link_engine
 from inlink.exports import fixed_decimals
-from inlink.wording import usd
+from inlink.wording import counted, usd
 from inlink.jobs import Job, JobManager, JobStatus, PauseJob, Task, TaskContext, register_task
 from inlink.tasks import kinds, prepared, saved_state, two_cores
 from inlink.tasks.page_analyzer import SECRET_KEY, page_analyzer_for
@@ -185,10 +185,19 @@ def _count_answers_kept(ctx: TaskContext, page_analyzer) -> None:
     to_come = _pages_to_come(ctx, page_analyzer)
     if page_analyzer.gemini is None:
         return
-    ahead = page_analyzer.gemini.count_kept_answers(to_come)
-    if ahead:
-        ctx.log(f"Gemini answers paid for by an earlier run and kept for pages still to come cost {usd(ahead)}: "
-                "counted in the spend from now on, and taken back at no new cost when their pages come up.")
+    cost, answered, reused = page_analyzer.gemini.count_kept_answers(to_come)
+    if answered:
+        ctx.log(f"Gemini answers an earlier run paid {usd(cost)} for, kept for {counted(answered, 'page')} still to "
+                f"come, count in the spend from now on; {_kept_fate(answered, reused)}.")
+
+
+def _kept_fate(answered: int, reused: int) -> str:
+    """What becomes of the kept answers (count_kept_answers): taken back, or their pages asked again."""
+    again = answered - reused
+    taken = f"{reused:,} {'is' if reused == 1 else 'are'} taken back at no new cost" if reused else ""
+    asked = (f"{again:,} {'page is' if again == 1 else 'pages are'} asked again (the answers kept were unusable, "
+             "or another model's)") if again else ""
+    return ", ".join(filter(None, (taken, asked)))
 
 
 def _spent_so_far(ctx: TaskContext) -> float:
