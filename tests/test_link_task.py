@@ -313,7 +313,10 @@ def test_what_a_gemini_job_spent_shows_in_jobs_status_and_in_its_panel(manager, 
     assert (f"spent:    ${cost:,.4f} of a $5.00 budget: {calls} Gemini call{'s' if calls > 1 else ''}, "
             f"{1000 * calls:,} prompt and {100 * calls:,} output tokens") in status.output
     app = open_page("jobs", {"job": job})
-    assert [m.value for m in app.metric if m.label == "Spent"] == [f"${cost:,.4f}"]
+    [spent] = [m for m in app.metric if m.label == "Spent"]
+    assert spent.value == f"${cost:,.4f}" and spent.help.endswith(". An estimate from the tokens Gemini reported, "
+                                                                  "at the model's price in the Gemini settings; "
+                                                                  "Google's billing is the final word.")
     offline = start_sample(manager)
     manager.wait(offline, timeout=60)
     assert "spent:" not in run_cli("jobs", "status", offline, jobs_dir=tmp_path / "jobs").output

@@ -29,6 +29,10 @@ TAIL_ROWS = 8
 EVENT_ROWS = 6
 _NOTICE = "job_panel_notice"
 MEASURED_S = 5.0                         # a stopped job's rate is shown from this much working time
+#: What the Spent figure is: counted here from the tokens Gemini reported, at the price the settings give the model,
+#: not read from Google's bill (a paying user compared the two, and nothing said which to trust)
+SPENT_IS = ("An estimate from the tokens Gemini reported, at the model's price in the Gemini settings; Google's "
+            "billing is the final word.")
 ESTIMATING = "…"                         # time left before a few pages were seen (a metric tile is narrow)
 _SAMPLES = "job_panel.progress_seen."   # + job id: (time, pages done) seen by this tab, for the time left
 
@@ -212,7 +216,7 @@ def _figures(job: Job) -> None:
     else:
         row.metric("Suggestions", f"{int(job.rows_written or 0):,}")
     if spend:   # a paid engine: what it cost so far, and of what budget (the budget pauses the job)
-        row.metric("Spent", fmt.usd(fmt.spent_usd(job.counters)), help=spend[:1].upper() + spend[1:] + ".")
+        row.metric("Spent", fmt.usd(fmt.spent_usd(job.counters)), help=spend[:1].upper() + spend[1:] + ". " + SPENT_IS)
 
 
 def _fetched_help(job: Job) -> str | None:
