@@ -457,6 +457,25 @@ def test_calls_in_flight_count_against_the_budget(fake):
     assert len(outcomes) == 4 and sum(o.usage.calls for o in asked) == 1   # (a page with no candidate asks nothing)
     assert sum(isinstance(o, ge.BudgetExceeded) for o in outcomes) >= 2
 
+def test_a_resumed_budgeted_job_keeps_its_calls_in_flight(fake):
+    """The cost of one call was the whole spend (the earlier runs' included) over this run's calls: a job resumed
+    with $0.50 spent of a $1.00 budget counted its first call in flight at $0.50, and asked one page at a time
+    with $0.50 of its budget left. A call's cost is measured on this run's answers."""
+    reply = fg.suggestions((WATER, "watering tips"), prompt_tokens=1000, output_tokens=200)
+    held = dataclasses.replace(reply, delay_s=2.0, hold_until_in_flight=3)   # answers once 3 are in flight
+    fake.script = [reply, held]
+    values = dict(base_url=fake.base_url, timeout_s=10.0, backoff_base_s=0.01, max_retries=1, rpm=6000)
+    engine = ge.GeminiEngine(KEY, GeminiSettings(**values, budget_usd=1.0, max_in_flight=4), spent_usd=0.5)
+    index = build_site_index(min_confidence=0.0)    # every page has candidates: every page makes a call
+    engine.suggest(index, HOME)                      # the first answer: what a call costs
+    threads = [threading.Thread(target=engine.suggest, args=(index, page)) for page in (COMPOST, TOMATO, WATER)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(fake.received) == 4 and fake.max_in_flight_seen == 3
+
+
 def test_an_answer_kept_by_an_earlier_run_is_not_bought_again(fake, tmp_path):
     """A job commits pages in order: an answer that arrived for a page the job never committed (paused or
     killed first) is kept in the job's folder, and the resumed run takes it back at no new cost."""

@@ -117,6 +117,7 @@ class GeminiEngine:
         self._budget_turn = threading.Condition(self._spent_lock)   # a budgeted call waits its turn on it
         self._flying = 0            # budgeted calls in flight (see _reserve)
         self._paid_calls = 0        # calls charged by this engine, for the cost of one
+        self._paid_usd = 0.0        # what they cost: not the spend, which holds earlier runs' (a call cost it all)
         self._config = generation_config(self.settings)
         self._answers = answers
         self._counted_ahead: set[str] = set()   # keys of kept answers already in the spend (count_kept_answers)
@@ -245,6 +246,7 @@ class GeminiEngine:
         with self._budget_turn:
             self._spent += cost
             self._paid_calls += 1
+            self._paid_usd += cost
             if self.settings.budget_usd is not None:   # the call's turn (_reserve) ends with its cost counted
                 self._flying = max(0, self._flying - 1)
             self._budget_turn.notify_all()
@@ -279,7 +281,7 @@ class GeminiEngine:
         with self._budget_turn:
             while True:
                 self._refuse_if_spent(self._spent)
-                per_call = self._spent / self._paid_calls if self._paid_calls else None
+                per_call = self._paid_usd / self._paid_calls if self._paid_calls else None
                 if (self._flying == 0 if per_call is None
                         else self._spent + self._flying * per_call < budget):
                     self._flying += 1
