@@ -1044,6 +1044,22 @@ def test_a_gemini_job_refused_its_key_pauses_for_another_and_resumes_with_it(man
     assert not any(refused in path.read_text(errors="replace") for path in manager.jobs_dir.rglob("*")
                    if path.is_file())
 
+def test_a_gemini_job_refused_for_its_account_pauses_saying_what_to_fix_and_resumes(manager, gemini):
+    """A refusal of every request for the account (a 400 FAILED_PRECONDITION: no billing in the user's region)
+    failed the job, naming nothing to do about it; it pauses, says what to check, and resumes once fixed."""
+    gemini.script = [fg.error(400, "User location is not supported for the API use without a billing account "
+                                   "linked.", "FAILED_PRECONDITION")]
+    job = start_sample(manager, engine="gemini", api_key="AIza-test-key-0123456789")
+    meta = manager.wait(job, timeout=60, until=[JobStatus.PAUSED, *TERMINAL_STATUSES])
+    assert meta["status"] == JobStatus.PAUSED and meta["error"] is None, meta["message"]
+    assert meta["message"] == ("Gemini refused the request (400 FAILED_PRECONDITION: User location is not supported "
+                               "for the API use without a billing account linked.); check the model and the Gemini "
+                               "settings, and the Google account's billing and region, then resume the job")
+    gemini.script = [fg.success({"suggestions": []})]
+    manager.resume(job, secrets={link_task.SECRET_KEY: "AIza-test-key-0123456789"})
+    assert manager.wait(job, timeout=60)["status"] == JobStatus.COMPLETED
+
+
 def test_a_gemini_job_pauses_when_the_quota_is_spent_instead_of_failing(manager, gemini):
     """It ended "Failed in page 1: GeminiUnavailable: Gemini asks to wait 86400 s ...": a spent quota or a
     service down is no failure of the job, and pauses it like a spent budget."""

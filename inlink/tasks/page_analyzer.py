@@ -27,12 +27,14 @@ JOB_REMEDIES = {"budget": f"raise the budget and resume the job to continue ({RA
                 "unavailable": "resume the job later",
                 "unusable": f"{CHECK_THE_SETTINGS}, and resume the job later",
                 "key": NEW_KEY_REMEDY,
-                "model": f"give another model and resume the job ({NEW_MODEL_COMMAND})"}
+                "model": f"give another model and resume the job ({NEW_MODEL_COMMAND})",
+                "refused": f"{CHECK_THE_SETTINGS}, and the Google account's billing and region, then resume the job"}
 
 
 class GeminiStopped(PauseJob):
     """Gemini stopped the run: its budget is spent ("budget"), it stays unavailable ("unavailable"), its answers
-    stay unusable ("unusable"), it refused the key ("key") or does not know the model ("model"). A job pauses with
+    stay unusable ("unusable"), it refused the key ("key"), does not know the model ("model") or refuses every
+    request for the account or the settings ("refused"). A job pauses with
     the message, the reason followed by what a job does about it (JOB_REMEDIES); a command that runs no job words its
     own remedy from `stopped_by` and `reason`, or raises `error`, the engine's own (a refused key, an unknown
     model). `counters`: what the page that stopped it had paid for and not counted (an unreadable answer before the
@@ -81,6 +83,11 @@ class PageAnalyzer:
             # a model the API does not know refuses every page alike, and costs nothing: the job waits for another
             # model (it failed, and a resume could only ask the same model again)
             raise GeminiStopped("model", str(exc), exc, exc.counters) from None
+        except gemini_errors.GeminiRequestError as exc:
+            # refused for the account, the project or the settings every request carries (a 400 FAILED_PRECONDITION
+            # "location not supported without billing"): every page alike. The job failed, naming no remedy; it
+            # waits for the user to fix it, as for a key or a model
+            raise GeminiStopped("refused", str(exc), exc, exc.counters) from None
         except gemini_errors.PageAnalysisError as exc:
             if count is not None:
                 count(**exc.counters)  # the tokens were spent even though the page failed
