@@ -1,6 +1,7 @@
 """Helpers shared by the AppTest suites (imported by test_app_*.py), and tests of the UI's pure helpers."""
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -111,6 +112,13 @@ def open_tab(app: AppTest, key: str, name: str) -> AppTest:
 
 def texts(elements) -> list[str]:
     return [str(element.value) for element in elements]
+
+
+def job_titles(app: AppTest) -> list[str]:
+    """The job panels' titles on the page, as the browser shows them (HTML, escaped: job_panel.title_html)."""
+    import html
+
+    return [html.unescape(re.sub(r"<[^>]+>", "", h.value)) for h in app.get("html") if 'data-kind="job-title"' in h.value]
 
 
 def assert_clean(app: AppTest) -> None:

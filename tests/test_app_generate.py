@@ -5,10 +5,9 @@ import json
 
 import pytest
 
-from inlink.ui import format as fmt
 from inlink import uploads as datasets
 from test_app_common import (SMALL_CRAWL, GateTask, _stop_managers, assert_clean, click, open_page,  # noqa: F401
-                             seed_job, texts, wait_status)
+                             job_titles, seed_job, texts, wait_status)
 from inlink.ui.manager import get_manager, jobs_dir
 
 
@@ -208,7 +207,7 @@ def test_pause_resume_stop_from_the_panel():
     wait_status(manager, job_id, "running")
     app = open_page("generate", {"job": job_id})
     assert_clean(app)
-    assert any(fmt.as_text("slow-site.csv") in m for m in texts(app.markdown))
+    assert job_titles(app) == ["slow-site.csv"]
     app.button(key="generate.panel_pause").click().run()
     wait_status(manager, job_id, "paused")
     app.run()
@@ -325,12 +324,12 @@ def test_a_tab_that_followed_a_running_analysis_keeps_it_once_it_finishes():
     job_id = seed_job(manager, "followed-site.csv", pages=2)
     wait_status(manager, job_id, "running")
     app = open_page("generate")
-    assert any(fmt.as_text("followed-site.csv") in m for m in texts(app.markdown))
+    assert job_titles(app) == ["followed-site.csv"]
     GateTask.GATE.set()
     wait_status(manager, job_id, "completed")
     app.run()
     assert_clean(app)
-    assert any(fmt.as_text("followed-site.csv") in m for m in texts(app.markdown))
+    assert job_titles(app) == ["followed-site.csv"]
     assert not any("No analysis running" in c for c in texts(app.caption))
     [review] = [link for link in app.get("page_link") if link.proto.label == "Review the suggestions"]
     assert review.proto.page.endswith("jobs") and f"job={job_id}" in review.proto.query_string

@@ -11,7 +11,7 @@ import pytest
 from inlink import uploads as datasets
 from inlink.jobs.manager import JobNotFound
 from test_app_common import (SMALL_CRAWL, GateTask, _stop_managers, assert_clean, open_page, open_tab, seed_job,  # noqa: F401
-                             texts, wait_status)
+                             job_titles, texts, wait_status)
 from inlink.ui import format as fmt
 from inlink.ui.exports import frame_to_xlsx, results_csv, results_xlsx
 from inlink.ui.manager import get_manager
@@ -55,7 +55,7 @@ def test_open_job_shows_results_charts_and_downloads(manager):
     job_id = finished_job(manager, "garden.csv")
     app = open_page("jobs", {"job": job_id})
     assert_clean(app)
-    assert any(fmt.as_text("garden.csv") in m for m in texts(app.markdown))   # the title, as written
+    assert job_titles(app) == ["garden.csv"]   # the title, as written
     labels = [b.label for b in app.button]
     assert "Prepare CSV" in labels and "Prepare Excel" in labels and not app.get("download_button")
     app.button(key="jobs.csv_prepare").click().run()          # built once, on that click; then downloaded
@@ -195,7 +195,7 @@ def test_a_file_name_is_shown_as_written_in_the_panel_and_the_home_banner(manage
     job_id = seed_job(manager, name, pages=2)
     wait_status(manager, job_id, "running")
     shown = fmt.as_text(name)
-    assert f"#### {shown}" in texts(open_page("jobs", {"job": job_id}).markdown)
+    assert job_titles(open_page("jobs", {"job": job_id})) == [name]
     assert any(f"Running analysis: {shown}**" in m for m in texts(open_page("home").markdown))
 
 

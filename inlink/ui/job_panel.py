@@ -152,13 +152,22 @@ def _header(job: Job) -> None:
     _, colour, icon = fmt.STATUS_STYLE.get(job.status, ("Unknown", "gray", ""))
     label = fmt.shown_status(job)
     left, right = st.columns([4, 1], vertical_alignment="center")
-    # as written: a file named "*draft* [v2](x).csv" was read as Markdown, "draft" in italics and "v2" a link
-    left.markdown(f"#### {fmt.as_text(fmt.file_name_of(job))}")
+    with left:   # HTML, escaped: Markdown linked "crawl-www.example-shop.co.uk-2026.csv" (escapes do not stop
+        st.html(title_html(fmt.file_name_of(job)))   # its autolinks) and read "*draft* [v2](x).csv" as emphasis
     engine = "" if fmt.is_fetch(job) else f" · {fmt.engine_of(job).title()} engine"   # a fetch has no link engine
     left.caption(f"Job `{job.job_id}`{engine} · "
                  f"started {fmt.timestamp(job.created_at)}")
     with right:
         st.badge(label, icon=icon or None, color=colour)
+
+
+#: the look of Streamlit's own "####" heading, without its anchor link (a file name is no section to link to)
+_TITLE = "font-size:1.25rem;font-weight:600;line-height:1.2;margin:0;padding:0.75rem 0 0.25rem;overflow-wrap:anywhere"
+
+
+def title_html(name: str) -> str:
+    """A job's file name as its panel's title: plain text whatever it holds (a web address, Markdown signs, HTML)."""
+    return f'<h4 data-kind="job-title" style="{_TITLE}">{html.escape(name)}</h4>'
 
 
 def _progress(job: Job) -> None:
