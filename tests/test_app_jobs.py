@@ -357,7 +357,7 @@ def test_the_events_list_shows_every_event_whole_and_the_jobs_table_fits_the_pag
     # "small" columns still overflowed by ~90 px; pixel widths within the 938 px Chromium gives the table at
     # 1,400 px, less 32 for the row picker (tests/test_e2e_tabs.py measures it in the browser)
     assert all(isinstance(width, int) for width in widths) and sum(widths) <= 938 - 32, table
-    # a long name ("Sample site: Ridgelin…") is cut in its 130 px: the header says where to read it whole
+    # a long name ("Sample site: Ridgelin…") is cut in its 106 px: the header says where to read it whole
     assert "select the row to open the job and read it whole" in table["File"]["help"], table["File"]
 
 

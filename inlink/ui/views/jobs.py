@@ -24,23 +24,26 @@ _CLEANUP_ASKED = "jobs.cleanup_asked"   # the days and ids a clean-up's question
 CLEANUP_NAMED = 5            # files named in the confirmation; the rest are counted
 
 
-#: What the File header's tooltip says: the column holds about 16 characters at the width the page leaves it, and a
+#: What the File header's tooltip says: the column holds about 13 characters at the width the page leaves it, and a
 #: name such as "Sample site: Ridgeline Coffee Roasters" read "Sample site: Ridgelin…" with no way to read the rest.
 FILE_HELP = ("The file or site the job reads. A long name is cut here: select the row to open the job and read it "
              "whole, or drag the column's edge to widen it.")
-#: Widths in pixels: the ten columns fit the page at 1,400 px with the sidebar open (measured in Chromium); a long
-#: file name is cut with an ellipsis (the opened job shows it whole), the job id never is.
+#: Widths in pixels: the ten columns fit the page at 1,400 px with the sidebar open (measured in Chromium), each wide
+#: enough for its longest value in the grid's font and padding (16 px): a job id (up to 109 px: "dddddddddddd"; 100 cut
+#: some), "Completed" (81), "Gemini" (58), "104,230/104,230" pages (112: 100 cut it above 100,000 pages), a cost of
+#: "$1,234.56" (72: 60 cut it from $100), "May 30 22:48" (91). A long file name is cut with an ellipsis (the opened
+#: job shows it whole).
 JOBS_COLUMNS = {
-    "Job": st.column_config.TextColumn("Job", width=100),
-    "File": st.column_config.TextColumn("File", width=130, help=FILE_HELP),
-    "Status": st.column_config.TextColumn("Status", width=80),
-    "Engine": st.column_config.TextColumn("Engine", width=65),
-    "Progress": st.column_config.ProgressColumn("Progress", format="%.0f%%", min_value=0, max_value=100, width=85),
-    "Pages": st.column_config.TextColumn("Pages", width=100),   # "10,150/10,150" whole (80 cut "1,150 / 1,15…")
-    "Suggestions": st.column_config.TextColumn("Suggestions", width=90, alignment="right"),
-    "Cost": st.column_config.TextColumn("Cost", width=60),
-    "Created": st.column_config.TextColumn("Created", width=95, help="Time in UTC"),
-    "Updated": st.column_config.TextColumn("Updated", width=95, help="Time in UTC"),
+    "Job": st.column_config.TextColumn("Job", width=110),
+    "File": st.column_config.TextColumn("File", width=106, help=FILE_HELP),
+    "Status": st.column_config.TextColumn("Status", width=82),
+    "Engine": st.column_config.TextColumn("Engine", width=61),
+    "Progress": st.column_config.ProgressColumn("Progress", format="%.0f%%", min_value=0, max_value=100, width=82),
+    "Pages": st.column_config.TextColumn("Pages", width=113),
+    "Suggestions": st.column_config.TextColumn("Suggestions", width=88, alignment="right"),
+    "Cost": st.column_config.TextColumn("Cost", width=74),
+    "Created": st.column_config.TextColumn("Created", width=92, help="Time in UTC"),
+    "Updated": st.column_config.TextColumn("Updated", width=92, help="Time in UTC"),
 }
 #: The columns a main area narrower than the whole table needs shows (at 1,024 px with the sidebar open it has 564 px,
 #: and the ten columns scrolled sideways): which file, how far it got, what it gave and when; the caption names the
