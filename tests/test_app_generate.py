@@ -241,6 +241,28 @@ def test_a_failure_is_told_in_its_jobs_words():
                                                                         "step: disk full.")
 
 
+def test_a_failed_job_whose_input_files_are_gone_is_not_offered_a_resume():
+    """Before: "You can resume it" and a Resume button, for a job whose copy of the crawl was gone: the resume read
+    the file and failed again. Now the panel says what is wrong and what to do instead, and offers no resume."""
+    manager = get_manager()
+    job_id = manager.create_job(GateTask.name, inputs={"pages.csv": b"url\n/a\n"},
+                                config={"engine": "offline", "pages": 2, "files": {"pages": "pages.csv"}},
+                                label="gone.csv")
+    wait_status(manager, job_id, "running")
+    (manager.store.input_dir(job_id) / "pages.csv").unlink()
+    GateTask.FAIL_ONCE.add(job_id)
+    GateTask.GATE.set()
+    wait_status(manager, job_id, "failed")
+    app = open_page("generate", {"job": job_id})
+    assert_clean(app)
+    [error] = texts(app.error)
+    assert "You can resume it" not in error, error
+    assert f"input files are gone from the jobs folder (pages.csv in {job_id}_input)" in error, error
+    assert error.endswith("start a new analysis from the Upload page instead."), error
+    assert app.button(key="generate.panel_resume").disabled
+    assert not app.button(key="generate.panel_stop").disabled   # it may still be stopped for good
+
+
 def test_failed_job_shows_its_error_and_can_be_resumed():
     manager = get_manager()
     job_id = seed_job(manager, "flaky.csv", pages=2)

@@ -601,6 +601,22 @@ def test_an_action_on_a_job_already_where_it_would_take_it_says_already_once(tmp
 
 
 # ----------------------------------------------------------------------------- failures
+def test_missing_inputs_names_the_input_files_gone_from_a_jobs_folder(manager):
+    """A front end tells a retry that can only fail again (its inputs were removed) from one that may work: the
+    record lists the inputs the job was made with, and missing_inputs those no longer there."""
+    job_id = manager.create_job("test_counting", inputs={"pages.csv": b"url\n/a\n", "links.csv": b"s,d\n"},
+                                config={"n": 3})
+    manager.wait(job_id, 60)
+    assert manager.job(job_id).inputs == ["links.csv", "pages.csv"]
+    assert manager.missing_inputs(job_id) == []
+    (manager.store.input_dir(job_id) / "pages.csv").unlink()
+    assert manager.missing_inputs(job_id) == ["pages.csv"]
+    old = manager.create_job("test_counting", config={"n": 1})
+    manager.wait(old, 60)
+    manager.store.update_job(old, lambda job: job.update(inputs=[]))   # a record made before it listed them
+    assert manager.missing_inputs(old) == []
+
+
 def test_failed_item_records_step_and_error_then_resumes_from_that_item(manager, tmp_path):
     record = tmp_path / "computed.txt"
     job_id, meta = run(manager, n=20, record=str(record),

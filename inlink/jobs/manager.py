@@ -43,12 +43,12 @@ __all__ = ["JobStatus", "TERMINAL_STATUSES", "JobError", "JobNotFound", "Invalid
 _DELETE_WAIT = 10.0    # how long delete() waits for another process to release a running job
 
 
-def _new_job(job_id: str, task: Task, config: dict, label: str) -> Job:
+def _new_job(job_id: str, task: Task, config: dict, label: str, inputs: list[str]) -> Job:
     steps = tuple(task.steps)
     return Job(job_id=job_id, task=task.name, label=label, status=JobStatus.QUEUED, created_at=utc_now_iso(),
                current_step=steps[0], total_steps=len(steps), steps=list(steps), config=config,
                message="Queued: waiting for a free slot.", result_columns=list(task.result_columns),
-               numeric_columns=list(task.numeric_columns))
+               numeric_columns=list(task.numeric_columns), inputs=inputs)
 
 
 def _checked_config(config: Mapping | None) -> dict:
@@ -147,7 +147,7 @@ class JobManager:
                 if refuse:
                     refuse()
                 with self.store.job_lock(job_id, must_exist=False):
-                    self.store.write_job(_new_job(job_id, task_obj, config, label))
+                    self.store.write_job(_new_job(job_id, task_obj, config, label, sorted(inputs or {})))
             self.store.add_event(job_id, "created", f"Job created for task '{task}'"
                                  + (f" ({label})." if label else "."))
         except BaseException:
@@ -170,6 +170,14 @@ class JobManager:
             self._refresh_from_checkpoint(job)
             self._scheduler.overlay_unwritten(job)
         return job
+
+    def missing_inputs(self, job_id) -> list[str]:
+        """The names of the input files the job was made with that its folder no longer holds (removed by hand, or
+        by a clean-up of the disk), so a front end can tell a retry that would only fail the same way from one that
+        may work; [] for a job made before its record listed them."""
+        job = self._read(job_id)
+        folder = self.store.input_dir(job.job_id)
+        return [name for name in job.inputs if not (folder / name).is_file()]
 
     def orphaned(self, job: Job) -> bool:
         """A job marked running that no live process writes (its worker was killed, or its machine slept past

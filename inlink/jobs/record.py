@@ -67,6 +67,7 @@ class Job:
     recoveries: int = 0                    # takeovers in a row without progress (crash-loop cap)
     recovery_progress_mark: int = -1
     recovery_step_mark: int | None = None   # preparation steps finished at the last recovery
+    inputs: list[str] = field(default_factory=list)   # the input files' names it was made with (missing_inputs)
     extra: dict = field(default_factory=dict)   # keys this version does not know: kept as they are
 
     # -- (de)serialisation --------------------------------------------------------------------
@@ -159,4 +160,4 @@ _FIELD_NAMES = tuple(f.name for f in dataclasses.fields(Job))
 _NOT_NONE = {"items_done": int, "items_ahead": int, "attempts": int, "rows_written": int, "counters": dict, "config": dict,
              "active_seconds": float, "session_items_start": int, "recoveries": int, "label": str,
              "message": str, "steps": list, "result_columns": list, "current_step_index": int,
-             "total_steps": int, "progress_percentage": float, "can_resume": bool}
+             "total_steps": int, "progress_percentage": float, "can_resume": bool, "inputs": list}

@@ -122,12 +122,15 @@ class PanelData:
     job: Job
     events: list[dict]
     tail: pd.DataFrame
+    missing_inputs: list[str]   # a failed job's input files that are gone: its retry would fail the same way
 
 
 def read_panel(manager, job_id: str) -> PanelData:
     """The job's metadata, its last EVENT_ROWS events and last TAIL_ROWS result rows (raises JobNotFound)."""
-    return PanelData(manager.job(job_id), manager.events(job_id, limit=EVENT_ROWS),
-                     manager.results_frame(job_id, limit=TAIL_ROWS, tail=True))
+    job = manager.job(job_id)
+    missing = manager.missing_inputs(job_id) if job.status is JobStatus.FAILED else []
+    return PanelData(job, manager.events(job_id, limit=EVENT_ROWS),
+                     manager.results_frame(job_id, limit=TAIL_ROWS, tail=True), missing)
 
 
 def _panel_body(manager, job_id: str, live: bool, key: str, download: bool) -> None:
@@ -143,8 +146,8 @@ def _panel_body(manager, job_id: str, live: bool, key: str, download: bool) -> N
             _header(job)
             _progress(job)
             _figures(job)
-            _message(job)
-            _controls(manager, job, key, download)
+            _message(job, data.missing_inputs)
+            _controls(manager, job, key, download, retry=not data.missing_inputs)
             _latest(data, rows=download or job.is_active)
 
 
@@ -273,10 +276,10 @@ def _rate(progress: dict) -> float | None:
     return progress.get("rate_per_s") or (done / elapsed if elapsed > 0 and done else None)
 
 
-def _message(job: Job) -> None:
+def _message(job: Job, missing_inputs: list[str]) -> None:
     status = job.status
     if status is JobStatus.FAILED:
-        st.error(failure_text(job))
+        st.error(failure_text(job, missing_inputs))
     elif job.message and status in (JobStatus.PAUSED, JobStatus.STOPPED, JobStatus.QUEUED):
         st.info(panel_words(job, job.message))
     notice = st.session_state.pop(_NOTICE, None)
@@ -284,19 +287,25 @@ def _message(job: Job) -> None:
         st.warning(notice)
 
 
-def failure_text(job: Job) -> str:
+def failure_text(job: Job, missing_inputs: list[str] | tuple[str, ...] = ()) -> str:
     """Why a failed job stopped, in its kind's words ("The fetch failed during the discover step: ..."; a fetch
-    read "The analysis failed")."""
+    read "The analysis failed"), and what to do: resume it, or, when its input files are gone (a resume read them
+    and failed again, while the panel said "You can resume it"), start a new one from the files."""
     where = f" during the {job.failed_step} step" if job.failed_step else ""
     hint = " You can resume it: it continues from its last checkpoint." if job.can_resume else ""
+    if missing_inputs:
+        hint = (f" Its input files are gone from the jobs folder ({', '.join(missing_inputs)} in {job.job_id}_input), "
+                f"so a resume would fail the same way: start a new {fmt.job_kind(job)} from the Upload page instead.")
     message = str((job.error or {}).get("message") or "unknown error").rstrip(".")
     return f"The {fmt.job_kind(job)} failed{where}: {message}.{hint}"
 
 
-def _controls(manager, job: Job, key: str, download: bool) -> None:
+def _controls(manager, job: Job, key: str, download: bool, retry: bool = True) -> None:
+    """Pause / Resume / Stop as the job's status allows, and its download; `retry=False`: a failed job whose
+    resume could only fail again (its input files are gone) offers none."""
     status, job_id = job.status, job.job_id
     can_pause = status in (JobStatus.QUEUED, JobStatus.RUNNING) and not job.requested_action
-    can_resume = status in fmt.RESUMABLE_STATUSES and bool(job.can_resume)
+    can_resume = status in fmt.RESUMABLE_STATUSES and bool(job.can_resume) and retry
     if not (can_pause or can_resume or status in (*fmt.ACTIVE_STATUSES, JobStatus.FAILED)):
         if download:   # finished: its download alone, not three buttons that can do nothing, and where to review it
             csv_download(manager, job, key=f"{key}_csv", what="CSV")
