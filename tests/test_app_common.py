@@ -110,6 +110,14 @@ def open_tab(app: AppTest, key: str, name: str) -> AppTest:
     return app.run()
 
 
+def test_as_code_shows_any_text_as_written_in_a_code_span():
+    """A file name like a web address was a live link in Markdown, whatever as_text escaped; a code span is never
+    one, and a name holding backticks keeps them (a longer fence, padded when the name starts or ends with one)."""
+    assert fmt.as_code("crawl-www.example-shop.co.uk-2026.csv") == "`crawl-www.example-shop.co.uk-2026.csv`"
+    assert fmt.as_code("a `b` c.csv") == "``a `b` c.csv``"
+    assert fmt.as_code("`x``") == "``` `x`` ```"
+
+
 def texts(elements) -> list[str]:
     return [str(element.value) for element in elements]
 

@@ -102,7 +102,7 @@ def test_delete_asks_for_confirmation(manager):
     with pytest.raises(JobNotFound):
         manager.get(job_id)
     assert "job" not in app.query_params
-    assert any("Deleted the job for old.csv" in s for s in texts(app.success))
+    assert any("Deleted the job for `old.csv`." in s for s in texts(app.success))
 
 
 def test_cleanup_says_what_it_will_remove_and_removes_it_only_once_confirmed(manager):
@@ -119,7 +119,7 @@ def test_cleanup_says_what_it_will_remove_and_removes_it_only_once_confirmed(man
     assert_clean(app)
     question = next(m for m in texts(app.markdown) if "for good" in m)
     assert "Remove 2 finished jobs (1 failed, 1 completed) for good, with their results and decisions?" in question
-    assert r"broken\.csv, ancient\_site\.csv" in texts(app.caption)   # named as written, not as Markdown
+    assert "`broken.csv`, `ancient_site.csv`" in texts(app.caption)   # named as written, not as Markdown
     assert manager.get(job_id) and manager.get(failed)                 # nothing removed yet
     assert [b.label for b in app.button if b.key == "jobs.cleanup_confirm"] == ["Remove 2 jobs"]
     app.button(key="jobs.cleanup_cancel").click().run()
@@ -194,9 +194,8 @@ def test_a_file_name_is_shown_as_written_in_the_panel_and_the_home_banner(manage
     name = "*draft* [v2](http://127.0.0.1:1/x).csv"
     job_id = seed_job(manager, name, pages=2)
     wait_status(manager, job_id, "running")
-    shown = fmt.as_text(name)
     assert job_titles(open_page("jobs", {"job": job_id})) == [name]
-    assert any(f"Running analysis: {shown}**" in m for m in texts(open_page("home").markdown))
+    assert any(f"Running analysis:** {fmt.as_code(name)}" in m for m in texts(open_page("home").markdown))
 
 
 def test_a_deleted_job_in_url_says_why_it_cannot_be_opened(manager):
@@ -260,7 +259,7 @@ def test_home_banner_names_the_active_job(manager):
     wait_status(manager, job_id, "running")
     app = open_page("home")
     assert_clean(app)
-    assert any(f":material/autorenew: **Running analysis: {fmt.as_text('live-site.csv')}" in m for m in texts(app.markdown))
+    assert any(":material/autorenew: **Running analysis:** `live-site.csv`" in m for m in texts(app.markdown))
     assert any(m.label == "Active" and m.value == "1" for m in app.metric)
     [link] = [link for link in app.get("page_link") if "job" in link.proto.query_string]
     assert link.proto.label == "Open the live panel"
@@ -268,7 +267,7 @@ def test_home_banner_names_the_active_job(manager):
     wait_status(manager, job_id, "paused")
     app = open_page("home")
     # before: ":material/sync:" (turning arrows) and "Open the live panel" over a job at rest
-    assert any(f":material/pause_circle: **Paused analysis: {fmt.as_text('live-site.csv')}" in m for m in texts(app.markdown)), \
+    assert any(":material/pause_circle: **Paused analysis:** `live-site.csv`" in m for m in texts(app.markdown)), \
         texts(app.markdown)
     [link] = [link for link in app.get("page_link") if "job" in link.proto.query_string]
     assert link.proto.label == "Open it to resume or stop it"

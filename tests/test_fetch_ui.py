@@ -140,7 +140,7 @@ def test_the_home_banner_names_a_fetch_once():
     assert manager.wait(job, 60, until=("paused", "completed", "failed"))["status"] == "paused"
     app = open_page("home")
     assert_clean(app)
-    assert any(f"Paused fetch: {fmt.as_text('urls.txt (1 URL)')}" in m for m in texts(app.markdown)), texts(app.markdown)
+    assert any("Paused fetch:** `urls.txt (1 URL)`" in m for m in texts(app.markdown)), texts(app.markdown)
 
 
 def test_an_export_with_text_gets_no_offer():

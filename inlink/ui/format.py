@@ -175,3 +175,13 @@ def as_text(text: str) -> str:
     (my_site_v2.csv), an id from the address bar (/jobs?job=[x](http://...) drew a live link), a URL pattern the
     analyst typed ("*/blog/*" read as emphasis)."""
     return _MARKDOWN.sub(r"\\\1", text)
+
+
+def as_code(text: str) -> str:
+    """`text` as an inline code span where Streamlit reads Markdown: shown exactly as written, and never a link
+    (as_text's escapes leave "crawl-www.example-shop.co.uk-2026.csv" and "https://…" to the autolinker, which drew
+    them as live links); the fence is longer than any run of backticks in the text."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"

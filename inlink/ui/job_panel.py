@@ -91,7 +91,7 @@ def _banner_body(manager, job_id: str) -> None:
             # a fetch's label starts with "fetch " itself: it read "Paused fetch: fetch urls.txt (1 URL)"
             name = fmt.file_name_of(job).removeprefix(f"{kind} ")
             # the status's own icon: a paused job's read ":material/sync:", turning arrows, as if it were at work
-            st.markdown(f"{fmt.STATUS_STYLE[job.status][2]} **{fmt.shown_status(job)} {kind}: {fmt.as_text(name)}**")
+            st.markdown(f"{fmt.STATUS_STYLE[job.status][2]} **{fmt.shown_status(job)} {kind}:** {fmt.as_code(name)}")
             _progress(job)
             paused = job.status is JobStatus.PAUSED
             st.page_link(navigation.UPLOAD if fmt.is_fetch(job) else navigation.GENERATE,

@@ -207,7 +207,7 @@ def cleanup_question(jobs: list[Job], days: float) -> str:
 
 def cleanup_names(jobs: list[Job]) -> str:
     """The files of the jobs a clean-up will remove, the first CLEANUP_NAMED of them, as written (not Markdown)."""
-    names = [fmt.as_text(fmt.file_name_of(job)) for job in jobs[:CLEANUP_NAMED]]   # my_site_v2.csv
+    names = [fmt.as_code(fmt.file_name_of(job)) for job in jobs[:CLEANUP_NAMED]]   # www.a.com.csv: no link
     more = f" and {len(jobs) - len(names):,} more" if len(jobs) > len(names) else ""
     return ", ".join(names) + more
 
@@ -242,7 +242,7 @@ def forget_delete() -> None:
 def confirm_delete(manager, job: Job) -> None:
     """Asks before deleting; stays open across reruns (tracked in the session) until confirmed or cancelled."""
     noun = "fetched page" if fmt.is_fetch(job) else "suggestion"
-    st.write(f"**{fmt.as_text(fmt.file_name_of(job))}** (job `{job.job_id}`) and its "
+    st.write(f"{fmt.as_code(fmt.file_name_of(job))} (job `{job.job_id}`) and its "
              f"{fmt.plural(int(job.rows_written or 0), noun)} will be removed for good.")
     left, right = st.columns(2)
     if left.button("Delete", type="primary", icon=":material/delete:", key="jobs.confirm_delete", width="stretch"):
@@ -331,7 +331,7 @@ def render() -> None:
     with guard("The Jobs page"):
         deleted = st.session_state.pop(_DELETED, None)
         if deleted:
-            st.success(f"Deleted the job for {deleted}.", icon=":material/delete:")
+            st.success(f"Deleted the job for {fmt.as_code(deleted)}.", icon=":material/delete:")
         if manager is not None:
             if requested:
                 detail_view(manager, requested)
