@@ -381,3 +381,21 @@ def test_export_of_a_results_file_edited_by_hand_says_the_file_and_line_and_fail
         with pytest.raises(DamagedResults) as dashboard:
             build(manager, job_id)()
         assert str(dashboard.value) == sentence
+
+
+@pytest.mark.parametrize("command", [("jobs", "list"), ("jobs", "status", "0123456789ab"), ("jobs", "worker"),
+                                     ("jobs", "cleanup", "--days", "1")])
+@pytest.mark.parametrize("below", ["", "sub"])
+def test_a_jobs_folder_that_is_a_file_is_said_with_the_file_and_what_to_do(tmp_path, monkeypatch, command, below):
+    """$INLINK_JOBS_DIR naming a file (or a folder below one): `jobs list` said "no jobs" and "there is no jobs
+    folder" with exit 0, `jobs worker` "could not create the jobs folder: File exists", neither naming the file."""
+    a_file = tmp_path / "afile"
+    a_file.write_text("not a folder")
+    folder = a_file / below if below else a_file
+    monkeypatch.setenv("INLINK_JOBS_DIR", str(folder))
+    result = cli(*command)
+    assert result.returncode == 1 and result.stdout == "", result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"error: the jobs folder {folder} ($INLINK_JOBS_DIR): {a_file} is a file, not a folder; point "
+        "$INLINK_JOBS_DIR at a folder (one that does not exist yet is made)"]
+    assert a_file.read_text() == "not a folder"

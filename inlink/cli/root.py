@@ -83,7 +83,7 @@ def _is_gemini_refusal(exc: Exception) -> bool:
 def _manager(ctx: click.Context, **kwargs) -> JobManager:
     """A manager that only reads and sends requests unless the command runs jobs itself."""
     kwargs.setdefault("autostart", False)
-    return jobs_engine.JobManager(ctx.obj.get("jobs_dir"), **kwargs)
+    return jobs_engine.JobManager(jobs_folder(ctx), **kwargs)
 
 
 #: Where the jobs folder comes from, for a message that names a folder which is not there.
@@ -100,7 +100,16 @@ def echo_queued(job_id: str) -> None:
 
 
 def jobs_folder(ctx: click.Context) -> Path:
-    return Path(ctx.obj.get("jobs_dir") or jobs_engine.default_jobs_dir())
+    """The jobs folder, refused when it (or a folder above it) is a file: $INLINK_JOBS_DIR naming a file had `jobs
+    list` say "no jobs" and "there is no jobs folder" (exit 0), and `jobs start` "could not create the jobs folder:
+    File exists", neither naming the file in the way."""
+    folder = Path(ctx.obj.get("jobs_dir") or jobs_engine.default_jobs_dir())
+    in_the_way = next((path for path in (folder, *folder.absolute().parents) if path.exists()), None)
+    if in_the_way is not None and not in_the_way.is_dir():
+        given = "--jobs-dir" if ctx.obj.get("jobs_dir") else "$INLINK_JOBS_DIR"
+        raise click.ClickException(f"the jobs folder {folder} ({given}): {in_the_way} is a file, not a folder; point "
+                                   f"{given} at a folder (one that does not exist yet is made)")
+    return folder
 
 
 def _job_id(ctx: click.Context, param: click.Parameter, value: str) -> str:
