@@ -342,7 +342,10 @@ def test_a_worker_interrupted_says_which_jobs_it_could_not_pause(jobs_dir, make_
     manager.pause(paused)
     path = jobs_dir / f"{stuck}.json"
     path.write_text(json.dumps({**json.loads(path.read_text()), "status": "running"}))
-    assert exit_words([manager.job(paused)], True) == "worker: paused running jobs, exiting"
+    assert exit_words([manager.job(paused)], True) == (
+        f"worker: paused 1 job ({paused}), exiting; `cli.py jobs resume ID` queues one to go on from its last "
+        "checkpoint")
+    assert exit_words([], True) == "worker: exiting"
     both = [manager.job(paused), manager.job(stuck)]
     assert exit_words(both, True) == (
         f"worker: exiting; 1 job ({stuck}) still in its current item could not be paused: the next `jobs worker` "
@@ -399,3 +402,23 @@ def test_a_jobs_folder_that_is_a_file_is_said_with_the_file_and_what_to_do(tmp_p
         f"error: the jobs folder {folder} ($INLINK_JOBS_DIR): {a_file} is a file, not a folder; point "
         "$INLINK_JOBS_DIR at a folder (one that does not exist yet is made)"]
     assert a_file.read_text() == "not a folder"
+
+
+def test_a_worker_with_only_paused_jobs_names_them_and_how_to_go_on(_isolated_jobs_dir):
+    """A worker started again after a Ctrl-C (which pauses its jobs) said "no queued or running jobs left" and
+    exited, not a word of the jobs it had paused nor of how to go on with them."""
+    creator = JobManager(_isolated_jobs_dir, autostart=False)
+    paused = sorted(creator.create_job("test_counting", config={"n": 3}) for _ in range(2))
+    for job_id in paused:
+        creator.pause(job_id)
+    result = cli("jobs", "worker", tasks=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "worker: no queued or running jobs left"
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"note: 2 jobs are paused ({paused[0]}, {paused[1]}), which a worker does not run: `cli.py jobs resume ID` "
+        "queues one to go on from its last checkpoint")
+    assert all(creator.get(job_id)["status"] == "paused" for job_id in paused)
+    creator.resume(paused[0])
+    creator.resume(paused[1])
+    again = cli("jobs", "worker", tasks=True)
+    assert again.returncode == 0 and "note:" not in again.stderr, again.stderr

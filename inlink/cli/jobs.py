@@ -286,7 +286,20 @@ def worker_cmd(ctx: click.Context, max_running: int, durability: str) -> None:
         manager.shutdown(pause=interrupted.is_set(), timeout=30)
     outcomes = _say_outcomes(manager, worked)
     click.echo(exit_words(outcomes, interrupted.is_set()))
+    if not interrupted.is_set():
+        _say_paused(manager)
     _fail_if_any_failed(outcomes)
+
+
+def _say_paused(manager: JobManager) -> None:
+    """The folder's paused jobs, on stderr, when the worker found nothing else to run: a worker started again after
+    a Ctrl-C (which pauses its jobs) said "no queued or running jobs left" and exited, not a word of the jobs it had
+    paused nor of how to go on with them."""
+    paused = sorted(job.job_id for job in manager.jobs(JobStatus.PAUSED.value))
+    if paused:
+        shown = ", ".join(paused[:5]) + (", ..." if len(paused) > 5 else "")
+        click.echo(f"note: {_count(len(paused), 'job is', 'jobs are')} paused ({shown}), which a worker does not "
+                   f"run: `{program()} jobs resume ID` queues one to go on from its last checkpoint", err=True)
 
 
 def _fail_if_any_failed(jobs: list[Job]) -> None:
@@ -313,8 +326,10 @@ def exit_words(jobs: list[Job], interrupted: bool) -> str:
                     f"still queued: this version runs no task {tasks}")
         return "worker: no queued or running jobs left"
     still = sorted(job.job_id for job in jobs if job.status is JobStatus.RUNNING)
-    if not still:
-        return "worker: paused running jobs, exiting"
+    if not still:   # "paused running jobs, exiting" said neither which nor how to go on with them
+        paused = sorted(job.job_id for job in jobs if job.status is JobStatus.PAUSED)
+        return (f"worker: paused {_count(len(paused), 'job')} ({', '.join(paused)}), exiting; `{program()} jobs "
+                "resume ID` queues one to go on from its last checkpoint" if paused else "worker: exiting")
     one = len(still) == 1
     return (f"worker: exiting; {_count(len(still), 'job')} ({', '.join(still)}) still in {'its' if one else 'their'} "
             "current item could not be paused: the next `jobs worker` (or the dashboard) resumes "
