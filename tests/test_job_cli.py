@@ -422,3 +422,17 @@ def test_a_worker_with_only_paused_jobs_names_them_and_how_to_go_on(_isolated_jo
     creator.resume(paused[1])
     again = cli("jobs", "worker", tasks=True)
     assert again.returncode == 0 and "note:" not in again.stderr, again.stderr
+
+
+def test_a_job_id_copied_with_spaces_or_in_capitals_is_the_id_and_a_part_of_one_names_the_job(manager):
+    """A pasted id with a space around it, or in capitals, was refused as malformed; its first characters (as git
+    and docker take) were refused saying only "expected 12 lowercase hex characters", not which job they begin."""
+    job_id = manager.create_job("test_counting", config={"n": 3})
+    shown = cli_here("jobs", "status", f" {job_id.upper()} \n")
+    assert shown.exit_code == 0 and shown.stdout.startswith(f"job {job_id} (test_counting)"), shown.output
+    part = cli_here("jobs", "pause", job_id[:4])
+    assert part.exit_code == 2 and part.stdout == ""
+    assert (f"invalid job id '{job_id[:4]}': expected 12 lowercase hex characters; give the whole id: {job_id}"
+            in part.stderr), part.stderr
+    other = next(c for c in "0123456789abcdef" if c != job_id[0])
+    assert "; `inlink jobs list` shows the jobs' ids" in cli_here("jobs", "pause", other * 4).stderr

@@ -49,9 +49,9 @@ def test_an_unknown_job_id_is_refused_in_one_short_line_and_leaves_no_file(tmp_p
                               capture_output=True, text=True, timeout=60)
         if len(command[1]) == 12:
             assert done.returncode == 1 and done.stderr.count("\n") == 1 and len(done.stderr) < 120, done.stderr
-        else:      # no job id at all: a usage error, its usage lines and a short error line
+        else:      # no job id at all: a usage error, its usage lines and a short error line (with where ids are)
             error = done.stderr.strip().splitlines()[-1]
-            assert done.returncode == 2 and error.startswith("Error: Invalid value for 'JOB_ID'") and len(error) < 140
+            assert done.returncode == 2 and error.startswith("Error: Invalid value for 'JOB_ID'") and len(error) < 160
     assert sorted(p.name for p in jobs.iterdir() if not p.name.startswith(".")) == []
 
 

@@ -114,11 +114,25 @@ def jobs_folder(ctx: click.Context) -> Path:
 
 def _job_id(ctx: click.Context, param: click.Parameter, value: str) -> str:
     """A JOB_ID that is no job id (a path, a typo) is a usage error, exit 2 like click's own; it exited 1, as a
-    job that cannot be found does (a runtime failure: the id is well formed, the folder has no such job)."""
+    job that cannot be found does (a runtime failure: the id is well formed, the folder has no such job).
+
+    An id copied with the spaces around it, or in capitals, is the id; a part of one (its first characters, as
+    git and docker take) was refused without a word of which job it is: the refusal names the jobs it begins."""
     try:
-        return validate_job_id(value)
+        return validate_job_id(value.strip().lower())
     except JobError as exc:
-        raise click.BadParameter(str(exc)) from None
+        raise click.BadParameter(f"{exc}; {_ids_like(ctx, value)}") from None
+
+
+def _ids_like(ctx: click.Context, given: str) -> str:
+    """What to give instead of a malformed JOB_ID: the jobs whose id begins with it, else where the ids are."""
+    part = given.strip().lower()
+    folder = jobs_folder(ctx.find_root())
+    begun = [] if not part or not folder.is_dir() else sorted(
+        job.job_id for job in _manager(ctx.find_root()).jobs() if job.job_id.startswith(part))
+    if begun:
+        return f"give the whole id: {', '.join(begun[:5])}" + (", ..." if len(begun) > 5 else "")
+    return f"`{program()} jobs list` shows the jobs' ids"
 
 
 #: The argument of every command on one job.
