@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 from jobtasks import REPO
 from test_fetch_task import PAGES
@@ -109,7 +110,26 @@ def test_a_bad_source_is_one_line_without_traceback(tmp_path):
     for args in (("fetch", str(words)), ("fetch", str(tmp_path / "missing.txt"))):
         done = cli(*args, "--out-pages", str(tmp_path / "p.csv"), "--out-links", str(tmp_path / "l.csv"))
         assert done.returncode != 0 and "Traceback" not in done.stderr
-        assert "no http(s) URLs found" in done.stderr or "neither an http(s) sitemap URL nor a file" in done.stderr
+        assert "no http(s) URLs found" in done.stderr or "no file" in done.stderr
+
+
+@pytest.mark.parametrize("given, said", [
+    ("missing.txt", "no file '{tmp}/missing.txt' (nor is it a sitemap URL, which starts with https:// or http://): "
+                    "check the file name"),
+    ("", "'{tmp}/' is a folder: give a sitemap URL (http or https), a URL list file or a crawl export"),
+    ("ftp://example.com/sitemap.xml", "'ftp://example.com/sitemap.xml' is not an http(s) URL: give a sitemap URL "
+                                      "starting with https:// (or http://)"),
+])
+def test_a_source_that_is_no_file_nor_url_says_which_and_what_to_give(tmp_path, given, said):
+    """A mistyped file name, a folder and an ftp:// URL were all "neither an http(s) sitemap URL nor a file": the
+    user could not tell whether the file was missing or a URL was expected."""
+    source = given if "://" in given else f"{tmp_path}/{given}"
+    for command in (("fetch", source, "--out-pages", str(tmp_path / "p.csv"), "--out-links", str(tmp_path / "l.csv")),
+                    ("jobs", "fetch", source)):
+        done = cli(*command, jobs_dir=tmp_path / "jobs")
+        assert done.returncode == 2 and done.stdout == "", done.stderr
+        assert done.stderr.strip().splitlines()[-1] == f"Error: Invalid value for SOURCE: {said.format(tmp=tmp_path)}"
+    assert not (tmp_path / "jobs").exists()
 
 
 def test_jobs_fetch_says_the_lines_it_skipped_as_fetch_does(tmp_path):

@@ -69,6 +69,17 @@ def _options(connections, rate_per_s, read_timeout, max_mb, all_sites) -> dict:
             "max_bytes": int(max_mb * 1_000_000), "same_site_only": not all_sites}
 
 
+def _not_a_source(source: str, path: Path) -> str:
+    """Why SOURCE is refused: a mistyped file name, or a folder, read "is neither an http(s) sitemap URL nor a file",
+    which left the user wondering whether the file was there (and whether a URL was expected instead)."""
+    if path.is_dir():
+        return f"'{source}' is a folder: give a sitemap URL (http or https), a URL list file or a crawl export"
+    if "://" in source or source.lower().startswith("www."):
+        return f"'{source}' is not an http(s) URL: give a sitemap URL starting with https:// (or http://)"
+    return (f"no file '{source}' (nor is it a sitemap URL, which starts with https:// or http://): check the file "
+            "name")
+
+
 def _source(source: str) -> tuple[object, str | None]:
     """(what read_source takes, a file name): a URL as it is (without a user name and password, which fetching
     never sends: said, and kept out of every message and file), a file as its bytes."""
@@ -81,7 +92,7 @@ def _source(source: str) -> tuple[object, str | None]:
         return without_credentials(source), None
     path = Path(source)
     if not path.exists() or path.is_dir():   # a pipe is a file to read (`... | jobs fetch /dev/stdin`): is_file refused it
-        raise click.BadParameter(f"{source} is neither an http(s) sitemap URL nor a file", param_hint="SOURCE")
+        raise click.BadParameter(_not_a_source(source, path), param_hint="SOURCE")
     from inlink.site.tables import file_bytes   # on demand: pandas is slow to import
     return file_bytes(path), path.name   # no further than the importer's limit: read_bytes held a file of any size
 
