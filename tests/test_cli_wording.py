@@ -946,3 +946,21 @@ def test_messages_name_the_command_as_it_was_run(tmp_path, program):
     meta.write_text(json.dumps({**json.loads(meta.read_text()), "message": "Raise the budget and resume the job to "
                                 "continue (`cli.py jobs resume JOB --budget USD`)."}))
     assert f"(`{name} jobs resume JOB --budget USD`)" in run_as("jobs", "status", job_id).stdout
+
+
+@pytest.mark.parametrize("args, said", [
+    (("suggest", "p.csv", "-o", "a.csv", "--max-per-page", "abc"), "'--max-per-page': 'abc' is not a whole number"),
+    (("fetch", "x", "--out-pages", "p.csv", "--out-links", "l.csv", "--connections", "1.5"),
+     "'--connections': '1.5' is not a whole number"),
+    (("jobs", "worker", "--max-running", "two"), "'--max-running': 'two' is not a whole number"),
+    (("ui", "--port", "x"), "'--port': 'x' is not a whole number"),
+    (("suggest", "p.csv", "-o", "a.csv", "--min-confidence", "abc"), "'--min-confidence': 'abc' is not a number"),
+    (("fetch", "x", "--out-pages", "p.csv", "--out-links", "l.csv", "--rate", "fast"),
+     "'--rate': 'fast' is not a number"),
+    (("jobs", "cleanup", "--days", "abc"), "'--days': 'abc' is not a number"),
+])
+def test_a_value_that_is_no_number_is_said_so(args, said):
+    """click's refusal read "'abc' is not a valid integer range." (or "float range"), as if a range were asked for."""
+    refused = CliRunner().invoke(cli_module.cli, list(args))
+    assert refused.exit_code == 2 and refused.stdout == "", refused.output
+    assert refused.stderr.strip().splitlines()[-1] == f"Error: Invalid value for {said}", refused.stderr

@@ -17,10 +17,31 @@ class Finite(click.FloatRange):
     refused as "min_confidence must be ...", a name the command line does not have."""
 
     def convert(self, value, param, ctx):
+        _refuse_words(self, value, float, "a number", param, ctx)
         number = super().convert(value, param, ctx)
         if not math.isfinite(number):
             self.fail(f"{value!r} is not a finite number", param, ctx)
         return number
+
+
+class Whole(click.IntRange):
+    """An IntRange whose refusal of what is no whole number says so: click's read "'abc' is not a valid integer
+    range." (and "'1.5' is not a valid integer range." of --connections 1.5), as if a range were asked for."""
+
+    def convert(self, value, param, ctx):
+        _refuse_words(self, value, int, "a whole number", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+def _refuse_words(kind: click.ParamType, value, parse, what: str, param, ctx) -> None:
+    """Fail, as a usage error, on a typed value that `parse` cannot read, saying what was expected (click's
+    FloatRange said "'abc' is not a valid float range.")."""
+    if not isinstance(value, str):
+        return
+    try:
+        parse(value.strip())
+    except ValueError:
+        kind.fail(f"{value!r} is not {what}", param, ctx)
 
 
 class Dollars(click.FloatRange):

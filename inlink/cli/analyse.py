@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from inlink.cli.amounts import DOLLARS, Finite
+from inlink.cli.amounts import DOLLARS, Finite, Whole
 from inlink.cli import outputs
 from inlink.cli.root import _link_task, _manager, _orphans_text, echo_queued, program
 from inlink.fileio import said_as, to_stdout
@@ -31,9 +31,9 @@ def _analysis_options(func):
                      help="Existing links (Screaming Frog 'All Inlinks' or source/destination CSV)."),
         click.option("--engine", type=click.Choice(["offline", "gemini"]), default="offline", show_default=True,
                      help="gemini needs GEMINI_API_KEY or GOOGLE_API_KEY in the environment."),
-        click.option("--max-per-page", type=click.IntRange(min=1), default=5, show_default=True,
+        click.option("--max-per-page", type=Whole(min=1), default=5, show_default=True,
                      help="At most this many suggestions per source page."),
-        click.option("--max-inbound", type=click.IntRange(min=1), default=None,
+        click.option("--max-inbound", type=Whole(min=1), default=None,
                      help="At most this many new links to any one target page."),
         click.option("--min-confidence", type=Finite(0, 1), default=None,
                      help="Only suggestions at least this confident (0-1; default: the engine's floor)."),

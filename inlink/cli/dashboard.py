@@ -8,10 +8,11 @@ from pathlib import Path
 import click
 
 from inlink import resources
+from inlink.cli.amounts import Whole
 
 
 @click.command("ui", short_help="Start the dashboard on localhost.")
-@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (default: Streamlit's, 8501).")
+@click.option("--port", type=Whole(1, 65535), default=None, help="Port (default: Streamlit's, 8501).")
 @click.pass_context
 def ui_cmd(ctx: click.Context, port: int | None) -> None:
     """Start the dashboard on localhost: the README's `streamlit run streamlit_app.py`, with its settings."""

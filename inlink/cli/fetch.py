@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from inlink.cli.amounts import Finite
+from inlink.cli.amounts import Finite, Whole
 from inlink.cli.jobs import say_unfinished
 from inlink.cli.outputs import out_file, refuse_overwriting
 from inlink.cli.root import _job_manager, _manager, as_run, echo_queued, job_id_argument
@@ -49,7 +49,7 @@ def _out_options(func):
 def _fetch_options(func):
     """Politeness options shared by `fetch` and `jobs fetch`."""
     for option in reversed([
-        click.option("--connections", type=click.IntRange(1, 64), default=4, show_default=True,
+        click.option("--connections", type=Whole(1, 64), default=4, show_default=True,
                      help="Connections at once to the site."),
         click.option("--rate", "rate_per_s", type=Finite(min=0), default=5.0, show_default=True,
                      help="Requests per second at most (0 = no limit)."),

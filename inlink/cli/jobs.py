@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from inlink.cli.amounts import DOLLARS, Finite
+from inlink.cli.amounts import DOLLARS, Finite, Whole
 from inlink.cli import outputs
 from inlink.cli.analyse import _warn_unknown_price
 from inlink.cli.root import (FOLDER_FROM, RUNS_QUEUED, _CleanErrors, _job_manager, _link_task, _manager, _orphans_text,
@@ -259,7 +259,7 @@ def cleanup_cmd(ctx: click.Context, days: float) -> None:
 
 
 @jobs.command("worker", short_help="Run queued jobs in the foreground (Ctrl-C pauses).")
-@click.option("--max-running", type=click.IntRange(min=1), default=2, show_default=True,
+@click.option("--max-running", type=Whole(min=1), default=2, show_default=True,
               help="Jobs run at once; the others wait in line.")
 @click.option("--durability", type=click.Choice(["crash", "power"]), default="crash", show_default=True,
               help="crash: results survive a killed process; power: also a power cut (fsync, slower).")
