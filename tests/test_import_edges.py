@@ -869,7 +869,8 @@ def test_a_wide_export_reads_in_time_linear_in_its_columns():
         return time.perf_counter() - start
     narrow, broad = wide(100), wide(1000)
     seconds(narrow)                                    # warm: imports, pyarrow's first use
-    assert seconds(broad) < 30 * min(seconds(narrow) for _ in range(2))
+    # the best of three each: a loaded machine slows one read by 2-3x now and then, never all three
+    assert min(seconds(broad) for _ in range(3)) < 30 * min(seconds(narrow) for _ in range(3))
 
 
 def test_the_report_of_a_file_without_text_says_no_link_can_be_placed_in_its_pages():
