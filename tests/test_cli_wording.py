@@ -964,3 +964,23 @@ def test_a_value_that_is_no_number_is_said_so(args, said):
     refused = CliRunner().invoke(cli_module.cli, list(args))
     assert refused.exit_code == 2 and refused.stdout == "", refused.output
     assert refused.stderr.strip().splitlines()[-1] == f"Error: Invalid value for {said}", refused.stderr
+
+
+def _commands(group, path=()):
+    """(words of the command line, command) of every command under `group`."""
+    import click
+
+    for name, command in group.commands.items():
+        yield (*path, name), command
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*path, name))
+
+
+def test_no_help_calls_a_number_a_range():
+    """`jobs cleanup --help` showed "--days FLOAT RANGE" and `suggest --help` "--max-per-page INTEGER RANGE", as if a
+    range were asked for; numbers read NUMBER or INTEGER, their bounds said after the help text."""
+    runner = CliRunner()
+    for words, _command in _commands(cli_module.cli):
+        shown = runner.invoke(cli_module.cli, [*words, "--help"]).output
+        assert "RANGE" not in shown, (words, [line for line in shown.splitlines() if "RANGE" in line])
+    assert "--days NUMBER" in runner.invoke(cli_module.cli, ["jobs", "cleanup", "--help"]).output

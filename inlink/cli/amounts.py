@@ -14,7 +14,10 @@ import click
 class Finite(click.FloatRange):
     """A FloatRange that also refuses "nan" and "inf" (a usage error): `--days nan` removed nothing and said
     "removed 0 jobs", `--max-mb nan` failed as "cannot convert float NaN to integer", `--min-confidence nan` was
-    refused as "min_confidence must be ...", a name the command line does not have."""
+    refused as "min_confidence must be ...", a name the command line does not have. Shown in --help as NUMBER
+    (click's "FLOAT RANGE" read as if a range were asked for; the bounds are said after the help text)."""
+
+    name = "number"
 
     def convert(self, value, param, ctx):
         _refuse_words(self, value, float, "a number", param, ctx)
@@ -26,7 +29,10 @@ class Finite(click.FloatRange):
 
 class Whole(click.IntRange):
     """An IntRange whose refusal of what is no whole number says so: click's read "'abc' is not a valid integer
-    range." (and "'1.5' is not a valid integer range." of --connections 1.5), as if a range were asked for."""
+    range." (and "'1.5' is not a valid integer range." of --connections 1.5), as if a range were asked for; shown in
+    --help as INTEGER, not "INTEGER RANGE"."""
+
+    name = "integer"
 
     def convert(self, value, param, ctx):
         _refuse_words(self, value, int, "a whole number", param, ctx)
