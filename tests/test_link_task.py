@@ -1067,7 +1067,7 @@ def test_a_gemini_job_pauses_when_the_quota_is_spent_instead_of_failing(manager,
     job = start_sample(manager, engine="gemini", api_key="k")
     meta = manager.wait(job, timeout=60, until=[JobStatus.PAUSED, *TERMINAL_STATUSES])
     assert meta["status"] == JobStatus.PAUSED and meta["error"] is None
-    assert meta["message"].startswith("Gemini asks to wait 86400 s (429 RESOURCE_EXHAUSTED")
+    assert meta["message"].startswith("Gemini asks to wait 86400 s, about 1 day (429 RESOURCE_EXHAUSTED")
     assert meta["message"].endswith("resume the job later")
 
 

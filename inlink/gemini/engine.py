@@ -63,7 +63,7 @@ from inlink.gemini.limits import RateLimiter, backoff_delay
 from inlink.gemini.picks import by_url, validated_rows
 from inlink.gemini.settings import DEFAULT_MODEL, GeminiSettings, ModelPrice, SettingsError  # noqa: F401 (re-exported)
 from inlink.links import suggest as analyzer
-from inlink.wording import counted
+from inlink.wording import counted, lasting
 
 log = logging.getLogger(__name__)
 RESERVE_WAIT_S = 1.0   # a budgeted call waiting its turn looks again at least this often
@@ -400,7 +400,7 @@ class GeminiEngine:
             if server_delay is None:
                 return what, self._backoff(attempt), False
             if server_delay > self.settings.max_server_delay_s:
-                raise GeminiUnavailable(f"Gemini asks to wait {server_delay:g} s ({what}); the quota is "
+                raise GeminiUnavailable(f"Gemini asks to wait {_wait_words(server_delay)} ({what}); the quota is "
                                         "probably used up for now", attempts=attempt + 1, last_failure=what,
                                         retry_after_s=server_delay) from None
             return what, server_delay, True
@@ -410,3 +410,8 @@ class GeminiEngine:
         refusal = KeyRefused if refuses_the_key(code, what) else ModelUnknown if code == 404 else GeminiRequestError
         raise refusal(refusal_message(code, what, self.settings.model)) from None
 
+
+def _wait_words(seconds: float) -> str:
+    """A server's wait in seconds as it asked, and a long one as a user plans for it: "86400 s, about 1 day" (a
+    quota of the day said as "86400 s" alone left the reader to work out when to resume)."""
+    return f"{seconds:g} s" + (f", {lasting(seconds)}" if seconds >= 120 else "")
