@@ -91,7 +91,7 @@ class LinkAnalysisTask(Task):
                                                              paced=bool(float(options.get("throttle_s") or 0)))
 
     def release(self, ctx: TaskContext) -> None:
-        if ctx.state.get("pages") is not None:
+        if getattr(ctx.state.get("pages"), "gemini", None) is not None:
             _pages_to_come(ctx, ctx.state["pages"])   # the answers of pages this run committed go
         pages = ctx.state.pop(TWO_CORES, None)
         if pages is not None:
@@ -170,21 +170,20 @@ def _kept_answers(ctx: TaskContext) -> FolderAnswers:
 
 
 def _pages_to_come(ctx: TaskContext, page_analyzer) -> list[str]:
-    """The pages no checkpoint holds yet; the answers kept of the others (committed) are dropped, so the folder
-    holds exactly what was paid and not yet counted in the job's cost (set_budget reads it)."""
+    """The pages of a Gemini run no checkpoint holds yet; the answers kept of the others (committed) are dropped, so
+    the folder holds exactly what was paid and not yet counted in the job's cost (set_budget reads it)."""
     pages = link_engine.source_pages(page_analyzer.index)
     done = ctx.items_committed()
-    if page_analyzer.gemini is not None:
-        _kept_answers(ctx).drop_pages(pages[:done])
+    _kept_answers(ctx).drop_pages(pages[:done])
     return pages[done:]
 
 
 def _count_answers_kept(ctx: TaskContext, page_analyzer) -> None:
     """Count what the answers kept of pages still to come cost in the budget from the run's start: counted when
     their page came up, a resumed run passed its cap by them meanwhile."""
-    to_come = _pages_to_come(ctx, page_analyzer)
     if page_analyzer.gemini is None:
         return
+    to_come = _pages_to_come(ctx, page_analyzer)
     cost, answered, reused = page_analyzer.gemini.count_kept_answers(to_come)
     if answered:
         ctx.log(f"Gemini answers an earlier run paid {usd(cost)} for, kept for {counted(answered, 'page')} still to "
