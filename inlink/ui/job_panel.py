@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import time
 from dataclasses import dataclass
+from typing import Callable
 
 import pandas as pd
 import streamlit as st
@@ -366,12 +367,10 @@ def _raise_budget(manager, job_id: str, widget_key: str) -> None:
     """Button callback: the job's new budget (refused at or under what it spent: a notice), then its resume."""
     from inlink.tasks import analysis as link_task
 
-    with guard("The budget change"):
-        try:
-            link_task.set_budget(manager, job_id, float(st.session_state.get(widget_key) or 0))
-            manager.resume(job_id, secrets=resume_secrets("gemini"))
-        except (JobError, link_task.OptionError) as exc:
-            st.session_state[_NOTICE] = plain_message(exc)
+    def change() -> str:
+        link_task.set_budget(manager, job_id, float(st.session_state.get(widget_key) or 0))
+        return ""
+    _change_and_resume(manager, job_id, "The budget change", change)
 
 
 def _model_control(manager, job: Job, key: str) -> None:
@@ -390,13 +389,24 @@ def _change_model(manager, job_id: str, widget_key: str) -> None:
     """Button callback: the job's new model (checked as at its start; a refusal is a notice), then its resume."""
     from inlink.tasks import analysis as link_task
 
-    with guard("The model change"):
+    def change() -> str:
+        model = link_task.set_model(manager, job_id, str(st.session_state.get(widget_key) or ""))
+        unknown_price = link_task.unknown_price_words(model)
+        return f"Note: {unknown_price}." if unknown_price else ""
+    _change_and_resume(manager, job_id, "The model change", change)
+
+
+def _change_and_resume(manager, job_id: str, what: str, change: Callable[[], str]) -> None:
+    """A Gemini job's setting changed (`change`: what to note after, or ""), then its resume with the key this
+    browser holds; a refusal of either becomes a notice (both panel controls: budget and model)."""
+    from inlink.tasks import analysis as link_task
+
+    with guard(what):
         try:
-            model = link_task.set_model(manager, job_id, str(st.session_state.get(widget_key) or ""))
+            note = change()
             manager.resume(job_id, secrets=resume_secrets("gemini"))
-            unknown_price = link_task.unknown_price_words(model)
-            if unknown_price:
-                st.session_state[_NOTICE] = f"Note: {unknown_price}."
+            if note:
+                st.session_state[_NOTICE] = note
         except (JobError, link_task.OptionError) as exc:
             st.session_state[_NOTICE] = plain_message(exc)
 
