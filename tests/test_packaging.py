@@ -75,3 +75,26 @@ def test_the_job_engines_front_door_lists_the_managers_public_api():
 
     assert sorted(front.__all__) == sorted(manager.__all__)
     assert all(getattr(front, name) is getattr(manager, name) for name in manager.__all__)
+
+
+def _contract(contract_id: str) -> dict:
+    [contract] = [c for c in PYPROJECT["tool"]["importlinter"]["contracts"] if c["id"] == contract_id]
+    return contract
+
+
+def test_the_front_door_contract_forbids_every_module_behind_the_door():
+    """A module added to the job engine is behind its front door too: the contract lists the modules by name, and
+    one left off it (results_check was) could be imported by a front end or a task without lint-imports saying so."""
+    behind = {f"inlink.jobs.{path.stem}" for path in (REPO / "inlink" / "jobs").glob("*.py")
+              if path.stem != "__init__"}
+    assert behind - set(_contract("front-door")["forbidden_modules"]) == set()
+
+
+def test_every_top_level_module_is_a_layer_or_a_shared_helper_below_all():
+    """A module at the package's top is the uploads layer or a shared helper that knows no layer: one missing from
+    both contracts could import any layer unchecked."""
+    layers = {name.strip() for layer in _contract("layers")["layers"] for part in layer.split("|")
+              for name in part.split(":")}
+    shared = set(_contract("shared-below-all")["source_modules"])
+    top = {f"inlink.{path.stem}" for path in (REPO / "inlink").glob("*.py") if not path.stem.startswith("__")}
+    assert top - layers - shared == set()
