@@ -98,3 +98,26 @@ def test_every_top_level_module_is_a_layer_or_a_shared_helper_below_all():
     shared = set(_contract("shared-below-all")["source_modules"])
     top = {f"inlink.{path.stem}" for path in (REPO / "inlink").glob("*.py") if not path.stem.startswith("__")}
     assert top - layers - shared == set()
+
+
+def _architecture_table() -> dict[str, str]:
+    """docs/architecture.md's table of packages and modules: its first cell -> the rest of the row."""
+    rows = {}
+    for line in (REPO / "docs" / "architecture.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("| `inlink/"):
+            first, _, rest = line[2:].partition(" | ")
+            rows[first] = rest
+    return rows
+
+
+def test_the_architecture_table_names_every_module():
+    """docs/architecture.md is read first by a maintainer: each package's row names every module in it (the fetcher's
+    `unavailable` was left out), and each module at the package's top has a row (wording.py had none)."""
+    table = _architecture_table()
+    missing = [f"inlink/{path.name}" for path in (REPO / "inlink").glob("*.py")
+               if not path.stem.startswith("__") and not any(f"`inlink/{path.name}`" in cell for cell in table)]
+    for package in ("jobs", "site", "links", "gemini", "fetch", "tasks", "cli"):
+        [row] = [rest for cell, rest in table.items() if cell.startswith(f"`inlink/{package}/`")]
+        missing += [f"inlink/{package}/{path.name}" for path in (REPO / "inlink" / package).glob("*.py")
+                    if not path.stem.startswith("__") and f"`{path.stem}`" not in row]
+    assert missing == []
