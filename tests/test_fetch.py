@@ -37,7 +37,7 @@ from inlink.fetch.extract import (
     SIDEBAR,
     parse_page,
 )
-from inlink.fetch.sitemap import MAX_SITEMAP_BYTES, SourceError, parse_sitemap, read_source
+from inlink.fetch.sitemap import MAX_SITEMAP_BYTES, SourceError, read_sitemap, read_source
 from inlink.fetch.urls import clean_url, host_key, same_site, site_root
 from inlink.site.html import parse_fragment_tuples
 
@@ -778,23 +778,24 @@ def test_the_images_and_alternates_a_sitemap_lists_with_its_pages_are_not_fetche
  <url><loc>https://a.example/post-1/</loc><image:image><image:loc>https://a.example/up/1.jpg</image:loc></image:image>
   <xhtml:link rel="alternate" hreflang="fr" href="https://a.example/fr/post-1/"/></url>
  <url><loc>https://a.example/post-2/</loc></url></urlset>"""
-    assert parse_sitemap(sitemap, "post-sitemap.xml") == ("urlset", ["https://a.example/post-1/",
-                                                                     "https://a.example/post-2/"])
+    assert read_sitemap(sitemap, "post-sitemap.xml") == ("urlset", ["https://a.example/post-1/",
+                                                                    "https://a.example/post-2/"], "")
 
 
 def test_a_sitemap_opening_with_many_comments_is_read_at_once():
     """The web-page test let a comment run past its own "-->": a sitemap opening with n comments took 2^n steps to
     be found no web page (24 comments: 18 s, the GIL held throughout)."""
-    read = ("import sys; sys.path.insert(0, sys.argv[1]); from inlink.fetch.sitemap import parse_sitemap; "
-            "print(parse_sitemap(b'<?xml version=\"1.0\"?>' + b'<!-- generated -->' * 200 + b'<urlset xmlns=\"http://"
-            "www.sitemaps.org/schemas/sitemap/0.9\"><url><loc>https://a.example/x</loc></url></urlset>', 's.xml'))")
+    read = ("import sys; sys.path.insert(0, sys.argv[1]); from inlink.fetch.sitemap import read_sitemap; "
+            "print(tuple(read_sitemap(b'<?xml version=\"1.0\"?>' + b'<!-- generated -->' * 200 + "
+            "b'<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><url><loc>https://a.example/x</loc></url>"
+            "</urlset>', 's.xml')))")
     try:   # in a process of its own: a regular expression holds the GIL, so no thread here could give it up
         done = subprocess.run([sys.executable, "-c", read, str(REPO)], capture_output=True, text=True, timeout=60)
     except subprocess.TimeoutExpired:
-        pytest.fail("parse_sitemap still running after 60 s")
-    assert done.stdout.strip() == "('urlset', ['https://a.example/x'])", done.stderr
+        pytest.fail("read_sitemap still running after 60 s")
+    assert done.stdout.strip() == "('urlset', ['https://a.example/x'], '')", done.stderr
     with pytest.raises(SourceError, match="this is a web page"):
-        parse_sitemap(b"<!-- a --><!-- b --><!doctype html><html></html>", "p.html")
+        read_sitemap(b"<!-- a --><!-- b --><!doctype html><html></html>", "p.html")
 
 
 def test_a_utf_16_page_with_its_mark_is_read_not_refused_as_binary():

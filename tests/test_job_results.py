@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from inlink.jobs import results as jobresults
 from inlink.exports import csv_rows, neutralise_cell, safe_csv_bytes
 from inlink.jobs.results import (Checkpoint, ResultsWriter, checkpoints_reversed, iter_result_rows, parse_checkpoint,
-                                 read_result_rows, read_results, recover_files, results_csv_bytes)
+                                 read_results, recover_files, results_csv_bytes)
 from inlink.jobs.state import DamagedResults, StorageError
 
 COLUMNS = ("a", "b")
@@ -114,16 +114,16 @@ def test_readers_stop_at_the_last_item_the_results_file_holds_in_full(files):
 
 
 def test_rows_read_without_pandas_are_the_committed_rows_as_strings(files):
-    """read_result_rows (TaskContext.result_rows: a resume replays them before pandas is needed) gives the
+    """iter_result_rows (TaskContext.result_rows: a resume replays them before pandas is needed) gives the
     committed rows only, each cell as the string written, quoted cells with line breaks included."""
     results, log = files
-    assert read_result_rows(results, log) == []
+    assert list(iter_result_rows(results, log)) == []
     items = [(i, rows_of(i)) for i in range(6)] + [(6, [{"a": 'say "hi",\nthen go', "b": ""}])]
     write_items(files, items)
     with open(results, "ab") as f:
         f.write(b"x7-0,0\n")                                       # rows of an uncommitted item
     expected = [{"a": row["a"], "b": str(row["b"])} for _, rows in items for row in rows]
-    assert read_result_rows(results, log) == expected
+    assert list(iter_result_rows(results, log)) == expected
     assert read_results(results, log, COLUMNS).astype(str).to_dict("records") == expected
 
 
@@ -245,7 +245,7 @@ def test_a_cell_over_the_csv_modules_field_limit_is_exported_and_read_back(files
     page = "<p>" + "x" * 200_000 + "</p>"
     write_items(files, [(0, [{"a": page, "b": 1}]), (1, [{"a": "small", "b": 2}])])
     results, log = files
-    assert [row["a"] for row in read_result_rows(results, log)] == [page, "small"]
+    assert [row["a"] for row in list(iter_result_rows(results, log))] == [page, "small"]
     text = results_csv_bytes(results, log).decode("utf-8-sig")
     assert [row[0] for row in csv.reader(io.StringIO(text, newline=""))][1:] == [page, "small"]
 

@@ -242,12 +242,6 @@ def _sitemap_file_urls(data: bytes, label: str) -> tuple[list[str], list[str]]:
     return locs, [problem] if problem else []
 
 
-def parse_sitemap(data: bytes, label: str) -> tuple[str, list[str]]:
-    """('urlset' | 'sitemapindex', the <loc> values); gzip unpacked; no entities, no network."""
-    found = read_sitemap(data, label)
-    return found.kind, found.locs
-
-
 class Sitemap(NamedTuple):
     kind: str             # "urlset" | "sitemapindex"
     locs: list[str]

@@ -477,14 +477,10 @@ def _with_rows_after(frame: pd.DataFrame, results: Path, start: int, end: int, c
     return pd.concat([frame, rows], ignore_index=True)
 
 
-def read_result_rows(results: Path, checkpoints: Path) -> list[dict[str, str]]:
-    """The committed rows as dicts of strings, by the csv module (no pandas: see TaskContext.result_rows)."""
-    return list(iter_result_rows(results, checkpoints))
-
-
 def iter_result_rows(results: Path, checkpoints: Path) -> Iterator[dict[str, str]]:
-    """read_result_rows one row at a time, as the caller takes them: a fetch job's rows hold whole pages, and a
-    resumed run that wanted their addresses alone held every page's text at once."""
+    """The committed rows as dicts of strings, by the csv module (no pandas: see TaskContext.result_rows), one row
+    at a time as the caller takes them: a fetch job's rows hold whole pages, and a resumed run that wanted their
+    addresses alone held every page's text at once."""
     last, end = committed_length(results, checkpoints)
     if last is None or last.rows_total == 0:
         return
