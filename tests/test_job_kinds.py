@@ -87,3 +87,33 @@ def test_a_budget_and_a_model_changed_at_once_are_both_kept(manager, monkeypatch
     assert analysis.set_model(manager, job_id, "gemini-2.5-flash-lite") == "gemini-2.5-flash-lite"
     options = manager.job(job_id).config["options"]
     assert (options["budget_usd"], options["model"]) == (2.0, "gemini-2.5-flash-lite")
+
+
+def test_no_front_end_reads_a_jobs_config_itself():
+    """The tasks write a job's config, kinds.py reads it: the CLI and the charts each read files.links on their own,
+    the panel options.model, and the title read config["pages_name"], a key no job has (test_app_common)."""
+    readers = []
+    for path in sorted((ROOT / "inlink").rglob("*.py")):
+        if path.parts[-2] not in ("ui", "views", "cli") and path.name != "uploads.py":
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if re.search(r"\.config\b", line):
+                readers.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert readers == []
+
+
+def test_an_analysis_says_its_model_its_links_file_and_its_pages_file_name(manager, tmp_path):
+    """As start_analysis keeps them: the pages file's name, whether existing links were given, the Gemini model."""
+    pages, links = tmp_path / "crawl.csv", tmp_path / "inlinks.csv"
+    pages.write_text("Address,Title 1,Content\nhttps://a.example/,Home,Welcome home to the garden\n"
+                     "https://a.example/b,Roses,How roses grow in the garden\n", encoding="utf-8")
+    links.write_text("Source,Destination\nhttps://a.example/,https://a.example/b\n", encoding="utf-8")
+    offline = manager.job(analysis.start_analysis(manager, pages, pages_name=pages.name, engine="offline"))
+    gemini = manager.job(analysis.start_analysis(manager, pages, pages_name=pages.name, links=links,
+                                                 links_name=links.name, engine="gemini",
+                                                 options={"model": "gemini-2.5-flash"}))
+    assert (kinds.pages_label(offline), kinds.links_given(offline), kinds.model_of(offline)) == ("crawl.csv", False, "")
+    assert (kinds.pages_label(gemini), kinds.links_given(gemini), kinds.model_of(gemini)) == (
+        "crawl.csv", True, "gemini-2.5-flash")
+    fetch = manager.job(manager.create_job(kinds.FETCH_TASK, inputs={}, config={"options": ["not", "a", "dict"]}))
+    assert (kinds.pages_label(fetch), kinds.links_given(fetch), kinds.model_of(fetch)) == ("", False, "")

@@ -22,7 +22,7 @@ from inlink.jobs import Job, JobError, JobStatus
 from inlink.tasks.kinds import FETCH_TASK, LINK_TASK
 from inlink.tasks.job_words import in_task_words as _in_task_words
 from inlink.tasks.job_words import spend_text
-from inlink.tasks.kinds import fetched_site, is_fetch
+from inlink.tasks.kinds import fetched_site, is_fetch, links_given
 from inlink.wording import counted as _count
 from inlink.wording import usd
 
@@ -147,10 +147,9 @@ def _summary_text(job: Job) -> str:
                 + (f" from {site}" if site else "") + f"; `jobs fetched {job.job_id}` writes the pages and links CSVs")
     if "pages_analysed" not in summary or "suggestions" not in summary:
         return ""
-    links_given = bool(((job.config or {}).get("files") or {}).get("links"))
     return (f"{_count(int(summary['suggestions']), 'suggestion')} for "
             f"{_count(int(summary['pages_analysed']), 'page')}; "
-            + _orphans_text(summary.get("orphans_before"), summary.get("orphans_after"), links_given))
+            + _orphans_text(summary.get("orphans_before"), summary.get("orphans_after"), links_given(job)))
 
 
 def _simple_command(name: str, help_text: str, done_text: str, short_help: str | None = None):

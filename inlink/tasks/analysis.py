@@ -402,7 +402,7 @@ def set_model(manager: JobManager, job_id: str, model: str) -> str:
         GeminiSettings.from_options(model=name or " ")
     except SettingsError as exc:
         raise OptionError(str(exc)) from None
-    before = ((job.config or {}).get("options") or {}).get("model")
+    before = kinds.model_of(job)
     if name == before:
         return name
     manager.edit_config(job_id, _with_option("model", name, kinds.engine_of(job)),

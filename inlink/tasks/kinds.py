@@ -2,8 +2,8 @@
 
 A job's config and counters are written by the tasks (start_analysis, start_fetch, the Gemini engine's per-page
 counters), so the tasks' layer is where they are read. The dashboard, the CLI and set_budget all ask these
-functions; none reads "engine" or "cost_usd" out of a job itself. Light on purpose: the job engine's records
-only, so `jobs list` and `jobs status` import no pandas through it.
+functions; none reads "engine" or "cost_usd" out of a job itself, and no front end reads a job's config. Light on
+purpose: the job engine's records only, so `jobs list` and `jobs status` import no pandas through it.
 """
 from __future__ import annotations
 
@@ -40,8 +40,35 @@ def budget_usd(job: Job) -> float | None:
     """The budget in US dollars of a Gemini analysis that has one; None for every other job."""
     if not is_gemini(job):
         return None
-    budget = ((job.config or {}).get("options") or {}).get("budget_usd")
+    budget = _options(job).get("budget_usd")
     return float(budget) if budget else None
+
+
+def model_of(job: Job) -> str:
+    """The Gemini model an analysis asks (its options keep the one it started with: clean_options); "" for a job
+    without one."""
+    return str(_options(job).get("model") or "")
+
+
+def links_given(job: Job) -> bool:
+    """Whether the analysis was given the site's existing links (without them, its orphans before are unknown)."""
+    return bool(_files(job).get("links"))
+
+
+def pages_label(job: Job) -> str:
+    """The name of the pages file an analysis was given (start_analysis keeps it as files.pages_label); "" for a job
+    without one."""
+    return str(_files(job).get("pages_label") or "")
+
+
+def _options(job: Job) -> Mapping:
+    options = (job.config or {}).get("options")
+    return options if isinstance(options, Mapping) else {}
+
+
+def _files(job: Job) -> Mapping:
+    files = (job.config or {}).get("files")
+    return files if isinstance(files, Mapping) else {}
 
 
 def spent_usd(counters: Mapping | None) -> float:

@@ -12,7 +12,6 @@ import math
 import pandas as pd
 import streamlit as st
 
-from inlink.jobs import Job
 from inlink.ui import format as fmt
 from inlink.ui.filters import NO_MATCH, strength_column
 from inlink.ui.format import short_url
@@ -42,12 +41,6 @@ def score_histogram(frame: pd.DataFrame, bins: int = SCORE_BINS) -> pd.DataFrame
     counts = bands.value_counts(sort=False)
     labels = [f"{max(interval.left, 0):.1f}–{interval.right:.1f}" for interval in counts.index]
     return pd.DataFrame({column: labels, "Suggestions": counts.values})
-
-
-def links_given(job: Job) -> bool:
-    """Whether the analysis had the site's existing links (without them, orphans before are unknown)."""
-    files = (job.config or {}).get("files") or {}
-    return bool(files.get("links"))
 
 
 def orphan_figures(summary: dict | None, links_known: bool = True) -> pd.DataFrame | None:

@@ -10,6 +10,8 @@ from inlink.tasks.kinds import engine_of as engine_of, is_gemini as is_gemini   
 from inlink.tasks.kinds import spent_usd as spent_usd   # the job's Gemini spend: fmt.spent_usd(job.counters)
 from inlink.tasks.kinds import fetched_site as fetched_site   # the site a fetch job read
 from inlink.tasks.kinds import budget_usd as budget_usd, is_fetch as is_fetch   # a Gemini job's budget; a fetch?
+from inlink.tasks.kinds import links_given as links_given, model_of as model_of   # the job's links file? its model
+from inlink.tasks.kinds import pages_label
 from inlink.tasks.job_words import TASK_WORDS as TASK_WORDS, in_task_words as in_task_words   # re-exported, for
 from inlink.tasks.job_words import item_noun as item_noun, job_kind as job_kind              # the dashboard's
 from inlink.tasks.job_words import spend_text as spend_text, spend_words as spend_words      # fmt.<name>
@@ -164,10 +166,9 @@ def short_url(url: str) -> str:
 
 
 def file_name_of(job: Job) -> str:
-    """The uploaded file a job analyses, for titles and banners: its label, else its pages file's name (the
-    analysis's config keeps it as files.pages_label), else its id."""
-    files = (job.config or {}).get("files") or {}
-    return str(job.label or files.get("pages_label") or job.job_id or "analysis")
+    """The uploaded file a job analyses, for titles and banners: its label, else its pages file's name, else its
+    id."""
+    return str(job.label or pages_label(job) or job.job_id or "analysis")
 
 
 def as_text(text: str) -> str:

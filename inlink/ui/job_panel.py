@@ -376,7 +376,7 @@ def _raise_budget(manager, job_id: str, widget_key: str) -> None:
 def _model_control(manager, job: Job, key: str) -> None:
     """A Gemini job paused because Gemini does not know its model goes on only with another (as `jobs resume ID
     --model NAME`)."""
-    model = str(((job.config or {}).get("options") or {}).get("model") or "")
+    model = fmt.model_of(job)
     field, button = st.columns([2, 2], vertical_alignment="bottom")
     field.text_input("Gemini model", value=model, key=f"{key}_model",
                      help="A model name of the Gemini API, e.g. gemini-2.5-flash; the next pages are asked of it, "

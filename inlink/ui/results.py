@@ -14,7 +14,7 @@ import streamlit as st
 from inlink.jobs import Job, JobError, JobNotFound, JobStatus
 from inlink.ui import format as fmt
 from inlink.ui import review
-from inlink.ui.charts import ORPHANS_LATER, links_given, results_charts
+from inlink.ui.charts import ORPHANS_LATER, results_charts
 from inlink.ui.exports import accepted_downloads
 from inlink.ui.filters import NO_MATCH, filter_suggestions, filter_widgets, no_match_text, order_suggestions
 from inlink.ui.fragments import fragment
@@ -91,7 +91,7 @@ def _results_body(manager, job: Job, key: str) -> None:
                 results_table(shown, decided, key)
     if chart_tab.open:
         with chart_tab:
-            results_charts(shown, job.summary, links_given(job), empty, orphans_missing_words(job))
+            results_charts(shown, job.summary, fmt.links_given(job), empty, orphans_missing_words(job))
 
 
 def orphans_missing_words(job: Job) -> str:
