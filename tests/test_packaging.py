@@ -121,3 +121,16 @@ def test_the_architecture_table_names_every_module():
         missing += [f"inlink/{package}/{path.name}" for path in (REPO / "inlink" / package).glob("*.py")
                     if not path.stem.startswith("__") and f"`{path.stem}`" not in row]
     assert missing == []
+
+
+@pytest.mark.parametrize("package", ["jobs", "site", "gemini", "fetch", "tasks", "ui"])
+def test_no_module_imports_a_name_another_module_keeps_private(package):
+    """A name with a leading underscore is its module's own: one that other modules import is shared code under a
+    name that says nobody else relies on it (site/coded.py took urls._distinct, the column helpers it owns)."""
+    imported = []
+    for path in sorted((REPO / "inlink" / package).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("inlink"):
+                imported += [f"{path.relative_to(REPO)}: {node.module}.{alias.name}" for alias in node.names
+                             if alias.name.startswith("_") and not alias.name.startswith("__")]
+    assert imported == []

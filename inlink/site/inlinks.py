@@ -16,8 +16,8 @@ from inlink.site.columns import LINK_SYNONYMS, detect, header_list, holds_links,
 from inlink.site.report import Drops, ImportReport
 from inlink.site.tables import MAX_LINK_ROWS, SiteDataError, fold_whitespace, read_table, source_name
 from inlink.site.workbooks import other_sheets
-from inlink.site.urls import counted, normalise_values, site_base
-from inlink.wording import clipped
+from inlink.site.urls import normalise_values, site_base
+from inlink.wording import clipped, counted
 
 LINK_COLUMNS = ("source", "destination", "anchor")
 #: A link type that is a link to a page: Screaming Frog's "Hyperlink", Ahrefs' "href" (its others: "redirect",

@@ -13,16 +13,17 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from inlink.site.coded import map_distinct
 from inlink.site.columns import (EXTRACTION_HEADER, PAGE_FIELDS, TEXT_FIELDS,
                                  extraction_headers, header_key, header_list, holds_links, holds_pages,
                                  resolve_page_columns)
 from inlink.site.heap import HeapTrimmer
-from inlink.site.report import Drops, ImportReport
+from inlink.site.report import Drops, ImportReport, examples
 from inlink.site.scope import host_scope
 from inlink.site.tables import SiteDataError, fold_whitespace, read_table, source_name
-from inlink.site.urls import counted, examples, map_distinct, normalise_series, site_base
+from inlink.site.urls import normalise_series, site_base
 from inlink.site.workbooks import other_sheets
-from inlink.wording import listed
+from inlink.wording import counted, listed
 
 PAGE_COLUMNS = PAGE_FIELDS + ("is_target", "excluded_reason", "blocks", "code_spans", "placeholder_spans")
 #: An indexability cell that says "not indexable", compared as headers are (header_key): Screaming Frog

@@ -13,7 +13,15 @@ import pandas as pd
 
 from inlink.site.scope import reason_kind
 from inlink.site.tables import SiteDataError
-from inlink.site.urls import EXAMPLES, counted, examples
+from inlink.wording import clipped, counted
+
+#: How many examples a sentence of the report quotes ("e.g. a, b, c ...").
+EXAMPLES = 3
+
+
+def examples(items: list[str]) -> str:
+    """The first EXAMPLES items quoted as a sentence of the report does, "..." when there are more."""
+    return ", ".join(map(clipped, items[:EXAMPLES])) + (" ..." if len(items) > EXAMPLES else "")
 
 
 @dataclass

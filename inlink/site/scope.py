@@ -23,7 +23,8 @@ from typing import Iterable
 import pandas as pd
 
 from inlink.site.tables import SiteDataError
-from inlink.site.urls import counted, normalize_host, url_hosts
+from inlink.site.urls import normalize_host, url_hosts
+from inlink.wording import counted
 
 _WORD_RE = re.compile(r"\w")
 ALL_HOSTS = "*"   # in site_hosts: every host of the file is one site

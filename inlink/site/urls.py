@@ -1,4 +1,4 @@
-"""The one URL rule of the importer, so that pages and links meet, plus per-distinct-value helpers.
+"""The one URL rule of the importer, so that pages and links meet (each distinct URL normalised once).
 
 URL rule: the RFC 3986 normalisation (section 6.2.2) by url-normalize -- scheme and host lower-cased, an
 IDN host in punycode ("bücher.de" -> "xn--bcher-kva.de"), percent-encodings upper-cased and unreserved
@@ -19,16 +19,13 @@ import re
 from typing import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
-import numpy as np
 import pandas as pd
 from url_normalize import url_normalize
 
-from inlink.site import heap
-from inlink.site.arrow_csv import arrow_pool
 from inlink.site.authority import DEFAULT_PORTS, normalize_authority
+from inlink.site.coded import distinct_values, spread
 from inlink.site.tables import SiteDataError
 from inlink.wording import clipped
-from inlink.wording import counted as counted   # re-exported: the report modules count with it
 
 _WHITESPACE = re.compile(r"\s")
 # Characters outside RFC 3986's unreserved and reserved sets (non-ASCII, space, "|", "^", "{"...), and the
@@ -38,15 +35,10 @@ _OUTSIDE_RFC3986 = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]")
 _DOT_SEGMENT = re.compile(r"/\.\.?(?:[/?#]|$)")
 _QUERY_TO_TIDY = re.compile(r"[?&]&|&(?:#|$)|=[^&#]*=")
 _SITE_PREFIX = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://[^/?#\s]+)")
-EXAMPLES = 3
 #: The longest URL read. Browsers and servers stop at a few kilobytes (HTTP servers' default request line limit is
 #: about 8 KB), so a longer cell is no page's address (a body text or a data: URI pasted into the URL column) and
 #: would be held and hashed as a key of every table of the analysis: its row is dropped and reported.
 MAX_URL_CHARS = 8192
-
-
-def examples(items: list[str]) -> str:
-    return ", ".join(map(clipped, items[:EXAMPLES])) + (" ..." if len(items) > EXAMPLES else "")
 
 
 def normalize_url(url: str, base_host: str | None = None) -> str:
@@ -140,48 +132,6 @@ def site_base(urls: Iterable[str]) -> str | None:
     return counts.index[0] if counts.iloc[0] * 2 > len(prefixes) else None
 
 
-def _distinct(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Codes and distinct values: work done per distinct value, not per row (URLs, anchors repeat a lot).
-    A column already of strings is used as it is: converting Python strings to the string dtype would copy
-    all its text into Arrow (a crawl's body text: as large as the file)."""
-    if isinstance(series.dtype, pd.CategoricalDtype):   # read so (tables.read_table(categories=True))
-        return series.cat.codes.to_numpy(), np.asarray(series.cat.categories, dtype=object)
-    if isinstance(series.dtype, pd.StringDtype):
-        return (pd.factorize(series, sort=False) if series.dtype.storage == "pyarrow"
-                else _factorize_strings(series.to_numpy(dtype=object)))
-    strings = series.dtype == object and pd.api.types.infer_dtype(series, skipna=False) == "string"
-    return pd.factorize(series if strings else series.astype(str), sort=False)
-
-
-def _factorize_strings(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """pandas.factorize of Python strings (a missing value as -1) by Arrow's hash table: pandas hashes one
-    Python object at a time (a links export's short columns, 500k rows: 0.2 s a column; Arrow on a copy
-    from the reader's allocator: 0.04 s). For the importer's short columns (arrow_csv._read_columns)."""
-    try:
-        import pyarrow
-        import pyarrow.compute as arrow_compute
-    except ImportError:
-        return pd.factorize(values, sort=False)
-    pool = arrow_pool()
-    strings = pyarrow.array(values, type=pyarrow.large_string(), from_pandas=True, memory_pool=pool)
-    encoded = arrow_compute.dictionary_encode(strings, memory_pool=pool)
-    del strings
-    heap.trim()   # the copy is as large as the column's text
-    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
-    return codes, np.array(encoded.dictionary.to_pylist(), dtype=object)
-
-
-def _spread(results: list, codes: np.ndarray, index: pd.Index) -> pd.Series:
-    """Per-distinct-value results laid back onto the rows (code -1, a missing value, gets "")."""
-    return pd.Series(np.array(results + [""], dtype=object)[codes], index=index, dtype=object)
-
-
-def map_distinct(series: pd.Series, function) -> pd.Series:
-    """``function`` applied once per distinct value of ``series``."""
-    codes, distinct = _distinct(series)
-    return _spread([function(value) for value in distinct], codes, series.index)
-
-
 def _try_normalize(raw: str, base: str | None) -> tuple[str, str]:
     try:
         return normalize_url(raw, base), ""
@@ -197,9 +147,9 @@ def normalise_values(urls: Iterable[str], base: str | None) -> tuple[list[str], 
 
 def normalise_series(urls: pd.Series, base: str | None) -> tuple[pd.Series, pd.Series]:
     """(normalised URL or "", error message or "") per row; each distinct URL is parsed once."""
-    codes, distinct = _distinct(urls)
+    codes, distinct = distinct_values(urls)
     normalised, errors = normalise_values(distinct, base)
-    return _spread(normalised, codes, urls.index), _spread(errors, codes, urls.index)
+    return spread(normalised, codes, urls.index), spread(errors, codes, urls.index)
 
 
 def url_hosts(urls: pd.Series) -> pd.Series:
