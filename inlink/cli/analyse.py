@@ -11,7 +11,7 @@ import click
 
 from inlink.cli.amounts import DOLLARS, Finite, Whole
 from inlink.cli import outputs
-from inlink.cli.root import _link_task, _manager, _orphans_text, echo_queued, program
+from inlink.cli.root import echo_queued, link_task, manager_for, orphans_text, program
 from inlink.fileio import said_as, to_stdout
 from inlink.tasks.job_words import CHECK_THE_SETTINGS, spend_words
 from inlink.wording import counted as _count
@@ -102,7 +102,7 @@ def _warn_links_sheet(links: Path | None, links_sheet: str | None) -> None:
                    err=True)
 
 
-def _warn_unknown_price(engine: str, model: str | None) -> None:
+def warn_unknown_price(engine: str, model: str | None) -> None:
     """A model the price table does not know is costed at the dearest known rates (budgets stay safe): said, or
     every spend and budget figure of the run was an estimate nobody knew about."""
     if engine != "gemini":
@@ -175,13 +175,13 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
     running is not queued twice (a command run twice by mistake would pay for a Gemini run twice): its id is
     named instead, unless --again.
     """
-    task = _link_task()
+    task = link_task()
     options = _checked_options(task, engine, links, links_sheet, model, budget_usd, max_per_page, max_inbound,
                                exclude, (min_confidence, high_confidence, medium_confidence))
     _warn_no_key(engine)
     try:
         job_id = task.start_analysis(
-            _manager(ctx), _file_bytes(pages), pages_name=pages.name,
+            manager_for(ctx), _file_bytes(pages), pages_name=pages.name,
             links=_file_bytes(links) if links else None, links_name=links.name if links else None,
             engine=engine, options=options,
             label=label, on_report=_echo_report, refuse_identical=not again, on_patterns=_echo_pattern_reach,
@@ -200,7 +200,7 @@ def _checked_options(task, engine: str, links, links_sheet, model, budget_usd, m
     _check_tiers(task, options)
     _warn_engine_options(engine, model, budget_usd)
     _warn_links_sheet(links, links_sheet)
-    _warn_unknown_price(engine, model)
+    warn_unknown_price(engine, model)
     return options
 
 
@@ -208,7 +208,7 @@ def _echo_pattern_reach(left_out: int, pages: int, unmatched: list[str]) -> None
     """What the --exclude patterns do, said when the job is queued (`suggest` says it after its run): a mistyped
     pattern, or one that leaves out every page, was said only in the job's events once it ran (0 pages)."""
     for pattern in unmatched:
-        click.echo(f"note: --exclude {_link_task().unmatched_pattern_words(pattern)}", err=True)
+        click.echo(f"note: --exclude {link_task().unmatched_pattern_words(pattern)}", err=True)
     if pages and left_out == pages:
         click.echo(f"note: the --exclude patterns leave out every page ({_count(pages, 'page')}): the job will "
                    "analyse none", err=True)
@@ -237,7 +237,7 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
         raise click.ClickException("--engine gemini needs an API key: set GEMINI_API_KEY (or GOOGLE_API_KEY) in the "
                                "environment, or use the offline engine")
     outputs.refuse_overwriting({"--out": out}, {"PAGES": pages, "--links": links})
-    task = _link_task()
+    task = link_task()
     from inlink.tasks.foreground import run_to_csv   # (loaded with the task above: no second failure to word)
 
     options = _checked_options(task, engine, links, links_sheet, model, budget_usd, max_per_page, max_inbound,
@@ -259,7 +259,7 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
             raise
     say = functools.partial(click.echo, err=to_stdout(out))   # stdout holds the rows alone then
     say(f"wrote {_count(summary['suggestions'], 'suggestion')} for {_count(summary['pages_analysed'], 'page')} to "
-        f"{said_as(out)}; " + _orphans_text(summary["orphans_before"], summary["orphans_after"],
+        f"{said_as(out)}; " + orphans_text(summary["orphans_before"], summary["orphans_after"],
                                                     links is not None))
     if engine == "gemini":
         say(f"spent: {spend_words(summary.get('counters') or {}, budget_usd)}")

@@ -15,7 +15,7 @@ import click
 from inlink.cli.amounts import Finite, Whole
 from inlink.cli.jobs import say_unfinished
 from inlink.cli.outputs import out_file, refuse_overwriting
-from inlink.cli.root import _job_manager, _manager, as_run, echo_queued, job_id_argument
+from inlink.cli.root import as_run, echo_queued, job_id_argument, manager_for, manager_for_job
 from inlink.exports import is_workbook
 from inlink.fileio import user_file_writer, write_user_file
 from inlink.tasks.kinds import fetched_site, is_fetch
@@ -271,7 +271,7 @@ def jobs_fetch_cmd(ctx, source, connections, rate_per_s, read_timeout, max_mb, a
     from inlink.tasks.fetch import start_fetch
 
     given, name = _source(source)
-    echo_queued(start_fetch(_manager(ctx), given, name=name, label=label,
+    echo_queued(start_fetch(manager_for(ctx), given, name=name, label=label,
                             options=_options(connections, rate_per_s, read_timeout, max_mb, all_sites),
                             on_note=_say_note))   # lines skipped, other sites: `fetch` said them, this said none
 
@@ -285,7 +285,7 @@ def jobs_fetched_cmd(ctx, job_id, out_pages, out_links):
     from inlink.tasks.fetch import fetched_files
 
     refuse_overwriting({"--out-pages": out_pages, "--out-links": out_links}, {})
-    manager = _job_manager(ctx, job_id)
+    manager = manager_for_job(ctx, job_id)
     job = manager.job(job_id)
     if not is_fetch(job):   # an analysis: it said "job X is not a fetch job", not which command writes it
         raise ValueError(f"job {job_id} is not a fetch job: `jobs export {job_id} --out FILE` writes its results")

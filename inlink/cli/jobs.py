@@ -13,9 +13,9 @@ import click
 
 from inlink.cli.amounts import DOLLARS, Finite, Whole
 from inlink.cli import outputs
-from inlink.cli.analyse import _warn_unknown_price
-from inlink.cli.root import (FOLDER_FROM, RUNS_QUEUED, _CleanErrors, _job_manager, _link_task, _manager, _orphans_text,
-                             as_run, job_id_argument, jobs_folder, program)
+from inlink.cli.analyse import warn_unknown_price
+from inlink.cli.root import (FOLDER_FROM, RUNS_QUEUED, CleanErrors, as_run, job_id_argument, jobs_folder, link_task,
+                             manager_for, manager_for_job, orphans_text, program)
 from inlink.exports import is_workbook
 from inlink.fileio import said_as, to_stdout, write_user_file
 from inlink.jobs import Job, JobError, JobStatus
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from inlink.jobs import JobManager
 
 
-@click.group(cls=_CleanErrors)
+@click.group(cls=CleanErrors)
 def jobs() -> None:
     """List, inspect and control background jobs."""
 
@@ -65,7 +65,7 @@ def list_cmd(ctx: click.Context, status: str | None) -> None:
         click.echo(f"note: there is no jobs folder at {folder} ({FOLDER_FROM})",
                    err=True)
         return
-    manager = _manager(ctx)
+    manager = manager_for(ctx)
     rows = [_current(manager, job) for job in manager.jobs(status)]
     if rows:
         click.echo(_list_line("JOB", "STATUS", "PROGRESS", "TASK", "CREATED", "LABEL"))
@@ -107,7 +107,7 @@ def _current(manager: JobManager, job: Job) -> Job:
 @click.pass_context
 def status_cmd(ctx: click.Context, job_id: str, as_json: bool) -> None:
     """Status, progress and the latest events of one job."""
-    manager = _job_manager(ctx, job_id)
+    manager = manager_for_job(ctx, job_id)
     job = manager.job(job_id)
     if as_json:
         meta = dict(job.public(), owner={k: v for k, v in (job.owner or {}).items() if k != "token"} or None)
@@ -149,7 +149,7 @@ def _summary_text(job: Job) -> str:
         return ""
     return (f"{_count(int(summary['suggestions']), 'suggestion')} for "
             f"{_count(int(summary['pages_analysed']), 'page')}; "
-            + _orphans_text(summary.get("orphans_before"), summary.get("orphans_after"), links_given(job)))
+            + orphans_text(summary.get("orphans_before"), summary.get("orphans_after"), links_given(job)))
 
 
 def _simple_command(name: str, help_text: str, done_text: str, short_help: str | None = None):
@@ -157,7 +157,7 @@ def _simple_command(name: str, help_text: str, done_text: str, short_help: str |
     @job_id_argument
     @click.pass_context
     def command(ctx: click.Context, job_id: str) -> None:
-        manager = _job_manager(ctx, job_id)
+        manager = manager_for_job(ctx, job_id)
         getattr(manager, name)(job_id)
         click.echo(f"job {job_id}: {done_text}")
     return command
@@ -173,12 +173,12 @@ _simple_command("pause", "Pause a job (a running one pauses after its current it
 @click.pass_context
 def resume_cmd(ctx: click.Context, job_id: str, budget_usd: float | None, model: str | None) -> None:
     """Queue a paused or failed job to continue where it stopped (a worker or the dashboard runs it)."""
-    manager = _job_manager(ctx, job_id)
+    manager = manager_for_job(ctx, job_id)
     if model is not None:
-        model = _link_task().set_model(manager, job_id, model)
-        _warn_unknown_price("gemini", model)
+        model = link_task().set_model(manager, job_id, model)
+        warn_unknown_price("gemini", model)
     if budget_usd is not None:
-        _link_task().set_budget(manager, job_id, budget_usd)
+        link_task().set_budget(manager, job_id, budget_usd)
     manager.resume(job_id)
     given = [f"the model {model}"] * (model is not None) + [f"a budget of {usd(budget_usd)}"] * bool(budget_usd)
     click.echo(f"job {job_id}: queued to resume" + (f" with {' and '.join(given)}" if given else "")
@@ -197,7 +197,7 @@ _simple_command("delete", "Delete a job and all its files (stops it first if it 
 def export_cmd(ctx: click.Context, job_id: str, out: Path) -> None:
     """Write the committed results of a job (even a running or stopped one) to a CSV file, or an Excel workbook
     when --out is named .xlsx."""
-    manager = _job_manager(ctx, job_id)
+    manager = manager_for_job(ctx, job_id)
     job = manager.job(job_id)
     if is_workbook(out):
         _refuse_fetch_workbook(job, out)
@@ -253,7 +253,7 @@ def _refuse_fetch_workbook(job, out: Path) -> None:
 @click.pass_context
 def cleanup_cmd(ctx: click.Context, days: float) -> None:
     """Delete completed, stopped and failed jobs older than N days."""
-    removed = _manager(ctx).cleanup(days) if jobs_folder(ctx).is_dir() else []   # no folder made to clean
+    removed = manager_for(ctx).cleanup(days) if jobs_folder(ctx).is_dir() else []   # no folder made to clean
     click.echo(f"removed {_count(len(removed), 'job')}" + (f": {' '.join(removed)}" if removed else ""))
 
 
@@ -272,7 +272,7 @@ def worker_cmd(ctx: click.Context, max_running: int, durability: str) -> None:
     interrupted = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: interrupted.set())
-    manager = _manager(ctx, autostart=False, max_running=max_running, durability=durability)
+    manager = manager_for(ctx, autostart=False, max_running=max_running, durability=durability)
     worked = _register_tasks(manager)
     manager.start()
     click.echo(f"worker: running jobs from {manager.jobs_dir} (Ctrl-C pauses them and exits)", err=True)
@@ -363,7 +363,7 @@ def _register_tasks(manager: JobManager) -> set[str]:
     waiting = [job for job in manager.jobs() if job.status in (JobStatus.QUEUED, JobStatus.RUNNING)]
     for task in {job.task for job in waiting} & TASK_MODULES.keys():
         if task == LINK_TASK:
-            _link_task()
+            link_task()
         else:
             importlib.import_module(TASK_MODULES[task])
     return {job.job_id for job in waiting}

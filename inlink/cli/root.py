@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from inlink.jobs import JobManager
 
 
-class _CleanErrors(click.Group):
+class CleanErrors(click.Group):
     """Turn the engine's errors (and OS errors) into one line on stderr and exit status 1.
 
     Anything else (a remote API refusing a key, a bug) is also one line; INLINK_DEBUG=1 shows the traceback.
@@ -80,7 +80,7 @@ def _is_gemini_refusal(exc: Exception) -> bool:
     return engine is not None and isinstance(exc, engine.GeminiError)
 
 
-def _manager(ctx: click.Context, **kwargs) -> JobManager:
+def manager_for(ctx: click.Context, **kwargs) -> JobManager:
     """A manager that only reads and sends requests unless the command runs jobs itself."""
     kwargs.setdefault("autostart", False)
     return jobs_engine.JobManager(jobs_folder(ctx), **kwargs)
@@ -129,7 +129,7 @@ def _ids_like(ctx: click.Context, given: str) -> str:
     part = given.strip().lower()
     folder = jobs_folder(ctx.find_root())
     begun = [] if not part or not folder.is_dir() else sorted(
-        job.job_id for job in _manager(ctx.find_root()).jobs() if job.job_id.startswith(part))
+        job.job_id for job in manager_for(ctx.find_root()).jobs() if job.job_id.startswith(part))
     if begun:
         return f"give the whole id: {', '.join(begun[:5])}" + (", ..." if len(begun) > 5 else "")
     return f"`{program()} jobs list` shows the jobs' ids"
@@ -139,14 +139,14 @@ def _ids_like(ctx: click.Context, given: str) -> str:
 job_id_argument = click.argument("job_id", callback=_job_id)
 
 
-def _job_manager(ctx: click.Context, job_id: str) -> JobManager:
+def manager_for_job(ctx: click.Context, job_id: str) -> JobManager:
     """A manager for a command on one job. With no jobs folder the job cannot exist: said without making the
     folder (a manager makes it, and its full-disk ballast file), which `jobs status ID` in the wrong folder did."""
     validate_job_id(job_id)
     folder = jobs_folder(ctx)
     if not folder.is_dir():
         raise JobNotFound(f"job {job_id} not found: there is no jobs folder at {folder} ({FOLDER_FROM})")
-    return _manager(ctx)
+    return manager_for(ctx)
 
 
 #: The exit statuses, in --help and the README: a script tells a mistyped command from a failed run.
@@ -156,7 +156,7 @@ EXIT_STATUSES = ("Exit status: 0 done; 1 a failure at run time (a file, job or s
                  "130 interrupted (Ctrl-C).")
 
 
-@click.group("inlink", cls=_CleanErrors, epilog=EXIT_STATUSES)
+@click.group("inlink", cls=CleanErrors, epilog=EXIT_STATUSES)
 @click.option("--jobs-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Jobs folder (default: $INLINK_JOBS_DIR or ./jobs).")
 @click.pass_context
@@ -166,7 +166,7 @@ def cli(ctx: click.Context, jobs_dir: Path | None) -> None:
     ctx.obj["jobs_dir"] = jobs_dir
 
 
-def _orphans_text(before, after, links_given: bool) -> str:
+def orphans_text(before, after, links_given: bool) -> str:
     """Orphan pages before -> after; without the existing links "before" is unknown (every page would count)."""
     if after is None:
         return ""
@@ -175,7 +175,7 @@ def _orphans_text(before, after, links_given: bool) -> str:
     return f"orphan pages {int(before or 0):,} -> {int(after):,}"
 
 
-def _link_task():
+def link_task():
     """The link analysis task (imported on demand: it loads the link engine; importing registers it)."""
     try:
         from inlink.tasks import analysis
