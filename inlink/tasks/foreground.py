@@ -16,6 +16,7 @@ from inlink.tasks.analysis import check_site, site_import
 from inlink.tasks.job_words import spend_words
 from inlink.tasks.options import clean_options
 from inlink.tasks.page_analyzer import GeminiStopped, build_page_analyzer
+from inlink.wording import counted
 
 
 def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", options: Mapping | None = None,
@@ -101,12 +102,9 @@ def _write_rows_before(error: Exception, rows: list[dict], out_path: Path) -> No
     try:
         _write_rows(rows, out_path)
     except OSError as write_error:
-        error.add_note(f"the {_suggestions(len(rows))} found before this error could not be written to "
+        error.add_note(f"the {counted(len(rows), 'suggestion')} found before this error could not be written to "
                        f"{said_as(out_path)} either ({write_error})")
         return
-    error.add_note(f"the {_suggestions(len(rows))} found before this error {'was' if len(rows) == 1 else 'were'} "
-                   f"written to {said_as(out_path)}; the run did not reach every page")
-
-
-def _suggestions(count: int) -> str:
-    return f"{count:,} suggestion{'' if count == 1 else 's'}"
+    error.add_note(f"the {counted(len(rows), 'suggestion')} found before this error "
+                   f"{'was' if len(rows) == 1 else 'were'} written to {said_as(out_path)}; the run did not reach "
+                   "every page")
