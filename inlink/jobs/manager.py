@@ -7,6 +7,7 @@ JobManager is the front door (re-exported by inlink.jobs); the pieces behind it:
   scheduler.py  the manager's thread: FIFO claims under a cross-process cap, recovery of orphans,
                 relaying pause/stop/delete from other processes, heartbeats
   annotations.py  a front end's notes kept with a job
+  results_check.py  a read of the results checked against what the checkpoints committed (DamagedResults)
 """
 from __future__ import annotations
 
