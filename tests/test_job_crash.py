@@ -349,7 +349,7 @@ def test_the_files_a_creation_killed_before_its_metadata_left_are_removed_by_del
 
 @pytest.mark.slow
 def test_the_settings_of_a_job_whose_worker_died_can_be_changed_before_it_resumes(tmp_path, _isolated_jobs_dir):
-    """update_config (a new budget or model on `jobs resume`) is for a job no process runs; one whose worker was
+    """edit_config (a new budget or model on `jobs resume`) is for a job no process runs; one whose worker was
     killed was refused "while it runs: pause it first", though `jobs status` said no process runs it. Its next run
     reads the new settings."""
     jobs_dir = _isolated_jobs_dir
@@ -357,7 +357,7 @@ def test_the_settings_of_a_job_whose_worker_died_can_be_changed_before_it_resume
     changer = JobManager(jobs_dir, stale_after=STALE_AFTER, autostart=False)
     assert changer.orphaned(changer.job(job_id))
     after = tmp_path / "computed-after.txt"
-    changer.update_config(job_id, dict(changer.job(job_id).config, record=str(after)), note="record elsewhere")
+    changer.edit_config(job_id, lambda config: dict(config, record=str(after)), note="record elsewhere")
     changer.resume(job_id)
     watcher = JobManager(jobs_dir, heartbeat_interval=0.2, stale_after=STALE_AFTER)
     try:

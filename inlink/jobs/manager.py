@@ -344,17 +344,13 @@ class JobManager:
         return reason, (f"{'Retry' if reason == 'retried' else 'Resume'} requested from item "
                         f"{job.items_done + 1}.")
 
-    def update_config(self, job_id, config: Mapping, note: str | None = None) -> None:
-        """Replace the config of a job that no process runs (paused, queued, failed...), e.g. a raised budget
-        before a resume; a running job is refused (its run read the config when it started). `note`, when given,
-        goes into the job's events ("config"), so its history says what changed between two runs."""
-        config = _checked_config(config)
-        self.edit_config(job_id, lambda _config: config, note)
-
     def edit_config(self, job_id, edit: Callable[[dict], Mapping], note: str | None = None) -> None:
-        """update_config with the new config made by `edit` from a copy of the job's own, read under the job's lock:
-        two front ends changing two settings of one job at once (a budget here, a model there) both keep theirs,
-        where a config read before the lock and written back whole lost the other's change."""
+        """Change the config of a job that no process runs (paused, queued, failed...), e.g. a raised budget before
+        a resume; a running job is refused (its run read the config when it started). `edit` makes the new config
+        from a copy of the job's own, read under the job's lock: two front ends changing two settings of one job at
+        once (a budget here, a model there) both keep theirs, where a config read before the lock and written back
+        whole (update_config, removed) lost the other's change. `note`, when given, goes into the job's events
+        ("config"), so its history says what changed between two runs."""
         validate_job_id(job_id)
 
         def change(job: Job) -> None:
