@@ -147,3 +147,11 @@ def test_the_job_managers_map_names_every_module_of_the_engine():
     named = set(re.findall(r"\b(\w+)\.py\b", manager.__doc__))
     modules = {path.stem for path in (REPO / "inlink" / "jobs").glob("*.py") if not path.stem.startswith("__")}
     assert modules - named - {"manager"} == set()
+
+
+def test_the_dashboards_map_names_every_module_of_inlink_ui():
+    """docs/architecture.md's dashboard section maps inlink/ui module by module; ui/fetch_form.py was left out."""
+    text = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = text[text.index("## 6. Dashboard"):text.index("## 7. ")]
+    modules = {path.stem for path in (REPO / "inlink" / "ui").glob("*.py") if not path.stem.startswith("__")}
+    assert sorted(name for name in modules if f"ui/{name}.py" not in section) == []
