@@ -119,7 +119,7 @@ def _read_table(source, filename: str | None, sheet: str | None, categories: boo
             raise SiteDataError("the file is empty", file=name)
         if data.startswith(_XLS_MAGIC):
             raise SiteDataError("old Excel .xls workbooks are not supported; save it as .xlsx or CSV", file=name)
-        if _is_workbook(data, name):
+        if _is_workbook(data):
             # on demand: openpyxl is slow to import
             from inlink.site.workbooks import read_xlsx
             frame = _unzipped_note(read_xlsx(data, name, sheet, fits, holds), name, inner)
@@ -185,7 +185,7 @@ def workbook_sheets(source, filename: str | None = None, fits: Callable[[list[st
     data, name = _read_source(source, filename)
     data, name = _gunzip(data, name)
     data, _ = _unzip(data, name)
-    if not _is_workbook(data, name):
+    if not _is_workbook(data):
         return [], None
     # on demand: openpyxl is slow to import
     from inlink.site.workbooks import worksheets
@@ -197,7 +197,7 @@ def workbook_sheets(source, filename: str | None = None, fits: Callable[[list[st
 WORKBOOK_NAMES = (".xls", ".xlsx", ".xlsm")
 
 
-def _is_workbook(data: bytes, name: str) -> bool:
+def _is_workbook(data: bytes) -> bool:
     """A zip: an XLSX workbook (read, or refused as unreadable, by workbooks.py), whatever its name."""
     return data.startswith(_XLSX_MAGIC)
 

@@ -64,13 +64,13 @@ def list_view(manager) -> None:
 def list_body(manager, live: bool) -> None:
     with guard("The jobs list"):
         every_job = manager.jobs()
-        table_section(manager, every_job)
+        table_section(every_job)
         skipped_files(manager)
         if any(job.is_active for job in every_job) != live:
             st.rerun()   # the whole page again, so the refresh switches on or off
 
 
-def table_section(manager, every_job: list[Job]) -> None:
+def table_section(every_job: list[Job]) -> None:
     """Filters, one page of the matching jobs, and row selection to open a job."""
     if not every_job:
         no_jobs()
