@@ -711,11 +711,13 @@ def test_the_sdk_does_not_claim_to_use_another_key_than_the_one_sent(fake, monke
 
 
 def test_api_key_from_env_prefers_gemini_then_google(monkeypatch):
-    assert ge.api_key_from_env() is None
+    from inlink.gemini.keys import api_key_from_env
+
+    assert api_key_from_env() is None
     monkeypatch.setenv("GOOGLE_API_KEY", "google-key")
-    assert ge.api_key_from_env() == "google-key"
+    assert api_key_from_env() == "google-key"
     monkeypatch.setenv("GEMINI_API_KEY", "  gemini-key ")
-    assert ge.api_key_from_env() == "gemini-key"
+    assert api_key_from_env() == "gemini-key"
 
 
 def test_picks_obey_the_same_placement_floor_and_tiers_as_the_offline_engine(fake):

@@ -58,7 +58,6 @@ from inlink.gemini.failures import (
     server_words,
     transport_failure,
 )
-from inlink.gemini.keys import api_key_from_env as api_key_from_env  # re-exported: the engine's old home
 from inlink.gemini.limits import RateLimiter, backoff_delay
 from inlink.gemini.picks import by_url, validated_rows
 from inlink.gemini.settings import DEFAULT_MODEL, GeminiSettings, ModelPrice, SettingsError  # noqa: F401 (re-exported)
