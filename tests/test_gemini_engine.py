@@ -296,6 +296,22 @@ def test_unreadable_answer_is_retried_then_reported_as_page_error(fake, bad_answ
     assert caught.value.counters["gemini_calls"] == 3 and caught.value.counters["cost_usd"] > 0
 
 
+PICKED_JSON = json.dumps({"suggestions": [{"destination": WATER, "anchor": "watering tips", "reason": "r",
+                                            "score": 0.8}]})
+
+
+@pytest.mark.parametrize("text", [f"```json\n{PICKED_JSON}\n```", f"{PICKED_JSON}\nI hope this helps.",
+                                  f"Here are the links: {PICKED_JSON}", f"```\n{PICKED_JSON}\n```\nNotes: none."],
+                         ids=["fence", "words after", "words before", "fence and words after"])
+def test_an_answer_whose_json_stands_in_a_fence_or_among_words_is_read_from_its_one_call(fake, text):
+    """Gemini at times wraps its JSON in a Markdown fence or adds a sentence, even when asked for JSON: each such
+    answer was asked twice more, billed three times, and its page skipped ("Invalid JSON: trailing characters")."""
+    engine = engine_for(fake, fg.success(text, prompt_tokens=100, output_tokens=10), parse_retries=2)
+    outcome = engine.suggest(build_site_index(), HOME)
+    assert [(r["Destination"], r["Anchor"]) for r in outcome.rows] == [(WATER, "watering tips")]
+    assert len(fake.received) == 1 and outcome.counters()["gemini_calls"] == 1
+
+
 @pytest.mark.parametrize("reply, attempts, said", [
     (fg.stopped("MAX_TOKENS", '{"suggestions": [{"dest', output_tokens=2048), 3,
      "the answer was cut at its output limit of 8,192 tokens (max_output_tokens is 2,048 in the Gemini settings)"),

@@ -5,6 +5,7 @@ job neither pays for it twice nor forgets what it cost."""
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any, Iterable, Protocol
 
@@ -117,7 +118,25 @@ def read_picks(response: Any) -> tuple[LinkPicks | None, str]:
     try:
         return LinkPicks.model_validate_json(text), ""
     except ValidationError as exc:
+        wrapped = _picks_wrapped_in_words(text)
+        if wrapped is not None:
+            return wrapped, ""
         return None, f"answer not in the expected JSON shape: {exc.errors()[0].get('msg', '')}"[:200]
+
+
+def _picks_wrapped_in_words(text: str) -> LinkPicks | None:
+    """The picks of an answer whose JSON object stands inside other text: a Markdown fence ("```json ... ```"), a
+    sentence before it or after it ("I hope this helps."). Gemini does so at times even when asked for JSON, and
+    each such answer was asked twice more, billed three times, and its page skipped. The first object that decodes
+    is read; it must still be in the schema's shape."""
+    start = text.find("{")
+    if start < 0:
+        return None
+    try:
+        value, _ = json.JSONDecoder().raw_decode(text, start)
+        return LinkPicks.model_validate(value)
+    except ValueError:   # no JSON there (JSONDecodeError), or not in the schema's shape (ValidationError)
+        return None
 
 
 def _text_of(response: Any) -> str:
