@@ -446,6 +446,27 @@ def test_budget_cap_stops_before_the_next_call(fake):
     assert len(fake.received) == 1
 
 
+@pytest.mark.parametrize("usage", [None, {"totalTokenCount": 0}], ids=["no usageMetadata", "no promptTokenCount"])
+def test_an_answer_gemini_reported_no_usage_for_is_costed_from_its_characters_and_counts_to_the_budget(fake, usage):
+    """An answer without usageMetadata cost $0: the job's spend stayed at nothing and its budget never stopped a run
+    of such answers. Its tokens are now estimated from the characters sent and received (about 4 a token)."""
+    reply = fg.suggestions((WATER, "watering tips"))
+    body = {k: v for k, v in reply.body.items() if k != "usageMetadata"} | ({"usageMetadata": usage} if usage else {})
+    engine = engine_for(fake, fg.Reply(200, body), budget_usd=0.0001)
+    index = build_site_index()
+    outcome = engine.suggest(index, HOME)
+    [request] = fake.received
+    sent = len(request.prompt) + len(ge.gemini_prompt.SYSTEM_INSTRUCTION)
+    answer = reply.body["candidates"][0]["content"]["parts"][0]["text"]
+    assert outcome.usage.prompt_tokens == -(-sent // 4) > 100
+    assert outcome.usage.output_tokens == -(-len(answer) // 4) > 10
+    assert outcome.cost_usd == pytest.approx(outcome.usage.cost(engine.settings.price())) and outcome.cost_usd > 0
+    assert engine.spent_usd == pytest.approx(outcome.cost_usd)
+    with pytest.raises(ge.BudgetExceeded):   # the estimate passed the budget: no second call
+        engine.suggest(index, COMPOST)
+    assert len(fake.received) == 1
+
+
 def test_calls_in_flight_count_against_the_budget(fake):
     """Four pages asked at once on a budget that one answer spends: all four calls started before the first answer
     came, and a $0.0001 budget spent $0.0022 (an exploratory run). Until an answer tells what a call costs, a

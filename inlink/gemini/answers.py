@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any, Iterable, Protocol
 
 from pydantic import BaseModel, Field, ValidationError
@@ -46,6 +47,27 @@ class Usage:
 
     def cost(self, price: ModelPrice) -> float:
         return price.cost(self.prompt_tokens, self.output_tokens, self.cached_tokens)
+
+
+#: Characters a Gemini token stands for, about (Google's rule of thumb for its models: "a token is about 4 characters").
+CHARS_PER_TOKEN = 4
+
+
+def reported_usage(response: Any, sent_chars: int) -> Any:
+    """The answer's usageMetadata, or, when Gemini reported none (no usageMetadata, or no promptTokenCount: every
+    request has a prompt), an estimate from the `sent_chars` characters of the request and those of the answer's
+    text: such an answer cost nothing in the job's spend, so a budget never stopped a run of them."""
+    metadata = getattr(response, "usage_metadata", None)
+    if metadata is not None and metadata.prompt_token_count:
+        return metadata
+    return SimpleNamespace(prompt_token_count=_tokens(sent_chars),
+                           candidates_token_count=_tokens(len(_text_of(response))),
+                           thoughts_token_count=getattr(metadata, "thoughts_token_count", None),
+                           cached_content_token_count=None)
+
+
+def _tokens(chars: int) -> int:
+    return -(-chars // CHARS_PER_TOKEN)
 
 
 def usage_counters(usage: Usage, cost_usd: float) -> dict[str, float]:

@@ -31,6 +31,7 @@ from inlink.gemini.answers import (
     model_answer_key,
     read_picks,
     refusal_of_the_page,
+    reported_usage,
     stopped_answer,
     usage_counters,
 )
@@ -218,7 +219,7 @@ class GeminiEngine:
                 exc.counters = usage_counters(outcome.usage, outcome.cost_usd)
                 raise
             attempts += 1
-            self._charge(outcome, response.usage_metadata)
+            self._charge(outcome, reported_usage(response, len(gemini_prompt.SYSTEM_INSTRUCTION) + len(prompt)))
             picks, problem = read_picks(response)
             if picks is not None:
                 return picks
