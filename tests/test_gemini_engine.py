@@ -139,6 +139,18 @@ def test_invalid_suggestions_are_dropped_and_counted_by_reason(fake):
     assert outcome.counters()["dropped_self_link"] == 1
 
 
+@pytest.mark.parametrize("anchor", ['"watering tips"', "“Watering tips”", "Watering Tips", "watering tips.",
+                                    "watering  tips"])
+def test_the_suggested_anchor_copied_with_quotes_case_or_a_full_stop_is_kept_as_the_page_has_it(fake, anchor):
+    """The prompt shows each suggested anchor in JSON quotes, and a model copies it so, or writes it as a title: no
+    such anchor stands in the page, and the pick was dropped as not in the text though the candidate's own anchor
+    was meant. Any other phrase is still held to the page's own words."""
+    engine = engine_for(fake, fg.suggestions((WATER, anchor), (TOMATO, "Tomato Growing Guide")))
+    outcome = engine.suggest(build_site_index(), HOME)
+    assert [(r["Anchor"], r["Context"]) for r in outcome.rows] == [("watering tips", "Our watering tips help in summer.")]
+    assert dict(outcome.dropped) == {"anchor_not_in_text": 1}
+
+
 def test_inbound_cap_and_repeated_anchor_are_dropped(fake):
     index = build_site_index(max_per_page=5, max_inbound_per_target=1)
     analyzer.record_suggestions(index, [{"Source": COMPOST, "Destination": WATER}])   # WATER is now full

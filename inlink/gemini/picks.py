@@ -58,6 +58,28 @@ def _free_span(index: Any, source: str, pick: LinkPick, candidate: Any,
     return analyzer.anchor_placement(index, s, d, pick.anchor, avoid=tuple(taken))
 
 
+#: Quotes a model may copy around an anchor it took from the prompt, where each suggested anchor stands in JSON quotes.
+_QUOTES = "\"'“”‘’«»„‚`"
+
+
+def _anchor_as_the_page_has_it(anchor: str, candidate: Any) -> str:
+    """The pick's anchor, or the candidate's own when the pick is that anchor copied with quotes around it, another
+    case, a full stop after it or other spacing ('"watering tips"', "Watering Tips", "watering tips."). Gemini
+    copies the suggested anchor as the prompt shows it, in JSON quotes, or writes it as a title; no such anchor stands
+    in the page, and each pick was dropped as "not in the text" though the candidate's anchor, checked by the
+    offline engine, was the one meant."""
+    anchor = anchor.strip()
+    suggested = getattr(candidate, "anchor", None)
+    if not suggested or anchor == suggested:
+        return anchor
+    return suggested if _bare(anchor) == _bare(suggested) else anchor
+
+
+def _bare(anchor: str) -> str:
+    """An anchor without the quotes around it, its closing punctuation, its case and its spacing, for comparing."""
+    return " ".join(anchor.strip(_QUOTES + " ").rstrip(".,;:!?").strip(_QUOTES + " ").split()).casefold()
+
+
 def _page_level_problem(rows: list[dict], pick: LinkPick, max_links: int) -> str | None:
     """Rules across one page's picks, which validate_suggestion (one suggestion at a time) cannot see."""
     if len(rows) >= max_links:
@@ -76,8 +98,8 @@ def validated_rows(index: Any, source: str, picks: LinkPicks, candidates: list, 
     taken: list[tuple[int, int]] = []     # where the anchors kept so far stand: two never share a character
     by_url = {c.destination: c for c in candidates}
     for pick in sorted(picks.suggestions, key=lambda p: -p.score):
-        pick = pick.model_copy(update={"anchor": pick.anchor.strip()})
         candidate = by_url.get(pick.destination)
+        pick = pick.model_copy(update={"anchor": _anchor_as_the_page_has_it(pick.anchor, candidate)})
         why = _page_level_problem(rows, pick, max_links) or \
             analyzer.validate_suggestion(index, source, pick.destination, pick.anchor) or \
             (None if candidate is not None else "the target is not among the page's candidates")
