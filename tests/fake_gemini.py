@@ -28,6 +28,7 @@ class Reply:
     body: dict | str
     delay_s: float = 0.0
     hold_until_in_flight: int = 0   # wait (at most delay_s) until this many requests are in flight
+    headers: dict = field(default_factory=dict)   # more response headers (a redirect's Location)
 
 
 @dataclass
@@ -134,6 +135,11 @@ def first_candidate_picked(received: Received) -> Reply:
     """A `respond` for FakeGemini: pick the prompt's first candidate with its suggested anchor (none: no pick)."""
     found = re.search(r'^1\. URL: (\S+)\n(?:.*\n)*?   Suggested anchor: (".*")$', received.prompt, re.MULTILINE)
     return suggestions((found[1], json.loads(found[2]))) if found else success({"suggestions": []})
+
+
+def redirect(location: str, status: int = 307) -> Reply:
+    """A redirect to `location` (307 and 308 keep the POST and its headers, the API key's among them)."""
+    return Reply(status, "", headers={"Location": location})
 
 
 def server_error() -> Reply:
@@ -244,15 +250,17 @@ def _handler_for(fake: FakeGemini) -> type[BaseHTTPRequestHandler]:
                 if reply.status == RESET:
                     self._reset()
                 else:
-                    self._send(reply.status, reply.body)
+                    self._send(reply.status, reply.body, reply.headers)
             finally:
                 fake._done()
 
-        def _send(self, status: int, body: dict | str) -> None:
+        def _send(self, status: int, body: dict | str, headers: dict | None = None) -> None:
             data = (body if isinstance(body, str) else json.dumps(body)).encode()
             try:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=UTF-8")
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)

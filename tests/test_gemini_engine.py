@@ -680,6 +680,24 @@ def test_refused_key_fails_fast_and_never_shows_the_key(fake, status, api_status
     assert KEY not in shown
 
 
+@pytest.mark.parametrize("status", [307, 308, 302])
+def test_a_redirect_is_not_followed_with_the_key_and_is_said_with_where_it_leads(fake, status):
+    """The SDK's client followed redirects with the x-goog-api-key header (httpx drops only Authorization on the way
+    to another host): a base_url answering 307 to another address handed it the key, and the page was answered
+    from there. Gemini never redirects: the job now stops on it, naming where it led and the setting to fix."""
+    other = fg.FakeGemini(script=[fg.suggestions((WATER, "watering tips"))]).start()
+    try:
+        target = f"{other.base_url}v1beta/models/m:generateContent"
+        engine = engine_for(fake, fg.redirect(target, status))
+        with pytest.raises(ge.GeminiRequestError) as caught:
+            engine.suggest(build_site_index(), HOME)
+        assert other.received == [] and len(fake.received) == 1
+    finally:
+        other.close()
+    assert str(caught.value).startswith(f"the Gemini address answered with a redirect to {target} ({status} ")
+    assert "set base_url in the Gemini settings" in str(caught.value) and KEY not in str(caught.value)
+
+
 def test_a_request_refused_as_invalid_for_one_page_skips_that_page_only(fake):
     """A 400 INVALID_ARGUMENT for one page's request was a GeminiRequestError like a refused key: the job failed,
     and every resume failed again on the same page. It is that page's error now (the glue skips it); the key's

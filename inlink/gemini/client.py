@@ -60,9 +60,13 @@ if not any(isinstance(f, _NoClaimOfTheEnvironmentsKey) for f in _SDK_CLIENT_LOG.
 
 
 def make_client(api_key: str, settings: GeminiSettings) -> genai.Client:
-    """A google-genai client on the Gemini Developer API with the SDK's retry OFF (attempts=1): we retry."""
+    """A google-genai client on the Gemini Developer API with the SDK's retry OFF (attempts=1): we retry. It follows
+    no redirect: the SDK's httpx client followed them with the key's x-goog-api-key header (httpx drops only an
+    Authorization header on the way to another host), so a base_url answering 307 to another address handed the key
+    to it. Gemini never redirects; a redirect is said as such (failures.refusal_message)."""
     options = types.HttpOptions(api_version=settings.api_version, timeout=max(1, int(settings.timeout_s * 1000)),
-                                retry_options=types.HttpRetryOptions(attempts=1))
+                                retry_options=types.HttpRetryOptions(attempts=1),
+                                client_args={"follow_redirects": False})
     if settings.base_url:
         options.base_url = settings.base_url
     return genai.Client(vertexai=False, api_key=api_key, http_options=options)

@@ -52,6 +52,7 @@ from inlink.gemini.failures import (
     RETRYABLE_CODES,
     TRANSPORT_ERRORS,
     daily_quota_from,
+    redirect_target,
     refusal_message,
     refuses_the_key,
     refuses_the_page,
@@ -390,7 +391,7 @@ class GeminiEngine:
         """(what went wrong, seconds to wait, whether the server asked for them) for a retryable error; raises for
         the ones not worth retrying."""
         code = exc.code or 0
-        what = self._secret.scrub(f"{code} {exc.status or ''}: {server_words(exc.message)}".strip())
+        what = self._secret.scrub(f"{code} {exc.status or ''}: {server_words(exc.message)}".strip().rstrip(":"))
         if code in RETRYABLE_CODES or code >= 500:
             daily_quota = daily_quota_from(exc.details) if code == 429 else None
             if daily_quota:
@@ -408,7 +409,8 @@ class GeminiEngine:
             raise PageRefused(f"Gemini refused the request for {source_url} as invalid ({what}); the page was "
                               "skipped") from None
         refusal = KeyRefused if refuses_the_key(code, what) else ModelUnknown if code == 404 else GeminiRequestError
-        raise refusal(refusal_message(code, what, self.settings.model)) from None
+        raise refusal(refusal_message(code, what, self.settings.model,
+                                      self._secret.scrub(redirect_target(exc)))) from None
 
 
 def _wait_words(seconds: float) -> str:

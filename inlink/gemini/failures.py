@@ -109,7 +109,18 @@ def refuses_the_key(code: int, what: str) -> bool:
     return code in (401, 403) or (code == 400 and "api key" in what.lower())
 
 
-def refusal_message(code: int, what: str, model: str) -> str:
+def redirect_target(exc: Any) -> str:
+    """Where a redirect answer (3xx) sends the request, from its Location header, or ""."""
+    headers = getattr(getattr(exc, "response", None), "headers", None)
+    return str(headers.get("location") or "") if headers is not None else ""
+
+
+def refusal_message(code: int, what: str, model: str, redirected_to: str = "") -> str:
+    if 300 <= code < 400:   # never followed (client.make_client): the key would go with it
+        target = f" to {shortened(redirected_to, 200)}" if redirected_to else ""
+        return (f"the Gemini address answered with a redirect{target} ({what}), which is not followed so that the API "
+                "key goes to no other address: set base_url in the Gemini settings to the API's own address, or "
+                "leave it unset")
     if code in (401, 403):
         return f"Gemini refused the API key ({what}); check the key and that the Gemini API is enabled for it"
     if code == 404:
