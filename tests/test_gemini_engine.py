@@ -247,6 +247,20 @@ def test_connection_dropped_mid_answer_is_retried(fake):
     assert len(fake.received) == 2
 
 
+def test_a_garbled_answer_is_retried_then_named(fake):
+    """A body its Content-Encoding cannot decode (gzip that is not) raised httpx's DecodingError past the engine: the
+    job failed as a bug ("DecodingError: Error -3 while decompressing data"). It is retried like a cut answer."""
+    good = fg.suggestions((WATER, "watering tips"))
+    garbled = fg.Reply(200, good.body, headers={"Content-Encoding": "gzip"})
+    outcome = engine_for(fake, garbled, good).suggest(build_site_index(), HOME)
+    assert len(fake.received) == 2 and [r["Anchor"] for r in outcome.rows] == ["watering tips"]
+    fake.received.clear()
+    with pytest.raises(ge.GeminiUnavailable, match=r"failed 3 times in a row \(last: the answer came garbled: its "
+                                                   r"Content-Encoding does not decode \(DecodingError"):
+        engine_for(fake, garbled).suggest(build_site_index(), HOME)
+    assert len(fake.received) == 3
+
+
 def test_unreachable_server_is_retried_then_fails_clearly(caplog):
     with socket.socket() as probe:          # a loopback port with nobody listening
         probe.bind(("127.0.0.1", 0))

@@ -18,15 +18,17 @@ RETRYABLE_CODES = {408, 429}
 
 
 def _transient_transport_errors() -> tuple[type[BaseException], ...]:
-    """Timeouts, network errors (connect, read, write: a dropped connection) and broken responses, of whichever
-    httpx flavour the SDK uses (httpx or its fork httpx2): all pass with time, so they are retried."""
+    """Timeouts, network errors (connect, read, write: a dropped connection) and broken responses (cut short, or
+    garbled: a body its Content-Encoding cannot decode, which failed the job as a bug), of whichever httpx flavour the
+    SDK uses (httpx or its fork httpx2): all pass with time, so they are retried."""
     found: list[type[BaseException]] = []
     for module_name in ("httpx", "httpx2"):
         try:
             module = __import__(module_name)
         except ImportError:
             continue
-        found += [getattr(module, name) for name in ("TimeoutException", "NetworkError", "RemoteProtocolError")
+        found += [getattr(module, name) for name in ("TimeoutException", "NetworkError", "RemoteProtocolError",
+                                                     "DecodingError")
                   if hasattr(module, name)]
     return tuple(found)
 
@@ -85,6 +87,8 @@ def transport_failure(exc: BaseException, timeout_s: float) -> str:
     name = type(exc).__name__
     if "Timeout" in name:
         return f"no answer within {timeout_s:g} s ({name})"
+    if "Decoding" in name:
+        return f"the answer came garbled: its Content-Encoding does not decode ({name}; a proxy in the way?)"
     return f"could not reach Gemini ({name})"
 
 
