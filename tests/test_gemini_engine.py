@@ -273,6 +273,42 @@ def test_unreachable_server_is_retried_then_fails_clearly(caplog):
     assert "retry 1 of 1" in caplog.text and KEY not in caplog.text
 
 
+@pytest.mark.parametrize("status_line", ["407 Proxy Authentication Required", "503 Service Unavailable"])
+def test_a_proxy_that_does_not_reach_gemini_is_retried_then_named(monkeypatch, status_line):
+    """HTTPS_PROXY answering the tunnel with 407 or 503 raised httpx's ProxyError past the engine: the job failed as
+    a bug ("ProxyError: 407 ..."). It is retried like an unreachable server, then said with the proxy's answer."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    tunnels = []
+
+    class Proxy(BaseHTTPRequestHandler):
+        def do_CONNECT(self) -> None:  # noqa: N802 (http.server's naming)
+            tunnels.append(self.path)
+            code, reason = status_line.split(" ", 1)
+            self.send_response(int(code), reason)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    threading.Thread(target=proxy.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+    try:
+        for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{proxy.server_address[1]}")
+        settings = GeminiSettings(base_url="https://gemini.invalid/", max_retries=1, backoff_base_s=0.01)
+        with pytest.raises(ge.GeminiUnavailable) as caught:
+            ge.GeminiEngine(KEY, settings).suggest(build_site_index(), HOME)
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+    assert tunnels == ["gemini.invalid:443"] * 2
+    assert str(caught.value) == ("Gemini failed 2 times in a row (last: the proxy (HTTPS_PROXY) did not reach Gemini "
+                                 f"(ProxyError: {status_line}))")
+
+
 def test_long_server_delay_fails_at_once_instead_of_waiting(fake):
     engine = engine_for(fake, fg.rate_limited("3600s"), max_server_delay_s=60)
     with pytest.raises(ge.GeminiUnavailable, match="wait 3600 s, about 1 h .*the quota is probably used up for now$") as caught:

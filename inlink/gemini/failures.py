@@ -19,8 +19,9 @@ RETRYABLE_CODES = {408, 429}
 
 def _transient_transport_errors() -> tuple[type[BaseException], ...]:
     """Timeouts, network errors (connect, read, write: a dropped connection) and broken responses (cut short, or
-    garbled: a body its Content-Encoding cannot decode, which failed the job as a bug), of whichever httpx flavour the
-    SDK uses (httpx or its fork httpx2): all pass with time, so they are retried."""
+    garbled: a body its Content-Encoding cannot decode, which failed the job as a bug) and a proxy's refusal to
+    reach Gemini (HTTPS_PROXY answering 503 or 407 to the tunnel, which failed it as a bug too), of whichever httpx
+    flavour the SDK uses (httpx or its fork httpx2): retried, since most pass with time, then said."""
     found: list[type[BaseException]] = []
     for module_name in ("httpx", "httpx2"):
         try:
@@ -28,7 +29,7 @@ def _transient_transport_errors() -> tuple[type[BaseException], ...]:
         except ImportError:
             continue
         found += [getattr(module, name) for name in ("TimeoutException", "NetworkError", "RemoteProtocolError",
-                                                     "DecodingError")
+                                                     "DecodingError", "ProxyError")
                   if hasattr(module, name)]
     return tuple(found)
 
@@ -89,6 +90,8 @@ def transport_failure(exc: BaseException, timeout_s: float) -> str:
         return f"no answer within {timeout_s:g} s ({name})"
     if "Decoding" in name:
         return f"the answer came garbled: its Content-Encoding does not decode ({name}; a proxy in the way?)"
+    if "Proxy" in name:   # the proxy's status line ("407 Proxy Authentication Required"): what to fix there
+        return f"the proxy (HTTPS_PROXY) did not reach Gemini ({name}: {server_words(str(exc))})"
     return f"could not reach Gemini ({name})"
 
 
