@@ -770,6 +770,23 @@ def test_unknown_model_is_a_plain_request_error(fake):
         engine.suggest(build_site_index(), HOME)
 
 
+@pytest.mark.parametrize("reply, said", [
+    (fg.Reply(404, "<html><head><title>Error 404 (Not Found)!!1</title></head><body>Not found</body></html>"),
+     "404 Not Found: an HTML page: Error 404 (Not Found)!!1"),
+    (fg.Reply(404, "404 page not found"), "404 Not Found: 404 page not found"),
+], ids=["web page", "plain text"])
+def test_a_404_of_an_address_that_is_no_gemini_api_is_not_taken_for_an_unknown_model(fake, reply, said):
+    """Every 404 was taken for a model Gemini does not know: a wrong base_url (a web server's "Not Found" page) paused
+    the job asking for another model, which could not help. Only Gemini's own words name the model."""
+    engine = engine_for(fake, reply)
+    with pytest.raises(ge.GeminiRequestError) as caught:
+        engine.suggest(build_site_index(), HOME)
+    assert not isinstance(caught.value, ge.ModelUnknown) and len(fake.received) == 1
+    assert str(caught.value).endswith("which is not the Gemini API (it names the model it does not know): check "
+                                      "base_url and api_version in the Gemini settings, or leave them unset")
+    assert str(caught.value).startswith(f"the Gemini address answered {said}, ")
+
+
 def test_page_without_candidates_or_text_makes_no_call(fake):
     engine = engine_for(fake, fg.suggestions())
     outcome = engine.suggest(build_site_index(), HIDDEN)     # excluded from sources: no call

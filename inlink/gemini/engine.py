@@ -55,6 +55,7 @@ from inlink.gemini.failures import (
     redirect_target,
     refusal_message,
     refuses_the_key,
+    refuses_the_model,
     refuses_the_page,
     retry_delay_from,
     server_words,
@@ -408,7 +409,8 @@ class GeminiEngine:
         if refuses_the_page(code, exc.status, what, exc.details):
             raise PageRefused(f"Gemini refused the request for {source_url} as invalid ({what}); the page was "
                               "skipped") from None
-        refusal = KeyRefused if refuses_the_key(code, what) else ModelUnknown if code == 404 else GeminiRequestError
+        refusal = KeyRefused if refuses_the_key(code, what) else \
+            ModelUnknown if refuses_the_model(code, what) else GeminiRequestError
         raise refusal(refusal_message(code, what, self.settings.model,
                                       self._secret.scrub(redirect_target(exc)))) from None
 

@@ -122,6 +122,14 @@ def redirect_target(exc: Any) -> str:
     return str(headers.get("location") or "") if headers is not None else ""
 
 
+def refuses_the_model(code: int, what: str) -> bool:
+    """Whether a 404 is Gemini's refusal of the model, which its message names ("models/x is not found for API version
+    v1beta"), rather than an address that is no Gemini API (a wrong base_url or api_version: a web server's or a
+    proxy's "Not Found" page). Every 404 was taken for an unknown model: the job paused asking for another model,
+    which could not help."""
+    return code == 404 and "model" in what.lower()
+
+
 def refusal_message(code: int, what: str, model: str, redirected_to: str = "") -> str:
     if 300 <= code < 400:   # never followed (client.make_client): the key would go with it
         target = f" to {shortened(redirected_to, 200)}" if redirected_to else ""
@@ -130,8 +138,11 @@ def refusal_message(code: int, what: str, model: str, redirected_to: str = "") -
                 "leave it unset")
     if code in (401, 403):
         return f"Gemini refused the API key ({what}); check the key and that the Gemini API is enabled for it"
-    if code == 404:
+    if refuses_the_model(code, what):
         return f"Gemini does not know the model {model!r} ({what})"   # how to give another: the caller's to say
+    if code == 404:
+        return (f"the Gemini address answered {what}, which is not the Gemini API (it names the model it does not "
+                "know): check base_url and api_version in the Gemini settings, or leave them unset")
     if refuses_the_key(code, what):
         return f"Gemini refused the API key ({what}); check the key"
     return f"Gemini refused the request ({what})"
