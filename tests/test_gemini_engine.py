@@ -532,6 +532,15 @@ def test_an_answer_gemini_reported_no_usage_for_is_costed_from_its_characters_an
     assert len(fake.received) == 1
 
 
+@pytest.mark.parametrize("body", ["[]", "null", "{}"])
+def test_a_body_with_no_answer_of_geminis_in_it_is_not_costed(fake, body):
+    """No candidate, no prompt feedback, no usage: nothing Gemini generated or read, so no estimate either."""
+    engine = engine_for(fake, fg.Reply(200, body), parse_retries=0)
+    with pytest.raises(ge.PageAnalysisError, match="empty answer") as caught:
+        engine.suggest(build_site_index(), HOME)
+    assert caught.value.counters["cost_usd"] == 0 and engine.spent_usd == 0
+
+
 def test_calls_in_flight_count_against_the_budget(fake):
     """Four pages asked at once on a budget that one answer spends: all four calls started before the first answer
     came, and a $0.0001 budget spent $0.0022 (an exploratory run). Until an answer tells what a call costs, a

@@ -60,6 +60,8 @@ def reported_usage(response: Any, sent_chars: int) -> Any:
     metadata = getattr(response, "usage_metadata", None)
     if metadata is not None and metadata.prompt_token_count:
         return metadata
+    if not (getattr(response, "candidates", None) or getattr(response, "prompt_feedback", None)):
+        return metadata   # no answer of Gemini's (a bare "[]" or "null" from whatever answered): nothing to cost
     return SimpleNamespace(prompt_token_count=_tokens(sent_chars),
                            candidates_token_count=getattr(metadata, "candidates_token_count", None)
                            or _tokens(len(_text_of(response))),
