@@ -151,6 +151,17 @@ def test_the_suggested_anchor_copied_with_quotes_case_or_a_full_stop_is_kept_as_
     assert dict(outcome.dropped) == {"anchor_not_in_text": 1}
 
 
+def test_a_candidates_url_written_another_way_is_taken_for_that_candidate(fake):
+    """A pick naming a listed target with a trailing slash, as a path or in capitals was dropped as a page not in the
+    crawl; it is the candidate's own URL now. A page that is no candidate stays dropped however it is written."""
+    engine = engine_for(fake, fg.suggestions(("https://ex.com/watering/", "watering tips"),
+                                             ("/tomato-growing", "tomato growing"), ("HTTPS://EX.COM/hidden/", "garden")))
+    outcome = engine.suggest(build_site_index(max_per_page=3), HOME)
+    assert [(r["Destination"], r["Anchor"]) for r in outcome.rows] == [(WATER, "watering tips"),
+                                                                       (TOMATO, "tomato growing")]
+    assert sum(outcome.dropped.values()) == 1
+
+
 def test_inbound_cap_and_repeated_anchor_are_dropped(fake):
     index = build_site_index(max_per_page=5, max_inbound_per_target=1)
     analyzer.record_suggestions(index, [{"Source": COMPOST, "Destination": WATER}])   # WATER is now full

@@ -195,7 +195,7 @@ class GeminiEngine:
                 return picks   # even with the budget spent: it costs nothing more (refused, it was lost)
         self._check_budget()   # before a new call: a spent budget pauses the job
         try:
-            picks = by_url(self._ask(prompt, source_url, outcome), candidates)
+            picks = by_url(self._ask(prompt, source_url, outcome), candidates, source_url)
         except GeminiError:
             # Whatever ends the page (answers unreadable, then maybe the budget, an outage or a pause before the
             # next try), the calls it paid for are kept: the page is not committed when the job pauses, and a

@@ -10,6 +10,7 @@ from typing import Any
 from inlink.gemini import prompt as gemini_prompt
 from inlink.gemini.answers import LinkPick, LinkPicks
 from inlink.links import suggest as analyzer
+from inlink.site import urls
 
 #: validate_suggestion answers in sentences that name pages; counters need one stable name per rule.
 _DROP_CATEGORIES = (
@@ -36,12 +37,28 @@ def drop_category(reason: str) -> str:
     return next((name for phrase, name in _DROP_CATEGORIES if phrase in reason), "other")
 
 
-def by_url(picks: LinkPicks, candidates: list) -> LinkPicks:
-    """The picks with each destination as a URL: a candidate's number ("3") as the URL it stands for."""
+def by_url(picks: LinkPicks, candidates: list, source: str) -> LinkPicks:
+    """The picks with each destination as a candidate's URL: a candidate's number ("3") as the URL it stands for,
+    and a candidate's URL written another way ("https://ex.com/watering/", "/watering", "HTTP://EX.COM/watering")
+    as the candidate's own. Written so, a pick of a listed target was dropped as a page not in the crawl."""
     by_number = {str(n): c.destination for n, c in enumerate(candidates, start=1)}
-    return LinkPicks(suggestions=[
-        pick.model_copy(update={"destination": by_number.get(pick.destination.strip(), pick.destination.strip())})
-        for pick in picks.suggestions])
+    by_form = {_url_form(c.destination, source): c.destination for c in candidates}
+
+    def target(written: str) -> str:
+        written = written.strip()
+        return by_number.get(written) or by_form.get(_url_form(written, source), written)
+    return LinkPicks(suggestions=[pick.model_copy(update={"destination": target(pick.destination)})
+                                  for pick in picks.suggestions])
+
+
+def _url_form(url: str, source: str) -> str:
+    """A URL as the crawl's URLs are compared (normalised, relative to the source page, either scheme), or itself
+    when it is none."""
+    try:
+        normal = urls.normalize_url(url, base_host=source)
+    except urls.SiteDataError:
+        return url
+    return normal.split("://", 1)[-1]
 
 
 def _free_span(index: Any, source: str, pick: LinkPick, candidate: Any,
