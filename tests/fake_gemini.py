@@ -131,6 +131,22 @@ def daily_quota_spent(retry_delay: str = "43s") -> Reply:
                   {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": retry_delay}])
 
 
+def no_quota_for_the_model(model: str) -> Reply:
+    """429 for a model the key's plan does not include (Gemini 2.5 Pro on the free tier), as the real API sends it:
+    "limit: 0" in the message, a QuotaFailure naming the minute's and the day's quotas, a RetryInfo of some seconds."""
+    metric = "generativelanguage.googleapis.com/generate_content_free_tier_requests"
+    message = ("You exceeded your current quota, please check your plan and billing details. For more information on "
+               "this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits. To monitor your current usage, "
+               f"head to: https://ai.dev/rate-limit. \n* Quota exceeded for metric: {metric}, limit: 0, model: {model}"
+               "\nPlease retry in 20.04466179s.")
+    return error(429, message, "RESOURCE_EXHAUSTED", [
+        {"@type": "type.googleapis.com/google.rpc.QuotaFailure", "violations": [
+            {"quotaMetric": metric, "quotaId": quota, "quotaDimensions": {"location": "global", "model": model}}
+            for quota in ("GenerateRequestsPerMinutePerProjectPerModel-FreeTier",
+                          "GenerateRequestsPerDayPerProjectPerModel-FreeTier")]},
+        {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "20s"}])
+
+
 def first_candidate_picked(received: Received) -> Reply:
     """A `respond` for FakeGemini: pick the prompt's first candidate with its suggested anchor (none: no pick)."""
     found = re.search(r'^1\. URL: (\S+)\n(?:.*\n)*?   Suggested anchor: (".*")$', received.prompt, re.MULTILINE)

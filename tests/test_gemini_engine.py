@@ -340,6 +340,19 @@ def test_a_spent_daily_quota_fails_at_once_and_says_so(fake):
     assert len(fake.received) == 1
 
 
+def test_a_model_the_keys_plan_allows_no_request_to_is_said_so_at_once(fake):
+    """A 429 whose quota is 0 ("limit: 0, model: gemini-2.5-pro": a model the free tier leaves out) read as a daily
+    quota used up, "it resets at midnight", and a resume the next day was refused alike. It asks for another model
+    (or billing) now, as a model Gemini does not know does."""
+    engine = engine_for(fake, fg.no_quota_for_the_model("gemini-2.5-pro"), model="gemini-2.5-pro", max_retries=5)
+    with pytest.raises(ge.ModelUnknown) as caught:
+        engine.suggest(build_site_index(), HOME)
+    assert str(caught.value).startswith("Gemini allows this API key no request to the model 'gemini-2.5-pro': its "
+                                        "quota is 0, the model not being in the plan of the key's project (e.g. its "
+                                        "free tier, without billing) (429 RESOURCE_EXHAUSTED: You exceeded"), caught
+    assert len(fake.received) == 1 and KEY not in str(caught.value)
+
+
 def test_a_spent_quota_of_the_minute_is_waited_out(fake):
     per_minute = fg.daily_quota_spent("0.05s")
     per_minute.body["error"]["details"][0]["violations"][0]["quotaId"] = "GenerateRequestsPerMinutePerProjectPerModel"

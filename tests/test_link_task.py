@@ -439,6 +439,19 @@ def test_a_job_whose_model_gemini_does_not_know_pauses_and_resumes_with_another_
     assert refused.exit_code == 1 and "is no Gemini analysis: a model applies" in refused.output
 
 
+def test_a_job_whose_model_the_keys_plan_leaves_out_pauses_for_another_model(manager, gemini):
+    """A 429 "limit: 0" for the model (Gemini 2.5 Pro on the free tier) paused the job until "midnight Pacific
+    time", and a resume then was refused alike: the job pauses for another model at once, with nothing spent."""
+    refusal = fg.no_quota_for_the_model("gemini-2.5-pro")
+    gemini.respond = lambda received: refusal if received.model == "gemini-2.5-pro" else fg.success({"suggestions": []})
+    job = start_sample(manager, engine="gemini", api_key="k", options={"model": "gemini-2.5-pro"})
+    meta = manager.wait(job, 60, until=["paused", "failed", "completed"])
+    assert meta["status"] == JobStatus.PAUSED and meta["items_done"] == 0, meta
+    assert "no request to the model 'gemini-2.5-pro'" in meta["message"] and "midnight" not in meta["message"]
+    assert job_words.paused_for_model(manager.job(job)) and not meta["counters"].get("cost_usd")
+    assert len(gemini.received) <= GeminiSettings().max_in_flight   # one call per page in flight, none retried
+
+
 def test_answers_of_a_model_left_for_another_are_counted_in_the_jobs_cost(manager, gemini, tmp_path):
     """A job paused because a model's answers stayed unusable, resumed with another model (its pause message says
     to check the model): the answers the first model gave for the page that paused it (kept, uncommitted) were filed

@@ -45,6 +45,7 @@ from inlink.gemini.errors import (
     Interrupted,
     KeyRefused,
     ModelUnknown,
+    ModelWithoutQuota,
     PageAnalysisError,
     PageRefused,
 )
@@ -52,6 +53,7 @@ from inlink.gemini.failures import (
     RETRYABLE_CODES,
     TRANSPORT_ERRORS,
     daily_quota_from,
+    quota_is_zero,
     redirect_target,
     refusal_message,
     refuses_the_key,
@@ -394,6 +396,10 @@ class GeminiEngine:
         code = exc.code or 0
         what = self._secret.scrub(f"{code} {exc.status or ''}: {server_words(exc.message)}".strip().rstrip(":"))
         if code in RETRYABLE_CODES or code >= 500:
+            if code == 429 and quota_is_zero(exc.message, exc.details):
+                raise ModelWithoutQuota(f"Gemini allows this API key no request to the model {self.settings.model!r}: "
+                                        "its quota is 0, the model not being in the plan of the key's project (e.g. "
+                                        f"its free tier, without billing) ({what})") from None
             daily_quota = daily_quota_from(exc.details) if code == 429 else None
             if daily_quota:
                 raise GeminiUnavailable(f"Gemini's daily quota {daily_quota} is used up ({what}); it resets at "

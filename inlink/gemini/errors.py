@@ -32,6 +32,12 @@ class ModelUnknown(GeminiRequestError):
     refused alike, and only another model goes on, so a job waits for one instead of failing."""
 
 
+class ModelWithoutQuota(ModelUnknown):
+    """Gemini allows the key no request to the model at all (a 429 whose quota limit is 0: the model is not in the
+    plan of the key's project, e.g. Gemini 2.5 Pro on the free tier): asked later, or tomorrow, it is refused alike,
+    so a job waits for another model (or billing for the project), as for a model Gemini does not know."""
+
+
 class GeminiUnavailable(GeminiError):
     """Gemini stayed unreachable or rate limited through every retry (`attempts` calls, the last failing with
     `last_failure`), or asked to wait longer than the settings allow (`retry_after_s`): asking later may succeed."""

@@ -59,6 +59,21 @@ def daily_quota_from(details: Any) -> str | None:
     return None
 
 
+_NO_QUOTA = re.compile(r"\blimit: 0(?![\d.])")
+
+
+def quota_is_zero(message: str | None, details: Any) -> bool:
+    """Whether a 429 says the key's quota for the model is 0, not spent ("Quota exceeded for metric: ..., limit: 0,
+    model: gemini-2.5-pro", or a QuotaFailure violation whose quotaValue is 0): the model is not in the plan of the
+    key's project. It read as a daily quota used up ("it resets at midnight"), or as a minute's to wait out on every
+    page, and a resume the next day was refused alike."""
+    if _NO_QUOTA.search(message or ""):
+        return True
+    return any(str(violation.get("quotaValue")) == "0"
+               for entry in _error_details(details) if entry.get("@type") == _QUOTA_FAILURE_TYPE
+               for violation in entry.get("violations") or [] if isinstance(violation, dict))
+
+
 def _error_details(details: Any) -> list[dict]:
     """The google.rpc detail entries of an error body (top level or under "error")."""
     if not isinstance(details, dict):
