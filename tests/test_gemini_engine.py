@@ -1,6 +1,7 @@
 """The Gemini engine end to end: the REAL google-genai client talking HTTP to a local fake Gemini server."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import logging
@@ -19,6 +20,7 @@ from inlink.gemini.settings import GeminiSettings
 from inlink.gemini.limits import RateLimiter
 from inlink.tasks import job_words
 from tests import fake_gemini as fg
+from waiting import wait_for
 
 KEY = "AIzaFAKE-test-key-0123456789"
 HOME, COMPOST, TOMATO, WATER, HIDDEN = (f"https://ex.com/{p}" for p in
@@ -229,6 +231,40 @@ def test_500_until_retries_are_exhausted_fails_clearly(fake):
     once = engine_for(fake, fg.server_error(), max_retries=0)   # no retry: "failed 1 times" read wrong
     with pytest.raises(ge.GeminiUnavailable, match=r"failed 1 time in a row \(last: 500 INTERNAL"):
         once.suggest(build_site_index(), HOME)
+
+
+@pytest.mark.parametrize("others", ["answered", "failed too"])
+def test_a_page_gemini_fails_on_every_time_while_it_answers_others_is_skipped_not_an_outage(fake, others):
+    """Gemini fails alike (500 INTERNAL) on some pages' requests, every time: the job paused on such a page as on an
+    outage, paused again on it after each resume, and never went past it. A page failing so while other pages are
+    answered is skipped now; while nothing is answered it is still an outage (the job pauses)."""
+    held = dataclasses.replace(fg.server_error(), delay_s=0.3)
+    fake.by_prompt = {"Welcome to our garden shop.": held}   # the home page's requests only
+    answer = fg.suggestions((COMPOST, "composting")) if others == "answered" else fg.server_error()
+    engine = engine_for(fake, answer, max_retries=2, parse_retries=0)
+    index = build_site_index()
+    failed = []
+
+    def home_page() -> None:
+        try:
+            engine.suggest(index, HOME)
+        except ge.GeminiError as exc:
+            failed.append(exc)
+    thread = threading.Thread(target=home_page)
+    thread.start()
+    wait_for(lambda: fake.received, 10, "the home page's first request")
+    with pytest.raises(ge.GeminiError) if others != "answered" else contextlib.nullcontext():
+        engine.suggest(index, TOMATO)   # a page with a candidate: asked while the home page fails
+    thread.join(10)
+    [exc] = failed
+    home_calls = sum("Welcome to our garden shop." in r.prompt for r in fake.received)
+    assert home_calls == 3
+    if others == "answered":
+        assert isinstance(exc, ge.PageAnalysisError) and not isinstance(exc, ge.GeminiUnavailable)
+        assert str(exc).startswith(f"Gemini failed 3 times in a row for {HOME} (last: 500 INTERNAL: An internal error "
+                                   "has occurred.) while it answered other pages; the page was skipped")
+    else:
+        assert isinstance(exc, ge.GeminiUnavailable)
 
 
 def test_an_html_error_page_is_said_by_its_title_and_a_long_message_is_cut(fake):

@@ -47,6 +47,7 @@ from inlink.gemini.errors import (
     ModelUnknown,
     ModelWithoutQuota,
     PageAnalysisError,
+    PageFailed,
     PageRefused,
 )
 from inlink.gemini.failures import (
@@ -115,6 +116,7 @@ class GeminiEngine:
         self._wait_said_until = 0.0   # monotonic time until which the wait said last covers the others (_say_wait)
         self._wait_said_lock = threading.Lock()
         self._asked_to_wait_until = 0.0   # monotonic time before which no call starts: the server's last retryDelay
+        self._answered_at = 0.0   # monotonic time of the last answer Gemini gave, to any page (_gave_up)
         self._rng = rng or random.Random()
         self._spent = float(spent_usd)
         self._spent_lock = threading.Lock()
@@ -316,7 +318,9 @@ class GeminiEngine:
         if self._key_problem:
             raise KeyRefused(f"the Gemini API key {self._key_problem}, which no API key has (was more than the key "
                              "copied?)")
+        started = time.monotonic()
         for attempt in range(settings.max_retries + 1):
+            code = 0   # the HTTP status of this attempt's failure (0: none, or a failure of the transport)
             held = self._asked_to_wait_until - time.monotonic()
             if held > 0:   # another call was asked to wait: so is this one (_hold_every_call)
                 self._wait(held)
@@ -325,13 +329,16 @@ class GeminiEngine:
                 try:
                     with self._in_flight:
                         self._limiter.acquire()
-                        return self._client.models.generate_content(   # released when charged (_charge)
+                        response = self._client.models.generate_content(   # released when charged (_charge)
                             model=settings.model, contents=prompt, config=config)
+                    self._answered_at = time.monotonic()
+                    return response
                 except BaseException:
                     self._release()     # no answer to charge: the turn is free again
                     raise
             except errors.APIError as exc:
                 failure, delay, asked = self._classify(exc, attempt, source_url)
+                code = exc.code or 0
             except TRANSPORT_ERRORS as exc:
                 failure = transport_failure(exc, settings.timeout_s)
                 delay, asked = self._backoff(attempt), False
@@ -342,9 +349,8 @@ class GeminiEngine:
                            "base_url in the settings?)")
                 delay, asked = self._backoff(attempt), False
             if attempt == settings.max_retries:
-                failure = self._secret.scrub(failure)
-                raise GeminiUnavailable(f"Gemini failed {counted(attempt + 1, 'time')} in a row (last: {failure})",
-                                        attempts=attempt + 1, last_failure=failure) from None
+                raise self._gave_up(attempt + 1, self._secret.scrub(failure), source_url,
+                                    page_alone=code == 500 and self._answered_at > started) from None
             log.info("Gemini call failed (%s); retry %d of %d in %.2f s", self._secret.scrub(failure),
                      attempt + 1, settings.max_retries, delay)
             self._say_wait(source_url, failure, delay, attempt, asked)
@@ -352,6 +358,18 @@ class GeminiEngine:
                 self._hold_every_call(delay)
             self._wait(delay)
         raise AssertionError("unreachable")
+
+    @staticmethod
+    def _gave_up(attempts: int, failure: str, source_url: str, page_alone: bool) -> GeminiError:
+        """What a call that failed every retry raises: Gemini is unavailable (the job pauses, to be resumed later),
+        or, when it kept failing with 500 INTERNAL while Gemini answered other pages (`page_alone`), the page's own
+        failure: Gemini fails alike on some pages' requests every time they are asked, and a job paused on such a
+        page, resumed, paused again on it, and never went past it."""
+        said = f"Gemini failed {counted(attempts, 'time')} in a row"
+        if page_alone:
+            return PageFailed(f"{said} for {source_url} (last: {failure}) while it answered other pages; the page was "
+                              "skipped")
+        return GeminiUnavailable(f"{said} (last: {failure})", attempts=attempts, last_failure=failure)
 
     def _hold_every_call(self, delay: float) -> None:
         """No call of this engine starts for `delay` seconds, the retryDelay the server asked for: only the call it

@@ -61,6 +61,11 @@ class PageRefused(PageAnalysisError):
     GeminiRequestError, since it refuses every page alike."""
 
 
+class PageFailed(PageAnalysisError):
+    """Gemini failed on one page's request every time (500 INTERNAL through every retry) while it answered other
+    pages meanwhile: the page is skipped like one whose answers could not be read, where an outage pauses the job."""
+
+
 class AnswerWithheld(PageAnalysisError):
     """Gemini blocked the page's request or withheld its answer for what the page holds (SAFETY, RECITATION,
     PROHIBITED_CONTENT...): asked again, the same page is refused the same way, and each refusal is billed, so the
