@@ -973,6 +973,19 @@ def test_cli_says_a_refused_gemini_key_plainly(tmp_path, gemini, monkeypatch):
     assert errors[0].startswith("error: Gemini refused the API key") and "INLINK_DEBUG" not in errors[0], errors
 
 
+def test_cli_suggest_never_prints_the_sdks_warning_of_a_value_newer_than_it(tmp_path, gemini):
+    """A finish reason newer than the SDK's list ("IMAGE_SAFETY is not a valid FinishReason") is read as the string it
+    is, but `suggest` printed the SDK's warning of it: its file path and source line, on a run that went well."""
+    answer = fg.success({"suggestions": []})
+    answer.body["candidates"][0]["finishReason"] = "SOME_NEWER_REASON"
+    gemini.script = [answer]
+    done = subprocess.run([sys.executable, str(ROOT / "cli.py"), "--jobs-dir", str(tmp_path / "jobs"), "suggest",
+                           str(SAMPLE_PAGES), "--engine", "gemini", "--out", str(tmp_path / "o.csv")],
+                          env=os.environ | {"GEMINI_API_KEY": "k"}, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and gemini.received, done.stderr
+    assert "Warning" not in done.stderr and "warnings.warn" not in done.stderr, done.stderr
+
+
 @pytest.mark.parametrize("out", ["o.csv", "-"])
 def test_cli_suggest_with_a_model_gemini_does_not_know_names_it_and_how_to_pick_another(tmp_path, gemini,
                                                                                         monkeypatch, out):

@@ -5,6 +5,7 @@ schema, the output limit and the thinking budget."""
 from __future__ import annotations
 
 import logging
+import warnings
 
 from google import genai
 from google.genai import types
@@ -57,6 +58,11 @@ _SDK_CLIENT_LOG = logging.getLogger("google_genai._api_client")
 
 if not any(isinstance(f, _NoClaimOfTheEnvironmentsKey) for f in _SDK_CLIENT_LOG.filters):
     _SDK_CLIENT_LOG.addFilter(_NoClaimOfTheEnvironmentsKey())
+
+# The SDK warns of a value newer than its own lists ("IMAGE_SAFETY is not a valid FinishReason"), which the engine
+# reads as the plain string it is (answers.finish_reason): `suggest` printed the warning with the SDK's file path and
+# source line, two lines of internals on the stderr of a run that went well.
+warnings.filterwarnings("ignore", message=r"\S+ is not a valid \w+$", category=UserWarning, module=r"google\.genai")
 
 
 def make_client(api_key: str, settings: GeminiSettings) -> genai.Client:
