@@ -149,7 +149,8 @@ def test_the_suggested_anchor_copied_with_quotes_case_or_a_full_stop_is_kept_as_
     was meant. Any other phrase is still held to the page's own words."""
     engine = engine_for(fake, fg.suggestions((WATER, anchor), (TOMATO, "Tomato Growing Guide")))
     outcome = engine.suggest(build_site_index(), HOME)
-    assert [(r["Anchor"], r["Context"]) for r in outcome.rows] == [("watering tips", "Our watering tips help in summer.")]
+    assert [(r["Anchor"], r["Context"]) for r in outcome.rows] == [("watering tips",
+                                                                    "Our watering tips help in summer.")]
     assert dict(outcome.dropped) == {"anchor_not_in_text": 1}
 
 
@@ -157,7 +158,8 @@ def test_a_candidates_url_written_another_way_is_taken_for_that_candidate(fake):
     """A pick naming a listed target with a trailing slash, as a path or in capitals was dropped as a page not in the
     crawl; it is the candidate's own URL now. A page that is no candidate stays dropped however it is written."""
     engine = engine_for(fake, fg.suggestions(("https://ex.com/watering/", "watering tips"),
-                                             ("/tomato-growing", "tomato growing"), ("HTTPS://EX.COM/hidden/", "garden")))
+                                             ("/tomato-growing", "tomato growing"),
+                                             ("HTTPS://EX.COM/hidden/", "garden")))
     outcome = engine.suggest(build_site_index(max_per_page=3), HOME)
     assert [(r["Destination"], r["Anchor"]) for r in outcome.rows] == [(WATER, "watering tips"),
                                                                        (TOMATO, "tomato growing")]

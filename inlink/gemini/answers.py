@@ -56,7 +56,8 @@ CHARS_PER_TOKEN = 4
 def reported_usage(response: Any, sent_chars: int) -> Any:
     """The answer's usageMetadata, or, when Gemini reported none (no usageMetadata, or no promptTokenCount: every
     request has a prompt), an estimate from the `sent_chars` characters of the request and those of the answer's
-    text (a count it did report kept): such an answer cost nothing in the job's spend, so a budget never stopped a run of them."""
+    text (a count it did report kept): such an answer cost nothing in the job's spend, so a budget never stopped a
+    run of them."""
     metadata = getattr(response, "usage_metadata", None)
     if metadata is not None and metadata.prompt_token_count:
         return metadata
