@@ -290,6 +290,16 @@ def test_timeout_then_success(fake):
     assert len(fake.received) == 2
 
 
+def test_answers_that_never_come_within_the_timeout_name_the_setting_that_gives_them_more(fake):
+    """A model that takes longer than timeout_s on every call paused the job with "no answer within 60 s
+    (ReadTimeout); resume the job later": resumed, it timed out alike. The setting that helps is named."""
+    engine = engine_for(fake, fg.slow(fg.suggestions(), 5.0), timeout_s=0.5, max_retries=1)
+    with pytest.raises(ge.GeminiUnavailable) as caught:
+        engine.suggest(build_site_index(), HOME)
+    assert str(caught.value) == ("Gemini failed 2 times in a row (last: no answer within 0.5 s (ReadTimeout; a model "
+                                 "that takes longer needs a larger timeout_s in the Gemini settings))")
+
+
 def test_connection_dropped_mid_answer_is_retried(fake):
     engine = engine_for(fake, fg.connection_reset(), fg.suggestions((WATER, "watering tips")))
     assert len(engine.suggest(build_site_index(), HOME).rows) == 1

@@ -101,8 +101,9 @@ def server_words(message: str | None) -> str:
 
 def transport_failure(exc: BaseException, timeout_s: float) -> str:
     name = type(exc).__name__
-    if "Timeout" in name:
-        return f"no answer within {timeout_s:g} s ({name})"
+    if "Timeout" in name:   # a model that thinks long on a large page may need more: "resume later" alone never helps
+        return (f"no answer within {timeout_s:g} s ({name}; a model that takes longer needs a larger timeout_s in "
+                "the Gemini settings)")
     if "Decoding" in name:
         return f"the answer came garbled: its Content-Encoding does not decode ({name}; a proxy in the way?)"
     if "Proxy" in name:   # the proxy's status line ("407 Proxy Authentication Required"): what to fix there
