@@ -28,6 +28,8 @@ _WEB_PAGE_RE = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--(?:(
                           rb"<(?:!doctype\s+html|html)\b", re.I | re.S)
 #: how a whole sitemap ends: its root's closing tag (a file cut short has none)
 _ROOT_CLOSED = re.compile(rb"</(?:[\w.-]+:)?(?:urlset|sitemapindex)\s*>\s*(?:<!--(?:(?!-->).)*-->\s*)*\Z", re.S)
+_UTF8_BOM = b"\xef\xbb\xbf"
+_MARKS_AND_SPACE = b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n"   # what may stand before a file's first character
 _TABLE_NAMES = (".csv", ".tsv", ".csv.gz", ".tsv.gz", ".xlsx", ".xlsm")   # exports the importer reads
 
 
@@ -77,7 +79,7 @@ def read_source(source, fetcher=None, *, name: str | None = None, same_site_only
     data, label = _source_bytes(source, name)
     if _named_like_table(data, label):
         raw, notes = _table_urls(data, label, sheet)
-    elif data.startswith(_GZIP_MAGIC) or data.lstrip()[:5] in (b"<?xml", b"<urls", b"<site"):
+    elif data.startswith(_GZIP_MAGIC) or _reads_like_markup(data):
         raw, notes = _sitemap_file_urls(data, label)
     elif _reads_like_table(data):
         raw, notes = _table_urls(data, label)
@@ -114,6 +116,14 @@ def _named_like_table(data: bytes, label: str) -> bool:
     """A workbook, or a file named as an export: asked before the gzip magic, so that a crawl.csv.gz (which the
     importer reads) is not taken for a gzipped sitemap and refused as "not an XML sitemap"."""
     return data.startswith(b"PK\x03\x04") or label.lower().endswith(_TABLE_NAMES)
+
+
+def _reads_like_markup(data: bytes) -> bool:
+    """Whether a file opens with markup ("<"), after any byte-order mark, white space and UTF-16's zero bytes: a
+    sitemap file (or a web page, refused as one), never a URL list. Only "<?xml", "<urls" and "<site" were taken
+    for a sitemap, so one saved with a BOM, in UTF-16, opening with a comment or with a prefixed root
+    ("<sm:urlset") was read as a URL list and refused: "no http(s) URLs found (e.g. '<?xml ...' on line 1)"."""
+    return data[:64].lstrip(_MARKS_AND_SPACE)[:1] == b"<"
 
 
 def _reads_like_table(data: bytes) -> bool:
@@ -252,6 +262,7 @@ def read_sitemap(data: bytes, label: str) -> Sitemap:
     """The sitemap's kind and <loc> values, and what was wrong with it: a file cut short (a download or a generator
     that stopped midway) or malformed was read as far as it parsed, and nothing said that the rest was missing."""
     data, cut = _gunzipped(data, label)
+    data = data.removeprefix(_UTF8_BOM)   # before the strip: a BOM, a line break, "<?xml" read as malformed
     listed = _text_sitemap(data)
     if listed is not None and cut:   # its last line may be a URL cut midway
         listed = listed if data.endswith(b"\n") else listed[:-1]
