@@ -125,3 +125,30 @@ def test_a_sitemap_file_in_any_form_xml_allows_is_read_whole_as_a_sitemap(data):
     with pytest.raises(SourceError, match="urls.txt: not a sitemap: this is a web page"):
         read_source(b"\xef\xbb\xbf<!DOCTYPE html><html><body><a href='https://a.example/x'>x</a></body></html>",
                     name="urls.txt")
+
+
+def test_the_sitemaps_a_robots_txt_names_are_read_on_its_address_and_named_when_they_fail(site):
+    """A relative "Sitemap: /sitemap_index.xml" line was asked as it stood, refused as no http(s) URL, and /sitemap.xml
+    read in its place; a robots.txt naming a sitemap that answers 404 had the fetch refused as "the site names no
+    sitemap"; a sitemap URL answering 404 said nothing of the sitemap robots.txt names (a guessed /sitemap.xml on a
+    site whose sitemap is elsewhere). The one named is not read in the place of the one given: it may be the whole
+    site where a part was asked for."""
+    b = site.behaviour
+    b.sitemap_paths = ["library/json.html", "library/re.html"]
+    b.answers = {"/sitemap.xml": (200, _urlset(site.url("glossary.html")), XML)}     # not the one robots.txt names
+    b.robots = "User-agent: *\nSitemap: /sitemap_index.xml\n"
+    found = fetch_task.run_fetch(site.url("/"), options=FAST)
+    assert sorted(found["Address"]) == [site.url("library/json.html"), site.url("library/re.html")]
+    assert found.attrs["notes"][0] == f"{site.url('/')} is a web page: read the site's sitemap " \
+                                      f"{site.url('sitemap_index.xml')} instead"
+    with pytest.raises(SourceError) as refused:
+        fetch_task.run_fetch(site.url("wp-sitemap.xml"), options=FAST)
+    assert str(refused.value) == (f"sitemap {site.url('wp-sitemap.xml')}: the server answered 404; the site's "
+                                  f"robots.txt names the sitemap {site.url('sitemap_index.xml')}: give that URL")
+    assert b.seen.get("/sitemap_index.xml") == 1                     # named, not read instead
+    b.robots = f"User-agent: *\nSitemap: {site.url('gone.xml')}\n"
+    with pytest.raises(SourceError) as refused:
+        fetch_task.run_fetch(site.url("/"), options=FAST)
+    assert str(refused.value) == (f"{site.url('/')}: not a sitemap: this is a web page, and the sitemaps its site's "
+                                  f"robots.txt names cannot be read ({site.url('gone.xml')}: the server answered 404): "
+                                  "give the sitemap URL or a list of page URLs")

@@ -10,7 +10,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
@@ -48,6 +48,10 @@ class WebPageNotSitemap(SourceError):
     """The URL given as a sitemap answers with a web page (often the site's home page)."""
 
 
+class SitemapMissing(SourceError):
+    """The URL given as a sitemap answers 404 or 410: there is no sitemap there (the site's may be elsewhere)."""
+
+
 @dataclass
 class UrlSource:
     """The URLs to fetch, in order and without duplicates, and what was left out and why."""
@@ -72,6 +76,8 @@ def read_source(source, fetcher=None, *, name: str | None = None, same_site_only
             raw, notes = sitemap_urls(source, fetcher, same_site_only=same_site_only)
         except WebPageNotSitemap as exc:
             raw, notes = _sitemaps_of_site(source, fetcher, exc, same_site_only)
+        except SitemapMissing as exc:
+            raise SourceError(f"{exc}{_sitemaps_named_instead(source, fetcher, same_site_only)}") from None
         if not raw:   # it was "no http(s) URLs found", naming no sitemap, and why an index's sitemaps gave none was lost
             raise SourceError(f"sitemap {without_credentials(source)} lists no page URLs"
                               + (f" ({'; '.join(notes[:3])}{'; ...' if len(notes) > 3 else ''})" if notes else ""))
@@ -191,7 +197,8 @@ def sitemap_urls(url: str, fetcher, *, same_site_only: bool = True) -> tuple[lis
             _sitemap_problem(current, problem, url, notes, unreachable=code in UNREACHABLE)
             continue
         if status != 200:
-            _sitemap_problem(current, f"the server answered {status}", url, notes, unreachable=status >= 500)
+            _sitemap_problem(current, f"the server answered {status}", url, notes, unreachable=status >= 500,
+                             missing=status in (404, 410))
             continue
         try:
             kind, locs, problem = read_sitemap(body, current)
@@ -216,32 +223,64 @@ def _sitemaps_of_site(url: str, fetcher, problem: WebPageNotSitemap,
                       same_site_only: bool = True) -> tuple[list[str], list[str]]:
     """A web page was given: the sitemaps its site's robots.txt names (on the site itself, with
     `same_site_only`: a robots.txt naming the public site's sitemap sent a request there), else /sitemap.xml."""
-    from protego import Protego
-
-    from inlink.fetch.robots import robots_text
-
-    root = url.split("://", 1)[0] + "://" + urlsplit(url).netloc
-    try:
-        status, body, _ = fetcher.get_bytes(root + "/robots.txt", 1_000_000)
-        named = list(Protego.parse(robots_text(body)).sitemaps) if status == 200 else []
-    except Exception:    # no robots.txt to read: try the usual place
-        named = []
+    root = _site_root_of(url)
+    named = _robots_sitemaps(root, fetcher)
     elsewhere = [sitemap for sitemap in named if same_site_only and not same_site(sitemap, url)]
-    for sitemap in [sitemap for sitemap in named if sitemap not in elsewhere] or [root + "/sitemap.xml"]:
+    own, failed = [sitemap for sitemap in named if sitemap not in elsewhere], []
+    for sitemap in own or [root + "/sitemap.xml"]:
         try:
             pages, notes = sitemap_urls(sitemap, fetcher, same_site_only=same_site_only)
-        except SourceError:
+        except SourceError as exc:
+            failed.append(str(exc).removeprefix("sitemap "))
             continue
         return pages, [f"{url} is a web page: read the site's sitemap {sitemap} instead", *notes]
+    if own:   # it said "the site names no sitemap" of a robots.txt naming one that answered 404
+        raise SourceError(f"{problem}, and the sitemaps its site's robots.txt names cannot be read ("
+                          f"{'; '.join(failed[:3])}{'; ...' if len(failed) > 3 else ''}): "
+                          "give the sitemap URL or a list of page URLs") from None
     named_text = (f" of its own (its robots.txt names sitemaps on other sites only, not read: "
                   f"{', '.join(elsewhere[:3])})" if elsewhere else " (robots.txt, /sitemap.xml)")
     raise SourceError(f"{problem} and the site names no sitemap{named_text}: "
                       "give the sitemap URL or a list of page URLs") from None
 
 
-def _sitemap_problem(current: str, problem: str, first: str, notes: list[str], unreachable: bool = False) -> None:
+def _sitemaps_named_instead(url: str, fetcher, same_site_only: bool) -> str:
+    """'; the site's robots.txt names X: give that URL' after a sitemap URL that answered 404 (a guessed
+    /sitemap.xml on a site whose sitemap is /sitemap_index.xml), so that the user need not go and look; "" when it
+    names none but the one given. Not read in its place: a missing part of a site would have become the whole."""
+    named = [sitemap for sitemap in _robots_sitemaps(_site_root_of(url), fetcher)
+             if clean_url(sitemap) != clean_url(url) and (not same_site_only or same_site(sitemap, url))]
+    if not named:
+        return ""
+    more = f" (and {counted(len(named) - 1, 'other')})" if len(named) > 1 else ""
+    return f"; the site's robots.txt names the sitemap {named[0]}{more}: give that URL"
+
+
+def _site_root_of(url: str) -> str:
+    return url.split("://", 1)[0] + "://" + urlsplit(url).netloc
+
+
+def _robots_sitemaps(root: str, fetcher) -> list[str]:
+    """The sitemaps the site's robots.txt names, made whole on its address: a relative one ("Sitemap:
+    /sitemap_index.xml", which the protocol does not allow but sites write) was asked as it stood, refused as no
+    http(s) URL, and the site said to name no sitemap. [] when there is no robots.txt to read."""
+    from protego import Protego
+
+    from inlink.fetch.robots import robots_text
+
+    robots = root + "/robots.txt"
+    try:
+        status, body, _ = fetcher.get_bytes(robots, 1_000_000)
+    except Exception:    # no robots.txt to read: the caller tries the usual place
+        return []
+    named = list(Protego.parse(robots_text(body)).sitemaps) if status == 200 else []
+    return list(dict.fromkeys(urljoin(robots, sitemap.strip()) for sitemap in named if sitemap.strip()))
+
+
+def _sitemap_problem(current: str, problem: str, first: str, notes: list[str], unreachable: bool = False,
+                     missing: bool = False) -> None:
     if current == first:
-        raise SourceError(f"sitemap {current}: {problem}", unreachable=unreachable)
+        raise (SitemapMissing if missing else SourceError)(f"sitemap {current}: {problem}", unreachable=unreachable)
     notes.append(f"sitemap {current} skipped: {problem}")
 
 
