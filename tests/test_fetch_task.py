@@ -21,6 +21,7 @@ from inlink.tasks import fetch as fetch_task
 pytest_plugins = ("fetch_fixtures",)   # the served site: fixtures `site_root` (session) and `site`
 
 FAST = {"rate_per_s": 0, "backoff_s": 0.05, "connections": 4}
+XML = "application/xml"
 PAGES = ["library/json.html", "library/csv.html", "library/re.html", "library/string.html", "library/io.html",
          "library/functions.html", "library/stdtypes.html", "library/exceptions.html", "tutorial/index.html",
          "tutorial/introduction.html", "tutorial/controlflow.html", "glossary.html", "library/pickle.html",
@@ -439,3 +440,28 @@ def test_a_page_that_an_http_refresh_header_sends_on_is_no_link_target(site):
     links = dataset.links_frame(rows)
     linked = set(links.loc[links["Source"] == site.url("library/allos.html"), "Destination"])
     assert site.url("library/json.html") in linked and site.url("library/os.html") not in linked
+
+
+@pytest.mark.parametrize("action, status", [("pause", "paused"), ("stop", "stopped")])
+def test_a_job_reading_a_large_sitemap_index_pauses_or_stops_at_once_and_reads_it_again_on_resume(site, manager,
+                                                                                                    action, status):
+    """Reading the sitemaps took no notice of a pause or stop: a job asked to pause while it read an index of 20
+    sitemaps at 4 requests a second read them all first (an index of hundreds on a slow site: many minutes)."""
+    b = site.behaviour
+    parts = [f"part-{n}.xml" for n in range(20)]
+    b.answers = {"/index.xml": (200, ('<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">' + "".join(
+        f"<sitemap><loc>{site.url(part)}</loc></sitemap>" for part in parts) + "</sitemapindex>").encode(), XML)}
+    for n, part in enumerate(parts):
+        b.answers["/" + part] = (200, f"<urlset><url><loc>{site.url(PAGES[n % 4])}</loc></url></urlset>".encode(), XML)
+    job = fetch_task.start_fetch(manager, site.url("index.xml"), options={**FAST, "rate_per_s": 4})
+    wait_for(lambda: b.seen.get("/part-1.xml"), 30, "the second sitemap asked")
+    asked = time.monotonic()
+    getattr(manager, action)(job)
+    meta = manager.wait(job, 30, until=(status,))
+    assert meta["status"] == status, _story(manager, job, meta)
+    assert time.monotonic() - asked < 3 and b.seen.get("/part-19.xml") is None
+    if action == "pause":
+        assert meta["message"] == "Paused while reading the sitemap; it is read again on resume."
+        manager.resume(job)
+        meta = manager.wait(job, 60)
+        assert meta["status"] == "completed" and meta["summary"]["statuses"] == {"OK": 4}, _story(manager, job, meta)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, fields
 import httpx
 
 from inlink.fetch import faults
+from inlink.fetch.faults import FetchCancelled
 from inlink.fetch.decoding import decode_html, looks_binary
 from inlink.fetch.link_header import header_canonical
 from inlink.fetch.robots import Robots, Unavailable as RobotsUnavailable
@@ -34,10 +35,6 @@ USER_AGENT = "InLinkProspector/1.0 (internal-link analysis; +https://github.com/
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _REDIRECTS = (301, 302, 303, 307, 308)
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
-
-
-class FetchCancelled(Exception):
-    """The caller asked to stop while the page was being fetched (nothing about the page is known)."""
 
 
 @dataclass(frozen=True)
@@ -169,9 +166,12 @@ def _no_cookies() -> http.cookiejar.CookieJar:
 class Fetcher:
     """Fetch pages politely; thread-safe `fetch()` (blocking, cancellable) and `afetch()` (on its loop)."""
 
-    def __init__(self, settings: FetchSettings | None = None, site: str | None = None):
+    def __init__(self, settings: FetchSettings | None = None, site: str | None = None, cancel=None):
+        """`cancel` (an object with is_set(), as a threading.Event): get_bytes raises FetchCancelled at once when it
+        is set, so that a job reading a large sitemap index pauses or stops within a second, not once read."""
         self.settings = settings or FetchSettings()
         self.site = site
+        self._cancel = cancel
         self._hosts: dict[str, _Host] = {}
         self._robots = Robots(self.settings.user_agent, self._get_within_deadline, self._robots_wait)
         self._usage = threading.Lock()
@@ -258,8 +258,9 @@ class Fetcher:
 
     def get_bytes(self, url: str, max_bytes: int = 100_000_000) -> tuple[int, bytes, str]:
         """(status, body, final URL) of a non-page resource (a sitemap); redirects followed; errors raise (httpx's,
-        faults.TooSlow past the whole-exchange deadline, ValueError for a body over `max_bytes`)."""
-        return self._call(self._get_bytes(url, max_bytes))
+        faults.TooSlow past the whole-exchange deadline, ValueError for a body over `max_bytes`; FetchCancelled once
+        the fetcher's `cancel` is set)."""
+        return self._cancellable(self._get_bytes(url, max_bytes), self._cancel, url)
 
     def probe(self, url: str) -> tuple[str, str]:
         """(fault, reason) of one bare request to the site's root: tells "the site is down" from "this page

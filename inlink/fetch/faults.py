@@ -48,6 +48,11 @@ UNREACHABLE = frozenset({"dns_error", "connection_refused", "connection_reset", 
 RETRYABLE = frozenset({"timeout", "connection_refused", "connection_reset", "connection_error"})
 
 
+class FetchCancelled(Exception):
+    """The caller asked to stop while a page (or a sitemap) was being fetched (nothing about it is known). Here, not
+    in the client, so that sitemap reading lets it through without importing httpx."""
+
+
 class TooSlow(Exception):
     """A whole exchange (request, headers, body) outlasted its deadline: the server is there and answering, a byte
     now and then, which no per-read timeout catches (TOO_SLOW)."""

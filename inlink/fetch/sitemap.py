@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from inlink.fetch.faults import FetchCancelled
 from inlink.fetch.urls import clean_url, same_site, site_key, site_root, without_credentials
 from inlink.wording import counted
 
@@ -188,6 +189,8 @@ def sitemap_urls(url: str, fetcher, *, same_site_only: bool = True) -> tuple[lis
         seen.add(current)
         try:
             status, body, _ = fetcher.get_bytes(current, MAX_SITEMAP_BYTES)
+        except FetchCancelled:   # a pause or stop of the job: no fault of the sitemap's
+            raise
         except ValueError as exc:
             _sitemap_problem(current, str(exc), url, notes)
             continue
@@ -271,6 +274,8 @@ def _robots_sitemaps(root: str, fetcher) -> list[str]:
     robots = root + "/robots.txt"
     try:
         status, body, _ = fetcher.get_bytes(robots, 1_000_000)
+    except FetchCancelled:
+        raise
     except Exception:    # no robots.txt to read: the caller tries the usual place
         return []
     named = list(Protego.parse(robots_text(body)).sitemaps) if status == 200 else []

@@ -142,14 +142,16 @@ def _found_text(source: Mapping, found: UrlSource) -> str:
 def _discover(ctx: TaskContext, settings: FetchSettings) -> UrlSource:
     source = ctx.config["source"]
     try:
-        if source.get("url"):
-            with Fetcher(settings, site=source["url"]) as fetcher:
+        if source.get("url"):   # cancellable: an index of hundreds of sitemaps held a pause until all were read
+            with Fetcher(settings, site=source["url"], cancel=SimpleNamespace(is_set=ctx.should_stop)) as fetcher:
                 return read_source(source["url"], fetcher, same_site_only=settings.same_site_only)
         data = (ctx.input_dir / source["file"]).read_bytes()
         if "site" in source:    # the URL list start_fetch read the file into (a job made before kept the file)
             return UrlSource(urls=data.decode("utf-8").split("\n"), site=source["site"], notes=list(source["notes"]))
         return read_source(data, name=source.get("name") or source["file"],
                            same_site_only=settings.same_site_only)
+    except FetchCancelled:
+        raise PauseJob("Paused while reading the sitemap; it is read again on resume.") from None
     except SourceError as exc:
         if exc.unreachable:
             raise PauseJob(f"Paused: {exc}. Resume when the site can be reached.") from None
