@@ -10,7 +10,7 @@ import time
 import pandas as pd
 import pytest
 
-from fetch_server import SiteServer
+from fetch_server import Behaviour, SiteServer
 from jobtasks import REPO
 from waiting import wait_for
 
@@ -440,6 +440,38 @@ def test_a_page_that_an_http_refresh_header_sends_on_is_no_link_target(site):
     links = dataset.links_frame(rows)
     linked = set(links.loc[links["Source"] == site.url("library/allos.html"), "Destination"])
     assert site.url("library/json.html") in linked and site.url("library/os.html") not in linked
+
+
+def _closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (taken, then given back)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize("other_host", ["refuses connections", "answers 503 to everything"])
+def test_another_host_that_is_down_keeps_its_rows_and_never_pauses_the_job(site, site_root, manager, other_host):
+    """With --all-sites, a listed URL on another host that refused connections (or answered 503 to everything, its
+    home page too) paused the whole job at that URL, "the site cannot be reached", on every resume again: the pages
+    after it were never fetched. The job's own site answers, so that URL gets its row and the job goes on."""
+    other = SiteServer(site_root, behaviour=Behaviour(every_status=503)).start()
+    if other_host == "refuses connections":
+        other.stop()
+        other.port = _closed_port()
+    listed = [site.url(PAGES[0]), f"http://127.0.0.1:{other.port}/{PAGES[1]}", site.url(PAGES[2])]
+    try:
+        job = fetch_task.start_fetch(manager, "\n".join(listed).encode(), name="urls.txt",
+                                     options={**FAST, "retries": 1, "same_site_only": False})
+        meta = manager.wait(job, 60, until=("paused", "completed", "failed"))
+    finally:
+        other.stop()
+    assert meta["status"] == "completed", _story(manager, job, meta)
+    by_url = fetch_task.fetched_results(manager, job).set_index("Requested URL")
+    assert by_url.loc[listed[0], "Status"] == by_url.loc[listed[2], "Status"] == "OK"
+    assert by_url.loc[listed[1], "Status"] == ("Connection refused" if other_host == "refuses connections"
+                                                else "HTTP error")
 
 
 @pytest.mark.parametrize("action, status", [("pause", "paused"), ("stop", "stopped")])

@@ -6,7 +6,8 @@ is read as the job is made, and only the URLs read, without user names and passw
 fetches one URL per item, several in flight (Task.concurrency_for = the connections setting), committed in
 order. A page that fails still gets its row (status and plain reason). When a request cannot reach the site
 and a bare probe of the site's root fails too, the site is down (or the network is gone): the job pauses with
-a message and, once resumed, starts again at that very URL.
+a message and, once resumed, starts again at that very URL. Another host (--all-sites) that cannot be reached pauses
+the job only when its own site cannot be reached too: else that URL keeps its row and the job goes on.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from inlink.fetch import dataset, faults
 from inlink.fetch.client import FetchCancelled, Fetcher, FetchSettings
 from inlink.fetch.extract import MalformedPage, parse_page
 from inlink.fetch.sitemap import SourceError, UrlSource, is_url, read_source
-from inlink.fetch.urls import site_key, site_root, without_credentials
+from inlink.fetch.urls import host_key, site_key, site_root, without_credentials
 from inlink.fileio import atomic_write_bytes
 from inlink.jobs import JobManager, PauseJob, Task, TaskContext, register_task
 from inlink.tasks import kinds
@@ -92,9 +93,9 @@ class FetchTask(Task):
             raise PauseJob(f"Paused: the site's {result.reason}. Resume when it answers; fetching starts again at "
                            "this page.")
         if result.fault in faults.UNREACHABLE:
-            _pause_if_site_down(fetcher, result)
+            _pause_if_site_down(fetcher, result, ctx.state["site"])
         if result.status_code in SITE_REFUSES:
-            _pause_if_site_refuses(fetcher, result)
+            _pause_if_site_refuses(fetcher, result, ctx.state["site"])
         rows = ctx.state["written"].first_time(fetched_rows(result, ctx.state["site"], ctx.state["listed"]))
         for row in rows:
             ctx.count(**{STATUS_COUNTER + row["Status"]: 1})    # live counts per status, without reading results
@@ -158,9 +159,12 @@ def _discover(ctx: TaskContext, settings: FetchSettings) -> UrlSource:
         raise
 
 
-def _pause_if_site_down(fetcher: Fetcher, result) -> None:
+def _pause_if_site_down(fetcher: Fetcher, result, site: str | None) -> None:
+    """Pause when neither the page's host nor the job's site answers a bare request. Another host that is down (one
+    listed with --all-sites, a dead www. host of the site) is that page's fault, kept in its row: it paused the job
+    at that page on every resume, so the pages after it were never fetched."""
     fault, reason = fetcher.probe(result.url)
-    if fault in faults.UNREACHABLE:
+    if fault in faults.UNREACHABLE and _site_also(site, result, lambda: fetcher.probe(site)[0] in faults.UNREACHABLE):
         raise PauseJob(f"Paused: the site cannot be reached ({reason}) while fetching {result.url}. "
                        "Resume when it is back; fetching starts again at this page.")
 
@@ -169,15 +173,21 @@ def _pause_if_site_down(fetcher: Fetcher, result) -> None:
 SITE_REFUSES = (429, 503)
 
 
-def _pause_if_site_refuses(fetcher: Fetcher, result) -> None:
+def _pause_if_site_refuses(fetcher: Fetcher, result, site: str | None) -> None:
     """Pause when the home page too answers the 503 or 429 a page kept getting: a site in maintenance, or one
     limiting our requests, answers so to every page, and each was recorded as an HTTP error, the job "completed"
-    with no page to show and nothing for a resume to fetch again."""
+    with no page to show and nothing for a resume to fetch again. Another host doing so pauses only when the job's
+    site does too (_pause_if_site_down)."""
     status = fetcher.home_status(result.url)
-    if status in SITE_REFUSES:
+    if status in SITE_REFUSES and _site_also(site, result, lambda: fetcher.home_status(site) in SITE_REFUSES):
         why = "in maintenance or overloaded" if status == 503 else "limiting our requests (a lower rate may help)"
         raise PauseJob(f"Paused: the site answers {status} to every request, its home page too ({why}), while "
                        f"fetching {result.url}. Resume later; fetching starts again at this page.")
+
+
+def _site_also(site: str | None, result, fails: Callable[[], bool]) -> bool:
+    """Whether the job's site fails as the page's host did: the same host (or no site known), else `fails()`."""
+    return site is None or host_key(site) == host_key(result.url) or fails()
 
 
 class Written:
