@@ -451,12 +451,14 @@ def _closed_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.mark.parametrize("other_host", ["refuses connections", "answers 503 to everything"])
+@pytest.mark.parametrize("other_host", ["refuses connections", "answers 503 to everything",
+                                        "answers 503 to its robots.txt"])
 def test_another_host_that_is_down_keeps_its_rows_and_never_pauses_the_job(site, site_root, manager, other_host):
     """With --all-sites, a listed URL on another host that refused connections (or answered 503 to everything, its
-    home page too) paused the whole job at that URL, "the site cannot be reached", on every resume again: the pages
+    home page too, or to its robots.txt) paused the whole job at that URL, "the site cannot be reached", on every resume again: the pages
     after it were never fetched. The job's own site answers, so that URL gets its row and the job goes on."""
-    other = SiteServer(site_root, behaviour=Behaviour(every_status=503)).start()
+    other = SiteServer(site_root, behaviour=Behaviour(every_status=503) if "everything" in other_host
+                       else Behaviour(robots_errors=100)).start()
     if other_host == "refuses connections":
         other.stop()
         other.port = _closed_port()
@@ -470,8 +472,9 @@ def test_another_host_that_is_down_keeps_its_rows_and_never_pauses_the_job(site,
     assert meta["status"] == "completed", _story(manager, job, meta)
     by_url = fetch_task.fetched_results(manager, job).set_index("Requested URL")
     assert by_url.loc[listed[0], "Status"] == by_url.loc[listed[2], "Status"] == "OK"
-    assert by_url.loc[listed[1], "Status"] == ("Connection refused" if other_host == "refuses connections"
-                                                else "HTTP error")
+    assert by_url.loc[listed[1], "Status"] == {"refuses connections": "Connection refused",
+                                               "answers 503 to everything": "HTTP error",
+                                               "answers 503 to its robots.txt": "robots.txt unavailable"}[other_host]
 
 
 @pytest.mark.parametrize("action, status", [("pause", "paused"), ("stop", "stopped")])

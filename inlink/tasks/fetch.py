@@ -7,7 +7,8 @@ fetches one URL per item, several in flight (Task.concurrency_for = the connecti
 order. A page that fails still gets its row (status and plain reason). When a request cannot reach the site
 and a bare probe of the site's root fails too, the site is down (or the network is gone): the job pauses with
 a message and, once resumed, starts again at that very URL. Another host (--all-sites) that cannot be reached pauses
-the job only when its own site cannot be reached too: else that URL keeps its row and the job goes on.
+the job only when its own site cannot be reached too, and its robots.txt failing never does: else that URL keeps
+its row and the job goes on.
 """
 from __future__ import annotations
 
@@ -89,7 +90,8 @@ class FetchTask(Task):
             raise PauseJob(f"Paused while fetching {item}; it is fetched again on resume.") from None
         for note in fetcher.take_notes():
             ctx.log(note)
-        if result.fault == faults.ROBOTS_UNAVAILABLE:   # asked again on resume (a new run, a new robots.txt)
+        # the site's robots.txt is asked again on resume (a new run); another host's (--all-sites): that page's row
+        if result.fault == faults.ROBOTS_UNAVAILABLE and _site_also(ctx.state["site"], result, lambda: False):
             raise PauseJob(f"Paused: the site's {result.reason}. Resume when it answers; fetching starts again at "
                            "this page.")
         if result.fault in faults.UNREACHABLE:
