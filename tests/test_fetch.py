@@ -473,6 +473,21 @@ def test_the_lines_skipped_from_a_url_list_are_named():
         read_source(b"# nothing\nwords\n", name="urls.txt")
 
 
+def test_urls_in_quotes_or_angle_brackets_are_read_and_a_text_opening_with_one_is_a_list():
+    """A column copied from a crawler's CSV ("https://...") or URLs in angle brackets (<https://...>) were each "not an
+    http(s) URL": the whole list refused. A sitemap answering such a text raised lxml's ValueError ("Invalid tag name
+    'https:'"), no SourceError: a job failed on a class name, a foreground fetch on a bug."""
+    from inlink.fetch.sitemap import read_sitemap
+
+    listed = read_source(b'"Address"\n"https://a.example/x"\n<https://a.example/y>\n\'https://a.example/z\'\n',
+                         name="pasted URLs")
+    assert listed.urls == ["https://a.example/x", "https://a.example/y", "https://a.example/z"]
+    assert listed.notes == ["1 line is not an http(s) URL and was skipped: line 1 ('Address')"]
+    assert read_source(b"<https://a.example/y>\n", name="urls.txt").urls == ["https://a.example/y"]
+    with pytest.raises(SourceError, match="^sitemap.xml: not an XML sitemap \\(it opens with <https:>"):
+        read_sitemap(b"<https://a.example/y>\n", "sitemap.xml")
+
+
 def test_url_list_csv_and_xlsx_sources(site):
     urls = [site.url("library/json.html"), site.url("library/os.html")]
     listed = read_source(("# pages\n" + "\n".join(urls) + "\nhttp://other.example/x\nnot a url\n").encode(),

@@ -31,6 +31,7 @@ _WEB_PAGE_RE = re.compile(rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--(?:(
 _ROOT_CLOSED = re.compile(rb"</(?:[\w.-]+:)?(?:urlset|sitemapindex)\s*>\s*(?:<!--(?:(?!-->).)*-->\s*)*\Z", re.S)
 _UTF8_BOM = b"\xef\xbb\xbf"
 _MARKS_AND_SPACE = b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n"   # what may stand before a file's first character
+_MARKUP = re.compile(rb"<(?!https?:)", re.I)   # "<https://a.example/x>" is a URL in angle brackets: a list's line
 _TABLE_NAMES = (".csv", ".tsv", ".csv.gz", ".tsv.gz", ".xlsx", ".xlsm")   # exports the importer reads
 
 
@@ -127,10 +128,10 @@ def _named_like_table(data: bytes, label: str) -> bool:
 
 def _reads_like_markup(data: bytes) -> bool:
     """Whether a file opens with markup ("<"), after any byte-order mark, white space and UTF-16's zero bytes: a
-    sitemap file (or a web page, refused as one), never a URL list. Only "<?xml", "<urls" and "<site" were taken
+    sitemap file (or a web page, refused as one), never a URL list (whose URLs may stand in angle brackets). Only "<?xml", "<urls" and "<site" were taken
     for a sitemap, so one saved with a BOM, in UTF-16, opening with a comment or with a prefixed root
     ("<sm:urlset") was read as a URL list and refused: "no http(s) URLs found (e.g. '<?xml ...' on line 1)"."""
-    return data[:64].lstrip(_MARKS_AND_SPACE)[:1] == b"<"
+    return _MARKUP.match(data[:64].lstrip(_MARKS_AND_SPACE).replace(b"\x00", b"")) is not None
 
 
 def _reads_like_table(data: bytes) -> bool:
@@ -140,10 +141,17 @@ def _reads_like_table(data: bytes) -> bool:
 
 
 def _list_urls(text: str) -> tuple[list[str], list[int]]:
-    """The list's entries (blank and # lines left out) and the number of the line each stands on."""
-    entries = [(line.strip(), number) for number, line in enumerate(text.splitlines(), 1)
+    """The list's entries (blank and # lines left out, quotes or angle brackets around one taken off) and the
+    number of the line each stands on."""
+    entries = [(_unwrapped(line.strip()), number) for number, line in enumerate(text.splitlines(), 1)
                if line.strip() and not line.lstrip().startswith("#")]
     return [value for value, _ in entries], [number for _, number in entries]
+
+
+def _unwrapped(entry: str) -> str:
+    """An entry without the quotes or angle brackets around it: a column copied from a crawler's CSV ("https://...")
+    or a URL written as RFC 3986 delimits one (<https://...>) was "not an http(s) URL", every line skipped."""
+    return entry[1:-1].strip() if len(entry) > 1 and entry[0] + entry[-1] in ('""', "''", "<>") else entry
 
 
 def _table_urls(data: bytes, label: str, sheet: str | None = None) -> tuple[list[str], list[str]]:
@@ -322,7 +330,7 @@ def read_sitemap(data: bytes, label: str) -> Sitemap:
         raise SourceError(f"{label}: not an XML sitemap ({exc})") from None
     if root is None:
         raise SourceError(f"{label}: not an XML sitemap (empty or unreadable)")
-    kind = etree.QName(root).localname
+    kind = _root_name(root, label)
     if kind.lower() == "html":
         raise WebPageNotSitemap(f"{label}: not a sitemap: this is a web page")
     if kind not in ("urlset", "sitemapindex"):
@@ -331,6 +339,16 @@ def read_sitemap(data: bytes, label: str) -> Sitemap:
     if not parser.error_log and not cut:
         return Sitemap(kind, locs)
     return _read_in_part(data.strip(), label, kind, locs, parser.error_log[0] if parser.error_log else None)
+
+
+def _root_name(root, label: str) -> str:
+    """The root element's local name; SourceError when the forgiving parse made one of a text that is no XML name
+    ("<https://a.example/x>", a URL in angle brackets): lxml's ValueError escaped, "Invalid tag name 'https:'"."""
+    try:
+        return etree.QName(root).localname
+    except ValueError:
+        raise SourceError(f"{label}: not an XML sitemap (it opens with <{root.tag}>, which is no XML element)") \
+            from None
 
 
 def _own_locs(elements) -> list[str]:
