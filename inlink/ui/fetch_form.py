@@ -174,13 +174,18 @@ def fetched_from(upload, dataset) -> bool:
     return job is not None and st.session_state.get(_FROM_UPLOAD, {}).get(job) == upload.key
 
 
+#: what the URL file box takes: a sitemap file too (read_source reads one, as `cli.py fetch` does), which the box
+#: refused, so a sitemap saved from a site (a staging site's, one behind a login) could not be given here
+FILE_TYPES = ["txt", "xml", "csv", "xlsx", "gz"]
+
+
 def _form(manager) -> None:
     with st.form("fetch_form", border=False):
         sitemap = st.text_input("Sitemap URL", placeholder="https://www.example.com/sitemap.xml",
                                 help="A sitemap or sitemap index (gzipped sitemaps too).")
         pasted = st.text_area("Or paste URLs, one per line", height=100)
-        file = st.file_uploader("Or a URL file (TXT, or a CSV/XLSX export with a URL column)",
-                                type=["txt", "csv", "xlsx", "gz"], key="fetch.file")
+        file = st.file_uploader("Or a URL file (TXT), a sitemap file (XML) or a CSV/XLSX export with a URL column",
+                                type=FILE_TYPES, key="fetch.file")
         left, right = st.columns(2)
         connections = left.number_input("Connections at once", min_value=1, max_value=16, value=4,
                                         help="Be polite: most sites are fine with 4.")
