@@ -24,7 +24,8 @@ Paths (besides the site's own files):
   /no-location.html           301 without a Location; /bad-location.html: 302 to "http://[::1" (no URL)
   /multiple-choices.html      300 Multiple Choices, an HTML body and no Location
   /cookie/<path>              sets a cookie, then the page
-  any path in Behaviour.redirects / .answers: the redirect / answer set there; Behaviour.headers: headers added
+  any path in Behaviour.redirects / .answers: the redirect / answer set there; Behaviour.headers: headers added;
+                              Behaviour.busy: its first N requests answer 429 or 503 (Retry-After: 0)
   /copy<N>/<path>             the page under another path (bench: many distinct URLs)
 Every answer is delayed by Behaviour.latency_s (bench). Requests are logged with their headers.
 """
@@ -84,6 +85,7 @@ class Behaviour:
     redirects: dict = field(default_factory=dict)     # path -> (status, Location): a redirect a test sets up
     answers: dict = field(default_factory=dict)       # path -> (status, body bytes, Content-Type): a set answer
     headers: dict = field(default_factory=dict)       # path -> {name: value} added to the file served there
+    busy: dict = field(default_factory=dict)          # path -> (N, status): its first N requests answer status
 
     def allow_pages(self, paths=None) -> None:
         """Serve page requests only for these site paths ("library/json.html") from now on, holding the others
@@ -149,6 +151,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route(self, path: str, hits: int) -> None:
         b = self.b
+        if path in b.busy and hits <= b.busy[path][0]:
+            return self._send(b.busy[path][1], b"busy", "text/plain", {"Retry-After": "0"})
         if path in b.redirects:
             return self._redirect(*b.redirects[path])
         if path in b.answers:

@@ -152,3 +152,23 @@ def test_the_sitemaps_a_robots_txt_names_are_read_on_its_address_and_named_when_
     assert str(refused.value) == (f"{site.url('/')}: not a sitemap: this is a web page, and the sitemaps its site's "
                                   f"robots.txt names cannot be read ({site.url('gone.xml')}: the server answered 404): "
                                   "give the sitemap URL or a list of page URLs")
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_sitemap_answering_429_or_503_is_asked_again_as_a_page_is(site, status):
+    """A sitemap was asked once: one 429 of a rate limiter dropped a whole sitemap's URLs from an index ("skipped: the
+    server answered 429"), and a brief 503 of the sitemap given paused the job as if the site were down. It is asked
+    again after the Retry-After (else a backoff), as a page or a robots.txt is; one that keeps refusing is still
+    named."""
+    b = site.behaviour
+    b.sitemap_paths = ["library/json.html", "library/re.html"]
+    b.answers = {"/index.xml": (200, _index(site.url("sitemap-1.xml.gz"), site.url("sitemap-2.xml")), XML)}
+    b.busy = {"/sitemap-2.xml": (2, status), "/sitemap.xml": (1, status)}
+    for given in ("index.xml", "sitemap.xml"):
+        rows = fetch_task.run_fetch(site.url(given), options=FAST)
+        assert sorted(rows["Address"]) == [site.url("library/json.html"), site.url("library/re.html")], given
+        assert rows.attrs["notes"] == []
+    assert (b.seen["/sitemap-2.xml"], b.seen["/sitemap.xml"]) == (3, 2)
+    b.busy = {"/sitemap-2.xml": (100, status)}
+    rows = fetch_task.run_fetch(site.url("index.xml"), options={**FAST, "retries": 1})
+    assert rows.attrs["notes"] == [f"sitemap {site.url('sitemap-2.xml')} skipped: the server answered {status}"]

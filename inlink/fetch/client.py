@@ -431,7 +431,8 @@ class Fetcher:
             await asyncio.sleep(wait)
 
     def _robots_wait(self, attempt: int, headers) -> float | None:
-        """Seconds before asking a robots.txt that answered 5xx or 429 again, as for a page (None: give up)."""
+        """Seconds before asking a robots.txt or a sitemap that answered 5xx or 429 again, as for a page (None: give
+        up)."""
         wait = self._wait_after(headers, attempt)
         return wait if wait is not None and wait <= self.settings.max_wait_s else None
 
@@ -520,20 +521,33 @@ class Fetcher:
                      if coding and coding != "identity" and coding not in accepted), "")
 
     async def _get_bytes(self, url: str, max_bytes: int) -> tuple[int, bytes, str]:
+        """get_bytes on the loop: a 429 or 5xx is asked again as a page's is (Retry-After honoured, else backoff). A
+        sitemap was asked once: one 429 of a rate limiter dropped that sitemap's URLs from an index ("skipped"), and
+        a brief 503 of the sitemap given paused the job."""
         start = clean_url(url)
         if start is None:
             raise ValueError(f"{url!r} is not an http(s) URL")
-        host = self._host(start)
-        async with host.slots:
-            await host.pace()
-            on_site = self.site or start if self.settings.same_site_only else None
-            response, body, cut = await self._within_deadline(self._get_upto(start, max_bytes, on_site),
-                                                              "the answer", max_bytes)
+        host, attempt = self._host(start), 0
+        while True:
+            attempt += 1
+            response, body, cut = await self._get_once(start, max_bytes, host)
+            wait = self._robots_wait(attempt, response.headers) if response.status_code == 429 or \
+                response.status_code >= 500 else None
+            if wait is None:
+                break
+            host.hold_off(wait)
+            await asyncio.sleep(wait)
         if cut:
             raise ValueError(f"{url} is larger than {max_bytes:,} bytes")
         if scheme_of(str(response.url)) not in SCHEMES:
             raise ValueError(f"{url} redirected to a non-http(s) address")
         return response.status_code, body, str(response.url)
+
+    async def _get_once(self, start: str, max_bytes: int, host: _Host) -> tuple[httpx.Response, bytes, bool]:
+        async with host.slots:
+            await host.pace()
+            on_site = self.site or start if self.settings.same_site_only else None
+            return await self._within_deadline(self._get_upto(start, max_bytes, on_site), "the answer", max_bytes)
 
     async def _get_within_deadline(self, url: str, max_bytes: int, what: str) -> tuple[httpx.Response, bytes, bool]:
         """A resource that is not a page (a robots.txt), redirects followed by httpx: (its closed response,
