@@ -488,6 +488,27 @@ def test_urls_in_quotes_or_angle_brackets_are_read_and_a_text_opening_with_one_i
         read_sitemap(b"<https://a.example/y>\n", "sitemap.xml")
 
 
+def test_a_long_list_reads_each_url_twice_at_most(monkeypatch):
+    """Reading a list cleaned each URL seven times (its site asked again for the main site, and twice more to keep
+    it or not): a sitemap of 50,000 URLs, the protocol's most, took 4 s before its job could start, and an index of
+    ten of them 40 s."""
+    from inlink.fetch import sitemap, urls
+
+    calls = []
+
+    def counted_clean_url(url, base=None):
+        calls.append(url)
+        return clean_url(url, base)
+
+    clean_url = urls.clean_url
+    monkeypatch.setattr(urls, "clean_url", counted_clean_url)
+    monkeypatch.setattr(sitemap, "clean_url", counted_clean_url)
+    listed = [f"https://www.a.example/p{n}" for n in range(1000)] + ["https://b.example/x"]
+    found = read_source("\n".join(listed).encode(), name="urls.txt")
+    assert len(found.urls) == 1000 and found.site == "https://www.a.example"
+    assert len(calls) <= 2 * len(listed) + 10
+
+
 def test_url_list_csv_and_xlsx_sources(site):
     urls = [site.url("library/json.html"), site.url("library/os.html")]
     listed = read_source(("# pages\n" + "\n".join(urls) + "\nhttp://other.example/x\nnot a url\n").encode(),
