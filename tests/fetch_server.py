@@ -25,7 +25,8 @@ Paths (besides the site's own files):
   /multiple-choices.html      300 Multiple Choices, an HTML body and no Location
   /cookie/<path>              sets a cookie, then the page
   any path in Behaviour.redirects / .answers: the redirect / answer set there; Behaviour.headers: headers added;
-                              Behaviour.busy: its first N requests answer 429 or 503 (Retry-After: 0)
+                              Behaviour.busy: its first N requests answer 429 or 503 (Retry-After: 0), or are
+                              dropped without an answer
   /copy<N>/<path>             the page under another path (bench: many distinct URLs)
 Every answer is delayed by Behaviour.latency_s (bench). Requests are logged with their headers.
 """
@@ -86,6 +87,7 @@ class Behaviour:
     answers: dict = field(default_factory=dict)       # path -> (status, body bytes, Content-Type): a set answer
     headers: dict = field(default_factory=dict)       # path -> {name: value} added to the file served there
     busy: dict = field(default_factory=dict)          # path -> (N, status): its first N requests answer status
+                                                      # (0: the connection is dropped without an answer)
 
     def allow_pages(self, paths=None) -> None:
         """Serve page requests only for these site paths ("library/json.html") from now on, holding the others
@@ -152,7 +154,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _route(self, path: str, hits: int) -> None:
         b = self.b
         if path in b.busy and hits <= b.busy[path][0]:
-            return self._send(b.busy[path][1], b"busy", "text/plain", {"Retry-After": "0"})
+            return self._send(b.busy[path][1], b"busy", "text/plain", {"Retry-After": "0"}) if b.busy[path][1] \
+                else self._reset()
         if path in b.redirects:
             return self._redirect(*b.redirects[path])
         if path in b.answers:

@@ -521,16 +521,21 @@ class Fetcher:
                      if coding and coding != "identity" and coding not in accepted), "")
 
     async def _get_bytes(self, url: str, max_bytes: int) -> tuple[int, bytes, str]:
-        """get_bytes on the loop: a 429 or 5xx is asked again as a page's is (Retry-After honoured, else backoff). A
-        sitemap was asked once: one 429 of a rate limiter dropped that sitemap's URLs from an index ("skipped"), and
-        a brief 503 of the sitemap given paused the job."""
+        """get_bytes on the loop: a 429 or 5xx, a dropped connection or a timeout is asked again as a page's is
+        (Retry-After honoured, else backoff). A sitemap was asked once: one 429 of a rate limiter, or one connection
+        dropped midway through a large sitemap, lost that sitemap's URLs from an index ("skipped"), and a brief 503
+        of the sitemap given paused the job."""
         start = clean_url(url)
         if start is None:
             raise ValueError(f"{url!r} is not an http(s) URL")
         host, attempt = self._host(start), 0
         while True:
             attempt += 1
-            response, body, cut = await self._get_once(start, max_bytes, host)
+            try:
+                response, body, cut = await self._get_once(start, max_bytes, host)
+            except httpx.HTTPError as exc:
+                await self._retry_after_error(exc, attempt)
+                continue
             wait = self._robots_wait(attempt, response.headers) if response.status_code == 429 or \
                 response.status_code >= 500 else None
             if wait is None:
@@ -542,6 +547,15 @@ class Fetcher:
         if scheme_of(str(response.url)) not in SCHEMES:
             raise ValueError(f"{url} redirected to a non-http(s) address")
         return response.status_code, body, str(response.url)
+
+    async def _retry_after_error(self, exc: httpx.HTTPError, attempt: int) -> None:
+        """Wait before asking again after a failure worth another attempt (faults.RETRYABLE); else, or once the
+        retries are spent, raise it again. A redirect to no URL (_UnusableLocation) is an answer: never asked again."""
+        retryable = not isinstance(exc, _UnusableLocation) and faults.classify_exception(exc)[0] in faults.RETRYABLE
+        wait = self._wait_after(httpx.Headers(), attempt) if retryable else None
+        if wait is None:
+            raise exc
+        await asyncio.sleep(wait)
 
     async def _get_once(self, start: str, max_bytes: int, host: _Host) -> tuple[httpx.Response, bytes, bool]:
         async with host.slots:
