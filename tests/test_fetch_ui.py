@@ -316,3 +316,24 @@ def test_a_sitemap_file_is_taken_by_the_url_file_box_and_its_pages_fetched(site)
     assert "xml" in [kind.lstrip(".") for kind in box.proto.type]    # what the browser lets the user pick
     box.upload("sitemap.xml", sitemap, "application/xml")
     assert _fetched_addresses(app, "Fetch pages") == sorted(site.url(p) for p in PAGES)
+
+
+def test_a_page_over_the_default_size_cap_is_fetched_once_the_form_raises_it(site):
+    """The dashboard offered no page size cap (`cli.py fetch --max-mb`): a page over 5 MB, such as a manual on one
+    page, was "Page too large" with no way to fetch it from here."""
+    from inlink.ui.fetch_form import LARGEST_PAGE
+
+    manual = b"<html><head><title>Manual</title></head><body><main><h1>Manual</h1>" + (
+        b"<p>Every chapter of the manual on one page, as some sites publish it.</p>" * 90_000) + b"</main></body></html>"
+    assert 6_000_000 < len(manual) < 7_000_000
+    site.behaviour.answers = {"/manual.html": (200, manual, "text/html; charset=utf-8")}
+    app = open_page("upload")
+    assert next(n for n in app.number_input if n.label == LARGEST_PAGE).value == 5.0
+    app.text_area[0].input(site.url("manual.html"))
+    next(n for n in app.number_input if n.label == LARGEST_PAGE).set_value(10.0)
+    assert _fetched_addresses(app, "Fetch pages") == [site.url("manual.html")]
+    from inlink.ui.manager import get_manager
+
+    [job] = [j for j in get_manager().list_jobs() if j["task"] == "site_fetch"]
+    assert job["config"]["options"]["max_bytes"] == 10_000_000
+    assert job["summary"]["statuses"] == {"OK": 1}

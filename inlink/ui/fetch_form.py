@@ -177,6 +177,9 @@ def fetched_from(upload, dataset) -> bool:
 #: what the URL file box takes: a sitemap file too (read_source reads one, as `cli.py fetch` does), which the box
 #: refused, so a sitemap saved from a site (a staging site's, one behind a login) could not be given here
 FILE_TYPES = ["txt", "xml", "csv", "xlsx", "gz"]
+#: the page size cap (`cli.py fetch --max-mb`), which the dashboard did not offer: a page over 5 MB, such as a
+#: manual on one page, was "Page too large" with no way to fetch it from here
+LARGEST_PAGE = "Largest page, MB"
 
 
 def _form(manager) -> None:
@@ -186,11 +189,14 @@ def _form(manager) -> None:
         pasted = st.text_area("Or paste URLs, one per line", height=100)
         file = st.file_uploader("Or a URL file (TXT), a sitemap file (XML) or a CSV/XLSX export with a URL column",
                                 type=FILE_TYPES, key="fetch.file")
-        left, right = st.columns(2)
+        left, middle, right = st.columns(3, vertical_alignment="bottom")   # a label on two lines at 1,024 px
         connections = left.number_input("Connections at once", min_value=1, max_value=16, value=4,
                                         help="Be polite: most sites are fine with 4.")
-        rate = right.number_input("Requests per second at most", min_value=0.5, max_value=50.0, value=5.0,
-                                  step=0.5)
+        rate = middle.number_input("Requests per second at most", min_value=0.5, max_value=50.0, value=5.0,
+                                   step=0.5)
+        largest = right.number_input(LARGEST_PAGE, min_value=0.5, max_value=100.0, value=5.0, step=1.0,
+                                     help="A larger page is not downloaded: it is listed as \"Page too large\". "
+                                          "Raise it for a site of long single-page manuals.")
         submitted = st.form_submit_button("Fetch pages", type="primary", icon=":material/download:")
     if submitted:
         given = [(file.getvalue(), file.name) if file is not None else None,
@@ -202,7 +208,8 @@ def _form(manager) -> None:
             return
         if sitemap.strip() and not _has_scheme(sitemap.strip()):
             return
-        _start(manager, *chosen[0], {"connections": int(connections), "rate_per_s": float(rate)})
+        _start(manager, *chosen[0], {"connections": int(connections), "rate_per_s": float(rate),
+                                     "max_bytes": int(largest * 1_000_000)})
 
 
 def _start(manager, source, name, options, sheet: str | None = None) -> None:
