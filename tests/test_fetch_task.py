@@ -98,6 +98,20 @@ def test_a_sitemap_that_answers_404_fails_the_job_in_plain_words(site, manager):
                                "answered 404")
 
 
+def test_a_sitemap_that_keeps_answering_429_pauses_the_job_and_is_read_on_resume(site, manager):
+    """A sitemap that kept answering 429 (a rate limiter, past its retries) failed the job, as a missing one does,
+    while a 503 paused it: the site asks for fewer requests, and a resume later reads it."""
+    site.behaviour.sitemap_paths = PAGES[:2]
+    site.behaviour.busy = {"/sitemap.xml": (2, 429)}
+    job = fetch_task.start_fetch(manager, site.url("sitemap.xml"), options={**FAST, "retries": 1})
+    meta = manager.wait(job, 60, until=("paused", "completed", "failed"))
+    assert meta["status"] == "paused", _story(manager, job, meta)
+    assert meta["message"] == f"Paused: sitemap {site.url('sitemap.xml')}: the server answered 429. Resume when the " \
+                              "site can be reached."
+    manager.resume(job)
+    assert manager.wait(job, 60)["summary"]["statuses"] == {"OK": 2}
+
+
 def test_the_job_pauses_when_the_site_goes_down_and_resumes_where_it_was(site_root, manager):
     server = SiteServer(site_root).start()
     port = server.port

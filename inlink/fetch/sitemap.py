@@ -211,8 +211,8 @@ def sitemap_urls(url: str, fetcher, *, same_site_only: bool = True) -> tuple[lis
             _sitemap_problem(current, problem, url, notes, unreachable=code in UNREACHABLE)
             continue
         if status != 200:
-            _sitemap_problem(current, f"the server answered {status}", url, notes, unreachable=status >= 500,
-                             missing=status in (404, 410))
+            _sitemap_problem(current, f"the server answered {status}", url, notes,   # 429: fewer requests, later
+                             unreachable=status >= 500 or status == 429, missing=status in (404, 410))
             continue
         try:
             kind, locs, problem = read_sitemap(body, current)
