@@ -174,3 +174,20 @@ def test_a_sitemap_answering_429_or_503_is_asked_again_as_a_page_is(site, status
     [note] = rows.attrs["notes"]
     assert note.startswith(f"sitemap {site.url('sitemap-2.xml')} skipped: " + (
         f"the server answered {status}" if status else "the connection was dropped mid-answer ("))
+
+
+def test_a_sitemap_whose_urls_are_all_on_another_site_fetches_the_pages_of_that_site(site):
+    """A sitemap kept on another host than its pages (a CDN, a storage bucket: the protocol allows it when the site's
+    robots.txt names it) was refused, "no URLs on the site ...: `cli.py fetch --all-sites` reads them too", an option
+    the dashboard does not have. The site most of its URLs are on is read, said in a note; a third site's URLs are
+    still skipped."""
+    pages_site = f"http://localhost:{site.port}"                      # another host than 127.0.0.1: another site
+    site.behaviour.answers = {"/bucket/sitemap.xml": (200, _urlset(
+        f"{pages_site}/library/json.html", f"{pages_site}/library/re.html", "http://third.example/x"), XML)}
+    rows = fetch_task.run_fetch(site.url("bucket/sitemap.xml"), options=FAST)
+    assert sorted(rows["Address"]) == [f"{pages_site}/library/json.html", f"{pages_site}/library/re.html"]
+    assert set(rows["Status"]) == {"OK"} and rows.attrs["site"] == pages_site
+    assert rows.attrs["notes"] == [
+        f"no URL of the sitemap is on its own site, 127.0.0.1:{site.port}: the pages listed on localhost:{site.port}, "
+        "where most of them are, are fetched",
+        f"1 URL on other sites than localhost:{site.port} was skipped (e.g. http://third.example/x)"]

@@ -435,6 +435,8 @@ def _finish(raw: list[str], notes: list[str], same_site_only: bool, site: str | 
                              if any(raw[index].strip().startswith("/") for index in bad) else ""))
     key = functools.cache(site_key)   # each URL's once: asked 6 times a URL, 50,000 URLs took 4 s
     site = site_root(site or _main_site(urls, key))   # it was the sitemap's URL or the first page's, shown as the site
+    if same_site_only and not any(key(url) == key(site) for url in urls):
+        site = _site_of_the_pages(site, urls, key, notes)
     kept_bad = set(_paths_on_the_site([raw[index] for index in bad], site, urls, seen, notes))
     bad = [index for index in bad if raw[index] in kept_bad]
     if same_site_only:
@@ -450,11 +452,17 @@ def _finish(raw: list[str], notes: list[str], same_site_only: bool, site: str | 
         notes.append(f"{counted(len(offsite), 'URL')} on other sites than {site_key(site)} "
                      f"{'was' if len(offsite) == 1 else 'were'} skipped"
                      + _which(lines and [line_of[url] for url in offsite], offsite[0], len(offsite)))
-    if not urls:
-        raise SourceError(f"no URLs on the site {site_key(site)}" + (
-            f": the {counted(len(offsite), 'URL')} listed {'is' if len(offsite) == 1 else 'are'} on other sites "
-            f"(e.g. {offsite[0]}); `cli.py fetch --all-sites` reads them too" if offsite else ""))
-    return UrlSource(urls=urls, site=site, notes=notes)
+    return UrlSource(urls=urls, site=site, notes=notes)   # never empty: the site is one a URL is on
+
+
+def _site_of_the_pages(sitemap_site: str, urls: list[str], key: Callable[[str], str], notes: list[str]) -> str:
+    """The site of a sitemap none of whose URLs is on its own site (a sitemap kept on a CDN or a storage bucket, as
+    the protocol allows when the site's robots.txt names it): the site most of them are on, said. It was refused,
+    "no URLs on the site cdn.example.com", and the dashboard has no --all-sites to read them anyway."""
+    pages_site = site_root(_main_site(urls, key))
+    notes.append(f"no URL of the sitemap is on its own site, {site_key(sitemap_site)}: the pages listed on "
+                 f"{site_key(pages_site)}, where most of them are, are fetched")
+    return pages_site
 
 
 def _quoted(value: str) -> str:
