@@ -491,6 +491,19 @@ def test_another_host_that_is_down_keeps_its_rows_and_never_pauses_the_job(site,
                                                "answers 503 to its robots.txt": "robots.txt unavailable"}[other_host]
 
 
+def test_a_page_on_the_www_host_of_the_jobs_site_is_on_its_site_when_it_fails():
+    """Another site failing is that page's row (above); the www. host of the job's own site is no other site: a sitemap
+    on example.com listing www.example.com pages whose robots.txt kept answering 503 still pauses the job."""
+    from types import SimpleNamespace
+
+    def page(url):
+        return SimpleNamespace(url=url)
+
+    assert fetch_task._site_also("https://a.example", page("https://www.a.example/x"), lambda: False)
+    assert not fetch_task._site_also("https://a.example", page("https://b.example/x"), lambda: False)
+    assert fetch_task._site_also("https://a.example", page("https://b.example/x"), lambda: True)
+
+
 @pytest.mark.parametrize("action, status", [("pause", "paused"), ("stop", "stopped")])
 def test_a_job_reading_a_large_sitemap_index_pauses_or_stops_at_once_and_reads_it_again_on_resume(site, manager,
                                                                                                     action, status):

@@ -6,7 +6,7 @@ is read as the job is made, and only the URLs read, without user names and passw
 fetches one URL per item, several in flight (Task.concurrency_for = the connections setting), committed in
 order. A page that fails still gets its row (status and plain reason). When a request cannot reach the site
 and a bare probe of the site's root fails too, the site is down (or the network is gone): the job pauses with
-a message and, once resumed, starts again at that very URL. Another host (--all-sites) that cannot be reached pauses
+a message and, once resumed, starts again at that very URL. Another site (--all-sites) that cannot be reached pauses
 the job only when its own site cannot be reached too, and its robots.txt failing never does: else that URL keeps
 its row and the job goes on.
 """
@@ -24,7 +24,7 @@ from inlink.fetch import dataset, faults
 from inlink.fetch.client import FetchCancelled, Fetcher, FetchSettings
 from inlink.fetch.extract import MalformedPage, parse_page
 from inlink.fetch.sitemap import SourceError, UrlSource, is_url, read_source
-from inlink.fetch.urls import host_key, site_key, site_root, without_credentials
+from inlink.fetch.urls import site_key, site_root, without_credentials
 from inlink.fileio import atomic_write_bytes
 from inlink.jobs import JobManager, PauseJob, Task, TaskContext, register_task
 from inlink.tasks import kinds
@@ -162,9 +162,9 @@ def _discover(ctx: TaskContext, settings: FetchSettings) -> UrlSource:
 
 
 def _pause_if_site_down(fetcher: Fetcher, result, site: str | None) -> None:
-    """Pause when neither the page's host nor the job's site answers a bare request. Another host that is down (one
-    listed with --all-sites, a dead www. host of the site) is that page's fault, kept in its row: it paused the job
-    at that page on every resume, so the pages after it were never fetched."""
+    """Pause when the page's host does not answer a bare request, and, for a page of another site (listed with
+    --all-sites), the job's site does not either: another site that is down is that page's fault, kept in its row.
+    It paused the job at that page on every resume, so the pages after it were never fetched."""
     fault, reason = fetcher.probe(result.url)
     if fault in faults.UNREACHABLE and _site_also(site, result, lambda: fetcher.probe(site)[0] in faults.UNREACHABLE):
         raise PauseJob(f"Paused: the site cannot be reached ({reason}) while fetching {result.url}. "
@@ -188,8 +188,9 @@ def _pause_if_site_refuses(fetcher: Fetcher, result, site: str | None) -> None:
 
 
 def _site_also(site: str | None, result, fails: Callable[[], bool]) -> bool:
-    """Whether the job's site fails as the page's host did: the same host (or no site known), else `fails()`."""
-    return site is None or host_key(site) == host_key(result.url) or fails()
+    """Whether the job's site fails as the page's host did: the page is on it (its www. host too, or no site is
+    known), else `fails()` says."""
+    return site is None or site_key(site) == site_key(result.url) or fails()
 
 
 class Written:
