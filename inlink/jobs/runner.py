@@ -250,6 +250,8 @@ class JobRunner:
                 self._log("step_finished", f"Step {index + 1}/{len(steps)} '{step}' finished.")
                 self.last_step_done = step
             except PauseJob as exc:
+                if self.asked():   # the task gave its step up for a request: a shutdown's "release" requeues the
+                    return self._requested_outcome()   # job (it was left paused), a stop stops it
                 return Outcome(JobStatus.PAUSED, str(exc) or f"Paused during step '{step}'.")
             except StorageError as exc:
                 return self._storage_outcome(exc)
