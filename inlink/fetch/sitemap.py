@@ -131,9 +131,10 @@ def _named_like_table(data: bytes, label: str) -> bool:
 
 def _reads_like_markup(data: bytes) -> bool:
     """Whether a file opens with markup ("<"), after any byte-order mark, white space and UTF-16's zero bytes: a
-    sitemap file (or a web page, refused as one), never a URL list (whose URLs may stand in angle brackets). Only "<?xml", "<urls" and "<site" were taken
-    for a sitemap, so one saved with a BOM, in UTF-16, opening with a comment or with a prefixed root
-    ("<sm:urlset") was read as a URL list and refused: "no http(s) URLs found (e.g. '<?xml ...' on line 1)"."""
+    sitemap file (or a web page, refused as one), never a URL list (whose URLs may stand in angle brackets). Only
+    "<?xml", "<urls" and "<site" were taken for a sitemap, so one saved with a BOM, in UTF-16, opening with a comment
+    or with a prefixed root ("<sm:urlset") was read as a URL list and refused: "no http(s) URLs found (e.g. '<?xml
+    ...' on line 1)"."""
     return _MARKUP.match(data[:64].lstrip(_MARKS_AND_SPACE).replace(b"\x00", b"")) is not None
 
 
