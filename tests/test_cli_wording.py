@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -859,8 +860,28 @@ def test_a_crawl_without_text_is_refused_in_the_command_lines_words(tmp_path):
     refused = CliRunner().invoke(cli_module.cli, ["jobs", "start", str(pages)])
     assert refused.exit_code == 1
     assert ("name the column that holds it with `--column 'content=HEADER'`, or fetch the pages with `inlink fetch "
-            "urlsonly.csv --out-pages pages.csv --out-links links.csv`.") in refused.stderr
+            f"{pages} --out-pages pages.csv --out-links links.csv`.") in refused.stderr
     assert "dashboard" not in refused.stderr and "Upload page" not in refused.stderr
+
+
+@pytest.mark.parametrize("command", [["suggest", "-o", "out.csv"], ["jobs", "start", "--label", "crawl"]])
+def test_the_fetch_command_a_refusal_names_runs_from_where_the_user_is(tmp_path, command):
+    """The refusal of a crawl without text named its `cli.py fetch` by the file's name alone ("fetch no text.csv"):
+    run where the user was, in another folder than the file's, it found no file, and the space split the name in
+    two. It names the file as given, quoted for the shell."""
+    (tmp_path / "my crawls").mkdir()
+    (tmp_path / "my crawls" / "no text.csv").write_text("Address,Title 1\nhttps://example.com/,Home\n"
+                                                        "https://example.com/a,A\n")
+    here = tmp_path / "work"
+    here.mkdir()
+    given = "../my crawls/no text.csv"
+    refused = subprocess.run([sys.executable, str(REPO / "cli.py"), "--jobs-dir", str(tmp_path / "jobs"), *command,
+                              given], cwd=here, capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 1, refused.stderr
+    named = refused.stderr.split("fetch the pages with `", 1)[1].split("`", 1)[0]
+    program, fetch, source, *rest = shlex.split(named)
+    assert (program, fetch, rest) == ("cli.py", "fetch", ["--out-pages", "pages.csv", "--out-links", "links.csv"])
+    assert source == given and (here / source).is_file()
 
 
 def test_jobs_export_refuses_a_name_other_than_csv_or_xlsx_as_the_readme_says(tmp_path):
@@ -940,7 +961,7 @@ def test_messages_name_the_command_as_it_was_run(tmp_path, program):
     twin = run_as("jobs", "start", pages)                                  # click's own error path
     assert twin.returncode == 1 and f"follow it with `{name} jobs status {job_id}`" in twin.stderr, twin.stderr
     refused = run_as("jobs", "start", bare)                                # the site importer's sentence
-    assert refused.returncode == 1 and f"fetch the pages with `{name} fetch urlsonly.csv" in refused.stderr
+    assert refused.returncode == 1 and f"fetch the pages with `{name} fetch {bare}" in refused.stderr
     assert f"Usage: {name} " in run_as("jobs", "--help").stdout
     meta = jobs_dir / f"{job_id}.json"                                     # a job's saved message names cli.py
     meta.write_text(json.dumps({**json.loads(meta.read_text()), "message": "Raise the budget and resume the job to "

@@ -180,12 +180,13 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
                                exclude, (min_confidence, high_confidence, medium_confidence))
     _warn_no_key(engine)
     try:
-        job_id = task.start_analysis(
-            manager_for(ctx), _file_bytes(pages), pages_name=pages.name,
-            links=_file_bytes(links) if links else None, links_name=links.name if links else None,
-            engine=engine, options=options,
-            label=label, on_report=_echo_report, refuse_identical=not again, on_patterns=_echo_pattern_reach,
-            **_site_options(same_site, sheet, links_sheet, columns))
+        with _fetch_named_as_given(task, pages):
+            job_id = task.start_analysis(
+                manager_for(ctx), _file_bytes(pages), pages_name=pages.name,
+                links=_file_bytes(links) if links else None, links_name=links.name if links else None,
+                engine=engine, options=options,
+                label=label, on_report=_echo_report, refuse_identical=not again, on_patterns=_echo_pattern_reach,
+                **_site_options(same_site, sheet, links_sheet, columns))
     except task.IdenticalAnalysis as twin:
         raise click.ClickException(f"{twin}: nothing was queued (follow it with `{program()} jobs status "
                                    f"{twin.job.job_id}`; --again queues a second one)") from None
@@ -212,6 +213,16 @@ def _echo_pattern_reach(left_out: int, pages: int, unmatched: list[str]) -> None
     if pages and left_out == pages:
         click.echo(f"note: the --exclude patterns leave out every page ({_count(pages, 'page')}): the job will "
                    "analyse none", err=True)
+
+
+@contextlib.contextmanager
+def _fetch_named_as_given(task, pages: Path):
+    """A crawl with nothing to analyse is refused with a `cli.py fetch` naming the pages file as it was given (the
+    import knows its name alone: the command, copied from another folder, did not find the file)."""
+    try:
+        yield
+    except task.site_import().NothingToAnalyse as refused:
+        raise refused.fetching_from(str(pages)) from None
 
 
 def _file_bytes(path: Path) -> bytes:
@@ -251,9 +262,11 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
                     click.progressbar(length=total, label="analysing pages", file=sys.stderr)))
             bars[0].update(done - bars[0].pos)
         try:
-            summary = run_to_csv(pages, links, engine=engine, out_path=out, progress=progress, options=options,
-                                 on_report=_echo_report, on_wait=lambda said: click.echo(f"\nnote: {said}", err=True),
-                                 **_site_options(same_site, sheet, links_sheet, columns))
+            with _fetch_named_as_given(task, pages):
+                summary = run_to_csv(pages, links, engine=engine, out_path=out, progress=progress, options=options,
+                                     on_report=_echo_report,
+                                     on_wait=lambda said: click.echo(f"\nnote: {said}", err=True),
+                                     **_site_options(same_site, sheet, links_sheet, columns))
         except Exception as exc:
             _note_another_model(exc)
             raise

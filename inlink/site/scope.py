@@ -17,8 +17,9 @@ the usual case: Screaming Frog's default "Internal: HTML" export has none).
 from __future__ import annotations
 
 import re
+import shlex
 from collections import Counter
-from typing import Iterable
+from typing import Callable, Iterable
 
 import pandas as pd
 
@@ -46,13 +47,24 @@ class NothingToAnalyse(SiteDataError):
     """No page of an import can be analysed; the message (str: the command line's words) says why and what to do,
     and in_words_of(front) says it in a front end's words."""
 
-    def __init__(self, message: str, file: str | None = None, *, words: dict[str, str] | None = None):
+    def __init__(self, message: str, file: str | None = None, *, words: dict[str, str] | None = None,
+                 fetching: Callable[[str], str] | None = None):
         super().__init__(message, file=file)
         self.words = dict(words or {})
+        self._fetching = fetching
 
     def in_words_of(self, front: str) -> str:
         """The message with the hints of `front` (CLI or DASHBOARD), the file named first as str() names it."""
         return SiteDataError(self.words.get(front, self.detail), file=self.file).args[0]
+
+    def fetching_from(self, path: str) -> NothingToAnalyse:
+        """This refusal with its command line's `cli.py fetch` naming the pages file by `path`, as the user gave it.
+
+        The import knows the file by its name alone ("crawl.csv"): a command copied from the message, run from
+        another folder than the file's, was refused ("File 'crawl.csv' does not exist"), and a name with a space
+        split into two arguments."""
+        detail = self._fetching(path) if self._fetching else self.detail
+        return NothingToAnalyse(detail, file=self.file, words={**self.words, CLI: detail})
 
 
 def host_scope(urls: pd.Series, site_hosts: Iterable[str] | None,
@@ -125,7 +137,8 @@ def require_analysable(site) -> None:
     if _has_worded_target(pages) or analysable(pages).any():
         return
     words = {front: nothing_to_analyse(pages, report.text_column, report.file, front) for front in HINTS}
-    raise NothingToAnalyse(words[CLI], file=report.file, words=words)
+    raise NothingToAnalyse(words[CLI], file=report.file, words=words, fetching=lambda path: nothing_to_analyse(
+        pages, report.text_column, report.file, CLI, source=path))
 
 
 def _has_worded_target(pages: pd.DataFrame) -> bool:
@@ -138,10 +151,12 @@ def _has_worded_target(pages: pd.DataFrame) -> bool:
                for text, target in zip(pages["content"].tolist(), pages["is_target"].tolist()) if target is True)
 
 
-def nothing_to_analyse(pages: pd.DataFrame, text_column: str, file: str, front: str = CLI) -> str:
-    """Why no page can be analysed, and what to do about it, in the words of `front` (HINTS)."""
+def nothing_to_analyse(pages: pd.DataFrame, text_column: str, file: str, front: str = CLI,
+                       source: str | None = None) -> str:
+    """Why no page can be analysed, and what to do about it, in the words of `front` (HINTS); the command to fetch
+    the pages names the file as `source` (its path as given), else by its name, quoted for a shell."""
     hints = HINTS[front]
-    fetch = hints["fetch"].format(file=file)
+    fetch = hints["fetch"].format(file=shlex.quote(source or file))
     if not text_column:
         return (f"no page can be analysed: the file has no body text column, so none of its {len(pages):,} "
                 "pages has text to place a link in (Screaming Frog's \"Internal: HTML\" export has none unless a "
