@@ -244,7 +244,8 @@ def test_fetch_refuses_to_write_its_links_over_its_pages_or_its_source(tmp_path)
 
 
 def test_a_robots_crawl_delay_that_slows_the_fetch_is_said_at_once_and_in_the_job_events(site, tmp_path):
-    """A Crawl-delay of 5 s made a 33-page fetch take 3 minutes without a word."""
+    """A Crawl-delay of 5 s made a 33-page fetch take 3 minutes without a word. What ends the wait is said in each
+    command's words: `fetch` said "pause or stop ends the wait at once", and has neither; Ctrl-C ends it."""
     site.behaviour.robots = "User-agent: *\nCrawl-delay: 0.3\nDisallow: /distutils/\n"
     site.behaviour.sitemap_paths = PAGES[:3]
     done = cli("fetch", site.url("sitemap.xml"), "--out-pages", str(tmp_path / "p.csv"), "--out-links",
@@ -253,10 +254,12 @@ def test_a_robots_crawl_delay_that_slows_the_fetch_is_said_at_once_and_in_the_jo
     said = f"robots.txt of 127.0.0.1:{site.port} asks for 0.3 s between requests (Crawl-delay): its pages are " \
            "fetched at that pace, one every 0.3 s, instead of up to 10 a second"
     assert done.stderr.count(said) == 1
+    assert "at that pace (Ctrl-C stops the fetch at once)" in done.stderr and "pause" not in done.stderr
     jobs = tmp_path / "jobs"
     job_id = cli("jobs", "fetch", site.url("sitemap.xml"), jobs_dir=jobs).stdout.strip()
     assert cli("jobs", "worker", jobs_dir=jobs).returncode == 0
-    assert said.replace("up to 10", "up to 5") in cli("jobs", "status", job_id, jobs_dir=jobs).stdout
+    status = " ".join(cli("jobs", "status", job_id, jobs_dir=jobs).stdout.split())
+    assert said.replace("up to 10", "up to 5") in status and "(pause or stop ends the wait at once)" in status
 
 
 def test_a_fetch_that_fetched_no_page_is_an_error_and_keeps_the_earlier_files(tmp_path):

@@ -163,6 +163,10 @@ def _no_cookies() -> http.cookiejar.CookieJar:
     return http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
 
 
+#: What ends a long Crawl-delay wait, said with its length (announce_pace): a job's pause or stop.
+JOB_ENDS_WAIT = "pause or stop ends the wait at once"
+
+
 class Fetcher:
     """Fetch pages politely; thread-safe `fetch()` (blocking, cancellable) and `afetch()` (on its loop)."""
 
@@ -214,15 +218,17 @@ class Fetcher:
                     future.cancel()
                     raise FetchCancelled(what) from None
 
-    def announce_pace(self, urls: list[str], cancel: threading.Event | None = None) -> None:
+    def announce_pace(self, urls: list[str], cancel: threading.Event | None = None,
+                      ends_wait: str = JOB_ENDS_WAIT) -> None:
         """Read each listed host's robots.txt before the first page and note (take_notes) a Crawl-delay slower
-        than the rate asked for, with how long the host's listed URLs take at that pace: a Crawl-delay of 86400 s
-        made a job run for days, said only as its first page came, with no word of how long. Raises
+        than the rate asked for, with how long the host's listed URLs take at that pace and what ends the wait
+        (`ends_wait`, in the words of the run: a job's pause or stop, a foreground fetch's Ctrl-C): a Crawl-delay
+        of 86400 s made a job run for days, said only as its first page came, with no word of how long. Raises
         FetchCancelled when `cancel` is set meanwhile; a robots.txt that cannot be read is left to the pages."""
         if self.settings.respect_robots:
-            self._cancellable(self._announce_pace(urls), cancel, "robots.txt")
+            self._cancellable(self._announce_pace(urls, ends_wait), cancel, "robots.txt")
 
-    async def _announce_pace(self, urls: list[str]) -> None:
+    async def _announce_pace(self, urls: list[str], ends_wait: str) -> None:
         listed: dict[str, list] = {}
         for url in urls:
             listed.setdefault(host_key(url), [url, 0])[1] += 1
@@ -232,7 +238,7 @@ class Fetcher:
             except (httpx.HTTPError, httpx.InvalidURL, RobotsUnavailable):
                 continue
             if delay:
-                self._slow_for_robots(first, self._host(first), float(delay), count)
+                self._slow_for_robots(first, self._host(first), float(delay), count, ends_wait)
 
     def take_notes(self) -> list[str]:
         """The notes gathered since the last call (e.g. a robots.txt Crawl-delay that slows the fetch down)."""
@@ -240,7 +246,8 @@ class Fetcher:
             notes, self._notes = self._notes, []
         return notes
 
-    def _slow_for_robots(self, url: str, host: _Host, delay: float, listed: int = 0) -> None:
+    def _slow_for_robots(self, url: str, host: _Host, delay: float, listed: int = 0,
+                         ends_wait: str = JOB_ENDS_WAIT) -> None:
         """Honour a Crawl-delay; say so once per host when it is slower than the rate asked for (a Crawl-delay of
         5 s made a 33-page fetch take 3 minutes without a word), with how long `listed` URLs take at that pace."""
         key = host_key(url)
@@ -248,7 +255,7 @@ class Fetcher:
             asked = (f"up to {self.settings.rate_per_s:g} a second" if self.settings.rate_per_s > 0
                      else "as fast as the connections allow")
             length = (f"; its {counted(listed, 'URL')} listed take {lasting((listed - 1) * delay)} at that pace "
-                      "(pause or stop ends the wait at once)" if listed > 1 else "")
+                      f"({ends_wait})" if listed > 1 else "")
             with self._usage:
                 self._slowed.add(key)
                 self._notes.append(f"robots.txt of {key} asks for {delay:g} s between requests (Crawl-delay): "

@@ -326,6 +326,10 @@ def _download_files(manager: JobManager, job_id: str) -> tuple[bytes, bytes]:
 
 
 # -- the foreground run (`cli.py fetch`) -----------------------------------------------------------------------
+#: What ends a long Crawl-delay wait of the foreground run: it has no pause or stop, which the note named.
+FOREGROUND_ENDS_WAIT = "Ctrl-C stops the fetch at once"
+
+
 def run_fetch(source, *, name: str | None = None, options: Mapping | None = None,
               progress: Callable[[int, int], None] | None = None,
               on_row: Callable[[dict], None] | None = None,
@@ -345,7 +349,7 @@ def run_fetch(source, *, name: str | None = None, options: Mapping | None = None
     rows: list[list[dict]] = [[] for _ in found.urls]
     listed, once, done = frozenset(found.urls), Written(), 0   # parsing (to_thread) leaves the loop free
     with Fetcher(settings, site=found.site) as fetcher:
-        fetcher.announce_pace(found.urls)
+        fetcher.announce_pace(found.urls, ends_wait=FOREGROUND_ENDS_WAIT)
         for note in fetcher.take_notes():
             if on_note is not None:
                 on_note(note)
