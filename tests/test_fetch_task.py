@@ -362,6 +362,18 @@ def test_a_foreground_fetch_says_the_crawl_delay_and_its_length_before_the_first
     assert [kind for kind, _ in heard].count("note") == 1 and heard[-1] == ("page", 3)
 
 
+def test_the_crawl_delays_length_counts_only_the_urls_robots_txt_allows(site):
+    """The length of a Crawl-delay's wait counted every listed URL, those robots.txt disallows too, which are never
+    asked for: with 2 of 6 disallowed, it said the 6 "take about 2 s" (five waits of 0.3 s) where 4 pages take three."""
+    site.behaviour.robots = "User-agent: *\nCrawl-delay: 0.3\nDisallow: /library/c\nDisallow: /library/s\n"
+    site.behaviour.sitemap_paths = PAGES[:6]   # json, csv, re, string, io, functions: csv and string disallowed
+    heard = []
+    rows = fetch_task.run_fetch(site.url("sitemap.xml"), options=FAST, on_note=heard.append)
+    assert (rows["Status"] == "Blocked by robots.txt").sum() == 2
+    assert heard[0].endswith("; the 4 of its 6 URLs listed that robots.txt allows take about 1 s at that pace "
+                             "(Ctrl-C stops the fetch at once)"), heard
+
+
 def test_a_listed_url_that_redirects_keeps_its_own_row_and_the_page_it_leads_to_has_one(site, manager):
     """A listed URL that redirected became a row under the address it ended at: with that page listed too, the
     files held its address twice and the report counted it twice. Now the URL keeps its own row, as Screaming Frog

@@ -229,16 +229,20 @@ class Fetcher:
             self._cancellable(self._announce_pace(urls, ends_wait), cancel, "robots.txt")
 
     async def _announce_pace(self, urls: list[str], ends_wait: str) -> None:
-        listed: dict[str, list] = {}
+        """The pace note of each host; its length counts the URLs robots.txt allows (those it disallows are never
+        asked for, so they take no time: with 5 of 6 disallowed, the note said the 6 "take about 5 s")."""
+        listed: dict[str, list[str]] = {}
         for url in urls:
-            listed.setdefault(host_key(url), [url, 0])[1] += 1
-        for first, count in listed.values():
+            listed.setdefault(host_key(url), []).append(url)
+        for host_urls in listed.values():
+            first = host_urls[0]
             try:
                 _allowed, delay = await self._robots.allowed(first)
+                allowed = await self._robots.allowed_among(host_urls) if delay else 0
             except (httpx.HTTPError, httpx.InvalidURL, RobotsUnavailable):
                 continue
             if delay:
-                self._slow_for_robots(first, self._host(first), float(delay), count, ends_wait)
+                self._slow_for_robots(first, self._host(first), float(delay), (allowed, len(host_urls)), ends_wait)
 
     def take_notes(self) -> list[str]:
         """The notes gathered since the last call (e.g. a robots.txt Crawl-delay that slows the fetch down)."""
@@ -246,16 +250,20 @@ class Fetcher:
             notes, self._notes = self._notes, []
         return notes
 
-    def _slow_for_robots(self, url: str, host: _Host, delay: float, listed: int = 0,
+    def _slow_for_robots(self, url: str, host: _Host, delay: float, listed: tuple[int, int] = (0, 0),
                          ends_wait: str = JOB_ENDS_WAIT) -> None:
         """Honour a Crawl-delay; say so once per host when it is slower than the rate asked for (a Crawl-delay of
-        5 s made a 33-page fetch take 3 minutes without a word), with how long `listed` URLs take at that pace."""
+        5 s made a 33-page fetch take 3 minutes without a word), with how long the `listed` URLs (allowed, all)
+        take at that pace."""
         key = host_key(url)
         if delay > host.interval and key not in self._slowed:
             asked = (f"up to {self.settings.rate_per_s:g} a second" if self.settings.rate_per_s > 0
                      else "as fast as the connections allow")
-            length = (f"; its {counted(listed, 'URL')} listed take {lasting((listed - 1) * delay)} at that pace "
-                      f"({ends_wait})" if listed > 1 else "")
+            allowed, every = listed
+            which = (f"its {counted(allowed, 'URL')} listed" if allowed == every else
+                     f"the {allowed:,} of its {every:,} URLs listed that robots.txt allows")
+            length = (f"; {which} take {lasting((allowed - 1) * delay)} at that pace ({ends_wait})"
+                      if allowed > 1 else "")
             with self._usage:
                 self._slowed.add(key)
                 self._notes.append(f"robots.txt of {key} asks for {delay:g} s between requests (Crawl-delay): "

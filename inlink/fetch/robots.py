@@ -102,6 +102,14 @@ class Robots:
         return rules.can_fetch(url, self.user_agent), rules.crawl_delay(self.user_agent)
 
 
+    async def allowed_among(self, urls: list[str]) -> int:
+        """How many of `urls` (one host's) its robots.txt lets us fetch; raises as allowed() does."""
+        rules = await self.rules_for(urls[0])
+        if isinstance(rules, Unavailable):
+            raise rules
+        return len(urls) if rules is None else sum(1 for url in urls if rules.can_fetch(url, self.user_agent))
+
+
 def robots_text(body: bytes) -> str:
     """A robots.txt's text, a UTF-8 byte-order mark left out (RFC 9309 and Google ignore it): kept, it made the
     first line "\ufeffUser-agent: *", which no parser reads, so the group it opens and its Disallow rules were lost
