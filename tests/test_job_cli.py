@@ -203,6 +203,26 @@ def test_help_says_the_exit_statuses():
     assert "130 interrupted (Ctrl-C)" in shown
 
 
+@pytest.mark.parametrize("args", [("suggest", "gone.csv", "-o", "out.csv"),
+                                  ("suggest", "pages.csv", "--links", "gone.csv", "-o", "out.csv"),
+                                  ("jobs", "start", "gone.csv"),
+                                  ("fetch", "gone.txt", "--out-pages", "p.csv", "--out-links", "l.csv"),
+                                  ("jobs", "fetch", "gone.txt")])
+def test_an_input_file_that_is_not_there_exits_as_the_help_says(tmp_path, monkeypatch, args):
+    """A mistyped input file is a usage error, exit 2 with the usage line, where the help and the README listed it
+    under neither status: "1 ... a file that cannot be read" read as if it were a runtime failure."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("INLINK_JOBS_DIR", str(tmp_path / "jobs"))
+    (tmp_path / "pages.csv").write_text("Address,Title 1,Content\nhttps://example.com/,Home,Welcome home.\n")
+    result = cli_here(*args)
+    assert result.exit_code == 2 and "gone." in result.stderr and "Usage: " in result.stderr, result.output
+    shown = " ".join(cli_here("--help").stdout.split())
+    usage_errors = shown.split("2 a usage error (", 1)[1].split(")", 1)[0]
+    assert "an input file that is not there" in usage_errors
+    readme = " ".join((REPO / "README.md").read_text().split())
+    assert "an input file that is not there" in readme.split("2 a usage error", 1)[1].split(")", 1)[0]
+
+
 @pytest.mark.parametrize("args, message", [
     (("jobs", "pause", "0123456789ab"), "job 0123456789ab not found"),
     (("jobs", "export", "0123456789ab", "--out", "x.csv"), "not found"),

@@ -152,7 +152,8 @@ def manager_for_job(ctx: click.Context, job_id: str) -> JobManager:
 #: The exit statuses, in --help and the README: a script tells a mistyped command from a failed run.
 EXIT_STATUSES = ("Exit status: 0 done; 1 a failure at run time (a file, job or site that cannot be read, an analysis "
                  "refused, a job `jobs worker` ran that failed); 2 a usage error (an unknown option, a value out of "
-                 "range, a malformed job id, tier cut-offs out of order, an output file that cannot be written); "
+                 "range, an input file that is not there, a malformed job id, tier cut-offs out of order, an output "
+                 "file that cannot be written); "
                  "130 interrupted (Ctrl-C).")
 
 
