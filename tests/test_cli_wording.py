@@ -225,6 +225,26 @@ def test_columns_the_importer_does_not_recognise_are_named_on_the_command_line(t
         twice.output
 
 
+@pytest.mark.parametrize("command", [["suggest", "--out", "x.csv"], ["jobs", "start"]])
+def test_an_unknown_field_of_column_is_a_usage_error_before_the_file_is_read(tmp_path, monkeypatch, command):
+    """`--column bogus=Main Text 1` exited 1 after the import report, as a bad file does, where a malformed
+    `--column url` exits 2 with the usage line: both are mistyped options. The field is checked with the others,
+    and a field the importer takes that --help leaves out (canonical) stays accepted."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("INLINK_JOBS_DIR", str(tmp_path / "jobs"))
+    odd = tmp_path / "odd.csv"
+    lines = SMALL_CRAWL.replace("Address,Title 1,H1-1,Content", "Address,Title 1,H1-1,Main Text 1").splitlines()
+    odd.write_text("\n".join([lines[0] + ",Canon"] + [f"{line},{line.split(',')[0]}" for line in lines[1:]]) + "\n")
+    name, *options = command if command[0] == "suggest" else [" ".join(command)]
+    bad = CliRunner().invoke(cli_module.cli, [*name.split(), str(odd), *options, "--column", "Bogus=Main Text 1"])
+    assert bad.exit_code == 2, bad.output
+    assert ("Invalid value for '--column': 'Bogus=Main Text 1': 'bogus' is not a page field (expected one of url, "
+            "title, h1, description, content, word_count, status_code, content_type, indexability)") in \
+        " ".join(bad.stderr.split())
+    assert "Usage: " in bad.stderr and "import:" not in bad.stderr and not (tmp_path / "x.csv").exists()
+    run(*name.split(), odd, *options, "--column", "content=Main Text 1", "--column", "canonical=Canon")
+
+
 def test_a_sheet_named_for_a_csv_file_is_said_to_be_ignored(tmp_path):
     pages, links = tmp_path / "crawl.csv", tmp_path / "links.csv"
     pages.write_text(SMALL_CRAWL)

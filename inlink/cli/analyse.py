@@ -139,7 +139,13 @@ def _note_another_model(error: Exception) -> None:
 
 
 def _column_map(columns: tuple[str, ...]) -> dict[str, str] | None:
-    """{field: header} from --column FIELD=HEADER (the importer refuses an unknown field or header by name)."""
+    """{field: header} from --column FIELD=HEADER. An unknown field is a usage error, exit 2 like a malformed
+    FIELD=HEADER (the importer's refusal of it exited 1, as a bad file does); the importer refuses a header the file
+    does not have, which only the file can tell."""
+    if not columns:
+        return None
+    from inlink.site.columns import PAGE_FIELDS, PAGE_SYNONYMS   # on demand: pandas is slow to import
+
     column_map = {}
     for given in columns:
         field, equals, header = given.partition("=")
@@ -147,6 +153,9 @@ def _column_map(columns: tuple[str, ...]) -> dict[str, str] | None:
             raise click.BadParameter(f"{given!r}: expected FIELD=HEADER, e.g. 'content=Main Text 1'",
                                      param_hint="'--column'")
         field, header = field.strip().lower(), header.strip()
+        if field not in PAGE_SYNONYMS:
+            raise click.BadParameter(f"{given!r}: {field!r} is not a page field (expected one of "
+                                     f"{', '.join(PAGE_FIELDS)})", param_hint="'--column'")
         if column_map.get(field, header) != header:   # the last one kept without a word read a column not meant
             raise click.BadParameter(f"{field} is given twice ({column_map[field]!r} and {header!r}): give one "
                                      "column per field", param_hint="'--column'")
