@@ -156,6 +156,34 @@ def test_bad_settings_file_names_the_file_and_the_setting(tmp_path, content, mes
     assert "gemini.json" in str(caught.value) or "must be" in str(caught.value)
 
 
+@pytest.mark.parametrize("content", [None, 'rpm = "abc"\n'])
+def test_a_bad_settings_file_named_by_the_environment_says_so(tmp_path, monkeypatch, content):
+    """A settings file named by $INLINK_GEMINI_SETTINGS (set once, long ago) that is missing or wrong was named
+    without where it came from ("cannot read Gemini settings file /x.toml"): the user could not tell what to fix.
+    A file given by the caller is named alone, as before."""
+    from click.testing import CliRunner
+
+    from inlink import cli as cli_module
+
+    path = tmp_path / "gemini.toml"
+    if content is not None:
+        path.write_text(content)
+    monkeypatch.setenv("INLINK_GEMINI_SETTINGS", str(path))
+    with pytest.raises(SettingsError) as caught:
+        GeminiSettings.from_options()
+    assert str(caught.value).startswith(f"{'cannot read Gemini settings file ' if content is None else ''}{path} "
+                                        "(named by $INLINK_GEMINI_SETTINGS): "), str(caught.value)
+    with pytest.raises(SettingsError) as given:
+        GeminiSettings.from_options(settings_file=path)
+    assert "INLINK_GEMINI_SETTINGS" not in str(given.value)
+    pages = tmp_path / "pages.csv"
+    pages.write_text("Address,Title 1,Content\nhttps://example.com/,Home,Welcome home.\n")
+    monkeypatch.setenv("GEMINI_API_KEY", "AIza-test-key")
+    refused = CliRunner().invoke(cli_module.cli, ["suggest", str(pages), "--engine", "gemini", "-o",
+                                                  str(tmp_path / "out.csv")])
+    assert refused.exit_code == 1 and "(named by $INLINK_GEMINI_SETTINGS)" in refused.stderr, refused.output
+
+
 def test_a_bad_option_is_not_blamed_on_a_good_settings_file(tmp_path):
     """`suggest --model ' '` said "<settings file>: model must be a Gemini model name", naming a file that was
     right."""

@@ -141,9 +141,10 @@ class GeminiSettings:
                      settings_file: str | Path | None = None, **overrides: Any) -> "GeminiSettings":
         """Defaults < settings file < $INLINK_GEMINI_MODEL < the options given here (None = not given)."""
         path = settings_file or os.environ.get(SETTINGS_FILE_ENV)
-        values = read_settings_file(path) if path else {}
+        source = f"{path} (named by ${SETTINGS_FILE_ENV})" if path and not settings_file else str(path)
+        values = read_settings_file(path, source) if path else {}
         if path:   # the file's own mistakes named with the file; an option's not (`--model ' '` blamed the file)
-            cls.from_mapping(values, source=str(path))
+            cls.from_mapping(values, source=source)
         if os.environ.get(MODEL_ENV, "").strip():
             values["model"] = os.environ[MODEL_ENV].strip()
         given = {"model": model, "budget_usd": budget_usd, "rpm": rpm, **overrides}
@@ -166,16 +167,18 @@ class GeminiSettings:
             raise SettingsError(f"{source}: {exc}") from None
 
 
-def read_settings_file(path: str | Path) -> dict:
-    """A JSON or TOML settings file as a dict; a plain error names the file when it cannot be read."""
+def read_settings_file(path: str | Path, source: str | None = None) -> dict:
+    """A JSON or TOML settings file as a dict; a plain error names the file (as `source` says it: a file named by
+    $INLINK_GEMINI_SETTINGS, set long ago, was named without where it came from) when it cannot be read."""
     path = Path(path)
+    source = source or str(path)
     try:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
     except (OSError, ValueError) as exc:
-        raise SettingsError(f"cannot read Gemini settings file {path}: {exc}") from None
+        raise SettingsError(f"cannot read Gemini settings file {source}: {exc}") from None
     if not isinstance(data, dict):
-        raise SettingsError(f"Gemini settings file {path} must hold a table/object of settings")
+        raise SettingsError(f"Gemini settings file {source} must hold a table/object of settings")
     return data
 
 
