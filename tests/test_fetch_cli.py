@@ -231,6 +231,21 @@ def test_the_pages_writer_replaces_the_output_whole_or_not_at_all_on_every_path(
     assert out.read_text() == "named\n" and [path.name for path in tmp_path.iterdir()] == ["pages.csv"]
 
 
+@pytest.mark.parametrize("name", ["pages.txt", "pages.tsv", "pages.xlsx"])
+@pytest.mark.parametrize("command", [["fetch", "urls.csv"], ["jobs", "fetched", "0123456789ab"]])
+def test_a_fetch_output_not_named_csv_is_refused_with_the_one_name_it_takes(tmp_path, command, name):
+    """`fetch --out-pages pages.txt` was refused with "name it .csv or .xlsx", and .xlsx was then refused too (a
+    fetch writes CSV only): the refusal names .csv alone, before any work."""
+    (tmp_path / "urls.csv").write_text("https://example.com/a\n")
+    refused = subprocess.run([sys.executable, str(REPO / "cli.py"), "--jobs-dir", str(tmp_path / "jobs"), *command,
+                              "--out-pages", name, "--out-links", "links.csv"], capture_output=True, text=True,
+                             timeout=120, cwd=tmp_path)
+    said = " ".join(refused.stderr.split())
+    assert refused.returncode == 2 and f"'--out-pages': {name}: a fetch writes CSV" in said, refused.stderr
+    assert said.endswith(": give a .csv name") and ".xlsx" not in said.replace(name, "")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["urls.csv"]
+
+
 def test_fetch_refuses_to_write_its_links_over_its_pages_or_its_source(tmp_path):
     """Before: --out-pages and --out-links naming one file left only the links in it; naming the URL list
     replaced the list with the pages (a list named .csv: an output named .txt is refused for its name first)."""

@@ -17,7 +17,7 @@ from inlink.cli.jobs import say_unfinished
 from inlink.cli.outputs import out_file, refuse_overwriting
 from inlink.cli.root import as_run, echo_queued, job_id_argument, manager_for, manager_for_job
 from inlink.exports import is_workbook
-from inlink.fileio import user_file_writer, write_user_file
+from inlink.fileio import to_stdout, user_file_writer, write_user_file
 from inlink.tasks.kinds import fetched_site, is_fetch
 from inlink.wording import counted
 
@@ -26,12 +26,13 @@ REPORT_EXAMPLES = 5      # URLs shown per status in the fetch report
 
 def crawl_out_file(ctx, param, value: Path | None) -> Path | None:
     """out_file for a fetch's pages and links, which are CSV only: CSV text was written into a file named .xlsx,
-    which Excel then refused to open."""
-    value = out_file(ctx, param, value)
-    if value is not None and is_workbook(value):
-        raise click.BadParameter(f"{value.name}: a fetch writes CSV (a page's text and HTML outgrow a spreadsheet "
-                                 "cell's 32,767 characters): give a .csv name")
-    return value
+    which Excel then refused to open. Any other name than .csv is refused in a fetch's words first: out_file's own
+    refusal of `pages.txt` said "name it .csv or .xlsx", and a .xlsx is refused here."""
+    if value is not None and not to_stdout(value) and value.suffix.lower() != ".csv":
+        why = (" (a page's text and HTML outgrow a spreadsheet cell's 32,767 characters)"
+               if is_workbook(value) or value.suffix.lower() == ".xls" else "")
+        raise click.BadParameter(f"{value.name}: a fetch writes CSV{why}: give a .csv name")
+    return out_file(ctx, param, value)
 
 
 OUT_PAGES_HELP = "CSV to write the pages to (Screaming Frog 'Internal: HTML' columns)."
