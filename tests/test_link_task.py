@@ -678,6 +678,27 @@ def run_cli(*args: str, jobs_dir: Path):
     return CliRunner().invoke(cli.cli, ["--jobs-dir", str(jobs_dir), *args], catch_exceptions=False)
 
 
+def test_jobs_status_counts_the_answers_kept_for_pages_to_come_in_the_spend(make_manager, jobs_dir):
+    """A job paused at its budget said "the budget of $0.0010 is used up (spent $0.0011)", and `jobs status` under
+    it "spent: $0.0006 of a $0.0010 budget": the answers kept for pages still to come (paid, in the budget) were
+    named by the dashboard's panel only. The status names them after the committed spend."""
+    from inlink.tasks.answers import FolderAnswers
+
+    manager = make_manager(autostart=False)
+    job = start_sample(manager, engine="gemini", api_key="k", options={"budget_usd": 0.05})
+    spent = next(line for line in run_cli("jobs", "status", job, jobs_dir=jobs_dir).stdout.splitlines()
+                 if line.startswith("spent:"))
+    assert spent.startswith("spent:    $0 of a $0.0500 budget: 0 Gemini calls") and "kept" not in spent
+    store = FolderAnswers(manager.state_dir(job) / "gemini-answers")
+    for n in range(3):
+        store.put(f"{n:064x}", {"model": "m", "page": f"https://ex.com/{n}", "picks": {"suggestions": []},
+                                "usage": {"calls": 1}, "cost_usd": 0.01})
+    spent = next(line for line in run_cli("jobs", "status", job, jobs_dir=jobs_dir).stdout.splitlines()
+                 if line.startswith("spent:"))
+    assert spent.endswith("output tokens; and $0.0300 on answers kept for pages still to come (paid, and counted in "
+                          "the budget)"), spent
+
+
 def test_cli_jobs_start_prints_the_id_of_a_queued_job(tmp_path):
     result = run_cli("jobs", "start", str(SAMPLE_PAGES), "--links", str(SAMPLE_LINKS), "--max-per-page", "2",
                      "--exclude", "*/blog/*", "--label", "coffee site", jobs_dir=tmp_path / "jobs")

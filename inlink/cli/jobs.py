@@ -101,6 +101,15 @@ def _current(manager: JobManager, job: Job) -> Job:
         return job
 
 
+def _kept_spend_words(manager: JobManager, job: Job) -> str:
+    """What a Gemini job paid for answers kept for pages still to come, which its counters leave out until those
+    pages commit: a job paused at its budget said "the budget of $0.0010 is used up (spent $0.0011)" over "spent:
+    $0.0006 of a $0.0010 budget", and only the dashboard's panel named the rest."""
+    ahead = link_task().spent_ahead_usd(manager, job.job_id)
+    return (f"; and {usd(ahead)} on answers kept for pages still to come (paid, and counted in the budget)"
+            if ahead else "")
+
+
 @jobs.command("status")
 @job_id_argument
 @click.option("--json", "as_json", is_flag=True, help="Print the full metadata as JSON.")
@@ -131,7 +140,7 @@ def status_cmd(ctx: click.Context, job_id: str, as_json: bool) -> None:
         click.echo(f"summary:  {summary}")
     spend = spend_text(job)
     if spend:
-        click.echo(f"spent:    {spend}")
+        click.echo(f"spent:    {spend}{_kept_spend_words(manager, job)}")
     if job.error:
         click.echo(f"error:    {job.error.get('type')}: {job.error.get('message')}")
     for event in manager.events(job_id, limit=5):
