@@ -7,6 +7,8 @@ from __future__ import annotations
 import ast
 import importlib
 import re
+import shutil
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -155,3 +157,20 @@ def test_the_dashboards_map_names_every_module_of_inlink_ui():
     section = text[text.index("## 6. Dashboard"):text.index("## 7. ")]
     modules = {path.stem for path in (REPO / "inlink" / "ui").glob("*.py") if not path.stem.startswith("__")}
     assert sorted(name for name in modules if f"ui/{name}.py" not in section) == []
+
+
+def test_the_files_the_readmes_commands_write_in_a_clone_are_ignored_by_git():
+    """Following the README in a clone left suggestions.csv, results.csv / .xlsx (and a fetch's pages.csv and
+    links.csv) as untracked files at its root, a client site's data one `git add .` away from a commit."""
+    if shutil.which("git") is None or not (REPO / ".git").exists():
+        pytest.skip("not a git clone")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    commands = [line for line in readme.splitlines() if line.strip().startswith("python3 cli.py")]
+    written = {name for line in commands for name in re.findall(r"(?:--out|-o|--out-pages|--out-links) (\S+)", line)}
+    written |= {"results.xlsx"} if "results.xlsx: an Excel workbook" in readme else set()
+    assert {"suggestions.csv", "results.csv", "pages.csv", "links.csv", "results.xlsx"} <= written, written
+    for name in sorted(written):
+        ignored = subprocess.run(["git", "-C", str(REPO), "check-ignore", "-q", name], timeout=30)
+        assert ignored.returncode == 0, f"{name}, written by the README's commands, is not ignored by git"
+    kept = subprocess.run(["git", "-C", str(REPO), "check-ignore", "-q", "sample_data/pages.csv"], timeout=30)
+    assert kept.returncode == 1   # the sample site's own files are source
