@@ -82,13 +82,26 @@ def describe(direction: str, payload: bytes) -> str:
     return line
 
 
-def main(paths: list[str]) -> None:
+USAGE = "usage: python3 tests/ws_frames.py FRAMES_FILE... (recorded with INLINK_WS_DUMP=<folder>, see its docstring)"
+
+
+def main(paths: list[str]) -> int:
+    """Print each file's timeline; 2 with the usage line when no file is named (or --help), 1 when one cannot be
+    read: the README's command, run without a file or with a wrong one, printed nothing or a traceback."""
+    if not paths or any(path in ("-h", "--help") for path in paths):
+        print(USAGE, file=sys.stderr if not paths else sys.stdout)
+        return 2 if not paths else 0
     for path in paths:
         first = None
-        for at, direction, payload in frames(Path(path)):
-            first = at if first is None else first
-            print(f"{at - first:8.3f} {describe(direction, payload)}")
+        try:
+            for at, direction, payload in frames(Path(path)):
+                first = at if first is None else first
+                print(f"{at - first:8.3f} {describe(direction, payload)}")
+        except (OSError, pickle.UnpicklingError, ValueError) as exc:
+            print(f"error: {path}: cannot be read as recorded frames ({exc})", file=sys.stderr)
+            return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    sys.exit(main(sys.argv[1:]))
