@@ -339,11 +339,16 @@ def main(argv=None) -> dict:
     args.content = tuple(args.content or DEFAULT_CONTENT)
     args.drop = DEFAULT_DROP + tuple(args.drop)
     args.exclude = DEFAULT_EXCLUDE + tuple(args.exclude)
+    if not Path(args.root).is_dir():   # a mistyped ROOT built an empty corpus and exited 0
+        parser.error(f"ROOT {args.root} is not a folder: give the root of a static HTML docs tree")
     name = args.name or Path(args.root).resolve().name
     out = Path(args.out or f"/tmp/heldout/{name}")
-    out.mkdir(parents=True, exist_ok=True)
     built = build(args)
     pages, links = built["pages"], built["links"]
+    if not pages:
+        parser.exit(1, f"error: no HTML page found under {args.root} (after --exclude and the redirects left out): "
+                       f"nothing was written to {out}\n")
+    out.mkdir(parents=True, exist_ok=True)
     words = {url: len(page["content"].split()) for url, page in pages.items()}
     meta = [[url, p["title"], p["h1"], p["description"], words[url]] for url, p in pages.items()]
     plain_bytes = write_gz(out / "pages.csv.gz", ["Address", "Title 1", "H1-1", "Meta Description 1", "Word Count",
