@@ -55,7 +55,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(0, str(REPO))
 
-from eval_links import CORPORA, EXTRA_DIRS, VARIANTS, load_corpus, split_links
+from eval_links import CORPORA, EXTRA_DIRS, VARIANTS, corpus_file, load_corpus, split_links
 
 from inlink.links import suggest, validation
 from inlink.links.ranking import ranked_items, score_targets
@@ -218,6 +218,8 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     EXTRA_DIRS.update({folder.resolve().name: folder.resolve() for folder in args.corpus_dir})
     for name in [*(args.corpus or ([] if EXTRA_DIRS else CORPORA)), *EXTRA_DIRS]:
+        if not corpus_file(name, "plain").exists():   # as eval_links.py says it (a missing folder was a traceback)
+            sys.exit(f"corpus not found: {corpus_file(name, 'plain').parent}")
         for variant in args.variant or tuple(VARIANTS):
             run(name, variant, args.examples, args.min_confidence)
 

@@ -91,6 +91,11 @@ def main() -> None:
     parser.add_argument("--site", nargs=2, action="append", metavar=("ROOT", "CORPUS_DIR"),
                         help="measure only this static site against its corpus (repeatable)")
     args = parser.parse_args()
+    for root, corpus_dir in args.site or ():   # checked before any fetch: a wrong one was a traceback midway
+        if not Path(root).is_dir():
+            parser.error(f"--site: ROOT {root} is not a folder")
+        if not (Path(corpus_dir) / "pages.csv.gz").is_file():
+            parser.error(f"--site: CORPUS_DIR {corpus_dir} holds no pages.csv.gz (build_corpus.py writes one)")
     if args.site:
         for root, corpus_dir in args.site:
             measure_site(Path(root), Path(corpus_dir))
