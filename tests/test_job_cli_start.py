@@ -69,6 +69,23 @@ def _health(port: int) -> bool:
         return False
 
 
+def test_ui_on_a_port_another_program_holds_says_so_and_how_to_go_on(tmp_path):
+    """Streamlit said only "<timestamp> Port N is not available" (exit 1): which program, and what to do, unsaid."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        done = subprocess.run([sys.executable, str(REPO / "cli.py"), "--jobs-dir", str(tmp_path / "jobs"), "ui",
+                               "--port", str(port)], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and done.stdout == "", done.stdout
+    assert done.stderr.startswith(f"error: port {port} on localhost is not free (") and \
+        "give another with --port N, or leave --port out to take the next free one" in done.stderr, done.stderr
+    assert not (tmp_path / "jobs").exists()   # refused before the server, which makes the jobs folder
+    shown = subprocess.run([sys.executable, str(REPO / "cli.py"), "ui", "--help"], capture_output=True, text=True,
+                           timeout=60).stdout
+    assert "(default: 8501, or the next free port when another program holds it)" in " ".join(shown.split())
+
+
 @pytest.mark.slow
 def test_inlink_ui_serves_the_dashboard_on_localhost(tmp_path):
     port = _free_port()
