@@ -1202,3 +1202,19 @@ def test_two_identical_starts_in_two_processes_make_one_job(make_manager, jobs_d
     assert other.returncode == 0
     assert isinstance(outcome[0], link_task.IdenticalAnalysis) and outcome[0].job.job_id == other_job, outcome
     assert [job.job_id for job in manager.jobs()] == [other_job]
+
+
+def test_a_job_whose_crawl_copy_cannot_be_read_fails_with_the_importers_words_alone(make_manager, jobs_dir):
+    """It ended "Failed in step 'load': SiteDataError: pages.csv: is a web page (HTML), not a table ...": the class
+    name of an error worded for the user, as if it were a bug. (The copy damaged after the job was made, and no
+    saved parse to resume from.)"""
+    manager = make_manager(autostart=False)
+    job = start_sample(manager)
+    folder = jobs_dir / f"{job}_input"
+    (folder / manager.get(job)["config"]["files"]["site_state"]).unlink()
+    (folder / "pages.csv").write_bytes(b"<html><body>not a table</body></html>")
+    manager.start()
+    meta = manager.wait(job, 30)
+    assert meta["status"] == "failed"
+    assert meta["message"].startswith("Failed in step 'load': pages.csv: is a web page (HTML), not a table"), \
+        meta["message"]

@@ -51,6 +51,8 @@ _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 class SiteDataError(ValueError):
     """The one error type for bad input files; the message names file, row and column where they apply."""
 
+    plain_message = True   # worded for the user: a job failing on one shows it as it stands (jobs/runner.py)
+
     def __init__(self, message: str, file: str | None = None, row: int | None = None,
                  column: str | None = None):
         self.file, self.row, self.column, self.detail = file, row, column, message
