@@ -1,7 +1,8 @@
 """Where an anchor stands in its source page and how far it reaches: the occurrence picked for an option, grown to
 the target's whole name or by a neighbour word, never overlapping another anchor; and the marks it takes with it
 (closed_brackets and the with_* helpers): the brackets and quotation it opens, a long option's dashes, a call's
-empty brackets, a cross-reference's number with the title written after it (or before it: reference_before).
+empty brackets, a placeholder's angle brackets, a cross-reference's number with the title written after it (or
+before it: reference_before).
 
 Apart from the ranking (ranking.py), which says which targets and which phrases; this says which characters.
 """
@@ -220,6 +221,38 @@ def with_call_parens(text: str, span: tuple[int, int]) -> tuple[int, int]:
             and not (end + 2 < len(text) and (text[end + 2].isalnum() or text[end + 2] == "_")):
         return start, end + 2
     return span
+
+
+#: A placeholder's opening bracket and name at an anchor's end ("CMAKE_<LANG>_FLAGS_<CONFIG"), its name and closing
+#: bracket at its start ("PackageName>_ROOT"): a name built of placeholders, cut inside one.
+_PLACEHOLDER_OPEN_AT_END_RE = re.compile(r"<[\w.-]+$")
+_PLACEHOLDER_CLOSED_AT_START_RE = re.compile(r"[\w.-]+>")
+
+
+def with_placeholder_brackets(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """The anchor with the angle bracket it leaves out of a placeholder it cuts: a reference manual names a family
+    of entries with placeholders ("CMAKE_<LANG>_FLAGS_<CONFIG>", "<PackageName>_ROOT"), the tokeniser reads the words
+    without the brackets, and an anchor matched on them stopped before the last ">" or after the first "<" (held-out
+    build tool's manual: 3% of its high and medium rows, nearly all real links, on a name cut so). Only a bracket
+    glued to a placeholder the anchor holds the rest of; an anchor standing inside one ("LANG" of "<LANG>") is left
+    as it is."""
+    start, end = span
+    if text.startswith(">", end) and _PLACEHOLDER_OPEN_AT_END_RE.search(text, start, end):
+        end += 1
+    if start > 0 and text[start - 1] == "<" and _PLACEHOLDER_CLOSED_AT_START_RE.match(text, start, end):
+        start -= 1
+    return start, end
+
+
+def placeholder_edges(text: str, start: int, end: int) -> tuple[int, int]:
+    """The first and last characters of text[start:end] that are no bracket of a placeholder it holds whole (the
+    "<" of "<PackageName>_ROOT", the ">" of "CMAKE_<LANG>"): where a word boundary is read (validation)."""
+    first, last = start, end - 1
+    if text.startswith("<", first) and text.find(">", first + 2, end) > 0:
+        first += 1
+    if last > first and text[last] == ">" and text.rfind("<", first, last - 1) >= 0:
+        last -= 1
+    return first, last
 
 
 QUOTED_TITLE_CHARS = 120   # a quoted section title after its number; a longer quotation is something else

@@ -12,7 +12,15 @@ from inlink.links.naming import declared_in_term
 from inlink.links.notation import (in_key_combination, in_menu_path, in_path, in_template_code, is_code_span,
                                    quoted_value)
 from inlink.links.placement import in_running_text, inside_one, open_to_anchors, stands_for_a_value
-from inlink.links.spans import QUOTE_CLOSINGS, QUOTE_TAIL, closes_one_it_opens, option_dashes, with_option_dashes
+from inlink.links.spans import (
+    QUOTE_CLOSINGS,
+    QUOTE_TAIL,
+    closes_one_it_opens,
+    option_dashes,
+    placeholder_edges,
+    with_option_dashes,
+    with_placeholder_brackets,
+)
 from inlink.links.text import ends_on_initial, is_acceptable_anchor, names_target, starts_sentence, tokens
 
 
@@ -173,13 +181,16 @@ def _cut_in_a_name(text: str, start: int, end: int) -> bool:
 def _on_word_boundaries(text: str, start: int, end: int) -> bool:
     """The span starts and ends on word boundaries (a command-line option's dashes open it: with_option_dashes; it
     may end on the bracket or quotation mark that closes one it opens, a quotation's with the space, ellipsis or full
-    stop before its mark: spans.closed_brackets)."""
+    stop before its mark: spans.closed_brackets; it opens or closes on a placeholder's angle bracket rather than cut
+    inside one: spans.with_placeholder_brackets)."""
     if start < end and text[start] == "-" and with_option_dashes(text, (start + option_dashes(text, start), end)) \
             == (start, end):
         start += option_dashes(text, start)
+    if with_placeholder_brackets(text, (start, end)) != (start, end):
+        return False   # cut inside a placeholder ("Recipe>_HOME" of "<Recipe>_HOME")
     before = text[start - 1] if start > 0 else " "
     after = text[end] if end < len(text) else " "
-    last = end - 1
+    start, last = placeholder_edges(text, start, end)
     while last > start + 1 and (text.endswith("()", start, last + 1) or closes_one_it_opens(text, start, last + 1)):
         if text.endswith("()", start, last + 1):
             last -= 2   # a call's "()" is the name's, as in "fsum()"
