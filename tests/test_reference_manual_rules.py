@@ -9,6 +9,14 @@ from inlink.links.spans import with_placeholder_brackets
 from inlink.links.suggest import analyze_page, build_index, validate_suggestion
 
 
+def _analysed(tmp_path, pages: list[tuple[str, str, str]]):
+    """The index of a site of `pages` (path, title, HTML; a filler paragraph added to each) and the rows of its first
+    page by destination."""
+    index = build_index(_html_site(tmp_path, [(path, title, f"{html}<p>{FILLER}</p>") for path, title, html in pages]),
+                        NO_FLOOR)
+    return index, {r["Destination"]: r for r in analyze_page(index, BASE + pages[0][0])}
+
+
 def _grown(text: str, anchor: str) -> str:
     start = text.index(anchor)
     return text[slice(*with_placeholder_brackets(text, (start, start + len(anchor))))]
@@ -27,19 +35,39 @@ def test_an_anchor_keeps_the_angle_bracket_of_a_placeholder_it_cuts():
 
 
 def test_a_name_built_of_placeholders_is_linked_whole(tmp_path):
-    pages = [("guide", "Build flags", "<h1>Build flags</h1><p>Each build reads the <code>KILN_&lt;LANG&gt;_OPTS_&lt;"
-                                      "MODE&gt;</code> setting first, then <code>&lt;Recipe&gt;_HOME</code> when it "
-                                      f"is set.</p><p>{FILLER}</p>"),
-             ("opts", "KILN_<LANG>_OPTS_<MODE>", "<h1>KILN_&lt;LANG&gt;_OPTS_&lt;MODE&gt;</h1><p>Options passed to "
-                                                 "the compiler of one language in one build mode.</p>"
-                                                 f"<p>{FILLER}</p>"),
-             ("home", "<Recipe>_HOME", "<h1>&lt;Recipe&gt;_HOME</h1><p>The folder where a recipe's files are looked "
-                                       f"for first.</p><p>{FILLER}</p>"),
-             ("other", "Testing", f"<h1>Testing</h1><p>Tests run in parallel.</p><p>{FILLER}</p>")]
-    index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
-    rows = {r["Destination"]: r["Anchor"] for r in analyze_page(index, BASE + "guide")}
-    assert rows[BASE + "opts"] == "KILN_<LANG>_OPTS_<MODE>"
-    assert rows[BASE + "home"] == "<Recipe>_HOME"
+    index, rows = _analysed(tmp_path, [
+        ("guide", "Build flags", "<h1>Build flags</h1><p>Each build reads the <code>KILN_&lt;LANG&gt;_OPTS_&lt;MODE&gt;"
+                                 "</code> setting first, then <code>&lt;Recipe&gt;_HOME</code> when it is set.</p>"),
+        ("opts", "KILN_<LANG>_OPTS_<MODE>", "<h1>KILN_&lt;LANG&gt;_OPTS_&lt;MODE&gt;</h1><p>Options passed to the "
+                                            "compiler of one language in one build mode.</p>"),
+        ("home", "<Recipe>_HOME", "<h1>&lt;Recipe&gt;_HOME</h1><p>The folder where a recipe's files are looked for "
+                                  "first.</p>"),
+        ("other", "Testing", "<h1>Testing</h1><p>Tests run in parallel.</p>")])
+    assert rows[BASE + "opts"]["Anchor"] == "KILN_<LANG>_OPTS_<MODE>"
+    assert rows[BASE + "home"]["Anchor"] == "<Recipe>_HOME"
     for target, anchor in (("opts", "KILN_<LANG>_OPTS_<MODE>"), ("home", "<Recipe>_HOME")):
         assert validate_suggestion(index, BASE + "guide", BASE + target, anchor) is None
     assert validate_suggestion(index, BASE + "guide", BASE + "home", "Recipe>_HOME") is not None
+
+
+def test_a_name_built_of_placeholders_is_declared_whole_never_by_its_last_word():
+    from inlink.links.anchors import defined_name
+    assert defined_name("KILN_SUFFIX_<LANG>") == "KILN_SUFFIX_<LANG>"
+    assert defined_name("<Recipe>_HOME¶") == "<Recipe>_HOME"
+    assert defined_name("KILN_PART_<part>_LABEL") == "KILN_PART_<part>_LABEL"
+    assert defined_name("<LANG>") is None                  # a placeholder alone declares nothing
+    assert defined_name("$<BUILD_ROOT>") == "BUILD_ROOT"   # an expression's name, as written after "$<"
+    assert defined_name("$<JOIN_ALL:...>") == "JOIN_ALL"
+    assert defined_name("KILN_SUFFIX") == "KILN_SUFFIX"
+
+
+def test_a_placeholder_in_prose_is_no_mention_of_the_entry_its_name_ends_with(tmp_path):
+    """"<LANG>" in a page's prose is a value the reader supplies; the entry "KILN_SUFFIX_<LANG>" declares no "LANG"."""
+    _index, rows = _analysed(tmp_path, [
+        ("guide", "Build flags", "<h1>Build flags</h1><p>The compiler of language <code>&lt;LANG&gt;</code> reads its "
+                                 "flags first, for every language <code>&lt;LANG&gt;</code> the project enables.</p>"),
+        ("suffix", "KILN_SUFFIX_<LANG>", "<h1>KILN_SUFFIX_&lt;LANG&gt;</h1><p>The suffix of the files that the "
+                                         "compiler of one language writes.</p>"),
+        ("other", "Testing", "<h1>Testing</h1><p>Tests run in parallel.</p>")])
+    assert rows[BASE + "suffix"]["Tier"] == "low"   # a shared word at most, never a name the target declares
+    assert "section headed" not in rows[BASE + "suffix"]["Reason"]

