@@ -71,3 +71,23 @@ def test_a_placeholder_in_prose_is_no_mention_of_the_entry_its_name_ends_with(tm
         ("other", "Testing", "<h1>Testing</h1><p>Tests run in parallel.</p>")])
     assert rows[BASE + "suffix"]["Tier"] == "low"   # a shared word at most, never a name the target declares
     assert "section headed" not in rows[BASE + "suffix"]["Reason"]
+
+
+def test_a_name_in_a_variables_expansion_is_no_anchor(tmp_path):
+    from inlink.links.notation import in_variable_expansion
+    text = "Set $KILN_HOME, ${KILN_ROOT}, $ENV{KILN_PATH} or $(KILN_CC); $<KILN_TARGET> and KILN_HOME; ${a}KILN_ROOT."
+    expanded = {word: in_variable_expansion(text, text.index(word), text.index(word) + len(word))
+                for word in ("KILN_HOME", "KILN_ROOT", "KILN_PATH", "KILN_CC", "KILN_TARGET")}
+    assert expanded == {"KILN_HOME": True, "KILN_ROOT": True, "KILN_PATH": True, "KILN_CC": True,
+                        "KILN_TARGET": False}   # a generator expression names its entry
+    bare = text.rindex("KILN_HOME")
+    assert not in_variable_expansion(text, bare, bare + 9)
+    glued = text.rindex("KILN_ROOT")                # after "}": no expansion of its own
+    assert not in_variable_expansion(text, glued, glued + 9)
+    _index, rows = _analysed(tmp_path, [
+        ("guide", "Install steps", "<h1>Install steps</h1><p>The script copies the files to <code>$KILN_HOME</code> "
+                                   "and then to <code>${KILN_ROOT}</code>.</p>"),
+        ("home", "KILN_HOME", "<h1>KILN_HOME</h1><p>The folder the tool keeps its files in.</p>"),
+        ("root", "KILN_ROOT", "<h1>KILN_ROOT</h1><p>The top of the source tree.</p>"),
+        ("other", "Testing", "<h1>Testing</h1><p>Tests run in parallel.</p>")])
+    assert BASE + "home" not in rows and BASE + "root" not in rows

@@ -1,5 +1,5 @@
-"""Text that is notation, not a mention: a file path or URL, a host name, a template tag, a one-word string
-literal, an item of a menu path, a key of a key combination, a code-like span.
+"""Text that is notation, not a mention: a file path or URL, a host name, a variable's expansion, a template tag, a
+one-word string literal, an item of a menu path, a key of a key combination, a code-like span.
 
 Why its own module: each is a shape of the characters around a phrase, the same on any page and for any target,
 and none of them is a place for a link whatever the phrase names; placement.open_to_anchors asks them all, for
@@ -56,6 +56,25 @@ def in_host(text: str, start: int, end: int) -> bool:
     left, right = _glued(text, start, end, _HOST_CHARS)
     glued = text[left:right].strip(_HOST_CHARS)
     return "." in glued and bool(_HOST_RE.match(glued))   # [a-z]: lower case only
+
+
+# A variable's expansion before a name: "$" ("$HOME"), "${" ("${PROJECT_DIR}"), "$NAME{" ("$ENV{PATH}"), "$(" ("$(CC)");
+# and the mark that closes each after it (none after a bare "$").
+_EXPANSION_BEFORE_RE = re.compile(r"\$(?:[A-Za-z]*\{|\()?$")
+_EXPANSION_CLOSING = {"{": "}", "(": ")"}
+
+
+def in_variable_expansion(text: str, start: int, end: int) -> bool:
+    """text[start:end] is the name in a variable's expansion, as a shell, make or a build tool's language writes it
+    ("HOME" in "$HOME", "PROJECT_DIR" in "${PROJECT_DIR}", "PATH" in "$ENV{PATH}", "CC" in "$(CC)"): the value it holds
+    at that point of a command or a script, code quoted in a sentence, not a mention of the entry of that name (a
+    held-out build tool's manual linked none of its 26 high and medium rows so; "$OSGDIR" went to a module that
+    reads it). A generator expression's "$<NAME>" names an entry of its own and is left alone."""
+    opening = _EXPANSION_BEFORE_RE.search(text, max(0, start - 8), start)
+    if opening is None:
+        return False
+    closing = _EXPANSION_CLOSING.get(text[start - 1])
+    return closing is None or text.startswith(closing, end)
 
 
 # A template language's tag or expression: Django, Jinja, Liquid, Twig, Hugo and Handlebars write them so.
