@@ -91,3 +91,33 @@ def test_a_name_in_a_variables_expansion_is_no_anchor(tmp_path):
         ("root", "KILN_ROOT", "<h1>KILN_ROOT</h1><p>The top of the source tree.</p>"),
         ("other", "Testing", "<h1>Testing</h1><p>Tests run in parallel.</p>")])
     assert BASE + "home" not in rows and BASE + "root" not in rows
+
+
+def test_the_kind_word_beside_a_mention_picks_the_page_among_those_of_one_title(tmp_path):
+    """A manual documents a variable and a directory property of one name on two pages; "the KILN_OPTS directory
+    property" means the property's page, though the variable's page shares more of the source's words."""
+    from types import SimpleNamespace
+
+    from inlink.links.homonyms import names_another_kind
+    urls = [BASE + "variable/kiln_opts", BASE + "prop_dir/kiln_opts", BASE + "prop_tgt/kiln_opts",
+            BASE + "envvar/kiln_opts", BASE + "guide/testing"]
+    index = SimpleNamespace(titles=["KILN_OPTS"] * 4 + ["Testing"], urls=urls, derived={})
+    text = "Set the KILN_OPTS directory property, the KILN_OPTS target property, the environment variable KILN_OPTS " \
+           "or the KILN_OPTS variable; KILN_OPTS alone."
+    spans = [(m, m + 9) for m in range(len(text)) if text.startswith("KILN_OPTS", m)]
+    meant = [[not names_another_kind(index, target, text, *span) for target in range(4)] for span in spans]
+    assert meant == [[False, True, False, False],    # directory property: prop_dir
+                     [False, False, True, False],    # target property: prop_tgt
+                     [True, False, False, True],     # environment variable: both "variable" and "envvar" answer
+                     [True, False, False, False],    # variable: "var" is no abbreviation of "envvar"'s kind
+                     [True, True, True, True]]       # no kind word: left to the ranking
+    assert not names_another_kind(index, 4, text, *spans[0])   # a page of its own title
+    _index, rows = _analysed(tmp_path, [
+        ("guide/build", "Build options", "<h1>Build options</h1><p>Options for the compiler come from the <code>"
+                                         "KILN_OPTS</code> directory property, which every target of the folder reads "
+                                         "when the compiler runs.</p>"),
+        ("variable/kiln_opts", "KILN_OPTS", "<h1>KILN_OPTS</h1><p>Options for the compiler, for every target of the "
+                                            "folder: the compiler reads them when it runs.</p>"),
+        ("prop_dir/kiln_opts", "KILN_OPTS", "<h1>KILN_OPTS</h1><p>Options of a folder.</p>"),
+        ("other", "Testing", "<h1>Testing</h1><p>Tests run in parallel.</p>")])
+    assert [url for url in rows if "kiln_opts" in url] == [BASE + "prop_dir/kiln_opts"]

@@ -13,6 +13,7 @@ from typing import NamedTuple
 import numpy as np
 
 from inlink.links.anchors import OWN_NAME_KINDS
+from inlink.links.homonyms import homonym_kinds, names_another_kind
 from inlink.links.index import LinkIndex, page_prose
 from inlink.links.naming import declared_in_term
 from inlink.links.notation import is_code_span
@@ -137,6 +138,12 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
     return allowed
 
 
+def _meant_for_it(rule, index: LinkIndex, target: int, text: str):
+    """`rule`, and never where the words beside the mention name the kind of another page of the target's title
+    (homonyms.names_another_kind: "the COMPILE_OPTIONS directory property" is not the target property's page)."""
+    return lambda start, end: rule(start, end) and not names_another_kind(index, target, text, start, end)
+
+
 def _out_of_placeholders(rule, placeholders, text: str, names: tuple[str, ...]):
     """`rule`, and never inside one of the page's placeholders but as the target's title or H1 (`names`):
     placement.stands_for_a_value."""
@@ -214,6 +221,8 @@ def first_usable(index: LinkIndex, item: Ranked, page: PagePlace, taken: Taken,
                                _lowercase_spelling(index, option), long_names, terms, _heading_spelling(index, option))
         if placeholders is not None:
             rule = _out_of_placeholders(rule, placeholders, text, (index.titles[item.target], index.h1s[item.target]))
+        if item.target in homonym_kinds(index):
+            rule = _meant_for_it(rule, index, item.target, text)
         span = pick_occurrence(text, option, taken, rule, weigh)
         if span is None:
             continue
