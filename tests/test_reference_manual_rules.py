@@ -121,3 +121,24 @@ def test_the_kind_word_beside_a_mention_picks_the_page_among_those_of_one_title(
         ("prop_dir/kiln_opts", "KILN_OPTS", "<h1>KILN_OPTS</h1><p>Options of a folder.</p>"),
         ("other", "Testing", "<h1>Testing</h1><p>Tests run in parallel.</p>")])
     assert [url for url in rows if "kiln_opts" in url] == [BASE + "prop_dir/kiln_opts"]
+
+
+def test_a_name_with_a_wildcard_names_the_family_of_pages_its_titles_begin_with(tmp_path):
+    """"the FindKiln* suite" means FindKilnDB, FindKilnUtil, ...: no link to the page titled FindKiln; a C type's
+    pointer star ("returns a KilnObject*") is no wildcard, as no other title begins with the name."""
+    from types import SimpleNamespace
+
+    from inlink.links.families import names_a_family
+    index = SimpleNamespace(titles=["FindKiln", "FindKilnDB", "FindKilnUtil", "KilnObject", "Testing"], derived={})
+    text = "Part of the FindKiln* suite; returns a KilnObject*; FindKiln*.cmake; FindKiln alone; FindKiln*x."
+    at = [text.index(word) for word in ("FindKiln* suite", "KilnObject*", "FindKiln*.cmake", "FindKiln alone",
+                                        "FindKiln*x")]
+    assert [names_a_family(index, text, start, start + len(name)) for start, name in
+            zip(at, ("FindKiln", "KilnObject", "FindKiln", "FindKiln", "FindKiln"))] == [True, False, True, False, False]
+    _index, rows = _analysed(tmp_path, [
+        ("modules/findkilnsim", "FindKilnSim", "<h1>FindKilnSim</h1><p>Finds the simulation part of Kiln. This is part "
+                                               "of the <code>FindKiln</code>* suite used to find Kiln's parts.</p>"),
+        ("modules/findkiln", "FindKiln", "<h1>FindKiln</h1><p>Finds Kiln and the parts of the Kiln suite.</p>"),
+        ("modules/findkilndb", "FindKilnDB", "<h1>FindKilnDB</h1><p>Finds the database part of Kiln.</p>"),
+        ("other", "Testing", "<h1>Testing</h1><p>Tests run in parallel.</p>")])
+    assert rows.get(BASE + "modules/findkiln", {}).get("Anchor") != "FindKiln"

@@ -13,6 +13,7 @@ from typing import NamedTuple
 import numpy as np
 
 from inlink.links.anchors import OWN_NAME_KINDS
+from inlink.links.families import names_a_family
 from inlink.links.homonyms import homonym_kinds, names_another_kind
 from inlink.links.index import LinkIndex, page_prose
 from inlink.links.naming import declared_in_term
@@ -144,6 +145,11 @@ def _meant_for_it(rule, index: LinkIndex, target: int, text: str):
     return lambda start, end: rule(start, end) and not names_another_kind(index, target, text, start, end)
 
 
+def _not_for_a_family(rule, index: LinkIndex, text: str):
+    """`rule`, and never on a name a wildcard makes a family's ("Findosg*": families.names_a_family)."""
+    return lambda start, end: rule(start, end) and not names_a_family(index, text, start, end)
+
+
 def _out_of_placeholders(rule, placeholders, text: str, names: tuple[str, ...]):
     """`rule`, and never inside one of the page's placeholders but as the target's title or H1 (`names`):
     placement.stands_for_a_value."""
@@ -223,6 +229,7 @@ def first_usable(index: LinkIndex, item: Ranked, page: PagePlace, taken: Taken,
             rule = _out_of_placeholders(rule, placeholders, text, (index.titles[item.target], index.h1s[item.target]))
         if item.target in homonym_kinds(index):
             rule = _meant_for_it(rule, index, item.target, text)
+        rule = _not_for_a_family(rule, index, text)
         span = pick_occurrence(text, option, taken, rule, weigh)
         if span is None:
             continue
