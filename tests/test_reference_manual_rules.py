@@ -142,3 +142,19 @@ def test_a_name_with_a_wildcard_names_the_family_of_pages_its_titles_begin_with(
         ("modules/findkilndb", "FindKilnDB", "<h1>FindKilnDB</h1><p>Finds the database part of Kiln.</p>"),
         ("other", "Testing", "<h1>Testing</h1><p>Tests run in parallel.</p>")])
     assert rows.get(BASE + "modules/findkiln", {}).get("Anchor") != "FindKiln"
+
+
+def test_a_keyword_opening_an_optional_group_of_a_signature_is_no_anchor():
+    """Plain text runs a synopsis into its prose: "[KILN_FLAGS <flags>]" is the command's argument, not the page
+    KILN_FLAGS; a flag alone in its brackets, code in brackets and a bracketed remark are left alone."""
+    from inlink.links.notation import keyword_opening_optional_group
+    from inlink.links.placement import open_to_anchors
+    text = ("kiln_build(<name> [KILN_FLAGS <flags>] [<LANG>_LEVEL <n>] [NO_CACHE] [OUTPUT_NAME name]) Builds it. "
+            "Use [kiln.run() for x in y] or [Note that KILN_FLAGS is read first].")
+    found = {word: keyword_opening_optional_group(text, text.index(word), text.index(word) + len(word))
+             for word in ("KILN_FLAGS", "<LANG>_LEVEL", "NO_CACHE", "OUTPUT_NAME", "kiln.run()", "Note")}
+    assert found == {"KILN_FLAGS": True, "<LANG>_LEVEL": True, "NO_CACHE": False, "OUTPUT_NAME": True,
+                     "kiln.run()": False, "Note": False}
+    first, later = text.index("KILN_FLAGS"), text.rindex("KILN_FLAGS")
+    assert not open_to_anchors(None, text, first, first + 10)
+    assert open_to_anchors(None, text, later, later + 10)

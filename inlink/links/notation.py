@@ -1,5 +1,6 @@
-"""Text that is notation, not a mention: a file path or URL, a host name, a variable's expansion, a template tag, a
-one-word string literal, an item of a menu path, a key of a key combination, a code-like span.
+"""Text that is notation, not a mention: a file path or URL, a host name, a variable's expansion, a signature's
+keyword opening an optional group, a template tag, a one-word string literal, an item of a menu path, a key of a key
+combination, a code-like span.
 
 Why its own module: each is a shape of the characters around a phrase, the same on any page and for any target,
 and none of them is a place for a link whatever the phrase names; placement.open_to_anchors asks them all, for
@@ -75,6 +76,20 @@ def in_variable_expansion(text: str, start: int, end: int) -> bool:
         return False
     closing = _EXPANSION_CLOSING.get(text[start - 1])
     return closing is None or text.startswith(closing, end)
+
+
+_CAPITALS_KEYWORD_RE = re.compile(r"(?=[^a-z]*[A-Z])(?:[A-Z0-9_]+|<[^<>\s]+>)+")   # "COMPILE_FLAGS", "<LANG>_STD"
+
+
+def keyword_opening_optional_group(text: str, start: int, end: int) -> bool:
+    """text[start:end] is a keyword in capitals that opens an optional group of a command's signature, its value
+    after it ("[COMPILE_FLAGS <flags>]", "[RESULT_VARIABLE <var>]", "[<LANG>_STANDARD <std>]"): an argument of the
+    command the signature declares, not a mention of the page of that name. Plain text runs a synopsis into its
+    prose (held-out build tool's manual, plain text: 13 high and medium rows, none a link its editors made); a
+    keyword alone in its brackets ("[EXCLUDE_FROM_ALL]", a flag the signature names) is left alone, as is a
+    bracket of code that is no such group ("[collections.deque() for i in range(n)]")."""
+    return start > 0 and text[start - 1] == "[" and text.startswith(" ", end) \
+        and bool(_CAPITALS_KEYWORD_RE.fullmatch(text, start, end))
 
 
 # A template language's tag or expression: Django, Jinja, Liquid, Twig, Hugo and Handlebars write them so.

@@ -40,7 +40,8 @@ import numpy as np
 
 from inlink.links.numbering import CAPTION_WORDS
 from inlink.links.notation import (in_host, in_key_combination, in_menu_path, in_path, in_template_code,
-                                   in_variable_expansion, operand_of_operator, quoted_value)
+                                   in_variable_expansion, keyword_opening_optional_group, operand_of_operator,
+                                   quoted_value)
 from inlink.links.text import (STOP_WORDS, CONTEXT_CHARS, TOKEN_RE, sentence_bounds, shorten_around,
                                starts_sentence)
 
@@ -404,13 +405,13 @@ def used_as_verb(text: str, start: int, end: int, prose: tuple[list[int], list[i
 
 def open_to_anchors(prose: tuple[list[int], list[int]] | None, text: str, start: int, end: int) -> bool:
     """Whether text[start:end] may hold an anchor to any page at all: in running text (in_running_text), and no
-    part of a file path or URL, a host name, a variable's expansion, a template tag, a one-word string literal, a
-    menu path, a key combination or a code-shaped operand of an ASCII arrow or comparison. The rules that do not
-    depend on the target, in one place: the offline engine's placement starts from them, and so does validation's
-    check of any engine's pick."""
+    part of a file path or URL, a host name, a variable's expansion, a signature's keyword opening an optional
+    group, a template tag, a one-word string literal, a menu path, a key combination or a code-shaped operand of an
+    ASCII arrow or comparison. The rules that do not depend on the target, in one place: the offline engine's
+    placement starts from them, and so does validation's check of any engine's pick."""
     return in_running_text(prose, text, start, end) and not in_path(text, start, end) \
         and not in_host(text, start, end) and not in_variable_expansion(text, start, end) \
-        and not quoted_value(text, start, end) \
+        and not keyword_opening_optional_group(text, start, end) and not quoted_value(text, start, end) \
         and not in_template_code(text, start, end) and not in_menu_path(text, start, end) \
         and not in_key_combination(text, start, end) and not operand_of_operator(text, start, end)
 
