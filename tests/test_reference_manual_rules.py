@@ -158,3 +158,20 @@ def test_a_keyword_opening_an_optional_group_of_a_signature_is_no_anchor():
     first, later = text.index("KILN_FLAGS"), text.rindex("KILN_FLAGS")
     assert not open_to_anchors(None, text, first, first + 10)
     assert open_to_anchors(None, text, later, later + 10)
+
+
+def test_a_placeholder_glued_into_a_longer_name_is_no_anchor_nor_is_a_piece_of_that_name():
+    """"MODE" of "KILN_<MODE>_FLAGS" is a piece of the name, even for a page titled MODE; "KILN_ASM" and "_TOOL" of
+    "KILN_ASM<DIALECT>_TOOL" are cut out of one. An API reference's types in angle brackets ("Returns:
+    <kiln.Stream>"), a generic type ("Array<string>") and a generator expression's "$<MODE>" are left alone."""
+    from inlink.links.placement import stands_for_a_value
+    from inlink.links.validation import whole_word_occurrences
+    text = ("Reads KILN_<MODE>_FLAGS and $<MODE>; returns: <kiln.Stream> or an Array<string> of <kiln.Stream>s. "
+            "Set KILN_ASM<DIALECT>_TOOL first.")
+    value = {word: stands_for_a_value(None, text, text.index(word), text.index(word) + len(word), (word,))
+             for word in ("MODE", "kiln.Stream")}
+    assert value == {"MODE": True, "kiln.Stream": False}
+    expression = text.index("MODE", text.index("$<"))
+    assert not stands_for_a_value(None, text, expression, expression + 4, ())
+    assert whole_word_occurrences(text, "KILN_ASM") == [] and whole_word_occurrences(text, "_TOOL") == []
+    assert whole_word_occurrences(text, "Array") == [(text.index("Array"), text.index("Array") + 5)]

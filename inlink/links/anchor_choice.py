@@ -225,8 +225,7 @@ def first_usable(index: LinkIndex, item: Ranked, page: PagePlace, taken: Taken,
         chapter = _chapter_spelling(index, item.target, option)
         rule = _placement_rule(text, prose, option, parameters, code, in_term, chapter, written,
                                _lowercase_spelling(index, option), long_names, terms, _heading_spelling(index, option))
-        if placeholders is not None:
-            rule = _out_of_placeholders(rule, placeholders, text, (index.titles[item.target], index.h1s[item.target]))
+        rule = _out_of_placeholders(rule, placeholders, text, (index.titles[item.target], index.h1s[item.target]))
         if item.target in homonym_kinds(index):
             rule = _meant_for_it(rule, index, item.target, text)
         rule = _not_for_a_family(rule, index, text)

@@ -247,8 +247,26 @@ def stands_for_a_value(placeholders, text: str, start: int, end: int, names: tup
     html.py: "<var>file</var>", DocBook's "<em><code>table_name</code></em>") and is not spelled as one of `names`
     (the target's title and H1). A placeholder stands for a value the reader supplies, not for the page that
     declares a parameter of that name: Postgres's "parser_name" in "CREATE TEXT SEARCH PARSER parser_name" is any
-    parser's name, not a link to the one page whose synopsis declares it."""
+    parser's name, not a link to the one page whose synopsis declares it.
+    Plain text or not, a name in angle brackets glued into a longer name by an underscore ("TYPE" of
+    "CMAKE_<TYPE>_LINKER_FLAGS") is a piece of that name, never an anchor, even as a page's title (held-out build
+    tool's manual). Angle brackets alone say no more: an API reference writes its types so ("Returns:
+    <stream.Readable>", held-out Node.js API docs, real links)."""
+    if _written_as_placeholder(text, start, end) and _glued_into_name(text, start - 1, end + 1):
+        return True
     return placeholders is not None and inside_one(placeholders, start, end) and text[start:end] not in names
+
+
+def _written_as_placeholder(text: str, start: int, end: int) -> bool:
+    """text[start:end] stands in angle brackets of its own, no "$" before them ("<arg1>", not "$<CONFIG>")."""
+    return 0 < start and end < len(text) and text[start - 1] == "<" and text[end] == ">" \
+        and text[start - 2:start - 1] != "$"
+
+
+def _glued_into_name(text: str, start: int, end: int) -> bool:
+    """An underscore glued to text[start:end] on either side: it is a piece of a longer name ("CMAKE_<TYPE>_FLAGS";
+    "<net.SocketAddress>es" is a type's plural)."""
+    return text[start - 1:start] == "_" or text[end:end + 1] == "_"
 
 
 # Code statements a sentence never holds: a call with arguments after the name, an import ("import x",

@@ -244,6 +244,20 @@ def with_placeholder_brackets(text: str, span: tuple[int, int]) -> tuple[int, in
     return start, end
 
 
+_PLACEHOLDER_AHEAD_RE = re.compile(r"<[^<>\s]+>\w")   # the name goes on after it: "<DIALECT>_COMPILER", not "Array<string>"
+_PLACEHOLDER_BEHIND_RE = re.compile(r"<[^<>\s]+>$")
+
+
+def glued_to_placeholder(text: str, start: int, end: int) -> bool:
+    """A placeholder glued to text[start:end] continues its name ("CMAKE_ASM" of "CMAKE_ASM<DIALECT>_COMPILER",
+    "_COMPILER" of it): the span is a piece of a name built of placeholders, cut short. A generic type's argument
+    after its name ("Array<string>") continues nothing."""
+    word = lambda ch: ch.isalnum() or ch == "_"   # noqa: E731
+    ahead = end < len(text) and start < end and word(text[end - 1]) and _PLACEHOLDER_AHEAD_RE.match(text, end)
+    behind = 0 < start < end and word(text[start]) and _PLACEHOLDER_BEHIND_RE.search(text, max(0, start - 60), start)
+    return bool(ahead or behind)
+
+
 def placeholder_edges(text: str, start: int, end: int) -> tuple[int, int]:
     """The first and last characters of text[start:end] that are no bracket of a placeholder it holds whole (the
     "<" of "<PackageName>_ROOT", the ">" of "CMAKE_<LANG>"): where a word boundary is read (validation)."""

@@ -16,6 +16,7 @@ from inlink.links.spans import (
     QUOTE_CLOSINGS,
     QUOTE_TAIL,
     closes_one_it_opens,
+    glued_to_placeholder,
     option_dashes,
     placeholder_edges,
     with_option_dashes,
@@ -186,8 +187,8 @@ def _on_word_boundaries(text: str, start: int, end: int) -> bool:
     if start < end and text[start] == "-" and with_option_dashes(text, (start + option_dashes(text, start), end)) \
             == (start, end):
         start += option_dashes(text, start)
-    if with_placeholder_brackets(text, (start, end)) != (start, end):
-        return False   # cut inside a placeholder ("Recipe>_HOME" of "<Recipe>_HOME")
+    if with_placeholder_brackets(text, (start, end)) != (start, end) or glued_to_placeholder(text, start, end):
+        return False   # cut inside a placeholder ("Recipe>_HOME" of "<Recipe>_HOME") or before one ("KILN_<LANG>")
     before = text[start - 1] if start > 0 else " "
     after = text[end] if end < len(text) else " "
     start, last = placeholder_edges(text, start, end)
