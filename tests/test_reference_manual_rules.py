@@ -55,7 +55,7 @@ def test_a_name_built_of_placeholders_is_declared_whole_never_by_its_last_word()
     assert defined_name("KILN_SUFFIX_<LANG>") == "KILN_SUFFIX_<LANG>"
     assert defined_name("<Recipe>_HOME¶") == "<Recipe>_HOME"
     assert defined_name("KILN_PART_<part>_LABEL") == "KILN_PART_<part>_LABEL"
-    assert defined_name("<LANG>") is None                  # a placeholder alone declares nothing
+    assert defined_name("<IfBlock>") == "IfBlock"           # a section directive's name, alone in its brackets
     assert defined_name("$<BUILD_ROOT>") == "BUILD_ROOT"   # an expression's name, as written after "$<"
     assert defined_name("$<JOIN_ALL:...>") == "JOIN_ALL"
     assert defined_name("KILN_SUFFIX") == "KILN_SUFFIX"

@@ -189,13 +189,13 @@ def signature_name(term: str) -> str | None:
 _PLACEHOLDER_RE = re.compile(r"<[^<>\s]+>")
 
 
-def _with_placeholders(head: str, name: str) -> str | None:
+def _with_placeholders(head: str, name: str) -> str:
     """The name a term's last word belongs to when angle brackets are glued to it: the whole name built of
-    placeholders ("CMAKE_EXECUTABLE_SUFFIX_<LANG>", "<PackageName>_ROOT", not their last words "LANG" and "_ROOT"),
-    or None for a placeholder alone ("<LANG>"); an expression's name stays as it is ("INSTALL_PREFIX" of
-    "$<INSTALL_PREFIX>"). A reference manual names a family of entries so; read as its last word, every "<LANG>" in
-    the site's prose became a link to whichever page ended so (held-out build tool's manual: 40 of its high and
-    medium rows, none a link its editors made)."""
+    placeholders ("CMAKE_EXECUTABLE_SUFFIX_<LANG>", "<PackageName>_ROOT", not their last words "LANG" and "_ROOT");
+    a name alone in its brackets stays as it is, as an expression's does ("IfModule" of a web server's section
+    directive "<IfModule>", "INSTALL_PREFIX" of "$<INSTALL_PREFIX>"). A reference manual names a family of entries
+    so; read as its last word, every "<LANG>" in the site's prose became a link to whichever page ended so
+    (held-out build tool's manual: 40 of its high and medium rows, none a link its editors made)."""
     at = head.rfind(name)
     end = at + len(name)
     if head[at - 1:at] not in ("<", ">") and head[end:end + 1] not in ("<", ">") or head[at - 2:at] == "$<":
@@ -205,7 +205,7 @@ def _with_placeholders(head: str, name: str) -> str | None:
     while end < len(head) and (head[end].isalnum() or head[end] in "_<>-"):
         end += 1
     whole = head[at:end]
-    return None if _PLACEHOLDER_RE.fullmatch(whole) else whole
+    return name if _PLACEHOLDER_RE.fullmatch(whole) else whole
 
 
 @lru_cache(maxsize=1 << 16)   # plain_blocks asks it of the same words at many sentence starts, the index again
@@ -226,7 +226,5 @@ def defined_name(term: str) -> str | None:
     if not names or len(names) > TERM_NAME_TOKENS:   # "Book queryset for use by ListView" declares nothing
         return None
     name = _with_placeholders(head, names[-1])
-    if name is None:
-        return None
     shaped = is_code_like(name) or (name.isupper() and len(name) >= 4)
     return name if shaped and not name[0].isdigit() and not _VERSION_LIKE_RE.search(name) else None
