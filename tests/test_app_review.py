@@ -235,6 +235,33 @@ def test_the_tier_filter_is_kept_with_its_job_across_a_reload():
     assert tier_pills(open_page("jobs", {"job": job_id}), job_id).value == []
 
 
+def test_the_minimum_set_while_a_job_runs_stays_when_its_next_rows_come():
+    """The slider's range starts at the job's lowest row, so a running job's next, less confident rows widen it; the
+    widget then came back as a new one at its default, the new bottom: a minimum of 0.85 set while the job ran was
+    silently gone once "Show new suggestions" brought rows of 0.7 and 0.6 (every row shown again). An analyst who
+    left the slider at the bottom keeps seeing every row."""
+    manager = get_manager()
+    GateTask.GATE.clear()
+    job_id = manager.create_job(TieredGateTask.name, inputs={}, config={"engine": "offline", "pages": 6,
+                                "files": {"pages": "pages.csv"}}, label="garden.csv")
+    GateTask.OPEN_FOR[job_id] = 2                                     # confidences 0.9 and 0.8, then held
+    wait_for(lambda: manager.get(job_id)["rows_written"] >= 2, 30, "the first suggestions")
+    moved, untouched = (open_page("jobs", {"job": job_id}) for _ in range(2))
+    slider = f"{results_key(job_id)}_minimum_confidence"
+    moved.slider(key=slider).set_value(0.85).run()
+    assert len(cards(moved)) == 1
+    GateTask.OPEN_FOR[job_id] = 2                                     # 0.7 and 0.6: the range now starts at 0.6
+    wait_for(lambda: manager.get(job_id)["rows_written"] >= 4, 30, "the next suggestions")
+    for app in (moved, untouched):
+        app.run()
+        assert_clean(app)
+    assert moved.slider(key=slider).min == 0.6 and moved.slider(key=slider).value == 0.85
+    assert len(cards(moved)) == 1                                      # still the one row above 0.85
+    assert untouched.slider(key=slider).value == 0.6
+    assert len(cards(untouched)) == 3                                  # all four, but 0.7's: a Low, which the Tier hides
+    manager.stop(job_id)
+
+
 def test_accept_a_whole_page_and_download_buttons_follow():
     manager = get_manager()
     job_id = finished(manager, pages=3)

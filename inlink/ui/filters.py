@@ -90,12 +90,7 @@ def filter_widgets(manager, job_id: str, frame: pd.DataFrame, key: str) -> Filte
     source = columns[0].text_input("Source page contains", key=f"{key}_source", placeholder="e.g. /blog/")
     destination = columns[1].text_input("Target page contains", key=f"{key}_destination",
                                         placeholder="e.g. /pricing")
-    strength = strength_column(frame)
-    values = pd.to_numeric(frame[strength], errors="coerce")
-    top = float(max(values.max(), 1.0)) if values.notna().any() else 1.0
-    low = min(math.floor(float(values.min()) * 100) / 100, round(top, 2) - 0.01) if values.notna().any() else 0.0
-    minimum = columns[2].slider(f"Minimum {strength.lower()}", low, round(top, 2), low, step=0.01,   # from the
-                                key=f"{key}_minimum_{strength.lower()}")   # job's lowest row: its floor, not 0.00
+    minimum = _minimum_slider(columns[2], frame, key)
     row = st.container(horizontal=True, gap="medium")   # fixed columns cut "Most confident" at 1,024 px; a "large"
     # gap is also the space between wrapped lines: a blank band of 4 rem over "Order" at 1,024 px
     tiers = None
@@ -110,6 +105,29 @@ def filter_widgets(manager, job_id: str, frame: pd.DataFrame, key: str) -> Filte
     order = row.segmented_control("Order", tuple(ORDERS), default="page", key=f"{key}_order",
                                    format_func=ORDERS.get) or "page"
     return Filters(source.strip(), destination.strip(), float(minimum), tiers, show, order)
+
+
+def _minimum_slider(column, frame: pd.DataFrame, key: str) -> float:
+    """The minimum of strength_column, from the job's lowest row (its floor, not 0.00) to the top.
+
+    A running job's next rows may lower that bottom, and a slider whose range changes is a new widget, drawn at its
+    default: the minimum the analyst had set was silently gone, every row shown again. So the minimum last set is
+    kept apart (_minimum_set) and is the new widget's value; one set at the bottom stays at the bottom."""
+    strength = strength_column(frame)
+    values = pd.to_numeric(frame[strength], errors="coerce")
+    top = float(max(values.max(), 1.0)) if values.notna().any() else 1.0
+    low = min(math.floor(float(values.min()) * 100) / 100, round(top, 2) - 0.01) if values.notna().any() else 0.0
+    widget = f"{key}_minimum_{strength.lower()}"
+    chosen = st.session_state.get(f"{widget}_set")
+    return column.slider(f"Minimum {strength.lower()}", low, round(top, 2), low if chosen is None else
+                         min(max(chosen, low), round(top, 2)), step=0.01, key=widget, on_change=_minimum_set,
+                         args=(widget, low))
+
+
+def _minimum_set(widget: str, low: float) -> None:
+    """Keep the minimum the analyst set (None: the bottom, which follows the range down)."""
+    value = st.session_state.get(widget)
+    st.session_state[f"{widget}_set"] = value if value is not None and value > low else None
 
 
 def _tiers_chosen(manager, job_id: str, widget: str) -> None:
