@@ -273,6 +273,25 @@ def test_home_banner_names_the_active_job(manager):
     assert link.proto.label == "Open it to resume or stop it"
 
 
+def test_home_banner_says_when_the_job_it_showed_has_ended(manager):
+    """The banner vanished the moment its job completed: a user watching "Running analysis: live-site.csv" on the home
+    page was left with no word of the end nor a way to the results. It now says how the job ended, with a link to
+    it, until another job is active; a job the banner never showed is not brought up."""
+    job_id = seed_job(manager, "live-site.csv", pages=2)
+    wait_status(manager, job_id, "running")
+    app = open_page("home")
+    GateTask.GATE.set()
+    wait_status(manager, job_id, "completed")
+    app.run()                                                  # the banner's refresh finds its job ended
+    assert_clean(app)
+    assert any(":material/check_circle: **Completed analysis:** `live-site.csv`" in m for m in texts(app.markdown)), \
+        texts(app.markdown)
+    [link] = [link for link in app.get("page_link") if "job" in link.proto.query_string]
+    assert link.proto.label == "Review its 2 suggestions" and job_id in link.proto.query_string
+    assert link.proto.page.endswith("jobs")
+    assert not any("analysis:**" in m for m in texts(open_page("home").markdown))   # another tab: it never saw it
+
+
 def test_pagination_survives_a_narrower_filter(manager, monkeypatch):
     import inlink.ui.jobs_table
 

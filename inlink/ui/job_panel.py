@@ -71,11 +71,38 @@ def _exists(manager, job_id: str) -> bool:
     return True
 
 
+_BANNERED = "job_panel.bannered"   # session state: the job the home banner last showed at work
+
+
 def active_banner(manager) -> None:
-    """Home-page banner while a job is active: its file name and progress, refreshed live."""
+    """Home-page banner while a job is active: its file name and progress, refreshed live; once none is, how the
+    job it showed ended (ended_banner)."""
     jobs = active_jobs(manager)
     if jobs:
+        st.session_state[_BANNERED] = jobs[0].job_id
         fragment(_banner_body, run_every=REFRESH_S)(manager, jobs[0].job_id)
+    elif st.session_state.get(_BANNERED):
+        ended_banner(manager, st.session_state[_BANNERED])
+
+
+def ended_banner(manager, job_id: str) -> None:
+    """How the job the banner showed ended, with the way to its results: the banner vanished the moment its job
+    completed, leaving a user who watched it with no word of the end. Said until another job is active (a job this
+    tab never showed at work is not brought up)."""
+    try:
+        job = manager.job(job_id)
+    except JobError:   # deleted since: nothing to say
+        st.session_state.pop(_BANNERED, None)
+        return
+    with st.container(border=True):
+        _banner_title(job)
+        _progress(job)
+        rows = int(job.rows_written or 0)
+        review = not fmt.is_fetch(job) and rows
+        label = (f"Review its {fmt.plural(rows, 'suggestion')}" if review
+                 else "Open its pages and links" if fmt.is_fetch(job) else "Open it")
+        st.page_link(navigation.JOBS, label=label, icon=":material/rate_review:" if review else ":material/open_in_new:",
+                     query_params={"job": job_id})
 
 
 def _banner_body(manager, job_id: str) -> None:
@@ -87,17 +114,21 @@ def _banner_body(manager, job_id: str) -> None:
         if not job.is_active:
             st.rerun()
         with st.container(border=True):
-            kind = fmt.job_kind(job)
-            # its status ("Running analysis: x.csv"), not "Resuming active", which it read for a job just started;
-            # a fetch's label starts with "fetch " itself: it read "Paused fetch: fetch urls.txt (1 URL)"
-            name = fmt.file_name_of(job).removeprefix(f"{kind} ")
-            # the status's own icon: a paused job's read ":material/sync:", turning arrows, as if it were at work
-            st.markdown(f"{fmt.STATUS_STYLE[job.status][2]} **{fmt.shown_status(job)} {kind}:** {fmt.as_code(name)}")
+            _banner_title(job)
             _progress(job)
             paused = job.status is JobStatus.PAUSED
             st.page_link(navigation.UPLOAD if fmt.is_fetch(job) else navigation.GENERATE,
                          label="Open it to resume or stop it" if paused else "Open the live panel",
                          icon=":material/monitoring:", query_params={"job": job_id})
+
+
+def _banner_title(job: Job) -> None:
+    """The banner's line: its status ("Running analysis: x.csv"), not "Resuming active", which it read for a job just
+    started; a fetch's label starts with "fetch " itself (it read "Paused fetch: fetch urls.txt (1 URL)"); the
+    status's own icon (a paused job's read ":material/sync:", turning arrows, as if it were at work)."""
+    kind = fmt.job_kind(job)
+    name = fmt.file_name_of(job).removeprefix(f"{kind} ")
+    st.markdown(f"{fmt.STATUS_STYLE[job.status][2]} **{fmt.shown_status(job)} {kind}:** {fmt.as_code(name)}")
 
 
 def job_panel(manager, job_id: str, *, key: str = "panel", download: bool = True) -> None:
