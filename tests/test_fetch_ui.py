@@ -110,7 +110,7 @@ def test_a_fetched_dataset_counts_its_pages_as_the_importer_does(site):
     assert any("5 pages, of which 3 are analysed (2 left out: 1 status 301, 1 status 404)" in c
                for c in texts(app.caption))
     assert saved.summary == {**datasets.summary_from(parts.report, parts.links_report), "fetch_job": job,
-                             "statuses": {"OK": 3, "Redirected": 1, "HTTP error": 1}}
+                             "statuses": {"OK": 3, "Redirected": 1, "HTTP error": 1}, "site": site.base}
     analysis = link_task.start_analysis(manager, saved.pages_path, pages_name=saved.pages_name,
                                         links=saved.links_path, links_name=saved.links_name)
     assert manager.wait(analysis, 60)["total_items"] == saved.summary["analysed"] == 3
@@ -180,14 +180,8 @@ def test_a_fetch_finished_while_no_tab_was_open_becomes_the_dataset_on_the_next_
 def test_a_fetch_finished_while_the_analyst_waits_on_generate_links_is_the_dataset_analysed_there(site):
     """Only the Upload page made a finished fetch the current dataset: an analyst who started a fetch, then went to
     Generate links to wait, saw the dataset before it there (both named fetched-pages.csv), and Start analysed it."""
-    from inlink.tasks import fetch as fetch_task
-    from inlink.ui.manager import get_manager
-
     datasets.save_dataset(b"Address,Title 1,Content\nhttps://example.com/,Home,Welcome\n", "older.csv")
-    manager = get_manager()
-    job = fetch_task.start_fetch(manager, "\n".join(site.url(p) for p in PAGES).encode(), name="urls.txt",
-                                 options={"rate_per_s": 0})
-    assert manager.wait(job, 60)["status"] == "completed"
+    manager, job = finished_fetch(site)
     app = open_page("generate")
     assert_clean(app)
     assert datasets.latest_dataset().summary["fetch_job"] == job
@@ -197,6 +191,39 @@ def test_a_fetch_finished_while_the_analyst_waits_on_generate_links_is_the_datas
     upload = open_page("upload")                   # adopted once: the Upload page saves it no second time
     assert_clean(upload)
     assert datasets.latest_dataset().dataset_id == adopted
+
+
+def finished_fetch(site):
+    """(the manager, a fetch job of PAGES that has completed)."""
+    from inlink.tasks import fetch as fetch_task
+    from inlink.ui.manager import get_manager
+
+    manager = get_manager()
+    job = fetch_task.start_fetch(manager, "\n".join(site.url(p) for p in PAGES).encode(), name="urls.txt",
+                                 options={"rate_per_s": 0})
+    assert manager.wait(job, 60)["status"] == "completed"
+    return manager, job
+
+
+def test_a_fetched_dataset_and_its_analysis_are_named_by_the_site(site):
+    """Every fetched dataset is fetched-pages.csv: the Upload and Generate pages said "Current dataset:
+    fetched-pages.csv" whichever site was fetched, and each analysis of one was the job "fetched-pages.csv" in the
+    Jobs list, two sites' analyses told apart by their ids alone. The dataset names its site, and its analysis is
+    labelled by it."""
+    manager, _ = finished_fetch(site)
+    upload = open_page("upload")
+    assert_clean(upload)
+    assert any("Current dataset:" in m and f"fetched from {site.base}" in m for m in texts(upload.markdown)), \
+        texts(upload.markdown)
+    host = site.base.split("://")[1]
+    assert any(m.label == "Current dataset" and m.value == host for m in open_page("home").metric)
+    app = open_page("generate")
+    assert any(m.startswith("**Dataset:** fetched-pages.csv") and f"fetched from {site.base}" in m
+               for m in texts(app.markdown)), texts(app.markdown)
+    click(app, "Start analysis")
+    assert_clean(app)
+    [analysis] = [j for j in manager.list_jobs() if j["task"] == "link_analysis"]
+    assert analysis["label"] == f"{host} (fetched pages)"
 
 
 def test_a_fetch_finished_between_the_drawing_and_start_is_said_as_the_fetch_not_another_tab(site):

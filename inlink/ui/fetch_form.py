@@ -91,7 +91,8 @@ def _save_fetched(manager, job: Job) -> tuple[datasets.Dataset, bytes, bytes]:
 
     files = fetch_task.fetched_files(manager, job.job_id)
     figures, urls = fetched_summary(files.pages, files.links)
-    summary = {**figures, "fetch_job": job.job_id, "statuses": (job.summary or {}).get("statuses")}
+    summary = {**figures, "fetch_job": job.job_id, "statuses": (job.summary or {}).get("statuses"),
+               "site": fmt.fetched_site(job)}   # every fetched dataset is fetched-pages.csv: the site tells them apart
     dataset = datasets.save_dataset(files.pages, PAGES_NAME, links=files.links, links_name=LINKS_NAME,
                                     summary=summary, urls=urls)
     return dataset, files.pages, files.links

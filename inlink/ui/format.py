@@ -81,6 +81,27 @@ def dataset_pages(summary: dict) -> str:
             + (f" ({'; '.join(why)})" if why else ""))
 
 
+def dataset_files(pages_name: str, links_name: str | None, summary: dict) -> str:
+    """A saved dataset's files, and the site it was fetched from: every fetched dataset is "fetched-pages.csv +
+    fetched-links.csv", whichever site it holds."""
+    site = (summary or {}).get("site")
+    return (pages_name + (f" + {links_name}" if links_name else "")
+            + (f", fetched from {site}" if site else ""))
+
+
+def fetched_host(summary: dict) -> str:
+    """The host (and port) a saved dataset's pages were fetched from, "" for an upload."""
+    return str((summary or {}).get("site") or "").split("://", 1)[-1]
+
+
+def analysis_label(summary: dict) -> str | None:
+    """The name of an analysis of a fetched dataset, "example.com (fetched pages)" (its file is fetched-pages.csv
+    for every site, and the Jobs list told two sites' analyses apart by their ids alone); None for an upload, whose
+    analysis is named by its file."""
+    host = fetched_host(summary)
+    return f"{host} (fetched pages)" if host else None
+
+
 def duration(seconds: float | None) -> str:
     """'2 h 05 min', '3 min 07 s', '42 s' or '—' when unknown."""
     if seconds is None or seconds != seconds or seconds < 0:

@@ -146,7 +146,8 @@ def start(manager, dataset: datasets.Dataset, engine: str, options: dict, api_ke
         return
     try:
         job_id = link_task.start_analysis(
-            manager, dataset.pages_path, pages_name=dataset.pages_name, links=dataset.links_path,
+            manager, dataset.pages_path, pages_name=dataset.pages_name, label=fmt.analysis_label(dataset.summary),
+            links=dataset.links_path,
             links_name=dataset.links_name, engine=engine, options=options, api_key=api_key,
             column_map=dataset.column_map or None, sheet=dataset.sheet, site_hosts=dataset.site_hosts,
             links_sheet=dataset.links_sheet, refuse_identical=True)
@@ -170,8 +171,7 @@ def start(manager, dataset: datasets.Dataset, engine: str, options: dict, api_ke
 def settings_section(manager, dataset: datasets.Dataset) -> None:
     with st.container(border=True):
         pages = dataset.summary.get("pages")
-        st.markdown(f"**Dataset:** {dataset.pages_name}" + (f" + {dataset.links_name}" if dataset.links_name
-                                                            else "")
+        st.markdown(f"**Dataset:** {fmt.dataset_files(dataset.pages_name, dataset.links_name, dataset.summary)}"
                     + (f" · {fmt.dataset_pages(dataset.summary)}" if pages is not None else "")
                     + (f" · hosts {', '.join(dataset.site_hosts)}" if dataset.site_hosts else ""))
         engine, engine_options, api_key = engine_settings()

@@ -67,7 +67,7 @@ def _figures(manager) -> None:
     counts = Counter(job.status for job in jobs)
     dataset = datasets.latest_dataset()
     row = st.container(horizontal=True)   # wraps: a column cut the dataset's name to "pages…" at 1,024 px
-    name = dataset.pages_name if dataset else "—"
+    name = (fmt.fetched_host(dataset.summary) or dataset.pages_name) if dataset else "—"   # a fetch: its site
     row.metric("Current dataset", fmt.file_name_in(name, DATASET_CHARS),
                help=f"{name} (the file the next analysis reads)" if len(name) > DATASET_CHARS else None)
     row.metric("Jobs", f"{len(jobs):,}")

@@ -357,8 +357,7 @@ def current_dataset(dataset) -> None:
     pages = dataset.summary.get("pages")
     with st.container(border=True):
         left, right = st.columns([3, 1], vertical_alignment="center")
-        left.markdown(f"**Current dataset:** {dataset.pages_name}"
-                      + (f" + {dataset.links_name}" if dataset.links_name else ""))
+        left.markdown(f"**Current dataset:** {fmt.dataset_files(dataset.pages_name, dataset.links_name, dataset.summary)}")
         left.caption(f"{fmt.dataset_pages(dataset.summary)} · saved {fmt.timestamp(dataset.saved_at)}" if pages is not None
                      else f"Saved {fmt.timestamp(dataset.saved_at)}")
         right.page_link(navigation.GENERATE, label="Generate links", icon=":material/arrow_forward:")
