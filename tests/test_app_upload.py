@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from inlink import uploads as datasets
+from inlink.ui import format as fmt
 from test_app_common import SAMPLE, SMALL_CRAWL, _stop_managers, assert_clean, open_page, texts  # noqa: F401
 
 
@@ -174,6 +175,23 @@ def test_a_links_file_given_as_the_pages_file_is_named_as_such():
     assert any("all_inlinks.csv looks like a links file" in w and "give it as the existing links" in w
                for w in texts(app.warning)), texts(app.warning)
     assert not any("No column of all_inlinks.csv was recognised" in w for w in texts(app.warning))
+
+
+def test_a_links_file_alone_says_it_waits_for_its_pages_file():
+    """The existing links dropped first, or to add them to the current dataset: the page went on saying "Upload
+    another crawl to analyse it instead of the current dataset", not a word of the file just given, and the current
+    dataset kept no links. It says the links are read with their pages file, and that the current one is unchanged."""
+    datasets.save_dataset(SMALL_CRAWL.encode(), "kept.csv", summary={"pages": 4})
+    app = open_page("upload")
+    links = "Source,Destination,Anchor\nhttps://example.com/,https://example.com/roses,Rose care\n"
+    upload(app, links.encode(), "all_inlinks.csv", key="upload.links_file")
+    assert_clean(app)
+    infos = texts(app.info)
+    assert infos == [f"{fmt.as_text('all_inlinks.csv')} holds the existing links, read with the pages file they "
+                     f"belong to: add that pages file above. The current dataset ({fmt.as_text('kept.csv')}) is "
+                     "unchanged."], infos
+    assert not any("Upload another crawl" in i for i in infos)
+    assert datasets.latest_dataset().links_name is None
 
 
 def test_unrecognised_headers_ask_for_a_column_mapping():

@@ -41,6 +41,7 @@ _PARSED_HOSTS = "upload.parsed_hosts"   # the parse with the hosts the user chos
 _HEADERS = "upload.headers"
 _SAVED = "upload.saved"
 _USE_SAMPLE = "upload.use_sample"
+_LINKS_FILE = "upload.links_file"   # the existing links' uploader
 #: An uploader's hint ("1GB per file • CSV, TSV, TXT, XLSX, XLSM, XLS, GZ, ZIP") is one line cut with an ellipsis:
 #: at 1,024 px, in half the page, it read "... XLSX, XLSM, …" and hid three of the types the page takes. It wraps.
 _WHOLE_HINTS = ('<style>[data-testid="stFileUploaderDropzoneInstructions"] span'
@@ -66,7 +67,7 @@ def chosen_files() -> Upload | None:
     pages_file = left.file_uploader("Pages file (CSV or XLSX)", type=TABLE_TYPES, key="upload.pages_file",
                                     help="One row per page: URL, title, H1 and the page text.")
     links_file = right.file_uploader("Existing links (optional, CSV or XLSX)", type=TABLE_TYPES,
-                                     key="upload.links_file", help="Source, Destination and Anchor columns.")
+                                     key=_LINKS_FILE, help="Source, Destination and Anchor columns.")
     st.button("Try the sample site", icon=":material/science:", key="upload.sample",
               on_click=st.session_state.__setitem__, args=(_USE_SAMPLE, True))
     if pages_file is not None:
@@ -391,12 +392,24 @@ def review(upload: Upload) -> None:
         st.page_link(navigation.GENERATE, label="Go to Generate links", icon=":material/arrow_forward:")
 
 
+def links_wait_for_pages(name: str, dataset) -> None:
+    """A links file given without its pages file: the page said "Upload another crawl…" and not a word of it, as if
+    the links had gone to the current dataset (they never do: a dataset's links are read with its pages)."""
+    current = (f" The current dataset ({fmt.as_text(dataset.pages_name)}) is unchanged." if dataset is not None
+               else "")
+    st.info(f"{fmt.as_text(name)} holds the existing links, read with the pages file they belong to: add that pages "
+            f"file above.{current}", icon=":material/link:")
+
+
 def upload_section(dataset) -> None:
     """Files from a crawler (or the sample site): validation report, preview, and Use this dataset (`dataset`: the
     saved one, or None)."""
     chosen = chosen_files()
     fetch_form.fetch_section(chosen, dataset)
-    if chosen is None or fetch_form.fetched_from(chosen, dataset):   # the box at the top leads on to Generate links
+    links_alone = st.session_state.get(_LINKS_FILE) if chosen is None else None
+    if links_alone is not None:
+        links_wait_for_pages(links_alone.name, dataset)
+    elif chosen is None or fetch_form.fetched_from(chosen, dataset):   # the box at the top leads on to Generate links
         st.info("Upload a pages file, or try the sample site to see how it works." if dataset is None
                 else "Upload another crawl to analyse it instead of the current dataset.",
                 icon=":material/info:")
