@@ -3,7 +3,7 @@ The waits are on the page (Playwright), never a sleep."""
 from __future__ import annotations
 
 import pytest
-from test_e2e_browser import browser, open_page, server  # noqa: F401 (fixtures)
+from test_e2e_browser import SAMPLE, browser, open_page, server  # noqa: F401 (fixtures)
 from test_e2e_review import IN_STEP_MS, finished_sample_job
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -49,3 +49,35 @@ def test_the_jobs_tables_cells_are_whole_for_a_large_paid_job_at_1400_px(browser
     cut = [(column, value, round(width)) for column, value, width in texts
            if column != "Progress" and width + PADDING_PX > JOBS_COLUMNS[column]["width"]]
     assert not cut, cut
+
+
+def test_a_list_drawn_while_no_job_runs_shows_a_job_deleted_or_started_elsewhere(browser, server, manager):  # noqa: F811
+    """The list refreshed itself only while a job was active: drawn with none, it kept a job deleted from another
+    tab or a terminal (`cli.py jobs delete`), and never showed a job started there, until a click; nor did the home
+    page show its banner."""
+    from inlink.jobs.manager import JobManager
+    from inlink.tasks.analysis import start_analysis
+
+    first, _ = (finished_sample_job(manager, label=name) for name in ("first.csv", "second.csv"))
+    manager.shutdown(timeout=5)
+    server.start()
+    home, page = open_page(browser, server, ""), open_page(browser, server, "jobs")
+    page.get_by_text("2 jobs · select a row to open it", exact=True).wait_for(timeout=IN_STEP_MS)
+    elsewhere = JobManager(server.jobs_dir, autostart=False)   # as the CLI, from a terminal
+    elsewhere.delete(first)
+    page.get_by_text("1 job · select a row to open it", exact=True).wait_for(timeout=IN_STEP_MS)
+    page.wait_for_function(FILES_ARE, arg=["second.csv"], timeout=IN_STEP_MS)
+    start_analysis(elsewhere, (SAMPLE / "pages.csv").read_bytes(), pages_name="pages.csv", label="third.csv")
+    page.get_by_text("2 jobs · select a row to open it", exact=True).wait_for(timeout=IN_STEP_MS)   # the server
+    page.wait_for_function(FILES_ARE, arg=["third.csv", "second.csv"], timeout=IN_STEP_MS)   # runs it, held by the gate
+    home.locator('[data-testid="stMain"] code', has_text="third.csv").wait_for(timeout=IN_STEP_MS)   # the banner
+
+
+#: Whether the table's File column (the grid's cells are drawn on a canvas; its table is the accessible copy) holds
+#: exactly these files, in order.
+FILES_ARE = """(files) => { const grid = document.querySelector('[data-testid="stDataFrame"] table');
+    if (!grid) return false;
+    const headers = Array.from(grid.querySelectorAll('th')).map(th => th.textContent.trim());
+    const column = headers.indexOf('File');
+    const shown = Array.from(grid.querySelectorAll('tbody tr')).map(row => row.children[column]?.textContent.trim());
+    return JSON.stringify(shown) === JSON.stringify(files); }"""

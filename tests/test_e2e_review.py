@@ -305,13 +305,19 @@ def runs_asked(browser, server, width: int) -> tuple[int, list[str]]:  # noqa: F
     """(how many messages a fresh tab on the Jobs page at `width` sent the server, once its width probe has measured
     and the page is at rest: each asks for a run, the page's first and then the probe's answer when it sends one; the
     table's headers). Counted on the websocket, where the browser sends them: a run the probe asked for while the
-    first still ran is merged into it, so the page's own running state does not show every one."""
+    first still ran is merged into it, so the page's own running state does not show every one. A timed fragment's run
+    (the idle list's watch for jobs changed elsewhere, every second) is no run the page asked, and is not counted."""
     from test_e2e_browser import _tabs
 
     page = _tabs(browser).new_page()
     page.set_viewport_size({"width": width, "height": 1000})
     sent = []
-    page.on("websocket", lambda socket: socket.on("framesent", lambda frame: sent.append(frame)))
+    timed = set()   # the fragments the server asked the browser to run on a timer
+
+    def on_websocket(socket) -> None:
+        socket.on("framereceived", lambda frame: timed.update(auto_rerun_fragment(frame)))
+        socket.on("framesent", lambda frame: None if fragment_run(frame) in timed else sent.append(frame))
+    page.on("websocket", on_websocket)
     page.goto(server.url("jobs"))
     page.locator('[data-testid="stBidiComponentIsolated"][data-narrow]').wait_for(state="attached",
                                                                                   timeout=IN_STEP_MS)
@@ -321,6 +327,26 @@ def runs_asked(browser, server, width: int) -> tuple[int, list[str]]:  # noqa: F
         "cells => cells.map(cell => cell.textContent.trim()).filter(Boolean)")
     page.close()
     return len(sent), headers
+
+
+def fragment_run(frame) -> str | None:
+    """The fragment whose run alone a message the browser sent asks for, else None."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    if isinstance(frame, str):
+        return None
+    message = BackMsg.FromString(frame)
+    return (message.rerun_script.fragment_id or None) if message.WhichOneof("type") == "rerun_script" else None
+
+
+def auto_rerun_fragment(frame) -> set[str]:
+    """{the fragment} a message the server sent sets to run on a timer, else {}."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    if isinstance(frame, str):
+        return set()
+    message = ForwardMsg.FromString(frame)
+    return {message.auto_rerun.fragment_id} if message.WhichOneof("type") == "auto_rerun" else set()
 
 
 def test_the_width_probe_draws_the_page_once_when_it_was_drawn_for_the_right_width(browser, server, manager):  # noqa: F811

@@ -9,7 +9,8 @@ from inlink import uploads as datasets
 from inlink.jobs import JobStatus
 from inlink.ui import format as fmt
 from inlink.ui import navigation
-from inlink.ui.job_panel import FOLLOWED, LAST_JOB, STARTED, active_banner
+from inlink.ui import jobs_watch
+from inlink.ui.job_panel import FOLLOWED, LAST_JOB, STARTED, active_banner, active_jobs
 from inlink.ui.page import guard, page_manager
 from inlink.ui.sample import start_sample_analysis
 
@@ -31,6 +32,8 @@ def render() -> None:
     with guard("The home page"):
         if manager is not None:
             active_banner(manager)
+            if not active_jobs(manager):   # a job started elsewhere (another tab, the CLI) brings its banner
+                jobs_watch.rerun_on_change(manager, manager.jobs())
             _try_the_sample(manager)
         _steps()
         if manager is not None:

@@ -8,7 +8,7 @@ from inlink.ui import format as fmt
 from inlink.ui.exports import csv_download, fetched_downloads, xlsx_download
 from inlink.ui.fragments import fragment
 from inlink.ui.job_panel import job_panel
-from inlink.ui import fetch_form, jobs_table, navigation, page_width
+from inlink.ui import fetch_form, jobs_table, jobs_watch, navigation, page_width
 from inlink.ui.jobs_table import matching_jobs, page_count, page_rows
 from inlink.ui.page import gone_action, guard, page_manager, plain_message
 from inlink.ui.results import results_view
@@ -56,9 +56,13 @@ LIST_REFRESH_S = 1.0     # an action in another tab shows here within 2 s (the p
 
 
 def list_view(manager) -> None:
-    """The jobs table; it refreshes itself while any job is active, and stops once none is."""
-    live = any(job.is_active for job in manager.jobs())
+    """The jobs table; it refreshes itself while any job is active, and once none is, the page reruns when a job is
+    created, deleted or changes elsewhere (jobs_watch)."""
+    every_job = manager.jobs()
+    live = any(job.is_active for job in every_job)
     fragment(list_body, run_every=LIST_REFRESH_S if live else None)(manager, live)
+    if not live:
+        jobs_watch.rerun_on_change(manager, every_job)
 
 
 def list_body(manager, live: bool) -> None:
