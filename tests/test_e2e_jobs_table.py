@@ -54,14 +54,14 @@ def test_the_jobs_tables_cells_are_whole_for_a_large_paid_job_at_1400_px(browser
 def test_a_list_drawn_while_no_job_runs_shows_a_job_deleted_or_started_elsewhere(browser, server, manager):  # noqa: F811
     """The list refreshed itself only while a job was active: drawn with none, it kept a job deleted from another
     tab or a terminal (`cli.py jobs delete`), and never showed a job started there, until a click; nor did the home
-    page show its banner."""
+    page show its banner, nor Generate links its panel ("No analysis running")."""
     from inlink.jobs.manager import JobManager
     from inlink.tasks.analysis import start_analysis
 
     first, _ = (finished_sample_job(manager, label=name) for name in ("first.csv", "second.csv"))
     manager.shutdown(timeout=5)
     server.start()
-    home, page = open_page(browser, server, ""), open_page(browser, server, "jobs")
+    home, generate, page = (open_page(browser, server, path) for path in ("", "generate_links", "jobs"))
     page.get_by_text("2 jobs · select a row to open it", exact=True).wait_for(timeout=IN_STEP_MS)
     elsewhere = JobManager(server.jobs_dir, autostart=False)   # as the CLI, from a terminal
     elsewhere.delete(first)
@@ -71,6 +71,7 @@ def test_a_list_drawn_while_no_job_runs_shows_a_job_deleted_or_started_elsewhere
     page.get_by_text("2 jobs · select a row to open it", exact=True).wait_for(timeout=IN_STEP_MS)   # the server
     page.wait_for_function(FILES_ARE, arg=["third.csv", "second.csv"], timeout=IN_STEP_MS)   # runs it, held by the gate
     home.locator('[data-testid="stMain"] code', has_text="third.csv").wait_for(timeout=IN_STEP_MS)   # the banner
+    generate.locator('[data-kind="job-title"]', has_text="third.csv").wait_for(timeout=IN_STEP_MS)   # its panel
 
 
 #: Whether the table's File column (the grid's cells are drawn on a canvas; its table is the accessible copy) holds

@@ -16,7 +16,7 @@ from inlink.jobs import JobError, JobStatus
 from inlink.links.confidence import DEFAULT_MIN_CONFIDENCE, HIGH_CONFIDENCE, MEDIUM_CONFIDENCE
 from inlink.ui import fetch_form
 from inlink.ui import format as fmt
-from inlink.ui import navigation
+from inlink.ui import jobs_watch, navigation
 from inlink.ui.gemini_key import forget_gemini_key, gemini_key, remember_gemini_key, typed_gemini_key
 from inlink.ui.job_panel import FOLLOWED, LAST_JOB, STARTED, job_panel, job_to_show
 from inlink.ui.page import guard, page_manager, plain_message
@@ -270,6 +270,7 @@ def analysis_section(manager, dataset) -> None:
             st.caption("No analysis running. Start one above; its progress appears here.")
         if done:
             st.page_link(navigation.JOBS, label="Earlier analyses are on the Jobs page", icon=":material/work_history:")
+        jobs_watch.rerun_on_change(manager, manager.jobs())   # one started elsewhere (another tab, the CLI) shows here
 
 
 if __name__ == "__main__":   # run as a page by st.navigation
