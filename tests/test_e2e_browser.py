@@ -13,6 +13,7 @@ Set INLINK_SCREENSHOT_DIR to keep a screenshot of every page.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -406,10 +407,17 @@ def test_the_validation_reports_figures_are_whole_at_1024_px(browser, server):
 def uploader_hints_whole(page) -> None:
     """Each file uploader names every type it takes: before, at 1,024 px the two side by side read "1GB per file •
     CSV, TSV, TXT, XLSX, XLSM, …", cut with an ellipsis."""
-    hints = page.locator('[data-testid="stFileUploaderDropzoneInstructions"] span')
+    selector = '[data-testid="stFileUploaderDropzoneInstructions"] span'
+    hints = page.locator(selector)
     shown(hints.first, "the uploaders' hints")
-    seen = hints.evaluate_all("""spans => spans.map(span => [span.textContent, span.scrollWidth > span.clientWidth + 1,
-        span.getBoundingClientRect().right <= span.closest('section').getBoundingClientRect().right])""")
+    measure = """spans => spans.map(span => [span.textContent, span.scrollWidth > span.clientWidth + 1,
+        span.getBoundingClientRect().right <= span.closest('section').getBoundingClientRect().right])"""
+    # measured once laid out for good: the page's style (which lets a hint wrap) and its font arrive after the first
+    # paint, and a hint measured before them read as cut (seen once in a CI run)
+    with contextlib.suppress(sync_api.TimeoutError):
+        page.wait_for_function(f"""() => ({measure})(Array.from(document.querySelectorAll('{selector}')))
+            .every(([text, cut, inside]) => !cut && inside)""", timeout=WAIT_MS)
+    seen = hints.evaluate_all(measure)
     assert len(seen) == 3 and all(text.endswith(("ZIP", "GZ")) and not cut and inside for text, cut, inside in seen), \
         seen
 
