@@ -982,6 +982,21 @@ def test_a_run_says_where_it_picks_up(done, total, said):
     assert _where_from(done, total) == said
 
 
+def test_a_run_after_a_pause_is_counted_as_a_run_not_an_attempt(manager, tmp_path):
+    """Before: "Running again from item 1 (attempt 2)." after a pause and a resume, and "(attempt 6)" after a few:
+    read as five failures, where the user had paused it five times."""
+    gate = tmp_path / "prepare"
+    job_id = manager.create_job("test_counting", config={"n": 3, "prepare_gate": str(gate)})
+    wait_for(lambda: os.path.exists(str(gate) + ".waiting"), timeout=60, what="the preparation to start")
+    manager.pause(job_id)
+    gate.touch()
+    assert manager.wait(job_id, 60, until=["paused"])["status"] == "paused"
+    manager.resume(job_id)
+    assert manager.wait(job_id, 60)["status"] == "completed"
+    said = [event["message"] for event in manager.events(job_id, limit=100) if event["event"] == "started"]
+    assert said == ["Started.", "Running again from item 1 (run 2)."], said
+
+
 def test_a_job_paused_while_it_prepares_knows_its_items(manager, tmp_path):
     """Before: a pause asked during a preparation step took effect as the items' step began, before it counted
     them: `jobs status` read "step 2/2 count, progress 0/?" (seen on a docs job paused while it built its index)."""

@@ -312,7 +312,7 @@ class JobScheduler:
                 self._runners[job_id] = runner
         try:
             self.store.add_event(job_id, "started", "Started." if first else
-                                 f"Running again {_where_from(done, job.total_items)} (attempt {job.attempts}).")
+                                 f"Running again {_where_from(done, job.total_items)} (run {job.attempts}).")
         finally:                      # claimed and registered: a lost event must not strand it
             runner.start()
 
