@@ -78,16 +78,16 @@ def all_rows(ctx: TaskContext) -> list[dict]:
 def test_a_second_run_restores_the_site_and_index_instead_of_building_them(job_folder, builds):
     first = prepared(job_folder)
     assert len(builds) == 1
-    assert sorted(p.name for p in first.state_dir.iterdir()) == ["index.state", "site.state"]
+    assert sorted(p.name for p in first.state_dir.iterdir()) == ["import-report.state", "index.state", "site.state"]
     log: list[str] = []
     second = prepared(job_folder, log=log)
     assert len(builds) == 1                      # the index was restored, not built again
     assert any("Restored the index" in line for line in log)
-    assert "site" not in second.state            # not even read: only the final summary needs it
+    assert "site" not in second.state            # not even read: the summary's import report was saved too
     assert all_rows(second) == all_rows(first)
     task = link_task.LinkAnalysisTask()
     assert task.finish(second) == task.finish(first)
-    pd.testing.assert_frame_equal(second.state["site"].pages, first.state["site"].pages)
+    assert "site" not in second.state
 
 
 def test_a_restored_index_with_links_counts_no_prose_mentions_again(job_folder, monkeypatch):
@@ -346,7 +346,11 @@ def test_a_paused_job_resumes_from_its_saved_index_with_identical_results(manage
     assert len(builds) == 2                     # the resumed run restored the index
     assert manager.results_csv(job) == expected
     assert manager.get(job)["summary"] == manager.get(clean)["summary"]
-    assert any("Restored the index" in e["message"] for e in manager.events(job, limit=500))
+    said = [e["message"] for e in manager.events(job, limit=500)]
+    resumed = said[next(at for at, message in enumerate(said) if message.startswith("Running again")):]
+    assert any("Restored the index" in message for message in resumed)
+    # the summary's import report was saved with the index: the resumed run restores no parsed site for it
+    assert not any("Restored the site" in message for message in resumed), resumed
 
 
 def test_a_resuming_job_shows_its_pages_done_while_it_prepares(manager, monkeypatch):

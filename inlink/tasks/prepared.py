@@ -19,19 +19,21 @@ def state_path(ctx: TaskContext, name: str) -> Path:
     return ctx.state_dir / f"{name}{saved_state.SUFFIX}"
 
 
-def restored_or_built(ctx: TaskContext, name: str, build: Callable[[], object]) -> object:
+def restored_or_built(ctx: TaskContext, name: str, build: Callable[[], object], quiet: bool = False) -> object:
     """What a preparation step built in an earlier run of this job (or, for the site, what start_analysis
     parsed when it validated the files), else build it now and save it.
 
     Saved before any page touches it (the index's inbound counts are replayed from the committed rows after),
     so a restored object equals a freshly built one. A save the disk refuses only costs the next resume a
-    rebuild: the job goes on.
+    rebuild: the job goes on. `quiet`: a restore is not said in the job's events (a small by-product, not a step's
+    work).
     """
     path = state_path(ctx, name)
     key = job_state_key(ctx)
     restored, problem = saved_state.load(path, key)
     if problem is None:
-        ctx.log(f"Restored the {name} saved by an earlier run.")
+        if not quiet:
+            ctx.log(f"Restored the {name} saved by an earlier run.")
         return restored
     seeded = _seeded(ctx, name, key)
     if seeded is not None:
