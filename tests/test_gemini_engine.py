@@ -446,6 +446,17 @@ def test_an_answer_whose_json_stands_in_a_fence_or_among_words_is_read_from_its_
     assert len(fake.received) == 1 and outcome.counters()["gemini_calls"] == 1
 
 
+def test_a_pick_with_a_null_reason_is_kept_from_its_one_call(fake):
+    """A null reason made the whole answer unreadable: asked twice more, billed three times, its page skipped."""
+    text = json.dumps({"suggestions": [{"destination": WATER, "anchor": "watering tips", "reason": None,
+                                        "score": 0.8}]})
+    engine = engine_for(fake, fg.success(text, prompt_tokens=100, output_tokens=10), parse_retries=2)
+    outcome = engine.suggest(build_site_index(), HOME)
+    assert [(r["Destination"], r["Anchor"]) for r in outcome.rows] == [(WATER, "watering tips")]
+    assert "chosen by Gemini" in outcome.rows[0]["Reason"]
+    assert len(fake.received) == 1 and outcome.counters()["gemini_calls"] == 1
+
+
 @pytest.mark.parametrize("reply, attempts, said", [
     (fg.stopped("MAX_TOKENS", '{"suggestions": [{"dest', output_tokens=2048), 3,
      "the answer was cut at its output limit of 8,192 tokens (max_output_tokens is 2,048 in the Gemini settings)"),

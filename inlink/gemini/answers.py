@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, Iterable, Protocol
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from inlink.gemini.settings import GeminiSettings, ModelPrice
 
@@ -22,6 +22,14 @@ class LinkPick(BaseModel):
     anchor: str = Field(description="Anchor text copied character for character from the source page text")
     reason: str = Field(description="One plain sentence telling an editor why this link helps the reader")
     score: float = Field(description="Confidence that the link is useful, from 0 to 1")
+
+    @field_validator("reason", mode="before")
+    @classmethod
+    def _no_reason_is_an_empty_one(cls, value: Any) -> Any:
+        """A pick whose reason is null: the whole answer was unreadable, asked twice more and billed three times,
+        for the one field the engine can do without (the row then says "chosen by Gemini"). Still required in the
+        schema Gemini is asked to follow."""
+        return "" if value is None else value
 
 
 class LinkPicks(BaseModel):
