@@ -320,9 +320,36 @@ def topic_terms(index: LinkIndex, items: list[Ranked], source_row: np.ndarray, s
     targets = [item.target for item in items if item.similarity >= TOPIC_MIN_SIMILARITY]
     columns = top_shared_terms_of_rows(index.model.matrix, targets, source_row, _topic_worthy(index),
                                        TOPIC_TERMS + TOPIC_SPARE, np.zeros(len(targets), dtype=np.float32))
-    spell = _PageSpelling(index.texts[source], _titles_by_word(index)) if source is not None else str
-    return {target: [spell(term) for term in _distinct_terms([str(index.model.terms[c]) for c in found])]
+    if source is None:
+        return {target: _distinct_terms([str(index.model.terms[c]) for c in found])
+                for target, found in zip(targets, columns)}
+    titles = _titles_by_word(index)
+    spell = _PageSpelling(index.texts[source], titles)
+    return {target: [spell(term) for term in _distinct_terms(_spelled_alike(
+                [str(index.model.terms[c]) for c in found], spell, index.texts[target], titles))]
             for target, found in zip(targets, columns)}
+
+
+def _spelled_alike(terms: list[str], mine: _PageSpelling, text: str, titles: dict | None = None) -> list[str]:
+    """The terms the source (`mine`) and the target (its `text`) write alike somewhere. Why: TF-IDF lowercases,
+    so an acronym of one page's prose ("the REPL") and a parameter of the other's ("re.sub(pattern, repl, ...)")
+    are one term, and a reason read "Both pages are about REPL, sub and digit" for two pages that share no such
+    topic. A term either page holds only inside longer tokens (no spelling to compare) is kept. The target is
+    only read word by word when it does not hold the source's spelling verbatim (most terms: a substring search)."""
+    kept, theirs = [], None
+    for term in terms:
+        if mine(term) not in text:
+            theirs = theirs or _PageSpelling(text, titles)
+            if _spelled_apart(mine, theirs, term) and _spelled_apart(mine, theirs, term, whole=True):
+                continue
+        kept.append(term)
+    return kept
+
+
+def _spelled_apart(mine: _PageSpelling, theirs: _PageSpelling, term: str, whole: bool = False) -> bool:
+    """Whether both pages write the term as a word and never the same way (read in their windows, or `whole`)."""
+    ours, others = mine.spellings(term, whole), theirs.spellings(term, whole)
+    return bool(ours and others and not ours & others)
 
 
 def _distinct_terms(terms: list[str]) -> list[str]:
@@ -367,8 +394,8 @@ class _PageSpelling:
     heading's or a sentence's ("Dealing with errors" reads "dealing"); any other spelling as first written
     ("PyTypeObject", "IPC"). Nor is the capital of a page's title the page cites mid-sentence ("see Embedding
     Python in Another Application", "read Dealing with Bugs": `titles`, by their first word lowercased): it reads
-    "embedding", "dealing". The term itself when the page holds it only inside longer tokens, or when its
-    lowercase moves offsets (a rare letter lowercases to two). Read from the page's first SPELLING_WINDOW
+    "embedding", "dealing". The term itself when the page holds it only inside longer tokens (a letter that
+    lowercases to two, 'İ', is kept as it is, so offsets stay). Read from the page's first SPELLING_WINDOW
     characters, where a shared topic term nearly always stands already: lowering and searching whole long pages
     cost 6% of the pages step on the docs corpus. A term not found there is looked for in the whole page (else
     one reason read "updatecachemiddleware" where the page writes UpdateCacheMiddleware past its window)."""
@@ -377,8 +404,8 @@ class _PageSpelling:
         self.titles = titles or {}
         self.text = text[:window] if window else text
         self.lowered = self.text.lower()
-        if len(self.lowered) != len(self.text):
-            self.lowered = ""
+        if len(self.lowered) != len(self.text):   # a letter lowercasing to two ('İ'): kept as it is
+            self.lowered = "".join(char if len(char.lower()) != 1 else char.lower() for char in self.text)
         self._page = text if len(text) > len(self.text) else None
         self._whole: _PageSpelling | None = None
 
@@ -389,6 +416,36 @@ class _PageSpelling:
                 self._whole = _PageSpelling(self._page, self.titles, window=None)
             spelled = self._whole._spelled(term)
         return term if spelled is None else spelled
+
+    def spellings(self, term: str, whole: bool = False) -> set[str]:
+        """Every way the page writes the term as a whole token, a capital that is a sentence's or a cited title's
+        read as the lowercase word ("Dealing with errors": dealing). The window first; the whole page when the
+        window holds the term nowhere, or when asked (`whole`)."""
+        found = self._spellings(term)
+        if (whole or not found) and self._page is not None:
+            if self._whole is None:
+                self._whole = _PageSpelling(self._page, self.titles, window=None)
+            found = self._whole._spellings(term)
+        return found
+
+    def _spellings(self, term: str) -> set[str]:
+        text, lowered, found = self.text, self.lowered, set()
+        at = lowered.find(term)
+        while at >= 0:
+            end = at + len(term)
+            if _whole_token(lowered, at, end):
+                spelled = text[at:end]
+                if spelled != term and spelled[1:] == term[1:] and not self._own_capital(at, term):
+                    spelled = term
+                found.add(spelled)
+            at = lowered.find(term, end)
+        return found
+
+    def _own_capital(self, at: int, term: str) -> bool:
+        """Whether the capital of the word at `at` is the word's: mid-sentence, and not a cited title's."""
+        text = self.text
+        return _mid_sentence(text, at) and not any(offset <= at and text.startswith(title, at - offset)
+                                                   for title, offset in self.titles.get(term, ()))
 
     def _spelled(self, term: str) -> str | None:
         """The spelling read from this speller's text, or None when the text holds the term nowhere as a token."""
@@ -403,9 +460,7 @@ class _PageSpelling:
                     return term
                 if spelled[1:] != term[1:]:
                     return spelled
-                if capital is None and _mid_sentence(text, at) \
-                        and not any(offset <= at and text.startswith(title, at - offset)
-                                 for title, offset in self.titles.get(term, ())):
+                if capital is None and self._own_capital(at, term):
                     capital = spelled
             at = lowered.find(term, end)
         return capital or (term if seen else None)

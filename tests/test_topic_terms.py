@@ -1,0 +1,53 @@
+"""How a reason's "Both pages are about ..." words are chosen (inlink/links/evidence.topic_terms), on made-up
+pages: a term the two pages write differently is no shared topic."""
+from __future__ import annotations
+
+from test_analyzer import BASE, FILLER, make_site, suggestions
+
+from inlink.links.evidence import _PageSpelling, _spelled_alike
+from inlink.links.suggest import AnalysisConfig
+
+
+def _about(rows: list[dict], source: str, target: str) -> str:
+    """The shared-topic words of the row from `source` to `target` ("" when the reason names none)."""
+    reason = next(row["Reason"] for row in rows if row["Source"] == BASE + source and row["Destination"] == BASE + target)
+    return reason.split("Both pages are about ")[1].split(" (similarity")[0] if "Both pages are about" in reason else ""
+
+
+def test_a_page_reads_a_sentence_capital_as_the_lowercase_word_and_an_acronym_as_itself():
+    spell = _PageSpelling("Quill opens the QUILL shell. The quill parser reads it. Then Quill stops.")
+    assert spell.spellings("quill") == {"quill", "QUILL", "Quill"}   # "Quill" mid-sentence is the word's capital
+    assert _PageSpelling("Quill opens. Run the REPL.").spellings("quill") == {"quill"}
+    assert _PageSpelling("Run the REPL.").spellings("repl") == {"REPL"}
+    assert _PageSpelling("replacement only").spellings("repl") == set()
+
+
+def test_a_term_the_two_pages_write_in_different_cases_is_not_a_shared_topic():
+    source = _PageSpelling("Start the REPL, then the ledger. The ledger REPL prints.")
+    target = "ledger.swap(pattern, repl): repl is called for each ledger entry."
+    assert _spelled_alike(["repl", "ledger", "swap"], source, target) == ["ledger", "swap"]
+    # written alike somewhere on both pages: kept (a page that also writes repl in lowercase)
+    assert _spelled_alike(["repl"], _PageSpelling("REPL, or repl for short."), target) == ["repl"]
+
+
+def test_an_acronym_in_prose_and_a_parameter_of_the_same_letters_name_no_topic_in_a_reason():
+    shared = "The ledger keeps each voucher; a voucher names its ledger and its tally. "
+    rows = suggestions(make_site([
+        {"path": "swap", "title": "swap | Handbook", "h1": "swap",
+         "content": "swap. swap(pattern, repl, text): repl replaces each match; repl may be a function, and repl "
+                    "is called once per match. " + shared * 3 + FILLER},
+        {"path": "shell", "title": "Shell | Handbook", "h1": "Shell",
+         "content": "Shell. Start the REPL and type swap to try it. The REPL echoes; quit the REPL with Ctrl-D. "
+                    + shared * 3 + FILLER},
+        *({"path": f"other{i}", "title": f"Other {i} | Handbook", "content": f"Other page {i}. " + FILLER}
+          for i in range(8)),
+    ]), AnalysisConfig(min_confidence=0.0))
+    about = _about(rows, "shell", "swap")
+    assert "ledger" in about and "repl" not in about.lower()
+
+
+def test_a_spelling_both_pages_share_past_the_window_still_counts():
+    from inlink.links.evidence import SPELLING_WINDOW
+
+    source = _PageSpelling("Run the REPL. " + "The ledger balances. " * (SPELLING_WINDOW // 20) + "Type repl then.")
+    assert _spelled_alike(["repl"], source, "swap(pattern, repl)") == ["repl"]
