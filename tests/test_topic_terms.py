@@ -51,3 +51,35 @@ def test_a_spelling_both_pages_share_past_the_window_still_counts():
 
     source = _PageSpelling("Run the REPL. " + "The ledger balances. " * (SPELLING_WINDOW // 20) + "Type repl then.")
     assert _spelled_alike(["repl"], source, "swap(pattern, repl)") == ["repl"]
+
+
+def _words(prefix: str, count: int) -> str:
+    """`count` made-up words each written once ("pourab pourac ..."): a page's everyday words, all tied."""
+    return " ".join(f"{prefix}{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(count)) + ". "
+
+
+def _grinder_rows(shared: str) -> list[dict]:
+    """Rows of a ten-page site where "Brewing" mentions "Grinders", the two pages sharing `shared` besides
+    words of their own (each also on one other page, as the shared words are on two)."""
+    return suggestions(make_site([
+        {"path": "grinders", "title": "Grinders | Handbook", "h1": "Grinders",
+         "content": "Grinders. A grinder sits on the counter. " + shared + _words("mill", 60) + FILLER},
+        {"path": "brewing", "title": "Brewing | Handbook", "h1": "Brewing",
+         "content": "Brewing. Pick one of our Grinders first; the kettle sits beside it. " + shared
+                    + _words("pour", 60) + FILLER},
+        {"path": "mills", "title": "Mills | Handbook", "content": "Mills. " + _words("mill", 60) + FILLER},
+        {"path": "pouring", "title": "Pouring | Handbook", "content": "Pouring. " + _words("pour", 60) + FILLER},
+        *({"path": f"other{i}", "title": f"Other {i} | Handbook", "content": f"Other page {i}. " + FILLER}
+          for i in range(6)),
+    ]), AnalysisConfig(min_confidence=0.0))
+
+
+def test_a_reason_names_the_key_terms_both_pages_share_not_an_everyday_word_they_both_use_once():
+    about = _about(_grinder_rows("The burr sets the grind; a burr wears, so check the burr and the burr set. "),
+                   "brewing", "grinders")
+    assert "burr" in about and "sits" not in about
+
+
+def test_words_both_pages_use_once_as_they_use_their_own_are_no_shared_topic():
+    about = _about(_grinder_rows(_words("both", 15)), "brewing", "grinders")
+    assert about == "Grinders"   # the target's title word only, none of the everyday words

@@ -21,13 +21,16 @@ from inlink.links.naming import declared_in_term, numbered_origin
 from inlink.links.ranking import NAME_KINDS, Option, Ranked, Scored, phrase_link_odds, weighs_links
 from inlink.links.sections import site_quotes_titles
 from inlink.links.similarity import top_shared_terms_of_rows
-from inlink.links.text import tokens
+from inlink.links.text import is_code_like, tokens
 from inlink.links.tokens import JOINERS
 from inlink.wording import confidence_figure, counted, shortened, times
 
 TOPIC_TERMS = 3            # "both pages are about X, Y and Z"
 STEM_MIN_CHARS = 4         # the shortest stem _word_forms strips an -ing or -ed to
 TOPIC_SPARE = 2            # terms read beyond them, for when one is another's form (_distinct_terms)
+TOPIC_KEY_SHARE = 5        # a page's key terms: the heaviest fifth of its TF-IDF terms (_key_count)
+TOPIC_KEY_MIN = 8          # and at least this many
+KEY_REACH = 3              # a key term of one page is shared when the other weighs it among 3x its key count
 TOPIC_MIN_SIMILARITY = 0.1
 TITLE_CHARS = 70
 SITE_RATE_FULL = 0.45      # a site linking its best-linked phrases this thoroughly or more has left few links out
@@ -320,14 +323,64 @@ def topic_terms(index: LinkIndex, items: list[Ranked], source_row: np.ndarray, s
     targets = [item.target for item in items if item.similarity >= TOPIC_MIN_SIMILARITY]
     columns = top_shared_terms_of_rows(index.model.matrix, targets, source_row, _topic_worthy(index),
                                        TOPIC_TERMS + TOPIC_SPARE, np.zeros(len(targets), dtype=np.float32))
-    if source is None:
-        return {target: _distinct_terms([str(index.model.terms[c]) for c in found])
-                for target, found in zip(targets, columns)}
     titles = _titles_by_word(index)
-    spell = _PageSpelling(index.texts[source], titles)
-    return {target: [spell(term) for term in _distinct_terms(_spelled_alike(
-                [str(index.model.terms[c]) for c in found], spell, index.texts[target], titles))]
-            for target, found in zip(targets, columns)}
+    spell = _PageSpelling(index.texts[source], titles) if source is not None else str
+    found, ours = {}, source_row[source_row > 0]
+    for target, chosen in zip(targets, columns):
+        column_of = {str(index.model.terms[c]): c for c in chosen}
+        named = list(column_of) if source is None else _spelled_alike(list(column_of), spell, index.texts[target],
+                                                                       titles)
+        key = set(_key_columns(index, target, [column_of[t] for t in _distinct_terms(named)], (source_row, ours),
+                               source, spell))
+        found[target] = [spell(term) for term in _distinct_terms(named) if column_of[term] in key]
+    return found
+
+
+def _key_columns(index: LinkIndex, target: int, columns: list[int], source_weights: tuple[np.ndarray, np.ndarray],
+                 source: int | None, spell=str) -> list[int]:
+    """The shared terms (`columns`, best first) that are key terms of the two pages: a name written like code or
+    an acronym (`spell`: as the source writes it; "PyEval_GetFrame", "csrf_token", "CSRF"), a word of either page's title or H1, or
+    a term among one page's heaviest TF-IDF terms (_key_count) that the other weighs among its own KEY_REACH times
+    as many (a term ranks below every term weighing as much: a short page's words used once all tie). Why: the
+    terms that add most to the similarity are often everyday words that a site uses on few pages, middling on
+    both ("Both pages are about write", "sits", "big and mugs" on a coffee shop's 30 pages; "succeeded and
+    performing" on the Python docs); an editor reads the reason to learn what the pages share. Terms are only
+    left out (topic_terms), never replaced by weaker ones further down. `source_weights`: the source's spread row
+    and its nonzero weights."""
+    if not columns:
+        return []
+    matrix, terms, wanted = index.model.matrix, index.model.terms, np.asarray(columns, dtype=np.int64)
+    lo, hi = matrix.indptr[target], matrix.indptr[target + 1]
+    (source_row, ours), theirs = source_weights, matrix.data[lo:hi]
+    weights = ((matrix.indices[lo:hi, None] == wanted[None, :]) * theirs[:, None]).sum(axis=0)
+    ranks = ((theirs[:, None] >= weights[None, :]).sum(axis=0) - 1,
+             (ours[:, None] >= source_row[wanted][None, :]).sum(axis=0) - 1)
+    keys = (_key_count(len(theirs)), _key_count(len(ours)))
+    key = ((ranks[0] < keys[0]) & (ranks[1] < KEY_REACH * keys[1])) | \
+        ((ranks[1] < keys[1]) & (ranks[0] < KEY_REACH * keys[0]))
+    named = _title_words(index, target) | (_title_words(index, source) if source is not None else set())
+    return [column for column, is_key in zip(columns, key.tolist())
+            if is_key or str(terms[column]) in named or _named_like_code(spell(str(terms[column])))]
+
+
+def _named_like_code(spelled: str) -> bool:
+    """A name more than a word: code-like ("csrf_token", "PyObject") or an acronym ("CSRF", "SWIG")."""
+    return is_code_like(spelled) or (len(spelled) > 1 and spelled.isupper())
+
+
+def _key_count(terms: int) -> int:
+    """How many of a page's heaviest terms are its key terms: a fifth of them, TOPIC_KEY_MIN at least (a short
+    page's words used once tie: they are none of its key terms)."""
+    return max(TOPIC_KEY_MIN, terms // TOPIC_KEY_SHARE)
+
+
+def _title_words(index: LinkIndex, page: int) -> set[str]:
+    """The lowercased words of a page's title and H1 (kept for the run: a target is named in many reasons)."""
+    known = index.derived.setdefault("title_words", {})
+    words = known.get(page)
+    if words is None:
+        words = known[page] = set(tokens(f"{index.titles[page]} {index.h1s[page]}".lower()))
+    return words
 
 
 def _spelled_alike(terms: list[str], mine: _PageSpelling, text: str, titles: dict | None = None) -> list[str]:
@@ -338,7 +391,8 @@ def _spelled_alike(terms: list[str], mine: _PageSpelling, text: str, titles: dic
     only read word by word when it does not hold the source's spelling verbatim (most terms: a substring search)."""
     kept, theirs = [], None
     for term in terms:
-        if mine(term) not in text:
+        spelled = mine(term)
+        if spelled not in text[:SPELLING_WINDOW] and spelled not in text:
             theirs = theirs or _PageSpelling(text, titles)
             if _spelled_apart(mine, theirs, term) and _spelled_apart(mine, theirs, term, whole=True):
                 continue
@@ -404,12 +458,21 @@ class _PageSpelling:
         self.titles = titles or {}
         self.text = text[:window] if window else text
         self.lowered = self.text.lower()
-        if len(self.lowered) != len(self.text):   # a letter lowercasing to two ('İ'): kept as it is
-            self.lowered = "".join(char if len(char.lower()) != 1 else char.lower() for char in self.text)
+        if len(self.lowered) != len(self.text):   # 'İ' lowercases to two characters: read as 'I'
+            self.lowered = self.text.replace("\u0130", "I").lower()
+            if len(self.lowered) != len(self.text):
+                self.lowered = "".join(char if len(char.lower()) != 1 else char.lower() for char in self.text)
         self._page = text if len(text) > len(self.text) else None
         self._whole: _PageSpelling | None = None
+        self._known: dict[str, str] = {}
 
     def __call__(self, term: str) -> str:
+        known = self._known.get(term)
+        if known is None:
+            known = self._known[term] = self._spell(term)
+        return known
+
+    def _spell(self, term: str) -> str:
         spelled = self._spelled(term)
         if spelled is None and self._page is not None:
             if self._whole is None:
@@ -533,8 +596,8 @@ def reason(index: LinkIndex, item: Ranked, option: Option, anchor: str, confiden
         parts.append(facts[0][0].upper() + facts[0][1:] + "".join(f"; {fact}" for fact in facts[1:]) + ".")
     if item.similarity >= TOPIC_MIN_SIMILARITY:
         terms = (topic_terms(index, [item], source_row) if topics is None else topics)[item.target]
-        if terms:
-            parts.append(f"Both pages are about {_quoted_list(terms)} (similarity {item.similarity:.2f}).")
+        parts.append(f"Both pages are about {_quoted_list(terms)} (similarity {item.similarity:.2f})." if terms
+                     else f"The two pages' wording is alike (similarity {item.similarity:.2f}).")
     if index.thin is not None and index.thin[item.target]:
         parts.append("The target is a short page.")
     if caution:
