@@ -303,6 +303,8 @@ def _find_mentions(index: LinkIndex, pages: list[int], size: int, after: int) ->
     match = np.arange(len(pids)).repeat(per_match)      # one row per (match, target), in match order
     at = (counts.cumsum() - counts)[pair_of][match] + ranks_within(per_match)
     target, kind = named[at], kinds[at]
+    own = _not_shouted(index, joined.text, starts[first[match]], ends[end[match] - 1], exact[match], target)
+    match, target, kind = match[own], target[own], kind[own]
     key = ((slot[match] * len(index.urls) + target) * phrases + pids[match]) * 2 + exact[match]
     members, sizes, head = _groups(key)
     rows = match[members]                                    # each group's matches together, in text order
@@ -322,6 +324,21 @@ def _find_mentions(index: LinkIndex, pages: list[int], size: int, after: int) ->
               "chars": matcher.chars[pid], "span_counts": sizes},
         span_ptr=span_ptr[row_ptr].tolist(), span_starts=(starts[first[rows]] - local[first[rows]]).tolist(),
         span_ends=(ends[end[rows] - 1] - local[first[rows]]).tolist())
+
+
+def _not_shouted(index: LinkIndex, text: str, starts: np.ndarray, ends: np.ndarray, exact: np.ndarray,
+                 targets: np.ndarray) -> np.ndarray:
+    """Per (match, target) row, text[starts:ends] its words: False for a match written in capitals throughout
+    that its target spells otherwise and never so. Why: a word in capitals is an acronym or a name of its own
+    (Django's TEMPLATES and MANAGERS settings, sys's "REPL"), not the lowercase word a target defines
+    ("templates", "managers", re.sub's `repl`); a target that writes it in capitals too ("XDR", "TOML") keeps it.
+    Only inexact rows are read, and of those only the shouted ones look in the target's text."""
+    keep = np.ones(len(targets), dtype=bool)
+    for row in (~exact).nonzero()[0].tolist():
+        spelled = text[starts[row]:ends[row]]
+        if spelled.isupper() and spelled not in index.texts[targets[row]]:
+            keep[row] = False
+    return keep
 
 
 def _one_by_one(index: LinkIndex, pages: list[int], size: int, after: int) -> _Mentions:
