@@ -392,7 +392,7 @@ def _spelled_alike(terms: list[str], mine: _PageSpelling, text: str, titles: dic
     kept, theirs = [], None
     for term in terms:
         spelled = mine(term)
-        if spelled not in text[:SPELLING_WINDOW] and spelled not in text:
+        if spelled not in text:
             theirs = theirs or _PageSpelling(text, titles)
             if _spelled_apart(mine, theirs, term) and _spelled_apart(mine, theirs, term, whole=True):
                 continue
