@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from itertools import chain
+from typing import Iterator
 
 import numpy as np
 
@@ -330,9 +331,9 @@ def topic_terms(index: LinkIndex, items: list[Ranked], source_row: np.ndarray, s
         column_of = {str(index.model.terms[c]): c for c in chosen}
         named = list(column_of) if source is None else _spelled_alike(list(column_of), spell, index.texts[target],
                                                                        titles)
-        key = set(_key_columns(index, target, [column_of[t] for t in _distinct_terms(named)], (source_row, ours),
-                               source, spell))
-        found[target] = [spell(term) for term in _distinct_terms(named) if column_of[term] in key]
+        distinct = _distinct_terms(named)
+        key = set(_key_columns(index, target, [column_of[t] for t in distinct], (source_row, ours), source, spell))
+        found[target] = [spell(term) for term in distinct if column_of[term] in key]
     return found
 
 
@@ -475,10 +476,14 @@ class _PageSpelling:
     def _spell(self, term: str) -> str:
         spelled = self._spelled(term)
         if spelled is None and self._page is not None:
-            if self._whole is None:
-                self._whole = _PageSpelling(self._page, self.titles, window=None)
-            spelled = self._whole._spelled(term)
+            spelled = self._whole_page()._spelled(term)
         return term if spelled is None else spelled
+
+    def _whole_page(self) -> _PageSpelling:
+        """A speller of the whole page, made when a term is first looked for past the window."""
+        if self._whole is None:
+            self._whole = _PageSpelling(self._page, self.titles, window=None)
+        return self._whole
 
     def spellings(self, term: str, whole: bool = False) -> set[str]:
         """Every way the page writes the term as a whole token, a capital that is a sentence's or a cited title's
@@ -486,23 +491,22 @@ class _PageSpelling:
         window holds the term nowhere, or when asked (`whole`)."""
         found = self._spellings(term)
         if (whole or not found) and self._page is not None:
-            if self._whole is None:
-                self._whole = _PageSpelling(self._page, self.titles, window=None)
-            found = self._whole._spellings(term)
+            found = self._whole_page()._spellings(term)
         return found
 
     def _spellings(self, term: str) -> set[str]:
-        text, lowered, found = self.text, self.lowered, set()
+        return {term if spelled != term and spelled[1:] == term[1:] and not self._own_capital(at, term) else spelled
+                for at, spelled in self._tokens(term)}
+
+    def _tokens(self, term: str) -> Iterator[tuple[int, str]]:
+        """Where the text holds the term as a whole token (any case), and how it writes it there."""
+        text, lowered = self.text, self.lowered
         at = lowered.find(term)
         while at >= 0:
             end = at + len(term)
             if _whole_token(lowered, at, end):
-                spelled = text[at:end]
-                if spelled != term and spelled[1:] == term[1:] and not self._own_capital(at, term):
-                    spelled = term
-                found.add(spelled)
+                yield at, text[at:end]
             at = lowered.find(term, end)
-        return found
 
     def _own_capital(self, at: int, term: str) -> bool:
         """Whether the capital of the word at `at` is the word's: mid-sentence, and not a cited title's."""
@@ -512,20 +516,15 @@ class _PageSpelling:
 
     def _spelled(self, term: str) -> str | None:
         """The spelling read from this speller's text, or None when the text holds the term nowhere as a token."""
-        text, lowered, capital, seen = self.text, self.lowered, None, False
-        at = lowered.find(term)
-        while at >= 0:
-            end = at + len(term)
-            if _whole_token(lowered, at, end):
-                seen = True
-                spelled = text[at:end]
-                if spelled == term:
-                    return term
-                if spelled[1:] != term[1:]:
-                    return spelled
-                if capital is None and self._own_capital(at, term):
-                    capital = spelled
-            at = lowered.find(term, end)
+        capital, seen = None, False
+        for at, spelled in self._tokens(term):
+            seen = True
+            if spelled == term:
+                return term
+            if spelled[1:] != term[1:]:
+                return spelled
+            if capital is None and self._own_capital(at, term):
+                capital = spelled
         return capital or (term if seen else None)
 
 
