@@ -74,10 +74,10 @@ def _exists(manager, job_id: str) -> bool:
 _BANNERED = "job_panel.bannered"   # session state: the job the home banner last showed at work
 
 
-def active_banner(manager) -> None:
+def active_banner(manager, every_job: list[Job]) -> None:
     """Home-page banner while a job is active: its file name and progress, refreshed live; once none is, how the
-    job it showed ended (ended_banner)."""
-    jobs = active_jobs(manager)
+    job it showed ended (ended_banner). `every_job`: the jobs as the page read them (manager.jobs())."""
+    jobs = [job for job in every_job if job.is_active]
     if jobs:
         st.session_state[_BANNERED] = jobs[0].job_id
         fragment(_banner_body, run_every=REFRESH_S)(manager, jobs[0].job_id)

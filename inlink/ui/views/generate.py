@@ -263,14 +263,15 @@ def analysis_section(manager, dataset) -> None:
     if shown:
         job_panel(manager, shown, key="generate.panel")
     else:   # "No analysis yet" read wrong beside finished analyses: this page follows the running ones
-        done = any(job.task == link_task.TASK_NAME for job in manager.jobs())
+        every_job = manager.jobs()
+        done = any(job.task == link_task.TASK_NAME for job in every_job)
         if dataset is None:
             st.caption("No analysis running: once a dataset is saved, its progress appears here.")
         else:
             st.caption("No analysis running. Start one above; its progress appears here.")
         if done:
             st.page_link(navigation.JOBS, label="Earlier analyses are on the Jobs page", icon=":material/work_history:")
-        jobs_watch.rerun_on_change(manager, manager.jobs())   # one started elsewhere (another tab, the CLI) shows here
+        jobs_watch.rerun_on_change(manager, every_job)   # one started elsewhere (another tab, the CLI) shows here
 
 
 if __name__ == "__main__":   # run as a page by st.navigation

@@ -10,7 +10,7 @@ from inlink.jobs import JobStatus
 from inlink.ui import format as fmt
 from inlink.ui import navigation
 from inlink.ui import jobs_watch
-from inlink.ui.job_panel import FOLLOWED, LAST_JOB, STARTED, active_banner, active_jobs
+from inlink.ui.job_panel import FOLLOWED, LAST_JOB, STARTED, active_banner
 from inlink.ui.page import guard, page_manager
 from inlink.ui.sample import start_sample_analysis
 
@@ -31,9 +31,10 @@ def render() -> None:
                "that already stands in the page, a confidence (high, medium or low) and a plain reason.")
     with guard("The home page"):
         if manager is not None:
-            active_banner(manager)
-            if not active_jobs(manager):   # a job started elsewhere (another tab, the CLI) brings its banner
-                jobs_watch.rerun_on_change(manager, manager.jobs())
+            every_job = manager.jobs()
+            active_banner(manager, every_job)
+            if not any(job.is_active for job in every_job):   # one started elsewhere (another tab, the CLI) brings
+                jobs_watch.rerun_on_change(manager, every_job)   # its banner
             _try_the_sample(manager)
         _steps()
         if manager is not None:
