@@ -458,11 +458,7 @@ class _PageSpelling:
     def __init__(self, text: str, titles: dict[str, list[str]] | None = None, window: int | None = SPELLING_WINDOW):
         self.titles = titles or {}
         self.text = text[:window] if window else text
-        self.lowered = self.text.lower()
-        if len(self.lowered) != len(self.text):   # 'İ' lowercases to two characters: read as 'I'
-            self.lowered = self.text.replace("\u0130", "I").lower()
-            if len(self.lowered) != len(self.text):
-                self.lowered = "".join(char if len(char.lower()) != 1 else char.lower() for char in self.text)
+        self.lowered = _lowered_in_place(self.text) if window else _lowered_page(self.text)
         self._page = text if len(text) > len(self.text) else None
         self._whole: _PageSpelling | None = None
         self._known: dict[str, str] = {}
@@ -526,6 +522,24 @@ class _PageSpelling:
             if capital is None and self._own_capital(at, term):
                 capital = spelled
         return capital or (term if seen else None)
+
+
+def _lowered_in_place(text: str) -> str:
+    """The text lowercased character for character, so offsets stay ('İ', which lowercases to two, reads 'i')."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = text.replace("\u0130", "I").lower()
+        if len(lowered) != len(text):
+            lowered = "".join(char if len(char.lower()) != 1 else char.lower() for char in text)
+    return lowered
+
+
+@lru_cache(maxsize=16)
+def _lowered_page(text: str) -> str:
+    """_lowered_in_place of a whole page, kept for the pages read last: a page read past its window is read so as
+    the source of each of its rows and as the target of many pages' rows (lowering whole pages again and again was
+    3% of the pages step on the docs corpus). Keyed by the page's text, whose hash Python keeps with the string."""
+    return _lowered_in_place(text)
 
 
 def _titles_by_word(index: LinkIndex) -> dict[str, list[tuple[str, int]]]:

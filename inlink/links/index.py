@@ -398,9 +398,16 @@ def _known_links(links: pd.DataFrame | None, url_pos: dict) -> list[tuple[int, i
 def page_prose(index: LinkIndex, source: int):
     """The page's prose blocks (placement.prose_ranges), and the terms of its listings of pages
     (placement.listing_terms: each term a target's title, "Introduction to Pygame", then what it teaches), where
-    the term is the link an editor writes."""
+    the term is the link an editor writes. The last page's are kept: placing a page's anchors and writing its rows'
+    contexts both read them (a page's pages-step work is one call after another; Gemini's threads may interleave
+    pages, and then only recompute: the pair is replaced whole)."""
+    last = index.derived.get("page_prose")
+    if last is not None and last[0] == source:
+        return last[1]
     blocks = index.blocks[source] if index.blocks else None
-    return prose_ranges(index.texts[source], blocks, _title_keys(index) if blocks else None)
+    prose = prose_ranges(index.texts[source], blocks, _title_keys(index) if blocks else None)
+    index.derived["page_prose"] = (source, prose)
+    return prose
 
 
 def _title_keys(index: LinkIndex) -> frozenset[str]:

@@ -9,12 +9,18 @@ file says which text a page links, not at which of its occurrences, so each occu
 each page's anchors (page_anchors); an anchor's place is checked against them where it is tried (overlaps_linked: a
 search of each anchor in the few characters around it), not by finding them all first: the docs corpus's pages hold
 50,000 occurrences of their 5,000 link anchors, and finding them took 0.17-0.19 s (one find per anchor, or one
-Aho-Corasick pass per page), where the few places the pages step tries cost it about 0.01 s.
+Aho-Corasick pass per page over its whole text). The few characters around a tried place are read for all the page's
+anchors at once, by an Aho-Corasick automaton of them (pyahocorasick, built once per page), not by a find per
+anchor per place (18 anchors a place on average, 131 at most): the docs corpus's 4,512 places with its links cost
+0.054 s instead of 0.094 s (the same calls, timed in turn).
 """
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 from typing import Iterable
+
+import ahocorasick
 
 from inlink.links.tokens import JOINERS
 
@@ -30,16 +36,29 @@ def page_anchors(anchors: Iterable[tuple[int, str]]) -> dict[int, tuple[str, ...
     return {page: tuple(sorted(found)) for page, found in by_page.items()} or None
 
 
-def overlaps_linked(text: str, anchors: Iterable[str], start: int, end: int) -> bool:
+def overlaps_linked(text: str, anchors: tuple[str, ...], start: int, end: int) -> bool:
     """text[start:end] shares a character with a whole-word occurrence of one of the anchors (a page's linked text)."""
-    for anchor in anchors:
-        lo, hi = max(0, start - len(anchor) + 1), min(len(text), end + len(anchor) - 1)
-        at = text.find(anchor, lo, hi)   # an occurrence overlapping the span lies whole within [lo, hi)
-        while at >= 0:
-            if _bounded(text, at, at + len(anchor)):
-                return True
-            at = text.find(anchor, at + 1, hi)
+    if not anchors:
+        return False
+    automaton, longest = _anchor_automaton(anchors)
+    lo, hi = max(0, start - longest + 1), min(len(text), end + longest - 1)
+    for last, size in automaton.iter(text, lo, hi):   # every occurrence lying whole within [lo, hi), overlaps too
+        at = last + 1 - size
+        if at < end and last >= start and _bounded(text, at, last + 1):
+            return True
     return False
+
+
+@lru_cache(maxsize=8)
+def _anchor_automaton(anchors: tuple[str, ...]) -> tuple[ahocorasick.Automaton, int]:
+    """An automaton finding any of a page's anchors (each reported with its length), and the longest one's length.
+    Kept for the few pages at work (a page's places are tried one after another; its anchors are one tuple of the
+    index, so the cache's key is hashed from the strings' own cached hashes)."""
+    automaton = ahocorasick.Automaton()
+    for anchor in anchors:
+        automaton.add_word(anchor, len(anchor))
+    automaton.make_automaton()
+    return automaton, max(map(len, anchors))
 
 
 def _bounded(text: str, start: int, end: int) -> bool:
