@@ -14,11 +14,15 @@ while the server, there and answering, never made the job pause. A connection fa
 that page is given up, nothing is kept, and the next page of the host asks again (a site that is down pauses the
 job through the fetcher's probe). Only the first MAX_ROBOTS_BYTES are read (RFC 9309 lets a crawler stop there; the
 rest is never downloaded).
+
+This module owns reading a robots.txt: its rules and Crawl-delay (Robots) and the sitemaps its Sitemap lines name
+(named_sitemaps, for the sitemap reader), one parser and one text decoding for both.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+from urllib.parse import urljoin
 
 import httpx
 from protego import Protego
@@ -89,7 +93,7 @@ class Robots:
             await asyncio.sleep(wait)
         if response.status_code >= 400:
             return None
-        return Protego.parse(robots_text(body))
+        return _parsed(body)
 
     async def allowed(self, url: str) -> tuple[bool, float | None]:
         """(may fetch, crawl-delay in seconds or None); raises Unavailable when the robots.txt kept erroring or
@@ -108,6 +112,19 @@ class Robots:
         if isinstance(rules, Unavailable):
             raise rules
         return len(urls) if rules is None else sum(1 for url in urls if rules.can_fetch(url, self.user_agent))
+
+
+def named_sitemaps(body: bytes, robots_url: str) -> list[str]:
+    """The sitemaps a robots.txt's Sitemap lines name, once each and made whole on its address (`robots_url`): a
+    relative one ("Sitemap: /sitemap_index.xml", which the protocol does not allow but sites write) was asked as it
+    stood, refused as no http(s) URL, and the site said to name no sitemap."""
+    named = _parsed(body).sitemaps
+    return list(dict.fromkeys(urljoin(robots_url, sitemap.strip()) for sitemap in named if sitemap.strip()))
+
+
+def _parsed(body: bytes) -> Protego:
+    """A robots.txt's directives, read by protego from its text: the one reading of the rules and the Sitemap lines."""
+    return Protego.parse(robots_text(body))
 
 
 def robots_text(body: bytes) -> str:

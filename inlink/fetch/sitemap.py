@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -276,12 +276,9 @@ def _site_root_of(url: str) -> str:
 
 
 def _robots_sitemaps(root: str, fetcher) -> list[str]:
-    """The sitemaps the site's robots.txt names, made whole on its address: a relative one ("Sitemap:
-    /sitemap_index.xml", which the protocol does not allow but sites write) was asked as it stood, refused as no
-    http(s) URL, and the site said to name no sitemap. [] when there is no robots.txt to read."""
-    from protego import Protego
-
-    from inlink.fetch.robots import robots_text
+    """The sitemaps the site's robots.txt names, made whole on its address (robots.named_sitemaps reads them).
+    [] when there is no robots.txt to read."""
+    from inlink.fetch.robots import named_sitemaps
 
     robots = root + "/robots.txt"
     try:
@@ -290,8 +287,7 @@ def _robots_sitemaps(root: str, fetcher) -> list[str]:
         raise
     except Exception:    # no robots.txt to read: the caller tries the usual place
         return []
-    named = list(Protego.parse(robots_text(body)).sitemaps) if status == 200 else []
-    return list(dict.fromkeys(urljoin(robots, sitemap.strip()) for sitemap in named if sitemap.strip()))
+    return named_sitemaps(body, robots) if status == 200 else []
 
 
 def _sitemap_problem(current: str, problem: str, first: str, notes: list[str], unreachable: bool = False,
