@@ -95,6 +95,17 @@ def test_unknown_model_is_costed_at_the_dearest_known_rates():
                                           max(p.output_per_1m for p in DEFAULT_PRICES.values()))
 
 
+def test_unknown_price_words_read_the_settings_files_prices(tmp_path, monkeypatch):
+    """The one check the front ends make: a model the settings file prices is known, one it does not is said."""
+    from inlink.gemini.settings import SETTINGS_FILE_ENV, unknown_price_words
+
+    path = tmp_path / "gemini.json"
+    path.write_text(json.dumps({"prices": {"gemini-own": [1, 2]}}))
+    monkeypatch.setenv(SETTINGS_FILE_ENV, str(path))
+    assert unknown_price_words("gemini-own") == "" == unknown_price_words(DEFAULT_MODEL)
+    assert unknown_price_words("gemini-other").startswith("no price is known for the model 'gemini-other'")
+
+
 def test_precedence_defaults_file_env_options(tmp_path, monkeypatch):
     path = tmp_path / "gemini.json"
     path.write_text(json.dumps({"model": "from-file", "rpm": 15, "prices": {"from-file": [1, 2]}}))

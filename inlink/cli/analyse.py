@@ -107,9 +107,9 @@ def warn_unknown_price(engine: str, model: str | None) -> None:
     every spend and budget figure of the run was an estimate nobody knew about."""
     if engine != "gemini":
         return
-    from inlink.gemini.settings import GeminiSettings   # the settings alone: never the google-genai SDK
+    from inlink.gemini.settings import unknown_price_words   # the settings alone: never the google-genai SDK
 
-    said = GeminiSettings.from_options(model=model).unknown_price_words()
+    said = unknown_price_words(model)
     if said:
         click.echo(f"warning: {said}", err=True)
 

@@ -167,6 +167,13 @@ class GeminiSettings:
             raise SettingsError(f"{source}: {exc}") from None
 
 
+def unknown_price_words(model: str | None = None) -> str:
+    """What a front end says of `model` (None: the one the settings name) when the price table, the settings file's
+    prices included, does not know it ("" when it does). The one check the Generate page, the job panel's model
+    change and the CLI's warning make: each built the settings and asked them itself before."""
+    return GeminiSettings.from_options(model=model).unknown_price_words()
+
+
 def read_settings_file(path: str | Path, source: str | None = None) -> dict:
     """A JSON or TOML settings file as a dict; a plain error names the file (as `source` says it: a file named by
     $INLINK_GEMINI_SETTINGS, set long ago, was named without where it came from) when it cannot be read."""

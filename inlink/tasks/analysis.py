@@ -430,13 +430,6 @@ def _with_option(name: str, value, engine: str) -> Callable[[dict], dict]:
     return edit
 
 
-def unknown_price_words(model: str) -> str:
-    """What to say of a model the price table does not know ("" for a known one): its cost is an estimate."""
-    from inlink.gemini.settings import GeminiSettings   # light: not the SDK
-
-    return GeminiSettings.from_options(model=model).unknown_price_words()
-
-
 def _gemini_job_to_change(manager: JobManager, job_id: str, what: str) -> Job:
     """The job, a Gemini job with something left to resume; refused in words otherwise (`what`: "a budget",
     "a model")."""

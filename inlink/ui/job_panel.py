@@ -418,11 +418,12 @@ def _model_control(manager, job: Job, key: str) -> None:
 
 def _change_model(manager, job_id: str, widget_key: str) -> None:
     """Button callback: the job's new model (checked as at its start; a refusal is a notice), then its resume."""
+    from inlink.gemini.settings import unknown_price_words   # light: not the SDK
     from inlink.tasks import analysis as link_task
 
     def change() -> str:
         model = link_task.set_model(manager, job_id, str(st.session_state.get(widget_key) or ""))
-        unknown_price = link_task.unknown_price_words(model)
+        unknown_price = unknown_price_words(model)
         return f"Note: {unknown_price}." if unknown_price else ""
     _change_and_resume(manager, job_id, "The model change", change)
 

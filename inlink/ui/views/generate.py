@@ -40,7 +40,7 @@ def engine_settings() -> tuple[str, dict, str | None]:
     models = sorted(set(gemini_settings.DEFAULT_PRICES) | {default_model})
     model = left.selectbox("Model", models, index=models.index(default_model), accept_new_options=True,
                            key="generate.model")
-    unknown_price = gemini_settings.GeminiSettings.from_options(model=model).unknown_price_words()
+    unknown_price = gemini_settings.unknown_price_words(model)
     if unknown_price:   # a model typed in: its spend and budget are estimates (as `cli.py` warns)
         st.warning(unknown_price[0].upper() + unknown_price[1:] + ".")
     budget = right.number_input("Budget cap (US$)", min_value=0.0, value=1.0, step=0.5, key="generate.budget_usd",
