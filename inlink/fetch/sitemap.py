@@ -163,7 +163,8 @@ def _table_urls(data: bytes, label: str, sheet: str | None = None) -> tuple[list
     `sheet`, else its first worksheet with a URL column (one opening on a notes sheet was refused, and a fetch has
     no --sheet)."""
     from inlink.site.columns import detect_page_columns, header_list, holds_pages
-    from inlink.site.tables import SiteDataError, read_table
+    from inlink.site.errors import SiteDataError
+    from inlink.site.tables import read_table
 
     try:
         table = read_table(data, label, sheet, fits=holds_pages)

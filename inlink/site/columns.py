@@ -9,7 +9,7 @@ import re
 import unicodedata
 from typing import Mapping
 
-from inlink.site.tables import SiteDataError
+from inlink.site.errors import SiteDataError
 from inlink.wording import clipped
 
 PAGE_FIELDS = ("url", "title", "h1", "description", "content", "word_count",

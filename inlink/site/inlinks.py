@@ -14,7 +14,8 @@ import pandas as pd
 from inlink.site.coded import Coded
 from inlink.site.columns import LINK_SYNONYMS, detect, header_list, holds_links, holds_pages
 from inlink.site.report import Drops, ImportReport
-from inlink.site.tables import MAX_LINK_ROWS, SiteDataError, fold_whitespace, read_table, source_name
+from inlink.site.errors import SiteDataError
+from inlink.site.tables import MAX_LINK_ROWS, fold_whitespace, read_table, source_name
 from inlink.site.workbooks import other_sheets
 from inlink.site.urls import normalise_values, site_base
 from inlink.wording import clipped, counted

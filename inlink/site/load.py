@@ -22,7 +22,8 @@ from inlink.site.inlinks import LINK_COLUMNS, empty_links, load_links, read_link
 from inlink.site.pages import PAGE_COLUMNS, load_pages, load_pages_and_redirects
 from inlink.site.report import ImportReport
 from inlink.site.scope import NothingToAnalyse, require_analysable
-from inlink.site.tables import SiteDataError, read_table, sheet_names, workbook_sheets
+from inlink.site.errors import SiteDataError
+from inlink.site.tables import read_table, sheet_names, workbook_sheets
 from inlink.site.urls import normalize_url
 
 __all__ = ["SiteDataError", "PAGE_FIELDS", "PAGE_COLUMNS", "LINK_COLUMNS", "normalize_url", "read_table",

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 import pandas as pd
 
 from inlink.site.scope import reason_kind
-from inlink.site.tables import SiteDataError
+from inlink.site.errors import SiteDataError
 from inlink.wording import clipped, counted
 
 #: How many examples a sentence of the report quotes ("e.g. a, b, c ...").

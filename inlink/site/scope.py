@@ -23,7 +23,7 @@ from typing import Callable, Iterable
 
 import pandas as pd
 
-from inlink.site.tables import SiteDataError
+from inlink.site.errors import SiteDataError
 from inlink.site.urls import normalize_host, url_hosts
 from inlink.wording import counted
 

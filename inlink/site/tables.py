@@ -32,6 +32,7 @@ import pandas as pd
 
 from inlink.site import arrow_csv, charsets, ragged, row_breaks
 from inlink.site.arrow_csv import GZIP_MAGIC
+from inlink.site.errors import SiteDataError
 from inlink.wording import listed
 
 MAX_BYTES = 1_000_000_000  # larger files are refused: the app keeps the whole table in memory (~4x)
@@ -46,22 +47,6 @@ DELIMITERS = (",", ";", "\t", "|")
 _BAD_ROW_MARKER = "\uffff<bad row>"
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
-
-
-class SiteDataError(ValueError):
-    """The one error type for bad input files; the message names file, row and column where they apply."""
-
-    plain_message = True   # worded for the user: a job failing on one shows it as it stands (jobs/runner.py)
-
-    def __init__(self, message: str, file: str | None = None, row: int | None = None,
-                 column: str | None = None):
-        self.file, self.row, self.column, self.detail = file, row, column, message
-        super().__init__(self._compose())
-
-    def _compose(self) -> str:
-        where = [part for part in (self.file, self.row and f"row {self.row}",
-                                   self.column and f'column "{self.column}"') if part]
-        return f"{', '.join(where)}: {self.detail}" if where else self.detail
 
 
 TABLE_SUFFIXES = (".csv.gz", ".tsv.gz", ".txt.gz", ".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".gz", ".zip")

@@ -24,7 +24,7 @@ from url_normalize import url_normalize
 
 from inlink.site.authority import DEFAULT_PORTS, normalize_authority
 from inlink.site.coded import distinct_values, spread
-from inlink.site.tables import SiteDataError
+from inlink.site.errors import SiteDataError
 from inlink.wording import clipped
 
 _WHITESPACE = re.compile(r"\s")

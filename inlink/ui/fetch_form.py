@@ -106,7 +106,7 @@ def _urls_without_text(upload) -> list[str] | None:
     memo = st.session_state.get(_NO_TEXT)
     if memo and memo[0] == (upload.key, picked):
         return memo[1]
-    from inlink.site import columns, tables
+    from inlink.site import columns, errors, tables
 
     try:   # the sheet the user picked; a file of headers alone has no URL to fetch
         with reading(upload):
@@ -118,7 +118,7 @@ def _urls_without_text(upload) -> list[str] | None:
         no_text = ("url" in found and _filled(table[found["url"]]).any()
                    and ("content" not in found or not _filled(table[found["content"]]).any()))
         answer = columns.unrecognised_headers(table.columns, found) if no_text else None
-    except tables.SiteDataError:
+    except errors.SiteDataError:
         answer = None
     st.session_state[_NO_TEXT] = ((upload.key, picked), answer)
     return answer
