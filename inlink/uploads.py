@@ -20,7 +20,7 @@ from pathlib import Path
 from inlink.fileio import atomic_write_bytes, make_private_dir
 from inlink.jobs import default_jobs_dir
 from inlink.site.scope import reason_kind
-from inlink.site.tables import table_suffix
+from inlink.site.sources import table_suffix
 
 KEEP_LATEST = 5
 _META = "meta.json"

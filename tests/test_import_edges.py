@@ -1012,8 +1012,8 @@ def test_a_zipped_utf8_csv_is_read_by_the_low_memory_reader(monkeypatch, member)
 def test_a_file_is_read_no_further_than_the_size_limit_whatever_its_stated_size(monkeypatch):
     """Was: `suggest /dev/zero` (a device sized 0; a pipe or a file growing after it was sized reads the same) read
     on until the memory ran out ('error: MemoryError'). The limit is lowered here so the read stays small."""
-    from inlink.site import tables
-    monkeypatch.setattr(tables, "MAX_BYTES", 3 << 20)
+    from inlink.site import sources
+    monkeypatch.setattr(sources, "MAX_BYTES", 3 << 20)
     with pytest.raises(SiteDataError, match=r"^zero: the file is too large \(3 MB; the limit is 3 MB\)"):
         read_table(Path("/dev/zero"))
 
@@ -1059,8 +1059,8 @@ def test_a_workbook_unpacking_past_the_limit_is_refused_before_it_is_read(monkey
 def test_jobs_start_reads_a_file_no_further_than_the_size_limit(monkeypatch, tmp_path):
     """Was: `jobs start /dev/zero` (or a 20 GB file) was read whole before the importer's limit was asked, until the
     memory ran out ('error: MemoryError'). The limit is lowered here so the read stays small."""
-    from inlink.site import tables
-    monkeypatch.setattr(tables, "MAX_BYTES", 3 << 20)
+    from inlink.site import sources
+    monkeypatch.setattr(sources, "MAX_BYTES", 3 << 20)
     result = run_cli("jobs", "start", "/dev/zero", jobs_dir=tmp_path / "jobs")
     assert result.exit_code == 1 and "zero: the file is too large (3 MB; the limit is 3 MB)" in result.output
     assert not list((tmp_path / "jobs").glob("*.json"))
@@ -1068,8 +1068,8 @@ def test_jobs_start_reads_a_file_no_further_than_the_size_limit(monkeypatch, tmp
 
 def test_fetch_reads_a_source_file_no_further_than_the_size_limit(monkeypatch, tmp_path):
     """Was: `fetch FILE` read its source file whole (Path.read_bytes) whatever its size. The limit is lowered here."""
-    from inlink.site import tables
-    monkeypatch.setattr(tables, "MAX_BYTES", 1000)
+    from inlink.site import sources
+    monkeypatch.setattr(sources, "MAX_BYTES", 1000)
     source = tmp_path / "urls.txt"
     source.write_bytes(b"https://site.invalid/\n" * 100)
     result = run_cli("fetch", source, "--out-pages", tmp_path / "p.csv", "--out-links", tmp_path / "l.csv",

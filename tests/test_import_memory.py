@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from inlink.site import arrow_csv, tables
+from inlink.site import arrow_csv, sources, tables
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT.parent / "shared/corpora/python-docs-3.11/pages.csv.gz"
@@ -136,9 +136,9 @@ def test_an_odd_shaped_gzipped_file_on_disk_is_read_as_it_streams(tmp_path, text
 def test_a_gzip_body_is_unpacked_up_to_the_limit_only():
     packed = gzip.compress(b"x" * 5_000_000)
     with gzip.GzipFile(fileobj=io.BytesIO(packed)) as stream:
-        assert len(tables._read_at_most(stream, 3_000_001)) == 3_000_001
+        assert len(sources._read_at_most(stream, 3_000_001)) == 3_000_001
     with gzip.GzipFile(fileobj=io.BytesIO(packed)) as stream:
-        assert tables._read_at_most(stream, 10_000_000) == b"x" * 5_000_000
+        assert sources._read_at_most(stream, 10_000_000) == b"x" * 5_000_000
 
 
 def test_a_table_over_the_row_limit_is_refused_without_the_text_path(monkeypatch):
@@ -354,7 +354,7 @@ def test_a_gzipped_file_in_a_zip_is_unpacked_without_its_packed_copy(tmp_path):
     data = archive.read_bytes()
     tracemalloc.start()
     try:
-        unpacked, inner = tables._unzip(data, "export.zip")
+        unpacked, inner = sources.unzip(data, "export.zip")
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

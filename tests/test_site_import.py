@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from inlink.site import load as site_import
-from inlink.site import tables
+from inlink.site import sources, tables
 from inlink.site.inlinks import read_links
 from inlink.site.load import (SiteDataError, detect_page_columns, load_links, load_pages, load_site,
                          missing_page_fields, normalize_url, read_table)
@@ -507,13 +507,13 @@ def test_nothing_usable_left_names_row_and_column():
 
 def test_huge_files_are_refused(monkeypatch, tmp_path):
     data = csv_bytes(["url"], [[f"https://a.com/{i}"] for i in range(10)])
-    monkeypatch.setattr(tables, "MAX_BYTES", 100)
+    monkeypatch.setattr(sources, "MAX_BYTES", 100)
     path = tmp_path / "big.csv"
     path.write_bytes(data)
     for source in (path, data):
         with pytest.raises(SiteDataError, match="too large"):
             load_pages(source, "big.csv")
-    monkeypatch.setattr(tables, "MAX_BYTES", 10_000)
+    monkeypatch.setattr(sources, "MAX_BYTES", 10_000)
     monkeypatch.setattr(tables, "MAX_ROWS", 5)
     with pytest.raises(SiteDataError, match="more than 5 rows"):
         load_pages(data, "big.csv")

@@ -235,8 +235,8 @@ def _fetch_named_as_given(task, pages: Path):
 
 
 def _file_bytes(path: Path) -> bytes:
-    """The file's bytes, read no further than the importer's size limit (see inlink.site.tables.file_bytes)."""
-    from inlink.site.tables import file_bytes   # on demand: pandas is slow to import
+    """The file's bytes, read no further than the importer's size limit (see inlink.site.sources.file_bytes)."""
+    from inlink.site.sources import file_bytes   # on demand: pandas is slow to import
     return file_bytes(path)
 
 

@@ -94,7 +94,7 @@ def _source(source: str) -> tuple[object, str | None]:
     path = Path(source)
     if not path.exists() or path.is_dir():   # a pipe is a file to read (`... | jobs fetch /dev/stdin`): is_file refused it
         raise click.BadParameter(_not_a_source(source, path), param_hint="SOURCE")
-    from inlink.site.tables import file_bytes   # on demand: pandas is slow to import
+    from inlink.site.sources import file_bytes   # on demand: pandas is slow to import
     return file_bytes(path), path.name   # no further than the importer's limit: read_bytes held a file of any size
 
 

@@ -15,7 +15,8 @@ from inlink.site.coded import Coded
 from inlink.site.columns import LINK_SYNONYMS, detect, header_list, holds_links, holds_pages
 from inlink.site.report import Drops, ImportReport
 from inlink.site.errors import SiteDataError
-from inlink.site.tables import MAX_LINK_ROWS, fold_whitespace, read_table, source_name
+from inlink.site.sources import source_name
+from inlink.site.tables import MAX_LINK_ROWS, fold_whitespace, read_table
 from inlink.site.workbooks import other_sheets
 from inlink.site.urls import normalise_values, site_base
 from inlink.wording import clipped, counted

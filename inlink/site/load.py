@@ -5,10 +5,11 @@ Accepts Screaming Frog exports ("Internal: HTML", custom extraction, "All Inlink
 Anything odd in the input is either repaired and reported in an ImportReport, or refused with one
 SiteDataError that names file, row and column, so the dashboard never shows a traceback.
 
-The work is split by concern: tables.py reads files (encodings, delimiters, workbooks, size limits),
-columns.py finds which header holds which field, urls.py holds the one URL rule, pages.py and inlinks.py
-turn rows into pages and links, report.py says what was done; this module joins pages and links into a
-SiteData and re-exports the importer's public names.
+The work is split by concern: sources.py gets a file's bytes and text (size limit, gzip, zip, encodings),
+tables.py reads them as a table (delimiters, title lines, workbooks, row limits), columns.py finds which header
+holds which field, urls.py holds the one URL rule, pages.py and inlinks.py turn rows into pages and links,
+report.py says what was done; this module joins pages and links into a SiteData and re-exports the importer's
+public names.
 """
 from __future__ import annotations
 

@@ -21,7 +21,8 @@ from inlink.site.heap import HeapTrimmer
 from inlink.site.report import Drops, ImportReport, examples
 from inlink.site.scope import host_scope
 from inlink.site.errors import SiteDataError
-from inlink.site.tables import fold_whitespace, read_table, source_name
+from inlink.site.sources import source_name
+from inlink.site.tables import fold_whitespace, read_table
 from inlink.site.urls import normalise_series, site_base
 from inlink.site.workbooks import other_sheets
 from inlink.wording import counted, listed

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 
 #: The longest field the csv module reads here: a page's text may be far longer than its 128 KiB default, and a
-#: field may be as long as the file (tables.MAX_BYTES).
+#: field may be as long as the file (sources.MAX_BYTES).
 FIELD_LIMIT = 1_000_000_000
 
 

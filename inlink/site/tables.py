@@ -1,7 +1,8 @@
 """Read an uploaded table (CSV, gzipped CSV or XLSX) into a frame of strings.
 
-Kept apart from pages.py / inlinks.py because file decoding (encodings, delimiters, workbooks, size limits)
-has nothing to do with what the columns mean. The common file (UTF-8, well formed) is read by arrow_csv's
+Kept apart from pages.py / inlinks.py because reading a table (which reader, delimiters, title lines, workbooks,
+row and column limits) has nothing to do with what the columns mean; and from sources.py, which gets the file's
+bytes (size limit, gzip, zip) and decodes its text (charsets.py finds the encoding). The common file (UTF-8, well formed) is read by arrow_csv's
 low-memory reader, and so is a well-formed file of another encoding once recoded to UTF-8 (charsets.to_utf8),
 and a file of ragged rows, title lines or CR line endings once rewritten as the common file (ragged.py);
 every other one by the text path here, which reports what it drops. Every failure becomes a SiteDataError naming the file, so the
@@ -16,27 +17,20 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gzip
 import io
-import os
 import re
-import stat
 import tempfile
 import warnings
-import zipfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
-from inlink.site import arrow_csv, charsets, ragged, row_breaks
-from inlink.site.arrow_csv import GZIP_MAGIC
+from inlink.site import arrow_csv, charsets, ragged, row_breaks, sources
 from inlink.site.errors import SiteDataError
-from inlink.wording import listed
 
-MAX_BYTES = 1_000_000_000  # larger files are refused: the app keeps the whole table in memory (~4x)
-MAX_ROWS = 500_000              # larger tables are refused for the same reason
+MAX_ROWS = 500_000              # larger tables are refused: the app keeps the whole table in memory
 #: A links table's limit (CSV): its columns are held as codes (inlinks.py), a few bytes a row, and an All Inlinks
 #: export has a row per link of every menu of every page (680,000 rows for 8,000 pages and an 80-link menu).
 MAX_LINK_ROWS = 5_000_000
@@ -45,20 +39,7 @@ MAX_LINK_ROWS = 5_000_000
 MAX_COLUMNS = 10_000
 DELIMITERS = (",", ";", "\t", "|")
 _BAD_ROW_MARKER = "\uffff<bad row>"
-_XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
-
-
-TABLE_SUFFIXES = (".csv.gz", ".tsv.gz", ".txt.gz", ".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".gz", ".zip")
-
-
-def table_suffix(filename: str) -> str:
-    """The ending to keep when a stored copy of an upload is renamed (pages.csv.gz -> .csv.gz); .csv if odd.
-
-    read_table sniffs gzip and XLSX by their bytes, so the ending only keeps stored copies recognisable.
-    """
-    lowered = (filename or "").lower()
-    return next((suffix for suffix in TABLE_SUFFIXES if lowered.endswith(suffix)), ".csv")
 
 
 #: What a table's headers must name (columns.holds_pages, holds_links), or None: any headers
@@ -83,22 +64,22 @@ def read_table(source, filename: str | None = None, sheet: str | None = None, *,
     except MemoryError:
         raise SiteDataError("the memory ran out while reading it: export fewer columns or split the crawl (a UTF-8 "
                             "CSV file of ordinary rows is read with the least memory)",
-                            file=source_name(source, filename)) from None
+                            file=sources.source_name(source, filename)) from None
 
 
 def _read_table(source, filename: str | None, sheet: str | None, categories: bool,
                 fits: Callable[[list[str]], bool] | None, holds: str, max_rows: int | None) -> pd.DataFrame:
     """read_table's reading (see there). The text path holds about ten times the file: a file within MAX_BYTES
-    that it reads (a title line, ragged rows, a 300 MB cell) ended in a bare 'error: MemoryError'. A file in another
-    encoding is recoded to UTF-8 first, the recoded bytes taking the place of the file's, so that the low-memory
-    reader reads it when its shape allows."""
-    data, name = _open_source(source, filename)
+    (sources.py) that it reads (a title line, ragged rows, a 300 MB cell) ended in a bare 'error: MemoryError'. A
+    file in another encoding is recoded to UTF-8 first, the recoded bytes taking the place of the file's, so that
+    the low-memory reader reads it when its shape allows."""
+    data, name = sources.open_source(source, filename)
     _refuse_web_page(arrow_csv.unpacked_head(data), name)
     frame = _read_plain_utf8(data, name, categories, max_rows=max_rows, fits=fits)   # the common file, streamed from its path or bytes (even gzipped)
     inner = None
     if frame is None:
-        data, name = _gunzip(_read_path(data, name) if isinstance(data, Path) else data, name)
-        data, inner = _unzip(data, name)
+        data, name = sources.gunzip(sources.read_path(data, name) if isinstance(data, Path) else data, name)
+        data, inner = sources.unzip(data, name)
         if inner is not None:
             frame = _read_plain_utf8(data, name, categories, max_rows=max_rows, fits=fits)   # a zipped CSV
     if frame is None:
@@ -115,7 +96,7 @@ def _read_table(source, filename: str | None, sheet: str | None, categories: boo
                                     f"export it as CSV (up to {max_rows:,} rows)", file=name)
             return _finish(frame, name)
         found, marked = charsets.detect_encoding(data), None
-        if _recodes(found):
+        if sources.recodes(found):
             data, marked = charsets.to_utf8(data, found)   # rebound: the file's own bytes are freed
             frame = _read_recoded(data, name, found, marked, categories, max_rows, fits)
         if frame is None:
@@ -169,9 +150,9 @@ def workbook_sheets(source, filename: str | None = None, fits: Callable[[list[st
                     ) -> tuple[list[str], str | None]:
     """A workbook's worksheet names, in order, and the one read_table reads when none is named (see read_table);
     ([], None) for a CSV."""
-    data, name = _read_source(source, filename)
-    data, name = _gunzip(data, name)
-    data, _ = _unzip(data, name)
+    data, name = sources.read_source(source, filename)
+    data, name = sources.gunzip(data, name)
+    data, _ = sources.unzip(data, name)
     if not _is_workbook(data):
         return [], None
     # on demand: openpyxl is slow to import
@@ -186,179 +167,13 @@ WORKBOOK_NAMES = (".xls", ".xlsx", ".xlsm")
 
 def _is_workbook(data: bytes) -> bool:
     """A zip: an XLSX workbook (read, or refused as unreadable, by workbooks.py), whatever its name."""
-    return data.startswith(_XLSX_MAGIC)
-
-
-def source_name(source, filename: str | None = None) -> str:
-    """The name to show for ``source`` in messages: the given filename, else its own name, else a generic one."""
-    if filename:
-        return Path(str(filename)).name
-    if isinstance(source, (str, os.PathLike)):
-        return Path(source).name
-    name = getattr(source, "name", None)
-    return Path(str(name)).name if isinstance(name, (str, os.PathLike)) and name else "uploaded file"
-
-
-def file_bytes(path: Path) -> bytes:
-    """A file's bytes for a front end to hand on whole (a job's stored input), read no further than MAX_BYTES and
-    refused beyond it, naming the file: Path.read_bytes held a file of any size (or /dev/zero, until the memory
-    ran out) before the importer's limit was asked."""
-    return _read_source(path, None)[0]
-
-
-def _read_source(source, filename: str | None) -> tuple[bytes, str]:
-    """Bytes of the source, refusing anything over MAX_BYTES before reading it where the size is known."""
-    data, name = _open_source(source, filename)
-    return (_read_path(data, name) if isinstance(data, Path) else data), name
-
-
-def _open_source(source, filename: str | None) -> tuple[bytes | Path, str]:
-    """The source's bytes, or for a file on disk its checked path (read whole only by the text path)."""
-    name = source_name(source, filename)
-    if isinstance(source, (str, os.PathLike)):
-        return _read_path(Path(source), name, whole=False), name
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        data = bytes(source)
-    elif hasattr(source, "getvalue"):
-        data = source.getvalue()
-    elif hasattr(source, "read"):
-        data = source.read(MAX_BYTES + 1)
-    else:
-        raise SiteDataError(f"cannot read a {type(source).__name__}; give a path, bytes or an upload", file=name)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    _check_size(len(data), name)
-    return data, name
-
-
-def _read_path(path: Path, name: str, whole: bool = True) -> bytes | Path:
-    """The file's bytes (``whole``, or a file that is no regular file), or its path once known to be a readable
-    regular file within MAX_BYTES.
-
-    Its bytes are read up to the limit, not to its stated size: a file that grew after it was sized, a pipe or a
-    device (/dev/zero, sized 0) was read on until the memory ran out. A pipe (`suggest /dev/stdin`, a shell's
-    `<(zcat crawl.csv.gz)`) is read here, once: handed on as a path, it was read a second time and found empty
-    ("stdin: the file is empty")."""
-    try:
-        info = path.stat()
-        _check_size(info.st_size, name)
-        if whole or not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
-            with path.open("rb") as stream:
-                data = _read_at_most(stream, MAX_BYTES + 1)
-            _check_size(len(data), name)
-            return data
-        if path.is_dir():
-            raise IsADirectoryError(path)
-        path.open("rb").close()
-        return path
-    except FileNotFoundError:
-        raise SiteDataError("file not found", file=str(path)) from None
-    except IsADirectoryError:
-        raise SiteDataError("is a folder, not a file", file=str(path)) from None
-    except OSError as exc:
-        raise SiteDataError(f"cannot be read ({exc.strerror or exc})", file=str(path)) from None
-
-
-def _check_size(size: int, name: str) -> None:
-    if size > MAX_BYTES:
-        raise SiteDataError(f"the file is too large ({size / 1e6:.0f} MB; the limit is "
-                            f"{MAX_BYTES / 1e6:.0f} MB): export fewer columns or split the crawl", file=name)
-
-
-def _gunzip(data: bytes, name: str) -> tuple[bytes, str]:
-    """Unpack a gzipped upload (e.g. pages.csv.gz), keeping the size limit on the unpacked bytes."""
-    if not data.startswith(GZIP_MAGIC):
-        return data, name
-    return _gunzip_stream(io.BytesIO(data), name), name
-
-
-def _gunzip_stream(packed, name: str) -> bytes:
-    """The unpacked bytes of a gzip stream, read as it unpacks, up to the size limit; damage named as such."""
-    try:
-        with gzip.GzipFile(fileobj=packed) as unpacked:
-            data = _read_at_most(unpacked, MAX_BYTES + 1)
-    except EOFError:
-        raise SiteDataError("the gzip data is cut short (the file ends before its packed data does): "
-                            "download or export it again", file=name) from None
-    except (OSError, zlib.error) as exc:   # zlib: "Error -3 while decompressing"; OSError: CRC, bad header
-        detail = str(exc).split(": ", 1)[-1] if isinstance(exc, zlib.error) else str(exc)
-        raise SiteDataError(f"the gzip data is damaged ({detail}): download or export it again",
-                            file=name) from None
-    _check_size(len(data), name)
-    return data
-
-
-def _unzip(data: bytes, name: str) -> tuple[bytes, str | None]:
-    """The one table inside a zip archive that is no workbook (an export zipped to download or mail it) and its
-    name there; anything else as it is, with None. A zip holding no table, or several, is refused with what it
-    holds: it read 'is not a readable XLSX workbook ("There is no item named '[Content_Types].xml' ...")'."""
-    if not data.startswith(_XLSX_MAGIC):
-        return data, None
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        entries = [info for info in archive.infolist() if not info.is_dir() and "__MACOSX" not in info.filename]
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return data, None   # workbooks.py names a damaged zip
-    if any(info.filename == "[Content_Types].xml" for info in entries):
-        return data, None   # a workbook
-    tables = [info for info in entries if info.filename.lower().endswith(TABLE_SUFFIXES)
-              and not info.filename.lower().endswith(".zip")]
-    if len(tables) != 1:
-        held = listed([info.filename for info in entries]) if entries else "nothing"
-        raise SiteDataError(f"is a zip archive holding {held}: unzip it and give one CSV or XLSX file of it",
-                            file=name)
-    _check_size(tables[0].file_size, name)
-    try:
-        return _member_bytes(archive, tables[0], name), tables[0].filename
-    except (zipfile.BadZipFile, OSError, zlib.error, NotImplementedError, RuntimeError) as exc:
-        raise SiteDataError(f"the zip archive cannot be unpacked ({exc}): unzip it and give the table inside",
-                            file=name) from None
-
-
-def _member_bytes(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
-    """A zip member's bytes; a gzipped one (crawl.csv.gz zipped) unpacked as it is read from the archive: read
-    whole first, its packed copy stayed in memory beside the unpacked one."""
-    with archive.open(info) as member:
-        packed = member.read(len(GZIP_MAGIC)) == GZIP_MAGIC
-    if not packed:
-        return archive.read(info)
-    with archive.open(info) as member:
-        return _gunzip_stream(member, name)
+    return data.startswith(sources.ZIP_MAGIC)
 
 
 def _unzipped_note(frame: pd.DataFrame, name: str, inner: str | None) -> pd.DataFrame:
     if inner:
         frame.attrs["notes"].append(f"{name} is a zip archive: the table in it, {inner}, was read")
     return frame
-
-
-def _read_at_most(stream, limit: int) -> bytes:
-    """Up to `limit` bytes of a stream, in 1 MiB pieces: read(limit) would reserve the whole limit (1 GB) at
-    once, and joining a list of pieces would hold the data twice; BytesIO hands its buffer over uncopied."""
-    out = io.BytesIO()
-    while out.tell() < limit:
-        piece = stream.read(min(1 << 20, limit - out.tell()))
-        if not piece:
-            break
-        out.write(piece)
-    return out.getvalue()
-
-
-def _decode(data: bytes, found: charsets.Detected | None, marked: bool | None) -> tuple[str, charsets.Detected, bool]:
-    """Text, the detected encoding, and whether some bytes did not decode (marked for charsets.bad_cells).
-    ``found``: the encoding when already detected; ``marked`` not None: ``data`` is already recoded to UTF-8
-    from it (charsets.to_utf8)."""
-    found = found or charsets.detect_encoding(data)
-    if marked is not None:
-        return data.decode("utf_8"), found, marked
-    text, marked = charsets.decode(data, found.encoding, found.fallback)
-    return text, found, marked
-
-
-def _recodes(found: charsets.Detected) -> bool:
-    """Whether a file of this encoding is recoded to UTF-8 before it is read (any but valid plain UTF-8, whose
-    recoding would change nothing; a file with bytes to leave out before its text is recoded)."""
-    return found.skip > 0 or not (found.encoding == "utf_8" and found.source == "valid UTF-8")
 
 
 def _read_recoded(data: bytes, name: str, found: charsets.Detected, marked: bool, categories: bool,
@@ -370,16 +185,8 @@ def _read_recoded(data: bytes, name: str, found: charsets.Detected, marked: bool
         return None
     if marked:
         _drop_bad_cells(frame, found)
-    frame.attrs.update(notes=_encoding_notes(found, name) + frame.attrs["notes"], encoding=found.label)
+    frame.attrs.update(notes=sources.encoding_notes(found, name) + frame.attrs["notes"], encoding=found.label)
     return frame
-
-
-def _encoding_notes(found: charsets.Detected, name: str) -> list[str]:
-    """A note for anything but plain UTF-8, so a wrong guess can be seen (and fixed by saving as UTF-8)."""
-    if found.source in ("valid UTF-8", "byte-order mark") and found.is_utf8:
-        return []
-    return [(f"{name} was read as {found.label} text ({found.source}); if its letters look wrong, save it "
-             "as CSV UTF-8 and load it again")]
 
 
 _LONE_CR = re.compile(r"\r(?!\n)")
@@ -417,8 +224,8 @@ def sniff_delimiter(text: str) -> str:
 def _read_csv(data: bytes, name: str, max_rows: int | None = None, found: charsets.Detected | None = None,
               marked: bool | None = None, fits: Fits = None) -> pd.DataFrame:
     """The text path: any encoding, line ending, title line, ragged rows or bad cells (each reported);
-    ``found`` and ``marked``: see _decode."""
-    text, found, marked = _decode(data, found, marked)
+    ``found`` and ``marked``: see sources.decode."""
+    text, found, marked = sources.decode(data, found, marked)
     if _looks_binary(text):
         raise SiteDataError("looks like a binary file, not a CSV or XLSX table", file=name)
     text = _unify_line_endings(text)
@@ -431,7 +238,7 @@ def _read_csv(data: bytes, name: str, max_rows: int | None = None, found: charse
         _drop_bad_cells(frame, found)
     if cut:
         frame.attrs["bad_rows"].append((len(frame) + 2, *cut))
-    notes = _encoding_notes(found, name)
+    notes = sources.encoding_notes(found, name)
     if delimiter != ",":
         notes.append(_separator_note(name, delimiter))
     if title_lines:
@@ -455,7 +262,7 @@ def _read_plain_utf8(data: bytes | Path, name: str, categories: bool = False,
     if name.lower().endswith(WORKBOOK_NAMES):
         return None
     head = arrow_csv.unpacked_head(data)
-    if not head or b"\x00" in head or head.startswith((_XLSX_MAGIC, _XLS_MAGIC)):
+    if not head or b"\x00" in head or head.startswith((sources.ZIP_MAGIC, _XLS_MAGIC)):
         return None
     sample = head.decode("utf-8-sig", errors="ignore")
     if _looks_binary(sample):
@@ -519,7 +326,7 @@ def _read_arrow(data: bytes | Path, name: str, delimiter: str, headers: list[str
     """The rows under the header, read by arrow_csv; None where the text path must read the file. ValueError
     (pyarrow's ArrowInvalid: bad UTF-8, a row of another width) propagates."""
     try:
-        read = arrow_csv.read_rows(data, delimiter, len(headers), categories, _row_limit(max_rows), MAX_BYTES)
+        read = arrow_csv.read_rows(data, delimiter, len(headers), categories, _row_limit(max_rows), sources.MAX_BYTES)
     except (OSError, EOFError, zlib.error):   # damaged gzip data: the text path names it
         return None
     except ImportError:   # pyarrow missing (it is in requirements.txt): the text path still reads the file

@@ -15,7 +15,8 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 
 from inlink.site.errors import SiteDataError
-from inlink.site.tables import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, unique_headers
+from inlink.site.sources import MAX_BYTES
+from inlink.site.tables import MAX_COLUMNS, MAX_ROWS, unique_headers
 from inlink.wording import counted
 
 

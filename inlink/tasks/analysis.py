@@ -274,7 +274,7 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
     check_site(site, on_report)
     if on_patterns is not None and cleaned["exclude_patterns"]:
         on_patterns(*pattern_reach(site.pages["url"].astype(str).tolist(), cleaned["exclude_patterns"]))
-    from inlink.site.tables import table_suffix
+    from inlink.site.sources import table_suffix
 
     inputs = {"pages" + table_suffix(pages_name): pages_bytes}
     files = {"pages": next(iter(inputs)), "pages_label": pages_name, "site_state": SITE_SEED}
