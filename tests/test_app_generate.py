@@ -96,6 +96,17 @@ def test_a_medium_cut_off_above_the_high_one_is_refused_in_words(dataset):
     assert not get_manager().jobs()
 
 
+def test_exclude_patterns_that_leave_out_every_page_are_refused_at_start(dataset):
+    """Patterns covering the whole site started a job that analysed no page and ended "completed" with no row."""
+    app = open_page("generate")
+    app.text_area(key="generate.exclude_patterns").set_value("example.com\n")
+    click(app, "Start analysis")
+    assert_clean(app)
+    assert any('The analysis could not start: the exclude pattern "example.com" leaves out all 4 pages' in e
+               for e in texts(app.error)), texts(app.error)
+    assert not get_manager().jobs()
+
+
 def test_hosts_chosen_on_upload_are_analysed_as_one_site():
     crawl = SMALL_CRAWL + "https://blog.example.com/pests,Garden pests,Pests,Tomatoes and roses share pests.\n"
     saved = datasets.save_dataset(crawl.encode(), "two-hosts.csv", summary={"pages": 5},

@@ -333,10 +333,34 @@ def suggest_small_crawl(tmp_path, *options: str):
     return CliRunner().invoke(cli_module.cli, ["suggest", str(pages), *options, "--out", str(tmp_path / "out.csv")])
 
 
-def test_exclude_patterns_that_leave_out_every_page_are_named(tmp_path):
+def test_exclude_patterns_that_leave_out_every_page_are_refused_naming_them(tmp_path):
+    """`--exclude '*'` wrote a file of no row and exited 0, said only in a note after the run."""
     result = suggest_small_crawl(tmp_path, "--exclude", "*")
-    assert result.exit_code == 0 and "wrote 0 suggestions for 0 pages" in result.output
-    assert "note: no page was analysed: the --exclude patterns (*) leave out every page" in result.output
+    said = " ".join(result.stderr.split())
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--exclude': the exclude pattern \"*\" leaves out all 3 pages that could be analysed, so " \
+        "nothing is left to analyse: remove it, or narrow it" in said, said
+    assert not (tmp_path / "out.csv").exists()
+    result = suggest_small_crawl(tmp_path, "--exclude", "/tomatoes", "--exclude", "/compost", "--exclude", "*.com/",
+                                 "--exclude", "/drafts")
+    said = " ".join(result.stderr.split())
+    assert result.exit_code == 2 and not (tmp_path / "out.csv").exists()
+    assert 'the exclude patterns "/tomatoes", "/compost", "*.com/" together leave out all 3 pages' in said, said
+    assert 'note: --exclude "/drafts" matches no page' not in said   # refused before the run: its notes never came
+
+
+@pytest.mark.parametrize("command", [["suggest"], ["jobs", "start"]])
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_an_empty_exclude_pattern_is_a_usage_error(tmp_path, command, blank):
+    """`--exclude ''` (a variable left unset in a script) was dropped without a word: every page was analysed."""
+    pages, jobs_dir = tmp_path / "crawl.csv", tmp_path / "jobs"
+    pages.write_text(SMALL_CRAWL)
+    out = ["--out", str(tmp_path / "out.csv")] if command == ["suggest"] else []
+    result = CliRunner().invoke(cli_module.cli, ["--jobs-dir", str(jobs_dir), *command, str(pages), "--exclude",
+                                                 "/drafts", "--exclude", blank, *out])
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--exclude': an exclude pattern is empty" in " ".join(result.stderr.split())
+    assert "Traceback" not in result.output and not (tmp_path / "out.csv").exists() and not jobs_dir.exists()
 
 
 
@@ -352,10 +376,14 @@ def test_jobs_start_says_what_its_exclude_patterns_do_when_it_queues_the_job(tmp
     assert 'note: --exclude "[drafts" matches no page of this site' in result.stderr
     assert "/tomatoes" not in result.stderr and "every page" not in result.stderr
     result = CliRunner().invoke(cli_module.cli, ["--jobs-dir", jobs_dir, "jobs", "start", str(pages),
-                                                 "--exclude", "*"])
-    assert result.exit_code == 0, result.output
-    assert "note: the --exclude patterns leave out every page (3 pages): the job will analyse none" in \
-        " ".join(result.stderr.split())
+                                                 "--exclude", "*", "--exclude", "[drafts"])
+    assert result.exit_code == 2, result.output   # was queued, to analyse no page ("the job will analyse none")
+    said = " ".join(result.stderr.split())
+    assert "Invalid value for '--exclude': the exclude pattern \"*\" leaves out all 3 pages" in said, said
+    assert 'note: --exclude "[drafts" matches no page of this site' in said   # said before the refusal
+    from inlink.jobs import JobManager
+
+    assert len(JobManager(jobs_dir, autostart=False).jobs()) == 1   # the first start's job alone
 
 
 def test_a_blank_label_gives_the_job_its_default_name(tmp_path):
@@ -374,10 +402,10 @@ def test_a_blank_label_gives_the_job_its_default_name(tmp_path):
 
 def test_an_exclude_pattern_that_matches_no_page_is_said_in_the_notes_and_in_the_jobs_events(tmp_path):
     """A mistyped pattern ("[drafts" for "/drafts/") excluded nothing, and nothing said so."""
-    result = suggest_small_crawl(tmp_path, "--exclude", "[drafts", "--exclude", "/*")
+    result = suggest_small_crawl(tmp_path, "--exclude", "[drafts", "--exclude", "/compost")
     assert result.exit_code == 0
     assert 'note: --exclude "[drafts" matches no page of this site' in result.stderr
-    assert '"/*"' not in result.stderr    # it matches every page: said by the note on no page analysed
+    assert '"/compost"' not in result.stderr    # it matches a page
     from inlink.jobs import JobManager
     from inlink.tasks import analysis
 

@@ -169,6 +169,20 @@ def test_bad_options_are_refused_with_their_name(manager, engine, options, messa
     assert manager.list_jobs() == []
 
 
+def test_exclude_patterns_are_checked_before_any_job_or_output_file(manager, tmp_path):
+    """An empty pattern was dropped without a word, and patterns leaving out every page made a job (or a file) of no
+    row: both are refused in the options' own words, for every front end."""
+    with pytest.raises(link_task.OptionError, match="an exclude pattern is empty"):
+        start_sample(manager, options={"exclude_patterns": ["/tag/", " "]})
+    with pytest.raises(link_task.ExcludesEveryPage, match='"https://" leaves out all') as refused:
+        start_sample(manager, options={"exclude_patterns": ["https://", "/nothing-here/"]})
+    assert refused.value.patterns == ["https://"]
+    out = tmp_path / "out.csv"
+    with pytest.raises(link_task.ExcludesEveryPage):
+        foreground.run_to_csv(SAMPLE_PAGES, SAMPLE_LINKS, options={"exclude_patterns": ["*"]}, out_path=out)
+    assert manager.list_jobs() == [] and not out.exists()
+
+
 def test_run_to_csv_writes_the_same_rows_as_a_job(manager, tmp_path):
     job = start_sample(manager)
     manager.wait(job, timeout=60)

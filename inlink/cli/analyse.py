@@ -189,7 +189,7 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
                                exclude, (min_confidence, high_confidence, medium_confidence))
     _warn_no_key(engine)
     try:
-        with _fetch_named_as_given(task, pages):
+        with _refused_in_cli_words(task, pages):
             job_id = task.start_analysis(
                 manager_for(ctx), _file_bytes(pages), pages_name=pages.name,
                 links=_file_bytes(links) if links else None, links_name=links.name if links else None,
@@ -208,6 +208,10 @@ def _checked_options(task, engine: str, links, links_sheet, model, budget_usd, m
     options that will not act warned of, in both commands' words."""
     options = _options(max_per_page, max_inbound, exclude, model, budget_usd, tiers)
     _check_tiers(task, options)
+    try:   # an empty --exclude (a variable left unset) is a usage error, before the crawl is read
+        task.check_exclude_patterns(options["exclude_patterns"])
+    except task.OptionError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--exclude'") from None
     _warn_engine_options(engine, model, budget_usd)
     _warn_links_sheet(links, links_sheet)
     warn_unknown_price(engine, model)
@@ -216,22 +220,23 @@ def _checked_options(task, engine: str, links, links_sheet, model, budget_usd, m
 
 def _echo_pattern_reach(left_out: int, pages: int, unmatched: list[str]) -> None:
     """What the --exclude patterns do, said when the job is queued (`suggest` says it after its run): a mistyped
-    pattern, or one that leaves out every page, was said only in the job's events once it ran (0 pages)."""
+    pattern was said only in the job's events once it ran (patterns that leave out every page are refused:
+    _refused_in_cli_words)."""
     for pattern in unmatched:
         click.echo(f"note: --exclude {link_task().unmatched_pattern_words(pattern)}", err=True)
-    if pages and left_out == pages:
-        click.echo(f"note: the --exclude patterns leave out every page ({_count(pages, 'page')}): the job will "
-                   "analyse none", err=True)
 
 
 @contextlib.contextmanager
-def _fetch_named_as_given(task, pages: Path):
+def _refused_in_cli_words(task, pages: Path):
     """A crawl with nothing to analyse is refused with a `cli.py fetch` naming the pages file as it was given (the
-    import knows its name alone: the command, copied from another folder, did not find the file)."""
+    import knows its name alone: the command, copied from another folder, did not find the file); --exclude
+    patterns that leave out every page are a usage error of --exclude (exit 2), as an empty one is."""
     try:
         yield
     except task.site_import().NothingToAnalyse as refused:
         raise refused.fetching_from(str(pages)) from None
+    except task.ExcludesEveryPage as refused:
+        raise click.BadParameter(str(refused), param_hint="'--exclude'") from None
 
 
 def _file_bytes(path: Path) -> bytes:
@@ -271,7 +276,7 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
                     click.progressbar(length=total, label="analysing pages", file=sys.stderr)))
             bars[0].update(done - bars[0].pos)
         try:
-            with _fetch_named_as_given(task, pages):
+            with _refused_in_cli_words(task, pages):
                 summary = run_to_csv(pages, links, engine=engine, out_path=out, progress=progress, options=options,
                                      on_report=_echo_report,
                                      on_wait=lambda said: click.echo(f"\nnote: {said}", err=True),
@@ -287,9 +292,6 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
         say(f"spent: {spend_words(summary.get('counters') or {}, budget_usd)}")
     for pattern in summary.get("unmatched_exclude_patterns") or ():
         click.echo(f"note: --exclude {task.unmatched_pattern_words(pattern)}", err=True)
-    if exclude and not summary["pages_analysed"]:
-        click.echo(f"note: no page was analysed: the --exclude patterns ({', '.join(exclude)}) leave out every page",
-                   err=True)
     if summary.get("page_errors"):
         errors = summary["page_errors"]
         click.echo(f"note: {_count(errors, 'page was', 'pages were')} skipped because "

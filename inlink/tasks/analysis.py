@@ -31,11 +31,14 @@ from inlink.tasks.options import (  # noqa: F401 (the options' names stay part o
     CONFIDENCE_OPTIONS,
     DEFAULT_OPTIONS,
     ENGINES,
+    ExcludesEveryPage,
     MissingApiKey,
     OptionError,
     analysis_config,
     check_confidences,
+    check_exclude_patterns,
     clean_options,
+    refuse_excluding_every_page,
 )
 
 if TYPE_CHECKING:
@@ -255,7 +258,8 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
     double click pressed twice: the same job ran twice).
 
     Raises SiteDataError for a bad file (NothingToAnalyse when no page can be analysed) and
-    OptionError for a bad option, before any job exists. ``on_report`` gets the ImportReport first;
+    OptionError for a bad option (ExcludesEveryPage for exclude patterns that leave no page), before any job
+    exists. ``on_report`` gets the ImportReport first;
     ``on_patterns``, when exclude patterns are given, (pages they leave out, pages, the patterns that match no page)
     next, as the Generate page says them before Start. The API key (when given) is handed to the manager in memory
     only.
@@ -271,9 +275,7 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
     site = site_import().load_site(pages_bytes, links_bytes, pages_name=pages_name, links_name=links_name,
                                  column_map=dict(column_map or {}) or None, sheet=sheet, site_hosts=site_hosts,
                                  links_sheet=links_sheet)
-    check_site(site, on_report)
-    if on_patterns is not None and cleaned["exclude_patterns"]:
-        on_patterns(*pattern_reach(site.pages["url"].astype(str).tolist(), cleaned["exclude_patterns"]))
+    check_site(site, on_report, cleaned["exclude_patterns"], on_patterns)
     from inlink.site.sources import table_suffix
 
     inputs = {"pages" + table_suffix(pages_name): pages_bytes}
@@ -366,11 +368,21 @@ def _site_seed(site: SiteData, digests: Mapping[str, str], config: Mapping) -> b
         return None
 
 
-def check_site(site: SiteData, on_report: Callable | None) -> None:
-    """Show the import report, then refuse a site where no page can be analysed (saying why)."""
+def check_site(site: SiteData, on_report: Callable | None, patterns: list[str] = (),
+               on_patterns: Callable[[int, int, list[str]], None] | None = None) -> None:
+    """Show the import report, then refuse a site where no page can be analysed (saying why); with exclude
+    `patterns`, say what they reach (``on_patterns``: see start_analysis), then refuse them when they leave out
+    every page that could be analysed (ExcludesEveryPage), before any job or output file exists."""
     if on_report is not None:
         on_report(site.report)
     site_import().require_analysable(site)
+    if not patterns:
+        return
+    if on_patterns is not None:
+        on_patterns(*pattern_reach(site.pages["url"].astype(str).tolist(), patterns))
+    from inlink.site.scope import analysable   # pandas is loaded by now: the site is parsed
+
+    refuse_excluding_every_page(site.pages.loc[analysable(site.pages), "url"].astype(str).tolist(), patterns)
 
 
 def _as_bytes(source: Path | str | bytes) -> bytes:

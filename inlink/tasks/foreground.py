@@ -41,7 +41,7 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
     site = site_import().load_site(pages, links, pages_name=Path(pages).name,
                                  links_name=Path(links).name if links else None, sheet=sheet, site_hosts=site_hosts,
                                  links_sheet=links_sheet, column_map=dict(column_map or {}) or None)
-    check_site(site, on_report)
+    check_site(site, on_report, cleaned["exclude_patterns"])   # refused before any output file
     page_analyzer = build_page_analyzer(site, cleaned, api_key, on_wait=on_wait)
     sources = link_engine.source_pages(page_analyzer.index)
     pages = two_cores.PagesOnTwoCores(page_analyzer, sources)

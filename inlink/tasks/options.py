@@ -53,9 +53,7 @@ def clean_options(engine: str, options: Mapping | None) -> dict:
     for name in ("max_inbound_per_target", "rpm"):
         if merged[name] is not None:
             _check_positive_int(merged, name)
-    if not isinstance(merged["exclude_patterns"], (list, tuple)):
-        raise OptionError(f"exclude_patterns must be a list of URL patterns, not {merged['exclude_patterns']!r}")
-    merged["exclude_patterns"] = [str(p).strip() for p in merged["exclude_patterns"] if str(p).strip()]
+    merged["exclude_patterns"] = check_exclude_patterns(merged["exclude_patterns"])
     if not _as_number(merged["throttle_s"]) >= 0:
         raise OptionError(f"throttle_s must be zero or more seconds, not {merged['throttle_s']!r}")
     check_confidences(merged)
@@ -90,6 +88,56 @@ def check_confidences(options: Mapping) -> None:
     medium = defaults.medium_confidence if options["medium_confidence"] is None else float(options["medium_confidence"])
     if medium > high:
         raise OptionError(f"the medium tier's cut-off ({medium:g}) must not be above the high tier's ({high:g})")
+
+
+#: How an exclude pattern matches, said where one is refused (the dashboard's box says it in its help).
+PATTERN_SHAPES = ('plain text matches anywhere in the URL; a glob such as "*/tag/*" matches the whole URL, or its '
+                  'path when it starts with a slash ("/blog/*")')
+
+
+class ExcludesEveryPage(OptionError):
+    """The exclude patterns leave out every page that could be analysed: a job of them would analyse nothing and
+    end "completed" with no row. ``patterns``: the ones the message names."""
+
+    def __init__(self, message: str, patterns: list[str]):
+        super().__init__(message)
+        self.patterns = patterns
+
+
+def check_exclude_patterns(patterns: object) -> list[str]:
+    """The exclude patterns, stripped; an empty one is refused. It was dropped without a word: `--exclude ''` (a
+    variable left unset in a script) ran as if no pattern were given, where the user meant to leave pages out."""
+    if not isinstance(patterns, (list, tuple)):
+        raise OptionError(f"exclude_patterns must be a list of URL patterns, not {patterns!r}")
+    cleaned = [str(pattern).strip() for pattern in patterns]
+    if "" in cleaned:
+        raise OptionError("an exclude pattern is empty, and an empty pattern leaves out nothing: give the URL "
+                          f"pattern of the pages to leave out ({PATTERN_SHAPES}), or give none")
+    return cleaned
+
+
+def refuse_excluding_every_page(urls: list[str], patterns: list[str]) -> None:
+    """Raise ExcludesEveryPage when `patterns` leave out every one of `urls` (the pages that could be analysed),
+    naming the patterns that do: each one that alone leaves out every page, else every one that leaves out some.
+    Why: `--exclude '*'` (or a box of patterns that together cover the site) queued a job, or wrote a file, of no
+    row, said only in a note after the work; nothing can come of it, so it is refused before any."""
+    if not urls or not patterns:
+        return
+    reach = {pattern: sum(analyzer.matches_pattern(url, [pattern]) for url in urls) for pattern in patterns}
+    if any(not analyzer.matches_pattern(url, patterns) for url in urls):
+        return
+    alone = [pattern for pattern, count in reach.items() if count == len(urls)]
+    named = alone or [pattern for pattern, count in reach.items() if count]
+    quoted = ", ".join(f'"{pattern}"' for pattern in named)
+    pages = "the only page that could be analysed" if len(urls) == 1 else \
+        f"all {len(urls):,} pages that could be analysed"
+    if len(named) == 1:
+        said, fix = f"the exclude pattern {quoted} leaves out {pages}", "remove it, or narrow it"
+    else:
+        together = "each" if alone else "together"
+        said, fix = f"the exclude patterns {quoted} {together} leave out {pages}", "remove some, or narrow them"
+    raise ExcludesEveryPage(f"{said}, so nothing is left to analyse: {fix} to the pages to leave out "
+                            f"({PATTERN_SHAPES})", named)
 
 
 def _check_positive_int(options: dict, name: str) -> None:
