@@ -330,8 +330,16 @@ def test_an_active_fetch_is_not_shown_as_the_analysis():
     assert_clean(app)
     assert not any(fetch_id in c for c in texts(app.caption)), texts(app.caption)
     assert any("No analysis running" in c for c in texts(app.caption))
-    app = open_page("generate", {"job": fetch_id})   # asked for by its id: shown
-    assert any(fetch_id in c for c in texts(app.caption))
+    app = open_page("generate", {"job": fetch_id})   # asked for by its id: said to be a fetch, and linked to
+    assert_clean(app)
+    assert not any(fetch_id in c for c in texts(app.caption)), texts(app.caption)   # no analysis panel of it
+    assert not [m for m in app.metric if m.label == "Suggestions"]
+    [notice] = [i for i in texts(app.info) if fetch_id in i]
+    assert "is a fetch of pages, not an analysis: `fetch urls.txt (1 URL)`" in notice, notice
+    [link] = [link for link in app.get("page_link") if fetch_id in link.proto.label]
+    assert link.proto.label == f"Open the fetch {fetch_id} on the Jobs page"
+    assert link.proto.page.endswith("jobs") and f"job={fetch_id}" in link.proto.query_string, link.proto
+    assert any("No analysis running" in c for c in texts(app.caption))
 
 
 def test_with_no_analysis_running_the_page_points_to_the_earlier_ones(manager):

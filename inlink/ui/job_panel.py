@@ -49,18 +49,36 @@ FOLLOWED = "generate.identical"  # a click found this job doing (or done with) t
 
 
 def job_to_show(manager) -> str | None:
-    """The job a page follows: ?job=<id> when it exists, else the newest active analysis (a fetch is followed on
-    the Upload page), else this session's last: one it started or followed, so a tab watching a job another tab
-    started keeps it once it finishes (the panel turned to "No analysis running" the moment the job was done)."""
-    requested = st.query_params.get("job")
-    if requested and _exists(manager, requested):
-        return requested
+    """The analysis a page follows: ?job=<id> when it is one, else the newest active analysis (a fetch is followed
+    on the Upload page), else this session's last: one it started or followed, so a tab watching a job another tab
+    started keeps it once it finishes (the panel turned to "No analysis running" the moment the job was done).
+    A fetch's id in the address was shown as if it were an analysis: the page says so instead (requested_fetch)."""
+    requested = requested_job(manager)
+    if requested is not None and not fmt.is_fetch(requested):
+        return requested.job_id
     active = [job for job in active_jobs(manager) if not fmt.is_fetch(job)]
     if active:
         st.session_state[LAST_JOB] = active[0].job_id
         return active[0].job_id
     last = st.session_state.get(LAST_JOB)
     return last if last and _exists(manager, last) else None
+
+
+def requested_job(manager) -> Job | None:
+    """The job ?job=<id> names, when there is one and it exists."""
+    requested = st.query_params.get("job")
+    if not requested:
+        return None
+    try:
+        return manager.job(requested)
+    except (JobError, ValueError):
+        return None
+
+
+def requested_fetch(manager) -> Job | None:
+    """The fetch job ?job=<id> names, when it names one (a page of analyses says so and links to it)."""
+    requested = requested_job(manager)
+    return requested if requested is not None and fmt.is_fetch(requested) else None
 
 
 def _exists(manager, job_id: str) -> bool:

@@ -18,7 +18,7 @@ from inlink.ui import fetch_form
 from inlink.ui import format as fmt
 from inlink.ui import jobs_watch, navigation
 from inlink.ui.gemini_key import forget_gemini_key, gemini_key, remember_gemini_key, typed_gemini_key
-from inlink.ui.job_panel import FOLLOWED, LAST_JOB, STARTED, job_panel, job_to_show
+from inlink.ui.job_panel import FOLLOWED, LAST_JOB, STARTED, job_panel, job_to_show, requested_fetch
 from inlink.ui.page import guard, page_manager, plain_message
 
 _START_ERROR = "generate.start_error"
@@ -259,6 +259,9 @@ def render() -> None:
 
 def analysis_section(manager, dataset) -> None:
     st.subheader("Analysis")
+    fetch = requested_fetch(manager)
+    if fetch is not None:
+        not_an_analysis(fetch)
     shown = job_to_show(manager)
     if shown:
         job_panel(manager, shown, key="generate.panel")
@@ -272,6 +275,18 @@ def analysis_section(manager, dataset) -> None:
         if done:
             st.page_link(navigation.JOBS, label="Earlier analyses are on the Jobs page", icon=":material/work_history:")
         jobs_watch.rerun_on_change(manager, every_job)   # one started elsewhere (another tab, the CLI) shows here
+
+
+def not_an_analysis(fetch) -> None:
+    """A link to this page naming a fetch job (/generate_links?job=<a fetch's id>) showed the fetch under "Analysis"
+    as if it were one ("Suggestions 0", an analysis's steps): the page says what the job is, by its label, and
+    links to it on the Jobs page, where a job of any kind is shown with its pages and links (as the home page's
+    banner links a finished fetch)."""
+    st.info(f"Job `{fetch.job_id}` is a fetch of pages, not an analysis: {fmt.as_code(fmt.file_name_of(fetch))}. "
+            "This page shows analyses; the fetch, with the pages and links it fetched, is on the Jobs page.",
+            icon=":material/info:")
+    st.page_link(navigation.JOBS, label=f"Open the fetch {fetch.job_id} on the Jobs page",
+                 icon=":material/open_in_new:", query_params={"job": fetch.job_id})
 
 
 if __name__ == "__main__":   # run as a page by st.navigation
