@@ -322,6 +322,35 @@ def test_worker_says_a_job_deleted_while_it_ran(_isolated_jobs_dir, monkeypatch)
     assert f"worker: job {job_id}: deleted" in result.output and "no queued or running jobs left" in result.output
 
 
+@pytest.mark.parametrize("outcome", ["completed", "failed"])
+def test_a_second_worker_does_not_report_a_job_another_process_ran_as_its_own(make_manager, monkeypatch, tmp_path,
+                                                                               outcome):
+    """Two workers on one jobs folder: the second, started while the first ran a job, waited for it (it takes over
+    a job whose process dies) and then said "worker: job X: Completed: ..." as if it had run it (a failure there
+    was its own "1 job failed", exit 1). It says the job ran in another process, and what became of it."""
+    first = make_manager(max_running=1)          # the first worker: this process's manager
+    gate = tmp_path / "gate"
+    config = {"n": 2, "gate": str(gate)}
+    if outcome == "failed":
+        config["fail_once"] = {"at": 1, "marker": str(tmp_path / "failed")}
+    job_id = first.create_job("test_counting", config=config, label="first's job")
+    wait_for(lambda: (tmp_path / "gate.waiting").exists(), what="the first worker in the job's first item")
+    monkeypatch.setattr(signal, "signal", lambda *args: None)      # keep pytest's handlers
+    real_has_work = JobManager.has_work
+
+    def has_work(manager):
+        gate.touch()   # the second worker has seen the job running: the first one may finish it now
+        return real_has_work(manager)
+    monkeypatch.setattr(JobManager, "has_work", has_work)
+    result = CliRunner().invoke(cli_module.cli, ["jobs", "worker"])
+    assert result.exit_code == 0, result.output
+    assert first.get(job_id)["status"] == outcome
+    assert "Completed" not in result.output and "Failed" not in result.output, result.output
+    assert f"worker: job {job_id} (first's job): run by another process, not this worker ({outcome})" in \
+        result.stderr, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "worker: no queued or running jobs left"
+
+
 @pytest.mark.slow
 def test_worker_ctrl_c_pauses_running_jobs_and_exits_zero(_isolated_jobs_dir):
     creator = JobManager(_isolated_jobs_dir, autostart=False)

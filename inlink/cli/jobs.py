@@ -2,6 +2,7 @@
 (`jobs start` is in analyse.py with `suggest`, whose options it shares; `jobs fetch` in fetch.py)."""
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import signal
@@ -292,7 +293,9 @@ def worker_cmd(ctx: click.Context, max_running: int, durability: str) -> None:
                 break
     finally:                           # on an error too: running jobs go back to the queue first
         manager.shutdown(pause=interrupted.is_set(), timeout=30)
-    outcomes = _say_outcomes(manager, worked)
+    ran = manager.ran_here()
+    outcomes = _say_outcomes(manager, worked & ran)
+    _say_run_elsewhere(manager, worked - ran)
     click.echo(exit_words(outcomes, interrupted.is_set()))
     if not interrupted.is_set():
         _say_paused(manager)
@@ -359,6 +362,17 @@ def _say_outcomes(manager: JobManager, job_ids: set[str]) -> list[Job]:
     for job_id in sorted(deleted):
         click.echo(f"worker: job {job_id}: deleted")
     return jobs
+
+
+def _say_run_elsewhere(manager: JobManager, job_ids: set[str]) -> None:
+    """The jobs the worker saw queued or running that another process ran (a second worker on the folder, the
+    dashboard), on stderr: it waits for them, to take one over if that process dies, and it said their outcome as
+    its own ("Completed", or "1 job failed" and exit 1 for another's failure)."""
+    for job_id in sorted(job_ids):
+        with contextlib.suppress(JobError):   # deleted meanwhile: not this worker's to say
+            job = manager.job(job_id)
+            click.echo(f"worker: job {job_id} ({job.label or job.task}): run by another process, not this worker "
+                       f"({job.status.value})", err=True)
 
 
 #: The module that defines (and, imported, registers) each task a worker runs.

@@ -213,6 +213,12 @@ class JobManager:
         return any(job.status in (JobStatus.QUEUED, JobStatus.RUNNING) and is_registered(job.task)
                    for job in self.jobs())
 
+    def ran_here(self) -> set[str]:
+        """The ids of the jobs this manager has run (claimed, then run some of, whatever the outcome) since it was
+        made. Another manager on the same folder runs the rest: a worker that saw a job queued or running tells its
+        own runs from those (it reported another process's run as its own)."""
+        return self._scheduler.ran_here()
+
     def problems(self) -> list[str]:
         """Corrupt or foreign files seen by the last listing (scans now if none has run yet)."""
         if self.store.last_problems is None:

@@ -47,6 +47,7 @@ class JobScheduler:
         self.max_recoveries = max_recoveries
         self._secrets, self._on_change = secrets, on_change
         self._runners: dict[str, JobRunner] = {}
+        self._ran: set[str] = set()               # every job this scheduler claimed (ran_here)
         self._unwritten: dict[str, tuple[JobRunner, Outcome]] = {}   # final states to retry
         self._lock = threading.RLock()
         self._polling = threading.Lock()        # held for a round of heartbeats (see settle)
@@ -111,6 +112,11 @@ class JobScheduler:
 
     def runner(self, job_id: str) -> JobRunner | None:
         return self._runners.get(job_id)
+
+    def ran_here(self) -> set[str]:
+        """The ids of the jobs this scheduler has claimed and run (some of it, at least) since it was made."""
+        with self._lock:
+            return set(self._ran)
 
     def runners(self) -> list[JobRunner]:
         with self._lock:
@@ -310,6 +316,7 @@ class JobScheduler:
             runner.last_flush = time.monotonic()
             with self._lock:
                 self._runners[job_id] = runner
+                self._ran.add(job_id)
         try:
             self.store.add_event(job_id, "started", "Started." if first else
                                  f"Running again {_where_from(done, job.total_items)} (run {job.attempts}).")
