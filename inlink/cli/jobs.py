@@ -293,9 +293,8 @@ def worker_cmd(ctx: click.Context, max_running: int, durability: str) -> None:
                 break
     finally:                           # on an error too: running jobs go back to the queue first
         manager.shutdown(pause=interrupted.is_set(), timeout=30)
-    ran = manager.ran_here()
-    outcomes = _say_outcomes(manager, worked & ran)
-    _say_run_elsewhere(manager, worked - ran)
+    elsewhere = _say_run_elsewhere(manager, worked - manager.ran_here())
+    outcomes = _say_outcomes(manager, worked - elsewhere)
     click.echo(exit_words(outcomes, interrupted.is_set()))
     if not interrupted.is_set():
         _say_paused(manager)
@@ -364,15 +363,20 @@ def _say_outcomes(manager: JobManager, job_ids: set[str]) -> list[Job]:
     return jobs
 
 
-def _say_run_elsewhere(manager: JobManager, job_ids: set[str]) -> None:
-    """The jobs the worker saw queued or running that another process ran (a second worker on the folder, the
-    dashboard), on stderr: it waits for them, to take one over if that process dies, and it said their outcome as
-    its own ("Completed", or "1 job failed" and exit 1 for another's failure)."""
+def _say_run_elsewhere(manager: JobManager, job_ids: set[str]) -> set[str]:
+    """The jobs the worker saw queued or running that it did not run (`job_ids`) and another process did (a second
+    worker on the folder, the dashboard), said on stderr; returns their ids. It waits for them, to take one over if
+    that process dies, and it said their outcome as its own ("Completed", or "1 job failed" and exit 1 for another's
+    failure). A job still queued ran nowhere (a task this version does not run): the worker's own to say."""
+    said = set()
     for job_id in sorted(job_ids):
         with contextlib.suppress(JobError):   # deleted meanwhile: not this worker's to say
             job = manager.job(job_id)
-            click.echo(f"worker: job {job_id} ({job.label or job.task}): run by another process, not this worker "
-                       f"({job.status.value})", err=True)
+            if job.status is not JobStatus.QUEUED:
+                click.echo(f"worker: job {job_id} ({job.label or job.task}): run by another process, not this "
+                           f"worker ({job.status.value})", err=True)
+                said.add(job_id)
+    return said
 
 
 #: The module that defines (and, imported, registers) each task a worker runs.
