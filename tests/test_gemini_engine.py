@@ -5,6 +5,7 @@ import contextlib
 import dataclasses
 import json
 import logging
+import re
 import socket
 import threading
 import traceback
@@ -374,6 +375,64 @@ def test_long_server_delay_fails_at_once_instead_of_waiting(fake):
         engine.suggest(build_site_index(), HOME)
     assert caught.value.retry_after_s == 3600 and "job" not in str(caught.value)
     assert len(fake.received) == 1
+
+
+def _unavailable(status: int, message: str = "The model is overloaded.", **headers) -> fg.Reply:
+    """A 429 or 503 without RetryInfo, its wait asked for, if at all, by a header or in its message."""
+    reply = fg.error(status, message, "UNAVAILABLE" if status == 503 else "RESOURCE_EXHAUSTED")
+    reply.headers.update(headers)
+    return reply
+
+
+def _http_date_in(seconds: float) -> str:
+    import email.utils
+    import time
+
+    return email.utils.formatdate(time.time() + seconds, usegmt=True)
+
+
+@pytest.mark.parametrize("reply, low, high", [
+    (lambda: _unavailable(503, **{"Retry-After": "12"}), 12, 12),
+    (lambda: _unavailable(503, **{"Retry-After": _http_date_in(30)}), 20, 30),   # the date is whole seconds
+    (lambda: _unavailable(429, "Quota exceeded. Please retry in 12.3s."), 12.3, 12.3),
+    (lambda: _unavailable(429, "Quota exceeded, retry in 9500ms"), 9.5, 9.5),
+], ids=["Retry-After seconds", "Retry-After date", "retry in 12.3s", "retry in 9500ms"])
+def test_a_wait_asked_by_retry_after_or_in_words_is_honoured_without_retry_info(fake, reply, low, high):
+    """Only RetryInfo was read: a 503 asking for 12 s in its Retry-After header, or a 429 saying "Please retry in
+    12.3s" in its message, was asked again after our own backoff (at most 0.05 s here), refused again, and the
+    retries ran out. The wait asked for is said (a wait of 5 s or more) and held for every call; the run is
+    interrupted once it is said, so the test never waits it out."""
+    import time
+
+    fake.script = [reply(), fg.suggestions((WATER, "watering tips"))]
+    heard: list[str] = []
+    engine = ge.GeminiEngine(KEY, GeminiSettings(base_url=fake.base_url, timeout_s=2.0, backoff_base_s=0.01,
+                                                 backoff_max_s=0.05, max_retries=2, rpm=1000),
+                             on_wait=heard.append, interrupted=lambda: bool(heard))
+    with pytest.raises(ge.Interrupted):
+        engine.suggest(build_site_index(), HOME)
+    waited = re.search(r"waiting ([\d.]+) s as Gemini asked", heard[0]) if len(heard) == 1 else None
+    assert waited and low <= float(waited[1]) <= high, heard
+    assert engine._asked_to_wait_until - time.monotonic() > low - 3   # every call of the engine holds for it
+    assert len(fake.received) == 1
+
+
+@pytest.mark.parametrize("reply", [lambda: _unavailable(503, **{"Retry-After": "3600"}),
+                                   lambda: _unavailable(503, **{"Retry-After": _http_date_in(3600)}),
+                                   lambda: _unavailable(429, "Please retry in 3600s.")],
+                         ids=["Retry-After seconds", "Retry-After date", "retry in"])
+def test_a_long_wait_asked_by_retry_after_or_in_words_fails_at_once_as_retry_info_does(fake, reply):
+    engine = engine_for(fake, reply(), max_server_delay_s=60)
+    with pytest.raises(ge.GeminiUnavailable, match=r"wait 3\d{3}(\.\d+)? s, about (1 h|59 min) .*the quota is "
+                                                   r"probably used up for now$") as caught:
+        engine.suggest(build_site_index(), HOME)
+    assert 3590 < caught.value.retry_after_s <= 3600 and len(fake.received) == 1
+
+
+def test_a_short_retry_after_is_waited_then_the_call_succeeds(fake):
+    engine = engine_for(fake, _unavailable(503, **{"Retry-After": "1"}), fg.suggestions((WATER, "watering tips")))
+    assert len(engine.suggest(build_site_index(), HOME).rows) == 1
+    assert fake.received[1].arrived - fake.received[0].arrived >= 1.0   # our own backoff would be <= 0.05 s
 
 
 def test_a_spent_daily_quota_fails_at_once_and_says_so(fake):

@@ -81,6 +81,32 @@ def test_retry_delay_is_found_under_error_details():
     assert ge.retry_delay_from("not a dict") is None
 
 
+@pytest.mark.parametrize("value, seconds", [("12", 12.0), (" 1.5 ", 1.5), ("Wed, 21 Oct 2015 07:28:30 GMT", 30.0),
+                                            ("Wed, 21 Oct 2015 07:28:30", 30.0), ("Wed, 21 Oct 2015 07:27:00 GMT", 0.0),
+                                            ("soon", None), ("-3", None), ("", None)])
+def test_retry_after_is_read_as_seconds_or_an_http_date(value, seconds):
+    from inlink.gemini.failures import retry_after_from
+
+    now = parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT")
+    assert retry_after_from({"retry-after": value}, now=lambda: now) == seconds
+    assert retry_after_from(None) is None
+
+
+def parse_http_date(text: str) -> float:
+    from email.utils import parsedate_to_datetime
+
+    return parsedate_to_datetime(text).timestamp()
+
+
+@pytest.mark.parametrize("message, seconds", [("Please retry in 20.04466179s.", 20.04466179),
+                                              ("Quota exceeded; retry in 750ms", 0.75), ("RETRY IN 3 s", 3.0),
+                                              ("retry in a while", None), ("entry in 5s", None), (None, None)])
+def test_a_wait_asked_in_words_is_read(message, seconds):
+    from inlink.gemini.failures import retry_phrase_from
+
+    assert retry_phrase_from(message) == (pytest.approx(seconds) if seconds else None)
+
+
 def test_defaults_are_a_priced_flash_lite_model():
     settings = GeminiSettings()
     assert settings.model == DEFAULT_MODEL and "flash-lite" in DEFAULT_MODEL

@@ -3,7 +3,8 @@
 Gemini only chooses among (and words reasons for) targets the offline engine already found, and every answer
 is checked with the offline engine's own `validate_suggestion`, so the model can never put an invented anchor,
 an unknown page or a self link in the results. Transport trouble (429, 5xx, timeouts) is retried here with
-backoff that honours the server's RetryInfo; the SDK's own retry is switched off so it cannot hide those waits.
+backoff that honours the wait the server asks for (RetryInfo, Retry-After, "retry in 12s"); the SDK's own retry
+is switched off so it cannot hide those waits.
 The API key lives only inside the SDK client and in a redacting holder used to scrub error messages.
 """
 from __future__ import annotations
@@ -60,7 +61,8 @@ from inlink.gemini.failures import (
     refuses_the_key,
     refuses_the_model,
     refuses_the_page,
-    retry_delay_from,
+    retry_delay_from,  # noqa: F401 (re-exported)
+    server_delay_from,
     server_words,
     transport_failure,
 )
@@ -422,7 +424,7 @@ class GeminiEngine:
             if daily_quota:
                 raise GeminiUnavailable(f"Gemini's daily quota {daily_quota} is used up ({what}); it resets at "
                                         "midnight Pacific time", attempts=attempt + 1, last_failure=what) from None
-            server_delay = retry_delay_from(exc.details)
+            server_delay = server_delay_from(exc)
             if server_delay is None:
                 return what, self._backoff(attempt), False
             if server_delay > self.settings.max_server_delay_s:

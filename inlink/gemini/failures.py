@@ -1,5 +1,6 @@
 """What a failed Gemini call says, read for the retry policy (engine.GeminiEngine._classify): which failures pass
-with time (timeouts, dropped connections, 408/429/5xx), how long the server asks us to wait (RetryInfo) or whether
+with time (timeouts, dropped connections, 408/429/5xx), how long the server asks us to wait (RetryInfo, else a
+Retry-After header, else "Please retry in 12.3s" in its message) or whether
 a day's quota is spent (QuotaFailure), and whether a refusal is of one page's request, of the key, or of the
 model. A server's words are cut to a line of ours, never a whole HTML error page."""
 from __future__ import annotations
@@ -7,7 +8,10 @@ from __future__ import annotations
 import html
 import json
 import re
-from typing import Any
+import time
+from datetime import timezone
+from email.utils import parsedate_to_datetime
+from typing import Any, Callable
 
 from inlink.gemini.limits import parse_duration
 from inlink.wording import shortened
@@ -43,6 +47,51 @@ def retry_delay_from(details: Any) -> float | None:
         if entry.get("@type") == _RETRY_INFO_TYPE:
             return parse_duration(entry.get("retryDelay"))
     return None
+
+
+def server_delay_from(exc: Any, now: Callable[[], float] = time.time) -> float | None:
+    """The seconds a failed call's server asks us to wait: its RetryInfo, else its HTTP Retry-After
+    header (seconds or an HTTP date), else a "Please retry in 12.3s" in its message. Only RetryInfo was read: a 503
+    of a proxy or a load balancer asking with Retry-After, or a 429 saying its wait only in words, was retried after
+    our own backoff of a second or less, and refused again at once, until the retries ran out."""
+    delay = retry_delay_from(getattr(exc, "details", None))
+    if delay is None:
+        delay = retry_after_from(_response_headers(exc), now)
+    return delay if delay is not None else retry_phrase_from(getattr(exc, "message", None))
+
+
+def retry_after_from(headers: Any, now: Callable[[], float] = time.time) -> float | None:
+    """An HTTP Retry-After header in seconds: a number of seconds, or an HTTP date (a date already past is 0 s);
+    None when there is none or it is neither."""
+    value = str(headers.get("retry-after") or "").strip() if headers is not None else ""
+    if not value:
+        return None
+    if re.fullmatch(r"\d+(?:\.\d+)?", value):
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:   # an HTTP date is GMT: one written without a zone (or "-0000") is read so too
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, when.timestamp() - now())
+
+
+_RETRY_PHRASE = re.compile(r"\bretry in (\d+(?:\.\d+)?|\.\d+)\s*(ms|s)\b", re.IGNORECASE)
+
+
+def retry_phrase_from(message: str | None) -> float | None:
+    """The wait a server's message asks for in words ("Please retry in 20.04466179s.", "retry in 500ms"), in
+    seconds, or None."""
+    found = _RETRY_PHRASE.search(message or "")
+    if not found:
+        return None
+    return float(found[1]) / (1000 if found[2].lower() == "ms" else 1)
+
+
+def _response_headers(exc: Any) -> Any:
+    """The HTTP headers of the answer an SDK error was made from (errors.APIError.response), or None."""
+    return getattr(getattr(exc, "response", None), "headers", None)
 
 
 def daily_quota_from(details: Any) -> str | None:
@@ -134,7 +183,7 @@ def refuses_the_key(code: int, what: str) -> bool:
 
 def redirect_target(exc: Any) -> str:
     """Where a redirect answer (3xx) sends the request, from its Location header, or ""."""
-    headers = getattr(getattr(exc, "response", None), "headers", None)
+    headers = _response_headers(exc)
     return str(headers.get("location") or "") if headers is not None else ""
 
 

@@ -77,7 +77,7 @@ class GeminiSettings:
     max_retries: int = 5              # extra attempts after a 429 / 5xx / timeout
     backoff_base_s: float = 1.0       # full-jitter backoff: uniform(0, min(max, base * 2**attempt))
     backoff_max_s: float = 60.0
-    max_server_delay_s: float = 300.0  # a longer RetryInfo delay (daily quota) fails at once instead
+    max_server_delay_s: float = 300.0  # a longer wait asked for (daily quota) fails at once instead
     parse_retries: int = 2            # extra attempts when the answer cannot be parsed
     budget_usd: float | None = None   # no new call once this much was spent
     temperature: float = 0.2
