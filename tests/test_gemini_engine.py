@@ -674,13 +674,34 @@ def test_an_answer_gemini_reported_no_usage_for_is_costed_from_its_characters_an
     assert len(fake.received) == 1
 
 
-@pytest.mark.parametrize("body", ["[]", "null", "{}"])
-def test_a_body_with_no_answer_of_geminis_in_it_is_not_costed(fake, body):
+@pytest.mark.parametrize("body, said", [("[]", "the server answered an empty JSON list"),
+                                        ("null", "the server answered the JSON value null"), ("{}", "empty answer")])
+def test_a_body_with_no_answer_of_geminis_in_it_is_not_costed(fake, body, said):
     """No candidate, no prompt feedback, no usage: nothing Gemini generated or read, so no estimate either."""
     engine = engine_for(fake, fg.Reply(200, body), parse_retries=0)
-    with pytest.raises(ge.PageAnalysisError, match="empty answer") as caught:
+    with pytest.raises(ge.PageAnalysisError, match=said) as caught:
         engine.suggest(build_site_index(), HOME)
     assert caught.value.counters["cost_usd"] == 0 and engine.spent_usd == 0
+    assert caught.value.counters["gemini_calls"] == 1
+
+
+@pytest.mark.parametrize("body, said", [("42", "the JSON number 42"), (" -1.5e3\n", "the JSON number -1500.0"),
+                                        ("true", "the JSON value true"), ('"busy"', 'the JSON string "busy"'),
+                                        ("[1, 2]", "a JSON list of 2 items")])
+def test_a_body_of_json_that_is_no_object_is_an_unreadable_answer_named_for_what_came(fake, body, said):
+    """A bare number (or true) made the SDK raise a TypeError in its own parsing ("argument of type 'int' is not
+    iterable"): it escaped the engine, and a job failed with it as a bug. It is an unreadable answer now, asked
+    again, then the page skipped, naming what came back; a list or a string, read as an empty answer, is named so."""
+    engine = engine_for(fake, fg.Reply(200, body), parse_retries=2, budget_usd=1.0)
+    with pytest.raises(ge.PageAnalysisError) as caught:
+        engine.suggest(build_site_index(), HOME)
+    assert str(caught.value) == (f"Gemini's answer for {HOME} could not be read after 3 attempts (the server answered "
+                                 f"{said}, not the JSON object of a Gemini answer); the page was skipped")
+    assert len(fake.received) == 3 and caught.value.counters["gemini_calls"] == 3
+    assert caught.value.counters["cost_usd"] == 0 and engine._flying == 0   # each call's budget turn given back
+    fake._calls = 0
+    again = engine_for(fake, fg.Reply(200, body), fg.suggestions((WATER, "watering tips")))   # a passing hiccup
+    assert len(again.suggest(build_site_index(), HOME).rows) == 1
 
 
 def test_calls_in_flight_count_against_the_budget(fake):

@@ -775,19 +775,24 @@ def test_gemini_job_keeps_several_pages_in_flight(manager, gemini):
     assert meta["items_done"] == meta["total_items"]
 
 
-def test_gemini_page_with_an_unreadable_answer_is_an_item_error_and_the_job_goes_on(manager, gemini, tmp_path):
+@pytest.mark.parametrize("garbled, said", [(fg.success("this is not JSON {"), "could not be read"),
+                                            (fg.Reply(200, "42"), "the server answered the JSON number 42")],
+                         ids=["model text no JSON", "body a bare number"])
+def test_gemini_page_with_an_unreadable_answer_is_an_item_error_and_the_job_goes_on(manager, gemini, tmp_path,
+                                                                                     garbled, said):
+    """A body that is a bare JSON number made the SDK raise a TypeError in its own parsing: the job failed as a bug.
+    It is an unreadable answer: asked again, then the page skipped, saying what came back."""
     settings = tmp_path / "gemini.json"   # one page at a time, so the three garbled answers hit the same page
     settings.write_text(json.dumps({**json.loads(settings.read_text()), "max_in_flight": 1}))
     first = first_candidate()
     good = fg.suggestions((first.destination, first.anchor))
-    garbled = fg.success("this is not JSON {")
     gemini.script = [garbled, garbled, garbled, good]   # page 1: three unreadable answers (1 + 2 retries)
     job = start_sample(manager, engine="gemini", api_key="k")
     meta = manager.wait(job, timeout=60)
     assert meta["status"] == JobStatus.COMPLETED, meta["error"]
     assert meta["items_done"] == meta["total_items"]
     errors = [e for e in manager.events(job, limit=500) if e["event"] == "item_error"]
-    assert len(errors) == 1 and "could not be read" in errors[0]["message"]
+    assert len(errors) == 1 and "could not be read" in errors[0]["message"] and said in errors[0]["message"]
     assert meta["counters"]["gemini_calls"] >= meta["total_items"] + 2   # the failed page's calls are counted
     assert len(manager.results_frame(job)) >= 1                            # later pages still got suggestions
 

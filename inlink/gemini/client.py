@@ -4,8 +4,10 @@ break leaked into httpx's error) and kept out of every message (Secret), and the
 schema, the output limit and the thinking budget."""
 from __future__ import annotations
 
+import json
 import logging
 import warnings
+from typing import Any
 
 from google import genai
 from google.genai import types
@@ -13,6 +15,7 @@ from google.genai import types
 from inlink.gemini import prompt as gemini_prompt
 from inlink.gemini.answers import LinkPicks
 from inlink.gemini.settings import GeminiSettings
+from inlink.wording import shortened
 
 
 class Secret:
@@ -72,10 +75,43 @@ def make_client(api_key: str, settings: GeminiSettings) -> genai.Client:
     to it. Gemini never redirects; a redirect is said as such (failures.refusal_message)."""
     options = types.HttpOptions(api_version=settings.api_version, timeout=max(1, int(settings.timeout_s * 1000)),
                                 retry_options=types.HttpRetryOptions(attempts=1),
-                                client_args={"follow_redirects": False})
+                                client_args={"follow_redirects": False,
+                                             "event_hooks": {"response": [refuse_json_of_no_object]}})
     if settings.base_url:
         options.base_url = settings.base_url
     return genai.Client(vertexai=False, api_key=api_key, http_options=options)
+
+
+class NotAnAnswer(ValueError):
+    """A successful HTTP answer whose body is JSON but no object (a number, a list, a string, true or null): no
+    Gemini answer, read by the engine as an unreadable one. Its message names what came back."""
+
+
+def refuse_json_of_no_object(response: Any) -> None:
+    """An httpx response hook: a 2xx body that is JSON but no object raises NotAnAnswer before the SDK reads it. The
+    SDK's own parsing raised a bare TypeError on a number or true ("argument of type 'int' is not iterable"), which
+    failed the job as a bug, and read a list or null as an empty answer without saying what came. A body that is no
+    JSON at all is left to the SDK (its JSONDecodeError, which the engine names)."""
+    if not 200 <= response.status_code < 300:
+        return
+    body = response.read().lstrip(b"\xef\xbb\xbf \t\r\n")
+    if body.startswith(b"{") or not body:
+        return
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return
+    raise NotAnAnswer(f"the server answered {json_words(value)}, not the JSON object of a Gemini answer")
+
+
+def json_words(value: Any) -> str:
+    """A JSON value that is no object, as a reader names it: "the JSON number 42", "a JSON list of 2 items"."""
+    if isinstance(value, list):
+        return f"a JSON list of {len(value)} item{'' if len(value) == 1 else 's'}" if value else "an empty JSON list"
+    if isinstance(value, str):
+        return f"the JSON string {shortened(json.dumps(value), 60)}"
+    kind = "number" if isinstance(value, (int, float)) and not isinstance(value, bool) else "value"
+    return f"the JSON {kind} {shortened(json.dumps(value), 60)}"
 
 
 #: The most output tokens a request asks for when a cut answer is asked again with more room (the Gemini 2.5 and 3

@@ -36,7 +36,7 @@ from inlink.gemini.answers import (
     stopped_answer,
     usage_counters,
 )
-from inlink.gemini.client import Secret, generation_config, key_problem, make_client, more_room
+from inlink.gemini.client import NotAnAnswer, Secret, generation_config, key_problem, make_client, more_room
 from inlink.gemini.errors import (
     AnswerWithheld,
     BudgetExceeded,
@@ -226,6 +226,10 @@ class GeminiEngine:
             except GeminiError as exc:
                 exc.counters = usage_counters(outcome.usage, outcome.cost_usd)
                 raise
+            except NotAnAnswer as exc:   # JSON that is no object: an unreadable answer, a call with nothing to charge
+                attempts, problem = attempts + 1, str(exc)
+                outcome.usage.add(None)
+                continue
             attempts += 1
             self._charge(outcome, reported_usage(response, len(gemini_prompt.SYSTEM_INSTRUCTION) + len(prompt)))
             picks, problem = read_picks(response)
