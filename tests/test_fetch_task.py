@@ -362,6 +362,43 @@ def test_a_foreground_fetch_says_the_crawl_delay_and_its_length_before_the_first
     assert [kind for kind, _ in heard].count("note") == 1 and heard[-1] == ("page", 3)
 
 
+@pytest.mark.parametrize("rules, gap, rule", [
+    ("Request-rate: 3/1", "0.3333", "Request-rate: 3 requests in 1 s"),
+    ("Crawl-delay: 0.1\nRequest-rate: 3/1", "0.3333", "Request-rate: 3 requests in 1 s"),   # the slower wins
+    ("Crawl-delay: 0.4\nRequest-rate: 3/1", "0.4", "Crawl-delay"),
+], ids=["request-rate", "request-rate slower", "crawl-delay slower"])
+def test_a_robots_request_rate_paces_the_fetch_and_is_said_as_a_crawl_delay_is(site, rules, gap, rule):
+    """robots.txt's Request-rate (requests/seconds) was not read: a site asking for 3 requests a second got them as
+    fast as the connections allowed. The slower of it and Crawl-delay paces the host's requests, and is said before
+    the first page with the rule that asks for it."""
+    site.behaviour.robots = f"User-agent: *\n{rules}\n"
+    site.behaviour.sitemap_paths = PAGES[:3]
+    heard = []
+    fetch_task.run_fetch(site.url("sitemap.xml"), options=FAST, on_note=heard.append)
+    assert heard[0] == (f"robots.txt of 127.0.0.1:{site.port} asks for {gap} s between requests ({rule}): its pages "
+                        f"are fetched at that pace, one every {gap} s, instead of as fast as the connections allow; "
+                        "its 3 URLs listed take about 1 s at that pace (Ctrl-C stops the fetch at once)"), heard
+    asked = [at for path, _headers, at in site.behaviour.log if path.lstrip("/") in PAGES[:3]]
+    assert len(asked) == 3 and all(later - earlier >= float(gap) - 0.01 for earlier, later in zip(asked, asked[1:])), \
+        [later - earlier for earlier, later in zip(asked, asked[1:])]
+
+
+def test_a_request_rate_of_one_a_day_is_said_in_the_jobs_events_and_a_pause_ends_its_wait(site, manager):
+    site.behaviour.robots = "User-agent: *\nCrawl-delay: 0.2\nRequest-rate: 1/1d\n"
+    site.behaviour.sitemap_paths = PAGES[:3]
+    job = fetch_task.start_fetch(manager, site.url("sitemap.xml"), options=FAST)
+    said = (f"robots.txt of 127.0.0.1:{site.port} asks for 86400 s between requests (Request-rate: 1 request in "
+            "86,400 s)")
+    notes = wait_for(lambda: [e for e in manager.events(job, limit=50) if said in e["message"]], 30, "the note")
+    assert notes[0]["message"].endswith("; its 3 URLs listed take about 2 days at that pace (pause or stop ends the "
+                                        "wait at once)")
+    wait_for(lambda: manager.get(job)["items_done"] == 1, 30, "the first page")
+    manager.pause(job)
+    meta = manager.wait(job, 30, until=("paused",))
+    assert meta["status"] == "paused" and meta["items_done"] == 1, _story(manager, job, meta)
+    assert not site.behaviour.seen.get("/" + PAGES[1])   # Crawl-delay's 0.2 s would have let it go
+
+
 def test_the_crawl_delays_length_counts_only_the_urls_robots_txt_allows(site):
     """The length of a Crawl-delay's wait counted every listed URL, those robots.txt disallows too, which are never
     asked for: with 2 of 6 disallowed, it said the 6 "take about 2 s" (five waits of 0.3 s) where 4 pages take three."""

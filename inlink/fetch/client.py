@@ -26,7 +26,7 @@ from inlink.fetch import faults
 from inlink.fetch.faults import FetchCancelled
 from inlink.fetch.decoding import decode_html, looks_binary
 from inlink.fetch.link_header import header_canonical
-from inlink.fetch.robots import Robots, Unavailable as RobotsUnavailable
+from inlink.fetch.robots import Pace as RobotsPace, Robots, Unavailable as RobotsUnavailable
 from inlink.fetch.urls import SCHEMES, clean_url, host_key, same_site, scheme_of
 from inlink.wording import counted, lasting
 
@@ -180,7 +180,7 @@ class Fetcher:
         self._robots = Robots(self.settings.user_agent, self._get_within_deadline, self._robots_wait)
         self._usage = threading.Lock()
         self._notes: list[str] = []             # what the user should know of the run, said once (take_notes)
-        self._slowed: set[str] = set()          # hosts whose robots.txt Crawl-delay was said
+        self._slowed: set[str] = set()          # hosts whose robots.txt Crawl-delay or Request-rate was said
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="fetcher-loop", daemon=True)
         self._thread.start()
@@ -237,12 +237,12 @@ class Fetcher:
         for host_urls in listed.values():
             first = host_urls[0]
             try:
-                _allowed, delay = await self._robots.allowed(first)
-                allowed = await self._robots.allowed_among(host_urls) if delay else 0
+                _allowed, pace = await self._robots.allowed(first)
+                allowed = await self._robots.allowed_among(host_urls) if pace else 0
             except (httpx.HTTPError, httpx.InvalidURL, RobotsUnavailable):
                 continue
-            if delay:
-                self._slow_for_robots(first, self._host(first), float(delay), (allowed, len(host_urls)), ends_wait)
+            if pace:
+                self._slow_for_robots(first, self._host(first), pace, (allowed, len(host_urls)), ends_wait)
 
     def take_notes(self) -> list[str]:
         """The notes gathered since the last call (e.g. a robots.txt Crawl-delay that slows the fetch down)."""
@@ -250,12 +250,12 @@ class Fetcher:
             notes, self._notes = self._notes, []
         return notes
 
-    def _slow_for_robots(self, url: str, host: _Host, delay: float, listed: tuple[int, int] = (0, 0),
+    def _slow_for_robots(self, url: str, host: _Host, pace: RobotsPace, listed: tuple[int, int] = (0, 0),
                          ends_wait: str = JOB_ENDS_WAIT) -> None:
-        """Honour a Crawl-delay; say so once per host when it is slower than the rate asked for (a Crawl-delay of
-        5 s made a 33-page fetch take 3 minutes without a word), with how long the `listed` URLs (allowed, all)
-        take at that pace."""
-        key = host_key(url)
+        """Honour a Crawl-delay or Request-rate; say so once per host when it is slower than the rate asked for (a
+        Crawl-delay of 5 s made a 33-page fetch take 3 minutes without a word), with how long the `listed` URLs
+        (allowed, all) take at that pace."""
+        key, delay = host_key(url), pace.seconds
         if delay > host.interval and key not in self._slowed:
             asked = (f"up to {self.settings.rate_per_s:g} a second" if self.settings.rate_per_s > 0
                      else "as fast as the connections allow")
@@ -266,8 +266,9 @@ class Fetcher:
                       if allowed > 1 else "")
             with self._usage:
                 self._slowed.add(key)
-                self._notes.append(f"robots.txt of {key} asks for {delay:g} s between requests (Crawl-delay): "
-                                   f"its pages are fetched at that pace, one every {delay:g} s, instead of {asked}"
+                gap = f"{float(f'{delay:.4g}'):g}"   # a Request-rate of 3/1: 0.3333 s, not 0.333333 s
+                self._notes.append(f"robots.txt of {key} asks for {gap} s between requests ({pace.rule}): "
+                                   f"its pages are fetched at that pace, one every {gap} s, instead of {asked}"
                                    + length)
         host.slow_to(delay)
 
@@ -416,14 +417,14 @@ class Fetcher:
         host = self._host(url)
         if self.settings.respect_robots:
             try:
-                allowed, delay = await self._robots.allowed(url)
+                allowed, pace = await self._robots.allowed(url)
             except httpx.HTTPError as exc:     # the page's own fault (robots.py), said as robots.txt's: the page was
                 code, problem = faults.classify_exception(exc)   # never asked, and its reason named no robots.txt
                 return _Answer(0, httpx.Headers(), None, code, f"its site's robots.txt could not be read: {problem}")
             except RobotsUnavailable as exc:
                 return _Answer(0, httpx.Headers(), None, faults.ROBOTS_UNAVAILABLE, str(exc))   # no page answer
-            if delay:
-                self._slow_for_robots(url, host, float(delay))
+            if pace:
+                self._slow_for_robots(url, host, pace)
             if not allowed:
                 return _Answer(0, httpx.Headers(), None, "robots_blocked",
                                "robots.txt disallows this URL for our user agent")

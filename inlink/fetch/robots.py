@@ -13,15 +13,16 @@ all", and given up page by page, each page of the host waited the whole deadline
 while the server, there and answering, never made the job pause. A connection failure is the page's own fault:
 that page is given up, nothing is kept, and the next page of the host asks again (a site that is down pauses the
 job through the fetcher's probe). Only the first MAX_ROBOTS_BYTES are read (RFC 9309 lets a crawler stop there; the
-rest is never downloaded).
+rest is never downloaded). The pace it asks for is the slower of Crawl-delay and Request-rate (pace_of).
 
-This module owns reading a robots.txt: its rules and Crawl-delay (Robots) and the sitemaps its Sitemap lines name
+This module owns reading a robots.txt: its rules and pace (Robots) and the sitemaps its Sitemap lines name
 (named_sitemaps, for the sitemap reader), one parser and one text decoding for both.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from urllib.parse import urljoin
 
 import httpx
@@ -29,6 +30,7 @@ from protego import Protego
 
 from inlink.fetch.faults import TooSlow
 from inlink.fetch.urls import host_key
+from inlink.wording import counted
 
 _LOG = logging.getLogger(__name__)
 MAX_ROBOTS_BYTES = 512_000
@@ -95,15 +97,15 @@ class Robots:
             return None
         return _parsed(body)
 
-    async def allowed(self, url: str) -> tuple[bool, float | None]:
-        """(may fetch, crawl-delay in seconds or None); raises Unavailable when the robots.txt kept erroring or
+    async def allowed(self, url: str) -> tuple[bool, Pace | None]:
+        """(may fetch, the pace asked for or None); raises Unavailable when the robots.txt kept erroring or
         came too slowly, and httpx's errors when it could not be read."""
         rules = await self.rules_for(url)
         if rules is None:
             return True, None
         if isinstance(rules, Unavailable):
             raise rules
-        return rules.can_fetch(url, self.user_agent), rules.crawl_delay(self.user_agent)
+        return rules.can_fetch(url, self.user_agent), pace_of(rules, self.user_agent)
 
 
     async def allowed_among(self, urls: list[str]) -> int:
@@ -112,6 +114,30 @@ class Robots:
         if isinstance(rules, Unavailable):
             raise rules
         return len(urls) if rules is None else sum(1 for url in urls if rules.can_fetch(url, self.user_agent))
+
+
+@dataclass(frozen=True)
+class Pace:
+    """The seconds robots.txt asks between two requests, and the line that asks for them, as the fetch says it."""
+
+    seconds: float
+    rule: str   # "Crawl-delay", or "Request-rate: 1 request in 5 s"
+
+
+def pace_of(rules: Protego, user_agent: str) -> Pace | None:
+    """The slower of the Crawl-delay and the Request-rate (requests/seconds: "1/5" is one request every 5 s) that
+    robots.txt sets for `user_agent`, or None. Request-rate was not read: a site asking for one request in 5 s got
+    as many as the rate setting allowed. A Request-rate's time of day ("1/5 0600-0845") is left aside: honoured
+    at all hours, it slows the fetch down, never the reverse."""
+    paces = []
+    delay = rules.crawl_delay(user_agent)
+    if delay:
+        paces.append(Pace(float(delay), "Crawl-delay"))
+    rate = rules.request_rate(user_agent)
+    if rate:
+        paces.append(Pace(rate.seconds / rate.requests,
+                          f"Request-rate: {counted(rate.requests, 'request')} in {rate.seconds:,} s"))
+    return max(paces, key=lambda pace: pace.seconds, default=None)   # a tie: Crawl-delay, listed first
 
 
 def named_sitemaps(body: bytes, robots_url: str) -> list[str]:
