@@ -191,3 +191,51 @@ def test_a_sitemap_whose_urls_are_all_on_another_site_fetches_the_pages_of_that_
         f"no URL of the sitemap is on its own site, 127.0.0.1:{site.port}: the pages listed on localhost:{site.port}, "
         "where most of them are, are fetched",
         f"1 URL on other sites than localhost:{site.port} was skipped (e.g. http://third.example/x)"]
+
+
+NINE = ["library/json.html", "library/csv.html", "library/re.html", "library/string.html", "library/io.html",
+        "library/functions.html", "library/stdtypes.html", "library/exceptions.html", "tutorial/index.html"]
+
+
+def _three_sitemaps_of_three(site) -> None:
+    """/index.xml lists /s1.xml, /s2.xml and /s3.xml, three page URLs each (NINE, in order)."""
+    children = {f"/s{n}.xml": (200, _urlset(*(site.url(page) for page in NINE[3 * n - 3:3 * n])), XML)
+                for n in (1, 2, 3)}
+    site.behaviour.answers = {"/index.xml": (200, _index(*(site.url(path) for path in children)), XML), **children}
+
+
+@pytest.mark.parametrize("cap, left", [
+    (4, "2 more URLs of sitemap {s2} and 1 sitemap of the index"),   # stopped inside s2.xml
+    (6, "1 sitemap of the index"),                                  # s2.xml read whole: s3.xml never asked for
+    (9, None)])                                                     # all read: nothing to say
+def test_a_sitemap_index_is_read_up_to_the_url_cap_and_what_was_left_is_said(site, cap, left):
+    """Nothing capped the URLs a sitemap index lists across its sitemaps: an index may list 1,000 sitemaps of 50,000
+    URLs each, and a hostile or broken one made a job of millions of pages, held in memory before the first. Reading
+    stops at max_sitemap_urls; no sitemap more is asked for, and the notes say how many URLs were kept and what
+    was left unread."""
+    _three_sitemaps_of_three(site)
+    rows = fetch_task.run_fetch(site.url("index.xml"), options={**FAST, "max_sitemap_urls": cap})
+    assert rows["Address"].tolist() == [site.url(page) for page in NINE[:cap]]
+    said = [note for note in rows.attrs["notes"] if "max_sitemap_urls" in note]
+    assert said == ([] if left is None else [
+        f"stopped reading sitemaps at {cap} page URLs, the most read from one sitemap and the sitemaps its index lists "
+        f"(the fetch setting max_sitemap_urls): {left.format(s2=site.url('s2.xml'))} left unread"])
+    assert (site.behaviour.seen.get("/s3.xml") is None) == (cap < 9)
+
+
+def test_a_fetch_jobs_events_say_the_sitemap_url_cap_and_the_urls_kept(site, manager):
+    _three_sitemaps_of_three(site)
+    job = fetch_task.start_fetch(manager, site.url("index.xml"), options={**FAST, "max_sitemap_urls": 4})
+    meta = manager.wait(job, 60)
+    assert meta["status"] == "completed" and meta["total_items"] == 4, meta
+    messages = [event["message"] for event in manager.events(job, limit=100)]
+    assert any(message.startswith("stopped reading sitemaps at 4 page URLs") for message in messages), messages
+    assert any(message.startswith("4 URLs to fetch from ") for message in messages), messages
+
+
+def test_the_sitemap_url_cap_must_be_a_whole_number_of_one_or_more():
+    from inlink.fetch.client import FetchSettings
+
+    assert FetchSettings().max_sitemap_urls == 100_000
+    with pytest.raises(ValueError, match="max_sitemap_urls must be at least 1, not 0"):
+        FetchSettings.from_options({"max_sitemap_urls": 0})

@@ -27,6 +27,7 @@ from inlink.fetch.faults import FetchCancelled
 from inlink.fetch.decoding import decode_html, looks_binary
 from inlink.fetch.link_header import header_canonical
 from inlink.fetch.robots import Pace as RobotsPace, Robots, Unavailable as RobotsUnavailable
+from inlink.fetch.sitemap import MAX_SITEMAP_URLS
 from inlink.fetch.urls import SCHEMES, clean_url, host_key, same_site, scheme_of
 from inlink.wording import counted, lasting
 
@@ -53,6 +54,7 @@ class FetchSettings:
     respect_robots: bool = True
     same_site_only: bool = True
     user_agent: str = USER_AGENT
+    max_sitemap_urls: int = MAX_SITEMAP_URLS   # page URLs read from a sitemap and the sitemaps its index lists
 
     @classmethod
     def from_options(cls, options: Mapping | None) -> FetchSettings:
@@ -83,6 +85,8 @@ class FetchSettings:
                 raise ValueError(f"{name} must be positive, not {getattr(self, name)}")
         if self.retries < 0 or self.max_redirects < 0:
             raise ValueError("retries and max_redirects must be zero or more")
+        if self.max_sitemap_urls < 1:
+            raise ValueError(f"max_sitemap_urls must be at least 1, not {self.max_sitemap_urls}")
 
     def as_options(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -22,6 +22,7 @@ from inlink.fetch.urls import clean_url, same_site, site_key, site_root, without
 from inlink.wording import counted
 
 MAX_SITEMAPS = 1000            # sitemap files followed from one index, in total
+MAX_SITEMAP_URLS = 100_000     # page URLs read from a sitemap and those its index lists, in total (a fetch setting)
 MAX_SITEMAP_BYTES = 60_000_000  # the protocol's cap is 50 MB uncompressed
 _GZIP_MAGIC = b"\x1f\x8b"
 # How a web page opens, in any case, after a byte-order mark, an XML declaration or comments: "<!doctype html>" is
@@ -71,16 +72,17 @@ def is_url(text: str) -> bool:
 
 
 def read_source(source, fetcher=None, *, name: str | None = None, same_site_only: bool = True,
-                sheet: str | None = None) -> UrlSource:
+                sheet: str | None = None, max_sitemap_urls: int = MAX_SITEMAP_URLS) -> UrlSource:
     """URLs from a sitemap URL (needs `fetcher`), a path, bytes of a file, or pasted text. ``sheet``: a workbook's
-    worksheet to read (the one the Upload page picked), else its first with a URL column."""
+    worksheet to read (the one the Upload page picked), else its first with a URL column. ``max_sitemap_urls``: the
+    most page URLs read from a sitemap URL and the sitemaps its index lists (sitemap_urls)."""
     if isinstance(source, str) and is_url(source) and "\n" not in source.strip():
         if fetcher is None:
             raise SourceError("a sitemap URL needs a fetcher to read it")
         try:
-            raw, notes = sitemap_urls(source, fetcher, same_site_only=same_site_only)
+            raw, notes = sitemap_urls(source, fetcher, same_site_only=same_site_only, max_urls=max_sitemap_urls)
         except WebPageNotSitemap as exc:
-            raw, notes = _sitemaps_of_site(source, fetcher, exc, same_site_only)
+            raw, notes = _sitemaps_of_site(source, fetcher, exc, same_site_only, max_sitemap_urls)
         except SitemapMissing as exc:
             raise SourceError(f"{exc}{_sitemaps_named_instead(source, fetcher, same_site_only)}") from None
         if not raw:   # it was "no http(s) URLs found", naming no sitemap, and why an index's sitemaps gave none was lost
@@ -184,9 +186,12 @@ def _of_worksheet(attrs) -> str:
 
 
 # -- sitemaps --------------------------------------------------------------------------------------------
-def sitemap_urls(url: str, fetcher, *, same_site_only: bool = True) -> tuple[list[str], list[str]]:
+def sitemap_urls(url: str, fetcher, *, same_site_only: bool = True,
+                 max_urls: int = MAX_SITEMAP_URLS) -> tuple[list[str], list[str]]:
     """Page URLs of a sitemap or sitemap index (followed recursively, each sitemap once; with `same_site_only`,
-    only the sitemaps on the first one's site: another site's is never requested)."""
+    only the sitemaps on the first one's site: another site's is never requested), the first `max_urls` of them:
+    an index may list 1,000 sitemaps of 50,000 URLs each, and nothing stopped a hostile or broken one from making a
+    job of millions of pages (its URL list held in memory, then written out, before the first page)."""
     pages, notes, queue, seen = [], [], [url], set()
     while queue:
         current = queue.pop(0)
@@ -222,8 +227,25 @@ def sitemap_urls(url: str, fetcher, *, same_site_only: bool = True) -> tuple[lis
             _unreadable_sitemap(current, exc, url, notes)
             continue
         notes.extend([f"sitemap {problem}"] if problem else [])
-        (queue if kind == "sitemapindex" else pages).extend(locs)
+        if kind == "sitemapindex":
+            queue.extend(locs)
+            continue
+        room = max_urls - len(pages)
+        pages.extend(locs[:room])
+        if len(pages) >= max_urls:   # no sitemap more is asked for: none could add a URL
+            unread = len(set(queue) - seen)
+            if len(locs) > room or unread:
+                notes.append(_url_cap_note(max_urls, current, len(locs) - room, unread))
+            break
     return pages, notes
+
+
+def _url_cap_note(max_urls: int, current: str, left: int, unread: int) -> str:
+    """What the cap on a sitemap's URLs left out: the rest of the sitemap it stopped in, the sitemaps not read."""
+    rest = ([f"{counted(left, 'more URL')} of sitemap {current}"] if left > 0 else []) + \
+        ([f"{counted(unread, 'sitemap')} of the index"] if unread else [])
+    return (f"stopped reading sitemaps at {counted(max_urls, 'page URL')}, the most read from one sitemap and the "
+            f"sitemaps its index lists (the fetch setting max_sitemap_urls): {' and '.join(rest)} left unread")
 
 
 def _unreadable_sitemap(current: str, exc: SourceError, first: str, notes: list[str]) -> None:
@@ -235,8 +257,8 @@ def _unreadable_sitemap(current: str, exc: SourceError, first: str, notes: list[
     notes.append(f"sitemap {current} skipped: {str(exc).removeprefix(f'{current}: ')}")
 
 
-def _sitemaps_of_site(url: str, fetcher, problem: WebPageNotSitemap,
-                      same_site_only: bool = True) -> tuple[list[str], list[str]]:
+def _sitemaps_of_site(url: str, fetcher, problem: WebPageNotSitemap, same_site_only: bool = True,
+                      max_urls: int = MAX_SITEMAP_URLS) -> tuple[list[str], list[str]]:
     """A web page was given: the sitemaps its site's robots.txt names (on the site itself, with
     `same_site_only`: a robots.txt naming the public site's sitemap sent a request there), else /sitemap.xml."""
     root = _site_root_of(url)
@@ -245,7 +267,7 @@ def _sitemaps_of_site(url: str, fetcher, problem: WebPageNotSitemap,
     own, failed = [sitemap for sitemap in named if sitemap not in elsewhere], []
     for sitemap in own or [root + "/sitemap.xml"]:
         try:
-            pages, notes = sitemap_urls(sitemap, fetcher, same_site_only=same_site_only)
+            pages, notes = sitemap_urls(sitemap, fetcher, same_site_only=same_site_only, max_urls=max_urls)
         except SourceError as exc:
             failed.append(str(exc).removeprefix("sitemap "))
             continue

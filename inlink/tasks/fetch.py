@@ -147,7 +147,8 @@ def _discover(ctx: TaskContext, settings: FetchSettings) -> UrlSource:
     try:
         if source.get("url"):   # cancellable: an index of hundreds of sitemaps held a pause until all were read
             with Fetcher(settings, site=source["url"], cancel=SimpleNamespace(is_set=ctx.should_stop)) as fetcher:
-                return read_source(source["url"], fetcher, same_site_only=settings.same_site_only)
+                return read_source(source["url"], fetcher, same_site_only=settings.same_site_only,
+                                   max_sitemap_urls=settings.max_sitemap_urls)
         data = (ctx.input_dir / source["file"]).read_bytes()
         if "site" in source:    # the URL list start_fetch read the file into (a job made before kept the file)
             return UrlSource(urls=data.decode("utf-8").split("\n"), site=source["site"], notes=list(source["notes"]))
@@ -345,7 +346,8 @@ def run_fetch(source, *, name: str | None = None, options: Mapping | None = None
 
     settings = FetchSettings.from_options(options)
     with Fetcher(settings, site=source if isinstance(source, str) and is_url(source) else None) as probe:
-        found = read_source(source, probe, name=name, same_site_only=settings.same_site_only)
+        found = read_source(source, probe, name=name, same_site_only=settings.same_site_only,
+                            max_sitemap_urls=settings.max_sitemap_urls)
     rows: list[list[dict]] = [[] for _ in found.urls]
     listed, once, done = frozenset(found.urls), Written(), 0   # parsing (to_thread) leaves the loop free
     with Fetcher(settings, site=found.site) as fetcher:
