@@ -417,14 +417,15 @@ def test_a_wait_asked_by_retry_after_or_in_words_is_honoured_without_retry_info(
     assert len(fake.received) == 1
 
 
-@pytest.mark.parametrize("reply", [lambda: _unavailable(503, **{"Retry-After": "3600"}),
-                                   lambda: _unavailable(503, **{"Retry-After": _http_date_in(3600)}),
-                                   lambda: _unavailable(429, "Please retry in 3600s.")],
-                         ids=["Retry-After seconds", "Retry-After date", "retry in"])
-def test_a_long_wait_asked_by_retry_after_or_in_words_fails_at_once_as_retry_info_does(fake, reply):
+@pytest.mark.parametrize("reply, why", [
+    (lambda: _unavailable(503, **{"Retry-After": "3600"}), "it does not answer until then"),   # no quota's wait
+    (lambda: _unavailable(503, **{"Retry-After": _http_date_in(3600)}), "it does not answer until then"),
+    (lambda: _unavailable(429, "Please retry in 3600s."), "the quota is probably used up")],
+    ids=["Retry-After seconds", "Retry-After date", "retry in"])
+def test_a_long_wait_asked_by_retry_after_or_in_words_fails_at_once_as_retry_info_does(fake, reply, why):
     engine = engine_for(fake, reply(), max_server_delay_s=60)
-    with pytest.raises(ge.GeminiUnavailable, match=r"wait 3\d{3}(\.\d+)? s, about (1 h|59 min) .*the quota is "
-                                                   r"probably used up for now$") as caught:
+    with pytest.raises(ge.GeminiUnavailable, match=rf"wait 3\d{{3}}(\.\d+)? s, about (1 h|59 min) .*; {why} for "
+                                                   r"now$") as caught:
         engine.suggest(build_site_index(), HOME)
     assert 3590 < caught.value.retry_after_s <= 3600 and len(fake.received) == 1
 

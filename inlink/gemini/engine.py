@@ -431,10 +431,10 @@ class GeminiEngine:
             server_delay = server_delay_from(exc)
             if server_delay is None:
                 return what, self._backoff(attempt), False
-            if server_delay > self.settings.max_server_delay_s:
-                raise GeminiUnavailable(f"Gemini asks to wait {_wait_words(server_delay)} ({what}); the quota is "
-                                        "probably used up for now", attempts=attempt + 1, last_failure=what,
-                                        retry_after_s=server_delay) from None
+            if server_delay > self.settings.max_server_delay_s:   # a 503's is no quota's: Gemini is unavailable
+                why = "the quota is probably used up" if code == 429 else "it does not answer until then"
+                raise GeminiUnavailable(f"Gemini asks to wait {_wait_words(server_delay)} ({what}); {why} for now",
+                                        attempts=attempt + 1, last_failure=what, retry_after_s=server_delay) from None
             return what, server_delay, True
         if refuses_the_page(code, exc.status, what, exc.details):
             raise PageRefused(f"Gemini refused the request for {source_url} as invalid ({what}); the page was "
