@@ -361,3 +361,26 @@ def test_the_report_names_the_canonical_tags_search_engines_ignore(site, tmp_pat
         f"its canonical tag names no web address, file:///usr/share/doc/python3.11/html/{path} (search engines "
         "ignore it)" for path in PAGES[:3]]
     assert lines[at + 4] == "    ... and 1 more (see the Status, Reason and Indexability Status columns)"
+
+
+def test_the_sitemap_url_cap_is_a_flag_of_both_fetch_commands(site, tmp_path):
+    """max_sitemap_urls could be set only as a fetch option in code: neither `fetch` nor `jobs fetch` took it, so
+    a site whose sitemaps list more pages than wanted was read up to the 100,000 default."""
+    from inlink.fetch.sitemap import MAX_SITEMAP_URLS
+    from inlink.jobs import JobManager
+
+    site.behaviour.sitemap_paths = PAGES[:6]
+    pages, links = tmp_path / "pages.csv", tmp_path / "links.csv"
+    done = cli("fetch", site.url("sitemap.xml"), "--out-pages", str(pages), "--out-links", str(links),
+               "--rate", "0", "--max-sitemap-urls", "2")
+    assert done.returncode == 0, done.stderr
+    assert sorted(pd.read_csv(pages)["Address"]) == sorted(site.url(page) for page in PAGES[:2])
+    assert "note: stopped reading sitemaps at 2 page URLs" in done.stderr
+    jobs = tmp_path / "jobs"
+    queued = cli("jobs", "fetch", site.url("sitemap.xml"), "--max-sitemap-urls", "3", jobs_dir=jobs)
+    assert queued.returncode == 0, queued.stderr
+    assert JobManager(jobs).get(queued.stdout.strip())["config"]["options"]["max_sitemap_urls"] == 3
+    default = cli("jobs", "fetch", site.url("sitemap.xml"), jobs_dir=jobs)
+    assert JobManager(jobs).get(default.stdout.strip())["config"]["options"]["max_sitemap_urls"] == MAX_SITEMAP_URLS
+    refused = cli("jobs", "fetch", site.url("sitemap.xml"), "--max-sitemap-urls", "0", jobs_dir=jobs)
+    assert refused.returncode == 2 and "--max-sitemap-urls" in refused.stderr and "Traceback" not in refused.stderr

@@ -364,3 +364,24 @@ def test_a_page_over_the_default_size_cap_is_fetched_once_the_form_raises_it(sit
     [job] = [j for j in get_manager().list_jobs() if j["task"] == "site_fetch"]
     assert job["config"]["options"]["max_bytes"] == 10_000_000
     assert job["summary"]["statuses"] == {"OK": 1}
+
+
+def test_the_form_caps_the_urls_read_from_a_sitemap(site):
+    """The cap on the page URLs read from a sitemap (max_sitemap_urls) was no field of the form: only code could set
+    it, and a sitemap listing more pages than wanted was read up to the 100,000 default."""
+    from inlink.fetch.sitemap import MAX_SITEMAP_URLS
+    from inlink.ui.fetch_form import SITEMAP_URLS
+
+    site.behaviour.sitemap_paths = PAGES
+    app = open_page("upload")
+    field = next(n for n in app.number_input if n.label == SITEMAP_URLS)
+    assert field.value == MAX_SITEMAP_URLS
+    app.text_input[0].input(site.url("sitemap.xml"))
+    field.set_value(2)
+    assert len(_fetched_addresses(app, "Fetch pages")) == 2
+    from inlink.ui.manager import get_manager
+
+    [job] = [j for j in get_manager().list_jobs() if j["task"] == "site_fetch"]
+    assert job["config"]["options"]["max_sitemap_urls"] == 2
+    assert any(event["message"].startswith("stopped reading sitemaps at 2 page URLs")
+               for event in get_manager().events(job["job_id"], limit=100))

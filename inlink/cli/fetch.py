@@ -22,6 +22,9 @@ from inlink.tasks.kinds import fetched_site, is_fetch
 from inlink.wording import counted
 
 REPORT_EXAMPLES = 5      # URLs shown per status in the fetch report
+#: fetch.sitemap.MAX_SITEMAP_URLS (FetchSettings.max_sitemap_urls), written out: importing the sitemap module (lxml)
+#: would slow every command's start, `--help` too (a test checks that the two agree)
+MAX_SITEMAP_URLS = 100_000
 
 
 def crawl_out_file(ctx, param, value: Path | None) -> Path | None:
@@ -59,15 +62,19 @@ def _fetch_options(func):
                           "this is given up."),
         click.option("--max-mb", type=Finite(min=0.01), default=5.0, show_default=True,
                      help="Pages larger than this many megabytes are skipped."),
+        click.option("--max-sitemap-urls", type=Whole(1), default=MAX_SITEMAP_URLS, show_default=True,
+                     help="Page URLs read from a sitemap and the sitemaps its index lists, at most; the rest is "
+                          "left unread, as a note says."),
         click.option("--all-sites", is_flag=True, help="Also fetch URLs on other sites than the main one."),
     ]):
         func = option(func)
     return func
 
 
-def _options(connections, rate_per_s, read_timeout, max_mb, all_sites) -> dict:
+def _options(connections, rate_per_s, read_timeout, max_mb, max_sitemap_urls, all_sites) -> dict:
     return {"connections": connections, "rate_per_s": rate_per_s, "read_timeout": read_timeout,
-            "max_bytes": int(max_mb * 1_000_000), "same_site_only": not all_sites}
+            "max_bytes": int(max_mb * 1_000_000), "max_sitemap_urls": max_sitemap_urls,
+            "same_site_only": not all_sites}
 
 
 def _not_a_source(source: str, path: Path) -> str:
@@ -102,7 +109,8 @@ def _source(source: str) -> tuple[object, str | None]:
 @click.argument("source")
 @_out_options
 @_fetch_options
-def fetch_cmd(source, out_pages, out_links, connections, rate_per_s, read_timeout, max_mb, all_sites):
+def fetch_cmd(source, out_pages, out_links, connections, rate_per_s, read_timeout, max_mb, max_sitemap_urls,
+              all_sites):
     """Fetch the pages of a sitemap, URL list or export in the foreground and write pages + links CSVs."""
     from inlink.fetch import dataset
     from inlink.fetch.sitemap import SourceError
@@ -111,7 +119,7 @@ def fetch_cmd(source, out_pages, out_links, connections, rate_per_s, read_timeou
     refuse_overwriting({"--out-pages": out_pages, "--out-links": out_links},
                        {"SOURCE": None if source.lower().startswith(("http://", "https://")) else Path(source)})
     given, name = _source(source)
-    options = _options(connections, rate_per_s, read_timeout, max_mb, all_sites)
+    options = _options(connections, rate_per_s, read_timeout, max_mb, max_sitemap_urls, all_sites)
     # the pages go to an unnamed file as they come, then replace --out-pages once the fetch is done, with what
     # only the whole site shows marked (copies, pages repeating others: dataset.site_rules): a refused source, a
     # Ctrl-C or a kill -9 leaves the user's earlier file as it was, and no partial file beside it
@@ -264,7 +272,7 @@ def _say(line: str) -> None:
 @_fetch_options
 @click.option("--label", default=None, help="A name for the job (default: the source).")
 @click.pass_context
-def jobs_fetch_cmd(ctx, source, connections, rate_per_s, read_timeout, max_mb, all_sites, label):
+def jobs_fetch_cmd(ctx, source, connections, rate_per_s, read_timeout, max_mb, max_sitemap_urls, all_sites, label):
     """Queue a fetch of a sitemap URL, URL list or export as a background job; prints the job id.
 
     The dashboard's server or `jobs worker` runs it; `jobs fetched ID` writes its pages and links CSVs.
@@ -273,7 +281,8 @@ def jobs_fetch_cmd(ctx, source, connections, rate_per_s, read_timeout, max_mb, a
 
     given, name = _source(source)
     echo_queued(start_fetch(manager_for(ctx), given, name=name, label=label,
-                            options=_options(connections, rate_per_s, read_timeout, max_mb, all_sites),
+                            options=_options(connections, rate_per_s, read_timeout, max_mb, max_sitemap_urls,
+                                             all_sites),
                             on_note=_say_note))   # lines skipped, other sites: `fetch` said them, this said none
 
 

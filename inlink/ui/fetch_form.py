@@ -181,16 +181,21 @@ FILE_TYPES = ["txt", "xml", "csv", "xlsx", "gz"]
 #: the page size cap (`cli.py fetch --max-mb`), which the dashboard did not offer: a page over 5 MB, such as a
 #: manual on one page, was "Page too large" with no way to fetch it from here
 LARGEST_PAGE = "Largest page, MB"
+#: the cap on the page URLs read from a sitemap (`cli.py fetch --max-sitemap-urls`, FetchSettings.max_sitemap_urls),
+#: which only code could set: a sitemap index listing more pages than wanted was read up to the 100,000 default
+SITEMAP_URLS = "Most URLs from a sitemap"
 
 
 def _form(manager) -> None:
+    from inlink.fetch.sitemap import MAX_SITEMAP_URLS   # (lxml with it) the fetch setting's own default
+
     with st.form("fetch_form", border=False):
         sitemap = st.text_input("Sitemap URL", placeholder="https://www.example.com/sitemap.xml",
                                 help="A sitemap or sitemap index (gzipped sitemaps too).")
         pasted = st.text_area("Or paste URLs, one per line", height=100)
         file = st.file_uploader("Or a URL file (TXT), a sitemap file (XML) or a CSV/XLSX export with a URL column",
                                 type=FILE_TYPES, key="fetch.file")
-        left, middle, right = st.columns(3, vertical_alignment="bottom")   # a label on two lines at 1,024 px
+        left, middle, right, last = st.columns(4, vertical_alignment="bottom")   # a label on two lines at 1,024 px
         connections = left.number_input("Connections at once", min_value=1, max_value=16, value=4,
                                         help="Be polite: most sites are fine with 4.")
         rate = middle.number_input("Requests per second at most", min_value=0.5, max_value=50.0, value=5.0,
@@ -198,6 +203,9 @@ def _form(manager) -> None:
         largest = right.number_input(LARGEST_PAGE, min_value=0.5, max_value=100.0, value=5.0, step=1.0,
                                      help="A larger page is not downloaded: it is listed as \"Page too large\". "
                                           "Raise it for a site of long single-page manuals.")
+        sitemap_urls = last.number_input(SITEMAP_URLS, min_value=1, value=MAX_SITEMAP_URLS, step=1_000,
+                                         help="Page URLs read from a sitemap and the sitemaps its index lists, at "
+                                              "most: the rest is left unread, as the job's events say.")
         submitted = st.form_submit_button("Fetch pages", type="primary", icon=":material/download:")
     if submitted:
         given = [(file.getvalue(), file.name) if file is not None else None,
@@ -210,7 +218,7 @@ def _form(manager) -> None:
         if sitemap.strip() and not _has_scheme(sitemap.strip()):
             return
         _start(manager, *chosen[0], {"connections": int(connections), "rate_per_s": float(rate),
-                                     "max_bytes": int(largest * 1_000_000)})
+                                     "max_bytes": int(largest * 1_000_000), "max_sitemap_urls": int(sitemap_urls)})
 
 
 def _start(manager, source, name, options, sheet: str | None = None) -> None:
