@@ -239,3 +239,35 @@ def test_the_sitemap_url_cap_must_be_a_whole_number_of_one_or_more():
     assert FetchSettings().max_sitemap_urls == 100_000
     with pytest.raises(ValueError, match="max_sitemap_urls must be at least 1, not 0"):
         FetchSettings.from_options({"max_sitemap_urls": 0})
+
+
+FILE_NOTE = ("stopped reading sitemaps at 4 page URLs, the most read from one sitemap and the sitemaps its index "
+             "lists (the fetch setting max_sitemap_urls): 5 more URLs of {name} left unread")
+NINE_URLS = [f"https://docs.example/{page}" for page in NINE]
+
+
+@pytest.mark.parametrize("given", ["bytes", "path", "gzipped"])
+def test_a_sitemap_file_is_read_up_to_the_url_cap_as_a_sitemap_url_is(tmp_path, given):
+    """The cap on a sitemap's page URLs held for a sitemap URL only: the same sitemap uploaded, or given as a path,
+    was read whole, a sitemap of millions of URLs a job of millions of pages."""
+    from inlink.fetch.sitemap import read_source
+
+    data = _urlset(*NINE_URLS)
+    data = gzip.compress(data) if given == "gzipped" else data
+    (tmp_path / "sitemap.xml").write_bytes(data)
+    source = tmp_path / "sitemap.xml" if given == "path" else data
+    found = read_source(source, name=None if given == "path" else "sitemap.xml", max_sitemap_urls=4)
+    assert found.urls == NINE_URLS[:4]
+    assert found.notes == [FILE_NOTE.format(name="sitemap.xml")]
+    whole = read_source(source, name="sitemap.xml", max_sitemap_urls=9)
+    assert whole.urls == NINE_URLS and whole.notes == []
+
+
+def test_a_fetch_job_of_a_sitemap_file_keeps_the_capped_urls_and_says_so(manager):
+    """start_fetch reads a file source at once (its URLs are the job's): the cap and its note hold there too."""
+    said = []
+    job = fetch_task.start_fetch(manager, _urlset(*NINE_URLS), name="sitemap.xml", on_note=said.append,
+                                 options={"max_sitemap_urls": 4})
+    assert said == [FILE_NOTE.format(name="sitemap.xml")]
+    assert manager.get(job)["config"]["source"]["notes"] == said
+    assert manager.get(job)["label"] == "fetch sitemap.xml (4 URLs)"

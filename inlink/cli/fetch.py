@@ -63,8 +63,8 @@ def _fetch_options(func):
         click.option("--max-mb", type=Finite(min=0.01), default=5.0, show_default=True,
                      help="Pages larger than this many megabytes are skipped."),
         click.option("--max-sitemap-urls", type=Whole(1), default=MAX_SITEMAP_URLS, show_default=True,
-                     help="Page URLs read from a sitemap and the sitemaps its index lists, at most; the rest is "
-                          "left unread, as a note says."),
+                     help="Page URLs read from a sitemap (a URL or a file) and the sitemaps its index lists, at "
+                          "most; the rest is left unread, as a note says."),
         click.option("--all-sites", is_flag=True, help="Also fetch URLs on other sites than the main one."),
     ]):
         func = option(func)

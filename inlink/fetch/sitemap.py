@@ -75,7 +75,8 @@ def read_source(source, fetcher=None, *, name: str | None = None, same_site_only
                 sheet: str | None = None, max_sitemap_urls: int = MAX_SITEMAP_URLS) -> UrlSource:
     """URLs from a sitemap URL (needs `fetcher`), a path, bytes of a file, or pasted text. ``sheet``: a workbook's
     worksheet to read (the one the Upload page picked), else its first with a URL column. ``max_sitemap_urls``: the
-    most page URLs read from a sitemap URL and the sitemaps its index lists (sitemap_urls)."""
+    most page URLs read from a sitemap, given as a URL (with the sitemaps its index lists: sitemap_urls) or as a
+    file."""
     if isinstance(source, str) and is_url(source) and "\n" not in source.strip():
         if fetcher is None:
             raise SourceError("a sitemap URL needs a fetcher to read it")
@@ -93,7 +94,7 @@ def read_source(source, fetcher=None, *, name: str | None = None, same_site_only
     if _named_like_table(data, label):
         raw, notes = _table_urls(data, label, sheet)
     elif data.startswith(_GZIP_MAGIC) or _reads_like_markup(data):
-        raw, notes = _sitemap_file_urls(data, label)
+        raw, notes = _sitemap_file_urls(data, label, max_sitemap_urls)
     elif _reads_like_table(data):
         raw, notes = _table_urls(data, label)
     else:
@@ -235,14 +236,15 @@ def sitemap_urls(url: str, fetcher, *, same_site_only: bool = True,
         if len(pages) >= max_urls:   # no sitemap more is asked for: none could add a URL
             unread = len(set(queue) - seen)
             if len(locs) > room or unread:
-                notes.append(_url_cap_note(max_urls, current, len(locs) - room, unread))
+                notes.append(_url_cap_note(max_urls, f"sitemap {current}", len(locs) - room, unread))
             break
     return pages, notes
 
 
-def _url_cap_note(max_urls: int, current: str, left: int, unread: int) -> str:
-    """What the cap on a sitemap's URLs left out: the rest of the sitemap it stopped in, the sitemaps not read."""
-    rest = ([f"{counted(left, 'more URL')} of sitemap {current}"] if left > 0 else []) + \
+def _url_cap_note(max_urls: int, current: str, left: int, unread: int = 0) -> str:
+    """What the cap on a sitemap's URLs left out: the rest of the sitemap it stopped in (`current`: "sitemap URL",
+    or a sitemap file's name), the sitemaps not read."""
+    rest = ([f"{counted(left, 'more URL')} of {current}"] if left > 0 else []) + \
         ([f"{counted(unread, 'sitemap')} of the index"] if unread else [])
     return (f"stopped reading sitemaps at {counted(max_urls, 'page URL')}, the most read from one sitemap and the "
             f"sitemaps its index lists (the fetch setting max_sitemap_urls): {' and '.join(rest)} left unread")
@@ -320,11 +322,16 @@ def _sitemap_problem(current: str, problem: str, first: str, notes: list[str], u
     notes.append(f"sitemap {current} skipped: {problem}")
 
 
-def _sitemap_file_urls(data: bytes, label: str) -> tuple[list[str], list[str]]:
+def _sitemap_file_urls(data: bytes, label: str, max_urls: int = MAX_SITEMAP_URLS) -> tuple[list[str], list[str]]:
+    """A sitemap file's page URLs, the first `max_urls` of them, as a sitemap URL's are (sitemap_urls): uploaded or
+    given as a path, a sitemap of millions of URLs made a job of millions of pages."""
     kind, locs, problem = read_sitemap(data, label)
     if kind == "sitemapindex":
         raise SourceError(f"{label} is a sitemap index: give its URL so the sitemaps it lists can be fetched")
-    return locs, [problem] if problem else []
+    notes = [problem] if problem else []
+    if len(locs) > max_urls:
+        notes.append(_url_cap_note(max_urls, label, len(locs) - max_urls))
+    return locs[:max_urls], notes
 
 
 class Sitemap(NamedTuple):

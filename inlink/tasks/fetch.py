@@ -153,7 +153,7 @@ def _discover(ctx: TaskContext, settings: FetchSettings) -> UrlSource:
         if "site" in source:    # the URL list start_fetch read the file into (a job made before kept the file)
             return UrlSource(urls=data.decode("utf-8").split("\n"), site=source["site"], notes=list(source["notes"]))
         return read_source(data, name=source.get("name") or source["file"],
-                           same_site_only=settings.same_site_only)
+                           same_site_only=settings.same_site_only, max_sitemap_urls=settings.max_sitemap_urls)
     except FetchCancelled:
         raise PauseJob("Paused while reading the sitemap; it is read again on resume.") from None
     except SourceError as exc:
@@ -254,7 +254,7 @@ def start_fetch(manager: JobManager, source: str | bytes | Path, *, name: str | 
             else str(source).encode())
         shown = name or (Path(source).name if isinstance(source, Path) else "pasted URLs")
         found = read_source(bytes(data), name=shown, same_site_only=settings.same_site_only,   # refuse early
-                            sheet=sheet)
+                            sheet=sheet, max_sitemap_urls=settings.max_sitemap_urls)
         # the URLs read, not the file: its URLs may hold user names and passwords, never kept in the job's files
         # (clean_url drops them, the notes quote none); the job fetches these, its discovery needs no new read
         inputs[SOURCE_FILE] = "\n".join(found.urls).encode()

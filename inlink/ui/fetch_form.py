@@ -204,8 +204,9 @@ def _form(manager) -> None:
                                      help="A larger page is not downloaded: it is listed as \"Page too large\". "
                                           "Raise it for a site of long single-page manuals.")
         sitemap_urls = last.number_input(SITEMAP_URLS, min_value=1, value=MAX_SITEMAP_URLS, step=1_000,
-                                         help="Page URLs read from a sitemap and the sitemaps its index lists, at "
-                                              "most: the rest is left unread, as the job's events say.")
+                                         help="Page URLs read from a sitemap (its URL or a file) and the sitemaps "
+                                              "its index lists, at most: the rest is left unread, as the job's "
+                                              "events say.")
         submitted = st.form_submit_button("Fetch pages", type="primary", icon=":material/download:")
     if submitted:
         given = [(file.getvalue(), file.name) if file is not None else None,
