@@ -25,6 +25,7 @@ from inlink.site.sources import table_suffix
 KEEP_LATEST = 5
 _META = "meta.json"
 _URLS = "urls.txt"     # the pages' URLs as an analysis reads them, one a line (page_urls)
+_ANALYSABLE = "analysable.txt"   # those an analysis analyses (link targets with text), one a line (analysable_urls)
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
@@ -83,9 +84,11 @@ def summary_from(report, links_report=None) -> dict:
 def save_dataset(pages: bytes, pages_name: str, *, links: bytes | None = None,
                  links_name: str | None = None, column_map: dict | None = None,
                  summary: dict | None = None, sheet: str | None = None, site_hosts: list[str] | None = None,
-                 links_sheet: str | None = None, root: Path | None = None, urls: list[str] | None = None) -> Dataset:
+                 links_sheet: str | None = None, root: Path | None = None, urls: list[str] | None = None,
+                 analysable: list[str] | None = None) -> Dataset:
     """Store an accepted upload and return it; older datasets beyond KEEP_LATEST are removed. ``urls``: its pages'
-    URLs as the import read them, when the caller parsed it already (else page_urls parses it when first asked)."""
+    URLs as the import read them, when the caller parsed it already (else page_urls parses it when first asked);
+    ``analysable``: those of them an analysis analyses (else analysable_urls parses it when first asked)."""
     root = Path(root or default_root())
     dataset_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:6]
     folder = root / dataset_id
@@ -102,7 +105,7 @@ def save_dataset(pages: bytes, pages_name: str, *, links: bytes | None = None,
         dataset.links_file = "links" + table_suffix(dataset.links_name)
         atomic_write_bytes(folder / dataset.links_file, links)
     if urls is not None:
-        _write_urls(folder, urls)
+        _write_urls(folder, urls, analysable)
     _write_meta(dataset)
     _prune(root)
     return dataset
@@ -138,13 +141,24 @@ def page_urls(dataset: Dataset) -> list[str] | None:
     patterns are matched against. Read from its urls.txt; a dataset saved without them is parsed once, as
     start_analysis parses it, and they are kept (a large crawl takes seconds to parse, and the Generate page asks
     again on each change of its patterns). None when the files no longer parse."""
-    path = dataset.folder / _URLS
+    return _kept_urls(dataset, _URLS)
+
+
+def analysable_urls(dataset: Dataset) -> list[str] | None:
+    """Those of page_urls an analysis analyses (link targets with text: site.scope.analysable), which Start refuses
+    exclude patterns to leave out every one of (tasks.options.refuse_excluding_every_page); kept as page_urls are."""
+    return _kept_urls(dataset, _ANALYSABLE)
+
+
+def _kept_urls(dataset: Dataset, name: str) -> list[str] | None:
+    """The URLs kept in the dataset's file `name`; when it has none, the dataset parsed once and both files kept."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = (dataset.folder / name).read_text(encoding="utf-8")
         return text.split("\n") if text else []
     except FileNotFoundError:
         pass
     from inlink.site import load as site_import   # on demand: the pages that only list datasets never parse one
+    from inlink.site.scope import analysable
 
     try:
         site = site_import.load_site(dataset.pages_path, dataset.links_path, pages_name=dataset.pages_name,
@@ -154,8 +168,9 @@ def page_urls(dataset: Dataset) -> list[str] | None:
     except (site_import.SiteDataError, OSError):
         return None
     urls = site.pages["url"].astype(str).tolist()
-    _write_urls(dataset.folder, urls)
-    return urls
+    analysed = site.pages.loc[analysable(site.pages), "url"].astype(str).tolist()
+    _write_urls(dataset.folder, urls, analysed)
+    return urls if name == _URLS else analysed
 
 
 def pattern_reach(dataset: Dataset, patterns: list[str]) -> tuple[int, int, list[str]] | None:
@@ -167,8 +182,23 @@ def pattern_reach(dataset: Dataset, patterns: list[str]) -> tuple[int, int, list
     return None if urls is None else reach(urls, patterns)
 
 
-def _write_urls(folder: Path, urls: list[str]) -> None:
-    """urls.txt: one URL a line (a URL holds no line break once normalised), written atomically (0600)."""
+def excludes_every_page(dataset: Dataset, patterns: list[str]):
+    """The refusal Start would meet (tasks.options.ExcludesEveryPage) when `patterns` leave out every page of the
+    dataset an analysis could analyse, else None (also when its URLs cannot be read): said before Start."""
+    from inlink.tasks.options import ExcludesEveryPage, refuse_excluding_every_page
+
+    try:
+        refuse_excluding_every_page(analysable_urls(dataset) or [], patterns)
+    except ExcludesEveryPage as refused:
+        return refused
+    return None
+
+
+def _write_urls(folder: Path, urls: list[str], analysable: list[str] | None = None) -> None:
+    """urls.txt (and analysable.txt, when given): one URL a line (a URL holds no line break once normalised),
+    written atomically (0600)."""
+    if analysable is not None:   # first: a urls.txt without it is a dataset whose analysable URLs are still to find
+        atomic_write_bytes(folder / _ANALYSABLE, "\n".join(analysable).encode("utf-8"))
     atomic_write_bytes(folder / _URLS, "\n".join(urls).encode("utf-8"))
 
 

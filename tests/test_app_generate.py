@@ -107,6 +107,31 @@ def test_exclude_patterns_that_leave_out_every_page_are_refused_at_start(dataset
     assert not get_manager().jobs()
 
 
+def test_patterns_that_leave_out_every_page_that_could_be_analysed_are_said_before_start():
+    """The page said how many pages the patterns leave out, but not that they left none to analyse: Start then
+    refused them. Said at once, with Start's own words; a page without text (never analysed) left in is no page
+    to analyse, and a pattern set that leaves one page to analyse is not warned of."""
+    crawl = SMALL_CRAWL + "https://example.com/contact,Contact,Contact us,\n"    # no text: never analysed
+    datasets.save_dataset(crawl.encode(), "garden.csv", summary={"pages": 5})
+    app = open_page("generate")
+    app.text_area(key="generate.exclude_patterns").set_value("*/\n/tomatoes\n/compost\n")
+    app.run()
+    assert_clean(app)
+    assert not [w for w in texts(app.warning) if "nothing is left to analyse" in w]
+    app.text_area(key="generate.exclude_patterns").set_value("*/\n/tomatoes\n/compost\n/roses\n")
+    app.run()
+    assert_clean(app)
+    assert any("These patterns leave out 4 of the dataset's 5 pages" in c for c in texts(app.caption))
+    said = 'the exclude patterns "*/", "/tomatoes", "/compost", "/roses" together leave out all 4 pages that could ' \
+        "be analysed, so nothing is left to analyse"
+    warned = [w.replace("\\", "") for w in texts(app.warning)]   # as typed, Markdown's escapes aside
+    assert [w for w in warned if w.startswith(said[:1].upper() + said[1:]) and w.endswith("Start refuses them.")], \
+        warned
+    click(app, "Start analysis")
+    assert any(said in e for e in texts(app.error)), texts(app.error)
+    assert not get_manager().jobs()
+
+
 def test_hosts_chosen_on_upload_are_analysed_as_one_site():
     crawl = SMALL_CRAWL + "https://blog.example.com/pests,Garden pests,Pests,Tomatoes and roses share pests.\n"
     saved = datasets.save_dataset(crawl.encode(), "two-hosts.csv", summary={"pages": 5},

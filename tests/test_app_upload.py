@@ -290,6 +290,10 @@ def test_a_crawl_on_several_hosts_lets_the_user_pick_the_hosts_of_the_site():
     # its URLs as read here are kept with it (the Generate page matches exclude patterns against them, unparsed)
     assert "https://blog.example.com/pests" in (saved.folder / "urls.txt").read_text().split("\n")
     assert datasets.pattern_reach(saved, ["blog.example.com"]) == (1, 5, [])
+    # and those an analysis reads, for the Generate page's warning of patterns that leave none of them
+    assert "https://blog.example.com/pests" in (saved.folder / "analysable.txt").read_text().split("\n")
+    assert str(datasets.excludes_every_page(saved, ["example.com"])).startswith(
+        'the exclude pattern "example.com" leaves out all 5 pages that could be analysed')
 
 
 def test_a_one_host_crawl_offers_no_host_choice():

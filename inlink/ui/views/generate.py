@@ -117,6 +117,10 @@ def pattern_feedback(dataset: datasets.Dataset, patterns: list[str]) -> None:
     left_out, pages, unmatched = reach
     st.caption(f"These patterns leave out {left_out:,} of the dataset's {fmt.plural(pages, 'page')}: they are "
                "neither sources nor targets.")
+    refused = datasets.excludes_every_page(dataset, patterns)   # Start's own check, said before it is pressed
+    if refused is not None:
+        words = str(refused)
+        st.warning(fmt.as_text(f"{words[:1].upper()}{words[1:]}. Start refuses them."), icon=":material/warning:")
     for pattern in unmatched:
         st.warning(fmt.as_text(f"The exclude pattern {link_task.unmatched_pattern_words(pattern)}."),   # its *
                    icon=":material/warning:")
