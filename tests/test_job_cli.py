@@ -379,6 +379,34 @@ def test_list_in_a_folder_without_jobs_makes_no_jobs_folder(tmp_path):
     assert f"note: there is no jobs folder at {missing}" in listing.stderr and not missing.exists()
 
 
+SAMPLE = REPO / "sample_data" / "pages.csv"
+
+
+@pytest.mark.parametrize("command, said", [
+    (["jobs", "start", "{no_text}"], "no page can be analysed"),                     # a bad file
+    (["jobs", "start", str(SAMPLE), "--exclude", "*"], "leaves out all"),            # patterns leaving no page
+    (["jobs", "fetch", "{no_urls}"], "no http(s) URLs found")])                      # a fetch's bad source
+def test_a_refused_start_leaves_no_jobs_folder_where_there_was_none(tmp_path, command, said):
+    """`jobs start` made the jobs folder (and its .reserve, and the folders above it) before the crawl was checked:
+    a refused start left them behind. The folder is made with the job now."""
+    (tmp_path / "no-text.csv").write_text("Address,Title 1\nhttps://a.example/,A\n")
+    (tmp_path / "urls.txt").write_text("nothing here\n")
+    folder = tmp_path / "new" / "jobs"
+    given = [part.format(no_text=tmp_path / "no-text.csv", no_urls=tmp_path / "urls.txt") for part in command]
+    refused = cli_here("--jobs-dir", str(folder), *given)
+    assert refused.exit_code != 0 and said in refused.stderr, refused.stderr
+    assert not (tmp_path / "new").exists()
+
+
+def test_a_start_in_a_new_folder_makes_it_and_still_refuses_an_identical_analysis(tmp_path):
+    folder = tmp_path / "new" / "jobs"
+    first = cli_here("--jobs-dir", str(folder), "jobs", "start", str(SAMPLE))
+    assert first.exit_code == 0, first.stderr
+    assert (folder / f"{first.stdout.strip()}.json").is_file() and (folder / ".reserve").is_file()
+    again = cli_here("--jobs-dir", str(folder), "jobs", "start", str(SAMPLE))
+    assert again.exit_code == 1 and "an identical analysis of pages.csv is already queued" in again.stderr
+
+
 def test_a_worker_interrupted_says_which_jobs_it_could_not_pause(jobs_dir, make_manager):
     """A Ctrl-C while a job stayed in its current item past the wait (a 40 s Gemini call) said "paused running
     jobs" and left the job "running" with no process (an exploratory run)."""

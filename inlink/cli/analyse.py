@@ -11,7 +11,7 @@ import click
 
 from inlink.cli.amounts import DOLLARS, Finite, Whole
 from inlink.cli import outputs
-from inlink.cli.root import echo_queued, link_task, manager_for, orphans_text, program
+from inlink.cli.root import echo_queued, link_task, manager_on_first_job, orphans_text, program
 from inlink.fileio import said_as, to_stdout
 from inlink.tasks.job_words import CHECK_THE_SETTINGS, spend_words
 from inlink.wording import counted as _count
@@ -191,7 +191,7 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
     try:
         with _refused_in_cli_words(task, pages):
             job_id = task.start_analysis(
-                manager_for(ctx), _file_bytes(pages), pages_name=pages.name,
+                manager_on_first_job(ctx), _file_bytes(pages), pages_name=pages.name,
                 links=_file_bytes(links) if links else None, links_name=links.name if links else None,
                 engine=engine, options=options,
                 label=label, on_report=_echo_report, refuse_identical=not again, on_patterns=_echo_pattern_reach,

@@ -15,7 +15,7 @@ import click
 from inlink.cli.amounts import Finite, Whole
 from inlink.cli.jobs import say_unfinished
 from inlink.cli.outputs import out_file, refuse_overwriting
-from inlink.cli.root import as_run, echo_queued, job_id_argument, manager_for, manager_for_job
+from inlink.cli.root import as_run, echo_queued, job_id_argument, manager_for_job, manager_on_first_job
 from inlink.exports import is_workbook
 from inlink.fileio import to_stdout, user_file_writer, write_user_file
 from inlink.tasks.kinds import fetched_site, is_fetch
@@ -280,7 +280,7 @@ def jobs_fetch_cmd(ctx, source, connections, rate_per_s, read_timeout, max_mb, m
     from inlink.tasks.fetch import start_fetch
 
     given, name = _source(source)
-    echo_queued(start_fetch(manager_for(ctx), given, name=name, label=label,
+    echo_queued(start_fetch(manager_on_first_job(ctx), given, name=name, label=label,
                             options=_options(connections, rate_per_s, read_timeout, max_mb, max_sitemap_urls,
                                              all_sites),
                             on_note=_say_note))   # lines skipped, other sites: `fetch` said them, this said none

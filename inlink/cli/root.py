@@ -86,6 +86,31 @@ def manager_for(ctx: click.Context, **kwargs) -> JobManager:
     return jobs_engine.JobManager(jobs_folder(ctx), **kwargs)
 
 
+def manager_on_first_job(ctx: click.Context) -> JobManager:
+    """The manager for a command that creates a job (`jobs start`, `jobs fetch`), made when the job is: a start
+    refused for its file or its options (checked first) left a jobs folder and its .reserve behind where there was
+    none. Until then, a folder that does not exist holds no job to list (an identical analysis looked for)."""
+    return _FolderMadeOnUse(jobs_folder(ctx), lambda: manager_for(ctx))   # duck-typed: a JobManager once used
+
+
+class _FolderMadeOnUse:
+    """A JobManager made (its folder with it) on first use, but for listing the jobs of a folder not there yet."""
+
+    def __init__(self, folder: Path, make) -> None:
+        self._folder, self._make, self._made = folder, make, None
+
+    def jobs(self, *args, **kwargs) -> list:
+        return [] if self._made is None and not self._folder.is_dir() else self._manager().jobs(*args, **kwargs)
+
+    def __getattr__(self, name: str):
+        return getattr(self._manager(), name)
+
+    def _manager(self) -> JobManager:
+        if self._made is None:
+            self._made = self._make()
+        return self._made
+
+
 #: Where the jobs folder comes from, for a message that names a folder which is not there.
 FOLDER_FROM = "--jobs-dir, or $INLINK_JOBS_DIR; default ./jobs"
 #: Who runs a queued job: a worker that found nothing queued has exited (a paused job's worker often has).
