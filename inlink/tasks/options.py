@@ -123,9 +123,9 @@ def refuse_excluding_every_page(urls: list[str], patterns: list[str]) -> None:
     row, said only in a note after the work; nothing can come of it, so it is refused before any."""
     if not urls or not patterns:
         return
-    reach = {pattern: sum(analyzer.matches_pattern(url, [pattern]) for url in urls) for pattern in patterns}
-    if any(not analyzer.matches_pattern(url, patterns) for url in urls):
+    if any(not analyzer.matches_pattern(url, patterns) for url in urls):   # most often the first URL: done
         return
+    reach = {pattern: sum(analyzer.matches_pattern(url, [pattern]) for url in urls) for pattern in patterns}
     alone = [pattern for pattern, count in reach.items() if count == len(urls)]
     named = alone or [pattern for pattern, count in reach.items() if count]
     quoted = ", ".join(f'"{pattern}"' for pattern in named)
