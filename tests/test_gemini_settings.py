@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from inlink.gemini import engine as ge
 from inlink.gemini.settings import DEFAULT_MODEL, DEFAULT_PRICES, GeminiSettings, ModelPrice, SettingsError
+from inlink.gemini.failures import retry_delay_from
 from inlink.gemini.limits import RateLimiter, backoff_delay, parse_duration
 from tests.fake_gemini import run_in_threads
 
@@ -76,9 +76,9 @@ def test_retry_delay_is_found_under_error_details():
     body = {"error": {"code": 429, "details": [
         {"@type": "type.googleapis.com/google.rpc.QuotaFailure"},
         {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "12s"}]}}
-    assert ge.retry_delay_from(body) == 12.0
-    assert ge.retry_delay_from({"error": {"details": []}}) is None
-    assert ge.retry_delay_from("not a dict") is None
+    assert retry_delay_from(body) == 12.0
+    assert retry_delay_from({"error": {"details": []}}) is None
+    assert retry_delay_from("not a dict") is None
 
 
 @pytest.mark.parametrize("value, seconds", [("12", 12.0), (" 1.5 ", 1.5), ("Wed, 21 Oct 2015 07:28:30 GMT", 30.0),

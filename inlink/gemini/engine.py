@@ -61,7 +61,6 @@ from inlink.gemini.failures import (
     refuses_the_key,
     refuses_the_model,
     refuses_the_page,
-    retry_delay_from,  # noqa: F401 (re-exported)
     server_delay_from,
     server_words,
     transport_failure,
