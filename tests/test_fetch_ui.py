@@ -46,8 +46,10 @@ def test_an_export_without_text_offers_to_fetch_its_pages(site):
     pages = pd.read_csv(saved.pages_path, keep_default_na=False)
     fetched = pages.loc[pages["Status Code"] == 200]
     assert sorted(fetched["Address"]) == sorted(site.url(p) for p in PAGES) and all(fetched["Word Count"] > 100)
-    # the pages' URLs as the import read them, kept with the dataset (the Generate page's exclude patterns)
+    # the pages' URLs as the import read them, kept with the dataset (the Generate page's exclude patterns), and
+    # those an analysis analyses (the 404 left out): without them, Generate parsed the fetched crawl again
     assert set(fetched["Address"]) <= set((saved.folder / "urls.txt").read_text().split("\n"))
+    assert set((saved.folder / "analysable.txt").read_text().split("\n")) == set(fetched["Address"])
 
 
 def test_fetch_these_pages_fetches_the_worksheet_picked_not_the_first(site):
