@@ -241,8 +241,8 @@ def test_the_sitemap_url_cap_must_be_a_whole_number_of_one_or_more():
         FetchSettings.from_options({"max_sitemap_urls": 0})
 
 
-FILE_NOTE = ("stopped reading sitemaps at 4 page URLs, the most read from one sitemap and the sitemaps its index "
-             "lists (the fetch setting max_sitemap_urls): 5 more URLs of {name} left unread")
+FILE_NOTE = ("stopped reading the sitemap file at 4 page URLs, the most read from one sitemap file (the fetch "
+             "setting max_sitemap_urls): 5 more URLs of {name} left unread")   # no index: none of its sitemaps named
 NINE_URLS = [f"https://docs.example/{page}" for page in NINE]
 
 

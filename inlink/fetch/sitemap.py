@@ -241,13 +241,15 @@ def sitemap_urls(url: str, fetcher, *, same_site_only: bool = True,
     return pages, notes
 
 
-def _url_cap_note(max_urls: int, current: str, left: int, unread: int = 0) -> str:
+def _url_cap_note(max_urls: int, current: str, left: int, unread: int = 0, file: bool = False) -> str:
     """What the cap on a sitemap's URLs left out: the rest of the sitemap it stopped in (`current`: "sitemap URL",
-    or a sitemap file's name), the sitemaps not read."""
+    or a sitemap file's name), the sitemaps not read. A sitemap `file` (uploaded or a path) lists no index's
+    sitemaps: its note says so without them."""
     rest = ([f"{counted(left, 'more URL')} of {current}"] if left > 0 else []) + \
         ([f"{counted(unread, 'sitemap')} of the index"] if unread else [])
-    return (f"stopped reading sitemaps at {counted(max_urls, 'page URL')}, the most read from one sitemap and the "
-            f"sitemaps its index lists (the fetch setting max_sitemap_urls): {' and '.join(rest)} left unread")
+    reach = "one sitemap file" if file else "one sitemap and the sitemaps its index lists"
+    return (f"stopped reading {'the sitemap file' if file else 'sitemaps'} at {counted(max_urls, 'page URL')}, the "
+            f"most read from {reach} (the fetch setting max_sitemap_urls): {' and '.join(rest)} left unread")
 
 
 def _unreadable_sitemap(current: str, exc: SourceError, first: str, notes: list[str]) -> None:
@@ -330,7 +332,7 @@ def _sitemap_file_urls(data: bytes, label: str, max_urls: int = MAX_SITEMAP_URLS
         raise SourceError(f"{label} is a sitemap index: give its URL so the sitemaps it lists can be fetched")
     notes = [problem] if problem else []
     if len(locs) > max_urls:
-        notes.append(_url_cap_note(max_urls, label, len(locs) - max_urls))
+        notes.append(_url_cap_note(max_urls, label, len(locs) - max_urls, file=True))
     return locs[:max_urls], notes
 
 
