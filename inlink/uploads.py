@@ -158,7 +158,7 @@ def _kept_urls(dataset: Dataset, name: str) -> list[str] | None:
     except FileNotFoundError:
         pass
     from inlink.site import load as site_import   # on demand: the pages that only list datasets never parse one
-    from inlink.site.scope import analysable
+    from inlink.site.scope import analysable_urls
 
     try:
         site = site_import.load_site(dataset.pages_path, dataset.links_path, pages_name=dataset.pages_name,
@@ -168,7 +168,7 @@ def _kept_urls(dataset: Dataset, name: str) -> list[str] | None:
     except (site_import.SiteDataError, OSError):
         return None
     urls = site.pages["url"].astype(str).tolist()
-    analysed = site.pages.loc[analysable(site.pages), "url"].astype(str).tolist()
+    analysed = analysable_urls(site.pages)
     _write_urls(dataset.folder, urls, analysed)
     return urls if name == _URLS else analysed
 

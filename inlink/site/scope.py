@@ -130,6 +130,12 @@ def analysable(pages: pd.DataFrame) -> pd.Series:
     return pages["is_target"].astype(bool) & (pages["content"].astype(str).str.strip() != "")
 
 
+def analysable_urls(pages: pd.DataFrame) -> list[str]:
+    """The URLs of the pages the engine analyses (analysable), as the import read them: what exclude patterns must
+    not leave out entirely (tasks.options.refuse_excluding_every_page), kept with a saved dataset for its check."""
+    return pages.loc[analysable(pages), "url"].astype(str).tolist()
+
+
 def require_analysable(site) -> None:
     """Raise NothingToAnalyse (naming the file, the cause and the fix) when no page of ``site`` (a
     load.SiteData) can be analysed."""

@@ -380,9 +380,9 @@ def check_site(site: SiteData, on_report: Callable | None, patterns: list[str] =
         return
     if on_patterns is not None:
         on_patterns(*pattern_reach(site.pages["url"].astype(str).tolist(), patterns))
-    from inlink.site.scope import analysable   # pandas is loaded by now: the site is parsed
+    from inlink.site.scope import analysable_urls   # pandas is loaded by now: the site is parsed
 
-    refuse_excluding_every_page(site.pages.loc[analysable(site.pages), "url"].astype(str).tolist(), patterns)
+    refuse_excluding_every_page(analysable_urls(site.pages), patterns)
 
 
 def _as_bytes(source: Path | str | bytes) -> bytes:

@@ -312,7 +312,7 @@ def fetched_summary(pages: bytes, links: bytes) -> tuple[dict, list[str] | None,
     analysis analyses (uploads.analysable_urls: without them, the Generate page parsed the fetched crawl again the
     first time exclude patterns were typed). An unreadable file (it holds no page) gives no figures and no URLs."""
     from inlink.site import load as site_import
-    from inlink.site.scope import analysable
+    from inlink.site.scope import analysable_urls
 
     try:
         parts = site_import.load_parts(pages, links, pages_name=PAGES_NAME, links_name=LINKS_NAME)
@@ -320,7 +320,7 @@ def fetched_summary(pages: bytes, links: bytes) -> tuple[dict, list[str] | None,
         return {}, None, None
     frame = parts.pages
     return (datasets.summary_from(parts.report, parts.links_report), frame["url"].astype(str).tolist(),
-            frame.loc[analysable(frame), "url"].astype(str).tolist())
+            analysable_urls(frame))
 
 
 def not_fetched(manager, job_id: str, statuses: dict) -> None:

@@ -386,7 +386,7 @@ def review(upload: Upload) -> None:
     st.button("Use this dataset", type="primary", icon=":material/check:", disabled=saved or bool(unusable),
               key="upload.use", on_click=accept,
               args=(upload, column_map, report, links_report, site_hosts, pages["url"].astype(str).tolist(),
-                    pages.loc[scope.analysable(pages), "url"].astype(str).tolist()),
+                    scope.analysable_urls(pages)),
               help="No page of it has text to place a link in" if unusable else None)
     if saved:
         st.success("Dataset saved. Next: choose the settings and start the analysis.",
