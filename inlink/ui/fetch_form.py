@@ -195,7 +195,8 @@ def _form(manager) -> None:
         pasted = st.text_area("Or paste URLs, one per line", height=100)
         file = st.file_uploader("Or a URL file (TXT), a sitemap file (XML) or a CSV/XLSX export with a URL column",
                                 type=FILE_TYPES, key="fetch.file")
-        left, middle, right, last = st.columns(4, vertical_alignment="bottom")   # a label on two lines at 1,024 px
+        # a label on two lines at 1,024 px; the last box wider, or its default (100000) read "10000" there
+        left, middle, right, last = st.columns([1, 1, 1, 1.35], vertical_alignment="bottom")
         connections = left.number_input("Connections at once", min_value=1, max_value=16, value=4,
                                         help="Be polite: most sites are fine with 4.")
         rate = middle.number_input("Requests per second at most", min_value=0.5, max_value=50.0, value=5.0,
