@@ -365,7 +365,7 @@ class MappedSite:
     def __init__(self, bodies: dict[str, bytes]):
         self.bodies = bodies
 
-    def get_bytes(self, url: str, max_bytes: int = 0) -> tuple[int, bytes, str]:
+    def get_bytes(self, url: str, max_bytes: int = 0, cut_ok: bool = False) -> tuple[int, bytes, str]:
         return (200, self.bodies[url], url) if url in self.bodies else (404, b"", url)
 
 

@@ -7,6 +7,7 @@ import zlib
 
 import pytest
 
+from inlink.fetch.robots import MAX_ROBOTS_BYTES
 from inlink.fetch.sitemap import SourceError
 from inlink.tasks import fetch as fetch_task
 
@@ -271,3 +272,50 @@ def test_a_fetch_job_of_a_sitemap_file_keeps_the_capped_urls_and_says_so(manager
     assert said == [FILE_NOTE.format(name="sitemap.xml")]
     assert manager.get(job)["config"]["source"]["notes"] == said
     assert manager.get(job)["label"] == "fetch sitemap.xml (4 URLs)"
+
+
+def _padded(head: str, tail: str, at: int) -> str:
+    """A robots.txt of `head`, comment lines, then `tail` starting `at` characters into the file (ASCII)."""
+    filler = at - len(head)
+    lines, rest = divmod(filler, 100)
+    padding = ("#" + "x" * 98 + "\n") * lines + ("#" + "x" * (rest - 2) + "\n" if rest >= 2 else "\n" * rest)
+    text = head + padding + tail
+    assert text.index(tail) == at
+    return text
+
+
+@pytest.mark.parametrize("where, size, read", [
+    (1000, 1_200_000, True),                 # at the top of a robots.txt over 1 MB: it named no sitemap at all
+    (MAX_ROBOTS_BYTES - 30, 800_000, False),   # cut inside the line: "Sitemap: http://127.0.0.1:N/site" is none
+    (MAX_ROBOTS_BYTES + 500, 800_000, False),  # past the rules' end: not read, as the rules are not
+], ids=["top of a 1.2 MB file", "cut inside the line", "past the end read"])
+def test_a_robots_txt_names_its_sitemaps_as_far_as_its_rules_are_read(site, where, size, read):
+    """robots.txt's Sitemap lines were read up to 1 MB and its rules up to MAX_ROBOTS_BYTES: a robots.txt over 1 MB
+    named no sitemap, and lines past the rules' end were read. Both now read its first MAX_ROBOTS_BYTES, whole
+    lines only."""
+    b = site.behaviour
+    b.sitemap_paths = ["library/json.html", "library/re.html"]
+    b.answers = {"/sitemap.xml": (200, _urlset(site.url("glossary.html")), XML)}     # the guess, if none is named
+    line = f"Sitemap: {site.url('sitemap_index.xml')}\n"
+    b.robots = _padded("User-agent: *\nDisallow: /distutils/\n", line, where) + ("#" + "x" * 98 + "\n") * (
+        (size - where) // 100)
+    assert abs(len(b.robots) - size) < 200
+    found = fetch_task.run_fetch(site.url("/"), options=FAST)
+    named = [site.url("library/json.html"), site.url("library/re.html")]
+    assert sorted(found["Address"]) == (named if read else [site.url("glossary.html")])
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r"], ids=["LF", "CR only"])
+def test_a_rule_cut_at_the_end_of_what_robots_txt_is_read_for_is_not_read_cut(site, eol):
+    """"Allow: /library/json.html" cut to "Allow: /library/j" at MAX_ROBOTS_BYTES allowed every page under
+    /library/j that "Disallow: /library/" forbids; the cut line is left out, so the page stays disallowed. Lines
+    ending in a lone CR (old Mac files) keep their rules too."""
+    b = site.behaviour
+    b.sitemap_paths = ["library/json.html", "library/re.html"]
+    allow = "Allow: /library/json.html\n"
+    b.robots = (_padded("User-agent: *\nDisallow: /library/\n", allow, MAX_ROBOTS_BYTES - len("Allow: /library/j"))
+                + "#" * 1000 + "\n").replace("\n", eol)
+    found = fetch_task.run_fetch(site.url("sitemap.xml"), options=FAST)
+    assert dict(zip(found["Address"], found["Status"])) == {site.url("library/json.html"): "Blocked by robots.txt",
+                                                            site.url("library/re.html"): "Blocked by robots.txt"}
+    assert not b.seen.get("/library/json.html")

@@ -276,11 +276,12 @@ class Fetcher:
                                    + length)
         host.slow_to(delay)
 
-    def get_bytes(self, url: str, max_bytes: int = 100_000_000) -> tuple[int, bytes, str]:
+    def get_bytes(self, url: str, max_bytes: int = 100_000_000, *, cut_ok: bool = False) -> tuple[int, bytes, str]:
         """(status, body, final URL) of a non-page resource (a sitemap); redirects followed; errors raise (httpx's,
-        faults.TooSlow past the whole-exchange deadline, ValueError for a body over `max_bytes`; FetchCancelled once
-        the fetcher's `cancel` is set)."""
-        return self._cancellable(self._get_bytes(url, max_bytes), self._cancel, url)
+        faults.TooSlow past the whole-exchange deadline, ValueError for a body over `max_bytes` unless `cut_ok`, which
+        returns its first `max_bytes` (a robots.txt, read only that far); FetchCancelled once the fetcher's `cancel`
+        is set)."""
+        return self._cancellable(self._get_bytes(url, max_bytes, cut_ok), self._cancel, url)
 
     def probe(self, url: str) -> tuple[str, str]:
         """(fault, reason) of one bare request to the site's root: tells "the site is down" from "this page
@@ -540,7 +541,7 @@ class Fetcher:
         return next((coding for coding in (part.strip().lower() for part in content_encoding.split(","))
                      if coding and coding != "identity" and coding not in accepted), "")
 
-    async def _get_bytes(self, url: str, max_bytes: int) -> tuple[int, bytes, str]:
+    async def _get_bytes(self, url: str, max_bytes: int, cut_ok: bool = False) -> tuple[int, bytes, str]:
         """get_bytes on the loop: a 429 or 5xx, a dropped connection or a timeout is asked again as a page's is
         (Retry-After honoured, else backoff). A sitemap was asked once: one 429 of a rate limiter, or one connection
         dropped midway through a large sitemap, lost that sitemap's URLs from an index ("skipped"), and a brief 503
@@ -562,7 +563,7 @@ class Fetcher:
                 break
             host.hold_off(wait)
             await asyncio.sleep(wait)
-        if cut:
+        if cut and not cut_ok:
             raise ValueError(f"{url} is larger than {max_bytes:,} bytes")
         if scheme_of(str(response.url)) not in SCHEMES:
             raise ValueError(f"{url} redirected to a non-http(s) address")

@@ -77,7 +77,7 @@ class Robots:
         while True:
             attempt += 1
             try:
-                response, body, _cut = await self._get(robots_url, MAX_ROBOTS_BYTES, "the site's robots.txt")
+                response, body, cut = await self._get(robots_url, MAX_ROBOTS_BYTES, "the site's robots.txt")
             except httpx.TooManyRedirects:
                 _LOG.info("robots.txt of %s redirects in a loop: nothing is fetched from the site", robots_url)
                 return Unavailable(robots_url, 0, "redirected in a loop (too many redirects)")
@@ -95,7 +95,7 @@ class Robots:
             await asyncio.sleep(wait)
         if response.status_code >= 400:
             return None
-        return _parsed(body)
+        return _parsed(whole_lines(body) if cut else body)
 
     async def allowed(self, url: str) -> tuple[bool, Pace | None]:
         """(may fetch, the pace asked for or None); raises Unavailable when the robots.txt kept erroring or
@@ -146,6 +146,14 @@ def named_sitemaps(body: bytes, robots_url: str) -> list[str]:
     stood, refused as no http(s) URL, and the site said to name no sitemap."""
     named = _parsed(body).sitemaps
     return list(dict.fromkeys(urljoin(robots_url, sitemap.strip()) for sitemap in named if sitemap.strip()))
+
+
+def whole_lines(cut: bytes) -> bytes:
+    """A robots.txt cut at MAX_ROBOTS_BYTES without its last, cut line: read as it stood, "Allow: /public/press"
+    cut to "Allow: /pub" allowed more than the site did, and "Sitemap: https://a.example/sitemap_index.xml" cut to
+    "Sitemap: https://a.example/sit" named a sitemap that does not exist. A line ends at LF or at a lone CR (old Mac
+    files), as protego reads them."""
+    return cut[:max(cut.rfind(b"\n"), cut.rfind(b"\r")) + 1]
 
 
 def _parsed(body: bytes) -> Protego:
