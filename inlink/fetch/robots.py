@@ -77,7 +77,7 @@ class Robots:
         while True:
             attempt += 1
             try:
-                response, body, cut = await self._get(robots_url, MAX_ROBOTS_BYTES, "the site's robots.txt")
+                response, body, _cut = await self._get(robots_url, MAX_ROBOTS_BYTES, "the site's robots.txt")
             except httpx.TooManyRedirects:
                 _LOG.info("robots.txt of %s redirects in a loop: nothing is fetched from the site", robots_url)
                 return Unavailable(robots_url, 0, "redirected in a loop (too many redirects)")
@@ -95,7 +95,7 @@ class Robots:
             await asyncio.sleep(wait)
         if response.status_code >= 400:
             return None
-        return _parsed(whole_lines(body) if cut else body)
+        return _parsed(body)
 
     async def allowed(self, url: str) -> tuple[bool, Pace | None]:
         """(may fetch, the pace asked for or None); raises Unavailable when the robots.txt kept erroring or
@@ -148,17 +148,20 @@ def named_sitemaps(body: bytes, robots_url: str) -> list[str]:
     return list(dict.fromkeys(urljoin(robots_url, sitemap.strip()) for sitemap in named if sitemap.strip()))
 
 
-def whole_lines(cut: bytes) -> bytes:
-    """A robots.txt cut at MAX_ROBOTS_BYTES without its last, cut line: read as it stood, "Allow: /public/press"
-    cut to "Allow: /pub" allowed more than the site did, and "Sitemap: https://a.example/sitemap_index.xml" cut to
-    "Sitemap: https://a.example/sit" named a sitemap that does not exist. A line ends at LF or at a lone CR (old Mac
-    files), as protego reads them."""
-    return cut[:max(cut.rfind(b"\n"), cut.rfind(b"\r")) + 1]
+def _whole_lines(body: bytes) -> bytes:
+    """A robots.txt as far as it is read: one MAX_ROBOTS_BYTES long was cut there (no more is downloaded), and its
+    last, cut line is left out. Read as it stood, "Allow: /public/press" cut to "Allow: /pub" allowed more than the
+    site did, and "Sitemap: https://a.example/sitemap_index.xml" cut to "Sitemap: https://a.example/sit" named a
+    sitemap that does not exist. A line ends at LF or at a lone CR (old Mac files), as protego reads them."""
+    if len(body) < MAX_ROBOTS_BYTES:
+        return body
+    return body[:max(body.rfind(b"\n"), body.rfind(b"\r")) + 1]
 
 
 def _parsed(body: bytes) -> Protego:
-    """A robots.txt's directives, read by protego from its text: the one reading of the rules and the Sitemap lines."""
-    return Protego.parse(robots_text(body))
+    """A robots.txt's directives, read by protego from its text: the one reading of the rules and the Sitemap lines,
+    whole lines only (_whole_lines)."""
+    return Protego.parse(robots_text(_whole_lines(body)))
 
 
 def robots_text(body: bytes) -> str:

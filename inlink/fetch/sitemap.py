@@ -307,12 +307,11 @@ def _robots_sitemaps(root: str, fetcher) -> list[str]:
     [] when there is no robots.txt to read. It is read as far as its rules are (MAX_ROBOTS_BYTES, whole lines): read
     up to 1 MB here, a robots.txt over it named no sitemap at all, and Sitemap lines were read past the end of the
     rules the fetch honours."""
-    from inlink.fetch.robots import MAX_ROBOTS_BYTES, named_sitemaps, whole_lines
+    from inlink.fetch.robots import MAX_ROBOTS_BYTES, named_sitemaps
 
     robots = root + "/robots.txt"
     try:
         status, body, _ = fetcher.get_bytes(robots, MAX_ROBOTS_BYTES, cut_ok=True)
-        body = whole_lines(body) if len(body) >= MAX_ROBOTS_BYTES else body
     except FetchCancelled:
         raise
     except Exception:    # no robots.txt to read: the caller tries the usual place
