@@ -14,7 +14,6 @@ from fetch_server import Behaviour, SiteServer
 from jobtasks import REPO
 from waiting import wait_for
 
-from inlink.fetch import client
 from inlink.site.load import load_site
 from inlink.tasks import foreground
 from inlink.tasks import fetch as fetch_task
@@ -368,19 +367,11 @@ def test_a_foreground_fetch_says_the_crawl_delay_and_its_length_before_the_first
     ("Crawl-delay: 0.1\nRequest-rate: 3/1", "0.3333", "Request-rate: 3 requests in 1 s"),   # the slower wins
     ("Crawl-delay: 0.4\nRequest-rate: 3/1", "0.4", "Crawl-delay"),
 ], ids=["request-rate", "request-rate slower", "crawl-delay slower"])
-def test_a_robots_request_rate_paces_the_fetch_and_is_said_as_a_crawl_delay_is(site, rules, gap, rule, monkeypatch):
+def test_a_robots_request_rate_paces_the_fetch_and_is_said_as_a_crawl_delay_is(site, rules, gap, rule, releases):
     """robots.txt's Request-rate (requests/seconds) was not read: a site asking for 3 requests a second got them as
     fast as the connections allowed. The slower of it and Crawl-delay paces the host's requests, and is said before
-    the first page with the rule that asks for it. The spacing is read where the fetcher lets a request go: the times
-    the server logs add each request's way through the loopback, which a loaded machine stretches for one request
-    and not the next (0.49 s then 0.24 s apart for requests let go 0.33 s apart)."""
-    pace, released = client._Host.pace, []
-
-    async def recorded(host):
-        await pace(host)
-        released.append((id(host), host.interval, time.monotonic()))
-
-    monkeypatch.setattr(client._Host, "pace", recorded)
+    the first page with the rule that asks for it. The spacing is read where the fetcher lets a request go (the
+    `releases` fixture): in the server's log, requests let go 0.33 s apart were seen 0.49 s then 0.24 s apart."""
     site.behaviour.robots = f"User-agent: *\n{rules}\n"
     site.behaviour.sitemap_paths = PAGES[:3]
     heard = []
@@ -389,9 +380,9 @@ def test_a_robots_request_rate_paces_the_fetch_and_is_said_as_a_crawl_delay_is(s
                         f"are fetched at that pace, one every {gap} s, instead of as fast as the connections allow; "
                         "its 3 URLs listed take about 1 s at that pace (Ctrl-C stops the fetch at once)"), heard
     asked = [path for path, _headers, _at in site.behaviour.log if path.lstrip("/") in PAGES[:3]]
-    pages = [at for host, _interval, at in released if host == released[-1][0]]   # the sitemap has a host of its own
-    assert len(asked) == 3 and len(pages) == 3, released
-    assert all(later - earlier >= float(gap) - 0.005 for earlier, later in zip(pages, pages[1:])), released
+    pages = [at for host, _interval, at in releases if host == releases[-1][0]]   # the sitemap has a host of its own
+    assert len(asked) == 3 and len(pages) == 3, releases
+    assert all(later - earlier >= float(gap) - 0.005 for earlier, later in zip(pages, pages[1:])), releases
 
 
 def test_a_request_rate_of_one_a_day_is_said_in_the_jobs_events_and_a_pause_ends_its_wait(site, manager):
