@@ -268,6 +268,28 @@ def test_pause_acts_between_items_and_resume_never_repeats_one(manager, tmp_path
     assert {"paused", "resumed"} <= {e["event"] for e in manager.events(job_id)}
 
 
+def test_a_job_resumed_by_a_task_that_writes_more_columns_keeps_its_own(manager, tmp_path, monkeypatch):
+    """A job created before its task wrote a new column (a fetch job before "Language"), resumed by the newer
+    task: the new column's values were appended under the old header, one field too many on every line after the
+    pause, and the results no longer read. The job keeps the columns it was created with."""
+    import jobtasks
+    gate = tmp_path / "gate"
+    job_id = held_job(manager, gate, n=40)
+    done = pause_midway(manager, job_id, gate)["items_done"]
+    older = jobtasks.CountingTask.process
+    monkeypatch.setattr(jobtasks.CountingTask, "result_columns", (*jobtasks.COLUMNS, "note"))
+    monkeypatch.setattr(jobtasks.CountingTask, "process",
+                        lambda self, ctx, item: [{**row, "note": "new"} for row in older(self, ctx, item)])
+    manager.resume(job_id)
+    assert manager.wait(job_id, 60)["status"] == "completed"
+    assert 5 <= done < 40
+    assert list(manager.results_frame(job_id).columns) == list(jobtasks.COLUMNS)
+    assert frame_rows(manager.results_frame(job_id)) == expected_rows(40)
+    fresh = manager.create_job("test_counting", config={"n": 2})   # a new job has the task's columns now
+    assert manager.wait(fresh, 60)["status"] == "completed"
+    assert list(manager.results_frame(fresh).columns) == [*jobtasks.COLUMNS, "note"]
+
+
 def test_pause_of_a_queued_job_and_resume_withdrawing_a_pending_pause(make_manager):
     manager = make_manager(max_running=1)
     blocker = manager.create_job("test_counting", config={"n": 400, "delay": 0.005})

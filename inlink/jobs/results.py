@@ -250,11 +250,13 @@ class ResultsWriter:
     """
 
     def __init__(self, results: Path, checkpoints: Path, columns: Sequence[str],
-                 last: Checkpoint | None, durability: str = "crash"):
+                 last: Checkpoint | None, durability: str = "crash", newer: Sequence[str] = ()):
+        """`columns` are the file's; `newer` the columns a newer version of the task writes on top of them (a job
+        created before they existed): accepted in a row and left out of the file, whose lines keep its header's."""
         if durability not in ("crash", "power"):
             raise ValueError(f"durability must be 'crash' or 'power', not {durability!r}")
         self.columns = tuple(columns)
-        self._column_set = set(self.columns)
+        self._column_set = set(self.columns) | set(newer)
         self._sync = durability == "power"
         self.offset = last.offset if last else len(header_bytes(self.columns))
         self.rows_total = last.rows_total if last else 0

@@ -205,10 +205,13 @@ class JobRunner:
         job = self.store.read_job(self.job_id)
         results = self.store.results_path(self.job_id)
         checkpoints = self.store.checkpoints_path(self.job_id)
-        columns = tuple(self.task.result_columns)
+        # the columns the job was created with, its results file's header: a job an older version created, resumed
+        # by a version whose task writes more columns, goes on writing lines its header describes
+        columns = tuple(job.result_columns or self.task.result_columns)
         try:
             last = recover_files(results, checkpoints, columns)
-            writer = ResultsWriter(results, checkpoints, columns, last, self.durability)
+            writer = ResultsWriter(results, checkpoints, columns, last, self.durability,
+                                   newer=self.task.result_columns)
         except StorageError as exc:
             return self._storage_outcome(exc)
         self.writer = writer
