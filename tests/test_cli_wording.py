@@ -239,7 +239,7 @@ def test_an_unknown_field_of_column_is_a_usage_error_before_the_file_is_read(tmp
     bad = CliRunner().invoke(cli_module.cli, [*name.split(), str(odd), *options, "--column", "Bogus=Main Text 1"])
     assert bad.exit_code == 2, bad.output
     assert ("Invalid value for '--column': 'Bogus=Main Text 1': 'bogus' is not a page field (expected one of url, "
-            "title, h1, description, content, word_count, status_code, content_type, indexability)") in \
+            "title, h1, description, content, word_count, status_code, content_type, indexability, language)") in \
         " ".join(bad.stderr.split())
     assert "Usage: " in bad.stderr and "import:" not in bad.stderr and not (tmp_path / "x.csv").exists()
     run(*name.split(), odd, *options, "--column", "content=Main Text 1", "--column", "canonical=Canon")

@@ -56,7 +56,7 @@ def _analysis_options(func):
         click.option("--column", "columns", multiple=True, metavar="FIELD=HEADER",
                      help="The pages file's column for a field whose header is not recognised, e.g. --column "
                           "'content=Main Text 1' (fields: url, title, h1, description, content, word_count, "
-                          "status_code, content_type, indexability); repeatable."),
+                          "status_code, content_type, indexability, language); repeatable."),
     ]):
         func = option(func)
     return func

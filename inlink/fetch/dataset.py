@@ -24,7 +24,7 @@ if TYPE_CHECKING:   # pandas is imported where a frame is made: a fetch worker t
 
 PAGE_COLUMNS = ("Address", "Status Code", "Status", "Reason", "Content Type", "Indexability",
                 "Indexability Status", "Title 1", "Meta Description 1", "H1-1", "Canonical Link Element 1",
-                "Meta Robots 1", "Redirect URL", "Word Count", "Content", "Body HTML 1")
+                "Meta Robots 1", "Redirect URL", "Language", "Word Count", "Content", "Body HTML 1")
 #: the fetch job's result row: the page columns, the URL asked for, the blocks and the links (JSON)
 RESULT_COLUMNS = ("Requested URL", *PAGE_COLUMNS, "Blocks", "Links")
 NUMERIC_COLUMNS = ("Status Code", "Word Count")   # of RESULT_COLUMNS, the numbers (the rest is text as written)
@@ -118,7 +118,7 @@ def page_row(result: FetchResult, page: ParsedPage | None, site: str | None,
     return {**row, "Indexability": "Indexable" if not indexability else "Non-Indexable",
             "Indexability Status": indexability, "Title 1": page.title, "Meta Description 1": page.description,
             "H1-1": page.h1, "Canonical Link Element 1": page.canonical, "Meta Robots 1": page.meta_robots,
-            "Word Count": len(text.split()), "Content": text, "Body HTML 1": page.body_html,
+            "Language": page.language, "Word Count": len(text.split()), "Content": text, "Body HTML 1": page.body_html,
             "Blocks": json.dumps(page.content.block_tuples(), separators=(",", ":")),
             "Links": json.dumps(links, ensure_ascii=False, separators=(",", ":"))}
 

@@ -55,7 +55,8 @@ _TITLE_SEPARATOR = re.compile(r"(^\s*[-|–—·•:»]\s*|\s[-|–—·•»]\s
 #: <font> tags, one per line, was an "OK" page without a word); with it, 2,048, past which the page is parsed again
 #: flattened (nesting.capped). One parser a thread: its error log says whether the last parse stopped there.
 _PARSERS = threading.local()
-_text_content = lxml.etree.XPath("string()")   # lxml.html's text_content(): the element's text, its tail left out
+_text_content = lxml.etree.XPath("string()")
+MAX_LANGUAGE_CHARS = 35   # a language tag's longest useful length (RFC 5646 advises 35): the rest is no tag   # lxml.html's text_content(): the element's text, its tail left out
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class ParsedPage:
     links: list[PageLink] = field(default_factory=list)
     main_rule: str = ""          # which rule found the main content (for reports and the eval)
     refresh: str = ""            # where a <meta http-equiv="refresh"> sends the reader (absolute), "" when none
+    language: str = ""           # the language the page declares (<html lang>), as written; "" when none
 
     @property
     def noindex(self) -> bool:
@@ -107,7 +109,7 @@ def parse_page(html: str, url: str, *, use_rules: bool = True) -> ParsedPage:
     base = _base_url(doc, url)
     page = ParsedPage(title=_text(doc.find(".//title")), description=_meta(doc, "description"),
                       meta_robots=_robots_directives(doc),
-                      refresh=_refresh(doc, base, url))
+                      refresh=_refresh(doc, base, url), language=_language(doc))
     page.canonical, *page.other_canonicals = _canonicals(doc, base) or [""]
     page.ignored_canonicals = _ignored_canonicals(doc, base)
     for permalink in _permalinks(doc):
@@ -194,6 +196,19 @@ def _metas(doc, name: str):
             content = _SPACE.sub(" ", meta.get("content") or "").strip()
             if content:
                 yield content
+
+
+def _language(doc) -> str:
+    """The language the page declares: its <html lang> (or xml:lang), else a <meta http-equiv="content-language">
+    (an old page's way; its first tag when it lists several), as written ("en-US"): the importer reads it
+    (site/languages.py), so a site in several languages gets links within each."""
+    declared = (doc.get("lang") or doc.get("xml:lang") or "").strip() if doc.tag == "html" else ""
+    if declared:
+        return declared[:MAX_LANGUAGE_CHARS]
+    for meta in doc.iter("meta"):
+        if (meta.get("http-equiv") or "").strip().lower() == "content-language":
+            return (meta.get("content") or "").split(",")[0].strip()[:MAX_LANGUAGE_CHARS]
+    return ""
 
 
 def _robots_directives(doc) -> str:

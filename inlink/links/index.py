@@ -18,6 +18,7 @@ from inlink.links.changelog import changelog_pages
 from inlink.links.dictionary import AnchorDictionary, ProseMentions, inbound_anchor_texts, linked_spellings
 from inlink.links.joined import KeptMatches
 from inlink.links.matcher import PhraseMatcher
+from inlink.links.languages import same_language
 from inlink.links.confidence import (
     DEFAULT_MIN_CONFIDENCE,
     HIGH_CONFIDENCE,
@@ -111,6 +112,8 @@ class LinkIndex:
     anchor_marks: dict | None = None        # page -> the sentence or clause marks ("Stability: 2") the site's own
                                             # anchors for it hold (placement.breaks_between_words), when links given
     linked: dict | None = None              # page -> its existing links' anchors (linked_text.page_anchors)
+    language: np.ndarray | None = None      # per page: its language's number, -1 unknown; None: one language
+                                            # (links stay within a language: mentions.same_language)
 
     def __getstate__(self) -> dict:
         # the matcher is saved: its arrays pickle in milliseconds, and rebuilding it from the phrases took a
@@ -253,7 +256,10 @@ def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[st
     k = max(NEIGHBOURS, config.candidates_per_page)
     terms_per_page = max(NEIGHBOUR_TERMS, NEIGHBOUR_NONZEROS // max(1, len(urls)))
     blocks.settle()   # a finished blocks child leaves its core to the neighbours' search
+    language = _language_codes(pages)
     neighbours, sims = top_k_similar(prune_rows(model.matrix, terms_per_page), k, is_target)
+    if language is not None:
+        neighbours, sims = _within_language(neighbours, sims, language)
     url_pos = {u: i for i, u in enumerate(urls)}
     link_rows = _known_links(site.links, url_pos)
     page_blocks, declarations = blocks.take(keywords_at, is_target)   # a target's declared names name it
@@ -290,11 +296,33 @@ def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[st
                      code_spans=_spans(pages, "code_spans"), placeholder_spans=_spans(pages, "placeholder_spans"),
                      term_keys=term_keys, member_keys=member_keys, numbers=numbers,
                      anchor_marks=anchor_marks(link_rows),
-                     linked=page_anchors(_page_anchors(site.links, getattr(site, "linked_text", None), url_pos)))
+                     linked=page_anchors(_page_anchors(site.links, getattr(site, "linked_text", None), url_pos)),
+                     language=language)
     if kept is not None:
         index.derived[KEPT_MATCHES] = kept
     index.derived["quotes_titles"] = quotes
     return index
+
+
+def _language_codes(pages) -> np.ndarray | None:
+    """Each page's language as a number (-1 unknown), from the import's "language" column (site/languages.py);
+    None when the pages are in one language or none is known: every page may link to every other."""
+    if "language" not in pages.columns:
+        return None
+    values = [value if isinstance(value, str) else "" for value in pages["language"].tolist()]
+    names, codes = np.unique(np.array(values, dtype=object), return_inverse=True)
+    if sum(1 for name in names if name) < 2:
+        return None
+    return np.where(np.array(values, dtype=object) == "", -1, codes).astype(np.int32)
+
+
+def _within_language(neighbours: np.ndarray, sims: np.ndarray, language: np.ndarray):
+    """The TF-IDF neighbours with those in another language dropped (-1, as a missing neighbour): a translation
+    shares its code and names with the original, so it is often among a page's nearest, and never a target."""
+    other = (neighbours >= 0) & ~same_language(language, np.arange(len(neighbours))[:, None], neighbours)
+    order = np.argsort(other, axis=1, kind="stable")   # the kept first, in their order; the missing last
+    return (np.take_along_axis(np.where(other, -1, neighbours), order, axis=1),
+            np.take_along_axis(np.where(other, 0, sims), order, axis=1))
 
 
 def _opening_headings(pages, texts: list[str], h1s: list[str]) -> list[str]:

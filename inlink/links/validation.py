@@ -7,6 +7,7 @@ the contract test holds both engines to anchor_placement.
 from __future__ import annotations
 
 from inlink.links.index import LinkIndex, page_prose, under_inbound_cap
+from inlink.links.languages import same_language
 from inlink.links.linked_text import overlaps_linked
 from inlink.links.naming import declared_in_term
 from inlink.links.notation import (in_key_combination, in_menu_path, in_path, in_template_code, is_code_span,
@@ -36,6 +37,8 @@ def validate_suggestion(index: LinkIndex, source: str, destination: str, anchor:
         return "a page cannot link to itself"
     if not index.is_target[d]:
         return f"the target page {destination} is not indexable or is excluded"
+    if not same_language(index.language, s, d):
+        return "the target page is in another language than the source page"
     if (s, d) in index.existing:
         return "the source page already links to the target"
     if not under_inbound_cap(index, d):

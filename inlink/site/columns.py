@@ -13,7 +13,7 @@ from inlink.site.errors import SiteDataError
 from inlink.wording import clipped
 
 PAGE_FIELDS = ("url", "title", "h1", "description", "content", "word_count",
-               "status_code", "content_type", "indexability")
+               "status_code", "content_type", "indexability", "language")
 TEXT_FIELDS = ("title", "h1", "description", "content")
 
 # The same headers as a crawler set to German, French, Spanish, Italian, Dutch or Portuguese writes them (header_key()
@@ -38,6 +38,7 @@ LOCAL: dict[str, tuple[str, ...]] = {
     "destination": ("ziel", "zielurl", "destino", "destinazione", "bestemming"),
     "anchor": ("ankertext", "texteancre", "textedancrage", "textodeanclaje", "textodelancla", "testodiancoraggio",
                "ankertekst", "textoancora", "textodaancora"),
+    "language": ("sprache", "langue", "idioma", "lingua", "taal"),
     "type": ("typ", "tipo"),
     "position": ("linkposition", "positiondulien", "posicion", "posiciondelenlace", "posizione", "posicao"),
 }
@@ -63,6 +64,9 @@ PAGE_SYNONYMS: dict[str, tuple[str, ...]] = {
     "indexability": ("indexability", "indexable", "isindexable", "isindexablepage", *LOCAL["indexability"]),
     "indexability_status": ("indexabilitystatus", "metarobots1", "metarobots", "robotsmeta", "metarobotstag",
                             "xrobotstag1", "xrobotstag"),
+    # the page's declared language (Screaming Frog's "Language": its <html lang>); languages.py
+    "language": ("language", "lang", "htmllang", "language1", "pagelanguage", "contentlanguage", "locale",
+                 "inlanguage", *LOCAL["language"]),
     "redirect_url": ("redirecturl", "redirecturi", "redirecttarget", "redirectsto"),
     "canonical": ("canonicallinkelement1", "canonicalurl", "canonical", "canonicallink", "canonical1",
                   "canonicaltag"),

@@ -18,6 +18,7 @@ from inlink.site.columns import (EXTRACTION_HEADER, PAGE_FIELDS, TEXT_FIELDS,
                                  extraction_headers, header_key, header_list, holds_links, holds_pages,
                                  resolve_page_columns)
 from inlink.site.heap import HeapTrimmer
+from inlink.site.languages import language_counts, language_line, page_languages
 from inlink.site.report import Drops, ImportReport, examples
 from inlink.site.scope import host_scope
 from inlink.site.errors import SiteDataError
@@ -74,6 +75,10 @@ def load_pages_and_redirects(source, filename=None, column_map=None, sheet=None,
     pages["excluded_reason"] = _join_reasons(pages["excluded_reason"], other_host)
     report.warnings.extend(warnings)
     pages = _merge_duplicate_pages(pages, report)
+    pages["language"] = page_languages(pages["url"], pages["language"])
+    report.languages = language_counts(pages["language"])
+    if report.languages:
+        report.warnings.append(language_line(report.languages))
     pages["excluded_reason"] = _copies_left_out(pages)
     pages["is_target"] = pages["excluded_reason"] == ""
     if not _any_named(pages):

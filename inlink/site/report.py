@@ -41,6 +41,7 @@ class ImportReport:
     text_column: str = ""       # the header the body text came from ("" when the file has none)
     hosts: list[str] = field(default_factory=list)   # the hosts analysed (see scope.py)
     links_file: str = ""
+    languages: dict = field(default_factory=dict)   # {language: pages} of a site in several (languages.py)
 
     def as_dict(self, max_items: int | None = None) -> dict:
         """Plain data (JSON-ready). ``max_items`` cuts each list, for job metadata that is re-read often:
