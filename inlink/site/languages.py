@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from urllib.parse import urlsplit
+from functools import lru_cache
 
 import pandas as pd
 from babel import Locale, UnknownLocaleError
@@ -33,6 +33,9 @@ NO_FOLDER = "/"   # on a site laid out in language folders, a page in none (the 
 #: A URL folder that may name a language: a two-letter code, optionally a region, a script or a UN area
 #: ("de", "pt-br", "zh_hans", "es-419"). Three-letter codes are left out: real folders ("new", "bas", "lag") are
 #: CLDR languages too, and sites write their language folders with two letters.
+#: a normalised page URL's host, first path segment and the rest of its path (query and fragment dropped)
+_URL_PARTS = re.compile(r"[^:]*://([^/?#]*)/?([^/?#]*)/?([^?#]*)")
+_NO_PARTS = re.match(r"()()()", "")
 _FOLDER_TAG = re.compile(r"[a-z]{2}(?:[-_](?:[a-z]{2}|[a-z]{4}|\d{3}))?")
 
 
@@ -60,6 +63,7 @@ def language_line(languages: dict[str, int]) -> str:
             "language.")
 
 
+@lru_cache(maxsize=4096)   # a site writes a few tags on thousands of pages
 def _tag(value, folder: bool = False) -> str:
     """`value` as a lower-case language tag ("en-us", "zh-hans-cn"), or "" when it is none. A folder must be
     the code itself: "in" (babel: Indonesian's old code) is a folder for India."""
@@ -79,11 +83,10 @@ def _url_folders(urls: list[str]) -> list[str] | None:
     """Each URL's language folder's tag ("" for a URL in none), or None when the site is not laid out so."""
     keys, rests = [], []
     for url in urls:
-        parts = urlsplit(url)
-        first, _, rest = parts.path.lstrip("/").partition("/")
-        tag = _tag(first, folder=True) if _FOLDER_TAG.fullmatch(first.lower()) else UNKNOWN
+        host, first, rest = (_URL_PARTS.match(url) or _NO_PARTS).groups()
+        tag = _tag(first.lower(), folder=True) if _FOLDER_TAG.fullmatch(first.lower()) else UNKNOWN
         keys.append(tag)
-        rests.append((parts.netloc, rest if tag else parts.path.lstrip("/")))
+        rests.append((host, rest if tag else f"{first}/{rest}".strip("/")))
     return keys if _folders_are_languages(keys, rests) else None
 
 
