@@ -10,7 +10,7 @@ from test_analyzer_rules import NO_FLOOR
 
 from inlink.fetch.extract import parse_page
 from inlink.links.suggest import analyze_page, build_index, validate_suggestion
-from inlink.site.languages import NO_FOLDER, language_counts, page_languages
+from inlink.site.languages import NO_MARK, language_counts, page_languages
 from inlink.site.load import load_pages, load_site
 
 pytest_plugins = ("fetch_fixtures",)   # the served site: fixture `site`
@@ -25,7 +25,7 @@ def _languages(urls: list[str], declared: list[str] | None = None) -> list[str]:
 def test_language_folders_of_a_translated_site_give_each_page_its_language():
     # a page under two languages (/about, /de/about): the folders are languages, the rest is the main language
     assert _languages([SITE, SITE + "about", SITE + "de/", SITE + "de/about", SITE + "de/kontakt"]) \
-        == [NO_FOLDER, NO_FOLDER, "de", "de", "de"]
+        == [NO_MARK, NO_MARK, "de", "de", "de"]
     # the home pages of two language folders, slugs translated
     assert _languages([SITE + "pt-br/", SITE + "fr/", SITE + "pt-br/sobre", SITE + "fr/a-propos"]) \
         == ["pt", "fr", "pt", "fr"]   # Brazil's the site's one Portuguese: Portuguese
@@ -33,11 +33,23 @@ def test_language_folders_of_a_translated_site_give_each_page_its_language():
     assert _languages([SITE + "about", SITE + "de/about", SITE + "shop"], ["en", "", ""]) == ["en", "de", "en"]
 
 
+def test_a_language_marked_in_the_file_name_or_the_query_is_read_so_too():
+    debian = "https://www.debian.org/"
+    assert _languages([debian + "index.en.html", debian + "index.de.html", debian + "intro/about.de.html"]) \
+        == ["en", "de", "de"]
+    apache = "https://httpd.apache.org/docs/2.4/"
+    assert _languages([apache + "bind.html.en", apache + "bind.html.fr", apache + "mod/core.html"]) \
+        == ["en", "fr", NO_MARK]
+    assert _languages([SITE + "shop?lang=de", SITE + "shop", SITE + "cart?hl=pt-BR&step=2"]) == ["de", NO_MARK, "pt"]
+    # a source file's page is no language: "setup.py" and "parser.ts" stand alone
+    assert _languages([SITE + "setup.py.html", SITE + "parser.ts.html", SITE + "index.html"]) == ["", "", ""]
+
+
 def test_folders_named_like_languages_are_no_languages_unless_the_site_is_translated():
     assert _languages([SITE + "en/install", SITE + "en/usage"]) == ["", ""]            # one language's folder
     assert _languages([SITE + "it/jobs", SITE + "id/123", SITE + "faq"]) == ["", "", ""]   # IT, ids: no translation
     assert _languages([SITE + "js/app", SITE + "ui/app"]) == ["", ""]                   # no language codes
-    assert _languages([SITE + "in/app", SITE + "de/app", SITE + "fr/app"]) == [NO_FOLDER, "de", "fr"]   # India
+    assert _languages([SITE + "in/app", SITE + "de/app", SITE + "fr/app"]) == [NO_MARK, "de", "fr"]   # India
     assert _languages([SITE + "3.11/library/json.html", SITE + "3.12/library/json.html"]) == ["", ""]
 
 
