@@ -29,6 +29,10 @@ def test_language_folders_of_a_translated_site_give_each_page_its_language():
     # the home pages of two language folders, slugs translated
     assert _languages([SITE + "pt-br/", SITE + "fr/", SITE + "pt-br/sobre", SITE + "fr/a-propos"]) \
         == ["pt", "fr", "pt", "fr"]   # Brazil's the site's one Portuguese: Portuguese
+    # a language folder deeper in the path, as a versioned manual has it
+    manual = SITE + "docs/2.4/"
+    assert _languages([manual + "de/bind.html", manual + "fr/bind.html", manual + "fr/mod/core.html", manual + "de",
+                       manual + "images/x.html"]) == ["de", "fr", "fr", "de", NO_MARK]
     # the main language is the one its pages declare, when they do
     assert _languages([SITE + "about", SITE + "de/about", SITE + "shop"], ["en", "", ""]) == ["en", "de", "en"]
 
@@ -47,6 +51,7 @@ def test_a_language_marked_in_the_file_name_or_the_query_is_read_so_too():
 
 def test_folders_named_like_languages_are_no_languages_unless_the_site_is_translated():
     assert _languages([SITE + "en/install", SITE + "en/usage"]) == ["", ""]            # one language's folder
+    assert _languages([SITE, SITE + "de", SITE + "de/kontakt"]) == ["", "", ""]   # a home beside the site's: no proof
     assert _languages([SITE + "it/jobs", SITE + "id/123", SITE + "faq"]) == ["", "", ""]   # IT, ids: no translation
     assert _languages([SITE + "js/app", SITE + "ui/app"]) == ["", ""]                   # no language codes
     assert _languages([SITE + "in/app", SITE + "de/app", SITE + "fr/app"]) == [NO_MARK, "de", "fr"]   # India

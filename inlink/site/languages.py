@@ -35,9 +35,14 @@ NO_MARK = "/"   # on a site that marks languages in its URLs, a page with no mar
 #: "es-419"). Three-letter codes are left out: real folders ("new", "bas", "lag") are CLDR languages too, and sites
 #: mark their languages with two letters.
 _TAG = r"[a-z]{2}(?:[-_](?:[a-z]{2}|[a-z]{4}|\d{3}))?"
-#: where a page URL may mark its language: the mark as group "tag", and the URL without it as "before" + "after"
-_MARKS = (re.compile(rf"(?P<before>[^:]*://[^/?#]*/)(?P<tag>{_TAG})(?:/(?P<after>[^#]*))?", re.IGNORECASE),
-          re.compile(rf"(?P<before>[^?#]*/[^/?#]+)\.(?P<tag>{_TAG})(?P<after>\.html?(?:\?[^#]*)?)", re.IGNORECASE),
+_FOLDER = re.compile(_TAG, re.IGNORECASE)
+#: a URL that may mark a language somewhere (a quick look before the parts are read: most URLs do not)
+_MAY_MARK = re.compile(rf"(?:/|\.)(?:{_TAG})(?:[/.?#]|$)|[?&](?:lang|language|hl|locale)=", re.IGNORECASE)
+#: a page URL's parts: everything up to its path, its path's folders and the rest
+_URL_PATH = re.compile(r"(?P<site>[^:]*://[^/?#]*/)(?P<path>[^?#]*)(?P<rest>.*)")
+#: where a page URL's file name or query may mark its language: the mark as group "tag", and the URL without it as
+#: "before" + "after"
+_MARKS = (re.compile(rf"(?P<before>[^?#]*/[^/?#]+)\.(?P<tag>{_TAG})(?P<after>\.html?(?:\?[^#]*)?)", re.IGNORECASE),
           re.compile(rf"(?P<before>[^?#]*\.html?)\.(?P<tag>{_TAG})(?P<after>(?:\?[^#]*)?)", re.IGNORECASE),
           re.compile(rf"(?P<before>[^?#]*)\?(?:[^#]*&)?(?:lang|language|hl|locale)=(?P<tag>{_TAG})"
                      r"(?:&[^#]*)?(?P<after>)", re.IGNORECASE))
@@ -85,23 +90,31 @@ def _tag(value, in_url: bool = False) -> str:
 
 def _url_marks(urls: list[str]) -> list[str] | None:
     """Each URL's language mark's tag ("" for a URL with none), or None when the site marks no languages so."""
-    marks, rests = [], []
-    for url in urls:
-        tag, rest = _url_mark(url)
-        marks.append(tag)
-        rests.append(rest)
-    return marks if _marks_are_languages(marks, rests) else None
+    found = [_url_mark(url) for url in urls]
+    return [tag for tag, _, _ in found] if _marks_are_languages(found) else None
 
 
-def _url_mark(url: str) -> tuple[str, str]:
-    """(the language tag a URL marks, "" when none; the URL without the mark, for finding its translations)."""
+def _url_mark(url: str) -> tuple[str, str, bool]:
+    """(the language tag a URL marks, "" when none; the URL without the mark, for finding its translations; whether
+    the URL is a language folder's own page, "/docs/de"). A folder at any depth marks it ("/en/3.2/",
+    "/docs/2.4/de/"), the first that is a language; else its file name or its query."""
+    if not _MAY_MARK.search(url):
+        return UNKNOWN, url, False
+    parts = _URL_PATH.fullmatch(url)
+    if parts:
+        folders = parts["path"].split("/")
+        for at, folder in enumerate(folders):
+            tag = _tag(folder.lower(), in_url=True) if _FOLDER.fullmatch(folder) else UNKNOWN
+            if tag:
+                kept = "/".join(folders[:at] + folders[at + 1:])
+                return tag, parts["site"] + kept + parts["rest"], at == len(folders) - 1
     for mark in _MARKS:
         found = mark.fullmatch(url)
         if found:
             tag = _tag(found["tag"].lower(), in_url=True)
             if tag:
-                return tag, found["before"] + (found["after"] or "")
-    return UNKNOWN, url.rstrip("/")
+                return tag, found["before"] + (found["after"] or ""), False
+    return UNKNOWN, url, False
 
 
 def _main_language(tags: list[str], marks: list[str]) -> str:
@@ -110,18 +123,21 @@ def _main_language(tags: list[str], marks: list[str]) -> str:
     return declared.most_common(1)[0][0] if declared else NO_MARK
 
 
-def _marks_are_languages(marks: list[str], rests: list[str]) -> bool:
+def _marks_are_languages(found: list[tuple[str, str, bool]]) -> bool:
     """Whether the URLs' language marks are the site's languages, not words that happen to look so ("/it/" for an
-    IT department, "/id/123"): the site shows a page translated -- one URL under two marks (/de/install and
-    /fr/install, or /install and /de/install; index.en.html and index.de.html) -- or the home pages of two
-    language folders."""
-    if not any(marks):
+    IT department, "/id/123"): the site shows a page translated, one URL under two marks (/de/install and
+    /fr/install, or /install and /de/install; index.en.html and index.de.html; the homes of two language folders,
+    /de and /fr, but not a language folder's home beside the site's: every site has a home)."""
+    if not any(tag for tag, _, _ in found):
         return False
-    marks_of: dict[str, set] = defaultdict(set)
-    for mark, rest in zip(marks, rests):
-        marks_of[rest.rstrip("/")].add(mark)
-    homes = {mark for mark, rest in zip(marks, rests) if mark and rest.count("/") <= 3 and rest.endswith("/")}
-    return len(homes) > 1 or any(len(found) > 1 for rest, found in marks_of.items() if rest.count("/") > 2)
+    versions: dict[str, set] = defaultdict(set)
+    for tag, rest, home in found:
+        versions[rest.rstrip("/")].add((tag, home))
+    for marked in versions.values():
+        tags = {tag for tag, _ in marked if tag}
+        if len(tags) > 1 or (tags and ("", False) in marked and any(tag and not home for tag, home in marked)):
+            return True
+    return False
 
 
 def _merged_variants(tags: list[str]) -> list[str]:
