@@ -151,3 +151,32 @@ def test_a_fetched_site_in_two_languages_is_read_with_each_pages_language(site, 
     index = build_index(load_site(pages), NO_FLOOR)
     assert site.url("kiln/glasur.html") in {r["Destination"] for r in analyze_page(index, site.url("kiln/brennen.html"))}
     assert not analyze_page(index, site.url("kiln/firing.html"))
+
+
+def test_a_small_languages_everyday_words_are_no_topic_nor_anchor(tmp_path):
+    """Four German pages among forty English ones: "die", "der" and "und" stand on every German page yet on a tenth
+    of the site, so they looked distinctive ("Both pages are about die, der and und"). Within their language they
+    are everyday words: no shared topic and no shared-term anchor."""
+    german = [("Glasur", "Die Glasur der Vase und die Farbe der Schale"), ("Brennen", "Die Hitze der Brennkammer und "
+              "die Kegel"), ("Ton", "Die Masse der Tonerde und die Körnung"), ("Drehen", "Die Scheibe der Werkstatt "
+              "und die Hände")]
+    rows = [{"Address": f"{SITE}de/{title.lower()}", "Title 1": title, "H1-1": title, "Language": "de",
+             "Content": f"{text}. {text.lower()}, die der und."} for title, text in german]
+    rows += [{"Address": f"{SITE}en/page-{i}", "Title 1": f"Kiln note {i}", "H1-1": f"Kiln note {i}", "Language": "en",
+              "Content": f"Kiln note {i} tells of cones, shelves and the firing log number {i}. {FILLER}"}
+             for i in range(40)]
+    path = tmp_path / "pages.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    index = build_index(load_site(path), NO_FLOOR)
+    column = {str(term): at for at, term in enumerate(index.model.terms)}
+    assert all(not index.shareable_terms[column[word]] for word in ("die", "der", "und"))
+    reasons = [r["Reason"] for page in ("glasur", "brennen", "ton", "drehen")
+               for r in analyze_page(index, f"{SITE}de/{page}")]
+    assert not any(word in reason.split("about ", 1)[-1].split(" (")[0].replace(",", " ").split()
+                   for reason in reasons for word in ("die", "der", "und"))
+    pd.DataFrame(rows).drop(columns=["Language"]).assign(Address=lambda f: f["Address"].str.replace("/de/", "/"))\
+        .to_csv(path, index=False)
+    one_pool = build_index(load_site(path), NO_FLOOR)   # one language as far as anyone knows: they are rare words
+    assert one_pool.language is None
+    column = {str(term): at for at, term in enumerate(one_pool.model.terms)}
+    assert all(one_pool.shareable_terms[column[word]] for word in ("die", "der", "und"))

@@ -18,7 +18,7 @@ from inlink.links.changelog import changelog_pages
 from inlink.links.dictionary import AnchorDictionary, ProseMentions, inbound_anchor_texts, linked_spellings
 from inlink.links.joined import KeptMatches
 from inlink.links.matcher import PhraseMatcher
-from inlink.links.languages import same_language
+from inlink.links.languages import common_in_a_language, same_language
 from inlink.links.confidence import (
     DEFAULT_MIN_CONFIDENCE,
     HIGH_CONFIDENCE,
@@ -252,11 +252,11 @@ def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[st
     kept = KeptMatches.for_site(texts)   # token offsets and phrase occurrences for the pages step (not saved)
     page_tokens, keywords_at = SiteTokens.build_watching(texts, frozenset(KEYWORDS),
                                                          keep_offsets=kept.keep_offsets if kept else None)
+    language = _language_codes(pages)
     model = build_tfidf(page_tokens, [f"{t} {h}" for t, h in zip(cleaned, h1s)])
     k = max(NEIGHBOURS, config.candidates_per_page)
     terms_per_page = max(NEIGHBOUR_TERMS, NEIGHBOUR_NONZEROS // max(1, len(urls)))
     blocks.settle()   # a finished blocks child leaves its core to the neighbours' search
-    language = _language_codes(pages)
     neighbours, sims = top_k_similar(prune_rows(model.matrix, terms_per_page), k, is_target)
     if language is not None:
         neighbours, sims = _within_language(neighbours, sims, language)
@@ -285,7 +285,8 @@ def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[st
                      model=model, neighbours=neighbours, neighbour_sims=sims, phrases=phrases,
                      phrase_df=phrase_df, existing=existing,
                      inbound_before=inbound_before, url_pos=url_pos, titles=cleaned, h1s=h1s,
-                     shareable_terms=(model.df < len(urls)) & (model.df <= max(2, SHARED_MAX_DF * len(urls))),
+                     shareable_terms=(model.df < len(urls)) & (model.df <= max(2, SHARED_MAX_DF * len(urls)))
+                     & ~common_in_a_language(model.matrix, language, SHARED_MAX_DF),
                      characteristic_bar=kth_weights(model.matrix, CHARACTERISTIC_TERMS),
                      new_inbound=np.zeros(len(urls), dtype=np.int32), dictionary=dictionary,
                      blocks=page_blocks, own_blocks=blocks.own, tokens=page_tokens, matcher=matcher,
