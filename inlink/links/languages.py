@@ -12,8 +12,12 @@ tiers 1,124 -> 1,052), though the low tier's precision rose 0.32 -> 0.51.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import scipy.sparse as sp
+
+if TYPE_CHECKING:   # a resumed worker's first page imports no scipy (tests/test_resume_state.py)
+    import scipy.sparse as sp
 
 
 def same_language(language: np.ndarray | None, sources, targets) -> np.ndarray:
@@ -25,7 +29,7 @@ def same_language(language: np.ndarray | None, sources, targets) -> np.ndarray:
 
 
 
-def common_in_a_language(matrix: sp.csr_matrix, language: np.ndarray | None, share: float) -> np.ndarray:
+def common_in_a_language(matrix: "sp.csr_matrix", language: np.ndarray | None, share: float) -> np.ndarray:
     """Per term (column of the pages' TF-IDF `matrix`): more than `share` of one language's pages use it (two
     at least), though it is rare site-wide. Such a word is that language's everyday word, distinctive only
     because the language has few of the site's pages: no shared topic of two pages, no anchor ("die", "der",
