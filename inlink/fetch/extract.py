@@ -55,8 +55,8 @@ _TITLE_SEPARATOR = re.compile(r"(^\s*[-|–—·•:»]\s*|\s[-|–—·•»]\s
 #: <font> tags, one per line, was an "OK" page without a word); with it, 2,048, past which the page is parsed again
 #: flattened (nesting.capped). One parser a thread: its error log says whether the last parse stopped there.
 _PARSERS = threading.local()
-_text_content = lxml.etree.XPath("string()")
-MAX_LANGUAGE_CHARS = 35   # a language tag's longest useful length (RFC 5646 advises 35): the rest is no tag   # lxml.html's text_content(): the element's text, its tail left out
+_text_content = lxml.etree.XPath("string()")   # lxml.html's text_content(): the element's text, its tail left out
+MAX_LANGUAGE_CHARS = 35   # a language tag's longest useful length (RFC 5646 advises 35): the rest is no tag
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,7 @@ class LinkIndex:
                                             # anchors for it hold (placement.breaks_between_words), when links given
     linked: dict | None = None              # page -> its existing links' anchors (linked_text.page_anchors)
     language: np.ndarray | None = None      # per page: its language's number, -1 unknown; None: one language
-                                            # (links stay within a language: mentions.same_language)
+                                            # (links stay within a language: languages.same_language)
 
     def __getstate__(self) -> dict:
         # the matcher is saved: its arrays pickle in milliseconds, and rebuilding it from the phrases took a
@@ -310,11 +310,11 @@ def _language_codes(pages) -> np.ndarray | None:
     None when the pages are in one language or none is known: every page may link to every other."""
     if "language" not in pages.columns:
         return None
-    values = [value if isinstance(value, str) else "" for value in pages["language"].tolist()]
-    names, codes = np.unique(np.array(values, dtype=object), return_inverse=True)
+    values = np.array([value if isinstance(value, str) else "" for value in pages["language"].tolist()], dtype=object)
+    names, codes = np.unique(values, return_inverse=True)
     if sum(1 for name in names if name) < 2:
         return None
-    return np.where(np.array(values, dtype=object) == "", -1, codes).astype(np.int32)
+    return np.where(values == "", -1, codes).astype(np.int32)
 
 
 def _within_language(neighbours: np.ndarray, sims: np.ndarray, language: np.ndarray):

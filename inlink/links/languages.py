@@ -28,8 +28,7 @@ def same_language(language: np.ndarray | None, sources, targets) -> np.ndarray:
     return (source_language == target_language) | (source_language < 0) | (target_language < 0)
 
 
-
-def common_in_a_language(matrix: "sp.csr_matrix", language: np.ndarray | None, share: float) -> np.ndarray:
+def common_in_a_language(matrix: sp.csr_matrix, language: np.ndarray | None, share: float) -> np.ndarray:
     """Per term (column of the pages' TF-IDF `matrix`): more than `share` of one language's pages use it (two
     at least), though it is rare site-wide. Such a word is that language's everyday word, distinctive only
     because the language has few of the site's pages: no shared topic of two pages, no anchor ("die", "der",

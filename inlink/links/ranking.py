@@ -144,7 +144,7 @@ def _lesser_declarations(index: LinkIndex, source: int, found, source_row: np.nd
 
 def _one_language(index: LinkIndex, source: int, target: int) -> bool:
     """The target is in the source's language: a translation's page is no sense of a name the page uses."""
-    return index.language is None or bool(same_language(index.language, source, target))
+    return bool(same_language(index.language, source, target))
 
 
 def _sense_weight(index: LinkIndex, target: int, source_row: np.ndarray, cosines: dict[int, float],
