@@ -153,30 +153,36 @@ def test_a_fetched_site_in_two_languages_is_read_with_each_pages_language(site, 
     assert not analyze_page(index, site.url("kiln/firing.html"))
 
 
-def test_a_small_languages_everyday_words_are_no_topic_nor_anchor(tmp_path):
+def test_each_language_is_analysed_as_a_site_of_its_own(tmp_path):
     """Four German pages among forty English ones: "die", "der" and "und" stand on every German page yet on a tenth
-    of the site, so they looked distinctive ("Both pages are about die, der and und"). Within their language they
-    are everyday words: no shared topic and no shared-term anchor."""
+    of the site, so in one pool they looked distinctive ("Both pages are about die, der and und"). Each language is
+    analysed as a site of its own: a German page's rows are the rows of the German pages crawled alone."""
+    from inlink.links.suggest import page_index
+
     german = [("Glasur", "Die Glasur der Vase und die Farbe der Schale"), ("Brennen", "Die Hitze der Brennkammer und "
               "die Kegel"), ("Ton", "Die Masse der Tonerde und die Körnung"), ("Drehen", "Die Scheibe der Werkstatt "
               "und die Hände")]
     rows = [{"Address": f"{SITE}de/{title.lower()}", "Title 1": title, "H1-1": title, "Language": "de",
-             "Content": f"{text}. {text.lower()}, die der und."} for title, text in german]
+             "Content": f"{text}. {text.lower()}, die der und. Die Glasur und das Brennen, der Ton und das Drehen."}
+            for title, text in german]
     rows += [{"Address": f"{SITE}en/page-{i}", "Title 1": f"Kiln note {i}", "H1-1": f"Kiln note {i}", "Language": "en",
               "Content": f"Kiln note {i} tells of cones, shelves and the firing log number {i}. {FILLER}"}
              for i in range(40)]
-    path = tmp_path / "pages.csv"
+    path, alone = tmp_path / "pages.csv", tmp_path / "german.csv"
     pd.DataFrame(rows).to_csv(path, index=False)
-    index = build_index(load_site(path), NO_FLOOR)
-    column = {str(term): at for at, term in enumerate(index.model.terms)}
-    assert all(not index.shareable_terms[column[word]] for word in ("die", "der", "und"))
-    reasons = [r["Reason"] for page in ("glasur", "brennen", "ton", "drehen")
-               for r in analyze_page(index, f"{SITE}de/{page}")]
+    pd.DataFrame(rows[:4]).to_csv(alone, index=False)
+    index, german_site = build_index(load_site(path), NO_FLOOR), build_index(load_site(alone), NO_FLOOR)
+    pages = [f"{SITE}de/{title.lower()}" for title, _ in german]
+    assert page_index(index, pages[0]) is not index and page_index(index, SITE + "en/page-1") is not index
+    got = [analyze_page(index, page) for page in pages]
+    assert got == [analyze_page(german_site, page) for page in pages] and any(got)
+    reasons = [r["Reason"] for page_rows in got for r in page_rows]
     assert not any(word in reason.split("about ", 1)[-1].split(" (")[0].replace(",", " ").split()
                    for reason in reasons for word in ("die", "der", "und"))
+    one_pool = tmp_path / "one_pool.csv"   # one language as far as anyone knows: one site, where they are rare words
     pd.DataFrame(rows).drop(columns=["Language"]).assign(Address=lambda f: f["Address"].str.replace("/de/", "/"))\
-        .to_csv(path, index=False)
-    one_pool = build_index(load_site(path), NO_FLOOR)   # one language as far as anyone knows: they are rare words
-    assert one_pool.language is None
-    column = {str(term): at for at, term in enumerate(one_pool.model.terms)}
-    assert all(one_pool.shareable_terms[column[word]] for word in ("die", "der", "und"))
+        .to_csv(one_pool, index=False)
+    pooled = build_index(load_site(one_pool), NO_FLOOR)
+    assert pooled.language is None and page_index(pooled, SITE + "glasur") is pooled
+    column = {str(term): at for at, term in enumerate(pooled.model.terms)}
+    assert all(pooled.shareable_terms[column[word]] for word in ("die", "der", "und"))

@@ -67,6 +67,7 @@ def _free_span(index: Any, source: str, pick: LinkPick, candidate: Any,
     the first well-placed occurrence; when that overlaps an anchor kept for the page, the first that overlaps none,
     or None. Picks were checked one by one, and two of them ("tomato composting", "composting guide") were kept
     over the same words, which no editor can link twice (the offline engine never overlaps its anchors)."""
+    index = analyzer.page_index(index, source)   # the index the page's candidates were placed with
     s, d = index.url_pos[source], index.url_pos[pick.destination]
     span = candidate.span if candidate.anchor == pick.anchor and candidate.span else \
         analyzer.anchor_placement(index, s, d, pick.anchor)

@@ -18,7 +18,6 @@ from inlink.links.changelog import changelog_pages
 from inlink.links.dictionary import AnchorDictionary, ProseMentions, inbound_anchor_texts, linked_spellings
 from inlink.links.joined import KeptMatches
 from inlink.links.matcher import PhraseMatcher
-from inlink.links.languages import common_in_a_language, same_language
 from inlink.links.confidence import (
     DEFAULT_MIN_CONFIDENCE,
     HIGH_CONFIDENCE,
@@ -113,7 +112,7 @@ class LinkIndex:
                                             # anchors for it hold (placement.breaks_between_words), when links given
     linked: dict | None = None              # page -> its existing links' anchors (linked_text.page_anchors)
     language: np.ndarray | None = None      # per page: its language's number, -1 unknown; None: one language
-                                            # (links stay within a language: languages.same_language)
+    languages: dict | None = None           # language number -> the index its pages are analysed with (page_index)
 
     def __getstate__(self) -> dict:
         # the matcher is saved: its arrays pickle in milliseconds, and rebuilding it from the phrases took a
@@ -228,7 +227,40 @@ def build_index(site, config: AnalysisConfig) -> LinkIndex:
     The cyclic garbage collector is paused meanwhile (inlink.collector): what the build allocates stays alive,
     and each full collection it triggered walked the whole process for nothing."""
     with collector.paused():
-        return _build_index(site, config)
+        index = _build_index(site, config)
+        if index.language is not None:
+            index.languages = {code: _build_index(view, config)
+                               for code, view in _language_sites(site, index.language)}
+        return index
+
+
+def page_index(index: LinkIndex, source_url: str) -> LinkIndex:
+    """The index a page is analysed with: on a site in several languages, its language's own (the language's pages
+    alone, and those of unknown language, as a site of their own: _language_sites), else the site's."""
+    if not index.languages:
+        return index
+    at = index.url_pos.get(source_url)
+    return index.languages.get(int(index.language[at]), index) if at is not None else index
+
+
+def _language_sites(site, language: np.ndarray):
+    """(language number, a site of that language's pages and those of unknown language, with the links they make)
+    for each language of a site in several. Why a site each, not one index with links kept within a language: every
+    figure the engine weighs a phrase by is the site's (how many pages use a word, mention a phrase, declare a
+    name), and in one pool each language's were counted over them all. On the Apache manual in four languages
+    (cold start), the high tier held 394 real links so, 448 with each language its own site."""
+    from types import SimpleNamespace
+
+    for code in range(int(language.max()) + 1):
+        keep = (language == code) | (language < 0)
+        if not keep.any():
+            continue
+        pages = site.pages.loc[keep].reset_index(drop=True).assign(language="")
+        urls = set(pages["url"])
+        links = site.links.loc[site.links["source"].isin(urls)] if site.links is not None else None
+        linked = getattr(site, "linked_text", None)
+        linked = linked.loc[linked["source"].isin(urls)] if linked is not None else None
+        yield code, SimpleNamespace(pages=pages, links=links, report=site.report, linked_text=linked)
 
 
 def _build_index(site, config: AnalysisConfig) -> LinkIndex:
@@ -258,8 +290,6 @@ def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[st
     terms_per_page = max(NEIGHBOUR_TERMS, NEIGHBOUR_NONZEROS // max(1, len(urls)))
     blocks.settle()   # a finished blocks child leaves its core to the neighbours' search
     neighbours, sims = top_k_similar(prune_rows(model.matrix, terms_per_page), k, is_target)
-    if language is not None:
-        neighbours, sims = _within_language(neighbours, sims, language)
     url_pos = {u: i for i, u in enumerate(urls)}
     link_rows = _known_links(site.links, url_pos)
     page_blocks, declarations = blocks.take(keywords_at, is_target)   # a target's declared names name it
@@ -285,8 +315,7 @@ def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[st
                      model=model, neighbours=neighbours, neighbour_sims=sims, phrases=phrases,
                      phrase_df=phrase_df, existing=existing,
                      inbound_before=inbound_before, url_pos=url_pos, titles=cleaned, h1s=h1s,
-                     shareable_terms=(model.df < len(urls)) & (model.df <= max(2, SHARED_MAX_DF * len(urls)))
-                     & ~common_in_a_language(model.matrix, language, SHARED_MAX_DF),
+                     shareable_terms=(model.df < len(urls)) & (model.df <= max(2, SHARED_MAX_DF * len(urls))),
                      characteristic_bar=kth_weights(model.matrix, CHARACTERISTIC_TERMS),
                      new_inbound=np.zeros(len(urls), dtype=np.int32), dictionary=dictionary,
                      blocks=page_blocks, own_blocks=blocks.own, tokens=page_tokens, matcher=matcher,
@@ -315,15 +344,6 @@ def _language_codes(pages) -> np.ndarray | None:
     if sum(1 for name in names if name) < 2:
         return None
     return np.where(values == "", -1, codes).astype(np.int32)
-
-
-def _within_language(neighbours: np.ndarray, sims: np.ndarray, language: np.ndarray):
-    """The TF-IDF neighbours with those in another language dropped (-1, as a missing neighbour): a translation
-    shares its code and names with the original, so it is often among a page's nearest, and never a target."""
-    other = (neighbours >= 0) & ~same_language(language, np.arange(len(neighbours))[:, None], neighbours)
-    order = np.argsort(other, axis=1, kind="stable")   # the kept first, in their order; the missing last
-    return (np.take_along_axis(np.where(other, -1, neighbours), order, axis=1),
-            np.take_along_axis(np.where(other, 0, sims), order, axis=1))
 
 
 def _opening_headings(pages, texts: list[str], h1s: list[str]) -> list[str]:

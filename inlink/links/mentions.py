@@ -18,7 +18,6 @@ from inlink.links.index import KEPT_MATCHES, LinkIndex
 from inlink.links.similarity import top_shared_terms_of_pairs, top_shared_terms_of_rows
 from inlink.links.text import is_acceptable_anchor
 from inlink.links.joined import join_pages, occurrences_of
-from inlink.links.languages import same_language
 from inlink.links.tokens import PageWords
 
 SHARED_PER_TARGET = 3      # shared-term anchors tried per TF-IDF neighbour
@@ -63,9 +62,8 @@ class PageOptions:
 
 
 def linkable(index: LinkIndex, source: int, target: int) -> bool:
-    """A target may receive a new link from source: indexable, not itself, in its language, not already linked."""
-    return bool(index.is_target[target]) and target != source and (source, target) not in index.existing \
-        and bool(same_language(index.language, source, target))
+    """A target may receive a new link from source: indexable, not itself, not already linked."""
+    return bool(index.is_target[target]) and target != source and (source, target) not in index.existing
 
 
 def page_options(index: LinkIndex, source: int, source_row: np.ndarray) -> tuple[PageOptions, PageWords]:
@@ -134,8 +132,7 @@ def _named_targets(index: LinkIndex, sources: np.ndarray, pids: np.ndarray,
     source = sources[position]
     own = np.zeros(len(pids), dtype=bool)
     own[position[(target == source) & _OWN_NAME_CODES[kind]]] = True
-    keep = ~own[position] & index.is_target[target] & (target != source) \
-        & same_language(index.language, source, target)
+    keep = ~own[position] & index.is_target[target] & (target != source)
     if not index.dictionary.known:
         keep &= ~own_declaration(position, target, kind, source, _own_members(index, sources, pids))
     if index.existing:

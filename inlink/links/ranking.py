@@ -16,7 +16,6 @@ import numpy as np
 
 from inlink.links.anchors import KINDS
 from inlink.links.index import LinkIndex
-from inlink.links.languages import same_language
 from inlink.links.link_lists import adjacent_titles, listed_targets
 from inlink.links.mentions import SHARED, PageOptions, page_options
 from inlink.links.naming import numbered_origin, numbered_reaches
@@ -135,16 +134,11 @@ def _lesser_declarations(index: LinkIndex, source: int, found, source_row: np.nd
             lo, hi = int(matcher.target_ptr[phrase]), int(matcher.target_ptr[phrase + 1])
             senses = zip(matcher.target_ids[lo:hi].tolist(), matcher.target_kinds[lo:hi].tolist())
             weights = {t: _sense_weight(index, t, source_row, cosines, entries) for t, kind in senses
-                       if kind == DEFINED_CODE and t != source and index.is_target[t] and _one_language(index, source, t)}
+                       if kind == DEFINED_CODE and t != source and index.is_target[t]}
             top = max(weights.values(), default=0.0)
             likeliest[phrase] = {t for t, weight in weights.items() if weight >= top}
         lesser[row] = target not in likeliest[phrase]
     return lesser
-
-
-def _one_language(index: LinkIndex, source: int, target: int) -> bool:
-    """The target is in the source's language: a translation's page is no sense of a name the page uses."""
-    return bool(same_language(index.language, source, target))
 
 
 def _sense_weight(index: LinkIndex, target: int, source_row: np.ndarray, cosines: dict[int, float],
@@ -177,7 +171,7 @@ def _ambiguities(index: LinkIndex, source: int, phrases: list[int], similarities
     for phrase, similarity, target in zip(phrases, similarities, targets):
         total = totals.get(phrase)
         if total is None:
-            senses = [t for t in index.phrases.phrases[phrase].targets if t != source and _one_language(index, source, t)]
+            senses = [t for t in index.phrases.phrases[phrase].targets if t != source]
             total = totals[phrase] = sum(_sense_weight(index, t, source_row, cosines, entries) for t in senses)
         found.append(math.log(max(1.0, total / max(1e-3, similarity * (1 + entries.get(target, 0))))))
     return found

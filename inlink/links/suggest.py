@@ -26,6 +26,7 @@ from inlink.links.index import (  # noqa: F401  (public API, see docs/architectu
     LinkIndex,
     build_index,
     matches_pattern,
+    page_index,
     page_prose,
     under_inbound_cap,
     unmatched_patterns,
@@ -206,6 +207,7 @@ def fills_list_item(index: LinkIndex, source: int, span: tuple[int, int]) -> boo
 def candidates_for(index: LinkIndex, source_url: str, k: int = 20) -> list[Candidate]:
     """The k best ranked targets for a page, with no floor and no per-page cap (for Gemini to pick from);
     each has the anchor and context the offline engine would use."""
+    index = page_index(index, source_url)
     source = index.url_pos[source_url]
     chosen, source_row = page_choices(index, source, floor=0.0, limit=k)
     rows = _rows(index, source, chosen, source_row)
@@ -232,6 +234,7 @@ def analyze_page(index: LinkIndex, source_url: str) -> list[dict]:
 def page_rows(index: LinkIndex, source_url: str) -> list[dict]:
     """analyze_page without counting its rows: the same rows from any process that holds the index, as long as
     no target has an inbound cap (inbound_capped), the one thing earlier pages change for later ones."""
+    index = page_index(index, source_url)
     source = index.url_pos[source_url]
     if not index.is_source[source]:
         return []
@@ -270,12 +273,15 @@ def _rows_list(rows) -> list[dict]:
 
 
 def record_suggestions(index: LinkIndex, rows) -> None:
-    """Replay committed rows (after a resume) into the inbound counts, as if they had just been analysed."""
+    """Replay committed rows (after a resume) into the inbound counts, as if they had just been analysed: the
+    site's, and on a site in several languages the source's language's too (its caps: page_index)."""
     for row in _rows_list(rows):
-        target = index.url_pos.get(str(row.get("Destination")))
-        if target is not None:
-            index.new_inbound[target] += 1
-        index.analysed.add(str(row.get("Source")))
+        source = str(row.get("Source"))
+        for counted in {id(one): one for one in (index, page_index(index, source))}.values():
+            target = counted.url_pos.get(str(row.get("Destination")))
+            if target is not None:
+                counted.new_inbound[target] += 1
+            counted.analysed.add(source)
 
 
 def summarize(index: LinkIndex, rows) -> dict:

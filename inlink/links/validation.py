@@ -6,7 +6,7 @@ the contract test holds both engines to anchor_placement.
 """
 from __future__ import annotations
 
-from inlink.links.index import LinkIndex, page_prose, under_inbound_cap
+from inlink.links.index import LinkIndex, page_index, page_prose, under_inbound_cap
 from inlink.links.languages import same_language
 from inlink.links.linked_text import overlaps_linked
 from inlink.links.naming import declared_in_term
@@ -39,6 +39,9 @@ def validate_suggestion(index: LinkIndex, source: str, destination: str, anchor:
         return f"the target page {destination} is not indexable or is excluded"
     if not same_language(index.language, s, d):
         return "the target page is in another language than the source page"
+    own = page_index(index, source)
+    if own is not index:   # a site in several languages: the rest as the source's language's own index reads it
+        return validate_suggestion(own, source, destination, anchor)
     if (s, d) in index.existing:
         return "the source page already links to the target"
     if not under_inbound_cap(index, d):
