@@ -186,3 +186,21 @@ def test_each_language_is_analysed_as_a_site_of_its_own(tmp_path):
     assert pooled.language is None and page_index(pooled, SITE + "glasur") is pooled
     column = {str(term): at for at, term in enumerate(pooled.model.terms)}
     assert all(pooled.shareable_terms[column[word]] for word in ("die", "der", "und"))
+
+
+def test_the_inbound_cap_holds_on_a_site_in_several_languages(tmp_path):
+    """Each language's pages are analysed with their own index; a target's cap counts every row it receives."""
+    from collections import Counter
+
+    from inlink.links.suggest import AnalysisConfig
+    rows = [{"Address": f"{SITE}{language}/{page}", "Title 1": title, "H1-1": title, "Language": language,
+             "Content": f"{text} {FILLER}"}
+            for language, words in (("en", ("Glaze", "Firing", "Kiln")), ("de", ("Glasur", "Brennen", "Ofen")))
+            for page, title, text in [(f"p{i}", f"{words[i]} notes", " ".join(f"See {w} notes." for w in words))
+                                      for i in range(3)]]
+    path = tmp_path / "pages.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    index = build_index(load_site(path), AnalysisConfig(min_confidence=0.0, max_inbound_per_target=1))
+    got = [r for row in rows for r in analyze_page(index, row["Address"])]
+    assert got and max(Counter(r["Destination"] for r in got).values()) == 1
+    assert all(r["Source"].split("/")[3] == r["Destination"].split("/")[3] for r in got)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable
+from types import SimpleNamespace
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -249,8 +250,6 @@ def _language_sites(site, language: np.ndarray):
     figure the engine weighs a phrase by is the site's (how many pages use a word, mention a phrase, declare a
     name), and in one pool each language's were counted over them all. On the Apache manual in four languages
     (cold start), the high tier held 394 real links so, 448 with each language its own site."""
-    from types import SimpleNamespace
-
     for code in range(int(language.max()) + 1):
         keep = (language == code) | (language < 0)
         if not keep.any():

@@ -277,7 +277,8 @@ def record_suggestions(index: LinkIndex, rows) -> None:
     site's, and on a site in several languages the source's language's too (its caps: page_index)."""
     for row in _rows_list(rows):
         source = str(row.get("Source"))
-        for counted in {id(one): one for one in (index, page_index(index, source))}.values():
+        own = page_index(index, source)
+        for counted in (index,) if own is index else (index, own):
             target = counted.url_pos.get(str(row.get("Destination")))
             if target is not None:
                 counted.new_inbound[target] += 1
