@@ -283,7 +283,6 @@ def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[st
     kept = KeptMatches.for_site(texts)   # token offsets and phrase occurrences for the pages step (not saved)
     page_tokens, keywords_at = SiteTokens.build_watching(texts, frozenset(KEYWORDS),
                                                          keep_offsets=kept.keep_offsets if kept else None)
-    language = _language_codes(pages)
     model = build_tfidf(page_tokens, [f"{t} {h}" for t, h in zip(cleaned, h1s)])
     k = max(NEIGHBOURS, config.candidates_per_page)
     terms_per_page = max(NEIGHBOUR_TERMS, NEIGHBOUR_NONZEROS // max(1, len(urls)))
@@ -326,7 +325,7 @@ def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[st
                      term_keys=term_keys, member_keys=member_keys, numbers=numbers,
                      anchor_marks=anchor_marks(link_rows),
                      linked=page_anchors(_page_anchors(site.links, getattr(site, "linked_text", None), url_pos)),
-                     language=language)
+                     language=_language_codes(pages))
     if kept is not None:
         index.derived[KEPT_MATCHES] = kept
     index.derived["quotes_titles"] = quotes
