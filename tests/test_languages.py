@@ -204,3 +204,23 @@ def test_the_inbound_cap_holds_on_a_site_in_several_languages(tmp_path):
     got = [r for row in rows for r in analyze_page(index, row["Address"])]
     assert got and max(Counter(r["Destination"] for r in got).values()) == 1
     assert all(r["Source"].split("/")[3] == r["Destination"].split("/")[3] for r in got)
+
+
+def test_rows_from_pages_of_unknown_language_count_towards_the_caps_of_each_language(tmp_path):
+    """A page that declares no language is analysed with the site's index and may link into any language; its rows
+    count towards a target's cap in the index the target's own language's pages are analysed with, too."""
+    from collections import Counter
+
+    from inlink.links.suggest import AnalysisConfig
+    rows = [{"Address": f"{SITE}{word.lower()}", "Title 1": f"{word} notes", "H1-1": f"{word} notes",
+             "Language": language, "Content": " ".join(f"See {w} notes." for w in words) + f" {FILLER}"}
+            for language, words in (("en", ("Glaze", "Firing", "Kiln")), ("de", ("Glasur", "Brennen", "Ofen")))
+            for word in words]
+    unknown = [{"Address": f"{SITE}misc-{i}", "Title 1": f"Misc {i}", "H1-1": f"Misc {i}", "Language": "",
+                "Content": f"See Glaze notes. See Firing notes. See Kiln notes. {FILLER}"} for i in range(3)]
+    path = tmp_path / "pages.csv"
+    pd.DataFrame(rows + unknown).to_csv(path, index=False)
+    index = build_index(load_site(path), AnalysisConfig(min_confidence=0.0, max_inbound_per_target=1))
+    got = [r for row in unknown + rows for r in analyze_page(index, row["Address"])]   # the unknown pages first
+    assert {r["Destination"] for r in got if "misc" in r["Source"]} == {SITE + w for w in ("glaze", "firing", "kiln")}
+    assert max(Counter(r["Destination"] for r in got).values()) == 1

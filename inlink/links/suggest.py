@@ -273,16 +273,20 @@ def _rows_list(rows) -> list[dict]:
 
 
 def record_suggestions(index: LinkIndex, rows) -> None:
-    """Replay committed rows (after a resume) into the inbound counts, as if they had just been analysed: the
-    site's, and on a site in several languages the source's language's too (its caps: page_index)."""
+    """Replay committed rows (after a resume) into the inbound counts, as if they had just been analysed: in the
+    site's index, and on a site in several languages in every language's index that holds the target (its
+    language's; every language's for a target of unknown language), since a page's cap is read in the index it is
+    analysed with (page_index). Counted only in the source's language's, a target took its cap from its
+    language's pages and as many rows again from pages of unknown language, which are analysed with the site's."""
+    counting = (index, *(index.languages or {}).values())
     for row in _rows_list(rows):
-        source = str(row.get("Source"))
-        own = page_index(index, source)
-        for counted in (index,) if own is index else (index, own):
-            target = counted.url_pos.get(str(row.get("Destination")))
+        source, destination = str(row.get("Source")), str(row.get("Destination"))
+        for counted in counting:
+            target = counted.url_pos.get(destination)
             if target is not None:
                 counted.new_inbound[target] += 1
-            counted.analysed.add(source)
+        index.analysed.add(source)
+        page_index(index, source).analysed.add(source)
 
 
 def summarize(index: LinkIndex, rows) -> dict:
