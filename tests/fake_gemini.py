@@ -29,6 +29,7 @@ class Reply:
     delay_s: float = 0.0
     hold_until_in_flight: int = 0   # wait (at most delay_s) until this many requests are in flight
     headers: dict = field(default_factory=dict)   # more response headers (a redirect's Location)
+    trickle_s: float = 0.0          # send the body a byte at a time, this long apart (each read gets its byte in time)
 
 
 @dataclass
@@ -175,6 +176,12 @@ def slow(reply: Reply, delay_s: float) -> Reply:
     return Reply(reply.status, reply.body, delay_s=delay_s)
 
 
+def trickled(reply: Reply, gap_s: float) -> Reply:
+    """The same answer, its headers at once and its body a byte every `gap_s`: no read waits as long as a timeout
+    shorter than `gap_s`, however long the whole body takes."""
+    return Reply(reply.status, reply.body, trickle_s=gap_s)
+
+
 @dataclass
 class FakeGemini:
     """The running fake: `base_url` for the client, `script` to answer with, `received` to inspect."""
@@ -266,11 +273,11 @@ def _handler_for(fake: FakeGemini) -> type[BaseHTTPRequestHandler]:
                 if reply.status == RESET:
                     self._reset()
                 else:
-                    self._send(reply.status, reply.body, reply.headers)
+                    self._send(reply.status, reply.body, reply.headers, reply.trickle_s)
             finally:
                 fake._done()
 
-        def _send(self, status: int, body: dict | str, headers: dict | None = None) -> None:
+        def _send(self, status: int, body: dict | str, headers: dict | None = None, trickle_s: float = 0.0) -> None:
             data = (body if isinstance(body, str) else json.dumps(body)).encode()
             try:
                 self.send_response(status)
@@ -279,7 +286,13 @@ def _handler_for(fake: FakeGemini) -> type[BaseHTTPRequestHandler]:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                if not trickle_s:
+                    self.wfile.write(data)
+                for at in range(len(data) if trickle_s else 0):
+                    self.wfile.write(data[at:at + 1])
+                    self.wfile.flush()
+                    if fake._closing.wait(trickle_s):
+                        return
             except (BrokenPipeError, ConnectionResetError):
                 pass    # the client gave up (timeout test): nothing left to answer
 

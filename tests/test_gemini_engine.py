@@ -8,6 +8,7 @@ import logging
 import re
 import socket
 import threading
+import time
 import traceback
 from types import SimpleNamespace
 
@@ -299,6 +300,24 @@ def test_answers_that_never_come_within_the_timeout_name_the_setting_that_gives_
         engine.suggest(build_site_index(), HOME)
     assert str(caught.value) == ("Gemini failed 2 times in a row (last: no answer within 0.5 s (ReadTimeout; a model "
                                  "that takes longer needs a larger timeout_s in the Gemini settings))")
+
+
+def test_an_answer_sent_a_little_at_a_time_is_given_up_timeout_s_after_its_headers(fake):
+    """httpx's timeout is per read: a server (or a proxy) that sends a byte of the body now and then never tripped
+    it, and the call, the page and its job stayed in flight for as long as the trickle went on. The body must now
+    come whole within timeout_s of the headers; the call is then retried and said like any other timeout."""
+    engine = engine_for(fake, fg.trickled(fg.suggestions((WATER, "watering tips")), 0.02), timeout_s=0.4,
+                        max_retries=1)   # ~500 bytes, a byte every 0.02 s: about 10 s a call, each read in time
+    started = time.monotonic()
+    with pytest.raises(ge.GeminiUnavailable) as caught:
+        engine.suggest(build_site_index(), HOME)
+    assert time.monotonic() - started < 5
+    assert len(fake.received) == 2
+    assert str(caught.value) == ("Gemini failed 2 times in a row (last: the answer was still arriving 0.4 s after it "
+                                 "began, a little at a time (a slow network or a proxy in the way?))")
+    engine = engine_for(fake, fg.trickled(fg.suggestions(), 0.02), fg.suggestions((WATER, "watering tips")),
+                        timeout_s=0.4)
+    assert len(engine.suggest(build_site_index(), HOME).rows) == 1
 
 
 def test_connection_dropped_mid_answer_is_retried(fake):

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
+import time
 import warnings
-from typing import Any
+from functools import lru_cache
+from typing import Any, Callable, Iterator
 
 from google import genai
 from google.genai import types
 
 from inlink.gemini import prompt as gemini_prompt
 from inlink.gemini.answers import LinkPicks
+from inlink.gemini.failures import AnswerTooSlow
 from inlink.gemini.settings import GeminiSettings
 from inlink.wording import shortened
 
@@ -76,10 +80,48 @@ def make_client(api_key: str, settings: GeminiSettings) -> genai.Client:
     options = types.HttpOptions(api_version=settings.api_version, timeout=max(1, int(settings.timeout_s * 1000)),
                                 retry_options=types.HttpRetryOptions(attempts=1),
                                 client_args={"follow_redirects": False,
-                                             "event_hooks": {"response": [refuse_json_of_no_object]}})
+                                             "event_hooks": {"response": [bounded_body(settings.timeout_s),
+                                                                          refuse_json_of_no_object]}})
     if settings.base_url:
         options.base_url = settings.base_url
     return genai.Client(vertexai=False, api_key=api_key, http_options=options)
+
+
+def bounded_body(timeout_s: float) -> Callable[[Any], None]:
+    """An httpx response hook: the body must arrive whole within `timeout_s` of the headers, else AnswerTooSlow.
+    Written here because no httpx or SDK setting does it: their timeout is per read (connect, each read, each
+    write), so a server or proxy that sent a byte of the body now and then never tripped it, and the call (its
+    page, its job) stayed open for as long as the trickle went on. Counted from the headers, not the request, so
+    an answer a thinking model took long to make is not cut short on its way."""
+    def hook(response) -> None:
+        stream_class = _bounded_stream_class(sys.modules[type(response).__module__.partition(".")[0]])
+        response.stream = stream_class(response.stream, timeout_s, response.request)
+    return hook
+
+
+@lru_cache(maxsize=None)
+def _bounded_stream_class(flavour) -> type:
+    """The bounded body for the responses of `flavour`, httpx or its fork httpx2, whichever the SDK uses: a
+    response reads only a stream of its own module's SyncByteStream."""
+
+    class BoundedStream(flavour.SyncByteStream):
+        """Raises AnswerTooSlow once the body has taken longer than `timeout_s` (checked at each piece: a piece
+        itself never waits longer than the per-read timeout)."""
+
+        def __init__(self, stream, timeout_s: float, request) -> None:
+            self._stream, self._timeout_s, self._request = stream, timeout_s, request
+            self._deadline = time.monotonic() + timeout_s
+
+        def __iter__(self) -> Iterator[bytes]:
+            for piece in self._stream:
+                if time.monotonic() > self._deadline:
+                    raise AnswerTooSlow(self._timeout_s, self._request)
+                yield piece
+
+        def close(self) -> None:
+            self._stream.close()
+
+    return BoundedStream
 
 
 class NotAnAnswer(ValueError):

@@ -13,6 +13,8 @@ from datetime import timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, Callable
 
+import httpx
+
 from inlink.gemini.limits import parse_duration
 from inlink.wording import shortened
 
@@ -39,6 +41,16 @@ def _transient_transport_errors() -> tuple[type[BaseException], ...]:
 
 
 TRANSPORT_ERRORS = _transient_transport_errors()
+
+
+class AnswerTooSlow(httpx.ReadTimeout):
+    """An answer whose body was still arriving timeout_s after its headers, sent a little at a time
+    (client.bounded_body): a timeout, retried as one, said in its own words. An httpx timeout whichever flavour
+    (httpx or httpx2) raised it: only the engine catches it."""
+
+    def __init__(self, timeout_s: float, request) -> None:
+        super().__init__(f"the answer was still arriving {timeout_s:g} s after it began, a little at a time (a slow "
+                         "network or a proxy in the way?)", request=request)
 
 
 def retry_delay_from(details: Any) -> float | None:
@@ -150,6 +162,8 @@ def server_words(message: str | None) -> str:
 
 def transport_failure(exc: BaseException, timeout_s: float) -> str:
     name = type(exc).__name__
+    if isinstance(exc, AnswerTooSlow):
+        return str(exc)
     if "Timeout" in name:   # a model that thinks long on a large page may need more: "resume later" alone never helps
         return (f"no answer within {timeout_s:g} s ({name}; a model that takes longer needs a larger timeout_s in "
                 "the Gemini settings)")
