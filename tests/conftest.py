@@ -86,14 +86,10 @@ def pytest_collection_modifyitems(items):
     """Under pytest-xdist the browser tests run one after another on one worker (`--dist loadgroup`): each drives a
     Streamlit server and a Chromium, and two at once on a two-core machine would race their own time promises
     (a second tab within 2 s). The rest spread over the other workers. First among the hooks: xdist reads the
-    group in its own hook, and a marker added after it was silently ignored (the browser tests ran two at once).
-    They are collected first, so their worker starts them at once: the group is the suite's longest path (about 175 s
-    alone), and collected in file order it began only after the tests of the files before it (whole suite on the
-    two-core machine: 277 s -> 259 s)."""
+    group in its own hook, and a marker added after it was silently ignored (the browser tests ran two at once)."""
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group("browser"))
-    items.sort(key=lambda item: item.get_closest_marker("browser") is None)   # stable: the browser tests first
 
 
 MAX_WORKERS = 4   # past this the suite is bound by its longest worker (the browser tests), not by the cores
