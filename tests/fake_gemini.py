@@ -286,12 +286,10 @@ def _handler_for(fake: FakeGemini) -> type[BaseHTTPRequestHandler]:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                if not trickle_s:
-                    self.wfile.write(data)
-                for at in range(len(data) if trickle_s else 0):
-                    self.wfile.write(data[at:at + 1])
+                for piece in [data[at:at + 1] for at in range(len(data))] if trickle_s else [data]:
+                    self.wfile.write(piece)
                     self.wfile.flush()
-                    if fake._closing.wait(trickle_s):
+                    if trickle_s and fake._closing.wait(trickle_s):
                         return
             except (BrokenPipeError, ConnectionResetError):
                 pass    # the client gave up (timeout test): nothing left to answer
