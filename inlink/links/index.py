@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable
-from types import SimpleNamespace
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import numpy as np

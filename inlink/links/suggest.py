@@ -285,8 +285,7 @@ def record_suggestions(index: LinkIndex, rows) -> None:
             target = counted.url_pos.get(destination)
             if target is not None:
                 counted.new_inbound[target] += 1
-        index.analysed.add(source)
-        page_index(index, source).analysed.add(source)
+        index.analysed.add(source)   # the site's: summarize reads it there
 
 
 def summarize(index: LinkIndex, rows) -> dict:
