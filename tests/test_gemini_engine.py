@@ -1068,6 +1068,26 @@ def test_picks_obey_the_same_placement_floor_and_tiers_as_the_offline_engine(fak
     assert "Engine confidence:" in prompt and "tier)" in prompt
 
 
+def test_a_picks_context_on_a_site_in_several_languages_keeps_to_its_block(fake):
+    """On a site in several languages each page is analysed with its language's index, and the site's own holds no
+    page's blocks (index._site_ledger): a pick whose anchor is not the candidate's had its context read with the
+    site's, and ran past the list item it stands in into the next paragraph."""
+    item, body = "Read our guide to composting and learn about tomato growing", "Our watering tips help in summer."
+    pages = pd.DataFrame(PAGES + [("https://ex.com/fr/", "Accueil", "Accueil", "Bienvenue au jardin.", True),
+                                  ("https://ex.com/fr/compost", "Compost", "Compost", "Le compost nourrit.", True)],
+                         columns=["url", "title", "h1", "content", "is_target"])
+    pages["language"] = ["en"] * len(PAGES) + ["fr", "fr"]
+    pages.loc[0, "content"] = f"{item} {body}"
+    pages["blocks"] = None
+    pages.at[0, "blocks"] = [("list_item", 0, len(item)), ("paragraph", len(item) + 1, len(item) + 1 + len(body))]
+    links = pd.DataFrame(columns=["source", "destination", "anchor"])
+    index = analyzer.build_index(SimpleNamespace(pages=pages, links=links, report=None),
+                                 analyzer.AnalysisConfig(max_per_page=3, min_confidence=0.0))
+    engine = engine_for(fake, fg.suggestions((TOMATO, "learn about tomato growing")))
+    outcome = engine.suggest(index, HOME)
+    assert [(r["Anchor"], r["Context"]) for r in outcome.rows] == [("learn about tomato growing", f"{item}…")]
+
+
 @pytest.mark.parametrize("later, kept", [
     ("", []),
     (" Our composting guide is free.", [("https://ex.com/composting-guide", "Our composting guide is free.")]),

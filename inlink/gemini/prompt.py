@@ -114,9 +114,11 @@ def result_row(index: Any, source: str, pick: Any, candidate: Any, engine: str, 
 
 
 def anchor_context(index: Any, source: str, span: tuple[int, int]) -> str:
-    """The prose sentence around the anchor standing at `span` of the source's text."""
+    """The prose sentence around the anchor standing at `span` of the source's text, read with the index the page is
+    analysed with (page_index: its language's, on a site in several, which alone holds its blocks)."""
     from inlink.links import suggest
 
+    index = suggest.page_index(index, source)
     return suggest.anchor_context(index, index.url_pos[source], span)
 
 

@@ -5,7 +5,9 @@ index holds it as numbers (LinkIndex.language, -1 for a page of unknown language
 and builds one index per language, of its pages and those of unknown language (index.page_index). So a page links
 only within its language, and every figure a phrase is weighed by (how many pages use a word, mention a phrase,
 declare a name) is its language's, as if the analyst had crawled that language alone. A page of unknown language
-may link to and from any page: a site that declares no language loses nothing.
+may link to and from any page: a site that declares no language loses nothing. When every page's language is
+known, the site's own index is only the site-wide ledger (pages, roles, links, inbound counts: index._site_ledger),
+since no page is analysed with it.
 
 Measured on the Apache httpd manual in four languages (584 pages, cold start): the site as one pool put 526 of
 2,414 top-5 rows into another language; keeping only the links within a language (one index, its candidates
