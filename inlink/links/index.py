@@ -41,6 +41,7 @@ from inlink.links.linked_text import page_anchors
 from inlink.links.placement import anchor_marks, prose_ranges
 from inlink.links.page_kinds import moved_pages, old_copies, thin_pages, word_counts
 from inlink.links.text import clean_title, detect_site_affixes, has_section_number
+from inlink.links.template_text import mark_template_text
 from inlink.links.tokens import SiteTokens
 
 if TYPE_CHECKING:
@@ -313,6 +314,7 @@ def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[st
     url_pos = {u: i for i, u in enumerate(urls)}
     link_rows = _known_links(site.links, url_pos)
     page_blocks, declarations = blocks.take(keywords_at, is_target)   # a target's declared names name it
+    page_blocks = mark_template_text(texts, page_blocks, blocks.own)
     phrases = PhraseIndex()
     term_keys = register_phrases(phrases, cleaned, h1s, texts, is_target, owned_terms(model, KEY_PHRASES_PER_PAGE),
                                   inbound_anchor_texts(link_rows), declarations, changelog, urls)
