@@ -23,23 +23,12 @@ import lxml.html
 
 from inlink.fetch.urls import browser_escaped
 from inlink.site.html import ParsedHtml, parse_element
+from inlink.site.main_content import drop_tree, is_around, main_element, navigation_inside
 from inlink.site.nesting import TOO_DEEP, capped
 
 _LOG = logging.getLogger(__name__)
 CONTENT, NAVIGATION, HEADER, FOOTER, SIDEBAR = "Content", "Navigation", "Header", "Footer", "Sidebar"
-_MAIN_IDS = ("main-content", "maincontent", "content", "main", "primary", "page-content", "article-body",
-             "post-content", "article")
-_MAIN_CLASSES = ("entry-content", "post-content", "article-content", "article-body", "page-content",
-                 "main-content", "post-body", "markdown-body", "rst-content", "td-content", "content-body")
-# A class or id token naming a generated table of contents: toc, toctree-wrapper (Sphinx), ez-toc-container
-# (WordPress), table-of-contents... ("toc-backref", Sphinx's heading back-link, is not one).
-_TOC_TOKEN = re.compile(r"^((ez-)?toc(tree)?([-_](wrapper|container|list|box|nav))?|table-?of-?contents)$",
-                        re.IGNORECASE)
 _UNREAD_TAGS = frozenset({"script", "style", "noscript", "template"})
-#: a class or id naming navigation (a whole token: "navbar", not "canvas" nor "nav-tabs" content panes)
-_NAV_TOKENS = frozenset({"nav", "navbar", "navheader", "navfooter", "navigation", "breadcrumb", "breadcrumbs",
-                         "pager", "pagination"})
-_INLINE_TAGS = frozenset({"a", "span", "code", "em", "strong", "b", "i"})
 _PERMALINK_TEXT = frozenset({"¶", "#", "§", "🔗", "link"})
 _SPACE = re.compile(r"\s+")
 _BRACKETED = re.compile(r"^\[[^\[\]]{1,15}\]$")     # "[src]", "[edit]", "[source]"
@@ -49,8 +38,8 @@ _REFRESH = re.compile(r"""\s*[\d.]*+\s*[;,]?\s*(?:url\s*=\s*)?["']?([^"'\s]+)"""
 #: what stands between a page's name and the site's name in a <title>: "Page - Site", "Site | Page"
 _TITLE_SEPARATOR = re.compile(r"(^\s*[-|–—·•:»]\s*|\s[-|–—·•»]\s*$)")
 #: The page's parser: lxml.etree's, not lxml.html's, whose per-element class lookup (a Python call each time an
-#: element is touched) cost an eighth of a page's extraction; the tree is the same. _drop_tree and _text_content
-#: stand for the two lxml.html element methods used here.
+#: element is touched) cost an eighth of a page's extraction; the tree is the same. drop_tree (site.main_content) and
+#: _text_content stand for the two lxml.html element methods used here.
 #: huge_tree: libxml2 otherwise stops at 256 nested elements and drops the rest of the page (a legacy page of unclosed
 #: <font> tags, one per line, was an "OK" page without a word); with it, 2,048, past which the page is parsed again
 #: flattened (nesting.capped). One parser a thread: its error log says whether the last parse stopped there.
@@ -113,8 +102,8 @@ def parse_page(html: str, url: str, *, use_rules: bool = True) -> ParsedPage:
     page.canonical, *page.other_canonicals = _canonicals(doc, base) or [""]
     page.ignored_canonicals = _ignored_canonicals(doc, base)
     for permalink in _permalinks(doc):
-        _drop_tree(permalink)                     # its tail text stays
-    main, page.main_rule = _main_element(doc) if use_rules else (None, "")
+        drop_tree(permalink)                     # its tail text stays
+    main, page.main_rule = main_element(doc) if use_rules else (None, "")
     page.h1 = _page_h1(doc, main, page.title)
     if main is None:
         return _parse_with_fallback(doc, base, page)
@@ -123,12 +112,12 @@ def parse_page(html: str, url: str, *, use_rules: bool = True) -> ParsedPage:
 
 def _parse_main(doc, main, base: str, page: ParsedPage, around: bool = False) -> ParsedPage:
     """The page's text, blocks and links once its main-content element is known."""
-    dropped = _navigation_inside(main, around)
+    dropped = navigation_inside(main, around)
     in_main = set(main.iterdescendants("a"))   # looked up per link: each link's ancestors were walked for them
     in_dropped = {a for part in dropped for a in part.iterdescendants("a")}
     page.links = [_page_link(a, base, _position(a, in_main, in_dropped)) for a in doc.iter("a") if a.get("href")]
     for element in dropped:
-        _drop_tree(element)
+        drop_tree(element)
     _drop_scripts(main)
     page.content = parse_element(main)
     page.body_html = inner_html(main)
@@ -171,18 +160,6 @@ def _base_url(doc, url: str) -> str:
 
 def _text(element) -> str:
     return _SPACE.sub(" ", _text_content(element)).strip() if element is not None else ""
-
-
-def _drop_tree(element) -> None:
-    """Remove the element and its children, keeping its tail text in place (lxml.html's drop_tree)."""
-    parent = element.getparent()
-    if element.tail:
-        previous = element.getprevious()
-        if previous is None:
-            parent.text = (parent.text or "") + element.tail
-        else:
-            previous.tail = (previous.tail or "") + element.tail
-    parent.remove(element)
 
 
 def _meta(doc, name: str) -> str:
@@ -312,7 +289,7 @@ def _heading(element) -> str:
     copy = copy_module.deepcopy(element)
     for node in [node for node in copy.iter("a", "span", "sup") if node is not copy and _is_bracketed_link(node)]:
         if node.getparent() is not None:
-            _drop_tree(node)
+            drop_tree(node)
     return _text(copy)
 
 
@@ -339,81 +316,6 @@ def _title_without(title: str, name: str) -> str:
 
 def _classes(element) -> str:
     return f"{element.get('class') or ''} {element.get('id') or ''}".lower()
-
-
-def _main_element(doc):
-    """(element, rule) of the main content by the first matching rule, or (None, "")."""
-    for element in doc.iter():
-        if isinstance(element.tag, str) and (element.get("role") or "").lower() == "main":
-            return element, "role=main"
-    main = doc.find(".//main")
-    if main is not None:
-        return main, "<main>"
-    articles = doc.findall(".//article")
-    if len(articles) == 1:
-        return articles[0], "<article>"
-    for ident in _MAIN_IDS:
-        found = doc.xpath(f'//*[@id="{ident}"]')
-        if found:
-            return found[0], f"#{ident}"
-    for name in _MAIN_CLASSES:
-        found = doc.xpath(f'//*[contains(concat(" ", normalize-space(@class), " "), " {name} ")]')
-        if found:
-            return found[0], f".{name}"
-    return None, ""
-
-
-def _navigation_inside(main, around: bool = False) -> list:
-    """Parts of the main content that are navigation (outermost only): <nav>, role=navigation, an element whose
-    class or id names navigation ("nav", "navbar", "navheader", "breadcrumbs", "pager": DocBook's Prev / Up / Next
-    table is a <table class="nav">), tables of contents; with `around`, also the page's frame (`_is_around`): for
-    an element found by trafilatura's text, which may be the whole <body>."""
-    found, resume = [], None
-    for element in main.iter():   # in document order: a part found is passed over up to `resume`, what follows it
-        if resume is not None:
-            if element is not resume:
-                continue
-            resume = None
-        if element is main or not isinstance(element.tag, str) or not _is_navigation(element, around):
-            continue
-        found.append(element)
-        resume = _following(element, main)
-        if resume is None:
-            break
-    return found
-
-
-def _following(element, root):
-    """The first node after the element's subtree in document order, inside root; None when there is none."""
-    while element is not root:
-        after = element.getnext()
-        if after is not None:
-            return after
-        element = element.getparent()
-    return None
-
-
-def _is_navigation(element, around: bool) -> bool:
-    """Whether an element of the main content is navigation (_navigation_inside says which)."""
-    get = element.get
-    classes, ident, role = get("class"), get("id"), get("role")
-    if classes is None and ident is None and role is None and element.tag != "nav" and not around:
-        return False   # most elements: nothing more to read
-    tokens = (classes or "").split()
-    return (element.tag == "nav" or (role or "").lower() == "navigation"
-            or (element.tag not in _INLINE_TAGS
-                and any(_TOC_TOKEN.match(t) or t.lower() in _NAV_TOKENS for t in [*tokens, ident or ""]))
-            or ("contents" in tokens and "topic" in tokens)
-            or (around and _is_around(element)))
-
-
-def _is_around(element) -> bool:
-    """A page's own header, footer or sidebar (the site's frame around the content): <footer>, <aside>, their
-    roles, and a <header> that is not an article's or a section's own."""
-    role = (element.get("role") or "").lower()
-    if element.tag in ("footer", "aside") or role in ("contentinfo", "complementary", "banner"):
-        return True
-    return element.tag == "header" and not any(a.tag in ("article", "section") for a in element.iterancestors())
 
 
 def _position(a, in_main: set, in_dropped: set) -> str:
@@ -487,9 +389,9 @@ def _absolute(href: str, base: str) -> str | None:
 
 def _drop_scripts(element) -> None:
     for bad in element.xpath(".//script|.//style|.//noscript|.//template"):
-        _drop_tree(bad)
+        drop_tree(bad)
     for comment in element.xpath(".//comment()"):
-        _drop_tree(comment)
+        drop_tree(comment)
 
 
 def inner_html(element) -> str:
@@ -587,6 +489,6 @@ def _heading_before(element, child) -> bool:
         if sibling is child:
             return False
         for h1 in ([sibling] if sibling.tag == "h1" else sibling.iter("h1")) if isinstance(sibling.tag, str) else ():
-            if not any(_is_around(a) or a.tag == "nav" for a in [h1, *h1.iterancestors()]):
+            if not any(is_around(a) or a.tag == "nav" for a in [h1, *h1.iterancestors()]):
                 return True
     return False

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import lxml.etree
 import lxml.html
 
+from inlink.site.main_content import main_content
 from inlink.site.nesting import TOO_DEEP, capped
 
 # Block-level elements: each starts and ends a run of text (a space before and after it).
@@ -52,6 +53,11 @@ _TRANSPARENT_TAGS = tuple(tag for tag in ("span", "em", "strong", "b", "i", "u",
                                           "bdo", "nobr", "time", "data")
                           if tag not in _BLOCK_TAGS | _CODE_TAGS | _SKIPPED_TAGS | {"a"})
 _SPACE = re.compile(r"\s+")
+# A cell holding a whole page, or a part of one with its menus or footer: a <body> or <html> tag, or a landmark that
+# says where the page's own text is (<main>, role="main"). The importer then reads that text only, as the fetcher
+# does (main_content); an export of the article's own HTML has none of them and is read whole.
+_WHOLE_PAGE_TAG = re.compile(r"<(?:body|html|main)[\s>]", re.IGNORECASE)
+_MAIN_ROLES = ('role="main"', "role='main'", "role=main")   # substrings: a regex for them cost 0.35 s on 17 MB
 _TAG_HINT = re.compile(r"<(?:p|div|span|h[1-6]|ul|ol|li|dl|dt|dd|table|tr|td|pre|code|section|article|br|a|em|"
                        r"strong|b|i|blockquote|main|img)\b[^<>]*>", re.IGNORECASE)
 
@@ -114,10 +120,17 @@ def _parse_fragment_raw(html: str) -> tuple[str, list, list, list, list]:
     body = next((element.getparent() for element in elements if not isinstance(element, str)), None)
     if body is None:   # text only
         return _walk(elements[0] if elements else None, iter(()))
+    if _whole_page(html):
+        body = main_content(body)
     _mark_bold_terms(body)
     _mark_placeholders(body)   # before the <em> that tell them go
     lxml.etree.strip_tags(body, *_TRANSPARENT_TAGS)
     return _walk(body.text, iter(body))   # body.text is the lead text (blank lead text writes nothing either way)
+
+
+def _whole_page(html: str) -> bool:
+    """Whether a cell holds a whole page or a part of one around its main content (_WHOLE_PAGE_TAG, _MAIN_ROLES)."""
+    return _WHOLE_PAGE_TAG.search(html) is not None or any(role in html for role in _MAIN_ROLES)
 
 
 def _fragments(html: str) -> list:
