@@ -235,9 +235,10 @@ def test_a_cell_holding_a_whole_page_is_read_as_the_fetcher_reads_one_its_main_c
 
 
 def test_an_articles_own_html_is_read_whole_with_its_asides_and_lists():
-    """An export of the article's HTML (no <body>, no landmark) is the page's own text: an <aside> note or a <nav>-free
-    list in it stays (the Python docs' main content holds <aside> in 78 pages)."""
+    """An export of the article's HTML (no <body>, no landmark) is the page's own text: an <aside> note or a footer in
+    it stays (the Python docs' main content holds <aside> in 78 pages), and so does an example of a landmark's markup."""
     got, _blocks, _code, _placeholders = parse_fragment_tuples(
         '<h1>Trail Shoes</h1><p>Our trail shoes grip wet rock.</p><aside><p>Sizes run small.</p></aside>'
-        '<footer><p>Written by the shop.</p></footer>')
-    assert " ".join(got.split()) == "Trail Shoes Our trail shoes grip wet rock. Sizes run small. Written by the shop."
+        '<footer><p>Written by the shop.</p></footer><pre>&lt;div role="main"&gt;</pre>')
+    assert " ".join(got.split()) == ('Trail Shoes Our trail shoes grip wet rock. Sizes run small. Written by the shop. '
+                                     '<div role="main">')   # an example of the markup, not the markup

@@ -58,6 +58,7 @@ _SPACE = re.compile(r"\s+")
 # does (main_content); an export of the article's own HTML has none of them and is read whole.
 _WHOLE_PAGE_TAG = re.compile(r"<(?:body|html|main)[\s>]", re.IGNORECASE)
 _MAIN_ROLES = ('role="main"', "role='main'", "role=main")   # substrings: a regex for them cost 0.35 s on 17 MB
+_MAIN_ROLE_IN_TAG = re.compile(r"""<[a-zA-Z][^<>]*\srole\s*=\s*["']?main\b""")   # not text about one: &lt;div role="main"
 _TAG_HINT = re.compile(r"<(?:p|div|span|h[1-6]|ul|ol|li|dl|dt|dd|table|tr|td|pre|code|section|article|br|a|em|"
                        r"strong|b|i|blockquote|main|img)\b[^<>]*>", re.IGNORECASE)
 
@@ -130,7 +131,8 @@ def _parse_fragment_raw(html: str) -> tuple[str, list, list, list, list]:
 
 def _whole_page(html: str) -> bool:
     """Whether a cell holds a whole page or a part of one around its main content (_WHOLE_PAGE_TAG, _MAIN_ROLES)."""
-    return _WHOLE_PAGE_TAG.search(html) is not None or any(role in html for role in _MAIN_ROLES)
+    return _WHOLE_PAGE_TAG.search(html) is not None or \
+        (any(role in html for role in _MAIN_ROLES) and _MAIN_ROLE_IN_TAG.search(html) is not None)
 
 
 def _fragments(html: str) -> list:
