@@ -3,6 +3,7 @@ import csv
 import gzip
 import io
 import json
+import random
 from pathlib import Path
 
 import openpyxl
@@ -707,3 +708,46 @@ def test_a_copy_is_counted_as_a_copy_of_another_page_not_by_its_urls_scheme():
     _, report = load_pages(data, "crawl.csv")
     assert "1 page kept but never suggested as a link target (copy of another page: 1)." in report.summary_lines()
     assert uploads.summary_from(report)["left_out_reasons"] == {"copy of another page": 1}
+
+
+def _framed_site(html: bool, framed: bool = True) -> bytes:
+    """Twelve shop pages, each its own paragraph, in the site's menu and footer when `framed` (as an export of each
+    page's whole body gives them), as plain text or as HTML."""
+    topics = ["Trail Shoes", "Rain Jackets", "Camp Stoves", "Sleeping Bags", "Head Torches", "Water Filters",
+              "Tent Pegs", "Dry Bags", "Hiking Poles", "Gaiters", "Shipping Policy", "Returns Policy"]
+    menu, footer = ("Home Shop Trail Shoes Rain Jackets Camp Stoves Blog About us",
+                    "Questions about an order? Read our Shipping Policy or our Returns Policy. Sign up for news.")
+    words = "wet rock grip sole laces mud frost heel strap zip hood seam flame fuel pot lid down loft".split()
+    rows = []
+    for at, topic in enumerate(topics):
+        own = f"{topic}: " + " ".join(random.Random(at).sample(words, 14)) + "."   # no page's words in another's order
+        if html:
+            text = f"<div><p>{menu}</p></div><div><h1>{topic}</h1><p>{own}</p></div><div><p>{footer}</p></div>"
+        else:
+            text = f"{menu} {topic} {own} {footer}" if framed else f"{topic} {own}"
+        rows.append([f"https://shop.example/{topic.lower().replace(' ', '-')}", topic, topic, text])
+    return csv_bytes(["Address", "Title 1", "H1-1", "Body HTML 1" if html else "Content"], rows)
+
+
+def test_plain_text_that_holds_the_sites_menu_and_footer_is_said_with_what_to_export():
+    """An export of each page's whole body as text: the same menu and footer on every page, between them the titles
+    its menus name (title-exact anchors: the Python docs exported so had a high tier of 0.42 real links). Plain text
+    cannot tell the frame from the page (HTML can: the engine leaves it out), so the report says so and what to do."""
+    said = [line for line in site_import.load_site(_framed_site(html=False), pages_name="p.csv").report.warnings
+            if "opens or ends with the same words" in line]
+    assert len(said) == 1 and "100% of the pages" in said[0] and "Export each page's main content only" in said[0]
+    for clean in (_framed_site(html=False, framed=False), _framed_site(html=True)):
+        assert not [line for line in site_import.load_site(clean, pages_name="p.csv").report.warnings
+                    if "same words" in line]
+
+
+@pytest.mark.parametrize("framed, said", [(4, False), (5, True)])
+def test_the_frame_is_said_when_half_of_the_pages_share_it(framed, said):
+    """A run of words standing at the edge of half of the pages is a template's; on fewer, it is a phrase some pages
+    share (a note on a few pages, a quotation)."""
+    from inlink.site.page_frames import frame_warning
+
+    footer = "Questions about an order? Read our Shipping Policy or our Returns Policy."
+    texts = [" ".join(random.Random(at).sample("wet rock grip sole laces mud frost heel strap zip hood seam".split(), 10))
+             + (f" {footer}" if at < framed else "") for at in range(10)]
+    assert (frame_warning(texts) is not None) is said

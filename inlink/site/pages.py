@@ -19,6 +19,7 @@ from inlink.site.columns import (EXTRACTION_HEADER, PAGE_FIELDS, TEXT_FIELDS,
                                  resolve_page_columns)
 from inlink.site.heap import HeapTrimmer
 from inlink.site.languages import language_counts, language_line, page_languages
+from inlink.site.page_frames import frame_warning
 from inlink.site.report import Drops, ImportReport, examples
 from inlink.site.scope import host_scope
 from inlink.site.errors import SiteDataError
@@ -75,6 +76,8 @@ def load_pages_and_redirects(source, filename=None, column_map=None, sheet=None,
     pages["excluded_reason"] = _join_reasons(pages["excluded_reason"], other_host)
     report.warnings.extend(warnings)
     pages = _merge_duplicate_pages(pages, report)
+    if pages["blocks"].isna().all():   # plain text: in HTML the parser tells the frame itself (site/main_content.py)
+        report.warnings.extend(filter(None, [frame_warning(pages["content"].tolist())]))
     pages["language"] = page_languages(pages["url"], pages["language"])
     report.languages = language_counts(pages["language"])
     if report.languages:
