@@ -223,6 +223,8 @@ WHOLE_PAGE = ('<body><div class="top"><ul><li>Home</li><li>Shop</li></ul></div>'
      "Home Shop Trail Shoes Our trail shoes grip wet rock."),
     (WHOLE_PAGE.replace("<body>", "").replace("</body>", "").replace('<div role="main">', "<main>")
      .replace("</div><footer>", "</main><footer>"), "Trail Shoes Our trail shoes grip wet rock. Sizes run small."),
+    (WHOLE_PAGE.replace('<div role="main">', '<main></main><div>'),                    # an empty landmark: as none
+     "Home Shop Trail Shoes Our trail shoes grip wet rock."),
 ])
 def test_a_cell_holding_a_whole_page_is_read_as_the_fetcher_reads_one_its_main_content(html, text):
     """An export whose HTML column holds each page's whole body (an extraction of `body`, not of the article): its
@@ -242,3 +244,9 @@ def test_an_articles_own_html_is_read_whole_with_its_asides_and_lists():
         '<footer><p>Written by the shop.</p></footer><pre>&lt;div role="main"&gt;</pre>')
     assert " ".join(got.split()) == ('Trail Shoes Our trail shoes grip wet rock. Sizes run small. Written by the shop. '
                                      '<div role="main">')   # an example of the markup, not the markup
+
+
+@pytest.mark.parametrize("html", ["<html>", "<html></html>", "<html><head><title>Trail Shoes</title></head></html>"])
+def test_a_whole_document_without_a_body_is_a_page_without_text(html):
+    """lxml asserts a fragment has one <body> ("too many bodies: []"): the whole import stopped with a traceback."""
+    assert parse_fragment_tuples(html) == ("", [], [], [])

@@ -118,6 +118,8 @@ def _parse_fragment_raw(html: str) -> tuple[str, list, list, list, list]:
         elements = _fragments(html)
     except (lxml.etree.ParserError, ValueError):  # nothing parseable: treat the cell as plain text
         return _SPACE.sub(" ", html).strip(), [], [], [], []
+    except AssertionError:   # lxml's "too many bodies: []": a whole document with no <body>, "<html><head>...</head>"
+        return "", [], [], [], []
     body = next((element.getparent() for element in elements if not isinstance(element, str)), None)
     if body is None:   # text only
         return _walk(elements[0] if elements else None, iter(()))

@@ -113,9 +113,11 @@ def drop_tree(element) -> None:
 
 def main_content(root):
     """The part of a whole page's tree (`root`: its <body>, or what holds it) that is the page's own text: the
-    element main_element finds, less the navigation inside it; else the whole, less its navigation and the page's
-    frame (is_around: header, footer, sidebar). Changes the tree in place."""
+    element main_element finds, less the navigation inside it; else (none, or one without text) the whole, less its
+    navigation and the page's frame (is_around: header, footer, sidebar). Changes the tree in place."""
     main, _rule = main_element(root)
+    if main is not None and not "".join(main.itertext()).strip():
+        main = None   # an empty landmark (a <main> the template leaves blank): the text is elsewhere
     content = root if main is None else main
     for part in navigation_inside(content, around=main is None):
         drop_tree(part)   # its tail text stays
