@@ -50,6 +50,11 @@ def test_orphans_before_are_unknown_without_the_existing_links(tmp_path):
     assert "(before: unknown without the existing links)" in cold and " -> " not in cold, cold
     with_links = run("suggest", pages, "--links", links, "--out", out).stdout
     assert "orphan pages 2 -> " in with_links, with_links
+    html = tmp_path / "crawl_html.csv"   # no links file, but the pages' HTML links them: the orphans before are known
+    html.write_text("Address,Title 1,Body HTML 1\nhttps://a.example/,Home,<p>Welcome home; see <a href='/b'>Roses</a>"
+                    "</p>\nhttps://a.example/b,Roses,<p>How roses grow in the garden</p>\n", encoding="utf-8")
+    in_html = run("suggest", html, "--out", out).stdout
+    assert "orphan pages 1 -> " in in_html, in_html
 
 
 def test_status_of_a_finished_analysis_gives_its_summary(tmp_path):

@@ -115,5 +115,9 @@ def test_an_analysis_says_its_model_its_links_file_and_its_pages_file_name(manag
     assert (kinds.pages_label(offline), kinds.links_given(offline), kinds.model_of(offline)) == ("crawl.csv", False, "")
     assert (kinds.pages_label(gemini), kinds.links_given(gemini), kinds.model_of(gemini)) == (
         "crawl.csv", True, "gemini-2.5-flash")
+    html = tmp_path / "crawl_html.csv"   # no links file, but the pages' HTML links them: the links are known
+    html.write_text("Address,Title 1,Body HTML 1\nhttps://a.example/,Home,<p>Welcome home; see <a href='/b'>Roses</a>"
+                    "</p>\nhttps://a.example/b,Roses,<p>How roses grow in the garden</p>\n", encoding="utf-8")
+    assert kinds.links_given(manager.job(analysis.start_analysis(manager, html, pages_name=html.name)))
     fetch = manager.job(manager.create_job(kinds.FETCH_TASK, inputs={}, config={"options": ["not", "a", "dict"]}))
     assert (kinds.pages_label(fetch), kinds.links_given(fetch), kinds.model_of(fetch)) == ("", False, "")

@@ -751,3 +751,56 @@ def test_the_frame_is_said_when_half_of_the_pages_share_it(framed, said):
     texts = [" ".join(random.Random(at).sample("wet rock grip sole laces mud frost heel strap zip hood seam".split(), 10))
              + (f" {footer}" if at < framed else "") for at in range(10)]
     assert (frame_warning(texts) is not None) is said
+
+
+def _shop_with_links_in_html() -> bytes:
+    """Six pages whose HTML (an "Extract Inner HTML" keeps the <a> tags) links the next page by its title and names
+    it again further on; one page also links itself, a fragment, another site, a mail address and a redirecting URL."""
+    topics = ["Cold Brew Coffee", "Pour Over Technique", "Espresso Basics", "French Press Guide", "Coffee Grinders",
+              "Milk Frothing"]
+    slug = {topic: topic.lower().replace(" ", "-") for topic in topics}
+    rows = []
+    for at, topic in enumerate(topics):
+        after = topics[(at + 1) % len(topics)]
+        html = (f"<h1>{topic}</h1><p>{topic} explained. Pair it with <a href='/{slug[after]}'>{after}</a> for best "
+                f"results; readers who like {after} also try {topics[(at + 2) % len(topics)]}.</p>")
+        if at == 0:
+            html += ("<p>See <a href='#brewing'>brewing</a>, <a href='https://shop.example/cold-brew-coffee'>this page"
+                     "</a>, <a href='https://elsewhere.example/beans'>our roaster</a>, <a href='mailto:a@b.example'>"
+                     "mail us</a> or <a href='old-grinders'>the grinder page</a>.</p>")
+        rows.append([f"https://shop.example/{slug[topic]}", "200", "", topic, topic, html])
+    rows.append(["https://shop.example/old-grinders", "301", "https://shop.example/coffee-grinders", "", "", ""])
+    return csv_bytes(["Address", "Status Code", "Redirect URL", "Title 1", "H1-1", "Body HTML 1"], rows)
+
+
+def test_the_links_a_pages_html_holds_are_the_sites_links_when_no_links_file_is_given():
+    """Without a links file, the <a> tags of the pages' HTML were unknown links: each page was suggested the link it
+    already had (the Python docs' main content with its links: 1,330 of 1,863 rows, 519 of the 710 high-tier ones).
+    They are read as a links file's rows would be: resolved, normalised, through redirects."""
+    site = site_import.load_site(_shop_with_links_in_html(), pages_name="shop.csv")
+    pairs = set(zip(site.links["source"], site.links["destination"], site.links["anchor"]))
+    base = "https://shop.example/"
+    assert (base + "cold-brew-coffee", base + "pour-over-technique", "Pour Over Technique") in pairs
+    assert (base + "milk-frothing", base + "cold-brew-coffee", "Cold Brew Coffee") in pairs
+    assert (base + "cold-brew-coffee", base + "coffee-grinders", "the grinder page") in pairs   # through its redirect
+    assert len({(s, d) for s, d, _a in pairs}) == 7 and set(site.links["position"]) == {"Content"}
+    assert set(site.linked_text["anchor"]) == {"brewing", "this page", "our roaster", "mail us"}
+    assert site.report.links_in_pages == 7 and any("read as the site's existing links" in w for w in site.report.warnings)
+    given = site_import.load_site(_shop_with_links_in_html(), csv_bytes(["Source", "Destination"], [
+        ["https://shop.example/cold-brew-coffee", "https://shop.example/milk-frothing"]]), pages_name="shop.csv",
+        links_name="links.csv")
+    assert list(zip(given.links["source"], given.links["destination"])) == [
+        (base + "cold-brew-coffee", base + "milk-frothing")]   # a links file is the site's links: the HTML's are not read
+    assert given.report.links_in_pages == 0
+
+
+def test_no_suggestion_repeats_a_link_the_pages_html_holds():
+    from inlink.links.suggest import AnalysisConfig, analyze_page, build_index, source_pages
+
+    site = site_import.load_site(_shop_with_links_in_html(), pages_name="shop.csv")
+    index = build_index(site, AnalysisConfig(min_confidence=0.0))
+    rows = [row for url in source_pages(index) for row in analyze_page(index, url)]
+    slugs = ["cold-brew-coffee", "pour-over-technique", "espresso-basics", "french-press-guide", "coffee-grinders",
+             "milk-frothing"]
+    had = {(f"https://shop.example/{slug}", f"https://shop.example/{slugs[(at + 1) % 6]}") for at, slug in enumerate(slugs)}
+    assert rows and not [row for row in rows if (row["Source"], row["Destination"]) in had]

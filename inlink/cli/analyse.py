@@ -267,6 +267,12 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
 
     options = _checked_options(task, engine, links, links_sheet, model, budget_usd, max_per_page, max_inbound,
                                exclude, (min_confidence, high_confidence, medium_confidence))
+    reports = []   # the import's report, which says whether the pages' HTML held the site's links
+
+    def on_report(report) -> None:
+        reports.append(report)
+        _echo_report(report)
+
     with contextlib.ExitStack() as stack:
         bars = []   # the bar starts with the first page, after the import report is printed
 
@@ -278,7 +284,7 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
         try:
             with _refused_in_cli_words(task, pages):
                 summary = run_to_csv(pages, links, engine=engine, out_path=out, progress=progress, options=options,
-                                     on_report=_echo_report,
+                                     on_report=on_report,
                                      on_wait=lambda said: click.echo(f"\nnote: {said}", err=True),
                                      **_site_options(same_site, sheet, links_sheet, columns))
         except Exception as exc:
@@ -287,7 +293,7 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
     say = functools.partial(click.echo, err=to_stdout(out))   # stdout holds the rows alone then
     say(f"wrote {_count(summary['suggestions'], 'suggestion')} for {_count(summary['pages_analysed'], 'page')} to "
         f"{said_as(out)}; " + orphans_text(summary["orphans_before"], summary["orphans_after"],
-                                                    links is not None))
+                                                    links is not None or any(r.links_in_pages for r in reports)))
     if engine == "gemini":
         say(f"spent: {spend_words(summary.get('counters') or {}, budget_usd)}")
     for pattern in summary.get("unmatched_exclude_patterns") or ():

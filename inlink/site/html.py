@@ -108,6 +108,14 @@ def parse_fragment_tuples(html: str) -> tuple[str, list[tuple[str, int, int]], l
     return text, blocks, code_spans, placeholders
 
 
+def parse_fragment_links(html: str) -> tuple[str, list, list, list, list[tuple[str, str]]]:
+    """parse_fragment_tuples, and the fragment's links as (href, anchor text), in text order: the links an export's
+    HTML holds (an "Extract HTML Element" keeps the <a> tags), which are the site's existing links when no links
+    file is given (site/html_links.py)."""
+    text, blocks, code_spans, links, placeholders = _parse_fragment_raw(html)
+    return text, blocks, code_spans, placeholders, [(href, text[start:end]) for href, start, end, _rel in links]
+
+
 def _parse_fragment_raw(html: str) -> tuple[str, list, list, list, list]:
     """The walk's raw output for a fragment, parsed as lxml.html.fragment_fromstring(create_parent="div") would
     (the same tree), but with lxml.etree's plain parser: lxml.html's per-element class lookup (a Python call

@@ -207,7 +207,7 @@ def _through_redirects(links: _LinkRows, redirects: Mapping[str, str] | None, re
     if not redirects:
         return links
     destination = links.fields["destination"]
-    final = np.array([_redirected(url, redirects) for url in destination.values], dtype=object)
+    final = np.array([redirected(url, redirects) for url in destination.values], dtype=object)
     moved = destination.per_row(final != destination.values)
     if moved.any():
         example = next(f"{clipped(url)} -> {clipped(end)}" for url, end in zip(destination.values, final) if url != end)
@@ -218,7 +218,7 @@ def _through_redirects(links: _LinkRows, redirects: Mapping[str, str] | None, re
     return links
 
 
-def _redirected(url: str, redirects: Mapping[str, str]) -> str:
+def redirected(url: str, redirects: Mapping[str, str]) -> str:
     """Where following the redirects from ``url`` ends (``url`` itself for a loop or an over-long chain)."""
     seen, current = {url}, url
     for _ in range(MAX_REDIRECT_HOPS):

@@ -19,6 +19,7 @@ import pandas as pd
 
 from inlink.site.columns import (PAGE_FIELDS, detect_page_columns, holds_links, holds_pages, missing_page_fields,
                                  unrecognised_headers)
+from inlink.site.html_links import links_in_html
 from inlink.site.inlinks import LINK_COLUMNS, empty_links, load_links, read_links
 from inlink.site.pages import PAGE_COLUMNS, load_pages, load_pages_and_redirects
 from inlink.site.report import ImportReport
@@ -26,6 +27,7 @@ from inlink.site.scope import NothingToAnalyse, require_analysable
 from inlink.site.errors import SiteDataError
 from inlink.site.tables import read_table, sheet_names, workbook_sheets
 from inlink.site.urls import normalize_url
+from inlink.wording import counted
 
 __all__ = ["SiteDataError", "PAGE_FIELDS", "PAGE_COLUMNS", "LINK_COLUMNS", "normalize_url", "read_table",
            "detect_page_columns", "missing_page_fields", "unrecognised_headers", "holds_links", "load_pages",
@@ -64,6 +66,14 @@ def load_parts(pages_source, links_source=None, *, pages_name=None, links_name=N
     """load_site's reading, with the links file's report kept apart: the one path from files to frames, so a
     report of the files counts what an analysis will (a link to a redirecting URL as one to where it ends)."""
     pages, report, redirects = load_pages_and_redirects(pages_source, pages_name, column_map, sheet, site_hosts)
+    in_html = links_in_html(pages, redirects) if links_source is None else None
+    pages = pages.drop(columns="html_links")
+    if in_html is not None:   # no links file: the links the pages' HTML holds are the site's (html_links.py)
+        links, linked_text = in_html
+        report.links_in_pages = len(links)
+        report.warnings.append(f"No links file: the {counted(len(links), 'link')} between pages that the pages' HTML "
+                               "holds are read as the site's existing links (none is suggested again).")
+        return SiteParts(pages, report, links, None, linked_text)
     if links_source is None:
         return SiteParts(pages, report)
     links, linked_text, link_report = read_links(links_source, links_name, known_urls=pages["url"],
@@ -81,8 +91,9 @@ def load_site(pages_source, links_source=None, *, pages_name=None, links_name=No
     parts = load_parts(pages_source, links_source, pages_name=pages_name, links_name=links_name,
                        column_map=column_map, sheet=sheet, site_hosts=site_hosts, links_sheet=links_sheet)
     pages, report, link_report = parts.pages, parts.report, parts.links_report
-    if link_report is None:
-        return SiteData(pages=pages, links=empty_links(), report=report)
+    if link_report is None:   # no links file; the pages' HTML may hold some (load_parts)
+        return SiteData(pages=pages, links=parts.links if parts.links is not None else empty_links(), report=report,
+                        linked_text=parts.linked_text)
     report.links_file = link_report.file
     report.links_read, report.links_kept = link_report.links_read, link_report.links_kept
     report.warnings.extend(link_report.named_warnings())

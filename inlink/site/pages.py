@@ -29,7 +29,7 @@ from inlink.site.urls import normalise_series, site_base
 from inlink.site.workbooks import other_sheets
 from inlink.wording import counted, listed
 
-PAGE_COLUMNS = PAGE_FIELDS + ("is_target", "excluded_reason", "blocks", "code_spans", "placeholder_spans")
+PAGE_COLUMNS = PAGE_FIELDS + ("is_target", "excluded_reason", "blocks", "code_spans", "placeholder_spans", "html_links")
 #: An indexability cell that says "not indexable", compared as headers are (header_key): Screaming Frog
 #: writes "Non-Indexable", Sitebulb "Not Indexable", and an "Is Indexable" column false / no / 0.
 NON_INDEXABLE_VALUES = ("nonindexable", "notindexable", "false", "no", "0", "noindex")
@@ -199,8 +199,8 @@ def _page_frame(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> 
                 fields[name] = fields[name].str.cat(_python_strings(take(header)), sep=" ")
         else:
             fields[name] = take(sources[name][0])
-    fields["content"], blocks, code, placeholders = _body_text(fields.pop("content", empty),
-                                                               columns.get("content", ""))
+    fields["content"], blocks, code, placeholders, links = _body_text(fields.pop("content", empty),
+                                                                      columns.get("content", ""))
     for name in CLEANED_FIELDS:
         if name != "content":
             fields[name] = _clean_text(fields[name]) if name in fields else empty
@@ -209,6 +209,7 @@ def _page_frame(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> 
     pages["blocks"] = blocks
     pages["code_spans"] = code
     pages["placeholder_spans"] = placeholders
+    pages["html_links"] = links
     pages["status_code"] = _status_codes(pages["status_code"])
     counted = pd.to_numeric(_without_digit_groups(pages["word_count"]), errors="coerce")
     uncounted = counted.isna()
@@ -314,22 +315,26 @@ def _body_text(content: pd.Series, header: str) -> tuple[pd.Series, pd.Series, p
     cleaned, so the raw column and the clean one are never both whole in memory."""
     html = _html_cells(content, header)
     if html is not None:   # the HTML parser (lxml) is loaded for a crawl that holds HTML only
-        from inlink.site.html import parse_fragment_tuples
+        from inlink.site.html import parse_fragment_links
     texts, index = content.to_numpy(dtype=object, copy=True), content.index
     del content
     blocks = np.full(len(texts), None, dtype=object)   # numpy, not Series.iat: pandas' per-cell setitem cost
     code = np.full(len(texts), None, dtype=object)     # a twentieth of an HTML import
     placeholders = np.full(len(texts), None, dtype=object)
+    links = np.full(len(texts), None, dtype=object)    # (href, anchor) of the page's <a> tags, when it has any
     heap = HeapTrimmer()
     for position, text in enumerate(texts):
         if html is not None and html[position]:
             heap.processed(len(text))   # the cells parsed before are freed by now
-            text, blocks[position], spans, held = parse_fragment_tuples(text)
+            text, blocks[position], spans, held, found = parse_fragment_links(text)
             code[position] = np.array(spans, dtype=np.int32).reshape(-1, 2)   # compact: many per page
             if held:   # most pages hold none
                 placeholders[position] = np.array(held, dtype=np.int32).reshape(-1, 2)
+            if found:
+                links[position] = [(href, fold_whitespace(anchor)) for href, anchor in found]
         texts[position] = fold_whitespace(text)
-    return tuple(pd.Series(column, index=index, dtype=object) for column in (texts, blocks, code, placeholders))
+    return tuple(pd.Series(column, index=index, dtype=object)
+                 for column in (texts, blocks, code, placeholders, links))
 
 
 def _html_cells(content: pd.Series, header: str) -> np.ndarray | None:

@@ -37,6 +37,7 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     links_read: int = 0
     links_kept: int = 0
+    links_in_pages: int = 0   # no links file: the links between pages the pages' HTML holds (html_links.py)
     encoding: str = ""          # the pages file's text encoding and how it was found ("" for a workbook)
     text_column: str = ""       # the header the body text came from ("" when the file has none)
     hosts: list[str] = field(default_factory=list)   # the hosts analysed (see scope.py)

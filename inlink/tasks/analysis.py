@@ -284,6 +284,8 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
         stored = "links" + table_suffix(links_name or "links.csv")
         inputs[stored] = links_bytes
         files.update(links=stored, links_label=links_name or stored)
+    elif site.report.links_in_pages:   # the pages' HTML held the site's links (site/html_links.py)
+        files["links_in_pages"] = site.report.links_in_pages
     config = {"engine": engine, "options": cleaned, "files": files, "column_map": dict(column_map or {}),
               "sheet": sheet, "site_hosts": list(site_hosts or [])}
     if links_sheet:   # only when given: a job without it keeps the config (and saved-state key) it had

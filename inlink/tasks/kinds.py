@@ -51,8 +51,9 @@ def model_of(job: Job) -> str:
 
 
 def links_given(job: Job) -> bool:
-    """Whether the analysis was given the site's existing links (without them, its orphans before are unknown)."""
-    return bool(_files(job).get("links"))
+    """Whether the analysis was given the site's existing links, as a links file or in its pages' HTML (without
+    them, its orphans before are unknown)."""
+    return bool(_files(job).get("links") or _files(job).get("links_in_pages"))
 
 
 def pages_label(job: Job) -> str:
