@@ -792,6 +792,11 @@ def test_the_links_a_pages_html_holds_are_the_sites_links_when_no_links_file_is_
     assert list(zip(given.links["source"], given.links["destination"])) == [
         (base + "cold-brew-coffee", base + "milk-frothing")]   # a links file is the site's links: the HTML's are not read
     assert given.report.links_in_pages == 0
+    outward = site_import.load_site(csv_bytes(["Address", "Title 1", "Body HTML 1"], [   # no link between pages
+        ["https://shop.example/a", "A", "<p>Beans from <a href='https://elsewhere.example/'>our roaster</a>.</p>"],
+        ["https://shop.example/b", "B", "<p>Grinders and scales.</p>"]]), pages_name="shop.csv")
+    assert outward.links.empty and list(outward.linked_text["anchor"]) == ["our roaster"]
+    assert outward.report.links_in_pages == 0 and not any("existing links" in w for w in outward.report.warnings)
 
 
 def test_no_suggestion_repeats_a_link_the_pages_html_holds():

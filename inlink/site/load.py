@@ -70,6 +70,8 @@ def load_parts(pages_source, links_source=None, *, pages_name=None, links_name=N
     pages = pages.drop(columns="html_links")
     if in_html is not None:   # no links file: the links the pages' HTML holds are the site's (html_links.py)
         links, linked_text = in_html
+        if not len(links):   # only self links, fragments, other sites: their words still take no anchor
+            return SiteParts(pages, report, None, None, linked_text)
         report.links_in_pages = len(links)
         report.warnings.append(f"No links file: the {counted(len(links), 'link')} between pages that the pages' HTML "
                                "holds are read as the site's existing links (none is suggested again).")
