@@ -32,6 +32,20 @@ from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
 KIND_WORDS = ("Chapter", "Appendix", "Part", "Section")
+# The same words in the languages manuals are most often translated into (German, French, Spanish, Italian,
+# Portuguese, Dutch): a translated manual's labels ("Kapitel 4. Authentifizierung ...", "Chapitre 1. ...") and its
+# references ("Abschnitt 7.8, „X-Server-Verbindungen“") use its own language's word. Read only where a page's label
+# writes one (an unnamed number answers to the English words, as before), so a site in English loses nothing: on the
+# Debian reference in German its references went unread (12 real links in the first five rows of its 12 pages with
+# links, against 53 for the English pages).
+TRANSLATED_KIND_WORDS = {
+    "Chapter": ("Kapitel", "Chapitre", "Capítulo", "Capitolo", "Hoofdstuk"),
+    "Appendix": ("Anhang", "Annexe", "Apéndice", "Appendice", "Apêndice", "Bijlage"),
+    "Part": ("Teil", "Partie", "Parte", "Deel"),
+    "Section": ("Abschnitt", "Sección", "Sezione", "Seção", "Sectie"),
+}
+KIND_OF = {word: kind for kind, words in TRANSLATED_KIND_WORDS.items() for word in (kind, *words)}
+SECTION_WORDS = ("Section", *TRANSLATED_KIND_WORDS["Section"])   # what a section inside a numbered page is called
 UNNAMED_WORDS = ("Chapter", "Part", "Section")   # what a bare number ("13. Iterators") answers to
 URL_PREFIXES = {"ch": "Chapter", "chap": "Chapter", "chapter": "Chapter", "appendix": "Appendix",
                 "app": "Appendix", "part": "Part", "pt": "Part", "sec": "Section", "section": "Section"}
@@ -39,7 +53,7 @@ SERIES_NUMBERS = 3       # distinct numbers a run of URLs needs to be a numberin
 MAX_NUMBER = 999         # a chapter number, not a year of a dated URL
 PREFIX_WORD = 4          # a URL prefix this long is the word its numbers answer to (`tutorial02`: "Tutorial 2")
 _LABEL = r"(?P<number>\d{1,3}(?:\.\d{1,3})*|[A-Z])"
-_KINDED = r"(?P<word>(?i:chapter|appendix|part|section))\s+" + _LABEL
+_KINDED = r"(?P<word>(?i:" + "|".join(sorted(KIND_OF, key=len, reverse=True)) + r"))\s+" + _LABEL
 # "Appendix A: Keywords", "Chapter 13 — Iterators", "Part 2. Operations": a word, the label, a separator
 _KINDED_START_RE = re.compile(r"^\s*" + _KINDED + r"(?:\s*[:.\u2013\u2014-]\s+|\s*$)")
 # a heading block also "Chapter 3 Setup" (its end is known, so a capital word after the label is its title)
@@ -226,7 +240,7 @@ def inner_sections(named: dict[str, list[tuple]], section_labels: Callable[[int]
     owners: dict[str, int] = {}
     for reference, entries in named.items():
         word, number = reference.split(" ", 1)
-        if word in KIND_WORDS and len(entries) == 1 and entries[0][4] is None:
+        if word in KIND_OF and len(entries) == 1 and entries[0][4] is None:
             if owners.get(number, entries[0][0]) != entries[0][0]:
                 owners[number] = -1            # "Chapter 7" and "Part 7" are two pages: neither owns 7
             else:
@@ -238,8 +252,9 @@ def inner_sections(named: dict[str, list[tuple]], section_labels: Callable[[int]
         for label in section_labels(page):
             if label.startswith(number + ".") and _longest_owner(label, owners) == number:
                 holders[label].add(page)
-    return {f"{INNER_WORD} {label}": [(pages.pop(), "section heading", False, 1, None)]
-            for label, pages in holders.items() if len(pages) == 1 and f"{INNER_WORD} {label}" not in named}
+    return {f"{word} {label}": [(next(iter(pages)), "section heading", False, 1, None)]
+            for label, pages in holders.items() if len(pages) == 1
+            for word in SECTION_WORDS if f"{word} {label}" not in named}
 
 
 def _longest_owner(label: str, owners: dict[str, int]) -> str | None:
