@@ -809,3 +809,19 @@ def test_no_suggestion_repeats_a_link_the_pages_html_holds():
              "milk-frothing"]
     had = {(f"https://shop.example/{slug}", f"https://shop.example/{slugs[(at + 1) % 6]}") for at, slug in enumerate(slugs)}
     assert rows and not [row for row in rows if (row["Source"], row["Destination"]) in had]
+
+
+def test_a_whole_pages_menu_links_are_links_the_page_has_out_of_its_content():
+    """An export of each page's whole body with its links: the menu's links are the page's too (a links file says so
+    with Link Position "Navigation"), so the pages they reach are linked already; their words are no anchor the
+    editors chose, and no text of the content."""
+    menu = "<nav><a href='/shipping-policy'>Shipping Policy</a> <a href='https://elsewhere.example/'>Roaster</a></nav>"
+    rows = [[f"https://shop.example/{name}", name.replace("-", " ").title(),
+             f"<body>{menu}<main><h1>{name}</h1><p>Our {name} page. See <a href='/boots'>Boots</a>.</p></main></body>"]
+            for name in ("shoes", "boots", "shipping-policy")]
+    site = site_import.load_site(csv_bytes(["Address", "Title 1", "Body HTML 1"], rows), pages_name="shop.csv")
+    links = set(zip(site.links["source"], site.links["destination"], site.links["position"]))
+    base = "https://shop.example/"
+    assert (base + "shoes", base + "shipping-policy", "Navigation") in links
+    assert (base + "shoes", base + "boots", "Content") in links
+    assert "Roaster" not in set(site.linked_text["anchor"]) and "Shipping Policy" not in site.pages["content"][0]

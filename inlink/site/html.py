@@ -108,18 +108,22 @@ def parse_fragment_tuples(html: str) -> tuple[str, list[tuple[str, int, int]], l
     return text, blocks, code_spans, placeholders
 
 
-def parse_fragment_links(html: str) -> tuple[str, list, list, list, list[tuple[str, str]]]:
-    """parse_fragment_tuples, and the fragment's links as (href, anchor text), in text order: the links an export's
-    HTML holds (an "Extract HTML Element" keeps the <a> tags), which are the site's existing links when no links
-    file is given (site/html_links.py)."""
-    text, blocks, code_spans, links, placeholders = _parse_fragment_raw(html)
-    return text, blocks, code_spans, placeholders, [(href, text[start:end]) for href, start, end, _rel in links]
+def parse_fragment_links(html: str) -> tuple[str, list, list, list, list[tuple[str, str, bool]]]:
+    """parse_fragment_tuples, and the fragment's links as (href, anchor text, in the content), the content's in text
+    order, then those of a whole page's frame (its menus, header, footer: _main_part): the links an export's HTML
+    holds (an "Extract HTML Element" keeps the <a> tags), which are the site's existing links when no links file is
+    given (site/html_links.py)."""
+    frame: list[tuple[str, str]] = []
+    text, blocks, code_spans, links, placeholders = _parse_fragment_raw(html, frame)
+    return text, blocks, code_spans, placeholders, [(href, text[start:end], True) for href, start, end, _rel in links] \
+        + [(href, anchor, False) for href, anchor in frame]
 
 
-def _parse_fragment_raw(html: str) -> tuple[str, list, list, list, list]:
+def _parse_fragment_raw(html: str, frame: list | None = None) -> tuple[str, list, list, list, list]:
     """The walk's raw output for a fragment, parsed as lxml.html.fragment_fromstring(create_parent="div") would
     (the same tree), but with lxml.etree's plain parser: lxml.html's per-element class lookup (a Python call
-    for every element the walk touches) cost a third of the walk."""
+    for every element the walk touches) cost a third of the walk. `frame`, when given, gets the links of a whole
+    page's frame, left out of the walk (_main_part)."""
     if not html or not html.strip():
         return "", [], [], [], []
     try:
@@ -132,11 +136,23 @@ def _parse_fragment_raw(html: str) -> tuple[str, list, list, list, list]:
     if body is None:   # text only
         return _walk(elements[0] if elements else None, iter(()))
     if _whole_page(html):
-        body = main_content(body)
+        body = _main_part(body, frame)
     _mark_bold_terms(body)
     _mark_placeholders(body)   # before the <em> that tell them go
     lxml.etree.strip_tags(body, *_TRANSPARENT_TAGS)
     return _walk(body.text, iter(body))   # body.text is the lead text (blank lead text writes nothing either way)
+
+
+def _main_part(body, frame: list | None):
+    """A whole page's main content (main_content), the links left out with its frame and menus added to `frame` as
+    (href, anchor text): links the page has, out of its content (a menu's link to a page is a link the page makes,
+    as a links file's Navigation rows say)."""
+    links = [a for a in body.iter("a") if a.get("href") is not None] if frame is not None else []
+    content = main_content(body)
+    if links:
+        kept = set(content.iter("a"))
+        frame.extend((a.get("href").strip(), " ".join("".join(a.itertext()).split())) for a in links if a not in kept)
+    return content
 
 
 def _whole_page(html: str) -> bool:

@@ -6,8 +6,9 @@ linking the next page by its title and naming it again further on: 6 of the 12 r
 had), its linked words were open to new anchors, and the orphans before the suggestions were unknown. Read here as
 a links file's rows are: resolved against the page's address and normalised as its pages' URLs are (through the
 crawl's redirects), a link to another page of the crawl is an existing link in the content; a self link, a link
-out of the crawl and a fragment keep their words as the page's linked text (no new anchor over them). A links
-file, when given, is the site's links and these are not read.
+out of the crawl and a fragment keep their words as the page's linked text (no new anchor over them). A whole page's
+frame (html._main_part) links too: a menu's link is a link the page has (Link Position "Navigation", as a links file
+says it), its words no anchor the editors chose. A links file, when given, is the site's links and these are not read.
 """
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from inlink.site.errors import SiteDataError
 from inlink.site.inlinks import LINK_COLUMNS, redirected
 from inlink.site.urls import normalize_url
 
-CONTENT = "Content"   # the Link Position of every link read here: an export's HTML is the page's content
+CONTENT = "Content"         # the Link Position of a link of the page's content
+NAVIGATION = "Navigation"   # ... of a link of a whole page's frame, its menus, header or footer (html._main_part)
 
 
 def links_in_html(pages: pd.DataFrame, redirects: Mapping[str, str]) -> tuple[pd.DataFrame, pd.DataFrame] | None:
@@ -31,11 +33,11 @@ def links_in_html(pages: pd.DataFrame, redirects: Mapping[str, str]) -> tuple[pd
     known = set(pages["url"])
     between, other = [], []
     for source, found in zip(pages["url"].tolist(), pages["html_links"].tolist()):
-        for href, anchor in found or ():
+        for href, anchor, in_content in found or ():
             destination = _destination(source, href, redirects)
             if destination in known and destination != source:
-                between.append((source, destination, anchor, CONTENT))
-            elif anchor:
+                between.append((source, destination, anchor, CONTENT if in_content else NAVIGATION))
+            elif anchor and in_content:   # a menu's words are no words of the content
                 other.append((source, anchor))
     links = pd.DataFrame(between, columns=[*LINK_COLUMNS, "position"], dtype=object).drop_duplicates(
         ignore_index=True)

@@ -321,7 +321,7 @@ def _body_text(content: pd.Series, header: str) -> tuple[pd.Series, pd.Series, p
     blocks = np.full(len(texts), None, dtype=object)   # numpy, not Series.iat: pandas' per-cell setitem cost
     code = np.full(len(texts), None, dtype=object)     # a twentieth of an HTML import
     placeholders = np.full(len(texts), None, dtype=object)
-    links = np.full(len(texts), None, dtype=object)    # (href, anchor) of the page's <a> tags, when it has any
+    links = np.full(len(texts), None, dtype=object)    # (href, anchor, in content) of its <a> tags, when it has any
     heap = HeapTrimmer()
     for position, text in enumerate(texts):
         if html is not None and html[position]:
@@ -331,7 +331,7 @@ def _body_text(content: pd.Series, header: str) -> tuple[pd.Series, pd.Series, p
             if held:   # most pages hold none
                 placeholders[position] = np.array(held, dtype=np.int32).reshape(-1, 2)
             if found:
-                links[position] = [(href, fold_whitespace(anchor)) for href, anchor in found]
+                links[position] = [(href, fold_whitespace(anchor), content) for href, anchor, content in found]
         texts[position] = fold_whitespace(text)
     return tuple(pd.Series(column, index=index, dtype=object)
                  for column in (texts, blocks, code, placeholders, links))
