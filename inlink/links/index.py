@@ -232,7 +232,8 @@ def build_index(site, config: AnalysisConfig) -> LinkIndex:
         language = _language_codes(site.pages)
         if language is None:
             return _build_index(site, config)
-        index = _build_index(site, config) if (language < 0).any() else _site_ledger(site, config, language)
+        index = _build_index(site, config, language) if (language < 0).any() else \
+            _site_ledger(site, config, language)
         index.languages = {code: _build_index(view, config) for code, view in _language_sites(site, language)}
         return index
 
@@ -245,8 +246,7 @@ def _site_ledger(site, config: AnalysisConfig, language: np.ndarray) -> LinkInde
     is analysed with the site's; built whole, the site's index was half of the index time of the Apache manual in
     four languages (1.0 s of 1.8 s), and as much memory again, for nothing."""
     pages = site.pages
-    urls = _column(pages, "url")
-    titles, h1s, texts = _column(pages, "title"), _column(pages, "h1"), _column(pages, "content")
+    urls, titles, h1s, texts = _page_columns(pages)
     cleaned = _clean_titles(titles)
     is_source, is_target = _page_roles(pages, urls, texts, cleaned, word_counts(texts), config)
     url_pos = {u: i for i, u in enumerate(urls)}
@@ -254,8 +254,7 @@ def _site_ledger(site, config: AnalysisConfig, language: np.ndarray) -> LinkInde
     return LinkIndex(config=config, urls=urls, texts=texts, is_target=is_target, is_source=is_source, model=None,
                      neighbours=None, neighbour_sims=None, phrases=None, phrase_df=None, existing=existing,
                      inbound_before=inbound_before, shareable_terms=None, characteristic_bar=None, titles=cleaned,
-                     h1s=_opening_headings(pages, texts, h1s), url_pos=url_pos,
-                     new_inbound=np.zeros(len(urls), dtype=np.int32), language=language)
+                     h1s=h1s, url_pos=url_pos, new_inbound=np.zeros(len(urls), dtype=np.int32), language=language)
 
 
 def page_index(index: LinkIndex, source_url: str) -> LinkIndex:
@@ -285,20 +284,26 @@ def _language_sites(site, language: np.ndarray):
         yield code, SimpleNamespace(pages=pages, links=links, report=site.report, linked_text=linked)
 
 
-def _build_index(site, config: AnalysisConfig) -> LinkIndex:
+def _build_index(site, config: AnalysisConfig, language: np.ndarray | None = None) -> LinkIndex:
+    """The index of `site`; `language`: its pages' language codes (_language_codes; None: one language)."""
     pages = site.pages
-    urls = _column(pages, "url")
-    titles, h1s, texts = _column(pages, "title"), _column(pages, "h1"), _column(pages, "content")
-    h1s = _opening_headings(pages, texts, h1s)
+    urls, titles, h1s, texts = _page_columns(pages)
     blocks = PageBlocks(pages, texts, h1s)   # the plain pages' blocks on the second core while the rest builds
     try:
-        return _built(site, config, pages, urls, titles, h1s, texts, blocks)
+        return _built(site, config, pages, urls, titles, h1s, texts, blocks, language)
     finally:
         blocks.close()
 
 
+def _page_columns(pages) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(URLs, titles, H1s, texts) of the pages, the H1 of a page without one its opening heading."""
+    urls = _column(pages, "url")
+    titles, h1s, texts = _column(pages, "title"), _column(pages, "h1"), _column(pages, "content")
+    return urls, titles, _opening_headings(pages, texts, h1s), texts
+
+
 def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[str], h1s: list[str],
-           texts: list[str], blocks: PageBlocks) -> LinkIndex:
+           texts: list[str], blocks: PageBlocks, language: np.ndarray | None) -> LinkIndex:
     cleaned = _clean_titles(titles)
     words = word_counts(texts)
     is_source, is_target = _page_roles(pages, urls, texts, cleaned, words, config)
@@ -349,7 +354,7 @@ def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[st
                      term_keys=term_keys, member_keys=member_keys, numbers=numbers,
                      anchor_marks=anchor_marks(link_rows),
                      linked=page_anchors(_page_anchors(site.links, getattr(site, "linked_text", None), url_pos)),
-                     language=_language_codes(pages))
+                     language=language)
     if kept is not None:
         index.derived[KEPT_MATCHES] = kept
     index.derived["quotes_titles"] = quotes

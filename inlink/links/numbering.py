@@ -31,13 +31,12 @@ from collections import Counter, defaultdict
 from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
-KIND_WORDS = ("Chapter", "Appendix", "Part", "Section")
-# The same words in the languages manuals are most often translated into (German, French, Spanish, Italian,
-# Portuguese, Dutch): a translated manual's labels ("Kapitel 4. Authentifizierung ...", "Chapitre 1. ...") and its
-# references ("Abschnitt 7.8, „X-Server-Verbindungen“") use its own language's word. Read only where a page's label
-# writes one (an unnamed number answers to the English words, as before), so a site in English loses nothing: on the
-# Debian reference in German its references went unread (12 real links in the first five rows of its 12 pages with
-# links, against 53 for the English pages).
+# The kinds of numbered part (the keys: their English words) and their words in the languages manuals are most often
+# translated into (German, French, Spanish, Italian, Portuguese, Dutch): a translated manual's labels ("Kapitel 4.
+# Authentifizierung ...", "Chapitre 1. ...") and its references ("Abschnitt 7.8, „X-Server-Verbindungen“") use its own
+# language's word. Read only where a page's label writes one (an unnamed number answers to the English words, as
+# before), so a site in English loses nothing: on the Debian reference in German its references went unread (12 real
+# links in the first five rows of its 12 pages with links, against 53 for the English pages).
 TRANSLATED_KIND_WORDS = {
     "Chapter": ("Kapitel", "Chapitre", "Capítulo", "Capitolo", "Hoofdstuk"),
     "Appendix": ("Anhang", "Annexe", "Apéndice", "Appendice", "Apêndice", "Bijlage"),

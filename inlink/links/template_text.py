@@ -35,9 +35,10 @@ def mark_template_text(texts: list[str], blocks: list, own: np.ndarray | None) -
     marked = list(blocks)
     for page in pages:
         text = texts[page]
-        if any(kind in PROSE_BLOCKS and text[start:end].strip() in repeated for kind, start, end in blocks[page]):
-            marked[page] = [(TEMPLATE if kind in PROSE_BLOCKS and text[start:end].strip() in repeated else kind,
-                             start, end) for kind, start, end in blocks[page]]
+        template = [kind in PROSE_BLOCKS and text[start:end].strip() in repeated for kind, start, end in blocks[page]]
+        if any(template):
+            marked[page] = [(TEMPLATE if its else kind, start, end)
+                            for (kind, start, end), its in zip(blocks[page], template)]
     return marked
 
 
