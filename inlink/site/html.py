@@ -145,13 +145,13 @@ def _parse_fragment_raw(html: str, frame: list | None = None) -> tuple[str, list
 
 def _main_part(body, frame: list | None):
     """A whole page's main content (main_content), the links left out with its frame and menus added to `frame` as
-    (href, anchor text): links the page has, out of its content (a menu's link to a page is a link the page makes,
+    (href, anchor text as written: the importer folds its spaces, as the content's): links the page has, out of its content (a menu's link to a page is a link the page makes,
     as a links file's Navigation rows say)."""
     links = [a for a in body.iter("a") if a.get("href") is not None] if frame is not None else []
     content = main_content(body)
     if links:
         kept = set(content.iter("a"))
-        frame.extend((a.get("href").strip(), " ".join("".join(a.itertext()).split())) for a in links if a not in kept)
+        frame.extend((a.get("href").strip(), "".join(a.itertext())) for a in links if a not in kept)
     return content
 
 

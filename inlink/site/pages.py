@@ -305,11 +305,12 @@ def _extractor(header: str) -> str:
     return header_key(re.sub(r"[\s_\-.]*\d+$", "", str(header)))
 
 
-def _body_text(content: pd.Series, header: str) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+def _body_text(content: pd.Series, header: str) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series, pd.Series]:
     """The body text cleaned, and its blocks: HTML in the text column (a custom extraction "Extract HTML
     Element" / "Extract Inner HTML", e.g. Body HTML 1) becomes its plain text plus its blocks (kind, start,
     end), its inline code spans (start, end: how the page marks a name as code) and its placeholders (the code
-    that stands for a value: html.py); plain text keeps all three None.
+    that stands for a value: html.py), and its links as (href, anchor, in the content: html.parse_fragment_links);
+    plain text keeps all four None.
 
     Takes the caller's only reference to ``content``: each cell is replaced by its text as it is parsed and
     cleaned, so the raw column and the clean one are never both whole in memory."""
