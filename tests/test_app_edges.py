@@ -8,6 +8,7 @@ import pandas as pd
 from inlink import uploads as datasets
 from inlink.ui import eta
 from inlink.ui import format as fmt
+from waiting import wait_for
 from test_app_common import SMALL_CRAWL, _stop_managers, assert_clean, open_page, texts  # noqa: F401
 
 
@@ -129,6 +130,8 @@ def test_the_panel_says_estimating_until_it_has_seen_pages_go_by():
     manager = get_manager()
     job_id = seed_job(manager, "held.csv", pages=3)               # held at its first page by the gate
     wait_status(manager, job_id, "running")
+    # at its pages: a job running but still before them (no total yet) says "—", not "…" (seen once under load)
+    wait_for(lambda: manager.job(job_id).progress()["total_items"], 15, "the job's pages to be counted")
     app = open_page("generate", {"job": job_id})
     assert_clean(app)
     left = next(m for m in app.metric if m.label == "Time left")
