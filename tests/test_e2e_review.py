@@ -316,8 +316,11 @@ def test_a_lost_width_answer_is_sent_again(browser, server, manager):  # noqa: F
     page.set_viewport_size({"width": 1024, "height": 1000})
     page.goto(server.url("jobs"))
     shown(page.get_by_text("a wider window also shows"), "the note on the hidden columns")
+    probe = page.locator('[data-testid="stBidiComponentIsolated"][data-narrow]')
+    probe.and_(page.locator('[data-drawn="true"]')).wait_for(state="attached", timeout=IN_STEP_MS)   # knows it drew narrow
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.get_by_text("a wider window also shows").wait_for(state="detached", timeout=IN_STEP_MS)
+    probe.and_(page.locator('[data-drawn="false"]')).wait_for(state="attached", timeout=IN_STEP_MS)  # drew wide: no more sends
     assert dropped == [False], dropped   # the page redrew although its first answer never reached the server
     page.close()
 
