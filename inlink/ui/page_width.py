@@ -23,7 +23,7 @@ import streamlit as st
 #: One observer per element: Streamlit calls this function again whenever the data changes (the page drawn for the
 #: other width) and keeps only the last call's cleanup, so each call made its own observer, never disconnected.
 _JS = """
-const RESEND_MS = 3000;
+const RESEND_MS = 5000;
 export default function(component) {
   const { parentElement, data, setStateValue } = component;
   const host = parentElement.host || parentElement;
