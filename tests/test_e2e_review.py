@@ -328,17 +328,11 @@ def test_a_lost_width_answer_is_sent_again(browser, server, manager):  # noqa: F
 def drop_first_answer(page, key: str, narrow: bool) -> list:
     """Route the page's websocket through the test, dropping the first message whose state of the width probe `key`
     says `narrow`; returns the list of the dropped answers (filled once one is dropped)."""
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-
     dropped: list = []
 
     def answer(message) -> bool | None:
-        if isinstance(message, str):
-            return None
-        back = BackMsg.FromString(message)
-        if back.WhichOneof("type") != "rerun_script":
-            return None
-        for widget in back.rerun_script.widget_states.widgets:
+        rerun = rerun_asked(message)
+        for widget in rerun.widget_states.widgets if rerun is not None else ():
             if widget.id.endswith(key) and widget.WhichOneof("value") == "json_value":
                 return bool(json.loads(widget.json_value).get("narrow"))
         return None
@@ -355,7 +349,6 @@ def drop_first_answer(page, key: str, narrow: bool) -> list:
         upstream.on_message(socket.send)
     page.route_web_socket(re.compile(r".*/_stcore/stream"), route)
     return dropped
-
 
 
 def runs_asked(browser, server, width: int) -> tuple[int, list[str]]:  # noqa: F811
@@ -386,14 +379,20 @@ def runs_asked(browser, server, width: int) -> tuple[int, list[str]]:  # noqa: F
     return len(sent), headers
 
 
-def fragment_run(frame) -> str | None:
-    """The fragment whose run alone a message the browser sent asks for, else None."""
+def rerun_asked(frame):
+    """The run a message the browser sent asks for (its rerun_script: widget states, fragment), else None."""
     from streamlit.proto.BackMsg_pb2 import BackMsg
 
     if isinstance(frame, str):
         return None
     message = BackMsg.FromString(frame)
-    return (message.rerun_script.fragment_id or None) if message.WhichOneof("type") == "rerun_script" else None
+    return message.rerun_script if message.WhichOneof("type") == "rerun_script" else None
+
+
+def fragment_run(frame) -> str | None:
+    """The fragment whose run alone a message the browser sent asks for, else None."""
+    rerun = rerun_asked(frame)
+    return (rerun.fragment_id or None) if rerun is not None else None
 
 
 def auto_rerun_fragment(frame) -> set[str]:
