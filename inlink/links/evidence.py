@@ -15,7 +15,7 @@ from typing import Iterator
 
 import numpy as np
 
-from inlink.links.anchors import KINDS
+from inlink.links.anchors import KINDS, OWN_NAME_KINDS
 from inlink.links.confidence import model_for
 from inlink.links.index import LinkIndex
 from inlink.links.naming import declared_in_term, numbered_origin
@@ -23,6 +23,7 @@ from inlink.links.ranking import NAME_KINDS, Option, Ranked, Scored, phrase_link
 from inlink.links.sections import site_quotes_titles
 from inlink.links.similarity import top_shared_terms_of_rows
 from inlink.links.text import is_code_like, tokens
+from inlink.links.title_case import title_as_sentence_writes_it
 from inlink.links.tokens import JOINERS
 from inlink.wording import confidence_figure, counted, shortened, times
 
@@ -242,7 +243,10 @@ def _evidence(index: LinkIndex, item: Ranked, option: Option, anchor: str, in_li
         facts.append(f'the target defines "{anchor}" in an entry of its own' if declared_in_term(
             index, option.phrase, target) else f'the target has a section headed "{anchor}"')
     elif option.kind in NAME_KINDS and not linked:
-        facts.append(_words_fact(option.kind))
+        facts.append(_words_fact(option.kind) if option.kind not in OWN_NAME_KINDS or index.dictionary.known
+                     or not title_as_sentence_writes_it(index, target, anchor) else
+                     "the anchor is the target's title as a sentence writes it (this site titles its pages in "
+                     "sentence case)")
     elif option.kind == "key":
         facts.append(_key_phrase_fact(index, anchor, target))
     elif option.kind == "shared":
