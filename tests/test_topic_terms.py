@@ -83,3 +83,34 @@ def test_a_reason_names_the_key_terms_both_pages_share_not_an_everyday_word_they
 def test_words_both_pages_use_once_as_they_use_their_own_are_no_shared_topic():
     about = _about(_grinder_rows(_words("both", 15)), "brewing", "grinders")
     assert about == "Grinders"   # the target's title word only, none of the everyday words
+
+
+def test_key_term_weights_and_ranks_read_from_sorted_rows_are_the_counts_of_every_weight():
+    """_key_columns reads a shared term's weight and rank by searching the row's sorted columns and weights; they
+    must equal the counts over every weight (ties included) that they replaced, bit for bit."""
+    import numpy as np
+
+    from inlink.links.evidence import _ranks, _weights_of
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        columns = np.sort(rng.choice(60, size=int(rng.integers(0, 30)), replace=False)).astype(np.int32)
+        weights = rng.choice([0.125, 0.25, 0.3, 0.5], size=len(columns)).astype(np.float32)   # many ties
+        wanted = rng.choice(60, size=6, replace=False).astype(np.int64)
+        expected = ((columns[:, None] == wanted[None, :]) * weights[:, None]).sum(axis=0)
+        found = _weights_of(columns, weights, wanted)
+        assert found.dtype == expected.dtype and np.array_equal(found, expected)
+        assert np.array_equal(_ranks(np.sort(weights), found), (weights[:, None] >= found[None, :]).sum(axis=0) - 1)
+
+
+def test_a_pages_speller_is_made_once_for_the_run_and_the_kept_ones_are_bounded(monkeypatch):
+    from types import SimpleNamespace
+
+    from inlink.links import evidence
+    index = SimpleNamespace(texts=["Run the REPL.", "The ledger.", "A swap."], derived={})
+    first = evidence._page_speller(index, 0, {})
+    assert evidence._page_speller(index, 0, {}) is first   # as a source, then as another page's target
+    assert first("repl") == "REPL"
+    monkeypatch.setattr(evidence, "SPELLERS_KEPT", 2)
+    evidence._page_speller(index, 1, {})
+    evidence._page_speller(index, 2, {})   # past the bound: the kept ones are dropped
+    assert evidence._page_speller(index, 0, {}) is not first

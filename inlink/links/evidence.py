@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, fields
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import chain
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -47,6 +47,7 @@ TOPIC_MIN_SITE = 30   # pages from which TOPIC_MIN_PAGES applies (a smaller site
 _TOKEN_CHAR_RE = re.compile(r"\w")
 _CAPITAL_WORD_RE = re.compile(r"(?<!\w)[^\W\d_][^\W_]*")   # a title's words (those capitalised are looked up)
 SPELLING_WINDOW = 8000   # characters of a page read for a topic term's spelling (_PageSpelling)
+SPELLERS_KEPT = 256      # pages' spellers kept for a run (_page_speller): each a window's lowered copy, or a page's
 TITLE_KINDS = ("title", "h1", "section", "numbered")   # spelled as the target's title, H1, (quoted) a section's
                                                      # title, or its number ("Chapter 13")
 NEIGHBOURS_FACT_LIFT = math.log(1.5)  # "N of the pages most like this one link to it": told once they link it
@@ -329,12 +330,12 @@ def topic_terms(index: LinkIndex, items: list[Ranked], source_row: np.ndarray, s
     columns = top_shared_terms_of_rows(index.model.matrix, targets, source_row, _topic_worthy(index),
                                        TOPIC_TERMS + TOPIC_SPARE, np.zeros(len(targets), dtype=np.float32))
     titles = _titles_by_word(index)
-    spell = _PageSpelling(index.texts[source], titles) if source is not None else str
-    found, ours = {}, source_row[source_row > 0]
+    spell = _page_speller(index, source, titles) if source is not None else str
+    found, ours = {}, np.sort(source_row[source_row > 0])
     for target, chosen in zip(targets, columns):
         column_of = {str(index.model.terms[c]): c for c in chosen}
-        named = list(column_of) if source is None else _spelled_alike(list(column_of), spell, index.texts[target],
-                                                                       titles)
+        named = list(column_of) if source is None else _spelled_alike(
+            list(column_of), spell, index.texts[target], theirs=partial(_page_speller, index, target, titles))
         distinct = _distinct_terms(named)
         key = set(_key_columns(index, target, [column_of[t] for t in distinct], (source_row, ours), source, spell))
         found[target] = [spell(term) for term in distinct if column_of[term] in key]
@@ -351,21 +352,37 @@ def _key_columns(index: LinkIndex, target: int, columns: list[int], source_weigh
     both ("Both pages are about write", "sits", "big and mugs" on a coffee shop's 30 pages; "succeeded and
     performing" on the Python docs); an editor reads the reason to learn what the pages share. Terms are only
     left out (topic_terms), never replaced by weaker ones further down. `source_weights`: the source's spread row
-    and its nonzero weights."""
+    and its nonzero weights, sorted. A term's rank is the count of the page's weights at least its own, less one,
+    read from the sorted weights (a search, not a comparison with every weight)."""
     if not columns:
         return []
     matrix, terms, wanted = index.model.matrix, index.model.terms, np.asarray(columns, dtype=np.int64)
     lo, hi = matrix.indptr[target], matrix.indptr[target + 1]
     (source_row, ours), theirs = source_weights, matrix.data[lo:hi]
-    weights = ((matrix.indices[lo:hi, None] == wanted[None, :]) * theirs[:, None]).sum(axis=0)
-    ranks = ((theirs[:, None] >= weights[None, :]).sum(axis=0) - 1,
-             (ours[:, None] >= source_row[wanted][None, :]).sum(axis=0) - 1)
+    weights = _weights_of(matrix.indices[lo:hi], theirs, wanted)
+    ranks = (_ranks(np.sort(theirs), weights), _ranks(ours, source_row[wanted]))
     keys = (_key_count(len(theirs)), _key_count(len(ours)))
     key = ((ranks[0] < keys[0]) & (ranks[1] < KEY_REACH * keys[1])) | \
         ((ranks[1] < keys[1]) & (ranks[0] < KEY_REACH * keys[0]))
     named = _title_words(index, target) | (_title_words(index, source) if source is not None else set())
     return [column for column, is_key in zip(columns, key.tolist())
             if is_key or str(terms[column]) in named or _named_like_code(spell(str(terms[column])))]
+
+
+def _weights_of(columns: np.ndarray, weights: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """The weights of the `wanted` columns in a TF-IDF row (its sorted `columns` and their `weights`), 0 for a
+    column the row lacks."""
+    found = np.zeros(len(wanted), dtype=weights.dtype)
+    if len(columns):
+        at = np.minimum(np.searchsorted(columns, wanted), len(columns) - 1)
+        held = columns[at] == wanted
+        found[held] = weights[at[held]]
+    return found
+
+
+def _ranks(ascending: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """For each value, how many of the weights (`ascending`) are at least as heavy, less one."""
+    return len(ascending) - np.searchsorted(ascending, values, side="left") - 1
 
 
 def _named_like_code(spelled: str) -> bool:
@@ -388,21 +405,37 @@ def _title_words(index: LinkIndex, page: int) -> set[str]:
     return words
 
 
-def _spelled_alike(terms: list[str], mine: _PageSpelling, text: str, titles: dict | None = None) -> list[str]:
+def _spelled_alike(terms: list[str], mine: _PageSpelling, text: str, titles: dict | None = None,
+                   theirs: Callable[[], _PageSpelling] | None = None) -> list[str]:
     """The terms the source (`mine`) and the target (its `text`) write alike somewhere. Why: TF-IDF lowercases,
     so an acronym of one page's prose ("the REPL") and a parameter of the other's ("re.sub(pattern, repl, ...)")
     are one term, and a reason read "Both pages are about REPL, sub and digit" for two pages that share no such
     topic. A term either page holds only inside longer tokens (no spelling to compare) is kept. The target is
-    only read word by word when it does not hold the source's spelling verbatim (most terms: a substring search)."""
-    kept, theirs = [], None
+    only read word by word when it does not hold the source's spelling verbatim (most terms: a substring search).
+    `theirs`: gives the target's speller (_page_speller), when the caller keeps one; else one is made here."""
+    kept, speller = [], None
     for term in terms:
         spelled = mine(term)
         if spelled not in text:
-            theirs = theirs or _PageSpelling(text, titles)
-            if _spelled_apart(mine, theirs, term) and _spelled_apart(mine, theirs, term, whole=True):
+            speller = speller or (theirs() if theirs is not None else _PageSpelling(text, titles))
+            if _spelled_apart(mine, speller, term) and _spelled_apart(mine, speller, term, whole=True):
                 continue
         kept.append(term)
     return kept
+
+
+def _page_speller(index: LinkIndex, page: int, titles: dict) -> _PageSpelling:
+    """The page's _PageSpelling, made once for the run and kept among the SPELLERS_KEPT made last (the lot is dropped
+    past that: a plain dict, safe with Gemini's threads). Why: a page is read as the source of its own rows and as
+    the target of other pages' rows, and each reading made a speller of its own, lowering its window again and
+    spelling the same terms again (docs corpus, one core: the spellers were 10% of the pages step)."""
+    kept = index.derived.get("spellers")
+    if kept is None or len(kept) >= SPELLERS_KEPT:
+        kept = index.derived["spellers"] = {}
+    speller = kept.get(page)
+    if speller is None:
+        speller = kept[page] = _PageSpelling(index.texts[page], titles)
+    return speller
 
 
 def _spelled_apart(mine: _PageSpelling, theirs: _PageSpelling, term: str, whole: bool = False) -> bool:
