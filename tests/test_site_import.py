@@ -825,3 +825,22 @@ def test_a_whole_pages_menu_links_are_links_the_page_has_out_of_its_content():
     assert (base + "shoes", base + "shipping-policy", "Navigation") in links
     assert (base + "shoes", base + "boots", "Content") in links
     assert "Roaster" not in set(site.linked_text["anchor"]) and "Shipping Policy" not in site.pages["content"][0]
+
+
+def test_pages_in_a_script_without_spaces_between_words_are_said_in_the_import_report():
+    """The engine's words are runs of letters between spaces: a page of Japanese or Thai is one long word to it, so
+    such pages get few suggestions, and the report says so; an English page quoting a Japanese word or two, or
+    written with accents and typographic marks, is not counted."""
+    pages = [
+        ("https://example.jp/a", "ネットワークの設定", "ネットワークの設定は「Xサーバ接続」を参照して下さい。" * 5),
+        ("https://example.jp/b", "パッケージ管理", "Debian のパッケージ管理システムは apt を使います。" * 5),
+        ("https://example.jp/c", "การตั้งค่า", "การตั้งค่าเครือข่ายทำได้ง่ายด้วยเครื่องมือนี้" * 5),
+        ("https://example.jp/d", "Tea — a café guide", "Café owners say “sencha” (煎茶) is a Japanese green tea."),
+        ("https://example.jp/e", "Plain page", "Nothing but plain ASCII words in this page."),
+    ]
+    data = csv_bytes(SF_HEADERS, [sf_row(url, title, text) for url, title, text in pages])
+    said = [line for line in load_site(data, pages_name="p.csv").report.warnings if "without spaces" in line]
+    assert said == ["3 pages are written in a script without spaces between words (Chinese, Japanese, Thai, ...): "
+                    "the offline engine does not split such words, so these pages get few suggestions or none."]
+    english = csv_bytes(SF_HEADERS, [sf_row(url, title, text) for url, title, text in pages[3:]])
+    assert not [line for line in load_site(english, pages_name="p.csv").report.warnings if "without spaces" in line]

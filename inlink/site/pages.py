@@ -22,6 +22,7 @@ from inlink.site.languages import language_counts, language_line, page_languages
 from inlink.site.page_frames import frame_warning
 from inlink.site.report import Drops, ImportReport, examples
 from inlink.site.scope import host_scope
+from inlink.site.scripts import unspaced_warning
 from inlink.site.errors import SiteDataError
 from inlink.site.sources import source_name
 from inlink.site.tables import fold_whitespace, read_table
@@ -78,6 +79,7 @@ def load_pages_and_redirects(source, filename=None, column_map=None, sheet=None,
     pages = _merge_duplicate_pages(pages, report)
     if pages["blocks"].isna().all():   # plain text: in HTML the parser tells the frame itself (site/main_content.py)
         report.warnings.extend(filter(None, [frame_warning(pages["content"].tolist())]))
+    report.warnings.extend(filter(None, [unspaced_warning(pages["content"].tolist())]))
     pages["language"] = page_languages(pages["url"], pages["language"])
     report.languages = language_counts(pages["language"])
     if report.languages:

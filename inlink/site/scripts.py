@@ -1,0 +1,47 @@
+"""Whether a crawl's pages are written in a script that leaves no space between words (Chinese, Japanese, Thai, Lao,
+Khmer, Burmese, Tibetan), which the offline engine does not segment.
+
+Why: the engine's words are runs of letters between spaces and marks, so a sentence of Japanese is one long "word"
+and a page's title is found in its prose only where spaces or brackets happen to stand around it. Such pages get
+few suggestions or none (the Debian reference's Japanese pages: a few rows where its English pages have dozens),
+and the import report says so rather than leaving the analyst to wonder why. Told from the text itself, not from a
+language column a plain export may lack: a page whose first SAMPLE_CHARS characters are mostly letters of those
+scripts.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from inlink.wording import counted
+
+SAMPLE_CHARS = 2000   # characters read from the start of each page
+UNSPACED_SHARE = 0.3  # of a page's letters in those scripts, at least, for the page to count as written in them
+# Hiragana, Katakana (and its phonetic extensions), CJK ideographs (extension A, the unified block, compatibility),
+# Thai, Lao, Tibetan, Myanmar, Khmer.
+_UNSPACED_RE = re.compile("[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+                          "\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff]")
+_LETTER_RE = re.compile(r"[^\W\d_]")
+
+
+def unspaced_pages(texts: Sequence) -> int:
+    """How many of the texts are written mostly in a script without spaces between words (module docstring)."""
+    found = 0
+    for text in texts:
+        if not isinstance(text, str) or not text:
+            continue
+        sample = text[:SAMPLE_CHARS]
+        if sample.isascii() or not _UNSPACED_RE.search(sample):   # most pages of most sites: one scan at C speed
+            continue
+        found += len(_UNSPACED_RE.findall(sample)) >= UNSPACED_SHARE * len(_LETTER_RE.findall(sample))
+    return found
+
+
+def unspaced_warning(texts: Sequence) -> str | None:
+    """A line for the import report when some pages are written in a script without spaces between words."""
+    pages = unspaced_pages(texts)
+    if not pages:
+        return None
+    return (f"{counted(pages, 'page')} {'is' if pages == 1 else 'are'} written in a script without spaces between "
+            "words (Chinese, Japanese, Thai, ...): the offline engine does not split such words, so "
+            f"{'this page gets' if pages == 1 else 'these pages get'} few suggestions or none.")
