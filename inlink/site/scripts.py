@@ -5,8 +5,8 @@ Why: the engine's words are runs of letters between spaces and marks, so a sente
 and a page's title is found in its prose only where spaces or brackets happen to stand around it. Such pages get
 few suggestions or none (the Debian reference's Japanese pages: a few rows where its English pages have dozens),
 and the import report says so rather than leaving the analyst to wonder why. Told from the text itself, not from a
-language column a plain export may lack: a page whose first SAMPLE_CHARS characters are mostly letters of those
-scripts.
+language column a plain export may lack: a page at least UNSPACED_SHARE of whose letters, in its first SAMPLE_CHARS
+characters, are of those scripts (an English page quoting a Japanese word or two is not counted).
 """
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ _LETTER_RE = re.compile(r"[^\W\d_]")
 
 
 def unspaced_pages(texts: Sequence) -> int:
-    """How many of the texts are written mostly in a script without spaces between words (module docstring)."""
+    """How many of the texts are written in a script without spaces between words (module docstring: a third of
+    a page's opening letters or more)."""
     found = 0
     for text in texts:
         if not isinstance(text, str) or not text:
