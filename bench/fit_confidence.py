@@ -40,7 +40,6 @@ from inlink.links.suggest import AnalysisConfig, build_index, page_choices
 
 PER_PAGE = 20
 ORPHAN = "orphan_target"   # the recovery fit's nuisance term (see above)
-HALF_GIVEN = 0.5    # recovery is also fitted on a site that left out half its links (site_rate must tell)
 
 
 def labelled_choices(name: str, variant: str, mode: str, share: float = GIVEN_SHARE,
@@ -74,7 +73,7 @@ def main(argv=None) -> None:
     names = sorted(set(WEIGHTS) | set(RECOVERY_WEIGHTS) | {"links_given", ORPHAN})
     X, y, conf, group = [], [], [], []
     runs = [(c, v, m, s) for c in CORPORA for v in args.variant or ("plain", "html")
-            for m, s in (("cold", 1.0), ("recovery", GIVEN_SHARE), ("recovery", HALF_GIVEN))]
+            for m, s in (("cold", 1.0), ("recovery", GIVEN_SHARE))]
     for corpus, variant, mode, share in runs:
         feats, labels, confs = labelled_choices(corpus, variant, mode, share)
         X += [[f[n] for n in names] for f in feats]

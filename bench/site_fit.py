@@ -22,7 +22,8 @@ Figures: AUC of the confidence (rows to reachable targets), R@10 at the default 
 the engine orders them, only those at or above the floor), R@10 at floor 0 ordered by the model's chance, and a
 reliability table (bin: rows, predicted / observed share of hidden links).
 
-Measured (2026-11-30, main 88982de; R@10 at floor 0.2, python plain / html, django plain / html):
+Measured (2026-11-30, main 88982de, when the recovery model still weighed the site's link rate (confidence.py says
+why it no longer does); R@10 at floor 0.2, python plain / html, django plain / html):
 - shipped 0.662 / 0.668, 0.630 / 0.636; site (lam 3-30) 0.683-0.689 / 0.704-0.709, 0.608 / 0.610-0.613; AUC
   unchanged (+-0.002): the site's own links add no discrimination the global weights lack on these two corpora
   (the global weights are fitted on them), they move the calibration: python's rows from 0.2 up are real links
@@ -67,13 +68,12 @@ sys.path.insert(0, str(REPO))
 from eval_links import CORPORA, VARIANTS, load_corpus, split_links
 
 from inlink.links.confidence import DEFAULT_MIN_CONFIDENCE, RECOVERY_BIAS, RECOVERY_WEIGHTS
-from inlink.links.evidence import _site_rate
 from inlink.links.suggest import AnalysisConfig, build_index, page_choices
 
 PROBE_SHARE = 0.2  # of the given (source, destination) pairs, held out to fit on
 PROBE_SEED = 11
 CHOICES = 40  # choices weighed per page (eval_links' 10 per page weigh 40 targets)
-NAMES = [name for name in RECOVERY_WEIGHTS if name != "site_rate"]  # site_rate is one value per site: in the bias
+NAMES = list(RECOVERY_WEIGHTS)
 BINS = (0, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1.01)
 
 
@@ -153,7 +153,7 @@ def corpus_rows(name: str, variant: str) -> dict:
     run["pages_with_truth"] = {}
     for source, _destination in hidden_pairs:
         run["pages_with_truth"][source] = run["pages_with_truth"].get(source, 0) + 1
-    return {"run": run, "probe": _rows(probe, held_pairs), "site_rate": _site_rate(index.dictionary.site_rate)}
+    return {"run": run, "probe": _rows(probe, held_pairs)}
 
 
 def r10(run: dict, chance: np.ndarray, floor: float, order: np.ndarray) -> float:
@@ -239,10 +239,7 @@ def main(argv=None) -> None:
                 f"probe {len(probe['label'])} rows ({int(probe['label'].sum())} held-out links)"
             )
             report("shipped (in-sample)", run, run["confidence"], args.reliability)
-            shipped = np.r_[
-                [RECOVERY_WEIGHTS[n] for n in NAMES],
-                RECOVERY_BIAS + RECOVERY_WEIGHTS["site_rate"] * rows[name]["site_rate"],
-            ]
+            shipped = np.r_[[RECOVERY_WEIGHTS[n] for n in NAMES], RECOVERY_BIAS]
             other = global_fit(rows[next(o for o in CORPORA if o != name)]["run"])
             fitted = probe["reachable"]
             for label, prior in (("site", shipped), ("site from other", other)):

@@ -468,18 +468,32 @@ def _dictionary_site():
     return make_site(pages, links)
 
 
-def test_site_rate_is_how_thoroughly_the_site_links_its_best_linked_phrases():
-    from inlink.links.anchors import PhraseIndex
-    phrases = PhraseIndex()
-    names = [f"gadget {word}" for word in "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu".split()]
-    ids = [phrases.add(name, 100 + k, "inbound") for k, name in enumerate(names)]
-    linked = [9] * 10 + [1, 1]           # ten phrases linked on 9 of the 10 pages that mention them, two on 1
-    links = [(page, 100 + k, names[k]) for k, n in enumerate(linked) for page in range(n)]
-    dictionary = AnchorDictionary.from_links(links)
-    assert dictionary.measure_site_rate(phrases, dict.fromkeys(ids, 10)) == pytest.approx(0.9)
-    rarely = AnchorDictionary.from_links([(page, 100 + k, names[k]) for k in range(12) for page in range(3)])
-    assert rarely.measure_site_rate(phrases, dict.fromkeys(ids, 10)) == pytest.approx(0.3)
-    assert dictionary.measure_site_rate(phrases, dict.fromkeys(ids, 4)) is None   # too few pages mention them
+def _harbour_site(linking_pages: int):
+    """shoe_site with the "care" page's row to "trail" (its phrase linked once), plus ten harbour pages that each
+    mention ten crane names, every name linked to its own page from `linking_pages` of the pages that mention it:
+    the same pages, the same row, only how thoroughly the site links other phrases differs."""
+    names = [f"{word} crane" for word in "amber birch cedar delta ember fjord glade heron inlet juniper".split()]
+    mentions = " ".join(f"The {name} lifts boxes." for name in names)
+    harbour = [{"path": f"harbour{i}", "title": f"{names[i].title()} | Stride Shop",
+                "content": f"Harbour log {i}. {mentions} " + FILLER} for i in range(10)]
+    care = {"path": "care", "title": "Shoe care | Stride Shop",
+            "content": "Clean grippy lugs after every muddy outing and dry them slowly. " + FILLER}
+    cranes = [(f"harbour{i}", f"harbour{k}", names[k]) for k in range(10)
+              for i in [j for j in range(10) if j != k][:linking_pages]]
+    from test_analyzer import shoe_site
+    return shoe_site([care] + harbour, [("road", "trail", "grippy lugs")] + cranes)
+
+
+def test_a_row_s_confidence_does_not_rise_because_the_site_links_other_phrases_sparingly():
+    """How thoroughly a site links its best-linked phrases is its editors' style, not a count of links they left
+    out: a site that links its crane names from 2 of the 10 pages that mention them gives the care page's row
+    the confidence a site linking them from 9 of 10 gives it (weighed, it added up to 3.4 logits)."""
+    rows = {}
+    for linking in (9, 2):
+        rows[linking] = next(r for r in from_page(suggestions(_harbour_site(linking), NO_FLOOR), "care")
+                             if r["Destination"] == BASE + "trail")
+    assert "already links \"grippy lugs\" to this page" in rows[2]["Reason"]   # the site's links weigh the row
+    assert rows[2]["Confidence"] == rows[9]["Confidence"]
 
 
 def test_pages_that_cannot_take_the_link_are_not_counted_as_leaving_a_phrase_unlinked():

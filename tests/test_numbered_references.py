@@ -117,24 +117,6 @@ def test_a_numbered_reference_in_a_heading_is_no_anchor(tmp_path):
     assert [r for r in analyze_page(index, BASE + "ch01-00-getting-afloat.html") if "Chapter" in r["Anchor"]] == []
 
 
-def test_the_site_s_link_rate_leaves_numbered_references_out():
-    from inlink.links.anchors import PhraseIndex
-    from inlink.links.dictionary import AnchorDictionary
-    phrases = PhraseIndex()
-    links, df = [], []
-    for n in range(10):   # ten titles, the n-th linked from n + 1 of the 10 pages that mention it
-        phrases.add(f"Mooring Line {n}x", n, "title")
-        links += [(100 + s, n, f"Mooring Line {n}x") for s in range(n + 1)]
-        df.append(10)
-    pid = phrases.add("Chapter 7", 50, "numbered")   # linked to four pages of the chapter, once each, on 40 pages
-    links += [(200 + s, 50 + s, "Chapter 7") for s in range(4)]
-    df.append(40)
-    assert pid == 10
-    dictionary = AnchorDictionary.from_links(links)
-    rate = dictionary.measure_site_rate(phrases, np.array(df))
-    assert abs(rate - np.percentile([(n + 1) / 10 for n in range(10)], 90)) < 1e-9   # not pulled down by "Chapter 7"
-
-
 def test_a_numbered_reference_to_another_document_s_part_is_no_reference_to_the_site():
     from inlink.links.placement import cites_another_document
 

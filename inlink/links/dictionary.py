@@ -8,15 +8,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from inlink.links.anchors import PhraseIndex
 from inlink.links.matcher import PhraseMatcher, ranks_within
 from inlink.links.placement import in_running_text, may_be_code_statement, prose_ranges
 from inlink.links.text import tokens
 from inlink.links.joined import KeptMatches, join_pages, occurrences_of
 from inlink.links.tokens import distinct
 
-SITE_RATE_MIN_PAGES = 5   # a phrase fewer pages mention says little about how thoroughly the site links
-SITE_RATE_MIN_PAIRS = 10
 
 
 def inbound_anchor_texts(links: Iterable[tuple[int, int, str]], min_share: float = 0.5) -> dict[int, Counter]:
@@ -54,8 +51,6 @@ class AnchorDictionary:
     targets: dict[tuple[str, ...], dict[int, int]] = field(default_factory=dict)   # phrase -> target -> linking pages
     sources: dict[tuple[str, ...], int] = field(default_factory=dict)       # phrase -> pages that link it
     links: int = 0                                                          # existing links read
-    site_rate: float | None = None   # how thoroughly the site links its best-linked phrases (measure_site_rate;
-                                     # None: not measured, e.g. a state saved before it was, taken as thorough)
 
     @classmethod
     def from_links(cls, links: Iterable[tuple[int, int, str]]) -> AnchorDictionary:
@@ -94,28 +89,6 @@ class AnchorDictionary:
         if unlinked is None:
             unlinked = pages_mentioning - linked
         return math.log((linked + 0.5) / (max(0, unlinked) + 0.5))
-
-    def measure_site_rate(self, phrases: PhraseIndex, phrase_df) -> float | None:
-        """The 90th percentile, over the (phrase, target) pairs whose phrase SITE_RATE_MIN_PAGES or more pages
-        mention, of the share of those pages that link it to the target; kept in site_rate (None when fewer
-        than SITE_RATE_MIN_PAIRS pairs qualify: too few to tell).
-
-        Why: a site whose best-linked phrases are linked on nearly every page that mentions them has left few
-        links out, one that links them on a third of those pages has left out many; the same link odds then
-        mean a likelier missing link (the development corpora: 0.50-0.60 with all their links, 0.33-0.40 with
-        half of them). A phrase that is only a numbered reference ("Chapter 7", naming.register_numbers) is left
-        out: a site links a chapter's number to any of the chapter's pages, so its shares tell how the site spreads
-        links over a chapter, not how thoroughly it links (on a held-out handbook one such phrase moved the rate
-        from 0.34 to 0.27, and every confidence with it)."""
-        shares = []
-        for key, counts in self.targets.items():
-            mentioning = max((int(phrase_df[pid]) for pid in phrases.ids_for(key)
-                              if any(kind != "numbered" for kind in phrases.phrases[pid].targets.values())), default=0)
-            if mentioning >= SITE_RATE_MIN_PAGES:
-                shares += [min(1.0, linked / mentioning) for linked in counts.values()]
-        self.site_rate = float(np.percentile(shares, 90)) if len(shares) >= SITE_RATE_MIN_PAIRS else None
-        return self.site_rate
-
 
 
 def linked_spellings(links: Iterable[tuple[int, int, str]], texts: list[str]) -> dict[tuple[str, ...], tuple[str, ...]]:

@@ -35,8 +35,6 @@ TOPIC_KEY_MIN = 8          # and at least this many
 KEY_REACH = 3              # a key term of one page is shared when the other weighs it among 3x its key count
 TOPIC_MIN_SIMILARITY = 0.1
 TITLE_CHARS = 70
-SITE_RATE_FULL = 0.45      # a site linking its best-linked phrases this thoroughly or more has left few links out
-SITE_RATE_FLOOR = 0.25     # below it, further than the development corpora went (0.22-0.33 with 30% of links)
 _LETTER_RE = re.compile(r"[^\W\d_]")
 # A version ("v20.19.0", "3.11", "1.2.3-rc1"), a possessive or a contraction ("trait’s", "shouldn’t"): distinctive
 # to two pages, yet none says what they are about (a possessive's word stands beside it as a term of its own).
@@ -79,7 +77,6 @@ def features(index: LinkIndex, item: Ranked, option: Option) -> dict[str, float]
         # (an orphan), so a link to it gets the cold-start confidence (is this a link an editor makes?), unless
         # its phrase is one the site links to other pages (weighs_links)
         "links_given": float(speaks),
-        "site_rate": _site_rate(dictionary.site_rate) if dictionary.known else 0.0,
         "neighbour_lift": item.neighbour_lift,
         "names": math.log(item.names),
         "links_back": float(item.links_back),
@@ -142,27 +139,26 @@ def _dictionary_links(index: LinkIndex, found, rows: np.ndarray, asked: np.ndarr
 def _target_shares(index: LinkIndex, scored: Scored) -> np.ndarray:
     """What each scored target's own evidence adds to its options' logits (bias included): column 0 under the
     cold-start model, column 1 under the model weighing the site's links (which then counts as given)."""
-    dictionary, targets = index.dictionary, np.asarray(scored.targets, dtype=np.int64)
+    targets = np.asarray(scored.targets, dtype=np.int64)
     thin = index.thin[targets] if index.thin is not None else np.zeros(len(targets), dtype=bool)
     evidence = np.array((scored.similarity, scored.title_similarity, scored.names, thin, scored.lifts, scored.back,
                          scored.coupled), dtype=np.float64)
     evidence[:3] = np.log(evidence[:3] + _SHARE_OFFSETS)   # the features that are logarithms
-    weights, rates, bias = _share_weights()
-    return (weights @ evidence).T + (bias + rates * (_site_rate(dictionary.site_rate) if dictionary.known else 0.0))
+    weights, bias = _share_weights()
+    return (weights @ evidence).T + bias
 
 
 _SHARE_OFFSETS = np.array([[1e-3], [1e-2], [0.0]])   # what features() adds before taking each logarithm
 
 
 @lru_cache(maxsize=1)
-def _share_weights() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The weights _target_shares multiplies its evidence rows by (one row per model), each model's weight
-    of the site's rate, and its bias (links_given added to the one weighing the site's links)."""
+def _share_weights() -> tuple[np.ndarray, np.ndarray]:
+    """The weights _target_shares multiplies its evidence rows by (one row per model), and each model's bias
+    (links_given added to the one weighing the site's links)."""
     models = (_weights(False), _weights(True))
     weights = np.array([[w.similarity, w.title_similarity, w.names, w.thin_target, w.neighbour_lift, w.links_back,
                          w.coupled] for w in models])
-    return weights, np.array([w.site_rate for w in models]), np.array([models[0].bias,
-                                                                         models[1].bias + models[1].links_given])
+    return weights, np.array([models[0].bias, models[1].bias + models[1].links_given])
 
 
 @dataclass(frozen=True)
@@ -174,7 +170,6 @@ class _Weights:
     title_similarity: float
     thin_target: float
     links_given: float
-    site_rate: float
     neighbour_lift: float
     names: float
     links_back: float
@@ -200,15 +195,6 @@ def _weights(links_given: bool) -> _Weights:
               for exact in (False, True)] for kind in KINDS]
     per_feature = [weight(field.name, 0.0) for field in fields(_Weights)[1:-1]]
     return _Weights(bias, *per_feature, kind_table=np.array(kinds, dtype=np.float64))
-
-
-def _site_rate(rate: float | None) -> float:
-    """How far (log) below a thoroughly linked site the site's rate is: 0 for a thoroughly linked site, negative
-    for one that left many links out. One-sided, so a site that links even more thoroughly than the development
-    corpora is not taken for one with hardly any link left out."""
-    if rate is None:
-        return 0.0
-    return math.log(min(SITE_RATE_FULL, max(SITE_RATE_FLOOR, rate)) / SITE_RATE_FULL)
 
 
 def _target_summary(index: LinkIndex, target: int) -> str:

@@ -336,8 +336,6 @@ def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[st
     # the prose mentions are counted here, not at the first page, so a resumed job loads them with the index
     prose, phrase_df = _phrase_statistics(matcher, texts, page_tokens, page_blocks, is_source, existing,
                                           dictionary.known, _spelled_nodes(matcher, phrases, link_rows, texts), kept)
-    if dictionary.known:
-        dictionary.measure_site_rate(phrases, phrase_df)
     index = LinkIndex(config=config, urls=urls, texts=texts, is_target=is_target, is_source=is_source,
                      model=model, neighbours=neighbours, neighbour_sims=sims, phrases=phrases,
                      phrase_df=phrase_df, existing=existing,
