@@ -97,8 +97,9 @@ def next_steps_on_one_line(page) -> None:
 def jobs_table_shows_no_none(browser, server, fetch_id: str, analysis_id: str) -> None:  # noqa: F811
     """The Jobs table: a fetch job has no suggestions, shown as "—" (before: "None"); the analysis its count."""
     page = open_page(browser, server, "jobs")
-    cells = page.locator('[data-testid="stDataFrame"] [data-testid^="glide-cell"]')
-    cells.first.wait_for(state="attached", timeout=WAIT_MS)
+    page.wait_for_function("""(ids) => { const cells = Array.from(document.querySelectorAll(
+        '[data-testid="stDataFrame"] td[data-testid^="glide-cell"]'), cell => cell.textContent);
+        return ids.every(id => cells.includes(id)); }""", arg=[fetch_id, analysis_id], timeout=WAIT_MS)   # both drawn
     rows = page.evaluate("""() => {
         const rows = {};
         for (const cell of document.querySelectorAll('[data-testid="stDataFrame"] td[data-testid^="glide-cell"]')) {
