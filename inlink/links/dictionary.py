@@ -15,7 +15,6 @@ from inlink.links.joined import KeptMatches, join_pages, occurrences_of
 from inlink.links.tokens import distinct
 
 
-
 def inbound_anchor_texts(links: Iterable[tuple[int, int, str]], min_share: float = 0.5) -> dict[int, Counter]:
     """Anchors that existing links use for each target, keeping only those that mostly point to that target.
 
