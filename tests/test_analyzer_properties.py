@@ -462,6 +462,10 @@ def test_a_logit_below_the_floor_logit_gives_a_confidence_below_the_floor(floor,
     # "No." abbreviates before its number only: an answer "No." ends its sentence
     ("Is it kept? No. A clerk cannot delete payments here.", "clerk", "A clerk cannot delete payments here."),
     ("See rule No. 5 of the club for this. Next.", "rule", "See rule No. 5 of the club for this."),
+    # Chinese and Japanese end a sentence with a full-width mark, no space after it
+    ("最初の文です。ログファイルを見てください！次の文です。", "ログファイル", "ログファイルを見てください！"),
+    ("你好。请查看访问日志？谢谢。", "访问日志", "请查看访问日志？"),
+    ("See the log. Then ログファイル を見る。", "ログファイル", "Then ログファイル を見る。"),
 ])
 def test_a_sentence_ends_where_its_words_say(text, anchor, sentence):
     from inlink.links.text import sentence_bounds

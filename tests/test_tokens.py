@@ -22,6 +22,7 @@ TEXTS = [
     "",
     "...",
     "tabs\tand\nnew lines\r\nand ‘curly’ joiners a’b a'b a-b a.b",
+    "ログファイルの設定は「設定ファイル」を参照。8章I18N と L10N、mod_rewrite の x.ログ ログ.x ロ-グ 漢字abc 한국어 ㇰ",
 ]
 
 

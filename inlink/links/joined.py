@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from inlink.links.tokens import _code_units, _inside_tokens, _runs
+from inlink.links.tokens import _code_units, token_bounds
 
 SEPARATOR = "\n_\n"   # between joined texts: a token of its own, and one no token can cross
 KEPT_BYTES = 64 << 20  # memory the kept offsets and occurrences may take (the docs corpus: 12.9 MB)
@@ -54,7 +54,7 @@ def join_pages(texts: list[str], page_ids: list[np.ndarray], offsets=None, check
     if offsets is not None:
         starts, ends = _joined_offsets(offsets, char_base)
     else:
-        starts, ends = _runs(_inside_tokens(codes))
+        starts, ends = token_bounds(codes)[:2]
         if (check_one or len(texts) > 1) and (len(starts) != int(lengths.sum()) + len(texts) - 1 or (
                 len(texts) > 1 and (starts[token_base[1:] - 1] != char_base[1:] - 2).any())):
             return None

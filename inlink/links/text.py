@@ -16,8 +16,14 @@ from inlink.links.stop_words import ENGLISH_STOP_WORDS   # not sklearn's module:
 
 # A token is a run of word characters, possibly joined by . - ' ’ (so "json.dumps", "built-in", "don't" are one
 # token): "json" never matches inside "json.dumps" or "jsonify".
-TOKEN_PATTERN = r"\w+(?:[.\-'’]\w+)*"
+# Characters of the scripts written without spaces between words that this tokeniser splits one by one (Hiragana,
+# Katakana, CJK ideographs): each is a token of its own, so a title of such words is found as the run of its
+# characters inside a longer run of text (a Japanese sentence has no space to end a word at).
+SOLO_CHARS = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD = rf"[^\W{SOLO_CHARS}]"
+TOKEN_PATTERN = rf"[{SOLO_CHARS}]|{_WORD}+(?:[.\-'’]{_WORD}+)*"
 TOKEN_RE = re.compile(TOKEN_PATTERN)
+SOLO_RE = re.compile(f"[{SOLO_CHARS}]")
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS)
 # Contractions ("I'll", "we've", "don't", "it's"; either apostrophe): function words as much as the words they
 # contract, which scikit-learn's list (kept as it is: it is TF-IDF's too) leaves out. A prose tutorial's author
@@ -35,7 +41,8 @@ _CODE_LIKE_RE = re.compile(r"[_.\d]|[a-z][A-Z]|[A-Z]{2}(?!s\b)[a-z]")
 # rather than pysbd, which compiles its regular expressions on every call (14 ms a sentence: 20 times the cost
 # of the whole engine per row). re has no class for capitals beyond ASCII: a non-ASCII letter is caught here
 # and asked str.isupper in _sentence_ends.
-_SENTENCE_END_RE = re.compile(r"[.!?…](?=\s+[\"'“‘(\[]?([A-Z0-9]|[^\W\d_a-z]))")
+# Chinese and Japanese end a sentence with a full-width mark and no space: "。", "！", "？" end one wherever they stand.
+_SENTENCE_END_RE = re.compile(r"[.!?…](?=\s+[\"'“‘(\[]?([A-Z0-9]|[^\W\d_a-z]))|[。！？]")
 # "No." abbreviates only before its number ("No. 5"): "No. A clerk cannot ..." is an answer and a sentence.
 _NUMBER_ABBREVIATIONS = frozenset({"no"})
 _ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "vs", "cf", "viz", "al", "approx", "mr", "mrs", "ms", "dr",
@@ -76,6 +83,13 @@ def is_code_like(token: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 16)
+def glued(left: str, right: str) -> bool:
+    """Whether two neighbouring characters are of one word: both word characters (or "_"), neither a character
+    that is a token alone (SOLO_CHARS: in a Japanese sentence every character stands beside another)."""
+    return (left.isalnum() or left == "_") and (right.isalnum() or right == "_") \
+        and not (SOLO_RE.match(left) or SOLO_RE.match(right))
+
+
 def is_acceptable_anchor(text: str) -> bool:
     """An anchor must have 3+ characters, a letter, and at least one word that is not a stop word."""
     text = (text or "").strip()
@@ -277,6 +291,9 @@ def _sentence_ends(text: str, lo: int, hi: int, first: int | None = None, stop: 
         if stop is not None and match.start() >= stop:
             return
         after = match.group(1)
+        if after is None:   # a full-width mark (_SENTENCE_END_RE)
+            yield match.end()
+            continue
         if after > "\x7f" and not (after.isupper() or after.istitle()):
             continue
         if text[match.start()] == ".":
@@ -320,14 +337,20 @@ def shorten_around(text: str, left: int, right: int, start: int, end: int, width
         spare = max(0, width - (end - start))
         left = max(left, start - spare // 2)
         right = min(right, max(end + spare // 2, left + width))
-        while left > 0 and left < start and not text[left - 1].isspace():
+        while left > 0 and left < start and not (text[left - 1].isspace() or _beside_solo(text, left)):
             left += 1
-        while right < len(text) and right > end and not text[right].isspace():
+        while right < len(text) and right > end and not (text[right].isspace() or _beside_solo(text, right)):
             right -= 1
     snippet = text[left:right].strip()
-    prefix = "…" if left > sentence_left or left > 0 and text[left - 1] not in ".!?:; " else ""
-    suffix = "…" if right < len(text) and text[right - 1] not in ".!?" else ""
+    prefix = "…" if left > sentence_left or left > 0 and text[left - 1] not in ".!?:; 。！？、" else ""
+    suffix = "…" if right < len(text) and text[right - 1] not in ".!?。！？" else ""
     return f"{prefix}{snippet}{suffix}"
+
+
+def _beside_solo(text: str, at: int) -> bool:
+    """Whether text[at - 1] or text[at] is a character that is a word alone (SOLO_CHARS): a context may be cut
+    there, as at a space (a Japanese sentence has no space to cut at)."""
+    return SOLO_RE.match(text[at - 1]) is not None or SOLO_RE.match(text[at]) is not None
 
 
 @lru_cache(maxsize=1 << 14)   # the same occurrence is weighed for each target it may name (str hashes are cached)
@@ -343,7 +366,7 @@ def prose_score(text: str, start: int, end: int) -> float:
 
 
 OPENING_QUOTES = "“\"‘'«„"
-CLOSING_QUOTES = "”\"’'»“"   # (“ closes a German „quotation“)
+CLOSING_QUOTES = "”\"’'»“"   # (“ closes a German „quotation“; 「」 and 『』 are Japanese quotation marks)
 
 
 def after_opening_quote(text: str, span: tuple[int, int]) -> bool:
@@ -367,7 +390,7 @@ def is_lowercase_name(word: str) -> bool:
 # makes this cheap on a large site; a class of openers costs half as much again).
 _QUOTED_RES = tuple((mark, re.compile(pattern)) for mark, pattern in (
     ("“", r"“([^”“\n]{3,160})”"), ('"', r'"([^"\n]{3,160})"'), ("‘", r"‘([^’‘\n]{3,160})’"),
-    ("«", r"«([^»\n]{3,160})»"), ("„", r"„([^“”\n]{3,160})[“”]")))
+    ("«", r"«([^»\n]{3,160})»"), ("„", r"„([^“”\n]{3,160})[“”]")))   # two characters: a word in Japanese
 
 
 def quoted_phrases(text: str):

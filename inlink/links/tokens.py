@@ -17,9 +17,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from inlink.links.text import TOKEN_RE, tokens
+from inlink.links.text import SOLO_RE, TOKEN_RE, tokens
 
 _WORD_RE = re.compile(r"\w")
+_SOLO = 3                            # _char_class of a character that is a token alone
 _ASCII_BYTES = bytes(range(128))
 JOINERS = ".-'’"                     # the characters TOKEN_RE allows between two word characters
 _BASIC_PLANE = 1 << 16
@@ -30,8 +31,9 @@ _FINAL_SIGMA = "Σ"                   # the one character whose lowercase depend
 
 @lru_cache(maxsize=1 << 16)
 def _char_class(char: str) -> int:
-    """0 other, 1 word character, 2 joiner: how TOKEN_RE sees one character."""
-    return 2 if char in JOINERS else 1 if _WORD_RE.match(char) else 0
+    """0 other, 1 word character, 2 joiner, 3 a character that is a token alone (text.SOLO_CHARS): how TOKEN_RE
+    sees one character."""
+    return 2 if char in JOINERS else _SOLO if SOLO_RE.match(char) else 1 if _WORD_RE.match(char) else 0
 
 
 @lru_cache(maxsize=1 << 16)
@@ -60,10 +62,11 @@ def _non_ascii(text: str) -> str:
 
 def token_offsets(text: str) -> tuple[np.ndarray, np.ndarray]:
     """Start and end offsets of text's TOKEN_RE tokens, from a per-character classification: a token is a
-    maximal run of word characters and of joiners that have a word character on both sides."""
+    maximal run of word characters and of joiners that have a word character on both sides, or one character of
+    text.SOLO_CHARS."""
     if not text:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return _runs(_inside_tokens(_code_units(text)[0]))
+    return token_bounds(_code_units(text)[0])[:2]
 
 
 def _code_units(text: str) -> tuple[np.ndarray, str]:
@@ -81,17 +84,21 @@ def _code_units(text: str) -> tuple[np.ndarray, str]:
 @lru_cache(maxsize=1)
 def _plane_classes() -> np.ndarray:
     """_char_class of every character of the basic plane, as a table to index by code: one regular expression
-    pass over the 65,536 characters (\\w depends on the character alone)."""
+    pass over the 65,536 characters (\\w depends on the character alone), one more for the characters that are a
+    token alone."""
     classes = np.zeros(_BASIC_PLANE, dtype=np.uint8)
-    for match in re.finditer(r"\w+", "".join(map(chr, range(_BASIC_PLANE)))):
+    plane = "".join(map(chr, range(_BASIC_PLANE)))
+    for match in re.finditer(r"\w+", plane):
         classes[match.start():match.end()] = 1
     classes[[ord(c) for c in JOINERS]] = 2
+    classes[[match.start() for match in SOLO_RE.finditer(plane)]] = _SOLO
     return classes
 
 
-def _inside_tokens(codes: np.ndarray) -> np.ndarray:
-    """Per character of a text (codes: its code points, _code_units): whether it belongs to a TOKEN_RE token.
-    Each character's class is one lookup in _plane_classes (characters beyond the plane, rare, are asked of
+def _inside_tokens(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """Per character of a text (codes: its code points, _code_units): whether it belongs to a TOKEN_RE token, and
+    whether it is a token alone (text.SOLO_CHARS; None when the text holds none, as any ASCII text). Each
+    character's class is one lookup in _plane_classes (characters beyond the plane, rare, are asked of
     _char_class)."""
     if codes.dtype.itemsize < 4:
         classes = _lookup(_plane_classes(), codes)
@@ -100,10 +107,25 @@ def _inside_tokens(codes: np.ndarray) -> np.ndarray:
         beyond = np.flatnonzero(codes >= _BASIC_PLANE)
         classes[beyond] = [_char_class(chr(code)) for code in codes[beyond].tolist()]
     word = classes == 1
-    inside = word.copy()
+    solo = classes == _SOLO if codes.dtype.itemsize > 1 else None
+    if solo is not None and not solo.any():
+        solo = None
+    inside = word.copy() if solo is None else word | solo
     if len(codes) > 2:
         inside[1:-1] |= (classes[1:-1] == 2) & word[:-2] & word[2:]
-    return inside
+    return inside, solo
+
+
+def token_bounds(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Starts and ends of the TOKEN_RE tokens of a text given as _code_units, and the mask of their characters:
+    the runs of _inside_tokens, where each character of text.SOLO_CHARS is a token of its own."""
+    inside, solo = _inside_tokens(codes)
+    if solo is None:
+        return (*_runs(inside), inside)
+    parted = np.zeros(len(codes) + 1, dtype=bool)   # a token ends between characters i - 1 and i
+    parted[1:-1] = ~inside[1:] | ~inside[:-1] | solo[1:] | solo[:-1]
+    parted[0] = parted[-1] = True
+    return np.flatnonzero(inside & parted[:-1]), np.flatnonzero(inside & parted[1:]) + 1, inside
 
 
 def _loaded_arrow():
@@ -209,8 +231,7 @@ def _group_ids(texts: list[str], vocabulary: Vocabulary, out: array, watch: froz
     joined = "\n".join(texts)   # a separator no token can cross
     codes, codec = _code_units(joined)
     del joined   # the arrays below reuse its memory (memory first touched costs a page fault per 4 KiB)
-    inside = _inside_tokens(codes)
-    starts, ends = _runs(inside)
+    starts, ends, inside = token_bounds(codes)
     page_starts = np.cumsum([0] + [len(text) + 1 for text in texts[:-1]])
     counts = np.diff(np.searchsorted(starts, page_starts), append=len(starts))
     if offsets is not None:

@@ -23,7 +23,7 @@ from inlink.links.spans import (
     with_option_dashes,
     with_placeholder_brackets,
 )
-from inlink.links.text import ends_on_initial, is_acceptable_anchor, names_target, starts_sentence, tokens
+from inlink.links.text import ends_on_initial, glued, is_acceptable_anchor, names_target, starts_sentence, tokens
 
 
 def validate_suggestion(index: LinkIndex, source: str, destination: str, anchor: str) -> str | None:
@@ -205,6 +205,6 @@ def _on_word_boundaries(text: str, start: int, end: int) -> bool:
         last -= 1
         if text[last + 1] in QUOTE_CLOSINGS:   # what may stand before a quoted title's closing mark ("“New…”")
             last = len(text[start:last + 1].rstrip(QUOTE_TAIL)) + start - 1
-    return not (before.isalnum() or before == "_") and not (after.isalnum() or after == "_") \
+    return not glued(before, text[start]) and not glued(text[last], after) \
         and (text[start].isalnum() or text[start] == "_") and (text[last].isalnum() or text[last] == "_") \
         and not _cut_in_a_name(text, start, end)

@@ -1,12 +1,14 @@
-"""Whether a crawl's pages are written in a script that leaves no space between words (Chinese, Japanese, Thai, Lao,
-Khmer, Burmese, Tibetan), which the offline engine does not segment.
+"""Whether a crawl's pages are written in a script that leaves no space between words and that the offline engine
+does not segment (Thai, Lao, Khmer, Burmese, Tibetan).
 
-Why: the engine's words are runs of letters between spaces and marks, so a sentence of Japanese is one long "word"
-and a page's title is found in its prose only where spaces or brackets happen to stand around it. Such pages get
-few suggestions or none (the Debian reference's Japanese pages: a few rows where its English pages have dozens),
-and the import report says so rather than leaving the analyst to wonder why. Told from the text itself, not from a
-language column a plain export may lack: a page at least UNSPACED_SHARE of whose letters, in its first SAMPLE_CHARS
-characters, are of those scripts (an English page quoting a Japanese word or two is not counted).
+Why: the engine's words are runs of letters between spaces and marks, so a sentence of Thai is one long "word" and
+a page's title is found in its prose only where spaces or brackets happen to stand around it. Such pages get few
+suggestions or none, and the import report says so rather than leaving the analyst to wonder why. (Chinese and
+Japanese are read one character a word, text.SOLO_CHARS: a title is found as the run of its characters; the Debian
+reference's Japanese pages went from no row to two per page, Apache's manual's found its Japanese titles.) Told from
+the text itself, not from a language column a plain export may lack: a page at least UNSPACED_SHARE of whose
+letters, in its first SAMPLE_CHARS characters, are of those scripts (an English page quoting a Thai word or two is
+not counted).
 """
 from __future__ import annotations
 
@@ -17,10 +19,8 @@ from inlink.wording import counted
 
 SAMPLE_CHARS = 2000   # characters read from the start of each page
 UNSPACED_SHARE = 0.3  # of a page's letters in those scripts, at least, for the page to count as written in them
-# Hiragana, Katakana (and its phonetic extensions), CJK ideographs (extension A, the unified block, compatibility),
 # Thai, Lao, Tibetan, Myanmar, Khmer.
-_UNSPACED_RE = re.compile("[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-                          "\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff]")
+_UNSPACED_RE = re.compile("[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 
 
@@ -44,5 +44,5 @@ def unspaced_warning(texts: Sequence) -> str | None:
     if not pages:
         return None
     return (f"{counted(pages, 'page')} {'is' if pages == 1 else 'are'} written in a script without spaces between "
-            "words (Chinese, Japanese, Thai, ...): the offline engine does not split such words, so "
+            "words (Thai, Lao, Khmer, Burmese, Tibetan): the offline engine does not split such words, so "
             f"{'this page gets' if pages == 1 else 'these pages get'} few suggestions or none.")
