@@ -62,3 +62,17 @@ def test_a_long_japanese_context_is_cut_between_characters_around_the_anchor():
     context = shorten_around(text, 0, len(text), start, start + 6, width=40)
     assert "ログファイル" in context and context.startswith("…") and context.endswith("…")
     assert 30 <= len(context) <= 44
+
+
+def test_a_word_never_grows_by_a_lone_japanese_character_beside_it():
+    """A one-word anchor grows by its neighbour word when the target writes both (spans.widen_single_word); a
+    character of Japanese alone beside a Latin word is a particle or a piece of a word ("hostname と": "and")."""
+    site = make_site([
+        {"path": "dns", "title": "DNS の注意", "content": "サーバは gethostname を呼び出して hostname と ドメインを決めます。" + JA_FILLER * 3},
+        {"path": "proxy", "title": "mod_proxy",
+         "content": "プロキシは hostname と ポートを使って接続します。 hostname と ポートは必須です。 hostname は大切です。" + JA_FILLER * 3},
+        {"path": "intro", "title": "はじめに", "content": "インストールの手順を説明します。" + JA_FILLER * 3},
+        {"path": "terms", "title": "用語集", "content": "用語の一覧です。" + JA_FILLER * 3},
+    ])
+    anchors = [row["Anchor"] for row in suggestions(site, AnalysisConfig(min_confidence=0.0))]
+    assert not [anchor for anchor in anchors if anchor.endswith(" と") or anchor.startswith("と ")]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from inlink.links.linked_text import overlaps_linked
-from inlink.links.text import is_function_word, lowered_text, prose_score
+from inlink.links.text import SOLO_RE, is_function_word, lowered_text, prose_score
 
 if TYPE_CHECKING:
     from inlink.links.index import LinkIndex
@@ -131,8 +131,10 @@ def widen_single_word(index: LinkIndex, text: str, target: int, span: tuple[int,
             continue
         other_at = (last if first == i else first) - base
         other = text[near_starts[other_at]:near_ends[other_at]]
-        if is_function_word(other.lower()) or not other[:1].isalpha() or (len(other) == 1 and other.islower()):
-            continue   # a small letter alone is a variable or a key ("n frames", "2 keeps e: Examine"), no word
+        if is_function_word(other.lower()) or not other[:1].isalpha() or \
+                (len(other) == 1 and (other.islower() or SOLO_RE.match(other))):
+            continue   # a small letter alone is a variable or a key ("n frames", "2 keeps e: Examine"), no word; a
+                       # character of Japanese alone is a piece of a word or a particle ("hostname と": "and")
         if first != i and other.islower() and text[span[0]].isupper():
             continue   # a name does not take the lowercase word before it: a verb ("means B.A.S", "using Git")
         wider = (near_starts[first - base], near_ends[last - base])
