@@ -1,10 +1,11 @@
 """Rules from reading suggestions on sites of other styles (qual9), each meant for any site, on text written for
-these tests: a tool's man-page style titles ("kiln-fire") name the command its prose types ("kiln fire")."""
+these tests: a tool's man-page style titles ("kiln-fire") name the command its prose types ("kiln fire"), and its
+commands titled as typed ("kiln fire") are the man pages its prose cites ("kiln-fire(1)")."""
 from __future__ import annotations
 
 import pytest
 
-from inlink.links.text import command_names
+from inlink.links.text import command_names, man_page_names
 
 
 def _anchors_for(tmp_path, pages: list[tuple[str, str, str]], source: str, destination: str) -> list[str]:
@@ -25,6 +26,21 @@ def _anchors_as_written_and_reworded(tmp_path, pages: list[tuple[str, str, str]]
     return written, _anchors_for(tmp_path, reworded, source, destination)
 
 
+KILN_COMMANDS = {"fire": "Fire the loaded kiln to a set cone.", "glaze": "Glaze the ware before firing.",
+                 "load": "Load the shelves of the kiln.", "help-search": "Search the kiln's help pages."}
+
+
+def _kiln_pages(joiner: str, guide: str) -> list[tuple[str, str, str]]:
+    """A kiln tool's command pages (path "kiln-<command>", titled "kiln<joiner><command>"), a guide page whose
+    paragraph is `guide`, and one more page."""
+    from test_analyzer import FILLER
+
+    pages = [(f"kiln-{name}", f"kiln{joiner}{name}", f"<h1>kiln{joiner}{name}</h1><p>{about}</p><p>{FILLER}</p>")
+             for name, about in KILN_COMMANDS.items()]
+    return pages + [("guide", "Guide", f"<h1>Guide</h1><p>{guide}</p><p>{FILLER}</p>"),
+                    ("other", "Other", f"<h1>Other</h1><p>{FILLER}</p>")]
+
+
 def test_a_family_of_man_page_titles_names_the_commands_as_typed():
     titles = ["kiln", "kiln-fire", "kiln-glaze", "kiln-help-search", "kiln-config.json", "Copy-on-write", "Firing"]
     assert command_names(titles) == {1: "kiln fire", 2: "kiln glaze", 3: "kiln help-search"}
@@ -34,22 +50,49 @@ def test_a_family_of_man_page_titles_names_the_commands_as_typed():
 
 
 def test_prose_that_types_a_command_links_its_man_page_titled_page(tmp_path):
-    from test_analyzer import BASE, FILLER
+    from test_analyzer import BASE
     from test_analyzer_rules import NO_FLOOR, _html_site
 
     from inlink.links.suggest import analyze_page, build_index
-    commands = {"fire": "Fire the loaded kiln to a set cone.", "glaze": "Glaze the ware before firing.",
-                "load": "Load the shelves of the kiln.", "help-search": "Search the kiln's help pages."}
-    pages = [(f"kiln-{name}", f"kiln-{name}", f"<h1>kiln-{name}</h1><p>{about}</p><p>{FILLER}</p>")
-             for name, about in commands.items()]
-    pages += [("guide", "Guide", "<h1>Guide</h1><p>Once the shelves are full, run <code>kiln fire</code> and wait; "
-                                 f"if a term is new, try kiln help-search first.</p><p>{FILLER}</p>"),
-              ("other", "Other", f"<h1>Other</h1><p>{FILLER}</p>")]
+    pages = _kiln_pages("-", "Once the shelves are full, run <code>kiln fire</code> and wait; if a term is new, try "
+                             "kiln help-search first.")
     index = build_index(_html_site(tmp_path, pages), NO_FLOOR)
     rows = {r["Destination"]: r for r in analyze_page(index, BASE + "guide")}
     assert rows[BASE + "kiln-fire"]["Anchor"] == "kiln fire"
     assert rows[BASE + "kiln-help-search"]["Anchor"] == "kiln help-search"
     assert "the anchor is the target's title" in rows[BASE + "kiln-fire"]["Reason"].lower()
+
+
+def test_a_family_of_command_titles_as_typed_names_their_man_pages():
+    titles = ["kiln", "kiln fire", "kiln glaze", "kiln help-search", "Kiln Shelves", "kiln", "Firing"]
+    assert man_page_names(titles) == {1: "kiln-fire", 2: "kiln-glaze", 3: "kiln-help-search"}
+    # capitalised words are a heading, not a command typed; two titles sharing a first word are no tool's family
+    assert man_page_names(["Kiln Fire", "Kiln Glaze", "Kiln Load"]) == {}
+    assert man_page_names(["glaze mixing", "glaze testing", "Firing"]) == {}
+
+
+def test_a_man_page_citation_is_running_text_and_its_anchor_takes_the_section():
+    from inlink.links.notation import man_section_after
+    from inlink.links.placement import in_running_text
+    from inlink.links.spans import with_man_section
+
+    text = "See the kiln-fire(1) command, call sleep(1) or kiln-fire(x) first."
+    fire, sleep, call = text.index("kiln-fire"), text.index("sleep"), text.rindex("kiln-fire")
+    prose = ([0], [len(text)])
+    assert man_section_after(text, fire, fire + 9) == fire + 12
+    assert in_running_text(prose, text, fire, fire + 9)
+    assert with_man_section(text, (fire, fire + 9)) == (fire, fire + 12)
+    # a name without a hyphen may be a call with an argument; brackets holding no section are a call
+    assert not in_running_text(prose, text, sleep, sleep + 5) and man_section_after(text, sleep, sleep + 5) is None
+    assert not in_running_text(prose, text, call, call + 9)
+    assert with_man_section(text, (call, call + 9)) == (call, call + 9)
+
+
+def test_prose_citing_a_man_page_links_the_command_page_titled_as_typed(tmp_path):
+    pages = _kiln_pages(" ", "Once the shelves are full, see the kiln-fire(1) command; if a term is new, read "
+                             "kiln-help-search(1) first.")
+    assert _anchors_for(tmp_path, pages, "guide", "kiln-fire") == ["kiln-fire(1)"]
+    assert _anchors_for(tmp_path, pages, "guide", "kiln-help-search") == ["kiln-help-search(1)"]
 
 
 def test_an_anchor_never_runs_across_a_sentence_or_clause_break_its_name_does_not_hold():

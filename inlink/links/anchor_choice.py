@@ -46,6 +46,7 @@ from inlink.links.spans import (
     reference_before,
     widen_single_word,
     with_call_parens,
+    with_man_section,
     with_option_dashes,
     with_placeholder_brackets,
     with_quoted_title,
@@ -242,7 +243,8 @@ def first_usable(index: LinkIndex, item: Ranked, page: PagePlace, taken: Taken,
         if weigh:
             wider = closed_brackets(text, grow_to_title(index, text, item.target, span, starts, ends, taken))
             span = wider if in_prose(prose, *wider) and not overlaps(wider, taken) else span
-            span = with_placeholder_brackets(text, with_call_parens(text, with_option_dashes(text, span)))
+            span = with_man_section(text, with_placeholder_brackets(text, with_call_parens(text, with_option_dashes(
+                text, span))))
             span = _whole_reference(index, item.target, option, text, span, prose, taken)
             valid = _valid_span(index, source, item.target, prose, (span, found))   # the bar a model's pick clears
             if valid is None:

@@ -20,7 +20,7 @@ from inlink.links.anchors import OWN_NAME_KINDS, PhraseIndex
 from inlink.links.numbering import (CAPTION_WORDS, folder_of, inner_sections, is_caption, numbered_captions,
                                     numbered_pages, section_labels, titled_sections, url_segment)
 from inlink.links.page_kinds import historical_pages
-from inlink.links.text import clean_title, command_names, title_head
+from inlink.links.text import clean_title, command_names, man_page_names, title_head
 from inlink.links.text import tokens as word_tokens
 
 if TYPE_CHECKING:
@@ -96,6 +96,7 @@ def register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[st
     defined: set[int | None] = set()
     in_terms: list[int] = []
     commands = command_names(cleaned_titles)
+    man_pages = man_page_names(cleaned_titles)
     cleaned_h1s = {int(i): clean_title(h1s[int(i)], set(), set()) for i in np.flatnonzero(targets)}
     shared_h1s = _section_h1s(cleaned_titles, cleaned_h1s)
     for i in np.flatnonzero(targets):
@@ -106,6 +107,8 @@ def register_phrases(index: PhraseIndex, cleaned_titles: list[str], h1s: list[st
         index.add(cleaned, i, "title")
         if i in commands:
             index.add(commands[i], i, "title")   # "npm-install" is the command "npm install"
+        if i in man_pages:
+            index.add(man_pages[i], i, "title")   # the command "cargo fetch" is the man page "cargo-fetch(1)"
         index.add(title_head(cleaned), i, "head")
         h1 = cleaned_h1s[i]
         if h1.lower() not in shared_h1s:

@@ -317,3 +317,17 @@ def is_code_span(text: str, start: int, end: int) -> bool:
     while right < len(text) and text[right] in "()_>}/\\:":
         right += 1
     return bool(_CODE_SPAN_RE.match(text[left:right]))
+
+
+# A manual page's section after its name: "(1)", "(8)", "(3p)", standing alone ("cargo-fetch(1) command").
+_MAN_SECTION_RE = re.compile(r"\(\d[a-z]{0,3}\)(?![\w(])")
+
+
+def man_section_after(text: str, start: int, end: int) -> int | None:
+    """Where the manual section written right after a hyphenated name ends ("cargo-fetch(1)", "git-commit(1)": a
+    tool's pages cite each other as man pages), or None. Only a hyphenated name: no programming language calls
+    "x-y(1)", so the brackets are a section, where "sleep(1)" may well be a call."""
+    if "-" not in text[start:end] or not (text[end - 1:end].isalnum()):
+        return None
+    match = _MAN_SECTION_RE.match(text, end)
+    return match.end() if match else None

@@ -40,8 +40,8 @@ import numpy as np
 
 from inlink.links.numbering import CAPTION_WORDS
 from inlink.links.notation import (in_host, in_key_combination, in_menu_path, in_path, in_template_code,
-                                   in_variable_expansion, keyword_opening_optional_group, operand_of_operator,
-                                   quoted_value)
+                                   in_variable_expansion, keyword_opening_optional_group, man_section_after,
+                                   operand_of_operator, quoted_value)
 from inlink.links.text import (STOP_WORDS, CONTEXT_CHARS, TOKEN_RE, sentence_bounds, shorten_around,
                                starts_sentence)
 
@@ -278,8 +278,10 @@ _STATEMENT_BEFORE_RE = re.compile(r"(?:^|[\s;])(?:import|>>>|\.\.\.) $")
 def in_running_text(ranges: tuple[list[int], list[int]] | None, text: str, start: int, end: int) -> bool:
     """Whether text[start:end] stands in running prose: inside one prose block, and not part of a code
     statement even inside a sentence: the name of a call with arguments ("smtplib.SMTP('localhost')"; prose
-    names a function bare or as "name()"), an imported name, or a name after an interactive prompt."""
-    return in_prose(ranges, start, end) and not _CALL_RE.match(text, end) \
+    names a function bare or as "name()"; a man page's name and section, "cargo-fetch(1)", is no call:
+    notation.man_section_after), an imported name, or a name after an interactive prompt."""
+    return in_prose(ranges, start, end) \
+        and not (_CALL_RE.match(text, end) and man_section_after(text, start, end) is None) \
         and not _STATEMENT_BEFORE_RE.search(text, max(0, start - 12), start)
 
 

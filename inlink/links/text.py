@@ -260,6 +260,25 @@ def command_names(cleaned_titles: Sequence[str]) -> dict[int, str]:
     return {i: f"{tool} {sub}" for i, (tool, sub) in parts.items() if families[tool.lower()] >= COMMAND_FAMILY}
 
 
+_TYPED_COMMAND_RE = re.compile(r"([a-z][a-z0-9]*)((?: [a-z0-9][a-z0-9-]*)+)")
+
+
+def man_page_names(cleaned_titles: Sequence[str]) -> dict[int, str]:
+    """The man page each command title is, by page: "cargo fetch" -> "cargo-fetch", "git commit" -> "git-commit",
+    for titles that are a command as typed (lowercase words of letters, digits and hyphens) whose first word at
+    least COMMAND_FAMILY such titles share: command_names' other direction.
+
+    Why: a tool's pages cite each other as man pages ("See the cargo-fetch(1) command"), the tool's name and the
+    subcommand joined by a hyphen and the manual's section after them, while the pages are titled as the command is
+    typed. One token "cargo-fetch" never matched the words "cargo fetch": on a held-out build tool's book, 178 of
+    its 700 links were such citations, and 119 of them were never suggested."""
+    parts = {i: m.groups() for i, title in enumerate(cleaned_titles)
+             if (m := _TYPED_COMMAND_RE.fullmatch(title.strip()))}
+    families = Counter(tool for tool, _words in parts.values())
+    return {i: "-".join((tool, *words.split())) for i, (tool, words) in parts.items()
+            if families[tool] >= COMMAND_FAMILY}
+
+
 def title_head(clean: str) -> str:
     """The part of a cleaned title before its first separator ('json — JSON encoder' -> 'json'), or ''."""
     parts = _split_once(clean, HEAD_SEPARATORS, from_right=False)
