@@ -95,6 +95,25 @@ def test_prose_citing_a_man_page_links_the_command_page_titled_as_typed(tmp_path
     assert _anchors_for(tmp_path, pages, "guide", "kiln-help-search") == ["kiln-help-search(1)"]
 
 
+def test_a_numbered_chapter_written_in_sentence_case_mid_sentence_is_named_there_only(tmp_path):
+    """"in the Patterns dialog" names the chapter "3.4. Patterns Dialog"; the same words opening a sentence, in
+    lowercase, or after an acronym that is capitalised anywhere ("API reference") are words."""
+    from test_analyzer import FILLER
+
+    chapters = [("patterns", "3.4. Patterns Dialog", "Patterns hold tiles to fill a selection with."),
+                ("brushes", "3.5. Brushes Dialog", "Brushes hold the tips a paint tool draws with."),
+                ("api", "3.6. API Reference", "Every procedure of the program, by name.")]
+    pages = [(path, title, f"<h1>{title}</h1><p>{about}</p><p>{FILLER}</p>") for path, title, about in chapters]
+    guide = ("<h1>Guide</h1><p>Pick a tile in the Patterns dialog, then fill the selection. Brushes dialog tips come "
+             f"next; the API reference lists them all.</p><p>{FILLER}</p>")
+    pages += [("guide", "Guide", guide), ("other", "Other", f"<h1>Other</h1><p>{FILLER}</p>")]
+    assert _anchors_for(tmp_path, pages, "guide", "patterns") == ["Patterns dialog"]
+    assert _anchors_for(tmp_path, pages, "guide", "brushes") == []
+    assert _anchors_for(tmp_path, pages, "guide", "api") == []
+    lowercase = [(path, title, body.replace("Patterns dialog", "patterns dialog")) for path, title, body in pages]
+    assert _anchors_for(tmp_path, lowercase, "guide", "patterns") == []
+
+
 def test_an_anchor_never_runs_across_a_sentence_or_clause_break_its_name_does_not_hold():
     from inlink.links.placement import anchor_marks, breaks_between_words
     assert breaks_between_words("Kiln. Fire", "kiln fire")          # two sentences
