@@ -74,10 +74,13 @@ from inlink.links.validation import allowed_here
 def _placement_rule(text: str, prose, option: Option, parameters=None, code=None, term_declared: bool = False,
                     chapter: tuple[str, ...] | None = None, written: str = "",
                     lowercase: tuple[str, ...] | None = None, names: frozenset[str] | None = None, terms=None,
-                    heading: tuple[str, ...] | None = None):
+                    heading: tuple[str, ...] | None = None, listed: bool = False):
     """The places an option's occurrence may take: running prose only, never inside a path or URL, a quoted value
     (notation.quoted_value), a part of a quoted title ('titled “Subtyping Built-in Types”':
-    placement.part_of_quoted_title) nor a heading run into its paragraph (placement.glued_heading), a code-like span only
+    placement.part_of_quoted_title) nor a heading run into its paragraph (placement.glued_heading; unless a list of
+    links on the page names the target, `listed`: the first item of a plain-text menu after a sentence, "... like
+    built-in functions. Introduction to Function and Script Files Defining Functions ...", opens its sentence and a
+    capitalised word follows it, and it is no heading), a code-like span only
     when the phrase names the target (its title, a name it defines or owns, or an anchor the site uses for it), and never one of the page's own parameters (parameters.py; `parameters`: own_parameters' scopes,
     or None to allow them) unless the target declares that very name; and on a page that marks names as inline
     code (`code`: its code spans), the head of a title that is a plain word ("statistics" of "statistics —
@@ -135,7 +138,7 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
             and (not section or (after_opening_quote(text, (start, end)) and not in_string_literal(text, start)
                                  if heading is None else referred_to(text, start, end, heading))) \
             and (not numbered or not cites_another_document(text, start, end)) \
-            and not glued_heading(text, start, end, block_bounds(prose, start, end)) \
+            and (listed or not glued_heading(text, start, end, block_bounds(prose, start, end))) \
             and (section or numbered or not breaks_between_words(text[start:end], written)) \
             and not (names is not None and cut_from_longer_name(text, start, end, names, block_bounds(prose, start, end))) \
             and (option.kind == "inbound" or not used_as_verb(text, start, end, prose)) \
@@ -229,7 +232,8 @@ def first_usable(index: LinkIndex, item: Ranked, page: PagePlace, taken: Taken,
         in_term = code is not None and option.kind == "defined" and declared_in_term(index, option.phrase, item.target)
         chapter = _chapter_spelling(index, item.target, option)
         rule = _placement_rule(text, prose, option, parameters, code, in_term, chapter, written,
-                               _lowercase_spelling(index, option), long_names, terms, _heading_spelling(index, option))
+                               _lowercase_spelling(index, option), long_names, terms, _heading_spelling(index, option),
+                               item.listed)
         rule = _out_of_placeholders(rule, placeholders, text, (index.titles[item.target], index.h1s[item.target]))
         if item.target in homonym_kinds(index):
             rule = _meant_for_it(rule, index, item.target, text)
