@@ -82,7 +82,6 @@ def is_code_like(token: str) -> bool:
     return bool(_CODE_LIKE_RE.search(token))
 
 
-@lru_cache(maxsize=1 << 16)
 def glued(left: str, right: str) -> bool:
     """Whether two neighbouring characters are of one word: both word characters (or "_"), neither a character
     that is a token alone (SOLO_CHARS: in a Japanese sentence every character stands beside another)."""
@@ -90,6 +89,7 @@ def glued(left: str, right: str) -> bool:
         and not (SOLO_RE.match(left) or SOLO_RE.match(right))
 
 
+@lru_cache(maxsize=1 << 16)
 def is_acceptable_anchor(text: str) -> bool:
     """An anchor must have 3+ characters, a letter, and at least one word that is not a stop word."""
     text = (text or "").strip()
@@ -385,7 +385,7 @@ def prose_score(text: str, start: int, end: int) -> float:
 
 
 OPENING_QUOTES = "“\"‘'«„"
-CLOSING_QUOTES = "”\"’'»“"   # (“ closes a German „quotation“; 「」 and 『』 are Japanese quotation marks)
+CLOSING_QUOTES = "”\"’'»“"   # (“ closes a German „quotation“)
 
 
 def after_opening_quote(text: str, span: tuple[int, int]) -> bool:
@@ -409,7 +409,7 @@ def is_lowercase_name(word: str) -> bool:
 # makes this cheap on a large site; a class of openers costs half as much again).
 _QUOTED_RES = tuple((mark, re.compile(pattern)) for mark, pattern in (
     ("“", r"“([^”“\n]{3,160})”"), ('"', r'"([^"\n]{3,160})"'), ("‘", r"‘([^’‘\n]{3,160})’"),
-    ("«", r"«([^»\n]{3,160})»"), ("„", r"„([^“”\n]{3,160})[“”]")))   # two characters: a word in Japanese
+    ("«", r"«([^»\n]{3,160})»"), ("„", r"„([^“”\n]{3,160})[“”]")))
 
 
 def quoted_phrases(text: str):
