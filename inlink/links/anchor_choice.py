@@ -61,7 +61,6 @@ from inlink.links.text import (
     lowered_tokens,
     names_target,
     OPENING_QUOTES,
-    TOKEN_RE,
     spelled_as,
     starts_sentence,
     title_head,
@@ -327,7 +326,7 @@ def _named_in_sentence_case(text: str, prose, start: int, end: int, chapter: tup
     word opens a sentence). Held out, cold start: a painting program's manual, whose prose writes its dialogs so,
     gained 46 real links in its top five rows (P@5 0.261 -> 0.280), a database manual none and lost none, the
     development corpora nothing."""
-    found = TOKEN_RE.findall(text[start:end])
+    found = tokens(text[start:end])
     if not (len(found) == len(chapter) > 1 and found[0] == chapter[0] and found[0][:1].isupper()
             and found[0][1:].islower() and all(a.lower() == b.lower() for a, b in zip(found, chapter))):
         return False
