@@ -401,3 +401,35 @@ def test_a_page_cited_by_its_own_number_ranks_first_however_little_it_shares(tmp
     assert winch["Anchor"] == "Section 5.2" and "is the target's own number (its title" in winch["Reason"]
     assert order[0] == BASE + "winches.html"
     assert {BASE + "reefing.html", BASE + "jib.html"} <= set(order[1:3])   # the close pages, as their titles rank
+
+
+def test_on_plain_text_a_quoted_section_citation_names_the_one_page_holding_its_number_and_title():
+    """Plain text runs a manual's headings into its paragraphs ("2.1. Reefing Reef early ..."), so where a heading's
+    title ends is unknown; the citation's quotes tell it: 'Section 2.1, “Reefing”' names the one page whose text holds
+    "2.1. Reefing" (a held-out GUI manual's plain export: 316 such rows, all real links). A number and title two pages
+    hold name neither, "12.1. Reefing" and "3.2.1. Reefing" hold no "2.1. Reefing", and a translated manual's „quotes“ are read too."""
+    from test_analyzer import BASE, FILLER, make_site
+    from test_analyzer_rules import NO_FLOOR
+
+    from inlink.links.numbering import cited_sections
+    from inlink.links.suggest import analyze_page, build_index
+    texts = ["Before a blow, read Section 2.1, “Reefing” and tie Section 1, “Bowline”; see also Section 3, “Fronts” "
+             "and Abschnitt 2.1, „Reefing“.",
+             "Chapter 2. Sails 2.1. Reefing Reef early, before the wind builds. 3. Fronts Reef before one.",
+             "Chapter 4. Knots 1. Bowline A fixed loop. 12.1. Reefing and 3.2.1. Reefing A reef knot, not the sail's reef.",
+             "Chapter 5. Weather 3. Fronts A falling barometer brings one."]
+    assert _page_and_origin(cited_sections(texts, [0, 1, 2, 3])) == {
+        "Section 2.1, “Reefing”": (1, 'heading "2.1. Reefing"'), "Abschnitt 2.1, “Reefing”": (1, 'heading "2.1. Reefing"'),
+        "Section 1, “Bowline”": (2, 'heading "1. Bowline"')}
+    # only the pages asked about are read: without page 1, page 3 holds "3. Fronts" alone
+    assert cited_sections(texts, [0, 2, 3]).keys() == {"Section 1, “Bowline”", "Section 3, “Fronts”"}
+    intro = texts[0].replace("read Section 2.1, “Reefing” and ", "")   # the German citation alone, its „quotes“ whole
+    pages = [{"path": "intro", "title": "Getting Afloat", "h1": "Getting Afloat", "content": f"{intro} {FILLER}"},
+             {"path": "sails", "title": "Sails", "h1": "Sails", "content": f"{texts[1]} {FILLER}"},
+             {"path": "knots", "title": "Knots", "h1": "Knots", "content": f"{texts[2]} {FILLER}"},
+             {"path": "weather", "title": "Weather", "h1": "Weather", "content": f"{texts[3]} {FILLER}"}]
+    rows = {r["Destination"]: r for r in analyze_page(build_index(make_site(pages), NO_FLOOR), BASE + "intro")}
+    assert rows[BASE + "sails"]["Anchor"] == "Abschnitt 2.1, „Reefing“"
+    assert 'names a section of the target (its heading "2.1. Reefing")' in rows[BASE + "sails"]["Reason"]
+    assert rows[BASE + "knots"]["Anchor"] == "Section 1, “Bowline”"
+    assert "Section 3" not in {r["Anchor"][:9] for r in rows.values()}   # two pages hold "3. Fronts": neither named

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from inlink.links.anchors import OWN_NAME_KINDS, PhraseIndex
-from inlink.links.numbering import (CAPTION_WORDS, folder_of, inner_sections, is_caption, numbered_captions,
-                                    numbered_pages, section_labels, titled_sections, url_segment)
+from inlink.links.numbering import (CAPTION_WORDS, cited_sections, folder_of, inner_sections, is_caption,
+                                    numbered_captions, numbered_pages, section_labels, titled_sections, url_segment)
 from inlink.links.page_kinds import historical_pages
 from inlink.links.text import clean_title, command_names, man_page_names, title_head
 from inlink.links.text import tokens as word_tokens
@@ -250,6 +250,9 @@ def register_numbers(index: PhraseIndex, urls: list[str], titles: list[str], cle
     named.update(inner_sections(named, lambda page: section_labels(texts[page],
                                                                    labelled.get(page, ((), ()))[0] or None)))
     named.update(titled_sections((page, headings) for page, (headings, _captions) in labelled.items()))
+    unheaded = [page for page in np.flatnonzero(targets).tolist() if not labelled.get(page, ((),))[0]]
+    named.update({reference: entries for reference, entries in cited_sections(texts, unheaded).items()
+                  if reference not in named})
     named.update({reference: entries for reference, entries in numbered_captions(
         (page, captions) for page, (_headings, captions) in labelled.items()).items() if reference not in named})
     for reference, named_pages in named.items():

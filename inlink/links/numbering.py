@@ -31,6 +31,8 @@ from collections import Counter, defaultdict
 from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
+import ahocorasick
+
 # The kinds of numbered part (the keys: their English words) and their words in the languages manuals are most often
 # translated into (German, French, Spanish, Italian, Portuguese, Dutch): a translated manual's labels ("Kapitel 4.
 # Authentifizierung ...", "Chapitre 1. ...") and its references ("Abschnitt 7.8, „X-Server-Verbindungen“") use its own
@@ -298,6 +300,53 @@ def titled_sections(headings: Iterable[tuple[int, list[str]]]) -> dict[str, list
                 found[reference].add(page)
                 origins[reference] = f'heading "{heading.strip()}"'
     return _held_once(found, origins)
+
+
+#: A cross-reference to a numbered section with its title in quotes, in any of the section words and their
+#: languages' quotes ('Section 2.1.4, “Layer masks”', 'Abschnitt 7.8, „X-Server-Verbindungen“', 'Sección 3, «Capas»')
+_CITED_SECTION_RE = re.compile(r"(?<!\w)(?P<word>%s) (?P<number>(?:\d{1,3}|[A-Z])(?:\.\d{1,3})*), [“\"„«]\s?"
+                               r"(?P<title>[^“”\"„«»\n]{1,160}?)\s?[”\"“»]" % "|".join(SECTION_WORDS))
+
+
+def cited_sections(texts: list[str], pages: list[int]) -> dict[str, list[tuple[int, str, bool, int, None]]]:
+    """'Section 2.1.4, “Layer masks”' -> the one page of `pages` (plain text: pages whose headings are unknown) whose
+    text holds the section's number, a full stop and its title ("2.1.4. Layer masks"), as a numbered heading writes
+    them; entries as titled_sections' (origin 'heading "2.1.4. Layer masks"'). Only the references the site's
+    pages write are looked for, all in one Aho-Corasick pass over those pages (pyahocorasick).
+
+    Why: titled_sections reads the headings of HTML input; plain text runs its headings into its paragraphs, so where a
+    heading's title ends is unknown, but a citation's quotes tell it. On a held-out GUI manual's plain export 350 of
+    its links were such citations, every one naming the one page holding its number and title (0 other pages)."""
+    wanted: dict[str, set[str]] = defaultdict(set)   # "2.1.4. Layer masks" -> its references as cited
+    for text in texts:
+        if any(word in text for word in SECTION_WORDS):
+            for match in _CITED_SECTION_RE.finditer(text):
+                title = match.group("title").strip()
+                if title and len(title.split()) <= MAX_TITLE_WORDS:
+                    number = match.group("number")
+                    wanted[f"{number}. {title}"].add(f"{match.group('word')} {_normal(number)}, “{title}”")
+    if not wanted or not pages:
+        return {}
+    holders = _holders(sorted(wanted), [texts[page] for page in pages])
+    return {reference: [(pages[next(iter(held))], f'heading "{heading}"', False, 1, None)]
+            for heading, held in holders.items() if len(held) == 1 for reference in sorted(wanted[heading])}
+
+
+def _holders(needles: list[str], texts: list[str]) -> dict[str, set[int]]:
+    """Per needle, the texts (by position, at most two: a second rules it out) where it stands on its own: not
+    after a word character or a full stop ("12.1.4. X" holds no "2.1.4. X"), not before a word character."""
+    automaton = ahocorasick.Automaton()
+    for needle in needles:
+        automaton.add_word(needle, needle)
+    automaton.make_automaton()
+    found: dict[str, set[int]] = defaultdict(set)
+    for at, text in enumerate(texts):
+        for last, needle in automaton.iter(text):
+            start, end = last + 1 - len(needle), last + 1
+            if len(found[needle]) < 2 and (start == 0 or not (text[start - 1].isalnum() or text[start - 1] == ".")) \
+                    and (end == len(text) or not text[end].isalnum()):
+                found[needle].add(at)
+    return found
 
 
 def _held_once(found: dict[str, set[int]], origins: dict[str, str]) -> dict[str, list[tuple[int, str, bool, int, None]]]:

@@ -147,7 +147,7 @@ def widen_single_word(index: LinkIndex, text: str, target: int, span: tuple[int,
     return span
 
 
-_CLOSING = {"(": ")", "[": "]", "“": "”", "‘": "’"}
+_CLOSING = {"(": ")", "[": "]", "“": "”", "‘": "’", "„": "“", "«": "»"}   # („ opens a German „quotation“)
 _QUOTE_PAIRS = {"“": "”", "‘": "’", '"': '"', "«": "»", "„": "“"}   # an opening quotation mark and its closing one
 
 
@@ -188,11 +188,11 @@ _QUOTE_TAIL_RE = re.compile(f"[{QUOTE_TAIL}]{{1,3}}")
 
 
 def _quotation_closed(text: str, start: int, end: int) -> int:
-    """The end of an anchor that opens a quotation (“ or ‘) and stops short of its closing mark: past that mark when
+    """The end of an anchor that opens a quotation (“, ‘, „ or «) and stops short of its closing mark: past that mark when
     only a space, an ellipsis, a degree sign or a full stop stands between (the title's words are matched as
     tokens, and those marks are none); else where it was. Held-out DocBook manuals: "Section 8.27, “ Decompose"
     was the anchor of "Section 8.27, “ Decompose ”"."""
-    for opening in ("“", "‘"):
+    for opening in ("“", "‘", "„", "«"):
         closing = _CLOSING[opening]
         if text.count(opening, start, end) > text.count(closing, start, end):
             tail = _QUOTE_TAIL_RE.match(text, end, end + 3)
