@@ -16,6 +16,7 @@ from inlink.links.anchors import OWN_NAME_KINDS
 from inlink.links.families import names_a_family
 from inlink.links.homonyms import homonym_kinds, names_another_kind
 from inlink.links.index import LinkIndex, page_prose
+from inlink.links.link_lists import see_also_items
 from inlink.links.naming import declared_in_term
 from inlink.links.notation import is_code_span
 from inlink.links.parameters import is_parameter, own_parameters
@@ -91,8 +92,9 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
     ("ASCII", a regular-expression flag): out of code it is the acronym (1 of 28 such rows were real links on the
     development corpora, HTML, cold start; 33 of 33 in code). A section headed "JSON" is about the format, in code
     or not. A plain word a definition term declares by its call signature ("bitset" of a Texinfo manual's ": C =
-    bitset (A, n)": anchors.signature_name) is a name only inside code, on any page (out of it, "bitset" is a
-    word). A numbered chapter's title (`chapter`: its spelling, given for a title or H1 option found in another
+    bitset (A, n)": anchors.signature_name) is a name only inside code or as an item of a "See also" list
+    (link_lists.see_also_items), on any page (out of them, "bitset" is a word; a page that marks no code has none,
+    and there a name of another shape, "Kiln::Max-Temp", is left to validation's rules). A numbered chapter's title (`chapter`: its spelling, given for a title or H1 option found in another
     capitalisation, cold start) names the chapter only spelled as the title is, but for its first letter: "input
     and output" in prose is the words, not the chapter "7. Input and Output" (3 of 63 such rows were real links);
     or in sentence case mid-sentence, its first word capitalised as the title's ("in the Patterns dialog":
@@ -129,8 +131,9 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
             and (declared or parameters is None or not is_parameter(text, start, end, parameters)) \
             and (not word_name or not is_lowercase_name(text[start:end]) or is_one_of(code, start, end)) \
             and (not acronym_name or not _capitals_word(text, start, end) or inside_one(code, start, end)) \
-            and (not word_declared or is_code_like(text[start:end]) or text[start:end].isupper()
-                 or code is not None and inside_one(code, start, end)) \
+            and (not word_declared or code is None and not text[start:end].isalpha() or is_code_like(text[start:end])
+                 or text[start:end].isupper() or code is not None and inside_one(code, start, end)
+                 or (start, end) in see_also_items(text, prose)) \
             and (chapter is None or spelled_as(text[start:end], chapter)
                  or _named_in_sentence_case(text, prose, start, end, chapter)) \
             and (lowercase is None or opens_sentence(text, prose, start) and spelled_as(text[start:end], lowercase)) \
@@ -228,7 +231,7 @@ def first_usable(index: LinkIndex, item: Ranked, page: PagePlace, taken: Taken,
                          (index.anchor_marks or {}).get(item.target, "")))
     long_names = name_neighbours(f"{written}\n{index.urls[item.target]}") if own_blocks(index, source) else None
     for option in item.options:
-        in_term = code is not None and option.kind == "defined" and declared_in_term(index, option.phrase, item.target)
+        in_term = option.kind == "defined" and declared_in_term(index, option.phrase, item.target)
         chapter = _chapter_spelling(index, item.target, option)
         rule = _placement_rule(text, prose, option, parameters, code, in_term, chapter, written,
                                _lowercase_spelling(index, option), long_names, terms, _heading_spelling(index, option),

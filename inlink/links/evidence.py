@@ -207,9 +207,15 @@ def _quoted_list(terms: list[str]) -> str:
     return terms[0] if len(terms) == 1 else ", ".join(terms[:-1]) + " and " + terms[-1]
 
 
-def _evidence(index: LinkIndex, item: Ranked, option: Option, anchor: str, in_list: bool = True) -> list[str]:
-    """The checkable facts behind the anchor, strongest first (`in_list`: the anchor is a whole item of the page's
-    list, when the page lists the target)."""
+_LISTED_FACTS = {"list": "this page lists it among other pages' names, as a list of links would",
+                 "see also": "this page lists it under “See also”",
+                 None: "this page also lists it elsewhere, among other pages' names, as a list of links would"}
+
+
+def _evidence(index: LinkIndex, item: Ranked, option: Option, anchor: str, in_list: str | None = "list") -> list[str]:
+    """The checkable facts behind the anchor, strongest first (`in_list`, when the page lists the target: the
+    anchor is a whole item of the page's list, "list", or of a "See also" list, "see also"; None: it stands
+    elsewhere)."""
     facts, target = [], item.target
     linked = index.dictionary.links_to(option.key, target)
     if linked:
@@ -239,8 +245,7 @@ def _evidence(index: LinkIndex, item: Ranked, option: Option, anchor: str, in_li
     elif option.kind == "shared":
         facts.append(_shared_fact(anchor, option.key[0], option.df, len(index.urls)))
     if item.listed:   # said of the list when the anchor stands elsewhere: the reason read as if of its sentence
-        facts.append("this page lists it among other pages' names, as a list of links would" if in_list else
-                     "this page also lists it elsewhere, among other pages' names, as a list of links would")
+        facts.append(_LISTED_FACTS[in_list])
     if item.neighbour_lift >= NEIGHBOURS_FACT_LIFT and item.neighbours_linking >= 2:
         facts.append(f"{item.neighbours_linking} of the pages most like this one link to it")
     if item.links_back:
@@ -623,7 +628,7 @@ def _topic_worthy(index: LinkIndex) -> np.ndarray:
 
 def reason(index: LinkIndex, item: Ranked, option: Option, anchor: str, confidence: float, tier: str,
            source_row: np.ndarray, topics: dict[int, list[str]] | None = None, caution: str | None = None,
-           in_list: bool = True) -> str:
+           in_list: str | None = "list") -> str:
     """One plain paragraph: what the target covers, the evidence, the shared topic, what to check (`caution`),
     the tier. `topics`: the page's topic_terms, when its rows are explained together; `in_list`: see _evidence."""
     parts = [f'Target: "{_target_summary(index, item.target)}".']

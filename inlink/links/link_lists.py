@@ -22,8 +22,13 @@ development corpora's tiers, P@5 and R@10 unchanged.
 """
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
+from functools import lru_cache
+
 import numpy as np
 
+from inlink.links.notation import man_section_closing
 from inlink.links.placement import contents_items
 
 LIST_ITEMS = 2           # items that each name a page make a list of links ...
@@ -122,3 +127,71 @@ def _only_separators(gap: str) -> bool:
     sentence's enumeration: "any SELECT, INSERT, UPDATE or DELETE statement"; a middle dot, a line of tags:
     "Categories: Sets · Lists")."""
     return 0 < len(gap) <= 3 and not gap.strip()
+
+
+#: The label of a list of references, in running text ("See also: fseek, frewind, fopen.", a manual page's "SEE
+#: ALSO"), and what separates its items
+_SEE_ALSO_RE = re.compile(r"(?<![\w-])(?:See also|See Also|SEE ALSO)(?![\w-])[:.]?[ \t\xa0]*")
+_ITEM_SEPARATOR_RE = re.compile(r"[,;][ \t\xa0]+|[ \t\xa0]+(?:and|or)[ \t\xa0]+")
+#: Where such a list ends: a full stop, question mark or colon before white space, a line break, the text's end
+_LIST_END_RE = re.compile(r"[.?:](?=\s|$)|\n|$")
+SEE_ALSO_CHARS = 400     # a list runs at most this far from its label: past it, it is prose
+
+
+def see_also_items(text: str, prose=None) -> frozenset[tuple[int, int]]:
+    """Where the items of the text's "See also" lists stand (item_span's bounds): from the label to the end of its
+    sentence or of the block its items stand in (`prose`: the page's placement.prose_ranges, None on plain text),
+    split at commas, semicolons, "and" and "or". An item is whatever stands between two separators, so prose after
+    the label ("See also the chapter on knots.") is one item that names no page.
+
+    Why: a "See also" label says what its list holds, a reference per item, where a list of links needs most of
+    its items to be pages' names (listed_targets): a manual's "See also: fseek, frewind, feof, fopen." names three
+    entries of its own page and one of another. On a held-out Texinfo manual such items were 516 of its 1,229
+    in-content links, and 274 of them were never suggested: the functions they name are words out of code
+    (anchor_choice's word_declared). Cached by text: the page's rows ask for each of their occurrences."""
+    return _see_also_items(text, tuple(prose[1]) if prose else ())
+
+
+@lru_cache(maxsize=64)
+def _see_also_items(text: str, block_ends: tuple[int, ...]) -> frozenset[tuple[int, int]]:
+    found = []
+    for label in _SEE_ALSO_RE.finditer(text):
+        start = label.end()
+        stop = _LIST_END_RE.search(text, start, min(len(text), start + SEE_ALSO_CHARS)).start()
+        block = bisect_right(block_ends, start)   # a "SEE ALSO" heading's items end with the block after it
+        stop = min(stop, block_ends[block]) if block < len(block_ends) else stop
+        for separator in (*_ITEM_SEPARATOR_RE.finditer(text, start, stop), None):
+            end = stop if separator is None else separator.start()
+            bounds = item_span(text, start, end)
+            if bounds is not None:
+                found.append(bounds)
+                named = man_section_closing(text, *bounds)   # "cargo-build(1)": the name, its section after it
+                if named is not None:
+                    found.append((bounds[0], named))
+            if separator is not None:
+                start = separator.end()
+    return frozenset(found)
+
+
+def see_also_targets(text: str, prose, rows_target: np.ndarray, naming: np.ndarray, spans: tuple, linked=None,
+                     ) -> set[int]:
+    """The targets the page's "See also" lists name (see_also_items; `prose` as there): each item that a naming
+    row spells whole and that names one page (the other arguments as listed_targets'). With the site's links given
+    (`linked`), the lists count only where its editors linked at least LINKED_SHARE times as many of their items
+    as they leave unlinked names."""
+    items = see_also_items(text, prose)
+    if not items:
+        return set()
+    pointers, starts, ends = (np.asarray(part, dtype=np.int64) for part in spans)
+    width = len(text) + 1
+    named: dict[tuple[int, int], set[int]] = {}
+    hits = np.isin(starts * width + ends, np.array([start * width + end for start, end in items], dtype=np.int64))
+    for at in hits.nonzero()[0].tolist():
+        row = int(np.searchsorted(pointers, at, side="right")) - 1
+        if naming[row]:
+            named.setdefault((int(starts[at]), int(ends[at])), set()).add(int(rows_target[row]))
+    if linked is not None:
+        done = sum(1 for item in items if item not in named and linked(text[slice(*item)]))
+        if not named or done < LINKED_SHARE * len(named):
+            return set()
+    return {next(iter(targets)) for targets in named.values() if len(targets) == 1}

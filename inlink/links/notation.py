@@ -323,6 +323,16 @@ def is_code_span(text: str, start: int, end: int) -> bool:
 _MAN_SECTION_RE = re.compile(r"\(\d[a-z]{0,3}\)(?![\w(])")
 
 
+def man_section_closing(text: str, start: int, end: int) -> int | None:
+    """Where the manual section that closes text[start:end] starts, after a name ("cargo(1)", "cargo-build(1)": a
+    "See also" item, an anchor grown by man_section_after), or None."""
+    match = _MAN_SECTION_END_RE.search(text, start, end)
+    return match.start() if match is not None and match.start() > start else None
+
+
+_MAN_SECTION_END_RE = re.compile(r"\(\d[a-z]{0,3}\)$")
+
+
 def man_section_after(text: str, start: int, end: int) -> int | None:
     """Where the manual section written right after a hyphenated name ends ("cargo-fetch(1)", "git-commit(1)": a
     tool's pages cite each other as man pages), or None. Only a hyphenated name: no programming language calls

@@ -15,8 +15,8 @@ from functools import lru_cache
 import numpy as np
 
 from inlink.links.anchors import KINDS
-from inlink.links.index import LinkIndex
-from inlink.links.link_lists import adjacent_titles, listed_targets
+from inlink.links.index import LinkIndex, page_prose
+from inlink.links.link_lists import adjacent_titles, listed_targets, see_also_targets
 from inlink.links.mentions import SHARED, PageOptions, page_options
 from inlink.links.naming import numbered_origin, numbered_reaches
 from inlink.links.placement import referred_to
@@ -271,19 +271,22 @@ def score_targets(index: LinkIndex, source: int, limit: int | None = None) -> Sc
 
 
 def _listed(index: LinkIndex, source: int, found: PageOptions, usable: np.ndarray) -> set[int]:
-    """The targets a list of links on the page names: its list items' (HTML input: link_lists.listed_targets), or,
-    on plain text in cold start, runs of titles with nothing else between them (link_lists.adjacent_titles)."""
+    """The targets a list of links on the page names: its "See also" lists' (link_lists.see_also_targets), and its
+    list items' (HTML input: link_lists.listed_targets), or, on plain text in cold start, runs of titles with
+    nothing else between them (link_lists.adjacent_titles)."""
     spans = (found.span_ptr, found.span_starts, found.span_ends)
+    text = index.texts[source]
+    # a list of links spells the pages' names as they are written: a list of lowercase words that happen to be
+    # titles ("data types, functions, operators" a reader may add) is part of the prose (Postgres high tier +0.001)
+    naming = usable & _NAME_CODES[found.kind] & found.exact
+    linked = _links_already(index, source) if index.dictionary.known else None
+    listed = see_also_targets(text, page_prose(index, source), found.target, naming, spans, linked)
     if index.own_blocks is not None and index.own_blocks[source]:
-        # a list of links spells the pages' names as they are written: a list of lowercase words that happen to be
-        # titles ("data types, functions, operators" a reader may add) is part of the prose (Postgres high tier +0.001)
-        return listed_targets(index.texts[source], index.blocks[source], found.target,
-                              usable & _NAME_CODES[found.kind] & found.exact,
-                              spans, _links_already(index, source) if index.dictionary.known else None)
+        return listed | listed_targets(text, index.blocks[source], found.target, naming, spans, linked)
     if index.dictionary.known:
-        return set()
+        return listed
     titled = usable & _TITLE_CODES[found.kind] & found.exact
-    return adjacent_titles(index.texts[source], found.target, titled, spans) if titled.any() else set()
+    return listed | adjacent_titles(text, found.target, titled, spans) if titled.any() else listed
 
 
 def _cited_by_number(index: LinkIndex, found: PageOptions, usable: np.ndarray) -> set[int]:

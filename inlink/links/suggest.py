@@ -20,7 +20,7 @@ import numpy as np
 from inlink.links.anchor_choice import PagePlace, first_usable, own_blocks, page_place
 from inlink.links.confidence import floor_logit, tier
 from inlink.links.evidence import best_logits, features, reason, topic_terms
-from inlink.links.link_lists import item_span
+from inlink.links.link_lists import item_span, see_also_items
 from inlink.links.index import (  # noqa: F401  (public API, see docs/architecture.md)
     AnalysisConfig,
     LinkIndex,
@@ -191,17 +191,20 @@ def _row(index: LinkIndex, source: int, choice: Choice, source_row: np.ndarray, 
         choice.item.score, choice.confidence, level,
         reason(index, choice.item, choice.option, anchor, choice.confidence, level, source_row, topics,
                caution(index, source, choice.item.listed, choice.option, choice.span),
-               not choice.item.listed or fills_list_item(index, source, choice.span)), ENGINE)))
+               fills_list_item(index, source, choice.span) if choice.item.listed else "list"), ENGINE)))
 
 
-def fills_list_item(index: LinkIndex, source: int, span: tuple[int, int]) -> bool:
-    """Whether the anchor is a whole item of one of the page's lists (as link_lists reads a list of links), or the
-    page has no blocks to tell (plain text's run of titles: said as before)."""
-    if not own_blocks(index, source):
-        return True
+def fills_list_item(index: LinkIndex, source: int, span: tuple[int, int]) -> str | None:
+    """Which of the page's lists the anchor is a whole item of: "list" (one of its lists, as link_lists reads a list
+    of links), "see also" (a "See also" line: link_lists.see_also_items), None (it stands elsewhere); on a page with
+    no blocks to tell, "list" but for a "See also" line (plain text's run of titles)."""
     text = index.texts[source]
-    return any(kind == "list_item" and item_span(text, start, end) == tuple(span)
-               for kind, start, end in index.blocks[source])
+    if own_blocks(index, source) and any(kind == "list_item" and item_span(text, start, end) == tuple(span)
+                                         for kind, start, end in index.blocks[source]):
+        return "list"   # a list of links, "See also" heading it or not
+    if tuple(span) in see_also_items(text, page_prose(index, source)):
+        return "see also"
+    return None if own_blocks(index, source) else "list"
 
 
 def candidates_for(index: LinkIndex, source_url: str, k: int = 20) -> list[Candidate]:
