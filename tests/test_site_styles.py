@@ -95,6 +95,25 @@ def test_prose_citing_a_man_page_links_the_command_page_titled_as_typed(tmp_path
     assert _anchors_for(tmp_path, pages, "guide", "kiln-help-search") == ["kiln-help-search(1)"]
 
 
+def test_a_man_page_s_see_also_line_names_its_commands_and_the_reason_says_how(tmp_path):
+    """A command page's "SEE ALSO kiln-fire(1), kiln-load(1)" names those commands' pages, each item whole with its
+    section; the reason says the anchor is the command's manual page, not its title as written ("kiln fire")."""
+    from test_analyzer import BASE
+    from test_analyzer_rules import NO_FLOOR, _html_site
+
+    from inlink.links.suggest import analyze_page, build_index
+    pages = _kiln_pages(" ", "Read the kiln-help-search(1) page first.")
+    pages = [(path, title, body.replace("</p>", " SEE ALSO kiln-fire(1), kiln-load(1)</p>", 1) if path == "kiln-glaze"
+              else body) for path, title, body in pages]
+    rows = {r["Destination"]: r for r in analyze_page(build_index(_html_site(tmp_path, pages), NO_FLOOR),
+                                                      BASE + "kiln-glaze")}
+    for command in ("fire", "load"):
+        row = rows[BASE + f"kiln-{command}"]
+        assert row["Anchor"] == f"kiln-{command}(1)" and row["Tier"] == "high", row
+        assert (f'The anchor names the target\'s command, "kiln {command}", as its manual page does; this page lists '
+                'it under “See also”') in row["Reason"]
+
+
 def test_a_numbered_chapter_written_in_sentence_case_mid_sentence_is_named_there_only(tmp_path):
     """"in the Patterns dialog" names the chapter "3.4. Patterns Dialog"; the same words opening a sentence, in
     lowercase, or after an acronym that is capitalised anywhere ("API reference") are words."""

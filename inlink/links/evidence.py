@@ -19,6 +19,7 @@ from inlink.links.anchors import KINDS, OWN_NAME_KINDS
 from inlink.links.confidence import model_for
 from inlink.links.index import LinkIndex
 from inlink.links.naming import declared_in_term, numbered_origin
+from inlink.links.notation import man_section_closing
 from inlink.links.ranking import NAME_KINDS, Option, Ranked, Scored, phrase_link_odds, weighs_links
 from inlink.links.sections import site_quotes_titles
 from inlink.links.similarity import top_shared_terms_of_rows
@@ -207,6 +208,13 @@ def _quoted_list(terms: list[str]) -> str:
     return terms[0] if len(terms) == 1 else ", ".join(terms[:-1]) + " and " + terms[-1]
 
 
+def _man_page_of(title: str, anchor: str) -> bool:
+    """Whether the anchor cites the title's command as a manual page ("cargo-fetch(1)" of the title "cargo fetch":
+    text.man_page_names), not the title as written."""
+    words, name = title.split(), anchor[:man_section_closing(anchor, 0, len(anchor))]
+    return len(words) > 1 and name.lower() == "-".join(words).lower()
+
+
 _LISTED_FACTS = {"list": "this page lists it among other pages' names, as a list of links would",
                  "see also": "this page lists it under “See also”",
                  None: "this page also lists it elsewhere, among other pages' names, as a list of links would"}
@@ -222,7 +230,9 @@ def _evidence(index: LinkIndex, item: Ranked, option: Option, anchor: str, in_li
         mentioning = max(linked + 1, option.df)   # this page mentions it too, unlinked
         facts.append(f'the site already links "{anchor}" to this page on {linked} of the {mentioning} '
                      f'page{"s" * (mentioning != 1)} that mention it')
-    if option.kind in ("title", "h1") and option.exact:
+    if option.kind == "title" and _man_page_of(index.titles[target], anchor):
+        facts.append(f'the anchor names the target\'s command, "{index.titles[target]}", as its manual page does')
+    elif option.kind in ("title", "h1") and option.exact:
         facts.append("the anchor is the target's " + ("title" if option.kind == "title" else "main heading"))
     elif option.kind == "head" and option.exact:
         facts.append("the anchor is the name the target's title starts with")
