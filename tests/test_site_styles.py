@@ -406,6 +406,8 @@ def test_the_items_of_a_see_also_list_are_read_to_the_end_of_its_sentence():
         "cone", "fire", "glaze", "glaze", "kiln", "kiln(1)", "kiln-fire", "kiln-fire(8)", "kiln-shelf",
         "the chapter on cones"]   # a manual page's section after a name: the name alone is an item too
     assert see_also_items("The crew see also the harbour master.") == frozenset()   # no label: a sentence's words
+    french = "Voir aussi : glaze, fire."   # and in the languages manuals are translated into
+    assert sorted(french[start:end] for start, end in see_also_items(french)) == ["fire", "glaze"]
 
 
 @pytest.mark.parametrize("html", [True, False])

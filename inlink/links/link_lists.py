@@ -130,8 +130,10 @@ def _only_separators(gap: str) -> bool:
 
 
 #: The label of a list of references, in running text ("See also: fseek, frewind, fopen.", a manual page's "SEE
-#: ALSO"), and what separates its items
-_SEE_ALSO_RE = re.compile(r"(?<![\w-])(?:See also|See Also|SEE ALSO)(?![\w-])[:.]?[ \t\xa0]*")
+#: ALSO", and in the languages manuals are most often translated into: numbering.TRANSLATED_KIND_WORDS'), and what
+#: separates its items
+_SEE_ALSO_RE = re.compile(r"(?<![\w-])(?:See also|See Also|SEE ALSO|Voir aussi|Siehe auch|Véase también|Vedi anche"
+                          r"|Veja também|Zie ook)(?![\w-])[ \t\xa0]?[:.]?[ \t\xa0]*")   # French: "Voir aussi : ..."
 _ITEM_SEPARATOR_RE = re.compile(r"[,;][ \t\xa0]+|[ \t\xa0]+(?:and|or)[ \t\xa0]+")
 #: Where such a list ends: a full stop, question mark or colon before white space, a line break, the text's end
 _LIST_END_RE = re.compile(r"[.?:](?=\s|$)|\n|$")
