@@ -3,6 +3,7 @@ these tests: a tool's man-page style titles ("kiln-fire") name the command its p
 commands titled as typed ("kiln fire") are the man pages its prose cites ("kiln-fire(1)")."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from inlink.links.text import command_names, man_page_names
@@ -683,3 +684,30 @@ def test_a_menu_and_a_footer_the_template_repeats_on_every_page_hold_no_anchor(t
         "Gaiters bought in a sale can be sent back as our Shipping Policy explains."
     assert by_source[(BASE + "trail-shoes", BASE + "returns-policy")] == \
         "Every order ships with a printed copy of our Returns Policy in the box."   # on 5 pages of 12: no template's
+
+
+def test_a_name_qualified_by_a_page_s_identifier_title_names_that_page():
+    """A catalog's "(references kiln_shelf.oid)" names the page titled "kiln_shelf": the tokeniser reads the
+    qualified name as one token, so the title alone never matched inside it. The whole name is the anchor and the
+    reason says what it is. A file name ("kiln_shelf.c"), a name a page declares itself, or a title two pages
+    share names none."""
+    from test_analyzer import BASE, FILLER, make_site
+    from test_analyzer_rules import NO_FLOOR
+
+    from inlink.links.anchors import PhraseIndex
+    from inlink.links.naming import register_members
+    from inlink.links.suggest import analyze_page, build_index
+    phrases = PhraseIndex()
+    phrases.add("glaze_batch.recipe", 3, "defined")
+    vocabulary = {"kiln_shelf.oid": 0, "kiln_shelf.c": 1, "glaze_batch.recipe": 2, "kiln_log.id": 3, "refs": 4}
+    titles = ["kiln_shelf", "glaze_batch", "kiln_log", "Recipes", "kiln_log"]
+    assert register_members(phrases, titles, np.ones(5, dtype=bool), vocabulary) == 1
+    assert {phrases.phrases[pid].targets.get(0) for pid in phrases.ids_for(("kiln_shelf.oid",))} == {"title"}
+    assert not phrases.ids_for(("kiln_shelf.c",)) and not phrases.ids_for(("kiln_log.id",))
+    pages = [{"path": "shelf", "title": "kiln_shelf", "h1": "kiln_shelf", "content": f"Shelves in the kiln. {FILLER}"},
+             {"path": "firing", "title": "kiln_firing", "h1": "kiln_firing",
+              "content": f"shelf oid (references kiln_shelf.oid) The shelf the firing loads. {FILLER}"},
+             {"path": "other", "title": "Other notes", "h1": "Other notes", "content": FILLER}]
+    rows = {r["Destination"]: r for r in analyze_page(build_index(make_site(pages), NO_FLOOR), BASE + "firing")}
+    assert rows[BASE + "shelf"]["Anchor"] == "kiln_shelf.oid"
+    assert 'names a member of the target, "kiln_shelf" (its title), qualified' in rows[BASE + "shelf"]["Reason"]

@@ -215,6 +215,11 @@ def _man_page_of(title: str, anchor: str) -> bool:
     return len(words) > 1 and name.lower() == "-".join(words).lower()
 
 
+def _member_of(title: str, anchor: str) -> bool:
+    """Whether the anchor is a name qualified by the title ("pg_proc.oid" of "pg_proc": naming.register_members)."""
+    return anchor.lower().startswith(title.lower() + ".") and len(anchor) > len(title) + 1
+
+
 _LISTED_FACTS = {"list": "this page lists it among other pages' names, as a list of links would",
                  "see also": "this page lists it under “See also”",
                  None: "this page also lists it elsewhere, among other pages' names, as a list of links would"}
@@ -232,6 +237,8 @@ def _evidence(index: LinkIndex, item: Ranked, option: Option, anchor: str, in_li
                      f'page{"s" * (mentioning != 1)} that mention it')
     if option.kind == "title" and _man_page_of(index.titles[target], anchor):
         facts.append(f'the anchor names the target\'s command, "{index.titles[target]}", as its manual page does')
+    elif option.kind == "title" and _member_of(index.titles[target], anchor):
+        facts.append(f'the anchor names a member of the target, "{index.titles[target]}" (its title), qualified')
     elif option.kind in ("title", "h1") and option.exact:
         facts.append("the anchor is the target's " + ("title" if option.kind == "title" else "main heading"))
     elif option.kind == "head" and option.exact:

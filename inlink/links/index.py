@@ -24,7 +24,7 @@ from inlink.links.confidence import (
     HIGH_CONFIDENCE,
     MEDIUM_CONFIDENCE,
 )
-from inlink.links.naming import member_names, register_numbers, register_phrases
+from inlink.links.naming import member_names, register_members, register_numbers, register_phrases
 from inlink.links.neighbourhood import LinkNeighbourhood
 from inlink.links.page_blocks import PageBlocks
 from inlink.links.plain_blocks import KEYWORDS
@@ -323,6 +323,7 @@ def _built(site, config: AnalysisConfig, pages, urls: list[str], titles: list[st
     phrases = PhraseIndex()
     term_keys = register_phrases(phrases, cleaned, h1s, texts, is_target, owned_terms(model, KEY_PHRASES_PER_PAGE),
                                   inbound_anchor_texts(link_rows), declarations, changelog, urls)
+    register_members(phrases, cleaned, is_target, page_tokens.vocabulary)
     member_keys = member_names(phrases, declarations, is_target)
     numbers = register_numbers(phrases, urls, titles, cleaned, h1s, texts, is_target, page_blocks)
     quotes = quotes_titles(cleaned, texts)
