@@ -132,8 +132,9 @@ def _only_separators(gap: str) -> bool:
 #: The label of a list of references, in running text ("See also: fseek, frewind, fopen.", a manual page's "SEE
 #: ALSO", and in the languages manuals are most often translated into: numbering.TRANSLATED_KIND_WORDS'), and what
 #: separates its items
-_SEE_ALSO_RE = re.compile(r"(?<![\w-])(?:See also|See Also|SEE ALSO|Voir aussi|Siehe auch|Véase también|Vedi anche"
-                          r"|Veja também|Zie ook)(?![\w-])[ \t\xa0]?[:.]?[ \t\xa0]*")   # French: "Voir aussi : ..."
+SEE_ALSO_LABELS = ("See also", "See Also", "SEE ALSO", "Voir aussi", "Siehe auch", "Véase también", "Vedi anche",
+                   "Veja também", "Zie ook")
+_AFTER_LABEL_RE = re.compile(r"[ \t\xa0]?[:.]?[ \t\xa0]*")   # "See also: ", French "Voir aussi : "
 _ITEM_SEPARATOR_RE = re.compile(r"[,;][ \t\xa0]+|[ \t\xa0]+(?:and|or)[ \t\xa0]+")
 #: Where such a list ends: a full stop, question mark or colon before white space, a line break, the text's end
 _LIST_END_RE = re.compile(r"[.?:](?=\s|$)|\n|$")
@@ -157,8 +158,7 @@ def see_also_items(text: str, prose=None) -> frozenset[tuple[int, int]]:
 @lru_cache(maxsize=64)
 def _see_also_items(text: str, block_ends: tuple[int, ...]) -> frozenset[tuple[int, int]]:
     found = []
-    for label in _SEE_ALSO_RE.finditer(text):
-        start = label.end()
+    for start in _list_starts(text):
         stop = _LIST_END_RE.search(text, start, min(len(text), start + SEE_ALSO_CHARS)).start()
         block = bisect_right(block_ends, start)   # a "SEE ALSO" heading's items end with the block after it
         stop = min(stop, block_ends[block]) if block < len(block_ends) else stop
@@ -173,6 +173,26 @@ def _see_also_items(text: str, block_ends: tuple[int, ...]) -> frozenset[tuple[i
             if separator is not None:
                 start = separator.end()
     return frozenset(found)
+
+
+def _list_starts(text: str) -> list[int]:
+    """Where the text's "See also" lists start: after each label standing as words of its own, and its colon.
+    Found by str.find, label by label: one regular expression of the labels, searched at every character, cost
+    0.6 ms a page (0.3 s of a docs corpus's 4 s)."""
+    starts = []
+    for label in SEE_ALSO_LABELS:
+        at = text.find(label)
+        while at >= 0:
+            end = at + len(label)
+            if not (_word_char(text, at - 1) or _word_char(text, end)):
+                starts.append(_AFTER_LABEL_RE.match(text, end).end())
+            at = text.find(label, end)
+    return starts
+
+
+def _word_char(text: str, at: int) -> bool:
+    """Whether text[at] exists and continues a word (a letter, a digit, "_" or "-")."""
+    return 0 <= at < len(text) and (text[at].isalnum() or text[at] in "_-")
 
 
 def see_also_targets(text: str, prose, rows_target: np.ndarray, naming: np.ndarray, spans: tuple, linked=None,
