@@ -304,8 +304,22 @@ def titled_sections(headings: Iterable[tuple[int, list[str]]]) -> dict[str, list
 
 #: A cross-reference to a numbered section with its title in quotes, in any of the section words and their
 #: languages' quotes ('Section 2.1.4, “Layer masks”', 'Abschnitt 7.8, „X-Server-Verbindungen“', 'Sección 3, «Capas»')
-_CITED_SECTION_RE = re.compile(r"(?<!\w)(?P<word>%s) (?P<number>(?:\d{1,3}|[A-Z])(?:\.\d{1,3})*), [“\"„«]\s?"
-                               r"(?P<title>[^“”\"„«»\n]{1,160}?)\s?[”\"“»]" % "|".join(SECTION_WORDS))
+#: Found from its rare comma and opening quote (_citations), in one pass over the text: a search of the whole text
+#: for each section word, or for each opening, cost 5-8 ms each on a docs corpus that cites none
+_CITATION_OPENING_RE = re.compile(r', [“"„«]')
+_CITED_BEFORE_RE = re.compile(r"(?<!\w)(?P<word>%s) (?P<number>(?:\d{1,3}|[A-Z])(?:\.\d{1,3})*)$" % "|".join(SECTION_WORDS))
+_QUOTED_AFTER_RE = re.compile(r"[“\"„«]\s?(?P<title>[^“”\"„«»\n]{1,160}?)\s?[”\"“»]")
+_CITED_REACH = 32   # characters before the comma a section word and its number may take ("Abschnitt 12.10.10")
+
+
+def _citations(text: str):
+    """(word, number, title) of each section citation with its title in quotes in the text."""
+    for opening in _CITATION_OPENING_RE.finditer(text):
+        at = opening.start()
+        cited = _CITED_BEFORE_RE.search(text, max(0, at - _CITED_REACH), at)
+        quoted = cited and _QUOTED_AFTER_RE.match(text, at + 2)
+        if quoted:
+            yield cited.group("word"), cited.group("number"), quoted.group("title")
 
 
 def cited_sections(texts: list[str], pages: list[int]) -> dict[str, list[tuple[int, str, bool, int, None]]]:
@@ -319,12 +333,10 @@ def cited_sections(texts: list[str], pages: list[int]) -> dict[str, list[tuple[i
     its links were such citations, every one naming the one page holding its number and title (0 other pages)."""
     wanted: dict[str, set[str]] = defaultdict(set)   # "2.1.4. Layer masks" -> its references as cited
     for text in texts:
-        if any(word in text for word in SECTION_WORDS):
-            for match in _CITED_SECTION_RE.finditer(text):
-                title = match.group("title").strip()
-                if title and len(title.split()) <= MAX_TITLE_WORDS:
-                    number = match.group("number")
-                    wanted[f"{number}. {title}"].add(f"{match.group('word')} {_normal(number)}, “{title}”")
+        for word, number, title in _citations(text):
+            title = title.strip()
+            if title and len(title.split()) <= MAX_TITLE_WORDS:
+                wanted[f"{number}. {title}"].add(f"{word} {_normal(number)}, “{title}”")
     if not wanted or not pages:
         return {}
     holders = _holders(sorted(wanted), [texts[page] for page in pages])
@@ -335,18 +347,40 @@ def cited_sections(texts: list[str], pages: list[int]) -> dict[str, list[tuple[i
 def _holders(needles: list[str], texts: list[str]) -> dict[str, set[int]]:
     """Per needle, the texts (by position, at most two: a second rules it out) where it stands on its own: not
     after a word character or a full stop ("12.1.4. X" holds no "2.1.4. X"), not before a word character."""
-    automaton = ahocorasick.Automaton()
-    for needle in needles:
-        automaton.add_word(needle, needle)
-    automaton.make_automaton()
     found: dict[str, set[int]] = defaultdict(set)
+    automaton = _automaton(needles) if len(needles) > FEW_NEEDLES else None
     for at, text in enumerate(texts):
-        for last, needle in automaton.iter(text):
-            start, end = last + 1 - len(needle), last + 1
+        for needle, start in _occurrences(needles, automaton, text):
+            end = start + len(needle)
             if len(found[needle]) < 2 and (start == 0 or not (text[start - 1].isalnum() or text[start - 1] == ".")) \
                     and (end == len(text) or not text[end].isalnum()):
                 found[needle].add(at)
     return found
+
+
+FEW_NEEDLES = 4   # as many needles as a str.find each costs less than one Aho-Corasick pass (a few ms a corpus)
+
+
+def _occurrences(needles: list[str], automaton, text: str):
+    """(needle, start) of each needle's occurrences in the text: by str.find for a few needles (`automaton` None),
+    else by one pass of their Aho-Corasick automaton (pyahocorasick: _automaton)."""
+    if automaton is None:
+        for needle in needles:
+            at = text.find(needle)
+            while at >= 0:
+                yield needle, at
+                at = text.find(needle, at + 1)
+        return
+    for last, needle in automaton.iter(text):
+        yield needle, last + 1 - len(needle)
+
+
+def _automaton(needles: list[str]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for needle in needles:
+        automaton.add_word(needle, needle)
+    automaton.make_automaton()
+    return automaton
 
 
 def _held_once(found: dict[str, set[int]], origins: dict[str, str]) -> dict[str, list[tuple[int, str, bool, int, None]]]:
