@@ -411,6 +411,50 @@ def test_the_items_of_a_see_also_list_are_read_to_the_end_of_its_sentence():
     assert sorted(french[start:end] for start, end in see_also_items(french)) == ["fire", "glaze"]
 
 
+def test_the_terms_of_a_see_also_box_are_its_items_and_a_reference_s_later_entries_are_not():
+    """Sphinx's "See also" box and numpydoc's "See Also" section list a term per page ("Module glaze", what it is
+    for): those terms are items, the name after a kind's word too, but a term opening with a capital is one name;
+    a reference's entries further down the page (a term, then paragraphs, after prose) are no such list."""
+    from inlink.links.link_lists import page_see_also_items
+    from inlink.links.placement import prose_ranges, see_also_terms
+    parts = [("paragraph", "See also"), ("term", "Module glaze"), ("paragraph", "Glaze recipes."),
+             ("term", "Kiln Shelves"), ("definition", "Where ware stands, dried and fired."),
+             ("paragraph", "Prose follows here."), ("term", "kiln.load(shelf)"), ("paragraph", "Loads it."),
+             ("paragraph", "See also: trim, cone.")]
+    text, blocks = "", []
+    for kind, words in parts:
+        blocks.append((kind, len(text), len(text) + len(words)))
+        text += words + " "
+    terms = see_also_terms(text, blocks)
+    assert [text[start:end] for start, end in terms] == ["Module glaze", "Kiln Shelves"]
+    prose = prose_ranges(text, blocks)
+    assert {start for start, _end in terms} <= set(prose[0])   # a box's terms take anchors, as running prose
+    assert text.index("kiln.load") not in prose[0]
+    items = sorted(text[start:end] for start, end in page_see_also_items(text, prose, blocks))
+    assert items == ["Kiln Shelves", "Module glaze", "cone", "glaze", "trim"]
+    # the text's own reading, without the blocks, runs across the box and splits it at its commas
+    assert "Glaze recipes" not in items and page_see_also_items(text, prose, None) != frozenset(items)
+
+
+def test_a_see_also_box_links_the_module_each_term_names(tmp_path):
+    from test_analyzer import BASE, FILLER
+    from test_analyzer_rules import NO_FLOOR, _html_site
+
+    from inlink.links.suggest import analyze_page, build_index
+    pages = [("glaze", "glaze — Glaze recipes", f"<h1>glaze — Glaze recipes</h1><p>Recipes for glazes.</p><p>{FILLER}</p>"),
+             ("kiln", "kiln — Kiln control", f"<h1>kiln — Kiln control</h1><p>Controls the kiln.</p><p>{FILLER}</p>"),
+             ("studio", "studio — Studio tools",
+              "<h1>studio — Studio tools</h1><p>Tools for the studio, with <code>print()</code>.</p><p>See also</p>"
+              "<dl><dt>Module <code>glaze</code></dt><dd><p>How to mix them.</p></dd><dt>Module <code>kiln</code></dt>"
+              f"<dd><p>How to fire it.</p></dd></dl><p>{FILLER}</p>")]
+    rows = {r["Destination"]: r for r in analyze_page(build_index(_html_site(tmp_path, pages), NO_FLOOR),
+                                                      BASE + "studio")}
+    for name in ("glaze", "kiln"):
+        row = rows[BASE + name]
+        assert row["Anchor"] == name and row["Tier"] == "high", row
+        assert "this page lists it under “See also”" in row["Reason"]
+
+
 @pytest.mark.parametrize("html", [True, False])
 def test_a_see_also_list_names_each_function_it_lists(tmp_path, html):
     """A manual's "See also: glaze, bisque." names an entry per item, whatever share of the items are another

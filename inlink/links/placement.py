@@ -42,8 +42,8 @@ from inlink.links.numbering import CAPTION_WORDS
 from inlink.links.notation import (in_host, in_key_combination, in_menu_path, in_path, in_template_code,
                                    in_variable_expansion, keyword_opening_optional_group, man_section_after,
                                    operand_of_operator, quoted_value)
-from inlink.links.text import (STOP_WORDS, CONTEXT_CHARS, TOKEN_RE, sentence_bounds, shorten_around,
-                               starts_sentence)
+from inlink.links.text import (SEE_ALSO_LABELS, STOP_WORDS, CONTEXT_CHARS, TOKEN_RE, sentence_bounds,
+                               shorten_around, starts_sentence)
 
 # Running prose: where an editor would put a link (site/html.py labels the blocks). "text" is loose text straight
 # inside a generic container (a <div> or <section> without a <p>), which many sites use for paragraphs.
@@ -76,7 +76,8 @@ def prose_ranges(text: str, blocks, titles: frozenset[str] | None = None) -> tup
     setting) stays out."""
     if blocks is None:
         return None
-    listed = listing_terms(text, blocks, titles) if titles else frozenset()
+    listed = (listing_terms(text, blocks, titles) if titles else frozenset()).union(
+        start for start, _end in see_also_terms(text, blocks))
     contents = contents_items(text, blocks)
     starts, ends = [], []
     for kind, start, end in blocks:
@@ -141,6 +142,27 @@ def contents_items(text: str, blocks) -> frozenset[int]:
 def _heading_key(text: str) -> str:
     """A heading or list item's words, casefolded, without a trailing permalink sign or item punctuation."""
     return " ".join(text.strip().rstrip("¶#§:.").split()).casefold()
+
+
+def see_also_terms(text: str, blocks) -> list[tuple[int, int]]:
+    """The (start, end) of the terms of the page's "See also" definition lists: the terms after a block that is a
+    "See also" label alone (text.SEE_ALSO_LABELS), each followed by at most one block describing it, until a block
+    that is neither a term nor such a description. Sphinx's "See also" boxes ("See also", "Module os", what the
+    module does) and numpydoc's "See Also" sections name a page per term; a reference's entries later on the page,
+    each a term and paragraphs after it, are no such list (prose stands between)."""
+    found: list[tuple[int, int]] = []
+    state = None   # after: "label", "term", "described"; None: no list open
+    for kind, start, end in blocks:
+        if kind == "term" and state is not None:
+            found.append((start, end))
+            state = "term"
+        elif state == "term" and kind in ("definition", "paragraph", "text"):
+            state = "described"
+        elif kind != "term" and text[start:end].strip().rstrip(":").strip() in SEE_ALSO_LABELS:
+            state = "label"
+        else:
+            state = None
+    return found
 
 
 def listing_terms(text: str, blocks, titles: frozenset[str]) -> frozenset[int]:

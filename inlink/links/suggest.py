@@ -20,7 +20,7 @@ import numpy as np
 from inlink.links.anchor_choice import PagePlace, first_usable, own_blocks, page_place
 from inlink.links.confidence import floor_logit, tier
 from inlink.links.evidence import best_logits, features, reason, topic_terms
-from inlink.links.link_lists import item_span, see_also_items
+from inlink.links.link_lists import item_span, page_see_also_items
 from inlink.links.index import (  # noqa: F401  (public API, see docs/architecture.md)
     AnalysisConfig,
     LinkIndex,
@@ -202,7 +202,8 @@ def fills_list_item(index: LinkIndex, source: int, span: tuple[int, int]) -> str
     if own_blocks(index, source) and any(kind == "list_item" and item_span(text, start, end) == tuple(span)
                                          for kind, start, end in index.blocks[source]):
         return "list"   # a list of links, "See also" heading it or not
-    if tuple(span) in see_also_items(text, page_prose(index, source)):
+    if tuple(span) in page_see_also_items(text, page_prose(index, source),
+                                          index.blocks[source] if own_blocks(index, source) else None):
         return "see also"
     return None if own_blocks(index, source) else "list"
 

@@ -384,6 +384,10 @@ def prose_score(text: str, start: int, end: int) -> float:
     return round(min(1.0, stop_share * 3) * long_enough, 3)
 
 
+#: The label of a list of references ("See also: fseek, fopen.", a manual page's "SEE ALSO"), also in the languages
+#: manuals are most often translated into (numbering.TRANSLATED_KIND_WORDS')
+SEE_ALSO_LABELS = ("See also", "See Also", "SEE ALSO", "Voir aussi", "Siehe auch", "Véase también", "Vedi anche",
+                   "Veja também", "Zie ook")
 OPENING_QUOTES = "“\"‘'«„"
 CLOSING_QUOTES = "”\"’'»“"   # (“ closes a German „quotation“)
 
