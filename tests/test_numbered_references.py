@@ -407,7 +407,8 @@ def test_on_plain_text_a_quoted_section_citation_names_the_one_page_holding_its_
     """Plain text runs a manual's headings into its paragraphs ("2.1. Reefing Reef early ..."), so where a heading's
     title ends is unknown; the citation's quotes tell it: 'Section 2.1, “Reefing”' names the one page whose text holds
     "2.1. Reefing" (a held-out GUI manual's plain export: 316 such rows, all real links). A number and title two pages
-    hold name neither, "12.1. Reefing" and "3.2.1. Reefing" hold no "2.1. Reefing", and a translated manual's „quotes“ are read too."""
+    hold name neither, "12.1. Reefing" and "3.2.1. Reefing" hold no "2.1. Reefing", and a translated manual's
+    „quotes“ are read too."""
     from test_analyzer import BASE, FILLER, make_site
     from test_analyzer_rules import NO_FLOOR
 
@@ -416,11 +417,13 @@ def test_on_plain_text_a_quoted_section_citation_names_the_one_page_holding_its_
     texts = ["Before a blow, read Section 2.1, “Reefing” and tie Section 1, “Bowline”; see also Section 3, “Fronts” "
              "and Abschnitt 2.1, „Reefing“.",
              "Chapter 2. Sails 2.1. Reefing Reef early, before the wind builds. 3. Fronts Reef before one.",
-             "Chapter 4. Knots 1. Bowline A fixed loop. 12.1. Reefing and 3.2.1. Reefing A reef knot, not the sail's reef.",
+             "Chapter 4. Knots 1. Bowline A fixed loop. 12.1. Reefing and 3.2.1. Reefing A reef knot, not the "
+             "sail's reef.",
              "Chapter 5. Weather 3. Fronts A falling barometer brings one."]
     found = cited_sections(texts, [0, 1, 2, 3])
     assert _page_and_origin(found) == {
-        "Section 2.1, “Reefing”": (1, 'heading "2.1. Reefing"'), "Abschnitt 2.1, “Reefing”": (1, 'heading "2.1. Reefing"'),
+        "Section 2.1, “Reefing”": (1, 'heading "2.1. Reefing"'),
+        "Abschnitt 2.1, “Reefing”": (1, 'heading "2.1. Reefing"'),
         "Section 1, “Bowline”": (2, 'heading "1. Bowline"')}
     from inlink.links import numbering
     monkeypatch.setattr(numbering, "FEW_NEEDLES", 0)   # many needles: found in one Aho-Corasick pass, alike

@@ -441,7 +441,8 @@ def test_a_see_also_box_links_the_module_each_term_names(tmp_path):
     from test_analyzer_rules import NO_FLOOR, _html_site
 
     from inlink.links.suggest import analyze_page, build_index
-    pages = [("glaze", "glaze — Glaze recipes", f"<h1>glaze — Glaze recipes</h1><p>Recipes for glazes.</p><p>{FILLER}</p>"),
+    pages = [("glaze", "glaze — Glaze recipes",
+              f"<h1>glaze — Glaze recipes</h1><p>Recipes for glazes.</p><p>{FILLER}</p>"),
              ("kiln", "kiln — Kiln control", f"<h1>kiln — Kiln control</h1><p>Controls the kiln.</p><p>{FILLER}</p>"),
              ("studio", "studio — Studio tools",
               "<h1>studio — Studio tools</h1><p>Tools for the studio, with <code>print()</code>.</p><p>See also</p>"

@@ -94,7 +94,8 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
     or not. A plain word a definition term declares by its call signature ("bitset" of a Texinfo manual's ": C =
     bitset (A, n)": anchors.signature_name) is a name only inside code or as an item of a "See also" list
     (link_lists.see_also_items), on any page (out of them, "bitset" is a word; a page that marks no code has none,
-    and there a name of another shape, "Kiln::Max-Temp", is left to validation's rules). A numbered chapter's title (`chapter`: its spelling, given for a title or H1 option found in another
+    and there a name of another shape, "Kiln::Max-Temp", is left to validation's rules). A numbered chapter's
+    title (`chapter`: its spelling, given for a title or H1 option found in another
     capitalisation, cold start) names the chapter only spelled as the title is, but for its first letter: "input
     and output" in prose is the words, not the chapter "7. Input and Output" (3 of 63 such rows were real links);
     or in sentence case mid-sentence, its first word capitalised as the title's ("in the Patterns dialog":

@@ -73,14 +73,8 @@ def listed_targets(text: str, blocks, rows_target: np.ndarray, naming: np.ndarra
     lists.append(run)
     if len(items) < LIST_ITEMS:
         return set()
-    named: dict[int, set[int]] = {}   # block position -> targets a row spells as the whole item
-    pointers, starts, ends = (np.asarray(part, dtype=np.int64) for part in spans)
-    width = len(text) + 1
-    hits = np.isin(starts * width + ends, np.array([start * width + end for start, end in items], dtype=np.int64))
-    for at in hits.nonzero()[0].tolist():   # an occurrence that is a whole item; its row
-        row = int(np.searchsorted(pointers, at, side="right")) - 1
-        if naming[row]:
-            named.setdefault(items[int(starts[at]), int(ends[at])], set()).add(int(rows_target[row]))
+    whole = _spelled_whole(items, text, rows_target, naming, spans)
+    named = {items[bounds]: targets for bounds, targets in whole.items()}   # block position -> targets spelling it
     spelled = {position: bounds for bounds, position in items.items()}
     listed = set()
     for run in lists:
@@ -91,6 +85,21 @@ def listed_targets(text: str, blocks, rows_target: np.ndarray, naming: np.ndarra
                 and len(names) + done > len(run) * LIST_SHARE:
             listed.update(next(iter(found)) for found in names if len(found) == 1)
     return listed
+
+
+def _spelled_whole(items, text: str, rows_target: np.ndarray, naming: np.ndarray, spans: tuple,
+                   ) -> dict[tuple[int, int], set[int]]:
+    """Per item (its (start, end) in the text), the targets of the naming rows with an occurrence spanning it
+    whole (`spans` as PageOptions holds them: (span_ptr, span_starts, span_ends))."""
+    pointers, starts, ends = (np.asarray(part, dtype=np.int64) for part in spans)
+    width = len(text) + 1
+    named: dict[tuple[int, int], set[int]] = {}
+    hits = np.isin(starts * width + ends, np.array([start * width + end for start, end in items], dtype=np.int64))
+    for at in hits.nonzero()[0].tolist():   # an occurrence that is a whole item; its row
+        row = int(np.searchsorted(pointers, at, side="right")) - 1
+        if naming[row]:
+            named.setdefault((int(starts[at]), int(ends[at])), set()).add(int(rows_target[row]))
+    return named
 
 
 def adjacent_titles(text: str, rows_target: np.ndarray, titled: np.ndarray, spans: tuple) -> set[int]:
@@ -240,14 +249,7 @@ def see_also_targets(items: frozenset[tuple[int, int]], text: str, rows_target: 
     many of their items as they leave unlinked names."""
     if not items:
         return set()
-    pointers, starts, ends = (np.asarray(part, dtype=np.int64) for part in spans)
-    width = len(text) + 1
-    named: dict[tuple[int, int], set[int]] = {}
-    hits = np.isin(starts * width + ends, np.array([start * width + end for start, end in items], dtype=np.int64))
-    for at in hits.nonzero()[0].tolist():
-        row = int(np.searchsorted(pointers, at, side="right")) - 1
-        if naming[row]:
-            named.setdefault((int(starts[at]), int(ends[at])), set()).add(int(rows_target[row]))
+    named = _spelled_whole(items, text, rows_target, naming, spans)
     if linked is not None:
         done = sum(1 for item in items if item not in named and linked(text[slice(*item)]))
         if not named or done < LINKED_SHARE * len(named):

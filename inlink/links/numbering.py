@@ -307,7 +307,8 @@ def titled_sections(headings: Iterable[tuple[int, list[str]]]) -> dict[str, list
 #: Found from its rare comma and opening quote (_citations), in one pass over the text: a search of the whole text
 #: for each section word, or for each opening, cost 5-8 ms each on a docs corpus that cites none
 _CITATION_OPENING_RE = re.compile(r', [“"„«]')
-_CITED_BEFORE_RE = re.compile(r"(?<!\w)(?P<word>%s) (?P<number>(?:\d{1,3}|[A-Z])(?:\.\d{1,3})*)$" % "|".join(SECTION_WORDS))
+_CITED_BEFORE_RE = re.compile(r"(?<!\w)(?P<word>%s) (?P<number>(?:\d{1,3}|[A-Z])(?:\.\d{1,3})*)$"
+                              % "|".join(SECTION_WORDS))
 _QUOTED_AFTER_RE = re.compile(r"[“\"„«]\s?(?P<title>[^“”\"„«»\n]{1,160}?)\s?[”\"“»]")
 _CITED_REACH = 32   # characters before the comma a section word and its number may take ("Abschnitt 12.10.10")
 

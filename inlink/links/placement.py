@@ -144,6 +144,9 @@ def _heading_key(text: str) -> str:
     return " ".join(text.strip().rstrip("¶#§:.").split()).casefold()
 
 
+LABEL_CHARS = 20   # a block this short may be a "See also" label alone ("See also:", "Véase también")
+
+
 def see_also_terms(text: str, blocks) -> list[tuple[int, int]]:
     """The (start, end) of the terms of the page's "See also" definition lists: the terms after a block that is a
     "See also" label alone (text.SEE_ALSO_LABELS), each followed by at most one block describing it, until a block
@@ -158,7 +161,7 @@ def see_also_terms(text: str, blocks) -> list[tuple[int, int]]:
             state = "term"
         elif state == "term" and kind in ("definition", "paragraph", "text"):
             state = "described"
-        elif kind != "term" and text[start:end].strip().rstrip(":").strip() in SEE_ALSO_LABELS:
+        elif kind != "term" and end - start <= LABEL_CHARS and text[start:end].strip(" \t\n\xa0:") in SEE_ALSO_LABELS:
             state = "label"
         else:
             state = None

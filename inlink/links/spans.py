@@ -188,7 +188,7 @@ _QUOTE_TAIL_RE = re.compile(f"[{QUOTE_TAIL}]{{1,3}}")
 
 
 def _quotation_closed(text: str, start: int, end: int) -> int:
-    """The end of an anchor that opens a quotation (“, ‘, „ or «) and stops short of its closing mark: past that mark when
+    """The end of an anchor that opens a quotation (“, ‘, „ or «) and stops short of its closing mark: past it when
     only a space, an ellipsis, a degree sign or a full stop stands between (the title's words are matched as
     tokens, and those marks are none); else where it was. Held-out DocBook manuals: "Section 8.27, “ Decompose"
     was the anchor of "Section 8.27, “ Decompose ”"."""

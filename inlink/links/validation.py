@@ -94,7 +94,8 @@ def declared_in_code(index: LinkIndex, source: int, target: int, span: tuple[int
     (an API entry: "glaze" of a Texinfo manual's ": C = glaze (ware, color)"): it names the target, though a plain
     word (the page "Glazing" is no title that holds it)."""
     code = index.code_spans[source] if index.code_spans else None
-    if (code is None or not inside_one(code, *span)) and tuple(span) not in see_also_items(index.texts[source], page_prose(index, source)):
+    listed = tuple(span) in see_also_items(index.texts[source], page_prose(index, source))
+    if (code is None or not inside_one(code, *span)) and not listed:
         return False
     key = tuple(word.lower() for word in tokens(index.texts[source][span[0]:span[1]]))
     return any(declared_in_term(index, phrase, target) for phrase in index.phrases.ids_for(key))
