@@ -15,8 +15,7 @@ import numpy as np
 from inlink.links.anchors import OWN_NAME_KINDS
 from inlink.links.families import names_a_family
 from inlink.links.homonyms import homonym_kinds, names_another_kind
-from inlink.links.index import LinkIndex, page_prose
-from inlink.links.link_lists import see_also_items
+from inlink.links.index import LinkIndex, page_prose, page_see_also
 from inlink.links.naming import declared_in_term
 from inlink.links.notation import is_code_span
 from inlink.links.parameters import is_parameter, own_parameters
@@ -74,7 +73,8 @@ from inlink.links.validation import allowed_here
 def _placement_rule(text: str, prose, option: Option, parameters=None, code=None, term_declared: bool = False,
                     chapter: tuple[str, ...] | None = None, written: str = "",
                     lowercase: tuple[str, ...] | None = None, names: frozenset[str] | None = None, terms=None,
-                    heading: tuple[str, ...] | None = None, listed: bool = False):
+                    heading: tuple[str, ...] | None = None, listed: bool = False,
+                    see_also: frozenset[tuple[int, int]] | None = None):
     """The places an option's occurrence may take: running prose only, never inside a path or URL, a quoted value
     (notation.quoted_value), a part of a quoted title ('titled “Subtyping Built-in Types”':
     placement.part_of_quoted_title) nor a heading run into its paragraph (placement.glued_heading; unless a list of
@@ -93,7 +93,7 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
     development corpora, HTML, cold start; 33 of 33 in code). A section headed "JSON" is about the format, in code
     or not. A plain word a definition term declares by its call signature ("bitset" of a Texinfo manual's ": C =
     bitset (A, n)": anchors.signature_name) is a name only inside code or as an item of a "See also" list
-    (link_lists.see_also_items), on any page (out of them, "bitset" is a word; a page that marks no code has none,
+    (`see_also`: index.page_see_also), on any page (out of them, "bitset" is a word; a page that marks no code has none,
     and there a name of another shape, "Kiln::Max-Temp", is left to validation's rules). A numbered chapter's
     title (`chapter`: its spelling, given for a title or H1 option found in another
     capitalisation, cold start) names the chapter only spelled as the title is, but for its first letter: "input
@@ -134,7 +134,7 @@ def _placement_rule(text: str, prose, option: Option, parameters=None, code=None
             and (not acronym_name or not _capitals_word(text, start, end) or inside_one(code, start, end)) \
             and (not word_declared or code is None and not text[start:end].isalpha() or is_code_like(text[start:end])
                  or text[start:end].isupper() or code is not None and inside_one(code, start, end)
-                 or (start, end) in see_also_items(text, prose)) \
+                 or see_also is not None and (start, end) in see_also) \
             and (chapter is None or spelled_as(text[start:end], chapter)
                  or _named_in_sentence_case(text, prose, start, end, chapter)) \
             and (lowercase is None or opens_sentence(text, prose, start) and spelled_as(text[start:end], lowercase)) \
@@ -189,6 +189,7 @@ class PagePlace(NamedTuple):
     terms: tuple[frozenset[str], tuple[list[int], list[int]]] | None   # _own_terms
     placeholders: tuple[np.ndarray, np.ndarray] | None            # placeholder spans (HTML input)
     linked: tuple[str, ...]                                       # its existing links' anchors (linked_text.py)
+    see_also: frozenset[tuple[int, int]]                          # its "See also" items (index.page_see_also)
 
 
 def page_place(index: LinkIndex, source: int, words: PageWords) -> PagePlace:
@@ -200,7 +201,7 @@ def page_place(index: LinkIndex, source: int, words: PageWords) -> PagePlace:
                       parameters, index.code_spans[source] if index.code_spans else None, source,
                       None if index.dictionary.known else _own_terms(text, index.blocks[source] if index.blocks else None),
                       index.placeholder_spans[source] if index.placeholder_spans else None,
-                      (index.linked or {}).get(source, ()))
+                      (index.linked or {}).get(source, ()), page_see_also(index, source))
 
 
 OWN_TERM_CHARS = 40   # a longer definition term is a signature or a sentence, not an entry's name
@@ -227,7 +228,7 @@ def first_usable(index: LinkIndex, item: Ranked, page: PagePlace, taken: Taken,
                   weigh: bool = True) -> tuple[Option, tuple[int, int]] | None:
     """The best anchor option of a target with a free, well-placed occurrence that names the target (weigh=False:
     any such occurrence, cheaply, for ranking; the occurrence shown is then chosen with weigh=True)."""
-    text, words, starts, ends, prose, own_names, parameters, code, source, terms, placeholders, _linked = page
+    text, words, starts, ends, prose, own_names, parameters, code, source, terms, placeholders, _linked, see_also = page
     written = "\n".join((index.titles[item.target], index.h1s[item.target],   # the target's, for every option
                          (index.anchor_marks or {}).get(item.target, "")))
     long_names = name_neighbours(f"{written}\n{index.urls[item.target]}") if own_blocks(index, source) else None
@@ -236,7 +237,7 @@ def first_usable(index: LinkIndex, item: Ranked, page: PagePlace, taken: Taken,
         chapter = _chapter_spelling(index, item.target, option)
         rule = _placement_rule(text, prose, option, parameters, code, in_term, chapter, written,
                                _lowercase_spelling(index, option), long_names, terms, _heading_spelling(index, option),
-                               item.listed)
+                               item.listed, see_also)
         rule = _out_of_placeholders(rule, placeholders, text, (index.titles[item.target], index.h1s[item.target]))
         if item.target in homonym_kinds(index):
             rule = _meant_for_it(rule, index, item.target, text)

@@ -37,6 +37,7 @@ from inlink.links.similarity import (
     prune_rows,
     top_k_similar,
 )
+from inlink.links.link_lists import page_see_also_items
 from inlink.links.linked_text import page_anchors
 from inlink.links.placement import anchor_marks, prose_ranges
 from inlink.links.page_kinds import moved_pages, old_copies, thin_pages, word_counts
@@ -483,6 +484,14 @@ def page_prose(index: LinkIndex, source: int):
     prose = prose_ranges(index.texts[source], blocks, _title_keys(index) if blocks else None)
     index.derived["page_prose"] = (source, prose)
     return prose
+
+
+def page_see_also(index: LinkIndex, source: int) -> frozenset[tuple[int, int]]:
+    """Where the items of the page's "See also" lists stand (link_lists.page_see_also_items: its lines and, on a
+    page whose blocks came with it, its boxes' terms): the one reading that listing, placement, validation and the
+    reasons share."""
+    own = index.own_blocks is not None and bool(index.own_blocks[source])
+    return page_see_also_items(index.texts[source], page_prose(index, source), index.blocks[source] if own else None)
 
 
 def _title_keys(index: LinkIndex) -> frozenset[str]:

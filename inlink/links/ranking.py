@@ -15,8 +15,8 @@ from functools import lru_cache
 import numpy as np
 
 from inlink.links.anchors import KINDS
-from inlink.links.index import LinkIndex, page_prose
-from inlink.links.link_lists import adjacent_titles, listed_targets, page_see_also_items, see_also_targets
+from inlink.links.index import LinkIndex, page_see_also
+from inlink.links.link_lists import adjacent_titles, listed_targets, see_also_targets
 from inlink.links.mentions import SHARED, PageOptions, page_options
 from inlink.links.naming import numbered_origin, numbered_reaches
 from inlink.links.placement import referred_to
@@ -280,10 +280,8 @@ def _listed(index: LinkIndex, source: int, found: PageOptions, usable: np.ndarra
     # titles ("data types, functions, operators" a reader may add) is part of the prose (Postgres high tier +0.001)
     naming = usable & _NAME_CODES[found.kind] & found.exact
     linked = _links_already(index, source) if index.dictionary.known else None
-    own = index.own_blocks is not None and bool(index.own_blocks[source])
-    items = page_see_also_items(text, page_prose(index, source), index.blocks[source] if own else None)
-    listed = see_also_targets(items, text, found.target, naming, spans, linked)
-    if own:
+    listed = see_also_targets(page_see_also(index, source), text, found.target, naming, spans, linked)
+    if index.own_blocks is not None and index.own_blocks[source]:
         return listed | listed_targets(text, index.blocks[source], found.target, naming, spans, linked)
     if index.dictionary.known:
         return listed

@@ -20,7 +20,7 @@ import numpy as np
 from inlink.links.anchor_choice import PagePlace, first_usable, own_blocks, page_place
 from inlink.links.confidence import floor_logit, tier
 from inlink.links.evidence import best_logits, features, reason, topic_terms
-from inlink.links.link_lists import item_span, page_see_also_items
+from inlink.links.link_lists import item_span
 from inlink.links.index import (  # noqa: F401  (public API, see docs/architecture.md)
     AnalysisConfig,
     LinkIndex,
@@ -28,6 +28,7 @@ from inlink.links.index import (  # noqa: F401  (public API, see docs/architectu
     matches_pattern,
     page_index,
     page_prose,
+    page_see_also,
     under_inbound_cap,
     unmatched_patterns,
 )
@@ -196,14 +197,13 @@ def _row(index: LinkIndex, source: int, choice: Choice, source_row: np.ndarray, 
 
 def fills_list_item(index: LinkIndex, source: int, span: tuple[int, int]) -> str | None:
     """Which of the page's lists the anchor is a whole item of: "list" (one of its lists, as link_lists reads a list
-    of links), "see also" (a "See also" line: link_lists.see_also_items), None (it stands elsewhere); on a page with
+    of links), "see also" (a "See also" line or box: index.page_see_also), None (it stands elsewhere); on a page with
     no blocks to tell, "list" but for a "See also" line (plain text's run of titles)."""
     text = index.texts[source]
     if own_blocks(index, source) and any(kind == "list_item" and item_span(text, start, end) == tuple(span)
                                          for kind, start, end in index.blocks[source]):
         return "list"   # a list of links, "See also" heading it or not
-    if tuple(span) in page_see_also_items(text, page_prose(index, source),
-                                          index.blocks[source] if own_blocks(index, source) else None):
+    if tuple(span) in page_see_also(index, source):
         return "see also"
     return None if own_blocks(index, source) else "list"
 

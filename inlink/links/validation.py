@@ -6,9 +6,8 @@ the contract test holds both engines to anchor_placement.
 """
 from __future__ import annotations
 
-from inlink.links.index import LinkIndex, page_index, page_prose, under_inbound_cap
+from inlink.links.index import LinkIndex, page_index, page_prose, page_see_also, under_inbound_cap
 from inlink.links.languages import same_language
-from inlink.links.link_lists import see_also_items
 from inlink.links.linked_text import overlaps_linked
 from inlink.links.naming import declared_in_term
 from inlink.links.notation import (in_key_combination, in_menu_path, in_path, in_template_code, is_code_span,
@@ -90,11 +89,11 @@ def _anchor_problem(index: LinkIndex, source: int, target: int, anchor: str) -> 
 
 def declared_in_code(index: LinkIndex, source: int, target: int, span: tuple[int, int]) -> bool:
     """The span stands in inline code on the source, or is a whole item of a "See also" list there
-    (link_lists.see_also_items: "See also: glaze, fire."), and is a name the target declares in a definition term
+    (index.page_see_also: "See also: glaze, fire."), and is a name the target declares in a definition term
     (an API entry: "glaze" of a Texinfo manual's ": C = glaze (ware, color)"): it names the target, though a plain
     word (the page "Glazing" is no title that holds it)."""
     code = index.code_spans[source] if index.code_spans else None
-    listed = tuple(span) in see_also_items(index.texts[source], page_prose(index, source))
+    listed = tuple(span) in page_see_also(index, source)
     if (code is None or not inside_one(code, *span)) and not listed:
         return False
     key = tuple(word.lower() for word in tokens(index.texts[source][span[0]:span[1]]))
