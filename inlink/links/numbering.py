@@ -303,8 +303,8 @@ def titled_sections(headings: Iterable[tuple[int, list[str]]]) -> dict[str, list
 
 
 #: A cross-reference to a numbered section with its title in quotes, in any of the section words and their
-#: languages' quotes ('Section 2.1.4, “Layer masks”', 'Abschnitt 7.8, „X-Server-Verbindungen“', 'Sección 3, «Capas»')
-#: Found from its rare comma and opening quote (_citations), in one pass over the text: a search of the whole text
+#: languages' quotes ('Section 2.1.4, “Layer masks”', 'Abschnitt 7.8, „X-Server-Verbindungen“', 'Sección 3, «Capas»'),
+#: found from its rare comma and opening quote (_citations), in one pass over the text: a search of the whole text
 #: for each section word, or for each opening, cost 5-8 ms each on a docs corpus that cites none
 _CITATION_OPENING_RE = re.compile(r', [“"„«]')
 _CITED_BEFORE_RE = re.compile(r"(?<!\w)(?P<word>%s) (?P<number>(?:\d{1,3}|[A-Z])(?:\.\d{1,3})*)$"
@@ -327,7 +327,7 @@ def cited_sections(texts: list[str], pages: list[int]) -> dict[str, list[tuple[i
     """'Section 2.1.4, “Layer masks”' -> the one page of `pages` (plain text: pages whose headings are unknown) whose
     text holds the section's number, a full stop and its title ("2.1.4. Layer masks"), as a numbered heading writes
     them; entries as titled_sections' (origin 'heading "2.1.4. Layer masks"'). Only the references the site's
-    pages write are looked for, all in one Aho-Corasick pass over those pages (pyahocorasick).
+    pages write are looked for (_holders: by str.find for a few, else in one Aho-Corasick pass over those pages).
 
     Why: titled_sections reads the headings of HTML input; plain text runs its headings into its paragraphs, so where a
     heading's title ends is unknown, but a citation's quotes tell it. On a held-out GUI manual's plain export 350 of
