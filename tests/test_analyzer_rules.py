@@ -760,6 +760,22 @@ def test_a_definition_term_that_cites_a_page_by_number_and_quoted_title_is_a_lis
     assert rows[BASE + "compost"]["Context"].startswith("Section 7.6")
 
 
+def test_a_title_read_across_a_term_and_its_description_does_not_hide_the_term(tmp_path):
+    """A "See also" box's term ("Module soil") followed by its description ("Soil science for beds") reads, across
+    the two blocks, as the target's whole title "soil — Soil science"; such a match is never an anchor (one stands
+    within one block), and it hid the term's own "soil", the link the site made (python-docs' "Module smtpd", then
+    "SMTP server framework", had no row)."""
+    pages = _garden_pages("<h1>Garden notes</h1><p>Beds need care all year.</p><p>See also</p>"
+                          "<dl><dt>Module soil</dt><dd>Soil science for beds, and what to add.</dd></dl>"
+                          f"<p>{FILLER}</p>")
+    pages.append(("soil", "soil — Soil science", f"<h1>soil — Soil science</h1><p>Clay, loam and sand.</p>"
+                                                 f"<p>{FILLER}</p>"))
+    site = _html_site(tmp_path, pages)
+    rows = {r["Destination"]: r for r in analyze_page(build_index(site, NO_FLOOR), BASE + "hub")}
+    assert rows[BASE + "soil"]["Anchor"] == "soil"
+    assert "See also" in rows[BASE + "soil"]["Reason"]
+
+
 def test_a_table_whose_cells_are_page_titles_is_a_listing_and_its_names_take_the_links(tmp_path):
     """A table of pages (a server's module table: "mod_alias | + |", a catalog overview: "pg_class | tables and
     indexes") names each page in a cell of its own; such a cell is too short to be prose, so before, none of its

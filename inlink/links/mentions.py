@@ -291,6 +291,8 @@ def _find_mentions(index: LinkIndex, pages: list[int], size: int, after: int) ->
     matcher = index.phrase_matcher()
     first, end, pids, exact = matcher.mentions_of(occurrences_of(matcher, joined, pages, found, keep=False),
                                                   PageWords(joined.text, starts, ends), codes)
+    whole = _within_blocks(index, pages, char_base, starts[first], ends[end - 1])
+    first, end, pids, exact = first[whole], end[whole], pids[whole], exact[whole]
     kept = longest_matches(first, end)
     first, end, pids, exact = first[kept], end[kept], pids[kept], exact[kept]
     slot = slot_of[first]
@@ -324,6 +326,30 @@ def _find_mentions(index: LinkIndex, pages: list[int], size: int, after: int) ->
               "chars": matcher.chars[pid], "span_counts": sizes},
         span_ptr=span_ptr[row_ptr].tolist(), span_starts=(starts[first[rows]] - local[first[rows]]).tolist(),
         span_ends=(ends[end[rows] - 1] - local[first[rows]]).tolist())
+
+
+def _within_blocks(index: LinkIndex, pages: list[int], char_base: np.ndarray, starts: np.ndarray,
+                   ends: np.ndarray) -> np.ndarray:
+    """Per match (`starts`, `ends`: its characters in the joined text of `pages`), False for one that runs from one
+    of its page's blocks into the next, on a page whose blocks came with it (HTML input: index.own_blocks). Why
+    before the longest match is kept: such a match is never an anchor (one stands within one block of prose), yet
+    it hid the shorter ones inside it. A definition list's term followed by its description ("turtle" then "Turtle
+    graphics in a Tk window") read as the title "turtle — Turtle graphics", so the term, the link the site made,
+    had no anchor left."""
+    keep = np.ones(len(starts), dtype=bool)
+    own = index.own_blocks
+    if own is None or not index.blocks or not len(starts):
+        return keep
+    bounds = [np.array([edge for _kind, start, end in index.blocks[page] for edge in (start, end)],
+                       dtype=np.int64) + base
+              for page, base in zip(pages, char_base.tolist()) if own[page] and index.blocks[page]]
+    if not bounds:
+        return keep
+    edges = np.unique(np.concatenate(bounds))
+    after = np.searchsorted(edges, starts, side="right")   # the first block edge after the match's start
+    inside = after < len(edges)
+    keep[inside] = edges[after[inside]] >= ends[inside]
+    return keep
 
 
 def _not_shouted(index: LinkIndex, text: str, starts: np.ndarray, ends: np.ndarray, exact: np.ndarray,
