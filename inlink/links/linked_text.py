@@ -20,8 +20,7 @@ from collections import defaultdict
 from functools import lru_cache
 from typing import Iterable
 
-import ahocorasick
-
+from inlink.links.automata import phrase_automaton
 from inlink.links.tokens import JOINERS
 
 
@@ -50,15 +49,11 @@ def overlaps_linked(text: str, anchors: tuple[str, ...], start: int, end: int) -
 
 
 @lru_cache(maxsize=8)
-def _anchor_automaton(anchors: tuple[str, ...]) -> tuple[ahocorasick.Automaton, int]:
+def _anchor_automaton(anchors: tuple[str, ...]) -> tuple:
     """An automaton finding any of a page's anchors (each reported with its length), and the longest one's length.
     Kept for the few pages at work (a page's places are tried one after another; its anchors are one tuple of the
     index, so the cache's key is hashed from the strings' own cached hashes)."""
-    automaton = ahocorasick.Automaton()
-    for anchor in anchors:
-        automaton.add_word(anchor, len(anchor))
-    automaton.make_automaton()
-    return automaton, max(map(len, anchors))
+    return phrase_automaton((anchor, len(anchor)) for anchor in anchors), max(map(len, anchors))
 
 
 def _bounded(text: str, start: int, end: int) -> bool:

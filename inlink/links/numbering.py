@@ -31,7 +31,7 @@ from collections import Counter, defaultdict
 from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
-import ahocorasick
+from inlink.links.automata import phrase_automaton
 
 # The kinds of numbered part (the keys: their English words) and their words in the languages manuals are most often
 # translated into (German, French, Spanish, Italian, Portuguese, Dutch): a translated manual's labels ("Kapitel 4.
@@ -349,7 +349,7 @@ def _holders(needles: list[str], texts: list[str]) -> dict[str, set[int]]:
     """Per needle, the texts (by position, at most two: a second rules it out) where it stands on its own: not
     after a word character or a full stop ("12.1.4. X" holds no "2.1.4. X"), not before a word character."""
     found: dict[str, set[int]] = defaultdict(set)
-    automaton = _automaton(needles) if len(needles) > FEW_NEEDLES else None
+    automaton = phrase_automaton((needle, needle) for needle in needles) if len(needles) > FEW_NEEDLES else None
     for at, text in enumerate(texts):
         for needle, start in _occurrences(needles, automaton, text):
             end = start + len(needle)
@@ -364,7 +364,7 @@ FEW_NEEDLES = 4   # as many needles as a str.find each costs less than one Aho-C
 
 def _occurrences(needles: list[str], automaton, text: str):
     """(needle, start) of each needle's occurrences in the text: by str.find for a few needles (`automaton` None),
-    else by one pass of their Aho-Corasick automaton (pyahocorasick: _automaton)."""
+    else by one pass of their Aho-Corasick automaton (automata.phrase_automaton)."""
     if automaton is None:
         for needle in needles:
             at = text.find(needle)
@@ -374,14 +374,6 @@ def _occurrences(needles: list[str], automaton, text: str):
         return
     for last, needle in automaton.iter(text):
         yield needle, last + 1 - len(needle)
-
-
-def _automaton(needles: list[str]) -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for needle in needles:
-        automaton.add_word(needle, needle)
-    automaton.make_automaton()
-    return automaton
 
 
 def _held_once(found: dict[str, set[int]], origins: dict[str, str]) -> dict[str, list[tuple[int, str, bool, int, None]]]:

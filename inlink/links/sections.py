@@ -11,10 +11,10 @@ import re
 from bisect import bisect_right
 from typing import TYPE_CHECKING
 
-import ahocorasick
 import numpy as np
 
 from inlink.links.anchors import PhraseIndex
+from inlink.links.automata import phrase_automaton
 from inlink.links.manual_entries import ENTRY_KINDS
 from inlink.links.placement import referred_to
 from inlink.links.text import OPENING_QUOTES, TOKEN_RE, quoted_phrases
@@ -147,14 +147,11 @@ def _unquoted_holders(wanted: list[str], texts: list[str], headings: list) -> tu
     """Per phrase, the pages where it stands as whole words out of quotes (at most two: a second one already
     rules the phrase out), and whether one of those places heads a section (always, on a page without heading
     blocks)."""
-    automaton = ahocorasick.Automaton()
-    for number, phrase in enumerate(wanted):
-        automaton.add_word(phrase, number)
-    automaton.make_automaton()
     starts = np.cumsum([0] + [len(text) + 1 for text in texts[:-1]]).tolist()
     site = "\0".join(texts)
     holders: list[set] = [set() for _ in wanted]
     heads = [False] * len(wanted)
+    automaton = phrase_automaton((phrase, number) for number, phrase in enumerate(wanted))
     for last, number in automaton.iter(site):
         if len(holders[number]) >= 2:
             continue
