@@ -18,10 +18,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from functools import lru_cache
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from inlink.links.automata import phrase_automaton
 from inlink.links.tokens import JOINERS
+
+if TYPE_CHECKING:
+    from ahocorasick import Automaton
 
 
 def page_anchors(anchors: Iterable[tuple[int, str]]) -> dict[int, tuple[str, ...]] | None:
@@ -49,7 +52,7 @@ def overlaps_linked(text: str, anchors: tuple[str, ...], start: int, end: int) -
 
 
 @lru_cache(maxsize=8)
-def _anchor_automaton(anchors: tuple[str, ...]) -> tuple:
+def _anchor_automaton(anchors: tuple[str, ...]) -> tuple[Automaton, int]:
     """An automaton finding any of a page's anchors (each reported with its length), and the longest one's length.
     Kept for the few pages at work (a page's places are tried one after another; its anchors are one tuple of the
     index, so the cache's key is hashed from the strings' own cached hashes)."""

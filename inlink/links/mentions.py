@@ -333,9 +333,9 @@ def _within_blocks(index: LinkIndex, pages: list[int], char_base: np.ndarray, st
     """Per match (`starts`, `ends`: its characters in the joined text of `pages`), False for one that runs from one
     of its page's blocks into the next, on a page whose blocks came with it (HTML input: index.own_blocks). Why
     before the longest match is kept: such a match is never an anchor (one stands within one block of prose), yet
-    it hid the shorter ones inside it. A definition list's term followed by its description ("turtle" then "Turtle
-    graphics in a Tk window") read as the title "turtle — Turtle graphics", so the term, the link the site made,
-    had no anchor left."""
+    it hid the shorter ones inside it. A "See also" box's term followed by its description ("Module smtpd" then
+    "SMTP server framework") read as the title "smtpd — SMTP Server", so the term, the link the site made, had no
+    anchor left."""
     keep = np.ones(len(starts), dtype=bool)
     own = index.own_blocks
     if own is None or not index.blocks or not len(starts):
