@@ -10,7 +10,7 @@ import numpy as np
 
 from inlink.links.matcher import PhraseMatcher, ranks_within
 from inlink.links.placement import in_running_text, may_be_code_statement, prose_ranges
-from inlink.links.text import tokens
+from inlink.links.text import occurrences, tokens
 from inlink.links.joined import KeptMatches, join_pages, occurrences_of
 from inlink.links.tokens import distinct
 
@@ -122,12 +122,10 @@ def linked_spellings(links: Iterable[tuple[int, int, str]], texts: list[str]) ->
 def _stands_mid_sentence(text: str, anchor: str) -> bool:
     """Whether some occurrence of the anchor (as written) in the text follows a lowercase word or , ; ( —
     inside a running sentence, where a capital letter is the writer's, not the sentence's."""
-    at = text.find(anchor)
-    while at >= 0:
+    for at in occurrences(text, anchor):
         before = text[max(0, at - 40):at].rstrip()
         if before and before[-1] not in ".!?:" and (before[-1] in ",;(" or before.split()[-1][0].islower()):
             return True
-        at = text.find(anchor, at + 1)
     return False
 
 

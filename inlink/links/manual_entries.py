@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from inlink.links.anchors import signature_name
-from inlink.links.text import is_code_like
+from inlink.links.text import is_code_like, occurrences
 
 #: A setting's type after its name, as a server's configuration reference writes it ("shared_buffers (integer)",
 #: "work_mem (floating point)"): one or two lowercase words in brackets.
@@ -84,13 +84,7 @@ def _prototype_entries(text: str) -> list[tuple[int, int]]:
 
 def _marks(text: str) -> list[int]:
     """Where each of _PROTOTYPE_MARKS stands (str.find: cheaper than a pattern over the whole text)."""
-    marks = []
-    for mark in _PROTOTYPE_MARKS:
-        at = text.find(mark)
-        while at >= 0:
-            marks.append(at)
-            at = text.find(mark, at + 1)
-    return marks
+    return [at for mark in _PROTOTYPE_MARKS for at in occurrences(text, mark)]
 
 
 def _kinded_headings(text: str) -> list[tuple[int, int]]:

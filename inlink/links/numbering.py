@@ -32,6 +32,7 @@ from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
 from inlink.links.automata import phrase_automaton
+from inlink.links.text import occurrences
 
 # The kinds of numbered part (the keys: their English words) and their words in the languages manuals are most often
 # translated into (German, French, Spanish, Italian, Portuguese, Dutch): a translated manual's labels ("Kapitel 4.
@@ -367,10 +368,7 @@ def _occurrences(needles: list[str], automaton, text: str):
     else by one pass of their Aho-Corasick automaton (automata.phrase_automaton)."""
     if automaton is None:
         for needle in needles:
-            at = text.find(needle)
-            while at >= 0:
-                yield needle, at
-                at = text.find(needle, at + 1)
+            yield from ((needle, at) for at in occurrences(text, needle))
         return
     for last, needle in automaton.iter(text):
         yield needle, last + 1 - len(needle)

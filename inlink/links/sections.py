@@ -17,7 +17,7 @@ from inlink.links.anchors import PhraseIndex
 from inlink.links.automata import phrase_automaton
 from inlink.links.manual_entries import ENTRY_KINDS
 from inlink.links.placement import referred_to
-from inlink.links.text import OPENING_QUOTES, TOKEN_RE, quoted_phrases
+from inlink.links.text import OPENING_QUOTES, TOKEN_RE, occurrences, quoted_phrases
 
 QUOTED_TITLES_MIN = 10   # quoted mentions of titles before a site is said to quote its titles (a habit, not a few)
 
@@ -122,12 +122,7 @@ def _cited_headings(headings: dict[str, int], texts: list[str], tokens: SiteToke
 def _cites(text: str, heading: str) -> bool:
     """Whether the text refers the reader to the heading, as written, somewhere (placement.referred_to)."""
     words = tuple(TOKEN_RE.findall(heading))
-    at = text.find(heading)
-    while at >= 0:
-        if referred_to(text, at, at + len(heading), words):
-            return True
-        at = text.find(heading, at + 1)
-    return False
+    return any(referred_to(text, at, at + len(heading), words) for at in occurrences(text, heading))
 
 
 def _heading_name(heading: str) -> bool:

@@ -392,6 +392,15 @@ OPENING_QUOTES = "“\"‘'«„"
 CLOSING_QUOTES = "”\"’'»“"   # (“ closes a German „quotation“)
 
 
+def occurrences(text: str, needle: str):
+    """Every place `needle` starts in `text`, overlapping ones too, in order: a str.find loop, the cheapest way to
+    read a few fixed strings in a page (a pattern or an automaton pays for every character)."""
+    at = text.find(needle)
+    while at >= 0:
+        yield at
+        at = text.find(needle, at + 1)
+
+
 def after_opening_quote(text: str, span: tuple[int, int]) -> bool:
     """The anchor opens right after a quotation mark."""
     return span[0] > 0 and text[span[0] - 1] in OPENING_QUOTES
