@@ -586,18 +586,22 @@ def _gemini_on_the_fake(fake, tmp_path, monkeypatch, *replies) -> None:
 
 def test_suggest_says_what_it_can_do_when_gemini_stops_it_not_what_a_job_does(fake, tmp_path, monkeypatch, capsys):
     """`suggest` runs no job, yet it said "resume the job later" (a spent quota) and "raise the budget and resume
-    the job" (a budget of $0.0001 read "$0.00")."""
+    the job" (a budget of $0.0001 read "$0.00"). And a run that Gemini stopped before its first row replaced an
+    earlier output of the same name with a header alone (`fetch` leaves it)."""
     from tests import fake_gemini as fg
 
-    pages = tmp_path / "crawl.csv"
+    pages, out = tmp_path / "crawl.csv", tmp_path / "out.csv"
     pages.write_text(SMALL_CRAWL)
-    suggest = ["suggest", str(pages), "--engine", "gemini", "--out", str(tmp_path / "out.csv")]
+    out.write_text("Source,Destination,Anchor\nearlier,rows,kept\n")
+    suggest = ["suggest", str(pages), "--engine", "gemini", "--out", str(out)]
     _gemini_on_the_fake(fake, tmp_path, monkeypatch, fg.rate_limited("86400s"))
-    assert cli_module.main(suggest) == 1          # what was found so far is written, but the run is incomplete
-    note = capsys.readouterr().err.strip().splitlines()[-1]
+    assert cli_module.main(suggest) == 1          # the run is incomplete
+    said, err = capsys.readouterr()
+    note = err.strip().splitlines()[-1]
     assert note.startswith("note: stopped early: Gemini asks to wait 86400 s") and "resume the job" not in note
     assert note.endswith(f"run the command again later ({cli_module.AGAIN_AS_A_JOB})")
-    assert (tmp_path / "out.csv").read_text(encoding="utf-8-sig").startswith("Source,Destination,Anchor")
+    assert "nothing was written to" in said and "an earlier file is left as it was" in said
+    assert out.read_text() == "Source,Destination,Anchor\nearlier,rows,kept\n"
 
     _gemini_on_the_fake(fake, tmp_path, monkeypatch, fg.success({"suggestions": []}, prompt_tokens=1000))
     assert cli_module.main([*suggest, "--budget", "0.0001"]) == 0

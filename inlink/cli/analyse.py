@@ -291,9 +291,13 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
             _note_another_model(exc)
             raise
     say = functools.partial(click.echo, err=to_stdout(out))   # stdout holds the rows alone then
-    say(f"wrote {_count(summary['suggestions'], 'suggestion')} for {_count(summary['pages_analysed'], 'page')} to "
-        f"{said_as(out)}; " + orphans_text(summary["orphans_before"], summary["orphans_after"],
-                                                    links is not None or any(r.links_in_pages for r in reports)))
+    if summary.get("written", True):
+        say(f"wrote {_count(summary['suggestions'], 'suggestion')} for {_count(summary['pages_analysed'], 'page')} "
+            f"to {said_as(out)}; " + orphans_text(summary["orphans_before"], summary["orphans_after"],
+                                                  links is not None or any(r.links_in_pages for r in reports)))
+    else:   # stopped before its first row: an earlier file of that name is kept (foreground.run_to_csv)
+        say(f"no suggestion was found before the run stopped, so nothing was written to {said_as(out)} (an earlier "
+            "file is left as it was)")
     if engine == "gemini":
         say(f"spent: {spend_words(summary.get('counters') or {}, budget_usd)}")
     for pattern in summary.get("unmatched_exclude_patterns") or ():

@@ -31,7 +31,8 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
     Like a job, a page whose answer cannot be used is skipped (counted in `page_errors`) and a spent budget, an
     unavailable Gemini or answers that stay unusable end the run early (`stopped_early` says why, `stopped_by`
     which: "budget", "unavailable", "unusable"; what to do about it is the caller's to say, as it runs no job); what
-    was found so far is written either way. An error that ends the run (Gemini refusing the key halfway, a bug) is
+    was found so far is written either way, unless it found nothing: then no file is written (`written` False), so
+    an earlier output of the same name is not replaced by an empty one (Gemini out of reach from the first page). An error that ends the run (Gemini refusing the key halfway, a bug) is
     raised, after the rows found before it are written, said in a note on the error: they were paid for, and were
     thrown away with the rest of the run.
     `second_core_failure` says why the second core gave no pages, when it did not (the rows are the same).
@@ -80,18 +81,23 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
         raise
     finally:
         pages.close()
-    frame = _write_rows(rows, out_path)
+    written = bool(rows) or not stopped_early   # a run stopped before any row leaves an earlier file as it was
+    frame = _write_rows(rows, out_path) if written else _frame(rows)
     summary = link_engine.summarize(page_analyzer.index, frame)
     return {**summary, "page_errors": page_errors, "stopped_early": stopped_early,
             "stopped_by": stopped_by, "counters": dict(counters),
-            "second_core_failure": second_core_failure}
+            "second_core_failure": second_core_failure, "written": written}
+
+
+def _frame(rows: list[dict]):
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=list(link_engine.RESULT_COLUMNS))
 
 
 def _write_rows(rows: list[dict], out_path: Path):
     """The rows as the output file (a workbook when it is named .xlsx); returns their frame."""
-    import pandas as pd
-
-    frame = pd.DataFrame(rows, columns=list(link_engine.RESULT_COLUMNS))
+    frame = _frame(rows)
     write_user_file(out_path, frame_to_xlsx(frame) if is_workbook(out_path) else frame_to_csv(frame))
     return frame
 
