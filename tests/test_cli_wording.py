@@ -284,11 +284,37 @@ def test_a_links_workbook_read_on_the_wrong_sheet_asks_for_the_sheet_of_the_link
     notes = io.BytesIO()   # no sheet with the links: the refusal asks for the links' sheet by its option
     with pd.ExcelWriter(notes) as writer:
         pd.DataFrame({"x": [1]}).to_excel(writer, sheet_name="Summary", index=False)
-        pd.DataFrame({"Page": ["a"]}).to_excel(writer, sheet_name="Other", index=False)
+        pd.DataFrame({"Notes": ["a"]}).to_excel(writer, sheet_name="Other", index=False)
     with pytest.raises(site_import.SiteDataError, match='other worksheets are "Other": pick the one that '
                                                         r"holds the links \(`--links-sheet NAME` on the command "
                                                         r"line\)$"):
         site_import.load_links(notes.getvalue(), "links.xlsx")
+
+
+def test_a_workbook_given_as_the_other_kind_of_file_says_so_not_which_sheet_to_pick():
+    """A links workbook given as the crawl was told to pick its "All Inlinks" sheet with --sheet, a dead end: the
+    next run was refused as "a links export". Likewise a pages workbook given as the links."""
+    import io
+
+    import pandas as pd
+
+    from inlink.site import load as site_import
+
+    links_book, pages_book = io.BytesIO(), io.BytesIO()
+    with pd.ExcelWriter(links_book) as writer:
+        pd.DataFrame({"x": [1]}).to_excel(writer, sheet_name="Summary", index=False)
+        pd.read_csv(io.StringIO(LINKS)).to_excel(writer, sheet_name="All Inlinks", index=False)
+    with pd.ExcelWriter(pages_book) as writer:
+        pd.DataFrame({"x": [1]}).to_excel(writer, sheet_name="Summary", index=False)
+        pd.read_csv(io.StringIO(SMALL_CRAWL)).to_excel(writer, sheet_name="Internal HTML", index=False)
+    with pytest.raises(site_import.SiteDataError, match='other worksheet "All Inlinks" holds links '
+                                                        r"\(Source, Destination\): give this workbook as the "
+                                                        "existing links file$"):
+        site_import.load_pages(links_book.getvalue(), "crawl.xlsx")
+    with pytest.raises(site_import.SiteDataError, match='other worksheet "Internal HTML" holds pages '
+                                                        r"\(Address, Title 1, \.\.\.\): give this workbook as "
+                                                        "the pages file$"):
+        site_import.load_links(pages_book.getvalue(), "links.xlsx")
 
 
 def test_a_refused_file_says_which_option_of_the_command_line_fixes_it(tmp_path):

@@ -1247,3 +1247,110 @@ def test_json_saved_as_a_table_is_refused_as_what_it_is(data):
     with pytest.raises(SiteDataError, match=r"^pages.csv: holds JSON, not a table: export the crawl as CSV or XLSX$"):
         load_pages(data, "pages.csv")
     assert len(read_table(b'{"a"},b\nhttps://a.com/,x\n', "odd.csv")) == 1   # a header cell in braces: a table
+
+
+# ---------------------------------------------------------------- a second probe of bad inputs (each reproduced
+# with `cli.py suggest FILE`; the message before the fix in each docstring)
+
+def test_control_characters_in_one_page_do_not_make_the_file_binary():
+    """400 BEL characters in one page's text (0.6% of the file's head): "looks like a binary file", the whole crawl
+    refused. A binary file holds 10-60% of them."""
+    rows = site_rows(TEXTS["fr"], 12)
+    rows[0][2] = rows[0][2] + " \x07" * 400
+    pages, report = load_pages(csv_bytes(rows), "pages.csv")
+    assert len(pages) == 12 and report.dropped_rows == []
+    with pytest.raises(SiteDataError, match="binary"):
+        load_pages(bytes(range(256)) * 64, "pages.csv")
+
+
+@pytest.mark.parametrize("data, said", [
+    (b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+     b"<url><loc>https://a.com/</loc></url></urlset>", "is a sitemap (XML), not a crawl export: to analyse the "
+                                                        "pages it lists, fetch them first"),
+    (b"<sitemapindex><sitemap><loc>https://a.com/s.xml</loc></sitemap></sitemapindex>", "is a sitemap (XML)"),
+    (b'<?xml version="1.0"?>\n<rss><channel></channel></rss>', "holds XML, not a table"),
+    (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n" + b"x" * 500, "is a PDF document, not a table"),
+])
+def test_a_sitemap_xml_or_a_pdf_given_as_the_crawl_is_named(data, said):
+    """Each was read as a table of one column and refused as 'no URL column found; headers are: <?xml version=...'
+    (or '%PDF-1.4'), with no word of what the file is."""
+    with pytest.raises(SiteDataError, match=re.escape(said)) as refused:
+        load_pages(data, "crawl.csv")
+    assert str(refused.value).startswith("crawl.csv: ")
+
+
+def test_an_open_document_spreadsheet_and_an_empty_zip_are_named():
+    """An .ods: 'is a zip archive holding "mimetype" and "content.xml": unzip it' (unzipping leads nowhere). An empty
+    zip: "looks like a binary file"."""
+    ods = io.BytesIO()
+    with zipfile.ZipFile(ods, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    with pytest.raises(SiteDataError, match=r"is an OpenDocument spreadsheet \(\.ods\): save it as XLSX or CSV"):
+        load_pages(ods.getvalue(), "crawl.ods")
+    empty = io.BytesIO()
+    zipfile.ZipFile(empty, "w").close()
+    with pytest.raises(SiteDataError, match="is an empty zip archive"):
+        load_pages(empty.getvalue(), "crawl.zip")
+
+
+def test_a_repeated_header_reads_the_column_that_holds_something_and_says_so():
+    """Two "Content" columns, the first empty: refused as 'the "Content" column is empty for all of them' (the
+    second never looked at). Two "Address" columns, the first empty: every row dropped as "the URL is empty"."""
+    rows = site_rows(TEXTS["fr"], 6)
+    data = csv_bytes([[url, title, "", text] for url, title, text in rows], ["Address", "Title 1", "Content",
+                                                                              "Content"])
+    pages, report = load_pages(data, "pages.csv")
+    assert pages["content"].str.len().gt(0).all()
+    assert 'The file has 2 columns named "Content" (columns 3 and 4): column 4 was read, the other ignored. ' \
+           "Rename or remove the column not meant." in report.warnings
+    data = csv_bytes([["", title, text, url] for url, title, text in rows], ["Address", "Title 1", "Content",
+                                                                             "Address"])
+    pages, report = load_pages(data, "pages.csv")
+    assert len(pages) == 6 and report.dropped_rows == []
+    assert any(line.startswith('The file has 2 columns named "Address" (columns 1 and 4): column 4 was read')
+               for line in report.warnings)
+    both = csv_bytes([[url, title, text, text] for url, title, text in rows], ["Address", "Title 1", "Content",
+                                                                               "Content"])
+    assert any("column 3 was read" in line for line in load_pages(both, "pages.csv")[1].warnings)   # the first
+
+
+def test_the_url_column_mapped_to_another_field_is_said_as_such():
+    """`--column content=Address`: 'no URL column found ... headers are: Address, ...' (the Address was there)."""
+    data = csv_bytes(site_rows(TEXTS["fr"], 3))
+    with pytest.raises(SiteDataError, match='the URL column "Address" is mapped to the field "content", so no '
+                                            "column is left for the pages' URLs: map content to another column"):
+        load_pages(data, "pages.csv", column_map={"content": "Address"})
+
+
+def test_a_header_counted_in_the_files_head_says_at_least():
+    """A 12,006-column header line was said to have "10,948 columns": only the line's part in the file's head was
+    counted."""
+    header = "Address,Title 1,Content," + ",".join(f"X{i}" for i in range(12_003))   # longer than the head
+    data = (header + "\n" + "".join(f"https://a.com/p{i},Title {i},Text" + "," * 12_003 + "\n"
+                                    for i in range(3))).encode()
+    with pytest.raises(SiteDataError, match=r"the header line has at least [\d,]+ columns, more than the 10,000"):
+        load_pages(data, "wide.csv")
+
+
+@pytest.mark.parametrize("url, said", [
+    ("https://a.com/a b.html", "is not a URL: it holds white space (a URL writes a space as %20)"),
+    ("ftp://a.com/x", "is not a URL of a web page (ftp://: only http:// and https:// pages are read)"),
+    ("not a url", 'is not a URL'),
+])
+def test_a_url_refused_says_why(url, said):
+    """A space in a URL and an ftp:// address were each refused as a bare "is not a URL"."""
+    with pytest.raises(SiteDataError) as refused:
+        normalize_url(url)
+    assert str(refused.value).endswith(said)
+
+
+def test_page_urls_written_from_the_sites_root_are_said_with_the_host_they_are_read_on():
+    """Half the page URLs written "/3.11/library/..." were read on the main host without a word (a links file's
+    relative URLs are said)."""
+    rows = site_rows(TEXTS["fr"], 6)
+    for row in rows[:3]:
+        row[0] = row[0].removeprefix("https://a.com")
+    pages, report = load_pages(csv_bytes(rows), "pages.csv")
+    assert sorted(pages["url"]) == [f"https://a.com/p{i}" for i in range(6)]
+    assert "3 page URLs were written from the site's root (e.g. /p0): read on https://a.com" in report.warnings

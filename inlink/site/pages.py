@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from inlink.site.coded import map_distinct
-from inlink.site.columns import (EXTRACTION_HEADER, PAGE_FIELDS, TEXT_FIELDS,
+from inlink.site.columns import (EXTRACTION_HEADER, PAGE_FIELDS, TEXT_FIELDS, detect_page_columns,
                                  extraction_headers, header_key, header_list, holds_links, holds_pages,
                                  resolve_page_columns)
 from inlink.site.heap import HeapTrimmer
@@ -59,8 +59,9 @@ def load_pages_and_redirects(source, filename=None, column_map=None, sheet=None,
     drops = Drops(report, table.attrs.get("bad_rows", []))
     columns = resolve_page_columns(table.columns, column_map, name)
     columns = _content_that_is_a_type(table, columns, column_map, report)
+    columns = _repeated_headers(table, columns, column_map, report)
     if "url" not in columns:
-        raise _no_url_column(table.columns, name, table.attrs)
+        raise _no_url_column(table.columns, name, table.attrs, column_map)
     report.text_column = columns.get("content", "")
     if "content" not in columns:
         report.warnings.append("No body text column found: without the pages' text no link can be placed in them "
@@ -70,7 +71,7 @@ def load_pages_and_redirects(source, filename=None, column_map=None, sheet=None,
     pages = _page_frame(table, columns, column_map)
     _kinds_are_no_content_types(pages, columns.get("content_type", ""), report)
     pages = _drop_folder_rows(pages, report)
-    pages = _normalise_page_urls(pages, drops, columns["url"])
+    pages = _normalise_page_urls(pages, drops, columns["url"], report)
     drops.refuse_if_empty(len(pages), "pages")
     pages["excluded_reason"] = _exclusion_reasons(pages)
     other_host, report.hosts, warnings = host_scope(pages["url"], site_hosts, name)
@@ -122,6 +123,34 @@ def _content_that_is_a_type(table: pd.DataFrame, columns: dict[str, str], column
     return found
 
 
+def _repeated_headers(table: pd.DataFrame, columns: dict[str, str], column_map,
+                      report: ImportReport) -> dict[str, str]:
+    """The columns, with a field whose header the file repeats ("Content" twice: the second is named "Content.1",
+    tables.unique_headers) read from the first of them that holds anything, and a warning that names them all. The
+    second was ignored without a word: with an empty first "Content", the file was refused as having no text, and
+    with an empty first "Address" as "the URL is empty" in every row. A column the user picked stays picked."""
+    chosen = {field for field, header in (column_map or {}).items() if header}
+    found = dict(columns)
+    for field, header in columns.items():
+        twins = [str(h) for h in table.columns if re.fullmatch(re.escape(header) + r"\.\d+", str(h))]
+        if not twins:
+            continue
+        positions = [list(table.columns).index(h) + 1 for h in (header, *twins)]
+        if field not in chosen and not _holds_any(table[header]):
+            found[field] = next((twin for twin in twins if _holds_any(table[twin])), header)
+        read = positions[[header, *twins].index(found[field])]
+        report.warnings.append(f'The file has {len(positions)} columns named "{header}" (columns '
+                               f'{", ".join(map(str, positions[:-1]))} and {positions[-1]}): column {read} was read, the other'
+                               f'{"s" if len(twins) > 1 else ""} ignored. Rename or remove the column'
+                               f'{"s" if len(twins) > 1 else ""} not meant.')
+    return found
+
+
+def _holds_any(column: pd.Series) -> bool:
+    """Whether any cell of a column holds more than white space."""
+    return bool(column.astype(str).str.strip().ne("").any()) if len(column) else False
+
+
 def _kinds_are_no_content_types(pages: pd.DataFrame, header: str, report: ImportReport) -> None:
     """A column named only "Type" is a content type when its values are ("text/html", "application/pdf"); a CMS's
     export names its kinds of page so ("post", "page", "product"), and every page was kept out as "not HTML (post)",
@@ -145,7 +174,13 @@ def _redirects(pages: pd.DataFrame) -> dict[str, str]:
     return dict(zip(pages.loc[moved, "url"].to_numpy()[good], targets.to_numpy()[good]))
 
 
-def _no_url_column(headers, file: str, attrs: Mapping) -> SiteDataError:
+def _no_url_column(headers, file: str, attrs: Mapping, column_map=None) -> SiteDataError:
+    taken = {header: field for field, header in (column_map or {}).items()
+             if header and "url" in detect_page_columns([header])}
+    if taken:   # 'content=Address': it said "no URL column found; headers are: Address, ..."
+        header, field = next(iter(taken.items()))
+        return SiteDataError(f'the URL column "{header}" is mapped to the field "{field}", so no column is left for '
+                             f"the pages' URLs: map {field} to another column", file=file)
     if any(re.match(r"(?i)https?://", str(header)) for header in headers):
         return SiteDataError("the first row holds URLs, not column names: add a header row "
                              "(e.g. URL, Title, Content)", file=file, row=1)
@@ -364,10 +399,16 @@ def _drop_folder_rows(pages: pd.DataFrame, report: ImportReport) -> pd.DataFrame
     return pages.loc[~folders]
 
 
-def _normalise_page_urls(pages: pd.DataFrame, drops: Drops, url_header: str) -> pd.DataFrame:
+def _normalise_page_urls(pages: pd.DataFrame, drops: Drops, url_header: str, report: ImportReport) -> pd.DataFrame:
+    """The pages' URLs in their one canonical form; a URL from the site's root ("/library/os.html") is read on the
+    host most URLs name, and said so (it was done without a word, where a links file's relative URLs are said)."""
     base = site_base(pages["url"].unique())
     normalised, errors = normalise_series(pages["url"], base)
     bad = errors != ""
+    rooted = ~bad & pages["url"].str.startswith("/") & ~pages["url"].str.startswith("//")
+    if base and rooted.any():
+        report.warnings.append(f"{counted(int(rooted.sum()), 'page URL was', 'page URLs were')} written from the "
+                               f"site's root (e.g. {pages['url'][rooted].iloc[0]}): read on {base}")
     drops.add_many(errors[bad], url_header)
     pages = pages.loc[~bad].copy()
     pages["url"] = normalised[~bad]

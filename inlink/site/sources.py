@@ -25,6 +25,7 @@ from inlink.wording import listed
 MAX_BYTES = 1_000_000_000  # larger files are refused: the app keeps the whole table in memory (~4x)
 #: how a zip archive opens: an XLSX workbook, or an export zipped to download or mail it
 ZIP_MAGIC = b"PK\x03\x04"
+EMPTY_ZIP_MAGIC = b"PK\x05\x06"   # an archive of no member: its end record alone
 TABLE_SUFFIXES = (".csv.gz", ".tsv.gz", ".txt.gz", ".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".gz", ".zip")
 
 
@@ -152,6 +153,8 @@ def unzip(data: bytes, name: str) -> tuple[bytes, str | None]:
     """The one table inside a zip archive that is no workbook (an export zipped to download or mail it) and its
     name there; anything else as it is, with None. A zip holding no table, or several, is refused with what it
     holds: it read 'is not a readable XLSX workbook ("There is no item named '[Content_Types].xml' ...")'."""
+    if data.startswith(EMPTY_ZIP_MAGIC):   # it read "looks like a binary file"
+        raise SiteDataError("is an empty zip archive: give the CSV or XLSX file itself", file=name)
     if not data.startswith(ZIP_MAGIC):
         return data, None
     try:
@@ -161,6 +164,7 @@ def unzip(data: bytes, name: str) -> tuple[bytes, str | None]:
         return data, None   # workbooks.py names a damaged zip
     if any(info.filename == "[Content_Types].xml" for info in entries):
         return data, None   # a workbook
+    _refuse_open_document(archive, entries, name)
     tables = [info for info in entries if info.filename.lower().endswith(TABLE_SUFFIXES)
               and not info.filename.lower().endswith(".zip")]
     if len(tables) != 1:
@@ -173,6 +177,20 @@ def unzip(data: bytes, name: str) -> tuple[bytes, str | None]:
     except (zipfile.BadZipFile, OSError, zlib.error, NotImplementedError, RuntimeError) as exc:
         raise SiteDataError(f"the zip archive cannot be unpacked ({exc}): unzip it and give the table inside",
                             file=name) from None
+
+
+def _refuse_open_document(archive: zipfile.ZipFile, entries: list, name: str) -> None:
+    """An OpenDocument file (LibreOffice's .ods, ...) is a zip whose "mimetype" member names its kind: it was
+    refused as 'a zip archive holding "mimetype" and "content.xml": unzip it', advice that leads nowhere."""
+    if not any(info.filename == "mimetype" for info in entries):
+        return
+    try:
+        kind = archive.read("mimetype")[:100].decode("ascii", "replace")
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError, zlib.error):
+        return
+    if kind.startswith("application/vnd.oasis.opendocument"):
+        what = "an OpenDocument spreadsheet (.ods)" if kind.endswith(".spreadsheet") else "an OpenDocument file"
+        raise SiteDataError(f"is {what}: save it as XLSX or CSV (File > Save As) and give that file", file=name)
 
 
 def _member_bytes(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:

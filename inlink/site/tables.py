@@ -101,7 +101,7 @@ def _read_table(source, filename: str | None, sheet: str | None, categories: boo
             frame = _read_recoded(data, name, found, marked, categories, max_rows, fits)
         if frame is None:
             frame = _read_csv(data, name, max_rows, found, marked, fits)
-        if name.lower().endswith(WORKBOOK_NAMES):   # text saved under a workbook's name (many exporters do)
+        if name.lower().endswith(WORKBOOK_NAMES) and inner is None:   # text saved under a workbook's name (many exporters do)
             frame.attrs["notes"].append(f"{name} is named like an Excel workbook but holds text: it was read as "
                                         "a CSV file")
     _unzipped_note(frame, name, inner)
@@ -117,13 +117,27 @@ _JSON = re.compile(rb'\s*(\[\s*)?\{\s*"[^"\n]*"\s*:')   # an object's first key:
 _PAGE_TITLE = re.compile(rb"<title[^>]*>([^<]{1,200})</title>", re.IGNORECASE)
 
 
+_SITEMAP = re.compile(rb"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(urlset|sitemapindex)[\s>]", re.DOTALL)
+_XML = re.compile(rb"\s*<\?xml[\s?]")
+_PDF_MAGIC = b"%PDF-"
+
+
 def _refuse_web_page(head: bytes, name: str) -> None:
-    """Refuse a web page (or JSON) saved under a table's name, saying what it is: a download that returned a sign-in
-    or error page, or a tool's "Excel" export that is an HTML table. It was read as a table of one column named
-    "<!DOCTYPE html>" and refused as having no URL column."""
-    if _JSON.match(head.removeprefix(codecs.BOM_UTF8)):   # it read 'headers are: [{"url": "https://a.com/x"'
+    """Refuse a web page, JSON, a sitemap, other XML or a PDF saved under a table's name, saying what it is: a
+    download that returned a sign-in or error page, a tool's "Excel" export that is an HTML table, a sitemap given
+    where a crawl is expected. Each was read as a table of one column named "<!DOCTYPE html>", "<?xml ..." or
+    "%PDF-1.4" and refused as having no URL column."""
+    head = head.removeprefix(codecs.BOM_UTF8)
+    if _JSON.match(head):   # it read 'headers are: [{"url": "https://a.com/x"'
         raise SiteDataError("holds JSON, not a table: export the crawl as CSV or XLSX", file=name)
-    if not _WEB_PAGE.match(head.removeprefix(codecs.BOM_UTF8)):
+    if _SITEMAP.match(head):
+        raise SiteDataError("is a sitemap (XML), not a crawl export: to analyse the pages it lists, fetch them "
+                            "first (the app's Fetch page, or cli.py fetch)", file=name)
+    if head.startswith(_PDF_MAGIC):
+        raise SiteDataError("is a PDF document, not a table: export the crawl as CSV or XLSX", file=name)
+    if not _WEB_PAGE.match(head):
+        if _XML.match(head):
+            raise SiteDataError("holds XML, not a table: export the crawl as CSV or XLSX", file=name)
         return
     title = _PAGE_TITLE.search(head)
     said = f' (its title: "{" ".join(title.group(1).decode("utf-8", "replace").split())}")' if title else ""
@@ -206,10 +220,23 @@ def _unify_line_endings(text: str) -> str:
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f]")
 
 
+#: A file is binary, not text, when control characters (other than tab and line breaks) stand in more than this
+#: share of its head's 256-character blocks: in images, PDFs, libraries, fonts and compiled catalogues (10-60% of
+#: their characters) they stand in nearly every block, in a text file's junk only in the few blocks of its cells.
+#: A share of the characters refused a crawl with 400 BEL characters in one page's text (0.6% of its head) whole,
+#: as "a binary file"; its cells are read as they are.
+BINARY_BLOCK_SHARE = 0.5
+_BLOCK = 256
+
+
 def _looks_binary(text: str) -> bool:
     """Control characters other than tab/newline are rare in text and common in binary junk."""
     sample = text[:65536]
-    return len(_CONTROL_CHARS.findall(sample)) > max(2, len(sample) // 200)
+    if len(_CONTROL_CHARS.findall(sample)) <= 2:
+        return False
+    starts = range(0, len(sample), _BLOCK)
+    held = sum(_CONTROL_CHARS.search(sample, start, start + _BLOCK) is not None for start in starts)
+    return held > len(starts) * BINARY_BLOCK_SHARE
 
 
 def sniff_delimiter(text: str) -> str:
@@ -298,7 +325,7 @@ def _read_reshaped(data: bytes | Path, name: str, delimiter: str, text_head: str
     """A UTF-8 file of ragged rows, title lines or CR line endings, rewritten as the common file (ragged.py) and
     read by the low-memory reader, with the rows and notes the text path gives; None where ragged.py says the
     text path must read it."""
-    _check_width(_first_line(text_head).count(delimiter) + 1, name, skipped)
+    _check_width(_first_line(text_head).count(delimiter) + 1, name, skipped, cut="\n" not in text_head)
     try:
         headers = list(pd.read_csv(io.StringIO(_first_line(text_head) + "\n"), sep=delimiter, nrows=0, dtype=str,
                                    engine="c").columns)
@@ -487,12 +514,14 @@ def _row_limit(max_rows: int | None) -> int:
     return MAX_ROWS if max_rows is None else max_rows
 
 
-def _check_width(columns: int, name: str, title_lines: int = 0) -> None:
+def _check_width(columns: int, name: str, title_lines: int = 0, cut: bool = False) -> None:
     """Refuse a header line of more than MAX_COLUMNS fields (counted by its separators, quoted ones too), before
-    the parsers hold a column for each."""
+    the parsers hold a column for each. `cut`: the line was counted in the file's head, and does not end there
+    (its count is a floor: a 12,006-column header was said to have "10,948 columns")."""
     if columns > MAX_COLUMNS:
-        raise SiteDataError(f"the header line has {columns:,} columns, more than the {MAX_COLUMNS:,} read (a crawl "
-                            "export has tens): export fewer columns", file=name, row=1 + title_lines)
+        raise SiteDataError(f"the header line has {'at least ' if cut else ''}{columns:,} columns, more than the "
+                            f"{MAX_COLUMNS:,} read (a crawl export has tens): export fewer columns", file=name,
+                            row=1 + title_lines)
 
 
 def _first_line(text: str) -> str:

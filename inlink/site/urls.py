@@ -39,6 +39,7 @@ _SITE_PREFIX = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://[^/?#\s]+)")
 #: about 8 KB), so a longer cell is no page's address (a body text or a data: URI pasted into the URL column) and
 #: would be held and hashed as a key of every table of the analysis: its row is dropped and reported.
 MAX_URL_CHARS = 8192
+_STARTS_LIKE_A_URL = re.compile(r"(?i)(https?://|www\.)\S")
 
 
 def normalize_url(url: str, base_host: str | None = None) -> str:
@@ -51,7 +52,8 @@ def normalize_url(url: str, base_host: str | None = None) -> str:
         raise SiteDataError(f'"{clipped(text)}" is {len(text):,} characters long, longer than the {MAX_URL_CHARS:,} a '
                             "URL may have: it is no page's address")
     if not text or _WHITESPACE.search(text):
-        raise SiteDataError(f'"{clipped(text)}" is not a URL' if text else "the URL is empty")
+        spaced = ": it holds white space (a URL writes a space as %20)" if _STARTS_LIKE_A_URL.match(text) else ""
+        raise SiteDataError(f'"{clipped(text)}" is not a URL{spaced}' if text else "the URL is empty")
     text = _absolute(text, base_host)
     if _needs_rfc3986(text):
         _split(text, url)   # refuse what is no http(s) URL before the library sees it
@@ -93,6 +95,8 @@ def _why_not(scheme: str, url: str) -> str:
     file's destination is read from its source: inlinks._relative_to_source)."""
     if scheme and scheme.lower() not in DEFAULT_PORTS and "//" not in url[:len(scheme) + 3]:
         return f" of a web page (a {scheme.lower()}: link)"
+    if scheme and scheme.lower() not in DEFAULT_PORTS:   # "ftp://host/x": it said only "is not a URL"
+        return f" of a web page ({scheme.lower()}://: only http:// and https:// pages are read)"
     if not scheme and not url.strip().startswith(("/", "\\")) and "." in url.split("/", 1)[0][:3]:
         return " but a path relative to its page: write it whole (https://...) or from the site's root (/...)"
     return ""

@@ -45,6 +45,9 @@ def _open(data: bytes, name: str):
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, *_UNREADABLE) as exc:
+        if isinstance(exc, zipfile.BadZipFile):   # a zip's first bytes, no zip's end: a download cut short
+            raise SiteDataError("is cut short or damaged: it begins as a zip archive (as an XLSX workbook does) but "
+                                f"cannot be opened ({exc}): download or export it again", file=name) from None
         raise SiteDataError(f"is not a readable XLSX workbook ({exc or type(exc).__name__})", file=name) from None
 
 
@@ -89,6 +92,7 @@ def read_xlsx(data: bytes, name: str, sheet: str | None = None, fits: Callable[[
         sheets = [worksheet.title for worksheet in workbook.worksheets]
         chosen = _choose(sheets, sheet, name) if sheet is not None else _default_sheet(workbook, name, fits)
         rows = _sheet_rows(workbook[chosen], name)
+        swapped = _swapped_sheets(workbook, name, chosen, fits, holds)
     except SiteDataError:   # no such worksheet: said as it is, not as an unreadable workbook
         raise
     except _UNREADABLE as exc:
@@ -106,8 +110,23 @@ def read_xlsx(data: bytes, name: str, sheet: str | None = None, fits: Callable[[
     notes.extend(_full_cells(rows, name))
     if titles:   # as the CSV reader says it (tables._skip_title_line)
         notes.append(f"{name}: {titles} row{' was' if titles == 1 else 's were'} above the column names, skipped")
-    frame.attrs.update(bad_rows=[], notes=notes, indexed_by_row=True, sheets=sheets, sheet=chosen)
+    frame.attrs.update(bad_rows=[], notes=notes, indexed_by_row=True, sheets=sheets, sheet=chosen,
+                       swapped_sheets=swapped)
     return frame
+
+
+def _swapped_sheets(workbook, name: str, chosen: str, fits: Callable[[list[str]], bool] | None,
+                    holds: str) -> list[str]:
+    """The other worksheets that hold the other kind of table (links where pages were looked for, or pages), when
+    the one read does not fit: a links workbook given as the crawl was told to pick its "Inlinks" sheet with
+    --sheet, and then refused as a links export. Read only for a sheet that does not fit (a refusal follows)."""
+    from inlink.site.columns import holds_links, holds_pages
+
+    if fits is None or fits(_header_cells(workbook[chosen], name, fits)):
+        return []
+    other_kind = holds_pages if "link" in holds else holds_links
+    return [sheet.title for sheet in workbook.worksheets
+            if sheet.title != chosen and other_kind(_header_cells(sheet, name, other_kind))]
 
 
 #: The most characters a workbook cell holds: Excel (and a crawler's XLSX export) cuts a longer text there.
@@ -245,5 +264,11 @@ def other_sheets(attrs: Mapping, holds: str = "the crawl") -> tuple[str, str]:
     others = [sheet for sheet in attrs.get("sheets", []) if sheet != attrs.get("sheet")]
     if not others:
         return "", ""
+    swapped = attrs.get("swapped_sheets") or []
+    if swapped and set(swapped) == set(others):   # a --sheet pick would only be refused as the other kind of table
+        kind, other = ("pages (Address, Title 1, ...)", "pages file") if "link" in holds else \
+            ("links (Source, Destination)", "existing links file")
+        return (f' in the worksheet "{attrs["sheet"]}"', f"; the workbook's other worksheet{'s' if len(others) > 1 else ''} "
+                f"{quoted(others)} hold{'' if len(others) > 1 else 's'} {kind}: give this workbook as the {other}")
     return (f' in the worksheet "{attrs["sheet"]}"', "; the workbook's other worksheets are "
             + ", ".join(f'"{sheet}"' for sheet in others) + f": pick the one that holds {holds} ({sheet_hint(holds)})")
