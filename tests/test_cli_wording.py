@@ -1088,3 +1088,13 @@ def test_no_help_calls_a_number_a_range():
         shown = runner.invoke(cli_module.cli, [*words, "--help"]).output
         assert "RANGE" not in shown, (words, [line for line in shown.splitlines() if "RANGE" in line])
     assert "--days NUMBER" in runner.invoke(cli_module.cli, ["jobs", "cleanup", "--help"]).output
+
+
+def test_an_empty_jobs_dir_is_refused_not_read_as_the_current_folder(tmp_path, monkeypatch):
+    """`--jobs-dir ''` (an unset shell variable) made the current folder the jobs folder: a reserve file written
+    there and every file in it warned about as no job's."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("mine")
+    result = CliRunner().invoke(cli_module.cli, ["--jobs-dir", "", "jobs", "list"])
+    assert result.exit_code == 2 and "'--jobs-dir': is empty: name a folder" in result.output
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["notes.txt"]

@@ -247,3 +247,26 @@ def test_a_job_keeps_the_model_it_was_made_with(monkeypatch, tmp_path):
     monkeypatch.setenv("INLINK_GEMINI_SETTINGS", str(bad))
     with pytest.raises(OptionError, match="unknown Gemini setting"):
         clean_options("gemini", {})
+
+
+def test_an_api_key_given_as_the_model_is_refused_and_kept_nowhere(tmp_path):
+    """`jobs resume ID --model <the key>` (pasted into the wrong field) kept the key as the job's model in its
+    file and events, and echoed it."""
+    from click.testing import CliRunner
+
+    from inlink import cli as cli_module
+
+    key = "AIza" + "Sy0123456789abcdefghijklmnopqrstuv"   # a key's shape, made up
+    with pytest.raises(SettingsError, match="looks like an API key, not a model name") as refused:
+        GeminiSettings.from_options(model=key)
+    assert key not in str(refused.value)
+    pages, jobs = tmp_path / "pages.csv", tmp_path / "jobs"
+    pages.write_text("Address,Title 1,Content\nhttps://example.com/,Home,Welcome home.\n")
+    started = CliRunner().invoke(cli_module.cli, ["--jobs-dir", str(jobs), "jobs", "start", str(pages),
+                                                  "--engine", "gemini"])
+    assert started.exit_code == 0, started.output
+    job_id = started.stdout.strip()
+    resumed = CliRunner().invoke(cli_module.cli, ["--jobs-dir", str(jobs), "jobs", "resume", job_id, "--model", key])
+    assert resumed.exit_code == 1 and "looks like an API key" in resumed.output
+    assert key not in resumed.output
+    assert not [path for path in jobs.rglob("*") if path.is_file() and key.encode() in path.read_bytes()]

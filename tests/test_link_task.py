@@ -56,6 +56,22 @@ def test_offline_job_on_the_sample_site_gives_valid_capped_suggestions(manager):
     assert summary["orphans_after"] <= summary["orphans_before"]
 
 
+def test_a_job_whose_copy_of_its_crawl_was_deleted_fails_in_words(make_manager):
+    """A queued job whose <id>_input folder was removed by hand failed with "FileNotFoundError: [Errno 2] No such
+    file or directory: '.../pages.csv'"."""
+    import shutil
+
+    manager = make_manager(autostart=False)   # the job waits, unstarted, while its copy is removed
+    job = start_sample(manager)
+    shutil.rmtree(manager.store.input_dir(job))
+    manager.start()
+    meta = manager.wait(job, timeout=60)
+    assert meta["status"] == JobStatus.FAILED
+    assert meta["message"].startswith("Failed in step 'load': the job's copy of pages.csv is gone from its jobs "
+                                      "folder (")
+    assert meta["message"].endswith("start a new analysis from the original file") and "Errno" not in meta["message"]
+
+
 def test_paused_and_resumed_job_equals_an_uninterrupted_run(manager):
     options = {"max_per_page": 4, "max_inbound_per_target": 2}
     clean = start_sample(manager, options=options)

@@ -182,8 +182,16 @@ EXIT_STATUSES = ("Exit status: 0 done; 1 a failure at run time (a file, job or s
                  "130 interrupted (Ctrl-C).")
 
 
+def _folder_named(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    """--jobs-dir as a path, refused when empty: `--jobs-dir ''` (an unset shell variable) made the current folder
+    the jobs folder, and every file in it was warned about as no job's."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("is empty: name a folder, or leave the option out for $INLINK_JOBS_DIR or ./jobs")
+    return Path(value) if value is not None else None
+
+
 @click.group("inlink", cls=CleanErrors, epilog=EXIT_STATUSES)
-@click.option("--jobs-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--jobs-dir", type=click.Path(file_okay=False), default=None, callback=_folder_named,
               help="Jobs folder (default: $INLINK_JOBS_DIR or ./jobs).")
 @click.pass_context
 def cli(ctx: click.Context, jobs_dir: Path | None) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -215,9 +216,16 @@ def _parse_price(model: str, price: Any, source: str) -> ModelPrice:
                         "USD per 1M tokens")
 
 
+#: A Google API key's shape: a model name of this shape is a key pasted into the wrong field.
+_API_KEY_SHAPE = re.compile(r"AIza[0-9A-Za-z_\-]{20,}")
+
+
 def _check_settings(s: GeminiSettings) -> None:
     if not str(s.model).strip():
         raise SettingsError("model must be a Gemini model name, e.g. " + DEFAULT_MODEL)
+    if _API_KEY_SHAPE.search(str(s.model)):   # it was kept in the job's file and events, and echoed, as a model name
+        raise SettingsError("the model name given looks like an API key, not a model name (it was not kept): give "
+                            "a model such as " + DEFAULT_MODEL + ", and the key in GEMINI_API_KEY only")
     if s.thinking_level is not None and str(s.thinking_level).lower() not in THINKING_LEVELS:
         raise SettingsError(f"thinking_level must be one of {', '.join(THINKING_LEVELS)} or unset, "
                             f"not {s.thinking_level!r}")

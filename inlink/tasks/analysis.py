@@ -71,6 +71,7 @@ class LinkAnalysisTask(Task):
 
     def prepare(self, ctx: TaskContext, step: str) -> None:
         if step == "load":
+            _check_inputs(ctx)
             if not saved_state.looks_current(prepared.state_path(ctx, "index"), prepared.job_state_key(ctx)):
                 _site(ctx)   # the index will be built from it; a resume with a saved index needs it only at the end
         elif step == "index":
@@ -223,6 +224,17 @@ def site_import():
     from inlink.site import load
 
     return load
+
+
+def _check_inputs(ctx: TaskContext) -> None:
+    """Refuse, in words, a job whose copy of its crawl is gone from the jobs folder (deleted by hand): it failed as
+    "FileNotFoundError: [Errno 2] No such file or directory: '.../<id>_input/pages.csv'"."""
+    files = ctx.config["files"]
+    for name, label in ((files["pages"], files.get("pages_label")), (files.get("links"), files.get("links_label"))):
+        if name and not (ctx.input_dir / name).is_file():
+            raise site_import().SiteDataError(
+                f"the job's copy of {label or name} is gone from its jobs folder ({ctx.input_dir / name}), so the "
+                "job cannot run again: start a new analysis from the original file")
 
 
 def _load_job_site(ctx: TaskContext) -> SiteData:
