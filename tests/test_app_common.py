@@ -119,6 +119,12 @@ def test_as_code_shows_any_text_as_written_in_a_code_span():
 
 
 def texts(elements) -> list[str]:
+    """The elements' texts as the page shows them: a sign fmt.as_text escaped for Markdown ("example\\.com") read as
+    itself. markdown_sources gives them as written, escapes and all."""
+    return [re.sub(r"\\([\\`*_{}\[\]()#+\-.!|~<>$:])", r"\1", text) for text in markdown_sources(elements)]
+
+
+def markdown_sources(elements) -> list[str]:
     return [str(element.value) for element in elements]
 
 

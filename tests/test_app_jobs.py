@@ -11,7 +11,7 @@ import pytest
 from inlink import uploads as datasets
 from inlink.jobs.manager import JobNotFound
 from test_app_common import (SMALL_CRAWL, GateTask, _stop_managers, assert_clean, open_page, open_tab, seed_job,  # noqa: F401
-                             job_titles, texts, wait_status)
+                             job_titles, markdown_sources, texts, wait_status)
 from inlink.ui import format as fmt
 from inlink.ui.exports import frame_to_xlsx, results_csv, results_xlsx
 from inlink.ui.manager import get_manager
@@ -181,7 +181,7 @@ def test_a_job_id_from_the_address_bar_is_shown_as_text_and_cut(manager):
     3,000-character id was printed whole, twice."""
     app = open_page("jobs", {"job": "**bold** [link](http://127.0.0.1:1/x)"})
     assert_clean(app)
-    [warning] = texts(app.warning)
+    [warning] = markdown_sources(app.warning)
     assert "](" not in warning.replace("\\]\\(", "") and "**" not in warning.replace("\\*\\*", ""), warning
     assert warning.startswith("This job link cannot be opened: invalid job id"), warning
     app = open_page("jobs", {"job": "a" * 3000})

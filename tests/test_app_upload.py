@@ -5,7 +5,7 @@ import pytest
 
 from inlink import uploads as datasets
 from inlink.ui import format as fmt
-from test_app_common import SAMPLE, SMALL_CRAWL, _stop_managers, assert_clean, open_page, texts  # noqa: F401
+from test_app_common import SAMPLE, SMALL_CRAWL, _stop_managers, assert_clean, markdown_sources, open_page, texts  # noqa: F401
 
 
 def upload(app, content: bytes, name: str = "crawl.csv", key: str = "upload.pages_file"):
@@ -186,7 +186,7 @@ def test_a_links_file_alone_says_it_waits_for_its_pages_file():
     links = "Source,Destination,Anchor\nhttps://example.com/,https://example.com/roses,Rose care\n"
     upload(app, links.encode(), "all_inlinks.csv", key="upload.links_file")
     assert_clean(app)
-    infos = texts(app.info)
+    infos = markdown_sources(app.info)
     assert infos == [f"{fmt.as_text('all_inlinks.csv')} holds the existing links, read with the pages file they "
                      f"belong to: add that pages file above. The current dataset ({fmt.as_text('kept.csv')}) is "
                      "unchanged."], infos

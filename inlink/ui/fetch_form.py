@@ -46,7 +46,7 @@ def fetch_section(upload=None, dataset=None) -> None:
             _form(manager)
         error = st.session_state.get(_ERROR)
         if error:
-            st.error(f"The pages cannot be fetched: {error}", icon=":material/error:")
+            st.error(fmt.as_text(f"The pages cannot be fetched: {error}"), icon=":material/error:")
         job_id = st.session_state.get(_JOB) or job_to_follow(manager)
         if job_id:
             _follow(manager, job_id)

@@ -158,7 +158,7 @@ def job_panel(manager, job_id: str, *, key: str = "panel", download: bool = True
     try:
         job = manager.job(job_id)
     except JobError as exc:
-        st.warning(f"Job {job_id} cannot be shown: {plain_message(exc)}")
+        st.warning(fmt.as_text(f"Job {job_id} cannot be shown: {plain_message(exc)}"))
         return
     live = job.is_active
     panel = fragment(_panel_body, run_every=REFRESH_S if live else None)
@@ -329,7 +329,7 @@ def _rate(progress: dict) -> float | None:
 def _message(job: Job, missing_inputs: list[str]) -> None:
     status = job.status
     if status is JobStatus.FAILED:
-        st.error(failure_text(job, missing_inputs))
+        st.error(fmt.as_text(failure_text(job, missing_inputs)))
     elif job.message and status in (JobStatus.PAUSED, JobStatus.STOPPED, JobStatus.QUEUED):
         st.info(panel_words(job, job.message))
     notice = st.session_state.pop(_NOTICE, None)

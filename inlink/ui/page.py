@@ -12,6 +12,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from inlink.jobs import JobNotFound
+from inlink.ui import format as fmt
 from inlink.ui.manager import get_manager
 
 LOG = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ def page_manager():
         return get_manager()
     except Exception as exc:  # e.g. an unwritable jobs folder
         LOG.exception("JobManager could not start")
-        st.error(f"The job engine could not start: {plain_message(exc)}")
+        st.error(fmt.as_text(f"The job engine could not start: {plain_message(exc)}"))
         return None
 
 
@@ -43,7 +44,7 @@ def guard(action: str = "This page"):
         yield
     except Exception as exc:  # Streamlit's rerun/stop are BaseException and pass through untouched
         LOG.exception("%s failed", action)
-        st.error(f"{action} ran into a problem: {plain_message(exc)}", icon=":material/error:")
+        st.error(fmt.as_text(f"{action} ran into a problem: {plain_message(exc)}"), icon=":material/error:")
 
 
 def job_gone(job_id: str, what: str) -> None:
@@ -73,5 +74,5 @@ def gone_action(job_id: str) -> str | None:
 def report_script_error(exc: Exception) -> bool:
     """st.App's on_script_error hook: log the traceback, show a plain message, hide the default one."""
     LOG.error("Unhandled error in a page", exc_info=exc)
-    st.error(f"Something went wrong: {plain_message(exc)}", icon=":material/error:")
+    st.error(fmt.as_text(f"Something went wrong: {plain_message(exc)}"), icon=":material/error:")
     return True

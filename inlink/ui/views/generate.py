@@ -190,7 +190,7 @@ def settings_section(manager, dataset: datasets.Dataset) -> None:
                     start(manager, dataset, engine, options, api_key)
     error = st.session_state.pop(_START_ERROR, None)
     if error:
-        st.error(f"The analysis could not start: {error}", icon=":material/error:")
+        st.error(fmt.as_text(f"The analysis could not start: {error}"), icon=":material/error:")   # its *
     twin = st.session_state.pop(FOLLOWED, None)
     if twin:
         identical_notice(manager, twin)

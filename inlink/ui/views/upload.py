@@ -375,13 +375,13 @@ def review(upload: Upload) -> None:
         if site_hosts:
             pages, report, links_report = parsed(upload, column_map, site_hosts)
     except site_import.SiteDataError as exc:
-        st.error(f"This file cannot be used: {exc}", icon=":material/error:")
+        st.error(fmt.as_text(f"This file cannot be used: {exc}"), icon=":material/error:")
         return
     show_report(report, links_report)
     show_preview(pages)
     unusable = _why_unusable(pages, report)
     if unusable:
-        st.error(f"This dataset cannot be analysed: {unusable}", icon=":material/error:")
+        st.error(fmt.as_text(f"This dataset cannot be analysed: {unusable}"), icon=":material/error:")
     saved = (st.session_state.get(_SAVED) or ("",))[0] == _saved_key(upload, site_hosts)
     st.button("Use this dataset", type="primary", icon=":material/check:", disabled=saved or bool(unusable),
               key="upload.use", on_click=accept,
