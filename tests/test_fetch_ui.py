@@ -125,6 +125,14 @@ def test_the_form_wants_exactly_one_source():
     assert any("Give one source" in w for w in texts(app.warning))
 
 
+def test_enter_in_the_fetch_form_does_not_start_a_fetch():
+    """Enter in the Sitemap URL box submitted the form (Streamlit's default): the site got requests before the
+    connections and pace below the box were seen. Only the Fetch pages button starts one."""
+    app = open_page("upload")
+    [form] = [block for block in app.get("form") if block.proto.form.form_id == "fetch_form"]
+    assert form.proto.form.enter_to_submit is False
+
+
 def test_a_sitemap_url_typed_without_its_scheme_is_said_so():
     """"www.example.com/sitemap.xml" in the Sitemap URL box read "no http(s) URLs found (e.g. '...' on line 1 is not
     one)": the words of a pasted URL list, for a one-line box that wants a URL."""

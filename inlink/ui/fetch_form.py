@@ -189,7 +189,9 @@ SITEMAP_URLS = "Most URLs from a sitemap"
 def _form(manager) -> None:
     from inlink.fetch.sitemap import MAX_SITEMAP_URLS   # (lxml with it) the fetch setting's own default
 
-    with st.form("fetch_form", border=False):
+    # enter_to_submit=False: Enter in the URL box sent the site requests before the pace settings below it were
+    # seen; only the button starts a fetch
+    with st.form("fetch_form", border=False, enter_to_submit=False):
         sitemap = st.text_input("Sitemap URL", placeholder="https://www.example.com/sitemap.xml",
                                 help="A sitemap or sitemap index (gzipped sitemaps too).")
         pasted = st.text_area("Or paste URLs, one per line", height=100)
