@@ -155,6 +155,13 @@ def test_code_like_span_is_an_anchor_only_for_a_target_named_so():
     ("Put them in {app_label}/templates/ beside the app.", "app_label", True),            # brackets: the path's
     ("See <sys/soundcard.h> on Linux for a listing.", "sys", True),
     ("Write <b>bold</b> text in the template.", "bold", False),
+    # a file extension written alone names a kind of file, not the module of that name (python-docs: "(.gz,
+    # .bz2, .xz)" linked bz2 at 0.81, ".pdb files" linked the debugger)
+    ("Compressed files (.gz, .bz2, .xz) are read as well.", "bz2", True),
+    ("Symbols are kept in .pdb files beside the DLL.", "pdb", True),
+    ("Use os.path to join them.", "path", False),                 # a dotted name's part
+    ("New in version 3.11 of the runtime.", "11", False),
+    ("It ends here...and then starts again.", "and", False),
 ])
 def test_a_part_of_a_path_or_url_is_no_place_for_an_anchor(text, anchor, expected):
     start = text.index(anchor)
@@ -183,7 +190,7 @@ def test_an_anchor_inside_a_path_is_refused_even_when_it_names_the_target():
     pages = [{"path": "tkinter", "title": "tkinter | Docs", "content": "tkinter builds windows. " + FILLER},
              {"path": "dnd", "title": "Drag and drop | Docs",
               "content": "Source code: Lib/tkinter/dnd.py holds the drag and drop support. " + FILLER}]
-    assert_refused_everywhere(pages, "dnd", "tkinter", "tkinter", "path or URL")
+    assert_refused_everywhere(pages, "dnd", "tkinter", "tkinter", "path, file extension or URL")
 
 
 def assert_refused_everywhere(pages: list[dict], source: str, target: str, anchor: str, why: str) -> None:

@@ -30,12 +30,19 @@ def _glued(text: str, start: int, end: int, chars: str) -> tuple[int, int]:
     return left, right
 
 
+#: A file extension written alone: a full stop and a few letters or digits, nothing glued before the stop.
+_EXTENSION_RE = re.compile(r"\.[A-Za-z0-9]{1,5}")
+
+
 def in_path(text: str, start: int, end: int) -> bool:
     """Part of a file path or URL ("tkinter" in "Lib/tkinter/dnd.py", "tty" in "/dev/tty", a host in
-    "//www.python.org/downloads/", "project_name" in "<project_name>/asgi.py"): never an anchor, whatever it
-    names. A slash between two words ("RSS/Atom", "I/O") is no path."""
+    "//www.python.org/downloads/", "project_name" in "<project_name>/asgi.py"), or a file extension written alone
+    ("bz2" in "(.gz, .bz2, .xz)": it names a kind of file, not the module of that name): never an anchor, whatever
+    it names. A slash between two words ("RSS/Atom", "I/O") is no path."""
     left, right = _glued(text, start, end, _PATH_CHARS)
     glued = text[left:right].rstrip(".").strip("<>{}")
+    if _EXTENSION_RE.fullmatch(glued):
+        return True
     if left > 0 and text[left - 1] == ")":   # "Py_NewInterpreter()/Py_EndInterpreter()": two names, no path
         glued = glued.lstrip("/")
     return ("/" in glued or "\\" in glued) and bool(_PATH_RE.search(glued))

@@ -69,7 +69,7 @@ def _anchor_problem(index: LinkIndex, source: int, target: int, anchor: str) -> 
         if linked and all(overlaps_linked(text, linked, *o) for o in prose_ones):
             return f'the anchor "{anchor}" stands only inside text the page links already'
         if all(in_path(text, *o) for o in prose_ones):
-            return f'the anchor "{anchor}" stands only inside a file path or URL'
+            return f'the anchor "{anchor}" stands only inside a file path, file extension or URL'
         if all(in_path(text, *o) or in_template_code(text, *o) for o in prose_ones):
             return f'the anchor "{anchor}" stands only inside template code ({{% ... %}} or {{{{ ... }}}}) or a path'
         if all(quoted_value(text, *o) for o in prose_ones):
