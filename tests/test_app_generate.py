@@ -404,6 +404,27 @@ def test_a_tab_that_followed_a_running_analysis_keeps_it_once_it_finishes():
     assert review.proto.page.endswith("jobs") and f"job={job_id}" in review.proto.query_string
 
 
+def test_a_tab_whose_analysis_was_deleted_elsewhere_says_so_once():
+    """A tab following an analysis that another tab deleted turned to "No analysis running. Start one above" without
+    a word, as if the job had never been."""
+    manager = get_manager()
+    GateTask.GATE.set()
+    job_id = seed_job(manager, "deleted-site.csv", pages=2)
+    wait_status(manager, job_id, "completed")
+    app = open_page("generate")
+    app.session_state["last_job"] = job_id   # this tab followed it (as the test above shows it keeps it)
+    app.run()
+    assert job_titles(app) == ["deleted-site.csv"]
+    manager.delete(job_id)   # the Jobs page of another tab
+    app.run()
+    assert_clean(app)
+    gone = f"The analysis this page was following (job {job_id}) was deleted, in another tab or from the command line."
+    assert gone in texts(app.info)
+    app.run()
+    assert gone not in texts(app.info)   # said once
+    assert any("No analysis running" in c for c in texts(app.caption))
+
+
 def test_a_dataset_another_tab_saved_after_the_page_was_drawn_is_not_started_unseen(dataset):
     """The dataset is the newest one any tab accepted: one saved in another tab between this page's drawing and
     the click made Start analyse a file this tab never showed. Now the click says so and shows the new one."""

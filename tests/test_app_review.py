@@ -437,3 +437,23 @@ def test_the_review_lists_the_most_confident_first_on_request():
     assert_clean(app)
     assert [re.search(r"confidence (0\.\d+)", card).group(1) for card in cards(app)] == \
         ["0.950", "0.900", "0.700", "0.600", "0.550"]
+
+
+def test_a_new_order_shows_the_first_page_and_the_pages_are_offered_under_the_cards_too():
+    """Switching Order to "Most confident" on page 2 stayed on page 2 (the 20 best rows out of sight), and the page
+    numbers stood only above the cards: after reading 20 cards, back to the top to go on."""
+    manager = get_manager()
+    job_id = finished(manager, task=UnorderedGateTask.name, pages=45)
+    app = open_page("jobs", {"job": job_id})
+    next(w for w in app.get("button_group") if w.key == f"{results_key(job_id)}_tiers").set_value(list(TIERS)).run()
+    top, bottom = (next(p for p in app.get("pagination") if p.key == f"{results_key(job_id)}_{name}")
+                   for name in ("page", "page_end"))
+    assert top.value == bottom.value == 1
+    bottom.set_value(3).run()                                   # the pager under the cards
+    assert_clean(app)
+    assert [p.value for p in app.get("pagination")] == [3, 3]
+    assert len(cards(app)) == 5                                 # rows 41-45: the third page
+    order = next(w for w in app.get("button_group") if w.key == f"{results_key(job_id)}_order")
+    order.set_value("confidence").run()
+    assert [p.value for p in app.get("pagination")] == [1, 1]
+    assert len(cards(app)) == 20 and "confidence 0.950" in cards(app)[0]   # the most confident first

@@ -83,13 +83,24 @@ def no_match_text(frame: pd.DataFrame, filters: Filters, decided: pd.Series) -> 
             f"in the {tiers}, which the Tier filter above hides.")
 
 
+def page_key(key: str) -> str:
+    """The session key of the page of cards shown (review_cards' pager) under filters drawn with `key`."""
+    return f"{key}_page"
+
+
+def first_page(key: str) -> None:
+    """Back to the first page of cards: a new order or filter shows its best or first rows, not page 2 of them."""
+    st.session_state[page_key(key)] = 1
+
+
 def filter_widgets(manager, job_id: str, frame: pd.DataFrame, key: str) -> Filters:
     """Source / Target text, the minimum of strength_column, the Tier, which decisions and the order: the
     filters as the analyst set them."""
     columns = st.columns([5, 5, 4])   # [2, 2, 1] gave the slider 105 px at 1,024 px: "Minimum / confidence"
-    source = columns[0].text_input("Source page contains", key=f"{key}_source", placeholder="e.g. /blog/")
+    source = columns[0].text_input("Source page contains", key=f"{key}_source", placeholder="e.g. /blog/",
+                                   on_change=first_page, args=(key,))
     destination = columns[1].text_input("Target page contains", key=f"{key}_destination",
-                                        placeholder="e.g. /pricing")
+                                        placeholder="e.g. /pricing", on_change=first_page, args=(key,))
     minimum = _minimum_slider(columns[2], frame, key)
     row = st.container(horizontal=True, gap="medium")   # fixed columns cut "Most confident" at 1,024 px; a "large"
     # gap is also the space between wrapped lines: a blank band of 4 rem over "Order" at 1,024 px
@@ -98,12 +109,12 @@ def filter_widgets(manager, job_id: str, frame: pd.DataFrame, key: str) -> Filte
         widget = f"{key}_tiers"   # first drawn in this session (a reload too): the choice kept with the job
         default = review.DEFAULT_TIERS if widget in st.session_state else review.saved_tiers(manager, job_id)
         tiers = tuple(row.pills("Tier", review.TIERS, selection_mode="multi", default=default, key=widget,
-                                 format_func=str.title, on_change=_tiers_chosen, args=(manager, job_id, widget))
+                                 format_func=str.title, on_change=_tiers_chosen, args=(manager, job_id, widget, key))
                       or ())
     show = row.segmented_control("Show", tuple(SHOW), default="all", key=f"{key}_show",
-                                   format_func=SHOW.get) or "all"
+                                   format_func=SHOW.get, on_change=first_page, args=(key,)) or "all"
     order = row.segmented_control("Order", tuple(ORDERS), default="page", key=f"{key}_order",
-                                   format_func=ORDERS.get) or "page"
+                                   format_func=ORDERS.get, on_change=first_page, args=(key,)) or "page"
     return Filters(source.strip(), destination.strip(), float(minimum), tiers, show, order)
 
 
@@ -121,15 +132,17 @@ def _minimum_slider(column, frame: pd.DataFrame, key: str) -> float:
     chosen = st.session_state.get(f"{widget}_set")
     return column.slider(f"Minimum {strength.lower()}", low, round(top, 2), low if chosen is None else
                          min(max(chosen, low), round(top, 2)), step=0.01, key=widget, on_change=_minimum_set,
-                         args=(widget, low))
+                         args=(widget, low, key))
 
 
-def _minimum_set(widget: str, low: float) -> None:
+def _minimum_set(widget: str, low: float, key: str) -> None:
     """Keep the minimum the analyst set (None: the bottom, which follows the range down)."""
+    first_page(key)
     value = st.session_state.get(widget)
     st.session_state[f"{widget}_set"] = value if value is not None and value > low else None
 
 
-def _tiers_chosen(manager, job_id: str, widget: str) -> None:
+def _tiers_chosen(manager, job_id: str, widget: str, key: str) -> None:
+    first_page(key)
     with guard("Keeping the Tier filter"), job_action(job_id, "the Tier filter was not kept"):
         review.save_tiers(manager, job_id, st.session_state.get(widget))

@@ -44,6 +44,7 @@ def active_jobs(manager) -> list[Job]:
 
 
 LAST_JOB = "last_job"   # session state: the analysis this session started or followed last
+GONE_JOB = "job_panel.gone_job"   # session state: that analysis, found deleted (gone_notice says so once)
 STARTED = "started_job"          # a click (Start, the home page's sample) made this job: "Analysis started"
 FOLLOWED = "generate.identical"  # a click found this job doing (or done with) the same analysis and made none
 
@@ -61,7 +62,19 @@ def job_to_show(manager) -> str | None:
         st.session_state[LAST_JOB] = active[0].job_id
         return active[0].job_id
     last = st.session_state.get(LAST_JOB)
-    return last if last and _exists(manager, last) else None
+    if last and not _exists(manager, last):   # deleted elsewhere: said once (gone_notice), not "No analysis running" alone
+        st.session_state[GONE_JOB] = st.session_state.pop(LAST_JOB)
+        return None
+    return last or None
+
+
+def gone_notice() -> None:
+    """Say, once, that the analysis this tab followed was deleted (by another tab, the Jobs page or the command
+    line): the panel turned to "No analysis running. Start one above" without a word, as if it had never been."""
+    gone = st.session_state.pop(GONE_JOB, None)
+    if gone:
+        st.info(f"The analysis this page was following (job {gone}) was deleted, in another tab or from the command "
+                "line.", icon=":material/delete:")
 
 
 def requested_job(manager) -> Job | None:

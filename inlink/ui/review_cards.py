@@ -13,7 +13,7 @@ import streamlit as st
 from inlink.ui import format as fmt
 from inlink.ui import review
 from inlink.ui.cards import card_html
-from inlink.ui.filters import NO_MATCH
+from inlink.ui.filters import NO_MATCH, page_key
 from inlink.ui.page import job_action
 
 REVIEW_PAGE_SIZE = 20
@@ -27,9 +27,9 @@ def review_cards(manager, job_id: str, shown: pd.DataFrame, decided: pd.Series, 
         st.caption(empty)
         return
     pages = max(1, -(-len(shown) // REVIEW_PAGE_SIZE))
-    if st.session_state.get(f"{key}_page", 1) > pages:   # narrower filters left fewer pages
-        st.session_state[f"{key}_page"] = pages
-    page = st.pagination(pages, key=f"{key}_page") if pages > 1 else 1
+    if st.session_state.get(page_key(key), 1) > pages:   # narrower filters left fewer pages
+        st.session_state[page_key(key)] = pages
+    page = st.pagination(pages, key=page_key(key)) if pages > 1 else 1
     rows = shown.iloc[(page - 1) * REVIEW_PAGE_SIZE: page * REVIEW_PAGE_SIZE]
     keys = review.row_keys(rows)
     _page_actions(manager, job_id, keys, key, decided.loc[rows.index])
@@ -38,6 +38,14 @@ def review_cards(manager, job_id: str, shown: pd.DataFrame, decided: pd.Series, 
         with st.container(border=True, horizontal=True, vertical_alignment="center"):
             st.html(card_html(row))
             _decision_widget(manager, job_id, keys[index], decided[index], key)
+    if pages > 1:   # the pages again under the last card: after reading a page, the next one without scrolling up
+        st.session_state[f"{key}_page_end"] = page
+        st.pagination(pages, key=f"{key}_page_end", on_change=_same_page, args=(key,))
+
+
+def _same_page(key: str) -> None:
+    """The page chosen under the cards, for the pager above them too (the one that picks the rows)."""
+    st.session_state[page_key(key)] = st.session_state[f"{key}_page_end"]
 
 
 def _decision_widget(manager, job_id: str, suggestion: str, current: str, key: str) -> None:

@@ -18,7 +18,8 @@ from inlink.ui import fetch_form
 from inlink.ui import format as fmt
 from inlink.ui import jobs_watch, navigation
 from inlink.ui.gemini_key import forget_gemini_key, gemini_key, remember_gemini_key, typed_gemini_key
-from inlink.ui.job_panel import FOLLOWED, LAST_JOB, STARTED, job_panel, job_to_show, requested_fetch
+from inlink.ui.job_panel import (FOLLOWED, LAST_JOB, STARTED, gone_notice, job_panel, job_to_show,
+                                 requested_fetch)
 from inlink.ui.page import guard, page_manager, plain_message
 
 _START_ERROR = "generate.start_error"
@@ -270,6 +271,7 @@ def analysis_section(manager, dataset) -> None:
     if shown:
         job_panel(manager, shown, key="generate.panel")
     else:   # "No analysis yet" read wrong beside finished analyses: this page follows the running ones
+        gone_notice()
         every_job = manager.jobs()
         done = any(job.task == link_task.TASK_NAME for job in every_job)
         if dataset is None:
