@@ -274,7 +274,7 @@ def test_the_summary_line_counts_every_decision_and_says_how_many_the_filters_hi
     decided = pd.Series(["accepted", "accepted", "rejected"], index=frame.index)
     shown = filter_suggestions(frame, tiers=("high", "medium"), decided=decided, show="accepted")
     assert results.summary_text(frame, shown, decided) == \
-        "1 of 3 suggestions matches · 2 accepted (1 hidden by the filters) · 1 rejected (1 hidden by the filters)"
+        "1 of 3 suggestions matches · 2 accepted (1 of them filtered out) · 1 rejected (1 of them filtered out)"
     everything = filter_suggestions(frame, decided=decided)
     assert results.summary_text(frame, everything, decided) == "3 of 3 suggestions match · 2 accepted · 1 rejected"
     one = frame.head(1)   # before: "1 of 1 suggestion match"

@@ -9,7 +9,7 @@ from inlink import uploads as datasets
 from inlink.ui import eta
 from inlink.ui import format as fmt
 from waiting import wait_for
-from test_app_common import SMALL_CRAWL, _stop_managers, assert_clean, open_page, texts  # noqa: F401
+from test_app_common import SAMPLE, SMALL_CRAWL, _stop_managers, assert_clean, open_page, texts  # noqa: F401
 
 
 def seen(points):
@@ -148,6 +148,11 @@ def test_the_import_report_says_1_page_url_has():
     # and "is kept as a separate page", not "as separate pages" (the sample site's report, on the Upload page)
     assert any(w.startswith("1 page URL has a query string and is kept as a separate page, e.g. ")
                for w in report.warnings), report.warnings
+    # a page left out of the targets is not said to be kept: the sample site's "?size=1kg" page (canonicalised to
+    # the page without its query) was said both "kept as a separate page" and left out, "non-indexable"
+    _, report = site_import.load_pages(SAMPLE / "pages.csv")
+    assert any("size=1kg" in url for url, _why in report.excluded)
+    assert not [w for w in report.warnings if "query string" in w], report.warnings
 
 
 def _two_fragments_between_two_lines():

@@ -53,6 +53,9 @@ def test_exclude_patterns_say_what_they_leave_out_and_which_match_no_page_before
     assert any("These patterns leave out 1 of the dataset's 4 pages" in c for c in texts(app.caption))
     assert [w for w in markdown_sources(app.warning) if "/tags/\\*" in w and "matches no page" in w]   # as typed, not Markdown
     assert not [w for w in texts(app.warning) if '"/roses"' in w]
+    app.text_area(key="generate.exclude_patterns").set_value("/lilies\n")   # one pattern, leaving out no page:
+    app.run()                                                            # it read "These patterns leave out 0 of"
+    assert "This pattern leaves out none of the dataset's 4 pages." in texts(app.caption)
     # the dataset was saved without its URLs (as before this change): parsed once, then kept beside it
     assert (dataset.folder / "urls.txt").read_text().split("\n") == [
         "https://example.com/", "https://example.com/tomatoes", "https://example.com/compost",
@@ -125,7 +128,7 @@ def test_patterns_that_leave_out_every_page_that_could_be_analysed_are_said_befo
     said = 'the exclude patterns "*/", "/tomatoes", "/compost", "/roses" together leave out all 4 pages that could ' \
         "be analysed, so nothing is left to analyse"
     warned = [w.replace("\\", "") for w in texts(app.warning)]   # as typed, Markdown's escapes aside
-    assert [w for w in warned if w.startswith(said[:1].upper() + said[1:]) and w.endswith("Start refuses them.")], \
+    assert [w for w in warned if w.startswith(said[:1].upper() + said[1:]) and w.endswith("Start analysis will refuse them.")], \
         warned
     click(app, "Start analysis")
     assert any(said in e.replace("\\", "") for e in texts(app.error)), texts(app.error)
@@ -255,6 +258,13 @@ def test_pause_resume_stop_from_the_panel():
     app.button(key="generate.panel_resume").click().run()
     wait_status(manager, job_id, "running", "queued")
     app.button(key="generate.panel_stop").click().run()
+    # Stop asks first (a stopped job is over for good, and Stop stands beside Resume): "Keep it" keeps it
+    assert any(w.startswith("Stop this analysis for good?") for w in texts(app.warning))
+    app.button(key="generate.panel_stop_cancelled").click().run()
+    assert manager.get(job_id)["status"] in ("running", "queued")
+    assert not any(w.startswith("Stop this analysis for good?") for w in texts(app.warning))
+    app.button(key="generate.panel_stop").click().run()
+    app.button(key="generate.panel_stop_confirmed").click().run()
     wait_status(manager, job_id, "stopped")
     app.run()
     assert_clean(app)

@@ -457,3 +457,13 @@ def test_a_new_order_shows_the_first_page_and_the_pages_are_offered_under_the_ca
     order.set_value("confidence").run()
     assert [p.value for p in app.get("pagination")] == [1, 1]
     assert len(cards(app)) == 20 and "confidence 0.950" in cards(app)[0]   # the most confident first
+
+
+def test_three_hidden_tiers_are_named_as_a_list():
+    """"753 suggestions are in the High and Medium and Low tiers" (an empty Tier filter hides all three)."""
+    from inlink.ui.filters import Filters, no_match_text
+
+    frame = pd.DataFrame({"Source": ["a", "b", "c"], "Destination": ["x", "y", "z"], "Anchor": ["p", "q", "r"],
+                          "Confidence": [0.9, 0.6, 0.3], "Tier": ["high", "medium", "low"]})
+    said = no_match_text(frame, Filters("", "", 0.0, (), "all", "page"), pd.Series("", index=frame.index))
+    assert said.endswith("3 suggestions are in the High, Medium and Low tiers, which the Tier filter above hides.")

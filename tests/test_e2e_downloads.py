@@ -62,7 +62,7 @@ def test_downloads_never_fail_while_another_job_runs_and_every_tab_refreshes(bro
     taken = 0
     for _ in range(ROUNDS):
         page = open_page(browser, server, f"jobs?job={finished}")   # a new tab: each file prepared, then taken
-        page.get_by_text(re.compile(r"\b3 accepted( \(\d+ hidden by the filters\))? ·")).wait_for(timeout=WAIT_MS)
+        page.get_by_text(re.compile(r"\b3 accepted( \(\d+ of them filtered out\))? ·")).wait_for(timeout=WAIT_MS)
         for label, want in expected.items():
             data = take(page, label)
             if isinstance(want, bytes):

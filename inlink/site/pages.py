@@ -501,7 +501,9 @@ def _report_pages(pages: pd.DataFrame, report: ImportReport) -> None:
     excluded = pages.loc[~pages["is_target"], ["url", "excluded_reason"]]
     report.excluded.extend(zip(excluded["url"], excluded["excluded_reason"]))
     report.missing_text.extend(pages.loc[pages["is_target"] & (pages["content"] == ""), "url"])
-    with_query = pages["url"].str.contains("?", regex=False)
+    # of the pages kept as link targets: one left out (canonicalised to its URL without the query) was said "kept
+    # as a separate page" beside its own line in "Pages left out"
+    with_query = pages["url"].str.contains("?", regex=False) & pages["is_target"]
     if with_query.any():
         count = int(with_query.sum())
         report.warnings.append(f"{count:,} page URL{' has' if count == 1 else 's have'} a query string and "

@@ -78,7 +78,8 @@ def no_match_text(frame: pd.DataFrame, filters: Filters, decided: pd.Series) -> 
     if filters.tiers is None or untiered.empty:
         return NO_MATCH
     hidden = sorted(set(untiered["Tier"].astype(str).str.lower()) & set(review.TIERS), key=review.TIERS.index)
-    tiers = " and ".join(tier.title() for tier in hidden) + (" tiers" if len(hidden) > 1 else " tier")
+    names = [tier.title() for tier in hidden]   # "High, Medium and Low", not "High and Medium and Low"
+    tiers = (", ".join(names[:-1]) + " and " + names[-1] + " tiers") if len(names) > 1 else f"{names[0]} tier"
     return (f"{NO_MATCH} {fmt.plural(len(untiered), 'suggestion')} {'is' if len(untiered) == 1 else 'are'} "
             f"in the {tiers}, which the Tier filter above hides.")
 

@@ -392,12 +392,42 @@ def _controls(manager, job: Job, key: str, download: bool, retry: bool = True) -
         st.button("Resume", icon=":material/play_arrow:", key=f"{key}_resume", disabled=not can_resume or needs_key,
                   help="Type the Gemini API key above first." if needs_key else None,
                   on_click=_act, args=(manager, "resume", job_id, fmt.engine_of(job)))
-        st.button("Stop", icon=":material/stop:", key=f"{key}_stop",
-                  disabled=status not in (*fmt.ACTIVE_STATUSES, JobStatus.FAILED),   # as the engine allows
-                  on_click=_act, args=(manager, "stop", job_id))
+        stoppable = status in (*fmt.ACTIVE_STATUSES, JobStatus.FAILED)   # as the engine allows
+        st.button("Stop", icon=":material/stop:", key=f"{key}_stop", disabled=not stoppable,
+                  on_click=_ask_to_stop, args=(key, job_id))
         if download:
             csv_download(manager, job, key=f"{key}_csv",
                          what="results so far (CSV)" if status is not JobStatus.COMPLETED else "CSV")
+    if stoppable and st.session_state.get(f"{key}{_STOP_ASKED}") == job_id:
+        _confirm_stop(manager, job, key)
+
+
+_STOP_ASKED = "_stop_asked"   # + the panel's key, in session state: the job whose Stop was clicked, to confirm
+
+
+def _ask_to_stop(key: str, job_id: str) -> None:
+    """Stop's first click asks (_confirm_stop): a stopped job is over for good, and Stop stood beside Resume."""
+    st.session_state[f"{key}{_STOP_ASKED}"] = job_id
+
+
+def _confirm_stop(manager, job: Job, key: str) -> None:
+    """Stop for good, or keep the job: asked under the buttons, and kept over the panel's refreshes."""
+    with st.container(border=True):
+        st.warning(f"Stop this {fmt.job_kind(job)} for good? A stopped job cannot be resumed; pause it instead to go "
+                   "on later. Its results so far stay, and can be downloaded.", icon=":material/stop_circle:")
+        with st.container(horizontal=True, gap="small"):
+            st.button("Stop for good", type="primary", key=f"{key}_stop_confirmed", on_click=_stop_confirmed,
+                      args=(manager, job.job_id, key))
+            st.button("Keep it", key=f"{key}_stop_cancelled", on_click=_forget_stop, args=(key,))
+
+
+def _stop_confirmed(manager, job_id: str, key: str) -> None:
+    _forget_stop(key)
+    _act(manager, "stop", job_id)
+
+
+def _forget_stop(key: str) -> None:
+    st.session_state.pop(f"{key}{_STOP_ASKED}", None)
 
 
 def panel_words(job: Job, text: str | None) -> str:

@@ -120,7 +120,7 @@ def summary_text(frame: pd.DataFrame, shown: pd.DataFrame, decided: pd.Series) -
     for word, value in (("accepted", review.ACCEPTED), ("rejected", review.REJECTED)):
         total = int((decided == value).sum())
         hidden = total - int((decided.loc[shown.index] == value).sum())
-        counts.append(f"{total:,} {word}" + (f" ({hidden:,} hidden by the filters)" if hidden else ""))
+        counts.append(f"{total:,} {word}" + (f" ({hidden:,} of them filtered out)" if hidden else ""))
     verb = "matches" if len(shown) == 1 else "match"   # "1 of 1 suggestion match" read as a slip
     return (f"{len(shown):,} of {fmt.plural(len(frame), 'suggestion')} {verb} · {' · '.join(counts)}"
             + (f" · the table shows the first {MAX_TABLE_ROWS:,}" if len(shown) > MAX_TABLE_ROWS else ""))

@@ -116,12 +116,14 @@ def pattern_feedback(dataset: datasets.Dataset, patterns: list[str]) -> None:
     if reach is None:
         return
     left_out, pages, unmatched = reach
-    st.caption(f"These patterns leave out {left_out:,} of the dataset's {fmt.plural(pages, 'page')}: they are "
-               "neither sources nor targets.")
+    these = "This pattern leaves" if len(patterns) == 1 else "These patterns leave"
+    st.caption(f"{these} out {left_out:,} of the dataset's {fmt.plural(pages, 'page')}: they are neither sources "
+               "nor targets." if left_out else f"{these} out none of the dataset's {fmt.plural(pages, 'page')}.")
     refused = datasets.excludes_every_page(dataset, patterns)   # Start's own check, said before it is pressed
     if refused is not None:
         words = str(refused)
-        st.warning(fmt.as_text(f"{words[:1].upper()}{words[1:]}. Start refuses them."), icon=":material/warning:")
+        st.warning(fmt.as_text(f"{words[:1].upper()}{words[1:]}: Start analysis will refuse "
+                               f"{'it' if len(patterns) == 1 else 'them'}."), icon=":material/warning:")
     for pattern in unmatched:
         st.warning(fmt.as_text(f"The exclude pattern {link_task.unmatched_pattern_words(pattern)}."),   # its *
                    icon=":material/warning:")

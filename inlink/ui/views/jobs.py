@@ -90,7 +90,9 @@ def table_section(every_job: list[Job]) -> None:
     page = filters[2].number_input(f"Page (of {pages})", min_value=1, max_value=pages, value=1, step=1,
                                    key="jobs.page") if pages > 1 else 1   # one page (or none): no pager
     if not jobs:
-        st.info("No jobs match: clear the search or choose All statuses.", icon=":material/info:")
+        ways = [way for way, needed in (("clear the search", search.strip()), ("choose All statuses", status != "all"))
+                if needed]
+        st.info("No jobs match" + (f": {' or '.join(ways)}." if ways else "."), icon=":material/info:")
         return
     table = page_rows(jobs, int(page))
     first = (int(page) - 1) * jobs_table.PAGE_SIZE + 1

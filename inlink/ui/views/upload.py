@@ -254,7 +254,8 @@ def show_report(report, links_report) -> None:
     figures.metric("Missing text", f"{len(report.missing_text):,}")
     if links_report is not None:
         st.caption(f"Existing links: {links_report.links_kept:,} kept of {links_report.links_read:,} read "
-                   "(links to pages outside the crawl and non-hyperlinks are left out).")
+                   "(non-hyperlinks, self links, links to pages outside the crawl, and a page's further links to "
+                   "a page it links already, counted once, are left out).")
     warnings = list(report.warnings) + (links_report.named_warnings() if links_report is not None else [])
     if warnings:
         st.warning("\n".join(f"- {warning}" for warning in warnings), icon=":material/info:")
