@@ -151,6 +151,10 @@ def start(manager, dataset: datasets.Dataset, engine: str, options: dict, api_ke
     if engine == "gemini" and not api_key:
         st.session_state[_START_ERROR] = "Gemini needs an API key: type one above or choose the offline engine."
         return
+    refused = datasets.excludes_every_page(dataset, options.get("exclude_patterns") or [])
+    if refused is not None:   # known from the dataset's saved URLs: said at once, not after the crawl's 2 s check
+        st.session_state[_START_ERROR] = str(refused)
+        return
     try:
         job_id = link_task.start_analysis(
             manager, dataset.pages_path, pages_name=dataset.pages_name, label=fmt.analysis_label(dataset.summary),
