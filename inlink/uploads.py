@@ -26,6 +26,7 @@ KEEP_LATEST = 5
 _META = "meta.json"
 _URLS = "urls.txt"     # the pages' URLs as an analysis reads them, one a line (page_urls)
 _ANALYSABLE = "analysable.txt"   # those an analysis analyses (link targets with text), one a line (analysable_urls)
+_TEXT_CHARS = "text_chars.txt"   # the length of each one's body text, one a line (analysable_text_chars)
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
@@ -85,10 +86,11 @@ def save_dataset(pages: bytes, pages_name: str, *, links: bytes | None = None,
                  links_name: str | None = None, column_map: dict | None = None,
                  summary: dict | None = None, sheet: str | None = None, site_hosts: list[str] | None = None,
                  links_sheet: str | None = None, root: Path | None = None, urls: list[str] | None = None,
-                 analysable: list[str] | None = None) -> Dataset:
+                 analysable: list[str] | None = None, text_chars: list[int] | None = None) -> Dataset:
     """Store an accepted upload and return it; older datasets beyond KEEP_LATEST are removed. ``urls``: its pages'
     URLs as the import read them, when the caller parsed it already (else page_urls parses it when first asked);
-    ``analysable``: those of them an analysis analyses (else analysable_urls parses it when first asked)."""
+    ``analysable``: those of them an analysis analyses (else analysable_urls parses it when first asked);
+    ``text_chars``: their texts' lengths (else analysable_text_chars parses it when first asked)."""
     root = Path(root or default_root())
     dataset_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:6]
     folder = root / dataset_id
@@ -106,6 +108,8 @@ def save_dataset(pages: bytes, pages_name: str, *, links: bytes | None = None,
         atomic_write_bytes(folder / dataset.links_file, links)
     if urls is not None:
         _write_urls(folder, urls, analysable)
+    if text_chars is not None:
+        _write_text_chars(folder, text_chars)
     _write_meta(dataset)
     _prune(root)
     return dataset
@@ -150,6 +154,39 @@ def analysable_urls(dataset: Dataset) -> list[str] | None:
     return _kept_urls(dataset, _ANALYSABLE)
 
 
+def analysable_text_chars(dataset: Dataset) -> list[int] | None:
+    """The body text length, in characters, of each page an analysis analyses: what a Gemini analysis's prompts are
+    mostly made of (gemini.estimate, said before Start). Kept as page_urls are; None when the files no longer
+    parse."""
+    try:
+        text = (dataset.folder / _TEXT_CHARS).read_text(encoding="utf-8")
+        return [int(line) for line in text.split()]
+    except (FileNotFoundError, ValueError):
+        pass
+    pages = _parsed_pages(dataset)
+    if pages is None:
+        return None
+    from inlink.site.scope import analysable_text_chars as lengths   # (loaded with the parse above)
+
+    chars = lengths(pages)
+    _write_text_chars(dataset.folder, chars)
+    return chars
+
+
+def _write_text_chars(folder: Path, chars: list[int]) -> None:
+    atomic_write_bytes(folder / _TEXT_CHARS, "\n".join(map(str, chars)).encode("utf-8"))
+
+
+def analysed_text_chars(dataset: Dataset, patterns: list[str]) -> list[int] | None:
+    """analysable_text_chars of the pages the exclude `patterns` leave in: those an analysis would ask Gemini of."""
+    from inlink.tasks.analysis import left_in
+
+    chars, urls = analysable_text_chars(dataset), analysable_urls(dataset)
+    if chars is None or urls is None or len(chars) != len(urls):   # (files of another parse: all pages counted)
+        return chars
+    return [length for length, kept in zip(chars, left_in(urls, patterns)) if kept]
+
+
 def _kept_urls(dataset: Dataset, name: str) -> list[str] | None:
     """The URLs kept in the dataset's file `name`; when it has none, the dataset parsed once and both files kept."""
     try:
@@ -157,20 +194,29 @@ def _kept_urls(dataset: Dataset, name: str) -> list[str] | None:
         return text.split("\n") if text else []
     except FileNotFoundError:
         pass
-    from inlink.site import load as site_import   # on demand: the pages that only list datasets never parse one
-    from inlink.site.scope import analysable_urls
+    from inlink.site.scope import analysable_urls   # on demand: the pages that only list datasets never parse one
 
-    try:
-        site = site_import.load_site(dataset.pages_path, dataset.links_path, pages_name=dataset.pages_name,
-                                     links_name=dataset.links_name, column_map=dataset.column_map or None,
-                                     sheet=dataset.sheet, site_hosts=dataset.site_hosts,
-                                     links_sheet=dataset.links_sheet)
-    except (site_import.SiteDataError, OSError):
+    pages = _parsed_pages(dataset)
+    if pages is None:
         return None
-    urls = site.pages["url"].astype(str).tolist()
-    analysed = analysable_urls(site.pages)
+    urls = pages["url"].astype(str).tolist()
+    analysed = analysable_urls(pages)
     _write_urls(dataset.folder, urls, analysed)
     return urls if name == _URLS else analysed
+
+
+def _parsed_pages(dataset: Dataset):
+    """The dataset's pages as an analysis of it reads them (parsed as start_analysis parses it), or None when its
+    files no longer parse."""
+    from inlink.site import load as site_import   # on demand: the pages that only list datasets never parse one
+
+    try:
+        return site_import.load_site(dataset.pages_path, dataset.links_path, pages_name=dataset.pages_name,
+                                     links_name=dataset.links_name, column_map=dataset.column_map or None,
+                                     sheet=dataset.sheet, site_hosts=dataset.site_hosts,
+                                     links_sheet=dataset.links_sheet).pages
+    except (site_import.SiteDataError, OSError):
+        return None
 
 
 def pattern_reach(dataset: Dataset, patterns: list[str]) -> tuple[int, int, list[str]] | None:

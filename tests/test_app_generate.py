@@ -185,6 +185,26 @@ def test_a_typed_model_without_a_price_is_said_to_be_costed_at_the_dearest_rates
     assert not any("no price is known" in w.lower() for w in texts(app.warning))
 
 
+def test_the_gemini_engine_says_what_the_analysis_may_cost_before_start(dataset, monkeypatch):
+    """One paid call a page, and the page said nothing of what a run would cost: only a budget field."""
+    monkeypatch.setenv("GEMINI_API_KEY", "AIza-env")
+    app = open_page("generate")
+    app.get("button_group")[0].set_value("gemini").run()
+    app.selectbox(key="generate.model").set_value("gemini-2.5-flash").run()
+    assert_clean(app)
+    [said] = [c for c in texts(app.caption) if c.startswith("Estimated cost: about $")]
+    assert " for 4 pages, one call each (about " in said and " tokens read and " in said, said
+    assert "at gemini-2.5-flash's price; a page with no candidate makes no call)" in said
+    assert "Above the" not in said   # $1.00 covers four pages
+    app.number_input(key="generate.budget_usd").set_value(0.001).run()
+    [said] = [c for c in texts(app.caption) if c.startswith("Estimated cost: about $")]
+    assert said.endswith("Above the $0.0010 budget cap: the job pauses when its spend reaches it."), said
+    app.text_area(key="generate.exclude_patterns").set_value("/roses\n").run()   # one page fewer to ask
+    assert any(c.startswith("Estimated cost: about $") and " for 3 pages, " in c for c in texts(app.caption))
+    app.get("button_group")[0].set_value("offline").run()
+    assert not [c for c in texts(app.caption) if c.startswith("Estimated cost")]
+
+
 def test_a_key_typed_in_a_panel_is_said_to_go_before_the_environments(dataset, monkeypatch):
     """A key typed in a job's panel (Gemini refused the environment's) goes before GEMINI_API_KEY for the jobs
     started after it; the page still said it used the environment variable's."""

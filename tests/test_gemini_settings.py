@@ -270,3 +270,51 @@ def test_an_api_key_given_as_the_model_is_refused_and_kept_nowhere(tmp_path):
     assert resumed.exit_code == 1 and "looks like an API key" in resumed.output
     assert key not in resumed.output
     assert not [path for path in jobs.rglob("*") if path.is_file() and key.encode() in path.read_bytes()]
+
+
+# ----------------------------------------------------------------------------- the cost said before Start
+
+def test_the_estimate_counts_each_pages_trimmed_text_its_candidates_and_its_answer():
+    from inlink.gemini.estimate import (ANSWER_TOKENS, CANDIDATE_TOKENS, FIXED_TOKENS, PICK_TOKENS,
+                                        TYPICAL_CANDIDATES, estimate_cost)
+
+    lite = GeminiSettings.from_options(model="gemini-2.5-flash-lite")      # thinks only when told to
+    found = estimate_cost([4_000, 400_000], lite, max_links=5)
+    per_page = FIXED_TOKENS + TYPICAL_CANDIDATES * CANDIDATE_TOKENS
+    assert found.prompt_tokens == 1_000 + lite.source_token_budget + 2 * per_page   # the long page trimmed
+    assert found.answer_tokens == 2 * (ANSWER_TOKENS + 5 * PICK_TOKENS)
+    assert found.usd == pytest.approx(DEFAULT_PRICES["gemini-2.5-flash-lite"].cost(found.prompt_tokens,
+                                                                                    found.answer_tokens))
+    thinking = estimate_cost([4_000, 400_000], GeminiSettings.from_options(model="gemini-2.5-flash"), 5)
+    assert thinking.answer_tokens == found.answer_tokens + 2 * 1024    # a thinking budget counted whole
+    unknown = estimate_cost([4_000], GeminiSettings.from_options(model="gemini-9-ultra"), 5)
+    assert not unknown.price_known and unknown.usd > estimate_cost([4_000], lite, 5).usd
+    assert estimate_cost([], lite, 5).usd == 0
+
+
+def test_the_estimate_reads_at_least_the_prompts_the_engine_builds_and_not_far_more():
+    """The estimate's claim (gemini/estimate.py), held on a real site: its prompt tokens are not below those of the
+    prompts the engine builds for the same pages (a bill above the estimate), nor far above them."""
+    from pathlib import Path
+
+    from inlink.gemini import prompt as gemini_prompt
+    from inlink.gemini.estimate import estimate_cost
+    from inlink.links import suggest as analyzer
+    from inlink.site.load import load_site
+    from inlink.site.scope import analysable
+
+    corpus = Path(__file__).resolve().parents[1].parent / "shared/corpora/django-docs-3.2/pages_html.csv.gz"
+    site = load_site(corpus)
+    index = analyzer.build_index(site, analyzer.AnalysisConfig())
+    settings = GeminiSettings.from_options()
+    built = 0
+    for url in analyzer.source_pages(index):
+        candidates = [c for c in analyzer.candidates_for(index, url, k=settings.candidates_per_page)
+                      if c.confidence >= index.config.min_confidence]
+        if candidates:
+            prompt = gemini_prompt.build_prompt(index, url, candidates, gemini_prompt.max_per_page(index),
+                                                settings.source_token_budget)
+            built += (len(prompt) + len(gemini_prompt.SYSTEM_INSTRUCTION)) // gemini_prompt.CHARS_PER_TOKEN
+    chars = site.pages.loc[analysable(site.pages), "content"].str.len().tolist()
+    estimated = estimate_cost(chars, settings, gemini_prompt.max_per_page(index)).prompt_tokens
+    assert built <= estimated <= 1.7 * built, (built, estimated)

@@ -136,6 +136,13 @@ def analysable_urls(pages: pd.DataFrame) -> list[str]:
     return pages.loc[analysable(pages), "url"].astype(str).tolist()
 
 
+def analysable_text_chars(pages: pd.DataFrame) -> list[int]:
+    """The body text length, in characters, of each page analysable_urls names (in its order): what a Gemini
+    analysis's prompts are mostly made of (gemini.estimate), kept with a saved dataset for the cost said before
+    Start."""
+    return pages.loc[analysable(pages), "content"].astype(str).str.len().tolist()
+
+
 def require_analysable(site) -> None:
     """Raise NothingToAnalyse (naming the file, the cause and the fix) when no page of ``site`` (a
     load.SiteData) can be analysed."""

@@ -146,6 +146,11 @@ def pattern_reach(urls: list[str], patterns: list[str]) -> tuple[int, int, list[
     return left_out, len(urls), link_engine.unmatched_patterns(urls, patterns)
 
 
+def left_in(urls: list[str], patterns: list[str]) -> list[bool]:
+    """For each URL, whether the exclude patterns leave it in, matched as the analysis matches them."""
+    return [not link_engine.matches_pattern(url, patterns) for url in urls] if patterns else [True] * len(urls)
+
+
 def unmatched_pattern_words(pattern: str) -> str:
     """What a job's events and `suggest`'s note say of an exclude pattern that matches no page."""
     return (f'"{pattern}" matches no page of this site (a glob such as "*/blog/*" or "/blog/*" matches the whole '

@@ -90,11 +90,11 @@ def _save_fetched(manager, job: Job) -> tuple[datasets.Dataset, bytes, bytes]:
     from inlink.tasks import fetch as fetch_task
 
     files = fetch_task.fetched_files(manager, job.job_id)
-    figures, urls, analysable = fetched_summary(files.pages, files.links)
+    figures, urls, analysable, text_chars = fetched_summary(files.pages, files.links)
     summary = {**figures, "fetch_job": job.job_id, "statuses": (job.summary or {}).get("statuses"),
                "site": fmt.fetched_site(job)}   # every fetched dataset is fetched-pages.csv: the site tells them apart
     dataset = datasets.save_dataset(files.pages, PAGES_NAME, links=files.links, links_name=LINKS_NAME,
-                                    summary=summary, urls=urls, analysable=analysable)
+                                    summary=summary, urls=urls, analysable=analysable, text_chars=text_chars)
     return dataset, files.pages, files.links
 
 
@@ -307,23 +307,25 @@ def _adopt(manager, job: Job) -> None:
     row.page_link(navigation.GENERATE, label="Go to Generate links", icon=":material/arrow_forward:")
 
 
-def fetched_summary(pages: bytes, links: bytes) -> tuple[dict, list[str] | None, list[str] | None]:
+def fetched_summary(pages: bytes, links: bytes) -> tuple[dict, list[str] | None, list[str] | None,
+                                                          list[int] | None]:
     """The fetched dataset's figures as the importer counts them (uploads.summary_from): the pages it keeps (a URL
     that redirected to another fetched page is that page), the failed and non-HTML ones among them left out with
     their reason. Counted before from the job, every URL asked for was a page: "5 pages (1 left out)" for a
     4-page dataset whose analysis read 3. With them, the pages' URLs as read (uploads.page_urls) and those an
     analysis analyses (uploads.analysable_urls: without them, the Generate page parsed the fetched crawl again the
-    first time exclude patterns were typed). An unreadable file (it holds no page) gives no figures and no URLs."""
+    first time exclude patterns were typed), and their texts' lengths (the Gemini cost said before Start). An
+    unreadable file (it holds no page) gives no figures and no URLs."""
     from inlink.site import load as site_import
-    from inlink.site.scope import analysable_urls
+    from inlink.site.scope import analysable_text_chars, analysable_urls
 
     try:
         parts = site_import.load_parts(pages, links, pages_name=PAGES_NAME, links_name=LINKS_NAME)
     except site_import.SiteDataError:
-        return {}, None, None
+        return {}, None, None, None
     frame = parts.pages
     return (datasets.summary_from(parts.report, parts.links_report), frame["url"].astype(str).tolist(),
-            analysable_urls(frame))
+            analysable_urls(frame), analysable_text_chars(frame))
 
 
 def not_fetched(manager, job_id: str, statuses: dict) -> None:

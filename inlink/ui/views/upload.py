@@ -336,16 +336,18 @@ def _why_unusable(pages: pd.DataFrame, report) -> str | None:
 
 
 def accept(upload: Upload, column_map: dict, report, links_report, site_hosts: list[str] | None = None,
-           urls: list[str] | None = None, analysable: list[str] | None = None) -> None:
+           urls: list[str] | None = None, analysable: list[str] | None = None,
+           text_chars: list[int] | None = None) -> None:
     """Save the dataset so the Generate page (and a reopened tab) can use it; `urls`: its pages' URLs as read here
     (what the Generate page matches exclude patterns against, uploads.page_urls); `analysable`: those an analysis
-    analyses (uploads.analysable_urls)."""
+    analyses (uploads.analysable_urls); `text_chars`: their texts' lengths (for the Gemini cost said before Start)."""
     with guard("Saving the dataset"):
         dataset = datasets.save_dataset(upload.pages, upload.pages_name, links=upload.links,
                                         links_name=upload.links_name, column_map=column_map,
                                         summary=datasets.summary_from(report, links_report),
                                         sheet=upload.pages_sheet, site_hosts=site_hosts,
-                                        links_sheet=upload.links_sheet, urls=urls, analysable=analysable)
+                                        links_sheet=upload.links_sheet, urls=urls, analysable=analysable,
+                                        text_chars=text_chars)
         st.session_state[_SAVED] = (_saved_key(upload, site_hosts), dataset.dataset_id)
 
 
@@ -387,7 +389,7 @@ def review(upload: Upload) -> None:
     st.button("Use this dataset", type="primary", icon=":material/check:", disabled=saved or bool(unusable),
               key="upload.use", on_click=accept,
               args=(upload, column_map, report, links_report, site_hosts, pages["url"].astype(str).tolist(),
-                    scope.analysable_urls(pages)),
+                    scope.analysable_urls(pages), scope.analysable_text_chars(pages)),
               help="No page of it has text to place a link in" if unusable else None)
     if saved:
         st.success("Dataset saved. Next: choose the settings and start the analysis.",
