@@ -656,6 +656,23 @@ def test_suggest_with_gemini_says_what_it_spent_and_a_skipped_page_in_the_singul
     assert spent.startswith("spent: $0.0") and spent.endswith(
         f"of a $2.00 budget: {calls} Gemini calls, {calls * 1000:,} prompt and {calls * 200:,} output tokens")
     assert "note: 1 page was skipped because its answer could not be used" in err
+    # and what it would cost, said before its first call (gemini.estimate), against the budget
+    estimate = next(line for line in err.splitlines() if line.startswith("note: estimated cost: about $"))
+    assert " for 3 pages, one call each (about " in estimate and "Above the" not in estimate, estimate
+
+
+def test_jobs_start_with_gemini_says_the_estimated_cost_and_the_budget_it_passes(tmp_path, monkeypatch):
+    """A Gemini job was queued without a word of what it would cost: one paid call a page."""
+    pages = tmp_path / "crawl.csv"
+    pages.write_text(SMALL_CRAWL)
+    monkeypatch.setenv("GEMINI_API_KEY", "AIza-test-key")
+    result = CliRunner().invoke(cli_module.cli, ["--jobs-dir", str(tmp_path / "jobs"), "jobs", "start", str(pages),
+                                                 "--engine", "gemini", "--budget", "0.0001"])
+    assert result.exit_code == 0, result.output
+    estimate = next(line for line in result.stderr.splitlines() if line.startswith("note: estimated cost: about $"))
+    assert estimate.endswith("Above the $0.0001 budget cap: the job pauses when its spend reaches it."), estimate
+    offline = CliRunner().invoke(cli_module.cli, ["--jobs-dir", str(tmp_path / "jobs"), "jobs", "start", str(pages)])
+    assert "estimated cost" not in offline.stderr
 
 
 def test_jobs_start_with_gemini_and_no_key_warns_that_the_job_needs_one(tmp_path, monkeypatch):

@@ -163,6 +163,11 @@ def _column_map(columns: tuple[str, ...]) -> dict[str, str] | None:
     return column_map or None
 
 
+def _echo_estimate(said: str) -> None:
+    """A Gemini run's estimated cost, before its first call (gemini.estimate), on stderr as the report is."""
+    click.echo(f"note: {said[:1].lower()}{said[1:]}", err=True)
+
+
 def _echo_report(report) -> None:
     """The import report on stderr (stdout keeps the command's result: a job id, the summary line)."""
     for line in report.summary_lines(max_dropped=20):
@@ -195,6 +200,7 @@ def start_cmd(ctx, pages, links, engine, max_per_page, max_inbound, min_confiden
                 links=_file_bytes(links) if links else None, links_name=links.name if links else None,
                 engine=engine, options=options,
                 label=label, on_report=_echo_report, refuse_identical=not again, on_patterns=_echo_pattern_reach,
+                on_estimate=_echo_estimate,
                 **_site_options(same_site, sheet, links_sheet, columns))
     except task.IdenticalAnalysis as twin:
         raise click.ClickException(f"{twin}: nothing was queued (follow it with `{program()} jobs status "
@@ -286,6 +292,7 @@ def suggest_cmd(pages, links, engine, max_per_page, max_inbound, min_confidence,
                 summary = run_to_csv(pages, links, engine=engine, out_path=out, progress=progress, options=options,
                                      on_report=on_report,
                                      on_wait=lambda said: click.echo(f"\nnote: {said}", err=True),
+                                     on_estimate=_echo_estimate,
                                      **_site_options(same_site, sheet, links_sheet, columns))
         except Exception as exc:
             _note_another_model(exc)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from inlink.gemini.prompt import CHARS_PER_TOKEN, SYSTEM_INSTRUCTION
 from inlink.gemini.settings import GeminiSettings
+from inlink.wording import counted, usd
 
 #: The prompt's parts besides the page's text and the candidates: the instructions and the page's own fields.
 FIXED_TOKENS = len(SYSTEM_INSTRUCTION) // CHARS_PER_TOKEN + 100
@@ -45,3 +46,20 @@ def estimate_cost(text_chars: Sequence[int], settings: GeminiSettings, max_links
                                 + max(settings.thinking_budget_sent() or 0, 0))
     return CostEstimate(len(text_chars), prompt, answer, settings.price().cost(prompt, answer),
                         settings.price_known())
+
+
+def estimate_words(found: CostEstimate, model: str, budget_usd: float | None = None) -> str:
+    """The estimate in a sentence, for the dashboard and the command line alike (and whether it passes the budget
+    cap, which pauses the job when its spend reaches it)."""
+    price = f"{model}'s price" if found.price_known else f"the dearest known price ({model} is not in the price table)"
+    said = (f"Estimated cost: about {usd(found.usd)} for {counted(found.pages, 'page')}, one call each (about "
+            f"{_tokens(found.prompt_tokens)} tokens read and {_tokens(found.answer_tokens)} written, at {price}; a "
+            "page with no candidate makes no call). Google bills the tokens used.")
+    if budget_usd and found.usd > budget_usd:
+        said += f" Above the {usd(budget_usd)} budget cap: the job pauses when its spend reaches it."
+    return said
+
+
+def _tokens(count: int) -> str:
+    """'2.2 million', '6,400': a count of tokens, rounded as an estimate is."""
+    return f"{count / 1e6:,.1f} million" if count >= 1_000_000 else f"{round(count, -2 if count >= 1000 else -1):,}"

@@ -266,7 +266,8 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
                    label: str | None = None, column_map: Mapping | None = None, sheet: str | None = None,
                    site_hosts: list[str] | None = None, on_report: Callable | None = None,
                    links_sheet: str | None = None, refuse_identical: bool = False,
-                   on_patterns: Callable[[int, int, list[str]], None] | None = None) -> str:
+                   on_patterns: Callable[[int, int, list[str]], None] | None = None,
+                   on_estimate: Callable[[str], None] | None = None) -> str:
     """Validate the site files, then create a queued analysis job holding its own copy of them.
 
     ``sheet`` and ``links_sheet`` pick the worksheet of a pages or links workbook (default: the first).
@@ -293,6 +294,8 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
                                  column_map=dict(column_map or {}) or None, sheet=sheet, site_hosts=site_hosts,
                                  links_sheet=links_sheet)
     check_site(site, on_report, cleaned["exclude_patterns"], on_patterns)
+    if on_estimate is not None and engine == "gemini":
+        on_estimate(gemini_estimate_words(site, cleaned))
     from inlink.site.sources import table_suffix
 
     inputs = {"pages" + table_suffix(pages_name): pages_bytes}
@@ -385,6 +388,20 @@ def _site_seed(site: SiteData, digests: Mapping[str, str], config: Mapping) -> b
         return saved_state.encode(site, prepared.state_key(digests, config))
     except saved_state.SAVE_ERRORS:
         return None
+
+
+def gemini_estimate_words(site: SiteData, options: Mapping) -> str:
+    """What a Gemini analysis of `site` under `options` (clean_options') may cost, in a sentence (gemini.estimate):
+    the pages the exclude patterns leave in, each asked once."""
+    from inlink.gemini.estimate import estimate_cost, estimate_words
+    from inlink.gemini.settings import GeminiSettings
+    from inlink.site.scope import analysable_text_chars, analysable_urls
+
+    kept = left_in(analysable_urls(site.pages), list(options.get("exclude_patterns") or []))
+    chars = [length for length, keep in zip(analysable_text_chars(site.pages), kept) if keep]
+    settings = GeminiSettings.from_options(model=options.get("model"))
+    return estimate_words(estimate_cost(chars, settings, int(options.get("max_per_page") or 1)), settings.model,
+                          options.get("budget_usd"))
 
 
 def check_site(site: SiteData, on_report: Callable | None, patterns: list[str] = (),

@@ -12,7 +12,7 @@ from inlink.fileio import said_as, write_user_file
 from inlink.jobs import ItemError, PauseJob
 from inlink.links import suggest as link_engine
 from inlink.tasks import two_cores
-from inlink.tasks.analysis import check_site, site_import
+from inlink.tasks.analysis import check_site, gemini_estimate_words, site_import
 from inlink.tasks.job_words import spend_words
 from inlink.tasks.options import clean_options
 from inlink.tasks.page_analyzer import GeminiStopped, build_page_analyzer
@@ -24,7 +24,8 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
                progress: Callable[[int, int], None] | None = None, sheet: str | None = None,
                site_hosts: list[str] | None = None, on_report: Callable | None = None,
                links_sheet: str | None = None, column_map: Mapping | None = None,
-               on_wait: Callable[[str], None] | None = None) -> dict:
+               on_wait: Callable[[str], None] | None = None,
+               on_estimate: Callable[[str], None] | None = None) -> dict:
     """Analyse every page in the foreground and write the suggestions CSV (a workbook when `out_path` is named
     .xlsx); returns the summary.
 
@@ -43,6 +44,8 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
                                  links_name=Path(links).name if links else None, sheet=sheet, site_hosts=site_hosts,
                                  links_sheet=links_sheet, column_map=dict(column_map or {}) or None)
     check_site(site, on_report, cleaned["exclude_patterns"])   # refused before any output file
+    if on_estimate is not None and engine == "gemini":
+        on_estimate(gemini_estimate_words(site, cleaned))
     page_analyzer = build_page_analyzer(site, cleaned, api_key, on_wait=on_wait)
     sources = link_engine.source_pages(page_analyzer.index)
     pages = two_cores.PagesOnTwoCores(page_analyzer, sources)

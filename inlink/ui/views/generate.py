@@ -52,31 +52,17 @@ def engine_settings() -> tuple[str, dict, str | None]:
 def cost_estimate(dataset: datasets.Dataset, options: dict) -> None:
     """What the analysis may cost with Gemini, before Start (gemini.estimate): one paid call a page, and the budget
     field alone said nothing of how far a budget goes."""
-    from inlink.gemini.estimate import estimate_cost
+    from inlink.gemini.estimate import estimate_cost, estimate_words
 
-    with st.spinner("Estimating the cost from the pages' text…"):   # a dataset's first time: it is parsed once
+    with st.spinner("Estimating the cost from the pages' text…"):   # an older dataset's first time: parsed once
         chars = datasets.analysed_text_chars(dataset, options.get("exclude_patterns") or [])
     try:
         settings = gemini_settings.GeminiSettings.from_options(model=options.get("model"))
     except gemini_settings.SettingsError:
         return   # Start says what is wrong with the model
-    if not chars:
-        return
-    found = estimate_cost(chars, settings, int(options.get("max_per_page") or 1))
-    price = f"{settings.model}'s price" if found.price_known else \
-        f"the dearest known price ({settings.model} is not in the price table)"
-    said = (f"Estimated cost: about {fmt.usd(found.usd)} for {fmt.plural(found.pages, 'page')}, one call each "
-            f"(about {_tokens(found.prompt_tokens)} tokens read and {_tokens(found.answer_tokens)} written, at "
-            f"{price}; a page with no candidate makes no call). Google bills the tokens used.")
-    budget = options.get("budget_usd")
-    if budget and found.usd > budget:
-        said += f" Above the {fmt.usd(budget)} budget cap: the job pauses when its spend reaches it."
-    st.caption(fmt.as_text(said))
-
-
-def _tokens(count: int) -> str:
-    """'2.2 million', '6,400': a count of tokens, rounded as an estimate is."""
-    return f"{count / 1e6:,.1f} million" if count >= 1_000_000 else f"{round(count, -2 if count >= 1000 else -1):,}"
+    if chars:
+        found = estimate_cost(chars, settings, int(options.get("max_per_page") or 1))
+        st.caption(fmt.as_text(estimate_words(found, settings.model, options.get("budget_usd"))))
 
 
 _KEY_FIELD = "generate.gemini_api_key"
