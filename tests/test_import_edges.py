@@ -1354,3 +1354,24 @@ def test_page_urls_written_from_the_sites_root_are_said_with_the_host_they_are_r
     pages, report = load_pages(csv_bytes(rows), "pages.csv")
     assert sorted(pages["url"]) == [f"https://a.com/p{i}" for i in range(6)]
     assert "3 page URLs were written from the site's root (e.g. /p0): read on https://a.com" in report.warnings
+
+
+def test_a_page_text_past_the_most_read_is_cut_at_a_word_and_said():
+    """A crawl with a 42 MB cell took `suggest` to 1.8 GB (the engine holds arrays per token of a page): a page's
+    text is read up to MAX_TEXT_CHARS, cut at a word, with its HTML blocks ended there, and the cut is said."""
+    from inlink.site.pages import MAX_TEXT_CHARS
+
+    long_words = "roasting " * (MAX_TEXT_CHARS // 9 + 5_000)
+    rows = site_rows(TEXTS["fr"], 3) + [["https://a.com/long", "Long", long_words]]
+    pages, report = load_pages(csv_bytes(rows), "pages.csv")
+    text = pages.set_index("url").loc["https://a.com/long", "content"]
+    assert len(text) <= MAX_TEXT_CHARS and text.endswith("roasting")
+    assert f"1 page has more than {MAX_TEXT_CHARS:,} characters of text, the most read of a page: the rest was " \
+           "left out (e.g. https://a.com/long)." in report.warnings
+    html = "<h2>Roasting</h2><p>" + long_words + "</p><p>After the cut <code>kept_out</code>.</p>"
+    pages, _ = load_pages(csv_bytes([["https://a.com/long", "Long", html]], ["Address", "Title 1", "Body HTML 1"]),
+                          "pages.csv")
+    page = pages.iloc[0]
+    assert len(page["content"]) <= MAX_TEXT_CHARS and "After the cut" not in page["content"]
+    assert all(end <= len(page["content"]) for _kind, _start, end in page["blocks"])
+    assert page["code_spans"] is None or all(end <= len(page["content"]) for _start, end in page["code_spans"])

@@ -69,6 +69,10 @@ def load_pages_and_redirects(source, filename=None, column_map=None, sheet=None,
                                "custom extraction \"Body 1\").")
     report.warnings.extend(_other_extractors(table.columns, columns, column_map))
     pages = _page_frame(table, columns, column_map)
+    if pages.attrs.get("cut_texts"):
+        cut = pages.attrs["cut_texts"]
+        report.warnings.append(f"{counted(len(cut), 'page has', 'pages have')} more than {MAX_TEXT_CHARS:,} characters "
+                               f"of text, the most read of a page: the rest was left out (e.g. {cut[0]}).")
     _kinds_are_no_content_types(pages, columns.get("content_type", ""), report)
     pages = _drop_folder_rows(pages, report)
     pages = _normalise_page_urls(pages, drops, columns["url"], report)
@@ -236,8 +240,8 @@ def _page_frame(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> 
                 fields[name] = fields[name].str.cat(_python_strings(take(header)), sep=" ")
         else:
             fields[name] = take(sources[name][0])
-    fields["content"], blocks, code, placeholders, links = _body_text(fields.pop("content", empty),
-                                                                      columns.get("content", ""))
+    fields["content"], blocks, code, placeholders, links, cut = _body_text(fields.pop("content", empty),
+                                                                           columns.get("content", ""))
     for name in CLEANED_FIELDS:
         if name != "content":
             fields[name] = _clean_text(fields[name]) if name in fields else empty
@@ -247,6 +251,7 @@ def _page_frame(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> 
     pages["code_spans"] = code
     pages["placeholder_spans"] = placeholders
     pages["html_links"] = links
+    pages.attrs["cut_texts"] = [str(url) for url in pages.loc[cut, "url"]]   # load_pages says them
     pages["status_code"] = _status_codes(pages["status_code"])
     counted = pd.to_numeric(_without_digit_groups(pages["word_count"]), errors="coerce")
     uncounted = counted.isna()
@@ -342,12 +347,13 @@ def _extractor(header: str) -> str:
     return header_key(re.sub(r"[\s_\-.]*\d+$", "", str(header)))
 
 
-def _body_text(content: pd.Series, header: str) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series, pd.Series]:
+def _body_text(content: pd.Series, header: str) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series, pd.Series,
+                                                          list]:
     """The body text cleaned, and its blocks: HTML in the text column (a custom extraction "Extract HTML
     Element" / "Extract Inner HTML", e.g. Body HTML 1) becomes its plain text plus its blocks (kind, start,
     end), its inline code spans (start, end: how the page marks a name as code) and its placeholders (the code
     that stands for a value: html.py), and its links as (href, anchor, in the content: html.parse_fragment_links);
-    plain text keeps all four None.
+    plain text keeps all four None. Last, the index labels of the pages whose text was cut (MAX_TEXT_CHARS).
 
     Takes the caller's only reference to ``content``: each cell is replaced by its text as it is parsed and
     cleaned, so the raw column and the clean one are never both whole in memory."""
@@ -361,6 +367,7 @@ def _body_text(content: pd.Series, header: str) -> tuple[pd.Series, pd.Series, p
     placeholders = np.full(len(texts), None, dtype=object)
     links = np.full(len(texts), None, dtype=object)    # (href, anchor, in content) of its <a> tags, when it has any
     heap = HeapTrimmer()
+    cut = []
     for position, text in enumerate(texts):
         if html is not None and html[position]:
             heap.processed(len(text))   # the cells parsed before are freed by now
@@ -371,8 +378,34 @@ def _body_text(content: pd.Series, header: str) -> tuple[pd.Series, pd.Series, p
             if found:
                 links[position] = [(href, fold_whitespace(anchor), content) for href, anchor, content in found]
         texts[position] = fold_whitespace(text)
-    return tuple(pd.Series(column, index=index, dtype=object)
-                 for column in (texts, blocks, code, placeholders, links))
+        if len(texts[position]) > MAX_TEXT_CHARS:
+            texts[position], blocks[position], code[position], placeholders[position] = _cut_text(
+                texts[position], blocks[position], code[position], placeholders[position])
+            cut.append(index[position])
+    return (*(pd.Series(column, index=index, dtype=object) for column in (texts, blocks, code, placeholders, links)),
+            cut)
+
+
+#: The most characters of a page's body text read (about 150,000 words; the longest pages of the development
+#: corpora hold a tenth of it). A crawl with a 42 MB cell took the analysis to 1.8 GB: the engine holds several
+#: arrays per token of a page's text. A longer text is cut at a word boundary, and the pages so cut are said.
+MAX_TEXT_CHARS = 1_000_000
+
+
+def _cut_text(text: str, blocks, code, placeholders):
+    """A text longer than MAX_TEXT_CHARS cut at the last space before it, with its blocks and spans (from HTML)
+    kept only where they start before the cut, and ended there."""
+    end = text.rfind(" ", 0, MAX_TEXT_CHARS)
+    end = end if end > MAX_TEXT_CHARS // 2 else MAX_TEXT_CHARS
+    if blocks is not None:
+        blocks = [(kind, start, min(stop, end)) for kind, start, stop in blocks if start < end]
+    spans = []
+    for found in (code, placeholders):
+        if found is not None:
+            found = found[found[:, 0] < end]
+            found[:, 1] = np.minimum(found[:, 1], end)
+        spans.append(found)
+    return (text[:end], blocks, *spans)
 
 
 def _html_cells(content: pd.Series, header: str) -> np.ndarray | None:
