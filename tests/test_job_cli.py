@@ -267,6 +267,23 @@ def test_worker_runs_queued_jobs_until_none_is_left(_isolated_jobs_dir):
         assert f"worker: job {job_id} (test_counting): Completed: 20 items, " in result.stdout
 
 
+def test_worker_offers_no_resume_to_a_failed_job_whose_input_files_are_gone(_isolated_jobs_dir, tmp_path):
+    """A job whose copy of its input was deleted from the jobs folder failed, and the worker said "`jobs resume ID`
+    runs it again from its last checkpoint": it would only fail the same way."""
+    import shutil
+
+    creator = JobManager(_isolated_jobs_dir, autostart=False)
+    lost = creator.create_job("test_counting", label="lost", inputs={"data.txt": b"pages"},
+                              config={"n": 5, "fail_once": {"at": 2, "marker": str(tmp_path / "failed")}})
+    shutil.rmtree(creator.store.input_dir(lost))
+    result = cli("jobs", "worker", tasks=True)
+    assert result.returncode == 1 and creator.get(lost)["status"] == "failed", (result.stdout, result.stderr)
+    assert result.stderr.strip().splitlines()[-2:] == [
+        f"error: 1 job failed ({lost}, why said above)",
+        f"note: the input files of {lost} are gone from the jobs folder: a resume would fail the same way; start a "
+        "new job from the original files"]
+
+
 def test_worker_exits_1_naming_a_job_that_failed_and_why(_isolated_jobs_dir, tmp_path):
     """A job the worker ran failed, and the worker exited 0 (its outcome a line among the others on stdout): a
     script or service manager read it as all well. It exits 1, the failure and its reason on stderr."""
@@ -279,9 +296,9 @@ def test_worker_exits_1_naming_a_job_that_failed_and_why(_isolated_jobs_dir, tmp
     assert creator.get(broken)["status"] == "failed" and creator.get(fine)["status"] == "completed"
     assert f"worker: job {broken} (broken): Failed in item 3 ('item-0002'): RuntimeError: item 2 broke once" \
         in result.stderr and broken not in result.stdout
-    assert result.stderr.strip().splitlines()[-1] == (
-        f"error: 1 job failed ({broken}, why said above): `cli.py jobs resume ID` runs it again from its last "
-        "checkpoint")
+    assert result.stderr.strip().splitlines()[-2:] == [
+        f"error: 1 job failed ({broken}, why said above)",
+        f"note: `cli.py jobs resume ID` runs {broken} again from its last checkpoint"]
     assert f"worker: job {fine} (fine): Completed: 5 items" in result.stdout and "Traceback" not in result.stderr
     assert "worker: running jobs from" in result.stderr            # progress, on stderr; stdout: the outcomes
     again = cli("jobs", "worker", tasks=True)                       # nothing left to run: nothing failed now

@@ -298,7 +298,7 @@ def worker_cmd(ctx: click.Context, max_running: int, durability: str) -> None:
     click.echo(exit_words(outcomes, interrupted.is_set()))
     if not interrupted.is_set():
         _say_paused(manager)
-    _fail_if_any_failed(outcomes)
+    _fail_if_any_failed(manager, outcomes)
 
 
 def _say_paused(manager: JobManager) -> None:
@@ -312,16 +312,31 @@ def _say_paused(manager: JobManager) -> None:
                    f"run: `{program()} jobs resume ID` queues one to go on from its last checkpoint", err=True)
 
 
-def _fail_if_any_failed(jobs: list[Job]) -> None:
+def _fail_if_any_failed(manager: JobManager, jobs: list[Job]) -> None:
     """Exit 1 when a job the worker ran failed, naming it on stderr: a script or service manager running the worker
-    read exit 0 as all went well, and a failed job stayed unseen until `jobs list`."""
+    read exit 0 as all went well, and a failed job stayed unseen until `jobs list`. A job whose input files are gone
+    from the jobs folder is not offered a resume (it would only fail the same way), as the dashboard does not."""
     failed = sorted(job.job_id for job in jobs if job.status is JobStatus.FAILED)
-    if failed:
-        one = len(failed) == 1
-        click.echo(f"error: {_count(len(failed), 'job')} failed ({', '.join(failed)}, why said above): `{program()} "
-                   f"jobs resume ID` runs {'it' if one else 'them'} again from {'its' if one else 'their'} last "
-                   "checkpoint", err=True)
-        raise click.exceptions.Exit(1)
+    if not failed:
+        return
+    lost = [job_id for job_id in failed if _inputs_gone(manager, job_id)]
+    resumable = [job_id for job_id in failed if job_id not in lost]
+    click.echo(f"error: {_count(len(failed), 'job')} failed ({', '.join(failed)}, why said above)", err=True)
+    if resumable:
+        one = len(resumable) == 1
+        click.echo(f"note: `{program()} jobs resume ID` runs {', '.join(resumable)} again from "
+                   f"{'its' if one else 'their'} last checkpoint", err=True)
+    if lost:
+        click.echo(f"note: the input files of {', '.join(lost)} are gone from the jobs folder: a resume would fail "
+                   "the same way; start a new job from the original files", err=True)
+    raise click.exceptions.Exit(1)
+
+
+def _inputs_gone(manager: JobManager, job_id: str) -> bool:
+    try:
+        return bool(manager.missing_inputs(job_id))
+    except JobError:
+        return False
 
 
 def exit_words(jobs: list[Job], interrupted: bool) -> str:
