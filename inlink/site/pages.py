@@ -68,9 +68,8 @@ def load_pages_and_redirects(source, filename=None, column_map=None, sheet=None,
                                "(titles and H1s only name the link targets). Export the page text too (e.g. a "
                                "custom extraction \"Body 1\").")
     report.warnings.extend(_other_extractors(table.columns, columns, column_map))
-    pages = _page_frame(table, columns, column_map)
-    if pages.attrs.get("cut_texts"):
-        cut = pages.attrs["cut_texts"]
+    pages, cut = _page_frame(table, columns, column_map)
+    if cut:
         report.warnings.append(f"{counted(len(cut), 'page has', 'pages have')} more than {MAX_TEXT_CHARS:,} characters "
                                f"of text, the most read of a page: the rest was left out (e.g. {cut[0]}).")
     _kinds_are_no_content_types(pages, columns.get("content_type", ""), report)
@@ -142,11 +141,11 @@ def _repeated_headers(table: pd.DataFrame, columns: dict[str, str], column_map,
         positions = [list(table.columns).index(h) + 1 for h in (header, *twins)]
         if field not in chosen and not _holds_any(table[header]):
             found[field] = next((twin for twin in twins if _holds_any(table[twin])), header)
-        read = positions[[header, *twins].index(found[field])]
-        report.warnings.append(f'The file has {len(positions)} columns named "{header}" (columns '
-                               f'{", ".join(map(str, positions[:-1]))} and {positions[-1]}): column {read} was read, the other'
-                               f'{"s" if len(twins) > 1 else ""} ignored. Rename or remove the column'
-                               f'{"s" if len(twins) > 1 else ""} not meant.')
+        read, others = positions[[header, *twins].index(found[field])], "s" if len(twins) > 1 else ""
+        numbers = f'{", ".join(map(str, positions[:-1]))} and {positions[-1]}'
+        report.warnings.append(f'The file has {len(positions)} columns named "{header}" (columns {numbers}): column '
+                               f"{read} was read, the other{others} ignored. Rename or remove the column{others} not "
+                               "meant.")
     return found
 
 
@@ -216,8 +215,9 @@ def _any_named(pages: pd.DataFrame) -> bool:
                for column in ("title", "h1"))
 
 
-def _page_frame(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> pd.DataFrame:
-    """Canonical columns as cleaned strings (index still = file row); body text columns joined.
+def _page_frame(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> tuple[pd.DataFrame, list[str]]:
+    """Canonical columns as cleaned strings (index still = file row); body text columns joined; and the URLs of
+    the pages whose text was cut at MAX_TEXT_CHARS.
 
     Memory (bench/bench_import.py, target: the importer's peak <= 3x the file): this consumes ``table``. A
     column leaves it when its last field has been read and its Arrow chunks are freed as they become Python
@@ -251,14 +251,13 @@ def _page_frame(table: pd.DataFrame, columns: Mapping[str, str], column_map) -> 
     pages["code_spans"] = code
     pages["placeholder_spans"] = placeholders
     pages["html_links"] = links
-    pages.attrs["cut_texts"] = [str(url) for url in pages.loc[cut, "url"]]   # load_pages says them
     pages["status_code"] = _status_codes(pages["status_code"])
     counted = pd.to_numeric(_without_digit_groups(pages["word_count"]), errors="coerce")
     uncounted = counted.isna()
     # content is whitespace-folded by now, so words = spaces + 1 (a C-speed count, no split)
     counted[uncounted] = pages.loc[uncounted, "content"].map(lambda text: text.count(" ") + 1 if text else 0)
     pages["word_count"] = counted.astype("int64")
-    return pages
+    return pages, [str(url) for url in pages.loc[cut, "url"]]   # the pages whose text was cut: said by the caller
 
 
 #: A whole number written in groups of three digits: "1.234" (German, a semicolon-separated export), "1,234", "1 234"
