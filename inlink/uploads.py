@@ -177,16 +177,6 @@ def _write_text_chars(folder: Path, chars: list[int]) -> None:
     atomic_write_bytes(folder / _TEXT_CHARS, "\n".join(map(str, chars)).encode("utf-8"))
 
 
-def analysed_text_chars(dataset: Dataset, patterns: list[str]) -> list[int] | None:
-    """analysable_text_chars of the pages the exclude `patterns` leave in: those an analysis would ask Gemini of."""
-    from inlink.tasks.analysis import left_in
-
-    chars, urls = analysable_text_chars(dataset), analysable_urls(dataset)
-    if chars is None or urls is None or len(chars) != len(urls):   # (files of another parse: all pages counted)
-        return chars
-    return [length for length, kept in zip(chars, left_in(urls, patterns)) if kept]
-
-
 def _kept_urls(dataset: Dataset, name: str) -> list[str] | None:
     """The URLs kept in the dataset's file `name`; when it has none, the dataset parsed once and both files kept."""
     try:

@@ -295,7 +295,7 @@ def start_analysis(manager: JobManager, pages: Path | bytes, *, pages_name: str,
                                  links_sheet=links_sheet)
     check_site(site, on_report, cleaned["exclude_patterns"], on_patterns)
     if on_estimate is not None and engine == "gemini":
-        on_estimate(gemini_estimate_words(site, cleaned))
+        on_estimate(site_estimate_words(site, cleaned))
     from inlink.site.sources import table_suffix
 
     inputs = {"pages" + table_suffix(pages_name): pages_bytes}
@@ -390,18 +390,26 @@ def _site_seed(site: SiteData, digests: Mapping[str, str], config: Mapping) -> b
         return None
 
 
-def gemini_estimate_words(site: SiteData, options: Mapping) -> str:
-    """What a Gemini analysis of `site` under `options` (clean_options') may cost, in a sentence (gemini.estimate):
-    the pages the exclude patterns leave in, each asked once."""
+def gemini_estimate_words(urls: list[str], text_chars: list[int], options: Mapping) -> str:
+    """What a Gemini analysis under `options` may cost, in a sentence (gemini.estimate): of the analysable pages
+    (`urls`, and their texts' lengths `text_chars`: site.scope), those the exclude patterns leave in, each asked once.
+    The one estimate of the dashboard (from a saved dataset's kept lists) and the command line (from the parsed
+    site). Raises SettingsError for a model the settings refuse."""
     from inlink.gemini.estimate import estimate_cost, estimate_words
     from inlink.gemini.settings import GeminiSettings
-    from inlink.site.scope import analysable_text_chars, analysable_urls
 
-    kept = left_in(analysable_urls(site.pages), list(options.get("exclude_patterns") or []))
-    chars = [length for length, keep in zip(analysable_text_chars(site.pages), kept) if keep]
+    kept = left_in(urls, list(options.get("exclude_patterns") or []))
+    chars = [length for length, keep in zip(text_chars, kept) if keep]
     settings = GeminiSettings.from_options(model=options.get("model"))
     return estimate_words(estimate_cost(chars, settings, int(options.get("max_per_page") or 1)), settings.model,
                           options.get("budget_usd"))
+
+
+def site_estimate_words(site: SiteData, options: Mapping) -> str:
+    """gemini_estimate_words of a parsed site."""
+    from inlink.site.scope import analysable_text_chars, analysable_urls
+
+    return gemini_estimate_words(analysable_urls(site.pages), analysable_text_chars(site.pages), options)
 
 
 def check_site(site: SiteData, on_report: Callable | None, patterns: list[str] = (),

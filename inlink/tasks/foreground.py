@@ -12,7 +12,7 @@ from inlink.fileio import said_as, write_user_file
 from inlink.jobs import ItemError, PauseJob
 from inlink.links import suggest as link_engine
 from inlink.tasks import two_cores
-from inlink.tasks.analysis import check_site, gemini_estimate_words, site_import
+from inlink.tasks.analysis import check_site, site_estimate_words, site_import
 from inlink.tasks.job_words import spend_words
 from inlink.tasks.options import clean_options
 from inlink.tasks.page_analyzer import GeminiStopped, build_page_analyzer
@@ -33,9 +33,10 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
     unavailable Gemini or answers that stay unusable end the run early (`stopped_early` says why, `stopped_by`
     which: "budget", "unavailable", "unusable"; what to do about it is the caller's to say, as it runs no job); what
     was found so far is written either way, unless it found nothing: then no file is written (`written` False), so
-    an earlier output of the same name is not replaced by an empty one (Gemini out of reach from the first page). An error that ends the run (Gemini refusing the key halfway, a bug) is
-    raised, after the rows found before it are written, said in a note on the error: they were paid for, and were
-    thrown away with the rest of the run.
+    an earlier output of the same name is not replaced by an empty one (Gemini out of reach from the first page).
+    An error that ends the run (Gemini refusing the key halfway, a bug) is raised, after the rows found before it
+    are written, said in a note on the error: they were paid for, and were thrown away with the rest of the run.
+    `on_estimate` hears a Gemini run's estimated cost, before its first call.
     `second_core_failure` says why the second core gave no pages, when it did not (the rows are the same).
     `on_wait` hears of Gemini's long retry waits, in a sentence (the command says it, or seems stuck).
     """
@@ -45,7 +46,7 @@ def run_to_csv(pages: Path, links: Path | None, *, engine: str = "offline", opti
                                  links_sheet=links_sheet, column_map=dict(column_map or {}) or None)
     check_site(site, on_report, cleaned["exclude_patterns"])   # refused before any output file
     if on_estimate is not None and engine == "gemini":
-        on_estimate(gemini_estimate_words(site, cleaned))
+        on_estimate(site_estimate_words(site, cleaned))
     page_analyzer = build_page_analyzer(site, cleaned, api_key, on_wait=on_wait)
     sources = link_engine.source_pages(page_analyzer.index)
     pages = two_cores.PagesOnTwoCores(page_analyzer, sources)

@@ -52,17 +52,15 @@ def engine_settings() -> tuple[str, dict, str | None]:
 def cost_estimate(dataset: datasets.Dataset, options: dict) -> None:
     """What the analysis may cost with Gemini, before Start (gemini.estimate): one paid call a page, and the budget
     field alone said nothing of how far a budget goes."""
-    from inlink.gemini.estimate import estimate_cost, estimate_words
-
     with st.spinner("Estimating the cost from the pages' text…"):   # an older dataset's first time: parsed once
-        chars = datasets.analysed_text_chars(dataset, options.get("exclude_patterns") or [])
+        chars, urls = datasets.analysable_text_chars(dataset), datasets.analysable_urls(dataset)
+    if not chars or urls is None or len(urls) != len(chars):   # (no text, or files of two different parses)
+        return
     try:
-        settings = gemini_settings.GeminiSettings.from_options(model=options.get("model"))
+        said = link_task.gemini_estimate_words(urls, chars, options)
     except gemini_settings.SettingsError:
         return   # Start says what is wrong with the model
-    if chars:
-        found = estimate_cost(chars, settings, int(options.get("max_per_page") or 1))
-        st.caption(fmt.as_text(estimate_words(found, settings.model, options.get("budget_usd"))))
+    st.caption(fmt.as_text(said))
 
 
 _KEY_FIELD = "generate.gemini_api_key"
