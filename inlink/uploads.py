@@ -145,54 +145,49 @@ def page_urls(dataset: Dataset) -> list[str] | None:
     patterns are matched against. Read from its urls.txt; a dataset saved without them is parsed once, as
     start_analysis parses it, and they are kept (a large crawl takes seconds to parse, and the Generate page asks
     again on each change of its patterns). None when the files no longer parse."""
-    return _kept_urls(dataset, _URLS)
+    return _kept(dataset, _URLS)
 
 
 def analysable_urls(dataset: Dataset) -> list[str] | None:
     """Those of page_urls an analysis analyses (link targets with text: site.scope.analysable), which Start refuses
     exclude patterns to leave out every one of (tasks.options.refuse_excluding_every_page); kept as page_urls are."""
-    return _kept_urls(dataset, _ANALYSABLE)
+    return _kept(dataset, _ANALYSABLE)
 
 
 def analysable_text_chars(dataset: Dataset) -> list[int] | None:
     """The body text length, in characters, of each page an analysis analyses: what a Gemini analysis's prompts are
     mostly made of (gemini.estimate, said before Start). Kept as page_urls are; None when the files no longer
     parse."""
+    kept = _kept(dataset, _TEXT_CHARS)
     try:
-        text = (dataset.folder / _TEXT_CHARS).read_text(encoding="utf-8")
-        return [int(line) for line in text.split()]
-    except (FileNotFoundError, ValueError):
-        pass
-    pages = _parsed_pages(dataset)
-    if pages is None:
-        return None
-    from inlink.site.scope import analysable_text_chars as lengths   # (loaded with the parse above)
-
-    chars = lengths(pages)
-    _write_text_chars(dataset.folder, chars)
-    return chars
+        return None if kept is None else [int(length) for length in kept]
+    except ValueError:   # a damaged file: parsed again, and kept anew
+        (dataset.folder / _TEXT_CHARS).unlink(missing_ok=True)
+        return analysable_text_chars(dataset)
 
 
 def _write_text_chars(folder: Path, chars: list[int]) -> None:
     atomic_write_bytes(folder / _TEXT_CHARS, "\n".join(map(str, chars)).encode("utf-8"))
 
 
-def _kept_urls(dataset: Dataset, name: str) -> list[str] | None:
-    """The URLs kept in the dataset's file `name`; when it has none, the dataset parsed once and both files kept."""
+def _kept(dataset: Dataset, name: str) -> list[str] | None:
+    """The lines of the dataset's kept file `name`; when it has none, the dataset parsed once and all three files
+    kept (its URLs, those analysed, their texts' lengths): the Generate page asks for two of them at once for an
+    older dataset, which was parsed once for each."""
     try:
         text = (dataset.folder / name).read_text(encoding="utf-8")
         return text.split("\n") if text else []
     except FileNotFoundError:
         pass
-    from inlink.site.scope import analysable_urls   # on demand: the pages that only list datasets never parse one
+    from inlink.site.scope import analysable_text_chars as lengths, analysable_urls   # (on demand, as the parse)
 
     pages = _parsed_pages(dataset)
     if pages is None:
         return None
-    urls = pages["url"].astype(str).tolist()
-    analysed = analysable_urls(pages)
-    _write_urls(dataset.folder, urls, analysed)
-    return urls if name == _URLS else analysed
+    kept = {_URLS: pages["url"].astype(str).tolist(), _ANALYSABLE: analysable_urls(pages), _TEXT_CHARS: lengths(pages)}
+    _write_text_chars(dataset.folder, kept[_TEXT_CHARS])
+    _write_urls(dataset.folder, kept[_URLS], kept[_ANALYSABLE])
+    return [str(line) for line in kept[name]]
 
 
 def _parsed_pages(dataset: Dataset):

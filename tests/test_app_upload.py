@@ -484,3 +484,15 @@ def test_an_export_named_xls_can_be_picked_and_an_old_workbook_is_refused_in_wor
     assert metric(app, "Pages kept") == "4"
     upload(app, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "old.xls")
     assert any("old Excel .xls workbooks are not supported; save it as .xlsx or CSV" in e for e in texts(app.error))
+
+
+def test_an_older_dataset_is_parsed_once_for_all_its_kept_lists(monkeypatch):
+    """A dataset saved without its lists (before they were kept) was parsed once for its text lengths and again
+    for its URLs when the Generate page estimated a Gemini run's cost."""
+    saved = datasets.save_dataset(SMALL_CRAWL.encode(), "garden.csv", summary={"pages": 4})
+    parses = []
+    parse = datasets._parsed_pages
+    monkeypatch.setattr(datasets, "_parsed_pages", lambda dataset: parses.append(1) or parse(dataset))
+    chars, urls = datasets.analysable_text_chars(saved), datasets.analysable_urls(saved)
+    assert len(chars) == len(urls) == 4 and datasets.page_urls(saved) == urls
+    assert len(parses) == 1
